@@ -1,0 +1,97 @@
+// One build script, several bundles (DESIGN.md §1):
+//   dist/extension.js  the VS Code extension (CJS, node20, `vscode` external)
+//   dist/cli.js        the headless node / CLI `synchannel` (CJS, node20)
+//   dist/heavy.js      the lazily loaded heavy part: @ton/sandbox's emulator (~15 MB of inlined wasm)
+//   dist/webview.js    the balances webview (browser IIFE)
+// The extension and the CLI never inline the heavy part: `import('#heavy')` in source resolves
+// (through package.json "imports") to src/chain/heavy.ts under tsx, and to `./heavy.js` here,
+// so the emulator loads on first use, never on activation.
+// Usage: node esbuild.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Resolves `#heavy` to the sibling bundle dist/heavy.js, loaded at run time. */
+const heavyExternal = {
+  name: 'heavy-external',
+  setup(build) {
+    build.onResolve({ filter: /^#heavy$/ }, () => ({ path: './heavy.js', external: true }));
+  },
+};
+
+/** Prints one line per finished build, so `watch` shows progress in the terminal and the VS Code task. */
+const report = (name) => ({
+  name: `report-${name}`,
+  setup(build) {
+    build.onEnd((result) => {
+      const errors = result.errors.length;
+      console.log(`[${new Date().toLocaleTimeString()}] ${name}: ${errors ? `${errors} error(s)` : 'ok'}`);
+    });
+  },
+});
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  keepNames: true,
+  logLevel: 'warning',
+  // Some ESM dependencies read import.meta.url; give them the CJS equivalent.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+const entries = [
+  { name: 'extension', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node, external: ['vscode'], plugins: [heavyExternal] },
+  {
+    name: 'cli',
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    ...node,
+    banner: { js: `#!/usr/bin/env node\n${node.banner.js}` },
+    plugins: [heavyExternal],
+  },
+  { name: 'heavy', entryPoints: ['src/chain/heavy.ts'], outfile: 'dist/heavy.js', ...node },
+  {
+    name: 'webview',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+  },
+];
+
+mkdirSync('dist', { recursive: true });
+const contexts = [];
+for (const { name, ...options } of entries) {
+  if (!existsSync(options.entryPoints[0])) {
+    console.log(`skip ${name}: ${options.entryPoints[0]} does not exist yet`);
+    continue;
+  }
+  const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), report(name)] });
+  contexts.push(ctx);
+}
+if (watch) {
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+  console.log('watching for changes...');
+} else {
+  try {
+    const results = await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+    if (results.some((r) => r.errors.length)) process.exitCode = 1;
+  } catch {
+    process.exitCode = 1;
+  } finally {
+    await Promise.all(contexts.map((ctx) => ctx.dispose()));
+  }
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,5 @@
+// The heavy part, bundled apart as dist/heavy.js and loaded on first use with `await import('#heavy')`:
+// everything that pulls in @ton/sandbox's emulator (~15 MB of inlined wasm).
+import '../polyfill.js';
+
+export { Blockchain } from '@ton/sandbox';

@@ -1,0 +1,2 @@
+// Balances webview (browser bundle).
+export {};
