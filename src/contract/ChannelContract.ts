@@ -42,7 +42,7 @@ const PHASES: readonly ChannelPhase[] = ['funding', 'open', 'closing', 'closed']
 
 export function phaseFromNumber(n: number): ChannelPhase {
   const p = PHASES[n];
-  if (p === undefined) throw new ChannelError('BAD_CHANNEL_DATA', `unknown channel phase ${n}; is this a SynChannel contract?`);
+  if (p === undefined) throw new ChannelContractError('BAD_CHANNEL_DATA', `unknown channel phase ${n}; is this a SynChannel contract?`);
   return p;
 }
 
@@ -122,16 +122,16 @@ export const CHANNEL_FEES = {
 
 // ---------------------------------------------------------------- errors
 
-export type ChannelErrorCode = 'BAD_CONFIG' | 'BAD_SIGNATURE_INPUT' | 'VALUE_TOO_LOW' | 'BAD_CHANNEL_DATA' | 'NOT_DEPLOYED';
+export type ChannelContractErrorCode = 'BAD_CONFIG' | 'BAD_SIGNATURE_INPUT' | 'VALUE_TOO_LOW' | 'BAD_CHANNEL_DATA' | 'NOT_DEPLOYED';
 
 /** A typed error of the wrapper (bad input before anything is sent, or unreadable chain data). */
-export class ChannelError extends Error {
+export class ChannelContractError extends Error {
   constructor(
-    readonly code: ChannelErrorCode,
+    readonly code: ChannelContractErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = 'ChannelError';
+    this.name = 'ChannelContractError';
   }
 }
 
@@ -177,25 +177,25 @@ const MAX_COINS = (1n << 120n) - 1n;
 
 function checkKey(name: string, key: Buffer): void {
   if (!Buffer.isBuffer(key) || key.length !== 32) {
-    throw new ChannelError('BAD_CONFIG', `${name} must be a 32-byte ed25519 public key, got ${Buffer.isBuffer(key) ? key.length + ' bytes' : typeof key}`);
+    throw new ChannelContractError('BAD_CONFIG', `${name} must be a 32-byte ed25519 public key, got ${Buffer.isBuffer(key) ? key.length + ' bytes' : typeof key}`);
   }
 }
 
 function checkCoins(name: string, v: bigint): void {
-  if (typeof v !== 'bigint' || v < 0n || v > MAX_COINS) throw new ChannelError('BAD_CONFIG', `${name} must be a non-negative bigint of nanotons, got ${String(v)}`);
+  if (typeof v !== 'bigint' || v < 0n || v > MAX_COINS) throw new ChannelContractError('BAD_CONFIG', `${name} must be a non-negative bigint of nanotons, got ${String(v)}`);
 }
 
-/** Validates a config; throws ChannelError('BAD_CONFIG') saying what to fix. */
+/** Validates a config; throws ChannelContractError('BAD_CONFIG') saying what to fix. */
 export function validateChannelConfig(config: ChannelConfig): void {
   checkKey('publicKeyA', config.publicKeyA);
   checkKey('publicKeyB', config.publicKeyB);
-  if (!Address.isAddress(config.addressA) || !Address.isAddress(config.addressB)) throw new ChannelError('BAD_CONFIG', 'addressA and addressB must be TON addresses');
-  if (config.addressA.equals(config.addressB)) throw new ChannelError('BAD_CONFIG', 'addressA and addressB must differ (deposits are credited by sender address)');
+  if (!Address.isAddress(config.addressA) || !Address.isAddress(config.addressB)) throw new ChannelContractError('BAD_CONFIG', 'addressA and addressB must be TON addresses');
+  if (config.addressA.equals(config.addressB)) throw new ChannelContractError('BAD_CONFIG', 'addressA and addressB must differ (deposits are credited by sender address)');
   if (typeof config.channelId !== 'bigint' || config.channelId < 0n || config.channelId > MAX_U64) {
-    throw new ChannelError('BAD_CONFIG', `channelId must be a bigint in 0..2^64-1, got ${String(config.channelId)}`);
+    throw new ChannelContractError('BAD_CONFIG', `channelId must be a bigint in 0..2^64-1, got ${String(config.channelId)}`);
   }
   if (!Number.isInteger(config.challengePeriod) || config.challengePeriod < 0 || config.challengePeriod > 0xffffffff) {
-    throw new ChannelError('BAD_CONFIG', `challengePeriod must be whole seconds in 0..2^32-1, got ${config.challengePeriod}`);
+    throw new ChannelContractError('BAD_CONFIG', `challengePeriod must be whole seconds in 0..2^32-1, got ${config.challengePeriod}`);
   }
   checkCoins('expectedDepositA', config.expectedDepositA);
   checkCoins('expectedDepositB', config.expectedDepositB);
@@ -258,8 +258,8 @@ export function channelDataFromCell(data: Cell): ChannelData {
     const challengePeriod = p.loadUint(32);
     return { phase, publicKeyA, publicKeyB, addressA, addressB, channelId, challengePeriod, expectedDepositA, expectedDepositB, depositA, depositB, storedState, submitter, deadline };
   } catch (e) {
-    if (e instanceof ChannelError) throw e;
-    throw new ChannelError('BAD_CHANNEL_DATA', `not SynChannel contract storage: ${(e as Error).message}`);
+    if (e instanceof ChannelContractError) throw e;
+    throw new ChannelContractError('BAD_CHANNEL_DATA', `not SynChannel contract storage: ${(e as Error).message}`);
   }
 }
 
@@ -267,7 +267,7 @@ export function channelDataFromCell(data: Cell): ChannelData {
 
 /** `deposit`: credit `amount` to the sender (A or B); the message value must be >= amount + DEPOSIT_FEE. */
 export function depositBody(amount: bigint): Cell {
-  if (typeof amount !== 'bigint' || amount < 0n || amount > MAX_COINS) throw new ChannelError('VALUE_TOO_LOW', `a deposit amount is a non-negative bigint of nanotons, got ${String(amount)}`);
+  if (typeof amount !== 'bigint' || amount < 0n || amount > MAX_COINS) throw new ChannelContractError('VALUE_TOO_LOW', `a deposit amount is a non-negative bigint of nanotons, got ${String(amount)}`);
   return beginCell().storeUint(OP_DEPOSIT, 32).storeCoins(amount).endCell();
 }
 
@@ -291,7 +291,7 @@ export interface SignedStateInput {
 
 function checkSig(name: string, sig: Buffer): void {
   if (!Buffer.isBuffer(sig) || sig.length !== 64) {
-    throw new ChannelError('BAD_SIGNATURE_INPUT', `${name} must be a 64-byte ed25519 signature, got ${Buffer.isBuffer(sig) ? sig.length + ' bytes' : typeof sig}`);
+    throw new ChannelContractError('BAD_SIGNATURE_INPUT', `${name} must be a 64-byte ed25519 signature, got ${Buffer.isBuffer(sig) ? sig.length + ' bytes' : typeof sig}`);
   }
 }
 
@@ -326,7 +326,7 @@ export function challengeBody(input: SignedStateInput): Cell {
 
 function defaultValue(value: bigint | undefined, fallback: bigint): bigint {
   if (value === undefined) return fallback;
-  if (typeof value !== 'bigint' || value <= 0n) throw new ChannelError('VALUE_TOO_LOW', `an attached value is a positive bigint of nanotons, got ${String(value)}`);
+  if (typeof value !== 'bigint' || value <= 0n) throw new ChannelContractError('VALUE_TOO_LOW', `an attached value is a positive bigint of nanotons, got ${String(value)}`);
   return value;
 }
 
@@ -357,7 +357,7 @@ export class ChannelContract implements Contract {
     if (opts.deposit !== undefined) {
       body = depositBody(opts.deposit);
       if (value < opts.deposit + DEPOSIT_FEE) {
-        throw new ChannelError('VALUE_TOO_LOW', `value ${value} does not cover deposit ${opts.deposit} + fee ${DEPOSIT_FEE}: attach at least ${opts.deposit + CHANNEL_FEES.deposit}`);
+        throw new ChannelContractError('VALUE_TOO_LOW', `value ${value} does not cover deposit ${opts.deposit} + fee ${DEPOSIT_FEE}: attach at least ${opts.deposit + CHANNEL_FEES.deposit}`);
       }
     }
     await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
@@ -368,7 +368,7 @@ export class ChannelContract implements Contract {
     const body = depositBody(opts.amount);
     const value = defaultValue(opts.value, opts.amount + CHANNEL_FEES.deposit);
     if (value < opts.amount + DEPOSIT_FEE) {
-      throw new ChannelError('VALUE_TOO_LOW', `value ${value} does not cover amount ${opts.amount} + fee ${DEPOSIT_FEE}: attach at least ${opts.amount + CHANNEL_FEES.deposit}`);
+      throw new ChannelContractError('VALUE_TOO_LOW', `value ${value} does not cover amount ${opts.amount} + fee ${DEPOSIT_FEE}: attach at least ${opts.amount + CHANNEL_FEES.deposit}`);
     }
     await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
   }
@@ -399,7 +399,7 @@ export class ChannelContract implements Contract {
    * The channel's data through the `get_channel_data` get-method. A channel that has paid out has no
    * account any more: then, if this wrapper was made from the config, the config comes back with
    * phase 'closed' and zero deposits; otherwise (or if the contract was never deployed) it throws
-   * ChannelError('NOT_DEPLOYED').
+   * ChannelContractError('NOT_DEPLOYED').
    */
   async getChannelData(provider: ContractProvider): Promise<ChannelData> {
     const st = await provider.getState();
@@ -407,7 +407,7 @@ export class ChannelContract implements Contract {
       if (st.last !== null && this.init?.data) {
         return { ...channelDataFromCell(this.init.data), phase: 'closed' };
       }
-      throw new ChannelError('NOT_DEPLOYED', `no active channel contract at ${this.address.toString()} (state: ${st.state.type}${st.last ? ', it has paid out and closed' : ', not deployed yet'})`);
+      throw new ChannelContractError('NOT_DEPLOYED', `no active channel contract at ${this.address.toString()} (state: ${st.state.type}${st.last ? ', it has paid out and closed' : ', not deployed yet'})`);
     }
     const { stack } = await provider.get('get_channel_data', []);
     try {
@@ -443,8 +443,8 @@ export class ChannelContract implements Contract {
         deadline: closing ? deadlineN : null,
       };
     } catch (e) {
-      if (e instanceof ChannelError) throw e;
-      throw new ChannelError('BAD_CHANNEL_DATA', `get_channel_data returned an unexpected stack: ${(e as Error).message}`);
+      if (e instanceof ChannelContractError) throw e;
+      throw new ChannelContractError('BAD_CHANNEL_DATA', `get_channel_data returned an unexpected stack: ${(e as Error).message}`);
     }
   }
 
