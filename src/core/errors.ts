@@ -66,7 +66,7 @@ export class AmountError extends Error {
   }
 }
 
-export function isChannelError(e: unknown, code?: ChannelErrorCode): e is ChannelError {
+export function isChannelError<C extends ChannelErrorCode = ChannelErrorCode>(e: unknown, code?: C): e is ChannelError & { readonly code: C } {
   return e instanceof ChannelError && (code === undefined || e.code === code);
 }
 

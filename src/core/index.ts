@@ -1,0 +1,6 @@
+// The pure core's public surface (DESIGN.md §1: @ton/core only, node:crypto behind signer.ts).
+export * from './amounts.js';
+export * from './errors.js';
+export * from './state.js';
+export * from './signer.js';
+export * from './channel.js';

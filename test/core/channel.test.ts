@@ -1,0 +1,489 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Channel,
+  TRANSITIONS,
+  creatorOf,
+  otherParty,
+  signedStateFromJson,
+  signedStateToJson,
+  snapshotFromJson,
+  snapshotToJson,
+  type ChannelOp,
+  type ChannelPhase,
+  type SignedState,
+} from '../../src/core/channel.js';
+import { CHANNEL_ERROR_CODES, ChannelError, isChannelError, type ChannelErrorCode } from '../../src/core/errors.js';
+import { sign, verify } from '../../src/core/signer.js';
+import { stateHash, statesEqual, type ChannelState } from '../../src/core/state.js';
+import { TON, channelAddr, keysA, keysB, keysEve, openPair, otherAddr, params } from './helpers.js';
+
+function expectCode(fn: () => unknown, code: ChannelErrorCode, message?: RegExp): ChannelError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof ChannelError, `expected ChannelError ${code}, got ${String(caught)}`);
+  assert.equal(caught.code, code, caught.message);
+  if (message) assert.match(caught.message, message);
+  return caught;
+}
+
+/** A state signed by `secret` in the slot of `as` (for forged or hand-made proposals). */
+function signedBy(state: ChannelState, as: 'A' | 'B', secret: Buffer): SignedState {
+  const sig = sign(stateHash(state), secret);
+  return { state, sigA: as === 'A' ? sig : null, sigB: as === 'B' ? sig : null };
+}
+
+function fingerprint(ch: Channel): string {
+  return JSON.stringify(snapshotToJson(ch.toSnapshot())) + ch.phase;
+}
+
+describe('turn rule', () => {
+  test('creatorOf: A creates even steps (step 0 included), B odd ones', () => {
+    assert.equal(creatorOf(0n), 'A');
+    assert.equal(creatorOf(1n), 'B');
+    assert.equal(creatorOf(2n), 'A');
+    assert.equal(creatorOf(12345678901234567891n), 'B');
+    assert.equal(otherParty('A'), 'B');
+    assert.equal(otherParty('B'), 'A');
+  });
+});
+
+describe('transition table', () => {
+  const phases: ChannelPhase[] = ['NEW', 'INIT_PROPOSED', 'INIT_RECEIVED', 'OPEN', 'PROPOSED', 'RECEIVED', 'FINAL', 'CLOSING'];
+  const ops: ChannelOp[] = ['proposeInitial', 'receiveInitial', 'propose', 'receiveProposal', 'countersign', 'acceptCountersignature', 'requestTurn', 'receiveTurnRequest', 'markClosing'];
+  test('covers every phase x operation with a target or a known error code', () => {
+    assert.deepEqual(Object.keys(TRANSITIONS).sort(), [...phases].sort());
+    for (const p of phases) {
+      for (const op of ops) {
+        const r = TRANSITIONS[p][op];
+        if ('to' in r) {
+          assert.ok(r.to.length > 0);
+          for (const t of r.to) assert.ok(phases.includes(t), `${p}.${op} -> ${t}`);
+        } else {
+          assert.ok((CHANNEL_ERROR_CODES as readonly string[]).includes(r.reject), `${p}.${op}: ${r.reject}`);
+          assert.ok(r.why.length > 10);
+        }
+      }
+      assert.deepEqual(TRANSITIONS[p].markClosing, { to: ['CLOSING'] }, 'the chain can always report a close');
+    }
+  });
+
+  test('the machine consults it: rule() and can() follow the phase', () => {
+    const { a, b } = openPair();
+    assert.equal(a.phase, 'OPEN');
+    assert.ok(a.can('propose') && !a.can('countersign'));
+    assert.deepEqual(a.rule('countersign'), TRANSITIONS.OPEN.countersign);
+    b.proposeEmpty();
+    assert.equal(b.phase, 'PROPOSED');
+    assert.ok(!b.can('propose') && b.can('acceptCountersignature'));
+  });
+});
+
+describe('construction', () => {
+  test('rejects a secret key that is not the party\'s channel key', () => {
+    expectCode(() => new Channel(params, 'A', keysB.secretKey), 'WRONG_KEY', /not party A's channel key/);
+    expectCode(() => new Channel(params, 'B', keysEve.secretKey), 'WRONG_KEY');
+    expectCode(() => new Channel(params, 'C' as 'A', keysA.secretKey), 'INVALID_TRANSITION');
+  });
+
+  test('a new channel has no state, no turn and zero balances', () => {
+    const a = new Channel(params, 'A', keysA.secretKey);
+    assert.equal(a.phase, 'NEW');
+    assert.equal(a.latest, null);
+    assert.equal(a.staged, null);
+    assert.equal(a.turn, null);
+    assert.equal(a.isMyTurn, false);
+    assert.equal(a.myBalance, 0n);
+    assert.equal(a.total, 0n);
+    assert.deepEqual(a.history, []);
+    assert.equal(a.partner, 'B');
+  });
+});
+
+describe('opening: the initial state (step 0)', () => {
+  test('A proposes, B checks against the deposits and countersigns, A accepts', () => {
+    const a = new Channel(params, 'A', keysA.secretKey);
+    const b = new Channel(params, 'B', keysB.secretKey);
+    const init = a.proposeInitial(5n * TON, 3n * TON);
+    assert.equal(a.phase, 'INIT_PROPOSED');
+    assert.equal(init.state.step, 0n);
+    assert.equal(init.sigB, null);
+    assert.ok(verify(stateHash(init.state), init.sigA!, keysA.publicKey));
+    assert.equal(a.stagedBy, 'A');
+    assert.deepEqual(b.receiveInitial(init, { depositA: 5n * TON, depositB: 3n * TON }), { step: 0n, kind: 'initial', amount: 0n });
+    assert.equal(b.phase, 'INIT_RECEIVED');
+    assert.ok(b.pending);
+    const full = b.countersign();
+    assert.ok(verify(stateHash(full.state), full.sigB!, keysB.publicKey));
+    assert.equal(b.phase, 'OPEN');
+    assert.equal(b.isMyTurn, true, 'B has the turn after the initial state');
+    a.acceptCountersignature(full.sigB!);
+    assert.equal(a.phase, 'OPEN');
+    assert.equal(a.isMyTurn, false);
+    assert.equal(a.turn, 'B');
+    assert.equal(a.myBalance, 5n * TON);
+    assert.equal(b.myBalance, 3n * TON);
+    assert.equal(b.partnerBalance, 5n * TON);
+    assert.equal(a.total, 8n * TON);
+    assert.equal(a.historyLength, 1);
+  });
+
+  test('proposeInitial: only A, no negative deposits, not both zero, only once', () => {
+    const b = new Channel(params, 'B', keysB.secretKey);
+    expectCode(() => b.proposeInitial(1n, 1n), 'INVALID_TRANSITION', /only A creates the initial state/);
+    const a = new Channel(params, 'A', keysA.secretKey);
+    expectCode(() => a.proposeInitial(-1n, 5n), 'AMOUNT_NOT_POSITIVE', /negative/);
+    expectCode(() => a.proposeInitial(0n, 0n), 'AMOUNT_NOT_POSITIVE', /both deposits are zero/);
+    assert.equal(a.phase, 'NEW');
+    a.proposeInitial(0n, 1n);
+    expectCode(() => a.proposeInitial(0n, 1n), 'PENDING_STATE', /wait for B/);
+  });
+
+  test('receiveInitial: each check rejects and leaves B unchanged', () => {
+    const a = new Channel(params, 'A', keysA.secretKey);
+    const init = a.proposeInitial(5n * TON, 3n * TON);
+    const expected = { depositA: 5n * TON, depositB: 3n * TON };
+    const b = new Channel(params, 'B', keysB.secretKey);
+    const before = fingerprint(b);
+    expectCode(() => new Channel(params, 'A', keysA.secretKey).receiveInitial(init, expected), 'INVALID_TRANSITION', /only B receives/);
+    expectCode(() => a.receiveInitial(init, expected), 'INVALID_TRANSITION', /already exists/);
+    expectCode(() => b.receiveInitial(signedBy({ ...init.state, channel: otherAddr }, 'A', keysA.secretKey), expected), 'WRONG_CHANNEL');
+    expectCode(() => b.receiveInitial(signedBy({ ...init.state, step: 1n }, 'A', keysA.secretKey), expected), 'STEP_GAP', /expected the initial state/);
+    expectCode(() => b.receiveInitial(signedBy({ ...init.state, tag: 'close' }, 'A', keysA.secretKey), expected), 'INVALID_TRANSITION', /not a close state/);
+    expectCode(() => b.receiveInitial(init, { depositA: 5n * TON, depositB: 2n * TON }), 'INITIAL_MISMATCH', /B 3 TON.*B 2 TON/);
+    expectCode(() => b.receiveInitial({ ...init, sigA: null }, expected), 'BAD_SIGNATURE', /missing/);
+    const e = expectCode(() => b.receiveInitial(signedBy(init.state, 'A', keysEve.secretKey), expected), 'BAD_SIGNATURE', /A's signature/);
+    assert.equal(e.details?.party, 'A');
+    assert.equal(fingerprint(b), before);
+    b.receiveInitial(init, expected);
+    expectCode(() => b.receiveInitial(init, expected), 'PENDING_STATE');
+    expectCode(() => b.proposeEmpty(), 'PENDING_STATE', /countersign/);
+    expectCode(() => b.requestTurn(), 'PENDING_STATE');
+    expectCode(() => b.acceptCountersignature(Buffer.alloc(64)), 'NOTHING_TO_SIGN');
+    expectCode(() => b.receiveProposal(init), 'NOT_OPEN');
+    expectCode(() => b.receiveTurnRequest(), 'NOT_OPEN');
+    expectCode(() => b.proposeInitial(1n, 1n), 'INVALID_TRANSITION');
+  });
+
+  test('before the channel is open: proposals, receipts, signing and turn requests are refused', () => {
+    const a = new Channel(params, 'A', keysA.secretKey);
+    expectCode(() => a.proposePayment(1n), 'NOT_OPEN', /open it first/);
+    expectCode(() => a.proposeEmpty(), 'NOT_OPEN');
+    expectCode(() => a.proposeClose(), 'NOT_OPEN');
+    expectCode(() => a.receiveProposal(signedBy({ tag: 'state', channel: channelAddr, step: 1n, balanceA: 1n, balanceB: 1n }, 'B', keysB.secretKey)), 'NOT_OPEN');
+    expectCode(() => a.countersign(), 'NOTHING_TO_SIGN');
+    expectCode(() => a.acceptCountersignature(Buffer.alloc(64)), 'NOTHING_TO_SIGN');
+    expectCode(() => a.requestTurn(), 'NOT_OPEN');
+    expectCode(() => a.receiveTurnRequest(), 'NOT_OPEN');
+    a.proposeInitial(1n, 1n);
+    expectCode(() => a.proposeEmpty(), 'NOT_OPEN', /awaits B's signature/);
+    expectCode(() => a.countersign(), 'NOTHING_TO_SIGN');
+    expectCode(() => a.requestTurn(), 'NOT_OPEN');
+    expectCode(() => a.receiveTurnRequest(), 'NOT_OPEN');
+    expectCode(() => a.receiveInitial(a.staged!, { depositA: 1n, depositB: 1n }), 'INVALID_TRANSITION');
+    expectCode(() => a.receiveProposal(a.staged!), 'NOT_OPEN');
+  });
+
+  test('acceptCountersignature rejects a wrong signature and stays staged', () => {
+    const a = new Channel(params, 'A', keysA.secretKey);
+    const init = a.proposeInitial(2n, 2n);
+    expectCode(() => a.acceptCountersignature(sign(stateHash(init.state), keysEve.secretKey)), 'BAD_SIGNATURE', /B's signature/);
+    expectCode(() => a.acceptCountersignature(Buffer.alloc(10)), 'BAD_SIGNATURE');
+    assert.equal(a.phase, 'INIT_PROPOSED');
+    a.acceptCountersignature(sign(stateHash(init.state), keysB.secretKey));
+    assert.equal(a.phase, 'OPEN');
+  });
+});
+
+describe('payments and empty states', () => {
+  test('a payment moves money from the proposer to the receiver and passes the turn', () => {
+    const { a, b } = openPair();
+    const p = b.proposePayment(TON);
+    assert.equal(b.phase, 'PROPOSED');
+    assert.equal(p.state.step, 1n);
+    assert.equal(p.state.balanceB, 2n * TON);
+    assert.equal(p.state.balanceA, 6n * TON);
+    assert.equal(b.myBalance, 3n * TON, 'a staged payment is not committed');
+    assert.deepEqual(a.receiveProposal(p), { step: 1n, kind: 'payment', amount: TON });
+    assert.equal(a.phase, 'RECEIVED');
+    assert.ok(a.pending && statesEqual(a.pending.state, p.state));
+    const full = a.countersign();
+    assert.ok(full.sigA && full.sigB);
+    assert.equal(a.myBalance, 6n * TON);
+    assert.equal(a.isMyTurn, true);
+    const committed = b.acceptCountersignature(full.sigA!);
+    assert.equal(b.myBalance, 2n * TON);
+    assert.equal(b.isMyTurn, false);
+    assert.ok(statesEqual(committed.state, full.state));
+    // A's turn now: A pays back 0.5 TON.
+    const q = a.proposePayment(TON / 2n);
+    assert.equal(q.state.step, 2n);
+    assert.deepEqual(b.receiveProposal(q), { step: 2n, kind: 'payment', amount: TON / 2n });
+    a.acceptCountersignature(b.countersign().sigB!);
+    assert.equal(a.myBalance, 5n * TON + TON / 2n);
+    assert.equal(b.myBalance, 2n * TON + TON / 2n);
+    assert.equal(a.historyLength, 3);
+    assert.deepEqual(a.history.map((s) => s.state.step), [0n, 1n, 2n]);
+    assert.ok(statesEqual(a.stateAt(1n)!.state, full.state));
+    assert.equal(a.stateAt(3n), null);
+    assert.equal(a.stateAt(-1n), null);
+  });
+
+  test('proposal guards: turn, amount, balance, pending', () => {
+    const { a, b } = openPair(5n * TON, 3n * TON);
+    expectCode(() => a.proposePayment(TON), 'NOT_YOUR_TURN', /request the turn with requestTurn/);
+    expectCode(() => a.proposeEmpty(), 'NOT_YOUR_TURN');
+    expectCode(() => a.proposeClose(), 'NOT_YOUR_TURN');
+    expectCode(() => b.proposePayment(0n), 'AMOUNT_NOT_POSITIVE', /more than zero/);
+    expectCode(() => b.proposePayment(-5n), 'AMOUNT_NOT_POSITIVE');
+    const e = expectCode(() => b.proposePayment(4n * TON), 'INSUFFICIENT_BALANCE', /you have 3 TON, asked 4 TON/);
+    assert.equal(e.details?.have, 3n * TON);
+    assert.equal(e.details?.asked, 4n * TON);
+    b.proposePayment(3n * TON); // exactly everything is fine
+    expectCode(() => b.proposePayment(1n), 'PENDING_STATE', /awaits the partner's countersignature/);
+    expectCode(() => b.proposeEmpty(), 'PENDING_STATE');
+    expectCode(() => b.countersign(), 'NOTHING_TO_SIGN', /our own proposal/);
+  });
+
+  test('an empty state changes nothing but the step and hands the turn over', () => {
+    const { a, b } = openPair();
+    const e = b.proposeEmpty();
+    assert.deepEqual(a.receiveProposal(e), { step: 1n, kind: 'empty', amount: 0n });
+    b.acceptCountersignature(a.countersign().sigA!);
+    assert.equal(a.isMyTurn, true);
+    assert.equal(b.isMyTurn, false);
+    assert.equal(a.myBalance, 5n * TON);
+  });
+
+  test('automatic turn passing: countersign and piggyback an empty state, applied in order', () => {
+    const { a, b } = openPair();
+    // A wants to pay but B has the turn: A asks for it.
+    assert.deepEqual(a.requestTurn(), { atStep: 0n });
+    assert.equal(a.turnRequested, true);
+    b.receiveTurnRequest();
+    assert.equal(b.partnerWantsTurn, true);
+    const empty = b.proposeEmpty();
+    assert.equal(b.partnerWantsTurn, false, 'answered by the empty state');
+    a.receiveProposal(empty);
+    b.acceptCountersignature(a.countersign().sigA!);
+    assert.equal(a.turnRequested, false, 'the turn arrived');
+    // From now on A pays, and B (auto mode) countersigns and passes the turn back in one message.
+    for (let i = 0; i < 5; i++) {
+      const pay = a.proposePayment(TON / 10n);
+      b.receiveProposal(pay);
+      const counter = b.countersign();
+      const back = b.proposeEmpty();
+      a.acceptCountersignature(counter.sigB!);
+      a.receiveProposal(back);
+      a.countersign();
+      b.acceptCountersignature(a.latest!.sigA!);
+    }
+    assert.equal(b.myBalance, 3n * TON + TON / 2n);
+    assert.equal(a.latest!.state.step, b.latest!.state.step);
+    assert.equal(a.historyLength, 2 + 5 * 2);
+  });
+
+  test('requestTurn: refused with the turn in hand or a pending state; allowed while our proposal waits', () => {
+    const { a, b } = openPair();
+    expectCode(() => b.requestTurn(), 'ALREADY_YOUR_TURN', /propose a payment or an empty state/);
+    const p = b.proposeEmpty();
+    assert.deepEqual(b.requestTurn(), { atStep: 0n });
+    a.receiveProposal(p);
+    expectCode(() => a.requestTurn(), 'PENDING_STATE');
+    expectCode(() => a.receiveTurnRequest(), 'INVALID_TRANSITION');
+    b.receiveTurnRequest();
+    assert.equal(b.partnerWantsTurn, true);
+  });
+});
+
+describe('receiveProposal rejects every bad proposal and stays unchanged', () => {
+  test('each guard in order', () => {
+    const { a, b } = openPair(5n * TON, 3n * TON);
+    const latest = a.latest!.state;
+    const good: ChannelState = { ...latest, step: 1n, balanceA: latest.balanceA + TON, balanceB: latest.balanceB - TON };
+    const before = fingerprint(a);
+    expectCode(() => a.receiveProposal(signedBy({ ...good, channel: otherAddr }, 'B', keysB.secretKey)), 'WRONG_CHANNEL', /another channel/);
+    expectCode(() => a.receiveProposal(signedBy({ ...good, step: 3n }, 'B', keysB.secretKey)), 'STEP_GAP', /expected step 1, got 3: .*resync/);
+    expectCode(() => a.receiveProposal(signedBy({ ...good, step: 0n }, 'B', keysB.secretKey)), 'STEP_GAP');
+    expectCode(() => a.receiveProposal(signedBy({ ...good, balanceA: good.balanceA + 1n }, 'B', keysB.secretKey)), 'TOTAL_CHANGED', /same total/);
+    expectCode(() => a.receiveProposal(signedBy({ ...latest, step: 1n, balanceA: latest.balanceA - TON, balanceB: latest.balanceB + TON }, 'B', keysB.secretKey)), 'BALANCE_TAKEN', /moves 1 TON from us to the partner/);
+    expectCode(() => a.receiveProposal({ state: good, sigA: null, sigB: null }), 'BAD_SIGNATURE', /missing/);
+    expectCode(() => a.receiveProposal(signedBy(good, 'B', keysEve.secretKey)), 'BAD_SIGNATURE', /B's signature of step 1 is invalid/);
+    expectCode(() => a.receiveProposal(signedBy(good, 'A', keysA.secretKey)), 'BAD_SIGNATURE', /B's signature is missing/);
+    const other = signedBy({ ...good, balanceA: good.balanceA - 1n, balanceB: good.balanceB + 1n }, 'B', keysB.secretKey);
+    expectCode(() => a.receiveProposal({ state: good, sigA: null, sigB: other.sigB }), 'BAD_SIGNATURE', /altered/);
+    assert.equal(fingerprint(a), before);
+    a.receiveProposal(signedBy(good, 'B', keysB.secretKey));
+    assert.equal(a.phase, 'RECEIVED');
+    expectCode(() => a.receiveProposal(signedBy(good, 'B', keysB.secretKey)), 'PENDING_STATE');
+    void b;
+  });
+
+  test('a proposal of a step that is ours to create is refused (only the turn holder proposes)', () => {
+    const { a, b } = openPair();
+    a.receiveProposal(b.proposeEmpty());
+    b.acceptCountersignature(a.countersign().sigA!);
+    // Step 2 is A's. B forges one that pays nothing, signed with B's real key.
+    const l = b.latest!.state;
+    const forged = signedBy({ ...l, step: 2n }, 'B', keysB.secretKey);
+    expectCode(() => a.receiveProposal(forged), 'NOT_YOUR_TURN', /must request the turn/);
+  });
+
+  test('a signature of another party key, an old state replayed, and a proposal while ours waits', () => {
+    const { a, b } = openPair();
+    const p1 = b.proposeEmpty();
+    a.receiveProposal(p1);
+    b.acceptCountersignature(a.countersign().sigA!);
+    expectCode(() => a.receiveProposal(p1), 'STEP_GAP', /expected step 2, got 1/);
+    a.proposeEmpty();
+    expectCode(() => a.receiveProposal(signedBy({ ...p1.state, step: 3n }, 'B', keysB.secretKey)), 'PENDING_STATE');
+    expectCode(() => a.acceptCountersignature(sign(stateHash(a.staged!.state), keysA.secretKey)), 'BAD_SIGNATURE');
+  });
+});
+
+describe('closing', () => {
+  test('a close state agreed by both makes the channel FINAL', () => {
+    const { a, b } = openPair();
+    const c = b.proposeClose();
+    assert.equal(c.state.tag, 'close');
+    assert.deepEqual(a.receiveProposal(c), { step: 1n, kind: 'close', amount: 0n });
+    const full = a.countersign();
+    assert.equal(a.phase, 'FINAL');
+    assert.equal(a.isClosing, true);
+    b.acceptCountersignature(full.sigA!);
+    assert.equal(b.phase, 'FINAL');
+    assert.equal(b.latest!.state.tag, 'close');
+    expectCode(() => a.proposePayment(1n), 'CHANNEL_CLOSING', /wait for the payout/);
+    expectCode(() => a.receiveProposal(c), 'CHANNEL_CLOSING');
+    expectCode(() => b.requestTurn(), 'CHANNEL_CLOSING');
+    a.markClosing();
+    assert.equal(a.phase, 'CLOSING');
+  });
+
+  test('markClosing stops new states but still records a countersignature of our staged proposal', () => {
+    const { a, b } = openPair();
+    const p = b.proposePayment(TON);
+    a.receiveProposal(p);
+    const full = a.countersign();
+    b.markClosing();
+    assert.equal(b.phase, 'CLOSING');
+    assert.equal(b.isClosing, true);
+    assert.equal(b.isMyTurn, false);
+    b.acceptCountersignature(full.sigA!);
+    assert.equal(b.phase, 'CLOSING');
+    assert.equal(b.latest!.state.step, 1n);
+    expectCode(() => b.acceptCountersignature(full.sigA!), 'NOTHING_TO_SIGN');
+    a.markClosing();
+    a.markClosing();
+    expectCode(() => a.proposeEmpty(), 'CHANNEL_CLOSING');
+    expectCode(() => a.countersign(), 'CHANNEL_CLOSING');
+    expectCode(() => a.receiveTurnRequest(), 'CHANNEL_CLOSING');
+    expectCode(() => a.receiveInitial(p, { depositA: 0n, depositB: 0n }), 'CHANNEL_CLOSING');
+    expectCode(() => a.proposeInitial(1n, 1n), 'CHANNEL_CLOSING');
+  });
+});
+
+describe('snapshots', () => {
+  function roundTrip(ch: Channel, secret: Buffer): Channel {
+    const json = JSON.parse(JSON.stringify(snapshotToJson(ch.toSnapshot())));
+    const back = Channel.restore(params, secret, snapshotFromJson(json));
+    assert.equal(back.phase, ch.phase);
+    assert.equal(fingerprint(back), fingerprint(ch));
+    return back;
+  }
+
+  test('restore through JSON gives the same machine in every phase, and it keeps working', () => {
+    const a = new Channel(params, 'A', keysA.secretKey);
+    const b = new Channel(params, 'B', keysB.secretKey);
+    roundTrip(a, keysA.secretKey);
+    const init = a.proposeInitial(4n * TON, 4n * TON);
+    roundTrip(a, keysA.secretKey);
+    b.receiveInitial(init, { depositA: 4n * TON, depositB: 4n * TON });
+    let b2 = roundTrip(b, keysB.secretKey);
+    let a2 = roundTrip(a, keysA.secretKey);
+    a2.acceptCountersignature(b2.countersign().sigB!);
+    b2 = roundTrip(b2, keysB.secretKey);
+    b2.proposePayment(TON);
+    b2 = roundTrip(b2, keysB.secretKey); // PROPOSED
+    a2.receiveProposal(b2.staged!);
+    a2 = roundTrip(a2, keysA.secretKey); // RECEIVED
+    b2.acceptCountersignature(a2.countersign().sigA!);
+    b2.receiveTurnRequest();
+    b2 = roundTrip(b2, keysB.secretKey);
+    assert.equal(b2.partnerWantsTurn, true);
+    a2.proposeClose();
+    b2.receiveProposal(a2.staged!);
+    a2.acceptCountersignature(b2.countersign().sigB!);
+    a2 = roundTrip(a2, keysA.secretKey); // FINAL
+    assert.equal(a2.phase, 'FINAL');
+    a2.markClosing();
+    roundTrip(a2, keysA.secretKey); // CLOSING
+    assert.equal(a2.myBalance, 5n * TON);
+  });
+
+  test('restore refuses corrupt snapshots and a foreign key', () => {
+    const { a, b } = openPair();
+    b.proposePayment(TON);
+    a.receiveProposal(b.staged!);
+    b.acceptCountersignature(a.countersign().sigA!);
+    const snap = a.toSnapshot();
+    const restore = (s: typeof snap, opts = {}) => Channel.restore(params, keysA.secretKey, s, opts);
+    restore(snap);
+    expectCode(() => Channel.restore(params, keysB.secretKey, snap), 'WRONG_KEY');
+    const badSig = Buffer.from(snap.history[0]!.sigB!);
+    badSig[5]! ^= 1;
+    const flipped = { ...snap, history: [{ ...snap.history[0]!, sigB: badSig }, snap.history[1]!] };
+    expectCode(() => restore(flipped), 'CORRUPT_SNAPSHOT', /B's signature of step 0/);
+    restore(flipped, { verifyHistory: false }); // only the latest is checked then
+    const gap = { ...snap, history: [snap.history[0]!, { ...snap.history[1]!, state: { ...snap.history[1]!.state, step: 2n } }] };
+    expectCode(() => restore(gap), 'CORRUPT_SNAPSHOT', /step 2/);
+    const moved = { ...snap, history: [snap.history[0]!, signedBoth({ ...snap.history[1]!.state, balanceA: 4n * TON, balanceB: 4n * TON })] };
+    expectCode(() => restore(moved), 'CORRUPT_SNAPSHOT', /moves money to its creator/);
+    const total = { ...snap, history: [snap.history[0]!, signedBoth({ ...snap.history[1]!.state, balanceA: 1n })] };
+    expectCode(() => restore(total), 'CORRUPT_SNAPSHOT', /changes the total/);
+    const foreign = { ...snap, history: snap.history.map((s) => signedBoth({ ...s.state, channel: otherAddr })) };
+    expectCode(() => restore(foreign), 'CORRUPT_SNAPSHOT', /another channel/);
+    const staged = { ...snap, staged: signedBoth({ ...snap.history[1]!.state, step: 5n }) };
+    expectCode(() => restore(staged), 'CORRUPT_SNAPSHOT', /staged state has step 5/);
+    const unsignedStage = { ...snap, staged: { state: { ...snap.history[1]!.state, step: 2n }, sigA: null, sigB: null } };
+    expectCode(() => restore(unsignedStage), 'CORRUPT_SNAPSHOT', /creator A/);
+    expectCode(() => snapshotFromJson({ ...snapshotToJson(snap), v: 2 as 1 }), 'CORRUPT_SNAPSHOT', /version/);
+    expectCode(() => snapshotFromJson({ ...snapshotToJson(snap), party: 'C' as 'A' }), 'CORRUPT_SNAPSHOT');
+  });
+
+  test('signed state JSON round trip keeps the exact signed bytes', () => {
+    const { a } = openPair();
+    const s = a.latest!;
+    const back = signedStateFromJson(signedStateToJson(s));
+    assert.ok(statesEqual(back.state, s.state));
+    assert.deepEqual(back.sigA, s.sigA);
+    assert.deepEqual(back.sigB, s.sigB);
+  });
+
+  test('returned states are copies: mutating them does not change the machine', () => {
+    const { a } = openPair();
+    const l = a.latest!;
+    l.sigA![0]! ^= 0xff;
+    l.state.balanceA = 0n;
+    assert.ok(verify(stateHash(a.latest!.state), a.latest!.sigA!, keysA.publicKey));
+    assert.equal(a.myBalance, 5n * TON);
+  });
+});
+
+function signedBoth(state: ChannelState): SignedState {
+  const h = stateHash(state);
+  return { state, sigA: sign(h, keysA.secretKey), sigB: sign(h, keysB.secretKey) };
+}
+
+test('isChannelError narrows by code', () => {
+  const e = new ChannelError('STEP_GAP', 'x', { expected: 1n });
+  assert.ok(isChannelError(e));
+  assert.ok(isChannelError(e, 'STEP_GAP'));
+  assert.ok(!isChannelError(e, 'WRONG_CHANNEL'));
+  assert.ok(!isChannelError(new Error('x')));
+  assert.equal(e.name, 'ChannelError');
+});
