@@ -1,0 +1,151 @@
+// Shared scenario helpers of the contract tests (not a test file itself).
+import assert from 'node:assert/strict';
+import { Blockchain, type BlockchainTransaction, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
+import { Address, toNano, type Transaction } from '@ton/core';
+import { ChannelContract, type ChannelConfig, type SignedStateInput } from '../../src/contract/index.js';
+import { keyPairFromSeed, sign, type KeyPair } from '../../src/core/signer.js';
+import { stateHash, type ChannelState } from '../../src/core/state.js';
+
+export const NOW = 1_700_000_000;
+export const PERIOD = 3600;
+export const DEP_A = toNano('5');
+export const DEP_B = toNano('3');
+export const TOTAL = DEP_A + DEP_B;
+
+export interface World {
+  bc: Blockchain;
+  a: SandboxContract<TreasuryContract>;
+  b: SandboxContract<TreasuryContract>;
+  stranger: SandboxContract<TreasuryContract>;
+  ka: KeyPair;
+  kb: KeyPair;
+  config: ChannelConfig;
+  channel: SandboxContract<ChannelContract>;
+}
+
+let base: { bc: Blockchain; snapshot: ReturnType<Blockchain['snapshot']> } | undefined;
+
+/** One blockchain per test file, restored to the same snapshot (treasuries funded, time NOW) for every world. */
+export async function makeWorld(overrides: Partial<ChannelConfig> = {}): Promise<World> {
+  if (!base) {
+    const bc = await Blockchain.create();
+    bc.now = NOW;
+    for (const name of ['party-a', 'party-b', 'stranger']) await bc.treasury(name);
+    base = { bc, snapshot: bc.snapshot() };
+  }
+  const bc = base.bc;
+  await bc.loadFrom(base.snapshot);
+  bc.now = NOW;
+  const a = await bc.treasury('party-a');
+  const b = await bc.treasury('party-b');
+  const stranger = await bc.treasury('stranger');
+  const ka = keyPairFromSeed(Buffer.alloc(32, 0xa1));
+  const kb = keyPairFromSeed(Buffer.alloc(32, 0xb2));
+  const config: ChannelConfig = {
+    publicKeyA: ka.publicKey,
+    publicKeyB: kb.publicKey,
+    addressA: a.address,
+    addressB: b.address,
+    channelId: 0x1234_5678_9abc_def0n,
+    challengePeriod: PERIOD,
+    expectedDepositA: DEP_A,
+    expectedDepositB: DEP_B,
+    ...overrides,
+  };
+  const channel = bc.openContract(ChannelContract.createFromConfig(config));
+  return { bc, a, b, stranger, ka, kb, config, channel };
+}
+
+/** Deploys with A's deposit, then B's deposit: the channel is OPEN. */
+export async function openWorld(overrides: Partial<ChannelConfig> = {}): Promise<World> {
+  const w = await makeWorld(overrides);
+  expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: w.config.expectedDepositA + toNano('0.05'), deposit: w.config.expectedDepositA }), w.channel.address);
+  expectOk(await w.channel.sendDeposit(w.b.getSender(), { amount: w.config.expectedDepositB }), w.channel.address);
+  return w;
+}
+
+export function signBoth(w: Pick<World, 'ka' | 'kb'>, state: ChannelState): SignedStateInput {
+  const h = stateHash(state);
+  return { state, sigA: sign(h, w.ka.secretKey), sigB: sign(h, w.kb.secretKey) };
+}
+
+export function st(w: World, step: bigint, balanceA: bigint, balanceB: bigint, tag: 'state' | 'close' = 'state', channel?: Address): ChannelState {
+  return { tag, channel: channel ?? w.channel.address, step, balanceA, balanceB };
+}
+
+export function dest(tx: Transaction): Address | undefined {
+  const info = tx.inMessage?.info;
+  return info?.type === 'internal' ? info.dest : undefined;
+}
+
+/** The transaction of `address` processing the message sent to it first in this result. */
+export function txOn(txs: BlockchainTransaction[], address: Address): BlockchainTransaction {
+  const tx = txs.find((t) => dest(t)?.equals(address));
+  assert.ok(tx, `no transaction on ${address.toString()}`);
+  return tx;
+}
+
+export function compute(tx: Transaction): { exitCode: number; gasUsed: bigint; success: boolean } | null {
+  if (tx.description.type !== 'generic') return null;
+  const c = tx.description.computePhase;
+  if (c.type !== 'vm') return null;
+  return { exitCode: c.exitCode, gasUsed: c.gasUsed, success: c.success };
+}
+
+export function expectOk(r: { transactions: BlockchainTransaction[] }, contract: Address): BlockchainTransaction {
+  const tx = txOn(r.transactions, contract);
+  const c = compute(tx);
+  assert.ok(c, 'compute phase skipped');
+  assert.equal(c.exitCode, 0, `expected success, got exit code ${c.exitCode}`);
+  assert.equal(tx.description.type === 'generic' && tx.description.aborted, false, 'transaction aborted');
+  return tx;
+}
+
+/** The contract's transaction failed with `exitCode`, changed nothing and bounced the value back to `from`. */
+export function expectExit(r: { transactions: BlockchainTransaction[] }, contract: Address, exitCode: number, from: Address): void {
+  const tx = txOn(r.transactions, contract);
+  const c = compute(tx);
+  assert.ok(c, 'compute phase skipped');
+  assert.equal(c.exitCode, exitCode, `expected exit code ${exitCode}, got ${c.exitCode}`);
+  assert.equal(tx.description.type === 'generic' && tx.description.aborted, true, 'a failed transaction must abort');
+  const bounce = tx.outMessages.values().find((m) => m.info.type === 'internal' && m.info.bounced);
+  assert.ok(bounce && bounce.info.type === 'internal' && bounce.info.dest.equals(from), 'the value must bounce back to the sender');
+}
+
+export function outValue(tx: Transaction, to: Address): bigint {
+  let sum = 0n;
+  for (const m of tx.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(to)) sum += m.info.value.coins;
+  return sum;
+}
+
+export function inValue(tx: Transaction): bigint {
+  const info = tx.inMessage?.info;
+  return info?.type === 'internal' ? info.value.coins : 0n;
+}
+
+/** Everything a transaction took from its account besides the values it sent: fees plus forward fees. */
+export function costs(tx: Transaction): bigint {
+  let fwd = 0n;
+  for (const m of tx.outMessages.values()) if (m.info.type === 'internal') fwd += m.info.forwardFee;
+  return tx.totalFees.coins + fwd;
+}
+
+export async function balance(w: World, address: Address): Promise<bigint> {
+  return (await w.bc.getContract(address)).balance;
+}
+
+/** Net change of `address`'s balance over these transactions, computed from the transactions alone. */
+export function netChange(txs: Transaction[], address: Address): bigint {
+  let d = 0n;
+  for (const tx of txs) {
+    if (!dest(tx)?.equals(address) && !(tx.inMessage?.info.type === 'external-in' && tx.inMessage.info.dest.equals(address))) continue;
+    d += inValue(tx);
+    for (const m of tx.outMessages.values()) if (m.info.type === 'internal') d -= m.info.value.coins;
+    d -= costs(tx);
+  }
+  return d;
+}
+
+export async function accountType(w: World): Promise<string> {
+  return (await w.bc.getContract(w.channel.address)).accountState?.type ?? 'none';
+}
