@@ -1,0 +1,739 @@
+// Every SynChannel command, built from one context (rust-analyzer style): each resolves its target node/channel,
+// asks for missing inputs with validated InputBox/QuickPick, shows progress with cancellation on on-chain waits,
+// and answers clearly when it cannot act ("no channel yet: connect first", "the node is not running: …").
+//
+// Argument convention (palette: none; tree: the element; tests/links: explicit):
+//   synchannel.<cmd>(target?, ...inputs)   target = a tree element or { party?: 'me'|'alice'|'bob', channel?: string }
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { ChannelView, NetworkKind, ProgressOptions, StateView, WithdrawOptions } from '../node/types.js';
+import { explorerLink } from '../chain/explorer.js';
+import type { BalancesPanel } from './balancesPanel.js';
+import { NETWORKS, isNetwork, type HostedNode, type NodeHost, type PartyId } from './host.js';
+import type { ChannelTreeProvider, TreeElement } from './tree.js';
+import { DEMO_STEP_IDS } from './nodeFactory.js';
+import {
+  ExtensionError,
+  describeState,
+  errorCode,
+  errorMessage,
+  formatTon,
+  parseTon,
+  shortAddress,
+  stateLine,
+  validateAmount,
+} from './util.js';
+
+export const EXTENSION_ID = 'synchannel.synchannel';
+export const WALKTHROUGH_ID = `${EXTENSION_ID}#synchannel.teachingDemo`;
+
+/** The commands contributed in package.json (the in-host test checks each is registered). */
+export const COMMAND_NAMES = [
+  'serve',
+  'connect',
+  'deposit',
+  'send',
+  'sign',
+  'balanceContract',
+  'balanceChan',
+  'balanceTon',
+  'getAccount',
+  'getPartnerAccount',
+  'getSmartContractAccount',
+  'getSeqno',
+  'createEmpty',
+  'requestEmpty',
+  'showAll',
+  'showLast',
+  'withdraw',
+  'withdrawStep',
+  'openBalances',
+  'switchNetwork',
+  'createKey',
+  'importMnemonic',
+  'importKeyFolder',
+  'setTestnetApiKey',
+  'startDevnet',
+  'stopDevnet',
+  'openTeachingDemo',
+  'demoStep',
+  'stopTeachingDemo',
+  'stopNode',
+  'copyMultiaddr',
+  'copyAddress',
+  'openInExplorer',
+  'refresh',
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export interface TargetArg {
+  party?: PartyId;
+  channel?: string;
+  step?: string;
+}
+
+export interface CommandFailure {
+  command: string;
+  code: string;
+  message: string;
+}
+
+export interface CommandDeps {
+  host: NodeHost;
+  tree: ChannelTreeProvider;
+  treeView: vscode.TreeView<TreeElement>;
+  balances: BalancesPanel;
+}
+
+const cancelled = () => new ExtensionError('E_CANCELLED', 'cancelled');
+
+function isTarget(a: unknown): a is TreeElement | TargetArg {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
+  const o = a as Record<string, unknown>;
+  return 'kind' in o || 'party' in o || 'channel' in o;
+}
+
+function targetChannel(t: TreeElement | TargetArg | undefined): string | undefined {
+  if (!t) return undefined;
+  if ('kind' in t) return t.kind === 'network' ? undefined : t.channelId;
+  return t.channel;
+}
+
+function targetStep(t: TreeElement | TargetArg | undefined): bigint | undefined {
+  if (!t) return undefined;
+  if ('kind' in t) return t.kind === 'step' ? BigInt(t.step) : undefined;
+  return t.step !== undefined ? BigInt(t.step) : undefined;
+}
+
+function amountArg(v: unknown, what: string): bigint | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'string' || typeof v === 'number') {
+    const problem = validateAmount(String(v), { allowZero: true });
+    if (problem) throw new ExtensionError('E_BAD_INPUT', `${what}: ${problem}`);
+    return parseTon(String(v).trim());
+  }
+  throw new ExtensionError('E_BAD_INPUT', `${what}: expected an amount in TON such as "1.5"`);
+}
+
+async function askAmount(prompt: string, opts: { value?: string; allowZero?: boolean } = {}): Promise<bigint> {
+  const text = await vscode.window.showInputBox({
+    title: 'SynChannel',
+    prompt,
+    placeHolder: 'amount in TON, e.g. 1.5',
+    value: opts.value,
+    ignoreFocusOut: true,
+    validateInput: (t) => validateAmount(t, { allowZero: opts.allowZero }),
+  });
+  if (text === undefined) throw cancelled();
+  return parseTon(text.trim());
+}
+
+/** Runs an on-chain wait with a cancellable notification progress. */
+function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel: ${title}`, cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    const sub = token.onCancellationRequested(() => ac.abort());
+    try {
+      return await fn({ signal: ac.signal, onProgress: (message) => progress.report({ message }) });
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+function info(message: string, ...actions: string[]): Thenable<string | undefined> {
+  return vscode.window.showInformationMessage(`SynChannel: ${message}`, ...actions);
+}
+
+export function explorerUrl(address: string): string {
+  const link = explorerLink(address, 'testnet');
+  if (!link) throw new ExtensionError('E_BAD_INPUT', `not a TON address: ${address}`);
+  return link;
+}
+
+export class Commands {
+  private failures: CommandFailure[] = [];
+
+  constructor(private readonly d: CommandDeps) {}
+
+  get lastFailure(): CommandFailure | null {
+    return this.failures.at(-1) ?? null;
+  }
+
+  register(context: vscode.ExtensionContext): void {
+    const table: Record<CommandName, (...args: unknown[]) => Promise<unknown>> = {
+      serve: (t, port, host) => this.serve(t, port, host),
+      connect: (t, addr) => this.connect(t, addr),
+      deposit: (t, a, b) => this.deposit(t, a, b),
+      send: (t, a) => this.send(t, a),
+      sign: (t) => this.sign(t),
+      balanceContract: (t) => this.balanceContract(t),
+      balanceChan: (t) => this.balanceChan(t),
+      balanceTon: (t) => this.balanceTon(t),
+      getAccount: (t) => this.getAccount(t),
+      getPartnerAccount: (t) => this.getPartnerAccount(t),
+      getSmartContractAccount: (t) => this.getSmartContractAccount(t),
+      getSeqno: (t) => this.getSeqno(t),
+      createEmpty: (t) => this.createEmpty(t),
+      requestEmpty: (t) => this.requestEmpty(t),
+      showAll: (t) => this.showAll(t),
+      showLast: (t) => this.showLast(t),
+      withdraw: (t, mode, opts) => this.withdraw(t, mode, opts),
+      withdrawStep: (t, opts) => this.withdraw(t, 'auto', opts),
+      openBalances: (t) => this.openBalances(t),
+      switchNetwork: (n) => this.switchNetwork(n),
+      createKey: (n) => this.createKey(n),
+      importMnemonic: (w, n) => this.importMnemonic(w, n),
+      importKeyFolder: (f, n) => this.importKeyFolder(f, n),
+      setTestnetApiKey: (k) => this.setTestnetApiKey(k),
+      startDevnet: (p) => this.startDevnet(p),
+      stopDevnet: () => this.stopDevnet(),
+      openTeachingDemo: () => this.openTeachingDemo(),
+      demoStep: (id) => this.demoStep(id),
+      stopTeachingDemo: () => this.stopTeachingDemo(),
+      stopNode: () => this.stopNode(),
+      copyMultiaddr: (t) => this.copyMultiaddr(t),
+      copyAddress: (t) => this.copyAddress(t),
+      openInExplorer: (t) => this.openInExplorer(t),
+      refresh: async () => this.d.host.fireChanged(),
+    };
+    for (const name of COMMAND_NAMES) {
+      const handler = table[name];
+      context.subscriptions.push(vscode.commands.registerCommand(`synchannel.${name}`, (...args: unknown[]) => this.run(name, handler, args)));
+    }
+  }
+
+  private async run(name: string, handler: (...args: unknown[]) => Promise<unknown>, args: unknown[]): Promise<unknown> {
+    try {
+      const result = await handler(...args);
+      this.d.host.fireChanged();
+      return result;
+    } catch (e) {
+      const code = errorCode(e) ?? 'E_UNEXPECTED';
+      const message = errorMessage(e);
+      this.failures.push({ command: name, code, message });
+      if (this.failures.length > 50) this.failures.shift();
+      if (code === 'E_CANCELLED' || code === 'ABORTED') {
+        this.d.host.log(`${name}: cancelled`);
+        return undefined;
+      }
+      this.d.host.log(`${name} failed [${code}]: ${message}`, 'error');
+      if (code === 'E_NODE_NOT_RUNNING') {
+        void vscode.window.showWarningMessage(`SynChannel: ${message}`, 'Serve', 'Connect', 'Open Teaching Demo').then((pick) => {
+          if (pick === 'Serve') void vscode.commands.executeCommand('synchannel.serve');
+          if (pick === 'Connect') void vscode.commands.executeCommand('synchannel.connect');
+          if (pick === 'Open Teaching Demo') void vscode.commands.executeCommand('synchannel.openTeachingDemo');
+        });
+      } else if (code === 'E_NO_CHANNEL' || code === 'E_NO_PARTNER' || code === 'E_NOTHING_TO_SIGN') {
+        void vscode.window.showWarningMessage(`SynChannel: ${message}`);
+      } else {
+        void vscode.window.showErrorMessage(`SynChannel: ${message}`, 'Show Log').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.action.output.show.synchannel.synchannel.SynChannel');
+        });
+      }
+      return undefined;
+    }
+  }
+
+  // ---- targets --------------------------------------------------------------------------------------------------
+
+  /** The node a command acts on. `start`: create the user's node on first use. */
+  private async nodeFor(t: unknown, start: boolean): Promise<HostedNode> {
+    const host = this.d.host;
+    if (isTarget(t)) {
+      const party = 'kind' in t ? t.party : (t.party ?? 'me');
+      const n = host.node(party);
+      if (n) return n;
+      if (party === 'me' && start) return host.ensureNode();
+      throw new ExtensionError(
+        party === 'me' ? 'E_NODE_NOT_RUNNING' : 'E_NO_DEMO',
+        party === 'me'
+          ? 'the node is not running: run "SynChannel: Serve" or "SynChannel: Connect" to start it'
+          : 'the teaching demo is not running: run "SynChannel: Open Teaching Demo" first',
+      );
+    }
+    if (host.mainNode) return host.mainNode;
+    if (host.teachingDemo && !start) {
+      const demoNodes = host.nodes().filter((n) => n.id !== 'me');
+      const pick = await vscode.window.showQuickPick(
+        demoNodes.map((n) => ({ label: n.label, description: shortAddress(n.api.getAccount()), node: n })),
+        { title: 'SynChannel: act as which party of the teaching demo?', ignoreFocusOut: true },
+      );
+      if (!pick) throw cancelled();
+      return pick.node;
+    }
+    if (start) return host.ensureNode();
+    throw new ExtensionError('E_NODE_NOT_RUNNING', 'the node is not running: run "SynChannel: Serve" or "SynChannel: Connect" to start it');
+  }
+
+  private channelFor(node: HostedNode, t: unknown): ChannelView {
+    const id = isTarget(t) ? targetChannel(t) : undefined;
+    const ch = this.d.host.channel(node, id);
+    if (ch) return ch;
+    if (id) throw new ExtensionError('E_NO_CHANNEL', `no channel ${id} on ${node.label}'s node: pick one in the SynChannel view`);
+    if (node.api.partners().length === 0) throw new ExtensionError('E_NO_CHANNEL', 'no channel yet: connect first ("SynChannel: Serve" on one side, "SynChannel: Connect" on the other)');
+    throw new ExtensionError('E_NO_CHANNEL', 'no channel yet: run "SynChannel: Deposit" to open one with your partner');
+  }
+
+  private inputs(t: unknown, rest: unknown[]): unknown[] {
+    // The palette passes nothing; links and tests may pass inputs without a target.
+    return isTarget(t) ? rest : [t, ...rest];
+  }
+
+  // ---- the original command set ----------------------------------------------------------------------------------
+
+  async serve(t: unknown, portArg?: unknown, hostArg?: unknown) {
+    const [p, h] = this.inputs(t, [portArg, hostArg]);
+    const node = await this.nodeFor(t, true);
+    let port: number;
+    if (p === undefined || p === null || p === '') {
+      const text = await vscode.window.showInputBox({
+        title: 'SynChannel: Serve',
+        prompt: 'Port to serve the connection on (0 = any free port)',
+        value: '3000',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^\d{1,5}$/.test(v.trim()) && Number(v) <= 65535 ? undefined : 'a port is a whole number from 0 to 65535'),
+      });
+      if (text === undefined) throw cancelled();
+      port = Number(text.trim());
+    } else {
+      port = Number(p);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('E_BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+    }
+    const result = await node.api.serve(port, typeof h === 'string' ? h : undefined);
+    await this.d.host.setServed(node, result);
+    const first = result.lan[0] ?? result.wan[0];
+    this.d.host.log(`serving: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
+    if (first) {
+      void info(`waiting for a partner. Give them this address: ${first}`, 'Copy Address').then((pick) => {
+        if (pick) void vscode.env.clipboard.writeText(first);
+      });
+    }
+    return result;
+  }
+
+  async connect(t: unknown, addrArg?: unknown) {
+    const [a] = this.inputs(t, [addrArg]);
+    let addr = typeof a === 'string' ? a.trim() : '';
+    const check = (v: string): string | undefined => {
+      try {
+        const m = multiaddr(v.trim());
+        return m.toString().includes('/p2p/') ? undefined : 'the address must end with /p2p/<peer id> (copy it from your partner\'s "Serve")';
+      } catch (e) {
+        return `not a multiaddr: ${errorMessage(e)}`;
+      }
+    };
+    if (!addr) {
+      const text = await vscode.window.showInputBox({
+        title: 'SynChannel: Connect',
+        prompt: "Your partner's address from their Serve",
+        placeHolder: '/ip4/192.168.1.2/tcp/3000/p2p/12D3KooW…',
+        ignoreFocusOut: true,
+        validateInput: check,
+      });
+      if (text === undefined) throw cancelled();
+      addr = text.trim();
+    } else {
+      const problem = check(addr);
+      if (problem) throw new ExtensionError('E_BAD_INPUT', problem);
+    }
+    const node = await this.nodeFor(t, true);
+    const partner = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'SynChannel: connecting…' }, () => node.api.connect(addr));
+    this.d.host.log(`Partner signature: ${partner.signature}`);
+    this.d.host.log(`Partner address: ${partner.address}`);
+    void info(`connected. Partner address: ${partner.address}`);
+    return partner;
+  }
+
+  async deposit(t: unknown, aArg?: unknown, bArg?: unknown) {
+    const [a, b] = this.inputs(t, [aArg, bArg]);
+    const node = await this.nodeFor(t, true);
+    const id = isTarget(t) ? targetChannel(t) : undefined;
+    const ch = this.d.host.channel(node, id);
+    if (!ch) {
+      if (node.api.partners().length === 0) throw new ExtensionError('E_NO_PARTNER', 'no partner yet: connect first ("SynChannel: Serve" on one side, "SynChannel: Connect" on the other)');
+      const balance = await node.api.balanceTon().catch(() => null);
+      const mine = amountArg(a, 'your deposit') ?? (await askAmount(`Your deposit (your account balance now: ${balance === null ? '?' : formatTon(balance)} TON)`));
+      const theirs = amountArg(b, "partner's deposit") ?? (await askAmount("Your partner's deposit (0 if they only receive)", { value: '0', allowZero: true }));
+      return onChain('opening the channel (deploy + deposit)…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs }));
+    }
+    if (ch.phase !== 'proposed' && ch.phase !== 'funding') {
+      throw new ExtensionError('E_BAD_INPUT', `the channel is ${ch.phase}: deposits are taken only while it is funding`);
+    }
+    const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
+    const amount = amountArg(a, 'deposit') ?? (await askAmount(`Deposit into the channel (expected: ${formatTon(expected)} TON)`, { value: formatTon(expected), allowZero: true }));
+    return onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
+  }
+
+  async send(t: unknown, aArg?: unknown) {
+    const [a] = this.inputs(t, [aArg]);
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    if (ch.phase !== 'open') throw new ExtensionError('E_BAD_INPUT', `the channel is ${ch.phase}: payments need an open channel`);
+    if (!ch.myTurn) throw new ExtensionError('E_BAD_INPUT', 'it is not your turn: run "SynChannel: Request Empty State" to ask your partner for it');
+    const mine = ch.latest ? (ch.me === 'A' ? ch.latest.balanceA : ch.latest.balanceB) : 0n;
+    const amount = amountArg(a, 'amount') ?? (await askAmount(`Amount to send (you have ${formatTon(mine)} TON in the channel)`));
+    const state = await node.api.send(amount, { channel: ch.id });
+    void info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}`);
+    return state;
+  }
+
+  async sign(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    if (!ch.pending || ch.pending.awaiting !== 'me') throw new ExtensionError('E_NOTHING_TO_SIGN', 'nothing awaits your signature in this channel');
+    const state = await node.api.sign({ channel: ch.id });
+    void info(`signed Step ${state.step}: ${stateLine(state)}`);
+    return state;
+  }
+
+  async createEmpty(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    const state = await node.api.createEmpty({ channel: ch.id });
+    void info(`passed the turn (empty Step ${state.step})`);
+    return state;
+  }
+
+  async requestEmpty(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    await node.api.requestEmpty({ channel: ch.id });
+    void info('asked your partner for the turn');
+    return true;
+  }
+
+  async withdraw(t: unknown, modeArg?: unknown, optsArg?: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    if (!ch.latest) throw new ExtensionError('E_BAD_INPUT', 'no state both signed yet: sign the initial state first');
+    const step = targetStep(isTarget(t) ? t : undefined) ?? ch.latest.step;
+    let mode: WithdrawOptions['mode'];
+    if (modeArg === 'auto' || modeArg === 'cooperative' || modeArg === 'unilateral') mode = modeArg;
+    else if (modeArg === undefined && !isTarget(t)) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'auto', description: 'cooperative when your partner is online, else unilateral' },
+          { label: 'cooperative', description: 'both sign a close state: paid out at once' },
+          { label: 'unilateral', description: `start the close, finish after the challenge window (${ch.challengePeriod} s)` },
+        ],
+        { title: `SynChannel: withdraw with Step ${step}`, ignoreFocusOut: true },
+      );
+      if (!pick) throw cancelled();
+      mode = pick.label as WithdrawOptions['mode'];
+    } else mode = 'auto';
+    let confirmStale = (optsArg as { confirmStale?: boolean } | undefined)?.confirmStale === true;
+    if (step < ch.latest.step && !confirmStale) {
+      const ok = await vscode.window.showWarningMessage(
+        `Step ${step} is older than the latest Step ${ch.latest.step}. Your partner can challenge it with a later state. Submit it anyway?`,
+        { modal: true },
+        'Submit Step ' + step,
+      );
+      if (!ok) throw cancelled();
+      confirmStale = true;
+    }
+    const result = await onChain(`withdrawing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, step, mode, confirmStale }));
+    if (result.mode === 'cooperative' || result.payoutA !== null) {
+      void info(`channel closed with Step ${result.step}: A gets ${formatTon(result.payoutA ?? 0n)} TON, B gets ${formatTon(result.payoutB ?? 0n)} TON`);
+    } else {
+      void info(`close started with Step ${result.step}; it can be finished after ${result.deadline ? new Date(result.deadline * 1000).toLocaleTimeString() : 'the challenge window'}`);
+    }
+    return result;
+  }
+
+  async balanceContract(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    if (!ch.contract) throw new ExtensionError('E_NO_CHANNEL', 'the contract is not deployed yet: run "SynChannel: Deposit" first');
+    const v = await onChain('reading the contract balance…', () => node.api.balanceContract(ch.id));
+    void info(`contract balance: ${formatTon(v)} TON`);
+    return v;
+  }
+
+  async balanceChan(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    const b = node.api.balanceChan(ch.id);
+    if (!b) throw new ExtensionError('E_NO_CHANNEL', 'no state both signed yet: sign the initial state first');
+    void info(`Step ${b.step}: ${stateLine(b)}`);
+    return b;
+  }
+
+  async balanceTon(t: unknown) {
+    const node = await this.nodeFor(t, true);
+    const v = await onChain('reading your balance…', () => node.api.balanceTon());
+    void info(`your account balance: ${formatTon(v)} TON`);
+    return v;
+  }
+
+  async getAccount(t: unknown) {
+    const node = await this.nodeFor(t, true);
+    const a = node.api.getAccount();
+    this.offerCopy(`your account: ${a}`, a);
+    return a;
+  }
+
+  async getPartnerAccount(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const id = isTarget(t) ? targetChannel(t) : undefined;
+    const a = node.api.getPartnerAccount(id) ?? node.api.partners()[0]?.address ?? null;
+    if (!a) throw new ExtensionError('E_NO_PARTNER', 'no partner yet: connect first');
+    this.offerCopy(`partner account: ${a}`, a);
+    return a;
+  }
+
+  async getSmartContractAccount(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    const a = node.api.getSmartContractAccount(ch.id);
+    if (!a) throw new ExtensionError('E_NO_CHANNEL', 'the contract is not deployed yet: run "SynChannel: Deposit" first');
+    this.offerCopy(`smart contract: ${a}`, a);
+    return a;
+  }
+
+  async getSeqno(t: unknown) {
+    const node = await this.nodeFor(t, true);
+    const v = await onChain('reading your seqno…', () => node.api.getSeqno());
+    void info(`seqno: ${v}`);
+    return v;
+  }
+
+  async showAll(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    const states = node.api.showAll(ch.id);
+    this.d.host.log(`${node.label}: ${states.length} state(s) of channel ${ch.id}`);
+    for (const s of states) this.d.host.log(`  ${describeState(s)}`);
+    await this.d.treeView.reveal({ kind: 'channel', party: node.id, channelId: ch.id }, { expand: true, focus: true, select: true });
+    return states;
+  }
+
+  async showLast(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const ch = this.channelFor(node, t);
+    const pending = ch.pending;
+    const last: StateView | null = pending ?? node.api.showLast(ch.id);
+    if (!last) throw new ExtensionError('E_NO_CHANNEL', 'no state yet: deposit and sign the initial state first');
+    const text = describeState(last) + (pending ? (pending.awaiting === 'me' ? ' · awaiting your signature' : ' · awaiting your partner') : '');
+    if (pending?.awaiting === 'me') {
+      void info(text, 'Sign').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('synchannel.sign', { party: node.id, channel: ch.id });
+      });
+    } else void info(text);
+    return last;
+  }
+
+  // ---- extension commands ---------------------------------------------------------------------------------------
+
+  async openBalances(t: unknown) {
+    let key: string | undefined;
+    if (isTarget(t)) {
+      const party = 'kind' in t ? t.party : (t.party ?? 'me');
+      const ch = targetChannel(t);
+      if (ch) key = `${party}:${ch}`;
+    }
+    this.d.balances.show(key);
+    return true;
+  }
+
+  async switchNetwork(n: unknown) {
+    let network: NetworkKind;
+    if (n === undefined) {
+      const current = this.d.host.network;
+      const pick = await vscode.window.showQuickPick(
+        NETWORKS.map((x) => ({
+          label: x,
+          description: x === current ? '(current)' : '',
+          detail:
+            x === 'sandbox' ? 'an emulated chain inside VS Code: offline, funded from its treasury' : x === 'devnet' ? 'a local chain shared by several windows or the CLI' : 'TON testnet (needs a funded key)',
+        })),
+        { title: 'SynChannel: switch network', ignoreFocusOut: true },
+      );
+      if (!pick) throw cancelled();
+      network = pick.label as NetworkKind;
+    } else if (isNetwork(n)) network = n;
+    else throw new ExtensionError('E_BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
+    await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
+    await this.d.host.restartForNetwork();
+    return network;
+  }
+
+  private async networkArg(n: unknown): Promise<NetworkKind> {
+    if (n === undefined) return this.d.host.network;
+    if (isNetwork(n)) return n;
+    throw new ExtensionError('E_BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
+  }
+
+  async createKey(n: unknown) {
+    const network = await this.networkArg(n);
+    const { mnemonicNew } = await import('@ton/crypto');
+    const words = await mnemonicNew(24);
+    await this.d.host.storeMnemonic(network, words);
+    this.d.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
+    void vscode.window
+      .showInformationMessage(`SynChannel: a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet.`, 'Copy the 24 Words')
+      .then((pick) => {
+        if (pick) void vscode.env.clipboard.writeText(words.join(' '));
+      });
+    await this.restartIfOn(network);
+    return true;
+  }
+
+  async importMnemonic(w: unknown, n: unknown) {
+    const network = await this.networkArg(n);
+    const { mnemonicValidate } = await import('@ton/crypto');
+    const check = async (text: string): Promise<string | undefined> => {
+      const words = text.trim().split(/\s+/).filter(Boolean);
+      if (words.length !== 24) return `a TON mnemonic has 24 words (got ${words.length})`;
+      return (await mnemonicValidate(words)) ? undefined : 'these 24 words are not a valid TON mnemonic (check the spelling)';
+    };
+    let text = typeof w === 'string' ? w : Array.isArray(w) ? w.join(' ') : undefined;
+    if (text === undefined) {
+      text = await vscode.window.showInputBox({ title: `SynChannel: import a ${network} mnemonic`, prompt: 'The 24 words, separated by spaces', password: true, ignoreFocusOut: true, validateInput: check });
+      if (text === undefined) throw cancelled();
+    } else {
+      const problem = await check(text);
+      if (problem) throw new ExtensionError('E_BAD_INPUT', problem);
+    }
+    await this.d.host.storeMnemonic(network, text.trim().split(/\s+/));
+    void info(`mnemonic imported for ${network}`);
+    await this.restartIfOn(network);
+    return true;
+  }
+
+  async importKeyFolder(f: unknown, n: unknown) {
+    const network = await this.networkArg(n);
+    let folder = typeof f === 'string' ? f : undefined;
+    if (!folder) {
+      const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, title: 'The folder with wallet.pk and wallet.addr', openLabel: 'Import Key Folder' });
+      if (!picked?.[0]) throw cancelled();
+      folder = picked[0].fsPath;
+    }
+    const pk = await readFile(join(folder, 'wallet.pk')).catch(() => null);
+    if (!pk || pk.length !== 32) throw new ExtensionError('E_BAD_INPUT', `${folder}/wallet.pk must hold a raw 32-byte private key`);
+    const addr = await readFile(join(folder, 'wallet.addr')).catch(() => null);
+    if (addr && addr.length !== 36) throw new ExtensionError('E_BAD_INPUT', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
+    await this.d.host.storeKeyFolder(network, folder);
+    void info(`key folder imported for ${network}: ${folder}`);
+    await this.restartIfOn(network);
+    return true;
+  }
+
+  async setTestnetApiKey(k: unknown) {
+    let key = typeof k === 'string' ? k : undefined;
+    if (key === undefined) {
+      key = await vscode.window.showInputBox({ title: 'SynChannel: testnet API key', prompt: 'toncenter API key (empty to remove)', password: true, ignoreFocusOut: true });
+      if (key === undefined) throw cancelled();
+    }
+    await this.d.host.storeApiKey(key.trim());
+    void info(key.trim() ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
+    await this.restartIfOn('testnet');
+    return true;
+  }
+
+  private async restartIfOn(network: NetworkKind): Promise<void> {
+    if (this.d.host.runningNetwork === network) {
+      await this.d.host.stopNode();
+      await this.d.host.ensureNode();
+    }
+  }
+
+  async startDevnet(p: unknown) {
+    let port = p === undefined ? undefined : Number(p);
+    if (port === undefined) {
+      const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8788');
+      try {
+        port = Number(new URL(url).port || 80);
+      } catch {
+        throw new ExtensionError('E_BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
+      }
+    }
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('E_BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+    const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => this.d.host.startDevnet(port));
+    void info(`devnet serving at ${server.url}`);
+    return server.url;
+  }
+
+  async stopDevnet() {
+    const stopped = await this.d.host.stopDevnet();
+    void info(stopped ? 'devnet stopped' : 'the devnet was not running in this window');
+    return stopped;
+  }
+
+  async openTeachingDemo() {
+    const demo = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting Alice and Bob on the sandbox (loading the emulator)…' },
+      () => this.d.host.startDemo(),
+    );
+    for (const id of DEMO_STEP_IDS) void vscode.commands.executeCommand('setContext', `synchannel.demo.${id}`, false);
+    void vscode.commands.executeCommand('setContext', 'synchannel.demoRunning', true);
+    void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+    void vscode.commands.executeCommand('synchannel.tree.focus');
+    return demo.steps.map((s) => s.id);
+  }
+
+  async demoStep(id: unknown) {
+    if (typeof id !== 'string') throw new ExtensionError('E_BAD_INPUT', 'which demo step? (e.g. "deploy")');
+    if (!this.d.host.teachingDemo) {
+      await this.openTeachingDemo();
+    }
+    const title = this.d.host.teachingDemo?.steps.find((s) => s.id === id)?.title ?? id;
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel demo: ${title}…` }, () => this.d.host.runDemoStep(id));
+    void vscode.commands.executeCommand('setContext', `synchannel.demo.${id}`, true);
+    void info(`${title}: ${result}`);
+    return result;
+  }
+
+  async stopTeachingDemo() {
+    await this.d.host.stopDemo();
+    void vscode.commands.executeCommand('setContext', 'synchannel.demoRunning', false);
+    return true;
+  }
+
+  async stopNode() {
+    await this.d.host.stopNode();
+    return true;
+  }
+
+  private offerCopy(message: string, value: string): void {
+    void info(message, 'Copy').then((pick) => {
+      if (pick) void vscode.env.clipboard.writeText(value);
+    });
+  }
+
+  async copyMultiaddr(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const addr = node.served?.lan[0] ?? node.served?.wan[0];
+    if (!addr) throw new ExtensionError('E_BAD_INPUT', 'not serving yet: run "SynChannel: Serve" first');
+    await vscode.env.clipboard.writeText(addr);
+    void info(`copied ${addr}`);
+    return addr;
+  }
+
+  private addressOf(node: HostedNode, t: unknown): string {
+    if (isTarget(t) && 'kind' in t && t.kind !== 'network') {
+      const ch = this.channelFor(node, t);
+      return ch.contract ?? ch.partnerAddress;
+    }
+    return node.api.getAccount();
+  }
+
+  async copyAddress(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    const a = this.addressOf(node, t);
+    await vscode.env.clipboard.writeText(a);
+    void info(`copied ${a}`);
+    return a;
+  }
+
+  async openInExplorer(t: unknown) {
+    const node = await this.nodeFor(t, false);
+    if (node.api.network !== 'testnet') throw new ExtensionError('E_BAD_INPUT', `the explorer shows testnet only; this node runs on ${node.api.network}`);
+    const a = this.addressOf(node, t);
+    await vscode.env.openExternal(vscode.Uri.parse(explorerUrl(a)));
+    return a;
+  }
+}

@@ -1,0 +1,93 @@
+// Small helpers shared by the extension's views: amounts, short addresses, typed errors.
+import { formatTon, parseTon } from '../core/amounts.js';
+import type { ChannelView, StateView } from '../node/types.js';
+
+export { formatTon, parseTon };
+
+export type ExtensionErrorCode =
+  | 'E_NODE_NOT_RUNNING'
+  | 'E_NO_CHANNEL'
+  | 'E_NO_PARTNER'
+  | 'E_NO_KEY'
+  | 'E_NO_DEMO'
+  | 'E_BAD_INPUT'
+  | 'E_CANCELLED'
+  | 'E_NOTHING_TO_SIGN';
+
+/** An answer from the extension itself when a command cannot act; the message says what to do next. */
+export class ExtensionError extends Error {
+  constructor(
+    readonly code: ExtensionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExtensionError';
+  }
+}
+
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Validates an amount as the user types (InputBox validateInput): undefined when fine, else why not. */
+export function validateAmount(text: string, opts: { allowZero?: boolean } = {}): string | undefined {
+  try {
+    const v = parseTon(text.trim());
+    if (v < 0n) return 'the amount cannot be negative';
+    if (v === 0n && !opts.allowZero) return 'enter an amount above 0';
+    return undefined;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
+export function shortAddress(address: string | null | undefined): string {
+  if (!address) return '—';
+  return address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+}
+
+/** `A [3 4] B`, the original tool's notation. */
+export function stateLine(s: { balanceA: bigint; balanceB: bigint }): string {
+  return `A [${formatTon(s.balanceA)} ${formatTon(s.balanceB)}] B`;
+}
+
+export function signedBy(s: StateView): string {
+  const who = [s.sigA ? 'A' : null, s.sigB ? 'B' : null].filter(Boolean);
+  return who.length ? `signed by ${who.join('+')}` : 'unsigned';
+}
+
+/** My off-chain balance in this channel (latest state both signed, else my deposit). */
+export function myBalance(ch: ChannelView): bigint {
+  if (ch.latest) return ch.me === 'A' ? ch.latest.balanceA : ch.latest.balanceB;
+  return ch.me === 'A' ? ch.depositA : ch.depositB;
+}
+
+export function partnerBalance(ch: ChannelView): bigint {
+  if (ch.latest) return ch.me === 'A' ? ch.latest.balanceB : ch.latest.balanceA;
+  return ch.me === 'A' ? ch.depositB : ch.depositA;
+}
+
+/** Lines like the original `showAll`. */
+export function describeState(s: StateView): string {
+  const close = s.tag === 'close' ? ' (close)' : '';
+  return `Step ${s.step}${close} · sender ${s.sender} · ${stateLine(s)} · ${signedBy(s)}`;
+}
+
+/** Replaces every secret we know of with *** before a line reaches the output channel. */
+export class Redactor {
+  private secrets = new Set<string>();
+  add(secret: string | null | undefined): void {
+    if (secret && secret.length >= 8) this.secrets.add(secret);
+  }
+  redact(line: string): string {
+    let out = line;
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
+    return out;
+  }
+}

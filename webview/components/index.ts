@@ -1,0 +1,91 @@
+// The only place that knows about @vscode/webview-ui-toolkit (deprecated upstream): swapping it for plain elements
+// or another kit means rewriting this folder alone. Everything else builds the UI through these functions.
+import {
+  provideVSCodeDesignSystem,
+  vsCodeBadge,
+  vsCodeButton,
+  vsCodeDataGrid,
+  vsCodeDataGridCell,
+  vsCodeDataGridRow,
+  vsCodeDivider,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeProgressRing,
+} from '@vscode/webview-ui-toolkit';
+
+let registered = false;
+export function registerComponents(): void {
+  if (registered) return;
+  registered = true;
+  provideVSCodeDesignSystem().register(
+    vsCodeBadge(),
+    vsCodeButton(),
+    vsCodeDataGrid(),
+    vsCodeDataGridCell(),
+    vsCodeDataGridRow(),
+    vsCodeDivider(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodeProgressRing(),
+  );
+}
+
+export function button(label: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; id?: string } = {}): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  if (opts.secondary) b.setAttribute('appearance', 'secondary');
+  if (opts.disabled) b.setAttribute('disabled', '');
+  if (opts.id) b.id = opts.id;
+  b.addEventListener('click', () => {
+    if (!b.hasAttribute('disabled')) onClick();
+  });
+  return b;
+}
+
+export function badge(text: string): HTMLElement {
+  const b = document.createElement('vscode-badge');
+  b.textContent = text;
+  return b;
+}
+
+export function divider(): HTMLElement {
+  return document.createElement('vscode-divider');
+}
+
+export function spinner(): HTMLElement {
+  return document.createElement('vscode-progress-ring');
+}
+
+/** A two-column grid of label/value rows. */
+export function table(rows: [string, string][], id?: string): HTMLElement {
+  const grid = document.createElement('vscode-data-grid');
+  grid.setAttribute('grid-template-columns', '1fr 2fr');
+  grid.setAttribute('aria-label', 'balances');
+  if (id) grid.id = id;
+  for (const [k, v] of rows) {
+    const row = document.createElement('vscode-data-grid-row');
+    const a = document.createElement('vscode-data-grid-cell');
+    a.setAttribute('grid-column', '1');
+    a.textContent = k;
+    const b = document.createElement('vscode-data-grid-cell');
+    b.setAttribute('grid-column', '2');
+    b.textContent = v;
+    b.dataset.key = k;
+    row.append(a, b);
+    grid.append(row);
+  }
+  return grid;
+}
+
+export function dropdown(options: { value: string; label: string }[], selected: string | null, onChange: (value: string) => void): HTMLElement {
+  const d = document.createElement('vscode-dropdown');
+  for (const o of options) {
+    const opt = document.createElement('vscode-option');
+    opt.setAttribute('value', o.value);
+    opt.textContent = o.label;
+    if (o.value === selected) opt.setAttribute('selected', '');
+    d.append(opt);
+  }
+  d.addEventListener('change', () => onChange((d as unknown as { value: string }).value));
+  return d;
+}
