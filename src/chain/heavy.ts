@@ -3,3 +3,4 @@
 import '../polyfill.js';
 
 export { Blockchain } from '@ton/sandbox';
+export { SandboxChain, type SandboxChainOptions } from './SandboxChain.js';

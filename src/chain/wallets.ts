@@ -21,8 +21,11 @@ export interface WalletContractInfo {
   version: WalletVersion;
   address: Address;
   init: StateInit;
-  /** Builds the signed external-message body for `seqno` with these messages (send mode 3: pay fees apart, ignore errors). */
-  createTransfer(args: { seqno: number; secretKey: Buffer; messages: MessageRelaxed[]; timeoutSec?: number }): Promise<Cell>;
+  /**
+   * Builds the signed external-message body for `seqno` with these messages (send mode 3: pay fees apart,
+   * ignore errors), valid until the chain time `validUntil` (unix seconds).
+   */
+  createTransfer(args: { seqno: number; secretKey: Buffer; messages: MessageRelaxed[]; validUntil: number }): Promise<Cell>;
 }
 
 export function isWalletVersion(v: unknown): v is WalletVersion {
@@ -54,10 +57,11 @@ export function walletContract(version: WalletVersion, publicKey: Buffer, workch
     version,
     address: w.address,
     init: w.init,
-    async createTransfer({ seqno, secretKey, messages, timeoutSec }) {
+    async createTransfer({ seqno, secretKey, messages, validUntil }) {
       // Sign with node:crypto (about 100x faster than @ton/crypto's JS ed25519; byte-identical).
       const signer = async (cell: Cell) => sign(cell.hash(), secretKey);
-      const timeout = Math.floor(Date.now() / 1000) + (timeoutSec ?? 120);
+      // valid_until in chain time (the devnet and the sandbox may run ahead of the local clock).
+      const timeout = validUntil;
       const sendMode = SendMode.PAY_GAS_SEPARATELY + SendMode.IGNORE_ERRORS;
       // The three classes take the same argument shape; their union does not type-check as one call.
       const args = { seqno, signer, messages, sendMode, timeout };

@@ -1,0 +1,185 @@
+// The embedded chain (the default, offline): @ton/sandbox in this process. Each party's wallet is a real
+// standard wallet contract with the party's own key, funded from the sandbox treasury. Time control for tests
+// and demos. Reach it only through `await import('#heavy')` (it pulls in the ~15 MB emulator).
+import { Address, external, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
+import { Blockchain, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
+import type { KeyPair } from '../core/signer.js';
+import { BaseChain, fmtTon, friendly, type AccountInfo } from './base.js';
+import { ChainError } from './errors.js';
+import type { Wallet, WalletVersion } from './types.js';
+
+export interface SandboxChainOptions {
+  /** Share a Blockchain (default: a new one). Two chain objects over one Blockchain see the same accounts, log and time. */
+  blockchain?: Blockchain;
+  /** What openWallet tops a wallet up to from the treasury (default 1000 TON; 0n: never fund automatically). */
+  walletFunding?: bigint;
+}
+
+/** Per Blockchain: the transactions sent through any SandboxChain over it, a time offset and the treasury. */
+interface Shared {
+  log: Map<string, Transaction[]>;
+  offset: number;
+  treasury?: Promise<SandboxContract<TreasuryContract>>;
+  queue: Promise<unknown>;
+}
+const sharedState = new WeakMap<Blockchain, Shared>();
+function sharedOf(bc: Blockchain): Shared {
+  let s = sharedState.get(bc);
+  if (!s) {
+    s = { log: new Map(), offset: 0, queue: Promise.resolve() };
+    sharedState.set(bc, s);
+  }
+  return s;
+}
+
+const LOG_LIMIT = 200;
+let processChain: Promise<SandboxChain> | undefined;
+
+export class SandboxChain extends BaseChain {
+  readonly kind = 'sandbox' as const;
+  protected readonly defaultTimeoutMs = 30_000;
+  protected readonly defaultPollMs = 250;
+  protected readonly txPollMs = 20;
+  private readonly walletFunding: bigint;
+  private readonly shared: Shared;
+
+  private constructor(
+    readonly blockchain: Blockchain,
+    opts: SandboxChainOptions,
+  ) {
+    super();
+    this.walletFunding = opts.walletFunding ?? 1000_000_000_000n;
+    this.shared = sharedOf(blockchain);
+  }
+
+  static async create(opts: SandboxChainOptions = {}): Promise<SandboxChain> {
+    const bc = opts.blockchain ?? (await Blockchain.create());
+    return new SandboxChain(bc, opts);
+  }
+
+  /** The process-wide sandbox chain (two nodes in one process share it). Its close() only stops its watches. */
+  static shared(): Promise<SandboxChain> {
+    processChain ??= SandboxChain.create();
+    return processChain;
+  }
+
+  // ------------------------------------------------------------ time
+
+  private syncTime(): number {
+    const t = Math.floor(Date.now() / 1000) + this.shared.offset;
+    // Never move backwards (the local clock may step back; the chain must not).
+    const now = Math.max(t, this.blockchain.now ?? 0);
+    this.blockchain.now = now;
+    return now;
+  }
+
+  /** Moves chain time forward (e.g. past a challenge deadline). Watches see it on their next poll. */
+  advanceTime(seconds: number): number {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new ChainError('BAD_INPUT', `advanceTime takes a non-negative number of seconds, got ${seconds}`);
+    this.shared.offset += Math.floor(seconds);
+    return this.syncTime();
+  }
+
+  protected async chainNow(): Promise<number> {
+    return this.syncTime();
+  }
+
+  // ------------------------------------------------------------ accounts and transactions
+
+  protected provider(address: Address, init?: StateInit | null): ContractProvider {
+    this.syncTime();
+    return this.blockchain.provider(address, init);
+  }
+
+  protected async account(address: Address): Promise<AccountInfo> {
+    const c = await this.blockchain.getContract(address);
+    const st = c.accountState;
+    if (!st) return { state: 'nonexist', balance: c.balance, data: null };
+    if (st.type === 'active') return { state: 'active', balance: c.balance, data: st.state.data ?? null };
+    return { state: st.type, balance: c.balance, data: null };
+  }
+
+  /** Runs sandbox sends one at a time (per Blockchain) and logs their transactions. */
+  private serial<T extends { transactions: Transaction[] }>(fn: () => Promise<T>): Promise<T> {
+    const run = this.shared.queue.then(fn, fn);
+    this.shared.queue = run.catch(() => undefined);
+    return run.then((r) => {
+      this.record(r.transactions);
+      return r;
+    });
+  }
+
+  private record(txs: Transaction[]): void {
+    for (const tx of txs) {
+      const info = tx.inMessage?.info;
+      // The account of a transaction: the destination of its inbound message.
+      const addr = info && (info.type === 'internal' || info.type === 'external-in') ? info.dest : null;
+      if (!addr) continue;
+      const key = addr.toRawString();
+      const list = this.shared.log.get(key) ?? [];
+      list.push(tx);
+      if (list.length > LOG_LIMIT) list.splice(0, list.length - LOG_LIMIT);
+      this.shared.log.set(key, list);
+    }
+  }
+
+  protected async sendExternal(message: Message): Promise<void> {
+    this.syncTime();
+    try {
+      await this.serial(() => this.blockchain.sendMessage(message));
+    } catch (e) {
+      throw new ChainError('WALLET_REJECTED', `the wallet did not accept the message (${(e as Error).message.split('\n')[0]}): check its balance and seqno, then retry`, { cause: e });
+    }
+  }
+
+  protected async recentTransactions(address: Address, limit: number): Promise<Transaction[]> {
+    const list = this.shared.log.get(address.toRawString()) ?? [];
+    return list.slice(-limit).reverse();
+  }
+
+  protected fundingHint(address: Address): string {
+    return `on the sandbox, fund it from the treasury: chain.fund(${friendly(address)}, amount)`;
+  }
+
+  // ------------------------------------------------------------ wallets and the treasury
+
+  /** Sends `amount` from the sandbox treasury to `address` (non-bounceable, so undeployed wallets can receive). */
+  async fund(address: Address, amount: bigint): Promise<void> {
+    this.assertOpen();
+    if (typeof amount !== 'bigint' || amount <= 0n) throw new ChainError('BAD_INPUT', `fund takes a positive bigint of nanotons, got ${String(amount)}`);
+    this.shared.treasury ??= this.blockchain.treasury('synchannel-treasury', { balance: 10n ** 18n, resetBalanceIfZero: true });
+    const treasury = await this.shared.treasury;
+    this.syncTime();
+    await this.serial(() => treasury.send({ to: address, value: amount, bounce: false }));
+  }
+
+  /** Opens the key's wallet, tops it up to `walletFunding` from the treasury and deploys it. */
+  override async openWallet(key: KeyPair, opts: { version?: WalletVersion; workchain?: number } = {}): Promise<Wallet> {
+    const wallet = await super.openWallet(key, opts);
+    const acct = await this.account(wallet.address);
+    if (this.walletFunding > 0n && acct.balance < this.walletFunding / 2n) {
+      await this.fund(wallet.address, this.walletFunding - acct.balance);
+    }
+    if (acct.state !== 'active') {
+      const after = await this.account(wallet.address);
+      if (after.balance > 0n) await this.deployWallet(wallet);
+    }
+    return wallet;
+  }
+
+  /** Deploys the wallet contract with a transfer of no messages (seqno 0 → 1). */
+  private async deployWallet(wallet: Wallet): Promise<void> {
+    const { secretKey, info } = this.secretOf(wallet);
+    const body = await info.createTransfer({ seqno: 0, secretKey, messages: [], validUntil: this.syncTime() + 60 });
+    await this.sendExternal(external({ to: wallet.address, init: info.init, body }));
+    const after = await this.account(wallet.address);
+    if (after.state !== 'active') {
+      throw new ChainError('WALLET_REJECTED', `could not deploy wallet ${friendly(wallet.address)} (balance ${fmtTon(after.balance)}): fund it and retry`);
+    }
+  }
+
+  /** Closing a sandbox chain stops its watches; the Blockchain stays usable by other chain objects over it. */
+  override async close(): Promise<void> {
+    await super.close();
+  }
+}

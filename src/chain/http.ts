@@ -1,0 +1,187 @@
+// The HTTP layer under @ton/ton's TonClient: an axios adapter over fetch that retries 429/5xx and connection
+// failures with exponential backoff (honouring Retry-After), and turns the rest into typed ChainErrors.
+// The current operation's AbortSignal reaches it through `withOpSignal` (AsyncLocalStorage).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TonClientParameters } from '@ton/ton';
+import { ChainError } from './errors.js';
+
+export type HttpAdapter = NonNullable<TonClientParameters['httpAdapter']>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt (default 5). */
+  retries?: number;
+  /** First backoff delay (default 300 ms); doubles each retry, with jitter. */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay, and of Retry-After (default 5000 ms). */
+  maxDelayMs?: number;
+  /** Timeout of one HTTP request (default 15000 ms). */
+  requestTimeoutMs?: number;
+  /** Called before each retry (for logs and progress). */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+const opSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
+/** Runs `fn` with `signal` visible to every HTTP request (and backoff sleep) it makes. */
+export function withOpSignal<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  return opSignal.run(signal, fn);
+}
+
+export function abortedError(signal: AbortSignal): ChainError {
+  const reason = signal.reason as { name?: string; message?: string } | undefined;
+  if (reason?.name === 'TimeoutError') return new ChainError('TIMEOUT', 'the operation timed out', { cause: reason });
+  if (reason instanceof ChainError) return reason;
+  return new ChainError('ABORTED', 'the operation was cancelled', { cause: reason });
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(signal));
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortedError(signal!));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function headersObject(h: unknown): Record<string, string> {
+  const raw = (h && typeof (h as { toJSON?: unknown }).toJSON === 'function' ? (h as { toJSON(): unknown }).toJSON() : h) as Record<string, unknown> | undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) if (v !== undefined && v !== null && v !== false) out[k] = String(v);
+  return out;
+}
+
+function rpcMethod(data: unknown): string {
+  try {
+    const m = (JSON.parse(String(data)) as { method?: unknown }).method;
+    return typeof m === 'string' ? m : 'request';
+  } catch {
+    return 'request';
+  }
+}
+
+function errorText(body: unknown, fallback: string): string {
+  if (body && typeof body === 'object') {
+    const e = (body as { error?: unknown }).error;
+    if (typeof e === 'string') return e;
+  }
+  if (typeof body === 'string' && body.trim()) return body.trim().slice(0, 300);
+  return fallback;
+}
+
+function retryAfterMs(h: Headers): number | undefined {
+  const v = h.get('retry-after');
+  if (!v) return undefined;
+  const s = Number(v);
+  if (Number.isFinite(s)) return s * 1000;
+  const d = Date.parse(v);
+  return Number.isFinite(d) ? Math.max(0, d - Date.now()) : undefined;
+}
+
+function causeCode(e: unknown): string {
+  let c: unknown = e;
+  for (let i = 0; i < 4 && c; i++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    c = (c as { cause?: unknown }).cause;
+  }
+  return (e as Error)?.message ?? String(e);
+}
+
+/** An axios adapter for TonClient's `httpAdapter` parameter. */
+export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
+  const retries = opts.retries ?? 5;
+  const base = opts.baseDelayMs ?? 300;
+  const cap = opts.maxDelayMs ?? 5000;
+  const requestTimeout = opts.requestTimeoutMs ?? 15000;
+
+  const adapter = async (config: Parameters<HttpAdapter>[0]) => {
+    const url = String(config.url);
+    const method = rpcMethod(config.data);
+    const signal = opSignal.getStore();
+    let last: ChainError | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortedError(signal);
+      let retryDelay: number | undefined;
+      const timeout = AbortSignal.timeout(requestTimeout);
+      const reqSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      try {
+        const res = await fetch(url, {
+          method: (config.method ?? 'post').toUpperCase(),
+          headers: headersObject(config.headers),
+          body: config.data === undefined ? undefined : String(config.data),
+          signal: reqSignal,
+        });
+        const text = await res.text();
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          // not JSON: keep the text for the message
+        }
+        if (res.status === 401 || res.status === 403) {
+          throw new ChainError(
+            'API_KEY_REJECTED',
+            `${url} rejected the API key (HTTP ${res.status}: ${errorText(body, res.statusText)}): check the key in the settings ` +
+              `(a toncenter key comes from @tonapibot on Telegram), or remove it to use the free rate limit`,
+            { status: res.status },
+          );
+        }
+        if (res.status === 429) {
+          last = new ChainError(
+            'RATE_LIMITED',
+            `${url} kept answering 429 Too Many Requests (${method}) after ${attempt + 1} attempts: wait a little, ` +
+              `or set an API key (toncenter allows about 1 request per second without one)`,
+            { status: 429 },
+          );
+          retryDelay = retryAfterMs(res.headers);
+        } else if (res.status >= 500) {
+          last = new ChainError(
+            'ENDPOINT_ERROR',
+            `${url} failed ${method} with HTTP ${res.status}: ${errorText(body, res.statusText)}`,
+            { status: res.status },
+          );
+          // A rejected external message comes back as a 500 from toncenter: resending the same one cannot help.
+          if (method === 'sendBoc' && /not accepted|cannot apply external message|failed to unpack account state/i.test(errorText(body, ''))) {
+            throw new ChainError(
+              'WALLET_REJECTED',
+              `the wallet did not accept the message: ${errorText(body, '')}. Check its balance and that no other program uses this wallet at the same time, then retry`,
+              { status: res.status },
+            );
+          }
+        } else {
+          return {
+            data: body,
+            status: res.status,
+            statusText: res.statusText,
+            headers: Object.fromEntries(res.headers.entries()),
+            config,
+            request: {},
+          };
+        }
+      } catch (e) {
+        if (e instanceof ChainError) throw e;
+        if (signal?.aborted) throw abortedError(signal);
+        const timedOut = timeout.aborted;
+        last = new ChainError(
+          'ENDPOINT_UNREACHABLE',
+          timedOut
+            ? `${url} did not answer ${method} within ${requestTimeout} ms: check your network, or try another endpoint`
+            : `cannot reach ${url} (${causeCode(e)}): check the URL and your network; for a local devnet, check that \`synchannel devnet\` is running`,
+          { cause: e },
+        );
+      }
+      if (attempt >= retries) throw last;
+      const backoff = Math.min(cap, base * 2 ** attempt);
+      const delayMs = Math.min(cap, Math.max(retryDelay ?? 0, backoff / 2 + Math.random() * (backoff / 2)));
+      opts.onRetry?.({ attempt: attempt + 1, delayMs, reason: last.message });
+      await sleep(delayMs, signal);
+    }
+  };
+  return adapter as unknown as HttpAdapter;
+}

@@ -1,0 +1,106 @@
+// The Chain interface: everything the node does on-chain, the same on the sandbox, the devnet and testnet.
+import type { Address } from '@ton/core';
+import type { ChannelState } from '../core/state.js';
+import type { KeyPair } from '../core/signer.js';
+import type { ChannelConfig, ChannelData } from '../contract/index.js';
+import type { WalletVersion } from './wallets.js';
+
+export type { ChannelConfig, ChannelData } from '../contract/index.js';
+export type { WalletVersion } from './wallets.js';
+
+export type ChainKind = 'sandbox' | 'devnet' | 'testnet';
+
+export interface OpOptions {
+  /** Cancels the wait (the message may still land if it was already sent). */
+  signal?: AbortSignal;
+  /** Gives up waiting after this long with ChainError('TIMEOUT') (default: 30 s sandbox, 180 s devnet/testnet). */
+  timeoutMs?: number;
+  /** Human progress lines for UIs, e.g. "waiting for the channel contract to process the deposit…". */
+  onProgress?: (message: string) => void;
+  /** TON attached to the contract message (default: the wrapper's CHANNEL_FEES for the operation, plus any deposit). */
+  value?: bigint;
+}
+
+/** An opened wallet. The secret key stays inside the chain object that opened it (use the handle with that chain only). */
+export interface Wallet {
+  readonly address: Address;
+  readonly publicKey: Buffer;
+  readonly version: WalletVersion;
+}
+
+/** A state signed by both parties. */
+export interface SignedStateArg {
+  state: ChannelState;
+  /** 64-byte signature of stateHash(state) by A's channel key */
+  sigA: Buffer;
+  /** 64-byte signature of stateHash(state) by B's channel key */
+  sigB: Buffer;
+}
+
+/** The outcome of a send whose contract transaction succeeded (failures throw ChainError). */
+export interface TxResult {
+  /** Hex hash of the channel contract's transaction (for explorer links). */
+  hash: string;
+  /** Logical time of that transaction. */
+  lt: bigint;
+  /** Hex hash of the wallet's transaction that sent the message. */
+  walletTxHash: string;
+  /** Total fees of the wallet's and the contract's transactions, nanotons. */
+  fees: bigint;
+  /** The contract's compute-phase exit code (0 or 1 on success). */
+  exitCode: number;
+  /** Gas used by the contract's compute phase. */
+  gasUsed: bigint;
+}
+
+export type ChannelEvent =
+  | { type: 'deposit'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint }
+  | { type: 'refund'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint }
+  | { type: 'locked'; depositA: bigint; depositB: bigint }
+  | { type: 'closeStarted'; step: bigint; submitter: 'A' | 'B'; deadline: number; state: ChannelState }
+  | { type: 'challenged'; step: bigint; state: ChannelState; deadline: number }
+  /** Chain time reached the deadline of a close under way: finishClose can now be sent. */
+  | { type: 'deadlinePassed'; deadline: number; now: number }
+  /** The contract paid out and destroyed itself. Payouts are the values sent to A's and B's addresses (A also gets the gas reserve). */
+  | { type: 'closed'; payoutA: bigint; payoutB: bigint };
+
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /** Poll interval (default: 250 ms sandbox, 2000 ms devnet/testnet). */
+  pollMs?: number;
+  onEvent: (e: ChannelEvent) => void;
+  /** A failed poll (the watch keeps going). Without it, errors are dropped. */
+  onError?: (e: Error) => void;
+}
+
+export interface ChannelWatch {
+  stop(): void;
+}
+
+export interface Chain {
+  readonly kind: ChainKind;
+  /** Opens the standard wallet of `key` (default version v5r1). The sandbox also deploys and funds it. */
+  openWallet(key: KeyPair, opts?: { version?: WalletVersion; workchain?: number }): Promise<Wallet>;
+  /** The address a channel with this config will have (no chain access). */
+  channelAddress(config: ChannelConfig): Address;
+  /** Deploys the channel from `wallet` (A or B), crediting `deposit` (may be 0n) to the sender. */
+  deployChannel(wallet: Wallet, config: ChannelConfig, deposit: bigint, o?: OpOptions): Promise<{ address: Address } & TxResult>;
+  deposit(wallet: Wallet, channel: Address, amount: bigint, o?: OpOptions): Promise<TxResult>;
+  refund(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
+  cooperativeClose(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;
+  startClose(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;
+  challenge(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;
+  finishClose(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
+  /** Balance of any account, nanotons (0 if it does not exist). */
+  getBalance(address: Address, o?: Pick<OpOptions, 'signal'>): Promise<bigint>;
+  /** The wallet's seqno (0 before it is deployed). */
+  getSeqno(wallet: Wallet | Address, o?: Pick<OpOptions, 'signal'>): Promise<number>;
+  /** The channel's data, or null when there is no active contract (not deployed yet, or paid out). */
+  getChannelData(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<ChannelData | null>;
+  /** Chain time (unix seconds): compare deadlines with this, not with the local clock. */
+  now(o?: Pick<OpOptions, 'signal'>): Promise<number>;
+  /** Polls the channel and reports changes as events; the first poll is the baseline (no events for it). */
+  watchChannel(channel: Address, o: WatchOptions): ChannelWatch;
+  /** Stops every watch. The chain object must not be used afterwards. */
+  close(): Promise<void>;
+}

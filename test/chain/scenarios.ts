@@ -1,0 +1,229 @@
+// Channel scenarios run through the Chain interface, shared by the SandboxChain and the TonClientChain (devnet) tests.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Address } from '@ton/core';
+import { newKeyPair, sign, type KeyPair } from '../../src/core/signer.js';
+import { stateHash, type ChannelState } from '../../src/core/state.js';
+import type { Chain, ChannelConfig, ChannelEvent, SignedStateArg, Wallet } from '../../src/chain/types.js';
+import { ChainError } from '../../src/chain/errors.js';
+
+export const TON = 1_000_000_000n;
+
+export interface Harness {
+  chain: Chain;
+  /** Opens a wallet with coins on this chain. */
+  wallet(key: KeyPair): Promise<Wallet>;
+  advanceTime(seconds: number): Promise<void>;
+  pollMs: number;
+}
+
+export interface Party {
+  key: KeyPair;
+  wallet: Wallet;
+}
+
+export async function parties(h: Harness): Promise<{ A: Party; B: Party }> {
+  const ka = newKeyPair();
+  const kb = newKeyPair();
+  return { A: { key: ka, wallet: await h.wallet(ka) }, B: { key: kb, wallet: await h.wallet(kb) } };
+}
+
+export function config(A: Party, B: Party, depositA: bigint, depositB: bigint, challengePeriod = 60): ChannelConfig {
+  return {
+    publicKeyA: A.key.publicKey,
+    publicKeyB: B.key.publicKey,
+    addressA: A.wallet.address,
+    addressB: B.wallet.address,
+    channelId: randomBytes(8).readBigUInt64BE(),
+    challengePeriod,
+    expectedDepositA: depositA,
+    expectedDepositB: depositB,
+  };
+}
+
+export function signed(A: Party, B: Party, state: ChannelState): SignedStateArg {
+  const h = stateHash(state);
+  return { state, sigA: sign(h, A.key.secretKey), sigB: sign(h, B.key.secretKey) };
+}
+
+export function rejected(code: string, exitName?: string) {
+  return (e: unknown) => {
+    assert.ok(e instanceof ChainError, `expected ChainError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    if (exitName) assert.match(e.message, new RegExp(exitName));
+    return true;
+  };
+}
+
+/** Collects watch events; `until` waits for a predicate over them. */
+export function collect(h: Harness, channel: Address) {
+  const events: ChannelEvent[] = [];
+  const errors: Error[] = [];
+  const waiters: { pred: (e: ChannelEvent[]) => boolean; resolve: () => void }[] = [];
+  const watch = h.chain.watchChannel(channel, {
+    pollMs: h.pollMs,
+    onEvent: (e) => {
+      events.push(e);
+      for (const w of [...waiters]) if (w.pred(events)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+    onError: (e) => errors.push(e),
+  });
+  return {
+    events,
+    errors,
+    stop: () => watch.stop(),
+    until(pred: (e: ChannelEvent[]) => boolean, what: string, ms = 30_000): Promise<void> {
+      if (pred(events)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms; events: ${JSON.stringify(events, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}; errors: ${errors.map((x) => x.message).join(' | ')}`)), ms);
+        waiters.push({ pred, resolve: () => { clearTimeout(t); resolve(); } });
+      });
+    },
+  };
+}
+
+const has = (type: ChannelEvent['type']) => (es: ChannelEvent[]) => es.some((e) => e.type === type);
+
+/** Deploy with A's deposit, B's deposit locks it, cooperative close pays out; the watch sees each step. */
+export async function happyPath(h: Harness): Promise<void> {
+  const { A, B } = await parties(h);
+  const cfg = config(A, B, 5n * TON, 3n * TON);
+  const address = h.chain.channelAddress(cfg);
+  const w = collect(h, address);
+  try {
+    assert.equal(await h.chain.getChannelData(address), null);
+    const progress: string[] = [];
+    const dep = await h.chain.deployChannel(A.wallet, cfg, 5n * TON, { onProgress: (m) => progress.push(m) });
+    assert.ok(dep.address.equals(address));
+    assert.match(dep.hash, /^[0-9a-f]{64}$/);
+    assert.ok(dep.fees > 0n);
+    assert.ok(progress.some((m) => /waiting for the channel contract/.test(m)), progress.join('\n'));
+    let data = await h.chain.getChannelData(address);
+    assert.equal(data?.phase, 'funding');
+    assert.equal(data?.depositA, 5n * TON);
+
+    await h.chain.deposit(B.wallet, address, 3n * TON);
+    data = await h.chain.getChannelData(address);
+    assert.equal(data?.phase, 'open');
+    assert.equal(data?.depositB, 3n * TON);
+    await w.until(has('locked'), 'locked event');
+
+    // Deposits after locking are refused with the contract's exit code, and the coins bounce back.
+    await assert.rejects(h.chain.deposit(B.wallet, address, 1n * TON), rejected('CONTRACT_REJECTED', 'NOT_FUNDING'));
+
+    const bBefore = await h.chain.getBalance(B.wallet.address);
+    const close = signed(A, B, { tag: 'close', channel: address, step: 7n, balanceA: 2n * TON, balanceB: 6n * TON });
+    await h.chain.cooperativeClose(B.wallet, address, close);
+    assert.equal(await h.chain.getChannelData(address), null);
+    assert.equal(await h.chain.getBalance(address), 0n);
+    const bAfter = await h.chain.getBalance(B.wallet.address);
+    // B receives 6 TON and paid the close's fees (< 0.1 TON).
+    assert.ok(bAfter - bBefore > 6n * TON - TON / 10n && bAfter - bBefore <= 6n * TON, `B gained ${bAfter - bBefore}`);
+
+    await w.until(has('closed'), 'closed event');
+    const types = w.events.map((e) => e.type);
+    assert.deepEqual(types.filter((t) => t !== 'deposit'), ['locked', 'closed']);
+    const deposits = w.events.filter((e) => e.type === 'deposit');
+    assert.deepEqual(deposits.map((e) => [e.party, e.amount]), [['A', 5n * TON], ['B', 3n * TON]]);
+    const closed = w.events.find((e) => e.type === 'closed');
+    assert.ok(closed?.type === 'closed');
+    assert.equal(closed.payoutB, 6n * TON);
+    assert.ok(closed.payoutA >= 2n * TON && closed.payoutA < 2n * TON + TON / 10n, `payoutA ${closed.payoutA}`);
+    // A channel that has paid out answers NOT_DEPLOYED.
+    await assert.rejects(h.chain.finishClose(A.wallet, address), rejected('NOT_DEPLOYED'));
+  } finally {
+    w.stop();
+  }
+}
+
+/** A starts a close with a stale state in its favour; B challenges with the newer one and gets its due. */
+export async function staleStateAttack(h: Harness): Promise<void> {
+  const { A, B } = await parties(h);
+  const cfg = config(A, B, 4n * TON, 4n * TON, 120);
+  const address = h.chain.channelAddress(cfg);
+  const w = collect(h, address);
+  try {
+    await h.chain.deployChannel(A.wallet, cfg, 4n * TON);
+    await h.chain.deposit(B.wallet, address, 4n * TON);
+    const s1 = signed(A, B, { tag: 'state', channel: address, step: 1n, balanceA: 6n * TON, balanceB: 2n * TON });
+    const s2 = signed(A, B, { tag: 'state', channel: address, step: 2n, balanceA: 1n * TON, balanceB: 7n * TON });
+
+    // Bad input is refused by the contract with its named exit code.
+    const forged = { ...s2, sigB: s2.sigA };
+    await assert.rejects(h.chain.startClose(A.wallet, address, forged), rejected('CONTRACT_REJECTED', 'BAD_SIGNATURE_B'));
+
+    await h.chain.startClose(A.wallet, address, s1); // the attack: an old state
+    const data = await h.chain.getChannelData(address);
+    assert.equal(data?.phase, 'closing');
+    assert.equal(data?.storedState?.step, 1n);
+    assert.equal(data?.submitter, 'A');
+    await w.until(has('closeStarted'), 'closeStarted event');
+
+    await assert.rejects(h.chain.finishClose(A.wallet, address), rejected('CONTRACT_REJECTED', 'TOO_EARLY'));
+    await h.chain.challenge(B.wallet, address, s2);
+    await w.until(has('challenged'), 'challenged event');
+    await assert.rejects(h.chain.challenge(A.wallet, address, s1), rejected('CONTRACT_REJECTED', 'STEP_NOT_HIGHER'));
+
+    await h.advanceTime(121);
+    await w.until(has('deadlinePassed'), 'deadlinePassed event');
+    await assert.rejects(h.chain.challenge(B.wallet, address, s2), rejected('CONTRACT_REJECTED', 'TOO_LATE'));
+    const bBefore = await h.chain.getBalance(B.wallet.address);
+    await h.chain.finishClose(B.wallet, address);
+    assert.equal(await h.chain.getChannelData(address), null);
+    const gained = (await h.chain.getBalance(B.wallet.address)) - bBefore;
+    assert.ok(gained > 7n * TON - TON / 10n && gained <= 7n * TON, `B gained ${gained}`);
+    await w.until(has('closed'), 'closed event');
+
+    const started = w.events.find((e) => e.type === 'closeStarted');
+    assert.ok(started?.type === 'closeStarted');
+    assert.equal(started.step, 1n);
+    assert.equal(started.submitter, 'A');
+    const ch = w.events.find((e) => e.type === 'challenged');
+    assert.ok(ch?.type === 'challenged');
+    assert.equal(ch.step, 2n);
+    assert.equal(ch.deadline, started.deadline);
+    const closed = w.events.find((e) => e.type === 'closed');
+    assert.ok(closed?.type === 'closed');
+    assert.equal(closed.payoutB, 7n * TON);
+    assert.deepEqual(
+      w.events.map((e) => e.type).filter((t) => t !== 'deposit'),
+      ['locked', 'closeStarted', 'challenged', 'deadlinePassed', 'closed'],
+    );
+  } finally {
+    w.stop();
+  }
+}
+
+/** A refund in FUNDING; the wrong party is refused; deposits to nothing are NOT_DEPLOYED. */
+export async function refundAndErrors(h: Harness): Promise<void> {
+  const { A, B } = await parties(h);
+  const cfg = config(A, B, 2n * TON, 2n * TON);
+  const address = h.chain.channelAddress(cfg);
+  await assert.rejects(h.chain.deposit(A.wallet, address, TON), rejected('NOT_DEPLOYED'));
+  const w = collect(h, address);
+  try {
+    await h.chain.deployChannel(A.wallet, cfg, 0n);
+    assert.equal((await h.chain.getChannelData(address))?.depositA, 0n);
+    await h.chain.deposit(A.wallet, address, TON);
+    // A poll sees states, not transactions: wait until it has seen the deposit before taking it back.
+    await w.until(has('deposit'), 'deposit event');
+    await assert.rejects(h.chain.refund(B.wallet, address), rejected('CONTRACT_REJECTED', 'NOTHING_TO_REFUND'));
+    const before = await h.chain.getBalance(A.wallet.address);
+    await h.chain.refund(A.wallet, address);
+    const after = await h.chain.getBalance(A.wallet.address);
+    assert.ok(after > before + TON - TON / 10n, `refund returned ${after - before}`);
+    await w.until((es) => es.some((e) => e.type === 'refund'), 'refund event');
+    const r = w.events.find((e) => e.type === 'refund');
+    assert.ok(r?.type === 'refund');
+    assert.equal(r.party, 'A');
+    assert.equal(r.amount, TON);
+    // A stranger's wallet is not a party.
+    const C = await h.wallet(newKeyPair());
+    await assert.rejects(h.chain.deposit(C, address, TON), rejected('CONTRACT_REJECTED', 'NOT_PARTY'));
+  } finally {
+    w.stop();
+  }
+}
