@@ -1,0 +1,356 @@
+// The devnet's one chain: a @ton/sandbox Blockchain plus what a real network has and the sandbox lacks —
+// a clock that moves (wall clock + an offset that /devnet/advanceTime raises, never going back), a block
+// counter, a per-account transaction index, a faucet, and persistence of everything to one JSON file in
+// the data directory (written atomically, debounced after each change, and on close).
+import { mkdirSync, readFileSync, existsSync, openSync, closeSync, writeSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import writeFileAtomic from 'write-file-atomic';
+import { Address, SendMode, type Cell, type Message, type Transaction } from '@ton/core';
+import {
+  Blockchain,
+  snapshotFromSerializable,
+  snapshotToSerializable,
+  type BlockchainTransaction,
+  type SandboxContract,
+  type SendMessageResult,
+  type SmartContract,
+  type TreasuryContract,
+} from '@ton/sandbox';
+import { DevnetError } from './errors.js';
+
+export const DATA_FILE = 'devnet-chain.json';
+export const LOCK_FILE = 'devnet.lock';
+const FILE_FORMAT = 'synchannel-devnet';
+const FILE_VERSION = 1;
+const TREASURY_SEED = 'synchannel-devnet-faucet';
+/** The faucet's treasury is topped up to this whenever a request would overdraw it (1e9 TON). */
+const TREASURY_BALANCE = 1_000_000_000n * 1_000_000_000n;
+const SAVE_DEBOUNCE_MS = 200;
+
+type SerializableSnapshot = ReturnType<typeof snapshotToSerializable>;
+
+interface DevnetFile {
+  format: typeof FILE_FORMAT;
+  version: typeof FILE_VERSION;
+  /** Number of "blocks": bumped by every change of state. */
+  seqno: number;
+  /** Seconds added to the wall clock by advanceTime. */
+  timeOffset: number;
+  /** The last chain time used; time never goes back, even if the wall clock does. */
+  lastNow: number;
+  snapshot: SerializableSnapshot;
+}
+
+export interface BlockRef {
+  workchain: number;
+  shard: string;
+  seqno: number;
+  rootHash: string;
+  fileHash: string;
+}
+
+/** The account an indexed transaction belongs to (its inbound message's destination). */
+function txAccount(tx: Transaction): Address {
+  const dest = tx.inMessage?.info.dest;
+  if (dest && Address.isAddress(dest)) return dest;
+  const hash = Buffer.from(tx.address.toString(16).padStart(64, '0'), 'hex');
+  return new Address(0, hash);
+}
+
+export class DevnetBackend {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly txIndex = new Map<string, BlockchainTransaction[]>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly blockchain: Blockchain,
+    readonly treasury: SandboxContract<TreasuryContract>,
+    readonly dataDir: string,
+    private seqnoValue: number,
+    private offset: number,
+    private lastNow: number,
+    private readonly log: (line: string) => void,
+  ) {
+    for (const tx of blockchain.snapshot().transactions) this.indexTx(tx);
+  }
+
+  get dataFile(): string {
+    return join(this.dataDir, DATA_FILE);
+  }
+
+  /** Opens (or creates) the chain kept in `dataDir`, taking the directory's lock. */
+  static async open(dataDir: string, log: (line: string) => void): Promise<DevnetBackend> {
+    mkdirSync(dataDir, { recursive: true });
+    takeLock(dataDir);
+    try {
+      const file = join(dataDir, DATA_FILE);
+      const blockchain = await Blockchain.create();
+      let seqno = 0;
+      let offset = 0;
+      let lastNow = Math.floor(Date.now() / 1000);
+      if (existsSync(file)) {
+        const saved = readDataFile(file);
+        await blockchain.loadFrom(snapshotFromSerializable(saved.snapshot));
+        seqno = saved.seqno;
+        offset = saved.timeOffset;
+        lastNow = saved.lastNow;
+        log(`loaded the chain from ${file} (block ${seqno}, ${saved.snapshot.contracts.length} accounts)`);
+      } else {
+        log(`new chain; it will be kept in ${file}`);
+      }
+      blockchain.verbosity = { print: false, blockchainLogs: false, vmLogs: 'none', debugLogs: false };
+      const now = Math.max(lastNow, Math.floor(Date.now() / 1000) + offset);
+      blockchain.now = now;
+      const treasury = await blockchain.treasury(TREASURY_SEED, { balance: TREASURY_BALANCE });
+      const backend = new DevnetBackend(blockchain, treasury, dataDir, seqno, offset, now, log);
+      if (!existsSync(file)) await backend.saveNow();
+      return backend;
+    } catch (e) {
+      releaseLock(dataDir);
+      throw e;
+    }
+  }
+
+  /** Runs `fn` alone: the emulator is not re-entrant, and requests arrive concurrently. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The chain's time now (unix seconds): wall clock + offset, never less than the last time used. */
+  now(): number {
+    return Math.max(this.lastNow, Math.floor(Date.now() / 1000) + this.offset);
+  }
+
+  get timeOffset(): number {
+    return this.offset;
+  }
+
+  get seqno(): number {
+    return this.seqnoValue;
+  }
+
+  /** Sets the emulator's clock to now(); called before every emulation and get-method. */
+  tick(): number {
+    const now = this.now();
+    this.lastNow = now;
+    this.blockchain.now = now;
+    return now;
+  }
+
+  block(seqno = this.seqnoValue, workchain = -1): BlockRef {
+    const h = (kind: string) => createHash('sha256').update(`synchannel-devnet:${kind}:${workchain}:${seqno}`).digest('base64');
+    return { workchain, shard: '-9223372036854775808', seqno, rootHash: h('root'), fileHash: h('file') };
+  }
+
+  async contract(address: Address): Promise<SmartContract> {
+    return this.blockchain.getContract(address);
+  }
+
+  /** All indexed transactions of an account, oldest first. */
+  transactionsOf(address: Address): readonly BlockchainTransaction[] {
+    return this.txIndex.get(address.toRawString()) ?? [];
+  }
+
+  /** Applies an external-in message (already checked to be one) and everything it causes. */
+  async sendExternal(cell: Cell): Promise<SendMessageResult> {
+    this.tick();
+    let result: SendMessageResult;
+    try {
+      result = await this.blockchain.sendMessage(cell);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new DevnetError(
+        'DEVNET_NOT_ACCEPTED',
+        `LITE_SERVER_UNKNOWN: cannot apply external message to current state : External message was not accepted (${detail}). ` +
+          'Check the signature, seqno, valid_until (use the chain time from getAddressInformation sync_utime, which advanceTime moves) and that the account has funds.',
+        500,
+      );
+    }
+    this.committed(result);
+    return result;
+  }
+
+  /** Emulates the first transaction of an external message without keeping any effect; returns it. */
+  async emulateExternal(message: Message, ignoreChksig: boolean): Promise<BlockchainTransaction> {
+    this.tick();
+    const snapshot = this.blockchain.snapshot();
+    try {
+      const iter = await this.blockchain.sendMessageIter(message, { allowParallel: true, ignoreChksig });
+      const first = await iter.next();
+      if (first.done) throw new Error('no transaction was produced');
+      return first.value;
+    } catch (e) {
+      if (e instanceof DevnetError) throw e;
+      const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new DevnetError('DEVNET_NOT_ACCEPTED', `LITE_SERVER_UNKNOWN: the external message would not be accepted (${detail}).`, 500);
+    } finally {
+      await this.blockchain.loadFrom(snapshot);
+    }
+  }
+
+  /** Sends `amount` nanotons from the faucet treasury to `to` (non-bounceable). */
+  async faucet(to: Address, amount: bigint): Promise<BlockchainTransaction> {
+    this.tick();
+    const treasuryAccount = await this.blockchain.getContract(this.treasury.address);
+    if (treasuryAccount.balance < amount + 10n ** 9n) treasuryAccount.balance = TREASURY_BALANCE + amount;
+    const result = await this.treasury.send({ to, value: amount, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY });
+    this.committed(result);
+    const credit = result.transactions.find((tx) => {
+      const dest = tx.inMessage?.info.dest;
+      return tx.inMessage?.info.type === 'internal' && Address.isAddress(dest) && dest.equals(to);
+    });
+    if (!credit) throw new DevnetError('DEVNET_INTERNAL', 'devnet internal error: the faucet transfer produced no transaction at the destination.', 500);
+    return credit;
+  }
+
+  /** Moves the chain's clock forward by `seconds`. */
+  advanceTime(seconds: number): number {
+    this.offset += seconds;
+    const now = this.tick();
+    this.seqnoValue += 1;
+    this.scheduleSave();
+    return now;
+  }
+
+  private committed(result: SendMessageResult): void {
+    for (const tx of result.transactions) this.indexTx(tx);
+    this.seqnoValue += 1;
+    this.scheduleSave();
+  }
+
+  private indexTx(tx: BlockchainTransaction): void {
+    const key = txAccount(tx).toRawString();
+    let list = this.txIndex.get(key);
+    if (!list) this.txIndex.set(key, (list = []));
+    list.push(tx);
+  }
+
+  private serialize(): string {
+    const snap = this.blockchain.snapshot();
+    // Accounts only looked at (never existed) need not be kept.
+    snap.contracts = snap.contracts.filter((c) => c.account.account != null);
+    const serial = snapshotToSerializable(snap);
+    for (const t of serial.transactions) {
+      t.blockchainLogs = '';
+      t.vmLogs = '';
+      t.debugLogs = '';
+    }
+    const file: DevnetFile = {
+      format: FILE_FORMAT,
+      version: FILE_VERSION,
+      seqno: this.seqnoValue,
+      timeOffset: this.offset,
+      lastNow: this.lastNow,
+      snapshot: serial,
+    };
+    return JSON.stringify(file);
+  }
+
+  private scheduleSave(): void {
+    if (this.closed || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveNow().catch((e: unknown) => this.log(`could not save the chain to ${this.dataFile}: ${e instanceof Error ? e.message : String(e)}`));
+    }, SAVE_DEBOUNCE_MS);
+  }
+
+  /** Writes the whole chain to the data file now (after any save already under way). */
+  saveNow(): Promise<void> {
+    const next = this.saving.then(async () => {
+      const text = await this.exclusive(async () => this.serialize());
+      await writeFileAtomic(this.dataFile, text);
+    });
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Saves and releases the data directory. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    try {
+      await this.saveNow();
+    } finally {
+      releaseLock(this.dataDir);
+    }
+  }
+}
+
+function readDataFile(file: string): DevnetFile {
+  const fail = (why: string) =>
+    new DevnetError(
+      'DEVNET_DATA_CORRUPT',
+      `The devnet data file ${file} cannot be used: ${why}. Move it away to start a fresh chain, or pass another --data directory.`,
+      500,
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw fail(e instanceof Error ? e.message : String(e));
+  }
+  const f = parsed as Partial<DevnetFile> | null;
+  if (!f || typeof f !== 'object' || f.format !== FILE_FORMAT) throw fail('it is not a SynChannel devnet file');
+  if (f.version !== FILE_VERSION) throw fail(`it has version ${String(f.version)}, this devnet reads version ${FILE_VERSION}`);
+  if (
+    typeof f.seqno !== 'number' ||
+    typeof f.timeOffset !== 'number' ||
+    typeof f.lastNow !== 'number' ||
+    !f.snapshot ||
+    !Array.isArray(f.snapshot.contracts) ||
+    !Array.isArray(f.snapshot.transactions)
+  ) {
+    throw fail('fields are missing');
+  }
+  return f as DevnetFile;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One devnet per data directory: a lock file holding our pid; a stale one (dead pid) is taken over. */
+function takeLock(dataDir: string): void {
+  const path = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+        throw new DevnetError(
+          'DEVNET_DATA_LOCKED',
+          `Another devnet (pid ${pid}) is serving ${dataDir}. Point your node at that one, stop it first, or pass another --data directory.`,
+          500,
+        );
+      }
+      unlinkSync(path);
+    }
+  }
+  throw new DevnetError('DEVNET_DATA_LOCKED', `Could not take the lock ${path}; remove it if no devnet is running.`, 500);
+}
+
+function releaseLock(dataDir: string): void {
+  const path = join(dataDir, LOCK_FILE);
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
