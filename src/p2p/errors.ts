@@ -1,0 +1,27 @@
+// Typed errors of the p2p layer: a stable `code` and a message that says what to do next.
+export type P2PErrorCode =
+  | 'BAD_MULTIADDR'
+  | 'MISSING_PEER_ID'
+  | 'CONNECTION_REFUSED'
+  | 'DIAL_TIMEOUT'
+  | 'PEER_ID_MISMATCH'
+  | 'DIAL_FAILED'
+  | 'DIAL_SELF'
+  | 'HANDSHAKE_REJECTED'
+  | 'HANDSHAKE_FAILED'
+  | 'HANDSHAKE_TIMEOUT'
+  | 'IDENTITY_CORRUPT'
+  | 'LISTEN_FAILED'
+  | 'SESSION_CLOSED'
+  | 'OUTBOX_FULL'
+  | 'NODE_STOPPED'
+  | 'BAD_MESSAGE';
+
+export class P2PError extends Error {
+  readonly code: P2PErrorCode;
+  constructor(code: P2PErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'P2PError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,354 @@
+// One `/synchannel/1.0.0` stream: framing, validation, rate limit, and the address-proof handshake.
+// After the handshake the link hands session frames to its PeerSession (session.ts).
+import { randomBytes } from 'node:crypto';
+import { Address } from '@ton/core';
+import type { Connection, Stream } from '@libp2p/interface';
+import { decodeWireMessage, encodeWireMessage, WireError, type Hello, type WireMessage } from '../core/wire.js';
+import type { KeyPair } from '../core/signer.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './frames.js';
+import { signProof, verifyProof } from './handshake.js';
+import { P2PError } from './errors.js';
+
+export type VerifyWalletOwnership = (publicKey: Buffer, address: Address) => boolean;
+
+export interface LocalIdentity {
+  peerId: string;
+  walletAddress: Address;
+  walletKey: KeyPair;
+  channelPublicKey: Buffer;
+}
+
+/** What the handshake proved about the partner. */
+export interface PartnerInfo {
+  walletAddress: Address;
+  walletPublicKey: Buffer;
+  channelPublicKey: Buffer;
+  /** The partner's address proof (ed25519 by its wallet key), for "Partner signature: …". */
+  proof: Buffer;
+  /** `proof` as upper-case hex, as the original tool printed it. */
+  proofHex: string;
+  peerId: string;
+}
+
+export interface P2PStats {
+  framesIn: number;
+  framesOut: number;
+  /** not JSON, not UTF-8, or failing the schema */
+  invalidFrames: number;
+  /** well-formed but of a type nobody knows */
+  unknownFrames: number;
+  oversizedFrames: number;
+  /** valid frames arriving where they make no sense (e.g. data before the handshake) */
+  unexpectedFrames: number;
+  rateLimited: number;
+  handshakesOk: number;
+  handshakesFailed: number;
+  duplicatesDropped: number;
+  errorsSent: number;
+  errorsReceived: number;
+}
+
+export function newStats(): P2PStats {
+  return {
+    framesIn: 0,
+    framesOut: 0,
+    invalidFrames: 0,
+    unknownFrames: 0,
+    oversizedFrames: 0,
+    unexpectedFrames: 0,
+    rateLimited: 0,
+    handshakesOk: 0,
+    handshakesFailed: 0,
+    duplicatesDropped: 0,
+    errorsSent: 0,
+    errorsReceived: 0,
+  };
+}
+
+export interface RateLimit {
+  /** frames per second, sustained */
+  perSecond: number;
+  /** frames allowed in a burst */
+  burst: number;
+}
+
+/** A token bucket; one per remote peer, shared by its streams. */
+export class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+  constructor(private readonly limit: RateLimit) {
+    this.tokens = limit.burst;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export interface LinkOptions {
+  local: LocalIdentity;
+  verifyWalletOwnership: VerifyWalletOwnership;
+  stats: P2PStats;
+  bucket: TokenBucket;
+  handshakeTimeoutMs: number;
+  /** Too many invalid frames on one stream: drop it. */
+  maxInvalidFrames: number;
+  log: (line: string) => void;
+}
+
+function hex(b: string): Buffer {
+  return Buffer.from(b, 'hex');
+}
+
+export class Link {
+  readonly partnerPeerId: string;
+  readonly direction: 'inbound' | 'outbound';
+  /** Resolves with the partner once both proofs are checked; rejects with a P2PError. */
+  readonly handshake: Promise<PartnerInfo>;
+  private onSessionFrame?: (msg: WireMessage) => void;
+  /** Frames that arrived after the handshake but before a session took the link. */
+  private early: WireMessage[] = [];
+  onClose?: (reason: string) => void;
+  /** What the partner told us it sees as our address (set on inbound links: the address it dialed). */
+  observedByPartner?: string;
+
+  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES);
+  private readonly nonce = randomBytes(32);
+  private partnerHello?: Hello;
+  private authenticated = false;
+  private closed = false;
+  private invalid = 0;
+  private lastRateLimitReply = 0;
+  private resolveHandshake!: (p: PartnerInfo) => void;
+  private rejectHandshake!: (e: P2PError) => void;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly stream: Stream,
+    readonly connection: Connection,
+    private readonly opts: LinkOptions,
+  ) {
+    this.partnerPeerId = connection.remotePeer.toString();
+    this.direction = stream.direction;
+    this.handshake = new Promise<PartnerInfo>((resolve, reject) => {
+      this.resolveHandshake = resolve;
+      this.rejectHandshake = reject;
+    });
+    this.handshake.catch(() => undefined); // observed by whoever awaits it; never unhandled
+    this.timer = setTimeout(() => {
+      if (!this.authenticated) this.fail(new P2PError('HANDSHAKE_TIMEOUT', `peer ${this.partnerPeerId} did not finish the handshake within ${opts.handshakeTimeoutMs} ms; check that it runs SynChannel`));
+    }, opts.handshakeTimeoutMs);
+    stream.addEventListener('message', (evt) => {
+      const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray();
+      this.onBytes(data);
+    });
+    stream.addEventListener('close', (evt) => this.onStreamClosed(evt.error ? evt.error.message : 'stream closed'));
+    stream.addEventListener('remoteCloseWrite', () => this.close('partner closed the stream'));
+    this.send({
+      type: 'hello',
+      v: 1,
+      walletAddress: opts.local.walletAddress.toString(),
+      walletPublicKey: opts.local.walletKey.publicKey.toString('hex'),
+      channelPublicKey: opts.local.channelPublicKey.toString('hex'),
+      nonce: this.nonce.toString('hex'),
+      observed: connection.remoteAddr.toString().slice(0, 256),
+    });
+  }
+
+  /** Called by the session that takes this link after the handshake; frames received meanwhile are replayed. */
+  setSessionHandler(handler: (msg: WireMessage) => void): void {
+    this.onSessionFrame = handler;
+    const early = this.early;
+    this.early = [];
+    for (const m of early) if (!this.closed) handler(m);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  send(msg: WireMessage): void {
+    if (this.closed) return;
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(encodeWireMessage(msg));
+    } catch (e) {
+      this.opts.log(`not sending an invalid ${msg.type}: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      this.stream.send(frame);
+      this.opts.stats.framesOut++;
+    } catch (e) {
+      this.close(`write failed: ${(e as Error).message}`);
+    }
+  }
+
+  sendError(code: string, message: string, ref?: string): void {
+    this.opts.stats.errorsSent++;
+    this.send(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref: ref.slice(0, 128) });
+  }
+
+  /** Closes gracefully (pending writes are flushed). */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    // Flush (e.g. an error reply), half-close, and reset if the partner does not close its side soon.
+    const reset = setTimeout(() => this.stream.abort(new Error(reason)), 2_000);
+    reset.unref?.();
+    this.stream.close().then(
+      () => clearTimeout(reset),
+      () => this.stream.abort(new Error(reason)),
+    );
+    if (!this.authenticated) this.rejectHandshake(new P2PError('HANDSHAKE_FAILED', `handshake with ${this.partnerPeerId} ended: ${reason}`));
+    this.onClose?.(reason);
+  }
+
+  /** Drops the stream at once (a reset). */
+  abort(reason: string): void {
+    if (this.closed) return;
+    this.stream.abort(new Error(reason));
+    this.close(reason);
+  }
+
+  private onStreamClosed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (!this.authenticated) this.rejectHandshake(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} closed the stream during the handshake (${reason}); check that it runs SynChannel and try again`));
+    this.onClose?.(reason);
+  }
+
+  private fail(err: P2PError, replyCode?: string): void {
+    if (this.closed) return;
+    this.opts.stats.handshakesFailed++;
+    this.opts.log(`handshake with ${this.partnerPeerId} failed: ${err.message}`);
+    if (replyCode) this.sendError(replyCode, err.message);
+    this.rejectHandshake(err);
+    this.close(err.message);
+  }
+
+  private onBytes(data: Uint8Array): void {
+    if (this.closed) return;
+    for (const ev of this.decoder.push(data)) {
+      if (this.closed) return;
+      if (!this.opts.bucket.take()) {
+        this.opts.stats.rateLimited++;
+        const now = Date.now();
+        if (now - this.lastRateLimitReply > 1000) {
+          this.lastRateLimitReply = now;
+          this.sendError('RATE_LIMITED', 'too many frames: slow down; dropped frames are resent after a reconnect');
+        }
+        continue;
+      }
+      if (ev.kind === 'oversized') {
+        this.opts.stats.oversizedFrames++;
+        this.sendError('FRAME_TOO_LARGE', `frame of ${ev.length} bytes exceeds ${MAX_FRAME_BYTES}; it was skipped`);
+        this.countInvalid();
+        continue;
+      }
+      this.opts.stats.framesIn++;
+      let msg: WireMessage;
+      try {
+        msg = decodeWireMessage(ev.data);
+      } catch (e) {
+        const err = e as WireError;
+        if (err.code === 'WIRE_UNKNOWN_TYPE') this.opts.stats.unknownFrames++;
+        else this.opts.stats.invalidFrames++;
+        this.sendError(err.code ?? 'WIRE_INVALID', err.message);
+        this.countInvalid();
+        continue;
+      }
+      this.onMessage(msg);
+    }
+  }
+
+  private countInvalid(): void {
+    if (++this.invalid > this.opts.maxInvalidFrames) {
+      this.opts.log(`dropping stream from ${this.partnerPeerId}: more than ${this.opts.maxInvalidFrames} invalid frames`);
+      this.abort('too many invalid frames');
+    }
+  }
+
+  private unexpected(msg: WireMessage, why: string): void {
+    this.opts.stats.unexpectedFrames++;
+    this.sendError('UNEXPECTED_MESSAGE', `'${msg.type}' ${why}`, msg.type);
+    this.countInvalid();
+  }
+
+  private onMessage(msg: WireMessage): void {
+    if (this.authenticated) {
+      if (msg.type === 'hello' || msg.type === 'proof') return this.unexpected(msg, 'after the handshake is complete');
+      if (msg.type === 'error') this.opts.stats.errorsReceived++;
+      if (this.onSessionFrame) this.onSessionFrame(msg);
+      else if (this.early.length < 1024) this.early.push(msg);
+      return;
+    }
+    switch (msg.type) {
+      case 'hello':
+        return this.onHello(msg);
+      case 'proof':
+        return this.onProof(msg.signature);
+      case 'error':
+        this.opts.stats.errorsReceived++;
+        return this.fail(new P2PError('HANDSHAKE_REJECTED', `peer ${this.partnerPeerId} rejected the handshake: ${msg.code}: ${msg.message}`));
+      default:
+        return this.unexpected(msg, 'before the handshake: send hello and proof first');
+    }
+  }
+
+  private onHello(hello: Hello): void {
+    if (this.partnerHello) return this.unexpected(hello, 'twice');
+    let address: Address;
+    try {
+      address = Address.parse(hello.walletAddress);
+    } catch {
+      return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} sent an unparsable wallet address`), 'BAD_ADDRESS');
+    }
+    let owns = false;
+    try {
+      owns = this.opts.verifyWalletOwnership(hex(hello.walletPublicKey), address);
+    } catch {
+      owns = false;
+    }
+    if (!owns) {
+      return this.fail(
+        new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} claims wallet ${hello.walletAddress} but its public key does not own that address; it may be misconfigured or impersonating`),
+        'ADDRESS_NOT_OWNED',
+      );
+    }
+    this.partnerHello = hello;
+    if (this.direction === 'inbound' && hello.observed) this.observedByPartner = hello.observed;
+    const proof = signProof(this.opts.local.walletKey.secretKey, this.opts.local.peerId, this.partnerPeerId, hex(hello.nonce));
+    this.send({ type: 'proof', signature: proof.toString('hex') });
+  }
+
+  private onProof(signatureHex: string): void {
+    const hello = this.partnerHello;
+    if (!hello) return this.unexpected({ type: 'proof', signature: signatureHex }, 'before hello');
+    const signature = hex(signatureHex);
+    const publicKey = hex(hello.walletPublicKey);
+    if (!verifyProof(signature, publicKey, this.partnerPeerId, this.opts.local.peerId, this.nonce)) {
+      return this.fail(
+        new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} sent an address proof that does not verify (forged, replayed, or for another connection)`),
+        'BAD_PROOF',
+      );
+    }
+    this.authenticated = true;
+    clearTimeout(this.timer);
+    this.opts.stats.handshakesOk++;
+    this.resolveHandshake({
+      walletAddress: Address.parse(hello.walletAddress),
+      walletPublicKey: publicKey,
+      channelPublicKey: hex(hello.channelPublicKey),
+      proof: signature,
+      proofHex: signatureHex.toUpperCase(),
+      peerId: this.partnerPeerId,
+    });
+  }
+}

@@ -1,0 +1,259 @@
+// One logical session per partner that survives stream and connection resets.
+//
+// Each side numbers the messages it sends (seq 1, 2, …) within its session incarnation (a random id made
+// when the session object is created). The receiver delivers seq = received + 1 only, ignores what it
+// already has, and acknowledges cumulatively. On every (re)connection both sides send `session.resume`
+// (my incarnation, yours as I know it, what I received of yours, my lowest unacknowledged seq); each then
+// drops what the other acknowledged and resends the rest in order. So nothing is lost, duplicated or
+// reordered for the application while both processes live. If the partner process restarted (a new
+// incarnation), its counters start over; what the old incarnation acknowledged is the node layer's to resync.
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { Multiaddr } from '@multiformats/multiaddr';
+import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage, type WireMessage } from '../core/wire.js';
+import { P2PError } from './errors.js';
+import type { Link, P2PStats, PartnerInfo } from './link.js';
+
+export interface PeerSessionEvents {
+  /** An application message from the partner, exactly once and in order. */
+  message: [msg: AppMessage];
+  connected: [];
+  disconnected: [reason: string];
+  /** A transport-level complaint from the partner (a frame of ours it rejected). */
+  'remote-error': [err: WireErrorMessage];
+  closed: [];
+}
+
+interface Pending {
+  seq: number;
+  msg: AppMessage;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export interface SessionHost {
+  stats: P2PStats;
+  log: (line: string) => void;
+  /** Redials `addr`; resolves once a link authenticated as this session's partner is attached. */
+  redial(session: PeerSession, addr: Multiaddr): Promise<void>;
+  forget(session: PeerSession): void;
+}
+
+export const MAX_OUTBOX = 10_000;
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+export class PeerSession extends EventEmitter<PeerSessionEvents> {
+  /** This side's incarnation id (hex). */
+  readonly id = randomBytes(16).toString('hex');
+  partner: PartnerInfo;
+  /** Set when this side dialed: it redials here after a reset. */
+  dialAddr?: Multiaddr;
+
+  private link?: Link;
+  private resumed = false;
+  private closed = false;
+  private partnerSession = '';
+  private received = 0;
+  private nextSeq = 1;
+  private readonly outbox: Pending[] = [];
+  private readonly inbox: AppMessage[] = [];
+  private ackTimer?: ReturnType<typeof setImmediate>;
+  private redialTimer?: ReturnType<typeof setTimeout>;
+  private backoff = BACKOFF_MIN_MS;
+
+  constructor(
+    partner: PartnerInfo,
+    private readonly host: SessionHost,
+  ) {
+    super();
+    this.partner = partner;
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event === 'message' && this.inbox.length) queueMicrotask(() => this.flushInbox());
+    });
+  }
+
+  /** True while a live, resumed stream carries this session. */
+  get connected(): boolean {
+    return !!this.link && this.link.isOpen && this.resumed;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Messages sent but not yet acknowledged by the partner. */
+  get pending(): number {
+    return this.outbox.length;
+  }
+
+  /** Queues `msg`; resends it across reconnects until the partner acknowledges it. Resolves on the ack. */
+  send(msg: AppMessage): Promise<void> {
+    if (this.closed) return Promise.reject(new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} is closed; connect again`));
+    if (this.outbox.length >= MAX_OUTBOX) {
+      return Promise.reject(new P2PError('OUTBOX_FULL', `${MAX_OUTBOX} messages to ${this.partner.walletAddress} are unacknowledged; wait for the partner to reconnect`));
+    }
+    try {
+      encodeWireMessage({ type: 'session.data', seq: this.nextSeq, msg });
+    } catch (e) {
+      const why = e instanceof WireError ? e.message : String(e);
+      return Promise.reject(new P2PError('BAD_MESSAGE', `not sending an invalid message: ${why}`, { cause: e }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const p: Pending = { seq: this.nextSeq++, msg, resolve, reject };
+      this.outbox.push(p);
+      if (this.connected) this.link!.send({ type: 'session.data', seq: p.seq, msg: p.msg });
+    });
+  }
+
+  /** Ends the session for good: pending sends reject, no more redials. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.redialTimer);
+    if (this.ackTimer) clearImmediate(this.ackTimer);
+    const err = new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} was closed before the partner acknowledged this message`);
+    for (const p of this.outbox.splice(0)) p.reject(err);
+    const link = this.link;
+    this.link = undefined;
+    link?.close('session closed');
+    this.host.forget(this);
+    this.emit('closed');
+  }
+
+  /** Takes over an authenticated link (a newer one replaces an older one). */
+  attach(link: Link, partner: PartnerInfo): void {
+    if (this.closed) {
+      link.close('session closed');
+      return;
+    }
+    this.partner = partner;
+    const old = this.link;
+    this.link = link;
+    this.resumed = false;
+    clearTimeout(this.redialTimer);
+    this.redialTimer = undefined;
+    link.onClose = (reason) => this.detach(link, reason);
+    link.setSessionHandler((m) => this.onFrame(link, m));
+    if (old && old !== link) old.close('replaced by a newer connection');
+    link.send({
+      type: 'session.resume',
+      session: this.id,
+      peerSession: this.partnerSession,
+      received: this.received,
+      base: this.outbox[0]?.seq ?? this.nextSeq,
+    });
+  }
+
+  private detach(link: Link, reason: string): void {
+    if (this.link !== link) return;
+    const wasResumed = this.resumed;
+    this.link = undefined;
+    this.resumed = false;
+    if (this.closed) return;
+    this.host.log(`session with ${this.partner.walletAddress}: disconnected (${reason})`);
+    if (wasResumed) this.emit('disconnected', reason);
+    this.scheduleRedial();
+  }
+
+  private scheduleRedial(): void {
+    if (this.closed || !this.dialAddr || this.redialTimer) return;
+    const delay = this.backoff + Math.floor(Math.random() * this.backoff * 0.2);
+    this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
+    this.redialTimer = setTimeout(() => {
+      this.redialTimer = undefined;
+      if (this.closed || this.link) return;
+      const addr = this.dialAddr!;
+      this.host.redial(this, addr).catch((e: unknown) => {
+        this.host.log(`redial ${addr.toString()} failed: ${(e as Error).message}`);
+        if (!this.link) this.scheduleRedial();
+      });
+    }, delay);
+    this.redialTimer.unref?.();
+  }
+
+  private onFrame(link: Link, msg: WireMessage): void {
+    if (this.link !== link || this.closed) return;
+    switch (msg.type) {
+      case 'session.resume': {
+        if (msg.session !== this.partnerSession) {
+          // A new partner incarnation: its numbering starts at what it still holds.
+          this.partnerSession = msg.session;
+          this.received = Math.max(0, msg.base - 1);
+        } else if (this.received < msg.base - 1) {
+          this.received = msg.base - 1;
+        }
+        this.acknowledge(msg.peerSession === this.id ? msg.received : 0);
+        this.resumed = true;
+        this.backoff = BACKOFF_MIN_MS;
+        for (const p of this.outbox) link.send({ type: 'session.data', seq: p.seq, msg: p.msg });
+        this.emit('connected');
+        return;
+      }
+      case 'session.data': {
+        if (!this.resumed) {
+          this.host.stats.unexpectedFrames++;
+          link.sendError('UNEXPECTED_MESSAGE', 'session.data before session.resume', 'session.data');
+          return;
+        }
+        if (msg.seq <= this.received) {
+          this.host.stats.duplicatesDropped++;
+          this.scheduleAck();
+          return;
+        }
+        if (msg.seq !== this.received + 1) {
+          // A gap (e.g. a frame dropped by the rate limit): reset the stream so both sides resume.
+          link.sendError('SEQ_GAP', `expected seq ${this.received + 1}, got ${msg.seq}; resuming`, 'session.data');
+          link.abort('sequence gap');
+          return;
+        }
+        this.received = msg.seq;
+        this.deliver(msg.msg);
+        this.scheduleAck();
+        return;
+      }
+      case 'session.ack':
+        this.acknowledge(msg.seq);
+        return;
+      case 'error':
+        this.host.log(`partner ${this.partner.walletAddress} reported ${msg.code}: ${msg.message}`);
+        this.emit('remote-error', msg);
+        return;
+      default:
+        this.host.stats.unexpectedFrames++;
+        link.sendError('UNEXPECTED_MESSAGE', `'${msg.type}' must travel inside session.data`, msg.type);
+    }
+  }
+
+  private acknowledge(upTo: number): void {
+    while (this.outbox.length && this.outbox[0]!.seq <= upTo) this.outbox.shift()!.resolve();
+  }
+
+  private scheduleAck(): void {
+    if (this.ackTimer) return;
+    this.ackTimer = setImmediate(() => {
+      this.ackTimer = undefined;
+      if (this.connected) this.link!.send({ type: 'session.ack', seq: this.received });
+    });
+  }
+
+  private deliver(msg: AppMessage): void {
+    if (this.listenerCount('message') === 0 || this.inbox.length) {
+      this.inbox.push(msg);
+      return;
+    }
+    this.emitMessage(msg);
+  }
+
+  private flushInbox(): void {
+    while (this.inbox.length && this.listenerCount('message') > 0) this.emitMessage(this.inbox.shift()!);
+  }
+
+  private emitMessage(msg: AppMessage): void {
+    try {
+      this.emit('message', msg);
+    } catch (e) {
+      this.host.log(`a 'message' listener threw: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+}
