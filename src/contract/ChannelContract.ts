@@ -363,6 +363,14 @@ export class ChannelContract implements Contract {
     await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
   }
 
+  /**
+   * Every message but the deploy goes without the state init: a message to a channel that has closed
+   * (and destroyed its account) must bounce, never silently redeploy a fresh channel at the same address.
+   */
+  private async post(via: Sender, args: { value: bigint; body: Cell }): Promise<void> {
+    await via.send({ to: this.address, value: args.value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: args.body });
+  }
+
   /** Credits `amount` to the sender (A or B). `value` defaults to amount + CHANNEL_FEES.deposit. */
   async sendDeposit(provider: ContractProvider, via: Sender, opts: { amount: bigint; value?: bigint }): Promise<void> {
     const body = depositBody(opts.amount);
@@ -370,29 +378,29 @@ export class ChannelContract implements Contract {
     if (value < opts.amount + DEPOSIT_FEE) {
       throw new ChannelContractError('VALUE_TOO_LOW', `value ${value} does not cover amount ${opts.amount} + fee ${DEPOSIT_FEE}: attach at least ${opts.amount + CHANNEL_FEES.deposit}`);
     }
-    await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
+    await this.post(via, { value, body });
   }
 
   /** The sender (A or B) takes its whole deposit back (FUNDING only). */
   async sendRefund(provider: ContractProvider, via: Sender, opts: { value?: bigint } = {}): Promise<void> {
-    await provider.internal(via, { value: defaultValue(opts.value, CHANNEL_FEES.refund), bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: refundBody() });
+    await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.refund), body: refundBody() });
   }
 
   async sendCooperativeClose(provider: ContractProvider, via: Sender, opts: SignedStateInput & { value?: bigint }): Promise<void> {
-    await provider.internal(via, { value: defaultValue(opts.value, CHANNEL_FEES.close), bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: cooperativeCloseBody(opts) });
+    await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.close), body: cooperativeCloseBody(opts) });
   }
 
   /** Must come from A's or B's wallet (the submitter is recorded). */
   async sendStartClose(provider: ContractProvider, via: Sender, opts: SignedStateInput & { value?: bigint }): Promise<void> {
-    await provider.internal(via, { value: defaultValue(opts.value, CHANNEL_FEES.close), bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: startCloseBody(opts) });
+    await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.close), body: startCloseBody(opts) });
   }
 
   async sendChallenge(provider: ContractProvider, via: Sender, opts: SignedStateInput & { value?: bigint }): Promise<void> {
-    await provider.internal(via, { value: defaultValue(opts.value, CHANNEL_FEES.close), bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: challengeBody(opts) });
+    await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.close), body: challengeBody(opts) });
   }
 
   async sendFinishClose(provider: ContractProvider, via: Sender, opts: { value?: bigint } = {}): Promise<void> {
-    await provider.internal(via, { value: defaultValue(opts.value, CHANNEL_FEES.finish), bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: finishCloseBody() });
+    await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.finish), body: finishCloseBody() });
   }
 
   /**
