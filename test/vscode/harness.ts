@@ -286,12 +286,20 @@ export class VsCodeHost implements AsyncDisposable {
   static async start(opts: StartOptions = {}): Promise<VsCodeHost> {
     const log = opts.log ?? quiet;
     const install = await ensureHost({ ...(opts.hostDir ? { dir: opts.hostDir } : {}), install: opts.install ?? true, log });
+    const sessionId = randomUUID();
     let t = Date.now();
     if (!opts.skipBuild) await buildExtension(log);
-    const suitePath = await bundleSuite();
+    // One bundle per session, so sessions running at the same time never share a file.
+    const suitePath = await bundleSuite(join(REPO_ROOT, '.vscode-test', 'suite', `index-${sessionId}.js`));
     const buildMs = Date.now() - t;
 
-    const tmp = mkdtempSync(join(tmpdir(), 'synchannel-vscode-'));
+    let tmp: string;
+    try {
+      tmp = mkdtempSync(join(tmpdir(), 'synchannel-vscode-'));
+    } catch (err) {
+      rmSync(suitePath, { force: true });
+      throw err;
+    }
     const workspace = join(tmp, 'workspace');
     mkdirSync(workspace);
     for (const [name, text] of Object.entries(opts.workspaceFiles ?? {})) writeFileSync(join(workspace, name), text);
@@ -301,7 +309,6 @@ export class VsCodeHost implements AsyncDisposable {
     const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
     const resultsFile = join(tmp, 'results.json');
-    const sessionId = randomUUID();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     t = Date.now();
@@ -486,6 +493,7 @@ export class VsCodeHost implements AsyncDisposable {
       await sleep(1_000);
     }
     rmSync(this.tmp, { recursive: true, force: true });
+    rmSync(this.suitePath, { force: true });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
