@@ -154,6 +154,17 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
               { status: res.status },
             );
           }
+        } else if (res.status !== 200 || (body && typeof body === 'object' && (body as { ok?: unknown }).ok === false)) {
+          // Not retryable: a wrong request, an unknown account or method, a rejected message.
+          const text = errorText(body, res.statusText);
+          if (method === 'sendBoc' && /not accepted|cannot apply external message|failed to unpack account state/i.test(text)) {
+            throw new ChainError(
+              'WALLET_REJECTED',
+              `the wallet did not accept the message: ${text}. Check its balance and that no other program uses this wallet at the same time, then retry`,
+              { status: res.status },
+            );
+          }
+          throw new ChainError('ENDPOINT_ERROR', `${url} refused ${method} (HTTP ${res.status}): ${text}`, { status: res.status });
         } else {
           return {
             data: body,

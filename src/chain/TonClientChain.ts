@@ -1,0 +1,154 @@
+// The chain behind an HTTP endpoint in the toncenter v2 shape, through @ton/ton's TonClient: TON testnet,
+// or the local devnet (`synchannel devnet`). Waits by polling transactions; the HTTP layer retries 429/5xx.
+import { Address, Cell, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
+import { TonClient } from '@ton/ton';
+import { BaseChain, friendly, type AccountInfo } from './base.js';
+import { ChainError } from './errors.js';
+import { retryingAdapter, withOpSignal, type RetryOptions } from './http.js';
+import type { OpOptions } from './types.js';
+
+export const TESTNET_ENDPOINT = 'https://testnet.toncenter.com/api/v2/jsonRPC';
+export const TESTNET_FAUCET_BOT = '@testgiver_ton_bot';
+
+export interface TonClientChainOptions {
+  kind: 'devnet' | 'testnet';
+  /** The JSON-RPC URL (…/jsonRPC), or the base URL of a devnet or of toncenter's /api/v2 (…/jsonRPC is appended). Default for testnet: toncenter. */
+  endpoint?: string;
+  /** Sent as X-API-Key (toncenter: from @tonapibot). */
+  apiKey?: string;
+  retry?: RetryOptions;
+  /** Poll interval while waiting for transactions (default 500 ms devnet, 2000 ms testnet). */
+  txPollMs?: number;
+  /** Default poll interval of watchChannel (default 500 ms devnet, 3000 ms testnet). */
+  watchPollMs?: number;
+  /** Default operation timeout (default 60 s devnet, 180 s testnet). */
+  timeoutMs?: number;
+}
+
+const ZERO_ADDRESS = new Address(0, Buffer.alloc(32));
+
+/** Normalises an endpoint to the JSON-RPC URL; throws BAD_INPUT for anything that is not http(s). */
+export function jsonRpcEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint.trim());
+  } catch {
+    throw new ChainError('BAD_INPUT', `"${endpoint}" is not a URL: give the endpoint as http(s)://host[:port]/…, e.g. ${TESTNET_ENDPOINT}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ChainError('BAD_INPUT', `the endpoint must be http:// or https://, got ${url.protocol}`);
+  }
+  if (!/\/jsonRPC$/.test(url.pathname)) url.pathname = url.pathname.replace(/\/+$/, '') + '/jsonRPC';
+  return url.toString();
+}
+
+export class TonClientChain extends BaseChain {
+  readonly kind: 'devnet' | 'testnet';
+  readonly endpoint: string;
+  readonly client: TonClient;
+  protected readonly defaultTimeoutMs: number;
+  protected readonly defaultPollMs: number;
+  protected readonly txPollMs: number;
+  private readonly adapter: ReturnType<typeof retryingAdapter>;
+  private readonly apiKey: string | undefined;
+
+  constructor(opts: TonClientChainOptions) {
+    super();
+    if (opts.kind !== 'devnet' && opts.kind !== 'testnet') throw new ChainError('BAD_INPUT', `TonClientChain serves 'devnet' or 'testnet', not '${String(opts.kind)}'`);
+    this.kind = opts.kind;
+    if (!opts.endpoint && opts.kind === 'devnet') throw new ChainError('BAD_INPUT', 'a devnet chain needs its URL: start one with `synchannel devnet` and pass the URL it prints');
+    this.endpoint = jsonRpcEndpoint(opts.endpoint ?? TESTNET_ENDPOINT);
+    const devnet = opts.kind === 'devnet';
+    this.txPollMs = opts.txPollMs ?? (devnet ? 500 : 2000);
+    this.defaultPollMs = opts.watchPollMs ?? (devnet ? 500 : 3000);
+    this.defaultTimeoutMs = opts.timeoutMs ?? (devnet ? 60_000 : 180_000);
+    this.apiKey = opts.apiKey || undefined;
+    this.adapter = retryingAdapter(opts.retry);
+    this.client = new TonClient({ endpoint: this.endpoint, apiKey: this.apiKey, httpAdapter: this.adapter });
+  }
+
+  /** Checks that the endpoint answers (and accepts the API key); resolves to the latest masterchain seqno. */
+  async ping(o: Pick<OpOptions, 'signal'> = {}): Promise<number> {
+    return this.guard(o.signal, async () => (await this.client.getMasterchainInfo()).latestSeqno);
+  }
+
+  protected provider(address: Address, init?: StateInit | null): ContractProvider {
+    return this.client.provider(address, init ?? null);
+  }
+
+  protected async account(address: Address): Promise<AccountInfo> {
+    const st = await this.client.getContractState(address);
+    const state = st.state === 'active' ? 'active' : st.state === 'frozen' ? 'frozen' : 'uninit';
+    let data: Cell | null = null;
+    if (state === 'active' && st.data) {
+      try {
+        data = Cell.fromBoc(st.data)[0] ?? null;
+      } catch (e) {
+        throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned unreadable account data for ${friendly(address)}: ${(e as Error).message}`);
+      }
+    }
+    return { state, balance: st.balance, data };
+  }
+
+  protected async chainNow(): Promise<number> {
+    const st = await this.client.getContractState(ZERO_ADDRESS);
+    const t = Number(st.timestampt);
+    return Number.isFinite(t) && t > 0 ? t : Math.floor(Date.now() / 1000);
+  }
+
+  protected async sendExternal(message: Message): Promise<void> {
+    await this.client.sendMessage(message);
+  }
+
+  protected async recentTransactions(address: Address, limit: number): Promise<Transaction[]> {
+    return this.client.getTransactions(address, { limit, archival: true });
+  }
+
+  protected fundingHint(address: Address): string {
+    return this.kind === 'testnet'
+      ? `get testnet coins for ${friendly(address)} from the faucet bot ${TESTNET_FAUCET_BOT} on Telegram (send it the address), then retry`
+      : `on the devnet, fund ${friendly(address)} from its faucet (chain.faucet(address) or POST <devnet>/devnet/faucet), then retry`;
+  }
+
+  protected override mapError(e: unknown): Error {
+    if (e instanceof ChainError) return e;
+    const msg = (e as Error)?.message ?? String(e);
+    if (/^(Received error|Malformed response)/.test(msg)) {
+      return new ChainError('ENDPOINT_ERROR', `${this.endpoint} gave an unexpected answer: ${msg.slice(0, 300)}`, { cause: e });
+    }
+    return super.mapError(e);
+  }
+
+  // ------------------------------------------------------------ devnet extras
+
+  private async devnetCall(method: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    if (this.kind !== 'devnet') throw new ChainError('BAD_INPUT', `${method} exists only on the devnet; on testnet use ${TESTNET_FAUCET_BOT}`);
+    return this.guard(signal, () =>
+      withOpSignal(signal, async () => {
+        const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+        if (this.apiKey) headers['X-API-Key'] = this.apiKey;
+        const res = (await this.adapter({
+          url: this.endpoint,
+          method: 'post',
+          headers,
+          data: JSON.stringify({ id: '1', jsonrpc: '2.0', method, params }),
+        } as unknown as Parameters<typeof this.adapter>[0])) as unknown as { data: { result?: unknown } };
+        const result = res.data?.result;
+        if (!result || typeof result !== 'object') throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} answered ${method} without a result: is this a SynChannel devnet?`);
+        return result as Record<string, unknown>;
+      }),
+    );
+  }
+
+  /** Devnet only: sends `amount` (default 100 TON) from the devnet faucet; resolves to the new balance. */
+  async faucet(address: Address, amount?: bigint, o: Pick<OpOptions, 'signal'> = {}): Promise<bigint> {
+    const r = await this.devnetCall('devnet.faucet', { address: address.toRawString(), ...(amount === undefined ? {} : { amount: amount.toString() }) }, o.signal);
+    return BigInt(String(r.balance ?? 0));
+  }
+
+  /** Devnet only: moves the devnet's chain time forward; resolves to the new chain time. */
+  async advanceTime(seconds: number, o: Pick<OpOptions, 'signal'> = {}): Promise<number> {
+    const r = await this.devnetCall('devnet.advanceTime', { seconds: Math.floor(seconds) }, o.signal);
+    return Number(r.now);
+  }
+}

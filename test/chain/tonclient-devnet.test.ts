@@ -1,0 +1,98 @@
+// The same channel scenarios as on SandboxChain, through TonClientChain against a REAL devnet process
+// (node --import tsx src/chain/devnet/main.ts --port 0) started here on 127.0.0.1.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { newKeyPair } from '../../src/core/signer.js';
+import { createChain, TonClientChain } from '../../src/chain/index.js';
+import { happyPath, staleStateAttack, refundAndErrors, parties, config, rejected, TON, type Harness } from './scenarios.js';
+
+let proc: ChildProcess;
+let dataDir: string;
+let url: string;
+let chain: TonClientChain;
+let h: Harness;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'synchannel-devnet-chain-'));
+  proc = spawn(process.execPath, ['--import', 'tsx', 'src/chain/devnet/main.ts', '--port', '0', '--data', dataDir], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`devnet did not start within 60 s: ${stderr}`)), 60_000);
+    proc.once('exit', (c) => reject(new Error(`devnet exited with ${c}: ${stderr}`)));
+    const rl = createInterface({ input: proc.stdout! });
+    rl.on('line', (line) => {
+      const m = /devnet listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    });
+  });
+  const viaFactory = await createChain('devnet', { endpoint: url });
+  assert.ok(viaFactory instanceof TonClientChain && viaFactory.kind === 'devnet');
+  await viaFactory.close();
+  // Fast polls on loopback.
+  chain = new TonClientChain({ kind: 'devnet', endpoint: url, txPollMs: 50, watchPollMs: 50 });
+  h = {
+    chain,
+    wallet: async (k) => {
+      const w = await chain.openWallet(k);
+      await chain.faucet(w.address, 50n * TON);
+      return w;
+    },
+    advanceTime: async (s) => void (await chain.advanceTime(s)),
+    pollMs: 50,
+  };
+});
+
+after(async () => {
+  await chain?.close();
+  if (proc && proc.exitCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('TonClientChain against a real devnet process', () => {
+  test('the endpoint answers', async () => {
+    assert.ok((await chain.ping()) >= 0);
+    const t = await chain.now();
+    assert.ok(t > 1_600_000_000);
+  });
+  test('happy path through TonClient', () => happyPath(h));
+  test('stale-state attack through TonClient', () => staleStateAttack(h));
+  test('refund, wrong party, not deployed through TonClient', () => refundAndErrors(h));
+
+  test('a wallet is deployed by its first send; seqno moves; no funds names the devnet faucet', async () => {
+    const { A, B } = await parties(h);
+    const poorKey = newKeyPair();
+    const poor = await chain.openWallet(poorKey);
+    assert.equal(await chain.getSeqno(poor), 0);
+    assert.equal(await chain.getBalance(poor.address), 0n);
+    const cfg = { ...config(A, B, TON, TON), addressA: poor.address, publicKeyA: poorKey.publicKey };
+    await assert.rejects(chain.deployChannel(poor, cfg, TON), (e: unknown) => {
+      rejected('INSUFFICIENT_FUNDS', 'devnet')(e);
+      return true;
+    });
+    await chain.faucet(poor.address, 3n * TON);
+    await chain.deployChannel(poor, cfg, TON);
+    assert.equal(await chain.getSeqno(poor), 1);
+    assert.equal((await chain.getChannelData(chain.channelAddress(cfg)))?.depositA, TON);
+  });
+
+  test('a timeout while waiting is a TIMEOUT error saying it may still land', async () => {
+    const { A, B } = await parties(h);
+    await assert.rejects(chain.deployChannel(A.wallet, config(A, B, TON, TON), TON, { timeoutMs: 1 }), rejected('TIMEOUT', 'may still land'));
+  });
+});
