@@ -76,9 +76,9 @@ async function rpc(base: string, method: string, params: unknown) {
   return post(`${base}/jsonRPC`, { id: '7', jsonrpc: '2.0', method, params });
 }
 
-async function info(base: string): Promise<{ now: number; time_offset: number; seqno: number; treasury: string }> {
+async function info(base: string): Promise<{ now: number; time_offset: number; seqno: number; saved_seqno: number; treasury: string }> {
   const res = await fetch(`${base}/devnet/info`);
-  const j = (await res.json()) as { ok: boolean; result: { now: number; time_offset: number; seqno: number; treasury: string } };
+  const j = (await res.json()) as { ok: boolean; result: { now: number; time_offset: number; seqno: number; saved_seqno: number; treasury: string } };
   assert.equal(j.ok, true);
   return j.result;
 }
@@ -270,6 +270,19 @@ describe('devnet server process with a real TonClient', { timeout: 240_000 }, ()
     assertAbout(await client.getBalance(other), toNano('4'));
   });
 
+  test('the devnet calls also answer over JSON-RPC (devnet.info / devnet.faucet / devnet.advanceTime)', async () => {
+    const target = new Address(0, randomBytes(32));
+    const f = await rpc(devnet.url, 'devnet.faucet', { address: target.toRawString(), amount: '2500000000' });
+    assert.equal(f.status, 200, JSON.stringify(f.json));
+    assert.equal((f.json.result as { balance: string }).balance, '2500000000');
+    assert.equal(f.json.id, '7');
+    const dflt = await rpc(devnet.url, 'devnet.faucet', { address: target.toString() });
+    assert.equal(BigInt((dflt.json.result as { balance: string }).balance) > toNano('100'), true, 'the default grant is 100 TON');
+    const i = await rpc(devnet.url, 'devnet.info', {});
+    const t = await rpc(devnet.url, 'devnet.advanceTime', { seconds: 1 });
+    assert.ok((t.json.result as { now: number }).now >= (i.json.result as { now: number }).now + 1);
+  });
+
   test('malformed requests get toncenter-style errors and the server keeps serving', async () => {
     const cases: { body: unknown | string; status: number; code: string; path?: string }[] = [
       { body: '{not json', status: 400, code: 'DEVNET_BAD_REQUEST' },
@@ -369,5 +382,24 @@ describe('devnet server process with a real TonClient', { timeout: 240_000 }, ()
     });
     assert.equal(await reopened.getSeqno(), saved.seqno + 1);
     assertAbout(await client.getBalance(other), saved.otherBalance + toNano('1'));
+  });
+
+  test('after a SIGKILL the stale lock is taken over and the last saved state is back', async () => {
+    const target = new Address(0, randomBytes(32));
+    await faucet(devnet.url, target, toNano('7'));
+    // Wait (bounded) until the debounced save has written this block, then kill without warning.
+    let t = await info(devnet.url);
+    for (let i = 0; i < 100 && t.saved_seqno < t.seqno; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      t = await info(devnet.url);
+    }
+    assert.equal(t.saved_seqno, t.seqno, 'the chain was saved');
+    devnet.proc.kill('SIGKILL');
+    await devnet.stop();
+
+    devnet = await startDevnetProcess(dataDir);
+    client = new TonClient({ endpoint: `${devnet.url}/jsonRPC`, timeout: 20_000 });
+    assertAbout(await client.getBalance(target), toNano('7'));
+    assert.equal(await client.open(wallet).getSeqno(), saved.seqno + 1);
   });
 });

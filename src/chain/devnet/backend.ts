@@ -64,17 +64,26 @@ export class DevnetBackend {
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
+  private seqnoValue: number;
+  private savedSeqnoValue: number;
 
   private constructor(
     readonly blockchain: Blockchain,
     readonly treasury: SandboxContract<TreasuryContract>,
     readonly dataDir: string,
-    private seqnoValue: number,
+    seqnoValue: number,
     private offset: number,
     private lastNow: number,
     private readonly log: (line: string) => void,
   ) {
     for (const tx of blockchain.snapshot().transactions) this.indexTx(tx);
+    this.seqnoValue = seqnoValue;
+    this.savedSeqnoValue = seqnoValue;
+  }
+
+  /** The block number of the state last written to the data file. */
+  get savedSeqno(): number {
+    return this.savedSeqnoValue;
   }
 
   get dataFile(): string {
@@ -262,8 +271,9 @@ export class DevnetBackend {
   /** Writes the whole chain to the data file now (after any save already under way). */
   saveNow(): Promise<void> {
     const next = this.saving.then(async () => {
-      const text = await this.exclusive(async () => this.serialize());
+      const { text, seqno } = await this.exclusive(async () => ({ text: this.serialize(), seqno: this.seqnoValue }));
       await writeFileAtomic(this.dataFile, text);
+      this.savedSeqnoValue = seqno;
     });
     this.saving = next.catch(() => undefined);
     return next;

@@ -11,7 +11,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { startDevnet, type DevnetServer } from './server.js';
 import { DevnetError } from './errors.js';
 
-export const DEFAULT_DEVNET_PORT = 8788;
+/** The port `synchannel devnet` listens on by default (the CLI's default --devnet-url points here). */
+export const DEFAULT_DEVNET_PORT = 8081;
 export const DEFAULT_DEVNET_DATA_DIR = join(homedir(), '.synchannel', 'devnet');
 
 export interface DevnetMainIo {

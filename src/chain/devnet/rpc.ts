@@ -305,6 +305,7 @@ async function devnetInfo(backend: DevnetBackend) {
     now,
     time_offset: backend.timeOffset,
     seqno: backend.seqno,
+    saved_seqno: backend.savedSeqno,
     lt: backend.blockchain.lt.toString(),
     treasury: friendly(backend.treasury.address),
     treasury_raw: backend.treasury.address.toRawString(),

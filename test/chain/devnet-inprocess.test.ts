@@ -1,0 +1,113 @@
+// startDevnet / devnetMain in this process: the exported API, its typed start-up errors (port taken,
+// corrupt or foreign data file), concurrent requests, and close() being idempotent and saving.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Address, toNano } from '@ton/core';
+import { TonClient } from '@ton/ton';
+import { startDevnet } from '../../src/chain/devnet/server.js';
+import { devnetMain } from '../../src/chain/devnet/main.js';
+import { DATA_FILE, LOCK_FILE } from '../../src/chain/devnet/backend.js';
+import { DevnetError } from '../../src/chain/devnet/errors.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'synchannel-devnet-ip-'));
+
+describe('devnet in process', { timeout: 120_000 }, () => {
+  test('serves concurrent requests; close() saves, releases the lock and can be called twice', async () => {
+    const dir = tempDir();
+    try {
+      const logs: string[] = [];
+      const dn = await startDevnet({ dataDir: dir, port: 0, log: (l) => logs.push(l) });
+      assert.match(dn.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(dn.jsonRpcUrl, `${dn.url}/jsonRPC`);
+      assert.ok(existsSync(join(dir, LOCK_FILE)));
+      const client = new TonClient({ endpoint: dn.jsonRpcUrl });
+      const targets = Array.from({ length: 8 }, () => new Address(0, randomBytes(32)));
+      await Promise.all(
+        targets.map(async (a, i) => {
+          const res = await fetch(`${dn.url}/devnet/faucet`, { method: 'POST', body: JSON.stringify({ address: a.toString(), amount: toNano(String(i + 1)).toString() }) });
+          assert.equal(res.status, 200);
+        }),
+      );
+      const balances = await Promise.all(targets.map((a) => client.getBalance(a)));
+      assert.deepEqual(balances, targets.map((_, i) => toNano(String(i + 1))));
+      // The sandbox itself is exposed for in-process tests.
+      assert.equal((await dn.blockchain.getContract(targets[0]!)).balance, toNano('1'));
+      await Promise.all([dn.close(), dn.close()]);
+      await dn.close();
+      assert.ok(!existsSync(join(dir, LOCK_FILE)), 'lock released');
+      assert.match(readFileSync(join(dir, DATA_FILE), 'utf8'), /synchannel-devnet/);
+      assert.ok(logs.some((l) => l.includes('devnet.faucet ok')));
+      await assert.rejects(fetch(`${dn.url}/devnet/info`));
+
+      const again = await startDevnet({ dataDir: dir });
+      try {
+        const c2 = new TonClient({ endpoint: again.jsonRpcUrl });
+        assert.equal(await c2.getBalance(targets[7]!), toNano('8'));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a taken port is a typed error and leaves the data directory unlocked', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    const first = await startDevnet({ dataDir: a });
+    try {
+      await assert.rejects(startDevnet({ dataDir: b, port: first.port }), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_LISTEN_FAILED' && /--port/.test(e.message));
+      assert.ok(!existsSync(join(b, LOCK_FILE)));
+      await assert.rejects(startDevnet({ dataDir: b, port: 70000 }), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_LISTEN_FAILED');
+    } finally {
+      await first.close();
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  test('a corrupt or foreign data file is refused with what to do, and is left untouched', async () => {
+    for (const content of ['{ not json', JSON.stringify({ format: 'something-else' }), JSON.stringify({ format: 'synchannel-devnet', version: 99 })]) {
+      const dir = tempDir();
+      try {
+        writeFileSync(join(dir, DATA_FILE), content);
+        await assert.rejects(startDevnet({ dataDir: dir }), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_DATA_CORRUPT' && /Move it away/.test(e.message));
+        assert.equal(readFileSync(join(dir, DATA_FILE), 'utf8'), content);
+        assert.ok(!existsSync(join(dir, LOCK_FILE)));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test('devnetMain: bad flags print an error; good flags print the banner first', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), handleSignals: false };
+    const saved = process.exitCode;
+    try {
+      assert.equal(await devnetMain(['--port', 'nope'], io), undefined);
+      assert.equal(process.exitCode, 1);
+      assert.match(err.join('\n'), /port/);
+    } finally {
+      process.exitCode = saved;
+    }
+    const dir = tempDir();
+    try {
+      const dn = await devnetMain(['--port', '0', '--data', dir], io);
+      assert.ok(dn);
+      try {
+        assert.equal(out[0], `devnet listening on ${dn.url}`);
+        assert.ok(out.some((l) => l === `point a node at it: --chain devnet --devnet-url ${dn.url}`));
+      } finally {
+        await dn.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
