@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Address, toNano } from '@ton/core';
 import { TonClient } from '@ton/ton';
+import fc from 'fast-check';
 import { startDevnet } from '../../src/chain/devnet/server.js';
 import { devnetMain } from '../../src/chain/devnet/main.js';
 import { DATA_FILE, LOCK_FILE } from '../../src/chain/devnet/backend.js';
 import { DevnetError } from '../../src/chain/devnet/errors.js';
+import { METHOD_NAMES } from '../../src/chain/devnet/rpc.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'synchannel-devnet-ip-'));
 
@@ -51,6 +53,45 @@ describe('devnet in process', { timeout: 120_000 }, () => {
         await again.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('random params to every method get a typed answer, never an internal error, and the server stays up', async () => {
+    const dir = tempDir();
+    const dn = await startDevnet({ dataDir: dir });
+    try {
+      const someAddress = new Address(0, randomBytes(32)).toString();
+      const field = fc.oneof(
+        fc.anything({ maxDepth: 2 }),
+        fc.constant(someAddress),
+        fc.constant('te6cckEBAQEAAgAAAEysuc0='),
+        fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+        fc.array(fc.tuple(fc.constantFrom('num', 'tvm.Cell', 'tvm.Slice', 'null', 'bogus'), fc.anything({ maxDepth: 1 })), { maxLength: 3 }),
+      );
+      const params = fc.record(
+        { address: field, boc: field, body: field, method: field, stack: field, limit: field, lt: field, hash: field, to_lt: field, amount: field, seconds: field, source: field, destination: field, created_lt: field },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...METHOD_NAMES), params, async (method, p) => {
+          const body = JSON.stringify({ id: 1, jsonrpc: '2.0', method, params: p }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+          const res = await fetch(dn.jsonRpcUrl, { method: 'POST', body });
+          const json = (await res.json()) as { ok: boolean; code?: number; devnet_code?: string; error?: string };
+          if (json.ok) {
+            assert.equal(res.status, 200);
+          } else {
+            assert.notEqual(json.devnet_code, 'DEVNET_INTERNAL', `${method} ${body}: ${json.error}`);
+            assert.equal(res.status, json.code);
+            assert.equal(typeof json.error, 'string');
+          }
+        }),
+        { numRuns: 300 },
+      );
+      const ok = await fetch(`${dn.url}/devnet/info`);
+      assert.equal(ok.status, 200);
+    } finally {
+      await dn.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
