@@ -18,7 +18,7 @@ import type { KeyPair } from '../core/signer.js';
 import { CHANNEL_FEES, ChannelContract, ChannelContractError, channelDataFromCell, exitCodeMessage, exitCodeName, type ChannelConfig, type ChannelData } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { abortedError, sleep, withOpSignal } from './http.js';
-import { DEFAULT_WALLET_VERSION, isWalletVersion, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
+import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
 import type { Chain, ChainKind, ChannelEvent, ChannelWatch, OpOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
 export interface AccountInfo {
@@ -105,6 +105,7 @@ export abstract class BaseChain implements Chain {
     return this.guard(o.signal, async () => {
       const acct = await this.account(address, o.signal);
       if (acct.state !== 'active') return 0;
+      if (!(wallet instanceof Address) && acct.data) return seqnoFromData(wallet.version, acct.data);
       const { stack } = await this.provider(address).get('seqno', []);
       return stack.readNumber();
     });
@@ -291,7 +292,7 @@ export abstract class BaseChain implements Chain {
     if (acct.state === 'frozen') {
       throw new ChainError('WALLET_REJECTED', `wallet ${friendly(wallet.address)} is frozen (storage fees unpaid): send coins to it to unfreeze, then retry`);
     }
-    const seqno = deployed ? await this.getSeqnoRaw(wallet.address) : 0;
+    const seqno = deployed && acct.data ? seqnoFromData(wallet.version, acct.data) : 0;
     const now = await this.chainNow(signal);
     const validUntil = now + WALLET_MESSAGE_TTL;
     const body = await secret.info.createTransfer({
@@ -322,7 +323,8 @@ export abstract class BaseChain implements Chain {
       async () => {
         // Expired and not processed: nothing was sent.
         if ((await this.chainNow(signal)) <= validUntil + 5) return null;
-        if ((await this.getSeqnoRaw(wallet.address).catch(() => seqno)) !== seqno) return null;
+        const later = await this.account(wallet.address, signal);
+        if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== seqno) return null;
         return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
       },
     );
@@ -384,11 +386,6 @@ export abstract class BaseChain implements Chain {
       exitCode: d.computePhase.exitCode,
       gasUsed: d.computePhase.gasUsed,
     };
-  }
-
-  private async getSeqnoRaw(address: Address): Promise<number> {
-    const { stack } = await this.provider(address).get('seqno', []);
-    return stack.readNumber();
   }
 
   /** Polls `recentTransactions` until one matches; `giveUp` may end the wait with an error. */

@@ -99,7 +99,12 @@ export interface Chain {
   getChannelData(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<ChannelData | null>;
   /** Chain time (unix seconds): compare deadlines with this, not with the local clock. */
   now(o?: Pick<OpOptions, 'signal'>): Promise<number>;
-  /** Polls the channel and reports changes as events; the first poll is the baseline (no events for it). */
+  /**
+   * Polls the channel and reports changes between polls as events. The first poll is the baseline: it reports
+   * nothing, except `deadlinePassed` when a close under way is already past its deadline. A channel not deployed
+   * yet is a baseline of zero deposits, so its deployment and deposits are reported. Changes that undo each other
+   * between two polls (a deposit and its refund) are not seen.
+   */
   watchChannel(channel: Address, o: WatchOptions): ChannelWatch;
   /** Stops every watch. The chain object must not be used afterwards. */
   close(): Promise<void>;

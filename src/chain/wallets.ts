@@ -87,3 +87,13 @@ export function walletOwnsAddress(publicKey: Buffer, address: Address): WalletVe
   }
   return null;
 }
+
+/**
+ * The seqno stored in a standard wallet's data cell (saves a get-method run or an HTTP round trip):
+ * V3R2/V4R2 start with seqno:uint32; V5R1 with is_signature_allowed:bool then seqno:uint32.
+ */
+export function seqnoFromData(version: WalletVersion, data: Cell): number {
+  const s = data.beginParse();
+  if (version === 'v5r1' || version === 'v5r1-mainnet') s.skip(1);
+  return s.loadUint(32);
+}

@@ -30,6 +30,9 @@ describe('SandboxChain through the Chain interface', () => {
       const c = await chain.blockchain.getContract(w.address);
       assert.equal(c.accountState?.type, 'active');
       assert.equal(await chain.getSeqno(w), 1);
+      // The seqno read from the wallet's data is the one its get-method answers.
+      assert.equal((await chain.blockchain.runGetMethod(w.address, 'seqno')).stackReader.readNumber(), 1);
+      assert.equal(await chain.getSeqno(w.address), 1);
       assert.ok((await chain.getBalance(w.address)) > 900n * TON);
     }
   });
