@@ -236,6 +236,32 @@ describe('devnet server process with a real TonClient', { timeout: 240_000 }, ()
     assert.equal((await client.getTransactions(wallet.address, { limit: 10 })).length, 3);
   });
 
+  test('getWalletInformation, getExtendedAddressInformation and sendBocReturnHash', async () => {
+    const w = await rpc(devnet.url, 'getWalletInformation', { address: wallet.address.toString() });
+    assert.equal(w.status, 200, JSON.stringify(w.json));
+    const wi = w.json.result as { wallet: boolean; wallet_type: string; seqno: number; account_state: string; balance: string };
+    assert.deepEqual([wi.wallet, wi.wallet_type, wi.seqno, wi.account_state], [true, 'wallet v5 r1', 2, 'active']);
+    assert.equal(BigInt(wi.balance), await client.getBalance(wallet.address));
+    const o = await rpc(devnet.url, 'getWalletInformation', { address: other.toString() });
+    assert.deepEqual([(o.json.result as { wallet: boolean }).wallet, (o.json.result as { account_state: string }).account_state], [false, 'uninitialized']);
+    const x = await rpc(devnet.url, 'getExtendedAddressInformation', { address: echo.toRawString() });
+    const xi = x.json.result as { account_state: { '@type': string; code: string } };
+    assert.equal(xi.account_state['@type'], 'raw.accountState');
+    assert.ok(Cell.fromBase64(xi.account_state.code).equals(ECHO_CODE));
+
+    // A message nobody accepts still fails; one that is accepted returns its hashes.
+    const tip = { to: other, value: 1n, bounce: false };
+    const now = (await client.getContractState(wallet.address)).timestampt;
+    const body = wallet.createTransfer({ seqno: 2, timeout: now + 60, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(tip)] });
+    const msgCell = beginCell().store(storeMessage(external({ to: wallet.address, body }))).endCell();
+    const sent = await rpc(devnet.url, 'sendBocReturnHash', { boc: msgCell.toBoc().toString('base64') });
+    assert.equal(sent.status, 200, JSON.stringify(sent.json));
+    const r = sent.json.result as { hash: string; hash_norm: string };
+    assert.equal(r.hash, msgCell.hash().toString('base64'));
+    assert.equal(r.hash_norm.length, 44);
+    assert.equal(await client.open(wallet).getSeqno(), 3);
+  });
+
   test('advanceTime moves the chain clock; wallets must sign against chain time', async () => {
     const t0 = await info(devnet.url);
     const { status, json } = await post(`${devnet.url}/devnet/advanceTime`, { seconds: 7200 });
@@ -250,10 +276,10 @@ describe('devnet server process with a real TonClient', { timeout: 240_000 }, ()
     const msg = { to: other, value: toNano('1'), bounce: false };
     // valid_until from the wall clock is now in the chain's past: the wallet refuses it.
     await assert.rejects(
-      opened.sendTransfer({ seqno: 2, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(msg)] }),
+      opened.sendTransfer({ seqno: 3, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(msg)] }),
       /status code 500/,
     );
-    const stale = wallet.createTransfer({ seqno: 2, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(msg)] });
+    const stale = wallet.createTransfer({ seqno: 3, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(msg)] });
     const { json: refused } = await rpc(devnet.url, 'sendBoc', {
       boc: beginCell()
         .store(storeMessage(external({ to: wallet.address, body: stale })))
@@ -265,9 +291,9 @@ describe('devnet server process with a real TonClient', { timeout: 240_000 }, ()
     assert.equal(refused.devnet_code, 'DEVNET_NOT_ACCEPTED');
     assert.match(String(refused.error), /sync_utime/);
 
-    await opened.sendTransfer({ seqno: 2, timeout: state.timestampt + 60, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(msg)] });
-    assert.equal(await opened.getSeqno(), 3);
-    assertAbout(await client.getBalance(other), toNano('4'));
+    await opened.sendTransfer({ seqno: 3, timeout: state.timestampt + 60, secretKey: keys.secretKey, sendMode: SendMode.PAY_GAS_SEPARATELY, messages: [internal(msg)] });
+    assert.equal(await opened.getSeqno(), 4);
+    assertAbout(await client.getBalance(other), toNano('4') + 1n);
   });
 
   test('the devnet calls also answer over JSON-RPC (devnet.info / devnet.faucet / devnet.advanceTime)', async () => {
@@ -333,7 +359,7 @@ describe('devnet server process with a real TonClient', { timeout: 240_000 }, ()
     await assert.rejects(client.sendFile(Buffer.from('not a boc')), /status code 400/);
     // REST form works too, and the server still answers.
     const rest = await fetch(`${devnet.url}/getAddressBalance?address=${encodeURIComponent(other.toString())}`);
-    assertAbout(BigInt(((await rest.json()) as { result: string }).result), toNano('4'));
+    assertAbout(BigInt(((await rest.json()) as { result: string }).result), toNano('4') + 1n);
     assert.equal((await client.getMasterchainInfo()).workchain, -1);
   });
 
