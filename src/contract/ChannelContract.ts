@@ -173,6 +173,8 @@ export interface ChannelData {
 }
 
 const MAX_U64 = (1n << 64n) - 1n;
+/** now + challengePeriod must fit the uint32 deadline, or start_close could never succeed. */
+export const MAX_CHALLENGE_PERIOD = 365 * 24 * 3600;
 const MAX_COINS = (1n << 120n) - 1n;
 
 function checkKey(name: string, key: Buffer): void {
@@ -194,8 +196,8 @@ export function validateChannelConfig(config: ChannelConfig): void {
   if (typeof config.channelId !== 'bigint' || config.channelId < 0n || config.channelId > MAX_U64) {
     throw new ChannelContractError('BAD_CONFIG', `channelId must be a bigint in 0..2^64-1, got ${String(config.channelId)}`);
   }
-  if (!Number.isInteger(config.challengePeriod) || config.challengePeriod < 0 || config.challengePeriod > 0xffffffff) {
-    throw new ChannelContractError('BAD_CONFIG', `challengePeriod must be whole seconds in 0..2^32-1, got ${config.challengePeriod}`);
+  if (!Number.isInteger(config.challengePeriod) || config.challengePeriod < 0 || config.challengePeriod > MAX_CHALLENGE_PERIOD) {
+    throw new ChannelContractError('BAD_CONFIG', `challengePeriod must be whole seconds in 0..${MAX_CHALLENGE_PERIOD} (one year), got ${config.challengePeriod}`);
   }
   checkCoins('expectedDepositA', config.expectedDepositA);
   checkCoins('expectedDepositB', config.expectedDepositB);

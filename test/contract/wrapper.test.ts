@@ -54,6 +54,7 @@ describe('channel wrapper (pure)', () => {
       { channelId: 1n << 64n },
       { challengePeriod: 1.5 },
       { challengePeriod: -1 },
+      { challengePeriod: 366 * 24 * 3600 },
       { expectedDepositA: -1n },
       { addressB: config.addressA },
     ];
