@@ -33,7 +33,7 @@ function sharedOf(bc: Blockchain): Shared {
 }
 
 const LOG_LIMIT = 200;
-let processChain: Promise<SandboxChain> | undefined;
+let processBlockchain: Promise<Blockchain> | undefined;
 
 export class SandboxChain extends BaseChain {
   readonly kind = 'sandbox' as const;
@@ -57,10 +57,18 @@ export class SandboxChain extends BaseChain {
     return new SandboxChain(bc, opts);
   }
 
-  /** The process-wide sandbox chain (two nodes in one process share it). Its close() only stops its watches. */
-  static shared(): Promise<SandboxChain> {
-    processChain ??= SandboxChain.create();
-    return processChain;
+  /**
+   * A chain object over the process-wide sandbox Blockchain: two nodes in one process each get their own
+   * object (own wallet handles, own close()) over the same accounts, transactions and time.
+   */
+  static async shared(opts: Omit<SandboxChainOptions, 'blockchain'> = {}): Promise<SandboxChain> {
+    processBlockchain ??= Blockchain.create();
+    try {
+      return new SandboxChain(await processBlockchain, opts);
+    } catch (e) {
+      processBlockchain = undefined;
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------ time

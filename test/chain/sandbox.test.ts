@@ -55,6 +55,22 @@ describe('SandboxChain through the Chain interface', () => {
     await assert.rejects(other.getBalance(address), rejected('CLOSED'));
   });
 
+  test('createChain("sandbox"): one process-wide Blockchain, one chain object per caller', async () => {
+    const { createChain } = await import('../../src/chain/index.js');
+    const one = (await createChain('sandbox')) as SandboxChain;
+    const two = (await createChain('sandbox')) as SandboxChain;
+    assert.notEqual(one, two);
+    assert.equal(one.blockchain, two.blockchain);
+    const w = await one.openWallet(newKeyPair());
+    await one.close();
+    assert.ok((await two.getBalance(w.address)) > 0n);
+    await two.close();
+    const fresh = (await createChain('sandbox', { sharedSandbox: false })) as SandboxChain;
+    assert.notEqual(fresh.blockchain, two.blockchain);
+    assert.equal(await fresh.getBalance(w.address), 0n);
+    await fresh.close();
+  });
+
   test('no funds: a wallet the treasury never funded gets INSUFFICIENT_FUNDS with its address', async () => {
     const heavy = await import('#heavy');
     const poor = await heavy.SandboxChain.create({ blockchain: chain.blockchain, walletFunding: 0n });
