@@ -46,6 +46,7 @@ describe('channel contract: happy paths', () => {
     const a0 = await balance(w, w.a.address);
     const b0 = await balance(w, w.b.address);
     const value = DEP_A + toNano('0.05');
+    await assert.rejects(w.channel.getChannelData(), { code: 'NOT_DEPLOYED' });
     const r1 = await w.channel.sendDeploy(w.a.getSender(), { value, deposit: DEP_A });
     const d1 = expectOk(r1, w.channel.address);
     let data = await w.channel.getChannelData();
