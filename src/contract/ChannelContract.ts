@@ -414,10 +414,11 @@ export class ChannelContract implements Contract {
   async getChannelData(provider: ContractProvider): Promise<ChannelData> {
     const st = await provider.getState();
     if (st.state.type !== 'active') {
-      if (st.last !== null && this.init?.data) {
+      const hadTransactions = st.last !== null && st.last.lt > 0n; // some providers report lt 0 for a fresh address
+      if (hadTransactions && this.init?.data) {
         return { ...channelDataFromCell(this.init.data), phase: 'closed' };
       }
-      throw new ChannelContractError('NOT_DEPLOYED', `no active channel contract at ${this.address.toString()} (state: ${st.state.type}${st.last ? ', it has paid out and closed' : ', not deployed yet'})`);
+      throw new ChannelContractError('NOT_DEPLOYED', `no active channel contract at ${this.address.toString()} (state: ${st.state.type}${hadTransactions ? ', it has paid out and closed' : ', not deployed yet'})`);
     }
     const { stack } = await provider.get('get_channel_data', []);
     try {
