@@ -92,7 +92,6 @@ const reject = (code: ChannelErrorCode, why: string): TransitionRule => ({ rejec
 const notOpen = (why: string) => reject('NOT_OPEN', why);
 const closing = reject('CHANNEL_CLOSING', 'the channel is closing: no new states can be made; wait for the payout');
 const noInit = reject('INVALID_TRANSITION', 'the initial state already exists');
-const noRequest = reject('INVALID_TRANSITION', 'there is no running channel to request the turn in');
 
 /**
  * phase x operation -> the phases the operation may lead to, or the rejection. Every operation of
@@ -163,7 +162,7 @@ export const TRANSITIONS: Readonly<Record<ChannelPhase, Readonly<Record<ChannelO
     countersign: to('OPEN', 'FINAL'),
     acceptCountersignature: reject('NOTHING_TO_SIGN', 'the staged state is the partner\'s: countersign it'),
     requestTurn: reject('PENDING_STATE', 'the partner\'s proposal awaits our signature: countersign it, then the turn is ours'),
-    receiveTurnRequest: noRequest,
+    receiveTurnRequest: to('RECEIVED'),
     markClosing: to('CLOSING'),
   },
   FINAL: {
@@ -659,11 +658,17 @@ export class Channel {
     return { atStep: latest.step };
   }
 
-  /** The partner asked for the turn. Records it (partnerWantsTurn) so the node or UI can answer with proposeEmpty(). */
-  receiveTurnRequest(): void {
+  /**
+   * The partner asked for the turn. Records it (partnerWantsTurn) so the node or UI can answer with
+   * proposeEmpty() once the turn is ours. Returns false, recording nothing, when the partner already
+   * holds the turn (a request that crossed our empty state).
+   */
+  receiveTurnRequest(): boolean {
     this.#check('receiveTurnRequest');
-    this.#partnerWantsTurn = true;
+    const satisfied = this.#phase === 'OPEN' && this.turn === this.partner;
+    if (!satisfied) this.#partnerWantsTurn = true;
     this.#go('receiveTurnRequest', this.#phase);
+    return !satisfied;
   }
 
   /** The chain reports a close (start_close, cooperative close, payout): no new states from now on. */

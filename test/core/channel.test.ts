@@ -294,9 +294,19 @@ describe('payments and empty states', () => {
     assert.deepEqual(b.requestTurn(), { atStep: 0n });
     a.receiveProposal(p);
     expectCode(() => a.requestTurn(), 'PENDING_STATE');
-    expectCode(() => a.receiveTurnRequest(), 'INVALID_TRANSITION');
-    b.receiveTurnRequest();
+    assert.equal(b.receiveTurnRequest(), true);
     assert.equal(b.partnerWantsTurn, true);
+    // B asked while its own proposal was in flight; A records it and answers once the turn is A's.
+    assert.equal(a.receiveTurnRequest(), true);
+    assert.equal(a.partnerWantsTurn, true);
+    b.acceptCountersignature(a.countersign().sigA!);
+    a.proposeEmpty();
+    assert.equal(a.partnerWantsTurn, false);
+    // A request that crossed the empty state (the requester already has the turn) records nothing.
+    const { a: a2, b: b2 } = openPair();
+    assert.equal(a2.receiveTurnRequest(), false);
+    assert.equal(a2.partnerWantsTurn, false);
+    void b2;
   });
 });
 
@@ -412,9 +422,12 @@ describe('snapshots', () => {
     a2.receiveProposal(b2.staged!);
     a2 = roundTrip(a2, keysA.secretKey); // RECEIVED
     b2.acceptCountersignature(a2.countersign().sigA!);
-    b2.receiveTurnRequest();
+    assert.equal(b2.requestTurn().atStep, 1n);
     b2 = roundTrip(b2, keysB.secretKey);
-    assert.equal(b2.partnerWantsTurn, true);
+    assert.equal(b2.turnRequested, true);
+    assert.equal(a2.receiveTurnRequest(), true);
+    a2 = roundTrip(a2, keysA.secretKey);
+    assert.equal(a2.partnerWantsTurn, true);
     a2.proposeClose();
     b2.receiveProposal(a2.staged!);
     a2.acceptCountersignature(b2.countersign().sigB!);
