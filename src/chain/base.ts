@@ -312,13 +312,21 @@ export abstract class BaseChain implements Chain {
     const ext = external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body });
 
     // 3. Send, then wait for the wallet's transaction.
-    progress(`sending ${what} from wallet ${friendly(wallet.address)}…`);
-    await this.sendExternal(ext, signal);
-    progress(`waiting for the wallet to send ${what}…`);
     const bodyHash = body.hash();
+    const isOurs = (tx: Transaction) => tx.inMessage?.info.type === 'external-in' && tx.inMessage.body.hash().equals(bodyHash);
+    progress(`sending ${what} from wallet ${friendly(wallet.address)}…`);
+    try {
+      await this.sendExternal(ext, signal);
+    } catch (e) {
+      // A retried send after a lost answer is refused because the first one landed: that is success.
+      if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
+      const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);
+      if (!txs.some(isOurs)) throw e;
+    }
+    progress(`waiting for the wallet to send ${what}…`);
     const walletTx = await this.waitForTransaction(
       wallet.address,
-      (tx) => tx.inMessage?.info.type === 'external-in' && tx.inMessage.body.hash().equals(bodyHash),
+      isOurs,
       signal,
       async () => {
         // Expired and not processed: nothing was sent.

@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { newKeyPair } from '../../src/core/signer.js';
 import { createChain, TonClientChain } from '../../src/chain/index.js';
 import { happyPath, staleStateAttack, refundAndErrors, parties, config, rejected, TON, type Harness } from './scenarios.js';
@@ -89,6 +91,49 @@ describe('TonClientChain against a real devnet process', () => {
     await chain.deployChannel(poor, cfg, TON);
     assert.equal(await chain.getSeqno(poor), 1);
     assert.equal((await chain.getChannelData(chain.channelAddress(cfg)))?.depositA, TON);
+  });
+
+  test('a lost answer to sendBoc: the retry is refused as a duplicate, and the operation still succeeds', async () => {
+    // A proxy that forwards everything to the devnet but answers the first sendBoc with a 502 after forwarding it.
+    let sendBocs = 0;
+    const proxy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const upstream = await fetch(`${url}/jsonRPC`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const text = await upstream.text();
+        const isSend = (JSON.parse(body) as { method?: string }).method === 'sendBoc';
+        if (isSend && ++sendBocs === 1) {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: 'bad gateway', code: 502 }));
+          return;
+        }
+        res.writeHead(upstream.status, { 'content-type': 'application/json' });
+        res.end(text);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const viaProxy = new TonClientChain({
+        kind: 'devnet',
+        endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        txPollMs: 50,
+        retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      });
+      const ka = newKeyPair();
+      const kb = newKeyPair();
+      const A = { key: ka, wallet: await viaProxy.openWallet(ka) };
+      const B = { key: kb, wallet: await viaProxy.openWallet(kb) };
+      await chain.faucet(A.wallet.address, 5n * TON);
+      const cfg = config(A, B, TON, TON);
+      const r = await viaProxy.deployChannel(A.wallet, cfg, TON);
+      assert.equal(sendBocs, 2);
+      assert.equal((await chain.getChannelData(r.address))?.depositA, TON);
+      await viaProxy.close();
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 
   test('a timeout while waiting is a TIMEOUT error saying it may still land', async () => {
