@@ -158,7 +158,7 @@ function classifyDialError(e: unknown, addr: string, expectedPeer: string, timed
   const text = collectMessages(e);
   if (timedOut) return new P2PError('DIAL_TIMEOUT', `no answer from ${addr} within ${timeoutMs} ms; check the address, that the partner is serving, and firewalls`, { cause: e });
   if (/ECONNREFUSED/i.test(text)) return new P2PError('CONNECTION_REFUSED', `${addr} refused the connection: nothing is listening there; ask the partner to run serve and check the port`, { cause: e });
-  if (/unexpected ?peer|UnexpectedPeer|peer id.*(mismatch|did not match)|remote peer id/i.test(text)) {
+  if (/unexpected ?peer|UnexpectedPeer|peer id.*(mismatch|did not match)|does not match expected remote identity/i.test(text)) {
     return new P2PError('PEER_ID_MISMATCH', `the node at ${addr} is not ${expectedPeer}; the partner's identity changed or the address is stale: ask for its current multiaddr`, { cause: e });
   }
   if (/dial(ing)? self/i.test(text)) return new P2PError('DIAL_SELF', `${addr} is this node itself; connect to the partner's address`, { cause: e });

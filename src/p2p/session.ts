@@ -134,8 +134,9 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     clearTimeout(this.redialTimer);
     this.redialTimer = undefined;
     link.onClose = (reason) => this.detach(link, reason);
-    link.setSessionHandler((m) => this.onFrame(link, m));
     if (old && old !== link) old.close('replaced by a newer connection');
+    // Our resume goes out before we handle anything of the partner's (its resume may be queued already,
+    // and handling it resends our outbox, which must follow our resume on the wire).
     link.send({
       type: 'session.resume',
       session: this.id,
@@ -143,6 +144,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
       received: this.received,
       base: this.outbox[0]?.seq ?? this.nextSeq,
     });
+    link.setSessionHandler((m) => this.onFrame(link, m));
   }
 
   private detach(link: Link, reason: string): void {
