@@ -444,6 +444,12 @@ export class Channel {
     return s ? copySigned(s) : null;
   }
 
+  /** Committed states with a step above `step`, oldest first: what a partner at `step` lacks (resync). */
+  statesAfter(step: bigint): SignedState[] {
+    const from = step < -1n ? 0 : Number(step + 1n);
+    return this.#history.slice(from).map(copySigned);
+  }
+
   /** Who creates the next state (the turn holder), or null before the channel is open. */
   get turn(): Party | null {
     const l = this.#history[this.#history.length - 1];

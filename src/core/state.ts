@@ -1,5 +1,6 @@
 // The channel state and its cell, exactly as `ChannelState` in contracts/channel.tlb.
 import { Address, beginCell, Cell } from '@ton/core';
+import { MAX_COINS } from './amounts.js';
 
 /** A running state (payments, empty states that pass the turn). */
 export const TAG_STATE = 0x73746174; // "stat"
@@ -36,6 +37,7 @@ export function tagToUint(tag: StateTag): number {
 export function stateToCell(state: ChannelState): Cell {
   if (state.step < 0n || state.step > MAX_STEP) throw new StateFormatError(`step ${state.step} is outside 0..2^64-1`);
   if (state.balanceA < 0n || state.balanceB < 0n) throw new StateFormatError('a balance is negative');
+  if (state.balanceA > MAX_COINS || state.balanceB > MAX_COINS) throw new StateFormatError('a balance is above the Coins maximum 2^120-1');
   return beginCell()
     .storeUint(tagToUint(state.tag), 32)
     .storeAddress(state.channel)

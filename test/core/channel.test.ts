@@ -230,6 +230,10 @@ describe('payments and empty states', () => {
     assert.deepEqual(a.history.map((s) => s.state.step), [0n, 1n, 2n]);
     assert.ok(statesEqual(a.stateAt(1n)!.state, full.state));
     assert.equal(a.stateAt(3n), null);
+    assert.deepEqual(a.statesAfter(0n).map((s) => s.state.step), [1n, 2n]);
+    assert.deepEqual(a.statesAfter(-1n).map((s) => s.state.step), [0n, 1n, 2n]);
+    assert.deepEqual(a.statesAfter(2n), []);
+    assert.deepEqual(a.statesAfter(99n), []);
     assert.equal(a.stateAt(-1n), null);
   });
 

@@ -32,3 +32,17 @@ test('verify rejects a flipped bit, a wrong key and malformed input without thro
   assert.equal(verify(msg, sig, Buffer.alloc(31)), false);
   assert.throws(() => keyPairFromSeed(Buffer.alloc(31)), /seed is 32 bytes/);
 });
+
+test('sign accepts a 32-byte seed or the 64-byte secret key alike; bad key sizes are typed errors', async () => {
+  const { newKeyPair, SignerError } = await import('../../src/core/signer.js');
+  const kp = newKeyPair();
+  assert.equal(kp.publicKey.length, 32);
+  assert.equal(kp.secretKey.length, 64);
+  assert.deepEqual(kp.secretKey.subarray(32), kp.publicKey);
+  const msg = Buffer.from('state hash');
+  assert.deepEqual(sign(msg, kp.secretKey.subarray(0, 32)), sign(msg, kp.secretKey));
+  assert.notDeepEqual(newKeyPair().publicKey, kp.publicKey);
+  assert.throws(() => sign(msg, Buffer.alloc(16)), (e: unknown) => e instanceof SignerError && e.code === 'BAD_KEY' && /32 \(seed\) or 64 bytes/.test(e.message));
+  assert.equal(verify(msg, sign(msg, kp.secretKey), Buffer.alloc(33)), false);
+  assert.equal(verify(Buffer.alloc(0), sign(Buffer.alloc(0), kp.secretKey), kp.publicKey), true);
+});
