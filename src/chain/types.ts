@@ -13,7 +13,7 @@ export type ChainKind = 'sandbox' | 'devnet' | 'testnet';
 export interface OpOptions {
   /** Cancels the wait (the message may still land if it was already sent). */
   signal?: AbortSignal;
-  /** Gives up waiting after this long with ChainError('TIMEOUT') (default: 30 s sandbox, 180 s devnet/testnet). */
+  /** Gives up waiting after this long with ChainError('TIMEOUT') (default: 30 s sandbox, 60 s devnet, 180 s testnet). */
   timeoutMs?: number;
   /** Human progress lines for UIs, e.g. "waiting for the channel contract to process the deposit…". */
   onProgress?: (message: string) => void;
@@ -66,7 +66,7 @@ export type ChannelEvent =
 
 export interface WatchOptions {
   signal?: AbortSignal;
-  /** Poll interval (default: 250 ms sandbox, 2000 ms devnet/testnet). */
+  /** Poll interval (default: 250 ms sandbox, 500 ms devnet, 3000 ms testnet). */
   pollMs?: number;
   onEvent: (e: ChannelEvent) => void;
   /** A failed poll (the watch keeps going). Without it, errors are dropped. */
