@@ -4,3 +4,5 @@ import '../polyfill.js';
 
 export { Blockchain } from '@ton/sandbox';
 export { SandboxChain, type SandboxChainOptions } from './SandboxChain.js';
+export { startDevnet, type DevnetServer, type DevnetOptions } from './devnet/server.js';
+export { devnetMain, DEFAULT_DEVNET_PORT, DEFAULT_DEVNET_DATA_DIR } from './devnet/main.js';

@@ -1,3 +1,152 @@
+// `synchannel`: the headless local node with the original command set (a REPL; commands also come from stdin
+// when it is not a TTY), plus `devnet` (a shared local chain) and `demo` (the whole story, headless).
+// CLI parsing: commander (the most used Node CLI parser; small, typed, no dependencies).
 import '../polyfill.js';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { createNode } from '../node/index.js';
+import type { NetworkKind } from '../node/types.js';
+import { formatEvent, jsonLine } from './format.js';
+import { runLine, type Io } from './repl.js';
 
-console.log('synchannel: the CLI arrives with the node issue');
+const program = new Command();
+program
+  .name('synchannel')
+  .description('Synchronous two-party payment channels on TON: the local node and its commands')
+  .option('--data <dir>', 'data folder: your key folder (wallet.pk, wallet.addr), channels, p2p identity', 'synchannel-data')
+  .addOption(new Option('--chain <kind>', 'which chain').choices(['sandbox', 'devnet', 'testnet']).default('sandbox'))
+  .option('--devnet-url <url>', 'devnet endpoint (from `synchannel devnet`)', 'http://127.0.0.1:8081')
+  .option('--testnet-endpoint <url>', 'toncenter-compatible testnet endpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC')
+  .option('--api-key <key>', 'toncenter API key (or env SYNCHANNEL_API_KEY)')
+  .option('--json', 'print one JSON object per line (events and command results), for scripts')
+  .option('--manual', 'manual turns: do not countersign or pass the turn automatically (as the original tool)')
+  .option('--announce <multiaddr...>', 'WAN multiaddrs to print on serve (your public address)')
+  .option('--period <seconds>', 'challenge period of channels you open', (v) => Number(v))
+  .action(async (opts) => {
+    await runNode(opts);
+  });
+
+program
+  .command('devnet')
+  .description('serve one persistent sandbox chain on 127.0.0.1 for several nodes (toncenter v2 shape)')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (_o, cmd: Command) => {
+    const { devnetMain } = await import('#heavy');
+    // The server keeps the process alive until SIGINT/SIGTERM (it saves the chain then).
+    await devnetMain(cmd.args);
+  });
+
+program
+  .command('demo')
+  .description('run the whole story headless: two nodes on the embedded sandbox, over loopback libp2p')
+  .action(async () => {
+    const { runDemo } = await import('./demo.js');
+    process.exitCode = await runDemo();
+  });
+
+interface NodeOpts {
+  data: string;
+  chain: NetworkKind;
+  devnetUrl: string;
+  testnetEndpoint: string;
+  apiKey?: string;
+  json?: boolean;
+  manual?: boolean;
+  announce?: string[];
+  period?: number;
+}
+
+async function runNode(opts: NodeOpts): Promise<void> {
+  const json = !!opts.json;
+  const lines: string[] = [];
+  const waiting: ((l: string | null) => void)[] = [];
+  let ended = false;
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  rl.on('line', (l) => {
+    const w = waiting.shift();
+    if (w) w(l);
+    else lines.push(l);
+  });
+  rl.on('close', () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w(null);
+  });
+  const interactive = !!process.stdin.isTTY;
+  const io: Io = {
+    json,
+    say: (t) => {
+      if (!json) process.stdout.write(`${t}\n`);
+    },
+    emit: (o) => process.stdout.write(`${jsonLine(o)}\n`),
+    ask: (prompt) => {
+      if (!json && interactive) process.stdout.write(prompt);
+      const l = lines.shift();
+      if (l !== undefined) return Promise.resolve(l);
+      if (ended) return Promise.resolve(null);
+      return new Promise((r) => waiting.push(r));
+    },
+  };
+
+  const dataDir = resolve(opts.data);
+  if (opts.chain === 'sandbox' && !json) {
+    io.say('Chain: embedded sandbox (in this process only). To pay a partner in another process, start `synchannel devnet` and run both with --chain devnet.');
+  }
+  let node;
+  try {
+    node = await createNode({
+      network: opts.chain,
+      dataDir,
+      key: { keyFolder: dataDir, create: true },
+      devnetUrl: opts.devnetUrl,
+      testnetEndpoint: opts.testnetEndpoint,
+      ...(opts.apiKey || process.env.SYNCHANNEL_API_KEY ? { apiKey: opts.apiKey ?? process.env.SYNCHANNEL_API_KEY } : {}),
+      autoMode: !opts.manual,
+      ...(opts.announce ? { announce: opts.announce } : {}),
+      ...(opts.period ? { challengePeriod: opts.period } : {}),
+    });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (json) io.emit({ event: 'fatal', code: err.code ?? 'ERROR', message: err.message });
+    else process.stderr.write(`synchannel could not start: ${err.message}\n`);
+    process.exitCode = 1;
+    rl.close();
+    return;
+  }
+  node.on((e) => {
+    if (json) {
+      io.emit({ event: e.type, ...e, type: undefined });
+      return;
+    }
+    const text = formatEvent(e);
+    if (text) io.say(text);
+  });
+  if (json) io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
+  else {
+    io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
+    io.say('Type help for the commands.');
+  }
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await node.stop().catch(() => undefined);
+    rl.close();
+  };
+  process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
+  process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
+  while (true) {
+    const line = await io.ask(json || !interactive ? '' : '> ');
+    if (line === null) break;
+    const goOn = await runLine(line, node, io);
+    if (!goOn) break;
+  }
+  if (json) io.emit({ event: 'exit' });
+  await shutdown();
+}
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  process.stderr.write(`synchannel: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// `npm run demo`: the whole story, headless, on the embedded sandbox with two nodes over loopback libp2p.
+import '../polyfill.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
+import { createTeachingDemo } from '../node/demo.js';
+import { formatState } from './format.js';
+
+const bold = (t: string) => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
+
+export async function runDemo(): Promise<number> {
+  const started = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-demo-'));
+  console.log(bold('SynChannel demo: Alice and Bob on the embedded TON sandbox, talking over libp2p on 127.0.0.1'));
+  console.log('Loading the sandbox emulator…');
+  const demo = await createTeachingDemo({ dataDir: dir });
+  try {
+    const { alice, bob } = demo;
+    const wallets = async () => ({ a: await alice.balanceTon(), b: await bob.balanceTon() });
+    console.log(`\nAlice's account: ${alice.getAccount()}`);
+    console.log(`Bob's account:   ${bob.getAccount()}`);
+    const before = await wallets();
+    console.log(`Wallet balances before: Alice ${formatTon(before.a)} TON, Bob ${formatTon(before.b)} TON`);
+    let n = 1;
+    for (;;) {
+      const r = await demo.next();
+      if (!r) break;
+      console.log(`\n${bold(`${n++}. ${r.step.title}`)}`);
+      console.log(r.text);
+      if (r.step.id === 'passTurn') {
+        console.log(`\n${bold('showAll (Alice)')}`);
+        for (const s of alice.showAll()) console.log(formatState(s));
+      }
+    }
+    const after = await wallets();
+    const c = alice.channels()[0]!;
+    console.log(`\n${bold('Result')}`);
+    console.log(`Paid out: A ${formatTon(c.payoutA ?? 0n)} TON, B ${formatTon(c.payoutB ?? 0n)} TON (latest state, step ${c.closeStep})`);
+    console.log(`Wallet balances after:  Alice ${formatTon(after.a)} TON (${sign(after.a - before.a)}), Bob ${formatTon(after.b)} TON (${sign(after.b - before.b)})`);
+    console.log('(differences include the on-chain fees each party paid)');
+    const contract = c.contract ? await demo.chain.getBalance(Address.parse(c.contract)) : 0n;
+    console.log(`Contract balance now: ${formatTon(contract)} TON`);
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return 0;
+  } catch (e) {
+    console.error(`\ndemo failed: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await demo.stop().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function sign(v: bigint): string {
+  return v >= 0n ? `+${formatTon(v)}` : `-${formatTon(-v)}`;
+}

@@ -1,0 +1,227 @@
+// The teaching demo: Alice and Bob, two real ChannelNodes in one process, on one embedded sandbox chain,
+// connected over loopback libp2p. Each step runs one part of the story and returns what happened in words.
+// `npm run demo` plays every step headless; the VS Code walkthrough runs them one button at a time.
+import { join } from 'node:path';
+import { formatTon, parseTon } from '../core/amounts.js';
+import { newKeyPair } from '../core/signer.js';
+import type { Chain } from '../chain/types.js';
+import { createNode } from './index.js';
+import type { ChannelNodeApi, NodeEvent } from './types.js';
+
+export interface DemoStep {
+  id: 'connect' | 'deploy' | 'deposit' | 'signInitial' | 'send' | 'requestTurn' | 'passTurn' | 'staleClose' | 'challenge' | 'finishClose';
+  title: string;
+  run(): Promise<string>;
+}
+
+export interface TeachingDemo {
+  alice: ChannelNodeApi;
+  bob: ChannelNodeApi;
+  chain: Chain;
+  steps: DemoStep[];
+  /** steps already run, by id */
+  done: Set<string>;
+  /** runs the next step not run yet; null when the story is over */
+  next(): Promise<{ step: DemoStep; text: string } | null>;
+  runStep(id: DemoStep['id']): Promise<string>;
+  advanceTime(seconds: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface SandboxLike extends Chain {
+  advanceTime(seconds: number): unknown;
+}
+
+/** Waits for the first event that matches, or fails after timeoutMs. */
+export function waitForEvent<T extends NodeEvent['type']>(
+  node: ChannelNodeApi,
+  type: T,
+  pred: (e: Extract<NodeEvent, { type: T }>) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<Extract<NodeEvent, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${type}`));
+    }, timeoutMs);
+    const off = node.on((e) => {
+      if (e.type === type && pred(e as Extract<NodeEvent, { type: T }>)) {
+        clearTimeout(timer);
+        off();
+        resolve(e as Extract<NodeEvent, { type: T }>);
+      }
+    });
+  });
+}
+
+export const DEMO_CHALLENGE_PERIOD = 600;
+
+export async function createTeachingDemo(opts: { dataDir: string; log?: (line: string) => void; autoMode?: boolean }): Promise<TeachingDemo> {
+  const heavy = await import('#heavy');
+  const chain: SandboxLike = await heavy.SandboxChain.create();
+  const common = { network: 'sandbox' as const, chain, autoMode: opts.autoMode ?? false, challengePeriod: DEMO_CHALLENGE_PERIOD, pollMs: 200, ...(opts.log ? { log: opts.log } : {}) };
+  const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: newKeyPair() } });
+  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: newKeyPair() } });
+  const done = new Set<string>();
+  let staleStep = 0n;
+
+  const view = (n: ChannelNodeApi) => n.currentChannel();
+  const bal = () => {
+    const c = view(alice);
+    return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at step ${c.latest.step}` : 'no signed state yet';
+  };
+
+  const steps: DemoStep[] = [
+    {
+      id: 'connect',
+      title: 'Alice serves, Bob connects: both prove they own their TON address',
+      async run() {
+        const served = await alice.serve(0, '127.0.0.1');
+        const addr = served.lan[0]!;
+        const p = await bob.connect(addr);
+        await waitForEvent(alice, 'partnerConnected');
+        return `Alice serves on ${addr}.\nBob connected. Partner signature: ${p.signature.slice(0, 32)}…\nPartner address: ${p.address}`;
+      },
+    },
+    {
+      id: 'deploy',
+      title: 'Alice proposes a channel (3 TON from her, 4 TON from Bob)',
+      async run() {
+        const proposed = waitForEvent(bob, 'channelProposed');
+        const c = await alice.open({ myDeposit: parseTon('3'), partnerDeposit: parseTon('4'), challengePeriod: DEMO_CHALLENGE_PERIOD });
+        await proposed;
+        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s. Bob accepts it by depositing.`;
+      },
+    },
+    {
+      id: 'deposit',
+      title: 'Bob accepts and deposits; Alice deploys with her deposit; the contract locks',
+      async run() {
+        const initial = waitForEvent(bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
+        const c = await bob.deposit();
+        await initial;
+        return `Alice deployed ${c.contract} with 3 TON; Bob deposited 4 TON; the contract locked.\nAlice signed the initial state (step 0) and sent it: Bob sees "Received initial state".`;
+      },
+    },
+    {
+      id: 'signInitial',
+      title: 'Bob signs the initial state',
+      async run() {
+        const signed = waitForEvent(alice, 'stateSigned', (e) => e.state.step === 0n);
+        await bob.sign();
+        await signed;
+        return `Both signed step 0: ${bal()}. Step 1 is Bob's turn.`;
+      },
+    },
+    {
+      id: 'send',
+      title: 'Bob pays Alice 0.5 TON off-chain; Alice signs',
+      async run() {
+        const received = waitForEvent(alice, 'stateReceived');
+        await bob.send(parseTon('0.5'));
+        await received;
+        const signed = waitForEvent(bob, 'stateSigned');
+        await alice.sign();
+        await signed;
+        staleStep = view(alice)!.latest!.step;
+        return `Step ${staleStep} signed by both: ${bal()}. Now it is Alice's turn.`;
+      },
+    },
+    {
+      id: 'requestTurn',
+      title: "Alice pays Bob 1.5 TON; then Alice asks for the turn back",
+      async run() {
+        const r1 = waitForEvent(bob, 'stateReceived');
+        await alice.send(parseTon('1.5'));
+        await r1;
+        const s1 = waitForEvent(alice, 'stateSigned');
+        await bob.sign();
+        await s1;
+        const asked = waitForEvent(bob, 'turnRequested');
+        await alice.requestEmpty();
+        await asked;
+        return `${bal()}. Alice wants to pay again but step ${view(alice)!.latest!.step + 1n} is Bob's: she requested the turn ("Your partner request empty state").`;
+      },
+    },
+    {
+      id: 'passTurn',
+      title: 'Bob passes the turn with an empty state; Alice signs it and pays 0.25 TON',
+      async run() {
+        const r = waitForEvent(alice, 'stateReceived');
+        await bob.createEmpty();
+        await r;
+        const s = waitForEvent(bob, 'stateSigned');
+        await alice.sign();
+        await s;
+        const r2 = waitForEvent(bob, 'stateReceived');
+        await alice.send(parseTon('0.25'));
+        await r2;
+        const s2 = waitForEvent(alice, 'stateSigned');
+        await bob.sign();
+        await s2;
+        return `Bob's empty state passed the turn; Alice paid again. ${bal()}.`;
+      },
+    },
+    {
+      id: 'staleClose',
+      title: 'Bob cheats: he starts a close with an old state that paid him more',
+      async run() {
+        const challenged = waitForEvent(alice, 'challenged', (e) => e.byMe, 60_000);
+        const r = await bob.withdraw({ step: staleStep, mode: 'unilateral', confirmStale: true });
+        demo.pendingChallenge = challenged;
+        return `Bob sent step ${r.step} to the contract: it gives him more than the latest state. The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}.\nAlice sees "Your partner sent the state to the smart contract".`;
+      },
+    },
+    {
+      id: 'challenge',
+      title: "Alice's watcher challenges with the latest state",
+      async run() {
+        const e = await (demo.pendingChallenge ?? waitForEvent(alice, 'challenged', (x) => x.byMe, 60_000));
+        return `Alice's watcher saw the old step and challenged at once with step ${e.step}: the contract now holds the latest state.`;
+      },
+    },
+    {
+      id: 'finishClose',
+      title: 'Time passes; the close is finished and both are paid the latest state',
+      async run() {
+        const closed = waitForEvent(alice, 'closed', () => true, 60_000);
+        await chain.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
+        const e = await closed;
+        return `The challenge window passed; the close finished with step ${view(alice)?.closeStep ?? '?'}: A got ${formatTon(e.payoutA)} TON, B got ${formatTon(e.payoutB)} TON.`;
+      },
+    },
+  ];
+  const demo = {
+    alice,
+    bob,
+    chain,
+    steps,
+    done,
+    pendingChallenge: null as Promise<Extract<NodeEvent, { type: 'challenged' }>> | null,
+    async runStep(id: DemoStep['id']) {
+      const step = steps.find((s) => s.id === id);
+      if (!step) throw new Error(`no demo step ${id}`);
+      const idx = steps.indexOf(step);
+      const missing = steps.slice(0, idx).find((s) => !done.has(s.id));
+      if (missing) throw new Error(`run "${missing.title}" first`);
+      if (done.has(id)) throw new Error(`"${step.title}" is done already; the next step is ${steps.find((s) => !done.has(s.id))?.title ?? 'none: the story is over'}`);
+      const text = await step.run();
+      done.add(id);
+      return text;
+    },
+    async next() {
+      const step = steps.find((s) => !done.has(s.id));
+      if (!step) return null;
+      return { step, text: await demo.runStep(step.id) };
+    },
+    async advanceTime(seconds: number) {
+      await chain.advanceTime(seconds);
+    },
+    async stop() {
+      await alice.stop();
+      await bob.stop();
+      await chain.close();
+    },
+  };
+  return demo;
+}

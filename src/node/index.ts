@@ -1,0 +1,114 @@
+// The node's composition root helpers: one call builds a ChannelNode from a config (key, chain, p2p, store).
+// The CLI main and the extension's activate() are the only callers (DESIGN §1: one builder per host).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyPair } from '../core/signer.js';
+import { keyPairFromSeed } from '../core/signer.js';
+import { TonClientChain } from '../chain/TonClientChain.js';
+import { keyPairFromMnemonic, newKey, readKeyFolder, walletOwnsAddress, writeKeyFolder, type WalletVersion } from '../chain/keys.js';
+import type { Chain } from '../chain/types.js';
+import { P2PNode } from '../p2p/index.js';
+import { ChannelNode } from './ChannelNode.js';
+import type { ChannelNodeApi, NetworkKind } from './types.js';
+
+export { ChannelNode, NodeError } from './ChannelNode.js';
+export type * from './types.js';
+export { createTeachingDemo, waitForEvent, type TeachingDemo, type DemoStep } from './demo.js';
+
+export type KeySource =
+  | { mnemonic: string[] }
+  | { seed: Buffer }
+  | { keyPair: KeyPair }
+  /** the original key folder (wallet.pk + wallet.addr); created with a new key when `create` is set and it is empty */
+  | { keyFolder: string; create?: boolean };
+
+export interface NodeConfig {
+  network: NetworkKind;
+  dataDir: string;
+  key: KeySource;
+  devnetUrl?: string;
+  testnetEndpoint?: string;
+  apiKey?: string;
+  /** automatic mode (default true): countersign valid states, pass the turn after payments, answer turn requests */
+  autoMode?: boolean;
+  /** a chain shared with other nodes of this process (the teaching demo's sandbox); default: a new one */
+  chain?: Chain;
+  /** addresses to announce as WAN multiaddrs */
+  announce?: string[];
+  challengePeriod?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface ResolvedKey {
+  keyPair: KeyPair;
+  version?: WalletVersion;
+  created?: boolean;
+}
+
+export async function resolveKey(src: KeySource): Promise<ResolvedKey> {
+  if ('mnemonic' in src) return { keyPair: await keyPairFromMnemonic(src.mnemonic) };
+  if ('seed' in src) return { keyPair: keyPairFromSeed(src.seed) };
+  if ('keyPair' in src) return { keyPair: src.keyPair };
+  try {
+    const f = await readKeyFolder(src.keyFolder);
+    return { keyPair: f.keyPair, version: f.version };
+  } catch (e) {
+    if (!src.create || (e as { code?: string }).code !== 'KEY_FOLDER_MISSING') throw e;
+    const f = await writeKeyFolder(src.keyFolder, newKey());
+    return { keyPair: f.keyPair, version: f.version, created: true };
+  }
+}
+
+/** The chain of a network: the sandbox loads lazily (#heavy: ~15 MB of wasm), the others go through TonClient. */
+export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl' | 'testnetEndpoint' | 'apiKey'>): Promise<Chain> {
+  if (config.network === 'sandbox') {
+    const heavy = await import('#heavy');
+    return heavy.SandboxChain.create();
+  }
+  const endpoint = config.network === 'devnet' ? config.devnetUrl : config.testnetEndpoint;
+  return new TonClientChain({ kind: config.network, ...(endpoint ? { endpoint } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+}
+
+/** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */
+export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & { chain: Chain; node: ChannelNode }> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const key = await resolveKey(config.key);
+  const chain = config.chain ?? (await openChain(config));
+  const wallet = await chain.openWallet(key.keyPair, key.version ? { version: key.version } : {});
+  const p2p = await P2PNode.create({
+    dataDir: join(config.dataDir, 'p2p'),
+    walletAddress: wallet.address,
+    walletKey: key.keyPair,
+    channelPublicKey: key.keyPair.publicKey,
+    verifyWalletOwnership: (publicKey, address) => walletOwnsAddress(publicKey, address) !== null,
+    ...(config.announce ? { announce: config.announce } : {}),
+  });
+  const node = await ChannelNode.start({
+    network: config.network,
+    dataDir: config.dataDir,
+    chain,
+    wallet,
+    key: key.keyPair,
+    p2p,
+    autoMode: config.autoMode ?? true,
+    ...(config.challengePeriod ? { challengePeriod: config.challengePeriod } : {}),
+    ...(config.pollMs ? { pollMs: config.pollMs } : {}),
+  });
+  if (config.log) {
+    const log = config.log;
+    node.on((e) => {
+      if (e.type === 'log') log(`${e.level}: ${e.message}`);
+      else if (e.type === 'error') log(`error [${e.code}]: ${e.message}`);
+    });
+  }
+  const ownsChain = !config.chain;
+  return Object.assign(node, {
+    chain,
+    node,
+    stop: async () => {
+      await ChannelNode.prototype.stop.call(node);
+      if (ownsChain) await chain.close();
+    },
+  });
+}

@@ -1,0 +1,171 @@
+// Two real ChannelNodes in one process on one SandboxChain, over loopback libp2p: the full lifecycle,
+// both close modes, and the stale-close attack caught by the watcher.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { SandboxChain } from '../../src/chain/SandboxChain.js';
+import { parseTon } from '../../src/core/amounts.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { createNode, waitForEvent, type ChannelNodeApi } from '../../src/node/index.js';
+
+const TON = (t: string) => parseTon(t);
+
+interface Pair {
+  chain: SandboxChain;
+  alice: Awaited<ReturnType<typeof createNode>>;
+  bob: Awaited<ReturnType<typeof createNode>>;
+  dir: string;
+}
+
+async function openPair(autoMode: boolean, period = 120): Promise<Pair> {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-node-'));
+  const chain = await SandboxChain.create();
+  const common = { network: 'sandbox' as const, chain, autoMode, challengePeriod: period, pollMs: 100 };
+  const alice = await createNode({ ...common, dataDir: join(dir, 'alice'), key: { keyPair: newKeyPair() } });
+  const bob = await createNode({ ...common, dataDir: join(dir, 'bob'), key: { keyPair: newKeyPair() } });
+  const served = await alice.serve(0, '127.0.0.1');
+  await bob.connect(served.lan[0]!);
+  await waitForEvent(alice, 'partnerConnected');
+  return { chain, alice, bob, dir };
+}
+
+async function closePair(p: Pair): Promise<void> {
+  await p.alice.stop();
+  await p.bob.stop();
+  await p.chain.close();
+  await rm(p.dir, { recursive: true, force: true });
+}
+
+/** A proposes 3/4 TON, B accepts with deposit(), the contract locks, step 0 gets signed by both. */
+async function fund(p: Pair, manualSign: boolean): Promise<void> {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const initial = waitForEvent(p.bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
+  const aliceSigned = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n, 60_000);
+  await p.bob.deposit();
+  await initial;
+  if (manualSign) await p.bob.sign();
+  await aliceSigned;
+}
+
+function latest(n: ChannelNodeApi) {
+  const c = n.currentChannel();
+  assert.ok(c?.latest, 'a signed state');
+  return c.latest;
+}
+
+describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
+  test('manual turns (as the original): sign, send, requestEmpty/createEmpty, cooperative withdraw pays the latest state', async () => {
+    const p = await openPair(false);
+    try {
+      await fund(p, true);
+      assert.equal(p.alice.currentChannel()!.phase, 'open');
+      assert.equal(p.bob.currentChannel()!.myTurn, true, 'step 1 is B\'s');
+      await assert.rejects(p.alice.send(TON('1')), (e: Error & { code?: string }) => e.code === 'NOT_YOUR_TURN');
+
+      let got = waitForEvent(p.alice, 'stateReceived');
+      await p.bob.send(TON('0.5'));
+      await got;
+      let signed = waitForEvent(p.bob, 'stateSigned');
+      await p.alice.sign();
+      await signed;
+      assert.deepEqual([latest(p.bob).balanceA, latest(p.bob).balanceB], [TON('3.5'), TON('3.5')]);
+
+      const asked = waitForEvent(p.alice, 'turnRequested');
+      // step 2 is A's: B asks for the turn
+      await p.bob.requestEmpty();
+      await asked;
+      got = waitForEvent(p.bob, 'stateReceived');
+      await p.alice.createEmpty();
+      await got;
+      signed = waitForEvent(p.alice, 'stateSigned');
+      await p.bob.sign();
+      await signed;
+      assert.equal(latest(p.alice).step, 2n);
+      assert.equal(latest(p.alice).empty, true);
+
+      got = waitForEvent(p.alice, 'stateReceived');
+      await p.bob.send(TON('1'));
+      await got;
+      signed = waitForEvent(p.bob, 'stateSigned');
+      await p.alice.sign();
+      await signed;
+      assert.deepEqual(
+        p.alice.showAll().map((s) => [s.step, s.balanceA, s.balanceB]),
+        p.bob.showAll().map((s) => [s.step, s.balanceA, s.balanceB]),
+      );
+
+      // Cooperative withdraw needs the turn: B does not have it (step 4 is A's), and B is manual, so A proposes.
+      const aWallet = Address.parse(p.alice.getAccount());
+      const bWallet = Address.parse(p.bob.getAccount());
+      const beforeA = await p.chain.getBalance(aWallet);
+      const beforeB = await p.chain.getBalance(bWallet);
+      const closeSeen = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close');
+      const withdrawing = p.alice.withdraw({ mode: 'cooperative' });
+      await closeSeen;
+      await p.bob.sign();
+      const r = await withdrawing;
+      assert.equal(r.mode, 'cooperative');
+      assert.equal(r.payoutA, TON('4.5'));
+      assert.equal(r.payoutB, TON('2.5'));
+      const afterA = await p.chain.getBalance(aWallet);
+      const afterB = await p.chain.getBalance(bWallet);
+      // B sent nothing on-chain for the close: its balance arrives, less only its wallet's fee for receiving it.
+      const receiveFee = TON('2.5') - (afterB - beforeB);
+      assert.ok(receiveFee >= 0n && receiveFee < TON('0.001'), `B's receive fee ${receiveFee}`);
+      // A paid the close fee and gets its balance plus the contract's leftover gas reserve.
+      assert.ok(afterA - beforeA > TON('4.4') && afterA - beforeA < TON('4.6'), `A got ${afterA - beforeA}`);
+      await waitForEvent(p.bob, 'closed', () => true, 10_000).catch(() => undefined);
+      assert.equal(p.alice.currentChannel()!.phase, 'closed');
+    } finally {
+      await closePair(p);
+    }
+  });
+
+  test('automatic mode: payments both ways cost one round trip each; the stale close is challenged and the latest state paid', async () => {
+    const p = await openPair(true, 100);
+    try {
+      await fund(p, false);
+      // B pays (its turn); A auto-countersigns and passes the turn back; B pays again without asking.
+      for (let i = 0; i < 3; i++) {
+        const stepBefore = latest(p.bob).step;
+        const back = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === stepBefore + 2n);
+        await p.bob.send(TON('0.1'));
+        await back;
+      }
+      assert.deepEqual([latest(p.bob).balanceA, latest(p.bob).balanceB], [TON('3.3'), TON('3.7')]);
+      // A pays: it requests the turn and B passes it automatically.
+      const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.empty && e.state.sender === 'B');
+      await p.alice.requestEmpty();
+      await passed;
+      const stepBefore = latest(p.alice).step;
+      const done = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === stepBefore + 1n);
+      await p.alice.send(TON('1'));
+      await done;
+      assert.deepEqual([latest(p.alice).balanceA, latest(p.alice).balanceB], [TON('2.3'), TON('4.7')]);
+
+      // A cheats: it submits step 1 (A 3.1 / B 3.9) while the latest state gives A only 2.3 TON.
+      const history = p.alice.showAll();
+      const stale = history.find((s) => s.step === 1n)!;
+      assert.ok(stale.balanceA > latest(p.alice).balanceA);
+      const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+      const closeSeenByBob = waitForEvent(p.bob, 'closeStarted', (e) => e.byPartner, 30_000);
+      await assert.rejects(p.alice.withdraw({ step: 1n, mode: 'unilateral' }), (e: Error & { code?: string }) => e.code === 'STALE_STEP');
+      const r = await p.alice.withdraw({ step: 1n, mode: 'unilateral', confirmStale: true });
+      assert.equal(r.mode, 'unilateral');
+      await closeSeenByBob;
+      const c = await challenged;
+      assert.equal(c.step, latest(p.bob).step);
+      const closed = waitForEvent(p.bob, 'closed', () => true, 30_000);
+      p.chain.advanceTime(101);
+      const e = await closed;
+      assert.equal(e.payoutB, TON('4.7'));
+    } finally {
+      await closePair(p);
+    }
+  });
+});
