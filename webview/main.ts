@@ -126,4 +126,4 @@ window.addEventListener('message', (e: MessageEvent) => {
 });
 
 render();
-post({ type: 'ready', version: PROTOCOL_VERSION });
+post({ type: 'ready', version: PROTOCOL_VERSION, restored: current !== null });

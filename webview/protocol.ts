@@ -60,7 +60,8 @@ export interface BalancesSnapshot {
 export type WebviewAction = 'sign' | 'send' | 'createEmpty' | 'requestEmpty' | 'withdraw' | 'refresh';
 
 export type WebviewToHost =
-  | { type: 'ready'; version: number }
+  /** restored: the webview was rebuilt after hide/show and rendered its saved state before this message */
+  | { type: 'ready'; version: number; restored: boolean }
   | { type: 'select'; key: string }
   | { type: 'action'; action: WebviewAction; key: string | null };
 
@@ -74,7 +75,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | null {
   const m = raw as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
-      return typeof m.version === 'number' ? { type: 'ready', version: m.version } : null;
+      return typeof m.version === 'number' ? { type: 'ready', version: m.version, restored: m.restored === true } : null;
     case 'select':
       return typeof m.key === 'string' && m.key.length < 300 ? { type: 'select', key: m.key } : null;
     case 'action':

@@ -48,6 +48,9 @@ export class BalancesPanel implements vscode.Disposable {
   get isReady(): boolean {
     return this.ready;
   }
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
   get lastMessage(): HostToWebview | null {
     return this.last;
   }

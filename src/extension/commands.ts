@@ -231,7 +231,7 @@ export class Commands {
         void vscode.window.showWarningMessage(`SynChannel: ${message}`);
       } else {
         void vscode.window.showErrorMessage(`SynChannel: ${message}`, 'Show Log').then((pick) => {
-          if (pick) void vscode.commands.executeCommand('workbench.action.output.show.synchannel.synchannel.SynChannel');
+          if (pick) this.d.host.showLog();
         });
       }
       return undefined;
@@ -676,7 +676,9 @@ export class Commands {
   }
 
   async demoStep(id: unknown) {
-    if (typeof id !== 'string') throw new ExtensionError('E_BAD_INPUT', 'which demo step? (e.g. "deploy")');
+    if (typeof id !== 'string' || !(DEMO_STEP_IDS as readonly string[]).includes(id)) {
+      throw new ExtensionError('E_BAD_INPUT', `unknown demo step ${JSON.stringify(id)}: one of ${DEMO_STEP_IDS.join(', ')}`);
+    }
     if (!this.d.host.teachingDemo) {
       await this.openTeachingDemo();
     }

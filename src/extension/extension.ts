@@ -18,6 +18,7 @@ export interface SynChannelApi {
   webview: {
     isOpen(): boolean;
     isReady(): boolean;
+    viewColumn(): vscode.ViewColumn | undefined;
     waitForReady(): Promise<void>;
     lastMessage(): HostToWebview | null;
     lastReceived(): WebviewToHost | null;
@@ -79,18 +80,22 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     webview: {
       isOpen: () => balances.isOpen,
       isReady: () => balances.isReady,
+      viewColumn: () => balances.viewColumn,
       waitForReady: () => balances.waitForReady(),
       lastMessage: () => balances.lastMessage,
       lastReceived: () => balances.lastReceivedMessage,
       refresh: () => balances.push(),
     },
-    status: () => ({
+    status: () => {
+      status.update();
+      return {
       network: nodeHost.network,
       runningNetwork: nodeHost.runningNetwork,
       node: nodeHost.status,
       text: status.item.text,
       dataDir: nodeHost.dataDir(nodeHost.runningNetwork ?? nodeHost.network),
-    }),
+      };
+    },
     lastFailure: () => cmds.lastFailure,
     demoSteps: () => nodeHost.teachingDemo?.steps.map((s) => s.id) ?? [],
   };

@@ -44,6 +44,8 @@ export class NodeHost implements vscode.Disposable {
   private devnet: DevnetServer | null = null;
   private _status: NodeStatus = 'stopped';
   private _lastError: string | null = null;
+  /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
+  private wantRunning = false;
   readonly redactor = new Redactor();
 
   private readonly changed = new vscode.EventEmitter<void>();
@@ -85,9 +87,15 @@ export class NodeHost implements vscode.Disposable {
 
   log(line: string, level: 'info' | 'warn' | 'error' = 'info'): void {
     const text = this.redactor.redact(line);
+    // In the in-host tests the log also goes to the console (the harness shows it); never outside tests.
+    if (this.ctx.extensionMode === vscode.ExtensionMode.Test) console.log(`[synchannel ${level}] ${text}`);
     if (level === 'error') this.out.error(text);
     else if (level === 'warn') this.out.warn(text);
     else this.out.info(text);
+  }
+
+  showLog(): void {
+    this.out.show(true);
   }
 
   private logFor(label: string): (line: string) => void {
@@ -118,6 +126,7 @@ export class NodeHost implements vscode.Disposable {
     if (this.main) return this.main;
     if (this.starting) return this.starting;
     const network = this.network;
+    this.wantRunning = true;
     this.starting = (async () => {
       this.setStatus('starting');
       try {
@@ -147,9 +156,15 @@ export class NodeHost implements vscode.Disposable {
   }
 
   /** Stops the user's node (channels stay on disk). */
-  async stopNode(): Promise<void> {
+  async stopNode(opts: { keepWanted?: boolean } = {}): Promise<void> {
+    if (!opts.keepWanted) this.wantRunning = false;
+    if (this.starting) await this.starting.catch(() => undefined);
     const m = this.main;
-    if (!m) return;
+    if (!m) {
+      // nothing runs; a user's stop clears a failed start, a restart keeps showing it until the next start
+      if (!opts.keepWanted) this.setStatus('stopped');
+      return;
+    }
     this.main = null;
     this.detach(m);
     try {
@@ -163,15 +178,17 @@ export class NodeHost implements vscode.Disposable {
 
   private restartChain: Promise<void> = Promise.resolve();
 
-  /** Network switch: the node restarts on the new chain when it was running (calls are serialized). */
+  /**
+   * Network switch: when the user's node runs (or was meant to run: its last start failed), it restarts on the
+   * network now set; calls are serialized, and each one reports its own start failure.
+   */
   restartForNetwork(): Promise<void> {
     const next = this.restartChain.then(async () => {
       if (this.starting) await this.starting.catch(() => undefined);
       if (this.main && this.mainNetwork === this.network) return;
-      const wasRunning = this.main !== null;
-      await this.stopNode();
+      await this.stopNode({ keepWanted: true });
       this.fireChanged();
-      if (wasRunning) await this.ensureNode();
+      if (this.wantRunning) await this.ensureNode();
     });
     this.restartChain = next.catch(() => undefined);
     return next;
@@ -333,6 +350,7 @@ export class NodeHost implements vscode.Disposable {
         return;
       }
       if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };
+      if (event.type === 'error') this.log(`[${node.label}] [${event.code}] ${event.message}`, 'error');
       this.nodeEvents.fire({ node, event });
       this.fireChanged();
     });

@@ -1,0 +1,121 @@
+// In-host: the extension's commands, its clear answers when it cannot act, and the balances webview's
+// ready handshake, before any node runs (these must not start one).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { before, describe, it } from 'mocha';
+import type { SynChannelApi } from '../../../src/extension/extension.js';
+
+const EXTENSION_ID = 'synchannel.synchannel';
+
+async function api(): Promise<SynChannelApi> {
+  const ext = vscode.extensions.getExtension<SynChannelApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Contributed {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+describe('SynChannel commands (no node running)', () => {
+  let ext: SynChannelApi;
+  let pkg: { contributes: { commands: Contributed[]; menus: { commandPalette: { command: string; when: string }[] } } };
+
+  before(async () => {
+    ext = await api();
+    pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as typeof pkg;
+  });
+
+  it('registers each of its commands, and contributes exactly those, all under the category "SynChannel"', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = ext.commands.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `not registered: ${missing.join(', ')}`);
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(contributed, [...ext.commands].sort(), 'contributes.commands and the registered commands differ');
+    const offCategory = pkg.contributes.commands.filter((c) => c.category !== 'SynChannel').map((c) => c.command);
+    assert.deepEqual(offCategory, []);
+  });
+
+  it('offers the original command set and the extension commands in the palette', () => {
+    const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
+    const palette = ext.commands.filter((c) => !hidden.has(c)).map((c) => c.replace('synchannel.', ''));
+    for (const name of [
+      'serve', 'connect', 'deposit', 'send', 'sign', 'balanceContract', 'balanceChan', 'balanceTon', 'getAccount',
+      'getPartnerAccount', 'getSmartContractAccount', 'getSeqno', 'createEmpty', 'requestEmpty', 'showAll', 'showLast',
+      'withdraw', 'openBalances', 'switchNetwork', 'createKey', 'importMnemonic', 'importKeyFolder', 'startDevnet',
+      'stopDevnet', 'openTeachingDemo',
+    ]) {
+      assert.ok(palette.includes(name), `synchannel.${name} is not in the palette`);
+    }
+  });
+
+  it('answers "the node is not running" for a channel command, without starting a node', async () => {
+    assert.equal(ext.status().node, 'stopped');
+    const result = await vscode.commands.executeCommand('synchannel.send', '1');
+    assert.equal(result, undefined);
+    const failure = ext.lastFailure();
+    assert.ok(failure);
+    assert.equal(failure.command, 'send');
+    assert.equal(failure.code, 'E_NODE_NOT_RUNNING');
+    assert.match(failure.message, /the node is not running/);
+    assert.equal(ext.status().node, 'stopped', 'a failed send must not start a node');
+  });
+
+  it('rejects bad inputs with a typed answer', async () => {
+    await vscode.commands.executeCommand('synchannel.switchNetwork', 'mainnet');
+    assert.equal(ext.lastFailure()?.code, 'E_BAD_INPUT');
+    assert.match(ext.lastFailure()!.message, /sandbox, devnet or testnet/);
+    await vscode.commands.executeCommand('synchannel.importMnemonic', 'only three words', 'testnet');
+    assert.equal(ext.lastFailure()?.code, 'E_BAD_INPUT');
+    assert.match(ext.lastFailure()!.message, /24 words/);
+    await vscode.commands.executeCommand('synchannel.demoStep', 'deploy-everything');
+    assert.equal(ext.lastFailure()?.code, 'E_BAD_INPUT');
+    assert.match(ext.lastFailure()!.message, /unknown demo step/);
+    assert.equal(ext.demoSteps().length, 0, 'an unknown step must not start the demo');
+  });
+
+  it('shows the status bar item with the network and the node status', () => {
+    const s = ext.status();
+    assert.equal(s.network, 'sandbox');
+    assert.match(s.text, /SynChannel: sandbox · (stopped|error)/);
+  });
+
+  it('opens the balances webview: ready handshake, then a state message with the empty-state hint', async () => {
+    await vscode.commands.executeCommand('synchannel.openBalances');
+    assert.equal(ext.webview.isOpen(), true);
+    await ext.webview.waitForReady();
+    const received = ext.webview.lastReceived();
+    assert.ok(received);
+    const msg = await until('the state message', () => {
+      const m = ext.webview.lastMessage();
+      return m?.type === 'state' ? m : null;
+    });
+    assert.equal(msg.snapshot.selected, null);
+    assert.ok(msg.snapshot.hint && /not running|no channel/.test(msg.snapshot.hint), `hint: ${msg.snapshot.hint}`);
+  });
+
+  it('keeps its state across hide/show: the rebuilt webview renders the saved snapshot, then handshakes again', async () => {
+    const column = ext.webview.viewColumn();
+    assert.ok(column, 'the balances panel is open');
+    // an existing file (never dirty: closing it cannot prompt) opened over the panel hides it
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'package.json'));
+    await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
+    await until('the panel to be hidden', () => !ext.webview.isReady());
+    await vscode.commands.executeCommand('synchannel.openBalances');
+    await ext.webview.waitForReady();
+    const ready = ext.webview.lastReceived();
+    assert.deepEqual(ready, { type: 'ready', version: 1, restored: true });
+  });
+});

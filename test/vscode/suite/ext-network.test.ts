@@ -1,0 +1,90 @@
+// In-host: the user's node starts on first use, the status bar follows it, and switching network restarts it on
+// the other chain with its own data dir (channels of each network kept apart).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { after, before, describe, it } from 'mocha';
+import type { SynChannelApi } from '../../../src/extension/extension.js';
+
+const EXTENSION_ID = 'synchannel.synchannel';
+
+async function api(): Promise<SynChannelApi> {
+  const ext = vscode.extensions.getExtension<SynChannelApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+describe('SynChannel node and network switch', function () {
+  this.timeout(120_000);
+  let ext: SynChannelApi;
+  let devnetUrl: string | undefined;
+
+  before(async () => {
+    ext = await api();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    if (devnetUrl) await vscode.commands.executeCommand('synchannel.stopDevnet');
+  });
+
+  it('starts the node on first use (sandbox) and shows it in the tree and the status bar', async () => {
+    const account = (await vscode.commands.executeCommand('synchannel.getAccount')) as string | undefined;
+    assert.ok(account, `getAccount failed: ${JSON.stringify(ext.lastFailure())}`);
+    const s = ext.status();
+    assert.equal(s.runningNetwork, 'sandbox');
+    assert.equal(s.node, 'running');
+    assert.match(s.text, /SynChannel: sandbox · running/);
+    assert.match(s.dataDir, /[\\/]sandbox$/);
+    const me = ext.tree.snapshot().find((t) => t.id === 'net:me');
+    assert.ok(me, 'the user node is in the tree');
+    assert.equal(me.label, 'sandbox');
+    assert.match(me.description, /^you · /);
+    const again = await vscode.commands.executeCommand('synchannel.getAccount');
+    assert.equal(again, account, 'the same node answers (the key of a network is kept)');
+  });
+
+  it('answers "no channel yet: connect first" when the node runs but has no channel', async () => {
+    const r = await vscode.commands.executeCommand('synchannel.send', '1');
+    assert.equal(r, undefined);
+    assert.equal(ext.lastFailure()?.code, 'E_NO_CHANNEL');
+    assert.match(ext.lastFailure()!.message, /no channel yet: connect first/);
+    await vscode.commands.executeCommand('synchannel.send', { party: 'me' }, '1,5');
+    assert.equal(ext.lastFailure()?.code, 'E_NO_CHANNEL');
+  });
+
+  it('switching network restarts the node on the new chain with its own data dir, and back', async function () {
+    const sandboxAccount = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
+    const sandboxDir = ext.status().dataDir;
+    devnetUrl = (await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined;
+    if (!devnetUrl) {
+      // The heavy bundle does not host a devnet in this build: switch to testnet without a key instead, which must
+      // stop the sandbox node and answer that a key is needed.
+      assert.equal(ext.lastFailure()?.code, 'E_NO_DEVNET');
+      const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
+      assert.equal(r, undefined);
+      assert.equal(ext.lastFailure()?.code, 'E_NO_KEY');
+      assert.equal(ext.status().network, 'testnet');
+      assert.equal(ext.status().runningNetwork, null, 'the sandbox node stopped');
+      assert.match(ext.status().text, /SynChannel: testnet · error/);
+      assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me'), undefined);
+    } else {
+      const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet');
+      assert.equal(r, 'devnet', `switch failed: ${JSON.stringify(ext.lastFailure())}`);
+      assert.equal(ext.status().runningNetwork, 'devnet');
+      assert.match(ext.status().text, /SynChannel: devnet · running/);
+      assert.match(ext.status().dataDir, /[\\/]devnet$/);
+      assert.notEqual(ext.status().dataDir, sandboxDir);
+      assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me')?.label, 'devnet');
+      const devnetAccount = await vscode.commands.executeCommand('synchannel.getAccount');
+      assert.notEqual(devnetAccount, sandboxAccount, 'each network has its own key');
+    }
+    const back = await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox');
+    assert.equal(back, 'sandbox', `switch back failed: ${JSON.stringify(ext.lastFailure())}`);
+    // the node was meant to run (its testnet start failed for want of a key): it runs again on sandbox
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    assert.match(ext.status().text, /SynChannel: sandbox · running/);
+    assert.equal(ext.status().dataDir, sandboxDir);
+    assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), sandboxAccount, 'the sandbox key is kept across the switch');
+  });
+});
