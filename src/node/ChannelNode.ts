@@ -860,7 +860,8 @@ export class ChannelNode implements ChannelNodeApi {
         l.channel?.markClosing();
         const byPartner = e.submitter !== l.rec.me;
         this.emit({ type: 'closeStarted', channel: this.view(l), step: e.step, byPartner, deadline: e.deadline });
-        await this.challengeIfStale(l, e.step);
+        // Defend against the partner's old state (a stale close of my own was confirmed on purpose).
+        if (byPartner) await this.challengeIfStale(l, e.step);
         return;
       }
       case 'challenged':
@@ -943,15 +944,22 @@ export class ChannelNode implements ChannelNodeApi {
     }
   }
 
+  /**
+   * Records the payout. The chain reports what reached each address (A also gets the contract's leftover gas
+   * reserve); the view shows the channel's own amounts: B's payout, and A's as the total minus B's.
+   */
   private async markClosed(l: Live, payoutA: bigint, payoutB: bigint): Promise<void> {
     if (l.rec.phase === 'closed') return;
-    l.rec.payoutA = payoutA;
+    const total = l.channel?.latest ? l.channel.latest.state.balanceA + l.channel.latest.state.balanceB : payoutA + payoutB;
     l.rec.payoutB = payoutB;
+    l.rec.payoutA = total - payoutB;
+    const paid = l.channel?.history.filter((h) => h.state.balanceB === payoutB).pop();
+    if (paid) l.rec.closeStep = paid.state.step;
     l.channel?.markClosing();
     await this.setPhase(l, 'closed');
     l.watcher?.stop();
     l.watcher = null;
-    this.emit({ type: 'closed', channel: this.view(l), payoutA, payoutB });
+    this.emit({ type: 'closed', channel: this.view(l), payoutA: l.rec.payoutA, payoutB: l.rec.payoutB });
   }
 
   private async setPhase(l: Live, phase: ChannelPhaseView): Promise<void> {

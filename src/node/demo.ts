@@ -18,6 +18,8 @@ export interface TeachingDemo {
   alice: ChannelNodeApi;
   bob: ChannelNodeApi;
   chain: Chain;
+  /** the channel (and wallet) public keys, hex */
+  publicKeys: { alice: string; bob: string };
   steps: DemoStep[];
   /** steps already run, by id */
   done: Set<string>;
@@ -60,8 +62,10 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
   const heavy = await import('#heavy');
   const chain: SandboxLike = await heavy.SandboxChain.create();
   const common = { network: 'sandbox' as const, chain, autoMode: opts.autoMode ?? false, challengePeriod: DEMO_CHALLENGE_PERIOD, pollMs: 200, ...(opts.log ? { log: opts.log } : {}) };
-  const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: newKeyPair() } });
-  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: newKeyPair() } });
+  const aliceKey = newKeyPair();
+  const bobKey = newKeyPair();
+  const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: aliceKey } });
+  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: bobKey } });
   const done = new Set<string>();
   let staleStep = 0n;
 
@@ -164,20 +168,26 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
     },
     {
       id: 'staleClose',
-      title: 'Bob cheats: he starts a close with an old state that paid him more',
+      title: 'Alice cheats: she starts a close with an old state that paid her more',
       async run() {
-        const challenged = waitForEvent(alice, 'challenged', (e) => e.byMe, 60_000);
-        const r = await bob.withdraw({ step: staleStep, mode: 'unilateral', confirmStale: true });
+        const challenged = waitForEvent(bob, 'challenged', (e) => e.byMe, 60_000);
+        const seen = waitForEvent(bob, 'closeStarted', (e) => e.byPartner, 60_000);
+        const old = alice.showAll().find((s) => s.step === staleStep)!;
+        const r = await alice.withdraw({ step: staleStep, mode: 'unilateral', confirmStale: true });
         demo.pendingChallenge = challenged;
-        return `Bob sent step ${r.step} to the contract: it gives him more than the latest state. The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}.\nAlice sees "Your partner sent the state to the smart contract".`;
+        await seen;
+        return (
+          `Alice sent step ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${bal()}.\n` +
+          `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}. Bob sees "Your partner sent the state to the smart contract".`
+        );
       },
     },
     {
       id: 'challenge',
-      title: "Alice's watcher challenges with the latest state",
+      title: "Bob's watcher challenges with the latest state",
       async run() {
-        const e = await (demo.pendingChallenge ?? waitForEvent(alice, 'challenged', (x) => x.byMe, 60_000));
-        return `Alice's watcher saw the old step and challenged at once with step ${e.step}: the contract now holds the latest state.`;
+        const e = await (demo.pendingChallenge ?? waitForEvent(bob, 'challenged', (x) => x.byMe, 60_000));
+        return `Bob's watcher saw the old step and challenged at once with step ${e.step}: the contract now holds the latest state.`;
       },
     },
     {
@@ -194,6 +204,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
   const demo = {
     alice,
     bob,
+    publicKeys: { alice: aliceKey.publicKey.toString('hex').toUpperCase(), bob: bobKey.publicKey.toString('hex').toUpperCase() },
     chain,
     steps,
     done,
