@@ -13,11 +13,36 @@ import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Resolves `#heavy` to the sibling bundle dist/heavy.js, loaded at run time. */
+/**
+ * Host side (extension, CLI): `#heavy` becomes a small shim that hands the host's own copy of @ton/core to the
+ * heavy bundle, then requires the sibling bundle dist/heavy.js at run time. One copy of @ton/core per process
+ * matters: Address and Cell are checked with instanceof, so objects must not cross between two copies.
+ */
 const heavyExternal = {
   name: 'heavy-external',
   setup(build) {
-    build.onResolve({ filter: /^#heavy$/ }, () => ({ path: './heavy.js', external: true }));
+    build.onResolve({ filter: /^#heavy$/ }, () => ({ path: 'heavy-shim', namespace: 'heavy-shim' }));
+    build.onResolve({ filter: /^\.\/heavy\.js$/, namespace: 'heavy-shim' }, () => ({ path: './heavy.js', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'heavy-shim' }, () => ({
+      contents: "globalThis.__synchannelTonCore = require('@ton/core');\nmodule.exports = require('./heavy.js');\n",
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Heavy side: @ton/core is the host's copy (see heavyExternal), never a second one. */
+const sharedTonCore = {
+  name: 'shared-ton-core',
+  setup(build) {
+    build.onResolve({ filter: /^@ton\/core$/ }, () => ({ path: 'ton-core', namespace: 'shared-ton-core' }));
+    build.onLoad({ filter: /.*/, namespace: 'shared-ton-core' }, () => ({
+      contents:
+        "const core = globalThis.__synchannelTonCore;\n" +
+        "if (!core) throw new Error('dist/heavy.js is loaded by dist/extension.js or dist/cli.js, never on its own');\n" +
+        'module.exports = core;\n',
+      loader: 'js',
+    }));
   },
 };
 
@@ -56,7 +81,7 @@ const entries = [
     banner: { js: `#!/usr/bin/env node\n${node.banner.js}` },
     plugins: [heavyExternal],
   },
-  { name: 'heavy', entryPoints: ['src/chain/heavy.ts'], outfile: 'dist/heavy.js', ...node },
+  { name: 'heavy', entryPoints: ['src/chain/heavy.ts'], outfile: 'dist/heavy.js', ...node, plugins: [sharedTonCore] },
   {
     name: 'webview',
     entryPoints: ['webview/main.ts'],
