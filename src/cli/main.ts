@@ -27,24 +27,31 @@ program
     await runNode(opts);
   });
 
-program
-  .command('devnet')
-  .description('serve one persistent sandbox chain on 127.0.0.1 for several nodes (toncenter v2 shape)')
-  .allowUnknownOption()
-  .helpOption(false)
-  .action(async (_o, cmd: Command) => {
+program.addHelpText(
+  'after',
+  `
+Other commands:
+  synchannel devnet [--port N] [--data DIR]   serve one persistent sandbox chain on 127.0.0.1 for several nodes
+  synchannel demo                             run the whole story headless (two nodes, embedded sandbox)
+`,
+);
+
+/** `devnet` and `demo` have their own flags: they are dispatched before the node's option parser. */
+async function subcommand(argv: string[]): Promise<boolean> {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'devnet') {
     const { devnetMain } = await import('#heavy');
     // The server keeps the process alive until SIGINT/SIGTERM (it saves the chain then).
-    await devnetMain(cmd.args);
-  });
-
-program
-  .command('demo')
-  .description('run the whole story headless: two nodes on the embedded sandbox, over loopback libp2p')
-  .action(async () => {
+    await devnetMain(rest);
+    return true;
+  }
+  if (cmd === 'demo') {
     const { runDemo } = await import('./demo.js');
     process.exitCode = await runDemo();
-  });
+    return true;
+  }
+  return false;
+}
 
 interface NodeOpts {
   data: string;
@@ -146,7 +153,9 @@ async function runNode(opts: NodeOpts): Promise<void> {
   await shutdown();
 }
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  process.stderr.write(`synchannel: ${e.message}\n`);
-  process.exit(1);
-});
+subcommand(process.argv.slice(2))
+  .then((handled) => (handled ? undefined : program.parseAsync(process.argv)))
+  .catch((e: Error) => {
+    process.stderr.write(`synchannel: ${e.message}\n`);
+    process.exit(1);
+  });

@@ -207,6 +207,16 @@ export const commands: Command[] = [
     },
   },
   {
+    name: 'faucet',
+    usage: 'faucet [amount]',
+    help: 'devnet/sandbox: get test coins (default 100 TON)',
+    async run(args, _f, node, io) {
+      const b = await node.faucet(parseTon(args[0] ?? '100'));
+      io.say(`Your account balance now: ${formatTon(b)} TON`);
+      return { balance: b };
+    },
+  },
+  {
     name: 'createEmpty',
     usage: 'createEmpty',
     help: 'create empty state (pass the turn)',

@@ -174,6 +174,10 @@ export class ChannelNode implements ChannelNodeApi {
           if (rec.phase !== 'closed') this.startWatcher(l);
         }
         this.live.set(rec.channelId.toString(), l);
+        const ch = l.channel;
+        if (this.autoMode && ch?.staged && ch.stagedBy !== ch.party && rec.phase !== 'closed') {
+          await this.countersignIn(l).catch((e) => this.fail(e, l));
+        }
         this.log(`recovered channel ${rec.contract ?? rec.channelId} (${rec.phase}, step ${l.channel?.latest?.state.step ?? '-'})`);
         if (rec.partnerMultiaddr && rec.phase !== 'closed') {
           const addr = rec.partnerMultiaddr;
@@ -275,7 +279,15 @@ export class ChannelNode implements ChannelNodeApi {
 
   private async resyncWith(s: PeerSession): Promise<void> {
     for (const l of this.live.values()) {
-      if (this.sessionFor(l) !== s || !l.rec.contract || !l.channel) continue;
+      if (this.sessionFor(l) !== s) continue;
+      // Lifecycle messages the partner may have missed while one of us was down.
+      if (l.rec.me === 'B' && l.rec.phase === 'deploying' && !l.rec.contract) {
+        await s.send({ type: 'channel.accept', channelId: l.rec.channelId }).catch(() => undefined);
+      }
+      if (l.rec.me === 'A' && l.rec.contract && (l.rec.phase === 'funding' || l.rec.phase === 'locked')) {
+        await s.send({ type: 'channel.deployed', channelId: l.rec.channelId, contract: l.rec.contract }).catch(() => undefined);
+      }
+      if (!l.rec.contract || !l.channel) continue;
       const latest = l.channel.latest?.state.step ?? -1n;
       await s
         .send({ type: 'resync.request', contract: l.rec.contract, latestStep: latest < 0n ? 0n : latest })
@@ -463,7 +475,13 @@ export class ChannelNode implements ChannelNodeApi {
       throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${l.rec.closeStep}); the node finishes it after the challenge window`);
     }
     opts.onProgress?.(`sending step ${step} to the contract (start of the challenge window)…`);
-    await this.o.chain.startClose(this.o.wallet, contract, signedArg(chosen), { signal: opts.signal, onProgress: opts.onProgress });
+    await this.o.chain.startClose(this.o.wallet, contract, signedArg(chosen), {
+      signal: opts.signal,
+      onProgress: (m) => {
+        opts.onProgress?.(m);
+        if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
+      },
+    });
     await this.sendTo(l, { type: 'close.notice', contract: l.rec.contract!, kind: 'unilateral', step });
     await this.refreshClosing(l);
     return { mode: 'unilateral', step, deadline: l.rec.deadline, payoutA: null, payoutB: null };
@@ -547,6 +565,15 @@ export class ChannelNode implements ChannelNodeApi {
     return l?.rec.contract ? this.fmtAddr(Address.parse(l.rec.contract)) : null;
   }
 
+  /** Devnet and sandbox only: funds my wallet from the chain's faucet / treasury. */
+  async faucet(amount: bigint): Promise<bigint> {
+    const c = this.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
+    if (typeof c.faucet === 'function') await c.faucet(this.myAddress, amount);
+    else if (typeof c.fund === 'function') await c.fund(this.myAddress, amount);
+    else throw new NodeError('NO_FAUCET', `the ${this.network} has no faucet here: get testnet coins for ${this.getAccount()} from @testgiver_ton_bot on Telegram`);
+    return this.balanceTon();
+  }
+
   getSeqno(): Promise<number> {
     return this.o.chain.getSeqno(this.o.wallet);
   }
@@ -578,6 +605,7 @@ export class ChannelNode implements ChannelNodeApi {
   private async proposeOut(l: Live, signed: SignedState): Promise<StateView> {
     // Write before send: my signature reaches the disk before it leaves the process.
     await l.store.writeStaged({ ...toStored(signed), mine: true });
+    crashPoint('proposal-persisted');
     const sig = l.rec.me === 'A' ? signed.sigA! : signed.sigB!;
     await this.sendTo(l, { type: 'state.propose', contract: l.rec.contract!, state: stateToBase64(signed.state), signature: sig.toString('hex') });
     this.changed(l);
@@ -593,6 +621,7 @@ export class ChannelNode implements ChannelNodeApi {
     // Persist the state both signed before reporting success or sending my signature.
     await l.store.appendState(toStored(signed));
     await l.store.clearStaged();
+    crashPoint('after-countersign');
     const mySig = l.rec.me === 'A' ? signed.sigA! : signed.sigB!;
     await this.sendTo(l, { type: 'state.countersign', contract: l.rec.contract!, step: signed.state.step, signature: mySig.toString('hex') });
     if (signed.state.step === 0n) await this.setPhase(l, 'open');
@@ -651,6 +680,7 @@ export class ChannelNode implements ChannelNodeApi {
           if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(l));
           else ch.receiveProposal(signed);
           await l.store.writeStaged({ ...toStored(signed), mine: false });
+          crashPoint('before-countersign');
           const view = stateView(signed, ch.latest);
           this.emit({ type: 'stateReceived', channel: this.view(l), state: view });
           this.changed(l);
@@ -827,6 +857,7 @@ export class ChannelNode implements ChannelNodeApi {
 
   private startWatcher(l: Live): void {
     if (l.watcher || !l.rec.contract) return;
+    void this.syncFromChain(l).catch((e) => this.log(`reading ${l.rec.contract}: ${(e as Error).message}`, 'warn'));
     l.watcher = this.o.chain.watchChannel(Address.parse(l.rec.contract), {
       pollMs: this.o.pollMs ?? 1000,
       onEvent: (e) => void this.onChainEvent(l, e).catch((err) => this.fail(err, l)),
@@ -873,6 +904,27 @@ export class ChannelNode implements ChannelNodeApi {
       case 'closed':
         await this.markClosed(l, e.payoutA, e.payoutB);
         return;
+    }
+  }
+
+  /** Catches up with what happened on-chain while this node was not watching (a restart). */
+  private async syncFromChain(l: Live): Promise<void> {
+    const d = await this.o.chain.getChannelData(Address.parse(l.rec.contract!));
+    if (d === null) {
+      if (l.rec.phase === 'closing' || l.rec.phase === 'open' || l.rec.phase === 'locked') await this.refreshClosed(l);
+      return;
+    }
+    l.rec.depositA = d.depositA;
+    l.rec.depositB = d.depositB;
+    if (d.phase === 'funding') return void (await l.store.writeParams(l.rec));
+    if (d.phase === 'open' && (l.rec.phase === 'funding' || l.rec.phase === 'deploying')) {
+      await this.onChainEvent(l, { type: 'locked', depositA: d.depositA, depositB: d.depositB });
+    } else if (d.phase === 'open' && l.rec.phase === 'locked' && l.rec.me === 'A' && l.channel && !l.channel.latest && !l.channel.staged) {
+      await this.onChainEvent(l, { type: 'locked', depositA: d.depositA, depositB: d.depositB });
+    } else if (d.phase === 'closing' && d.storedState && d.submitter && d.deadline !== null && l.rec.phase !== 'closing') {
+      await this.onChainEvent(l, { type: 'closeStarted', step: d.storedState.step, submitter: d.submitter, deadline: d.deadline, state: d.storedState });
+    } else if (d.phase === 'closing' && d.storedState && d.submitter && d.submitter !== l.rec.me) {
+      await this.challengeIfStale(l, d.storedState.step);
     }
   }
 
@@ -1075,6 +1127,15 @@ export class ChannelNode implements ChannelNodeApi {
       payoutB: l.rec.payoutB,
     };
   }
+}
+
+/**
+ * Fault injection for the crash-recovery tests: SYNCHANNEL_CRASH_AT=<point>[,<point>…] kills the process with
+ * SIGKILL (a real kill -9, no cleanup) the first time it reaches that point of the protocol. Never set in use.
+ */
+function crashPoint(point: string): void {
+  const want = process.env.SYNCHANNEL_CRASH_AT;
+  if (want && want.split(',').includes(point)) process.kill(process.pid, 'SIGKILL');
 }
 
 function toStored(s: SignedState): StoredSignedState {

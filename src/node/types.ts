@@ -159,6 +159,8 @@ export interface ChannelNodeApi {
   getPartnerAccount(channel?: string): string | null;
   getSmartContractAccount(channel?: string): string | null;
   getSeqno(): Promise<number>;
+  /** devnet/sandbox: fund my wallet from the chain's faucet; returns the new balance */
+  faucet(amount: bigint): Promise<bigint>;
   showAll(channel?: string): StateView[];
   showLast(channel?: string): StateView | null;
 

@@ -1,0 +1,122 @@
+// Two `synchannel` CLI processes and a devnet process, driven through stdin with --json, through the full
+// lifecycle: serve/connect with address proofs, open, deposits, initial state, payments both ways, turn requests,
+// a cooperative withdraw. The payouts are read back from the chain and checked exactly against the payments.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { TonClient } from '@ton/ton';
+import { parseTon } from '../../src/core/amounts.js';
+import { buildOnce, CliProc, DevnetProc, type Json } from './cli-harness.js';
+
+const TON = parseTon;
+const big = (v: unknown) => BigInt(v as string);
+
+describe('synchannel CLI: two processes on a shared devnet', () => {
+  let dir: string;
+  let devnet: DevnetProc;
+  let a: CliProc;
+  let b: CliProc;
+
+  before(async () => {
+    buildOnce();
+    dir = await mkdtemp(join(tmpdir(), 'synchannel-e2e-'));
+    devnet = new DevnetProc(join(dir, 'devnet'));
+    await devnet.ready;
+  });
+
+  after(async () => {
+    await a?.exit();
+    await b?.exit();
+    await devnet?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('full lifecycle through stdin: payouts follow the payments exactly', async () => {
+    const common = ['--chain', 'devnet', '--devnet-url', devnet.url];
+    a = new CliProc([...common, '--data', join(dir, 'a'), '--period', '30']);
+    b = new CliProc([...common, '--data', join(dir, 'b')]);
+    const readyA = await a.event('ready');
+    const readyB = await b.event('ready');
+
+    // Unknown commands and bad amounts answer with an error and change nothing.
+    await assert.rejects(a.run('sendd 1'), /unknown command/);
+    await assert.rejects(a.run('send 1.0000000001'), /INVALID_AMOUNT/);
+    await assert.rejects(a.run('send 1'), /no channel yet/);
+
+    await a.run('faucet 20');
+    await b.run('faucet 20');
+    const beforeA = big((await a.run('balanceTon')).balance);
+    const beforeB = big((await b.run('balanceTon')).balance);
+    assert.equal(beforeA, TON('20'));
+
+    const served = await a.run('serve 0 127.0.0.1');
+    const addr = (served.lan as string[])[0]!;
+    const partner = await b.run(`connect ${addr}`);
+    assert.equal(partner.address, readyA.account);
+    assert.match(partner.signature as string, /^[0-9A-F]{128}$/);
+    await a.event('partnerConnected');
+    assert.equal((await a.run('getPartnerAccount')).address, readyB.account);
+
+    await a.run('open 3 4');
+    await b.event('channelProposed');
+    await assert.rejects(b.run('deposit 5'), /DEPOSIT_MISMATCH/);
+    await b.run('deposit');
+    await a.event('stateSigned', (j) => (j.state as Json).step === '0');
+    await b.event('stateSigned', (j) => (j.state as Json).step === '0');
+    const contract = (await a.run('getSmartContractAccount')).address as string;
+    assert.equal((await b.run('getSmartContractAccount')).address, contract);
+
+    // B pays twice (its turn; A passes the turn back automatically), A requests the turn and pays once.
+    let from = a.lines.length;
+    await b.run('send 0.5');
+    await b.event('stateSigned', (j) => (j.state as Json).step === '2', 30_000, 0);
+    await b.run('send 0.25');
+    await b.event('stateSigned', (j) => (j.state as Json).step === '4', 30_000, 0);
+    await assert.rejects(a.run('send 0.1'), /NOT_YOUR_TURN/);
+    from = a.lines.length;
+    await a.run('requestEmpty');
+    await a.event('stateSigned', (j) => (j.state as Json).step === '5', 30_000, from);
+    await a.run('send 1.2');
+    await a.event('stateSigned', (j) => (j.state as Json).step === '7', 30_000, 0);
+    const chanA = await a.run('balanceChan');
+    const chanB = await b.run('balanceChan');
+    assert.deepEqual(chanA, chanB);
+    assert.deepEqual([big(chanA.balanceA), big(chanA.balanceB)], [TON('2.55'), TON('4.45')]);
+    const allA = ((await a.run('showAll')).states as Json[]).map((s) => [s.step, s.balanceA, s.balanceB, s.sigA, s.sigB]);
+    const allB = ((await b.run('showAll')).states as Json[]).map((s) => [s.step, s.balanceA, s.balanceB, s.sigA, s.sigB]);
+    assert.deepEqual(allA, allB);
+
+    // Cooperative withdraw by A: it holds the turn (B passed it after A's payment), proposes the close, B signs.
+    const w = await a.run('withdraw --yes');
+    assert.equal(w.mode, 'cooperative');
+    assert.equal(big(w.payoutA), TON('2.55'));
+    assert.equal(big(w.payoutB), TON('4.45'));
+    await b.event('closed', () => true, 30_000);
+
+    // Read the payouts from the chain: the contract's last transaction pays B exactly its balance.
+    const client = new TonClient({ endpoint: `${devnet.url}/jsonRPC` });
+    const txs = await client.getTransactions(Address.parse(contract), { limit: 10 });
+    const payouts = new Map<string, bigint>();
+    for (const tx of txs) {
+      for (const m of tx.outMessages.values()) {
+        if (m.info.type === 'internal') payouts.set(m.info.dest.toRawString(), (payouts.get(m.info.dest.toRawString()) ?? 0n) + m.info.value.coins);
+      }
+    }
+    const toB = payouts.get(Address.parse(readyB.account as string).toRawString());
+    const toA = payouts.get(Address.parse(readyA.account as string).toRawString());
+    assert.equal(toB, TON('4.45'), 'B is paid exactly its channel balance');
+    assert.ok(toA !== undefined && toA >= TON('2.55') && toA < TON('2.55') + TON('0.2'), `A is paid its balance plus the leftover gas reserve: ${toA}`);
+
+    const afterA = big((await a.run('balanceTon')).balance);
+    const afterB = big((await b.run('balanceTon')).balance);
+    // B deposited 4 (+ the attached deposit fee) and got 4.45: it gained 0.45 TON less its fees.
+    const feesB = beforeB + TON('0.45') - afterB;
+    assert.ok(feesB > 0n && feesB < TON('0.05'), `B's on-chain costs ${feesB}`);
+    // A deposited 3 and got 2.55 (+ the reserve back): it lost 0.45 TON plus its fees, less the refunded reserve.
+    const costA = beforeA - TON('0.45') - afterA;
+    assert.ok(costA > 0n && costA < TON('0.1'), `A's on-chain costs ${costA}`);
+  });
+});
