@@ -675,7 +675,25 @@ export class Commands {
     return demo.steps.map((s) => s.id);
   }
 
-  async demoStep(id: unknown) {
+  async demoStep(idArg: unknown) {
+    let id = idArg;
+    if (id === undefined) {
+      // from the palette: pick the step (the next one not run yet first)
+      if (!this.d.host.teachingDemo) await this.openTeachingDemo();
+      const steps = this.d.host.teachingDemo?.steps ?? [];
+      const next = steps.find((s) => !this.d.host.demoDone(s.id));
+      const items = steps.map((s, i) => ({
+        label: `${i + 1}. ${s.title}`,
+        description: this.d.host.demoDone(s.id) ? 'done' : s === next ? 'next' : '',
+        id: s.id,
+      }));
+      const pick = await vscode.window.showQuickPick(next ? [items[steps.indexOf(next)]!, ...items.filter((x) => x.id !== next.id)] : items, {
+        title: 'SynChannel: run a teaching demo step',
+        ignoreFocusOut: true,
+      });
+      if (!pick) throw cancelled();
+      id = pick.id;
+    }
     if (typeof id !== 'string' || !(DEMO_STEP_IDS as readonly string[]).includes(id)) {
       throw new ExtensionError('E_BAD_INPUT', `unknown demo step ${JSON.stringify(id)}: one of ${DEMO_STEP_IDS.join(', ')}`);
     }
