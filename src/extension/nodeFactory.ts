@@ -49,7 +49,6 @@ export const DEMO_STEP_IDS = [
 ] as const;
 
 type NodeModule = typeof import('../node/index.js');
-type DemoModule = typeof import('../node/demo.js');
 
 let loaded: Promise<NodeModule> | null = null;
 function load(): Promise<NodeModule> {
@@ -63,28 +62,16 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi> {
 }
 
 export async function createTeachingDemo(opts: { dataDir: string; log?: (line: string) => void }): Promise<TeachingDemo> {
-  const mod: DemoModule = await import('../node/demo.js');
+  const mod = await load();
   return mod.createTeachingDemo(opts);
 }
 
 /**
- * Starts the shared local chain (devnet) inside this extension host. The devnet server holds a sandbox chain, so
- * it is reached only through the heavy bundle (`#heavy`); looked up by name so the extension still builds while
- * the heavy part does not export it.
+ * Starts the shared local chain (devnet) inside this extension host, on 127.0.0.1. The devnet server holds a
+ * sandbox chain, so it is reached only through the heavy bundle (`#heavy`), loaded on first use.
  */
 export async function startDevnet(opts: { port: number; dataDir: string; log?: (line: string) => void }): Promise<DevnetServer> {
-  const heavy = (await import('#heavy')) as unknown as Record<string, unknown>;
-  const start = heavy.startDevnet;
-  if (typeof start !== 'function') {
-    throw Object.assign(new Error('this build cannot host the devnet: start it with the CLI (`synchannel devnet`) and set synchannel.devnetUrl to its address'), {
-      code: 'E_NO_DEVNET',
-    });
-  }
-  const server = await (start as (o: { port: number; host: string; dataDir: string; log?: (line: string) => void }) => Promise<{ url: string; close(): Promise<void> }>)({
-    port: opts.port,
-    host: '127.0.0.1',
-    dataDir: opts.dataDir,
-    ...(opts.log ? { log: opts.log } : {}),
-  });
+  const heavy = await import('#heavy');
+  const server = await heavy.startDevnet({ port: opts.port, host: '127.0.0.1', dataDir: opts.dataDir, ...(opts.log ? { log: opts.log } : {}) });
   return { url: server.url, stop: () => server.close() };
 }

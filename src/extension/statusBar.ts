@@ -19,8 +19,9 @@ export class StatusBar implements vscode.Disposable {
     const network = this.host.runningNetwork ?? this.host.network;
     const status = this.host.status;
     const icon = status === 'running' ? '$(plug)' : status === 'starting' ? '$(sync~spin)' : status === 'error' ? '$(error)' : '$(debug-disconnect)';
-    const demo = this.host.teachingDemo ? ' · demo' : '';
-    this.item.text = `${icon} SynChannel: ${network} · ${status}${demo}`;
+    const demo = this.host.teachingDemo !== null;
+    this.item.text =
+      demo && status === 'stopped' ? '$(mortar-board) SynChannel: sandbox · demo (Alice, Bob)' : `${icon} SynChannel: ${network} · ${status}${demo ? ' · demo' : ''}`;
     const md = new vscode.MarkdownString(`**SynChannel** on **${network}**: node ${status}${this.host.lastError ? `\n\n${this.host.lastError}` : ''}\n\nClick to switch network.`);
     this.item.tooltip = md;
     this.item.backgroundColor = status === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

@@ -53,38 +53,46 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.lastFailure()?.code, 'E_NO_CHANNEL');
   });
 
-  it('switching network restarts the node on the new chain with its own data dir, and back', async function () {
+  it('switching to devnet restarts the node on that chain with its own data dir and key, and back', async () => {
     const sandboxAccount = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
     const sandboxDir = ext.status().dataDir;
     devnetUrl = (await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined;
-    if (!devnetUrl) {
-      // The heavy bundle does not host a devnet in this build: switch to testnet without a key instead, which must
-      // stop the sandbox node and answer that a key is needed.
-      assert.equal(ext.lastFailure()?.code, 'E_NO_DEVNET');
-      const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
-      assert.equal(r, undefined);
-      assert.equal(ext.lastFailure()?.code, 'E_NO_KEY');
-      assert.equal(ext.status().network, 'testnet');
-      assert.equal(ext.status().runningNetwork, null, 'the sandbox node stopped');
-      assert.match(ext.status().text, /SynChannel: testnet · error/);
-      assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me'), undefined);
-    } else {
-      const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet');
-      assert.equal(r, 'devnet', `switch failed: ${JSON.stringify(ext.lastFailure())}`);
-      assert.equal(ext.status().runningNetwork, 'devnet');
-      assert.match(ext.status().text, /SynChannel: devnet · running/);
-      assert.match(ext.status().dataDir, /[\\/]devnet$/);
-      assert.notEqual(ext.status().dataDir, sandboxDir);
-      assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me')?.label, 'devnet');
-      const devnetAccount = await vscode.commands.executeCommand('synchannel.getAccount');
-      assert.notEqual(devnetAccount, sandboxAccount, 'each network has its own key');
-    }
+    assert.ok(devnetUrl, `startDevnet failed: ${JSON.stringify(ext.lastFailure())}`);
+    assert.match(devnetUrl, /^http:\/\/127\.0\.0\.1:\d+/);
+
+    const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet');
+    assert.equal(r, 'devnet', `switch failed: ${JSON.stringify(ext.lastFailure())}`);
+    assert.equal(ext.status().runningNetwork, 'devnet');
+    assert.match(ext.status().text, /SynChannel: devnet · running/);
+    assert.match(ext.status().dataDir, /[\\/]devnet$/);
+    assert.notEqual(ext.status().dataDir, sandboxDir);
+    assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me')?.label, 'devnet');
+    const devnetAccount = await vscode.commands.executeCommand('synchannel.getAccount');
+    assert.ok(devnetAccount);
+    assert.notEqual(devnetAccount, sandboxAccount, 'each network has its own key');
+
     const back = await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox');
     assert.equal(back, 'sandbox', `switch back failed: ${JSON.stringify(ext.lastFailure())}`);
-    // the node was meant to run (its testnet start failed for want of a key): it runs again on sandbox
     assert.equal(ext.status().runningNetwork, 'sandbox');
-    assert.match(ext.status().text, /SynChannel: sandbox · running/);
     assert.equal(ext.status().dataDir, sandboxDir);
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), sandboxAccount, 'the sandbox key is kept across the switch');
+    assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me')?.label, 'sandbox');
+  });
+
+  it('switching to testnet without a key stops the node and says to create or import one; back to sandbox restarts it', async () => {
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
+    assert.equal(r, undefined);
+    assert.equal(ext.lastFailure()?.code, 'E_NO_KEY');
+    assert.match(ext.lastFailure()!.message, /Create Key|Import Mnemonic/);
+    assert.equal(ext.status().network, 'testnet');
+    assert.equal(ext.status().runningNetwork, null, 'the sandbox node stopped');
+    assert.match(ext.status().text, /SynChannel: testnet · error/);
+    assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me'), undefined);
+
+    const back = await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox');
+    assert.equal(back, 'sandbox', `switch back failed: ${JSON.stringify(ext.lastFailure())}`);
+    assert.equal(ext.status().runningNetwork, 'sandbox', 'the node was meant to run: it runs again on sandbox');
+    assert.match(ext.status().text, /SynChannel: sandbox · running/);
   });
 });
