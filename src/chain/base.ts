@@ -496,8 +496,11 @@ export abstract class BaseChain implements Chain {
         let a = 0n;
         let b = 0n;
         let any = false;
+        // The payout is sent by the live contract as it destroys itself; a message bounced later by the
+        // empty address (a second finish_close, a late deposit) is not a payout.
+        if (tx.oldStatus !== 'active') continue;
         for (const m of tx.outMessages.values()) {
-          if (m.info.type !== 'internal') continue;
+          if (m.info.type !== 'internal' || m.info.bounced) continue;
           if (m.info.dest.equals(last.addressA)) {
             a += m.info.value.coins;
             any = true;
