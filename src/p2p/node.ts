@@ -95,6 +95,8 @@ export interface P2PNodeOptions {
   handshakeTimeoutMs?: number;
   /** Invalid frames tolerated on one stream before it is dropped (default 100). */
   maxInvalidFrames?: number;
+  /** Inbound connection attempts accepted per second from one host (default 30). */
+  inboundConnectionsPerSecond?: number;
 }
 
 export interface ServeAddresses {
@@ -210,6 +212,9 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       streamMuxers: [yamux()],
       // Never let a gater refuse loopback/LAN peers: the people using this choose whom to dial.
       connectionGater: { denyDialMultiaddr: () => false },
+      // libp2p's default (5 inbound connections per second per host) resets honest peers behind one NAT
+      // or reconnecting quickly; 30 still bounds a flood.
+      connectionManager: { inboundConnectionThreshold: opts.inboundConnectionsPerSecond ?? 30 },
       services: {
         synchannel: synChannelService({
           onStream: (stream, connection) => {
