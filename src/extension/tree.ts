@@ -154,7 +154,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     item.id = `st:${el.party}:${el.channelId}:${el.step}:${el.pending ? 'p' : 'c'}`;
     const close = s.tag === 'close' ? ' · ⏹ close' : '';
     const waiting = el.pending ? (awaitingMe ? ' · awaiting your signature' : ' · awaiting partner') : '';
-    item.description = `${s.sender} · ${stateLine(s)} · ${signedBy(s)}${close}${waiting}`;
+    item.description = `by ${s.sender} · ${stateLine(s)} · ${signedBy(s)}${close}${waiting}`;
     const tokens = ['step', el.pending ? 'pending' : 'committed'];
     if (awaitingMe) tokens.push('awaiting-me');
     if (!el.pending && (ch.phase === 'open' || ch.phase === 'closing')) tokens.push('can-withdraw');

@@ -106,7 +106,7 @@ describe('SynChannel teaching demo in the tree and the webview', function () {
     );
     assert.equal(pending.highlighted, true, 'the state awaiting Alice is highlighted');
     assert.match(pending.contextValue, /\bawaiting-me\b/);
-    assert.match(pending.description, /^B · A \[3.5 3.5\] B · signed by B/);
+    assert.match(pending.description, /^by B · A \[3.5 3.5\] B · signed by B · awaiting your signature/);
     assert.match(channelOf(ext.tree.snapshot(), 'alice').contextValue, /\bawaiting-me\b/);
     snap = await webviewState(ext);
     assert.equal(snap.selected?.pendingAwaitingMe, true);
