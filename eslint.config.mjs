@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const forbidInCore = ['vscode', 'libp2p', '@libp2p/*', '@chainsafe/*', '@ton/sandbox', '@ton/ton', '@ton/crypto', 'node:*', 'fs', 'path', 'os', 'net', 'crypto'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'out/**', 'contracts/build/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '.tmp/**', 'out/**', 'contracts/build/**', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -19,7 +19,7 @@ import type { Chain, ChannelEvent, Wallet } from '../chain/types.js';
 import { ChannelContract, type ChannelConfig } from '../contract/index.js';
 import type { P2PNode, PeerSession } from '../p2p/index.js';
 import { ChannelStore, type StoredSignedState } from './store.js';
-import { historyViews, hex, stateView } from './views.js';
+import { hex, stateView } from './views.js';
 import type {
   ChannelNodeApi,
   ChannelPhaseView,
@@ -81,6 +81,8 @@ interface Live {
   deployed: PromiseWithResolvers<string>;
   /** resolves each time a state becomes signed by both */
   waiters: Set<() => void>;
+  /** cached views of the committed states */
+  views: StateView[];
 }
 
 export interface ChannelNodeOptions {
@@ -199,6 +201,7 @@ export class ChannelNode implements ChannelNodeApi {
       challenging: false,
       deployed: Promise.withResolvers<string>(),
       waiters: new Set(),
+      views: [],
     };
   }
 
@@ -236,6 +239,7 @@ export class ChannelNode implements ChannelNodeApi {
   // ---------------------------------------------------------------- p2p
 
   private readonly attached = new WeakSet<PeerSession>();
+  private inbox: Promise<void> = Promise.resolve();
 
   private attachSession(s: PeerSession): void {
     if (this.attached.has(s)) return;
@@ -244,7 +248,10 @@ export class ChannelNode implements ChannelNodeApi {
     this.sessions.set(key, s);
     const partner = this.partnerView(s, true);
     this.emit({ type: 'partnerConnected', partner });
-    s.on('message', (m: AppMessage) => void this.onMessage(s, m));
+    // One message at a time, in order: the protocol handlers are not meant to interleave at their awaits.
+    s.on('message', (m: AppMessage) => {
+      this.inbox = this.inbox.then(() => this.onMessage(s, m));
+    });
     s.on('connected', () => {
       this.emit({ type: 'partnerConnected', partner: this.partnerView(s, true) });
       void this.resyncWith(s);
@@ -446,7 +453,7 @@ export class ChannelNode implements ChannelNodeApi {
     if (l.rec.phase === 'closed') throw new NodeError('CLOSED', 'this channel is already closed and paid out');
     const latest = ch.latest;
     const step = opts.step ?? latest.state.step;
-    const chosen = ch.history.find((s) => s.state.step === step);
+    const chosen = ch.stateAt(step);
     if (!chosen) throw new NodeError('NO_SUCH_STEP', `no state both signed at step ${step}: the latest is ${latest.state.step} (see showAll)`);
     if (step < latest.state.step && !opts.confirmStale) {
       throw new NodeError(
@@ -581,7 +588,7 @@ export class ChannelNode implements ChannelNodeApi {
   showAll(channel?: string): StateView[] {
     const l = this.current(channel);
     if (!l?.channel) return [];
-    const views = historyViews(l.channel.history);
+    const views = [...this.stateViews(l)];
     const staged = l.channel.staged;
     if (staged) views.push(stateView(staged, l.channel.latest));
     return views;
@@ -597,6 +604,8 @@ export class ChannelNode implements ChannelNodeApi {
     this.stopped = true;
     if (this.finishTimer) clearInterval(this.finishTimer);
     for (const l of this.live.values()) l.watcher?.stop();
+    await this.inbox.catch(() => undefined);
+    for (const l of this.live.values()) await l.store.close();
     await this.o.p2p.stop().catch(() => undefined);
   }
 
@@ -618,20 +627,26 @@ export class ChannelNode implements ChannelNodeApi {
     if (!pending || ch.stagedBy === ch.party) throw new ChannelError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
     const before = ch.latest;
     const signed = ch.countersign();
-    // Persist the state both signed before reporting success or sending my signature.
-    await l.store.appendState(toStored(signed));
-    await l.store.clearStaged();
+    const view = stateView(signed, before);
+    // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
+    // countersignature, so one direction of payments costs one round trip.
+    let pass: SignedState | null = null;
+    if (this.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged) {
+      pass = ch.proposeEmpty();
+    }
+    // Write before send: the state both signed (and my pass, with my signature) reach the disk in one
+    // fdatasync before my signatures leave the process and before success is reported.
+    await l.store.appendStates([toStored(signed), ...(pass ? [{ ...toStored(pass), staged: true, mine: true }] : [])]);
     crashPoint('after-countersign');
     const mySig = l.rec.me === 'A' ? signed.sigA! : signed.sigB!;
     await this.sendTo(l, { type: 'state.countersign', contract: l.rec.contract!, step: signed.state.step, signature: mySig.toString('hex') });
+    if (pass) {
+      const passSig = l.rec.me === 'A' ? pass.sigA! : pass.sigB!;
+      await this.sendTo(l, { type: 'state.propose', contract: l.rec.contract!, state: stateToBase64(pass.state), signature: passSig.toString('hex') });
+    }
     if (signed.state.step === 0n) await this.setPhase(l, 'open');
-    const view = stateView(signed, before);
     this.emit({ type: 'stateSigned', channel: this.view(l), state: view });
     this.changed(l);
-    // Automatic mode: after countersigning a payment, pass the turn back at once (piggybacked on the countersignature).
-    if (this.autoMode && signed.state.tag === 'state' && (view.empty === false && signed.state.step > 0n) && ch.isMyTurn && !ch.staged) {
-      await this.createEmpty({ channel: l.rec.channelId.toString() }).catch((e) => this.fail(e, l));
-    }
     return view;
   }
 
@@ -651,7 +666,10 @@ export class ChannelNode implements ChannelNodeApi {
         case 'channel.accept': {
           l = this.live.get(m.channelId.toString());
           if (!l || l.rec.me !== 'A') throw new NodeError('UNKNOWN_CHANNEL', `no proposal ${m.channelId} from this node`);
-          return await this.deploy(l);
+          // Deploying takes seconds (minutes on testnet): do not hold up the other messages meanwhile.
+          const live = l;
+          void this.deploy(live).catch((e) => this.fail(e, live));
+          return;
         }
         case 'channel.reject': {
           l = this.live.get(m.channelId.toString());
@@ -673,13 +691,15 @@ export class ChannelNode implements ChannelNodeApi {
           const state = stateFromBase64(m.state);
           const sig = Buffer.from(m.signature, 'hex');
           // Idempotent: a state we already hold (a resend after a reconnect) is not a new proposal.
-          if (ch.history.some((h) => h.state.step === state.step)) return;
+          if (ch.latest && state.step <= ch.latest.state.step) return;
           const partner: Party = l.rec.me === 'A' ? 'B' : 'A';
           const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
           if (ch.staged && ch.stagedBy === partner && ch.staged.state.step === state.step) return;
           if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(l));
           else ch.receiveProposal(signed);
-          await l.store.writeStaged({ ...toStored(signed), mine: false });
+          // Kept on disk only when a person signs it later: in automatic mode the countersignature follows at once,
+          // and after a crash the partner resends its proposal (resync).
+          if (!this.autoMode) await l.store.writeStaged({ ...toStored(signed), mine: false });
           crashPoint('before-countersign');
           const view = stateView(signed, ch.latest);
           this.emit({ type: 'stateReceived', channel: this.view(l), state: view });
@@ -690,7 +710,7 @@ export class ChannelNode implements ChannelNodeApi {
         case 'state.countersign': {
           l = this.mustContract(m.contract);
           const ch = l.channel!;
-          if (ch.history.some((h) => h.state.step === m.step)) return; // duplicate
+          if (ch.latest && m.step <= ch.latest.state.step) return; // duplicate
           const before = ch.latest;
           const signed = ch.acceptCountersignature(Buffer.from(m.signature, 'hex'));
           await l.store.appendState(toStored(signed));
@@ -725,7 +745,8 @@ export class ChannelNode implements ChannelNodeApi {
         case 'resync.request': {
           l = this.byContract(m.contract);
           if (!l?.channel) return;
-          const newer = l.channel.history.filter((h) => h.state.step > m.latestStep || (m.latestStep === 0n && h.state.step === 0n)).slice(0, 64);
+          // latestStep 0 may mean "nothing yet": step 0 is sent again then (the receiver skips what it has).
+          const newer = l.channel.statesAfter(m.latestStep === 0n ? -1n : m.latestStep).slice(0, 64);
           if (newer.length) {
             await s.send({
               type: 'resync.response',
@@ -1096,6 +1117,21 @@ export class ChannelNode implements ChannelNodeApi {
     return Address.parse(raw).toString({ testOnly: this.network !== 'sandbox', bounceable: true });
   }
 
+  /** Views of every state both signed, built once per state (a view is emitted on every change: keep it O(1)). */
+  private stateViews(l: Live): StateView[] {
+    const ch = l.channel;
+    if (!ch) return [];
+    const n = ch.historyLength;
+    if (l.views.length > n) l.views = [];
+    let prev = l.views.length ? ch.stateAt(BigInt(l.views.length - 1)) : null;
+    while (l.views.length < n) {
+      const s = ch.stateAt(BigInt(l.views.length))!;
+      l.views.push(stateView(s, prev));
+      prev = s;
+    }
+    return l.views;
+  }
+
   view(l: Live): ChannelView {
     const ch = l.channel;
     const latest = ch?.latest ?? null;
@@ -1116,9 +1152,9 @@ export class ChannelNode implements ChannelNodeApi {
       expectedDepositB: l.rec.expectedDepositB,
       depositA: l.rec.depositA,
       depositB: l.rec.depositB,
-      latest: latest ? stateView(latest, ch!.history[ch!.history.length - 2] ?? null) : null,
+      latest: latest ? (this.stateViews(l).at(-1) ?? null) : null,
       pending: staged ? { ...stateView(staged, latest), awaiting: ch!.stagedBy === l.rec.me ? 'partner' : 'me' } : null,
-      states: ch ? historyViews(ch.history) : [],
+      states: this.stateViews(l),
       myTurn: !!ch?.latest && ch.isMyTurn,
       turnRequestedByPartner: !!ch?.partnerWantsTurn,
       deadline: l.rec.deadline,

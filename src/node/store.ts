@@ -1,12 +1,14 @@
 // The node's durable store (DESIGN §2 "write before send"): one folder per channel under <dataDir>/channels/.
 //   params.json   channel parameters and on-chain facts, replaced atomically (write-file-atomic: temp file,
 //                 fsync, rename — the well-kept npm module for exactly this)
-//   states.jsonl  every state both signed, one JSON line each, appended and fdatasync'ed before success is reported
-//   staged.json   the one state in flight (my own proposal with my signature, or the partner's awaiting mine),
-//                 written atomically BEFORE my signature leaves the process
+//   states.jsonl  a journal, one JSON line each, appended and fdatasync'ed: every state both signed (before success
+//                 is reported), and each state in flight (`staged`: my own proposal with my signature, written
+//                 BEFORE my signature leaves the process, or the partner's awaiting mine). The staged state is the
+//                 last staged line after the last committed one. One append + fdatasync costs ~0.8 ms here, an
+//                 atomic file replacement ~7 ms: the journal keeps the payment path fast.
 // A torn last line of states.jsonl (a crash mid-append) is dropped on load; every loaded state is re-verified by
 // the core when the channel is restored, so a corrupted file cannot smuggle in a state.
-import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
@@ -91,18 +93,57 @@ export class ChannelStore {
     }
   }
 
-  /** Appends a state both signed and waits for it to reach the disk. */
-  async appendState(s: StoredSignedState): Promise<void> {
-    const fh = await open(join(this.dir, 'states.jsonl'), 'a', 0o600);
-    try {
-      await fh.write(`${JSON.stringify(s)}\n`);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+  private fh: FileHandle | null = null;
+  private pending: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing = false;
+
+  /**
+   * Appends journal lines in call order and resolves once they are on disk. Appends that arrive while an
+   * fdatasync is under way are written together and share the next one (group commit).
+   */
+  private append(lines: object | object[]): Promise<void> {
+    const text = (Array.isArray(lines) ? lines : [lines]).map((l) => `${JSON.stringify(l)}\n`).join('');
+    return new Promise((resolve, reject) => {
+      this.pending.push({ text, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
   }
 
-  async readStates(): Promise<StoredSignedState[]> {
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0);
+      try {
+        this.fh ??= await open(join(this.dir, 'states.jsonl'), 'a', 0o600);
+        await this.fh.write(batch.map((b) => b.text).join(''));
+        await this.fh.datasync();
+        for (const b of batch) b.resolve();
+      } catch (e) {
+        const err = new StoreError(`cannot write ${join(this.dir, 'states.jsonl')}: ${(e as Error).message}. Check the disk (space, permissions); nothing was reported as signed`);
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /** Waits for pending appends and releases the file. */
+  async close(): Promise<void> {
+    while (this.flushing || this.pending.length) await new Promise((r) => setTimeout(r, 1));
+    await this.fh?.close().catch(() => undefined);
+    this.fh = null;
+  }
+
+  /** Appends a state both signed and waits for it to reach the disk. */
+  async appendState(s: StoredSignedState): Promise<void> {
+    await this.appendStates([s]);
+  }
+
+  /** Appends several journal lines (states both signed, and at most a last staged one) with one fdatasync. */
+  async appendStates(lines: (StoredSignedState & { staged?: boolean; mine?: boolean })[]): Promise<void> {
+    await this.append(lines.map((s) => (s.staged ? { staged: true, mine: !!s.mine, state: s.state, sigA: s.sigA, sigB: s.sigB } : { state: s.state, sigA: s.sigA, sigB: s.sigB })));
+  }
+
+  private async readJournal(): Promise<(StoredSignedState & { staged?: boolean; mine?: boolean })[]> {
     let text: string;
     try {
       text = await readFile(join(this.dir, 'states.jsonl'), 'utf8');
@@ -110,7 +151,7 @@ export class ChannelStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    const out: StoredSignedState[] = [];
+    const out: (StoredSignedState & { staged?: boolean; mine?: boolean })[] = [];
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -120,25 +161,29 @@ export class ChannelStore {
       } catch {
         // Only the last line may be torn (a crash mid-append); anything else is corruption.
         if (i >= lines.length - 2) break;
-        throw new StoreError(`${join(this.dir, 'states.jsonl')} line ${i + 1} is corrupted`);
+        throw new StoreError(`${join(this.dir, 'states.jsonl')} line ${i + 1} is corrupted: restore it from a backup, or resync with your partner`);
       }
     }
     return out;
   }
 
+  /** Every state both signed, oldest first. */
+  async readStates(): Promise<StoredSignedState[]> {
+    return (await this.readJournal()).filter((l) => !l.staged);
+  }
+
+  /** Persists the state in flight (appended to the journal: it supersedes any earlier staged line). */
   async writeStaged(s: StoredSignedState & { mine: boolean }): Promise<void> {
-    await writeFileAtomic(join(this.dir, 'staged.json'), JSON.stringify(s), { mode: 0o600, fsync: true });
+    await this.append({ staged: true, mine: s.mine, state: s.state, sigA: s.sigA, sigB: s.sigB });
   }
 
+  /** The state in flight: the last staged line after the last committed state, if any. */
   async readStaged(): Promise<(StoredSignedState & { mine: boolean }) | null> {
-    try {
-      return JSON.parse(await readFile(join(this.dir, 'staged.json'), 'utf8')) as StoredSignedState & { mine: boolean };
-    } catch {
-      return null;
-    }
+    const journal = await this.readJournal();
+    const last = journal[journal.length - 1];
+    return last?.staged ? { state: last.state, sigA: last.sigA, sigB: last.sigB, mine: !!last.mine } : null;
   }
 
-  async clearStaged(): Promise<void> {
-    await rm(join(this.dir, 'staged.json'), { force: true });
-  }
+  /** A committed state supersedes the staged one by itself; nothing to do (kept for callers' clarity). */
+  async clearStaged(): Promise<void> {}
 }
