@@ -644,7 +644,7 @@ export class Commands {
   async startDevnet(p: unknown) {
     let port = p === undefined ? undefined : Number(p);
     if (port === undefined) {
-      const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8788');
+      const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8081');
       try {
         port = Number(new URL(url).port || 80);
       } catch {

@@ -206,10 +206,10 @@ export class NodeHost implements vscode.Disposable {
       network,
       dataDir,
       key: await this.keyFor(network),
-      autoMode: cfg.get<boolean>('autoPassTurn', false),
+      autoMode: cfg.get<boolean>('autoPassTurn', true),
       log: this.logFor('node'),
     };
-    if (network === 'devnet') config.devnetUrl = this.devnet?.url ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8788');
+    if (network === 'devnet') config.devnetUrl = this.devnet?.url ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8081');
     if (network === 'testnet') {
       config.testnetEndpoint = cfg.get<string>('testnetEndpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC');
       const apiKey = await this.ctx.secrets.get(SECRET.apiKey);
