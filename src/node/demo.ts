@@ -70,6 +70,15 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
   let staleStep = 0n;
 
   const view = (n: ChannelNodeApi) => n.currentChannel();
+  /** One off-chain step by hand: `from` proposes (a payment or an empty state), `to` signs it. */
+  const proposeAndSign = async (from: ChannelNodeApi, to: ChannelNodeApi, propose: () => Promise<unknown>) => {
+    const received = waitForEvent(to, 'stateReceived');
+    await propose();
+    await received;
+    const signed = waitForEvent(from, 'stateSigned');
+    await to.sign();
+    await signed;
+  };
   const bal = () => {
     const c = view(alice);
     return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at step ${c.latest.step}` : 'no signed state yet';
@@ -121,12 +130,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       id: 'send',
       title: 'Bob pays Alice 0.5 TON off-chain; Alice signs',
       async run() {
-        const received = waitForEvent(alice, 'stateReceived');
-        await bob.send(parseTon('0.5'));
-        await received;
-        const signed = waitForEvent(bob, 'stateSigned');
-        await alice.sign();
-        await signed;
+        await proposeAndSign(bob, alice, () => bob.send(parseTon('0.5')));
         staleStep = view(alice)!.latest!.step;
         return `Step ${staleStep} signed by both: ${bal()}. Now it is Alice's turn.`;
       },
@@ -135,12 +139,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       id: 'requestTurn',
       title: "Alice pays Bob 1.5 TON; then Alice asks for the turn back",
       async run() {
-        const r1 = waitForEvent(bob, 'stateReceived');
-        await alice.send(parseTon('1.5'));
-        await r1;
-        const s1 = waitForEvent(alice, 'stateSigned');
-        await bob.sign();
-        await s1;
+        await proposeAndSign(alice, bob, () => alice.send(parseTon('1.5')));
         const asked = waitForEvent(bob, 'turnRequested');
         await alice.requestEmpty();
         await asked;
@@ -151,18 +150,8 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       id: 'passTurn',
       title: 'Bob passes the turn with an empty state; Alice signs it and pays 0.25 TON',
       async run() {
-        const r = waitForEvent(alice, 'stateReceived');
-        await bob.createEmpty();
-        await r;
-        const s = waitForEvent(bob, 'stateSigned');
-        await alice.sign();
-        await s;
-        const r2 = waitForEvent(bob, 'stateReceived');
-        await alice.send(parseTon('0.25'));
-        await r2;
-        const s2 = waitForEvent(alice, 'stateSigned');
-        await bob.sign();
-        await s2;
+        await proposeAndSign(bob, alice, () => bob.createEmpty());
+        await proposeAndSign(alice, bob, () => alice.send(parseTon('0.25')));
         return `Bob's empty state passed the turn; Alice paid again. ${bal()}.`;
       },
     },
