@@ -84,7 +84,7 @@ export const commands: Command[] = [
   },
   {
     name: 'open',
-    usage: 'open <your deposit> [partner deposit] [--period seconds]',
+    usage: 'open <your deposit> [partner deposit] [--period s] [--partner address]',
     help: 'propose a channel to your partner (you deploy it once they accept)',
     async run(args, _f, node, io) {
       const mine = parseTon(await argOrAsk(args, 0, io, 'Enter your deposit in TON: '));
@@ -92,7 +92,8 @@ export const commands: Command[] = [
       const periodText = valueFlags.get('period');
       const challengePeriod = periodText ? Number(periodText) : undefined;
       if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 600');
-      const c = await node.open({ myDeposit: mine, partnerDeposit: theirs, challengePeriod, onProgress: (m) => io.say(m) });
+      const partner = valueFlags.get('partner');
+      const c = await node.open({ myDeposit: mine, partnerDeposit: theirs, challengePeriod, ...(partner ? { partner } : {}), onProgress: (m) => io.say(m) });
       io.say(`Proposed channel ${c.channelId}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. Waiting for your partner to accept (deposit).`);
       return c;
     },
@@ -109,6 +110,16 @@ export const commands: Command[] = [
       }
       const c = await node.deposit(amount, { ...channelFlag(valueFlags), onProgress: (m) => io.say(m) });
       io.say(`Deposit done. Contract ${c.contract}: A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`);
+      return c;
+    },
+  },
+  {
+    name: 'refund',
+    usage: 'refund',
+    help: 'take your deposit back before the channel locks',
+    async run(_a, _f, node, io) {
+      const c = await node.refund({ ...channelFlag(valueFlags), onProgress: (m) => io.say(m) });
+      io.say(`Refunded. Contract ${c.contract}: A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON deposited`);
       return c;
     },
   },
@@ -337,7 +348,7 @@ export function tokenize(line: string): { name: string; args: string[]; flags: S
     if (p.startsWith('--')) {
       const [k, v] = p.slice(2).split('=', 2) as [string, string | undefined];
       if (v !== undefined) values.set(k, v);
-      else if ((k === 'period' || k === 'channel') && parts[i + 1] !== undefined) values.set(k, parts[++i]!);
+      else if ((k === 'period' || k === 'channel' || k === 'partner') && parts[i + 1] !== undefined) values.set(k, parts[++i]!);
       else flags.add(k);
     } else if (p === '-y') flags.add('yes');
     else args.push(p);

@@ -330,7 +330,7 @@ export class ChannelNode implements ChannelNodeApi {
     return [...this.sessions.values()].map((s) => this.partnerView(s, true));
   }
 
-  async open(opts: OpenChannelOptions & { partner?: string }): Promise<ChannelView> {
+  async open(opts: OpenChannelOptions): Promise<ChannelView> {
     const s = this.pickSession(opts.partner);
     if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
     if (opts.myDeposit + opts.partnerDeposit === 0n) throw new NodeError('INVALID_AMOUNT', 'a channel needs money in it: give your deposit, your partner\'s, or both');
@@ -418,6 +418,21 @@ export class ChannelNode implements ChannelNodeApi {
     opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${contract}…`);
     await this.o.chain.deposit(this.o.wallet, Address.parse(contract), toPay, { signal: opts.signal, onProgress: opts.onProgress });
     await this.sendTo(l, { type: 'deposit', contract, party: me, amount: toPay });
+    await this.refreshDeposits(l);
+    return this.view(l);
+  }
+
+  /** Before the channel locks: takes my deposit back (the contract refuses once both deposits are in). */
+  async refund(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
+    const l = this.pickLive(opts.channel);
+    if (!l.rec.contract) throw new NodeError('NO_CONTRACT', 'no contract yet: nothing was deposited, so there is nothing to refund');
+    if (l.rec.phase !== 'funding') {
+      throw new NodeError('NOT_FUNDING', `the channel is ${l.rec.phase}: refunds are only possible before both deposits are in; withdraw instead`);
+    }
+    const mine = l.rec.me === 'A' ? l.rec.depositA : l.rec.depositB;
+    if (mine === 0n) throw new NodeError('NOTHING_DEPOSITED', 'you have no deposit in this contract');
+    opts.onProgress?.(`taking back your deposit of ${formatTon(mine)} TON…`);
+    await this.o.chain.refund(this.o.wallet, Address.parse(l.rec.contract), { signal: opts.signal, onProgress: opts.onProgress });
     await this.refreshDeposits(l);
     return this.view(l);
   }
@@ -1093,7 +1108,7 @@ export class ChannelNode implements ChannelNodeApi {
       return s;
     }
     if (all.length === 0) throw new NodeError('NO_PARTNER', 'no partner yet: serve and let your partner connect, or connect to their multiaddr');
-    if (all.length > 1) throw new NodeError('MANY_PARTNERS', 'several partners are connected: name one');
+    if (all.length > 1) throw new NodeError('MANY_PARTNERS', `several partners are connected: name one (${all.map((x) => this.fmtAddr(x.partner.walletAddress)).join(', ')})`);
     return all[0]!;
   }
 

@@ -110,6 +110,8 @@ export interface OpenChannelOptions extends ProgressOptions {
   partnerDeposit: bigint;
   /** seconds; default 600 (sandbox demo: shorter) */
   challengePeriod?: number;
+  /** the partner's address, when several partners are connected */
+  partner?: string;
 }
 
 export interface WithdrawOptions extends ProgressOptions {
@@ -143,6 +145,8 @@ export interface ChannelNodeApi {
   open(opts: OpenChannelOptions): Promise<ChannelView>;
   /** B: accept the partner's proposal and deposit; A: top up to the expected deposit while funding */
   deposit(amount?: bigint, opts?: ProgressOptions & { channel?: string }): Promise<ChannelView>;
+  /** before the channel locks: take my deposit back */
+  refund(opts?: ProgressOptions & { channel?: string }): Promise<ChannelView>;
   send(amount: bigint, opts?: { channel?: string }): Promise<StateView>;
   sign(opts?: { channel?: string }): Promise<StateView>;
   createEmpty(opts?: { channel?: string }): Promise<StateView>;

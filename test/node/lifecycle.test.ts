@@ -143,9 +143,12 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
       await p.alice.requestEmpty();
       await passed;
       const stepBefore = latest(p.alice).step;
-      const done = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === stepBefore + 1n);
+      // A's payment, then B's automatic pass: wait until both hold the pass signed by both.
+      const doneA = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === stepBefore + 2n);
+      const doneB = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === stepBefore + 2n);
       await p.alice.send(TON('1'));
-      await done;
+      await doneA;
+      await doneB;
       assert.deepEqual([latest(p.alice).balanceA, latest(p.alice).balanceB], [TON('2.3'), TON('4.7')]);
 
       // A cheats: it submits step 1 (A 3.1 / B 3.9) while the latest state gives A only 2.3 TON.
@@ -166,6 +169,70 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
       assert.equal(e.payoutB, TON('4.7'));
     } finally {
       await closePair(p);
+    }
+  });
+});
+
+describe('ChannelNode: several channels at once, refund before the lock', () => {
+  test('A holds channels with B and C; a refund before the lock gives A its deposit back; commands pick the channel', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synchannel-multi-'));
+    const chain = await SandboxChain.create();
+    const common = { network: 'sandbox' as const, chain, autoMode: true, challengePeriod: 60, pollMs: 100 };
+    const a = await createNode({ ...common, dataDir: join(dir, 'a'), key: { keyPair: newKeyPair() } });
+    const b = await createNode({ ...common, dataDir: join(dir, 'b'), key: { keyPair: newKeyPair() } });
+    // C's wallet holds only 1 TON: it can accept a channel but not pay a 3 TON deposit.
+    const poorChain = await SandboxChain.create({ blockchain: chain.blockchain, walletFunding: TON('1') });
+    const c = await createNode({ ...common, chain: poorChain, dataDir: join(dir, 'c'), key: { keyPair: newKeyPair() } });
+    try {
+      const addr = (await a.serve(0, '127.0.0.1')).lan[0]!;
+      await b.connect(addr);
+      await c.connect(addr);
+      await waitForEvent(a, 'partnerConnected', (e) => e.partner.address === c.getAccount());
+      await assert.rejects(a.open({ myDeposit: TON('1'), partnerDeposit: TON('1') }), (e: Error & { code?: string }) => e.code === 'MANY_PARTNERS');
+
+      // With B (receive-only: B deposits nothing): A's deposit at deploy locks the channel at once.
+      const proposedB = waitForEvent(b, 'channelProposed');
+      const withB = await a.open({ myDeposit: TON('2'), partnerDeposit: 0n, partner: b.getAccount() });
+      await proposedB;
+      const initial = waitForEvent(a, 'stateSigned', (e) => e.channel.channelId === withB.channelId && e.state.step === 0n, 60_000);
+      await b.deposit();
+      await initial;
+
+      // With C: C accepts, A deploys with 1 TON, C cannot pay its 3 TON: the channel stays in funding.
+      const proposedC = waitForEvent(c, 'channelProposed');
+      const withC = await a.open({ myDeposit: TON('1'), partnerDeposit: TON('3'), partner: c.getAccount() });
+      await proposedC;
+      await assert.rejects(c.deposit(), (e: Error & { code?: string }) => e.code === 'INSUFFICIENT_FUNDS');
+      const cView = () => a.channels().find((x) => x.channelId === withC.channelId)!;
+      for (let i = 0; i < 100 && cView().depositA === 0n; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(cView().phase, 'funding');
+      assert.equal(cView().depositA, TON('1'));
+      assert.equal(a.channels().length, 2);
+
+      // Commands act on the channel named: a payment in B's channel, none in C's.
+      const paid = waitForEvent(a, 'stateSigned', (e) => e.channel.channelId === withB.channelId && e.state.step === 1n);
+      await assert.rejects(a.send(TON('0.5'), { channel: withC.channelId }), (e: Error & { code?: string }) => e.code === 'NOT_OPEN');
+      // Step 1 is B's: A asks for the turn and B passes it automatically.
+      await a.requestEmpty({ channel: withB.channelId });
+      await paid;
+      const sent = waitForEvent(a, 'stateSigned', (e) => e.channel.channelId === withB.channelId && e.state.step === 2n);
+      await a.send(TON('0.5'), { channel: withB.channelId });
+      await sent;
+      assert.equal(a.balanceChan(withB.channelId)!.balanceB, TON('0.5'));
+
+      // Before the lock A takes its deposit back; after the lock refunds are refused.
+      const before = await a.balanceTon();
+      const r = await a.refund({ channel: withC.channelId });
+      assert.equal(r.depositA, 0n);
+      const after = await a.balanceTon();
+      assert.ok(after - before > TON('0.95') && after - before <= TON('1'), `refund returned ${after - before}`);
+      await assert.rejects(a.refund({ channel: withB.channelId }), (e: Error & { code?: string }) => e.code === 'NOT_FUNDING');
+    } finally {
+      await a.stop();
+      await b.stop();
+      await c.stop();
+      await chain.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
