@@ -143,11 +143,25 @@ async function runNode(opts: NodeOpts): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
   process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
+  let serving = false;
+  node.on((e) => {
+    if (e.type === 'served') serving = true;
+  });
+  let exitCommand = false;
   while (true) {
     const line = await io.ask(json || !interactive ? '' : '> ');
     if (line === null) break;
     const goOn = await runLine(line, node, io);
-    if (!goOn) break;
+    if (!goOn) {
+      exitCommand = true;
+      break;
+    }
+  }
+  if (!exitCommand && serving) {
+    // Commands came from a pipe that has ended, but this node serves a partner: keep serving until a signal.
+    if (json) io.emit({ event: 'stdinEnded', serving: true });
+    else process.stderr.write('synchannel: end of input; still serving your partner. Press Ctrl+C (SIGINT) to stop.\n');
+    await new Promise<void>(() => undefined);
   }
   if (json) io.emit({ event: 'exit' });
   await shutdown();
