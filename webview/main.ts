@@ -126,4 +126,17 @@ window.addEventListener('message', (e: MessageEvent) => {
 });
 
 render();
-post({ type: 'ready', version: PROTOCOL_VERSION, restored: current !== null });
+// The ready handshake, repeated until the host answers with a state (a message sent while the panel was being
+// moved or restored can be lost): at most 10 tries, 1 s apart.
+const restored = current !== null;
+let answered = false;
+let tries = 0;
+const handshake = () => {
+  if (answered || tries++ >= 10) return;
+  post({ type: 'ready', version: PROTOCOL_VERSION, restored });
+  setTimeout(handshake, 1000);
+};
+window.addEventListener('message', (e: MessageEvent) => {
+  if (parseHostMessage(e.data)?.type === 'state') answered = true;
+});
+handshake();

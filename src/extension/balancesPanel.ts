@@ -78,16 +78,19 @@ export class BalancesPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'synchannel.svg');
     this.panel = panel;
     this.ready = false;
-    panel.webview.html = this.html(panel.webview);
     panel.onDidDispose(() => {
       this.panel = null;
       this.ready = false;
     }, null, this.disposables);
     panel.webview.onDidReceiveMessage((raw) => this.receive(raw), null, this.disposables);
-    // A hidden webview (no retainContext) is rebuilt when shown again: it restores from getState and re-handshakes.
+    // A hidden webview (no retainContext) is destroyed, and rebuilt when shown again: it restores from getState and
+    // re-handshakes. A view-state change does not always mean that (moving the panel, a spurious event), so when the
+    // panel is visible again the host also posts a fresh state itself: if a webview takes it, the handshake holds.
     panel.onDidChangeViewState(() => {
       if (!panel.visible) this.ready = false;
+      else void this.push(true);
     }, null, this.disposables);
+    panel.webview.html = this.html(panel.webview);
   }
 
   /** Resolves once the webview posted `ready` (the handshake). */
@@ -144,15 +147,19 @@ export class BalancesPanel implements vscode.Disposable {
   }
 
   /** Builds and posts a fresh snapshot now; returns it (also when the panel is closed, for tests). */
-  async push(): Promise<BalancesSnapshot> {
+  async push(force = false): Promise<BalancesSnapshot> {
     const snapshot = await this.snapshot();
-    if (this.panel && this.ready) await this.post({ type: 'state', snapshot });
+    if (this.panel && (this.ready || force)) {
+      const delivered = await this.post({ type: 'state', snapshot });
+      if (force && delivered && this.panel?.visible) this.ready = true;
+    }
     return snapshot;
   }
 
-  private async post(msg: HostToWebview): Promise<void> {
+  /** Posts to the webview; true when a live webview took the message. */
+  private async post(msg: HostToWebview): Promise<boolean> {
     this.last = msg;
-    if (this.panel) await this.panel.webview.postMessage(msg);
+    return this.panel ? this.panel.webview.postMessage(msg) : false;
   }
 
   async snapshot(): Promise<BalancesSnapshot> {

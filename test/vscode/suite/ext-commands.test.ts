@@ -114,8 +114,12 @@ describe('SynChannel commands (no node running)', () => {
     await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
     await until('the panel to be hidden', () => !ext.webview.isReady());
     await vscode.commands.executeCommand('synchannel.openBalances');
+    // The rebuilt webview renders its saved snapshot and says so in its handshake.
+    await until('the rebuilt webview to handshake', () => {
+      const m = ext.webview.lastReceived() as { type?: string; restored?: boolean } | null;
+      return m?.type === 'ready' && m.restored === true;
+    });
     await ext.webview.waitForReady();
-    const ready = ext.webview.lastReceived();
-    assert.deepEqual(ready, { type: 'ready', version: 1, restored: true });
+    assert.deepEqual(ext.webview.lastReceived(), { type: 'ready', version: 1, restored: true });
   });
 });
