@@ -522,7 +522,7 @@ export class Workbench {
       // F1 reaches the workbench from anywhere, webviews included (they forward key bindings).
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout });
-      await input.fill(`>${title}`);
+      await input.fill(`>${title}`, { timeout: 10_000 });
       const row = this.page
         .locator('.quick-input-list .monaco-list-row')
         .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
