@@ -479,10 +479,13 @@ export class ChannelNode implements ChannelNodeApi {
     const contract = Address.parse(l.rec.contract!);
     const mode = opts.mode ?? 'auto';
     const partnerOnline = !!this.sessionFor(l)?.connected;
-    const wantCoop = (mode === 'cooperative' || (mode === 'auto' && partnerOnline)) && step === latest.state.step && l.rec.phase === 'open';
+    const haveCloseState = latest.state.tag === 'close' && step === latest.state.step;
+    const wantCoop =
+      l.rec.phase === 'open' && step === latest.state.step && mode !== 'unilateral' && (haveCloseState || mode === 'cooperative' || partnerOnline);
     if (wantCoop) {
       try {
-        const closeState = await this.agreeClose(l, opts);
+        // A close state both signed already (an earlier attempt whose on-chain part failed) is submitted as it is.
+        const closeState = latest.state.tag === 'close' ? latest : await this.agreeClose(l, opts);
         opts.onProgress?.('sending the cooperative close to the contract…');
         await this.o.chain.cooperativeClose(this.o.wallet, contract, signedArg(closeState), { signal: opts.signal, onProgress: opts.onProgress });
         await this.sendTo(l, { type: 'close.notice', contract: l.rec.contract!, kind: 'cooperative', step: closeState.state.step });
