@@ -153,16 +153,9 @@ export interface ChannelConfig {
   expectedDepositB: bigint;
 }
 
-export interface ChannelData {
+/** The contract's data: its config, the deposits so far, and in CLOSING the stored state. */
+export interface ChannelData extends ChannelConfig {
   phase: ChannelPhase;
-  publicKeyA: Buffer;
-  publicKeyB: Buffer;
-  addressA: Address;
-  addressB: Address;
-  channelId: bigint;
-  challengePeriod: number;
-  expectedDepositA: bigint;
-  expectedDepositB: bigint;
   depositA: bigint;
   depositB: bigint;
   /** CLOSING only */

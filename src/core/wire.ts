@@ -26,7 +26,6 @@ export const MAX_STATE_B64 = 512;
 
 const COINS_MAX = (1n << 120n) - 1n;
 const UINT64_MAX = (1n << 64n) - 1n;
-const UINT128_MAX = (1n << 128n) - 1n;
 
 export type WireErrorCode = 'WIRE_NOT_JSON' | 'WIRE_TOO_LARGE' | 'WIRE_UNKNOWN_TYPE' | 'WIRE_INVALID';
 
@@ -72,7 +71,8 @@ const decimal = (max: bigint, what: string) =>
 
 const amount = decimal(COINS_MAX, 'amount (nanotons)');
 const step = decimal(UINT64_MAX, 'step');
-const channelId = decimal(UINT128_MAX, 'channel id');
+// The contract stores the channel id as uint64 (contracts/channel.tlb).
+const channelId = decimal(UINT64_MAX, 'channel id');
 const seq = v.pipe(v.number(), v.safeInteger('seq: expected an integer'), v.minValue(0, 'seq: negative'));
 
 const stateBoc = v.pipe(

@@ -28,7 +28,7 @@ const samples: WireMessage[] = [
   { type: 'proof', signature: sig },
   {
     type: 'channel.propose',
-    channelId: (1n << 100n) + 5n,
+    channelId: (1n << 63n) + 5n,
     challengePeriod: 600,
     expectedDepositA: 1_000_000_000n,
     expectedDepositB: 0n,
@@ -122,7 +122,7 @@ describe('wire messages', () => {
     ['extra key', { ...base, extra: 1 }, /extra/],
     ['missing key', { type: 'deposit', contract: friendly, party: 'A' }, /amount/],
     ['short key', { type: 'channel.accept', channelId: 'x' }, /channel id/],
-    ['channel id above uint128', { type: 'channel.accept', channelId: (1n << 128n).toString() }, /channel id/],
+    ['channel id above uint64 (the contract stores a uint64)', { type: 'channel.accept', channelId: (1n << 64n).toString() }, /channel id/],
     ['step above uint64', { type: 'turn.request', contract: friendly, step: (1n << 64n).toString() }, /step/],
     ['short signature', { type: 'proof', signature: 'ab'.repeat(63) }, /signature/],
     ['non-hex signature', { type: 'proof', signature: 'zz'.repeat(64) }, /signature/],
