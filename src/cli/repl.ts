@@ -2,7 +2,7 @@
 // Every command also takes its arguments inline (`serve 3000`, `send 0.1`, `withdraw 2 --yes`); a missing
 // argument is asked for with the original prompt (from the next stdin line when stdin is not a TTY).
 import { formatTon, parseTon } from '../core/amounts.js';
-import type { ChannelNodeApi, StateView } from '../node/types.js';
+import type { ChannelNodeApi } from '../node/types.js';
 import { formatState, jsonLine } from './format.js';
 
 export interface Io {
@@ -27,8 +27,6 @@ export class UsageError extends Error {
   readonly code = 'USAGE';
 }
 
-class ExitRequest extends Error {}
-
 async function argOrAsk(args: string[], i: number, io: Io, prompt: string): Promise<string> {
   const v = args[i];
   if (v !== undefined) return v;
@@ -40,10 +38,6 @@ async function argOrAsk(args: string[], i: number, io: Io, prompt: string): Prom
 function channelFlag(flags: Map<string, string>): { channel?: string } {
   const c = flags.get('channel');
   return c ? { channel: c } : {};
-}
-
-function stateResult(s: StateView | null) {
-  return s;
 }
 
 const valueFlags = new Map<string, string>();
@@ -131,7 +125,7 @@ export const commands: Command[] = [
       const amount = parseTon(await argOrAsk(args, 0, io, 'Enter amount to send or "exit": '));
       const s = await node.send(amount, channelFlag(valueFlags));
       io.say(`Sent state ${s.step}: A [${formatTon(s.balanceA)} ${formatTon(s.balanceB)}] B, waiting for your partner's signature`);
-      return stateResult(s);
+      return s;
     },
   },
   {
@@ -374,7 +368,6 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     const result = await cmd.run(args, flags, node, io);
     if (io.json) io.emit({ command: cmd.name, ok: true, result });
   } catch (e) {
-    if (e instanceof ExitRequest) return false;
     const err = e as Error & { code?: string };
     const code = err.code ?? 'ERROR';
     if (io.json) io.emit({ command: cmd.name, ok: false, error: { code, message: err.message } });

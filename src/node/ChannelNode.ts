@@ -9,7 +9,7 @@
 // appended (states.jsonl, fdatasync) before success is reported.
 import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
-import { Channel, creatorOf, type Party, type SignedState } from '../core/channel.js';
+import { Channel, type Party, type SignedState } from '../core/channel.js';
 import { ChannelError } from '../core/errors.js';
 import { formatTon } from '../core/amounts.js';
 import { stateFromBase64, stateToBase64 } from '../core/state.js';
@@ -210,8 +210,9 @@ export class ChannelNode implements ChannelNodeApi {
   }
 
   private async restoreChannel(l: Live): Promise<Channel> {
-    const history = (await l.store.readStates()).map(fromStored);
-    const stagedRaw = await l.store.readStaged();
+    const stored = await l.store.read();
+    const history = stored.states.map(fromStored);
+    const stagedRaw = stored.staged;
     let staged = stagedRaw ? fromStored(stagedRaw) : null;
     const next = history.length ? history[history.length - 1]!.state.step + 1n : 0n;
     // A staged state that was committed before the crash (append done, clear not yet) is stale: drop it.
@@ -381,7 +382,7 @@ export class ChannelNode implements ChannelNodeApi {
   }
 
   async deposit(amount?: bigint, opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
-    const l = this.pick(opts.channel);
+    const l = this.pickLive(opts.channel);
     const me = l.rec.me;
     const expected = me === 'A' ? l.rec.expectedDepositA : l.rec.expectedDepositB;
     if (amount !== undefined && amount !== expected && l.rec.phase === 'proposed') {
@@ -732,7 +733,6 @@ export class ChannelNode implements ChannelNodeApi {
           const before = ch.latest;
           const signed = ch.acceptCountersignature(Buffer.from(m.signature, 'hex'));
           await l.store.appendState(toStored(signed));
-          await l.store.clearStaged();
           if (signed.state.step === 0n) await this.setPhase(l, 'open');
           this.emit({ type: 'stateSigned', channel: this.view(l), state: stateView(signed, before) });
           this.changed(l);
@@ -786,8 +786,7 @@ export class ChannelNode implements ChannelNodeApi {
             .sort((a, b) => (a.state.step < b.state.step ? -1 : 1));
           if (!fresh.length) return;
           const restored = this.importCommitted(l, fresh);
-          for (const signed of fresh) await l.store.appendState(toStored(signed));
-          if (!restored.staged) await l.store.clearStaged();
+          await l.store.appendStates(fresh.map(toStored));
           l.channel = restored;
           if (l.rec.phase === 'locked' || l.rec.phase === 'funding') await this.setPhase(l, 'open');
           for (const signed of fresh) this.emit({ type: 'stateSigned', channel: this.view(l), state: stateView(signed, null) });
@@ -1089,10 +1088,6 @@ export class ChannelNode implements ChannelNodeApi {
     return l;
   }
 
-  private pick(id?: string): Live {
-    return this.pickLive(id);
-  }
-
   private pickOpen(id?: string): Live {
     const l = this.pickLive(id);
     if (!l.channel || !l.channel.latest) {
@@ -1150,7 +1145,7 @@ export class ChannelNode implements ChannelNodeApi {
     return l.views;
   }
 
-  view(l: Live): ChannelView {
+  private view(l: Live): ChannelView {
     const ch = l.channel;
     const latest = ch?.latest ?? null;
     const staged = ch?.staged ?? null;
@@ -1231,4 +1226,3 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-export { creatorOf };

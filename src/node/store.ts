@@ -167,23 +167,21 @@ export class ChannelStore {
     return out;
   }
 
-  /** Every state both signed, oldest first. */
-  async readStates(): Promise<StoredSignedState[]> {
-    return (await this.readJournal()).filter((l) => !l.staged);
+  /**
+   * Every state both signed, oldest first, and the state in flight: the last staged line when it comes after the
+   * last committed state (a committed state supersedes the staged one by itself).
+   */
+  async read(): Promise<{ states: StoredSignedState[]; staged: (StoredSignedState & { mine: boolean }) | null }> {
+    const journal = await this.readJournal();
+    const last = journal[journal.length - 1];
+    return {
+      states: journal.filter((l) => !l.staged),
+      staged: last?.staged ? { state: last.state, sigA: last.sigA, sigB: last.sigB, mine: !!last.mine } : null,
+    };
   }
 
   /** Persists the state in flight (appended to the journal: it supersedes any earlier staged line). */
   async writeStaged(s: StoredSignedState & { mine: boolean }): Promise<void> {
     await this.append({ staged: true, mine: s.mine, state: s.state, sigA: s.sigA, sigB: s.sigB });
   }
-
-  /** The state in flight: the last staged line after the last committed state, if any. */
-  async readStaged(): Promise<(StoredSignedState & { mine: boolean }) | null> {
-    const journal = await this.readJournal();
-    const last = journal[journal.length - 1];
-    return last?.staged ? { state: last.state, sigA: last.sigA, sigB: last.sigB, mine: !!last.mine } : null;
-  }
-
-  /** A committed state supersedes the staged one by itself; nothing to do (kept for callers' clarity). */
-  async clearStaged(): Promise<void> {}
 }

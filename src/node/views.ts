@@ -20,7 +20,3 @@ export function stateView(s: SignedState, previous?: SignedState | null): StateV
     empty: st.step > 0n && !!previous && previous.state.balanceA === st.balanceA && previous.state.balanceB === st.balanceB,
   };
 }
-
-export function historyViews(history: readonly SignedState[]): StateView[] {
-  return history.map((s, i) => stateView(s, i > 0 ? history[i - 1] : null));
-}
