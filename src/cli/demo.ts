@@ -33,7 +33,7 @@ export async function runDemo(): Promise<number> {
       console.log(r.text);
       if (r.step.id === 'passTurn') {
         console.log(`\n${bold('showAll (Alice)')}`);
-        for (const s of alice.showAll()) console.log(formatState(s));
+        for (const s of await alice.showAll()) console.log(formatState(s));
       }
     }
     const after = await wallets();

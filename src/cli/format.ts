@@ -1,5 +1,7 @@
 // Text the CLI prints: the original tool's layout and messages, with exact amounts.
 import { formatTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
+import { nextStep } from '../core/errors.js';
 import type { NodeEvent, StateView } from '../node/types.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
@@ -7,54 +9,97 @@ export function formatState(s: StateView): string {
   const sig = (x: string | null) => (x ? x.slice(0, 8) : '-');
   return [
     `Sender ${s.sender}${s.tag === 'close' ? ' (close)' : ''}${s.committed ? '' : ' (awaiting signature)'}`,
-    `A [${formatTon(s.balanceA)} ${formatTon(s.balanceB)}] B`,
+    balancesLine(s),
     `Step ${s.step}`,
     `Signs A [${sig(s.sigA)} ${sig(s.sigB)}] B`,
   ].join('\n');
 }
 
-/** One line (or block) per node event, in the original's words where it had them. */
-export function formatEvent(e: NodeEvent): string | null {
-  switch (e.type) {
-    case 'log':
-      return e.level === 'info' ? null : `${e.level}: ${e.message}`;
-    case 'served':
-      return null;
-    case 'partnerConnected':
-      return `Partner signature: ${e.partner.signature}\nPartner address: ${e.partner.address}`;
-    case 'partnerDisconnected':
-      return `Partner ${e.partner.address} disconnected (their node will resend what is missing when it reconnects)`;
-    case 'channelProposed':
-      return (
-        `❗ Your partner proposes a channel❗\n` +
-        `They deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositB : e.channel.expectedDepositA)} TON, ` +
-        `you deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositA : e.channel.expectedDepositB)} TON, ` +
-        `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it.`
-      );
-    case 'channelUpdated':
-      return null;
-    case 'depositSeen':
-      return `Deposit of ${formatTon(e.amount)} TON by ${e.party} reached the contract`;
-    case 'channelLocked':
-      return `Both deposits are in: the channel ${e.channel.contract} is locked`;
-    case 'stateReceived':
-      return e.state.step === 0n ? '❗ Received initial state❗' : '❗ Received new state❗';
-    case 'stateSigned':
-      return '❗ Last state signed successful❗';
-    case 'turnRequested':
-      return '❗ Your partner request empty state❗';
-    case 'closeStarted':
-      return e.byPartner
-        ? `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${new Date(e.deadline * 1000).toISOString()})`
-        : `Close started with step ${e.step}; it can be finished after ${new Date(e.deadline * 1000).toISOString()}`;
-    case 'challenged':
-      return e.byMe
-        ? `❗ Your partner submitted an old state: challenged it with step ${e.step}❗`
-        : `The close was challenged with step ${e.step}`;
-    case 'closed':
-      return `Channel closed: paid out A ${formatTon(e.payoutA)} TON, B ${formatTon(e.payoutB)} TON`;
-    case 'error':
-      return `error [${e.code}]: ${e.message}`;
+/** The original withdrawal summary (before "Are you sure"). */
+export function formatWithdrawal(s: StateView, extra: { partnerSignature: string | null; contractSeqno: bigint | null }): string[] {
+  return [
+    `Signature A: ${s.sigA}`,
+    `Signature B: ${s.sigB}`,
+    `Balance A: ${formatTon(s.balanceA)}`,
+    `Balance B: ${formatTon(s.balanceB)}`,
+    `Partner signature: ${extra.partnerSignature ?? '(partner not connected)'}`,
+    `Step: ${s.step}`,
+    `Contract seqno: ${extra.contractSeqno ?? 0}`,
+  ];
+}
+
+const iso = (t: number) => new Date(t * 1000).toISOString();
+
+/** Formats node events for people; remembers which partners were already introduced (printed once). */
+export class EventFormatter {
+  private readonly introduced = new Set<string>();
+  private readonly offline = new Set<string>();
+
+  format(e: NodeEvent): string | null {
+    switch (e.type) {
+      case 'log':
+        return e.level === 'info' ? null : `${e.level}: ${e.message}`;
+      case 'served':
+        return null;
+      case 'partnerConnected':
+        // Printed once per partner (the session reports each reconnection too).
+        if (this.introduced.has(e.partner.address)) return this.offline.delete(e.partner.address) ? `Partner ${e.partner.address} is back online` : null;
+        this.introduced.add(e.partner.address);
+        return `Partner signature: ${e.partner.signature}\nPartner address: ${e.partner.address}`;
+      case 'partnerDisconnected':
+        if (this.offline.has(e.partner.address)) return null;
+        this.offline.add(e.partner.address);
+        return `Partner ${e.partner.address} disconnected (their node will resend what is missing when it reconnects)`;
+      case 'channelProposed':
+        return (
+          `❗ Your partner proposes a channel❗\n` +
+          `They deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositB : e.channel.expectedDepositA)} TON, ` +
+          `you deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositA : e.channel.expectedDepositB)} TON, ` +
+          `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it (or \`decline\`).`
+        );
+      case 'channelUpdated':
+        return null;
+      case 'depositSeen':
+        return `Deposit of ${formatTon(e.amount)} TON by ${e.party} reached the contract`;
+      case 'channelLocked':
+        return `Both deposits are in: the channel ${e.channel.contract} is locked`;
+      case 'stateReceived':
+        return e.state.step === 0n ? '❗ Received initial state❗' : '❗ Received new state❗';
+      case 'stateSigned':
+        return '❗ Last state signed successful❗';
+      case 'turnRequested':
+        return '❗ Your partner request empty state❗';
+      case 'closeRequested':
+        return `❗ Your partner proposes to close the channel cooperatively at ${balancesLine(e.state)}❗`;
+      case 'closeStarted':
+        if (e.step === null) {
+          return e.byPartner
+            ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${iso(e.deadline)}; the node challenges with any newer state both signed)`
+            : `Exit started; it can be finished after ${iso(e.deadline)}`;
+        }
+        return e.byPartner
+          ? `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${iso(e.deadline)})`
+          : `Close started with step ${e.step}; it can be finished after ${iso(e.deadline)}`;
+      case 'challenged':
+        return e.byMe ? `❗ Your partner submitted an old state: challenged it with step ${e.step}❗` : `The close was challenged with step ${e.step}`;
+      case 'challengeFailed':
+        return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline${e.nextRetryMs !== null ? `; retrying in ${Math.round(e.nextRetryMs / 1000)} s` : '; no time left to retry'}. ${nextStep(e.code) ?? ''}`.trim();
+      case 'exitOffered':
+        return `❗ The initial state is still not signed by both after ${e.waitedSeconds} s.❗ Your partner may be gone: run \`leave\` to get the deposits back (after the challenge window).`;
+      case 'equivocation':
+        return `❗ Your partner signed two different states for step ${e.step}❗ The evidence is kept; the state both of you signed stands.`;
+      case 'closed': {
+        const p = e.payout;
+        const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
+        const lines = [`Success withdrawal!`, `The contract paid by ${by}: ${balancesLine(p)}; A received ${formatTon(p.paidA)} TON, B ${formatTon(p.paidB)} TON (with the reserve shares and fees).`];
+        if (!p.matchesLatest && p.latestStep !== null) {
+          lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
+        }
+        return lines.join('\n');
+      }
+      case 'error':
+        return `error [${e.code}]: ${e.message}`;
+    }
   }
 }
 

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { createNode } from '../node/index.js';
 import type { NetworkKind } from '../node/types.js';
-import { formatEvent, jsonLine } from './format.js';
+import { formatTon } from '../core/amounts.js';
+import { EventFormatter, jsonLine } from './format.js';
 import { runLine, type Io } from './repl.js';
 
 const program = new Command();
@@ -22,7 +23,8 @@ program
   .option('--json', 'print one JSON object per line (events and command results), for scripts')
   .option('--manual', 'manual turns: do not countersign or pass the turn automatically (as the original tool)')
   .option('--announce <multiaddr...>', 'WAN multiaddrs to print on serve (your public address)')
-  .option('--period <seconds>', 'challenge period of channels you open', (v) => Number(v))
+  .option('--period <seconds>', 'challenge period of channels you open (default: 600 on sandbox/devnet, 86400 on testnet)', (v) => Number(v))
+  .option('--min-period <seconds>', 'shortest challenge period you accept from a partner (default: 60 on sandbox/devnet, 3600 on testnet)', (v) => Number(v))
   .action(async (opts) => {
     await runNode(opts);
   });
@@ -63,6 +65,7 @@ interface NodeOpts {
   manual?: boolean;
   announce?: string[];
   period?: number;
+  minPeriod?: number;
 }
 
 async function runNode(opts: NodeOpts): Promise<void> {
@@ -71,6 +74,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
   const waiting: ((l: string | null) => void)[] = [];
   let ended = false;
   const rl = createInterface({ input: process.stdin, terminal: false });
+  const interactive = !!process.stdin.isTTY;
   rl.on('line', (l) => {
     const w = waiting.shift();
     if (w) w(l);
@@ -80,9 +84,9 @@ async function runNode(opts: NodeOpts): Promise<void> {
     ended = true;
     for (const w of waiting.splice(0)) w(null);
   });
-  const interactive = !!process.stdin.isTTY;
   const io: Io = {
     json,
+    interactive,
     say: (t) => {
       if (!json) process.stdout.write(`${t}\n`);
     },
@@ -112,6 +116,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
       autoMode: !opts.manual,
       ...(opts.announce ? { announce: opts.announce } : {}),
       ...(opts.period ? { challengePeriod: opts.period } : {}),
+      ...(opts.minPeriod ? { minChallengePeriod: opts.minPeriod } : {}),
     });
   } catch (e) {
     const err = e as Error & { code?: string };
@@ -121,17 +126,21 @@ async function runNode(opts: NodeOpts): Promise<void> {
     rl.close();
     return;
   }
+  const formatter = new EventFormatter();
   node.on((e) => {
     if (json) {
       io.emit({ event: e.type, ...e, type: undefined });
       return;
     }
-    const text = formatEvent(e);
+    const text = formatter.format(e);
     if (text) io.say(text);
+    if (e.type === 'closed') void printBalancesAfter(node, e.channel.partnerAddress, e.channel.contract, io);
   });
   if (json) io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
   else {
     io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
+    const served = node.served();
+    if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
     io.say('Type help for the commands.');
   }
   let stopping = false;
@@ -165,6 +174,17 @@ async function runNode(opts: NodeOpts): Promise<void> {
   }
   if (json) io.emit({ event: 'exit' });
   await shutdown();
+}
+
+/** The original's closing lines: both wallets and the contract after the payout. */
+async function printBalancesAfter(node: Awaited<ReturnType<typeof createNode>>, partner: string, contract: string, io: Io): Promise<void> {
+  try {
+    io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())}`);
+    io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))}`);
+    io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))}`);
+  } catch (e) {
+    io.say(`(could not read the balances: ${(e as Error).message})`);
+  }
 }
 
 subcommand(process.argv.slice(2))

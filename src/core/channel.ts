@@ -1,36 +1,23 @@
-// The off-chain channel state machine (DESIGN.md §2). Pure and synchronous: no I/O, no clocks.
+// The off-chain channel state machine. Pure and synchronous: no I/O, no clocks. See docs/architecture.md.
 //
-// Shape (after go-perun's channel machine): explicit phases, a transition table consulted by every
-// operation, a *staged* state (proposed, awaiting a signature) kept apart from the *committed* states
-// (signed by both; their list is the history). Both signatures are verified before anything is committed.
+// Shape (after go-perun's channel machine): explicit phases and a transition table (transitions.ts) consulted by
+// every operation, a *staged* state (proposed, awaiting a signature) kept apart from the *committed* one (the
+// latest state signed by both). Both signatures are verified before anything is committed. The machine keeps
+// only the latest committed state: the history lives in the node's store (every state both signed is kept there).
 //
-// Turn rule (deterministic, so the parties can never both hold the turn): step 0 (the initial state,
-// balances = on-chain deposits) is created by A; step n is created by A when n is even and by B when
-// n is odd. Each state is created by the party that did not create the previous one, so an empty
-// state hands the turn over.
+// Turn rule (deterministic, so the parties can never both hold the turn): step 0 (the initial state, balances =
+// on-chain deposits) is created by A; step n is created by A when n is even and by B when n is odd. Each state
+// is created by the party that did not create the previous one, so an empty state hands the turn over.
 import type { Address } from '@ton/core';
 import { formatTon } from './amounts.js';
-import { ChannelError, type ChannelErrorCode } from './errors.js';
+import { ChannelError } from './errors.js';
+import { balanceOf, copySigned, otherParty, sigOf, type Party, type SignedState } from './signed.js';
 import { sign, verify } from './signer.js';
-import {
-  MAX_STEP,
-  stateFromBase64,
-  stateHash,
-  stateToBase64,
-  stateTotal,
-  statesEqual,
-  type ChannelState,
-} from './state.js';
+import { MAX_STEP, stateHash, stateTotal, statesEqual, type ChannelState } from './state.js';
+import { TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
 
-export type Party = 'A' | 'B';
-
-export interface SignedState {
-  state: ChannelState;
-  /** A's ed25519 signature over the state's cell hash, 64 bytes */
-  sigA: Buffer | null;
-  /** B's ed25519 signature over the state's cell hash, 64 bytes */
-  sigB: Buffer | null;
-}
+export { otherParty, type Party, type SignedState } from './signed.js';
+export { TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
 
 export interface ChannelParams {
   /** The channel contract's address: every state names it. */
@@ -41,162 +28,16 @@ export interface ChannelParams {
   publicKeyB: Buffer;
 }
 
-export function otherParty(p: Party): Party {
-  return p === 'A' ? 'B' : 'A';
-}
-
 /** The party that creates (proposes and signs first) the state of `step`. */
 export function creatorOf(step: bigint): Party {
   return step % 2n === 0n ? 'A' : 'B';
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Phases and the transition table
-
-export type ChannelPhase =
-  /** No state at all yet. */
-  | 'NEW'
-  /** A signed the initial state (step 0) and waits for B's signature. */
-  | 'INIT_PROPOSED'
-  /** B holds A's initial state and has not countersigned it yet. */
-  | 'INIT_RECEIVED'
-  /** A committed latest state and nothing staged: the turn holder may propose. */
-  | 'OPEN'
-  /** My proposal is staged and waits for the partner's countersignature. */
-  | 'PROPOSED'
-  /** The partner's proposal is staged and waits for my countersignature. */
-  | 'RECEIVED'
-  /** A close-tagged state is committed: it only remains to close on chain. */
-  | 'FINAL'
-  /** The chain reports a close (markClosing): no new states. */
-  | 'CLOSING';
-
-export type ChannelOp =
-  | 'proposeInitial'
-  | 'receiveInitial'
-  | 'propose'
-  | 'receiveProposal'
-  | 'countersign'
-  | 'acceptCountersignature'
-  | 'requestTurn'
-  | 'receiveTurnRequest'
-  | 'markClosing';
-
-export type TransitionRule =
-  | { readonly to: readonly ChannelPhase[] }
-  | { readonly reject: ChannelErrorCode; readonly why: string };
-
-const to = (...phases: ChannelPhase[]): TransitionRule => ({ to: phases });
-const reject = (code: ChannelErrorCode, why: string): TransitionRule => ({ reject: code, why });
-
-const notOpen = (why: string) => reject('NOT_OPEN', why);
-const closing = reject('CHANNEL_CLOSING', 'the channel is closing: no new states can be made; wait for the payout');
-const noInit = reject('INVALID_TRANSITION', 'the initial state already exists');
-
-/**
- * phase x operation -> the phases the operation may lead to, or the rejection. Every operation of
- * `Channel` consults this table first; guards that depend on data (turn, balances, signatures) follow.
- * Committing a close-tagged state leads to FINAL instead of OPEN.
- */
-export const TRANSITIONS: Readonly<Record<ChannelPhase, Readonly<Record<ChannelOp, TransitionRule>>>> = {
-  NEW: {
-    proposeInitial: to('INIT_PROPOSED'),
-    receiveInitial: to('INIT_RECEIVED'),
-    propose: notOpen('the channel has no initial state yet: open it first (A proposes step 0, B countersigns)'),
-    receiveProposal: notOpen('the channel has no initial state yet: open it before sending states'),
-    countersign: reject('NOTHING_TO_SIGN', 'there is no state to countersign: the initial state has not arrived'),
-    acceptCountersignature: reject('NOTHING_TO_SIGN', 'no proposal of ours awaits a countersignature'),
-    requestTurn: notOpen('the channel has no initial state yet'),
-    receiveTurnRequest: notOpen('the channel has no initial state yet'),
-    markClosing: to('CLOSING'),
-  },
-  INIT_PROPOSED: {
-    proposeInitial: reject('PENDING_STATE', 'the initial state is already proposed: wait for B to countersign it'),
-    receiveInitial: noInit,
-    propose: notOpen('the initial state awaits B\'s signature: wait for it'),
-    receiveProposal: notOpen('the initial state awaits B\'s signature: countersign step 0 before sending states'),
-    countersign: reject('NOTHING_TO_SIGN', 'the staged initial state is ours: it awaits B\'s signature'),
-    acceptCountersignature: to('OPEN'),
-    requestTurn: notOpen('the initial state awaits B\'s signature'),
-    receiveTurnRequest: notOpen('the initial state awaits B\'s signature'),
-    markClosing: to('CLOSING'),
-  },
-  INIT_RECEIVED: {
-    proposeInitial: noInit,
-    receiveInitial: reject('PENDING_STATE', 'an initial state is already staged: countersign it'),
-    propose: reject('PENDING_STATE', 'the initial state awaits our signature: countersign it first'),
-    receiveProposal: notOpen('the initial state awaits our signature: countersign it first'),
-    countersign: to('OPEN'),
-    acceptCountersignature: reject('NOTHING_TO_SIGN', 'the staged initial state is A\'s: countersign it'),
-    requestTurn: reject('PENDING_STATE', 'the initial state awaits our signature: countersign it, then the turn is ours'),
-    receiveTurnRequest: notOpen('the initial state is not signed by both yet'),
-    markClosing: to('CLOSING'),
-  },
-  OPEN: {
-    proposeInitial: noInit,
-    receiveInitial: noInit,
-    propose: to('PROPOSED'),
-    receiveProposal: to('RECEIVED'),
-    countersign: reject('NOTHING_TO_SIGN', 'no proposal of the partner awaits our signature'),
-    acceptCountersignature: reject('NOTHING_TO_SIGN', 'no proposal of ours awaits a countersignature'),
-    requestTurn: to('OPEN'),
-    receiveTurnRequest: to('OPEN'),
-    markClosing: to('CLOSING'),
-  },
-  PROPOSED: {
-    proposeInitial: noInit,
-    receiveInitial: noInit,
-    propose: reject('PENDING_STATE', 'our previous proposal awaits the partner\'s countersignature: wait for it'),
-    receiveProposal: reject('PENDING_STATE', 'our proposal awaits the partner\'s countersignature: apply it before the partner\'s next state'),
-    countersign: reject('NOTHING_TO_SIGN', 'the staged state is our own proposal: it awaits the partner\'s signature'),
-    acceptCountersignature: to('OPEN', 'FINAL'),
-    requestTurn: to('PROPOSED'),
-    receiveTurnRequest: to('PROPOSED'),
-    markClosing: to('CLOSING'),
-  },
-  RECEIVED: {
-    proposeInitial: noInit,
-    receiveInitial: noInit,
-    propose: reject('PENDING_STATE', 'the partner\'s proposal awaits our signature: countersign it first, then the turn is ours'),
-    receiveProposal: reject('PENDING_STATE', 'a proposal of the partner is already staged: countersign it first'),
-    countersign: to('OPEN', 'FINAL'),
-    acceptCountersignature: reject('NOTHING_TO_SIGN', 'the staged state is the partner\'s: countersign it'),
-    requestTurn: reject('PENDING_STATE', 'the partner\'s proposal awaits our signature: countersign it, then the turn is ours'),
-    receiveTurnRequest: to('RECEIVED'),
-    markClosing: to('CLOSING'),
-  },
-  FINAL: {
-    proposeInitial: closing,
-    receiveInitial: closing,
-    propose: closing,
-    receiveProposal: closing,
-    countersign: closing,
-    acceptCountersignature: closing,
-    requestTurn: closing,
-    receiveTurnRequest: closing,
-    markClosing: to('CLOSING'),
-  },
-  CLOSING: {
-    proposeInitial: closing,
-    receiveInitial: closing,
-    propose: closing,
-    receiveProposal: closing,
-    countersign: closing,
-    // A countersignature of our own staged proposal still records a state the partner can use on chain.
-    acceptCountersignature: to('CLOSING'),
-    requestTurn: closing,
-    receiveTurnRequest: closing,
-    markClosing: to('CLOSING'),
-  },
-};
-
-// ---------------------------------------------------------------------------------------------------
-// Snapshots (for the store) and their JSON form (base64 BOC, so the signed bytes are the stored bytes)
-
+/** What the machine keeps, for the store (the history is the store's). */
 export interface ChannelSnapshot {
   party: Party;
-  /** Every committed state, step 0 first, each signed by both. */
-  history: SignedState[];
+  /** The latest state both signed, or null before step 0 is countersigned. */
+  latest: SignedState | null;
   /** The staged state (ours awaiting a countersignature, or the partner's awaiting ours). */
   staged: SignedState | null;
   /** The chain reported a close. */
@@ -207,96 +48,20 @@ export interface ChannelSnapshot {
   partnerWantsTurn: boolean;
 }
 
-export interface SignedStateJson {
-  /** base64 BOC of the state cell */
-  boc: string;
-  /** base64, 64 bytes */
-  sigA: string | null;
-  sigB: string | null;
-}
-
-export interface ChannelSnapshotJson {
-  v: 1;
-  party: Party;
-  history: SignedStateJson[];
-  staged: SignedStateJson | null;
-  closing: boolean;
-  turnRequested: boolean;
-  partnerWantsTurn: boolean;
-}
-
-export function signedStateToJson(s: SignedState): SignedStateJson {
-  return {
-    boc: stateToBase64(s.state),
-    sigA: s.sigA ? s.sigA.toString('base64') : null,
-    sigB: s.sigB ? s.sigB.toString('base64') : null,
-  };
-}
-
-/** Throws StateFormatError for a malformed BOC; signatures are only decoded here, not verified. */
-export function signedStateFromJson(j: SignedStateJson): SignedState {
-  return {
-    state: stateFromBase64(j.boc),
-    sigA: j.sigA === null ? null : Buffer.from(j.sigA, 'base64'),
-    sigB: j.sigB === null ? null : Buffer.from(j.sigB, 'base64'),
-  };
-}
-
-export function snapshotToJson(s: ChannelSnapshot): ChannelSnapshotJson {
-  return {
-    v: 1,
-    party: s.party,
-    history: s.history.map(signedStateToJson),
-    staged: s.staged ? signedStateToJson(s.staged) : null,
-    closing: s.closing,
-    turnRequested: s.turnRequested,
-    partnerWantsTurn: s.partnerWantsTurn,
-  };
-}
-
-export function snapshotFromJson(j: ChannelSnapshotJson): ChannelSnapshot {
-  if (j.v !== 1) throw new ChannelError('CORRUPT_SNAPSHOT', `unknown snapshot version ${String(j.v)}: this build reads version 1`);
-  if (j.party !== 'A' && j.party !== 'B') throw new ChannelError('CORRUPT_SNAPSHOT', `snapshot party must be A or B, got ${String(j.party)}`);
-  return {
-    party: j.party,
-    history: j.history.map(signedStateFromJson),
-    staged: j.staged ? signedStateFromJson(j.staged) : null,
-    closing: j.closing === true,
-    turnRequested: j.turnRequested === true,
-    partnerWantsTurn: j.partnerWantsTurn === true,
-  };
-}
-
 /** What a received proposal means for us (for the UI and the node's events). */
 export interface ProposalInfo {
   step: bigint;
   kind: 'initial' | 'payment' | 'empty' | 'close';
-  /** nanotons moved from the proposer to us (0 for empty, initial and plain close states) */
+  /** nanotons moved from the proposer to us (0 for empty, initial and close states) */
   amount: bigint;
 }
 
-export interface RestoreOptions {
-  /** Verify both signatures of every history state (default true); false checks only the latest. */
-  verifyHistory?: boolean;
+/** Two states for the same step, both carrying the partner's valid signature, that differ: equivocation. */
+export function isEquivocation(ours: ChannelState, theirs: SignedState, partner: Party, partnerKey: Buffer): boolean {
+  if (ours.step !== theirs.state.step || statesEqual(ours, theirs.state)) return false;
+  const sig = sigOf(theirs, partner);
+  return !!sig && verify(stateHash(theirs.state), sig, partnerKey);
 }
-
-function copySigned(s: SignedState): SignedState {
-  return {
-    state: { ...s.state },
-    sigA: s.sigA ? Buffer.from(s.sigA) : null,
-    sigB: s.sigB ? Buffer.from(s.sigB) : null,
-  };
-}
-
-function sigOf(s: SignedState, p: Party): Buffer | null {
-  return p === 'A' ? s.sigA : s.sigB;
-}
-
-function balanceOf(state: ChannelState, p: Party): bigint {
-  return p === 'A' ? state.balanceA : state.balanceB;
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 export class Channel {
   readonly params: ChannelParams;
@@ -304,7 +69,7 @@ export class Channel {
   readonly partner: Party;
   readonly #secretKey: Buffer;
   #phase: ChannelPhase = 'NEW';
-  #history: SignedState[] = [];
+  #latest: SignedState | null = null;
   #staged: SignedState | null = null;
   #turnRequested = false;
   #partnerWantsTurn = false;
@@ -324,64 +89,54 @@ export class Channel {
   }
 
   /**
-   * Rebuilds a channel from a snapshot (`toSnapshot()`), re-checking it: contiguous steps from 0, this
-   * channel's address, a constant total, the turn rule, both signatures (all of them unless
-   * `verifyHistory: false`), and the staged state against the latest. Throws CORRUPT_SNAPSHOT.
+   * Rebuilds a channel from a snapshot, re-checking it: the latest state names this channel and carries both
+   * valid signatures; the staged state follows it (step, total, creator's signature, no money to its creator).
+   * Throws CORRUPT_SNAPSHOT.
    */
-  static restore(params: ChannelParams, secretKey: Buffer, snapshot: ChannelSnapshot, opts: RestoreOptions = {}): Channel {
+  static restore(params: ChannelParams, secretKey: Buffer, snapshot: ChannelSnapshot): Channel {
     const ch = new Channel(params, snapshot.party, secretKey);
     const corrupt = (why: string): never => {
       throw new ChannelError('CORRUPT_SNAPSHOT', `the stored channel is inconsistent (${why}): restore it from a backup or resync with the partner`);
     };
-    const verifyAll = opts.verifyHistory !== false;
-    let prev: ChannelState | null = null;
-    snapshot.history.forEach((s, i) => {
-      const st = s.state;
-      if (st.step !== BigInt(i)) corrupt(`history entry ${i} has step ${st.step}`);
+    const latest = snapshot.latest;
+    if (latest) {
+      const st = latest.state;
       if (!st.channel.equals(params.channel)) corrupt(`step ${st.step} names another channel`);
-      if (prev) {
-        if (stateTotal(st) !== stateTotal(prev)) corrupt(`step ${st.step} changes the total`);
-        if (prev.tag === 'close') corrupt(`a state follows the close state at step ${prev.step}`);
-        const creator = creatorOf(st.step);
-        if (balanceOf(st, creator) > balanceOf(prev, creator)) corrupt(`step ${st.step} moves money to its creator`);
-      } else if (st.tag !== 'state') {
-        corrupt('the initial state is close-tagged');
-      }
-      if (verifyAll || i === snapshot.history.length - 1) {
-        const h = stateHash(st);
-        if (!s.sigA || !verify(h, s.sigA, params.publicKeyA)) corrupt(`A's signature of step ${st.step} is invalid`);
-        if (!s.sigB || !verify(h, s.sigB, params.publicKeyB)) corrupt(`B's signature of step ${st.step} is invalid`);
-      }
-      prev = st;
-    });
-    ch.#history = snapshot.history.map(copySigned);
-    const latest = ch.latest;
-    if (snapshot.staged) {
-      const st = snapshot.staged.state;
-      const expected = latest ? latest.state.step + 1n : 0n;
-      if (st.step !== expected) corrupt(`the staged state has step ${st.step}, expected ${expected}`);
-      if (!st.channel.equals(params.channel)) corrupt('the staged state names another channel');
-      if (latest && latest.state.tag === 'close') corrupt('a state is staged after the close state');
-      const creator = creatorOf(st.step);
-      const sig = sigOf(snapshot.staged, creator);
-      if (!sig || !verify(stateHash(st), sig, ch.publicKeyOf(creator))) corrupt(`the staged state lacks a valid signature of its creator ${creator}`);
-      if (latest) {
-        if (stateTotal(st) !== stateTotal(latest.state)) corrupt('the staged state changes the total');
-        if (balanceOf(st, creator) > balanceOf(latest.state, creator)) corrupt('the staged state moves money to its creator');
-      }
-      // Keep only the creator's signature: with both it would be a committed state.
-      const creatorSig = Buffer.from(sig as Buffer);
-      ch.#staged = { state: { ...st }, sigA: creator === 'A' ? creatorSig : null, sigB: creator === 'B' ? creatorSig : null };
+      if (st.step === 0n && st.tag !== 'state') corrupt('the initial state is close-tagged');
+      const h = stateHash(st);
+      if (!latest.sigA || !verify(h, latest.sigA, params.publicKeyA)) corrupt(`A's signature of step ${st.step} is invalid`);
+      if (!latest.sigB || !verify(h, latest.sigB, params.publicKeyB)) corrupt(`B's signature of step ${st.step} is invalid`);
+      ch.#latest = copySigned(latest);
     }
+    if (snapshot.staged) ch.#staged = ch.#checkStaged(snapshot.staged, corrupt);
     ch.#turnRequested = snapshot.turnRequested === true;
     ch.#partnerWantsTurn = snapshot.partnerWantsTurn === true;
     ch.#phase = ch.#derivePhase(snapshot.closing === true);
     return ch;
   }
 
+  #checkStaged(staged: SignedState, corrupt: (why: string) => never): SignedState {
+    const st = staged.state;
+    const latest = this.#latest?.state ?? null;
+    const expected = latest ? latest.step + 1n : 0n;
+    if (st.step !== expected) corrupt(`the staged state has step ${st.step}, expected ${expected}`);
+    if (!st.channel.equals(this.params.channel)) corrupt('the staged state names another channel');
+    if (latest && latest.tag === 'close') corrupt('a state is staged after the close state');
+    const creator = creatorOf(st.step);
+    const sig = sigOf(staged, creator);
+    if (!sig || !verify(stateHash(st), sig, this.publicKeyOf(creator))) corrupt(`the staged state lacks a valid signature of its creator ${creator}`);
+    if (latest) {
+      if (stateTotal(st) !== stateTotal(latest)) corrupt('the staged state changes the total');
+      if (balanceOf(st, creator) > balanceOf(latest, creator)) corrupt('the staged state moves money to its creator');
+    }
+    // Keep only the creator's signature: with both it would be a committed state.
+    const creatorSig = Buffer.from(sig as Buffer);
+    return { state: { ...st }, sigA: creator === 'A' ? creatorSig : null, sigB: creator === 'B' ? creatorSig : null };
+  }
+
   #derivePhase(closingFlag: boolean): ChannelPhase {
     if (closingFlag) return 'CLOSING';
-    const latest = this.latest;
+    const latest = this.#latest;
     if (!latest) {
       if (!this.#staged) return 'NEW';
       return creatorOf(0n) === this.party ? 'INIT_PROPOSED' : 'INIT_RECEIVED';
@@ -394,7 +149,7 @@ export class Channel {
   toSnapshot(): ChannelSnapshot {
     return {
       party: this.party,
-      history: this.#history.map(copySigned),
+      latest: this.#latest ? copySigned(this.#latest) : null,
       staged: this.#staged ? copySigned(this.#staged) : null,
       closing: this.#phase === 'CLOSING',
       turnRequested: this.#turnRequested,
@@ -410,8 +165,12 @@ export class Channel {
 
   /** The latest committed state (signed by both), or null before the initial state is countersigned. */
   get latest(): SignedState | null {
-    const l = this.#history[this.#history.length - 1];
-    return l ? copySigned(l) : null;
+    return this.#latest ? copySigned(this.#latest) : null;
+  }
+
+  /** How many states both signed exist (the latest step + 1). */
+  get count(): bigint {
+    return this.#latest ? this.#latest.state.step + 1n : 0n;
   }
 
   /** The staged state: our proposal awaiting the partner's signature, or the partner's awaiting ours. */
@@ -429,31 +188,9 @@ export class Channel {
     return this.stagedBy === this.partner ? this.staged : null;
   }
 
-  /** Every committed state, step 0 first. */
-  get history(): readonly SignedState[] {
-    return this.#history.map(copySigned);
-  }
-
-  get historyLength(): number {
-    return this.#history.length;
-  }
-
-  stateAt(step: bigint): SignedState | null {
-    if (step < 0n || step >= BigInt(this.#history.length)) return null;
-    const s = this.#history[Number(step)];
-    return s ? copySigned(s) : null;
-  }
-
-  /** Committed states with a step above `step`, oldest first: what a partner at `step` lacks (resync). */
-  statesAfter(step: bigint): SignedState[] {
-    const from = step < -1n ? 0 : Number(step + 1n);
-    return this.#history.slice(from).map(copySigned);
-  }
-
   /** Who creates the next state (the turn holder), or null before the channel is open. */
   get turn(): Party | null {
-    const l = this.#history[this.#history.length - 1];
-    return l ? creatorOf(l.state.step + 1n) : null;
+    return this.#latest ? creatorOf(this.#latest.state.step + 1n) : null;
   }
 
   /** True when we may propose now: open, nothing staged, and the next step is ours. */
@@ -471,13 +208,11 @@ export class Channel {
 
   /** A party's balance in the latest committed state (0 before the channel is open). */
   balanceOf(p: Party): bigint {
-    const l = this.#history[this.#history.length - 1];
-    return l ? balanceOf(l.state, p) : 0n;
+    return this.#latest ? balanceOf(this.#latest.state, p) : 0n;
   }
 
   get total(): bigint {
-    const l = this.#history[this.#history.length - 1];
-    return l ? stateTotal(l.state) : 0n;
+    return this.#latest ? stateTotal(this.#latest.state) : 0n;
   }
 
   get isClosing(): boolean {
@@ -580,25 +315,46 @@ export class Channel {
   }
 
   /**
-   * Takes the partner's proposal (their state with their signature). Checks, in order: channel
-   * address, step = latest + 1, that the step is the partner's to create, the total, that the
-   * partner's balance did not grow, the partner's signature. Then call countersign().
+   * Takes the partner's proposal (their state with their signature). Checks, in order: channel address,
+   * step = latest + 1, that the step is the partner's to create, the total, that the partner's balance did
+   * not grow, the partner's signature. A close-tagged state is refused here (it comes through
+   * receiveCloseProposal). Then call countersign().
    */
   receiveProposal(signed: SignedState): ProposalInfo {
     this.#check('receiveProposal');
-    const latest = this.#history[this.#history.length - 1]!.state;
+    if (signed.state.tag === 'close') {
+      throw new ChannelError('UNEXPECTED_CLOSE', 'a close-tagged state arrived as an ordinary proposal: rejected; a close is agreed only through a close proposal');
+    }
+    return this.#receive(signed, 'receiveProposal');
+  }
+
+  /** Takes the partner's cooperative-close proposal: a close-tagged state with the latest balances. */
+  receiveCloseProposal(signed: SignedState): ProposalInfo {
+    this.#check('receiveCloseProposal');
+    const latest = this.#latest!.state;
+    const st = signed.state;
+    if (st.tag !== 'close') throw new ChannelError('INVALID_TRANSITION', 'a close proposal must carry a close-tagged state');
+    if (st.balanceA !== latest.balanceA || st.balanceB !== latest.balanceB) {
+      throw new ChannelError('INVALID_TRANSITION', `a close state keeps the latest balances (A ${formatTon(latest.balanceA)}, B ${formatTon(latest.balanceB)} TON): rejected`);
+    }
+    return this.#receive(signed, 'receiveCloseProposal');
+  }
+
+  #receive(signed: SignedState, op: 'receiveProposal' | 'receiveCloseProposal'): ProposalInfo {
+    const latest = this.#latest!.state;
     const st = signed.state;
     this.#checkChannel(st);
     const expected = latest.step + 1n;
     if (st.step !== expected) {
-      throw new ChannelError(
-        'STEP_GAP',
-        `expected step ${expected}, got ${st.step}: the parties are out of sync; resync (exchange latest steps and resend the missing states)`,
-        { expected, got: st.step },
-      );
+      throw new ChannelError('STEP_GAP', `expected step ${expected}, got ${st.step}: the parties are out of sync; resync (exchange latest steps and resend the missing states)`, {
+        expected,
+        got: st.step,
+      });
     }
     if (creatorOf(st.step) !== this.partner) {
-      throw new ChannelError('NOT_YOUR_TURN', `the partner proposed step ${st.step}, but that step is ours to create: the partner must request the turn (requestTurn) and wait for our empty state`, { step: st.step });
+      throw new ChannelError('NOT_YOUR_TURN', `the partner proposed step ${st.step}, but that step is ours to create: the partner must request the turn (requestEmpty) and wait for our empty state`, {
+        step: st.step,
+      });
     }
     if (stateTotal(st) !== stateTotal(latest)) {
       throw new ChannelError('TOTAL_CHANGED', `the proposal holds ${formatTon(stateTotal(st))} TON in total, the channel holds ${formatTon(stateTotal(latest))} TON: rejected; the partner must propose a state with the same total`);
@@ -611,7 +367,7 @@ export class Channel {
     this.#checkSig(st, sigOf(signed, this.partner), this.partner);
     const sig = Buffer.from(sigOf(signed, this.partner)!);
     this.#staged = { state: { ...st }, sigA: this.partner === 'A' ? sig : null, sigB: this.partner === 'B' ? sig : null };
-    this.#go('receiveProposal', 'RECEIVED');
+    this.#go(op, 'RECEIVED');
     const amount = before - after;
     return { step: st.step, kind: st.tag === 'close' ? 'close' : amount > 0n ? 'payment' : 'empty', amount };
   }
@@ -619,7 +375,10 @@ export class Channel {
   /** Signs the partner's staged state (initial or proposal) and commits it. Returns it with both signatures. */
   countersign(): SignedState {
     this.#check('countersign');
-    const staged = this.#staged!;
+    const staged = this.#staged;
+    if (!staged || creatorOf(staged.state.step) === this.party) {
+      throw new ChannelError('NOTHING_TO_SIGN', 'no state of the partner awaits our signature');
+    }
     const mySig = sign(stateHash(staged.state), this.#secretKey);
     const full: SignedState = {
       state: staged.state,
@@ -650,12 +409,43 @@ export class Channel {
   }
 
   /**
+   * States both signed that the partner had and we lacked (resync), oldest first, starting right after our
+   * latest. Each must name this channel, carry both valid signatures, keep the total, and follow the previous
+   * step; nothing may follow a close state. A staged state they supersede is dropped. Returns how many were new.
+   */
+  importCommitted(states: readonly SignedState[]): number {
+    const fresh = states.filter((s) => !this.#latest || s.state.step > this.#latest.state.step);
+    if (!fresh.length) return 0;
+    this.#check('importCommitted');
+    let prev = this.#latest?.state ?? null;
+    for (const s of fresh) {
+      const st = s.state;
+      this.#checkChannel(st);
+      const expected = prev ? prev.step + 1n : 0n;
+      if (st.step !== expected) throw new ChannelError('STEP_GAP', `resync: expected step ${expected}, got ${st.step}`, { expected, got: st.step });
+      if (prev && stateTotal(st) !== stateTotal(prev)) throw new ChannelError('TOTAL_CHANGED', `resync: step ${st.step} changes the channel total: rejected`);
+      if (prev && prev.tag === 'close') throw new ChannelError('INVALID_TRANSITION', `resync: a state follows the close state of step ${prev.step}: rejected`);
+      if (!prev && st.tag !== 'state') throw new ChannelError('INVALID_TRANSITION', 'resync: the initial state cannot be a close state');
+      this.#checkSig(st, s.sigA, 'A');
+      this.#checkSig(st, s.sigB, 'B');
+      prev = st;
+    }
+    const last = fresh[fresh.length - 1]!;
+    this.#latest = copySigned(last);
+    if (this.#staged && this.#staged.state.step <= last.state.step) this.#staged = null;
+    if (this.#staged && last.state.tag === 'close') this.#staged = null;
+    const next = this.#phase === 'CLOSING' ? 'CLOSING' : this.#derivePhase(false);
+    this.#go('importCommitted', next);
+    return fresh.length;
+  }
+
+  /**
    * Without the turn: records that we asked for it (send a turn request; the partner answers with an
    * empty state). Returns the latest committed step the request refers to.
    */
   requestTurn(): { atStep: bigint } {
     this.#check('requestTurn');
-    const latest = this.#history[this.#history.length - 1]!.state;
+    const latest = this.#latest!.state;
     if (this.#phase === 'OPEN' && creatorOf(latest.step + 1n) === this.party) {
       throw new ChannelError('ALREADY_YOUR_TURN', 'the turn is already ours: propose a payment or an empty state');
     }
@@ -677,7 +467,7 @@ export class Channel {
     return !satisfied;
   }
 
-  /** The chain reports a close (start_close, cooperative close, payout): no new states from now on. */
+  /** The chain reports a close (start_close, exit, cooperative close, payout): no new states from now on. */
   markClosing(): void {
     this.#check('markClosing');
     this.#go('markClosing', 'CLOSING');
@@ -701,9 +491,11 @@ export class Channel {
 
   #checkPropose(): ChannelState {
     this.#check('propose');
-    const latest = this.#history[this.#history.length - 1]!.state;
+    const latest = this.#latest!.state;
     if (creatorOf(latest.step + 1n) !== this.party) {
-      throw new ChannelError('NOT_YOUR_TURN', `it is the partner's turn (step ${latest.step + 1n} is theirs): request the turn with requestTurn and wait for the partner's empty state`, { step: latest.step + 1n });
+      throw new ChannelError('NOT_YOUR_TURN', `it is the partner's turn (step ${latest.step + 1n} is theirs): request the turn with requestEmpty and wait for the partner's empty state`, {
+        step: latest.step + 1n,
+      });
     }
     if (latest.step >= MAX_STEP) {
       throw new ChannelError('INVALID_TRANSITION', 'the channel has used every step number: close it and open a new one');
@@ -740,14 +532,14 @@ export class Channel {
     // Both signatures, verified again on every committed state.
     this.#checkSig(full.state, full.sigA, 'A');
     this.#checkSig(full.state, full.sigB, 'B');
-    const latest = this.#history[this.#history.length - 1];
+    const latest = this.#latest;
     const expected = latest ? latest.state.step + 1n : 0n;
     if (full.state.step !== expected || (latest && stateTotal(full.state) !== stateTotal(latest.state))) {
       throw new Error('channel machine bug: a staged state does not follow the latest');
     }
     const staged = this.#staged;
     if (!staged || !statesEqual(staged.state, full.state)) throw new Error('channel machine bug: committing a state that is not staged');
-    this.#history.push(copySigned(full));
+    this.#latest = copySigned(full);
     this.#staged = null;
     const next: ChannelPhase = this.#phase === 'CLOSING' ? 'CLOSING' : full.state.tag === 'close' ? 'FINAL' : 'OPEN';
     this.#go(op, next);

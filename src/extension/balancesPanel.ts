@@ -217,7 +217,11 @@ export class BalancesPanel implements vscode.Disposable {
       walletB: amount(ch.me === 'B' ? mine : theirs),
       deadline: ch.deadline,
       pendingAwaitingMe: ch.pending?.awaiting === 'me',
-      history: ch.states.map((s) => ({ step: s.step.toString(), a: s.balanceA.toString(), b: s.balanceB.toString() })),
+      history: (await safe('history', () => node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count)) ?? []).map((s) => ({
+        step: s.step.toString(),
+        a: s.balanceA.toString(),
+        b: s.balanceB.toString(),
+      })),
     };
   }
 

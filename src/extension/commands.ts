@@ -504,7 +504,7 @@ export class Commands {
   async showAll(t: unknown) {
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
-    const states = node.api.showAll(ch.id);
+    const states = await node.api.showAll(ch.id);
     this.d.host.log(`${node.label}: ${states.length} state(s) of channel ${ch.id}`);
     for (const s of states) this.d.host.log(`  ${describeState(s)}`);
     await this.d.treeView.reveal({ kind: 'channel', party: node.id, channelId: ch.id }, { expand: true, focus: true, select: true });

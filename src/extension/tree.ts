@@ -20,17 +20,21 @@ export interface TreeSnapshotItem {
   children: TreeSnapshotItem[];
 }
 
+/** Menu tokens from what the node says the channel allows now (ChannelView.actions); no rule of our own. */
 function channelTokens(ch: ChannelView): string[] {
   const t = ['channel', `phase-${ch.phase}`];
   if (ch.contract) t.push('has-contract');
   if (ch.network === 'testnet') t.push('testnet');
-  if (ch.phase === 'open') {
-    if (ch.myTurn && !ch.pending) t.push('can-send', 'can-pass');
-    if (!ch.myTurn && !ch.pending) t.push('can-request');
-  }
-  if (ch.pending?.awaiting === 'me') t.push('awaiting-me');
-  if (ch.latest && (ch.phase === 'open' || ch.phase === 'closing')) t.push('can-withdraw');
-  if (ch.phase === 'proposed' || ch.phase === 'funding') t.push('can-deposit');
+  const a = ch.actions;
+  if (a.send.ok) t.push('can-send');
+  if (a.createEmpty.ok) t.push('can-pass');
+  if (a.requestEmpty.ok) t.push('can-request');
+  if (a.sign.ok) t.push('awaiting-me');
+  if (a.withdraw.ok) t.push('can-withdraw');
+  if (a.deposit.ok) t.push('can-deposit');
+  if (a.refund.ok) t.push('can-refund');
+  if (a.exit.ok) t.push('can-exit');
+  if (a.finish.ok) t.push('can-finish');
   return t;
 }
 
@@ -59,6 +63,46 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
 
   refresh(): void {
     this.emitter.fire(undefined);
+    void this.loadHistories();
+  }
+
+  /** The last steps of each channel, read from the node's store when the count changed (the tree shows these). */
+  private readonly history = new Map<string, StateView[]>();
+  private static readonly SHOWN_STEPS = 200n;
+
+  private key(el: { party: PartyId; channelId: string }): string {
+    return `${el.party}:${el.channelId}`;
+  }
+
+  /** The steps shown: the last ones read from the store, and the latest one at once (before the read returns). */
+  private stepsOf(party: PartyId, ch: ChannelView): StateView[] {
+    const have = this.history.get(this.key({ party, channelId: ch.id })) ?? [];
+    const latest = ch.latest;
+    if (!latest) return have;
+    const last = have.at(-1)?.step ?? -1n;
+    if (latest.step <= last) return have;
+    if (latest.step !== last + 1n) void this.loadHistories();
+    return [...have, latest];
+  }
+
+  private async loadHistories(): Promise<void> {
+    let changed = false;
+    for (const n of this.host.nodes()) {
+      for (const ch of n.api.channels()) {
+        const key = this.key({ party: n.id, channelId: ch.id });
+        const have = this.history.get(key);
+        const last = have?.at(-1)?.step ?? -1n;
+        if (have && last === ch.count - 1n) continue;
+        const from = ch.count > ChannelTreeProvider.SHOWN_STEPS ? ch.count - ChannelTreeProvider.SHOWN_STEPS : 0n;
+        try {
+          this.history.set(key, await n.api.history(ch.id, from, ch.count));
+          changed = true;
+        } catch {
+          // a channel that went away: its row disappears with the next refresh
+        }
+      }
+    }
+    if (changed) this.emitter.fire(undefined);
   }
 
   private node(party: PartyId): HostedNode | null {
@@ -77,7 +121,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
       if (!ch.pending || ch.pending.step.toString() !== el.step) return null;
       return { ch, s: ch.pending, awaitingMe: ch.pending.awaiting === 'me' };
     }
-    const s = ch.states.find((x) => x.step.toString() === el.step);
+    const s = this.stepsOf(el.party, ch).find((x) => x.step.toString() === el.step);
     return s ? { ch, s, awaitingMe: false } : null;
   }
 
@@ -90,7 +134,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     if (el.kind === 'channel') {
       const ch = this.channelOf(el);
       if (!ch) return [];
-      const steps: TreeElement[] = ch.states.map((s) => ({ kind: 'step', party: el.party, channelId: ch.id, step: s.step.toString(), pending: false }));
+      const steps: TreeElement[] = this.stepsOf(el.party, ch).map((s) => ({ kind: 'step', party: el.party, channelId: ch.id, step: s.step.toString(), pending: false }));
       if (ch.pending) steps.push({ kind: 'step', party: el.party, channelId: ch.id, step: ch.pending.step.toString(), pending: true });
       return steps;
     }

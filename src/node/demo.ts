@@ -161,7 +161,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       async run() {
         const challenged = waitForEvent(bob, 'challenged', (e) => e.byMe, 60_000);
         const seen = waitForEvent(bob, 'closeStarted', (e) => e.byPartner, 60_000);
-        const old = alice.showAll().find((s) => s.step === staleStep)!;
+        const old = (await alice.showAll()).find((s) => s.step === staleStep)!;
         const r = await alice.withdraw({ step: staleStep, mode: 'unilateral', confirmStale: true });
         demo.pendingChallenge = challenged;
         await seen;

@@ -9,6 +9,7 @@ import { keyPairFromMnemonic, newKey, readKeyFolder, walletOwnsAddress, writeKey
 import type { Chain } from '../chain/types.js';
 import { P2PNode } from '../p2p/index.js';
 import { ChannelNode } from './ChannelNode.js';
+import { LegacyDataDir } from './legacyStore.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
 
 export { ChannelNode, NodeError } from './ChannelNode.js';
@@ -36,7 +37,11 @@ export interface NodeConfig {
   /** addresses to announce as WAN multiaddrs */
   announce?: string[];
   challengePeriod?: number;
+  /** the shortest challenge period to accept from a partner (seconds; default per network) */
+  minChallengePeriod?: number;
   pollMs?: number;
+  /** how long the initial state may stay unsigned by both before the exit is offered (ms) */
+  initialTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -84,17 +89,23 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
     verifyWalletOwnership: (publicKey, address) => walletOwnsAddress(publicKey, address) !== null,
     ...(config.announce ? { announce: config.announce } : {}),
   });
-  const node = await ChannelNode.start({
-    network: config.network,
-    dataDir: config.dataDir,
-    chain,
-    wallet,
-    key: key.keyPair,
-    p2p,
-    autoMode: config.autoMode ?? true,
-    ...(config.challengePeriod ? { challengePeriod: config.challengePeriod } : {}),
-    ...(config.pollMs ? { pollMs: config.pollMs } : {}),
-  });
+  const data = await LegacyDataDir.open(config.dataDir);
+  const node = await ChannelNode.start(
+    {
+      network: config.network,
+      dataDir: config.dataDir,
+      chain,
+      wallet,
+      key: key.keyPair,
+      p2p,
+      autoMode: config.autoMode ?? true,
+      ...(config.challengePeriod ? { challengePeriod: config.challengePeriod } : {}),
+      ...(config.minChallengePeriod ? { minChallengePeriod: config.minChallengePeriod } : {}),
+      ...(config.pollMs ? { pollMs: config.pollMs } : {}),
+      ...(config.initialTimeoutMs ? { initialTimeoutMs: config.initialTimeoutMs } : {}),
+    },
+    data,
+  );
   if (config.log) {
     const log = config.log;
     node.on((e) => {

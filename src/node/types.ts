@@ -1,18 +1,16 @@
 // The ChannelNode's public surface: what the CLI, the tests and the VS Code extension see.
-// Views are plain data (bigint amounts, string addresses) so UIs can render them without touching the core.
+// Views are plain data (bigint amounts, string addresses) so UIs render them without touching the core's rules:
+// what a user may do now is `ChannelView.actions`, computed by the node from the core's capabilities.
+import type { Action, Capabilities, Capability } from '../core/capabilities.js';
+import type { ErrorCode, Level } from '../core/codes.js';
+import type { NetworkKind } from '../core/format.js';
+import type { LifePhase } from '../core/lifecycle.js';
+import type { Party } from '../core/signed.js';
 
-export type Party = 'A' | 'B';
-export type NetworkKind = 'sandbox' | 'devnet' | 'testnet';
+export type { Action, Capabilities, Capability, ErrorCode, Level, LifePhase, NetworkKind, Party };
 
-/** Where a channel is in its life, as the node sees it (off-chain + on-chain). */
-export type ChannelPhaseView =
-  | 'proposed' // A proposed the channel; B has not accepted yet
-  | 'deploying' // accepted; A is deploying the contract
-  | 'funding' // contract deployed, waiting for deposits
-  | 'locked' // both deposits in; waiting for the initial state (step 0) to be signed by both
-  | 'open' // step 0 signed by both: payments flow
-  | 'closing' // a close was started on-chain; challenge window running
-  | 'closed'; // paid out
+/** Where a channel is in its life (the lifecycle machine's phase). */
+export type ChannelPhaseView = LifePhase;
 
 export interface StateView {
   step: bigint;
@@ -30,12 +28,39 @@ export interface StateView {
   empty: boolean;
 }
 
+/** What the chain paid out, read from the payout transaction. */
+export interface PayoutView {
+  /** the step of the state the contract paid, or null for an exit (the recorded deposits) */
+  step: bigint | null;
+  /** the balances of the state (or deposits) the contract paid by */
+  balanceA: bigint;
+  balanceB: bigint;
+  /** what reached A's and B's wallets (balances plus reserve shares and the closer's change, minus fees) */
+  paidA: bigint;
+  paidB: bigint;
+  /** the latest state both signed that this node holds, to compare */
+  latestStep: bigint | null;
+  latestBalanceA: bigint | null;
+  latestBalanceB: bigint | null;
+  /** false when the contract paid by another state than the latest both signed (a stale close stood) */
+  matchesLatest: boolean;
+  txHash: string | null;
+}
+
+export interface CloseView {
+  /** the step on chain, or null for an exit with the deposits */
+  step: bigint | null;
+  submitter: Party;
+  /** unix seconds (chain time) */
+  deadline: number;
+  byMe: boolean;
+}
+
 export interface ChannelView {
-  /** stable id: the contract address when known, else the proposal's channel id */
+  /** stable id: the contract address (one form everywhere) */
   id: string;
   channelId: string;
-  /** contract address (friendly, bounceable=false, testOnly per network) or null before deploy */
-  contract: string | null;
+  contract: string;
   network: NetworkKind;
   me: Party;
   myAddress: string;
@@ -49,17 +74,36 @@ export interface ChannelView {
   depositB: bigint;
   /** latest state both signed (null before step 0 is signed) */
   latest: StateView | null;
+  /** how many states both signed (showAll / history() return them) */
+  count: bigint;
   /** a state awaiting a signature: mine (from the partner) or the partner's (my proposal) */
   pending: (StateView & { awaiting: 'me' | 'partner' }) | null;
-  /** every state both signed, oldest first */
-  states: StateView[];
   myTurn: boolean;
   turnRequestedByPartner: boolean;
-  /** closing only */
+  /** my balance in the channel (latest state, else my deposit) and the partner's */
+  myBalance: bigint;
+  partnerBalance: bigint;
+  close: CloseView | null;
+  /** closing only (kept for scripts): close.deadline and the step on chain */
   deadline: number | null;
   closeStep: bigint | null;
+  payout: PayoutView | null;
+  /** the balances of the state the contract paid by (null until closed) */
   payoutA: bigint | null;
   payoutB: bigint | null;
+  /** what the user may do now, and why not otherwise */
+  actions: Capabilities;
+  /** restored from a backup and not yet checked against the partner */
+  restorePending: boolean;
+  /** a channel of contract v1 (SynChannel 0.1): listed, watched by nothing here */
+  legacy: boolean;
+}
+
+/** A channel folder the node could not load: listed with its error, never dropped silently. */
+export interface BrokenChannelView {
+  id: string;
+  code: ErrorCode;
+  message: string;
 }
 
 export interface ServeResult {
@@ -75,7 +119,7 @@ export interface PartnerView {
   online: boolean;
 }
 
-/** Typed events for UIs (DESIGN §1: the extension is a thin view over these). */
+/** Typed events for UIs: the extension and the CLI are thin views over these. */
 export type NodeEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'served'; lan: string[]; wan: string[] }
@@ -91,13 +135,21 @@ export type NodeEvent =
   | { type: 'stateSigned'; channel: ChannelView; state: StateView }
   /** the partner asked for the turn ("Your partner request empty state") */
   | { type: 'turnRequested'; channel: ChannelView }
-  /** a close was started on-chain; byPartner: "Your partner sent the state to the smart contract" */
-  | { type: 'closeStarted'; channel: ChannelView; step: bigint; byPartner: boolean; deadline: number }
+  /** the partner proposes a cooperative close */
+  | { type: 'closeRequested'; channel: ChannelView; state: StateView }
+  /** a close was started on-chain; byPartner: "Your partner sent the state to the smart contract"; step null: an exit */
+  | { type: 'closeStarted'; channel: ChannelView; step: bigint | null; byPartner: boolean; deadline: number }
   | { type: 'challenged'; channel: ChannelView; step: bigint; byMe: boolean }
-  | { type: 'closed'; channel: ChannelView; payoutA: bigint; payoutB: bigint }
-  | { type: 'error'; code: string; message: string; channel?: ChannelView };
+  /** a challenge of ours failed; the node retries until the deadline */
+  | { type: 'challengeFailed'; channel: ChannelView; code: ErrorCode; message: string; secondsLeft: number; nextRetryMs: number | null }
+  /** the partner has not signed the initial state in time: the exit (refund of the deposits) is open to you */
+  | { type: 'exitOffered'; channel: ChannelView; waitedSeconds: number }
+  /** the partner signed two different states for one step: the evidence is kept */
+  | { type: 'equivocation'; channel: ChannelView; step: bigint }
+  | { type: 'closed'; channel: ChannelView; payoutA: bigint; payoutB: bigint; payout: PayoutView }
+  | { type: 'error'; code: ErrorCode | string; message: string; level: Level; channel?: ChannelView };
 
-/** Progress of an on-chain wait, for UIs (VS Code withProgress, CLI spinner lines). */
+/** Progress of an on-chain wait, for UIs (VS Code withProgress, CLI progress lines). */
 export interface ProgressOptions {
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
@@ -108,7 +160,7 @@ export interface OpenChannelOptions extends ProgressOptions {
   myDeposit: bigint;
   /** nanotons the partner deposits (may be 0: a receive-only partner) */
   partnerDeposit: bigint;
-  /** seconds; default 600 (sandbox demo: shorter) */
+  /** seconds; default per network */
   challengePeriod?: number;
   /** the partner's address, when several partners are connected */
   partner?: string;
@@ -128,11 +180,18 @@ export interface WithdrawResult {
   step: bigint;
   /** unilateral: when the close can be finished (unix seconds) */
   deadline: number | null;
+  /** cooperative: the balances the contract paid by */
   payoutA: bigint | null;
   payoutB: bigint | null;
+  /** true when a cooperative close was not possible and a unilateral close started instead */
+  fellBack: boolean;
+  /** why the cooperative close was not possible, when fellBack */
+  fallbackReason: string | null;
 }
 
-/** The commands every host offers (the original command set, plus what the new lifecycle needs). */
+export type ChannelSel = { channel?: string };
+
+/** The commands every host offers (the original command set, plus what the lifecycle needs). */
 export interface ChannelNodeApi {
   readonly network: NetworkKind;
   on(listener: (event: NodeEvent) => void): () => void;
@@ -140,33 +199,52 @@ export interface ChannelNodeApi {
   serve(port: number, host?: string): Promise<ServeResult>;
   connect(multiaddr: string, opts?: { timeoutMs?: number }): Promise<PartnerView>;
   partners(): PartnerView[];
+  /** what this node serves on, if it does */
+  served(): ServeResult | null;
 
   /** A: propose a channel to the connected partner (and deploy once accepted) */
   open(opts: OpenChannelOptions): Promise<ChannelView>;
-  /** B: accept the partner's proposal and deposit; A: top up to the expected deposit while funding */
-  deposit(amount?: bigint, opts?: ProgressOptions & { channel?: string }): Promise<ChannelView>;
+  /** B: accept the partner's proposal and deposit; A: retry the deployment, or top up while funding */
+  deposit(amount?: bigint, opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
   /** before the channel locks: take my deposit back */
-  refund(opts?: ProgressOptions & { channel?: string }): Promise<ChannelView>;
-  send(amount: bigint, opts?: { channel?: string }): Promise<StateView>;
-  sign(opts?: { channel?: string }): Promise<StateView>;
-  createEmpty(opts?: { channel?: string }): Promise<StateView>;
-  requestEmpty(opts?: { channel?: string }): Promise<void>;
-  withdraw(opts?: WithdrawOptions & { channel?: string }): Promise<WithdrawResult>;
+  refund(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
+  /** give up a proposal before any contract exists */
+  decline(opts?: ChannelSel): Promise<ChannelView>;
+  send(amount: bigint, opts?: ChannelSel): Promise<StateView>;
+  sign(opts?: ChannelSel): Promise<StateView>;
+  createEmpty(opts?: ChannelSel): Promise<StateView>;
+  requestEmpty(opts?: ChannelSel): Promise<void>;
+  withdraw(opts?: WithdrawOptions & ChannelSel): Promise<WithdrawResult>;
+  /** locked, step 0 not signed by both: leave with the recorded deposits (a unilateral exit) */
+  exit(opts?: ProgressOptions & ChannelSel): Promise<{ deadline: number }>;
+  /** after the challenge window: pay out (the node also does it by itself) */
+  finish(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
 
   channels(): ChannelView[];
-  /** the channel commands act on by default (the only or most recent one) */
+  /** channel folders that could not be loaded, with what to do */
+  brokenChannels(): BrokenChannelView[];
+  /** the channel commands act on by default (the only or most relevant one) */
   currentChannel(): ChannelView | null;
+  channel(id: string): ChannelView | null;
   balanceChan(channel?: string): { balanceA: bigint; balanceB: bigint; step: bigint } | null;
   balanceContract(channel?: string): Promise<bigint>;
-  balanceTon(): Promise<bigint>;
+  /** my wallet's balance, or any account's */
+  balanceTon(address?: string): Promise<bigint>;
   getAccount(): string;
   getPartnerAccount(channel?: string): string | null;
   getSmartContractAccount(channel?: string): string | null;
   getSeqno(): Promise<number>;
   /** devnet/sandbox: fund my wallet from the chain's faucet; returns the new balance */
   faucet(amount: bigint): Promise<bigint>;
-  showAll(channel?: string): StateView[];
+  /** every state both signed (and the pending one), oldest first */
+  showAll(channel?: string): Promise<StateView[]>;
   showLast(channel?: string): StateView | null;
+  /** states both signed with from <= step < to (a window of the history) */
+  history(channel: string | undefined, from: bigint, to: bigint): Promise<StateView[]>;
+  /** one backup file of every channel of this node */
+  exportBackup(file: string): Promise<{ channels: number }>;
+  /** restores channels from a backup; restored channels wait for the partner before signing */
+  importBackup(file: string): Promise<{ imported: string[]; kept: string[] }>;
 
   stop(): Promise<void>;
 }

@@ -1,13 +1,20 @@
-// Plain-data views of channels and states for UIs (the CLI, the extension, --json).
-import { creatorOf, type SignedState } from '../core/channel.js';
-import type { StateView } from './types.js';
+// Plain-data views of channels and states for UIs (the CLI, the extension, --json). Built in O(1) per channel:
+// no view carries the history (history() reads it from the store on demand).
+import { creatorOf } from '../core/channel.js';
+import { addressText } from '../core/format.js';
+import { balanceOf, type SignedState } from '../core/signed.js';
+import type { ChannelController } from './controller.js';
+import { partnerAddressOf } from './record.js';
+import type { ChannelView, StateView } from './types.js';
 
 export function hex(b: Buffer | null | undefined): string | null {
   return b ? b.toString('hex').toUpperCase() : null;
 }
 
-export function stateView(s: SignedState, previous?: SignedState | null): StateView {
+/** A state's view; `previous` (the state before it, or its view) tells whether it changed any balance. */
+export function stateView(s: SignedState, previous?: SignedState | StateView | null): StateView {
   const st = s.state;
+  const prev = previous ? ('state' in previous ? previous.state : previous) : null;
   return {
     step: st.step,
     sender: creatorOf(st.step),
@@ -17,6 +24,59 @@ export function stateView(s: SignedState, previous?: SignedState | null): StateV
     sigA: hex(s.sigA),
     sigB: hex(s.sigB),
     committed: !!(s.sigA && s.sigB),
-    empty: st.step > 0n && !!previous && previous.state.balanceA === st.balanceA && previous.state.balanceB === st.balanceB,
+    empty: st.step > 0n && !!prev && prev.step === st.step - 1n && prev.balanceA === st.balanceA && prev.balanceB === st.balanceB,
+  };
+}
+
+/** Views of consecutive states (the first one's `empty` needs `before`, the state preceding it). */
+export function stateViews(states: readonly SignedState[], before: SignedState | null): StateView[] {
+  let prev: SignedState | null = before;
+  return states.map((s) => {
+    const v = stateView(s, prev);
+    prev = s;
+    return v;
+  });
+}
+
+export function channelView(ctl: ChannelController, myAddress: string, partnerOnline: boolean): ChannelView {
+  const rec = ctl.rec;
+  const ch = ctl.channel;
+  const staged = ch.staged;
+  const latest = ctl.latestView;
+  const me = rec.me;
+  const mine = latest ? balanceOf(latest, me) : me === 'A' ? rec.depositA : rec.depositB;
+  const theirs = latest ? balanceOf(latest, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
+  const contract = addressText(rec.contract, 'contract');
+  return {
+    id: contract,
+    channelId: rec.channelId.toString(),
+    contract,
+    network: rec.network,
+    me,
+    myAddress,
+    partnerAddress: addressText(partnerAddressOf(rec), 'wallet'),
+    partnerOnline,
+    phase: rec.life,
+    challengePeriod: rec.challengePeriod,
+    expectedDepositA: rec.expectedDepositA,
+    expectedDepositB: rec.expectedDepositB,
+    depositA: rec.depositA,
+    depositB: rec.depositB,
+    latest,
+    count: ch.count,
+    pending: staged ? { ...stateView(staged, latest), awaiting: ch.stagedBy === me ? 'partner' : 'me' } : null,
+    myTurn: ch.isMyTurn && rec.life === 'open',
+    turnRequestedByPartner: ch.partnerWantsTurn,
+    myBalance: mine,
+    partnerBalance: theirs,
+    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me } : null,
+    deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
+    closeStep: rec.close?.step ?? null,
+    payout: rec.payout,
+    payoutA: rec.payout?.balanceA ?? null,
+    payoutB: rec.payout?.balanceB ?? null,
+    actions: ctl.actions(),
+    restorePending: rec.restorePending,
+    legacy: rec.legacy,
   };
 }

@@ -4,16 +4,14 @@ import {
   Channel,
   TRANSITIONS,
   creatorOf,
+  isEquivocation,
   otherParty,
-  signedStateFromJson,
-  signedStateToJson,
-  snapshotFromJson,
-  snapshotToJson,
   type ChannelOp,
   type ChannelPhase,
   type SignedState,
 } from '../../src/core/channel.js';
 import { CHANNEL_ERROR_CODES, ChannelError, isChannelError, type ChannelErrorCode } from '../../src/core/errors.js';
+import { signedFromJson, signedToJson } from '../../src/core/signed.js';
 import { sign, verify } from '../../src/core/signer.js';
 import { stateHash, statesEqual, type ChannelState } from '../../src/core/state.js';
 import { TON, channelAddr, keysA, keysB, keysEve, openPair, otherAddr, params } from './helpers.js';
@@ -38,7 +36,9 @@ function signedBy(state: ChannelState, as: 'A' | 'B', secret: Buffer): SignedSta
 }
 
 function fingerprint(ch: Channel): string {
-  return JSON.stringify(snapshotToJson(ch.toSnapshot())) + ch.phase;
+  const s = ch.toSnapshot();
+  const j = (x: SignedState | null) => (x ? JSON.stringify(signedToJson(x)) : '-');
+  return [ch.phase, j(s.latest), j(s.staged), s.closing, s.turnRequested, s.partnerWantsTurn].join('|');
 }
 
 describe('turn rule', () => {
@@ -54,10 +54,23 @@ describe('turn rule', () => {
 
 describe('transition table', () => {
   const phases: ChannelPhase[] = ['NEW', 'INIT_PROPOSED', 'INIT_RECEIVED', 'OPEN', 'PROPOSED', 'RECEIVED', 'FINAL', 'CLOSING'];
-  const ops: ChannelOp[] = ['proposeInitial', 'receiveInitial', 'propose', 'receiveProposal', 'countersign', 'acceptCountersignature', 'requestTurn', 'receiveTurnRequest', 'markClosing'];
+  const ops: ChannelOp[] = [
+    'proposeInitial',
+    'receiveInitial',
+    'propose',
+    'receiveProposal',
+    'receiveCloseProposal',
+    'countersign',
+    'acceptCountersignature',
+    'requestTurn',
+    'receiveTurnRequest',
+    'importCommitted',
+    'markClosing',
+  ];
   test('covers every phase x operation with a target or a known error code', () => {
     assert.deepEqual(Object.keys(TRANSITIONS).sort(), [...phases].sort());
     for (const p of phases) {
+      assert.deepEqual(Object.keys(TRANSITIONS[p]).sort(), [...ops].sort(), `${p} lists every operation`);
       for (const op of ops) {
         const r = TRANSITIONS[p][op];
         if ('to' in r) {
@@ -99,7 +112,7 @@ describe('construction', () => {
     assert.equal(a.isMyTurn, false);
     assert.equal(a.myBalance, 0n);
     assert.equal(a.total, 0n);
-    assert.deepEqual(a.history, []);
+    assert.equal(a.count, 0n);
     assert.equal(a.partner, 'B');
   });
 });
@@ -129,7 +142,7 @@ describe('opening: the initial state (step 0)', () => {
     assert.equal(b.myBalance, 3n * TON);
     assert.equal(b.partnerBalance, 5n * TON);
     assert.equal(a.total, 8n * TON);
-    assert.equal(a.historyLength, 1);
+    assert.equal(a.count, 1n);
   });
 
   test('proposeInitial: only A, no negative deposits, not both zero, only once', () => {
@@ -226,20 +239,13 @@ describe('payments and empty states', () => {
     a.acceptCountersignature(b.countersign().sigB!);
     assert.equal(a.myBalance, 5n * TON + TON / 2n);
     assert.equal(b.myBalance, 2n * TON + TON / 2n);
-    assert.equal(a.historyLength, 3);
-    assert.deepEqual(a.history.map((s) => s.state.step), [0n, 1n, 2n]);
-    assert.ok(statesEqual(a.stateAt(1n)!.state, full.state));
-    assert.equal(a.stateAt(3n), null);
-    assert.deepEqual(a.statesAfter(0n).map((s) => s.state.step), [1n, 2n]);
-    assert.deepEqual(a.statesAfter(-1n).map((s) => s.state.step), [0n, 1n, 2n]);
-    assert.deepEqual(a.statesAfter(2n), []);
-    assert.deepEqual(a.statesAfter(99n), []);
-    assert.equal(a.stateAt(-1n), null);
+    assert.equal(a.count, 3n);
+    assert.equal(a.latest!.state.step, 2n);
   });
 
   test('proposal guards: turn, amount, balance, pending', () => {
     const { a, b } = openPair(5n * TON, 3n * TON);
-    expectCode(() => a.proposePayment(TON), 'NOT_YOUR_TURN', /request the turn with requestTurn/);
+    expectCode(() => a.proposePayment(TON), 'NOT_YOUR_TURN', /request the turn with requestEmpty/);
     expectCode(() => a.proposeEmpty(), 'NOT_YOUR_TURN');
     expectCode(() => a.proposeClose(), 'NOT_YOUR_TURN');
     expectCode(() => b.proposePayment(0n), 'AMOUNT_NOT_POSITIVE', /more than zero/);
@@ -288,7 +294,7 @@ describe('payments and empty states', () => {
     }
     assert.equal(b.myBalance, 3n * TON + TON / 2n);
     assert.equal(a.latest!.state.step, b.latest!.state.step);
-    assert.equal(a.historyLength, 2 + 5 * 2);
+    assert.equal(a.count, BigInt(2 + 5 * 2));
   });
 
   test('requestTurn: refused with the turn in hand or a pending state; allowed while our proposal waits', () => {
@@ -360,11 +366,14 @@ describe('receiveProposal rejects every bad proposal and stays unchanged', () =>
 });
 
 describe('closing', () => {
-  test('a close state agreed by both makes the channel FINAL', () => {
+  test('a close state agreed by both makes the channel FINAL; it only arrives as a close proposal', () => {
     const { a, b } = openPair();
     const c = b.proposeClose();
     assert.equal(c.state.tag, 'close');
-    assert.deepEqual(a.receiveProposal(c), { step: 1n, kind: 'close', amount: 0n });
+    expectCode(() => a.receiveProposal(c), 'UNEXPECTED_CLOSE', /close proposal/);
+    expectCode(() => a.receiveCloseProposal(signedBy({ ...c.state, balanceA: c.state.balanceA + 1n, balanceB: c.state.balanceB - 1n }, 'B', keysB.secretKey)), 'INVALID_TRANSITION', /latest balances/);
+    expectCode(() => a.receiveCloseProposal(signedBy({ ...c.state, tag: 'state' }, 'B', keysB.secretKey)), 'INVALID_TRANSITION', /close-tagged/);
+    assert.deepEqual(a.receiveCloseProposal(c), { step: 1n, kind: 'close', amount: 0n });
     const full = a.countersign();
     assert.equal(a.phase, 'FINAL');
     assert.equal(a.isClosing, true);
@@ -372,7 +381,7 @@ describe('closing', () => {
     assert.equal(b.phase, 'FINAL');
     assert.equal(b.latest!.state.tag, 'close');
     expectCode(() => a.proposePayment(1n), 'CHANNEL_CLOSING', /wait for the payout/);
-    expectCode(() => a.receiveProposal(c), 'CHANNEL_CLOSING');
+    expectCode(() => a.receiveCloseProposal(c), 'CHANNEL_CLOSING');
     expectCode(() => b.requestTurn(), 'CHANNEL_CLOSING');
     a.markClosing();
     assert.equal(a.phase, 'CLOSING');
@@ -394,7 +403,7 @@ describe('closing', () => {
     a.markClosing();
     a.markClosing();
     expectCode(() => a.proposeEmpty(), 'CHANNEL_CLOSING');
-    expectCode(() => a.countersign(), 'CHANNEL_CLOSING');
+    expectCode(() => a.countersign(), 'NOTHING_TO_SIGN');
     expectCode(() => a.receiveTurnRequest(), 'CHANNEL_CLOSING');
     expectCode(() => a.receiveInitial(p, { depositA: 0n, depositB: 0n }), 'CHANNEL_CLOSING');
     expectCode(() => a.proposeInitial(1n, 1n), 'CHANNEL_CLOSING');
@@ -403,14 +412,13 @@ describe('closing', () => {
 
 describe('snapshots', () => {
   function roundTrip(ch: Channel, secret: Buffer): Channel {
-    const json = JSON.parse(JSON.stringify(snapshotToJson(ch.toSnapshot())));
-    const back = Channel.restore(params, secret, snapshotFromJson(json));
+    const back = Channel.restore(params, secret, ch.toSnapshot());
     assert.equal(back.phase, ch.phase);
     assert.equal(fingerprint(back), fingerprint(ch));
     return back;
   }
 
-  test('restore through JSON gives the same machine in every phase, and it keeps working', () => {
+  test('restore gives the same machine in every phase, and it keeps working', () => {
     const a = new Channel(params, 'A', keysA.secretKey);
     const b = new Channel(params, 'B', keysB.secretKey);
     roundTrip(a, keysA.secretKey);
@@ -433,7 +441,7 @@ describe('snapshots', () => {
     a2 = roundTrip(a2, keysA.secretKey);
     assert.equal(a2.partnerWantsTurn, true);
     a2.proposeClose();
-    b2.receiveProposal(a2.staged!);
+    b2.receiveCloseProposal(a2.staged!);
     a2.acceptCountersignature(b2.countersign().sigB!);
     a2 = roundTrip(a2, keysA.secretKey); // FINAL
     assert.equal(a2.phase, 'FINAL');
@@ -448,34 +456,29 @@ describe('snapshots', () => {
     a.receiveProposal(b.staged!);
     b.acceptCountersignature(a.countersign().sigA!);
     const snap = a.toSnapshot();
-    const restore = (s: typeof snap, opts = {}) => Channel.restore(params, keysA.secretKey, s, opts);
+    const latest = snap.latest!;
+    const restore = (s: typeof snap) => Channel.restore(params, keysA.secretKey, s);
     restore(snap);
     expectCode(() => Channel.restore(params, keysB.secretKey, snap), 'WRONG_KEY');
-    const badSig = Buffer.from(snap.history[0]!.sigB!);
+    const badSig = Buffer.from(latest.sigB!);
     badSig[5]! ^= 1;
-    const flipped = { ...snap, history: [{ ...snap.history[0]!, sigB: badSig }, snap.history[1]!] };
-    expectCode(() => restore(flipped), 'CORRUPT_SNAPSHOT', /B's signature of step 0/);
-    restore(flipped, { verifyHistory: false }); // only the latest is checked then
-    const gap = { ...snap, history: [snap.history[0]!, { ...snap.history[1]!, state: { ...snap.history[1]!.state, step: 2n } }] };
-    expectCode(() => restore(gap), 'CORRUPT_SNAPSHOT', /step 2/);
-    const moved = { ...snap, history: [snap.history[0]!, signedBoth({ ...snap.history[1]!.state, balanceA: 4n * TON, balanceB: 4n * TON })] };
-    expectCode(() => restore(moved), 'CORRUPT_SNAPSHOT', /moves money to its creator/);
-    const total = { ...snap, history: [snap.history[0]!, signedBoth({ ...snap.history[1]!.state, balanceA: 1n })] };
-    expectCode(() => restore(total), 'CORRUPT_SNAPSHOT', /changes the total/);
-    const foreign = { ...snap, history: snap.history.map((s) => signedBoth({ ...s.state, channel: otherAddr })) };
-    expectCode(() => restore(foreign), 'CORRUPT_SNAPSHOT', /another channel/);
-    const staged = { ...snap, staged: signedBoth({ ...snap.history[1]!.state, step: 5n }) };
+    expectCode(() => restore({ ...snap, latest: { ...latest, sigB: badSig } }), 'CORRUPT_SNAPSHOT', /B's signature of step 1/);
+    expectCode(() => restore({ ...snap, latest: signedBoth({ ...latest.state, channel: otherAddr }) }), 'CORRUPT_SNAPSHOT', /another channel/);
+    expectCode(() => restore({ ...snap, latest: signedBoth({ ...latest.state, step: 0n, tag: 'close' }) }), 'CORRUPT_SNAPSHOT', /initial state is close-tagged/);
+    const staged = { ...snap, staged: signedBoth({ ...latest.state, step: 5n }) };
     expectCode(() => restore(staged), 'CORRUPT_SNAPSHOT', /staged state has step 5/);
-    const unsignedStage = { ...snap, staged: { state: { ...snap.history[1]!.state, step: 2n }, sigA: null, sigB: null } };
+    const unsignedStage = { ...snap, staged: { state: { ...latest.state, step: 2n }, sigA: null, sigB: null } };
     expectCode(() => restore(unsignedStage), 'CORRUPT_SNAPSHOT', /creator A/);
-    expectCode(() => snapshotFromJson({ ...snapshotToJson(snap), v: 2 as 1 }), 'CORRUPT_SNAPSHOT', /version/);
-    expectCode(() => snapshotFromJson({ ...snapshotToJson(snap), party: 'C' as 'A' }), 'CORRUPT_SNAPSHOT');
+    const moved = { ...snap, staged: signedBoth({ ...latest.state, step: 2n, balanceA: latest.state.balanceA + 1n, balanceB: latest.state.balanceB - 1n }) };
+    expectCode(() => restore(moved), 'CORRUPT_SNAPSHOT', /moves money to its creator/);
+    const total = { ...snap, staged: signedBoth({ ...latest.state, step: 2n, balanceA: 1n }) };
+    expectCode(() => restore(total), 'CORRUPT_SNAPSHOT', /changes the total/);
   });
 
   test('signed state JSON round trip keeps the exact signed bytes', () => {
     const { a } = openPair();
     const s = a.latest!;
-    const back = signedStateFromJson(signedStateToJson(s));
+    const back = signedFromJson(signedToJson(s));
     assert.ok(statesEqual(back.state, s.state));
     assert.deepEqual(back.sigA, s.sigA);
     assert.deepEqual(back.sigB, s.sigB);
@@ -488,6 +491,65 @@ describe('snapshots', () => {
     l.state.balanceA = 0n;
     assert.ok(verify(stateHash(a.latest!.state), a.latest!.sigA!, keysA.publicKey));
     assert.equal(a.myBalance, 5n * TON);
+  });
+});
+
+describe('resync: importCommitted', () => {
+  /** B and A pay each other n times; `lagging` (a copy of A at step 0) misses all of it. */
+  function ahead(n: number) {
+    const { a, b } = openPair();
+    const lagging = Channel.restore(params, keysA.secretKey, a.toSnapshot());
+    const states: SignedState[] = [];
+    for (let i = 0; i < n; i++) {
+      const [payer, payee] = i % 2 === 0 ? [b, a] : [a, b];
+      payee.receiveProposal(payer.proposePayment(TON / 10n));
+      const full = payee.countersign();
+      payer.acceptCountersignature((payer.party === 'A' ? full.sigB : full.sigA)!);
+      states.push(full);
+    }
+    return { a, b, lagging, states };
+  }
+
+  test('adds the states both signed that we lacked, in order, and keeps working', () => {
+    const { a, lagging, states } = ahead(5);
+    assert.equal(lagging.importCommitted(states), 5);
+    assert.equal(fingerprint(lagging), fingerprint(a));
+    assert.equal(lagging.importCommitted(states), 0, 'nothing new the second time');
+    assert.equal(lagging.count, 6n);
+  });
+
+  test('refuses a gap, a forged signature, another channel, a changed total, and a state after a close', () => {
+    const { lagging, states } = ahead(3);
+    const before = fingerprint(lagging);
+    expectCode(() => lagging.importCommitted([states[1]!]), 'STEP_GAP');
+    expectCode(() => lagging.importCommitted([{ ...states[0]!, sigB: states[1]!.sigB }]), 'BAD_SIGNATURE');
+    expectCode(() => lagging.importCommitted([signedBoth({ ...states[0]!.state, channel: otherAddr })]), 'WRONG_CHANNEL');
+    expectCode(() => lagging.importCommitted([signedBoth({ ...states[0]!.state, balanceA: 1n })]), 'TOTAL_CHANGED');
+    assert.equal(fingerprint(lagging), before, 'a refused import changes nothing');
+    const close = signedBoth({ ...states[0]!.state, tag: 'close' });
+    lagging.importCommitted([close]);
+    assert.equal(lagging.phase, 'FINAL');
+    expectCode(() => lagging.importCommitted([signedBoth({ ...states[1]!.state })]), 'CHANNEL_CLOSING');
+  });
+
+  test('in CLOSING it still imports (a newer state to challenge with)', () => {
+    const { lagging, states } = ahead(2);
+    lagging.markClosing();
+    assert.equal(lagging.importCommitted(states), 2);
+    assert.equal(lagging.phase, 'CLOSING');
+  });
+});
+
+describe('equivocation', () => {
+  test('two different states for one step signed by the partner', () => {
+    const { a, b } = openPair();
+    const p = b.proposePayment(TON);
+    a.receiveProposal(p);
+    a.countersign();
+    const other = signedBy({ ...p.state, balanceA: p.state.balanceA + 1n, balanceB: p.state.balanceB - 1n }, 'B', keysB.secretKey);
+    assert.equal(isEquivocation(p.state, other, 'B', keysB.publicKey), true);
+    assert.equal(isEquivocation(p.state, p, 'B', keysB.publicKey), false, 'the same state twice is a resend');
+    assert.equal(isEquivocation(p.state, signedBy(other.state, 'B', keysEve.secretKey), 'B', keysB.publicKey), false, 'a forgery is no evidence');
   });
 });
 

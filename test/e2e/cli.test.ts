@@ -36,7 +36,7 @@ describe('synchannel CLI: two processes on a shared devnet', () => {
 
   test('full lifecycle through stdin: payouts follow the payments exactly', async () => {
     const common = ['--chain', 'devnet', '--devnet-url', devnet.url];
-    a = new CliProc([...common, '--data', join(dir, 'a'), '--period', '30']);
+    a = new CliProc([...common, '--data', join(dir, 'a'), '--period', '60']);
     b = new CliProc([...common, '--data', join(dir, 'b')]);
     const readyA = await a.event('ready');
     const readyB = await b.event('ready');

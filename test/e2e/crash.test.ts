@@ -46,7 +46,7 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     const port = await freePort();
     const common = ['--chain', 'devnet', '--devnet-url', devnet.url];
     const startA = async (crashAt?: string) => {
-      const p = new CliProc([...common, '--data', join(dir, 'a'), '--period', '20'], crashAt ? { SYNCHANNEL_CRASH_AT: crashAt } : {});
+      const p = new CliProc([...common, '--data', join(dir, 'a'), '--period', '60'], crashAt ? { SYNCHANNEL_CRASH_AT: crashAt } : {});
       procs.push(p);
       await p.event('ready');
       await p.run(`serve ${port} 127.0.0.1`);
@@ -136,7 +136,7 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     await a.exited;
     a = await startA();
     await b.event('closeStarted', () => true, 60_000, 0);
-    await fetch(`${devnet.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 25 }) });
+    await fetch(`${devnet.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 65 }) });
     const closedA = await a.event('closed', () => true, 60_000, 0);
     const closedB = await b.event('closed', () => true, 60_000, 0);
     assert.equal(big(closedB.payoutB), TON('3.15'));

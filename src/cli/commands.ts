@@ -1,0 +1,256 @@
+// What each catalogue command does in the CLI: parse its arguments, check what the channel allows (the node's
+// ChannelView.actions, never a rule of our own), ask for what is missing, call the node, print the original's words.
+import { formatTon, parseTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
+import { CATALOGUE, type CommandSpec } from '../node/catalogue.js';
+import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
+import { formatState, formatWithdrawal } from './format.js';
+import type { Io, Parsed } from './repl.js';
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+export interface RunArgs extends Parsed {
+  node: ChannelNodeApi;
+  io: Io;
+  spec: CommandSpec;
+}
+
+type Runner = (a: RunArgs) => Promise<unknown>;
+
+async function argOrAsk(a: RunArgs, i: number, prompt: string): Promise<string> {
+  const v = a.args[i];
+  if (v !== undefined) return v;
+  const answer = await a.io.ask(prompt);
+  if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+  return answer.trim();
+}
+
+/** The channel a command acts on, checked against what it allows now (before any prompt). */
+function allowed(a: RunArgs, action: Action): ChannelView {
+  const id = a.values.get('channel');
+  const ch = id ? a.node.channel(id) : a.node.currentChannel();
+  if (!ch) {
+    throw Object.assign(new Error(id ? `no channel ${id} (see channels)` : "no channel yet: connect first, then open a channel (or accept your partner's with deposit)"), {
+      code: id ? 'UNKNOWN_CHANNEL' : 'NO_CHANNEL',
+    });
+  }
+  const can = ch.actions[action];
+  if (!can.ok) throw Object.assign(new Error(can.why), { code: can.code });
+  return ch;
+}
+
+/** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */
+async function confirm(a: RunArgs, what: string): Promise<void> {
+  if (a.flags.has('yes')) return;
+  if (!a.io.interactive || a.io.json) throw new UsageError(`${what}: add --yes to confirm (commands from a pipe or --json are never confirmed silently)`);
+  const ok = await a.io.ask('Are you sure[y/n]:');
+  if (!ok || !/^y(es)?$/i.test(ok.trim())) throw Object.assign(new Error(`${a.spec.name} cancelled`), { code: 'CANCELLED' });
+}
+
+function offlineNote(a: RunArgs, ch: ChannelView): void {
+  if (!ch.partnerOnline) a.io.say('Your partner is offline: the state is delivered when they reconnect.');
+}
+
+export const RUNNERS: Readonly<Record<string, Runner>> = {
+  async serve(a) {
+    const portText = await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ');
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
+    const r = await a.node.serve(port, a.args[1]);
+    a.io.say('To make connection use this address in LAN:');
+    for (const x of r.lan) a.io.say(x);
+    if (r.wan.length) {
+      a.io.say('To make connection use this address in WAN (if you have public IP):');
+      for (const x of r.wan) a.io.say(x);
+    } else {
+      a.io.say('No WAN address known (pass --announce /ip4/<public ip>/tcp/<port> if you have a public IP)');
+    }
+    a.io.say('Waiting for incoming connection');
+    return r;
+  },
+  async connect(a) {
+    const addr = await argOrAsk(a, 0, 'Enter connection string: ');
+    // "Partner signature" and "Partner address" are printed once, by the partnerConnected event.
+    return a.node.connect(addr);
+  },
+  async open(a) {
+    const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: '));
+    const theirs = parseTon(a.args[1] ?? (await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ")));
+    const periodText = a.values.get('period');
+    const challengePeriod = periodText ? Number(periodText) : undefined;
+    if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 3600');
+    const partner = a.values.get('partner');
+    const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
+    a.io.say(`Proposed channel ${c.channelId}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
+    return c;
+  },
+  async deposit(a) {
+    const amount = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
+    const ch = allowed(a, 'deposit');
+    if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${formatTon(await a.node.balanceTon())} TON`);
+    const c = await a.node.deposit(amount, { channel: ch.id, onProgress: (m) => a.io.say(m) });
+    a.io.say(`Deposit done. Contract ${c.contract}: A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`);
+    return c;
+  },
+  async refund(a) {
+    const ch = allowed(a, 'refund');
+    await confirm(a, 'refund takes your deposit back');
+    const c = await a.node.refund({ channel: ch.id, onProgress: (m) => a.io.say(m) });
+    a.io.say(`Refunded. Contract ${c.contract}: A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON deposited`);
+    return c;
+  },
+  async decline(a) {
+    const ch = allowed(a, 'decline');
+    const c = await a.node.decline({ channel: ch.id });
+    a.io.say(`Declined channel ${c.channelId}`);
+    return c;
+  },
+  async send(a) {
+    // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
+    const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
+    const ch = allowed(a, 'send');
+    const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": '));
+    const s = await a.node.send(amount, { channel: ch.id });
+    a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
+    offlineNote(a, ch);
+    return s;
+  },
+  async sign(a) {
+    const ch = allowed(a, 'sign');
+    const s = await a.node.sign({ channel: ch.id });
+    a.io.say(`Signed state ${s.step}`);
+    return s;
+  },
+  async balanceContract(a) {
+    const b = await a.node.balanceContract(a.values.get('channel'));
+    a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
+    return { balance: b };
+  },
+  async balanceChan(a) {
+    const b = a.node.balanceChan(a.values.get('channel'));
+    if (!b) throw Object.assign(new Error('no signed state yet: the channel opens when both deposits are in and the initial state is signed'), { code: 'NOT_OPEN' });
+    a.io.say(`${balancesLine(b)} (step ${b.step})`);
+    return b;
+  },
+  async balanceTon(a) {
+    const b = await a.node.balanceTon();
+    a.io.say(`Your account balance now: ${formatTon(b)} TON`);
+    return { balance: b };
+  },
+  async getAccount(a) {
+    const x = a.node.getAccount();
+    a.io.say(x);
+    return { address: x };
+  },
+  async getPartnerAccount(a) {
+    const x = a.node.getPartnerAccount(a.values.get('channel')) ?? a.node.partners()[0]?.address ?? null;
+    if (!x) throw Object.assign(new Error('no partner yet: serve or connect first'), { code: 'NO_PARTNER' });
+    a.io.say(x);
+    return { address: x };
+  },
+  async getSmartContractAccount(a) {
+    const x = a.node.getSmartContractAccount(a.values.get('channel'));
+    if (!x) throw Object.assign(new Error('no contract yet: open a channel (open) and let your partner deposit'), { code: 'NO_CONTRACT' });
+    a.io.say(x);
+    return { address: x };
+  },
+  async getSeqno(a) {
+    const s = await a.node.getSeqno();
+    a.io.say(`Seqno: ${s}`);
+    return { seqno: s };
+  },
+  async faucet(a) {
+    const b = await a.node.faucet(parseTon(a.args[0] ?? '100'));
+    a.io.say(`Your account balance now: ${formatTon(b)} TON`);
+    return { balance: b };
+  },
+  async createEmpty(a) {
+    const ch = allowed(a, 'createEmpty');
+    const s = await a.node.createEmpty({ channel: ch.id });
+    a.io.say(`Created empty state ${s.step}`);
+    offlineNote(a, ch);
+    return s;
+  },
+  async requestEmpty(a) {
+    const ch = allowed(a, 'requestEmpty');
+    await a.node.requestEmpty({ channel: ch.id });
+    a.io.say('Requested the turn from your partner');
+    offlineNote(a, ch);
+    return {};
+  },
+  async showAll(a) {
+    const all = await a.node.showAll(a.values.get('channel'));
+    if (!all.length) a.io.say('No states yet');
+    for (const s of all) a.io.say(formatState(s));
+    return { states: all };
+  },
+  async showLast(a) {
+    const s = a.node.showLast(a.values.get('channel'));
+    a.io.say(s ? formatState(s) : 'No states yet');
+    return { state: s };
+  },
+  async withdraw(a) {
+    const ch = allowed(a, 'withdraw');
+    const latest = ch.latest!;
+    const stepText = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, 'Enter step number: '));
+    if (!/^\d+$/.test(stepText)) throw new UsageError(`"${stepText}" is not a step number: see showAll`);
+    const step = BigInt(stepText);
+    const chosen = step === latest.step ? latest : (await a.node.history(ch.id, step, step + 1n))[0];
+    if (!chosen) throw Object.assign(new Error(`no state both signed at step ${step}: see showAll (latest is ${latest.step})`), { code: 'NO_SUCH_STEP' });
+    const partner = a.node.partners().find((p) => p.address === ch.partnerAddress);
+    for (const l of formatWithdrawal(chosen, { partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
+    if (step < latest.step) a.io.say(`Step ${step} is older than the latest state (${latest.step}): your partner can challenge it with a newer state.`);
+    await confirm(a, `withdraw with step ${step}`);
+    const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
+    const r = await a.node.withdraw({ step, mode, confirmStale: true, channel: ch.id, onProgress: (m) => a.io.say(m) });
+    if (r.fellBack) a.io.say(`The cooperative close was not possible (${r.fallbackReason}): a unilateral close started instead.`);
+    if (r.mode === 'unilateral') a.io.say(`Close started with step ${r.step}. The challenge window ends at ${new Date((r.deadline ?? 0) * 1000).toISOString()}; the node finishes the close then.`);
+    return r;
+  },
+  async leave(a) {
+    const ch = allowed(a, 'exit');
+    a.io.say(`Leaving channel ${ch.contract}: the contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window of ${ch.challengePeriod} s; your partner can still challenge with a state both signed.`);
+    await confirm(a, 'leave the channel with the deposits');
+    const r = await a.node.exit({ channel: ch.id, onProgress: (m) => a.io.say(m) });
+    a.io.say(`Exit started. The challenge window ends at ${new Date(r.deadline * 1000).toISOString()}; the node finishes it then.`);
+    return r;
+  },
+  async finish(a) {
+    const ch = allowed(a, 'finish');
+    const c = await a.node.finish({ channel: ch.id, onProgress: (m) => a.io.say(m) });
+    a.io.say(c.phase === 'closed' ? 'The close is finished.' : 'The finish is sent; the payout shows when the chain confirms it.');
+    return c;
+  },
+  async channels(a) {
+    const cs = a.node.channels();
+    const broken = a.node.brokenChannels();
+    if (!cs.length && !broken.length) a.io.say('No channels yet: serve or connect, then open');
+    for (const c of cs) {
+      const b = c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}` : 'no signed state';
+      a.io.say(`${c.contract} ${c.phase} you are ${c.me}, partner ${c.partnerAddress}: ${b}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
+    }
+    for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
+    return { channels: cs, broken };
+  },
+  async export(a) {
+    const file = await argOrAsk(a, 0, 'Backup file to write: ');
+    const r = await a.node.exportBackup(file);
+    a.io.say(`Wrote ${r.channels} channel(s) to ${file}. Keep it safe: it holds every state both signed.`);
+    return r;
+  },
+  async import(a) {
+    const file = await argOrAsk(a, 0, 'Backup file to read: ');
+    const r = await a.node.importBackup(file);
+    a.io.say(`Restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s)` : ''}. Restored channels wait for your partner before signing anything.`);
+    return r;
+  },
+  async help(a) {
+    a.io.say('All commands:');
+    for (const c of CATALOGUE) if (c.hosts.includes('cli')) a.io.say(`${c.usage.padEnd(40)} ${c.help}`);
+    a.io.say('Any channel command takes --channel <id or contract> when you have several channels.');
+    a.io.say('Irreversible steps (withdraw, leave, refund) ask "Are you sure"; from a pipe or with --json add --yes.');
+    return {};
+  },
+};

@@ -1,0 +1,153 @@
+// Which user actions a channel allows now, and why not otherwise: the one place the CLI's help, the tree's
+// menus, the webview's buttons and the commands' checks read (through the node's ChannelView.actions). No
+// layer above the node re-derives a protocol rule. Pure.
+import type { ErrorCode } from './codes.js';
+import type { LifePhase } from './lifecycle.js';
+import type { Party } from './signed.js';
+import type { ChannelPhase } from './transitions.js';
+
+export const ACTIONS = ['deposit', 'refund', 'send', 'sign', 'createEmpty', 'requestEmpty', 'withdraw', 'exit', 'finish', 'decline'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type Capability = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode; readonly why: string };
+export type Capabilities = Readonly<Record<Action, Capability>>;
+
+export interface CapabilityInput {
+  me: Party;
+  life: LifePhase;
+  /** the off-chain machine, once the contract address is known */
+  off: {
+    phase: ChannelPhase;
+    /** who creates the next state (null before step 0 is signed by both) */
+    turn: Party | null;
+    /** who created the staged state, if any */
+    stagedBy: Party | null;
+    latestStep: bigint | null;
+    latestTag: 'state' | 'close' | null;
+    myBalance: bigint;
+  } | null;
+  /** what the proposal expects from me, and what the contract holds from me */
+  expectedMine: bigint;
+  depositedMine: bigint;
+  /** closing only: chain time reached the deadline */
+  deadlinePassed: boolean;
+  /** restored from a backup and not yet checked against the partner */
+  restorePending: boolean;
+}
+
+const OK: Capability = { ok: true };
+const no = (code: ErrorCode, why: string): Capability => ({ ok: false, code, why });
+
+function ended(life: LifePhase): Capability | null {
+  if (life === 'closed') return no('ALREADY_CLOSED', 'the channel is closed and paid out');
+  if (life === 'rejected') return no('INVALID_TRANSITION', 'the proposal was declined');
+  if (life === 'closing') return no('ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window');
+  return null;
+}
+
+function deposit(i: CapabilityInput): Capability {
+  switch (i.life) {
+    case 'proposed':
+      return i.me === 'B' ? OK : no('WAIT_PARTNER', 'your partner has not accepted the channel yet: they deposit, then you deploy automatically');
+    case 'accepted':
+      return i.me === 'A' ? OK : no('WAIT_PARTNER', 'your partner is deploying the contract');
+    case 'deploying':
+      return no('WAIT_PARTNER', 'the contract is being deployed');
+    case 'funding':
+      return i.depositedMine < i.expectedMine ? OK : no('DEPOSIT_DONE', 'your deposit is in: waiting for your partner\'s');
+    case 'locked':
+    case 'open':
+      return no('NOT_FUNDING', 'both deposits are in: the channel is locked');
+    default:
+      return ended(i.life)!;
+  }
+}
+
+function refund(i: CapabilityInput): Capability {
+  if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', 'you have no deposit in the contract');
+  if (i.life === 'proposed' || i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet');
+  if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: use exit to leave with the deposits');
+  if (i.life === 'open') return no('NOT_FUNDING', 'the channel is locked: withdraw instead');
+  return ended(i.life)!;
+}
+
+function offChain(i: CapabilityInput): Capability | null {
+  const end = ended(i.life);
+  if (end) return end;
+  if (i.life !== 'open' || !i.off || i.off.turn === null) {
+    return no('NOT_OPEN', 'payments start once both deposits are in and the initial state is signed by both');
+  }
+  if (i.off.phase === 'FINAL') return no('CHANNEL_CLOSING', 'a close state is signed by both: withdraw to pay it out');
+  return null;
+}
+
+function propose(i: CapabilityInput, what: 'send' | 'createEmpty'): Capability {
+  const base = offChain(i);
+  if (base) return base;
+  const off = i.off!;
+  if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
+  if (off.stagedBy === i.me) return no('PENDING_STATE', 'your last state awaits your partner\'s signature');
+  if (off.stagedBy !== null) return no('PENDING_STATE', 'a state from your partner awaits your signature: sign it first');
+  if (off.turn !== i.me) return no('NOT_YOUR_TURN', 'it is your partner\'s turn: request it with requestEmpty');
+  if (what === 'send' && off.myBalance === 0n) return no('INSUFFICIENT_BALANCE', 'your balance in the channel is 0');
+  return OK;
+}
+
+function requestEmpty(i: CapabilityInput): Capability {
+  const base = offChain(i);
+  if (base) return base;
+  const off = i.off!;
+  if (off.stagedBy !== null && off.stagedBy !== i.me) return no('PENDING_STATE', 'a state from your partner awaits your signature: sign it, then the turn is yours');
+  if (off.stagedBy === null && off.turn === i.me) return no('ALREADY_YOUR_TURN', 'the turn is already yours');
+  return OK;
+}
+
+function sign(i: CapabilityInput): Capability {
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
+  if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
+  if (i.off && i.off.stagedBy !== null && i.off.stagedBy !== i.me) return OK;
+  return no('NOTHING_TO_SIGN', 'no state from your partner awaits your signature');
+}
+
+function withdraw(i: CapabilityInput): Capability {
+  const end = ended(i.life);
+  if (end) return end;
+  if (i.life === 'locked') return no('NOT_OPEN', 'no state is signed by both yet: use exit to leave with the deposits');
+  if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', 'before the channel locks, take your deposit back with refund');
+  return OK;
+}
+
+function exit(i: CapabilityInput): Capability {
+  if (i.life === 'locked') return OK;
+  const end = ended(i.life);
+  if (end) return end;
+  if (i.life === 'open') return no('INVALID_TRANSITION', 'the initial state is signed by both: withdraw with the latest state instead');
+  return no('NOT_LOCKED', 'the channel is not locked: take your deposit back with refund');
+}
+
+function finish(i: CapabilityInput): Capability {
+  if (i.life === 'closed') return ended(i.life)!;
+  if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
+  return i.deadlinePassed ? OK : no('TOO_EARLY', 'the challenge window is still open');
+}
+
+function decline(i: CapabilityInput): Capability {
+  if (i.life === 'proposed' || i.life === 'accepted') return OK;
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
+  return no('INVALID_TRANSITION', 'a contract exists: refund, withdraw or exit instead');
+}
+
+export function capabilities(i: CapabilityInput): Capabilities {
+  return {
+    deposit: deposit(i),
+    refund: refund(i),
+    send: propose(i, 'send'),
+    sign: sign(i),
+    createEmpty: propose(i, 'createEmpty'),
+    requestEmpty: requestEmpty(i),
+    withdraw: withdraw(i),
+    exit: exit(i),
+    finish: finish(i),
+    decline: decline(i),
+  };
+}

@@ -1,0 +1,31 @@
+// The one place for the text forms every UI shares: the original's `A [x y] B` line and address forms.
+// Amounts: parseTon / formatTon in amounts.ts.
+import { Address } from '@ton/core';
+import { formatTon } from './amounts.js';
+
+export type NetworkKind = 'sandbox' | 'devnet' | 'testnet';
+export const NETWORKS: readonly NetworkKind[] = ['sandbox', 'devnet', 'testnet'];
+
+export function isNetwork(v: unknown): v is NetworkKind {
+  return typeof v === 'string' && (NETWORKS as readonly string[]).includes(v);
+}
+
+/** `A [3 4] B`, the original tool's notation of a state's balances (exact TON amounts). */
+export function balancesLine(s: { balanceA: bigint; balanceB: bigint }): string {
+  return `A [${formatTon(s.balanceA)} ${formatTon(s.balanceB)}] B`;
+}
+
+/**
+ * One form per address everywhere (CLI, VS Code, logs): none of our networks is mainnet, so always testOnly;
+ * wallets non-bounceable (0Q…), contracts bounceable (kQ…), as TON wallets show them.
+ */
+export function addressText(address: Address | string, kind: 'wallet' | 'contract'): string {
+  const a = typeof address === 'string' ? Address.parse(address) : address;
+  return a.toString({ testOnly: true, bounceable: kind === 'contract' });
+}
+
+/** A short form for narrow places (tree rows): `0QAb12…wxyz`. */
+export function shortAddress(text: string | null | undefined): string {
+  if (!text) return '—';
+  return text.length > 14 ? `${text.slice(0, 6)}…${text.slice(-4)}` : text;
+}

@@ -1,0 +1,278 @@
+// The arbiter: watches each channel's contract, turns what the chain shows into lifecycle events, and defends
+// the channel there: it challenges a close that pays us less than the latest state we hold, retrying until the
+// challenge lands or the deadline passes (and again after a restart: the first read of the chain re-raises the
+// close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
+import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
+import { codeOf, messageOf } from '../core/errors.js';
+import { defense, type Candidate } from '../core/lifecycle.js';
+import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import type { Payments } from './payments.js';
+import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
+import type { PayoutView } from './types.js';
+
+interface Watched {
+  watch: ChannelWatch;
+  defending: boolean;
+  finishing: boolean;
+  initialTimer: ReturnType<typeof setTimeout> | null;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+
+export class Arbiter {
+  private readonly watched = new Map<ChannelController, Watched>();
+  private stopped = false;
+  private readonly poking = new Map<ChannelController, { again: boolean; done: Promise<void> }>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly payments: Payments,
+  ) {}
+
+  watch(ctl: ChannelController): void {
+    if (this.stopped || this.watched.has(ctl) || ctl.rec.legacy) return;
+    const contract = Address.parse(ctl.rec.contract);
+    const w: Watched = {
+      defending: false,
+      finishing: false,
+      initialTimer: null,
+      watch: this.ctx.o.chain.watchChannel(contract, {
+        ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
+        onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
+        onError: (err) => this.ctx.log(`watching ${ctl.rec.contract}: ${err.message} (retrying)`, 'warn'),
+      }),
+    };
+    this.watched.set(ctl, w);
+    void this.sync(ctl).catch((e) => this.ctx.log(`reading ${ctl.rec.contract}: ${messageOf(e)} (the watch retries)`, 'warn'));
+    this.armInitialTimer(ctl);
+  }
+
+  unwatch(ctl: ChannelController): void {
+    const w = this.watched.get(ctl);
+    if (!w) return;
+    w.watch.stop();
+    if (w.initialTimer) clearTimeout(w.initialTimer);
+    this.watched.delete(ctl);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const ctl of [...this.watched.keys()]) this.unwatch(ctl);
+  }
+
+  /**
+   * Reads the chain now (after our own transaction, or a partner's hint) instead of waiting for the next poll.
+   * Coalesced: while a read is under way, any number of pokes cause one more read, not one each.
+   */
+  poke(ctl: ChannelController): Promise<void> {
+    const running = this.poking.get(ctl);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const entry = { again: false, done: Promise.resolve() };
+    entry.done = (async () => {
+      do {
+        entry.again = false;
+        await this.sync(ctl).catch((e) => this.ctx.log(`reading ${ctl.rec.contract}: ${messageOf(e)}`, 'warn'));
+      } while (entry.again && !this.stopped);
+      this.poking.delete(ctl);
+    })();
+    this.poking.set(ctl, entry);
+    return entry.done;
+  }
+
+  /** Catches up with the chain (a restart, a hint): the same events the watch would report. */
+  async sync(ctl: ChannelController): Promise<void> {
+    const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
+    if (d === null) return; // not deployed yet (an empty read never means "closed")
+    await this.setDeposits(ctl, d.depositA, d.depositB);
+    if (d.phase === 'funding') {
+      if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, 'funded');
+    } else if (d.phase === 'open') {
+      if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
+      else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
+    } else if (d.phase === 'closing' && d.storedState && d.submitter && d.deadline !== null) {
+      await this.onEvent(ctl, { type: 'closeStarted', step: d.storedState.step, submitter: d.submitter, deadline: d.deadline, state: d.storedState });
+    }
+  }
+
+  private async setDeposits(ctl: ChannelController, depositA: bigint, depositB: bigint): Promise<void> {
+    if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
+    await ctl.run(async () => {
+      ctl.rec.depositA = depositA;
+      ctl.rec.depositB = depositB;
+      await ctl.saveRecord();
+    });
+  }
+
+  private async onLocked(ctl: ChannelController): Promise<void> {
+    if (ctl.rec.lockedAt === null) ctl.rec.lockedAt = Date.now();
+    await this.ctx.transition(ctl, 'locked');
+    this.ctx.emit({ type: 'channelLocked', channel: this.ctx.view(ctl) });
+    this.armInitialTimer(ctl);
+  }
+
+  private async onEvent(ctl: ChannelController, e: ChannelEvent): Promise<void> {
+    const { ctx } = this;
+    switch (e.type) {
+      case 'deposit':
+      case 'refund':
+        await this.setDeposits(ctl, e.depositA, e.depositB);
+        if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, 'funded');
+        if (e.type === 'deposit') ctx.emit({ type: 'depositSeen', channel: ctx.view(ctl), party: e.party, amount: e.amount });
+        ctx.changed(ctl);
+        return;
+      case 'locked':
+        await this.setDeposits(ctl, e.depositA, e.depositB);
+        if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
+        return;
+      case 'closeStarted':
+      case 'challenged': {
+        const submitter = e.type === 'closeStarted' ? e.submitter : (ctl.rec.close?.submitter ?? ctl.rec.me);
+        const fresh = !ctl.rec.close || ctl.rec.close.step !== e.step || ctl.rec.close.deadline !== e.deadline;
+        ctl.rec.close = { step: e.step, submitter, deadline: e.deadline };
+        await ctl.run(() => {
+          if (!ctl.channel.isClosing) ctl.channel.markClosing();
+        });
+        await ctx.transition(ctl, e.type === 'closeStarted' ? 'closeSeen' : 'challengeSeen');
+        if (fresh && e.type === 'closeStarted') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step: e.step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
+        if (fresh && e.type === 'challenged') ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step, byMe: false });
+        return;
+      }
+      case 'deadlinePassed':
+        ctl.deadlinePassed = true;
+        await ctx.transition(ctl, 'deadlinePassed');
+        return;
+      case 'closed':
+        await this.onPaidOut(ctl, e.payoutA, e.payoutB);
+        return;
+    }
+  }
+
+  private async onPaidOut(ctl: ChannelController, paidA: bigint, paidB: bigint): Promise<void> {
+    if (ctl.life === 'closed') return;
+    const latest = ctl.channel.latest?.state ?? null;
+    const close = ctl.rec.close;
+    // The balances the contract paid by: the state on chain at the close (or the latest close state agreed).
+    const paidBy = close?.step !== undefined && close?.step !== null && latest && close.step === latest.step ? latest : null;
+    const payout: PayoutView = {
+      step: close ? close.step : (latest?.step ?? null),
+      balanceA: paidBy?.balanceA ?? latest?.balanceA ?? paidA,
+      balanceB: paidB,
+      paidA,
+      paidB,
+      latestStep: latest?.step ?? null,
+      latestBalanceA: latest?.balanceA ?? null,
+      latestBalanceB: latest?.balanceB ?? null,
+      matchesLatest: !latest || latest.balanceB === paidB,
+      txHash: null,
+    };
+    if (latest) payout.balanceA = latest.balanceA + latest.balanceB - paidB;
+    ctl.rec.payout = payout;
+    await this.ctx.transition(ctl, 'paidOut');
+    this.ctx.emit({ type: 'closed', channel: this.ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
+  }
+
+  private armInitialTimer(ctl: ChannelController): void {
+    const w = this.watched.get(ctl);
+    if (!w || w.initialTimer || ctl.life !== 'locked') return;
+    const timeout = this.ctx.o.initialTimeoutMs ?? INITIAL_TIMEOUT_MS[this.ctx.o.network];
+    const since = ctl.rec.lockedAt ?? Date.now();
+    w.initialTimer = setTimeout(() => {
+      w.initialTimer = null;
+      if (ctl.life !== 'locked') return;
+      void this.ctx.transition(ctl, 'initialTimeout');
+    }, Math.max(0, since + timeout - Date.now()));
+    w.initialTimer.unref?.();
+  }
+
+  /** The `defend` effect: challenge when we hold a better (newer) state than the one on chain. Retries until the deadline. */
+  async defend(ctl: ChannelController): Promise<void> {
+    const w = this.watched.get(ctl);
+    if (!w || w.defending) return;
+    w.defending = true;
+    try {
+      for (let attempt = 0, delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); attempt++) {
+        const plan = await this.plan(ctl);
+        if (!plan) return;
+        try {
+          await this.challengeOnce(ctl, plan);
+          return;
+        } catch (e) {
+          const now = await this.ctx.o.chain.now().catch(() => Math.floor(Date.now() / 1000));
+          const deadline = ctl.rec.close?.deadline ?? now;
+          const secondsLeft = Math.max(0, deadline - now);
+          const next = secondsLeft > 0 ? Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000) : null;
+          this.ctx.emit({ type: 'challengeFailed', channel: this.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next });
+          this.ctx.log(`challenge of ${ctl.rec.contract} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
+          if (next === null) return;
+          await sleep(next);
+          delay = Math.min(delay * 2, RETRY_MAX_MS);
+        }
+      }
+    } finally {
+      w.defending = false;
+    }
+  }
+
+  /** What to challenge with now, re-reading the contract; null when there is nothing to do. */
+  private async plan(ctl: ChannelController): Promise<Candidate | null> {
+    const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract)).catch(() => undefined);
+    if (d === undefined) return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null); // a failed read: decide from what we know
+    if (d === null || d.phase !== 'closing') return null;
+    const stored = d.storedState;
+    return this.candidateFor(ctl, stored ? stored.step : null, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB });
+  }
+
+  private candidateFor(ctl: ChannelController, step: bigint | null, balances: { balanceA: bigint; balanceB: bigint } | null): Candidate | null {
+    const ch = ctl.channel;
+    const cands: Candidate[] = [];
+    const latest = ch.latest?.state;
+    if (latest) cands.push({ step: latest.step, balanceA: latest.balanceA, balanceB: latest.balanceB });
+    const pending = ch.pending?.state;
+    if (pending && pending.tag === 'state') cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
+    if (!balances) return cands.find((c) => step === null || c.step > step) ?? null;
+    return defense(ctl.rec.me, { step, balances }, cands);
+  }
+
+  private async challengeOnce(ctl: ChannelController, plan: Candidate): Promise<void> {
+    const { ctx } = this;
+    // A partner's proposal pays only us: countersign it first so it is a state both signed.
+    if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step) await ctl.run(() => this.payments.countersignIn(ctl));
+    const latest = ctl.channel.latest!;
+    const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
+    ctx.log(`the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`, 'warn');
+    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
+    ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
+    await ctl.run(() => ctl.saveRecord());
+    ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
+    ctx.changed(ctl);
+  }
+
+  /** The `finish` effect: after the deadline, pay out (either party may; the first one wins). Retries. */
+  async finish(ctl: ChannelController): Promise<void> {
+    const w = this.watched.get(ctl);
+    if (!w || w.finishing) return;
+    w.finishing = true;
+    try {
+      for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          this.ctx.log(`the challenge window of ${ctl.rec.contract} has passed: finishing the close`);
+          await this.ctx.o.chain.finishClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { onProgress: (m) => this.ctx.log(m) });
+          return;
+        } catch (e) {
+          const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract)).catch(() => undefined);
+          if (d === null || (d && d.phase !== 'closing')) return; // finished by the partner: the watch reports the payout
+          this.ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(delay / 1000)} s`, 'warn');
+          await sleep(delay);
+        }
+      }
+    } finally {
+      w.finishing = false;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// Leaving a channel: a cooperative close (a close state both sign, paid out at once), a unilateral close (a
+// state both signed opens the challenge window; the arbiter finishes it), and the exit (no state signed by
+// both yet: the recorded deposits open the window).
+import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
+import type { SignedState } from '../core/signed.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError, abortable } from './errors.js';
+import type { Payments } from './payments.js';
+import { CLOSE_TIMEOUT_MS } from './policy.js';
+import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
+
+function signedArg(s: SignedState) {
+  return { state: s.state, sigA: s.sigA!, sigB: s.sigB! };
+}
+
+function chainOpts(o: ProgressOptions): ProgressOptions {
+  return { ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
+}
+
+export class Closing {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly payments: Payments,
+  ) {}
+
+  private get closeTimeoutMs(): number {
+    return this.ctx.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
+  }
+
+  async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
+    const can = ctl.actions().withdraw;
+    if (!can.ok) throw new NodeError(can.code, can.why);
+    const ch = ctl.channel;
+    const latest = ch.latest!;
+    const step = opts.step ?? latest.state.step;
+    const chosen = step === latest.state.step ? latest : ctl.storage ? ((await ctl.storage.readStates(step, step + 1n))[0] ?? null) : null;
+    if (!chosen || step < 0n) throw new NodeError('NO_SUCH_STEP', `no state both signed at step ${step}: the latest is ${latest.state.step} (see showAll)`);
+    if (step < latest.state.step && !opts.confirmStale) {
+      throw new NodeError('STALE_STEP', `step ${step} is older than the latest state ${latest.state.step}: your partner can challenge it with a newer state. Confirm to submit it anyway`);
+    }
+    const mode = opts.mode ?? 'auto';
+    const partnerOnline = !!this.ctx.sessionOf(ctl)?.connected;
+    const haveClose = latest.state.tag === 'close';
+    const wantCoop = step === latest.state.step && mode !== 'unilateral' && (haveClose || mode === 'cooperative' || partnerOnline);
+    let fallbackReason: string | null = null;
+    if (wantCoop) {
+      try {
+        return await this.cooperative(ctl, opts);
+      } catch (e) {
+        if (mode === 'cooperative' || (e as { code?: string }).code === 'CANCELLED') throw e;
+        fallbackReason = (e as Error).message;
+      }
+    } else if (mode === 'auto' && step === latest.state.step) {
+      fallbackReason = 'your partner is offline';
+    }
+    // A fallback submits the latest state both signed (the close state when it exists), never an older one.
+    const use = fallbackReason !== null ? ch.latest! : chosen;
+    if (fallbackReason !== null) opts.onProgress?.(`cooperative close not possible (${fallbackReason}); starting a unilateral close with step ${use.state.step} instead`);
+    const r = await this.unilateral(ctl, use, opts);
+    return { ...r, fellBack: fallbackReason !== null, fallbackReason };
+  }
+
+  /** Agrees a close state with the partner (unless one is signed by both already) and pays out at once. */
+  private async cooperative(ctl: ChannelController, opts: ProgressOptions): Promise<WithdrawResult> {
+    const ch = ctl.channel;
+    const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
+    opts.onProgress?.('sending the cooperative close to the contract…');
+    await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(closeState), chainOpts(opts));
+    this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'cooperative', step: closeState.state.step });
+    opts.onProgress?.('waiting for the chain to show the payout…');
+    await abortable(ctl.waitFor(() => ctl.life === 'closed', 120_000, opts.signal, 'the payout did not show on chain'), opts.signal);
+    const p = ctl.rec.payout;
+    return { mode: 'cooperative', step: closeState.state.step, deadline: null, payoutA: p?.balanceA ?? closeState.state.balanceA, payoutB: p?.balanceB ?? closeState.state.balanceB, fellBack: false, fallbackReason: null };
+  }
+
+  /** Proposes a close state (asking for the turn first when needed) and waits for the partner's signature. */
+  private async agreeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
+    const ch = ctl.channel;
+    if (!ch.isMyTurn) {
+      if (ch.pending) await this.payments.sign(ctl);
+      else if (!ch.staged) {
+        opts.onProgress?.('asking your partner for the turn to propose the close…');
+        await this.payments.requestEmpty(ctl);
+      }
+      await ctl.waitFor(() => ch.isMyTurn && !ch.staged, this.closeTimeoutMs, opts.signal, 'your partner did not pass the turn');
+    }
+    await this.payments.proposeOut(ctl, (c) => c.proposeClose());
+    opts.onProgress?.('waiting for your partner to sign the close…');
+    await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close');
+    return ch.latest!;
+  }
+
+  private async unilateral(ctl: ChannelController, use: SignedState, opts: ProgressOptions): Promise<Omit<WithdrawResult, 'fellBack' | 'fallbackReason'>> {
+    if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
+    opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
+    await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(use), {
+      ...chainOpts(opts),
+      onProgress: (m) => {
+        opts.onProgress?.(m);
+        if (/^waiting for the channel contract/.test(m) && process.env.SYNCHANNEL_CRASH_AT?.split(',').includes('during-close')) process.kill(process.pid, 'SIGKILL');
+      },
+    });
+    this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
+    await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal);
+    return { mode: 'unilateral', step: use.state.step, deadline: ctl.rec.close?.deadline ?? null, payoutA: null, payoutB: null };
+  }
+
+  /** Locked with no state signed by both: leave with the recorded deposits (the partner may challenge with any state both signed). */
+  async exit(ctl: ChannelController, opts: ProgressOptions): Promise<{ deadline: number }> {
+    const can = ctl.actions().exit;
+    if (!can.ok) throw new NodeError(can.code, can.why);
+    const chain = this.ctx.o.chain as typeof this.ctx.o.chain & { startExit?: (w: unknown, c: Address, o: ProgressOptions) => Promise<unknown> };
+    if (typeof chain.startExit !== 'function') throw new NodeError('INTERNAL', 'this chain cannot exit a channel');
+    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+    opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
+    await chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
+    await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal);
+    return { deadline: ctl.rec.close?.deadline ?? 0 };
+  }
+}

@@ -1,0 +1,57 @@
+// What the node's parts share: the options, the channels, the partners' sessions, events. The ChannelNode
+// facade builds one and hands it to the parts (negotiation, payments, closing, the arbiter, sync, handlers).
+import type { Address } from '@ton/core';
+import type { KeyPair } from '../core/signer.js';
+import type { AppMessage } from '../core/wire.js';
+import type { LifeEventType } from '../core/lifecycle.js';
+import type { Chain, Wallet } from '../chain/types.js';
+import type { P2PNode, PeerSession } from '../p2p/index.js';
+import type { ChannelController } from './controller.js';
+import type { DataDir } from './persistence.js';
+import type { ChannelView, NetworkKind, NodeEvent } from './types.js';
+
+export interface ChannelNodeOptions {
+  network: NetworkKind;
+  dataDir: string;
+  chain: Chain;
+  wallet: Wallet;
+  /** the channel key (the node uses the wallet key) */
+  key: KeyPair;
+  p2p: P2PNode;
+  /** automatic mode: countersign valid states, pass the turn after a payment, answer turn requests (default true) */
+  autoMode?: boolean;
+  /** default challenge period for channels this node opens (seconds) */
+  challengePeriod?: number;
+  /** the shortest challenge period this node accepts (seconds; default per network) */
+  minChallengePeriod?: number;
+  /** how often the watcher polls the chain (ms) */
+  pollMs?: number;
+  /** how long to wait for the initial state to be signed by both before offering the exit (ms) */
+  initialTimeoutMs?: number;
+  /** how long a cooperative close waits for the partner (ms) */
+  closeTimeoutMs?: number;
+}
+
+export interface NodeContext {
+  readonly o: Required<Pick<ChannelNodeOptions, 'network' | 'dataDir' | 'chain' | 'wallet' | 'key' | 'p2p'>> & ChannelNodeOptions;
+  readonly autoMode: boolean;
+  readonly myAddress: Address;
+  readonly data: DataDir;
+  /** by channel id (decimal) */
+  readonly channels: Map<string, ChannelController>;
+  emit(e: NodeEvent): void;
+  log(message: string, level?: 'info' | 'warn' | 'error'): void;
+  /** reports an error as an event (never throws) */
+  fail(e: unknown, ctl?: ChannelController): void;
+  view(ctl: ChannelController): ChannelView;
+  /** emits channelUpdated and wakes the channel's waiters */
+  changed(ctl: ChannelController): void;
+  /** applies a lifecycle event: saves the record, reports, performs the effects (never throws for chain events) */
+  transition(ctl: ChannelController, event: LifeEventType): Promise<void>;
+  /** the partner's live session, if any */
+  sessionOf(ctl: ChannelController): PeerSession | null;
+  /** sends to the channel's partner without waiting for the acknowledgement (resent until acknowledged) */
+  send(ctl: ChannelController, msg: AppMessage): void;
+  /** sends on a session without waiting; failures are logged */
+  sendOn(s: PeerSession, msg: AppMessage): void;
+}

@@ -1,0 +1,124 @@
+// One controller per channel: it owns the channel's two machines (the off-chain Channel and the lifecycle
+// phase in the record), its storage, a serial queue, and the waiters of commands that wait for a change.
+// Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
+// or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
+import { Address } from '@ton/core';
+import { capabilities, type Capabilities } from '../core/capabilities.js';
+import { Channel, type ChannelParams } from '../core/channel.js';
+import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
+import type { SignedState } from '../core/signed.js';
+import { NodeError, cancelled } from './errors.js';
+import type { ChannelStorage, JournalEntry } from './persistence.js';
+import type { ChannelRecord } from './record.js';
+import type { StateView } from './types.js';
+import { stateView } from './views.js';
+
+export class ChannelController {
+  /** the off-chain machine (the contract address is known from the proposal, so it exists from the start) */
+  channel: Channel;
+  /** the view of the latest state both signed (kept so views stay O(1)) */
+  latestView: StateView | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiters = new Set<() => void>();
+  /** chain time reached the close's deadline (set by the arbiter) */
+  deadlinePassed = false;
+
+  constructor(
+    public rec: ChannelRecord,
+    /** null for a proposal received and not accepted yet: it lives in memory only */
+    public storage: ChannelStorage | null,
+    channel: Channel,
+  ) {
+    this.channel = channel;
+    const latest = channel.latest;
+    this.latestView = latest ? stateView(latest, null) : null;
+  }
+
+  static params(rec: ChannelRecord): ChannelParams {
+    return { channel: Address.parse(rec.contract), publicKeyA: rec.publicKeyA, publicKeyB: rec.publicKeyB };
+  }
+
+  get id(): string {
+    return this.rec.channelId.toString();
+  }
+
+  get life(): LifePhase {
+    return this.rec.life;
+  }
+
+  get ended(): boolean {
+    return this.rec.life === 'closed' || this.rec.life === 'rejected';
+  }
+
+  /** Runs `fn` after everything queued before it (the channel's serial queue). */
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Applies a lifecycle event to the record (in memory); the caller saves and performs the effects. */
+  step(event: LifeEventType): { changed: boolean; effects: LifeEffect[] } {
+    const before = this.rec.life;
+    const r = lifeStep(before, this.rec.me, event);
+    this.rec.life = r.phase;
+    return { changed: r.phase !== before, effects: r.effects };
+  }
+
+  async saveRecord(): Promise<void> {
+    if (this.storage) await this.storage.writeRecord(this.rec);
+  }
+
+  /** Durable before it resolves (write before send). */
+  async append(entries: JournalEntry[]): Promise<void> {
+    if (!this.storage) throw new NodeError('INTERNAL', 'a channel without storage cannot keep states');
+    await this.storage.append(entries);
+  }
+
+  /** Records a newly committed state's view (`previous` is the latest before it). */
+  committed(s: SignedState, previous: StateView | null): void {
+    this.latestView = stateView(s, previous);
+  }
+
+  actions(): Capabilities {
+    const ch = this.channel;
+    const me = this.rec.me;
+    const latest = ch.latest?.state ?? null;
+    return capabilities({
+      me,
+      life: this.rec.life,
+      off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, myBalance: ch.myBalance },
+      expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
+      depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
+      deadlinePassed: this.deadlinePassed,
+      restorePending: this.rec.restorePending,
+    });
+  }
+
+  /** Wakes the waiters (call after any change). */
+  changed(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort. */
+  waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (done()) finish();
+      };
+      const finish = (err?: Error) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onAbort = () => finish(cancelled());
+      const timer = setTimeout(() => finish(new NodeError('TIMEOUT', `${what} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      this.waiters.add(check);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort);
+    });
+  }
+}

@@ -1,0 +1,239 @@
+// Opening a channel: proposal, acceptance, deployment, deposits, refund, decline (both parties).
+//   A open() -> channel.propose -> B deposit() accepts -> channel.accept -> A deploys with its deposit
+//   -> the chain shows the contract (both watch its address, known from the proposal) -> B deposits
+//   -> the contract locks -> A proposes step 0 (payments.ts).
+import { randomBytes } from 'node:crypto';
+import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
+import { Channel } from '../core/channel.js';
+import { addressText } from '../core/format.js';
+import type { WireOf } from '../core/wire.js';
+import type { PeerSession } from '../p2p/index.js';
+import type { NodeContext } from './context.js';
+import { ChannelController } from './controller.js';
+import { NodeError, abortable } from './errors.js';
+import { minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
+import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
+import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
+
+/** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
+export const MAX_PROPOSALS_PER_PARTNER = 3;
+
+export class Negotiation {
+  constructor(private readonly ctx: NodeContext) {}
+
+  private checkPeriod(period: number, who: 'you' | 'partner'): void {
+    const min = minChallengePeriod(this.ctx.o);
+    if (!Number.isInteger(period) || period < min || period > MAX_PERIOD) {
+      const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
+      throw new NodeError(
+        'PERIOD_TOO_SHORT',
+        `${whose} ${period} s is outside ${min}..${MAX_PERIOD} s on ${this.ctx.o.network}: a stale close would be final before a watcher could act. ${who === 'you' ? 'Use --period with a longer window' : 'Ask your partner for a longer window'}`,
+      );
+    }
+  }
+
+  async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
+    const { ctx } = this;
+    if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
+    if (opts.myDeposit + opts.partnerDeposit === 0n) throw new NodeError('INVALID_AMOUNT', "a channel needs money in it: give your deposit, your partner's, or both");
+    const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
+    this.checkPeriod(period, 'you');
+    const balance = await ctx.o.chain.getBalance(ctx.myAddress);
+    if (balance < opts.myDeposit) {
+      throw new NodeError('NO_FUNDS', `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, less than the ${formatTon(opts.myDeposit)} TON deposit plus fees: top it up first`);
+    }
+    const base = {
+      channelId: randomBytes(8).readBigUInt64BE(),
+      addressA: ctx.myAddress.toRawString(),
+      addressB: s.partner.walletAddress.toRawString(),
+      publicKeyA: ctx.o.key.publicKey,
+      publicKeyB: s.partner.channelPublicKey,
+      challengePeriod: period,
+      expectedDepositA: opts.myDeposit,
+      expectedDepositB: opts.partnerDeposit,
+    };
+    const rec = this.newRecord('A', base);
+    const storage = await ctx.data.channel(rec.channelId.toString());
+    await storage.writeRecord(rec);
+    const ctl = new ChannelController(rec, storage, this.machine(rec));
+    ctx.channels.set(ctl.id, ctl);
+    this.sendProposal(ctl);
+    ctx.changed(ctl);
+    return ctl;
+  }
+
+  private newRecord(me: 'A' | 'B', base: Omit<ChannelRecord, 'v' | 'me' | 'network' | 'contract' | 'life' | 'depositA' | 'depositB' | 'close' | 'payout' | 'restorePending' | 'legacy' | 'lockedAt'>): ChannelRecord {
+    return {
+      v: RECORD_VERSION,
+      me,
+      network: this.ctx.o.network,
+      contract: contractOf(configOf(base)),
+      ...base,
+      life: 'proposed',
+      depositA: 0n,
+      depositB: 0n,
+      close: null,
+      payout: null,
+      restorePending: false,
+      legacy: false,
+      lockedAt: null,
+    };
+  }
+
+  machine(rec: ChannelRecord): Channel {
+    return new Channel(ChannelController.params(rec), rec.me, this.ctx.o.key.secretKey);
+  }
+
+  sendProposal(ctl: ChannelController): void {
+    const r = ctl.rec;
+    this.ctx.send(ctl, {
+      type: 'channel.propose',
+      channelId: r.channelId,
+      challengePeriod: r.challengePeriod,
+      expectedDepositA: r.expectedDepositA,
+      expectedDepositB: r.expectedDepositB,
+      addressA: r.addressA,
+      addressB: r.addressB,
+      publicKeyA: r.publicKeyA.toString('hex'),
+      publicKeyB: r.publicKeyB.toString('hex'),
+    });
+  }
+
+  /** B: a proposal from the partner. Kept in memory until accepted; at most a few per partner. */
+  async onPropose(s: PeerSession, m: WireOf<'channel.propose'>): Promise<void> {
+    const { ctx } = this;
+    const me = ctx.myAddress.toRawString();
+    const partner = s.partner.walletAddress.toRawString();
+    if (Address.parse(m.addressB).toRawString() !== me || !Buffer.from(m.publicKeyB, 'hex').equals(ctx.o.key.publicKey)) {
+      throw new NodeError('BAD_PROPOSAL', 'the proposal names another account or key for you: ask your partner to propose again');
+    }
+    if (Address.parse(m.addressA).toRawString() !== partner || !Buffer.from(m.publicKeyA, 'hex').equals(s.partner.channelPublicKey)) {
+      throw new NodeError('BAD_PROPOSAL', "the proposal's account or key for your partner is not the one they proved on connect");
+    }
+    const existing = ctx.channels.get(m.channelId.toString());
+    if (existing) {
+      if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
+      throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
+    }
+    this.checkPeriod(m.challengePeriod, 'partner');
+    if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
+    const rec = this.newRecord('B', {
+      channelId: m.channelId,
+      addressA: partner,
+      addressB: me,
+      publicKeyA: s.partner.channelPublicKey,
+      publicKeyB: ctx.o.key.publicKey,
+      challengePeriod: m.challengePeriod,
+      expectedDepositA: m.expectedDepositA,
+      expectedDepositB: m.expectedDepositB,
+    });
+    for (const c of ctx.channels.values()) {
+      if (c.rec.contract === rec.contract) throw new NodeError('BAD_PROPOSAL', `a channel at ${addressText(rec.contract, 'contract')} existed here before: its old states would count again. Ask your partner to propose again`);
+    }
+    const mine = [...ctx.channels.values()].filter((c) => c.storage === null && c.rec.addressA === partner);
+    if (mine.length >= MAX_PROPOSALS_PER_PARTNER) {
+      const oldest = mine[0]!;
+      ctx.channels.delete(oldest.id);
+      ctx.log(`dropped the oldest unaccepted proposal ${oldest.id} of ${addressText(partner, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} are kept)`, 'warn');
+    }
+    const ctl = new ChannelController(rec, null, this.machine(rec));
+    ctx.channels.set(ctl.id, ctl);
+    ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
+    ctx.changed(ctl);
+  }
+
+  /** B: accepting a proposal makes the channel durable and tells A to deploy. */
+  private async accept(ctl: ChannelController): Promise<void> {
+    if (!ctl.storage) {
+      const storage = await this.ctx.data.channel(ctl.id);
+      ctl.storage = storage;
+    }
+    await this.ctx.transition(ctl, 'accept');
+  }
+
+  /** A: the partner accepted. Deploys (off the message path: it takes seconds to minutes). */
+  async deploy(ctl: ChannelController): Promise<void> {
+    const { ctx } = this;
+    await ctx.transition(ctl, 'deployStarted');
+    ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
+    try {
+      await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m) });
+    } catch (e) {
+      // The deployment may still have landed (a timeout): the watch tells. Otherwise A retries with deposit.
+      await ctx.transition(ctl, 'deployFailed');
+      throw new NodeError((e as { code?: string }).code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
+    }
+    await ctx.transition(ctl, 'deployed');
+  }
+
+  /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
+  async deposit(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
+    const { ctx } = this;
+    const rec = ctl.rec;
+    const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
+    const can = ctl.actions().deposit;
+    if (!can.ok) throw new NodeError(can.code, `${can.why}`);
+    if (amount !== undefined && amount !== expected && (rec.life === 'proposed' || rec.life === 'accepted')) {
+      throw new NodeError(
+        'DEPOSIT_MISMATCH',
+        `the channel proposal says you deposit ${formatTon(expected)} TON: run \`deposit ${formatTon(expected)}\` (or \`deposit\` with no amount), or ask your partner for a new proposal`,
+      );
+    }
+    if (rec.life === 'proposed') await this.accept(ctl);
+    if (rec.me === 'A' && rec.life === 'accepted') {
+      opts.onProgress?.('deploying the channel contract with your deposit…');
+      await this.deploy(ctl);
+      return ctx.view(ctl);
+    }
+    opts.onProgress?.('waiting for the channel contract to be deployed…');
+    await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', 24 * 3600_000, opts.signal, 'the contract was not deployed'), opts.signal);
+    if (rec.life !== 'funding') return ctx.view(ctl);
+    const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
+    const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);
+    const missing = expected - have;
+    const toPay = amount !== undefined && rec.me === 'A' ? amount : missing;
+    if (toPay <= 0n || missing <= 0n) {
+      opts.onProgress?.('your deposit is already in');
+      return ctx.view(ctl);
+    }
+    if (toPay > missing) throw new NodeError('DEPOSIT_TOO_LARGE', `the contract expects ${formatTon(missing)} TON more from you; deposit that amount`);
+    opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
+    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
+    await this.refreshDeposits(ctl);
+    return ctx.view(ctl);
+  }
+
+  /** Before the channel locks: takes my deposit back. */
+  async refund(ctl: ChannelController, opts: ProgressOptions): Promise<ChannelView> {
+    const { ctx } = this;
+    const can = ctl.actions().refund;
+    if (!can.ok) throw new NodeError(can.code, can.why);
+    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+    opts.onProgress?.(`taking back your deposit of ${formatTon(mine)} TON…`);
+    await ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    await this.refreshDeposits(ctl);
+    return ctx.view(ctl);
+  }
+
+  async decline(ctl: ChannelController): Promise<ChannelView> {
+    const can = ctl.actions().decline;
+    if (!can.ok) throw new NodeError(can.code, can.why);
+    await this.ctx.transition(ctl, 'decline');
+    if (!ctl.storage) this.ctx.channels.delete(ctl.id);
+    return this.ctx.view(ctl);
+  }
+
+  /** Reads the deposits from the chain into the record. */
+  async refreshDeposits(ctl: ChannelController): Promise<void> {
+    const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
+    if (!d) return;
+    await ctl.run(async () => {
+      ctl.rec.depositA = d.depositA;
+      ctl.rec.depositB = d.depositB;
+      await ctl.saveRecord();
+    });
+    this.ctx.changed(ctl);
+  }
+}

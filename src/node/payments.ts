@@ -1,0 +1,209 @@
+// Off-chain updates: the initial state, payments, empty states, turn requests, countersignatures, and the
+// automatic mode. Write before send: my signature reaches the disk before it leaves the process, and a state
+// both signed is on disk before success is reported.
+import { Address } from '@ton/core';
+import { isEquivocation, type Channel } from '../core/channel.js';
+import { sigOf, type SignedState } from '../core/signed.js';
+import { stateFromBase64, stateToBase64, statesEqual } from '../core/state.js';
+import type { WireOf } from '../core/wire.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import { stateView } from './views.js';
+import type { StateView } from './types.js';
+
+/**
+ * Fault injection for the crash-recovery tests: SYNCHANNEL_CRASH_AT=<point>[,<point>…] kills the process with
+ * SIGKILL (a real kill -9, no cleanup) the first time it reaches that point of the protocol. Never set in use.
+ */
+export function crashPoint(point: string): void {
+  const want = process.env.SYNCHANNEL_CRASH_AT;
+  if (want && want.split(',').includes(point)) process.kill(process.pid, 'SIGKILL');
+}
+
+/** How far back a resent state is compared with our history (equivocation check). */
+const EQUIVOCATION_WINDOW = 1024n;
+
+function mySig(ch: Channel, s: SignedState): string {
+  return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
+}
+
+export class Payments {
+  constructor(private readonly ctx: NodeContext) {}
+
+  private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
+    const can = ctl.actions()[action];
+    if (!can.ok) throw new NodeError(can.code, can.why);
+  }
+
+  /** Sends our staged proposal (again): a payment, an empty state, the initial state or a close proposal. */
+  sendStaged(ctl: ChannelController, signed: SignedState): void {
+    const sig = mySig(ctl.channel, signed);
+    if (signed.state.tag === 'close') this.ctx.send(ctl, { type: 'close.propose', contract: ctl.rec.contract, state: stateToBase64(signed.state), signature: sig });
+    else this.ctx.send(ctl, { type: 'state.propose', contract: ctl.rec.contract, state: stateToBase64(signed.state), signature: sig });
+  }
+
+  /** Stages and sends a proposal of ours (made by `make` inside the channel's queue). */
+  async proposeOut(ctl: ChannelController, make: (ch: Channel) => SignedState): Promise<StateView> {
+    const signed = await ctl.run(async () => {
+      const s = make(ctl.channel);
+      // Write before send: my signature reaches the disk before it leaves the process.
+      await ctl.append([{ kind: 'staged', state: s, mine: true }]);
+      crashPoint('proposal-persisted');
+      this.sendStaged(ctl, s);
+      return s;
+    });
+    this.ctx.changed(ctl);
+    return stateView(signed, ctl.latestView);
+  }
+
+  /** A, once locked: the initial state (balances = the deposits the contract holds). */
+  async proposeInitial(ctl: ChannelController): Promise<void> {
+    const ch = ctl.channel;
+    if (ch.latest || ch.staged) return;
+    await this.proposeOut(ctl, (c) => c.proposeInitial(ctl.rec.depositA, ctl.rec.depositB));
+  }
+
+  send(ctl: ChannelController, amount: bigint): Promise<StateView> {
+    this.check(ctl, 'send');
+    return this.proposeOut(ctl, (c) => c.proposePayment(amount));
+  }
+
+  createEmpty(ctl: ChannelController): Promise<StateView> {
+    this.check(ctl, 'createEmpty');
+    return this.proposeOut(ctl, (c) => c.proposeEmpty());
+  }
+
+  async requestEmpty(ctl: ChannelController): Promise<void> {
+    this.check(ctl, 'requestEmpty');
+    const at = await ctl.run(() => ctl.channel.requestTurn());
+    this.ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: at.atStep });
+    this.ctx.changed(ctl);
+  }
+
+  async sign(ctl: ChannelController): Promise<StateView> {
+    this.check(ctl, 'sign');
+    return ctl.run(() => this.countersignIn(ctl));
+  }
+
+  /** Countersigns the partner's staged state (inside the queue). In automatic mode, passes the turn back. */
+  async countersignIn(ctl: ChannelController): Promise<StateView> {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    if (!ch.pending) throw new NodeError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
+    const before = ctl.latestView;
+    const signed = ch.countersign();
+    const view = stateView(signed, before);
+    // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
+    // countersignature, so one direction of payments costs one round trip.
+    let pass: SignedState | null = null;
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
+      pass = ch.proposeEmpty();
+    }
+    // Write before send: the state both signed (and my pass) reach the disk in one fdatasync.
+    await ctl.append([{ kind: 'committed', state: signed }, ...(pass ? [{ kind: 'staged' as const, state: pass, mine: true }] : [])]);
+    ctl.committed(signed, before);
+    crashPoint('after-countersign');
+    const sig = mySig(ch, signed);
+    if (signed.state.tag === 'close') ctx.send(ctl, { type: 'close.accept', contract: ctl.rec.contract, step: signed.state.step, signature: sig });
+    else ctx.send(ctl, { type: 'state.countersign', contract: ctl.rec.contract, step: signed.state.step, signature: sig });
+    if (pass) this.sendStaged(ctl, pass);
+    if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
+    ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: view });
+    ctx.changed(ctl);
+    return view;
+  }
+
+  /** The partner's proposal (state.propose or close.propose), inside the channel's queue. */
+  async onProposal(ctl: ChannelController, m: WireOf<'state.propose'> | WireOf<'close.propose'>): Promise<void> {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    const state = stateFromBase64(m.state);
+    const sig = Buffer.from(m.signature, 'hex');
+    const partner = ch.partner;
+    const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
+    if (await this.known(ctl, signed)) return;
+    if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
+    else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
+    else ch.receiveProposal(signed);
+    if (!ctx.autoMode) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
+    crashPoint('before-countersign');
+    const view = stateView(signed, ctl.latestView);
+    if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
+    ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view });
+    ctx.changed(ctl);
+    if (ctx.autoMode) await this.countersignIn(ctl);
+  }
+
+  /**
+   * A proposal we already hold (a resend after a reconnect) is no news. A different state for a step we hold,
+   * signed by the partner, is equivocation: the evidence (both states) is kept and reported.
+   */
+  private async known(ctl: ChannelController, theirs: SignedState): Promise<boolean> {
+    const ch = ctl.channel;
+    const step = theirs.state.step;
+    const latest = ch.latest;
+    const staged = ch.staged;
+    let ours: SignedState | null = null;
+    if (staged && staged.state.step === step) ours = staged;
+    else if (latest && step === latest.state.step) ours = latest;
+    // Older steps are checked within a bounded window (a peer cannot make us read the whole history).
+    else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
+    if (!ours) return latest !== null && step <= latest.state.step;
+    if (statesEqual(ours.state, theirs.state)) return true;
+    // A different state where we hold only our own proposal is a turn conflict: the machine rejects it.
+    if (!sigOf(ours, ch.partner) || !isEquivocation(ours.state, theirs, ch.partner, ch.publicKeyOf(ch.partner))) return false;
+    await ctl.append([{ kind: 'evidence', a: ours, b: theirs, note: `two states for step ${step} signed by ${ch.partner}` }]);
+    this.ctx.emit({ type: 'equivocation', channel: this.ctx.view(ctl), step });
+    throw new NodeError('EQUIVOCATION', `your partner signed two different states for step ${step}: the evidence is kept; the state both of you signed stands`);
+  }
+
+  /** The deposits the locked contract holds: B checks A's initial state against them. */
+  private async lockedDeposits(ctl: ChannelController): Promise<{ depositA: bigint; depositB: bigint }> {
+    if (ctl.life === 'locked') return { depositA: ctl.rec.depositA, depositB: ctl.rec.depositB };
+    const data = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
+    if (!data || data.phase === 'funding') throw new NodeError('NOT_LOCKED', 'the initial state arrived before the contract locked: wait until both deposits are in; your partner resends it');
+    return { depositA: data.depositA, depositB: data.depositB };
+  }
+
+  /** The partner's countersignature of our staged proposal (state.countersign or close.accept). */
+  async onCountersign(ctl: ChannelController, m: WireOf<'state.countersign'> | WireOf<'close.accept'>): Promise<void> {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    if (ch.latest && m.step <= ch.latest.state.step) return; // a resend
+    const staged = ch.staged;
+    if (!staged || ch.stagedBy !== ch.party || staged.state.step !== m.step) {
+      throw new NodeError('NOTHING_TO_SIGN', `a countersignature for step ${m.step} arrived, but no proposal of ours has that step`);
+    }
+    if ((staged.state.tag === 'close') !== (m.type === 'close.accept')) {
+      throw new NodeError('UNEXPECTED_CLOSE', m.type === 'close.accept' ? 'a close acceptance arrived for an ordinary proposal' : 'an ordinary countersignature arrived for a close proposal');
+    }
+    const before = ctl.latestView;
+    const signed = ch.acceptCountersignature(Buffer.from(m.signature, 'hex'));
+    await ctl.append([{ kind: 'committed', state: signed }]);
+    ctl.committed(signed, before);
+    if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
+    ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
+    ctx.changed(ctl);
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && signed.state.tag === 'state' && ctl.life === 'open') {
+      const pass = ch.proposeEmpty();
+      await ctl.append([{ kind: 'staged', state: pass, mine: true }]);
+      this.sendStaged(ctl, pass);
+      ctx.changed(ctl);
+    }
+  }
+
+  async onTurnRequest(ctl: ChannelController): Promise<void> {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    ch.receiveTurnRequest();
+    ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
+    ctx.changed(ctl);
+    if (ctx.autoMode && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
+      const pass = ch.proposeEmpty();
+      await ctl.append([{ kind: 'staged', state: pass, mine: true }]);
+      this.sendStaged(ctl, pass);
+      ctx.changed(ctl);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// The node's read-only commands and the choice of the channel a command acts on (the original's queries:
+// balanceChan, getAccount, showAll, …). Channel selection: an explicit id or contract, else the most relevant.
+import { Address } from '@ton/core';
+import { addressText } from '../core/format.js';
+import type { Chain } from '../chain/types.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import { partnerAddressOf } from './record.js';
+import type { ChannelView, StateView } from './types.js';
+import { stateView, stateViews } from './views.js';
+
+/** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
+const RELEVANCE: Record<string, number> = { open: 7, closing: 6, locked: 5, funding: 4, deploying: 3, accepted: 3, proposed: 2, closed: 1, rejected: 0 };
+
+export abstract class Queries {
+  constructor(protected readonly ctx: NodeContext) {}
+
+  protected find(id: string): ChannelController | null {
+    const byId = this.ctx.channels.get(id);
+    if (byId) return byId;
+    let raw: string;
+    try {
+      raw = Address.parse(id).toRawString();
+    } catch {
+      return null;
+    }
+    for (const c of this.ctx.channels.values()) if (c.rec.contract === raw) return c;
+    return null;
+  }
+
+  /** The channel a command acts on by default: the most relevant one (an incoming proposal only when nothing else). */
+  protected current(): ChannelController | null {
+    let best: ChannelController | null = null;
+    for (const c of this.ctx.channels.values()) {
+      if (!best || (RELEVANCE[c.life] ?? 0) >= (RELEVANCE[best.life] ?? 0)) {
+        // Among incoming proposals, keep the first (a flood of proposals never takes the default).
+        if (best && c.life === 'proposed' && best.life === 'proposed') continue;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  protected pick(id?: string): ChannelController {
+    const c = id ? this.find(id) : this.current();
+    if (!c) throw new NodeError(id ? 'UNKNOWN_CHANNEL' : 'NO_CHANNEL', id ? `no channel ${id} (see channels)` : "no channel yet: connect first, then open a channel (or accept your partner's with deposit)");
+    if (c.rec.legacy) throw new NodeError('INVALID_TRANSITION', 'this channel runs contract v1 (SynChannel 0.1): close it with SynChannel 0.1');
+    return c;
+  }
+
+  channels(): ChannelView[] {
+    return [...this.ctx.channels.values()].map((c) => this.ctx.view(c));
+  }
+
+  currentChannel(): ChannelView | null {
+    const c = this.current();
+    return c ? this.ctx.view(c) : null;
+  }
+
+  channel(id: string): ChannelView | null {
+    const c = this.find(id);
+    return c ? this.ctx.view(c) : null;
+  }
+
+  balanceChan(channel?: string): { balanceA: bigint; balanceB: bigint; step: bigint } | null {
+    const s = this.pick(channel).channel.latest?.state;
+    return s ? { balanceA: s.balanceA, balanceB: s.balanceB, step: s.step } : null;
+  }
+
+  async balanceContract(channel?: string): Promise<bigint> {
+    return this.ctx.o.chain.getBalance(Address.parse(this.pick(channel).rec.contract));
+  }
+
+  balanceTon(address?: string): Promise<bigint> {
+    return this.ctx.o.chain.getBalance(address ? Address.parse(address) : this.ctx.myAddress);
+  }
+
+  getAccount(): string {
+    return addressText(this.ctx.myAddress, 'wallet');
+  }
+
+  getPartnerAccount(channel?: string): string | null {
+    const c = channel ? this.find(channel) : this.current();
+    if (c) return addressText(partnerAddressOf(c.rec), 'wallet');
+    return null;
+  }
+
+  getSmartContractAccount(channel?: string): string | null {
+    const c = channel ? this.find(channel) : this.current();
+    return c ? addressText(c.rec.contract, 'contract') : null;
+  }
+
+  getSeqno(): Promise<number> {
+    return this.ctx.o.chain.getSeqno(this.ctx.o.wallet);
+  }
+
+  /** Devnet and sandbox only: funds my wallet from the chain's faucet / treasury. */
+  async faucet(amount: bigint): Promise<bigint> {
+    const c = this.ctx.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
+    if (typeof c.faucet === 'function') await c.faucet(this.ctx.myAddress, amount);
+    else if (typeof c.fund === 'function') await c.fund(this.ctx.myAddress, amount);
+    else throw new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from @testgiver_ton_bot on Telegram`);
+    return this.balanceTon();
+  }
+
+  async history(channel: string | undefined, from: bigint, to: bigint): Promise<StateView[]> {
+    const c = this.pick(channel);
+    if (!c.storage || to <= from) return [];
+    const start = from > 0n ? from - 1n : 0n;
+    const states = await c.storage.readStates(start, to);
+    const before = from > 0n && states[0]?.state.step === from - 1n ? states.shift()! : null;
+    return stateViews(states, before);
+  }
+
+  async showAll(channel?: string): Promise<StateView[]> {
+    const c = channel ? this.find(channel) : this.current();
+    if (!c) return [];
+    const views = c.storage ? await this.history(channel ?? c.id, 0n, c.channel.count) : [];
+    const staged = c.channel.staged;
+    if (staged) views.push(stateView(staged, c.latestView));
+    return views;
+  }
+
+  showLast(channel?: string): StateView | null {
+    const c = channel ? this.find(channel) : this.current();
+    if (!c) return null;
+    const staged = c.channel.staged;
+    return staged ? stateView(staged, c.latestView) : c.latestView;
+  }
+}

@@ -1,0 +1,113 @@
+// What the node keeps of a channel besides its states: the agreed parameters and the on-chain facts, in the
+// channel's record (persistence.ts). Addresses are raw strings; amounts bigint.
+import { Address } from '@ton/core';
+import type { LifePhase } from '../core/lifecycle.js';
+import type { Party } from '../core/signed.js';
+import type { NetworkKind } from '../core/format.js';
+import { ChannelContract, type ChannelConfig } from '../contract/index.js';
+import type { PayoutView } from './types.js';
+
+export const RECORD_VERSION = 2;
+
+export interface ChannelRecord {
+  v: typeof RECORD_VERSION;
+  channelId: bigint;
+  me: Party;
+  network: NetworkKind;
+  /** raw address; computed from the proposal (both sides can) */
+  contract: string;
+  addressA: string;
+  addressB: string;
+  publicKeyA: Buffer;
+  publicKeyB: Buffer;
+  challengePeriod: number;
+  expectedDepositA: bigint;
+  expectedDepositB: bigint;
+  life: LifePhase;
+  depositA: bigint;
+  depositB: bigint;
+  close: { step: bigint | null; submitter: Party; deadline: number } | null;
+  payout: PayoutView | null;
+  /** restored from a backup and not yet checked against the partner */
+  restorePending: boolean;
+  /** a SynChannel 0.1 channel (contract v1): kept and listed, not operated */
+  legacy: boolean;
+  /** unix ms when the channel locked (the initial-state timeout counts from it) */
+  lockedAt: number | null;
+}
+
+export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {
+  return {
+    publicKeyA: rec.publicKeyA,
+    publicKeyB: rec.publicKeyB,
+    addressA: Address.parse(rec.addressA),
+    addressB: Address.parse(rec.addressB),
+    channelId: rec.channelId,
+    challengePeriod: rec.challengePeriod,
+    expectedDepositA: rec.expectedDepositA,
+    expectedDepositB: rec.expectedDepositB,
+  };
+}
+
+/** The contract address of a config (raw form). */
+export function contractOf(config: ChannelConfig): string {
+  return ChannelContract.createFromConfig(config).address.toRawString();
+}
+
+export function partnerAddressOf(rec: Pick<ChannelRecord, 'me' | 'addressA' | 'addressB'>): string {
+  return rec.me === 'A' ? rec.addressB : rec.addressA;
+}
+
+/** The first record format (SynChannel 0.1): `phase` and a contract that was null until the deployment. */
+interface RecordV1 {
+  channelId: bigint;
+  me: Party;
+  network: NetworkKind;
+  contract: string | null;
+  addressA: string;
+  addressB: string;
+  publicKeyA: Buffer;
+  publicKeyB: Buffer;
+  challengePeriod: number;
+  expectedDepositA: bigint;
+  expectedDepositB: bigint;
+  depositA: bigint;
+  depositB: bigint;
+  phase: 'proposed' | 'deploying' | 'funding' | 'locked' | 'open' | 'closing' | 'closed';
+  deadline: number | null;
+  closeStep: bigint | null;
+  payoutA: bigint | null;
+  payoutB: bigint | null;
+}
+
+/**
+ * Reads a record of either format. A 0.1 channel with a contract runs contract v1: it is kept as legacy (listed,
+ * not operated: close it with SynChannel 0.1); a 0.1 proposal without a contract is dropped as declined.
+ */
+export function upgradeRecord(raw: ChannelRecord | RecordV1): ChannelRecord {
+  if ((raw as ChannelRecord).v === RECORD_VERSION) return raw as ChannelRecord;
+  const old = raw as RecordV1;
+  const life: LifePhase = !old.contract ? 'rejected' : old.phase === 'deploying' ? 'funding' : old.phase;
+  return {
+    v: RECORD_VERSION,
+    channelId: old.channelId,
+    me: old.me,
+    network: old.network,
+    contract: old.contract ?? contractOf(configOf(old)),
+    addressA: old.addressA,
+    addressB: old.addressB,
+    publicKeyA: old.publicKeyA,
+    publicKeyB: old.publicKeyB,
+    challengePeriod: old.challengePeriod,
+    expectedDepositA: old.expectedDepositA,
+    expectedDepositB: old.expectedDepositB,
+    life,
+    depositA: old.depositA,
+    depositB: old.depositB,
+    close: old.deadline !== null && old.phase === 'closing' ? { step: old.closeStep, submitter: old.me, deadline: old.deadline } : null,
+    payout: null,
+    restorePending: false,
+    legacy: !!old.contract,
+    lockedAt: null,
+  };
+}
