@@ -8,10 +8,14 @@ import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
-import type { ChannelView, NetworkKind, ProgressOptions, StateView, WithdrawOptions } from '../node/types.js';
+import type { ChannelView, NetworkKind, StateView, WithdrawOptions } from '../node/types.js';
 import { explorerLink } from '../chain/explorer.js';
+import { levelOf } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
-import { NETWORKS, isNetwork, type HostedNode, type NodeHost, type PartyId } from './host.js';
+import { showFailure } from './errors.js';
+import { LifecycleCommands, require } from './lifecycleCommands.js';
+import { amountArg, askAmount, cancelled, info, isTarget, onChain, targetChannel, targetStep } from './ui.js';
+import { NETWORKS, isNetwork, type HostedNode, type NodeHost } from './host.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
 import { DEMO_STEP_IDS } from './nodeFactory.js';
 import {
@@ -20,10 +24,8 @@ import {
   errorCode,
   errorMessage,
   formatTon,
-  parseTon,
   shortAddress,
   stateLine,
-  validateAmount,
 } from './util.js';
 
 export const EXTENSION_ID = 'synchannel.synchannel';
@@ -65,14 +67,21 @@ export const COMMAND_NAMES = [
   'copyAddress',
   'openInExplorer',
   'refresh',
+  'open',
+  'refund',
+  'decline',
+  'faucet',
+  'leave',
+  'finish',
+  'channels',
+  'export',
+  'import',
+  'help',
+  'exit',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export interface TargetArg {
-  party?: PartyId;
-  channel?: string;
-  step?: string;
-}
+export type { TargetArg } from './ui.js';
 
 export interface CommandFailure {
   command: string;
@@ -87,77 +96,20 @@ export interface CommandDeps {
   balances: BalancesPanel;
 }
 
-const cancelled = () => new ExtensionError('E_CANCELLED', 'cancelled');
-
-function isTarget(a: unknown): a is TreeElement | TargetArg {
-  if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
-  const o = a as Record<string, unknown>;
-  return 'kind' in o || 'party' in o || 'channel' in o;
-}
-
-function targetChannel(t: TreeElement | TargetArg | undefined): string | undefined {
-  if (!t) return undefined;
-  if ('kind' in t) return t.kind === 'network' ? undefined : t.channelId;
-  return t.channel;
-}
-
-function targetStep(t: TreeElement | TargetArg | undefined): bigint | undefined {
-  if (!t) return undefined;
-  if ('kind' in t) return t.kind === 'step' ? BigInt(t.step) : undefined;
-  return t.step !== undefined ? BigInt(t.step) : undefined;
-}
-
-function amountArg(v: unknown, what: string): bigint | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'string' || typeof v === 'number') {
-    const problem = validateAmount(String(v), { allowZero: true });
-    if (problem) throw new ExtensionError('E_BAD_INPUT', `${what}: ${problem}`);
-    return parseTon(String(v).trim());
-  }
-  throw new ExtensionError('E_BAD_INPUT', `${what}: expected an amount in TON such as "1.5"`);
-}
-
-async function askAmount(prompt: string, opts: { value?: string; allowZero?: boolean } = {}): Promise<bigint> {
-  const text = await vscode.window.showInputBox({
-    title: 'SynChannel',
-    prompt,
-    placeHolder: 'amount in TON, e.g. 1.5',
-    value: opts.value,
-    ignoreFocusOut: true,
-    validateInput: (t) => validateAmount(t, { allowZero: opts.allowZero }),
-  });
-  if (text === undefined) throw cancelled();
-  return parseTon(text.trim());
-}
-
-/** Runs an on-chain wait with a cancellable notification progress. */
-function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel: ${title}`, cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      return await fn({ signal: ac.signal, onProgress: (message) => progress.report({ message }) });
-    } finally {
-      sub.dispose();
-    }
-  });
-}
-
-function info(message: string, ...actions: string[]): Thenable<string | undefined> {
-  return vscode.window.showInformationMessage(`SynChannel: ${message}`, ...actions);
-}
-
 export function explorerUrl(address: string): string {
   const link = explorerLink(address, 'testnet');
-  if (!link) throw new ExtensionError('E_BAD_INPUT', `not a TON address: ${address}`);
+  if (!link) throw new ExtensionError('BAD_INPUT', `not a TON address: ${address}`);
   return link;
 }
 
 export class Commands {
   private failures: CommandFailure[] = [];
 
-  constructor(private readonly d: CommandDeps) {}
+  private readonly more: LifecycleCommands;
+
+  constructor(private readonly d: CommandDeps) {
+    this.more = new LifecycleCommands(this, d.host);
+  }
 
   get lastFailure(): CommandFailure | null {
     return this.failures.at(-1) ?? null;
@@ -199,6 +151,17 @@ export class Commands {
       copyAddress: (t) => this.copyAddress(t),
       openInExplorer: (t) => this.openInExplorer(t),
       refresh: async () => this.d.host.fireChanged(),
+      open: (t, a, b) => this.more.open(t, a, b),
+      refund: (t) => this.more.refund(t),
+      decline: (t) => this.more.decline(t),
+      faucet: (t, a) => this.more.faucet(t, a),
+      leave: (t) => this.more.leave(t),
+      finish: (t) => this.more.finish(t),
+      channels: (t) => this.more.channels(t),
+      export: (t, f) => this.more.exportBackup(t, f),
+      import: (t, f) => this.more.importBackup(t, f),
+      help: () => this.more.help(),
+      exit: () => this.more.exit(),
     };
     for (const name of COMMAND_NAMES) {
       const handler = table[name];
@@ -212,28 +175,12 @@ export class Commands {
       this.d.host.fireChanged();
       return result;
     } catch (e) {
-      const code = errorCode(e) ?? 'E_UNEXPECTED';
+      const code = errorCode(e);
       const message = errorMessage(e);
       this.failures.push({ command: name, code, message });
       if (this.failures.length > 50) this.failures.shift();
-      if (code === 'E_CANCELLED' || code === 'ABORTED') {
-        this.d.host.log(`${name}: cancelled`);
-        return undefined;
-      }
-      this.d.host.log(`${name} failed [${code}]: ${message}`, 'error');
-      if (code === 'E_NODE_NOT_RUNNING') {
-        void vscode.window.showWarningMessage(`SynChannel: ${message}`, 'Serve', 'Connect', 'Open Teaching Demo').then((pick) => {
-          if (pick === 'Serve') void vscode.commands.executeCommand('synchannel.serve');
-          if (pick === 'Connect') void vscode.commands.executeCommand('synchannel.connect');
-          if (pick === 'Open Teaching Demo') void vscode.commands.executeCommand('synchannel.openTeachingDemo');
-        });
-      } else if (code === 'E_NO_CHANNEL' || code === 'E_NO_PARTNER' || code === 'E_NOTHING_TO_SIGN') {
-        void vscode.window.showWarningMessage(`SynChannel: ${message}`);
-      } else {
-        void vscode.window.showErrorMessage(`SynChannel: ${message}`, 'Show Log').then((pick) => {
-          if (pick) this.d.host.showLog();
-        });
-      }
+      this.d.host.log(code === 'CANCELLED' ? `${name}: cancelled` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : 'info');
+      showFailure(code, message, () => this.d.host.showLog());
       return undefined;
     }
   }
@@ -241,7 +188,7 @@ export class Commands {
   // ---- targets --------------------------------------------------------------------------------------------------
 
   /** The node a command acts on. `start`: create the user's node on first use. */
-  private async nodeFor(t: unknown, start: boolean): Promise<HostedNode> {
+  async nodeFor(t: unknown, start: boolean): Promise<HostedNode> {
     const host = this.d.host;
     if (isTarget(t)) {
       const party = 'kind' in t ? t.party : (t.party ?? 'me');
@@ -249,7 +196,7 @@ export class Commands {
       if (n) return n;
       if (party === 'me' && start) return host.ensureNode();
       throw new ExtensionError(
-        party === 'me' ? 'E_NODE_NOT_RUNNING' : 'E_NO_DEMO',
+        party === 'me' ? 'NODE_NOT_RUNNING' : 'NO_DEMO',
         party === 'me'
           ? 'the node is not running: run "SynChannel: Serve" or "SynChannel: Connect" to start it'
           : 'the teaching demo is not running: run "SynChannel: Open Teaching Demo" first',
@@ -266,16 +213,16 @@ export class Commands {
       return pick.node;
     }
     if (start) return host.ensureNode();
-    throw new ExtensionError('E_NODE_NOT_RUNNING', 'the node is not running: run "SynChannel: Serve" or "SynChannel: Connect" to start it');
+    throw new ExtensionError('NODE_NOT_RUNNING', 'the node is not running: run "SynChannel: Serve" or "SynChannel: Connect" to start it');
   }
 
-  private channelFor(node: HostedNode, t: unknown): ChannelView {
+  channelFor(node: HostedNode, t: unknown): ChannelView {
     const id = isTarget(t) ? targetChannel(t) : undefined;
     const ch = this.d.host.channel(node, id);
     if (ch) return ch;
-    if (id) throw new ExtensionError('E_NO_CHANNEL', `no channel ${id} on ${node.label}'s node: pick one in the SynChannel view`);
-    if (node.api.partners().length === 0) throw new ExtensionError('E_NO_CHANNEL', 'no channel yet: connect first ("SynChannel: Serve" on one side, "SynChannel: Connect" on the other)');
-    throw new ExtensionError('E_NO_CHANNEL', 'no channel yet: run "SynChannel: Deposit" to open one with your partner');
+    if (id) throw new ExtensionError('NO_CHANNEL', `no channel ${id} on ${node.label}'s node: pick one in the SynChannel view`);
+    if (node.api.partners().length === 0) throw new ExtensionError('NO_CHANNEL', 'no channel yet: connect first ("SynChannel: Serve" on one side, "SynChannel: Connect" on the other)');
+    throw new ExtensionError('NO_CHANNEL', 'no channel yet: run "SynChannel: Deposit" to open one with your partner');
   }
 
   private inputs(t: unknown, rest: unknown[]): unknown[] {
@@ -301,7 +248,7 @@ export class Commands {
       port = Number(text.trim());
     } else {
       port = Number(p);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('E_BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
     }
     const result = await node.api.serve(port, typeof h === 'string' ? h : undefined);
     await this.d.host.setServed(node, result);
@@ -338,7 +285,7 @@ export class Commands {
       addr = text.trim();
     } else {
       const problem = check(addr);
-      if (problem) throw new ExtensionError('E_BAD_INPUT', problem);
+      if (problem) throw new ExtensionError('BAD_INPUT', problem);
     }
     const node = await this.nodeFor(t, true);
     const partner = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'SynChannel: connecting…' }, () => node.api.connect(addr));
@@ -354,15 +301,13 @@ export class Commands {
     const id = isTarget(t) ? targetChannel(t) : undefined;
     const ch = this.d.host.channel(node, id);
     if (!ch) {
-      if (node.api.partners().length === 0) throw new ExtensionError('E_NO_PARTNER', 'no partner yet: connect first ("SynChannel: Serve" on one side, "SynChannel: Connect" on the other)');
+      if (node.api.partners().length === 0) throw new ExtensionError('NO_PARTNER', 'no partner yet: connect first ("SynChannel: Serve" on one side, "SynChannel: Connect" on the other)');
       const balance = await node.api.balanceTon().catch(() => null);
       const mine = amountArg(a, 'your deposit') ?? (await askAmount(`Your deposit (your account balance now: ${balance === null ? '?' : formatTon(balance)} TON)`));
       const theirs = amountArg(b, "partner's deposit") ?? (await askAmount("Your partner's deposit (0 if they only receive)", { value: '0', allowZero: true }));
       return onChain('opening the channel (deploy + deposit)…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs }));
     }
-    if (ch.phase !== 'proposed' && ch.phase !== 'funding') {
-      throw new ExtensionError('E_BAD_INPUT', `the channel is ${ch.phase}: deposits are taken only while it is funding`);
-    }
+    require(ch, 'deposit');
     const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
     const amount = amountArg(a, 'deposit') ?? (await askAmount(`Deposit into the channel (expected: ${formatTon(expected)} TON)`, { value: formatTon(expected), allowZero: true }));
     return onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
@@ -372,10 +317,8 @@ export class Commands {
     const [a] = this.inputs(t, [aArg]);
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
-    if (ch.phase !== 'open') throw new ExtensionError('E_BAD_INPUT', `the channel is ${ch.phase}: payments need an open channel`);
-    if (!ch.myTurn) throw new ExtensionError('E_BAD_INPUT', 'it is not your turn: run "SynChannel: Request Empty State" to ask your partner for it');
-    const mine = ch.latest ? (ch.me === 'A' ? ch.latest.balanceA : ch.latest.balanceB) : 0n;
-    const amount = amountArg(a, 'amount') ?? (await askAmount(`Amount to send (you have ${formatTon(mine)} TON in the channel)`));
+    require(ch, 'send');
+    const amount = amountArg(a, 'amount') ?? (await askAmount(`Amount to send (you have ${formatTon(ch.myBalance)} TON in the channel)`, { max: ch.myBalance }));
     const state = await node.api.send(amount, { channel: ch.id });
     void info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}`);
     return state;
@@ -384,7 +327,7 @@ export class Commands {
   async sign(t: unknown) {
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
-    if (!ch.pending || ch.pending.awaiting !== 'me') throw new ExtensionError('E_NOTHING_TO_SIGN', 'nothing awaits your signature in this channel');
+    require(ch, 'sign');
     const state = await node.api.sign({ channel: ch.id });
     void info(`signed Step ${state.step}: ${stateLine(state)}`);
     return state;
@@ -409,7 +352,8 @@ export class Commands {
   async withdraw(t: unknown, modeArg?: unknown, optsArg?: unknown) {
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
-    if (!ch.latest) throw new ExtensionError('E_BAD_INPUT', 'no state both signed yet: sign the initial state first');
+    require(ch, 'withdraw');
+    if (!ch.latest) throw new ExtensionError('NOT_OPEN', 'no state both signed yet: sign the initial state first');
     const step = targetStep(isTarget(t) ? t : undefined) ?? ch.latest.step;
     let mode: WithdrawOptions['mode'];
     if (modeArg === 'auto' || modeArg === 'cooperative' || modeArg === 'unilateral') mode = modeArg;
@@ -447,7 +391,7 @@ export class Commands {
   async balanceContract(t: unknown) {
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
-    if (!ch.contract) throw new ExtensionError('E_NO_CHANNEL', 'the contract is not deployed yet: run "SynChannel: Deposit" first');
+    if (!ch.contract) throw new ExtensionError('NO_CHANNEL', 'the contract is not deployed yet: run "SynChannel: Deposit" first');
     const v = await onChain('reading the contract balance…', () => node.api.balanceContract(ch.id));
     void info(`contract balance: ${formatTon(v)} TON`);
     return v;
@@ -457,7 +401,7 @@ export class Commands {
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
     const b = node.api.balanceChan(ch.id);
-    if (!b) throw new ExtensionError('E_NO_CHANNEL', 'no state both signed yet: sign the initial state first');
+    if (!b) throw new ExtensionError('NO_CHANNEL', 'no state both signed yet: sign the initial state first');
     void info(`Step ${b.step}: ${stateLine(b)}`);
     return b;
   }
@@ -480,7 +424,7 @@ export class Commands {
     const node = await this.nodeFor(t, false);
     const id = isTarget(t) ? targetChannel(t) : undefined;
     const a = node.api.getPartnerAccount(id) ?? node.api.partners()[0]?.address ?? null;
-    if (!a) throw new ExtensionError('E_NO_PARTNER', 'no partner yet: connect first');
+    if (!a) throw new ExtensionError('NO_PARTNER', 'no partner yet: connect first');
     this.offerCopy(`partner account: ${a}`, a);
     return a;
   }
@@ -489,7 +433,7 @@ export class Commands {
     const node = await this.nodeFor(t, false);
     const ch = this.channelFor(node, t);
     const a = node.api.getSmartContractAccount(ch.id);
-    if (!a) throw new ExtensionError('E_NO_CHANNEL', 'the contract is not deployed yet: run "SynChannel: Deposit" first');
+    if (!a) throw new ExtensionError('NO_CHANNEL', 'the contract is not deployed yet: run "SynChannel: Deposit" first');
     this.offerCopy(`smart contract: ${a}`, a);
     return a;
   }
@@ -516,7 +460,7 @@ export class Commands {
     const ch = this.channelFor(node, t);
     const pending = ch.pending;
     const last: StateView | null = pending ?? node.api.showLast(ch.id);
-    if (!last) throw new ExtensionError('E_NO_CHANNEL', 'no state yet: deposit and sign the initial state first');
+    if (!last) throw new ExtensionError('NO_CHANNEL', 'no state yet: deposit and sign the initial state first');
     const text = describeState(last) + (pending ? (pending.awaiting === 'me' ? ' · awaiting your signature' : ' · awaiting your partner') : '');
     if (pending?.awaiting === 'me') {
       void info(text, 'Sign').then((pick) => {
@@ -555,7 +499,7 @@ export class Commands {
       if (!pick) throw cancelled();
       network = pick.label as NetworkKind;
     } else if (isNetwork(n)) network = n;
-    else throw new ExtensionError('E_BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
+    else throw new ExtensionError('BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
     await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
     await this.d.host.restartForNetwork();
     return network;
@@ -564,7 +508,7 @@ export class Commands {
   private async networkArg(n: unknown): Promise<NetworkKind> {
     if (n === undefined) return this.d.host.network;
     if (isNetwork(n)) return n;
-    throw new ExtensionError('E_BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
+    throw new ExtensionError('BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
   }
 
   async createKey(n: unknown) {
@@ -596,7 +540,7 @@ export class Commands {
       if (text === undefined) throw cancelled();
     } else {
       const problem = await check(text);
-      if (problem) throw new ExtensionError('E_BAD_INPUT', problem);
+      if (problem) throw new ExtensionError('BAD_INPUT', problem);
     }
     await this.d.host.storeMnemonic(network, text.trim().split(/\s+/));
     void info(`mnemonic imported for ${network}`);
@@ -613,9 +557,9 @@ export class Commands {
       folder = picked[0].fsPath;
     }
     const pk = await readFile(join(folder, 'wallet.pk')).catch(() => null);
-    if (!pk || pk.length !== 32) throw new ExtensionError('E_BAD_INPUT', `${folder}/wallet.pk must hold a raw 32-byte private key`);
+    if (!pk || pk.length !== 32) throw new ExtensionError('BAD_INPUT', `${folder}/wallet.pk must hold a raw 32-byte private key`);
     const addr = await readFile(join(folder, 'wallet.addr')).catch(() => null);
-    if (addr && addr.length !== 36) throw new ExtensionError('E_BAD_INPUT', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
+    if (addr && addr.length !== 36) throw new ExtensionError('BAD_INPUT', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
     await this.d.host.storeKeyFolder(network, folder);
     void info(`key folder imported for ${network}: ${folder}`);
     await this.restartIfOn(network);
@@ -648,10 +592,10 @@ export class Commands {
       try {
         port = Number(new URL(url).port || 80);
       } catch {
-        throw new ExtensionError('E_BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
+        throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
       }
     }
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('E_BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
     const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => this.d.host.startDevnet(port));
     void info(`devnet serving at ${server.url}`);
     return server.url;
@@ -695,7 +639,7 @@ export class Commands {
       id = pick.id;
     }
     if (typeof id !== 'string' || !(DEMO_STEP_IDS as readonly string[]).includes(id)) {
-      throw new ExtensionError('E_BAD_INPUT', `unknown demo step ${JSON.stringify(id)}: one of ${DEMO_STEP_IDS.join(', ')}`);
+      throw new ExtensionError('BAD_INPUT', `unknown demo step ${JSON.stringify(id)}: one of ${DEMO_STEP_IDS.join(', ')}`);
     }
     if (!this.d.host.teachingDemo) {
       await this.openTeachingDemo();
@@ -727,7 +671,7 @@ export class Commands {
   async copyMultiaddr(t: unknown) {
     const node = await this.nodeFor(t, false);
     const addr = node.served?.lan[0] ?? node.served?.wan[0];
-    if (!addr) throw new ExtensionError('E_BAD_INPUT', 'not serving yet: run "SynChannel: Serve" first');
+    if (!addr) throw new ExtensionError('BAD_INPUT', 'not serving yet: run "SynChannel: Serve" first');
     await vscode.env.clipboard.writeText(addr);
     void info(`copied ${addr}`);
     return addr;
@@ -751,7 +695,7 @@ export class Commands {
 
   async openInExplorer(t: unknown) {
     const node = await this.nodeFor(t, false);
-    if (node.api.network !== 'testnet') throw new ExtensionError('E_BAD_INPUT', `the explorer shows testnet only; this node runs on ${node.api.network}`);
+    if (node.api.network !== 'testnet') throw new ExtensionError('BAD_INPUT', `the explorer shows testnet only; this node runs on ${node.api.network}`);
     const a = this.addressOf(node, t);
     await vscode.env.openExternal(vscode.Uri.parse(explorerUrl(a)));
     return a;

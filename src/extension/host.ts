@@ -235,7 +235,7 @@ export class NodeHost implements vscode.Disposable {
     if (!seedHex) {
       if (network === 'testnet') {
         throw new ExtensionError(
-          'E_NO_KEY',
+          'NO_KEY',
           'no key for testnet yet: run "SynChannel: Create Key", "Import Mnemonic" or "Import Key Folder" first, then fund the wallet',
         );
       }
@@ -315,9 +315,9 @@ export class NodeHost implements vscode.Disposable {
 
   async runDemoStep(id: string): Promise<string> {
     const d = this.demo;
-    if (!d) throw new ExtensionError('E_NO_DEMO', 'the teaching demo is not running: run "SynChannel: Open Teaching Demo" first');
+    if (!d) throw new ExtensionError('NO_DEMO', 'the teaching demo is not running: run "SynChannel: Open Teaching Demo" first');
     const step = d.demo.steps.find((s) => s.id === id);
-    if (!step) throw new ExtensionError('E_BAD_INPUT', `no demo step "${id}"; steps: ${d.demo.steps.map((s) => s.id).join(', ')}`);
+    if (!step) throw new ExtensionError('BAD_INPUT', `no demo step "${id}"; steps: ${d.demo.steps.map((s) => s.id).join(', ')}`);
     const result = await step.run();
     d.done.add(id);
     this.log(`[demo] ${step.title}: ${result}`);

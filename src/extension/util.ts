@@ -1,33 +1,21 @@
 // Small helpers shared by the extension's views: amounts, short addresses, typed errors.
 import { formatTon, parseTon } from '../core/amounts.js';
+import { SynError, codeOf, type ErrorCode } from '../core/errors.js';
 import type { ChannelView, StateView } from '../node/types.js';
 
 export { formatTon, parseTon };
 
-export type ExtensionErrorCode =
-  | 'E_NODE_NOT_RUNNING'
-  | 'E_NO_CHANNEL'
-  | 'E_NO_PARTNER'
-  | 'E_NO_KEY'
-  | 'E_NO_DEMO'
-  | 'E_BAD_INPUT'
-  | 'E_CANCELLED'
-  | 'E_NOTHING_TO_SIGN';
-
-/** An answer from the extension itself when a command cannot act; the message says what to do next. */
-export class ExtensionError extends Error {
-  constructor(
-    readonly code: ExtensionErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** An answer from the extension itself when a command cannot act; the code is from the one vocabulary. */
+export class ExtensionError extends SynError {
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
     this.name = 'ExtensionError';
   }
 }
 
-export function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+/** The vocabulary code of anything thrown (CANCELLED for aborts, INTERNAL for a bug). */
+export function errorCode(err: unknown): ErrorCode {
+  return codeOf(err);
 }
 
 export function errorMessage(err: unknown): string {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { specifiers } from '../helpers/imports.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const coreDir = join(root, 'src/core');
@@ -18,21 +19,6 @@ function files(dir: string): string[] {
     else if (/\.(ts|mts|cts|js|mjs|cjs)$/.test(name)) out.push(p);
   }
   return out;
-}
-
-/** Every module specifier: static and type imports, re-exports, side-effect imports, import(), require(). */
-export function specifiers(source: string): string[] {
-  const found: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g,
-    /\brequire\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g,
-  ];
-  for (const re of patterns) for (const m of source.matchAll(re)) found.push(m[1]!);
-  // A computed import()/require() could load anything: forbid those outright.
-  if (/\bimport\s*\(\s*[^'"`\s)]/.test(source) || /\brequire\s*\(\s*[^'"`\s)]/.test(source)) found.push('<computed import>');
-  return found;
 }
 
 /** `file` is relative to the repository root. */

@@ -68,20 +68,20 @@ describe('SynChannel commands (no node running)', () => {
     const failure = ext.lastFailure();
     assert.ok(failure);
     assert.equal(failure.command, 'send');
-    assert.equal(failure.code, 'E_NODE_NOT_RUNNING');
+    assert.equal(failure.code, 'NODE_NOT_RUNNING');
     assert.match(failure.message, /the node is not running/);
     assert.equal(ext.status().node, 'stopped', 'a failed send must not start a node');
   });
 
   it('rejects bad inputs with a typed answer', async () => {
     await vscode.commands.executeCommand('synchannel.switchNetwork', 'mainnet');
-    assert.equal(ext.lastFailure()?.code, 'E_BAD_INPUT');
+    assert.equal(ext.lastFailure()?.code, 'BAD_INPUT');
     assert.match(ext.lastFailure()!.message, /sandbox, devnet or testnet/);
     await vscode.commands.executeCommand('synchannel.importMnemonic', 'only three words', 'testnet');
-    assert.equal(ext.lastFailure()?.code, 'E_BAD_INPUT');
+    assert.equal(ext.lastFailure()?.code, 'BAD_INPUT');
     assert.match(ext.lastFailure()!.message, /24 words/);
     await vscode.commands.executeCommand('synchannel.demoStep', 'deploy-everything');
-    assert.equal(ext.lastFailure()?.code, 'E_BAD_INPUT');
+    assert.equal(ext.lastFailure()?.code, 'BAD_INPUT');
     assert.match(ext.lastFailure()!.message, /unknown demo step/);
     assert.equal(ext.demoSteps().length, 0, 'an unknown step must not start the demo');
   });

@@ -129,7 +129,7 @@ describe('SynChannel teaching demo in the tree and the webview', function () {
   it('sign with nothing to sign answers clearly', async () => {
     const r = await vscode.commands.executeCommand('synchannel.sign', { party: 'alice', channel: channelId });
     assert.equal(r, undefined);
-    assert.equal(ext.lastFailure()?.code, 'E_NOTHING_TO_SIGN');
+    assert.equal(ext.lastFailure()?.code, 'NOTHING_TO_SIGN');
   });
 
   it('withdraw through the command starts the close: the tree and the webview show it closing', async () => {

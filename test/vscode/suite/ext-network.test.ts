@@ -47,10 +47,10 @@ describe('SynChannel node and network switch', function () {
   it('answers "no channel yet: connect first" when the node runs but has no channel', async () => {
     const r = await vscode.commands.executeCommand('synchannel.send', '1');
     assert.equal(r, undefined);
-    assert.equal(ext.lastFailure()?.code, 'E_NO_CHANNEL');
+    assert.equal(ext.lastFailure()?.code, 'NO_CHANNEL');
     assert.match(ext.lastFailure()!.message, /no channel yet: connect first/);
     await vscode.commands.executeCommand('synchannel.send', { party: 'me' }, '1,5');
-    assert.equal(ext.lastFailure()?.code, 'E_NO_CHANNEL');
+    assert.equal(ext.lastFailure()?.code, 'NO_CHANNEL');
   });
 
   it('switching to devnet restarts the node on that chain with its own data dir and key, and back', async () => {
@@ -83,7 +83,7 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.status().runningNetwork, 'sandbox');
     const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
     assert.equal(r, undefined);
-    assert.equal(ext.lastFailure()?.code, 'E_NO_KEY');
+    assert.equal(ext.lastFailure()?.code, 'NO_KEY');
     assert.match(ext.lastFailure()!.message, /Create Key|Import Mnemonic/);
     assert.equal(ext.status().network, 'testnet');
     assert.equal(ext.status().runningNetwork, null, 'the sandbox node stopped');
