@@ -8,12 +8,14 @@ import { FILE_HEADER_LEN, FILE_MAGIC, KIND, encodeEntry, frameRecord, stepOf, ty
 import { StoreError, fsError, isErrno, journalCorrupt } from './errors.js';
 import { hasLegacy, migrateLegacy, moveLegacyAside } from './legacy.js';
 import { fsyncDir, readRecordFile, writeRecordFile } from './record.js';
-import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, type RawRecord } from './scan.js';
+import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 export const JOURNAL_FILE = 'journal.bin';
 export const RECORD_FILE = 'record.json';
 const INDEX_IDLE_MS = 10_000;
+/** readStates of at most this many last states walks back from the end instead of using the index */
+const TAIL_READ = 64n;
 
 interface Pending {
   records: { entry: JournalEntry; bytes: Buffer }[];
@@ -286,6 +288,7 @@ export class FileChannelStorage implements ChannelStorage {
     const lo = fromStep < 0n ? 0n : fromStep;
     const hi = toStep > count ? count : toStep;
     if (lo >= hi) return [];
+    if (count - lo <= TAIL_READ) return this.readTailStates(lo, hi);
     const idx = await this.getIndex();
     const from = idx.committed[Number(lo)]!;
     const to = hi < BigInt(idx.committed.length) ? idx.committed[Number(hi)]! : idx.end;
@@ -299,6 +302,24 @@ export class FileChannelStorage implements ChannelStorage {
       }),
     );
     return out;
+  }
+
+  /** The last few committed states, walking back from the end (no index needed). */
+  private async readTailStates(lo: bigint, hi: bigint): Promise<SignedState[]> {
+    const out: SignedState[] = [];
+    const { end } = this;
+    const last = this.head.count - 1n;
+    await this.withReader(end, (src) =>
+      walkBack(src, end, this.journalPath, (r) => {
+        if (r.kind !== KIND.committed) return false;
+        const e = decodeRaw(r, this.journalPath);
+        const step = e.kind === 'committed' ? e.state.state.step : -1n;
+        if (e.kind !== 'committed' || step !== last - BigInt(out.length)) throw journalCorrupt(this.journalPath, r.offset, 'the states are out of order');
+        out.push(e.state);
+        return step <= lo;
+      }),
+    );
+    return out.filter((s) => s.state.step >= lo && s.state.step < hi).reverse();
   }
 
   async evidence(): Promise<Extract<JournalEntry, { kind: 'evidence' }>[]> {
