@@ -9,6 +9,7 @@ import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { fsyncDir, readRecordBytes, writeRecordBytes } from './record.js';
 import { fileSource, type Source } from './scan.js';
+import { encodeEntry } from './codec.js';
 
 /** Folders of channels being imported (removed when a data folder is opened). */
 export const IMPORT_PREFIX = '.import-';
@@ -94,7 +95,12 @@ export async function importDataDir(dd: DataDir, file: string): Promise<{ import
   }
 }
 
-/** What to do with one channel of the backup, or its id when the backup's history differs from the local one. */
+/**
+ * What to do with one channel of the backup, or its id when the backup's history differs from the local one.
+ * A local journal with as many states or more is kept, even when damaged in the middle (its latest states
+ * are worth more than an older backup: resync it with the partner); a shorter one is replaced when its states
+ * (all of them, or only its last one when the middle is damaged) are the backup's.
+ */
 async function planFor(dd: DataDir, section: BackupSection): Promise<Plan | string> {
   const id = section.id;
   const exists = await stat(join(dd.channelsPath, id)).then(() => true, (e: unknown) => {
@@ -102,29 +108,49 @@ async function planFor(dd: DataDir, section: BackupSection): Promise<Plan | stri
     throw fsError(e, join(dd.channelsPath, id), false);
   });
   if (!exists) return { id, action: 'new', section };
+  const local = await readLocal(dd, id);
+  if (local.count === null) return { id, action: 'replace', section }; // unreadable here: the backup restores it
+  if (local.count > section.count || (local.count === section.count && local.full)) return { id, action: 'keep' };
+  const theirs = await journalPrefix(section.journal, `${id} in the backup`, local.count);
+  if (local.full) {
+    if (theirs.digest !== local.digest) return id;
+    return { id, action: 'extend', section, extra: local.evidence.filter((ev) => !theirs.evidence.some((t) => t.equals(ev))) };
+  }
+  const same = local.last === null ? theirs.last === null : theirs.last?.equals(local.last) === true;
+  return same ? { id, action: 'replace', section } : id;
+}
+
+interface Local {
+  /** committed states, null when even the head cannot be read */
+  count: bigint | null;
+  /** the whole journal read and checked */
+  full: boolean;
+  digest: string;
+  last: Buffer | null;
+  evidence: Buffer[];
+}
+
+async function readLocal(dd: DataDir, id: string): Promise<Local> {
   const wasOpen = dd.opened(id) !== null;
   const s = await dd.storage(id);
-  let local: { count: bigint; digest: string; evidence: Buffer[] };
+  const out: Local = { count: null, full: false, digest: '', last: null, evidence: [] };
   try {
     const head = await s.loadHead();
+    out.count = head.count;
+    out.last = head.latest && encodeEntry({ kind: 'committed', state: head.latest });
     const end = await s.settledEnd();
     const jfh = await open(s.journalPath, 'r');
     try {
-      local = { count: head.count, ...(await journalPrefix(fileSource(jfh, end, s.journalPath), s.journalPath, head.count)) };
+      Object.assign(out, await journalPrefix(fileSource(jfh, end, s.journalPath), s.journalPath, head.count), { full: true });
     } finally {
       await jfh.close();
     }
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
-    return { id, action: 'replace', section }; // the local channel cannot be read: the backup restores it
   } finally {
     if (!wasOpen) await s.close();
   }
-  if (local.count >= section.count) return { id, action: 'keep' };
-  const theirs = await journalPrefix(section.journal, `${section.id} in the backup`, local.count);
-  if (theirs.digest !== local.digest) return id;
-  const extra = local.evidence.filter((ev) => !theirs.evidence.some((t) => t.equals(ev)));
-  return { id, action: 'extend', section, extra };
+  return out;
 }
 
 async function copySource(src: Source, len: number, to: string, extra: Buffer[] = []): Promise<void> {

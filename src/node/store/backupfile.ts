@@ -169,18 +169,23 @@ export async function checkJournal(src: Source, path: string): Promise<bigint> {
   return count;
 }
 
-/** A digest of the first `n` committed records, and every evidence record (framed bytes). */
-export async function journalPrefix(src: Source, path: string, n: bigint): Promise<{ digest: string; evidence: Buffer[] }> {
+/**
+ * A digest of the first `n` committed records, the framed bytes of the committed record of step `n - 1`, and
+ * every evidence record (framed bytes).
+ */
+export async function journalPrefix(src: Source, path: string, n: bigint): Promise<{ digest: string; last: Buffer | null; evidence: Buffer[] }> {
   const h = createHash('sha256');
   let seen = 0n;
+  let last: Buffer | null = null;
   const evidence: Buffer[] = [];
   await scanForward(src, FILE_HEADER_LEN, src.size, path, (r) => {
     if (r.kind === KIND.committed && seen < n) {
-      h.update(frameRecord(r.kind, r.payload));
+      last = frameRecord(r.kind, r.payload);
+      h.update(last);
       seen++;
     } else if (r.kind === KIND.evidence) {
       evidence.push(frameRecord(r.kind, r.payload));
     }
   });
-  return { digest: `${seen}:${h.digest('hex')}`, evidence };
+  return { digest: `${seen}:${h.digest('hex')}`, last, evidence };
 }
