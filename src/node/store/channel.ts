@@ -1,19 +1,22 @@
 // One channel's storage: its record (record.json) and its journal (journal.bin, see codec.ts).
 // In memory: the head (latest committed state, staged state) and the journal's intact length; the offsets
 // index for readStates is built on demand and dropped after INDEX_IDLE_MS without use.
-import { mkdir, open, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignedState } from '../../core/channel.js';
 import { FILE_HEADER_LEN, FILE_MAGIC, KIND, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
-import { StoreError, fsError, isErrno, journalCorrupt } from './errors.js';
+import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { hasLegacy, migrateLegacy, moveLegacyAside } from './legacy.js';
-import { fsyncDir, readRecordFile, writeRecordFile } from './record.js';
+import { createJournal, exists, keepTorn, openForWrite, truncateTo, writeAt } from './journalfile.js';
+import { readRecordFile, writeRecordFile } from './record.js';
 import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 export const JOURNAL_FILE = 'journal.bin';
 export const RECORD_FILE = 'record.json';
 const INDEX_IDLE_MS = 10_000;
+/** at most this many bytes of a torn tail are kept beside the journal */
+const KEEP_TORN_MAX = 1 << 20;
 /** readStates of at most this many last states walks back from the end instead of using the index */
 const TAIL_READ = 64n;
 
@@ -72,24 +75,24 @@ export class FileChannelStorage implements ChannelStorage {
   /** Creates or migrates the journal, cuts a torn tail, reads the head from the tail. */
   private async load(): Promise<void> {
     let repaired: ChannelHead['repaired'] = null;
-    if (!(await this.journalExists())) {
+    if (!(await exists(this.journalPath))) {
       if (await hasLegacy(this.dir)) {
         const { bytesDropped } = await migrateLegacy(this.dir, this.journalPath, this.recordPath);
         if (bytesDropped) repaired = { bytesDropped };
       } else {
-        await this.createJournal();
+        await createJournal(this.dir, this.journalPath);
       }
     } else if (await hasLegacy(this.dir)) {
       await moveLegacyAside(this.dir);
     }
-    const fh = await this.openForWrite();
+    const fh = await openForWrite(this.journalPath);
     try {
       const size = (await fh.stat()).size;
       const ve = await findValidEnd(fileSource(fh, size, this.journalPath), this.journalPath);
       if (ve.needsHeader || ve.dropped) {
-        if (!ve.needsHeader) await this.keepTorn(ve.end, await fileSource(fh, size, this.journalPath).read(ve.end, ve.dropped));
-        await this.truncateTo(fh, ve.needsHeader ? 0 : ve.end);
-        if (ve.needsHeader) await this.writeAt(fh, FILE_MAGIC, 0);
+        if (!ve.needsHeader) await keepTorn(this.dir, ve.end, await fileSource(fh, size, this.journalPath).read(ve.end, Math.min(ve.dropped, KEEP_TORN_MAX)));
+        await truncateTo(fh, this.journalPath, ve.needsHeader ? 0 : ve.end);
+        if (ve.needsHeader) await writeAt(fh, FILE_MAGIC, 0);
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
@@ -114,64 +117,6 @@ export class FileChannelStorage implements ChannelStorage {
     this.proj = { count, latestBytes: this.latestBytes };
   }
 
-  private async openForWrite(): Promise<FileHandle> {
-    try {
-      return await open(this.journalPath, 'r+');
-    } catch (e) {
-      // Readable but not writable is NOT_WRITABLE; not even readable is UNREADABLE.
-      const readable = isErrno(e, 'EACCES', 'EPERM', 'EROFS') && (await open(this.journalPath, 'r').then((f) => f.close().then(() => true), () => false));
-      throw fsError(e, this.journalPath, readable);
-    }
-  }
-
-  private async journalExists(): Promise<boolean> {
-    try {
-      await stat(this.journalPath);
-      return true;
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return false;
-      throw fsError(e, this.journalPath, false);
-    }
-  }
-
-  private async createJournal(): Promise<void> {
-    try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const fh = await open(this.journalPath, 'wx', 0o600);
-      try {
-        await fh.writeFile(FILE_MAGIC);
-        await fh.datasync();
-      } finally {
-        await fh.close();
-      }
-      await fsyncDir(this.dir);
-    } catch (e) {
-      if (!isErrno(e, 'EEXIST')) throw fsError(e, this.journalPath, true);
-    }
-  }
-
-  /** Keeps the bytes of a torn tail beside the journal before they are cut (for a post-mortem). */
-  private async keepTorn(at: number, bytes: Buffer): Promise<void> {
-    const path = join(this.dir, `torn-${at}-${Date.now()}.bin`);
-    await writeFile(path, bytes, { mode: 0o600 }).catch((e: unknown) => {
-      throw fsError(e, path, true);
-    });
-  }
-
-  private async truncateTo(fh: FileHandle, len: number): Promise<void> {
-    try {
-      await fh.truncate(len);
-      await fh.datasync();
-    } catch (e) {
-      throw fsError(e, this.journalPath, true);
-    }
-  }
-
-  private async writeAt(fh: FileHandle, bytes: Buffer, at: number): Promise<void> {
-    let off = 0;
-    while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off, at + off)).bytesWritten;
-  }
-
   // ------------------------------------------------------------------------------------------ record
 
   async readRecord<T>(): Promise<T | null> {
@@ -183,6 +128,7 @@ export class FileChannelStorage implements ChannelStorage {
   /** Replaces the record atomically (write-file-atomic + folder fsync); calls are applied in order. */
   async writeRecord<T>(rec: T): Promise<void> {
     await this.ensureReady();
+    if (this.closed) throw new Error(`the storage of channel ${this.id} was closed during this write: nothing was written`);
     const p = this.recordChain.then(() => writeRecordFile(this.recordPath, rec));
     this.recordChain = p.catch(() => undefined);
     await p;
@@ -197,6 +143,7 @@ export class FileChannelStorage implements ChannelStorage {
    */
   async append(entries: JournalEntry[]): Promise<void> {
     await this.ensureReady();
+    if (this.closed) throw new Error(`the storage of channel ${this.id} was closed during this append: nothing was written`);
     if (this.broken) throw this.broken;
     const records: Pending['records'] = [];
     let { count, latestBytes } = this.proj;
@@ -236,7 +183,7 @@ export class FileChannelStorage implements ChannelStorage {
         const bytes = Buffer.concat(batch.flatMap((b) => b.records.map((r) => r.bytes)));
         try {
           fh ??= await open(this.journalPath, 'r+');
-          await this.writeAt(fh, bytes, this.end);
+          await writeAt(fh, bytes, this.end);
           await fh.datasync();
           this.syncs++;
         } catch (e) {

@@ -1,13 +1,14 @@
 // The first journal format (params.json + states.jsonl: one JSON line per state, base64 BOC, hex signatures),
 // read once and migrated: the new journal and record are written and made durable, then the old files are
 // moved into legacy/ beside them (kept, never deleted).
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import type { SignedState } from '../../core/channel.js';
 import { stateFromBase64 } from '../../core/state.js';
 import { FILE_MAGIC, encodeEntry, type JournalEntry } from './codec.js';
-import { StoreError, fsError, isErrno, journalCorrupt } from './errors.js';
+import { StoreError, fsError, journalCorrupt } from './errors.js';
+import { exists } from './journalfile.js';
 import { fsyncDir, writeRecordFile } from './record.js';
 
 export const LEGACY_PARAMS = 'params.json';
@@ -22,16 +23,6 @@ const Line = v.object({
   mine: v.optional(v.boolean()),
 });
 type Line = v.InferOutput<typeof Line> & { lineNo: number };
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if (isErrno(e, 'ENOENT')) return false;
-    throw fsError(e, path, false);
-  }
-}
 
 export async function hasLegacy(dir: string): Promise<boolean> {
   return (await exists(join(dir, LEGACY_PARAMS))) || (await exists(join(dir, LEGACY_JOURNAL)));
