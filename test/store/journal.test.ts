@@ -119,6 +119,8 @@ test('10,000 states: the head comes from the tail, readStates from the index; co
   ch = await dd.channel('1');
   assert.equal((await ch.loadHead()).count, 10_000n);
   assert.deepEqual((await ch.readStates(9_990n, 10_000n)).length, 10);
+  assert.deepEqual((await dd.list()).map((l) => l.error), [null], 'the quick list reads the tail only');
+  assert.deepEqual((await dd.list({ deep: true })).map((l) => l.error?.code), ['JOURNAL_CORRUPT'], 'the deep list reads everything');
   await assert.rejects(ch.readStates(0n, 10_000n), (e: StoreError) => {
     assert.equal(e.code, 'JOURNAL_CORRUPT');
     assert.equal(e.path, path);

@@ -81,15 +81,24 @@ export async function importDataDir(dd: DataDir, file: string): Promise<{ import
     if (conflicts.length) {
       throw new StoreError('BACKUP_CONFLICT', `the backup's states of channel ${conflicts.join(', ')} differ from the states stored here (another channel under the same id, or a forged history): nothing was imported; check which is right before restoring`, file);
     }
-    for (const p of plans) {
-      if (p.action === 'keep') continue;
+    const imported: string[] = [];
+    const kept: string[] = [];
+    for (const planned of plans) {
+      // Close the channel (its pending appends land), then decide again on what is on disk now.
+      if (planned.action !== 'keep') await dd.opened(planned.id)?.close();
+      const p = planned.action === 'keep' ? planned : await planFor(dd, planned.section);
+      if (typeof p === 'string' || p.action === 'keep') {
+        kept.push(planned.id);
+        continue;
+      }
       try {
         await apply(dd, p);
       } catch (e) {
         throw fsError(e, join(dd.channelsPath, p.id), true);
       }
+      imported.push(p.id);
     }
-    return { imported: plans.filter((p) => p.action !== 'keep').map((p) => p.id), kept: plans.filter((p) => p.action === 'keep').map((p) => p.id) };
+    return { imported, kept };
   } finally {
     await fh.close();
   }
@@ -173,7 +182,6 @@ async function copySource(src: Source, len: number, to: string, extra: Buffer[] 
 }
 
 async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise<void> {
-  await dd.opened(p.id)?.close();
   const sec = p.section;
   if (p.action === 'new') {
     const tmp = join(dd.channelsPath, `${IMPORT_PREFIX}${p.id}-${randomBytes(4).toString('hex')}`);

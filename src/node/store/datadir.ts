@@ -59,6 +59,8 @@ export class DataDir {
   readonly channelsPath: string;
   private readonly storages = new Map<string, FileChannelStorage>();
   private closed = false;
+  /** an import under way: channel() waits for it */
+  private gate: Promise<unknown> | null = null;
 
   private constructor(
     readonly path: string,
@@ -100,8 +102,11 @@ export class DataDir {
     }
   }
 
-  /** Every channel folder, readable or not: a channel whose record or journal cannot be read carries its error. */
-  async list(): Promise<{ id: string; error: StoreError | null }[]> {
+  /**
+   * Every channel folder, readable or not: a channel whose record or journal cannot be read carries its error.
+   * By default each journal's head is read from its tail (fast); `deep` reads and checks every record too.
+   */
+  async list(opts: { deep?: boolean } = {}): Promise<{ id: string; error: StoreError | null }[]> {
     const ids = await this.ids();
     const out: { id: string; error: StoreError | null }[] = ids.map((id) => ({ id, error: null }));
     let next = 0;
@@ -109,9 +114,10 @@ export class DataDir {
       while (next < out.length) {
         const item = out[next++]!;
         try {
-          const s = await this.channel(item.id);
+          const s = await this.storage(item.id);
           await s.readRecord();
           await s.loadHead();
+          if (opts.deep) await s.verify();
         } catch (e) {
           item.error = e instanceof StoreError ? e : new StoreError('DATA_DIR_UNREADABLE', `cannot read channel ${item.id}: ${(e as Error).message}`, join(this.channelsPath, item.id));
         }
@@ -123,10 +129,11 @@ export class DataDir {
 
   /** Opens (creating its folder if missing) one channel's storage; the same object until it is closed. */
   async channel(id: string): Promise<ChannelStorage> {
+    while (this.gate) await this.gate.catch(() => undefined);
     return this.storage(id);
   }
 
-  /** The storage object itself (with its extra methods: verify, settledEnd). */
+  /** The storage object itself (with its extra methods: verify, settledEnd), even during an import. */
   async storage(id: string): Promise<FileChannelStorage> {
     this.check();
     checkChannelId(id);
@@ -159,10 +166,20 @@ export class DataDir {
     return exportDataDir(this, file);
   }
 
-  /** Restores channels from a backup; never replaces a channel whose local journal has as many states or more. */
+  /**
+   * Restores channels from a backup; never replaces a channel whose local journal has as many states or more.
+   * A restored channel's open storage is closed (open it again); channel() calls wait for the import.
+   */
   async importFrom(file: string): Promise<{ imported: string[]; kept: string[] }> {
     this.check();
-    return importDataDir(this, file);
+    while (this.gate) await this.gate.catch(() => undefined);
+    const p = importDataDir(this, file);
+    this.gate = p;
+    try {
+      return await p;
+    } finally {
+      this.gate = null;
+    }
   }
 
   /** Closes every channel (waiting for pending appends) and releases the lock. */
