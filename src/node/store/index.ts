@@ -1,5 +1,5 @@
 // The node's persistence: a locked data folder of channels, each a checksummed append-only journal of signed
-// states plus a small atomic record; backups of the whole folder. Formats: codec.ts, record.ts, backupfile.ts.
+// states plus a small atomic record; backups of the whole folder. Formats and guarantees: docs/store.md.
 export type { SignedState } from '../../core/channel.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export type { JournalEntry } from './codec.js';
