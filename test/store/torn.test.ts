@@ -97,3 +97,20 @@ test('the attack on the old store: kill, cut the tail, restart, pay, restart: th
   assert.equal((await ch.readStates(0n, 4n)).length, 4);
   await dd.close();
 });
+
+test('a journal torn while it was created (shorter than its header) gets its header back', async () => {
+  await using d = await tempDir();
+  for (const cut of [0, 3, 7]) {
+    const dir = join(d.path, String(cut));
+    await build(dir, [committed(0, 1)]);
+    await truncate(join(dir, ...JOURNAL), cut);
+    const dd = await DataDir.open(dir);
+    const ch = await dd.channel('1');
+    assert.equal((await ch.loadHead()).count, 0n);
+    await ch.append(committed(0, 2));
+    await dd.close();
+    const again = await DataDir.open(dir);
+    assert.equal((await (await again.channel('1')).readStates(0n, 9n)).length, 2);
+    await again.close();
+  }
+});

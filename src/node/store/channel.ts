@@ -92,7 +92,9 @@ export class FileChannelStorage implements ChannelStorage {
       if (ve.needsHeader || ve.dropped) {
         if (!ve.needsHeader) await keepTorn(this.dir, ve.end, await fileSource(fh, size, this.journalPath).read(ve.end, Math.min(ve.dropped, KEEP_TORN_MAX)));
         await truncateTo(fh, this.journalPath, ve.needsHeader ? 0 : ve.end);
-        if (ve.needsHeader) await writeAt(fh, FILE_MAGIC, 0);
+        if (ve.needsHeader) await writeAt(fh, FILE_MAGIC, 0).then(() => fh.datasync()).catch((e: unknown) => {
+          throw fsError(e, this.journalPath, true);
+        });
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
