@@ -104,16 +104,21 @@ function gc(): () => void {
 export async function memoryPerChannel(): Promise<{ bytesPerChannel: number; channels: number }> {
   const { path } = await bigFolder();
   const collect = gc();
-  const used = () => {
-    collect();
+  const used = async () => {
+    for (let i = 0; i < 4; i++) {
+      collect();
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
+  const warm = await DataDir.open(path); // module state and lazy initialisation out of the measure
+  await warm.list();
+  await warm.close();
+  const before = await used();
   const dd = await DataDir.open(path);
-  const before = used();
   const list = await dd.list();
-  await new Promise((r) => setTimeout(r, 50));
-  const after = used();
+  const after = await used();
   await dd.close();
   return { bytesPerChannel: (after - before) / list.length, channels: list.length };
 }

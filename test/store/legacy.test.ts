@@ -90,3 +90,23 @@ test('an old journal corrupted in the middle stays in the list with JOURNAL_CORR
   assert.equal((await (await dd.channel('2')).loadHead()).staged?.mine, false);
   await dd.close();
 });
+
+test('a backup restores an old channel whose migration failed; its old files move into legacy/', async () => {
+  await using d = await tempDir();
+  const data = join(d.path, 'data');
+  await oldChannel(data, '1', 3, null);
+  await writeFile(join(data, 'channels', '1', 'states.jsonl'), 'garbage\n{}\n');
+  const other = await DataDir.open(join(d.path, 'other'));
+  const ch = await other.channel('1');
+  await ch.writeRecord(record);
+  await ch.append([0n, 1n, 2n].map((s) => ({ kind: 'committed' as const, state: signedAt(s) })));
+  await other.exportTo(join(d.path, 'b.scb'));
+  await other.close();
+  const dd = await DataDir.open(data);
+  assert.equal((await dd.list())[0]!.error?.code, 'JOURNAL_CORRUPT');
+  assert.deepEqual(await dd.importFrom(join(d.path, 'b.scb')), { imported: ['1'], kept: [] });
+  assert.deepEqual((await dd.list()).map((l) => l.error), [null]);
+  assert.equal((await (await dd.channel('1')).loadHead()).count, 3n);
+  assert.deepEqual((await readdir(join(data, 'channels', '1', 'legacy'))).sort(), ['params.json', 'states.jsonl']);
+  await dd.close();
+});

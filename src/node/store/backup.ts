@@ -9,6 +9,7 @@ import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { fsyncDir, readRecordBytes, writeRecordBytes } from './record.js';
 import { fileSource, type Source } from './scan.js';
+import { moveLegacyAside } from './legacy.js';
 import { encodeEntry } from './codec.js';
 
 /** Folders of channels being imported (removed when a data folder is opened). */
@@ -207,4 +208,5 @@ async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise
   if (sec.record && (p.action === 'replace' || !localRecord)) await writeRecordBytes(join(dir, RECORD_FILE), sec.record);
   await rename(`${journal}.import`, journal);
   await fsyncDir(dir);
+  await moveLegacyAside(dir); // old-format files whose migration had failed
 }

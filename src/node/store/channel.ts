@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import type { SignedState } from '../../core/channel.js';
 import { FILE_HEADER_LEN, FILE_MAGIC, KIND, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
 import { StoreError, fsError, journalCorrupt } from './errors.js';
-import { hasLegacy, migrateLegacy, moveLegacyAside } from './legacy.js';
-import { createJournal, exists, keepTorn, openForWrite, truncateTo, writeAt } from './journalfile.js';
+import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
+import { createJournal, keepTorn, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
 import { readRecordFile, writeRecordFile } from './record.js';
-import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, walkBack, type RawRecord } from './scan.js';
+import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 export const JOURNAL_FILE = 'journal.bin';
 export const RECORD_FILE = 'record.json';
 const INDEX_IDLE_MS = 10_000;
+/** the last bytes of a journal read at once when it is opened (the head is almost always in them) */
+const TAIL_CACHE = 16384;
 /** at most this many bytes of a torn tail are kept beside the journal */
 const KEEP_TORN_MAX = 1 << 20;
 /** readStates of at most this many last states walks back from the end instead of using the index */
@@ -75,20 +77,21 @@ export class FileChannelStorage implements ChannelStorage {
   /** Creates or migrates the journal, cuts a torn tail, reads the head from the tail. */
   private async load(): Promise<void> {
     let repaired: ChannelHead['repaired'] = null;
-    if (!(await exists(this.journalPath))) {
-      if (await hasLegacy(this.dir)) {
+    let fh = await openForWrite(this.journalPath, true);
+    if (!fh) {
+      const names = await listFolder(this.dir);
+      if (names.includes(LEGACY_PARAMS) || names.includes(LEGACY_JOURNAL)) {
         const { bytesDropped } = await migrateLegacy(this.dir, this.journalPath, this.recordPath);
         if (bytesDropped) repaired = { bytesDropped };
       } else {
         await createJournal(this.dir, this.journalPath);
       }
-    } else if (await hasLegacy(this.dir)) {
-      await moveLegacyAside(this.dir);
+      fh = (await openForWrite(this.journalPath, false))!;
     }
-    const fh = await openForWrite(this.journalPath);
     try {
       const size = (await fh.stat()).size;
-      const ve = await findValidEnd(fileSource(fh, size, this.journalPath), this.journalPath);
+      const src = tailCached(fileSource(fh, size, this.journalPath), TAIL_CACHE);
+      const ve = await findValidEnd(src, this.journalPath);
       if (ve.needsHeader || ve.dropped) {
         if (!ve.needsHeader) await keepTorn(this.dir, ve.end, await fileSource(fh, size, this.journalPath).read(ve.end, Math.min(ve.dropped, KEEP_TORN_MAX)));
         await truncateTo(fh, this.journalPath, ve.needsHeader ? 0 : ve.end);
@@ -98,7 +101,7 @@ export class FileChannelStorage implements ChannelStorage {
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
-      const tail = await readTail(fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);
+      const tail = await readTail(ve.end === size ? src : fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);
       this.setHead(tail.committed, tail.staged, repaired);
     } finally {
       await fh.close();

@@ -114,7 +114,7 @@ export class DataDir {
       while (next < out.length) {
         const item = out[next++]!;
         try {
-          const s = await this.storage(item.id);
+          const s = await this.storage(item.id, true);
           await s.readRecord();
           await s.loadHead();
           if (opts.deep) await s.verify();
@@ -134,15 +134,17 @@ export class DataDir {
   }
 
   /** The storage object itself (with its extra methods: verify, settledEnd), even during an import. */
-  async storage(id: string): Promise<FileChannelStorage> {
+  async storage(id: string, exists = false): Promise<FileChannelStorage> {
     this.check();
     checkChannelId(id);
     const open = this.storages.get(id);
     if (open) return open;
     const dir = join(this.channelsPath, id);
     try {
-      await mkdir(dir, { mode: 0o700 });
-      await fsyncDir(this.channelsPath);
+      if (!exists) {
+        await mkdir(dir, { mode: 0o700 });
+        await fsyncDir(this.channelsPath);
+      }
     } catch (e) {
       if (!isErrno(e, 'EEXIST')) throw fsError(e, dir, true);
     }

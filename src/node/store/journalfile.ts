@@ -1,5 +1,5 @@
 // File operations of a channel's journal, each turning a raw error into a StoreError that names the file.
-import { mkdir, open, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FILE_MAGIC } from './codec.js';
 import { fsError, isErrno } from './errors.js';
@@ -15,10 +15,22 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function openForWrite(path: string): Promise<FileHandle> {
+/** The names in a folder ([] when it does not exist). */
+export async function listFolder(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return [];
+    throw fsError(e, dir, false);
+  }
+}
+
+/** The journal opened for reading and writing; null when it does not exist and `missingOk`. */
+export async function openForWrite(path: string, missingOk: boolean): Promise<FileHandle | null> {
   try {
     return await open(path, 'r+');
   } catch (e) {
+    if (missingOk && isErrno(e, 'ENOENT')) return null;
     // Readable but not writable is NOT_WRITABLE; not even readable is UNREADABLE.
     const readable = isErrno(e, 'EACCES', 'EPERM', 'EROFS') && (await open(path, 'r').then((f) => f.close().then(() => true), () => false));
     throw fsError(e, path, readable);

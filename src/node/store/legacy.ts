@@ -24,10 +24,6 @@ const Line = v.object({
 });
 type Line = v.InferOutput<typeof Line> & { lineNo: number };
 
-export async function hasLegacy(dir: string): Promise<boolean> {
-  return (await exists(join(dir, LEGACY_PARAMS))) || (await exists(join(dir, LEGACY_JOURNAL)));
-}
-
 /** The old store's JSON: bigints as "n:123", Buffers as "x:hex". */
 function oldFromJson(text: string): unknown {
   return JSON.parse(text, (_k, val: unknown) => {

@@ -48,6 +48,21 @@ export function fileSource(fh: FileHandle, size: number, path: string, base = 0)
   };
 }
 
+/** A source whose last `n` bytes are read once, on the first read that falls in them. */
+export function tailCached(src: Source, n: number): Source {
+  const start = Math.max(0, src.size - n);
+  let tail: Promise<Buffer> | null = null;
+  return {
+    size: src.size,
+    async read(pos, len) {
+      if (pos < start) return src.read(pos, len);
+      tail ??= src.read(start, src.size - start);
+      const t = await tail;
+      return t.subarray(pos - start, Math.min(t.length, pos - start + len));
+    },
+  };
+}
+
 /** One cached window of a source, read backwards in chunks (the tail walk reads few, small records). */
 class Window {
   private start = 0;
