@@ -6,7 +6,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StoreError, fsError, isErrno } from './errors.js';
 
 export const LOCK_FILE = 'synchannel.lock';
@@ -79,7 +79,7 @@ function lockedError(path: string, h: Holder | null): StoreError {
       ? 'this process already (it is open elsewhere in this program)'
       : `process ${h.pid}${h.host !== hostname() ? ` on host ${h.host}` : ''} since ${h.since}`;
   const remedy = h && h.host !== hostname() ? `; if no node runs there, delete ${path}` : '';
-  return new StoreError('DATA_DIR_LOCKED', `the data folder is in use by ${who}: stop that node, or give this one another data folder${remedy}`, path);
+  return new StoreError('DATA_DIR_LOCKED', `the data folder ${dirname(path)} is in use by ${who}: stop that node, or give this one another data folder${remedy}`, path);
 }
 
 export class DataDirLock {

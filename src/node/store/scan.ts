@@ -145,7 +145,7 @@ export async function walkBack(src: Source, end: number, path: string, stop: (r:
   let p = end;
   while (p > FILE_HEADER_LEN) {
     if (p - FILE_HEADER_LEN < RECORD_OVERHEAD + 1) throw journalCorrupt(path, FILE_HEADER_LEN, 'a record is cut short');
-    const L = (await win.get(p - 6, p - 4)).readUInt16LE(0);
+    const L = (await win.get(p - 6, p)).readUInt16LE(0);
     const start = p - L - RECORD_OVERHEAD;
     if (L < 1 || start < FILE_HEADER_LEN) throw journalCorrupt(path, p - 6, 'a record\'s back-link points outside the journal');
     const rec = await win.get(start, p);
