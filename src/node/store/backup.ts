@@ -1,0 +1,212 @@
+// Export and import of a whole data folder (the file format is in backupfile.ts).
+// Import checks the whole file first and changes nothing if it is invalid or conflicts with a local channel.
+import { randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
+import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
+import type { DataDir } from './datadir.js';
+import { StoreError, fsError, isErrno } from './errors.js';
+import { fsyncDir, readRecordBytes, writeRecordBytes } from './record.js';
+import { fileSource, type Source } from './scan.js';
+import { moveLegacyAside } from './legacy.js';
+import { encodeEntry } from './codec.js';
+
+/** Folders of channels being imported (removed when a data folder is opened). */
+export const IMPORT_PREFIX = '.import-';
+
+export async function exportDataDir(dd: DataDir, file: string): Promise<{ channels: number; skipped: { id: string; error: StoreError }[] }> {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const skipped: { id: string; error: StoreError }[] = [];
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(tmp, 'w', 0o600);
+    const w = new BackupWriter(fh);
+    await w.header();
+    for (const id of await dd.ids()) {
+      const wasOpen = dd.opened(id) !== null;
+      const s = await dd.storage(id);
+      try {
+        const end = await s.settledEnd();
+        await s.verify();
+        const record = await readRecordBytes(s.recordPath);
+        const jfh = await open(s.journalPath, 'r');
+        try {
+          await w.section(id, record, fileSource(jfh, end, s.journalPath), end);
+        } finally {
+          await jfh.close();
+        }
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        skipped.push({ id, error: e });
+      } finally {
+        if (!wasOpen) await s.close();
+      }
+    }
+    await w.end();
+    await fh.datasync();
+    await fh.close();
+    fh = null;
+    await rename(tmp, file);
+    await fsyncDir(dirname(file));
+    return { channels: w.count, skipped };
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw fsError(e, file, true);
+  }
+}
+
+type Plan =
+  | { id: string; action: 'keep' }
+  | { id: string; action: 'new' | 'replace'; section: BackupSection }
+  | { id: string; action: 'extend'; section: BackupSection; extra: Buffer[] };
+
+export async function importDataDir(dd: DataDir, file: string): Promise<{ imported: string[]; kept: string[] }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    if (isErrno(e, 'ENOENT', 'EISDIR')) throw invalid(file, 'there is no such file');
+    throw fsError(e, file, false);
+  }
+  try {
+    const sections = await readBackup(fh, (await fh.stat()).size, file);
+    const plans: Plan[] = [];
+    const conflicts: string[] = [];
+    for (const sec of sections) {
+      const plan = await planFor(dd, sec);
+      if (typeof plan === 'string') conflicts.push(plan);
+      else plans.push(plan);
+    }
+    if (conflicts.length) {
+      throw new StoreError('BACKUP_CONFLICT', `the backup's states of channel ${conflicts.join(', ')} differ from the states stored here (another channel under the same id, or a forged history): nothing was imported; check which is right before restoring`, file);
+    }
+    const imported: string[] = [];
+    const kept: string[] = [];
+    for (const planned of plans) {
+      // Close the channel (its pending appends land), then decide again on what is on disk now.
+      if (planned.action !== 'keep') await dd.opened(planned.id)?.close();
+      const p = planned.action === 'keep' ? planned : await planFor(dd, planned.section);
+      if (typeof p === 'string' || p.action === 'keep') {
+        kept.push(planned.id);
+        continue;
+      }
+      try {
+        await apply(dd, p);
+      } catch (e) {
+        throw fsError(e, join(dd.channelsPath, p.id), true);
+      }
+      imported.push(p.id);
+    }
+    return { imported, kept };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * What to do with one channel of the backup, or its id when the backup's history differs from the local one.
+ * A local journal with as many states or more is kept, even when damaged in the middle (its latest states
+ * are worth more than an older backup: resync it with the partner); a shorter one is replaced when its states
+ * (all of them, or only its last one when the middle is damaged) are the backup's.
+ */
+async function planFor(dd: DataDir, section: BackupSection): Promise<Plan | string> {
+  const id = section.id;
+  const exists = await stat(join(dd.channelsPath, id)).then(() => true, (e: unknown) => {
+    if (isErrno(e, 'ENOENT')) return false;
+    throw fsError(e, join(dd.channelsPath, id), false);
+  });
+  if (!exists) return { id, action: 'new', section };
+  const local = await readLocal(dd, id);
+  if (local.count === null) return { id, action: 'replace', section }; // unreadable here: the backup restores it
+  if (local.count > section.count || (local.count === section.count && local.full)) return { id, action: 'keep' };
+  const theirs = await journalPrefix(section.journal, `${id} in the backup`, local.count);
+  if (local.full) {
+    if (theirs.digest !== local.digest) return id;
+    return { id, action: 'extend', section, extra: local.evidence.filter((ev) => !theirs.evidence.some((t) => t.equals(ev))) };
+  }
+  const same = local.last === null ? theirs.last === null : theirs.last?.equals(local.last) === true;
+  return same ? { id, action: 'replace', section } : id;
+}
+
+interface Local {
+  /** committed states, null when even the head cannot be read */
+  count: bigint | null;
+  /** the whole journal read and checked */
+  full: boolean;
+  digest: string;
+  last: Buffer | null;
+  evidence: Buffer[];
+}
+
+async function readLocal(dd: DataDir, id: string): Promise<Local> {
+  const wasOpen = dd.opened(id) !== null;
+  const s = await dd.storage(id);
+  const out: Local = { count: null, full: false, digest: '', last: null, evidence: [] };
+  try {
+    const head = await s.loadHead();
+    out.count = head.count;
+    out.last = head.latest && encodeEntry({ kind: 'committed', state: head.latest });
+    const end = await s.settledEnd();
+    const jfh = await open(s.journalPath, 'r');
+    try {
+      Object.assign(out, await journalPrefix(fileSource(jfh, end, s.journalPath), s.journalPath, head.count), { full: true });
+    } finally {
+      await jfh.close();
+    }
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+  } finally {
+    if (!wasOpen) await s.close();
+  }
+  return out;
+}
+
+async function copySource(src: Source, len: number, to: string, extra: Buffer[] = []): Promise<void> {
+  const fh = await open(to, 'w', 0o600);
+  try {
+    let pos = 0;
+    for (let p = 0; p < len; p += 1 << 20) {
+      const chunk = await src.read(p, Math.min(1 << 20, len - p));
+      await fh.write(chunk, 0, chunk.length, pos);
+      pos += chunk.length;
+    }
+    for (const e of extra) {
+      await fh.write(e, 0, e.length, pos);
+      pos += e.length;
+    }
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise<void> {
+  const sec = p.section;
+  if (p.action === 'new') {
+    const tmp = join(dd.channelsPath, `${IMPORT_PREFIX}${p.id}-${randomBytes(4).toString('hex')}`);
+    await mkdir(tmp, { mode: 0o700 });
+    await copySource(sec.journal, sec.journalLen, join(tmp, JOURNAL_FILE));
+    if (sec.record) await writeRecordBytes(join(tmp, RECORD_FILE), sec.record);
+    await fsyncDir(tmp);
+    await rename(tmp, join(dd.channelsPath, p.id));
+    await fsyncDir(dd.channelsPath);
+    return;
+  }
+  const dir = join(dd.channelsPath, p.id);
+  const journal = join(dir, JOURNAL_FILE);
+  await copySource(sec.journal, sec.journalLen, `${journal}.import`, p.action === 'extend' ? p.extra : []);
+  // The replaced journal is kept beside the new one.
+  const keep = join(dir, `replaced-${Date.now()}.bin`);
+  await link(journal, keep).catch(async (e: unknown) => {
+    if (isErrno(e, 'ENOENT')) return;
+    if (isErrno(e, 'EPERM', 'ENOTSUP', 'EXDEV', 'EOPNOTSUPP')) return copyFile(journal, keep);
+    throw e;
+  });
+  const localRecord = await readRecordBytes(join(dir, RECORD_FILE)).catch(() => null);
+  if (sec.record && (p.action === 'replace' || !localRecord)) await writeRecordBytes(join(dir, RECORD_FILE), sec.record);
+  await rename(`${journal}.import`, journal);
+  await fsyncDir(dir);
+  await moveLegacyAside(dir); // old-format files whose migration had failed
+}

@@ -1,0 +1,194 @@
+// A data folder: its lock, and one folder per channel under channels/.
+//   <data>/synchannel.lock            the lock (lock.ts)
+//   <data>/channels/<id>/journal.bin  the journal (codec.ts)
+//   <data>/channels/<id>/record.json  the node's record (record.ts)
+//   <data>/channels/<id>/legacy/      the old params.json + states.jsonl, once migrated
+//   <data>/channels/<id>/torn-*.bin   bytes of a torn write cut from the journal, kept for a post-mortem
+import { access, constants, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { FileChannelStorage } from './channel.js';
+import type { ChannelStorage } from './types.js';
+import { StoreError, fsError, isErrno } from './errors.js';
+import { DataDirLock } from './lock.js';
+import { fsyncDir } from './record.js';
+import { IMPORT_PREFIX, exportDataDir, importDataDir } from './backup.js';
+
+export const CHANNELS = 'channels';
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function checkChannelId(id: string): void {
+  if (!ID.test(id)) throw new RangeError(`not a valid channel id for the store: ${JSON.stringify(id)} (letters, digits, _ and -, at most 128)`);
+}
+
+export function isChannelId(id: string): boolean {
+  return ID.test(id);
+}
+
+/** Decimal ids in numeric order, others after them by length then name. */
+export function byId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+async function prepareFolder(path: string): Promise<void> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT')) throw fsError(e, path, false);
+    try {
+      await mkdir(path, { recursive: true, mode: 0o700 });
+      return;
+    } catch (e2) {
+      throw fsError(e2, path, true);
+    }
+  }
+  if (!isDir) throw new StoreError('DATA_DIR_NOT_A_FOLDER', `${path} is a file, not a folder: give the path of a folder for the data (it is created if missing)`, path);
+  try {
+    await readdir(path);
+  } catch (e) {
+    throw fsError(e, path, false);
+  }
+  try {
+    await access(path, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw fsError(e, path, true);
+  }
+}
+
+export class DataDir {
+  readonly channelsPath: string;
+  private readonly storages = new Map<string, FileChannelStorage>();
+  private closed = false;
+  /** an import under way: channel() waits for it */
+  private gate: Promise<unknown> | null = null;
+
+  private constructor(
+    readonly path: string,
+    private readonly lock: DataDirLock,
+  ) {
+    this.channelsPath = join(path, CHANNELS);
+  }
+
+  /** Opens (creating if missing) and locks a data folder; typed errors for a file, an unreadable folder, a lock. */
+  static async open(path: string): Promise<DataDir> {
+    const abs = resolve(path);
+    await prepareFolder(abs);
+    const lock = await DataDirLock.acquire(abs);
+    try {
+      const dd = new DataDir(abs, lock);
+      await prepareFolder(dd.channelsPath);
+      for (const name of await readdir(dd.channelsPath)) {
+        if (name.startsWith(IMPORT_PREFIX)) await rm(join(dd.channelsPath, name), { recursive: true, force: true });
+      }
+      return dd;
+    } catch (e) {
+      await lock.release();
+      throw fsError(e, join(abs, CHANNELS), true);
+    }
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error(`the data folder ${this.path} is closed`);
+  }
+
+  /** Ids of every channel folder, in order. */
+  async ids(): Promise<string[]> {
+    this.check();
+    try {
+      const entries = await readdir(this.channelsPath, { withFileTypes: true });
+      return entries.filter((d) => d.isDirectory() && isChannelId(d.name)).map((d) => d.name).sort(byId);
+    } catch (e) {
+      throw fsError(e, this.channelsPath, false);
+    }
+  }
+
+  /**
+   * Every channel folder, readable or not: a channel whose record or journal cannot be read carries its error.
+   * By default each journal's head is read from its tail (fast); `deep` reads and checks every record too.
+   */
+  async list(opts: { deep?: boolean } = {}): Promise<{ id: string; error: StoreError | null }[]> {
+    const ids = await this.ids();
+    const out: { id: string; error: StoreError | null }[] = ids.map((id) => ({ id, error: null }));
+    let next = 0;
+    const worker = async () => {
+      while (next < out.length) {
+        const item = out[next++]!;
+        try {
+          const s = await this.storage(item.id, true);
+          await s.readRecord();
+          await s.loadHead();
+          if (opts.deep) await s.verify();
+        } catch (e) {
+          item.error = e instanceof StoreError ? e : new StoreError('DATA_DIR_UNREADABLE', `cannot read channel ${item.id}: ${(e as Error).message}`, join(this.channelsPath, item.id));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, out.length) }, worker));
+    return out;
+  }
+
+  /** Opens (creating its folder if missing) one channel's storage; the same object until it is closed. */
+  async channel(id: string): Promise<ChannelStorage> {
+    while (this.gate) await this.gate.catch(() => undefined);
+    return this.storage(id);
+  }
+
+  /** The storage object itself (with its extra methods: verify, settledEnd), even during an import. */
+  async storage(id: string, exists = false): Promise<FileChannelStorage> {
+    this.check();
+    checkChannelId(id);
+    const open = this.storages.get(id);
+    if (open) return open;
+    const dir = join(this.channelsPath, id);
+    try {
+      if (!exists) {
+        await mkdir(dir, { mode: 0o700 });
+        await fsyncDir(this.channelsPath);
+      }
+    } catch (e) {
+      if (!isErrno(e, 'EEXIST')) throw fsError(e, dir, true);
+    }
+    const again = this.storages.get(id);
+    if (again) return again;
+    const s = new FileChannelStorage(id, dir, () => {
+      if (this.storages.get(id) === s) this.storages.delete(id);
+    });
+    this.storages.set(id, s);
+    return s;
+  }
+
+  /** The storage of `id` if it is open now. */
+  opened(id: string): FileChannelStorage | null {
+    return this.storages.get(id) ?? null;
+  }
+
+  /** Writes one backup file of every channel (checksummed); channels that fail their check are skipped. */
+  async exportTo(file: string): Promise<{ channels: number; skipped: { id: string; error: StoreError }[] }> {
+    this.check();
+    return exportDataDir(this, file);
+  }
+
+  /**
+   * Restores channels from a backup; never replaces a channel whose local journal has as many states or more.
+   * A restored channel's open storage is closed (open it again); channel() calls wait for the import.
+   */
+  async importFrom(file: string): Promise<{ imported: string[]; kept: string[] }> {
+    this.check();
+    while (this.gate) await this.gate.catch(() => undefined);
+    const p = importDataDir(this, file);
+    this.gate = p;
+    try {
+      return await p;
+    } finally {
+      this.gate = null;
+    }
+  }
+
+  /** Closes every channel (waiting for pending appends) and releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.storages.values()].map((s) => s.close()));
+    await this.lock.release();
+  }
+}

@@ -1,0 +1,35 @@
+// The store's interface, as the node uses it.
+import type { SignedState } from '../../core/channel.js';
+import type { JournalEntry } from './codec.js';
+
+export interface ChannelHead {
+  /** the last committed state (both signatures) */
+  latest: SignedState | null;
+  /** number of committed states (latest.step + 1, or 0) */
+  count: bigint;
+  /** the staged state, only when it is the step after the last committed one */
+  staged: { state: SignedState; mine: boolean } | null;
+  /** a torn tail was cut when the journal was opened (or torn lines dropped by the migration) */
+  repaired: { bytesDropped: number } | null;
+}
+
+export interface ChannelStorage {
+  readonly id: string;
+  /** the node's small per-channel record (JSON-able; bigint and Buffer survive); null before the first write */
+  readRecord<T>(): Promise<T | null>;
+  /** replaces the record atomically (checksummed); calls apply in order */
+  writeRecord<T>(rec: T): Promise<void>;
+  /** durable (fdatasync) before it resolves; appends arriving during a flush share the next one */
+  append(entries: JournalEntry[]): Promise<void>;
+  /** the head, read from the journal's tail when the channel is opened and kept up to date by appends */
+  loadHead(): Promise<ChannelHead>;
+  /** committed states with fromStep <= step < toStep, oldest first */
+  readStates(fromStep: bigint, toStep: bigint): Promise<SignedState[]>;
+  /** every equivocation proof, oldest first */
+  evidence(): Promise<Extract<JournalEntry, { kind: 'evidence' }>[]>;
+  /** journal + record bytes */
+  bytesOnDisk(): Promise<number>;
+  /** waits for pending appends; the object is unusable afterwards (DataDir.channel() opens it again) */
+  close(): Promise<void>;
+}
+

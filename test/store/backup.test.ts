@@ -1,0 +1,144 @@
+// Backups: one checksummed file of every channel; import restores, never replaces a longer local journal,
+// refuses a conflicting history, and rejects corrupted or foreign files without changing anything.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataDir, type StoreError } from '../../src/node/store/index.js';
+import { committed, show, signedAt, staged, tempDir } from './helpers.js';
+
+async function fill(dd: DataDir, id: string, n: number, rec: unknown = { id }): Promise<void> {
+  const ch = await dd.channel(id);
+  await ch.writeRecord(rec);
+  await ch.append(committed(0, n, true));
+}
+
+async function snapshot(dd: DataDir): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const { id, error } of await dd.list()) {
+    if (error) {
+      out[id] = error.code;
+      continue;
+    }
+    const ch = await dd.channel(id);
+    const head = await ch.loadHead();
+    out[id] = { rec: await ch.readRecord(), states: (await ch.readStates(0n, head.count)).map(show), staged: show(head.staged?.state), ev: (await ch.evidence()).length };
+  }
+  return out;
+}
+
+const code = (c: string) => (e: StoreError) => e.code === c;
+
+test('export then import into an empty folder restores every channel', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  await fill(src, '1', 3);
+  await fill(src, '2', 80, { id: '2', big: 2n ** 70n, key: Buffer.alloc(4, 9) });
+  await (await src.channel('2')).append([staged(80), { kind: 'evidence', a: signedAt(3n), b: signedAt(3n, { fake: true }), note: 'n' }]);
+  await src.channel('3'); // no states yet
+  const file = join(d.path, 'backup.scb');
+  assert.deepEqual(await src.exportTo(file), { channels: 3, skipped: [] });
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  const dst = await DataDir.open(join(d.path, 'b'));
+  assert.deepEqual(await dst.importFrom(file), { imported: ['1', '2', '3'], kept: [] });
+  assert.deepEqual(await snapshot(dst), await snapshot(src));
+  assert.deepEqual(await dst.importFrom(file), { imported: [], kept: ['1', '2', '3'] }, 'importing twice changes nothing');
+  await src.close();
+  await dst.close();
+});
+
+test('import never replaces a longer local journal, extends a shorter one with the same history, keeps local evidence', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  await fill(src, '1', 5);
+  await fill(src, '2', 5);
+  const file = join(d.path, 'backup.scb');
+  await src.exportTo(file);
+  await src.close();
+  const dst = await DataDir.open(join(d.path, 'b'));
+  await fill(dst, '1', 7, { local: true }); // longer here
+  await fill(dst, '2', 3, { local: true }); // shorter, same states
+  await (await dst.channel('2')).append([{ kind: 'evidence', a: signedAt(1n), b: signedAt(1n, { fake: true }), note: 'local proof' }]);
+  const open2 = await dst.channel('2');
+  assert.deepEqual(await dst.importFrom(file), { imported: ['2'], kept: ['1'] });
+  await assert.rejects(open2.loadHead(), /closed/, 'an open storage of a restored channel is closed');
+  const one = await dst.channel('1');
+  assert.equal((await one.loadHead()).count, 7n);
+  const two = await dst.channel('2');
+  assert.equal((await two.loadHead()).count, 5n);
+  assert.deepEqual(await two.readRecord(), { local: true }, 'the local record is kept');
+  assert.deepEqual((await two.evidence()).map((e) => e.note), ['local proof']);
+  assert.ok((await readdir(join(d.path, 'b', 'channels', '2'))).some((f) => /^replaced-\d+\.bin$/.test(f)), 'the replaced journal is kept');
+  await dst.close();
+});
+
+test('a backup whose history differs from a shorter local one is BACKUP_CONFLICT and nothing is imported', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  await fill(src, '1', 5);
+  await fill(src, '2', 5);
+  const file = join(d.path, 'backup.scb');
+  await src.exportTo(file);
+  await src.close();
+  const dst = await DataDir.open(join(d.path, 'b'));
+  const ch = await dst.channel('1');
+  await ch.append(committed(0, 2, false)); // real signatures: other bytes than the backup's fake ones
+  const before = await snapshot(dst);
+  await assert.rejects(dst.importFrom(file), (e: StoreError) => e.code === 'BACKUP_CONFLICT' && /channel 1\b/.test(e.message) && /nothing was imported/.test(e.message));
+  assert.deepEqual(await snapshot(dst), before);
+  await dst.close();
+});
+
+test('corrupted, cut, foreign or missing backup files are BACKUP_INVALID and change nothing', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  await fill(src, '1', 20);
+  await fill(src, '2', 1);
+  const file = join(d.path, 'backup.scb');
+  await src.exportTo(file);
+  await src.close();
+  const good = await readFile(file);
+  const dst = await DataDir.open(join(d.path, 'b'));
+  const bad = join(d.path, 'bad.scb');
+  for (let i = 0; i < 60; i++) {
+    const b = Buffer.from(good);
+    const at = Math.floor((b.length * i) / 60) + (i % 7);
+    b[at] = b[at]! ^ (1 << (i % 8));
+    await writeFile(bad, b);
+    await assert.rejects(dst.importFrom(bad), code('BACKUP_INVALID'), `a flipped bit at byte ${at}`);
+  }
+  for (const cut of [0, 5, 12, good.length - 100, good.length - 1]) {
+    await writeFile(bad, good.subarray(0, cut));
+    await assert.rejects(dst.importFrom(bad), code('BACKUP_INVALID'), `cut at ${cut}`);
+  }
+  await writeFile(bad, '{"not":"a backup"}');
+  await assert.rejects(dst.importFrom(bad), (e: StoreError) => e.code === 'BACKUP_INVALID' && /not a valid SynChannel backup/.test(e.message));
+  await assert.rejects(dst.importFrom(join(d.path, 'missing.scb')), code('BACKUP_INVALID'));
+  assert.deepEqual(await dst.list(), []);
+  await dst.close();
+});
+
+test('a damaged local channel is restored from a backup unless it has more states; export skips a damaged channel', async () => {
+  await using d = await tempDir();
+  const dd = await DataDir.open(d.path);
+  await fill(dd, '1', 30);
+  await fill(dd, '2', 30);
+  const file = join(d.path, 'backup.scb');
+  await dd.exportTo(file);
+  await (await dd.channel('2')).append(committed(30, 40, true)); // channel 2 goes on after the backup
+  await dd.close();
+  for (const id of ['1', '2']) {
+    const journal = join(d.path, 'channels', id, 'journal.bin');
+    const bytes = await readFile(journal);
+    bytes[100] = bytes[100]! ^ 0xff;
+    await writeFile(journal, bytes);
+  }
+  const again = await DataDir.open(d.path);
+  const exp = await again.exportTo(join(d.path, 'second.scb'));
+  assert.equal(exp.channels, 0);
+  assert.deepEqual(exp.skipped.map((s) => [s.id, s.error.code]), [['1', 'JOURNAL_CORRUPT'], ['2', 'JOURNAL_CORRUPT']]);
+  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: ['2'] });
+  assert.equal((await (await again.channel('1')).readStates(0n, 30n)).length, 30);
+  assert.equal((await (await again.channel('2')).loadHead()).count, 40n, 'the latest states are kept');
+  await again.close();
+});

@@ -1,0 +1,78 @@
+// The data-folder lock, with real processes: a live holder refuses others at once and is named; a holder
+// killed with SIGKILL (or otherwise gone) is taken over; of several processes racing, exactly one wins.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { DataDir, StoreError } from '../../src/node/store/index.js';
+import { firstLine, runChild, startChild } from './child.js';
+import { tempDir } from './helpers.js';
+
+const LOCK = 'synchannel.lock';
+const locked = (e: unknown) => e instanceof StoreError && e.code === 'DATA_DIR_LOCKED';
+
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+}
+
+async function writeLock(dir: string, holder: Record<string, unknown>): Promise<void> {
+  await writeFile(join(dir, LOCK), `${JSON.stringify({ host: hostname(), boot: null, start: null, since: '2020-01-01T00:00:00.000Z', ...holder })}\n`);
+}
+
+test('a second process is refused at once and told who holds the folder; after kill -9 the lock is taken over', async () => {
+  await using d = await tempDir();
+  const holder = startChild('hold', d.path);
+  try {
+    const first = await firstLine(holder);
+    assert.equal(first.held, holder.proc.pid);
+    await assert.rejects(DataDir.open(d.path), (e: StoreError) => locked(e) && e.message.includes(`process ${holder.proc.pid}`) && /stop that node|another data folder/.test(e.message));
+    const other = await runChild('open', d.path);
+    assert.equal(other.code, 'DATA_DIR_LOCKED');
+    assert.match(String(other.message), new RegExp(`process ${holder.proc.pid}`));
+  } finally {
+    holder.proc.kill('SIGKILL');
+    await holder.exited;
+  }
+  const dd = await DataDir.open(d.path);
+  assert.equal(JSON.parse(await readFile(join(d.path, LOCK), 'utf8')).pid, process.pid);
+  await dd.close();
+  await assert.rejects(readFile(join(d.path, LOCK)), { code: 'ENOENT' }, 'close releases the lock');
+});
+
+test('locks of gone owners are taken over: a dead pid, a reused pid, an old unreadable lock; another host is refused', async () => {
+  await using d = await tempDir();
+  const open = async () => (await DataDir.open(d.path)).close();
+  await writeLock(d.path, { pid: deadPid() });
+  await open();
+  await writeLock(d.path, { pid: process.pid, start: 'not-our-start-time' }); // our pid, another process's start
+  await open();
+  await writeFile(join(d.path, LOCK), '{"pid":');
+  await utimes(join(d.path, LOCK), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  await open();
+  await writeLock(d.path, { pid: 1, host: 'elsewhere.example' });
+  await assert.rejects(open(), (e: StoreError) => locked(e) && e.message.includes('host elsewhere.example') && e.message.includes(`delete ${join(d.path, LOCK)}`));
+});
+
+test('one process holds a folder once: a second open in the same process is refused until the first is closed', async () => {
+  await using d = await tempDir();
+  const dd = await DataDir.open(d.path);
+  await assert.rejects(DataDir.open(d.path), (e: StoreError) => locked(e) && /this process/.test(e.message));
+  await dd.close();
+  await (await DataDir.open(d.path)).close();
+});
+
+test('three processes race for a folder with a stale lock: exactly one gets it', async () => {
+  await using d = await tempDir();
+  await writeLock(d.path, { pid: deadPid() });
+  const kids = [0, 1, 2].map(() => startChild('hold', d.path));
+  try {
+    const firsts = await Promise.all(kids.map((k) => firstLine(k)));
+    assert.equal(firsts.filter((f) => f.held).length, 1, JSON.stringify(firsts));
+    assert.equal(firsts.filter((f) => f.code === 'DATA_DIR_LOCKED').length, 2, JSON.stringify(firsts));
+  } finally {
+    for (const k of kids) k.proc.kill('SIGKILL');
+    await Promise.all(kids.map((k) => k.exited));
+  }
+});

@@ -1,0 +1,116 @@
+// Torn writes: a crash can leave any prefix of the last write (maybe followed by zeros). Whatever was durable
+// before it survives, the tail is cut before the next append, and that append is readable after a reopen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataDir, type StoreError } from '../../src/node/store/index.js';
+import { committed, show, signedAt, staged, tempDir } from './helpers.js';
+
+const JOURNAL = ['channels', '1', 'journal.bin'];
+
+/** Writes `batches` of entries to a fresh data folder; returns the journal's length after each record. */
+async function build(path: string, batches: ReturnType<typeof committed>[]): Promise<number[]> {
+  const dd = await DataDir.open(path);
+  const ch = await dd.channel('1');
+  const ends: number[] = [];
+  for (const b of batches) {
+    for (const e of b) {
+      await ch.append([e]);
+      ends.push((await readFile(join(path, ...JOURNAL))).length);
+    }
+  }
+  await dd.close();
+  return ends;
+}
+
+/** Cuts the journal of a copy of `src` at `cut` (then pads with `zeros`), reopens, appends the next state, reopens. */
+async function cutAppendReopen(src: string, work: string, cut: number, zeros: number, durable: number): Promise<void> {
+  await rm(work, { recursive: true, force: true });
+  await cp(src, work, { recursive: true });
+  const file = join(work, ...JOURNAL);
+  await truncate(file, cut);
+  if (zeros) await writeFile(file, Buffer.alloc(zeros), { flag: 'a' });
+  let dd = await DataDir.open(work);
+  let ch = await dd.channel('1');
+  const head = await ch.loadHead();
+  assert.equal(head.count, BigInt(durable), `cut at ${cut}: the durable states are there`);
+  await ch.append(committed(durable, durable + 1));
+  await dd.close();
+  dd = await DataDir.open(work);
+  ch = await dd.channel('1');
+  assert.equal((await ch.loadHead()).repaired, null, `cut at ${cut}: nothing left to repair`);
+  const states = await ch.readStates(0n, 1000n);
+  assert.deepEqual(states.map(show), Array.from({ length: durable + 1 }, (_, i) => show(signedAt(BigInt(i)))), `cut at ${cut}`);
+  await dd.close();
+}
+
+test('a cut at every byte of the last record: reopen, append, reopen keeps every durable state and the new one', async () => {
+  await using d = await tempDir();
+  const src = join(d.path, 'src');
+  const ends = await build(src, [committed(0, 3)]);
+  const lastStart = ends[1]!;
+  const size = ends[2]!;
+  for (let cut = lastStart; cut < size; cut++) await cutAppendReopen(src, join(d.path, 'w'), cut, 0, 2);
+  // the same with the file's size extended by zeros (a crash after the size, before the data reached the disk)
+  for (let cut = lastStart; cut < size; cut += 17) await cutAppendReopen(src, join(d.path, 'w'), cut, size - cut + 4096, 2);
+});
+
+test('cuts across a multi-record file written in one batch lose only the records not wholly written', async () => {
+  await using d = await tempDir();
+  const src = join(d.path, 'src');
+  const dd = await DataDir.open(src);
+  await (await dd.channel('1')).append(committed(0, 40));
+  await dd.close();
+  const ends = await build(join(d.path, 'probe'), [committed(0, 40)]);
+  const size = ends[ends.length - 1]!;
+  for (let i = 0; i < 40; i++) {
+    const cut = 8 + Math.floor(((size - 8) * (i * 7919 % 40)) / 40) + (i % 5);
+    const durable = ends.filter((e) => e <= cut).length;
+    await cutAppendReopen(src, join(d.path, 'w'), cut, 0, durable);
+  }
+});
+
+test('the attack on the old store: kill, cut the tail, restart, pay, restart: the channel is listed, nothing glued', async () => {
+  await using d = await tempDir();
+  let dd = await DataDir.open(d.path);
+  let ch = await dd.channel('1');
+  await ch.append(committed(0, 3));
+  await ch.append([staged(3)]);
+  await dd.close(); // the node is killed
+  const file = join(d.path, ...JOURNAL);
+  const size = (await readFile(file)).length;
+  await truncate(file, size - 5);
+  dd = await DataDir.open(d.path); // restart: the torn staged record is cut (and reported)
+  ch = await dd.channel('1');
+  const head = await ch.loadHead();
+  assert.equal(head.count, 3n);
+  assert.equal(head.staged, null);
+  assert.ok(head.repaired && head.repaired.bytesDropped > 0);
+  await ch.append([staged(3), ...committed(3, 4)]); // pay
+  await dd.close();
+  dd = await DataDir.open(d.path); // restart again
+  const list = await dd.list();
+  assert.deepEqual(list.map((l) => [l.id, (l.error as StoreError | null)?.code ?? null]), [['1', null]]);
+  ch = await dd.channel('1');
+  assert.equal((await ch.loadHead()).count, 4n);
+  assert.equal((await ch.readStates(0n, 4n)).length, 4);
+  await dd.close();
+});
+
+test('a journal torn while it was created (shorter than its header) gets its header back', async () => {
+  await using d = await tempDir();
+  for (const cut of [0, 3, 7]) {
+    const dir = join(d.path, String(cut));
+    await build(dir, [committed(0, 1)]);
+    await truncate(join(dir, ...JOURNAL), cut);
+    const dd = await DataDir.open(dir);
+    const ch = await dd.channel('1');
+    assert.equal((await ch.loadHead()).count, 0n);
+    await ch.append(committed(0, 2));
+    await dd.close();
+    const again = await DataDir.open(dir);
+    assert.equal((await (await again.channel('1')).readStates(0n, 9n)).length, 2);
+    await again.close();
+  }
+});
