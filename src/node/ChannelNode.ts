@@ -13,6 +13,7 @@ import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
+import { FileMeta } from './meta.js';
 import { Negotiation } from './negotiation.js';
 import { Payments } from './payments.js';
 import type { DataDir } from './persistence.js';
@@ -46,7 +47,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const ctx = {} as NodeContext;
     super(ctx);
     this.network = o.network;
-    this.sessions = new Sessions(o.p2p, data);
+    this.sessions = new Sessions(o.p2p, new FileMeta(o.dataDir));
     Object.assign(ctx, this.makeContext(o, data));
     this.negotiation = new Negotiation(ctx);
     this.payments = new Payments(ctx);

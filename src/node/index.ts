@@ -1,6 +1,5 @@
 // The node's composition root helpers: one call builds a ChannelNode from a config (key, chain, p2p, store).
 // The CLI main and the extension's activate() are the only callers (DESIGN §1: one builder per host).
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyPair } from '../core/signer.js';
 import { keyPairFromSeed } from '../core/signer.js';
@@ -9,7 +8,7 @@ import { keyPairFromMnemonic, newKey, readKeyFolder, walletOwnsAddress, writeKey
 import type { Chain } from '../chain/types.js';
 import { P2PNode } from '../p2p/index.js';
 import { ChannelNode } from './ChannelNode.js';
-import { LegacyDataDir } from './legacyStore.js';
+import { DataDir } from './store/index.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
 
 export { ChannelNode, NodeError } from './ChannelNode.js';
@@ -77,35 +76,45 @@ export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl'
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */
 export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & { chain: Chain; node: ChannelNode }> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const key = await resolveKey(config.key);
-  const chain = config.chain ?? (await openChain(config));
-  const wallet = await chain.openWallet(key.keyPair, key.version ? { version: key.version } : {});
-  const p2p = await P2PNode.create({
-    dataDir: join(config.dataDir, 'p2p'),
-    walletAddress: wallet.address,
-    walletKey: key.keyPair,
-    channelPublicKey: key.keyPair.publicKey,
-    verifyWalletOwnership: (publicKey, address) => walletOwnsAddress(publicKey, address) !== null,
-    ...(config.announce ? { announce: config.announce } : {}),
-  });
-  const data = await LegacyDataDir.open(config.dataDir);
-  const node = await ChannelNode.start(
-    {
-      network: config.network,
-      dataDir: config.dataDir,
-      chain,
-      wallet,
-      key: key.keyPair,
-      p2p,
-      autoMode: config.autoMode ?? true,
-      ...(config.challengePeriod ? { challengePeriod: config.challengePeriod } : {}),
-      ...(config.minChallengePeriod ? { minChallengePeriod: config.minChallengePeriod } : {}),
-      ...(config.pollMs ? { pollMs: config.pollMs } : {}),
-      ...(config.initialTimeoutMs ? { initialTimeoutMs: config.initialTimeoutMs } : {}),
-    },
-    data,
-  );
+  // The data folder is locked first: a second node on the same folder stops here, before touching anything.
+  const data = await DataDir.open(config.dataDir);
+  let chain: Chain | undefined;
+  let p2p: P2PNode | undefined;
+  let node: ChannelNode;
+  try {
+    const key = await resolveKey(config.key);
+    chain = config.chain ?? (await openChain(config));
+    const wallet = await chain.openWallet(key.keyPair, key.version ? { version: key.version } : {});
+    p2p = await P2PNode.create({
+      dataDir: join(config.dataDir, 'p2p'),
+      walletAddress: wallet.address,
+      walletKey: key.keyPair,
+      channelPublicKey: key.keyPair.publicKey,
+      verifyWalletOwnership: (publicKey, address) => walletOwnsAddress(publicKey, address) !== null,
+      ...(config.announce ? { announce: config.announce } : {}),
+    });
+    node = await ChannelNode.start(
+      {
+        network: config.network,
+        dataDir: config.dataDir,
+        chain,
+        wallet,
+        key: key.keyPair,
+        p2p,
+        autoMode: config.autoMode ?? true,
+        ...(config.challengePeriod ? { challengePeriod: config.challengePeriod } : {}),
+        ...(config.minChallengePeriod ? { minChallengePeriod: config.minChallengePeriod } : {}),
+        ...(config.pollMs ? { pollMs: config.pollMs } : {}),
+        ...(config.initialTimeoutMs ? { initialTimeoutMs: config.initialTimeoutMs } : {}),
+      },
+      data,
+    );
+  } catch (e) {
+    await p2p?.stop().catch(() => undefined);
+    if (chain && !config.chain) await chain.close().catch(() => undefined);
+    await data.close().catch(() => undefined);
+    throw e;
+  }
   if (config.log) {
     const log = config.log;
     node.on((e) => {
@@ -114,12 +123,13 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
     });
   }
   const ownsChain = !config.chain;
+  const theChain = chain;
   return Object.assign(node, {
-    chain,
+    chain: theChain,
     node,
     stop: async () => {
       await ChannelNode.prototype.stop.call(node);
-      if (ownsChain) await chain.close();
+      if (ownsChain) await theChain.close();
     },
   });
 }

@@ -41,8 +41,11 @@ export interface DataDir {
   channel(id: string): Promise<ChannelStorage>;
   exportTo(file: string): Promise<{ channels: number }>;
   importFrom(file: string): Promise<{ imported: string[]; kept: string[] }>;
-  /** a small node-level JSON file (partners' addresses, what this node serves on) */
+  close(): Promise<void>;
+}
+
+/** Small node-level files next to the channels (the partners' addresses, what this node serves on). */
+export interface NodeMeta {
   readMeta<T>(name: string): Promise<T | null>;
   writeMeta<T>(name: string, value: T): Promise<void>;
-  close(): Promise<void>;
 }

@@ -4,7 +4,7 @@
 import type { Address } from '@ton/core';
 import { addressText } from '../core/format.js';
 import type { P2PNode, PeerSession } from '../p2p/index.js';
-import type { DataDir } from './persistence.js';
+import type { NodeMeta } from './persistence.js';
 import type { PartnerView, ServeResult } from './types.js';
 import { hex } from './views.js';
 
@@ -22,7 +22,7 @@ export class Sessions {
 
   constructor(
     private readonly p2p: P2PNode,
-    private readonly data: DataDir,
+    private readonly data: NodeMeta,
   ) {}
 
   async load(): Promise<void> {

@@ -5,7 +5,7 @@ import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignedState } from '../../src/core/channel.js';
 import { stateToBase64 } from '../../src/core/state.js';
-import { ChannelStore } from '../../src/node/store.js';
+import { ChannelStore } from './fixtures/old-store.js';
 import { DataDir, type StoreError } from '../../src/node/store/index.js';
 import { show, signedAt, tempDir } from './helpers.js';
 

@@ -1,4 +1,5 @@
 // Typed errors of the store: a stable `code` for programs and a message that says what to do.
+import { SynError } from '../../core/errors.js';
 
 export type StoreErrorCode =
   | 'JOURNAL_CORRUPT'
@@ -11,16 +12,16 @@ export type StoreErrorCode =
   | 'BACKUP_INVALID'
   | 'BACKUP_CONFLICT';
 
-export class StoreError extends Error {
+export class StoreError extends SynError<StoreErrorCode> {
   constructor(
-    readonly code: StoreErrorCode,
+    code: StoreErrorCode,
     message: string,
     /** the file or folder concerned, when there is one */
     readonly path: string | null = null,
     /** the byte offset in `path` where the problem was found, when there is one */
     readonly offset: number | null = null,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'StoreError';
   }
 }
