@@ -1,4 +1,4 @@
-// The pure core's public surface (DESIGN.md §1: @ton/core only, node:crypto behind signer.ts).
+// The pure core's public surface (docs/architecture.md: @ton/core only, node:crypto behind signer.ts).
 export * from './amounts.js';
 export * from './errors.js';
 export * from './state.js';

@@ -1,4 +1,4 @@
-// ed25519 over node:crypto: the only module of src/core that may import node:* (DESIGN.md §1).
+// ed25519 over node:crypto: the only module of src/core that may import node:* (docs/architecture.md).
 // Byte-identical to @ton/crypto's sign()/keyPairFromSeed() (ed25519 is deterministic), about 100x faster here.
 import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, randomBytes, type KeyObject } from 'node:crypto';
 

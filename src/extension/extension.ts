@@ -1,5 +1,5 @@
 import '../polyfill.js';
-// The composition root of the VS Code host (DESIGN §1): builds the node host, the tree, the commands, the
+// The composition root of the VS Code host (docs/architecture.md): builds the node host, the tree, the commands, the
 // balances webview, the status bar and the notifications, and returns a small API (used by the in-host tests).
 // Activation is lazy (onView / commands); the node is created on first use, the emulator later still.
 import * as vscode from 'vscode';

@@ -1,5 +1,5 @@
 // The node's composition root helpers: one call builds a ChannelNode from a config (key, chain, p2p, store).
-// The CLI main and the extension's activate() are the only callers (DESIGN §1: one builder per host).
+// The CLI main and the extension's activate() are the only callers (docs/architecture.md: one builder per host).
 import { join } from 'node:path';
 import type { KeyPair } from '../core/signer.js';
 import { keyPairFromSeed } from '../core/signer.js';

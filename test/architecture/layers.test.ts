@@ -113,3 +113,11 @@ describe('capabilities', () => {
     assert.equal((capabilities({ ...base, life: 'closing' }).finish as { code: string }).code, 'TOO_EARLY');
   });
 });
+
+describe('docs/architecture.md', () => {
+  test('shows the machines exactly as the code has them (npm run docs:tables rewrites them)', async () => {
+    const { withTables } = await import('../../scripts/architecture-tables.js');
+    const doc = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+    assert.equal(withTables(doc), doc, 'the tables in docs/architecture.md are stale: run npm run docs:tables');
+  });
+});

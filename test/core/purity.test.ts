@@ -1,4 +1,4 @@
-// DESIGN.md §1: src/core is pure. It may import @ton/core and its own files; only signer.ts may import
+// docs/architecture.md: src/core is pure. It may import @ton/core and its own files; only signer.ts may import
 // node:crypto. This test reads every file under src/core and fails on any other import.
 // One exception by issue 2: the wire schemas (src/core/wire.ts) are validated with valibot, a pure,
 // dependency-free schema library, so wire.ts alone may import it.
@@ -72,5 +72,5 @@ test('src/core imports only @ton/core, its own files, and node:crypto in signer.
     const rel = relative(root, f);
     for (const v of violations(rel, readFileSync(f, 'utf8'))) problems.push(`${rel} imports ${v}`);
   }
-  assert.deepEqual(problems, [], `src/core must stay pure (DESIGN.md §1):\n${problems.join('\n')}`);
+  assert.deepEqual(problems, [], `src/core must stay pure (docs/architecture.md):\n${problems.join('\n')}`);
 });
