@@ -139,6 +139,19 @@ export class ChannelContract implements Contract {
     await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.finish, MIN_PAYOUT_VALUE), body: finishCloseBody() });
   }
 
+  /** An empty body: a gift to the reserve of a live channel (it pays the storage fees; refused once closed). */
+  async sendTopUp(provider: ContractProvider, via: Sender, opts: { value: bigint }): Promise<void> {
+    await this.post(via, { value: defaultValue(opts.value, opts.value), body: Cell.EMPTY });
+  }
+
+  /**
+   * Unfreezes a channel that storage fees froze: the message carries the state init of the frozen state (this
+   * code and `data`, the storage it had when it froze) and pays the debt; the rest joins the reserve.
+   */
+  async sendUnfreeze(provider: ContractProvider, via: Sender, opts: { value: bigint; data: Cell; code?: Cell }): Promise<void> {
+    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init: { code: opts.code ?? CHANNEL_CODE, data: opts.data }, body: Cell.EMPTY });
+  }
+
   /** Never deployed, funding, open, closing, closed (with what was paid) or frozen, read from the account. */
   async getChannelStatus(provider: ContractProvider): Promise<ChannelStatus> {
     const st = await provider.getState();
