@@ -296,7 +296,7 @@ export async function staleCloseUnchallenged(h: Harness): Promise<void> {
   assert.ok(p.paidB > 1n * TON && p.paidB < 1n * TON + TON / 20n, `paidB ${p.paidB}`);
 }
 
-/** getChannelStatus for an address that was never deployed but holds coins, then through the lifecycle. */
+/** getChannelStatus for an address that was never deployed but holds coins, then through the lifecycle to frozen (moves time 9 years: run it last). */
 export async function statusScenario(h: Harness & { fund(address: Address, amount: bigint): Promise<void> }): Promise<void> {
   const { A, B } = await parties(h);
   const cfg = config(A, B, TON, 0n);
@@ -317,4 +317,9 @@ export async function statusScenario(h: Harness & { fund(address: Address, amoun
   for (let i = 0; i < 22; i++) await h.fund(address, 1000n);
   const p = await h.chain.getPayout(address);
   assert.ok(p && p.step === 1n && p.paidB > TON / 2n, 'found past the first page');
+  // years later the closed account's storage debt freezes it at its next transaction
+  await h.advanceTime(9 * 365 * 24 * 3600);
+  await h.fund(address, 1000n);
+  assert.equal((await h.chain.getChannelStatus(address)).status, 'frozen');
+  assert.equal(await h.chain.getChannelData(address), null);
 }
