@@ -43,6 +43,13 @@ interface WalletSecret {
 
 type SignalOpts = { signal?: AbortSignal };
 
+interface SignedTransfer {
+  ext: Message;
+  body: Cell;
+  seqno: number;
+  validUntil: number;
+}
+
 export function fmtTon(n: bigint): string {
   const neg = n < 0n;
   const v = neg ? -n : n;
@@ -217,9 +224,22 @@ export abstract class WalletChain {
     };
     await build(this.provider(target, init), via);
     if (!captured) throw new ChainError('BAD_INPUT', `${what}: the contract wrapper produced no message`);
-    const msg = captured;
+    // 2. Funds, seqno and the signed transfer; 3. send it and wait for the wallet; 4. wait for the contract.
+    const transfer = await this.signTransfer(wallet, secret, what, captured, signal);
+    const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
+    progress(`waiting for the channel contract to process ${what}…`);
+    const tx = await this.waitForTransaction(
+      target,
+      (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
+      signal,
+    );
+    const r = await this.checkContractTx(tx, what, target, signal);
+    progress(`${what} is done`);
+    return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees: walletTx.totalFees.coins + tx.totalFees.coins };
+  }
 
-    // 2. Funds and seqno.
+  /** Checks the wallet's funds and state, and signs the transfer of `msg` with the wallet's current seqno. */
+  private async signTransfer(wallet: Wallet, secret: WalletSecret, what: string, msg: SenderArguments, signal: AbortSignal): Promise<SignedTransfer> {
     const acct = await this.account(wallet.address, signal);
     const needed = msg.value + WALLET_FEE_RESERVE;
     if (acct.balance < needed) {
@@ -235,30 +255,30 @@ export abstract class WalletChain {
       throw new ChainError('WALLET_REJECTED', `wallet ${friendly(wallet.address)} is frozen (storage fees unpaid): send coins to it to unfreeze, then retry`);
     }
     const seqno = deployed && acct.data ? seqnoFromData(wallet.version, acct.data) : 0;
-    const now = await this.chainNow(signal);
-    const validUntil = now + WALLET_MESSAGE_TTL;
+    const validUntil = (await this.chainNow(signal)) + WALLET_MESSAGE_TTL;
     const body = await secret.info.createTransfer({
       seqno,
       secretKey: secret.secretKey,
       validUntil,
-      messages: [
-        internal({
-          to: msg.to,
-          value: msg.value,
-          bounce: msg.bounce ?? true,
-          init: msg.init ?? undefined,
-          body: msg.body ?? undefined,
-        }),
-      ],
+      messages: [internal({ to: msg.to, value: msg.value, bounce: msg.bounce ?? true, init: msg.init ?? undefined, body: msg.body ?? undefined })],
     });
-    const ext = external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body });
+    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil };
+  }
 
-    // 3. Send, then wait for the wallet's transaction.
-    const bodyHash = body.hash();
+  /** Sends the transfer, waits for the wallet's transaction and finds its message to `target`. */
+  private async sendTransfer(
+    wallet: Wallet,
+    what: string,
+    target: Address,
+    t: SignedTransfer,
+    signal: AbortSignal,
+    progress: (m: string) => void,
+  ): Promise<{ walletTx: Transaction; createdLt: bigint }> {
+    const bodyHash = t.body.hash();
     const isOurs = (tx: Transaction) => tx.inMessage?.info.type === 'external-in' && tx.inMessage.body.hash().equals(bodyHash);
     progress(`sending ${what} from wallet ${friendly(wallet.address)}…`);
     try {
-      await this.sendExternal(ext, signal);
+      await this.sendExternal(t.ext, signal);
     } catch (e) {
       // A retried send after a lost answer is refused because the first one landed: that is success.
       if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
@@ -266,51 +286,39 @@ export abstract class WalletChain {
       if (!txs.some(isOurs)) throw e;
     }
     progress(`waiting for the wallet to send ${what}…`);
-    const walletTx = await this.waitForTransaction(
-      wallet.address,
-      isOurs,
-      signal,
-      async () => {
-        // Expired and not processed: nothing was sent.
-        if ((await this.chainNow(signal)) <= validUntil + 5) return null;
-        const later = await this.account(wallet.address, signal);
-        if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== seqno) return null;
-        return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
-      },
-    );
-
+    const walletTx = await this.waitForTransaction(wallet.address, isOurs, signal, async () => {
+      // Expired and not processed: nothing was sent.
+      if ((await this.chainNow(signal)) <= t.validUntil + 5) return null;
+      const later = await this.account(wallet.address, signal);
+      if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== t.seqno) return null;
+      return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
+    });
     let out: Message | undefined;
     for (const m of walletTx.outMessages.values()) {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
     }
-    if (!out || out.info.type !== 'internal') {
-      const d = walletTx.description;
-      const code = d.type === 'generic' ? d.actionPhase?.resultCode : undefined;
-      if (code === 37 || code === 38) {
-        throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what} (action phase ${code}): ${this.fundingHint(wallet.address)}`, {
-          address: friendly(wallet.address),
-          exitCode: code,
-        });
-      }
-      throw new ChainError('WALLET_REJECTED', `the wallet processed the message but sent nothing for ${what}${code !== undefined ? ` (action phase result ${code})` : ''}: check its balance and retry`, {
+    if (out?.info.type === 'internal') return { walletTx, createdLt: out.info.createdLt };
+    const d = walletTx.description;
+    const code = d.type === 'generic' ? d.actionPhase?.resultCode : undefined;
+    if (code === 37 || code === 38) {
+      throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what} (action phase ${code}): ${this.fundingHint(wallet.address)}`, {
+        address: friendly(wallet.address),
         exitCode: code,
       });
     }
-    const createdLt = out.info.createdLt;
+    throw new ChainError('WALLET_REJECTED', `the wallet processed the message but sent nothing for ${what}${code !== undefined ? ` (action phase result ${code})` : ''}: check its balance and retry`, {
+      exitCode: code,
+    });
+  }
 
-    // 4. Wait for the contract's transaction of that message.
-    progress(`waiting for the channel contract to process ${what}…`);
-    const tx = await this.waitForTransaction(
-      target,
-      (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
-      signal,
-    );
+  /** The contract's transaction of our message: success, or a typed error with the exit code and what it means. */
+  private async checkContractTx(tx: Transaction, what: string, target: Address, signal: AbortSignal): Promise<Pick<TxResult, 'hash' | 'lt' | 'exitCode' | 'gasUsed'>> {
     const d = tx.description;
     if (d.type !== 'generic') throw new ChainError('CONTRACT_REJECTED', `unexpected ${d.type} transaction on the channel contract for ${what}`);
     if (d.computePhase.type === 'skipped') {
       throw new ChainError(
         'NOT_DEPLOYED',
-        `there is no channel contract at ${friendly(target)} (${d.computePhase.reason}): it is not deployed yet, or it has already paid out and closed; the coins came back to the wallet`,
+        `there is no channel contract at ${friendly(target)} (${d.computePhase.reason}): it is not deployed yet (or frozen by unpaid storage fees); the coins came back to the wallet`,
         { address: friendly(target) },
       );
     }
@@ -328,15 +336,7 @@ export abstract class WalletChain {
         exitCode: code,
       });
     }
-    progress(`${what} is done`);
-    return {
-      hash: tx.hash().toString('hex'),
-      lt: tx.lt,
-      walletTxHash: walletTx.hash().toString('hex'),
-      fees: walletTx.totalFees.coins + tx.totalFees.coins,
-      exitCode: d.computePhase.exitCode,
-      gasUsed: d.computePhase.gasUsed,
-    };
+    return { hash: tx.hash().toString('hex'), lt: tx.lt, exitCode: d.computePhase.exitCode, gasUsed: d.computePhase.gasUsed };
   }
 
   /** Why the contract at `target` refused a message, when its state says more than the exit code (null: it does not). */
