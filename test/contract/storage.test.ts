@@ -54,6 +54,21 @@ describe('channel contract: storage fees', () => {
     assert.equal(shareA + shareB, 0n);
   });
 
+  test('years in FUNDING: a refund never fails, it returns what storage left of the deposit', async () => {
+    const deposit = toNano('0.02');
+    const w = await makeWorld({ expectedDepositA: deposit, expectedDepositB: deposit, challengePeriod: 60 });
+    expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: deposit + DEPOSIT_FEE, deposit }), w.channel.address);
+    w.bc.now = NOW + 2 * YEAR; // the reserve is gone and part of the deposit
+    const c0 = await balance(w, w.channel.address);
+    const r = await w.channel.sendRefund(w.a.getSender());
+    const ctx = expectOk(r, w.channel.address);
+    const held = c0 - storageFee(ctx);
+    assert.ok(held > 0n && held < deposit, `storage ate into the deposit: ${held} left`);
+    assert.ok(ctx.description.type === 'generic' && ctx.description.actionPhase?.success);
+    assert.equal(await balance(w, w.channel.address), 0n, 'all that was left went back');
+    assert.equal((await w.channel.getChannelData()).depositA, 0n);
+  });
+
   test('a top-up (from anyone) feeds the reserve; a channel frozen by storage fees is unfrozen with its state init and pays out', async () => {
     const deposit = toNano('0.01');
     const w = await openSmall(deposit);
