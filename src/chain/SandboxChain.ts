@@ -1,11 +1,14 @@
 // The embedded chain (the default, offline): @ton/sandbox in this process. Each party's wallet is a real
 // standard wallet contract with the party's own key, funded from the sandbox treasury. Time control for tests
 // and demos. Reach it only through `await import('#heavy')` (it pulls in the ~15 MB emulator).
+import { existsSync } from 'node:fs';
 import { Address, external, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
 import { Blockchain, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
+import { ChainSaver, readChainFile, serializeChain } from './persist.js';
 import type { KeyPair } from '../core/signer.js';
 import { BaseChain, fmtTon, friendly, type AccountInfo } from './base.js';
 import { ChainError } from './errors.js';
+import type { TxCursor } from './payout.js';
 import type { Wallet, WalletVersion } from './types.js';
 
 export interface SandboxChainOptions {
@@ -13,6 +16,11 @@ export interface SandboxChainOptions {
   blockchain?: Blockchain;
   /** What openWallet tops a wallet up to from the treasury (default 1000 TON; 0n: never fund automatically). */
   walletFunding?: bigint;
+  /**
+   * Keeps the chain in this file (the devnet's format, src/chain/persist.ts): loaded when it exists, saved after
+   * every change and on close(), so channels survive a restart (e.g. a window reload). Not with `blockchain`.
+   */
+  persistFile?: string;
 }
 
 /** Per Blockchain: the transactions sent through any SandboxChain over it, a time offset and the treasury. */
@@ -21,12 +29,15 @@ interface Shared {
   offset: number;
   treasury?: Promise<SandboxContract<TreasuryContract>>;
   queue: Promise<unknown>;
+  /** Set when the chain is kept in a file. */
+  saver?: ChainSaver;
+  version: number;
 }
 const sharedState = new WeakMap<Blockchain, Shared>();
 function sharedOf(bc: Blockchain): Shared {
   let s = sharedState.get(bc);
   if (!s) {
-    s = { log: new Map(), offset: 0, queue: Promise.resolve() };
+    s = { log: new Map(), offset: 0, queue: Promise.resolve(), version: 0 };
     sharedState.set(bc, s);
   }
   return s;
@@ -53,8 +64,35 @@ export class SandboxChain extends BaseChain {
   }
 
   static async create(opts: SandboxChainOptions = {}): Promise<SandboxChain> {
+    if (opts.persistFile !== undefined) {
+      if (opts.blockchain) throw new ChainError('BAD_INPUT', 'persistFile makes its own Blockchain: pass one or the other');
+      return SandboxChain.load(opts.persistFile, opts);
+    }
     const bc = opts.blockchain ?? (await Blockchain.create());
     return new SandboxChain(bc, opts);
+  }
+
+  private static async load(file: string, opts: SandboxChainOptions): Promise<SandboxChain> {
+    const bc = await Blockchain.create();
+    const shared = sharedOf(bc);
+    if (existsSync(file)) {
+      const saved = readChainFile(file, (why) => new ChainError('BAD_INPUT', `the sandbox chain file ${file} cannot be used: ${why}; move it away to start a fresh chain`));
+      await bc.loadFrom(saved.snapshot);
+      shared.offset = saved.meta.timeOffset;
+      bc.now = saved.meta.lastNow;
+    }
+    bc.verbosity = { print: false, blockchainLogs: false, vmLogs: 'none', debugLogs: false };
+    const chain = new SandboxChain(bc, opts);
+    chain.record(bc.snapshot().transactions);
+    shared.saver = new ChainSaver(file, async () => ({ text: serializeChain(bc, { seqno: 0, timeOffset: shared.offset, lastNow: bc.now ?? 0 }), version: shared.version }), () => {});
+    if (!existsSync(file)) await shared.saver.saveNow();
+    return chain;
+  }
+
+  /** After a change: the chain file (if any) is saved soon. */
+  private changed(): void {
+    this.shared.version++;
+    this.shared.saver?.schedule();
   }
 
   /**
@@ -85,7 +123,9 @@ export class SandboxChain extends BaseChain {
   advanceTime(seconds: number): number {
     if (!Number.isFinite(seconds) || seconds < 0) throw new ChainError('BAD_INPUT', `advanceTime takes a non-negative number of seconds, got ${seconds}`);
     this.shared.offset += Math.floor(seconds);
-    return this.syncTime();
+    const now = this.syncTime();
+    this.changed();
+    return now;
   }
 
   protected async chainNow(): Promise<number> {
@@ -113,6 +153,7 @@ export class SandboxChain extends BaseChain {
     this.shared.queue = run.catch(() => undefined);
     return run.then((r) => {
       this.record(r.transactions);
+      this.changed();
       return r;
     });
   }
@@ -140,9 +181,14 @@ export class SandboxChain extends BaseChain {
     }
   }
 
-  protected async recentTransactions(address: Address, limit: number): Promise<Transaction[]> {
+  protected async transactionsPage(address: Address, limit: number, before: TxCursor | null): Promise<Transaction[]> {
     const list = this.shared.log.get(address.toRawString()) ?? [];
-    return list.slice(-limit).reverse();
+    let end = list.length;
+    if (before) {
+      end = list.findIndex((tx) => tx.lt === before.lt && tx.hash().equals(before.hash));
+      if (end < 0) return [];
+    }
+    return list.slice(Math.max(0, end - limit), end).reverse();
   }
 
   protected fundingHint(address: Address): string {
@@ -186,8 +232,9 @@ export class SandboxChain extends BaseChain {
     }
   }
 
-  /** Closing a sandbox chain stops its watches; the Blockchain stays usable by other chain objects over it. */
+  /** Closing a sandbox chain stops its watches and writes its chain file; the Blockchain stays usable by other chain objects over it. */
   override async close(): Promise<void> {
     await super.close();
+    await this.shared.saver?.saveNow();
   }
 }

@@ -5,6 +5,7 @@ import { TonClient } from '@ton/ton';
 import { BaseChain, friendly, type AccountInfo } from './base.js';
 import { ChainError } from './errors.js';
 import { retryingAdapter, withOpSignal, type RetryOptions } from './http.js';
+import type { TxCursor } from './payout.js';
 import type { OpOptions } from './types.js';
 
 export const TESTNET_ENDPOINT = 'https://testnet.toncenter.com/api/v2/jsonRPC';
@@ -100,8 +101,10 @@ export class TonClientChain extends BaseChain {
     await this.client.sendMessage(message);
   }
 
-  protected async recentTransactions(address: Address, limit: number): Promise<Transaction[]> {
-    return this.client.getTransactions(address, { limit, archival: true });
+  protected async transactionsPage(address: Address, limit: number, before: TxCursor | null): Promise<Transaction[]> {
+    if (!before) return this.client.getTransactions(address, { limit, archival: true });
+    // toncenter starts a page at the given transaction; inclusive: false drops it
+    return this.client.getTransactions(address, { limit, lt: before.lt.toString(), hash: before.hash.toString('base64'), inclusive: false, archival: true });
   }
 
   protected fundingHint(address: Address): string {

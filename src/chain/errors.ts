@@ -13,6 +13,10 @@ export type ChainErrorCode =
   | 'ENDPOINT_ERROR'
   /** No contract (or no active contract) at the address. */
   | 'NOT_DEPLOYED'
+  /** The channel account is frozen by unpaid storage fees (unfreeze it with its state init and the debt). */
+  | 'FROZEN'
+  /** A read the watch tries again: a payout transaction not found yet, an account missing after a live read. */
+  | 'PENDING'
   /** The channel contract's transaction failed with an exit code (see `exitCode`). */
   | 'CONTRACT_REJECTED'
   /** The wallet's external message was not accepted or the wallet transaction failed. */

@@ -20,6 +20,8 @@ export interface CreateChainOptions {
   retry?: TonClientChainOptions['retry'];
   /** sandbox: the process-wide shared sandbox (default true) or a fresh one. */
   sharedSandbox?: boolean;
+  /** sandbox: keep the chain in this file (a fresh sandbox, loaded from and saved to it; see SandboxChainOptions). */
+  persistFile?: string;
 }
 
 /** The chain of `kind`. The sandbox is loaded on demand (~15 MB of wasm); devnet/testnet need no sandbox. */
@@ -27,6 +29,7 @@ export async function createChain(kind: ChainKind, options: CreateChainOptions =
   switch (kind) {
     case 'sandbox': {
       const heavy = await import('#heavy');
+      if (options.persistFile !== undefined) return heavy.SandboxChain.create({ persistFile: options.persistFile });
       return options.sharedSandbox === false ? heavy.SandboxChain.create() : heavy.SandboxChain.shared();
     }
     case 'devnet':

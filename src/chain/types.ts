@@ -2,10 +2,11 @@
 import type { Address } from '@ton/core';
 import type { ChannelState } from '../core/state.js';
 import type { KeyPair } from '../core/signer.js';
-import type { ChannelConfig, ChannelData } from '../contract/index.js';
+import type { ChannelConfig, ChannelData, ChannelStatus } from '../contract/index.js';
 import type { WalletVersion } from './wallets.js';
 
-export type { ChannelConfig, ChannelData } from '../contract/index.js';
+export type { ChannelConfig, ChannelData, ChannelStatus, ClosedRecord } from '../contract/index.js';
+export { MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD, CHANNEL_FEES, DEPOSIT_FEE, MIN_PAYOUT_VALUE } from '../contract/layout.js';
 export type { WalletVersion } from './wallets.js';
 
 export type ChainKind = 'sandbox' | 'devnet' | 'testnet';
@@ -53,23 +54,43 @@ export interface TxResult {
   gasUsed: bigint;
 }
 
+/** What a closed channel paid, read from its payout transaction. */
+export interface Payout {
+  /** The step of the state paid; null for an exit nobody challenged (the deposits were the balances). */
+  step: bigint | null;
+  /** The balances of the state paid (or the deposits, for an exit). */
+  stateBalanceA: bigint;
+  stateBalanceB: bigint;
+  /**
+   * The values the payout transaction sent to A's and to B's address: each party's share of the balance
+   * (its state balance plus half the reserve), and for the party that sent the message also its change.
+   */
+  paidA: bigint;
+  paidB: bigint;
+  /** Hex hash and logical time of the payout transaction. */
+  txHash: string;
+  lt: bigint;
+}
+
 export type ChannelEvent =
   | { type: 'deposit'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint }
   | { type: 'refund'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint }
   | { type: 'locked'; depositA: bigint; depositB: bigint }
   | { type: 'closeStarted'; step: bigint; submitter: 'A' | 'B'; deadline: number; state: ChannelState }
+  /** A party left alone (no state): after the deadline the deposits are paid, unless a state signed by both challenges it. */
+  | { type: 'exitStarted'; submitter: 'A' | 'B'; deadline: number; depositA: bigint; depositB: bigint }
   | { type: 'challenged'; step: bigint; state: ChannelState; deadline: number }
   /** Chain time reached the deadline of a close under way: finishClose can now be sent. */
   | { type: 'deadlinePassed'; deadline: number; now: number }
-  /** The contract paid out and destroyed itself. Payouts are the values sent to A's and B's addresses (A also gets the gas reserve). */
-  | { type: 'closed'; payoutA: bigint; payoutB: bigint };
+  /** The contract paid out (its stored phase is CLOSED and the payout transaction was read). payoutA/B are payout.paidA/B. */
+  | { type: 'closed'; payoutA: bigint; payoutB: bigint; payout: Payout };
 
 export interface WatchOptions {
   signal?: AbortSignal;
   /** Poll interval (default: 250 ms sandbox, 500 ms devnet, 3000 ms testnet). */
   pollMs?: number;
   onEvent: (e: ChannelEvent) => void;
-  /** A failed poll (the watch keeps going). Without it, errors are dropped. */
+  /** A failed poll or an unexpected read (no account after a live one, a frozen account, a payout not found yet): the watch keeps going. Without it, errors are dropped. */
   onError?: (e: Error) => void;
 }
 
@@ -89,21 +110,30 @@ export interface Chain {
   refund(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
   cooperativeClose(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;
   startClose(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;
+  /** From A's or B's wallet, without any state: opens the challenge window with the deposits as the balances. */
+  startExit(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
   challenge(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;
   finishClose(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
   /** Balance of any account, nanotons (0 if it does not exist). */
   getBalance(address: Address, o?: Pick<OpOptions, 'signal'>): Promise<bigint>;
   /** The wallet's seqno (0 before it is deployed). */
   getSeqno(wallet: Wallet | Address, o?: Pick<OpOptions, 'signal'>): Promise<number>;
-  /** The channel's data, or null when there is no active contract (not deployed yet, or paid out). */
+  /** A live channel's data (funding, open, closing), or null otherwise (not deployed, closed, frozen): see getChannelStatus. */
   getChannelData(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<ChannelData | null>;
+  /** Never deployed (even if it holds coins), funding, open, closing, closed (with what was paid) or frozen. */
+  getChannelStatus(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<ChannelStatus>;
+  /** What a closed channel paid, read from its payout transaction; null while it is not closed or the transaction is not found. */
+  getPayout(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<Payout | null>;
   /** Chain time (unix seconds): compare deadlines with this, not with the local clock. */
   now(o?: Pick<OpOptions, 'signal'>): Promise<number>;
   /**
    * Polls the channel and reports changes between polls as events. The first poll is the baseline: it reports
-   * nothing, except `deadlinePassed` when a close under way is already past its deadline. A channel not deployed
-   * yet is a baseline of zero deposits, so its deployment and deposits are reported. Changes that undo each other
-   * between two polls (a deposit and its refund) are not seen.
+   * nothing, except `deadlinePassed` when a close under way is already past its deadline and `closed` when the
+   * channel has already paid out. A channel not deployed yet is a baseline of zero deposits, so its deployment and
+   * deposits are reported. `closed` comes only once the stored phase is CLOSED and the payout transaction was read;
+   * a read without an account after a live one, a frozen account or a payout not found yet go to onError and the
+   * next poll tries again. After `closed` the watch ends. Changes that undo each other between two polls (a
+   * deposit and its refund) are not seen.
    */
   watchChannel(channel: Address, o: WatchOptions): ChannelWatch;
   /** Stops every watch. The chain object must not be used afterwards. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { newKeyPair } from '../../src/core/signer.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { SandboxChain } from '../../src/chain/SandboxChain.js';
-import { happyPath, staleStateAttack, refundAndErrors, rejected, parties, config, TON, type Harness } from './scenarios.js';
+import { happyPath, staleStateAttack, refundAndErrors, exitScenario, staleCloseUnchallenged, statusScenario, rejected, parties, config, TON, type Harness } from './scenarios.js';
 
 let chain: SandboxChain;
 let h: Harness;
@@ -22,6 +22,8 @@ describe('SandboxChain through the Chain interface', () => {
   test('happy path: deploy with deposit, deposit, lock, cooperative close, payouts', () => happyPath(h));
   test('stale-state attack: start close with an old state, challenge, finish after the deadline', () => staleStateAttack(h));
   test('refund, wrong party, not deployed', () => refundAndErrors(h));
+  test('exit: no state signed by the partner; the watch reports exitStarted; a step-0 challenge; the deposits are paid', () => exitScenario(h));
+  test('getPayout reads what was paid: a stale close nobody challenged shows the stale amounts', () => staleCloseUnchallenged(h));
 
   test('wallets are real deployed wallet contracts of each version, with seqno', async () => {
     for (const version of ['v5r1', 'v4r2', 'v3r2'] as const) {
@@ -104,4 +106,6 @@ describe('SandboxChain through the Chain interface', () => {
     await assert.rejects(chain.startClose(A.wallet, chain.channelAddress(cfg), { state: { tag: 'state', channel: A.wallet.address, step: 1n, balanceA: 0n, balanceB: 0n }, sigA: Buffer.alloc(3), sigB: Buffer.alloc(64) }), rejected('BAD_INPUT', '64-byte'));
     assert.ok(ChainError);
   });
+
+  test('getChannelStatus: never deployed even with a nanoton, open, closed; getPayout pages back; frozen years later (last: it moves time)', () => statusScenario({ ...h, fund: (a, n) => chain.fund(a, n) }));
 });

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newKeyPair } from '../../src/core/signer.js';
 import { createChain, TonClientChain } from '../../src/chain/index.js';
-import { happyPath, staleStateAttack, refundAndErrors, parties, config, rejected, TON, type Harness } from './scenarios.js';
+import { happyPath, staleStateAttack, refundAndErrors, exitScenario, staleCloseUnchallenged, statusScenario, parties, config, rejected, TON, type Harness } from './scenarios.js';
 
 let proc: ChildProcess;
 let dataDir: string;
@@ -75,6 +75,8 @@ describe('TonClientChain against a real devnet process', () => {
   test('happy path through TonClient', () => happyPath(h));
   test('stale-state attack through TonClient', () => staleStateAttack(h));
   test('refund, wrong party, not deployed through TonClient', () => refundAndErrors(h));
+  test('exit through TonClient: exitStarted, step-0 challenge, payout', () => exitScenario(h));
+  test('getPayout through TonClient: a stale close nobody challenged shows the stale amounts', () => staleCloseUnchallenged(h));
 
   test('a wallet is deployed by its first send; seqno moves; no funds names the devnet faucet', async () => {
     const { A, B } = await parties(h);
@@ -140,4 +142,6 @@ describe('TonClientChain against a real devnet process', () => {
     const { A, B } = await parties(h);
     await assert.rejects(chain.deployChannel(A.wallet, config(A, B, TON, TON), TON, { timeoutMs: 1 }), rejected('TIMEOUT', 'may still land'));
   });
+
+  test('getChannelStatus through TonClient; getPayout pages getTransactions (lt + hash) back to the payout; frozen (last: it moves time 9 years)', () => statusScenario({ ...h, fund: async (a, n) => void (await chain.faucet(a, n)) }));
 });

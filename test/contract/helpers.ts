@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
 import { Address, toNano, type Transaction } from '@ton/core';
-import { ChannelContract, type ChannelConfig, type SignedStateInput } from '../../src/contract/index.js';
+import { ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput } from '../../src/contract/index.js';
 import { keyPairFromSeed, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 
@@ -148,4 +148,110 @@ export function netChange(txs: Transaction[], address: Address): bigint {
 
 export async function accountType(w: World): Promise<string> {
   return (await w.bc.getContract(w.channel.address)).accountState?.type ?? 'none';
+}
+
+/** Storage fees the transaction collected from its account. */
+export function storageFee(tx: Transaction): bigint {
+  const d = tx.description;
+  return d.type === 'generic' && d.storagePhase ? d.storagePhase.storageFeesCollected : 0n;
+}
+
+/** The 32-bit tag of an outgoing message's body (payA, payB, chng), or null. */
+export function tagOf(body: import('@ton/core').Cell): number | null {
+  const s = body.beginParse();
+  return s.remainingBits >= 32 ? s.preloadUint(32) : null;
+}
+
+/** A payout transaction's messages by tag: values sent as payA, payB and chng, with their destinations. */
+export function payouts(tx: Transaction): { paidA: bigint; paidB: bigint; change: bigint; changeTo: Address | null; count: number } {
+  let paidA = 0n;
+  let paidB = 0n;
+  let change = 0n;
+  let changeTo: Address | null = null;
+  for (const m of tx.outMessages.values()) {
+    if (m.info.type !== 'internal') continue;
+    const tag = tagOf(m.body);
+    if (tag === OP_PAID_A) paidA += m.info.value.coins;
+    else if (tag === OP_PAID_B) paidB += m.info.value.coins;
+    else if (tag === OP_CHANGE) {
+      change += m.info.value.coins;
+      changeTo = m.info.dest;
+    }
+  }
+  return { paidA, paidB, change, changeTo, count: tx.outMessages.size };
+}
+
+/** The documented shares: of B0 (the balance before the message, after storage), A gets balanceA + R/2 clamped, B the rest. */
+export function expectedShares(b0: bigint, deposits: bigint, balanceA: bigint): { shareA: bigint; shareB: bigint } {
+  const available = b0 < 0n ? 0n : b0;
+  let shareA = balanceA + ((available - deposits) >> 1n);
+  if (shareA < 0n) shareA = 0n;
+  if (shareA > available) shareA = available;
+  return { shareA, shareB: available - shareA };
+}
+
+export async function status(w: World): Promise<ChannelStatus> {
+  return w.channel.getChannelStatus();
+}
+
+export interface Before {
+  contract: bigint;
+  a: bigint;
+  b: bigint;
+}
+
+export async function balancesBefore(w: World): Promise<Before> {
+  return { contract: await balance(w, w.channel.address), a: await balance(w, w.a.address), b: await balance(w, w.b.address) };
+}
+
+/**
+ * Checks a payout transaction against the documented rule: of B0 (the contract's balance before the message,
+ * after its storage fee) A's share is balanceA + R/2 clamped, B's the rest; the party that did not send gets
+ * its share exactly, the sender everything else; nothing stays; the account stays active, CLOSED, with
+ * `paid` as its record. Returns the shares.
+ */
+export async function checkPayout(
+  w: World,
+  txs: BlockchainTransaction[],
+  before: Before,
+  paid: { step: bigint | null; balanceA: bigint; balanceB: bigint },
+  sender: Address,
+): Promise<{ shareA: bigint; shareB: bigint }> {
+  const ctx = txOn(txs, w.channel.address);
+  const deposits = TOTAL_OF(w);
+  const { shareA, shareB } = expectedShares(before.contract - storageFee(ctx), deposits, paid.balanceA);
+  const p = payouts(ctx);
+  const byA = sender.equals(w.a.address);
+  const byB = sender.equals(w.b.address);
+  // every coin leaves: the payouts plus the transaction's costs are the balance plus the message value
+  let sent = 0n;
+  for (const m of ctx.outMessages.values()) if (m.info.type === 'internal') sent += m.info.value.coins;
+  assert.equal(sent + costs(ctx), before.contract + inValue(ctx), 'the whole balance leaves');
+  assert.equal(await balance(w, w.channel.address), 0n);
+  assert.ok(p.changeTo?.equals(sender), 'the rest goes to the sender');
+  if (byA) {
+    assert.equal(p.paidB, shareB, 'B (not the sender) gets exactly its share');
+    assert.equal(p.paidA, 0n);
+    assert.ok(p.change >= shareA - costs(ctx) && p.change <= shareA + inValue(ctx), 'A gets its share and its change');
+  } else if (byB) {
+    assert.equal(p.paidA, shareA, 'A (not the sender) gets exactly its share');
+    assert.equal(p.paidB, 0n);
+    assert.ok(p.change >= shareB - costs(ctx) && p.change <= shareB + inValue(ctx), 'B gets its share and its change');
+  } else {
+    assert.equal(p.paidA, shareA);
+    assert.equal(p.paidB, shareB);
+    assert.ok(p.change < inValue(ctx), 'a third party gets only its change');
+  }
+  assert.equal(await accountType(w), 'active', 'the account stays (CLOSED), so the address cannot be deployed again');
+  const s = await w.channel.getChannelStatus();
+  assert.equal(s.status, 'closed');
+  if (s.status === 'closed') assert.deepEqual({ step: s.paid.step, balanceA: s.paid.balanceA, balanceB: s.paid.balanceB }, paid);
+  // wallets: measured balances equal what the transactions say
+  assert.equal((await balance(w, w.a.address)) - before.a, netChange(txs, w.a.address));
+  assert.equal((await balance(w, w.b.address)) - before.b, netChange(txs, w.b.address));
+  return { shareA, shareB };
+}
+
+function TOTAL_OF(w: World): bigint {
+  return w.config.expectedDepositA + w.config.expectedDepositB;
 }

@@ -6,7 +6,7 @@ import { beginCell, toNano } from '@ton/core';
 import { CHANNEL_FEES, ChannelExit, DEPOSIT_FEE, depositBody, exitCodeMessage } from '../../src/contract/index.js';
 import { keyPairFromSeed, sign } from '../../src/core/signer.js';
 import { stateHash } from '../../src/core/state.js';
-import { DEP_A, DEP_B, NOW, PERIOD, TOTAL, accountType, dest, expectExit, expectOk, makeWorld, openWorld, signBoth, st, type World } from './helpers.js';
+import { DEP_A, DEP_B, NOW, PERIOD, TOTAL, accountType, dest, expectExit, expectOk, makeWorld, openWorld, signBoth, st, txOn, type World } from './helpers.js';
 
 async function snapshotData(w: World): Promise<string> {
   const d = await w.channel.getChannelData();
@@ -29,22 +29,30 @@ async function closingWorld(): Promise<World> {
 }
 
 describe('channel contract: rejections', () => {
-  test('signatures: wrong key, one signature only, swapped signatures', async () => {
+  test("signatures: each party that does not send must have signed; a party's own message is its consent", async () => {
     const w = await openWorld();
     const state = st(w, 1n, toNano('4'), toNano('4'));
     const good = signBoth(w, state);
     const mallory = keyPairFromSeed(Buffer.alloc(32, 0x66));
     const h = stateHash(state);
-    // wrong key for A, then for B
-    await rejected(w, ChannelExit.BAD_SIGNATURE_A, w.a, () => w.channel.sendStartClose(w.a.getSender(), { ...good, sigA: sign(h, mallory.secretKey) }));
-    await rejected(w, ChannelExit.BAD_SIGNATURE_B, w.a, () => w.channel.sendStartClose(w.a.getSender(), { ...good, sigB: sign(h, mallory.secretKey) }));
-    // one signature only: A's signature in both places, or an empty (zero) second signature
+    const forged = sign(h, mallory.secretKey);
+    // from A only B's signature counts, from B only A's
+    await rejected(w, ChannelExit.BAD_SIGNATURE_B, w.a, () => w.channel.sendStartClose(w.a.getSender(), { ...good, sigB: forged }));
+    await rejected(w, ChannelExit.BAD_SIGNATURE_A, w.b, () => w.channel.sendStartClose(w.b.getSender(), { ...good, sigA: forged }));
+    // A's own signature in B's place, B's in A's place
     await rejected(w, ChannelExit.BAD_SIGNATURE_B, w.a, () => w.channel.sendStartClose(w.a.getSender(), { ...good, sigB: good.sigA }));
-    await rejected(w, ChannelExit.BAD_SIGNATURE_B, w.b, () => w.channel.sendCooperativeClose(w.b.getSender(), { ...signBoth(w, st(w, 1n, TOTAL, 0n, 'close')), sigB: Buffer.alloc(64) }));
-    // swapped
-    await rejected(w, ChannelExit.BAD_SIGNATURE_A, w.b, () => w.channel.sendStartClose(w.b.getSender(), { state, sigA: good.sigB, sigB: good.sigA }));
+    await rejected(w, ChannelExit.BAD_SIGNATURE_A, w.b, () => w.channel.sendCooperativeClose(w.b.getSender(), { ...signBoth(w, st(w, 1n, TOTAL, 0n, 'close')), sigA: Buffer.alloc(64) }));
     // signatures of a different state than the one sent
     await rejected(w, ChannelExit.BAD_SIGNATURE_A, w.b, () => w.channel.sendStartClose(w.b.getSender(), { ...good, state: st(w, 1n, toNano('5'), toNano('3')) }));
+    // from anyone else both count: each wrong one, swapped, or B's missing
+    const close = signBoth(w, st(w, 2n, toNano('4'), toNano('4'), 'close'));
+    const s = w.stranger;
+    await rejected(w, ChannelExit.BAD_SIGNATURE_A, s, () => w.channel.sendCooperativeClose(s.getSender(), { ...close, sigA: forged }));
+    await rejected(w, ChannelExit.BAD_SIGNATURE_B, s, () => w.channel.sendCooperativeClose(s.getSender(), { ...close, sigB: forged }));
+    await rejected(w, ChannelExit.BAD_SIGNATURE_A, s, () => w.channel.sendCooperativeClose(s.getSender(), { ...close, sigA: close.sigB, sigB: close.sigA }));
+    await rejected(w, ChannelExit.BAD_SIGNATURE_B, s, () => w.channel.sendCooperativeClose(s.getSender(), { ...close, by: 'B' }));
+    // a third party's message in a party's layout (one signature) is refused, not taken as a party's
+    await rejected(w, ChannelExit.BAD_SIGNATURE_A, s, () => w.channel.sendCooperativeClose(s.getSender(), { ...close, by: 'A' }));
   });
 
   test('a state of another channel', async () => {
@@ -85,7 +93,7 @@ describe('channel contract: rejections', () => {
 
   test('deposits: from a stranger, too little value, after the lock', async () => {
     const w = await makeWorld();
-    expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: CHANNEL_FEES.deploy }), w.channel.address);
+    expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: DEPOSIT_FEE, deposit: 0n }), w.channel.address);
     await rejected(w, ChannelExit.NOT_PARTY, w.stranger, () => w.channel.sendDeposit(w.stranger.getSender(), { amount: toNano('1') }));
     // the wrapper refuses too little value before sending; a raw message reaches the contract
     await assert.rejects(w.channel.sendDeposit(w.a.getSender(), { amount: toNano('1'), value: toNano('1') }), { code: 'VALUE_TOO_LOW' });
@@ -133,33 +141,39 @@ describe('channel contract: rejections', () => {
     await rejected(w, ChannelExit.UNKNOWN_OP, w.a, () => w.a.send({ to: w.channel.address, value: toNano('0.05'), body: beginCell().storeUint(0xdeadbeef, 32).endCell() }));
     // a text comment (op 0) is not a top-up
     await rejected(w, ChannelExit.UNKNOWN_OP, w.a, () => w.a.send({ to: w.channel.address, value: toNano('0.05'), body: beginCell().storeUint(0, 32).storeStringTail('hi').endCell() }));
-    // a start_close without its refs
+    // a start_close without its state
     await rejected(w, 9, w.a, () => w.a.send({ to: w.channel.address, value: toNano('0.05'), body: beginCell().storeUint(0x73746172, 32).storeBuffer(Buffer.alloc(64)).endCell() }));
   });
 
-  test('finish twice, and any message after CLOSED, bounce without running', async () => {
+  test('finish twice, and any message after CLOSED, bounce; the closed record does not change', async () => {
     const w = await closingWorld();
     w.bc.now = NOW + PERIOD;
     expectOk(await w.channel.sendFinishClose(w.a.getSender()), w.channel.address);
-    assert.notEqual(await accountType(w), 'active');
-    assert.equal((await w.channel.getChannelData()).phase, 'closed');
+    assert.equal(await accountType(w), 'active');
+    const closed = JSON.stringify(await w.channel.getChannelStatus(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    assert.match(closed, /"status":"closed"/);
     const attempts: Array<() => Promise<{ transactions: Parameters<typeof expectExit>[0]['transactions'] }>> = [
       () => w.channel.sendFinishClose(w.b.getSender()),
       () => w.channel.sendDeposit(w.a.getSender(), { amount: toNano('1') }),
       () => w.channel.sendRefund(w.a.getSender()),
-      () => w.channel.sendChallenge(w.a.getSender(), signBoth(w, st(w, 9n, toNano('4'), toNano('4')))),
-      () => w.channel.sendCooperativeClose(w.a.getSender(), signBoth(w, st(w, 9n, toNano('4'), toNano('4'), 'close'))),
-      () => w.channel.sendStartClose(w.a.getSender(), signBoth(w, st(w, 9n, toNano('4'), toNano('4')))),
+      () => w.channel.sendExit(w.b.getSender()),
+      () => w.channel.sendChallenge(w.a.getSender(), { ...signBoth(w, st(w, 9n, toNano('4'), toNano('4'))), by: 'A' }),
+      () => w.channel.sendCooperativeClose(w.a.getSender(), { ...signBoth(w, st(w, 9n, toNano('4'), toNano('4'), 'close')), by: 'A' }),
+      () => w.channel.sendStartClose(w.a.getSender(), { ...signBoth(w, st(w, 9n, toNano('4'), toNano('4'))), by: 'A' }),
+      () => w.a.send({ to: w.channel.address, value: toNano('0.05'), bounce: true }),
     ];
     for (const attempt of attempts) {
       const r = await attempt();
       const tx = r.transactions.find((t) => dest(t)?.equals(w.channel.address));
       assert.ok(tx && tx.description.type === 'generic');
-      assert.equal(tx.description.computePhase.type, 'skipped', 'no code runs on a closed channel');
-      assert.equal(tx.description.aborted, true);
+      assert.equal(tx.description.aborted, true, 'a closed channel refuses everything');
       const bounce = [...tx.outMessages.values()].find((m) => m.info.type === 'internal' && m.info.bounced);
       assert.ok(bounce, 'the value bounces back');
       assert.equal((await w.bc.getContract(w.channel.address)).balance, 0n, 'nothing stays on the closed address');
     }
+    const top = await w.a.send({ to: w.channel.address, value: toNano('0.05'), bounce: true });
+    const c = txOn(top.transactions, w.channel.address).description;
+    assert.ok(c.type === 'generic' && c.computePhase.type === 'vm' && c.computePhase.exitCode === ChannelExit.CLOSED);
+    assert.equal(JSON.stringify(await w.channel.getChannelStatus(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), closed);
   });
 });

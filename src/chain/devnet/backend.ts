@@ -1,46 +1,20 @@
 // The devnet's one chain: a @ton/sandbox Blockchain plus what a real network has and the sandbox lacks —
 // a clock that moves (wall clock + an offset that /devnet/advanceTime raises, never going back), a block
 // counter, a per-account transaction index, a faucet, and persistence of everything to one JSON file in
-// the data directory (written atomically, debounced after each change, and on close).
+// the data directory (src/chain/persist.ts: written atomically, debounced after each change, and on close).
 import { mkdirSync, readFileSync, existsSync, openSync, closeSync, writeSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import writeFileAtomic from 'write-file-atomic';
 import { Address, SendMode, type Cell, type Message, type Transaction } from '@ton/core';
-import {
-  Blockchain,
-  snapshotFromSerializable,
-  snapshotToSerializable,
-  type BlockchainTransaction,
-  type SandboxContract,
-  type SendMessageResult,
-  type SmartContract,
-  type TreasuryContract,
-} from '@ton/sandbox';
+import { Blockchain, type BlockchainTransaction, type SandboxContract, type SendMessageResult, type SmartContract, type TreasuryContract } from '@ton/sandbox';
+import { ChainSaver, readChainFile, serializeChain } from '../persist.js';
 import { DevnetError } from './errors.js';
 
 export const DATA_FILE = 'devnet-chain.json';
 export const LOCK_FILE = 'devnet.lock';
-const FILE_FORMAT = 'synchannel-devnet';
-const FILE_VERSION = 1;
 const TREASURY_SEED = 'synchannel-devnet-faucet';
 /** The faucet's treasury is topped up to this whenever a request would overdraw it (1e9 TON). */
 const TREASURY_BALANCE = 1_000_000_000n * 1_000_000_000n;
-const SAVE_DEBOUNCE_MS = 200;
-
-type SerializableSnapshot = ReturnType<typeof snapshotToSerializable>;
-
-interface DevnetFile {
-  format: typeof FILE_FORMAT;
-  version: typeof FILE_VERSION;
-  /** Number of "blocks": bumped by every change of state. */
-  seqno: number;
-  /** Seconds added to the wall clock by advanceTime. */
-  timeOffset: number;
-  /** The last chain time used; time never goes back, even if the wall clock does. */
-  lastNow: number;
-  snapshot: SerializableSnapshot;
-}
 
 export interface BlockRef {
   workchain: number;
@@ -61,11 +35,9 @@ function txAccount(tx: Transaction): Address {
 export class DevnetBackend {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly txIndex = new Map<string, BlockchainTransaction[]>();
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly saver: ChainSaver;
   private closed = false;
   private seqnoValue: number;
-  private savedSeqnoValue: number;
 
   private constructor(
     readonly blockchain: Blockchain,
@@ -78,12 +50,12 @@ export class DevnetBackend {
   ) {
     for (const tx of blockchain.snapshot().transactions) this.indexTx(tx);
     this.seqnoValue = seqnoValue;
-    this.savedSeqnoValue = seqnoValue;
+    this.saver = new ChainSaver(join(dataDir, DATA_FILE), () => this.exclusive(async () => ({ text: this.serialize(), version: this.seqnoValue })), log, seqnoValue);
   }
 
   /** The block number of the state last written to the data file. */
   get savedSeqno(): number {
-    return this.savedSeqnoValue;
+    return this.saver.saved;
   }
 
   get dataFile(): string {
@@ -101,12 +73,12 @@ export class DevnetBackend {
       let offset = 0;
       let lastNow = Math.floor(Date.now() / 1000);
       if (existsSync(file)) {
-        const saved = readDataFile(file);
-        await blockchain.loadFrom(snapshotFromSerializable(saved.snapshot));
-        seqno = saved.seqno;
-        offset = saved.timeOffset;
-        lastNow = saved.lastNow;
-        log(`loaded the chain from ${file} (block ${seqno}, ${saved.snapshot.contracts.length} accounts)`);
+        const saved = readChainFile(file, (why) => corrupt(file, why));
+        await blockchain.loadFrom(saved.snapshot);
+        seqno = saved.meta.seqno;
+        offset = saved.meta.timeOffset;
+        lastNow = saved.meta.lastNow;
+        log(`loaded the chain from ${file} (block ${seqno}, ${saved.accounts} accounts)`);
       } else {
         log(`new chain; it will be kept in ${file}`);
       }
@@ -240,86 +212,36 @@ export class DevnetBackend {
   }
 
   private serialize(): string {
-    const snap = this.blockchain.snapshot();
-    // Accounts only looked at (never existed) need not be kept.
-    snap.contracts = snap.contracts.filter((c) => c.account.account != null);
-    const serial = snapshotToSerializable(snap);
-    for (const t of serial.transactions) {
-      t.blockchainLogs = '';
-      t.vmLogs = '';
-      t.debugLogs = '';
-    }
-    const file: DevnetFile = {
-      format: FILE_FORMAT,
-      version: FILE_VERSION,
-      seqno: this.seqnoValue,
-      timeOffset: this.offset,
-      lastNow: this.lastNow,
-      snapshot: serial,
-    };
-    return JSON.stringify(file);
+    return serializeChain(this.blockchain, { seqno: this.seqnoValue, timeOffset: this.offset, lastNow: this.lastNow });
   }
 
   private scheduleSave(): void {
-    if (this.closed || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.saveNow().catch((e: unknown) => this.log(`could not save the chain to ${this.dataFile}: ${e instanceof Error ? e.message : String(e)}`));
-    }, SAVE_DEBOUNCE_MS);
+    if (!this.closed) this.saver.schedule();
   }
 
   /** Writes the whole chain to the data file now (after any save already under way). */
   saveNow(): Promise<void> {
-    const next = this.saving.then(async () => {
-      const { text, seqno } = await this.exclusive(async () => ({ text: this.serialize(), seqno: this.seqnoValue }));
-      await writeFileAtomic(this.dataFile, text);
-      this.savedSeqnoValue = seqno;
-    });
-    this.saving = next.catch(() => undefined);
-    return next;
+    return this.saver.saveNow();
   }
 
   /** Saves and releases the data directory. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
     try {
-      await this.saveNow();
+      await this.saver.close();
     } finally {
       releaseLock(this.dataDir);
     }
   }
 }
 
-function readDataFile(file: string): DevnetFile {
-  const fail = (why: string) =>
-    new DevnetError(
-      'DEVNET_DATA_CORRUPT',
-      `The devnet data file ${file} cannot be used: ${why}. Move it away to start a fresh chain, or pass another --data directory.`,
-      500,
-    );
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw fail(e instanceof Error ? e.message : String(e));
-  }
-  const f = parsed as Partial<DevnetFile> | null;
-  if (!f || typeof f !== 'object' || f.format !== FILE_FORMAT) throw fail('it is not a SynChannel devnet file');
-  if (f.version !== FILE_VERSION) throw fail(`it has version ${String(f.version)}, this devnet reads version ${FILE_VERSION}`);
-  if (
-    typeof f.seqno !== 'number' ||
-    typeof f.timeOffset !== 'number' ||
-    typeof f.lastNow !== 'number' ||
-    !f.snapshot ||
-    !Array.isArray(f.snapshot.contracts) ||
-    !Array.isArray(f.snapshot.transactions)
-  ) {
-    throw fail('fields are missing');
-  }
-  return f as DevnetFile;
+function corrupt(file: string, why: string): DevnetError {
+  return new DevnetError(
+    'DEVNET_DATA_CORRUPT',
+    `The devnet data file ${file} cannot be used: ${why}. Move it away to start a fresh chain, or pass another --data directory.`,
+    500,
+  );
 }
 
 function pidAlive(pid: number): boolean {

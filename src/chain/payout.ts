@@ -1,0 +1,72 @@
+// Reading what a closed channel paid: its one successful cooperative_close or finish_close transaction, whose
+// messages carry the tags payA, payB and chng (contracts/channel.tlb). Never guessed: not found is null.
+import type { Address, Cell, Transaction } from '@ton/core';
+import { OP_CHANGE, OP_COOPERATIVE_CLOSE, OP_FINISH_CLOSE, OP_PAID_A, OP_PAID_B, type ClosedRecord } from '../contract/index.js';
+import type { Payout } from './types.js';
+
+export interface TxCursor {
+  lt: bigint;
+  hash: Buffer;
+}
+
+/** One page of an account's transactions, newest first, strictly older than `before` (or the newest). */
+export type TxPage = (address: Address, limit: number, before: TxCursor | null) => Promise<Transaction[]>;
+
+function opOf(body: Cell): number | null {
+  const s = body.beginParse();
+  return s.remainingBits >= 32 ? s.preloadUint(32) : null;
+}
+
+/** The channel's payout: a successful cooperative_close or finish_close (after it, the channel refuses everything). */
+export function isPayoutTx(tx: Transaction): boolean {
+  const d = tx.description;
+  if (d.type !== 'generic' || d.aborted || d.computePhase.type !== 'vm' || !d.computePhase.success) return false;
+  if (d.actionPhase && !d.actionPhase.success) return false;
+  if (tx.inMessage?.info.type !== 'internal') return false;
+  const op = opOf(tx.inMessage.body);
+  return op === OP_COOPERATIVE_CLOSE || op === OP_FINISH_CLOSE;
+}
+
+/**
+ * The payout of a payout transaction. A party that did not send the message got one tagged share (payA or
+ * payB); the sender got the rest (chng): when only B's share is tagged, the sender was A, and the other way
+ * round; when both are, a third party sent it and its change is nobody's payout.
+ */
+export function payoutFromTx(tx: Transaction, record: ClosedRecord): Payout {
+  let paidA = 0n;
+  let paidB = 0n;
+  let change = 0n;
+  let toA = false;
+  let toB = false;
+  for (const m of tx.outMessages.values()) {
+    if (m.info.type !== 'internal') continue;
+    const op = opOf(m.body);
+    if (op === OP_PAID_A) {
+      paidA += m.info.value.coins;
+      toA = true;
+    } else if (op === OP_PAID_B) {
+      paidB += m.info.value.coins;
+      toB = true;
+    } else if (op === OP_CHANGE) {
+      change += m.info.value.coins;
+    }
+  }
+  if (toB && !toA) paidA += change;
+  if (toA && !toB) paidB += change;
+  return { step: record.step, stateBalanceA: record.balanceA, stateBalanceB: record.balanceB, paidA, paidB, txHash: tx.hash().toString('hex'), lt: tx.lt };
+}
+
+/** Looks for the payout transaction over up to `pages` pages of `pageSize`, newest first. */
+export async function findPayout(page: TxPage, channel: Address, record: ClosedRecord, opts: { pages?: number; pageSize?: number } = {}): Promise<Payout | null> {
+  const pages = opts.pages ?? 10;
+  const pageSize = opts.pageSize ?? 20;
+  let before: TxCursor | null = null;
+  for (let i = 0; i < pages; i++) {
+    const txs = await page(channel, pageSize, before);
+    for (const tx of txs) if (isPayoutTx(tx)) return payoutFromTx(tx, record);
+    const last = txs.at(-1);
+    if (txs.length < pageSize || !last) return null;
+    before = { lt: last.lt, hash: last.hash() };
+  }
+  return null;
+}

@@ -1,0 +1,376 @@
+// The wallet half of every Chain: opening wallets, reading accounts, and the send-and-wait flow (build the
+// contract message with the wrapper, send it from the wallet, wait for the wallet's and the contract's
+// transactions, check the exit code). A subclass supplies a few primitives (account state, one-shot
+// transaction lookup, external send, time). src/chain/base.ts adds the channel operations and the watch.
+import {
+  Address,
+  beginCell,
+  external,
+  internal,
+  storeMessage,
+  type Cell,
+  type ContractProvider,
+  type Message,
+  type Sender,
+  type SenderArguments,
+  type StateInit,
+  type Transaction,
+} from '@ton/core';
+import type { KeyPair } from '../core/signer.js';
+import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
+import { ChainError } from './errors.js';
+import { abortedError, sleep, withOpSignal } from './http.js';
+import type { TxCursor } from './payout.js';
+import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
+import type { ChainKind, OpOptions, TxResult, Wallet } from './types.js';
+
+export interface AccountInfo {
+  state: 'active' | 'uninit' | 'frozen' | 'nonexist';
+  balance: bigint;
+  /** The contract's data cell when active. */
+  data: Cell | null;
+}
+
+/** What the wallet keeps back for its own fees when we check funds before sending. */
+export const WALLET_FEE_RESERVE = 20_000_000n; // 0.02 TON
+/** How long a signed wallet message stays valid (chain seconds). */
+export const WALLET_MESSAGE_TTL = 120;
+
+interface WalletSecret {
+  secretKey: Buffer;
+  info: WalletContractInfo;
+}
+
+type SignalOpts = { signal?: AbortSignal };
+
+interface SignedTransfer {
+  ext: Message;
+  body: Cell;
+  seqno: number;
+  validUntil: number;
+}
+
+export function fmtTon(n: bigint): string {
+  const neg = n < 0n;
+  const v = neg ? -n : n;
+  const frac = (v % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}${v / 1_000_000_000n}${frac ? '.' + frac : ''} TON`;
+}
+
+export function friendly(address: Address): string {
+  return address.toString({ testOnly: true, bounceable: false });
+}
+
+export function toChainError(e: unknown): Error {
+  if (e instanceof ChainError) return e;
+  if (e instanceof ChannelContractError) {
+    return new ChainError(e.code === 'NOT_DEPLOYED' ? 'NOT_DEPLOYED' : 'BAD_INPUT', e.message, { cause: e });
+  }
+  return e as Error;
+}
+
+export abstract class WalletChain {
+  abstract readonly kind: ChainKind;
+  protected abstract readonly defaultTimeoutMs: number;
+  /** Poll interval while waiting for a transaction. */
+  protected abstract readonly txPollMs: number;
+
+  /** A provider for get-methods and for the wrapper's send* (only `internal` → `via.send` is used for sends). */
+  protected abstract provider(address: Address, init?: StateInit | null): ContractProvider;
+  protected abstract account(address: Address, signal?: AbortSignal): Promise<AccountInfo>;
+  protected abstract chainNow(signal?: AbortSignal): Promise<number>;
+  protected abstract sendExternal(message: Message, signal: AbortSignal): Promise<void>;
+  /** One lookup (no waiting) of `address`'s transactions, newest first: the newest, or those strictly older than `before`. */
+  protected abstract transactionsPage(address: Address, limit: number, before: TxCursor | null, signal?: AbortSignal): Promise<Transaction[]>;
+
+  /** The newest transactions of `address` (one lookup, no waiting). */
+  protected recentTransactions(address: Address, limit: number, signal?: AbortSignal): Promise<Transaction[]> {
+    return this.transactionsPage(address, limit, null, signal);
+  }
+  /** Where to get coins for `address` on this chain (for INSUFFICIENT_FUNDS). */
+  protected abstract fundingHint(address: Address): string;
+
+  private readonly secrets = new WeakMap<Wallet, WalletSecret>();
+  private readonly walletLocks = new Map<string, Promise<unknown>>();
+  protected closed = false;
+
+  // ------------------------------------------------------------ wallets
+
+  async openWallet(key: KeyPair, opts: { version?: WalletVersion; workchain?: number } = {}): Promise<Wallet> {
+    this.assertOpen();
+    const version = opts.version ?? DEFAULT_WALLET_VERSION;
+    if (!isWalletVersion(version)) throw new ChainError('BAD_INPUT', `unknown wallet version ${String(version)}: use v5r1, v4r2, v3r2 or v5r1-mainnet`);
+    if (key.publicKey.length !== 32 || key.secretKey.length !== 64) throw new ChainError('BAD_INPUT', 'a key pair has a 32-byte public key and a 64-byte secret key');
+    const info = walletContract(version, key.publicKey, opts.workchain ?? 0);
+    const wallet: Wallet = Object.freeze({ address: info.address, publicKey: Buffer.from(key.publicKey), version });
+    this.secrets.set(wallet, { secretKey: Buffer.from(key.secretKey), info });
+    return wallet;
+  }
+
+  protected secretOf(wallet: Wallet): WalletSecret {
+    const s = this.secrets.get(wallet);
+    if (!s) throw new ChainError('UNKNOWN_WALLET', 'this wallet was not opened by this chain object: open it with chain.openWallet(key) first');
+    return s;
+  }
+
+  async getSeqno(wallet: Wallet | Address, o: SignalOpts = {}): Promise<number> {
+    const address = wallet instanceof Address ? wallet : wallet.address;
+    return this.guard(o.signal, async () => {
+      const acct = await this.account(address, o.signal);
+      if (acct.state !== 'active') return 0;
+      if (!(wallet instanceof Address) && acct.data) return seqnoFromData(wallet.version, acct.data);
+      const { stack } = await this.provider(address).get('seqno', []);
+      return stack.readNumber();
+    });
+  }
+
+  async getBalance(address: Address, o: SignalOpts = {}): Promise<bigint> {
+    return this.guard(o.signal, async () => (await this.account(address, o.signal)).balance);
+  }
+
+  async now(o: SignalOpts = {}): Promise<number> {
+    return this.guard(o.signal, () => this.chainNow(o.signal));
+  }
+
+  // ------------------------------------------------------------ the send-and-wait flow
+
+  /** Runs `fn` with the caller's signal visible to the HTTP layer, mapping foreign errors to ChainError. */
+  protected async guard<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    if (signal?.aborted) throw abortedError(signal);
+    try {
+      return await withOpSignal(signal, fn);
+    } catch (e) {
+      if (signal?.aborted) throw abortedError(signal);
+      throw this.mapError(e);
+    }
+  }
+
+  /** Subclasses map their library's errors (e.g. TonClient's "Received error") here. */
+  protected mapError(e: unknown): Error {
+    return toChainError(e);
+  }
+
+  private async withWalletLock<T>(address: Address, fn: () => Promise<T>): Promise<T> {
+    const key = address.toRawString();
+    const prev = this.walletLocks.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.walletLocks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.walletLocks.get(key) === tail) this.walletLocks.delete(key);
+    }
+  }
+
+  /**
+   * Builds the contract message with the wrapper (through a capturing Sender), sends it from the wallet,
+   * waits for the wallet's and then the contract's transaction, and checks the contract's exit code.
+   */
+  protected async send(
+    wallet: Wallet,
+    what: string,
+    target: Address,
+    init: StateInit | null,
+    build: (p: ContractProvider, via: Sender) => Promise<void>,
+    o: OpOptions,
+  ): Promise<TxResult> {
+    this.assertOpen();
+    const secret = this.secretOf(wallet);
+    const timeoutMs = o.timeoutMs ?? this.defaultTimeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    const progress = (m: string) => {
+      try {
+        o.onProgress?.(m);
+      } catch {
+        // a UI callback must not break the operation
+      }
+    };
+    try {
+      return await this.withWalletLock(wallet.address, () =>
+        this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, progress)),
+      );
+    } catch (e) {
+      if (timeout.aborted && !o.signal?.aborted) {
+        throw new ChainError(
+          'TIMEOUT',
+          `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; it may still land: check the channel and the wallet balance before retrying`,
+          { cause: e },
+        );
+      }
+      throw e;
+    }
+  }
+
+  private async sendLocked(
+    wallet: Wallet,
+    secret: WalletSecret,
+    what: string,
+    target: Address,
+    init: StateInit | null,
+    build: (p: ContractProvider, via: Sender) => Promise<void>,
+    signal: AbortSignal,
+    progress: (m: string) => void,
+  ): Promise<TxResult> {
+    // 1. The message the wrapper would send.
+    let captured: SenderArguments | undefined;
+    const via: Sender = {
+      address: wallet.address,
+      send: async (args) => {
+        captured = args;
+      },
+    };
+    await build(this.provider(target, init), via);
+    if (!captured) throw new ChainError('BAD_INPUT', `${what}: the contract wrapper produced no message`);
+    // 2. Funds, seqno and the signed transfer; 3. send it and wait for the wallet; 4. wait for the contract.
+    const transfer = await this.signTransfer(wallet, secret, what, captured, signal);
+    const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
+    progress(`waiting for the channel contract to process ${what}…`);
+    const tx = await this.waitForTransaction(
+      target,
+      (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
+      signal,
+    );
+    const r = await this.checkContractTx(tx, what, target, signal);
+    progress(`${what} is done`);
+    return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees: walletTx.totalFees.coins + tx.totalFees.coins };
+  }
+
+  /** Checks the wallet's funds and state, and signs the transfer of `msg` with the wallet's current seqno. */
+  private async signTransfer(wallet: Wallet, secret: WalletSecret, what: string, msg: SenderArguments, signal: AbortSignal): Promise<SignedTransfer> {
+    const acct = await this.account(wallet.address, signal);
+    const needed = msg.value + WALLET_FEE_RESERVE;
+    if (acct.balance < needed) {
+      throw new ChainError(
+        'INSUFFICIENT_FUNDS',
+        `wallet ${friendly(wallet.address)} has ${fmtTon(acct.balance)} but ${what} needs about ${fmtTon(needed)} ` +
+          `(${fmtTon(msg.value)} to the contract + fees): ${this.fundingHint(wallet.address)}`,
+        { address: friendly(wallet.address) },
+      );
+    }
+    const deployed = acct.state === 'active';
+    if (acct.state === 'frozen') {
+      throw new ChainError('WALLET_REJECTED', `wallet ${friendly(wallet.address)} is frozen (storage fees unpaid): send coins to it to unfreeze, then retry`);
+    }
+    const seqno = deployed && acct.data ? seqnoFromData(wallet.version, acct.data) : 0;
+    const validUntil = (await this.chainNow(signal)) + WALLET_MESSAGE_TTL;
+    const body = await secret.info.createTransfer({
+      seqno,
+      secretKey: secret.secretKey,
+      validUntil,
+      messages: [internal({ to: msg.to, value: msg.value, bounce: msg.bounce ?? true, init: msg.init ?? undefined, body: msg.body ?? undefined })],
+    });
+    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil };
+  }
+
+  /** Sends the transfer, waits for the wallet's transaction and finds its message to `target`. */
+  private async sendTransfer(
+    wallet: Wallet,
+    what: string,
+    target: Address,
+    t: SignedTransfer,
+    signal: AbortSignal,
+    progress: (m: string) => void,
+  ): Promise<{ walletTx: Transaction; createdLt: bigint }> {
+    const bodyHash = t.body.hash();
+    const isOurs = (tx: Transaction) => tx.inMessage?.info.type === 'external-in' && tx.inMessage.body.hash().equals(bodyHash);
+    progress(`sending ${what} from wallet ${friendly(wallet.address)}…`);
+    try {
+      await this.sendExternal(t.ext, signal);
+    } catch (e) {
+      // A retried send after a lost answer is refused because the first one landed: that is success.
+      if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
+      const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);
+      if (!txs.some(isOurs)) throw e;
+    }
+    progress(`waiting for the wallet to send ${what}…`);
+    const walletTx = await this.waitForTransaction(wallet.address, isOurs, signal, async () => {
+      // Expired and not processed: nothing was sent.
+      if ((await this.chainNow(signal)) <= t.validUntil + 5) return null;
+      const later = await this.account(wallet.address, signal);
+      if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== t.seqno) return null;
+      return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
+    });
+    let out: Message | undefined;
+    for (const m of walletTx.outMessages.values()) {
+      if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
+    }
+    if (out?.info.type === 'internal') return { walletTx, createdLt: out.info.createdLt };
+    const d = walletTx.description;
+    const code = d.type === 'generic' ? d.actionPhase?.resultCode : undefined;
+    if (code === 37 || code === 38) {
+      throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what} (action phase ${code}): ${this.fundingHint(wallet.address)}`, {
+        address: friendly(wallet.address),
+        exitCode: code,
+      });
+    }
+    throw new ChainError('WALLET_REJECTED', `the wallet processed the message but sent nothing for ${what}${code !== undefined ? ` (action phase result ${code})` : ''}: check its balance and retry`, {
+      exitCode: code,
+    });
+  }
+
+  /** The contract's transaction of our message: success, or a typed error with the exit code and what it means. */
+  private async checkContractTx(tx: Transaction, what: string, target: Address, signal: AbortSignal): Promise<Pick<TxResult, 'hash' | 'lt' | 'exitCode' | 'gasUsed'>> {
+    const d = tx.description;
+    if (d.type !== 'generic') throw new ChainError('CONTRACT_REJECTED', `unexpected ${d.type} transaction on the channel contract for ${what}`);
+    if (d.computePhase.type === 'skipped') {
+      throw new ChainError(
+        'NOT_DEPLOYED',
+        `there is no channel contract at ${friendly(target)} (${d.computePhase.reason}): it is not deployed yet (or frozen by unpaid storage fees); the coins came back to the wallet`,
+        { address: friendly(target) },
+      );
+    }
+    if (!d.computePhase.success) {
+      const code = d.computePhase.exitCode;
+      const name = exitCodeName(code);
+      const why = (await this.rejectionReason(target, signal).catch(() => null)) ?? exitCodeMessage(code);
+      throw new ChainError('CONTRACT_REJECTED', `the channel contract rejected ${what}${name ? ` (${name}, exit code ${code})` : ` (exit code ${code})`}: ${why}`, {
+        exitCode: code,
+      });
+    }
+    if (d.actionPhase && !d.actionPhase.success) {
+      const code = d.actionPhase.resultCode;
+      throw new ChainError('CONTRACT_REJECTED', `the channel contract could not send its messages for ${what} (action phase result ${code}): ${exitCodeMessage(code)}`, {
+        exitCode: code,
+      });
+    }
+    return { hash: tx.hash().toString('hex'), lt: tx.lt, exitCode: d.computePhase.exitCode, gasUsed: d.computePhase.gasUsed };
+  }
+
+  /** Why the contract at `target` refused a message, when its state says more than the exit code (null: it does not). */
+  protected async rejectionReason(_target: Address, _signal: AbortSignal): Promise<string | null> {
+    return null;
+  }
+
+  /** Polls `recentTransactions` until one matches; `giveUp` may end the wait with an error. */
+  protected async waitForTransaction(
+    address: Address,
+    match: (tx: Transaction) => boolean,
+    signal: AbortSignal,
+    giveUp?: () => Promise<ChainError | null>,
+  ): Promise<Transaction> {
+    for (let i = 0; ; i++) {
+      const txs = await this.recentTransactions(address, 20, signal);
+      const found = txs.find(match);
+      if (found) return found;
+      if (giveUp && i > 0 && i % 5 === 0) {
+        const err = await giveUp();
+        if (err) throw err;
+      }
+      await sleep(this.txPollMs, signal);
+    }
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  protected assertOpen(): void {
+    if (this.closed) throw new ChainError('CLOSED', 'this chain object was closed: create a new one');
+  }
+}
+
+/** Serialised message hash, e.g. for logs. */
+export function messageHash(m: Message): Buffer {
+  return beginCell().store(storeMessage(m)).endCell().hash();
+}

@@ -1,0 +1,85 @@
+// The channel watch: polls the channel's status and turns the changes between polls into events. `closed` comes
+// only from a stored CLOSED phase whose payout transaction was read; anything unexpected (no account after a live
+// read, a frozen account, a payout not found yet, a failed read) goes to onError and the next poll tries again.
+import type { ChannelData, ChannelStatus } from '../contract/index.js';
+import { ChainError } from './errors.js';
+import { sleep } from './http.js';
+import type { ChannelEvent, Payout, WatchOptions } from './types.js';
+
+export interface WatchSource {
+  status(signal: AbortSignal): Promise<ChannelStatus>;
+  payout(signal: AbortSignal): Promise<Payout | null>;
+  now(signal: AbortSignal): Promise<number>;
+}
+
+type Emit = (e: ChannelEvent) => void;
+
+/** Runs until `signal` aborts or the channel has paid out. */
+export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number, signal: AbortSignal): Promise<void> {
+  const emit: Emit = (e) => {
+    try {
+      o.onEvent(e);
+    } catch (err) {
+      o.onError?.(err as Error);
+    }
+  };
+  let prev: ChannelData | null | undefined; // undefined: no baseline yet; null: nothing deployed
+  let deadlineSeen: number | null = null;
+  while (!signal.aborted) {
+    try {
+      const cur = await src.status(signal);
+      if (cur.status === 'closed') {
+        const payout = await src.payout(signal);
+        if (payout) {
+          emit({ type: 'closed', payoutA: payout.paidA, payoutB: payout.paidB, payout });
+          return;
+        }
+        o.onError?.(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
+      } else if (cur.status === 'frozen') {
+        o.onError?.(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));
+      } else if (cur.status === 'not_deployed') {
+        if (prev) o.onError?.(new ChainError('PENDING', 'the channel account reads as not deployed after it was live (a lagging endpoint?): reading again'));
+        else prev = null;
+      } else {
+        if (prev !== undefined) diff(prev, cur.data, emit);
+        deadlineSeen = await checkDeadline(src, cur.data, deadlineSeen, emit, signal);
+        prev = cur.data;
+      }
+    } catch (e) {
+      if (signal.aborted) break;
+      o.onError?.(e as Error);
+    }
+    try {
+      await sleep(pollMs, signal);
+    } catch {
+      break;
+    }
+  }
+}
+
+async function checkDeadline(src: WatchSource, cur: ChannelData, seen: number | null, emit: Emit, signal: AbortSignal): Promise<number | null> {
+  if (cur.phase !== 'closing' || cur.deadline === null || seen === cur.deadline) return seen;
+  const now = await src.now(signal);
+  if (now < cur.deadline) return seen;
+  emit({ type: 'deadlinePassed', deadline: cur.deadline, now });
+  return cur.deadline;
+}
+
+/** The events between two reads of a live channel (`prev` null: not deployed before). */
+export function diff(prev: ChannelData | null, cur: ChannelData, emit: Emit): void {
+  const before = prev ?? { ...cur, phase: 'funding' as const, depositA: 0n, depositB: 0n, storedState: null, exit: false, submitter: null, deadline: null, stepFloor: 0n };
+  for (const party of ['A', 'B'] as const) {
+    const was = party === 'A' ? before.depositA : before.depositB;
+    const is = party === 'A' ? cur.depositA : cur.depositB;
+    if (is > was) emit({ type: 'deposit', party, amount: is - was, depositA: cur.depositA, depositB: cur.depositB });
+    else if (is < was) emit({ type: 'refund', party, amount: was - is, depositA: cur.depositA, depositB: cur.depositB });
+  }
+  if (before.phase === 'funding' && cur.phase !== 'funding') emit({ type: 'locked', depositA: cur.depositA, depositB: cur.depositB });
+  if (cur.phase !== 'closing' || cur.deadline === null || cur.submitter === null) return;
+  if (before.phase !== 'closing') {
+    if (cur.exit) emit({ type: 'exitStarted', submitter: cur.submitter, deadline: cur.deadline, depositA: cur.depositA, depositB: cur.depositB });
+    else if (cur.storedState) emit({ type: 'closeStarted', step: cur.storedState.step, submitter: cur.submitter, deadline: cur.deadline, state: cur.storedState });
+  } else if (cur.storedState && cur.stepFloor > before.stepFloor) {
+    emit({ type: 'challenged', step: cur.storedState.step, state: cur.storedState, deadline: cur.deadline });
+  }
+}

@@ -1,0 +1,114 @@
+// The watch reports `closed` only for a stored CLOSED phase whose payout transaction was read (the audit: one empty
+// read after a live one was taken for "closed", and a failed transaction lookup made the node report the latest
+// state's balances as the payout). Empty reads and lookups that fail go to onError and are tried again.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Address } from '@ton/core';
+import type { SandboxChain } from '../../src/chain/SandboxChain.js';
+import type { AccountInfo } from '../../src/chain/base.js';
+import { ChainError } from '../../src/chain/errors.js';
+import { runWatch, type WatchSource } from '../../src/chain/watch.js';
+import type { ChannelEvent, ChannelStatus, Payout } from '../../src/chain/types.js';
+import { collect, config, parties, signed, TON, type Harness } from './scenarios.js';
+
+let chain: SandboxChain;
+let h: Harness;
+
+before(async () => {
+  const heavy = await import('#heavy');
+  chain = await heavy.SandboxChain.create();
+  h = { chain, wallet: (k) => chain.openWallet(k), advanceTime: async (s) => void chain.advanceTime(s), pollMs: 20 };
+});
+after(async () => {
+  await chain.close();
+});
+
+/** Replaces a protected primitive of the chain object for as long as `active()` says. */
+type Fn = (...args: unknown[]) => Promise<unknown>;
+function intercept(name: 'account' | 'transactionsPage', active: () => boolean, fake: (real: Fn, ...args: unknown[]) => Promise<unknown>): () => void {
+  const target = chain as unknown as Record<string, Fn>;
+  const real = target[name]!.bind(chain);
+  target[name] = (...args: unknown[]) => (active() ? fake(real, ...args) : real(...args));
+  return () => {
+    target[name] = real;
+  };
+}
+
+describe('the channel watch', () => {
+  test('an empty read of a live channel is reported to onError and never taken for closed', async () => {
+    const { A, B } = await parties(h);
+    const cfg = config(A, B, TON, TON);
+    const address = chain.channelAddress(cfg);
+    await chain.deployChannel(A.wallet, cfg, TON);
+    await chain.deposit(B.wallet, address, TON);
+    const w = collect(h, address);
+    let empty = false;
+    const restore = intercept('account', () => empty, async () => ({ state: 'nonexist', balance: 0n, data: null }) satisfies AccountInfo);
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // the baseline poll has run
+      empty = true;
+      await new Promise((r) => setTimeout(r, 150));
+      empty = false;
+      assert.ok(w.errors.some((e) => e instanceof ChainError && e.code === 'PENDING'), 'the empty read went to onError');
+      assert.equal(w.events.filter((e) => e.type === 'closed').length, 0, 'no closed event');
+      // the watch goes on: the real close is still reported, with the real payout
+      await chain.cooperativeClose(A.wallet, address, signed(A, B, { tag: 'close', channel: address, step: 1n, balanceA: TON, balanceB: TON }));
+      await w.until((es) => es.some((e) => e.type === 'closed'), 'closed event');
+    } finally {
+      restore();
+      w.stop();
+    }
+  });
+
+  test('while the payout transaction cannot be read, no closed event (and no made-up payout); then the real one', async () => {
+    const { A, B } = await parties(h);
+    const cfg = config(A, B, 3n * TON, TON);
+    const address = chain.channelAddress(cfg);
+    await chain.deployChannel(A.wallet, cfg, 3n * TON);
+    await chain.deposit(B.wallet, address, TON);
+    const w = collect(h, address);
+    let failing = true;
+    const restore = intercept('transactionsPage', () => failing, async (real, ...args) => {
+      if ((args[0] as Address).equals(address)) throw new ChainError('ENDPOINT_UNREACHABLE', 'lookup failed (test)');
+      return real(...args);
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      const stale = signed(A, B, { tag: 'close', channel: address, step: 4n, balanceA: TON, balanceB: 3n * TON });
+      await assert.rejects(chain.cooperativeClose(A.wallet, address, stale), { code: 'ENDPOINT_UNREACHABLE' }); // sent; only its wait failed
+      for (let i = 0; i < 200 && w.errors.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(w.errors.length >= 2, 'the failed lookups went to onError');
+      assert.equal(w.events.filter((e) => e.type === 'closed').length, 0);
+      failing = false;
+      await w.until((es) => es.some((e) => e.type === 'closed'), 'closed event');
+      const closed = w.events.find((e) => e.type === 'closed');
+      assert.ok(closed?.type === 'closed');
+      assert.deepEqual(closed.payout, await chain.getPayout(address));
+      assert.equal(closed.payout.stateBalanceB, 3n * TON);
+    } finally {
+      restore();
+      w.stop();
+    }
+  });
+
+  test('runWatch: live, empty, frozen, closed without a payout, closed with it: one closed event, then the watch ends', async () => {
+    const payout: Payout = { step: 3n, stateBalanceA: 1n, stateBalanceB: 2n, paidA: 1n, paidB: 2n, txHash: '00', lt: 1n };
+    const seq: Array<[ChannelStatus['status'], Payout | null]> = [['not_deployed', null], ['frozen', null], ['closed', null], ['closed', payout], ['closed', payout]];
+    let i = 0;
+    let current: [ChannelStatus['status'], Payout | null] = ['not_deployed', null];
+    const src: WatchSource = {
+      status: async () => {
+        current = seq[Math.min(i++, seq.length - 1)]!;
+        return current[0] === 'closed' ? { status: 'closed', balance: 0n, paid: { step: 3n, tag: 'state', balanceA: 1n, balanceB: 2n } } : { status: current[0] as 'not_deployed', balance: 0n };
+      },
+      payout: async () => current[1],
+      now: async () => 0,
+    };
+    const events: ChannelEvent[] = [];
+    const errors: Error[] = [];
+    await runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 1, new AbortController().signal);
+    assert.deepEqual(events, [{ type: 'closed', payoutA: 1n, payoutB: 2n, payout }]);
+    assert.deepEqual(errors.map((e) => (e as ChainError).code), ['FROZEN', 'PENDING']);
+    assert.equal(i, 4, 'the watch ended after the closed event');
+  });
+});
