@@ -1,4 +1,5 @@
 // Typed errors of the chain layer: a stable `code` for programs and a message that says what to do next.
+import { SynError } from '../core/errors.js';
 
 export type ChainErrorCode =
   /** The wallet cannot pay for the operation (or does not exist yet: no coins were ever sent to it). */
@@ -24,7 +25,7 @@ export type ChainErrorCode =
   /** The operation did not complete in time; it may still land: check the balance/seqno before retrying. */
   | 'TIMEOUT'
   /** The caller aborted (AbortSignal). */
-  | 'ABORTED'
+  | 'CANCELLED'
   /** A wallet handle from another chain object, or a wallet this chain cannot sign for. */
   | 'UNKNOWN_WALLET'
   /** A bad argument from the caller (amount, address, state). */
@@ -32,8 +33,7 @@ export type ChainErrorCode =
   /** The chain object was closed. */
   | 'CLOSED';
 
-export class ChainError extends Error {
-  readonly code: ChainErrorCode;
+export class ChainError extends SynError<ChainErrorCode> {
   /** For CONTRACT_REJECTED / WALLET_REJECTED: the compute-phase (or action-phase) exit code. */
   readonly exitCode: number | undefined;
   /** For INSUFFICIENT_FUNDS and NOT_DEPLOYED: the address concerned (user-friendly form). */
@@ -46,9 +46,8 @@ export class ChainError extends Error {
     message: string,
     extra: { exitCode?: number; address?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(code, message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'ChainError';
-    this.code = code;
     this.exitCode = extra.exitCode;
     this.address = extra.address;
     this.status = extra.status;
@@ -67,15 +66,13 @@ export type KeyErrorCode =
   /** Refusing to overwrite an existing key folder. */
   | 'KEY_FOLDER_EXISTS';
 
-export class KeyError extends Error {
-  readonly code: KeyErrorCode;
+export class KeyError extends SynError<KeyErrorCode> {
   constructor(code: KeyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'KeyError';
-    this.code = code;
   }
 }
 
 export function isAbortError(e: unknown): boolean {
-  return e instanceof ChainError ? e.code === 'ABORTED' : (e as { name?: string } | null)?.name === 'AbortError';
+  return e instanceof ChainError ? e.code === 'CANCELLED' : (e as { name?: string } | null)?.name === 'AbortError';
 }

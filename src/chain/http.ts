@@ -31,7 +31,7 @@ export function abortedError(signal: AbortSignal): ChainError {
   const reason = signal.reason as { name?: string; message?: string } | undefined;
   if (reason?.name === 'TimeoutError') return new ChainError('TIMEOUT', 'the operation timed out', { cause: reason });
   if (reason instanceof ChainError) return reason;
-  return new ChainError('ABORTED', 'the operation was cancelled', { cause: reason });
+  return new ChainError('CANCELLED', 'the operation was cancelled', { cause: reason });
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -217,6 +217,12 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     a.io.say(`Exit started. The challenge window ends at ${new Date(r.deadline * 1000).toISOString()}; the node finishes it then.`);
     return r;
   },
+  async challenge(a) {
+    const ch = allowed(a, 'challenge');
+    const c = await a.node.challenge({ channel: ch.id, onProgress: (m) => a.io.say(m) });
+    a.io.say(c.closeStep !== null ? `The contract holds step ${c.closeStep}.` : 'The contract holds the deposits (an exit).');
+    return c;
+  },
   async finish(a) {
     const ch = allowed(a, 'finish');
     const c = await a.node.finish({ channel: ch.id, onProgress: (m) => a.io.say(m) });

@@ -1,6 +1,7 @@
 // The channel contract's constants, storage and message layouts (contracts/channel.tlb, same names as
 // contracts/channel.tolk): config and storage cells, message bodies, and the parse of an account into
 // a ChannelStatus. Pure: no chain access.
+import { SynError } from '../core/errors.js';
 import { Address, beginCell, Cell } from '@ton/core';
 import { stateFromCell, stateToCell, type ChannelState } from '../core/state.js';
 
@@ -56,12 +57,12 @@ export const CHANNEL_FEES = {
 export type ChannelContractErrorCode = 'BAD_CONFIG' | 'BAD_SIGNATURE_INPUT' | 'VALUE_TOO_LOW' | 'BAD_CHANNEL_DATA' | 'NOT_DEPLOYED';
 
 /** A typed error of the wrapper (bad input before anything is sent, or unreadable chain data). */
-export class ChannelContractError extends Error {
+export class ChannelContractError extends SynError<ChannelContractErrorCode> {
   constructor(
-    readonly code: ChannelContractErrorCode,
+    code: ChannelContractErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ChannelContractError';
   }
 }

@@ -6,7 +6,7 @@ import type { LifePhase } from './lifecycle.js';
 import type { Party } from './signed.js';
 import type { ChannelPhase } from './transitions.js';
 
-export const ACTIONS = ['deposit', 'refund', 'send', 'sign', 'createEmpty', 'requestEmpty', 'withdraw', 'exit', 'finish', 'decline'] as const;
+export const ACTIONS = ['deposit', 'refund', 'send', 'sign', 'createEmpty', 'requestEmpty', 'withdraw', 'exit', 'challenge', 'finish', 'decline'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type Capability = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode; readonly why: string };
@@ -125,6 +125,12 @@ function exit(i: CapabilityInput): Capability {
   return no('NOT_LOCKED', 'the channel is not locked: take your deposit back with refund');
 }
 
+function challenge(i: CapabilityInput): Capability {
+  if (i.life === 'closed') return ended(i.life)!;
+  if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
+  return i.deadlinePassed ? no('TOO_LATE', 'the challenge window is over: the close can only be finished') : OK;
+}
+
 function finish(i: CapabilityInput): Capability {
   if (i.life === 'closed') return ended(i.life)!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
@@ -147,6 +153,7 @@ export function capabilities(i: CapabilityInput): Capabilities {
     requestEmpty: requestEmpty(i),
     withdraw: withdraw(i),
     exit: exit(i),
+    challenge: challenge(i),
     finish: finish(i),
     decline: decline(i),
   };

@@ -75,11 +75,11 @@ export function errorCode(e: unknown): string | undefined {
 
 /**
  * The code of an error as one of CODES: its own code when it is one, CANCELLED for any abort (AbortError, the
- * chain's ABORTED), INTERNAL for anything else (a bug).
+ * any AbortError), INTERNAL for anything else (a bug).
  */
 export function codeOf(e: unknown): ErrorCode {
   const c = errorCode(e);
-  if (c === 'ABORTED' || (e as { name?: string } | null)?.name === 'AbortError') return 'CANCELLED';
+  if ((e as { name?: string } | null)?.name === 'AbortError') return 'CANCELLED';
   return isErrorCode(c) ? c : 'INTERNAL';
 }
 

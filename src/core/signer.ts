@@ -1,5 +1,6 @@
 // ed25519 over node:crypto: the only module of src/core that may import node:* (docs/architecture.md).
 // Byte-identical to @ton/crypto's sign()/keyPairFromSeed() (ed25519 is deterministic), about 100x faster here.
+import { SynError } from './errors.js';
 import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, randomBytes, type KeyObject } from 'node:crypto';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -12,10 +13,9 @@ export interface KeyPair {
   secretKey: Buffer;
 }
 
-export class SignerError extends Error {
-  readonly code = 'BAD_KEY';
+export class SignerError extends SynError<'BAD_KEY'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_KEY', message);
     this.name = 'SignerError';
   }
 }

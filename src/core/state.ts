@@ -1,4 +1,5 @@
 // The channel state and its cell, exactly as `ChannelState` in contracts/channel.tlb.
+import { SynError } from './errors.js';
 import { Address, beginCell, Cell } from '@ton/core';
 import { MAX_COINS } from './amounts.js';
 
@@ -22,10 +23,9 @@ export interface ChannelState {
 
 export const MAX_STEP = (1n << 64n) - 1n;
 
-export class StateFormatError extends Error {
-  readonly code = 'STATE_FORMAT';
+export class StateFormatError extends SynError<'STATE_FORMAT'> {
   constructor(message: string) {
-    super(message);
+    super('STATE_FORMAT', message);
     this.name = 'StateFormatError';
   }
 }

@@ -11,6 +11,7 @@
 // - States travel as base64 BOC, checked to hold exactly one ChannelState, kept as sent: the bytes
 //   that were signed are the bytes that arrive.
 // - Every string and array has a length limit.
+import { SynError } from './errors.js';
 import { Address } from '@ton/core';
 import * as v from 'valibot';
 import { stateFromBase64 } from './state.js';
@@ -29,12 +30,10 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 export type WireErrorCode = 'WIRE_NOT_JSON' | 'WIRE_TOO_LARGE' | 'WIRE_UNKNOWN_TYPE' | 'WIRE_INVALID';
 
-export class WireError extends Error {
-  readonly code: WireErrorCode;
+export class WireError extends SynError<WireErrorCode> {
   constructor(code: WireErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'WireError';
-    this.code = code;
   }
 }
 

@@ -75,6 +75,11 @@ export class LifecycleCommands {
     return r;
   }
 
+  async challenge(t: unknown) {
+    const { node, ch } = await this.channel(t, 'challenge');
+    return onChain('challenging the close with your latest state…', (p) => node.api.challenge({ ...p, channel: ch.id }));
+  }
+
   async finish(t: unknown) {
     const { node, ch } = await this.channel(t, 'finish');
     return onChain('finishing the close…', (p) => node.api.finish({ ...p, channel: ch.id }));

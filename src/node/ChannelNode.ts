@@ -287,6 +287,14 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.closing.exit(this.pick(opts.channel), opts);
   }
 
+  async challenge(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
+    const ctl = this.pick(opts.channel);
+    const can = ctl.actions().challenge;
+    if (!can.ok) throw new NodeError(can.code, can.why);
+    await this.arbiter.defend(ctl);
+    return this.viewOf(ctl);
+  }
+
   async finish(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
     const can = ctl.actions().finish;

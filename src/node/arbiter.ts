@@ -6,7 +6,7 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { codeOf, messageOf } from '../core/errors.js';
 import { defense, type Candidate } from '../core/lifecycle.js';
-import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
+import type { ChannelEvent, ChannelWatch, Payout } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
@@ -87,16 +87,27 @@ export class Arbiter {
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. */
   async sync(ctl: ChannelController): Promise<void> {
-    const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
-    if (d === null) return; // not deployed yet (an empty read never means "closed")
+    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
+    if (st.status === 'not_deployed') return; // an empty read never means "closed"
+    if (st.status === 'frozen') {
+      this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${ctl.rec.contract} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
+      return;
+    }
+    if (st.status === 'closed') {
+      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract));
+      if (payout) await this.onPaidOut(ctl, payout);
+      return;
+    }
+    const d = st.data;
     await this.setDeposits(ctl, d.depositA, d.depositB);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, 'funded');
     } else if (d.phase === 'open') {
       if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
       else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
-    } else if (d.phase === 'closing' && d.storedState && d.submitter && d.deadline !== null) {
-      await this.onEvent(ctl, { type: 'closeStarted', step: d.storedState.step, submitter: d.submitter, deadline: d.deadline, state: d.storedState });
+    } else if (d.phase === 'closing' && d.submitter && d.deadline !== null) {
+      if (d.exit) await this.onEvent(ctl, { type: 'exitStarted', submitter: d.submitter, deadline: d.deadline, depositA: d.depositA, depositB: d.depositB });
+      else if (d.storedState) await this.onEvent(ctl, { type: 'closeStarted', step: d.storedState.step, submitter: d.submitter, deadline: d.deadline, state: d.storedState });
     }
   }
 
@@ -131,15 +142,17 @@ export class Arbiter {
         if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
         return;
       case 'closeStarted':
+      case 'exitStarted':
       case 'challenged': {
-        const submitter = e.type === 'closeStarted' ? e.submitter : (ctl.rec.close?.submitter ?? ctl.rec.me);
-        const fresh = !ctl.rec.close || ctl.rec.close.step !== e.step || ctl.rec.close.deadline !== e.deadline;
-        ctl.rec.close = { step: e.step, submitter, deadline: e.deadline };
+        const step = e.type === 'exitStarted' ? null : e.step;
+        const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
+        const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
+        ctl.rec.close = { step, submitter, deadline: e.deadline };
         await ctl.run(() => {
           if (!ctl.channel.isClosing) ctl.channel.markClosing();
         });
-        await ctx.transition(ctl, e.type === 'closeStarted' ? 'closeSeen' : 'challengeSeen');
-        if (fresh && e.type === 'closeStarted') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step: e.step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
+        await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen');
+        if (fresh && e.type !== 'challenged') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
         if (fresh && e.type === 'challenged') ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step, byMe: false });
         return;
       }
@@ -148,33 +161,37 @@ export class Arbiter {
         await ctx.transition(ctl, 'deadlinePassed');
         return;
       case 'closed':
-        await this.onPaidOut(ctl, e.payoutA, e.payoutB);
+        await this.onPaidOut(ctl, e.payout);
         return;
     }
   }
 
-  private async onPaidOut(ctl: ChannelController, paidA: bigint, paidB: bigint): Promise<void> {
+  /** The payout as the chain made it, beside the latest state both signed: a stale close that stood is told plainly. */
+  private async onPaidOut(ctl: ChannelController, p: Payout): Promise<void> {
     if (ctl.life === 'closed') return;
     const latest = ctl.channel.latest?.state ?? null;
-    const close = ctl.rec.close;
-    // The balances the contract paid by: the state on chain at the close (or the latest close state agreed).
-    const paidBy = close?.step !== undefined && close?.step !== null && latest && close.step === latest.step ? latest : null;
     const payout: PayoutView = {
-      step: close ? close.step : (latest?.step ?? null),
-      balanceA: paidBy?.balanceA ?? latest?.balanceA ?? paidA,
-      balanceB: paidB,
-      paidA,
-      paidB,
+      step: p.step,
+      balanceA: p.stateBalanceA,
+      balanceB: p.stateBalanceB,
+      paidA: p.paidA,
+      paidB: p.paidB,
       latestStep: latest?.step ?? null,
       latestBalanceA: latest?.balanceA ?? null,
       latestBalanceB: latest?.balanceB ?? null,
-      matchesLatest: !latest || latest.balanceB === paidB,
-      txHash: null,
+      matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB),
+      txHash: p.txHash,
     };
-    if (latest) payout.balanceA = latest.balanceA + latest.balanceB - paidB;
     ctl.rec.payout = payout;
     await this.ctx.transition(ctl, 'paidOut');
     this.ctx.emit({ type: 'closed', channel: this.ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
+    if (!payout.matchesLatest) {
+      const mine = (x: { balanceA: bigint; balanceB: bigint }) => formatTon(ctl.rec.me === 'A' ? x.balanceA : x.balanceB);
+      this.ctx.log(
+        `the contract paid by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, not by the latest state both signed (step ${latest!.step}): you got ${mine(payout)} TON of the channel where the latest state gave you ${mine(latest!)} TON`,
+        'warn',
+      );
+    }
   }
 
   private armInitialTimer(ctl: ChannelController): void {
@@ -221,9 +238,11 @@ export class Arbiter {
 
   /** What to challenge with now, re-reading the contract; null when there is nothing to do. */
   private async plan(ctl: ChannelController): Promise<Candidate | null> {
-    const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract)).catch(() => undefined);
-    if (d === undefined) return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null); // a failed read: decide from what we know
-    if (d === null || d.phase !== 'closing') return null;
+    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
+    // A failed, empty or frozen read tells nothing: decide from what we know (an empty read never ends a defense).
+    if (st === undefined || st.status === 'not_deployed' || st.status === 'frozen') return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null);
+    if (st.status !== 'closing') return null;
+    const d = st.data;
     const stored = d.storedState;
     return this.candidateFor(ctl, stored ? stored.step : null, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB });
   }
@@ -251,6 +270,7 @@ export class Arbiter {
     await ctl.run(() => ctl.saveRecord());
     ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
     ctx.changed(ctl);
+    void this.poke(ctl);
   }
 
   /** The `finish` effect: after the deadline, pay out (either party may; the first one wins). Retries. */
@@ -263,10 +283,11 @@ export class Arbiter {
         try {
           this.ctx.log(`the challenge window of ${ctl.rec.contract} has passed: finishing the close`);
           await this.ctx.o.chain.finishClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { onProgress: (m) => this.ctx.log(m) });
+          void this.poke(ctl);
           return;
         } catch (e) {
-          const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract)).catch(() => undefined);
-          if (d === null || (d && d.phase !== 'closing')) return; // finished by the partner: the watch reports the payout
+          const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
+          if (st && st.status !== 'closing') return void this.poke(ctl); // finished by the partner: read the payout
           this.ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(delay / 1000)} s`, 'warn');
           await sleep(delay);
         }

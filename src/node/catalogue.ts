@@ -49,6 +49,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   { name: 'showLast', usage: 'showLast', help: 'show last state', title: 'Show the Last State', original: true, hosts: both },
   { name: 'withdraw', aliases: ['withdrawal'], usage: 'withdraw [step] [--yes] [--unilateral|--cooperative]', help: 'push actual state in to workchain (close the channel)', title: 'Withdraw (Close the Channel)', action: 'withdraw', irreversible: true, original: true, hosts: both },
   { name: 'leave', usage: 'leave [--yes]', help: 'leave a locked channel with the deposits (your partner never signed the initial state)', title: 'Leave with the Deposits (Exit)', action: 'exit', irreversible: true, hosts: both },
+  { name: 'challenge', usage: 'challenge', help: 'challenge a close on chain with your latest state now (the node does it by itself, and retries)', title: 'Challenge the Close Now', action: 'challenge', hosts: both },
   { name: 'finish', usage: 'finish', help: 'finish a close after the challenge window (the node also does it by itself)', title: 'Finish the Close', action: 'finish', hosts: both },
   { name: 'channels', usage: 'channels', help: 'list your channels', title: 'List Channels', hosts: both },
   { name: 'export', usage: 'export <file>', help: 'write a backup of every channel to one file', title: 'Export a Backup', hosts: both },

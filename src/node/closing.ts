@@ -112,11 +112,9 @@ export class Closing {
   async exit(ctl: ChannelController, opts: ProgressOptions): Promise<{ deadline: number }> {
     const can = ctl.actions().exit;
     if (!can.ok) throw new NodeError(can.code, can.why);
-    const chain = this.ctx.o.chain as typeof this.ctx.o.chain & { startExit?: (w: unknown, c: Address, o: ProgressOptions) => Promise<unknown> };
-    if (typeof chain.startExit !== 'function') throw new NodeError('INTERNAL', 'this chain cannot exit a channel');
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
-    await chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
+    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal);
     return { deadline: ctl.rec.close?.deadline ?? 0 };
   }

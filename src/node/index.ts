@@ -41,6 +41,8 @@ export interface NodeConfig {
   pollMs?: number;
   /** how long the initial state may stay unsigned by both before the exit is offered (ms) */
   initialTimeoutMs?: number;
+  /** how long a cooperative close waits for the partner before falling back (ms) */
+  closeTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -106,6 +108,7 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
         ...(config.minChallengePeriod ? { minChallengePeriod: config.minChallengePeriod } : {}),
         ...(config.pollMs ? { pollMs: config.pollMs } : {}),
         ...(config.initialTimeoutMs ? { initialTimeoutMs: config.initialTimeoutMs } : {}),
+        ...(config.closeTimeoutMs ? { closeTimeoutMs: config.closeTimeoutMs } : {}),
       },
       data,
     );

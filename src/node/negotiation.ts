@@ -180,6 +180,7 @@ export class Negotiation {
         `the channel proposal says you deposit ${formatTon(expected)} TON: run \`deposit ${formatTon(expected)}\` (or \`deposit\` with no amount), or ask your partner for a new proposal`,
       );
     }
+    if (rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted')) await this.checkAddressUnused(ctl);
     if (rec.life === 'proposed') await this.accept(ctl);
     if (rec.me === 'A' && rec.life === 'accepted') {
       opts.onProgress?.('deploying the channel contract with your deposit…');
@@ -203,6 +204,17 @@ export class Negotiation {
     ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
+  }
+
+  /**
+   * A channel that paid out keeps its address (its account stays, refusing everything), and its old states
+   * would count again in a new contract there: never fund an address the chain shows was used.
+   */
+  private async checkAddressUnused(ctl: ChannelController): Promise<void> {
+    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
+    if (st.status === 'closed' || st.status === 'frozen' || st.status === 'closing' || st.status === 'open') {
+      throw new NodeError('BAD_CONTRACT', `the contract address of this proposal (${addressText(ctl.rec.contract, 'contract')}) was used by a channel before (${st.status}): its old states could count again. Ask your partner for a new proposal`);
+    }
   }
 
   /** Before the channel locks: takes my deposit back. */

@@ -217,6 +217,8 @@ export interface ChannelNodeApi {
   withdraw(opts?: WithdrawOptions & ChannelSel): Promise<WithdrawResult>;
   /** locked, step 0 not signed by both: leave with the recorded deposits (a unilateral exit) */
   exit(opts?: ProgressOptions & ChannelSel): Promise<{ deadline: number }>;
+  /** a close under way: challenge it now with the latest state if that pays more (the node also does it by itself) */
+  challenge(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
   /** after the challenge window: pay out (the node also does it by itself) */
   finish(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
 

@@ -1,4 +1,5 @@
 // Typed errors of the p2p layer: a stable `code` and a message that says what to do next.
+import { SynError } from '../core/errors.js';
 export type P2PErrorCode =
   | 'BAD_MULTIADDR'
   | 'MISSING_PEER_ID'
@@ -17,11 +18,9 @@ export type P2PErrorCode =
   | 'NODE_STOPPED'
   | 'BAD_MESSAGE';
 
-export class P2PError extends Error {
-  readonly code: P2PErrorCode;
+export class P2PError extends SynError<P2PErrorCode> {
   constructor(code: P2PErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'P2PError';
-    this.code = code;
   }
 }

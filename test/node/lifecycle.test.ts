@@ -7,62 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { SandboxChain } from '../../src/chain/SandboxChain.js';
-import { parseTon } from '../../src/core/amounts.js';
 import { newKeyPair } from '../../src/core/signer.js';
-import { createNode, waitForEvent, type ChannelNodeApi } from '../../src/node/index.js';
-
-const TON = (t: string) => parseTon(t);
-
-interface Pair {
-  chain: SandboxChain;
-  alice: Awaited<ReturnType<typeof createNode>>;
-  bob: Awaited<ReturnType<typeof createNode>>;
-  dir: string;
-}
-
-async function openPair(autoMode: boolean, period = 120): Promise<Pair> {
-  const dir = await mkdtemp(join(tmpdir(), 'synchannel-node-'));
-  const chain = await SandboxChain.create();
-  const common = { network: 'sandbox' as const, chain, autoMode, challengePeriod: period, pollMs: 100 };
-  const alice = await createNode({ ...common, dataDir: join(dir, 'alice'), key: { keyPair: newKeyPair() } });
-  const bob = await createNode({ ...common, dataDir: join(dir, 'bob'), key: { keyPair: newKeyPair() } });
-  const served = await alice.serve(0, '127.0.0.1');
-  await bob.connect(served.lan[0]!);
-  await waitForEvent(alice, 'partnerConnected');
-  return { chain, alice, bob, dir };
-}
-
-async function closePair(p: Pair): Promise<void> {
-  await p.alice.stop();
-  await p.bob.stop();
-  await p.chain.close();
-  await rm(p.dir, { recursive: true, force: true });
-}
-
-/** A proposes 3/4 TON, B accepts with deposit(), the contract locks, step 0 gets signed by both. */
-async function fund(p: Pair, manualSign: boolean): Promise<void> {
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
-  const initial = waitForEvent(p.bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
-  const aliceSigned = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n, 60_000);
-  await p.bob.deposit();
-  await initial;
-  if (manualSign) await p.bob.sign();
-  await aliceSigned;
-}
-
-function latest(n: ChannelNodeApi) {
-  const c = n.currentChannel();
-  assert.ok(c?.latest, 'a signed state');
-  return c.latest;
-}
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { TON, closePair, fund, latest, openPair } from '../helpers/nodes.js';
 
 describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
   test('manual turns (as the original): sign, send, requestEmpty/createEmpty, cooperative withdraw pays the latest state', async () => {
-    const p = await openPair(false);
+    const p = await openPair({ autoMode: false });
     try {
-      await fund(p, true);
+      await fund(p, { manualSign: true });
       assert.equal(p.alice.currentChannel()!.phase, 'open');
       assert.equal(p.bob.currentChannel()!.myTurn, true, 'step 1 is B\'s');
       await assert.rejects(p.alice.send(TON('1')), (e: Error & { code?: string }) => e.code === 'NOT_YOUR_TURN');
@@ -114,10 +67,15 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
       assert.equal(r.payoutB, TON('2.5'));
       const afterA = await p.chain.getBalance(aWallet);
       const afterB = await p.chain.getBalance(bWallet);
-      // B sent nothing on-chain for the close: its balance arrives, less only its wallet's fee for receiving it.
-      const receiveFee = TON('2.5') - (afterB - beforeB);
+      const paid = p.alice.currentChannel()!.payout!;
+      assert.equal(paid.step, r.step);
+      assert.equal([paid.balanceA, paid.balanceB].join(), [TON('4.5'), TON('2.5')].join());
+      // B sent nothing on-chain for the close: its balance and its half of the reserve arrive, less only its
+      // wallet's fee for receiving them.
+      assert.ok(paid.paidB >= TON('2.5') && paid.paidB < TON('2.51'), `B's payout ${paid.paidB}`);
+      const receiveFee = paid.paidB - (afterB - beforeB);
       assert.ok(receiveFee >= 0n && receiveFee < TON('0.001'), `B's receive fee ${receiveFee}`);
-      // A paid the close fee and gets its balance plus the contract's leftover gas reserve.
+      // A paid the close fee and gets its balance, its half of the reserve and the change of its message.
       assert.ok(afterA - beforeA > TON('4.4') && afterA - beforeA < TON('4.6'), `A got ${afterA - beforeA}`);
       if (p.bob.currentChannel()!.phase !== 'closed') await waitForEvent(p.bob, 'closed', () => true, 10_000).catch(() => undefined);
       assert.equal(p.alice.currentChannel()!.phase, 'closed');
@@ -127,9 +85,9 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
   });
 
   test('automatic mode: payments both ways cost one round trip each; the stale close is challenged and the latest state paid', async () => {
-    const p = await openPair(true, 100);
+    const p = await openPair({ challengePeriod: 100 });
     try {
-      await fund(p, false);
+      await fund(p);
       // B pays (its turn); A auto-countersigns and passes the turn back; B pays again without asking.
       for (let i = 0; i < 3; i++) {
         const stepBefore = latest(p.bob).step;

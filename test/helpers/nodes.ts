@@ -1,0 +1,83 @@
+// Shared by the node tests: two real ChannelNodes on one SandboxChain over loopback libp2p.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { SandboxChain } from '../../src/chain/SandboxChain.js';
+import { parseTon } from '../../src/core/amounts.js';
+import type { KeyPair } from '../../src/core/signer.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import type { Chain } from '../../src/chain/types.js';
+import { createNode, waitForEvent, type ChannelNodeApi, type NodeConfig } from '../../src/node/index.js';
+
+export const TON = (t: string) => parseTon(t);
+
+export type TestNode = Awaited<ReturnType<typeof createNode>>;
+
+export interface Pair {
+  chain: SandboxChain;
+  alice: TestNode;
+  bob: TestNode;
+  dir: string;
+  keys: { alice: KeyPair; bob: KeyPair };
+  /** the common options, to restart a node on the same data folder */
+  common: Omit<NodeConfig, 'dataDir' | 'key'>;
+}
+
+export type PairOptions = Partial<Omit<NodeConfig, 'dataDir' | 'key' | 'network'>> & { bob?: Partial<NodeConfig>; bobChain?: Chain };
+
+export async function openPair(opts: PairOptions = {}): Promise<Pair> {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-node-'));
+  const chain = await SandboxChain.create();
+  const { bob: bobOpts, bobChain, ...rest } = opts;
+  const common = { network: 'sandbox' as const, chain, autoMode: true, challengePeriod: 120, pollMs: 100, ...rest };
+  const keys = { alice: newKeyPair(), bob: newKeyPair() };
+  const alice = await createNode({ ...common, dataDir: join(dir, 'alice'), key: { keyPair: keys.alice } });
+  const bob = await createNode({ ...common, ...(bobChain ? { chain: bobChain } : {}), ...bobOpts, dataDir: join(dir, 'bob'), key: { keyPair: keys.bob } });
+  await connect(alice, bob);
+  return { chain, alice, bob, dir, keys, common };
+}
+
+export async function connect(server: ChannelNodeApi, client: ChannelNodeApi): Promise<void> {
+  const connected = waitForEvent(server, 'partnerConnected');
+  const served = server.served() ?? (await server.serve(0, '127.0.0.1'));
+  await client.connect(served.lan[0]!);
+  await connected;
+}
+
+export async function closePair(p: Pair): Promise<void> {
+  await p.alice.stop().catch(() => undefined);
+  await p.bob.stop().catch(() => undefined);
+  await p.chain.close();
+  await rm(p.dir, { recursive: true, force: true });
+}
+
+/** A proposes (3/4 TON by default), B accepts with deposit(), the contract locks, step 0 gets signed by both. */
+export async function fund(p: Pair, o: { manualSign?: boolean; a?: string; b?: string } = {}): Promise<void> {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON(o.a ?? '3'), partnerDeposit: TON(o.b ?? '4') });
+  await proposed;
+  const initial = waitForEvent(p.bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
+  const aliceSigned = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n, 60_000);
+  await p.bob.deposit();
+  await initial;
+  if (o.manualSign) await p.bob.sign();
+  await aliceSigned;
+}
+
+export function latest(n: ChannelNodeApi) {
+  const c = n.currentChannel();
+  assert.ok(c?.latest, 'a signed state');
+  return c.latest;
+}
+
+/** Resolves when `fn` returns something truthy (polled), or fails after `timeoutMs` saying what it waited for. */
+export async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
