@@ -1,0 +1,187 @@
+// Inbound connection limits that silent sockets cannot use to lock honest peers out.
+//
+// An inbound connection is "pending" from TCP accept until one of its streams finishes the address-proof
+// handshake, and again whenever its last authenticated stream closes. Pending connections are capped per
+// remote host (an IPv4 address, or an IPv6 /64) and in total, and each is closed after `timeoutMs`.
+// A new connection from a host at its cap is refused. When the total is full, the host holding the most
+// pending connections loses its oldest one, so a host with few (an honest peer) always gets in: to keep
+// it out an attacker needs more hosts than the total allows, not one fast machine.
+import type { Connection, MultiaddrConnection } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
+
+export interface GuardOptions {
+  /** Pending connections from all hosts together. */
+  maxPending: number;
+  /** Pending connections from one host. */
+  maxPendingPerHost: number;
+  /** Upgrade + handshake budget of a pending connection. */
+  timeoutMs: number;
+  stats: GuardStats;
+  log: (line: string) => void;
+}
+
+export interface GuardStats {
+  /** inbound connections refused: their host was at its pending cap */
+  connectionsRefused: number;
+  /** pending connections closed to make room for another host's */
+  pendingEvicted: number;
+  /** pending connections closed after the upgrade + handshake timeout */
+  pendingTimedOut: number;
+}
+
+/** How long a connection whose handshake failed stays open for the error reply to leave. */
+const FAILED_GRACE_MS = 500;
+
+interface Entry {
+  maConn: MultiaddrConnection;
+  host: string;
+  key: string;
+  /** authenticated streams open on this connection */
+  links: number;
+  pendingSince: number;
+  timer?: ReturnType<typeof setTimeout>;
+  gone: boolean;
+}
+
+/** The host a pending cap applies to: the IPv4 address, or the /64 of an IPv6 address. */
+export function hostKey(addr: Multiaddr): string {
+  const c = addr.getComponents().find((x) => x.name === 'ip4' || x.name === 'ip6');
+  if (!c?.value) return addr.toString();
+  if (c.name === 'ip4') return c.value;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(c.value);
+  if (mapped) return mapped[1]!;
+  const groups = expandIpv6(c.value);
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : c.value;
+}
+
+function expandIpv6(ip: string): string[] | undefined {
+  const [head = '', tail, extra] = ip.toLowerCase().split('::');
+  if (extra !== undefined) return undefined;
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
+  if (fill < 0 || h.length + t.length + fill !== 8) return undefined;
+  return [...h, ...Array<string>(fill).fill('0'), ...t].map((g) => g.replace(/^0+(?=.)/, ''));
+}
+
+export class InboundGuard {
+  private readonly entries = new Map<string, Entry>();
+  /** pending entries per host, oldest first */
+  private readonly pending = new Map<string, Set<Entry>>();
+  private pendingTotal = 0;
+
+  constructor(private readonly opts: GuardOptions) {}
+
+  /** libp2p's `denyInboundConnection`: true refuses the connection. */
+  deny(maConn: MultiaddrConnection): boolean {
+    const host = hostKey(maConn.remoteAddr);
+    if ((this.pending.get(host)?.size ?? 0) >= this.opts.maxPendingPerHost) {
+      this.opts.stats.connectionsRefused++;
+      this.opts.log(`refused a connection from ${host}: ${this.opts.maxPendingPerHost} of its connections are pending already`);
+      return true;
+    }
+    const entry: Entry = { maConn, host, key: maConn.remoteAddr.toString(), links: 0, pendingSince: 0, gone: false };
+    this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
+    this.entries.set(entry.key, entry);
+    maConn.addEventListener('close', () => this.forget(entry), { once: true });
+    this.enterPending(entry);
+    return false;
+  }
+
+  /** A stream of `connection` finished the handshake. */
+  linkUp(connection: Connection): void {
+    const e = this.entries.get(connection.remoteAddr.toString());
+    if (!e || e.gone || connection.direction !== 'inbound') return;
+    if (e.links++ === 0) this.leavePending(e);
+  }
+
+  /** An authenticated stream of `connection` closed. */
+  linkDown(connection: Connection): void {
+    const e = this.entries.get(connection.remoteAddr.toString());
+    if (!e || e.gone || connection.direction !== 'inbound' || e.links === 0) return;
+    if (--e.links === 0) this.enterPending(e);
+  }
+
+  /**
+   * A stream of `connection` failed the handshake: a connection with no authenticated stream is closed
+   * after a short grace (the error reply is flushed first), which frees its host's pending slot.
+   */
+  handshakeFailed(connection: Connection): void {
+    const e = this.entries.get(connection.remoteAddr.toString());
+    if (!e || e.gone || connection.direction !== 'inbound' || e.links > 0) return;
+    clearTimeout(e.timer);
+    e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.min(FAILED_GRACE_MS, this.opts.timeoutMs));
+    e.timer.unref?.();
+  }
+
+  /** Pending connections now, in total and per host. */
+  snapshot(): { total: number; byHost: Record<string, number> } {
+    const byHost: Record<string, number> = {};
+    for (const [h, set] of this.pending) byHost[h] = set.size;
+    return { total: this.pendingTotal, byHost };
+  }
+
+  stop(): void {
+    for (const e of this.entries.values()) clearTimeout(e.timer);
+    this.entries.clear();
+    this.pending.clear();
+    this.pendingTotal = 0;
+  }
+
+  private enterPending(e: Entry): void {
+    const set = this.pending.get(e.host);
+    // A host over its cap (its authenticated streams closed) gives up its oldest first.
+    if (set && set.size >= this.opts.maxPendingPerHost) this.evict(set.values().next().value!, 'its host has too many pending connections');
+    if (this.pendingTotal >= this.opts.maxPending) this.evictFromLargest();
+    let s = this.pending.get(e.host);
+    if (!s) this.pending.set(e.host, (s = new Set()));
+    s.add(e);
+    this.pendingTotal++;
+    e.pendingSince = Date.now();
+    e.timer = setTimeout(() => {
+      this.opts.stats.pendingTimedOut++;
+      this.drop(e, `no handshake within ${this.opts.timeoutMs} ms`);
+    }, this.opts.timeoutMs);
+    e.timer.unref?.();
+  }
+
+  private leavePending(e: Entry): void {
+    clearTimeout(e.timer);
+    e.timer = undefined;
+    const set = this.pending.get(e.host);
+    if (!set?.delete(e)) return;
+    this.pendingTotal--;
+    if (set.size === 0) this.pending.delete(e.host);
+  }
+
+  private evictFromLargest(): void {
+    let victim: Entry | undefined;
+    let most = 0;
+    for (const set of this.pending.values()) {
+      const oldest = set.values().next().value!;
+      if (set.size > most || (set.size === most && victim && oldest.pendingSince < victim.pendingSince)) {
+        most = set.size;
+        victim = oldest;
+      }
+    }
+    if (victim) this.evict(victim, 'too many pending connections');
+  }
+
+  private evict(e: Entry, why: string): void {
+    this.opts.stats.pendingEvicted++;
+    this.drop(e, why);
+  }
+
+  private drop(e: Entry, why: string): void {
+    this.opts.log(`closing a pending connection from ${e.key}: ${why}`);
+    this.forget(e);
+    e.maConn.abort(new Error(why));
+  }
+
+  private forget(e: Entry): void {
+    if (e.gone) return;
+    e.gone = true;
+    this.leavePending(e);
+    if (this.entries.get(e.key) === e) this.entries.delete(e.key);
+  }
+}

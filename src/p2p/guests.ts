@@ -1,0 +1,67 @@
+// Sessions of guests: peers that dialed us and have no channel with us (the node's `isPartner` says no).
+// Wallets cost nothing, so guests are bounded: a guest idle past the timeout is dropped, and when there
+// are too many the least recently active is dropped first. Partners are never dropped for being idle
+// (libp2p's connection monitor pings their connection every 10 s, which keeps NATs and TCP timers open).
+// Sessions this node dialed are never guests: the person running it chose that peer.
+import type { Address } from '@ton/core';
+import type { PeerSession } from './session.js';
+import type { P2PStats } from './stats.js';
+
+export interface GuestOptions {
+  isPartner: (walletAddress: Address) => boolean;
+  idleTimeoutMs: number;
+  maxGuests: number;
+  stats: P2PStats;
+  log: (line: string) => void;
+  /** The live sessions. */
+  sessions: () => PeerSession[];
+}
+
+export class GuestPolicy {
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly opts: GuestOptions) {
+    this.timer = setInterval(() => this.sweep(), Math.max(25, Math.min(opts.idleTimeoutMs / 4, 5_000)));
+    this.timer.unref?.();
+  }
+
+  isGuest(s: PeerSession): boolean {
+    if (s.dialAddr || s.isClosed) return false;
+    try {
+      return !this.opts.isPartner(s.partner.walletAddress);
+    } catch (e) {
+      this.opts.log(`isPartner threw for ${s.partner.walletAddress}; keeping the session: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  /** After a new session: drops the least recently active guests while there are too many. */
+  admitted(fresh: PeerSession): void {
+    const guests = this.opts.sessions().filter((s) => this.isGuest(s));
+    if (guests.length <= this.opts.maxGuests) return;
+    guests.sort((a, b) => a.lastActivity - b.lastActivity || (a === fresh ? 1 : b === fresh ? -1 : 0));
+    for (const s of guests.slice(0, guests.length - this.opts.maxGuests)) {
+      this.drop(s, `more than ${this.opts.maxGuests} peers without a channel are connected; this one was the least recently active`);
+    }
+  }
+
+  /** Drops guests idle past the timeout. */
+  sweep(): void {
+    const now = Date.now();
+    for (const s of this.opts.sessions()) {
+      if (now - s.lastActivity > this.opts.idleTimeoutMs && this.isGuest(s)) {
+        this.drop(s, `idle for ${Math.round(this.opts.idleTimeoutMs / 1000)} s without a channel with this node`);
+      }
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private drop(s: PeerSession, why: string): void {
+    this.opts.stats.guestsDropped++;
+    this.opts.log(`dropping the session with ${s.partner.walletAddress}: ${why}`);
+    s.close(why, 'SESSION_DROPPED');
+  }
+}
