@@ -1,11 +1,13 @@
 // Inbound connection limits that silent sockets cannot use to lock honest peers out.
 //
 // An inbound connection is "pending" from TCP accept until one of its streams finishes the address-proof
-// handshake, and again whenever its last authenticated stream closes. Pending connections are capped per
-// remote host (an IPv4 address, or an IPv6 /64) and in total, and each is closed after `timeoutMs`.
-// A new connection from a host at its cap is refused. When the total is full, the host holding the most
-// pending connections loses its oldest one, so a host with few (an honest peer) always gets in: to keep
-// it out an attacker needs more hosts than the total allows, not one fast machine.
+// handshake, and again when its last authenticated stream closes. Pending connections are capped per
+// remote host (an IPv4 address, or an IPv6 /64) and in total. A pending connection is closed after
+// `timeoutMs` (after a short grace once its handshake failed or its last stream closed).
+// A new connection from a host at its cap closes that host's oldest pending one: a host only ever
+// competes with itself. When the total is full, the host holding the most pending connections loses its
+// oldest, so a host with few (an honest peer) always gets in: to keep it out an attacker needs more hosts
+// than the total allows, not one fast machine.
 import type { Connection, MultiaddrConnection } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
 
@@ -21,16 +23,15 @@ export interface GuardOptions {
 }
 
 export interface GuardStats {
-  /** inbound connections refused: their host was at its pending cap */
-  connectionsRefused: number;
-  /** pending connections closed to make room for another host's */
+  /** pending connections closed to make room for a newer one (of the same host, or of a host with fewer) */
   pendingEvicted: number;
   /** pending connections closed after the upgrade + handshake timeout */
   pendingTimedOut: number;
 }
 
-/** How long a connection whose handshake failed stays open for the error reply to leave. */
-const FAILED_GRACE_MS = 500;
+/** How long a connection whose handshake failed, or whose last stream closed, stays open: for an error
+ * reply to leave, or for the partner to open a new stream on it. */
+const GRACE_MS = 1_000;
 
 interface Entry {
   maConn: MultiaddrConnection;
@@ -54,6 +55,15 @@ export function hostKey(addr: Multiaddr): string {
   return groups ? `${groups.slice(0, 4).join(':')}::/64` : c.value;
 }
 
+/** One TCP connection's remote end (ip/port): a Connection's remoteAddr adds /p2p/<id> to its maConn's. */
+function connKey(addr: Multiaddr): string {
+  return addr
+    .getComponents()
+    .filter((c) => c.name === 'ip4' || c.name === 'ip6' || c.name === 'tcp')
+    .map((c) => `/${c.name}/${c.value ?? ''}`)
+    .join('');
+}
+
 function expandIpv6(ip: string): string[] | undefined {
   const [head = '', tail, extra] = ip.toLowerCase().split('::');
   if (extra !== undefined) return undefined;
@@ -72,34 +82,29 @@ export class InboundGuard {
 
   constructor(private readonly opts: GuardOptions) {}
 
-  /** libp2p's `denyInboundConnection`: true refuses the connection. */
+  /** libp2p's `denyInboundConnection`: admits every connection, making room as the caps say (never denies). */
   deny(maConn: MultiaddrConnection): boolean {
     const host = hostKey(maConn.remoteAddr);
-    if ((this.pending.get(host)?.size ?? 0) >= this.opts.maxPendingPerHost) {
-      this.opts.stats.connectionsRefused++;
-      this.opts.log(`refused a connection from ${host}: ${this.opts.maxPendingPerHost} of its connections are pending already`);
-      return true;
-    }
-    const entry: Entry = { maConn, host, key: maConn.remoteAddr.toString(), links: 0, pendingSince: 0, gone: false };
+    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, gone: false };
     this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
     this.entries.set(entry.key, entry);
     maConn.addEventListener('close', () => this.forget(entry), { once: true });
-    this.enterPending(entry);
+    this.enterPending(entry, this.opts.timeoutMs);
     return false;
   }
 
   /** A stream of `connection` finished the handshake. */
   linkUp(connection: Connection): void {
-    const e = this.entries.get(connection.remoteAddr.toString());
+    const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound') return;
     if (e.links++ === 0) this.leavePending(e);
   }
 
   /** An authenticated stream of `connection` closed. */
   linkDown(connection: Connection): void {
-    const e = this.entries.get(connection.remoteAddr.toString());
+    const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound' || e.links === 0) return;
-    if (--e.links === 0) this.enterPending(e);
+    if (--e.links === 0) this.enterPending(e, Math.min(GRACE_MS, this.opts.timeoutMs));
   }
 
   /**
@@ -107,10 +112,10 @@ export class InboundGuard {
    * after a short grace (the error reply is flushed first), which frees its host's pending slot.
    */
   handshakeFailed(connection: Connection): void {
-    const e = this.entries.get(connection.remoteAddr.toString());
+    const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound' || e.links > 0) return;
     clearTimeout(e.timer);
-    e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.min(FAILED_GRACE_MS, this.opts.timeoutMs));
+    e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.min(GRACE_MS, this.opts.timeoutMs));
     e.timer.unref?.();
   }
 
@@ -128,10 +133,9 @@ export class InboundGuard {
     this.pendingTotal = 0;
   }
 
-  private enterPending(e: Entry): void {
+  private enterPending(e: Entry, timeoutMs: number): void {
     const set = this.pending.get(e.host);
-    // A host over its cap (its authenticated streams closed) gives up its oldest first.
-    if (set && set.size >= this.opts.maxPendingPerHost) this.evict(set.values().next().value!, 'its host has too many pending connections');
+    if (set && set.size >= this.opts.maxPendingPerHost) this.evict(set.values().next().value!, `${this.opts.maxPendingPerHost} connections of its host are pending`);
     if (this.pendingTotal >= this.opts.maxPending) this.evictFromLargest();
     let s = this.pending.get(e.host);
     if (!s) this.pending.set(e.host, (s = new Set()));
@@ -140,8 +144,8 @@ export class InboundGuard {
     e.pendingSince = Date.now();
     e.timer = setTimeout(() => {
       this.opts.stats.pendingTimedOut++;
-      this.drop(e, `no handshake within ${this.opts.timeoutMs} ms`);
-    }, this.opts.timeoutMs);
+      this.drop(e, `no handshake within ${timeoutMs} ms`);
+    }, timeoutMs);
     e.timer.unref?.();
   }
 

@@ -52,6 +52,8 @@ function hex(b: string): Buffer {
 
 /** Bytes queued for one stream's partner before the stream is reset (a peer that does not read). */
 export const MAX_WRITE_BUFFER = 1024 * 1024;
+/** How long a closed stream waits for the partner to close its side before it is reset. */
+const CLOSE_GRACE_MS = 2_000;
 
 export class Link {
   readonly partnerPeerId: string;
@@ -172,19 +174,17 @@ export class Link {
     this.send(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref: ref.slice(0, 128) });
   }
 
-  /** Closes gracefully (pending writes are flushed). */
+  /** Closes gracefully: queued writes (e.g. an error reply) are flushed, then the stream is half-closed; it is
+   * reset if the partner has not closed its side within the grace period. */
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.quotaTimer);
-    // Flush (e.g. an error reply), half-close, and reset if the partner does not close its side soon.
-    const reset = setTimeout(() => this.stream.abort(new Error(reason)), 2_000);
+    const reset = setTimeout(() => this.stream.abort(new Error(reason)), CLOSE_GRACE_MS);
     reset.unref?.();
-    this.stream.close().then(
-      () => clearTimeout(reset),
-      () => this.stream.abort(new Error(reason)),
-    );
+    this.stream.addEventListener('close', () => clearTimeout(reset), { once: true });
+    this.stream.close().catch(() => this.stream.abort(new Error(reason)));
     if (!this.authenticated) this.rejectHandshake(new P2PError('HANDSHAKE_FAILED', `handshake with ${this.partnerPeerId} ended: ${reason}`));
     this.onClose?.(reason);
   }

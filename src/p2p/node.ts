@@ -8,6 +8,7 @@ import type { Connection, Stream } from '@libp2p/interface';
 import type { Address } from '@ton/core';
 import type { KeyPair } from '../core/signer.js';
 import { P2PError } from './errors.js';
+import { emitSafely } from './emit.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { loadDeps } from './deps.js';
 import { Link, type LinkOptions, type PartnerInfo, type VerifyWalletOwnership } from './link.js';
@@ -367,11 +368,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     session.attach(link, partner);
     if (fresh) {
       if (this.guests.isGuest(session)) this.guests.admitted(session);
-      try {
-        this.emit('session', session);
-      } catch (e) {
-        this.log(`a 'session' listener threw: ${(e as Error).stack ?? String(e)}`);
-      }
+      emitSafely(this as EventEmitter, 'session', [session], this.log);
     }
     return session;
   }

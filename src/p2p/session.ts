@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage, type WireMessage } from '../core/wire.js';
 import { P2PError } from './errors.js';
+import { emitSafely } from './emit.js';
 import type { Link, P2PStats, PartnerInfo } from './link.js';
 
 export interface PeerSessionEvents {
@@ -80,7 +81,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     partner: PartnerInfo,
     private readonly host: SessionHost,
   ) {
-    super({ captureRejections: true });
+    super();
     this.partner = partner;
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
       if (event === 'message' && this.inbox.length) queueMicrotask(() => this.flushInbox());
@@ -116,19 +117,9 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     return this.closeWhy;
   }
 
-  /** Emits `event` to its listeners; a listener that throws is logged and never reaches the stream. */
+  /** Emits `event` to each listener in turn; one that throws or rejects is logged (emit.ts). */
   override emit<K extends keyof PeerSessionEvents>(event: K, ...args: PeerSessionEvents[K]): boolean {
-    try {
-      return (super.emit as (e: K, ...a: PeerSessionEvents[K]) => boolean)(event, ...args);
-    } catch (e) {
-      this.host.log(`a '${String(event)}' listener of the session with ${this.partner.walletAddress} threw: ${(e as Error).stack ?? String(e)}`);
-      return true;
-    }
-  }
-
-  /** A listener's rejected promise (captureRejections): logged, never unhandled. */
-  [Symbol.for('nodejs.rejection')](err: unknown, event: string): void {
-    this.host.log(`a '${event}' listener of the session with ${this.partner.walletAddress} rejected: ${(err as Error)?.stack ?? String(err)}`);
+    return emitSafely(this as EventEmitter, event, args, (line) => this.host.log(`session with ${this.partner.walletAddress}: ${line}`));
   }
 
   /** Queues `msg`; resends it across reconnects until the partner acknowledges it. Resolves on the ack. */

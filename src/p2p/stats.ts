@@ -19,9 +19,7 @@ export interface P2PStats {
   bytesIn: number;
   /** times a stream was paused because its peer went over the byte quota */
   quotaPauses: number;
-  /** inbound connections refused: their host was at its pending cap */
-  connectionsRefused: number;
-  /** pending connections closed to make room for another host's */
+  /** pending inbound connections closed to make room for a newer one (same host, or a host with fewer) */
   pendingEvicted: number;
   /** pending connections closed after the upgrade + handshake timeout */
   pendingTimedOut: number;
@@ -45,7 +43,6 @@ export function newStats(): P2PStats {
     errorsReceived: 0,
     bytesIn: 0,
     quotaPauses: 0,
-    connectionsRefused: 0,
     pendingEvicted: 0,
     pendingTimedOut: 0,
     guestsDropped: 0,

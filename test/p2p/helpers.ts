@@ -126,6 +126,15 @@ export class RawPeer {
     return sig;
   }
 
+  /** Handshake and session.resume as `wallet`: afterwards session.data frames (seq 1, 2, …) are delivered. */
+  async open(wallet: Wallet): Promise<void> {
+    this.hello(wallet);
+    await this.prove(wallet);
+    await this.next('proof');
+    const resume = await this.next('session.resume');
+    this.send({ type: 'session.resume', session: randomBytes(16).toString('hex'), peerSession: resume.session, received: 0, base: 1 });
+  }
+
   get closed(): boolean {
     return this.stream.status !== 'open' || this.stream.remoteWriteStatus === 'closed';
   }

@@ -82,12 +82,12 @@ describe('connection limits', () => {
     const cap = P2P_DEFAULTS.maxPendingPerHost;
     const attack = silentAttack(srv.port, hosts(2, 6), cap + 4);
     try {
-      await until(() => attack.closedByServer >= 6 * 4, 'the server to refuse sockets above the per-host cap');
+      await until(() => attack.closedByServer >= 6 * 4, 'the server to close sockets above the per-host cap');
       const held = srv.node.pendingConnections();
       for (const [h, n] of Object.entries(held.byHost)) assert.ok(n <= cap, `${h} holds ${n} pending connections`);
       assert.ok(held.total >= 6, 'the attack holds sockets');
       assert.equal(await honestPeers(srv.addr, 6), 6, 'every honest peer got in');
-      assert.ok(srv.node.stats.connectionsRefused > 0, 'refusals are counted');
+      assert.ok(srv.node.stats.pendingEvicted > 0, 'evictions are counted');
     } finally {
       attack.stop();
       await srv.cleanup();
@@ -118,6 +118,26 @@ describe('connection limits', () => {
     } finally {
       attack.stop();
       await p.stop();
+      await srv.cleanup();
+    }
+  });
+
+  test('a connection whose handshake finished is no longer pending: it outlives the pending timeout', async () => {
+    const srv = await server({ pendingTimeoutMs: 300 });
+    const d = await tempDir();
+    const { node } = await makeNode(d.path);
+    try {
+      const s = await node.connect(srv.addr);
+      let drops = 0;
+      s.on('disconnected', () => drops++);
+      await until(() => s.connected && srv.node.pendingConnections().total === 0, 'the handshake to count');
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(drops, 0, 'the authenticated connection was not closed');
+      assert.equal(srv.node.stats.pendingTimedOut, 0);
+      assert.ok(s.connected);
+    } finally {
+      await node.stop();
+      await d.cleanup();
       await srv.cleanup();
     }
   });
