@@ -78,6 +78,7 @@ export class Link {
   /** Why reading is paused: 'session' (no session took the link yet), 'quota', 'inbox'. */
   private readonly pauses = new Set<string>();
   private quotaTimer?: ReturnType<typeof setTimeout>;
+  private remoteEnded = false;
   private resolveHandshake!: (p: PartnerInfo) => void;
   private rejectHandshake!: (e: P2PError) => void;
   private readonly timer: ReturnType<typeof setTimeout>;
@@ -103,7 +104,11 @@ export class Link {
       this.onBytes(data);
     });
     stream.addEventListener('close', (evt) => this.onStreamClosed(evt.error ? evt.error.message : 'stream closed'));
-    stream.addEventListener('remoteCloseWrite', () => this.close('partner closed the stream'));
+    // 'end': the partner closed its side and everything it sent before was read (held frames still count).
+    stream.addEventListener('end', () => {
+      this.remoteEnded = true;
+      this.finishIfEnded();
+    });
     this.send({
       type: 'hello',
       v: 1,
@@ -225,34 +230,59 @@ export class Link {
       this.heldAt = 0;
     }
     this.drain();
-    if (owed > 0 && !this.closed && !this.pauses.has('quota')) {
-      this.opts.stats.quotaPauses++;
-      this.pause('quota');
-      this.quotaTimer = setTimeout(() => this.resume('quota'), owed);
-    }
+    if (owed > 0) this.pauseFor(owed);
+  }
+
+  /** Pauses reading for `ms` (a quota's debt), counted once per pause. */
+  private pauseFor(ms: number): void {
+    if (this.closed || this.pauses.has('quota')) return;
+    this.opts.stats.quotaPauses++;
+    this.pause('quota');
+    this.quotaTimer = setTimeout(() => this.resume('quota'), ms);
   }
 
   /** Handles held frames until paused or closed. */
   private drain(): void {
     while (this.heldAt < this.held.length && this.pauses.size === 0 && !this.closed) {
-      this.onFrame(this.held[this.heldAt++]!);
+      const ev = this.held[this.heldAt]!;
+      if (this.authenticated) {
+        // A partner over the frame rate is slowed (read later), never dropped: a dropped session frame
+        // would only be resent after a reconnect, and with nothing after it nobody notices the gap.
+        const wait = this.opts.quota.frames.takeOrWait();
+        if (wait > 0) {
+          this.pauseFor(wait);
+          break;
+        }
+      } else if (!this.opts.quota.frames.take()) {
+        this.heldAt++;
+        this.rateLimited();
+        continue;
+      }
+      this.heldAt++;
+      this.onFrame(ev);
     }
     if (this.heldAt >= this.held.length) {
       this.held = [];
       this.heldAt = 0;
+      this.finishIfEnded();
+    }
+  }
+
+  private finishIfEnded(): void {
+    if (this.remoteEnded && this.heldAt >= this.held.length) this.close('partner closed the stream');
+  }
+
+  /** Before the handshake, frames over the rate are dropped and answered (at most once a second). */
+  private rateLimited(): void {
+    this.opts.stats.rateLimited++;
+    const now = Date.now();
+    if (now - this.lastRateLimitReply > 1000) {
+      this.lastRateLimitReply = now;
+      this.sendError('RATE_LIMITED', 'too many frames before the handshake: slow down');
     }
   }
 
   private onFrame(ev: FrameEvent): void {
-    if (!this.opts.quota.frames.take()) {
-      this.opts.stats.rateLimited++;
-      const now = Date.now();
-      if (now - this.lastRateLimitReply > 1000) {
-        this.lastRateLimitReply = now;
-        this.sendError('RATE_LIMITED', 'too many frames: slow down; dropped frames are resent after a reconnect');
-      }
-      return;
-    }
     if (ev.kind === 'oversized') {
       this.opts.stats.oversizedFrames++;
       this.sendError('FRAME_TOO_LARGE', `frame of ${ev.length} bytes exceeds ${MAX_FRAME_BYTES}; it was skipped`);

@@ -67,6 +67,9 @@ export interface P2PNodeOptions {
   maxGuestSessions?: number;
 }
 
+/** Most bytes a partner may send on one stream before we read them (yamux grows windows up to 16 MiB). */
+const MAX_STREAM_WINDOW = 1024 * 1024;
+
 /** Defaults of the limits above. */
 export const P2P_DEFAULTS = {
   rateLimit: { perSecond: 500, burst: 1000 },
@@ -150,7 +153,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       addresses: { listen: [] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      // A stream's receive window is its partner's most unread data: paused streams hold at most that.
+      streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
       connectionGater: {
         // Never refuse to dial loopback/LAN peers: the people using this choose whom to dial.
         denyDialMultiaddr: () => false,

@@ -1,5 +1,6 @@
-// Per-peer quotas at the transport: a frame-rate bucket (frames over it are dropped and answered) and a
-// byte-rate bucket (a stream over it is paused until the debt is paid back: flow control, nothing dropped).
+// Per-peer quotas at the transport, a frame-rate bucket and a byte-rate bucket. A peer over either is
+// paused (flow control: the muxer window stops its sending) until it is within its quota again; nothing
+// it sent is dropped. Only before the handshake are frames over the rate dropped (and answered).
 
 export interface RateLimit {
   /** units (frames, or bytes) per second, sustained */
@@ -28,6 +29,16 @@ export class TokenBucket {
     if (this.tokens < n) return false;
     this.tokens -= n;
     return true;
+  }
+
+  /** Takes one token if there is one (0); else how long (ms) until there is (nothing taken). */
+  takeOrWait(): number {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.limit.perSecond) * 1000));
   }
 
   /** Takes `n` tokens even into debt; returns how long (ms) until the balance is positive again (0: none owed). */

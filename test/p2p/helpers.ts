@@ -91,9 +91,11 @@ export class RawPeer {
     return this.libp2p.peerId.toString();
   }
 
-  static async dial(addr: string): Promise<RawPeer> {
+  /** `maxWindow` caps the yamux window this peer grants (256 KiB at least): what the server can send unread. */
+  static async dial(addr: string, opts: { maxWindow?: number } = {}): Promise<RawPeer> {
     const { createLibp2p, tcp, noise, yamux } = await loadDeps();
-    const libp2p = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false } });
+    const muxer = opts.maxWindow ? yamux({ streamOptions: { maxStreamWindowSize: opts.maxWindow } }) : yamux();
+    const libp2p = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [muxer], connectionGater: { denyDialMultiaddr: () => false } });
     const ma = multiaddr(addr);
     const stream = await libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL);
     return new RawPeer(libp2p, stream, ma.getComponents().find((c) => c.name === 'p2p')!.value!);

@@ -118,6 +118,55 @@ describe('session flow', () => {
     });
   });
 
+  test('SEQ_GAP is delivered even when it waits behind unsent data (the partner reads slowly)', async () => {
+    await withServer({}, async (node, addr, peers) => {
+      const wallet = newWallet();
+      const peer = await RawPeer.dial(addr, { maxWindow: 256 * 1024 });
+      peers.push(peer);
+      await peer.open(wallet);
+      await until(() => node.session(wallet.address)?.connected === true, 'the server session');
+      const s = node.session(wallet.address)!;
+      peer.stream.pause(); // the server's writes queue up once the peer's 256 KiB window is used
+      const N = 2_500; // ~400 KB of session.data
+      const sends = Array.from({ length: N }, (_, i) => s.send({ type: 'channel.reject', channelId: BigInt(i), reason: 'x'.repeat(100) }).catch(() => undefined));
+      peer.send({ type: 'session.data', seq: 7, msg: turn(7) });
+      await pause(300);
+      peer.stream.resume();
+      const err = await peer.next('error');
+      assert.equal(err.code, 'SEQ_GAP');
+      assert.ok(peer.received.filter((m) => m.type === 'session.data').length > 0);
+      void sends;
+    });
+  });
+
+  test('a partner over the frame rate is slowed, not dropped: every message arrives once, in order, without a reconnect', async () => {
+    await withServer({ rateLimit: { perSecond: 200, burst: 40 } }, async (server, addr) => {
+      const d = await tempDir();
+      const { node } = await makeNode(d.path);
+      try {
+        const incoming = first<PeerSession>(server, 'session');
+        const c = await node.connect(addr);
+        const s = await incoming;
+        const remoteErrors: string[] = [];
+        c.on('remote-error', (e) => remoteErrors.push(e.code));
+        let drops = 0;
+        c.on('disconnected', () => drops++);
+        const got: bigint[] = [];
+        s.on('message', (m) => m.type === 'turn.request' && got.push(m.step));
+        const N = 150;
+        await Promise.all(Array.from({ length: N }, (_, i) => c.send(turn(i + 1))));
+        assert.deepEqual(got, Array.from({ length: N }, (_, i) => BigInt(i + 1)));
+        assert.ok(server.stats.quotaPauses > 0, 'the partner was paused');
+        assert.equal(server.stats.rateLimited, 0, 'nothing was dropped');
+        assert.deepEqual(remoteErrors, []);
+        assert.equal(drops, 0);
+      } finally {
+        await node.stop();
+        await d.cleanup();
+      }
+    });
+  });
+
   test('a session without a listener holds at most MAX_INBOX messages, pauses the partner, and loses nothing', async () => {
     await withServer({ rateLimit: { perSecond: 10_000, burst: 10_000 } }, async (node, addr, peers) => {
       const wallet = newWallet();
