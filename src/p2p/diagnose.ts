@@ -57,8 +57,10 @@ export function classifyDialError(e: unknown, addr: string, expectedPeer: string
     return fail('DIAL_FAILED', `no route to ${addr}: check the address and your network; across the internet the partner must forward its port`);
   }
   if (/NoValidAddresses/i.test(text)) return fail('BAD_MULTIADDR', `${addr} is not an address SynChannel can dial: use /ip4/…, /ip6/…, /dns4/… or /dns6/… with /tcp/<port>/p2p/<peer id>`);
-  if (/EncryptionFailed|ECONNRESET|EPIPE|Unexpected EOF|stream closed|Connection denied/i.test(text)) {
-    if (/Unexpected EOF|ECONNRESET|EPIPE|closed|denied/i.test(text)) {
+  if (/EncryptionFailed|ECONNRESET|EPIPE/i.test(text)) {
+    // Nothing came back (a reset, or EOF before the first byte): refused or hung up; bytes that are not
+    // Noise: something else listens there.
+    if (/ECONNRESET|EPIPE|reading 0\/|Encryption failed$/i.test(text)) {
       return fail('DIAL_FAILED', `${addr} closed the connection during the secure handshake: the partner's node may be busy or refusing your address for a moment (try again in a few seconds), or this port is not a SynChannel node`);
     }
     return fail('DIAL_FAILED', `${addr} answered, but not with libp2p's secure handshake: is this the port the partner's serve printed?`);
