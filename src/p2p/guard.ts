@@ -49,10 +49,14 @@ export function hostKey(addr: Multiaddr): string {
   const c = addr.getComponents().find((x) => x.name === 'ip4' || x.name === 'ip6');
   if (!c?.value) return addr.toString();
   if (c.name === 'ip4') return c.value;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(c.value);
-  if (mapped) return mapped[1]!;
   const groups = expandIpv6(c.value);
-  return groups ? `${groups.slice(0, 4).join(':')}::/64` : c.value;
+  if (!groups) return c.value;
+  // IPv4-mapped (::ffff:a.b.c.d): the IPv4 host
+  if (groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff') {
+    const n = (parseInt(groups[6]!, 16) << 16) | parseInt(groups[7]!, 16);
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 /** One TCP connection's remote end (ip/port): a Connection's remoteAddr adds /p2p/<id> to its maConn's. */
@@ -65,7 +69,13 @@ function connKey(addr: Multiaddr): string {
 }
 
 function expandIpv6(ip: string): string[] | undefined {
-  const [head = '', tail, extra] = ip.toLowerCase().split('::');
+  let text = ip.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail, extra] = text.split('::');
   if (extra !== undefined) return undefined;
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
