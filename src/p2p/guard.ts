@@ -1,4 +1,4 @@
-// Inbound connection limits that silent sockets cannot use to lock honest peers out.
+// Inbound connection limits that silent sockets cannot use to lock honest peers out (docs/p2p-limits.md).
 //
 // An inbound connection is "pending" from TCP accept until one of its streams finishes the address-proof
 // handshake, and again when its last authenticated stream closes. Pending connections are capped per

@@ -20,9 +20,13 @@ export interface GuestOptions {
 export class GuestPolicy {
   private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(private readonly opts: GuestOptions) {
+  constructor(private opts: GuestOptions) {
     this.timer = setInterval(() => this.sweep(), Math.max(25, Math.min(opts.idleTimeoutMs / 4, 5_000)));
     this.timer.unref?.();
+  }
+
+  setIsPartner(isPartner: (walletAddress: Address) => boolean): void {
+    this.opts = { ...this.opts, isPartner };
   }
 
   isGuest(s: PeerSession): boolean {

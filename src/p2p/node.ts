@@ -198,6 +198,14 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     return this.addresses();
   }
 
+  /**
+   * Sets who is a partner (see P2PNodeOptions.isPartner) once the node that knows the channels exists.
+   * Consulted whenever guests are counted or swept.
+   */
+  setIsPartner(isPartner: (walletAddress: Address) => boolean): void {
+    this.guests.setIsPartner(isPartner);
+  }
+
   /** Inbound connections that have not finished the handshake yet, in total and per host (diagnostics). */
   pendingConnections(): { total: number; byHost: Record<string, number> } {
     return this.guard.snapshot();
