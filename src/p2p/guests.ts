@@ -1,6 +1,6 @@
 // Sessions of guests: peers that dialed us and have no channel with us (the node's `isPartner` says no).
 // Wallets cost nothing, so guests are bounded: a guest idle past the timeout is dropped, and when there
-// are too many the least recently active is dropped first. Partners are never dropped for being idle
+// are too many the host with the most guests loses its least recently active one. Partners are never dropped for being idle
 // (libp2p's connection monitor pings their connection every 10 s, which keeps NATs and TCP timers open).
 // Sessions this node dialed are never guests: the person running it chose that peer.
 import type { Address } from '@ton/core';
@@ -39,13 +39,26 @@ export class GuestPolicy {
     }
   }
 
-  /** After a new session: drops the least recently active guests while there are too many. */
+  /**
+   * After a new session: while there are too many guests, the host with the most guests loses its least
+   * recently active one (as in guard.ts: one machine with many wallets only pushes out its own).
+   */
   admitted(fresh: PeerSession): void {
     const guests = this.opts.sessions().filter((s) => this.isGuest(s));
-    if (guests.length <= this.opts.maxGuests) return;
-    guests.sort((a, b) => a.lastActivity - b.lastActivity || (a === fresh ? 1 : b === fresh ? -1 : 0));
-    for (const s of guests.slice(0, guests.length - this.opts.maxGuests)) {
-      this.drop(s, `more than ${this.opts.maxGuests} peers without a channel are connected; this one was the least recently active`);
+    const byHost = new Map<string, PeerSession[]>();
+    for (const s of guests) {
+      const host = s.remoteHost ?? '';
+      byHost.set(host, [...(byHost.get(host) ?? []), s]);
+    }
+    const older = (a: PeerSession, b: PeerSession) => a.lastActivity - b.lastActivity || (a === fresh ? 1 : b === fresh ? -1 : 0);
+    for (let excess = guests.length - this.opts.maxGuests; excess > 0; excess--) {
+      let victims: PeerSession[] | undefined;
+      for (const list of byHost.values()) {
+        list.sort(older);
+        if (!victims || list.length > victims.length || (list.length === victims.length && older(list[0]!, victims[0]!) < 0)) victims = list;
+      }
+      const s = victims!.shift()!;
+      this.drop(s, `more than ${this.opts.maxGuests} peers without a channel are connected; this one was the least recently active of the host with the most`);
     }
   }
 

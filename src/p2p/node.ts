@@ -15,7 +15,7 @@ import { Link, type LinkOptions, type PartnerInfo, type VerifyWalletOwnership } 
 import { newStats, type P2PStats } from './stats.js';
 import { PeerSession } from './session.js';
 import { QuotaTable, type RateLimit } from './quota.js';
-import { InboundGuard } from './guard.js';
+import { hostKey, InboundGuard } from './guard.js';
 import { GuestPolicy } from './guests.js';
 import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
 import { synChannelService, type SynChannelService } from './service.js';
@@ -63,7 +63,7 @@ export interface P2PNodeOptions {
   isPartner?: (walletAddress: Address) => boolean;
   /** A guest with no application message either way for this long is dropped (default 120 s). */
   idleTimeoutMs?: number;
-  /** Most guest sessions at once; the least recently active is dropped first (default 32). */
+  /** Most guest sessions at once; the host with the most loses its least recently active (default 32). */
   maxGuestSessions?: number;
 }
 
@@ -377,6 +377,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       this.sessionsByAddress.set(key, session);
     }
     if (dialAddr) session.dialAddr = dialAddr;
+    session.remoteHost = hostKey(link.connection.remoteAddr);
     session.attach(link, partner);
     if (fresh) {
       if (this.guests.isGuest(session)) this.guests.admitted(session);

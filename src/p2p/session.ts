@@ -62,6 +62,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   partner: PartnerInfo;
   /** Set when this side dialed: it redials here after a reset. */
   dialAddr?: Multiaddr;
+  /** The partner's host (IPv4 address or IPv6 /64) as its latest connection came from. */
+  remoteHost?: string;
 
   private link?: Link;
   private resumed = false;

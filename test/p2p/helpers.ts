@@ -92,10 +92,14 @@ export class RawPeer {
   }
 
   /** `maxWindow` caps the yamux window this peer grants (256 KiB at least): what the server can send unread. */
-  static async dial(addr: string, opts: { maxWindow?: number } = {}): Promise<RawPeer> {
+  /** `localAddress`: the source address to dial from (any of 127/8 on Linux), as another host would. */
+  static async dial(addr: string, opts: { maxWindow?: number; localAddress?: string } = {}): Promise<RawPeer> {
     const { createLibp2p, tcp, noise, yamux } = await loadDeps();
     const muxer = opts.maxWindow ? yamux({ streamOptions: { maxStreamWindowSize: opts.maxWindow } }) : yamux();
-    const libp2p = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [muxer], connectionGater: { denyDialMultiaddr: () => false } });
+    // passed on to net.connect as they are (localAddress is missing from @libp2p/tcp's type)
+    const dialOpts: Record<string, unknown> = opts.localAddress ? { localAddress: opts.localAddress } : {};
+    const transport = tcp({ dialOpts });
+    const libp2p = await createLibp2p({ transports: [transport], connectionEncrypters: [noise()], streamMuxers: [muxer], connectionGater: { denyDialMultiaddr: () => false } });
     const ma = multiaddr(addr);
     const stream = await libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL);
     return new RawPeer(libp2p, stream, ma.getComponents().find((c) => c.name === 'p2p')!.value!);

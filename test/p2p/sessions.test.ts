@@ -24,8 +24,8 @@ async function withServer(extra: Partial<P2PNodeOptions>, body: (node: P2PNode, 
   }
 }
 
-async function guest(addr: string, peers: RawPeer[], node: P2PNode, wallet: Wallet = newWallet()): Promise<{ peer: RawPeer; wallet: Wallet }> {
-  const peer = await RawPeer.dial(addr);
+async function guest(addr: string, peers: RawPeer[], node: P2PNode, wallet: Wallet = newWallet(), localAddress?: string): Promise<{ peer: RawPeer; wallet: Wallet }> {
+  const peer = await RawPeer.dial(addr, localAddress ? { localAddress } : {});
   peers.push(peer);
   await peer.open(wallet);
   await until(() => node.session(wallet.address)?.connected === true, 'the server session');
@@ -83,6 +83,24 @@ describe('guest sessions', () => {
       // 300 throwaway wallets would be kept before; now a flood of them leaves at most 3
       for (let i = 0; i < 8; i++) await guest(addr, peers, node);
       assert.equal(node.sessions().length, 4);
+    });
+  });
+
+  test('over the guest bound, the host with the most guests loses one: one machine cannot push out others', async () => {
+    await withServer({ maxGuestSessions: 4 }, async (node, addr, peers) => {
+      const other = await guest(addr, peers, node, newWallet(), '127.0.0.30'); // the oldest and least active
+      await pause(5);
+      const crowd: { peer: RawPeer; wallet: Wallet }[] = [];
+      for (let i = 0; i < 3; i++) {
+        crowd.push(await guest(addr, peers, node));
+        await pause(5);
+      }
+      const second = await guest(addr, peers, node, newWallet(), '127.0.0.30');
+      await until(() => !has(node, crowd[0]!.wallet.address), 'the crowd host to lose its least recently active guest');
+      assert.ok(has(node, other.wallet.address), 'the other host keeps its oldest guest');
+      assert.ok(has(node, second.wallet.address));
+      assert.equal(node.sessions().length, 4);
+      assert.equal(node.session(other.wallet.address)!.remoteHost, '127.0.0.30');
     });
   });
 
