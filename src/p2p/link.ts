@@ -101,7 +101,13 @@ export class Link {
     }, opts.handshakeTimeoutMs);
     stream.addEventListener('message', (evt) => {
       const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray();
-      this.onBytes(data);
+      try {
+        this.onBytes(data);
+      } catch (e) {
+        // a bug here must cost this stream, never the process (a listener's throw is an uncaught exception)
+        opts.log(`dropping a stream from ${this.partnerPeerId} after an internal error: ${(e as Error).stack ?? String(e)}`);
+        this.abort('internal error');
+      }
     });
     stream.addEventListener('close', (evt) => this.onStreamClosed(evt.error ? evt.error.message : 'stream closed'));
     // 'end': the partner closed its side and everything it sent before was read (held frames still count).
@@ -224,8 +230,9 @@ export class Link {
     this.opts.stats.bytesIn += data.byteLength;
     const owed = this.opts.quota.bytes.charge(data.byteLength);
     const events = this.decoder.push(data);
-    if (this.heldAt < this.held.length) this.held.push(...events);
-    else {
+    if (this.heldAt < this.held.length) {
+      for (const ev of events) this.held.push(ev); // no spread: a chunk may hold more frames than call arguments
+    } else {
       this.held = events;
       this.heldAt = 0;
     }
