@@ -166,7 +166,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
         // or reconnecting quickly; 30 still bounds a flood.
         inboundConnectionThreshold: opts.inboundConnectionsPerSecond ?? P2P_DEFAULTS.inboundConnectionsPerSecond,
         // libp2p's own cap (10 in total, checked before the gater) is what silent sockets filled; the
-        // guard's caps apply instead, this one only stops a burst of sockets faster than they are refused.
+        // guard's caps apply instead, this one only stops a burst of sockets faster than they are closed.
         maxIncomingPendingConnections: maxPending * 4,
         // a backstop: the guard closes a pending connection first (and counts it)
         inboundUpgradeTimeout: pendingTimeoutMs * 2,
