@@ -47,8 +47,20 @@ export function stateToCell(state: ChannelState): Cell {
     .endCell();
 }
 
-/** Parses a `ChannelState` cell; rejects unknown tags, external or missing addresses and trailing data. */
+/**
+ * Parses a `ChannelState` cell; rejects unknown tags, external or missing addresses, trailing data, and
+ * any encoding but the canonical one (e.g. an amount with leading zero bytes): a state is accepted only
+ * as the cell whose hash both parties sign.
+ */
 export function stateFromCell(cell: Cell): ChannelState {
+  const state = parseStateCell(cell);
+  if (!stateToCell(state).hash().equals(cell.hash())) {
+    throw new StateFormatError('not the canonical encoding of a channel state (an amount with leading zero bytes, or an unusual address form)');
+  }
+  return state;
+}
+
+function parseStateCell(cell: Cell): ChannelState {
   try {
     const s = cell.beginParse();
     const rawTag = s.loadUint(32);

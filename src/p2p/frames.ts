@@ -1,5 +1,7 @@
 // Length-prefixed frames: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (one wire message).
 // Frames above the limit are skipped byte for byte (never buffered) and reported, so the stream survives them.
+// Work is linear in the bytes pushed however they are split: the chunks of a partial frame are kept as they
+// came and joined once, when the frame is complete (a frame dripped byte by byte costs no more than one).
 export const MAX_FRAME_BYTES = 64 * 1024;
 const HEADER = 4;
 
@@ -14,36 +16,69 @@ export function encodeFrame(payload: string | Uint8Array): Buffer {
 }
 
 export class FrameDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet part of a returned frame, in arrival order. */
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Bytes of an oversized frame still to skip. */
   private discard = 0;
+  /** Length of the frame being assembled (its header is consumed), or -1 while reading a header. */
+  private want = -1;
 
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+
+  /** Bytes held for a frame not complete yet: never more than the limit plus a header. */
+  get buffered(): number {
+    return this.length;
+  }
 
   /** Feeds bytes; returns the complete frames (and oversized-frame notices) they finish, in order. */
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
     let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.discard > 0) {
-      const skip = Math.min(this.discard, data.length);
-      this.discard -= skip;
-      data = data.subarray(skip);
-    }
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : Buffer.from(data);
-    while (this.buffer.length >= HEADER) {
-      const length = this.buffer.readUInt32BE(0);
-      if (length > this.maxFrameBytes) {
-        events.push({ kind: 'oversized', length });
-        const available = this.buffer.length - HEADER;
-        const skip = Math.min(length, available);
-        this.discard = length - skip;
-        this.buffer = this.buffer.subarray(HEADER + skip);
+    while (data.length > 0 || (this.want >= 0 && this.length >= this.want) || (this.want < 0 && this.length >= HEADER)) {
+      if (this.discard > 0) {
+        const skip = Math.min(this.discard, data.length);
+        this.discard -= skip;
+        data = data.subarray(skip);
+        if (this.discard > 0) break;
         continue;
       }
-      if (this.buffer.length < HEADER + length) break;
-      events.push({ kind: 'frame', data: this.buffer.subarray(HEADER, HEADER + length) });
-      this.buffer = this.buffer.subarray(HEADER + length);
+      if (this.want < 0) {
+        const header = this.take(HEADER, data);
+        data = header.rest;
+        if (!header.bytes) break;
+        const length = header.bytes.readUInt32BE(0);
+        if (length > this.maxFrameBytes) {
+          events.push({ kind: 'oversized', length });
+          this.discard = length;
+          continue;
+        }
+        this.want = length;
+      }
+      const body = this.take(this.want, data);
+      data = body.rest;
+      if (!body.bytes) break;
+      this.want = -1;
+      events.push({ kind: 'frame', data: body.bytes });
     }
-    if (this.buffer.length === 0) this.buffer = Buffer.alloc(0);
     return events;
+  }
+
+  /** `n` bytes from what is held plus `data` (the rest of `data` returned), or none yet (all of it held). */
+  private take(n: number, data: Buffer): { bytes?: Buffer; rest: Buffer } {
+    // A copy: frames may be handled later (a paused link), and the caller may reuse its buffer.
+    if (this.length === 0 && data.length >= n) return { bytes: Buffer.from(data.subarray(0, n)), rest: data.subarray(n) };
+    const need = n - this.length;
+    if (data.length < need) {
+      if (data.length > 0) {
+        this.chunks.push(Buffer.from(data));
+        this.length += data.length;
+      }
+      return { rest: data.subarray(data.length) };
+    }
+    const bytes = Buffer.concat([...this.chunks, data.subarray(0, need)], n);
+    this.chunks = [];
+    this.length = 0;
+    return { bytes, rest: data.subarray(need) };
   }
 }

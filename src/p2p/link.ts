@@ -5,9 +5,14 @@ import { Address } from '@ton/core';
 import type { Connection, Stream } from '@libp2p/interface';
 import { decodeWireMessage, encodeWireMessage, WireError, type Hello, type WireMessage } from '../core/wire.js';
 import type { KeyPair } from '../core/signer.js';
-import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './frames.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES, type FrameEvent } from './frames.js';
 import { signProof, verifyProof } from './handshake.js';
 import { P2PError } from './errors.js';
+import type { PeerQuota } from './quota.js';
+import type { P2PStats } from './stats.js';
+
+export type { RateLimit } from './quota.js';
+export { newStats, type P2PStats } from './stats.js';
 
 export type VerifyWalletOwnership = (publicKey: Buffer, address: Address) => boolean;
 
@@ -30,70 +35,11 @@ export interface PartnerInfo {
   peerId: string;
 }
 
-export interface P2PStats {
-  framesIn: number;
-  framesOut: number;
-  /** not JSON, not UTF-8, or failing the schema */
-  invalidFrames: number;
-  /** well-formed but of a type nobody knows */
-  unknownFrames: number;
-  oversizedFrames: number;
-  /** valid frames arriving where they make no sense (e.g. data before the handshake) */
-  unexpectedFrames: number;
-  rateLimited: number;
-  handshakesOk: number;
-  handshakesFailed: number;
-  duplicatesDropped: number;
-  errorsSent: number;
-  errorsReceived: number;
-}
-
-export function newStats(): P2PStats {
-  return {
-    framesIn: 0,
-    framesOut: 0,
-    invalidFrames: 0,
-    unknownFrames: 0,
-    oversizedFrames: 0,
-    unexpectedFrames: 0,
-    rateLimited: 0,
-    handshakesOk: 0,
-    handshakesFailed: 0,
-    duplicatesDropped: 0,
-    errorsSent: 0,
-    errorsReceived: 0,
-  };
-}
-
-export interface RateLimit {
-  /** frames per second, sustained */
-  perSecond: number;
-  /** frames allowed in a burst */
-  burst: number;
-}
-
-/** A token bucket; one per remote peer, shared by its streams. */
-export class TokenBucket {
-  private tokens: number;
-  private last = Date.now();
-  constructor(private readonly limit: RateLimit) {
-    this.tokens = limit.burst;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 export interface LinkOptions {
   local: LocalIdentity;
   verifyWalletOwnership: VerifyWalletOwnership;
   stats: P2PStats;
-  bucket: TokenBucket;
+  quota: PeerQuota;
   handshakeTimeoutMs: number;
   /** Too many invalid frames on one stream: drop it. */
   maxInvalidFrames: number;
@@ -104,14 +50,17 @@ function hex(b: string): Buffer {
   return Buffer.from(b, 'hex');
 }
 
+/** Bytes queued for one stream's partner before the stream is reset (a peer that does not read). */
+export const MAX_WRITE_BUFFER = 1024 * 1024;
+/** How long a closed stream waits for the partner to close its side before it is reset. */
+const CLOSE_GRACE_MS = 2_000;
+
 export class Link {
   readonly partnerPeerId: string;
   readonly direction: 'inbound' | 'outbound';
   /** Resolves with the partner once both proofs are checked; rejects with a P2PError. */
   readonly handshake: Promise<PartnerInfo>;
   private onSessionFrame?: (msg: WireMessage) => void;
-  /** Frames that arrived after the handshake but before a session took the link. */
-  private early: WireMessage[] = [];
   onClose?: (reason: string) => void;
   /** What the partner told us it sees as our address (set on inbound links: the address it dialed). */
   observedByPartner?: string;
@@ -123,6 +72,13 @@ export class Link {
   private closed = false;
   private invalid = 0;
   private lastRateLimitReply = 0;
+  /** Decoded frames not handled yet (the rest of a chunk that arrived while paused): at most one chunk's. */
+  private held: FrameEvent[] = [];
+  private heldAt = 0;
+  /** Why reading is paused: 'session' (no session took the link yet), 'quota', 'inbox'. */
+  private readonly pauses = new Set<string>();
+  private quotaTimer?: ReturnType<typeof setTimeout>;
+  private remoteEnded = false;
   private resolveHandshake!: (p: PartnerInfo) => void;
   private rejectHandshake!: (e: P2PError) => void;
   private readonly timer: ReturnType<typeof setTimeout>;
@@ -139,15 +95,26 @@ export class Link {
       this.rejectHandshake = reject;
     });
     this.handshake.catch(() => undefined); // observed by whoever awaits it; never unhandled
+    stream.maxWriteBufferLength = MAX_WRITE_BUFFER;
     this.timer = setTimeout(() => {
       if (!this.authenticated) this.fail(new P2PError('HANDSHAKE_TIMEOUT', `peer ${this.partnerPeerId} did not finish the handshake within ${opts.handshakeTimeoutMs} ms; check that it runs SynChannel`));
     }, opts.handshakeTimeoutMs);
     stream.addEventListener('message', (evt) => {
       const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray();
-      this.onBytes(data);
+      try {
+        this.onBytes(data);
+      } catch (e) {
+        // a bug here must cost this stream, never the process (a listener's throw is an uncaught exception)
+        opts.log(`dropping a stream from ${this.partnerPeerId} after an internal error: ${(e as Error).stack ?? String(e)}`);
+        this.abort('internal error');
+      }
     });
     stream.addEventListener('close', (evt) => this.onStreamClosed(evt.error ? evt.error.message : 'stream closed'));
-    stream.addEventListener('remoteCloseWrite', () => this.close('partner closed the stream'));
+    // 'end': the partner closed its side and everything it sent before was read (held frames still count).
+    stream.addEventListener('end', () => {
+      this.remoteEnded = true;
+      this.finishIfEnded();
+    });
     this.send({
       type: 'hello',
       v: 1,
@@ -159,12 +126,37 @@ export class Link {
     });
   }
 
-  /** Called by the session that takes this link after the handshake; frames received meanwhile are replayed. */
+  /** Called by the session that takes this link after the handshake; reading resumes with what was held. */
   setSessionHandler(handler: (msg: WireMessage) => void): void {
     this.onSessionFrame = handler;
-    const early = this.early;
-    this.early = [];
-    for (const m of early) if (!this.closed) handler(m);
+    this.resume('session');
+  }
+
+  /** Stops handing frames on (and, through the muxer's window, the partner's sending) until resume(reason). */
+  pause(reason: string): void {
+    if (this.closed || this.pauses.has(reason)) return;
+    this.pauses.add(reason);
+    if (this.pauses.size > 1) return;
+    try {
+      this.stream.pause();
+    } catch {
+      // closing: nothing more to read anyway
+    }
+  }
+
+  resume(reason: string): void {
+    if (!this.pauses.delete(reason) || this.pauses.size > 0 || this.closed) return;
+    this.drain();
+    if (this.pauses.size > 0 || this.closed) return;
+    try {
+      this.stream.resume();
+    } catch {
+      // closing
+    }
+  }
+
+  get paused(): boolean {
+    return this.pauses.size > 0;
   }
 
   get isOpen(): boolean {
@@ -193,18 +185,17 @@ export class Link {
     this.send(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref: ref.slice(0, 128) });
   }
 
-  /** Closes gracefully (pending writes are flushed). */
+  /** Closes gracefully: queued writes (e.g. an error reply) are flushed, then the stream is half-closed; it is
+   * reset if the partner has not closed its side within the grace period. */
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    // Flush (e.g. an error reply), half-close, and reset if the partner does not close its side soon.
-    const reset = setTimeout(() => this.stream.abort(new Error(reason)), 2_000);
+    clearTimeout(this.quotaTimer);
+    const reset = setTimeout(() => this.stream.abort(new Error(reason)), CLOSE_GRACE_MS);
     reset.unref?.();
-    this.stream.close().then(
-      () => clearTimeout(reset),
-      () => this.stream.abort(new Error(reason)),
-    );
+    this.stream.addEventListener('close', () => clearTimeout(reset), { once: true });
+    this.stream.close().catch(() => this.stream.abort(new Error(reason)));
     if (!this.authenticated) this.rejectHandshake(new P2PError('HANDSHAKE_FAILED', `handshake with ${this.partnerPeerId} ended: ${reason}`));
     this.onClose?.(reason);
   }
@@ -220,6 +211,7 @@ export class Link {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.quotaTimer);
     if (!this.authenticated) this.rejectHandshake(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} closed the stream during the handshake (${reason}); check that it runs SynChannel and try again`));
     this.onClose?.(reason);
   }
@@ -235,37 +227,88 @@ export class Link {
 
   private onBytes(data: Uint8Array): void {
     if (this.closed) return;
-    for (const ev of this.decoder.push(data)) {
-      if (this.closed) return;
-      if (!this.opts.bucket.take()) {
-        this.opts.stats.rateLimited++;
-        const now = Date.now();
-        if (now - this.lastRateLimitReply > 1000) {
-          this.lastRateLimitReply = now;
-          this.sendError('RATE_LIMITED', 'too many frames: slow down; dropped frames are resent after a reconnect');
-        }
-        continue;
-      }
-      if (ev.kind === 'oversized') {
-        this.opts.stats.oversizedFrames++;
-        this.sendError('FRAME_TOO_LARGE', `frame of ${ev.length} bytes exceeds ${MAX_FRAME_BYTES}; it was skipped`);
-        this.countInvalid();
-        continue;
-      }
-      this.opts.stats.framesIn++;
-      let msg: WireMessage;
-      try {
-        msg = decodeWireMessage(ev.data);
-      } catch (e) {
-        const err = e as WireError;
-        if (err.code === 'WIRE_UNKNOWN_TYPE') this.opts.stats.unknownFrames++;
-        else this.opts.stats.invalidFrames++;
-        this.sendError(err.code ?? 'WIRE_INVALID', err.message);
-        this.countInvalid();
-        continue;
-      }
-      this.onMessage(msg);
+    this.opts.stats.bytesIn += data.byteLength;
+    const owed = this.opts.quota.bytes.charge(data.byteLength);
+    const events = this.decoder.push(data);
+    if (this.heldAt < this.held.length) {
+      for (const ev of events) this.held.push(ev); // no spread: a chunk may hold more frames than call arguments
+    } else {
+      this.held = events;
+      this.heldAt = 0;
     }
+    this.drain();
+    if (owed > 0) this.pauseFor(owed);
+  }
+
+  /** Pauses reading for `ms` (a quota's debt), counted once per pause. */
+  private pauseFor(ms: number): void {
+    if (this.closed || this.pauses.has('quota')) return;
+    this.opts.stats.quotaPauses++;
+    this.pause('quota');
+    this.quotaTimer = setTimeout(() => this.resume('quota'), ms);
+  }
+
+  /** Handles held frames until paused or closed. */
+  private drain(): void {
+    while (this.heldAt < this.held.length && this.pauses.size === 0 && !this.closed) {
+      const ev = this.held[this.heldAt]!;
+      if (this.authenticated) {
+        // A partner over the frame rate is slowed (read later), never dropped: a dropped session frame
+        // would only be resent after a reconnect, and with nothing after it nobody notices the gap.
+        const wait = this.opts.quota.frames.takeOrWait();
+        if (wait > 0) {
+          this.pauseFor(wait);
+          break;
+        }
+      } else if (!this.opts.quota.frames.take()) {
+        this.heldAt++;
+        this.rateLimited();
+        continue;
+      }
+      this.heldAt++;
+      this.onFrame(ev);
+    }
+    if (this.heldAt >= this.held.length) {
+      this.held = [];
+      this.heldAt = 0;
+      this.finishIfEnded();
+    }
+  }
+
+  private finishIfEnded(): void {
+    if (this.remoteEnded && this.heldAt >= this.held.length) this.close('partner closed the stream');
+  }
+
+  /** Before the handshake, frames over the rate are dropped and answered (at most once a second). */
+  private rateLimited(): void {
+    this.opts.stats.rateLimited++;
+    const now = Date.now();
+    if (now - this.lastRateLimitReply > 1000) {
+      this.lastRateLimitReply = now;
+      this.sendError('RATE_LIMITED', 'too many frames before the handshake: slow down');
+    }
+  }
+
+  private onFrame(ev: FrameEvent): void {
+    if (ev.kind === 'oversized') {
+      this.opts.stats.oversizedFrames++;
+      this.sendError('FRAME_TOO_LARGE', `frame of ${ev.length} bytes exceeds ${MAX_FRAME_BYTES}; it was skipped`);
+      this.countInvalid();
+      return;
+    }
+    this.opts.stats.framesIn++;
+    let msg: WireMessage;
+    try {
+      msg = decodeWireMessage(ev.data);
+    } catch (e) {
+      const err = e as WireError;
+      if (err.code === 'WIRE_UNKNOWN_TYPE') this.opts.stats.unknownFrames++;
+      else this.opts.stats.invalidFrames++;
+      this.sendError(err.code ?? 'WIRE_INVALID', err.message);
+      this.countInvalid();
+      return;
+    }
+    this.onMessage(msg);
   }
 
   private countInvalid(): void {
@@ -285,8 +328,7 @@ export class Link {
     if (this.authenticated) {
       if (msg.type === 'hello' || msg.type === 'proof') return this.unexpected(msg, 'after the handshake is complete');
       if (msg.type === 'error') this.opts.stats.errorsReceived++;
-      if (this.onSessionFrame) this.onSessionFrame(msg);
-      else if (this.early.length < 1024) this.early.push(msg);
+      this.onSessionFrame?.(msg); // set before reading resumes after the handshake (see onProof)
       return;
     }
     switch (msg.type) {
@@ -342,6 +384,8 @@ export class Link {
     this.authenticated = true;
     clearTimeout(this.timer);
     this.opts.stats.handshakesOk++;
+    // Frames after the proof wait (held, stream paused) until a session takes the link.
+    this.pause('session');
     this.resolveHandshake({
       walletAddress: Address.parse(hello.walletAddress),
       walletPublicKey: publicKey,

@@ -1,79 +1,29 @@
-// The SynChannel p2p node: libp2p 3 (TCP + Noise + Yamux) with the `/synchannel/1.0.0` protocol service.
+// The SynChannel p2p node: libp2p 3 (TCP + Noise + Yamux) with the `/synchannel/1.0.0` protocol service,
+// inbound connection limits (guard.ts), per-peer quotas (quota.ts) and bounded guest sessions (guests.ts).
 import { EventEmitter } from 'node:events';
-import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import type { Libp2p } from 'libp2p';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface';
+import type { Connection, Stream } from '@libp2p/interface';
 import type { Address } from '@ton/core';
 import type { KeyPair } from '../core/signer.js';
 import { P2PError } from './errors.js';
+import { emitSafely } from './emit.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { loadDeps } from './deps.js';
-import { Link, newStats, TokenBucket, type LinkOptions, type P2PStats, type PartnerInfo, type RateLimit, type VerifyWalletOwnership } from './link.js';
+import { Link, type LinkOptions, type PartnerInfo, type VerifyWalletOwnership } from './link.js';
+import { newStats, type P2PStats } from './stats.js';
 import { PeerSession } from './session.js';
+import { QuotaTable, type RateLimit } from './quota.js';
+import { hostKey, InboundGuard } from './guard.js';
+import { GuestPolicy } from './guests.js';
+import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
+import { synChannelService, type SynChannelService } from './service.js';
+import { hostOf, isPrivateIp, lanAddresses, MAX_OBSERVED, parseAnnounce, withPeer } from './addresses.js';
 
-export const SYNCHANNEL_PROTOCOL = '/synchannel/1.0.0';
-
-// ---- the protocol as a libp2p service (in the style of @libp2p/ping) ------------------------------
-
-/** The parts of libp2p's components the service uses. */
-export interface SynChannelServiceComponents {
-  peerId: PeerId;
-  registrar: {
-    handle(protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number; maxOutboundStreams?: number }): Promise<void>;
-    unhandle(protocol: string): Promise<void>;
-  };
-  transportManager: { listen(addrs: Multiaddr[]): Promise<void>; getAddrs(): Multiaddr[] };
-}
-
-export interface SynChannelServiceInit {
-  /** Called for every inbound stream of the protocol. */
-  onStream(stream: Stream, connection: Connection): void;
-  maxInboundStreams?: number;
-  maxOutboundStreams?: number;
-}
-
-export class SynChannelService implements Startable {
-  readonly protocol = SYNCHANNEL_PROTOCOL;
-  readonly [Symbol.toStringTag] = '@synchannel/p2p';
-  private started = false;
-
-  constructor(
-    private readonly components: SynChannelServiceComponents,
-    private readonly init: SynChannelServiceInit,
-  ) {}
-
-  async start(): Promise<void> {
-    await this.components.registrar.handle(this.protocol, (stream, connection) => this.init.onStream(stream, connection), {
-      maxInboundStreams: this.init.maxInboundStreams ?? 8,
-      maxOutboundStreams: this.init.maxOutboundStreams ?? 8,
-    });
-    this.started = true;
-  }
-
-  async stop(): Promise<void> {
-    await this.components.registrar.unhandle(this.protocol);
-    this.started = false;
-  }
-
-  isStarted(): boolean {
-    return this.started;
-  }
-
-  /** Starts listening on more addresses (the node starts with none). */
-  async listen(addrs: Multiaddr[]): Promise<void> {
-    await this.components.transportManager.listen(addrs);
-  }
-
-  listeningAddrs(): Multiaddr[] {
-    return this.components.transportManager.getAddrs();
-  }
-}
-
-export function synChannelService(init: SynChannelServiceInit): (components: SynChannelServiceComponents) => SynChannelService {
-  return (components) => new SynChannelService(components, init);
-}
+export { SYNCHANNEL_PROTOCOL, parseDialAddr } from './diagnose.js';
+export { SynChannelService, synChannelService } from './service.js';
+export type { SynChannelServiceComponents, SynChannelServiceInit } from './service.js';
 
 // ---- the node ---------------------------------------------------------------------------------------
 
@@ -90,14 +40,49 @@ export interface P2PNodeOptions {
   /** WAN multiaddrs to share (e.g. a forwarded port on the router); never looked up from outside. */
   announce?: string[];
   log?: (line: string) => void;
-  /** Per-peer frame rate limit (default 500/s, burst 1000). */
+  /** Per-peer frame rate limit (default 500/s, burst 1000): frames over it are dropped and answered. */
   rateLimit?: RateLimit;
+  /** Per-peer byte rate limit (default 256 KiB/s, burst 1 MiB): a peer over it is paused, nothing dropped. */
+  byteRateLimit?: RateLimit;
+  /** Budget of the address-proof handshake on one stream (default 10 s). */
   handshakeTimeoutMs?: number;
   /** Invalid frames tolerated on one stream before it is dropped (default 100). */
   maxInvalidFrames?: number;
   /** Inbound connection attempts accepted per second from one host (default 30). */
   inboundConnectionsPerSecond?: number;
+  /** Inbound connections without a finished handshake, from all hosts together (default 64). */
+  maxPendingConnections?: number;
+  /** Inbound connections without a finished handshake from one host: an IPv4 address or IPv6 /64 (default 8). */
+  maxPendingPerHost?: number;
+  /** An inbound connection must finish the upgrade and the handshake within this (default 5 s). */
+  pendingTimeoutMs?: number;
+  /**
+   * True if this node has a channel (or one being opened) with `walletAddress`. Peers that dialed us and
+   * are not partners are guests: dropped when idle, and bounded in number. Default: nobody is a partner.
+   */
+  isPartner?: (walletAddress: Address) => boolean;
+  /** A guest with no application message either way for this long is dropped (default 120 s). */
+  idleTimeoutMs?: number;
+  /** Most guest sessions at once; the host with the most loses its least recently active (default 32). */
+  maxGuestSessions?: number;
 }
+
+/** Most bytes a partner may send on one stream before we read them (yamux grows windows up to 16 MiB). */
+const MAX_STREAM_WINDOW = 1024 * 1024;
+
+/** Defaults of the limits above. */
+export const P2P_DEFAULTS = {
+  rateLimit: { perSecond: 500, burst: 1000 },
+  byteRateLimit: { perSecond: 256 * 1024, burst: 1024 * 1024 },
+  handshakeTimeoutMs: 10_000,
+  maxInvalidFrames: 100,
+  inboundConnectionsPerSecond: 30,
+  maxPendingConnections: 64,
+  maxPendingPerHost: 8,
+  pendingTimeoutMs: 5_000,
+  idleTimeoutMs: 120_000,
+  maxGuestSessions: 32,
+} as const;
 
 export interface ServeAddresses {
   /** Interface addresses of this machine, with /p2p/<peer id>. */
@@ -116,74 +101,12 @@ export interface P2PNodeEvents {
   session: [session: PeerSession];
 }
 
-const MAX_OBSERVED = 8;
-
-function isPrivateIp(ip: string): boolean {
-  if (isIP(ip) === 4) {
-    const [a = 0, b = 0] = ip.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
-  }
-  const l = ip.toLowerCase();
-  return l === '::1' || l === '::' || l.startsWith('fe8') || l.startsWith('fe9') || l.startsWith('fea') || l.startsWith('feb') || l.startsWith('fc') || l.startsWith('fd');
-}
-
-function hostOf(ma: Multiaddr): string | undefined {
-  return ma.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value;
-}
-
-function withPeer(ma: string | Multiaddr, peerId: string): string {
-  const s = ma.toString();
-  return s.includes('/p2p/') ? s : `${s}/p2p/${peerId}`;
-}
-
-/** Parses a multiaddr to dial, with the errors a person can act on. */
-export function parseDialAddr(addr: string): { ma: Multiaddr; peerId: string } {
-  let ma: Multiaddr;
-  try {
-    ma = multiaddr(addr.trim());
-  } catch (e) {
-    throw new P2PError('BAD_MULTIADDR', `'${addr}' is not a multiaddr (${(e as Error).message}); expected e.g. /ip4/192.168.1.5/tcp/4001/p2p/12D3KooW…`, { cause: e });
-  }
-  const comps = ma.getComponents();
-  const peerId = comps.find((c) => c.name === 'p2p')?.value;
-  if (!peerId) {
-    throw new P2PError('MISSING_PEER_ID', `'${addr}' has no /p2p/<peer id>; copy the full address the partner's serve printed (it ends in /p2p/12D3KooW…)`);
-  }
-  if (!comps.some((c) => c.name === 'tcp')) {
-    throw new P2PError('BAD_MULTIADDR', `'${addr}' has no /tcp/<port>; SynChannel dials TCP: expected e.g. /ip4/192.168.1.5/tcp/4001/p2p/${peerId}`);
-  }
-  return { ma, peerId };
-}
-
-function classifyDialError(e: unknown, addr: string, expectedPeer: string, timedOut: boolean, timeoutMs: number): P2PError {
-  if (e instanceof P2PError) return e;
-  const text = collectMessages(e);
-  if (timedOut) return new P2PError('DIAL_TIMEOUT', `no answer from ${addr} within ${timeoutMs} ms; check the address, that the partner is serving, and firewalls`, { cause: e });
-  if (/ECONNREFUSED/i.test(text)) return new P2PError('CONNECTION_REFUSED', `${addr} refused the connection: nothing is listening there; ask the partner to run serve and check the port`, { cause: e });
-  if (/unexpected ?peer|UnexpectedPeer|peer id.*(mismatch|did not match)|does not match expected remote identity/i.test(text)) {
-    return new P2PError('PEER_ID_MISMATCH', `the node at ${addr} is not ${expectedPeer}; the partner's identity changed or the address is stale: ask for its current multiaddr`, { cause: e });
-  }
-  if (/dial(ing)? self/i.test(text)) return new P2PError('DIAL_SELF', `${addr} is this node itself; connect to the partner's address`, { cause: e });
-  if (/protocol.*(not supported|selection failed)|UnsupportedProtocol/i.test(text)) {
-    return new P2PError('DIAL_FAILED', `${addr} does not speak ${SYNCHANNEL_PROTOCOL}; is it a SynChannel node?`, { cause: e });
-  }
-  return new P2PError('DIAL_FAILED', `could not connect to ${addr}: ${text.slice(0, 300)}`, { cause: e });
-}
-
-function collectMessages(e: unknown, depth = 0): string {
-  if (!e || depth > 4) return '';
-  const err = e as { name?: string; message?: string; code?: string; errors?: unknown[]; cause?: unknown };
-  const parts = [err.name, err.code, err.message].filter(Boolean).join(' ');
-  const nested = [...(err.errors ?? []), err.cause].map((x) => collectMessages(x, depth + 1)).filter(Boolean);
-  return [parts, ...nested].join(' | ');
-}
-
 export class P2PNode extends EventEmitter<P2PNodeEvents> {
   readonly peerId: string;
-  readonly stats: P2PStats = newStats();
   private readonly sessionsByAddress = new Map<string, PeerSession>();
   private readonly links = new Set<Link>();
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly quotas: QuotaTable;
+  private readonly guests: GuestPolicy;
   private readonly observed = new Set<string>();
   private readonly announce: string[];
   private readonly log: (line: string) => void;
@@ -192,29 +115,62 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   private constructor(
     private readonly libp2p: Libp2p<{ synchannel: SynChannelService }>,
     private readonly opts: P2PNodeOptions,
+    readonly stats: P2PStats,
+    private readonly guard: InboundGuard,
   ) {
     super();
     this.peerId = libp2p.peerId.toString();
     this.log = opts.log ?? (() => undefined);
     this.announce = (opts.announce ?? []).map((a) => withPeer(parseAnnounce(a), this.peerId));
+    this.quotas = new QuotaTable(opts.rateLimit ?? P2P_DEFAULTS.rateLimit, opts.byteRateLimit ?? P2P_DEFAULTS.byteRateLimit);
+    this.guests = new GuestPolicy({
+      isPartner: opts.isPartner ?? (() => false),
+      idleTimeoutMs: opts.idleTimeoutMs ?? P2P_DEFAULTS.idleTimeoutMs,
+      maxGuests: opts.maxGuestSessions ?? P2P_DEFAULTS.maxGuestSessions,
+      stats,
+      log: this.log,
+      sessions: () => this.sessions(),
+    });
   }
 
   static async create(opts: P2PNodeOptions): Promise<P2PNode> {
     const privateKey = await loadOrCreateIdentity(opts.dataDir);
     for (const a of opts.announce ?? []) parseAnnounce(a);
     const { createLibp2p, tcp, noise, yamux } = await loadDeps();
+    const stats = newStats();
+    const maxPending = opts.maxPendingConnections ?? P2P_DEFAULTS.maxPendingConnections;
+    const pendingTimeoutMs = opts.pendingTimeoutMs ?? P2P_DEFAULTS.pendingTimeoutMs;
+    const guard = new InboundGuard({
+      maxPending,
+      maxPendingPerHost: opts.maxPendingPerHost ?? P2P_DEFAULTS.maxPendingPerHost,
+      timeoutMs: pendingTimeoutMs,
+      stats,
+      log: opts.log ?? (() => undefined),
+    });
     const ref: { node?: P2PNode } = {};
     const libp2p = await createLibp2p({
       privateKey,
       addresses: { listen: [] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      // Never let a gater refuse loopback/LAN peers: the people using this choose whom to dial.
-      connectionGater: { denyDialMultiaddr: () => false },
-      // libp2p's default (5 inbound connections per second per host) resets honest peers behind one NAT
-      // or reconnecting quickly; 30 still bounds a flood.
-      connectionManager: { inboundConnectionThreshold: opts.inboundConnectionsPerSecond ?? 30 },
+      // A stream's receive window is its partner's most unread data: paused streams hold at most that.
+      streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
+      connectionGater: {
+        // Never refuse to dial loopback/LAN peers: the people using this choose whom to dial.
+        denyDialMultiaddr: () => false,
+        // Per-host and total caps on pending inbound connections (guard.ts).
+        denyInboundConnection: (maConn) => guard.deny(maConn),
+      },
+      connectionManager: {
+        // libp2p's default (5 inbound connections per second per host) resets honest peers behind one NAT
+        // or reconnecting quickly; 30 still bounds a flood.
+        inboundConnectionThreshold: opts.inboundConnectionsPerSecond ?? P2P_DEFAULTS.inboundConnectionsPerSecond,
+        // libp2p's own cap (10 in total, checked before the gater) is what silent sockets filled; the
+        // guard's caps apply instead, this one only stops a burst of sockets faster than they are closed.
+        maxIncomingPendingConnections: maxPending * 4,
+        // a backstop: the guard closes a pending connection first (and counts it)
+        inboundUpgradeTimeout: pendingTimeoutMs * 2,
+      },
       services: {
         synchannel: synChannelService({
           onStream: (stream, connection) => {
@@ -224,44 +180,40 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
         }),
       },
     });
-    ref.node = new P2PNode(libp2p, opts);
+    ref.node = new P2PNode(libp2p, opts, stats, guard);
     return ref.node;
   }
 
   /** Listens on `host:port` (default all interfaces; port 0 picks a free one); returns the addresses to share. */
   async serve(port = 0, host = '0.0.0.0'): Promise<ServeAddresses> {
     this.assertRunning();
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new P2PError('LISTEN_FAILED', `port ${port} is not 0..65535`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new P2PError('LISTEN_FAILED', `port ${port} is not 0..65535: pick another port, or 0 for a free one`);
     const family = isIP(host);
     if (!family) throw new P2PError('LISTEN_FAILED', `host '${host}' is not an IP address; use 0.0.0.0 (all interfaces), 127.0.0.1 or an interface IP`);
     try {
       await this.libp2p.services.synchannel.listen([multiaddr(`/ip${family}/${host}/tcp/${port}`)]);
     } catch (e) {
-      throw new P2PError('LISTEN_FAILED', `cannot listen on ${host}:${port} (${collectMessages(e).slice(0, 200)}); pick another port or 0 for a free one`, { cause: e });
+      throw listenError(e, host, port);
     }
     return this.addresses();
   }
 
+  /**
+   * Sets who is a partner (see P2PNodeOptions.isPartner) once the node that knows the channels exists.
+   * Consulted whenever guests are counted or swept.
+   */
+  setIsPartner(isPartner: (walletAddress: Address) => boolean): void {
+    this.guests.setIsPartner(isPartner);
+  }
+
+  /** Inbound connections that have not finished the handshake yet, in total and per host (diagnostics). */
+  pendingConnections(): { total: number; byHost: Record<string, number> } {
+    return this.guard.snapshot();
+  }
+
   /** The multiaddrs to share now (WAN grows as peers report what they observed). */
   addresses(): ServeAddresses {
-    const lan = new Set<string>();
-    for (const ma of this.libp2p.services.synchannel.listeningAddrs()) {
-      const host = hostOf(ma);
-      const port = ma.getComponents().find((c) => c.name === 'tcp')?.value;
-      if (!host || !port) continue;
-      if (host === '0.0.0.0' || host === '::') {
-        const v6 = host === '::';
-        for (const list of Object.values(networkInterfaces())) {
-          for (const i of list ?? []) {
-            if ((i.family === 'IPv6') !== v6) continue;
-            if (v6 && i.address.toLowerCase().startsWith('fe80')) continue;
-            lan.add(withPeer(`/ip${v6 ? 6 : 4}/${i.address}/tcp/${port}`, this.peerId));
-          }
-        }
-      } else {
-        lan.add(withPeer(ma, this.peerId));
-      }
-    }
+    const lan = lanAddresses(this.libp2p.services.synchannel.listeningAddrs(), this.peerId);
     return { lan: [...lan], wan: [...new Set([...this.announce, ...this.observed])] };
   }
 
@@ -270,9 +222,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     this.assertRunning();
     const { ma } = parseDialAddr(addr);
     const { link, partner } = await this.dialLink(ma, options.timeoutMs ?? 10_000);
-    const session = this.adopt(link, partner);
-    session.dialAddr = ma;
-    return session;
+    return this.adopt(link, partner, ma);
   }
 
   /** Live sessions, one per partner wallet address. */
@@ -292,9 +242,11 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const s of this.sessions()) s.close();
+    this.guests.stop();
+    for (const s of this.sessions()) s.close('the node is stopping');
     for (const l of this.links) l.close('node stopping');
     await this.libp2p.stop();
+    this.guard.stop();
   }
 
   // ---- internals ----
@@ -304,12 +256,6 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   }
 
   private linkOptions(peerId: string): LinkOptions {
-    let bucket = this.buckets.get(peerId);
-    if (!bucket) {
-      if (this.buckets.size > 1024) this.buckets.clear();
-      bucket = new TokenBucket(this.opts.rateLimit ?? { perSecond: 500, burst: 1000 });
-      this.buckets.set(peerId, bucket);
-    }
     return {
       local: {
         peerId: this.peerId,
@@ -319,22 +265,31 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       },
       verifyWalletOwnership: this.opts.verifyWalletOwnership,
       stats: this.stats,
-      bucket,
-      handshakeTimeoutMs: this.opts.handshakeTimeoutMs ?? 10_000,
-      maxInvalidFrames: this.opts.maxInvalidFrames ?? 100,
+      quota: this.quotas.get(peerId),
+      handshakeTimeoutMs: this.opts.handshakeTimeoutMs ?? P2P_DEFAULTS.handshakeTimeoutMs,
+      maxInvalidFrames: this.opts.maxInvalidFrames ?? P2P_DEFAULTS.maxInvalidFrames,
       log: this.log,
     };
   }
 
+  /** Keeps the set of links and the guard's count of authenticated streams per connection. */
   private track(link: Link): void {
     this.links.add(link);
-    const prev = link.onClose;
-    link.onClose = (reason) => {
+    let up = false;
+    link.handshake.then(
+      () => {
+        if (!link.isOpen) return;
+        up = true;
+        this.guard.linkUp(link.connection);
+      },
+      () => this.guard.handshakeFailed(link.connection),
+    );
+    // 'close' comes once the stream is done (after a graceful close has flushed what was queued).
+    link.stream.addEventListener('close', () => {
       this.links.delete(link);
-      prev?.(reason);
-    };
-    // The session replaces onClose on attach; keep the tracking set honest either way.
-    link.stream.addEventListener('close', () => this.links.delete(link));
+      if (up) this.guard.linkDown(link.connection);
+      up = false;
+    });
   }
 
   private onInboundStream(stream: Stream, connection: Connection): void {
@@ -347,7 +302,11 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     link.handshake.then(
       (partner) => {
         this.noteObserved(link);
-        this.adopt(link, partner);
+        try {
+          this.adopt(link, partner);
+        } catch (e) {
+          this.log(`inbound session from ${link.partnerPeerId} not started: ${(e as Error).message}`);
+        }
       },
       (e: unknown) => this.log(`inbound handshake from ${link.partnerPeerId} failed: ${(e as Error).message}`),
     );
@@ -398,7 +357,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   }
 
   /** Attaches an authenticated link to the partner's session, creating the session on first contact. */
-  private adopt(link: Link, partner: PartnerInfo): PeerSession {
+  private adopt(link: Link, partner: PartnerInfo, dialAddr?: Multiaddr): PeerSession {
     if (this.stopped) {
       link.close('node stopping');
       throw new P2PError('NODE_STOPPED', 'the p2p node is stopped');
@@ -417,8 +376,13 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       });
       this.sessionsByAddress.set(key, session);
     }
+    if (dialAddr) session.dialAddr = dialAddr;
+    session.remoteHost = hostKey(link.connection.remoteAddr);
     session.attach(link, partner);
-    if (fresh) this.emit('session', session);
+    if (fresh) {
+      if (this.guests.isGuest(session)) this.guests.admitted(session);
+      emitSafely(this as EventEmitter, 'session', [session], this.log);
+    }
     return session;
   }
 
@@ -430,13 +394,5 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       throw new P2PError('HANDSHAKE_FAILED', `${addr.toString()} now belongs to wallet ${partner.walletAddress.toString()}, not ${session.partner.walletAddress.toString()}`);
     }
     this.adopt(link, partner);
-  }
-}
-
-function parseAnnounce(a: string): Multiaddr {
-  try {
-    return multiaddr(a);
-  } catch (e) {
-    throw new P2PError('BAD_MULTIADDR', `announce address '${a}' is not a multiaddr; expected e.g. /ip4/203.0.113.7/tcp/4001`, { cause: e });
   }
 }

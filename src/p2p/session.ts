@@ -7,11 +7,21 @@
 // drops what the other acknowledged and resends the rest in order. So nothing is lost, duplicated or
 // reordered for the application while both processes live. If the partner process restarted (a new
 // incarnation), its counters start over; what the old incarnation acknowledged is the node layer's to resync.
+//
+// The contract with the application (the node):
+// - Every event is emitted synchronously from the frame that caused it; the session never waits for a
+//   listener. A listener that returns a promise is not awaited: the next message is emitted as soon as it
+//   arrives. An application that must handle messages one at a time queues them itself (and bounds that
+//   queue: the session's flow control stops at the listener).
+// - A listener that throws, or whose promise rejects, is logged; the session and its stream carry on.
+// - Until a 'message' listener is attached, messages wait in a bounded inbox; when it is full the stream
+//   is paused (the partner's sends wait in its outbox) until a listener drains it.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage, type WireMessage } from '../core/wire.js';
 import { P2PError } from './errors.js';
+import { emitSafely } from './emit.js';
 import type { Link, P2PStats, PartnerInfo } from './link.js';
 
 export interface PeerSessionEvents {
@@ -21,7 +31,8 @@ export interface PeerSessionEvents {
   disconnected: [reason: string];
   /** A transport-level complaint from the partner (a frame of ours it rejected). */
   'remote-error': [err: WireErrorMessage];
-  closed: [];
+  /** The session ended for good (closed here, or dropped by the node, e.g. an idle peer without a channel). */
+  closed: [reason: string];
 }
 
 interface Pending {
@@ -40,6 +51,8 @@ export interface SessionHost {
 }
 
 export const MAX_OUTBOX = 10_000;
+/** Messages kept for an application that has no 'message' listener yet; then the stream is paused. */
+export const MAX_INBOX = 1_000;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
@@ -49,6 +62,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   partner: PartnerInfo;
   /** Set when this side dialed: it redials here after a reset. */
   dialAddr?: Multiaddr;
+  /** The partner's host (IPv4 address or IPv6 /64) as its latest connection came from. */
+  remoteHost?: string;
 
   private link?: Link;
   private resumed = false;
@@ -61,6 +76,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   private ackTimer?: ReturnType<typeof setImmediate>;
   private redialTimer?: ReturnType<typeof setTimeout>;
   private backoff = BACKOFF_MIN_MS;
+  private lastActive = Date.now();
+  private closeWhy?: string;
 
   constructor(
     partner: PartnerInfo,
@@ -87,6 +104,26 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     return this.outbox.length;
   }
 
+  /** Messages received but not emitted yet (no 'message' listener). */
+  get inboxLength(): number {
+    return this.inbox.length;
+  }
+
+  /** When an application message last went either way (ms since the epoch; creation counts). */
+  get lastActivity(): number {
+    return this.lastActive;
+  }
+
+  /** Why the session ended (undefined while it lives). */
+  get closeReason(): string | undefined {
+    return this.closeWhy;
+  }
+
+  /** Emits `event` to each listener in turn; one that throws or rejects is logged (emit.ts). */
+  override emit<K extends keyof PeerSessionEvents>(event: K, ...args: PeerSessionEvents[K]): boolean {
+    return emitSafely(this as EventEmitter, event, args, (line) => this.host.log(`session with ${this.partner.walletAddress}: ${line}`));
+  }
+
   /** Queues `msg`; resends it across reconnects until the partner acknowledges it. Resolves on the ack. */
   send(msg: AppMessage): Promise<void> {
     if (this.closed) return Promise.reject(new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} is closed; connect again`));
@@ -99,6 +136,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
       const why = e instanceof WireError ? e.message : String(e);
       return Promise.reject(new P2PError('BAD_MESSAGE', `not sending an invalid message: ${why}`, { cause: e }));
     }
+    this.lastActive = Date.now();
     return new Promise<void>((resolve, reject) => {
       const p: Pending = { seq: this.nextSeq++, msg, resolve, reject };
       this.outbox.push(p);
@@ -106,19 +144,24 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     });
   }
 
-  /** Ends the session for good: pending sends reject, no more redials. */
-  close(): void {
+  /**
+   * Ends the session for good: pending sends reject, no more redials. With `code`, the partner is told why
+   * in an error frame (flushed before the stream closes).
+   */
+  close(reason = 'closed by this node', code?: string): void {
     if (this.closed) return;
+    if (code && this.link?.isOpen) this.link.sendError(code, reason.slice(0, 1024));
     this.closed = true;
+    this.closeWhy = reason;
     clearTimeout(this.redialTimer);
     if (this.ackTimer) clearImmediate(this.ackTimer);
     const err = new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} was closed before the partner acknowledged this message`);
     for (const p of this.outbox.splice(0)) p.reject(err);
     const link = this.link;
     this.link = undefined;
-    link?.close('session closed');
+    link?.close(`session closed: ${reason}`);
     this.host.forget(this);
-    this.emit('closed');
+    this.emit('closed', reason);
   }
 
   /** Takes over an authenticated link (a newer one replaces an older one). */
@@ -135,6 +178,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     this.redialTimer = undefined;
     link.onClose = (reason) => this.detach(link, reason);
     if (old && old !== link) old.close('replaced by a newer connection');
+    if (this.inbox.length >= MAX_INBOX) link.pause('inbox');
     // Our resume goes out before we handle anything of the partner's (its resume may be queued already,
     // and handling it resends our outbox, which must follow our resume on the wire).
     link.send({
@@ -204,9 +248,10 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
           return;
         }
         if (msg.seq !== this.received + 1) {
-          // A gap (e.g. a frame dropped by the rate limit): reset the stream so both sides resume.
+          // A gap (e.g. a frame dropped by the rate limit): end the stream so both sides resume. The error
+          // is flushed before the stream closes (close, not abort: an abort discards unsent bytes).
           link.sendError('SEQ_GAP', `expected seq ${this.received + 1}, got ${msg.seq}; resuming`, 'session.data');
-          link.abort('sequence gap');
+          link.close('sequence gap');
           return;
         }
         this.received = msg.seq;
@@ -240,22 +285,17 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   }
 
   private deliver(msg: AppMessage): void {
+    this.lastActive = Date.now();
     if (this.listenerCount('message') === 0 || this.inbox.length) {
       this.inbox.push(msg);
+      if (this.inbox.length >= MAX_INBOX) this.link?.pause('inbox');
       return;
     }
-    this.emitMessage(msg);
+    this.emit('message', msg);
   }
 
   private flushInbox(): void {
-    while (this.inbox.length && this.listenerCount('message') > 0) this.emitMessage(this.inbox.shift()!);
-  }
-
-  private emitMessage(msg: AppMessage): void {
-    try {
-      this.emit('message', msg);
-    } catch (e) {
-      this.host.log(`a 'message' listener threw: ${(e as Error).stack ?? String(e)}`);
-    }
+    while (this.inbox.length && this.listenerCount('message') > 0) this.emit('message', this.inbox.shift()!);
+    if (this.inbox.length < MAX_INBOX) this.link?.resume('inbox');
   }
 }

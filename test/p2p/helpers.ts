@@ -91,9 +91,15 @@ export class RawPeer {
     return this.libp2p.peerId.toString();
   }
 
-  static async dial(addr: string): Promise<RawPeer> {
+  /** `maxWindow` caps the yamux window this peer grants (256 KiB at least): what the server can send unread. */
+  /** `localAddress`: the source address to dial from (any of 127/8 on Linux), as another host would. */
+  static async dial(addr: string, opts: { maxWindow?: number; localAddress?: string } = {}): Promise<RawPeer> {
     const { createLibp2p, tcp, noise, yamux } = await loadDeps();
-    const libp2p = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false } });
+    const muxer = opts.maxWindow ? yamux({ streamOptions: { maxStreamWindowSize: opts.maxWindow } }) : yamux();
+    // passed on to net.connect as they are (localAddress is missing from @libp2p/tcp's type)
+    const dialOpts: Record<string, unknown> = opts.localAddress ? { localAddress: opts.localAddress } : {};
+    const transport = tcp({ dialOpts });
+    const libp2p = await createLibp2p({ transports: [transport], connectionEncrypters: [noise()], streamMuxers: [muxer], connectionGater: { denyDialMultiaddr: () => false } });
     const ma = multiaddr(addr);
     const stream = await libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL);
     return new RawPeer(libp2p, stream, ma.getComponents().find((c) => c.name === 'p2p')!.value!);
@@ -124,6 +130,15 @@ export class RawPeer {
     const sig = signProof(wallet.key.secretKey, this.peerId, this.serverPeerId, Buffer.from(serverHello.nonce, 'hex'));
     this.send({ type: 'proof', signature: sig.toString('hex') });
     return sig;
+  }
+
+  /** Handshake and session.resume as `wallet`: afterwards session.data frames (seq 1, 2, …) are delivered. */
+  async open(wallet: Wallet): Promise<void> {
+    this.hello(wallet);
+    await this.prove(wallet);
+    await this.next('proof');
+    const resume = await this.next('session.resume');
+    this.send({ type: 'session.resume', session: randomBytes(16).toString('hex'), peerSession: resume.session, received: 0, base: 1 });
   }
 
   get closed(): boolean {

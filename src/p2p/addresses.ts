@@ -1,0 +1,56 @@
+// The addresses a node shares: interface addresses of its listeners (LAN), announced and observed (WAN).
+import { networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import { P2PError } from './errors.js';
+
+export const MAX_OBSERVED = 8;
+
+export function isPrivateIp(ip: string): boolean {
+  if (isIP(ip) === 4) {
+    const [a = 0, b = 0] = ip.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const l = ip.toLowerCase();
+  return l === '::1' || l === '::' || l.startsWith('fe8') || l.startsWith('fe9') || l.startsWith('fea') || l.startsWith('feb') || l.startsWith('fc') || l.startsWith('fd');
+}
+
+export function hostOf(ma: Multiaddr): string | undefined {
+  return ma.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value;
+}
+
+export function withPeer(ma: string | Multiaddr, peerId: string): string {
+  const s = ma.toString();
+  return s.includes('/p2p/') ? s : `${s}/p2p/${peerId}`;
+}
+
+/** The listeners' addresses with /p2p/<peer id>; a wildcard listener is expanded to the interfaces' IPs. */
+export function lanAddresses(listening: Multiaddr[], peerId: string): Set<string> {
+  const lan = new Set<string>();
+  for (const ma of listening) {
+    const host = hostOf(ma);
+    const port = ma.getComponents().find((c) => c.name === 'tcp')?.value;
+    if (!host || !port) continue;
+    if (host === '0.0.0.0' || host === '::') {
+      const v6 = host === '::';
+      for (const list of Object.values(networkInterfaces())) {
+        for (const i of list ?? []) {
+          if ((i.family === 'IPv6') !== v6) continue;
+          if (v6 && i.address.toLowerCase().startsWith('fe80')) continue;
+          lan.add(withPeer(`/ip${v6 ? 6 : 4}/${i.address}/tcp/${port}`, peerId));
+        }
+      }
+    } else {
+      lan.add(withPeer(ma, peerId));
+    }
+  }
+  return lan;
+}
+
+export function parseAnnounce(a: string): Multiaddr {
+  try {
+    return multiaddr(a);
+  } catch (e) {
+    throw new P2PError('BAD_MULTIADDR', `announce address '${a}' is not a multiaddr; expected e.g. /ip4/203.0.113.7/tcp/4001`, { cause: e });
+  }
+}

@@ -1,0 +1,201 @@
+// Inbound connection limits that silent sockets cannot use to lock honest peers out (docs/p2p-limits.md).
+//
+// An inbound connection is "pending" from TCP accept until one of its streams finishes the address-proof
+// handshake, and again when its last authenticated stream closes. Pending connections are capped per
+// remote host (an IPv4 address, or an IPv6 /64) and in total. A pending connection is closed after
+// `timeoutMs` (after a short grace once its handshake failed or its last stream closed).
+// A new connection from a host at its cap closes that host's oldest pending one: a host only ever
+// competes with itself. When the total is full, the host holding the most pending connections loses its
+// oldest, so a host with few (an honest peer) always gets in: to keep it out an attacker needs more hosts
+// than the total allows, not one fast machine.
+import type { Connection, MultiaddrConnection } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
+
+export interface GuardOptions {
+  /** Pending connections from all hosts together. */
+  maxPending: number;
+  /** Pending connections from one host. */
+  maxPendingPerHost: number;
+  /** Upgrade + handshake budget of a pending connection. */
+  timeoutMs: number;
+  stats: GuardStats;
+  log: (line: string) => void;
+}
+
+export interface GuardStats {
+  /** pending connections closed to make room for a newer one (of the same host, or of a host with fewer) */
+  pendingEvicted: number;
+  /** pending connections closed after the upgrade + handshake timeout */
+  pendingTimedOut: number;
+}
+
+/** How long a connection whose handshake failed, or whose last stream closed, stays open: for an error
+ * reply to leave, or for the partner to open a new stream on it. */
+const GRACE_MS = 1_000;
+
+interface Entry {
+  maConn: MultiaddrConnection;
+  host: string;
+  key: string;
+  /** authenticated streams open on this connection */
+  links: number;
+  pendingSince: number;
+  timer?: ReturnType<typeof setTimeout>;
+  gone: boolean;
+}
+
+/** The host a pending cap applies to: the IPv4 address, or the /64 of an IPv6 address. */
+export function hostKey(addr: Multiaddr): string {
+  const c = addr.getComponents().find((x) => x.name === 'ip4' || x.name === 'ip6');
+  if (!c?.value) return addr.toString();
+  if (c.name === 'ip4') return c.value;
+  const groups = expandIpv6(c.value);
+  if (!groups) return c.value;
+  // IPv4-mapped (::ffff:a.b.c.d): the IPv4 host
+  if (groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff') {
+    const n = (parseInt(groups[6]!, 16) << 16) | parseInt(groups[7]!, 16);
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}
+
+/** One TCP connection's remote end (ip/port): a Connection's remoteAddr adds /p2p/<id> to its maConn's. */
+function connKey(addr: Multiaddr): string {
+  return addr
+    .getComponents()
+    .filter((c) => c.name === 'ip4' || c.name === 'ip6' || c.name === 'tcp')
+    .map((c) => `/${c.name}/${c.value ?? ''}`)
+    .join('');
+}
+
+function expandIpv6(ip: string): string[] | undefined {
+  let text = ip.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail, extra] = text.split('::');
+  if (extra !== undefined) return undefined;
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
+  if (fill < 0 || h.length + t.length + fill !== 8) return undefined;
+  return [...h, ...Array<string>(fill).fill('0'), ...t].map((g) => g.replace(/^0+(?=.)/, ''));
+}
+
+export class InboundGuard {
+  private readonly entries = new Map<string, Entry>();
+  /** pending entries per host, oldest first */
+  private readonly pending = new Map<string, Set<Entry>>();
+  private pendingTotal = 0;
+
+  constructor(private readonly opts: GuardOptions) {}
+
+  /** libp2p's `denyInboundConnection`: admits every connection, making room as the caps say (never denies). */
+  deny(maConn: MultiaddrConnection): boolean {
+    const host = hostKey(maConn.remoteAddr);
+    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, gone: false };
+    this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
+    this.entries.set(entry.key, entry);
+    maConn.addEventListener('close', () => this.forget(entry), { once: true });
+    this.enterPending(entry, this.opts.timeoutMs);
+    return false;
+  }
+
+  /** A stream of `connection` finished the handshake. */
+  linkUp(connection: Connection): void {
+    const e = this.entries.get(connKey(connection.remoteAddr));
+    if (!e || e.gone || connection.direction !== 'inbound') return;
+    if (e.links++ === 0) this.leavePending(e);
+  }
+
+  /** An authenticated stream of `connection` closed. */
+  linkDown(connection: Connection): void {
+    const e = this.entries.get(connKey(connection.remoteAddr));
+    if (!e || e.gone || connection.direction !== 'inbound' || e.links === 0) return;
+    if (--e.links === 0) this.enterPending(e, Math.min(GRACE_MS, this.opts.timeoutMs));
+  }
+
+  /**
+   * A stream of `connection` failed the handshake: a connection with no authenticated stream is closed
+   * after a short grace (the error reply is flushed first), which frees its host's pending slot.
+   */
+  handshakeFailed(connection: Connection): void {
+    const e = this.entries.get(connKey(connection.remoteAddr));
+    if (!e || e.gone || connection.direction !== 'inbound' || e.links > 0) return;
+    clearTimeout(e.timer);
+    e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.min(GRACE_MS, this.opts.timeoutMs));
+    e.timer.unref?.();
+  }
+
+  /** Pending connections now, in total and per host. */
+  snapshot(): { total: number; byHost: Record<string, number> } {
+    const byHost: Record<string, number> = {};
+    for (const [h, set] of this.pending) byHost[h] = set.size;
+    return { total: this.pendingTotal, byHost };
+  }
+
+  stop(): void {
+    for (const e of this.entries.values()) clearTimeout(e.timer);
+    this.entries.clear();
+    this.pending.clear();
+    this.pendingTotal = 0;
+  }
+
+  private enterPending(e: Entry, timeoutMs: number): void {
+    const set = this.pending.get(e.host);
+    if (set && set.size >= this.opts.maxPendingPerHost) this.evict(set.values().next().value!, `${this.opts.maxPendingPerHost} connections of its host are pending`);
+    if (this.pendingTotal >= this.opts.maxPending) this.evictFromLargest();
+    let s = this.pending.get(e.host);
+    if (!s) this.pending.set(e.host, (s = new Set()));
+    s.add(e);
+    this.pendingTotal++;
+    e.pendingSince = Date.now();
+    e.timer = setTimeout(() => {
+      this.opts.stats.pendingTimedOut++;
+      this.drop(e, `no handshake within ${timeoutMs} ms`);
+    }, timeoutMs);
+    e.timer.unref?.();
+  }
+
+  private leavePending(e: Entry): void {
+    clearTimeout(e.timer);
+    e.timer = undefined;
+    const set = this.pending.get(e.host);
+    if (!set?.delete(e)) return;
+    this.pendingTotal--;
+    if (set.size === 0) this.pending.delete(e.host);
+  }
+
+  private evictFromLargest(): void {
+    let victim: Entry | undefined;
+    let most = 0;
+    for (const set of this.pending.values()) {
+      const oldest = set.values().next().value!;
+      if (set.size > most || (set.size === most && victim && oldest.pendingSince < victim.pendingSince)) {
+        most = set.size;
+        victim = oldest;
+      }
+    }
+    if (victim) this.evict(victim, 'too many pending connections');
+  }
+
+  private evict(e: Entry, why: string): void {
+    this.opts.stats.pendingEvicted++;
+    this.drop(e, why);
+  }
+
+  private drop(e: Entry, why: string): void {
+    this.opts.log(`closing a pending connection from ${e.key}: ${why}`);
+    this.forget(e);
+    e.maConn.abort(new Error(why));
+  }
+
+  private forget(e: Entry): void {
+    if (e.gone) return;
+    e.gone = true;
+    this.leavePending(e);
+    if (this.entries.get(e.key) === e) this.entries.delete(e.key);
+  }
+}

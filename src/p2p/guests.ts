@@ -1,0 +1,84 @@
+// Sessions of guests: peers that dialed us and have no channel with us (the node's `isPartner` says no).
+// Wallets cost nothing, so guests are bounded: a guest idle past the timeout is dropped, and when there
+// are too many the host with the most guests loses its least recently active one. Partners are never dropped for being idle
+// (libp2p's connection monitor pings their connection every 10 s, which keeps NATs and TCP timers open).
+// Sessions this node dialed are never guests: the person running it chose that peer.
+import type { Address } from '@ton/core';
+import type { PeerSession } from './session.js';
+import type { P2PStats } from './stats.js';
+
+export interface GuestOptions {
+  isPartner: (walletAddress: Address) => boolean;
+  idleTimeoutMs: number;
+  maxGuests: number;
+  stats: P2PStats;
+  log: (line: string) => void;
+  /** The live sessions. */
+  sessions: () => PeerSession[];
+}
+
+export class GuestPolicy {
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private opts: GuestOptions) {
+    this.timer = setInterval(() => this.sweep(), Math.max(25, Math.min(opts.idleTimeoutMs / 4, 5_000)));
+    this.timer.unref?.();
+  }
+
+  setIsPartner(isPartner: (walletAddress: Address) => boolean): void {
+    this.opts = { ...this.opts, isPartner };
+  }
+
+  isGuest(s: PeerSession): boolean {
+    if (s.dialAddr || s.isClosed) return false;
+    try {
+      return !this.opts.isPartner(s.partner.walletAddress);
+    } catch (e) {
+      this.opts.log(`isPartner threw for ${s.partner.walletAddress}; keeping the session: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * After a new session: while there are too many guests, the host with the most guests loses its least
+   * recently active one (as in guard.ts: one machine with many wallets only pushes out its own).
+   */
+  admitted(fresh: PeerSession): void {
+    const guests = this.opts.sessions().filter((s) => this.isGuest(s));
+    const byHost = new Map<string, PeerSession[]>();
+    for (const s of guests) {
+      const host = s.remoteHost ?? '';
+      byHost.set(host, [...(byHost.get(host) ?? []), s]);
+    }
+    const older = (a: PeerSession, b: PeerSession) => a.lastActivity - b.lastActivity || (a === fresh ? 1 : b === fresh ? -1 : 0);
+    for (let excess = guests.length - this.opts.maxGuests; excess > 0; excess--) {
+      let victims: PeerSession[] | undefined;
+      for (const list of byHost.values()) {
+        list.sort(older);
+        if (!victims || list.length > victims.length || (list.length === victims.length && older(list[0]!, victims[0]!) < 0)) victims = list;
+      }
+      const s = victims!.shift()!;
+      this.drop(s, `more than ${this.opts.maxGuests} peers without a channel are connected; this one was the least recently active of the host with the most`);
+    }
+  }
+
+  /** Drops guests idle past the timeout. */
+  sweep(): void {
+    const now = Date.now();
+    for (const s of this.opts.sessions()) {
+      if (now - s.lastActivity > this.opts.idleTimeoutMs && this.isGuest(s)) {
+        this.drop(s, `idle for ${Math.round(this.opts.idleTimeoutMs / 1000)} s without a channel with this node`);
+      }
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private drop(s: PeerSession, why: string): void {
+    this.opts.stats.guestsDropped++;
+    this.opts.log(`dropping the session with ${s.partner.walletAddress}: ${why}`);
+    s.close(why, 'SESSION_DROPPED');
+  }
+}

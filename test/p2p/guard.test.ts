@@ -1,0 +1,99 @@
+// The inbound guard's bookkeeping on stand-in connections (no sockets): host keys, per-host and total caps,
+// who is evicted, and what leaves or re-enters the pending set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { Connection, MultiaddrConnection } from '@libp2p/interface';
+import { hostKey, InboundGuard, type GuardStats } from '../../src/p2p/guard.js';
+
+interface Fake {
+  maConn: MultiaddrConnection;
+  conn: Connection;
+  aborted: boolean;
+}
+
+let port = 1000;
+function fake(ip: string): Fake {
+  const family = ip.includes(':') ? 'ip6' : 'ip4';
+  const addr = multiaddr(`/${family}/${ip}/tcp/${port++}`);
+  const listeners: (() => void)[] = [];
+  const f: Fake = { aborted: false } as Fake;
+  f.maConn = {
+    remoteAddr: addr,
+    addEventListener: (_: string, l: () => void) => listeners.push(l),
+    abort: () => {
+      if (f.aborted) return;
+      f.aborted = true;
+      for (const l of listeners) l();
+    },
+  } as unknown as MultiaddrConnection;
+  // a Connection's remoteAddr ends in /p2p/<peer id>
+  f.conn = { remoteAddr: addr.encapsulate('/p2p/12D3KooWEABEDULCQxQ542gXLHqxGuPNGpRYqptrJxaRuEvAnkSB'), direction: 'inbound' } as unknown as Connection;
+  return f;
+}
+
+function guard(maxPending: number, maxPendingPerHost: number, timeoutMs = 60_000): { g: InboundGuard; stats: GuardStats } {
+  const stats: GuardStats = { pendingEvicted: 0, pendingTimedOut: 0 };
+  return { g: new InboundGuard({ maxPending, maxPendingPerHost, timeoutMs, stats, log: () => undefined }), stats };
+}
+
+test('host keys: an IPv4 address, an IPv6 /64, IPv4-mapped IPv6 as IPv4', () => {
+  assert.equal(hostKey(multiaddr('/ip4/127.0.0.2/tcp/1')), '127.0.0.2');
+  assert.equal(hostKey(multiaddr('/ip6/2001:db8:1:2:aaaa::1/tcp/1')), '2001:db8:1:2::/64');
+  assert.equal(hostKey(multiaddr('/ip6/2001:0db8:0001:0002:ffff:ffff:ffff:ffff/tcp/1')), '2001:db8:1:2::/64');
+  assert.equal(hostKey(multiaddr('/ip6/2001:db8::/tcp/1')), '2001:db8:0:0::/64');
+  assert.equal(hostKey(multiaddr('/ip6/::ffff:10.1.2.3/tcp/1')), '10.1.2.3');
+});
+
+test('a host at its cap loses its own oldest pending connection; other hosts are untouched', () => {
+  const { g, stats } = guard(100, 2);
+  const a = [fake('10.0.0.1'), fake('10.0.0.1'), fake('10.0.0.1')];
+  const b = fake('10.0.0.2');
+  g.deny(b.maConn);
+  for (const f of a) assert.equal(g.deny(f.maConn), false, 'never denied');
+  assert.deepEqual(
+    a.map((f) => f.aborted),
+    [true, false, false],
+  );
+  assert.equal(b.aborted, false);
+  assert.deepEqual(g.snapshot(), { total: 3, byHost: { '10.0.0.1': 2, '10.0.0.2': 1 } });
+  assert.equal(stats.pendingEvicted, 1);
+  g.stop();
+});
+
+test('the total cap evicts the oldest connection of the host holding the most', () => {
+  const { g } = guard(4, 3);
+  const x = [fake('10.0.0.1'), fake('10.0.0.1'), fake('10.0.0.1')];
+  const y = fake('10.0.0.2');
+  for (const f of [...x, y]) g.deny(f.maConn);
+  const honest = fake('10.0.0.9');
+  g.deny(honest.maConn);
+  assert.deepEqual(
+    [...x, y].map((f) => f.aborted),
+    [true, false, false, false],
+  );
+  assert.equal(g.snapshot().total, 4);
+  assert.equal(g.snapshot().byHost['10.0.0.9'], 1);
+  g.stop();
+});
+
+test('an authenticated connection leaves the pending set and re-enters it when its last stream closes', async () => {
+  const { g, stats } = guard(10, 1, 50);
+  const f = fake('10.0.0.1');
+  g.deny(f.maConn);
+  g.linkUp(f.conn);
+  assert.equal(g.snapshot().total, 0);
+  // not pending: a second connection of the host fits, and the first is not closed by the timeout
+  const f2 = fake('10.0.0.1');
+  g.deny(f2.maConn);
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(f.aborted, false);
+  assert.equal(f2.aborted, true, 'the silent one timed out');
+  assert.equal(stats.pendingTimedOut, 1);
+  g.linkDown(f.conn);
+  assert.equal(g.snapshot().total, 1);
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(f.aborted, true, 'closed once it carried no authenticated stream');
+  assert.equal(g.snapshot().total, 0);
+  g.stop();
+});

@@ -1,0 +1,144 @@
+// Connection limits against silent sockets: an attacker on 127.0.0.2.. (Linux routes all of 127/8 to lo)
+// holds TCP sockets open without a byte; honest peers on 127.0.0.1 must still get in.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { P2P_DEFAULTS, type P2PNode, type P2PNodeOptions } from '../../src/p2p/index.js';
+import { makeNode, newWallet, RawPeer, tempDir, until } from './helpers.js';
+
+interface Attack {
+  /** sockets the server closed on us */
+  closedByServer: number;
+  stop(): void;
+}
+
+/** `perHost` silent sockets from each of `hosts`, each reopened when the server drops it, until stopped. */
+function silentAttack(port: number, hosts: string[], perHost: number, maxOpens = 2_000): Attack {
+  const attack: Attack = { closedByServer: 0, stop: () => undefined };
+  const sockets = new Set<Socket>();
+  let stopped = false;
+  let opens = 0;
+  const openOne = (host: string): void => {
+    if (stopped || opens++ >= maxOpens) return;
+    const s = connect({ host: '127.0.0.1', port, localAddress: host });
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      sockets.delete(s);
+      if (stopped) return;
+      attack.closedByServer++;
+      setTimeout(() => openOne(host), 20);
+    });
+  };
+  for (const h of hosts) for (let i = 0; i < perHost; i++) openOne(h);
+  attack.stop = () => {
+    stopped = true;
+    for (const s of sockets) s.destroy();
+  };
+  return attack;
+}
+
+const hosts = (from: number, count: number) => Array.from({ length: count }, (_, i) => `127.0.0.${from + i}`);
+
+async function server(extra: Partial<P2PNodeOptions> = {}): Promise<{ node: P2PNode; addr: string; port: number; cleanup: () => Promise<void> }> {
+  const dir = await tempDir();
+  const { node } = await makeNode(dir.path, newWallet(), extra);
+  const addr = (await node.serve(0, '127.0.0.1')).lan[0]!;
+  return {
+    node,
+    addr,
+    port: Number(/tcp\/(\d+)/.exec(addr)![1]),
+    cleanup: async () => {
+      await node.stop();
+      await dir.cleanup();
+    },
+  };
+}
+
+/** `count` honest peers on 127.0.0.1, one after the other, each with a fresh identity and wallet. */
+async function honestPeers(addr: string, count: number): Promise<number> {
+  let ok = 0;
+  for (let i = 0; i < count; i++) {
+    const d = await tempDir();
+    const { node } = await makeNode(d.path);
+    try {
+      const s = await node.connect(addr, { timeoutMs: 8_000 });
+      await until(() => s.connected, 'the session to resume', 8_000);
+      ok++;
+    } catch {
+      // counted as locked out
+    } finally {
+      await node.stop();
+      await d.cleanup();
+    }
+  }
+  return ok;
+}
+
+describe('connection limits', () => {
+  test('silent sockets from other hosts do not lock honest peers out; each host is held to its pending cap', async () => {
+    const srv = await server();
+    // 6 attacking hosts x (cap + 4) silent sockets: far more than libp2p's own 10 pending connections
+    const cap = P2P_DEFAULTS.maxPendingPerHost;
+    const attack = silentAttack(srv.port, hosts(2, 6), cap + 4);
+    try {
+      await until(() => attack.closedByServer >= 6 * 4, 'the server to close sockets above the per-host cap');
+      const held = srv.node.pendingConnections();
+      for (const [h, n] of Object.entries(held.byHost)) assert.ok(n <= cap, `${h} holds ${n} pending connections`);
+      assert.ok(held.total >= 6, 'the attack holds sockets');
+      assert.equal(await honestPeers(srv.addr, 6), 6, 'every honest peer got in');
+      assert.ok(srv.node.stats.pendingEvicted > 0, 'evictions are counted');
+    } finally {
+      attack.stop();
+      await srv.cleanup();
+    }
+  });
+
+  test('when the global pending cap is full, the host holding the most loses its oldest socket', async () => {
+    const srv = await server({ maxPendingConnections: 8, maxPendingPerHost: 4 });
+    const attack = silentAttack(srv.port, hosts(20, 5), 4);
+    try {
+      await until(() => attack.closedByServer >= 12, 'evictions under the global cap');
+      assert.equal(await honestPeers(srv.addr, 4), 4, 'every honest peer got in');
+      assert.ok(srv.node.stats.pendingEvicted > 0, 'evictions are counted');
+    } finally {
+      attack.stop();
+      await srv.cleanup();
+    }
+  });
+
+  test('a connection that never finishes the upgrade or the handshake is closed after the pending timeout', async () => {
+    const srv = await server({ pendingTimeoutMs: 400 });
+    const attack = silentAttack(srv.port, hosts(40, 1), 1, 1);
+    const p = await RawPeer.dial(srv.addr); // upgraded, stream open, never says hello
+    try {
+      await until(() => attack.closedByServer === 1, 'the silent socket to be closed');
+      await until(() => p.closed, 'the silent stream to be closed');
+      assert.ok(srv.node.stats.pendingTimedOut >= 2);
+    } finally {
+      attack.stop();
+      await p.stop();
+      await srv.cleanup();
+    }
+  });
+
+  test('a connection whose handshake finished is no longer pending: it outlives the pending timeout', async () => {
+    const srv = await server({ pendingTimeoutMs: 300 });
+    const d = await tempDir();
+    const { node } = await makeNode(d.path);
+    try {
+      const s = await node.connect(srv.addr);
+      let drops = 0;
+      s.on('disconnected', () => drops++);
+      await until(() => s.connected && srv.node.pendingConnections().total === 0, 'the handshake to count');
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(drops, 0, 'the authenticated connection was not closed');
+      assert.equal(srv.node.stats.pendingTimedOut, 0);
+      assert.ok(s.connected);
+    } finally {
+      await node.stop();
+      await d.cleanup();
+      await srv.cleanup();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+// Per-peer quotas: a peer flooding valid frames past its byte and frame rates is slowed (paused, nothing
+// dropped) while another peer's exchange goes on undisturbed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AppMessage } from '../../src/core/wire.js';
+import type { PeerSession } from '../../src/p2p/index.js';
+import { first, makeNode, newWallet, tempDir, until } from './helpers.js';
+
+const turn = (i: number): AppMessage => ({ type: 'turn.request', contract: '0:' + '44'.repeat(32), step: BigInt(i) });
+const bulky = (i: number): AppMessage => ({ type: 'channel.reject', channelId: BigInt(i), reason: 'r'.repeat(400) });
+
+test('a flood from one peer does not hold up another: the flooder is paused, the other round-trips meanwhile', async () => {
+  const dirs = await Promise.all([tempDir(), tempDir(), tempDir()]);
+  const { node: server } = await makeNode(dirs[0]!.path, newWallet(), {
+    byteRateLimit: { perSecond: 32 * 1024, burst: 32 * 1024 },
+    rateLimit: { perSecond: 200, burst: 50 },
+  });
+  const { node: flooder } = await makeNode(dirs[1]!.path);
+  const { node: honest } = await makeNode(dirs[2]!.path);
+  try {
+    const addr = (await server.serve(0, '127.0.0.1')).lan[0]!;
+    const sessions: PeerSession[] = [];
+    server.on('session', (s) => sessions.push(s));
+    const fromFlooder: bigint[] = [];
+    const f = await flooder.connect(addr);
+    await until(() => sessions.length === 1, 'the flooder session');
+    sessions[0]!.on('message', (m) => m.type === 'channel.reject' && fromFlooder.push(m.channelId));
+    const h = await honest.connect(addr);
+    await until(() => sessions.length === 2, 'the honest session');
+    // the server echoes the honest peer's turn requests
+    sessions[1]!.on('message', (m) => void sessions[1]!.send(m).catch(() => undefined));
+
+    const N = 400; // ~200 KB: several seconds at 32 KiB/s
+    const flood = Promise.all(Array.from({ length: N }, (_, i) => f.send(bulky(i))));
+    await until(() => server.stats.quotaPauses > 0, 'the flooder to be paused');
+    for (let i = 1; i <= 10; i++) {
+      const reply = first<AppMessage>(h, 'message');
+      await h.send(turn(i));
+      assert.deepEqual(await reply, turn(i));
+    }
+    const deliveredWhileHonestWasServed = fromFlooder.length;
+    assert.ok(deliveredWhileHonestWasServed < N, `the flood (${deliveredWhileHonestWasServed}/${N}) was still being paced when the honest peer finished`);
+    await flood;
+    assert.deepEqual(fromFlooder, Array.from({ length: N }, (_, i) => BigInt(i)), 'every flood message once, in order');
+    assert.equal(server.stats.rateLimited, 0, 'nothing dropped');
+  } finally {
+    await flooder.stop();
+    await honest.stop();
+    await server.stop();
+    for (const d of dirs) await d.cleanup();
+  }
+});

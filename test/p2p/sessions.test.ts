@@ -1,0 +1,247 @@
+// Sessions against careless and hostile peers: idle guests without a channel are dropped and bounded,
+// partners are kept; a SEQ_GAP error reaches the partner; the inbox of a session with no listener is
+// bounded (flow control, nothing lost); listeners can neither block nor break a session.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Address } from '@ton/core';
+import type { AppMessage } from '../../src/core/wire.js';
+import { MAX_INBOX, type P2PNode, type P2PNodeOptions, type PeerSession } from '../../src/p2p/index.js';
+import { first, makeNode, newWallet, RawPeer, tempDir, until, type Wallet } from './helpers.js';
+
+const turn = (i: number): AppMessage => ({ type: 'turn.request', contract: '0:' + '33'.repeat(32), step: BigInt(i) });
+
+async function withServer(extra: Partial<P2PNodeOptions>, body: (node: P2PNode, addr: string, peers: RawPeer[]) => Promise<void>): Promise<void> {
+  const dir = await tempDir();
+  const { node } = await makeNode(dir.path, newWallet(), extra);
+  const addr = (await node.serve(0, '127.0.0.1')).lan[0]!;
+  const peers: RawPeer[] = [];
+  try {
+    await body(node, addr, peers);
+  } finally {
+    for (const p of peers) await p.stop().catch(() => undefined);
+    await node.stop();
+    await dir.cleanup();
+  }
+}
+
+async function guest(addr: string, peers: RawPeer[], node: P2PNode, wallet: Wallet = newWallet(), localAddress?: string): Promise<{ peer: RawPeer; wallet: Wallet }> {
+  const peer = await RawPeer.dial(addr, localAddress ? { localAddress } : {});
+  peers.push(peer);
+  await peer.open(wallet);
+  await until(() => node.session(wallet.address)?.connected === true, 'the server session');
+  return { peer, wallet };
+}
+
+const has = (node: P2PNode, a: Address) => node.sessions().some((s) => s.partner.walletAddress.equals(a));
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('guest sessions', () => {
+  test('idle peers without a channel are dropped and told why; partners stay however idle', async () => {
+    const partner = newWallet();
+    await withServer({ idleTimeoutMs: 300, isPartner: (a) => a.equals(partner.address) }, async (node, addr, peers) => {
+      const p = await guest(addr, peers, node, partner);
+      const g1 = await guest(addr, peers, node);
+      const g2 = await guest(addr, peers, node);
+      const closed = first<string>(node.session(g1.wallet.address)!, 'closed');
+      await until(() => !has(node, g1.wallet.address) && !has(node, g2.wallet.address), 'idle guests to be dropped', 10_000);
+      assert.match(await closed, /idle/);
+      const err = await g1.peer.next('error');
+      assert.equal(err.code, 'SESSION_DROPPED');
+      await until(() => g1.peer.closed && g2.peer.closed, 'the guests to be disconnected');
+      assert.ok(has(node, p.wallet.address), 'the partner is kept');
+      assert.ok(node.session(p.wallet.address)!.connected);
+      assert.equal(node.stats.guestsDropped, 2);
+      // nothing of the dropped guests is left behind
+      await until(() => node.pendingConnections().total === 0, 'their connections to be closed', 10_000);
+    });
+  });
+
+  test('guest sessions are bounded: a new one drops the least recently active', async () => {
+    const partner = newWallet();
+    await withServer({ maxGuestSessions: 3 }, async (node, addr, peers) => {
+      node.setIsPartner((a) => a.equals(partner.address)); // set after creation, as a node that starts later does
+      await guest(addr, peers, node, partner);
+      const g: { peer: RawPeer; wallet: Wallet }[] = [];
+      for (let i = 0; i < 3; i++) {
+        g.push(await guest(addr, peers, node));
+        await pause(5);
+      }
+      // the first guest speaks: it is now the most recently active
+      g[0]!.peer.send({ type: 'session.data', seq: 1, msg: turn(1) });
+      await until(() => node.session(g[0]!.wallet.address)!.inboxLength === 1, 'the message');
+      await pause(5);
+      for (let i = 0; i < 2; i++) {
+        g.push(await guest(addr, peers, node));
+        await pause(5);
+      }
+      const kept = [0, 3, 4].map((i) => g[i]!.wallet.address);
+      const gone = [1, 2].map((i) => g[i]!.wallet.address);
+      await until(() => gone.every((a) => !has(node, a)), 'the least recently active guests to be dropped');
+      for (const a of kept) assert.ok(has(node, a), `${a} kept`);
+      assert.ok(has(node, partner.address), 'partners do not count');
+      assert.equal(node.sessions().length, 4);
+      // 300 throwaway wallets would be kept before; now a flood of them leaves at most 3
+      for (let i = 0; i < 8; i++) await guest(addr, peers, node);
+      assert.equal(node.sessions().length, 4);
+    });
+  });
+
+  test('over the guest bound, the host with the most guests loses one: one machine cannot push out others', async () => {
+    await withServer({ maxGuestSessions: 4 }, async (node, addr, peers) => {
+      const other = await guest(addr, peers, node, newWallet(), '127.0.0.30'); // the oldest and least active
+      await pause(5);
+      const crowd: { peer: RawPeer; wallet: Wallet }[] = [];
+      for (let i = 0; i < 3; i++) {
+        crowd.push(await guest(addr, peers, node));
+        await pause(5);
+      }
+      const second = await guest(addr, peers, node, newWallet(), '127.0.0.30');
+      await until(() => !has(node, crowd[0]!.wallet.address), 'the crowd host to lose its least recently active guest');
+      assert.ok(has(node, other.wallet.address), 'the other host keeps its oldest guest');
+      assert.ok(has(node, second.wallet.address));
+      assert.equal(node.sessions().length, 4);
+      assert.equal(node.session(other.wallet.address)!.remoteHost, '127.0.0.30');
+    });
+  });
+
+  test('a session this node dialed is never a guest', async () => {
+    await withServer({ idleTimeoutMs: 200 }, async (server, addr) => {
+      const d = await tempDir();
+      const { node } = await makeNode(d.path, newWallet(), { idleTimeoutMs: 200 });
+      try {
+        const s = await node.connect(addr);
+        // the server drops us (we are its guest); our session redials and carries on
+        await until(() => server.stats.guestsDropped >= 1, 'the server to drop its guest', 10_000);
+        await pause(400);
+        assert.equal(s.isClosed, false);
+        await until(() => s.connected, 'the redial');
+        assert.equal(node.stats.guestsDropped, 0);
+      } finally {
+        await node.stop();
+        await d.cleanup();
+      }
+    });
+  });
+});
+
+describe('session flow', () => {
+  test('a sequence gap is answered with SEQ_GAP before the stream closes', async () => {
+    await withServer({}, async (node, addr, peers) => {
+      const { peer, wallet } = await guest(addr, peers, node);
+      peer.send({ type: 'session.data', seq: 5, msg: turn(5) });
+      const err = await peer.next('error');
+      assert.equal(err.code, 'SEQ_GAP');
+      assert.match(err.message, /expected seq 1, got 5/);
+      await until(() => peer.closed, 'the stream to close');
+      assert.equal(node.session(wallet.address)!.connected, false);
+    });
+  });
+
+  test('SEQ_GAP is delivered even when it waits behind unsent data (the partner reads slowly)', async () => {
+    await withServer({}, async (node, addr, peers) => {
+      const wallet = newWallet();
+      const peer = await RawPeer.dial(addr, { maxWindow: 256 * 1024 });
+      peers.push(peer);
+      await peer.open(wallet);
+      await until(() => node.session(wallet.address)?.connected === true, 'the server session');
+      const s = node.session(wallet.address)!;
+      peer.stream.pause(); // the server's writes queue up once the peer's 256 KiB window is used
+      const N = 2_500; // ~400 KB of session.data
+      const sends = Array.from({ length: N }, (_, i) => s.send({ type: 'channel.reject', channelId: BigInt(i), reason: 'x'.repeat(100) }).catch(() => undefined));
+      peer.send({ type: 'session.data', seq: 7, msg: turn(7) });
+      await pause(300);
+      peer.stream.resume();
+      const err = await peer.next('error');
+      assert.equal(err.code, 'SEQ_GAP');
+      assert.ok(peer.received.filter((m) => m.type === 'session.data').length > 0);
+      void sends;
+    });
+  });
+
+  test('a partner over the frame rate is slowed, not dropped: every message arrives once, in order, without a reconnect', async () => {
+    await withServer({ rateLimit: { perSecond: 200, burst: 40 } }, async (server, addr) => {
+      const d = await tempDir();
+      const { node } = await makeNode(d.path);
+      try {
+        const incoming = first<PeerSession>(server, 'session');
+        const c = await node.connect(addr);
+        const s = await incoming;
+        const remoteErrors: string[] = [];
+        c.on('remote-error', (e) => remoteErrors.push(e.code));
+        let drops = 0;
+        c.on('disconnected', () => drops++);
+        const got: bigint[] = [];
+        s.on('message', (m) => m.type === 'turn.request' && got.push(m.step));
+        const N = 150;
+        await Promise.all(Array.from({ length: N }, (_, i) => c.send(turn(i + 1))));
+        assert.deepEqual(got, Array.from({ length: N }, (_, i) => BigInt(i + 1)));
+        assert.ok(server.stats.quotaPauses > 0, 'the partner was paused');
+        assert.equal(server.stats.rateLimited, 0, 'nothing was dropped');
+        assert.deepEqual(remoteErrors, []);
+        assert.equal(drops, 0);
+      } finally {
+        await node.stop();
+        await d.cleanup();
+      }
+    });
+  });
+
+  test('a session without a listener holds at most MAX_INBOX messages, pauses the partner, and loses nothing', async () => {
+    await withServer({ rateLimit: { perSecond: 10_000, burst: 10_000 } }, async (node, addr, peers) => {
+      const wallet = newWallet();
+      const peer = await RawPeer.dial(addr);
+      peers.push(peer);
+      await peer.open(wallet);
+      const N = MAX_INBOX + 500;
+      for (let i = 1; i <= N; i++) peer.send({ type: 'session.data', seq: i, msg: turn(i) });
+      await until(() => node.session(wallet.address)?.inboxLength === MAX_INBOX, 'the inbox to fill');
+      await pause(200);
+      const s = node.session(wallet.address)!;
+      assert.equal(s.inboxLength, MAX_INBOX, 'no more than MAX_INBOX held');
+      const got: bigint[] = [];
+      s.on('message', (m) => m.type === 'turn.request' && got.push(m.step));
+      await until(() => got.length === N, 'every message once the listener is there');
+      assert.deepEqual(got, Array.from({ length: N }, (_, i) => BigInt(i + 1)));
+      assert.equal(s.inboxLength, 0);
+    });
+  });
+
+  test('listeners that throw, reject or never finish neither block nor break the session', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    const dir = await tempDir();
+    const { node: client } = await makeNode(dir.path);
+    try {
+      await withServer({}, async (server, addr) => {
+        server.on('session', () => {
+          throw new Error('a node bug in the session listener');
+        });
+        const incoming = first<PeerSession>(server, 'session');
+        const c = await client.connect(addr);
+        const s = await incoming;
+        const got: bigint[] = [];
+        s.on('connected', () => {
+          throw new Error('a node bug in the connected listener');
+        });
+        s.on('message', () => new Promise<void>(() => undefined)); // never settles
+        s.on('message', async () => {
+          throw new Error('a node bug in an async handler');
+        });
+        s.on('message', (m) => m.type === 'turn.request' && got.push(m.step));
+        await Promise.all([1, 2, 3].map((i) => c.send(turn(i))));
+        client.dropConnections(); // a resume emits 'connected' again on the server
+        await until(() => s.connected && c.connected, 'the reconnect');
+        await Promise.all([4, 5].map((i) => c.send(turn(i))));
+        await until(() => got.length === 5, 'all messages');
+        assert.deepEqual(got, [1n, 2n, 3n, 4n, 5n]);
+        await pause(50);
+        assert.deepEqual(rejections, []);
+      });
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await client.stop();
+      await dir.cleanup();
+    }
+  });
+});
