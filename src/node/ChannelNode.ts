@@ -213,6 +213,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return r;
   }
 
+  /** A wallet we have a channel (or a proposal in flight) with: the p2p layer never drops it for being idle. */
+  isPartner(wallet: Address): boolean {
+    const raw = wallet.toRawString();
+    for (const c of this.ctx.channels.values()) if (!c.ended && partnerAddressOf(c.rec) === raw) return true;
+    return false;
+  }
+
   served(): ServeResult | null {
     return this.sessions.servedNow();
   }

@@ -112,6 +112,8 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
       },
       data,
     );
+    const theNode = node;
+    p2p.setIsPartner((wallet) => theNode.isPartner(wallet));
   } catch (e) {
     await p2p?.stop().catch(() => undefined);
     if (chain && !config.chain) await chain.close().catch(() => undefined);
