@@ -200,7 +200,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const chosen = step === latest.step ? latest : (await a.node.history(ch.id, step, step + 1n))[0];
     if (!chosen) throw Object.assign(new Error(`no state both signed at step ${step}: see showAll (latest is ${latest.step})`), { code: 'NO_SUCH_STEP' });
     const partner = a.node.partners().find((p) => p.address === ch.partnerAddress);
-    for (const l of formatWithdrawal(chosen, { partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
+    for (const l of formatWithdrawal(chosen, { accountSignature: a.node.accountSignature(), partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
     if (step < latest.step) a.io.say(`Step ${step} is older than the latest state (${latest.step}): your partner can challenge it with a newer state.`);
     await confirm(a, `withdraw with step ${step}`);
     const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';

@@ -16,12 +16,13 @@ export function formatState(s: StateView): string {
 }
 
 /** The original withdrawal summary (before "Are you sure"). */
-export function formatWithdrawal(s: StateView, extra: { partnerSignature: string | null; contractSeqno: bigint | null }): string[] {
+export function formatWithdrawal(s: StateView, extra: { accountSignature: string; partnerSignature: string | null; contractSeqno: bigint | null }): string[] {
   return [
     `Signature A: ${s.sigA}`,
     `Signature B: ${s.sigB}`,
     `Balance A: ${formatTon(s.balanceA)}`,
     `Balance B: ${formatTon(s.balanceB)}`,
+    `Account signature: ${extra.accountSignature}`,
     `Partner signature: ${extra.partnerSignature ?? '(partner not connected)'}`,
     `Step: ${s.step}`,
     `Contract seqno: ${extra.contractSeqno ?? 0}`,

@@ -33,6 +33,8 @@ export interface NodeConfig {
   autoMode?: boolean;
   /** a chain shared with other nodes of this process (the teaching demo's sandbox); default: a new one */
   chain?: Chain;
+  /** sandbox only: keep the embedded chain in this file, so its channels survive a restart (default: in memory) */
+  sandboxFile?: string;
   /** addresses to announce as WAN multiaddrs */
   announce?: string[];
   challengePeriod?: number;
@@ -67,13 +69,37 @@ export async function resolveKey(src: KeySource): Promise<ResolvedKey> {
 }
 
 /** The chain of a network: the sandbox loads lazily (#heavy: ~15 MB of wasm), the others go through TonClient. */
-export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl' | 'testnetEndpoint' | 'apiKey'>): Promise<Chain> {
+export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl' | 'testnetEndpoint' | 'apiKey' | 'sandboxFile'>): Promise<Chain> {
   if (config.network === 'sandbox') {
     const heavy = await import('#heavy');
-    return heavy.SandboxChain.create();
+    return heavy.SandboxChain.create(config.sandboxFile ? { persistFile: config.sandboxFile } : {});
   }
   const endpoint = config.network === 'devnet' ? config.devnetUrl : config.testnetEndpoint;
   return new TonClientChain({ kind: config.network, ...(endpoint ? { endpoint } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+}
+
+/**
+ * Whether a data folder holds channels that are open or closing (money to watch), without starting a node: the
+ * extension starts its node at start-up when it does. null when it cannot tell (another process holds the folder).
+ */
+export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
+  let data: DataDir;
+  try {
+    data = await DataDir.open(dataDir);
+  } catch {
+    return null;
+  }
+  try {
+    for (const { id, error } of await data.list()) {
+      if (error) continue;
+      const rec = await (await data.channel(id)).readRecord<{ life?: string; phase?: string }>().catch(() => null);
+      const phase = rec?.life ?? rec?.phase;
+      if (phase && ['funding', 'locked', 'open', 'closing'].includes(phase)) return true;
+    }
+    return false;
+  } finally {
+    await data.close();
+  }
 }
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */

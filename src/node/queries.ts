@@ -2,6 +2,7 @@
 // balanceChan, getAccount, showAll, …). Channel selection: an explicit id or contract, else the most relevant.
 import { Address } from '@ton/core';
 import { addressText } from '../core/format.js';
+import { sign } from '../core/signer.js';
 import type { Chain } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -78,6 +79,11 @@ export abstract class Queries {
 
   getAccount(): string {
     return addressText(this.ctx.myAddress, 'wallet');
+  }
+
+  accountSignature(): string {
+    const msg = Buffer.from(`SynChannel address proof: ${this.ctx.myAddress.toRawString()}`);
+    return sign(msg, this.ctx.o.key.secretKey).toString('hex').toUpperCase();
   }
 
   getPartnerAccount(channel?: string): string | null {

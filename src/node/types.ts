@@ -233,6 +233,8 @@ export interface ChannelNodeApi {
   /** my wallet's balance, or any account's */
   balanceTon(address?: string): Promise<bigint>;
   getAccount(): string;
+  /** this node's proof that it owns its account (hex): its wallet key's signature of its address ("Account signature") */
+  accountSignature(): string;
   getPartnerAccount(channel?: string): string | null;
   getSmartContractAccount(channel?: string): string | null;
   getSeqno(): Promise<number>;
