@@ -34,6 +34,16 @@ export const UI_SCENARIOS: UiScenario[] = [
     },
   },
   {
+    name: "activation: showing the SynChannel view activates the extension; VS Code's own activation time is read (Running Extensions)",
+    async run(wb) {
+      // A fresh window: nothing has activated the extension yet, so this (onView:synchannel.tree) does.
+      await wb.openViewContainer('SynChannel');
+      const ms = await wb.activationTime('synchannel.synchannel');
+      console.log(`activation in the workbench window (VS Code's Running Extensions: code loading + activate() call): ${ms} ms`);
+      assert.ok(Number.isInteger(ms) && ms >= 0, `activation time ${ms}`);
+    },
+  },
+  {
     name: 'a webview renders (markdown preview) and the workbench screenshot is saved',
     async run(wb) {
       await wb.openViewContainer('Explorer');

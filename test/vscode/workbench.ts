@@ -142,6 +142,30 @@ export class Workbench {
     return path;
   }
 
+  /**
+   * VS Code's own activation time of an extension, as Developer: Show Running Extensions shows it: the extension
+   * host's codeLoadingTime + activateCallTime, in ms. `extensionId` is what the row names (publisher.name, or the
+   * display name of a marketplace extension). Waits until the extension has finished activating.
+   */
+  async activationTime(extensionId: string, opts: { timeoutMs?: number } = {}): Promise<number> {
+    const timeout = opts.timeoutMs ?? 20_000;
+    try {
+      await this.runCommand('Developer: Show Running Extensions', { timeoutMs: timeout });
+      const row = this.page
+        .locator('.runtime-extensions-editor .monaco-list-row')
+        .filter({ has: this.page.locator('.name', { hasText: new RegExp(`^\\s*${escapeRegExp(extensionId)}\\s*$`, 'i') }) })
+        .first();
+      const time = row.locator('.activation-time');
+      await time.filter({ hasText: /\d+ms/ }).waitFor({ state: 'visible', timeout });
+      const text = (await time.innerText()).trim();
+      const ms = /(\d+)ms/.exec(text)?.[1];
+      if (ms === undefined) throw new Error(`unexpected activation text "${text}"`);
+      return Number(ms);
+    } catch (err) {
+      this.fail(`read the activation time of ${extensionId}`, err);
+    }
+  }
+
   /** Dismisses the palette / open quick input, if any. */
   async escape(): Promise<void> {
     await this.page.keyboard.press('Escape');
