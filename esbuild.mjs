@@ -6,12 +6,17 @@
 // The extension and the CLI never inline the heavy part: `import('#heavy')` in source resolves
 // (through package.json "imports") to src/chain/heavy.ts under tsx, and to `./heavy.js` here,
 // so the emulator loads on first use, never on activation.
-// Usage: node esbuild.mjs [--watch] [--production]
+// Usage: node esbuild.mjs [--watch] [--production] [--outdir=DIR] [--metafile]
+//   --outdir    write the bundles into DIR instead of dist/ (the bundle tests build into a temp dir)
+//   --metafile  also write DIR/<bundle>.meta.json, esbuild's record of what each bundle contains
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const metafile = process.argv.includes('--metafile');
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 
 /**
  * Host side (extension, CLI): `#heavy` becomes a small shim that hands the host's own copy of @ton/core to the
@@ -96,14 +101,29 @@ const entries = [
   },
 ];
 
-mkdirSync('dist', { recursive: true });
+/** With --metafile: writes <outdir>/<name>.meta.json after each build. */
+const writeMeta = (name) => ({
+  name: `meta-${name}`,
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.metafile) writeFileSync(join(outdir, `${name}.meta.json`), JSON.stringify(result.metafile));
+    });
+  },
+});
+
+mkdirSync(outdir, { recursive: true });
 const contexts = [];
 for (const { name, ...options } of entries) {
   if (!existsSync(options.entryPoints[0])) {
     console.log(`skip ${name}: ${options.entryPoints[0]} does not exist yet`);
     continue;
   }
-  const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), report(name)] });
+  const ctx = await esbuild.context({
+    ...options,
+    outfile: join(outdir, basename(options.outfile)),
+    metafile,
+    plugins: [...(options.plugins ?? []), report(name), ...(metafile ? [writeMeta(name)] : [])],
+  });
   contexts.push(ctx);
 }
 if (watch) {
@@ -118,5 +138,5 @@ if (watch) {
   } finally {
     await Promise.all(contexts.map((ctx) => ctx.dispose()));
   }
-  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+  if (existsSync(join(outdir, 'cli.js'))) chmodSync(join(outdir, 'cli.js'), 0o755);
 }
