@@ -1,47 +1,28 @@
 // The code-server host: one code-server on 127.0.0.1 plus one headless Chromium. It runs the in-host suite
 // through VS Code's own test hook (the workbench URL's payload) and opens workbench windows for the UI scenarios.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { bundleSuite, buildExtension } from './bundle.js';
-import { DEFAULT_SETTINGS, REPO_ROOT, VsCodeHostError, freePort, quiet, sleep, taggedPids, type Log } from './common.js';
+import { REPO_ROOT, VsCodeHostError, freePort, quiet, sleep, taggedPids, type Log } from './common.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureHost, type HostInstall } from './install.js';
-import type { InHostReport, InHostTestResult } from './results.js';
+import { endSession, prepareSession, readResults, type Session, type SessionOptions, type SuiteHost, type SuiteRun } from './session.js';
 import { Workbench } from './workbench.js';
 
-export interface SuiteRun {
-  /** The code VS Code passed to codeAutomationExit (0 = all passed). */
-  readonly exitCode: number;
-  readonly report: InHostReport;
-  readonly results: readonly InHostTestResult[];
-  /** What the extension host printed (mocha's spec reporter, console.*). */
-  readonly log: readonly string[];
-  readonly durationMs: number;
-}
+export type { SuiteRun } from './session.js';
 
-export interface StartOptions {
+export interface StartOptions extends SessionOptions {
   readonly hostDir?: string;
   /** Run the setup script when the host is missing (default true). */
   readonly install?: boolean;
-  /** Skip `node esbuild.mjs` (default false: build so the host loads current sources). */
-  readonly skipBuild?: boolean;
-  /** Extra environment for code-server and so for the extension host (e.g. SYNCHANNEL_VSCODE_GREP). */
-  readonly env?: Record<string, string>;
-  /** VS Code user settings, over DEFAULT_SETTINGS (e.g. { 'synchannel.network': 'sandbox' }). */
-  readonly settings?: Record<string, unknown>;
-  /** Files to put in the workspace folder the window opens. */
-  readonly workspaceFiles?: Record<string, string>;
-  readonly log?: Log;
 }
 
 /**
  * One code-server on 127.0.0.1 (free port, its own user-data and extensions dirs and workspace in
  * a temp dir) plus one headless Chromium. Use runSuite() and/or openWorkbench(); always dispose().
  */
-export class VsCodeHost implements AsyncDisposable {
+export class VsCodeHost implements SuiteHost, AsyncDisposable {
+  readonly kind = 'code-server';
   readonly timings: { setupMs: number; buildMs: number; serverStartMs: number } = { setupMs: 0, buildMs: 0, serverStartMs: 0 };
   private browser: Browser | undefined;
   private readonly contexts = new Set<BrowserContext>();
@@ -50,45 +31,23 @@ export class VsCodeHost implements AsyncDisposable {
   private constructor(
     readonly install: HostInstall,
     readonly url: string,
-    readonly workspace: string,
-    readonly suitePath: string,
-    private readonly tmp: string,
-    private readonly sessionId: string,
+    private readonly session: Session,
     private readonly server: ChildProcess,
     private readonly serverOutput: string[],
-    private readonly resultsFile: string,
     private readonly log: Log,
   ) {}
+
+  get workspace(): string {
+    return this.session.workspace;
+  }
 
   static async start(opts: StartOptions = {}): Promise<VsCodeHost> {
     const log = opts.log ?? quiet;
     const install = await ensureHost({ ...(opts.hostDir ? { dir: opts.hostDir } : {}), install: opts.install ?? true, log });
-    const sessionId = randomUUID();
-    let t = Date.now();
-    if (!opts.skipBuild) await buildExtension(log);
-    // One bundle per session, so sessions running at the same time never share a file.
-    const suitePath = await bundleSuite(join(REPO_ROOT, '.vscode-test', 'suite', `index-${sessionId}.js`));
-    const buildMs = Date.now() - t;
-
-    let tmp: string;
-    try {
-      tmp = mkdtempSync(join(tmpdir(), 'synchannel-vscode-'));
-    } catch (err) {
-      rmSync(suitePath, { force: true });
-      throw err;
-    }
-    const workspace = join(tmp, 'workspace');
-    mkdirSync(workspace);
-    for (const [name, text] of Object.entries(opts.workspaceFiles ?? {})) writeFileSync(join(workspace, name), text);
-    // User settings: a quiet window (no welcome page, tips or trust prompts), plus the caller's.
-    const userDir = join(tmp, 'user-data', 'User');
-    mkdirSync(userDir, { recursive: true });
-    const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
-    writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
-    const resultsFile = join(tmp, 'results.json');
+    const session = await prepareSession(opts, log);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    t = Date.now();
+    const t = Date.now();
     const server = spawn(
       install.node,
       [
@@ -100,21 +59,15 @@ export class VsCodeHost implements AsyncDisposable {
         '--disable-update-check',
         '--disable-workspace-trust',
         '--disable-getting-started-override',
-        '--extensions-dir', join(tmp, 'extensions'),
-        '--user-data-dir', join(tmp, 'user-data'),
-        workspace,
+        '--extensions-dir', session.extensionsDir,
+        '--user-data-dir', session.userDataDir,
+        session.workspace,
       ],
       {
-        cwd: tmp,
+        cwd: session.tmp,
         detached: true, // its own process group, ended as a whole in dispose()
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          ...opts.env,
-          TEST_RESULTS: resultsFile,
-          SYNCHANNEL_VSCODE_SESSION: sessionId,
-          SYNCHANNEL_TEST: '1',
-        },
+        env: { ...process.env, ...session.env },
       },
     );
     const serverOutput: string[] = [];
@@ -128,9 +81,9 @@ export class VsCodeHost implements AsyncDisposable {
     };
     server.stdout?.on('data', keep);
     server.stderr?.on('data', keep);
-    const host = new VsCodeHost(install, url, workspace, suitePath, tmp, sessionId, server, serverOutput, resultsFile, log);
+    const host = new VsCodeHost(install, url, session, server, serverOutput, log);
     host.timings.setupMs = install.setupMs;
-    host.timings.buildMs = buildMs;
+    host.timings.buildMs = session.buildMs;
     try {
       await host.waitHealthy(60_000);
       host.timings.serverStartMs = Date.now() - t;
@@ -187,7 +140,7 @@ export class VsCodeHost implements AsyncDisposable {
    */
   async runSuite(opts: { timeoutMs?: number } = {}): Promise<SuiteRun> {
     const timeoutMs = opts.timeoutMs ?? 180_000;
-    rmSync(this.resultsFile, { force: true });
+    rmSync(this.session.resultsFile, { force: true });
     const page = await this.newPage();
     const log: string[] = [];
     const t0 = Date.now();
@@ -199,13 +152,13 @@ export class VsCodeHost implements AsyncDisposable {
         this.log(`[exthost] ${line}`);
       });
       await page.exposeFunction('codeAutomationExit', (code: number) => exited.resolve(Number(code)));
-      await page.goto(this.workbenchUrl({ extensionTestsPath: this.suitePath }));
+      await page.goto(this.workbenchUrl({ extensionTestsPath: this.session.suitePath }));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
       const exitCode = await Promise.race([exited.promise, timedOut]);
       clearTimeout(timer);
       if (exitCode === 'timeout') {
-        const shot = join(this.tmp, 'suite-timeout.png');
+        const shot = join(this.session.tmp, 'suite-timeout.png');
         await page.screenshot({ path: shot }).catch(() => {});
         throw new VsCodeHostError(
           'SUITE_TIMEOUT',
@@ -213,13 +166,7 @@ export class VsCodeHost implements AsyncDisposable {
             `Last host output:\n${log.slice(-15).join('\n') || '(none)'}\nServer:\n${this.serverOutput.slice(-10).join('\n')}`,
         );
       }
-      if (!existsSync(this.resultsFile)) {
-        throw new VsCodeHostError(
-          'RESULTS_MISSING',
-          `VS Code exited with code ${exitCode} but the suite wrote no results (did run() load?). Host output:\n${log.slice(-20).join('\n') || '(none)'}`,
-        );
-      }
-      const report = JSON.parse(readFileSync(this.resultsFile, 'utf8')) as InHostReport;
+      const report = readResults(this.session, exitCode, log);
       return { exitCode, report, results: report.results, log, durationMs: Date.now() - t0 };
     } finally {
       await page.context().close().catch(() => {});
@@ -256,21 +203,8 @@ export class VsCodeHost implements AsyncDisposable {
       const exited = new Promise<void>((r) => this.server.once('exit', () => r()));
       await Promise.race([exited, sleep(5_000)]);
     }
-    // Anything of this session still alive (another process group, or ignoring SIGTERM): kill it.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const left = taggedPids(this.sessionId);
-      if (left.length === 0) break;
-      for (const p of left) {
-        try {
-          process.kill(p, attempt === 0 ? 'SIGTERM' : 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
-      await sleep(1_000);
-    }
-    rmSync(this.tmp, { recursive: true, force: true });
-    rmSync(this.suitePath, { force: true });
+    // Anything of this session still alive (another process group, or ignoring SIGTERM): killed, files removed.
+    await endSession(this.session);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -279,6 +213,6 @@ export class VsCodeHost implements AsyncDisposable {
 
   /** For tests of the harness itself: processes still tagged with this session. */
   liveProcesses(): number[] {
-    return taggedPids(this.sessionId);
+    return taggedPids(this.session.id);
   }
 }

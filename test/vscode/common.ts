@@ -31,7 +31,9 @@ export type VsCodeHostErrorCode =
   | 'WORKBENCH_FAILED'
   | 'SUITE_TIMEOUT'
   | 'RESULTS_MISSING'
-  | 'UI_STEP_FAILED';
+  | 'UI_STEP_FAILED'
+  | 'HOST_CHOICE_FAILED'
+  | 'ELECTRON_UNAVAILABLE';
 
 export class VsCodeHostError extends Error {
   override readonly name = 'VsCodeHostError';

@@ -14,12 +14,19 @@
 // window.codeAutomationExit(code). Everything started here runs in its own process group and is
 // tagged with a session id in its environment; dispose() ends exactly those processes.
 //
-// The parts, by concern: common.ts (paths, errors, process helpers), install.ts (the host's
-// installation), bundle.ts (the extension and suite bundles), code-server.ts (VsCodeHost),
+// Desktop VS Code (@vscode/test-electron's runTests) runs the same suite when it can be downloaded:
+// host-choice.ts picks the host (SYNCHANNEL_VSCODE_HOST=auto|electron|code-server), electron.ts runs it.
+//
+// The parts, by concern: common.ts (paths, errors, process helpers), install.ts (code-server's
+// installation), bundle.ts (the extension and suite bundles), session.ts (a session's files and
+// processes, SuiteRun), code-server.ts (VsCodeHost), electron.ts (ElectronHost), host-choice.ts,
 // workbench.ts (Workbench, the Playwright steps).
 export type { InHostReport, InHostTestResult } from './results.js';
 export { DEFAULT_HOST_DIR, DEFAULT_SETTINGS, REPO_ROOT, SCREENSHOT_DIR, VsCodeHostError, type VsCodeHostErrorCode } from './common.js';
 export { ensureHost, type HostInstall } from './install.js';
 export { buildExtension, bundleSuite, suiteTestFiles } from './bundle.js';
-export { VsCodeHost, type StartOptions, type SuiteRun } from './code-server.js';
+export type { SuiteHost, SuiteRun } from './session.js';
+export { VsCodeHost, type StartOptions } from './code-server.js';
+export { ElectronHost, type ElectronStartOptions } from './electron.js';
+export { HOST_ENV, chooseHost, hostMode, type HostChoice, type HostMode } from './host-choice.js';
 export { Workbench } from './workbench.js';
