@@ -91,6 +91,19 @@ describe('VS Code extension in a real VS Code (desktop through @vscode/test-elec
       mode === 'electron' || choice?.host === 'electron'
         ? 'the suite is for desktop VS Code here; the UI scenarios drive the code-server workbench (SYNCHANNEL_VSCODE_HOST=code-server runs them)'
         : undefined;
+    it("activation in a fresh window: showing the SynChannel view activates it; VS Code's own time (Running Extensions)", skip ? { skip } : {}, async () => {
+      assert.ok(host instanceof VsCodeHost, 'no code-server host (see the first test)');
+      // Its own window, so that the scenarios below start from a window the extension has not touched yet.
+      const fresh = await host.openWorkbench();
+      try {
+        await fresh.openViewContainer('SynChannel');
+        const ms = await fresh.activationTime('synchannel.synchannel');
+        console.log(`activation in a workbench window (VS Code's Running Extensions: code loading + activate() call): ${ms} ms`);
+        assert.ok(Number.isInteger(ms) && ms >= 0, `activation time ${ms}`);
+      } finally {
+        await fresh.close();
+      }
+    });
     let wb: Awaited<ReturnType<VsCodeHost['openWorkbench']>> | undefined;
     for (const scenario of UI_SCENARIOS) {
       it(scenario.name, skip ? { skip } : {}, async () => {

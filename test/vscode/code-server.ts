@@ -184,7 +184,8 @@ export class VsCodeHost implements SuiteHost, AsyncDisposable {
     } catch (err) {
       throw new VsCodeHostError('WORKBENCH_FAILED', `the workbench did not render: ${(err as Error).message}`, { cause: err });
     }
-    return new Workbench(page);
+    const sidebar = await page.locator('.monaco-workbench .part.sidebar').boundingBox().catch(() => null);
+    return new Workbench(page, sidebar?.width);
   }
 
   /** Closes the browser, ends code-server's process group and every process tagged with this session, removes the temp dir. */

@@ -20,7 +20,7 @@
 // The parts, by concern: common.ts (paths, errors, process helpers), install.ts (code-server's
 // installation), bundle.ts (the extension and suite bundles), session.ts (a session's files and
 // processes, SuiteRun), code-server.ts (VsCodeHost), electron.ts (ElectronHost), host-choice.ts,
-// workbench.ts (Workbench, the Playwright steps).
+// workbench.ts (Workbench, the Playwright steps), appearance.ts (themes, sidebar width, cut tree rows).
 export type { InHostReport, InHostTestResult } from './results.js';
 export { DEFAULT_HOST_DIR, DEFAULT_SETTINGS, REPO_ROOT, SCREENSHOT_DIR, VsCodeHostError, type VsCodeHostErrorCode } from './common.js';
 export { ensureHost, type HostInstall } from './install.js';
@@ -30,3 +30,18 @@ export { VsCodeHost, type StartOptions } from './code-server.js';
 export { ElectronHost, type ElectronStartOptions } from './electron.js';
 export { HOST_ENV, chooseHost, hostMode, type HostChoice, type HostMode } from './host-choice.js';
 export { Workbench } from './workbench.js';
+export {
+  THEMES,
+  THEME_NAMES,
+  UI_SHOT_DIR,
+  currentTheme,
+  cutTreeRows,
+  describeRows,
+  screenshotInThemes,
+  setColorTheme,
+  setSidebarWidth,
+  sidebarWidth,
+  treeRowFit,
+  type RowFit,
+  type ThemeName,
+} from './appearance.js';

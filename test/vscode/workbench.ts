@@ -6,36 +6,70 @@ import { SCREENSHOT_DIR, VsCodeHostError } from './common.js';
 
 /** A workbench window in Chromium, with the steps a UI test needs. `page` is the raw Playwright page. */
 export class Workbench {
-  constructor(readonly page: Page) {}
+  /**
+   * @param defaultSidebarWidth the primary sidebar's width when the window opened (VS Code's default for this
+   *   window size); the fit checks of appearance.ts measure tree rows at this width.
+   */
+  /** The window's console errors and uncaught exceptions (webviews' included), newest last, at most 50. */
+  readonly errors: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    readonly defaultSidebarWidth = 300,
+  ) {
+    const keep = (line: string) => {
+      this.errors.push(line);
+      if (this.errors.length > 50) this.errors.shift();
+    };
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') keep(`[console ${msg.location().url.split('?')[0] ?? ''}] ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => keep(`[uncaught] ${err.message}`));
+  }
 
   private fail(step: string, err: unknown): never {
     throw new VsCodeHostError('UI_STEP_FAILED', `${step}: ${(err as Error).message}`, { cause: err });
   }
 
   /** Opens the command palette (F1) and runs the command whose label is exactly `title` (e.g. 'View: Show Explorer'). */
-  async runCommand(title: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  async runCommand(title: string, opts: { timeoutMs?: number; opensQuickInput?: boolean } = {}): Promise<void> {
     const timeout = opts.timeoutMs ?? 15_000;
     try {
-      const input = this.page.locator('.quick-input-widget input.input');
       // F1 reaches the workbench from anywhere, webviews included (they forward key bindings).
       await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout });
-      await input.fill(`>${title}`, { timeout: 10_000 });
-      const row = this.page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
-        .first();
-      await row.waitFor({ state: 'attached', timeout });
-      // Move the list's focus onto that row (usually the first) and accept it; a mouse click on
-      // quick-input rows is unreliable in headless Chromium.
-      for (let i = 0; i < 50 && !(await row.getAttribute('class'))?.split(/\s+/).includes('focused'); i++) {
-        await this.page.keyboard.press('ArrowDown');
-      }
-      await this.page.keyboard.press('Enter');
-      await input.waitFor({ state: 'hidden', timeout });
+      await this.quickInput.waitFor({ state: 'visible', timeout });
+      await this.pickQuickInputRow(`>${title}`, title, { timeoutMs: timeout, staysOpen: opts.opensQuickInput ?? false });
     } catch (err) {
       this.fail(`run command "${title}"`, err);
     }
+  }
+
+  /** The open quick input's text box (the palette, a quick pick). */
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget input.input');
+  }
+
+  /**
+   * In the open quick input: types `filter`, then accepts the row whose label or description is exactly `label`
+   * (the theme picker shows "Dark Modern" with "Default Dark Modern" as its description). Waits for the quick
+   * input to close, unless `staysOpen` (a command that opens another quick pick, e.g. the color theme picker).
+   */
+  async pickQuickInputRow(filter: string, label: string, opts: { timeoutMs?: number; staysOpen?: boolean } = {}): Promise<void> {
+    const timeout = opts.timeoutMs ?? 15_000;
+    await this.quickInput.fill(filter, { timeout: 10_000 });
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name, .label-description', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first();
+    await row.waitFor({ state: 'attached', timeout });
+    // Move the list's focus onto that row (usually the first) and accept it; a mouse click on
+    // quick-input rows is unreliable in headless Chromium.
+    for (let i = 0; i < 50 && !(await row.getAttribute('class'))?.split(/\s+/).includes('focused'); i++) {
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Enter');
+    if (opts.staysOpen) await this.page.waitForFunction((f) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value !== f, filter, { timeout });
+    else await this.quickInput.waitFor({ state: 'hidden', timeout });
   }
 
   /** Waits for a notification toast containing `text`; returns its full message. */
@@ -164,6 +198,11 @@ export class Workbench {
     } catch (err) {
       this.fail(`read the activation time of ${extensionId}`, err);
     }
+  }
+
+  /** Closes this window (its browser context); the host's other windows stay. */
+  async close(): Promise<void> {
+    await this.page.context().close().catch(() => {});
   }
 
   /** Dismisses the palette / open quick input, if any. */
