@@ -7,9 +7,7 @@
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { multiaddr } from '@multiformats/multiaddr';
 import type { ChannelView, NetworkKind, StateView, WithdrawOptions } from '../node/types.js';
-import { explorerLink } from '../chain/explorer.js';
 import { levelOf } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
 import { showFailure } from './errors.js';
@@ -17,7 +15,7 @@ import { LifecycleCommands, require } from './lifecycleCommands.js';
 import { amountArg, askAmount, cancelled, info, isTarget, onChain, targetChannel, targetStep } from './ui.js';
 import { NETWORKS, isNetwork, type HostedNode, type NodeHost } from './host.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
-import { DEMO_STEP_IDS } from './nodeFactory.js';
+import { DEMO_STEP_IDS, explorerLink, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
 import {
   ExtensionError,
   describeState,
@@ -97,8 +95,8 @@ export interface CommandDeps {
   balances: BalancesPanel;
 }
 
-export function explorerUrl(address: string): string {
-  const link = explorerLink(address, 'testnet');
+export async function explorerUrl(address: string): Promise<string> {
+  const link = await explorerLink(address, 'testnet');
   if (!link) throw new ExtensionError('BAD_INPUT', `not a TON address: ${address}`);
   return link;
 }
@@ -267,9 +265,9 @@ export class Commands {
   async connect(t: unknown, addrArg?: unknown) {
     const [a] = this.inputs(t, [addrArg]);
     let addr = typeof a === 'string' ? a.trim() : '';
-    const check = (v: string): string | undefined => {
+    const check = async (v: string): Promise<string | undefined> => {
       try {
-        const m = multiaddr(v.trim());
+        const m = await multiaddr(v.trim());
         return m.toString().includes('/p2p/') ? undefined : 'the address must end with /p2p/<peer id> (copy it from your partner\'s "Serve")';
       } catch (e) {
         return `not a multiaddr: ${errorMessage(e)}`;
@@ -286,7 +284,7 @@ export class Commands {
       if (text === undefined) throw cancelled();
       addr = text.trim();
     } else {
-      const problem = check(addr);
+      const problem = await check(addr);
       if (problem) throw new ExtensionError('BAD_INPUT', problem);
     }
     const node = await this.nodeFor(t, true);
@@ -515,7 +513,6 @@ export class Commands {
 
   async createKey(n: unknown) {
     const network = await this.networkArg(n);
-    const { mnemonicNew } = await import('@ton/crypto');
     const words = await mnemonicNew(24);
     await this.d.host.storeMnemonic(network, words);
     this.d.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
@@ -530,7 +527,6 @@ export class Commands {
 
   async importMnemonic(w: unknown, n: unknown) {
     const network = await this.networkArg(n);
-    const { mnemonicValidate } = await import('@ton/crypto');
     const check = async (text: string): Promise<string | undefined> => {
       const words = text.trim().split(/\s+/).filter(Boolean);
       if (words.length !== 24) return `a TON mnemonic has 24 words (got ${words.length})`;
@@ -699,7 +695,7 @@ export class Commands {
     const node = await this.nodeFor(t, false);
     if (node.api.network !== 'testnet') throw new ExtensionError('BAD_INPUT', `the explorer shows testnet only; this node runs on ${node.api.network}`);
     const a = this.addressOf(node, t);
-    await vscode.env.openExternal(vscode.Uri.parse(explorerUrl(a)));
+    await vscode.env.openExternal(vscode.Uri.parse(await explorerUrl(a)));
     return a;
   }
 }

@@ -1,7 +1,9 @@
 // The one adapter between the extension and the node layer (src/node/index.ts, written by the node engineer).
-// If the node's final export names differ, only this file changes.
-// The node module (libp2p, @ton/ton, the store) is evaluated on first use through a dynamic import, never on
-// activation; the sandbox emulator loads even later, inside the node, through `import('#heavy')`.
+// If the node's final export names differ, only this file (and nodeBundle.ts) changes.
+// Nothing of the node loads at activation: libp2p, @ton/*, the store and the helpers below come from dist/node.js
+// (src/extension/nodeBundle.ts), required on first use through `import('#node')`; the sandbox emulator loads
+// later still, from dist/heavy.js. Keep it so: esbuild.mjs refuses those packages in dist/extension.js.
+import type { Multiaddr } from '@multiformats/multiaddr';
 import type { ChannelNodeApi, NetworkKind } from '../node/types.js';
 
 export interface NodeConfig {
@@ -48,11 +50,15 @@ export const DEMO_STEP_IDS = [
   'finishClose',
 ] as const;
 
-type NodeModule = typeof import('../node/index.js');
+type NodeBundle = typeof import('#node');
 
-let loaded: Promise<NodeModule> | null = null;
-function load(): Promise<NodeModule> {
-  loaded ??= import('../node/index.js');
+let loaded: Promise<NodeBundle> | null = null;
+/** dist/node.js, required once; a failed load is tried again on the next use. */
+function load(): Promise<NodeBundle> {
+  loaded ??= import('#node').catch((err: unknown) => {
+    loaded = null;
+    throw err;
+  });
   return loaded;
 }
 
@@ -68,10 +74,30 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
 
 /**
  * Starts the shared local chain (devnet) inside this extension host, on 127.0.0.1. The devnet server holds a
- * sandbox chain, so it is reached only through the heavy bundle (`#heavy`), loaded on first use.
+ * sandbox chain, so it is reached only through the heavy bundle, which the node bundle loads on first use.
  */
 export async function startDevnet(opts: { port: number; dataDir: string; log?: (line: string) => void }): Promise<DevnetServer> {
-  const heavy = await import('#heavy');
-  const server = await heavy.startDevnet({ port: opts.port, host: '127.0.0.1', dataDir: opts.dataDir, ...(opts.log ? { log: opts.log } : {}) });
+  const mod = await load();
+  const server = await mod.startDevnet({ port: opts.port, host: '127.0.0.1', dataDir: opts.dataDir, ...(opts.log ? { log: opts.log } : {}) });
   return { url: server.url, stop: () => server.close() };
+}
+
+/** A new TON mnemonic (@ton/crypto). */
+export async function mnemonicNew(wordCount = 24): Promise<string[]> {
+  return (await load()).mnemonicNew(wordCount);
+}
+
+/** Whether the words are a valid TON mnemonic (@ton/crypto). */
+export async function mnemonicValidate(words: string[]): Promise<boolean> {
+  return (await load()).mnemonicValidate(words);
+}
+
+/** Parses a multiaddr; throws on a malformed one. */
+export async function multiaddr(text: string): Promise<Multiaddr> {
+  return (await load()).multiaddr(text);
+}
+
+/** An explorer link for a TON address or a transaction hash; null for anything else. */
+export async function explorerLink(target: string, network: 'testnet' | 'mainnet' = 'testnet'): Promise<string | null> {
+  return (await load()).explorerLink(target, network);
 }

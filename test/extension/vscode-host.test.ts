@@ -1,30 +1,40 @@
-// The extension's integration tests, run in a real VS Code (code-server + Debian's Chromium, see
-// test/vscode/harness.ts), reported here one node:test test per in-host test, then the UI scenarios
-// of test/vscode/ui.ts. Installs the host on first use (scripts/setup-vscode-host.sh, ~2 min cold,
-// needs root for apt); when it cannot, the "VS Code host" test fails and says how to set it up.
+// The extension's integration tests, run in a real VS Code, reported here one node:test test per in-host test,
+// then the UI scenarios of test/vscode/ui.ts. The in-host suite runs in desktop VS Code through
+// @vscode/test-electron when it can be downloaded, else in code-server + Debian's Chromium (see
+// test/vscode/host-choice.ts; SYNCHANNEL_VSCODE_HOST=auto|electron|code-server, default auto). The UI scenarios
+// drive the code-server workbench. code-server is installed on first use (scripts/setup-vscode-host.sh, ~2 min
+// cold, needs root for apt); when it cannot be, the "VS Code host" test fails and says how to set it up.
 // Run alone: npm run test:vscode.   Env: SYNCHANNEL_VSCODE_LOG=1 prints the host's output;
 // SYNCHANNEL_VSCODE_GREP=<pattern> runs only matching in-host tests; SYNCHANNEL_VSCODE_SKIP_BUILD=1
 // uses dist/ as it is instead of running `node esbuild.mjs` first.
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { ElectronHost } from '../vscode/electron.js';
 import { VsCodeHost, type SuiteRun } from '../vscode/harness.js';
+import { chooseHost, hostMode, type HostChoice, type HostMode } from '../vscode/host-choice.js';
+import type { SuiteHost } from '../vscode/session.js';
 import { UI_SCENARIOS, UI_WORKSPACE_FILES } from '../vscode/ui.js';
 
 const verbose = process.env.SYNCHANNEL_VSCODE_LOG === '1';
 const log = verbose ? (line: string) => console.log(line) : undefined;
 
-describe('VS Code extension in a real VS Code (code-server 4.100.3, Chromium)', async () => {
-  let host: VsCodeHost | undefined;
+describe('VS Code extension in a real VS Code (desktop through @vscode/test-electron, or code-server)', async () => {
+  let mode: HostMode | undefined;
+  let choice: HostChoice | undefined;
+  let host: SuiteHost | undefined;
   let run: SuiteRun | undefined;
   let startError: unknown;
+  const options = {
+    workspaceFiles: UI_WORKSPACE_FILES,
+    skipBuild: process.env.SYNCHANNEL_VSCODE_SKIP_BUILD === '1',
+    ...(log ? { log } : {}),
+    ...(process.env.SYNCHANNEL_VSCODE_GREP ? { env: { SYNCHANNEL_VSCODE_GREP: process.env.SYNCHANNEL_VSCODE_GREP } } : {}),
+  };
 
   try {
-    host = await VsCodeHost.start({
-      workspaceFiles: UI_WORKSPACE_FILES,
-      skipBuild: process.env.SYNCHANNEL_VSCODE_SKIP_BUILD === '1',
-      ...(log ? { log } : {}),
-      ...(process.env.SYNCHANNEL_VSCODE_GREP ? { env: { SYNCHANNEL_VSCODE_GREP: process.env.SYNCHANNEL_VSCODE_GREP } } : {}),
-    });
+    mode = hostMode();
+    choice = await chooseHost({ mode, ...(log ? { log } : {}) });
+    host = choice.host === 'electron' ? await ElectronHost.start({ ...options, executablePath: choice.executablePath }) : await VsCodeHost.start(options);
     run = await host.runSuite({ timeoutMs: 180_000 });
   } catch (err) {
     startError = err;
@@ -40,10 +50,17 @@ describe('VS Code extension in a real VS Code (code-server 4.100.3, Chromium)', 
     if (startError) throw startError;
     assert.ok(host && run);
     const t = host.timings;
+    const installedNow = host instanceof VsCodeHost && host.install.installedNow;
     console.log(
       `VS Code ${run.report.host.vscodeVersion} (${run.report.host.appName}, ${run.report.host.uiKind}) node ${run.report.host.node}; ` +
-        `setup ${(t.setupMs / 1000).toFixed(1)}s${host.install.installedNow ? ' (installed now)' : ''}, build ${(t.buildMs / 1000).toFixed(1)}s, ` +
+        `setup ${(t.setupMs / 1000).toFixed(1)}s${installedNow ? ' (installed now)' : ''}, build ${(t.buildMs / 1000).toFixed(1)}s, ` +
         `server ${(t.serverStartMs / 1000).toFixed(1)}s, suite ${(run.durationMs / 1000).toFixed(1)}s`,
+    );
+    const activation = run.report.metrics?.activationMs;
+    console.log(
+      activation === undefined
+        ? 'activation in the extension host: not measured (the extension was active before the suite activated it)'
+        : `activation in the extension host (getExtension().activate(): loading dist/extension.js + activate()): ${activation.toFixed(1)} ms`,
     );
     assert.equal(run.report.runnerError, undefined, `the in-host runner broke: ${run.report.runnerError}`);
     assert.ok(run.results.length > 0, 'the in-host suite reported no tests');
@@ -69,11 +86,28 @@ describe('VS Code extension in a real VS Code (code-server 4.100.3, Chromium)', 
     }
   });
 
-  describe('UI (Playwright on the workbench)', () => {
+  describe('UI (Playwright on the code-server workbench)', () => {
+    const skip =
+      mode === 'electron' || choice?.host === 'electron'
+        ? 'the suite is for desktop VS Code here; the UI scenarios drive the code-server workbench (SYNCHANNEL_VSCODE_HOST=code-server runs them)'
+        : undefined;
+    it("activation in a fresh window: showing the SynChannel view activates it; VS Code's own time (Running Extensions)", skip ? { skip } : {}, async () => {
+      assert.ok(host instanceof VsCodeHost, 'no code-server host (see the first test)');
+      // Its own window, so that the scenarios below start from a window the extension has not touched yet.
+      const fresh = await host.openWorkbench();
+      try {
+        await fresh.openViewContainer('SynChannel');
+        const ms = await fresh.activationTime('synchannel.synchannel');
+        console.log(`activation in a workbench window (VS Code's Running Extensions: code loading + activate() call): ${ms} ms`);
+        assert.ok(Number.isInteger(ms) && ms >= 0, `activation time ${ms}`);
+      } finally {
+        await fresh.close();
+      }
+    });
     let wb: Awaited<ReturnType<VsCodeHost['openWorkbench']>> | undefined;
     for (const scenario of UI_SCENARIOS) {
-      it(scenario.name, async () => {
-        assert.ok(host, 'no VS Code host (see the first test)');
+      it(scenario.name, skip ? { skip } : {}, async () => {
+        assert.ok(host instanceof VsCodeHost, 'no code-server host (see the first test)');
         wb ??= await host.openWorkbench();
         await scenario.run(wb);
       });

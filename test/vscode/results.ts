@@ -28,6 +28,8 @@ export interface InHostReport {
     readonly uiKind: 'desktop' | 'web';
     readonly remoteName: string | undefined;
   };
+  /** Measurements the tests recorded (suite/metrics.ts), e.g. activationMs; reported, never asserted on. */
+  readonly metrics?: Readonly<Record<string, number>>;
   /** Set when the runner itself broke (no tests found, a file failed to load). */
   readonly runnerError?: string;
 }

@@ -5,10 +5,13 @@
 // The teaching-demo scenario also writes the README's pictures: docs/screenshots/tree.png (the
 // Channels tree after the demo's first five steps), balances.png (the Balances webview) and
 // teaching-demo.png (the whole window); workbench.png comes from the markdown-preview scenario.
+// The appearance scenario saves the tree in each default theme and in a narrow sidebar to
+// .vscode-test/screenshots and prints the rows cut at the default sidebar width (appearance.ts).
 import * as assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
+import { cutTreeRows, currentTheme, describeRows, screenshotInThemes, setColorTheme, setSidebarWidth, sidebarWidth, treeRowFit, UI_SHOT_DIR } from './appearance.js';
 import { SCREENSHOT_DIR, type Workbench } from './harness.js';
 
 export interface UiScenario {
@@ -51,6 +54,10 @@ export const UI_SCENARIOS: UiScenario[] = [
   {
     name: 'teaching demo: the walkthrough runs five steps; the tree and the balances webview show them (tree.png, balances.png)',
     run: (wb) => withFailureShot(wb, 'teaching-demo', () => teachingDemo(wb)),
+  },
+  {
+    name: 'appearance: the tree in the light, dark and high-contrast themes and in a narrow sidebar (screenshots); the fit check finds the cut rows',
+    run: (wb) => withFailureShot(wb, 'appearance', () => appearance(wb)),
   },
 ];
 
@@ -147,6 +154,47 @@ async function teachingDemo(wb: Workbench): Promise<void> {
   await wb.screenshot('teaching-demo');
 }
 
+/**
+ * The Channels tree of the teaching demo (the scenario before) in each default theme and at a narrow sidebar,
+ * saved to .vscode-test/screenshots; which rows are cut at the default width is printed for the issue work.
+ */
+async function appearance(wb: Workbench): Promise<void> {
+  const page = wb.page;
+  page.setDefaultTimeout(10_000);
+  const themeBefore = await currentTheme(wb);
+  await wb.openViewContainer('SynChannel');
+  const tree = page.locator('.part.sidebar');
+  await tree
+    .locator('.monaco-list-row', { hasText: /Step 1/ })
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => {
+      throw new Error('the tree shows no demo channel: this scenario runs after the teaching-demo scenario');
+    });
+  await runCommandRetrying(wb, 'Notifications: Clear All Notifications');
+  await setSidebarWidth(wb, wb.defaultSidebarWidth);
+  const shots = await screenshotInThemes(wb, 'tree', tree);
+  console.log(`tree in each theme: ${Object.values(shots).join(', ')}`);
+  if (themeBefore) await setColorTheme(wb, themeBefore);
+
+  const cut = await cutTreeRows(wb, tree);
+  console.log(`rows cut at the default sidebar width (${wb.defaultSidebarWidth}px): ${cut.length}${cut.length ? `\n${describeRows(cut)}` : ''}`);
+
+  // The fit check itself: at VS Code's narrowest sidebar the steps' descriptions are cut; in a wide one nothing is.
+  const narrow = await setSidebarWidth(wb, 170);
+  console.log(`narrow sidebar (${narrow}px): ${await wb.screenshot('tree-narrow', tree, { dir: UI_SHOT_DIR })}`);
+  const atNarrow = (await treeRowFit(tree)).filter((r) => r.labelCut || r.descriptionCut);
+  assert.ok(
+    atNarrow.some((r) => /^Step 0$/.test(r.label) && r.descriptionCut),
+    `at ${narrow}px the Step 0 rows' descriptions should be cut; cut rows:\n${describeRows(atNarrow)}`,
+  );
+  const wide = await setSidebarWidth(wb, 700);
+  const atWide = (await treeRowFit(tree)).filter((r) => r.labelCut || r.descriptionCut);
+  assert.deepEqual(atWide, [], `at ${wide}px no row should be cut:\n${describeRows(atWide)}`);
+
+  await setSidebarWidth(wb, wb.defaultSidebarWidth);
+}
+
 /** Runs a scenario; when it fails, saves the window to <tmp>/synchannel-ui-<name>-failed.png and names it in the error. */
 async function withFailureShot(wb: Workbench, name: string, run: () => Promise<void>): Promise<void> {
   try {
@@ -155,6 +203,7 @@ async function withFailureShot(wb: Workbench, name: string, run: () => Promise<v
     const path = join(tmpdir(), `synchannel-ui-${name}-failed.png`);
     const saved = await wb.page.screenshot({ path }).then(() => true, () => false);
     if (saved && err instanceof Error) err.message += `\n(the window at the failure: ${path})`;
+    if (err instanceof Error && wb.errors.length) err.message += `\nthe window's last console errors:\n${wb.errors.slice(-10).join('\n')}`;
     throw err;
   }
 }
@@ -196,19 +245,10 @@ async function clippedScreenshot(wb: Workbench, name: string, area: Locator, las
   await wb.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), clip: { x: box.x, y: box.y, width: box.width, height }, animations: 'disabled' });
 }
 
-/** Drags the sash on the primary sidebar's right edge until the sidebar is about `width` px wide. */
+/** Widens the primary sidebar to about `width` px (never narrows it). */
 async function widenSidebar(wb: Workbench, width: number): Promise<void> {
-  const page = wb.page;
-  const box = await page.locator('.part.sidebar').boundingBox();
-  assert.ok(box, 'the sidebar is not on screen');
-  if (box.width >= width) return;
-  const edge = box.x + box.width;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(edge, y);
-  await page.mouse.down();
-  await page.mouse.move(edge + (width - box.width) / 2, y, { steps: 5 });
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-  const after = await page.locator('.part.sidebar').boundingBox();
-  assert.ok(after && after.width > box.width, `the sidebar did not widen (${box.width}px -> ${after?.width}px)`);
+  const before = await sidebarWidth(wb);
+  if (before >= width) return;
+  const after = await setSidebarWidth(wb, width);
+  assert.ok(after > before, `the sidebar did not widen (${before}px -> ${after}px)`);
 }

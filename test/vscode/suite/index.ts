@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import Mocha from 'mocha';
+import { metrics } from './metrics.js';
 import { testFiles } from './test-files.js';
 import type { InHostReport, InHostTestResult } from '../results.js';
 
@@ -69,7 +70,7 @@ export function run(): Promise<void> {
       });
     };
     const runner = mocha.run((failures) => {
-      writeReport({ failures, results, host: hostFacts() });
+      writeReport({ failures, results, host: hostFacts(), metrics: metrics() });
       if (failures > 0) reject(new Error(`${failures} in-host test(s) failed`));
       else resolve();
     });
