@@ -98,7 +98,13 @@ export function handlers(p: Parts): HandlerTable {
  */
 export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, m: AppMessage, peerQueue: { run<T>(fn: () => Promise<T>): Promise<T> }): void {
   const handler = table[m.type] as Handler<typeof m.type>;
-  const work = m.type === 'channel.propose' ? peerQueue.run(() => handler(s, m as never)) : handler(s, m as never);
+  let work: Promise<void>;
+  try {
+    work = m.type === 'channel.propose' ? peerQueue.run(() => handler(s, m as never)) : handler(s, m as never);
+  } catch (e) {
+    // A handler that rejects before its first await (an unknown channel) is answered like any other.
+    work = Promise.reject(e);
+  }
   work.catch((e: unknown) => {
     const ctl = channelFor(ctx, s, m);
     ctx.fail(e, ctl);
