@@ -118,11 +118,17 @@ export class World {
       });
       await until(() => view().myTurn, `${from.name}'s turn in ${channel}`);
     }
-    const step = view().latest!.step + 1n;
-    const done = waitForEvent(from.node, 'stateSigned', (e) => e.channel.channelId === channel && e.state.step === step);
-    await from.node.send(amount, { channel });
-    await done;
-    return step;
+    const signed = new Set<bigint>();
+    const off = from.node.on((e) => {
+      if (e.type === 'stateSigned' && e.channel.channelId === channel) signed.add(e.state.step);
+    });
+    try {
+      const { step } = await from.node.send(amount, { channel });
+      await until(() => signed.has(step), `step ${step} signed by both (${from.name})`);
+      return step;
+    } finally {
+      off();
+    }
   }
 
   /** The number of channel folders in a node's data folder. */
