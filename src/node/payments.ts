@@ -196,9 +196,12 @@ export class Payments {
   async onTurnRequest(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
     const ch = ctl.channel;
-    ch.receiveTurnRequest();
-    ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
-    ctx.changed(ctl);
+    const asked = ch.partnerWantsTurn;
+    // Shown once per request: repeats (resends, or a flood) change nothing.
+    if (ch.receiveTurnRequest() && !asked) {
+      ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
+      ctx.changed(ctl);
+    }
     if (ctx.autoMode && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
       const pass = ch.proposeEmpty();
       await ctl.append([{ kind: 'staged', state: pass, mine: true }]);

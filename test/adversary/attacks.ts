@@ -202,3 +202,42 @@ export const depositFlood: Attack = {
     return `${n} notices -> ${reads} chain reads; a new partner connected, opened, deposited and paid`;
   },
 };
+
+/** Floods of every message type from a partner, about its own channel: bounded answers, events and writes. */
+export const typeFloods: Attack = {
+  name: 'floods of every message type from a partner',
+  item: 5,
+  async run(s, o) {
+    const per = 150 * o.scale;
+    const k = s.known;
+    const m = s.mallory;
+    const latest = m.latest(k);
+    const bytesBefore = await World.journalBytes(s.vic, s.withMal);
+    const from = s.vic.events.length;
+    const stepBefore = World.step(s.vic.node, s.withMal);
+    const replay = m.propose(k, latest.state, { signature: (k.me === 'A' ? latest.sigA : latest.sigB)! });
+    const me = s.vic.node.getAccount();
+    const flood: [string, (i: number) => AppMessage][] = [
+      ['channel.propose', (i) => ({ type: 'channel.propose', channelId: BigInt(5_000_000 + i), challengePeriod: 600, expectedDepositA: 1n, expectedDepositB: 1n, addressA: m.address.toString(), addressB: me, publicKeyA: m.keyPair.publicKey.toString('hex'), publicKeyB: s.vic.keyPair.publicKey.toString('hex') })],
+      ...everyType(k.contract, k.channelId, latest.state.step, replay.state).map((msg): [string, (i: number) => AppMessage] => [msg.type, () => msg]),
+      ['state.propose (replay)', () => replay],
+      ['error', (i) => ({ type: 'error', code: 'WIRE_INVALID', message: `noise ${i}` })],
+    ];
+    const t0 = Date.now();
+    for (const [, make] of flood) await m.flood(per, make);
+    await m.delivered();
+    const n = await honestStillPays(s);
+    const seconds = (Date.now() - t0) / 1000;
+    const sent = per * flood.length;
+    const events = s.vic.events.slice(from).filter((e) => e.type !== 'channelUpdated' && e.type !== 'stateSigned' && e.type !== 'stateReceived');
+    const answers = m.received.filter((x) => x.type === 'error').length;
+    const bound = 20 + Math.ceil(seconds * 2) + 1;
+    assert.ok(answers <= bound, `${answers} error answers (at most ${bound})`);
+    const kinds = (list: typeof events) => [...new Set(list.map((e) => e.type))].map((t) => `${t} ${list.filter((e) => e.type === t).length}`).join(', ');
+    assert.ok(events.length <= bound + 20, `${events.length} events shown: ${kinds(events)}; ${events.filter((e) => e.type === 'log').slice(0, 3).map((e) => (e as { message: string }).message).join(' / ')}`);
+    assert.equal(World.step(s.vic.node, s.withMal), stepBefore, "Mallory's channel did not move");
+    assert.equal(await World.journalBytes(s.vic, s.withMal), bytesBefore, 'nothing written');
+    assert.equal(await World.folders(s.vic), 2, 'no folder for the proposals');
+    return `${sent} messages of ${flood.length} kinds -> ${answers} error answers, ${events.length} events, 0 bytes written; Hal signed ${n} states`;
+  },
+};
