@@ -278,6 +278,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async withdraw(opts: WithdrawOptions & { channel?: string } = {}): Promise<WithdrawResult> {
     const ctl = this.pick(opts.channel);
+    if (ctl.rec.restorePending && !opts.confirmStale) {
+      throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner may hold newer states than this one; connect to them first, or confirm to close with what the backup holds');
+    }
     const r = await this.closing.withdraw(ctl, { ...opts, onProgress: (m) => opts.onProgress?.(m) });
     void this.arbiter.poke(ctl);
     return r;
@@ -311,6 +314,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     }
     const more = await recoverChannels(this.ctx, this.negotiation, (ctl) => this.resumeChannel(ctl), { only: new Set(r.imported), restored: true });
     this.broken.push(...more);
+    // A partner online now is asked at once (otherwise on its next connection).
+    for (const id of r.imported) {
+      const ctl = this.ctx.channels.get(id);
+      if (ctl && this.ctx.sessionOf(ctl)?.connected) this.sync.resync(ctl);
+    }
     return r;
   }
 

@@ -91,6 +91,8 @@ export class Payments {
     const { ctx } = this;
     const ch = ctl.channel;
     if (!ch.pending) throw new NodeError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
+    // Restored from a backup: the partner may hold newer states; never sign below them.
+    if (ctl.rec.restorePending) throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner has not answered yet, so the node does not sign; it signs once it knows the latest state');
     const before = ctl.latestView;
     const signed = ch.countersign();
     const view = stateView(signed, before);
@@ -126,13 +128,15 @@ export class Payments {
     if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
     else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
     else ch.receiveProposal(signed);
-    if (!ctx.autoMode) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
+    // Kept on disk when it waits for a person, or for the partner's resync answer after a restore.
+    const waits = !ctx.autoMode || ctl.rec.restorePending;
+    if (waits) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
     crashPoint('before-countersign');
     const view = stateView(signed, ctl.latestView);
     if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
     ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
-    if (ctx.autoMode) await this.countersignIn(ctl);
+    if (!waits) await this.countersignIn(ctl);
   }
 
   /**
