@@ -28,6 +28,9 @@ import { channelView } from './views.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
+/** Start-up events kept for the first listener. */
+const EARLY_EVENTS = 200;
+
 export class ChannelNode extends Queries implements ChannelNodeApi {
   readonly network: ChannelNodeOptions['network'];
   private readonly listeners = new Set<(e: NodeEvent) => void>();
@@ -41,6 +44,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly attached = new WeakSet<PeerSession>();
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
   private broken: BrokenChannelView[] = [];
+  /** events before the first listener, for it */
+  private early: NodeEvent[] | null = [];
   private stopped = false;
 
   private constructor(o: ChannelNodeOptions, data: DataDir) {
@@ -98,10 +103,21 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   on(listener: (event: NodeEvent) => void): () => void {
     this.listeners.add(listener);
+    // The first listener (the host's) also gets what happened while the node started (recovery, torn tails).
+    const early = this.early;
+    this.early = null;
+    for (const e of early ?? []) {
+      try {
+        listener(e);
+      } catch {
+        // a UI listener must not break the node
+      }
+    }
     return () => this.listeners.delete(listener);
   }
 
   private emit(e: NodeEvent): void {
+    if (this.early && this.listeners.size === 0 && this.early.length < EARLY_EVENTS) this.early.push(e);
     for (const l of this.listeners) {
       try {
         l(e);
