@@ -8,6 +8,10 @@ import type { NodeMeta } from './persistence.js';
 import type { PartnerView, ServeResult } from './types.js';
 import { hex } from './views.js';
 
+/** Redials of a remembered partner after a restart: first delay, cap (ms). */
+const REDIAL_MIN_MS = 500;
+const REDIAL_MAX_MS = 30_000;
+
 interface Remembered {
   /** partner wallet (raw) -> the multiaddr we dialled it at */
   dialled: Record<string, string>;
@@ -79,8 +83,27 @@ export class Sessions {
       await serveAgain(s.port, s.host ?? undefined).catch((e: Error) => log(`could not listen again on port ${s.port}: ${e.message}; run serve with another port`, 'warn'));
     }
     for (const [wallet, addr] of Object.entries(this.memory.dialled)) {
-      if (!partnersWithChannels.has(wallet)) continue;
-      void this.p2p.connect(addr).catch((e: Error) => log(`could not reconnect to ${addr}: ${e.message} (it is retried when your partner connects)`, 'warn'));
+      if (partnersWithChannels.has(wallet)) void this.redial(wallet, addr, log);
+    }
+  }
+
+  /**
+   * Dials a remembered partner until a session with it exists (ours, or theirs when they dial us), backing off
+   * up to REDIAL_MAX_MS: a partner that serves never dials us, so giving up would cut the channel off.
+   */
+  private async redial(wallet: string, addr: string, log: (m: string, level?: 'info' | 'warn' | 'error') => void): Promise<void> {
+    for (let attempt = 0, delay = REDIAL_MIN_MS; ; attempt++, delay = Math.min(delay * 2, REDIAL_MAX_MS)) {
+      const s = this.byWallet.get(wallet);
+      if (s && !s.isClosed) return;
+      try {
+        await this.p2p.connect(addr);
+        if (attempt) log(`reconnected to ${addr}`);
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'NODE_STOPPED') return;
+        if (attempt === 0) log(`could not reconnect to ${addr}: ${(e as Error).message}; retrying in the background`, 'warn');
+        await new Promise((r) => setTimeout(r, delay).unref?.());
+      }
     }
   }
 

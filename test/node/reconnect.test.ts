@@ -1,0 +1,29 @@
+// A restarted node redials the partners of its open channels by itself, and keeps trying while they are
+// unreachable: the partner (who serves and never dials) is reached again without anyone running connect.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TON } from '../adversary/scene.js';
+import { World, until } from '../adversary/world.js';
+
+test('a dialer restarted while its partner is down reconnects by itself once the partner is back', async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    let hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(hal, ch, TON('0.1'));
+    await w.stop(hal);
+    await w.stop(vic);
+    hal = await w.node('hal', { keyPair: hal.keyPair });
+    // Vic is down: Hal's first redial fails. Vic comes back on the same address a moment later.
+    await new Promise((r) => setTimeout(r, 1500));
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    assert.ok(vic.node.served(), 'Vic serves again where it served');
+    await until(() => hal.node.partners().some((p) => p.online), 'Hal to reconnect by itself', 30_000);
+    await w.pay(vic, ch, TON('0.2'));
+    await w.pay(hal, ch, TON('0.1'));
+  } finally {
+    await w.close();
+  }
+});
