@@ -93,6 +93,8 @@ export const withheldAck: Attack = {
   name: 'a peer sends session.resume, a countersign for step 1000000 and resync requests, and never acks',
   item: 1,
   async run(s) {
+    // Mallory's session would redial and take her wallet's link back (and ack everything): she leaves first.
+    await s.mallory.stop();
     const raw = await RawPeer.dial(s.vicAddr);
     const hana = await s.world.node(`hana-${randomBytes(2).toString('hex')}`);
     try {
