@@ -125,9 +125,17 @@ export class Payments {
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.known(ctl, signed)) return;
-    if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
-    else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
-    else ch.receiveProposal(signed);
+    try {
+      if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
+      else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
+      else ch.receiveProposal(signed);
+    } catch (e) {
+      // Ahead of us (the countersignature of our proposal, or states, were lost to a crash): ask for what we
+      // lack; the partner answers with it, then sends its proposal again.
+      const latest = ch.latest?.state.step ?? -1n;
+      if (state.step > latest + 1n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest < 0n ? 0n : latest });
+      throw e;
+    }
     // Kept on disk when it waits for a person, or for the partner's resync answer after a restore.
     const waits = !ctx.autoMode || ctl.rec.restorePending;
     if (waits) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
