@@ -89,7 +89,9 @@ function mayReport(s: PeerSession): { ok: boolean; note: string } {
   return { ok: true, note: n ? ` (and ${n} more rejected messages from this peer, not shown)` : '' };
 }
 
-const hints = new WeakMap<ChannelController, { at: number; timer: ReturnType<typeof setTimeout> | null; notice?: string }>();
+const hints = new WeakMap<ChannelController, { at: number; timer: ReturnType<typeof setTimeout> | null }>();
+/** the last close notice shown per channel */
+const notices = new WeakMap<ChannelController, string>();
 
 /** A partner's hint that the chain changed: read it now, or once at the end of the interval if one ran lately. */
 function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
@@ -175,12 +177,12 @@ export function handlers(p: Parts): HandlerTable {
     'close.notice': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       // A claim, shown once: the chain (read now) is what counts.
-      const h = hints.get(ctl);
-      if (h?.notice !== `${m.kind}:${m.step}`) {
+      const key = `${m.kind}:${m.step}`;
+      if (notices.get(ctl) !== key) {
+        notices.set(ctl, key);
         ctx.log(m.kind === 'unilateral' ? `Your partner says they sent step ${m.step} to the smart contract` : `Your partner says they closed the channel cooperatively (step ${m.step})`);
       }
       await hinted(p.arbiter, ctl);
-      hints.get(ctl)!.notice = `${m.kind}:${m.step}`;
     },
     'resync.request': (s, m) => inQueue(s, m, (ctl) => p.sync.onRequest(ctl, m)),
     'resync.response': (s, m) => inQueue(s, m, (ctl) => p.sync.onResponse(ctl, m)),

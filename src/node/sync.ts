@@ -49,8 +49,12 @@ export class Sync {
     // latestStep 0 with nothing held means "nothing yet": the partner sends step 0 too (we skip what we have).
     ctx.send(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n });
     // A channel restored from a backup says nothing of its own until the partner has answered.
-    const staged = ctl.channel.staged;
-    if (staged && ctl.channel.stagedBy === rec.me && !rec.restorePending) this.payments.sendStaged(ctl, staged);
+    if (rec.restorePending) return;
+    const ch = ctl.channel;
+    const staged = ch.staged;
+    if (staged && ch.stagedBy === rec.me) this.payments.sendStaged(ctl, staged);
+    // A turn request made while the partner was unreachable (or lost with its process) is asked again.
+    if (ch.turnRequested && latest !== null && !staged && ch.turn === ch.partner) ctx.send(ctl, { type: 'turn.request', contract: rec.contract, step: latest });
   }
 
   /**

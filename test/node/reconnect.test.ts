@@ -27,3 +27,25 @@ test('a dialer restarted while its partner is down reconnects by itself once the
     await w.close();
   }
 });
+
+test('a turn request made while the partner is offline is sent when it reconnects', async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    let hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(hal, ch, TON('0.1'));
+    await until(() => !vic.node.channel(ch)!.myTurn && !vic.node.channel(ch)!.pending, 'the turn to be Hal\'s');
+    // Both stop; Vic comes back first and asks for the turn while Hal is still down.
+    await w.stop(hal);
+    await w.stop(vic);
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    await vic.node.requestEmpty({ channel: ch });
+    hal = await w.node('hal', { keyPair: hal.keyPair });
+    await until(() => vic.node.channel(ch)!.myTurn, 'the turn, without asking again', 30_000);
+    await w.pay(vic, ch, TON('0.2'));
+  } finally {
+    await w.close();
+  }
+});
