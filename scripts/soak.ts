@@ -85,7 +85,7 @@ async function main(o: Opts): Promise<number> {
   };
   await writeFile(resolve(ROOT, o.out), renderReport(rep));
   log(`wrote ${o.out}`);
-  const failed = !!rep.crashError || (rep.crash?.statesLost ?? 0) > 0 || att.some((a) => !a.ok) || fz.some((f) => f.ok === false);
+  const failed = !!rep.crashError || !!rep.crash?.error || (rep.crash?.statesLost ?? 0) > 0 || att.some((a) => !a.ok) || fz.some((f) => f.ok === false);
   return failed ? 1 : 0;
 }
 

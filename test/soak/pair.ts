@@ -57,18 +57,18 @@ export class Pair {
     const p = v?.pending as Json | null | undefined;
     return {
       latest: l ? { step: BigInt(l.step as string), balanceA: BigInt(l.balanceA as string), balanceB: BigInt(l.balanceB as string) } : null,
-      pending: p ? `${p.step as string} awaiting ${p.awaiting as string}` : null,
+      pending: p ? `${p.step as string} awaiting ${p.awaiting as string}${v?.partnerOnline ? '' : ', partner offline'}` : v?.partnerOnline ? null : 'none, partner offline',
       myTurn: !!v?.myTurn,
     };
   }
 
-  /** The last errors a node reported (for a failure's message). */
+  /** The last things a node said (for a failure's message). */
   errors(n: SoakNode): string {
     return n
       .lines()
-      .filter((j) => j.event === 'error' || (j.event === 'log' && j.level !== 'info'))
-      .slice(-4)
-      .map((j) => `${String(j.code ?? j.level)}: ${String(j.message).slice(0, 160)}`)
+      .filter((j) => j.event !== 'channelUpdated' && j.event !== 'text')
+      .slice(-12)
+      .map((j) => (j.event === 'error' || j.event === 'log' ? `${String(j.code ?? j.level)}: ${String(j.message).slice(0, 160)}` : j.command ? `${String(j.command)} ${j.ok ? 'ok' : `failed ${JSON.stringify(j.error).slice(0, 120)}`}` : `${String(j.event)}${j.state ? ` ${String((j.state as Json).step)}` : ''}`))
       .join(' | ');
   }
 

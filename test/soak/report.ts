@@ -43,7 +43,7 @@ function crashSection(r: SoakResult | null, error: string | null): string[] {
   return [
     '## Crash and fault runs',
     '',
-    `Two \`synchannel --json\` processes on a devnet, B dialing A through a TCP proxy, both reaching the devnet's RPC through an HTTP proxy. Seed ${r.seed}${error ? ` — **stopped: ${error}**` : ''}.`,
+    `Two \`synchannel --json\` processes on a devnet, B dialing A through a TCP proxy, both reaching the devnet's RPC through an HTTP proxy. Seed ${r.seed}.${r.error ? ` **Stopped after run ${r.runs}: ${r.error}**` : ''}`,
     '',
     '| | |',
     '| --- | --- |',
@@ -66,7 +66,7 @@ function crashSection(r: SoakResult | null, error: string | null): string[] {
 }
 
 export function renderReport(rep: Report): string {
-  const failed = rep.attacks.filter((a) => !a.ok).length + rep.fuzz.filter((f) => f.ok === false).length + (rep.crashError ? 1 : 0) + (rep.crash?.statesLost ? 1 : 0);
+  const failed = rep.attacks.filter((a) => !a.ok).length + rep.fuzz.filter((f) => f.ok === false).length + (rep.crashError || rep.crash?.error ? 1 : 0) + (rep.crash?.statesLost ? 1 : 0);
   return [
     '# Reliability',
     '',

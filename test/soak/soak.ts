@@ -24,6 +24,8 @@ export interface SoakOptions {
   /** full history check every this many runs */
   checkEvery?: number;
   log?: (line: string) => void;
+  /** fixes parts of every plan (to chase one kind of failure) */
+  bias?: { victim?: 'A' | 'B'; kill?: Plan['kill']; torn?: boolean; hostile?: boolean };
 }
 
 export interface SoakResult {
@@ -44,6 +46,8 @@ export interface SoakResult {
   proxy: TcpProxy['stats'];
   rpc: RpcProxy['stats'];
   closes: string[];
+  /** why the runs stopped early, if they did */
+  error: string | null;
 }
 
 const HOSTILE: ProxyFaults = { maxDelayMs: 25, cutPerChunk: 0.01, dupPerChunk: 0.004 };
@@ -89,7 +93,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const rpc = new RpcProxy(() => devnet.url, new Rng(seed + 1));
   const portA = await freePort();
   const proxy = new TcpProxy(portA, new Rng(seed + 2));
-  const r: SoakResult = { seed, runs: 0, seconds: 0, kills: 0, killsAt: {}, tornTails: 0, partitions: 0, devnetRestarts: 0, failedStarts: 0, payments: 0, channels: 0, statesSigned: 0, statesReported: 0, statesLost: 0, proxy: proxy.stats, rpc: rpc.stats, closes: [] };
+  const r: SoakResult = { seed, runs: 0, seconds: 0, kills: 0, killsAt: {}, tornTails: 0, partitions: 0, devnetRestarts: 0, failedStarts: 0, payments: 0, channels: 0, statesSigned: 0, statesReported: 0, statesLost: 0, proxy: proxy.stats, rpc: rpc.stats, closes: [], error: null };
   const args = (name: string, extra: string[] = []) => () => ['--chain', 'devnet', '--devnet-url', rpc.url, '--data', join(dir, name), ...extra];
   const a = new SoakNode('A', join(dir, 'a'), args('a', ['--period', '60']));
   const b = new SoakNode('B', join(dir, 'b'), args('b'));
@@ -109,10 +113,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     r.channels++;
     for (let i = 1; i <= o.runs; i++) {
       const plan = planRun(rng, a, b, i, o);
+      log(`run ${i}: ${describe(plan)}`);
       await run(pair, plan, r, rng, proxy, rpc, devnet);
       r.runs = i;
       const latest = await pair.converged();
-      log(`run ${i}: ${describe(plan)} -> both at step ${latest.step}`);
+      log(`run ${i}: both at step ${latest.step}`);
       const last = i === o.runs;
       const closing = last || (!!o.channelEvery && i % o.channelEvery === 0);
       if (closing || (o.checkEvery && i % o.checkEvery === 0)) await check(pair, r, log, closing);
@@ -131,6 +136,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         }
       }
     }
+  } catch (e) {
+    r.error = (e as Error).message;
+    log(`stopped: ${r.error}`);
   } finally {
     r.devnetRestarts = devnet.restarts;
     r.failedStarts = a.failedStarts + b.failedStarts;
@@ -146,6 +154,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 }
 
 function planRun(rng: Rng, a: SoakNode, b: SoakNode, i: number, o: SoakOptions): Plan {
+  const plan = drawPlan(rng, a, b, i, o);
+  const f = o.bias ?? {};
+  if (f.victim) plan.victim = f.victim === 'A' ? a : b;
+  if (f.kill) plan.kill = f.kill;
+  if (f.torn !== undefined) plan.torn = f.torn;
+  if (f.hostile !== undefined) plan.hostile = f.hostile;
+  return plan;
+}
+
+function drawPlan(rng: Rng, a: SoakNode, b: SoakNode, i: number, o: SoakOptions): Plan {
   const victim = rng.pick([a, b]);
   return {
     victim,
