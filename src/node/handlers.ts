@@ -52,13 +52,13 @@ class Bucket {
 }
 
 /** Rejections answered and reported per peer: a burst, then a steady rate; the others are counted and summed up. */
-const REPORT_BURST = 20;
-const REPORT_PER_SECOND = 2;
+export const REPORT_BURST = 20;
+export const REPORT_PER_SECOND = 2;
 /** New channel proposals per peer (a resent proposal we hold is free). */
-const PROPOSE_BURST = 5;
-const PROPOSE_PER_SECOND = 0.2;
+export const PROPOSE_BURST = 5;
+export const PROPOSE_PER_SECOND = 0.2;
 /** A channel's hints read the chain at most once per interval; hints in between are folded into one later read. */
-const HINT_INTERVAL_MS = 1000;
+export const HINT_INTERVAL_MS = 1000;
 
 interface PeerLimits {
   reports: Bucket;

@@ -11,8 +11,8 @@ import type { Payments } from './payments.js';
 import { stateViews } from './views.js';
 
 /** Resync answers per channel: a burst, then this many per second. */
-const RESYNC_BURST = 8;
-const RESYNC_PER_SECOND = 4;
+export const RESYNC_BURST = 8;
+export const RESYNC_PER_SECOND = 4;
 
 export class Sync {
   private readonly buckets = new WeakMap<ChannelController, { tokens: number; at: number }>();

@@ -1,5 +1,9 @@
 // docs/reliability.md, as `npm run soak` writes it: what ran, what was injected, what was tried, what was lost.
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { MAX_RESYNC_STATES } from '../../src/core/wire.js';
+import { HINT_INTERVAL_MS, PROPOSE_BURST, PROPOSE_PER_SECOND, REPORT_BURST, REPORT_PER_SECOND } from '../../src/node/handlers.js';
+import { MAX_PROPOSALS_PER_PARTNER } from '../../src/node/negotiation.js';
+import { RESYNC_BURST, RESYNC_PER_SECOND } from '../../src/node/sync.js';
 import type { SoakResult } from './soak.js';
 
 export interface AttackResult {
@@ -77,6 +81,16 @@ export function renderReport(rep: Report): string {
     `- Result: ${failed ? `**${failed} failure(s)**` : 'no failure'}; states lost: ${rep.crash?.statesLost ?? 'n/a'}`,
     '',
     ...crashSection(rep.crash, rep.crashError),
+    '## What one peer can make a node do',
+    '',
+    'The bounds the attacks below check (src/node/handlers.ts, sync.ts, negotiation.ts):',
+    '',
+    `- rejections answered and shown: ${REPORT_BURST} at once, then ${REPORT_PER_SECOND} per second per peer (the others are counted in the next one shown);`,
+    `- new channel proposals: ${PROPOSE_BURST} at once, then one every ${1 / PROPOSE_PER_SECOND} s per peer (QUOTA_EXCEEDED); at most ${MAX_PROPOSALS_PER_PARTNER} unaccepted ones kept, in memory only;`,
+    `- resync answers: ${RESYNC_BURST} at once, then ${RESYNC_PER_SECOND} per second per channel, ${MAX_RESYNC_STATES} states each; the newest request over the rate waits for the next one;`,
+    `- chain reads on a partner's hints (deposit, deployed, close notice): one per ${HINT_INTERVAL_MS / 1000} s per channel;`,
+    '- messages about a channel are accepted only from that channel\'s partner (UNKNOWN_CHANNEL otherwise).',
+    '',
     '## Attacks',
     '',
     'Each attack runs on a victim node with an honest partner (test/adversary), over real libp2p on 127.0.0.1, and checks what the honest partner still experiences.',
