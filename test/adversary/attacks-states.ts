@@ -100,7 +100,8 @@ export const closeProposed: Attack = {
     const r = await s.vic.node.withdraw({ channel: s.withMal });
     assert.equal(r.mode, 'cooperative');
     assert.deepEqual([r.payoutA, r.payoutB], [latest.balanceA, latest.balanceB]);
-    return `close.accept with a valid signature; the contract paid A ${r.payoutA} / B ${r.payoutB} by the close state`;
+    const n = await honestStillPays(s);
+    return `close.accept with a valid signature; the contract paid A ${r.payoutA} / B ${r.payoutB} by the close state; Hal signed ${n} states`;
   },
 };
 
@@ -124,7 +125,8 @@ export const closeAccepted: Attack = {
     const r = await withdrawing;
     assert.equal(r.mode, 'cooperative');
     assert.deepEqual([r.payoutA, r.payoutB], [latest.balanceA, latest.balanceB]);
-    return `state.countersign for a close refused (UNEXPECTED_CLOSE); close.accept completed the cooperative close at step ${state.step}`;
+    const n = await honestStillPays(s);
+    return `state.countersign for a close refused (UNEXPECTED_CLOSE); close.accept completed the cooperative close at step ${state.step}; Hal signed ${n} states`;
   },
 };
 
@@ -138,7 +140,8 @@ export const shortPeriod: Attack = {
     await rejected(m, { type: 'channel.propose', channelId: 77n, challengePeriod: 1, ...base }, 'PERIOD_TOO_SHORT');
     await rejected(m, { type: 'channel.propose', channelId: 78n, challengePeriod: 59, ...base }, 'PERIOD_TOO_SHORT');
     assert.equal(s.vic.node.channels().length, before);
-    return 'both refused with PERIOD_TOO_SHORT; nothing listed';
+    const n = await honestStillPays(s);
+    return `both refused with PERIOD_TOO_SHORT; nothing listed; Hal signed ${n} states`;
   },
 };
 
@@ -163,6 +166,7 @@ export const staleClose: Attack = {
     s.world.chain.advanceTime(121);
     const e = await closed;
     assert.deepEqual([e.payout.balanceA, e.payout.balanceB], [latest.state.balanceA, latest.state.balanceB]);
-    return `the notice changed nothing; step 0 on chain was challenged with step ${c.step}; paid by the latest state`;
+    const n = await honestStillPays(s);
+    return `the notice changed nothing; step 0 on chain was challenged with step ${c.step}; paid by the latest state; Hal signed ${n} states`;
   },
 };

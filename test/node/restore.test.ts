@@ -37,9 +37,11 @@ describe('restore from an old backup', () => {
       await w.link(vic, hal);
       const ch = (await w.open(hal, vic, TON('50'), TON('50'))).channelId;
       for (let i = 0; i < 3; i++) await w.pay(i % 2 ? vic : hal, ch, TON('0.1'));
+      // Settled first (the last automatic pass included), so the backup holds exactly step k.
+      await assertSameHistory(vic.node, hal.node, ch);
+      const k = World.step(vic.node, ch);
       const backup = join(w.dir, 'vic.backup');
       await vic.node.exportBackup(backup);
-      const k = World.step(vic.node, ch);
       for (let i = 0; i < 40; i++) await w.pay(hal, ch, TON('0.01'));
       const n = World.step(hal.node, ch);
       assert.ok(n - k > 64n, `${n - k} states after the backup`);
@@ -82,6 +84,7 @@ describe('restore from an old backup', () => {
       const vicAddr = await w.link(vic, mal);
       const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
       await w.pay(mal, ch, TON('0.1'));
+      await assertSameHistory(vic.node, mal.node, ch);
       const backup = join(w.dir, 'vic.backup');
       await vic.node.exportBackup(backup);
       for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
@@ -127,9 +130,11 @@ describe('restore from an old backup', () => {
       const hal = await w.node('hal');
       await w.link(vic, hal);
       const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+      await assertSameHistory(vic.node, hal.node, ch);
       const backup = join(w.dir, 'vic.backup');
       await vic.node.exportBackup(backup);
       for (let i = 0; i < 3; i++) await w.pay(hal, ch, TON('0.1'));
+      await assertSameHistory(vic.node, hal.node, ch);
       await w.stop(vic);
       await rm(join(vic.dataDir, 'channels'), { recursive: true, force: true });
       const v = await w.node('vic', { keyPair: vic.keyPair });
