@@ -42,11 +42,14 @@ export class Sessions {
     const key = s.partner.walletAddress.toRawString();
     const fresh = this.byWallet.get(key) !== s;
     this.byWallet.set(key, s);
+    // A session the p2p layer ends (the node stopping, an idle stranger dropped) is forgotten here too.
+    if (fresh) s.once('closed', () => this.byWallet.get(key) === s && this.byWallet.delete(key));
     return fresh;
   }
 
   get(walletRaw: string): PeerSession | null {
-    return this.byWallet.get(walletRaw) ?? null;
+    const s = this.byWallet.get(walletRaw);
+    return s && !s.isClosed ? s : null;
   }
 
   all(): PeerSession[] {
