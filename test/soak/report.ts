@@ -43,7 +43,7 @@ function machine(): string {
 function crashSection(r: SoakResult | null, error: string | null): string[] {
   if (!r) return ['## Crash and fault runs', '', `Did not run${error ? `: ${error}` : ''}.`, ''];
   const kills = Object.entries(r.killsAt).map(([at, n]) => `${n} at ${at}`).join(', ');
-  const rpcFaults = r.rpc.errors + r.rpc.hangs + r.rpc.resets;
+  const rpcFaults = r.rpc.errors + r.rpc.hangs + r.rpc.timeouts + r.rpc.resets;
   return [
     '## Crash and fault runs',
     '',
@@ -56,7 +56,7 @@ function crashSection(r: SoakResult | null, error: string | null): string[] {
     `| torn journal tails (a torn copy of the last record appended after a kill) | ${r.tornTails} |`,
     `| TCP proxy | ${r.proxy.connections} connections, ${r.proxy.cuts} cut, ${r.proxy.refused} refused during ${r.partitions} partitions, ${r.proxy.delayed} of ${r.proxy.chunks} chunks delayed, ${r.proxy.duplicated} duplicated |`,
     `| devnet restarts | ${r.devnetRestarts} |`,
-    `| RPC faults | ${rpcFaults} injected of ${r.rpc.requests} requests (${r.rpc.errors} HTTP 500/502, ${r.rpc.hangs} held then dropped, ${r.rpc.resets} reset), ${r.rpc.upstreamDown} while the devnet was down |`,
+    `| RPC faults | ${rpcFaults} injected of ${r.rpc.requests} requests (${r.rpc.errors} HTTP 500/502, ${r.rpc.hangs} held 2.5 s then dropped, ${r.rpc.timeouts} held past the client's 15 s timeout, ${r.rpc.resets} reset), ${r.rpc.upstreamDown} while the devnet was down |`,
     `| node starts that failed and were retried | ${r.failedStarts} |`,
     `| states signed by both, in both final histories | ${r.statesSigned} |`,
     `| states a node reported as signed by both (stateSigned) | ${r.statesReported} |`,

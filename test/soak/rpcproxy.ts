@@ -10,12 +10,16 @@ export interface RpcFaults {
   reset: number;
   /** how long a hung request is held before its connection is dropped */
   hangMs: number;
+  /** the share of hung requests held past the client's own request timeout (15 s) instead */
+  longHang: number;
 }
 
-export const RPC_OK: RpcFaults = { error: 0, hang: 0, reset: 0, hangMs: 0 };
+export const RPC_OK: RpcFaults = { error: 0, hang: 0, reset: 0, hangMs: 0, longHang: 0 };
+/** Past the RPC client's request timeout. */
+const LONG_HANG_MS = 16_000;
 
 export class RpcProxy {
-  readonly stats = { requests: 0, errors: 0, hangs: 0, resets: 0, upstreamDown: 0 };
+  readonly stats = { requests: 0, errors: 0, hangs: 0, timeouts: 0, resets: 0, upstreamDown: 0 };
   faults: RpcFaults = RPC_OK;
   private server!: Server;
   url = '';
@@ -45,8 +49,10 @@ export class RpcProxy {
       return;
     }
     if (roll < f.error + f.hang) {
-      this.stats.hangs++;
-      setTimeout(() => req.socket.destroy(), f.hangMs);
+      const long = this.rng.chance(f.longHang);
+      if (long) this.stats.timeouts++;
+      else this.stats.hangs++;
+      setTimeout(() => req.socket.destroy(), long ? LONG_HANG_MS : f.hangMs);
       return;
     }
     if (roll < f.error + f.hang + f.reset) {

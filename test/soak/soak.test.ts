@@ -12,7 +12,7 @@ test('short soak: 20 runs of kill -9, torn tails, a hostile proxy, devnet restar
   const seed = Number(process.env.SYNCHANNEL_SOAK_SEED ?? Date.now() % 100_000);
   t.diagnostic(`seed ${seed} (SYNCHANNEL_SOAK_SEED=${seed} replays the plan)`);
   const r = await runSoak({ runs: 20, seed, devnetEvery: 7, channelEvery: 10, checkEvery: 5 });
-  t.diagnostic(`${r.runs} runs in ${r.seconds} s: ${r.kills} kills, ${r.tornTails} torn tails, ${r.proxy.cuts} cuts, ${r.devnetRestarts} devnet restarts, ${r.rpc.errors + r.rpc.hangs + r.rpc.resets} RPC faults; ${r.statesSigned} states, ${r.statesLost} lost`);
+  t.diagnostic(`${r.runs} runs in ${r.seconds} s: ${r.kills} kills, ${r.tornTails} torn tails, ${r.proxy.cuts} cuts, ${r.devnetRestarts} devnet restarts, ${r.rpc.errors + r.rpc.hangs + r.rpc.timeouts + r.rpc.resets} RPC faults; ${r.statesSigned} states, ${r.statesLost} lost`);
   assert.equal(r.error, null);
   assert.equal(r.runs, 20);
   assert.ok(r.kills >= 10, `${r.kills} kills`);

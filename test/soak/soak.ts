@@ -51,7 +51,7 @@ export interface SoakResult {
 }
 
 const HOSTILE: ProxyFaults = { maxDelayMs: 25, cutPerChunk: 0.01, dupPerChunk: 0.004 };
-const FAILING: RpcFaults = { error: 0.2, hang: 0.04, reset: 0.06, hangMs: 2500 };
+const FAILING: RpcFaults = { error: 0.2, hang: 0.04, reset: 0.06, hangMs: 2500, longHang: 0.1 };
 
 interface Plan {
   victim: SoakNode;
