@@ -68,8 +68,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     o.p2p.on('session', (s: PeerSession) => node.attach(s));
     await node.sessions.load();
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl));
-    const partners = new Set([...node.ctx.channels.values()].filter((c) => !c.ended).map((c) => partnerAddressOf(c.rec)));
-    await node.sessions.resume(partners, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
+    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
+    await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     return node;
   }
 
@@ -341,6 +341,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.sessions.stop();
     this.arbiter.stop();
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();

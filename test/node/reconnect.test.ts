@@ -1,6 +1,8 @@
 // A restarted node redials the partners of its open channels by itself, and keeps trying while they are
 // unreachable: the partner (who serves and never dials) is reached again without anyone running connect.
 import { test } from 'node:test';
+import { Address } from '@ton/core';
+import type { P2PNode } from '../../src/p2p/index.js';
 import assert from 'node:assert/strict';
 import { TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
@@ -44,6 +46,26 @@ test('a turn request made while the partner is offline is sent when it reconnect
     await vic.node.requestEmpty({ channel: ch });
     hal = await w.node('hal', { keyPair: hal.keyPair });
     await until(() => vic.node.channel(ch)!.myTurn, 'the turn, without asking again', 30_000);
+    await w.pay(vic, ch, TON('0.2'));
+  } finally {
+    await w.close();
+  }
+});
+
+test('a session that stopped redialing (stuck on a dead link) is brought back by the node', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    // Hal's p2p session gives up redialing (as one that took a link already closed under it does).
+    const p2pOf = (h: typeof hal) => (h.node as unknown as { ctx: { o: { p2p: P2PNode } } }).ctx.o.p2p;
+    const session = p2pOf(hal).session(Address.parse(vic.node.getAccount()))!;
+    (session as unknown as { scheduleRedial(): void }).scheduleRedial = () => undefined;
+    p2pOf(vic).dropConnections();
+    await until(() => !hal.node.partners().some((p) => p.online), 'the connection to drop');
+    await until(() => hal.node.partners().some((p) => p.online), 'Hal to be reconnected by its node', 30_000);
     await w.pay(vic, ch, TON('0.2'));
   } finally {
     await w.close();
