@@ -66,7 +66,7 @@ export class Pair {
   errors(n: SoakNode): string {
     return n
       .lines()
-      .filter((j) => j.event !== 'channelUpdated' && j.event !== 'text')
+      .filter((j) => j.event !== 'channelUpdated' && j.event !== 'text' && j.command !== 'channels')
       .slice(-12)
       .map((j) => (j.event === 'error' || j.event === 'log' ? `${String(j.code ?? j.level)}: ${String(j.message).slice(0, 160)}` : j.command ? `${String(j.command)} ${j.ok ? 'ok' : `failed ${JSON.stringify(j.error).slice(0, 120)}`}` : `${String(j.event)}${j.state ? ` ${String((j.state as Json).step)}` : ''}`))
       .join(' | ');

@@ -3,7 +3,7 @@
 // tails, while the devnet restarts and its RPC fails (errors, hung requests, resets). After each run both nodes
 // must agree on the latest state both signed; at checkpoints and at the end, every state either node ever
 // reported as signed by both must be in both histories, and each channel closes paid by its latest state.
-import { appendFile, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pair, sleep } from './pair.js';
@@ -25,7 +25,9 @@ export interface SoakOptions {
   checkEvery?: number;
   log?: (line: string) => void;
   /** fixes parts of every plan (to chase one kind of failure) */
-  bias?: { victim?: 'A' | 'B'; kill?: Plan['kill']; torn?: boolean; hostile?: boolean };
+  bias?: { victim?: 'A' | 'B'; kill?: Plan['kill']; torn?: boolean; hostile?: boolean; partition?: boolean; rpc?: boolean };
+  /** where a failure's full node output is written (default: the temp folder) */
+  failureLog?: string;
 }
 
 export interface SoakResult {
@@ -109,6 +111,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await a.cmd('faucet 1000');
     await b.cmd('faucet 1000');
     await b.cmd(`connect /ip4/127.0.0.1/tcp/${proxy.port}/p2p/${peer}`);
+    await a.proc!.wait((j) => j.event === 'partnerConnected', 'A to see B', 30_000);
     await pair.open('100', '100');
     r.channels++;
     for (let i = 1; i <= o.runs; i++) {
@@ -138,7 +141,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
   } catch (e) {
     r.error = (e as Error).message;
-    log(`stopped: ${r.error}`);
+    const file = o.failureLog ?? join(tmpdir(), `synchannel-soak-failure-${seed}.log`);
+    const dump = (n: SoakNode) => n.incarnations.flatMap((p, i) => [`--- ${n.name} incarnation ${i}${p.stderr ? ` (stderr: ${p.stderr.slice(-300)})` : ''}`, ...p.lines.filter((j) => j.event !== 'channelUpdated').map((j) => JSON.stringify(j).slice(0, 600))]);
+    await writeFile(file, [...dump(a).slice(-400), ...dump(b).slice(-400)].join('\n')).catch(() => undefined);
+    log(`stopped: ${r.error} (the nodes' output: ${file})`);
   } finally {
     r.devnetRestarts = devnet.restarts;
     r.failedStarts = a.failedStarts + b.failedStarts;
@@ -160,6 +166,8 @@ function planRun(rng: Rng, a: SoakNode, b: SoakNode, i: number, o: SoakOptions):
   if (f.kill) plan.kill = f.kill;
   if (f.torn !== undefined) plan.torn = f.torn;
   if (f.hostile !== undefined) plan.hostile = f.hostile;
+  if (f.partition !== undefined) plan.partition = f.partition;
+  if (f.rpc !== undefined) plan.rpc = f.rpc;
   return plan;
 }
 
