@@ -202,6 +202,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const partner = a.node.partners().find((p) => p.address === ch.partnerAddress);
     for (const l of formatWithdrawal(chosen, { accountSignature: a.node.accountSignature(), partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
     if (step < latest.step) a.io.say(`Step ${step} is older than the latest state (${latest.step}): your partner can challenge it with a newer state.`);
+    if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold newer states than this one, and can challenge it.');
     await confirm(a, `withdraw with step ${step}`);
     const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
     const r = await a.node.withdraw({ step, mode, confirmStale: true, channel: ch.id, onProgress: (m) => a.io.say(m) });

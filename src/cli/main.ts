@@ -3,11 +3,14 @@
 // CLI parsing: commander (the most used Node CLI parser; small, typed, no dependencies).
 import '../polyfill.js';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { access, constants } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { createNode } from '../node/index.js';
 import type { NetworkKind } from '../node/types.js';
+import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
+import { SynError } from '../core/errors.js';
 import { EventFormatter, jsonLine } from './format.js';
 import { runLine, type Io } from './repl.js';
 
@@ -106,6 +109,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
   }
   let node;
   try {
+    await checkKeyReadable(dataDir);
     node = await createNode({
       network: opts.chain,
       dataDir,
@@ -174,6 +178,24 @@ async function runNode(opts: NodeOpts): Promise<void> {
   }
   if (json) io.emit({ event: 'exit' });
   await shutdown();
+}
+
+/**
+ * The key folder is the data folder: a key file that exists but cannot be read is said so (the node would
+ * otherwise take it for a missing key, try to create one, and report that it already exists).
+ */
+async function checkKeyReadable(dataDir: string): Promise<void> {
+  for (const name of [KEY_FILE, ADDR_FILE]) {
+    const file = join(dataDir, name);
+    try {
+      await access(file, constants.R_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') {
+        throw new SynError('DATA_DIR_UNREADABLE', `no permission to read your key file ${file}: run as the user who owns it, or fix its permissions (chmod 600, owned by you)`);
+      }
+    }
+  }
 }
 
 /** The original's closing lines: both wallets and the contract after the payout. */

@@ -28,6 +28,9 @@ import { channelView } from './views.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
+/** Start-up events kept for the first listener. */
+const EARLY_EVENTS = 200;
+
 export class ChannelNode extends Queries implements ChannelNodeApi {
   readonly network: ChannelNodeOptions['network'];
   private readonly listeners = new Set<(e: NodeEvent) => void>();
@@ -41,6 +44,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly attached = new WeakSet<PeerSession>();
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
   private broken: BrokenChannelView[] = [];
+  /** events before the first listener, for it */
+  private early: NodeEvent[] | null = [];
   private stopped = false;
 
   private constructor(o: ChannelNodeOptions, data: DataDir) {
@@ -63,8 +68,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     o.p2p.on('session', (s: PeerSession) => node.attach(s));
     await node.sessions.load();
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl));
-    const partners = new Set([...node.ctx.channels.values()].filter((c) => !c.ended).map((c) => partnerAddressOf(c.rec)));
-    await node.sessions.resume(partners, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
+    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
+    await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     return node;
   }
 
@@ -98,10 +103,21 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   on(listener: (event: NodeEvent) => void): () => void {
     this.listeners.add(listener);
+    // The first listener (the host's) also gets what happened while the node started (recovery, torn tails).
+    const early = this.early;
+    this.early = null;
+    for (const e of early ?? []) {
+      try {
+        listener(e);
+      } catch {
+        // a UI listener must not break the node
+      }
+    }
     return () => this.listeners.delete(listener);
   }
 
   private emit(e: NodeEvent): void {
+    if (this.early && this.listeners.size === 0 && this.early.length < EARLY_EVENTS) this.early.push(e);
     for (const l of this.listeners) {
       try {
         l(e);
@@ -284,6 +300,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async withdraw(opts: WithdrawOptions & { channel?: string } = {}): Promise<WithdrawResult> {
     const ctl = this.pick(opts.channel);
+    if (ctl.rec.restorePending && !opts.confirmStale) {
+      throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner may hold newer states than this one; connect to them first, or confirm to close with what the backup holds');
+    }
     const r = await this.closing.withdraw(ctl, { ...opts, onProgress: (m) => opts.onProgress?.(m) });
     void this.arbiter.poke(ctl);
     return r;
@@ -325,12 +344,18 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     }
     const more = await recoverChannels(this.ctx, this.negotiation, (ctl) => this.resumeChannel(ctl), { only: new Set(r.imported), restored: true });
     this.broken.push(...more);
+    // A partner online now is asked at once (otherwise on its next connection).
+    for (const id of r.imported) {
+      const ctl = this.ctx.channels.get(id);
+      if (ctl && this.ctx.sessionOf(ctl)?.connected) this.sync.resync(ctl);
+    }
     return r;
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.sessions.stop();
     this.arbiter.stop();
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();

@@ -1,6 +1,8 @@
 // Every application message the partner can send, in one table keyed by its type: the compiler checks that each
 // wire message type has a handler (and a test checks it at run time). A handler never waits for the partner:
 // channel messages run in their channel's queue, and a message is only accepted from that channel's partner.
+// What a peer can make the node do is bounded per peer: rejections answered and reported, new proposals, and
+// chain reads on its hints (deposit, deployed, close notices).
 import { Address } from '@ton/core';
 import { codeOf, messageOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
@@ -29,6 +31,92 @@ export interface Parts {
   sync: Sync;
 }
 
+/** A token bucket: a burst, then `perSecond`. */
+class Bucket {
+  private tokens: number;
+  private at = Date.now();
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Rejections answered and reported per peer: a burst, then a steady rate; the others are counted and summed up. */
+export const REPORT_BURST = 20;
+export const REPORT_PER_SECOND = 2;
+/** New channel proposals per peer (a resent proposal we hold is free). */
+export const PROPOSE_BURST = 5;
+export const PROPOSE_PER_SECOND = 0.2;
+/** A channel's hints read the chain at most once per interval; hints in between are folded into one later read. */
+export const HINT_INTERVAL_MS = 1000;
+
+interface PeerLimits {
+  reports: Bucket;
+  proposals: Bucket;
+  /** rejections neither answered nor reported since the last one that was */
+  suppressed: number;
+}
+const peers = new WeakMap<PeerSession, PeerLimits>();
+
+function limitsOf(s: PeerSession): PeerLimits {
+  let l = peers.get(s);
+  if (!l) {
+    l = { reports: new Bucket(REPORT_BURST, REPORT_PER_SECOND), proposals: new Bucket(PROPOSE_BURST, PROPOSE_PER_SECOND), suppressed: 0 };
+    peers.set(s, l);
+  }
+  return l;
+}
+
+/** Whether a rejection (or a report of the peer's) may be shown now; returns the note on the ones that were not. */
+function mayReport(s: PeerSession): { ok: boolean; note: string } {
+  const l = limitsOf(s);
+  if (!l.reports.take()) {
+    l.suppressed++;
+    return { ok: false, note: '' };
+  }
+  const n = l.suppressed;
+  l.suppressed = 0;
+  return { ok: true, note: n ? ` (and ${n} more rejected messages from this peer, not shown)` : '' };
+}
+
+const hints = new WeakMap<ChannelController, { at: number; timer: ReturnType<typeof setTimeout> | null }>();
+/** the last close notice shown per channel */
+const notices = new WeakMap<ChannelController, string>();
+
+/** A partner's hint that the chain changed: read it now, or once at the end of the interval if one ran lately. */
+function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
+  let h = hints.get(ctl);
+  if (!h) {
+    h = { at: 0, timer: null };
+    hints.set(ctl, h);
+  }
+  const now = Date.now();
+  if (now - h.at >= HINT_INTERVAL_MS) {
+    h.at = now;
+    return arbiter.poke(ctl);
+  }
+  if (!h.timer) {
+    const entry = h;
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      entry.at = Date.now();
+      void arbiter.poke(ctl);
+    }, entry.at + HINT_INTERVAL_MS - now);
+    entry.timer.unref?.();
+  }
+  return Promise.resolve();
+}
+
 /** The channel `key` (a contract address or a channel id) of this partner; anyone else's is unknown to them. */
 function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }): ChannelController {
   let found: ChannelController | undefined;
@@ -51,7 +139,12 @@ export function handlers(p: Parts): HandlerTable {
     return ctl.run(() => fn(ctl));
   };
   return {
-    'channel.propose': (s, m) => p.negotiation.onPropose(s, m),
+    'channel.propose': async (s, m) => {
+      if (!ctx.channels.has(m.channelId.toString()) && !limitsOf(s).proposals.take()) {
+        throw new NodeError('QUOTA_EXCEEDED', 'too many channel proposals from you: wait a few seconds and propose again');
+      }
+      await p.negotiation.onPropose(s, m);
+    },
     'channel.accept': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       if (ctl.rec.me !== 'A') throw new NodeError('UNKNOWN_CHANNEL', `channel ${m.channelId} is not a proposal of mine`);
@@ -59,8 +152,10 @@ export function handlers(p: Parts): HandlerTable {
     },
     'channel.reject': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
-      ctx.log(`your partner declined channel ${m.channelId}: ${m.reason}`, 'warn');
+      const before = ctl.life;
       await ctx.transition(ctl, 'rejectReceived');
+      // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
+      if (ctl.life !== before) ctx.log(`your partner declined channel ${m.channelId}: ${m.reason}`, 'warn');
     },
     'channel.deployed': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
@@ -68,11 +163,11 @@ export function handlers(p: Parts): HandlerTable {
       if (Address.parse(m.contract).toRawString() !== expected) {
         throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit`);
       }
-      await p.arbiter.poke(ctl);
+      await hinted(p.arbiter, ctl);
     },
     deposit: async (s, m) => {
-      // A hint only: the chain is read (coalesced), never trusted from the message.
-      await p.arbiter.poke(channelOf(ctx, s, m));
+      // A hint only: the chain is read (at most once per interval), never trusted from the message.
+      await hinted(p.arbiter, channelOf(ctx, s, m));
     },
     'state.propose': (s, m) => inQueue(s, m, (ctl) => p.payments.onProposal(ctl, m)),
     'close.propose': (s, m) => inQueue(s, m, (ctl) => p.payments.onProposal(ctl, m)),
@@ -81,13 +176,19 @@ export function handlers(p: Parts): HandlerTable {
     'turn.request': (s, m) => inQueue(s, m, (ctl) => p.payments.onTurnRequest(ctl)),
     'close.notice': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
-      ctx.log(m.kind === 'unilateral' ? `Your partner sent the state to the smart contract (step ${m.step})` : `Your partner closed the channel cooperatively (step ${m.step})`);
-      await p.arbiter.poke(ctl);
+      // A claim, shown once: the chain (read now) is what counts.
+      const key = `${m.kind}:${m.step}`;
+      if (notices.get(ctl) !== key) {
+        notices.set(ctl, key);
+        ctx.log(m.kind === 'unilateral' ? `Your partner says they sent step ${m.step} to the smart contract` : `Your partner says they closed the channel cooperatively (step ${m.step})`);
+      }
+      await hinted(p.arbiter, ctl);
     },
     'resync.request': (s, m) => inQueue(s, m, (ctl) => p.sync.onRequest(ctl, m)),
     'resync.response': (s, m) => inQueue(s, m, (ctl) => p.sync.onResponse(ctl, m)),
-    error: async (_s, m) => {
-      ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}` });
+    error: async (s, m) => {
+      const r = mayReport(s);
+      if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}` });
     },
   };
 }
@@ -98,11 +199,21 @@ export function handlers(p: Parts): HandlerTable {
  */
 export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, m: AppMessage, peerQueue: { run<T>(fn: () => Promise<T>): Promise<T> }): void {
   const handler = table[m.type] as Handler<typeof m.type>;
-  const work = m.type === 'channel.propose' ? peerQueue.run(() => handler(s, m as never)) : handler(s, m as never);
+  let work: Promise<void>;
+  try {
+    work = m.type === 'channel.propose' ? peerQueue.run(() => handler(s, m as never)) : handler(s, m as never);
+  } catch (e) {
+    // A handler that rejects before its first await (an unknown channel) is answered like any other.
+    work = Promise.reject(e);
+  }
   work.catch((e: unknown) => {
+    // Answered and reported within the peer's budget: a flood of bad messages cannot flood the UI or the wire.
+    const r = mayReport(s);
+    if (!r.ok) return;
     const ctl = channelFor(ctx, s, m);
-    ctx.fail(e, ctl);
-    if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(e).slice(0, 1000), ref: m.type });
+    const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
+    ctx.fail(shown, ctl);
+    if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
 }
 

@@ -91,6 +91,8 @@ export class Payments {
     const { ctx } = this;
     const ch = ctl.channel;
     if (!ch.pending) throw new NodeError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
+    // Restored from a backup: the partner may hold newer states; never sign below them.
+    if (ctl.rec.restorePending) throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner has not answered yet, so the node does not sign; it signs once it knows the latest state');
     const before = ctl.latestView;
     const signed = ch.countersign();
     const view = stateView(signed, before);
@@ -123,16 +125,26 @@ export class Payments {
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.known(ctl, signed)) return;
-    if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
-    else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
-    else ch.receiveProposal(signed);
-    if (!ctx.autoMode) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
+    try {
+      if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
+      else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
+      else ch.receiveProposal(signed);
+    } catch (e) {
+      // Ahead of us (the countersignature of our proposal, or states, were lost to a crash): ask for what we
+      // lack; the partner answers with it, then sends its proposal again.
+      const latest = ch.latest?.state.step ?? -1n;
+      if (state.step > latest + 1n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest < 0n ? 0n : latest });
+      throw e;
+    }
+    // Kept on disk when it waits for a person, or for the partner's resync answer after a restore.
+    const waits = !ctx.autoMode || ctl.rec.restorePending;
+    if (waits) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
     crashPoint('before-countersign');
     const view = stateView(signed, ctl.latestView);
     if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
     ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
-    if (ctx.autoMode) await this.countersignIn(ctl);
+    if (!waits) await this.countersignIn(ctl);
   }
 
   /**
@@ -196,9 +208,12 @@ export class Payments {
   async onTurnRequest(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
     const ch = ctl.channel;
-    ch.receiveTurnRequest();
-    ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
-    ctx.changed(ctl);
+    const asked = ch.partnerWantsTurn;
+    // Shown once per request: repeats (resends, or a flood) change nothing.
+    if (ch.receiveTurnRequest() && !asked) {
+      ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
+      ctx.changed(ctl);
+    }
     if (ctx.autoMode && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
       const pass = ch.proposeEmpty();
       await ctl.append([{ kind: 'staged', state: pass, mine: true }]);

@@ -8,6 +8,16 @@ import type { NodeMeta } from './persistence.js';
 import type { PartnerView, ServeResult } from './types.js';
 import { hex } from './views.js';
 
+/** Redials of a partner we dialled: first delay, cap (ms); how often it is checked; how long its session may be down. */
+const REDIAL_MIN_MS = 500;
+const REDIAL_MAX_MS = 30_000;
+const CHECK_MS = 1_000;
+const SESSION_GRACE_MS = 10_000;
+
+type Log = (m: string, level?: 'info' | 'warn' | 'error') => void;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+
 interface Remembered {
   /** partner wallet (raw) -> the multiaddr we dialled it at */
   dialled: Record<string, string>;
@@ -18,6 +28,10 @@ interface Remembered {
 export class Sessions {
   private memory: Remembered = { dialled: {}, serve: null };
   private served: ServeResult | null = null;
+  private readonly kept = new Set<string>();
+  private stopped = false;
+  private wanted: (wallet: string) => boolean = () => false;
+  private log: Log = () => undefined;
 
   constructor(
     private readonly p2p: P2PNode,
@@ -33,9 +47,10 @@ export class Sessions {
     await this.data.writeMeta('partners', this.memory);
   }
 
-  /** The partner's session (the p2p layer keeps one per wallet; this is its registry, not a copy). */
+  /** The partner's live session (the p2p layer keeps one per wallet; this is its registry, not a copy). */
   get(walletRaw: string): PeerSession | null {
-    return this.p2p.session(Address.parse(walletRaw)) ?? null;
+    const s = this.p2p.session(Address.parse(walletRaw));
+    return s && !s.isClosed ? s : null;
   }
 
   all(): PeerSession[] {
@@ -48,6 +63,7 @@ export class Sessions {
 
   async dialled(s: PeerSession, multiaddr: string): Promise<void> {
     const key = s.partner.walletAddress.toRawString();
+    this.keep(key);
     if (this.memory.dialled[key] === multiaddr) return;
     this.memory.dialled[key] = multiaddr;
     await this.save();
@@ -65,16 +81,58 @@ export class Sessions {
     return this.served;
   }
 
-  /** After a restart: listen again where we served, and redial the partners of channels that are not over. */
-  async resume(partnersWithChannels: ReadonlySet<string>, log: (m: string, level?: 'info' | 'warn' | 'error') => void, serveAgain: (port: number, host?: string) => Promise<unknown>): Promise<void> {
+  /**
+   * After a restart: listen again where we served, and keep the partners we dialled reachable while they have
+   * a channel that is not over (`wanted`).
+   */
+  async resume(wanted: (wallet: string) => boolean, log: Log, serveAgain: (port: number, host?: string) => Promise<unknown>): Promise<void> {
+    this.wanted = wanted;
+    this.log = log;
     const s = this.memory.serve;
     if (s) {
       await serveAgain(s.port, s.host ?? undefined).catch((e: Error) => log(`could not listen again on port ${s.port}: ${e.message}; run serve with another port`, 'warn'));
     }
-    for (const [wallet, addr] of Object.entries(this.memory.dialled)) {
-      if (!partnersWithChannels.has(wallet)) continue;
-      void this.p2p.connect(addr).catch((e: Error) => log(`could not reconnect to ${addr}: ${e.message} (it is retried when your partner connects)`, 'warn'));
-    }
+    for (const wallet of Object.keys(this.memory.dialled)) this.keep(wallet);
+  }
+
+  /**
+   * Keeps a partner we dialled connected: dials when there is no session, or when its session has been down
+   * longer than SESSION_GRACE_MS (its own redial gets that long first), backing off up to REDIAL_MAX_MS. A
+   * partner that serves never dials us, so giving up would cut the channel off. One loop per partner.
+   */
+  private keep(wallet: string): void {
+    if (this.kept.has(wallet) || this.stopped) return;
+    this.kept.add(wallet);
+    void (async () => {
+      let down = 0;
+      let delay = REDIAL_MIN_MS;
+      let failures = 0;
+      while (!this.stopped) {
+        const s = this.get(wallet);
+        const addr = this.memory.dialled[wallet];
+        if (!addr || s?.connected || !this.wanted(wallet) || (s && down < SESSION_GRACE_MS)) {
+          down = s?.connected ? 0 : down + CHECK_MS;
+          await sleep(CHECK_MS);
+          continue;
+        }
+        try {
+          await this.p2p.connect(addr);
+          if (failures) this.log(`reconnected to ${addr}`);
+          [down, delay, failures] = [0, REDIAL_MIN_MS, 0];
+        } catch (e) {
+          if ((e as { code?: string }).code === 'NODE_STOPPED') break;
+          if (failures++ === 0) this.log(`could not reconnect to ${addr}: ${(e as Error).message}; retrying in the background`, 'warn');
+          await sleep(delay);
+          delay = Math.min(delay * 2, REDIAL_MAX_MS);
+        }
+      }
+      this.kept.delete(wallet);
+    })();
+  }
+
+  /** Ends the loops that keep partners connected. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** The address the partner with this wallet is remembered at, if any. */

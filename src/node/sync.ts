@@ -11,11 +11,15 @@ import type { Payments } from './payments.js';
 import { stateViews } from './views.js';
 
 /** Resync answers per channel: a burst, then this many per second. */
-const RESYNC_BURST = 8;
-const RESYNC_PER_SECOND = 4;
+export const RESYNC_BURST = 8;
+export const RESYNC_PER_SECOND = 4;
 
 export class Sync {
   private readonly buckets = new WeakMap<ChannelController, { tokens: number; at: number }>();
+  /** per channel, the newest resync request waiting for a token */
+  private readonly deferred = new WeakMap<ChannelController, { m: WireOf<'resync.request'> }>();
+  /** the latest step a restored channel had when the partner's answer began */
+  private readonly restoredAt = new WeakMap<ChannelController, bigint | null>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -27,16 +31,16 @@ export class Sync {
   onConnected(s: PeerSession): void {
     const partner = s.partner.walletAddress.toRawString();
     for (const ctl of this.ctx.channels.values()) {
-      if (ctl.ended || ctl.rec.legacy) continue;
       const other = ctl.rec.me === 'A' ? ctl.rec.addressB : ctl.rec.addressA;
-      if (other !== partner) continue;
-      this.resyncChannel(ctl);
+      if (other === partner) this.resync(ctl);
     }
   }
 
-  private resyncChannel(ctl: ChannelController): void {
+  /** Asks the partner for what we lack in one channel, and resends what the partner may lack. */
+  resync(ctl: ChannelController): void {
     const { ctx } = this;
     const rec = ctl.rec;
+    if (ctl.ended || rec.legacy) return;
     if (rec.me === 'A' && rec.life === 'proposed') return this.negotiation.sendProposal(ctl);
     if (rec.me === 'B' && rec.life === 'accepted') ctx.send(ctl, { type: 'channel.accept', channelId: rec.channelId });
     if (rec.me === 'A' && (rec.life === 'funding' || rec.life === 'locked')) ctx.send(ctl, { type: 'channel.deployed', channelId: rec.channelId, contract: rec.contract });
@@ -44,13 +48,36 @@ export class Sync {
     const latest = ctl.channel.latest?.state.step ?? null;
     // latestStep 0 with nothing held means "nothing yet": the partner sends step 0 too (we skip what we have).
     ctx.send(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n });
-    const staged = ctl.channel.staged;
-    if (staged && ctl.channel.stagedBy === rec.me) this.payments.sendStaged(ctl, staged);
+    // A channel restored from a backup says nothing of its own until the partner has answered.
+    if (rec.restorePending) return;
+    const ch = ctl.channel;
+    const staged = ch.staged;
+    if (staged && ch.stagedBy === rec.me) this.payments.sendStaged(ctl, staged);
+    // A turn request made while the partner was unreachable (or lost with its process) is asked again.
+    if (ch.turnRequested && latest !== null && !staged && ch.turn === ch.partner) ctx.send(ctl, { type: 'turn.request', contract: rec.contract, step: latest });
   }
 
-  /** The partner lacks states after `latestStep`: send at most a window of them, and our proposal in flight. */
+  /**
+   * The partner lacks states after `latestStep`: send at most a window of them, and our proposal in flight.
+   * Over the rate, the newest request waits for the next token (one per channel): a flood costs a few answers
+   * per second, and a partner catching up on many windows is still answered.
+   */
   async onRequest(ctl: ChannelController, m: WireOf<'resync.request'>): Promise<void> {
-    if (!this.allow(ctl)) return;
+    if (this.allow(ctl)) return this.answer(ctl, m);
+    const waiting = this.deferred.get(ctl);
+    if (waiting) {
+      waiting.m = m;
+      return;
+    }
+    const entry = { m };
+    this.deferred.set(ctl, entry);
+    setTimeout(() => {
+      this.deferred.delete(ctl);
+      if (!ctl.ended) void ctl.run(() => this.onRequest(ctl, entry.m)).catch((e: Error) => this.ctx.log(`resync answer: ${e.message}`, 'warn'));
+    }, 1000 / RESYNC_PER_SECOND).unref?.();
+  }
+
+  private async answer(ctl: ChannelController, m: WireOf<'resync.request'>): Promise<void> {
     const ch = ctl.channel;
     const from = m.latestStep === 0n ? 0n : m.latestStep + 1n;
     let states: SignedState[] = [];
@@ -80,30 +107,49 @@ export class Sync {
     return true;
   }
 
-  /** States both signed that the partner had and we lacked: verified by the machine, kept, and reported. */
+  /**
+   * States both signed that the partner had and we lacked: verified by the machine, kept, and reported. A full
+   * window asks for the next one. A channel restored from a backup stays restorePending until the partner's
+   * answer is complete (not a full window): only then does it sign or send again.
+   */
   async onResponse(ctl: ChannelController, m: WireOf<'resync.response'>): Promise<void> {
     const { ctx } = this;
     const ch = ctl.channel;
     const before = ch.latest;
+    if (ctl.rec.restorePending && !this.restoredAt.has(ctl)) this.restoredAt.set(ctl, before?.state.step ?? null);
     const incoming = m.states.map((x) => signedFromJson(x)).sort((a, b) => (a.state.step < b.state.step ? -1 : 1));
     const fresh = incoming.filter((x) => !before || x.state.step > before.state.step);
-    if (ctl.rec.restorePending) {
-      // The partner answered: from now on the node knows everything both signed.
-      ctl.rec.restorePending = false;
-      await ctl.saveRecord();
+    const n = fresh.length ? ch.importCommitted(fresh) : 0;
+    if (n) {
+      await ctl.append(fresh.map((state) => ({ kind: 'committed' as const, state })));
+      const views = stateViews(fresh, before);
+      ctl.latestView = views[views.length - 1]!;
+      if (!before && ctl.life === 'locked') await ctx.transition(ctl, 'initialCommitted');
+      ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: views[views.length - 1]! });
       ctx.changed(ctl);
     }
-    if (!fresh.length) return;
-    const n = ch.importCommitted(fresh);
-    if (!n) return;
-    await ctl.append(fresh.map((state) => ({ kind: 'committed' as const, state })));
-    const views = stateViews(fresh, before);
-    ctl.latestView = views[views.length - 1]!;
-    if (!before && ctl.life === 'locked') await ctx.transition(ctl, 'initialCommitted');
-    ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: views[views.length - 1]! });
+    // A full window: the partner may hold more (a full window with nothing new answers an older request).
+    // Anything less is the partner's last word: a restored channel is up to date now.
+    if (m.states.length >= MAX_RESYNC_STATES) {
+      if (n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: ch.latest!.state.step });
+    } else if (ctl.rec.restorePending) await this.restored(ctl);
+    if (n && ctl.life === 'closing') void this.ctx.transition(ctl, 'challengeSeen');
+  }
+
+  /** The partner's answer is complete: the restored channel knows everything both signed, and may act again. */
+  private async restored(ctl: ChannelController): Promise<void> {
+    const { ctx } = this;
+    ctl.rec.restorePending = false;
+    await ctl.saveRecord();
+    const from = this.restoredAt.get(ctl) ?? null;
+    this.restoredAt.delete(ctl);
+    const now = ctl.channel.latest?.state.step ?? null;
+    const gained = now === null ? 0n : from === null ? now + 1n : now - from;
+    ctx.log(`channel ${ctl.id}: restored from a backup at step ${from ?? '-'}; your partner's answer brought ${gained} newer state(s) signed by both, now at step ${now ?? '-'}`, 'warn');
     ctx.changed(ctl);
-    // A full window: the partner may hold more.
-    if (m.states.length >= MAX_RESYNC_STATES) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: ch.latest!.state.step });
-    if (ctl.life === 'closing') void this.ctx.transition(ctl, 'challengeSeen');
+    const ch = ctl.channel;
+    const staged = ch.staged;
+    if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
+    if (ch.pending && ctx.autoMode) await this.payments.countersignIn(ctl);
   }
 }

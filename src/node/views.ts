@@ -41,8 +41,11 @@ export function stateViews(states: readonly SignedState[], before: SignedState |
 export function channelView(ctl: ChannelController, myAddress: string, partnerOnline: boolean): ChannelView {
   const rec = ctl.rec;
   const ch = ctl.channel;
-  const staged = ch.staged;
   const latest = ctl.latestView;
+  // While a newer state is being made durable the machine is ahead of the latest state shown: show neither its
+  // turn nor its staged state until the disk has caught up, so one view is one consistent picture.
+  const settled = (latest?.step ?? null) === (ch.latest?.state.step ?? null);
+  const staged = settled ? ch.staged : null;
   const me = rec.me;
   const mine = latest ? balanceOf(latest, me) : me === 'A' ? rec.depositA : rec.depositB;
   const theirs = latest ? balanceOf(latest, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
@@ -63,9 +66,9 @@ export function channelView(ctl: ChannelController, myAddress: string, partnerOn
     depositA: rec.depositA,
     depositB: rec.depositB,
     latest,
-    count: ch.count,
+    count: latest ? latest.step + 1n : 0n,
     pending: staged ? { ...stateView(staged, latest), awaiting: ch.stagedBy === me ? 'partner' : 'me' } : null,
-    myTurn: ch.isMyTurn && rec.life === 'open',
+    myTurn: settled && ch.isMyTurn && rec.life === 'open',
     turnRequestedByPartner: ch.partnerWantsTurn,
     myBalance: mine,
     partnerBalance: theirs,

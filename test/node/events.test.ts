@@ -1,0 +1,35 @@
+// Audit item 8: a --json event carries one channel's view, never its history: the size of every event stays
+// the same whether the channel holds 10 or 250 states.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsonLine } from '../../src/cli/format.js';
+import type { NodeEvent } from '../../src/node/index.js';
+import { TON } from '../adversary/scene.js';
+import { World } from '../adversary/world.js';
+
+/** The line the CLI prints for an event in --json mode. */
+const line = (e: NodeEvent) => jsonLine({ event: e.type, ...e, type: undefined });
+
+test('--json events do not grow with the history (10 vs 250 states)', async () => {
+  const w = await World.create();
+  try {
+    const a = await w.node('a');
+    const b = await w.node('b');
+    await w.link(a, b);
+    const ch = (await w.open(a, b, TON('100'), TON('100'))).channelId;
+    const sizes = async (from: number) => {
+      await w.pay(b, ch, TON('0.01'));
+      await w.pay(a, ch, TON('0.01'));
+      const es = [...a.events.slice(from), ...b.events.slice(from)].filter((e) => e.type === 'stateSigned' || e.type === 'stateReceived' || e.type === 'channelUpdated');
+      return Math.max(...es.map((e) => Buffer.byteLength(line(e))));
+    };
+    const early = await sizes(a.events.length);
+    while (World.step(a.node, ch) < 250n) await w.pay(b, ch, TON('0.001'));
+    const late = await sizes(a.events.length);
+    assert.ok(late < 8 * 1024, `an event of ${late} bytes at step ${World.step(a.node, ch)}`);
+    // The same fields; only the numbers' digits may differ.
+    assert.ok(Math.abs(late - early) < 64, `${early} bytes at step ~10, ${late} at step ~250`);
+  } finally {
+    await w.close();
+  }
+});

@@ -1,0 +1,73 @@
+// A restarted node redials the partners of its open channels by itself, and keeps trying while they are
+// unreachable: the partner (who serves and never dials) is reached again without anyone running connect.
+import { test } from 'node:test';
+import { Address } from '@ton/core';
+import type { P2PNode } from '../../src/p2p/index.js';
+import assert from 'node:assert/strict';
+import { TON } from '../adversary/scene.js';
+import { World, until } from '../adversary/world.js';
+
+test('a dialer restarted while its partner is down reconnects by itself once the partner is back', async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    let hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(hal, ch, TON('0.1'));
+    await w.stop(hal);
+    await w.stop(vic);
+    hal = await w.node('hal', { keyPair: hal.keyPair });
+    // Vic is down: Hal's first redial fails. Vic comes back on the same address a moment later.
+    await new Promise((r) => setTimeout(r, 1500));
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    assert.ok(vic.node.served(), 'Vic serves again where it served');
+    await until(() => hal.node.partners().some((p) => p.online), 'Hal to reconnect by itself', 30_000);
+    await w.pay(vic, ch, TON('0.2'));
+    await w.pay(hal, ch, TON('0.1'));
+  } finally {
+    await w.close();
+  }
+});
+
+test('a turn request made while the partner is offline is sent when it reconnects', async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    let hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(hal, ch, TON('0.1'));
+    await until(() => !vic.node.channel(ch)!.myTurn && !vic.node.channel(ch)!.pending, 'the turn to be Hal\'s');
+    // Both stop; Vic comes back first and asks for the turn while Hal is still down.
+    await w.stop(hal);
+    await w.stop(vic);
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    await vic.node.requestEmpty({ channel: ch });
+    hal = await w.node('hal', { keyPair: hal.keyPair });
+    await until(() => vic.node.channel(ch)!.myTurn, 'the turn, without asking again', 30_000);
+    await w.pay(vic, ch, TON('0.2'));
+  } finally {
+    await w.close();
+  }
+});
+
+test('a session that stopped redialing (stuck on a dead link) is brought back by the node', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    // Hal's p2p session gives up redialing (as one that took a link already closed under it does).
+    const p2pOf = (h: typeof hal) => (h.node as unknown as { ctx: { o: { p2p: P2PNode } } }).ctx.o.p2p;
+    const session = p2pOf(hal).session(Address.parse(vic.node.getAccount()))!;
+    (session as unknown as { scheduleRedial(): void }).scheduleRedial = () => undefined;
+    p2pOf(vic).dropConnections();
+    await until(() => !hal.node.partners().some((p) => p.online), 'the connection to drop');
+    await until(() => hal.node.partners().some((p) => p.online), 'Hal to be reconnected by its node', 30_000);
+    await w.pay(vic, ch, TON('0.2'));
+  } finally {
+    await w.close();
+  }
+});

@@ -1,0 +1,150 @@
+// Backup and restore at the node: a node restored from an OLD backup never signs, sends or closes below what
+// its partner holds. Restored channels are restorePending (send/sign refused with RESTORE_PENDING, automatic
+// countersigning held back) until the partner's resync answer is complete; then the node has the latest state,
+// says what it recovered, and pays on.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { signedToJson } from '../../src/core/signed.js';
+import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { learn, Mallory } from '../adversary/mallory.js';
+import { TON } from '../adversary/scene.js';
+import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
+
+const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
+
+/** Stops `h`, loses its channels (the disk), starts it again on the same folder and key, imports `backup`. */
+async function loseAndRestore(w: World, h: NodeHandle, backup: string): Promise<NodeHandle> {
+  await w.stop(h);
+  await rm(join(h.dataDir, 'channels'), { recursive: true, force: true });
+  const again = await w.node(h.name, { keyPair: h.keyPair });
+  const r = await again.node.importBackup(backup);
+  assert.equal(r.imported.length, 1);
+  return again;
+}
+
+function recovered(events: NodeEvent[]): string | undefined {
+  return events.map((e) => (e.type === 'log' ? e.message : '')).find((m) => /restored from a backup at step/.test(m));
+}
+
+describe('restore from an old backup', () => {
+  test('signs nothing until the partner answered (more than one resync window behind), then holds the latest state and pays on', async () => {
+    const w = await World.create();
+    try {
+      const vic = await w.node('vic');
+      let hal = await w.node('hal');
+      await w.link(vic, hal);
+      const ch = (await w.open(hal, vic, TON('50'), TON('50'))).channelId;
+      for (let i = 0; i < 3; i++) await w.pay(i % 2 ? vic : hal, ch, TON('0.1'));
+      // Settled first (the last automatic pass included), so the backup holds exactly step k.
+      await assertSameHistory(vic.node, hal.node, ch);
+      const k = World.step(vic.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      for (let i = 0; i < 40; i++) await w.pay(hal, ch, TON('0.01'));
+      const n = World.step(hal.node, ch);
+      assert.ok(n - k > 64n, `${n - k} states after the backup`);
+      const halKey = hal.keyPair;
+      await w.stop(hal);
+
+      let v = await loseAndRestore(w, vic, backup);
+      let view = v.node.channel(ch)!;
+      assert.equal(view.restorePending, true);
+      assert.equal(view.latest!.step, k);
+      assert.equal(view.actions.send.ok ? null : view.actions.send.code, 'RESTORE_PENDING');
+      await assert.rejects(v.node.send(TON('0.01'), { channel: ch }), code('RESTORE_PENDING'));
+      await assert.rejects(v.node.sign({ channel: ch }), code('RESTORE_PENDING'));
+      await assert.rejects(v.node.withdraw({ channel: ch }), code('RESTORE_PENDING'));
+      // A restart keeps it pending: only the partner's answer clears it.
+      await w.stop(v);
+      v = await w.node('vic', { keyPair: v.keyPair });
+      assert.equal(v.node.channel(ch)!.restorePending, true);
+
+      hal = await w.node('hal', { keyPair: halKey });
+      await until(() => !v.node.channel(ch)!.restorePending, 'the partner to answer the resync', 60_000);
+      view = v.node.channel(ch)!;
+      assert.equal(view.latest!.step, n, 'the latest state both signed');
+      await assertSameHistory(v.node, hal.node, ch);
+      assert.match(recovered(v.events) ?? '', new RegExp(`at step ${k}; your partner's answer brought ${n - k} newer state\\(s\\) signed by both, now at step ${n}`));
+      await w.pay(v, ch, TON('1'));
+      await w.pay(hal, ch, TON('0.5'));
+      await assertSameHistory(v.node, hal.node, ch);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('a restored node does not countersign a proposal below what its partner holds, even in automatic mode', async () => {
+    const w = await World.create();
+    let mallory: Mallory | undefined;
+    try {
+      const vic = await w.node('vic');
+      const mal = await w.node('mal');
+      const vicAddr = await w.link(vic, mal);
+      const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+      await w.pay(mal, ch, TON('0.1'));
+      await assertSameHistory(vic.node, mal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
+      const known = await learn(mal.node, ch);
+      await w.stop(mal);
+      const v = await loseAndRestore(w, vic, backup);
+      const k = World.step(v.node, ch);
+      const n = known.states[known.states.length - 1]!.state.step;
+
+      mallory = await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr);
+      await mallory.nextOf('resync.request');
+      // Mallory pays Vic at step k+1 as if nothing happened after the backup: tempting, and below what she holds.
+      const old = known.states[Number(k)]!.state;
+      assert.ok(mallory.ours(known, k + 1n));
+      const received = waitForEvent(v.node, 'stateReceived', (e) => e.state.step === k + 1n);
+      mallory.say(mallory.propose(known, { ...old, step: k + 1n, balanceA: old.balanceA - TON('1'), balanceB: old.balanceB + TON('1') }));
+      await received;
+      await until(async () => (await v.node.showAll(ch)).some((s) => s.step === k + 1n && !s.committed), 'the proposal kept as pending');
+      assert.equal(mallory.count('state.countersign'), 0, 'not countersigned');
+      assert.equal(v.node.channel(ch)!.pending?.awaiting, 'me');
+      await assert.rejects(v.node.sign({ channel: ch }), code('RESTORE_PENDING'));
+
+      // Mallory answers the resync at last: Vic learns the states she holds and drops the stale proposal.
+      const states = known.states.filter((s) => s.state.step > k).map((s) => {
+        const j = signedToJson(s);
+        return { state: j.state, sigA: j.sigA!, sigB: j.sigB! };
+      });
+      mallory.say({ type: 'resync.response', contract: known.contract, states });
+      await until(() => !v.node.channel(ch)!.restorePending, 'the restore to complete');
+      assert.equal(World.step(v.node, ch), n);
+      assert.equal(v.node.channel(ch)!.pending, null, 'the stale proposal is gone');
+      assert.equal(mallory.count('state.countersign'), 0, 'never countersigned');
+    } finally {
+      await mallory?.stop();
+      await w.close();
+    }
+  });
+
+  test('an import while the partner is online asks the partner at once', async () => {
+    const w = await World.create();
+    try {
+      const vic = await w.node('vic');
+      const hal = await w.node('hal');
+      await w.link(vic, hal);
+      const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+      await assertSameHistory(vic.node, hal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      for (let i = 0; i < 3; i++) await w.pay(hal, ch, TON('0.1'));
+      await assertSameHistory(vic.node, hal.node, ch);
+      await w.stop(vic);
+      await rm(join(vic.dataDir, 'channels'), { recursive: true, force: true });
+      const v = await w.node('vic', { keyPair: vic.keyPair });
+      await until(() => v.node.partners().some((p) => p.online), 'the partner to reconnect');
+      await v.node.importBackup(backup);
+      await until(() => !v.node.channel(ch)!.restorePending, 'the partner to answer', 30_000);
+      assert.equal(World.step(v.node, ch), World.step(hal.node, ch));
+      await w.pay(v, ch, TON('0.1'));
+    } finally {
+      await w.close();
+    }
+  });
+});
