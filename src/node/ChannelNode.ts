@@ -183,7 +183,6 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private attach(s: PeerSession): void {
     if (this.attached.has(s)) return;
     this.attached.add(s);
-    this.sessions.add(s);
     let q: Promise<unknown> = Promise.resolve();
     this.peerQueues.set(s, {
       run: <T>(fn: () => Promise<T>) => {

@@ -1,40 +1,11 @@
 // The node's persistence interface: a locked data folder holding one storage per channel (a small record and
 // a journal of states). The node codes against these interfaces only; the journal store implements them.
-import type { SignedState } from '../core/signed.js';
+import type { ChannelStorage } from './store/types.js';
 
-export type JournalEntry =
-  /** a state both signed */
-  | { kind: 'committed'; state: SignedState }
-  /** a state in flight, with its creator's signature only; supersedes any earlier staged entry */
-  | { kind: 'staged'; state: SignedState; mine: boolean }
-  /** equivocation: two states the partner signed for one step; kept forever */
-  | { kind: 'evidence'; a: SignedState; b: SignedState; note: string };
+export type { JournalEntry } from './store/codec.js';
+export type { ChannelHead, ChannelStorage } from './store/types.js';
 
-export interface ChannelHead {
-  /** the last state both signed */
-  latest: SignedState | null;
-  /** how many states both signed exist */
-  count: bigint;
-  /** the state in flight, when it comes after the last committed one */
-  staged: { state: SignedState; mine: boolean } | null;
-  /** a torn tail cut on open */
-  repaired: { bytesDropped: number } | null;
-}
-
-export interface ChannelStorage {
-  readonly id: string;
-  readRecord<T>(): Promise<T | null>;
-  writeRecord<T>(rec: T): Promise<void>;
-  /** durable (fdatasync) before it resolves; appends during a flush share the next one */
-  append(entries: JournalEntry[]): Promise<void>;
-  loadHead(): Promise<ChannelHead>;
-  /** states both signed with from <= step < to */
-  readStates(fromStep: bigint, toStep: bigint): Promise<SignedState[]>;
-  evidence(): Promise<Extract<JournalEntry, { kind: 'evidence' }>[]>;
-  bytesOnDisk(): Promise<number>;
-  close(): Promise<void>;
-}
-
+/** The data folder as the node uses it (src/node/store's DataDir implements it). */
 export interface DataDir {
   /** every channel folder, readable or not */
   list(): Promise<{ id: string; error: (Error & { code: string }) | null }[]>;

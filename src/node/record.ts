@@ -9,13 +9,11 @@ import type { PayoutView } from './types.js';
 
 export const RECORD_VERSION = 2;
 
-export interface ChannelRecord {
-  v: typeof RECORD_VERSION;
+/** What the parties agreed in the proposal (and what the record of either format keeps of it). */
+interface Terms {
   channelId: bigint;
   me: Party;
   network: NetworkKind;
-  /** raw address; computed from the proposal (both sides can) */
-  contract: string;
   addressA: string;
   addressB: string;
   publicKeyA: Buffer;
@@ -23,9 +21,15 @@ export interface ChannelRecord {
   challengePeriod: number;
   expectedDepositA: bigint;
   expectedDepositB: bigint;
-  life: LifePhase;
   depositA: bigint;
   depositB: bigint;
+}
+
+export interface ChannelRecord extends Terms {
+  v: typeof RECORD_VERSION;
+  /** raw address; computed from the proposal (both sides can) */
+  contract: string;
+  life: LifePhase;
   close: { step: bigint | null; submitter: Party; deadline: number } | null;
   payout: PayoutView | null;
   /** restored from a backup and not yet checked against the partner */
@@ -59,20 +63,8 @@ export function partnerAddressOf(rec: Pick<ChannelRecord, 'me' | 'addressA' | 'a
 }
 
 /** The first record format (SynChannel 0.1): `phase` and a contract that was null until the deployment. */
-interface RecordV1 {
-  channelId: bigint;
-  me: Party;
-  network: NetworkKind;
+interface RecordV1 extends Terms {
   contract: string | null;
-  addressA: string;
-  addressB: string;
-  publicKeyA: Buffer;
-  publicKeyB: Buffer;
-  challengePeriod: number;
-  expectedDepositA: bigint;
-  expectedDepositB: bigint;
-  depositA: bigint;
-  depositB: bigint;
   phase: 'proposed' | 'deploying' | 'funding' | 'locked' | 'open' | 'closing' | 'closed';
   deadline: number | null;
   closeStep: bigint | null;

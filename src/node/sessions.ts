@@ -1,7 +1,7 @@
-// The partners: one live session per partner wallet (the p2p layer's), the multiaddr we last dialled each
+// The partners: their live sessions (the p2p layer's registry, one per wallet), the multiaddr we last dialled each
 // partner at, and what this node serves on. Both are remembered in the data folder, so after a restart the
 // node listens again and redials every partner of a channel that is not over, without user action.
-import type { Address } from '@ton/core';
+import { Address } from '@ton/core';
 import { addressText } from '../core/format.js';
 import type { P2PNode, PeerSession } from '../p2p/index.js';
 import type { NodeMeta } from './persistence.js';
@@ -16,7 +16,6 @@ interface Remembered {
 }
 
 export class Sessions {
-  private readonly byWallet = new Map<string, PeerSession>();
   private memory: Remembered = { dialled: {}, serve: null };
   private served: ServeResult | null = null;
 
@@ -34,19 +33,13 @@ export class Sessions {
     await this.data.writeMeta('partners', this.memory);
   }
 
-  add(s: PeerSession): boolean {
-    const key = s.partner.walletAddress.toRawString();
-    const fresh = this.byWallet.get(key) !== s;
-    this.byWallet.set(key, s);
-    return fresh;
-  }
-
+  /** The partner's session (the p2p layer keeps one per wallet; this is its registry, not a copy). */
   get(walletRaw: string): PeerSession | null {
-    return this.byWallet.get(walletRaw) ?? null;
+    return this.p2p.session(Address.parse(walletRaw)) ?? null;
   }
 
   all(): PeerSession[] {
-    return [...this.byWallet.values()].filter((s) => !s.isClosed);
+    return this.p2p.sessions().filter((s) => !s.isClosed);
   }
 
   view(s: PeerSession, online: boolean): PartnerView {
