@@ -86,9 +86,15 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       transition: (ctl, event) => this.transition(ctl, event),
       sessionOf: (ctl) => this.sessions.get(partnerAddressOf(ctl.rec)),
       send: (ctl, msg) => {
-        const s = this.sessions.get(partnerAddressOf(ctl.rec));
-        if (!s) return void this.ctx.log(`partner offline: ${msg.type} is sent when they reconnect`, 'warn');
-        this.sendOn(s, msg);
+        // Write before send: a message leaves once everything its channel appended before it is on disk.
+        ctl.durable.then(
+          () => {
+            const s = this.sessions.get(partnerAddressOf(ctl.rec));
+            if (!s) return void this.ctx.log(`partner offline: ${msg.type} is sent when they reconnect`, 'warn');
+            this.sendOn(s, msg);
+          },
+          (e: unknown) => this.ctx.log(`${msg.type} not sent: the channel's journal could not be written (${messageOf(e)})`, 'error'),
+        );
       },
       sendOn: (s, msg) => this.sendOn(s, msg),
     };

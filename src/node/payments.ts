@@ -54,7 +54,7 @@ export class Payments {
       return s;
     });
     this.ctx.changed(ctl);
-    return stateView(signed, ctl.latestView);
+    return stateView(signed, ctl.channel.latest);
   }
 
   /** A, once locked: the initial state (balances = the deposits the contract holds). */
@@ -91,7 +91,8 @@ export class Payments {
     const { ctx } = this;
     const ch = ctl.channel;
     if (!ch.pending) throw new NodeError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
-    const before = ctl.latestView;
+    // The machine's latest (the view of it may wait for the disk): whether this state changed a balance.
+    const before = ch.latest;
     const signed = ch.countersign();
     const view = stateView(signed, before);
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
@@ -128,11 +129,12 @@ export class Payments {
     else ch.receiveProposal(signed);
     if (!ctx.autoMode) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
     crashPoint('before-countersign');
-    const view = stateView(signed, ctl.latestView);
+    const view = stateView(signed, ch.latest);
     if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
     ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
-    if (ctx.autoMode) await this.countersignIn(ctl);
+    // Countersigned now; the queue does not wait for the disk (the countersignature leaves once durable).
+    if (ctx.autoMode) this.whenDurable(ctl, this.countersignIn(ctl), () => undefined);
   }
 
   /**
@@ -148,7 +150,10 @@ export class Payments {
     if (staged && staged.state.step === step) ours = staged;
     else if (latest && step === latest.state.step) ours = latest;
     // Older steps are checked within a bounded window (a peer cannot make us read the whole history).
-    else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
+    else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) {
+      await ctl.durable; // the store reads what is durable: a state committed a moment ago is on disk first
+      ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
+    }
     if (!ours) return latest !== null && step <= latest.state.step;
     if (statesEqual(ours.state, theirs.state)) return true;
     // A different state where we hold only our own proposal is a turn conflict: the machine rejects it.
@@ -178,19 +183,27 @@ export class Payments {
     if ((staged.state.tag === 'close') !== (m.type === 'close.accept')) {
       throw new NodeError('UNEXPECTED_CLOSE', m.type === 'close.accept' ? 'a close acceptance arrived for an ordinary proposal' : 'an ordinary countersignature arrived for a close proposal');
     }
-    const before = ctl.latestView;
+    const before = ch.latest;
     const signed = ch.acceptCountersignature(Buffer.from(m.signature, 'hex'));
-    await ctl.append([{ kind: 'committed', state: signed }]);
-    ctl.committed(signed, before);
-    if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
-    ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
-    ctx.changed(ctl);
+    // Not awaited in the queue: the next message (often the partner's proposal that came with this) is handled
+    // now and its append shares this fdatasync. What reports the state as signed runs once it is durable.
+    const durable = ctl.append([{ kind: 'committed', state: signed }]);
+    this.whenDurable(ctl, durable, async () => {
+      ctl.committed(signed, before);
+      if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
+      ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
+      ctx.changed(ctl);
+    });
     if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && signed.state.tag === 'state' && ctl.life === 'open') {
       const pass = ch.proposeEmpty();
-      await ctl.append([{ kind: 'staged', state: pass, mine: true }]);
-      this.sendStaged(ctl, pass);
-      ctx.changed(ctl);
+      this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
+      this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
     }
+  }
+
+  /** Runs `then` once `durable` settles; a failed write is reported (the channel's later sends never leave). */
+  private whenDurable(ctl: ChannelController, durable: Promise<unknown>, then: () => unknown): void {
+    durable.then(then).catch((e: unknown) => this.ctx.fail(e, ctl));
   }
 
   async onTurnRequest(ctl: ChannelController): Promise<void> {
@@ -201,9 +214,8 @@ export class Payments {
     ctx.changed(ctl);
     if (ctx.autoMode && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
       const pass = ch.proposeEmpty();
-      await ctl.append([{ kind: 'staged', state: pass, mine: true }]);
-      this.sendStaged(ctl, pass);
-      ctx.changed(ctl);
+      this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
+      this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
     }
   }
 }
