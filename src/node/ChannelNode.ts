@@ -22,7 +22,7 @@ import { recoverChannels } from './recovery.js';
 import { partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
-import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
+import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
 import { channelView } from './views.js';
 
 export { NodeError } from './errors.js';
@@ -81,6 +81,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       view: (ctl) => this.viewOf(ctl),
       changed: (ctl) => {
         ctl.changed();
+        this.payments.coalescer.observe(ctl);
         this.emit({ type: 'channelUpdated', channel: this.viewOf(ctl) });
       },
       transition: (ctl, event) => this.transition(ctl, event),
@@ -141,6 +142,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private async transition(ctl: ChannelController, event: LifeEventType): Promise<void> {
     const { changed, effects } = ctl.step(event);
+    if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
     if (changed || effects.length) {
       await ctl.saveRecord();
       this.ctx.changed(ctl);
@@ -204,7 +206,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       this.sync.onConnected(s);
       for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.ctx.changed(ctl);
     });
-    s.on('disconnected', () => this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) }));
+    s.on('disconnected', () => {
+      for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.payments.coalescer.partnerGone(ctl);
+      this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
+    });
     this.sync.onConnected(s);
   }
 
@@ -276,6 +281,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.payments.send(this.pick(opts.channel), amount);
   }
 
+  pay(amount: bigint, opts: { channel?: string } = {}): Promise<PaymentResult> {
+    return this.payments.coalescer.pay(this.pick(opts.channel), amount);
+  }
+
   async createEmpty(opts: { channel?: string } = {}): Promise<StateView> {
     return this.payments.createEmpty(this.pick(opts.channel));
   }
@@ -337,6 +346,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.payments.coalescer.stop();
     this.arbiter.stop();
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();

@@ -9,6 +9,7 @@ import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
+import { Coalescer, type Stager } from './pay.js';
 import { stateView } from './views.js';
 import type { StateView } from './types.js';
 
@@ -28,8 +29,13 @@ function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
 }
 
-export class Payments {
-  constructor(private readonly ctx: NodeContext) {}
+export class Payments implements Stager {
+  /** coalesced payments (pay.ts) */
+  readonly coalescer: Coalescer;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.coalescer = new Coalescer(ctx, this);
+  }
 
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
     const can = ctl.actions()[action];
@@ -55,6 +61,15 @@ export class Payments {
     });
     this.ctx.changed(ctl);
     return stateView(signed, ctl.channel.latest);
+  }
+
+  /** Stages our proposal inside the queue without waiting for the disk (it leaves once durable: ctx.send). */
+  stage(ctl: ChannelController, make: (ch: Channel) => SignedState): { step: bigint; durable: Promise<void> } {
+    const s = make(ctl.channel);
+    const durable = ctl.append([{ kind: 'staged', state: s, mine: true }]);
+    this.sendStaged(ctl, s);
+    this.whenDurable(ctl, durable, () => this.ctx.changed(ctl));
+    return { step: s.state.step, durable };
   }
 
   /** A, once locked: the initial state (balances = the deposits the contract holds). */
@@ -96,19 +111,23 @@ export class Payments {
     const signed = ch.countersign();
     const view = stateView(signed, before);
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
-    // countersignature, so one direction of payments costs one round trip.
+    // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl)) {
       pass = ch.proposeEmpty();
     }
-    // Write before send: the state both signed (and my pass) reach the disk in one fdatasync.
-    await ctl.append([{ kind: 'committed', state: signed }, ...(pass ? [{ kind: 'staged' as const, state: pass, mine: true }] : [])]);
-    ctl.committed(signed, before);
-    crashPoint('after-countersign');
+    // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below
+    // leave once it is done (ctx.send), in this order.
+    const durable = ctl.append([{ kind: 'committed', state: signed }, ...(pass ? [{ kind: 'staged' as const, state: pass, mine: true }] : [])]);
+    void durable.then(() => crashPoint('after-countersign'), () => undefined);
     const sig = mySig(ch, signed);
     if (signed.state.tag === 'close') ctx.send(ctl, { type: 'close.accept', contract: ctl.rec.contract, step: signed.state.step, signature: sig });
     else ctx.send(ctl, { type: 'state.countersign', contract: ctl.rec.contract, step: signed.state.step, signature: sig });
     if (pass) this.sendStaged(ctl, pass);
+    // Without a pass the turn is ours now: payments waiting for it go into our next state, in this fdatasync.
+    else this.coalescer.pump(ctl);
+    await durable;
+    ctl.committed(signed, before);
     if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
     ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
@@ -188,6 +207,7 @@ export class Payments {
     // Not awaited in the queue: the next message (often the partner's proposal that came with this) is handled
     // now and its append shares this fdatasync. What reports the state as signed runs once it is durable.
     const durable = ctl.append([{ kind: 'committed', state: signed }]);
+    this.coalescer.committed(ctl, signed.state.step, durable);
     this.whenDurable(ctl, durable, async () => {
       ctl.committed(signed, before);
       if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
