@@ -25,7 +25,7 @@ type Section = (o: Options) => Promise<{ rows: Row[]; detail: unknown; notes?: s
 
 const SECTIONS: Record<string, Section> = {
   crypto: (o) => cryptoSection({ runs: o.quick ? 1 : 5 }),
-  payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50 } : { runs: 5, n: 400 }),
+  payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, perTurn: 1000 } : { runs: 5, n: 400, coalesced: 200_000, perTurn: 1000 }),
 };
 
 async function main(): Promise<void> {
