@@ -5,7 +5,7 @@ import { Address } from '@ton/core';
 import type { Connection, Stream } from '@libp2p/interface';
 import { decodeWireMessage, encodeWireMessage, WireError, type Hello, type WireMessage } from '../core/wire.js';
 import type { KeyPair } from '../core/signer.js';
-import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES, type FrameEvent } from './frames.js';
+import { encodeFrame, FrameDecoder, FrameWriter, MAX_FRAME_BYTES, type FrameEvent } from './frames.js';
 import { signProof, verifyProof } from './handshake.js';
 import { P2PError } from './errors.js';
 import type { PeerQuota } from './quota.js';
@@ -74,6 +74,11 @@ export class Link {
   private lastRateLimitReply = 0;
   /** Decoded frames not handled yet (the rest of a chunk that arrived while paused): at most one chunk's. */
   private held: FrameEvent[] = [];
+  /** Frames queued this turn, written together (sendFrame). */
+  private readonly writer = new FrameWriter(
+    (bytes) => this.stream.send(bytes),
+    (e) => this.close(`write failed: ${e.message}`),
+  );
   private heldAt = 0;
   /** Why reading is paused: 'session' (no session took the link yet), 'quota', 'inbox'. */
   private readonly pauses = new Set<string>();
@@ -172,12 +177,14 @@ export class Link {
       this.opts.log(`not sending an invalid ${msg.type}: ${(e as Error).message}`);
       return;
     }
-    try {
-      this.stream.send(frame);
-      this.opts.stats.framesOut++;
-    } catch (e) {
-      this.close(`write failed: ${(e as Error).message}`);
-    }
+    this.sendFrame(frame);
+  }
+
+  /** Queues a frame already encoded (and checked) by the caller; the frames of one turn leave in one write. */
+  sendFrame(frame: Buffer): void {
+    if (this.closed) return;
+    this.opts.stats.framesOut++;
+    this.writer.push(frame);
   }
 
   sendError(code: string, message: string, ref?: string): void {
@@ -192,6 +199,7 @@ export class Link {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.quotaTimer);
+    this.writer.flushNow();
     const reset = setTimeout(() => this.stream.abort(new Error(reason)), CLOSE_GRACE_MS);
     reset.unref?.();
     this.stream.addEventListener('close', () => clearTimeout(reset), { once: true });
@@ -203,6 +211,7 @@ export class Link {
   /** Drops the stream at once (a reset). */
   abort(reason: string): void {
     if (this.closed) return;
+    this.writer.discard();
     this.stream.abort(new Error(reason));
     this.close(reason);
   }
