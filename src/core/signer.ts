@@ -1,7 +1,7 @@
 // ed25519 over node:crypto: the only module of src/core that may import node:* (docs/architecture.md).
 // Byte-identical to @ton/crypto's sign()/keyPairFromSeed() (ed25519 is deterministic), about 100x faster here.
 import { SynError } from './errors.js';
-import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, randomBytes, type KeyObject } from 'node:crypto';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -62,6 +62,11 @@ export function newKeyPair(): KeyPair {
 
 export function randomBytesBuf(n: number): Buffer {
   return randomBytes(n);
+}
+
+/** SHA-256 (the cell hash of a state, src/core/state.ts): node:crypto, as the signatures. */
+export function sha256(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
 }
 
 /** Signs `data` (for states: the 32-byte cell hash); 64-byte signature. */
