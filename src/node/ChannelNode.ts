@@ -23,7 +23,7 @@ import { partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { channelView } from './views.js';
+import { addressTextOf, channelView } from './views.js';
 
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
@@ -130,7 +130,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   private viewOf(ctl: ChannelController): ChannelView {
-    return channelView(ctl, addressText(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
+    return channelView(ctl, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
   }
 
   private sendOn(s: PeerSession, msg: AppMessage): void {
