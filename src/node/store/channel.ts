@@ -192,9 +192,7 @@ export class FileChannelStorage implements ChannelStorage {
       const batch = this.pending.splice(0);
       const bytes = Buffer.concat(batch.flatMap((b) => b.records.map((r) => r.bytes)));
       try {
-        const fh = await this.writer.get();
-        await writeAt(fh, bytes, this.end);
-        await fh.datasync();
+        await this.writer.writeDurable(bytes, this.end);
         this.syncs++;
       } catch (e) {
         this.fail(e, [...batch, ...this.pending.splice(0)]);

@@ -1,4 +1,5 @@
 // File operations of a channel's journal, each turning a raw error into a StoreError that names the file.
+import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FILE_MAGIC } from './codec.js';
@@ -82,6 +83,12 @@ const HANDLE_IDLE_MS = 1_000;
 const MAX_KEPT_HANDLES = 256;
 let keptHandles = 0;
 
+/**
+ * Opened with O_DSYNC where the platform has it: each write returns once durable, as write + fdatasync would, in
+ * one system call and one trip through libuv's thread pool instead of two (bench: about half the latency and CPU).
+ */
+const DSYNC: number | undefined = fsConstants.O_DSYNC;
+
 /** The write handle of one journal, opened by the first flush and kept until it has been idle for a while. */
 export class JournalWriter {
   private fh: FileHandle | null = null;
@@ -89,14 +96,16 @@ export class JournalWriter {
 
   constructor(private readonly path: string) {}
 
-  async get(): Promise<FileHandle> {
+  /** Writes `bytes` at `at`; durable when it resolves. */
+  async writeDurable(bytes: Buffer, at: number): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.fh) {
-      this.fh = await open(this.path, 'r+');
+      this.fh = await open(this.path, DSYNC === undefined ? 'r+' : fsConstants.O_RDWR | DSYNC);
       keptHandles++;
     }
-    return this.fh;
+    await writeAt(this.fh, bytes, at);
+    if (DSYNC === undefined) await this.fh.datasync();
   }
 
   /** After a flush: kept for the next one for a while, or closed at once (closing, or too many kept). */
