@@ -4,12 +4,15 @@
 // on ours when this resolves), in the order they were asked for, each with its own result. A payment that cannot
 // be included is rejected, in its place in that order: not enough balance left for it at its turn, the partner
 // gone before it was put in a state, the channel closing, the node stopping.
-import type { Channel } from '../core/channel.js';
+import { creatorOf, type Channel } from '../core/channel.js';
 import type { ErrorCode } from '../core/codes.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { PaymentResult } from './types.js';
+
+/** How long we wait for the partner's pass after a state of ours before asking for the turn. */
+const TURN_GRACE_MS = 50;
 
 /** Most payments waiting for a state on one channel; more are refused (QUOTA_EXCEEDED). */
 export const MAX_WAITING = 1_000_000;
@@ -28,6 +31,9 @@ interface Line {
   /** our state in flight and the payments it carries (with the refused ones in their places) */
   inFlight: { step: bigint; entries: Entry[] } | null;
   pumpQueued: boolean;
+  /** waiting for the partner's pass after our state (askTurn) */
+  grace: NodeJS.Timeout | null;
+  graceOver: boolean;
 }
 
 /** The codes for which a payment waits (its turn comes, our state in flight commits) rather than failing. */
@@ -50,7 +56,7 @@ export class Coalescer {
   private line(ctl: ChannelController): Line {
     let l = this.lines.get(ctl);
     if (!l) {
-      l = { waiting: [], inFlight: null, pumpQueued: false };
+      l = { waiting: [], inFlight: null, pumpQueued: false, grace: null, graceOver: false };
       this.lines.set(ctl, l);
     }
     return l;
@@ -93,7 +99,8 @@ export class Coalescer {
     if (!l.waiting.length || l.inFlight) return;
     const ch = ctl.channel;
     const can = ctl.actions().send;
-    if (!can.ok && can.code === 'NOT_YOUR_TURN') return this.askTurn(ctl);
+    if (!can.ok && can.code === 'NOT_YOUR_TURN') return this.askTurn(ctl, l);
+    l.graceOver = false;
     if (!can.ok && can.code !== 'INSUFFICIENT_BALANCE') {
       if (!WAIT.includes(can.code)) this.refuseWaiting(ctl, can.code, can.why);
       return;
@@ -122,8 +129,21 @@ export class Coalescer {
     });
   }
 
-  private askTurn(ctl: ChannelController): void {
+  /**
+   * Not our turn: ask for it. Right after a state of ours the partner's pass is usually on its way (automatic
+   * mode sends it with the countersignature), so we ask only if it has not come within TURN_GRACE_MS.
+   */
+  private askTurn(ctl: ChannelController, l: Line): void {
     const ch = ctl.channel;
+    const latest = ch.latest?.state.step;
+    if (latest !== undefined && creatorOf(latest) === ch.party && !l.graceOver) {
+      l.grace ??= setTimeout(() => {
+        l.grace = null;
+        l.graceOver = true;
+        this.schedule(ctl, l);
+      }, TURN_GRACE_MS).unref();
+      return;
+    }
     if (ch.turnRequested || !ctl.actions().requestEmpty.ok) return;
     const at = ch.requestTurn();
     this.ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: at.atStep });

@@ -157,6 +157,32 @@ describe('pay: coalesced payments', () => {
     }
   });
 
+  test('a partner that signs by hand: the payer asks for the turn when no pass comes, and pays once it has it', async () => {
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      let got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      const first = p.bob.pay(TON('0.1'));
+      await got;
+      await p.alice.sign();
+      assert.equal((await first).step, 1n);
+      // Alice passes nothing by herself: Bob's next payment waits, then asks her for the turn.
+      const asked = waitForEvent(p.alice, 'turnRequested');
+      const second = p.bob.pay(TON('0.2'));
+      await asked;
+      got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 3n);
+      const passed = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 2n);
+      await p.alice.createEmpty();
+      await passed;
+      await got;
+      await p.alice.sign();
+      const r = await second;
+      assert.deepEqual([r.step, r.myBalance], [3n, TON('4') - TON('0.3')]);
+    } finally {
+      await closePair(p);
+    }
+  });
+
   test('write before send: a countersignature leaves only once it is on disk, and the payer resolves only after', async () => {
     const p = await openPair();
     try {
