@@ -20,6 +20,14 @@ export interface OneAtATime extends Record<string, number> {
   verify: number;
   /** journal fdatasyncs per payment, both nodes together */
   fsyncsPerPayment: number;
+  /** CPU ms per payment, both nodes together (NaN when not measured) */
+  cpuPerPayment: number;
+}
+
+/** CPU ms of this process since `c0` (user + system, every thread). */
+export function cpu(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
 }
 
 /** One payment, resolved once it is committed by both and durable on both sides. */
@@ -57,6 +65,7 @@ export async function oneAtATime(pair: Pair, o: { runs: number; n: number }): Pr
     for (let i = 0; i < 20; i++) await payOnce(pair.bob, 1000n, pair.channel); // warm-up
     const syncs0 = journalSyncs([pair.alice, pair.bob]);
     const xs: number[] = [];
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < o.n; i++) {
       const t = performance.now();
@@ -65,7 +74,7 @@ export async function oneAtATime(pair: Pair, o: { runs: number; n: number }): Pr
     }
     const total = since(t0);
     const p50 = median(xs);
-    out.push({ p50, p90: pct(xs, 0.9), perSecond: (o.n / total) * 1000, ...f, ratio: p50 / f.floor, fsyncsPerPayment: (journalSyncs([pair.alice, pair.bob]) - syncs0) / o.n });
+    out.push({ p50, p90: pct(xs, 0.9), perSecond: (o.n / total) * 1000, ...f, ratio: p50 / f.floor, fsyncsPerPayment: (journalSyncs([pair.alice, pair.bob]) - syncs0) / o.n, cpuPerPayment: cpu(c0) / o.n });
   }
   return over(out);
 }
@@ -122,6 +131,7 @@ export function oneAtATimeRows(section: string, d: Runs<OneAtATime>): Row[] {
     { section, figure: 'payment, one at a time: p90 latency', value: m.p90, unit: 'ms' },
     { section, figure: 'payments/s, one at a time', value: m.perSecond, unit: '/s', versus: { what: '1 / floor', value: 1000 / m.floor, unit: '/s' }, ratio: m.perSecond / (1000 / m.floor), target: '>= 500/s', met: m.perSecond >= 500 },
     { section, figure: 'journal fdatasyncs per payment (both nodes)', value: m.fsyncsPerPayment, unit: '' },
+    { section, figure: 'CPU per payment (both nodes)', value: m.cpuPerPayment, unit: 'ms' },
   ];
 }
 

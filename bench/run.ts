@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { cryptoSection } from './crypto.js';
 import { machine, textTable, writeResults, type Results, type Row } from './lib/report.js';
 import { paymentsSection } from './payments.js';
+import { processesSection } from './processes.js';
 
 const ROOT = join(dirname(__filename), '..');
 
@@ -25,6 +26,7 @@ type Section = (o: Options) => Promise<{ rows: Row[]; detail: unknown; notes?: s
 
 const SECTIONS: Record<string, Section> = {
   crypto: (o) => cryptoSection({ runs: o.quick ? 1 : 5 }),
+  processes: (o) => processesSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, cliN: 20 } : { runs: 5, n: 400, coalesced: 200_000, cliN: 200 }),
   payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, perTurn: 1000 } : { runs: 5, n: 400, coalesced: 200_000, perTurn: 1000 }),
 };
 
