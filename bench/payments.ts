@@ -6,6 +6,8 @@ import { waitForEvent } from '../src/node/index.js';
 import { measureFloor, type Floor } from './lib/floor.js';
 import type { Row } from './lib/report.js';
 import { openPair, type BenchNode, type Pair } from './lib/pair.js';
+
+export type { BenchNode } from './lib/pair.js';
 import { median, over, pct, since, type Runs } from './lib/stats.js';
 
 export interface OneAtATime extends Record<string, number> {

@@ -8,6 +8,7 @@ import { cryptoSection } from './crypto.js';
 import { machine, textTable, writeResults, type Results, type Row } from './lib/report.js';
 import { paymentsSection } from './payments.js';
 import { processesSection } from './processes.js';
+import { scaleSection } from './scale.js';
 
 const ROOT = join(dirname(__filename), '..');
 
@@ -26,6 +27,12 @@ type Section = (o: Options) => Promise<{ rows: Row[]; detail: unknown; notes?: s
 
 const SECTIONS: Record<string, Section> = {
   crypto: (o) => cryptoSection({ runs: o.quick ? 1 : 5 }),
+  scale: (o) =>
+    scaleSection(
+      o.quick
+        ? { sizes: [1, 10, 100], seconds: 2, startup: { channels: 100, states: 1000, runs: 1 } }
+        : { sizes: [1, 10, 100, 1000], seconds: 5, startup: { channels: 1000, states: 10_000, runs: 3 } },
+    ),
   processes: (o) => processesSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, cliN: 20 } : { runs: 5, n: 400, coalesced: 200_000, cliN: 200 }),
   payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, perTurn: 1000 } : { runs: 5, n: 400, coalesced: 200_000, perTurn: 1000 }),
 };

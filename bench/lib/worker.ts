@@ -4,6 +4,8 @@ import '../../src/polyfill.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { loadDeps } from '../../src/p2p/deps.js';
@@ -11,6 +13,18 @@ import { PAYMENT_FRAME_BYTES, fsyncLatency, signatures } from './floor.js';
 import { median, pct, since } from './stats.js';
 
 type Node = Awaited<ReturnType<typeof createNode>>;
+
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+async function used(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    collect();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
 let node: Node | null = null;
 let channel = '';
 let echo: Awaited<ReturnType<typeof echoServer>> | null = null;
@@ -96,6 +110,42 @@ const ops: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
   async start(a) {
     node = await createNode({ network: 'devnet', devnetUrl: String(a.devnetUrl), dataDir: String(a.dataDir), key: { seed: Buffer.from(String(a.seed), 'hex') }, pollMs: 1000 });
     return { account: node.getAccount() };
+  },
+  /** A node on its own embedded chain (channels written beforehand: bench/lib/channels.ts). */
+  async startLocal(a) {
+    const { SandboxChain } = await import('../../src/chain/SandboxChain.js');
+    const chain = await SandboxChain.create();
+    const m0 = await used();
+    const t0 = performance.now();
+    node = await createNode({ network: 'sandbox', chain, dataDir: String(a.dataDir), key: { seed: Buffer.from(String(a.seed), 'hex') }, pollMs: 60_000 });
+    const startMs = since(t0);
+    await new Promise((r) => setTimeout(r, 200)); // the watchers' first reads
+    return { startMs, idleBytes: ((await used()) - m0) / node.channels().length };
+  },
+  /** Every channel in `ids` pays one payment at a time, all at once, for `seconds`. */
+  async payAll(a) {
+    const pay = (node as unknown as { pay: Pay }).pay.bind(node);
+    const ids = a.ids as string[];
+    const end = performance.now() + Number(a.seconds) * 1000;
+    let done = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      ids.map(async (id) => {
+        while (performance.now() < end) {
+          await pay(1000n, { channel: id });
+          done++;
+        }
+      }),
+    );
+    return { done, ms: since(t0) };
+  },
+  /** Heap and buffers in use after collecting garbage (bytes). */
+  mem: () => used(),
+  async syncs() {
+    let n = 0;
+    const ctx = (node!.node as unknown as { ctx: { channels: Map<string, { storage: { syncs?: number } | null }> } }).ctx;
+    for (const c of ctx.channels.values()) n += c.storage?.syncs ?? 0;
+    return n;
   },
   async faucet(a) {
     return String(await node!.faucet(BigInt(String(a.amount))));
