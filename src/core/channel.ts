@@ -20,6 +20,9 @@ export { creatorOf, isEquivocation, type ChannelParams, type ChannelSnapshot, ty
 export { otherParty, type Party, type SignedState } from './signed.js';
 export { TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
 
+/** Secret keys (by identity) already checked against a public key (hex): one sign and verify each. */
+const checkedKeys = new WeakMap<Buffer, string>();
+
 export class Channel extends ChannelBase {
   readonly #secretKey: Buffer;
 
@@ -27,9 +30,13 @@ export class Channel extends ChannelBase {
   constructor(params: ChannelParams, party: Party, secretKey: Buffer) {
     super(params, party);
     const mine = party === 'A' ? params.publicKeyA : params.publicKeyB;
-    const probe = Buffer.from('synchannel key check');
-    if (!verify(probe, sign(probe, secretKey), mine)) {
-      throw new ChannelError('WRONG_KEY', `the secret key is not party ${party}'s channel key: use the key pair whose public key the channel was opened with`, { party });
+    // Checked once per key object and public key (a node restores all its channels with one key).
+    if (checkedKeys.get(secretKey) !== mine.toString('hex')) {
+      const probe = Buffer.from('synchannel key check');
+      if (!verify(probe, sign(probe, secretKey), mine)) {
+        throw new ChannelError('WRONG_KEY', `the secret key is not party ${party}'s channel key: use the key pair whose public key the channel was opened with`, { party });
+      }
+      checkedKeys.set(secretKey, mine.toString('hex'));
     }
     this.#secretKey = Buffer.from(secretKey);
   }
