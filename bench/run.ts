@@ -5,6 +5,7 @@
 import '../src/polyfill.js';
 import { dirname, join } from 'node:path';
 import { cryptoSection } from './crypto.js';
+import { extensionSection } from './extension.js';
 import { machine, textTable, writeResults, type Results, type Row } from './lib/report.js';
 import { paymentsSection } from './payments.js';
 import { processesSection } from './processes.js';
@@ -27,6 +28,7 @@ type Section = (o: Options) => Promise<{ rows: Row[]; detail: unknown; notes?: s
 
 const SECTIONS: Record<string, Section> = {
   crypto: (o) => cryptoSection({ runs: o.quick ? 1 : 5 }),
+  extension: (o) => extensionSection({ runs: o.quick ? 1 : 3, host: !o.quick }),
   scale: (o) =>
     scaleSection(
       o.quick
