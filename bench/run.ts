@@ -4,6 +4,7 @@
 // Networking is 127.0.0.1 only; every wait is bounded.
 import '../src/polyfill.js';
 import { dirname, join } from 'node:path';
+import { chainSection } from './chain.js';
 import { cryptoSection } from './crypto.js';
 import { extensionSection } from './extension.js';
 import { machine, textTable, writeResults, type Results, type Row } from './lib/report.js';
@@ -28,15 +29,16 @@ type Section = (o: Options) => Promise<{ rows: Row[]; detail: unknown; notes?: s
 
 const SECTIONS: Record<string, Section> = {
   crypto: (o) => cryptoSection({ runs: o.quick ? 1 : 5 }),
-  extension: (o) => extensionSection({ runs: o.quick ? 1 : 3, host: !o.quick }),
+  payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, perTurn: 1000 } : { runs: 5, n: 400, coalesced: 200_000, perTurn: 1000 }),
+  processes: (o) => processesSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, cliN: 20 } : { runs: 5, n: 400, coalesced: 200_000, cliN: 200 }),
   scale: (o) =>
     scaleSection(
       o.quick
         ? { sizes: [1, 10, 100], seconds: 2, startup: { channels: 100, states: 1000, runs: 1 } }
         : { sizes: [1, 10, 100, 1000], seconds: 5, startup: { channels: 1000, states: 10_000, runs: 3 } },
     ),
-  processes: (o) => processesSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, cliN: 20 } : { runs: 5, n: 400, coalesced: 200_000, cliN: 200 }),
-  payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, perTurn: 1000 } : { runs: 5, n: 400, coalesced: 200_000, perTurn: 1000 }),
+  extension: (o) => extensionSection({ runs: o.quick ? 1 : 3, host: !o.quick }),
+  chain: (o) => chainSection({ regenerate: !o.quick, demoRuns: o.quick ? 1 : 3 }),
 };
 
 async function main(): Promise<void> {
