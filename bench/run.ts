@@ -3,13 +3,18 @@
 // --quick proves the harness works (CI): every section, few runs, small counts; its figures are not the record.
 // Networking is 127.0.0.1 only; every wait is bounded.
 import '../src/polyfill.js';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chainSection } from './chain.js';
 import { cryptoSection } from './crypto.js';
 import { extensionSection } from './extension.js';
+import { NOTES } from './lib/notes.js';
 import { machine, textTable, writeResults, type Results, type Row } from './lib/report.js';
+import { roundAll } from './lib/stats.js';
 import { paymentsSection } from './payments.js';
 import { processesSection } from './processes.js';
+import { profileSection } from './profile.js';
 import { scaleSection } from './scale.js';
 
 const ROOT = join(dirname(__filename), '..');
@@ -30,6 +35,7 @@ type Section = (o: Options) => Promise<{ rows: Row[]; detail: unknown; notes?: s
 const SECTIONS: Record<string, Section> = {
   crypto: (o) => cryptoSection({ runs: o.quick ? 1 : 5 }),
   payments: (o) => paymentsSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, perTurn: 1000 } : { runs: 5, n: 400, coalesced: 200_000, perTurn: 1000 }),
+  profile: (o) => profileSection({ n: o.quick ? 100 : 1000 }),
   processes: (o) => processesSection(o.quick ? { runs: 1, n: 50, coalesced: 20_000, cliN: 20 } : { runs: 5, n: 400, coalesced: 200_000, cliN: 200 }),
   scale: (o) =>
     scaleSection(
@@ -46,7 +52,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const rows: Row[] = [];
   const sections: Record<string, unknown> = {};
-  const notes: string[] = [];
+  const notes: string[] = [...NOTES];
   for (const [name, run] of Object.entries(SECTIONS)) {
     if (o.only && !o.only.has(name)) continue;
     const ts = performance.now();
@@ -59,8 +65,13 @@ async function main(): Promise<void> {
   }
   const results: Results = { version: 1, date: new Date().toISOString(), mode: o.quick ? 'quick' : 'full', seconds: (performance.now() - t0) / 1000, machine: machine(ROOT), rows, sections };
   console.log(textTable(rows));
-  if (!o.only) writeResults(ROOT, results, notes);
-  else console.log('(--only: bench/results.json and docs/performance.md not written)');
+  if (o.only) console.log('(--only: bench/results.json and docs/performance.md not written)');
+  else if (o.quick) {
+    // --quick proves the harness works; its figures are not the record.
+    const file = join(tmpdir(), 'synchannel-bench-quick.json');
+    writeFileSync(file, `${JSON.stringify(roundAll(results), null, 2)}\n`);
+    console.log(`(--quick: written to ${file}; bench/results.json and docs/performance.md are the full run's)`);
+  } else writeResults(ROOT, results, notes);
 }
 
 main().then(
