@@ -56,7 +56,9 @@ export class Worker {
   readonly ready: Promise<void>;
 
   constructor() {
-    this.child = fork(join(ROOT, 'bench', 'lib', 'worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits.
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    this.child = fork(join(ROOT, 'bench', 'lib', 'worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.ready = new Promise((resolve, reject) => {
       this.child.once('error', reject);
       this.child.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
@@ -89,7 +91,10 @@ export class Worker {
   }
 
   async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
     await this.call('stop', {}, 15_000).catch(() => undefined);
+    // It exits by itself once stopped (writing its CPU profile, if asked): a signal only if it does not.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
     await end(this.child, 'SIGTERM', 5_000);
   }
 }
