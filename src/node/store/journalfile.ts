@@ -79,11 +79,8 @@ export async function writeAt(fh: FileHandle, bytes: Buffer, at: number): Promis
 
 /** a journal's write handle stays open this long after its last flush (opening it cost more than the write) */
 const HANDLE_IDLE_MS = 1_000;
-/**
- * Write handles kept open at once in this process; beyond it each flush opens and closes its own. Node raises the
- * soft limit of open files to the hard one at start-up (commonly 4,096 or more).
- */
-const MAX_KEPT_HANDLES = 1024;
+/** write handles kept open at once in this process; beyond it each flush opens and closes its own */
+const MAX_KEPT_HANDLES = 256;
 let keptHandles = 0;
 
 /**
