@@ -22,8 +22,8 @@ import { recoverChannels } from './recovery.js';
 import { partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
-import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { channelView } from './views.js';
+import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
+import { addressTextOf, channelView } from './views.js';
 
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
@@ -86,14 +86,21 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       view: (ctl) => this.viewOf(ctl),
       changed: (ctl) => {
         ctl.changed();
+        this.payments.coalescer.observe(ctl);
         this.emit({ type: 'channelUpdated', channel: this.viewOf(ctl) });
       },
       transition: (ctl, event) => this.transition(ctl, event),
       sessionOf: (ctl) => this.sessions.get(partnerAddressOf(ctl.rec)),
       send: (ctl, msg) => {
-        const s = this.sessions.get(partnerAddressOf(ctl.rec));
-        if (!s) return void this.ctx.log(`partner offline: ${msg.type} is sent when they reconnect`, 'warn');
-        this.sendOn(s, msg);
+        // Write before send: a message leaves once everything its channel appended before it is on disk.
+        ctl.durable.then(
+          () => {
+            const s = this.sessions.get(partnerAddressOf(ctl.rec));
+            if (!s) return void this.ctx.log(`partner offline: ${msg.type} is sent when they reconnect`, 'warn');
+            this.sendOn(s, msg);
+          },
+          (e: unknown) => this.ctx.log(`${msg.type} not sent: the channel's journal could not be written (${messageOf(e)})`, 'error'),
+        );
       },
       sendOn: (s, msg) => this.sendOn(s, msg),
     };
@@ -139,7 +146,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   private viewOf(ctl: ChannelController): ChannelView {
-    return channelView(ctl, addressText(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
+    return channelView(ctl, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
   }
 
   private sendOn(s: PeerSession, msg: AppMessage): void {
@@ -151,6 +158,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private async transition(ctl: ChannelController, event: LifeEventType): Promise<void> {
     const { changed, effects } = ctl.step(event);
+    if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
     if (changed || effects.length) {
       await ctl.saveRecord();
       this.ctx.changed(ctl);
@@ -214,7 +222,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       this.sync.onConnected(s);
       for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.ctx.changed(ctl);
     });
-    s.on('disconnected', () => this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) }));
+    s.on('disconnected', () => {
+      for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.payments.coalescer.partnerGone(ctl);
+      this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
+    });
     this.sync.onConnected(s);
   }
 
@@ -284,6 +295,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async send(amount: bigint, opts: { channel?: string } = {}): Promise<StateView> {
     return this.payments.send(this.pick(opts.channel), amount);
+  }
+
+  pay(amount: bigint, opts: { channel?: string } = {}): Promise<PaymentResult> {
+    return this.payments.coalescer.pay(this.pick(opts.channel), amount);
   }
 
   async createEmpty(opts: { channel?: string } = {}): Promise<StateView> {
@@ -356,6 +371,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     if (this.stopped) return;
     this.stopped = true;
     this.sessions.stop();
+    this.payments.coalescer.stop();
     this.arbiter.stop();
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();

@@ -19,6 +19,7 @@ export class ChannelController {
   /** the view of the latest state both signed (kept so views stay O(1)) */
   latestView: StateView | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private durableChain: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
@@ -69,14 +70,27 @@ export class ChannelController {
     if (this.storage) await this.storage.writeRecord(this.rec);
   }
 
-  /** Durable before it resolves (write before send). */
-  async append(entries: JournalEntry[]): Promise<void> {
-    if (!this.storage) throw new NodeError('INTERNAL', 'a channel without storage cannot keep states');
-    await this.storage.append(entries);
+  /**
+   * Appends to the journal; settles once these entries and every earlier one are durable. The queue need not wait
+   * for it: every message of this channel leaves only once `durable` settles (write before send, ctx.send).
+   */
+  append(entries: JournalEntry[]): Promise<void> {
+    if (!this.storage) return Promise.reject(new NodeError('INTERNAL', 'a channel without storage cannot keep states'));
+    const written = this.storage.append(entries);
+    written.catch(() => undefined); // observed through the chain below
+    const d = this.durableChain.then(() => written);
+    d.catch(() => undefined); // observed by whoever awaits it, and by every later send
+    this.durableChain = d;
+    return d;
+  }
+
+  /** Settles once everything appended so far is durable; rejects for good after a failed write. */
+  get durable(): Promise<void> {
+    return this.durableChain;
   }
 
   /** Records a newly committed state's view (`previous` is the latest before it). */
-  committed(s: SignedState, previous: StateView | null): void {
+  committed(s: SignedState, previous: SignedState | StateView | null): void {
     this.latestView = stateView(s, previous);
   }
 

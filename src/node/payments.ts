@@ -9,6 +9,7 @@ import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
+import { Coalescer, type Stager } from './pay.js';
 import { stateView } from './views.js';
 import type { StateView } from './types.js';
 
@@ -28,8 +29,13 @@ function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
 }
 
-export class Payments {
-  constructor(private readonly ctx: NodeContext) {}
+export class Payments implements Stager {
+  /** coalesced payments (pay.ts) */
+  readonly coalescer: Coalescer;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.coalescer = new Coalescer(ctx, this);
+  }
 
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
     const can = ctl.actions()[action];
@@ -54,7 +60,16 @@ export class Payments {
       return s;
     });
     this.ctx.changed(ctl);
-    return stateView(signed, ctl.latestView);
+    return stateView(signed, ctl.channel.latest);
+  }
+
+  /** Stages our proposal inside the queue without waiting for the disk (it leaves once durable: ctx.send). */
+  stage(ctl: ChannelController, make: (ch: Channel) => SignedState): { step: bigint; durable: Promise<void> } {
+    const s = make(ctl.channel);
+    const durable = ctl.append([{ kind: 'staged', state: s, mine: true }]);
+    this.sendStaged(ctl, s);
+    this.whenDurable(ctl, durable, () => this.ctx.changed(ctl));
+    return { step: s.state.step, durable };
   }
 
   /** A, once locked: the initial state (balances = the deposits the contract holds). */
@@ -93,23 +108,28 @@ export class Payments {
     if (!ch.pending) throw new NodeError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
     // Restored from a backup: the partner may hold newer states; never sign below them.
     if (ctl.rec.restorePending) throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner has not answered yet, so the node does not sign; it signs once it knows the latest state');
-    const before = ctl.latestView;
+    // The machine's latest (the view of it may wait for the disk): whether this state changed a balance.
+    const before = ch.latest;
     const signed = ch.countersign();
     const view = stateView(signed, before);
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
-    // countersignature, so one direction of payments costs one round trip.
+    // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl)) {
       pass = ch.proposeEmpty();
     }
-    // Write before send: the state both signed (and my pass) reach the disk in one fdatasync.
-    await ctl.append([{ kind: 'committed', state: signed }, ...(pass ? [{ kind: 'staged' as const, state: pass, mine: true }] : [])]);
-    ctl.committed(signed, before);
-    crashPoint('after-countersign');
+    // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below
+    // leave once it is done (ctx.send), in this order.
+    const durable = ctl.append([{ kind: 'committed', state: signed }, ...(pass ? [{ kind: 'staged' as const, state: pass, mine: true }] : [])]);
+    void durable.then(() => crashPoint('after-countersign'), () => undefined);
     const sig = mySig(ch, signed);
     if (signed.state.tag === 'close') ctx.send(ctl, { type: 'close.accept', contract: ctl.rec.contract, step: signed.state.step, signature: sig });
     else ctx.send(ctl, { type: 'state.countersign', contract: ctl.rec.contract, step: signed.state.step, signature: sig });
     if (pass) this.sendStaged(ctl, pass);
+    // Without a pass the turn is ours now: payments waiting for it go into our next state, in this fdatasync.
+    else this.coalescer.pump(ctl);
+    await durable;
+    ctl.committed(signed, before);
     if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
     ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
@@ -140,11 +160,12 @@ export class Payments {
     const waits = !ctx.autoMode || ctl.rec.restorePending;
     if (waits) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
     crashPoint('before-countersign');
-    const view = stateView(signed, ctl.latestView);
+    const view = stateView(signed, ch.latest);
     if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
     ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
-    if (!waits) await this.countersignIn(ctl);
+    // Countersigned now; the queue does not wait for the disk (the countersignature leaves once durable).
+    if (!waits) this.whenDurable(ctl, this.countersignIn(ctl), () => undefined);
   }
 
   /**
@@ -160,7 +181,10 @@ export class Payments {
     if (staged && staged.state.step === step) ours = staged;
     else if (latest && step === latest.state.step) ours = latest;
     // Older steps are checked within a bounded window (a peer cannot make us read the whole history).
-    else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
+    else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) {
+      await ctl.durable; // the store reads what is durable: a state committed a moment ago is on disk first
+      ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
+    }
     if (!ours) return latest !== null && step <= latest.state.step;
     if (statesEqual(ours.state, theirs.state)) return true;
     // A different state where we hold only our own proposal is a turn conflict: the machine rejects it.
@@ -190,19 +214,28 @@ export class Payments {
     if ((staged.state.tag === 'close') !== (m.type === 'close.accept')) {
       throw new NodeError('UNEXPECTED_CLOSE', m.type === 'close.accept' ? 'a close acceptance arrived for an ordinary proposal' : 'an ordinary countersignature arrived for a close proposal');
     }
-    const before = ctl.latestView;
+    const before = ch.latest;
     const signed = ch.acceptCountersignature(Buffer.from(m.signature, 'hex'));
-    await ctl.append([{ kind: 'committed', state: signed }]);
-    ctl.committed(signed, before);
-    if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
-    ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
-    ctx.changed(ctl);
+    // Not awaited in the queue: the next message (often the partner's proposal that came with this) is handled
+    // now and its append shares this fdatasync. What reports the state as signed runs once it is durable.
+    const durable = ctl.append([{ kind: 'committed', state: signed }]);
+    this.coalescer.committed(ctl, signed.state.step, durable);
+    this.whenDurable(ctl, durable, async () => {
+      ctl.committed(signed, before);
+      if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
+      ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
+      ctx.changed(ctl);
+    });
     if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && signed.state.tag === 'state' && ctl.life === 'open') {
       const pass = ch.proposeEmpty();
-      await ctl.append([{ kind: 'staged', state: pass, mine: true }]);
-      this.sendStaged(ctl, pass);
-      ctx.changed(ctl);
+      this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
+      this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
     }
+  }
+
+  /** Runs `then` once `durable` settles; a failed write is reported (the channel's later sends never leave). */
+  private whenDurable(ctl: ChannelController, durable: Promise<unknown>, then: () => unknown): void {
+    durable.then(then).catch((e: unknown) => this.ctx.fail(e, ctl));
   }
 
   async onTurnRequest(ctl: ChannelController): Promise<void> {
@@ -216,9 +249,8 @@ export class Payments {
     }
     if (ctx.autoMode && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
       const pass = ch.proposeEmpty();
-      await ctl.append([{ kind: 'staged', state: pass, mine: true }]);
-      this.sendStaged(ctl, pass);
-      ctx.changed(ctl);
+      this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
+      this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
     }
   }
 }

@@ -7,8 +7,8 @@ export type { ChannelHead, ChannelStorage } from './store/types.js';
 
 /** The data folder as the node uses it (src/node/store's DataDir implements it). */
 export interface DataDir {
-  /** every channel folder, readable or not */
-  list(): Promise<{ id: string; error: (Error & { code: string }) | null }[]>;
+  /** every channel folder, readable or not, with its record as read while checking it (start-up needs it) */
+  list(): Promise<{ id: string; error: (Error & { code: string }) | null; record?: unknown }[]>;
   channel(id: string): Promise<ChannelStorage>;
   exportTo(file: string): Promise<{ channels: number }>;
   importFrom(file: string): Promise<{ imported: string[]; kept: string[] }>;

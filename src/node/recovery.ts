@@ -6,6 +6,7 @@ import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import { upgradeRecord, type ChannelRecord } from './record.js';
+import type { ChannelHead } from './persistence.js';
 import type { BrokenChannelView } from './types.js';
 
 export async function recoverChannels(
@@ -15,38 +16,27 @@ export async function recoverChannels(
   opts: { only?: ReadonlySet<string>; restored?: boolean } = {},
 ): Promise<BrokenChannelView[]> {
   const broken: BrokenChannelView[] = [];
-  for (const { id, error } of await ctx.data.list()) {
-    if (opts.only && !opts.only.has(id)) continue;
+  const items = (await ctx.data.list()).filter(({ id }) => !opts.only || opts.only.has(id));
+  // Read and check the channels a few at a time (their files overlap), then take them in the listed order.
+  const loads = new Array<Promise<Loaded>>(items.length);
+  let next = 0;
+  const take = () => {
+    const i = next++;
+    if (i >= items.length) return;
+    loads[i] = load(ctx, negotiation, items[i]!, !!opts.restored).finally(take);
+    loads[i]!.catch(() => undefined); // awaited below, in order
+  };
+  for (let k = 0; k < Math.min(CONCURRENCY, items.length); k++) take();
+  for (let i = 0; i < items.length; i++) {
+    const id = items[i]!.id;
     try {
-      if (error) throw error;
-      const storage = await ctx.data.channel(id);
-      const raw = await storage.readRecord<ChannelRecord>();
-      if (!raw) {
-        await storage.close();
-        continue; // an empty folder (a crash before the first write): nothing to recover
-      }
-      const rec = upgradeRecord(raw);
-      if (rec.network !== ctx.o.network) {
-        await storage.close();
-        continue;
-      }
-      if (opts.restored) rec.restorePending = true;
-      const head = await storage.loadHead();
-      const machine = rec.legacy
-        ? negotiation.machine(rec)
-        : Channel.restore(ChannelController.params(rec), ctx.o.key.secretKey, {
-            party: rec.me,
-            latest: head.latest,
-            staged: head.staged?.state ?? null,
-            closing: rec.life === 'closing' || rec.life === 'closed',
-            turnRequested: false,
-            partnerWantsTurn: false,
-          });
-      const ctl = new ChannelController(rec, storage, machine);
+      const got = await loads[i]!;
+      if (!got) continue;
+      const { ctl, head } = got;
       ctx.channels.set(ctl.id, ctl);
       if (head.repaired) ctx.log(`channel ${id}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
-      if (opts.restored) await storage.writeRecord(rec);
-      ctx.log(`recovered channel ${id} (${rec.life}, step ${head.latest?.state.step ?? '-'})${rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
+      if (opts.restored) await ctl.storage!.writeRecord(ctl.rec);
+      ctx.log(`recovered channel ${id} (${ctl.rec.life}, step ${head.latest?.state.step ?? '-'})${ctl.rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
       await resume(ctl);
     } catch (e) {
       const code = codeOf(e);
@@ -56,4 +46,39 @@ export async function recoverChannels(
     }
   }
   return broken;
+}
+
+/** How many channels are read at once at start-up. */
+const CONCURRENCY = 16;
+
+type Loaded = { ctl: ChannelController; head: ChannelHead } | null;
+
+/** One channel's record and head, checked into a controller; null when there is nothing to recover here. */
+async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: string; error: Error | null; record?: unknown }, restored: boolean): Promise<Loaded> {
+  if (item.error) throw item.error;
+  const storage = await ctx.data.channel(item.id);
+  // The record list() read a moment ago (the file again if it did not say).
+  const raw = item.record !== undefined ? (item.record as ChannelRecord | null) : await storage.readRecord<ChannelRecord>();
+  if (!raw) {
+    await storage.close();
+    return null; // an empty folder (a crash before the first write): nothing to recover
+  }
+  const rec = upgradeRecord(raw);
+  if (rec.network !== ctx.o.network) {
+    await storage.close();
+    return null;
+  }
+  if (restored) rec.restorePending = true;
+  const head = await storage.loadHead();
+  const machine = rec.legacy
+    ? negotiation.machine(rec)
+    : Channel.restore(ChannelController.params(rec), ctx.o.key.secretKey, {
+        party: rec.me,
+        latest: head.latest,
+        staged: head.staged?.state ?? null,
+        closing: rec.life === 'closing' || rec.life === 'closed',
+        turnRequested: false,
+        partnerWantsTurn: false,
+      });
+  return { ctl: new ChannelController(rec, storage, machine), head };
 }

@@ -12,6 +12,19 @@ export type { Action, Capabilities, Capability, ErrorCode, Level, LifePhase, Net
 /** Where a channel is in its life (the lifecycle machine's phase). */
 export type ChannelPhaseView = LifePhase;
 
+/** What one coalesced payment (`pay`) settled: the state both signed that includes it. */
+export interface PaymentResult {
+  /** this payment's amount (nanotons) */
+  amount: bigint;
+  /** the state both signed that carries it */
+  step: bigint;
+  /** its place among that state's payments (0-based), and how many payments that state carried */
+  index: number;
+  of: number;
+  /** my balance in the channel right after this payment (the state's payments applied in order) */
+  myBalance: bigint;
+}
+
 export interface StateView {
   step: bigint;
   /** who created (and signed first) this state */
@@ -210,7 +223,13 @@ export interface ChannelNodeApi {
   refund(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
   /** give up a proposal before any contract exists */
   decline(opts?: ChannelSel): Promise<ChannelView>;
+  /** one payment in a state of its own; resolves once the proposal is on our disk and sent */
   send(amount: bigint, opts?: ChannelSel): Promise<StateView>;
+  /**
+   * A payment merged with the others asked for meanwhile into our next state; resolves once a state that includes
+   * it is committed by both and durable on both sides, in the order asked (src/node/pay.ts)
+   */
+  pay(amount: bigint, opts?: ChannelSel): Promise<PaymentResult>;
   sign(opts?: ChannelSel): Promise<StateView>;
   createEmpty(opts?: ChannelSel): Promise<StateView>;
   requestEmpty(opts?: ChannelSel): Promise<void>;

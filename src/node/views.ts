@@ -7,6 +7,22 @@ import type { ChannelController } from './controller.js';
 import { partnerAddressOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
 
+/** Address texts by raw address: a view is built on every change and its addresses never change. */
+const texts = new Map<string, string>();
+
+/** addressText, remembered (at most 4,096 addresses). */
+export function addressTextOf(address: { toRawString(): string } | string, kind: 'wallet' | 'contract'): string {
+  const raw = typeof address === 'string' ? address : address.toRawString();
+  const key = `${kind}:${raw}`;
+  let t = texts.get(key);
+  if (t === undefined) {
+    if (texts.size >= 4096) texts.clear();
+    t = addressText(raw, kind);
+    texts.set(key, t);
+  }
+  return t;
+}
+
 export function hex(b: Buffer | null | undefined): string | null {
   return b ? b.toString('hex').toUpperCase() : null;
 }
@@ -49,7 +65,7 @@ export function channelView(ctl: ChannelController, myAddress: string, partnerOn
   const me = rec.me;
   const mine = latest ? balanceOf(latest, me) : me === 'A' ? rec.depositA : rec.depositB;
   const theirs = latest ? balanceOf(latest, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
-  const contract = addressText(rec.contract, 'contract');
+  const contract = addressTextOf(rec.contract, 'contract');
   return {
     id: contract,
     channelId: rec.channelId.toString(),
@@ -57,7 +73,7 @@ export function channelView(ctl: ChannelController, myAddress: string, partnerOn
     network: rec.network,
     me,
     myAddress,
-    partnerAddress: addressText(partnerAddressOf(rec), 'wallet'),
+    partnerAddress: addressTextOf(partnerAddressOf(rec), 'wallet'),
     partnerOnline,
     phase: rec.life,
     challengePeriod: rec.challengePeriod,

@@ -82,3 +82,41 @@ export class FrameDecoder {
     return { bytes, rest: data.subarray(need) };
   }
 }
+
+/**
+ * Frames queued during one turn of the event loop and written together: one encryption and one syscall instead
+ * of one per frame (a countersignature and the proposal after it, an acknowledgement and a reply).
+ */
+export class FrameWriter {
+  private queued: Buffer[] = [];
+
+  constructor(
+    private readonly write: (bytes: Buffer) => void,
+    private readonly onError: (e: Error) => void,
+  ) {}
+
+  push(frame: Buffer): void {
+    this.queued.push(frame);
+    if (this.queued.length === 1) setImmediate(() => this.flush(true));
+  }
+
+  /** Writes what is queued now (before a graceful close). */
+  flushNow(): void {
+    this.flush(false);
+  }
+
+  discard(): void {
+    this.queued = [];
+  }
+
+  private flush(report: boolean): void {
+    const frames = this.queued;
+    this.queued = [];
+    if (frames.length === 0) return;
+    try {
+      this.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    } catch (e) {
+      if (report) this.onError(e as Error);
+    }
+  }
+}

@@ -4,47 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import type { Connection, Stream } from '@libp2p/interface';
 import { decodeWireMessage, encodeWireMessage, WireError, type Hello, type WireMessage } from '../core/wire.js';
-import type { KeyPair } from '../core/signer.js';
-import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES, type FrameEvent } from './frames.js';
+import { encodeFrame, FrameDecoder, FrameWriter, MAX_FRAME_BYTES, type FrameEvent } from './frames.js';
 import { signProof, verifyProof } from './handshake.js';
 import { P2PError } from './errors.js';
 import type { PeerQuota } from './quota.js';
-import type { P2PStats } from './stats.js';
+import type { LinkOptions, PartnerInfo } from './linktypes.js';
 
 export type { RateLimit } from './quota.js';
 export { newStats, type P2PStats } from './stats.js';
 
-export type VerifyWalletOwnership = (publicKey: Buffer, address: Address) => boolean;
-
-export interface LocalIdentity {
-  peerId: string;
-  walletAddress: Address;
-  walletKey: KeyPair;
-  channelPublicKey: Buffer;
-}
-
-/** What the handshake proved about the partner. */
-export interface PartnerInfo {
-  walletAddress: Address;
-  walletPublicKey: Buffer;
-  channelPublicKey: Buffer;
-  /** The partner's address proof (ed25519 by its wallet key), for "Partner signature: …". */
-  proof: Buffer;
-  /** `proof` as upper-case hex, as the original tool printed it. */
-  proofHex: string;
-  peerId: string;
-}
-
-export interface LinkOptions {
-  local: LocalIdentity;
-  verifyWalletOwnership: VerifyWalletOwnership;
-  stats: P2PStats;
-  quota: PeerQuota;
-  handshakeTimeoutMs: number;
-  /** Too many invalid frames on one stream: drop it. */
-  maxInvalidFrames: number;
-  log: (line: string) => void;
-}
+export type { LinkOptions, LocalIdentity, PartnerInfo, VerifyWalletOwnership } from './linktypes.js';
 
 function hex(b: string): Buffer {
   return Buffer.from(b, 'hex');
@@ -66,6 +35,7 @@ export class Link {
   observedByPartner?: string;
 
   private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES);
+  private quota: PeerQuota;
   private readonly nonce = randomBytes(32);
   private partnerHello?: Hello;
   private authenticated = false;
@@ -74,6 +44,11 @@ export class Link {
   private lastRateLimitReply = 0;
   /** Decoded frames not handled yet (the rest of a chunk that arrived while paused): at most one chunk's. */
   private held: FrameEvent[] = [];
+  /** Frames queued this turn, written together (sendFrame). */
+  private readonly writer = new FrameWriter(
+    (bytes) => this.stream.send(bytes),
+    (e) => this.close(`write failed: ${e.message}`),
+  );
   private heldAt = 0;
   /** Why reading is paused: 'session' (no session took the link yet), 'quota', 'inbox'. */
   private readonly pauses = new Set<string>();
@@ -90,6 +65,7 @@ export class Link {
   ) {
     this.partnerPeerId = connection.remotePeer.toString();
     this.direction = stream.direction;
+    this.quota = opts.quota;
     this.handshake = new Promise<PartnerInfo>((resolve, reject) => {
       this.resolveHandshake = resolve;
       this.rejectHandshake = reject;
@@ -172,12 +148,14 @@ export class Link {
       this.opts.log(`not sending an invalid ${msg.type}: ${(e as Error).message}`);
       return;
     }
-    try {
-      this.stream.send(frame);
-      this.opts.stats.framesOut++;
-    } catch (e) {
-      this.close(`write failed: ${(e as Error).message}`);
-    }
+    this.sendFrame(frame);
+  }
+
+  /** Queues a frame already encoded (and checked) by the caller; the frames of one turn leave in one write. */
+  sendFrame(frame: Buffer): void {
+    if (this.closed) return;
+    this.opts.stats.framesOut++;
+    this.writer.push(frame);
   }
 
   sendError(code: string, message: string, ref?: string): void {
@@ -192,6 +170,7 @@ export class Link {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.quotaTimer);
+    this.writer.flushNow();
     const reset = setTimeout(() => this.stream.abort(new Error(reason)), CLOSE_GRACE_MS);
     reset.unref?.();
     this.stream.addEventListener('close', () => clearTimeout(reset), { once: true });
@@ -203,6 +182,7 @@ export class Link {
   /** Drops the stream at once (a reset). */
   abort(reason: string): void {
     if (this.closed) return;
+    this.writer.discard();
     this.stream.abort(new Error(reason));
     this.close(reason);
   }
@@ -228,7 +208,8 @@ export class Link {
   private onBytes(data: Uint8Array): void {
     if (this.closed) return;
     this.opts.stats.bytesIn += data.byteLength;
-    const owed = this.opts.quota.bytes.charge(data.byteLength);
+    let owed = this.quota.bytes.charge(data.byteLength);
+    if (owed > 0 && this.upgraded()) owed = this.quota.bytes.charge(data.byteLength);
     const events = this.decoder.push(data);
     if (this.heldAt < this.held.length) {
       for (const ev of events) this.held.push(ev); // no spread: a chunk may hold more frames than call arguments
@@ -238,6 +219,14 @@ export class Link {
     }
     this.drain();
     if (owed > 0) this.pauseFor(owed);
+  }
+
+  /** Over its quota: an authenticated partner moves to the partners' larger quota (once). */
+  private upgraded(): boolean {
+    const q = this.authenticated ? this.opts.partnerQuota?.() : null;
+    if (!q || q === this.quota) return false;
+    this.quota = q;
+    return true;
   }
 
   /** Pauses reading for `ms` (a quota's debt), counted once per pause. */
@@ -255,12 +244,13 @@ export class Link {
       if (this.authenticated) {
         // A partner over the frame rate is slowed (read later), never dropped: a dropped session frame
         // would only be resent after a reconnect, and with nothing after it nobody notices the gap.
-        const wait = this.opts.quota.frames.takeOrWait();
+        let wait = this.quota.frames.takeOrWait();
+        if (wait > 0 && this.upgraded()) wait = this.quota.frames.takeOrWait();
         if (wait > 0) {
           this.pauseFor(wait);
           break;
         }
-      } else if (!this.opts.quota.frames.take()) {
+      } else if (!this.quota.frames.take()) {
         this.heldAt++;
         this.rateLimited();
         continue;

@@ -6,15 +6,14 @@ import type { Libp2p } from 'libp2p';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, Stream } from '@libp2p/interface';
 import type { Address } from '@ton/core';
-import type { KeyPair } from '../core/signer.js';
 import { P2PError } from './errors.js';
 import { emitSafely } from './emit.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { loadDeps } from './deps.js';
-import { Link, type LinkOptions, type PartnerInfo, type VerifyWalletOwnership } from './link.js';
+import { Link, type LinkOptions, type PartnerInfo } from './link.js';
 import { newStats, type P2PStats } from './stats.js';
 import { PeerSession } from './session.js';
-import { QuotaTable, type RateLimit } from './quota.js';
+import { QuotaTable, type PeerQuota } from './quota.js';
 import { hostKey, InboundGuard } from './guard.js';
 import { GuestPolicy } from './guests.js';
 import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
@@ -27,62 +26,12 @@ export type { SynChannelServiceComponents, SynChannelServiceInit } from './servi
 
 // ---- the node ---------------------------------------------------------------------------------------
 
-export interface P2PNodeOptions {
-  /** Where the libp2p identity is kept (file p2p-identity.key, mode 0600). */
-  dataDir: string;
-  walletAddress: Address;
-  /** The wallet key pair: signs the address proof. */
-  walletKey: KeyPair;
-  /** The key that signs channel states (default: the wallet key). */
-  channelPublicKey?: Buffer;
-  /** True if `publicKey` owns `address` (src/chain/keys.ts `walletOwnsAddress`). */
-  verifyWalletOwnership: VerifyWalletOwnership;
-  /** WAN multiaddrs to share (e.g. a forwarded port on the router); never looked up from outside. */
-  announce?: string[];
-  log?: (line: string) => void;
-  /** Per-peer frame rate limit (default 500/s, burst 1000): frames over it are dropped and answered. */
-  rateLimit?: RateLimit;
-  /** Per-peer byte rate limit (default 256 KiB/s, burst 1 MiB): a peer over it is paused, nothing dropped. */
-  byteRateLimit?: RateLimit;
-  /** Budget of the address-proof handshake on one stream (default 10 s). */
-  handshakeTimeoutMs?: number;
-  /** Invalid frames tolerated on one stream before it is dropped (default 100). */
-  maxInvalidFrames?: number;
-  /** Inbound connection attempts accepted per second from one host (default 30). */
-  inboundConnectionsPerSecond?: number;
-  /** Inbound connections without a finished handshake, from all hosts together (default 64). */
-  maxPendingConnections?: number;
-  /** Inbound connections without a finished handshake from one host: an IPv4 address or IPv6 /64 (default 8). */
-  maxPendingPerHost?: number;
-  /** An inbound connection must finish the upgrade and the handshake within this (default 5 s). */
-  pendingTimeoutMs?: number;
-  /**
-   * True if this node has a channel (or one being opened) with `walletAddress`. Peers that dialed us and
-   * are not partners are guests: dropped when idle, and bounded in number. Default: nobody is a partner.
-   */
-  isPartner?: (walletAddress: Address) => boolean;
-  /** A guest with no application message either way for this long is dropped (default 120 s). */
-  idleTimeoutMs?: number;
-  /** Most guest sessions at once; the host with the most loses its least recently active (default 32). */
-  maxGuestSessions?: number;
-}
-
 /** Most bytes a partner may send on one stream before we read them (yamux grows windows up to 16 MiB). */
 const MAX_STREAM_WINDOW = 1024 * 1024;
 
-/** Defaults of the limits above. */
-export const P2P_DEFAULTS = {
-  rateLimit: { perSecond: 500, burst: 1000 },
-  byteRateLimit: { perSecond: 256 * 1024, burst: 1024 * 1024 },
-  handshakeTimeoutMs: 10_000,
-  maxInvalidFrames: 100,
-  inboundConnectionsPerSecond: 30,
-  maxPendingConnections: 64,
-  maxPendingPerHost: 8,
-  pendingTimeoutMs: 5_000,
-  idleTimeoutMs: 120_000,
-  maxGuestSessions: 32,
-} as const;
+import { P2P_DEFAULTS, type P2PNodeOptions } from './options.js';
+
+export { P2P_DEFAULTS, type P2PNodeOptions } from './options.js';
 
 export interface ServeAddresses {
   /** Interface addresses of this machine, with /p2p/<peer id>. */
@@ -106,6 +55,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   private readonly sessionsByAddress = new Map<string, PeerSession>();
   private readonly links = new Set<Link>();
   private readonly quotas: QuotaTable;
+  private readonly partnerQuotas: QuotaTable;
   private readonly guests: GuestPolicy;
   private readonly observed = new Set<string>();
   private readonly announce: string[];
@@ -123,6 +73,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     this.log = opts.log ?? (() => undefined);
     this.announce = (opts.announce ?? []).map((a) => withPeer(parseAnnounce(a), this.peerId));
     this.quotas = new QuotaTable(opts.rateLimit ?? P2P_DEFAULTS.rateLimit, opts.byteRateLimit ?? P2P_DEFAULTS.byteRateLimit);
+    this.partnerQuotas = new QuotaTable(opts.partnerRateLimit ?? P2P_DEFAULTS.partnerRateLimit, opts.partnerByteRateLimit ?? P2P_DEFAULTS.partnerByteRateLimit);
     this.guests = new GuestPolicy({
       isPartner: opts.isPartner ?? (() => false),
       idleTimeoutMs: opts.idleTimeoutMs ?? P2P_DEFAULTS.idleTimeoutMs,
@@ -266,10 +217,17 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       verifyWalletOwnership: this.opts.verifyWalletOwnership,
       stats: this.stats,
       quota: this.quotas.get(peerId),
+      partnerQuota: () => this.partnerQuota(peerId),
       handshakeTimeoutMs: this.opts.handshakeTimeoutMs ?? P2P_DEFAULTS.handshakeTimeoutMs,
       maxInvalidFrames: this.opts.maxInvalidFrames ?? P2P_DEFAULTS.maxInvalidFrames,
       log: this.log,
     };
+  }
+
+  /** A partner's quota (a session that is no guest: a channel with us, or we dialed it), else null. */
+  private partnerQuota(peerId: string): PeerQuota | null {
+    for (const s of this.sessionsByAddress.values()) if (s.partner.peerId === peerId && !this.guests.isGuest(s)) return this.partnerQuotas.get(peerId);
+    return null;
   }
 
   /** Keeps the set of links and the guard's count of authenticated streams per connection. */

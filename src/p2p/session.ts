@@ -20,6 +20,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage, type WireMessage } from '../core/wire.js';
+import { encodeFrame } from './frames.js';
 import { P2PError } from './errors.js';
 import { emitSafely } from './emit.js';
 import type { Link, P2PStats, PartnerInfo } from './link.js';
@@ -37,7 +38,8 @@ export interface PeerSessionEvents {
 
 interface Pending {
   seq: number;
-  msg: AppMessage;
+  /** the session.data frame, encoded and checked once (resent as it is) */
+  frame: Buffer;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -53,6 +55,9 @@ export interface SessionHost {
 export const MAX_OUTBOX = 10_000;
 /** Messages kept for an application that has no 'message' listener yet; then the stream is paused. */
 export const MAX_INBOX = 1_000;
+/** Acknowledgements wait this long, or this many messages, for data of ours to ride with (fewer frames). */
+const ACK_DELAY_MS = 5;
+const ACK_EVERY = 32;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
@@ -73,7 +78,10 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   private nextSeq = 1;
   private readonly outbox: Pending[] = [];
   private readonly inbox: AppMessage[] = [];
-  private ackTimer?: ReturnType<typeof setImmediate>;
+  private ackTimer?: ReturnType<typeof setTimeout>;
+  /** the highest seq acknowledged to the partner, and whether a duplicate asks for an acknowledgement again */
+  private acked = 0;
+  private ackOwed = false;
   private redialTimer?: ReturnType<typeof setTimeout>;
   private backoff = BACKOFF_MIN_MS;
   private lastActive = Date.now();
@@ -130,17 +138,21 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     if (this.outbox.length >= MAX_OUTBOX) {
       return Promise.reject(new P2PError('OUTBOX_FULL', `${MAX_OUTBOX} messages to ${this.partner.walletAddress} are unacknowledged; wait for the partner to reconnect`));
     }
+    let frame: Buffer;
     try {
-      encodeWireMessage({ type: 'session.data', seq: this.nextSeq, msg });
+      frame = encodeFrame(encodeWireMessage({ type: 'session.data', seq: this.nextSeq, msg }));
     } catch (e) {
       const why = e instanceof WireError ? e.message : String(e);
       return Promise.reject(new P2PError('BAD_MESSAGE', `not sending an invalid message: ${why}`, { cause: e }));
     }
     this.lastActive = Date.now();
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { seq: this.nextSeq++, msg, resolve, reject };
+      const p: Pending = { seq: this.nextSeq++, frame, resolve, reject };
       this.outbox.push(p);
-      if (this.connected) this.link!.send({ type: 'session.data', seq: p.seq, msg: p.msg });
+      if (this.connected) {
+        this.link!.sendFrame(p.frame);
+        if (this.ackTimer || this.ackOwed) this.sendAck(); // rides in the same write
+      }
     });
   }
 
@@ -154,7 +166,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     this.closed = true;
     this.closeWhy = reason;
     clearTimeout(this.redialTimer);
-    if (this.ackTimer) clearImmediate(this.ackTimer);
+    clearTimeout(this.ackTimer);
     const err = new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} was closed before the partner acknowledged this message`);
     for (const p of this.outbox.splice(0)) p.reject(err);
     const link = this.link;
@@ -232,7 +244,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
         this.acknowledge(msg.peerSession === this.id ? msg.received : 0);
         this.resumed = true;
         this.backoff = BACKOFF_MIN_MS;
-        for (const p of this.outbox) link.send({ type: 'session.data', seq: p.seq, msg: p.msg });
+        this.acked = this.received; // our resume told the partner
+        for (const p of this.outbox) link.sendFrame(p.frame);
         this.emit('connected');
         return;
       }
@@ -244,6 +257,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
         }
         if (msg.seq <= this.received) {
           this.host.stats.duplicatesDropped++;
+          this.ackOwed = true; // the partner resent it: our acknowledgement may have been lost
           this.scheduleAck();
           return;
         }
@@ -276,12 +290,19 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     while (this.outbox.length && this.outbox[0]!.seq <= upTo) this.outbox.shift()!.resolve();
   }
 
+  /** Acknowledges soon: with our next data, after ACK_DELAY_MS, or at once when ACK_EVERY messages wait. */
   private scheduleAck(): void {
-    if (this.ackTimer) return;
-    this.ackTimer = setImmediate(() => {
-      this.ackTimer = undefined;
-      if (this.connected) this.link!.send({ type: 'session.ack', seq: this.received });
-    });
+    if (this.received - this.acked >= ACK_EVERY) return this.sendAck();
+    this.ackTimer ??= setTimeout(() => this.sendAck(), ACK_DELAY_MS);
+  }
+
+  private sendAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (!this.connected || (this.received <= this.acked && !this.ackOwed)) return;
+    this.ackOwed = false;
+    this.acked = this.received;
+    this.link!.send({ type: 'session.ack', seq: this.received });
   }
 
   private deliver(msg: AppMessage): void {

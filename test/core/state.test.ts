@@ -53,6 +53,38 @@ describe('ChannelState cell (contracts/channel.tlb)', () => {
     );
   });
 
+  test('the hand-built hash and BOC are @ton/core\'s, byte for byte; other BOC forms of a state still parse', () => {
+    const anyState = fc.record({
+      tag: fc.constantFrom<'state' | 'close'>('state', 'close'),
+      channel: fc.tuple(fc.integer({ min: -128, max: 127 }), fc.uint8Array({ minLength: 32, maxLength: 32 })).map(([wc, h]) => new Address(wc, Buffer.from(h))),
+      // every Coins length (0..15 bytes) and step width
+      step: fc.integer({ min: 0, max: 64 }).chain((b) => fc.bigInt({ min: 0n, max: (1n << BigInt(b)) - 1n })),
+      balanceA: fc.integer({ min: 0, max: 120 }).chain((b) => fc.bigInt({ min: 0n, max: (1n << BigInt(b)) - 1n })),
+      balanceB: fc.integer({ min: 0, max: 120 }).chain((b) => fc.bigInt({ min: 0n, max: (1n << BigInt(b)) - 1n })),
+    });
+    fc.assert(
+      fc.property(anyState, (s) => {
+        const cell = stateToCell(s);
+        assert.deepEqual(stateHash(s), cell.hash());
+        assert.deepEqual(stateToBoc(s), cell.toBoc());
+        assert.ok(statesEqual(stateFromBase64(cell.toBoc().toString('base64')), s));
+        assert.ok(statesEqual(stateFromBase64(cell.toBoc({ idx: true, crc32: false }).toString('base64')), s));
+      }),
+      { numRuns: 1000 },
+    );
+    for (const bad of [{ ...base, step: -1n }, { ...base, step: MAX_STEP + 1n }, { ...base, balanceA: -1n }, { ...base, balanceB: MAX_COINS + 1n }]) {
+      assert.throws(() => stateHash(bad), StateFormatError);
+      assert.throws(() => stateToBoc(bad), StateFormatError);
+    }
+    // A BOC of our form whose cell has one more bit, or a damaged checksum, is not read as a state.
+    const boc = stateToBoc(base);
+    const crc = Buffer.from(boc);
+    crc[crc.length - 1] = crc[crc.length - 1]! ^ 1;
+    assert.throws(() => stateFromBase64(crc.toString('base64')), StateFormatError);
+    const longer = beginCell().storeSlice(stateToCell(base).beginParse()).storeBit(1).endCell().toBoc().toString('base64');
+    assert.throws(() => stateFromBase64(longer), /extra data after the state/);
+  });
+
   test('the hash differs when any field differs', () => {
     const variants: ChannelState[] = [
       { ...base, tag: 'close' },

@@ -50,3 +50,33 @@ test('a flood from one peer does not hold up another: the flooder is paused, the
     for (const d of dirs) await d.cleanup();
   }
 });
+
+test('a partner (a channel with us) is held to the partners\' quota, not the guests\'', async () => {
+  const dirs = await Promise.all([tempDir(), tempDir(), tempDir()]);
+  const partnerWallet = newWallet();
+  const { node: server } = await makeNode(dirs[0]!.path, newWallet(), {
+    rateLimit: { perSecond: 200, burst: 50 },
+    isPartner: (w) => w.equals(partnerWallet.address),
+  });
+  const { node: partner } = await makeNode(dirs[1]!.path, partnerWallet);
+  const { node: guest } = await makeNode(dirs[2]!.path);
+  try {
+    const addr = (await server.serve(0, '127.0.0.1')).lan[0]!;
+    const got = new Map<string, number>();
+    server.on('session', (s) => s.on('message', () => got.set(s.partner.peerId, (got.get(s.partner.peerId) ?? 0) + 1)));
+    const N = 300; // 6 times the guests' burst
+    const p = await partner.connect(addr);
+    await Promise.all(Array.from({ length: N }, (_, i) => p.send(turn(i))));
+    await until(() => got.get(partner.peerId) === N, 'the partner\'s messages');
+    assert.equal(server.stats.quotaPauses, 0, 'the partner was never paused');
+    const g = await guest.connect(addr);
+    await Promise.all(Array.from({ length: N }, (_, i) => g.send(turn(i))));
+    await until(() => got.get(guest.peerId) === N, 'the guest\'s messages');
+    assert.ok(server.stats.quotaPauses > 0, 'the guest was paced');
+  } finally {
+    await partner.stop();
+    await guest.stop();
+    await server.stop();
+    for (const d of dirs) await d.cleanup();
+  }
+});

@@ -53,6 +53,33 @@ test('appends arriving during a flush share one fdatasync and keep their order',
   await dd.close();
 });
 
+/** How many of this process's file descriptors point at `path` (Linux). */
+async function openCount(path: string): Promise<number> {
+  const { readdir, readlink } = await import('node:fs/promises');
+  let n = 0;
+  for (const fd of await readdir('/proc/self/fd')) if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === path) n++;
+  return n;
+}
+
+test('appends made in one turn share one fdatasync; the write handle is kept between flushes and released on close', async () => {
+  await using d = await tempDir();
+  const dd = await DataDir.open(d.path);
+  const ch = await dd.storage('3');
+  await ch.loadHead();
+  const before = ch.syncs;
+  // A countersignature and the proposal that came with it: two appends in one turn, one fdatasync.
+  await Promise.all([ch.append(committed(0, 1)), ch.append(committed(1, 2))]);
+  assert.equal(ch.syncs - before, 1);
+  const path = join(d.path, 'channels', '3', 'journal.bin');
+  await ch.append(committed(2, 3));
+  assert.equal(await openCount(path), 1, 'kept for the next flush');
+  await ch.close();
+  assert.equal(await openCount(path), 0, 'released on close');
+  const again = await dd.channel('3');
+  assert.equal((await again.loadHead()).count, 3n);
+  await dd.close();
+});
+
 test('appends are checked: committed steps follow on, the last one may repeat, staged is the next step', async () => {
   await using d = await tempDir();
   const dd = await DataDir.open(d.path);
@@ -134,8 +161,12 @@ test('10,000 states: the head comes from the tail, readStates from the index; co
 test('a failed write is DISK_WRITE_FAILED, and the channel takes no more appends until reopened', async () => {
   await using d = await tempDir();
   const dd = await DataDir.open(d.path);
+  const first = await dd.channel('1');
+  await first.append(committed(0, 2));
+  // Reopened, so that no write handle of the old file is kept: the next write opens what is at the path now.
+  await first.close();
   const ch = await dd.channel('1');
-  await ch.append(committed(0, 2));
+  assert.equal((await ch.loadHead()).count, 2n);
   const path = join(d.path, 'channels', '1', 'journal.bin');
   const saved = await readFile(path);
   await rm(path);

@@ -7,7 +7,7 @@ import type { SignedState } from '../../core/channel.js';
 import { FILE_HEADER_LEN, FILE_MAGIC, KIND, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
 import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
-import { createJournal, keepTorn, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
+import { JournalWriter, createJournal, keepTorn, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
 import { readRecordFile, writeRecordFile } from './record.js';
 import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
@@ -54,6 +54,7 @@ export class FileChannelStorage implements ChannelStorage {
   private proj = { count: 0n, latestBytes: null as Buffer | null };
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  private readonly writer: JournalWriter;
   private recordChain: Promise<unknown> = Promise.resolve();
   private index: Index | null = null;
   private indexing: Promise<Index> | null = null;
@@ -66,6 +67,7 @@ export class FileChannelStorage implements ChannelStorage {
   ) {
     this.journalPath = join(dir, JOURNAL_FILE);
     this.recordPath = join(dir, RECORD_FILE);
+    this.writer = new JournalWriter(this.journalPath);
   }
 
   private async ensureReady(): Promise<void> {
@@ -174,34 +176,32 @@ export class FileChannelStorage implements ChannelStorage {
   }
 
   private kick(): void {
-    this.flushing ??= this.flush().finally(() => {
-      this.flushing = null;
-      if (this.pending.length) this.kick();
-    });
+    // The batch is taken after this turn of the event loop: appends made while handling the same input (a
+    // countersignature and the proposal that came with it) share one fdatasync.
+    this.flushing ??= new Promise<void>((r) => setImmediate(r))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = null;
+        if (this.pending.length) this.kick();
+        else this.writer.idle(this.closed);
+      });
   }
 
   private async flush(): Promise<void> {
-    let fh: FileHandle | null = null;
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0);
-        const bytes = Buffer.concat(batch.flatMap((b) => b.records.map((r) => r.bytes)));
-        try {
-          fh ??= await open(this.journalPath, 'r+');
-          await writeAt(fh, bytes, this.end);
-          await fh.datasync();
-          this.syncs++;
-        } catch (e) {
-          this.fail(e, [...batch, ...this.pending.splice(0)]);
-          await fh?.truncate(this.end).catch(() => undefined);
-          return;
-        }
-        this.end += bytes.length;
-        for (const b of batch) for (const r of b.records) this.applyDurable(r.entry, r.bytes);
-        for (const b of batch) b.resolve();
+    while (this.pending.length) {
+      const batch = this.pending.splice(0);
+      const bytes = Buffer.concat(batch.flatMap((b) => b.records.map((r) => r.bytes)));
+      try {
+        await this.writer.writeDurable(bytes, this.end);
+        this.syncs++;
+      } catch (e) {
+        this.fail(e, [...batch, ...this.pending.splice(0)]);
+        await this.writer.truncateAndClose(this.end);
+        return;
       }
-    } finally {
-      await fh?.close().catch(() => undefined);
+      this.end += bytes.length;
+      for (const b of batch) for (const r of b.records) this.applyDurable(r.entry, r.bytes);
+      for (const b of batch) b.resolve();
     }
   }
 
@@ -310,6 +310,7 @@ export class FileChannelStorage implements ChannelStorage {
     if (this.closed) return;
     this.closed = true;
     while (this.flushing) await this.flushing;
+    await this.writer.close();
     await this.recordChain;
     if (this.indexTimer) clearTimeout(this.indexTimer);
     this.index = null;

@@ -104,18 +104,19 @@ export class DataDir {
 
   /**
    * Every channel folder, readable or not: a channel whose record or journal cannot be read carries its error.
-   * By default each journal's head is read from its tail (fast); `deep` reads and checks every record too.
+   * By default each journal's head is read from its tail (fast); `deep` reads and checks every record too. Each
+   * item carries the record it read (the node starts from it instead of reading the file again).
    */
-  async list(opts: { deep?: boolean } = {}): Promise<{ id: string; error: StoreError | null }[]> {
+  async list(opts: { deep?: boolean } = {}): Promise<{ id: string; error: StoreError | null; record?: unknown }[]> {
     const ids = await this.ids();
-    const out: { id: string; error: StoreError | null }[] = ids.map((id) => ({ id, error: null }));
+    const out: { id: string; error: StoreError | null; record?: unknown }[] = ids.map((id) => ({ id, error: null }));
     let next = 0;
     const worker = async () => {
       while (next < out.length) {
         const item = out[next++]!;
         try {
           const s = await this.storage(item.id, true);
-          await s.readRecord();
+          item.record = await s.readRecord();
           await s.loadHead();
           if (opts.deep) await s.verify();
         } catch (e) {

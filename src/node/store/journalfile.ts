@@ -1,4 +1,5 @@
 // File operations of a channel's journal, each turning a raw error into a StoreError that names the file.
+import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FILE_MAGIC } from './codec.js';
@@ -74,4 +75,60 @@ export async function truncateTo(fh: FileHandle, path: string, len: number): Pro
 export async function writeAt(fh: FileHandle, bytes: Buffer, at: number): Promise<void> {
   let off = 0;
   while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off, at + off)).bytesWritten;
+}
+
+/** a journal's write handle stays open this long after its last flush (opening it cost more than the write) */
+const HANDLE_IDLE_MS = 1_000;
+/** write handles kept open at once in this process; beyond it each flush opens and closes its own */
+const MAX_KEPT_HANDLES = 256;
+let keptHandles = 0;
+
+/**
+ * Opened with O_DSYNC where the platform has it: each write returns once durable, as write + fdatasync would, in
+ * one system call and one trip through libuv's thread pool instead of two (bench: about half the latency and CPU).
+ */
+const DSYNC: number | undefined = fsConstants.O_DSYNC;
+
+/** The write handle of one journal, opened by the first flush and kept until it has been idle for a while. */
+export class JournalWriter {
+  private fh: FileHandle | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly path: string) {}
+
+  /** Writes `bytes` at `at`; durable when it resolves. */
+  async writeDurable(bytes: Buffer, at: number): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.fh) {
+      this.fh = await open(this.path, DSYNC === undefined ? 'r+' : fsConstants.O_RDWR | DSYNC);
+      keptHandles++;
+    }
+    await writeAt(this.fh, bytes, at);
+    if (DSYNC === undefined) await this.fh.datasync();
+  }
+
+  /** After a flush: kept for the next one for a while, or closed at once (closing, or too many kept). */
+  idle(closing: boolean): void {
+    if (!this.fh) return;
+    if (closing || keptHandles > MAX_KEPT_HANDLES) return void this.close();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.close(), HANDLE_IDLE_MS).unref();
+  }
+
+  /** After a failed write: cuts what may have been written past `end`, then lets the handle go. */
+  async truncateAndClose(end: number): Promise<void> {
+    await this.fh?.truncate(end).catch(() => undefined);
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const fh = this.fh;
+    if (!fh) return;
+    this.fh = null;
+    keptHandles--;
+    await fh.close().catch(() => undefined);
+  }
 }

@@ -1,0 +1,235 @@
+// Coalesced payments (`pay`): payments asked for while one of our states is in flight are merged into our next
+// state, so one state can settle any number of them. Each payment resolves once a state that includes it is
+// committed by both and durable on both sides (the partner countersigned it only once it was on its disk; it is
+// on ours when this resolves), in the order they were asked for, each with its own result. A payment that cannot
+// be included is rejected, in its place in that order: not enough balance left for it at its turn, the partner
+// gone before it was put in a state, the channel closing, the node stopping.
+import { creatorOf, type Channel } from '../core/channel.js';
+import type { ErrorCode } from '../core/codes.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import type { PaymentResult } from './types.js';
+
+/** How long we wait for the partner's pass after a state of ours before asking for the turn. */
+const TURN_GRACE_MS = 50;
+
+/** Most payments waiting for a state on one channel; more are refused (QUOTA_EXCEEDED). */
+export const MAX_WAITING = 1_000_000;
+
+interface Ask {
+  amount: bigint;
+  resolve: (r: PaymentResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** A payment's place in a batch: included (with my balance right after it), or refused with an error. */
+type Entry = { ask: Ask; balance: bigint; error: null } | { ask: Ask; balance: null; error: Error };
+
+interface Line {
+  waiting: Ask[];
+  /** our state in flight and the payments it carries (with the refused ones in their places) */
+  inFlight: { step: bigint; entries: Entry[] } | null;
+  pumpQueued: boolean;
+  /** waiting for the partner's pass after our state (askTurn) */
+  grace: NodeJS.Timeout | null;
+  graceOver: boolean;
+}
+
+/** The codes for which a payment waits (its turn comes, our state in flight commits) rather than failing. */
+const WAIT: readonly ErrorCode[] = ['NOT_YOUR_TURN', 'PENDING_STATE', 'RESTORE_PENDING', 'INSUFFICIENT_BALANCE'];
+
+export interface Stager {
+  /** Stages our proposal made by `make` (inside the queue), without waiting for the disk: it leaves once durable. */
+  stage(ctl: ChannelController, make: (ch: Channel) => ReturnType<Channel['proposePayment']>): { step: bigint; durable: Promise<void> };
+}
+
+export class Coalescer {
+  private readonly lines = new Map<ChannelController, Line>();
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly stager: Stager,
+  ) {}
+
+  private line(ctl: ChannelController): Line {
+    let l = this.lines.get(ctl);
+    if (!l) {
+      l = { waiting: [], inFlight: null, pumpQueued: false, grace: null, graceOver: false };
+      this.lines.set(ctl, l);
+    }
+    return l;
+  }
+
+  pay(ctl: ChannelController, amount: bigint): Promise<PaymentResult> {
+    if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node is stopping'));
+    if (amount <= 0n) return Promise.reject(new NodeError('AMOUNT_NOT_POSITIVE', 'a payment must be more than zero'));
+    const l = this.line(ctl);
+    // With payments already waiting the channel was checked for them (the pump and the hooks refuse them all).
+    if (!l.waiting.length) {
+      const can = ctl.actions().send;
+      if (!can.ok && !WAIT.includes(can.code)) return Promise.reject(new NodeError(can.code, can.why));
+      if (!this.ctx.sessionOf(ctl)?.connected) return Promise.reject(new NodeError('PARTNER_OFFLINE', 'your partner is offline: a payment is settled only with them online'));
+    }
+    if (l.waiting.length >= MAX_WAITING) return Promise.reject(new NodeError('QUOTA_EXCEEDED', `${MAX_WAITING} payments already wait on this channel`));
+    return new Promise<PaymentResult>((resolve, reject) => {
+      l.waiting.push({ amount, resolve, reject });
+      this.schedule(ctl, l);
+    });
+  }
+
+  /** Whether payments wait for our next state on this channel. */
+  waits(ctl: ChannelController): boolean {
+    return !!this.lines.get(ctl)?.waiting.length;
+  }
+
+  /** Runs the pump in the channel's queue (once, however many payments were asked for meanwhile). */
+  private schedule(ctl: ChannelController, l: Line): void {
+    if (l.pumpQueued) return;
+    l.pumpQueued = true;
+    void ctl.run(() => this.pump(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
+  }
+
+  /** Inside the queue: puts the waiting payments into our next state when we may propose one. */
+  pump(ctl: ChannelController): void {
+    const l = this.lines.get(ctl);
+    if (!l) return;
+    l.pumpQueued = false;
+    if (!l.waiting.length || l.inFlight) return;
+    const ch = ctl.channel;
+    const can = ctl.actions().send;
+    if (!can.ok && can.code === 'NOT_YOUR_TURN') return this.askTurn(ctl, l);
+    l.graceOver = false;
+    if (!can.ok && can.code !== 'INSUFFICIENT_BALANCE') {
+      if (!WAIT.includes(can.code)) this.refuseWaiting(ctl, can.code, can.why);
+      return;
+    }
+    const entries = this.batch(l.waiting.splice(0), ch.myBalance);
+    const total = entries.reduce((t, e) => (e.error ? t : t + e.ask.amount), 0n);
+    if (total === 0n) return settle(entries, null);
+    let staged: { step: bigint; durable: Promise<void> };
+    try {
+      staged = this.stager.stage(ctl, (c) => c.proposePayment(total));
+    } catch (e) {
+      for (const x of entries) x.ask.reject(e as Error);
+      return;
+    }
+    l.inFlight = { step: staged.step, entries };
+    staged.durable.catch((e: Error) => this.refuseAll(ctl, e));
+  }
+
+  /** My balance applied to the payments in order: each fits what is left at its turn, or is refused. */
+  private batch(asks: Ask[], balance: bigint): Entry[] {
+    let left = balance;
+    return asks.map((ask): Entry => {
+      if (ask.amount > left) return { ask, balance: null, error: new NodeError('INSUFFICIENT_BALANCE', `${ask.amount} nanotons asked, ${left} left in the channel at this payment's turn`) };
+      left -= ask.amount;
+      return { ask, balance: left, error: null };
+    });
+  }
+
+  /**
+   * Not our turn: ask for it. Right after a state of ours the partner's pass is usually on its way (automatic
+   * mode sends it with the countersignature), so we ask only if it has not come within TURN_GRACE_MS.
+   */
+  private askTurn(ctl: ChannelController, l: Line): void {
+    const ch = ctl.channel;
+    const latest = ch.latest?.state.step;
+    if (latest !== undefined && creatorOf(latest) === ch.party && !l.graceOver) {
+      l.grace ??= setTimeout(() => {
+        l.grace = null;
+        l.graceOver = true;
+        this.schedule(ctl, l);
+      }, TURN_GRACE_MS).unref();
+      return;
+    }
+    if (ch.turnRequested || !ctl.actions().requestEmpty.ok) return;
+    const at = ch.requestTurn();
+    this.ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: at.atStep });
+  }
+
+  /** Inside the queue: a state of ours was committed by both (`durable`: once it is on our disk). */
+  committed(ctl: ChannelController, step: bigint, durable: Promise<void>): void {
+    const l = this.lines.get(ctl);
+    if (!l) return;
+    const f = l.inFlight;
+    if (f && f.step === step) {
+      l.inFlight = null;
+      durable.then(
+        () => settle(f.entries, step),
+        (e: Error) => f.entries.forEach((x) => x.ask.reject(e)),
+      );
+    }
+    // The turn is the partner's now: in automatic mode its pass is on its way; otherwise the pump asks for it.
+    if (l.waiting.length) this.schedule(ctl, l);
+  }
+
+  /**
+   * After any change: our state in flight may have been committed another way (a resync after a reconnection
+   * brings it back signed by both); the payments waiting may go now.
+   */
+  observe(ctl: ChannelController): void {
+    const l = this.lines.get(ctl);
+    if (!l) return;
+    const f = l.inFlight;
+    const latest = ctl.channel.latest?.state.step;
+    if (f && latest !== undefined && latest >= f.step) {
+      // The only state of that step we signed is ours: committed by both, once durable here.
+      l.inFlight = null;
+      ctl.durable.then(
+        () => settle(f.entries, f.step),
+        (e: Error) => f.entries.forEach((x) => x.ask.reject(e)),
+      );
+    }
+    if (l.waiting.length && !l.inFlight) this.schedule(ctl, l);
+  }
+
+  /** The partner went offline: payments not yet in a state are refused; the one in flight waits for the resend. */
+  partnerGone(ctl: ChannelController): void {
+    this.refuseWaiting(ctl, 'PARTNER_OFFLINE', 'your partner went offline before this payment was put in a state');
+  }
+
+  /** The channel is closing (or closed): nothing more is settled off chain. */
+  closing(ctl: ChannelController): void {
+    const l = this.lines.get(ctl);
+    if (!l) return;
+    this.refuseWaiting(ctl, 'CHANNEL_CLOSING', 'the channel is closing before this payment was put in a state');
+    const f = l.inFlight;
+    l.inFlight = null;
+    const e = new NodeError('CHANNEL_CLOSING', `the channel is closing while state ${f?.step} carrying this payment awaited your partner's signature: the close on chain shows whether it counted`);
+    for (const x of f?.entries ?? []) x.ask.reject(x.error ?? e);
+  }
+
+  private refuseWaiting(ctl: ChannelController, code: ErrorCode, why: string): void {
+    const l = this.lines.get(ctl);
+    if (!l?.waiting.length) return;
+    const e = new NodeError(code, why);
+    for (const a of l.waiting.splice(0)) a.reject(e);
+  }
+
+  private refuseAll(ctl: ChannelController, e: Error): void {
+    const l = this.lines.get(ctl);
+    if (!l) return;
+    const f = l.inFlight;
+    l.inFlight = null;
+    for (const x of f?.entries ?? []) x.ask.reject(x.error ?? e);
+    for (const a of l.waiting.splice(0)) a.reject(e);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    const e = new NodeError('NODE_STOPPED', 'the node stopped before this payment was committed by both');
+    for (const ctl of this.lines.keys()) this.refuseAll(ctl, e);
+  }
+}
+
+/** Settles a batch in order: the included payments with their results, the refused ones with their errors. */
+function settle(entries: Entry[], step: bigint | null): void {
+  const of = entries.filter((e) => !e.error).length;
+  let index = 0;
+  for (const e of entries) {
+    if (e.error) e.ask.reject(e.error);
+    else e.ask.resolve({ amount: e.ask.amount, step: step!, index: index++, of, myBalance: e.balance });
+  }
+}
