@@ -235,6 +235,6 @@ export class SandboxChain extends BaseChain {
   /** Closing a sandbox chain stops its watches and writes its chain file; the Blockchain stays usable by other chain objects over it. */
   override async close(): Promise<void> {
     await super.close();
-    await this.shared.saver?.saveNow();
+    await this.shared.saver?.close();
   }
 }
