@@ -75,6 +75,8 @@ describe('synchannel CLI: two processes on a shared devnet', () => {
     await b.event('stateSigned', (j) => (j.state as Json).step === '2', 30_000, 0);
     await b.run('send 0.25');
     await b.event('stateSigned', (j) => (j.state as Json).step === '4', 30_000, 0);
+    // A's pass (step 4) is signed by both on A's side too: else A's answer is PENDING_STATE (its pass awaits).
+    await a.event('stateSigned', (j) => (j.state as Json).step === '4', 30_000, 0);
     await assert.rejects(a.run('send 0.1'), /NOT_YOUR_TURN/);
     from = a.lines.length;
     await a.run('requestEmpty');
