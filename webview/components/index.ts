@@ -42,6 +42,18 @@ export function button(label: string, onClick: () => void, opts: { secondary?: b
   return b;
 }
 
+/** A small icon button (a codicon-like glyph) with a title, e.g. the copy button of an address. */
+export function iconButton(glyph: string, title: string, onClick: () => void, id?: string): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.setAttribute('appearance', 'icon');
+  b.setAttribute('aria-label', title);
+  b.title = title;
+  b.textContent = glyph;
+  if (id) b.id = id;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 export function badge(text: string): HTMLElement {
   const b = document.createElement('vscode-badge');
   b.textContent = text;
@@ -56,8 +68,8 @@ export function spinner(): HTMLElement {
   return document.createElement('vscode-progress-ring');
 }
 
-/** A two-column grid of label/value rows. */
-export function table(rows: [string, string][], id?: string): HTMLElement {
+/** A two-column grid of label/value rows; a value may be an element (an address with its copy button). */
+export function table(rows: [string, string | HTMLElement][], id?: string): HTMLElement {
   const grid = document.createElement('vscode-data-grid');
   grid.setAttribute('grid-template-columns', '1fr 2fr');
   grid.setAttribute('aria-label', 'balances');
@@ -69,7 +81,8 @@ export function table(rows: [string, string][], id?: string): HTMLElement {
     a.textContent = k;
     const b = document.createElement('vscode-data-grid-cell');
     b.setAttribute('grid-column', '2');
-    b.textContent = v;
+    if (typeof v === 'string') b.textContent = v;
+    else b.append(v);
     b.dataset.key = k;
     row.append(a, b);
     grid.append(row);
