@@ -2,7 +2,7 @@
 // the payout, the chart, the buttons the node allows now) or the replay of the teaching demo. DOM only; the host
 // decides everything (webview/protocol.ts).
 import { balanceChart } from './chart.js';
-import { badge, button, divider, dropdown, iconButton, spinner, table } from './components/index.js';
+import { badge, button, copyButton, divider, dropdown, spinner, table } from './components/index.js';
 import type { AddressText, Amount, BalancesSnapshot, ChannelBalances, WebviewAction, WebviewToHost } from './protocol.js';
 import { replayView } from './replay.js';
 
@@ -44,7 +44,7 @@ function addressCell(a: AddressText, what: string, ctx: ViewContext, extra = '')
   const text = document.createElement('code');
   text.textContent = a.short;
   text.title = a.full;
-  wrap.append(text, iconButton('⧉', `Copy the ${what} address`, () => ctx.post({ type: 'copy', text: a.full }), `copy-${what}`));
+  wrap.append(text, copyButton(`Copy the ${what} address`, () => ctx.post({ type: 'copy', text: a.full }), `copy-${what}`));
   if (extra) wrap.append(` ${extra}`);
   return wrap;
 }

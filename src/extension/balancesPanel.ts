@@ -204,7 +204,8 @@ export class BalancesPanel implements vscode.Disposable {
       css: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'media', 'balances.css').fsPath, 'utf8'),
     };
     const nonce = randomBytes(16).toString('base64');
-    const csp = ["default-src 'none'", 'img-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+    // Styles inline (ours, VS Code's theme variables on the document, the toolkit's); scripts only with the nonce.
+    const csp = ["default-src 'none'", 'img-src data:', "style-src 'unsafe-inline'", `script-src 'nonce-${nonce}'`].join('; ');
     // Inline text must not close its element early.
     const script = this.assets.script.replace(/<\/(script)/gi, '<\\/$1');
     const css = this.assets.css.replace(/<\/(style)/gi, '<\\/$1');
@@ -214,7 +215,7 @@ export class BalancesPanel implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">${css}</style>
+<style>${css}</style>
 <title>SynChannel Balances</title>
 </head>
 <body>

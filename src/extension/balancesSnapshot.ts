@@ -47,6 +47,7 @@ export class ChainReads {
   constructor(private readonly log: (line: string) => void) {}
 
   read(key: string, fn: () => Promise<bigint>): Promise<bigint | null> {
+    for (const [k, v] of this.cache) if (Date.now() - v.at > 60_000) this.cache.delete(k);
     const have = this.cache.get(key);
     if (have && Date.now() - have.at < 5_000) return have.value;
     const value = fn().catch((e: unknown) => {
@@ -66,9 +67,11 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   const names = host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }));
   const partner = partnerName(ch, names);
   const net = ch.network;
-  const contractBalance = await reads.read(`${net}:${ch.contract}`, () => node.api.balanceContract(ch.id));
-  const yourWallet = await reads.read(`${net}:${ch.myAddress}`, () => node.api.balanceTon());
-  const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}`, () => node.api.balanceTon(ch.partnerAddress));
+  // what moves money on chain (a deposit, a close, the payout) changes the phase or the deposits: read again then
+  const at = `${ch.phase}:${ch.depositA}:${ch.depositB}`;
+  const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContract(ch.id));
+  const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTon());
+  const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTon(ch.partnerAddress));
   const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
   const mine = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceA : s.balanceB);
   const theirs = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceB : s.balanceA);

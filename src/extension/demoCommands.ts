@@ -93,7 +93,8 @@ async function demoStep(c: CommandContext, idArg: unknown) {
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel demo: ${step.title}…` }, () => c.host.runDemoStep(id));
   await tick(id, true);
   const next = session.next();
-  void c.info(`${step.title}: ${result}`, ...(next ? ['Run the Next Step'] : ['Replay'])).then((pick) => {
+  const n = session.steps.indexOf(step) + 1;
+  void c.info(`Step ${n}/${session.steps.length} · ${result}`, ...(next ? ['Run the Next Step'] : ['Replay'])).then((pick) => {
     if (pick === 'Run the Next Step' && next) void vscode.commands.executeCommand('synchannel.demoStep', next.id);
     if (pick === 'Replay') void vscode.commands.executeCommand('synchannel.demoReplay');
   });

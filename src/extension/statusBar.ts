@@ -23,12 +23,12 @@ export function statusText(host: NodeHost, model: Model): StatusText {
   const network = host.runningNetwork ?? host.network;
   const main = host.mainNode;
   const demo = host.demoSession;
-  const demoText = demo ? `demo step ${demo.steps.filter((s) => demo.done(s.id)).length}/${demo.steps.length}` : '';
+  const demoText = demo ? `step ${demo.steps.filter((s) => demo.done(s.id)).length}/${demo.steps.length}` : '';
   if (main && host.status === 'running') {
     // the model may not have read a node that just started: its channels come with the next picture
     const me = model.nodes.find((n) => n.node === main) ?? { node: main, account: main.api.getAccount(), network: main.api.network, served: main.served, partners: [], channels: [] };
     const { text, tooltip } = running(me, network);
-    return { text: `${text}${demo ? ` · ${demoText}` : ''}${bell}`, tooltip, awaiting };
+    return { text: `${text}${demo ? ` · demo ${demoText}` : ''}${bell}`, tooltip, awaiting };
   }
   if (demo && host.status !== 'error' && host.status !== 'locked') {
     return { text: `$(mortar-board) SynChannel: teaching demo · ${demoText}${bell}`, tooltip: 'Alice and Bob run in this window on an embedded sandbox chain. Your own node is not running.', awaiting };

@@ -155,7 +155,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     item.id = `net:${el.party}`;
     if (!n) return item;
     const serving = n.served && n.served.lan.length + n.served.wan.length > 0;
-    item.description = `${el.party === 'me' ? '' : 'demo · '}${n.network} · ${shortAddress(n.account)}${serving ? ' · serving' : ''}`;
+    item.description = `${n.network} · ${shortAddress(n.account)}${serving ? ' · serving' : ''}`;
     item.iconPath = new vscode.ThemeIcon(el.party === 'me' ? 'account' : 'person');
     const tokens = ['node', 'network', `party-${el.party}`];
     if (serving) tokens.push('served');

@@ -205,6 +205,22 @@ export class Workbench {
     await this.page.context().close().catch(() => {});
   }
 
+  /** The modal dialog showing `text` (VS Code's own dialog in the browser); fails when none shows up. */
+  async dialog(text: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<Locator> {
+    try {
+      const box = this.page.locator('.monaco-dialog-box', { hasText: text }).first();
+      await box.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
+      return box;
+    } catch (err) {
+      this.fail(`wait for a dialog ${String(text)}`, err);
+    }
+  }
+
+  /** Whether the keyboard focus is in the open quick input (a quick pick, the palette). */
+  async quickInputHasFocus(): Promise<boolean> {
+    return this.page.evaluate(() => !!document.activeElement?.closest('.quick-input-widget'));
+  }
+
   /** Dismisses the palette / open quick input, if any. */
   async escape(): Promise<void> {
     await this.page.keyboard.press('Escape');

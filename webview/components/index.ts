@@ -42,13 +42,30 @@ export function button(label: string, onClick: () => void, opts: { secondary?: b
   return b;
 }
 
-/** A small icon button (a codicon-like glyph) with a title, e.g. the copy button of an address. */
-export function iconButton(glyph: string, title: string, onClick: () => void, id?: string): HTMLElement {
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The "copy" glyph (two sheets), drawn in the text colour: the webview has no icon font. */
+function copyGlyph(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  for (const [k, v] of Object.entries({ viewBox: '0 0 16 16', width: '14', height: '14', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.2', 'aria-hidden': 'true' })) svg.setAttribute(k, v);
+  for (const [x, y] of [
+    [5.5, 5.5],
+    [2.5, 2.5],
+  ]) {
+    const r = document.createElementNS(SVG, 'rect');
+    for (const [k, v] of Object.entries({ x: String(x), y: String(y), width: '8', height: '8', rx: '1' })) r.setAttribute(k, v);
+    svg.append(r);
+  }
+  return svg;
+}
+
+/** A small icon button with a title: the copy button of an address. */
+export function copyButton(title: string, onClick: () => void, id?: string): HTMLElement {
   const b = document.createElement('vscode-button');
   b.setAttribute('appearance', 'icon');
   b.setAttribute('aria-label', title);
   b.title = title;
-  b.textContent = glyph;
+  b.append(copyGlyph());
   if (id) b.id = id;
   b.addEventListener('click', onClick);
   return b;
