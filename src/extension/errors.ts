@@ -95,7 +95,8 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   let hint = nextStep(code);
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
-  const text = own ? `SynChannel: ${own}` : `SynChannel: ${message}${hint && !message.includes(hint) && (!actions.length || ENDPOINT_CODES.includes(code)) ? ` (${hint})` : ''}`;
+  const addsHint = hint && !message.includes(hint) && !hint.includes(message) && (!actions.length || ENDPOINT_CODES.includes(code));
+  const text = own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`;
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' ? ['Show Log'] : [])];
   void prompts.notify(level, text, ...buttons).then((pick) => {
     if (!pick) return;

@@ -54,13 +54,27 @@ export async function expectTicked(wb: Workbench, id: string, ticked: boolean, t
     });
 }
 
-/** Runs a step as a user does: select it in the walkthrough, click "Run this step", wait for its tick. */
+/**
+ * Runs a step as a user does: select it in the walkthrough, click "Run this step", wait for its tick. Under load
+ * headless Chromium sometimes loses a click on the walkthrough while it lays out the step just selected: when
+ * neither the step's progress nor its tick shows within 15 s, the click is made once more (and said so).
+ */
 export async function runWalkthroughStep(wb: Workbench, id: string, timeoutMs: number): Promise<void> {
   const step = stepEl(wb, id);
   await step.click({ timeout: 10_000 });
   const button = step.getByText('Run this step', { exact: true });
   await button.waitFor({ state: 'visible', timeout: 10_000 });
   await button.click({ timeout: 10_000 });
+  const started = wb.page.locator(`.getting-started-step[data-step-id$="#${id}"][aria-checked="true"], .notifications-toasts .notification-toast:has-text("SynChannel demo:")`).first();
+  const seen = await started.waitFor({ state: 'attached', timeout: 15_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!seen) {
+    console.log(`walkthrough step "${id}": no progress 15 s after "Run this step" (notifications: ${JSON.stringify(await wb.notifications())}); clicking once more`);
+    await step.click({ timeout: 10_000 });
+    await button.click({ timeout: 10_000 });
+  }
   await expectTicked(wb, id, true, timeoutMs);
 }
 
