@@ -124,5 +124,14 @@ export async function demoToTheEnd(wb: Workbench): Promise<void> {
   await (await wb.dialog(/Start it again\?/, { timeoutMs: left(10_000) })).getByRole('button', { name: 'Start Again' }).click();
   await expectTicked(wb, 'start', true, left(30_000));
   for (const id of ['connect', 'send', 'finishClose']) await expectTicked(wb, id, false, left(10_000));
-  await sidebarTree(wb).locator('.monaco-list-row', { hasText: /^Alice · you/ }).first().waitFor({ timeout: left(20_000) });
+  const tree = sidebarTree(wb);
+  await tree.locator('.monaco-list-row', { hasText: /^Alice · you/ }).first().waitFor({ timeout: left(20_000) });
+
+  // Sign with the keyboard: select the state awaiting Bob's signature in the view, Ctrl+Enter.
+  for (const id of ['connect', 'deploy', 'deposit']) await runWalkthroughStep(wb, id, left(40_000));
+  await wb.openViewContainer('SynChannel');
+  const pending = tree.locator('.monaco-list-row', { hasText: /^Step 0 · awaiting your signature/ }).first();
+  await pending.click({ timeout: left(15_000) });
+  await page.keyboard.press('Control+Enter');
+  await tree.locator('.monaco-list-row', { hasText: /^Alice · partner ?open · 4 TON · your turn$/ }).first().waitFor({ timeout: left(20_000) });
 }

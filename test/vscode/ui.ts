@@ -114,6 +114,11 @@ async function appearance(wb: Workbench): Promise<void> {
   const atWide = (await treeRowFit(tree)).filter((r) => r.labelCut || r.descriptionCut);
   assert.deepEqual(atWide, [], `at ${wide}px no row should be cut:\n${describeRows(atWide)}`);
   await setSidebarWidth(wb, wb.defaultSidebarWidth);
+
+  // The Welcome page lists the walkthrough with the extension's icon (media/icon.png): a picture to look at.
+  await runCommandRetrying(wb, 'Help: Welcome');
+  await page.locator('.gettingStartedContainer').first().waitFor({ timeout: 20_000 });
+  console.log(`welcome page: ${await wb.screenshot('welcome', undefined, { dir: UI_SHOT_DIR })}`);
 }
 
 /** The balances panel, open when the window reloads, is restored by its serializer and draws again. */

@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { api } from './helpers.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, until } from './helpers.js';
 
 describe('SynChannel node and network switch', function () {
   this.timeout(120_000);
@@ -33,6 +35,9 @@ describe('SynChannel node and network switch', function () {
     assert.match(s.tooltip, new RegExp(`node running as ${account}`));
     const again = await vscode.commands.executeCommand('synchannel.getAccount');
     assert.equal(again, account, 'the same node answers (the key of a network is kept)');
+    // The embedded chain is kept in the network's data folder: a window reload finds its channels' contracts.
+    assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '5'), JSON.stringify(ext.lastFailure()));
+    await until('the sandbox chain file', () => existsSync(join(s.dataDir, 'sandbox-chain.json')));
   });
 
   it('answers "no channel yet" (with Serve and Connect) when the node runs but has no channel', async () => {

@@ -30,6 +30,8 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
 
   before(async () => {
     ext = await api();
+    // the challenge period of channels the user opens, from the settings to the node
+    await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', 120, vscode.ConfigurationTarget.Global);
     dir = mkdtempSync(join(tmpdir(), 'synchannel-partner-'));
     devnetUrl = ((await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined) ?? '';
     assert.ok(devnetUrl, `startDevnet: ${JSON.stringify(ext.lastFailure())}`);
@@ -45,6 +47,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     await partner?.kill9();
     await vscode.commands.executeCommand('synchannel.stopNode');
     await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('synchannel.stopDevnet');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -88,6 +91,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
       await ext.test.settle();
       return ext.test.channels('me')[0]?.phase === 'open' && ext.test.channels('me')[0]?.latest;
     }, 90_000);
+    assert.equal(channel().challengePeriod, 120, 'the synchannel.challengePeriod setting reached the node');
     const log = ext.test.log();
     assert.equal(log.filter((l) => l.startsWith('Partner signature: ')).length, 1, log.join('\n'));
     assert.equal(log.filter((l) => l.startsWith('Partner address: ')).length, 1);
@@ -95,6 +99,24 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.ok(row, treeText(ext.tree.snapshot()));
     assert.equal(row.label, 'You');
     assert.match(row.children[0]!.label, /^0Q.{4}….{4} · partner$/);
+  });
+
+  it('a long history shows its last steps, newest first, and a "Show earlier steps" row that shows more', async () => {
+    const target = { party: 'me', channel: channel().id };
+    assert.ok(await vscode.commands.executeCommand('synchannel.requestEmpty', target), JSON.stringify(ext.lastFailure()));
+    for (let i = 0; i < 5; i++) {
+      await until('the turn back', () => channel().actions.send.ok);
+      assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
+    }
+    await until('12 states signed by both', () => channel().count === 12n && channel().actions.send.ok);
+    await ext.test.settle();
+    const rows = () => ext.tree.snapshot().find((t) => t.id === 'net:me')!.children[0]!.children;
+    assert.deepEqual(rows().map((r) => r.label), [...[11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map((n) => `Step ${n}`), 'Show earlier steps'], treeText(ext.tree.snapshot()));
+    assert.equal(rows().at(-1)!.description, '2 more');
+    assert.match(rows()[1]!.description, /^you pay 0\.01 TON · A \[1\.95 1\.05\] B$/);
+    assert.match(rows()[0]!.description, /passes the turn/);
+    await vscode.commands.executeCommand('synchannel.showEarlier', { kind: 'channel', party: 'me', channelId: channel().id });
+    assert.deepEqual(rows().map((r) => r.label).slice(-2), ['Step 1', 'Step 0']);
   });
 
   it('after a window reload the node starts by itself when its data folder holds live channels: tree and status bar show them', async () => {
@@ -106,7 +128,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     await ext.test.settle();
     const row = ext.tree.snapshot().find((t) => t.id === 'net:me');
     assert.ok(row?.children.length === 1, treeText(ext.tree.snapshot()));
-    assert.match(ext.status().text, /devnet · watching 1 · 2 TON/);
+    assert.match(ext.status().text, /devnet · watching 1 · 1\.95 TON/);
     await until('the partner back online', () => channel().partnerOnline, 60_000);
   });
 
