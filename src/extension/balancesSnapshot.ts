@@ -5,7 +5,7 @@ import type { Action, ChannelView } from '../node/types.js';
 import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WebviewAction } from '../../webview/protocol.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
-import { partnerName, phaseWord, staleOnChain, turnWords } from './words.js';
+import { partnerName, phaseWord, settling, staleOnChain, turnWords } from './words.js';
 
 const MILLI = 1_000_000n;
 
@@ -113,12 +113,22 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   };
 }
 
+/** A node's channels, read again (a few times, a moment apart) while one is between two writes (model.ts). */
+async function settledChannels(node: HostedNode): Promise<ChannelView[]> {
+  let views = node.api.channels();
+  for (let i = 0; i < 20 && views.some(settling); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    views = node.api.channels();
+  }
+  return views;
+}
+
 export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedKey: string | null, replayRequest: number): Promise<BalancesSnapshot> {
   const nodes = host.nodes();
   const names = nodes.map((n) => ({ label: n.label, account: n.api.getAccount() }));
   const choices: { key: string; label: string; node: HostedNode; ch: ChannelView }[] = [];
   for (const node of nodes) {
-    for (const ch of node.api.channels()) {
+    for (const ch of await settledChannels(node)) {
       const who = node.id === 'me' ? 'You' : node.label;
       choices.push({ key: `${node.id}:${ch.id}`, label: `${who} ⇄ ${partnerName(ch, names)} (${phaseWord(ch.phase)})`, node, ch });
     }

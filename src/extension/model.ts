@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ChannelView, NetworkKind, PartnerView, ServeResult, StateView } from '../node/types.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { errorMessage } from './util.js';
+import { settling } from './words.js';
 
 export interface StepEntry {
   state: StateView;
@@ -73,10 +74,16 @@ export class ModelBuilder implements vscode.Disposable {
       return this.running;
     }
     this.running = (async () => {
+      let tries = 0;
       do {
         this.again = false;
         const nodes: NodeEntry[] = [];
         for (const node of this.host.nodes()) nodes.push(await this.read(node));
+        if (nodes.some((n) => n.channels.some((c) => settling(c.view))) && tries++ < 40) {
+          this.again = true;
+          await new Promise((r) => setTimeout(r, 25));
+          continue;
+        }
         this.model = { nodes, version: this.model.version + 1 };
         this.emitter.fire(this.model);
       } while (this.again);

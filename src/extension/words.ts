@@ -96,3 +96,12 @@ export function partnerName(ch: ChannelView, hosted: readonly { label: string; a
 export function staleOnChain(ch: ChannelView): boolean {
   return ch.phase === 'closing' && ch.close !== null && ch.close.step !== null && ch.latest !== null && ch.close.step < ch.latest.step;
 }
+
+/**
+ * A view read while the node records a state both signed: its count (from the channel machine) is already ahead
+ * of its latest state (updated once the journal write is done), so its balance and turn disagree. Such a read is
+ * read again a moment later instead of being shown (the tree showed a channel's old balance with its new turn).
+ */
+export function settling(v: ChannelView): boolean {
+  return (v.latest ? v.latest.step + 1n : 0n) !== v.count;
+}

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { channelDescription, stepAction, timeLeft } from '../../src/extension/words.js';
+import { channelDescription, settling, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 
 const TON = parseTon;
@@ -48,6 +48,13 @@ describe('words of the views', () => {
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
     assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');
+  });
+
+  test('a view read while the node records a state both signed (count ahead of latest) is settling, not shown', () => {
+    assert.equal(settling(channel()), false);
+    assert.equal(settling(channel({ count: 3n, myTurn: true })), true, 'count 3 but the latest is Step 1: the write is not done');
+    assert.equal(settling(channel({ latest: null, count: 0n })), false);
+    assert.equal(settling(channel({ latest: null, count: 1n })), true);
   });
 
   test('amounts for reading at a glance: at most 3 decimals, "≈" when rounded, the exact one kept', () => {
