@@ -105,7 +105,8 @@ export class Commands implements CommandContext {
       const cfg = vscode.workspace.getConfiguration('synchannel');
       const endpoint = network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', ''));
       const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
-      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint }, () => this.host.showLog());
+      const target = isTarget(args[0]) ? args[0] : undefined;
+      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target }, () => this.host.showLog());
       this.failures.push({ command: name, code, message, shown });
       if (this.failures.length > 50) this.failures.shift();
       return undefined;

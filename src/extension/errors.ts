@@ -11,6 +11,8 @@ interface NextAction {
   title: string;
   command: string;
   args?: unknown[];
+  /** the next step acts on the failed command's channel (its target is passed on) */
+  onTarget?: boolean;
 }
 
 const FAUCET: NextAction = { title: 'Get Test Coins', command: 'synchannel.faucet' };
@@ -35,15 +37,15 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   ],
   NO_CHANNEL: [{ title: 'Open a Channel', command: 'synchannel.open' }],
   NO_DEMO: [{ title: 'Open Teaching Demo', command: 'synchannel.openTeachingDemo' }],
-  NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty' }],
-  PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign' }],
+  NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty', onTarget: true }],
+  PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign', onTarget: true }],
   INSUFFICIENT_FUNDS: [FAUCET],
   NO_FUNDS: [FAUCET],
-  CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge' }, FAUCET],
+  CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge', onTarget: true }, FAUCET],
   LISTEN_FAILED: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
-  TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish' }],
+  TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true }],
 };
 
 const ENDPOINT_CODES: readonly string[] = ['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED'];
@@ -54,6 +56,8 @@ export interface FailureContext {
   apiKeySet: boolean;
   /** the endpoint the node talks to (testnet endpoint or devnet URL) */
   endpoint: string;
+  /** the failed command's target (a tree row, or { party, channel }), for next steps on the same channel */
+  target?: unknown;
 }
 
 /**
@@ -103,7 +107,7 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
     if (pick === 'Show Log') return showLog();
     if (pick === 'Copy Details') return void vscode.env.clipboard.writeText(`[${code}] ${message}${hint ? `\nnext: ${hint}` : ''}`);
     const a = actions.find((x) => x.title === pick);
-    if (a) void vscode.commands.executeCommand(a.command, ...(a.args ?? []));
+    if (a) void vscode.commands.executeCommand(a.command, ...(a.onTarget && c.target ? [c.target] : (a.args ?? [])));
   });
   return { level, text, buttons };
 }

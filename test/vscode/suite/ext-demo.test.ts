@@ -165,6 +165,15 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     assert.match(rowOf(t, 'alice', /^Step 0$/)?.description ?? '', /^deposits · A \[3 4\] B$/);
   });
 
+  it('a turn conflict is a warning whose button acts on the same channel: "Request the Turn" asks Bob for it', async () => {
+    assert.equal(await vscode.commands.executeCommand('synchannel.send', { party: 'alice', channel: channelId }, '0.1'), undefined);
+    const f = ext.lastFailure();
+    assert.equal(f?.code, 'NOT_YOUR_TURN');
+    assert.equal(f?.shown?.level, 'warning');
+    assert.ok(ext.test.click(/partner's turn/, 'Request the Turn'), JSON.stringify(f));
+    await until("Bob sees Alice's turn request", () => ext.test.channels('bob')[0]?.turnRequestedByPartner);
+  });
+
   it('a state awaiting your signature is decorated (not highlighted like a search match), counted on the badge, and its label fits', async () => {
     const sent = await vscode.commands.executeCommand('synchannel.send', { party: 'bob' }, '0.5');
     assert.ok(sent, `send failed: ${JSON.stringify(ext.lastFailure())}`);
