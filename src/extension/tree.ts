@@ -197,10 +197,12 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     const s = entry.state;
     const awaitingMe = el.pending && ch.pending?.awaiting === 'me';
     const onChain = ch.close?.step === s.step && !el.pending && (ch.phase === 'closing' || ch.phase === 'closed');
-    const label = el.pending ? `Step ${el.step} · ${awaitingMe ? 'awaiting your signature' : 'awaiting partner'}` : `Step ${el.step}`;
+    // Short labels: at the default sidebar width a step row has room for about 25 characters.
+    const label = el.pending ? (awaitingMe ? `Sign Step ${el.step}` : `Step ${el.step} · sent`) : `Step ${el.step}`;
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `st:${el.party}:${el.channelId}:${el.step}:${el.pending ? 'p' : 'c'}`;
-    item.description = `${stepDescription(s, entry.previous, names)}${onChain ? ' · on chain' : ''}`;
+    const waiting = el.pending ? (awaitingMe ? 'awaiting your signature · ' : "awaiting your partner's signature · ") : '';
+    item.description = `${waiting}${stepDescription(s, entry.previous, names)}${onChain ? ' · on chain' : ''}`;
     const tokens = ['step', el.pending ? 'pending' : 'committed'];
     if (awaitingMe) tokens.push('awaiting-me');
     if (!el.pending && ch.actions.withdraw.ok) tokens.push('can-withdraw');

@@ -5,6 +5,7 @@ import type { FrameLocator, Locator } from 'playwright-core';
 import { sidebarWidth, setSidebarWidth } from './appearance.js';
 import { SCREENSHOT_DIR } from './common.js';
 import type { Workbench } from './workbench.js';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs a palette command, once more after Escape if the palette missed it (a fresh window sometimes does). */
@@ -12,7 +13,9 @@ export async function runCommandRetrying(wb: Workbench, title: string, timeoutMs
   try {
     await wb.runCommand(title, { timeoutMs, ...opts });
   } catch (err) {
-    console.log(`palette missed "${title}" (${(err as Error).message.split('\n')[0]}); retrying once`);
+    const shot = join(tmpdir(), 'synchannel-ui-palette-missed.png');
+    await wb.page.screenshot({ path: shot }).catch(() => {});
+    console.log(`palette missed "${title}" (${(err as Error).message.split('\n')[0]}; the window: ${shot}); retrying once`);
     await wb.escape();
     await wb.page.waitForTimeout(1_000);
     await wb.runCommand(title, { timeoutMs, ...opts });

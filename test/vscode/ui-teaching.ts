@@ -2,7 +2,7 @@
 // ticks), the tree, the balances panel, the step picker, reopening the demo, the end of the story and Replay.
 // Writes the README's pictures: docs/screenshots/tree.png, balances.png and teaching-demo.png.
 import * as assert from 'node:assert/strict';
-import { UI_SHOT_DIR } from './appearance.js';
+import { UI_SHOT_DIR, describeRows, setSidebarWidth, treeRowFit } from './appearance.js';
 import type { Workbench } from './workbench.js';
 import {
   actionIds,
@@ -130,7 +130,12 @@ export async function demoToTheEnd(wb: Workbench): Promise<void> {
   // Sign with the keyboard: select the state awaiting Bob's signature in the view, Ctrl+Enter.
   for (const id of ['connect', 'deploy', 'deposit']) await runWalkthroughStep(wb, id, left(40_000));
   await wb.openViewContainer('SynChannel');
-  const pending = tree.locator('.monaco-list-row', { hasText: /^Step 0 · awaiting your signature/ }).first();
+  const pending = tree.locator('.monaco-list-row', { hasText: /^Sign Step 0/ }).first();
+  await pending.waitFor({ timeout: left(15_000) });
+  // At the default sidebar width the label of a state awaiting your signature is whole (it was cut).
+  await setSidebarWidth(wb, wb.defaultSidebarWidth);
+  const fit = (await treeRowFit(tree)).filter((r) => /^Sign Step 0$/.test(r.label));
+  assert.ok(fit.length === 1 && !fit[0]!.labelCut, `the pending row at ${wb.defaultSidebarWidth}px: ${describeRows(fit)}`);
   await pending.click({ timeout: left(15_000) });
   await page.keyboard.press('Control+Enter');
   await tree.locator('.monaco-list-row', { hasText: /^Alice · partner ?open · 4 TON · your turn$/ }).first().waitFor({ timeout: left(20_000) });

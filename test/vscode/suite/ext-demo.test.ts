@@ -179,14 +179,15 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     assert.ok(sent, `send failed: ${JSON.stringify(ext.lastFailure())}`);
     const pending = await until('the pending Step 1 under Alice', async () => {
       await ext.test.settle();
-      return rowOf(tree(), 'alice', /^Step 1 · /);
+      return rowOf(tree(), 'alice', /^Sign Step 1$/);
     });
-    assert.equal(pending.label, 'Step 1 · awaiting your signature');
     assert.equal(pending.highlighted, false);
     assert.equal(pending.decoration, 'pending-me');
-    assert.match(pending.description, /^Bob pays 0\.5 TON · A \[3\.5 3\.5\] B$/);
+    assert.match(pending.description, /^awaiting your signature · Bob pays 0\.5 TON · A \[3\.5 3\.5\] B$/);
     assert.equal(channelRow(tree(), 'alice').decoration, 'pending-me');
-    assert.equal(rowOf(tree(), 'bob', /^Step 1 · /)?.decoration, 'pending-partner');
+    const bobSent = rowOf(tree(), 'bob', /^Step 1 · sent$/);
+    assert.equal(bobSent?.decoration, 'pending-partner');
+    assert.match(bobSent?.description ?? '', /^awaiting your partner's signature · you pay 0\.5 TON/);
     assert.equal(ext.status().badge, 1);
     await vscode.commands.executeCommand('synchannel.openBalances', { party: 'alice', channel: channelId });
     await ext.webview.waitForReady();
