@@ -23,6 +23,8 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   const page = wb.page;
   page.setDefaultTimeout(10_000);
   const left = budget(90_000);
+  // In a fresh window the palette lists the extension's commands once the extension is in (its status bar item).
+  await page.locator('.part.statusbar .statusbar-item', { hasText: 'SynChannel' }).first().waitFor({ timeout: left(30_000) });
   await runCommandRetrying(wb, 'View: Close All Editors', left(10_000));
   await runCommandRetrying(wb, 'SynChannel: Open Teaching Demo', left(10_000));
   await page.locator('.getting-started-step[data-step-id$="#connect"]').waitFor({ state: 'attached', timeout: left(30_000) });

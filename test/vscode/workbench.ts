@@ -104,8 +104,14 @@ export class Workbench {
     try {
       const item = this.page.locator('.part.activitybar .action-item .action-label').and(this.page.locator(`[aria-label^="${title}"]`)).first();
       await item.waitFor({ state: 'visible', timeout: 20_000 });
-      const selected = await item.locator('xpath=..').getAttribute('class');
-      if (!selected?.includes('checked')) await item.click();
+      // A click on the container that is already shown hides the sidebar: the extension may show its container
+      // itself between our look and our click, so look again after each click.
+      for (let i = 0; i < 3; i++) {
+        const checked = (await item.locator('xpath=..').getAttribute('class'))?.includes('checked');
+        if (checked && (await this.page.locator('.part.sidebar').isVisible())) break;
+        await item.click();
+        await this.page.waitForTimeout(300);
+      }
       await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
     } catch (err) {
       this.fail(`open view container "${title}"`, err);
