@@ -157,69 +157,79 @@ async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
   return true;
 }
 
+async function copyAddress(c: CommandContext, t: unknown) {
+  const a = addressOf(c, await c.nodeFor(t, false), t);
+  await vscode.env.clipboard.writeText(a);
+  void c.info(`copied ${a}`);
+  return a;
+}
+
+async function openInExplorer(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const a = addressOf(c, node, t);
+  if (node.api.network !== 'testnet') {
+    // sandbox and devnet have no public explorer: the balances panel is the local view
+    await vscode.commands.executeCommand('synchannel.openBalances', isTarget(t) ? t : undefined);
+    return a;
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(explorerLinks(a)[0]!.url));
+  return a;
+}
+
+async function createKey(c: CommandContext, n: unknown) {
+  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const words = await mnemonicNew(24);
+  await c.host.keys.storeMnemonic(network, words);
+  c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
+  void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet.`, 'Copy the 24 Words').then((pick) => {
+    if (pick) void vscode.env.clipboard.writeText(words.join(' '));
+  });
+  await restartIfOn(c, network);
+  return true;
+}
+
+async function setTestnetApiKey(c: CommandContext, k: unknown) {
+  const key = typeof k === 'string' ? k : await c.prompts.input({ title: 'SynChannel: testnet API key', prompt: 'toncenter API key (empty to remove)', password: true });
+  await c.host.keys.storeApiKey(key.trim());
+  void c.info(key.trim() ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
+  await restartIfOn(c, 'testnet');
+  return true;
+}
+
+async function startDevnet(c: CommandContext, p: unknown) {
+  let port = p === undefined ? undefined : Number(p);
+  if (port === undefined) {
+    const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8081');
+    try {
+      port = Number(new URL(url).port || 80);
+    } catch {
+      throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
+    }
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.startDevnet(port));
+  void c.info(`devnet serving at ${server.url}`);
+  return server.url;
+}
+
 export function setupCommands(c: CommandContext): Partial<Record<CommandName, Handler>> {
   return {
     serve: (t, port, host) => serve(c, t, port, host),
     connect: (t, addr) => connect(c, t, addr),
     copyMultiaddr: (t) => copyMultiaddr(c, t),
-    copyAddress: async (t) => {
-      const a = addressOf(c, await c.nodeFor(t, false), t);
-      await vscode.env.clipboard.writeText(a);
-      void c.info(`copied ${a}`);
-      return a;
-    },
-    openInExplorer: async (t) => {
-      const node = await c.nodeFor(t, false);
-      const a = addressOf(c, node, t);
-      if (node.api.network !== 'testnet') {
-        // sandbox and devnet have no public explorer: the balances panel is the local view
-        await vscode.commands.executeCommand('synchannel.openBalances', isTarget(t) ? t : undefined);
-        return a;
-      }
-      await vscode.env.openExternal(vscode.Uri.parse(explorerLinks(a)[0]!.url));
-      return a;
-    },
+    copyAddress: (t) => copyAddress(c, t),
+    openInExplorer: (t) => openInExplorer(c, t),
     switchNetwork: async (n) => {
       const network = await pickNetwork(c, n);
       await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
       await c.host.restartForNetwork();
       return network;
     },
-    createKey: async (n) => {
-      const network = n === undefined ? c.host.network : await pickNetwork(c, n);
-      const words = await mnemonicNew(24);
-      await c.host.keys.storeMnemonic(network, words);
-      c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
-      void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet.`, 'Copy the 24 Words').then((pick) => {
-        if (pick) void vscode.env.clipboard.writeText(words.join(' '));
-      });
-      await restartIfOn(c, network);
-      return true;
-    },
+    createKey: (n) => createKey(c, n),
     importMnemonic: (w, n) => importMnemonic(c, w, n),
     importKeyFolder: (f, n) => importKeyFolder(c, f, n),
-    setTestnetApiKey: async (k) => {
-      const key = typeof k === 'string' ? k : await c.prompts.input({ title: 'SynChannel: testnet API key', prompt: 'toncenter API key (empty to remove)', password: true });
-      await c.host.keys.storeApiKey(key.trim());
-      void c.info(key.trim() ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
-      await restartIfOn(c, 'testnet');
-      return true;
-    },
-    startDevnet: async (p) => {
-      let port = p === undefined ? undefined : Number(p);
-      if (port === undefined) {
-        const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8081');
-        try {
-          port = Number(new URL(url).port || 80);
-        } catch {
-          throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
-        }
-      }
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
-      const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.startDevnet(port));
-      void c.info(`devnet serving at ${server.url}`);
-      return server.url;
-    },
+    setTestnetApiKey: (k) => setTestnetApiKey(c, k),
+    startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
       const stopped = await c.host.stopDevnet();
       void c.info(stopped ? 'devnet stopped' : 'the devnet was not running in this window');
