@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { channelDescription, settling, stepAction, timeLeft } from '../../src/extension/words.js';
+import { channelDescription, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 
 const TON = parseTon;
@@ -48,6 +48,14 @@ describe('words of the views', () => {
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
     assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');
+  });
+
+  test('a close on chain is stale when it holds an older step than the latest both signed (an exit is not)', () => {
+    const close = (step: bigint | null) => ({ step, submitter: 'B' as const, deadline: 1, byMe: false });
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(0n) })), true);
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(1n) })), false);
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(null) })), false);
+    assert.equal(staleOnChain(channel({ phase: 'closed', close: close(0n) })), false);
   });
 
   test('a view read while the node records a state both signed (count ahead of latest) is settling, not shown', () => {

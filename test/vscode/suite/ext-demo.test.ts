@@ -163,6 +163,12 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     assert.match(channelRow(t, 'alice').description, /^open · 3 TON · partner's turn$/);
     assert.match(channelRow(t, 'bob').description, /^open · 4 TON · your turn$/);
     assert.match(rowOf(t, 'alice', /^Step 0$/)?.description ?? '', /^deposits · A \[3 4\] B$/);
+    // The hover: full addresses with Copy, and where to look them up (the sandbox has no explorer: the local view).
+    const hover = channelRow(t, 'alice').tooltip;
+    assert.match(hover, /Contract: `kQ[\w-]{46}`/);
+    assert.match(hover, /\[\$\(copy\) Copy\]\(command:synchannel\.copyAddress\?/);
+    assert.match(hover, /\[Local view\]\(command:synchannel\.openBalances\?/);
+    assert.doesNotMatch(hover, /tonviewer|tonscan/);
   });
 
   it('a turn conflict is a warning whose button acts on the same channel: "Request the Turn" asks Bob for it', async () => {
