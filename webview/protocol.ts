@@ -1,17 +1,19 @@
 // The one typed protocol between the extension host (src/extension/balancesPanel.ts) and the balances webview
 // (webview/main.ts). Both sides import this module. Messages cross as JSON, so amounts travel as decimal strings
-// of nanotons (plus a formatted TON string for display).
+// of nanotons (plus formatted TON strings for display).
 //
 // Handshake: the webview posts `ready` once its script runs; only then does the host post `state`
 // (and again on every change). Anything the webview posts is checked with `parseWebviewMessage` on the host.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface Amount {
   /** nanotons, decimal string */
   nano: string;
-  /** formatted TON, e.g. "1.5" */
+  /** exact TON, e.g. "1.5" or "996.968701999" */
   ton: string;
+  /** for reading at a glance: at most 3 decimals, "≈" when rounded ("≈ 996.969") */
+  short: string;
 }
 
 export interface ChannelChoice {
@@ -22,29 +24,97 @@ export interface ChannelChoice {
 
 export interface BalancePoint {
   step: string;
-  /** nanotons, decimal strings */
-  a: string;
-  b: string;
+  /** nanotons, decimal strings: the user's balance and the partner's */
+  you: string;
+  partner: string;
+}
+
+/** An address shown short, with the full one for the copy button and the hover. */
+export interface AddressText {
+  full: string;
+  short: string;
+}
+
+export type WebviewAction =
+  | 'sign'
+  | 'send'
+  | 'createEmpty'
+  | 'requestEmpty'
+  | 'withdraw'
+  | 'deposit'
+  | 'refund'
+  | 'decline'
+  | 'leave'
+  | 'challenge'
+  | 'finish'
+  | 'refresh';
+
+/** A button of the panel: shown when the node allows the action now (ChannelView.actions). */
+export interface ActionButton {
+  action: WebviewAction;
+  label: string;
+  primary: boolean;
+}
+
+export interface CloseInfo {
+  /** the step on chain (null: an exit with the deposits) */
+  step: string | null;
+  byMe: boolean;
+  /** unix seconds when the challenge window ends */
+  deadline: number;
+  /** the contract holds an older state than the latest both signed */
+  stale: boolean;
+}
+
+export interface PayoutInfo {
+  step: string | null;
+  you: Amount;
+  partner: Amount;
+  matchesLatest: boolean;
+  latestStep: string | null;
 }
 
 export interface ChannelBalances {
   key: string;
+  /** "Alice" (demo) or "You" */
   partyLabel: string;
+  /** the partner's name (demo) or short address */
+  partnerLabel: string;
   me: 'A' | 'B';
   channelId: string;
-  contract: string | null;
-  partnerAddress: string;
+  network: string;
+  contract: AddressText;
+  partnerAddress: AddressText;
+  partnerOnline: boolean;
   phase: string;
+  /** "your turn", "partner's turn", "sign Step 3"… (open only) */
+  turn: string | null;
   step: string | null;
-  offchainA: Amount | null;
-  offchainB: Amount | null;
+  you: Amount | null;
+  partner: Amount | null;
   contractBalance: Amount | null;
-  walletA: Amount | null;
-  walletB: Amount | null;
-  /** unix seconds when the challenge window ends (closing only) */
-  deadline: number | null;
+  yourWallet: Amount | null;
+  partnerWallet: Amount | null;
+  /** closing only */
+  close: CloseInfo | null;
+  /** closed only */
+  payout: PayoutInfo | null;
   pendingAwaitingMe: boolean;
+  actions: ActionButton[];
   history: BalancePoint[];
+}
+
+export interface ReplayLine {
+  /** "Alice", "Bob" or "chain" */
+  source: string;
+  text: string;
+}
+
+export interface ReplayEntry {
+  step: string;
+  title: string;
+  result: string;
+  lines: ReplayLine[];
 }
 
 export interface BalancesSnapshot {
@@ -54,20 +124,24 @@ export interface BalancesSnapshot {
   selected: ChannelBalances | null;
   /** a sentence for the empty state ("no channel yet: connect first") */
   hint: string | null;
+  /** the teaching demo's journal, step by step (null when no demo ran) */
+  replay: ReplayEntry[] | null;
+  /** counts the Replay commands: when it grows, the panel shows the replay from its first step */
+  replayRequest: number;
   generatedAt: number;
 }
-
-export type WebviewAction = 'sign' | 'send' | 'createEmpty' | 'requestEmpty' | 'withdraw' | 'refresh';
 
 export type WebviewToHost =
   /** restored: the webview was rebuilt after hide/show and rendered its saved state before this message */
   | { type: 'ready'; version: number; restored: boolean }
   | { type: 'select'; key: string }
-  | { type: 'action'; action: WebviewAction; key: string | null };
+  | { type: 'action'; action: WebviewAction; key: string | null }
+  /** copy one of the addresses the snapshot shows */
+  | { type: 'copy'; text: string };
 
 export type HostToWebview = { type: 'state'; snapshot: BalancesSnapshot } | { type: 'error'; message: string };
 
-const ACTIONS: readonly WebviewAction[] = ['sign', 'send', 'createEmpty', 'requestEmpty', 'withdraw', 'refresh'];
+export const ACTIONS: readonly WebviewAction[] = ['sign', 'send', 'createEmpty', 'requestEmpty', 'withdraw', 'deposit', 'refund', 'decline', 'leave', 'challenge', 'finish', 'refresh'];
 
 /** Host side: validates a message from the webview; null when it is not one of ours. */
 export function parseWebviewMessage(raw: unknown): WebviewToHost | null {
@@ -82,6 +156,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | null {
       if (!ACTIONS.includes(m.action as WebviewAction)) return null;
       if (m.key !== null && (typeof m.key !== 'string' || m.key.length >= 300)) return null;
       return { type: 'action', action: m.action as WebviewAction, key: m.key as string | null };
+    case 'copy':
+      return typeof m.text === 'string' && m.text.length < 200 ? { type: 'copy', text: m.text } : null;
     default:
       return null;
   }

@@ -194,7 +194,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async withdraw(a) {
     const ch = allowed(a, 'withdraw');
     const latest = ch.latest!;
-    const stepText = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, 'Enter step number: '));
+    // At a terminal the original asks for the step; Enter takes the latest.
+    const asked = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `));
+    const stepText = asked === '' ? String(latest.step) : asked;
     if (!/^\d+$/.test(stepText)) throw new UsageError(`"${stepText}" is not a step number: see showAll`);
     const step = BigInt(stepText);
     const chosen = step === latest.step ? latest : (await a.node.history(ch.id, step, step + 1n))[0];

@@ -70,7 +70,8 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     else if (code === 'CANCELLED') io.say(`${spec.name}: cancelled`);
     else {
       const hint = nextStep(code);
-      io.say(`${spec.name} failed: ${message}${hint && !message.includes(hint) ? ` (${hint})` : ''}`);
+      // the hint only when it adds something to the message
+      io.say(`${spec.name} failed: ${message}${hint && !message.includes(hint) && !hint.includes(message) ? ` (${hint})` : ''}`);
     }
   }
   return true;

@@ -1,26 +1,24 @@
-// Hosts the balances webview: strict CSP with a nonce, asWebviewUri, the typed protocol of webview/protocol.ts
-// with a ready handshake, and a fresh snapshot on every node change.
+// Hosts the balances webview: strict CSP with a nonce, the typed protocol of webview/protocol.ts with a ready
+// handshake, a fresh snapshot on every node change, and a panel serializer so the panel comes back after a window
+// reload. The webview's script and styles are inlined in its HTML: loading them as webview resources goes
+// through the webview's service worker, which under load sometimes did not answer and left the panel blank
+// (the requests went to the network and failed with ERR_NAME_NOT_RESOLVED).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { ChannelView } from '../node/types.js';
+import { readFileSync } from 'node:fs';
 import {
   PROTOCOL_VERSION,
   parseWebviewMessage,
-  type Amount,
   type BalancesSnapshot,
-  type ChannelBalances,
   type HostToWebview,
   type WebviewAction,
   type WebviewToHost,
 } from '../../webview/protocol.js';
+import { ChainReads, buildSnapshot } from './balancesSnapshot.js';
 import type { HostedNode, NodeHost } from './host.js';
-import { errorMessage, formatTon } from './util.js';
+import { errorMessage } from './util.js';
 
 export const BALANCES_VIEW_TYPE = 'synchannel.balances';
-
-function amount(nano: bigint | null | undefined): Amount | null {
-  return nano === null || nano === undefined ? null : { nano: nano.toString(), ton: formatTon(nano) };
-}
 
 export type ActionHandler = (action: WebviewAction, target: { party: HostedNode['id']; channelId: string } | null) => Promise<unknown>;
 
@@ -29,16 +27,24 @@ export class BalancesPanel implements vscode.Disposable {
   private ready = false;
   private readyWaiters: (() => void)[] = [];
   private selectedKey: string | null = null;
+  private replayRequest = 0;
   private last: HostToWebview | null = null;
   private lastReceived: WebviewToHost | null = null;
   private pushTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly disposables: vscode.Disposable[] = [];
+  private panelSubs: vscode.Disposable[] = [];
+  private readonly reads: ChainReads;
+  /** how many panels were brought back by the serializer (after a window reload) */
+  restoredCount = 0;
+  private assets: { script: string; css: string } | null = null;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: NodeHost,
     private readonly onAction: ActionHandler,
+    private readonly onCopy: (text: string) => Promise<void>,
   ) {
+    this.reads = new ChainReads((l) => host.log(l, 'warn'));
     this.disposables.push(host.onDidChange(() => this.schedulePush()));
   }
 
@@ -58,39 +64,58 @@ export class BalancesPanel implements vscode.Disposable {
     return this.lastReceived;
   }
 
-  /** Opens (or reveals) the panel; `key` = `<party>:<channelId>` selects a channel. */
-  show(key?: string): void {
-    if (key) this.selectedKey = key;
+  /** Opens (or reveals) the panel; `key` = `<party>:<channelId>` selects a channel, `replay` shows the demo's replay. */
+  show(opts: { key?: string; replay?: boolean } = {}): void {
+    if (opts.key) this.selectedKey = opts.key;
+    if (opts.replay) this.replayRequest++;
     if (this.panel) {
       this.panel.reveal(undefined, true);
       this.schedulePush();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      BALANCES_VIEW_TYPE,
-      'SynChannel Balances',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-      },
-    );
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'synchannel.svg');
+    const panel = vscode.window.createWebviewPanel(BALANCES_VIEW_TYPE, 'SynChannel Balances', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+    this.adopt(panel);
+  }
+
+  /** The panel serializer's answer after a window reload: the same panel, its saved channel selected. */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const key = (state as { snapshot?: { selected?: { key?: unknown } } } | undefined)?.snapshot?.selected?.key;
+    if (typeof key === 'string') this.selectedKey = key;
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    this.restoredCount++;
+    panel.webview.options = this.options();
+    this.adopt(panel);
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(this.extensionUri, 'media', 'synchannel-light.svg'),
+      dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'synchannel-dark.svg'),
+    };
     this.panel = panel;
     this.ready = false;
-    panel.onDidDispose(() => {
-      this.panel = null;
-      this.ready = false;
-    }, null, this.disposables);
-    panel.webview.onDidReceiveMessage((raw) => this.receive(raw), null, this.disposables);
-    // A hidden webview (no retainContext) is destroyed, and rebuilt when shown again: it restores from getState and
-    // re-handshakes. A view-state change does not always mean that (moving the panel, a spurious event), so when the
-    // panel is visible again the host also posts a fresh state itself: if a webview takes it, the handshake holds.
-    panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
-      else void this.push(true);
-    }, null, this.disposables);
-    panel.webview.html = this.html(panel.webview);
+    this.panelSubs = [
+      panel.onDidDispose(() => {
+        this.panel = null;
+        this.ready = false;
+        for (const s of this.panelSubs) s.dispose();
+      }),
+      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      // A hidden webview (no retainContext) is destroyed and rebuilt when shown again: it restores from getState
+      // and handshakes again. When the panel is visible again the host also posts a fresh state itself.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+        else void this.push(true);
+      }),
+    ];
+    panel.webview.html = this.html();
   }
 
   /** Resolves once the webview posted `ready` (the handshake). */
@@ -102,7 +127,7 @@ export class BalancesPanel implements vscode.Disposable {
   private async receive(raw: unknown): Promise<void> {
     const msg = parseWebviewMessage(raw);
     if (!msg) {
-      this.host.log(`balances webview: ignored an unknown message`, 'warn');
+      this.host.log('balances webview: ignored an unknown message', 'warn');
       return;
     }
     this.lastReceived = msg;
@@ -117,8 +142,15 @@ export class BalancesPanel implements vscode.Disposable {
         this.selectedKey = msg.key;
         await this.push();
         return;
+      case 'copy': {
+        // only an address the panel shows
+        const sel = this.last?.type === 'state' ? this.last.snapshot.selected : null;
+        if (sel && (msg.text === sel.contract.full || msg.text === sel.partnerAddress.full)) await this.onCopy(msg.text);
+        return;
+      }
       case 'action': {
         const target = msg.key ? this.parseKey(msg.key) : null;
+        if (msg.action === 'refresh') this.reads.clear();
         try {
           await this.onAction(msg.action, target);
         } catch (e) {
@@ -162,92 +194,33 @@ export class BalancesPanel implements vscode.Disposable {
     return this.panel ? this.panel.webview.postMessage(msg) : false;
   }
 
-  async snapshot(): Promise<BalancesSnapshot> {
-    const nodes = this.host.nodes();
-    const choices: { key: string; label: string; node: HostedNode; ch: ChannelView }[] = [];
-    for (const node of nodes) {
-      for (const ch of node.api.channels()) {
-        choices.push({ key: `${node.id}:${ch.id}`, label: `${node.label} ⇄ ${ch.partnerAddress.slice(0, 8)}… (${ch.phase})`, node, ch });
-      }
-    }
-    const chosen = choices.find((c) => c.key === this.selectedKey) ?? choices[0] ?? null;
-    const status = this.host.status;
-    let hint: string | null = null;
-    if (!chosen) {
-      hint = nodes.length === 0 ? 'the node is not running: run "SynChannel: Serve" or "Connect", or open the teaching demo' : 'no channel yet: connect first';
-    }
-    return {
-      network: this.host.runningNetwork ?? (this.host.teachingDemo ? 'sandbox' : this.host.network),
-      nodeStatus: nodes.length ? 'running' : status,
-      channels: choices.map(({ key, label }) => ({ key, label })),
-      selected: chosen ? await this.balances(chosen.key, chosen.node, chosen.ch) : null,
-      hint,
-      generatedAt: Date.now(),
-    };
+  snapshot(): Promise<BalancesSnapshot> {
+    return buildSnapshot(this.host, this.reads, this.selectedKey, this.replayRequest);
   }
 
-  private async balances(key: string, node: HostedNode, ch: ChannelView): Promise<ChannelBalances> {
-    const safe = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
-      try {
-        return await fn();
-      } catch (e) {
-        this.host.log(`balances: ${what}: ${errorMessage(e)}`, 'warn');
-        return null;
-      }
+  private html(): string {
+    this.assets ??= {
+      script: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js').fsPath, 'utf8'),
+      css: readFileSync(vscode.Uri.joinPath(this.extensionUri, 'media', 'balances.css').fsPath, 'utf8'),
     };
-    const contractBalance = ch.contract ? await safe('contract balance', () => node.api.balanceContract(ch.id)) : null;
-    const mine = await safe('wallet balance', () => node.api.balanceTon());
-    // The partner's wallet is known only when the partner is hosted here too (the teaching demo).
-    const partnerNode = this.host.nodes().find((n) => n !== node && n.api.getAccount() === ch.partnerAddress);
-    const theirs = partnerNode ? await safe('partner wallet balance', () => partnerNode.api.balanceTon()) : null;
-    const latest = ch.latest;
-    return {
-      key,
-      partyLabel: node.label,
-      me: ch.me,
-      channelId: ch.id,
-      contract: ch.contract,
-      partnerAddress: ch.partnerAddress,
-      phase: ch.phase,
-      step: latest ? latest.step.toString() : null,
-      offchainA: amount(latest ? latest.balanceA : ch.depositA),
-      offchainB: amount(latest ? latest.balanceB : ch.depositB),
-      contractBalance: amount(contractBalance),
-      walletA: amount(ch.me === 'A' ? mine : theirs),
-      walletB: amount(ch.me === 'B' ? mine : theirs),
-      deadline: ch.deadline,
-      pendingAwaitingMe: ch.pending?.awaiting === 'me',
-      history: (await safe('history', () => node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count)) ?? []).map((s) => ({
-        step: s.step.toString(),
-        a: s.balanceA.toString(),
-        b: s.balanceB.toString(),
-      })),
-    };
-  }
-
-  private html(webview: vscode.Webview): string {
     const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const css = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'balances.css'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
+    // Styles inline (ours, VS Code's theme variables on the document, the toolkit's); scripts only with the nonce.
+    const csp = ["default-src 'none'", 'img-src data:', "style-src 'unsafe-inline'", `script-src 'nonce-${nonce}'`].join('; ');
+    // Inline text must not close its element early.
+    const script = this.assets.script.replace(/<\/(script)/gi, '<\\/$1');
+    const css = this.assets.css.replace(/<\/(style)/gi, '<\\/$1');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css.toString()}">
+<style>${css}</style>
 <title>SynChannel Balances</title>
 </head>
 <body>
 <main id="root"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
+<script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
   }

@@ -1,53 +1,113 @@
 // How a failed command is shown: by its code's level in the one vocabulary (src/core/codes.ts), never by its
-// text. Cancellations are silent, situations the user can fix are warnings, failures are errors; each offers
-// its next step as buttons, and "Copy Details".
+// text. Cancellations are silent, situations the user can fix (state conflicts included) are warnings, failures
+// are errors; each offers its next step as buttons, and "Copy Details". What to do about a chain endpoint depends
+// on the network: testnet speaks of toncenter and its API key, devnet of the local devnet.
 import * as vscode from 'vscode';
 import { levelOf, nextStep, type ErrorCode } from '../core/errors.js';
+import type { NetworkKind } from '../node/types.js';
+import type { Prompts } from './prompts.js';
 
 interface NextAction {
   title: string;
   command: string;
   args?: unknown[];
+  /** the next step acts on the failed command's channel (its target is passed on) */
+  onTarget?: boolean;
 }
 
-/** The buttons that take the user to the next step, per code. */
+const FAUCET: NextAction = { title: 'Get Test Coins', command: 'synchannel.faucet' };
+const API_KEY: NextAction = { title: 'Set Testnet API Key', command: 'synchannel.setTestnetApiKey' };
+const SETTINGS = (query: string): NextAction => ({ title: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
+
+/** The buttons that take the user to the next step, per code (the network's own ones in endpointNext). */
 const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   NODE_NOT_RUNNING: [
+    { title: 'Start the Node', command: 'synchannel.startNode' },
     { title: 'Serve', command: 'synchannel.serve' },
     { title: 'Connect', command: 'synchannel.connect' },
-    { title: 'Open Teaching Demo', command: 'synchannel.openTeachingDemo' },
   ],
   NO_KEY: [
     { title: 'Create Key', command: 'synchannel.createKey' },
     { title: 'Import Mnemonic', command: 'synchannel.importMnemonic' },
+    { title: 'Import Key Folder', command: 'synchannel.importKeyFolder' },
   ],
   NO_PARTNER: [
     { title: 'Serve', command: 'synchannel.serve' },
     { title: 'Connect', command: 'synchannel.connect' },
   ],
   NO_CHANNEL: [{ title: 'Open a Channel', command: 'synchannel.open' }],
-  NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty' }],
-  PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign' }],
-  INSUFFICIENT_FUNDS: [{ title: 'Get Test Coins', command: 'synchannel.faucet' }],
-  NO_FUNDS: [{ title: 'Get Test Coins', command: 'synchannel.faucet' }],
-  API_KEY_REJECTED: [{ title: 'Set Testnet API Key', command: 'synchannel.setTestnetApiKey' }],
-  ENDPOINT_UNREACHABLE: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
-  CHALLENGE_FAILED: [{ title: 'Get Test Coins', command: 'synchannel.faucet' }],
+  NO_DEMO: [{ title: 'Open Teaching Demo', command: 'synchannel.openTeachingDemo' }],
+  NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty', onTarget: true }],
+  PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign', onTarget: true }],
+  INSUFFICIENT_FUNDS: [FAUCET],
+  NO_FUNDS: [FAUCET],
+  CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge', onTarget: true }, FAUCET],
+  LISTEN_FAILED: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
+  PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
+  DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
+  TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true }],
 };
 
-export function showFailure(code: ErrorCode, message: string, showLog: () => void): void {
+const ENDPOINT_CODES: readonly string[] = ['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED'];
+
+export interface FailureContext {
+  network: NetworkKind;
+  /** testnet: whether a toncenter API key is set */
+  apiKeySet: boolean;
+  /** the endpoint the node talks to (testnet endpoint or devnet URL) */
+  endpoint: string;
+  /** the failed command's target (a tree row, or { party, channel }), for next steps on the same channel */
+  target?: unknown;
+}
+
+/**
+ * What to say and offer when the chain endpoint failed, for this network. On testnet the sentence is ours (by
+ * code): the chain's message is written for every network and speaks of a local devnet too; it stays in the log
+ * and in Copy Details.
+ */
+function endpointNext(code: string, c: FailureContext): { hint: string; actions: NextAction[]; text?: string } {
+  if (c.network === 'testnet') {
+    const what =
+      code === 'RATE_LIMITED' ? 'refuses requests for now (rate limit)' : code === 'API_KEY_REJECTED' ? 'refused the API key' : code === 'ENDPOINT_ERROR' ? 'answered with an error' : 'cannot be reached';
+    const keyHint = c.apiKeySet
+      ? code === 'API_KEY_REJECTED'
+        ? 'set a valid API key'
+        : 'check your connection and the testnet endpoint setting'
+      : 'no toncenter API key is set: without one toncenter allows about one request a second';
+    return { hint: keyHint, actions: [API_KEY, SETTINGS('synchannel.testnetEndpoint')], text: `toncenter (${c.endpoint}) ${what}: ${keyHint}` };
+  }
+  if (c.network === 'devnet') {
+    return {
+      hint: `the devnet at ${c.endpoint} did not answer: start it (SynChannel: Start Devnet, or \`synchannel devnet\`) or fix synchannel.devnetUrl`,
+      actions: [{ title: 'Start Devnet', command: 'synchannel.startDevnet' }, SETTINGS('synchannel.devnetUrl')],
+    };
+  }
+  return { hint: nextStep(code) ?? '', actions: [] };
+}
+
+export interface ShownFailure {
+  level: 'warning' | 'error';
+  text: string;
+  buttons: string[];
+}
+
+/** Shows a failure with its next step; returns what was shown (null for a cancellation). */
+export function showFailure(prompts: Prompts, code: ErrorCode, message: string, c: FailureContext, showLog: () => void): ShownFailure | null {
   const level = levelOf(code);
-  if (level === 'cancelled') return;
-  const actions = NEXT[code] ?? [];
-  const hint = nextStep(code);
-  const text = `SynChannel: ${message}${hint && !message.includes(hint) && !actions.length ? ` (${hint})` : ''}`;
+  if (level === 'cancelled') return null;
+  let actions = NEXT[code] ?? [];
+  let hint = nextStep(code);
+  let own: string | undefined;
+  if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
+  const addsHint = hint && !message.includes(hint) && !hint.includes(message) && (!actions.length || ENDPOINT_CODES.includes(code));
+  const text = own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`;
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' ? ['Show Log'] : [])];
-  const shown = level === 'warning' ? vscode.window.showWarningMessage(text, ...buttons) : vscode.window.showErrorMessage(text, ...buttons);
-  void shown.then((pick) => {
+  void prompts.notify(level, text, ...buttons).then((pick) => {
     if (!pick) return;
     if (pick === 'Show Log') return showLog();
-    if (pick === 'Copy Details') return void vscode.env.clipboard.writeText(`[${code}] ${message}`);
+    if (pick === 'Copy Details') return void vscode.env.clipboard.writeText(`[${code}] ${message}${hint ? `\nnext: ${hint}` : ''}`);
     const a = actions.find((x) => x.title === pick);
-    if (a) void vscode.commands.executeCommand(a.command, ...(a.args ?? []));
+    if (a) void vscode.commands.executeCommand(a.command, ...(a.onTarget && c.target ? [c.target] : (a.args ?? [])));
   });
+  return { level, text, buttons };
 }

@@ -1,15 +1,37 @@
 import '../polyfill.js';
-// The composition root of the VS Code host (docs/architecture.md): builds the node host, the tree, the commands, the
-// balances webview, the status bar and the notifications, and returns a small API (used by the in-host tests).
-// Activation is lazy (onView / commands); the node is created on first use, the emulator later still.
+// The composition root of the VS Code host (docs/architecture.md): builds the node host, the model the views
+// read, the tree, the commands, the balances webview (with its serializer), the status bar and the notifications,
+// and returns a small API (used by the in-host tests). Activation stays fast: the node bundle loads on first use,
+// or just after activation when this network's data folder holds channels to watch (the emulator only on sandbox).
 import * as vscode from 'vscode';
 import type { BalancesSnapshot, HostToWebview, WebviewToHost } from '../../webview/protocol.js';
-import { BalancesPanel } from './balancesPanel.js';
+import type { ChannelView, NodeEvent } from '../node/types.js';
+import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
-import { NodeHost, type NodeStatus } from './host.js';
+import { contextKeys } from './contextKeys.js';
+import { TreeDecorations } from './decorations.js';
+import { NodeHost, type NodeStatus, type PartyId } from './host.js';
+import { ModelBuilder } from './model.js';
 import { partnerNotifications } from './notifications.js';
+import { Prompts, type PromptRecord, type ScriptedAnswer } from './prompts.js';
 import { StatusBar } from './statusBar.js';
 import { ChannelTreeProvider, type TreeElement, type TreeSnapshotItem } from './tree.js';
+
+/** Test-mode only: drive the prompts, read the log, run the start-up check, feed the notifications an event. */
+export interface SynChannelTestApi {
+  answer(...answers: ScriptedAnswer[]): void;
+  unanswered(): ScriptedAnswer[];
+  prompts(): PromptRecord[];
+  click(message: RegExp, button: string): boolean;
+  clearPrompts(): void;
+  log(): string[];
+  startup(): Promise<string>;
+  /** the notifications' handling of an event of the user's node (the node raises these in the node tests) */
+  notify(event: NodeEvent): void;
+  channels(party: PartyId): ChannelView[];
+  /** rebuilds the views' picture now and resolves when it is current */
+  settle(): Promise<void>;
+}
 
 /** What activate() returns: a read-only window into the extension for tests and tools. */
 export interface SynChannelApi {
@@ -22,48 +44,65 @@ export interface SynChannelApi {
     waitForReady(): Promise<void>;
     lastMessage(): HostToWebview | null;
     lastReceived(): WebviewToHost | null;
+    restoredCount(): number;
     /** builds a fresh snapshot and posts it when the panel is open */
     refresh(): Promise<BalancesSnapshot>;
   };
-  status(): { network: string; runningNetwork: string | null; node: NodeStatus; text: string; dataDir: string };
+  status(): { network: string; runningNetwork: string | null; node: NodeStatus; text: string; tooltip: string; badge: number; dataDir: string };
   lastFailure(): CommandFailure | null;
-  demoSteps(): string[];
+  /** the teaching demo's steps (the node's ids and titles), and whether each ran */
+  demoSteps(): { id: string; title: string; done: boolean }[];
+  test?: SynChannelTestApi;
 }
 
 let host: NodeHost | null = null;
 
 export function activate(context: vscode.ExtensionContext): SynChannelApi {
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const out = vscode.window.createOutputChannel('SynChannel', { log: true });
   const nodeHost = new NodeHost(context, out);
   host = nodeHost;
-  const tree = new ChannelTreeProvider(nodeHost);
+  const prompts = new Prompts(testMode);
+  const model = new ModelBuilder(nodeHost);
+  const tree = new ChannelTreeProvider(model);
   const treeView = vscode.window.createTreeView<TreeElement>('synchannel.tree', { treeDataProvider: tree, showCollapseAll: true });
-  let commands: Commands | null = null;
-  const balances = new BalancesPanel(context.extensionUri, nodeHost, async (action, target) => {
-    const arg = target ? { party: target.party, channel: target.channelId } : undefined;
-    if (action === 'refresh') return nodeHost.fireChanged();
-    return vscode.commands.executeCommand(`synchannel.${action}`, arg);
-  });
-  commands = new Commands({ host: nodeHost, tree, treeView, balances });
+  const balances = new BalancesPanel(
+    context.extensionUri,
+    nodeHost,
+    async (action, target) => {
+      if (action === 'refresh') return model.rebuild();
+      const arg = target ? { party: target.party, channel: target.channelId } : undefined;
+      return vscode.commands.executeCommand(`synchannel.${action}`, arg);
+    },
+    async (text) => {
+      await vscode.env.clipboard.writeText(text);
+      void prompts.notify('info', `SynChannel: copied ${text}`);
+    },
+  );
+  const commands = new Commands({ host: nodeHost, prompts, model, tree, treeView, balances });
   commands.register(context);
-  const status = new StatusBar(nodeHost);
+  const status = new StatusBar(nodeHost, model, treeView);
+  const notes = partnerNotifications(nodeHost, prompts);
 
   context.subscriptions.push(
     out,
+    model,
     tree,
     treeView,
     balances,
     status,
-    partnerNotifications(nodeHost),
+    notes,
+    contextKeys(nodeHost, model),
+    vscode.window.registerFileDecorationProvider(new TreeDecorations()),
+    vscode.window.registerWebviewPanelSerializer(BALANCES_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => balances.restore(panel, state) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('synchannel.network')) {
         nodeHost.restartForNetwork().catch((err) => nodeHost.log(`network switch: ${String(err)}`, 'error'));
-        status.update();
       } else if (
-        ['synchannel.devnetUrl', 'synchannel.testnetEndpoint', 'synchannel.dataDir', 'synchannel.autoPassTurn'].some((k) => e.affectsConfiguration(k)) &&
+        ['devnetUrl', 'testnetEndpoint', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
         nodeHost.mainNode
       ) {
-        void vscode.window.showInformationMessage('SynChannel: the new setting applies when the node restarts.', 'Restart Node').then(async (pick) => {
+        void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then(async (pick) => {
           if (!pick) return;
           await nodeHost.stopNode();
           await nodeHost.ensureNode();
@@ -72,8 +111,10 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     }),
   );
   nodeHost.log(`SynChannel activated (network setting: ${nodeHost.network})`);
+  // After activation returns: a node whose data folder holds channels to watch starts by itself.
+  const startup = () => nodeHost.startIfLive().catch((e: unknown) => (nodeHost.log(`start-up check: ${String(e)}`, 'warn'), 'failed' as const));
+  setTimeout(() => void startup(), 0);
 
-  const cmds = commands;
   return {
     commands: COMMAND_NAMES.map((c) => `synchannel.${c}`),
     tree: { snapshot: () => tree.snapshot() },
@@ -84,20 +125,45 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
       waitForReady: () => balances.waitForReady(),
       lastMessage: () => balances.lastMessage,
       lastReceived: () => balances.lastReceivedMessage,
+      restoredCount: () => balances.restoredCount,
       refresh: () => balances.push(),
     },
     status: () => {
-      status.update();
+      const s = status.update();
       return {
-      network: nodeHost.network,
-      runningNetwork: nodeHost.runningNetwork,
-      node: nodeHost.status,
-      text: status.item.text,
-      dataDir: nodeHost.dataDir(nodeHost.runningNetwork ?? nodeHost.network),
+        network: nodeHost.network,
+        runningNetwork: nodeHost.runningNetwork,
+        node: nodeHost.status,
+        text: s.text,
+        tooltip: s.tooltip,
+        badge: s.awaiting,
+        dataDir: nodeHost.dataDir(nodeHost.runningNetwork ?? nodeHost.network),
       };
     },
-    lastFailure: () => cmds.lastFailure,
-    demoSteps: () => nodeHost.teachingDemo?.steps.map((s) => s.id) ?? [],
+    lastFailure: () => commands.lastFailure,
+    demoSteps: () => {
+      const d = nodeHost.demoSession;
+      return d ? d.steps.map((s) => ({ id: s.id, title: s.title, done: d.done(s.id) })) : [];
+    },
+    ...(testMode
+      ? {
+          test: {
+            answer: (...a: ScriptedAnswer[]) => prompts.answer(...a),
+            unanswered: () => prompts.unanswered(),
+            prompts: () => prompts.records(),
+            click: (m: RegExp, b: string) => prompts.click(m, b),
+            clearPrompts: () => prompts.clear(),
+            log: () => nodeHost.recentLog(),
+            startup,
+            notify: (event: NodeEvent) => {
+              const me = nodeHost.mainNode;
+              if (me) notes.handle({ node: me, event });
+            },
+            channels: (party: PartyId) => nodeHost.node(party)?.api.channels() ?? [],
+            settle: () => model.rebuild(),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,15 +1,19 @@
-// Hosts the ChannelNode(s) in the extension host: the user's node (one per network, created on first use) and,
-// while the teaching demo runs, Alice and Bob. Everything else in the extension reads through this object.
+// Hosts the ChannelNode(s) in the extension host: the user's node (one per network, created on first use, or at
+// start-up when its data folder holds channels to watch) and, while the teaching demo runs, Alice and Bob.
+// Everything else in the extension reads through this object.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
+import { DemoSession } from './demoHost.js';
+import { KeyStore } from './keys.js';
 import * as factory from './nodeFactory.js';
-import type { NodeConfig, TeachingDemo, DevnetServer } from './nodeFactory.js';
-import { ExtensionError, Redactor, errorMessage } from './util.js';
+import type { NodeConfig, DevnetServer } from './nodeFactory.js';
+import { ExtensionError, Redactor, errorCode, errorMessage } from './util.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
-export type NodeStatus = 'stopped' | 'starting' | 'running' | 'error';
+/** locked: another window or process holds this network's data folder (it watches the channels there) */
+export type NodeStatus = 'stopped' | 'starting' | 'running' | 'error' | 'locked';
 export const NETWORKS: readonly NetworkKind[] = ['sandbox', 'devnet', 'testnet'];
 
 export interface HostedNode {
@@ -25,13 +29,6 @@ export interface HostedEvent {
   event: NodeEvent;
 }
 
-const SECRET = {
-  mnemonic: (n: NetworkKind) => `synchannel.${n}.mnemonic`,
-  seed: (n: NetworkKind) => `synchannel.${n}.seed`,
-  apiKey: 'synchannel.testnet.apiKey',
-};
-const KEY_FOLDER = (n: NetworkKind) => `synchannel.${n}.keyFolder`;
-
 export function isNetwork(v: unknown): v is NetworkKind {
   return typeof v === 'string' && (NETWORKS as readonly string[]).includes(v);
 }
@@ -40,13 +37,15 @@ export class NodeHost implements vscode.Disposable {
   private main: HostedNode | null = null;
   private mainNetwork: NetworkKind | null = null;
   private starting: Promise<HostedNode> | null = null;
-  private demo: { demo: TeachingDemo; alice: HostedNode; bob: HostedNode; done: Set<string> } | null = null;
+  private demo: DemoSession | null = null;
   private devnet: DevnetServer | null = null;
   private _status: NodeStatus = 'stopped';
-  private _lastError: string | null = null;
+  private _lastError: { code: string; message: string } | null = null;
   /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
   private wantRunning = false;
   readonly redactor = new Redactor();
+  readonly keys: KeyStore;
+  private readonly recent: string[] = [];
 
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires (debounced) when anything a view shows may have changed. */
@@ -58,7 +57,9 @@ export class NodeHost implements vscode.Disposable {
   constructor(
     private readonly ctx: vscode.ExtensionContext,
     private readonly out: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.keys = new KeyStore(ctx, this.redactor, (l) => this.log(l));
+  }
 
   // ---- configuration ------------------------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ export class NodeHost implements vscode.Disposable {
   get status(): NodeStatus {
     return this._status;
   }
-  get lastError(): string | null {
+  get lastError(): { code: string; message: string } | null {
     return this._lastError;
   }
   get runningNetwork(): NetworkKind | null {
@@ -87,6 +88,8 @@ export class NodeHost implements vscode.Disposable {
 
   log(line: string, level: 'info' | 'warn' | 'error' = 'info'): void {
     const text = this.redactor.redact(line);
+    this.recent.push(text);
+    if (this.recent.length > 500) this.recent.shift();
     // In the in-host tests the log also goes to the console (the harness shows it); never outside tests.
     if (this.ctx.extensionMode === vscode.ExtensionMode.Test) console.log(`[synchannel ${level}] ${text}`);
     if (level === 'error') this.out.error(text);
@@ -94,12 +97,13 @@ export class NodeHost implements vscode.Disposable {
     else this.out.info(text);
   }
 
-  showLog(): void {
-    this.out.show(true);
+  /** The last lines of the log (tests check what it says, and that it says it once). */
+  recentLog(): string[] {
+    return [...this.recent];
   }
 
-  private logFor(label: string): (line: string) => void {
-    return (line) => this.log(`[${label}] ${line}`);
+  showLog(): void {
+    this.out.show(true);
   }
 
   // ---- the user's node ------------------------------------------------------------------------------------------
@@ -122,7 +126,7 @@ export class NodeHost implements vscode.Disposable {
   }
 
   /** The user's node, created on first use (with progress: the first start loads the chain code). */
-  async ensureNode(): Promise<HostedNode> {
+  async ensureNode(opts: { why?: string } = {}): Promise<HostedNode> {
     if (this.main) return this.main;
     if (this.starting) return this.starting;
     const network = this.network;
@@ -131,11 +135,9 @@ export class NodeHost implements vscode.Disposable {
       this.setStatus('starting');
       try {
         const config = await this.nodeConfig(network);
-        const api = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `SynChannel: starting the node on ${network}…` },
-          () => factory.createNode(config),
-        );
-        const hosted: HostedNode = { id: 'me', label: 'you', api, served: null };
+        const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
+        const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
+        const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served() };
         this.attach(hosted);
         this.main = hosted;
         this.mainNetwork = network;
@@ -144,8 +146,8 @@ export class NodeHost implements vscode.Disposable {
         this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}`);
         return hosted;
       } catch (e) {
-        this._lastError = errorMessage(e);
-        this.setStatus('error');
+        this._lastError = { code: errorCode(e), message: errorMessage(e) };
+        this.setStatus(errorCode(e) === 'DATA_DIR_LOCKED' ? 'locked' : 'error');
         this.log(`the node did not start: ${errorMessage(e)}`, 'error');
         throw e;
       } finally {
@@ -153,6 +155,31 @@ export class NodeHost implements vscode.Disposable {
       }
     })();
     return this.starting;
+  }
+
+  /**
+   * At start-up: when this network's data folder holds channels that are open or closing, start the node so its
+   * watcher guards them. Reads the folder without starting anything else; the node bundle loads only if the
+   * folder exists. Returns what it did.
+   */
+  async startIfLive(): Promise<'started' | 'nothing' | 'locked' | 'failed'> {
+    const network = this.network;
+    if (this.main || this.starting) return 'nothing';
+    const dir = this.dataDir(network);
+    if (!existsSync(dir) || !(await this.keys.hasKey(network))) return 'nothing';
+    const live = await factory.hasLiveChannels(dir);
+    if (live === null) {
+      this._lastError = { code: 'DATA_DIR_LOCKED', message: `another window or process holds ${dir}: it watches the channels there` };
+      this.setStatus('locked');
+      return 'locked';
+    }
+    if (!live) return 'nothing';
+    try {
+      await this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` });
+      return 'started';
+    } catch {
+      return 'failed';
+    }
   }
 
   /** Stops the user's node (channels stay on disk). */
@@ -202,67 +229,20 @@ export class NodeHost implements vscode.Disposable {
   private async nodeConfig(network: NetworkKind): Promise<NodeConfig> {
     const cfg = vscode.workspace.getConfiguration('synchannel');
     const dataDir = this.dataDir(network);
-    const config: NodeConfig = {
-      network,
-      dataDir,
-      key: await this.keyFor(network),
-      autoMode: cfg.get<boolean>('autoPassTurn', true),
-      log: this.logFor('node'),
-    };
+    // The node's log and error events reach the output channel through attach(), once: no `log` here.
+    const config: NodeConfig = { network, dataDir, key: await this.keys.keyFor(network), autoMode: cfg.get<boolean>('autoPassTurn', true) };
+    const period = cfg.get<number>('challengePeriod', 0);
+    const minPeriod = cfg.get<number>('minChallengePeriod', 0);
+    if (period > 0) config.challengePeriod = period;
+    if (minPeriod > 0) config.minChallengePeriod = minPeriod;
+    if (network === 'sandbox') config.sandboxFile = join(dataDir, 'sandbox-chain.json');
     if (network === 'devnet') config.devnetUrl = this.devnet?.url ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8081');
     if (network === 'testnet') {
       config.testnetEndpoint = cfg.get<string>('testnetEndpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC');
-      const apiKey = await this.ctx.secrets.get(SECRET.apiKey);
-      if (apiKey) {
-        this.redactor.add(apiKey);
-        config.apiKey = apiKey;
-      }
+      const apiKey = await this.keys.apiKey();
+      if (apiKey) config.apiKey = apiKey;
     }
     return config;
-  }
-
-  /** The key of this network: an imported mnemonic, a key folder, or a seed (created once for sandbox/devnet). */
-  private async keyFor(network: NetworkKind): Promise<NodeConfig['key']> {
-    const words = await this.ctx.secrets.get(SECRET.mnemonic(network));
-    if (words) {
-      const mnemonic = JSON.parse(words) as string[];
-      this.redactor.add(mnemonic.join(' '));
-      return { mnemonic };
-    }
-    const folder = this.ctx.globalState.get<string>(KEY_FOLDER(network));
-    if (folder) return { keyFolder: folder };
-    let seedHex = await this.ctx.secrets.get(SECRET.seed(network));
-    if (!seedHex) {
-      if (network === 'testnet') {
-        throw new ExtensionError(
-          'NO_KEY',
-          'no key for testnet yet: run "SynChannel: Create Key", "Import Mnemonic" or "Import Key Folder" first, then fund the wallet',
-        );
-      }
-      seedHex = randomBytes(32).toString('hex');
-      await this.ctx.secrets.store(SECRET.seed(network), seedHex);
-      this.log(`created a new ${network} key (kept in VS Code's secret storage)`);
-    }
-    this.redactor.add(seedHex);
-    return { seed: Buffer.from(seedHex, 'hex') };
-  }
-
-  async storeMnemonic(network: NetworkKind, words: string[]): Promise<void> {
-    this.redactor.add(words.join(' '));
-    await this.ctx.secrets.store(SECRET.mnemonic(network), JSON.stringify(words));
-    await this.ctx.globalState.update(KEY_FOLDER(network), undefined);
-  }
-
-  async storeKeyFolder(network: NetworkKind, folder: string): Promise<void> {
-    await this.ctx.secrets.delete(SECRET.mnemonic(network));
-    await this.ctx.globalState.update(KEY_FOLDER(network), folder);
-  }
-
-  async storeApiKey(key: string): Promise<void> {
-    if (key) {
-      this.redactor.add(key);
-      await this.ctx.secrets.store(SECRET.apiKey, key);
-    } else await this.ctx.secrets.delete(SECRET.apiKey);
   }
 
   // ---- devnet ---------------------------------------------------------------------------------------------------
@@ -273,7 +253,7 @@ export class NodeHost implements vscode.Disposable {
 
   async startDevnet(port: number): Promise<DevnetServer> {
     if (this.devnet) return this.devnet;
-    this.devnet = await factory.startDevnet({ port, dataDir: join(this.ctx.globalStorageUri.fsPath, 'devnet-chain'), log: this.logFor('devnet') });
+    this.devnet = await factory.startDevnet({ port, dataDir: join(this.ctx.globalStorageUri.fsPath, 'devnet-chain'), log: (l) => this.log(`[devnet] ${l}`) });
     this.log(`devnet serving at ${this.devnet.url}`);
     this.fireChanged();
     return this.devnet;
@@ -291,36 +271,37 @@ export class NodeHost implements vscode.Disposable {
 
   // ---- the teaching demo ----------------------------------------------------------------------------------------
 
-  get teachingDemo(): TeachingDemo | null {
-    return this.demo?.demo ?? null;
+  get demoSession(): DemoSession | null {
+    return this.demo;
   }
 
-  demoDone(id: string): boolean {
-    return this.demo?.done.has(id) ?? false;
-  }
+  /** Alice and Bob are starting (the tree is empty meanwhile). */
+  demoStarting = false;
 
-  async startDemo(): Promise<TeachingDemo> {
+  async startDemo(): Promise<DemoSession> {
     await this.stopDemo();
-    const dataDir = join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${randomBytes(3).toString('hex')}`);
-    const demo = await factory.createTeachingDemo({ dataDir, log: this.logFor('demo') });
-    const alice: HostedNode = { id: 'alice', label: 'Alice', api: demo.alice, served: null };
-    const bob: HostedNode = { id: 'bob', label: 'Bob', api: demo.bob, served: null };
-    this.attach(alice);
-    this.attach(bob);
-    this.demo = { demo, alice, bob, done: new Set() };
+    const dataDir = join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`);
+    this.demoStarting = true;
+    this.fireChanged();
+    let demo: factory.TeachingDemo;
+    try {
+      demo = await factory.createTeachingDemo({ dataDir });
+    } finally {
+      this.demoStarting = false;
+    }
+    const session = new DemoSession(demo, (l) => this.log(l));
+    this.attach(session.alice);
+    this.attach(session.bob);
+    this.demo = session;
     this.log(`teaching demo started (data: ${dataDir})`);
     this.fireChanged();
-    return demo;
+    return session;
   }
 
   async runDemoStep(id: string): Promise<string> {
     const d = this.demo;
-    if (!d) throw new ExtensionError('NO_DEMO', 'the teaching demo is not running: run "SynChannel: Open Teaching Demo" first');
-    const step = d.demo.steps.find((s) => s.id === id);
-    if (!step) throw new ExtensionError('BAD_INPUT', `no demo step "${id}"; steps: ${d.demo.steps.map((s) => s.id).join(', ')}`);
-    const result = await step.run();
-    d.done.add(id);
-    this.log(`[demo] ${step.title}: ${result}`);
+    if (!d) throw new ExtensionError('NO_DEMO', 'the teaching demo is not running: open it first');
+    const result = await d.run(id);
     this.fireChanged();
     return result;
   }
@@ -332,7 +313,7 @@ export class NodeHost implements vscode.Disposable {
     this.detach(d.alice);
     this.detach(d.bob);
     try {
-      await d.demo.stop();
+      await d.stop();
     } catch (e) {
       this.log(`stopping the demo: ${errorMessage(e)}`, 'warn');
     }
@@ -344,13 +325,15 @@ export class NodeHost implements vscode.Disposable {
   private readonly subs = new Map<HostedNode, () => void>();
 
   private attach(node: HostedNode): void {
+    const label = node.id === 'me' ? 'node' : node.label;
     const off = node.api.on((event) => {
       if (event.type === 'log') {
-        this.log(`[${node.label}] ${event.message}`, event.level);
+        this.log(`[${label}] ${event.message}`, event.level);
         return;
       }
       if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };
-      if (event.type === 'error') this.log(`[${node.label}] [${event.code}] ${event.message}`, 'error');
+      if (event.type === 'error') this.log(`[${label}] [${event.code}] ${event.message}`, event.level === 'error' ? 'error' : 'warn');
+      if (node.id !== 'me') this.demo?.journal.add(node.label, event);
       this.nodeEvents.fire({ node, event });
       this.fireChanged();
     });

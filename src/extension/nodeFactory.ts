@@ -14,11 +14,16 @@ export interface NodeConfig {
   testnetEndpoint?: string;
   apiKey?: string;
   autoMode?: boolean;
-  log?: (line: string) => void;
+  /** sandbox: the embedded chain is kept in this file, so channels survive a window reload */
+  sandboxFile?: string;
+  /** seconds: the challenge period of channels this node opens */
+  challengePeriod?: number;
+  /** seconds: the shortest challenge period accepted from a partner */
+  minChallengePeriod?: number;
 }
 
 export interface TeachingDemoStep {
-  id: string;
+  id: (typeof DEMO_STEP_IDS)[number];
   title: string;
   run(): Promise<string>;
 }
@@ -27,6 +32,10 @@ export interface TeachingDemo {
   alice: ChannelNodeApi;
   bob: ChannelNodeApi;
   steps: TeachingDemoStep[];
+  /** the ids of the steps run so far */
+  done: ReadonlySet<string>;
+  /** runs a step: refuses one already run, or one whose earlier steps have not run */
+  runStep(id: TeachingDemoStep['id']): Promise<string>;
   advanceTime(seconds: number): Promise<void> | void;
   stop(): Promise<void>;
 }
@@ -67,7 +76,7 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi> {
   return mod.createNode(config);
 }
 
-export async function createTeachingDemo(opts: { dataDir: string; log?: (line: string) => void }): Promise<TeachingDemo> {
+export async function createTeachingDemo(opts: { dataDir: string }): Promise<TeachingDemo> {
   const mod = await load();
   return mod.createTeachingDemo(opts);
 }
@@ -80,6 +89,14 @@ export async function startDevnet(opts: { port: number; dataDir: string; log?: (
   const mod = await load();
   const server = await mod.startDevnet({ port: opts.port, host: '127.0.0.1', dataDir: opts.dataDir, ...(opts.log ? { log: opts.log } : {}) });
   return { url: server.url, stop: () => server.close() };
+}
+
+/**
+ * Whether a data folder holds channels that are open or closing (money to watch), read without starting a node;
+ * null when it cannot tell (another process holds the folder). Loads the node bundle.
+ */
+export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
+  return (await load()).hasLiveChannels(dataDir);
 }
 
 /** A new TON mnemonic (@ton/crypto). */

@@ -1,60 +1,143 @@
-// Partner events become notifications with actions (the user's node; the demo's parties only log).
+// The user's node's events as notifications with their next step (the demo's parties are narrated by the demo's
+// own step results). Money first: a failed challenge is an error with the time left and Retry; an exit offer is a
+// warning with "Leave with the Deposits"; a payout by another state than the latest says so plainly. In automatic
+// mode what the node does by itself (countersign, pass the turn) is not announced, only money received.
 import * as vscode from 'vscode';
+import { levelOf } from '../core/errors.js';
+import type { ChannelView, NodeEvent } from '../node/types.js';
 import type { HostedEvent, NodeHost } from './host.js';
+import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
+import { partnerName, stepAction, timeLeft } from './words.js';
 
-export function partnerNotifications(host: NodeHost): vscode.Disposable {
-  return host.onNodeEvent(({ node, event }: HostedEvent) => {
-    if (node.id !== 'me') return;
-    const target = (channel: string) => ({ party: node.id, channel });
-    const run = (cmd: string, arg: unknown) => void vscode.commands.executeCommand(cmd, arg);
-    switch (event.type) {
-      case 'partnerConnected':
-        void vscode.window.showInformationMessage(`SynChannel: partner connected: ${event.partner.address}`);
-        return;
-      case 'partnerDisconnected':
-        void vscode.window.showWarningMessage(`SynChannel: partner disconnected: ${event.partner.address}`);
-        return;
-      case 'channelProposed':
-        void vscode.window
-          .showInformationMessage(
-            `SynChannel: your partner proposes a channel: you deposit ${formatTon(event.channel.me === 'A' ? event.channel.expectedDepositA : event.channel.expectedDepositB)} TON`,
-            'Deposit',
-          )
-          .then((pick) => pick && run('synchannel.deposit', target(event.channel.id)));
-        return;
-      case 'stateReceived': {
-        const initial = event.state.step === 0n;
-        void vscode.window
-          .showInformationMessage(`SynChannel: ❗ Received ${initial ? 'initial' : 'new'} state ❗ Step ${event.state.step}: ${stateLine(event.state)}`, 'Sign', 'Show')
-          .then((pick) => {
-            if (pick === 'Sign') run('synchannel.sign', target(event.channel.id));
-            if (pick === 'Show') run('synchannel.showAll', target(event.channel.id));
-          });
-        return;
-      }
-      case 'turnRequested':
-        void vscode.window
-          .showInformationMessage('SynChannel: your partner requested the turn', 'Pass')
-          .then((pick) => pick && run('synchannel.createEmpty', target(event.channel.id)));
-        return;
-      case 'closeStarted':
-        if (!event.byPartner) return;
-        void vscode.window
-          .showWarningMessage(`SynChannel: your partner sent the state (Step ${event.step}) to the smart contract`, 'Show')
-          .then((pick) => pick && run('synchannel.showAll', target(event.channel.id)));
-        return;
-      case 'challenged':
-        if (event.byMe) void vscode.window.showInformationMessage(`SynChannel: the watcher challenged a stale close with Step ${event.step}`);
-        return;
-      case 'closed':
-        void vscode.window.showInformationMessage(`SynChannel: channel closed: A gets ${formatTon(event.payoutA)} TON, B gets ${formatTon(event.payoutB)} TON`);
-        return;
-      case 'error':
-        void vscode.window.showErrorMessage(`SynChannel: ${event.message}`);
-        return;
-      default:
-        return;
+interface Notice {
+  level: NoticeLevel;
+  text: string;
+  /** button title -> what it does */
+  buttons?: Record<string, () => void>;
+}
+
+interface Context {
+  auto: boolean;
+  name(ch: ChannelView): string;
+  /** runs a command on the channel */
+  run(command: string, ch: ChannelView): void;
+}
+
+/** What to say about the chain paying out: plainly when it was not by the latest state both signed. */
+function payoutNotice(e: Extract<NodeEvent, { type: 'closed' }>, c: Context): Notice {
+  const p = e.payout;
+  const me = e.channel.me;
+  const got = formatTon(me === 'A' ? p.paidA : p.paidB);
+  const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
+  if (p.matchesLatest || p.latestStep === null) return { level: 'info', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got} TON.` };
+  const latestMine = me === 'A' ? p.latestBalanceA : p.latestBalanceB;
+  return {
+    level: 'warning',
+    text: `the channel with ${c.name(e.channel)} was paid out by ${by}, not by the latest state both signed (Step ${p.latestStep}): you received ${got} TON; the latest state gave you ${formatTon(latestMine ?? 0n)} TON.`,
+  };
+}
+
+/** The money events: a close by the partner, a challenge (done or failed), an exit offer, equivocation. */
+function moneyNotice(e: NodeEvent, c: Context): Notice | null {
+  switch (e.type) {
+    case 'closeStarted':
+      if (!e.byPartner) return null;
+      return {
+        level: 'warning',
+        text:
+          e.step === null
+            ? `${c.name(e.channel)} started an exit with the deposits; the window ends in ${timeLeft(e.deadline)}. Your watcher challenges with any state both signed.`
+            : `${c.name(e.channel)} sent Step ${e.step} to the contract; the challenge window ends in ${timeLeft(e.deadline)}. Your watcher challenges it if you hold a later state.`,
+        buttons: { Show: () => c.run('synchannel.showAll', e.channel) },
+      };
+    case 'challenged':
+      return e.byMe ? { level: 'info', text: `your watcher challenged a stale close with Step ${e.step}` } : null;
+    case 'challengeFailed': {
+      const buttons: Record<string, () => void> = { 'Retry Now': () => c.run('synchannel.challenge', e.channel) };
+      if (e.code === 'INSUFFICIENT_FUNDS' || e.code === 'NO_FUNDS') buttons['Get Test Coins'] = () => void vscode.commands.executeCommand('synchannel.faucet');
+      const retry = e.nextRetryMs !== null ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s` : 'no time is left to retry';
+      const left = timeLeft(Date.now() / 1000 + e.secondsLeft);
+      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${e.message}. ${left} left before the deadline; ${retry}.`, buttons };
     }
-  });
+    case 'exitOffered':
+      return {
+        level: 'warning',
+        text: `${c.name(e.channel)} has not signed the initial state after ${timeLeft(Date.now() / 1000 + e.waitedSeconds)}: you can leave with the deposits.`,
+        buttons: { 'Leave with the Deposits': () => c.run('synchannel.leave', e.channel) },
+      };
+    case 'equivocation':
+      return {
+        level: 'error',
+        text: `${c.name(e.channel)} signed two different states for Step ${e.step}: the evidence is kept, the state both of you signed stands.`,
+        buttons: { 'Close the Channel': () => c.run('synchannel.withdraw', e.channel) },
+      };
+    case 'closed':
+      return payoutNotice(e, c);
+    default:
+      return null;
+  }
+}
+
+/** The partner's moves: a proposal, a state to sign (manual mode), money received (automatic mode), turn requests. */
+function partnerNotice(e: NodeEvent, c: Context): Notice | null {
+  switch (e.type) {
+    case 'channelProposed': {
+      const mine = e.channel.me === 'A' ? e.channel.expectedDepositA : e.channel.expectedDepositB;
+      const theirs = e.channel.me === 'A' ? e.channel.expectedDepositB : e.channel.expectedDepositA;
+      return {
+        level: 'info',
+        text: `${c.name(e.channel)} proposes a channel: you deposit ${formatTon(mine)} TON, they deposit ${formatTon(theirs)} TON.`,
+        buttons: { Deposit: () => c.run('synchannel.deposit', e.channel), Decline: () => c.run('synchannel.decline', e.channel) },
+      };
+    }
+    case 'stateReceived': {
+      if (c.auto) return null;
+      const did = stepAction(e.state, e.channel.latest, { me: e.channel.me, partner: c.name(e.channel) });
+      return {
+        level: 'info',
+        text: `❗ Received ${e.state.step === 0n ? 'initial' : 'new'} state ❗ Step ${e.state.step}: ${did} · ${stateLine(e.state)}`,
+        buttons: { Sign: () => c.run('synchannel.sign', e.channel), Show: () => c.run('synchannel.showAll', e.channel) },
+      };
+    }
+    case 'stateSigned':
+      if (!c.auto || e.state.sender === e.channel.me || e.state.empty || e.state.step === 0n) return null;
+      return { level: 'info', text: `${c.name(e.channel)} paid you: Step ${e.state.step}, ${stateLine(e.state)} (you have ${formatTon(e.channel.myBalance)} TON)` };
+    case 'turnRequested':
+      return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} asks for the turn`, buttons: { 'Pass the Turn': () => c.run('synchannel.createEmpty', e.channel) } };
+    case 'closeRequested':
+      return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} proposes to close the channel at ${stateLine(e.state)}`, buttons: { Sign: () => c.run('synchannel.sign', e.channel) } };
+    case 'error':
+      return { level: levelOf(e.code) === 'error' || e.level === 'error' ? 'error' : 'warning', text: e.message };
+    default:
+      return null;
+  }
+}
+
+export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispose(): void; handle(e: HostedEvent): void } {
+  const introduced = new Set<string>();
+  const handle = ({ node, event }: HostedEvent) => {
+    if (node.id !== 'me') return;
+    if (event.type === 'partnerConnected') {
+      // "Partner signature" and "Partner address" once per partner (a reconnection is no news)
+      if (introduced.has(event.partner.address)) return;
+      introduced.add(event.partner.address);
+      host.log(`Partner signature: ${event.partner.signature}`);
+      host.log(`Partner address: ${event.partner.address}`);
+    }
+    const c: Context = {
+      auto: vscode.workspace.getConfiguration('synchannel').get<boolean>('autoPassTurn', true),
+      name: (ch) => partnerName(ch, host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }))),
+      run: (command, ch) => void vscode.commands.executeCommand(command, { party: node.id, channel: ch.id }),
+    };
+    const n =
+      event.type === 'partnerConnected'
+        ? { level: 'info' as const, text: `partner connected: ${event.partner.address} (address proof checked)` }
+        : (moneyNotice(event, c) ?? partnerNotice(event, c));
+    if (!n) return;
+    const buttons = n.buttons ?? {};
+    void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());
+  };
+  const sub = host.onNodeEvent(handle);
+  return { dispose: () => sub.dispose(), handle };
 }

@@ -1,34 +1,98 @@
-// Status bar item: network + node status; a click switches network.
+// The status bar item: network, node state, how many channels the watcher guards, your balance in the current
+// channel, whose turn it is, and the states awaiting your signature; while only the teaching demo runs, the demo.
+// A click shows the SynChannel view. The view's badge counts the states awaiting your signature.
 import * as vscode from 'vscode';
 import type { NodeHost } from './host.js';
+import type { Model, ModelBuilder, NodeEntry } from './model.js';
+import { formatTon } from './util.js';
+import { turnWords } from './words.js';
+
+const WATCHED = ['funding', 'locked', 'open', 'closing'];
+
+export interface StatusText {
+  text: string;
+  tooltip: string;
+  /** states awaiting the user's signature, in every hosted node */
+  awaiting: number;
+}
+
+/** The status in words, from the host and one model picture. */
+export function statusText(host: NodeHost, model: Model): StatusText {
+  const awaiting = model.nodes.reduce((k, n) => k + n.channels.filter((c) => c.view.actions.sign.ok).length, 0);
+  const bell = awaiting ? ` · $(bell-dot) ${awaiting}` : '';
+  const network = host.runningNetwork ?? host.network;
+  const main = host.mainNode;
+  const demo = host.demoSession;
+  const demoText = demo ? `step ${demo.steps.filter((s) => demo.done(s.id)).length}/${demo.steps.length}` : '';
+  if (main && host.status === 'running') {
+    // the model may not have read a node that just started: its channels come with the next picture
+    const me = model.nodes.find((n) => n.node === main) ?? { node: main, account: main.api.getAccount(), network: main.api.network, served: main.served, partners: [], channels: [] };
+    const { text, tooltip } = running(me, network);
+    return { text: `${text}${demo ? ` · demo ${demoText}` : ''}${bell}`, tooltip, awaiting };
+  }
+  if (demo && host.status !== 'error' && host.status !== 'locked') {
+    return { text: `$(mortar-board) SynChannel: teaching demo · ${demoText}${bell}`, tooltip: 'Alice and Bob run in this window on an embedded sandbox chain. Your own node is not running.', awaiting };
+  }
+  const err = host.lastError;
+  switch (host.status) {
+    case 'starting':
+      return { text: `$(sync~spin) SynChannel: ${network} · starting`, tooltip: 'The node is starting.', awaiting };
+    case 'locked':
+      return { text: `$(lock) SynChannel: ${network} · watched by another window`, tooltip: err?.message ?? 'Another window or process holds this data folder.', awaiting };
+    case 'error':
+      return { text: `$(error) SynChannel: ${network} · ${err?.code === 'NO_KEY' ? 'no key' : 'error'}`, tooltip: err?.message ?? 'The node did not start.', awaiting };
+    default:
+      return { text: `$(debug-disconnect) SynChannel: ${network} · stopped`, tooltip: 'The node is not running: Serve, Connect or Start the Node start it.', awaiting };
+  }
+}
+
+function running(me: NodeEntry, network: string): { text: string; tooltip: string } {
+  const watched = me.channels.filter((c) => WATCHED.includes(c.view.phase));
+  const current = me.node.api.currentChannel();
+  const parts = [`$(plug) SynChannel: ${network}`];
+  parts.push(watched.length ? `watching ${watched.length}` : 'running');
+  if (current && current.phase !== 'closed' && current.phase !== 'rejected') {
+    parts.push(`${formatTon(current.myBalance)} TON`);
+    const turn = turnWords(current);
+    if (turn) parts.push(turn);
+  }
+  const lines = [
+    `SynChannel on ${network}: node running as ${me.account}`,
+    `${watched.length} channel(s) watched: the node challenges a stale close and finishes closes by itself.`,
+  ];
+  if (me.served) lines.push(`Serving: ${[...me.served.lan, ...me.served.wan][0] ?? '—'}`);
+  return { text: parts.join(' · '), tooltip: lines.join('\n\n') };
+}
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly host: NodeHost) {
+  constructor(
+    private readonly host: NodeHost,
+    private readonly model: ModelBuilder,
+    private readonly view: vscode.TreeView<unknown>,
+  ) {
     this.item = vscode.window.createStatusBarItem('synchannel.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'SynChannel';
-    this.item.command = 'synchannel.switchNetwork';
-    this.sub = host.onDidChange(() => this.update());
+    this.item.command = 'workbench.view.extension.synchannel';
+    this.subs = [host.onDidChange(() => this.update()), model.onDidUpdate(() => this.update())];
     this.update();
     this.item.show();
   }
 
-  update(): void {
-    const network = this.host.runningNetwork ?? this.host.network;
-    const status = this.host.status;
-    const icon = status === 'running' ? '$(plug)' : status === 'starting' ? '$(sync~spin)' : status === 'error' ? '$(error)' : '$(debug-disconnect)';
-    const demo = this.host.teachingDemo !== null;
-    this.item.text =
-      demo && status === 'stopped' ? '$(mortar-board) SynChannel: sandbox · demo (Alice, Bob)' : `${icon} SynChannel: ${network} · ${status}${demo ? ' · demo' : ''}`;
-    const md = new vscode.MarkdownString(`**SynChannel** on **${network}**: node ${status}${this.host.lastError ? `\n\n${this.host.lastError}` : ''}\n\nClick to switch network.`);
-    this.item.tooltip = md;
-    this.item.backgroundColor = status === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  update(): StatusText {
+    const s = statusText(this.host, this.model.current);
+    this.item.text = s.text;
+    this.item.tooltip = new vscode.MarkdownString(s.tooltip);
+    this.item.backgroundColor =
+      this.host.status === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : s.awaiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.view.badge = s.awaiting ? { value: s.awaiting, tooltip: `${s.awaiting} state(s) await your signature` } : undefined;
+    return s;
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.item.dispose();
   }
 }

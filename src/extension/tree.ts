@@ -1,14 +1,22 @@
-// The SynChannel tree: network (one per hosted node) -> channels -> steps.
-// Menus hang on `contextValue`, a space-separated list of capability tokens matched with `viewItem =~ /\btoken\b/`.
+// The SynChannel tree: a row per hosted node ("You", or "Alice · you" in the demo) -> its channels, labelled by the
+// partner ("Bob · partner") with phase and balance -> the last steps (newest first, a "show earlier" row below).
+// Everything comes from one ModelBuilder picture, so a channel row and its steps never disagree. Menus hang on
+// `contextValue` tokens taken from ChannelView.actions; pending and stale states are decorated
+// (decorations.ts), never highlighted as a search match.
 import * as vscode from 'vscode';
-import type { ChannelView, StateView } from '../node/types.js';
-import type { HostedNode, NodeHost, PartyId } from './host.js';
-import { formatTon, myBalance, shortAddress, signedBy, stateLine } from './util.js';
+import type { ChannelView } from '../node/types.js';
+import { decorationUri, type DecorationKind } from './decorations.js';
+import type { PartyId } from './host.js';
+import { type ChannelEntry, type Model, type ModelBuilder, type NodeEntry, type StepEntry } from './model.js';
+import { channelHover, nodeHover, stepHover } from './hovers.js';
+import { shortAddress } from './util.js';
+import { channelDescription, partnerName, staleOnChain, stepDescription, type Names } from './words.js';
 
 export type TreeElement =
-  | { kind: 'network'; party: PartyId }
+  | { kind: 'node'; party: PartyId }
   | { kind: 'channel'; party: PartyId; channelId: string }
-  | { kind: 'step'; party: PartyId; channelId: string; step: string; pending: boolean };
+  | { kind: 'step'; party: PartyId; channelId: string; step: string; pending: boolean }
+  | { kind: 'more'; party: PartyId; channelId: string };
 
 export interface TreeSnapshotItem {
   id: string;
@@ -16,7 +24,11 @@ export interface TreeSnapshotItem {
   description: string;
   contextValue: string;
   tooltip: string;
+  /** the label carries highlight ranges (never: that is the search-match look) */
   highlighted: boolean;
+  /** the decoration on the row (decorations.ts), if any */
+  decoration: DecorationKind | null;
+  icon: string;
   children: TreeSnapshotItem[];
 }
 
@@ -26,194 +38,207 @@ function channelTokens(ch: ChannelView): string[] {
   if (ch.contract) t.push('has-contract');
   if (ch.network === 'testnet') t.push('testnet');
   const a = ch.actions;
-  if (a.send.ok) t.push('can-send');
-  if (a.createEmpty.ok) t.push('can-pass');
-  if (a.requestEmpty.ok) t.push('can-request');
-  if (a.sign.ok) t.push('awaiting-me');
-  if (a.withdraw.ok) t.push('can-withdraw');
-  if (a.deposit.ok) t.push('can-deposit');
-  if (a.refund.ok) t.push('can-refund');
-  if (a.exit.ok) t.push('can-exit');
-  if (a.finish.ok) t.push('can-finish');
+  const tokens: [keyof typeof a, string][] = [
+    ['send', 'can-send'],
+    ['createEmpty', 'can-pass'],
+    ['requestEmpty', 'can-request'],
+    ['sign', 'awaiting-me'],
+    ['withdraw', 'can-withdraw'],
+    ['deposit', 'can-deposit'],
+    ['refund', 'can-refund'],
+    ['exit', 'can-exit'],
+    ['challenge', 'can-challenge'],
+    ['finish', 'can-finish'],
+    ['decline', 'can-decline'],
+  ];
+  for (const [action, token] of tokens) if (a[action].ok) t.push(token);
   return t;
 }
 
-function phaseIcon(ch: ChannelView): vscode.ThemeIcon {
-  if (ch.pending?.awaiting === 'me') return new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('list.warningForeground'));
-  switch (ch.phase) {
-    case 'open':
-      return new vscode.ThemeIcon('arrow-swap', new vscode.ThemeColor('charts.green'));
-    case 'closing':
-      return new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.orange'));
-    case 'closed':
-      return new vscode.ThemeIcon('lock');
-    default:
-      return new vscode.ThemeIcon('loading~spin');
-  }
+function channelIcon(ch: ChannelView): vscode.ThemeIcon {
+  if (ch.actions.sign.ok) return new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('list.warningForeground'));
+  if (staleOnChain(ch)) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground'));
+  const icons: Record<string, [string, string?]> = {
+    proposed: ['mail'],
+    accepted: ['check'],
+    deploying: ['cloud-upload'],
+    funding: ['credit-card'],
+    locked: ['lock'],
+    open: ['arrow-swap', 'charts.green'],
+    closing: ['watch', 'charts.orange'],
+    closed: ['pass'],
+    rejected: ['circle-slash'],
+  };
+  const [id, color] = icons[ch.phase] ?? ['circle-outline'];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
 export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeElement | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
+  /** one object per row id: VS Code finds rows by object */
+  private readonly elements = new Map<string, TreeElement>();
 
-  constructor(private readonly host: NodeHost) {
-    this.sub = host.onDidChange(() => this.refresh());
+  constructor(private readonly model: ModelBuilder) {
+    this.sub = model.onDidUpdate(() => this.emitter.fire(undefined));
   }
 
-  refresh(): void {
-    this.emitter.fire(undefined);
-    void this.loadHistories();
+  private get m(): Model {
+    return this.model.current;
   }
 
-  /** The last steps of each channel, read from the node's store when the count changed (the tree shows these). */
-  private readonly history = new Map<string, StateView[]>();
-  private static readonly SHOWN_STEPS = 200n;
-
-  private key(el: { party: PartyId; channelId: string }): string {
-    return `${el.party}:${el.channelId}`;
+  private el<T extends TreeElement>(id: string, make: () => T): T {
+    const have = this.elements.get(id);
+    if (have) return have as T;
+    const e = make();
+    this.elements.set(id, e);
+    return e;
   }
 
-  /** The steps shown: the last ones read from the store, and the latest one at once (before the read returns). */
-  private stepsOf(party: PartyId, ch: ChannelView): StateView[] {
-    const have = this.history.get(this.key({ party, channelId: ch.id })) ?? [];
-    const latest = ch.latest;
-    if (!latest) return have;
-    const last = have.at(-1)?.step ?? -1n;
-    if (latest.step <= last) return have;
-    if (latest.step !== last + 1n) void this.loadHistories();
-    return [...have, latest];
+  private nodeOf(party: PartyId): NodeEntry | undefined {
+    return this.m.nodes.find((n) => n.node.id === party);
   }
 
-  private async loadHistories(): Promise<void> {
-    let changed = false;
-    for (const n of this.host.nodes()) {
-      for (const ch of n.api.channels()) {
-        const key = this.key({ party: n.id, channelId: ch.id });
-        const have = this.history.get(key);
-        const last = have?.at(-1)?.step ?? -1n;
-        if (have && last === ch.count - 1n) continue;
-        const from = ch.count > ChannelTreeProvider.SHOWN_STEPS ? ch.count - ChannelTreeProvider.SHOWN_STEPS : 0n;
-        try {
-          this.history.set(key, await n.api.history(ch.id, from, ch.count));
-          changed = true;
-        } catch {
-          // a channel that went away: its row disappears with the next refresh
-        }
-      }
-    }
-    if (changed) this.emitter.fire(undefined);
+  private channelOf(el: { party: PartyId; channelId: string }): { n: NodeEntry; c: ChannelEntry } | undefined {
+    const n = this.nodeOf(el.party);
+    const c = n?.channels.find((x) => x.view.id === el.channelId);
+    return n && c ? { n, c } : undefined;
   }
 
-  private node(party: PartyId): HostedNode | null {
-    return this.host.node(party);
+  private names(n: NodeEntry, ch: ChannelView): Names {
+    const hosted = this.m.nodes.map((x) => ({ label: x.node.label, account: x.account }));
+    return { me: ch.me, partner: partnerName(ch, hosted) };
   }
 
-  private channelOf(el: { party: PartyId; channelId: string }): ChannelView | null {
-    const n = this.node(el.party);
-    return n ? this.host.channel(n, el.channelId) : null;
-  }
-
-  private stateOf(el: Extract<TreeElement, { kind: 'step' }>): { ch: ChannelView; s: StateView; awaitingMe: boolean } | null {
-    const ch = this.channelOf(el);
-    if (!ch) return null;
-    if (el.pending) {
-      if (!ch.pending || ch.pending.step.toString() !== el.step) return null;
-      return { ch, s: ch.pending, awaitingMe: ch.pending.awaiting === 'me' };
-    }
-    const s = this.stepsOf(el.party, ch).find((x) => x.step.toString() === el.step);
-    return s ? { ch, s, awaitingMe: false } : null;
+  /** The user's node shows only once it has a channel (the welcome view speaks for it before). */
+  private visible(n: NodeEntry): boolean {
+    return n.node.id !== 'me' || n.channels.length > 0;
   }
 
   getChildren(el?: TreeElement): TreeElement[] {
-    if (!el) return this.host.nodes().map((n) => ({ kind: 'network', party: n.id }));
-    if (el.kind === 'network') {
-      const n = this.node(el.party);
-      return n ? n.api.channels().map((c) => ({ kind: 'channel', party: el.party, channelId: c.id })) : [];
+    if (!el) return this.m.nodes.filter((n) => this.visible(n)).map((n) => this.el(`net:${n.node.id}`, () => ({ kind: 'node', party: n.node.id })));
+    if (el.kind === 'node') {
+      const n = this.nodeOf(el.party);
+      return (n?.channels ?? []).map((c) => this.el(`ch:${el.party}:${c.view.id}`, () => ({ kind: 'channel', party: el.party, channelId: c.view.id })));
     }
-    if (el.kind === 'channel') {
-      const ch = this.channelOf(el);
-      if (!ch) return [];
-      const steps: TreeElement[] = this.stepsOf(el.party, ch).map((s) => ({ kind: 'step', party: el.party, channelId: ch.id, step: s.step.toString(), pending: false }));
-      if (ch.pending) steps.push({ kind: 'step', party: el.party, channelId: ch.id, step: ch.pending.step.toString(), pending: true });
-      return steps;
-    }
-    return [];
+    if (el.kind !== 'channel') return [];
+    const found = this.channelOf(el);
+    if (!found) return [];
+    const { c } = found;
+    const rows: TreeElement[] = [];
+    const step = (s: string, pending: boolean) =>
+      this.el(`st:${el.party}:${el.channelId}:${s}:${pending ? 'p' : 'c'}`, () => ({ kind: 'step', party: el.party, channelId: el.channelId, step: s, pending }));
+    if (c.view.pending) rows.push(step(c.view.pending.step.toString(), true));
+    for (const s of c.steps) rows.push(step(s.state.step.toString(), false));
+    if (c.earlier > 0n) rows.push(this.el(`more:${el.party}:${el.channelId}`, () => ({ kind: 'more', party: el.party, channelId: el.channelId })));
+    return rows;
   }
 
   getParent(el: TreeElement): TreeElement | undefined {
-    if (el.kind === 'network') return undefined;
-    if (el.kind === 'channel') return { kind: 'network', party: el.party };
-    return { kind: 'channel', party: el.party, channelId: el.channelId };
+    if (el.kind === 'node') return undefined;
+    if (el.kind === 'channel') return this.elements.get(`net:${el.party}`);
+    return this.elements.get(`ch:${el.party}:${el.channelId}`);
   }
 
   getTreeItem(el: TreeElement): vscode.TreeItem {
-    if (el.kind === 'network') return this.networkItem(el);
+    if (el.kind === 'node') return this.nodeItem(el);
     if (el.kind === 'channel') return this.channelItem(el);
+    if (el.kind === 'more') return this.moreItem(el);
     return this.stepItem(el);
   }
 
-  private networkItem(el: Extract<TreeElement, { kind: 'network' }>): vscode.TreeItem {
-    const n = this.node(el.party);
-    const item = new vscode.TreeItem(n ? n.api.network : '?', vscode.TreeItemCollapsibleState.Expanded);
+  private nodeItem(el: Extract<TreeElement, { kind: 'node' }>): vscode.TreeItem {
+    const n = this.nodeOf(el.party);
+    const label = !n ? el.party : el.party === 'me' ? 'You' : `${n.node.label} · you`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `net:${el.party}`;
     if (!n) return item;
-    const account = n.api.getAccount();
-    item.description = `${n.label} · ${shortAddress(account)}`;
-    item.iconPath = new vscode.ThemeIcon(el.party === 'me' ? 'server-environment' : 'person');
-    const tokens = ['network', `party-${el.party}`];
-    if (n.served && n.served.lan.length + n.served.wan.length > 0) tokens.push('served');
-    if (n.api.network === 'testnet') tokens.push('testnet');
+    const serving = n.served && n.served.lan.length + n.served.wan.length > 0;
+    item.description = `${n.network} · ${shortAddress(n.account)}${serving ? ' · serving' : ''}`;
+    item.iconPath = new vscode.ThemeIcon(el.party === 'me' ? 'account' : 'person');
+    const tokens = ['node', 'network', `party-${el.party}`];
+    if (serving) tokens.push('served');
+    if (n.network === 'testnet') tokens.push('testnet');
     item.contextValue = tokens.join(' ');
-    const md = new vscode.MarkdownString(`**${n.label}** on **${n.api.network}**\n\nAccount: \`${account}\``);
-    if (n.served) md.appendMarkdown(`\n\nServing: ${[...n.served.lan, ...n.served.wan].map((a) => `\`${a}\``).join(', ')}`);
-    item.tooltip = md;
+    item.tooltip = nodeHover(n);
     return item;
   }
 
   private channelItem(el: Extract<TreeElement, { kind: 'channel' }>): vscode.TreeItem {
-    const ch = this.channelOf(el);
-    const item = new vscode.TreeItem(ch ? `⇄ ${shortAddress(ch.partnerAddress)}` : el.channelId, vscode.TreeItemCollapsibleState.Expanded);
+    const found = this.channelOf(el);
+    const item = new vscode.TreeItem(el.channelId, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `ch:${el.party}:${el.channelId}`;
-    if (!ch) return item;
-    item.description = `${ch.phase} · ${formatTon(myBalance(ch))} TON${ch.myTurn && ch.phase === 'open' ? ' · your turn' : ''}`;
+    if (!found) return item;
+    const { n, c } = found;
+    const ch = c.view;
+    const names = this.names(n, ch);
+    item.label = `${names.partner} · partner`;
+    item.description = channelDescription(ch);
     item.contextValue = channelTokens(ch).join(' ');
-    item.iconPath = phaseIcon(ch);
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**Channel** (you are ${ch.me})\n\n`);
-    md.appendMarkdown(`Partner: \`${ch.partnerAddress}\`${ch.partnerOnline ? ' (online)' : ' (offline)'}\n\n`);
-    md.appendMarkdown(`Contract: \`${ch.contract ?? 'not deployed yet'}\`\n\n`);
-    md.appendMarkdown(`Phase: ${ch.phase} · your balance ${formatTon(myBalance(ch))} TON`);
-    if (ch.deadline) md.appendMarkdown(`\n\nChallenge window ends ${new Date(ch.deadline * 1000).toLocaleString()}`);
-    item.tooltip = md;
+    item.iconPath = channelIcon(ch);
+    item.tooltip = channelHover(el.party, ch, names);
+    const deco: DecorationKind | null = ch.actions.sign.ok ? 'pending-me' : staleOnChain(ch) ? 'stale' : null;
+    if (deco) item.resourceUri = decorationUri(item.id, deco);
     return item;
   }
 
   private stepItem(el: Extract<TreeElement, { kind: 'step' }>): vscode.TreeItem {
-    const found = this.stateOf(el);
-    const label = `Step ${el.step}`;
-    if (!found) return new vscode.TreeItem(label);
-    const { ch, s, awaitingMe } = found;
-    const item = new vscode.TreeItem(awaitingMe ? { label, highlights: [[0, label.length]] } : label, vscode.TreeItemCollapsibleState.None);
+    const found = this.channelOf(el);
+    const fallback = new vscode.TreeItem(`Step ${el.step}`);
+    if (!found) return fallback;
+    const { n, c } = found;
+    const ch = c.view;
+    const names = this.names(n, ch);
+    let entry: StepEntry | undefined;
+    if (el.pending) entry = ch.pending && ch.pending.step.toString() === el.step ? { state: ch.pending, previous: ch.latest } : undefined;
+    else entry = c.steps.find((s) => s.state.step.toString() === el.step);
+    if (!entry) return fallback;
+    const s = entry.state;
+    const awaitingMe = el.pending && ch.pending?.awaiting === 'me';
+    const onChain = ch.close?.step === s.step && !el.pending && (ch.phase === 'closing' || ch.phase === 'closed');
+    // Short labels: at the default sidebar width a step row has room for about 25 characters.
+    const label = el.pending ? (awaitingMe ? `Sign Step ${el.step}` : `Step ${el.step} · sent`) : `Step ${el.step}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `st:${el.party}:${el.channelId}:${el.step}:${el.pending ? 'p' : 'c'}`;
-    const close = s.tag === 'close' ? ' · ⏹ close' : '';
-    const waiting = el.pending ? (awaitingMe ? ' · awaiting your signature' : ' · awaiting partner') : '';
-    item.description = `by ${s.sender} · ${stateLine(s)} · ${signedBy(s)}${close}${waiting}`;
+    const waiting = el.pending ? (awaitingMe ? 'awaiting your signature · ' : "awaiting your partner's signature · ") : '';
+    item.description = `${waiting}${stepDescription(s, entry.previous, names)}${onChain ? ' · on chain' : ''}`;
     const tokens = ['step', el.pending ? 'pending' : 'committed'];
     if (awaitingMe) tokens.push('awaiting-me');
-    if (!el.pending && (ch.phase === 'open' || ch.phase === 'closing')) tokens.push('can-withdraw');
+    if (!el.pending && ch.actions.withdraw.ok) tokens.push('can-withdraw');
     if (ch.network === 'testnet') tokens.push('testnet');
     item.contextValue = tokens.join(' ');
+    const stale = onChain && staleOnChain(ch);
     item.iconPath = awaitingMe
       ? new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('list.warningForeground'))
-      : s.tag === 'close'
-        ? new vscode.ThemeIcon('debug-stop')
-        : el.pending
-          ? new vscode.ThemeIcon('clock')
-          : new vscode.ThemeIcon(s.empty ? 'circle-outline' : 'pass');
-    item.tooltip = `Step ${s.step} by ${s.sender}: ${stateLine(s)}, ${signedBy(s)}${close}${waiting}`;
-    if (awaitingMe) item.command = { command: 'synchannel.sign', title: 'Sign', arguments: [el] };
+      : el.pending
+        ? new vscode.ThemeIcon('clock')
+        : stale
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground'))
+          : s.tag === 'close'
+            ? new vscode.ThemeIcon('debug-stop')
+            : new vscode.ThemeIcon(s.empty ? 'circle-outline' : 'pass');
+    item.tooltip = stepHover(s, entry.previous, names, { pending: el.pending ? (ch.pending?.awaiting ?? null) : null, onChain, stale });
+    const deco: DecorationKind | null = awaitingMe ? 'pending-me' : el.pending ? 'pending-partner' : stale ? 'stale' : null;
+    if (deco) item.resourceUri = decorationUri(item.id, deco);
     return item;
+  }
+
+  private moreItem(el: Extract<TreeElement, { kind: 'more' }>): vscode.TreeItem {
+    const found = this.channelOf(el);
+    const earlier = found?.c.earlier ?? 0n;
+    const item = new vscode.TreeItem('Show earlier steps', vscode.TreeItemCollapsibleState.None);
+    item.id = `more:${el.party}:${el.channelId}`;
+    item.description = `${earlier} more`;
+    item.iconPath = new vscode.ThemeIcon('history');
+    item.contextValue = 'more';
+    item.command = { command: 'synchannel.showEarlier', title: 'Show Earlier Steps', arguments: [el] };
+    return item;
+  }
+
+  /** How many states await the user's signature (the view's badge). */
+  awaitingCount(): number {
+    return this.m.nodes.reduce((k, n) => k + n.channels.filter((c) => c.view.actions.sign.ok).length, 0);
   }
 
   /** Test and debugging aid: the whole tree as plain data. */
@@ -222,6 +247,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
       const item = this.getTreeItem(el);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       const highlighted = typeof item.label === 'object' && (item.label.highlights?.length ?? 0) > 0;
+      const deco = item.resourceUri ? (new URLSearchParams(item.resourceUri.query).get('d') as DecorationKind | null) : null;
       return {
         id: item.id ?? '',
         label,
@@ -229,6 +255,8 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
         contextValue: item.contextValue ?? '',
         tooltip: typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''),
         highlighted,
+        decoration: deco,
+        icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '',
         children: this.getChildren(el).map(walk),
       };
     };
@@ -240,3 +268,4 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     this.emitter.dispose();
   }
 }
+

@@ -1,18 +1,21 @@
-// Small building blocks of the commands: targets (tree elements or explicit arguments), validated inputs,
-// cancellable progress on chain waits, information messages.
+// Small building blocks of the commands: targets (tree elements or explicit arguments), amounts checked as they
+// are typed, cancellable progress on chain waits.
 import * as vscode from 'vscode';
-import type { ProgressOptions } from '../node/types.js';
+import type { Action, ChannelView, ProgressOptions } from '../node/types.js';
+import type { PartyId } from './host.js';
+import type { Prompts, StepOptions } from './prompts.js';
 import type { TreeElement } from './tree.js';
 import { ExtensionError, formatTon, parseTon, validateAmount } from './util.js';
-import type { PartyId } from './host.js';
+
+export { cancelled } from './prompts.js';
 
 export interface TargetArg {
   party?: PartyId;
   channel?: string;
   step?: string;
+  /** copyAddress: which address of the target */
+  what?: 'account' | 'contract' | 'partner';
 }
-
-export const cancelled = () => new ExtensionError('CANCELLED', 'cancelled');
 
 export function isTarget(a: unknown): a is TreeElement | TargetArg {
   if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
@@ -20,9 +23,13 @@ export function isTarget(a: unknown): a is TreeElement | TargetArg {
   return 'kind' in o || 'party' in o || 'channel' in o;
 }
 
+export function targetParty(t: TreeElement | TargetArg): PartyId {
+  return 'kind' in t ? t.party : (t.party ?? 'me');
+}
+
 export function targetChannel(t: TreeElement | TargetArg | undefined): string | undefined {
   if (!t) return undefined;
-  if ('kind' in t) return t.kind === 'network' ? undefined : t.channelId;
+  if ('kind' in t) return t.kind === 'node' ? undefined : t.channelId;
   return t.channel;
 }
 
@@ -43,22 +50,26 @@ export function amountArg(v: unknown, what: string): bigint | undefined {
   throw new ExtensionError('BAD_INPUT', `${what}: expected an amount in TON such as "1.5"`);
 }
 
-export async function askAmount(prompt: string, opts: { value?: string; allowZero?: boolean; max?: bigint } = {}): Promise<bigint> {
-  const text = await vscode.window.showInputBox({
-    title: 'SynChannel',
-    prompt,
-    placeHolder: 'amount in TON, e.g. 1.5',
-    value: opts.value,
-    ignoreFocusOut: true,
-    // Checked as you type, against the real balance when there is one: nothing typed is lost to a late refusal.
-    validateInput: (t) => {
-      const problem = validateAmount(t, { allowZero: opts.allowZero });
+export interface AmountOptions extends StepOptions {
+  prompt: string;
+  value?: string;
+  allowZero?: boolean;
+  /** the most that can be entered, and what it is ("your balance in the channel") */
+  max?: { nano: bigint; what: string };
+}
+
+/** Asks for an amount, checked as it is typed (against the real balance when there is one). */
+export async function askAmount(prompts: Prompts, o: AmountOptions): Promise<bigint> {
+  const text = await prompts.input({
+    ...o,
+    placeholder: o.placeholder ?? 'amount in TON, e.g. 1.5',
+    validate: (t) => {
+      const problem = validateAmount(t, { allowZero: o.allowZero });
       if (problem) return problem;
-      if (opts.max !== undefined && parseTon(t.trim()) > opts.max) return `at most ${formatTon(opts.max)} TON (what you have)`;
+      if (o.max !== undefined && parseTon(t.trim()) > o.max.nano) return `at most ${formatTon(o.max.nano)} TON (${o.max.what})`;
       return undefined;
     },
   });
-  if (text === undefined) throw cancelled();
   return parseTon(text.trim());
 }
 
@@ -75,7 +86,8 @@ export function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise
   });
 }
 
-export function info(message: string, ...actions: string[]): Thenable<string | undefined> {
-  return vscode.window.showInformationMessage(`SynChannel: ${message}`, ...actions);
+/** Throws the node's reason when the channel does not allow `action` now (ChannelView.actions). */
+export function requireAction(ch: ChannelView, action: Action): void {
+  const can = ch.actions[action];
+  if (!can.ok) throw new ExtensionError(can.code, can.why);
 }
-

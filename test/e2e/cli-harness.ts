@@ -116,3 +116,88 @@ export class DevnetProc {
     clearTimeout(t);
   }
 }
+
+/**
+ * One `synchannel` process in text mode, as a person sees it: piped stdin, or a terminal (`tty`: run under
+ * script(1), which gives it a pseudo-terminal, so it prompts and asks "Are you sure"). Lines are matched on the
+ * whole output text.
+ */
+export class CliText {
+  private text = '';
+  private readonly stderr: string[] = [];
+  private waiters: { re: RegExp; from: number; resolve: (m: RegExpExecArray) => void }[] = [];
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], opts: { tty?: boolean } = {}) {
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    this.child = opts.tty
+      ? spawn('script', ['-q', '-f', '-e', '-c', [process.execPath, CLI, ...args].map(quote).join(' '), '/dev/null'], { cwd: ROOT })
+      : spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    this.child.stdout.on('data', (d: Buffer) => {
+      this.text += d.toString().replace(/\r/g, '');
+      for (const w of [...this.waiters]) {
+        const m = new RegExp(w.re.source, w.re.flags.replace('g', '')).exec(this.text.slice(w.from));
+        if (m) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
+      }
+    });
+    this.child.stderr.on('data', (d: Buffer) => this.stderr.push(d.toString()));
+    this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
+  }
+
+  /** Everything printed so far (from `from`, a mark()). */
+  output(from = 0): string {
+    return this.text.slice(from);
+  }
+
+  /** Where the output ends now: wait() and output() from here see only what comes after. */
+  mark(): number {
+    return this.text.length;
+  }
+
+  wait(re: RegExp, from = 0, timeoutMs = 60_000): Promise<RegExpExecArray> {
+    const m = re.exec(this.text.slice(from));
+    if (m) return Promise.resolve(m);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        reject(new Error(`timed out waiting for ${re}; output:\n${this.text.slice(from).slice(-1500)}\nstderr: ${this.stderr.join('').slice(-500)}`));
+      }, timeoutMs);
+      const done = (x: RegExpExecArray) => {
+        clearTimeout(timer);
+        resolve(x);
+      };
+      this.waiters.push({ re, from, resolve: done });
+    });
+  }
+
+  /** Types one line; returns the output mark before it. */
+  type(line: string): number {
+    const from = this.mark();
+    this.child.stdin.write(`${line}\n`);
+    return from;
+  }
+
+  /** Types a command and waits for `until` in what follows; returns that output. */
+  async run(line: string, until: RegExp, timeoutMs = 90_000): Promise<string> {
+    const from = this.type(line);
+    await this.wait(until, from, timeoutMs);
+    return this.output(from);
+  }
+
+  kill9(): Promise<number | null> {
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  async exit(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.stdin.write('exit\n');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}

@@ -91,12 +91,18 @@ describe('VS Code extension in a real VS Code (desktop through @vscode/test-elec
       mode === 'electron' || choice?.host === 'electron'
         ? 'the suite is for desktop VS Code here; the UI scenarios drive the code-server workbench (SYNCHANNEL_VSCODE_HOST=code-server runs them)'
         : undefined;
-    it("activation in a fresh window: showing the SynChannel view activates it; VS Code's own time (Running Extensions)", skip ? { skip } : {}, async () => {
+    it("activation in a fresh window: showing the SynChannel view activates it and its welcome says what to do; VS Code's own time (Running Extensions)", skip ? { skip } : {}, async () => {
       assert.ok(host instanceof VsCodeHost, 'no code-server host (see the first test)');
       // Its own window, so that the scenarios below start from a window the extension has not touched yet.
       const fresh = await host.openWorkbench();
       try {
         await fresh.openViewContainer('SynChannel');
+        // No node yet: the view's welcome says so and offers the way in.
+        const welcome = fresh.page.locator('.part.sidebar .welcome-view-content', { hasText: 'No SynChannel node is running' });
+        await welcome.waitFor({ timeout: 20_000 });
+        for (const button of ['Start the Node', 'Serve (Wait for a Partner)', 'Connect to a Partner', 'Open Teaching Demo']) {
+          await welcome.getByRole('button', { name: button }).waitFor({ timeout: 5_000 });
+        }
         const ms = await fresh.activationTime('synchannel.synchannel');
         console.log(`activation in a workbench window (VS Code's Running Extensions: code loading + activate() call): ${ms} ms`);
         assert.ok(Number.isInteger(ms) && ms >= 0, `activation time ${ms}`);

@@ -132,3 +132,51 @@ export function describeRows(rows: readonly RowFit[]): string {
     .map((r) => `${r.label} | ${r.description}${r.labelCut ? ' [label cut]' : ''}${r.descriptionCut ? ' [description cut]' : ''}`)
     .join('\n');
 }
+
+/** How well an editor tab's icon stands out from the tab: the WCAG contrast ratio of its opaque pixels. */
+export interface IconContrast {
+  /** the icon's URL (from the tab label's ::before background), '' when the tab shows no icon */
+  url: string;
+  ratio: number;
+}
+
+/**
+ * The contrast of the icon of the editor tab titled `title` against the tab's background, measured on the icon
+ * as drawn (its SVG or PNG rendered to a canvas): under 3 the icon is as good as invisible.
+ */
+export async function tabIconContrast(wb: Workbench, title: string): Promise<IconContrast> {
+  return wb.page.evaluate(async (tabTitle) => {
+    const tab = [...document.querySelectorAll('.tabs-container .tab')].find((t) => (t.textContent ?? '').includes(tabTitle)) as HTMLElement | undefined;
+    if (!tab) throw new Error(`no editor tab "${tabTitle}"`);
+    const label = tab.querySelector('.monaco-icon-label') ?? tab;
+    const bgImage = getComputedStyle(label, '::before').backgroundImage;
+    const url = /url\("?([^")]*)"?\)/.exec(bgImage)?.[1] ?? '';
+    if (!url) return { url: '', ratio: 1 };
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 32;
+    const g = canvas.getContext('2d')!;
+    g.drawImage(img, 0, 0, 32, 32);
+    // No named inner functions: the callback runs in the page, without tsx's helpers. Relative luminance (WCAG)
+    // of the opaque pixels, then of the tab's background (as the last "pixel").
+    const px = [...g.getImageData(0, 0, 32, 32).data];
+    const bg = (getComputedStyle(tab).backgroundColor.match(/[\d.]+/g) ?? ['0', '0', '0']).map(Number);
+    px.push(bg[0]!, bg[1]!, bg[2]!, 255);
+    const lums: number[] = [];
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i + 3]! < 128) continue;
+      let l = 0;
+      for (let k = 0; k < 3; k++) {
+        const s = px[i + k]! / 255;
+        l += [0.2126, 0.7152, 0.0722][k]! * (s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4);
+      }
+      lums.push(l);
+    }
+    const lb = lums.pop()!;
+    const li = lums.length ? lums.reduce((a, b) => a + b, 0) / lums.length : lb;
+    return { url, ratio: (Math.max(li, lb) + 0.05) / (Math.min(li, lb) + 0.05) };
+  }, title);
+}

@@ -41,7 +41,9 @@ export {
   setColorTheme,
   setSidebarWidth,
   sidebarWidth,
+  tabIconContrast,
   treeRowFit,
+  type IconContrast,
   type RowFit,
   type ThemeName,
 } from './appearance.js';

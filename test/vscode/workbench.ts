@@ -104,8 +104,14 @@ export class Workbench {
     try {
       const item = this.page.locator('.part.activitybar .action-item .action-label').and(this.page.locator(`[aria-label^="${title}"]`)).first();
       await item.waitFor({ state: 'visible', timeout: 20_000 });
-      const selected = await item.locator('xpath=..').getAttribute('class');
-      if (!selected?.includes('checked')) await item.click();
+      // A click on the container that is already shown hides the sidebar: the extension may show its container
+      // itself between our look and our click, so look again after each click.
+      for (let i = 0; i < 3; i++) {
+        const checked = (await item.locator('xpath=..').getAttribute('class'))?.includes('checked');
+        if (checked && (await this.page.locator('.part.sidebar').isVisible())) break;
+        await item.click();
+        await this.page.waitForTimeout(300);
+      }
       await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
     } catch (err) {
       this.fail(`open view container "${title}"`, err);
@@ -203,6 +209,22 @@ export class Workbench {
   /** Closes this window (its browser context); the host's other windows stay. */
   async close(): Promise<void> {
     await this.page.context().close().catch(() => {});
+  }
+
+  /** The modal dialog showing `text` (VS Code's own dialog in the browser); fails when none shows up. */
+  async dialog(text: string | RegExp, opts: { timeoutMs?: number } = {}): Promise<Locator> {
+    try {
+      const box = this.page.locator('.monaco-dialog-box', { hasText: text }).first();
+      await box.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
+      return box;
+    } catch (err) {
+      this.fail(`wait for a dialog ${String(text)}`, err);
+    }
+  }
+
+  /** Whether the keyboard focus is in the open quick input (a quick pick, the palette). */
+  async quickInputHasFocus(): Promise<boolean> {
+    return this.page.evaluate(() => !!document.activeElement?.closest('.quick-input-widget'));
   }
 
   /** Dismisses the palette / open quick input, if any. */

@@ -42,6 +42,35 @@ export function button(label: string, onClick: () => void, opts: { secondary?: b
   return b;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The "copy" glyph (two sheets), drawn in the text colour: the webview has no icon font. */
+function copyGlyph(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  for (const [k, v] of Object.entries({ viewBox: '0 0 16 16', width: '14', height: '14', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.2', 'aria-hidden': 'true' })) svg.setAttribute(k, v);
+  for (const [x, y] of [
+    [5.5, 5.5],
+    [2.5, 2.5],
+  ]) {
+    const r = document.createElementNS(SVG, 'rect');
+    for (const [k, v] of Object.entries({ x: String(x), y: String(y), width: '8', height: '8', rx: '1' })) r.setAttribute(k, v);
+    svg.append(r);
+  }
+  return svg;
+}
+
+/** A small icon button with a title: the copy button of an address. */
+export function copyButton(title: string, onClick: () => void, id?: string): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.setAttribute('appearance', 'icon');
+  b.setAttribute('aria-label', title);
+  b.title = title;
+  b.append(copyGlyph());
+  if (id) b.id = id;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 export function badge(text: string): HTMLElement {
   const b = document.createElement('vscode-badge');
   b.textContent = text;
@@ -56,8 +85,8 @@ export function spinner(): HTMLElement {
   return document.createElement('vscode-progress-ring');
 }
 
-/** A two-column grid of label/value rows. */
-export function table(rows: [string, string][], id?: string): HTMLElement {
+/** A two-column grid of label/value rows; a value may be an element (an address with its copy button). */
+export function table(rows: [string, string | HTMLElement][], id?: string): HTMLElement {
   const grid = document.createElement('vscode-data-grid');
   grid.setAttribute('grid-template-columns', '1fr 2fr');
   grid.setAttribute('aria-label', 'balances');
@@ -69,7 +98,8 @@ export function table(rows: [string, string][], id?: string): HTMLElement {
     a.textContent = k;
     const b = document.createElement('vscode-data-grid-cell');
     b.setAttribute('grid-column', '2');
-    b.textContent = v;
+    if (typeof v === 'string') b.textContent = v;
+    else b.append(v);
     b.dataset.key = k;
     row.append(a, b);
     grid.append(row);

@@ -3,25 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { before, describe, it } from 'mocha';
-import type { SynChannelApi } from '../../../src/extension/extension.js';
-
-const EXTENSION_ID = 'synchannel.synchannel';
-
-async function api(): Promise<SynChannelApi> {
-  const ext = vscode.extensions.getExtension<SynChannelApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
-}
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { EXTENSION_ID, api, until } from './helpers.js';
 
 interface Contributed {
   command: string;
@@ -30,7 +12,7 @@ interface Contributed {
 }
 
 describe('SynChannel commands (no node running)', () => {
-  let ext: SynChannelApi;
+  let ext: Awaited<ReturnType<typeof api>>;
   let pkg: { contributes: { commands: Contributed[]; menus: { commandPalette: { command: string; when: string }[] } } };
 
   before(async () => {
@@ -78,7 +60,7 @@ describe('SynChannel commands (no node running)', () => {
     assert.equal(ext.lastFailure()?.code, 'BAD_INPUT');
     assert.match(ext.lastFailure()!.message, /sandbox, devnet or testnet/);
     await vscode.commands.executeCommand('synchannel.importMnemonic', 'only three words', 'testnet');
-    assert.equal(ext.lastFailure()?.code, 'BAD_INPUT');
+    assert.equal(ext.lastFailure()?.code, 'BAD_MNEMONIC');
     assert.match(ext.lastFailure()!.message, /24 words/);
     await vscode.commands.executeCommand('synchannel.demoStep', 'deploy-everything');
     assert.equal(ext.lastFailure()?.code, 'BAD_INPUT');
@@ -89,7 +71,19 @@ describe('SynChannel commands (no node running)', () => {
   it('shows the status bar item with the network and the node status', () => {
     const s = ext.status();
     assert.equal(s.network, 'sandbox');
-    assert.match(s.text, /SynChannel: sandbox · (stopped|error)/);
+    assert.match(s.text, /SynChannel: sandbox · stopped/);
+    assert.equal(s.badge, 0);
+  });
+
+  it('a failure offers its next step as buttons and "Copy Details"; a state conflict is a warning, not an error', async () => {
+    const shown = ext.lastFailure()?.shown;
+    assert.ok(shown, 'the last failure was shown');
+    assert.equal(shown.level, 'warning');
+    assert.ok(shown.buttons.includes('Copy Details'), `buttons: ${shown.buttons.join(', ')}`);
+    await vscode.commands.executeCommand('synchannel.send', '1');
+    const notRunning = ext.lastFailure()!;
+    assert.equal(notRunning.code, 'NODE_NOT_RUNNING');
+    assert.deepEqual(notRunning.shown?.buttons, ['Start the Node', 'Serve', 'Connect', 'Copy Details']);
   });
 
   it('opens the balances webview: ready handshake, then a state message with the empty-state hint', async () => {
@@ -120,6 +114,6 @@ describe('SynChannel commands (no node running)', () => {
       return m?.type === 'ready' && m.restored === true;
     });
     await ext.webview.waitForReady();
-    assert.deepEqual(ext.webview.lastReceived(), { type: 'ready', version: 1, restored: true });
+    assert.deepEqual(ext.webview.lastReceived(), { type: 'ready', version: 2, restored: true });
   });
 });

@@ -3,19 +3,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import type { SynChannelApi } from '../../../src/extension/extension.js';
-
-const EXTENSION_ID = 'synchannel.synchannel';
-
-async function api(): Promise<SynChannelApi> {
-  const ext = vscode.extensions.getExtension<SynChannelApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
-}
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, until } from './helpers.js';
 
 describe('SynChannel node and network switch', function () {
   this.timeout(120_000);
-  let ext: SynChannelApi;
+  let ext: Awaited<ReturnType<typeof api>>;
   let devnetUrl: string | undefined;
 
   before(async () => {
@@ -36,21 +30,24 @@ describe('SynChannel node and network switch', function () {
     assert.equal(s.node, 'running');
     assert.match(s.text, /SynChannel: sandbox · running/);
     assert.match(s.dataDir, /[\\/]sandbox$/);
-    const me = ext.tree.snapshot().find((t) => t.id === 'net:me');
-    assert.ok(me, 'the user node is in the tree');
-    assert.equal(me.label, 'sandbox');
-    assert.match(me.description, /^you · /);
+    // No channel yet: the tree stays empty and its welcome view says what to do (Serve, Connect).
+    assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me'), undefined);
+    assert.match(s.tooltip, new RegExp(`node running as ${account}`));
     const again = await vscode.commands.executeCommand('synchannel.getAccount');
     assert.equal(again, account, 'the same node answers (the key of a network is kept)');
+    // The embedded chain is kept in the network's data folder: a window reload finds its channels' contracts.
+    assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '5'), JSON.stringify(ext.lastFailure()));
+    await until('the sandbox chain file', () => existsSync(join(s.dataDir, 'sandbox-chain.json')));
   });
 
-  it('answers "no channel yet: connect first" when the node runs but has no channel', async () => {
+  it('answers "no channel yet" (with Serve and Connect) when the node runs but has no channel', async () => {
     const r = await vscode.commands.executeCommand('synchannel.send', '1');
     assert.equal(r, undefined);
-    assert.equal(ext.lastFailure()?.code, 'NO_CHANNEL');
-    assert.match(ext.lastFailure()!.message, /no channel yet: connect first/);
+    assert.equal(ext.lastFailure()?.code, 'NO_PARTNER');
+    assert.match(ext.lastFailure()!.message, /no channel yet, and no partner: Serve on one side, Connect on the other/);
+    assert.deepEqual(ext.lastFailure()!.shown?.buttons, ['Serve', 'Connect', 'Copy Details']);
     await vscode.commands.executeCommand('synchannel.send', { party: 'me' }, '1,5');
-    assert.equal(ext.lastFailure()?.code, 'NO_CHANNEL');
+    assert.equal(ext.lastFailure()?.code, 'NO_PARTNER');
   });
 
   it('switching to devnet restarts the node on that chain with its own data dir and key, and back', async () => {
@@ -66,7 +63,6 @@ describe('SynChannel node and network switch', function () {
     assert.match(ext.status().text, /SynChannel: devnet · running/);
     assert.match(ext.status().dataDir, /[\\/]devnet$/);
     assert.notEqual(ext.status().dataDir, sandboxDir);
-    assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me')?.label, 'devnet');
     const devnetAccount = await vscode.commands.executeCommand('synchannel.getAccount');
     assert.ok(devnetAccount);
     assert.notEqual(devnetAccount, sandboxAccount, 'each network has its own key');
@@ -76,7 +72,6 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.status().runningNetwork, 'sandbox');
     assert.equal(ext.status().dataDir, sandboxDir);
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), sandboxAccount, 'the sandbox key is kept across the switch');
-    assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me')?.label, 'sandbox');
   });
 
   it('switching to testnet without a key stops the node and says to create or import one; back to sandbox restarts it', async () => {
@@ -84,15 +79,36 @@ describe('SynChannel node and network switch', function () {
     const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
     assert.equal(r, undefined);
     assert.equal(ext.lastFailure()?.code, 'NO_KEY');
-    assert.match(ext.lastFailure()!.message, /Create Key|Import Mnemonic/);
+    assert.match(ext.lastFailure()!.message, /no key for testnet yet: create a key or import one/);
+    assert.deepEqual(ext.lastFailure()!.shown?.buttons, ['Create Key', 'Import Mnemonic', 'Import Key Folder', 'Copy Details']);
     assert.equal(ext.status().network, 'testnet');
     assert.equal(ext.status().runningNetwork, null, 'the sandbox node stopped');
-    assert.match(ext.status().text, /SynChannel: testnet · error/);
+    assert.match(ext.status().text, /SynChannel: testnet · no key/);
     assert.equal(ext.tree.snapshot().find((t) => t.id === 'net:me'), undefined);
 
     const back = await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox');
     assert.equal(back, 'sandbox', `switch back failed: ${JSON.stringify(ext.lastFailure())}`);
     assert.equal(ext.status().runningNetwork, 'sandbox', 'the node was meant to run: it runs again on sandbox');
     assert.match(ext.status().text, /SynChannel: sandbox · running/);
+  });
+
+  it('testnet with toncenter unreachable and no API key: the error speaks of toncenter and the key, not of the devnet', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    await cfg().update('testnetEndpoint', 'http://127.0.0.1:9/api/v2/jsonRPC', vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'testnet'), true, JSON.stringify(ext.lastFailure()));
+      await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
+      await vscode.commands.executeCommand('synchannel.balanceTon');
+      const f = ext.lastFailure();
+      assert.ok(f && /ENDPOINT/.test(f.code), `a failure of the endpoint: ${JSON.stringify(f)}`);
+      assert.ok(f.shown);
+      assert.match(f.shown.text, /toncenter \(http:\/\/127\.0\.0\.1:9\/api\/v2\/jsonRPC\) cannot be reached/);
+      assert.match(f.shown.text, /no toncenter API key is set/);
+      assert.doesNotMatch(f.shown.text, /devnet/i);
+      assert.deepEqual(f.shown.buttons.slice(0, 2), ['Set Testnet API Key', 'Open Settings']);
+    } finally {
+      await cfg().update('testnetEndpoint', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox');
+    }
   });
 });

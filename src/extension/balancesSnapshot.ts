@@ -1,0 +1,150 @@
+// What the balances panel shows, as plain data (webview/protocol.ts): for the selected channel, the balances both
+// ways, the chain's balances (read through the node, cached a few seconds), the close or payout, the buttons the
+// node allows now (ChannelView.actions) and the history for the chart; the demo's journal for Replay.
+import type { Action, ChannelView } from '../node/types.js';
+import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WebviewAction } from '../../webview/protocol.js';
+import type { HostedNode, NodeHost } from './host.js';
+import { errorMessage, formatTon, shortAddress } from './util.js';
+import { partnerName, phaseWord, settling, staleOnChain, turnWords } from './words.js';
+
+const MILLI = 1_000_000n;
+
+/** An amount for display: exact, and at most 3 decimals for reading at a glance ("≈" when rounded). */
+export function amountOf(nano: bigint | null | undefined): Amount | null {
+  if (nano === null || nano === undefined) return null;
+  const ton = formatTon(nano);
+  const rounded = ((nano + MILLI / 2n) / MILLI) * MILLI;
+  const short = rounded === nano ? ton : `≈ ${formatTon(rounded)}`;
+  return { nano: nano.toString(), ton, short };
+}
+
+const BUTTONS: [Action, WebviewAction, (ch: ChannelView) => string][] = [
+  ['sign', 'sign', (ch) => `Sign Step ${ch.pending?.step ?? ''}`.trim()],
+  ['deposit', 'deposit', () => 'Deposit…'],
+  ['finish', 'finish', () => 'Finish the Close'],
+  ['challenge', 'challenge', () => 'Challenge Now'],
+  ['send', 'send', () => 'Send…'],
+  ['createEmpty', 'createEmpty', () => 'Pass the Turn'],
+  ['requestEmpty', 'requestEmpty', () => 'Request the Turn'],
+  ['withdraw', 'withdraw', () => 'Close the Channel…'],
+  ['exit', 'leave', () => 'Leave with the Deposits…'],
+  ['refund', 'refund', () => 'Refund…'],
+  ['decline', 'decline', () => 'Decline'],
+];
+
+/** The buttons of a channel: exactly the actions the node allows now; the most pressing one is primary. */
+export function actionButtons(ch: ChannelView): ActionButton[] {
+  const list = BUTTONS.filter(([a]) => ch.actions[a].ok).map(([, action, label]) => ({ action, label: label(ch), primary: false }));
+  const urgent: WebviewAction[] = ['sign', 'deposit', 'finish', ...(staleOnChain(ch) ? (['challenge'] as const) : []), 'send'];
+  const first = list.find((b) => urgent.includes(b.action));
+  if (first) first.primary = true;
+  return list;
+}
+
+/** Chain reads, kept a few seconds (the panel redraws on every node event; testnet endpoints limit requests). */
+export class ChainReads {
+  private readonly cache = new Map<string, { at: number; value: Promise<bigint | null> }>();
+  constructor(private readonly log: (line: string) => void) {}
+
+  read(key: string, fn: () => Promise<bigint>): Promise<bigint | null> {
+    for (const [k, v] of this.cache) if (Date.now() - v.at > 60_000) this.cache.delete(k);
+    const have = this.cache.get(key);
+    if (have && Date.now() - have.at < 5_000) return have.value;
+    const value = fn().catch((e: unknown) => {
+      this.log(`balances: ${key}: ${errorMessage(e)}`);
+      return null;
+    });
+    this.cache.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+async function channelBalances(host: NodeHost, reads: ChainReads, key: string, node: HostedNode, ch: ChannelView): Promise<ChannelBalances> {
+  const names = host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }));
+  const partner = partnerName(ch, names);
+  const net = ch.network;
+  // what moves money on chain (a deposit, a close, the payout) changes the phase or the deposits: read again then
+  const at = `${ch.phase}:${ch.depositA}:${ch.depositB}`;
+  const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContract(ch.id));
+  const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTon());
+  const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTon(ch.partnerAddress));
+  const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
+  const mine = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceA : s.balanceB);
+  const theirs = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceB : s.balanceA);
+  const p = ch.phase === 'closed' ? ch.payout : null;
+  return {
+    key,
+    partyLabel: node.id === 'me' ? 'You' : node.label,
+    partnerLabel: partner,
+    me: ch.me,
+    channelId: ch.id,
+    network: net,
+    contract: { full: ch.contract, short: shortAddress(ch.contract) },
+    partnerAddress: { full: ch.partnerAddress, short: shortAddress(ch.partnerAddress) },
+    partnerOnline: ch.partnerOnline,
+    phase: phaseWord(ch.phase),
+    turn: turnWords(ch),
+    step: ch.latest ? ch.latest.step.toString() : null,
+    you: amountOf(ch.myBalance),
+    partner: amountOf(ch.partnerBalance),
+    contractBalance: amountOf(contractBalance),
+    yourWallet: amountOf(yourWallet),
+    partnerWallet: amountOf(partnerWallet),
+    close:
+      ch.phase === 'closing' && ch.close
+        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: ch.close.deadline, stale: staleOnChain(ch) }
+        : null,
+    payout: p
+      ? {
+          step: p.step?.toString() ?? null,
+          you: amountOf(ch.me === 'A' ? p.paidA : p.paidB)!,
+          partner: amountOf(ch.me === 'A' ? p.paidB : p.paidA)!,
+          matchesLatest: p.matchesLatest,
+          latestStep: p.latestStep?.toString() ?? null,
+        }
+      : null,
+    pendingAwaitingMe: ch.actions.sign.ok,
+    actions: actionButtons(ch),
+    history: history.map((s) => ({ step: s.step.toString(), you: mine(s).toString(), partner: theirs(s).toString() })),
+  };
+}
+
+/** A node's channels, read again (a few times, a moment apart) while one is between two writes (model.ts). */
+async function settledChannels(node: HostedNode): Promise<ChannelView[]> {
+  let views = node.api.channels();
+  for (let i = 0; i < 20 && views.some(settling); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    views = node.api.channels();
+  }
+  return views;
+}
+
+export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedKey: string | null, replayRequest: number): Promise<BalancesSnapshot> {
+  const nodes = host.nodes();
+  const names = nodes.map((n) => ({ label: n.label, account: n.api.getAccount() }));
+  const choices: { key: string; label: string; node: HostedNode; ch: ChannelView }[] = [];
+  for (const node of nodes) {
+    for (const ch of await settledChannels(node)) {
+      const who = node.id === 'me' ? 'You' : node.label;
+      choices.push({ key: `${node.id}:${ch.id}`, label: `${who} ⇄ ${partnerName(ch, names)} (${phaseWord(ch.phase)})`, node, ch });
+    }
+  }
+  const chosen = choices.find((c) => c.key === selectedKey) ?? choices[0] ?? null;
+  let hint: string | null = null;
+  if (!chosen) hint = nodes.length === 0 ? 'the node is not running: Serve, Connect or Start the Node, or open the teaching demo' : 'no channel yet: Serve on one side, Connect on the other, then open a channel';
+  const journal = host.demoSession?.journal.list() ?? null;
+  return {
+    network: host.runningNetwork ?? (host.demoSession ? 'sandbox' : host.network),
+    nodeStatus: host.mainNode ? 'running' : host.demoSession ? 'demo' : host.status,
+    channels: choices.map(({ key, label }) => ({ key, label })),
+    selected: chosen ? await channelBalances(host, reads, chosen.key, chosen.node, chosen.ch) : null,
+    hint,
+    replay: journal && journal.length ? journal : null,
+    replayRequest,
+    generatedAt: Date.now(),
+  };
+}

@@ -1,0 +1,186 @@
+// The original command set on a channel: deposit, send, sign, pass and request the turn, the balances, the
+// accounts and the states (withdraw is in withdraw.ts). What a channel allows comes from ChannelView.actions.
+import * as vscode from 'vscode';
+import type { ChannelView, StateView } from '../node/types.js';
+import type { CommandContext, CommandName, Handler } from './commands.js';
+import type { HostedNode } from './host.js';
+import { amountArg, askAmount, isTarget, onChain, requireAction, targetChannel } from './ui.js';
+import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
+import { withdraw } from './withdraw.js';
+import { partnerName } from './words.js';
+
+/** The partner's name for messages: a hosted node's label (the demo) or the short address. */
+export function partnerOf(c: CommandContext, ch: ChannelView): string {
+  return partnerName(ch, c.host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() })));
+}
+
+const offline = (c: CommandContext, ch: ChannelView) => (ch.partnerOnline ? '' : ` ${partnerOf(c, ch)} is offline: it is delivered when they reconnect.`);
+
+function copyOffer(c: CommandContext, message: string, value: string): void {
+  void c.info(message, 'Copy').then((pick) => {
+    if (pick) void vscode.env.clipboard.writeText(value);
+  });
+}
+
+async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unknown) {
+  const [a, b] = c.inputs(t, [aArg, bArg]);
+  const node = await c.nodeFor(t, true);
+  const ch = c.host.channel(node, isTarget(t) ? targetChannel(t) : undefined);
+  if (!ch) return vscode.commands.executeCommand('synchannel.open', isTarget(t) ? t : undefined, a, b);
+  requireAction(ch, 'deposit');
+  const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
+  const wallet = await node.api.balanceTon().catch(() => null);
+  const amount =
+    amountArg(a, 'deposit') ??
+    (await askAmount(c.prompts, {
+      title: 'SynChannel: deposit',
+      prompt: `The channel expects ${formatTon(expected)} TON from you${wallet === null ? '' : ` (your wallet has ${formatTon(wallet)} TON)`}`,
+      value: formatTon(expected),
+      allowZero: true,
+      max: { nano: expected, what: 'what the contract still expects from you' },
+    }));
+  const r = await onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
+  void c.info(`deposited ${formatTon(amount)} TON into ${r.contract}`);
+  return r;
+}
+
+async function send(c: CommandContext, t: unknown, aArg?: unknown) {
+  const [a] = c.inputs(t, [aArg]);
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  requireAction(ch, 'send');
+  const amount =
+    amountArg(a, 'amount') ??
+    (await askAmount(c.prompts, {
+      title: `SynChannel: send to ${partnerOf(c, ch)}`,
+      prompt: `Amount to send (you have ${formatTon(ch.myBalance)} TON in the channel)`,
+      max: { nano: ch.myBalance, what: 'your balance in the channel' },
+    }));
+  const state = await node.api.send(amount, { channel: ch.id });
+  void c.info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}; awaiting ${partnerOf(c, ch)}'s signature.${offline(c, ch)}`);
+  return state;
+}
+
+async function sign(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  requireAction(ch, 'sign');
+  const state = await node.api.sign({ channel: ch.id });
+  void c.info(`signed Step ${state.step}: ${stateLine(state)}`);
+  return state;
+}
+
+async function createEmpty(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  requireAction(ch, 'createEmpty');
+  const state = await node.api.createEmpty({ channel: ch.id });
+  void c.info(`passed the turn to ${partnerOf(c, ch)} (empty Step ${state.step}).${offline(c, ch)}`);
+  return state;
+}
+
+async function requestEmpty(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  requireAction(ch, 'requestEmpty');
+  await node.api.requestEmpty({ channel: ch.id });
+  void c.info(`asked ${partnerOf(c, ch)} for the turn.${offline(c, ch)}`);
+  return true;
+}
+
+async function showAll(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  const states = await node.api.showAll(ch.id);
+  c.host.log(`${node.label}: ${states.length} state(s) of channel ${ch.id}`);
+  for (const s of states) c.host.log(`  ${describeState(s)}`);
+  const el = c.tree.getChildren().find((e) => e.kind === 'node' && e.party === node.id);
+  const row = el ? c.tree.getChildren(el).find((e) => e.kind === 'channel' && e.channelId === ch.id) : undefined;
+  if (row) await c.treeView.reveal(row, { expand: true, focus: true, select: true });
+  return states;
+}
+
+async function showLast(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  const pending = ch.pending;
+  const last: StateView | null = pending ?? node.api.showLast(ch.id);
+  if (!last) throw new ExtensionError('NOT_OPEN', 'no state yet: both deposit, then sign the initial state');
+  const text = describeState(last) + (pending ? (pending.awaiting === 'me' ? ' · awaiting your signature' : ' · awaiting your partner') : '');
+  if (pending?.awaiting === 'me') {
+    void c.info(text, 'Sign').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('synchannel.sign', { party: node.id, channel: ch.id });
+    });
+  } else void c.info(text);
+  return last;
+}
+
+async function partnerAccount(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const id = isTarget(t) ? targetChannel(t) : undefined;
+  const a = node.api.getPartnerAccount(id) ?? node.api.partners()[0]?.address ?? null;
+  if (!a) throw new ExtensionError('NO_PARTNER', 'no partner yet: Serve on one side, Connect on the other');
+  copyOffer(c, `partner account: ${a}`, a);
+  return a;
+}
+
+async function contractAccount(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  const a = node.api.getSmartContractAccount(ch.id);
+  if (!a) throw new ExtensionError('NO_CONTRACT', 'the contract is not deployed yet');
+  copyOffer(c, `smart contract: ${a}`, a);
+  return a;
+}
+
+async function onNode<T>(c: CommandContext, t: unknown, start: boolean, fn: (n: HostedNode) => Promise<T>): Promise<T> {
+  return fn(await c.nodeFor(t, start));
+}
+
+export function channelCommands(c: CommandContext): Partial<Record<CommandName, Handler>> {
+  return {
+    deposit: (t, a, b) => deposit(c, t, a, b),
+    send: (t, a) => send(c, t, a),
+    sign: (t) => sign(c, t),
+    createEmpty: (t) => createEmpty(c, t),
+    requestEmpty: (t) => requestEmpty(c, t),
+    withdraw: (t, mode) => withdraw(c, t, mode),
+    withdrawStep: (t, mode) => withdraw(c, t, mode),
+    showAll: (t) => showAll(c, t),
+    showLast: (t) => showLast(c, t),
+    getPartnerAccount: (t) => partnerAccount(c, t),
+    getSmartContractAccount: (t) => contractAccount(c, t),
+    balanceContract: (t) =>
+      onNode(c, t, false, async (node) => {
+        const ch = c.channelFor(node, t);
+        const v = await onChain('reading the contract balance…', () => node.api.balanceContract(ch.id));
+        void c.info(`contract balance: ${formatTon(v)} TON`);
+        return v;
+      }),
+    balanceChan: (t) =>
+      onNode(c, t, false, async (node) => {
+        const b = node.api.balanceChan(c.channelFor(node, t).id);
+        if (!b) throw new ExtensionError('NOT_OPEN', 'no state both signed yet: sign the initial state first');
+        void c.info(`Step ${b.step}: ${stateLine(b)}`);
+        return b;
+      }),
+    balanceTon: (t) =>
+      onNode(c, t, true, async (node) => {
+        const v = await onChain('reading your balance…', () => node.api.balanceTon());
+        void c.info(`your account balance: ${formatTon(v)} TON`);
+        return v;
+      }),
+    getAccount: (t) =>
+      onNode(c, t, true, async (node) => {
+        const a = node.api.getAccount();
+        copyOffer(c, `your account: ${a}`, a);
+        return a;
+      }),
+    getSeqno: (t) =>
+      onNode(c, t, true, async (node) => {
+        const v = await onChain('reading your seqno…', () => node.api.getSeqno());
+        void c.info(`seqno: ${v}`);
+        return v;
+      }),
+  };
+}

@@ -1,0 +1,34 @@
+// Context keys for `when` clauses (welcome views per situation, menus, key bindings), kept in step with the host
+// and the model: synchannel.nodeState, .nodeRunning, .network, .hasKey, .channelCount, .serving, .partnerCount,
+// .demoRunning, .demoStarting.
+import * as vscode from 'vscode';
+import type { NodeHost } from './host.js';
+import type { ModelBuilder } from './model.js';
+
+export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposable {
+  const last = new Map<string, unknown>();
+  const set = (key: string, value: unknown) => {
+    if (last.get(key) === value) return;
+    last.set(key, value);
+    void vscode.commands.executeCommand('setContext', `synchannel.${key}`, value);
+  };
+  let seq = 0;
+  const update = async () => {
+    const mine = ++seq;
+    const me = model.current.nodes.find((n) => n.node.id === 'me');
+    const hasKey = await host.keys.hasKey(host.network);
+    if (mine !== seq) return;
+    set('nodeState', host.status);
+    set('nodeRunning', host.status === 'running');
+    set('network', host.runningNetwork ?? host.network);
+    set('hasKey', hasKey);
+    set('channelCount', me?.channels.length ?? 0);
+    set('serving', !!me?.served && me.served.lan.length + me.served.wan.length > 0);
+    set('partnerCount', me?.partners.length ?? 0);
+    set('demoRunning', host.demoSession !== null);
+    set('demoStarting', host.demoStarting);
+  };
+  void update();
+  const subs = [host.onDidChange(() => void update()), model.onDidUpdate(() => void update())];
+  return { dispose: () => subs.forEach((s) => s.dispose()) };
+}

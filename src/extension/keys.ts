@@ -1,0 +1,75 @@
+// The keys of each network and the testnet API key, in VS Code's secret storage (a key folder is remembered by its
+// path): an imported mnemonic, a key folder, or a seed created once for sandbox and devnet.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { NetworkKind } from '../node/types.js';
+import type { NodeConfig } from './nodeFactory.js';
+import { ExtensionError, type Redactor } from './util.js';
+
+const SECRET = {
+  mnemonic: (n: NetworkKind) => `synchannel.${n}.mnemonic`,
+  seed: (n: NetworkKind) => `synchannel.${n}.seed`,
+  apiKey: 'synchannel.testnet.apiKey',
+};
+const KEY_FOLDER = (n: NetworkKind) => `synchannel.${n}.keyFolder`;
+
+export class KeyStore {
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    private readonly redactor: Redactor,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Whether this network has a key (sandbox and devnet always can: one is created on first use). */
+  async hasKey(network: NetworkKind): Promise<boolean> {
+    if (network !== 'testnet') return true;
+    return !!(this.ctx.globalState.get<string>(KEY_FOLDER(network)) || (await this.ctx.secrets.get(SECRET.mnemonic(network))) || (await this.ctx.secrets.get(SECRET.seed(network))));
+  }
+
+  /** The key of this network: an imported mnemonic, a key folder, or a seed (created once for sandbox/devnet). */
+  async keyFor(network: NetworkKind): Promise<NodeConfig['key']> {
+    const words = await this.ctx.secrets.get(SECRET.mnemonic(network));
+    if (words) {
+      const mnemonic = JSON.parse(words) as string[];
+      this.redactor.add(mnemonic.join(' '));
+      return { mnemonic };
+    }
+    const folder = this.ctx.globalState.get<string>(KEY_FOLDER(network));
+    if (folder) return { keyFolder: folder };
+    let seedHex = await this.ctx.secrets.get(SECRET.seed(network));
+    if (!seedHex) {
+      if (network === 'testnet') {
+        throw new ExtensionError('NO_KEY', 'no key for testnet yet: create a key or import one (a mnemonic or a key folder), then fund its wallet');
+      }
+      seedHex = randomBytes(32).toString('hex');
+      await this.ctx.secrets.store(SECRET.seed(network), seedHex);
+      this.log(`created a new ${network} key (kept in VS Code's secret storage)`);
+    }
+    this.redactor.add(seedHex);
+    return { seed: Buffer.from(seedHex, 'hex') };
+  }
+
+  async apiKey(): Promise<string | undefined> {
+    const k = await this.ctx.secrets.get(SECRET.apiKey);
+    if (k) this.redactor.add(k);
+    return k || undefined;
+  }
+
+  async storeMnemonic(network: NetworkKind, words: string[]): Promise<void> {
+    this.redactor.add(words.join(' '));
+    await this.ctx.secrets.store(SECRET.mnemonic(network), JSON.stringify(words));
+    await this.ctx.globalState.update(KEY_FOLDER(network), undefined);
+  }
+
+  async storeKeyFolder(network: NetworkKind, folder: string): Promise<void> {
+    await this.ctx.secrets.delete(SECRET.mnemonic(network));
+    await this.ctx.globalState.update(KEY_FOLDER(network), folder);
+  }
+
+  async storeApiKey(key: string): Promise<void> {
+    if (key) {
+      this.redactor.add(key);
+      await this.ctx.secrets.store(SECRET.apiKey, key);
+    } else await this.ctx.secrets.delete(SECRET.apiKey);
+  }
+}

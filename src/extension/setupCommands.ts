@@ -1,0 +1,254 @@
+// Getting set up: the node (start, stop), serving and connecting, addresses (copy, explorer), the network, keys,
+// the testnet API key and the local devnet.
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NetworkKind, ServeResult } from '../node/types.js';
+import type { CommandContext, CommandName, Handler } from './commands.js';
+import { NETWORKS, isNetwork, type HostedNode } from './host.js';
+import { explorerLinks } from './hovers.js';
+import { mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
+import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
+import { ExtensionError, errorMessage } from './util.js';
+
+const isLoopback = (a: string) => /^\/ip4\/127\.|^\/ip6\/::1\//.test(a);
+
+/** The addresses to give a partner, best first: LAN and WAN ones before the loopback (this machine only). */
+export function offeredAddresses(r: ServeResult): string[] {
+  const all = [...r.lan, ...r.wan];
+  return [...all.filter((a) => !isLoopback(a)), ...all.filter(isLoopback)];
+}
+
+async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?: unknown) {
+  const [p, h] = c.inputs(t, [portArg, hostArg]);
+  const node = await c.nodeFor(t, true);
+  let port: number;
+  if (p === undefined || p === null || p === '') {
+    const text = await c.prompts.input({
+      title: 'SynChannel: serve',
+      prompt: 'Port to wait for your partner on (0 = any free port)',
+      value: '3000',
+      validate: (v) => (/^\d{1,5}$/.test(v.trim()) && Number(v) <= 65535 ? undefined : 'a port is a whole number from 0 to 65535'),
+    });
+    port = Number(text.trim());
+  } else {
+    port = Number(p);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+  }
+  const result = await node.api.serve(port, typeof h === 'string' ? h : undefined);
+  await c.host.setServed(node, result);
+  c.host.log(`serving: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
+  const [first] = offeredAddresses(result);
+  if (first) {
+    const where = isLoopback(first) ? ' (this machine only: no LAN address found)' : '';
+    void c.info(`waiting for a partner. Give them this address${where}: ${first}`, 'Copy Address').then((pick) => {
+      if (pick) void vscode.env.clipboard.writeText(first);
+    });
+  }
+  return result;
+}
+
+async function connect(c: CommandContext, t: unknown, addrArg?: unknown) {
+  const [a] = c.inputs(t, [addrArg]);
+  const check = async (v: string): Promise<string | undefined> => {
+    try {
+      const m = await multiaddr(v.trim());
+      return m.toString().includes('/p2p/') ? undefined : "the address must end with /p2p/<peer id> (copy it from your partner's Serve)";
+    } catch (e) {
+      return `not a multiaddr: ${errorMessage(e)}`;
+    }
+  };
+  let addr = typeof a === 'string' ? a.trim() : '';
+  if (!addr) {
+    addr = (await c.prompts.input({ title: 'SynChannel: connect', prompt: "Your partner's address from their Serve", placeholder: '/ip4/192.168.1.2/tcp/3000/p2p/12D3KooW…', validate: check })).trim();
+  } else {
+    const problem = await check(addr);
+    if (problem) throw new ExtensionError('BAD_MULTIADDR', problem);
+  }
+  const node = await c.nodeFor(t, true);
+  const partner = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'SynChannel: connecting…' }, () => node.api.connect(addr));
+  // "Partner signature" and "Partner address" go to the log once, from the partnerConnected event (notifications.ts).
+  void c.info(`connected to ${partner.address} (its address proof checked)`);
+  return partner;
+}
+
+async function copyMultiaddr(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const all = node.served ? offeredAddresses(node.served) : [];
+  if (!all.length) throw new ExtensionError('BAD_INPUT', 'not serving yet: Serve first');
+  const addr =
+    all.length === 1
+      ? all[0]!
+      : await c.prompts.pick(
+          all.map((a) => ({ label: a, description: isLoopback(a) ? 'this machine only' : '', value: a })),
+          { title: 'SynChannel: which address to copy?' },
+        );
+  await vscode.env.clipboard.writeText(addr);
+  void c.info(`copied ${addr}`);
+  return addr;
+}
+
+function addressOf(c: CommandContext, node: HostedNode, t: unknown): string {
+  if (!isTarget(t)) return node.api.getAccount();
+  const what = 'kind' in t ? (t.kind === 'node' ? 'account' : 'contract') : ((t as TargetArg).what ?? (t.channel ? 'contract' : 'account'));
+  if (what === 'account') return node.api.getAccount();
+  const ch = c.channelFor(node, t);
+  return what === 'partner' ? ch.partnerAddress : ch.contract;
+}
+
+async function pickNetwork(c: CommandContext, n: unknown): Promise<NetworkKind> {
+  if (n === undefined) {
+    const current = c.host.network;
+    const detail: Record<NetworkKind, string> = {
+      sandbox: 'an emulated chain inside VS Code: offline, funded from its treasury',
+      devnet: 'a local chain shared by several windows or the CLI',
+      testnet: 'TON testnet through toncenter (needs a funded key; an API key avoids rate limits)',
+    };
+    return c.prompts.pick(
+      NETWORKS.map((x) => ({ label: x, description: x === current ? '(current)' : '', detail: detail[x], value: x })),
+      { title: 'SynChannel: switch network' },
+    );
+  }
+  if (isNetwork(n)) return n;
+  throw new ExtensionError('BAD_INPUT', `unknown network ${String(n)}: use sandbox, devnet or testnet`);
+}
+
+async function restartIfOn(c: CommandContext, network: NetworkKind): Promise<void> {
+  if (c.host.runningNetwork === network) {
+    await c.host.stopNode();
+    await c.host.ensureNode();
+  }
+}
+
+async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
+  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const check = async (text: string): Promise<string | undefined> => {
+    const words = text.trim().split(/\s+/).filter(Boolean);
+    if (words.length !== 24) return `a TON mnemonic has 24 words (got ${words.length})`;
+    return (await mnemonicValidate(words)) ? undefined : 'these 24 words are not a valid TON mnemonic (check the spelling)';
+  };
+  let text = typeof w === 'string' ? w : Array.isArray(w) ? w.join(' ') : undefined;
+  if (text === undefined) text = await c.prompts.input({ title: `SynChannel: import a ${network} mnemonic`, prompt: 'The 24 words, separated by spaces', password: true, validate: check });
+  else {
+    const problem = await check(text);
+    if (problem) throw new ExtensionError('BAD_MNEMONIC', problem);
+  }
+  await c.host.keys.storeMnemonic(network, text.trim().split(/\s+/));
+  void c.info(`mnemonic imported for ${network}`);
+  await restartIfOn(c, network);
+  return true;
+}
+
+async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
+  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  let folder = typeof f === 'string' ? f : undefined;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, title: 'The folder with wallet.pk and wallet.addr', openLabel: 'Import Key Folder' });
+    if (!picked?.[0]) throw cancelled();
+    folder = picked[0].fsPath;
+  }
+  const pk = await readFile(join(folder, 'wallet.pk')).catch(() => null);
+  if (!pk || pk.length !== 32) throw new ExtensionError('KEY_FOLDER_MISSING', `${folder}/wallet.pk must hold a raw 32-byte private key`);
+  const addr = await readFile(join(folder, 'wallet.addr')).catch(() => null);
+  if (addr && addr.length !== 36) throw new ExtensionError('KEY_FILE_BAD', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
+  await c.host.keys.storeKeyFolder(network, folder);
+  void c.info(`key folder imported for ${network}: ${folder}`);
+  await restartIfOn(c, network);
+  return true;
+}
+
+async function copyAddress(c: CommandContext, t: unknown) {
+  const a = addressOf(c, await c.nodeFor(t, false), t);
+  await vscode.env.clipboard.writeText(a);
+  void c.info(`copied ${a}`);
+  return a;
+}
+
+async function openInExplorer(c: CommandContext, t: unknown) {
+  const node = await c.nodeFor(t, false);
+  const a = addressOf(c, node, t);
+  if (node.api.network !== 'testnet') {
+    // sandbox and devnet have no public explorer: the balances panel is the local view
+    await vscode.commands.executeCommand('synchannel.openBalances', isTarget(t) ? t : undefined);
+    return a;
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(explorerLinks(a)[0]!.url));
+  return a;
+}
+
+async function createKey(c: CommandContext, n: unknown) {
+  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const words = await mnemonicNew(24);
+  await c.host.keys.storeMnemonic(network, words);
+  c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
+  void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet.`, 'Copy the 24 Words').then((pick) => {
+    if (pick) void vscode.env.clipboard.writeText(words.join(' '));
+  });
+  await restartIfOn(c, network);
+  return true;
+}
+
+async function setTestnetApiKey(c: CommandContext, k: unknown) {
+  const key = typeof k === 'string' ? k : await c.prompts.input({ title: 'SynChannel: testnet API key', prompt: 'toncenter API key (empty to remove)', password: true });
+  await c.host.keys.storeApiKey(key.trim());
+  void c.info(key.trim() ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
+  await restartIfOn(c, 'testnet');
+  return true;
+}
+
+async function startDevnet(c: CommandContext, p: unknown) {
+  let port = p === undefined ? undefined : Number(p);
+  if (port === undefined) {
+    const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8081');
+    try {
+      port = Number(new URL(url).port || 80);
+    } catch {
+      throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
+    }
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
+  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.startDevnet(port));
+  void c.info(`devnet serving at ${server.url}`);
+  return server.url;
+}
+
+export function setupCommands(c: CommandContext): Partial<Record<CommandName, Handler>> {
+  return {
+    serve: (t, port, host) => serve(c, t, port, host),
+    connect: (t, addr) => connect(c, t, addr),
+    copyMultiaddr: (t) => copyMultiaddr(c, t),
+    copyAddress: (t) => copyAddress(c, t),
+    openInExplorer: (t) => openInExplorer(c, t),
+    switchNetwork: async (n) => {
+      const network = await pickNetwork(c, n);
+      await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
+      await c.host.restartForNetwork();
+      return network;
+    },
+    createKey: (n) => createKey(c, n),
+    importMnemonic: (w, n) => importMnemonic(c, w, n),
+    importKeyFolder: (f, n) => importKeyFolder(c, f, n),
+    setTestnetApiKey: (k) => setTestnetApiKey(c, k),
+    startDevnet: (p) => startDevnet(c, p),
+    stopDevnet: async () => {
+      const stopped = await c.host.stopDevnet();
+      void c.info(stopped ? 'devnet stopped' : 'the devnet was not running in this window');
+      return stopped;
+    },
+    startNode: async () => {
+      const node = await c.host.ensureNode();
+      void c.info(`your node runs on ${node.api.network} as ${node.api.getAccount()}`);
+      return node.api.getAccount();
+    },
+    stopNode: async () => {
+      await c.host.stopNode();
+      return true;
+    },
+    refresh: async () => c.model.rebuild(),
+    showEarlier: async (t) => {
+      if (!isTarget(t) || !('kind' in t) || t.kind === 'node') throw new ExtensionError('BAD_INPUT', 'pick a channel in the SynChannel view');
+      await c.model.showEarlier(targetParty(t), t.channelId);
+      return true;
+    },
+  };
+}

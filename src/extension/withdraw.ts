@@ -1,0 +1,88 @@
+// Withdraw (close the channel), from the palette, a channel row or a step row ("Withdraw with This Step"): always
+// the choice of how to close, then a preview of what each side gets and a confirmation, since a close cannot be
+// undone. A cooperative close with the partner offline is refused before anything is sent; a close that fell back
+// to a unilateral one (the 'auto' mode, scripts) says so plainly.
+import type { StateView, WithdrawResult } from '../node/types.js';
+import { partnerOf } from './channelCommands.js';
+import type { CommandContext } from './commands.js';
+import type { PickItem } from './prompts.js';
+import { cancelled, isTarget, onChain, requireAction, targetStep } from './ui.js';
+import { ExtensionError, formatTon, stateLine } from './util.js';
+import { period } from './words.js';
+
+type Mode = 'cooperative' | 'unilateral' | 'auto';
+
+function modeOf(arg: unknown): Mode | undefined {
+  return arg === 'cooperative' || arg === 'unilateral' || arg === 'auto' ? arg : undefined;
+}
+
+export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown): Promise<WithdrawResult> {
+  const [m] = c.inputs(t, [modeArg]);
+  const node = await c.nodeFor(t, false);
+  const ch = c.channelFor(node, t);
+  requireAction(ch, 'withdraw');
+  const latest = ch.latest;
+  if (!latest) throw new ExtensionError('NOT_OPEN', 'no state both signed yet: sign the initial state first');
+  const step = targetStep(isTarget(t) ? t : undefined) ?? latest.step;
+  const stale = step < latest.step;
+  const state: StateView | undefined = step === latest.step ? latest : (await node.api.history(ch.id, step, step + 1n))[0];
+  if (!state) throw new ExtensionError('NO_SUCH_STEP', `no state both signed at Step ${step} (the latest is Step ${latest.step})`);
+  const partner = partnerOf(c, ch);
+  const window = period(ch.challengePeriod);
+
+  let mode = modeOf(m);
+  if (!mode) {
+    const items: PickItem<Mode>[] = [];
+    if (!stale) {
+      items.push({
+        label: '$(handshake) Cooperative close',
+        description: ch.partnerOnline ? 'recommended' : `${partner} is offline`,
+        detail: `${partner} signs a close state; the contract pays out at once.`,
+        value: 'cooperative',
+      });
+    }
+    items.push({
+      label: '$(debug-disconnect) Unilateral close',
+      description: stale ? `Step ${step} is not the latest` : '',
+      detail: `You send Step ${step} alone; the contract pays after the challenge window (${window}). ${partner} can challenge with a later state.`,
+      value: 'unilateral',
+    });
+    mode = await c.prompts.pick(items, { title: `SynChannel: close the channel with Step ${step}`, step: 1, totalSteps: 2, placeholder: 'How do you want to close?' });
+  }
+  if (mode === 'cooperative' && !ch.partnerOnline) {
+    const alone = await c.prompts.confirm(
+      `${partner} is offline: a cooperative close needs their signature.`,
+      `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).`,
+      'Close Alone (Unilateral)',
+    );
+    if (!alone) throw cancelled();
+    mode = 'unilateral';
+  }
+
+  const you = ch.me === 'A' ? state.balanceA : state.balanceB;
+  const them = ch.me === 'A' ? state.balanceB : state.balanceA;
+  const what = `Step ${step} (${stateLine(state)}): you get ${formatTon(you)} TON, ${partner} ${formatTon(them)} TON.`;
+  const detail =
+    mode === 'cooperative'
+      ? `${what} Both of you sign a close state and the contract pays out at once. The channel cannot be used after.`
+      : `${what} The challenge window (${window}) opens: ${partner} can replace it with any later state both signed.` +
+        (stale ? ` Step ${step} is older than the latest Step ${latest.step}: ${partner} will likely challenge it, and the latest state then pays.` : '');
+  // A close cannot be undone: always confirmed by the person (the stale step included).
+  const ok = await c.prompts.confirm(mode === 'cooperative' ? 'Close the channel with your partner?' : `Close the channel alone with Step ${step}?`, detail, `Close with Step ${step}`);
+  if (!ok) throw cancelled();
+
+  const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, step, mode, confirmStale: stale }));
+  const until = r.deadline ? new Date(r.deadline * 1000).toLocaleTimeString() : 'the challenge window';
+  if (r.fellBack) {
+    void c.prompts.notify(
+      'warning',
+      `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out after ${until}.`,
+    );
+  } else if (r.mode === 'cooperative') {
+    const mine = ch.me === 'A' ? r.payoutA : r.payoutB;
+    void c.info(`channel closed with Step ${r.step}: you received ${formatTon(mine ?? 0n)} TON.`);
+  } else {
+    void c.info(`close started with Step ${r.step}; the node finishes it after ${until}.`);
+  }
+  return r;
+}

@@ -1,0 +1,107 @@
+// The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
+// step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
+import type { ChannelView, Party, StateView } from '../node/types.js';
+import { formatTon, shortAddress, stateLine } from './util.js';
+
+/** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
+export function timeLeft(deadline: number, now = Date.now() / 1000): string {
+  const s = Math.max(0, Math.round(deadline - now));
+  if (s === 0) return 'now';
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** A period in seconds, in words ("10 min", "24 h"). */
+export function period(seconds: number): string {
+  return timeLeft(seconds, 0);
+}
+
+/** Names of the two parties of a channel from one node's side. */
+export interface Names {
+  me: Party;
+  /** the partner's name ("Bob") or short address */
+  partner: string;
+}
+
+export function partyName(names: Names, party: Party): string {
+  return party === names.me ? 'you' : names.partner;
+}
+
+/** What a state did compared with the one before it: "Bob pays 0.5 TON", "you pass the turn", "deposits". */
+export function stepAction(s: StateView, previous: StateView | null, names: Names): string {
+  const who = partyName(names, s.sender);
+  if (s.tag === 'close') return 'close';
+  if (s.step === 0n) return 'deposits';
+  if (s.empty) return `${who} ${who === 'you' ? 'pass' : 'passes'} the turn`;
+  if (!previous || previous.step !== s.step - 1n) return `by ${who}`;
+  const paid = s.sender === 'A' ? previous.balanceA - s.balanceA : previous.balanceB - s.balanceB;
+  if (paid <= 0n) return `by ${who}`;
+  return `${who} ${who === 'you' ? 'pay' : 'pays'} ${formatTon(paid)} TON`;
+}
+
+/** A step row's description: what it did and the balances. */
+export function stepDescription(s: StateView, previous: StateView | null, names: Names): string {
+  return `${stepAction(s, previous, names)} · ${stateLine(s)}`;
+}
+
+const PHASE: Record<string, string> = {
+  proposed: 'proposed',
+  accepted: 'accepted',
+  deploying: 'deploying',
+  funding: 'funding',
+  locked: 'locked',
+  open: 'open',
+  closing: 'closing',
+  closed: 'closed',
+  rejected: 'declined',
+};
+
+export function phaseWord(phase: string): string {
+  return PHASE[phase] ?? phase;
+}
+
+/** Whose move it is, in a few words, from the node's view. */
+export function turnWords(ch: ChannelView): string | null {
+  if (ch.phase !== 'open') return null;
+  if (ch.pending?.awaiting === 'me') return `sign Step ${ch.pending.step}`;
+  if (ch.pending) return 'awaiting partner';
+  return ch.myTurn ? 'your turn' : "partner's turn";
+}
+
+/** A channel row's description: "open · 3.5 TON · your turn", "closing · 9 min left", "closed · paid 3.2 TON". */
+export function channelDescription(ch: ChannelView, now = Date.now() / 1000): string {
+  const parts = [phaseWord(ch.phase)];
+  if (ch.phase === 'closed' && ch.payout) {
+    const mine = ch.me === 'A' ? ch.payout.paidA : ch.payout.paidB;
+    parts.push(`paid ${formatTon(mine)} TON`);
+  } else if (ch.phase === 'closing' && ch.close) {
+    parts.push(`${formatTon(ch.myBalance)} TON`, ch.close.deadline > now ? `${timeLeft(ch.close.deadline, now)} left` : 'window over');
+  } else {
+    parts.push(`${formatTon(ch.myBalance)} TON`);
+    const turn = turnWords(ch);
+    if (turn) parts.push(turn);
+  }
+  return parts.join(' · ');
+}
+
+/** The partner's name: a hosted node's label when the partner runs here too (the demo), else the short address. */
+export function partnerName(ch: ChannelView, hosted: readonly { label: string; account: string }[]): string {
+  return hosted.find((h) => h.account === ch.partnerAddress)?.label ?? shortAddress(ch.partnerAddress);
+}
+
+/** The contract holds an older state than the latest both signed (a stale close, which the watcher challenges). */
+export function staleOnChain(ch: ChannelView): boolean {
+  return ch.phase === 'closing' && ch.close !== null && ch.close.step !== null && ch.latest !== null && ch.close.step < ch.latest.step;
+}
+
+/**
+ * A view read while the node records a state both signed: its count (from the channel machine) is already ahead
+ * of its latest state (updated once the journal write is done), so its balance and turn disagree. Such a read is
+ * read again a moment later instead of being shown (the tree showed a channel's old balance with its new turn).
+ */
+export function settling(v: ChannelView): boolean {
+  return (v.latest ? v.latest.step + 1n : 0n) !== v.count;
+}

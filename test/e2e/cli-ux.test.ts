@@ -1,0 +1,153 @@
+// The CLI as its users judge it, through two `synchannel` processes in text mode on a devnet, driven as the README
+// shows: Alice at a terminal (a pseudo-terminal: she is prompted and asked "Are you sure"), Bob through a pipe.
+// One test per finding: the partner introduced once, the turn error naming requestEmpty, commands that check what
+// the channel allows before prompting, the partner offline, serving again after a restart, one address form,
+// the withdrawal summary and "Success withdrawal!" on both sides, --yes from a pipe.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildOnce, CliText, DevnetProc } from './cli-harness.js';
+
+const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, 'g')) ?? []).length;
+const ADDR = /[A-Za-z0-9_-]{48}/;
+
+describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
+  let dir: string;
+  let devnet: DevnetProc;
+  let alice: CliText;
+  let bob: CliText;
+  let bobAddr = '';
+  const common = () => ['--chain', 'devnet', '--devnet-url', devnet.url];
+  const startBob = () => new CliText([...common(), '--data', join(dir, 'bob')]);
+
+  before(async () => {
+    buildOnce();
+    dir = await mkdtemp(join(tmpdir(), 'synchannel-cli-ux-'));
+    devnet = new DevnetProc(join(dir, 'devnet'));
+    await devnet.ready;
+    alice = new CliText([...common(), '--data', join(dir, 'alice'), '--period', '60'], { tty: true });
+    bob = startBob();
+    await alice.wait(/Type help for the commands/);
+    await bob.wait(/Type help for the commands/);
+    await alice.run('faucet 20', /balance now: 20 TON/);
+    await bob.run('faucet 20', /balance now: 20 TON/);
+  });
+
+  after(async () => {
+    await alice?.exit().catch(() => undefined);
+    await bob?.exit().catch(() => undefined);
+    await devnet?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('help says that irreversible steps need --yes from a pipe', async () => {
+    const out = await bob.run('help', /--yes/);
+    assert.match(out, /Irreversible steps \(withdraw, leave, refund\) ask "Are you sure"; from a pipe or with --json add --yes/);
+  });
+
+  test('connect introduces the partner once: "Partner signature" and "Partner address", one line each', async () => {
+    const served = await bob.run('serve 0 127.0.0.1', /Waiting for incoming connection/);
+    bobAddr = /\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\S+/.exec(served)![0];
+    const from = alice.type(`connect ${bobAddr}`);
+    await alice.wait(/Partner address: \S+/, from);
+    await bob.wait(/Partner address: \S+/);
+    // the channel's whole life follows: the counts are checked on everything printed, at the end of this file's tests
+    await alice.run('getPartnerAccount', ADDR);
+    assert.equal(count(alice.output(from), /Partner signature: [0-9A-F]{128}/), 1, alice.output(from));
+    assert.equal(count(alice.output(from), /Partner address: /), 1);
+  });
+
+  test('one address form everywhere: accounts 0Q…, the contract kQ…, the same strings in every command and event', async () => {
+    await alice.run('open 3 4', /Proposed channel/);
+    await bob.wait(/Your partner proposes a channel/);
+    await bob.run('deposit', /Deposit done\. Contract (kQ[\w-]{46})/);
+    await alice.wait(/Last state signed successful/);
+    await bob.wait(/Last state signed successful/);
+    const aliceAccount = ADDR.exec(await alice.run('getAccount', ADDR))![0];
+    const bobAccount = ADDR.exec(await bob.run('getAccount', ADDR))![0];
+    assert.match(aliceAccount, /^0Q/);
+    assert.match(bobAccount, /^0Q/);
+    assert.equal(ADDR.exec(await bob.run('getPartnerAccount', ADDR))![0], aliceAccount);
+    assert.equal(ADDR.exec(await alice.run('getPartnerAccount', ADDR))![0], bobAccount);
+    const contract = ADDR.exec(await alice.run('getSmartContractAccount', ADDR))![0];
+    assert.match(contract, /^kQ/);
+    assert.equal(ADDR.exec(await bob.run('getSmartContractAccount', ADDR))![0], contract);
+    const listed = await alice.run('channels', /you are A/);
+    assert.ok(listed.includes(contract) && listed.includes(bobAccount), listed);
+    // every address either of them ever printed is one of these three
+    for (const out of [alice.output(), bob.output()]) {
+      for (const [a] of out.matchAll(/\b[0-9A-Za-z_-]{48}\b/g)) assert.ok([aliceAccount, bobAccount, contract].includes(a), `${a} is printed in another form`);
+    }
+  });
+
+  test('deposit on a funded channel refuses at once (no "Deposit done")', async () => {
+    const out = await alice.run('deposit 1', /deposit failed: .*\n/);
+    assert.match(out, /deposit failed: both deposits are in: the channel is locked/);
+    assert.doesNotMatch(out, /Deposit done/);
+  });
+
+  test('send out of turn names requestEmpty (the original requestTurn is gone)', async () => {
+    const out = await alice.run('send 0.1', /send failed: .*\n/);
+    assert.match(out, /requestEmpty/);
+    assert.doesNotMatch(out, /requestTurn/);
+  });
+
+  test('requestEmpty and send say that the partner is offline; a restarted serving node says it serves again', async () => {
+    let mark = alice.mark();
+    await bob.kill9();
+    await alice.wait(/Partner \S+ disconnected/, mark);
+    let out = await alice.run('requestEmpty', /offline|Requested the turn[^\n]*\n[^\n]*\n/);
+    assert.match(out, /Requested the turn/);
+    assert.match(out, /Your partner is offline: the state is delivered when they reconnect/);
+    mark = alice.mark();
+    bob = startBob();
+    await bob.wait(/Serving again \(as before the restart\): \S+/);
+    await alice.wait(/Partner \S+ is back online/, mark);
+    // Bob answers the turn request by himself (automatic mode): Alice countersigns his empty state
+    await alice.wait(/Last state signed successful/, mark);
+    mark = alice.mark();
+    await bob.kill9();
+    await alice.wait(/Partner \S+ disconnected/, mark);
+    out = await alice.run('send 0.5', /offline/);
+    assert.match(out, /Sent state \d+: A \[2\.5 4\.5\] B/);
+    assert.match(out, /Your partner is offline: the state is delivered when they reconnect/);
+    mark = alice.mark();
+    bob = startBob();
+    await bob.wait(/Serving again/);
+    await alice.wait(/Last state signed successful/, mark);
+  });
+
+  test('piped withdraw without --yes is refused, saying to add --yes', async () => {
+    const out = await bob.run('withdraw', /withdraw failed: .*\n/);
+    assert.match(out, /add --yes to confirm/);
+    assert.doesNotMatch(out, /Success withdrawal/);
+  });
+
+  test('withdraw at a terminal: the summary (Account signature, Partner signature, Contract seqno), "Are you sure", then both see "Success withdrawal!" and the balances', async () => {
+    const from = alice.type('withdraw');
+    await alice.wait(/Enter step number \[\d+\]: /, from);
+    alice.type('');
+    const summary = (await alice.wait(/Are you sure\[y\/n\]:/, from)) && alice.output(from);
+    for (const re of [/Signature A: [0-9A-F]{128}/, /Signature B: [0-9A-F]{128}/, /Balance A: [\d.]+/, /Account signature: [0-9A-F]+/, /Partner signature: [0-9A-F]{128}/, /Step: \d+/, /Contract seqno: 0/]) {
+      assert.match(summary, re);
+    }
+    const bobFrom = bob.mark();
+    alice.type('y');
+    await alice.wait(/Success withdrawal!/, from, 120_000);
+    await bob.wait(/Success withdrawal!/, bobFrom, 120_000);
+    await alice.wait(/Your balance in workchain now: [\d.]+/, from);
+    await bob.wait(/Your balance in workchain now: [\d.]+/, bobFrom);
+  });
+
+  test('on a closed channel, withdraw and deposit refuse at once: no "Enter step number", and "closed", not "closing"', async () => {
+    let out = await alice.run('withdraw', /withdraw failed: .*\n/);
+    assert.doesNotMatch(out, /Enter step number/);
+    assert.match(out, /closed and paid out/);
+    out = await alice.run('deposit', /deposit failed: .*\n/);
+    assert.match(out, /closed/);
+    assert.doesNotMatch(out, /closing/);
+    assert.equal(count(alice.output(), /Partner signature: [0-9A-F]{128}\n/), 2, 'once at connect, once in the withdrawal summary');
+  });
+});

@@ -1,0 +1,105 @@
+// The extension's plain-text parts, without VS Code: what a step did, a channel row's description, amounts for
+// display, the balances panel's buttons from ChannelView.actions, the demo journal's lines, the chart's ticks.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTon } from '../../src/core/amounts.js';
+import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
+import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
+import { journalLine } from '../../src/extension/demoJournal.js';
+import { channelDescription, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { niceTicks, stepLabels } from '../../webview/chart.js';
+
+const TON = parseTon;
+const no = { ok: false as const, code: 'NOT_OPEN' as const, why: 'not now' };
+const allNo: Capabilities = { deposit: no, refund: no, send: no, sign: no, createEmpty: no, requestEmpty: no, withdraw: no, exit: no, challenge: no, finish: no, decline: no };
+
+function state(step: bigint, a: string, b: string, o: Partial<StateView> = {}): StateView {
+  return { step, sender: step % 2n === 0n ? 'A' : 'B', tag: 'state', balanceA: TON(a), balanceB: TON(b), sigA: 'AA', sigB: 'BB', committed: true, empty: false, ...o };
+}
+
+function channel(o: Partial<ChannelView> = {}): ChannelView {
+  return {
+    id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0Qb', partnerOnline: true, phase: 'open',
+    challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: state(1n, '3.5', '3.5'), count: 2n,
+    pending: null, myTurn: true, turnRequestedByPartner: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
+    payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, ...o,
+  };
+}
+
+describe('words of the views', () => {
+  const names = { me: 'A' as const, partner: 'Bob' };
+
+  test('a step says what it did: deposits, a payment by whom and how much, a passed turn, a close', () => {
+    assert.equal(stepAction(state(0n, '3', '4'), null, names), 'deposits');
+    assert.equal(stepAction(state(1n, '3.5', '3.5'), state(0n, '3', '4'), names), 'Bob pays 0.5 TON');
+    assert.equal(stepAction(state(2n, '2', '5'), state(1n, '3.5', '3.5'), names), 'you pay 1.5 TON');
+    assert.equal(stepAction(state(3n, '2', '5', { empty: true }), state(2n, '2', '5'), names), 'Bob passes the turn');
+    assert.equal(stepAction(state(4n, '2', '5', { tag: 'close' }), state(3n, '2', '5'), names), 'close');
+    assert.equal(stepAction(state(5n, '2', '5'), null, names), 'by Bob', 'without the state before, only who');
+  });
+
+  test('a channel row: phase, balance and turn; the window left while closing; what was paid once closed', () => {
+    assert.equal(channelDescription(channel()), 'open · 3.5 TON · your turn');
+    assert.equal(channelDescription(channel({ myTurn: false })), "open · 3.5 TON · partner's turn");
+    assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' } })), 'open · 3.5 TON · sign Step 2');
+    const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false };
+    assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_000), 'closing · 3.5 TON · 10 min left');
+    assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_700), 'closing · 3.5 TON · window over');
+    const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
+    assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
+    assert.equal(timeLeft(7_500, 0), '2 h 5 min');
+  });
+
+  test('a close on chain is stale when it holds an older step than the latest both signed (an exit is not)', () => {
+    const close = (step: bigint | null) => ({ step, submitter: 'B' as const, deadline: 1, byMe: false });
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(0n) })), true);
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(1n) })), false);
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(null) })), false);
+    assert.equal(staleOnChain(channel({ phase: 'closed', close: close(0n) })), false);
+  });
+
+  test('a view read while the node records a state both signed (count ahead of latest) is settling, not shown', () => {
+    assert.equal(settling(channel()), false);
+    assert.equal(settling(channel({ count: 3n, myTurn: true })), true, 'count 3 but the latest is Step 1: the write is not done');
+    assert.equal(settling(channel({ latest: null, count: 0n })), false);
+    assert.equal(settling(channel({ latest: null, count: 1n })), true);
+  });
+
+  test('amounts for reading at a glance: at most 3 decimals, "≈" when rounded, the exact one kept', () => {
+    assert.deepEqual(amountOf(TON('3.5')), { nano: '3500000000', ton: '3.5', short: '3.5' });
+    assert.deepEqual(amountOf(TON('996.968701999')), { nano: '996968701999', ton: '996.968701999', short: '≈ 996.969' });
+    assert.equal(amountOf(TON('0.0004'))!.short, '≈ 0');
+    assert.equal(amountOf(null), null);
+  });
+
+  test('the panel shows exactly the buttons the node allows, the most pressing one primary', () => {
+    const ok = { ok: true as const };
+    assert.deepEqual(actionButtons(channel()), []);
+    const open = actionButtons(channel({ actions: { ...allNo, send: ok, createEmpty: ok, withdraw: ok } }));
+    assert.deepEqual(open.map((b) => [b.action, b.primary]), [['send', true], ['createEmpty', false], ['withdraw', false]]);
+    const pending = actionButtons(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' }, actions: { ...allNo, sign: ok, withdraw: ok } }));
+    assert.deepEqual(pending.map((b) => b.label), ['Sign Step 2', 'Close the Channel…']);
+    assert.equal(pending[0]!.primary, true);
+    assert.deepEqual(actionButtons(channel({ actions: { ...allNo, exit: ok } })).map((b) => b.action), ['leave']);
+  });
+
+  test('the demo journal: who signed what, what the chain saw, each said once', () => {
+    const names2 = { A: 'Alice', B: 'Bob' } as const;
+    const ch = channel();
+    assert.deepEqual(journalLine('Alice', { type: 'stateReceived', channel: ch, state: state(1n, '3.5', '3.5') }, names2), {
+      source: 'Bob',
+      text: 'Bob signed Step 1 (A [3.5 3.5] B) and sent it to Alice',
+    });
+    assert.equal(journalLine('Bob', { type: 'stateSigned', channel: { ...ch, me: 'B' }, state: state(1n, '3.5', '3.5') }, names2), null, "the sender's own event says nothing new");
+    assert.deepEqual(journalLine('Bob', { type: 'challenged', channel: { ...ch, me: 'B' }, step: 6n, byMe: true }, names2), { source: 'chain', text: 'Bob challenged the close with Step 6' });
+  });
+
+  test('chart ticks are round numbers up to at least the top; step labels thin out past twelve steps', () => {
+    assert.deepEqual(niceTicks(4), [0, 1, 2, 3, 4]);
+    assert.deepEqual(niceTicks(7.02), [0, 2, 4, 6, 8]);
+    assert.deepEqual(niceTicks(0.3), [0, 0.1, 0.2, 0.3]);
+    assert.deepEqual(stepLabels(3), [0, 1, 2]);
+    const many = stepLabels(40);
+    assert.ok(many.length <= 12 && many[0] === 0 && many.at(-1) === 39, String(many));
+  });
+});

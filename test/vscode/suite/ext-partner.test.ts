@@ -1,0 +1,175 @@
+// In-host, with a real partner: this window serves a devnet, the user's node runs on it, and the partner is a
+// `synchannel` CLI process on the same devnet. Serving (the address to give, a busy port), a channel opened
+// through the commands, the node starting by itself after a reload when its data folder holds channels to watch,
+// the money notifications, and a withdraw with the partner gone silent.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { after, before, describe, it } from 'mocha';
+import type { ChannelView, NodeEvent } from '../../../src/node/types.js';
+import { EXTENSION_ID, api, notices, treeText, until } from './helpers.js';
+import { Partner } from './partner.js';
+
+type Ext = Awaited<ReturnType<typeof api>>;
+
+describe('SynChannel with a partner on a devnet (a CLI process)', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+  let devnetUrl = '';
+  let partner: Partner | undefined;
+  let dir = '';
+  let busy: Server | undefined;
+  const channel = (): ChannelView => {
+    const ch = ext.test.channels('me')[0];
+    assert.ok(ch, 'the user has a channel');
+    return ch;
+  };
+
+  before(async () => {
+    ext = await api();
+    // the challenge period of channels the user opens, from the settings to the node
+    await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', 120, vscode.ConfigurationTarget.Global);
+    dir = mkdtempSync(join(tmpdir(), 'synchannel-partner-'));
+    devnetUrl = ((await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined) ?? '';
+    assert.ok(devnetUrl, `startDevnet: ${JSON.stringify(ext.lastFailure())}`);
+    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet'), 'devnet', JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '20'), JSON.stringify(ext.lastFailure()));
+    partner = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', devnetUrl, '--data', join(dir, 'partner')]);
+    await partner.event('ready');
+    await partner.run('faucet 20');
+  });
+
+  after(async () => {
+    busy?.close();
+    await partner?.kill9();
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('synchannel.stopDevnet');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Serve on a busy port says so, with a button to serve on a free port', async () => {
+    busy = createServer();
+    const port = await new Promise<number>((r) => busy!.listen(0, '0.0.0.0', () => r((busy!.address() as { port: number }).port)));
+    assert.equal(await vscode.commands.executeCommand('synchannel.serve', port), undefined);
+    const f = ext.lastFailure();
+    assert.ok(f?.shown, `a failure: ${JSON.stringify(f)}`);
+    assert.match(f.message, new RegExp(`port ${port} is in use`));
+    assert.doesNotMatch(f.message, /libp2p|EADDRINUSE|Error:/);
+    assert.ok(f.shown.buttons.includes('Serve on a Free Port'), `buttons: ${f.shown.buttons.join(', ')}`);
+  });
+
+  it('Serve offers the LAN address first (not the loopback), and Copy Multiaddr copies it', async () => {
+    ext.test.clearPrompts();
+    const r = (await vscode.commands.executeCommand('synchannel.serve', 0)) as { lan: string[]; wan: string[] } | undefined;
+    assert.ok(r, JSON.stringify(ext.lastFailure()));
+    const lan = [...r.lan, ...r.wan].filter((a) => !/^\/ip4\/127\.|^\/ip6\/::1\//.test(a));
+    const said = notices(ext).find((n) => /Give them this address/.test(n.message));
+    assert.ok(said, `the notifications: ${JSON.stringify(notices(ext))}`);
+    if (lan.length) {
+      assert.ok(said.message.endsWith(lan[0]!), `offered: ${said.message}; LAN addresses: ${lan.join(' ')}`);
+      if (r.lan.length + r.wan.length > 1) ext.test.answer({ pick: lan[0]! });
+      const copied = await vscode.commands.executeCommand('synchannel.copyMultiaddr', { party: 'me' });
+      assert.equal(copied, lan[0]);
+    } else {
+      assert.match(said.message, /this machine only/);
+    }
+  });
+
+  it('connects and opens a channel; the partner accepts; "Partner signature" and "Partner address" are logged once', async () => {
+    const served = await partner!.run('serve 0 127.0.0.1');
+    const addr = (served.lan as string[]).find((a) => a.startsWith('/ip4/127.0.0.1/'))!;
+    assert.ok(await vscode.commands.executeCommand('synchannel.connect', addr), JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.open', '2', '1'), JSON.stringify(ext.lastFailure()));
+    await partner!.event('channelProposed');
+    await partner!.run('deposit');
+    await until('the channel open on the user side', async () => {
+      await ext.test.settle();
+      return ext.test.channels('me')[0]?.phase === 'open' && ext.test.channels('me')[0]?.latest;
+    }, 90_000);
+    assert.equal(channel().challengePeriod, 120, 'the synchannel.challengePeriod setting reached the node');
+    const log = ext.test.log();
+    assert.equal(log.filter((l) => l.startsWith('Partner signature: ')).length, 1, log.join('\n'));
+    assert.equal(log.filter((l) => l.startsWith('Partner address: ')).length, 1);
+    const row = ext.tree.snapshot().find((t) => t.id === 'net:me');
+    assert.ok(row, treeText(ext.tree.snapshot()));
+    assert.equal(row.label, 'You');
+    assert.match(row.children[0]!.label, /^0Q.{4}….{4} · partner$/);
+  });
+
+  it('a long history shows its last steps, newest first, and a "Show earlier steps" row that shows more', async () => {
+    const target = { party: 'me', channel: channel().id };
+    assert.ok(await vscode.commands.executeCommand('synchannel.requestEmpty', target), JSON.stringify(ext.lastFailure()));
+    for (let i = 0; i < 5; i++) {
+      await until('the turn back', () => channel().actions.send.ok);
+      assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
+    }
+    await until('12 states signed by both', () => channel().count === 12n && channel().actions.send.ok);
+    await ext.test.settle();
+    const rows = () => ext.tree.snapshot().find((t) => t.id === 'net:me')!.children[0]!.children;
+    assert.deepEqual(rows().map((r) => r.label), [...[11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map((n) => `Step ${n}`), 'Show earlier steps'], treeText(ext.tree.snapshot()));
+    assert.equal(rows().at(-1)!.description, '2 more');
+    assert.match(rows()[1]!.description, /^you pay 0\.01 TON · A \[1\.95 1\.05\] B$/);
+    assert.match(rows()[0]!.description, /passes the turn/);
+    await vscode.commands.executeCommand('synchannel.showEarlier', { kind: 'channel', party: 'me', channelId: channel().id });
+    assert.deepEqual(rows().map((r) => r.label).slice(-2), ['Step 1', 'Step 0']);
+  });
+
+  it('after a window reload the node starts by itself when its data folder holds live channels: tree and status bar show them', async () => {
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    await ext.test.settle();
+    assert.equal(ext.tree.snapshot().length, 0);
+    assert.match(ext.status().text, /devnet · stopped/);
+    assert.equal(await ext.test.startup(), 'started');
+    await ext.test.settle();
+    const row = ext.tree.snapshot().find((t) => t.id === 'net:me');
+    assert.ok(row?.children.length === 1, treeText(ext.tree.snapshot()));
+    assert.match(ext.status().text, /devnet · watching 1 · 1\.95 TON/);
+    await until('the partner back online', () => channel().partnerOnline, 60_000);
+  });
+
+  it('money notifications: a failed challenge is an error with the time left and Retry; an exit offer has "Leave with the Deposits"; a stale payout says so', () => {
+    const ch = channel();
+    ext.test.clearPrompts();
+    const payout = { step: 0n, balanceA: 2n, balanceB: 1n, paidA: 2n, paidB: 1n, latestStep: 4n, latestBalanceA: 1n, latestBalanceB: 2n, matchesLatest: false, txHash: null };
+    const events: NodeEvent[] = [
+      { type: 'challengeFailed', channel: ch, code: 'INSUFFICIENT_FUNDS', message: 'your wallet has 0.01 TON', secondsLeft: 300, nextRetryMs: 4000 },
+      { type: 'exitOffered', channel: ch, waitedSeconds: 120 },
+      { type: 'closed', channel: ch, payoutA: 2n, payoutB: 1n, payout },
+    ];
+    for (const e of events) ext.test.notify(e);
+    const [failed, exit, closed] = notices(ext);
+    assert.equal(failed?.level, 'error');
+    assert.match(failed!.message, /challenge .* failed: your wallet has 0\.01 TON\. 5 min left before the deadline; the node retries in 4 s/);
+    assert.deepEqual(failed!.buttons, ['Retry Now', 'Get Test Coins']);
+    assert.equal(exit?.level, 'warning');
+    assert.deepEqual(exit!.buttons, ['Leave with the Deposits']);
+    assert.equal(closed?.level, 'warning');
+    assert.match(closed!.message, /paid out by Step 0, not by the latest state both signed \(Step 4\)/);
+  });
+
+  it('withdraw with the partner gone silent: a cooperative close is refused before anything is sent; a fallback says so', async () => {
+    await partner!.kill9();
+    await until('the partner offline', () => !channel().partnerOnline, 60_000);
+    const ch = channel();
+    const target = { party: 'me', channel: ch.id };
+    ext.test.clearPrompts();
+    ext.test.answer({ pick: 'Cooperative close' }, { confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.withdraw', target), undefined);
+    const asked = ext.test.prompts().filter((p) => p.kind === 'confirm').at(-1);
+    assert.ok(asked?.kind === 'confirm' && /offline: a cooperative close needs their signature/.test(asked.message), JSON.stringify(asked));
+    assert.equal(channel().phase, 'open', 'nothing was sent');
+
+    ext.test.answer({ confirm: `Close with Step ${ch.latest!.step}` });
+    const r = (await vscode.commands.executeCommand('synchannel.withdraw', target, 'auto')) as { fellBack: boolean } | undefined;
+    assert.ok(r, JSON.stringify(ext.lastFailure()));
+    assert.equal(r.fellBack, true);
+    const warned = notices(ext).find((n) => n.level === 'warning' && /cooperative close was not possible \(.*\): a unilateral close started/.test(n.message));
+    assert.ok(warned, JSON.stringify(notices(ext)));
+    assert.deepEqual(ext.test.unanswered(), []);
+  });
+});
