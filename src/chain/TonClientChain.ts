@@ -64,7 +64,10 @@ export class TonClientChain extends BaseChain {
     this.defaultPollMs = opts.watchPollMs ?? (devnet ? 500 : 3000);
     this.defaultTimeoutMs = opts.timeoutMs ?? (devnet ? 60_000 : 180_000);
     this.apiKey = opts.apiKey || undefined;
-    this.adapter = retryingAdapter(opts.retry);
+    const unreachableHint = devnet
+      ? 'check that `synchannel devnet` is running there (or Start Devnet in VS Code)'
+      : 'check your network and the toncenter endpoint; without an API key toncenter allows about one request a second (set one with --api-key or Set Testnet API Key)';
+    this.adapter = retryingAdapter({ unreachableHint, ...opts.retry });
     this.client = new TonClient({ endpoint: this.endpoint, apiKey: this.apiKey, httpAdapter: this.adapter });
   }
 

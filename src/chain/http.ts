@@ -16,6 +16,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Timeout of one HTTP request (default 15000 ms). */
   requestTimeoutMs?: number;
+  /** What to suggest when the endpoint cannot be reached (default: check the URL and the network). */
+  unreachableHint?: string;
   /** Called before each retry (for logs and progress). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
@@ -183,7 +185,7 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
           'ENDPOINT_UNREACHABLE',
           timedOut
             ? `${url} did not answer ${method} within ${requestTimeout} ms: check your network, or try another endpoint`
-            : `cannot reach ${url} (${causeCode(e)}): check the URL and your network; for a local devnet, check that \`synchannel devnet\` is running`,
+            : `cannot reach ${url} (${causeCode(e)}): ${opts.unreachableHint ?? 'check the URL and your network'}`,
           { cause: e },
         );
       }

@@ -78,7 +78,8 @@ export function channelDescription(ch: ChannelView, now = Date.now() / 1000): st
     const mine = ch.me === 'A' ? ch.payout.paidA : ch.payout.paidB;
     parts.push(`paid ${formatTon(mine)} TON`);
   } else if (ch.phase === 'closing' && ch.close) {
-    parts.push(`${formatTon(ch.myBalance)} TON`, ch.close.deadline > now ? `${timeLeft(ch.close.deadline, now)} left` : 'window over');
+    // The node measures the time left in chain time (the sandbox and the devnet move the chain clock).
+    parts.push(`${formatTon(ch.myBalance)} TON`, ch.close.secondsLeft > 0 ? `${timeLeft(now + ch.close.secondsLeft, now)} left` : 'window over');
   } else {
     parts.push(`${formatTon(ch.myBalance)} TON`);
     const turn = turnWords(ch);

@@ -77,6 +77,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return {
       o,
       autoMode: o.autoMode ?? true,
+      chainSkew: 0,
       myAddress: o.wallet.address,
       data,
       channels: new Map(),
@@ -146,7 +147,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   private viewOf(ctl: ChannelController): ChannelView {
-    return channelView(ctl, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
+    return channelView(ctl, this.ctx.chainSkew, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
   }
 
   private sendOn(s: PeerSession, msg: AppMessage): void {

@@ -148,6 +148,7 @@ export class Arbiter {
         const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
         const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
         ctl.rec.close = { step, submitter, deadline: e.deadline };
+        await this.measureSkew();
         await ctl.run(() => {
           if (!ctl.channel.isClosing) ctl.channel.markClosing();
         });
@@ -158,6 +159,7 @@ export class Arbiter {
       }
       case 'deadlinePassed':
         ctl.deadlinePassed = true;
+        this.ctx.chainSkew = e.now - Date.now() / 1000;
         await ctx.transition(ctl, 'deadlinePassed');
         return;
       case 'closed':
@@ -192,6 +194,12 @@ export class Arbiter {
         'warn',
       );
     }
+  }
+
+  /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */
+  private async measureSkew(): Promise<void> {
+    const now = await this.ctx.o.chain.now().catch(() => null);
+    if (now !== null) this.ctx.chainSkew = now - Date.now() / 1000;
   }
 
   private armInitialTimer(ctl: ChannelController): void {

@@ -35,6 +35,8 @@ export interface ChannelNodeOptions {
 export interface NodeContext {
   readonly o: Required<Pick<ChannelNodeOptions, 'network' | 'dataDir' | 'chain' | 'wallet' | 'key' | 'p2p'>> & ChannelNodeOptions;
   readonly autoMode: boolean;
+  /** chain time minus local time (s), last measured: the sandbox and the devnet can move the chain clock */
+  chainSkew: number;
   readonly myAddress: Address;
   readonly data: DataDir;
   /** by channel id (decimal) */

@@ -67,6 +67,8 @@ export interface CloseView {
   /** unix seconds (chain time) */
   deadline: number;
   byMe: boolean;
+  /** seconds until the deadline in chain time (when the view was made) */
+  secondsLeft: number;
 }
 
 export interface ChannelView {

@@ -54,7 +54,7 @@ export function stateViews(states: readonly SignedState[], before: SignedState |
   });
 }
 
-export function channelView(ctl: ChannelController, myAddress: string, partnerOnline: boolean): ChannelView {
+export function channelView(ctl: ChannelController, chainSkew: number, myAddress: string, partnerOnline: boolean): ChannelView {
   const rec = ctl.rec;
   const ch = ctl.channel;
   const latest = ctl.latestView;
@@ -88,7 +88,7 @@ export function channelView(ctl: ChannelController, myAddress: string, partnerOn
     turnRequestedByPartner: ch.partnerWantsTurn,
     myBalance: mine,
     partnerBalance: theirs,
-    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me } : null,
+    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, secondsLeft: Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
     deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
     closeStep: rec.close?.step ?? null,
     payout: rec.payout,

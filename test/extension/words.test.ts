@@ -42,16 +42,16 @@ describe('words of the views', () => {
     assert.equal(channelDescription(channel()), 'open · 3.5 TON · your turn');
     assert.equal(channelDescription(channel({ myTurn: false })), "open · 3.5 TON · partner's turn");
     assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' } })), 'open · 3.5 TON · sign Step 2');
-    const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false };
+    const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, secondsLeft: 600 };
     assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_000), 'closing · 3.5 TON · 10 min left');
-    assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_700), 'closing · 3.5 TON · window over');
+    assert.equal(channelDescription(channel({ phase: 'closing', close: { ...close, secondsLeft: 0 } }), 1_000_700), 'closing · 3.5 TON · window over');
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
     assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');
   });
 
   test('a close on chain is stale when it holds an older step than the latest both signed (an exit is not)', () => {
-    const close = (step: bigint | null) => ({ step, submitter: 'B' as const, deadline: 1, byMe: false });
+    const close = (step: bigint | null) => ({ step, submitter: 'B' as const, deadline: 1, byMe: false, secondsLeft: 0 });
     assert.equal(staleOnChain(channel({ phase: 'closing', close: close(0n) })), true);
     assert.equal(staleOnChain(channel({ phase: 'closing', close: close(1n) })), false);
     assert.equal(staleOnChain(channel({ phase: 'closing', close: close(null) })), false);
