@@ -95,6 +95,61 @@ function causeCode(e: unknown): string {
   return (e as Error)?.message ?? String(e);
 }
 
+const REJECTED_BY_WALLET = /not accepted|cannot apply external message|failed to unpack account state/i;
+
+/** A message the wallet refused (toncenter says so with a 500 or a 4xx): resending the same one cannot help. */
+function walletRejected(method: string, text: string, status: number): ChainError | null {
+  if (method !== 'sendBoc' || !REJECTED_BY_WALLET.test(text)) return null;
+  return new ChainError(
+    'WALLET_REJECTED',
+    `the wallet did not accept the message: ${text}. Check its balance and that no other program uses this wallet at the same time, then retry`,
+    { status },
+  );
+}
+
+/** The body as JSON, or as text when it is not JSON (kept for the message). */
+async function responseBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+/** What an answer means: null for a success, an error worth retrying (with the server's delay), or throws. */
+function judge(res: Response, body: unknown, url: string, method: string, attempt: number): { error: ChainError; delayMs?: number } | null {
+  if (res.status === 401 || res.status === 403) {
+    throw new ChainError(
+      'API_KEY_REJECTED',
+      `${url} rejected the API key (HTTP ${res.status}: ${errorText(body, res.statusText)}): check the key in the settings ` +
+        `(a toncenter key comes from @tonapibot on Telegram), or remove it to use the free rate limit`,
+      { status: res.status },
+    );
+  }
+  if (res.status === 429) {
+    const error = new ChainError(
+      'RATE_LIMITED',
+      `${url} kept answering 429 Too Many Requests (${method}) after ${attempt + 1} attempts: wait a little, ` +
+        `or set an API key (toncenter allows about 1 request per second without one)`,
+      { status: 429 },
+    );
+    const delayMs = retryAfterMs(res.headers);
+    return delayMs === undefined ? { error } : { error, delayMs };
+  }
+  if (res.status >= 500) {
+    const rejected = walletRejected(method, errorText(body, ''), res.status);
+    if (rejected) throw rejected;
+    return { error: new ChainError('ENDPOINT_ERROR', `${url} failed ${method} with HTTP ${res.status}: ${errorText(body, res.statusText)}`, { status: res.status }) };
+  }
+  if (res.status !== 200 || (body && typeof body === 'object' && (body as { ok?: unknown }).ok === false)) {
+    // Not retryable: a wrong request, an unknown account or method, a rejected message.
+    const text = errorText(body, res.statusText);
+    throw walletRejected(method, text, res.status) ?? new ChainError('ENDPOINT_ERROR', `${url} refused ${method} (HTTP ${res.status}): ${text}`, { status: res.status });
+  }
+  return null;
+}
+
 /** An axios adapter for TonClient's `httpAdapter` parameter. */
 export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
   const retries = opts.retries ?? 5;
@@ -111,79 +166,26 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
       if (signal?.aborted) throw abortedError(signal);
       let retryDelay: number | undefined;
       const timeout = AbortSignal.timeout(requestTimeout);
-      const reqSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       try {
         const res = await fetch(url, {
           method: (config.method ?? 'post').toUpperCase(),
           headers: headersObject(config.headers),
           body: config.data === undefined ? undefined : String(config.data),
-          signal: reqSignal,
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
-        const text = await res.text();
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          // not JSON: keep the text for the message
+        const body = await responseBody(res);
+        const verdict = judge(res, body, url, method, attempt);
+        if (!verdict) {
+          return { data: body, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config, request: {} };
         }
-        if (res.status === 401 || res.status === 403) {
-          throw new ChainError(
-            'API_KEY_REJECTED',
-            `${url} rejected the API key (HTTP ${res.status}: ${errorText(body, res.statusText)}): check the key in the settings ` +
-              `(a toncenter key comes from @tonapibot on Telegram), or remove it to use the free rate limit`,
-            { status: res.status },
-          );
-        }
-        if (res.status === 429) {
-          last = new ChainError(
-            'RATE_LIMITED',
-            `${url} kept answering 429 Too Many Requests (${method}) after ${attempt + 1} attempts: wait a little, ` +
-              `or set an API key (toncenter allows about 1 request per second without one)`,
-            { status: 429 },
-          );
-          retryDelay = retryAfterMs(res.headers);
-        } else if (res.status >= 500) {
-          last = new ChainError(
-            'ENDPOINT_ERROR',
-            `${url} failed ${method} with HTTP ${res.status}: ${errorText(body, res.statusText)}`,
-            { status: res.status },
-          );
-          // A rejected external message comes back as a 500 from toncenter: resending the same one cannot help.
-          if (method === 'sendBoc' && /not accepted|cannot apply external message|failed to unpack account state/i.test(errorText(body, ''))) {
-            throw new ChainError(
-              'WALLET_REJECTED',
-              `the wallet did not accept the message: ${errorText(body, '')}. Check its balance and that no other program uses this wallet at the same time, then retry`,
-              { status: res.status },
-            );
-          }
-        } else if (res.status !== 200 || (body && typeof body === 'object' && (body as { ok?: unknown }).ok === false)) {
-          // Not retryable: a wrong request, an unknown account or method, a rejected message.
-          const text = errorText(body, res.statusText);
-          if (method === 'sendBoc' && /not accepted|cannot apply external message|failed to unpack account state/i.test(text)) {
-            throw new ChainError(
-              'WALLET_REJECTED',
-              `the wallet did not accept the message: ${text}. Check its balance and that no other program uses this wallet at the same time, then retry`,
-              { status: res.status },
-            );
-          }
-          throw new ChainError('ENDPOINT_ERROR', `${url} refused ${method} (HTTP ${res.status}): ${text}`, { status: res.status });
-        } else {
-          return {
-            data: body,
-            status: res.status,
-            statusText: res.statusText,
-            headers: Object.fromEntries(res.headers.entries()),
-            config,
-            request: {},
-          };
-        }
+        last = verdict.error;
+        retryDelay = verdict.delayMs;
       } catch (e) {
         if (e instanceof ChainError) throw e;
         if (signal?.aborted) throw abortedError(signal);
-        const timedOut = timeout.aborted;
         last = new ChainError(
           'ENDPOINT_UNREACHABLE',
-          timedOut
+          timeout.aborted
             ? `${url} did not answer ${method} within ${requestTimeout} ms: check your network, or try another endpoint`
             : `cannot reach ${url} (${causeCode(e)}): ${opts.unreachableHint ?? 'check the URL and your network'}`,
           { cause: e },

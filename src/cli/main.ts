@@ -58,6 +58,8 @@ async function subcommand(argv: string[]): Promise<boolean> {
   return false;
 }
 
+type NodeHandle = Awaited<ReturnType<typeof createNode>>;
+
 interface NodeOpts {
   data: string;
   chain: NetworkKind;
@@ -71,8 +73,8 @@ interface NodeOpts {
   minPeriod?: number;
 }
 
-async function runNode(opts: NodeOpts): Promise<void> {
-  const json = !!opts.json;
+/** Lines from stdin, one `ask` at a time (a pipe's lines are kept until asked for); `close` ends it. */
+function stdinIo(json: boolean): { io: Io; close: () => void } {
   const lines: string[] = [];
   const waiting: ((l: string | null) => void)[] = [];
   let ended = false;
@@ -102,21 +104,24 @@ async function runNode(opts: NodeOpts): Promise<void> {
       return new Promise((r) => waiting.push(r));
     },
   };
+  return { io, close: () => rl.close() };
+}
 
-  const dataDir = resolve(opts.data);
-  if (opts.chain === 'sandbox' && !json) {
+/** The node of these options, or null once the reason it could not start is printed. */
+async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeHandle | null> {
+  if (opts.chain === 'sandbox' && !io.json) {
     io.say('Chain: embedded sandbox (in this process only). To pay a partner in another process, start `synchannel devnet` and run both with --chain devnet.');
   }
-  let node;
   try {
     await checkKeyReadable(dataDir);
-    node = await createNode({
+    const apiKey = opts.apiKey ?? process.env.SYNCHANNEL_API_KEY;
+    return await createNode({
       network: opts.chain,
       dataDir,
       key: { keyFolder: dataDir, create: true },
       devnetUrl: opts.devnetUrl,
       testnetEndpoint: opts.testnetEndpoint,
-      ...(opts.apiKey || process.env.SYNCHANNEL_API_KEY ? { apiKey: opts.apiKey ?? process.env.SYNCHANNEL_API_KEY } : {}),
+      ...(apiKey ? { apiKey } : {}),
       autoMode: !opts.manual,
       ...(opts.announce ? { announce: opts.announce } : {}),
       ...(opts.period ? { challengePeriod: opts.period } : {}),
@@ -124,15 +129,17 @@ async function runNode(opts: NodeOpts): Promise<void> {
     });
   } catch (e) {
     const err = e as Error & { code?: string };
-    if (json) io.emit({ event: 'fatal', code: err.code ?? 'ERROR', message: err.message });
+    if (io.json) io.emit({ event: 'fatal', code: err.code ?? 'ERROR', message: err.message });
     else process.stderr.write(`synchannel could not start: ${err.message}\n`);
-    process.exitCode = 1;
-    rl.close();
-    return;
+    return null;
   }
+}
+
+/** Prints the node's events (words, or JSON lines) and the greeting. */
+function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io): void {
   const formatter = new EventFormatter();
   node.on((e) => {
-    if (json) {
+    if (io.json) {
       io.emit({ event: e.type, ...e, type: undefined });
       return;
     }
@@ -140,19 +147,41 @@ async function runNode(opts: NodeOpts): Promise<void> {
     if (text) io.say(text);
     if (e.type === 'closed') void printBalancesAfter(node, e.channel.partnerAddress, e.channel.contract, io);
   });
-  if (json) io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
-  else {
-    io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
-    const served = node.served();
-    if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
-    io.say('Type help for the commands.');
+  if (io.json) {
+    io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
+    return;
   }
+  io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
+  const served = node.served();
+  if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
+  io.say('Type help for the commands.');
+}
+
+/** Runs commands until `exit` (true) or the end of input (false). */
+async function commandLoop(node: NodeHandle, io: Io): Promise<boolean> {
+  while (true) {
+    const line = await io.ask(io.json || !io.interactive ? '' : '> ');
+    if (line === null) return false;
+    if (!(await runLine(line, node, io))) return true;
+  }
+}
+
+async function runNode(opts: NodeOpts): Promise<void> {
+  const { io, close } = stdinIo(!!opts.json);
+  const dataDir = resolve(opts.data);
+  const node = await startNode(opts, dataDir, io);
+  if (!node) {
+    process.exitCode = 1;
+    close();
+    return;
+  }
+  printEvents(node, opts, dataDir, io);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     await node.stop().catch(() => undefined);
-    rl.close();
+    close();
   };
   process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
   process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
@@ -160,23 +189,14 @@ async function runNode(opts: NodeOpts): Promise<void> {
   node.on((e) => {
     if (e.type === 'served') serving = true;
   });
-  let exitCommand = false;
-  while (true) {
-    const line = await io.ask(json || !interactive ? '' : '> ');
-    if (line === null) break;
-    const goOn = await runLine(line, node, io);
-    if (!goOn) {
-      exitCommand = true;
-      break;
-    }
-  }
+  const exitCommand = await commandLoop(node, io);
   if (!exitCommand && serving) {
     // Commands came from a pipe that has ended, but this node serves a partner: keep serving until a signal.
-    if (json) io.emit({ event: 'stdinEnded', serving: true });
+    if (io.json) io.emit({ event: 'stdinEnded', serving: true });
     else process.stderr.write('synchannel: end of input; still serving your partner. Press Ctrl+C (SIGINT) to stop.\n');
     await new Promise<void>(() => undefined);
   }
-  if (json) io.emit({ event: 'exit' });
+  if (io.json) io.emit({ event: 'exit' });
   await shutdown();
 }
 
@@ -199,7 +219,7 @@ async function checkKeyReadable(dataDir: string): Promise<void> {
 }
 
 /** The original's closing lines: both wallets and the contract after the payout. */
-async function printBalancesAfter(node: Awaited<ReturnType<typeof createNode>>, partner: string, contract: string, io: Io): Promise<void> {
+async function printBalancesAfter(node: NodeHandle, partner: string, contract: string, io: Io): Promise<void> {
   try {
     io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())}`);
     io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))}`);

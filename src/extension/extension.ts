@@ -95,26 +95,50 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     contextKeys(nodeHost, model),
     vscode.window.registerFileDecorationProvider(new TreeDecorations()),
     vscode.window.registerWebviewPanelSerializer(BALANCES_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => balances.restore(panel, state) }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('synchannel.network')) {
-        nodeHost.restartForNetwork().catch((err) => nodeHost.log(`network switch: ${String(err)}`, 'error'));
-      } else if (
-        ['devnetUrl', 'testnetEndpoint', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
-        nodeHost.mainNode
-      ) {
-        void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then(async (pick) => {
-          if (!pick) return;
-          await nodeHost.stopNode();
-          await nodeHost.ensureNode();
-        });
-      }
-    }),
+    onSettingsChanged(nodeHost, prompts),
   );
   nodeHost.log(`SynChannel activated (network setting: ${nodeHost.network})`);
   // After activation returns: a node whose data folder holds channels to watch starts by itself.
   const startup = () => nodeHost.startIfLive().catch((e: unknown) => (nodeHost.log(`start-up check: ${String(e)}`, 'warn'), 'failed' as const));
   setTimeout(() => void startup(), 0);
 
+  return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, startup, testMode });
+}
+
+interface Parts {
+  nodeHost: NodeHost;
+  prompts: Prompts;
+  model: ModelBuilder;
+  tree: ChannelTreeProvider;
+  balances: BalancesPanel;
+  status: StatusBar;
+  commands: Commands;
+  notes: ReturnType<typeof partnerNotifications>;
+  startup: () => Promise<string>;
+  testMode: boolean;
+}
+
+/** Settings the running node was built with: the network switches at once, the rest after a restart. */
+function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('synchannel.network')) {
+      nodeHost.restartForNetwork().catch((err) => nodeHost.log(`network switch: ${String(err)}`, 'error'));
+    } else if (
+      ['devnetUrl', 'testnetEndpoint', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
+      nodeHost.mainNode
+    ) {
+      void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then(async (pick) => {
+        if (!pick) return;
+        await nodeHost.stopNode();
+        await nodeHost.ensureNode();
+      });
+    }
+  });
+}
+
+/** The API activate() returns (with the test hooks in test mode only). */
+function publicApi(p: Parts): SynChannelApi {
+  const { nodeHost, prompts, model, tree, balances, status, commands, notes, startup, testMode } = p;
   return {
     commands: COMMAND_NAMES.map((c) => `synchannel.${c}`),
     tree: { snapshot: () => tree.snapshot() },

@@ -58,33 +58,36 @@ export function waitForEvent<T extends NodeEvent['type']>(
 
 export const DEMO_CHALLENGE_PERIOD = 600;
 
-export async function createTeachingDemo(opts: { dataDir: string; log?: (line: string) => void; autoMode?: boolean }): Promise<TeachingDemo> {
-  const heavy = await import('#heavy');
-  const chain: SandboxLike = await heavy.SandboxChain.create();
-  const common = { network: 'sandbox' as const, chain, autoMode: opts.autoMode ?? false, challengePeriod: DEMO_CHALLENGE_PERIOD, pollMs: 200, ...(opts.log ? { log: opts.log } : {}) };
-  const aliceKey = newKeyPair();
-  const bobKey = newKeyPair();
-  const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: aliceKey } });
-  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: bobKey } });
-  const done = new Set<string>();
-  let staleStep = 0n;
+/** What the story's steps share: the two nodes, the chain, and what an earlier step left for a later one. */
+interface Story {
+  alice: ChannelNodeApi;
+  bob: ChannelNodeApi;
+  chain: SandboxLike;
+  /** the step Alice later closes with (stale by then) */
+  staleStep: bigint;
+  /** Bob's challenge, awaited from the moment Alice's stale close is sent */
+  pendingChallenge: Promise<Extract<NodeEvent, { type: 'challenged' }>> | null;
+}
 
-  const view = (n: ChannelNodeApi) => n.currentChannel();
-  /** One off-chain step by hand: `from` proposes (a payment or an empty state), `to` signs it. */
-  const proposeAndSign = async (from: ChannelNodeApi, to: ChannelNodeApi, propose: () => Promise<unknown>) => {
-    const received = waitForEvent(to, 'stateReceived');
-    await propose();
-    await received;
-    const signed = waitForEvent(from, 'stateSigned');
-    await to.sign();
-    await signed;
-  };
-  const bal = () => {
-    const c = view(alice);
-    return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at step ${c.latest.step}` : 'no signed state yet';
-  };
+/** One off-chain step by hand: `from` proposes (a payment or an empty state), `to` signs it. */
+async function proposeAndSign(from: ChannelNodeApi, to: ChannelNodeApi, propose: () => Promise<unknown>): Promise<void> {
+  const received = waitForEvent(to, 'stateReceived');
+  await propose();
+  await received;
+  const signed = waitForEvent(from, 'stateSigned');
+  await to.sign();
+  await signed;
+}
 
-  const steps: DemoStep[] = [
+function balances(s: Story): string {
+  const c = s.alice.currentChannel();
+  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at step ${c.latest.step}` : 'no signed state yet';
+}
+
+/** Connecting, proposing, depositing and signing step 0. */
+function openSteps(s: Story): DemoStep[] {
+  const { alice, bob } = s;
+  return [
     {
       id: 'connect',
       title: 'Alice serves, Bob connects: both prove they own their TON address',
@@ -123,16 +126,23 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
         const signed = waitForEvent(alice, 'stateSigned', (e) => e.state.step === 0n);
         await bob.sign();
         await signed;
-        return `Both signed step 0: ${bal()}. Step 1 is Bob's turn.`;
+        return `Both signed step 0: ${balances(s)}. Step 1 is Bob's turn.`;
       },
     },
+  ];
+}
+
+/** Payments both ways, a turn request and an empty state that passes the turn. */
+function paySteps(s: Story): DemoStep[] {
+  const { alice, bob } = s;
+  return [
     {
       id: 'send',
       title: 'Bob pays Alice 0.5 TON off-chain; Alice signs',
       async run() {
         await proposeAndSign(bob, alice, () => bob.send(parseTon('0.5')));
-        staleStep = view(alice)!.latest!.step;
-        return `Step ${staleStep} signed by both: ${bal()}. Now it is Alice's turn.`;
+        s.staleStep = alice.currentChannel()!.latest!.step;
+        return `Step ${s.staleStep} signed by both: ${balances(s)}. Now it is Alice's turn.`;
       },
     },
     {
@@ -143,7 +153,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
         const asked = waitForEvent(bob, 'turnRequested');
         await alice.requestEmpty();
         await asked;
-        return `${bal()}. Alice wants to pay again but step ${view(alice)!.latest!.step + 1n} is Bob's: she requested the turn ("Your partner request empty state").`;
+        return `${balances(s)}. Alice wants to pay again but step ${alice.currentChannel()!.latest!.step + 1n} is Bob's: she requested the turn ("Your partner request empty state").`;
       },
     },
     {
@@ -152,21 +162,28 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       async run() {
         await proposeAndSign(bob, alice, () => bob.createEmpty());
         await proposeAndSign(alice, bob, () => alice.send(parseTon('0.25')));
-        return `Bob's empty state passed the turn; Alice paid again. ${bal()}.`;
+        return `Bob's empty state passed the turn; Alice paid again. ${balances(s)}.`;
       },
     },
+  ];
+}
+
+/** Alice's stale close, Bob's watcher's challenge, and the payout after the window. */
+function closeSteps(s: Story): DemoStep[] {
+  const { alice, bob, chain } = s;
+  return [
     {
       id: 'staleClose',
       title: 'Alice cheats: she starts a close with an old state that paid her more',
       async run() {
         const challenged = waitForEvent(bob, 'challenged', (e) => e.byMe, 60_000);
         const seen = waitForEvent(bob, 'closeStarted', (e) => e.byPartner, 60_000);
-        const old = (await alice.showAll()).find((s) => s.step === staleStep)!;
-        const r = await alice.withdraw({ step: staleStep, mode: 'unilateral', confirmStale: true });
-        demo.pendingChallenge = challenged;
+        const old = (await alice.showAll()).find((x) => x.step === s.staleStep)!;
+        const r = await alice.withdraw({ step: s.staleStep, mode: 'unilateral', confirmStale: true });
+        s.pendingChallenge = challenged;
         await seen;
         return (
-          `Alice sent step ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${bal()}.\n` +
+          `Alice sent step ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
           `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}. Bob sees "Your partner sent the state to the smart contract".`
         );
       },
@@ -175,7 +192,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       id: 'challenge',
       title: "Bob's watcher challenges with the latest state",
       async run() {
-        const e = await (demo.pendingChallenge ?? waitForEvent(bob, 'challenged', (x) => x.byMe, 60_000));
+        const e = await (s.pendingChallenge ?? waitForEvent(bob, 'challenged', (x) => x.byMe, 60_000));
         return `Bob's watcher saw the old step and challenged at once with step ${e.step}: the contract now holds the latest state.`;
       },
     },
@@ -186,31 +203,42 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
         const closed = waitForEvent(alice, 'closed', () => true, 60_000);
         await chain.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
         const e = await closed;
-        return `The challenge window passed; the close finished with step ${view(alice)?.closeStep ?? '?'}: A got ${formatTon(e.payoutA)} TON, B got ${formatTon(e.payoutB)} TON.`;
+        return `The challenge window passed; the close finished with step ${alice.currentChannel()?.closeStep ?? '?'}: A got ${formatTon(e.payoutA)} TON, B got ${formatTon(e.payoutB)} TON.`;
       },
     },
   ];
-  const demo = {
+}
+
+export async function createTeachingDemo(opts: { dataDir: string; log?: (line: string) => void; autoMode?: boolean }): Promise<TeachingDemo> {
+  const heavy = await import('#heavy');
+  const chain: SandboxLike = await heavy.SandboxChain.create();
+  const common = { network: 'sandbox' as const, chain, autoMode: opts.autoMode ?? false, challengePeriod: DEMO_CHALLENGE_PERIOD, pollMs: 200, ...(opts.log ? { log: opts.log } : {}) };
+  const aliceKey = newKeyPair();
+  const bobKey = newKeyPair();
+  const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: aliceKey } });
+  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: bobKey } });
+  const done = new Set<string>();
+  const story: Story = { alice, bob, chain, staleStep: 0n, pendingChallenge: null };
+  const steps: DemoStep[] = [...openSteps(story), ...paySteps(story), ...closeSteps(story)];
+  const demo: TeachingDemo = {
     alice,
     bob,
     publicKeys: { alice: aliceKey.publicKey.toString('hex').toUpperCase(), bob: bobKey.publicKey.toString('hex').toUpperCase() },
     chain,
     steps,
     done,
-    pendingChallenge: null as Promise<Extract<NodeEvent, { type: 'challenged' }>> | null,
     async runStep(id: DemoStep['id']) {
-      const step = steps.find((s) => s.id === id);
+      const step = steps.find((x) => x.id === id);
       if (!step) throw new Error(`no demo step ${id}`);
-      const idx = steps.indexOf(step);
-      const missing = steps.slice(0, idx).find((s) => !done.has(s.id));
+      const missing = steps.slice(0, steps.indexOf(step)).find((x) => !done.has(x.id));
       if (missing) throw new Error(`run "${missing.title}" first`);
-      if (done.has(id)) throw new Error(`"${step.title}" is done already; the next step is ${steps.find((s) => !done.has(s.id))?.title ?? 'none: the story is over'}`);
+      if (done.has(id)) throw new Error(`"${step.title}" is done already; the next step is ${steps.find((x) => !done.has(x.id))?.title ?? 'none: the story is over'}`);
       const text = await step.run();
       done.add(id);
       return text;
     },
     async next() {
-      const step = steps.find((s) => !done.has(s.id));
+      const step = steps.find((x) => !done.has(x.id));
       if (!step) return null;
       return { step, text: await demo.runStep(step.id) };
     },

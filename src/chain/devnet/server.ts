@@ -2,7 +2,7 @@
 // TonClient uses (POST /jsonRPC, and the REST form GET|POST /<method>, also under /api/v2/), plus
 // GET /devnet/info, POST /devnet/faucet {address, amount?} and POST /devnet/advanceTime {seconds}.
 // Answers are { ok: true, result } or { ok: false, error, code } with the HTTP status equal to `code`.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 import type { Blockchain } from '@ton/sandbox';
@@ -114,17 +114,11 @@ const DEVNET_ROUTES: Record<string, { method: string; verb: 'GET' | 'POST' }> = 
   '/devnet/advanceTime': { method: 'devnet.advanceTime', verb: 'POST' },
 };
 
-/** Starts the devnet: opens (or creates) the chain in `dataDir`, then listens. */
-export async function startDevnet(opts: DevnetOptions): Promise<DevnetServer> {
-  const log = opts.log ?? (() => {});
-  const host = opts.host ?? '127.0.0.1';
-  const port = opts.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new DevnetError('DEVNET_LISTEN_FAILED', `--port must be a whole number from 0 to 65535 (0 picks a free port), got ${String(opts.port)}.`, 500);
-  }
-  const backend = await DevnetBackend.open(opts.dataDir, log);
+type Run = (method: string, params: unknown) => Promise<unknown>;
 
-  async function run(method: string, params: unknown): Promise<unknown> {
+/** Calls one method on the chain, logging what changes it and every failure. */
+function runner(backend: DevnetBackend, log: (line: string) => void): Run {
+  return async (method, params) => {
     try {
       const result = await callMethod(backend, method, params);
       if (LOGGED.has(method)) log(`${method} ok (block ${backend.seqno}, now ${backend.now()})`);
@@ -134,65 +128,55 @@ export async function startDevnet(opts: DevnetOptions): Promise<DevnetServer> {
       log(`${method} failed: ${err.code}: ${err.message}`);
       throw err;
     }
+  };
+}
+
+/** POST /jsonRPC: a JSON-RPC 2.0 call; a failed call is answered with the request's id. */
+async function handleJsonRpc(req: IncomingMessage, res: ServerResponse, run: Run): Promise<void> {
+  if ((req.method ?? 'GET') !== 'POST') throw new DevnetError('DEVNET_BAD_REQUEST', 'Send JSON-RPC requests with POST.', 405);
+  const body = parseJson(await readBody(req));
+  const parsed = v.safeParse(JsonRpcRequest, body);
+  if (!parsed.success) {
+    throw new DevnetError('DEVNET_BAD_REQUEST', `Not a JSON-RPC request (${v.summarize(parsed.issues).replace(/\n/g, '; ')}). Send {"id":"1","jsonrpc":"2.0","method":"getMasterchainInfo","params":{}}.`, 422);
   }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://devnet.invalid');
-    let path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path.startsWith('/api/v2/')) path = path.slice('/api/v2'.length);
-    const verb = req.method ?? 'GET';
-
-    if (path === '/jsonRPC') {
-      if (verb !== 'POST') throw new DevnetError('DEVNET_BAD_REQUEST', 'Send JSON-RPC requests with POST.', 405);
-      const body = parseJson(await readBody(req));
-      const parsed = v.safeParse(JsonRpcRequest, body);
-      if (!parsed.success) {
-        throw new DevnetError('DEVNET_BAD_REQUEST', `Not a JSON-RPC request (${v.summarize(parsed.issues).replace(/\n/g, '; ')}). Send {"id":"1","jsonrpc":"2.0","method":"getMasterchainInfo","params":{}}.`, 422);
-      }
-      const { method, params, id } = parsed.output;
-      try {
-        const result = await run(method, params);
-        send(res, 200, { ok: true, result, id: id ?? null, jsonrpc: '2.0' });
-      } catch (e) {
-        const err = toDevnetError(e);
-        send(res, err.status, errorBody(err, { id: id ?? null, jsonrpc: '2.0' }));
-      }
-      return;
-    }
-
-    const devnetRoute = DEVNET_ROUTES[path];
-    if (devnetRoute) {
-      if (verb !== devnetRoute.verb) throw new DevnetError('DEVNET_BAD_REQUEST', `Use ${devnetRoute.verb} ${path}.`, 405);
-      const params = verb === 'POST' ? parseJson(await readBody(req)) : queryParams(url);
-      send(res, 200, { ok: true, result: await run(devnetRoute.method, params) });
-      return;
-    }
-
-    const name = path.slice(1);
-    if (/^[A-Za-z]+$/.test(name)) {
-      let params: unknown;
-      if (verb === 'GET') params = queryParams(url);
-      else if (verb === 'POST') params = parseJson(await readBody(req));
-      else throw new DevnetError('DEVNET_BAD_REQUEST', `Use GET or POST /${name}.`, 405);
-      send(res, 200, { ok: true, result: await run(name, params) });
-      return;
-    }
-    throw new DevnetError('DEVNET_UNKNOWN_METHOD', `Not found: ${path.slice(0, 100)}. Use POST /jsonRPC, GET|POST /<toncenter method>, or /devnet/info, /devnet/faucet, /devnet/advanceTime.`, 404);
+  const { method, params, id } = parsed.output;
+  try {
+    const result = await run(method, params);
+    send(res, 200, { ok: true, result, id: id ?? null, jsonrpc: '2.0' });
+  } catch (e) {
+    const err = toDevnetError(e);
+    send(res, err.status, errorBody(err, { id: id ?? null, jsonrpc: '2.0' }));
   }
+}
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      const err = toDevnetError(e);
-      send(res, err.status, errorBody(err));
-      // A body we stopped reading: do not keep the socket around.
-      if (err.code === 'DEVNET_TOO_LARGE') res.on('finish', () => req.destroy());
-    });
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+/** One request: JSON-RPC, the devnet's own routes, or a toncenter method by name (GET or POST). */
+async function handle(req: IncomingMessage, res: ServerResponse, run: Run): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://devnet.invalid');
+  let path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path.startsWith('/api/v2/')) path = path.slice('/api/v2'.length);
+  const verb = req.method ?? 'GET';
+  if (path === '/jsonRPC') return handleJsonRpc(req, res, run);
+  const devnetRoute = DEVNET_ROUTES[path];
+  if (devnetRoute) {
+    if (verb !== devnetRoute.verb) throw new DevnetError('DEVNET_BAD_REQUEST', `Use ${devnetRoute.verb} ${path}.`, 405);
+    const params = verb === 'POST' ? parseJson(await readBody(req)) : queryParams(url);
+    send(res, 200, { ok: true, result: await run(devnetRoute.method, params) });
+    return;
+  }
+  const name = path.slice(1);
+  if (/^[A-Za-z]+$/.test(name)) {
+    let params: unknown;
+    if (verb === 'GET') params = queryParams(url);
+    else if (verb === 'POST') params = parseJson(await readBody(req));
+    else throw new DevnetError('DEVNET_BAD_REQUEST', `Use GET or POST /${name}.`, 405);
+    send(res, 200, { ok: true, result: await run(name, params) });
+    return;
+  }
+  throw new DevnetError('DEVNET_UNKNOWN_METHOD', `Not found: ${path.slice(0, 100)}. Use POST /jsonRPC, GET|POST /<toncenter method>, or /devnet/info, /devnet/faucet, /devnet/advanceTime.`, 404);
+}
 
+/** Listens on host:port; a busy port is said in words (the chain is closed then). */
+async function listen(server: Server, port: number, host: string, backend: DevnetBackend): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -212,6 +196,32 @@ export async function startDevnet(opts: DevnetOptions): Promise<DevnetServer> {
       500,
     );
   }
+}
+
+/** Starts the devnet: opens (or creates) the chain in `dataDir`, then listens. */
+export async function startDevnet(opts: DevnetOptions): Promise<DevnetServer> {
+  const log = opts.log ?? (() => {});
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new DevnetError('DEVNET_LISTEN_FAILED', `--port must be a whole number from 0 to 65535 (0 picks a free port), got ${String(opts.port)}.`, 500);
+  }
+  const backend = await DevnetBackend.open(opts.dataDir, log);
+  const run = runner(backend, log);
+  const server = createServer((req, res) => {
+    handle(req, res, run).catch((e: unknown) => {
+      const err = toDevnetError(e);
+      send(res, err.status, errorBody(err));
+      // A body we stopped reading: do not keep the socket around.
+      if (err.code === 'DEVNET_TOO_LARGE') res.on('finish', () => req.destroy());
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await listen(server, port, host, backend);
   server.on('error', (e) => log(`server error: ${e.message}`));
 
   const bound = (server.address() as AddressInfo).port;
