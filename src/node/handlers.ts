@@ -118,13 +118,25 @@ function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
 }
 
 /** The channel `key` (a contract address or a channel id) of this partner; anyone else's is unknown to them. */
+/** Per node: the channel of a contract address, filled on lookup and checked on every use (never stale). */
+const byContract = new WeakMap<NodeContext, Map<string, ChannelController>>();
+
+function channelOfContract(ctx: NodeContext, raw: string): ChannelController | undefined {
+  let index = byContract.get(ctx);
+  if (!index) byContract.set(ctx, (index = new Map()));
+  const hit = index.get(raw);
+  if (hit && hit.rec.contract === raw && ctx.channels.get(hit.id) === hit) return hit;
+  index.delete(raw);
+  let found: ChannelController | undefined;
+  for (const c of ctx.channels.values()) if (c.rec.contract === raw) found = c;
+  if (found) index.set(raw, found);
+  return found;
+}
+
 function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }): ChannelController {
   let found: ChannelController | undefined;
   if (key.channelId !== undefined) found = ctx.channels.get(key.channelId.toString());
-  else if (key.contract) {
-    const raw = Address.parse(key.contract).toRawString();
-    for (const c of ctx.channels.values()) if (c.rec.contract === raw) found = c;
-  }
+  else if (key.contract) found = channelOfContract(ctx, Address.parse(key.contract).toRawString());
   // Checked against the sender: a third peer learns nothing and changes nothing of my channels with others.
   if (!found || partnerAddressOf(found.rec) !== s.partner.walletAddress.toRawString()) {
     throw new NodeError('UNKNOWN_CHANNEL', `no channel ${key.contract ?? key.channelId} with you here`);
