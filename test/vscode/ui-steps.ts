@@ -88,7 +88,14 @@ export function sidebarTree(wb: Workbench): Locator {
 
 /** The balances panel's content frame, once it shows a channel. */
 export async function balancesFrame(wb: Workbench, timeoutMs: number): Promise<FrameLocator> {
-  const frame = await wb.webview('SynChannel Balances', { timeoutMs });
+  const start = Date.now();
+  // code-server now and then leaves a new webview's inner frame unloaded (a blank panel, seen under load): the
+  // webviews are reloaded once (Developer: Reload Webviews), as a person would.
+  const frame = await wb.webview('SynChannel Balances', { timeoutMs: timeoutMs / 2 }).catch(async (err: unknown) => {
+    console.log(`the balances panel stayed blank (${(err as Error).message.split('\n')[0]}): reloading the webviews`);
+    await runCommandRetrying(wb, 'Developer: Reload Webviews', 10_000);
+    return wb.webview('SynChannel Balances', { timeoutMs: Math.max(5_000, timeoutMs - (Date.now() - start)) });
+  });
   await frame
     .locator('#summary')
     .waitFor({ timeout: timeoutMs })
