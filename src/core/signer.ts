@@ -95,3 +95,15 @@ export function verify(data: Buffer, signature: Buffer, publicKey: Buffer): bool
     return false;
   }
 }
+
+/** verify() on libuv's thread pool: start-up checks many channels' signatures while the main thread reads files. */
+export function verifyAsync(data: Buffer, signature: Buffer, publicKey: Buffer): Promise<boolean> {
+  if (signature.length !== 64 || publicKey.length !== 32) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      edVerify(null, data, publicKeyObject(publicKey), signature, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}

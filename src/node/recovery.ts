@@ -72,7 +72,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   const head = await storage.loadHead();
   const machine = rec.legacy
     ? negotiation.machine(rec)
-    : Channel.restore(ChannelController.params(rec), ctx.o.key.secretKey, {
+    : await Channel.restoreAsync(ChannelController.params(rec), ctx.o.key.secretKey, {
         party: rec.me,
         latest: head.latest,
         staged: head.staged?.state ?? null,
