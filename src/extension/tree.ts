@@ -84,8 +84,15 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     this.sub = model.onDidUpdate(() => this.emitter.fire(undefined));
   }
 
+  /**
+   * The picture VS Code's current pass over the tree reads: taken when it asks for the root, so a channel row and
+   * its step rows, fetched by separate calls, never come from two pictures (a new picture fires a refresh, whose
+   * pass starts at the root again).
+   */
+  private pinned: Model | null = null;
+
   private get m(): Model {
-    return this.model.current;
+    return this.pinned ?? this.model.current;
   }
 
   private el<T extends TreeElement>(id: string, make: () => T): T {
@@ -117,6 +124,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
   }
 
   getChildren(el?: TreeElement): TreeElement[] {
+    if (!el) this.pinned = this.model.current;
     if (!el) return this.m.nodes.filter((n) => this.visible(n)).map((n) => this.el(`net:${n.node.id}`, () => ({ kind: 'node', party: n.node.id })));
     if (el.kind === 'node') {
       const n = this.nodeOf(el.party);

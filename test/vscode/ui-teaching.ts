@@ -42,7 +42,14 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   // Both trees show Step 1 (Bob's 0.5 TON to Alice); the channel rows above them agree at once (one picture).
   const step1 = /^Step 1(?!\d).*A \[3\.5 3\.5\] B/;
   await tree.locator('.monaco-list-row', { hasText: step1 }).nth(1).waitFor({ timeout: left(15_000) });
-  const items = await wb.treeItems(tree);
+  // VS Code fetches a channel row and its step rows in separate calls; the rows may take one refresh to agree
+  // (each pass reads one picture), never longer than a moment.
+  const agreed = /^Bob · partner ?open · 3\.5 TON · your turn$/;
+  let items = await wb.treeItems(tree);
+  for (let i = 0; i < 10 && !items.some((t) => agreed.test(t)); i++) {
+    await page.waitForTimeout(200);
+    items = await wb.treeItems(tree);
+  }
   const count = (re: RegExp) => items.filter((t) => re.test(t)).length;
   const all = items.join('\n');
   assert.equal(count(/^Bob · partner ?open · 3\.5 TON · your turn$/), 1, `Alice's channel:\n${all}`);
