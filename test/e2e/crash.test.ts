@@ -89,9 +89,11 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     await converge(a, b, '0');
 
     // 1. B (the payer) dies right after persisting its own signed proposal, before sending it.
+    // The reconnection is looked for from before the restart: it may come before startB returns.
+    let from = a.lines.length;
     await b.exit();
     b = await startB('proposal-persisted');
-    await a.event('partnerConnected', () => true, 30_000, a.lines.length);
+    await a.event('partnerConnected', () => true, 30_000, from);
     b.child.stdin.write('send 0.5\n');
     await b.exited;
     b = await startB();
@@ -99,9 +101,10 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     assert.equal(states[1]![1], TON('3.5').toString());
 
     // 2. A (the receiver) dies after persisting B's proposal, before countersigning it.
+    from = b.lines.length;
     await a.exit();
     a = await startA('before-countersign');
-    await b.event('partnerConnected', () => true, 30_000, b.lines.length);
+    await b.event('partnerConnected', () => true, 30_000, from);
     await converge(a, b, String(states.length - 1));
     b.child.stdin.write('send 0.25\n');
     await a.exited;
@@ -110,9 +113,10 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     assert.ok(states.some((s) => s[2] === TON('3.25').toString()), 'B paid 0.25 after the crash');
 
     // 3. A dies right after countersigning (persisted, not yet sent).
+    from = b.lines.length;
     await a.exit();
     a = await startA('after-countersign');
-    await b.event('partnerConnected', () => true, 30_000, b.lines.length);
+    await b.event('partnerConnected', () => true, 30_000, from);
     const stepNow = BigInt((await latestStep(b)) as string);
     if ((await b.run('showLast')).state && (stepNow % 2n === 0n)) {
       // B's turn is odd steps: pay now.
@@ -129,9 +133,10 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     assert.equal(last[2], TON('3.15').toString(), 'B holds 4 - 0.5 - 0.25 - 0.1');
 
     // 4. A dies while its unilateral close is on its way to the contract; after the restart the node finishes it.
+    from = b.lines.length;
     await a.exit();
     a = await startA('during-close');
-    await b.event('partnerConnected', () => true, 30_000, b.lines.length);
+    await b.event('partnerConnected', () => true, 30_000, from);
     a.child.stdin.write('withdraw --unilateral --yes\n');
     await a.exited;
     a = await startA();
