@@ -139,13 +139,14 @@ export class Sync {
   /** The partner's answer is complete: the restored channel knows everything both signed, and may act again. */
   private async restored(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
+    // Said in the same turn as the flag clears (a view that shows it cleared has the words in the log).
     ctl.rec.restorePending = false;
-    await ctl.saveRecord();
     const from = this.restoredAt.get(ctl) ?? null;
     this.restoredAt.delete(ctl);
     const now = ctl.channel.latest?.state.step ?? null;
     const gained = now === null ? 0n : from === null ? now + 1n : now - from;
     ctx.log(`channel ${ctl.id}: restored from a backup at step ${from ?? '-'}; your partner's answer brought ${gained} newer state(s) signed by both, now at step ${now ?? '-'}`, 'warn');
+    await ctl.saveRecord();
     ctx.changed(ctl);
     const ch = ctl.channel;
     const staged = ch.staged;
