@@ -124,8 +124,10 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
   }
 
   getChildren(el?: TreeElement): TreeElement[] {
-    if (!el) this.pinned = this.model.current;
-    if (!el) return this.m.nodes.filter((n) => this.visible(n)).map((n) => this.el(`net:${n.node.id}`, () => ({ kind: 'node', party: n.node.id })));
+    if (!el) {
+      this.pinned = this.model.current;
+      return this.m.nodes.filter((n) => this.visible(n)).map((n) => this.el(`net:${n.node.id}`, () => ({ kind: 'node', party: n.node.id })));
+    }
     if (el.kind === 'node') {
       const n = this.nodeOf(el.party);
       return (n?.channels ?? []).map((c) => this.el(`ch:${el.party}:${c.view.id}`, () => ({ kind: 'channel', party: el.party, channelId: c.view.id })));

@@ -8,6 +8,7 @@ import { codeOf, messageOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
 import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
+import { TokenBucket } from '../p2p/quota.js';
 import type { Arbiter } from './arbiter.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
@@ -31,26 +32,6 @@ export interface Parts {
   sync: Sync;
 }
 
-/** A token bucket: a burst, then `perSecond`. */
-class Bucket {
-  private tokens: number;
-  private at = Date.now();
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-  ) {
-    this.tokens = burst;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
-    this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 /** Rejections answered and reported per peer: a burst, then a steady rate; the others are counted and summed up. */
 export const REPORT_BURST = 20;
 export const REPORT_PER_SECOND = 2;
@@ -61,8 +42,8 @@ export const PROPOSE_PER_SECOND = 0.2;
 export const HINT_INTERVAL_MS = 1000;
 
 interface PeerLimits {
-  reports: Bucket;
-  proposals: Bucket;
+  reports: TokenBucket;
+  proposals: TokenBucket;
   /** rejections neither answered nor reported since the last one that was */
   suppressed: number;
 }
@@ -71,7 +52,11 @@ const peers = new WeakMap<PeerSession, PeerLimits>();
 function limitsOf(s: PeerSession): PeerLimits {
   let l = peers.get(s);
   if (!l) {
-    l = { reports: new Bucket(REPORT_BURST, REPORT_PER_SECOND), proposals: new Bucket(PROPOSE_BURST, PROPOSE_PER_SECOND), suppressed: 0 };
+    l = {
+      reports: new TokenBucket({ burst: REPORT_BURST, perSecond: REPORT_PER_SECOND }),
+      proposals: new TokenBucket({ burst: PROPOSE_BURST, perSecond: PROPOSE_PER_SECOND }),
+      suppressed: 0,
+    };
     peers.set(s, l);
   }
   return l;
@@ -117,7 +102,6 @@ function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
   return Promise.resolve();
 }
 
-/** The channel `key` (a contract address or a channel id) of this partner; anyone else's is unknown to them. */
 /** Per node: the channel of a contract address, filled on lookup and checked on every use (never stale). */
 const byContract = new WeakMap<NodeContext, Map<string, ChannelController>>();
 
@@ -133,6 +117,7 @@ function channelOfContract(ctx: NodeContext, raw: string): ChannelController | u
   return found;
 }
 
+/** The channel `key` (a contract address or a channel id) of this partner; anyone else's is unknown to them. */
 function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }): ChannelController {
   let found: ChannelController | undefined;
   if (key.channelId !== undefined) found = ctx.channels.get(key.channelId.toString());

@@ -4,6 +4,7 @@
 import { signedFromJson, signedToJson, type SignedState } from '../core/signed.js';
 import { MAX_RESYNC_STATES, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
+import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
@@ -15,7 +16,7 @@ export const RESYNC_BURST = 8;
 export const RESYNC_PER_SECOND = 4;
 
 export class Sync {
-  private readonly buckets = new WeakMap<ChannelController, { tokens: number; at: number }>();
+  private readonly buckets = new WeakMap<ChannelController, TokenBucket>();
   /** per channel, the newest resync request waiting for a token */
   private readonly deferred = new WeakMap<ChannelController, { m: WireOf<'resync.request'> }>();
   /** the latest step a restored channel had when the partner's answer began */
@@ -97,14 +98,9 @@ export class Sync {
 
   /** A token bucket per channel: a peer cannot make us read and resend the history in a loop. */
   private allow(ctl: ChannelController): boolean {
-    const now = Date.now();
-    const b = this.buckets.get(ctl) ?? { tokens: RESYNC_BURST, at: now };
-    b.tokens = Math.min(RESYNC_BURST, b.tokens + ((now - b.at) / 1000) * RESYNC_PER_SECOND);
-    b.at = now;
-    this.buckets.set(ctl, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    let b = this.buckets.get(ctl);
+    if (!b) this.buckets.set(ctl, (b = new TokenBucket({ burst: RESYNC_BURST, perSecond: RESYNC_PER_SECOND })));
+    return b.take();
   }
 
   /**
