@@ -75,9 +75,9 @@ function make(code: 'DIAL_TIMEOUT' | 'CONNECTION_REFUSED' | 'PEER_ID_MISMATCH' |
 /** Why listening on `host:port` failed, in words a person can act on. */
 export function listenError(e: unknown, host: string, port: number): P2PError {
   const text = collectMessages(e);
+  if (/EADDRINUSE/.test(text)) return new P2PError('PORT_IN_USE', `port ${port} is in use: pick another port or 0 for a free one`, { cause: e });
   let message: string;
-  if (/EADDRINUSE/.test(text)) message = `port ${port} is in use: pick another port or 0 for a free one`;
-  else if (/EACCES|EPERM/.test(text)) message = `port ${port} needs privileges on this system: pick a port above 1023, or 0 for a free one`;
+  if (/EACCES|EPERM/.test(text)) message = `port ${port} needs privileges on this system: pick a port above 1023, or 0 for a free one`;
   else if (/EADDRNOTAVAIL/.test(text)) message = `${host} is not an address of this machine: use 0.0.0.0 (all interfaces), 127.0.0.1, or one of this machine's IPs`;
   else if (/EAFNOSUPPORT/.test(text)) message = `this machine has no ${host.includes(':') ? 'IPv6' : 'IPv4'} support for ${host}: use another address`;
   else {

@@ -13,6 +13,7 @@ export type P2PErrorCode =
   | 'HANDSHAKE_TIMEOUT'
   | 'IDENTITY_CORRUPT'
   | 'LISTEN_FAILED'
+  | 'PORT_IN_USE'
   | 'SESSION_CLOSED'
   | 'OUTBOX_FULL'
   | 'NODE_STOPPED'

@@ -31,8 +31,8 @@ test('listen errors a person can act on: a busy port, an address not of this mac
   const { node: b } = await makeNode(d2.path);
   try {
     const port = Number(/tcp\/(\d+)/.exec((await a.serve(0, '127.0.0.1')).lan[0]!)![1]);
-    await assert.rejects(b.serve(port, '127.0.0.1'), expectP2P('LISTEN_FAILED', `port ${port} is in use: pick another port or 0 for a free one`));
-    await assert.rejects(b.serve(port, '0.0.0.0'), expectP2P('LISTEN_FAILED', `port ${port} is in use: pick another port or 0 for a free one`));
+    await assert.rejects(b.serve(port, '127.0.0.1'), expectP2P('PORT_IN_USE', `port ${port} is in use: pick another port or 0 for a free one`));
+    await assert.rejects(b.serve(port, '0.0.0.0'), expectP2P('PORT_IN_USE', `port ${port} is in use: pick another port or 0 for a free one`));
     await assert.rejects(b.serve(4001, '192.0.2.55'), expectP2P('LISTEN_FAILED', /192\.0\.2\.55 is not an address of this machine/));
     await assert.rejects(b.serve(70000, '127.0.0.1'), expectP2P('LISTEN_FAILED', /port 70000 is not 0\.\.65535/));
     await assert.rejects(b.serve(0, 'localhost'), expectP2P('LISTEN_FAILED', /not an IP address/));
