@@ -16,6 +16,7 @@ export function cancelled(): NodeError {
 /** Races `p` against `signal`: rejects with CANCELLED when it fires (the work itself may still finish). */
 export function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
+  p.catch(() => undefined); // a rejection after (or with) the abort is not an unhandled one
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(cancelled());
     if (signal.aborted) return onAbort();

@@ -7,6 +7,8 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
+import { WALLET_FEE_RESERVE } from '../chain/index.js';
+import { DEPOSIT_FEE } from '../contract/layout.js';
 import type { WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
@@ -39,10 +41,7 @@ export class Negotiation {
     if (opts.myDeposit + opts.partnerDeposit === 0n) throw new NodeError('INVALID_AMOUNT', "a channel needs money in it: give your deposit, your partner's, or both");
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     this.checkPeriod(period, 'you');
-    const balance = await ctx.o.chain.getBalance(ctx.myAddress);
-    if (balance < opts.myDeposit) {
-      throw new NodeError('NO_FUNDS', `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, less than the ${formatTon(opts.myDeposit)} TON deposit plus fees: top it up first`);
-    }
+    await this.checkFunds(opts.myDeposit, 'NO_FUNDS', 'this channel');
     const base = {
       channelId: randomBytes(8).readBigUInt64BE(),
       addressA: ctx.myAddress.toRawString(),
@@ -181,6 +180,8 @@ export class Negotiation {
       );
     }
     if (rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted')) await this.checkAddressUnused(ctl);
+    // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
+    if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
     if (rec.life === 'proposed') await this.accept(ctl);
     if (rec.me === 'A' && rec.life === 'accepted') {
       opts.onProgress?.('deploying the channel contract with your deposit…');
@@ -193,17 +194,34 @@ export class Negotiation {
     const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
     const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);
     const missing = expected - have;
-    const toPay = amount !== undefined && rec.me === 'A' ? amount : missing;
-    if (toPay <= 0n || missing <= 0n) {
+    if (missing <= 0n) {
       opts.onProgress?.('your deposit is already in');
       return ctx.view(ctl);
     }
+    // The amount typed is what is paid, never replaced: A may top up in parts, B pays what the proposal says.
+    const toPay = amount ?? missing;
     if (toPay > missing) throw new NodeError('DEPOSIT_TOO_LARGE', `the contract expects ${formatTon(missing)} TON more from you; deposit that amount`);
+    if (toPay <= 0n || (rec.me === 'B' && toPay !== missing)) {
+      throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
+    }
     opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
     await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
+  }
+
+  /** Throws `code` unless the wallet holds `deposit` plus the fees of the message that pays it. */
+  private async checkFunds(deposit: bigint, code: 'NO_FUNDS' | 'INSUFFICIENT_FUNDS', what: string): Promise<void> {
+    const { ctx } = this;
+    const needed = deposit + DEPOSIT_FEE + WALLET_FEE_RESERVE;
+    const balance = await ctx.o.chain.getBalance(ctx.myAddress);
+    if (balance < needed) {
+      throw new NodeError(
+        code,
+        `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (\`faucet\` on the sandbox and the devnet)`,
+      );
+    }
   }
 
   /**

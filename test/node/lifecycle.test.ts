@@ -156,16 +156,33 @@ describe('ChannelNode: several channels at once, refund before the lock', () => 
       await b.deposit();
       await initial;
 
-      // With C: C accepts, A deploys with 1 TON, C cannot pay its 3 TON: the channel stays in funding.
+      // With C: C cannot pay its 3 TON, so it does not accept, and A deploys nothing (A's coins stay put).
+      const aBefore = await a.balanceTon();
       const proposedC = waitForEvent(c, 'channelProposed');
-      const withC = await a.open({ myDeposit: TON('1'), partnerDeposit: TON('3'), partner: c.getAccount() });
+      const tooBig = await a.open({ myDeposit: TON('1'), partnerDeposit: TON('3'), partner: c.getAccount() });
       await proposedC;
-      await assert.rejects(c.deposit(), (e: Error & { code?: string }) => e.code === 'INSUFFICIENT_FUNDS');
+      await assert.rejects(c.deposit(), (e: Error & { code?: string }) => e.code === 'INSUFFICIENT_FUNDS' && /3 TON/.test(e.message));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(a.channels().find((x) => x.channelId === tooBig.channelId)!.phase, 'proposed');
+      assert.equal(await a.balanceTon(), aBefore);
+
+      // A proposal C can pay: C accepts, then stops waiting before it deposits; A deploys: the channel is in funding.
+      const proposedC2 = waitForEvent(c, 'channelProposed');
+      const withC = await a.open({ myDeposit: TON('1'), partnerDeposit: TON('0.5'), partner: c.getAccount() });
+      await proposedC2;
+      const stop = new AbortController();
+      const off = c.on((e) => e.type === 'channelUpdated' && e.channel.channelId === withC.channelId && e.channel.phase === 'accepted' && stop.abort());
+      await assert.rejects(c.deposit(undefined, { channel: withC.channelId, signal: stop.signal }), (e: Error & { code?: string }) => e.code === 'CANCELLED');
+      off();
       const cView = () => a.channels().find((x) => x.channelId === withC.channelId)!;
       for (let i = 0; i < 100 && cView().depositA === 0n; i++) await new Promise((r) => setTimeout(r, 50));
       assert.equal(cView().phase, 'funding');
       assert.equal(cView().depositA, TON('1'));
-      assert.equal(a.channels().length, 2);
+      assert.equal(a.channels().length, 3);
+      // In funding, a deposit of another amount than the contract expects is refused, not silently replaced.
+      await assert.rejects(c.deposit(TON('0.2'), { channel: withC.channelId }), (e: Error & { code?: string }) => e.code === 'DEPOSIT_MISMATCH' && /0\.5 TON/.test(e.message));
+      await assert.rejects(c.deposit(TON('0.7'), { channel: withC.channelId }), (e: Error & { code?: string }) => e.code === 'DEPOSIT_TOO_LARGE');
+      assert.equal(cView().depositB, 0n);
 
       // Commands act on the channel named: a payment in B's channel, none in C's.
       const paid = waitForEvent(a, 'stateSigned', (e) => e.channel.channelId === withB.channelId && e.state.step === 1n);
