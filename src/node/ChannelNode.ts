@@ -19,7 +19,7 @@ import { Payments } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
 import { recoverChannels } from './recovery.js';
-import { partnerAddressOf } from './record.js';
+import { foreignRecord, partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
@@ -353,7 +353,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   async importBackup(file: string): Promise<{ imported: string[]; kept: string[] }> {
-    const r = await this.ctx.data.importFrom(file);
+    const r = await this.ctx.data.importFrom(file, (raw) => foreignRecord(raw, this.ctx));
     for (const id of r.imported) {
       const old = this.ctx.channels.get(id);
       if (old) this.arbiter.unwatch(old);

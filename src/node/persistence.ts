@@ -11,7 +11,8 @@ export interface DataDir {
   list(): Promise<{ id: string; error: (Error & { code: string }) | null; record?: unknown }[]>;
   channel(id: string): Promise<ChannelStorage>;
   exportTo(file: string): Promise<{ channels: number }>;
-  importFrom(file: string): Promise<{ imported: string[]; kept: string[] }>;
+  /** `foreign` says why a channel's record is not this node's (then nothing is imported), or null */
+  importFrom(file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }>;
   close(): Promise<void>;
 }
 

@@ -147,4 +147,28 @@ describe('restore from an old backup', () => {
       await w.close();
     }
   });
+
+  test("another wallet's backup is refused whole: nothing imported, nothing listed as broken", async () => {
+    const w = await World.create();
+    try {
+      const vic = await w.node('vic');
+      const hal = await w.node('hal');
+      const eve = await w.node('eve');
+      await w.link(vic, hal);
+      const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+      await assertSameHistory(vic.node, hal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      await assert.rejects(eve.node.importBackup(backup), (e: Error & { code?: string }) => e.code === 'BACKUP_NOT_YOURS' && /nothing was imported/.test(e.message));
+      assert.deepEqual(eve.node.channels(), []);
+      assert.deepEqual(eve.node.brokenChannels(), []);
+      // And after a restart too: nothing was written.
+      await w.stop(eve);
+      const again = await w.node('eve', { keyPair: eve.keyPair });
+      assert.deepEqual(again.node.channels(), []);
+      assert.deepEqual(again.node.brokenChannels(), []);
+    } finally {
+      await w.close();
+    }
+  });
 });

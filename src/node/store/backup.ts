@@ -7,7 +7,7 @@ import { BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } 
 import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
 import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
-import { fsyncDir, readRecordBytes, writeRecordBytes } from './record.js';
+import { decodeRecordFile, fsyncDir, readRecordBytes, writeRecordBytes } from './record.js';
 import { fileSource, type Source } from './scan.js';
 import { moveLegacyAside } from './legacy.js';
 import { encodeEntry } from './codec.js';
@@ -62,7 +62,7 @@ type Plan =
   | { id: string; action: 'new' | 'replace'; section: BackupSection }
   | { id: string; action: 'extend'; section: BackupSection; extra: Buffer[] };
 
-export async function importDataDir(dd: DataDir, file: string): Promise<{ imported: string[]; kept: string[] }> {
+export async function importDataDir(dd: DataDir, file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }> {
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -72,6 +72,7 @@ export async function importDataDir(dd: DataDir, file: string): Promise<{ import
   }
   try {
     const sections = await readBackup(fh, (await fh.stat()).size, file);
+    checkOwner(sections, file, foreign);
     const plans: Plan[] = [];
     const conflicts: string[] = [];
     for (const sec of sections) {
@@ -102,6 +103,15 @@ export async function importDataDir(dd: DataDir, file: string): Promise<{ import
     return { imported, kept };
   } finally {
     await fh.close();
+  }
+}
+
+/** Refuses the whole backup when a channel's record belongs to another wallet, key or network. */
+function checkOwner(sections: BackupSection[], file: string, foreign?: (record: unknown) => string | null): void {
+  if (!foreign) return;
+  for (const sec of sections) {
+    const why = sec.record ? foreign(decodeRecordFile(sec.record, `${file} (channel ${sec.id})`)) : null;
+    if (why) throw new StoreError('BACKUP_NOT_YOURS', `channel ${sec.id} of this backup is not this node's (${why}): nothing was imported`, file);
   }
 }
 

@@ -173,10 +173,10 @@ export class DataDir {
    * Restores channels from a backup; never replaces a channel whose local journal has as many states or more.
    * A restored channel's open storage is closed (open it again); channel() calls wait for the import.
    */
-  async importFrom(file: string): Promise<{ imported: string[]; kept: string[] }> {
+  async importFrom(file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }> {
     this.check();
     while (this.gate) await this.gate.catch(() => undefined);
-    const p = importDataDir(this, file);
+    const p = importDataDir(this, file, foreign);
     this.gate = p;
     try {
       return await p;

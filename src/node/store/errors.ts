@@ -10,7 +10,8 @@ export type StoreErrorCode =
   | 'DATA_DIR_UNREADABLE'
   | 'DISK_WRITE_FAILED'
   | 'BACKUP_INVALID'
-  | 'BACKUP_CONFLICT';
+  | 'BACKUP_CONFLICT'
+  | 'BACKUP_NOT_YOURS';
 
 export class StoreError extends SynError<StoreErrorCode> {
   constructor(
