@@ -19,9 +19,11 @@ export interface RunArgs extends Parsed {
 
 type Runner = (a: RunArgs) => Promise<unknown>;
 
-async function argOrAsk(a: RunArgs, i: number, prompt: string): Promise<string> {
+/** Argument `i`, or at a terminal the person's answer to `prompt` (a script's next line is never taken as one). */
+async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string): Promise<string> {
   const v = a.args[i];
   if (v !== undefined) return v;
+  if (a.io.json || !a.io.interactive) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
   const answer = await a.io.ask(prompt);
   if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
   return answer.trim();
@@ -38,7 +40,15 @@ function allowed(a: RunArgs, action: Action): ChannelView {
   }
   const can = ch.actions[action];
   if (!can.ok) throw Object.assign(new Error(can.why), { code: can.code });
+  if (!id) nameDefault(a, ch);
   return ch;
+}
+
+/** With several live channels and no --channel, says which one a command takes (the other side may take another). */
+function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel()): void {
+  if (a.values.has('channel') || !ch) return;
+  const live = a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
+  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels, name another with --channel)`);
 }
 
 /** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */
@@ -55,7 +65,7 @@ function offlineNote(a: RunArgs, ch: ChannelView): void {
 
 export const RUNNERS: Readonly<Record<string, Runner>> = {
   async serve(a) {
-    const portText = await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ');
+    const portText = await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0');
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
     const r = await a.node.serve(port, a.args[1]);
@@ -71,13 +81,13 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return r;
   },
   async connect(a) {
-    const addr = await argOrAsk(a, 0, 'Enter connection string: ');
+    const addr = await argOrAsk(a, 0, 'Enter connection string: ', "partner's multiaddr", 'connect /ip4/192.168.1.5/tcp/4001/p2p/12D3Koo…');
     // "Partner signature" and "Partner address" are printed once, by the partnerConnected event.
     return a.node.connect(addr);
   },
   async open(a) {
-    const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: '));
-    const theirs = parseTon(a.args[1] ?? (await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ")));
+    const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
+    const theirs = parseTon(a.args[1] ?? (await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));
     const periodText = a.values.get('period');
     const challengePeriod = periodText ? Number(periodText) : undefined;
     if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 3600');
@@ -111,7 +121,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
     const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
     const ch = allowed(a, 'send');
-    const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": '));
+    const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
     const s = await a.node.send(amount, { channel: ch.id });
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, ch);
@@ -124,11 +134,13 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return s;
   },
   async balanceContract(a) {
+    nameDefault(a);
     const b = await a.node.balanceContract(a.values.get('channel'));
     a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
     return { balance: b };
   },
   async balanceChan(a) {
+    nameDefault(a);
     const b = a.node.balanceChan(a.values.get('channel'));
     if (!b) throw Object.assign(new Error('no signed state yet: the channel opens when both deposits are in and the initial state is signed'), { code: 'NOT_OPEN' });
     a.io.say(`${balancesLine(b)} (step ${b.step})`);
@@ -151,6 +163,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return { address: x };
   },
   async getSmartContractAccount(a) {
+    nameDefault(a);
     const x = a.node.getSmartContractAccount(a.values.get('channel'));
     if (!x) throw Object.assign(new Error('no contract yet: open a channel (open) and let your partner deposit'), { code: 'NO_CONTRACT' });
     a.io.say(x);
@@ -181,12 +194,14 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return {};
   },
   async showAll(a) {
+    nameDefault(a);
     const all = await a.node.showAll(a.values.get('channel'));
     if (!all.length) a.io.say('No states yet');
     for (const s of all) a.io.say(formatState(s));
     return { states: all };
   },
   async showLast(a) {
+    nameDefault(a);
     const s = a.node.showLast(a.values.get('channel'));
     a.io.say(s ? formatState(s) : 'No states yet');
     return { state: s };
@@ -195,7 +210,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = allowed(a, 'withdraw');
     const latest = ch.latest!;
     // At a terminal the original asks for the step; Enter takes the latest.
-    const asked = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `));
+    const asked = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `, 'step', `withdraw ${latest.step}`));
     const stepText = asked === '' ? String(latest.step) : asked;
     if (!/^\d+$/.test(stepText)) throw new UsageError(`"${stepText}" is not a step number: see showAll`);
     const step = BigInt(stepText);
@@ -244,13 +259,13 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return { channels: cs, broken };
   },
   async export(a) {
-    const file = await argOrAsk(a, 0, 'Backup file to write: ');
+    const file = await argOrAsk(a, 0, 'Backup file to write: ', 'file name', 'export synchannel.backup');
     const r = await a.node.exportBackup(file);
     a.io.say(`Wrote ${r.channels} channel(s) to ${file}. Keep it safe: it holds every state both signed.`);
     return r;
   },
   async import(a) {
-    const file = await argOrAsk(a, 0, 'Backup file to read: ');
+    const file = await argOrAsk(a, 0, 'Backup file to read: ', 'file name', 'import synchannel.backup');
     const r = await a.node.importBackup(file);
     a.io.say(`Restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s)` : ''}. Restored channels wait for your partner before signing anything.`);
     return r;

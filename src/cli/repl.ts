@@ -1,8 +1,8 @@
 // The interactive command loop: the commands of the catalogue (src/node/catalogue.ts) with the original names and
-// prompts. Every command also takes its arguments inline (`serve 3000`, `send 0.1`, `withdraw 2 --yes`); a missing
-// argument is asked for with the original prompt (from the next stdin line when stdin is not a TTY).
+// prompts. Every command also takes its arguments inline (`serve 3000`, `send 0.1`, `withdraw 2 --yes`); at a
+// terminal a missing argument is asked for with the original prompt; from a pipe or with --json it is an error.
 import { codeOf, messageOf, nextStep } from '../core/errors.js';
-import { commandSpec } from '../node/catalogue.js';
+import { commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
@@ -24,6 +24,8 @@ export interface Parsed {
   args: string[];
   flags: Set<string>;
   values: Map<string, string>;
+  /** value flags given without their value */
+  bare: string[];
 }
 
 const VALUE_FLAGS = new Set(['period', 'channel', 'partner']);
@@ -34,17 +36,37 @@ export function tokenize(line: string): Parsed {
   const args: string[] = [];
   const flags = new Set<string>();
   const values = new Map<string, string>();
+  const bare: string[] = [];
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
     if (p.startsWith('--')) {
       const [k, v] = p.slice(2).split('=', 2) as [string, string | undefined];
       if (v !== undefined) values.set(k, v);
-      else if (VALUE_FLAGS.has(k) && parts[i + 1] !== undefined) values.set(k, parts[++i]!);
-      else flags.add(k);
+      else if (!VALUE_FLAGS.has(k)) flags.add(k);
+      else if (parts[i + 1] !== undefined && !parts[i + 1]!.startsWith('--')) values.set(k, parts[++i]!);
+      else bare.push(k);
     } else if (p === '-y') flags.add('yes');
     else args.push(p);
   }
-  return { name, args, flags, values };
+  return { name, args, flags, values, bare };
+}
+
+/** Commands that read one channel without needing a capability (the rest name theirs in the catalogue). */
+const CHANNEL_READERS = new Set(['balanceContract', 'balanceChan', 'getPartnerAccount', 'getSmartContractAccount', 'showAll', 'showLast']);
+
+/** Checks a command line against the command's usage: its flags, their values, how many arguments. */
+export function checkUsage(p: Parsed, spec: CommandSpec): void {
+  const takes = new Set([...spec.usage.matchAll(/--([a-z-]+)/g)].map((m) => m[1]!));
+  if (spec.irreversible) takes.add('yes');
+  if (spec.action || CHANNEL_READERS.has(spec.name)) takes.add('channel');
+  const list = takes.size ? `${spec.name} takes ${[...takes].map((f) => `--${f}`).join(', ')}` : `${spec.name} takes no flags`;
+  for (const f of [...p.flags, ...p.values.keys(), ...p.bare]) {
+    if (!takes.has(f)) throw new UsageError(`unknown flag --${f}: ${list}`);
+  }
+  if (p.bare.length) throw new UsageError(`--${p.bare[0]} needs a value, as in \`${spec.usage}\``);
+  if (p.flags.has('unilateral') && p.flags.has('cooperative')) throw new UsageError('choose --unilateral or --cooperative, not both');
+  const most = [...spec.usage.matchAll(/[<[]([^>\]]*)[>\]]/g)].filter((m) => !m[1]!.startsWith('--')).length;
+  if (p.args.length > most) throw new UsageError(`too many arguments (${p.args.join(' ')}): \`${spec.usage}\``);
 }
 
 /** Runs one command line. Returns false on `exit`. Errors are printed with what to do, never thrown. */
@@ -61,6 +83,9 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     return true;
   }
   try {
+    checkUsage(parsed, spec);
+    const named = parsed.values.get('channel');
+    if (named !== undefined && !node.channel(named)) throw Object.assign(new Error(`no channel ${named} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
     const result = await run({ ...parsed, node, io, spec });
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {

@@ -1,0 +1,100 @@
+// The CLI's command lines are checked against each command's usage before anything reaches the node: unknown or
+// contradictory flags, a flag without its value, extra arguments and (from a pipe or with --json) missing ones are
+// usage errors that say what to type; at a terminal a missing argument is asked for, as the original did.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import type { ChannelNodeApi } from '../../src/node/types.js';
+
+/** A node that must not be reached: a usage error is decided by the command line alone. */
+const untouchable = new Proxy({} as ChannelNodeApi, {
+  get: (_t, k) => {
+    throw new Error(`the node was reached (${String(k)})`);
+  },
+});
+
+function io(o: { json?: boolean; interactive?: boolean; answers?: string[] } = {}) {
+  const said: string[] = [];
+  const emitted: Record<string, unknown>[] = [];
+  const asked: string[] = [];
+  const answers = [...(o.answers ?? [])];
+  const it: Io = {
+    say: (t) => said.push(t),
+    emit: (x) => emitted.push(x),
+    ask: async (p) => {
+      asked.push(p);
+      return answers.shift() ?? null;
+    },
+    json: o.json ?? false,
+    interactive: o.interactive ?? false,
+  };
+  return { it, said, emitted, asked };
+}
+
+async function usage(line: string, o: { json?: boolean; interactive?: boolean } = {}): Promise<string> {
+  const x = io({ json: true, ...o });
+  await runLine(line, untouchable, x.it);
+  const r = x.emitted[0] as { ok: boolean; error?: { code: string; message: string } };
+  assert.equal(x.asked.length, 0, `asked ${x.asked.join(', ')}`);
+  assert.equal(r?.ok, false, JSON.stringify(x.emitted));
+  assert.equal(r.error!.code, 'USAGE', r.error!.message);
+  return r.error!.message;
+}
+
+test('unknown flags are refused with the flags the command takes', async () => {
+  assert.match(await usage('balanceChan --chanel kQABC'), /--chanel.*balanceChan takes --channel/);
+  assert.match(await usage('send 1 --yes'), /--yes/);
+  assert.match(await usage('withdraw --force'), /--force.*--yes, --unilateral, --cooperative, --channel/);
+});
+
+test('contradictory flags, a flag without its value and extra arguments are refused', async () => {
+  assert.match(await usage('withdraw --unilateral --cooperative --yes'), /--unilateral or --cooperative, not both/);
+  assert.match(await usage('open 1 1 --period'), /--period needs a value/);
+  assert.match(await usage('open 1 1 --period --partner x'), /--period needs a value/);
+  assert.match(await usage('send 1 2'), /too many arguments.*send <amount>/);
+  assert.match(await usage('getAccount now'), /too many arguments.*getAccount/);
+});
+
+test('from a pipe or with --json a missing argument is an error, never read from the next line', async () => {
+  assert.match(await usage('serve'), /serve.*port.*serve 0/s);
+  assert.match(await usage('connect'), /connect <multiaddr>/);
+  assert.match(await usage('export'), /export <file>/);
+  const piped = io({ answers: ['channels'] });
+  await runLine('export', untouchable, piped.it);
+  assert.deepEqual(piped.asked, []);
+  assert.match(piped.said.join('\n'), /export failed: .*export <file>/);
+});
+
+test('at a terminal a missing argument is asked for, with the original prompt', async () => {
+  const t = io({ interactive: true, answers: ['exit'] });
+  await runLine('serve', untouchable, t.it);
+  assert.deepEqual(t.asked, ['Please, enter a source port or enter "exit": ']);
+  assert.match(t.said.join('\n'), /cancelled/);
+});
+
+test('a --channel that names no channel says so, for the commands that only read one too', async () => {
+  const none = new Proxy({} as ChannelNodeApi, {
+    get: (_t, k) => (k === 'channel' ? () => undefined : () => {
+      throw new Error(`the node was asked for ${String(k)}`);
+    }),
+  });
+  for (const line of ['showLast --channel nonsense', 'showAll --channel nonsense', 'balanceChan --channel 123', 'send 1 --channel 9']) {
+    const x = io({ json: true });
+    await runLine(line, none, x.it);
+    const r = x.emitted[0] as { ok: boolean; error?: { code: string; message: string } };
+    assert.equal(r.error?.code, 'UNKNOWN_CHANNEL', `${line}: ${JSON.stringify(r)}`);
+    assert.match(r.error!.message, /no channel (nonsense|123|9) \(see channels\)/);
+  }
+});
+
+test('with several live channels and no --channel, a command says which channel it took', async () => {
+  const views = [{ contract: 'C1', phase: 'open' }, { contract: 'C2', phase: 'open' }, { contract: 'C3', phase: 'closed' }];
+  const two = { channels: () => views, currentChannel: () => views[1], showLast: () => null } as unknown as ChannelNodeApi;
+  const x = io();
+  await runLine('showLast', two, x.it);
+  assert.deepEqual(x.said, ['(channel C2: you have 2 channels, name another with --channel)', 'No states yet']);
+  const one = { channels: () => views.slice(1), currentChannel: () => views[1], showLast: () => null } as unknown as ChannelNodeApi;
+  const y = io();
+  await runLine('showLast', one, y.it);
+  assert.deepEqual(y.said, ['No states yet']);
+});
