@@ -268,7 +268,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private pickSession(partner?: string): PeerSession {
     const all = this.sessions.all();
     if (partner) {
-      const s = this.sessions.get(Address.parse(partner).toRawString());
+      const s = this.sessions.get(parseAddress(partner).toRawString());
       if (!s) throw new NodeError('NO_PARTNER', `not connected to ${partner}: connect first`);
       return s;
     }
@@ -378,5 +378,14 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     for (const c of this.ctx.channels.values()) await c.storage?.close();
     await this.ctx.o.p2p.stop().catch(() => undefined);
     await this.ctx.data.close();
+  }
+}
+
+/** A partner's address typed by a person: BAD_INPUT (not a bug) when it is not a TON address. */
+function parseAddress(text: string): Address {
+  try {
+    return Address.parse(text);
+  } catch {
+    throw new NodeError('BAD_INPUT', `"${text}" is not a TON address: use the partner's address as getPartnerAccount shows it (EQ…, UQ…, kQ…, 0Q… or 0:<64 hex>)`);
   }
 }
