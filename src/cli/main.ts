@@ -124,8 +124,8 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
       ...(apiKey ? { apiKey } : {}),
       autoMode: !opts.manual,
       ...(opts.announce ? { announce: opts.announce } : {}),
-      ...(opts.period ? { challengePeriod: opts.period } : {}),
-      ...(opts.minPeriod ? { minChallengePeriod: opts.minPeriod } : {}),
+      ...(opts.period !== undefined ? { challengePeriod: opts.period } : {}),
+      ...(opts.minPeriod !== undefined ? { minChallengePeriod: opts.minPeriod } : {}),
     });
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -8,6 +8,8 @@ import { keyPairFromMnemonic, newKey, readKeyFolder, walletOwnsAddress, writeKey
 import type { Chain } from '../chain/types.js';
 import { P2PNode } from '../p2p/index.js';
 import { ChannelNode } from './ChannelNode.js';
+import { NodeError } from './errors.js';
+import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { DataDir } from './store/index.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
 
@@ -104,6 +106,7 @@ export async function hasLiveChannels(dataDir: string): Promise<boolean | null> 
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */
 export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & { chain: Chain; node: ChannelNode }> {
+  checkConfig(config);
   // The data folder is locked first: a second node on the same folder stops here, before touching anything.
   const data = await DataDir.open(config.dataDir);
   let chain: Chain | undefined;
@@ -163,4 +166,21 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
       if (ownsChain) await theChain.close();
     },
   });
+}
+
+/** What an operator typed, checked before anything is created: periods the node and the contract accept, URLs. */
+function checkConfig(c: NodeConfig): void {
+  const range = (v: number, flag: string, lo: number) => {
+    if (!Number.isInteger(v)) throw new NodeError('BAD_INPUT', `${flag} takes a whole number of seconds (${lo}..${MAX_PERIOD}), e.g. ${flag} 3600`);
+    if (v > MAX_PERIOD || (v < lo && flag === '--min-period')) throw new NodeError('BAD_INPUT', `${flag} ${v} is outside ${lo}..${MAX_PERIOD} seconds`);
+  };
+  if (c.minChallengePeriod !== undefined) range(c.minChallengePeriod, '--min-period', CONTRACT_MIN_PERIOD);
+  if (c.challengePeriod !== undefined) {
+    const lo = minChallengePeriod({ network: c.network, ...(c.minChallengePeriod !== undefined ? { minChallengePeriod: c.minChallengePeriod } : {}) });
+    range(c.challengePeriod, '--period', lo);
+    if (c.challengePeriod < lo) throw new NodeError('PERIOD_TOO_SHORT', `--period ${c.challengePeriod} is outside ${lo}..${MAX_PERIOD} seconds on ${c.network}: a stale close would be final before a watcher could act`);
+  }
+  for (const url of [c.network === 'devnet' ? c.devnetUrl : undefined, c.network === 'testnet' ? c.testnetEndpoint : undefined]) {
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new NodeError('BAD_INPUT', `"${url}" is not an http(s) URL: give the address the devnet printed (e.g. http://127.0.0.1:8081) or a toncenter endpoint`);
+  }
 }

@@ -1,0 +1,36 @@
+// createNode checks what an operator typed before it touches anything: challenge periods outside what the node
+// and the contract accept, and a chain URL that is not one, are refused with what to type, and no data folder
+// (no key) is created for a node that could not start.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNode, type NodeConfig } from '../../src/node/index.js';
+
+test('bad periods and chain URLs are refused before anything is created', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-config-'));
+  try {
+    const cases: [Partial<NodeConfig>, string, RegExp][] = [
+      [{ challengePeriod: 5 }, 'PERIOD_TOO_SHORT', /--period 5 .*60\.\.31536000/],
+      [{ challengePeriod: Number('abc') }, 'BAD_INPUT', /--period .*whole number of seconds/],
+      [{ challengePeriod: 10 ** 9 }, 'BAD_INPUT', /--period 1000000000 .*60\.\.31536000/],
+      [{ minChallengePeriod: -5 }, 'BAD_INPUT', /--min-period -5 .*60\.\.31536000/],
+      [{ challengePeriod: 120, minChallengePeriod: 600 }, 'PERIOD_TOO_SHORT', /--period 120 .*600\.\./],
+      [{ network: 'devnet', devnetUrl: 'notaurl' }, 'BAD_INPUT', /"notaurl" is not an http\(s\) URL/],
+      [{ network: 'testnet', testnetEndpoint: 'ftp://x' }, 'BAD_INPUT', /"ftp:\/\/x" is not an http\(s\) URL/],
+    ];
+    for (const [i, [o, code, words]] of cases.entries()) {
+      const dataDir = join(dir, `n${i}`);
+      await assert.rejects(createNode({ network: 'sandbox', dataDir, key: { keyFolder: dataDir, create: true }, ...o } as NodeConfig), (e: Error & { code?: string }) => {
+        assert.equal(e.code, code, `${JSON.stringify(o)}: ${e.message}`);
+        assert.match(e.message, words);
+        return true;
+      });
+      assert.equal(existsSync(dataDir), false, `${JSON.stringify(o)} created ${dataDir}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
