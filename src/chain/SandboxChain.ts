@@ -192,7 +192,7 @@ export class SandboxChain extends BaseChain {
   }
 
   protected fundingHint(address: Address): string {
-    return `on the sandbox, fund it from the treasury: chain.fund(${friendly(address)}, amount)`;
+    return `on the sandbox, get test coins for ${friendly(address)} with the faucet command ("Get Test Coins" in VS Code), then retry`;
   }
 
   // ------------------------------------------------------------ wallets and the treasury

@@ -113,7 +113,7 @@ export class TonClientChain extends BaseChain {
   protected fundingHint(address: Address): string {
     return this.kind === 'testnet'
       ? `get testnet coins for ${friendly(address)} from the faucet bot ${TESTNET_FAUCET_BOT} on Telegram (send it the address), then retry`
-      : `on the devnet, fund ${friendly(address)} from its faucet (chain.faucet(address) or POST <devnet>/devnet/faucet), then retry`;
+      : `on the devnet, get test coins for ${friendly(address)} with the faucet command ("Get Test Coins" in VS Code), then retry`;
   }
 
   protected override mapError(e: unknown): Error {

@@ -66,7 +66,7 @@ function deposit(i: CapabilityInput): Capability {
 function refund(i: CapabilityInput): Capability {
   if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', 'you have no deposit in the contract');
   if (i.life === 'proposed' || i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet');
-  if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: use exit to leave with the deposits');
+  if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: leave with the deposits instead (leave)');
   if (i.life === 'open') return no('NOT_FUNDING', 'the channel is locked: withdraw instead');
   return ended(i.life)!;
 }
@@ -112,7 +112,7 @@ function sign(i: CapabilityInput): Capability {
 function withdraw(i: CapabilityInput): Capability {
   const end = ended(i.life);
   if (end) return end;
-  if (i.life === 'locked') return no('NOT_OPEN', 'no state is signed by both yet: use exit to leave with the deposits');
+  if (i.life === 'locked') return no('NOT_OPEN', 'no state is signed by both yet: leave with the deposits instead (leave)');
   if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', 'before the channel locks, take your deposit back with refund');
   return OK;
 }

@@ -86,7 +86,7 @@ describe('SandboxChain through the Chain interface', () => {
       const err = e as ChainError;
       assert.equal(err.address, pw.address.toString({ testOnly: true, bounceable: false }));
       assert.match(err.message, new RegExp(err.address!));
-      assert.match(err.message, /fund/);
+      assert.match(err.message, /get test coins .* with the faucet command/);
       return true;
     });
     // After funding, the first send deploys the wallet (state init in the external message).
