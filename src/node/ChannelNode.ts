@@ -273,8 +273,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       return s;
     }
     if (all.length === 0) throw new NodeError('NO_PARTNER', 'no partner yet: serve and let your partner connect, or connect to their multiaddr');
-    if (all.length > 1) throw new NodeError('MANY_PARTNERS', `several partners are connected: name one (${all.map((x) => addressText(x.partner.walletAddress, 'wallet')).join(', ')})`);
-    return all[0]!;
+    // The one online is meant (one who left stays known for its channels); with nobody online, the only one known.
+    const online = all.filter((x) => x.connected);
+    const among = online.length ? online : all;
+    if (among.length > 1) throw new NodeError('MANY_PARTNERS', `several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((x) => addressText(x.partner.walletAddress, 'wallet')).join(', ')})`);
+    return among[0]!;
   }
 
   async open(opts: OpenChannelOptions): Promise<ChannelView> {

@@ -1,0 +1,25 @@
+// Which partner a command means when none is named: the one online. A partner who left stays known (its channels
+// wait for it) but is no longer one of "several partners connected".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TON } from '../adversary/scene.js';
+import { World, until } from '../adversary/world.js';
+
+test('open without --partner takes the one partner online, not one who left', async () => {
+  const w = await World.create();
+  try {
+    const a = await w.node('a');
+    const b = await w.node('b');
+    const c = await w.node('c');
+    await w.link(a, b);
+    await w.link(a, c);
+    await until(() => a.node.partners().filter((p) => p.online).length === 2, 'both partners online');
+    await assert.rejects(a.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1') }), (e: Error & { code?: string }) => e.code === 'MANY_PARTNERS');
+    await w.stop(c);
+    await until(() => a.node.partners().filter((p) => p.online).length === 1, 'c to be seen offline');
+    const view = await a.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    assert.equal(view.partnerAddress, b.node.getAccount());
+  } finally {
+    await w.close();
+  }
+});
