@@ -83,7 +83,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async connect(a) {
     const addr = await argOrAsk(a, 0, 'Enter connection string: ', "partner's multiaddr", 'connect /ip4/192.168.1.5/tcp/4001/p2p/12D3Koo…');
     // "Partner signature" and "Partner address" are printed once, by the partnerConnected event.
-    return a.node.connect(addr);
+    const online = new Set(a.node.partners().filter((p) => p.online).map((p) => p.address));
+    const p = await a.node.connect(addr);
+    if (online.has(p.address)) a.io.say(`Already connected to ${p.address}`);
+    return p;
   },
   async open(a) {
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));

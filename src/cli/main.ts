@@ -185,16 +185,17 @@ async function runNode(opts: NodeOpts): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
   process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
-  let serving = false;
-  node.on((e) => {
-    if (e.type === 'served') serving = true;
-  });
   const exitCommand = await commandLoop(node, io);
-  if (!exitCommand && serving) {
-    // Commands came from a pipe that has ended, but this node serves a partner: keep serving until a signal.
-    if (io.json) io.emit({ event: 'stdinEnded', serving: true });
-    else process.stderr.write('synchannel: end of input; still serving your partner. Press Ctrl+C (SIGINT) to stop.\n');
+  // Serving (typed now, or again after a restart) or watching a close: the end of a pipe does not stop that.
+  const serving = !!node.served();
+  const closing = node.channels().filter((c) => c.phase === 'closing').map((c) => c.contract);
+  if (!exitCommand && (serving || closing.length)) {
+    if (io.json) io.emit({ event: 'stdinEnded', serving, closing });
+    else process.stderr.write(`synchannel: end of input; still ${serving ? 'serving your partner' : ''}${serving && closing.length ? ' and ' : ''}${closing.length ? `watching the close of ${closing.join(', ')}` : ''}. Press Ctrl+C (SIGINT) to stop.\n`);
     await new Promise<void>(() => undefined);
+  }
+  if (exitCommand && closing.length) {
+    io.say(`Stopping while ${closing.join(', ')} ${closing.length > 1 ? 'are' : 'is'} closing: nothing watches ${closing.length > 1 ? 'them' : 'it'} until you start the node again; start it before the challenge window ends to challenge a stale close and collect the payout.`);
   }
   if (io.json) io.emit({ event: 'exit' });
   await shutdown();

@@ -98,3 +98,11 @@ test('with several live channels and no --channel, a command says which channel 
   await runLine('showLast', one, y.it);
   assert.deepEqual(y.said, ['No states yet']);
 });
+
+test('connect to a partner already connected says so (it printed nothing)', async () => {
+  const p = { address: 'EQpartner', online: true };
+  const n = { partners: () => [p], connect: async () => p } as unknown as ChannelNodeApi;
+  const x = io();
+  await runLine('connect /ip4/127.0.0.1/tcp/1/p2p/12D3KooW', n, x.it);
+  assert.deepEqual(x.said, ['Already connected to EQpartner']);
+});
