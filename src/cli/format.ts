@@ -92,7 +92,7 @@ export class EventFormatter {
       case 'closed': {
         const p = e.payout;
         const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
-        const lines = [`Success withdrawal!`, `The contract paid by ${by}: ${balancesLine(p)}; A received ${formatTon(p.paidA)} TON, B ${formatTon(p.paidB)} TON (with the reserve shares and fees).`];
+        const lines = [`Success withdrawal!`, `The contract paid by ${by}: ${balancesLine(p)}; it sent A ${formatTon(p.paidA)} TON and B ${formatTon(p.paidB)} TON (with the reserve shares; a wallet keeps that less the small fee of receiving it).`];
         if (!p.matchesLatest && p.latestStep !== null) {
           lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
         }

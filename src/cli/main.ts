@@ -222,9 +222,9 @@ async function checkKeyReadable(dataDir: string): Promise<void> {
 /** The original's closing lines: both wallets and the contract after the payout. */
 async function printBalancesAfter(node: NodeHandle, partner: string, contract: string, io: Io): Promise<void> {
   try {
-    io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())}`);
-    io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))}`);
-    io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))}`);
+    io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())} TON`);
+    io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))} TON`);
+    io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))} TON`);
   } catch (e) {
     io.say(`(could not read the balances: ${(e as Error).message})`);
   }

@@ -34,3 +34,19 @@ test('bad periods and chain URLs are refused before anything is created', async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the faucet takes 1 nanoton to 1,000,000 TON and says so in TON', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-faucet-'));
+  const node = await createNode({ network: 'sandbox', dataDir: dir, key: { keyFolder: dir, create: true } });
+  try {
+    for (const amount of [0n, -1n, 1_000_001n * 1_000_000_000n]) {
+      await assert.rejects(node.faucet(amount), (e: Error & { code?: string }) => e.code === 'INVALID_AMOUNT' && /from 0\.000000001 to 1000000 TON/.test(e.message));
+    }
+    const before = await node.balanceTon();
+    const gained = (await node.faucet(2_000_000_000n)) - before;
+    assert.ok(gained > 1_990_000_000n && gained <= 2_000_000_000n, `gained ${gained}`);
+  } finally {
+    await node.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
