@@ -180,7 +180,8 @@ describe('ChannelNode: several channels at once, refund before the lock', () => 
       assert.equal(cView().phase, 'funding');
       assert.equal(cView().depositA, TON('1'));
       assert.equal(a.channels().length, 3);
-      // In funding, a deposit of another amount than the contract expects is refused, not silently replaced.
+      // In funding (C has seen the deployment too), a deposit of another amount than the contract expects is refused.
+      for (let i = 0; i < 200 && c.channels().find((x) => x.channelId === withC.channelId)!.phase !== 'funding'; i++) await new Promise((r) => setTimeout(r, 50));
       await assert.rejects(c.deposit(TON('0.2'), { channel: withC.channelId }), (e: Error & { code?: string }) => e.code === 'DEPOSIT_MISMATCH' && /0\.5 TON/.test(e.message));
       await assert.rejects(c.deposit(TON('0.7'), { channel: withC.channelId }), (e: Error & { code?: string }) => e.code === 'DEPOSIT_TOO_LARGE');
       assert.equal(cView().depositB, 0n);
