@@ -89,13 +89,20 @@ export function sidebarTree(wb: Workbench): Locator {
 /** The balances panel's content frame, once it shows a channel. */
 export async function balancesFrame(wb: Workbench, timeoutMs: number): Promise<FrameLocator> {
   const start = Date.now();
-  // code-server now and then leaves a new webview's inner frame unloaded (a blank panel, seen under load): the
-  // webviews are reloaded once (Developer: Reload Webviews), as a person would.
-  const frame = await wb.webview('SynChannel Balances', { timeoutMs: timeoutMs / 2 }).catch(async (err: unknown) => {
-    console.log(`the balances panel stayed blank (${(err as Error).message.split('\n')[0]}): reloading the webviews`);
-    await runCommandRetrying(wb, 'Developer: Reload Webviews', 10_000);
-    return wb.webview('SynChannel Balances', { timeoutMs: Math.max(5_000, timeoutMs - (Date.now() - start)) });
-  });
+  const rest = () => Math.max(5_000, timeoutMs - (Date.now() - start));
+  // code-server now and then leaves a new webview's inner frame unloaded (a blank panel, seen under load): as a
+  // person would, the webviews are reloaded (Developer: Reload Webviews), then the panel is closed and opened again.
+  const remedies = ['Developer: Reload Webviews', 'View: Close All Editors', 'SynChannel: Open Balances'];
+  let frame: FrameLocator | null = null;
+  for (let attempt = 0; !frame; attempt++) {
+    const last = attempt >= 2;
+    frame = await wb.webview('SynChannel Balances', { timeoutMs: last ? rest() : timeoutMs / 3 }).catch(async (err: unknown) => {
+      if (last) throw err;
+      console.log(`the balances panel stayed blank (${(err as Error).message.split('\n')[0]}): ${attempt === 0 ? 'reloading the webviews' : 'closing and opening it again'}`);
+      for (const cmd of attempt === 0 ? remedies.slice(0, 1) : remedies.slice(1)) await runCommandRetrying(wb, cmd, 10_000);
+      return null;
+    });
+  }
   await frame
     .locator('#summary')
     .waitFor({ timeout: timeoutMs })

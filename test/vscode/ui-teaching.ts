@@ -64,7 +64,7 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   await clippedScreenshot(wb, 'tree', tree, tree.locator('.monaco-list-row').last());
 
   await runCommandRetrying(wb, 'SynChannel: Open Balances', left(10_000));
-  const frame = await balancesFrame(wb, left(30_000));
+  const frame = await balancesFrame(wb, left(45_000));
   await expectText(cell(frame, 'Step'), /^1$/, left(10_000));
   await expectText(cell(frame, 'You'), /^3\.5 TON$/, left(10_000));
   await expectText(cell(frame, 'Bob'), /^3\.5 TON$/, left(10_000));
