@@ -18,8 +18,7 @@ import { UI_SCENARIOS, UI_WORKSPACE_FILES } from '../vscode/ui.js';
 const verbose = process.env.SYNCHANNEL_VSCODE_LOG === '1';
 const log = verbose ? (line: string) => console.log(line) : undefined;
 
-// The whole file (host start, in-host suite, every UI scenario) may take longer than one test's 300 s under load.
-describe('VS Code extension in a real VS Code (desktop through @vscode/test-electron, or code-server)', { timeout: 900_000 }, async () => {
+describe('VS Code extension in a real VS Code (desktop through @vscode/test-electron, or code-server)', async () => {
   let mode: HostMode | undefined;
   let choice: HostChoice | undefined;
   let host: SuiteHost | undefined;
