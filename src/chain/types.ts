@@ -9,6 +9,9 @@ export type { ChannelConfig, ChannelData, ChannelStatus, ClosedRecord } from '..
 export { MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD, CHANNEL_FEES, DEPOSIT_FEE, MIN_PAYOUT_VALUE } from '../contract/layout.js';
 export type { WalletVersion } from './wallets.js';
 
+/** The most one faucet call gives, in nanotons (1,000,000 TON): the devnet's limit, and the node's for any chain. */
+export const FAUCET_MAX = 1_000_000n * 1_000_000_000n;
+
 export type ChainKind = 'sandbox' | 'devnet' | 'testnet';
 
 export interface OpOptions {

@@ -191,7 +191,10 @@ async function runNode(opts: NodeOpts): Promise<void> {
   const closing = node.channels().filter((c) => c.phase === 'closing').map((c) => c.contract);
   if (!exitCommand && (serving || closing.length)) {
     if (io.json) io.emit({ event: 'stdinEnded', serving, closing });
-    else process.stderr.write(`synchannel: end of input; still ${serving ? 'serving your partner' : ''}${serving && closing.length ? ' and ' : ''}${closing.length ? `watching the close of ${closing.join(', ')}` : ''}. Press Ctrl+C (SIGINT) to stop.\n`);
+    else {
+      const still = [serving ? 'serving your partner' : '', closing.length ? `watching the close of ${closing.join(', ')}` : ''].filter(Boolean);
+      process.stderr.write(`synchannel: end of input; still ${still.join(' and ')}. Press Ctrl+C (SIGINT) to stop.\n`);
+    }
     await new Promise<void>(() => undefined);
   }
   if (exitCommand && closing.length) {

@@ -170,16 +170,16 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
 
 /** What an operator typed, checked before anything is created: periods the node and the contract accept, URLs. */
 function checkConfig(c: NodeConfig): void {
-  const range = (v: number, flag: string, lo: number) => {
+  // A period below the node's minimum is PERIOD_TOO_SHORT (as at open); anything else out of range is BAD_INPUT.
+  const check = (v: number | undefined, flag: string, lo: number, short: boolean) => {
+    if (v === undefined) return;
     if (!Number.isInteger(v)) throw new NodeError('BAD_INPUT', `${flag} takes a whole number of seconds (${lo}..${MAX_PERIOD}), e.g. ${flag} 3600`);
-    if (v > MAX_PERIOD || (v < lo && flag === '--min-period')) throw new NodeError('BAD_INPUT', `${flag} ${v} is outside ${lo}..${MAX_PERIOD} seconds`);
+    if (v >= lo && v <= MAX_PERIOD) return;
+    const why = short && v < lo ? ` on ${c.network}: a stale close would be final before a watcher could act` : '';
+    throw new NodeError(why ? 'PERIOD_TOO_SHORT' : 'BAD_INPUT', `${flag} ${v} is outside ${lo}..${MAX_PERIOD} seconds${why}`);
   };
-  if (c.minChallengePeriod !== undefined) range(c.minChallengePeriod, '--min-period', CONTRACT_MIN_PERIOD);
-  if (c.challengePeriod !== undefined) {
-    const lo = minChallengePeriod({ network: c.network, ...(c.minChallengePeriod !== undefined ? { minChallengePeriod: c.minChallengePeriod } : {}) });
-    range(c.challengePeriod, '--period', lo);
-    if (c.challengePeriod < lo) throw new NodeError('PERIOD_TOO_SHORT', `--period ${c.challengePeriod} is outside ${lo}..${MAX_PERIOD} seconds on ${c.network}: a stale close would be final before a watcher could act`);
-  }
+  check(c.minChallengePeriod, '--min-period', CONTRACT_MIN_PERIOD, false);
+  check(c.challengePeriod, '--period', minChallengePeriod({ network: c.network, ...(c.minChallengePeriod !== undefined ? { minChallengePeriod: c.minChallengePeriod } : {}) }), true);
   for (const url of [c.network === 'devnet' ? c.devnetUrl : undefined, c.network === 'testnet' ? c.testnetEndpoint : undefined]) {
     if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new NodeError('BAD_INPUT', `"${url}" is not an http(s) URL: give the address the devnet printed (e.g. http://127.0.0.1:8081) or a toncenter endpoint`);
   }

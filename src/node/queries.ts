@@ -1,18 +1,16 @@
 // The node's read-only commands and the choice of the channel a command acts on (the original's queries:
 // balanceChan, getAccount, showAll, …). Channel selection: an explicit id or contract, else the most relevant.
 import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import { sign } from '../core/signer.js';
-import type { Chain } from '../chain/types.js';
+import { FAUCET_MAX, type Chain } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
 import { stateView, stateViews } from './views.js';
-
-/** The most a faucet call gives (the devnet's own limit: 1,000,000 TON). */
-const FAUCET_MAX = 1_000_000n * 1_000_000_000n;
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
 const RELEVANCE: Record<string, number> = { open: 7, closing: 6, locked: 5, funding: 4, deploying: 3, accepted: 3, proposed: 2, closed: 1, rejected: 0 };
@@ -106,7 +104,7 @@ export abstract class Queries {
 
   /** Devnet and sandbox only: funds my wallet from the chain's faucet / treasury. */
   async faucet(amount: bigint): Promise<bigint> {
-    if (amount <= 0n || amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', 'the faucet gives from 0.000000001 to 1000000 TON at a time: ask again for more');
+    if (amount <= 0n || amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', `the faucet gives from 0.000000001 to ${formatTon(FAUCET_MAX)} TON at a time: ask again for more`);
     const c = this.ctx.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
     if (typeof c.faucet === 'function') await c.faucet(this.ctx.myAddress, amount);
     else if (typeof c.fund === 'function') await c.fund(this.ctx.myAddress, amount);

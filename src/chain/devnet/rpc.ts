@@ -12,7 +12,7 @@ export type Params = Record<string, unknown>;
 type Method = (backend: DevnetBackend, params: Params) => Promise<unknown>;
 
 /** The largest faucet grant in one call: 1,000,000 TON. */
-export const FAUCET_MAX = 1_000_000n * 1_000_000_000n;
+import { FAUCET_MAX } from '../types.js';
 /** The default faucet grant: 100 TON. */
 export const FAUCET_DEFAULT = 100n * 1_000_000_000n;
 /** The largest single time advance: ten years. */
