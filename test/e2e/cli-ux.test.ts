@@ -43,7 +43,8 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
   });
 
   test('help says that irreversible steps need --yes from a pipe', async () => {
-    const out = await bob.run('help', /--yes/);
+    // wait for the last line: the help arrives in several chunks (CI: matched '[--yes]' in an earlier line)
+    const out = await bob.run('help', /with --json add --yes/);
     assert.match(out, /Irreversible steps \(withdraw, leave, refund\) ask "Are you sure"; from a pipe or with --json add --yes/);
   });
 
