@@ -47,17 +47,24 @@ const signatureHex = hexBytes(64, 'signature');
 const nonceHex = hexBytes(32, 'nonce');
 const sessionIdHex = hexBytes(16, 'session id');
 
+/** Address strings already parsed once: a channel's few addresses arrive in every message. Bounded. */
+const knownAddresses = new Set<string>();
+function isAddress(s: string): boolean {
+  if (knownAddresses.has(s)) return true;
+  try {
+    Address.parse(s);
+  } catch {
+    return false;
+  }
+  if (knownAddresses.size >= 4096) knownAddresses.clear();
+  knownAddresses.add(s);
+  return true;
+}
+
 const address = v.pipe(
   v.string(),
   v.maxLength(100, 'address: longer than 100 characters'),
-  v.check((s) => {
-    try {
-      Address.parse(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'address: not a TON address (friendly like EQ… / UQ… or raw like 0:<64 hex>)'),
+  v.check(isAddress, 'address: not a TON address (friendly like EQ… / UQ… or raw like 0:<64 hex>)'),
 );
 
 const decimal = (max: bigint, what: string) =>
@@ -168,7 +175,11 @@ export const SessionResumeSchema = msg('session.resume', {
   /** lowest seq I still hold unacknowledged (my next seq when I hold none) */
   base: seq,
 });
-export const SessionDataSchema = msg('session.data', { seq, msg: AppMessageSchema });
+// valibot's variant tries its options one by one; a message names its type, so its schema is looked up by it.
+const typeOf = (json: unknown): unknown => (typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined);
+const APP_BY_TYPE = new Map<unknown, v.GenericSchema>(AppMessageSchema.options.map((o) => [o.entries.type.literal, o]));
+const appMessage = v.lazy((json: unknown) => (APP_BY_TYPE.get(typeOf(json)) ?? AppMessageSchema) as typeof AppMessageSchema);
+export const SessionDataSchema = msg('session.data', { seq, msg: appMessage });
 export const SessionAckSchema = msg('session.ack', { seq });
 
 export const WireMessageSchema = v.variant('type', [
@@ -205,6 +216,7 @@ export type SessionData = WireOf<'session.data'>;
 export type SessionAck = WireOf<'session.ack'>;
 
 export const WIRE_TYPES: readonly WireType[] = WireMessageSchema.options.map((o) => o.entries.type.literal);
+const WIRE_BY_TYPE = new Map<unknown, v.GenericSchema>(WireMessageSchema.options.map((o) => [o.entries.type.literal, o]));
 export const APP_TYPES: readonly AppMessage['type'][] = AppMessageSchema.options.map((o) => o.entries.type.literal);
 
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -228,7 +240,9 @@ function check<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutp
       `unknown wire message type '${type.slice(0, 40)}': the peer may run a newer SynChannel version; update both sides to the same version`,
     );
   }
-  const result = v.safeParse(schema, json, { abortPipeEarly: true });
+  // a union is checked against the one member its type names (the same result, without trying every member)
+  const member = schema === (WireMessageSchema as v.GenericSchema) ? WIRE_BY_TYPE.get(type) : schema === (AppMessageSchema as v.GenericSchema) ? APP_BY_TYPE.get(type) : undefined;
+  const result = v.safeParse(member ?? schema, json, { abortPipeEarly: true });
   if (!result.success) {
     throw new WireError('WIRE_INVALID', `invalid '${type}' message: ${describeIssues(result.issues)}`);
   }
@@ -249,13 +263,15 @@ export function parseAppMessage(json: unknown): AppMessage {
   return check(AppMessageSchema, json);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses JSON text (or UTF-8 bytes) into a wire message; throws WireError. */
 export function decodeWireMessage(data: string | Uint8Array): WireMessage {
   const length = typeof data === 'string' ? data.length : data.byteLength;
   if (length > MAX_WIRE_BYTES) throw new WireError('WIRE_TOO_LARGE', `wire message of ${length} bytes exceeds ${MAX_WIRE_BYTES}`);
   let json: unknown;
   try {
-    json = JSON.parse(typeof data === 'string' ? data : new TextDecoder('utf-8', { fatal: true }).decode(data));
+    json = JSON.parse(typeof data === 'string' ? data : UTF8.decode(data));
   } catch {
     throw new WireError('WIRE_NOT_JSON', 'wire message is not UTF-8 JSON: the peer is not speaking the SynChannel protocol');
   }
@@ -266,7 +282,7 @@ export function decodeWireMessage(data: string | Uint8Array): WireMessage {
 export function encodeWireMessage(message: WireMessage): string {
   const text = JSON.stringify(message, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   parseWireMessage(JSON.parse(text));
-  const bytes = new TextEncoder().encode(text).byteLength;
+  const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_WIRE_BYTES) throw new WireError('WIRE_TOO_LARGE', `message of ${bytes} bytes exceeds ${MAX_WIRE_BYTES}; split it`);
   return text;
 }
