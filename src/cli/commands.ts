@@ -30,7 +30,7 @@ async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, exa
 }
 
 /** The channel a command acts on, checked against what it allows now (before any prompt). */
-function allowed(a: RunArgs, action: Action): ChannelView {
+function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): ChannelView {
   const id = a.values.get('channel');
   const ch = id ? a.node.channel(id) : a.node.currentChannel();
   if (!ch) {
@@ -39,7 +39,7 @@ function allowed(a: RunArgs, action: Action): ChannelView {
     });
   }
   const can = ch.actions[action];
-  if (!can.ok) throw Object.assign(new Error(can.why), { code: can.code });
+  if (!can.ok && !waitable.includes(can.code)) throw Object.assign(new Error(can.why), { code: can.code });
   if (!id) nameDefault(a, ch);
   return ch;
 }
@@ -50,6 +50,9 @@ function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel(
   const live = a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
   if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels, name another with --channel)`);
 }
+
+/** How long `send` waits for the state before it to be signed by the partner (see ChannelNode.send). */
+const SEND_WAIT_MS = 15_000;
 
 /** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */
 async function confirm(a: RunArgs, what: string): Promise<void> {
@@ -123,9 +126,11 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async send(a) {
     // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
     const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
-    const ch = allowed(a, 'send');
+    // `send` lines pasted or piped one after another: the node waits for the state before to be signed and passed
+    const ch = allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : []);
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
-    const s = await a.node.send(amount, { channel: ch.id });
+    if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
+    const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS });
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, ch);
     return s;

@@ -23,6 +23,9 @@ export function crashPoint(point: string): void {
 /** Read once: process.env is slow to read, and this is on every payment's path. */
 const CRASH_AT = new Set((process.env.SYNCHANNEL_CRASH_AT ?? '').split(',').filter(Boolean));
 
+/** How long a waiting `send` gives the partner's pass after a state of ours (automatic mode sends it at once). */
+const PASS_GRACE_MS = 3_000;
+
 /** How far back a resent state is compared with our history (equivocation check). */
 const EQUIVOCATION_WINDOW = 1024n;
 
@@ -80,9 +83,32 @@ export class Payments implements Stager {
     await this.proposeOut(ctl, (c) => c.proposeInitial(ctl.rec.depositA, ctl.rec.depositB));
   }
 
-  send(ctl: ChannelController, amount: bigint): Promise<StateView> {
+  async send(ctl: ChannelController, amount: bigint, waitMs = 0): Promise<StateView> {
+    if (waitMs > 0) await this.settle(ctl, waitMs);
     this.check(ctl, 'send');
-    return this.proposeOut(ctl, (c) => c.proposePayment(amount));
+    const v = await this.proposeOut(ctl, (c) => c.proposePayment(amount));
+    this.lastSent.set(ctl, v.step);
+    return v;
+  }
+
+  /** the step of the last payment `send` made on a channel: the partner's automatic pass follows a payment */
+  private readonly lastSent = new WeakMap<ChannelController, bigint>();
+
+  /**
+   * While the partner is online: waits up to `waitMs` for our state in flight to be signed, then up to
+   * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours. Never throws: what still
+   * stands in the way is then reported by the action's own check.
+   */
+  private async settle(ctl: ChannelController, waitMs: number): Promise<void> {
+    const ch = ctl.channel;
+    const online = () => this.ctx.sessionOf(ctl) !== null;
+    const inFlight = () => ch.staged !== null && ch.stagedBy === ch.party;
+    const notMyTurnYet = () => ch.staged !== null || !ch.isMyTurn;
+    const wait = (busy: () => boolean, ms: number) =>
+      busy() && online() ? ctl.waitFor(() => !busy() || !online(), ms, undefined, 'settled').catch(() => undefined) : undefined;
+    await wait(inFlight, waitMs);
+    // a pass follows only our payment (our countersignature of it may still be on its way to the disk)
+    if (ch.latest !== null && ch.latest.state.step === this.lastSent.get(ctl)) await wait(notMyTurnYet, Math.min(waitMs, PASS_GRACE_MS));
   }
 
   createEmpty(ctl: ChannelController): Promise<StateView> {

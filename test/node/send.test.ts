@@ -1,0 +1,46 @@
+// `send` one after another, as lines pasted at a terminal or piped by a script arrive: with waitMs a send waits for
+// the state before it to be signed and for the partner's automatic pass, instead of failing at once. Without
+// waitMs, or when the partner signs by hand and does not, it fails as before, with the action's own words.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitForEvent } from '../../src/node/index.js';
+import { TON, closePair, fund, latest, openPair, until } from '../helpers/nodes.js';
+
+const codeOf = (e: unknown) => (e as { code?: string }).code;
+
+describe('send, one after another', () => {
+  test('with waitMs each send makes its payment (the partner in automatic mode); without it the next one is refused', async () => {
+    const p = await openPair();
+    try {
+      await fund(p);
+      await p.bob.send(TON('0.1'));
+      await assert.rejects(p.bob.send(TON('0.1')), (e) => codeOf(e) === 'PENDING_STATE');
+      for (let i = 0; i < 5; i++) await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+      await until('both signed the last payment and its pass', () => latest(p.alice).step === 12n && latest(p.bob).step === 12n);
+      assert.equal(latest(p.bob).balanceB, TON('4') - TON('0.6'));
+      assert.equal(latest(p.alice).balanceA, TON('3') + TON('0.6'));
+    } finally {
+      await closePair(p);
+    }
+  });
+
+  test('a partner who signs by hand and does not: the waiting send is refused after waitMs, and nothing is sent', async () => {
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+      await got;
+      const t0 = Date.now();
+      await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 300 }), (e) => codeOf(e) === 'PENDING_STATE');
+      assert.ok(Date.now() - t0 >= 250, 'it waited');
+      // Alice signs; no pass comes by hand within the grace, so the turn is hers and the send says so
+      await p.alice.sign();
+      await until('Bob has the signature', () => latest(p.bob).step === 1n);
+      await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 300 }), (e) => codeOf(e) === 'NOT_YOUR_TURN');
+      assert.equal(latest(p.bob).balanceB, TON('4') - TON('0.1'));
+    } finally {
+      await closePair(p);
+    }
+  });
+});
