@@ -31,6 +31,8 @@ export interface CapabilityInput {
   depositedMine: bigint;
   /** closing only: chain time reached the deadline */
   deadlinePassed: boolean;
+  /** closing only: the end of the challenge window (unix seconds, chain time), when known */
+  deadline?: number | null;
   /** restored from a backup and not yet checked against the partner */
   restorePending: boolean;
 }
@@ -134,7 +136,9 @@ function challenge(i: CapabilityInput): Capability {
 function finish(i: CapabilityInput): Capability {
   if (i.life === 'closed') return ended(i.life)!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
-  return i.deadlinePassed ? OK : no('TOO_EARLY', 'the challenge window is still open');
+  if (i.deadlinePassed) return OK;
+  const until = i.deadline ? ` until ${new Date(i.deadline * 1000).toISOString()} (chain time)` : '';
+  return no('TOO_EARLY', `the challenge window is still open${until}: the node finishes the close by itself then`);
 }
 
 function decline(i: CapabilityInput): Capability {

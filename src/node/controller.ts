@@ -105,6 +105,7 @@ export class ChannelController {
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
       deadlinePassed: this.deadlinePassed,
+      deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,
     });
   }

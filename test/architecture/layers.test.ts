@@ -111,6 +111,9 @@ describe('capabilities', () => {
     assert.ok(!capabilities({ ...base, life: 'funding' }).decline.ok);
     assert.ok(capabilities({ ...base, life: 'closing', deadlinePassed: true }).finish.ok);
     assert.equal((capabilities({ ...base, life: 'closing' }).finish as { code: string }).code, 'TOO_EARLY');
+    // too early says until when
+    const early = capabilities({ ...base, life: 'closing', deadline: 1_800_000_000 }).finish as { why: string };
+    assert.match(early.why, /still open until 2027-01-15T08:00:00\.000Z \(chain time\)/);
   });
 });
 
