@@ -12,6 +12,10 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
 import type { PayoutView } from './types.js';
+import { addressTextOf } from './views.js';
+
+/** The contract as every view shows it (kQ…), for what the node says. */
+const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
 
 interface Watched {
   watch: ChannelWatch;
@@ -42,11 +46,11 @@ export class Arbiter {
       watch: this.ctx.o.chain.watchChannel(contract, {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
-        onError: (err) => this.ctx.log(`watching ${ctl.rec.contract}: ${err.message} (retrying)`, 'warn'),
+        onError: (err) => this.ctx.log(`watching ${shown(ctl)}: ${err.message} (retrying)`, 'warn'),
       }),
     };
     this.watched.set(ctl, w);
-    void this.sync(ctl).catch((e) => this.ctx.log(`reading ${ctl.rec.contract}: ${messageOf(e)} (the watch retries)`, 'warn'));
+    void this.sync(ctl).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)} (the watch retries)`, 'warn'));
     this.armInitialTimer(ctl);
   }
 
@@ -77,7 +81,7 @@ export class Arbiter {
     entry.done = (async () => {
       do {
         entry.again = false;
-        await this.sync(ctl).catch((e) => this.ctx.log(`reading ${ctl.rec.contract}: ${messageOf(e)}`, 'warn'));
+        await this.sync(ctl).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
       } while (entry.again && !this.stopped);
       this.poking.delete(ctl);
     })();
@@ -90,7 +94,7 @@ export class Arbiter {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
     if (st.status === 'not_deployed') return; // an empty read never means "closed"
     if (st.status === 'frozen') {
-      this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${ctl.rec.contract} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
+      this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
       return;
     }
     if (st.status === 'closed') {
@@ -233,7 +237,7 @@ export class Arbiter {
           const secondsLeft = Math.max(0, deadline - now);
           const next = secondsLeft > 0 ? Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000) : null;
           this.ctx.emit({ type: 'challengeFailed', channel: this.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next });
-          this.ctx.log(`challenge of ${ctl.rec.contract} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
+          this.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
           if (next === null) return;
           await sleep(next);
           delay = Math.min(delay * 2, RETRY_MAX_MS);
@@ -289,7 +293,7 @@ export class Arbiter {
     try {
       for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
-          this.ctx.log(`the challenge window of ${ctl.rec.contract} has passed: finishing the close`);
+          this.ctx.log(`the challenge window of ${shown(ctl)} has passed: finishing the close`);
           await this.ctx.o.chain.finishClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { onProgress: (m) => this.ctx.log(m) });
           void this.poke(ctl);
           return;

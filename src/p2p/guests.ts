@@ -4,6 +4,7 @@
 // (libp2p's connection monitor pings their connection every 10 s, which keeps NATs and TCP timers open).
 // Sessions this node dialed are never guests: the person running it chose that peer.
 import type { Address } from '@ton/core';
+import { addressText } from '../core/format.js';
 import type { PeerSession } from './session.js';
 import type { P2PStats } from './stats.js';
 
@@ -34,7 +35,7 @@ export class GuestPolicy {
     try {
       return !this.opts.isPartner(s.partner.walletAddress);
     } catch (e) {
-      this.opts.log(`isPartner threw for ${s.partner.walletAddress}; keeping the session: ${(e as Error).message}`);
+      this.opts.log(`isPartner threw for ${addressText(s.partner.walletAddress, 'wallet')}; keeping the session: ${(e as Error).message}`);
       return false;
     }
   }
@@ -78,7 +79,7 @@ export class GuestPolicy {
 
   private drop(s: PeerSession, why: string): void {
     this.opts.stats.guestsDropped++;
-    this.opts.log(`dropping the session with ${s.partner.walletAddress}: ${why}`);
+    this.opts.log(`dropping the session with ${addressText(s.partner.walletAddress, 'wallet')}: ${why}`);
     s.close(why, 'SESSION_DROPPED');
   }
 }

@@ -20,6 +20,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage, type WireMessage } from '../core/wire.js';
+import { addressText } from '../core/format.js';
 import { encodeFrame } from './frames.js';
 import { P2PError } from './errors.js';
 import { emitSafely } from './emit.js';
@@ -87,6 +88,11 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   private lastActive = Date.now();
   private closeWhy?: string;
 
+  /** the partner's wallet as every view names it (0Q…) */
+  private get who(): string {
+    return addressText(this.partner.walletAddress, 'wallet');
+  }
+
   constructor(
     partner: PartnerInfo,
     private readonly host: SessionHost,
@@ -129,14 +135,14 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
 
   /** Emits `event` to each listener in turn; one that throws or rejects is logged (emit.ts). */
   override emit<K extends keyof PeerSessionEvents>(event: K, ...args: PeerSessionEvents[K]): boolean {
-    return emitSafely(this as EventEmitter, event, args, (line) => this.host.log(`session with ${this.partner.walletAddress}: ${line}`));
+    return emitSafely(this as EventEmitter, event, args, (line) => this.host.log(`session with ${this.who}: ${line}`));
   }
 
   /** Queues `msg`; resends it across reconnects until the partner acknowledges it. Resolves on the ack. */
   send(msg: AppMessage): Promise<void> {
-    if (this.closed) return Promise.reject(new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} is closed; connect again`));
+    if (this.closed) return Promise.reject(new P2PError('SESSION_CLOSED', `the session with ${this.who} is closed; connect again`));
     if (this.outbox.length >= MAX_OUTBOX) {
-      return Promise.reject(new P2PError('OUTBOX_FULL', `${MAX_OUTBOX} messages to ${this.partner.walletAddress} are unacknowledged; wait for the partner to reconnect`));
+      return Promise.reject(new P2PError('OUTBOX_FULL', `${MAX_OUTBOX} messages to ${this.who} are unacknowledged; wait for the partner to reconnect`));
     }
     let frame: Buffer;
     try {
@@ -167,7 +173,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     this.closeWhy = reason;
     clearTimeout(this.redialTimer);
     clearTimeout(this.ackTimer);
-    const err = new P2PError('SESSION_CLOSED', `the session with ${this.partner.walletAddress} was closed before the partner acknowledged this message`);
+    const err = new P2PError('SESSION_CLOSED', `the session with ${this.who} was closed before the partner acknowledged this message`);
     for (const p of this.outbox.splice(0)) p.reject(err);
     const link = this.link;
     this.link = undefined;
@@ -209,7 +215,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     this.link = undefined;
     this.resumed = false;
     if (this.closed) return;
-    this.host.log(`session with ${this.partner.walletAddress}: disconnected (${reason})`);
+    this.host.log(`session with ${this.who}: disconnected (${reason})`);
     if (wasResumed) this.emit('disconnected', reason);
     this.scheduleRedial();
   }
@@ -277,7 +283,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
         this.acknowledge(msg.seq);
         return;
       case 'error':
-        this.host.log(`partner ${this.partner.walletAddress} reported ${msg.code}: ${msg.message}`);
+        this.host.log(`partner ${this.who} reported ${msg.code}: ${msg.message}`);
         this.emit('remote-error', msg);
         return;
       default:

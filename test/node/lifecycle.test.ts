@@ -86,6 +86,8 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
 
   test('automatic mode: payments both ways cost one round trip each; the stale close is challenged and the latest state paid', async () => {
     const p = await openPair({ challengePeriod: 100 });
+    const said: string[] = [];
+    for (const n of [p.alice, p.bob]) n.on((e) => (e.type === 'log' || e.type === 'error') && said.push(e.message));
     try {
       await fund(p);
       // B pays (its turn); A auto-countersigns and passes the turn back; B pays again without asking.
@@ -125,6 +127,9 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
       p.chain.advanceTime(101);
       const e = await closed;
       assert.equal(e.payoutB, TON('4.7'));
+      // what the nodes said names the contract as every view does (kQ…), never in its raw form
+      assert.ok(said.some((m) => /the challenge window of kQ/.test(m)), said.join('\n'));
+      assert.deepEqual(said.filter((m) => /\b-?\d:[0-9a-f]{64}\b/.test(m)), []);
     } finally {
       await closePair(p);
     }
