@@ -95,11 +95,20 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     else if (code === 'CANCELLED') io.say(`${spec.name}: cancelled`);
     else {
       const hint = nextStep(code);
-      // the hint only when it adds something to the message
-      io.say(`${spec.name} failed: ${message}${hint && !message.includes(hint) && !hint.includes(message) ? ` (${hint})` : ''}`);
+      io.say(`${spec.name} failed: ${message}${hint && addsTo(message, hint) ? ` (${hint})` : ''}`);
     }
   }
   return true;
+}
+
+/** The words that carry meaning (4 letters or more), lower case, a possessive's 's dropped. */
+const wordsOf = (t: string): Set<string> => new Set((t.toLowerCase().match(/[a-z]{4,}/g) ?? []).map((w) => w.replace(/s$/, '')));
+
+/** Whether a hint says something the message does not: not when half its words are already there. */
+function addsTo(message: string, hint: string): boolean {
+  const have = wordsOf(message);
+  const words = [...wordsOf(hint)];
+  return words.length > 0 && words.filter((w) => have.has(w)).length * 2 < words.length;
 }
 
 export { jsonLine };

@@ -1,0 +1,35 @@
+// An error at the prompt is one line: the message, and the next step only when it says something the message does
+// not (QA: "send failed: no channel yet: connect first … (connect to a partner, then open a channel …)").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import type { ChannelNodeApi } from '../../src/node/types.js';
+
+/** A node without channels, that refuses what it is asked with the given error. */
+function node(refuse: Error & { code: string }): ChannelNodeApi {
+  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [] };
+  return new Proxy(base as ChannelNodeApi, {
+    get: (t, k) => (k in t ? t[k as keyof ChannelNodeApi] : () => Promise.reject(refuse)),
+  });
+}
+
+async function say(line: string, n: ChannelNodeApi): Promise<string[]> {
+  const said: string[] = [];
+  const io: Io = { say: (t) => said.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  await runLine(line, n, io);
+  return said;
+}
+
+const err = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+test('a hint that repeats the message in other words is left out; one that adds a step is kept', async () => {
+  const [noChannel] = await say('send 1', node(err('X', 'unused')));
+  assert.match(noChannel!, /^send failed: no channel yet: connect first/);
+  assert.equal(noChannel!.match(/connect/g)!.length, 1, noChannel);
+  // NOT_YOUR_TURN's hint (ask for the turn with requestEmpty) repeats the message: left out
+  const [turn] = await say('requestEmpty', node(err('NOT_YOUR_TURN', "it is your partner's turn: request it with requestEmpty")));
+  assert.equal(turn!.match(/requestEmpty/g)!.length, 1, turn);
+  // a bare message gets its hint
+  const [timeout] = await say('balanceTon', node(err('INSUFFICIENT_FUNDS', 'not enough TON')));
+  assert.match(timeout!, /^balanceTon failed: not enough TON \(.+\)$/);
+});
