@@ -169,7 +169,11 @@ function fromOwnBoc(boc: Buffer): ChannelState | null {
 
 /** Parses a base64 BOC holding exactly one `ChannelState` root. */
 export function stateFromBase64(b64: string): ChannelState {
-  const boc = Buffer.from(b64, 'base64');
+  return stateFromBoc(Buffer.from(b64, 'base64'));
+}
+
+/** Parses a BOC holding exactly one `ChannelState` root (the form we write is read without the general parser). */
+export function stateFromBoc(boc: Buffer): ChannelState {
   const own = fromOwnBoc(boc);
   if (own) return own;
   let cells: Cell[];

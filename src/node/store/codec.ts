@@ -11,9 +11,8 @@
 //   evidence      signed state a | signed state b | note length varuint | note (utf-8)
 // The BOC is the state's cell as stateToBoc() serializes it: the cell whose hash both parties signed.
 import { crc32 } from 'node:zlib';
-import { Cell } from '@ton/core';
 import type { SignedState } from '../../core/channel.js';
-import { stateFromCell, stateToBoc } from '../../core/state.js';
+import { stateFromBoc, stateToBoc } from '../../core/state.js';
 
 export const FILE_MAGIC = Buffer.from([0x53, 0x43, 0x4a, 0x52, 0x4e, 0x4c, 0x00, 0x01]); // "SCJRNL" 0 1
 export const FILE_HEADER_LEN = FILE_MAGIC.length;
@@ -145,18 +144,11 @@ function readSigned(r: Reader): SignedState {
   const flags = r.u8();
   if (flags > 3) throw new DecodeError(`unknown signature flags ${flags}`);
   const boc = r.bytes(r.len());
-  let cells: Cell[];
-  try {
-    cells = Cell.fromBoc(Buffer.from(boc));
-  } catch (e) {
-    throw new DecodeError(`the state is not a BOC: ${(e as Error).message}`);
-  }
-  if (cells.length !== 1 || !cells[0]) throw new DecodeError(`the state BOC has ${cells.length} roots`);
   let state;
   try {
-    state = stateFromCell(cells[0]);
+    state = stateFromBoc(Buffer.from(boc));
   } catch (e) {
-    throw new DecodeError((e as Error).message);
+    throw new DecodeError(`the state: ${(e as Error).message}`);
   }
   if (state.step !== step) throw new DecodeError(`the record says step ${step}, its state says ${state.step}`);
   const sigA = flags & 1 ? Buffer.from(r.bytes(SIG_BYTES)) : null;
