@@ -122,6 +122,31 @@ const ops: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
     await new Promise((r) => setTimeout(r, 200)); // the watchers' first reads
     return { startMs, idleBytes: (await used()) - m0 };
   },
+  /**
+   * Start-up of a node on a folder written beforehand, once and then `runs` times more, in this fresh process (its
+   * chain made first, as a remote chain needs none): each run's time, and the memory of a started node.
+   */
+  async startups(a) {
+    const { SandboxChain } = await import('../../src/chain/SandboxChain.js');
+    const chain = await SandboxChain.create();
+    const times: number[] = [];
+    const mem: number[] = [];
+    try {
+      for (let r = 0; r <= Number(a.runs); r++) {
+        const m0 = await used();
+        const t0 = performance.now();
+        const n = await createNode({ network: 'sandbox', chain, dataDir: String(a.dataDir), key: { seed: Buffer.from(String(a.seed), 'hex') }, pollMs: 60_000 });
+        times.push(since(t0));
+        const channels = n.channels().length;
+        mem.push((await used()) - m0);
+        await n.stop();
+        if (channels !== Number(a.channels)) throw new Error(`started with ${channels} channels`);
+      }
+    } finally {
+      await chain.close();
+    }
+    return { times, mem };
+  },
   /** Every channel in `ids` pays one payment at a time, all at once, for `seconds`. */
   async payAll(a) {
     const pay = (node as unknown as { pay: Pay }).pay.bind(node);
