@@ -103,7 +103,8 @@ export class Payments implements Stager {
     const ch = ctl.channel;
     const online = () => this.ctx.sessionOf(ctl) !== null;
     const inFlight = () => ch.staged !== null && ch.stagedBy === ch.party;
-    const notMyTurnYet = () => ch.staged !== null || !ch.isMyTurn;
+    // the pass staged awaits our signature: by itself in automatic mode, by hand (`sign`) otherwise
+    const notMyTurnYet = () => (ch.staged !== null ? ch.stagedBy === ch.party || this.ctx.autoMode : !ch.isMyTurn);
     const wait = (busy: () => boolean, ms: number) =>
       busy() && online() ? ctl.waitFor(() => !busy() || !online(), ms, undefined, 'settled').catch(() => undefined) : undefined;
     await wait(inFlight, waitMs);

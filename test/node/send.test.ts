@@ -43,4 +43,21 @@ describe('send, one after another', () => {
       await closePair(p);
     }
   });
+
+  test('the payer signs by hand: its next send does not wait for the pass that awaits its own signature', async () => {
+    const p = await openPair({ bob: { autoMode: false } });
+    try {
+      await fund(p, { manualSign: true });
+      const pass = waitForEvent(p.bob, 'stateReceived', (e) => e.state.step === 2n);
+      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+      await pass;
+      const t0 = Date.now();
+      await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 10_000 }), (e) => codeOf(e) === 'PENDING_STATE' && /sign it first/.test(String((e as Error).message)));
+      assert.ok(Date.now() - t0 < 1_000, `refused after ${Date.now() - t0} ms`);
+      await p.bob.sign();
+      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+    } finally {
+      await closePair(p);
+    }
+  });
 });
