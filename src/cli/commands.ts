@@ -260,7 +260,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const broken = a.node.brokenChannels();
     if (!cs.length && !broken.length) a.io.say('No channels yet: serve or connect, then open');
     for (const c of cs) {
-      const b = c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}` : 'no signed state';
+      // before a signed state, what each side has in the contract (0 of yours after a refund)
+      const b = c.latest
+        ? `${balancesLine(c.latest)} step ${c.latest.step}`
+        : `no signed state; deposited A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`;
       a.io.say(`${c.contract} ${c.phase} you are ${c.me}, partner ${c.partnerAddress}: ${b}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);

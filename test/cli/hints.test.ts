@@ -1,5 +1,6 @@
 // An error at the prompt is one line: the message, and the next step only when it says something the message does
-// not (QA: "send failed: no channel yet: connect first … (connect to a partner, then open a channel …)").
+// not (QA: "send failed: no channel yet: connect first … (connect to a partner, then open a channel …)"). And the
+// channel list says what a funding channel holds (QA: a refunded channel looked unchanged).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
@@ -32,4 +33,11 @@ test('a hint that repeats the message in other words is left out; one that adds 
   // a bare message gets its hint
   const [timeout] = await say('balanceTon', node(err('INSUFFICIENT_FUNDS', 'not enough TON')));
   assert.match(timeout!, /^balanceTon failed: not enough TON \(.+\)$/);
+});
+
+test('channels shows, before a signed state, what each side has deposited (0 of mine after a refund)', async () => {
+  const view = { contract: 'kQAAA', phase: 'funding', me: 'A', partnerAddress: '0QBBB', latest: null, legacy: false, depositA: 0n, expectedDepositA: 3_000_000_000n, depositB: 4_000_000_000n, expectedDepositB: 4_000_000_000n };
+  const n = new Proxy({ channels: () => [view], brokenChannels: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
+  const [line] = await say('channels', n);
+  assert.equal(line, 'kQAAA funding you are A, partner 0QBBB: no signed state; deposited A 0 / 3 TON, B 4 / 4 TON');
 });
