@@ -3,7 +3,7 @@
 import { Address } from '@ton/core';
 import type { LifePhase } from '../core/lifecycle.js';
 import type { Party } from '../core/signed.js';
-import type { NetworkKind } from '../core/format.js';
+import { addressText, type NetworkKind } from '../core/format.js';
 import { ChannelContract, type ChannelConfig } from '../contract/index.js';
 import type { PayoutView } from './types.js';
 
@@ -110,8 +110,17 @@ export function foreignRecord(raw: unknown, me: { myAddress: Address; o: { netwo
   if (!r || (r.me !== 'A' && r.me !== 'B')) return 'its record names no party';
   const address = r.me === 'A' ? r.addressA : r.addressB;
   const key = r.me === 'A' ? r.publicKeyA : r.publicKeyB;
-  if (address !== me.myAddress.toRawString()) return `it belongs to wallet ${address ?? '?'}, not this node's ${me.myAddress.toRawString()}`;
+  if (address !== me.myAddress.toRawString()) return `it belongs to wallet ${shownWallet(address)}, not this node's ${addressText(me.myAddress, 'wallet')}`;
   if (!Buffer.isBuffer(key) || !key.equals(me.o.key.publicKey)) return "it was signed with another key than this node's";
   if (r.network !== me.o.network) return `it is a ${String(r.network)} channel and this node runs on ${me.o.network}`;
   return null;
+}
+
+/** A wallet address from a file, as views show it, or as found when it is not one. */
+function shownWallet(raw: unknown): string {
+  try {
+    return addressText(String(raw), 'wallet');
+  } catch {
+    return JSON.stringify(raw);
+  }
 }
