@@ -229,7 +229,8 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
     .join('; ');
 }
 
-function check<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutput<S> {
+/** Checks `json` against the member of the union `schema` its type names (`byType`: the union's members). */
+function check<S extends v.GenericSchema>(schema: S, byType: ReadonlyMap<unknown, v.GenericSchema>, json: unknown): v.InferOutput<S> {
   const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
   if (typeof type !== 'string') {
     throw new WireError('WIRE_INVALID', 'wire message without a string `type`: the peer sent something that is not a SynChannel message');
@@ -240,9 +241,7 @@ function check<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutp
       `unknown wire message type '${type.slice(0, 40)}': the peer may run a newer SynChannel version; update both sides to the same version`,
     );
   }
-  // a union is checked against the one member its type names (the same result, without trying every member)
-  const member = schema === (WireMessageSchema as v.GenericSchema) ? WIRE_BY_TYPE.get(type) : schema === (AppMessageSchema as v.GenericSchema) ? APP_BY_TYPE.get(type) : undefined;
-  const result = v.safeParse(member ?? schema, json, { abortPipeEarly: true });
+  const result = v.safeParse(byType.get(type) ?? schema, json, { abortPipeEarly: true });
   if (!result.success) {
     throw new WireError('WIRE_INVALID', `invalid '${type}' message: ${describeIssues(result.issues)}`);
   }
@@ -251,7 +250,7 @@ function check<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutp
 
 /** Validates a JSON value as a wire message; throws WireError (code WIRE_INVALID or WIRE_UNKNOWN_TYPE). */
 export function parseWireMessage(json: unknown): WireMessage {
-  return check(WireMessageSchema, json);
+  return check(WireMessageSchema, WIRE_BY_TYPE, json);
 }
 
 /** Validates a JSON value as an application message (no handshake or session frames). */
@@ -260,7 +259,7 @@ export function parseAppMessage(json: unknown): AppMessage {
   if (typeof type === 'string' && (WIRE_TYPES as readonly string[]).includes(type) && !(APP_TYPES as readonly string[]).includes(type)) {
     throw new WireError('WIRE_INVALID', `'${type}' is a transport message; the application cannot send or receive it`);
   }
-  return check(AppMessageSchema, json);
+  return check(AppMessageSchema, APP_BY_TYPE, json);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -6,13 +6,12 @@ import { GetMethodError } from '@ton/sandbox';
 import { WalletContractV3R2, WalletContractV4, WalletContractV5R1 } from '@ton/ton';
 import type { DevnetBackend, BlockRef } from './backend.js';
 import { DevnetError } from './errors.js';
+import { FAUCET_MAX } from '../types.js';
 import { encodeStack, encodeTransaction, friendly, parseAddress, parseBoc, parseHash, parseStack, parseUint, storageFee } from './encode.js';
 
 export type Params = Record<string, unknown>;
 type Method = (backend: DevnetBackend, params: Params) => Promise<unknown>;
 
-/** The largest faucet grant in one call: 1,000,000 TON. */
-import { FAUCET_MAX } from '../types.js';
 /** The default faucet grant: 100 TON. */
 export const FAUCET_DEFAULT = 100n * 1_000_000_000n;
 /** The largest single time advance: ten years. */
