@@ -33,7 +33,8 @@ export const UI_SCENARIOS: UiScenario[] = [
       await runCommandRetrying(wb, 'Developer: Show Running Extensions');
       const tab = wb.page.locator('.tabs-container .tab.active', { hasText: 'Running Extensions' });
       await tab.waitFor({ state: 'visible', timeout: 20_000 });
-      assert.match(await wb.page.title(), /Running Extensions/);
+      // The window title follows the active tab a moment later; wait for it rather than read it once.
+      await wb.page.waitForFunction(() => document.title.includes('Running Extensions'), undefined, { timeout: 10_000 });
     },
   },
   {
