@@ -18,6 +18,7 @@ import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf } from './record.js';
 import type { Sync } from './sync.js';
+import { rawOfText, rawTextOf } from './views.js';
 
 type Msg<K extends AppMessage['type']> = Extract<AppMessage, { type: K }>;
 type Handler<K extends AppMessage['type']> = (s: PeerSession, m: Msg<K>) => Promise<void>;
@@ -121,9 +122,9 @@ function channelOfContract(ctx: NodeContext, raw: string): ChannelController | u
 function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }): ChannelController {
   let found: ChannelController | undefined;
   if (key.channelId !== undefined) found = ctx.channels.get(key.channelId.toString());
-  else if (key.contract) found = channelOfContract(ctx, Address.parse(key.contract).toRawString());
+  else if (key.contract) found = channelOfContract(ctx, rawOfText(key.contract));
   // Checked against the sender: a third peer learns nothing and changes nothing of my channels with others.
-  if (!found || partnerAddressOf(found.rec) !== s.partner.walletAddress.toRawString()) {
+  if (!found || partnerAddressOf(found.rec) !== rawTextOf(s.partner.walletAddress)) {
     throw new NodeError('UNKNOWN_CHANNEL', `no channel ${key.contract ?? key.channelId} with you here`);
   }
   return found;

@@ -49,7 +49,7 @@ export class Sessions {
 
   /** The partner's live session (the p2p layer keeps one per wallet; this is its registry, not a copy). */
   get(walletRaw: string): PeerSession | null {
-    const s = this.p2p.session(Address.parse(walletRaw));
+    const s = this.p2p.session(walletRaw);
     return s && !s.isClosed ? s : null;
   }
 

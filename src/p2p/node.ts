@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import type { Libp2p } from 'libp2p';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, Stream } from '@libp2p/interface';
-import type { Address } from '@ton/core';
+import { Address } from '@ton/core';
 import { P2PError } from './errors.js';
 import { emitSafely } from './emit.js';
 import { loadOrCreateIdentity } from './identity.js';
@@ -181,8 +181,10 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     return [...this.sessionsByAddress.values()];
   }
 
-  session(address: Address): PeerSession | undefined {
-    return this.sessionsByAddress.get(address.toRawString());
+  session(address: Address | string): PeerSession | undefined {
+    if (typeof address !== 'string') return this.sessionsByAddress.get(address.toRawString());
+    // A raw address as toRawString writes it is the key itself (no parse on every message); else parse it.
+    return this.sessionsByAddress.get(address) ?? this.sessionsByAddress.get(Address.parse(address).toRawString());
   }
 
   /** Test and diagnostics hook: drops every libp2p connection (sessions stay and resume). */
