@@ -134,6 +134,22 @@ describe('ChannelState cell (contracts/channel.tlb)', () => {
     assert.throws(() => stateToCell({ ...base, balanceB: MAX_COINS + 1n }), (e: unknown) => e instanceof StateFormatError && /Coins maximum/.test(e.message));
   });
 
+  test('encodings are remembered by content: a changed state encodes anew, and what a caller gets is its own copy', () => {
+    const s: ChannelState = { ...base, step: 4242n };
+    const h1 = stateHash(s);
+    const boc1 = stateToBoc(s);
+    h1.fill(0);
+    boc1.fill(0);
+    assert.deepEqual(stateHash(s), stateToCell(s).hash(), 'a caller scribbling on a hash changes no later hash');
+    assert.deepEqual(stateToBoc(s), stateToCell(s).toBoc());
+    s.balanceA -= 1n; // the same object, changed
+    assert.deepEqual(stateHash(s), stateToCell(s).hash(), 'a changed state hashes as what it now is');
+    const b64 = stateToBase64(s);
+    const read = stateFromBase64(b64);
+    read.balanceB = 99n;
+    assert.ok(statesEqual(stateFromBase64(b64), s), 'a caller changing a parsed state changes no later parse');
+  });
+
   test('stateTotal', () => {
     assert.equal(stateTotal(base), 1_500_000_002n);
   });
