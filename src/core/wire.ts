@@ -277,10 +277,26 @@ export function decodeWireMessage(data: string | Uint8Array): WireMessage {
   return parseWireMessage(json);
 }
 
+/** The value as JSON data, as JSON.stringify would read it, with bigints as decimal strings. */
+function jsonData(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object' || value === null) return value;
+  const own = value as { toJSON?: () => unknown };
+  if (typeof own.toJSON === 'function') return jsonData(own.toJSON());
+  if (Array.isArray(value)) return value.map((x) => (x === undefined || typeof x === 'function' ? null : jsonData(x)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const x = (value as Record<string, unknown>)[key];
+    if (x !== undefined && typeof x !== 'function' && typeof x !== 'symbol') out[key] = jsonData(x);
+  }
+  return out;
+}
+
 /** JSON text of a message: bigints become decimal strings. Validates first, so we never send what a peer would reject. */
 export function encodeWireMessage(message: WireMessage): string {
-  const text = JSON.stringify(message, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-  parseWireMessage(JSON.parse(text));
+  const data = jsonData(message);
+  parseWireMessage(data);
+  const text = JSON.stringify(data);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_WIRE_BYTES) throw new WireError('WIRE_TOO_LARGE', `message of ${bytes} bytes exceeds ${MAX_WIRE_BYTES}; split it`);
   return text;

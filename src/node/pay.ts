@@ -135,7 +135,7 @@ export class Coalescer {
    */
   private askTurn(ctl: ChannelController, l: Line): void {
     const ch = ctl.channel;
-    const latest = ch.latest?.state.step;
+    const latest = ch.latestStep ?? undefined;
     if (latest !== undefined && creatorOf(latest) === ch.party && !l.graceOver) {
       l.grace ??= setTimeout(() => {
         l.grace = null;
@@ -173,7 +173,7 @@ export class Coalescer {
     const l = this.lines.get(ctl);
     if (!l) return;
     const f = l.inFlight;
-    const latest = ctl.channel.latest?.state.step;
+    const latest = ctl.channel.latestStep ?? undefined;
     if (f && latest !== undefined && latest >= f.step) {
       // The only state of that step we signed is ours: committed by both, once durable here.
       l.inFlight = null;
