@@ -224,8 +224,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.ctx.changed(ctl);
     });
     s.on('disconnected', () => {
-      for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.payments.coalescer.partnerGone(ctl);
       this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
+      // Views show the partner offline, and what waits for the partner stops waiting.
+      for (const ctl of this.ctx.channels.values()) {
+        if (partnerAddressOf(ctl.rec) !== s.partner.walletAddress.toRawString()) continue;
+        this.payments.coalescer.partnerGone(ctl);
+        this.ctx.changed(ctl);
+      }
     });
     this.sync.onConnected(s);
   }

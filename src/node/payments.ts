@@ -25,6 +25,8 @@ const CRASH_AT = new Set((process.env.SYNCHANNEL_CRASH_AT ?? '').split(',').filt
 
 /** How long a waiting `send` gives the partner's pass after a state of ours (automatic mode sends it at once). */
 const PASS_GRACE_MS = 3_000;
+/** How long a waiting send gives a dropped connection to the partner to come back (the nodes redial by themselves). */
+const RECONNECT_GRACE_MS = 2_000;
 
 /** How far back a resent state is compared with our history (equivocation check). */
 const EQUIVOCATION_WINDOW = 1024n;
@@ -44,6 +46,10 @@ export class Payments implements Stager {
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
     const can = ctl.actions()[action];
     if (!can.ok) throw new NodeError(can.code, can.why);
+  }
+
+  private online(ctl: ChannelController): boolean {
+    return this.ctx.sessionOf(ctl)?.connected === true;
   }
 
   /** Sends our staged proposal (again): a payment, an empty state, the initial state or a close proposal. */
@@ -85,7 +91,16 @@ export class Payments implements Stager {
 
   async send(ctl: ChannelController, amount: bigint, waitMs = 0): Promise<StateView> {
     if (waitMs > 0) await this.settle(ctl, waitMs);
-    this.check(ctl, 'send');
+    try {
+      this.check(ctl, 'send');
+    } catch (e) {
+      // What a send waits for comes from the partner: say when they cannot send it now.
+      const code = (e as NodeError).code;
+      if ((code === 'PENDING_STATE' || code === 'NOT_YOUR_TURN') && !this.online(ctl)) {
+        throw new NodeError(code, `${(e as Error).message}; your partner is offline right now (the nodes reconnect by themselves: try again once they are back)`);
+      }
+      throw e;
+    }
     const v = await this.proposeOut(ctl, (c) => c.proposePayment(amount));
     this.lastSent.set(ctl, v.step);
     return v;
@@ -95,18 +110,27 @@ export class Payments implements Stager {
   private readonly lastSent = new WeakMap<ChannelController, bigint>();
 
   /**
-   * While the partner is online: waits up to `waitMs` for our state in flight to be signed, then up to
-   * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours. Never throws: what still
-   * stands in the way is then reported by the action's own check.
+   * While the partner is connected: waits up to `waitMs` for our state in flight to be signed, then up to
+   * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours; when the connection to the
+   * partner drops, gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then reported by the action's own check.
    */
   private async settle(ctl: ChannelController, waitMs: number): Promise<void> {
     const ch = ctl.channel;
-    const online = () => this.ctx.sessionOf(ctl) !== null;
+    const online = () => this.online(ctl);
     const inFlight = () => ch.staged !== null && ch.stagedBy === ch.party;
     // the pass staged awaits our signature: by itself in automatic mode, by hand (`sign`) otherwise
     const notMyTurnYet = () => (ch.staged !== null ? ch.stagedBy === ch.party || this.ctx.autoMode : !ch.isMyTurn);
-    const wait = (busy: () => boolean, ms: number) =>
-      busy() && online() ? ctl.waitFor(() => !busy() || !online(), ms, undefined, 'settled').catch(() => undefined) : undefined;
+    const wait = async (busy: () => boolean, ms: number): Promise<void> => {
+      if (!online()) return;
+      const end = Date.now() + ms;
+      while (busy() && Date.now() < end) {
+        const connected = online();
+        // connected: until done or the connection drops; dropped: RECONNECT_GRACE_MS for it to come back
+        const left = connected ? end - Date.now() : Math.min(RECONNECT_GRACE_MS, end - Date.now());
+        const back = await ctl.waitFor(() => !busy() || online() !== connected, left, undefined, 'settled').then(() => true, () => false);
+        if (!back && !connected) return;
+      }
+    };
     await wait(inFlight, waitMs);
     // a pass follows only our payment (our countersignature of it may still be on its way to the disk)
     if (ch.latest !== null && ch.latest.state.step === this.lastSent.get(ctl)) await wait(notMyTurnYet, Math.min(waitMs, PASS_GRACE_MS));

@@ -4,9 +4,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForEvent } from '../../src/node/index.js';
-import { TON, closePair, fund, latest, openPair, until } from '../helpers/nodes.js';
+import type { P2PNode } from '../../src/p2p/index.js';
+import { TON, closePair, fund, latest, openPair, until, type TestNode } from '../helpers/nodes.js';
 
 const codeOf = (e: unknown) => (e as { code?: string }).code;
+const p2pOf = (n: TestNode) => (n as unknown as { node: { ctx: { o: { p2p: P2PNode } } } }).node.ctx.o.p2p;
 
 describe('send, one after another', () => {
   test('with waitMs each send makes its payment (the partner in automatic mode); without it the next one is refused', async () => {
@@ -39,6 +41,52 @@ describe('send, one after another', () => {
       await until('Bob has the signature', () => latest(p.bob).step === 1n);
       await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 300 }), (e) => codeOf(e) === 'NOT_YOUR_TURN');
       assert.equal(latest(p.bob).balanceB, TON('4') - TON('0.1'));
+    } finally {
+      await closePair(p);
+    }
+  });
+
+  test('the partner goes offline while a send waits for their signature: it is refused at once, saying so', async () => {
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+      await got;
+      const t0 = Date.now();
+      const refused = assert.rejects(p.bob.send(TON('0.1'), { waitMs: 10_000 }), (e) => codeOf(e) === 'PENDING_STATE' && /offline/.test(String((e as Error).message)));
+      const gone = waitForEvent(p.bob, 'partnerDisconnected');
+      await new Promise((r) => setTimeout(r, 200));
+      await p.alice.stop();
+      await gone;
+      await refused;
+      assert.ok(Date.now() - t0 < 5_000, `refused after ${Date.now() - t0} ms (it waited for a partner who is gone)`);
+      const view = p.bob.channels()[0]!;
+      assert.equal(view.partnerOnline, false, 'the channel shows the partner offline');
+    } finally {
+      await closePair(p);
+    }
+  });
+
+  test('the connection drops for a moment while a send waits: the send goes once the partner is back and passes the turn', async () => {
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+      await got;
+      let settled = false;
+      const second = p.bob.send(TON('0.1'), { waitMs: 20_000 }).finally(() => (settled = true));
+      second.catch(() => undefined);
+      const dropped = waitForEvent(p.bob, 'partnerDisconnected');
+      const back = waitForEvent(p.bob, 'partnerConnected', undefined, 15_000);
+      p2pOf(p.alice).dropConnections();
+      await dropped;
+      await back;
+      assert.equal(settled, false, 'the send waited across the drop');
+      await p.alice.sign();
+      await p.alice.createEmpty();
+      assert.equal((await second).step, 3n);
     } finally {
       await closePair(p);
     }
