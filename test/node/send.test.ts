@@ -10,6 +10,20 @@ import { TON, closePair, fund, latest, openPair, until, type TestNode } from '..
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 const p2pOf = (n: TestNode) => (n as unknown as { node: { ctx: { o: { p2p: P2PNode } } } }).node.ctx.o.p2p;
 
+/** Alice signs by hand (and has not signed), Bob in automatic mode has paid once: his state 1 awaits her. */
+async function afterFirstPayment(fn: (p: Awaited<ReturnType<typeof openPair>>) => Promise<void>): Promise<void> {
+  const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+  try {
+    await fund(p);
+    const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+    await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+    await got;
+    await fn(p);
+  } finally {
+    await closePair(p);
+  }
+}
+
 describe('send, one after another', () => {
   test('with waitMs each send makes its payment (the partner in automatic mode); without it the next one is refused', async () => {
     const p = await openPair();
@@ -27,12 +41,7 @@ describe('send, one after another', () => {
   });
 
   test('a partner who signs by hand and does not: the waiting send is refused after waitMs, and nothing is sent', async () => {
-    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
-    try {
-      await fund(p);
-      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
-      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
-      await got;
+    await afterFirstPayment(async (p) => {
       const t0 = Date.now();
       await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 300 }), (e) => codeOf(e) === 'PENDING_STATE');
       assert.ok(Date.now() - t0 >= 250, 'it waited');
@@ -41,18 +50,11 @@ describe('send, one after another', () => {
       await until('Bob has the signature', () => latest(p.bob).step === 1n);
       await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 300 }), (e) => codeOf(e) === 'NOT_YOUR_TURN');
       assert.equal(latest(p.bob).balanceB, TON('4') - TON('0.1'));
-    } finally {
-      await closePair(p);
-    }
+    });
   });
 
   test('the partner goes offline while a send waits for their signature: it is refused at once, saying so', async () => {
-    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
-    try {
-      await fund(p);
-      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
-      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
-      await got;
+    await afterFirstPayment(async (p) => {
       const t0 = Date.now();
       const refused = assert.rejects(p.bob.send(TON('0.1'), { waitMs: 10_000 }), (e) => codeOf(e) === 'PENDING_STATE' && /offline/.test(String((e as Error).message)));
       const gone = waitForEvent(p.bob, 'partnerDisconnected');
@@ -63,18 +65,11 @@ describe('send, one after another', () => {
       assert.ok(Date.now() - t0 < 5_000, `refused after ${Date.now() - t0} ms (it waited for a partner who is gone)`);
       const view = p.bob.channels()[0]!;
       assert.equal(view.partnerOnline, false, 'the channel shows the partner offline');
-    } finally {
-      await closePair(p);
-    }
+    });
   });
 
   test('the connection drops for a moment while a send waits: the send goes once the partner is back and passes the turn', async () => {
-    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
-    try {
-      await fund(p);
-      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
-      await p.bob.send(TON('0.1'), { waitMs: 10_000 });
-      await got;
+    await afterFirstPayment(async (p) => {
       let settled = false;
       const second = p.bob.send(TON('0.1'), { waitMs: 20_000 }).finally(() => (settled = true));
       second.catch(() => undefined);
@@ -87,9 +82,7 @@ describe('send, one after another', () => {
       await p.alice.sign();
       await p.alice.createEmpty();
       assert.equal((await second).step, 3n);
-    } finally {
-      await closePair(p);
-    }
+    });
   });
 
   test('the payer signs by hand: its next send does not wait for the pass that awaits its own signature', async () => {
