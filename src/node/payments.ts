@@ -112,7 +112,8 @@ export class Payments implements Stager {
   /**
    * While the partner is connected: waits up to `waitMs` for our state in flight to be signed, then up to
    * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours; when the connection to the
-   * partner drops, gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then reported by the action's own check.
+   * partner drops, gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then
+   * reported by the action's own check.
    */
   private async settle(ctl: ChannelController, waitMs: number): Promise<void> {
     const ch = ctl.channel;
