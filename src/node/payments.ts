@@ -26,7 +26,7 @@ const CRASH_AT = new Set((process.env.SYNCHANNEL_CRASH_AT ?? '').split(',').filt
 /** How long a waiting `send` gives the partner's pass after a state of ours (automatic mode sends it at once). */
 const PASS_GRACE_MS = 3_000;
 /** How long a waiting send gives a dropped connection to the partner to come back (the nodes redial by themselves). */
-const RECONNECT_GRACE_MS = 2_000;
+const RECONNECT_GRACE_MS = 5_000;
 
 /** How far back a resent state is compared with our history (equivocation check). */
 const EQUIVOCATION_WINDOW = 1024n;
