@@ -96,6 +96,17 @@ export function verify(data: Buffer, signature: Buffer, publicKey: Buffer): bool
   }
 }
 
+/** sign() on libuv's thread pool. */
+export function signAsync(data: Buffer, secretKey: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    try {
+      edSign(null, data, privateKeyObject(secretKey), (err, sig) => (err ? reject(err) : resolve(sig)));
+    } catch (e) {
+      reject(e as Error);
+    }
+  });
+}
+
 /** verify() on libuv's thread pool: start-up checks many channels' signatures while the main thread reads files. */
 export function verifyAsync(data: Buffer, signature: Buffer, publicKey: Buffer): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return Promise.resolve(false);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Channel } from '../../src/core/channel.js';
 import { ChannelError } from '../../src/core/errors.js';
-import { verifyAsync } from '../../src/core/signer.js';
+import { sign, signAsync, verifyAsync } from '../../src/core/signer.js';
 import { stateHash } from '../../src/core/state.js';
 import { TON, keysA, keysB, openPair, params } from './helpers.js';
 
@@ -49,4 +49,13 @@ test('verifyAsync agrees with the signature: true for it, false for another key,
   flipped[0]! ^= 1;
   assert.equal(await verifyAsync(h, flipped, keysA.publicKey), false);
   assert.equal(await verifyAsync(h, s.sigA!.subarray(0, 63), keysA.publicKey), false);
+});
+
+test('signAsync gives the signature sign() gives (ed25519 is deterministic: restore compares our own that way)', async () => {
+  const { a } = openPair();
+  const h = stateHash(a.latest!.state);
+  const again = await signAsync(h, keysA.secretKey);
+  assert.deepEqual(again, sign(h, keysA.secretKey));
+  assert.deepEqual(again, a.latest!.sigA);
+  await assert.rejects(signAsync(h, Buffer.alloc(3)));
 });
