@@ -43,7 +43,7 @@ const SECTIONS: Record<string, Section> = {
         ? { sizes: [1, 10, 100], seconds: 2, startup: { channels: 100, states: 1000, runs: 1 } }
         : { sizes: [1, 10, 100, 1000], seconds: 5, startup: { channels: 1000, states: 10_000, runs: 3 } },
     ),
-  extension: (o) => extensionSection({ runs: o.quick ? 1 : 3, host: !o.quick }),
+  extension: (o) => extensionSection({ runs: o.quick ? 1 : 5, host: !o.quick }),
   chain: (o) => chainSection({ regenerate: !o.quick, demoRuns: o.quick ? 1 : 3 }),
 };
 
