@@ -122,11 +122,6 @@ export abstract class ChannelBase {
     return this._latest ? copySigned(this._latest) : null;
   }
 
-  /** The latest step both signed (no copy of the state), or null before the initial state. */
-  get latestStep(): bigint | null {
-    return this._latest ? this._latest.state.step : null;
-  }
-
   /** How many states both signed exist (the latest step + 1). */
   get count(): bigint {
     return this._latest ? this._latest.state.step + 1n : 0n;

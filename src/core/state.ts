@@ -134,11 +134,11 @@ interface Encoded {
   hash?: Buffer;
   boc?: Buffer;
 }
-const ENCODED_MAX = 256;
+const CACHE_MAX = 256;
 const encodedByContent = new Map<string, Encoded>();
 
 function remember<T>(cache: Map<string, T>, key: string, value: T): void {
-  if (cache.size >= ENCODED_MAX) cache.delete(cache.keys().next().value as string);
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
 }
 

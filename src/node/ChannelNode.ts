@@ -23,7 +23,7 @@ import { foreignRecord, partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { addressTextOf, channelView } from './views.js';
+import { addressTextOf, channelView, rawTextOf } from './views.js';
 
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
@@ -201,7 +201,6 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     }
   }
 
-  /** After recovery: watch what has a contract on chain and offer what awaits a signature. */
   /** A recovered channel: watched on chain (at once, or by the caller from `watchLater`), its pending state signed. */
   private async resumeChannel(ctl: ChannelController, watchLater?: ChannelController[]): Promise<void> {
     if (ctl.ended || ctl.rec.legacy) return;
@@ -231,13 +230,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     s.on('connected', () => {
       this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
       this.sync.onConnected(s);
-      for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === s.partner.walletAddress.toRawString()) this.ctx.changed(ctl);
+      for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === rawTextOf(s.partner.walletAddress)) this.ctx.changed(ctl);
     });
     s.on('disconnected', () => {
       this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
       // Views show the partner offline, and what waits for the partner stops waiting.
       for (const ctl of this.ctx.channels.values()) {
-        if (partnerAddressOf(ctl.rec) !== s.partner.walletAddress.toRawString()) continue;
+        if (partnerAddressOf(ctl.rec) !== rawTextOf(s.partner.walletAddress)) continue;
         this.payments.coalescer.partnerGone(ctl);
         this.ctx.changed(ctl);
       }

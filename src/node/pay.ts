@@ -135,8 +135,8 @@ export class Coalescer {
    */
   private askTurn(ctl: ChannelController, l: Line): void {
     const ch = ctl.channel;
-    const latest = ch.latestStep ?? undefined;
-    if (latest !== undefined && creatorOf(latest) === ch.party && !l.graceOver) {
+    const latest = ch.count - 1n; // -1: no state yet
+    if (latest >= 0n && creatorOf(latest) === ch.party && !l.graceOver) {
       l.grace ??= setTimeout(() => {
         l.grace = null;
         l.graceOver = true;
@@ -173,8 +173,7 @@ export class Coalescer {
     const l = this.lines.get(ctl);
     if (!l) return;
     const f = l.inFlight;
-    const latest = ctl.channel.latestStep ?? undefined;
-    if (f && latest !== undefined && latest >= f.step) {
+    if (f && ctl.channel.count > f.step) {
       // The only state of that step we signed is ours: committed by both, once durable here.
       l.inFlight = null;
       ctl.durable.then(

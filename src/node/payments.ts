@@ -205,7 +205,7 @@ export class Payments implements Stager {
     } catch (e) {
       // Ahead of us (the countersignature of our proposal, or states, were lost to a crash): ask for what we
       // lack; the partner answers with it, then sends its proposal again.
-      const latest = ch.latestStep ?? -1n;
+      const latest = ch.count - 1n;
       if (state.step > latest + 1n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest < 0n ? 0n : latest });
       throw e;
     }
@@ -259,7 +259,7 @@ export class Payments implements Stager {
   async onCountersign(ctl: ChannelController, m: WireOf<'state.countersign'> | WireOf<'close.accept'>): Promise<void> {
     const { ctx } = this;
     const ch = ctl.channel;
-    if (ch.latestStep !== null && m.step <= ch.latestStep) return; // a resend
+    if (m.step < ch.count) return; // a resend
     const staged = ch.staged;
     if (!staged || ch.stagedBy !== ch.party || staged.state.step !== m.step) {
       throw new NodeError('NOTHING_TO_SIGN', `a countersignature for step ${m.step} arrived, but no proposal of ours has that step`);

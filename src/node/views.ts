@@ -88,7 +88,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
   const latest = ctl.latestView;
   // While a newer state is being made durable the machine is ahead of the latest state shown: show neither its
   // turn nor its staged state until the disk has caught up, so one view is one consistent picture.
-  const settled = (latest?.step ?? null) === ch.latestStep;
+  const settled = (latest?.step ?? -1n) === ch.count - 1n;
   const staged = settled ? ch.staged : null;
   const me = rec.me;
   const mine = latest ? balanceOf(latest, me) : me === 'A' ? rec.depositA : rec.depositB;
