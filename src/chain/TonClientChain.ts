@@ -1,5 +1,6 @@
 // The chain behind an HTTP endpoint in the toncenter v2 shape, through @ton/ton's TonClient: TON testnet,
-// or the local devnet (`synchannel devnet`). Waits by polling transactions; the HTTP layer retries 429/5xx.
+// or the local devnet (`synchannel devnet`). Waits by polling transactions; the HTTP layer paces requests to
+// toncenter's rate limit and retries 429/5xx.
 import { Address, Cell, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
 import { TonClient } from '@ton/ton';
 import { BaseChain, friendly, type AccountInfo } from './base.js';
@@ -24,6 +25,11 @@ export interface TonClientChainOptions {
   watchPollMs?: number;
   /** Default operation timeout (default 60 s devnet, 180 s testnet). */
   timeoutMs?: number;
+  /**
+   * Requests started per second at most, operations first, background watch reads after (default: testnet 1
+   * without an API key and 10 with one, toncenter's limits; devnet not paced). 0: not paced.
+   */
+  requestsPerSecond?: number;
 }
 
 const ZERO_ADDRESS = new Address(0, Buffer.alloc(32));
@@ -67,7 +73,8 @@ export class TonClientChain extends BaseChain {
     const unreachableHint = devnet
       ? 'check that `synchannel devnet` is running there (or Start Devnet in VS Code)'
       : 'check your network and the toncenter endpoint; without an API key toncenter allows about one request a second (set one with --api-key or Set Testnet API Key)';
-    this.adapter = retryingAdapter({ unreachableHint, ...opts.retry });
+    const requestsPerSecond = opts.requestsPerSecond ?? (devnet ? 0 : this.apiKey ? 10 : 1);
+    this.adapter = retryingAdapter({ unreachableHint, requestsPerSecond, ...opts.retry });
     this.client = new TonClient({ endpoint: this.endpoint, apiKey: this.apiKey, httpAdapter: this.adapter });
   }
 

@@ -10,6 +10,7 @@ import {
   type ChannelStatus,
 } from '../contract/index.js';
 import { ChainError } from './errors.js';
+import { withOpSignal } from './http.js';
 import { findPayout } from './payout.js';
 import { runWatch } from './watch.js';
 import { WalletChain, toChainError } from './wallet-chain.js';
@@ -110,10 +111,11 @@ export abstract class BaseChain extends WalletChain implements Chain {
     const pollMs = o.pollMs ?? this.defaultPollMs;
     const ctrl = new AbortController();
     const signal = o.signal ? AbortSignal.any([o.signal, ctrl.signal]) : ctrl.signal;
+    // The watch's reads run in the background: on a rate-limited endpoint they wait while operations go first.
     const source = {
-      status: (sig: AbortSignal) => this.getChannelStatus(channel, { signal: sig }),
-      payout: (sig: AbortSignal) => this.getPayout(channel, { signal: sig }),
-      now: (sig: AbortSignal) => this.now({ signal: sig }),
+      status: (sig: AbortSignal) => withOpSignal(sig, () => this.getChannelStatus(channel, { signal: sig }), true),
+      payout: (sig: AbortSignal) => withOpSignal(sig, () => this.getPayout(channel, { signal: sig }), true),
+      now: (sig: AbortSignal) => withOpSignal(sig, () => this.now({ signal: sig }), true),
     };
     const watch: ChannelWatch = {
       stop: () => {

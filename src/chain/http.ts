@@ -1,8 +1,12 @@
-// The HTTP layer under @ton/ton's TonClient: an axios adapter over fetch that retries 429/5xx and connection
-// failures with exponential backoff (honouring Retry-After), and turns the rest into typed ChainErrors.
-// The current operation's AbortSignal reaches it through `withOpSignal` (AsyncLocalStorage).
+// The HTTP layer under @ton/ton's TonClient: an axios adapter over fetch that paces its requests to the
+// endpoint's rate limit (operations before background watch reads), retries 429/5xx and connection failures with
+// exponential backoff (honouring Retry-After), and turns the rest into typed ChainErrors. The current
+// operation's AbortSignal, and whether it runs in the background, reach it through `withOpSignal`
+// (AsyncLocalStorage).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TonClientParameters } from '@ton/ton';
+// p-queue: a well-kept priority queue with a sliding-window rate limit (libp2p already depends on it).
+import PQueue from 'p-queue';
 import { ChainError } from './errors.js';
 
 export type HttpAdapter = NonNullable<TonClientParameters['httpAdapter']>;
@@ -20,20 +24,62 @@ export interface RetryOptions {
   unreachableHint?: string;
   /** Called before each retry (for logs and progress). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * At most this many requests start per second (each attempt counts), shared by every adapter of the same
+   * endpoint in this process; operations go before background reads. Absent or 0: not paced.
+   */
+  requestsPerSecond?: number;
 }
 
-const opSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+interface OpContext {
+  signal: AbortSignal | undefined;
+  /** a background read (a channel watch's poll): it waits while operations wait for the endpoint */
+  background: boolean;
+}
+
+const opContext = new AsyncLocalStorage<OpContext>();
 /** Calls inside withOpSignal now. On Node 20 an enabled AsyncLocalStorage puts async hooks on every promise of
  * the process (the node's payments too, ~10% of their time), so it is enabled only while a call runs. */
 let calls = 0;
 
-/** Runs `fn` with `signal` visible to every HTTP request (and backoff sleep) it makes. */
-export async function withOpSignal<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with `signal` visible to every HTTP request (and backoff sleep) it makes. `background`: its requests
+ * yield to operations' (default: as the caller's context, else not background).
+ */
+export async function withOpSignal<T>(signal: AbortSignal | undefined, fn: () => Promise<T>, background?: boolean): Promise<T> {
   calls++;
   try {
-    return await opSignal.run(signal, fn);
+    return await opContext.run({ signal, background: background ?? opContext.getStore()?.background ?? false }, fn);
   } finally {
-    if (--calls === 0) opSignal.disable();
+    if (--calls === 0) opContext.disable();
+  }
+}
+
+/** One pacer per endpoint and rate, for every chain object of this process (a network switch makes new ones). */
+const pacers = new Map<string, PQueue>();
+const PRIORITY = { operation: 1, background: 0 } as const;
+
+function pacerFor(url: string, perSecond: number | undefined): PQueue | null {
+  if (!perSecond || perSecond <= 0 || !Number.isFinite(perSecond)) return null;
+  const key = `${perSecond} ${url}`;
+  let q = pacers.get(key);
+  if (!q) {
+    // A sliding window (strict): never more than the limit in any second, no burst at a window's edge.
+    q = perSecond >= 1 ? new PQueue({ intervalCap: Math.floor(perSecond), interval: 1000, strict: true }) : new PQueue({ intervalCap: 1, interval: Math.ceil(1000 / perSecond), strict: true });
+    pacers.set(key, q);
+  }
+  return q;
+}
+
+/** Waits for the pacer's permission to start one request (at once when not paced). */
+async function paced(q: PQueue | null, ctx: OpContext | undefined): Promise<void> {
+  if (!q) return;
+  const signal = ctx?.signal;
+  try {
+    await q.add(() => undefined, { priority: ctx?.background ? PRIORITY.background : PRIORITY.operation, ...(signal ? { signal } : {}) });
+  } catch (e) {
+    if (signal?.aborted) throw abortedError(signal);
+    throw e;
   }
 }
 
@@ -168,10 +214,13 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
   const adapter = async (config: Parameters<HttpAdapter>[0]) => {
     const url = String(config.url);
     const method = rpcMethod(config.data);
-    const signal = opSignal.getStore();
+    const ctx = opContext.getStore();
+    const signal = ctx?.signal;
+    const pacer = pacerFor(url, opts.requestsPerSecond);
     let last: ChainError | undefined;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortedError(signal);
+      await paced(pacer, ctx);
       let retryDelay: number | undefined;
       const timeout = AbortSignal.timeout(requestTimeout);
       try {

@@ -63,8 +63,9 @@ function addressInfo(balance: bigint, state: 'active' | 'uninitialized' = 'unini
   };
 }
 
+/** Not paced (test/chain/pacing.test.ts tests the pacing). */
 function chain(kind: 'devnet' | 'testnet' = 'testnet', apiKey?: string, retry: RetryOptions = fast): TonClientChain {
-  return new TonClientChain({ kind, endpoint: base, apiKey, retry, txPollMs: 10, timeoutMs: 5000 });
+  return new TonClientChain({ kind, endpoint: base, apiKey, retry, txPollMs: 10, timeoutMs: 5000, requestsPerSecond: 0 });
 }
 
 function code(c: string, re?: RegExp) {

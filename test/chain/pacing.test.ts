@@ -1,0 +1,101 @@
+// TonClientChain paces its requests to the endpoint's rate limit (toncenter: 1 request a second without an API
+// key), operations before the watches' background reads. Against a tiny local server on 127.0.0.1.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Address } from '@ton/core';
+import { TonClientChain } from '../../src/chain/index.js';
+
+let server: Server;
+let base: string;
+/** Each request's arrival: when, and which address it read. */
+let arrivals: { at: number; address: string }[] = [];
+
+function addressInfo() {
+  const hash = 'A'.repeat(43) + '=';
+  return {
+    ok: true,
+    result: {
+      '@type': 'raw.fullAccountState', balance: '5', state: 'uninitialized', code: '', data: '', frozen_hash: '', sync_utime: 1_700_000_000,
+      last_transaction_id: { '@type': 'internal.transactionId', lt: '0', hash },
+      block_id: { '@type': 'ton.blockIdExt', workchain: -1, shard: '-9223372036854775808', seqno: 1, root_hash: hash, file_hash: hash },
+    },
+  };
+}
+
+before(async () => {
+  server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      const body = JSON.parse(data) as { params?: { address?: string } };
+      arrivals.push({ at: performance.now(), address: String(body.params?.address ?? '') });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(addressInfo()));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+const addr = (n: number) => new Address(0, Buffer.alloc(32, n));
+
+/** The most arrivals in any window of `ms`. */
+function busiest(ms: number): number {
+  const t = arrivals.map((a) => a.at).sort((x, y) => x - y);
+  let most = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i]! - t[j]! >= ms) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe('TonClientChain request pacing', () => {
+  test('at most the limit per second, shared by every chain object of one endpoint; every request still answered', async () => {
+    arrivals = [];
+    const one = new TonClientChain({ kind: 'testnet', endpoint: base, requestsPerSecond: 20 });
+    const two = new TonClientChain({ kind: 'testnet', endpoint: base, requestsPerSecond: 20 });
+    const reads = Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).getBalance(addr(1)));
+    assert.deepEqual(await Promise.all(reads), Array(30).fill(5n));
+    assert.equal(arrivals.length, 30);
+    // 20 start in any second, never 30 at once (half a second of slack for the time a request takes to arrive).
+    assert.ok(busiest(500) <= 20, `arrivals ${arrivals.map((a) => Math.round(a.at - arrivals[0]!.at)).join(', ')} ms`);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  test('testnet without an API key: one request a second (toncenter\'s free limit); the devnet is not paced', async () => {
+    arrivals = [];
+    const free = new TonClientChain({ kind: 'testnet', endpoint: base });
+    await Promise.all([free.getBalance(addr(1)), free.getBalance(addr(1)), free.getBalance(addr(1))]);
+    assert.equal(arrivals.length, 3);
+    assert.ok(busiest(500) === 1, `arrivals ${arrivals.map((a) => Math.round(a.at - arrivals[0]!.at)).join(', ')} ms`);
+    arrivals = [];
+    const devnet = new TonClientChain({ kind: 'devnet', endpoint: base });
+    await Promise.all(Array.from({ length: 10 }, () => devnet.getBalance(addr(1))));
+    assert.equal(busiest(500), 10);
+    await Promise.all([free.close(), devnet.close()]);
+  });
+
+  test("an operation goes before the watches' queued reads; a stopped watch's reads leave the queue", async () => {
+    arrivals = [];
+    const c = new TonClientChain({ kind: 'testnet', endpoint: base, requestsPerSecond: 2, watchPollMs: 10 });
+    const watches = [1, 2, 3, 4].map((n) => c.watchChannel(addr(n), { onEvent: () => {} }));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await c.getBalance(addr(9)), 5n);
+    const order = arrivals.map((a) => a.address);
+    const op = order.indexOf(addr(9).toString());
+    // Two watch reads started at once; the operation is the next request, before the two queued watch reads.
+    assert.equal(op, 2, `arrival order: ${order.join(' ')}`);
+    for (const w of watches) w.stop();
+    const stopped = arrivals.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(arrivals.length, stopped, 'no read after the watches stopped');
+    await c.close();
+  });
+});
