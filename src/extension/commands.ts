@@ -5,7 +5,7 @@
 // Argument convention (palette: none; tree: the element; tests/links: explicit):
 //   synchannel.<cmd>(target?, ...inputs)   target = a tree element or { party?: 'me'|'alice'|'bob', channel?: string }
 import * as vscode from 'vscode';
-import type { ChannelView } from '../node/types.js';
+import type { Action, ChannelView } from '../node/types.js';
 import { levelOf } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
 import { channelCommands } from './channelCommands.js';
@@ -17,7 +17,7 @@ import type { ModelBuilder } from './model.js';
 import type { Prompts } from './prompts.js';
 import { setupCommands } from './setupCommands.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
-import { isTarget, targetChannel, targetParty } from './ui.js';
+import { isTarget, targetChannel, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, shortAddress } from './util.js';
 
 export const EXTENSION_ID = 'synchannel.synchannel';
@@ -106,11 +106,19 @@ export class Commands implements CommandContext {
       const endpoint = network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', ''));
       const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
       const target = isTarget(args[0]) ? args[0] : undefined;
-      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target }, () => this.host.showLog());
+      const can = this.actionsOf(target);
+      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can }, () => this.host.showLog());
       this.failures.push({ command: name, code, message, shown });
       if (this.failures.length > 50) this.failures.shift();
       return undefined;
     }
+  }
+
+  /** What the node allows now on the channel a failed command acted on (its target's, or the node's current one). */
+  private actionsOf(target: TreeElement | TargetArg | undefined): ((a: Action) => boolean) | undefined {
+    const node = target ? this.host.node(targetParty(target)) : this.host.mainNode;
+    const ch = node ? this.host.channel(node, targetChannel(target)) : null;
+    return ch ? (a) => ch.actions[a].ok : undefined;
   }
 
   info(message: string, ...buttons: string[]): Promise<string | undefined> {

@@ -4,7 +4,7 @@
 // on the network: testnet speaks of toncenter and its API key, devnet of the local devnet.
 import * as vscode from 'vscode';
 import { levelOf, nextStep, type ErrorCode } from '../core/errors.js';
-import type { NetworkKind } from '../node/types.js';
+import type { Action, NetworkKind } from '../node/types.js';
 import type { Prompts } from './prompts.js';
 
 interface NextAction {
@@ -13,6 +13,8 @@ interface NextAction {
   args?: unknown[];
   /** the next step acts on the failed command's channel (its target is passed on) */
   onTarget?: boolean;
+  /** the channel action the button runs: offered only while the node allows it on that channel */
+  action?: Action;
 }
 
 const FAUCET: NextAction = { title: 'Get Test Coins', command: 'synchannel.faucet' };
@@ -37,15 +39,15 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   ],
   NO_CHANNEL: [{ title: 'Open a Channel', command: 'synchannel.open' }],
   NO_DEMO: [{ title: 'Open Teaching Demo', command: 'synchannel.openTeachingDemo' }],
-  NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty', onTarget: true }],
-  PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign', onTarget: true }],
+  NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty', onTarget: true, action: 'requestEmpty' }],
+  PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign', onTarget: true, action: 'sign' }],
   INSUFFICIENT_FUNDS: [FAUCET],
   NO_FUNDS: [FAUCET],
-  CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge', onTarget: true }, FAUCET],
+  CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge', onTarget: true, action: 'challenge' }, FAUCET],
   LISTEN_FAILED: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
-  TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true }],
+  TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true, action: 'finish' }],
 };
 
 const ENDPOINT_CODES: readonly string[] = ['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED'];
@@ -58,6 +60,8 @@ export interface FailureContext {
   endpoint: string;
   /** the failed command's target (a tree row, or { party, channel }), for next steps on the same channel */
   target?: unknown;
+  /** whether the node allows an action on the failed command's channel now (absent: no channel known) */
+  can?: (action: Action) => boolean;
 }
 
 /**
@@ -95,7 +99,8 @@ export interface ShownFailure {
 export function showFailure(prompts: Prompts, code: ErrorCode, message: string, c: FailureContext, showLog: () => void): ShownFailure | null {
   const level = levelOf(code);
   if (level === 'cancelled') return null;
-  let actions = NEXT[code] ?? [];
+  // A button for a channel action the node does not allow now (Sign on a state that awaits the partner) is not offered.
+  let actions = (NEXT[code] ?? []).filter((a) => !a.action || !c.can || c.can(a.action));
   let hint = nextStep(code);
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));

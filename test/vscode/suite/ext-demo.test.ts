@@ -196,6 +196,13 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     assert.equal(bobSent?.decoration, 'pending-partner');
     assert.match(bobSent?.description ?? '', /^awaiting your partner's signature · you pay 0\.5 TON/);
     assert.equal(ext.status().badge, 1);
+    // Sending while a state is pending: only the side whose signature it awaits is offered "Sign".
+    assert.equal(await vscode.commands.executeCommand('synchannel.send', { party: 'bob', channel: channelId }, '0.1'), undefined);
+    assert.equal(ext.lastFailure()?.code, 'PENDING_STATE');
+    assert.deepEqual(ext.lastFailure()?.shown?.buttons, ['Copy Details']);
+    assert.equal(await vscode.commands.executeCommand('synchannel.send', { party: 'alice', channel: channelId }, '0.1'), undefined);
+    assert.equal(ext.lastFailure()?.code, 'PENDING_STATE');
+    assert.deepEqual(ext.lastFailure()?.shown?.buttons, ['Sign', 'Copy Details']);
     await vscode.commands.executeCommand('synchannel.openBalances', { party: 'alice', channel: channelId });
     await ext.webview.waitForReady();
     const snap = await ext.webview.refresh();
