@@ -23,7 +23,8 @@ import { foreignRecord, partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { addressTextOf, channelView, rawTextOf } from './views.js';
+import { addressTextOf, rawTextOf } from './addresses.js';
+import { channelView } from './views.js';
 
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';

@@ -12,7 +12,7 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
 import type { PayoutView } from './types.js';
-import { addressTextOf } from './views.js';
+import { addressTextOf } from './addresses.js';
 
 /** The contract as every view shows it (kQ…), for what the node says. */
 const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');

@@ -18,7 +18,7 @@ import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf } from './record.js';
 import type { Sync } from './sync.js';
-import { rawOfText, rawTextOf } from './views.js';
+import { rawOfText, rawTextOf } from './addresses.js';
 
 type Msg<K extends AppMessage['type']> = Extract<AppMessage, { type: K }>;
 type Handler<K extends AppMessage['type']> = (s: PeerSession, m: Msg<K>) => Promise<void>;
