@@ -23,6 +23,7 @@ program
   .option('--devnet-url <url>', 'devnet endpoint (from `synchannel devnet`)', 'http://127.0.0.1:8081')
   .option('--testnet-endpoint <url>', 'toncenter-compatible testnet endpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC')
   .option('--api-key <key>', 'toncenter API key (or env SYNCHANNEL_API_KEY)')
+  .option('--requests-per-second <n>', "testnet: requests a second at most (default 1 without an API key, 10 with one: toncenter's limits)", (v) => Number(v))
   .option('--json', 'print one JSON object per line (events and command results), for scripts')
   .option('--manual', 'manual turns: do not countersign or pass the turn automatically (as the original tool)')
   .option('--announce <multiaddr...>', 'WAN multiaddrs to print on serve (your public address)')
@@ -66,6 +67,7 @@ interface NodeOpts {
   devnetUrl: string;
   testnetEndpoint: string;
   apiKey?: string;
+  requestsPerSecond?: number;
   json?: boolean;
   manual?: boolean;
   announce?: string[];
@@ -122,6 +124,7 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
       devnetUrl: opts.devnetUrl,
       testnetEndpoint: opts.testnetEndpoint,
       ...(apiKey ? { apiKey } : {}),
+      ...(opts.requestsPerSecond !== undefined ? { requestsPerSecond: opts.requestsPerSecond } : {}),
       autoMode: !opts.manual,
       ...(opts.announce ? { announce: opts.announce } : {}),
       ...(opts.period !== undefined ? { challengePeriod: opts.period } : {}),

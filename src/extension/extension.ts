@@ -124,7 +124,7 @@ function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts): vscode.Disposa
     if (e.affectsConfiguration('synchannel.network')) {
       nodeHost.restartForNetwork().catch((err) => nodeHost.log(`network switch: ${String(err)}`, 'error'));
     } else if (
-      ['devnetUrl', 'testnetEndpoint', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
+      ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
       nodeHost.mainNode
     ) {
       void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then(async (pick) => {

@@ -241,6 +241,8 @@ export class NodeHost implements vscode.Disposable {
       config.testnetEndpoint = cfg.get<string>('testnetEndpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC');
       const apiKey = await this.keys.apiKey();
       if (apiKey) config.apiKey = apiKey;
+      const rps = cfg.get<number>('testnetRequestsPerSecond', 0);
+      if (rps > 0) config.requestsPerSecond = rps;
     }
     return config;
   }

@@ -13,6 +13,8 @@ export interface NodeConfig {
   devnetUrl?: string;
   testnetEndpoint?: string;
   apiKey?: string;
+  /** testnet: requests a second at most to the endpoint (absent: toncenter's limit for the key, or without one) */
+  requestsPerSecond?: number;
   autoMode?: boolean;
   /** sandbox: the embedded chain is kept in this file, so channels survive a window reload */
   sandboxFile?: string;

@@ -31,6 +31,8 @@ export interface NodeConfig {
   devnetUrl?: string;
   testnetEndpoint?: string;
   apiKey?: string;
+  /** testnet: requests a second at most to the endpoint (default 1 without an API key, 10 with one: toncenter's) */
+  requestsPerSecond?: number;
   /** automatic mode (default true): countersign valid states, pass the turn after payments, answer turn requests */
   autoMode?: boolean;
   /** a chain shared with other nodes of this process (the teaching demo's sandbox); default: a new one */
@@ -71,13 +73,14 @@ export async function resolveKey(src: KeySource): Promise<ResolvedKey> {
 }
 
 /** The chain of a network: the sandbox loads lazily (#heavy: ~15 MB of wasm), the others go through TonClient. */
-export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl' | 'testnetEndpoint' | 'apiKey' | 'sandboxFile'>): Promise<Chain> {
+export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl' | 'testnetEndpoint' | 'apiKey' | 'sandboxFile' | 'requestsPerSecond'>): Promise<Chain> {
   if (config.network === 'sandbox') {
     const heavy = await import('#heavy');
     return heavy.SandboxChain.create(config.sandboxFile ? { persistFile: config.sandboxFile } : {});
   }
   const endpoint = config.network === 'devnet' ? config.devnetUrl : config.testnetEndpoint;
-  return new TonClientChain({ kind: config.network, ...(endpoint ? { endpoint } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+  const rps = config.network === 'testnet' ? config.requestsPerSecond : undefined;
+  return new TonClientChain({ kind: config.network, ...(endpoint ? { endpoint } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}), ...(rps ? { requestsPerSecond: rps } : {}) });
 }
 
 /**
@@ -180,6 +183,10 @@ function checkConfig(c: NodeConfig): void {
   };
   check(c.minChallengePeriod, '--min-period', CONTRACT_MIN_PERIOD, false);
   check(c.challengePeriod, '--period', minChallengePeriod({ network: c.network, ...(c.minChallengePeriod !== undefined ? { minChallengePeriod: c.minChallengePeriod } : {}) }), true);
+  const rps = c.requestsPerSecond;
+  if (rps !== undefined && (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0 || rps > 1000)) {
+    throw new NodeError('BAD_INPUT', `--requests-per-second takes a number above 0 and at most 1000 (what your toncenter plan allows), e.g. --requests-per-second 10; got ${String(rps)}`);
+  }
   for (const url of [c.network === 'devnet' ? c.devnetUrl : undefined, c.network === 'testnet' ? c.testnetEndpoint : undefined]) {
     if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new NodeError('BAD_INPUT', `"${url}" is not an http(s) URL: give the address the devnet printed (e.g. http://127.0.0.1:8081) or a toncenter endpoint`);
   }
