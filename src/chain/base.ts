@@ -10,15 +10,13 @@ import {
   type ChannelStatus,
 } from '../contract/index.js';
 import { ChainError } from './errors.js';
-import { withOpSignal } from './http.js';
 import { findPayout } from './payout.js';
 import { runWatch } from './watch.js';
 import { WalletChain, toChainError } from './wallet-chain.js';
-import type { Chain, ChannelWatch, OpOptions, Payout, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
+import type { Chain, ChannelWatch, OpOptions, Payout, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
 export { fmtTon, friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
 
-type SignalOpts = { signal?: AbortSignal };
 
 export abstract class BaseChain extends WalletChain implements Chain {
   protected abstract readonly defaultPollMs: number;
@@ -26,22 +24,26 @@ export abstract class BaseChain extends WalletChain implements Chain {
 
   // ------------------------------------------------------------ reads
 
-  async getChannelStatus(channel: Address, o: SignalOpts = {}): Promise<ChannelStatus> {
-    return this.guard(o.signal, async () => {
-      const acct = await this.account(channel, o.signal);
-      return channelStatusFromAccount(acct.state, acct.balance, acct.data);
-    });
+  async getChannelStatus(channel: Address, o: ReadOptions = {}): Promise<ChannelStatus> {
+    return this.guard(
+      o.signal,
+      async () => {
+        const acct = await this.account(channel, o.signal);
+        return channelStatusFromAccount(acct.state, acct.balance, acct.data);
+      },
+      o.background,
+    );
   }
 
-  async getChannelData(channel: Address, o: SignalOpts = {}): Promise<ChannelData | null> {
+  async getChannelData(channel: Address, o: ReadOptions = {}): Promise<ChannelData | null> {
     const s = await this.getChannelStatus(channel, o);
     return s.status === 'funding' || s.status === 'open' || s.status === 'closing' ? s.data : null;
   }
 
-  async getPayout(channel: Address, o: SignalOpts = {}): Promise<Payout | null> {
+  async getPayout(channel: Address, o: ReadOptions = {}): Promise<Payout | null> {
     const s = await this.getChannelStatus(channel, o);
     if (s.status !== 'closed') return null;
-    return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid));
+    return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid), o.background);
   }
 
   channelAddress(config: ChannelConfig): Address {
@@ -113,9 +115,9 @@ export abstract class BaseChain extends WalletChain implements Chain {
     const signal = o.signal ? AbortSignal.any([o.signal, ctrl.signal]) : ctrl.signal;
     // The watch's reads run in the background: on a rate-limited endpoint they wait while operations go first.
     const source = {
-      status: (sig: AbortSignal) => withOpSignal(sig, () => this.getChannelStatus(channel, { signal: sig }), true),
-      payout: (sig: AbortSignal) => withOpSignal(sig, () => this.getPayout(channel, { signal: sig }), true),
-      now: (sig: AbortSignal) => withOpSignal(sig, () => this.now({ signal: sig }), true),
+      status: (sig: AbortSignal) => this.getChannelStatus(channel, { signal: sig, background: true }),
+      payout: (sig: AbortSignal) => this.getPayout(channel, { signal: sig, background: true }),
+      now: (sig: AbortSignal) => this.now({ signal: sig, background: true }),
     };
     const watch: ChannelWatch = {
       stop: () => {

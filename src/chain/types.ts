@@ -25,6 +25,13 @@ export interface OpOptions {
   value?: bigint;
 }
 
+/** A read's options. `background`: on a rate-limited endpoint it waits while operations' requests go first (the
+ * channel watches' polls, a node's catch-up after a restart). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  background?: boolean;
+}
+
 /** An opened wallet. The secret key stays inside the chain object that opened it (use the handle with that chain only). */
 export interface Wallet {
   readonly address: Address;
@@ -122,13 +129,13 @@ export interface Chain {
   /** The wallet's seqno (0 before it is deployed). */
   getSeqno(wallet: Wallet | Address, o?: Pick<OpOptions, 'signal'>): Promise<number>;
   /** A live channel's data (funding, open, closing), or null otherwise (not deployed, closed, frozen): see getChannelStatus. */
-  getChannelData(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<ChannelData | null>;
+  getChannelData(channel: Address, o?: ReadOptions): Promise<ChannelData | null>;
   /** Never deployed (even if it holds coins), funding, open, closing, closed (with what was paid) or frozen. */
-  getChannelStatus(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<ChannelStatus>;
+  getChannelStatus(channel: Address, o?: ReadOptions): Promise<ChannelStatus>;
   /** What a closed channel paid, read from its payout transaction; null while it is not closed or the transaction is not found. */
-  getPayout(channel: Address, o?: Pick<OpOptions, 'signal'>): Promise<Payout | null>;
+  getPayout(channel: Address, o?: ReadOptions): Promise<Payout | null>;
   /** Chain time (unix seconds): compare deadlines with this, not with the local clock. */
-  now(o?: Pick<OpOptions, 'signal'>): Promise<number>;
+  now(o?: ReadOptions): Promise<number>;
   /**
    * Polls the channel and reports changes between polls as events. The first poll is the baseline: it reports
    * nothing, except `deadlinePassed` when a close under way is already past its deadline and `closed` when the

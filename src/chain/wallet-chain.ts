@@ -128,18 +128,21 @@ export abstract class WalletChain {
     return this.guard(o.signal, async () => (await this.account(address, o.signal)).balance);
   }
 
-  async now(o: SignalOpts = {}): Promise<number> {
-    return this.guard(o.signal, () => this.chainNow(o.signal));
+  async now(o: SignalOpts & { background?: boolean } = {}): Promise<number> {
+    return this.guard(o.signal, () => this.chainNow(o.signal), o.background);
   }
 
   // ------------------------------------------------------------ the send-and-wait flow
 
-  /** Runs `fn` with the caller's signal visible to the HTTP layer, mapping foreign errors to ChainError. */
-  protected async guard<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` with the caller's signal visible to the HTTP layer (and whether it is a background read), mapping
+   * foreign errors to ChainError.
+   */
+  protected async guard<T>(signal: AbortSignal | undefined, fn: () => Promise<T>, background?: boolean): Promise<T> {
     this.assertOpen();
     if (signal?.aborted) throw abortedError(signal);
     try {
-      return await withOpSignal(signal, fn);
+      return await withOpSignal(signal, fn, background);
     } catch (e) {
       if (signal?.aborted) throw abortedError(signal);
       throw this.mapError(e);

@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
   private stopped = false;
-  private readonly poking = new Map<ChannelController, { again: boolean; done: Promise<void> }>();
+  private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -50,7 +50,8 @@ export class Arbiter {
       }),
     };
     this.watched.set(ctl, w);
-    void this.sync(ctl).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)} (the watch retries)`, 'warn'));
+    // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
+    void this.sync(ctl, true).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)} (the watch retries)`, 'warn'));
     this.armInitialTimer(ctl);
   }
 
@@ -69,19 +70,24 @@ export class Arbiter {
 
   /**
    * Reads the chain now (after our own transaction, or a partner's hint) instead of waiting for the next poll.
-   * Coalesced: while a read is under way, any number of pokes cause one more read, not one each.
+   * Coalesced: while a read is under way, any number of pokes cause one more read, not one each; that read is a
+   * background one (see Chain's ReadOptions) only if every poke that asked for it was.
    */
-  poke(ctl: ChannelController): Promise<void> {
+  poke(ctl: ChannelController, o: { background?: boolean } = {}): Promise<void> {
+    const background = o.background ?? false;
     const running = this.poking.get(ctl);
     if (running) {
       running.again = true;
+      running.background &&= background;
       return running.done;
     }
-    const entry = { again: false, done: Promise.resolve() };
+    const entry = { again: false, background, done: Promise.resolve() };
     entry.done = (async () => {
       do {
         entry.again = false;
-        await this.sync(ctl).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
+        const bg = entry.background;
+        entry.background = true;
+        await this.sync(ctl, bg).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
       } while (entry.again && !this.stopped);
       this.poking.delete(ctl);
     })();
@@ -90,15 +96,15 @@ export class Arbiter {
   }
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. */
-  async sync(ctl: ChannelController): Promise<void> {
-    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
+  async sync(ctl: ChannelController, background = false): Promise<void> {
+    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract), { background });
     if (st.status === 'not_deployed') return; // an empty read never means "closed"
     if (st.status === 'frozen') {
       this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
       return;
     }
     if (st.status === 'closed') {
-      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract));
+      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background });
       if (payout) await this.onPaidOut(ctl, payout);
       return;
     }

@@ -79,7 +79,7 @@ const hints = new WeakMap<ChannelController, { at: number; timer: ReturnType<typ
 /** the last close notice shown per channel */
 const notices = new WeakMap<ChannelController, string>();
 
-/** A partner's hint that the chain changed: read it now, or once at the end of the interval if one ran lately. */
+/** A partner's hint that the chain changed: read it now (in the background), or once at the end of the interval if one ran lately. */
 function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
   let h = hints.get(ctl);
   if (!h) {
@@ -89,14 +89,14 @@ function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
   const now = Date.now();
   if (now - h.at >= HINT_INTERVAL_MS) {
     h.at = now;
-    return arbiter.poke(ctl);
+    return arbiter.poke(ctl, { background: true });
   }
   if (!h.timer) {
     const entry = h;
     entry.timer = setTimeout(() => {
       entry.timer = null;
       entry.at = Date.now();
-      void arbiter.poke(ctl);
+      void arbiter.poke(ctl, { background: true });
     }, entry.at + HINT_INTERVAL_MS - now);
     entry.timer.unref?.();
   }
