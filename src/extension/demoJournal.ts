@@ -19,6 +19,8 @@ export function journalLine(who: string, e: NodeEvent, names: Names): ReplayLine
         text: `${other(e.channel.me)} proposed a channel: ${formatTon(e.channel.expectedDepositA)} TON from ${names.A}, ${formatTon(e.channel.expectedDepositB)} TON from ${names.B}`,
       };
     case 'depositSeen':
+      // both nodes see every deposit: told once, by the node of the party it arrives for
+      if (e.party === e.channel.me) return null;
       return { source: 'chain', text: `the contract received ${formatTon(e.amount)} TON from ${names[e.party]}` };
     case 'channelLocked':
       return { source: 'chain', text: 'both deposits are in: the contract is locked' };

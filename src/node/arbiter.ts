@@ -121,13 +121,21 @@ export class Arbiter {
     }
   }
 
+  /**
+   * Keeps what the contract holds, and reports a partner's deposit the first time any read (the watch, a catch-up,
+   * a hint) shows it: once, and before what it causes (the lock).
+   */
   private async setDeposits(ctl: ChannelController, depositA: bigint, depositB: bigint): Promise<void> {
-    if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
+    const before = { A: ctl.rec.depositA, B: ctl.rec.depositB };
+    if (before.A === depositA && before.B === depositB) return;
     await ctl.run(async () => {
       ctl.rec.depositA = depositA;
       ctl.rec.depositB = depositB;
       await ctl.saveRecord();
     });
+    for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
+      if (now > before[party]) this.ctx.emit({ type: 'depositSeen', channel: this.ctx.view(ctl), party, amount: now - before[party] });
+    }
   }
 
   private async onLocked(ctl: ChannelController): Promise<void> {
@@ -144,7 +152,6 @@ export class Arbiter {
       case 'refund':
         await this.setDeposits(ctl, e.depositA, e.depositB);
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, 'funded');
-        if (e.type === 'deposit') ctx.emit({ type: 'depositSeen', channel: ctx.view(ctl), party: e.party, amount: e.amount });
         ctx.changed(ctl);
         return;
       case 'locked':

@@ -6,6 +6,7 @@ import { jsonLine } from '../../src/cli/format.js';
 import type { NodeEvent } from '../../src/node/index.js';
 import { TON } from '../adversary/scene.js';
 import { World } from '../adversary/world.js';
+import { closePair, fund, openPair } from '../helpers/nodes.js';
 
 /** The line the CLI prints for an event in --json mode. */
 const line = (e: NodeEvent) => jsonLine({ event: e.type, ...e, type: undefined });
@@ -31,5 +32,19 @@ test('--json events do not grow with the history (10 vs 250 states)', async () =
     assert.ok(Math.abs(late - early) < 64, `${early} bytes at step ~10, ${late} at step ~250`);
   } finally {
     await w.close();
+  }
+});
+
+test('each deposit is reported once, before the channel locks, however the node learns of it (watch, hint)', async () => {
+  const p = await openPair();
+  try {
+    const seen: NodeEvent[] = [];
+    p.alice.on((e) => void seen.push(e));
+    await fund(p);
+    await new Promise((r) => setTimeout(r, 500)); // the watch's later polls report nothing new
+    const types = seen.map((e) => (e.type === 'depositSeen' ? `depositSeen ${e.party} ${e.amount}` : e.type)).filter((t) => t.startsWith('depositSeen') || t === 'channelLocked');
+    assert.deepEqual(types, [`depositSeen A ${TON('3')}`, `depositSeen B ${TON('4')}`, 'channelLocked']);
+  } finally {
+    await closePair(p);
   }
 });

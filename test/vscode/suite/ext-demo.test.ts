@@ -112,6 +112,9 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     ]) {
       assert.ok(lines.some((l) => re.test(l)), `no journal line ${re}:\n${lines.join('\n')}`);
     }
+    for (const deposit of [/received 3 TON from Alice/, /received 4 TON from Bob/]) {
+      assert.equal(lines.filter((l) => deposit.test(l)).length, 1, `each deposit told once:\n${lines.join('\n')}`);
+    }
     assert.match(snap.replay[0]!.title, /Alice serves, Bob connects/);
   });
 
