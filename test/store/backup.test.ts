@@ -47,6 +47,21 @@ test('export then import into an empty folder restores every channel', async () 
   await dst.close();
 });
 
+test('an export into a folder that does not exist says so, and writes nothing', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  await fill(src, '1', 2);
+  const file = join(d.path, 'no such folder', 'backup.scb');
+  await assert.rejects(src.exportTo(file), (e: StoreError) => {
+    assert.equal(e.code, 'DISK_WRITE_FAILED');
+    assert.match(e.message, /the folder .*no such folder does not exist: create it, or give a path in a folder that exists/);
+    assert.doesNotMatch(e.message, /tmp-/, 'not the name of a temporary file');
+    return true;
+  });
+  assert.deepEqual(await readdir(d.path), ['a']);
+  await src.close();
+});
+
 test('import never replaces a longer local journal, extends a shorter one with the same history, keeps local evidence', async () => {
   await using d = await tempDir();
   const src = await DataDir.open(join(d.path, 'a'));
