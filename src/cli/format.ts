@@ -82,7 +82,11 @@ export class EventFormatter {
           ? `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${iso(e.deadline)})`
           : `Close started with step ${e.step}; it can be finished after ${iso(e.deadline)}`;
       case 'challenged':
-        return e.byMe ? `❗ Your partner submitted an old state: challenged it with step ${e.step}❗` : `The close was challenged with step ${e.step}`;
+        if (!e.byMe) return `The close was challenged with step ${e.step}`;
+        // Our node also corrects our own close with an older state when the latest pays us more.
+        return e.channel.close?.byMe
+          ? `Your close used an older state than the latest both signed: your node challenged it with step ${e.step}, which pays you more`
+          : `❗ Your partner submitted an old state: challenged it with step ${e.step}❗`;
       case 'challengeFailed':
         return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline${e.nextRetryMs !== null ? `; retrying in ${Math.round(e.nextRetryMs / 1000)} s` : '; no time left to retry'}. ${nextStep(e.code) ?? ''}`.trim();
       case 'exitOffered':
