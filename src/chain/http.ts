@@ -64,8 +64,11 @@ function pacerFor(url: string, perSecond: number | undefined): PQueue | null {
   const key = `${perSecond} ${url}`;
   let q = pacers.get(key);
   if (!q) {
-    // A sliding window (strict): never more than the limit in any second, no burst at a window's edge.
-    q = perSecond >= 1 ? new PQueue({ intervalCap: Math.floor(perSecond), interval: 1000, strict: true }) : new PQueue({ intervalCap: 1, interval: Math.ceil(1000 / perSecond), strict: true });
+    // A sliding window (strict): never more than the limit in any second, no burst at a window's edge; a rate that
+    // is not a whole number spaces single requests (1.5: one every 667 ms).
+    q = Number.isInteger(perSecond)
+      ? new PQueue({ intervalCap: perSecond, interval: 1000, strict: true })
+      : new PQueue({ intervalCap: 1, interval: Math.ceil(1000 / perSecond), strict: true });
     pacers.set(key, q);
   }
   return q;
