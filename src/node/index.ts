@@ -185,7 +185,8 @@ function checkConfig(c: NodeConfig): void {
   check(c.challengePeriod, '--period', minChallengePeriod({ network: c.network, ...(c.minChallengePeriod !== undefined ? { minChallengePeriod: c.minChallengePeriod } : {}) }), true);
   const rps = c.requestsPerSecond;
   if (rps !== undefined && (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0 || rps > 1000)) {
-    throw new NodeError('BAD_INPUT', `--requests-per-second takes a number above 0 and at most 1000 (what your toncenter plan allows), e.g. --requests-per-second 10; got ${String(rps)}`);
+    const what = '--requests-per-second (VS Code: synchannel.testnetRequestsPerSecond)';
+    throw new NodeError('BAD_INPUT', `${what} takes a number above 0 and at most 1000 (what your toncenter plan allows), e.g. 10; got ${String(rps)}`);
   }
   for (const url of [c.network === 'devnet' ? c.devnetUrl : undefined, c.network === 'testnet' ? c.testnetEndpoint : undefined]) {
     if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new NodeError('BAD_INPUT', `"${url}" is not an http(s) URL: give the address the devnet printed (e.g. http://127.0.0.1:8081) or a toncenter endpoint`);
