@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { JsonLinesProc } from '../helpers/json-lines.js';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -11,80 +12,12 @@ export function buildOnce(): void {
   if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
 }
 
-export type Json = Record<string, unknown>;
+export type { Json } from '../helpers/json-lines.js';
 
-/** One `synchannel --json` process: send command lines, wait for JSON lines. */
-export class CliProc {
-  readonly lines: Json[] = [];
-  readonly stderr: string[] = [];
-  private waiters: { pred: (j: Json) => boolean; resolve: (j: Json) => void }[] = [];
-  exited: Promise<number | null>;
-  readonly child: ChildProcessWithoutNullStreams;
-
+/** One `synchannel --json` process (the built dist/cli.js): send command lines, wait for JSON lines. */
+export class CliProc extends JsonLinesProc {
   constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [CLI, '--json', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    const rl = createInterface({ input: this.child.stdout });
-    rl.on('line', (line) => {
-      let j: Json;
-      try {
-        j = JSON.parse(line) as Json;
-      } catch {
-        j = { event: 'text', text: line };
-      }
-      this.lines.push(j);
-      for (const w of [...this.waiters]) {
-        if (w.pred(j)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(j);
-        }
-      }
-    });
-    this.child.stderr.on('data', (d: Buffer) => this.stderr.push(d.toString()));
-    this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
-  }
-
-  /** Waits for a line (already seen after index `from`, or future) matching pred. */
-  wait(pred: (j: Json) => boolean, what: string, timeoutMs = 60_000, from = 0): Promise<Json> {
-    const seen = this.lines.slice(from).find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`timed out waiting for ${what}; last lines: ${JSON.stringify(this.lines.slice(-5))} stderr: ${this.stderr.join('').slice(-500)}`));
-      }, timeoutMs);
-      const done = (j: Json) => {
-        clearTimeout(timer);
-        resolve(j);
-      };
-      this.waiters.push({ pred, resolve: done });
-    });
-  }
-
-  event(name: string, extra: (j: Json) => boolean = () => true, timeoutMs = 60_000, from = 0): Promise<Json> {
-    return this.wait((j) => j.event === name && extra(j), `event ${name}`, timeoutMs, from);
-  }
-
-  /** Runs one command and returns its result; throws with the command's error message when it fails. */
-  async run(line: string, timeoutMs = 90_000): Promise<Json> {
-    const name = line.trim().split(/\s+/)[0]!.toLowerCase();
-    const from = this.lines.length;
-    this.child.stdin.write(`${line}\n`);
-    const r = await this.wait((j) => typeof j.command === 'string' && j.command.toLowerCase() === name, `result of ${line}`, timeoutMs, from);
-    if (!r.ok) throw Object.assign(new Error(`${line}: ${JSON.stringify(r.error)}`), { result: r });
-    return r.result as Json;
-  }
-
-  kill9(): Promise<number | null> {
-    this.child.kill('SIGKILL');
-    return this.exited;
-  }
-
-  async exit(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    this.child.stdin.write('exit\n');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(t);
+    super([CLI, '--json', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   }
 }
 
