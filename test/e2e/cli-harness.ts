@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { JsonLinesProc } from '../helpers/json-lines.js';
+import { exitGently, JsonLinesProc } from '../helpers/json-lines.js';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -126,11 +126,7 @@ export class CliText {
     return this.exited;
   }
 
-  async exit(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    this.child.stdin.write('exit\n');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(t);
+  exit(): Promise<void> {
+    return exitGently(this.child, this.exited);
   }
 }

@@ -6,6 +6,24 @@ import { createInterface } from 'node:readline';
 
 export type Json = Record<string, unknown>;
 
+/** A stdout line as JSON; a line that is not JSON as { event: 'text' }. */
+export function jsonOfLine(line: string): Json {
+  try {
+    return JSON.parse(line) as Json;
+  } catch {
+    return { event: 'text', text: line };
+  }
+}
+
+/** Asks a CLI process to exit (its `exit` command), killing it after 10 s. */
+export async function exitGently(child: ChildProcessWithoutNullStreams, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.stdin.write('exit\n');
+  const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
+}
+
 export class JsonLinesProc {
   readonly lines: Json[] = [];
   readonly stderr: string[] = [];
@@ -17,12 +35,7 @@ export class JsonLinesProc {
   constructor(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.child = spawn(process.execPath, argv, { ...(opts.cwd ? { cwd: opts.cwd } : {}), env: opts.env ?? process.env });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
-      let j: Json;
-      try {
-        j = JSON.parse(line) as Json;
-      } catch {
-        j = { event: 'text', text: line };
-      }
+      const j = jsonOfLine(line);
       this.lines.push(j);
       for (const w of [...this.waiters]) {
         if (w.pred(j)) {
@@ -71,11 +84,7 @@ export class JsonLinesProc {
     return this.exited;
   }
 
-  async exit(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    this.child.stdin.write('exit\n');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(t);
+  exit(): Promise<void> {
+    return exitGently(this.child, this.exited);
   }
 }

@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { CLI, ROOT, type Json } from '../e2e/cli-harness.js';
+import { exitGently, jsonOfLine } from '../helpers/json-lines.js';
 
 export class Died extends Error {
   constructor(what: string) {
@@ -27,12 +28,7 @@ export class Proc {
     });
     this.child.stdin.on('error', () => undefined);
     createInterface({ input: this.child.stdout }).on('line', (line) => {
-      let j: Json;
-      try {
-        j = JSON.parse(line) as Json;
-      } catch {
-        j = { event: 'text', text: line };
-      }
+      const j = jsonOfLine(line);
       this.lines.push(j);
       for (const w of [...this.waiters]) if (w.pred(j)) w.done(j);
     });
@@ -83,12 +79,8 @@ export class Proc {
     await this.exited;
   }
 
-  async exit(): Promise<void> {
-    if (!this.alive) return;
-    this.child.stdin.write('exit\n');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(t);
+  exit(): Promise<void> {
+    return exitGently(this.child, this.exited);
   }
 }
 
