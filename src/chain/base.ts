@@ -17,7 +17,6 @@ import type { Chain, ChannelWatch, OpOptions, Payout, ReadOptions, SignedStateAr
 
 export { fmtTon, friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
 
-
 export abstract class BaseChain extends WalletChain implements Chain {
   protected abstract readonly defaultPollMs: number;
   private readonly watches = new Set<ChannelWatch>();
