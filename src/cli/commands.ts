@@ -51,6 +51,17 @@ function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel(
   if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels, name another with --channel)`);
 }
 
+/** How many states `showAll` reads at once when it prints a whole history. */
+const SHOW_PAGE = 1000n;
+
+/** A step given with `--<name> <step>`. */
+function stepValue(a: RunArgs, name: string): bigint | undefined {
+  const v = a.values.get(name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a step number, e.g. --${name} 0 (got "${v}")`);
+  return BigInt(v);
+}
+
 /** How long `send` waits for the state before it to be signed by the partner (see ChannelNode.send). */
 const SEND_WAIT_MS = 15_000;
 
@@ -203,10 +214,27 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async showAll(a) {
     nameDefault(a);
-    const all = await a.node.showAll(a.values.get('channel'));
-    if (!all.length) a.io.say('No states yet');
-    for (const s of all) a.io.say(formatState(s));
-    return { states: all };
+    const channel = a.values.get('channel');
+    const from = stepValue(a, 'from');
+    const to = stepValue(a, 'to');
+    if (a.io.json || from !== undefined || to !== undefined) {
+      const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      if (!all.length) a.io.say('No states yet');
+      for (const s of all) a.io.say(formatState(s));
+      return { states: all };
+    }
+    // On screen the whole history is printed a window at a time: a channel of millions of states fits.
+    const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+    const count = view?.count ?? 0n;
+    let shown = 0;
+    for (let s = 0n; ; s += SHOW_PAGE) {
+      const page = await a.node.showAll(channel, { from: s, to: s + SHOW_PAGE });
+      for (const st of page) a.io.say(formatState(st));
+      shown += page.length;
+      if (s + SHOW_PAGE > count) break;
+    }
+    if (!shown) a.io.say('No states yet');
+    return { shown };
   },
   async showLast(a) {
     nameDefault(a);

@@ -28,7 +28,7 @@ export interface Parsed {
   bare: string[];
 }
 
-const VALUE_FLAGS = new Set(['period', 'channel', 'partner']);
+const VALUE_FLAGS = new Set(['period', 'channel', 'partner', 'from', 'to']);
 
 export function tokenize(line: string): Parsed {
   const parts = line.trim().split(/\s+/).filter(Boolean);

@@ -88,11 +88,16 @@ async function requestEmpty(c: CommandContext, t: unknown) {
   return true;
 }
 
+/** The most states showAll writes to the log. */
+const LOG_MAX = 1000n;
+
 async function showAll(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
   const ch = c.channelFor(node, t);
-  const states = await node.api.showAll(ch.id);
-  c.host.log(`${node.label}: ${states.length} state(s) of channel ${ch.id}`);
+  // The log takes the latest states of a long history; the view's "Show Earlier" pages through the rest.
+  const from = ch.count > LOG_MAX ? ch.count - LOG_MAX : 0n;
+  const states = await node.api.showAll(ch.id, from > 0n ? { from } : {});
+  c.host.log(`${node.label}: ${from > 0n ? `the latest ${states.length} of ${ch.count} states` : `${states.length} state(s)`} of channel ${ch.id}`);
   for (const s of states) c.host.log(`  ${describeState(s)}`);
   const el = c.tree.getChildren().find((e) => e.kind === 'node' && e.party === node.id);
   const row = el ? c.tree.getChildren(el).find((e) => e.kind === 'channel' && e.channelId === ch.id) : undefined;

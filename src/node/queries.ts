@@ -15,6 +15,24 @@ import { stateView, stateViews } from './views.js';
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
 const RELEVANCE: Record<string, number> = { open: 7, closing: 6, locked: 5, funding: 4, deploying: 3, accepted: 3, proposed: 2, closed: 1, rejected: 0 };
 
+/** The most states showAll returns at once (a page of a longer history; ~1.3 KB of memory each). */
+export const SHOW_ALL_MAX = 100_000;
+
+/** The steps showAll reads of a history of `count` states: the range asked for, checked and bounded. */
+export function showWindow(id: string, count: bigint, range: { from?: bigint; to?: bigint }): { from: bigint; to: bigint } {
+  const from = range.from ?? 0n;
+  const to = range.to === undefined || range.to > count ? count : range.to;
+  if (from < 0n || (range.to !== undefined && range.to < from)) {
+    throw new NodeError('BAD_INPUT', `no steps from ${from} to ${range.to}: --from is a step, --to a later one (the latest is ${count - 1n})`);
+  }
+  // A history of millions of states does not fit in memory at once: it is read a window at a time.
+  if (to - from > BigInt(SHOW_ALL_MAX)) {
+    const latest = count - BigInt(SHOW_ALL_MAX);
+    throw new NodeError('BAD_INPUT', `channel ${id} holds ${count} states: at most ${SHOW_ALL_MAX} are shown at once; pick a window with --from and --to (the latest ones: --from ${latest})`);
+  }
+  return { from, to };
+}
+
 export abstract class Queries {
   constructor(protected readonly ctx: NodeContext) {}
 
@@ -121,12 +139,14 @@ export abstract class Queries {
     return stateViews(states, before);
   }
 
-  async showAll(channel?: string): Promise<StateView[]> {
+  async showAll(channel?: string, range: { from?: bigint; to?: bigint } = {}): Promise<StateView[]> {
     const c = channel ? this.find(channel) : this.current();
     if (!c) return [];
-    const views = c.storage ? await this.history(channel ?? c.id, 0n, c.channel.count) : [];
+    const count = c.channel.count;
+    const { from, to } = showWindow(c.id, count, range);
+    const views = c.storage && to > from ? await this.history(channel ?? c.id, from, to) : [];
     const staged = c.channel.staged;
-    if (staged) views.push(stateView(staged, c.latestView));
+    if (staged && (range.to === undefined || range.to > count)) views.push(stateView(staged, c.latestView));
     return views;
   }
 

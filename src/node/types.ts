@@ -265,8 +265,11 @@ export interface ChannelNodeApi {
   getSeqno(): Promise<number>;
   /** devnet/sandbox: fund my wallet from the chain's faucet; returns the new balance */
   faucet(amount: bigint): Promise<bigint>;
-  /** every state both signed (and the pending one), oldest first */
-  showAll(channel?: string): Promise<StateView[]>;
+  /**
+   * Every state both signed with from <= step < to (default: all), and the pending one when the range reaches
+   * it, oldest first. At most SHOW_ALL_MAX states at once (BAD_INPUT beyond: page with from and to).
+   */
+  showAll(channel?: string, range?: { from?: bigint; to?: bigint }): Promise<StateView[]>;
   showLast(channel?: string): StateView | null;
   /** states both signed with from <= step < to (a window of the history) */
   history(channel: string | undefined, from: bigint, to: bigint): Promise<StateView[]>;
