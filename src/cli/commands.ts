@@ -1,7 +1,9 @@
 // What each catalogue command does in the CLI: parse its arguments, check what the channel allows (the node's
 // ChannelView.actions, never a rule of our own), ask for what is missing, call the node, print the original's words.
 import { formatTon, parseTon } from '../core/amounts.js';
+import { durationText } from '../core/duration.js';
 import { balancesLine } from '../core/format.js';
+import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, type CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
 import { formatState, formatWithdrawal } from './format.js';
@@ -60,6 +62,15 @@ function stepValue(a: RunArgs, name: string): bigint | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a step number, e.g. --${name} 0 (got "${v}")`);
   return BigInt(v);
+}
+
+/** What a withdraw in this mode does, said before "Are you sure" (the node's withdraw modes, in words). */
+function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolean, period: number): string {
+  const window = `the payout waits the challenge window (${durationText(period)}), in which a newer state both signed replaces it`;
+  if (mode === 'unilateral' || older) return `A unilateral close: ${window}.`;
+  const coop = 'your partner signs a close state and the contract pays out at once';
+  if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature (waits ${CLOSE_TIMEOUT_MS / 1000} s).`;
+  return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
 
 /** How long `send` waits for the state before it to be signed by the partner (see ChannelNode.send). */
@@ -256,8 +267,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     for (const l of formatWithdrawal(chosen, { accountSignature: a.node.accountSignature(), partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
     if (step < latest.step) a.io.say(`Step ${step} is older than the latest state (${latest.step}): your partner can challenge it with a newer state.`);
     if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold newer states than this one, and can challenge it.');
-    await confirm(a, `withdraw with step ${step}`);
     const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
+    a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod));
+    await confirm(a, `withdraw with step ${step}`);
     const r = await a.node.withdraw({ step, mode, confirmStale: true, channel: ch.id, onProgress: (m) => a.io.say(m) });
     if (r.fellBack) a.io.say(`The cooperative close was not possible (${r.fallbackReason}): a unilateral close started instead.`);
     if (r.mode === 'unilateral') a.io.say(`Close started with step ${r.step}. The challenge window ends at ${new Date((r.deadline ?? 0) * 1000).toISOString()}; the node finishes the close then.`);
@@ -265,7 +277,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async leave(a) {
     const ch = allowed(a, 'exit');
-    a.io.say(`Leaving channel ${ch.contract}: the contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window of ${ch.challengePeriod} s; your partner can still challenge with a state both signed.`);
+    a.io.say(`Leaving channel ${ch.contract}: the contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window of ${durationText(ch.challengePeriod)}; your partner can still challenge with a state both signed.`);
     await confirm(a, 'leave the channel with the deposits');
     const r = await a.node.exit({ channel: ch.id, onProgress: (m) => a.io.say(m) });
     a.io.say(`Exit started. The challenge window ends at ${new Date(r.deadline * 1000).toISOString()}; the node finishes it then.`);

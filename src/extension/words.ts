@@ -1,22 +1,18 @@
 // The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
+import { durationText } from '../core/duration.js';
 import type { ChannelView, Party, StateView } from '../node/types.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
 export function timeLeft(deadline: number, now = Date.now() / 1000): string {
   const s = Math.max(0, Math.round(deadline - now));
-  if (s === 0) return 'now';
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return s === 0 ? 'now' : durationText(s);
 }
 
 /** A period in seconds, in words ("10 min", "24 h"). */
 export function period(seconds: number): string {
-  return timeLeft(seconds, 0);
+  return seconds > 0 ? durationText(seconds) : 'now';
 }
 
 /** Names of the two parties of a channel from one node's side. */

@@ -1,9 +1,11 @@
-// What the CLI prints for the node's money events says who did what (QA: a node that challenged its own user's
-// close with an older state printed "Your partner submitted an old state").
+// What the CLI says about money says who did what and what happens next (QA: a node that challenged its own
+// user's close with an older state printed "Your partner submitted an old state"; withdraw did not say that it
+// may fall back to a close that waits the challenge window).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventFormatter } from '../../src/cli/format.js';
-import type { ChannelView, NodeEvent } from '../../src/node/types.js';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
 
 const channel = (closeByMe: boolean) => ({ close: { step: 0n, submitter: closeByMe ? 'A' : 'B', deadline: 1_800_000_000, byMe: closeByMe, secondsLeft: 600 } }) as unknown as ChannelView;
 const challenged = (closeByMe: boolean, byMe = true): NodeEvent => ({ type: 'challenged', channel: channel(closeByMe), step: 4n, byMe });
@@ -15,4 +17,33 @@ test('a challenge says whose close it corrected', () => {
   assert.doesNotMatch(own, /partner/i);
   assert.match(own, /your close used an older state than the latest both signed: your node challenged it with step 4/i);
   assert.equal(f.format(challenged(false, false)), 'The close was challenged with step 4');
+});
+
+test('withdraw says before anything is sent what happens: cooperative or the challenge window, in words', async () => {
+  const latest = { step: 4n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
+  const view = { id: '1', contract: 'kQ…', latest, count: 5n, challengePeriod: 86_400, partnerAddress: '0Q…', closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
+  const order: string[] = [];
+  const node = {
+    currentChannel: () => view,
+    channel: () => view,
+    channels: () => [view],
+    partners: () => [],
+    accountSignature: () => 'SIG',
+    history: async () => [{ ...latest, step: 1n }],
+    withdraw: async () => {
+      order.push('withdraw');
+      return { mode: 'cooperative', step: 4n, deadline: null, fellBack: false, fallbackReason: null };
+    },
+  } as unknown as ChannelNodeApi;
+  const said = async (line: string) => {
+    const out: string[] = [];
+    const io: Io = { say: (t) => (out.push(t), order.push(t)), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+    await runLine(line, node, io);
+    return out.join('\n');
+  };
+  const auto = await said('withdraw --yes');
+  assert.match(auto, /A cooperative close if your partner signs .* within 15 s, a unilateral close starts instead and the payout waits the challenge window \(24 h\)/);
+  assert.ok(order.indexOf('withdraw') > order.findIndex((l) => /cooperative close if/.test(l)), 'said before the withdraw');
+  assert.match(await said('withdraw 1 --yes'), /A unilateral close: the payout waits the challenge window \(24 h\)/);
+  assert.match(await said('withdraw --yes --cooperative'), /nothing is sent to the contract without their signature/);
 });
