@@ -69,7 +69,7 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
   const window = `the payout waits the challenge window (${durationText(period)}), in which a newer state both signed replaces it`;
   if (mode === 'unilateral' || older) return `A unilateral close: ${window}.`;
   const coop = 'your partner signs a close state and the contract pays out at once';
-  if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature (waits ${CLOSE_TIMEOUT_MS / 1000} s).`;
+  if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature.`;
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
 
