@@ -12,7 +12,7 @@ export function timeLeft(deadline: number, now = Date.now() / 1000): string {
 
 /** A period in seconds, in words ("10 min", "24 h"). */
 export function period(seconds: number): string {
-  return seconds > 0 ? durationText(seconds) : 'now';
+  return timeLeft(seconds, 0);
 }
 
 /** Names of the two parties of a channel from one node's side. */

@@ -23,12 +23,12 @@ export function showWindow(id: string, count: bigint, range: { from?: bigint; to
   const from = range.from ?? 0n;
   const to = range.to === undefined || range.to > count ? count : range.to;
   if (from < 0n || (range.to !== undefined && range.to < from)) {
-    throw new NodeError('BAD_INPUT', `no steps from ${from} to ${range.to}: --from is a step, --to a later one (the latest is ${count - 1n})`);
+    const latest = count > 0n ? `the latest is ${count - 1n}` : 'no state is signed yet';
+    throw new NodeError('BAD_INPUT', `no steps from ${from} to ${range.to}: --from is a step, --to a later one (${latest})`);
   }
   // A history of millions of states does not fit in memory at once: it is read a window at a time.
   if (to - from > BigInt(SHOW_ALL_MAX)) {
-    const latest = count - BigInt(SHOW_ALL_MAX);
-    throw new NodeError('BAD_INPUT', `channel ${id} holds ${count} states: at most ${SHOW_ALL_MAX} are shown at once; pick a window with --from and --to (the latest ones: --from ${latest})`);
+    throw new NodeError('BAD_INPUT', `channel ${id} holds ${count} states: at most ${SHOW_ALL_MAX} are shown at once; pick a window with --from and --to (the latest ones: --from ${count - BigInt(SHOW_ALL_MAX)})`);
   }
   return { from, to };
 }

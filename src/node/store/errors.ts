@@ -46,6 +46,10 @@ export function fsError(e: unknown, path: string, writing: boolean): StoreError 
   if (e instanceof StoreError) return e;
   const code = errnoOf(e);
   const raw = (e as Error | null)?.message ?? String(e);
+  // Writing where a folder is missing: the folders of a data folder are made as needed, so it is one the user named.
+  if (code === 'ENOENT' && writing) {
+    return new StoreError('DISK_WRITE_FAILED', `cannot write ${path}: the folder ${dirname(path)} does not exist: create it, or give a path in a folder that exists`, path);
+  }
   switch (code) {
     case 'ENOTDIR':
     case 'EEXIST':
@@ -57,10 +61,6 @@ export function fsError(e: unknown, path: string, writing: boolean): StoreError 
         : new StoreError('DATA_DIR_UNREADABLE', `no permission to read ${path}: run as the user who owns it, or fix its permissions (chmod u+rwx on folders, u+rw on files)`, path);
     case 'EROFS':
       return new StoreError('DATA_DIR_NOT_WRITABLE', `${path} is on a read-only file system: choose a data folder on a writable disk`, path);
-    case 'ENOENT':
-      if (!writing) return new StoreError('DATA_DIR_UNREADABLE', `cannot read ${path}: there is no such file or folder`, path);
-      // Writing: the folders of a data folder are made as needed, so this is a folder the user named.
-      return new StoreError('DISK_WRITE_FAILED', `cannot write ${path}: the folder ${dirname(path)} does not exist: create it, or give a path in a folder that exists`, path);
     case 'ENOSPC':
     case 'EDQUOT':
       return new StoreError('DISK_WRITE_FAILED', `the disk is full while writing ${path}: free some space; nothing unwritten was reported as saved`, path);
