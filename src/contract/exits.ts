@@ -17,6 +17,7 @@ export const ChannelExit = {
   TOO_EARLY: 114,
   BAD_PERIOD: 115,
   CLOSED: 116,
+  BAD_ADDRESS: 117,
   UNKNOWN_OP: 0xffff,
 } as const satisfies { readonly [name: string]: number };
 
@@ -38,6 +39,7 @@ const EXIT_MESSAGES: Record<number, string> = {
   [ChannelExit.TOO_LATE]: 'The challenge window is over: the close can only be finished now.',
   [ChannelExit.TOO_EARLY]: 'The challenge window is still open: finish the close after the deadline.',
   [ChannelExit.BAD_PERIOD]: 'The channel was deployed with a challenge period outside 60 s..365 days: it accepts no deposit. Refund and open a new channel.',
+  [ChannelExit.BAD_ADDRESS]: 'The channel was deployed with a payout address outside the basechain (workchain 0): it accepts no deposit (the value comes back). Open a new channel between basechain wallets.',
   [ChannelExit.CLOSED]: 'The channel has paid out and is closed: it refuses every message (the coins came back).',
   [ChannelExit.UNKNOWN_OP]: 'Unknown message: this contract accepts deposit, refund, exit, cooperative_close, start_close, challenge, finish_close or an empty top-up.',
   // TVM / transaction codes a caller may meet

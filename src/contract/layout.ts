@@ -144,6 +144,8 @@ export function validateChannelConfig(config: ChannelConfig): void {
   checkKey('publicKeyA', config.publicKeyA);
   checkKey('publicKeyB', config.publicKeyB);
   if (!Address.isAddress(config.addressA) || !Address.isAddress(config.addressB)) fail('BAD_CONFIG', 'addressA and addressB must be TON addresses');
+  // The contract takes no deposit otherwise: a payout to another workchain could fail and hold every payout.
+  if (config.addressA.workChain !== 0 || config.addressB.workChain !== 0) fail('BAD_CONFIG', 'addressA and addressB must be basechain (workchain 0) wallets');
   if (config.addressA.equals(config.addressB)) fail('BAD_CONFIG', 'addressA and addressB must differ (deposits are credited by sender address)');
   if (typeof config.channelId !== 'bigint' || config.channelId < 0n || config.channelId > MAX_U64) {
     fail('BAD_CONFIG', `channelId must be a bigint in 0..2^64-1, got ${String(config.channelId)}`);

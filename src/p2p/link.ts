@@ -342,6 +342,10 @@ export class Link {
     } catch {
       return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} sent an unparsable wallet address`), 'BAD_ADDRESS');
     }
+    // Channel payouts go to this wallet: the contract takes no deposit for a wallet outside the basechain.
+    if (address.workChain !== 0) {
+      return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} claims wallet ${hello.walletAddress} in workchain ${address.workChain}: a channel pays out only to basechain (workchain 0) wallets`), 'BAD_ADDRESS');
+    }
     let owns = false;
     try {
       owns = this.opts.verifyWalletOwnership(hex(hello.walletPublicKey), address);

@@ -1,8 +1,8 @@
 // Shared scenario helpers of the contract tests (not a test file itself).
 import assert from 'node:assert/strict';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
-import { Address, toNano, type Transaction } from '@ton/core';
-import { ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput } from '../../src/contract/index.js';
+import { Address, contractAddress, toNano, type Cell, type Transaction } from '@ton/core';
+import { CHANNEL_CODE, ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput, rawConfigToCell } from '../../src/contract/index.js';
 import { keyPairFromSeed, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 
@@ -26,7 +26,20 @@ export interface World {
 let base: { bc: Blockchain; snapshot: ReturnType<Blockchain['snapshot']> } | undefined;
 
 /** One blockchain per test file, restored to the same snapshot (treasuries funded, time NOW) for every world. */
-export async function makeWorld(overrides: Partial<ChannelConfig> = {}): Promise<World> {
+export function makeWorld(overrides: Partial<ChannelConfig> = {}): Promise<World> {
+  return worldWith(overrides, (config) => ChannelContract.createFromConfig(config));
+}
+
+/** As makeWorld for a config the wrapper refuses (the contract must refuse it too): built from raw storage. */
+export function rawWorld(overrides: Partial<ChannelConfig>): Promise<World & { init: { code: Cell; data: Cell } }> {
+  let init!: { code: Cell; data: Cell };
+  return worldWith(overrides, (config) => {
+    init = { code: CHANNEL_CODE, data: rawConfigToCell(config) };
+    return new ChannelContract(contractAddress(0, init), init);
+  }).then((w) => ({ ...w, init }));
+}
+
+async function worldWith(overrides: Partial<ChannelConfig>, make: (config: ChannelConfig) => ChannelContract): Promise<World> {
   if (!base) {
     const bc = await Blockchain.create();
     bc.now = NOW;
@@ -52,7 +65,7 @@ export async function makeWorld(overrides: Partial<ChannelConfig> = {}): Promise
     expectedDepositB: DEP_B,
     ...overrides,
   };
-  const channel = bc.openContract(ChannelContract.createFromConfig(config));
+  const channel = bc.openContract(make(config));
   return { bc, a, b, stranger, ka, kb, config, channel };
 }
 

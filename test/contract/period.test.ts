@@ -3,19 +3,14 @@
 // that start_close and exit can store (the audit: period 0 was accepted, a period near 2^32 broke start_close).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contractAddress, toNano } from '@ton/core';
-import {
-  CHANNEL_CODE, ChannelContract, ChannelExit, DEPOSIT_FEE, MAX_CHALLENGE_PERIOD, MIN_CHALLENGE_PERIOD, depositBody, rawConfigToCell, type ChannelConfig,
-} from '../../src/contract/index.js';
-import { DEP_A, DEP_B, balance, expectExit, expectOk, makeWorld, netChange, openWorld, signBoth, st } from './helpers.js';
+import { toNano } from '@ton/core';
+import { ChannelContract, ChannelExit, DEPOSIT_FEE, MAX_CHALLENGE_PERIOD, MIN_CHALLENGE_PERIOD, depositBody } from '../../src/contract/index.js';
+import { DEP_A, DEP_B, balance, expectExit, expectOk, netChange, openWorld, rawWorld, signBoth, st } from './helpers.js';
 
 /** Deploys a channel with `period` through raw messages (the wrapper refuses such configs). */
 async function rawDeploy(period: number) {
-  const w = await makeWorld();
-  const config: ChannelConfig = { ...w.config, challengePeriod: period };
-  const init = { code: CHANNEL_CODE, data: rawConfigToCell(config) };
-  const address = contractAddress(0, init);
-  return { w, init, address, channel: w.bc.openContract(new ChannelContract(address, init)) };
+  const w = await rawWorld({ challengePeriod: period });
+  return { w, init: w.init, address: w.channel.address, channel: w.channel };
 }
 
 describe('channel contract: the challenge period', () => {

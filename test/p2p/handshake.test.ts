@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { WalletContractV4 } from '@ton/ton';
 import { encodeWireMessage } from '../../src/core/wire.js';
 import { encodeFrame, MAX_FRAME_BYTES, type P2PNode, type PeerSession } from '../../src/p2p/index.js';
 import { makeNode, newWallet, RawPeer, tempDir, until, type Wallet } from './helpers.js';
@@ -77,6 +78,20 @@ describe('handshake and frames against adversarial peers', () => {
     await p2.prove(attacker);
     assert.equal((await p2.next('error')).code, 'BAD_PROOF');
     assert.ok(!sessions.some((s) => s.partner.walletAddress.equals(victim.address)));
+  });
+
+  test('rejects a wallet outside the basechain, even one its key owns (a payout there could never be made)', async () => {
+    for (const workchain of [7, -1]) {
+      const key = newWallet().key;
+      const address = WalletContractV4.create({ publicKey: key.publicKey, workchain }).address;
+      const p = await rawPeer();
+      p.hello({ key, address });
+      const err = await p.next('error');
+      assert.equal(err.code, 'BAD_ADDRESS');
+      assert.match(err.message, new RegExp(`workchain ${workchain}: a channel pays out only to basechain`));
+      await until(() => p.closed, 'the server to close the stream');
+      assert.ok(!sessions.some((s) => s.partner.walletAddress.equals(address)));
+    }
   });
 
   test('rejects a proof replayed from an earlier connection', async () => {
