@@ -154,6 +154,11 @@ export class Negotiation {
   /** A: the partner accepted. Deploys (off the message path: it takes seconds to minutes). */
   async deploy(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
+    // A proposal kept from an earlier version names that version's contract: deploying this version's would put
+    // the deposit in a contract that neither node watches.
+    if (contractOf(configOf(ctl.rec)) !== ctl.rec.contract) {
+      throw new NodeError('BAD_CONTRACT', `channel ${ctl.id} was proposed with an earlier version of the channel contract (${addressText(ctl.rec.contract, 'contract')}): nothing was deployed and your coins stay in your wallet. Decline it (decline) and open the channel again`);
+    }
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
     try {
