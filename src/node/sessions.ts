@@ -21,9 +21,22 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.
 interface Remembered {
   /** partner wallet (raw) -> the multiaddr we dialled it at */
   dialled: Record<string, string>;
-  /** what we served on, to listen there again after a restart */
-  serve: { port: number; host: string | null } | null;
+  /** the latest serve (what earlier versions read) */
+  serve: Listener | null;
+  /** every serve of this node, oldest first: each listens again after a restart */
+  listeners?: Listener[];
 }
+
+interface Listener {
+  port: number;
+  host: string | null;
+}
+
+/** How many listeners are remembered (the oldest is forgotten first). */
+const MAX_LISTENERS = 8;
+
+const portsOf = (r: ServeResult | null): Set<number> =>
+  new Set([...(r?.lan ?? []), ...(r?.wan ?? [])].map((a) => Number(/\/tcp\/(\d+)/.exec(a)?.[1] ?? NaN)));
 
 export class Sessions {
   private memory: Remembered = { dialled: {}, serve: null };
@@ -70,11 +83,20 @@ export class Sessions {
   }
 
   async serve(port: number, host: string | undefined, result: ServeResult): Promise<void> {
+    // Port 0 picked a free port: remember the one we got (the one not served before), so the partner's saved
+    // address stays valid.
+    const before = portsOf(this.served);
+    const bound = port !== 0 ? port : ([...portsOf(result)].find((p) => !before.has(p)) ?? port);
     this.served = result;
-    // Port 0 picked a free port: remember the one we got, so the partner's saved address stays valid.
-    const bound = Number(/\/tcp\/(\d+)/.exec(result.lan[0] ?? result.wan[0] ?? '')?.[1] ?? port);
-    this.memory.serve = { port: bound, host: host ?? null };
+    const l: Listener = { port: bound, host: host ?? null };
+    const others = this.listeners().filter((x) => x.port !== l.port || x.host !== l.host);
+    this.memory.listeners = [...others, l].slice(-MAX_LISTENERS);
+    this.memory.serve = l;
     await this.save();
+  }
+
+  private listeners(): Listener[] {
+    return this.memory.listeners ?? (this.memory.serve ? [this.memory.serve] : []);
   }
 
   servedNow(): ServeResult | null {
@@ -88,8 +110,7 @@ export class Sessions {
   async resume(wanted: (wallet: string) => boolean, log: Log, serveAgain: (port: number, host?: string) => Promise<unknown>): Promise<void> {
     this.wanted = wanted;
     this.log = log;
-    const s = this.memory.serve;
-    if (s) {
+    for (const s of this.listeners()) {
       await serveAgain(s.port, s.host ?? undefined).catch((e: Error) => log(`could not listen again on port ${s.port}: ${e.message}; run serve with another port`, 'warn'));
     }
     for (const wallet of Object.keys(this.memory.dialled)) this.keep(wallet);
