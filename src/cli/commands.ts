@@ -228,8 +228,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const channel = a.values.get('channel');
     const from = stepValue(a, 'from');
     const to = stepValue(a, 'to');
+    if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}: --to names the last step to show`);
     if (a.io.json || from !== undefined || to !== undefined) {
-      const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      // --to names the last step shown; the node's range ends before its `to`
+      const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to: to + 1n } : {}) });
       if (!all.length) a.io.say('No states yet');
       for (const s of all) a.io.say(formatState(s));
       return { states: all };

@@ -45,7 +45,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   { name: 'faucet', usage: 'faucet [amount]', help: 'devnet/sandbox: get test coins (default 100 TON)', title: 'Get Test Coins (Faucet)', hosts: both },
   { name: 'createEmpty', usage: 'createEmpty', help: 'create empty state (pass the turn)', title: 'Create Empty State (Pass the Turn)', action: 'createEmpty', original: true, hosts: both },
   { name: 'requestEmpty', usage: 'requestEmpty', help: 'request empty state from your partner (ask for the turn)', title: 'Request Empty State (Ask for the Turn)', action: 'requestEmpty', original: true, hosts: both },
-  { name: 'showAll', usage: 'showAll [--from step] [--to step]', help: 'show all states (--from/--to: a window of them)', title: 'Show All States', original: true, hosts: both },
+  { name: 'showAll', usage: 'showAll [--from step] [--to step]', help: 'show all states (--from/--to: only the steps from one to another, both shown)', title: 'Show All States', original: true, hosts: both },
   { name: 'showLast', usage: 'showLast', help: 'show last state', title: 'Show the Last State', original: true, hosts: both },
   { name: 'withdraw', aliases: ['withdrawal'], usage: 'withdraw [step] [--yes] [--unilateral|--cooperative]', help: 'push actual state in to workchain (close the channel)', title: 'Withdraw (Close the Channel)', action: 'withdraw', irreversible: true, original: true, hosts: both },
   { name: 'leave', usage: 'leave [--yes]', help: 'leave a locked channel with the deposits (your partner never signed the initial state)', title: 'Leave with the Deposits (Exit)', action: 'exit', irreversible: true, hosts: both },
