@@ -144,7 +144,8 @@ function finish(i: CapabilityInput): Capability {
 function decline(i: CapabilityInput): Capability {
   if (i.life === 'proposed' || i.life === 'accepted') return OK;
   if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
-  return no('INVALID_TRANSITION', 'a contract exists: refund, withdraw or exit instead');
+  const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : 'take your deposit back with refund';
+  return no('INVALID_TRANSITION', `a contract exists: ${instead}`);
 }
 
 export function capabilities(i: CapabilityInput): Capabilities {

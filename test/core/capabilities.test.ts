@@ -1,0 +1,26 @@
+// What each action says when the channel's phase does not allow it: the next step it names is a command that
+// exists in that phase (decline on a locked channel said "exit", which quits the CLI).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { capabilities, type CapabilityInput } from '../../src/core/capabilities.js';
+import type { LifePhase } from '../../src/core/lifecycle.js';
+
+function input(life: LifePhase): CapabilityInput {
+  const off = { phase: 'OPEN' as const, turn: 'A' as const, stagedBy: null, latestStep: 3n, latestTag: 'state' as const, myBalance: 1n };
+  return { me: 'A', life, off, expectedMine: 1n, depositedMine: 1n, deadlinePassed: false, restorePending: false };
+}
+
+test('decline, once a contract exists, names what to do in that phase', () => {
+  const why = (life: LifePhase) => {
+    const c = capabilities(input(life)).decline;
+    assert.equal(c.ok, false);
+    return (c as { why: string }).why;
+  };
+  assert.match(why('funding'), /refund/);
+  assert.match(why('deploying'), /refund/);
+  assert.match(why('locked'), /\(leave\)/);
+  assert.match(why('open'), /withdraw/);
+  assert.match(why('closing'), /close is under way/);
+  for (const life of ['funding', 'deploying', 'locked', 'open', 'closing'] as const) assert.doesNotMatch(why(life), /\bexit\b/);
+  assert.equal(capabilities(input('proposed')).decline.ok, true);
+});
