@@ -24,7 +24,7 @@ import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
 import { addressTextOf, rawTextOf } from './addresses.js';
-import { channelView } from './views.js';
+import { channelView, messageWords } from './views.js';
 
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
@@ -104,10 +104,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
         ctl.durable.then(
           () => {
             const s = this.sessions.get(partnerAddressOf(ctl.rec));
-            if (!s) return void this.ctx.log(`partner offline: ${msg.type} is sent when they reconnect`, 'warn');
+            if (!s) return void this.ctx.log(`partner offline: ${messageWords(msg.type)} reaches them when they reconnect`, 'warn');
             this.sendOn(s, msg);
           },
-          (e: unknown) => this.ctx.log(`${msg.type} not sent: the channel's journal could not be written (${messageOf(e)})`, 'error'),
+          (e: unknown) => this.ctx.log(`${messageWords(msg.type)} was not sent: the channel's journal could not be written (${messageOf(e)})`, 'error'),
         );
       },
       sendOn: (s, msg) => this.sendOn(s, msg),
@@ -159,7 +159,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private sendOn(s: PeerSession, msg: AppMessage): void {
     // Queued and resent by the session until acknowledged; never waited for here.
-    s.send(msg).catch((e: Error) => this.ctx.log(`could not deliver ${msg.type}: ${e.message}`, 'warn'));
+    s.send(msg).catch((e: Error) => this.ctx.log(`could not deliver ${messageWords(msg.type)}: ${e.message}`, 'warn'));
   }
 
   // ---------------------------------------------------------------- the lifecycle

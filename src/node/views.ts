@@ -2,6 +2,7 @@
 // no view carries the history (history() reads it from the store on demand).
 import { creatorOf } from '../core/channel.js';
 import { balanceOf, type SignedState } from '../core/signed.js';
+import type { AppMessage } from '../core/wire.js';
 import { addressTextOf } from './addresses.js';
 import type { ChannelController } from './controller.js';
 import { partnerAddressOf } from './record.js';
@@ -82,4 +83,26 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     restorePending: rec.restorePending,
     legacy: rec.legacy,
   };
+}
+
+/** What a message to the partner carries, in words: logs say what waits for the partner, not a wire type. */
+const MESSAGE_WORDS: Record<AppMessage['type'], string> = {
+  'channel.propose': 'the channel proposal',
+  'channel.accept': 'your acceptance of the channel',
+  'channel.reject': 'your refusal of the channel',
+  'channel.deployed': 'the news of the deployment',
+  deposit: 'the news of your deposit',
+  'state.propose': 'your new state',
+  'state.countersign': 'your signature of their state',
+  'turn.request': 'your request for the turn',
+  'close.notice': 'the news of the close',
+  'close.propose': 'your close proposal',
+  'close.accept': 'your signature of their close proposal',
+  'resync.request': 'your request for the states you lack',
+  'resync.response': 'the states they lack',
+  error: 'an error report',
+};
+
+export function messageWords(type: AppMessage['type']): string {
+  return MESSAGE_WORDS[type] ?? type;
 }

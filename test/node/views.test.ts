@@ -46,3 +46,14 @@ test('views sampled during payments in automatic mode are consistent (turn, coun
     await w.close();
   }
 });
+
+test('what waits for an offline partner is said in words, never as a wire type ("state.countersign is sent…")', async () => {
+  const { AppMessageSchema } = await import('../../src/core/wire.js');
+  const { messageWords } = await import('../../src/node/views.js');
+  for (const o of AppMessageSchema.options) {
+    const type = o.entries.type.literal;
+    const words = messageWords(type);
+    assert.notEqual(words, type);
+    assert.doesNotMatch(words, /\w\.\w/, words);
+  }
+});
