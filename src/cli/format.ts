@@ -31,6 +31,14 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
 
 const iso = (t: number) => new Date(t * 1000).toISOString();
 
+/** What a state from the partner does, against the latest state both signed (`before`). */
+function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string {
+  const mine = (x: { balanceA: bigint; balanceB: bigint }) => (me === 'A' ? x.balanceA : x.balanceB);
+  const paid = before ? mine(s) - mine(before) : 0n;
+  const what = s.tag === 'close' ? 'a close at the latest balances' : paid > 0n ? `your partner pays you ${formatTon(paid)} TON` : paid === 0n ? 'your partner passes the turn' : `it takes ${formatTon(-paid)} TON from you`;
+  return `Step ${s.step}: ${what}, ${balancesLine(s)}`;
+}
+
 /** Formats node events for people; remembers which partners were already introduced (printed once). */
 export class EventFormatter {
   private readonly introduced = new Set<string>();
@@ -65,9 +73,9 @@ export class EventFormatter {
       case 'channelLocked':
         return `Both deposits are in: the channel ${e.channel.contract} is locked`;
       case 'stateReceived':
-        return e.state.step === 0n ? '❗ Received initial state❗' : '❗ Received new state❗';
+        return e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.channel.latest, e.channel.me)}`;
       case 'stateSigned':
-        return '❗ Last state signed successful❗';
+        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}`;
       case 'turnRequested':
         return '❗ Your partner request empty state❗';
       case 'closeRequested':

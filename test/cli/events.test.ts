@@ -47,3 +47,16 @@ test('withdraw says before anything is sent what happens: cooperative or the cha
   assert.match(await said('withdraw 1 --yes'), /A unilateral close: the payout waits the challenge window \(24 h\)/);
   assert.match(await said('withdraw --yes --cooperative'), /nothing is sent to the contract without their signature/);
 });
+
+test('a state from the partner says what it does to your balance (it printed only "Received new state")', () => {
+  const st = (step: bigint, a: bigint, b: bigint, empty = false) => ({ step, sender: 'B', tag: 'state', balanceA: a, balanceB: b, sigA: null, sigB: 'BB', committed: false, empty });
+  const ch = (latest: ReturnType<typeof st>) => ({ me: 'A', latest }) as unknown as ChannelView;
+  const f = new EventFormatter();
+  const TON = 1_000_000_000n;
+  const paid = f.format({ type: 'stateReceived', channel: ch(st(4n, 3n * TON, 4n * TON)), state: st(5n, 3n * TON + TON / 2n, 3n * TON + TON / 2n) } as NodeEvent)!;
+  assert.match(paid, /^❗ Received new state❗\nStep 5: your partner pays you 0\.5 TON, A \[3\.5 3\.5\] B$/);
+  const pass = f.format({ type: 'stateReceived', channel: ch(st(5n, 3n * TON, 4n * TON)), state: st(6n, 3n * TON, 4n * TON, true) } as NodeEvent)!;
+  assert.match(pass, /Step 6: your partner passes the turn, A \[3 4\] B$/);
+  const signed = f.format({ type: 'stateSigned', channel: ch(st(6n, 3n * TON, 4n * TON)), state: { ...st(6n, 3n * TON, 4n * TON, true), committed: true } } as NodeEvent)!;
+  assert.equal(signed, '❗ Last state signed successful❗\nStep 6 (empty: the turn passes): A [3 4] B');
+});
