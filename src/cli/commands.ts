@@ -171,9 +171,15 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async balanceChan(a) {
     nameDefault(a);
-    const b = a.node.balanceChan(a.values.get('channel'));
-    if (!b) throw Object.assign(new Error('no signed state yet: the channel opens when both deposits are in and the initial state is signed'), { code: 'NOT_OPEN' });
-    a.io.say(`${balancesLine(b)} (step ${b.step})`);
+    const channel = a.values.get('channel');
+    const b = a.node.balanceChan(channel);
+    const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+    if (!b) {
+      const why = view?.phase === 'rejected' ? 'the proposal was declined' : 'the channel opens when both deposits are in and the initial state is signed';
+      throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
+    }
+    // Who is A depends on who proposed the channel: say which one you are.
+    a.io.say(`${balancesLine(b)} (step ${b.step}${view ? `; you are ${view.me}` : ''})`);
     return b;
   },
   async balanceTon(a) {
@@ -267,7 +273,12 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (!chosen) throw Object.assign(new Error(`no state both signed at step ${step}: see showAll (latest is ${latest.step})`), { code: 'NO_SUCH_STEP' });
     const partner = a.node.partners().find((p) => p.address === ch.partnerAddress);
     for (const l of formatWithdrawal(chosen, { accountSignature: a.node.accountSignature(), partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
-    if (step < latest.step) a.io.say(`Step ${step} is older than the latest state (${latest.step}): your partner can challenge it with a newer state.`);
+    if (step < latest.step) {
+      const mine = (x: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? x.balanceA : x.balanceB);
+      const d = mine(chosen) - mine(latest);
+      const than = d < 0n ? `: it gives you ${formatTon(-d)} TON less than the latest` : d > 0n ? `: it gives you ${formatTon(d)} TON more than the latest` : '';
+      a.io.say(`Step ${step} is older than the latest state (${latest.step})${than}; your partner can challenge it with a newer state.`);
+    }
     if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold newer states than this one, and can challenge it.');
     const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
     a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod));

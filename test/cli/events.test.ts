@@ -21,7 +21,7 @@ test('a challenge says whose close it corrected', () => {
 
 test('withdraw says before anything is sent what happens: cooperative or the challenge window, in words', async () => {
   const latest = { step: 4n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
-  const view = { id: '1', contract: 'kQ…', latest, count: 5n, challengePeriod: 86_400, partnerAddress: '0Q…', closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
+  const view = { id: '1', me: 'A', contract: 'kQ…', latest, count: 5n, challengePeriod: 86_400, partnerAddress: '0Q…', closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
   const order: string[] = [];
   const node = {
     currentChannel: () => view,
@@ -29,7 +29,7 @@ test('withdraw says before anything is sent what happens: cooperative or the cha
     channels: () => [view],
     partners: () => [],
     accountSignature: () => 'SIG',
-    history: async () => [{ ...latest, step: 1n }],
+    history: async () => [{ ...latest, step: 1n, balanceA: 0n, balanceB: 3n }],
     withdraw: async () => {
       order.push('withdraw');
       return { mode: 'cooperative', step: 4n, deadline: null, fellBack: false, fallbackReason: null };
@@ -44,7 +44,9 @@ test('withdraw says before anything is sent what happens: cooperative or the cha
   const auto = await said('withdraw --yes');
   assert.match(auto, /A cooperative close if your partner signs .* within 15 s, a unilateral close starts instead and the payout waits the challenge window \(24 h\)/);
   assert.ok(order.indexOf('withdraw') > order.findIndex((l) => /cooperative close if/.test(l)), 'said before the withdraw');
-  assert.match(await said('withdraw 1 --yes'), /A unilateral close: the payout waits the challenge window \(24 h\)/);
+  const older = await said('withdraw 1 --yes');
+  assert.match(older, /A unilateral close: the payout waits the challenge window \(24 h\)/);
+  assert.match(older, /Step 1 is older than the latest state \(4\): it gives you 0\.000000001 TON less than the latest;/);
   assert.match(await said('withdraw --yes --cooperative'), /nothing is sent to the contract without their signature/);
 });
 
@@ -59,4 +61,15 @@ test('a state from the partner says what it does to your balance (it printed onl
   assert.match(pass, /Step 6: your partner passes the turn, A \[3 4\] B$/);
   const signed = f.format({ type: 'stateSigned', channel: ch(st(6n, 3n * TON, 4n * TON)), state: { ...st(6n, 3n * TON, 4n * TON, true), committed: true } } as NodeEvent)!;
   assert.equal(signed, '❗ Last state signed successful❗\nStep 6 (empty: the turn passes): A [3 4] B');
+});
+
+test('balanceChan says which party you are (the proposer is A, so it changes from channel to channel)', async () => {
+  const out: string[] = [];
+  const node = {
+    currentChannel: () => ({ id: '1', me: 'B', phase: 'open' }),
+    channels: () => [],
+    balanceChan: () => ({ balanceA: 3_000_000_000n, balanceB: 4_000_000_000n, step: 2n }),
+  } as unknown as ChannelNodeApi;
+  await runLine('balanceChan', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
+  assert.deepEqual(out, ['A [3 4] B (step 2; you are B)']);
 });
