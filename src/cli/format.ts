@@ -2,7 +2,8 @@
 import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
-import type { NodeEvent, StateView } from '../node/types.js';
+import { durationText } from '../core/duration.js';
+import type { ChannelView, NodeEvent, StateView } from '../node/types.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -104,8 +105,10 @@ export class EventFormatter {
       case 'closed': {
         const p = e.payout;
         const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
-        const lines = [`Success withdrawal!`, `The contract paid by ${by}: ${balancesLine(p)}; it sent A ${formatTon(p.paidA)} TON and B ${formatTon(p.paidB)} TON (with the reserve shares; a wallet keeps that less the small fee of receiving it).`];
-        if (!p.matchesLatest && p.latestStep !== null) {
+        // "Success" only when the contract paid by the latest state both signed
+        const stale = !p.matchesLatest && p.latestStep !== null;
+        const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract paid by ${by}: ${balancesLine(p)}; it sent A ${formatTon(p.paidA)} TON and B ${formatTon(p.paidB)} TON (with the reserve shares; a wallet keeps that less the small fee of receiving it).`];
+        if (stale) {
           lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
         }
         return lines.join('\n');
@@ -125,4 +128,30 @@ export function jsonLine(value: unknown): string {
     }
     return v;
   });
+}
+
+/**
+ * What stopping the node leaves unwatched, said as it stops: a close in progress, channels with money in them
+ * (a stale close by the partner is challenged only while a node runs), states that wait for the partner.
+ */
+export function stoppingNotes(channels: readonly ChannelView[]): string[] {
+  const notes: string[] = [];
+  const closing = channels.filter((c) => c.phase === 'closing').map((c) => c.contract);
+  if (closing.length) {
+    const one = closing.length === 1;
+    notes.push(`Stopping while ${closing.join(', ')} ${one ? 'is' : 'are'} closing: nothing watches ${one ? 'it' : 'them'} until you start the node again; start it before the challenge window ends to challenge a stale close and collect the payout.`);
+  }
+  const live = channels.filter((c) => c.phase === 'open' || c.phase === 'locked');
+  if (live.length) {
+    const shortest = Math.min(...live.map((c) => c.challengePeriod));
+    const one = live.length === 1;
+    notes.push(
+      `Stopping with money in ${one ? 'channel' : 'channels'} ${live.map((c) => c.contract).join(', ')}: nothing watches the chain for a close by your partner until you start the node again. ` +
+        `Start it at least once every ${durationText(shortest)} (the challenge window) to challenge a stale close in time.`,
+    );
+  }
+  for (const c of live) {
+    if (c.pending?.awaiting === 'partner') notes.push(`State ${c.pending.step} of ${c.contract} still waits for your partner's signature: it reaches them when both nodes are online.`);
+  }
+  return notes;
 }

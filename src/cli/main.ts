@@ -11,7 +11,7 @@ import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
 import { SynError } from '../core/errors.js';
-import { EventFormatter, jsonLine } from './format.js';
+import { EventFormatter, jsonLine, stoppingNotes } from './format.js';
 import { runLine, type Io } from './repl.js';
 
 const program = new Command();
@@ -200,9 +200,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
     }
     await new Promise<void>(() => undefined);
   }
-  if (exitCommand && closing.length) {
-    io.say(`Stopping while ${closing.join(', ')} ${closing.length > 1 ? 'are' : 'is'} closing: nothing watches ${closing.length > 1 ? 'them' : 'it'} until you start the node again; start it before the challenge window ends to challenge a stale close and collect the payout.`);
-  }
+  for (const note of stoppingNotes(node.channels())) io.say(note);
   if (io.json) io.emit({ event: 'exit' });
   await shutdown();
 }

@@ -3,7 +3,7 @@
 // may fall back to a close that waits the challenge window).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventFormatter } from '../../src/cli/format.js';
+import { EventFormatter, stoppingNotes } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
 
@@ -72,4 +72,25 @@ test('balanceChan says which party you are (the proposer is A, so it changes fro
   } as unknown as ChannelNodeApi;
   await runLine('balanceChan', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
   assert.deepEqual(out, ['A [3 4] B (step 2; you are B)']);
+});
+
+test('stopping with money in a channel says that nothing watches the chain until the node runs again', () => {
+  const view = (contract: string, phase: string, pending: unknown = null) => ({ contract, phase, challengePeriod: 3600, pending }) as unknown as ChannelView;
+  assert.deepEqual(stoppingNotes([view('kQa', 'closed'), view('kQb', 'rejected')]), []);
+  const notes = stoppingNotes([view('kQa', 'open', { step: 7n, awaiting: 'partner' }), view('kQb', 'locked'), view('kQc', 'closing'), view('kQd', 'closed')]);
+  assert.equal(notes.length, 3);
+  assert.match(notes[0]!, /^Stopping while kQc is closing: nothing watches it/);
+  assert.match(notes[1]!, /^Stopping with money in channels kQa, kQb: nothing watches the chain for a close by your partner until you start the node again\. Start it at least once every 1 h/);
+  assert.equal(notes[2], "State 7 of kQa still waits for your partner's signature: it reaches them when both nodes are online.");
+});
+
+test('a payout by an older state than the latest is not announced as a success', () => {
+  const f = new EventFormatter();
+  const payout = { step: 0n, balanceA: 3n, balanceB: 3n, paidA: 3n, paidB: 3n, matchesLatest: false, latestStep: 9n, latestBalanceA: 4n, latestBalanceB: 2n };
+  const stale = f.format({ type: 'closed', channel: {} as ChannelView, payout } as unknown as NodeEvent)!;
+  assert.doesNotMatch(stale, /Success/);
+  assert.match(stale, /^❗ Withdrawal paid out, but not by the latest state❗\n/);
+  assert.match(stale, /step 9 gave A \[0\.000000004 0\.000000002\] B/);
+  const fine = f.format({ type: 'closed', channel: {} as ChannelView, payout: { ...payout, matchesLatest: true } } as unknown as NodeEvent)!;
+  assert.match(fine, /^Success withdrawal!\n/);
 });
