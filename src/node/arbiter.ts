@@ -126,13 +126,17 @@ export class Arbiter {
    * a hint) shows it: once, and before what it causes (the lock).
    */
   private async setDeposits(ctl: ChannelController, depositA: bigint, depositB: bigint): Promise<void> {
-    const before = { A: ctl.rec.depositA, B: ctl.rec.depositB };
-    if (before.A === depositA && before.B === depositB) return;
-    await ctl.run(async () => {
+    if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
+    // Compared inside the queue: two reads that saw the same deposit at once report it once.
+    const before = await ctl.run(async () => {
+      const was = { A: ctl.rec.depositA, B: ctl.rec.depositB };
+      if (was.A === depositA && was.B === depositB) return null;
       ctl.rec.depositA = depositA;
       ctl.rec.depositB = depositB;
       await ctl.saveRecord();
+      return was;
     });
+    if (!before) return;
     for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
       if (now > before[party]) this.ctx.emit({ type: 'depositSeen', channel: this.ctx.view(ctl), party, amount: now - before[party] });
     }

@@ -48,3 +48,20 @@ test('each deposit is reported once, before the channel locks, however the node 
     await closePair(p);
   }
 });
+
+test('two reads that see the same deposit at once report it once (a watch event and a hint raced: printed twice)', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    type Internals = { node: { ctx: { channels: Map<string, { rec: { depositA: bigint; depositB: bigint } }> }; arbiter: { setDeposits(ctl: unknown, a: bigint, b: bigint): Promise<void> } } };
+    const inner = (p.alice as unknown as Internals).node;
+    const ctl = [...inner.ctx.channels.values()][0]!;
+    const seen: NodeEvent[] = [];
+    p.alice.on((e) => void (e.type === 'depositSeen' && seen.push(e)));
+    const more = ctl.rec.depositB + TON('1');
+    await Promise.all([inner.arbiter.setDeposits(ctl, ctl.rec.depositA, more), inner.arbiter.setDeposits(ctl, ctl.rec.depositA, more)]);
+    assert.deepEqual(seen.map((e) => e.type === 'depositSeen' && `${e.party} ${e.amount}`), [`B ${TON('1')}`]);
+  } finally {
+    await closePair(p);
+  }
+});
