@@ -4,7 +4,7 @@ import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
 import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
-import { CATALOGUE, type CommandSpec } from '../node/catalogue.js';
+import { CATALOGUE, commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
 import { formatState, formatWithdrawal } from './format.js';
 import type { Io, Parsed } from './repl.js';
@@ -335,6 +335,13 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return r;
   },
   async help(a) {
+    const about = a.args[0] !== undefined ? commandSpec(a.args[0]) : undefined;
+    if (a.args[0] !== undefined) {
+      if (!about || !about.hosts.includes('cli')) throw new UsageError(`unknown command "${a.args[0]}": type help for the list`);
+      a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
+      if (about.action || about.irreversible) a.io.say('It takes --channel <id or contract> when you have several channels.');
+      return { command: about.name, usage: about.usage, help: about.help };
+    }
     a.io.say('All commands:');
     for (const c of CATALOGUE) if (c.hosts.includes('cli')) a.io.say(`${c.usage.padEnd(40)} ${c.help}`);
     a.io.say('Any channel command takes --channel <id or contract> when you have several channels.');

@@ -51,6 +51,15 @@ async function subcommand(argv: string[]): Promise<boolean> {
     await devnetMain(rest);
     return true;
   }
+  // `synchannel help` is the shell's help, as --help
+  if (cmd === 'help' && rest.length === 0) {
+    program.outputHelp();
+    return true;
+  }
+  if (cmd === 'demo' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write('Usage: synchannel demo\n\nRuns the whole story headless: two nodes (Alice and Bob) on the embedded sandbox, over libp2p on 127.0.0.1.\n');
+    return true;
+  }
   if (cmd === 'demo') {
     const { runDemo } = await import('./demo.js');
     process.exitCode = await runDemo();

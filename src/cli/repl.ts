@@ -82,6 +82,11 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     else io.say(msg);
     return true;
   }
+  // `send --help` (or -h): the command's own usage, as `help send` prints it
+  if (parsed.flags.has('help') || parsed.args.includes('-h')) {
+    await runLine(`help ${spec.name}`, node, io);
+    return true;
+  }
   try {
     checkUsage(parsed, spec);
     const named = parsed.values.get('channel');

@@ -54,7 +54,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   { name: 'channels', usage: 'channels', help: 'list your channels', title: 'List Channels', hosts: both },
   { name: 'export', usage: 'export <file>', help: 'write a backup of every channel to one file', title: 'Export a Backup', hosts: both },
   { name: 'import', usage: 'import <file>', help: 'restore channels from a backup (they wait for your partner before signing)', title: 'Import a Backup', hosts: both },
-  { name: 'help', usage: 'help', help: 'list the commands', title: 'Help (All Commands)', hosts: both },
+  { name: 'help', usage: 'help [command]', help: 'list the commands (or say what one does)', title: 'Help (All Commands)', hosts: both },
   { name: 'exit', aliases: ['quit'], usage: 'exit', help: 'exit from app', title: 'Exit (Stop the Node)', original: true, hosts: both },
 ];
 

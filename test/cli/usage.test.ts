@@ -106,3 +106,16 @@ test('connect to a partner already connected says so (it printed nothing)', asyn
   await runLine('connect /ip4/127.0.0.1/tcp/1/p2p/12D3KooW', n, x.it);
   assert.deepEqual(x.said, ['Already connected to EQpartner']);
 });
+
+test('help <command> and <command> --help say what that command does (both were refused)', async () => {
+  for (const line of ['help send', 'send --help', 'send -h', 'withdraw --help']) {
+    const x = io({ json: false });
+    await runLine(line, untouchable, x.it);
+    const name = line.includes('withdraw') ? 'withdraw' : 'send';
+    assert.match(x.said[0] ?? '', new RegExp(`^${name} `), `${line}: ${x.said.join(' | ')}`);
+    assert.doesNotMatch(x.said.join('\n'), /unknown flag|too many arguments|failed/);
+  }
+  const unknown = io({ json: false });
+  await runLine('help nosuch', untouchable, unknown.it);
+  assert.match(unknown.said[0] ?? '', /unknown command "nosuch": type help for the list/);
+});
