@@ -34,16 +34,29 @@ async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, exa
 /** The channel a command acts on, checked against what it allows now (before any prompt). */
 function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): ChannelView {
   const id = a.values.get('channel');
-  const ch = id ? a.node.channel(id) : a.node.currentChannel();
+  let ch = id ? a.node.channel(id) : a.node.currentChannel();
   if (!ch) {
     throw Object.assign(new Error(id ? `no channel ${id} (see channels)` : "no channel yet: connect first, then open a channel (or accept your partner's with deposit)"), {
       code: id ? 'UNKNOWN_CHANNEL' : 'NO_CHANNEL',
     });
   }
+  if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
   const can = ch.actions[action];
   if (!can.ok && !waitable.includes(can.code)) throw Object.assign(new Error(can.why), { code: can.code });
   if (!id) nameDefault(a, ch);
   return ch;
+}
+
+/**
+ * Without --channel, an action goes to the one channel where it is possible (or waits to be): money never moves
+ * in a channel the user did not mean. Several such channels: the user names one. None: null (the default's reason
+ * is the answer).
+ */
+function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[]): ChannelView | null {
+  const able = a.node.channels().filter((c) => c.actions[action].ok || waitable.includes((c.actions[action] as { code: string }).code));
+  if (able.length <= 1) return able[0] ?? null;
+  const list = able.map((c) => `${c.id} (${c.contract}, you are ${c.me}${c.latest ? `, step ${c.latest.step}` : `, ${c.phase}`})`).join('; ');
+  throw Object.assign(new Error(`${able.length} channels allow ${action} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
 }
 
 /** With several live channels and no --channel, says which one a command takes (the other side may take another). */

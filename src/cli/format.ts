@@ -65,7 +65,7 @@ export class EventFormatter {
           `❗ Your partner proposes a channel❗\n` +
           `They deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositB : e.channel.expectedDepositA)} TON, ` +
           `you deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositA : e.channel.expectedDepositB)} TON, ` +
-          `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it (or \`decline\`).`
+          `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it (or \`decline\`); its id, for --channel when you have several channels: ${e.channel.id}.`
         );
       case 'channelUpdated':
         return null;

@@ -94,3 +94,36 @@ test('a payout by an older state than the latest is not announced as a success',
   const fine = f.format({ type: 'closed', channel: {} as ChannelView, payout: { ...payout, matchesLatest: true } } as unknown as NodeEvent)!;
   assert.match(fine, /^Success withdrawal!\n/);
 });
+
+test('without --channel an action goes to the one channel that allows it, and several such channels must be named', async () => {
+  const yes = { ok: true };
+  const no = (code: string) => ({ ok: false, code, why: `not now (${code})` });
+  const open = (id: string, send: unknown) => ({ id, contract: `kQ${id}`, me: 'A', phase: 'open', latest: { step: 3n }, actions: { deposit: no('NOT_FUNDING'), send } });
+  const proposal = { id: 'p', contract: 'kQp', me: 'B', phase: 'proposed', latest: null, actions: { deposit: yes, send: no('NOT_OPEN') } };
+  const calls: string[] = [];
+  const nodeOf = (channels: unknown[]) =>
+    ({
+      currentChannel: () => channels[0],
+      channel: (id: string) => channels.find((c) => (c as { id: string }).id === id) ?? null,
+      channels: () => channels,
+      deposit: async (_amount: unknown, o: { channel: string }) => (calls.push(`deposit ${o.channel}`), { contract: 'kQp', depositA: 0n, depositB: 0n, expectedDepositA: 0n, expectedDepositB: 0n }),
+      send: async (_amount: unknown, o: { channel: string }) => (calls.push(`send ${o.channel}`), { step: 4n, balanceA: 1n, balanceB: 1n }),
+      partners: () => [],
+    }) as unknown as ChannelNodeApi;
+  const json = async (node: ChannelNodeApi, line: string) => {
+    const out: Record<string, unknown>[] = [];
+    await runLine(line, node, { say: () => undefined, emit: (x) => out.push(x), ask: async () => null, json: true, interactive: false });
+    return out[0] as { ok: boolean; error?: { code: string; message: string } };
+  };
+  // deposit while an open channel is the default: the proposal is the only channel that takes a deposit
+  assert.equal((await json(nodeOf([open('o', yes), proposal]), 'deposit')).ok, true);
+  assert.deepEqual(calls, ['deposit p']);
+  // two open channels where a payment is possible: nothing is sent, the user names one
+  const two = await json(nodeOf([open('o', yes), open('n', yes), proposal]), 'send 0.1');
+  assert.equal(two.error?.code, 'MANY_CHANNELS');
+  assert.match(two.error!.message, /2 channels allow send now: name one with --channel <id>: o \(kQo, you are A, step 3\); n/);
+  assert.deepEqual(calls, ['deposit p']);
+  // named: it goes there
+  assert.equal((await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')).ok, true);
+  assert.deepEqual(calls, ['deposit p', 'send n']);
+});
