@@ -44,6 +44,10 @@ export class Closing {
     const mode = opts.mode ?? 'auto';
     const partnerOnline = !!this.ctx.sessionOf(ctl)?.connected;
     const haveClose = latest.state.tag === 'close';
+    // Only a close state both signed closes cooperatively without the partner: asking an offline partner only waits.
+    if (mode === 'cooperative' && !haveClose && !partnerOnline) {
+      throw new NodeError('PARTNER_OFFLINE', 'your partner is offline: a cooperative close needs their signature. Try again when they are back online, or close alone (withdraw --unilateral: the payout waits the challenge window)');
+    }
     const wantCoop = step === latest.state.step && mode !== 'unilateral' && (haveClose || mode === 'cooperative' || partnerOnline);
     let fallbackReason: string | null = null;
     if (wantCoop) {

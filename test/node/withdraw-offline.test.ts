@@ -1,0 +1,22 @@
+// A cooperative withdraw with the partner offline says so at once: it waited for the turn the partner could not
+// pass and then failed with a timeout that said "it may still land".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitForEvent } from '../../src/node/index.js';
+import { closePair, fund, openPair } from '../helpers/nodes.js';
+
+test('withdraw --cooperative with the partner offline: PARTNER_OFFLINE, nothing sent, the channel stays open', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    const gone = waitForEvent(p.alice, 'partnerDisconnected');
+    await p.bob.stop();
+    await gone;
+    const before = await p.alice.balanceTon();
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: Error & { code?: string }) => e.code === 'PARTNER_OFFLINE' && /withdraw --unilateral/.test(e.message));
+    assert.equal(p.alice.currentChannel()!.phase, 'open');
+    assert.equal(await p.alice.balanceTon(), before);
+  } finally {
+    await closePair(p);
+  }
+});
