@@ -103,6 +103,8 @@ describe('operator faults', () => {
     await writeFile(file, 'not a folder');
     assertTyped((await start(['--data', file])).first, 'DATA_DIR_NOT_A_FOLDER');
     assertTyped((await start(['--data', join(file, 'below')])).first, 'DATA_DIR_NOT_A_FOLDER');
+    // a folder where none can be made (Node's recursive mkdir never returns under /proc)
+    assertTyped((await start(['--data', '/proc/synchannel-nope/data'])).first, 'DATA_DIR_NOT_WRITABLE');
     if (!isRoot) return; // the permission cases need another user
     const closed = join(dir, 'closed');
     await mkdir(closed, { mode: 0o700 });
