@@ -153,7 +153,9 @@ export function handlers(p: Parts): HandlerTable {
       const before = ctl.life;
       await ctx.transition(ctl, 'rejectReceived');
       // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
-      if (ctl.life !== before) ctx.log(`your partner declined channel ${m.channelId}: ${m.reason}`, 'warn');
+      // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
+      const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${m.channelId}` : `your partner declined channel ${m.channelId}`;
+      if (ctl.life !== before) ctx.log(`${what}${m.reason && m.reason !== 'declined' ? `: ${m.reason}` : ''}`, 'warn');
     },
     'channel.deployed': async (s, m) => {
       const ctl = channelOf(ctx, s, m);

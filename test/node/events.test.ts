@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsonLine } from '../../src/cli/format.js';
-import type { NodeEvent } from '../../src/node/index.js';
+import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { TON } from '../adversary/scene.js';
 import { World } from '../adversary/world.js';
 import { closePair, fund, openPair } from '../helpers/nodes.js';
@@ -61,6 +61,34 @@ test('two reads that see the same deposit at once report it once (a watch event 
     const more = ctl.rec.depositB + TON('1');
     await Promise.all([inner.arbiter.setDeposits(ctl, ctl.rec.depositA, more), inner.arbiter.setDeposits(ctl, ctl.rec.depositA, more)]);
     assert.deepEqual(seen.map((e) => e.type === 'depositSeen' && `${e.party} ${e.amount}`), [`B ${TON('1')}`]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a declined proposal is told as declined to the proposer and as withdrawn to the partner, without "declined: declined"', async () => {
+  const p = await openPair();
+  try {
+    const logs = (n: typeof p.alice) => {
+      const out: string[] = [];
+      n.on((e) => void (e.type === 'log' && /proposal|declined/.test(e.message) && out.push(e.message)));
+      return out;
+    };
+    const [aliceSaid, bobSaid] = [logs(p.alice), logs(p.bob)];
+    let proposed = waitForEvent(p.bob, 'channelProposed');
+    const first = await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    await proposed;
+    let told = waitForEvent(p.alice, 'log', (e) => e.message.includes(first.channelId));
+    await p.bob.decline({ channel: first.channelId });
+    await told;
+    proposed = waitForEvent(p.bob, 'channelProposed');
+    const second = await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    await proposed;
+    told = waitForEvent(p.bob, 'log', (e) => e.message.includes(second.channelId));
+    await p.alice.decline({ channel: second.channelId });
+    await told;
+    assert.deepEqual(aliceSaid, [`your partner declined channel ${first.channelId}`]);
+    assert.deepEqual(bobSaid, [`your partner withdrew its proposal of channel ${second.channelId}`]);
   } finally {
     await closePair(p);
   }
