@@ -155,3 +155,10 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
   }
   return notes;
 }
+
+/** What waits for the user when the node starts (a state to sign, kept from before the restart). */
+export function startNotes(channels: readonly ChannelView[]): string[] {
+  return channels
+    .filter((c) => c.pending?.awaiting === 'me')
+    .map((c) => `❗ State ${c.pending!.step} from your partner awaits your signature (channel ${c.id}): showLast shows it, sign signs it❗`);
+}

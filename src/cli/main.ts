@@ -11,7 +11,7 @@ import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
 import { SynError } from '../core/errors.js';
-import { EventFormatter, jsonLine, stoppingNotes } from './format.js';
+import { EventFormatter, jsonLine, startNotes, stoppingNotes } from './format.js';
 import { runLine, type Io } from './repl.js';
 
 const program = new Command();
@@ -167,6 +167,7 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
   io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
   const served = node.served();
   if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
+  for (const note of startNotes(node.channels())) io.say(note);
   io.say('Type help for the commands.');
 }
 

@@ -3,7 +3,7 @@
 // may fall back to a close that waits the challenge window).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventFormatter, stoppingNotes } from '../../src/cli/format.js';
+import { EventFormatter, startNotes, stoppingNotes } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
 
@@ -126,4 +126,10 @@ test('without --channel an action goes to the one channel that allows it, and se
   // named: it goes there
   assert.equal((await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')).ok, true);
   assert.deepEqual(calls, ['deposit p', 'send n']);
+});
+
+test('a node that starts with a state awaiting your signature says so (with --manual only showLast told)', () => {
+  const view = (id: string, pending: unknown) => ({ id, pending }) as unknown as ChannelView;
+  assert.deepEqual(startNotes([view('1', null), view('2', { step: 5n, awaiting: 'partner' })]), []);
+  assert.deepEqual(startNotes([view('3', { step: 8n, awaiting: 'me' })]), ['❗ State 8 from your partner awaits your signature (channel 3): showLast shows it, sign signs it❗']);
 });
