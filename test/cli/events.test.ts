@@ -133,3 +133,15 @@ test('a node that starts with a state awaiting your signature says so (with --ma
   assert.deepEqual(startNotes([view('1', null), view('2', { step: 5n, awaiting: 'partner' })]), []);
   assert.deepEqual(startNotes([view('3', { step: 8n, awaiting: 'me' })]), ['❗ State 8 from your partner awaits your signature (channel 3): showLast shows it, sign signs it❗']);
 });
+
+test('challenge says whether it challenged (it printed only "The contract holds step 15")', async () => {
+  const view = (closeStep: bigint) => ({ id: '1', me: 'A', phase: 'closing', closeStep, latest: { step: 15n }, actions: { challenge: { ok: true } } });
+  const said = async (after: bigint) => {
+    const out: string[] = [];
+    const node = { currentChannel: () => view(12n), channels: () => [view(12n)], channel: () => view(12n), challenge: async () => view(after) } as unknown as ChannelNodeApi;
+    await runLine('challenge', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
+    return out.join('\n');
+  };
+  assert.equal(await said(15n), 'Challenged. The contract holds step 15 now.');
+  assert.equal(await said(12n), 'The contract holds step 12: nothing to challenge, it pays you no less than your latest state both signed (step 15).');
+});
