@@ -12,6 +12,9 @@ import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
+/** How long a cooperative withdraw gives a partner that is not connected to (re)connect. */
+const PARTNER_GRACE_MS = 5_000;
+
 function signedArg(s: SignedState) {
   return { state: s.state, sigA: s.sigA!, sigB: s.sigB! };
 }
@@ -42,12 +45,18 @@ export class Closing {
       throw new NodeError('STALE_STEP', `step ${step} is older than the latest state ${latest.state.step}: your partner can challenge it with a newer state. Confirm to submit it anyway`);
     }
     const mode = opts.mode ?? 'auto';
-    const partnerOnline = !!this.ctx.sessionOf(ctl)?.connected;
+    const online = () => !!this.ctx.sessionOf(ctl)?.connected;
     const haveClose = latest.state.tag === 'close';
-    // Only a close state both signed closes cooperatively without the partner: asking an offline partner only waits.
-    if (mode === 'cooperative' && !haveClose && !partnerOnline) {
-      throw new NodeError('PARTNER_OFFLINE', 'your partner is offline: a cooperative close needs their signature. Try again when they are back online, or close alone (withdraw --unilateral: the payout waits the challenge window)');
+    // Only a close state both signed closes cooperatively without the partner: an offline partner gets a moment
+    // to (re)connect, then the user hears it at once rather than after waiting for a turn it cannot pass.
+    if (mode === 'cooperative' && !haveClose && !online()) {
+      const back = await ctl.waitFor(online, PARTNER_GRACE_MS, opts.signal, 'your partner came back').then(
+        () => true,
+        (e: { code?: string }) => (e.code === 'CANCELLED' ? Promise.reject(e as Error) : false),
+      );
+      if (!back) throw new NodeError('PARTNER_OFFLINE', 'your partner is offline: a cooperative close needs their signature. Try again when they are back online, or close alone (withdraw --unilateral: the payout waits the challenge window)');
     }
+    const partnerOnline = online();
     const wantCoop = step === latest.state.step && mode !== 'unilateral' && (haveClose || mode === 'cooperative' || partnerOnline);
     let fallbackReason: string | null = null;
     if (wantCoop) {

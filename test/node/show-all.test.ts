@@ -59,7 +59,7 @@ test('the CLI prints a long history a page at a time (never all of it at once); 
   assert.equal(said.filter((l) => /^Step \d+$/.test(l.split('\n').find((x) => x.startsWith('Step')) ?? '')).length, 2500);
   asked.length = 0;
   await runLine('showAll --from 10 --to 20', node, io);
-  assert.deepEqual(asked, [{ from: 10n, to: 20n }]);
+  assert.deepEqual(asked, [{ from: 10n, to: 21n }], '--to 20 shows step 20');
   said.length = 0;
   await runLine('showAll --from x', node, io);
   assert.match(said[0]!, /--from takes a step number/);
