@@ -14,6 +14,11 @@ import { SynError } from '../core/errors.js';
 import { EventFormatter, jsonLine, startNotes, stoppingNotes } from './format.js';
 import { runLine, type Io } from './repl.js';
 
+// A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 const program = new Command();
 program
   .name('synchannel')
