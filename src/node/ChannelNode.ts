@@ -255,10 +255,14 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return r;
   }
 
-  /** A wallet we have a channel (or a proposal in flight) with: the p2p layer never drops it for being idle. */
+  /**
+   * A wallet we have a channel (or our own proposal in flight) with: the p2p layer never drops it for being idle.
+   * An incoming proposal, kept only in memory until accepted, does not make a partner: a stranger who proposes
+   * stays a guest (guests are capped).
+   */
   isPartner(wallet: Address): boolean {
     const raw = wallet.toRawString();
-    for (const c of this.ctx.channels.values()) if (!c.ended && partnerAddressOf(c.rec) === raw) return true;
+    for (const c of this.ctx.channels.values()) if (!c.ended && c.storage !== null && partnerAddressOf(c.rec) === raw) return true;
     return false;
   }
 

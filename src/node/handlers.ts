@@ -76,6 +76,10 @@ function mayReport(s: PeerSession): { ok: boolean; note: string } {
 }
 
 const hints = new WeakMap<ChannelController, { at: number; timer: ReturnType<typeof setTimeout> | null }>();
+/** per channel, the partner's messages waiting in its queue */
+const queued = new WeakMap<ChannelController, number>();
+/** The most messages of a partner that wait in one channel's queue. */
+export const MAX_WAITING = 64;
 /** the last close notice shown per channel */
 const notices = new WeakMap<ChannelController, string>();
 
@@ -134,7 +138,12 @@ export function handlers(p: Parts): HandlerTable {
   const { ctx } = p;
   const inQueue = (s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>) => {
     const ctl = channelOf(ctx, s, key);
-    return ctl.run(() => fn(ctl));
+    // A partner's messages wait in the channel's queue at most MAX_WAITING deep: an honest one has a few in
+    // flight; a flood is refused (answered, not kept), so it cannot grow memory or the work left at stop.
+    const waiting = queued.get(ctl) ?? 0;
+    if (waiting >= MAX_WAITING) throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${ctl.id}: send the next once the last is answered`);
+    queued.set(ctl, waiting + 1);
+    return ctl.run(() => fn(ctl)).finally(() => queued.set(ctl, (queued.get(ctl) ?? 1) - 1));
   };
   return {
     'channel.propose': async (s, m) => {

@@ -20,6 +20,8 @@ import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.j
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
+/** The most unaccepted proposals kept in memory, from all partners together. */
+export const MAX_PROPOSALS_HELD = 32;
 
 export class Negotiation {
   constructor(private readonly ctx: NodeContext) {}
@@ -130,11 +132,13 @@ export class Negotiation {
     for (const c of ctx.channels.values()) {
       if (c.rec.contract === rec.contract) throw new NodeError('BAD_PROPOSAL', `a channel at ${addressText(rec.contract, 'contract')} existed here before: its old states would count again. Ask your partner to propose again`);
     }
-    const mine = [...ctx.channels.values()].filter((c) => c.storage === null && c.rec.addressA === partner);
-    if (mine.length >= MAX_PROPOSALS_PER_PARTNER) {
-      const oldest = mine[0]!;
-      ctx.channels.delete(oldest.id);
-      ctx.log(`dropped the oldest unaccepted proposal ${oldest.id} of ${addressText(partner, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} are kept)`, 'warn');
+    const held = [...ctx.channels.values()].filter((c) => c.storage === null && c.life === 'proposed');
+    const mine = held.filter((c) => c.rec.addressA === partner);
+    // At most a few per partner, and MAX_PROPOSALS_HELD in all (wallets cost nothing): the oldest goes first.
+    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? held[0] : undefined;
+    if (drop) {
+      ctx.channels.delete(drop.id);
+      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, 'warn');
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctx.channels.set(ctl.id, ctl);

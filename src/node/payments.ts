@@ -30,6 +30,10 @@ const RECONNECT_GRACE_MS = 5_000;
 
 /** How far back a resent state is compared with our history (equivocation check). */
 const EQUIVOCATION_WINDOW = 1024n;
+/** The most steps whose equivocation evidence a channel keeps in one run of the node. */
+const MAX_EVIDENCE = 16;
+/** An initial state from the partner reads the chain at most this often per channel. */
+const LOCK_READ_MS = 1_000;
 
 function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
@@ -38,6 +42,10 @@ function mySig(ch: Channel, s: SignedState): string {
 export class Payments implements Stager {
   /** coalesced payments (pay.ts) */
   readonly coalescer: Coalescer;
+  /** per channel, the steps whose equivocation evidence was kept in this run */
+  private readonly evidence = new WeakMap<ChannelController, Set<bigint>>();
+  /** per channel, when an initial state last made us read the chain */
+  private readonly lockReads = new WeakMap<ChannelController, number>();
 
   constructor(private readonly ctx: NodeContext) {
     this.coalescer = new Coalescer(ctx, this);
@@ -242,15 +250,29 @@ export class Payments implements Stager {
     if (statesEqual(ours.state, theirs.state)) return true;
     // A different state where we hold only our own proposal is a turn conflict: the machine rejects it.
     if (!sigOf(ours, ch.partner) || !isEquivocation(ours.state, theirs, ch.partner, ch.publicKeyOf(ch.partner))) return false;
-    await ctl.append([{ kind: 'evidence', a: ours, b: theirs, note: `two states for step ${step} signed by ${ch.partner}` }]);
-    this.ctx.emit({ type: 'equivocation', channel: this.ctx.view(ctl), step });
+    // Kept and reported once per step, and for at most MAX_EVIDENCE steps a run: a partner resending equivocations
+    // cannot grow the journal or flood the UI.
+    const kept = this.evidence.get(ctl) ?? new Set<bigint>();
+    this.evidence.set(ctl, kept);
+    if (!kept.has(step) && kept.size < MAX_EVIDENCE) {
+      kept.add(step);
+      await ctl.append([{ kind: 'evidence', a: ours, b: theirs, note: `two states for step ${step} signed by ${ch.partner}` }]);
+      this.ctx.emit({ type: 'equivocation', channel: this.ctx.view(ctl), step });
+    }
     throw new NodeError('EQUIVOCATION', `your partner signed two different states for step ${step}: the evidence is kept; the state both of you signed stands`);
   }
 
   /** The deposits the locked contract holds: B checks A's initial state against them. */
   private async lockedDeposits(ctl: ChannelController): Promise<{ depositA: bigint; depositB: bigint }> {
-    if (ctl.life === 'locked') return { depositA: ctl.rec.depositA, depositB: ctl.rec.depositB };
-    const data = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
+    // Locked, or A's own channel (the machine refuses an initial state from B): nothing to read.
+    if (ctl.life === 'locked' || ctl.rec.me === 'A') return { depositA: ctl.rec.depositA, depositB: ctl.rec.depositB };
+    if (ctl.life === 'proposed' || ctl.life === 'rejected') throw new NodeError('NOT_LOCKED', 'an initial state arrived for a channel you have not accepted: accept it with deposit first');
+    // The partner saw the lock before our watch did: read the chain, at most once per LOCK_READ_MS per channel and in
+    // the background (a partner's messages never set the pace of chain reads, nor hold up the watches').
+    const now = Date.now();
+    if (now - (this.lockReads.get(ctl) ?? 0) < LOCK_READ_MS) throw new NodeError('NOT_LOCKED', 'the initial state arrived before this node saw the contract lock: it is read again in a moment; your partner resends the state');
+    this.lockReads.set(ctl, now);
+    const data = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract), { background: true });
     if (!data || data.phase === 'funding') throw new NodeError('NOT_LOCKED', 'the initial state arrived before the contract locked: wait until both deposits are in; your partner resends it');
     return { depositA: data.depositA, depositB: data.depositB };
   }

@@ -1,0 +1,142 @@
+// What a stranger or a partner can make a node spend, found by an attack review: every step-0 state for a
+// proposal kept in memory read the chain (an operation, ahead of the watches' reads: on a paced testnet a stranger
+// could hold every watch back past a challenge window); messages behind a slow handler queued without a bound;
+// each resent equivocation wrote a journal record and raised an event; and a proposal made its sender a partner
+// (never dropped, never counted against the guest limit).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Address } from '@ton/core';
+import { walletAddress } from '../../src/chain/wallets.js';
+import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
+import { MAX_WAITING } from '../../src/node/handlers.js';
+import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
+import { contractOf, configOf } from '../../src/node/record.js';
+import { Mallory } from './mallory.js';
+import { endScene, scene, TON } from './scene.js';
+import { World, until, type NodeHandle } from './world.js';
+
+/** A stranger that proposes a channel to `vic`; returns what it needs to send states for it. */
+async function proposer(vic: NodeHandle, addr: string) {
+  const key: KeyPair = newKeyPair();
+  const eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+  const terms = {
+    channelId: BigInt('0x' + randomBytes(7).toString('hex')),
+    challengePeriod: 600,
+    expectedDepositA: TON('1'),
+    expectedDepositB: TON('1'),
+    addressA: eve.address.toRawString(),
+    addressB: Address.parse(vic.node.getAccount()).toRawString(),
+    publicKeyA: key.publicKey,
+    publicKeyB: vic.keyPair.publicKey,
+  };
+  eve.say({ type: 'channel.propose', ...terms, publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+  await until(() => vic.node.channels().some((c) => c.channelId === terms.channelId.toString()), 'the proposal');
+  const contract = contractOf(configOf(terms));
+  const k = { channelId: terms.channelId, contract, me: 'A' as const, states: [] };
+  const st0 = (i = 0) => ({ tag: 'state' as const, channel: Address.parse(contract), step: 0n, balanceA: TON('1') + BigInt(i), balanceB: TON('1') });
+  return { eve, terms, k, st0 };
+}
+
+test("a stranger's initial states for a proposal not accepted read nothing on chain", async () => {
+  const world = await World.create();
+  let eve: Mallory | undefined;
+  try {
+    const vic = await world.node('vic');
+    const p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
+    eve = p.eve;
+    const reads = vic.counter.reads;
+    await eve.flood(200, (i) => eve!.propose(p.k, p.st0(i)), 400);
+    await eve.delivered();
+    await until(() => eve!.errors('state.propose').length >= 1, 'an answer');
+    assert.equal(vic.counter.reads - reads, 0, 'no chain read for a proposal not accepted');
+    assert.ok(eve.errors('state.propose').every((c) => c === 'NOT_LOCKED' || c === 'RATE_LIMITED' || c === 'QUOTA_EXCEEDED'), eve.errors().join());
+  } finally {
+    await eve?.stop();
+    await world.close();
+  }
+});
+
+test('behind a slow handler, at most MAX_WAITING of a peer\'s messages wait per channel; the rest are refused', async () => {
+  const world = await World.create();
+  let eve: Mallory | undefined;
+  try {
+    const vic = await world.node('vic');
+    const p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
+    eve = p.eve;
+    // Accepted (B deposits once A deploys: it never does), so an initial state makes the node read the chain.
+    const stop = new AbortController();
+    const accepting = vic.node.deposit(undefined, { channel: p.terms.channelId.toString(), signal: stop.signal }).catch(() => undefined);
+    await until(() => vic.node.channels().some((c) => c.phase === 'accepted'), 'the acceptance');
+    stop.abort();
+    await accepting;
+    const chain = world.chain as unknown as { getChannelData: (...a: unknown[]) => Promise<unknown> };
+    const read = chain.getChannelData.bind(chain);
+    chain.getChannelData = async (...a: unknown[]) => {
+      await new Promise((r) => setTimeout(r, 2_000));
+      return read(...a);
+    };
+    // How deep the channel's queue gets (the node's own controller, watched from outside).
+    type Ctl = { run<T>(fn: () => Promise<T>): Promise<T> };
+    const ctl = (vic.node as unknown as { node: { ctx: { channels: Map<string, Ctl> } } }).node.ctx.channels.get(p.terms.channelId.toString())!;
+    const run = ctl.run.bind(ctl);
+    let depth = 0;
+    let deepest = 0;
+    ctl.run = <T>(fn: () => Promise<T>) => {
+      deepest = Math.max(deepest, ++depth);
+      return run(fn).finally(() => depth--);
+    };
+    await eve.flood(600, (i) => eve!.propose(p.k, p.st0(i)), 2_000);
+    await eve.delivered();
+    assert.ok(deepest <= MAX_WAITING + 2, `the queue held ${deepest} messages at once`);
+    assert.ok(eve.errors().includes('QUOTA_EXCEEDED'), `answers: ${[...new Set(eve.errors())].join()}`);
+  } finally {
+    await eve?.stop();
+    await world.close();
+  }
+});
+
+test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD proposals are kept in all', async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    for (let i = 0; i < 12; i++) {
+      const p = await proposer(vic, addr);
+      eves.push(p.eve);
+      for (let j = 0; j < 2; j++) {
+        const id = BigInt('0x' + randomBytes(7).toString('hex'));
+        p.eve.say({ type: 'channel.propose', ...p.terms, channelId: id, publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex') });
+      }
+      await p.eve.delivered();
+      assert.equal((vic.node as unknown as { isPartner(w: Address): boolean }).isPartner(p.eve.address), false, 'a proposal does not make a partner');
+    }
+    await until(() => vic.node.channels().length >= MAX_PROPOSALS_HELD, 'the proposals');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(vic.node.channels().length, MAX_PROPOSALS_HELD, `36 proposed, ${vic.node.channels().length} kept`);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
+
+test('a partner resending equivocations for one step: the evidence is kept and told once, the journal does not grow', async () => {
+  const s = await scene({ payments: 2 });
+  try {
+    const { mallory: m, known: k } = s;
+    const latest = m.latest(k).state;
+    const variant = (i: number) => m.propose(k, { ...latest, balanceA: latest.balanceA - BigInt(i + 1), balanceB: latest.balanceB + BigInt(i + 1) });
+    m.say(variant(0));
+    await until(() => s.vic.events.some((e) => e.type === 'equivocation'), 'the first equivocation');
+    const bytes = await World.journalBytes(s.vic, s.withMal);
+    await m.flood(300, (i) => variant(i + 1), 1000);
+    await m.delivered();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(s.vic.events.filter((e) => e.type === 'equivocation').length, 1);
+    assert.equal(await World.journalBytes(s.vic, s.withMal), bytes, 'no more evidence records for that step');
+    assert.equal(World.step(s.vic.node, s.withMal), latest.step);
+  } finally {
+    await endScene(s);
+  }
+});
