@@ -38,32 +38,36 @@ async function proposer(vic: NodeHandle, addr: string) {
   return { eve, terms, k, st0 };
 }
 
-test("a stranger's initial states for a proposal not accepted read nothing on chain", async () => {
+type Proposal = Awaited<ReturnType<typeof proposer>>;
+
+/** A world with a victim that serves and a stranger that proposed it a channel; cleaned up after `fn`. */
+async function withProposal(fn: (world: World, vic: NodeHandle, p: Proposal) => Promise<void>): Promise<void> {
   const world = await World.create();
-  let eve: Mallory | undefined;
+  let p: Proposal | undefined;
   try {
     const vic = await world.node('vic');
-    const p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
-    eve = p.eve;
-    const reads = vic.counter.reads;
-    await eve.flood(200, (i) => eve!.propose(p.k, p.st0(i)), 400);
-    await eve.delivered();
-    await until(() => eve!.errors('state.propose').length >= 1, 'an answer');
-    assert.equal(vic.counter.reads - reads, 0, 'no chain read for a proposal not accepted');
-    assert.ok(eve.errors('state.propose').every((c) => c === 'NOT_LOCKED' || c === 'RATE_LIMITED' || c === 'QUOTA_EXCEEDED'), eve.errors().join());
+    p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
+    await fn(world, vic, p);
   } finally {
-    await eve?.stop();
+    await p?.eve.stop();
     await world.close();
   }
-});
+}
 
-test('behind a slow handler, at most MAX_WAITING of a peer\'s messages wait per channel; the rest are refused', async () => {
-  const world = await World.create();
-  let eve: Mallory | undefined;
-  try {
-    const vic = await world.node('vic');
-    const p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
-    eve = p.eve;
+test("a stranger's initial states for a proposal not accepted read nothing on chain", () =>
+  withProposal(async (_world, vic, p) => {
+    const { eve } = p;
+    const reads = vic.counter.reads;
+    await eve.flood(200, (i) => eve.propose(p.k, p.st0(i)), 400);
+    await eve.delivered();
+    await until(() => eve.errors('state.propose').length >= 1, 'an answer');
+    assert.equal(vic.counter.reads - reads, 0, 'no chain read for a proposal not accepted');
+    assert.ok(eve.errors('state.propose').every((c) => c === 'NOT_LOCKED' || c === 'RATE_LIMITED' || c === 'QUOTA_EXCEEDED'), eve.errors().join());
+  }));
+
+test("behind a slow handler, at most MAX_WAITING of a peer's messages wait per channel; the rest are refused", () =>
+  withProposal(async (world, vic, p) => {
+    const { eve } = p;
     // Accepted (B deposits once A deploys: it never does), so an initial state makes the node read the chain.
     const stop = new AbortController();
     const accepting = vic.node.deposit(undefined, { channel: p.terms.channelId.toString(), signal: stop.signal }).catch(() => undefined);
@@ -86,15 +90,11 @@ test('behind a slow handler, at most MAX_WAITING of a peer\'s messages wait per 
       deepest = Math.max(deepest, ++depth);
       return run(fn).finally(() => depth--);
     };
-    await eve.flood(600, (i) => eve!.propose(p.k, p.st0(i)), 2_000);
+    await eve.flood(600, (i) => eve.propose(p.k, p.st0(i)), 2_000);
     await eve.delivered();
     assert.ok(deepest <= MAX_WAITING + 2, `the queue held ${deepest} messages at once`);
     assert.ok(eve.errors().includes('QUOTA_EXCEEDED'), `answers: ${[...new Set(eve.errors())].join()}`);
-  } finally {
-    await eve?.stop();
-    await world.close();
-  }
-});
+  }));
 
 test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD proposals are kept in all', async () => {
   const world = await World.create();
