@@ -132,7 +132,8 @@ export class Negotiation {
     for (const c of ctx.channels.values()) {
       if (c.rec.contract === rec.contract) throw new NodeError('BAD_PROPOSAL', `a channel at ${addressText(rec.contract, 'contract')} existed here before: its old states would count again. Ask your partner to propose again`);
     }
-    const held = [...ctx.channels.values()].filter((c) => c.storage === null && c.life === 'proposed');
+    // Kept in memory only: incoming proposals not accepted (also the ones withdrawn or declined since).
+    const held = [...ctx.channels.values()].filter((c) => c.storage === null);
     const mine = held.filter((c) => c.rec.addressA === partner);
     // At most a few per partner, and MAX_PROPOSALS_HELD in all (wallets cost nothing): the oldest goes first.
     const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? held[0] : undefined;

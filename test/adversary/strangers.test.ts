@@ -140,3 +140,16 @@ test('a partner resending equivocations for one step: the evidence is kept and t
     await endScene(s);
   }
 });
+
+test('proposals a stranger withdraws still count against its cap (they stay in memory as declined)', () =>
+  withProposal(async (_world, vic, p) => {
+    const { eve, terms } = p;
+    for (let i = 0; i < 8; i++) {
+      const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
+      eve.say({ type: 'channel.propose', ...terms, channelId, publicKeyA: terms.publicKeyA.toString('hex'), publicKeyB: terms.publicKeyB.toString('hex') });
+      eve.say({ type: 'channel.reject', channelId, reason: 'withdrawn' });
+    }
+    await eve.delivered();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(vic.node.channels().length <= 3, `${vic.node.channels().length} proposals kept`);
+  }));
