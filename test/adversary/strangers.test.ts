@@ -144,10 +144,14 @@ test('a partner resending equivocations for one step: the evidence is kept and t
 test('proposals a stranger withdraws still count against its cap (they stay in memory as declined)', () =>
   withProposal(async (_world, vic, p) => {
     const { eve, terms } = p;
-    for (let i = 0; i < 8; i++) {
+    // 4 more: the rest of the proposals' burst (PROPOSE_BURST, then one each 5 s)
+    for (let i = 0; i < 4; i++) {
       const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
       eve.say({ type: 'channel.propose', ...terms, channelId, publicKeyA: terms.publicKeyA.toString('hex'), publicKeyB: terms.publicKeyB.toString('hex') });
+      const id = channelId.toString();
+      await until(() => vic.node.channels().some((c) => c.channelId === id), 'the proposal');
       eve.say({ type: 'channel.reject', channelId, reason: 'withdrawn' });
+      await until(() => vic.node.channels().find((c) => c.channelId === id)?.phase !== 'proposed', 'the withdrawal');
     }
     await eve.delivered();
     await new Promise((r) => setTimeout(r, 300));
