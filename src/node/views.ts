@@ -104,5 +104,5 @@ const MESSAGE_WORDS: Record<AppMessage['type'], string> = {
 };
 
 export function messageWords(type: AppMessage['type']): string {
-  return MESSAGE_WORDS[type] ?? type;
+  return MESSAGE_WORDS[type];
 }

@@ -344,7 +344,7 @@ export class Link {
     }
     // Channel payouts go to this wallet: the contract takes no deposit for a wallet outside the basechain.
     if (address.workChain !== 0) {
-      return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} claims wallet ${hello.walletAddress} in workchain ${address.workChain}: a channel pays out only to basechain (workchain 0) wallets`), 'BAD_ADDRESS');
+      return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} claims wallet ${hello.walletAddress} in workchain ${address.workChain}: a channel pays out only to basechain (workchain 0) wallets; connect with a basechain wallet`), 'BAD_ADDRESS');
     }
     let owns = false;
     try {
