@@ -157,3 +157,29 @@ test('a damaged local channel is restored from a backup unless it has more state
   assert.equal((await (await again.channel('2')).loadHead()).count, 40n, 'the latest states are kept');
   await again.close();
 });
+
+test('export refuses to replace a file that is not a SynChannel backup, or write among the channels', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  await fill(src, '1', 2);
+  const key = join(d.path, 'a', 'wallet.pk');
+  await writeFile(key, 'the only copy of a key');
+  const notes = join(d.path, 'notes.txt');
+  await writeFile(notes, 'my notes');
+  for (const file of [key, notes]) {
+    await assert.rejects(src.exportTo(file), (e: StoreError) => {
+      assert.equal(e.code, 'BACKUP_WOULD_REPLACE');
+      assert.match(e.message, /choose another file name/);
+      return true;
+    });
+  }
+  assert.equal(await readFile(key, 'utf8'), 'the only copy of a key');
+  assert.equal(await readFile(notes, 'utf8'), 'my notes');
+  await assert.rejects(src.exportTo(join(d.path, 'a', 'channels', 'backup.scb')), (e: StoreError) => e.code === 'BACKUP_WOULD_REPLACE', 'not among the channels');
+  const file = join(d.path, 'backup.scb');
+  assert.equal((await src.exportTo(file)).channels, 1);
+  await fill(src, '2', 3);
+  assert.equal((await src.exportTo(file)).channels, 2, 'an older backup is replaced');
+  assert.deepEqual((await readdir(d.path)).sort(), ['a', 'backup.scb', 'notes.txt']);
+  await src.close();
+});

@@ -1,9 +1,9 @@
 // Export and import of a whole data folder (the file format is in backupfile.ts).
 // Import checks the whole file first and changes nothing if it is invalid or conflicts with a local channel.
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
+import { copyFile, link, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { BACKUP_MAGIC, BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
 import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
 import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
@@ -15,7 +15,33 @@ import { encodeEntry } from './codec.js';
 /** Folders of channels being imported (removed when a data folder is opened). */
 export const IMPORT_PREFIX = '.import-';
 
+/** Export replaces only an older backup (never a key or a note), and never writes among the channels. */
+async function checkTarget(dd: DataDir, file: string): Promise<void> {
+  const refuse = (why: string) => new StoreError('BACKUP_WOULD_REPLACE', `${file} ${why}: choose another file name (nothing was written)`, file);
+  const abs = resolve(file);
+  const folder = await realpath(dirname(abs)).catch(() => null);
+  if (folder === null) return; // the write says why the folder cannot be used
+  const channels = await realpath(dd.channelsPath);
+  if (`${folder}${sep}`.startsWith(`${channels}${sep}`)) throw refuse(`is inside the node's channels folder ${dd.channelsPath}`);
+  let head: Buffer;
+  try {
+    const fh = await open(join(folder, basename(abs)), 'r');
+    try {
+      head = Buffer.alloc(BACKUP_MAGIC.length);
+      await fh.read(head, 0, head.length, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return;
+    if (isErrno(e, 'EISDIR')) throw refuse('is a folder');
+    throw fsError(e, file, false);
+  }
+  if (!head.equals(BACKUP_MAGIC)) throw refuse('exists and is not a SynChannel backup (export replaces only an older backup)');
+}
+
 export async function exportDataDir(dd: DataDir, file: string): Promise<{ channels: number; skipped: { id: string; error: StoreError }[] }> {
+  await checkTarget(dd, file);
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const skipped: { id: string; error: StoreError }[] = [];
   let fh: FileHandle | null = null;

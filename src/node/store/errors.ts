@@ -12,7 +12,8 @@ export type StoreErrorCode =
   | 'DISK_WRITE_FAILED'
   | 'BACKUP_INVALID'
   | 'BACKUP_CONFLICT'
-  | 'BACKUP_NOT_YOURS';
+  | 'BACKUP_NOT_YOURS'
+  | 'BACKUP_WOULD_REPLACE';
 
 export class StoreError extends SynError<StoreErrorCode> {
   constructor(
