@@ -3,10 +3,10 @@
 // CLI parsing: commander (the most used Node CLI parser; small, typed, no dependencies).
 import '../polyfill.js';
 import { createInterface } from 'node:readline';
-import { access, constants, mkdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, constants } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { createNode } from '../node/index.js';
+import { createNode, makeFolders } from '../node/index.js';
 import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
@@ -129,7 +129,7 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
     io.say('Chain: embedded sandbox (in this process only). To pay a partner in another process, start `synchannel devnet` and run both with --chain devnet.');
   }
   try {
-    await makeDataDir(dataDir);
+    await makeFolders(dataDir);
     await checkKeyReadable(dataDir);
     const apiKey = opts.apiKey ?? process.env.SYNCHANNEL_API_KEY;
     return await createNode({
@@ -219,32 +219,6 @@ async function runNode(opts: NodeOpts): Promise<void> {
   for (const note of stoppingNotes(node.channels())) io.say(note);
   if (io.json) io.emit({ event: 'exit' });
   await shutdown();
-}
-
-/**
- * Creates the data folder a level at a time: Node's recursive mkdir never returns for a path under /proc. What
- * cannot be created here is left to the node, which says why.
- */
-async function makeDataDir(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let d = dir; dirname(d) !== d; d = dirname(d)) {
-    const found = await stat(d).then(
-      () => true,
-      (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
-    );
-    if (found) break;
-    missing.unshift(d);
-  }
-  for (const d of missing) {
-    try {
-      await mkdir(d, { mode: 0o700 });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code === 'ENOTDIR') return;
-      throw new SynError('DATA_DIR_NOT_WRITABLE', `the data folder ${dir} cannot be created (${d}: ${code === 'ENOENT' ? 'this file system takes no new folders' : code}): choose another --data folder`);
-    }
-  }
 }
 
 /**

@@ -16,6 +16,7 @@ import type { ChannelNodeApi, NetworkKind } from './types.js';
 export { ChannelNode, NodeError } from './ChannelNode.js';
 export type * from './types.js';
 export { createTeachingDemo, waitForEvent, type TeachingDemo, type DemoStep } from './demo.js';
+export { makeFolders } from './store/index.js';
 
 export type KeySource =
   | { mnemonic: string[] }

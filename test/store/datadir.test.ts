@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmod, chown, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataDir, StoreError } from '../../src/node/store/index.js';
-import { NOBODY, isRoot, runChild } from './child.js';
+import { NOBODY, firstLine, isRoot, runChild, startChild } from './child.js';
 import { committed, tempDir } from './helpers.js';
 
 /** Takes `path` away from the child's user (see giveTree): 'none' or read-only. */
@@ -92,4 +92,16 @@ test('channel ids are checked; a channel folder appears in the list once created
   await dd.channel('9');
   assert.deepEqual((await dd.list()).map((l) => l.id), ['9', '10']);
   await dd.close();
+});
+
+test('a data folder that cannot be created is DATA_DIR_NOT_WRITABLE, also where recursive mkdir never returns (/proc)', async () => {
+  // In a child: Node's recursive mkdir spins forever on a path under /proc, which would hang this process.
+  const c = startChild('open', '/proc/synchannel-nope/data');
+  try {
+    const first = await firstLine(c, 20_000);
+    assert.equal(first.code, 'DATA_DIR_NOT_WRITABLE', JSON.stringify(first));
+    assert.match(String(first.message), /cannot be created/);
+  } finally {
+    c.proc.kill('SIGKILL');
+  }
 });

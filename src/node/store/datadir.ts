@@ -5,7 +5,7 @@
 //   <data>/channels/<id>/legacy/      the old params.json + states.jsonl, once migrated
 //   <data>/channels/<id>/torn-*.bin   bytes of a torn write cut from the journal, kept for a post-mortem
 import { access, constants, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FileChannelStorage } from './channel.js';
 import type { ChannelStorage } from './types.js';
 import { StoreError, fsError, isErrno } from './errors.js';
@@ -29,18 +29,41 @@ export function byId(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+/**
+ * Creates a folder and its missing parents a level at a time: Node's recursive mkdir never returns for a path
+ * under /proc.
+ */
+export async function makeFolders(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path; dirname(d) !== d; d = dirname(d)) {
+    const found = await stat(d).then(
+      () => true,
+      (e: unknown) => !isErrno(e, 'ENOENT'),
+    );
+    if (found) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d, { mode: 0o700 });
+    } catch (e) {
+      if (isErrno(e, 'EEXIST')) continue;
+      if (isErrno(e, 'ENOENT')) {
+        throw new StoreError('DATA_DIR_NOT_WRITABLE', `the folder ${path} cannot be created (${d}: this file system takes no new folders): choose another folder`, path);
+      }
+      throw fsError(e, path, true);
+    }
+  }
+}
+
 async function prepareFolder(path: string): Promise<void> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw fsError(e, path, false);
-    try {
-      await mkdir(path, { recursive: true, mode: 0o700 });
-      return;
-    } catch (e2) {
-      throw fsError(e2, path, true);
-    }
+    await makeFolders(path);
+    return;
   }
   if (!isDir) throw new StoreError('DATA_DIR_NOT_A_FOLDER', `${path} is a file, not a folder: give the path of a folder for the data (it is created if missing)`, path);
   try {

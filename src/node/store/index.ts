@@ -4,7 +4,7 @@ export type { SignedState } from '../../core/channel.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export type { JournalEntry } from './codec.js';
 export type { ChannelHead, ChannelStorage } from './types.js';
-export { DataDir } from './datadir.js';
+export { DataDir, makeFolders } from './datadir.js';
 export { FileChannelStorage } from './channel.js';
 export { decodeJournal, type DecodedJournal } from './scan.js';
 export { fsError } from './errors.js';
