@@ -296,7 +296,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
     a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod));
     await confirm(a, `withdraw with step ${step}`);
-    const r = await a.node.withdraw({ step, mode, confirmStale: true, channel: ch.id, onProgress: (m) => a.io.say(m) });
+    // The latest step is left to the node: a state both signed while the user read the plan is the one it submits.
+    const older = step < latest.step;
+    const r = await a.node.withdraw({ ...(older ? { step } : {}), mode, confirmStale: older, channel: ch.id, onProgress: (m) => a.io.say(m) });
     if (r.fellBack) a.io.say(`The cooperative close was not possible (${r.fallbackReason}): a unilateral close started instead.`);
     if (r.mode === 'unilateral') a.io.say(`Close started with step ${r.step}. The challenge window ends at ${new Date((r.deadline ?? 0) * 1000).toISOString()}; the node finishes the close then.`);
     return r;

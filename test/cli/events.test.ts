@@ -145,3 +145,30 @@ test('challenge says whether it challenged (it printed only "The contract holds 
   assert.equal(await said(15n), 'Challenged. The contract holds step 15 now.');
   assert.equal(await said(12n), 'The contract holds step 12: nothing to challenge, it pays you no less than your latest state both signed (step 15).');
 });
+
+test('withdraw of the latest step leaves the step to the node: a payment that arrives meanwhile is never closed over with an older one', async () => {
+  const latest = { step: 4n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
+  const view = { id: '1', me: 'A', contract: 'kQ…', latest, count: 5n, challengePeriod: 86_400, partnerAddress: '0Q…', closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
+  const asked: { step?: bigint; confirmStale?: boolean }[] = [];
+  const node = {
+    currentChannel: () => view,
+    channel: () => view,
+    channels: () => [view],
+    partners: () => [],
+    accountSignature: () => 'SIG',
+    history: async () => [{ ...latest, step: 1n, balanceA: 0n, balanceB: 3n }],
+    withdraw: async (o: { step?: bigint; confirmStale?: boolean }) => {
+      asked.push({ step: o.step, confirmStale: o.confirmStale });
+      return { mode: 'cooperative', step: 6n, deadline: null, fellBack: false, fallbackReason: null };
+    },
+  } as unknown as ChannelNodeApi;
+  const io: Io = { say: () => undefined, emit: () => undefined, ask: async () => '', json: false, interactive: true };
+  await runLine('withdraw --yes', node, io); // Enter at the step prompt: the latest
+  await runLine('withdraw 4 --yes', node, io);
+  await runLine('withdraw 1 --yes', node, io);
+  assert.deepEqual(asked, [
+    { step: undefined, confirmStale: false },
+    { step: undefined, confirmStale: false },
+    { step: 1n, confirmStale: true },
+  ]);
+});
