@@ -1,6 +1,7 @@
 // The channel watch: polls the channel's status and turns the changes between polls into events. `closed` comes
 // only from a stored CLOSED phase whose payout transaction was read; anything unexpected (no account after a live
-// read, a frozen account, a payout not found yet, a failed read) goes to onError and the next poll tries again.
+// read, a frozen account, a payout not found yet, a failed read, a read older than the last) goes to onError and the
+// next poll tries again.
 import type { ChannelData, ChannelStatus } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { sleep } from './http.js';
@@ -40,6 +41,8 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       } else if (cur.status === 'not_deployed') {
         if (prev) o.onError?.(new ChainError('PENDING', 'the channel account reads as not deployed after it was live (a lagging endpoint?): reading again'));
         else prev = null;
+      } else if (prev && behind(prev, cur.data)) {
+        o.onError?.(new ChainError('PENDING', `the channel reads as ${cur.data.phase} after it was ${prev.phase} (a lagging endpoint?): reading again`));
       } else {
         if (prev !== undefined) diff(prev, cur.data, emit);
         deadlineSeen = await checkDeadline(src, cur.data, deadlineSeen, emit, signal);
@@ -63,6 +66,13 @@ async function checkDeadline(src: WatchSource, cur: ChannelData, seen: number | 
   if (now < cur.deadline) return seen;
   emit({ type: 'deadlinePassed', deadline: cur.deadline, now });
   return cur.deadline;
+}
+
+const ORDER = { funding: 0, open: 1, closing: 2, closed: 3 } as const;
+
+/** A read older than one already seen: an earlier phase, or a close with a lower step floor. A contract never goes back. */
+export function behind(prev: ChannelData, cur: ChannelData): boolean {
+  return ORDER[cur.phase] < ORDER[prev.phase] || (cur.phase === 'closing' && prev.phase === 'closing' && cur.stepFloor < prev.stepFloor);
 }
 
 /** The events between two reads of a live channel (`prev` null: not deployed before). */

@@ -209,6 +209,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       if (watchLater) watchLater.push(ctl);
       else this.arbiter.watch(ctl);
     }
+    if (ctl.life === 'deploying') void this.negotiation.recoverDeploy(ctl).catch((e) => this.fail(e, ctl));
     const ch = ctl.channel;
     if (this.ctx.autoMode && ch.pending) await ctl.run(() => this.payments.countersignIn(ctl)).catch((e) => this.fail(e, ctl));
   }

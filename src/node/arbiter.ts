@@ -22,6 +22,14 @@ interface Watched {
   defending: boolean;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
+  /** the step we last challenged with (it may land after its wait failed) */
+  challengedWith: bigint | null;
+}
+
+/** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
+function readsBehind(life: ChannelController['life'], phase: string): boolean {
+  const locked = ['locked', 'open', 'closing', 'closed'].includes(life);
+  return (phase === 'funding' && locked) || (phase === 'open' && (life === 'closing' || life === 'closed'));
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
@@ -43,6 +51,7 @@ export class Arbiter {
       defending: false,
       finishing: false,
       initialTimer: null,
+      challengedWith: null,
       watch: this.ctx.o.chain.watchChannel(contract, {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
@@ -109,6 +118,7 @@ export class Arbiter {
       return;
     }
     const d = st.data;
+    if (readsBehind(ctl.life, d.phase)) return; // a lagging endpoint: the contract never goes back
     await this.setDeposits(ctl, d.depositA, d.depositB);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, 'funded');
@@ -174,8 +184,10 @@ export class Arbiter {
           if (!ctl.channel.isClosing) ctl.channel.markClosing();
         });
         await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen');
+        // The watch may have reported the deadline before the close (a restart after it): finish now.
+        if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed');
         if (fresh && e.type !== 'challenged') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
-        if (fresh && e.type === 'challenged') ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step, byMe: false });
+        if (fresh && e.type === 'challenged') ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step, byMe: this.watched.get(ctl)?.challengedWith === e.step });
         return;
       }
       case 'deadlinePassed':
@@ -239,7 +251,7 @@ export class Arbiter {
   /** The `defend` effect: challenge when we hold a better (newer) state than the one on chain. Retries until the deadline. */
   async defend(ctl: ChannelController): Promise<void> {
     const w = this.watched.get(ctl);
-    if (!w || w.defending) return;
+    if (!w || w.defending || ctl.deadlinePassed) return;
     w.defending = true;
     try {
       for (let attempt = 0, delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); attempt++) {
@@ -268,9 +280,10 @@ export class Arbiter {
   /** What to challenge with now, re-reading the contract; null when there is nothing to do. */
   private async plan(ctl: ChannelController): Promise<Candidate | null> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
-    // A failed, empty or frozen read tells nothing: decide from what we know (an empty read never ends a defense).
-    if (st === undefined || st.status === 'not_deployed' || st.status === 'frozen') return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null);
-    if (st.status !== 'closing') return null;
+    // A failed, empty or frozen read tells nothing, nor does one that lags behind the close we saw (funding, open):
+    // decide from what we know. Only a close on chain, or its payout, ends a defense.
+    if (st?.status === 'closed') return null;
+    if (st?.status !== 'closing') return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null);
     const d = st.data;
     const stored = d.storedState;
     return this.candidateFor(ctl, stored ? stored.step : null, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB });
@@ -294,6 +307,8 @@ export class Arbiter {
     const latest = ctl.channel.latest!;
     const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
     ctx.log(`the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`, 'warn');
+    const w = this.watched.get(ctl);
+    if (w) w.challengedWith = latest.state.step;
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
     ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
     await ctl.run(() => ctl.saveRecord());
@@ -316,7 +331,7 @@ export class Arbiter {
           return;
         } catch (e) {
           const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
-          if (st && st.status !== 'closing') return void this.poke(ctl); // finished by the partner: read the payout
+          if (st?.status === 'closed') return void this.poke(ctl); // finished by the partner: read the payout
           this.ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(delay / 1000)} s`, 'warn');
           await sleep(delay);
         }

@@ -169,11 +169,34 @@ export class Negotiation {
     try {
       await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m) });
     } catch (e) {
-      // The deployment may still have landed (a timeout): the watch tells. Otherwise A retries with deposit.
+      // The deployment may have landed although waiting for it failed: the chain tells. Otherwise A retries with
+      // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).
+      if (await this.adoptDeployed(ctl)) return;
       await ctx.transition(ctl, 'deployFailed');
-      throw new NodeError((e as { code?: string }).code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
+      const code = (e as { code?: string }).code;
+      if (code === 'TIMEOUT') {
+        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in a minute: it checks the chain first and never deploys twice`, { cause: e });
+      }
+      throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
     }
     await ctx.transition(ctl, 'deployed');
+  }
+
+  /** A: when the chain shows our contract deployed (a deployment whose wait failed), takes it as deployed. */
+  async adoptDeployed(ctl: ChannelController): Promise<boolean> {
+    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+    if (st?.status !== 'funding' && st?.status !== 'open') return false;
+    this.ctx.log(`the channel contract ${addressText(ctl.rec.contract, 'contract')} is deployed with your deposit, although waiting for it failed`);
+    if (ctl.life === 'deploying' || ctl.life === 'accepted') await this.ctx.transition(ctl, 'deployed');
+    await this.refreshDeposits(ctl);
+    return true;
+  }
+
+  /** A, after a restart in the middle of a deployment: if nothing landed, deposit may deploy again. */
+  async recoverDeploy(ctl: ChannelController): Promise<void> {
+    if (ctl.rec.me !== 'A' || ctl.life !== 'deploying') return;
+    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+    if (st?.status === 'not_deployed' && ctl.life === 'deploying') await this.ctx.transition(ctl, 'deployFailed');
   }
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
@@ -193,7 +216,7 @@ export class Negotiation {
     // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
     if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
     if (rec.life === 'proposed') await this.accept(ctl);
-    if (rec.me === 'A' && rec.life === 'accepted') {
+    if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl))) {
       opts.onProgress?.('deploying the channel contract with your deposit…');
       await this.deploy(ctl);
       return ctx.view(ctl);
@@ -260,6 +283,10 @@ export class Negotiation {
   async decline(ctl: ChannelController): Promise<ChannelView> {
     const can = ctl.actions().decline;
     if (!can.ok) throw new NodeError(can.code, can.why);
+    // A deployment whose wait failed may have landed: its deposit is taken back with refund, never left behind.
+    if (ctl.rec.me === 'A' && ctl.life === 'accepted' && (await this.adoptDeployed(ctl))) {
+      throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
+    }
     await this.ctx.transition(ctl, 'decline');
     if (!ctl.storage) this.ctx.channels.delete(ctl.id);
     return this.ctx.view(ctl);

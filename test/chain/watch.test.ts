@@ -9,6 +9,7 @@ import type { AccountInfo } from '../../src/chain/base.js';
 import { ChainError } from '../../src/chain/errors.js';
 import { runWatch, type WatchSource } from '../../src/chain/watch.js';
 import type { ChannelEvent, ChannelStatus, Payout } from '../../src/chain/types.js';
+import type { ChannelData } from '../../src/contract/index.js';
 import { collect, config, parties, signed, TON, type Harness } from './scenarios.js';
 
 let chain: SandboxChain;
@@ -110,5 +111,31 @@ describe('the channel watch', () => {
     assert.deepEqual(events, [{ type: 'closed', payoutA: 1n, payoutB: 2n, payout }]);
     assert.deepEqual(errors.map((e) => (e as ChainError).code), ['FROZEN', 'PENDING']);
     assert.equal(i, 4, 'the watch ended after the closed event');
+  });
+
+  test('runWatch: a read that goes back to an earlier phase (a lagging endpoint) reports nothing and is read again', async () => {
+    const base = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), storedState: null, exit: false, submitter: null, deadline: null, stepFloor: 0n } as unknown as ChannelData;
+    const funding = { ...base, phase: 'funding' as const, depositA: 3n, depositB: 0n };
+    const open = { ...base, phase: 'open' as const, depositA: 3n, depositB: 4n };
+    const seq: ChannelData[] = [funding, open, funding, open, open];
+    let i = 0;
+    const ac = new AbortController();
+    const src: WatchSource = {
+      status: async () => {
+        const d = seq[i++];
+        if (!d) {
+          ac.abort();
+          throw new Error('the end of the reads');
+        }
+        return { status: d.phase as 'funding', balance: 0n, data: d };
+      },
+      payout: async () => null,
+      now: async () => 0,
+    };
+    const events: ChannelEvent[] = [];
+    const errors: Error[] = [];
+    await runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 1, ac.signal);
+    assert.deepEqual(events.map((e) => e.type), ['deposit', 'locked'], 'the deposit and the lock once each, no refund');
+    assert.deepEqual(errors.map((e) => (e as ChainError).code), ['PENDING']);
   });
 });

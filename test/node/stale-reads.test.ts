@@ -1,0 +1,144 @@
+// The chain's answers can lag (a load-balanced endpoint), fail, or come in an awkward order; none of that may end
+// a defense, leave a close unfinished, or make a user pay a deposit twice. Two real nodes on one SandboxChain,
+// Bob's (or Alice's) reads of it going through a chain with injected faults.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { faultyChain, type FaultyChain } from '../helpers/faults.js';
+import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
+
+const PERIOD = 120;
+
+/** Restarts `who` on the same data folder with its reads going through a faulty chain. */
+async function restartFaulty(p: Pair, who: 'alice' | 'bob'): Promise<FaultyChain> {
+  const f = faultyChain(p.chain);
+  await p[who].stop();
+  p[who] = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+  return f;
+}
+
+/** Bob passes the turn (step 1), Alice pays 1 TON (step 2, Bob passes back: 3). */
+async function payOne(p: Pair): Promise<void> {
+  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+  await p.bob.createEmpty();
+  await passed;
+  const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 3n);
+  await p.alice.send(TON('1'));
+  await back;
+  await until('Bob holds step 3', () => latest(p.bob).step === 3n);
+}
+
+test('a read that lags behind the close (the contract still open) does not end the defense', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    const f = await restartFaulty(p, 'bob');
+    await connect(p.alice, p.bob);
+    await fund(p);
+    await payOne(p);
+    const contract = Address.parse(p.bob.currentChannel()!.contract);
+    // A lagging endpoint answers the contract as it was before the close, three times.
+    f.inject({ method: 'getChannelStatus', times: 3, value: await p.chain.getChannelStatus(contract) });
+    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    assert.equal((await challenged).step, 3n);
+    const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
+    p.chain.advanceTime(PERIOD + 1);
+    const e = await closed;
+    assert.equal(e.payout.step, 3n, 'paid by the latest state');
+    assert.ok(e.payout.matchesLatest);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a node back after the deadline finishes the close, even when the watch saw the deadline before the close', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.bob.stop();
+    await p.alice.withdraw({ mode: 'unilateral' });
+    await p.alice.stop();
+    p.chain.advanceTime(PERIOD + 5);
+    // Bob's watch reads the close and its passed deadline at once, beside the start-up's catch-up read.
+    const f = faultyChain(p.chain);
+    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await until('Bob finished the close', () => (f.calls.get('finishClose') ?? 0) > 0 && p.bob.currentChannel()?.phase === 'closed', 30_000);
+    assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a failed finish followed by an empty read is retried until the close is finished', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    const f = await restartFaulty(p, 'bob');
+    await connect(p.alice, p.bob);
+    await fund(p);
+    await payOne(p);
+    await p.alice.withdraw({ mode: 'unilateral' });
+    await until('Bob sees the close', () => p.bob.currentChannel()?.phase === 'closing', 30_000);
+    await p.alice.stop(); // Bob's node must finish alone
+    f.inject({ method: 'finishClose', error: 'ENDPOINT_UNREACHABLE' });
+    f.inject({ method: 'getChannelStatus', value: { status: 'not_deployed', balance: 0n } });
+    p.chain.advanceTime(PERIOD + 5);
+    await until('Bob finished the close', () => p.bob.currentChannel()?.phase === 'closed', 30_000);
+    assert.equal(f.calls.get('finishClose'), 2);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    // The deployment is sent and lands, but the wait for it fails.
+    const real = p.chain.deployChannel.bind(p.chain);
+    (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+      await real(...a);
+      throw Object.assign(new Error('injected: the endpoint timed out while waiting for the deployment'), { code: 'TIMEOUT' });
+    };
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const locked = waitForEvent(p.alice, 'channelLocked', () => true, 30_000);
+    await p.bob.deposit();
+    await locked;
+    (p.chain as { deployChannel: typeof real }).deployChannel = real;
+    const data = await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract));
+    assert.equal(data?.depositA, TON('3'), 'A paid its deposit once');
+    await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code !== undefined, 'nothing more to deposit');
+    assert.equal((await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract)))?.depositA, TON('3'));
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('after a restart, a read that lags behind the lock neither lower the deposits nor report them again', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    const contract = Address.parse(p.bob.currentChannel()!.contract);
+    const open = await p.chain.getChannelStatus(contract);
+    assert.equal(open.status, 'open');
+    const stale = { status: 'funding' as const, balance: open.balance, data: { ...(open as { data: object }).data, phase: 'funding', depositB: 0n } };
+    // The start-up's catch-up read lags (the watch reads the chain itself, and sees it open).
+    const f = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 1, value: stale }]);
+    await p.bob.stop();
+    const seen: string[] = [];
+    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    p.bob.on((e) => {
+      if (e.type === 'depositSeen' || e.type === 'channelLocked') seen.push(e.type);
+    });
+    await until('the stale read was served', () => f.injected.get('getChannelStatus') === 1);
+    await new Promise((r) => setTimeout(r, 1000)); // the watch polls every 100 ms
+    const v = p.bob.currentChannel()!;
+    assert.deepEqual([v.phase, v.depositA, v.depositB], ['open', TON('3'), TON('4')]);
+    assert.deepEqual(seen, [], 'nothing reported again');
+  } finally {
+    await closePair(p);
+  }
+});
