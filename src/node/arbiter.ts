@@ -60,7 +60,7 @@ export class Arbiter {
     };
     this.watched.set(ctl, w);
     // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
-    void this.sync(ctl, true).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)} (the watch retries)`, 'warn'));
+    void this.catchUp(ctl);
     this.armInitialTimer(ctl);
   }
 
@@ -104,21 +104,40 @@ export class Arbiter {
     return entry.done;
   }
 
-  /** Catches up with the chain (a restart, a hint): the same events the watch would report. */
-  async sync(ctl: ChannelController, background = false): Promise<void> {
+  /**
+   * The first read of a watched channel, retried until it tells something: the watch reports only changes after
+   * its own first read, so a close made while the node was off is known from this read alone.
+   */
+  private async catchUp(ctl: ChannelController): Promise<void> {
+    const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
+    for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        const read = await this.sync(ctl, true);
+        if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return;
+        this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
+      } catch (e) {
+        this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}; reading again in ${Math.round(delay / 1000)} s`, 'warn');
+      }
+      await sleep(delay);
+    }
+  }
+
+  /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read
+   * ("behind": a read older than what the channel saw). */
+  async sync(ctl: ChannelController, background = false): Promise<string> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract), { background });
-    if (st.status === 'not_deployed') return; // an empty read never means "closed"
+    if (st.status === 'not_deployed') return st.status; // an empty read never means "closed"
     if (st.status === 'frozen') {
       this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
-      return;
+      return st.status;
     }
     if (st.status === 'closed') {
       const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background });
       if (payout) await this.onPaidOut(ctl, payout);
-      return;
+      return st.status;
     }
     const d = st.data;
-    if (readsBehind(ctl.life, d.phase)) return; // a lagging endpoint: the contract never goes back
+    if (readsBehind(ctl.life, d.phase)) return 'behind'; // a lagging endpoint: the contract never goes back
     await this.setDeposits(ctl, d.depositA, d.depositB);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, 'funded');
@@ -129,6 +148,7 @@ export class Arbiter {
       if (d.exit) await this.onEvent(ctl, { type: 'exitStarted', submitter: d.submitter, deadline: d.deadline, depositA: d.depositA, depositB: d.depositB });
       else if (d.storedState) await this.onEvent(ctl, { type: 'closeStarted', step: d.storedState.step, submitter: d.submitter, deadline: d.deadline, state: d.storedState });
     }
+    return st.status;
   }
 
   /**

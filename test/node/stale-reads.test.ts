@@ -142,3 +142,21 @@ test('after a restart, a read that lags behind the lock neither lower the deposi
     await closePair(p);
   }
 });
+
+test('a restart whose catch-up read fails still defends against a close made while the node was off', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.bob.stop();
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await p.alice.stop(); // no hint from the partner: only the chain tells Bob
+    const f = faultyChain(p.chain, [{ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }]);
+    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+    assert.equal((await challenged).step, 3n);
+    assert.equal(f.injected.get('getChannelStatus'), 1);
+  } finally {
+    await closePair(p);
+  }
+});
