@@ -115,6 +115,7 @@ function withdraw(i: CapabilityInput): Capability {
   const end = ended(i.life);
   if (end) return end;
   if (i.life === 'locked') return no('NOT_OPEN', 'no state is signed by both yet: leave with the deposits instead (leave)');
+  if (i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
   if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', 'before the channel locks, take your deposit back with refund');
   return OK;
 }

@@ -134,6 +134,7 @@ export class Arbiter {
     if (st.status === 'closed') {
       const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background });
       if (payout) await this.onPaidOut(ctl, payout);
+      else await this.paidOutUnread(ctl, st.paid);
       return st.status;
     }
     const d = st.data;
@@ -247,6 +248,20 @@ export class Arbiter {
         'warn',
       );
     }
+  }
+
+  /**
+   * The contract paid out but its payout transaction is not among the latest ones (later messages to the closed
+   * contract bury it): no state is signed in this channel any more, and the user hears what the contract paid by.
+   */
+  private async paidOutUnread(ctl: ChannelController, paid: { step: bigint | null; balanceA: bigint; balanceB: bigint }): Promise<void> {
+    if (ctl.life === 'closed' || ctl.channel.isClosing) return;
+    await ctl.run(() => {
+      if (!ctl.channel.isClosing) ctl.channel.markClosing();
+    });
+    const by = paid.step === null ? 'the deposits (an exit)' : `step ${paid.step}`;
+    this.ctx.emit({ type: 'error', code: 'PENDING', level: 'warning', message: `the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(paid.balanceA)} TON, B ${formatTon(paid.balanceB)} TON): nothing more can be paid in this channel; its payout transaction is not found yet, the node keeps looking` });
+    this.ctx.changed(ctl);
   }
 
   /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */

@@ -160,3 +160,27 @@ test('a restart whose catch-up read fails still defends against a close made whi
     await closePair(p);
   }
 });
+
+test('a paid-out channel whose payout transaction is buried under later messages takes no more payments', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.bob.stop();
+    await p.alice.withdraw({ mode: 'unilateral' });
+    p.chain.advanceTime(PERIOD + 5);
+    await until('Alice finished the close', () => p.alice.currentChannel()?.phase === 'closed', 30_000);
+    const contract = Address.parse(p.alice.currentChannel()!.contract);
+    // Anyone may send the closed contract messages (each refused, each a transaction): 201 hide the payout.
+    for (let i = 0; i < 201; i++) await p.chain.fund(contract, TON('0.001'));
+    assert.equal(await p.chain.getPayout(contract), null);
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const told = waitForEvent(p.bob, 'error', (e) => /paid out/.test(e.message), 30_000);
+    assert.match((await told).message, /paid out by step 3/);
+    const v = p.bob.currentChannel()!;
+    assert.equal(v.actions.send.ok, false, 'no payment in a channel that paid out');
+    assert.equal(v.actions.withdraw.ok, false);
+  } finally {
+    await closePair(p);
+  }
+});
