@@ -12,6 +12,9 @@ import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
+/** Errors of a cooperative close that was sent (or landed): a unilateral close must not follow. */
+const SENT = new WeakSet<object>();
+
 /** How long a cooperative withdraw gives a partner that is not connected to (re)connect. */
 const PARTNER_GRACE_MS = 5_000;
 
@@ -63,7 +66,7 @@ export class Closing {
       try {
         return await this.cooperative(ctl, opts);
       } catch (e) {
-        if (mode === 'cooperative' || (e as { code?: string }).code === 'CANCELLED') throw e;
+        if (mode === 'cooperative' || (e as { code?: string }).code === 'CANCELLED' || SENT.has(e as object)) throw e;
         fallbackReason = (e as Error).message;
       }
     } else if (mode === 'auto' && step === latest.state.step) {
@@ -81,10 +84,25 @@ export class Closing {
     const ch = ctl.channel;
     const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
     opts.onProgress?.('sending the cooperative close to the contract…');
-    await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(closeState), chainOpts(opts));
+    try {
+      await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(closeState), chainOpts(opts));
+    } catch (e) {
+      // It may have landed (a wait that timed out), or the partner's landed first: the chain tells.
+      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+      if (st?.status !== 'closed') {
+        if ((e as { code?: string }).code === 'TIMEOUT') SENT.add(e as object); // it may still land: no fallback
+        throw e;
+      }
+      opts.onProgress?.('the contract has paid out');
+    }
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'cooperative', step: closeState.state.step });
     opts.onProgress?.('waiting for the chain to show the payout…');
-    await abortable(ctl.waitFor(() => ctl.life === 'closed', 120_000, opts.signal, 'the payout did not show on chain'), opts.signal);
+    try {
+      await abortable(ctl.waitFor(() => ctl.life === 'closed', 120_000, opts.signal, 'the payout did not show on chain'), opts.signal);
+    } catch (e) {
+      SENT.add(e as object); // the close landed: a unilateral one would only be refused
+      throw e;
+    }
     const p = ctl.rec.payout;
     return { mode: 'cooperative', step: closeState.state.step, deadline: null, payoutA: p?.balanceA ?? closeState.state.balanceA, payoutB: p?.balanceB ?? closeState.state.balanceB, fellBack: false, fallbackReason: null };
   }
@@ -92,13 +110,16 @@ export class Closing {
   /** Proposes a close state (asking for the turn first when needed) and waits for the partner's signature. */
   private async agreeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
     const ch = ctl.channel;
+    // A partner who withdraws at the same moment proposes a close state: once both signed it, it is the one.
+    const agreed = () => ch.latest?.state.tag === 'close';
     if (!ch.isMyTurn) {
       if (ch.pending) await this.payments.sign(ctl);
       else if (!ch.staged) {
         opts.onProgress?.('asking your partner for the turn to propose the close…');
         await this.payments.requestEmpty(ctl);
       }
-      await ctl.waitFor(() => ch.isMyTurn && !ch.staged, this.closeTimeoutMs, opts.signal, 'your partner did not pass the turn');
+      await ctl.waitFor(() => agreed() || (ch.isMyTurn && !ch.staged), this.closeTimeoutMs, opts.signal, 'your partner did not pass the turn');
+      if (agreed()) return ch.latest!;
     }
     await this.payments.proposeOut(ctl, (c) => c.proposeClose());
     opts.onProgress?.('waiting for your partner to sign the close…');
@@ -107,6 +128,7 @@ export class Closing {
   }
 
   private async unilateral(ctl: ChannelController, use: SignedState, opts: ProgressOptions): Promise<Omit<WithdrawResult, 'fellBack' | 'fallbackReason'>> {
+    if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(use), {

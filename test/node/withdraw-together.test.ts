@@ -1,0 +1,38 @@
+// A cooperative close that both parties ask for, or that lands although waiting for it failed, is a success: it
+// fell back to a unilateral close sent to a contract that had already paid out (a fee lost, CONTRACT_REJECTED).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
+
+test('both parties withdraw at the same moment: one cooperative close, both told it succeeded', async () => {
+  const p = await openPair({ closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const rs = await Promise.allSettled([p.alice.withdraw({}), p.bob.withdraw({})]);
+    for (const r of rs) {
+      assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? `${(r.reason as { code?: string }).code}: ${(r.reason as Error).message}` : '');
+      if (r.status === 'fulfilled') assert.deepEqual([r.value.mode, r.value.fellBack], ['cooperative', false]);
+    }
+    await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed');
+    assert.equal(p.bob.currentChannel()!.payout?.balanceB, TON('4'));
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a cooperative close that landed although its wait failed is not followed by a unilateral close', async () => {
+  const p = await openPair({ closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const real = p.chain.cooperativeClose.bind(p.chain);
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+      await real(...a);
+      throw Object.assign(new Error('injected: the endpoint timed out while waiting for the close'), { code: 'TIMEOUT' });
+    };
+    const r = await p.alice.withdraw({});
+    assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
+    assert.equal(p.alice.currentChannel()!.phase, 'closed');
+  } finally {
+    await closePair(p);
+  }
+});
