@@ -118,6 +118,7 @@ export const CODES = {
   UNKNOWN_CHANNEL: w('check the channel id (channels)'),
   NO_PARTNER: w('serve and let your partner connect, or connect to their address'),
   MANY_PARTNERS: w('name the partner (--partner)'),
+  OTHER_NETWORK: w('start the node on that network with this data folder to watch those channels'),
   MANY_CHANNELS: w('name the channel (--channel <id or contract>; channels lists them)'),
   PARTNER_OFFLINE: w('wait for your partner to come back online; it is resent when they reconnect'),
   NO_FUNDS: w('top up your wallet first'),

@@ -46,12 +46,14 @@ export function waitForEvent<T extends NodeEvent['type']>(
       off();
       reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${type}`));
     }, timeoutMs);
+    // The first listener gets the start-up's events replayed inside on(): before `off` exists.
+    let found = false;
     const off = node.on((e) => {
-      if (e.type === type && pred(e as Extract<NodeEvent, { type: T }>)) {
-        clearTimeout(timer);
-        off();
-        resolve(e as Extract<NodeEvent, { type: T }>);
-      }
+      if (found || e.type !== type || !pred(e as Extract<NodeEvent, { type: T }>)) return;
+      found = true;
+      clearTimeout(timer);
+      queueMicrotask(() => off());
+      resolve(e as Extract<NodeEvent, { type: T }>);
     });
   });
 }

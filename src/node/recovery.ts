@@ -27,11 +27,16 @@ export async function recoverChannels(
     loads[i]!.catch(() => undefined); // awaited below, in order
   };
   for (let k = 0; k < Math.min(CONCURRENCY, items.length); k++) take();
+  const elsewhere = new Map<string, number>(); // live channels of another network: never watched here
   for (let i = 0; i < items.length; i++) {
     const id = items[i]!.id;
     try {
       const got = await loads[i]!;
       if (!got) continue;
+      if ('otherNetwork' in got) {
+        if (got.live) elsewhere.set(got.otherNetwork, (elsewhere.get(got.otherNetwork) ?? 0) + 1);
+        continue;
+      }
       const { ctl, head } = got;
       ctx.channels.set(ctl.id, ctl);
       if (head.repaired) ctx.log(`channel ${id}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
@@ -45,13 +50,16 @@ export async function recoverChannels(
       ctx.emit({ type: 'error', code, level: 'error', message });
     }
   }
+  for (const [network, n] of elsewhere) {
+    ctx.emit({ type: 'error', code: 'OTHER_NETWORK', level: 'warning', message: `this data folder holds ${n} channel(s) on ${network} that are not closed: this node (on ${ctx.o.network}) does not watch them, so nobody challenges a stale close there. Start a node on ${network} with this folder (--chain ${network}) to watch them` });
+  }
   return broken;
 }
 
 /** How many channels are read at once at start-up. */
 const CONCURRENCY = 16;
 
-type Loaded = { ctl: ChannelController; head: ChannelHead } | null;
+type Loaded = { ctl: ChannelController; head: ChannelHead } | { otherNetwork: string; live: boolean } | null;
 
 /** One channel's record and head, checked into a controller; null when there is nothing to recover here. */
 async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: string; error: Error | null; record?: unknown }, restored: boolean): Promise<Loaded> {
@@ -66,7 +74,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   const rec = upgradeRecord(raw);
   if (rec.network !== ctx.o.network) {
     await storage.close();
-    return null;
+    return { otherNetwork: rec.network, live: rec.life !== 'closed' && rec.life !== 'rejected' };
   }
   if (restored) rec.restorePending = true;
   const head = await storage.loadHead();

@@ -1,0 +1,22 @@
+// A node started on another network than its channels' (a forgotten --chain) says that those channels are not
+// watched: it listed nothing and said nothing, so nobody would challenge a stale close there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { closePair, fund, openPair } from '../helpers/nodes.js';
+
+test('the channels of another network in the data folder are named at start-up, with what to do', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await p.bob.stop();
+    p.bob = await createNode({ ...p.common, network: 'devnet', dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const e = await waitForEvent(p.bob, 'error', (x) => x.code === 'OTHER_NETWORK', 5000);
+    assert.match(e.message, /holds 1 channel\(s\) on sandbox that are not closed: this node \(on devnet\) does not watch them/);
+    assert.match(e.message, /--chain sandbox/);
+    assert.equal(p.bob.channels().length, 0);
+  } finally {
+    await closePair(p);
+  }
+});
