@@ -355,7 +355,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const ctl = this.pick(opts.channel);
     const can = ctl.actions().challenge;
     if (!can.ok) throw new NodeError(can.code, can.why);
-    await this.arbiter.defend(ctl);
+    await this.arbiter.challengeNow(ctl);
     return this.viewOf(ctl);
   }
 

@@ -24,6 +24,10 @@ interface Watched {
   initialTimer: ReturnType<typeof setTimeout> | null;
   /** the step we last challenged with (it may land after its wait failed) */
   challengedWith: bigint | null;
+  /** ends the sleep before the defense's next attempt */
+  wake: (() => void) | null;
+  /** told the outcome of the defense's next attempt (its error, or null) */
+  attempt: { done: Promise<unknown>; tell: (e: unknown) => void } | null;
 }
 
 /** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
@@ -52,6 +56,8 @@ export class Arbiter {
       finishing: false,
       initialTimer: null,
       challengedWith: null,
+      wake: null,
+      attempt: null,
       watch: this.ctx.o.chain.watchChannel(contract, {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
@@ -283,11 +289,37 @@ export class Arbiter {
     w.initialTimer.unref?.();
   }
 
+  /** A person's challenge: one attempt now (a retry that sleeps is woken); throws that attempt's error. */
+  async challengeNow(ctl: ChannelController): Promise<void> {
+    const w = this.watched.get(ctl);
+    if (!w) return;
+    if (!w.attempt) {
+      let tell: (e: unknown) => void = () => undefined;
+      const done = new Promise<unknown>((r) => (tell = r));
+      w.attempt = { done, tell };
+    }
+    const { done } = w.attempt;
+    if (w.defending) w.wake?.();
+    else void this.defend(ctl);
+    const err = await done;
+    if (err) throw err;
+  }
+
   /** The `defend` effect: challenge when we hold a better (newer) state than the one on chain. Retries until the deadline. */
   async defend(ctl: ChannelController): Promise<void> {
     const w = this.watched.get(ctl);
-    if (!w || w.defending || ctl.deadlinePassed) return;
+    if (!w || w.defending) return; // a running defense tells the next attempt
+    if (ctl.deadlinePassed) {
+      const a = w.attempt;
+      w.attempt = null;
+      return a?.tell(null);
+    }
     w.defending = true;
+    const told = (e: unknown) => {
+      const a = w.attempt;
+      w.attempt = null;
+      a?.tell(e);
+    };
     try {
       for (let attempt = 0, delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); attempt++) {
         const plan = await this.plan(ctl);
@@ -296,6 +328,7 @@ export class Arbiter {
           await this.challengeOnce(ctl, plan);
           return;
         } catch (e) {
+          told(e);
           const now = await this.ctx.o.chain.now().catch(() => Math.floor(Date.now() / 1000));
           const deadline = ctl.rec.close?.deadline ?? now;
           const secondsLeft = Math.max(0, deadline - now);
@@ -303,12 +336,17 @@ export class Arbiter {
           this.ctx.emit({ type: 'challengeFailed', channel: this.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next });
           this.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
           if (next === null) return;
-          await sleep(next);
+          await new Promise<void>((r) => {
+            w.wake = r;
+            setTimeout(r, next).unref?.();
+          });
+          w.wake = null;
           delay = Math.min(delay * 2, RETRY_MAX_MS);
         }
       }
     } finally {
       w.defending = false;
+      told(null);
     }
   }
 

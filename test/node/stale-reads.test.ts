@@ -184,3 +184,24 @@ test('a paid-out channel whose payout transaction is buried under later messages
     await closePair(p);
   }
 });
+
+test('challenge typed while a failed challenge waits for its retry tries again now, and says how it went', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    const f = await restartFaulty(p, 'bob');
+    await connect(p.alice, p.bob);
+    await fund(p);
+    await payOne(p);
+    f.inject({ method: 'challenge', times: 2, error: 'ENDPOINT_UNREACHABLE' });
+    const failed = waitForEvent(p.bob, 'challengeFailed', () => true, 30_000);
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await failed; // the retry sleeps now (1 s, then 2 s)
+    await assert.rejects(p.bob.challenge(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'the second attempt, now, and its error');
+    assert.equal(f.calls.get('challenge'), 2);
+    const v = await p.bob.challenge();
+    assert.equal(f.calls.get('challenge'), 3, 'tried at once');
+    assert.equal(v.closeStep, 3n);
+  } finally {
+    await closePair(p);
+  }
+});
