@@ -6,13 +6,13 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { codeOf, messageOf } from '../core/errors.js';
 import { defense, type Candidate } from '../core/lifecycle.js';
-import type { ChannelEvent, ChannelWatch, Payout } from '../chain/types.js';
+import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
-import type { PayoutView } from './types.js';
 import { addressTextOf } from './addresses.js';
+import { readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 
 /** The contract as every view shows it (kQ…), for what the node says. */
 const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
@@ -28,12 +28,6 @@ interface Watched {
   wake: (() => void) | null;
   /** told the outcome of the defense's next attempt (its error, or null) */
   attempt: { done: Promise<unknown>; tell: (e: unknown) => void } | null;
-}
-
-/** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
-function readsBehind(life: ChannelController['life'], phase: string): boolean {
-  const locked = ['locked', 'open', 'closing', 'closed'].includes(life);
-  return (phase === 'funding' && locked) || (phase === 'open' && (life === 'closing' || life === 'closed'));
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
@@ -139,8 +133,8 @@ export class Arbiter {
     }
     if (st.status === 'closed') {
       const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background });
-      if (payout) await this.onPaidOut(ctl, payout);
-      else await this.paidOutUnread(ctl, st.paid);
+      if (payout) await reportPayout(this.ctx, ctl, payout);
+      else await reportPaidOutUnread(this.ctx, ctl, st.paid);
       return st.status;
     }
     const d = st.data;
@@ -223,51 +217,9 @@ export class Arbiter {
         await ctx.transition(ctl, 'deadlinePassed');
         return;
       case 'closed':
-        await this.onPaidOut(ctl, e.payout);
+        await reportPayout(this.ctx, ctl, e.payout);
         return;
     }
-  }
-
-  /** The payout as the chain made it, beside the latest state both signed: a stale close that stood is told plainly. */
-  private async onPaidOut(ctl: ChannelController, p: Payout): Promise<void> {
-    if (ctl.life === 'closed') return;
-    const latest = ctl.channel.latest?.state ?? null;
-    const payout: PayoutView = {
-      step: p.step,
-      balanceA: p.stateBalanceA,
-      balanceB: p.stateBalanceB,
-      paidA: p.paidA,
-      paidB: p.paidB,
-      latestStep: latest?.step ?? null,
-      latestBalanceA: latest?.balanceA ?? null,
-      latestBalanceB: latest?.balanceB ?? null,
-      matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB),
-      txHash: p.txHash,
-    };
-    ctl.rec.payout = payout;
-    await this.ctx.transition(ctl, 'paidOut');
-    this.ctx.emit({ type: 'closed', channel: this.ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
-    if (!payout.matchesLatest) {
-      const mine = (x: { balanceA: bigint; balanceB: bigint }) => formatTon(ctl.rec.me === 'A' ? x.balanceA : x.balanceB);
-      this.ctx.log(
-        `the contract paid by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, not by the latest state both signed (step ${latest!.step}): you got ${mine(payout)} TON of the channel where the latest state gave you ${mine(latest!)} TON`,
-        'warn',
-      );
-    }
-  }
-
-  /**
-   * The contract paid out but its payout transaction is not among the latest ones (later messages to the closed
-   * contract bury it): no state is signed in this channel any more, and the user hears what the contract paid by.
-   */
-  private async paidOutUnread(ctl: ChannelController, paid: { step: bigint | null; balanceA: bigint; balanceB: bigint }): Promise<void> {
-    if (ctl.life === 'closed' || ctl.channel.isClosing) return;
-    await ctl.run(() => {
-      if (!ctl.channel.isClosing) ctl.channel.markClosing();
-    });
-    const by = paid.step === null ? 'the deposits (an exit)' : `step ${paid.step}`;
-    this.ctx.emit({ type: 'error', code: 'PENDING', level: 'warning', message: `the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(paid.balanceA)} TON, B ${formatTon(paid.balanceB)} TON): nothing more can be paid in this channel; its payout transaction is not found yet, the node keeps looking` });
-    this.ctx.changed(ctl);
   }
 
   /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */

@@ -1,0 +1,58 @@
+// What the node says about a contract that paid out, and which reads of a contract are older than what a channel
+// saw (a lagging endpoint: a contract never goes back).
+import { formatTon } from '../core/amounts.js';
+import type { Payout } from '../chain/types.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import type { PayoutView } from './types.js';
+import { addressTextOf } from './addresses.js';
+
+const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
+
+/** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
+export function readsBehind(life: ChannelController['life'], phase: string): boolean {
+  const locked = ['locked', 'open', 'closing', 'closed'].includes(life);
+  return (phase === 'funding' && locked) || (phase === 'open' && (life === 'closing' || life === 'closed'));
+}
+
+/** The payout as the chain made it, beside the latest state both signed: a stale close that stood is told plainly. */
+export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: Payout): Promise<void> {
+  if (ctl.life === 'closed') return;
+  const latest = ctl.channel.latest?.state ?? null;
+  const payout: PayoutView = {
+    step: p.step,
+    balanceA: p.stateBalanceA,
+    balanceB: p.stateBalanceB,
+    paidA: p.paidA,
+    paidB: p.paidB,
+    latestStep: latest?.step ?? null,
+    latestBalanceA: latest?.balanceA ?? null,
+    latestBalanceB: latest?.balanceB ?? null,
+    matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB),
+    txHash: p.txHash,
+  };
+  ctl.rec.payout = payout;
+  await ctx.transition(ctl, 'paidOut');
+  ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
+  if (!payout.matchesLatest) {
+    const mine = (x: { balanceA: bigint; balanceB: bigint }) => formatTon(ctl.rec.me === 'A' ? x.balanceA : x.balanceB);
+    ctx.log(
+      `the contract paid by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, not by the latest state both signed (step ${latest!.step}): you got ${mine(payout)} TON of the channel where the latest state gave you ${mine(latest!)} TON`,
+      'warn',
+    );
+  }
+}
+
+/**
+ * The contract paid out but its payout transaction is not among the latest ones (later messages to the closed
+ * contract bury it): no state is signed in this channel any more, and the user hears what the contract paid by.
+ */
+export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelController, paid: { step: bigint | null; balanceA: bigint; balanceB: bigint }): Promise<void> {
+  if (ctl.life === 'closed' || ctl.channel.isClosing) return;
+  await ctl.run(() => {
+    if (!ctl.channel.isClosing) ctl.channel.markClosing();
+  });
+  const by = paid.step === null ? 'the deposits (an exit)' : `step ${paid.step}`;
+  ctx.emit({ type: 'error', code: 'PENDING', level: 'warning', message: `the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(paid.balanceA)} TON, B ${formatTon(paid.balanceB)} TON): nothing more can be paid in this channel; its payout transaction is not found yet, the node keeps looking` });
+  ctx.changed(ctl);
+}
