@@ -88,7 +88,12 @@ export class TonClientChain extends BaseChain {
   }
 
   protected async account(address: Address): Promise<AccountInfo> {
-    const st = await this.client.getContractState(address);
+    const st = await this.client.getContractState(address).catch((e: unknown) => {
+      // TonClient parses the balance with BigInt(): a value that is not a number throws a SyntaxError
+      if (e instanceof SyntaxError) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned an unreadable balance or state for ${friendly(address)} (${e.message}): use another endpoint`);
+      throw e;
+    });
+    if (st.balance < 0n) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned a negative balance for ${friendly(address)}: use another endpoint`);
     const state = st.state === 'active' ? 'active' : st.state === 'frozen' ? 'frozen' : 'uninit';
     let data: Cell | null = null;
     if (state === 'active' && st.data) {

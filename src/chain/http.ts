@@ -164,9 +164,25 @@ function walletRejected(method: string, text: string, status: number): ChainErro
   );
 }
 
-/** The body as JSON, or as text when it is not JSON (kept for the message). */
-async function responseBody(res: Response): Promise<unknown> {
-  const text = await res.text();
+/** The largest answer read: toncenter's are far smaller (20 transactions, an account state). */
+const MAX_BODY = 8 << 20;
+
+/** The body as JSON, or as text when it is not JSON (kept for the message); a body over MAX_BODY is cut short. */
+async function responseBody(res: Response, url: string, method: string): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (;;) {
+    const r = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (r.done) break;
+    size += r.value.length;
+    if (size > MAX_BODY) {
+      await reader?.cancel().catch(() => undefined);
+      throw new ChainError('ENDPOINT_ERROR', `${url} answered ${method} with a body larger than ${MAX_BODY >> 20} MiB: use another endpoint`);
+    }
+    chunks.push(Buffer.from(r.value));
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
   try {
     return text ? (JSON.parse(text) as unknown) : undefined;
   } catch {
@@ -199,7 +215,17 @@ function judge(res: Response, body: unknown, url: string, method: string, attemp
     if (rejected) throw rejected;
     return { error: new ChainError('ENDPOINT_ERROR', `${url} failed ${method} with HTTP ${res.status}: ${errorText(body, res.statusText)}`, { status: res.status }) };
   }
-  if (res.status !== 200 || (body && typeof body === 'object' && (body as { ok?: unknown }).ok === false)) {
+  if (res.status === 200 && (typeof body !== 'object' || body === null)) {
+    // A cut or non-JSON answer (a proxy's error page): another attempt may get the real one.
+    return { error: new ChainError('ENDPOINT_ERROR', `${url} answered ${method} with something that is not JSON: ${String(body ?? '(nothing)').slice(0, 120)}`) };
+  }
+  const inner = body && typeof body === 'object' ? (body as { ok?: unknown; code?: unknown }) : null;
+  if (res.status === 200 && inner?.ok === false && typeof inner.code === 'number' && inner.code >= 500) {
+    const rejected = walletRejected(method, errorText(body, ''), 200);
+    if (rejected) throw rejected;
+    return { error: new ChainError('ENDPOINT_ERROR', `${url} failed ${method}: ${errorText(body, 'ok: false')}`) };
+  }
+  if (res.status !== 200 || inner?.ok === false) {
     // Not retryable: a wrong request, an unknown account or method, a rejected message.
     const text = errorText(body, res.statusText);
     throw walletRejected(method, text, res.status) ?? new ChainError('ENDPOINT_ERROR', `${url} refused ${method} (HTTP ${res.status}): ${text}`, { status: res.status });
@@ -233,7 +259,7 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
           body: config.data === undefined ? undefined : String(config.data),
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
-        const body = await responseBody(res);
+        const body = await responseBody(res, url, method);
         const verdict = judge(res, body, url, method, attempt);
         if (!verdict) {
           return { data: body, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config, request: {} };

@@ -3,6 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Address } from '@ton/core';
 import { newKeyPair } from '../../src/core/signer.js';
 import { ChainError } from '../../src/chain/errors.js';
 import { TonClientChain, jsonRpcEndpoint, createChain, type RetryOptions } from '../../src/chain/index.js';
@@ -183,6 +184,36 @@ describe('TonClientChain HTTP errors and retries', () => {
     const B: Party = { key: newKeyPair(), wallet: await c.openWallet(newKeyPair()) };
     await assert.rejects(c.deployChannel(A.wallet, config(A, B, TON, TON), TON), code('WALLET_REJECTED', /not accepted/));
     assert.equal(sends, 1);
+  });
+
+  test('a cut, non-JSON or ok:false answer at HTTP 200 is retried; a huge one is cut short; a balance must be a count of nanotons', async () => {
+    const good = addressInfo(5n);
+    const bad: ((res: ServerResponse) => void)[] = [
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(good).slice(0, 40));
+      },
+      (res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>502 Bad Gateway</html>');
+      },
+      (res) => json(res, 200, { ok: false, error: 'LITE_SERVER_NETWORK timeout', code: 500 }),
+    ];
+    for (const answer of bad) {
+      let n = 0;
+      handler = (_m, _b, _req, res) => (n++ === 0 ? answer(res) : json(res, 200, good));
+      assert.equal(await chain().getBalance(new Address(0, Buffer.alloc(32, 7))), 5n);
+      assert.equal(n, 2, 'retried once');
+    }
+    handler = (_m, _b, _req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(Buffer.alloc(20 << 20, 0x20));
+    };
+    await assert.rejects(chain().getBalance(new Address(0, Buffer.alloc(32, 7))), code('ENDPOINT_ERROR', /larger than/));
+    for (const balance of ['abc', '-5']) {
+      handler = (_m, _b, _req, res) => json(res, 200, { ...good, result: { ...good.result, balance } });
+      await assert.rejects(chain().getBalance(new Address(0, Buffer.alloc(32, 7))), code('ENDPOINT_ERROR', /balance/));
+    }
   });
 
   test('a malformed answer: ENDPOINT_ERROR', async () => {
