@@ -95,6 +95,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       changed: (ctl) => {
         ctl.changed();
         this.payments.coalescer.observe(ctl);
+        if (ctl.life === 'closing') this.arbiter.payOutAgreed(ctl);
         this.emit({ type: 'channelUpdated', channel: this.viewOf(ctl) });
       },
       transition: (ctl, event) => this.transition(ctl, event),
@@ -227,7 +228,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
         return next;
       },
     });
-    this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
+    // Once the session is resumed (its 'connected' event says it otherwise): an earlier event came before the
+    // partner counted as online, and a second one followed.
+    if (s.connected) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
     s.on('message', (m: AppMessage) => dispatch(this.table, this.ctx, s, m, this.peerQueues.get(s)!));
     s.on('connected', () => {
       this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });

@@ -24,6 +24,8 @@ interface Watched {
   initialTimer: ReturnType<typeof setTimeout> | null;
   /** the step we last challenged with (it may land after its wait failed) */
   challengedWith: bigint | null;
+  /** a cooperative close sent while a close waits its window (once a run) */
+  payingOut: boolean;
   /** ends the sleep before the defense's next attempt */
   wake: (() => void) | null;
   /** told the outcome of the defense's next attempt (its error, or null) */
@@ -48,6 +50,7 @@ export class Arbiter {
     const w: Watched = {
       defending: false,
       finishing: false,
+      payingOut: false,
       initialTimer: null,
       challengedWith: null,
       wake: null,
@@ -207,6 +210,7 @@ export class Arbiter {
         await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen');
         // The watch may have reported the deadline before the close (a restart after it): finish now.
         if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed');
+        else this.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
         if (fresh && e.type !== 'challenged') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
         if (fresh && e.type === 'challenged') ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step, byMe: this.watched.get(ctl)?.challengedWith === e.step });
         return;
@@ -340,6 +344,29 @@ export class Arbiter {
     ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
     ctx.changed(ctl);
     void this.poke(ctl);
+  }
+
+  /**
+   * While a close waits its window, a close state both signed (a partner who signed after the closer gave up
+   * waiting) pays out at once: the contract takes a cooperative close during the window.
+   */
+  payOutAgreed(ctl: ChannelController): void {
+    const w = this.watched.get(ctl);
+    const latest = ctl.channel.latest;
+    if (!w || w.payingOut || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
+    w.payingOut = true;
+    const contract = Address.parse(ctl.rec.contract);
+    void (async () => {
+      try {
+        this.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
+        await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, contract, { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => this.ctx.log(m) });
+      } catch (e) {
+        const st = await this.ctx.o.chain.getChannelStatus(contract).catch(() => null);
+        // the partner's landed first, or the close stays and the node finishes it after the window
+        if (st?.status !== 'closed') this.ctx.log(`paying out with the close state failed (${messageOf(e)}): the close is finished after the window`, 'warn');
+      }
+      void this.poke(ctl);
+    })();
   }
 
   /** The `finish` effect: after the deadline, pay out (either party may; the first one wins). Retries. */

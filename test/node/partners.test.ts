@@ -23,3 +23,21 @@ test('open without --partner takes the one partner online, not one who left', as
     await w.close();
   }
 });
+
+test('a partner that connects is announced once, when it counts as online', async () => {
+  const w = await World.create();
+  try {
+    const a = await w.node('a');
+    const b = await w.node('b');
+    const seen: boolean[] = [];
+    a.node.on((e) => {
+      if (e.type === 'partnerConnected' && e.partner.address === b.node.getAccount()) seen.push(a.node.partners().some((p) => p.address === e.partner.address && p.online));
+    });
+    await w.link(a, b);
+    await until(() => seen.length > 0, 'the announcement');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(seen, [true], 'once, and online when announced');
+  } finally {
+    await w.close();
+  }
+});

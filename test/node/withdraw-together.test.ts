@@ -2,6 +2,7 @@
 // fell back to a unilateral close sent to a contract that had already paid out (a fee lost, CONTRACT_REJECTED).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitForEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
 
 test('both parties withdraw at the same moment: one cooperative close, both told it succeeded', async () => {
@@ -32,6 +33,26 @@ test('a cooperative close that landed although its wait failed is not followed b
     const r = await p.alice.withdraw({});
     assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
     assert.equal(p.alice.currentChannel()!.phase, 'closed');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a close state both signed after a close started pays out at once, without waiting the window', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
+  try {
+    await fund(p, { manualSign: true });
+    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty(); // the turn is Alice's
+    await passed;
+    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
+    // Bob signs by hand and is slow: Alice's withdraw falls back to a unilateral close (its window: an hour).
+    const r = await p.alice.withdraw({});
+    await asked;
+    assert.deepEqual([r.mode, r.fellBack], ['unilateral', true]);
+    await p.bob.sign(); // now both hold the close state
+    await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed', 15_000);
+    assert.equal(p.alice.currentChannel()!.payout?.step, p.alice.currentChannel()!.latest?.step, 'paid by the close state');
   } finally {
     await closePair(p);
   }
