@@ -356,6 +356,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async challenge(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
+    await this.arbiter.readDeadline(ctl);
     const can = ctl.actions().challenge;
     if (!can.ok) throw new NodeError(can.code, can.why);
     await this.arbiter.challengeNow(ctl);
@@ -364,6 +365,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async finish(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
+    await this.arbiter.readDeadline(ctl);
     const can = ctl.actions().finish;
     if (!can.ok) throw new NodeError(can.code, can.why);
     await this.arbiter.finish(ctl);

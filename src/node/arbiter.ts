@@ -226,6 +226,16 @@ export class Arbiter {
     }
   }
 
+  /** Before a person's challenge or finish: whether the window is over, by the chain's clock (the watch tells later). */
+  async readDeadline(ctl: ChannelController): Promise<void> {
+    const deadline = ctl.rec.close?.deadline;
+    if (ctl.life !== 'closing' || ctl.deadlinePassed || deadline === undefined) return;
+    const now = await this.ctx.o.chain.now().catch(() => null);
+    if (now === null) return;
+    this.ctx.chainSkew = now - Date.now() / 1000;
+    if (now >= deadline) ctl.deadlinePassed = true;
+  }
+
   /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */
   private async measureSkew(): Promise<void> {
     const now = await this.ctx.o.chain.now().catch(() => null);

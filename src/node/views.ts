@@ -73,7 +73,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     turnRequestedByPartner: ch.partnerWantsTurn,
     myBalance: mine,
     partnerBalance: theirs,
-    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, secondsLeft: Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
+    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, secondsLeft: rec.life === 'closed' || ctl.deadlinePassed ? 0 : Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
     deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
     closeStep: rec.close?.step ?? null,
     payout: rec.payout,

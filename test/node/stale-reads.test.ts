@@ -67,6 +67,10 @@ test('a node back after the deadline finishes the close, even when the watch saw
     p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
     await until('Bob finished the close', () => (f.calls.get('finishClose') ?? 0) > 0 && p.bob.currentChannel()?.phase === 'closed', 30_000);
     assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
+    // A closed channel, read again after a restart, has no time left in a window (the chain clock moved ahead).
+    await p.bob.stop();
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    assert.equal(p.bob.currentChannel()!.close?.secondsLeft, 0);
   } finally {
     await closePair(p);
   }
@@ -201,6 +205,32 @@ test('challenge typed while a failed challenge waits for its retry tries again n
     const v = await p.bob.challenge();
     assert.equal(f.calls.get('challenge'), 3, 'tried at once');
     assert.equal(v.closeStep, 3n);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('finish typed right after a restart, before the watch has read the chain, goes by the chain clock', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.bob.stop();
+    await p.alice.withdraw({ mode: 'unilateral' });
+    await p.alice.stop();
+    p.chain.advanceTime(PERIOD + 5);
+    // A watch that has not read anything yet (on testnet its reads wait behind operations).
+    const chain = new Proxy(p.chain, {
+      get(t, prop) {
+        if (prop === 'watchChannel') return () => ({ stop: () => undefined });
+        const v = Reflect.get(t, prop, t) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    p.bob = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await until('Bob read the close', () => p.bob.currentChannel()?.phase === 'closing');
+    await p.bob.finish();
+    await until('Bob finished the close', () => p.bob.currentChannel()?.phase === 'closed');
   } finally {
     await closePair(p);
   }
