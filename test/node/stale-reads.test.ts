@@ -235,3 +235,22 @@ test('finish typed right after a restart, before the watch has read the chain, g
     await closePair(p);
   }
 });
+
+test('refund right after the deployment reads the deposit from the chain (the record had not seen it yet)', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    const f = await restartFaulty(p, 'bob');
+    await connect(p.alice, p.bob);
+    f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const bob = p.bob.deposit().catch(() => undefined);
+    await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+    const v = await p.alice.refund();
+    assert.equal(v.depositA, 0n);
+    await bob;
+  } finally {
+    await closePair(p);
+  }
+});
