@@ -165,6 +165,10 @@ export function handlers(p: Parts): HandlerTable {
       // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
       const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${m.channelId}` : `your partner declined channel ${m.channelId}`;
       if (ctl.life !== before) ctx.log(`${what}${m.reason && m.reason !== 'declined' ? `: ${m.reason}` : ''}`, 'warn');
+      // A's deployment was under way: its deposit lands in a contract the partner will not fund.
+      else if (before === 'deploying' || (before === 'funding' && ctl.rec.me === 'A' && ctl.rec.depositB === 0n && ctl.rec.expectedDepositB > 0n)) {
+        ctx.log(`${what} while your deployment was under way: once the contract shows your deposit, take it back with refund`, 'warn');
+      }
     },
     'channel.deployed': async (s, m) => {
       const ctl = channelOf(ctx, s, m);

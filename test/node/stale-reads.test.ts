@@ -254,3 +254,30 @@ test('refund right after the deployment reads the deposit from the chain (the re
     await closePair(p);
   }
 });
+
+test('a partner who declines while the deployment is under way: A hears it, and that refund takes its deposit back', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    const real = p.chain.deployChannel.bind(p.chain);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+      await held; // the deployment takes a while
+      return real(...a);
+    };
+    const told = waitForEvent(p.alice, 'log', (e) => /declined .* while your deployment was under way: .*refund/.test(e.message), 30_000);
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const bob = p.bob.deposit().catch(() => undefined);
+    await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+    await p.bob.decline();
+    await told;
+    release();
+    await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
+    assert.equal((await p.alice.refund()).depositA, 0n);
+    await bob;
+  } finally {
+    await closePair(p);
+  }
+});
