@@ -203,7 +203,8 @@ export class Arbiter {
         const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
         const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
         ctl.rec.close = { step, submitter, deadline: e.deadline };
-        await this.measureSkew();
+        // The chain clock is only for the time left shown: the defense never waits for it.
+        void this.measureSkew().then(() => ctx.changed(ctl));
         await ctl.run(() => {
           if (!ctl.channel.isClosing) ctl.channel.markClosing();
         });

@@ -281,3 +281,40 @@ test('a partner who declines while the deployment is under way: A hears it, and 
     await closePair(p);
   }
 });
+
+test('the defense does not wait for the chain clock, and a challenge that landed after its wait failed is ours', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  let release: () => void = () => undefined;
+  try {
+    await fund(p);
+    await payOne(p);
+    const chain = p.chain as unknown as { now: () => Promise<number>; challenge: (...a: unknown[]) => Promise<unknown> };
+    const now = chain.now.bind(p.chain);
+    const challenge = chain.challenge.bind(p.chain);
+    const slow = new Promise<void>((r) => (release = r));
+    chain.now = async () => {
+      await slow; // a slow endpoint
+      return now();
+    };
+    let failOnce = true;
+    chain.challenge = async (...a: unknown[]) => {
+      await challenge(...a);
+      if (!failOnce) return;
+      failOnce = false;
+      throw Object.assign(new Error('injected: the wait for the challenge timed out'), { code: 'TIMEOUT' });
+    };
+    const seen: { step: bigint; byMe: boolean }[] = [];
+    p.bob.on((e) => {
+      if (e.type === 'challenged') seen.push({ step: e.step, byMe: e.byMe });
+    });
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await until('the challenge landed', async () => (await p.chain.getChannelData(Address.parse(p.bob.currentChannel()!.contract)))?.storedState?.step === 3n);
+    release();
+    await until('Bob saw it', () => seen.length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(seen, [{ step: 3n, byMe: true }]);
+  } finally {
+    release();
+    await closePair(p);
+  }
+});
