@@ -36,7 +36,20 @@ export class Closing {
     return this.ctx.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
   }
 
+  /** The withdraw under way per channel: a second one would race the first (and fall back to a unilateral close). */
+  private readonly running = new WeakSet<ChannelController>();
+
   async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
+    if (this.running.has(ctl)) throw new NodeError('WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result');
+    this.running.add(ctl);
+    try {
+      return await this.withdrawOnce(ctl, opts);
+    } finally {
+      this.running.delete(ctl);
+    }
+  }
+
+  private async withdrawOnce(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
     const can = ctl.actions().withdraw;
     if (!can.ok) throw new NodeError(can.code, can.why);
     const ch = ctl.channel;

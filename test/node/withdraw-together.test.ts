@@ -57,3 +57,16 @@ test('a close state both signed after a close started pays out at once, without 
     await closePair(p);
   }
 });
+
+test('a second withdraw while the first is under way is refused, and the first closes cooperatively', async () => {
+  const p = await openPair({ closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const first = p.alice.withdraw({});
+    await assert.rejects(p.alice.withdraw({}), (e: { code?: string; message?: string }) => e.code === 'WITHDRAW_UNDER_WAY' && /already under way/.test(e.message ?? ''));
+    const r = await first;
+    assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
+  } finally {
+    await closePair(p);
+  }
+});
