@@ -3,7 +3,6 @@
 // handlers, the partners' sessions, one controller per channel, and the persistence.
 import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
-import { addressText } from '../core/format.js';
 import type { LifeEffect, LifeEventType } from '../core/lifecycle.js';
 import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
@@ -288,23 +287,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   // ---------------------------------------------------------------- commands
 
-  private pickSession(partner?: string): PeerSession {
-    const all = this.sessions.all();
-    if (partner) {
-      const s = this.sessions.get(parseAddress(partner).toRawString());
-      if (!s) throw new NodeError('NO_PARTNER', `not connected to ${partner}: connect first`);
-      return s;
-    }
-    if (all.length === 0) throw new NodeError('NO_PARTNER', 'no partner yet: serve and let your partner connect, or connect to their multiaddr');
-    // The one online is meant (one who left stays known for its channels); with nobody online, the only one known.
-    const online = all.filter((x) => x.connected);
-    const among = online.length ? online : all;
-    if (among.length > 1) throw new NodeError('MANY_PARTNERS', `several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((x) => addressText(x.partner.walletAddress, 'wallet')).join(', ')})`);
-    return among[0]!;
-  }
-
   async open(opts: OpenChannelOptions): Promise<ChannelView> {
-    const ctl = await this.negotiation.open(this.pickSession(opts.partner), opts);
+    const ctl = await this.negotiation.open(this.sessions.pick(opts.partner), opts);
     return this.viewOf(ctl);
   }
 
@@ -406,14 +390,5 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     for (const c of this.ctx.channels.values()) await c.storage?.close();
     await this.ctx.o.p2p.stop().catch(() => undefined);
     await this.ctx.data.close();
-  }
-}
-
-/** A partner's address typed by a person: BAD_INPUT (not a bug) when it is not a TON address. */
-function parseAddress(text: string): Address {
-  try {
-    return Address.parse(text);
-  } catch {
-    throw new NodeError('BAD_INPUT', `"${text}" is not a TON address: use the partner's address as getPartnerAccount shows it (EQ…, UQ…, kQ…, 0Q… or 0:<64 hex>)`);
   }
 }

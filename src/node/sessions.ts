@@ -7,6 +7,7 @@ import type { P2PNode, PeerSession } from '../p2p/index.js';
 import type { NodeMeta } from './persistence.js';
 import type { PartnerView, ServeResult } from './types.js';
 import { hex } from './views.js';
+import { NodeError } from './errors.js';
 
 /** Redials of a partner we dialled: first delay, cap (ms); how often it is checked; how long its session may be down. */
 const REDIAL_MIN_MS = 500;
@@ -64,6 +65,21 @@ export class Sessions {
   get(walletRaw: string): PeerSession | null {
     const s = this.p2p.session(walletRaw);
     return s && !s.isClosed ? s : null;
+  }
+
+  /** The partner a command means: the one named, else the one online (one who left stays known), else the only one. */
+  pick(partner?: string): PeerSession {
+    const all = this.all();
+    if (partner) {
+      const s = this.get(parseAddress(partner).toRawString());
+      if (!s) throw new NodeError('NO_PARTNER', `not connected to ${partner}: connect first`);
+      return s;
+    }
+    if (all.length === 0) throw new NodeError('NO_PARTNER', 'no partner yet: serve and let your partner connect, or connect to their multiaddr');
+    const online = all.filter((x) => x.connected);
+    const among = online.length ? online : all;
+    if (among.length > 1) throw new NodeError('MANY_PARTNERS', `several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((x) => addressText(x.partner.walletAddress, 'wallet')).join(', ')})`);
+    return among[0]!;
   }
 
   all(): PeerSession[] {
@@ -159,5 +175,14 @@ export class Sessions {
   /** The address the partner with this wallet is remembered at, if any. */
   addressOf(wallet: Address): string | null {
     return this.memory.dialled[wallet.toRawString()] ?? null;
+  }
+}
+
+/** A partner's address typed by a person: BAD_INPUT (not a bug) when it is not a TON address. */
+function parseAddress(text: string): Address {
+  try {
+    return Address.parse(text);
+  } catch {
+    throw new NodeError('BAD_INPUT', `"${text}" is not a TON address: use the partner's address as getPartnerAccount shows it (EQ…, UQ…, kQ…, 0Q… or 0:<64 hex>)`);
   }
 }
