@@ -139,4 +139,25 @@ describe('the channel watch', () => {
     assert.deepEqual(events.map((e) => e.type), ['deposit', 'locked'], 'the deposit and the lock once each, no refund');
     assert.deepEqual(errors.map((e) => (e as ChainError).code), ['PENDING']);
   });
+
+  test('runWatch: a close already on chain at the first read is reported (the node may have missed it in between)', async () => {
+    const base = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), exit: false, deadline: 1000, depositA: 3n, depositB: 4n } as unknown as ChannelData;
+    const closing = { ...base, phase: 'closing' as const, storedState: { tag: 'state', step: 0n, balanceA: 3n, balanceB: 4n }, submitter: 'A', stepFloor: 1n } as unknown as ChannelData;
+    let i = 0;
+    const ac = new AbortController();
+    const src: WatchSource = {
+      status: async () => {
+        if (i++ > 1) {
+          ac.abort();
+          throw new Error('the end of the reads');
+        }
+        return { status: 'closing', balance: 0n, data: closing };
+      },
+      payout: async () => null,
+      now: async () => 0,
+    };
+    const events: ChannelEvent[] = [];
+    await runWatch(src, { onEvent: (e) => events.push(e) }, 1, ac.signal);
+    assert.deepEqual(events.map((e) => e.type), ['closeStarted'], 'once, from the first read; no deposit events');
+  });
 });
