@@ -386,6 +386,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.sessions.stop();
     this.payments.coalescer.stop();
     this.arbiter.stop();
+    for (const c of this.ctx.channels.values()) c.stopWaiting();
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();
     await this.ctx.o.p2p.stop().catch(() => undefined);

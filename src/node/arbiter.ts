@@ -32,6 +32,9 @@ interface Watched {
   attempt: { done: Promise<unknown>; tell: (e: unknown) => void } | null;
 }
 
+/** A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it. */
+const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life === 'accepted' ? 'deployed' : 'funded');
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
 export class Arbiter {
@@ -144,7 +147,7 @@ export class Arbiter {
     if (readsBehind(ctl.life, d.phase)) return 'behind'; // a lagging endpoint: the contract never goes back
     await this.setDeposits(ctl, d.depositA, d.depositB);
     if (d.phase === 'funding') {
-      if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, 'funded');
+      if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
     } else if (d.phase === 'open') {
       if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
       else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
@@ -189,7 +192,7 @@ export class Arbiter {
       case 'deposit':
       case 'refund':
         await this.setDeposits(ctl, e.depositA, e.depositB);
-        if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, 'funded');
+        if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;
       case 'locked':

@@ -21,6 +21,7 @@ export class ChannelController {
   private queue: Promise<unknown> = Promise.resolve();
   private durableChain: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
+  private readonly stoppers = new Set<(e?: Error) => void>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
 
@@ -115,7 +116,12 @@ export class ChannelController {
     for (const w of [...this.waiters]) w();
   }
 
-  /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort. */
+  /** Ends every wait (the node stops): NODE_STOPPED. */
+  stopWaiting(): void {
+    for (const f of [...this.stoppers]) f(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
+  }
+
+  /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort, NODE_STOPPED on stop. */
   waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -125,6 +131,7 @@ export class ChannelController {
       const finish = (err?: Error) => {
         clearTimeout(timer);
         this.waiters.delete(check);
+        this.stoppers.delete(finish);
         signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve();
@@ -132,6 +139,7 @@ export class ChannelController {
       const onAbort = () => finish(cancelled());
       const timer = setTimeout(() => finish(new NodeError('TIMEOUT', `${what} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
       this.waiters.add(check);
+      this.stoppers.add(finish);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort);
     });

@@ -182,12 +182,16 @@ export class Negotiation {
     await ctx.transition(ctl, 'deployed');
   }
 
-  /** A: when the chain shows our contract deployed (a deployment whose wait failed), takes it as deployed. */
-  async adoptDeployed(ctl: ChannelController): Promise<boolean> {
-    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
-    if (st?.status !== 'funding' && st?.status !== 'open') return false;
+  /**
+   * A: when the chain shows our contract deployed (a deployment whose wait failed), takes it as deployed. `status`:
+   * what a read just said (otherwise one is made; a failed read is "not known": false). `tell`: whether the
+   * partner hears of it (not when A is leaving: the partner would fund it).
+   */
+  async adoptDeployed(ctl: ChannelController, o: { status?: string; tell?: boolean } = {}): Promise<boolean> {
+    const status = o.status ?? (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
+    if (status !== 'funding' && status !== 'open') return false;
     this.ctx.log(`the channel contract ${addressText(ctl.rec.contract, 'contract')} is deployed with your deposit, although waiting for it failed`);
-    if (ctl.life === 'deploying' || ctl.life === 'accepted') await this.ctx.transition(ctl, 'deployed');
+    if (ctl.life === 'deploying' || ctl.life === 'accepted') await this.ctx.transition(ctl, o.tell === false ? 'funded' : 'deployed');
     await this.refreshDeposits(ctl);
     return true;
   }
@@ -212,11 +216,12 @@ export class Negotiation {
         `the channel proposal says you deposit ${formatTon(expected)} TON: run \`deposit ${formatTon(expected)}\` (or \`deposit\` with no amount), or ask your partner for a new proposal`,
       );
     }
-    if (rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted')) await this.checkAddressUnused(ctl);
+    // A failed read stops here: a deployment sent twice would pay A's deposit twice.
+    const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await this.checkAddressUnused(ctl) : null;
     // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
     if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
     if (rec.life === 'proposed') await this.accept(ctl);
-    if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl))) {
+    if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }))) {
       opts.onProgress?.('deploying the channel contract with your deposit…');
       await this.deploy(ctl);
       return ctx.view(ctl);
@@ -261,11 +266,12 @@ export class Negotiation {
    * A channel that paid out keeps its address (its account stays, refusing everything), and its old states
    * would count again in a new contract there: never fund an address the chain shows was used.
    */
-  private async checkAddressUnused(ctl: ChannelController): Promise<void> {
+  private async checkAddressUnused(ctl: ChannelController): Promise<string> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
     if (st.status === 'closed' || st.status === 'frozen' || st.status === 'closing' || st.status === 'open') {
       throw new NodeError('BAD_CONTRACT', `the contract address of this proposal (${addressText(ctl.rec.contract, 'contract')}) was used by a channel before (${st.status}): its old states could count again. Ask your partner for a new proposal`);
     }
+    return st.status;
   }
 
   /** Before the channel locks: takes my deposit back. */
@@ -286,7 +292,7 @@ export class Negotiation {
     const can = ctl.actions().decline;
     if (!can.ok) throw new NodeError(can.code, can.why);
     // A deployment whose wait failed may have landed: its deposit is taken back with refund, never left behind.
-    if (ctl.rec.me === 'A' && ctl.life === 'accepted' && (await this.adoptDeployed(ctl))) {
+    if (ctl.rec.me === 'A' && ctl.life === 'accepted' && (await this.adoptDeployed(ctl, { tell: false }))) {
       throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
     }
     await this.ctx.transition(ctl, 'decline');

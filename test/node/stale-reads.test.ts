@@ -318,3 +318,35 @@ test('the defense does not wait for the chain clock, and a challenge that landed
     await closePair(p);
   }
 });
+
+test('after a deployment whose wait and first read failed: deposit never deploys on an unknown read, decline does not make the partner fund', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    const f = await restartFaulty(p, 'alice');
+    await connect(p.alice, p.bob);
+    const real = p.chain.deployChannel.bind(p.chain);
+    (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+      await real(...a);
+      f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
+      throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT' });
+    };
+    const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const bob = p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
+    await failed;
+    (p.chain as { deployChannel: typeof real }).deployChannel = real;
+    const contract = Address.parse(p.alice.currentChannel()!.contract);
+    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
+    await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read deploys nothing');
+    assert.equal((await p.chain.getChannelData(contract))?.depositA, TON('3'));
+    await assert.rejects(p.alice.decline(), (e: { message?: string }) => /take it back with refund/.test(e.message ?? ''));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(p.bob.currentChannel()!.phase, 'accepted', 'Bob was not told to fund it');
+    assert.equal((await p.alice.refund()).depositA, 0n);
+    void bob;
+  } finally {
+    await closePair(p);
+  }
+});
