@@ -12,6 +12,7 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
 import { addressTextOf } from './addresses.js';
+import { NodeError } from './errors.js';
 import { readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 
 /** The contract as every view shows it (kQ…), for what the node says. */
@@ -73,6 +74,7 @@ export class Arbiter {
   unwatch(ctl: ChannelController): void {
     const w = this.watched.get(ctl);
     if (!w) return;
+    w.wake?.(); // a defense sleeping before its next attempt ends now
     w.watch.stop();
     if (w.initialTimer) clearTimeout(w.initialTimer);
     this.watched.delete(ctl);
@@ -305,18 +307,22 @@ export class Arbiter {
           const next = secondsLeft > 0 ? Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000) : null;
           this.ctx.emit({ type: 'challengeFailed', channel: this.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next });
           this.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
-          if (next === null) return;
-          await new Promise<void>((r) => {
-            w.wake = r;
-            setTimeout(r, next).unref?.();
-          });
+          if (next === null) return told(new NodeError('TOO_LATE', 'the challenge window is over: the close can only be finished'));
+          // A person who asked meanwhile (challenge) gets the next attempt now.
+          if (!w.attempt) {
+            await new Promise<void>((r) => {
+              w.wake = r;
+              setTimeout(r, next).unref?.();
+            });
+          }
           w.wake = null;
           delay = Math.min(delay * 2, RETRY_MAX_MS);
         }
       }
     } finally {
       w.defending = false;
-      told(null);
+      told(this.stopped ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : null);
+      this.payOutAgreed(ctl);
     }
   }
 
@@ -349,6 +355,13 @@ export class Arbiter {
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step) await ctl.run(() => this.payments.countersignIn(ctl));
     const latest = ctl.channel.latest!;
     const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
+    if (latest.state.tag === 'close') {
+      // A close state both signed pays out at once, even during a close's window: better than a challenge.
+      ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
+      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
+      void this.poke(ctl);
+      return;
+    }
     ctx.log(`the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`, 'warn');
     const w = this.watched.get(ctl);
     if (w) w.challengedWith = latest.state.step;
@@ -367,18 +380,26 @@ export class Arbiter {
   payOutAgreed(ctl: ChannelController): void {
     const w = this.watched.get(ctl);
     const latest = ctl.channel.latest;
-    if (!w || w.payingOut || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
+    // A defense under way pays out with the close state itself (challengeOnce), then calls this again.
+    if (!w || w.payingOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
+    const go = () => !this.stopped && this.watched.has(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
     void (async () => {
-      try {
-        this.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
-        await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, contract, { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => this.ctx.log(m) });
-      } catch (e) {
-        const st = await this.ctx.o.chain.getChannelStatus(contract).catch(() => null);
-        // the partner's landed first, or the close stays and the node finishes it after the window
-        if (st?.status !== 'closed') this.ctx.log(`paying out with the close state failed (${messageOf(e)}): the close is finished after the window`, 'warn');
+      this.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
+      for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, contract, { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => this.ctx.log(m) });
+          break;
+        } catch (e) {
+          // the partner's landed first; otherwise tried again (the close on chain still ends after its window)
+          const st = await this.ctx.o.chain.getChannelStatus(contract).catch(() => null);
+          if (st?.status === 'closed') break;
+          this.ctx.log(`paying out with the close state failed (${messageOf(e)}); retrying in ${Math.round(delay / 1000)} s`, 'warn');
+          await sleep(delay);
+        }
       }
+      w.payingOut = false;
       void this.poke(ctl);
     })();
   }

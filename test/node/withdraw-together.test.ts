@@ -70,3 +70,35 @@ test('a second withdraw while the first is under way is refused, and the first c
     await closePair(p);
   }
 });
+
+test('a stale close against a close state both signed is answered with that close state, paid out at once', async () => {
+  const p = await openPair({ challengePeriod: 3600, bob: { autoMode: false } });
+  try {
+    await fund(p, { manualSign: true });
+    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty(); // the turn is Alice's
+    await passed;
+    // Alice's cooperative closes fail before they are sent (she cheats below: only Bob's node may answer).
+    const real = p.chain.cooperativeClose.bind(p.chain);
+    const alice = p.alice.getAccount();
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+      if (a[0].address.toString({ testOnly: true, bounceable: false }) === alice) throw Object.assign(new Error('injected: the wallet refused the message'), { code: 'WALLET_REJECTED' });
+      return real(...a);
+    };
+    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
+    const tried = p.alice.withdraw({ mode: 'cooperative' }).catch((e: Error) => e);
+    await asked;
+    await p.bob.sign();
+    assert.match(String(await tried), /refused/);
+    const closeStep = p.bob.currentChannel()!.latest!.step;
+    assert.equal(p.bob.currentChannel()!.latest!.tag, 'close');
+    const challenged: unknown[] = [];
+    p.bob.on((e) => (e.type === 'challenged' || e.type === 'challengeFailed') && challenged.push(e.type));
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await until('Bob closed', () => p.bob.currentChannel()?.phase === 'closed', 20_000);
+    assert.equal(p.bob.currentChannel()!.payout?.step, closeStep, 'paid by the close state, within the window');
+    assert.deepEqual(challenged, [], 'no challenge raced the payout (a fee, and a false failure)');
+  } finally {
+    await closePair(p);
+  }
+});
