@@ -1,36 +1,25 @@
 // The arbiter: watches each channel's contract, turns what the chain shows into lifecycle events, and defends
-// the channel there: it challenges a close that pays us less than the latest state we hold, retrying until the
-// challenge lands or the deadline passes (and again after a restart: the first read of the chain re-raises the
-// close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
+// the channel there (defense.ts: it challenges a close that pays us less than the latest state we hold, retrying
+// until the challenge lands or the deadline passes, and again after a restart: the first read of the chain
+// re-raises the close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
-import { formatTon } from '../core/amounts.js';
-import { codeOf, messageOf } from '../core/errors.js';
-import { defense, type Candidate } from '../core/lifecycle.js';
+import { messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
 import { addressTextOf } from './addresses.js';
-import { NodeError } from './errors.js';
 import { readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
+import { Defense, type DefenseState } from './defense.js';
 
 /** The contract as every view shows it (kQ…), for what the node says. */
 const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
 
-interface Watched {
+interface Watched extends DefenseState {
   watch: ChannelWatch;
-  defending: boolean;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
-  /** the step we last challenged with (it may land after its wait failed) */
-  challengedWith: bigint | null;
-  /** a cooperative close sent while a close waits its window (once a run) */
-  payingOut: boolean;
-  /** ends the sleep before the defense's next attempt */
-  wake: (() => void) | null;
-  /** told the outcome of the defense's next attempt (its error, or null) */
-  attempt: { done: Promise<unknown>; tell: (e: unknown) => void } | null;
 }
 
 /** A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it. */
@@ -43,10 +32,21 @@ export class Arbiter {
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
 
+  private readonly defense: Defense;
+
   constructor(
     private readonly ctx: NodeContext,
     private readonly payments: Payments,
-  ) {}
+  ) {
+    this.defense = new Defense({
+      ctx,
+      payments,
+      state: (ctl) => this.watched.get(ctl),
+      watched: (ctl) => this.watched.has(ctl),
+      stopped: () => this.stopped,
+      poke: (ctl) => this.poke(ctl),
+    });
+  }
 
   watch(ctl: ChannelController): void {
     if (this.stopped || this.watched.has(ctl) || ctl.rec.legacy) return;
@@ -261,147 +261,19 @@ export class Arbiter {
     w.initialTimer.unref?.();
   }
 
-  /** A person's challenge: one attempt now (a retry that sleeps is woken); throws that attempt's error. */
-  async challengeNow(ctl: ChannelController): Promise<void> {
-    const w = this.watched.get(ctl);
-    if (!w) return;
-    if (!w.attempt) {
-      let tell: (e: unknown) => void = () => undefined;
-      const done = new Promise<unknown>((r) => (tell = r));
-      w.attempt = { done, tell };
-    }
-    const { done } = w.attempt;
-    if (w.defending) w.wake?.();
-    else void this.defend(ctl);
-    const err = await done;
-    if (err) throw err;
+  /** A person's challenge now (src/node/defense.ts). */
+  challengeNow(ctl: ChannelController): Promise<void> {
+    return this.defense.challengeNow(ctl);
   }
 
-  /** The `defend` effect: challenge when we hold a better (newer) state than the one on chain. Retries until the deadline. */
-  async defend(ctl: ChannelController): Promise<void> {
-    const w = this.watched.get(ctl);
-    if (!w || w.defending) return; // a running defense tells the next attempt
-    if (ctl.deadlinePassed) {
-      const a = w.attempt;
-      w.attempt = null;
-      return a?.tell(null);
-    }
-    w.defending = true;
-    const told = (e: unknown) => {
-      const a = w.attempt;
-      w.attempt = null;
-      a?.tell(e);
-    };
-    try {
-      for (let attempt = 0, delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); attempt++) {
-        const plan = await this.plan(ctl);
-        if (!plan) return;
-        try {
-          await this.challengeOnce(ctl, plan);
-          return;
-        } catch (e) {
-          told(e);
-          const now = await this.ctx.o.chain.now().catch(() => Math.floor(Date.now() / 1000));
-          const deadline = ctl.rec.close?.deadline ?? now;
-          const secondsLeft = Math.max(0, deadline - now);
-          const next = secondsLeft > 0 ? Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000) : null;
-          this.ctx.emit({ type: 'challengeFailed', channel: this.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next });
-          this.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
-          if (next === null) return told(new NodeError('TOO_LATE', 'the challenge window is over: the close can only be finished'));
-          // A person who asked meanwhile (challenge) gets the next attempt now.
-          if (!w.attempt) {
-            await new Promise<void>((r) => {
-              w.wake = r;
-              setTimeout(r, next).unref?.();
-            });
-          }
-          w.wake = null;
-          delay = Math.min(delay * 2, RETRY_MAX_MS);
-        }
-      }
-    } finally {
-      w.defending = false;
-      told(this.stopped ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : null);
-      this.payOutAgreed(ctl);
-    }
+  /** The `defend` effect (src/node/defense.ts). */
+  defend(ctl: ChannelController): Promise<void> {
+    return this.defense.defend(ctl);
   }
 
-  /** What to challenge with now, re-reading the contract; null when there is nothing to do. */
-  private async plan(ctl: ChannelController): Promise<Candidate | null> {
-    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
-    // A failed, empty or frozen read tells nothing, nor does one that lags behind the close we saw (funding, open):
-    // decide from what we know. Only a close on chain, or its payout, ends a defense.
-    if (st?.status === 'closed') return null;
-    if (st?.status !== 'closing') return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null);
-    const d = st.data;
-    const stored = d.storedState;
-    return this.candidateFor(ctl, stored ? stored.step : null, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB });
-  }
-
-  private candidateFor(ctl: ChannelController, step: bigint | null, balances: { balanceA: bigint; balanceB: bigint } | null): Candidate | null {
-    const ch = ctl.channel;
-    const cands: Candidate[] = [];
-    const latest = ch.latest?.state;
-    if (latest) cands.push({ step: latest.step, balanceA: latest.balanceA, balanceB: latest.balanceB });
-    const pending = ch.pending?.state;
-    if (pending && pending.tag === 'state') cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
-    if (!balances) return cands.find((c) => step === null || c.step > step) ?? null;
-    return defense(ctl.rec.me, { step, balances }, cands);
-  }
-
-  private async challengeOnce(ctl: ChannelController, plan: Candidate): Promise<void> {
-    const { ctx } = this;
-    // A partner's proposal pays only us: countersign it first so it is a state both signed.
-    if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step) await ctl.run(() => this.payments.countersignIn(ctl));
-    const latest = ctl.channel.latest!;
-    const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
-    if (latest.state.tag === 'close') {
-      // A close state both signed pays out at once, even during a close's window: better than a challenge.
-      ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
-      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
-      void this.poke(ctl);
-      return;
-    }
-    ctx.log(`the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`, 'warn');
-    const w = this.watched.get(ctl);
-    if (w) w.challengedWith = latest.state.step;
-    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
-    ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
-    await ctl.run(() => ctl.saveRecord());
-    ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
-    ctx.changed(ctl);
-    void this.poke(ctl);
-  }
-
-  /**
-   * While a close waits its window, a close state both signed (a partner who signed after the closer gave up
-   * waiting) pays out at once: the contract takes a cooperative close during the window.
-   */
+  /** A close state both signed during a close's window pays out at once (src/node/defense.ts). */
   payOutAgreed(ctl: ChannelController): void {
-    const w = this.watched.get(ctl);
-    const latest = ctl.channel.latest;
-    // A defense under way pays out with the close state itself (challengeOnce), then calls this again.
-    if (!w || w.payingOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
-    w.payingOut = true;
-    const contract = Address.parse(ctl.rec.contract);
-    const go = () => !this.stopped && this.watched.has(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
-    void (async () => {
-      this.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
-      for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-        try {
-          await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, contract, { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => this.ctx.log(m) });
-          break;
-        } catch (e) {
-          // the partner's landed first; otherwise tried again (the close on chain still ends after its window)
-          const st = await this.ctx.o.chain.getChannelStatus(contract).catch(() => null);
-          if (st?.status === 'closed') break;
-          this.ctx.log(`paying out with the close state failed (${messageOf(e)}); retrying in ${Math.round(delay / 1000)} s`, 'warn');
-          await sleep(delay);
-        }
-      }
-      w.payingOut = false;
-      void this.poke(ctl);
-    })();
+    this.defense.payOutAgreed(ctl);
   }
 
   /** The `finish` effect: after the deadline, pay out (either party may; the first one wins). Retries. */
