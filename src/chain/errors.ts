@@ -40,17 +40,20 @@ export class ChainError extends SynError<ChainErrorCode> {
   readonly address: string | undefined;
   /** For HTTP errors: the status code. */
   readonly status: number | undefined;
+  /** A failure another attempt may not have (the endpoint's own retries were spent on it). */
+  retryable: boolean;
 
   constructor(
     code: ChainErrorCode,
     message: string,
-    extra: { exitCode?: number; address?: string; status?: number; cause?: unknown } = {},
+    extra: { exitCode?: number; address?: string; status?: number; cause?: unknown; retryable?: boolean } = {},
   ) {
     super(code, message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'ChainError';
     this.exitCode = extra.exitCode;
     this.address = extra.address;
     this.status = extra.status;
+    this.retryable = extra.retryable ?? false;
   }
 }
 

@@ -277,7 +277,10 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
           { cause: e },
         );
       }
-      if (attempt >= retries) throw last;
+      if (attempt >= retries) {
+        last.retryable = true;
+        throw last;
+      }
       const backoff = Math.min(cap, base * 2 ** attempt);
       const delayMs = Math.min(cap, Math.max(retryDelay ?? 0, backoff / 2 + Math.random() * (backoff / 2)));
       opts.onRetry?.({ attempt: attempt + 1, delayMs, reason: last.message });

@@ -356,7 +356,7 @@ export abstract class WalletChain {
   ): Promise<Transaction> {
     // The message is sent: a read that fails (the endpoint's own retries spent) is read again until the
     // operation's timeout, which says it may still land. Only the caller's abort or a real answer ends the wait.
-    const transient = (e: unknown) => e instanceof ChainError && TRANSIENT.has(e.code) && !signal.aborted;
+    const transient = (e: unknown) => e instanceof ChainError && (e.retryable || e.code === 'ENDPOINT_UNREACHABLE' || e.code === 'RATE_LIMITED') && !signal.aborted;
     for (let i = 0; ; i++) {
       const txs = await this.recentTransactions(address, 20, signal).catch((e: unknown) => {
         if (transient(e)) return [] as Transaction[];
@@ -381,9 +381,6 @@ export abstract class WalletChain {
     if (this.closed) throw new ChainError('CLOSED', 'this chain object was closed: create a new one');
   }
 }
-
-/** Read failures that say nothing about the message: the endpoint did not answer, or not usefully. */
-const TRANSIENT: ReadonlySet<string> = new Set(['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED']);
 
 /** Serialised message hash, e.g. for logs. */
 export function messageHash(m: Message): Buffer {

@@ -20,7 +20,8 @@ test('a failed read while waiting for a sent deployment is read again, and the d
     target.transactionsPage = async (...a: unknown[]) => {
       if (failures > 0 && (a[0] as Address).equals(A.wallet.address)) {
         failures--;
-        throw new ChainError('ENDPOINT_ERROR', 'injected: a 502 storm while polling transactions');
+        // what the HTTP layer throws once its own retries are spent
+        throw new ChainError('ENDPOINT_ERROR', 'injected: a 502 storm while polling transactions', { retryable: true });
       }
       return real(...a);
     };
@@ -28,6 +29,24 @@ test('a failed read while waiting for a sent deployment is read again, and the d
     await chain.deployChannel(A.wallet, cfg, TON);
     assert.equal(failures, 0, 'the failed reads happened');
     assert.equal((await chain.getChannelData(chain.channelAddress(cfg)))?.depositA, TON);
+  } finally {
+    await chain.close();
+  }
+});
+
+test('an error another attempt cannot fix (a refused request) still ends the wait at once, with its own words', async () => {
+  const heavy = await import('#heavy');
+  const chain: SandboxChain = await heavy.SandboxChain.create();
+  try {
+    const h: Harness = { chain, wallet: (k) => chain.openWallet(k), advanceTime: async (s) => void chain.advanceTime(s), pollMs: 20 };
+    const { A, B } = await parties(h);
+    const target = chain as unknown as { transactionsPage: (...a: unknown[]) => Promise<unknown> };
+    const real = target.transactionsPage.bind(chain);
+    target.transactionsPage = async (...a: unknown[]) => {
+      if ((a[0] as Address).equals(A.wallet.address)) throw new ChainError('ENDPOINT_ERROR', 'injected: refused getTransactions (HTTP 400): bad request');
+      return real(...a);
+    };
+    await assert.rejects(chain.deployChannel(A.wallet, config(A, B, TON, TON), TON), (e: ChainError) => e.code === 'ENDPOINT_ERROR' && /HTTP 400/.test(e.message));
   } finally {
     await chain.close();
   }
