@@ -102,3 +102,25 @@ test('a stale close against a close state both signed is answered with that clos
     await closePair(p);
   }
 });
+
+test('a cooperative close whose wait timed out before it landed is not followed by a unilateral close', async () => {
+  const p = await openPair({ closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const real = p.chain.cooperativeClose.bind(p.chain);
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async () => {
+      throw Object.assign(new Error('injected: not seen on chain within the timeout; it may still land'), { code: 'TIMEOUT' });
+    };
+    const startClose = p.chain.startClose.bind(p.chain);
+    let unilateral = 0;
+    (p.chain as { startClose: typeof startClose }).startClose = async (...a) => {
+      unilateral++;
+      return startClose(...a);
+    };
+    await assert.rejects(p.alice.withdraw({}), (e: { code?: string }) => e.code === 'TIMEOUT');
+    assert.equal(unilateral, 0, 'no unilateral close after a cooperative one that may still land');
+    assert.equal(p.alice.currentChannel()!.phase, 'open');
+  } finally {
+    await closePair(p);
+  }
+});
