@@ -43,7 +43,8 @@ function sharedOf(bc: Blockchain): Shared {
   return s;
 }
 
-const LOG_LIMIT = 200;
+/** Transactions kept per address (newest): a payout looked for deeply (getPayout deep) is among them. */
+const LOG_LIMIT = 2_000;
 let processBlockchain: Promise<Blockchain> | undefined;
 
 export class SandboxChain extends BaseChain {

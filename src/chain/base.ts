@@ -42,7 +42,7 @@ export abstract class BaseChain extends WalletChain implements Chain {
   async getPayout(channel: Address, o: ReadOptions = {}): Promise<Payout | null> {
     const s = await this.getChannelStatus(channel, o);
     if (s.status !== 'closed') return null;
-    return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid), o.background);
+    return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid, o.deep ? { pages: 100 } : {}), o.background);
   }
 
   channelAddress(config: ChannelConfig): Address {

@@ -30,6 +30,8 @@ export interface OpOptions {
 export interface ReadOptions {
   signal?: AbortSignal;
   background?: boolean;
+  /** getPayout: look through up to 2,000 transactions (not 200): later messages to a closed contract bury it */
+  deep?: boolean;
 }
 
 /** An opened wallet. The secret key stays inside the chain object that opened it (use the handle with that chain only). */

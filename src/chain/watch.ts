@@ -15,6 +15,9 @@ export interface WatchSource {
 
 type Emit = (e: ChannelEvent) => void;
 
+/** At most this many poll intervals between two looks for a payout transaction not found yet. */
+const MAX_SLOWER = 64;
+
 /** Runs until `signal` aborts or the channel has paid out. */
 export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number, signal: AbortSignal): Promise<void> {
   const emit: Emit = (e) => {
@@ -26,6 +29,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
   };
   let prev: ChannelData | null | undefined; // undefined: no baseline yet; null: nothing deployed
   let deadlineSeen: number | null = null;
+  let slower = 1; // a payout not found yet is looked for less and less often (each look reads pages of transactions)
   while (!signal.aborted) {
     try {
       const cur = await src.status(signal);
@@ -35,6 +39,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
           emit({ type: 'closed', payoutA: payout.paidA, payoutB: payout.paidB, payout });
           return;
         }
+        slower = Math.min(slower * 2, MAX_SLOWER);
         o.onError?.(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
       } else if (cur.status === 'frozen') {
         o.onError?.(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));
@@ -56,7 +61,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       o.onError?.(e as Error);
     }
     try {
-      await sleep(pollMs, signal);
+      await sleep(pollMs * slower, signal);
     } catch {
       break;
     }

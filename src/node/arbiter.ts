@@ -140,7 +140,7 @@ export class Arbiter {
       return st.status;
     }
     if (st.status === 'closed') {
-      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background });
+      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background, deep: true });
       if (payout) await reportPayout(this.ctx, ctl, payout);
       else await reportPaidOutUnread(this.ctx, ctl, st.paid);
       return st.status;

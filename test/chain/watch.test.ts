@@ -160,4 +160,21 @@ describe('the channel watch', () => {
     await runWatch(src, { onEvent: (e) => events.push(e) }, 1, ac.signal);
     assert.deepEqual(events.map((e) => e.type), ['closeStarted'], 'once, from the first read; no deposit events');
   });
+
+  test('runWatch: a payout transaction not found yet is looked for less and less often', async () => {
+    let reads = 0;
+    const ac = new AbortController();
+    const src: WatchSource = {
+      status: async () => ({ status: 'closed', balance: 0n, paid: { step: 3n, tag: 'state', balanceA: 1n, balanceB: 2n } }),
+      payout: async () => {
+        reads++;
+        return null;
+      },
+      now: async () => 0,
+    };
+    setTimeout(() => ac.abort(), 300);
+    await runWatch(src, { onEvent: () => undefined, onError: () => undefined }, 2, ac.signal);
+    // every 2 ms that would be about 150 looks; doubling the wait from 4 ms, about 7
+    assert.ok(reads <= 12, `${reads} looks in 300 ms`);
+  });
 });

@@ -3,6 +3,7 @@
 // Bob's (or Alice's) reads of it going through a chain with injected faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
@@ -165,12 +166,13 @@ test('a restart whose catch-up read fails still defends against a close made whi
   }
 });
 
-test('a paid-out channel whose payout transaction is buried under later messages takes no more payments', async () => {
+test('a paid-out channel whose payout transaction is buried under later messages is read deeper, and takes no more payments', async () => {
   const p = await openPair({ challengePeriod: PERIOD });
   try {
     await fund(p);
     await payOne(p);
     await p.bob.stop();
+    await cp(join(p.dir, 'bob', 'channels'), join(p.dir, 'bob-open'), { recursive: true }); // Bob's channel, open
     await p.alice.withdraw({ mode: 'unilateral' });
     p.chain.advanceTime(PERIOD + 5);
     await until('Alice finished the close', () => p.alice.currentChannel()?.phase === 'closed', 30_000);
@@ -178,7 +180,17 @@ test('a paid-out channel whose payout transaction is buried under later messages
     // Anyone may send the closed contract messages (each refused, each a transaction): 201 hide the payout.
     for (let i = 0; i < 201; i++) await p.chain.fund(contract, TON('0.001'));
     assert.equal(await p.chain.getPayout(contract), null);
+    assert.ok(await p.chain.getPayout(contract, { deep: true }), 'found deeper');
+    // Bob's start-up looks deeper and finds it.
     p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await until('Bob read the payout', () => p.bob.currentChannel()?.phase === 'closed');
+    assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
+    // Deeper still (an endpoint that keeps no older transactions): no payout found, and no payment either.
+    await p.bob.stop();
+    await rm(join(p.dir, 'bob', 'channels'), { recursive: true });
+    await cp(join(p.dir, 'bob-open'), join(p.dir, 'bob', 'channels'), { recursive: true });
+    const f = faultyChain(p.chain, [{ method: 'getPayout', times: 1000, value: null }]);
+    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
     const told = waitForEvent(p.bob, 'error', (e) => /paid out/.test(e.message), 30_000);
     assert.match((await told).message, /paid out by step 3/);
     const v = p.bob.currentChannel()!;

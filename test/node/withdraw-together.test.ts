@@ -107,8 +107,7 @@ test('a cooperative close whose wait timed out before it landed is not followed 
   const p = await openPair({ closeTimeoutMs: 4000 });
   try {
     await fund(p);
-    const real = p.chain.cooperativeClose.bind(p.chain);
-    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async () => {
+    (p.chain as unknown as { cooperativeClose: () => Promise<unknown> }).cooperativeClose = async () => {
       throw Object.assign(new Error('injected: not seen on chain within the timeout; it may still land'), { code: 'TIMEOUT' });
     };
     const startClose = p.chain.startClose.bind(p.chain);
