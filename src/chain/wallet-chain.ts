@@ -231,10 +231,13 @@ export abstract class WalletChain {
     const transfer = await this.signTransfer(wallet, secret, what, captured, signal);
     const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
     progress(`waiting for the channel contract to process ${what}…`);
-    const tx = await this.waitForTransaction(
-      target,
-      (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
-      signal,
+    const tx = await sent(
+      what,
+      this.waitForTransaction(
+        target,
+        (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
+        signal,
+      ),
     );
     const r = await this.checkContractTx(tx, what, target, signal);
     progress(`${what} is done`);
@@ -289,13 +292,13 @@ export abstract class WalletChain {
       if (!txs.some(isOurs)) throw e;
     }
     progress(`waiting for the wallet to send ${what}…`);
-    const walletTx = await this.waitForTransaction(wallet.address, isOurs, signal, async () => {
+    const walletTx = await sent(what, this.waitForTransaction(wallet.address, isOurs, signal, async () => {
       // Expired and not processed: nothing was sent.
       if ((await this.chainNow(signal)) <= t.validUntil + 5) return null;
       const later = await this.account(wallet.address, signal);
       if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== t.seqno) return null;
       return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
-    });
+    }));
     let out: Message | undefined;
     for (const m of walletTx.outMessages.values()) {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
@@ -379,6 +382,19 @@ export abstract class WalletChain {
 
   protected assertOpen(): void {
     if (this.closed) throw new ChainError('CLOSED', 'this chain object was closed: create a new one');
+  }
+}
+
+/** Verdicts a wait for a sent message may end with; any other failure leaves the message's fate open. */
+const VERDICTS: ReadonlySet<string> = new Set(['CONTRACT_REJECTED', 'WALLET_REJECTED', 'INSUFFICIENT_FUNDS', 'NOT_DEPLOYED', 'CANCELLED', 'TIMEOUT', 'CLOSED']);
+
+/** Once a message is sent, a read that fails for good says only that it may still land (TIMEOUT). */
+async function sent<T>(what: string, wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (e) {
+    if (!(e instanceof ChainError) || VERDICTS.has(e.code)) throw e;
+    throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${e.message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e });
   }
 }
 

@@ -49,10 +49,9 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       } else if (prev && behind(prev, cur.data)) {
         o.onError?.(new ChainError('PENDING', `the channel reads as ${cur.data.phase} after it was ${prev.phase} (a lagging endpoint?): reading again`));
       } else {
-        // The first read reports a close already on chain (nothing else): whoever reads the chain before the
-        // watch starts may have read it before the close landed.
-        if (prev !== undefined) diff(prev, cur.data, emit);
-        else if (cur.data.phase === 'closing') diff({ ...cur.data, phase: 'open' }, cur.data, emit);
+        // The first read reports all it shows (the deposits, the lock, a close): whoever read the chain before
+        // the watch started may have read it before they landed. The node takes each event once.
+        diff(prev ?? null, cur.data, emit);
         deadlineSeen = await checkDeadline(src, cur.data, deadlineSeen, emit, signal);
         prev = cur.data;
       }

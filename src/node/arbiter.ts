@@ -55,6 +55,7 @@ export class Arbiter {
       defending: false,
       finishing: false,
       payingOut: false,
+      paidOut: false,
       initialTimer: null,
       challengedWith: null,
       wake: null,
@@ -120,7 +121,7 @@ export class Arbiter {
     const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
     for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
-        const read = await this.sync(ctl, true);
+        const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
         if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return;
         this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
       } catch (e) {
@@ -132,7 +133,7 @@ export class Arbiter {
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read
    * ("behind": a read older than what the channel saw). */
-  async sync(ctl: ChannelController, background = false): Promise<string> {
+  async sync(ctl: ChannelController, background = false, deep = false): Promise<string> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract), { background });
     if (st.status === 'not_deployed') return st.status; // an empty read never means "closed"
     if (st.status === 'frozen') {
@@ -140,7 +141,7 @@ export class Arbiter {
       return st.status;
     }
     if (st.status === 'closed') {
-      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background, deep: true });
+      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background, deep });
       if (payout) await reportPayout(this.ctx, ctl, payout);
       else await reportPaidOutUnread(this.ctx, ctl, st.paid);
       return st.status;

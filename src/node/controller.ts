@@ -22,6 +22,7 @@ export class ChannelController {
   private durableChain: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
   private readonly stoppers = new Set<(e?: Error) => void>();
+  private stopped = false;
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
 
@@ -118,12 +119,14 @@ export class ChannelController {
 
   /** Ends every wait (the node stops): NODE_STOPPED. */
   stopWaiting(): void {
+    this.stopped = true;
     for (const f of [...this.stoppers]) f(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
   }
 
   /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort, NODE_STOPPED on stop. */
   waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
     if (done()) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
     return new Promise((resolve, reject) => {
       const check = () => {
         if (done()) finish();

@@ -22,6 +22,8 @@ export interface DefenseState {
   challengedWith: bigint | null;
   /** a cooperative close with a close state both signed is under way */
   payingOut: boolean;
+  /** a cooperative close of ours landed: nothing more is sent to the contract */
+  paidOut: boolean;
   /** ends the sleep before the defense's next attempt */
   wake: (() => void) | null;
   /** told the outcome of the defense's next attempt (its error, or null) */
@@ -67,6 +69,7 @@ export class Defense {
       return a?.tell(null);
     }
     w.defending = true;
+    let landed = false;
     const told = (e: unknown) => {
       const a = w.attempt;
       w.attempt = null;
@@ -78,6 +81,7 @@ export class Defense {
         if (!plan) return;
         try {
           await this.challengeOnce(ctl, plan);
+          landed = true;
           return;
         } catch (e) {
           told(e);
@@ -101,13 +105,14 @@ export class Defense {
       }
     } finally {
       w.defending = false;
-      told(this.h.stopped() ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : null);
+      told(this.h.stopped() && !landed ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : null);
       this.payOutAgreed(ctl);
     }
   }
 
   /** What to challenge with now, re-reading the contract; null when there is nothing to do. */
   private async plan(ctl: ChannelController): Promise<Candidate | null> {
+    if (this.h.state(ctl)?.paidOut) return null; // our cooperative close landed: the payout is being read
     const st = await this.h.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
     // A failed, empty or frozen read tells nothing, nor does one that lags behind the close we saw (funding, open):
     // decide from what we know. Only a close on chain, or its payout, ends a defense.
@@ -139,6 +144,8 @@ export class Defense {
       // A close state both signed pays out at once, even during a close's window: better than a challenge.
       ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
       await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
+      const w = this.h.state(ctl);
+      if (w) w.paidOut = true;
       void this.h.poke(ctl);
       return;
     }
@@ -161,7 +168,7 @@ export class Defense {
     const w = this.h.state(ctl);
     const latest = ctl.channel.latest;
     // A defense under way pays out with the close state itself (challengeOnce), then calls this again.
-    if (!w || w.payingOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
+    if (!w || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
     const go = () => !this.h.stopped() && this.h.watched(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
@@ -170,6 +177,7 @@ export class Defense {
       for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
           await this.h.ctx.o.chain.cooperativeClose(this.h.ctx.o.wallet, contract, { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => this.h.ctx.log(m) });
+          w.paidOut = true;
           break;
         } catch (e) {
           // the partner's landed first; otherwise tried again (the close on chain still ends after its window)

@@ -18,6 +18,9 @@ import { minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
+/** A deployment whose wait timed out may land until its wallet message expires (two minutes), and a little after. */
+const DEPLOY_MAY_LAND_MS = 180_000;
+
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
 /** The most unaccepted proposals kept in memory, from all partners together. */
@@ -156,6 +159,9 @@ export class Negotiation {
     await this.ctx.transition(ctl, 'accept');
   }
 
+  /** When A's last deployment timed out (it may still land until its wallet message expires). */
+  private readonly deployTimedOut = new WeakMap<ChannelController, number>();
+
   /** A: the partner accepted. Deploys (off the message path: it takes seconds to minutes). */
   async deploy(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
@@ -175,6 +181,7 @@ export class Negotiation {
       await ctx.transition(ctl, 'deployFailed');
       const code = (e as { code?: string }).code;
       if (code === 'TIMEOUT') {
+        this.deployTimedOut.set(ctl, Date.now());
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in a minute: it checks the chain first and never deploys twice`, { cause: e });
       }
       throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
@@ -291,9 +298,17 @@ export class Negotiation {
   async decline(ctl: ChannelController): Promise<ChannelView> {
     const can = ctl.actions().decline;
     if (!can.ok) throw new NodeError(can.code, can.why);
-    // A deployment whose wait failed may have landed: its deposit is taken back with refund, never left behind.
-    if (ctl.rec.me === 'A' && ctl.life === 'accepted' && (await this.adoptDeployed(ctl, { tell: false }))) {
-      throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
+    // A deployment whose wait failed may have landed: its deposit is taken back with refund, never left behind
+    // in a declined channel (nothing watches it). A failed read stops here too.
+    if (ctl.rec.me === 'A' && ctl.life === 'accepted') {
+      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
+      if (await this.adoptDeployed(ctl, { status: st.status, tell: false })) {
+        throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
+      }
+      const since = this.deployTimedOut.get(ctl);
+      if (since !== undefined && Date.now() - since < DEPLOY_MAY_LAND_MS) {
+        throw new NodeError('TIMEOUT', `your deployment may still land (its wait timed out ${Math.round((Date.now() - since) / 1000)} s ago): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then decline again (or deposit, which never deploys twice)`);
+      }
     }
     await this.ctx.transition(ctl, 'decline');
     if (!ctl.storage) this.ctx.channels.delete(ctl.id);

@@ -136,11 +136,11 @@ describe('the channel watch', () => {
     const events: ChannelEvent[] = [];
     const errors: Error[] = [];
     await runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 1, ac.signal);
-    assert.deepEqual(events.map((e) => e.type), ['deposit', 'locked'], 'the deposit and the lock once each, no refund');
+    assert.deepEqual(events.map((e) => e.type), ['deposit', 'deposit', 'locked'], "A's deposit (first read), B's and the lock once each, no refund");
     assert.deepEqual(errors.map((e) => (e as ChainError).code), ['PENDING']);
   });
 
-  test('runWatch: a close already on chain at the first read is reported (the node may have missed it in between)', async () => {
+  test('runWatch: the first read reports what it shows, a close included (the node may have missed it in between)', async () => {
     const base = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), exit: false, deadline: 1000, depositA: 3n, depositB: 4n } as unknown as ChannelData;
     const closing = { ...base, phase: 'closing' as const, storedState: { tag: 'state', step: 0n, balanceA: 3n, balanceB: 4n }, submitter: 'A', stepFloor: 1n } as unknown as ChannelData;
     let i = 0;
@@ -158,7 +158,7 @@ describe('the channel watch', () => {
     };
     const events: ChannelEvent[] = [];
     await runWatch(src, { onEvent: (e) => events.push(e) }, 1, ac.signal);
-    assert.deepEqual(events.map((e) => e.type), ['closeStarted'], 'once, from the first read; no deposit events');
+    assert.deepEqual(events.map((e) => e.type), ['deposit', 'deposit', 'locked', 'closeStarted'], 'all the first read shows, once');
   });
 
   test('runWatch: a payout transaction not found yet is looked for less and less often', async () => {

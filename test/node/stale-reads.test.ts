@@ -353,10 +353,32 @@ test('after a deployment whose wait and first read failed: deposit never deploys
     f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
     await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read deploys nothing');
     assert.equal((await p.chain.getChannelData(contract))?.depositA, TON('3'));
+    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
+    await assert.rejects(p.alice.decline(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read declines nothing');
     await assert.rejects(p.alice.decline(), (e: { message?: string }) => /take it back with refund/.test(e.message ?? ''));
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(p.bob.currentChannel()!.phase, 'accepted', 'Bob was not told to fund it');
     assert.equal((await p.alice.refund()).depositA, 0n);
+    void bob;
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a deployment that timed out and is not on chain yet may still land: decline waits for its wallet message to expire', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+      throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT' });
+    };
+    const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const bob = p.bob.deposit().catch(() => undefined);
+    await failed;
+    await assert.rejects(p.alice.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then decline again/.test(e.message ?? ''));
+    assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
     void bob;
   } finally {
     await closePair(p);
