@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import type { Address } from '@ton/core';
 import type { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { ChainError } from '../../src/chain/errors.js';
-import { config, parties, TON, type Harness } from './scenarios.js';
+import { config, parties, TON, type Harness, type Party } from './scenarios.js';
 
-test('a failed read while waiting for a sent deployment is read again, and the deployment is reported done', async () => {
+/** A sandbox chain whose transaction reads of A's wallet fail while `fail()` returns an error. */
+async function withFailingReads(fail: () => ChainError | null, fn: (chain: SandboxChain, A: Party, B: Party) => Promise<void>): Promise<void> {
   const heavy = await import('#heavy');
   const chain: SandboxChain = await heavy.SandboxChain.create();
   try {
@@ -16,39 +17,33 @@ test('a failed read while waiting for a sent deployment is read again, and the d
     const { A, B } = await parties(h);
     const target = chain as unknown as { transactionsPage: (...a: unknown[]) => Promise<unknown> };
     const real = target.transactionsPage.bind(chain);
-    let failures = 2;
     target.transactionsPage = async (...a: unknown[]) => {
-      if (failures > 0 && (a[0] as Address).equals(A.wallet.address)) {
-        failures--;
-        // what the HTTP layer throws once its own retries are spent
-        throw new ChainError('ENDPOINT_ERROR', 'injected: a 502 storm while polling transactions', { retryable: true });
-      }
+      const e = (a[0] as Address).equals(A.wallet.address) ? fail() : null;
+      if (e) throw e;
       return real(...a);
     };
-    const cfg = config(A, B, TON, TON);
-    await chain.deployChannel(A.wallet, cfg, TON);
-    assert.equal(failures, 0, 'the failed reads happened');
-    assert.equal((await chain.getChannelData(chain.channelAddress(cfg)))?.depositA, TON);
+    await fn(chain, A, B);
   } finally {
     await chain.close();
   }
+}
+
+test('a failed read while waiting for a sent deployment is read again, and the deployment is reported done', async () => {
+  let failures = 2;
+  // what the HTTP layer throws once its own retries are spent
+  const storm = () => (failures-- > 0 ? new ChainError('ENDPOINT_ERROR', 'injected: a 502 storm while polling transactions', { retryable: true }) : null);
+  await withFailingReads(storm, async (chain, A, B) => {
+    const cfg = config(A, B, TON, TON);
+    await chain.deployChannel(A.wallet, cfg, TON);
+    assert.ok(failures < 0, 'the failed reads happened');
+    assert.equal((await chain.getChannelData(chain.channelAddress(cfg)))?.depositA, TON);
+  });
 });
 
 test('an error another attempt cannot fix (a refused request) ends the wait at once: the message was sent and may still land', async () => {
-  const heavy = await import('#heavy');
-  const chain: SandboxChain = await heavy.SandboxChain.create();
-  try {
-    const h: Harness = { chain, wallet: (k) => chain.openWallet(k), advanceTime: async (s) => void chain.advanceTime(s), pollMs: 20 };
-    const { A, B } = await parties(h);
-    const target = chain as unknown as { transactionsPage: (...a: unknown[]) => Promise<unknown> };
-    const real = target.transactionsPage.bind(chain);
-    target.transactionsPage = async (...a: unknown[]) => {
-      if ((a[0] as Address).equals(A.wallet.address)) throw new ChainError('ENDPOINT_ERROR', 'injected: refused getTransactions (HTTP 400): bad request');
-      return real(...a);
-    };
+  const refused = () => new ChainError('ENDPOINT_ERROR', 'injected: refused getTransactions (HTTP 400): bad request');
+  await withFailingReads(refused, async (chain, A, B) => {
     // ended at once, saying why, and that the message was sent (it may still land: TIMEOUT, never "failed")
     await assert.rejects(chain.deployChannel(A.wallet, config(A, B, TON, TON), TON), (e: ChainError) => e.code === 'TIMEOUT' && /HTTP 400/.test(e.message) && /was sent.*may still land/.test(e.message));
-  } finally {
-    await chain.close();
-  }
+  });
 });

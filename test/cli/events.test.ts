@@ -19,22 +19,27 @@ test('a challenge says whose close it corrected', () => {
   assert.equal(f.format(challenged(false, false)), 'The close was challenged with step 4');
 });
 
-test('withdraw says before anything is sent what happens: cooperative or the challenge window, in words', async () => {
+/** A node with one open channel at step 4 (A 1, B 2 nanotons) whose withdraw calls `onWithdraw`. */
+function withdrawNode(onWithdraw: (o: { step?: bigint; confirmStale?: boolean }) => void): ChannelNodeApi {
   const latest = { step: 4n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
   const view = { id: '1', me: 'A', contract: 'kQ…', latest, count: 5n, challengePeriod: 86_400, partnerAddress: '0Q…', closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
-  const order: string[] = [];
-  const node = {
+  return {
     currentChannel: () => view,
     channel: () => view,
     channels: () => [view],
     partners: () => [],
     accountSignature: () => 'SIG',
     history: async () => [{ ...latest, step: 1n, balanceA: 0n, balanceB: 3n }],
-    withdraw: async () => {
-      order.push('withdraw');
+    withdraw: async (o: { step?: bigint; confirmStale?: boolean }) => {
+      onWithdraw(o);
       return { mode: 'cooperative', step: 4n, deadline: null, fellBack: false, fallbackReason: null };
     },
   } as unknown as ChannelNodeApi;
+}
+
+test('withdraw says before anything is sent what happens: cooperative or the challenge window, in words', async () => {
+  const order: string[] = [];
+  const node = withdrawNode(() => order.push('withdraw'));
   const said = async (line: string) => {
     const out: string[] = [];
     const io: Io = { say: (t) => (out.push(t), order.push(t)), emit: () => undefined, ask: async () => null, json: false, interactive: false };
@@ -147,21 +152,8 @@ test('challenge says whether it challenged (it printed only "The contract holds 
 });
 
 test('withdraw of the latest step leaves the step to the node: a payment that arrives meanwhile is never closed over with an older one', async () => {
-  const latest = { step: 4n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
-  const view = { id: '1', me: 'A', contract: 'kQ…', latest, count: 5n, challengePeriod: 86_400, partnerAddress: '0Q…', closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
   const asked: { step?: bigint; confirmStale?: boolean }[] = [];
-  const node = {
-    currentChannel: () => view,
-    channel: () => view,
-    channels: () => [view],
-    partners: () => [],
-    accountSignature: () => 'SIG',
-    history: async () => [{ ...latest, step: 1n, balanceA: 0n, balanceB: 3n }],
-    withdraw: async (o: { step?: bigint; confirmStale?: boolean }) => {
-      asked.push({ step: o.step, confirmStale: o.confirmStale });
-      return { mode: 'cooperative', step: 6n, deadline: null, fellBack: false, fallbackReason: null };
-    },
-  } as unknown as ChannelNodeApi;
+  const node = withdrawNode((o) => asked.push({ step: o.step, confirmStale: o.confirmStale }));
   const io: Io = { say: () => undefined, emit: () => undefined, ask: async () => '', json: false, interactive: true };
   await runLine('withdraw --yes', node, io); // Enter at the step prompt: the latest
   await runLine('withdraw 4 --yes', node, io);

@@ -31,267 +31,224 @@ async function payOne(p: Pair): Promise<void> {
   await until('Bob holds step 3', () => latest(p.bob).step === 3n);
 }
 
-test('a read that lags behind the close (the contract still open) does not end the defense', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    const f = await restartFaulty(p, 'bob');
-    await connect(p.alice, p.bob);
-    await fund(p);
-    await payOne(p);
-    const contract = Address.parse(p.bob.currentChannel()!.contract);
-    // A lagging endpoint answers the contract as it was before the close, three times.
-    f.inject({ method: 'getChannelStatus', times: 3, value: await p.chain.getChannelStatus(contract) });
-    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
-    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
-    assert.equal((await challenged).step, 3n);
-    const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
-    p.chain.advanceTime(PERIOD + 1);
-    const e = await closed;
-    assert.equal(e.payout.step, 3n, 'paid by the latest state');
-    assert.ok(e.payout.matchesLatest);
-  } finally {
-    await closePair(p);
-  }
+/** A test on two nodes (challenge window PERIOD), stopped at its end. */
+function withPair(name: string, fn: (p: Pair) => Promise<void>): void {
+  test(name, async () => {
+    const p = await openPair({ challengePeriod: PERIOD });
+    try {
+      await fn(p);
+    } finally {
+      await closePair(p);
+    }
+  });
+}
+
+/** Bob (off) misses Alice's unilateral close with the latest state; Alice goes off too; the window passes. */
+async function closedWhileOff(p: Pair): Promise<void> {
+  await fund(p);
+  await payOne(p);
+  await p.bob.stop();
+  await p.alice.withdraw({ mode: 'unilateral' });
+  await p.alice.stop();
+  p.chain.advanceTime(PERIOD + 5);
+}
+
+withPair('a read that lags behind the close (the contract still open) does not end the defense', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  await fund(p);
+  await payOne(p);
+  const contract = Address.parse(p.bob.currentChannel()!.contract);
+  // A lagging endpoint answers the contract as it was before the close, three times.
+  f.inject({ method: 'getChannelStatus', times: 3, value: await p.chain.getChannelStatus(contract) });
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  assert.equal((await challenged).step, 3n);
+  const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
+  p.chain.advanceTime(PERIOD + 1);
+  const e = await closed;
+  assert.equal(e.payout.step, 3n, 'paid by the latest state');
+  assert.ok(e.payout.matchesLatest);
 });
 
-test('a node back after the deadline finishes the close, even when the watch saw the deadline before the close', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    await fund(p);
-    await payOne(p);
-    await p.bob.stop();
-    await p.alice.withdraw({ mode: 'unilateral' });
-    await p.alice.stop();
-    p.chain.advanceTime(PERIOD + 5);
-    // Bob's watch reads the close and its passed deadline at once, beside the start-up's catch-up read.
-    const f = faultyChain(p.chain);
-    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    await until('Bob finished the close', () => (f.calls.get('finishClose') ?? 0) > 0 && p.bob.currentChannel()?.phase === 'closed', 30_000);
-    assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
-    // A closed channel, read again after a restart, has no time left in a window (the chain clock moved ahead).
-    await p.bob.stop();
-    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    assert.equal(p.bob.currentChannel()!.close?.secondsLeft, 0);
-  } finally {
-    await closePair(p);
-  }
+withPair('a node back after the deadline finishes the close, even when the watch saw the deadline before the close', async (p) => {
+  await closedWhileOff(p);
+  // Bob's watch reads the close and its passed deadline at once, beside the start-up's catch-up read.
+  const f = faultyChain(p.chain);
+  p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  await until('Bob finished the close', () => (f.calls.get('finishClose') ?? 0) > 0 && p.bob.currentChannel()?.phase === 'closed', 30_000);
+  assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
+  // A closed channel, read again after a restart, has no time left in a window (the chain clock moved ahead).
+  await p.bob.stop();
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  assert.equal(p.bob.currentChannel()!.close?.secondsLeft, 0);
 });
 
-test('a failed finish followed by an empty read is retried until the close is finished', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    const f = await restartFaulty(p, 'bob');
-    await connect(p.alice, p.bob);
-    await fund(p);
-    await payOne(p);
-    await p.alice.withdraw({ mode: 'unilateral' });
-    await until('Bob sees the close', () => p.bob.currentChannel()?.phase === 'closing', 30_000);
-    await p.alice.stop(); // Bob's node must finish alone
-    f.inject({ method: 'finishClose', error: 'ENDPOINT_UNREACHABLE' });
-    f.inject({ method: 'getChannelStatus', value: { status: 'not_deployed', balance: 0n } });
-    p.chain.advanceTime(PERIOD + 5);
-    await until('Bob finished the close', () => p.bob.currentChannel()?.phase === 'closed', 30_000);
-    assert.equal(f.calls.get('finishClose'), 2);
-  } finally {
-    await closePair(p);
-  }
+withPair('a failed finish followed by an empty read is retried until the close is finished', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  await fund(p);
+  await payOne(p);
+  await p.alice.withdraw({ mode: 'unilateral' });
+  await until('Bob sees the close', () => p.bob.currentChannel()?.phase === 'closing', 30_000);
+  await p.alice.stop(); // Bob's node must finish alone
+  f.inject({ method: 'finishClose', error: 'ENDPOINT_UNREACHABLE' });
+  f.inject({ method: 'getChannelStatus', value: { status: 'not_deployed', balance: 0n } });
+  p.chain.advanceTime(PERIOD + 5);
+  await until('Bob finished the close', () => p.bob.currentChannel()?.phase === 'closed', 30_000);
+  assert.equal(f.calls.get('finishClose'), 2);
 });
 
-test('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    // The deployment is sent and lands, but the wait for it fails.
-    const real = p.chain.deployChannel.bind(p.chain);
-    (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
-      await real(...a);
-      throw Object.assign(new Error('injected: the endpoint timed out while waiting for the deployment'), { code: 'TIMEOUT' });
-    };
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    const locked = waitForEvent(p.alice, 'channelLocked', () => true, 30_000);
-    await p.bob.deposit();
-    await locked;
-    (p.chain as { deployChannel: typeof real }).deployChannel = real;
-    const data = await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract));
-    assert.equal(data?.depositA, TON('3'), 'A paid its deposit once');
-    await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code !== undefined, 'nothing more to deposit');
-    assert.equal((await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract)))?.depositA, TON('3'));
-  } finally {
-    await closePair(p);
-  }
+withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
+  // The deployment is sent and lands, but the wait for it fails.
+  const real = p.chain.deployChannel.bind(p.chain);
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await real(...a);
+    throw Object.assign(new Error('injected: the endpoint timed out while waiting for the deployment'), { code: 'TIMEOUT' });
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const locked = waitForEvent(p.alice, 'channelLocked', () => true, 30_000);
+  await p.bob.deposit();
+  await locked;
+  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  const data = await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract));
+  assert.equal(data?.depositA, TON('3'), 'A paid its deposit once');
+  await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code !== undefined, 'nothing more to deposit');
+  assert.equal((await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract)))?.depositA, TON('3'));
 });
 
-test('after a restart, a read that lags behind the lock neither lower the deposits nor report them again', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    await fund(p);
-    const contract = Address.parse(p.bob.currentChannel()!.contract);
-    const open = await p.chain.getChannelStatus(contract);
-    assert.equal(open.status, 'open');
-    const stale = { status: 'funding' as const, balance: open.balance, data: { ...(open as { data: object }).data, phase: 'funding', depositB: 0n } };
-    // The start-up's catch-up read lags (the watch reads the chain itself, and sees it open).
-    const f = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 1, value: stale }]);
-    await p.bob.stop();
-    const seen: string[] = [];
-    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    p.bob.on((e) => {
-      if (e.type === 'depositSeen' || e.type === 'channelLocked') seen.push(e.type);
-    });
-    await until('the stale read was served', () => f.injected.get('getChannelStatus') === 1);
-    await new Promise((r) => setTimeout(r, 1000)); // the watch polls every 100 ms
-    const v = p.bob.currentChannel()!;
-    assert.deepEqual([v.phase, v.depositA, v.depositB], ['open', TON('3'), TON('4')]);
-    assert.deepEqual(seen, [], 'nothing reported again');
-  } finally {
-    await closePair(p);
-  }
+withPair('after a restart, a read that lags behind the lock neither lower the deposits nor report them again', async (p) => {
+  await fund(p);
+  const contract = Address.parse(p.bob.currentChannel()!.contract);
+  const open = await p.chain.getChannelStatus(contract);
+  assert.equal(open.status, 'open');
+  const stale = { status: 'funding' as const, balance: open.balance, data: { ...(open as { data: object }).data, phase: 'funding', depositB: 0n } };
+  // The start-up's catch-up read lags (the watch reads the chain itself, and sees it open).
+  const f = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 1, value: stale }]);
+  await p.bob.stop();
+  const seen: string[] = [];
+  p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  p.bob.on((e) => {
+    if (e.type === 'depositSeen' || e.type === 'channelLocked') seen.push(e.type);
+  });
+  await until('the stale read was served', () => f.injected.get('getChannelStatus') === 1);
+  await new Promise((r) => setTimeout(r, 1000)); // the watch polls every 100 ms
+  const v = p.bob.currentChannel()!;
+  assert.deepEqual([v.phase, v.depositA, v.depositB], ['open', TON('3'), TON('4')]);
+  assert.deepEqual(seen, [], 'nothing reported again');
 });
 
-test('a restart whose catch-up read fails still defends against a close made while the node was off', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    await fund(p);
-    await payOne(p);
-    await p.bob.stop();
-    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
-    await p.alice.stop(); // no hint from the partner: only the chain tells Bob
-    const f = faultyChain(p.chain, [{ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }]);
-    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
-    assert.equal((await challenged).step, 3n);
-    assert.equal(f.injected.get('getChannelStatus'), 1);
-  } finally {
-    await closePair(p);
-  }
+withPair('a restart whose catch-up read fails still defends against a close made while the node was off', async (p) => {
+  await fund(p);
+  await payOne(p);
+  await p.bob.stop();
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  await p.alice.stop(); // no hint from the partner: only the chain tells Bob
+  const f = faultyChain(p.chain, [{ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }]);
+  p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  assert.equal((await challenged).step, 3n);
+  assert.equal(f.injected.get('getChannelStatus'), 1);
 });
 
-test('a paid-out channel whose payout transaction is buried under later messages is read deeper, and takes no more payments', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    await fund(p);
-    await payOne(p);
-    await p.bob.stop();
-    await cp(join(p.dir, 'bob', 'channels'), join(p.dir, 'bob-open'), { recursive: true }); // Bob's channel, open
-    await p.alice.withdraw({ mode: 'unilateral' });
-    p.chain.advanceTime(PERIOD + 5);
-    await until('Alice finished the close', () => p.alice.currentChannel()?.phase === 'closed', 30_000);
-    const contract = Address.parse(p.alice.currentChannel()!.contract);
-    // Anyone may send the closed contract messages (each refused, each a transaction): 201 hide the payout.
-    for (let i = 0; i < 201; i++) await p.chain.fund(contract, TON('0.001'));
-    assert.equal(await p.chain.getPayout(contract), null);
-    assert.ok(await p.chain.getPayout(contract, { deep: true }), 'found deeper');
-    // Bob's start-up looks deeper and finds it.
-    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    await until('Bob read the payout', () => p.bob.currentChannel()?.phase === 'closed');
-    assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
-    // Deeper still (an endpoint that keeps no older transactions): no payout found, and no payment either.
-    await p.bob.stop();
-    await rm(join(p.dir, 'bob', 'channels'), { recursive: true });
-    await cp(join(p.dir, 'bob-open'), join(p.dir, 'bob', 'channels'), { recursive: true });
-    const f = faultyChain(p.chain, [{ method: 'getPayout', times: 1000, value: null }]);
-    p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    const told = waitForEvent(p.bob, 'error', (e) => /paid out/.test(e.message), 30_000);
-    assert.match((await told).message, /paid out by step 3/);
-    const v = p.bob.currentChannel()!;
-    assert.equal(v.actions.send.ok, false, 'no payment in a channel that paid out');
-    assert.equal(v.actions.withdraw.ok, false);
-  } finally {
-    await closePair(p);
-  }
+withPair('a paid-out channel whose payout transaction is buried under later messages is read deeper, and takes no more payments', async (p) => {
+  await fund(p);
+  await payOne(p);
+  await p.bob.stop();
+  await cp(join(p.dir, 'bob', 'channels'), join(p.dir, 'bob-open'), { recursive: true }); // Bob's channel, open
+  await p.alice.withdraw({ mode: 'unilateral' });
+  p.chain.advanceTime(PERIOD + 5);
+  await until('Alice finished the close', () => p.alice.currentChannel()?.phase === 'closed', 30_000);
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  // Anyone may send the closed contract messages (each refused, each a transaction): 201 hide the payout.
+  for (let i = 0; i < 201; i++) await p.chain.fund(contract, TON('0.001'));
+  assert.equal(await p.chain.getPayout(contract), null);
+  assert.ok(await p.chain.getPayout(contract, { deep: true }), 'found deeper');
+  // Bob's start-up looks deeper and finds it.
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  await until('Bob read the payout', () => p.bob.currentChannel()?.phase === 'closed');
+  assert.equal(p.bob.currentChannel()!.payout?.step, 3n);
+  // Deeper still (an endpoint that keeps no older transactions): no payout found, and no payment either.
+  await p.bob.stop();
+  await rm(join(p.dir, 'bob', 'channels'), { recursive: true });
+  await cp(join(p.dir, 'bob-open'), join(p.dir, 'bob', 'channels'), { recursive: true });
+  const f = faultyChain(p.chain, [{ method: 'getPayout', times: 1000, value: null }]);
+  p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const told = waitForEvent(p.bob, 'error', (e) => /paid out/.test(e.message), 30_000);
+  assert.match((await told).message, /paid out by step 3/);
+  const v = p.bob.currentChannel()!;
+  assert.equal(v.actions.send.ok, false, 'no payment in a channel that paid out');
+  assert.equal(v.actions.withdraw.ok, false);
 });
 
-test('challenge typed while a failed challenge waits for its retry tries again now, and says how it went', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    const f = await restartFaulty(p, 'bob');
-    await connect(p.alice, p.bob);
-    await fund(p);
-    await payOne(p);
-    f.inject({ method: 'challenge', times: 2, error: 'ENDPOINT_UNREACHABLE' });
-    const failed = waitForEvent(p.bob, 'challengeFailed', () => true, 30_000);
-    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
-    await failed; // the retry sleeps now (1 s, then 2 s)
-    await assert.rejects(p.bob.challenge(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'the second attempt, now, and its error');
-    assert.equal(f.calls.get('challenge'), 2);
-    const v = await p.bob.challenge();
-    assert.equal(f.calls.get('challenge'), 3, 'tried at once');
-    assert.equal(v.closeStep, 3n);
-  } finally {
-    await closePair(p);
-  }
+withPair('challenge typed while a failed challenge waits for its retry tries again now, and says how it went', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  await fund(p);
+  await payOne(p);
+  f.inject({ method: 'challenge', times: 2, error: 'ENDPOINT_UNREACHABLE' });
+  const failed = waitForEvent(p.bob, 'challengeFailed', () => true, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  await failed; // the retry sleeps now (1 s, then 2 s)
+  await assert.rejects(p.bob.challenge(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'the second attempt, now, and its error');
+  assert.equal(f.calls.get('challenge'), 2);
+  const v = await p.bob.challenge();
+  assert.equal(f.calls.get('challenge'), 3, 'tried at once');
+  assert.equal(v.closeStep, 3n);
 });
 
-test('finish typed right after a restart, before the watch has read the chain, goes by the chain clock', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    await fund(p);
-    await payOne(p);
-    await p.bob.stop();
-    await p.alice.withdraw({ mode: 'unilateral' });
-    await p.alice.stop();
-    p.chain.advanceTime(PERIOD + 5);
-    // A watch that has not read anything yet (on testnet its reads wait behind operations).
-    const chain = new Proxy(p.chain, {
-      get(t, prop) {
-        if (prop === 'watchChannel') return () => ({ stop: () => undefined });
-        const v = Reflect.get(t, prop, t) as unknown;
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-      },
-    });
-    p.bob = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    await until('Bob read the close', () => p.bob.currentChannel()?.phase === 'closing');
-    await p.bob.finish();
-    await until('Bob finished the close', () => p.bob.currentChannel()?.phase === 'closed');
-  } finally {
-    await closePair(p);
-  }
+withPair('finish typed right after a restart, before the watch has read the chain, goes by the chain clock', async (p) => {
+  await closedWhileOff(p);
+  // A watch that has not read anything yet (on testnet its reads wait behind operations).
+  const chain = new Proxy(p.chain, {
+    get(t, prop) {
+      if (prop === 'watchChannel') return () => ({ stop: () => undefined });
+      const v = Reflect.get(t, prop, t) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+  p.bob = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  await until('Bob read the close', () => p.bob.currentChannel()?.phase === 'closing');
+  await p.bob.finish();
+  await until('Bob finished the close', () => p.bob.currentChannel()?.phase === 'closed');
 });
 
-test('refund right after the deployment reads the deposit from the chain (the record had not seen it yet)', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    const f = await restartFaulty(p, 'bob');
-    await connect(p.alice, p.bob);
-    f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    const bob = p.bob.deposit().catch(() => undefined);
-    await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
-    const v = await p.alice.refund();
-    assert.equal(v.depositA, 0n);
-    await bob;
-  } finally {
-    await closePair(p);
-  }
+withPair('refund right after the deployment reads the deposit from the chain (the record had not seen it yet)', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const v = await p.alice.refund();
+  assert.equal(v.depositA, 0n);
+  await bob;
 });
 
-test('a partner who declines while the deployment is under way: A hears it, and that refund takes its deposit back', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    const real = p.chain.deployChannel.bind(p.chain);
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((r) => (release = r));
-    (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
-      await held; // the deployment takes a while
-      return real(...a);
-    };
-    const told = waitForEvent(p.alice, 'log', (e) => /declined .* while your deployment was under way: .*refund/.test(e.message), 30_000);
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    const bob = p.bob.deposit().catch(() => undefined);
-    await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
-    await p.bob.decline();
-    await told;
-    release();
-    await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
-    assert.equal((await p.alice.refund()).depositA, 0n);
-    await bob;
-  } finally {
-    await closePair(p);
-  }
+withPair('a partner who declines while the deployment is under way: A hears it, and that refund takes its deposit back', async (p) => {
+  const real = p.chain.deployChannel.bind(p.chain);
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await held; // the deployment takes a while
+    return real(...a);
+  };
+  const told = waitForEvent(p.alice, 'log', (e) => /declined .* while your deployment was under way: .*refund/.test(e.message), 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  await p.bob.decline();
+  await told;
+  release();
+  await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
+  assert.equal((await p.alice.refund()).depositA, 0n);
+  await bob;
 });
 
 test('the defense does not wait for the chain clock, and a challenge that landed after its wait failed is ours', async () => {
@@ -331,56 +288,46 @@ test('the defense does not wait for the chain clock, and a challenge that landed
   }
 });
 
-test('after a deployment whose wait and first read failed: deposit never deploys on an unknown read, decline does not make the partner fund', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    const f = await restartFaulty(p, 'alice');
-    await connect(p.alice, p.bob);
-    const real = p.chain.deployChannel.bind(p.chain);
-    (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
-      await real(...a);
-      f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
-      throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT' });
-    };
-    const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    const bob = p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
-    await failed;
-    (p.chain as { deployChannel: typeof real }).deployChannel = real;
-    const contract = Address.parse(p.alice.currentChannel()!.contract);
-    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
-    await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read deploys nothing');
-    assert.equal((await p.chain.getChannelData(contract))?.depositA, TON('3'));
-    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
-    await assert.rejects(p.alice.decline(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read declines nothing');
-    await assert.rejects(p.alice.decline(), (e: { message?: string }) => /take it back with refund/.test(e.message ?? ''));
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(p.bob.currentChannel()!.phase, 'accepted', 'Bob was not told to fund it');
-    assert.equal((await p.alice.refund()).depositA, 0n);
-    void bob;
-  } finally {
-    await closePair(p);
-  }
+withPair('after a deployment whose wait and first read failed: deposit never deploys on an unknown read, decline does not make the partner fund', async (p) => {
+  const f = await restartFaulty(p, 'alice');
+  await connect(p.alice, p.bob);
+  const real = p.chain.deployChannel.bind(p.chain);
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await real(...a);
+    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
+    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT' });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
+  await failed;
+  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
+  await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read deploys nothing');
+  assert.equal((await p.chain.getChannelData(contract))?.depositA, TON('3'));
+  f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
+  await assert.rejects(p.alice.decline(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read declines nothing');
+  await assert.rejects(p.alice.decline(), (e: { message?: string }) => /take it back with refund/.test(e.message ?? ''));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(p.bob.currentChannel()!.phase, 'accepted', 'Bob was not told to fund it');
+  assert.equal((await p.alice.refund()).depositA, 0n);
+  void bob;
 });
 
-test('a deployment that timed out and is not on chain yet may still land: decline waits for its wallet message to expire', async () => {
-  const p = await openPair({ challengePeriod: PERIOD });
-  try {
-    (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
-      throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT' });
-    };
-    const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    const bob = p.bob.deposit().catch(() => undefined);
-    await failed;
-    await assert.rejects(p.alice.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then decline again/.test(e.message ?? ''));
-    assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
-    void bob;
-  } finally {
-    await closePair(p);
-  }
+withPair('a deployment that timed out and is not on chain yet may still land: decline waits for its wallet message to expire', async (p) => {
+  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+    throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT' });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await failed;
+  await assert.rejects(p.alice.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then decline again/.test(e.message ?? ''));
+  assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
+  void bob;
 });
