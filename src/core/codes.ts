@@ -110,7 +110,7 @@ export const CODES = {
   DISK_WRITE_FAILED: e('check the disk (space, permissions); nothing was reported as signed'),
   BACKUP_INVALID: e('choose a backup file written by SynChannel export'),
   BACKUP_CONFLICT: w('the local channel is newer than the backup: it was kept'),
-  BACKUP_WOULD_REPLACE: w('choose another file name for the backup, outside the data folder'),
+  BACKUP_WOULD_REPLACE: w('choose another file name for the backup (a new one, or an older backup to replace)'),
   BACKUP_NOT_YOURS: e('import it into the node of the wallet and network that wrote it (its data folder and key)'),
 
   // ---- the node (src/node) ----

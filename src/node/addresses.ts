@@ -3,6 +3,11 @@
 import { Address } from '@ton/core';
 import { addressText } from '../core/format.js';
 
+/** A channel's contract as every view shows it (kQ…), for what the node says. */
+export function shownContract(ctl: { rec: { contract: string } }): string {
+  return addressTextOf(ctl.rec.contract, 'contract');
+}
+
 /** Address texts by raw address: a view is built on every change and its addresses never change. */
 const texts = new Map<string, string>();
 

@@ -8,13 +8,10 @@ import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
-import { addressTextOf } from './addresses.js';
+import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { shownContract as shown } from './addresses.js';
 import { readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
-
-/** The contract as every view shows it (kQ…), for what the node says. */
-const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -24,8 +21,6 @@ interface Watched extends DefenseState {
 
 /** A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it. */
 const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life === 'accepted' ? 'deployed' : 'funded');
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
@@ -42,7 +37,6 @@ export class Arbiter {
       ctx,
       payments,
       state: (ctl) => this.watched.get(ctl),
-      watched: (ctl) => this.watched.has(ctl),
       stopped: () => this.stopped,
       poke: (ctl) => this.poke(ctl),
     });
@@ -237,16 +231,15 @@ export class Arbiter {
   async readDeadline(ctl: ChannelController): Promise<void> {
     const deadline = ctl.rec.close?.deadline;
     if (ctl.life !== 'closing' || ctl.deadlinePassed || deadline === undefined) return;
-    const now = await this.ctx.o.chain.now().catch(() => null);
-    if (now === null) return;
-    this.ctx.chainSkew = now - Date.now() / 1000;
-    if (now >= deadline) ctl.deadlinePassed = true;
+    const now = await this.measureSkew();
+    if (now !== null && now >= deadline) ctl.deadlinePassed = true;
   }
 
   /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */
-  private async measureSkew(): Promise<void> {
+  private async measureSkew(): Promise<number | null> {
     const now = await this.ctx.o.chain.now().catch(() => null);
     if (now !== null) this.ctx.chainSkew = now - Date.now() / 1000;
+    return now;
   }
 
   private armInitialTimer(ctl: ChannelController): void {

@@ -18,7 +18,8 @@ const SENT = new WeakSet<object>();
 /** How long a cooperative withdraw gives a partner that is not connected to (re)connect. */
 const PARTNER_GRACE_MS = 5_000;
 
-function signedArg(s: SignedState) {
+/** A state both signed as the chain's calls take it. */
+export function signedArg(s: SignedState) {
   return { state: s.state, sigA: s.sigA!, sigB: s.sigB! };
 }
 

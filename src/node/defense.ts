@@ -8,12 +8,10 @@ import { defense, type Candidate } from '../core/lifecycle.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
-import { addressTextOf } from './addresses.js';
+import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
-
-const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+import { signedArg } from './closing.js';
 
 /** What the defense keeps per watched channel. */
 export interface DefenseState {
@@ -34,8 +32,8 @@ export interface DefenseState {
 export interface DefenseHost {
   ctx: NodeContext;
   payments: Payments;
+  /** undefined once the channel is not watched */
   state(ctl: ChannelController): DefenseState | undefined;
-  watched(ctl: ChannelController): boolean;
   stopped(): boolean;
   poke(ctl: ChannelController): Promise<void>;
 }
@@ -76,7 +74,7 @@ export class Defense {
       a?.tell(e);
     };
     try {
-      for (let attempt = 0, delay = RETRY_MIN_MS; !this.h.stopped() && this.h.watched(ctl); attempt++) {
+      for (let delay = RETRY_MIN_MS; !this.h.stopped() && this.h.state(ctl); ) {
         const plan = await this.plan(ctl);
         if (!plan) return;
         try {
@@ -143,7 +141,7 @@ export class Defense {
     if (latest.state.tag === 'close') {
       // A close state both signed pays out at once, even during a close's window: better than a challenge.
       ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
-      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
+      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(latest), { onProgress: (m) => ctx.log(m) });
       const w = this.h.state(ctl);
       if (w) w.paidOut = true;
       void this.h.poke(ctl);
@@ -152,7 +150,7 @@ export class Defense {
     ctx.log(`the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`, 'warn');
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
-    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => ctx.log(m) });
+    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(latest), { onProgress: (m) => ctx.log(m) });
     ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
     await ctl.run(() => ctl.saveRecord());
     ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
@@ -171,12 +169,12 @@ export class Defense {
     if (!w || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
-    const go = () => !this.h.stopped() && this.h.watched(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
+    const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
     void (async () => {
       this.h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
       for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
-          await this.h.ctx.o.chain.cooperativeClose(this.h.ctx.o.wallet, contract, { state: latest.state, sigA: latest.sigA!, sigB: latest.sigB! }, { onProgress: (m) => this.h.ctx.log(m) });
+          await this.h.ctx.o.chain.cooperativeClose(this.h.ctx.o.wallet, contract, signedArg(latest), { onProgress: (m) => this.h.ctx.log(m) });
           w.paidOut = true;
           break;
         } catch (e) {

@@ -5,9 +5,7 @@ import type { Payout } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { PayoutView } from './types.js';
-import { addressTextOf } from './addresses.js';
-
-const shown = (ctl: ChannelController): string => addressTextOf(ctl.rec.contract, 'contract');
+import { shownContract as shown } from './addresses.js';
 
 /** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
 export function readsBehind(life: ChannelController['life'], phase: string): boolean {

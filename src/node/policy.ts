@@ -27,3 +27,6 @@ export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */
 export const RETRY_MIN_MS = 1_000;
 export const RETRY_MAX_MS = 30_000;
+
+/** A wait between retries that never keeps a stopping process alive. */
+export const sleep = (ms: number): Promise<void> => new Promise<void>((r) => setTimeout(r, ms).unref?.());

@@ -8,6 +8,7 @@ import type { NodeMeta } from './persistence.js';
 import type { PartnerView, ServeResult } from './types.js';
 import { hex } from './views.js';
 import { NodeError } from './errors.js';
+import { sleep } from './policy.js';
 
 /** Redials of a partner we dialled: first delay, cap (ms); how often it is checked; how long its session may be down. */
 const REDIAL_MIN_MS = 500;
@@ -17,7 +18,6 @@ const SESSION_GRACE_MS = 10_000;
 
 type Log = (m: string, level?: 'info' | 'warn' | 'error') => void;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
 interface Remembered {
   /** partner wallet (raw) -> the multiaddr we dialled it at */

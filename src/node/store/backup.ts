@@ -2,7 +2,7 @@
 // Import checks the whole file first and changes nothing if it is invalid or conflicts with a local channel.
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { BACKUP_MAGIC, BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
 import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
 import type { DataDir } from './datadir.js';
@@ -25,7 +25,7 @@ async function checkTarget(dd: DataDir, file: string): Promise<void> {
   if (`${folder}${sep}`.startsWith(`${channels}${sep}`)) throw refuse(`is inside the node's channels folder ${dd.channelsPath}`);
   let head: Buffer;
   try {
-    const fh = await open(join(folder, basename(abs)), 'r');
+    const fh = await open(abs, 'r');
     try {
       head = Buffer.alloc(BACKUP_MAGIC.length);
       await fh.read(head, 0, head.length, 0);
