@@ -159,8 +159,15 @@ export class Negotiation {
     await this.ctx.transition(ctl, 'accept');
   }
 
-  /** When A's last deployment timed out (it may still land until its wallet message expires). */
+  /** When A's last deployment timed out or was found unseen at start-up (it may land until its wallet message expires). */
   private readonly deployTimedOut = new WeakMap<ChannelController, number>();
+
+  /** A: a deployment whose wait timed out may land until its wallet message expires: nothing is sent meanwhile. */
+  private refuseWhileMayLand(ctl: ChannelController, then: string): void {
+    const since = this.deployTimedOut.get(ctl);
+    if (since === undefined || Date.now() - since >= DEPLOY_MAY_LAND_MS) return;
+    throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago at the latest, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
+  }
 
   /** A: the partner accepted. Deploys (off the message path: it takes seconds to minutes). */
   async deploy(ctl: ChannelController): Promise<void> {
@@ -182,7 +189,7 @@ export class Negotiation {
       const code = (e as { code?: string }).code;
       if (code === 'TIMEOUT') {
         this.deployTimedOut.set(ctl, Date.now());
-        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in a minute: it checks the chain first and never deploys twice`, { cause: e });
+        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in 3 minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
       }
       throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
     }
@@ -207,7 +214,11 @@ export class Negotiation {
   async recoverDeploy(ctl: ChannelController): Promise<void> {
     if (ctl.rec.me !== 'A' || ctl.life !== 'deploying') return;
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
-    if (st?.status === 'not_deployed' && ctl.life === 'deploying') await this.ctx.transition(ctl, 'deployFailed');
+    if (st?.status === 'not_deployed' && ctl.life === 'deploying') {
+      // It may have been sent right before the stop: counted from now, as a wait that timed out.
+      this.deployTimedOut.set(ctl, Date.now());
+      await this.ctx.transition(ctl, 'deployFailed');
+    }
   }
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
@@ -229,6 +240,8 @@ export class Negotiation {
     if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
     if (rec.life === 'proposed') await this.accept(ctl);
     if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }))) {
+      // A lagging endpoint may not show the first deployment yet: a second one would pay the deposit twice.
+      this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
       opts.onProgress?.('deploying the channel contract with your deposit…');
       await this.deploy(ctl);
       return ctx.view(ctl);
@@ -305,10 +318,7 @@ export class Negotiation {
       if (await this.adoptDeployed(ctl, { status: st.status, tell: false })) {
         throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
       }
-      const since = this.deployTimedOut.get(ctl);
-      if (since !== undefined && Date.now() - since < DEPLOY_MAY_LAND_MS) {
-        throw new NodeError('TIMEOUT', `your deployment may still land (its wait timed out ${Math.round((Date.now() - since) / 1000)} s ago): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then decline again (or deposit, which never deploys twice)`);
-      }
+      this.refuseWhileMayLand(ctl, 'decline again (or deposit, which never deploys twice)');
     }
     await this.ctx.transition(ctl, 'decline');
     if (!ctl.storage) this.ctx.channels.delete(ctl.id);

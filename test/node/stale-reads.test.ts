@@ -331,3 +331,46 @@ withPair('a deployment that timed out and is not on chain yet may still land: de
   assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
   void bob;
 });
+
+withPair('a deployment that timed out and is not on chain yet may still land: deposit does not deploy again meanwhile', async (p) => {
+  let sent = 0;
+  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+    sent++;
+    throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT' });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await failed;
+  assert.equal(sent, 1);
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then run deposit again/.test(e.message ?? ''));
+  assert.equal(sent, 1, 'a second deployment would pay the deposit twice if the first lands');
+  assert.equal(p.alice.currentChannel()!.phase, 'accepted');
+  void bob;
+});
+
+withPair('a restart in the middle of a deployment not seen on chain: deposit waits until it can no longer land', async (p) => {
+  let sent = 0;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+    sent++;
+    await held; // sent, and the node stops before it is seen
+    throw Object.assign(new Error('injected: stopped'), { code: 'TIMEOUT' });
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  const stopped = p.alice.stop();
+  release();
+  await stopped;
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until('Alice back in accepted', () => p.alice.currentChannel()?.phase === 'accepted');
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land/.test(e.message ?? ''));
+  assert.equal(sent, 1, 'not deployed twice');
+  void bob;
+});
