@@ -11,6 +11,7 @@ import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
 import { SynError } from '../core/errors.js';
+import { printable } from '../core/format.js';
 import { EventFormatter, jsonLine, startNotes, stoppingNotes } from './format.js';
 import { runLine, type Io } from './repl.js';
 
@@ -162,7 +163,7 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
       return;
     }
     const text = formatter.format(e);
-    if (text) io.say(text);
+    if (text) io.say(printable(text));
     if (e.type === 'closed') void printBalancesAfter(node, e.channel.partnerAddress, e.channel.contract, io);
   });
   if (io.json) {

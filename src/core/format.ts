@@ -24,6 +24,22 @@ export function addressText(address: Address | string, kind: 'wallet' | 'contrac
   return a.toString({ testOnly: true, bounceable: kind === 'contract' });
 }
 
+// C0 and C1 controls (ESC starts a terminal escape), DEL, zero-width and bidirectional-override characters.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Text a peer wrote, as one printable line: it can neither move the cursor nor forge a line of ours. */
+export function oneLine(text: string): string {
+  return text.replace(UNSAFE, ' ');
+}
+
+/** Text for a terminal: our own lines stay lines, nothing else controls the terminal. */
+export function printable(text: string): string {
+  return text.replace(UNSAFE_BUT_NEWLINE, ' ');
+}
+
 /** A short form for narrow places (tree rows): `0QAb12…wxyz`. */
 export function shortAddress(text: string | null | undefined): string {
   if (!text) return '—';

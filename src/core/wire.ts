@@ -15,6 +15,7 @@ import { SynError } from './errors.js';
 import { Address } from '@ton/core';
 import * as v from 'valibot';
 import { stateFromBase64 } from './state.js';
+import { oneLine } from './format.js';
 
 /** The protocol version carried in `hello`. */
 export const WIRE_VERSION = 1;
@@ -95,7 +96,8 @@ const stateBoc = v.pipe(
   }, 'state: not a BOC holding exactly one ChannelState'),
 );
 
-const text = (max: number, what: string) => v.pipe(v.string(), v.maxLength(max, `${what}: longer than ${max} characters`));
+// A peer's free text arrives as one printable line (see oneLine).
+const text = (max: number, what: string) => v.pipe(v.string(), v.maxLength(max, `${what}: longer than ${max} characters`), v.transform(oneLine));
 const errorCode = v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'code: expected UPPER_SNAKE_CASE, at most 64 characters'));
 
 // ---- messages -----------------------------------------------------------------------------------

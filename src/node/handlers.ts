@@ -189,9 +189,9 @@ export function handlers(p: Parts): HandlerTable {
     'turn.request': (s, m) => inQueue(s, m, (ctl) => p.payments.onTurnRequest(ctl)),
     'close.notice': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
-      // A claim, shown once: the chain (read now) is what counts.
+      // A claim, shown once and within the peer's report budget: the chain (read now) is what counts.
       const key = `${m.kind}:${m.step}`;
-      if (notices.get(ctl) !== key) {
+      if (notices.get(ctl) !== key && mayReport(s).ok) {
         notices.set(ctl, key);
         ctx.log(m.kind === 'unilateral' ? `Your partner says they sent step ${m.step} to the smart contract` : `Your partner says they closed the channel cooperatively (step ${m.step})`);
       }

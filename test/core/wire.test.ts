@@ -152,3 +152,14 @@ describe('wire messages', () => {
     assert.throws(() => encodeWireMessage({ type: 'deposit', contract: friendly, party: 'A', amount: -1n }), WireError);
   });
 });
+
+test("a peer's free text arrives as one printable line: no terminal escapes, line breaks or bidi overrides", () => {
+  const forged = '\r\x1b[2K\x1b[1A❗ Last state signed successful❗\nStep 6: A [0.48 9.52] B\u202e\u0085\x1b[8m';
+  const m = decodeWireMessage(JSON.stringify({ type: 'error', code: 'OK', message: forged, ref: 'x\ny' }));
+  assert.equal(m.type, 'error');
+  if (m.type !== 'error') return;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+  assert.doesNotMatch(m.message, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+  assert.match(m.message, /❗ Last state signed successful❗ Step 6: A \[0\.48 9\.52\] B/);
+  assert.equal(m.ref, 'x y');
+});
