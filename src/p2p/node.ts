@@ -226,9 +226,12 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     };
   }
 
-  /** A partner's quota (a session that is no guest: a channel with us, or we dialed it), else null. */
+  /**
+   * A partner's quota (a session that is no guest: a channel with us, or we dialed it), else null. Kept per
+   * wallet, the identity the handshake proved: a new peer id costs nothing and must not refill it.
+   */
   private partnerQuota(peerId: string): PeerQuota | null {
-    for (const s of this.sessionsByAddress.values()) if (s.partner.peerId === peerId && !this.guests.isGuest(s)) return this.partnerQuotas.get(peerId);
+    for (const [wallet, s] of this.sessionsByAddress) if (s.partner.peerId === peerId && !this.guests.isGuest(s)) return this.partnerQuotas.get(wallet);
     return null;
   }
 

@@ -186,6 +186,36 @@ describe('session flow', () => {
     });
   });
 
+  test("a partner's frame quota follows its wallet: reconnecting with a new peer id does not refill it", async () => {
+    const w = newWallet();
+    const slow = { perSecond: 1, burst: 10 };
+    await withServer({ rateLimit: slow, partnerRateLimit: { perSecond: 1, burst: 40 }, isPartner: (a) => a.equals(w.address) }, async (server, addr) => {
+      const got: bigint[] = [];
+      const listen = (s: PeerSession) => s.on('message', (m) => m.type === 'turn.request' && got.push(m.step));
+      server.on('session', listen);
+      /** A node of wallet `w` with a peer id of its own sends `n` messages; returns how many arrived. */
+      const burst = async (from: number, n: number): Promise<number> => {
+        const d = await tempDir();
+        const { node } = await makeNode(d.path, w);
+        const before = got.length;
+        try {
+          const c = await node.connect(addr);
+          for (let i = 0; i < n; i++) void c.send(turn(from + i)).catch(() => undefined);
+          await until(() => got.length - before >= 10, 'the first messages');
+          await pause(1500); // the rest wait for the quota: about one more a second
+          return got.length - before;
+        } finally {
+          await node.stop();
+          await d.cleanup();
+        }
+      };
+      const first = await burst(1, 100);
+      assert.ok(first >= 45 && first <= 60, `the peer and partner bursts: ${first}`);
+      const second = await burst(1001, 100);
+      assert.ok(second <= 25, `a new peer id of the same wallet got ${second} messages through`);
+    });
+  });
+
   test('a session without a listener holds at most MAX_INBOX messages, pauses the partner, and loses nothing', async () => {
     await withServer({ rateLimit: { perSecond: 10_000, burst: 10_000 } }, async (node, addr, peers) => {
       const wallet = newWallet();
