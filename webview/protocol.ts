@@ -60,7 +60,7 @@ export interface CloseInfo {
   /** the step on chain (null: an exit with the deposits) */
   step: string | null;
   byMe: boolean;
-  /** unix seconds when the challenge window ends */
+  /** unix seconds in the panel's clock when the challenge window ends (the node's secondsLeft, in chain time, from the snapshot's read) */
   deadline: number;
   /** the contract holds an older state than the latest both signed */
   stale: boolean;
@@ -100,6 +100,8 @@ export interface ChannelBalances {
   /** closed only */
   payout: PayoutInfo | null;
   pendingAwaitingMe: boolean;
+  /** the step awaiting the user's signature (the Sign button signs this one only) */
+  pendingStep: string | null;
   actions: ActionButton[];
   history: BalancePoint[];
 }
@@ -135,7 +137,8 @@ export type WebviewToHost =
   /** restored: the webview was rebuilt after hide/show and rendered its saved state before this message */
   | { type: 'ready'; version: number; restored: boolean }
   | { type: 'select'; key: string }
-  | { type: 'action'; action: WebviewAction; key: string | null }
+  /** step: sign only, the step the button showed (the host refuses when another one is pending now) */
+  | { type: 'action'; action: WebviewAction; key: string | null; step?: string | null }
   /** copy one of the addresses the snapshot shows */
   | { type: 'copy'; text: string };
 
@@ -155,7 +158,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | null {
     case 'action':
       if (!ACTIONS.includes(m.action as WebviewAction)) return null;
       if (m.key !== null && (typeof m.key !== 'string' || m.key.length >= 300)) return null;
-      return { type: 'action', action: m.action as WebviewAction, key: m.key as string | null };
+      if (m.step !== undefined && m.step !== null && (typeof m.step !== 'string' || !/^\d{1,40}$/.test(m.step))) return null;
+      return { type: 'action', action: m.action as WebviewAction, key: m.key as string | null, ...(typeof m.step === 'string' ? { step: m.step } : {}) };
     case 'copy':
       return typeof m.text === 'string' && m.text.length < 200 ? { type: 'copy', text: m.text } : null;
     default:

@@ -58,7 +58,7 @@ function para(text: string, cls: string, id?: string): HTMLElement {
 }
 
 function act(ctx: ViewContext, sel: ChannelBalances | null, action: WebviewAction): void {
-  ctx.post({ type: 'action', action, key: sel?.key ?? null });
+  ctx.post({ type: 'action', action, key: sel?.key ?? null, ...(action === 'sign' ? { step: sel?.pendingStep ?? null } : {}) });
 }
 
 function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext): (() => void) | null {

@@ -15,6 +15,7 @@ import {
   type WebviewToHost,
 } from '../../webview/protocol.js';
 import { ChainReads, buildSnapshot } from './balancesSnapshot.js';
+import { offered } from './guards.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { errorMessage } from './util.js';
 
@@ -29,6 +30,8 @@ export class BalancesPanel implements vscode.Disposable {
   private selectedKey: string | null = null;
   private replayRequest = 0;
   private last: HostToWebview | null = null;
+  /** the last snapshot sent (an error message after it does not change what the panel offers) */
+  private lastState: BalancesSnapshot | null = null;
   private lastReceived: WebviewToHost | null = null;
   private pushTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -149,6 +152,13 @@ export class BalancesPanel implements vscode.Disposable {
         return;
       }
       case 'action': {
+        // only what the panel was last shown (a stale or restored panel must not sign another step)
+        const shown = this.lastState;
+        if (!offered(shown, msg)) {
+          this.host.log(`balances webview: refused ${msg.action} on ${msg.key ?? 'no channel'}: the panel did not offer it (a fresh state is sent)`, 'warn');
+          await this.push(true);
+          return;
+        }
         const target = msg.key ? this.parseKey(msg.key) : null;
         if (msg.action === 'refresh') this.reads.clear();
         try {
@@ -191,7 +201,14 @@ export class BalancesPanel implements vscode.Disposable {
   /** Posts to the webview; true when a live webview took the message. */
   private async post(msg: HostToWebview): Promise<boolean> {
     this.last = msg;
+    if (msg.type === 'state') this.lastState = msg.snapshot;
     return this.panel ? this.panel.webview.postMessage(msg) : false;
+  }
+
+  /** Reads the wallets again on the next snapshot (after a command that moved the user's wallet). */
+  invalidateWallets(): void {
+    this.reads.clear();
+    this.schedulePush();
   }
 
   snapshot(): Promise<BalancesSnapshot> {

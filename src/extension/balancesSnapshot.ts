@@ -96,7 +96,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     partnerWallet: amountOf(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close
-        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: ch.close.deadline, stale: staleOnChain(ch) }
+        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch) }
         : null,
     payout: p
       ? {
@@ -108,6 +108,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
         }
       : null,
     pendingAwaitingMe: ch.actions.sign.ok,
+    pendingStep: ch.pending?.awaiting === 'me' ? ch.pending.step.toString() : null,
     actions: actionButtons(ch),
     history: history.map((s) => ({ step: s.step.toString(), you: mine(s).toString(), partner: theirs(s).toString() })),
   };

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ChannelView, StateView } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './host.js';
-import { amountArg, askAmount, isTarget, onChain, requireAction, targetChannel } from './ui.js';
+import { amountArg, askAmount, isTarget, onChain, targetChannel } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { withdraw } from './withdraw.js';
 import { partnerName } from './words.js';
@@ -25,9 +25,8 @@ function copyOffer(c: CommandContext, message: string, value: string): void {
 async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unknown) {
   const [a, b] = c.inputs(t, [aArg, bArg]);
   const node = await c.nodeFor(t, true);
-  const ch = c.host.channel(node, isTarget(t) ? targetChannel(t) : undefined);
-  if (!ch) return vscode.commands.executeCommand('synchannel.open', isTarget(t) ? t : undefined, a, b);
-  requireAction(ch, 'deposit');
+  if (!c.host.channel(node, isTarget(t) ? targetChannel(t) : undefined)) return vscode.commands.executeCommand('synchannel.open', isTarget(t) ? t : undefined, a, b);
+  const ch = await c.channelForAction(node, t, 'deposit');
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await node.api.balanceTon().catch(() => null);
   const amount =
@@ -47,8 +46,7 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
 async function send(c: CommandContext, t: unknown, aArg?: unknown) {
   const [a] = c.inputs(t, [aArg]);
   const node = await c.nodeFor(t, false);
-  const ch = c.channelFor(node, t);
-  requireAction(ch, 'send');
+  const ch = await c.channelForAction(node, t, 'send');
   const amount =
     amountArg(a, 'amount') ??
     (await askAmount(c.prompts, {
@@ -63,8 +61,7 @@ async function send(c: CommandContext, t: unknown, aArg?: unknown) {
 
 async function sign(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
-  const ch = c.channelFor(node, t);
-  requireAction(ch, 'sign');
+  const ch = await c.channelForAction(node, t, 'sign');
   const state = await node.api.sign({ channel: ch.id });
   void c.info(`signed Step ${state.step}: ${stateLine(state)}`);
   return state;
@@ -72,8 +69,7 @@ async function sign(c: CommandContext, t: unknown) {
 
 async function createEmpty(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
-  const ch = c.channelFor(node, t);
-  requireAction(ch, 'createEmpty');
+  const ch = await c.channelForAction(node, t, 'createEmpty');
   const state = await node.api.createEmpty({ channel: ch.id });
   void c.info(`passed the turn to ${partnerOf(c, ch)} (empty Step ${state.step}).${offline(c, ch)}`);
   return state;
@@ -81,8 +77,7 @@ async function createEmpty(c: CommandContext, t: unknown) {
 
 async function requestEmpty(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
-  const ch = c.channelFor(node, t);
-  requireAction(ch, 'requestEmpty');
+  const ch = await c.channelForAction(node, t, 'requestEmpty');
   await node.api.requestEmpty({ channel: ch.id });
   void c.info(`asked ${partnerOf(c, ch)} for the turn.${offline(c, ch)}`);
   return true;
@@ -158,7 +153,7 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
     balanceContract: (t) =>
       onNode(c, t, false, async (node) => {
         const ch = c.channelFor(node, t);
-        const v = await onChain('reading the contract balance…', () => node.api.balanceContract(ch.id));
+        const v = await onChain('reading the contract balance…', () => node.api.balanceContract(ch.id), { cancellable: false });
         void c.info(`contract balance: ${formatTon(v)} TON`);
         return v;
       }),
@@ -171,7 +166,7 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
       }),
     balanceTon: (t) =>
       onNode(c, t, true, async (node) => {
-        const v = await onChain('reading your balance…', () => node.api.balanceTon());
+        const v = await onChain('reading your balance…', () => node.api.balanceTon(), { cancellable: false });
         void c.info(`your account balance: ${formatTon(v)} TON`);
         return v;
       }),
@@ -183,7 +178,7 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
       }),
     getSeqno: (t) =>
       onNode(c, t, true, async (node) => {
-        const v = await onChain('reading your seqno…', () => node.api.getSeqno());
+        const v = await onChain('reading your seqno…', () => node.api.getSeqno(), { cancellable: false });
         void c.info(`seqno: ${v}`);
         return v;
       }),

@@ -11,14 +11,16 @@ import type { BalancesPanel } from './balancesPanel.js';
 import { channelCommands } from './channelCommands.js';
 import { demoCommands } from './demoCommands.js';
 import { showFailure, type ShownFailure } from './errors.js';
+import { channelsFor, failureLevel } from './guards.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { lifecycleCommands } from './lifecycleCommands.js';
 import type { ModelBuilder } from './model.js';
 import type { Prompts } from './prompts.js';
 import { setupCommands } from './setupCommands.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
-import { isTarget, targetChannel, targetParty, type TargetArg } from './ui.js';
+import { isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, shortAddress } from './util.js';
+import { channelDescription, partnerName } from './words.js';
 
 export const EXTENSION_ID = 'synchannel.synchannel';
 export const WALKTHROUGH_ID = `${EXTENSION_ID}#synchannel.teachingDemo`;
@@ -33,6 +35,9 @@ export const COMMAND_NAMES = [
   'refund', 'decline', 'faucet', 'leave', 'challenge', 'finish', 'channels', 'export', 'import', 'help', 'exit',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Commands that move the user's wallet: the balances panel reads the wallets again after them. */
+const MOVES_WALLET: readonly string[] = ['faucet', 'deposit', 'refund', 'withdraw', 'withdrawStep', 'leave', 'challenge', 'finish'];
 export type Handler = (...args: unknown[]) => Promise<unknown>;
 
 export type { TargetArg } from './ui.js';
@@ -57,6 +62,11 @@ export interface CommandDeps {
 export interface CommandContext extends CommandDeps {
   nodeFor(t: unknown, start: boolean): Promise<HostedNode>;
   channelFor(node: HostedNode, t: unknown): ChannelView;
+  /**
+   * The channel a command that does `action` acts on: its target's; without one, the one channel that allows it,
+   * a choice when several do, else the current channel's reason (thrown).
+   */
+  channelForAction(node: HostedNode, t: unknown, action: Action): Promise<ChannelView>;
   /** an information message ("SynChannel: " + message) with buttons */
   info(message: string, ...buttons: string[]): Promise<string | undefined>;
   /** the inputs after the target: the palette passes none, links and tests may pass inputs without a target */
@@ -95,19 +105,21 @@ export class Commands implements CommandContext {
     if (args.length === 0 && selected && selected.kind !== 'node' && (name === 'send' || name === 'sign')) args = [selected];
     try {
       const result = await handler(...args);
+      if (MOVES_WALLET.includes(name)) this.balances.invalidateWallets();
       this.host.fireChanged();
       return result;
     } catch (e) {
       const code = errorCode(e);
       const message = errorMessage(e);
-      this.host.log(code === 'CANCELLED' ? `${name}: cancelled` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : 'info');
+      const sent = code === 'CANCELLED' && failureLevel('cancelled', e) === 'warning';
+      this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
       const network = this.host.runningNetwork ?? this.host.network;
       const cfg = vscode.workspace.getConfiguration('synchannel');
       const endpoint = network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', ''));
       const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
       const target = isTarget(args[0]) ? args[0] : undefined;
       const can = this.actionsOf(target);
-      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can }, () => this.host.showLog());
+      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can }, () => this.host.showLog(), e);
       this.failures.push({ command: name, code, message, shown });
       if (this.failures.length > 50) this.failures.shift();
       return undefined;
@@ -152,6 +164,23 @@ export class Commands implements CommandContext {
     }
     if (start) return host.ensureNode();
     throw new ExtensionError('NODE_NOT_RUNNING', 'the node is not running: start it, or Serve / Connect (which start it)');
+  }
+
+  async channelForAction(node: HostedNode, t: unknown, action: Action): Promise<ChannelView> {
+    if (!(isTarget(t) && targetChannel(t))) {
+      const choice = channelsFor(node.api.channels(), action);
+      if (choice.kind === 'one') return choice.ch;
+      if (choice.kind === 'many') {
+        const hosted = this.host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }));
+        return this.prompts.pick(
+          choice.list.map((ch) => ({ label: partnerName(ch, hosted), description: channelDescription(ch), detail: ch.contract, value: ch })),
+          { title: `SynChannel: ${action} in which channel? (${choice.list.length} allow it)` },
+        );
+      }
+    }
+    const ch = this.channelFor(node, t);
+    requireAction(ch, action);
+    return ch;
   }
 
   channelFor(node: HostedNode, t: unknown): ChannelView {

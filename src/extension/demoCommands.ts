@@ -7,7 +7,7 @@ import { WALKTHROUGH_ID } from './commands.js';
 import type { DemoSession } from './demoHost.js';
 import { DEMO_STEP_IDS } from './nodeFactory.js';
 import type { TreeElement } from './tree.js';
-import { ExtensionError } from './util.js';
+import { ExtensionError, errorCode } from './util.js';
 
 const WALKTHROUGH_STEPS = ['start', ...DEMO_STEP_IDS] as const;
 
@@ -23,6 +23,9 @@ async function revealTree(c: CommandContext): Promise<void> {
 }
 
 async function startDemo(c: CommandContext, opts: { walkthrough: boolean }): Promise<DemoSession> {
+  // a start under way (another click) is joined, never doubled
+  const starting = c.host.startingDemo;
+  if (starting) return starting;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting Alice and Bob on the embedded sandbox chain…' },
     () => c.host.startDemo(),
@@ -38,6 +41,8 @@ async function startDemo(c: CommandContext, opts: { walkthrough: boolean }): Pro
 }
 
 async function openTeachingDemo(c: CommandContext) {
+  const starting = c.host.startingDemo;
+  if (starting) return (await starting).steps.map((s) => s.id);
   const running = c.host.demoSession;
   if (running) {
     const ran = running.steps.filter((s) => running.done(s.id)).length;
@@ -90,7 +95,16 @@ async function demoStep(c: CommandContext, idArg: unknown) {
   }
   const missing = session.missingBefore(id);
   if (missing) return refuse(c, `run "${missing.title}" first.`, missing);
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel demo: ${step.title}…` }, () => c.host.runDemoStep(id));
+  let result: string;
+  try {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel demo: ${step.title}…` }, () => c.host.runDemoStep(id));
+  } catch (e) {
+    // the user stopped (or started again) the demo under this step: its nodes stopped (NODE_STOPPED), no bug
+    if (c.host.demoSession === session) throw e;
+    c.host.log(`[demo] ${step.title}: stopped with the demo (${errorCode(e)})`);
+    void c.info(`the teaching demo was stopped: "${step.title}" did not finish.`);
+    return undefined;
+  }
   await tick(id, true);
   const next = session.next();
   const n = session.steps.indexOf(step) + 1;

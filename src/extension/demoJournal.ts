@@ -4,6 +4,7 @@
 import type { NodeEvent, Party } from '../node/types.js';
 import type { ReplayEntry, ReplayLine } from '../../webview/protocol.js';
 import { formatTon, stateLine } from './util.js';
+import { windowLeft } from './words.js';
 
 type Names = Record<Party, string>;
 
@@ -37,7 +38,7 @@ export function journalLine(who: string, e: NodeEvent, names: Names): ReplayLine
     case 'closeStarted': {
       const by = e.byPartner ? other(e.channel.me) : who;
       const what = e.step === null ? 'the deposits (an exit)' : `Step ${e.step}`;
-      return { source: 'chain', text: `${by} submitted ${what}: the challenge window runs until ${new Date(e.deadline * 1000).toLocaleTimeString()}` };
+      return { source: 'chain', text: `${by} submitted ${what}: the challenge window ends in ${windowLeft(e.channel)}` };
     }
     case 'challenged':
       return { source: 'chain', text: `${e.byMe ? who : other(e.channel.me)} challenged the close with Step ${e.step}` };

@@ -1,10 +1,11 @@
 // How a failed command is shown: by its code's level in the one vocabulary (src/core/codes.ts), never by its
-// text. Cancellations are silent, situations the user can fix (state conflicts included) are warnings, failures
+// text. Cancellations are silent (unless something was already sent: a warning), situations the user can fix (state conflicts included) are warnings, failures
 // are errors; each offers its next step as buttons, and "Copy Details". What to do about a chain endpoint depends
 // on the network: testnet speaks of toncenter and its API key, devnet of the local devnet.
 import * as vscode from 'vscode';
 import { levelOf, nextStep, type ErrorCode } from '../core/errors.js';
 import type { Action, NetworkKind } from '../node/types.js';
+import { failureLevel } from './guards.js';
 import type { Prompts } from './prompts.js';
 
 interface NextAction {
@@ -96,8 +97,8 @@ export interface ShownFailure {
 }
 
 /** Shows a failure with its next step; returns what was shown (null for a cancellation). */
-export function showFailure(prompts: Prompts, code: ErrorCode, message: string, c: FailureContext, showLog: () => void): ShownFailure | null {
-  const level = levelOf(code);
+export function showFailure(prompts: Prompts, code: ErrorCode, message: string, c: FailureContext, showLog: () => void, err?: unknown): ShownFailure | null {
+  const level = failureLevel(levelOf(code), err);
   if (level === 'cancelled') return null;
   // A button for a channel action the node does not allow now (Sign on a state that awaits the partner) is not offered.
   let actions = (NEXT[code] ?? []).filter((a) => !a.action || !c.can || c.can(a.action));

@@ -9,6 +9,7 @@ import type { ChannelView, NodeEvent } from '../node/types.js';
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
+import { liveChannels } from './guards.js';
 import { TreeDecorations } from './decorations.js';
 import { NodeHost, type NodeStatus, type PartyId } from './host.js';
 import { ModelBuilder } from './model.js';
@@ -31,6 +32,8 @@ export interface SynChannelTestApi {
   channels(party: PartyId): ChannelView[];
   /** rebuilds the views' picture now and resolves when it is current */
   settle(): Promise<void>;
+  /** whether the views are read again on a timer (a channel is closing: its countdown moves) */
+  countdown(): boolean;
 }
 
 /** What activate() returns: a read-only window into the extension for tests and tools. */
@@ -118,10 +121,33 @@ interface Parts {
   testMode: boolean;
 }
 
+/**
+ * The network setting changed, not by this window's Switch Network (another window wrote the user setting): a
+ * node that guards channels with money keeps running here, and says so with a button to switch.
+ */
+function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
+  const want = nodeHost.network;
+  const running = nodeHost.runningNetwork;
+  const main = nodeHost.mainNode;
+  if (!main || !running || running === want || nodeHost.ownNetworkWrite === want) return false;
+  const live = liveChannels(main.api.channels());
+  if (!live.length) return false;
+  nodeHost.log(`the network setting changed to ${want} outside this window: the node keeps running on ${running} (it guards ${live.length} channel(s))`, 'warn');
+  void prompts
+    .notify(
+      'warning',
+      `SynChannel: the network setting changed to ${want} (in another window). This window keeps its node on ${running}: it guards ${live.length} channel${live.length === 1 ? '' : 's'} with money in ${live.length === 1 ? 'it' : 'them'} (${live.map((c) => c.contract).join(', ')}).`,
+      `Switch to ${want}`,
+    )
+    .then((pick) => pick && void vscode.commands.executeCommand('synchannel.switchNetwork', want));
+  return true;
+}
+
 /** Settings the running node was built with: the network switches at once, the rest after a restart. */
 function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('synchannel.network')) {
+      if (keepsNode(nodeHost, prompts)) return;
       nodeHost.restartForNetwork().catch((err) => nodeHost.log(`network switch: ${String(err)}`, 'error'));
     } else if (
       ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
@@ -185,6 +211,7 @@ function publicApi(p: Parts): SynChannelApi {
             },
             channels: (party: PartyId) => nodeHost.node(party)?.api.channels() ?? [],
             settle: () => model.rebuild(),
+            countdown: () => model.counting,
           },
         }
       : {}),

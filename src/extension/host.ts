@@ -22,6 +22,8 @@ export interface HostedNode {
   label: string;
   api: ChannelNodeApi;
   served: ServeResult | null;
+  /** the mode the node was started with (the setting may have changed since: it applies on a restart) */
+  autoMode?: boolean;
 }
 
 export interface HostedEvent {
@@ -43,6 +45,8 @@ export class NodeHost implements vscode.Disposable {
   private _lastError: { code: string; message: string } | null = null;
   /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
   private wantRunning = false;
+  /** the network this window's own Switch Network wrote last (a change to it is not another window's) */
+  ownNetworkWrite: NetworkKind | null = null;
   readonly redactor = new Redactor();
   readonly keys: KeyStore;
   private readonly recent: string[] = [];
@@ -137,7 +141,7 @@ export class NodeHost implements vscode.Disposable {
         const config = await this.nodeConfig(network);
         const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
         const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
-        const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served() };
+        const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served(), autoMode: config.autoMode ?? true };
         this.attach(hosted);
         this.main = hosted;
         this.mainNetwork = network;
@@ -214,8 +218,11 @@ export class NodeHost implements vscode.Disposable {
       if (this.starting) await this.starting.catch(() => undefined);
       if (this.main && this.mainNetwork === this.network) return;
       await this.stopNode({ keepWanted: true });
-      this.fireChanged();
+      // what was said of the old network's folder (locked, a failed start) is not true of the new one
+      this._lastError = null;
+      this.setStatus('stopped');
       if (this.wantRunning) await this.ensureNode();
+      else await this.startIfLive();
     });
     this.restartChain = next.catch(() => undefined);
     return next;
@@ -279,17 +286,36 @@ export class NodeHost implements vscode.Disposable {
 
   /** Alice and Bob are starting (the tree is empty meanwhile). */
   demoStarting = false;
+  private demoStart: Promise<DemoSession> | null = null;
+  /** counts the demo's stops: a start that sees it change stops what it started */
+  private demoStops = 0;
 
-  async startDemo(): Promise<DemoSession> {
-    await this.stopDemo();
+  /** The start under way, if any (a second caller waits for it instead of starting another pair of nodes). */
+  get startingDemo(): Promise<DemoSession> | null {
+    return this.demoStart;
+  }
+
+  /** Starts Alice and Bob (after stopping a running demo); a call while a start is under way gets that start. */
+  startDemo(): Promise<DemoSession> {
+    this.demoStart ??= this.newDemo().finally(() => {
+      this.demoStart = null;
+      this.demoStarting = false;
+      this.fireChanged();
+    });
+    return this.demoStart;
+  }
+
+  private async newDemo(): Promise<DemoSession> {
+    const stops = this.demoStops;
+    await this.stopRunningDemo();
     const dataDir = join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`);
     this.demoStarting = true;
     this.fireChanged();
-    let demo: factory.TeachingDemo;
-    try {
-      demo = await factory.createTeachingDemo({ dataDir });
-    } finally {
-      this.demoStarting = false;
+    const demo = await factory.createTeachingDemo({ dataDir });
+    if (stops !== this.demoStops) {
+      // stopped (or the window closed) while it started: nothing is left running
+      await demo.stop().catch((e: unknown) => this.log(`stopping the demo: ${errorMessage(e)}`, 'warn'));
+      throw new ExtensionError('CANCELLED', 'the teaching demo was stopped while it started');
     }
     const session = new DemoSession(demo, (l) => this.log(l));
     this.attach(session.alice);
@@ -308,7 +334,15 @@ export class NodeHost implements vscode.Disposable {
     return result;
   }
 
+  /** Stops the demo; a start under way is stopped once it has started. */
   async stopDemo(): Promise<void> {
+    this.demoStops++;
+    const starting = this.demoStart;
+    if (starting) await starting.catch(() => undefined);
+    await this.stopRunningDemo();
+  }
+
+  private async stopRunningDemo(): Promise<void> {
     const d = this.demo;
     if (!d) return;
     this.demo = null;

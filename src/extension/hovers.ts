@@ -6,7 +6,7 @@ import type { ChannelView, NetworkKind, StateView } from '../node/types.js';
 import type { PartyId } from './host.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
-import { partyName, period, phaseWord, staleOnChain, stepAction, timeLeft, turnWords, type Names } from './words.js';
+import { partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowLeft, type Names } from './words.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -58,7 +58,7 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (ch.latest) m.appendMarkdown(` (Step ${ch.latest.step})`);
   if (ch.phase === 'closing' && ch.close) {
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
-    m.appendMarkdown(`\n\nOn chain: ${what}, submitted by ${ch.close.byMe ? 'you' : names.partner}; challenge window: ${timeLeft(Date.now() / 1000 + ch.close.secondsLeft)} left`);
+    m.appendMarkdown(`\n\nOn chain: ${what}, submitted by ${ch.close.byMe ? 'you' : names.partner}; challenge window: ${windowLeft(ch)} left`);
     if (staleOnChain(ch)) m.appendMarkdown(`\n\n$(warning) Older than the latest state both signed (Step ${ch.latest?.step}): your watcher challenges it. [Challenge now](${link('synchannel.challenge', target)})`);
   }
   if (ch.phase === 'closed' && ch.payout) {

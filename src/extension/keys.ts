@@ -26,6 +26,11 @@ export class KeyStore {
     return !!(this.ctx.globalState.get<string>(KEY_FOLDER(network)) || (await this.ctx.secrets.get(SECRET.mnemonic(network))) || (await this.ctx.secrets.get(SECRET.seed(network))));
   }
 
+  /** Whether a key of this network is stored (a mnemonic, a key folder or a seed made on first use). */
+  async hasStoredKey(network: NetworkKind): Promise<boolean> {
+    return !!(this.ctx.globalState.get<string>(KEY_FOLDER(network)) || (await this.ctx.secrets.get(SECRET.mnemonic(network))) || (await this.ctx.secrets.get(SECRET.seed(network))));
+  }
+
   /** The key of this network: an imported mnemonic, a key folder, or a seed (created once for sandbox/devnet). */
   async keyFor(network: NetworkKind): Promise<NodeConfig['key']> {
     const words = await this.ctx.secrets.get(SECRET.mnemonic(network));

@@ -8,35 +8,58 @@ import type { Action, ChannelView } from '../node/types.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './host.js';
-import { amountArg, askAmount, cancelled, isTarget, onChain, requireAction, targetChannel, targetParty } from './ui.js';
+import { confirmStop } from './setupCommands.js';
+import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
-import { channelDescription, period } from './words.js';
+import { depositsProblem } from './guards.js';
+import { channelDescription, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
-  const ch = c.channelFor(node, t);
-  requireAction(ch, action);
-  return { node, ch };
+  return { node, ch: await c.channelForAction(node, t, action) };
 }
 
-async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?: unknown) {
-  const [m, th] = c.inputs(t, [mineArg, theirsArg]);
+async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?: unknown, partnerArg?: unknown) {
+  const [m, th, pa] = c.inputs(t, [mineArg, theirsArg, partnerArg]);
   const node = await c.nodeFor(t, true);
-  if (node.api.partners().length === 0) throw new ExtensionError('NO_PARTNER', 'no partner yet: Serve on one side, Connect on the other');
+  const partners = node.api.partners();
+  if (partners.length === 0) throw new ExtensionError('NO_PARTNER', 'no partner yet: Serve on one side, Connect on the other');
+  // with several partners connected, the person picks one (the CLI's --partner)
+  const partner =
+    typeof pa === 'string' && pa
+      ? pa
+      : partners.length > 1
+        ? await c.prompts.pick(
+            partners.map((p) => ({ label: shortAddress(p.address), description: p.online ? 'online' : 'offline', detail: p.address, value: p.address })),
+            { title: 'SynChannel: open a channel with which partner?', step: 1, totalSteps: 3 },
+          )
+        : undefined;
+  const steps = partners.length > 1 ? { first: 2, total: 3 } : { first: 1, total: 2 };
   const balance = await node.api.balanceTon().catch(() => null);
   const mine =
     amountArg(m, 'your deposit') ??
     (await askAmount(c.prompts, {
       title: 'SynChannel: open a channel',
-      step: 1,
-      totalSteps: 2,
-      prompt: `Your deposit${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
+      step: steps.first,
+      totalSteps: steps.total,
+      prompt: `Your deposit (0 if you only receive)${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
+      allowZero: true,
       ...(balance !== null ? { max: { nano: balance, what: 'your wallet balance' } } : {}),
     }));
   const theirs =
     amountArg(th, "partner's deposit") ??
-    (await askAmount(c.prompts, { title: 'SynChannel: open a channel', step: 2, totalSteps: 2, prompt: "Your partner's deposit (0 if they only receive)", value: '0', allowZero: true }));
-  const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs }));
+    (await askAmount(c.prompts, {
+      title: 'SynChannel: open a channel',
+      step: steps.first + 1,
+      totalSteps: steps.total,
+      prompt: "Your partner's deposit (0 if they only receive)",
+      value: '0',
+      allowZero: true,
+      check: (nano) => depositsProblem(mine, nano),
+    }));
+  const problem = depositsProblem(mine, theirs);
+  if (problem) throw new ExtensionError('AMOUNT_NOT_POSITIVE', problem);
+  const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }));
   void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. You deploy it once they accept.`);
   return ch;
 }
@@ -65,7 +88,7 @@ async function leave(c: CommandContext, t: unknown) {
   );
   if (!ok) throw cancelled();
   const r = await onChain('starting the exit…', (p) => node.api.exit({ ...p, channel: ch.id }));
-  void c.info(`exit started: the node pays out after ${new Date(r.deadline * 1000).toLocaleTimeString()}`);
+  void c.info(`exit started: the node pays out in ${windowLeft(node.api.channels().find((x) => x.id === ch.id))}`);
   return r;
 }
 
@@ -83,7 +106,7 @@ async function channels(c: CommandContext, t: unknown) {
 
 export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName, Handler>> {
   return {
-    open: (t, a, b) => open(c, t, a, b),
+    open: (t, a, b, p) => open(c, t, a, b, p),
     refund: (t) => refund(c, t),
     leave: (t) => leave(c, t),
     channels: (t) => channels(c, t),
@@ -97,7 +120,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       const [amount] = c.inputs(t, [a]);
       const node = await c.nodeFor(t, true);
       const nano = amountArg(amount, 'amount') ?? 100_000_000_000n;
-      const b = await onChain(`getting ${formatTon(nano)} test TON…`, () => node.api.faucet(nano));
+      const b = await onChain(`getting ${formatTon(nano)} test TON…`, () => node.api.faucet(nano), { cancellable: false });
       void c.info(`your account balance now: ${formatTon(b)} TON`);
       return b;
     },
@@ -138,6 +161,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       return name;
     },
     exit: async () => {
+      await confirmStop(c, 'Exit (stop the node)', 'Stop the Node');
       await c.host.stopNode();
       return true;
     },

@@ -33,17 +33,23 @@ export interface NodeEntry {
 
 export interface Model {
   nodes: NodeEntry[];
+  /** when the views were read (Date.now()): a close's secondsLeft counts from here */
+  readAt: number;
   /** increases with every rebuild */
   version: number;
 }
 
 /** How many steps a channel shows at first, and how many more each "show earlier" adds. */
 export const STEPS_PAGE = 10n;
+/** How often a closing channel's countdown is read again. */
+export const CLOSING_REFRESH_MS = 20_000;
 
 export const channelKey = (party: string, channel: string) => `${party}:${channel}`;
 
 export class ModelBuilder implements vscode.Disposable {
-  private model: Model = { nodes: [], version: 0 };
+  private model: Model = { nodes: [], readAt: 0, version: 0 };
+  /** while a channel is closing: its countdown is read again every CLOSING_REFRESH_MS (node events may not come) */
+  private tick: ReturnType<typeof setInterval> | null = null;
   private readonly shown = new Map<string, bigint>();
   private readonly emitter = new vscode.EventEmitter<Model>();
   /** Fires after each rebuild with the new picture. */
@@ -84,11 +90,27 @@ export class ModelBuilder implements vscode.Disposable {
           await new Promise((r) => setTimeout(r, 25));
           continue;
         }
-        this.model = { nodes, version: this.model.version + 1 };
+        this.model = { nodes, readAt: Date.now(), version: this.model.version + 1 };
+        this.countdown(nodes);
         this.emitter.fire(this.model);
       } while (this.again);
     })().finally(() => (this.running = null));
     return this.running;
+  }
+
+  /** Keeps a timer that rebuilds the picture while a channel is closing, and none otherwise. */
+  private countdown(nodes: NodeEntry[]): void {
+    const closing = nodes.some((n) => n.channels.some((c) => c.view.phase === 'closing'));
+    if (closing && !this.tick) this.tick = setInterval(() => void this.rebuild(), CLOSING_REFRESH_MS);
+    if (!closing && this.tick) {
+      clearInterval(this.tick);
+      this.tick = null;
+    }
+  }
+
+  /** Whether the picture is read again on a timer (a channel is closing). */
+  get counting(): boolean {
+    return this.tick !== null;
   }
 
   private async read(node: HostedNode): Promise<NodeEntry> {
@@ -119,6 +141,8 @@ export class ModelBuilder implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.tick) clearInterval(this.tick);
+    this.tick = null;
     this.sub.dispose();
     this.emitter.dispose();
   }

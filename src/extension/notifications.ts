@@ -8,7 +8,7 @@ import type { ChannelView, NodeEvent } from '../node/types.js';
 import type { HostedEvent, NodeHost } from './host.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { partnerName, stepAction, timeLeft } from './words.js';
+import { partnerName, stepAction, timeLeft, windowLeft } from './words.js';
 
 interface Notice {
   level: NoticeLevel;
@@ -47,8 +47,8 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
         level: 'warning',
         text:
           e.step === null
-            ? `${c.name(e.channel)} started an exit with the deposits; the window ends in ${timeLeft(e.deadline)}. Your watcher challenges with any state both signed.`
-            : `${c.name(e.channel)} sent Step ${e.step} to the contract; the challenge window ends in ${timeLeft(e.deadline)}. Your watcher challenges it if you hold a later state.`,
+            ? `${c.name(e.channel)} started an exit with the deposits; the window ends in ${windowLeft(e.channel)}. Your watcher challenges with any state both signed.`
+            : `${c.name(e.channel)} sent Step ${e.step} to the contract; the challenge window ends in ${windowLeft(e.channel)}. Your watcher challenges it if you hold a later state.`,
         buttons: { Show: () => c.run('synchannel.showAll', e.channel) },
       };
     case 'challenged':
@@ -126,7 +126,8 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispos
       host.log(`Partner address: ${event.partner.address}`);
     }
     const c: Context = {
-      auto: vscode.workspace.getConfiguration('synchannel').get<boolean>('autoPassTurn', true),
+      // the running node's mode, not the setting (a change applies when the node restarts)
+      auto: node.autoMode ?? true,
       name: (ch) => partnerName(ch, host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }))),
       run: (command, ch) => void vscode.commands.executeCommand(command, { party: node.id, channel: ch.id }),
     };

@@ -1,13 +1,15 @@
 // Getting set up: the node (start, stop), serving and connecting, addresses (copy, explorer), the network, keys,
 // the testnet API key and the local devnet.
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkKind, ServeResult } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { explorerLinks } from './hovers.js';
-import { mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
+import { keyChange, stopWarning } from './guards.js';
+import { hasLiveChannels, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorMessage } from './util.js';
 
@@ -120,6 +122,25 @@ async function restartIfOn(c: CommandContext, network: NetworkKind): Promise<voi
   }
 }
 
+/**
+ * Before a network's key is replaced: refused while its data folder holds channels that are not closed (they would
+ * fail with WRONG_KEY); with a key already there, asked first in a modal (the old key is not kept anywhere else).
+ */
+async function guardKeyChange(c: CommandContext, network: NetworkKind): Promise<void> {
+  const running = c.host.runningNetwork === network && c.host.mainNode ? c.host.mainNode.api.channels() : null;
+  const dir = c.host.dataDir(network);
+  const live = running || !existsSync(dir) ? false : await hasLiveChannels(dir);
+  const verdict = keyChange({ network, running, live, hasKey: await c.host.keys.hasStoredKey(network) });
+  if (!verdict.ok) throw new ExtensionError(verdict.code, verdict.why);
+  if (!verdict.confirm) return;
+  const ok = await c.prompts.confirm(
+    `Replace the ${network} key?`,
+    `The current ${network} key is kept nowhere else: its wallet and any closed channel's history stay reachable only if you wrote its 24 words down (or kept its key folder). The data folder holds no channel that is not closed.`,
+    'Replace the Key',
+  );
+  if (!ok) throw cancelled();
+}
+
 async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
   const network = n === undefined ? c.host.network : await pickNetwork(c, n);
   const check = async (text: string): Promise<string | undefined> => {
@@ -133,6 +154,7 @@ async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
     const problem = await check(text);
     if (problem) throw new ExtensionError('BAD_MNEMONIC', problem);
   }
+  await guardKeyChange(c, network);
   await c.host.keys.storeMnemonic(network, text.trim().split(/\s+/));
   void c.info(`mnemonic imported for ${network}`);
   await restartIfOn(c, network);
@@ -151,6 +173,7 @@ async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
   if (!pk || pk.length !== 32) throw new ExtensionError('KEY_FOLDER_MISSING', `${folder}/wallet.pk must hold a raw 32-byte private key`);
   const addr = await readFile(join(folder, 'wallet.addr')).catch(() => null);
   if (addr && addr.length !== 36) throw new ExtensionError('KEY_FILE_BAD', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
+  await guardKeyChange(c, network);
   await c.host.keys.storeKeyFolder(network, folder);
   void c.info(`key folder imported for ${network}: ${folder}`);
   await restartIfOn(c, network);
@@ -178,6 +201,7 @@ async function openInExplorer(c: CommandContext, t: unknown) {
 
 async function createKey(c: CommandContext, n: unknown) {
   const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  await guardKeyChange(c, network);
   const words = await mnemonicNew(24);
   await c.host.keys.storeMnemonic(network, words);
   c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
@@ -212,6 +236,47 @@ async function startDevnet(c: CommandContext, p: unknown) {
   return server.url;
 }
 
+/**
+ * Before this window stops its node (stop, exit, a network switch, the devnet under it): when the node guards
+ * channels with money in them, a modal names them and how long the node may stay off. Throws CANCELLED on no.
+ */
+export async function confirmStop(c: CommandContext, what: string, button: string): Promise<void> {
+  const main = c.host.mainNode;
+  const w = main ? stopWarning(main.api.channels(), what) : null;
+  if (!w) return;
+  if ((await c.prompts.confirm(w.message, w.detail, button)) !== button) throw cancelled();
+  c.host.log(`${what}: confirmed with channels to watch`);
+}
+
+/** Where synchannel.network is set above the user setting (a workspace wins over it), or null. */
+function workspaceNetwork(): { value: unknown; where: string } | null {
+  const i = vscode.workspace.getConfiguration('synchannel').inspect<string>('network');
+  if (i?.workspaceFolderValue !== undefined) return { value: i.workspaceFolderValue, where: "this folder's settings" };
+  if (i?.workspaceValue !== undefined) return { value: i.workspaceValue, where: "this workspace's settings" };
+  return null;
+}
+
+/**
+ * Switch Network: written to the user setting; this window's node restarts on it (asked first when it guards
+ * channels). A workspace value that wins over the user setting is reported, not switched around.
+ */
+async function switchNetwork(c: CommandContext, n: unknown): Promise<NetworkKind | undefined> {
+  const network = await pickNetwork(c, n);
+  const over = workspaceNetwork();
+  if (over && over.value !== network) {
+    void c.prompts
+      .notify('warning', `SynChannel: synchannel.network is set to ${String(over.value)} in ${over.where}, which wins over the user setting: change it there to switch to ${network}.`, 'Open Workspace Settings')
+      .then((pick) => pick && void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', 'synchannel.network'));
+    return undefined;
+  }
+  const running = c.host.runningNetwork;
+  if (running && running !== network) await confirmStop(c, `Switch from ${running} to ${network} (its node stops)`, `Switch to ${network}`);
+  c.host.ownNetworkWrite = network;
+  await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
+  await c.host.restartForNetwork();
+  return network;
+}
+
 export function setupCommands(c: CommandContext): Partial<Record<CommandName, Handler>> {
   return {
     serve: (t, port, host) => serve(c, t, port, host),
@@ -219,18 +284,14 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     copyMultiaddr: (t) => copyMultiaddr(c, t),
     copyAddress: (t) => copyAddress(c, t),
     openInExplorer: (t) => openInExplorer(c, t),
-    switchNetwork: async (n) => {
-      const network = await pickNetwork(c, n);
-      await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
-      await c.host.restartForNetwork();
-      return network;
-    },
+    switchNetwork: (n) => switchNetwork(c, n),
     createKey: (n) => createKey(c, n),
     importMnemonic: (w, n) => importMnemonic(c, w, n),
     importKeyFolder: (f, n) => importKeyFolder(c, f, n),
     setTestnetApiKey: (k) => setTestnetApiKey(c, k),
     startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
+      if (c.host.devnetServer && c.host.runningNetwork === 'devnet') await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
       const stopped = await c.host.stopDevnet();
       void c.info(stopped ? 'devnet stopped' : 'the devnet was not running in this window');
       return stopped;
@@ -241,6 +302,7 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
       return node.api.getAccount();
     },
     stopNode: async () => {
+      await confirmStop(c, 'Stop the node', 'Stop the Node');
       await c.host.stopNode();
       return true;
     },

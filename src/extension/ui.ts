@@ -56,6 +56,8 @@ export interface AmountOptions extends StepOptions {
   allowZero?: boolean;
   /** the most that can be entered, and what it is ("your balance in the channel") */
   max?: { nano: bigint; what: string };
+  /** one more check of the amount as typed (why it cannot be accepted) */
+  check?: (nano: bigint) => string | undefined;
 }
 
 /** Asks for an amount, checked as it is typed (against the real balance when there is one). */
@@ -67,15 +69,20 @@ export async function askAmount(prompts: Prompts, o: AmountOptions): Promise<big
       const problem = validateAmount(t, { allowZero: o.allowZero });
       if (problem) return problem;
       if (o.max !== undefined && parseTon(t.trim()) > o.max.nano) return `at most ${formatTon(o.max.nano)} TON (${o.max.what})`;
-      return undefined;
+      return o.check?.(parseTon(t.trim()));
     },
   });
   return parseTon(text.trim());
 }
 
-/** Runs an on-chain wait with a cancellable notification progress. */
-export function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel: ${title}`, cancellable: true }, async (progress, token) => {
+/**
+ * Runs an on-chain wait with a notification progress, cancellable when `fn` passes the signal on (a read that
+ * ignores it says `{ cancellable: false }`: no Cancel button that does nothing). A cancel after something was sent
+ * is the node's CANCELLED with `sent: true`, shown as a warning (errors.ts).
+ */
+export function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise<T>, o: { cancellable?: boolean } = {}): Thenable<T> {
+  const cancellable = o.cancellable ?? true;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel: ${title}`, cancellable }, async (progress, token) => {
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
     try {

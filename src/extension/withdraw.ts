@@ -6,9 +6,9 @@ import type { StateView, WithdrawResult } from '../node/types.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
-import { cancelled, isTarget, onChain, requireAction, targetStep } from './ui.js';
+import { cancelled, isTarget, onChain, targetStep } from './ui.js';
 import { ExtensionError, formatTon, stateLine } from './util.js';
-import { period } from './words.js';
+import { period, windowLeft } from './words.js';
 
 type Mode = 'cooperative' | 'unilateral' | 'auto';
 
@@ -19,8 +19,7 @@ function modeOf(arg: unknown): Mode | undefined {
 export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown): Promise<WithdrawResult> {
   const [m] = c.inputs(t, [modeArg]);
   const node = await c.nodeFor(t, false);
-  const ch = c.channelFor(node, t);
-  requireAction(ch, 'withdraw');
+  const ch = await c.channelForAction(node, t, 'withdraw');
   const latest = ch.latest;
   if (!latest) throw new ExtensionError('NOT_OPEN', 'no state both signed yet: sign the initial state first');
   const step = targetStep(isTarget(t) ? t : undefined) ?? latest.step;
@@ -72,17 +71,18 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   if (!ok) throw cancelled();
 
   const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, step, mode, confirmStale: stale }));
-  const until = r.deadline ? new Date(r.deadline * 1000).toLocaleTimeString() : 'the challenge window';
+  // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
+  const until = windowLeft(node.api.channels().find((x) => x.id === ch.id));
   if (r.fellBack) {
     void c.prompts.notify(
       'warning',
-      `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out after ${until}.`,
+      `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out in ${until}.`,
     );
   } else if (r.mode === 'cooperative') {
     const mine = ch.me === 'A' ? r.payoutA : r.payoutB;
     void c.info(`channel closed with Step ${r.step}: you received ${formatTon(mine ?? 0n)} TON.`);
   } else {
-    void c.info(`close started with Step ${r.step}; the node finishes it after ${until}.`);
+    void c.info(`close started with Step ${r.step}; the node finishes it in ${until}.`);
   }
   return r;
 }

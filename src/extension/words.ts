@@ -10,6 +10,14 @@ export function timeLeft(deadline: number, now = Date.now() / 1000): string {
   return s === 0 ? 'now' : durationText(s);
 }
 
+/**
+ * The time left in a close's challenge window, in words, from the node's view (chain time; the view's secondsLeft
+ * counted down since it was read), or `fallback` when the view has no close.
+ */
+export function windowLeft(ch: Pick<ChannelView, 'close'> | undefined, fallback = 'the challenge window'): string {
+  return ch?.close ? timeLeft(ch.close.secondsLeft, 0) : fallback;
+}
+
 /** A period in seconds, in words ("10 min", "24 h"). */
 export function period(seconds: number): string {
   return timeLeft(seconds, 0);

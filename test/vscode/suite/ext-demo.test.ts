@@ -129,6 +129,23 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     assert.equal(ext.demoSteps().some((s) => s.done), false, 'a new run starts with no step done');
     assert.deepEqual(ext.test.unanswered(), []);
   });
+
+  it('two starts at once start one pair of nodes; a stop during a start leaves nothing running', async () => {
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+    const started = () => ext.test.log().filter((l) => l.startsWith('teaching demo started')).length;
+    const before = started();
+    const [a, b] = await Promise.all([vscode.commands.executeCommand('synchannel.openTeachingDemo'), vscode.commands.executeCommand('synchannel.openTeachingDemo')]);
+    assert.ok(a && b, JSON.stringify(ext.lastFailure()));
+    assert.equal(started() - before, 1, 'one pair of nodes');
+
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+    const opening = vscode.commands.executeCommand('synchannel.openTeachingDemo');
+    await new Promise((r) => setTimeout(r, 50));
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+    await opening;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(ext.demoSteps(), [], 'the demo started during the stop was stopped');
+  });
 });
 
 describe('SynChannel teaching demo: the tree and the flows on it', function () {

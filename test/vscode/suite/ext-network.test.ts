@@ -40,6 +40,16 @@ describe('SynChannel node and network switch', function () {
     await until('the sandbox chain file', () => existsSync(join(s.dataDir, 'sandbox-chain.json')));
   });
 
+  it('Create Key on a network that has a key (and no channel) asks first; No keeps the key', async () => {
+    const account = await vscode.commands.executeCommand('synchannel.getAccount');
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'sandbox'), undefined);
+    const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(asked?.kind === 'confirm' && /Replace the sandbox key\?/.test(asked.message), JSON.stringify(ext.test.prompts()));
+    assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account);
+  });
+
   it('answers "no channel yet" (with Serve and Connect) when the node runs but has no channel', async () => {
     const r = await vscode.commands.executeCommand('synchannel.send', '1');
     assert.equal(r, undefined);

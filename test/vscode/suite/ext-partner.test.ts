@@ -45,6 +45,8 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   after(async () => {
     busy?.close();
     await partner?.kill9();
+    // the node guards a closing channel: Stop asks first
+    if (ext.test.channels('me').some((c) => ['funding', 'locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
     await vscode.commands.executeCommand('synchannel.stopNode');
     await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
@@ -101,6 +103,67 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(row.children[0]!.label, /^0Q.{4}….{4} · partner$/);
   });
 
+  it('the balances panel reads your wallet again after a command that moved it (Get Test Coins)', async () => {
+    const wallet = async () => (await ext.webview.refresh()).selected?.yourWallet?.nano;
+    const before = await wallet();
+    assert.ok(before, 'the panel shows your wallet');
+    assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '1'), JSON.stringify(ext.lastFailure()));
+    const after = await wallet();
+    assert.ok(after && BigInt(after) > BigInt(before), `the wallet read again: ${before} then ${after}`);
+  });
+
+  it('partner notifications follow the mode the node was started with, not the setting changed since', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    const ch = channel();
+    await cfg().update('autoPassTurn', false, vscode.ConfigurationTarget.Global);
+    try {
+      ext.test.clearPrompts();
+      ext.test.notify({ type: 'stateReceived', channel: ch, state: { ...ch.latest!, step: ch.latest!.step + 1n, committed: false } });
+      assert.deepEqual(notices(ext).filter((n) => /Received new state/.test(n.message)), [], 'the automatic node countersigns by itself: no Sign to click');
+    } finally {
+      await cfg().update('autoPassTurn', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('Create Key on a network whose data folder holds a channel that is not closed is refused: the key stays', async () => {
+    const account = ext.test.channels('me')[0]!.myAddress;
+    assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'devnet'), undefined);
+    const f = ext.lastFailure();
+    assert.equal(f?.code, 'WRONG_KEY', JSON.stringify(f));
+    assert.match(f.message, /the devnet key is the key of 1 channel that is not closed .*open.*Close them first, or use another network or data folder/);
+    assert.equal(ext.test.channels('me')[0]!.myAddress, account);
+    assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account, 'the node runs with the same key');
+  });
+
+  it('a network change made outside this window does not restart a node that guards channels: it says so, with a button to switch', async () => {
+    ext.test.clearPrompts();
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    await cfg().update('network', 'sandbox', vscode.ConfigurationTarget.Global);
+    try {
+      const said = await until('the warning', () => notices(ext).find((n) => /network setting changed to sandbox \(in another window\)/.test(n.message)));
+      assert.equal(said.level, 'warning');
+      assert.match(said.message, /keeps its node on devnet: it guards 1 channel/);
+      assert.deepEqual(said.buttons, ['Switch to sandbox']);
+      assert.equal(ext.status().runningNetwork, 'devnet');
+    } finally {
+      await cfg().update('network', 'devnet', vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(ext.status().runningNetwork, 'devnet');
+  });
+
+  it("this window's Switch Network asks first, naming the channel and how long the node may stay off; No keeps the node", async () => {
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox'), undefined);
+    const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(asked?.kind === 'confirm', JSON.stringify(ext.test.prompts()));
+    assert.match(asked.message, /Switch from devnet to sandbox .*\? Your node guards 1 channel with money in it/);
+    assert.ok(asked.detail.includes(channel().contract), asked.detail);
+    assert.match(asked.detail, /start it at least once every 2 min/);
+    assert.equal(ext.status().runningNetwork, 'devnet');
+    assert.equal(ext.status().network, 'devnet');
+  });
+
   it('a long history shows its last steps, newest first, and a "Show earlier steps" row that shows more', async () => {
     const target = { party: 'me', channel: channel().id };
     assert.ok(await vscode.commands.executeCommand('synchannel.requestEmpty', target), JSON.stringify(ext.lastFailure()));
@@ -120,6 +183,10 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   });
 
   it('after a window reload the node starts by itself when its data folder holds live channels: tree and status bar show them', async () => {
+    // Stop asks first while the node guards the channel: No keeps it running
+    ext.test.answer({ confirm: null }, { confirm: 'Stop the Node' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.stopNode'), undefined);
+    assert.equal(ext.status().runningNetwork, 'devnet');
     await vscode.commands.executeCommand('synchannel.stopNode');
     await ext.test.settle();
     assert.equal(ext.tree.snapshot().length, 0);
@@ -170,6 +237,10 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.equal(r.fellBack, true);
     const warned = notices(ext).find((n) => n.level === 'warning' && /cooperative close was not possible \(.*\): a unilateral close started/.test(n.message));
     assert.ok(warned, JSON.stringify(notices(ext)));
+    assert.match(warned.message, /The node pays out in \d+ (min|s)/, 'in the chain\'s time, from the node\'s view');
     assert.deepEqual(ext.test.unanswered(), []);
+    // closing: the countdown is read again on a timer, not only on node events
+    await until('the channel closing', async () => (await ext.test.settle(), channel().phase === 'closing'));
+    assert.equal(ext.test.countdown(), true);
   });
 });

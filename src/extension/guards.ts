@@ -1,0 +1,118 @@
+// What the extension checks before it acts, as plain data (no VS Code): which channels a stopped node leaves
+// unwatched, whether a network's key may be replaced, which channel a palette command acts on, what the balances
+// panel offered. Phases and actions come from the node's views (ChannelView): no protocol rule is made here.
+import { durationText } from '../core/duration.js';
+import type { Action, ChannelView } from '../node/types.js';
+import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
+import { shortAddress } from './util.js';
+
+/** The phases in which money sits in a contract the node watches (the node's hasLiveChannels reads the same). */
+const LIVE = ['funding', 'locked', 'open', 'closing'];
+
+export function liveChannels(views: readonly ChannelView[]): ChannelView[] {
+  return views.filter((c) => LIVE.includes(c.phase));
+}
+
+/** "9 min" from the view's close.secondsLeft (chain time), counted down since the view was read. */
+export function closeLeft(ch: Pick<ChannelView, 'close'>, readAt: number, now = Date.now()): number | null {
+  if (!ch.close) return null;
+  return Math.max(0, Math.round(ch.close.secondsLeft - (now - readAt) / 1000));
+}
+
+export interface StopWarning {
+  message: string;
+  detail: string;
+}
+
+/**
+ * What stopping the node leaves unwatched, to ask before it stops (the CLI prints the same as it stops:
+ * stoppingNotes in src/cli/format.ts). null when no channel holds money.
+ * @param what "Stop the node", "Switch to devnet"…
+ */
+export function stopWarning(views: readonly ChannelView[], what: string, readAt = Date.now(), now = Date.now()): StopWarning | null {
+  const live = liveChannels(views);
+  if (!live.length) return null;
+  const lines = live.map((c) => {
+    const left = closeLeft(c, readAt, now);
+    const closing = c.phase === 'closing' && left !== null ? `, ${left > 0 ? `${durationText(left)} left in the challenge window` : 'challenge window over'}` : '';
+    return `• ${c.contract} with ${shortAddress(c.partnerAddress)}: ${c.phase}${closing}`;
+  });
+  const notes: string[] = [];
+  const closing = live.filter((c) => c.phase === 'closing');
+  if (closing.length) notes.push('Start the node again before the challenge window ends, to challenge a stale close and collect the payout.');
+  const rest = live.filter((c) => c.phase !== 'closing');
+  if (rest.length) {
+    const shortest = Math.min(...rest.map((c) => c.challengePeriod));
+    notes.push(`Nothing watches the chain for a close by your partner while the node is off: start it at least once every ${durationText(shortest)} (the challenge window).`);
+  }
+  const one = live.length === 1;
+  return {
+    message: `${what}? Your node guards ${live.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.`,
+    detail: [...lines, '', ...notes].join('\n'),
+  };
+}
+
+export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'WRONG_KEY' | 'DATA_DIR_LOCKED'; why: string };
+
+/**
+ * Whether the key of a network may be replaced: never while its data folder holds channels that are not closed
+ * (they would become unusable: WRONG_KEY); with a key already there, only after a confirmation.
+ * @param running the channels of this network's running node (null: it does not run here)
+ * @param live the data folder's answer when the node does not run (hasLiveChannels; null: another window holds it)
+ */
+export function keyChange(o: { network: string; running: readonly ChannelView[] | null; live: boolean | null; hasKey: boolean }): KeyChange {
+  const open = o.running ? o.running.filter((c) => c.phase !== 'closed' && c.phase !== 'rejected') : [];
+  if (open.length) {
+    return {
+      ok: false,
+      code: 'WRONG_KEY',
+      why: `the ${o.network} key is the key of ${open.length} channel${open.length === 1 ? '' : 's'} that ${open.length === 1 ? 'is' : 'are'} not closed (${open.map((c) => `${shortAddress(c.contract)}: ${c.phase}`).join(', ')}): a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
+    };
+  }
+  if (!o.running && o.live === null) {
+    return { ok: false, code: 'DATA_DIR_LOCKED', why: `another window or process holds the ${o.network} data folder and may hold channels of this key: change the key there, or close that window first` };
+  }
+  if (!o.running && o.live) {
+    return {
+      ok: false,
+      code: 'WRONG_KEY',
+      why: `the ${o.network} data folder holds channels with money in them under the current key: a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
+    };
+  }
+  return { ok: true, confirm: o.hasKey };
+}
+
+export type ChannelChoice = { kind: 'one'; ch: ChannelView } | { kind: 'many'; list: ChannelView[] } | { kind: 'none' };
+
+/** The channels that allow `action` now (ChannelView.actions): the one a palette command acts on, or a choice. */
+export function channelsFor(views: readonly ChannelView[], action: Action): ChannelChoice {
+  const list = views.filter((c) => c.actions[action].ok);
+  if (list.length === 1) return { kind: 'one', ch: list[0]! };
+  return list.length ? { kind: 'many', list } : { kind: 'none' };
+}
+
+/**
+ * Whether the last snapshot the panel was sent offered this action on this channel (and, for sign, the step it
+ * showed is still the one pending); refresh is always offered. Else the host refuses and sends a fresh state.
+ */
+export function offered(snapshot: BalancesSnapshot | null, msg: { action: WebviewAction; key: string | null; step?: string | null }): boolean {
+  if (msg.action === 'refresh') return true;
+  const sel = snapshot?.selected;
+  if (!sel || sel.key !== msg.key || !sel.actions.some((a) => a.action === msg.action)) return false;
+  if (msg.action === 'sign') return msg.step != null && msg.step === sel.pendingStep;
+  return true;
+}
+
+/**
+ * How a failed command is shown: by its code's level, except a cancellation after something was already sent (the
+ * node's CANCELLED with `sent: true`: its message says what and what to do), which is a warning, never silent.
+ */
+export function failureLevel(level: 'cancelled' | 'warning' | 'error', err: unknown): 'cancelled' | 'warning' | 'error' {
+  const sent = !!err && typeof err === 'object' && (err as { sent?: unknown }).sent === true;
+  return level === 'cancelled' && sent ? 'warning' : level;
+}
+
+/** Opening a channel: either deposit may be 0 (a party that only receives), not both (as the node and the CLI). */
+export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
+  return mine + theirs > 0n ? undefined : 'both deposits are 0: a channel needs money on at least one side';
+}

@@ -1,0 +1,147 @@
+// The extension's checks before it acts, without VS Code (src/extension/guards.ts): a key is never replaced under
+// channels that are not closed, stopping a node that guards money says what is left unwatched, a palette command
+// acts on the channel that allows it, the balances panel acts only on what it offered, and countdowns follow the
+// view's chain time.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTon } from '../../src/core/amounts.js';
+import type { Capabilities, ChannelView } from '../../src/node/types.js';
+import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
+import { channelsFor, closeLeft, depositsProblem, failureLevel, keyChange, offered, stopWarning } from '../../src/extension/guards.js';
+import { parseWebviewMessage } from '../../webview/protocol.js';
+
+const TON = parseTon;
+const no = { ok: false as const, code: 'NOT_OPEN' as const, why: 'not now' };
+const ok = { ok: true as const };
+const allNo: Capabilities = { deposit: no, refund: no, send: no, sign: no, createEmpty: no, requestEmpty: no, withdraw: no, exit: no, challenge: no, finish: no, decline: no };
+
+function channel(o: Partial<ChannelView> = {}): ChannelView {
+  return {
+    id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0QbPartnerAddress', partnerOnline: true, phase: 'open',
+    challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: null, count: 1n,
+    pending: null, myTurn: true, turnRequestedByPartner: false, myBalance: TON('3'), partnerBalance: TON('4'), close: null, deadline: null, closeStep: null,
+    payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, ...o,
+  };
+}
+
+describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () => {
+  test('refused while the running node holds a channel that is not closed, naming it and what to do', () => {
+    const v = keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ contract: 'kQopen', phase: 'open' })], live: null, hasKey: true });
+    assert.equal(v.ok, false);
+    assert.ok(!v.ok);
+    assert.equal(v.code, 'WRONG_KEY');
+    assert.match(v.why, /not closed .*open.*Close them first, or use another network or data folder/);
+    const accepted = keyChange({ network: 'sandbox', running: [channel({ phase: 'accepted' })], live: false, hasKey: true });
+    assert.equal(accepted.ok, false, 'an accepted channel is not closed either');
+  });
+
+  test('refused when the data folder (node not running) holds live channels, or another window holds it', () => {
+    const live = keyChange({ network: 'devnet', running: null, live: true, hasKey: true });
+    assert.ok(!live.ok);
+    assert.match(live.why, /devnet data folder holds channels/);
+    const locked = keyChange({ network: 'devnet', running: null, live: null, hasKey: true });
+    assert.ok(!locked.ok);
+    assert.equal(locked.code, 'DATA_DIR_LOCKED');
+  });
+
+  test('only closed channels or none: allowed, with a confirmation when a key exists', () => {
+    assert.deepEqual(keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ phase: 'rejected' })], live: null, hasKey: true }), { ok: true, confirm: true });
+    assert.deepEqual(keyChange({ network: 'testnet', running: null, live: false, hasKey: false }), { ok: true, confirm: false });
+  });
+});
+
+describe('stopping a node that guards channels', () => {
+  test('nothing to ask without money in a channel', () => {
+    assert.equal(stopWarning([channel({ phase: 'closed' }), channel({ phase: 'proposed' })], 'Stop the node'), null);
+  });
+
+  test('names each live channel, and how long the node may stay off (the shortest challenge window)', () => {
+    const w = stopWarning([channel({ contract: 'kQone', challengePeriod: 3600 }), channel({ contract: 'kQtwo', phase: 'funding', challengePeriod: 600 })], 'Stop the node');
+    assert.ok(w);
+    assert.match(w.message, /^Stop the node\? Your node guards 2 channels with money in them\.$/);
+    assert.match(w.detail, /kQone with .*: open/);
+    assert.match(w.detail, /kQtwo with .*: funding/);
+    assert.match(w.detail, /start it at least once every 10 min \(the challenge window\)/);
+  });
+
+  test('a closing channel says the time left in its window, counted from when the view was read', () => {
+    const ch = channel({ contract: 'kQc', phase: 'closing', close: { step: 3n, submitter: 'B', deadline: 1, byMe: false, secondsLeft: 600 } });
+    const w = stopWarning([ch], 'Switch to devnet', 1_000_000, 1_000_000 + 120_000);
+    assert.ok(w);
+    assert.match(w.detail, /kQc with .*: closing, 8 min left in the challenge window/);
+    assert.match(w.detail, /before the challenge window ends/);
+  });
+});
+
+describe('countdowns in chain time', () => {
+  test('the time left is the view\'s secondsLeft less the time since it was read, never the local clock against the deadline', () => {
+    // a deadline far in the local past (the devnet after advanceTime): the node's secondsLeft wins
+    const ch = { close: { step: 1n, submitter: 'A' as const, deadline: 10, byMe: true, secondsLeft: 300 } };
+    assert.equal(closeLeft(ch, 5_000, 5_000), 300);
+    assert.equal(closeLeft(ch, 5_000, 65_000), 240);
+    assert.equal(closeLeft(ch, 5_000, 5_000 + 400_000), 0);
+    assert.equal(closeLeft({ close: null }, 0, 0), null);
+  });
+});
+
+describe('which channel a palette command acts on', () => {
+  const a = channel({ id: 'kQa', phase: 'open', actions: { ...allNo, send: ok, withdraw: ok } });
+  const b = channel({ id: 'kQb', phase: 'proposed', actions: { ...allNo, deposit: ok, decline: ok } });
+  const c = channel({ id: 'kQc', phase: 'open', actions: { ...allNo, send: ok, sign: ok } });
+
+  test('the one channel that allows the action, whatever the current one is', () => {
+    const d = channelsFor([a, b], 'deposit');
+    assert.equal(d.kind, 'one');
+    assert.equal(d.kind === 'one' && d.ch.id, 'kQb');
+    const s = channelsFor([a, b, c], 'sign');
+    assert.equal(s.kind === 'one' && s.ch.id, 'kQc');
+  });
+
+  test('several: a choice between them; none: nothing', () => {
+    const s = channelsFor([a, b, c], 'send');
+    assert.equal(s.kind, 'many');
+    assert.deepEqual(s.kind === 'many' && s.list.map((x) => x.id), ['kQa', 'kQc']);
+    assert.equal(channelsFor([a, b], 'finish').kind, 'none');
+  });
+});
+
+describe('balances panel actions', () => {
+  const sel = (o: Partial<ChannelBalances>): BalancesSnapshot =>
+    ({ selected: { key: 'me:kQa', actions: [{ action: 'sign', label: 'Sign Step 3', primary: true }, { action: 'withdraw', label: 'Close', primary: false }], pendingStep: '3', ...o } }) as unknown as BalancesSnapshot;
+
+  test('only an action the last snapshot offered for that channel', () => {
+    assert.ok(offered(sel({}), { action: 'withdraw', key: 'me:kQa' }));
+    assert.ok(!offered(sel({}), { action: 'send', key: 'me:kQa' }), 'not offered');
+    assert.ok(!offered(sel({}), { action: 'withdraw', key: 'me:kQb' }), 'another channel');
+    assert.ok(!offered(null, { action: 'withdraw', key: 'me:kQa' }), 'nothing sent yet (a restored panel)');
+    assert.ok(offered(null, { action: 'refresh', key: null }));
+  });
+
+  test('sign only the step the button showed, and only while it is still the one pending', () => {
+    assert.ok(offered(sel({}), { action: 'sign', key: 'me:kQa', step: '3' }));
+    assert.ok(!offered(sel({}), { action: 'sign', key: 'me:kQa', step: '2' }));
+    assert.ok(!offered(sel({}), { action: 'sign', key: 'me:kQa' }), 'an old panel that does not say the step');
+    assert.ok(!offered(sel({ pendingStep: '5' }), { action: 'sign', key: 'me:kQa', step: '3' }));
+  });
+
+  test('the step travels in the action message, checked on the host', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'sign', key: 'me:kQa', step: '3' }), { type: 'action', action: 'sign', key: 'me:kQa', step: '3' });
+    assert.equal(parseWebviewMessage({ type: 'action', action: 'sign', key: 'me:kQa', step: 'x' }), null);
+  });
+});
+
+describe('a cancelled on-chain wait', () => {
+  test('silent when nothing was sent; a warning (with the node\'s message) when something was', () => {
+    assert.equal(failureLevel('cancelled', Object.assign(new Error('cancelled'), { code: 'CANCELLED' })), 'cancelled');
+    assert.equal(failureLevel('cancelled', Object.assign(new Error('the close was already sent…'), { code: 'CANCELLED', sent: true })), 'warning');
+    assert.equal(failureLevel('error', { sent: true }), 'error');
+  });
+});
+
+describe('opening a channel', () => {
+  test('either deposit may be 0, not both (as the node and the CLI)', () => {
+    assert.equal(depositsProblem(0n, TON('1')), undefined);
+    assert.equal(depositsProblem(TON('1'), 0n), undefined);
+    assert.match(depositsProblem(0n, 0n) ?? '', /both deposits are 0/);
+  });
+});
