@@ -243,4 +243,27 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     await until('the channel closing', async () => (await ext.test.settle(), channel().phase === 'closing'));
     assert.equal(ext.test.countdown(), true);
   });
+
+  it('after a switch away from a folder another process holds, the status no longer says "watched by another window"', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    if (ext.status().runningNetwork) {
+      if (ext.test.channels('me').some((c) => ['funding', 'locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
+      await vscode.commands.executeCommand('synchannel.stopNode');
+    }
+    const base = join(dir, 'base');
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    // another process (a CLI node) holds this window's devnet data folder
+    const holder = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', devnetUrl, '--data', join(base, 'devnet')]);
+    try {
+      await holder.event('ready');
+      assert.equal(await ext.test.startup(), 'locked');
+      assert.match(ext.status().text, /devnet · watched by another window/);
+      assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox'), 'sandbox', JSON.stringify(ext.lastFailure()));
+      await ext.test.settle();
+      assert.match(ext.status().text, /SynChannel: sandbox · stopped/);
+    } finally {
+      await holder.kill9();
+      await cfg().update('dataDir', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
