@@ -46,9 +46,9 @@ export class ChainError extends SynError<ChainErrorCode> {
   constructor(
     code: ChainErrorCode,
     message: string,
-    extra: { exitCode?: number; address?: string; status?: number; cause?: unknown; retryable?: boolean } = {},
+    extra: { exitCode?: number; address?: string; status?: number; cause?: unknown; retryable?: boolean; sent?: boolean } = {},
   ) {
-    super(code, message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(code, message, { ...(extra.cause === undefined ? {} : { cause: extra.cause }), ...(extra.sent ? { sent: true } : {}) });
     this.name = 'ChainError';
     this.exitCode = extra.exitCode;
     this.address = extra.address;

@@ -144,7 +144,8 @@ export abstract class WalletChain {
     try {
       return await withOpSignal(signal, fn, background);
     } catch (e) {
-      if (signal?.aborted) throw abortedError(signal);
+      // A stop after the message went out says so (sent): kept as it is.
+      if (signal?.aborted && !(e instanceof ChainError && e.sent)) throw abortedError(signal);
       throw this.mapError(e);
     }
   }
@@ -238,8 +239,9 @@ export abstract class WalletChain {
         (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
         signal,
       ),
+      signal,
     );
-    const r = await this.checkContractTx(tx, what, target, signal);
+    const r = await sent(what, this.checkContractTx(tx, what, target, signal), signal);
     progress(`${what} is done`);
     return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees: walletTx.totalFees.coins + tx.totalFees.coins };
   }
@@ -286,6 +288,8 @@ export abstract class WalletChain {
     try {
       await this.sendExternal(t.ext, signal);
     } catch (e) {
+      // Stopped while the endpoint had the message: it may have gone out.
+      if (e instanceof ChainError && e.code === 'CANCELLED') await sent(what, Promise.reject(e), signal);
       // A retried send after a lost answer is refused because the first one landed: that is success.
       if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
       const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);
@@ -298,7 +302,7 @@ export abstract class WalletChain {
       const later = await this.account(wallet.address, signal);
       if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== t.seqno) return null;
       return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
-    }));
+    }), signal);
     let out: Message | undefined;
     for (const m of walletTx.outMessages.values()) {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
@@ -388,13 +392,20 @@ export abstract class WalletChain {
 /** Verdicts a wait for a sent message may end with; any other failure leaves the message's fate open. */
 const VERDICTS: ReadonlySet<string> = new Set(['CONTRACT_REJECTED', 'WALLET_REJECTED', 'INSUFFICIENT_FUNDS', 'NOT_DEPLOYED', 'CANCELLED', 'TIMEOUT', 'CLOSED']);
 
-/** Once a message is sent, a read that fails for good says only that it may still land (TIMEOUT). */
-async function sent<T>(what: string, wait: Promise<T>): Promise<T> {
+/**
+ * Once a message is sent, a read that fails for good says only that it may still land (TIMEOUT), and a stop by
+ * the caller (`signal`) says that it was sent (CANCELLED); both carry `sent`.
+ */
+async function sent<T>(what: string, wait: Promise<T>, signal?: AbortSignal): Promise<T> {
   try {
     return await wait;
   } catch (e) {
+    if (e instanceof ChainError && e.sent) throw e;
+    if (signal?.aborted || (e instanceof ChainError && e.code === 'CANCELLED')) {
+      throw new ChainError('CANCELLED', `you stopped waiting, but ${what} was sent: it may still land (the node keeps watching the chain); check the channel and your wallet before you retry`, { cause: e, sent: true });
+    }
     if (!(e instanceof ChainError) || VERDICTS.has(e.code)) throw e;
-    throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${e.message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e });
+    throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${e.message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
   }
 }
 

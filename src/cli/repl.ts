@@ -96,8 +96,9 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   } catch (e) {
     const code = e instanceof UsageError ? e.code : codeOf(e);
     const message = messageOf(e);
-    if (io.json) io.emit({ command: spec.name, ok: false, error: { code, message } });
-    else if (code === 'CANCELLED') io.say(`${spec.name}: cancelled`);
+    const sent = (e as { sent?: boolean }).sent === true;
+    if (io.json) io.emit({ command: spec.name, ok: false, error: { code, message, ...(sent ? { sent } : {}) } });
+    else if (code === 'CANCELLED') io.say(sent ? `${spec.name}: ${message}` : `${spec.name}: cancelled`);
     else {
       const hint = nextStep(code);
       io.say(`${spec.name} failed: ${message}${hint && addsTo(message, hint) ? ` (${hint})` : ''}`);

@@ -11,11 +11,14 @@ export type ErrorDetails = Readonly<Record<string, string | number | bigint | bo
 export class SynError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly details: ErrorDetails | undefined;
-  constructor(code: C, message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
+  /** Something was already sent (a transaction, or a message to the partner) when this stopped: it may still act. */
+  readonly sent: boolean;
+  constructor(code: C, message: string, options?: { details?: ErrorDetails; cause?: unknown; sent?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SynError';
     this.code = code;
     this.details = options?.details;
+    this.sent = options?.sent ?? false;
   }
 }
 

@@ -7,7 +7,7 @@ import { balancesLine } from '../core/format.js';
 import type { SignedState } from '../core/signed.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { NodeError, abortable } from './errors.js';
+import { NodeError, abortable, stoppedAfter } from './errors.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
@@ -114,8 +114,9 @@ export class Closing {
     try {
       await abortable(ctl.waitFor(() => ctl.life === 'closed', 120_000, opts.signal, 'the payout did not show on chain'), opts.signal);
     } catch (e) {
-      SENT.add(e as object); // the close landed: a unilateral one would only be refused
-      throw e;
+      const shown = stoppedAfter(e, 'the cooperative close landed: the node shows the payout once the chain does') as object;
+      SENT.add(shown); // the close landed: a unilateral one would only be refused
+      throw shown;
     }
     const p = ctl.rec.payout;
     return { mode: 'cooperative', step: closeState.state.step, deadline: null, payoutA: p?.balanceA ?? closeState.state.balanceA, payoutB: p?.balanceB ?? closeState.state.balanceB, fellBack: false, fallbackReason: null };
@@ -137,7 +138,9 @@ export class Closing {
     }
     await this.payments.proposeOut(ctl, (c) => c.proposeClose());
     opts.onProgress?.('waiting for your partner to sign the close…');
-    await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close');
+    await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close').catch((e: unknown) => {
+      throw stoppedAfter(e, 'your close state went to your partner: once they sign it no payment can follow in this channel; run withdraw again to pay out');
+    });
     return ch.latest!;
   }
 
@@ -153,7 +156,9 @@ export class Closing {
       },
     });
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
-    await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal);
+    await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
+      throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
+    });
     return { mode: 'unilateral', step: use.state.step, deadline: ctl.rec.close?.deadline ?? null, payoutA: null, payoutB: null };
   }
 
@@ -164,7 +169,9 @@ export class Closing {
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
     await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
-    await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal);
+    await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
+      throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
+    });
     return { deadline: ctl.rec.close?.deadline ?? 0 };
   }
 }

@@ -2,7 +2,7 @@
 import { SynError, type ErrorCode } from '../core/errors.js';
 
 export class NodeError extends SynError {
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; sent?: boolean }) {
     super(code, message, options);
     this.name = 'NodeError';
   }
@@ -11,6 +11,15 @@ export class NodeError extends SynError {
 /** The one cancellation error (a user's AbortSignal fired). */
 export function cancelled(): NodeError {
   return new NodeError('CANCELLED', 'cancelled');
+}
+
+/**
+ * A wait the user stopped after `what` happened (a transaction sent, an acceptance told): CANCELLED that says so,
+ * with `sent`, so that no UI shows it as "nothing happened". Other failures pass unchanged.
+ */
+export function stoppedAfter(e: unknown, what: string): unknown {
+  if ((e as { code?: string } | null)?.code !== 'CANCELLED' || (e as { sent?: boolean }).sent) return e;
+  return new NodeError('CANCELLED', `you stopped waiting, but ${what}`, { cause: e, sent: true });
 }
 
 /** Races `p` against `signal`: rejects with CANCELLED when it fires (the work itself may still finish). */

@@ -13,7 +13,7 @@ import type { WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
-import { NodeError, abortable } from './errors.js';
+import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
@@ -247,7 +247,9 @@ export class Negotiation {
       return ctx.view(ctl);
     }
     opts.onProgress?.('waiting for the channel contract to be deployed…');
-    await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', 24 * 3600_000, opts.signal, 'the contract was not deployed'), opts.signal);
+    await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', 24 * 3600_000, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
+      throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
+    });
     if (rec.life !== 'funding') return ctx.view(ctl);
     const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
     const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);

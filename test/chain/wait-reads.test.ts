@@ -47,3 +47,20 @@ test('an error another attempt cannot fix (a refused request) ends the wait at o
     await assert.rejects(chain.deployChannel(A.wallet, config(A, B, TON, TON), TON), (e: ChainError) => e.code === 'TIMEOUT' && /HTTP 400/.test(e.message) && /was sent.*may still land/.test(e.message));
   });
 });
+
+test('a wait stopped after the message was sent says so: CANCELLED with sent, "may still land"', async () => {
+  const ac = new AbortController();
+  let waiting = false;
+  const stop = () => {
+    if (!waiting) return null;
+    ac.abort(); // the user presses Cancel while the read is under way
+    return new ChainError('ENDPOINT_ERROR', 'injected: a slow read', { retryable: true });
+  };
+  await withFailingReads(stop, async (chain, A, B) => {
+    const onProgress = (m: string) => void (waiting ||= /^waiting for the wallet/.test(m));
+    await assert.rejects(
+      chain.deployChannel(A.wallet, config(A, B, TON, TON), TON, { signal: ac.signal, onProgress }),
+      (e: ChainError) => e.code === 'CANCELLED' && e.sent && /you stopped waiting, but .* was sent: it may still land/.test(e.message),
+    );
+  });
+});

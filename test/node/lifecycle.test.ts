@@ -178,7 +178,11 @@ describe('ChannelNode: several channels at once, refund before the lock', () => 
       await proposedC2;
       const stop = new AbortController();
       const off = c.on((e) => e.type === 'channelUpdated' && e.channel.channelId === withC.channelId && e.channel.phase === 'accepted' && stop.abort());
-      await assert.rejects(c.deposit(undefined, { channel: withC.channelId, signal: stop.signal }), (e: Error & { code?: string }) => e.code === 'CANCELLED');
+      // Stopped after the acceptance went out: it says so (a UI must not show "nothing happened").
+      await assert.rejects(
+        c.deposit(undefined, { channel: withC.channelId, signal: stop.signal }),
+        (e: Error & { code?: string; sent?: boolean }) => e.code === 'CANCELLED' && e.sent === true && /proposal is accepted .* run deposit again/.test(e.message),
+      );
       off();
       const cView = () => a.channels().find((x) => x.channelId === withC.channelId)!;
       for (let i = 0; i < 100 && cView().depositA === 0n; i++) await new Promise((r) => setTimeout(r, 50));
