@@ -6,6 +6,7 @@ import { formatTon, parseTon } from '../core/amounts.js';
 import { newKeyPair } from '../core/signer.js';
 import type { Chain } from '../chain/types.js';
 import { createNode } from './index.js';
+import { NodeError } from './errors.js';
 import type { ChannelNodeApi, NodeEvent } from './types.js';
 
 export interface DemoStep {
@@ -34,7 +35,7 @@ interface SandboxLike extends Chain {
   advanceTime(seconds: number): unknown;
 }
 
-/** Waits for the first event that matches, or fails after timeoutMs. */
+/** Waits for the first event that matches, or fails after timeoutMs (TIMEOUT). */
 export function waitForEvent<T extends NodeEvent['type']>(
   node: ChannelNodeApi,
   type: T,
@@ -44,7 +45,7 @@ export function waitForEvent<T extends NodeEvent['type']>(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${type}`));
+      reject(new NodeError('TIMEOUT', `timed out after ${timeoutMs / 1000} s waiting for ${type}`));
     }, timeoutMs);
     // The first listener gets the start-up's events replayed inside on(): before `off` exists.
     let found = false;
@@ -69,16 +70,67 @@ interface Story {
   staleStep: bigint;
   /** Bob's challenge, awaited from the moment Alice's stale close is sent */
   pendingChallenge: Promise<Extract<NodeEvent, { type: 'challenged' }>> | null;
+  /** fires when the demo stops: its waits end with NODE_STOPPED */
+  stopped: AbortSignal;
+}
+
+const stoppedError = () => new NodeError('NODE_STOPPED', 'the teaching demo was stopped');
+
+/**
+ * Resolves once `cond()` holds: now, or after one of `node`'s events. The views say what happened, so a step
+ * also goes on when someone did its part by hand (a Sign clicked in the tree). NODE_STOPPED when the demo stops.
+ */
+function until(s: Story, node: ChannelNodeApi, cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (s.stopped.aborted) return reject(stoppedError());
+    if (cond()) return resolve();
+    let ended = false;
+    const end = (e?: Error) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      s.stopped.removeEventListener('abort', onStop);
+      queueMicrotask(() => off());
+      if (e) reject(e);
+      else resolve();
+    };
+    const onStop = () => end(stoppedError());
+    const timer = setTimeout(() => end(new NodeError('TIMEOUT', `timed out after ${ms / 1000} s waiting until ${what}`)), ms);
+    s.stopped.addEventListener('abort', onStop, { once: true });
+    const off = node.on(() => {
+      if (cond()) queueMicrotask(() => end());
+    });
+  });
+}
+
+/** `p`, or NODE_STOPPED as soon as the demo stops. */
+function stopOr<T>(s: Story, p: Promise<T>): Promise<T> {
+  if (s.stopped.aborted) return Promise.reject(stoppedError());
+  return Promise.race([p, new Promise<never>((_, reject) => s.stopped.addEventListener('abort', () => reject(stoppedError()), { once: true }))]);
+}
+
+const latestStep = (n: ChannelNodeApi): bigint => n.currentChannel()?.latest?.step ?? -1n;
+const awaitsMe = (n: ChannelNodeApi, step: bigint): boolean => {
+  const p = n.currentChannel()?.pending;
+  return p?.awaiting === 'me' && p.step === step;
+};
+
+/** `to` signs step `step` (unless it is signed already, by hand or automatically), and `from` holds it. */
+async function signed(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, step: bigint, who: string): Promise<void> {
+  await until(s, to, () => awaitsMe(to, step) || latestStep(to) >= step, `${who} receives step ${step}`, 60_000);
+  if (latestStep(to) < step) {
+    await to.sign().catch((e: unknown) => {
+      if (latestStep(to) < step) throw e; // signed meanwhile by hand: that is the step done
+    });
+  }
+  await until(s, from, () => latestStep(from) >= step, `step ${step} is signed by both`);
 }
 
 /** One off-chain step by hand: `from` proposes (a payment or an empty state), `to` signs it. */
-async function proposeAndSign(from: ChannelNodeApi, to: ChannelNodeApi, propose: () => Promise<unknown>): Promise<void> {
-  const received = waitForEvent(to, 'stateReceived');
+async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, propose: () => Promise<unknown>): Promise<void> {
+  const step = latestStep(from) + 1n;
   await propose();
-  await received;
-  const signed = waitForEvent(from, 'stateSigned');
-  await to.sign();
-  await signed;
+  await signed(s, from, to, step, 'the partner');
 }
 
 function balances(s: Story): string {
@@ -97,7 +149,7 @@ function openSteps(s: Story): DemoStep[] {
         const served = await alice.serve(0, '127.0.0.1');
         const addr = served.lan[0]!;
         const p = await bob.connect(addr);
-        await waitForEvent(alice, 'partnerConnected');
+        await stopOr(s, waitForEvent(alice, 'partnerConnected'));
         return `Alice serves on ${addr}.\nBob connected. Partner signature: ${p.signature.slice(0, 32)}…\nPartner address: ${p.address}`;
       },
     },
@@ -107,7 +159,7 @@ function openSteps(s: Story): DemoStep[] {
       async run() {
         const proposed = waitForEvent(bob, 'channelProposed');
         const c = await alice.open({ myDeposit: parseTon('3'), partnerDeposit: parseTon('4'), challengePeriod: DEMO_CHALLENGE_PERIOD });
-        await proposed;
+        await stopOr(s, proposed);
         return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s. Bob accepts it by depositing.`;
       },
     },
@@ -115,9 +167,10 @@ function openSteps(s: Story): DemoStep[] {
       id: 'deposit',
       title: 'Bob accepts and deposits; Alice deploys with her deposit; the contract locks',
       async run() {
-        const initial = waitForEvent(bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
-        const c = await bob.deposit();
-        await initial;
+        // Bob may have accepted from the tree already.
+        if (bob.currentChannel()?.phase === 'proposed') await bob.deposit();
+        await until(s, bob, () => awaitsMe(bob, 0n) || latestStep(bob) >= 0n, 'Bob has the initial state', 120_000);
+        const c = bob.currentChannel()!;
         return `Alice deployed ${c.contract} with 3 TON; Bob deposited 4 TON; the contract locked.\nAlice signed the initial state (step 0) and sent it: Bob sees "Received initial state".`;
       },
     },
@@ -125,9 +178,7 @@ function openSteps(s: Story): DemoStep[] {
       id: 'signInitial',
       title: 'Bob signs the initial state',
       async run() {
-        const signed = waitForEvent(alice, 'stateSigned', (e) => e.state.step === 0n);
-        await bob.sign();
-        await signed;
+        await signed(s, alice, bob, 0n, 'Bob');
         return `Both signed step 0: ${balances(s)}. Step 1 is Bob's turn.`;
       },
     },
@@ -142,7 +193,7 @@ function paySteps(s: Story): DemoStep[] {
       id: 'send',
       title: 'Bob pays Alice 0.5 TON off-chain; Alice signs',
       async run() {
-        await proposeAndSign(bob, alice, () => bob.send(parseTon('0.5')));
+        await proposeAndSign(s, bob, alice, () => bob.send(parseTon('0.5')));
         s.staleStep = alice.currentChannel()!.latest!.step;
         return `Step ${s.staleStep} signed by both: ${balances(s)}. Now it is Alice's turn.`;
       },
@@ -151,10 +202,10 @@ function paySteps(s: Story): DemoStep[] {
       id: 'requestTurn',
       title: "Alice pays Bob 1.5 TON; then Alice asks for the turn back",
       async run() {
-        await proposeAndSign(alice, bob, () => alice.send(parseTon('1.5')));
+        await proposeAndSign(s, alice, bob, () => alice.send(parseTon('1.5')));
         const asked = waitForEvent(bob, 'turnRequested');
         await alice.requestEmpty();
-        await asked;
+        await stopOr(s, asked);
         return `${balances(s)}. Alice wants to pay again but step ${alice.currentChannel()!.latest!.step + 1n} is Bob's: she requested the turn ("Your partner request empty state").`;
       },
     },
@@ -162,8 +213,8 @@ function paySteps(s: Story): DemoStep[] {
       id: 'passTurn',
       title: 'Bob passes the turn with an empty state; Alice signs it and pays 0.25 TON',
       async run() {
-        await proposeAndSign(bob, alice, () => bob.createEmpty());
-        await proposeAndSign(alice, bob, () => alice.send(parseTon('0.25')));
+        await proposeAndSign(s, bob, alice, () => bob.createEmpty());
+        await proposeAndSign(s, alice, bob, () => alice.send(parseTon('0.25')));
         return `Bob's empty state passed the turn; Alice paid again. ${balances(s)}.`;
       },
     },
@@ -180,10 +231,12 @@ function closeSteps(s: Story): DemoStep[] {
       async run() {
         const challenged = waitForEvent(bob, 'challenged', (e) => e.byMe, 60_000);
         const seen = waitForEvent(bob, 'closeStarted', (e) => e.byPartner, 60_000);
+        // Awaited later (or never, when the demo stops first): a rejection is not left unhandled.
+        for (const p of [challenged, seen]) p.catch(() => undefined);
         const old = (await alice.showAll()).find((x) => x.step === s.staleStep)!;
         const r = await alice.withdraw({ step: s.staleStep, mode: 'unilateral', confirmStale: true });
         s.pendingChallenge = challenged;
-        await seen;
+        await stopOr(s, seen);
         return (
           `Alice sent step ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
           `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}. Bob sees "Your partner sent the state to the smart contract".`
@@ -194,7 +247,7 @@ function closeSteps(s: Story): DemoStep[] {
       id: 'challenge',
       title: "Bob's watcher challenges with the latest state",
       async run() {
-        const e = await (s.pendingChallenge ?? waitForEvent(bob, 'challenged', (x) => x.byMe, 60_000));
+        const e = await stopOr(s, s.pendingChallenge ?? waitForEvent(bob, 'challenged', (x) => x.byMe, 60_000));
         return `Bob's watcher saw the old step and challenged at once with step ${e.step}: the contract now holds the latest state.`;
       },
     },
@@ -203,8 +256,9 @@ function closeSteps(s: Story): DemoStep[] {
       title: 'Time passes; the close is finished and both are paid the latest state',
       async run() {
         const closed = waitForEvent(alice, 'closed', () => true, 60_000);
+        closed.catch(() => undefined); // awaited below, unless the time cannot advance
         await chain.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
-        const e = await closed;
+        const e = await stopOr(s, closed);
         return `The challenge window passed; the close finished with step ${alice.currentChannel()?.closeStep ?? '?'}: A got ${formatTon(e.payoutA)} TON, B got ${formatTon(e.payoutB)} TON.`;
       },
     },
@@ -220,7 +274,8 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
   const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: aliceKey } });
   const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: bobKey } });
   const done = new Set<string>();
-  const story: Story = { alice, bob, chain, staleStep: 0n, pendingChallenge: null };
+  const stop = new AbortController();
+  const story: Story = { alice, bob, chain, staleStep: 0n, pendingChallenge: null, stopped: stop.signal };
   const steps: DemoStep[] = [...openSteps(story), ...paySteps(story), ...closeSteps(story)];
   const demo: TeachingDemo = {
     alice,
@@ -231,10 +286,10 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
     done,
     async runStep(id: DemoStep['id']) {
       const step = steps.find((x) => x.id === id);
-      if (!step) throw new Error(`no demo step ${id}`);
+      if (!step) throw new NodeError('USAGE', `no demo step ${id}: the steps are ${steps.map((x) => x.id).join(', ')}`);
       const missing = steps.slice(0, steps.indexOf(step)).find((x) => !done.has(x.id));
-      if (missing) throw new Error(`run "${missing.title}" first`);
-      if (done.has(id)) throw new Error(`"${step.title}" is done already; the next step is ${steps.find((x) => !done.has(x.id))?.title ?? 'none: the story is over'}`);
+      if (missing) throw new NodeError('INVALID_TRANSITION', `run "${missing.title}" first`);
+      if (done.has(id)) throw new NodeError('INVALID_TRANSITION', `"${step.title}" is done already; the next step is ${steps.find((x) => !done.has(x.id))?.title ?? 'none: the story is over'}`);
       const text = await step.run();
       done.add(id);
       return text;
@@ -248,6 +303,7 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
       await chain.advanceTime(seconds);
     },
     async stop() {
+      stop.abort();
       await alice.stop();
       await bob.stop();
       await chain.close();

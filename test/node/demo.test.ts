@@ -1,0 +1,50 @@
+// The teaching demo's steps go by what the nodes show, not by the events they expect: a learner who clicks a
+// step's action in the tree (Bob's Deposit or Sign) does not break the story, and stopping the demo ends a step
+// that waits at once, saying so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTeachingDemo, type TeachingDemo } from '../../src/node/demo.js';
+
+async function withDemo(fn: (d: TeachingDemo) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-demo-'));
+  const d = await createTeachingDemo({ dataDir: dir });
+  try {
+    await fn(d);
+  } finally {
+    await d.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test("Bob's Deposit and Sign clicked by hand before their steps: the story goes on to the payout", async () => {
+  await withDemo(async (d) => {
+    await d.runStep('connect');
+    await d.runStep('deploy');
+    await d.bob.deposit(); // the learner clicks Deposit on Bob's proposal
+    await d.runStep('deposit');
+    await d.bob.sign(); // and Sign on "Sign Step 0"
+    await d.runStep('signInitial');
+    while (await d.next());
+    assert.equal(d.alice.currentChannel()!.phase, 'closed');
+  });
+});
+
+test('a demo stopped while a step waits: the step ends at once with NODE_STOPPED', async () => {
+  await withDemo(async (d) => {
+    await d.runStep('connect');
+    await d.runStep('deploy');
+    await d.runStep('deposit');
+    const t0 = Date.now();
+    // Step 0 is Bob's to sign, and the story waits for Alice to see it signed: Bob's node goes away first.
+    const step = d.runStep('signInitial').then(
+      () => null,
+      (e: unknown) => e as { code?: string },
+    );
+    await d.stop();
+    assert.equal((await step)?.code, 'NODE_STOPPED');
+    assert.ok(Date.now() - t0 < 10_000, 'not after a timeout');
+  });
+});
