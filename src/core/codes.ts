@@ -36,6 +36,7 @@ export const CODES = {
   BALANCE_TAKEN: e('reject it: only the payer proposes a payment'),
   INITIAL_MISMATCH: w('wait until the contract is locked; your partner resends the initial state'),
   WRONG_KEY: e('use the key the channel was opened with'),
+  KEY_IN_USE: w('close those channels first, or use another network or data folder'),
   INVALID_TRANSITION: w('check the channel phase (showLast, channels)'),
   CORRUPT_SNAPSHOT: e('restore the channel from a backup (import) or resync with your partner'),
   UNEXPECTED_CLOSE: e('a close state travels only in a close proposal; ask your partner to update'),

@@ -52,31 +52,35 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
   };
 }
 
-export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'WRONG_KEY' | 'DATA_DIR_LOCKED'; why: string };
+export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY_IN_USE' | 'DATA_DIR_LOCKED'; why: string };
+
+const notClosed = (phase: string) => phase !== 'closed' && phase !== 'rejected';
 
 /**
  * Whether the key of a network may be replaced: never while its data folder holds channels that are not closed
- * (they would become unusable: WRONG_KEY); with a key already there, only after a confirmation.
+ * (they would become unusable); with a key already there, only after a confirmation.
  * @param running the channels of this network's running node (null: it does not run here)
- * @param live the data folder's answer when the node does not run (hasLiveChannels; null: another window holds it)
+ * @param stored the phases of the data folder's channels when the node does not run (channelPhases; null: another
+ *   window holds it)
  */
-export function keyChange(o: { network: string; running: readonly ChannelView[] | null; live: boolean | null; hasKey: boolean }): KeyChange {
-  const open = o.running ? o.running.filter((c) => c.phase !== 'closed' && c.phase !== 'rejected') : [];
+export function keyChange(o: { network: string; running: readonly ChannelView[] | null; stored: readonly string[] | null; hasKey: boolean }): KeyChange {
+  const open = o.running ? o.running.filter((c) => notClosed(c.phase)) : [];
   if (open.length) {
     return {
       ok: false,
-      code: 'WRONG_KEY',
+      code: 'KEY_IN_USE',
       why: `the ${o.network} key is the key of ${open.length} channel${open.length === 1 ? '' : 's'} that ${open.length === 1 ? 'is' : 'are'} not closed (${open.map((c) => `${shortAddress(c.contract)}: ${c.phase}`).join(', ')}): a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
     };
   }
-  if (!o.running && o.live === null) {
+  if (!o.running && o.stored === null) {
     return { ok: false, code: 'DATA_DIR_LOCKED', why: `another window or process holds the ${o.network} data folder and may hold channels of this key: change the key there, or close that window first` };
   }
-  if (!o.running && o.live) {
+  const stored = o.running ? [] : (o.stored ?? []).filter(notClosed);
+  if (stored.length) {
     return {
       ok: false,
-      code: 'WRONG_KEY',
-      why: `the ${o.network} data folder holds channels with money in them under the current key: a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
+      code: 'KEY_IN_USE',
+      why: `the ${o.network} data folder holds ${stored.length} channel${stored.length === 1 ? '' : 's'} that ${stored.length === 1 ? 'is' : 'are'} not closed (${stored.join(', ')}) under the current key: a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
     };
   }
   return { ok: true, confirm: o.hasKey };

@@ -101,6 +101,11 @@ export async function hasLiveChannels(dataDir: string): Promise<boolean | null> 
   return (await load()).hasLiveChannels(dataDir);
 }
 
+/** The phases of a data folder's channels, read without starting a node; null when another process holds it. */
+export async function channelPhases(dataDir: string): Promise<string[] | null> {
+  return (await load()).channelPhases(dataDir);
+}
+
 /** A new TON mnemonic (@ton/crypto). */
 export async function mnemonicNew(wordCount = 24): Promise<string[]> {
   return (await load()).mnemonicNew(wordCount);

@@ -9,7 +9,7 @@ import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { explorerLinks } from './hovers.js';
 import { keyChange, stopWarning } from './guards.js';
-import { hasLiveChannels, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
+import { channelPhases, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorMessage } from './util.js';
 
@@ -124,13 +124,13 @@ async function restartIfOn(c: CommandContext, network: NetworkKind): Promise<voi
 
 /**
  * Before a network's key is replaced: refused while its data folder holds channels that are not closed (they would
- * fail with WRONG_KEY); with a key already there, asked first in a modal (the old key is not kept anywhere else).
+ * be unusable); with a key already there, asked first in a modal (the old key is not kept anywhere else).
  */
 async function guardKeyChange(c: CommandContext, network: NetworkKind): Promise<void> {
   const running = c.host.runningNetwork === network && c.host.mainNode ? c.host.mainNode.api.channels() : null;
   const dir = c.host.dataDir(network);
-  const live = running || !existsSync(dir) ? false : await hasLiveChannels(dir);
-  const verdict = keyChange({ network, running, live, hasKey: await c.host.keys.hasStoredKey(network) });
+  const stored = running || !existsSync(dir) ? [] : await channelPhases(dir);
+  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network) });
   if (!verdict.ok) throw new ExtensionError(verdict.code, verdict.why);
   if (!verdict.confirm) return;
   const ok = await c.prompts.confirm(

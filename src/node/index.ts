@@ -85,10 +85,10 @@ export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl'
 }
 
 /**
- * Whether a data folder holds channels that are open or closing (money to watch), without starting a node: the
- * extension starts its node at start-up when it does. null when it cannot tell (another process holds the folder).
+ * The phases of the channels a data folder holds (records it cannot read are left out), without starting a node.
+ * null when it cannot tell (another process holds the folder).
  */
-export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
+export async function channelPhases(dataDir: string): Promise<string[] | null> {
   let data: DataDir;
   try {
     data = await DataDir.open(dataDir);
@@ -96,16 +96,26 @@ export async function hasLiveChannels(dataDir: string): Promise<boolean | null> 
     return null;
   }
   try {
+    const phases: string[] = [];
     for (const { id, error } of await data.list()) {
       if (error) continue;
       const rec = await (await data.channel(id)).readRecord<{ life?: string; phase?: string }>().catch(() => null);
       const phase = rec?.life ?? rec?.phase;
-      if (phase && ['funding', 'locked', 'open', 'closing'].includes(phase)) return true;
+      if (phase) phases.push(phase);
     }
-    return false;
+    return phases;
   } finally {
     await data.close();
   }
+}
+
+/**
+ * Whether a data folder holds channels with money in a contract (funding to closing), without starting a node: the
+ * extension starts its node at start-up when it does. null when it cannot tell (another process holds the folder).
+ */
+export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
+  const phases = await channelPhases(dataDir);
+  return phases === null ? null : phases.some((p) => ['funding', 'locked', 'open', 'closing'].includes(p));
 }
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */

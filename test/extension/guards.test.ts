@@ -26,27 +26,29 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
 
 describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () => {
   test('refused while the running node holds a channel that is not closed, naming it and what to do', () => {
-    const v = keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ contract: 'kQopen', phase: 'open' })], live: null, hasKey: true });
+    const v = keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ contract: 'kQopen', phase: 'open' })], stored: null, hasKey: true });
     assert.equal(v.ok, false);
     assert.ok(!v.ok);
-    assert.equal(v.code, 'WRONG_KEY');
+    assert.equal(v.code, 'KEY_IN_USE');
     assert.match(v.why, /not closed .*open.*Close them first, or use another network or data folder/);
-    const accepted = keyChange({ network: 'sandbox', running: [channel({ phase: 'accepted' })], live: false, hasKey: true });
+    const accepted = keyChange({ network: 'sandbox', running: [channel({ phase: 'accepted' })], stored: [], hasKey: true });
     assert.equal(accepted.ok, false, 'an accepted channel is not closed either');
   });
 
-  test('refused when the data folder (node not running) holds live channels, or another window holds it', () => {
-    const live = keyChange({ network: 'devnet', running: null, live: true, hasKey: true });
+  test('refused when the data folder (node not running) holds channels not closed, also a deployment under way, or another window holds it', () => {
+    const live = keyChange({ network: 'devnet', running: null, stored: ['closed', 'open'], hasKey: true });
     assert.ok(!live.ok);
-    assert.match(live.why, /devnet data folder holds channels/);
-    const locked = keyChange({ network: 'devnet', running: null, live: null, hasKey: true });
+    assert.match(live.why, /devnet data folder holds 1 channel that is not closed \(open\)/);
+    const deploying = keyChange({ network: 'devnet', running: null, stored: ['deploying'], hasKey: true });
+    assert.ok(!deploying.ok, 'a deployment under way: the deposit may land in a contract of this key');
+    const locked = keyChange({ network: 'devnet', running: null, stored: null, hasKey: true });
     assert.ok(!locked.ok);
     assert.equal(locked.code, 'DATA_DIR_LOCKED');
   });
 
   test('only closed channels or none: allowed, with a confirmation when a key exists', () => {
-    assert.deepEqual(keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ phase: 'rejected' })], live: null, hasKey: true }), { ok: true, confirm: true });
-    assert.deepEqual(keyChange({ network: 'testnet', running: null, live: false, hasKey: false }), { ok: true, confirm: false });
+    assert.deepEqual(keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ phase: 'rejected' })], stored: null, hasKey: true }), { ok: true, confirm: true });
+    assert.deepEqual(keyChange({ network: 'testnet', running: null, stored: ['closed', 'rejected'], hasKey: false }), { ok: true, confirm: false });
   });
 });
 

@@ -129,7 +129,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     const account = ext.test.channels('me')[0]!.myAddress;
     assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'devnet'), undefined);
     const f = ext.lastFailure();
-    assert.equal(f?.code, 'WRONG_KEY', JSON.stringify(f));
+    assert.equal(f?.code, 'KEY_IN_USE', JSON.stringify(f));
     assert.match(f.message, /the devnet key is the key of 1 channel that is not closed .*open.*Close them first, or use another network or data folder/);
     assert.equal(ext.test.channels('me')[0]!.myAddress, account);
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account, 'the node runs with the same key');
