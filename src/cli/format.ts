@@ -4,6 +4,7 @@ import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { durationText } from '../core/duration.js';
 import type { ChannelView, NodeEvent, StateView } from '../node/types.js';
+import { unwatched } from '../node/unwatched.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -136,23 +137,19 @@ export function jsonLine(value: unknown): string {
  */
 export function stoppingNotes(channels: readonly ChannelView[]): string[] {
   const notes: string[] = [];
-  const closing = channels.filter((c) => c.phase === 'closing').map((c) => c.contract);
-  if (closing.length) {
-    const one = closing.length === 1;
-    notes.push(`Stopping while ${closing.join(', ')} ${one ? 'is' : 'are'} closing: nothing watches ${one ? 'it' : 'them'} until you start the node again; start it before the challenge window ends to challenge a stale close and collect the payout.`);
+  const u = unwatched(channels);
+  if (u.closing.length) {
+    const one = u.closing.length === 1;
+    notes.push(`Stopping while ${u.closing.map((c) => c.contract).join(', ')} ${one ? 'is' : 'are'} closing: nothing watches ${one ? 'it' : 'them'} until you start the node again; start it before the challenge window ends to challenge a stale close and collect the payout.`);
   }
-  const live = channels.filter((c) => c.phase === 'open' || c.phase === 'locked');
-  if (live.length) {
-    const shortest = Math.min(...live.map((c) => c.challengePeriod));
-    const one = live.length === 1;
+  if (u.shortestPeriod !== null) {
+    const one = u.guarded.length === 1;
     notes.push(
-      `Stopping with money in ${one ? 'channel' : 'channels'} ${live.map((c) => c.contract).join(', ')}: nothing watches the chain for a close by your partner until you start the node again. ` +
-        `Start it at least once every ${durationText(shortest)} (the challenge window) to challenge a stale close in time.`,
+      `Stopping with money in ${one ? 'channel' : 'channels'} ${u.guarded.map((c) => c.contract).join(', ')}: nothing watches the chain for a close by your partner until you start the node again. ` +
+        `Start it at least once every ${durationText(u.shortestPeriod)} (the challenge window) to challenge a stale close in time.`,
     );
   }
-  for (const c of live) {
-    if (c.pending?.awaiting === 'partner') notes.push(`State ${c.pending.step} of ${c.contract} still waits for your partner's signature: it reaches them when both nodes are online.`);
-  }
+  for (const c of u.waiting) notes.push(`State ${c.pending!.step} of ${c.contract} still waits for your partner's signature: it reaches them when both nodes are online.`);
   return notes;
 }
 

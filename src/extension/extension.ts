@@ -9,7 +9,7 @@ import type { ChannelView, NodeEvent } from '../node/types.js';
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
-import { liveChannels } from './guards.js';
+import { unwatched } from '../node/unwatched.js';
 import { TreeDecorations } from './decorations.js';
 import { NodeHost, type NodeStatus, type PartyId } from './host.js';
 import { ModelBuilder } from './model.js';
@@ -130,7 +130,8 @@ function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   const running = nodeHost.runningNetwork;
   const main = nodeHost.mainNode;
   if (!main || !running || running === want || nodeHost.ownNetworkWrite === want) return false;
-  const live = liveChannels(main.api.channels());
+  const u = unwatched(main.api.channels());
+  const live = [...u.closing, ...u.guarded];
   if (!live.length) return false;
   nodeHost.log(`the network setting changed to ${want} outside this window: the node keeps running on ${running} (it guards ${live.length} channel(s))`, 'warn');
   void prompts

@@ -3,15 +3,9 @@
 // panel offered. Phases and actions come from the node's views (ChannelView): no protocol rule is made here.
 import { durationText } from '../core/duration.js';
 import type { Action, ChannelView } from '../node/types.js';
+import { unwatched } from '../node/unwatched.js';
 import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
 import { shortAddress } from './util.js';
-
-/** The phases in which money sits in a contract the node watches (the node's hasLiveChannels reads the same). */
-const LIVE = ['funding', 'locked', 'open', 'closing'];
-
-export function liveChannels(views: readonly ChannelView[]): ChannelView[] {
-  return views.filter((c) => LIVE.includes(c.phase));
-}
 
 /** "9 min" from the view's close.secondsLeft (chain time), counted down since the view was read. */
 export function closeLeft(ch: Pick<ChannelView, 'close'>, readAt: number, now = Date.now()): number | null {
@@ -25,29 +19,25 @@ export interface StopWarning {
 }
 
 /**
- * What stopping the node leaves unwatched, to ask before it stops (the CLI prints the same as it stops:
- * stoppingNotes in src/cli/format.ts). null when no channel holds money.
+ * What stopping the node leaves unwatched (the node's rule: unwatched), to ask before it stops; the CLI says the
+ * same as it stops. null when no channel needs a running node.
  * @param what "Stop the node", "Switch to devnet"…
  */
 export function stopWarning(views: readonly ChannelView[], what: string, readAt = Date.now(), now = Date.now()): StopWarning | null {
-  const live = liveChannels(views);
-  if (!live.length) return null;
-  const lines = live.map((c) => {
+  const u = unwatched(views);
+  const need = [...u.closing, ...u.guarded];
+  if (!need.length) return null;
+  const lines = need.map((c) => {
     const left = closeLeft(c, readAt, now);
     const closing = c.phase === 'closing' && left !== null ? `, ${left > 0 ? `${durationText(left)} left in the challenge window` : 'challenge window over'}` : '';
     return `• ${c.contract} with ${shortAddress(c.partnerAddress)}: ${c.phase}${closing}`;
   });
   const notes: string[] = [];
-  const closing = live.filter((c) => c.phase === 'closing');
-  if (closing.length) notes.push('Start the node again before the challenge window ends, to challenge a stale close and collect the payout.');
-  const rest = live.filter((c) => c.phase !== 'closing');
-  if (rest.length) {
-    const shortest = Math.min(...rest.map((c) => c.challengePeriod));
-    notes.push(`Nothing watches the chain for a close by your partner while the node is off: start it at least once every ${durationText(shortest)} (the challenge window).`);
-  }
-  const one = live.length === 1;
+  if (u.closing.length) notes.push('Start the node again before the challenge window ends, to challenge a stale close and collect the payout.');
+  if (u.shortestPeriod !== null) notes.push(`Nothing watches the chain for a close by your partner while the node is off: start it at least once every ${durationText(u.shortestPeriod)} (the challenge window).`);
+  const one = need.length === 1;
   return {
-    message: `${what}? Your node guards ${live.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.`,
+    message: `${what}? Your node guards ${need.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.`,
     detail: [...lines, '', ...notes].join('\n'),
   };
 }

@@ -55,14 +55,16 @@ describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () 
 describe('stopping a node that guards channels', () => {
   test('nothing to ask without money in a channel', () => {
     assert.equal(stopWarning([channel({ phase: 'closed' }), channel({ phase: 'proposed' })], 'Stop the node'), null);
+    // funding: no state can be closed against you yet (the CLI's stop notes leave it out too)
+    assert.equal(stopWarning([channel({ phase: 'funding' })], 'Stop the node'), null);
   });
 
   test('names each live channel, and how long the node may stay off (the shortest challenge window)', () => {
-    const w = stopWarning([channel({ contract: 'kQone', challengePeriod: 3600 }), channel({ contract: 'kQtwo', phase: 'funding', challengePeriod: 600 })], 'Stop the node');
+    const w = stopWarning([channel({ contract: 'kQone', challengePeriod: 3600 }), channel({ contract: 'kQtwo', phase: 'locked', challengePeriod: 600 })], 'Stop the node');
     assert.ok(w);
     assert.match(w.message, /^Stop the node\? Your node guards 2 channels with money in them\.$/);
     assert.match(w.detail, /kQone with .*: open/);
-    assert.match(w.detail, /kQtwo with .*: funding/);
+    assert.match(w.detail, /kQtwo with .*: locked/);
     assert.match(w.detail, /start it at least once every 10 min \(the challenge window\)/);
   });
 

@@ -46,7 +46,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     busy?.close();
     await partner?.kill9();
     // the node guards a closing channel: Stop asks first
-    if (ext.test.channels('me').some((c) => ['funding', 'locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
+    if (ext.test.channels('me').some((c) => ['locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
     await vscode.commands.executeCommand('synchannel.stopNode');
     await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
@@ -247,7 +247,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   it('after a switch away from a folder another process holds, the status no longer says "watched by another window"', async () => {
     const cfg = () => vscode.workspace.getConfiguration('synchannel');
     if (ext.status().runningNetwork) {
-      if (ext.test.channels('me').some((c) => ['funding', 'locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
+      if (ext.test.channels('me').some((c) => ['locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
       await vscode.commands.executeCommand('synchannel.stopNode');
     }
     const base = join(dir, 'base');

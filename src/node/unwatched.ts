@@ -1,0 +1,25 @@
+// What a stopped node leaves unwatched: the CLI says it as it stops, the extension asks before it stops. Only
+// a running node challenges a stale close and finishes a close, so these are the channels that need it.
+import type { ChannelView } from './types.js';
+
+export interface Unwatched {
+  /** closing: the node must be back before the challenge window ends */
+  closing: ChannelView[];
+  /** locked or open: a close by the partner is challenged only while a node runs */
+  guarded: ChannelView[];
+  /** the shortest challenge window of `guarded` (seconds): how long the node may stay off; null when none */
+  shortestPeriod: number | null;
+  /** guarded channels whose latest state of ours waits for the partner's signature */
+  waiting: ChannelView[];
+}
+
+export function unwatched(channels: readonly ChannelView[]): Unwatched {
+  const closing = channels.filter((c) => c.phase === 'closing');
+  const guarded = channels.filter((c) => c.phase === 'open' || c.phase === 'locked');
+  return {
+    closing,
+    guarded,
+    shortestPeriod: guarded.length ? Math.min(...guarded.map((c) => c.challengePeriod)) : null,
+    waiting: guarded.filter((c) => c.pending?.awaiting === 'partner'),
+  };
+}
