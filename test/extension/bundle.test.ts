@@ -13,6 +13,8 @@ interface Metafile {
   outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }>; bytes: number }>;
 }
 
+/** Modules of src/node that hold no node code (see below). */
+const PLAIN = ['src/node/catalogue.ts', 'src/node/unwatched.ts'];
 /** Packages and repo paths esbuild put into extension.js: none may be loaded at activation. */
 const NOT_AT_ACTIVATION: { what: string; test: (input: string) => boolean }[] = [
   { what: '@ton/*', test: (i) => /node_modules\/@ton\//.test(i) },
@@ -21,8 +23,9 @@ const NOT_AT_ACTIVATION: { what: string; test: (input: string) => boolean }[] = 
   { what: '@chainsafe/*', test: (i) => /node_modules\/@chainsafe\//.test(i) },
   { what: '@multiformats/*', test: (i) => /node_modules\/@multiformats\//.test(i) },
   { what: 'valibot', test: (i) => /node_modules\/valibot\//.test(i) },
-  // The command catalogue is plain data the extension registers its commands from (no node code in it).
-  { what: 'src/node, src/p2p, src/chain, src/contract', test: (i) => /^src\/(node|p2p|chain|contract)\//.test(i) && i !== 'src/node/catalogue.ts' },
+  // Plain data and functions of views the extension needs before a node runs (no node code in them): the command
+  // catalogue it registers its commands from, and what a stopped node leaves unwatched.
+  { what: 'src/node, src/p2p, src/chain, src/contract', test: (i) => /^src\/(node|p2p|chain|contract)\//.test(i) && !PLAIN.includes(i) },
   { what: 'the heavy bundle', test: (i) => i.startsWith('heavy-shim:') },
 ];
 
