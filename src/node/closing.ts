@@ -80,7 +80,8 @@ export class Closing {
       try {
         return await this.cooperative(ctl, opts);
       } catch (e) {
-        if (mode === 'cooperative' || (e as { code?: string }).code === 'CANCELLED' || SENT.has(e as object)) throw e;
+        // A close state both signed pays out whenever the chain takes it: a unilateral close would only add a window.
+        if (mode === 'cooperative' || haveClose || (e as { code?: string }).code === 'CANCELLED' || SENT.has(e as object)) throw e;
         fallbackReason = (e as Error).message;
       }
     } else if (mode === 'auto' && step === latest.state.step) {

@@ -167,6 +167,9 @@ export class Defense {
     const latest = ctl.channel.latest;
     // A defense under way pays out with the close state itself (challengeOnce), then calls this again.
     if (!w || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
+    // The close on chain holds it already (or a later step): the contract refuses it again, and pays it out after the window.
+    const onChain = ctl.rec.close?.step;
+    if (onChain !== undefined && onChain !== null && onChain >= latest.state.step) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
     const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
@@ -181,6 +184,11 @@ export class Defense {
           // the partner's landed first; otherwise tried again (the close on chain still ends after its window)
           const st = await this.h.ctx.o.chain.getChannelStatus(contract).catch(() => null);
           if (st?.status === 'closed') break;
+          // A refusal is the contract's answer to its state, which only moves on: another try costs a fee and fails.
+          if (codeOf(e) === 'CONTRACT_REJECTED') {
+            this.h.ctx.log(`the contract refused the close state (${messageOf(e)}): the close on chain pays out after its window`, 'warn');
+            break;
+          }
           this.h.ctx.log(`paying out with the close state failed (${messageOf(e)}); retrying in ${Math.round(delay / 1000)} s`, 'warn');
           await sleep(delay);
         }

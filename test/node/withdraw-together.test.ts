@@ -123,3 +123,59 @@ test('a cooperative close whose wait timed out before it landed is not followed 
     await closePair(p);
   }
 });
+
+/** Alice and Bob both hold a close state that never went to the chain: Alice's cooperative close failed to send. */
+async function closeStateUnsent(p: Awaited<ReturnType<typeof openPair>>): Promise<{ restore: () => void; coopCalls: () => number }> {
+  await fund(p);
+  const real = p.chain.cooperativeClose.bind(p.chain);
+  let calls = 0;
+  let failing = true;
+  (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+    calls++;
+    if (failing) throw Object.assign(new Error('injected: connect ECONNREFUSED 127.0.0.1:8081'), { code: 'ENDPOINT_UNREACHABLE' });
+    return real(...a);
+  };
+  await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE');
+  await until('both hold the close state', () => p.alice.currentChannel()?.latest?.tag === 'close' && p.bob.currentChannel()?.latest?.tag === 'close');
+  calls = 0;
+  return { restore: () => void (failing = false), coopCalls: () => calls };
+}
+
+test('with a close state both signed, a failed cooperative close does not fall back to a unilateral close: withdraw again pays out', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    const s = await closeStateUnsent(p);
+    const startClose = p.chain.startClose.bind(p.chain);
+    let unilateral = 0;
+    (p.chain as { startClose: typeof startClose }).startClose = async (...a) => {
+      unilateral++;
+      return startClose(...a);
+    };
+    await assert.rejects(p.alice.withdraw({}), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE');
+    assert.equal(unilateral, 0, 'the close state pays out at once whenever the chain answers: no window to wait');
+    s.restore();
+    const r = await p.alice.withdraw({});
+    assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a close state both signed that is the close on chain is not sent again cooperatively (the contract refuses it: a fee per try)', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    const s = await closeStateUnsent(p);
+    s.restore();
+    const closeStep = p.alice.currentChannel()!.latest!.step;
+    const r = await p.alice.withdraw({ mode: 'unilateral' });
+    assert.equal(r.mode, 'unilateral');
+    await until('Bob sees the close', () => p.bob.currentChannel()?.phase === 'closing');
+    await new Promise((res) => setTimeout(res, 4000)); // the retries of the old code: after 1 s and 3 s
+    assert.equal(s.coopCalls(), 0, 'no cooperative close with the step the close on chain holds');
+    const closed = waitForEvent(p.bob, 'closed', () => true, 30_000);
+    p.chain.advanceTime(3601);
+    assert.equal((await closed).payout.step, closeStep, 'paid by the close state after the window');
+  } finally {
+    await closePair(p);
+  }
+});
