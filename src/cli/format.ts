@@ -33,10 +33,10 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
 
 const iso = (t: number) => new Date(t * 1000).toISOString();
 
-/** What a state from the partner does, against the latest state both signed (`before`). */
+/** What a state from the partner does, against the state both signed it follows (`before`, step - 1). */
 function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string {
   const mine = (x: { balanceA: bigint; balanceB: bigint }) => (me === 'A' ? x.balanceA : x.balanceB);
-  const paid = before ? mine(s) - mine(before) : 0n;
+  const paid = before && before.step === s.step - 1n ? mine(s) - mine(before) : 0n;
   const what = s.tag === 'close' ? 'a close at the latest balances' : paid > 0n ? `your partner pays you ${formatTon(paid)} TON` : paid === 0n ? 'your partner passes the turn' : `it takes ${formatTon(-paid)} TON from you`;
   return `Step ${s.step}: ${what}, ${balancesLine(s)}`;
 }
@@ -75,9 +75,9 @@ export class EventFormatter {
       case 'channelLocked':
         return `Both deposits are in: the channel ${e.channel.contract} is locked`;
       case 'stateReceived':
-        return e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.channel.latest, e.channel.me)}`;
+        return e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.previous, e.channel.me)}`;
       case 'stateSigned':
-        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}`;
+        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}`;
       case 'turnRequested':
         return '❗ Your partner request empty state❗';
       case 'closeRequested':

@@ -93,7 +93,7 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
     }
     case 'stateReceived': {
       if (c.auto) return null;
-      const did = stepAction(e.state, e.channel.latest, { me: e.channel.me, partner: c.name(e.channel) });
+      const did = stepAction(e.state, e.previous, { me: e.channel.me, partner: c.name(e.channel) });
       return {
         level: 'info',
         text: `❗ Received ${e.state.step === 0n ? 'initial' : 'new'} state ❗ Step ${e.state.step}: ${did} · ${stateLine(e.state)}`,

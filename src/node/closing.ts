@@ -128,15 +128,20 @@ export class Closing {
     const ch = ctl.channel;
     // A partner who withdraws at the same moment proposes a close state: once both signed it, it is the one.
     const agreed = () => ch.latest?.state.tag === 'close';
-    if (!ch.isMyTurn) {
+    // Until the turn is ours with nothing in flight: sign the partner's state, let our own be countersigned (the
+    // turn is the partner's then), or ask for the turn.
+    const end = Date.now() + this.closeTimeoutMs;
+    const left = () => Math.max(1, end - Date.now());
+    while (!agreed() && !(ch.isMyTurn && !ch.staged)) {
       if (ch.pending) await this.payments.sign(ctl);
-      else if (!ch.staged) {
+      else if (ch.staged) await ctl.waitFor(() => agreed() || !ch.staged, left(), opts.signal, 'your partner did not sign your last state');
+      else {
         opts.onProgress?.('asking your partner for the turn to propose the close…');
         await this.payments.requestEmpty(ctl);
+        await ctl.waitFor(() => agreed() || !!ch.pending || (ch.isMyTurn && !ch.staged), left(), opts.signal, 'your partner did not pass the turn');
       }
-      await ctl.waitFor(() => agreed() || (ch.isMyTurn && !ch.staged), this.closeTimeoutMs, opts.signal, 'your partner did not pass the turn');
-      if (agreed()) return ch.latest!;
     }
+    if (agreed()) return ch.latest!;
     await this.payments.proposeOut(ctl, (c) => c.proposeClose());
     opts.onProgress?.('waiting for your partner to sign the close…');
     await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close').catch((e: unknown) => {

@@ -222,8 +222,9 @@ export class Payments implements Stager {
     if (waits) await ctl.append([{ kind: 'staged', state: signed, mine: false }]);
     crashPoint('before-countersign');
     const view = stateView(signed, ch.latest);
+    const previous = ch.latest ? stateView(ch.latest) : null;
     if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
-    ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view });
+    ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view, previous });
     ctx.changed(ctl);
     // Countersigned now; the queue does not wait for the disk (the countersignature leaves once durable).
     if (!waits) this.whenDurable(ctl, this.countersignIn(ctl), () => undefined);

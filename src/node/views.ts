@@ -25,7 +25,7 @@ export function stateView(s: SignedState, previous?: SignedState | StateView | n
     sigA: hex(s.sigA),
     sigB: hex(s.sigB),
     committed: !!(s.sigA && s.sigB),
-    empty: st.step > 0n && !!prev && prev.step === st.step - 1n && prev.balanceA === st.balanceA && prev.balanceB === st.balanceB,
+    empty: st.tag === 'state' && st.step > 0n && !!prev && prev.step === st.step - 1n && prev.balanceA === st.balanceA && prev.balanceB === st.balanceB,
   };
 }
 

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { EventFormatter, startNotes, stoppingNotes } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
+import { parseTon } from '../../src/core/amounts.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { closePair, fund, openPair } from '../helpers/nodes.js';
 
 const channel = (closeByMe: boolean) => ({ close: { step: 0n, submitter: closeByMe ? 'A' : 'B', deadline: 1_800_000_000, byMe: closeByMe, secondsLeft: 600 } }) as unknown as ChannelView;
 const challenged = (closeByMe: boolean, byMe = true): NodeEvent => ({ type: 'challenged', channel: channel(closeByMe), step: 4n, byMe });
@@ -60,9 +63,9 @@ test('a state from the partner says what it does to your balance (it printed onl
   const ch = (latest: ReturnType<typeof st>) => ({ me: 'A', latest }) as unknown as ChannelView;
   const f = new EventFormatter();
   const TON = 1_000_000_000n;
-  const paid = f.format({ type: 'stateReceived', channel: ch(st(4n, 3n * TON, 4n * TON)), state: st(5n, 3n * TON + TON / 2n, 3n * TON + TON / 2n) } as NodeEvent)!;
+  const paid = f.format({ type: 'stateReceived', channel: ch(st(4n, 3n * TON, 4n * TON)), state: st(5n, 3n * TON + TON / 2n, 3n * TON + TON / 2n), previous: st(4n, 3n * TON, 4n * TON) } as NodeEvent)!;
   assert.match(paid, /^❗ Received new state❗\nStep 5: your partner pays you 0\.5 TON, A \[3\.5 3\.5\] B$/);
-  const pass = f.format({ type: 'stateReceived', channel: ch(st(5n, 3n * TON, 4n * TON)), state: st(6n, 3n * TON, 4n * TON, true) } as NodeEvent)!;
+  const pass = f.format({ type: 'stateReceived', channel: ch(st(5n, 3n * TON, 4n * TON)), state: st(6n, 3n * TON, 4n * TON, true), previous: st(5n, 3n * TON, 4n * TON) } as NodeEvent)!;
   assert.match(pass, /Step 6: your partner passes the turn, A \[3 4\] B$/);
   const signed = f.format({ type: 'stateSigned', channel: ch(st(6n, 3n * TON, 4n * TON)), state: { ...st(6n, 3n * TON, 4n * TON, true), committed: true } } as NodeEvent)!;
   assert.equal(signed, '❗ Last state signed successful❗\nStep 6 (empty: the turn passes): A [3 4] B');
@@ -163,4 +166,31 @@ test('withdraw of the latest step leaves the step to the node: a payment that ar
     { step: undefined, confirmStale: false },
     { step: 1n, confirmStale: true },
   ]);
+});
+
+test("the payer's own lines after a payment in automatic mode: the pass is a pass, the close a close (not a second debit, not 'empty')", async () => {
+  const p = await openPair({});
+  try {
+    await fund(p);
+    const f = new EventFormatter();
+    const lines: string[] = [];
+    p.bob.on((e) => {
+      const t = f.format(e);
+      if (t && (e.type === 'stateReceived' || e.type === 'stateSigned')) lines.push(t);
+    });
+    const back = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 2n);
+    await p.bob.send(parseTon('0.5'));
+    await back;
+    const closeSigned = waitForEvent(p.bob, 'stateSigned', (e) => e.state.tag === 'close');
+    const r = await p.alice.withdraw({});
+    await closeSigned;
+    assert.equal(r.mode, 'cooperative');
+    const text = lines.join("\n");
+    assert.doesNotMatch(text, /takes .* from you/, text);
+    assert.match(text, /Step 2: your partner passes the turn/);
+    assert.match(text, /Step 4 \(close\): /);
+    assert.doesNotMatch(text, /Step 4 \(empty/);
+  } finally {
+    await closePair(p);
+  }
 });

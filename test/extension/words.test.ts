@@ -86,7 +86,7 @@ describe('words of the views', () => {
   test('the demo journal: who signed what, what the chain saw, each said once', () => {
     const names2 = { A: 'Alice', B: 'Bob' } as const;
     const ch = channel();
-    assert.deepEqual(journalLine('Alice', { type: 'stateReceived', channel: ch, state: state(1n, '3.5', '3.5') }, names2), {
+    assert.deepEqual(journalLine('Alice', { type: 'stateReceived', channel: ch, state: state(1n, '3.5', '3.5'), previous: null }, names2), {
       source: 'Bob',
       text: 'Bob signed Step 1 (A [3.5 3.5] B) and sent it to Alice',
     });

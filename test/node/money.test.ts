@@ -216,7 +216,7 @@ describe('closing with the latest state', () => {
       const r = await p.alice.withdraw({ mode: 'auto' }); // Bob (manual) ignores the close proposal
       assert.equal(r.mode, 'unilateral');
       assert.equal(r.fellBack, true);
-      assert.match(r.fallbackReason ?? '', /did not (pass the turn|sign the close)/);
+      assert.match(r.fallbackReason ?? '', /did not (pass the turn|sign the close|sign your last state)/);
       assert.equal(r.step, 1n, 'the latest state both signed');
     } finally {
       await closePair(p);

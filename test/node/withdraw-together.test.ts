@@ -179,3 +179,17 @@ test('a close state both signed that is the close on chain is not sent again coo
     await closePair(p);
   }
 });
+
+test("a withdraw right after the partner's payment, while our automatic pass is still in flight, closes cooperatively", async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const back = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 2n);
+    await p.bob.send(TON('0.5'));
+    await back; // Bob holds Alice's pass (step 2); her copy waits for his countersignature
+    const r = await p.alice.withdraw({});
+    assert.deepEqual([r.mode, r.fellBack, r.fallbackReason], ['cooperative', false, null], 'it asked for the turn once its pass was countersigned');
+  } finally {
+    await closePair(p);
+  }
+});

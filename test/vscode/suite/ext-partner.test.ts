@@ -118,7 +118,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     await cfg().update('autoPassTurn', false, vscode.ConfigurationTarget.Global);
     try {
       ext.test.clearPrompts();
-      ext.test.notify({ type: 'stateReceived', channel: ch, state: { ...ch.latest!, step: ch.latest!.step + 1n, committed: false } });
+      ext.test.notify({ type: 'stateReceived', channel: ch, state: { ...ch.latest!, step: ch.latest!.step + 1n, committed: false }, previous: ch.latest });
       assert.deepEqual(notices(ext).filter((n) => /Received new state/.test(n.message)), [], 'the automatic node countersigns by itself: no Sign to click');
     } finally {
       await cfg().update('autoPassTurn', undefined, vscode.ConfigurationTarget.Global);
