@@ -274,10 +274,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   async connect(multiaddr: string, opts?: { timeoutMs?: number }): Promise<PartnerView> {
+    // A peer already connected is answered on its live connection: the address typed is not tried then.
+    const peer = /\/p2p\/([^/]+)/.exec(multiaddr)?.[1];
+    const live = !!peer && this.sessions.all().some((x) => x.connected && x.partner.peerId === peer);
     const s = await this.ctx.o.p2p.connect(multiaddr, opts);
     this.attach(s);
-    // Remembered for the redial after a restart; not waited for (the partner is connected either way).
-    this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
+    // Remembered for the redial after a restart, when it is the address that answered; not waited for.
+    if (!live) this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
     return this.sessions.view(s, true);
   }
 

@@ -71,3 +71,23 @@ test('a session that stopped redialing (stuck on a dead link) is brought back by
     await w.close();
   }
 });
+
+test('a connect to a wrong address of a partner already connected does not replace the address the node redials', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    let hal = await w.node('hal');
+    const addr = await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    // A typo in the port: libp2p answers on the live connection, so the typed address is never tried.
+    const port = Number(addr.split('/')[4]);
+    const wrong = addr.replace(`/tcp/${port}/`, `/tcp/${port === 1 ? 2 : port - 1}/`);
+    await hal.node.connect(wrong);
+    await w.stop(hal);
+    hal = await w.node('hal', { keyPair: hal.keyPair });
+    await until(() => hal.node.partners().some((p) => p.online), 'Hal to redial the address that worked', 30_000);
+    await w.pay(hal, ch, TON('0.1'));
+  } finally {
+    await w.close();
+  }
+});
