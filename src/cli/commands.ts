@@ -36,7 +36,8 @@ function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): 
   const id = a.values.get('channel');
   let ch = id ? a.node.channel(id) : a.node.currentChannel();
   if (!ch) {
-    throw Object.assign(new Error(id ? `no channel ${id} (see channels)` : "no channel yet: connect first, then open a channel (or accept your partner's with deposit)"), {
+    const first = a.node.partners().some((p) => p.online) ? '' : 'connect first, then ';
+    throw Object.assign(new Error(id ? `no channel ${id} (see channels)` : `no channel yet: ${first}open a channel (or accept your partner's with deposit)`), {
       code: id ? 'UNKNOWN_CHANNEL' : 'NO_CHANNEL',
     });
   }
@@ -128,7 +129,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async open(a) {
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
-    const theirs = parseTon(a.args[1] ?? (await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));
+    // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
+    const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));
     const periodText = a.values.get('period');
     const challengePeriod = periodText ? Number(periodText) : undefined;
     if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 3600');
@@ -191,8 +193,11 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       const why = view?.phase === 'rejected' ? 'the proposal was declined' : 'the channel opens when both deposits are in and the initial state is signed';
       throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
     }
-    // Who is A depends on who proposed the channel: say which one you are.
-    a.io.say(`${balancesLine(b)} (step ${b.step}${view ? `; you are ${view.me}` : ''})`);
+    // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
+    const p = view?.payout;
+    const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
+    const paid = view?.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
+    a.io.say(`${balancesLine(b)} (step ${b.step}${view ? `; you are ${view.me}` : ''}${paid})`);
     return b;
   },
   async balanceTon(a) {
@@ -251,7 +256,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (a.io.json || from !== undefined || to !== undefined) {
       // --to names the last step shown; the node's range ends before its `to`
       const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to: to + 1n } : {}) });
-      if (!all.length) a.io.say('No states yet');
+      const count = (channel ? a.node.channel(channel) : a.node.currentChannel())?.count ?? 0n;
+      if (!all.length) a.io.say(count === 0n ? 'No states yet' : `No states in that range: the steps are 0 to ${count - 1n}`);
       for (const s of all) a.io.say(formatState(s));
       return { states: all };
     }

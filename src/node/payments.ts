@@ -105,7 +105,7 @@ export class Payments implements Stager {
       // What a send waits for comes from the partner: say when they cannot send it now.
       const code = (e as NodeError).code;
       if ((code === 'PENDING_STATE' || code === 'NOT_YOUR_TURN') && !this.online(ctl)) {
-        throw new NodeError(code, `${(e as Error).message}; your partner is offline right now (the nodes reconnect by themselves: try again once they are back)`);
+        throw new NodeError('PARTNER_OFFLINE', `${(e as Error).message}; your partner is offline right now (the nodes reconnect by themselves: try again once they are back)`);
       }
       throw e;
     }

@@ -82,6 +82,18 @@ test('balanceChan says which party you are (the proposer is A, so it changes fro
   assert.deepEqual(out, ['A [3 4] B (step 2; you are B)']);
 });
 
+test('balanceChan of a channel that paid out says so: nothing is in it any more', async () => {
+  const out: string[] = [];
+  const payout = { step: 5n, balanceA: 2_500_000_000n, balanceB: 4_500_000_000n };
+  const node = {
+    currentChannel: () => ({ id: '1', me: 'A', phase: 'closed', payout }),
+    channels: () => [],
+    balanceChan: () => ({ ...payout }),
+  } as unknown as ChannelNodeApi;
+  await runLine('balanceChan', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
+  assert.deepEqual(out, ['A [2.5 4.5] B (step 5; you are A; closed, paid out by step 5 (A [2.5 4.5] B): nothing is in the channel any more)']);
+});
+
 test('stopping with money in a channel says that nothing watches the chain until the node runs again', () => {
   const view = (contract: string, phase: string, pending: unknown = null) => ({ contract, phase, challengePeriod: 3600, pending }) as unknown as ChannelView;
   assert.deepEqual(stoppingNotes([view('kQa', 'closed'), view('kQb', 'rejected')]), []);

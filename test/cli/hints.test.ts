@@ -8,7 +8,7 @@ import type { ChannelNodeApi } from '../../src/node/types.js';
 
 /** A node without channels, that refuses what it is asked with the given error. */
 function node(refuse: Error & { code: string }): ChannelNodeApi {
-  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [] };
+  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [], partners: () => [] };
   return new Proxy(base as ChannelNodeApi, {
     get: (t, k) => (k in t ? t[k as keyof ChannelNodeApi] : () => Promise.reject(refuse)),
   });
@@ -40,4 +40,11 @@ test('channels shows, before a signed state, what each side has deposited (0 of 
   const n = new Proxy({ channels: () => [view], brokenChannels: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
   const [line] = await say('channels', n);
   assert.equal(line, 'kQAAA funding you are A, partner 0QBBB: no signed state; deposited A 0 / 3 TON, B 4 / 4 TON');
+});
+
+test('with a partner connected and no channel, a channel command says to open one, not to connect', async () => {
+  const n = node(err('X', 'unused'));
+  const connected = new Proxy(n, { get: (t, k) => (k === 'partners' ? () => [{ address: '0Qx', online: true }] : t[k as keyof ChannelNodeApi]) });
+  const [said] = await say('send 1', connected);
+  assert.match(said!, /^send failed: no channel yet: open a channel/);
 });

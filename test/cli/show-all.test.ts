@@ -29,3 +29,11 @@ test('showAll --from/--to shows both steps named', async () => {
   assert.deepEqual((await run('showAll --from 2')).steps, [2n, 3n]);
   assert.deepEqual((await run('showAll --from 2 --to 1')).error, 'USAGE');
 });
+
+test('a range past the last step says which steps there are, not "No states yet"', async () => {
+  const said: string[] = [];
+  const io: Io = { say: (t) => said.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  const held = { ...node, currentChannel: () => ({ count: 4n }) } as unknown as ChannelNodeApi;
+  await runLine('showAll --from 999', held, io);
+  assert.deepEqual(said, ['No states in that range: the steps are 0 to 3']);
+});

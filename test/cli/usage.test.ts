@@ -65,6 +65,16 @@ test('from a pipe or with --json a missing argument is an error, never read from
   assert.match(piped.said.join('\n'), /export failed: .*export <file>/);
 });
 
+test("open from a pipe: the partner's deposit, shown as optional, is 0 when left out", async () => {
+  let asked: unknown = null;
+  const node = { open: async (o: unknown) => ((asked = o), { channelId: '1', contract: 'kQx' }) } as unknown as ChannelNodeApi;
+  const piped = io({});
+  await runLine('open 0.5', node, piped.it);
+  assert.deepEqual(piped.asked, []);
+  assert.equal((asked as { myDeposit: bigint; partnerDeposit: bigint } | null)?.partnerDeposit, 0n, piped.said.join('\n'));
+  assert.equal((asked as { myDeposit: bigint }).myDeposit, 500_000_000n);
+});
+
 test('at a terminal a missing argument is asked for, with the original prompt', async () => {
   const t = io({ interactive: true, answers: ['exit'] });
   await runLine('serve', untouchable, t.it);

@@ -56,7 +56,7 @@ describe('send, one after another', () => {
   test('the partner goes offline while a send waits for their signature: it is refused after a short grace, saying so', async () => {
     await afterFirstPayment(async (p) => {
       const t0 = Date.now();
-      const refused = assert.rejects(p.bob.send(TON('0.1'), { waitMs: 10_000 }), (e) => codeOf(e) === 'PENDING_STATE' && /offline/.test(String((e as Error).message)));
+      const refused = assert.rejects(p.bob.send(TON('0.1'), { waitMs: 10_000 }), (e) => codeOf(e) === 'PARTNER_OFFLINE' && /offline/.test(String((e as Error).message)));
       const gone = waitForEvent(p.bob, 'partnerDisconnected');
       await new Promise((r) => setTimeout(r, 200));
       await p.alice.stop();
