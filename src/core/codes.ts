@@ -108,7 +108,7 @@ export const CODES = {
   DATA_DIR_NOT_A_FOLDER: w('point --data at a folder, not a file'),
   DATA_DIR_NOT_WRITABLE: w('fix the folder permissions or choose another --data folder'),
   DATA_DIR_UNREADABLE: w('fix the folder permissions or choose another --data folder'),
-  DISK_WRITE_FAILED: e('check the disk (space, permissions); nothing was reported as signed'),
+  DISK_WRITE_FAILED: e('check the path and the disk (space, permissions); nothing unwritten was reported as saved'),
   BACKUP_INVALID: e('choose a backup file written by SynChannel export'),
   BACKUP_CONFLICT: w('the local channel is newer than the backup: it was kept'),
   BACKUP_WOULD_REPLACE: w('choose another file name for the backup (a new one, or an older backup to replace)'),
