@@ -99,7 +99,8 @@ export class Arbiter {
         entry.again = false;
         const bg = entry.background;
         entry.background = true;
-        await this.sync(ctl, bg).catch((e) => this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
+        // A read cut short by the node's stop is not news.
+        await this.sync(ctl, bg).catch((e) => this.stopped || this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
       } while (entry.again && !this.stopped);
       this.poking.delete(ctl);
     })();
@@ -119,6 +120,7 @@ export class Arbiter {
         if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return;
         this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
       } catch (e) {
+        if (this.stopped) return;
         this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}; reading again in ${Math.round(delay / 1000)} s`, 'warn');
       }
       await sleep(delay);

@@ -374,3 +374,26 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   assert.equal(sent, 1, 'not deployed twice');
   void bob;
 });
+
+test('a read cut short by the node stopping is not reported as a failure', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    (p.chain as unknown as { getChannelStatus: () => Promise<unknown> }).getChannelStatus = async () => {
+      await held;
+      throw Object.assign(new Error('this chain object was closed: create a new one'), { code: 'CLOSED' });
+    };
+    const warned: string[] = [];
+    p.alice.on((e) => e.type === 'log' && e.level === 'warn' && warned.push(e.message));
+    const inner = p.alice.node as unknown as { arbiter: { poke(c: unknown): Promise<void> }; ctx: { channels: Map<string, unknown> } };
+    const read = inner.arbiter.poke([...inner.ctx.channels.values()][0]);
+    await p.alice.stop();
+    release();
+    await read;
+    assert.deepEqual(warned.filter((m) => /reading/.test(m)), []);
+  } finally {
+    await closePair(p);
+  }
+});
