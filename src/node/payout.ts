@@ -26,13 +26,16 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     latestStep: latest?.step ?? null,
     latestBalanceA: latest?.balanceA ?? null,
     latestBalanceB: latest?.balanceB ?? null,
-    matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB),
+    // A newer step than any this node holds (restored from an older backup) was signed by both: not a stale close.
+    matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB) || (p.step !== null && p.step > latest.step),
     txHash: p.txHash,
   };
   ctl.rec.payout = payout;
   await ctx.transition(ctl, 'paidOut');
   ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
-  if (!payout.matchesLatest) {
+  if (p.step !== null && latest && p.step > latest.step) {
+    ctx.log(`the contract paid by step ${p.step}, newer than the latest state this node holds (step ${latest.step}: restored from an older backup?); both parties signed it`, 'warn');
+  } else if (!payout.matchesLatest) {
     const mine = (x: { balanceA: bigint; balanceB: bigint }) => formatTon(ctl.rec.me === 'A' ? x.balanceA : x.balanceB);
     ctx.log(
       `the contract paid by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, not by the latest state both signed (step ${latest!.step}): you got ${mine(payout)} TON of the channel where the latest state gave you ${mine(latest!)} TON`,

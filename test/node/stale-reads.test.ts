@@ -393,3 +393,26 @@ test('a read cut short by the node stopping is not reported as a failure', async
     await closePair(p);
   }
 });
+
+test('a payout by a step newer than the node holds (restored from an older copy) is not told as a stale close', async () => {
+  const p = await openPair({ challengePeriod: PERIOD });
+  try {
+    await fund(p);
+    await p.bob.stop();
+    await cp(join(p.dir, 'bob'), join(p.dir, 'bob-old'), { recursive: true });
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await connect(p.alice, p.bob);
+    await payOne(p);
+    const r = await p.alice.withdraw({});
+    assert.equal(r.mode, 'cooperative');
+    await p.bob.stop();
+    await rm(join(p.dir, 'bob'), { recursive: true, force: true });
+    await cp(join(p.dir, 'bob-old'), join(p.dir, 'bob'), { recursive: true });
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const closed = await waitForEvent(p.bob, 'closed', () => true, 30_000);
+    assert.ok(closed.payout.step! > closed.payout.latestStep!, 'paid by a state this copy does not hold');
+    assert.equal(closed.payout.matchesLatest, true, 'both signed it: not a stale close');
+  } finally {
+    await closePair(p);
+  }
+});
