@@ -1,0 +1,39 @@
+// What the stale-read tests share: two nodes on one SandboxChain, a restart with reads through injected faults.
+import { test } from 'node:test';
+import { join } from 'node:path';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { faultyChain, type FaultyChain } from './faults.js';
+import { TON, closePair, latest, openPair, until, type Pair } from './nodes.js';
+
+export const PERIOD = 120;
+
+/** Restarts `who` on the same data folder with its reads going through a faulty chain. */
+export async function restartFaulty(p: Pair, who: 'alice' | 'bob'): Promise<FaultyChain> {
+  const f = faultyChain(p.chain);
+  await p[who].stop();
+  p[who] = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+  return f;
+}
+
+/** Bob passes the turn (step 1), Alice pays 1 TON (step 2, Bob passes back: 3). */
+export async function payOne(p: Pair): Promise<void> {
+  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+  await p.bob.createEmpty();
+  await passed;
+  const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 3n);
+  await p.alice.send(TON('1'));
+  await back;
+  await until('Bob holds step 3', () => latest(p.bob).step === 3n);
+}
+
+/** A test on two nodes (challenge window PERIOD), stopped at its end. */
+export function withPair(name: string, fn: (p: Pair) => Promise<void>): void {
+  test(name, async () => {
+    const p = await openPair({ challengePeriod: PERIOD });
+    try {
+      await fn(p);
+    } finally {
+      await closePair(p);
+    }
+  });
+}

@@ -1,0 +1,149 @@
+// Deployments whose wait failed or timed out, and restarts in the middle of one: a deployment may still land
+// until its wallet message expires, so A never deploys (pays its deposit) twice, and never leaves a deposit that
+// landed later in a channel nothing watches. Two real nodes on one SandboxChain, reads with injected faults.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { restartFaulty, withPair } from '../helpers/reads.js';
+import { TON, connect, until, type Pair } from '../helpers/nodes.js';
+
+withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
+  // The deployment is sent and lands, but the wait for it fails.
+  const real = p.chain.deployChannel.bind(p.chain);
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await real(...a);
+    throw Object.assign(new Error('injected: the endpoint timed out while waiting for the deployment'), { code: 'TIMEOUT' });
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const locked = waitForEvent(p.alice, 'channelLocked', () => true, 30_000);
+  await p.bob.deposit();
+  await locked;
+  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  const data = await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract));
+  assert.equal(data?.depositA, TON('3'), 'A paid its deposit once');
+  await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code !== undefined, 'nothing more to deposit');
+  assert.equal((await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract)))?.depositA, TON('3'));
+});
+
+withPair('refund right after the deployment reads the deposit from the chain (the record had not seen it yet)', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const v = await p.alice.refund();
+  assert.equal(v.depositA, 0n);
+  await bob;
+});
+
+withPair('a partner who declines while the deployment is under way: A hears it, and that refund takes its deposit back', async (p) => {
+  const real = p.chain.deployChannel.bind(p.chain);
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await held; // the deployment takes a while
+    return real(...a);
+  };
+  const told = waitForEvent(p.alice, 'log', (e) => /declined .* while your deployment was under way: .*refund/.test(e.message), 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  await p.bob.decline();
+  await told;
+  release();
+  await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
+  assert.equal((await p.alice.refund()).depositA, 0n);
+  await bob;
+});
+
+withPair('after a deployment whose wait and first read failed: deposit never deploys on an unknown read, decline does not make the partner fund', async (p) => {
+  const f = await restartFaulty(p, 'alice');
+  await connect(p.alice, p.bob);
+  const real = p.chain.deployChannel.bind(p.chain);
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await real(...a);
+    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
+    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT' });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
+  await failed;
+  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
+  await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read deploys nothing');
+  assert.equal((await p.chain.getChannelData(contract))?.depositA, TON('3'));
+  f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
+  await assert.rejects(p.alice.decline(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read declines nothing');
+  await assert.rejects(p.alice.decline(), (e: { message?: string }) => /take it back with refund/.test(e.message ?? ''));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(p.bob.currentChannel()!.phase, 'accepted', 'Bob was not told to fund it');
+  assert.equal((await p.alice.refund()).depositA, 0n);
+  void bob;
+});
+
+/** Alice's deployment is sent but its wait times out (it may still land); returns how many were sent so far. */
+async function deployTimedOut(p: Pair): Promise<() => number> {
+  let sent = 0;
+  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+    sent++;
+    throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT' });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  void p.bob.deposit().catch(() => undefined);
+  await failed;
+  return () => sent;
+}
+
+withPair('a deployment that timed out and is not on chain yet may still land: decline waits for its wallet message to expire', async (p) => {
+  await deployTimedOut(p);
+  await assert.rejects(p.alice.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then decline again/.test(e.message ?? ''));
+  assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
+});
+
+withPair('a deployment that timed out and is not on chain yet may still land: deposit does not deploy again meanwhile', async (p) => {
+  const sent = await deployTimedOut(p);
+  assert.equal(sent(), 1);
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then run deposit again/.test(e.message ?? ''));
+  assert.equal(sent(), 1, 'a second deployment would pay the deposit twice if the first lands');
+  assert.equal(p.alice.currentChannel()!.phase, 'accepted');
+});
+
+withPair('a restart in the middle of a deployment not seen on chain: deposit waits until it can no longer land', async (p) => {
+  let sent = 0;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+    sent++;
+    await held; // sent, and the node stops before it is seen
+    throw Object.assign(new Error('injected: stopped'), { code: 'TIMEOUT' });
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  const stopped = p.alice.stop();
+  release();
+  await stopped;
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until('Alice back in accepted', () => p.alice.currentChannel()?.phase === 'accepted');
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land/.test(e.message ?? ''));
+  assert.equal(sent, 1, 'not deployed twice');
+  void bob;
+});
+
