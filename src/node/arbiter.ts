@@ -50,6 +50,7 @@ export class Arbiter {
       finishing: false,
       payingOut: false,
       paidOut: false,
+      refusedStep: null,
       initialTimer: null,
       challengedWith: null,
       wake: null,

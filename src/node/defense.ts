@@ -22,6 +22,8 @@ export interface DefenseState {
   payingOut: boolean;
   /** a cooperative close of ours landed: nothing more is sent to the contract */
   paidOut: boolean;
+  /** the close state the contract refused: never sent again (each try is a wallet fee) */
+  refusedStep: bigint | null;
   /** ends the sleep before the defense's next attempt */
   wake: (() => void) | null;
   /** told the outcome of the defense's next attempt (its error, or null) */
@@ -169,7 +171,7 @@ export class Defense {
     if (!w || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
     // The close on chain holds it already (or a later step): the contract refuses it again, and pays it out after the window.
     const onChain = ctl.rec.close?.step;
-    if (onChain !== undefined && onChain !== null && onChain >= latest.state.step) return;
+    if ((onChain !== undefined && onChain !== null && onChain >= latest.state.step) || w.refusedStep === latest.state.step) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
     const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
@@ -186,6 +188,7 @@ export class Defense {
           if (st?.status === 'closed') break;
           // A refusal is the contract's answer to its state, which only moves on: another try costs a fee and fails.
           if (codeOf(e) === 'CONTRACT_REJECTED') {
+            w.refusedStep = latest.state.step;
             this.h.ctx.log(`the contract refused the close state (${messageOf(e)}): the close on chain pays out after its window`, 'warn');
             break;
           }

@@ -193,3 +193,28 @@ test("a withdraw right after the partner's payment, while our automatic pass is 
     await closePair(p);
   }
 });
+
+test('a close state the contract refuses is not sent again (each try is a wallet fee)', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
+  try {
+    await fund(p, { manualSign: true });
+    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty();
+    await passed;
+    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
+    const r = await p.alice.withdraw({}); // Bob signs by hand, late: a unilateral close with step 1
+    await asked;
+    assert.deepEqual([r.mode, r.fellBack], ['unilateral', true]);
+    let calls = 0;
+    (p.chain as unknown as { cooperativeClose: () => Promise<unknown> }).cooperativeClose = async () => {
+      calls++;
+      throw Object.assign(new Error('injected: the channel contract refused the close (exit code 112)'), { code: 'CONTRACT_REJECTED' });
+    };
+    await p.bob.sign(); // both hold the close state (step 2); the close on chain holds step 1
+    await until('both hold the close state', () => p.alice.currentChannel()?.latest?.tag === 'close');
+    await new Promise((res) => setTimeout(res, 3000));
+    assert.ok(calls <= 2, `the refused close state was sent ${calls} times`);
+  } finally {
+    await closePair(p);
+  }
+});
