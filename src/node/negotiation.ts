@@ -18,7 +18,7 @@ import { minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
-/** A deployment whose wait timed out may land until its wallet message expires (two minutes), and a little after. */
+/** A deployment sent may land until its wallet message expires (two minutes after it was signed), and a little after. */
 const DEPLOY_MAY_LAND_MS = 180_000;
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
@@ -159,12 +159,12 @@ export class Negotiation {
     await this.ctx.transition(ctl, 'accept');
   }
 
-  /** When A's last deployment timed out or was found unseen at start-up (it may land until its wallet message expires). */
-  private readonly deployTimedOut = new WeakMap<ChannelController, number>();
-
-  /** A: a deployment whose wait timed out may land until its wallet message expires: nothing is sent meanwhile. */
+  /**
+   * A: a deployment not seen on chain may land until its wallet message expires: nothing is sent meanwhile. The
+   * time it was sent is in the record, so a restart keeps the rule.
+   */
   private refuseWhileMayLand(ctl: ChannelController, then: string): void {
-    const since = this.deployTimedOut.get(ctl);
+    const since = ctl.rec.deploySentAt;
     if (since === undefined || Date.now() - since >= DEPLOY_MAY_LAND_MS) return;
     throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago at the latest, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
   }
@@ -177,6 +177,7 @@ export class Negotiation {
     if (contractOf(configOf(ctl.rec)) !== ctl.rec.contract) {
       throw new NodeError('BAD_CONTRACT', `channel ${ctl.id} was proposed with an earlier version of the channel contract (${addressText(ctl.rec.contract, 'contract')}): nothing was deployed and your coins stay in your wallet. Decline it (decline) and open the channel again`);
     }
+    ctl.rec.deploySentAt = Date.now(); // saved with the transition, before anything is sent
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
     try {
@@ -185,10 +186,11 @@ export class Negotiation {
       // The deployment may have landed although waiting for it failed: the chain tells. Otherwise A retries with
       // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).
       if (await this.adoptDeployed(ctl)) return;
-      await ctx.transition(ctl, 'deployFailed');
       const code = (e as { code?: string }).code;
+      // Refused before it went out: nothing can land, deposit may deploy at once.
+      if (code !== 'TIMEOUT' && !(e as { sent?: boolean }).sent) delete ctl.rec.deploySentAt;
+      await ctx.transition(ctl, 'deployFailed');
       if (code === 'TIMEOUT') {
-        this.deployTimedOut.set(ctl, Date.now());
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in 3 minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
       }
       throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
@@ -214,11 +216,7 @@ export class Negotiation {
   async recoverDeploy(ctl: ChannelController): Promise<void> {
     if (ctl.rec.me !== 'A' || ctl.life !== 'deploying') return;
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
-    if (st?.status === 'not_deployed' && ctl.life === 'deploying') {
-      // It may have been sent right before the stop: counted from now, as a wait that timed out.
-      this.deployTimedOut.set(ctl, Date.now());
-      await this.ctx.transition(ctl, 'deployFailed');
-    }
+    if (st?.status === 'not_deployed' && ctl.life === 'deploying') await this.ctx.transition(ctl, 'deployFailed');
   }
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */

@@ -38,6 +38,8 @@ export interface ChannelRecord extends Terms {
   legacy: boolean;
   /** unix ms when the channel locked (the initial-state timeout counts from it) */
   lockedAt: number | null;
+  /** A: unix ms when its last deployment was sent (it may land until its wallet message expires); absent before */
+  deploySentAt?: number;
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {

@@ -147,3 +147,27 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   void bob;
 });
 
+
+withPair('a deployment that timed out, then a restart: deposit still waits until it can no longer land', async (p) => {
+  const sent = await deployTimedOut(p);
+  await p.alice.stop();
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until('Alice back in accepted', () => p.alice.currentChannel()?.phase === 'accepted');
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land/.test(e.message ?? ''));
+  assert.equal(sent(), 1, 'not deployed twice');
+});
+
+withPair('a deployment refused before it went out (not enough funds) can be retried at once', async (p) => {
+  let sent = 0;
+  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+    if (sent++ === 0) throw Object.assign(new Error('injected: the wallet has too little'), { code: 'INSUFFICIENT_FUNDS' });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'INSUFFICIENT_FUNDS', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  void p.bob.deposit().catch(() => undefined);
+  await failed;
+  await p.alice.deposit().catch(() => undefined); // deploys again at once (the stub lands nothing)
+  assert.equal(sent, 2);
+});
