@@ -20,6 +20,7 @@ import type { KeyPair } from '../core/signer.js';
 import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { abortedError, sleep, withOpSignal } from './http.js';
+import { sent, stoppedWhileSending } from './sent.js';
 import type { TxCursor } from './payout.js';
 import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
 import type { ChainKind, OpOptions, TxResult, Wallet } from './types.js';
@@ -201,7 +202,7 @@ export abstract class WalletChain {
         throw new ChainError(
           'TIMEOUT',
           `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; it may still land: check the channel and the wallet balance before retrying`,
-          { cause: e },
+          { cause: e, sent: e instanceof ChainError && e.sent },
         );
       }
       throw e;
@@ -288,8 +289,8 @@ export abstract class WalletChain {
     try {
       await this.sendExternal(t.ext, signal);
     } catch (e) {
-      // Stopped while the endpoint had the message: it may have gone out.
-      if (e instanceof ChainError && e.code === 'CANCELLED') await sent(what, Promise.reject(e), signal);
+      // Stopped while the endpoint may have had the message: it may have gone out.
+      if (e instanceof ChainError && e.code === 'CANCELLED') throw stoppedWhileSending(what, e);
       // A retried send after a lost answer is refused because the first one landed: that is success.
       if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
       const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);
@@ -386,26 +387,6 @@ export abstract class WalletChain {
 
   protected assertOpen(): void {
     if (this.closed) throw new ChainError('CLOSED', 'this chain object was closed: create a new one');
-  }
-}
-
-/** Verdicts a wait for a sent message may end with; any other failure leaves the message's fate open. */
-const VERDICTS: ReadonlySet<string> = new Set(['CONTRACT_REJECTED', 'WALLET_REJECTED', 'INSUFFICIENT_FUNDS', 'NOT_DEPLOYED', 'CANCELLED', 'TIMEOUT', 'CLOSED']);
-
-/**
- * Once a message is sent, a read that fails for good says only that it may still land (TIMEOUT), and a stop by
- * the caller (`signal`) says that it was sent (CANCELLED); both carry `sent`.
- */
-async function sent<T>(what: string, wait: Promise<T>, signal?: AbortSignal): Promise<T> {
-  try {
-    return await wait;
-  } catch (e) {
-    if (e instanceof ChainError && e.sent) throw e;
-    if (signal?.aborted || (e instanceof ChainError && e.code === 'CANCELLED')) {
-      throw new ChainError('CANCELLED', `you stopped waiting, but ${what} was sent: it may still land (the node keeps watching the chain); check the channel and your wallet before you retry`, { cause: e, sent: true });
-    }
-    if (!(e instanceof ChainError) || VERDICTS.has(e.code)) throw e;
-    throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${e.message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
   }
 }
 

@@ -64,3 +64,11 @@ test('a wait stopped after the message was sent says so: CANCELLED with sent, "m
     );
   });
 });
+
+test("after a send, a final answer stands even when the caller stopped at the same moment; a stop or a failed read is 'sent'", async () => {
+  const { sent } = await import('../../src/chain/sent.js');
+  const stopped = AbortSignal.abort();
+  await assert.rejects(sent('the close', Promise.reject(new ChainError('CONTRACT_REJECTED', 'injected: refused')), stopped), (e: ChainError) => e.code === 'CONTRACT_REJECTED' && !e.sent);
+  await assert.rejects(sent('the close', Promise.reject(new ChainError('CANCELLED', 'stopped'))), (e: ChainError) => e.code === 'CANCELLED' && e.sent);
+  await assert.rejects(sent('the close', Promise.reject(new ChainError('ENDPOINT_ERROR', 'HTTP 400'))), (e: ChainError) => e.code === 'TIMEOUT' && e.sent);
+});
