@@ -129,7 +129,10 @@ function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   const want = nodeHost.network;
   const running = nodeHost.runningNetwork;
   const main = nodeHost.mainNode;
-  if (!main || !running || running === want || nodeHost.ownNetworkWrite === want) return false;
+  // This window's own switch is told once: a later change to the same network comes from another window.
+  const own = nodeHost.ownNetworkWrite === want;
+  nodeHost.ownNetworkWrite = null;
+  if (!main || !running || running === want || own) return false;
   const u = unwatched(main.api.channels());
   const live = [...u.closing, ...u.guarded];
   if (!live.length) return false;

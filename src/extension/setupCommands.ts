@@ -272,8 +272,12 @@ async function switchNetwork(c: CommandContext, n: unknown): Promise<NetworkKind
   const running = c.host.runningNetwork;
   if (running && running !== network) await confirmStop(c, `Switch from ${running} to ${network} (its node stops)`, `Switch to ${network}`);
   c.host.ownNetworkWrite = network;
-  await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
-  await c.host.restartForNetwork();
+  try {
+    await vscode.workspace.getConfiguration('synchannel').update('network', network, vscode.ConfigurationTarget.Global);
+    await c.host.restartForNetwork();
+  } finally {
+    c.host.ownNetworkWrite = null; // the setting held it already (no change event), or the event has used it
+  }
   return network;
 }
 

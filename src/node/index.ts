@@ -85,8 +85,8 @@ export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl'
 }
 
 /**
- * The phases of the channels a data folder holds (records it cannot read are left out), without starting a node.
- * null when it cannot tell (another process holds the folder).
+ * The phases of the channels a data folder holds, without starting a node ('unreadable' for a channel whose record
+ * cannot be read: it may still hold money). null when it cannot tell (another process holds the folder).
  */
 export async function channelPhases(dataDir: string): Promise<string[] | null> {
   let data: DataDir;
@@ -98,10 +98,8 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
   try {
     const phases: string[] = [];
     for (const { id, error } of await data.list()) {
-      if (error) continue;
-      const rec = await (await data.channel(id)).readRecord<{ life?: string; phase?: string }>().catch(() => null);
-      const phase = rec?.life ?? rec?.phase;
-      if (phase) phases.push(phase);
+      const rec = error ? null : await (await data.channel(id)).readRecord<{ life?: string; phase?: string }>().catch(() => null);
+      phases.push(rec?.life ?? rec?.phase ?? 'unreadable');
     }
     return phases;
   } finally {

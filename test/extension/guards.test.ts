@@ -41,6 +41,8 @@ describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () 
     assert.match(live.why, /devnet data folder holds 1 channel that is not closed \(open\)/);
     const deploying = keyChange({ network: 'devnet', running: null, stored: ['deploying'], hasKey: true });
     assert.ok(!deploying.ok, 'a deployment under way: the deposit may land in a contract of this key');
+    const damaged = keyChange({ network: 'devnet', running: null, stored: ['closed', 'unreadable'], hasKey: true });
+    assert.ok(!damaged.ok, 'a channel whose record cannot be read may still hold money');
     const locked = keyChange({ network: 'devnet', running: null, stored: null, hasKey: true });
     assert.ok(!locked.ok);
     assert.equal(locked.code, 'DATA_DIR_LOCKED');

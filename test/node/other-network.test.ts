@@ -20,3 +20,21 @@ test('the channels of another network in the data folder are named at start-up, 
     await closePair(p);
   }
 });
+
+test("a data folder's channel phases, read without a node: a channel whose record cannot be read counts as one", async () => {
+  const { channelPhases } = await import('../../src/node/index.js');
+  const { readdir, writeFile } = await import('node:fs/promises');
+  const p = await openPair();
+  try {
+    await fund(p);
+    await p.bob.stop();
+    const dir = join(p.dir, 'bob');
+    assert.deepEqual(await channelPhases(dir), ['open']);
+    const channels = join(dir, 'channels');
+    const [id] = await readdir(channels);
+    await writeFile(join(channels, id!, 'record.json'), '{ torn');
+    assert.deepEqual(await channelPhases(dir), ['unreadable'], 'it may still hold money');
+  } finally {
+    await closePair(p);
+  }
+});
