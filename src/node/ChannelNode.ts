@@ -281,6 +281,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.attach(s);
     // Remembered for the redial after a restart, when it is the address that answered; not waited for.
     if (!live) this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
+    else if (this.sessions.dialledAt(s) !== multiaddr) this.ctx.log(`already connected to this partner: ${multiaddr} was not tried, nor kept for the redial after a restart`, 'warn');
     return this.sessions.view(s, true);
   }
 

@@ -90,6 +90,11 @@ export class Sessions {
     return { address: addressText(s.partner.walletAddress, 'wallet'), signature: hex(s.partner.proof) ?? '', peerId: s.partner.peerId, online };
   }
 
+  /** The multiaddr the node redials `s` at after a restart (the last one dialled that answered), if any. */
+  dialledAt(s: PeerSession): string | undefined {
+    return this.memory.dialled[s.partner.walletAddress.toRawString()];
+  }
+
   async dialled(s: PeerSession, multiaddr: string): Promise<void> {
     const key = s.partner.walletAddress.toRawString();
     this.keep(key);

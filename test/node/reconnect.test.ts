@@ -6,6 +6,7 @@ import type { P2PNode } from '../../src/p2p/index.js';
 import assert from 'node:assert/strict';
 import { TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
+import { waitForEvent } from '../../src/node/index.js';
 
 test('a dialer restarted while its partner is down reconnects by itself once the partner is back', async () => {
   const w = await World.create();
@@ -82,7 +83,9 @@ test('a connect to a wrong address of a partner already connected does not repla
     // A typo in the port: libp2p answers on the live connection, so the typed address is never tried.
     const port = Number(addr.split('/')[4]);
     const wrong = addr.replace(`/tcp/${port}/`, `/tcp/${port === 1 ? 2 : port - 1}/`);
+    const said = waitForEvent(hal.node, 'log', (e) => /already connected to this partner: .* was not tried/.test(e.message));
     await hal.node.connect(wrong);
+    await said;
     await w.stop(hal);
     hal = await w.node('hal', { keyPair: hal.keyPair });
     await until(() => hal.node.partners().some((p) => p.online), 'Hal to redial the address that worked', 30_000);
