@@ -4,7 +4,7 @@ import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { durationText } from '../core/duration.js';
 import type { ChannelView, NodeEvent, StateView } from '../node/types.js';
-import { unwatched } from '../node/unwatched.js';
+import { unwatched } from '../node/uiRules.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {

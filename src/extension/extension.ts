@@ -9,7 +9,7 @@ import type { ChannelView, NodeEvent } from '../node/types.js';
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
-import { unwatched } from '../node/unwatched.js';
+import { unwatched } from '../node/uiRules.js';
 import { TreeDecorations } from './decorations.js';
 import { NodeHost, type NodeStatus, type PartyId } from './host.js';
 import { ModelBuilder } from './model.js';

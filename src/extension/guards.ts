@@ -3,7 +3,7 @@
 // panel offered. Phases and actions come from the node's views (ChannelView): no protocol rule is made here.
 import { durationText } from '../core/duration.js';
 import type { Action, ChannelView } from '../node/types.js';
-import { unwatched } from '../node/unwatched.js';
+import { depositsProblem as nodeDepositsProblem, ended, unwatched } from '../node/uiRules.js';
 import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
 import { shortAddress } from './util.js';
 
@@ -44,7 +44,7 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
 
 export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY_IN_USE' | 'DATA_DIR_LOCKED'; why: string };
 
-const notClosed = (phase: string) => phase !== 'closed' && phase !== 'rejected';
+const notClosed = (phase: string) => !ended(phase);
 
 /**
  * Whether the key of a network may be replaced: never while its data folder holds channels that are not closed
@@ -106,7 +106,5 @@ export function failureLevel(level: 'cancelled' | 'warning' | 'error', err: unkn
   return level === 'cancelled' && sent ? 'warning' : level;
 }
 
-/** Opening a channel: either deposit may be 0 (a party that only receives), not both (as the node and the CLI). */
-export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
-  return mine + theirs > 0n ? undefined : 'both deposits are 0: a channel needs money on at least one side';
-}
+/** Opening a channel: the node's rule, checked as the amounts are typed. */
+export const depositsProblem = nodeDepositsProblem;

@@ -2,6 +2,7 @@
 // phase in the record), its storage, a serial queue, and the waiters of commands that wait for a change.
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
+import { ended } from './uiRules.js';
 import { Address } from '@ton/core';
 import { capabilities, type Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
@@ -50,7 +51,7 @@ export class ChannelController {
   }
 
   get ended(): boolean {
-    return this.rec.life === 'closed' || this.rec.life === 'rejected';
+    return ended(this.rec.life);
   }
 
   /** Runs `fn` after everything queued before it (the channel's serial queue). */

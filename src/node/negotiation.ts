@@ -16,6 +16,7 @@ import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
+import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
 /** A deployment sent may land until its wallet message expires (two minutes after it was signed), and a little after. */
@@ -43,7 +44,8 @@ export class Negotiation {
   async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
     const { ctx } = this;
     if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
-    if (opts.myDeposit + opts.partnerDeposit === 0n) throw new NodeError('INVALID_AMOUNT', "a channel needs money in it: give your deposit, your partner's, or both");
+    const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
+    if (problem) throw new NodeError('INVALID_AMOUNT', problem);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     this.checkPeriod(period, 'you');
     await this.checkFunds(opts.myDeposit, 'NO_FUNDS', 'this channel');

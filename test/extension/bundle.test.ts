@@ -14,7 +14,7 @@ interface Metafile {
 }
 
 /** Modules of src/node that hold no node code (see below). */
-const PLAIN = ['src/node/catalogue.ts', 'src/node/unwatched.ts'];
+const PLAIN = ['src/node/catalogue.ts', 'src/node/uiRules.ts'];
 /** Packages and repo paths esbuild put into extension.js: none may be loaded at activation. */
 const NOT_AT_ACTIVATION: { what: string; test: (input: string) => boolean }[] = [
   { what: '@ton/*', test: (i) => /node_modules\/@ton\//.test(i) },

@@ -1,6 +1,19 @@
+// The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
+// the extension's activation bundle may carry them. The node uses the same ones.
+import type { ChannelView } from './types.js';
+
+/** A channel that can hold no money any more (paid out, or a proposal declined). */
+export function ended(phase: string): boolean {
+  return phase === 'closed' || phase === 'rejected';
+}
+
+/** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
+export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
+  return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";
+}
+
 // What a stopped node leaves unwatched: the CLI says it as it stops, the extension asks before it stops. Only
 // a running node challenges a stale close and finishes a close, so these are the channels that need it.
-import type { ChannelView } from './types.js';
 
 export interface Unwatched {
   /** closing: the node must be back before the challenge window ends */
