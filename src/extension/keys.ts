@@ -22,8 +22,7 @@ export class KeyStore {
 
   /** Whether this network has a key (sandbox and devnet always can: one is created on first use). */
   async hasKey(network: NetworkKind): Promise<boolean> {
-    if (network !== 'testnet') return true;
-    return !!(this.ctx.globalState.get<string>(KEY_FOLDER(network)) || (await this.ctx.secrets.get(SECRET.mnemonic(network))) || (await this.ctx.secrets.get(SECRET.seed(network))));
+    return network !== 'testnet' || this.hasStoredKey(network);
   }
 
   /** Whether a key of this network is stored (a mnemonic, a key folder or a seed made on first use). */

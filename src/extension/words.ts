@@ -11,8 +11,8 @@ export function timeLeft(deadline: number, now = Date.now() / 1000): string {
 }
 
 /**
- * The time left in a close's challenge window, in words, from the node's view (chain time; the view's secondsLeft
- * counted down since it was read), or `fallback` when the view has no close.
+ * The time left in a close's challenge window, in words, from the node's view (chain time: its secondsLeft when
+ * the view was read; the model reads it again every 20 s while a channel closes), or `fallback` without a close.
  */
 export function windowLeft(ch: Pick<ChannelView, 'close'> | undefined, fallback = 'the challenge window'): string {
   return ch?.close ? timeLeft(ch.close.secondsLeft, 0) : fallback;

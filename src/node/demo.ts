@@ -106,7 +106,10 @@ function until(s: Story, node: ChannelNodeApi, cond: () => boolean, what: string
 /** `p`, or NODE_STOPPED as soon as the demo stops. */
 function stopOr<T>(s: Story, p: Promise<T>): Promise<T> {
   if (s.stopped.aborted) return Promise.reject(stoppedError());
-  return Promise.race([p, new Promise<never>((_, reject) => s.stopped.addEventListener('abort', () => reject(stoppedError()), { once: true }))]);
+  let onStop = () => undefined as void;
+  const stop = new Promise<never>((_, reject) => (onStop = () => reject(stoppedError())));
+  s.stopped.addEventListener('abort', onStop, { once: true });
+  return Promise.race([p, stop]).finally(() => s.stopped.removeEventListener('abort', onStop));
 }
 
 const latestStep = (n: ChannelNodeApi): bigint => n.currentChannel()?.latest?.step ?? -1n;
