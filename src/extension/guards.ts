@@ -3,7 +3,7 @@
 // panel offered. Phases and actions come from the node's views (ChannelView): no protocol rule is made here.
 import { durationText } from '../core/duration.js';
 import type { Action, ChannelView } from '../node/types.js';
-import { depositsProblem as nodeDepositsProblem, ended, unwatched } from '../node/uiRules.js';
+import { ended, unwatched } from '../node/uiRules.js';
 import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
 import { shortAddress } from './util.js';
 
@@ -44,8 +44,6 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
 
 export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY_IN_USE' | 'DATA_DIR_LOCKED'; why: string };
 
-const notClosed = (phase: string) => !ended(phase);
-
 /**
  * Whether the key of a network may be replaced: never while its data folder holds channels that are not closed
  * (they would become unusable); with a key already there, only after a confirmation.
@@ -54,7 +52,7 @@ const notClosed = (phase: string) => !ended(phase);
  *   window holds it)
  */
 export function keyChange(o: { network: string; running: readonly ChannelView[] | null; stored: readonly string[] | null; hasKey: boolean }): KeyChange {
-  const open = o.running ? o.running.filter((c) => notClosed(c.phase)) : [];
+  const open = o.running ? o.running.filter((c) => !ended(c.phase)) : [];
   if (open.length) {
     return {
       ok: false,
@@ -65,7 +63,7 @@ export function keyChange(o: { network: string; running: readonly ChannelView[] 
   if (!o.running && o.stored === null) {
     return { ok: false, code: 'DATA_DIR_LOCKED', why: `another window or process holds the ${o.network} data folder and may hold channels of this key: change the key there, or close that window first` };
   }
-  const stored = o.running ? [] : (o.stored ?? []).filter(notClosed);
+  const stored = o.running ? [] : (o.stored ?? []).filter((p) => !ended(p));
   if (stored.length) {
     return {
       ok: false,
@@ -105,6 +103,3 @@ export function failureLevel(level: 'cancelled' | 'warning' | 'error', err: unkn
   const sent = !!err && typeof err === 'object' && (err as { sent?: unknown }).sent === true;
   return level === 'cancelled' && sent ? 'warning' : level;
 }
-
-/** Opening a channel: the node's rule, checked as the amounts are typed. */
-export const depositsProblem = nodeDepositsProblem;

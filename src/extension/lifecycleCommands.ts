@@ -11,7 +11,7 @@ import type { HostedNode } from './host.js';
 import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
-import { depositsProblem } from './guards.js';
+import { depositsProblem } from '../node/uiRules.js';
 import { channelDescription, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {

@@ -33,8 +33,6 @@ export interface NodeEntry {
 
 export interface Model {
   nodes: NodeEntry[];
-  /** when the views were read (Date.now()): a close's secondsLeft counts from here */
-  readAt: number;
   /** increases with every rebuild */
   version: number;
 }
@@ -47,7 +45,7 @@ export const CLOSING_REFRESH_MS = 20_000;
 export const channelKey = (party: string, channel: string) => `${party}:${channel}`;
 
 export class ModelBuilder implements vscode.Disposable {
-  private model: Model = { nodes: [], readAt: 0, version: 0 };
+  private model: Model = { nodes: [], version: 0 };
   /** while a channel is closing: its countdown is read again every CLOSING_REFRESH_MS (node events may not come) */
   private tick: ReturnType<typeof setInterval> | null = null;
   private readonly shown = new Map<string, bigint>();
@@ -90,7 +88,7 @@ export class ModelBuilder implements vscode.Disposable {
           await new Promise((r) => setTimeout(r, 25));
           continue;
         }
-        this.model = { nodes, readAt: Date.now(), version: this.model.version + 1 };
+        this.model = { nodes, version: this.model.version + 1 };
         this.countdown(nodes);
         this.emitter.fire(this.model);
       } while (this.again);

@@ -2,7 +2,6 @@
 // phase in the record), its storage, a serial queue, and the waiters of commands that wait for a change.
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
-import { ended } from './uiRules.js';
 import { Address } from '@ton/core';
 import { capabilities, type Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
@@ -13,6 +12,7 @@ import type { ChannelStorage, JournalEntry } from './persistence.js';
 import type { ChannelRecord } from './record.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
+import { ended } from './uiRules.js';
 
 export class ChannelController {
   /** the off-chain machine (the contract address is known from the proposal, so it exists from the start) */

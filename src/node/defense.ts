@@ -170,8 +170,7 @@ export class Defense {
     // A defense under way pays out with the close state itself (challengeOnce), then calls this again.
     if (!w || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
     // The close on chain holds it already (or a later step): the contract refuses it again, and pays it out after the window.
-    const onChain = ctl.rec.close?.step;
-    if ((onChain !== undefined && onChain !== null && onChain >= latest.state.step) || w.refusedStep === latest.state.step) return;
+    if ((ctl.rec.close?.step ?? -1n) >= latest.state.step || w.refusedStep === latest.state.step) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
     const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;

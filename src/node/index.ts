@@ -12,6 +12,7 @@ import { NodeError } from './errors.js';
 import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { DataDir } from './store/index.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
+import { inContract } from './uiRules.js';
 
 export { ChannelNode, NodeError } from './ChannelNode.js';
 export type * from './types.js';
@@ -113,7 +114,7 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
  */
 export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
   const phases = await channelPhases(dataDir);
-  return phases === null ? null : phases.some((p) => ['funding', 'locked', 'open', 'closing'].includes(p));
+  return phases === null ? null : phases.some(inContract);
 }
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */

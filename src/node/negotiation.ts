@@ -7,7 +7,7 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
-import { WALLET_FEE_RESERVE } from '../chain/index.js';
+import { WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from '../chain/index.js';
 import { DEPOSIT_FEE } from '../contract/layout.js';
 import type { WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
@@ -19,8 +19,8 @@ import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './reco
 import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
-/** A deployment sent may land until its wallet message expires (two minutes after it was signed), and a little after. */
-const DEPLOY_MAY_LAND_MS = 180_000;
+/** A deployment sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
+const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
@@ -168,7 +168,7 @@ export class Negotiation {
   private refuseWhileMayLand(ctl: ChannelController, then: string): void {
     const since = ctl.rec.deploySentAt;
     if (since === undefined || Date.now() - since >= DEPLOY_MAY_LAND_MS) return;
-    throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago at the latest, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
+    throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
   }
 
   /** A: the partner accepted. Deploys (off the message path: it takes seconds to minutes). */
@@ -193,7 +193,7 @@ export class Negotiation {
       if (code !== 'TIMEOUT' && !(e as { sent?: boolean }).sent) delete ctl.rec.deploySentAt;
       await ctx.transition(ctl, 'deployFailed');
       if (code === 'TIMEOUT') {
-        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in 3 minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
+        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
       }
       throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
     }

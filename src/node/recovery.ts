@@ -8,6 +8,7 @@ import type { Negotiation } from './negotiation.js';
 import { upgradeRecord, type ChannelRecord } from './record.js';
 import type { ChannelHead } from './persistence.js';
 import type { BrokenChannelView } from './types.js';
+import { ended } from './uiRules.js';
 
 export async function recoverChannels(
   ctx: NodeContext,
@@ -74,7 +75,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   const rec = upgradeRecord(raw);
   if (rec.network !== ctx.o.network) {
     await storage.close();
-    return { otherNetwork: rec.network, live: rec.life !== 'closed' && rec.life !== 'rejected' };
+    return { otherNetwork: rec.network, live: !ended(rec.life) };
   }
   if (restored) rec.restorePending = true;
   const head = await storage.loadHead();

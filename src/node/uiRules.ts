@@ -7,6 +7,11 @@ export function ended(phase: string): boolean {
   return phase === 'closed' || phase === 'rejected';
 }
 
+/** A channel whose money sits in its contract (deposited, not paid out): a node should watch it. */
+export function inContract(phase: string): boolean {
+  return phase === 'funding' || phase === 'locked' || phase === 'open' || phase === 'closing';
+}
+
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
 export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { channelsFor, closeLeft, depositsProblem, failureLevel, keyChange, offered, stopWarning } from '../../src/extension/guards.js';
+import { channelsFor, closeLeft, failureLevel, keyChange, offered, stopWarning } from '../../src/extension/guards.js';
+import { depositsProblem } from '../../src/node/uiRules.js';
 import { parseWebviewMessage } from '../../webview/protocol.js';
 
 const TON = parseTon;
