@@ -98,7 +98,7 @@ export class EventFormatter {
           ? `Your close used an older state than the latest both signed: your node challenged it with step ${e.step}, which pays you more`
           : `❗ Your partner submitted an old state: challenged it with step ${e.step}❗`;
       case 'challengeFailed':
-        return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline${e.nextRetryMs !== null ? `; retrying in ${Math.round(e.nextRetryMs / 1000)} s` : '; no time left to retry'}. ${nextStep(e.code) ?? ''}`.trim();
+        return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline; ${retryText(e)}. ${nextStep(e.code) ?? ''}`.trim();
       case 'exitOffered':
         return `❗ The initial state is still not signed by both after ${e.waitedSeconds} s.❗ Your partner may be gone: run \`leave\` to get the deposits back (after the challenge window).`;
       case 'equivocation':
@@ -121,6 +121,13 @@ export class EventFormatter {
 }
 
 /** JSON for --json: bigints as decimal strings, Buffers as hex. */
+/** What the node does after a failed challenge. */
+function retryText(e: Extract<NodeEvent, { type: 'challengeFailed' }>): string {
+  if (e.nextRetryMs !== null) return `retrying in ${Math.round(e.nextRetryMs / 1000)} s`;
+  if (e.stopped === 'refused') return 'the contract refused it several times in a row: your node stops sending it by itself (each try costs a wallet fee); run `challenge` to try again';
+  return 'no time left to retry';
+}
+
 export function jsonLine(value: unknown): string {
   return JSON.stringify(value, (_k, v) => {
     if (typeof v === 'bigint') return v.toString();

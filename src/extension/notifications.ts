@@ -56,7 +56,12 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
     case 'challengeFailed': {
       const buttons: Record<string, () => void> = { 'Retry Now': () => c.run('synchannel.challenge', e.channel) };
       if (e.code === 'INSUFFICIENT_FUNDS' || e.code === 'NO_FUNDS') buttons['Get Test Coins'] = () => void vscode.commands.executeCommand('synchannel.faucet');
-      const retry = e.nextRetryMs !== null ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s` : 'no time is left to retry';
+      const retry =
+        e.nextRetryMs !== null
+          ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s`
+          : e.stopped === 'refused'
+            ? 'the contract refused it several times in a row, so the node stops sending it (each try costs a wallet fee): Retry Now tries once more'
+            : 'no time is left to retry';
       const left = timeLeft(Date.now() / 1000 + e.secondsLeft);
       return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${e.message}. ${left} left before the deadline; ${retry}.`, buttons };
     }

@@ -51,6 +51,7 @@ export class Arbiter {
       payingOut: false,
       paidOut: false,
       refusedStep: null,
+      refusedChallenge: null,
       initialTimer: null,
       challengedWith: null,
       wake: null,

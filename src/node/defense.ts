@@ -13,6 +13,9 @@ import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { signedArg } from './closing.js';
 
+/** How many refusals in a row of the same challenge before the defense stops sending it by itself. */
+const REFUSALS_BEFORE_STOP = 3;
+
 /** What the defense keeps per watched channel. */
 export interface DefenseState {
   defending: boolean;
@@ -24,6 +27,8 @@ export interface DefenseState {
   paidOut: boolean;
   /** the close state the contract refused: never sent again (each try is a wallet fee) */
   refusedStep: bigint | null;
+  /** the challenge the contract refused (against the close on chain, with our step) and how many times in a row */
+  refusedChallenge: { key: string; count: number } | null;
   /** ends the sleep before the defense's next attempt */
   wake: (() => void) | null;
   /** told the outcome of the defense's next attempt (its error, or null) */
@@ -77,20 +82,30 @@ export class Defense {
     };
     try {
       for (let delay = RETRY_MIN_MS; !this.h.stopped() && this.h.state(ctl); ) {
-        const plan = await this.plan(ctl);
-        if (!plan) return;
+        const found = await this.plan(ctl);
+        if (!found) return;
+        const { plan, against } = found;
+        // The contract's answer depends only on its state and ours: one it refused again and again is not sent
+        // by itself any more (each try is a wallet fee); a person's `challenge` tries once more.
+        const key = `${against ?? 'deposits'}>${plan.step}`;
+        if (w.refusedChallenge?.key === key && w.refusedChallenge.count >= REFUSALS_BEFORE_STOP && !w.attempt) return;
         try {
           await this.challengeOnce(ctl, plan);
           landed = true;
           return;
         } catch (e) {
           told(e);
+          if (codeOf(e) === 'CONTRACT_REJECTED') w.refusedChallenge = { key, count: w.refusedChallenge?.key === key ? w.refusedChallenge.count + 1 : 1 };
+          const refusals = w.refusedChallenge?.key === key ? w.refusedChallenge.count : 0;
           const now = await this.h.ctx.o.chain.now().catch(() => Math.floor(Date.now() / 1000));
           const deadline = ctl.rec.close?.deadline ?? now;
           const secondsLeft = Math.max(0, deadline - now);
-          const next = secondsLeft > 0 ? Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000) : null;
-          this.h.ctx.emit({ type: 'challengeFailed', channel: this.h.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next });
-          this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${next !== null ? `, retrying in ${Math.round(next / 1000)} s` : ''}`, 'error');
+          const stopped = secondsLeft <= 0 ? 'deadline' : refusals >= REFUSALS_BEFORE_STOP ? 'refused' : null;
+          const next = stopped ? null : Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000);
+          this.h.ctx.emit({ type: 'challengeFailed', channel: this.h.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next, stopped });
+          const after = next !== null ? `, retrying in ${Math.round(next / 1000)} s` : stopped === 'refused' ? `; the contract refused it ${refusals} times in a row: not retried by itself (each try costs a wallet fee), run \`challenge\` to try again` : '';
+          this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${after}`, 'error');
+          if (stopped === 'refused') return;
           if (next === null) return told(new NodeError('TOO_LATE', 'the challenge window is over: the close can only be finished'));
           // A person who asked meanwhile (challenge) gets the next attempt now.
           if (!w.attempt) {
@@ -110,17 +125,23 @@ export class Defense {
     }
   }
 
-  /** What to challenge with now, re-reading the contract; null when there is nothing to do. */
-  private async plan(ctl: ChannelController): Promise<Candidate | null> {
+  /** What to challenge with now and the step of the close it answers (null: an exit), re-reading the contract; null when there is nothing to do. */
+  private async plan(ctl: ChannelController): Promise<{ plan: Candidate; against: bigint | null } | null> {
     if (this.h.state(ctl)?.paidOut) return null; // our cooperative close landed: the payout is being read
     const st = await this.h.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
     // A failed, empty or frozen read tells nothing, nor does one that lags behind the close we saw (funding, open):
     // decide from what we know. Only a close on chain, or its payout, ends a defense.
     if (st?.status === 'closed') return null;
-    if (st?.status !== 'closing') return this.candidateFor(ctl, ctl.rec.close?.step ?? null, null);
+    const known = ctl.rec.close?.step ?? null;
+    if (st?.status !== 'closing') return this.found(this.candidateFor(ctl, known, null), known);
     const d = st.data;
     const stored = d.storedState;
-    return this.candidateFor(ctl, stored ? stored.step : null, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB });
+    const against = stored ? stored.step : null;
+    return this.found(this.candidateFor(ctl, against, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB }), against);
+  }
+
+  private found(plan: Candidate | null, against: bigint | null): { plan: Candidate; against: bigint | null } | null {
+    return plan ? { plan, against } : null;
   }
 
   private candidateFor(ctl: ChannelController, step: bigint | null, balances: { balanceA: bigint; balanceB: bigint } | null): Candidate | null {

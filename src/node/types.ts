@@ -156,8 +156,11 @@ export type NodeEvent =
   /** a close was started on-chain; byPartner: "Your partner sent the state to the smart contract"; step null: an exit */
   | { type: 'closeStarted'; channel: ChannelView; step: bigint | null; byPartner: boolean; deadline: number }
   | { type: 'challenged'; channel: ChannelView; step: bigint; byMe: boolean }
-  /** a challenge of ours failed; the node retries until the deadline */
-  | { type: 'challengeFailed'; channel: ChannelView; code: ErrorCode; message: string; secondsLeft: number; nextRetryMs: number | null }
+  /**
+   * a challenge of ours failed; the node retries until the deadline (nextRetryMs), unless the window is over or the
+   * contract refused this very challenge several times in a row (stopped: each try is a wallet fee)
+   */
+  | { type: 'challengeFailed'; channel: ChannelView; code: ErrorCode; message: string; secondsLeft: number; nextRetryMs: number | null; stopped: 'deadline' | 'refused' | null }
   /** the partner has not signed the initial state in time: the exit (refund of the deposits) is open to you */
   | { type: 'exitOffered'; channel: ChannelView; waitedSeconds: number }
   /** the partner signed two different states for one step: the evidence is kept */

@@ -22,6 +22,16 @@ test('a challenge says whose close it corrected', () => {
   assert.equal(f.format(challenged(false, false)), 'The close was challenged with step 4');
 });
 
+test('a failed challenge says what the node does next: retry, stop (the window is over), or stop sending one the contract refuses', () => {
+  const f = new EventFormatter();
+  const failed = (nextRetryMs: number | null, stopped: 'deadline' | 'refused' | null, secondsLeft = 300): NodeEvent => ({ type: 'challengeFailed', channel: channel(false), code: 'CONTRACT_REJECTED', message: 'refused (exit code 41)', secondsLeft, nextRetryMs, stopped });
+  assert.match(f.format(failed(4000, null))!, /300 s left before the deadline; retrying in 4 s/);
+  assert.match(f.format(failed(null, 'deadline', 0))!, /no time left to retry/);
+  const refused = f.format(failed(null, 'refused'))!;
+  assert.match(refused, /300 s left before the deadline; the contract refused it several times in a row: your node stops sending it by itself \(each try costs a wallet fee\); run `challenge` to try again/);
+  assert.doesNotMatch(refused, /no time left/);
+});
+
 /** A node with one open channel at step 4 (A 1, B 2 nanotons) whose withdraw calls `onWithdraw`. */
 function withdrawNode(onWithdraw: (o: { step?: bigint; confirmStale?: boolean }) => void): ChannelNodeApi {
   const latest = { step: 4n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };

@@ -95,6 +95,33 @@ describe('the watcher never gives up', () => {
     }
   });
 
+  test('a challenge the contract refuses: three tries, then the node stops paying fees and says so; `challenge` tries once more', async () => {
+    const p = await openPair({ challengePeriod: PERIOD });
+    const f = faultyChain(p.chain);
+    try {
+      await p.bob.stop();
+      p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+      await connect(p.alice, p.bob);
+      await fund(p);
+      await payments(p);
+      f.inject({ method: 'challenge', times: 4, error: 'CONTRACT_REJECTED' });
+      const fails: { nextRetryMs: number | null; message: string }[] = [];
+      p.bob.on((e) => void (e.type === 'challengeFailed' && fails.push(e)));
+      await aliceCheats(p);
+      await until('three refusals', () => fails.length >= 3, 30_000);
+      assert.equal(fails[2]!.nextRetryMs, null, 'no retry after the third refusal');
+      await new Promise((r) => setTimeout(r, 6_000)); // a fourth try would come 4 s after the third
+      assert.equal(f.calls.get('challenge'), 3, 'each try is a wallet fee: no more');
+      assert.equal(p.bob.currentChannel()!.phase, 'closing');
+      await assert.rejects(p.bob.challenge(), (e: Error & { code?: string }) => e.code === 'CONTRACT_REJECTED');
+      assert.equal(f.calls.get('challenge'), 4, 'a person asks: one more try');
+      await p.bob.challenge(); // the contract takes it now
+      assert.equal(p.bob.currentChannel()!.closeStep, 5n);
+    } finally {
+      await closePair(p);
+    }
+  });
+
   test('a restart during the window: the node reads the close on start-up and challenges', async () => {
     const p = await openPair({ challengePeriod: PERIOD });
     try {

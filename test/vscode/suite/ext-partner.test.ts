@@ -204,7 +204,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     ext.test.clearPrompts();
     const payout = { step: 0n, balanceA: 2n, balanceB: 1n, paidA: 2n, paidB: 1n, latestStep: 4n, latestBalanceA: 1n, latestBalanceB: 2n, matchesLatest: false, txHash: null };
     const events: NodeEvent[] = [
-      { type: 'challengeFailed', channel: ch, code: 'INSUFFICIENT_FUNDS', message: 'your wallet has 0.01 TON', secondsLeft: 300, nextRetryMs: 4000 },
+      { type: 'challengeFailed', channel: ch, code: 'INSUFFICIENT_FUNDS', message: 'your wallet has 0.01 TON', secondsLeft: 300, nextRetryMs: 4000, stopped: null },
       { type: 'exitOffered', channel: ch, waitedSeconds: 120 },
       { type: 'closed', channel: ch, payoutA: 2n, payoutB: 1n, payout },
     ];
