@@ -311,14 +311,20 @@ export interface Candidate extends Balances {
 
 /**
  * Which of our states to challenge a close with: the latest we hold (signed by both, or a partner's proposal we
- * can countersign: it only pays us), when its step is above the one on chain and it pays us more than the close
- * on chain does. An older state that would pay us more is never used: the latest state is the agreement, and
- * the partner could replace an older one anyway. null: nothing to gain, do not spend fees.
+ * can countersign: it only pays us), when its step is above the one on chain and either it pays us more than the
+ * close on chain does, or a state between them pays us less than it (`lowestBetween`: the least any state both
+ * signed with a step above the close on chain and below the latest pays us; null: there is none; 'unknown':
+ * assumed less). Until the deadline, which never moves, the partner may submit any state above the close on chain: one
+ * in the window's last block cannot be answered, so the floor is raised to the latest while there is time. An
+ * older state that would pay us more is never used: the latest state is the agreement, and the partner could
+ * replace an older one anyway. null: nothing to gain or to fear, do not spend fees.
  */
-export function defense(me: Party, onChain: CloseOnChain, candidates: readonly Candidate[]): Candidate | null {
+export function defense(me: Party, onChain: CloseOnChain, candidates: readonly Candidate[], lowestBetween: bigint | null | 'unknown'): Candidate | null {
   let latest: Candidate | null = null;
   for (const c of candidates) if (!latest || c.step > latest.step) latest = c;
   if (!latest) return null;
   if (onChain.step !== null && latest.step <= onChain.step) return null;
-  return balanceOf(latest, me) > balanceOf(onChain.balances, me) ? latest : null;
+  const ours = balanceOf(latest, me);
+  if (ours > balanceOf(onChain.balances, me)) return latest;
+  return lowestBetween === 'unknown' || (lowestBetween !== null && lowestBetween < ours) ? latest : null;
 }

@@ -10,7 +10,7 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
-import { readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
+import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 
 interface Watched extends DefenseState {
@@ -52,6 +52,8 @@ export class Arbiter {
       paidOut: false,
       refusedStep: null,
       refusedChallenge: null,
+      recheck: false,
+      lowest: null,
       initialTimer: null,
       challengedWith: null,
       wake: null,
@@ -145,7 +147,8 @@ export class Arbiter {
       return st.status;
     }
     const d = st.data;
-    if (readsBehind(ctl.life, d.phase)) return 'behind'; // a lagging endpoint: the contract never goes back
+    // A lagging endpoint: the contract never goes back, and a close's step floor only rises.
+    if (readsBehind(ctl.life, d.phase) || (d.phase === 'closing' && closeBehind(ctl.rec.close, closeOf(d).step))) return 'behind';
     await this.setDeposits(ctl, d.depositA, d.depositB);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
@@ -204,6 +207,7 @@ export class Arbiter {
       case 'exitStarted':
       case 'challenged': {
         const step = e.type === 'exitStarted' ? null : e.step;
+        if (closeBehind(ctl.rec.close, step)) return; // an older read (the watch's first after a restart, on a lagging endpoint)
         const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
         const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
         ctl.rec.close = { step, submitter, deadline: e.deadline };

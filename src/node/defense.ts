@@ -12,9 +12,12 @@ import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { signedArg } from './closing.js';
+import { closeBehind, closeOf } from './payout.js';
 
 /** How many refusals in a row of the same challenge before the defense stops sending it by itself. */
 const REFUSALS_BEFORE_STOP = 3;
+/** States read at once when the defense looks for the least a range of our states pays us. */
+const LOWEST_WINDOW = 10_000n;
 
 /** What the defense keeps per watched channel. */
 export interface DefenseState {
@@ -29,6 +32,10 @@ export interface DefenseState {
   refusedStep: bigint | null;
   /** the challenge the contract refused (against the close on chain, with our step) and how many times in a row */
   refusedChallenge: { key: string; count: number } | null;
+  /** a close or challenge was seen while a defense ran: it plans again before it ends */
+  recheck: boolean;
+  /** the least a range of our states pays us (a close's defense reads it once) */
+  lowest: { key: string; value: bigint | null | 'unknown' } | null;
   /** ends the sleep before the defense's next attempt */
   wake: (() => void) | null;
   /** told the outcome of the defense's next attempt (its error, or null) */
@@ -67,7 +74,11 @@ export class Defense {
   /** The `defend` effect: challenge when we hold a better (newer) state than the one on chain. Retries until the deadline. */
   async defend(ctl: ChannelController): Promise<void> {
     const w = this.h.state(ctl);
-    if (!w || w.defending) return; // a running defense tells the next attempt
+    if (!w) return;
+    if (w.defending) {
+      w.recheck = true; // what was seen may change the plan; a running defense tells the next attempt
+      return;
+    }
     if (ctl.deadlinePassed) {
       const a = w.attempt;
       w.attempt = null;
@@ -82,8 +93,12 @@ export class Defense {
     };
     try {
       for (let delay = RETRY_MIN_MS; !this.h.stopped() && this.h.state(ctl); ) {
+        w.recheck = false;
         const found = await this.plan(ctl);
-        if (!found) return;
+        if (!found) {
+          if (w.recheck) continue;
+          return;
+        }
         const { plan, against } = found;
         // The contract's answer depends only on its state and ours: one it refused again and again is not sent
         // by itself any more (each try is a wallet fee); a person's `challenge` tries once more.
@@ -125,34 +140,77 @@ export class Defense {
     }
   }
 
-  /** What to challenge with now and the step of the close it answers (null: an exit), re-reading the contract; null when there is nothing to do. */
+  /**
+   * What to challenge with now and the step of the close it answers (null: an exit), re-reading the contract; null
+   * when there is nothing to do.
+   */
   private async plan(ctl: ChannelController): Promise<{ plan: Candidate; against: bigint | null } | null> {
     if (this.h.state(ctl)?.paidOut) return null; // our cooperative close landed: the payout is being read
     const st = await this.h.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
-    // A failed, empty or frozen read tells nothing, nor does one that lags behind the close we saw (funding, open):
-    // decide from what we know. Only a close on chain, or its payout, ends a defense.
     if (st?.status === 'closed') return null;
-    const known = ctl.rec.close?.step ?? null;
-    if (st?.status !== 'closing') return this.found(this.candidateFor(ctl, known, null), known);
-    const d = st.data;
-    const stored = d.storedState;
-    const against = stored ? stored.step : null;
-    return this.found(this.candidateFor(ctl, against, stored ? { balanceA: stored.balanceA, balanceB: stored.balanceB } : { balanceA: d.depositA, balanceB: d.depositB }), against);
-  }
-
-  private found(plan: Candidate | null, against: bigint | null): { plan: Candidate; against: bigint | null } | null {
+    // A failed, empty or frozen read tells nothing, nor does one older than the close we saw (a lagging endpoint:
+    // funding, open, or a lower step): decide from what we know. Only a close on chain, or its payout, ends a defense.
+    const read = st?.status === 'closing' ? closeOf(st.data) : null;
+    const seen = ctl.rec.close;
+    const fresh = read && !closeBehind(seen, read.step) ? read : null;
+    const against = fresh ? fresh.step : (seen?.step ?? null);
+    const cands = this.candidates(ctl);
+    const top = cands.reduce<Candidate | null>((m, c) => (!m || c.step > m.step ? c : m), null);
+    if (!top || (against !== null && top.step <= against)) return null;
+    const balances = fresh ? fresh.balances : seen ? await this.balancesAt(ctl, against) : null;
+    if (!balances) return { plan: top, against }; // what the close pays is not known: raise the floor
+    const plan = defense(ctl.rec.me, { step: against, balances }, cands, await this.lowestBetween(ctl, against, top.step));
     return plan ? { plan, against } : null;
   }
 
-  private candidateFor(ctl: ChannelController, step: bigint | null, balances: { balanceA: bigint; balanceB: bigint } | null): Candidate | null {
+  /** Our latest state both signed, and a partner's proposal after it (it only pays us: we can countersign it). */
+  private candidates(ctl: ChannelController): Candidate[] {
     const ch = ctl.channel;
     const cands: Candidate[] = [];
     const latest = ch.latest?.state;
     if (latest) cands.push({ step: latest.step, balanceA: latest.balanceA, balanceB: latest.balanceB });
     const pending = ch.pending?.state;
     if (pending && pending.tag === 'state') cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
-    if (!balances) return cands.find((c) => step === null || c.step > step) ?? null;
-    return defense(ctl.rec.me, { step, balances }, cands);
+    return cands;
+  }
+
+  /** The balances a close by `step` pays (null: an exit, the recorded deposits), from our states; null if unknown. */
+  private async balancesAt(ctl: ChannelController, step: bigint | null): Promise<{ balanceA: bigint; balanceB: bigint } | null> {
+    if (step === null) return { balanceA: ctl.rec.depositA, balanceB: ctl.rec.depositB };
+    const s = await ctl.storage?.readStates(step, step + 1n).catch(() => null);
+    const st = s?.[0]?.state;
+    return st && st.step === step ? { balanceA: st.balanceA, balanceB: st.balanceB } : null;
+  }
+
+  /**
+   * The least any state both signed above the close `against` (null: an exit, from step 0) and below `below` pays
+   * us: what the partner could still submit until the deadline. null: no state between; 'unknown': unreadable.
+   */
+  private async lowestBetween(ctl: ChannelController, against: bigint | null, below: bigint): Promise<bigint | null | 'unknown'> {
+    const from = against === null ? 0n : against + 1n;
+    if (from >= below) return null;
+    const w = this.h.state(ctl);
+    const key = `${from}:${below}`;
+    if (w?.lowest?.key === key) return w.lowest.value;
+    let value: bigint | null | 'unknown' = null;
+    try {
+      if (!ctl.storage) throw new Error('no storage');
+      // A long history is read a window at a time (a close is rare; the answer is kept for its retries).
+      for (let at = from; at < below; at += LOWEST_WINDOW) {
+        const end = at + LOWEST_WINDOW < below ? at + LOWEST_WINDOW : below;
+        const states = await ctl.storage.readStates(at, end);
+        if (states.length !== Number(end - at)) throw new Error('states missing');
+        for (const { state } of states) {
+          const mine = ctl.rec.me === 'A' ? state.balanceA : state.balanceB;
+          if (value === null || mine < value) value = mine;
+        }
+      }
+    } catch (e) {
+      this.h.ctx.log(`reading the states of ${shown(ctl)} between steps ${from} and ${below - 1n} failed (${messageOf(e)}): challenging with the latest`, 'warn');
+      value = 'unknown';
+    }
+    if (w) w.lowest = { key, value };
+    return value;
   }
 
   private async challengeOnce(ctl: ChannelController, plan: Candidate): Promise<void> {

@@ -2,6 +2,7 @@
 // saw (a lagging endpoint: a contract never goes back).
 import { formatTon } from '../core/amounts.js';
 import type { Payout } from '../chain/types.js';
+import type { ChannelData } from '../contract/index.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { PayoutView } from './types.js';
@@ -11,6 +12,17 @@ import { shownContract as shown } from './addresses.js';
 export function readsBehind(life: ChannelController['life'], phase: string): boolean {
   const locked = ['locked', 'open', 'closing', 'closed'].includes(life);
   return (phase === 'funding' && locked) || (phase === 'open' && (life === 'closing' || life === 'closed'));
+}
+
+/** The close a live read of a closing contract shows: its step (null: an exit) and what it pays. */
+export function closeOf(d: ChannelData): { step: bigint | null; balances: { balanceA: bigint; balanceB: bigint } } {
+  const s = d.exit ? null : d.storedState;
+  return { step: s ? s.step : null, balances: s ? { balanceA: s.balanceA, balanceB: s.balanceB } : { balanceA: d.depositA, balanceB: d.depositB } };
+}
+
+/** A read of a close older than the close a channel saw: an exit after a state, or a lower step (the floor only rises). */
+export function closeBehind(seen: { step: bigint | null } | null, step: bigint | null): boolean {
+  return !!seen && seen.step !== null && (step === null || step < seen.step);
 }
 
 /** The payout as the chain made it, beside the latest state both signed: a stale close that stood is told plainly. */

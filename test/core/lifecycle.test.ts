@@ -106,26 +106,38 @@ describe('defense', () => {
       { step: 3n, balanceA: 4n, balanceB: 4n },
       { step: 5n, balanceA: 2n, balanceB: 6n },
     ];
-    assert.deepEqual(defense('B', onChain(3n, 4n, 4n), cands), cands[1]);
-    assert.equal(defense('A', onChain(3n, 4n, 4n), cands), null, 'the latest pays A less: no challenge');
-    assert.equal(defense('B', onChain(5n, 2n, 6n), cands), null, 'the close is the latest');
-    assert.equal(defense('B', onChain(7n, 8n, 0n), cands), null, 'nothing newer than the chain');
+    assert.deepEqual(defense('B', onChain(3n, 4n, 4n), cands, 4n), cands[1]);
+    assert.equal(defense('A', onChain(3n, 4n, 4n), cands, 4n), null, 'the latest pays A less, nothing between pays A less than it: no challenge');
+    assert.equal(defense('B', onChain(5n, 2n, 6n), cands, null), null, 'the close is the latest');
+    assert.equal(defense('B', onChain(7n, 8n, 0n), cands, null), null, 'nothing newer than the chain');
+  });
+
+  test('a close that pays us as much as the latest is challenged when a state between pays us less (the partner could submit it last)', () => {
+    const latest = [{ step: 9n, balanceA: 2n, balanceB: 5n }];
+    assert.deepEqual(defense('B', onChain(2n, 2n, 5n), latest, 4n), latest[0], 'step 5 pays B 4: raise the floor');
+    assert.equal(defense('B', onChain(2n, 2n, 5n), latest, 5n), null, 'nothing between pays B less');
+    assert.equal(defense('B', onChain(8n, 2n, 5n), latest, null), null, 'no state between');
+    assert.deepEqual(defense('B', onChain(2n, 1n, 6n), latest, 4n), latest[0], 'also a close that pays B more than the latest');
+    assert.deepEqual(defense('B', onChain(2n, 2n, 5n), latest, 'unknown'), latest[0], 'history unreadable: raise the floor');
+    assert.equal(defense('B', onChain(9n, 2n, 5n), latest, 'unknown'), null, 'the close is the latest');
   });
 
   test('an exit (no state) is challenged by step 0 only when it pays more than the deposits', () => {
-    assert.equal(defense('A', onChain(null, 3n, 4n), [{ step: 0n, balanceA: 3n, balanceB: 4n }]), null);
-    assert.deepEqual(defense('A', onChain(null, 3n, 4n), [{ step: 1n, balanceA: 5n, balanceB: 2n }]), { step: 1n, balanceA: 5n, balanceB: 2n });
+    assert.equal(defense('A', onChain(null, 3n, 4n), [{ step: 0n, balanceA: 3n, balanceB: 4n }], null), null);
+    assert.deepEqual(defense('A', onChain(null, 3n, 4n), [{ step: 1n, balanceA: 5n, balanceB: 2n }], 3n), { step: 1n, balanceA: 5n, balanceB: 2n });
   });
 
-  test('property: a challenge is only ever with a higher step and more for us', () => {
+  test('property: a challenge is only ever with the latest, a higher step, and more for us or more than a state between', () => {
     const amt = fc.bigInt({ min: 0n, max: 100n });
     fc.assert(
-      fc.property(party, fc.option(fc.bigInt({ min: 0n, max: 20n }), { nil: null }), amt, amt, fc.array(fc.record({ step: fc.bigInt({ min: 0n, max: 25n }), balanceA: amt, balanceB: amt }), { maxLength: 4 }), (me, step, a, b, cands) => {
-        const d = defense(me, onChain(step, a, b), cands);
-        if (!d) return;
+      fc.property(party, fc.option(fc.bigInt({ min: 0n, max: 20n }), { nil: null }), amt, amt, fc.array(fc.record({ step: fc.bigInt({ min: 0n, max: 25n }), balanceA: amt, balanceB: amt }), { maxLength: 4 }), fc.option(amt, { nil: null }), (me, step, a, b, cands, between) => {
+        const d = defense(me, onChain(step, a, b), cands, between);
         const mine = (x: { balanceA: bigint; balanceB: bigint }) => (me === 'A' ? x.balanceA : x.balanceB);
+        const top = cands.reduce<(typeof cands)[number] | null>((m, c) => (!m || c.step > m.step ? c : m), null);
+        const fear = top !== null && (step === null || top.step > step) && (mine(top) > mine({ balanceA: a, balanceB: b }) || (between !== null && between < mine(top)));
+        assert.equal(d !== null, fear, 'a challenge exactly when the latest gains, or guards against a state between');
+        if (!d) return;
         assert.ok(step === null || d.step > step);
-        assert.ok(mine(d) > mine({ balanceA: a, balanceB: b }));
         assert.ok(cands.every((c) => c.step <= d.step), 'the latest candidate');
       }),
       { numRuns: 500 },

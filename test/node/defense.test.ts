@@ -1,0 +1,89 @@
+// The defense raises the contract's step floor whenever a partner could still submit a state that pays us less than
+// the latest: the window never moves, so a challenge in its last block cannot be answered. And a read of the close
+// older than the one the channel saw (a lagging endpoint) changes nothing. Two real nodes on one SandboxChain.
+import assert from 'node:assert/strict';
+import { Address } from '@ton/core';
+import { waitForEvent } from '../../src/node/index.js';
+import type { StateView } from '../../src/node/types.js';
+import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
+import { TON, connect, fund, latest, until, type Pair } from '../helpers/nodes.js';
+
+/** Steps 0..9; Bob has 4, 4, 5, 5, 5, 4, 4, 4, 5, 5 TON (A 3 / B 4 at first). */
+async function upAndDown(p: Pair): Promise<StateView[]> {
+  await fund(p);
+  await payOne(p); // steps 1..3: B 5
+  await p.bob.requestEmpty();
+  await until('the turn is Bob’s', () => latest(p.bob).step === 4n && latest(p.alice).step === 4n);
+  await p.bob.send(TON('1')); // step 5: B 4 (Alice passes back: 6)
+  await until('Bob paid', () => latest(p.alice).step === 6n && latest(p.bob).step === 6n);
+  await p.alice.requestEmpty();
+  await until('the turn is Alice’s', () => latest(p.bob).step === 7n && latest(p.alice).step === 7n);
+  await p.alice.send(TON('1')); // step 8: B 5 (Bob passes back: 9)
+  await until('Alice paid', () => latest(p.bob).step === 9n && latest(p.alice).step === 9n);
+  const all = await p.bob.showAll();
+  assert.deepEqual(
+    all.map((s) => s.balanceB),
+    ['4', '4', '5', '5', '5', '4', '4', '4', '5', '5'].map((t) => TON(t)),
+  );
+  return all;
+}
+
+const sig = (h: string | null) => Buffer.from(h!, 'hex');
+
+withPair('a stale close that pays us what the latest does is still challenged when a state between pays us less: a last-second challenge cannot take it', async (p) => {
+  const all = await upAndDown(p);
+  const contract = Address.parse(p.bob.currentChannel()!.contract);
+  const raised = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  // Alice closes with step 2 (Bob 5, as the latest pays him); steps 5-7 pay him 4.
+  await p.alice.withdraw({ step: 2n, mode: 'unilateral', confirmStale: true });
+  assert.equal((await raised).step, 9n, 'Bob raises the floor to his latest state');
+  // Alice tries step 5 (Bob 4) in the last block of the window: the contract refuses it.
+  p.chain.advanceTime(PERIOD - 3);
+  const five = all[5]!;
+  const aw = await p.chain.openWallet(p.keys.alice);
+  await assert.rejects(
+    p.chain.challenge(aw, contract, { state: { tag: 'state', channel: contract, step: 5n, balanceA: five.balanceA, balanceB: five.balanceB }, sigA: sig(five.sigA), sigB: sig(five.sigB) }),
+    (e: Error & { code?: string }) => e.code === 'CONTRACT_REJECTED',
+  );
+  const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
+  p.chain.advanceTime(5);
+  const e = await closed;
+  assert.deepEqual([e.payout.step, e.payoutB, e.payout.matchesLatest], [9n, TON('5'), true]);
+});
+
+withPair('a stale close with nothing worse for us between it and the latest is not challenged (no fee for nothing)', async (p) => {
+  await upAndDown(p);
+  const alice: string[] = [];
+  const bob: string[] = [];
+  p.alice.on((e) => void (e.type === 'challenged' && alice.push(String(e.step))));
+  p.bob.on((e) => void (e.type === 'challenged' && bob.push(String(e.step))));
+  // Step 8 pays Bob 5 as step 9 does, and nothing can follow it but step 9: Bob has nothing to fear. Alice has 2 at
+  // both, and nothing between: neither node challenges.
+  const seen = waitForEvent(p.bob, 'closeStarted', () => true, 30_000);
+  await p.alice.withdraw({ step: 8n, mode: 'unilateral', confirmStale: true });
+  await seen;
+  await new Promise((r) => setTimeout(r, 2_000)); // 20 polls of both watches
+  assert.deepEqual([alice, bob], [[], []]);
+  assert.equal(p.bob.currentChannel()!.closeStep, 8n);
+});
+
+withPair('a read of the close older than the one we saw (a lagging endpoint) changes nothing: no step rolled back, no second challenge', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  await fund(p);
+  await payOne(p);
+  const contract = Address.parse(p.bob.currentChannel()!.contract);
+  const events: string[] = [];
+  p.bob.on((e) => void ((e.type === 'closeStarted' || e.type === 'challenged' || e.type === 'challengeFailed') && events.push(`${e.type} ${'step' in e ? e.step : ''}`)));
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  const stale = await p.chain.getChannelStatus(contract); // closing, step 0
+  assert.equal((await challenged).step, 3n);
+  // From now on the endpoint answers the close as it was before Bob's challenge, four times.
+  f.inject({ method: 'getChannelStatus', times: 4, value: stale });
+  await until('a lagging read was taken', () => (f.injected.get('getChannelStatus') ?? 0) >= 1, 30_000);
+  await new Promise((r) => setTimeout(r, 3_000)); // a retried challenge would come within 1 s
+  assert.equal(p.bob.currentChannel()!.closeStep, 3n, 'the close on chain is step 3');
+  assert.equal(f.calls.get('challenge'), 1, 'no second challenge (the contract refuses it: a fee)');
+  assert.deepEqual(events, ['closeStarted 0', 'challenged 3']);
+});
