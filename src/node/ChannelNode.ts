@@ -24,12 +24,14 @@ import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
 import { addressTextOf, rawTextOf } from './addresses.js';
 import { channelView, messageWords } from './views.js';
-
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
 /** Start-up events kept for the first listener. */
 const EARLY_EVENTS = 200;
+
+/** The effects that guard money already in a contract and need no record on disk to run. */
+const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit'];
 
 export class ChannelNode extends Queries implements ChannelNodeApi {
   readonly network: ChannelNodeOptions['network'];
@@ -168,7 +170,14 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const { changed, effects } = ctl.step(event);
     if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
     if (changed || effects.length) {
-      await ctl.saveRecord();
+      try {
+        await ctl.saveRecord();
+      } catch (e) {
+        // What the chain did needs an answer that writes nothing (a restart reads the chain again): the record's
+        // failure (a full disk) is reported, the defense of the money goes on.
+        for (const effect of effects) if (GUARDS.includes(effect)) this.perform(ctl, effect);
+        throw e;
+      }
       this.ctx.changed(ctl);
     }
     for (const effect of effects) this.perform(ctl, effect);

@@ -112,11 +112,13 @@ export class Defense {
           told(e);
           if (codeOf(e) === 'CONTRACT_REJECTED') w.refusedChallenge = { key, count: w.refusedChallenge?.key === key ? w.refusedChallenge.count + 1 : 1 };
           const refusals = w.refusedChallenge?.key === key ? w.refusedChallenge.count : 0;
-          const now = await this.h.ctx.o.chain.now().catch(() => Math.floor(Date.now() / 1000));
+          // Only the chain's clock says the window is over: this computer's may be far off (a resumed VM).
+          const chainNow = await this.h.ctx.o.chain.now().catch(() => null);
+          const now = chainNow ?? Math.floor(Date.now() / 1000 + this.h.ctx.chainSkew);
           const deadline = ctl.rec.close?.deadline ?? now;
           const secondsLeft = Math.max(0, deadline - now);
-          const stopped = secondsLeft <= 0 ? 'deadline' : refusals >= REFUSALS_BEFORE_STOP ? 'refused' : null;
-          const next = stopped ? null : Math.min(delay, RETRY_MAX_MS, secondsLeft * 1000);
+          const stopped = chainNow !== null && secondsLeft <= 0 ? 'deadline' : refusals >= REFUSALS_BEFORE_STOP ? 'refused' : null;
+          const next = stopped ? null : Math.min(delay, RETRY_MAX_MS, secondsLeft > 0 ? secondsLeft * 1000 : delay);
           this.h.ctx.emit({ type: 'challengeFailed', channel: this.h.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next, stopped });
           const after = next !== null ? `, retrying in ${Math.round(next / 1000)} s` : stopped === 'refused' ? `; the contract refused it ${refusals} times in a row: not retried by itself (each try costs a wallet fee), run \`challenge\` to try again` : '';
           this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${after}`, 'error');
@@ -233,7 +235,8 @@ export class Defense {
     if (w) w.challengedWith = latest.state.step;
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(latest), { onProgress: (m) => ctx.log(m) });
     ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
-    await ctl.run(() => ctl.saveRecord());
+    // The challenge landed: a record that cannot be written (a full disk) is reported, not told as a failed challenge.
+    await ctl.run(() => ctl.saveRecord()).catch((e) => ctx.fail(e, ctl));
     ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
     ctx.changed(ctl);
     void this.h.poke(ctl);

@@ -2,6 +2,8 @@
 // the latest: the window never moves, so a challenge in its last block cannot be answered. And a read of the close
 // older than the one the channel saw (a lagging endpoint) changes nothing. Two real nodes on one SandboxChain.
 import assert from 'node:assert/strict';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { waitForEvent } from '../../src/node/index.js';
 import type { StateView } from '../../src/node/types.js';
@@ -86,4 +88,46 @@ withPair('a read of the close older than the one we saw (a lagging endpoint) cha
   assert.equal(p.bob.currentChannel()!.closeStep, 3n, 'the close on chain is step 3');
   assert.equal(f.calls.get('challenge'), 1, 'no second challenge (the contract refuses it: a fee)');
   assert.deepEqual(events, ['closeStarted 0', 'challenged 3']);
+});
+
+withPair('a record that cannot be written when a stale close appears (a full disk) does not stop the challenge', async (p) => {
+  await fund(p);
+  await payOne(p);
+  const [folder] = await readdir(join(p.dir, 'bob', 'channels'));
+  const record = join(p.dir, 'bob', 'channels', folder!, 'record.json');
+  // A folder where the record goes: every write of it fails, as on a full disk (root ignores permissions).
+  await rm(record);
+  await mkdir(record);
+  const failed = waitForEvent(p.bob, 'error', (e) => e.code === 'DISK_WRITE_FAILED', 30_000);
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  await failed;
+  assert.equal((await challenged).step, 3n, 'the challenge needs nothing on disk');
+  await rmdir(record);
+});
+
+withPair('the local clock far ahead of the chain and one failed read of its time: the defense keeps trying until the chain says the window is over', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  await fund(p);
+  await payOne(p);
+  const realNow = Date.now;
+  const JUMP = 2 * 86_400; // a resumed VM, a laptop out of sleep: this computer's clock is 2 days ahead of the chain's
+  const shared = (p.chain as unknown as { shared: { offset: number } }).shared;
+  try {
+    shared.offset -= JUMP;
+    Date.now = () => realNow() + JUMP * 1000;
+    f.inject({ method: 'challenge', error: 'ENDPOINT_UNREACHABLE' });
+    f.inject({ method: 'now', times: 3, error: 'ENDPOINT_UNREACHABLE' });
+    const first = waitForEvent(p.bob, 'challengeFailed', () => true, 30_000);
+    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    const e = await first;
+    assert.equal(e.stopped, null, 'not "too late" by this computer’s clock');
+    assert.ok(e.nextRetryMs !== null);
+    assert.equal((await challenged).step, 3n);
+  } finally {
+    Date.now = realNow;
+    shared.offset += JUMP;
+  }
 });
