@@ -40,7 +40,10 @@ export async function recoverChannels(
       }
       const { ctl, head } = got;
       ctx.channels.set(ctl.id, ctl);
-      if (head.repaired) ctx.log(`channel ${id}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
+      if (head.repaired?.damaged) {
+        const message = `channel ${id}: the last record of its journal (${head.repaired.bytesDropped} bytes) is damaged on disk (whole, but its checksum fails: not a torn write); it was cut and kept beside the journal (torn-*.bin). If it held the latest state both signed, this node lost it: connect to your partner (the nodes resync the states one lacks), or import a backup`;
+        ctx.emit({ type: 'error', code: 'JOURNAL_CORRUPT', level: 'error', message });
+      } else if (head.repaired) ctx.log(`channel ${id}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
       if (opts.restored) await ctl.storage!.writeRecord(ctl.rec);
       ctx.log(`recovered channel ${id} (${ctl.rec.life}, step ${head.latest?.state.step ?? '-'})${ctl.rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
       await resume(ctl);

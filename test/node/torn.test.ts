@@ -3,7 +3,7 @@
 // on, survives another restart, and is watched: a stale close on chain is challenged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stat, truncate } from 'node:fs/promises';
+import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { waitForEvent } from '../../src/node/index.js';
@@ -47,6 +47,31 @@ test('a journal cut in its last record: listed, resynced, pays on, restarts, and
     const wallet = await w.chain.openWallet(hal.keyPair);
     await w.chain.startClose(wallet, Address.parse(vic.node.channel(ch)!.contract), { state: old.state, sigA: old.sigA!, sigB: old.sigB! });
     assert.equal((await challenged).step, World.step(vic.node, ch));
+  } finally {
+    await w.close();
+  }
+});
+
+test('a bit flipped in the last record of a journal is told as damage (the latest state may be lost), not as a torn write', async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(hal, ch, TON('0.2'));
+    const n = World.step(vic.node, ch);
+    await w.stop(vic);
+    const journal = join(vic.dataDir, 'channels', ch, 'journal.bin');
+    const bytes = await readFile(journal);
+    bytes[bytes.length - 30]! ^= 0x01;
+    await writeFile(journal, bytes);
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    const told = vic.events.find((e) => e.type === 'error' && e.code === 'JOURNAL_CORRUPT');
+    assert.ok(told && told.type === 'error', 'told as an error');
+    assert.match(told.message, /damaged on disk .*not a torn write.*If it held the latest state both signed, this node lost it: connect to your partner/);
+    assert.ok(!vic.events.some((e) => e.type === 'log' && /nothing both signed was lost/.test(e.message)));
+    await until(() => World.step(vic.node, ch) === n, 'the partner gives the state back');
   } finally {
     await w.close();
   }

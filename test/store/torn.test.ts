@@ -114,3 +114,25 @@ test('a journal torn while it was created (shorter than its header) gets its hea
     await again.close();
   }
 });
+
+test('a whole last record with a flipped bit is damage, not a torn write: cut, kept, and said to be damaged', async () => {
+  await using d = await tempDir();
+  const ends = await build(d.path, [committed(0, 3)]);
+  const file = join(d.path, ...JOURNAL);
+  const bytes = await readFile(file);
+  for (const at of [ends[1]!, ends[1]! + 2, ends[1]! + 5, ends[2]! - 20, ends[2]! - 6, ends[2]! - 1]) {
+    const bad = Buffer.from(bytes);
+    bad[at]! ^= 0x10;
+    await writeFile(file, bad);
+    const dd = await DataDir.open(d.path);
+    const head = await (await dd.channel('1')).loadHead();
+    assert.equal(head.count, 2n, `flip at ${at}`);
+    assert.deepEqual(head.repaired, { bytesDropped: ends[2]! - ends[1]!, damaged: true }, `flip at ${at}`);
+    await dd.close();
+  }
+  // a torn write (a prefix of the record) is not damage
+  await writeFile(file, bytes.subarray(0, ends[2]! - 3));
+  const dd = await DataDir.open(d.path);
+  assert.deepEqual((await (await dd.channel('1')).loadHead()).repaired, { bytesDropped: ends[2]! - 3 - ends[1]!, damaged: false });
+  await dd.close();
+});

@@ -84,7 +84,7 @@ export class FileChannelStorage implements ChannelStorage {
       const names = await listFolder(this.dir);
       if (names.includes(LEGACY_PARAMS) || names.includes(LEGACY_JOURNAL)) {
         const { bytesDropped } = await migrateLegacy(this.dir, this.journalPath, this.recordPath);
-        if (bytesDropped) repaired = { bytesDropped };
+        if (bytesDropped) repaired = { bytesDropped, damaged: false };
       } else {
         await createJournal(this.dir, this.journalPath);
       }
@@ -100,7 +100,7 @@ export class FileChannelStorage implements ChannelStorage {
         if (ve.needsHeader) await writeAt(fh, FILE_MAGIC, 0).then(() => fh.datasync()).catch((e: unknown) => {
           throw fsError(e, this.journalPath, true);
         });
-        repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped };
+        repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped, damaged: !!ve.damaged };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
       const tail = await readTail(ve.end === size ? src : fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);

@@ -29,10 +29,8 @@ export class StoreError extends SynError<StoreErrorCode> {
   }
 }
 
-export const RESTORE_ADVICE = 'restore the channel from a backup (importFrom), or resync it with your partner';
-
 export function journalCorrupt(path: string, offset: number, why: string): StoreError {
-  return new StoreError('JOURNAL_CORRUPT', `${path} is corrupted at byte ${offset} (${why}): ${RESTORE_ADVICE}`, path, offset);
+  return new StoreError('JOURNAL_CORRUPT', `${path} is corrupted at byte ${offset} (${why})`, path, offset);
 }
 
 function errnoOf(e: unknown): string | undefined {

@@ -122,7 +122,7 @@ export async function migrateLegacy(dir: string, journalPath: string, recordPath
     try {
       params = oldFromJson(await readFile(paramsPath, 'utf8'));
     } catch (e) {
-      if (e instanceof SyntaxError) throw new StoreError('RECORD_CORRUPT', `${paramsPath} is corrupted (${e.message}): restore the channel from a backup (importFrom)`, paramsPath);
+      if (e instanceof SyntaxError) throw new StoreError('RECORD_CORRUPT', `${paramsPath} is corrupted (${e.message})`, paramsPath);
       throw fsError(e, paramsPath, false);
     }
   }

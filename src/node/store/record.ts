@@ -50,7 +50,7 @@ export function encodeRecordFile(value: unknown): Buffer {
 }
 
 function corrupt(path: string, why: string): StoreError {
-  return new StoreError('RECORD_CORRUPT', `${path} is corrupted (${why}): restore the channel from a backup (importFrom); its journal of signed states is a separate file`, path);
+  return new StoreError('RECORD_CORRUPT', `${path} is corrupted (${why}); the journal of signed states beside it is a separate file`, path);
 }
 
 /** Checks a record file's bytes and returns its value (throws RECORD_CORRUPT). */

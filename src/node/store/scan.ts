@@ -86,6 +86,8 @@ export interface ValidEnd {
   dropped: number;
   /** the file is shorter than its header (a torn creation): rewrite the header */
   needsHeader: boolean;
+  /** the bytes cut start with a whole record (its length at both ends) whose checksum fails: damage, not a torn write */
+  damaged?: boolean;
 }
 
 /** The offset where the last intact record ends; throws JOURNAL_CORRUPT when the tail is not a torn write. */
@@ -105,10 +107,27 @@ export async function findValidEnd(src: Source, path: string): Promise<ValidEnd>
   const winStart = Math.max(FILE_HEADER_LEN, lo - MAX_RECORD);
   const win = await src.read(winStart, hi - winStart);
   for (let p = hi; p > lo; p--) {
-    if (endsWithRecord(win, p - winStart)) return { end: p, dropped: size - p, needsHeader: false };
+    if (endsWithRecord(win, p - winStart)) return { end: p, dropped: size - p, needsHeader: false, damaged: await wholeRecordAt(src, p) };
   }
   if (lo === FILE_HEADER_LEN) return { end: lo, dropped: size - lo, needsHeader: false };
   throw journalCorrupt(path, lo, `no intact record in the last ${size - lo} bytes`);
+}
+
+/**
+ * True when a whole record starts at `at` (written in full, so not torn): its header's length ends it at the file's
+ * end or at a back-link that agrees, or the file ends with a back-link leading to `at`.
+ */
+async function wholeRecordAt(src: Source, at: number): Promise<boolean> {
+  const L = headerLength(await src.read(at, 4), 0);
+  if (L !== null && at + L + RECORD_OVERHEAD === src.size) return true; // it fills the file exactly
+  if (L !== null && at + L + RECORD_OVERHEAD < src.size) {
+    const back = await src.read(at + L + RECORD_OVERHEAD - 6, 2);
+    if (back.length === 2 && back.readUInt16LE(0) === L) return true;
+  }
+  const rest = src.size - at - RECORD_OVERHEAD;
+  if (rest < 1) return false;
+  const last = await src.read(src.size - 6, 2);
+  return last.length === 2 && last.readUInt16LE(0) === rest;
 }
 
 /** True when an intact record ends exactly at buf[rel]. */

@@ -9,8 +9,12 @@ export interface ChannelHead {
   count: bigint;
   /** the staged state, only when it is the step after the last committed one */
   staged: { state: SignedState; mine: boolean } | null;
-  /** a torn tail was cut when the journal was opened (or torn lines dropped by the migration) */
-  repaired: { bytesDropped: number } | null;
+  /**
+   * a torn tail was cut when the journal was opened (or torn lines dropped by the migration); damaged: what was cut
+   * began with a whole record whose checksum fails (damage on disk, not a torn write: it may have held a state
+   * both signed)
+   */
+  repaired: { bytesDropped: number; damaged: boolean } | null;
 }
 
 export interface ChannelStorage {
