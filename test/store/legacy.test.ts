@@ -85,7 +85,7 @@ test('an old journal corrupted in the middle stays in the list with JOURNAL_CORR
   const dd = await DataDir.open(d.path);
   const list = await dd.list();
   assert.deepEqual(list.map((l) => [l.id, (l.error as StoreError | null)?.code ?? null]), [['1', 'JOURNAL_CORRUPT'], ['2', null]]);
-  assert.match(list[0]!.error!.message, /states\.jsonl is corrupted at byte \d+ \(line 2 .*backup.*resync/);
+  assert.match(list[0]!.error!.message, /states\.jsonl is corrupted at byte \d+ \(line 2 is not a journal line\)$/);
   assert.deepEqual((await readdir(join(d.path, 'channels', '1'))).sort(), ['params.json', 'states.jsonl']);
   assert.equal((await (await dd.channel('2')).loadHead()).staged?.mine, false);
   await dd.close();
