@@ -218,7 +218,17 @@ export class Negotiation {
   async recoverDeploy(ctl: ChannelController): Promise<void> {
     if (ctl.rec.me !== 'A' || ctl.life !== 'deploying') return;
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
-    if (st?.status === 'not_deployed' && ctl.life === 'deploying') await this.ctx.transition(ctl, 'deployFailed');
+    if (st?.status !== 'not_deployed' || ctl.life !== 'deploying') return;
+    await this.ctx.transition(ctl, 'deployFailed');
+    const since = ctl.rec.deploySentAt;
+    const left = since === undefined ? 0 : Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
+    const what = `your deployment of channel ${ctl.id} (the node stopped during it) is not on chain`;
+    this.ctx.log(
+      left > 0
+        ? `${what} yet: it may still land in the next ${left} s (the node watches the contract). If it has not by then, run deposit: it reads the chain first and deploys again only if nothing landed`
+        : `${what}: it did not land. Run deposit to deploy the contract with your deposit again`,
+      'warn',
+    );
   }
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
