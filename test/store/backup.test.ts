@@ -183,3 +183,29 @@ test('export refuses to replace a file that is not a SynChannel backup, or write
   assert.deepEqual((await readdir(d.path)).sort(), ['a', 'backup.scb', 'notes.txt']);
   await src.close();
 });
+
+test('export replaces only a backup whose every channel this folder holds as well, with as many states, as the same party', async () => {
+  await using d = await tempDir();
+  const file = join(d.path, 'backup.scb');
+  const alice = await DataDir.open(join(d.path, 'alice'));
+  await fill(alice, '1', 5, { me: 'A' });
+  assert.equal((await alice.exportTo(file)).channels, 1);
+  const before = await readFile(file);
+  const refused = (why: RegExp) => (e: StoreError) => e.code === 'BACKUP_WOULD_REPLACE' && why.test(e.message) && /nothing was written/.test(e.message);
+  // The other party of the same channel (a class writing both sides to one file name).
+  const bob = await DataDir.open(join(d.path, 'bob'));
+  await fill(bob, '1', 5, { me: 'B' });
+  await assert.rejects(bob.exportTo(file), refused(/the other party's backup of channel 1/));
+  // Another wallet's channels.
+  const carol = await DataDir.open(join(d.path, 'carol'));
+  await fill(carol, '7', 2, { me: 'A' });
+  await assert.rejects(carol.exportTo(file), refused(/holds channel 1, which this node does not have/));
+  // An older copy of this folder (a restore from an old disk image) with fewer states.
+  const old = await DataDir.open(join(d.path, 'old'));
+  await fill(old, '1', 3, { me: 'A' });
+  await assert.rejects(old.exportTo(file), refused(/holds 5 states of channel 1, more than the 3 here/));
+  assert.ok((await readFile(file)).equals(before), 'the backup is untouched');
+  await fill(alice, '2', 1, { me: 'A' });
+  assert.equal((await alice.exportTo(file)).channels, 2, 'this folder holds all of it: replaced');
+  for (const dd of [alice, bob, carol, old]) await dd.close();
+});

@@ -15,7 +15,10 @@ import { encodeEntry } from './codec.js';
 /** Folders of channels being imported (removed when a data folder is opened). */
 export const IMPORT_PREFIX = '.import-';
 
-/** Export replaces only an older backup (never a key or a note), and never writes among the channels. */
+/**
+ * Export replaces only an older backup of this folder (never a key, a note, another node's backup or one holding
+ * more than this folder), and never writes among the channels.
+ */
 async function checkTarget(dd: DataDir, file: string): Promise<void> {
   const refuse = (why: string) => new StoreError('BACKUP_WOULD_REPLACE', `${file} ${why}: choose another file name (nothing was written)`, file);
   const abs = resolve(file);
@@ -23,21 +26,52 @@ async function checkTarget(dd: DataDir, file: string): Promise<void> {
   if (folder === null) return; // the write says why the folder cannot be used
   const channels = await realpath(dd.channelsPath);
   if (`${folder}${sep}`.startsWith(`${channels}${sep}`)) throw refuse(`is inside the node's channels folder ${dd.channelsPath}`);
-  let head: Buffer;
+  let fh: FileHandle;
   try {
-    const fh = await open(abs, 'r');
-    try {
-      head = Buffer.alloc(BACKUP_MAGIC.length);
-      await fh.read(head, 0, head.length, 0);
-    } finally {
-      await fh.close();
-    }
+    fh = await open(abs, 'r');
   } catch (e) {
     if (isErrno(e, 'ENOENT')) return;
     if (isErrno(e, 'EISDIR')) throw refuse('is a folder');
     throw fsError(e, file, false);
   }
-  if (!head.equals(BACKUP_MAGIC)) throw refuse('exists and is not a SynChannel backup (export replaces only an older backup)');
+  try {
+    const head = Buffer.alloc(BACKUP_MAGIC.length);
+    await fh.read(head, 0, head.length, 0);
+    if (!head.equals(BACKUP_MAGIC)) throw refuse('exists and is not a SynChannel backup (export replaces only an older backup)');
+    const sections = await readBackup(fh, (await fh.stat()).size, file).catch(() => null);
+    if (!sections) throw refuse('is a damaged backup (import may still restore channels from it)');
+    for (const sec of sections) {
+      const why = await notHeldHere(dd, sec);
+      if (why) throw refuse(`is not an older backup of this node: it ${why}`);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Why replacing a backup's channel would lose it: this folder lacks it, holds fewer states, or is the other party's. */
+async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | null> {
+  const here = await stat(join(dd.channelsPath, sec.id)).then(() => true, () => false);
+  if (!here) return `holds channel ${sec.id}, which this node does not have`;
+  const wasOpen = dd.opened(sec.id) !== null;
+  const s = await dd.storage(sec.id, true);
+  try {
+    const count = (await s.loadHead().catch(() => null))?.count ?? 0n;
+    if (count < sec.count) return `holds ${sec.count} states of channel ${sec.id}, more than the ${count} here`;
+    const ours = await readRecordBytes(s.recordPath).catch(() => null);
+    const party = (bytes: Buffer): unknown => {
+      try {
+        return (decodeRecordFile(bytes, sec.id) as { me?: unknown } | null)?.me;
+      } catch {
+        return undefined; // our record unreadable: the journal's count decided
+      }
+    };
+    const theirs = sec.record && party(sec.record);
+    if (theirs !== undefined && ours && party(ours) !== undefined && theirs !== party(ours)) return `is the other party's backup of channel ${sec.id}`;
+    return null;
+  } finally {
+    if (!wasOpen) await s.close();
+  }
 }
 
 export async function exportDataDir(dd: DataDir, file: string): Promise<{ channels: number; skipped: { id: string; error: StoreError }[] }> {
