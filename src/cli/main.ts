@@ -13,7 +13,8 @@ import { formatTon } from '../core/amounts.js';
 import { SynError } from '../core/errors.js';
 import { printable } from '../core/format.js';
 import { EventFormatter, jsonLine, startNotes, stoppingNotes } from './format.js';
-import { runLine, type Io } from './repl.js';
+import { commandSpec } from '../node/catalogue.js';
+import { runLine, tokenize, type Io } from './repl.js';
 
 // A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -177,12 +178,14 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
   io.say('Type help for the commands.');
 }
 
-/** Runs commands until `exit` (true) or the end of input (false). */
-async function commandLoop(node: NodeHandle, io: Io): Promise<boolean> {
+/** Runs commands until `exit` or the end of input; says which, and whether a line of this input asked to serve. */
+async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boolean; askedToServe: boolean }> {
+  let askedToServe = false;
   while (true) {
     const line = await io.ask(io.json || !io.interactive ? '' : '> ');
-    if (line === null) return false;
-    if (!(await runLine(line, node, io))) return true;
+    if (line === null) return { exitCommand: false, askedToServe };
+    if (commandSpec(tokenize(line).name)?.name === 'serve') askedToServe = true;
+    if (!(await runLine(line, node, io))) return { exitCommand: true, askedToServe };
   }
 }
 
@@ -205,9 +208,10 @@ async function runNode(opts: NodeOpts): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
   process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
-  const exitCommand = await commandLoop(node, io);
-  // Serving (typed now, or again after a restart) or watching a close: the end of a pipe does not stop that.
-  const serving = !!node.served();
+  const { exitCommand, askedToServe } = await commandLoop(node, io);
+  // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
+  // restored from before a restart does not keep a one-shot script running: it closes with the node.
+  const serving = askedToServe && !!node.served();
   const closing = node.channels().filter((c) => c.phase === 'closing').map((c) => c.contract);
   if (!exitCommand && (serving || closing.length)) {
     if (io.json) io.emit({ event: 'stdinEnded', serving, closing });
