@@ -367,9 +367,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       return { command: about.name, usage: about.usage, help: about.help };
     }
     a.io.say('All commands:');
-    for (const c of CATALOGUE) if (c.hosts.includes('cli')) a.io.say(`${c.usage.padEnd(40)} ${c.help}`);
+    const commands = CATALOGUE.filter((c) => c.hosts.includes('cli'));
+    for (const c of commands) a.io.say(`${c.usage.padEnd(40)} ${c.help}`);
     a.io.say('Any channel command takes --channel <id or contract> when you have several channels.');
     a.io.say('Irreversible steps (withdraw, leave, refund) ask "Are you sure"; from a pipe or with --json add --yes.');
-    return {};
+    return { commands: commands.map((c) => ({ name: c.name, usage: c.usage, help: c.help })) };
   },
 };

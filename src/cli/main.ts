@@ -10,11 +10,11 @@ import { createNode, makeFolders } from '../node/index.js';
 import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
-import { SynError } from '../core/errors.js';
+import { nextStep, SynError } from '../core/errors.js';
 import { printable } from '../core/format.js';
 import { EventFormatter, jsonLine, startNotes, stoppingNotes } from './format.js';
 import { commandSpec } from '../node/catalogue.js';
-import { runLine, tokenize, type Io } from './repl.js';
+import { jsonError, runLine, tokenize, type Io } from './repl.js';
 
 // A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -39,6 +39,20 @@ program
   .action(async (opts) => {
     await runNode(opts);
   });
+
+// Mistakes on the shell's command line: with --json one JSON line like every other error (code USAGE, the next step
+// as hint); in text commander's message, with where to look. Commander exits with status 1 after it.
+const jsonWanted = process.argv.slice(2).includes('--json');
+program.configureOutput({
+  outputError: (text, write) => {
+    let message = text.trim().replace(/^error: /, '');
+    if (/^too many arguments/.test(message)) {
+      message = `synchannel takes no arguments, only flags (got ${program.args.join(' ')}): commands such as getAccount are typed at its prompt or piped in`;
+    }
+    if (jsonWanted) process.stdout.write(`${jsonLine({ event: 'fatal', code: 'USAGE', message, hint: 'see synchannel --help for the flags' })}\n`);
+    else write(`error: ${message.replace(/\.$/, '')} (see synchannel --help)\n`);
+  },
+});
 
 program.addHelpText(
   'after',
@@ -149,7 +163,7 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
     });
   } catch (e) {
     const err = e as Error & { code?: string };
-    if (io.json) io.emit({ event: 'fatal', code: err.code ?? 'ERROR', message: err.message });
+    if (io.json) io.emit({ event: 'fatal', ...jsonError(err.code ?? 'ERROR', err.message) });
     else process.stderr.write(`synchannel could not start: ${err.message}\n`);
     return null;
   }
@@ -160,7 +174,7 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
   const formatter = new EventFormatter();
   node.on((e) => {
     if (io.json) {
-      io.emit({ event: e.type, ...e, type: undefined });
+      io.emit({ event: e.type, ...e, type: undefined, ...(e.type === 'error' ? { hint: nextStep(e.code) } : {}) });
       return;
     }
     const text = formatter.format(e);

@@ -78,7 +78,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   const run = spec ? RUNNERS[spec.name] : undefined;
   if (!spec || !run) {
     const msg = `unknown command "${parsed.name}": type help for the list`;
-    if (io.json) io.emit({ command: parsed.name, ok: false, error: { code: 'USAGE', message: msg } });
+    if (io.json) io.emit({ command: parsed.name, ok: false, error: jsonError('USAGE', msg) });
     else io.say(msg);
     return true;
   }
@@ -97,7 +97,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     const code = e instanceof UsageError ? e.code : codeOf(e);
     const message = messageOf(e);
     const sent = (e as { sent?: boolean }).sent === true;
-    if (io.json) io.emit({ command: spec.name, ok: false, error: { code, message, ...(sent ? { sent } : {}) } });
+    if (io.json) io.emit({ command: spec.name, ok: false, error: { ...jsonError(code, message), ...(sent ? { sent } : {}) } });
     else if (code === 'CANCELLED') io.say(sent ? `${spec.name}: ${message}` : `${spec.name}: cancelled`);
     else {
       const hint = nextStep(code);
@@ -105,6 +105,12 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     }
   }
   return true;
+}
+
+/** An error for --json: its code, what happened, and what to do next (text mode appends it to the message). */
+export function jsonError(code: string, message: string): { code: string; message: string; hint?: string } {
+  const hint = nextStep(code);
+  return { code, message, ...(hint ? { hint } : {}) };
 }
 
 /** The words that carry meaning (4 letters or more), lower case, a possessive's 's dropped. */

@@ -1,0 +1,35 @@
+// Mistakes on the shell's command line (an unknown flag, a bad --chain, an extra argument): with --json one JSON line
+// with the code USAGE, the message and the next step, like every other error; in text the message says to see --help.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { buildOnce, CLI, ROOT } from './cli-harness.js';
+
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, input: '' });
+
+before(() => buildOnce());
+
+test('--json: a flag the CLI does not know, a chain it does not have, an extra argument are one JSON line (USAGE)', () => {
+  for (const args of [['--bogus'], ['--chain', 'mainnet'], ['extra'], ['--data']]) {
+    const r = run('--json', ...args);
+    assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stderr, '', `${args.join(' ')}: nothing in plain text`);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, r.stdout);
+    const j = JSON.parse(lines[0]!) as { event: string; code: string; message: string; hint?: string };
+    assert.equal(j.event, 'fatal');
+    assert.equal(j.code, 'USAGE');
+    assert.ok(j.message.length > 10 && !/^error:/.test(j.message), j.message);
+    assert.ok(j.hint, 'the next step');
+  }
+  assert.match((JSON.parse(run('--json', '--chain', 'mainnet').stdout) as { message: string }).message, /mainnet.*sandbox, devnet, testnet/);
+});
+
+test('text: an unknown option or an extra argument says to see --help', () => {
+  for (const args of [['--bogus'], ['extra'], ['--chain', 'mainnet']]) {
+    const r = run(...args);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /see synchannel --help/, r.stderr);
+  }
+  assert.match(run('getAccount').stderr, /getAccount/);
+});
