@@ -4,7 +4,7 @@ import { Address } from '@ton/core';
 import type { LifePhase } from '../core/lifecycle.js';
 import type { Party } from '../core/signed.js';
 import { addressText, type NetworkKind } from '../core/format.js';
-import { ChannelContract, type ChannelConfig } from '../contract/index.js';
+import { ChannelContract, type ChannelConfig, type ChannelData } from '../contract/index.js';
 import type { PayoutView } from './types.js';
 
 export const RECORD_VERSION = 2;
@@ -62,6 +62,37 @@ export function contractOf(config: ChannelConfig): string {
 
 export function partnerAddressOf(rec: Pick<ChannelRecord, 'me' | 'addressA' | 'addressB'>): string {
   return rec.me === 'A' ? rec.addressB : rec.addressA;
+}
+
+/**
+ * A record rebuilt from a live contract's data (it holds the agreed terms) when the file is lost: the phase, the
+ * deposits and the close as the chain shows them; what only the file kept (lockedAt, a payout read) starts empty.
+ */
+export function recordFromContract(d: ChannelData, me: Party, network: NetworkKind): ChannelRecord {
+  const s = d.exit ? null : d.storedState;
+  const closing = d.phase === 'closing' && d.submitter !== null && d.deadline !== null;
+  return {
+    v: RECORD_VERSION,
+    channelId: d.channelId,
+    me,
+    network,
+    contract: contractOf(d),
+    addressA: d.addressA.toRawString(),
+    addressB: d.addressB.toRawString(),
+    publicKeyA: Buffer.from(d.publicKeyA),
+    publicKeyB: Buffer.from(d.publicKeyB),
+    challengePeriod: d.challengePeriod,
+    expectedDepositA: d.expectedDepositA,
+    expectedDepositB: d.expectedDepositB,
+    life: d.phase === 'open' ? 'open' : d.phase === 'closing' ? 'closing' : d.phase === 'funding' ? 'funding' : 'closed',
+    depositA: d.depositA,
+    depositB: d.depositB,
+    close: closing ? { step: s ? s.step : null, submitter: d.submitter!, deadline: d.deadline! } : null,
+    payout: null,
+    restorePending: false,
+    legacy: false,
+    lockedAt: null,
+  };
 }
 
 /** The first record format (SynChannel 0.1): `phase` and a contract that was null until the deployment. */

@@ -1,12 +1,14 @@
 // Recovery at start-up (and after an import): every channel folder becomes a controller, or a "broken" entry
-// that says what is wrong and what to do. No channel disappears from the list.
+// that says what is wrong and what to do. No channel disappears from the list. A lost or corrupt record beside
+// states both signed is rebuilt from the contract on chain and the journal (rebuild.ts).
 import { Channel } from '../core/channel.js';
-import { codeOf, messageOf, nextStep } from '../core/errors.js';
+import { SynError, codeOf, messageOf, nextStep } from '../core/errors.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
+import { corruptRecordError, recoverLost, type RecordLoss } from './rebuild.js';
 import { upgradeRecord, type ChannelRecord } from './record.js';
-import type { ChannelHead } from './persistence.js';
+import type { ChannelHead, ChannelStorage } from './persistence.js';
 import type { BrokenChannelView } from './types.js';
 import { ended } from './uiRules.js';
 
@@ -49,7 +51,8 @@ export async function recoverChannels(
       await resume(ctl);
     } catch (e) {
       const code = codeOf(e);
-      const message = `could not recover channel ${id}: ${messageOf(e)}${nextStep(code) ? ` (${nextStep(code)})` : ''}`;
+      const advice = e instanceof SynError && e.details?.advised === true ? undefined : nextStep(code);
+      const message = `could not recover channel ${id}: ${messageOf(e)}${advice ? ` (${advice})` : ''}`;
       broken.push({ id, code, message });
       ctx.emit({ type: 'error', code, level: 'error', message });
     }
@@ -67,15 +70,11 @@ type Loaded = { ctl: ChannelController; head: ChannelHead } | { otherNetwork: st
 
 /** One channel's record and head, checked into a controller; null when there is nothing to recover here. */
 async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: string; error: Error | null; record?: unknown }, restored: boolean): Promise<Loaded> {
-  if (item.error) throw item.error;
+  if (item.error && !corruptRecordError(item.error)) throw item.error;
   const storage = await ctx.data.channel(item.id);
-  // The record list() read a moment ago (the file again if it did not say).
-  const raw = item.record !== undefined ? (item.record as ChannelRecord | null) : await storage.readRecord<ChannelRecord>();
-  if (!raw) {
-    await storage.close();
-    return null; // an empty folder (a crash before the first write): nothing to recover
-  }
-  const rec = upgradeRecord(raw);
+  const got = await recordOf(item, storage);
+  const rec = 'rec' in got ? got.rec : await recoverLost(ctx, item.id, storage, got.lost);
+  if (!rec) return null; // an empty folder (a crash before the first write): nothing to recover
   if (rec.network !== ctx.o.network) {
     await storage.close();
     return { otherNetwork: rec.network, live: !ended(rec.life) };
@@ -93,4 +92,16 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
         partnerWantsTurn: false,
       });
   return { ctl: new ChannelController(rec, storage, machine), head };
+}
+
+/** The record list() read a moment ago (the file again if it did not say), or how it was lost. */
+async function recordOf(item: { error: Error | null; record?: unknown }, storage: ChannelStorage): Promise<{ rec: ChannelRecord } | { lost: RecordLoss }> {
+  if (item.error) return { lost: { corrupt: item.error as Error & { code: string } } };
+  try {
+    const raw = item.record !== undefined ? (item.record as ChannelRecord | null) : await storage.readRecord<ChannelRecord>();
+    return raw ? { rec: upgradeRecord(raw) } : { lost: { missing: true } };
+  } catch (e) {
+    if (corruptRecordError(e)) return { lost: { corrupt: e as Error & { code: string } } };
+    throw e;
+  }
 }

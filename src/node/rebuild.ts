@@ -1,0 +1,104 @@
+// A channel whose record.json is lost or corrupt while its journal holds states both signed: every state names
+// its contract, and the contract's data on chain holds the agreed terms, so the record is rebuilt from both and
+// the channel stays guarded (watched, a stale close challenged). See docs/store.md.
+import { rename } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Address } from '@ton/core';
+import type { SignedState } from '../core/signed.js';
+import { SynError, messageOf } from '../core/errors.js';
+import { addressText } from '../core/format.js';
+import type { ChannelStatus } from '../contract/index.js';
+import type { NodeContext } from './context.js';
+import type { ChannelStorage } from './persistence.js';
+import { sleep } from './policy.js';
+import { contractOf, recordFromContract, type ChannelRecord } from './record.js';
+
+const RECORD_FILE = 'record.json';
+/** waits between the reads of the contract at start-up (then the channel is listed as broken) */
+const READ_RETRIES_MS = [300, 1000];
+
+/** How the record was lost: missing, or corrupt (the error of the read, which names the file). */
+export type RecordLoss = { missing: true } | { corrupt: Error & { code: string } };
+
+/** A RECORD_CORRUPT of the record file itself (not of a first-format params.json). */
+export function corruptRecordError(e: unknown): (Error & { code: string; path: string }) | null {
+  const x = e as { code?: unknown; path?: unknown } | null;
+  return x instanceof Error && x.code === 'RECORD_CORRUPT' && typeof x.path === 'string' && basename(x.path) === RECORD_FILE ? (x as Error & { code: string; path: string }) : null;
+}
+
+/**
+ * A channel whose record is lost: rebuilt when its journal holds a state both signed; null for a missing record
+ * beside an empty journal (a crash before the first write: nothing to recover). Throws what to do otherwise.
+ */
+export async function recoverLost(ctx: NodeContext, id: string, storage: ChannelStorage, loss: RecordLoss): Promise<ChannelRecord | null> {
+  try {
+    const latest = (await storage.loadHead()).latest;
+    if (latest) return await rebuildRecord(ctx, id, storage, latest, loss);
+    if ('corrupt' in loss) throw loss.corrupt; // no state names the contract: only a backup has the terms
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  await storage.close();
+  return null;
+}
+
+/**
+ * Rebuilds channel `id`'s record from the contract its latest state names, checked against the journal and this
+ * node's key; keeps a corrupt file beside the new one (record.json.corrupt-<ms>) and writes the new record.
+ * Throws RECORD_CORRUPT saying what to do when it cannot (the chain unreadable now, another contract or key).
+ */
+async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStorage, latest: SignedState, loss: RecordLoss): Promise<ChannelRecord> {
+  const contract = latest.state.channel;
+  const shown = addressText(contract, 'contract');
+  const lost = 'missing' in loss ? 'its record.json is missing' : `its record.json is corrupt (${messageOf(loss.corrupt)})`;
+  // The message says what to do (recovery.ts adds no code advice to it).
+  const fail = (why: string, todo: string) => new SynError('RECORD_CORRUPT', `${lost} and ${why}: ${todo}`, { details: { advised: true } });
+  const st = await readContract(ctx, contract).catch((e: unknown) => {
+    throw fail(`the contract its journal names (${shown}) could not be read from the chain to rebuild it (${messageOf(e)})`, 'restart the node when the chain is reachable (the record is rebuilt then), or import a backup');
+  });
+  if (st.status === 'not_deployed') throw fail(`the contract its journal names (${shown}) is not deployed on ${ctx.o.network}`, 'if the channel is on another network, start a node on that network with this folder; otherwise restart the node when the chain is reachable, or import a backup');
+  if (st.status === 'frozen') throw fail(`the contract its journal names (${shown}) is frozen and shows no terms`, 'top it up with its state init and restart the node, or import a backup');
+  if (st.status === 'closed') throw fail(`the contract its journal names (${shown}) is closed and paid out: nothing is left to guard`, 'import a backup to see the channel again');
+  const d = st.data;
+  if (contractOf(d) !== contract.toRawString()) throw fail(`the terms read from ${shown} do not give its address`, 'restart the node when the chain answers correctly, or import a backup');
+  if (d.channelId.toString() !== id) throw fail(`the contract its journal names (${shown}) is channel ${d.channelId}, not ${id}`, 'import a backup');
+  const me = d.publicKeyA.equals(ctx.o.key.publicKey) ? 'A' : d.publicKeyB.equals(ctx.o.key.publicKey) ? 'B' : null;
+  if (!me) throw fail(`neither key of the contract ${shown} is this node's`, 'start the node with the key the channel was opened with, or import a backup');
+  const rec = recordFromContract(d, me, ctx.o.network);
+  const kept = 'corrupt' in loss ? await keepCorrupt(loss.corrupt) : null;
+  try {
+    await storage.writeRecord(rec);
+  } catch (e) {
+    // The record stays in memory: the channel is guarded now and rebuilt again at the next start.
+    ctx.emit({ type: 'error', code: 'DISK_WRITE_FAILED', level: 'error', message: `channel ${id}: the rebuilt record could not be written (${messageOf(e)}); it is used until the node stops and rebuilt at its next start` });
+  }
+  const close = rec.close ? ` A close (${rec.close.step === null ? 'an exit with the deposits' : `step ${rec.close.step}`}) by ${rec.close.submitter === me ? 'you' : 'your partner'} is on chain: the node challenges it if it holds a later state.` : '';
+  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life}) and the journal (step ${latest.state.step}).${close} The channel is watched again`;
+  ctx.emit({ type: 'error', code: 'RECORD_CORRUPT', level: 'warning', message });
+  return rec;
+}
+
+/** The contract's status, read again a few times at start-up when the chain does not answer. */
+async function readContract(ctx: NodeContext, contract: Address): Promise<ChannelStatus> {
+  for (let i = 0; ; i++) {
+    try {
+      return await ctx.o.chain.getChannelStatus(contract);
+    } catch (e) {
+      if (i >= READ_RETRIES_MS.length) throw e;
+      await sleep(READ_RETRIES_MS[i]!);
+    }
+  }
+}
+
+/** Moves a corrupt record file aside (the new record's write makes the rename durable); its new name. */
+async function keepCorrupt(e: Error & { code: string }): Promise<string> {
+  const path = corruptRecordError(e)!.path;
+  const aside = `${path}.corrupt-${Date.now()}`;
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    throw new SynError('RECORD_CORRUPT', `${messageOf(e)}; it could not be moved aside to rebuild it from the chain (${messageOf(err)}): check the disk and restart the node, or import a backup`, { details: { advised: true } });
+  }
+  return basename(aside);
+}

@@ -1,0 +1,99 @@
+// A channel whose record.json is lost or corrupt while its journal is intact: the node rebuilds the record from
+// the contract on chain and the journal, keeps guarding the money (a stale close is challenged) and says so.
+// When it cannot rebuild it (the chain unreachable), the channel is listed as broken with what to do.
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { faultyChain, type FaultyChain } from '../helpers/faults.js';
+import { PERIOD, payOne, withPair } from '../helpers/reads.js';
+import { fund, until, type Pair } from '../helpers/nodes.js';
+
+/** A funded channel at step 3 (Bob got 1 TON at step 2); Bob stopped. Returns the channel's id and folder. */
+async function bobStopped(p: Pair): Promise<{ id: string; dir: string }> {
+  await fund(p);
+  await payOne(p);
+  const id = p.bob.currentChannel()!.id;
+  await p.bob.stop();
+  const folders = await readdir(join(p.dir, 'bob', 'channels'));
+  assert.equal(folders.length, 1);
+  return { id, dir: join(p.dir, 'bob', 'channels', folders[0]!) };
+}
+
+/** Starts Bob again on his folder (reads through `f` when given); collects his events from the start. */
+async function restartBob(p: Pair, f?: FaultyChain): Promise<NodeEvent[]> {
+  p.bob = await createNode({ ...p.common, ...(f ? { chain: f.chain } : {}), dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const events: NodeEvent[] = [];
+  p.bob.on((e) => events.push(e));
+  return events;
+}
+
+const rebuilt = (events: NodeEvent[]) => events.flatMap((e) => (e.type === 'error' && /rebuilt from the contract on chain/.test(e.message) ? [e] : []))[0];
+
+withPair('a deleted record.json is rebuilt from the contract and the journal: the channel is listed and a stale close is challenged', async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await rm(join(dir, 'record.json'));
+  const events = await restartBob(p);
+  const v = p.bob.channel(id);
+  assert.ok(v, `channel ${id} is listed (broken: ${JSON.stringify(p.bob.brokenChannels())})`);
+  assert.deepEqual([v.phase, v.latest?.step, v.depositA, v.depositB], ['open', 3n, 3_000_000_000n, 4_000_000_000n]);
+  assert.match(rebuilt(events)?.message ?? '', /record\.json was missing/);
+  assert.deepEqual(p.bob.brokenChannels(), []);
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  assert.equal((await challenged).step, 3n);
+  // The rebuilt record is on disk: a second restart needs no chain to list it.
+  await p.bob.stop();
+  await restartBob(p);
+  assert.equal(p.bob.channel(id)?.phase, 'closing');
+});
+
+withPair('a corrupt record.json is kept beside a record rebuilt from the chain: a close made while the node was off is challenged', async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  const file = join(dir, 'record.json');
+  const bytes = await readFile(file);
+  bytes[bytes.length - 20]! ^= 1;
+  await writeFile(file, bytes);
+  const events = await restartBob(p);
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  const v = p.bob.channel(id);
+  assert.ok(v, `channel ${id} is listed (broken: ${JSON.stringify(p.bob.brokenChannels())})`);
+  assert.equal(v.phase, 'closing');
+  assert.equal(v.closeStep, 0n);
+  assert.equal(v.close?.byMe, false);
+  assert.match(rebuilt(events)?.message ?? '', /corrupt/);
+  assert.equal((await challenged).step, 3n);
+  const kept = (await readdir(dir)).filter((n) => n.startsWith('record.json.corrupt-'));
+  assert.equal(kept.length, 1, 'the corrupt record is kept beside the new one');
+  assert.deepEqual(await readFile(join(dir, kept[0]!)), bytes);
+  const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
+  p.chain.advanceTime(PERIOD + 1);
+  assert.equal((await closed).payout.step, 3n, 'paid by the latest state');
+});
+
+withPair('a lost record that cannot be rebuilt now (the chain unreachable) is listed as broken with what to do, and rebuilt on the next start', async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await rm(join(dir, 'record.json'));
+  const f = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 10, error: 'ENDPOINT_UNREACHABLE' }]);
+  await restartBob(p, f);
+  const broken = p.bob.brokenChannels();
+  assert.equal(broken.length, 1);
+  assert.equal(join(p.dir, 'bob', 'channels', broken[0]!.id), dir);
+  assert.match(broken[0]!.message, /record\.json is missing/);
+  assert.match(broken[0]!.message, /restart the node when the chain is reachable/);
+  assert.match(broken[0]!.message, /import/);
+  await p.bob.stop();
+  await restartBob(p);
+  await until('the channel is listed', () => p.bob.channel(id));
+  assert.equal(p.bob.channel(id)!.phase, 'open');
+});
+
+withPair('a missing record beside an empty journal is still nothing to recover', async (p) => {
+  await p.bob.stop();
+  await mkdir(join(p.dir, 'bob', 'channels', '12345'), { recursive: true });
+  const events = await restartBob(p);
+  assert.deepEqual(p.bob.channels(), []);
+  assert.deepEqual(p.bob.brokenChannels(), []);
+  assert.deepEqual(events.filter((e) => e.type === 'error'), []);
+});
