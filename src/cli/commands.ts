@@ -1,5 +1,8 @@
 // What each catalogue command does in the CLI: parse its arguments, check what the channel allows (the node's
 // ChannelView.actions, never a rule of our own), ask for what is missing, call the node, print the original's words.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TESTNET_FAUCET_BOT } from '../chain/TonClientChain.js';
 import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
 import { balancesLine } from '../core/format.js';
@@ -102,6 +105,24 @@ function offlineNote(a: RunArgs, ch: ChannelView): void {
   if (!ch.partnerOnline) a.io.say('Your partner is offline: the state is delivered when they reconnect.');
 }
 
+/** Whether a path names a folder (a backup is a file: the store's read of a folder is a raw EISDIR). */
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/** The /p2p/ part of a multiaddr is a peer id, checked here: libp2p's own refusal names its decoders. */
+async function checkPeerId(addr: string): Promise<void> {
+  const id = /\/p2p\/([^/\s]+)/.exec(addr)?.[1];
+  if (id === undefined) return;
+  // ESM-only: a dynamic import (see src/p2p/deps.ts)
+  const { peerIdFromString } = await import('@libp2p/peer-id');
+  try {
+    peerIdFromString(id);
+  } catch {
+    throw Object.assign(new Error(`the peer id part of the address (${id}) is not a valid peer id: copy the whole address your partner's serve printed (it ends in /p2p/12D3KooW…)`), { code: 'BAD_MULTIADDR' });
+  }
+}
+
 export const RUNNERS: Readonly<Record<string, Runner>> = {
   async serve(a) {
     const portText = await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0');
@@ -122,6 +143,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async connect(a) {
     const addr = await argOrAsk(a, 0, 'Enter connection string: ', "partner's multiaddr", 'connect /ip4/192.168.1.5/tcp/4001/p2p/12D3Koo…');
     // "Partner signature" and "Partner address" are printed once, by the partnerConnected event.
+    await checkPeerId(addr);
     const online = new Set(a.node.partners().filter((p) => p.online).map((p) => p.address));
     const p = await a.node.connect(addr);
     if (online.has(p.address)) a.io.say(`Already connected to ${p.address}`);
@@ -229,6 +251,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return { seqno: s };
   },
   async faucet(a) {
+    // the testnet's coins come from a Telegram bot (the chain's own message names an internal method)
+    if (a.node.network === 'testnet') {
+      throw Object.assign(new Error(`the testnet has no faucet here: get testnet coins for ${a.node.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address), then see balanceTon`), { code: 'NO_FAUCET' });
+    }
     const b = await a.node.faucet(parseTon(a.args[0] ?? '100'));
     a.io.say(`Your account balance now: ${formatTon(b)} TON`);
     return { balance: b };
@@ -348,12 +374,14 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async export(a) {
     const file = await argOrAsk(a, 0, 'Backup file to write: ', 'file name', 'export synchannel.backup');
+    if (await isFolder(file)) throw Object.assign(new Error(`${file} is a folder: give a file name for the backup, e.g. export ${join(file, 'synchannel.backup')}`), { code: 'DISK_WRITE_FAILED' });
     const r = await a.node.exportBackup(file);
     a.io.say(`Wrote ${r.channels} channel(s) to ${file}. Keep it safe: it holds every state both signed.`);
     return r;
   },
   async import(a) {
     const file = await argOrAsk(a, 0, 'Backup file to read: ', 'file name', 'import synchannel.backup');
+    if (await isFolder(file)) throw Object.assign(new Error(`${file} is a folder: give the backup file's path (the file export wrote)`), { code: 'BACKUP_INVALID' });
     const r = await a.node.importBackup(file);
     a.io.say(`Restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s)` : ''}. Restored channels wait for your partner before signing anything.`);
     return r;

@@ -101,7 +101,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     else if (code === 'CANCELLED') io.say(sent ? `${spec.name}: ${message}` : `${spec.name}: cancelled`);
     else {
       const hint = nextStep(code);
-      io.say(`${spec.name} failed: ${message}${hint && addsTo(message, hint) ? ` (${hint})` : ''}`);
+      io.say(`${spec.name} failed: ${message}${hint && !givesNextStep(message) && addsTo(message, hint) ? ` (${hint})` : ''}`);
     }
   }
   return true;
@@ -111,6 +111,15 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
 export function jsonError(code: string, message: string): { code: string; message: string; hint?: string } {
   const hint = nextStep(code);
   return { code, message, ...(hint ? { hint } : {}) };
+}
+
+/** A clause that starts with an instruction: after ':', ';' or '.', or ', then' (the message says what to do). */
+const INSTRUCTION =
+  /(?:[:;.]|,? then)\s+(?:check|use|give|choose|copy|run|start|wait|ask|get|set|pick|top|fix|connect|open|retry|try|type|add|enter|write|restore|import|remove|free|create|name|point|stop|close|deposit|sign|keep|confirm|move|update|see|request)\b/i;
+
+/** Whether a message already says what to do next: then the code's next step would say it again, or contradict it. */
+function givesNextStep(message: string): boolean {
+  return INSTRUCTION.test(message);
 }
 
 /** The words that carry meaning (4 letters or more), lower case, a possessive's 's dropped. */

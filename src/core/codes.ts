@@ -62,7 +62,7 @@ export const CODES = {
 
   // ---- the chain (src/chain) ----
   INSUFFICIENT_FUNDS: w('top up your wallet (faucet on sandbox/devnet, a testnet giver on testnet)'),
-  ENDPOINT_UNREACHABLE: e('check the network and the endpoint URL (devnet running? toncenter reachable?)'),
+  ENDPOINT_UNREACHABLE: e('check your network and the endpoint URL: is the devnet running there, is toncenter reachable?'),
   API_KEY_REJECTED: e('set a valid toncenter API key (Set Testnet API Key / --api-key)'),
   RATE_LIMITED: w('wait a little, or set a toncenter API key for a higher limit'),
   ENDPOINT_ERROR: e('retry later; check the endpoint URL'),

@@ -113,7 +113,7 @@ test('connect to a partner already connected says so (it printed nothing)', asyn
   const p = { address: 'EQpartner', online: true };
   const n = { partners: () => [p], connect: async () => p } as unknown as ChannelNodeApi;
   const x = io();
-  await runLine('connect /ip4/127.0.0.1/tcp/1/p2p/12D3KooW', n, x.it);
+  await runLine('connect /ip4/127.0.0.1/tcp/1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN', n, x.it);
   assert.deepEqual(x.said, ['Already connected to EQpartner']);
 });
 
