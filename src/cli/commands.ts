@@ -332,16 +332,15 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const older = step < latest.step;
     const r = await a.node.withdraw({ ...(older ? { step } : {}), mode, confirmStale: older, channel: ch.id, onProgress: (m) => a.io.say(m) });
     if (r.fellBack) a.io.say(`The cooperative close was not possible (${r.fallbackReason}): a unilateral close started instead.`);
-    if (r.mode === 'unilateral') a.io.say(`Close started with step ${r.step}. The challenge window ends at ${new Date((r.deadline ?? 0) * 1000).toISOString()}; the node finishes the close then.`);
+    // A unilateral close is told by the node's closeStarted event (once, with the challenge window's end).
     return r;
   },
   async leave(a) {
     const ch = allowed(a, 'exit');
     a.io.say(`Leaving channel ${ch.contract}: the contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window of ${durationText(ch.challengePeriod)}; your partner can still challenge with a state both signed.`);
     await confirm(a, 'leave the channel with the deposits');
-    const r = await a.node.exit({ channel: ch.id, onProgress: (m) => a.io.say(m) });
-    a.io.say(`Exit started. The challenge window ends at ${new Date(r.deadline * 1000).toISOString()}; the node finishes it then.`);
-    return r;
+    // told by the node's closeStarted event, with the challenge window's end
+    return a.node.exit({ channel: ch.id, onProgress: (m) => a.io.say(m) });
   },
   async challenge(a) {
     const ch = allowed(a, 'challenge');
@@ -367,7 +366,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       const b = c.latest
         ? `${balancesLine(c.latest)} step ${c.latest.step}`
         : `no signed state; deposited A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`;
-      a.io.say(`${c.contract} ${c.phase} you are ${c.me}, partner ${c.partnerAddress}: ${b}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
+      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${b}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
     return { channels: cs, broken };

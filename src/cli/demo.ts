@@ -19,10 +19,10 @@ export async function runDemo(): Promise<number> {
   try {
     const { alice, bob } = demo;
     const wallets = async () => ({ a: await alice.balanceTon(), b: await bob.balanceTon() });
-    console.log(`\nAlice's key:     ${demo.publicKeys.alice}`);
-    console.log(`Alice's account: ${alice.getAccount()} (a V5R1 wallet contract on the sandbox)`);
-    console.log(`Bob's key:       ${demo.publicKeys.bob}`);
-    console.log(`Bob's account:   ${bob.getAccount()}`);
+    console.log(`\nAlice's public key: ${demo.publicKeys.alice}`);
+    console.log(`Alice's account:    ${alice.getAccount()} (a V5R1 wallet contract on the sandbox)`);
+    console.log(`Bob's public key:   ${demo.publicKeys.bob}`);
+    console.log(`Bob's account:      ${bob.getAccount()}`);
     const before = await wallets();
     console.log(`Wallet balances before: Alice ${formatTon(before.a)} TON, Bob ${formatTon(before.b)} TON`);
     let n = 1;

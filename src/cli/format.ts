@@ -45,6 +45,9 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
 export class EventFormatter {
   private readonly introduced = new Set<string>();
   private readonly offline = new Set<string>();
+  /** per channel, the step of the close last told (null: an exit), and the step our node challenged with */
+  private readonly closeTold = new Map<string, bigint | null>();
+  private readonly ownChallenge = new Map<string, bigint>();
 
   format(e: NodeEvent): string | null {
     switch (e.type) {
@@ -83,16 +86,11 @@ export class EventFormatter {
       case 'closeRequested':
         return `❗ Your partner proposes to close the channel cooperatively at ${balancesLine(e.state)}❗`;
       case 'closeStarted':
-        if (e.step === null) {
-          return e.byPartner
-            ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${iso(e.deadline)}; the node challenges with any newer state both signed)`
-            : `Exit started; it can be finished after ${iso(e.deadline)}`;
-        }
-        return e.byPartner
-          ? `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${iso(e.deadline)})`
-          : `Close started with step ${e.step}; it can be finished after ${iso(e.deadline)}`;
+        return this.closeStarted(e);
       case 'challenged':
-        if (!e.byMe) return `The close was challenged with step ${e.step}`;
+        this.closeTold.set(e.channel.id, e.step);
+        if (e.byMe) this.ownChallenge.set(e.channel.id, e.step);
+        if (!e.byMe) return e.channel.close?.byMe ? `❗ Your partner challenged your close with step ${e.step}❗` : `The close was challenged with step ${e.step}`;
         // Our node also corrects our own close with an older state when the latest pays us more.
         return e.channel.close?.byMe
           ? `Your close used an older state than the latest both signed: your node challenged it with step ${e.step}, which pays you more`
@@ -118,9 +116,31 @@ export class EventFormatter {
         return `error [${e.code}]: ${e.message}`;
     }
   }
+
+  /**
+   * A close on chain, told once (the command that started it says nothing more). Your own close whose step changed
+   * was challenged: by your partner, or by your node (already told by its challenged event).
+   */
+  private closeStarted(e: Extract<NodeEvent, { type: 'closeStarted' }>): string | null {
+    const id = e.channel.id;
+    const told = this.closeTold.has(id);
+    const before = this.closeTold.get(id);
+    this.closeTold.set(id, e.step);
+    const window = `The challenge window ends at ${iso(e.deadline)}`;
+    if (e.step === null) {
+      return e.byPartner
+        ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${iso(e.deadline)}; the node challenges with any newer state both signed)`
+        : `Exit started. ${window}; the node finishes it then.`;
+    }
+    if (e.byPartner) return `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${iso(e.deadline)})`;
+    if (told) {
+      if (before === e.step || this.ownChallenge.get(id) === e.step) return null; // told already
+      return `❗ Your partner challenged your close with step ${e.step}❗ (the contract holds it now; challenge window until ${iso(e.deadline)})`;
+    }
+    return `Close started with step ${e.step}. ${window}; the node finishes the close then.`;
+  }
 }
 
-/** JSON for --json: bigints as decimal strings, Buffers as hex. */
 /** What the node does after a failed challenge. */
 function retryText(e: Extract<NodeEvent, { type: 'challengeFailed' }>): string {
   if (e.nextRetryMs !== null) return `retrying in ${Math.round(e.nextRetryMs / 1000)} s`;
@@ -128,6 +148,7 @@ function retryText(e: Extract<NodeEvent, { type: 'challengeFailed' }>): string {
   return 'no time left to retry';
 }
 
+/** JSON for --json: bigints as decimal strings, Buffers as hex. */
 export function jsonLine(value: unknown): string {
   return JSON.stringify(value, (_k, v) => {
     if (typeof v === 'bigint') return v.toString();

@@ -39,7 +39,7 @@ test('channels shows, before a signed state, what each side has deposited (0 of 
   const view = { contract: 'kQAAA', phase: 'funding', me: 'A', partnerAddress: '0QBBB', latest: null, legacy: false, depositA: 0n, expectedDepositA: 3_000_000_000n, depositB: 4_000_000_000n, expectedDepositB: 4_000_000_000n };
   const n = new Proxy({ channels: () => [view], brokenChannels: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
   const [line] = await say('channels', n);
-  assert.equal(line, 'kQAAA funding you are A, partner 0QBBB: no signed state; deposited A 0 / 3 TON, B 4 / 4 TON');
+  assert.equal(line, 'kQAAA funding, you are A, partner 0QBBB: no signed state; deposited A 0 / 3 TON, B 4 / 4 TON');
 });
 
 test('with a partner connected and no channel, a channel command says to open one, not to connect', async () => {

@@ -1,0 +1,70 @@
+// The story the CLI tells about a close (a review): a unilateral withdraw said twice that the close started, and a
+// partner's challenge of your close was told as "Close started with step 2"; `channels` ran the phase and "you are"
+// together ("… closed you are A, partner …").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventFormatter } from '../../src/cli/format.js';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
+
+const DEADLINE = 1_800_000_000;
+const view = { id: 'kQC', contract: 'kQC', me: 'A', partnerAddress: '0QB', close: null } as unknown as ChannelView;
+const started = (step: bigint | null, byPartner = false): NodeEvent => ({ type: 'closeStarted', channel: view, step, byPartner, deadline: DEADLINE });
+
+/** A node with one open channel at step 3 whose withdraw and exit start a close alone (as the node does). */
+function closingNode(): ChannelNodeApi {
+  const latest = { step: 3n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
+  const ch = { ...view, latest, count: 4n, challengePeriod: 600, closeStep: null, restorePending: false, depositA: 1n, depositB: 2n, actions: { withdraw: { ok: true }, exit: { ok: true } } };
+  return {
+    currentChannel: () => ch,
+    channel: () => ch,
+    channels: () => [ch],
+    partners: () => [],
+    accountSignature: () => 'SIG',
+    withdraw: async () => ({ mode: 'unilateral', step: 3n, deadline: DEADLINE, fellBack: false, fallbackReason: null }),
+    exit: async () => ({ deadline: DEADLINE }),
+  } as unknown as ChannelNodeApi;
+}
+
+async function said(line: string, n: ChannelNodeApi): Promise<string[]> {
+  const out: string[] = [];
+  const io: Io = { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  await runLine(line, n, io);
+  return out;
+}
+
+test('a unilateral withdraw (or leave) says once that the close started and when it can be finished', async () => {
+  for (const [line, event, what] of [
+    ['withdraw --unilateral --yes', started(3n), /^Close started with step 3\. The challenge window ends at 2027-01-15T08:00:00\.000Z; the node finishes the close then\.$/],
+    ['leave --yes', started(null), /^Exit started\. The challenge window ends at 2027-01-15T08:00:00\.000Z; the node finishes it then\.$/],
+  ] as const) {
+    // what the command prints, then what the node's event prints (both reach the same screen)
+    const lines = [...(await said(line, closingNode())), new EventFormatter().format(event)!];
+    const text = lines.join('\n');
+    assert.equal(text.match(/(Close|Exit) started/g)?.length, 1, text);
+    assert.equal(text.match(/2027-01-15T08:00:00/g)?.length, 1, text);
+    assert.match(lines.at(-1)!, what);
+  }
+});
+
+test("a partner's challenge of your close says the partner challenged, with their step", () => {
+  const f = new EventFormatter();
+  assert.match(f.format(started(1n))!, /^Close started with step 1\./);
+  const text = f.format(started(2n))!;
+  assert.match(text, /Your partner challenged your close with step 2/);
+  assert.doesNotMatch(text, /Close started/);
+  // the same told by the chain's challenge event
+  const mine = { ...view, close: { step: 2n, submitter: 'A', deadline: DEADLINE, byMe: true, secondsLeft: 600 } } as unknown as ChannelView;
+  assert.match(new EventFormatter().format({ type: 'challenged', channel: mine, step: 2n, byMe: false })!, /Your partner challenged your close with step 2/);
+  // our own node's challenge of our close, seen again in a read of the contract: told once
+  const g = new EventFormatter();
+  g.format(started(1n));
+  assert.match(g.format({ type: 'challenged', channel: mine, step: 4n, byMe: true })!, /your node challenged it with step 4/);
+  assert.equal(g.format(started(4n)), null);
+});
+
+test('channels separates the phase from who you are', async () => {
+  const c = { contract: 'kQAAA', phase: 'closed', me: 'A', partnerAddress: '0QBBB', latest: { step: 3n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n }, legacy: false };
+  const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
+  assert.deepEqual(await said('channels', n), ['kQAAA closed, you are A, partner 0QBBB: A [1 2] B step 3']);
+});

@@ -1,0 +1,16 @@
+// `synchannel demo` names what it shows: the 64 hex digits are each party's public key (a review read "Alice's key"
+// as the private one), next to the account (the wallet address).
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { buildOnce, CLI, ROOT } from './cli-harness.js';
+
+before(() => buildOnce());
+
+test('the demo says public key, not key', () => {
+  const r = spawnSync(process.execPath, [CLI, 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^Alice's public key: [0-9A-F]{64}$/m);
+  assert.match(r.stdout, /^Bob's public key: +[0-9A-F]{64}$/m);
+  assert.doesNotMatch(r.stdout, /'s key:/);
+});
