@@ -71,32 +71,26 @@ export async function resolveKey(src: KeySource): Promise<ResolvedKey> {
     return { keyPair: f.keyPair, version: f.version };
   } catch (e) {
     if (!src.create || (e as { code?: string }).code !== 'KEY_FOLDER_MISSING') throw e;
-    await checkHalfKeyFolder(src.keyFolder);
+    // A folder with one of the two files is not an empty one: a new key is not made there (it would be refused next
+    // to an old wallet.pk, and would pair with another wallet's wallet.addr). Say which file is missing and what to do.
+    const dir = src.keyFolder;
+    const [pk, addr] = await Promise.all([KEY_FILE, ADDR_FILE].map((f) => stat(join(dir, f)).then(() => true, () => false)));
+    if (pk && !addr) {
+      throw new KeyError(
+        'KEY_FILE_BAD',
+        `${join(dir, ADDR_FILE)} is missing next to ${join(dir, KEY_FILE)}: copy ${ADDR_FILE} from where the key came from (the folder of the original tool that made it), ` +
+          `or write there the 36-byte address of the key's wallet (32-byte account hash, then the 4-byte workchain); this node does not make a new key next to it (it may hold coins)`,
+      );
+    }
+    if (addr && !pk) {
+      throw new KeyError(
+        'KEY_FILE_BAD',
+        `${join(dir, KEY_FILE)} is missing next to ${join(dir, ADDR_FILE)}: copy ${KEY_FILE} (the wallet's raw 32-byte private key) from where ${ADDR_FILE} came from, ` +
+          `or move ${ADDR_FILE} away to start with a new key; this node does not make a new key next to another wallet's address`,
+      );
+    }
     const f = await writeKeyFolder(src.keyFolder, newKey());
     return { keyPair: f.keyPair, version: f.version, created: true };
-  }
-}
-
-/**
- * A key folder with one of its two files is not an empty one: a new key is not made there (it would be refused next
- * to an old wallet.pk, and would pair with another wallet's wallet.addr). Says which file is missing and what to do.
- */
-async function checkHalfKeyFolder(dir: string): Promise<void> {
-  const [pk, addr] = await Promise.all([KEY_FILE, ADDR_FILE].map((f) => stat(join(dir, f)).then(() => true, () => false)));
-  const keep = 'this node does not make a new key next to it (it may hold coins)';
-  if (pk && !addr) {
-    throw new KeyError(
-      'KEY_FILE_BAD',
-      `${join(dir, ADDR_FILE)} is missing next to ${join(dir, KEY_FILE)}: copy ${ADDR_FILE} from where the key came from (the folder of the original tool that made it), ` +
-        `or write there the 36-byte address of the key's wallet (32-byte account hash, then the 4-byte workchain); ${keep}`,
-    );
-  }
-  if (addr && !pk) {
-    throw new KeyError(
-      'KEY_FILE_BAD',
-      `${join(dir, KEY_FILE)} is missing next to ${join(dir, ADDR_FILE)}: copy ${KEY_FILE} (the wallet's raw 32-byte private key) from where ${ADDR_FILE} came from, ` +
-        `or move ${ADDR_FILE} away to start with a new key; this node does not make a new key next to another wallet's address`,
-    );
   }
 }
 
