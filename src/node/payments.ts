@@ -223,11 +223,16 @@ export class Payments implements Stager {
     crashPoint('before-countersign');
     const view = stateView(signed, ch.latest);
     const previous = ch.latest ? stateView(ch.latest) : null;
-    if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
-    ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view, previous });
-    ctx.changed(ctl);
-    // Countersigned now; the queue does not wait for the disk (the countersignature leaves once durable).
-    if (!waits) this.whenDurable(ctl, this.countersignIn(ctl), () => undefined);
+    const received = () => {
+      if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
+      ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view, previous });
+      ctx.changed(ctl);
+    };
+    if (waits) return received();
+    // Told once what came before it is durable (often our proposal's countersignature, in the same frame, told
+    // when durable): the events come in step order. Countersigned now; the queue does not wait for the disk.
+    this.whenDurable(ctl, ctl.durable, received);
+    this.whenDurable(ctl, this.countersignIn(ctl), () => undefined);
   }
 
   /**

@@ -93,3 +93,33 @@ test('a declined proposal is told as declined to the proposer and as withdrawn t
     await closePair(p);
   }
 });
+
+test('automatic mode: the payer hears of its payment signed before the pass that came with it (steps in order)', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    const order: string[] = [];
+    p.bob.on((e) => void ((e.type === 'stateSigned' || e.type === 'stateReceived') && order.push(`${e.type} ${e.state.step}`)));
+    const passed = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty(); // step 1: the turn is Alice's
+    await passed;
+    for (let i = 0; i < 3; i++) {
+      const from = order.length;
+      const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === BigInt(2 * i + 3));
+      await p.alice.send(TON('0.1'));
+      await back;
+      await new Promise((r) => setTimeout(r, 50));
+      const s = BigInt(2 * i + 2);
+      // Bob receives Alice's payment, signs it and passes: his own events, then Alice's countersignature of his pass.
+      assert.deepEqual(order.slice(from), [`stateReceived ${s}`, `stateSigned ${s}`, `stateSigned ${s + 1n}`]);
+    }
+    const aliceOrder: string[] = [];
+    p.alice.on((e) => void ((e.type === 'stateSigned' || e.type === 'stateReceived') && aliceOrder.push(`${e.type} ${e.state.step}`)));
+    const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 9n);
+    await p.alice.send(TON('0.1')); // step 8, Bob's pass: 9
+    await back;
+    assert.deepEqual(aliceOrder, ['stateSigned 8', 'stateReceived 9', 'stateSigned 9']);
+  } finally {
+    await closePair(p);
+  }
+});
