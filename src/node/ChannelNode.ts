@@ -17,7 +17,7 @@ import { Negotiation } from './negotiation.js';
 import { Payments } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
-import { recoverChannels } from './recovery.js';
+import { recoverChannels, recoverLater } from './recovery.js';
 import { foreignRecord, partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
@@ -46,6 +46,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly attached = new WeakSet<PeerSession>();
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
   private broken: BrokenChannelView[] = [];
+  private stopRecovering: () => void = () => undefined;
   /** events before the first listener, for it */
   private early: NodeEvent[] | null = [];
   private stopped = false;
@@ -73,6 +74,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // reads of every channel follow at once, each catching up with whatever the chain shows by then).
     const watchLater: ChannelController[] = [];
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl, watchLater));
+    node.stopRecovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, o.recoverAgainMs);
     const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     setImmediate(() => {
@@ -396,6 +398,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopRecovering();
     this.sessions.stop();
     this.payments.coalescer.stop();
     this.arbiter.stop();

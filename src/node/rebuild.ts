@@ -53,11 +53,13 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
   const shown = addressText(contract, 'contract');
   const lost = 'missing' in loss ? 'its record.json is missing' : `its record.json is corrupt (${messageOf(loss.corrupt)})`;
   // The message says what to do (recovery.ts adds no code advice to it).
-  const fail = (why: string, todo: string) => new SynError('RECORD_CORRUPT', `${lost} and ${why}: ${todo}`, { details: { advised: true } });
+  // retry: the chain may answer later (the node tries again by itself while it runs, recovery.ts).
+  const fail = (why: string, todo: string, retry = false) => new SynError('RECORD_CORRUPT', `${lost} and ${why}: ${todo}`, { details: { advised: true, retry } });
+  const again = 'the node tries again every minute while it runs (and at its next start)';
   const st = await readContract(ctx, contract).catch((e: unknown) => {
-    throw fail(`the contract its journal names (${shown}) could not be read from the chain to rebuild it (${messageOf(e)})`, 'restart the node when the chain is reachable (the record is rebuilt then), or import a backup');
+    throw fail(`the contract its journal names (${shown}) could not be read from the chain to rebuild it (${messageOf(e)})`, `${again}; check the chain endpoint, or import a backup`, true);
   });
-  if (st.status === 'not_deployed') throw fail(`the contract its journal names (${shown}) is not deployed on ${ctx.o.network}`, 'if the channel is on another network, start a node on that network with this folder; otherwise restart the node when the chain is reachable, or import a backup');
+  if (st.status === 'not_deployed') throw fail(`the contract its journal names (${shown}) is not deployed on ${ctx.o.network}`, `if the channel is on another network, start a node on that network with this folder; otherwise ${again}, or import a backup`, true);
   if (st.status === 'frozen') throw fail(`the contract its journal names (${shown}) is frozen and shows no terms`, 'top it up with its state init and restart the node, or import a backup');
   if (st.status === 'closed') throw fail(`the contract its journal names (${shown}) is closed and paid out: nothing is left to guard`, 'import a backup to see the channel again');
   const d = st.data;

@@ -16,7 +16,7 @@ export async function recoverChannels(
   ctx: NodeContext,
   negotiation: Negotiation,
   resume: (ctl: ChannelController) => Promise<void>,
-  opts: { only?: ReadonlySet<string>; restored?: boolean } = {},
+  opts: { only?: ReadonlySet<string>; restored?: boolean; quiet?: boolean } = {},
 ): Promise<BrokenChannelView[]> {
   const broken: BrokenChannelView[] = [];
   const items = (await ctx.data.list()).filter(({ id }) => !opts.only || opts.only.has(id));
@@ -53,8 +53,8 @@ export async function recoverChannels(
       const code = codeOf(e);
       const advice = e instanceof SynError && e.details?.advised === true ? undefined : nextStep(code);
       const message = `could not recover channel ${id}: ${messageOf(e)}${advice ? ` (${advice})` : ''}`;
-      broken.push({ id, code, message });
-      ctx.emit({ type: 'error', code, level: 'error', message });
+      broken.push({ id, code, message, ...(e instanceof SynError && e.details?.retry === true ? { retrying: true } : {}) });
+      if (!opts.quiet) ctx.emit({ type: 'error', code, level: 'error', message });
     }
   }
   for (const [network, n] of elsewhere) {
@@ -104,4 +104,40 @@ async function recordOf(item: { error: Error | null; record?: unknown }, storage
     if (corruptRecordError(e)) return { lost: { corrupt: e as Error & { code: string } } };
     throw e;
   }
+}
+
+/** How often a channel the chain could not help recover is tried again while the node runs (ms). */
+export const RECOVER_AGAIN_MS = 60_000;
+
+/**
+ * Tries the broken channels marked `retrying` again every `everyMs` until they recover (then they are watched like
+ * any other and said so) or fail for another reason. Returns what stops it.
+ */
+export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume: (ctl: ChannelController) => Promise<void>, broken: BrokenChannelView[], everyMs = RECOVER_AGAIN_MS): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const tick = async () => {
+    const ids = broken.filter((b) => b.retrying).map((b) => b.id);
+    if (!ids.length || stopped) return;
+    const still = await recoverChannels(ctx, negotiation, resume, { only: new Set(ids), quiet: true }).catch(() => null);
+    if (!still || stopped) return schedule();
+    for (const id of ids) {
+      const i = broken.findIndex((b) => b.id === id);
+      const now = still.find((b) => b.id === id);
+      if (i < 0) continue;
+      if (now) broken[i] = now;
+      else broken.splice(i, 1); // recovered: its rebuild was reported, and it is watched
+    }
+    schedule();
+  };
+  const schedule = () => {
+    if (stopped || !broken.some((b) => b.retrying)) return;
+    timer = setTimeout(() => void tick(), everyMs);
+    timer.unref?.();
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -119,6 +119,8 @@ export interface BrokenChannelView {
   id: string;
   code: ErrorCode;
   message: string;
+  /** the node tries to recover it again by itself (the chain did not answer) */
+  retrying?: boolean;
 }
 
 export interface ServeResult {

@@ -21,8 +21,8 @@ async function bobStopped(p: Pair): Promise<{ id: string; dir: string }> {
 }
 
 /** Starts Bob again on his folder (reads through `f` when given); collects his events from the start. */
-async function restartBob(p: Pair, f?: FaultyChain): Promise<NodeEvent[]> {
-  p.bob = await createNode({ ...p.common, ...(f ? { chain: f.chain } : {}), dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+async function restartBob(p: Pair, f?: FaultyChain, recoverAgainMs?: number): Promise<NodeEvent[]> {
+  p.bob = await createNode({ ...p.common, ...(f ? { chain: f.chain } : {}), ...(recoverAgainMs ? { recoverAgainMs } : {}), dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
   const events: NodeEvent[] = [];
   p.bob.on((e) => events.push(e));
   return events;
@@ -81,12 +81,27 @@ withPair('a lost record that cannot be rebuilt now (the chain unreachable) is li
   assert.equal(broken.length, 1);
   assert.equal(join(p.dir, 'bob', 'channels', broken[0]!.id), dir);
   assert.match(broken[0]!.message, /record\.json is missing/);
-  assert.match(broken[0]!.message, /restart the node when the chain is reachable/);
+  assert.match(broken[0]!.message, /the node tries again every minute while it runs/);
   assert.match(broken[0]!.message, /import/);
   await p.bob.stop();
   await restartBob(p);
   await until('the channel is listed', () => p.bob.channel(id));
   assert.equal(p.bob.channel(id)!.phase, 'open');
+});
+
+withPair('a lost record the chain could not rebuild at start-up is rebuilt once the chain answers, without a restart, and guarded', async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await rm(join(dir, 'record.json'));
+  const f = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 3, error: 'ENDPOINT_UNREACHABLE' }]);
+  await restartBob(p, f, 500);
+  assert.equal(p.bob.brokenChannels().length, 1, 'broken while the chain does not answer');
+  assert.equal(p.bob.brokenChannels()[0]!.retrying, true);
+  assert.ok(!p.bob.channel(id));
+  await until('rebuilt while running', () => p.bob.channel(id), 30_000);
+  assert.deepEqual(p.bob.brokenChannels(), []);
+  const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  assert.equal((await challenged).step, 3n);
 });
 
 withPair('a missing record beside an empty journal is still nothing to recover', async (p) => {
