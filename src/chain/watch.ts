@@ -44,7 +44,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       } else if (cur.status === 'frozen') {
         o.onError?.(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));
       } else if (cur.status === 'not_deployed') {
-        if (prev) o.onError?.(new ChainError('PENDING', 'the channel account reads as not deployed after it was live (a lagging endpoint?): reading again'));
+        if (prev) o.onError?.(new ChainError('PENDING', 'the channel account reads as not deployed after it was live (a lagging endpoint, or a devnet started again with a new chain?): reading again'));
         else prev = null;
       } else if (prev && behind(prev, cur.data)) {
         o.onError?.(new ChainError('PENDING', `the channel reads as ${cur.data.phase} after it was ${prev.phase} (a lagging endpoint?): reading again`));

@@ -15,9 +15,14 @@ import { Defense, type DefenseState } from './defense.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
+  /** the watch's last warning: the same one again is logged at most once a minute, with how often it came */
+  warned: { text: string; at: number; more: number } | null;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
 }
+
+/** How long the same warning of a watch is counted instead of logged again (ms). */
+const REPEAT_WARNING_MS = 60_000;
 
 /** A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it. */
 const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life === 'accepted' ? 'deployed' : 'funded');
@@ -55,19 +60,34 @@ export class Arbiter {
       recheck: false,
       lowest: null,
       initialTimer: null,
+      warned: null,
       challengedWith: null,
       wake: null,
       attempt: null,
       watch: this.ctx.o.chain.watchChannel(contract, {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
-        onError: (err) => this.ctx.log(`watching ${shown(ctl)}: ${err.message} (retrying)`, 'warn'),
+        onError: (err) => this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`),
       }),
     };
     this.watched.set(ctl, w);
     // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
     void this.catchUp(ctl);
     this.armInitialTimer(ctl);
+  }
+
+  /** A watch's warning; the same one again within REPEAT_WARNING_MS is counted, not logged (a poll each time). */
+  private warn(ctl: ChannelController, text: string): void {
+    const w = this.watched.get(ctl);
+    const now = Date.now();
+    const last = w?.warned;
+    if (last && last.text === text && now - last.at < REPEAT_WARNING_MS) {
+      last.more++;
+      return;
+    }
+    const more = last?.text === text && last.more ? ` (${last.more} more time(s) in the last ${Math.round((now - last.at) / 1000)} s)` : '';
+    if (w) w.warned = { text, at: now, more: 0 };
+    this.ctx.log(`${text}${more}`, 'warn');
   }
 
   unwatch(ctl: ChannelController): void {

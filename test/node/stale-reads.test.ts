@@ -245,3 +245,27 @@ test('a payout by a step newer than the node holds (restored from an older copy)
     await closePair(p);
   }
 });
+
+withPair('a watch that fails on every poll (a devnet reset under it, an endpoint down) says so once a minute, not on every poll', async (p) => {
+  await fund(p);
+  await p.bob.stop();
+  // Bob's watch reports the same failure every 20 ms.
+  const noisy = new Proxy(p.chain, {
+    get(target, prop, receiver) {
+      if (prop === 'watchChannel') {
+        return (_c: unknown, o: { onError?: (e: Error) => void }) => {
+          const t = setInterval(() => o.onError?.(new Error('the channel account reads as not deployed after it was live (a lagging endpoint?): reading again')), 20);
+          return { stop: () => clearInterval(t) };
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  p.bob = await createNode({ ...p.common, chain: noisy, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const warned: string[] = [];
+  p.bob.on((e) => void (e.type === 'log' && /^watching /.test(e.message) && warned.push(e.message)));
+  await new Promise((r) => setTimeout(r, 1_500));
+  assert.equal(warned.length, 1, `${warned.length} lines in 1.5 s`);
+  assert.match(warned[0]!, /reads as not deployed after it was live/);
+});
