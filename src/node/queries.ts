@@ -10,7 +10,7 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
-import { stateView, stateViews } from './views.js';
+import { liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
 const RELEVANCE: Record<string, number> = { open: 7, closing: 6, locked: 5, funding: 4, deploying: 3, accepted: 3, proposed: 2, closed: 1, rejected: 0 };
@@ -145,7 +145,7 @@ export abstract class Queries {
     const count = c.channel.count;
     const { from, to } = showWindow(c.id, count, range);
     const views = c.storage && to > from ? await this.history(channel ?? c.id, from, to) : [];
-    const staged = c.channel.staged;
+    const staged = liveStaged(c);
     if (staged && (range.to === undefined || range.to > count)) views.push(stateView(staged, c.latestView));
     return views;
   }
@@ -153,7 +153,7 @@ export abstract class Queries {
   showLast(channel?: string): StateView | null {
     const c = channel ? this.find(channel) : this.current();
     if (!c) return null;
-    const staged = c.channel.staged;
+    const staged = liveStaged(c);
     return staged ? stateView(staged, c.latestView) : c.latestView;
   }
 }

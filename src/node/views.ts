@@ -39,6 +39,11 @@ export function stateViews(states: readonly SignedState[], before: SignedState |
   });
 }
 
+/** A proposal still waiting for a signature; none once the channel has paid out (it can never be signed). */
+export function liveStaged(ctl: ChannelController): ChannelController['channel']['staged'] {
+  return ctl.rec.life === 'closed' ? null : ctl.channel.staged;
+}
+
 export function channelView(ctl: ChannelController, chainSkew: number, myAddress: string, partnerOnline: boolean): ChannelView {
   const rec = ctl.rec;
   const ch = ctl.channel;
@@ -46,7 +51,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
   // While a newer state is being made durable the machine is ahead of the latest state shown: show neither its
   // turn nor its staged state until the disk has caught up, so one view is one consistent picture.
   const settled = (latest?.step ?? -1n) === ch.count - 1n;
-  const staged = settled ? ch.staged : null;
+  const staged = settled ? liveStaged(ctl) : null;
   const me = rec.me;
   const mine = latest ? balanceOf(latest, me) : me === 'A' ? rec.depositA : rec.depositB;
   const theirs = latest ? balanceOf(latest, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import { SHOW_ALL_MAX, showWindow } from '../../src/node/queries.js';
 import type { ChannelNodeApi, ChannelView, StateView } from '../../src/node/types.js';
+import { waitForEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
 
 const code = (c: string, re: RegExp) => (e: Error & { code?: string }) => e.code === c && re.test(e.message);
@@ -32,6 +33,27 @@ test('a node shows a window of its states; the pending one comes with the window
     assert.deepEqual(await steps({ from: 1n }), ['1', '2?']);
     assert.deepEqual(await steps({ to: 2n }), ['0', '1']);
     assert.deepEqual(await steps({ from: 2n, to: 3n }), ['2?']);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a proposal never signed is not shown as awaiting a signature once the channel has paid out', async () => {
+  const p = await openPair({ autoMode: false, bob: { autoMode: false } });
+  try {
+    await fund(p, { manualSign: true });
+    await p.bob.send(TON('0.1')); // step 1: Bob's payment, never signed (Alice goes away)
+    await until('Bob\'s payment at Alice', () => p.alice.currentChannel()?.pending?.awaiting === 'me');
+    await p.alice.stop();
+    assert.equal(p.bob.showLast()?.committed, false);
+    const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
+    await p.bob.withdraw({ mode: 'unilateral' }); // step 0
+    p.chain.advanceTime(700);
+    await closed;
+    const last = p.bob.showLast()!;
+    assert.deepEqual([last.step, last.committed], [0n, true], 'the latest state both signed');
+    assert.deepEqual((await p.bob.showAll()).map((s) => `${s.step}${s.committed ? '' : '?'}`), ['0']);
+    assert.equal(p.bob.currentChannel()!.pending, null, 'the views say the same');
   } finally {
     await closePair(p);
   }
