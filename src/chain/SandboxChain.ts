@@ -143,9 +143,10 @@ export class SandboxChain extends BaseChain {
   protected async account(address: Address): Promise<AccountInfo> {
     const c = await this.blockchain.getContract(address);
     const st = c.accountState;
-    if (!st) return { state: 'nonexist', balance: c.balance, data: null };
-    if (st.type === 'active') return { state: 'active', balance: c.balance, data: st.state.data ?? null };
-    return { state: st.type, balance: c.balance, data: null };
+    const lastLt = c.lastTransactionLt;
+    if (!st) return { state: 'nonexist', balance: c.balance, data: null, lastLt };
+    if (st.type === 'active') return { state: 'active', balance: c.balance, data: st.state.data ?? null, lastLt };
+    return { state: st.type, balance: c.balance, data: null, lastLt };
   }
 
   /** Runs sandbox sends one at a time (per Blockchain) and logs their transactions. */

@@ -103,7 +103,7 @@ export class TonClientChain extends BaseChain {
         throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned unreadable account data for ${friendly(address)}: ${(e as Error).message}`);
       }
     }
-    return { state, balance: st.balance, data };
+    return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction) };
   }
 
   protected async chainNow(): Promise<number> {
@@ -168,5 +168,14 @@ export class TonClientChain extends BaseChain {
   async advanceTime(seconds: number, o: Pick<OpOptions, 'signal'> = {}): Promise<number> {
     const r = await this.devnetCall('devnet.advanceTime', { seconds: Math.floor(seconds) }, o.signal);
     return Number(r.now);
+  }
+}
+
+/** The logical time of an account's last transaction as an endpoint gives it (0 when it gives none). */
+function lastLtOf(t: { lt: string } | null | undefined): bigint {
+  try {
+    return t && /^\d{1,20}$/.test(t.lt) ? BigInt(t.lt) : 0n;
+  } catch {
+    return 0n;
   }
 }

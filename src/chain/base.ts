@@ -12,7 +12,7 @@ import {
 import { ChainError } from './errors.js';
 import { findPayout } from './payout.js';
 import { runWatch } from './watch.js';
-import { WalletChain, toChainError } from './wallet-chain.js';
+import { WalletChain, friendly, toChainError } from './wallet-chain.js';
 import type { Chain, ChannelWatch, OpOptions, Payout, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
 export { fmtTon, friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
@@ -20,6 +20,8 @@ export { fmtTon, friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, 
 export abstract class BaseChain extends WalletChain implements Chain {
   protected abstract readonly defaultPollMs: number;
   private readonly watches = new Set<ChannelWatch>();
+  /** per channel address: the newest last-transaction time read (reads older than it are refused) */
+  private readonly lastLts = new Map<string, bigint>();
 
   // ------------------------------------------------------------ reads
 
@@ -28,10 +30,23 @@ export abstract class BaseChain extends WalletChain implements Chain {
       o.signal,
       async () => {
         const acct = await this.account(channel, o.signal);
+        this.checkNotOlder(channel, acct.lastLt);
         return channelStatusFromAccount(acct.state, acct.balance, acct.data);
       },
       o.background,
     );
+  }
+
+  /**
+   * A channel's account never goes back: an answer whose last transaction is older than one already read is a
+   * lagging replica of a load-balanced endpoint, refused (read again) rather than taken as news.
+   */
+  private checkNotOlder(channel: Address, lt: bigint): void {
+    if (lt === 0n) return; // no transaction yet, or not said
+    const key = channel.toRawString();
+    const seen = this.lastLts.get(key) ?? 0n;
+    if (lt < seen) throw new ChainError('PENDING', `the endpoint answered with a state of ${friendly(channel)} older than one already read (a lagging replica): read again`);
+    if (lt > seen) this.lastLts.set(key, lt);
   }
 
   async getChannelData(channel: Address, o: ReadOptions = {}): Promise<ChannelData | null> {

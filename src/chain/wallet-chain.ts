@@ -30,6 +30,8 @@ export interface AccountInfo {
   balance: bigint;
   /** The contract's data cell when active. */
   data: Cell | null;
+  /** The logical time of the account's last transaction (0 when it has none, or the backend does not say). */
+  lastLt: bigint;
 }
 
 /** What the wallet keeps back for its own fees when we check funds before sending. */

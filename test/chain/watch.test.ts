@@ -44,7 +44,7 @@ describe('the channel watch', () => {
     await chain.deposit(B.wallet, address, TON);
     const w = collect(h, address);
     let empty = false;
-    const restore = intercept('account', () => empty, async () => ({ state: 'nonexist', balance: 0n, data: null }) satisfies AccountInfo);
+    const restore = intercept('account', () => empty, async () => ({ state: 'nonexist', balance: 0n, data: null, lastLt: 0n }) satisfies AccountInfo);
     try {
       await new Promise((r) => setTimeout(r, 100)); // the baseline poll has run
       empty = true;

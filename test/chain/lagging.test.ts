@@ -1,0 +1,72 @@
+// A load-balanced endpoint can answer with an account state older than one it already gave (a lagging replica).
+// A contract's state never goes back, so TonClientChain refuses a read of a channel older than one it has read
+// (by the account's last transaction): a funding channel was read as refunded, then deposited, again and again.
+// A real devnet in this process, behind a proxy on 127.0.0.1 that replays an old answer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevnet } from '../../src/chain/devnet/server.js';
+import { TonClientChain } from '../../src/chain/index.js';
+import type { ChainError } from '../../src/chain/errors.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { config, TON } from './scenarios.js';
+
+/** Forwards JSON-RPC to `upstream`; while `lag.on`, answers getAddressInformation of `lag.address` with its first answer. */
+async function laggingProxy(upstream: string, lag: { on: boolean; address: string; first: string | null }): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      void (async () => {
+        const m = JSON.parse(body || '{}') as { method?: string; params?: { address?: string } };
+        const mine = m.method === 'getAddressInformation' && m.params?.address === lag.address;
+        if (mine && lag.on && lag.first) return res.writeHead(200, { 'content-type': 'application/json' }).end(lag.first);
+        const r = await fetch(upstream + (req.url ?? ''), { method: req.method ?? 'POST', headers: { 'content-type': 'application/json' }, body });
+        const text = await r.text();
+        if (mine) lag.first ??= text;
+        res.writeHead(r.status, { 'content-type': 'application/json' }).end(text);
+      })().catch(() => res.writeHead(502).end());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+test('a read of a channel older than one already read is refused as a lagging answer, never taken as news', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-lag-'));
+  const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
+  const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
+  const lag = { on: false, address: '', first: null as string | null };
+  const proxy = await laggingProxy(dn.url, lag);
+  const lagged = new TonClientChain({ kind: 'devnet', endpoint: proxy.url, txPollMs: 50 });
+  try {
+    const [ka, kb] = [newKeyPair(), newKeyPair()];
+    const [wa, wb] = [await direct.openWallet(ka), await direct.openWallet(kb)];
+    await direct.faucet(wa.address, 20n * TON);
+    await direct.faucet(wb.address, 20n * TON);
+    const cfg = config({ key: ka, wallet: wa }, { key: kb, wallet: wb }, 3n * TON, 4n * TON);
+    const address = direct.channelAddress(cfg);
+    lag.address = address.toString();
+    await direct.deployChannel(wa, cfg, 3n * TON);
+    const funding = await lagged.getChannelStatus(address); // the answer the proxy replays later
+    assert.equal(funding.status, 'funding');
+    await direct.deposit(wb, address, 4n * TON);
+    const open = await lagged.getChannelStatus(address);
+    assert.equal(open.status, 'open');
+    lag.on = true; // a replica behind: the state before B's deposit
+    await assert.rejects(lagged.getChannelStatus(address), (e: ChainError) => e.code === 'PENDING' && /older than one already read/.test(e.message));
+    lag.on = false;
+    assert.equal((await lagged.getChannelStatus(address)).status, 'open', 'a current answer is taken again');
+  } finally {
+    await lagged.close();
+    await direct.close();
+    proxy.server.closeAllConnections();
+    await new Promise<void>((r) => proxy.server.close(() => r()));
+    await dn.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
