@@ -312,9 +312,9 @@ export interface Candidate extends Balances {
 /**
  * Which of our states to challenge a close with: the latest we hold (signed by both, or a partner's proposal we
  * can countersign: it only pays us), when its step is above the one on chain and either it pays us more than the
- * close on chain does, or a state between them pays us less than it (`lowestBetween`: the least any state both
- * signed with a step above the close on chain and below the latest pays us; null: there is none; 'unknown':
- * assumed less). Until the deadline, which never moves, the partner may submit any state above the close on chain: one
+ * close on chain does, or a state between them pays us less than it (`lowestBetween`: what such a state both
+ * signed, with a step above the close on chain and below the latest, pays us (the least, or any one that pays
+ * less than the latest); null: there is none; 'unknown': assumed less). Until the deadline, which never moves, the partner may submit any state above the close on chain: one
  * in the window's last block cannot be answered, so the floor is raised to the latest while there is time. An
  * older state that would pay us more is never used: the latest state is the agreement, and the partner could
  * replace an older one anyway. null: nothing to gain or to fear, do not spend fees.

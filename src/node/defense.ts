@@ -16,8 +16,10 @@ import { closeBehind, closeOf } from './payout.js';
 
 /** How many refusals in a row of the same challenge before the defense stops sending it by itself. */
 const REFUSALS_BEFORE_STOP = 3;
-/** States read at once when the defense looks for the least a range of our states pays us. */
+/** States read at once when the defense looks for a state between that pays us less. */
 const LOWEST_WINDOW = 10_000n;
+/** How long that look may take before the defense raises the floor anyway (one fee instead of a late challenge). */
+const LOWER_SCAN_MS = 2_000;
 
 /** What the defense keeps per watched channel. */
 export interface DefenseState {
@@ -34,7 +36,7 @@ export interface DefenseState {
   refusedChallenge: { key: string; count: number } | null;
   /** a close or challenge was seen while a defense ran: it plans again before it ends */
   recheck: boolean;
-  /** the least a range of our states pays us (a close's defense reads it once) */
+  /** whether a state between the close and the latest pays us less (a close's defense reads it once) */
   lowest: { key: string; value: bigint | null | 'unknown' } | null;
   /** ends the sleep before the defense's next attempt */
   wake: (() => void) | null;
@@ -99,13 +101,13 @@ export class Defense {
           if (w.recheck) continue;
           return;
         }
-        const { plan, against } = found;
+        const { plan, against, guard } = found;
         // The contract's answer depends only on its state and ours: one it refused again and again is not sent
         // by itself any more (each try is a wallet fee); a person's `challenge` tries once more.
         const key = `${against ?? 'deposits'}>${plan.step}`;
         if (w.refusedChallenge?.key === key && w.refusedChallenge.count >= REFUSALS_BEFORE_STOP && !w.attempt) return;
         try {
-          await this.challengeOnce(ctl, plan);
+          await this.challengeOnce(ctl, plan, !!guard);
           landed = true;
           return;
         } catch (e) {
@@ -146,7 +148,7 @@ export class Defense {
    * What to challenge with now and the step of the close it answers (null: an exit), re-reading the contract; null
    * when there is nothing to do.
    */
-  private async plan(ctl: ChannelController): Promise<{ plan: Candidate; against: bigint | null } | null> {
+  private async plan(ctl: ChannelController): Promise<{ plan: Candidate; against: bigint | null; guard?: boolean } | null> {
     if (this.h.state(ctl)?.paidOut) return null; // our cooperative close landed: the payout is being read
     const st = await this.h.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
     if (st?.status === 'closed') return null;
@@ -161,8 +163,13 @@ export class Defense {
     if (!top || (against !== null && top.step <= against)) return null;
     const balances = fresh ? fresh.balances : seen ? await this.balancesAt(ctl, against) : null;
     if (!balances) return { plan: top, against }; // what the close pays is not known: raise the floor
-    const plan = defense(ctl.rec.me, { step: against, balances }, cands, await this.lowestBetween(ctl, against, top.step));
-    return plan ? { plan, against } : null;
+    // The latest paying more than the close needs no reading of the states between.
+    const onChain = { step: against, balances };
+    const gain = defense(ctl.rec.me, onChain, cands, null);
+    if (gain) return { plan: gain, against };
+    const ours = ctl.rec.me === 'A' ? top.balanceA : top.balanceB;
+    const guard = defense(ctl.rec.me, onChain, cands, await this.lowerBetween(ctl, against, top.step, ours));
+    return guard ? { plan: guard, against, guard: true } : null;
   }
 
   /** Our latest state both signed, and a partner's proposal after it (it only pays us: we can countersign it). */
@@ -185,26 +192,30 @@ export class Defense {
   }
 
   /**
-   * The least any state both signed above the close `against` (null: an exit, from step 0) and below `below` pays
-   * us: what the partner could still submit until the deadline. null: no state between; 'unknown': unreadable.
+   * A state both signed above the close `against` (null: an exit, from step 0) and below `below` that pays us less
+   * than `than` (what the partner could still submit until the deadline): its balance for us, null when there is
+   * none, 'unknown' when unreadable or too long to read now (then the floor is raised: one fee). Read backwards
+   * from the latest, a window at a time, and stops at the first one: recent states are the likely ones.
    */
-  private async lowestBetween(ctl: ChannelController, against: bigint | null, below: bigint): Promise<bigint | null | 'unknown'> {
+  private async lowerBetween(ctl: ChannelController, against: bigint | null, below: bigint, than: bigint): Promise<bigint | null | 'unknown'> {
     const from = against === null ? 0n : against + 1n;
     if (from >= below) return null;
     const w = this.h.state(ctl);
-    const key = `${from}:${below}`;
+    const key = `${from}:${below}:${than}`;
     if (w?.lowest?.key === key) return w.lowest.value;
     let value: bigint | null | 'unknown' = null;
+    const started = Date.now();
     try {
       if (!ctl.storage) throw new Error('no storage');
-      // A long history is read a window at a time (a close is rare; the answer is kept for its retries).
-      for (let at = from; at < below; at += LOWEST_WINDOW) {
-        const end = at + LOWEST_WINDOW < below ? at + LOWEST_WINDOW : below;
+      for (let end = below; end > from && value === null; end -= LOWEST_WINDOW) {
+        if (Date.now() - started > LOWER_SCAN_MS) throw new Error(`more than ${LOWER_SCAN_MS / 1000} s`);
+        const at = end - LOWEST_WINDOW > from ? end - LOWEST_WINDOW : from;
         const states = await ctl.storage.readStates(at, end);
         if (states.length !== Number(end - at)) throw new Error('states missing');
-        for (const { state } of states) {
-          const mine = ctl.rec.me === 'A' ? state.balanceA : state.balanceB;
-          if (value === null || mine < value) value = mine;
+        for (let i = states.length - 1; i >= 0 && value === null; i--) {
+          const st = states[i]!.state;
+          const mine = ctl.rec.me === 'A' ? st.balanceA : st.balanceB;
+          if (mine < than) value = mine;
         }
       }
     } catch (e) {
@@ -215,7 +226,8 @@ export class Defense {
     return value;
   }
 
-  private async challengeOnce(ctl: ChannelController, plan: Candidate): Promise<void> {
+  /** guard: the close pays us as much, but a state between pays less (the partner could still submit it). */
+  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: boolean): Promise<void> {
     const { ctx } = this.h;
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step) await ctl.run(() => this.h.payments.countersignIn(ctl));
@@ -230,7 +242,12 @@ export class Defense {
       void this.h.poke(ctl);
       return;
     }
-    ctx.log(`the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`, 'warn');
+    ctx.log(
+      guard
+        ? `a state between the close on chain and step ${latest.state.step} pays you less, and your partner may submit it until the deadline: challenging with step ${latest.state.step} (${formatTon(mine)} TON), after which nothing older counts`
+        : `the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`,
+      'warn',
+    );
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(latest), { onProgress: (m) => ctx.log(m) });

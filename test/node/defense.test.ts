@@ -36,9 +36,13 @@ withPair('a stale close that pays us what the latest does is still challenged wh
   const all = await upAndDown(p);
   const contract = Address.parse(p.bob.currentChannel()!.contract);
   const raised = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  const said: string[] = [];
+  p.bob.on((e) => void (e.type === 'log' && e.level === 'warn' && said.push(e.message)));
   // Alice closes with step 2 (Bob 5, as the latest pays him); steps 5-7 pay him 4.
   await p.alice.withdraw({ step: 2n, mode: 'unilateral', confirmStale: true });
   assert.equal((await raised).step, 9n, 'Bob raises the floor to his latest state');
+  assert.ok(said.some((m) => /a state between the close on chain and step 9 pays you less, and your partner may submit it until the deadline: challenging with step 9 \(5 TON\)/.test(m)), said.join('\n'));
+  assert.ok(!said.some((m) => /the close on chain pays you less/.test(m)), 'it does not pay Bob less');
   // Alice tries step 5 (Bob 4) in the last block of the window: the contract refuses it.
   p.chain.advanceTime(PERIOD - 3);
   const five = all[5]!;
