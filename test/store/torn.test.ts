@@ -136,3 +136,32 @@ test('a whole last record with a flipped bit is damage, not a torn write: cut, k
   assert.deepEqual((await (await dd.channel('1')).loadHead()).repaired, { bytesDropped: ends[2]! - 3 - ends[1]!, damaged: false });
   await dd.close();
 });
+
+test('a torn append whose size reached its full length but whose bytes did not (zeros) is a torn write, not damage', async () => {
+  await using d = await tempDir();
+  const ends = await build(d.path, [committed(0, 3)]);
+  const file = join(d.path, ...JOURNAL);
+  const bytes = await readFile(file);
+  for (const keep of [4, 20, 100, ends[2]! - ends[1]! - 10]) {
+    const torn = Buffer.from(bytes);
+    torn.fill(0, ends[1]! + keep, ends[2]!); // only the first `keep` bytes of the last record reached the disk
+    await writeFile(file, torn);
+    const dd = await DataDir.open(d.path);
+    const head = await (await dd.channel('1')).loadHead();
+    assert.deepEqual([head.count, head.repaired?.damaged], [2n, false], `keep ${keep}`);
+    await dd.close();
+  }
+});
+
+test('a flipped bit in the only record of a journal is damage too', async () => {
+  await using d = await tempDir();
+  await build(d.path, [committed(0, 1)]);
+  const file = join(d.path, ...JOURNAL);
+  const bytes = await readFile(file);
+  bytes[bytes.length - 20]! ^= 0x10;
+  await writeFile(file, bytes);
+  const dd = await DataDir.open(d.path);
+  const head = await (await dd.channel('1')).loadHead();
+  assert.deepEqual([head.count, head.repaired?.damaged], [0n, true]);
+  await dd.close();
+});

@@ -109,7 +109,7 @@ export async function findValidEnd(src: Source, path: string): Promise<ValidEnd>
   for (let p = hi; p > lo; p--) {
     if (endsWithRecord(win, p - winStart)) return { end: p, dropped: size - p, needsHeader: false, damaged: await wholeRecordAt(src, p) };
   }
-  if (lo === FILE_HEADER_LEN) return { end: lo, dropped: size - lo, needsHeader: false };
+  if (lo === FILE_HEADER_LEN) return { end: lo, dropped: size - lo, needsHeader: false, damaged: await wholeRecordAt(src, lo) };
   throw journalCorrupt(path, lo, `no intact record in the last ${size - lo} bytes`);
 }
 
@@ -119,10 +119,12 @@ export async function findValidEnd(src: Source, path: string): Promise<ValidEnd>
  */
 async function wholeRecordAt(src: Source, at: number): Promise<boolean> {
   const L = headerLength(await src.read(at, 4), 0);
-  if (L !== null && at + L + RECORD_OVERHEAD === src.size) return true; // it fills the file exactly
-  if (L !== null && at + L + RECORD_OVERHEAD < src.size) {
-    const back = await src.read(at + L + RECORD_OVERHEAD - 6, 2);
-    if (back.length === 2 && back.readUInt16LE(0) === L) return true;
+  if (L !== null && at + L + RECORD_OVERHEAD <= src.size) {
+    // Its end reached the disk: a back-link that agrees, or (when it fills the file exactly) a trailer that is not
+    // zeros (a file extended before its data reached the disk reads as zeros there).
+    const tail = await src.read(at + L + RECORD_OVERHEAD - 6, 6);
+    if (tail.length === 6 && tail.readUInt16LE(0) === L) return true;
+    if (at + L + RECORD_OVERHEAD === src.size && tail.some((b) => b !== 0)) return true;
   }
   const rest = src.size - at - RECORD_OVERHEAD;
   if (rest < 1) return false;
