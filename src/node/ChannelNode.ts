@@ -386,6 +386,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       if (old) this.arbiter.unwatch(old);
     }
     const more = await recoverChannels(this.ctx, this.negotiation, (ctl) => this.resumeChannel(ctl), { only: new Set(r.imported), restored: true });
+    // The restored channels replace their broken entries (in place: the retries share the list).
+    for (let i = this.broken.length - 1; i >= 0; i--) if (r.imported.includes(this.broken[i]!.id)) this.broken.splice(i, 1);
     this.broken.push(...more);
     // A partner online now is asked at once (otherwise on its next connection).
     for (const id of r.imported) {

@@ -116,7 +116,10 @@ export const RECOVER_AGAIN_MS = 60_000;
 export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume: (ctl: ChannelController) => Promise<void>, broken: BrokenChannelView[], everyMs = RECOVER_AGAIN_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
+  const loaded = (id: string) => [...ctx.channels.values()].some((c) => c.rec.channelId.toString() === id);
   const tick = async () => {
+    // One loaded meanwhile (an import) is not loaded again: one controller, one defense per channel.
+    for (let i = broken.length - 1; i >= 0; i--) if (loaded(broken[i]!.id)) broken.splice(i, 1);
     const ids = broken.filter((b) => b.retrying).map((b) => b.id);
     if (!ids.length || stopped) return;
     const still = await recoverChannels(ctx, negotiation, resume, { only: new Set(ids), quiet: true }).catch(() => null);

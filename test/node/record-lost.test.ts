@@ -2,7 +2,7 @@
 // the contract on chain and the journal, keeps guarding the money (a stale close is challenged) and says so.
 // When it cannot rebuild it (the chain unreachable), the channel is listed as broken with what to do.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { faultyChain, type FaultyChain } from '../helpers/faults.js';
@@ -111,4 +111,32 @@ withPair('a missing record beside an empty journal is still nothing to recover',
   assert.deepEqual(p.bob.channels(), []);
   assert.deepEqual(p.bob.brokenChannels(), []);
   assert.deepEqual(events.filter((e) => e.type === 'error'), []);
+});
+
+withPair('a channel broken while the chain did not answer, then restored by import, is loaded once (one defense, one challenge)', async (p) => {
+  await fund(p);
+  const [folder] = await readdir(join(p.dir, 'bob', 'channels'));
+  const dir = join(p.dir, 'bob', 'channels', folder!);
+  const early = join(p.dir, 'early');
+  await cp(dir, early, { recursive: true }); // Bob's folder at step 0
+  await payOne(p);
+  const backup = join(p.dir, 'bob.backup');
+  await p.bob.exportBackup(backup);
+  await p.bob.stop();
+  await rm(dir, { recursive: true });
+  await cp(early, dir, { recursive: true }); // an older copy of the folder, and its record lost
+  await rm(join(dir, 'record.json'));
+  const f = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 3, error: 'ENDPOINT_UNREACHABLE' }]);
+  await restartBob(p, f, 500);
+  assert.equal(p.bob.brokenChannels()[0]?.retrying, true);
+  await p.bob.importBackup(backup);
+  assert.deepEqual(p.bob.brokenChannels(), [], 'restored: not broken any more');
+  await new Promise((r) => setTimeout(r, 1_500)); // the retries' ticks
+  const challenged: bigint[] = [];
+  p.bob.on((e) => void (e.type === 'challenged' && e.byMe && challenged.push(e.step)));
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  await until('Bob challenges', () => challenged.length > 0, 30_000);
+  await new Promise((r) => setTimeout(r, 1_500));
+  assert.deepEqual(challenged, [3n]);
+  assert.equal(f.calls.get('challenge'), 1, 'one defense');
 });
