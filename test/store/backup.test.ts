@@ -2,7 +2,7 @@
 // refuses a conflicting history, and rejects corrupted or foreign files without changing anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataDir, type StoreError } from '../../src/node/store/index.js';
 import { committed, show, signedAt, staged, tempDir } from './helpers.js';
@@ -208,4 +208,30 @@ test('export replaces only a backup whose every channel this folder holds as wel
   await fill(alice, '2', 1, { me: 'A' });
   assert.equal((await alice.exportTo(file)).channels, 2, 'this folder holds all of it: replaced');
   for (const dd of [alice, bob, carol, old]) await dd.close();
+});
+
+test('a backup written while a channel had no record yet does not lock its file name once the record exists', async () => {
+  await using d = await tempDir();
+  const file = join(d.path, 'backup.scb');
+  const dd = await DataDir.open(join(d.path, 'a'));
+  await (await dd.channel('1')).append(committed(0, 3, true)); // states, no record (lost, rebuilt later)
+  assert.equal((await dd.exportTo(file)).channels, 1);
+  await (await dd.channel('1')).writeRecord({ me: 'B' });
+  assert.equal((await dd.exportTo(file)).channels, 1, 'replaced: this folder holds all of it');
+  await dd.close();
+});
+
+test('import restores a lost record beside a journal the same as the backup’s', async () => {
+  await using d = await tempDir();
+  const file = join(d.path, 'backup.scb');
+  const dd = await DataDir.open(join(d.path, 'a'));
+  await fill(dd, '1', 3, { me: 'A', n: 1 });
+  await dd.exportTo(file);
+  await dd.close();
+  await rm(join(d.path, 'a', 'channels', '1', 'record.json'));
+  const again = await DataDir.open(join(d.path, 'a'));
+  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: [] });
+  assert.deepEqual(await (await again.channel('1')).readRecord(), { me: 'A', n: 1 });
+  assert.equal((await (await again.channel('1')).loadHead()).count, 3n);
+  await again.close();
 });

@@ -66,7 +66,7 @@ async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | nu
         return undefined; // our record unreadable: the journal's count decided
       }
     };
-    const theirs = sec.record && party(sec.record);
+    const theirs = sec.record ? party(sec.record) : undefined; // a channel backed up without its record: unknown
     if (theirs !== undefined && ours && party(ours) !== undefined && theirs !== party(ours)) return `is the other party's backup of channel ${sec.id}`;
     return null;
   } finally {
@@ -190,6 +190,11 @@ async function planFor(dd: DataDir, section: BackupSection): Promise<Plan | stri
   if (!exists) return { id, action: 'new', section };
   const local = await readLocal(dd, id);
   if (local.count === null) return { id, action: 'replace', section }; // unreadable here: the backup restores it
+  // The same journal beside a lost record: the backup's record restores it (the journal stays as it is).
+  if (local.count === section.count && local.full && !local.record && section.record) {
+    const theirs = await journalPrefix(section.journal, `${id} in the backup`, local.count);
+    if (theirs.digest === local.digest) return { id, action: 'replace', section };
+  }
   if (local.count > section.count || (local.count === section.count && local.full)) return { id, action: 'keep' };
   const theirs = await journalPrefix(section.journal, `${id} in the backup`, local.count);
   if (local.full) {
@@ -208,13 +213,16 @@ interface Local {
   digest: string;
   last: Buffer | null;
   evidence: Buffer[];
+  /** the record file is there and reads */
+  record: boolean;
 }
 
 async function readLocal(dd: DataDir, id: string): Promise<Local> {
   const wasOpen = dd.opened(id) !== null;
   const s = await dd.storage(id);
-  const out: Local = { count: null, full: false, digest: '', last: null, evidence: [] };
+  const out: Local = { count: null, full: false, digest: '', last: null, evidence: [], record: false };
   try {
+    out.record = await s.readRecord().then((r) => r !== null, () => false);
     const head = await s.loadHead();
     out.count = head.count;
     out.last = head.latest && encodeEntry({ kind: 'committed', state: head.latest });
