@@ -236,12 +236,16 @@ export class Arbiter {
         await ctl.run(() => {
           if (!ctl.channel.isClosing) ctl.channel.markClosing();
         });
-        await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen');
+        // A record that cannot be written (a full disk) is reported at the end: the close is told and acted on.
+        let unsaved: unknown = null;
+        const keep = (err: unknown) => void (unsaved ??= err);
+        await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen').catch(keep);
         // The watch may have reported the deadline before the close (a restart after it): finish now.
-        if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed');
+        if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed').catch(keep);
         else this.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
         if (fresh && e.type !== 'challenged') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
         if (fresh && e.type === 'challenged') ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step, byMe: this.watched.get(ctl)?.challengedWith === e.step });
+        if (unsaved) throw unsaved;
         return;
       }
       case 'deadlinePassed':

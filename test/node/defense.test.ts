@@ -103,10 +103,12 @@ withPair('a record that cannot be written when a stale close appears (a full dis
   await rm(record);
   await mkdir(record);
   const failed = waitForEvent(p.bob, 'error', (e) => e.code === 'DISK_WRITE_FAILED', 30_000);
+  const started = waitForEvent(p.bob, 'closeStarted', () => true, 30_000);
   const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
   await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
   await failed;
   assert.equal((await challenged).step, 3n, 'the challenge needs nothing on disk');
+  assert.equal((await started).step, 0n, 'the close is told too');
   await rmdir(record);
 });
 
