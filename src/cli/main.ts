@@ -226,6 +226,8 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
   const serving = askedToServe && !!node.served();
+  // A close made while the node was off is known once the chain was read: a one-shot run stays to answer it.
+  if (!exitCommand) await node.caughtUp();
   const closing = node.channels().filter((c) => c.phase === 'closing').map((c) => c.contract);
   if (!exitCommand && (serving || closing.length)) {
     if (io.json) io.emit({ event: 'stdinEnded', serving, closing });

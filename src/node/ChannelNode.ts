@@ -47,6 +47,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
   private broken: BrokenChannelView[] = [];
   private stopRecovering: () => void = () => undefined;
+  /** settles once the watches of the recovered channels have started */
+  private watching: Promise<void> = Promise.resolve();
   /** events before the first listener, for it */
   private early: NodeEvent[] | null = [];
   private stopped = false;
@@ -77,9 +79,12 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     node.stopRecovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, o.recoverAgainMs);
     const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
-    setImmediate(() => {
-      for (const ctl of watchLater) if (!ctl.ended) node.arbiter.watch(ctl);
-    });
+    node.watching = new Promise<void>((r) =>
+      setImmediate(() => {
+        for (const ctl of watchLater) if (!ctl.ended) node.arbiter.watch(ctl);
+        r();
+      }),
+    );
     return node;
   }
 
@@ -369,6 +374,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     if (!can.ok) throw new NodeError(can.code, can.why);
     await this.arbiter.finish(ctl);
     return this.viewOf(ctl);
+  }
+
+  async caughtUp(timeoutMs = 10_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([this.watching.then(() => this.arbiter.firstReadsTried()), late]);
+    clearTimeout(timer);
   }
 
   brokenChannels(): BrokenChannelView[] {

@@ -31,6 +31,8 @@ export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
+  /** per channel: settles once its start-up catch-up read was tried */
+  private readonly firstReads = new Map<ChannelController, Promise<void>>();
 
   private readonly defense: Defense;
 
@@ -72,7 +74,9 @@ export class Arbiter {
     };
     this.watched.set(ctl, w);
     // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
-    void this.catchUp(ctl);
+    let firstDone: () => void = () => undefined;
+    this.firstReads.set(ctl, new Promise<void>((r) => (firstDone = r)));
+    void this.catchUp(ctl, firstDone);
     this.armInitialTimer(ctl);
   }
 
@@ -97,6 +101,7 @@ export class Arbiter {
     w.watch.stop();
     if (w.initialTimer) clearTimeout(w.initialTimer);
     this.watched.delete(ctl);
+    this.firstReads.delete(ctl);
   }
 
   stop(): void {
@@ -136,19 +141,29 @@ export class Arbiter {
    * The first read of a watched channel, retried until it tells something: the watch reports only changes after
    * its own first read, so a close made while the node was off is known from this read alone.
    */
-  private async catchUp(ctl: ChannelController): Promise<void> {
+  private async catchUp(ctl: ChannelController, firstDone: () => void): Promise<void> {
     const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
-    for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-      try {
-        const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
-        if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return;
-        this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
-      } catch (e) {
-        if (this.stopped) return;
-        this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}; reading again in ${Math.round(delay / 1000)} s`, 'warn');
+    try {
+      for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
+          if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return;
+          this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
+        } catch (e) {
+          if (this.stopped) return;
+          this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}; reading again in ${Math.round(delay / 1000)} s`, 'warn');
+        }
+        firstDone();
+        await sleep(delay);
       }
-      await sleep(delay);
+    } finally {
+      firstDone();
     }
+  }
+
+  /** Settles once every watched channel's first catch-up read has been tried (what the chain showed is known). */
+  firstReadsTried(): Promise<void> {
+    return Promise.all(this.firstReads.values()).then(() => undefined);
   }
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read

@@ -222,6 +222,11 @@ export interface ChannelNodeApi {
   partners(): PartnerView[];
   /** what this node serves on, if it does */
   served(): ServeResult | null;
+  /**
+   * Settles once the chain was read for every channel recovered at start-up (a close made while the node was off
+   * is known then), or after `timeoutMs` (default 10 s) when the chain is slow to answer.
+   */
+  caughtUp(timeoutMs?: number): Promise<void>;
 
   /** A: propose a channel to the connected partner (and deploy once accepted) */
   open(opts: OpenChannelOptions): Promise<ChannelView>;

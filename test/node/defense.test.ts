@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
-import { waitForEvent } from '../../src/node/index.js';
+import { createNode, waitForEvent } from '../../src/node/index.js';
 import type { StateView } from '../../src/node/types.js';
 import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, connect, fund, latest, until, type Pair } from '../helpers/nodes.js';
@@ -136,4 +136,14 @@ withPair('the local clock far ahead of the chain and one failed read of its time
     Date.now = realNow;
     shared.offset += JUMP;
   }
+});
+
+withPair('caughtUp: once it settles after a start, a close made while the node was off is known (a one-shot CLI run stays to answer it)', async (p) => {
+  await fund(p);
+  await payOne(p);
+  await p.bob.stop();
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  await p.bob.caughtUp();
+  assert.deepEqual(p.bob.channels().map((c) => c.phase), ['closing']);
 });
