@@ -174,7 +174,8 @@ export class TonClientChain extends BaseChain {
 /** The logical time of an account's last transaction as an endpoint gives it (0 when it gives none). */
 function lastLtOf(t: { lt: string } | null | undefined): bigint {
   try {
-    return t && /^\d{1,20}$/.test(t.lt) ? BigInt(t.lt) : 0n;
+    const lt = t && /^\d{1,20}$/.test(t.lt) ? BigInt(t.lt) : 0n;
+    return lt < 1n << 63n ? lt : 0n; // a logical time is a u64 far below 2^63: anything else is not one
   } catch {
     return 0n;
   }

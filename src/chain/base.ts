@@ -17,11 +17,14 @@ import type { Chain, ChannelWatch, OpOptions, Payout, ReadOptions, SignedStateAr
 
 export { fmtTon, friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
 
+/** How long reads older than one already read are refused before the older state is taken (ms). */
+const LAG_GIVE_UP_MS = 120_000;
+
 export abstract class BaseChain extends WalletChain implements Chain {
   protected abstract readonly defaultPollMs: number;
   private readonly watches = new Set<ChannelWatch>();
-  /** per channel address: the newest last-transaction time read (reads older than it are refused) */
-  private readonly lastLts = new Map<string, bigint>();
+  /** testnet, per channel address: the newest last-transaction time read (reads older than it are refused), and since when */
+  private readonly lastLts = new Map<string, { lt: bigint; refusedSince: number | null }>();
 
   // ------------------------------------------------------------ reads
 
@@ -38,15 +41,24 @@ export abstract class BaseChain extends WalletChain implements Chain {
   }
 
   /**
-   * A channel's account never goes back: an answer whose last transaction is older than one already read is a
-   * lagging replica of a load-balanced endpoint, refused (read again) rather than taken as news.
+   * On testnet a channel's account never goes back: an answer whose last transaction is older than one already read
+   * is a lagging replica of a load-balanced endpoint, refused (read again) rather than taken as news. The sandbox
+   * and the devnet are one chain with no replicas: an older answer there is the chain itself gone back (restored
+   * from an older file), taken as it is. Refusals that last LAG_GIVE_UP_MS take the older answer too (whatever
+   * made the newer one, it is not coming back).
    */
   private checkNotOlder(channel: Address, lt: bigint): void {
-    if (lt === 0n) return; // no transaction yet, or not said
+    if (this.kind !== 'testnet' || lt === 0n) return; // not replicated; or no transaction yet, or not said
     const key = channel.toRawString();
-    const seen = this.lastLts.get(key) ?? 0n;
-    if (lt < seen) throw new ChainError('PENDING', `the endpoint answered with a state of ${friendly(channel)} older than one already read (a lagging replica): read again`);
-    if (lt > seen) this.lastLts.set(key, lt);
+    const seen = this.lastLts.get(key);
+    if (seen !== undefined && lt < seen.lt) {
+      const since = seen.refusedSince ?? Date.now();
+      if (Date.now() - since < LAG_GIVE_UP_MS) {
+        this.lastLts.set(key, { lt: seen.lt, refusedSince: since });
+        throw new ChainError('PENDING', `the endpoint answered with a state of ${friendly(channel)} older than one already read (a lagging replica): reading again`);
+      }
+    }
+    this.lastLts.set(key, { lt, refusedSince: null });
   }
 
   async getChannelData(channel: Address, o: ReadOptions = {}): Promise<ChannelData | null> {
