@@ -227,7 +227,12 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
   const serving = askedToServe && !!node.served();
   // A close made while the node was off is known once the chain was read: a one-shot run stays to answer it.
-  if (!exitCommand) await node.caughtUp();
+  const unread = exitCommand ? [] : await node.caughtUp();
+  if (unread.length) {
+    const text = `the chain was not read yet for ${unread.length} channel(s) (${unread.slice(0, 3).join(', ')}${unread.length > 3 ? ', …' : ''}): a close made while this node was off may not be known. Keep the node running (do not end its input) until it has read them`;
+    if (io.json) io.emit({ event: 'notCaughtUp', channels: unread, message: text });
+    else process.stderr.write(`synchannel: ${text}.\n`);
+  }
   const closing = node.channels().filter((c) => c.phase === 'closing').map((c) => c.contract);
   if (!exitCommand && (serving || closing.length)) {
     if (io.json) io.emit({ event: 'stdinEnded', serving, closing });

@@ -376,11 +376,12 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.viewOf(ctl);
   }
 
-  async caughtUp(timeoutMs = 10_000): Promise<void> {
+  async caughtUp(timeoutMs = 10_000): Promise<string[]> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
     await Promise.race([this.watching.then(() => this.arbiter.firstReadsTried()), late]);
     clearTimeout(timer);
+    return this.arbiter.notReadYet().map((c) => this.viewOf(c).contract);
   }
 
   brokenChannels(): BrokenChannelView[] {

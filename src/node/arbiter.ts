@@ -33,6 +33,7 @@ export class Arbiter {
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
   /** per channel: settles once its start-up catch-up read was tried */
   private readonly firstReads = new Map<ChannelController, Promise<void>>();
+  private readonly firstTried = new Set<ChannelController>();
 
   private readonly defense: Defense;
 
@@ -75,7 +76,7 @@ export class Arbiter {
     this.watched.set(ctl, w);
     // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
     let firstDone: () => void = () => undefined;
-    this.firstReads.set(ctl, new Promise<void>((r) => (firstDone = r)));
+    this.firstReads.set(ctl, new Promise<void>((r) => (firstDone = () => (this.firstTried.add(ctl), r()))));
     void this.catchUp(ctl, firstDone);
     this.armInitialTimer(ctl);
   }
@@ -102,6 +103,7 @@ export class Arbiter {
     if (w.initialTimer) clearTimeout(w.initialTimer);
     this.watched.delete(ctl);
     this.firstReads.delete(ctl);
+    this.firstTried.delete(ctl);
   }
 
   stop(): void {
@@ -164,6 +166,11 @@ export class Arbiter {
   /** Settles once every watched channel's first catch-up read has been tried (what the chain showed is known). */
   firstReadsTried(): Promise<void> {
     return Promise.all(this.firstReads.values()).then(() => undefined);
+  }
+
+  /** The watched channels whose first catch-up read has not been tried yet. */
+  notReadYet(): ChannelController[] {
+    return [...this.firstReads.keys()].filter((c) => !this.firstTried.has(c));
   }
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read

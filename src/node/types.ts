@@ -224,9 +224,10 @@ export interface ChannelNodeApi {
   served(): ServeResult | null;
   /**
    * Settles once the chain was read for every channel recovered at start-up (a close made while the node was off
-   * is known then), or after `timeoutMs` (default 10 s) when the chain is slow to answer.
+   * is known then), or after `timeoutMs` (default 10 s) when the chain is slow to answer: the contracts of the
+   * channels not read yet.
    */
-  caughtUp(timeoutMs?: number): Promise<void>;
+  caughtUp(timeoutMs?: number): Promise<string[]>;
 
   /** A: propose a channel to the connected partner (and deploy once accepted) */
   open(opts: OpenChannelOptions): Promise<ChannelView>;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import type { StateView } from '../../src/node/types.js';
+import { faultyChain } from '../helpers/faults.js';
 import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, connect, fund, latest, until, type Pair } from '../helpers/nodes.js';
 
@@ -146,4 +147,13 @@ withPair('caughtUp: once it settles after a start, a close made while the node w
   p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
   await p.bob.caughtUp();
   assert.deepEqual(p.bob.channels().map((c) => c.phase), ['closing']);
+});
+
+withPair('caughtUp names the channels the chain could not be read for in time', async (p) => {
+  await fund(p);
+  const contract = p.bob.currentChannel()!.contract;
+  await p.bob.stop();
+  const slow = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 5, value: new Promise(() => undefined) }]);
+  p.bob = await createNode({ ...p.common, chain: slow.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  assert.deepEqual(await p.bob.caughtUp(300), [contract]);
 });
