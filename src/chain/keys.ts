@@ -146,7 +146,9 @@ export async function writeKeyFolder(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') await chmod(dir, 0o700);
   const address = walletAddress(version, keyPair.publicKey, workchain);
-  await writeFileAtomic(join(dir, KEY_FILE), keyPair.secretKey.subarray(0, 32), { mode: 0o600 });
+  // The address first: a creation cut between the two leaves an address without a key (the node says to move it
+  // away), never a key without its address (that one may be the only copy of a key, and looks like an old tool's).
   await writeFileAtomic(join(dir, ADDR_FILE), encodeWalletAddr(address), { mode: 0o600 });
+  await writeFileAtomic(join(dir, KEY_FILE), keyPair.secretKey.subarray(0, 32), { mode: 0o600 });
   return { dir, keyPair, address, version, warnings: [] };
 }

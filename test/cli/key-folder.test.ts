@@ -3,10 +3,12 @@
 // exists" (or, with only wallet.addr, would have written a new key next to another wallet's address).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveKey } from '../../src/node/index.js';
+import { writeKeyFolder } from '../../src/chain/keys.js';
+import { newKeyPair } from '../../src/core/signer.js';
 
 async function folder(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-keyfolder-'));
@@ -48,6 +50,17 @@ test('an empty folder still gets a new key', async () => {
   try {
     await writeFile(join(dir, 'other'), '');
     assert.equal((await resolveKey({ keyFolder: dir, create: true })).created, true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a key creation cut between its two files never leaves a key without its address (wallet.addr is written first)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-keyfolder-'));
+  try {
+    await mkdir(join(dir, 'wallet.addr')); // the address cannot be written (as if the process died there)
+    await assert.rejects(writeKeyFolder(dir, newKeyPair()));
+    assert.deepEqual(await readdir(dir), ['wallet.addr'], 'no wallet.pk without its address');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
