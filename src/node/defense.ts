@@ -14,6 +14,9 @@ import { NodeError } from './errors.js';
 import { signedArg } from './closing.js';
 import { closeBehind, closeOf } from './payout.js';
 
+/** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
+type Guard = 'lower' | 'unread';
+
 /** How many refusals in a row of the same challenge before the defense stops sending it by itself. */
 const REFUSALS_BEFORE_STOP = 3;
 /** States read at once when the defense looks for a state between that pays us less. */
@@ -107,7 +110,7 @@ export class Defense {
         const key = `${against ?? 'deposits'}>${plan.step}`;
         if (w.refusedChallenge?.key === key && w.refusedChallenge.count >= REFUSALS_BEFORE_STOP && !w.attempt) return;
         try {
-          await this.challengeOnce(ctl, plan, !!guard);
+          await this.challengeOnce(ctl, plan, guard ?? null);
           landed = true;
           return;
         } catch (e) {
@@ -148,7 +151,7 @@ export class Defense {
    * What to challenge with now and the step of the close it answers (null: an exit), re-reading the contract; null
    * when there is nothing to do.
    */
-  private async plan(ctl: ChannelController): Promise<{ plan: Candidate; against: bigint | null; guard?: boolean } | null> {
+  private async plan(ctl: ChannelController): Promise<{ plan: Candidate; against: bigint | null; guard?: Guard } | null> {
     if (this.h.state(ctl)?.paidOut) return null; // our cooperative close landed: the payout is being read
     const st = await this.h.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
     if (st?.status === 'closed') return null;
@@ -168,8 +171,9 @@ export class Defense {
     const gain = defense(ctl.rec.me, onChain, cands, null);
     if (gain) return { plan: gain, against };
     const ours = ctl.rec.me === 'A' ? top.balanceA : top.balanceB;
-    const guard = defense(ctl.rec.me, onChain, cands, await this.lowerBetween(ctl, against, top.step, ours));
-    return guard ? { plan: guard, against, guard: true } : null;
+    const lower = await this.lowerBetween(ctl, against, top.step, ours);
+    const guard = defense(ctl.rec.me, onChain, cands, lower);
+    return guard ? { plan: guard, against, guard: lower === 'unknown' ? 'unread' : 'lower' } : null;
   }
 
   /** Our latest state both signed, and a partner's proposal after it (it only pays us: we can countersign it). */
@@ -226,8 +230,8 @@ export class Defense {
     return value;
   }
 
-  /** guard: the close pays us as much, but a state between pays less (the partner could still submit it). */
-  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: boolean): Promise<void> {
+  /** guard: the close pays us as much, but a state between pays less, or could not be read (the partner could still submit it). */
+  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: Guard | null): Promise<void> {
     const { ctx } = this.h;
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step) await ctl.run(() => this.h.payments.countersignIn(ctl));
@@ -242,10 +246,13 @@ export class Defense {
       void this.h.poke(ctl);
       return;
     }
+    const until = `challenging with step ${latest.state.step} (${formatTon(mine)} TON), after which nothing older counts`;
     ctx.log(
-      guard
-        ? `a state between the close on chain and step ${latest.state.step} pays you less, and your partner may submit it until the deadline: challenging with step ${latest.state.step} (${formatTon(mine)} TON), after which nothing older counts`
-        : `the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`,
+      guard === 'lower'
+        ? `a state between the close on chain and step ${latest.state.step} pays you less, and your partner may submit it until the deadline: ${until}`
+        : guard === 'unread'
+          ? `the states between the close on chain and step ${latest.state.step} could not be read to know whether one pays you less (your partner may submit any of them until the deadline): ${until}`
+          : `the close on chain pays you less than step ${latest.state.step} (${formatTon(mine)} TON): challenging`,
       'warn',
     );
     const w = this.h.state(ctl);

@@ -2,7 +2,7 @@
 // the latest: the window never moves, so a challenge in its last block cannot be answered. And a read of the close
 // older than the one the channel saw (a lagging endpoint) changes nothing. Two real nodes on one SandboxChain.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
@@ -156,4 +156,20 @@ withPair('caughtUp names the channels the chain could not be read for in time', 
   const slow = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 5, value: new Promise(() => undefined) }]);
   p.bob = await createNode({ ...p.common, chain: slow.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
   assert.deepEqual(await p.bob.caughtUp(300), [contract]);
+});
+
+withPair('states between that cannot be read (a damaged journal) raise the floor, and the log says they were not read', async (p) => {
+  await upAndDown(p);
+  const [folder] = await readdir(join(p.dir, 'bob', 'channels'));
+  const journal = join(p.dir, 'bob', 'channels', folder!, 'journal.bin');
+  const bytes = await readFile(journal);
+  bytes[Math.floor(bytes.length / 2)]! ^= 0x01; // a record in the middle (steps 3 to 8)
+  await writeFile(journal, bytes);
+  const said: string[] = [];
+  p.bob.on((e) => void (e.type === 'log' && e.level === 'warn' && said.push(e.message)));
+  const raised = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 2n, mode: 'unilateral', confirmStale: true });
+  assert.equal((await raised).step, 9n);
+  assert.ok(said.some((m) => /the states between the close on chain and step 9 could not be read/.test(m)), said.join('\n'));
+  assert.ok(!said.some((m) => /a state between the close on chain and step 9 pays you less/.test(m)), 'not known');
 });
