@@ -47,7 +47,10 @@ program.configureOutput({
   outputError: (text, write) => {
     let message = text.trim().replace(/^error: /, '');
     if (/^too many arguments/.test(message)) {
-      message = `synchannel takes no arguments, only flags (got ${program.args.join(' ')}): commands such as getAccount are typed at its prompt or piped in`;
+      const sub = program.args.find((a) => a === 'devnet' || a === 'demo');
+      message = sub
+        ? `${sub} comes first: synchannel ${sub}${sub === 'devnet' ? ' [--port N] [--data DIR]' : ''} (got ${program.args.join(' ')} after the flags)`
+        : `synchannel takes no arguments, only flags (got ${program.args.join(' ')}): commands such as getAccount are typed at its prompt or piped in`;
     }
     if (jsonWanted) process.stdout.write(`${jsonLine({ event: 'fatal', code: 'USAGE', message, hint: 'see synchannel --help for the flags' })}\n`);
     else write(`error: ${message.replace(/\.$/, '')} (see synchannel --help)\n`);

@@ -33,3 +33,11 @@ test('text: an unknown option or an extra argument says to see --help', () => {
   }
   assert.match(run('getAccount').stderr, /getAccount/);
 });
+
+test('devnet or demo after a flag: says they come first, not that the CLI takes no arguments', () => {
+  const j = JSON.parse(run('--json', 'devnet', 'extra').stdout) as { code: string; message: string };
+  assert.equal(j.code, 'USAGE');
+  assert.match(j.message, /devnet comes first: synchannel devnet/);
+  assert.doesNotMatch(j.message, /takes no arguments/);
+  assert.match(run('--data', '/tmp/x', 'demo').stderr, /demo comes first: synchannel demo/);
+});
