@@ -13,12 +13,15 @@ export async function sent<T>(what: string, wait: Promise<T>, signal?: AbortSign
   try {
     return await wait;
   } catch (e) {
-    if (e instanceof ChainError && (e.sent || VERDICTS.has(e.code))) throw e;
+    if (e instanceof ChainError && e.sent) throw e;
+    // The wait cut short by the operation's timeout is no answer: the message went out.
+    const timedOut = !!signal?.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
+    if (e instanceof ChainError && VERDICTS.has(e.code) && !(timedOut && e.code === 'TIMEOUT')) throw e;
+    if (timedOut) throw new ChainError('TIMEOUT', `${what} was sent but not seen on chain in time; it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
     if (signal?.aborted || (e instanceof ChainError && e.code === 'CANCELLED')) {
       throw new ChainError('CANCELLED', `you stopped waiting, but ${what} was sent: it may still land (the node keeps watching the chain); check the channel and your wallet before you retry`, { cause: e, sent: true });
     }
-    if (!(e instanceof ChainError)) throw e;
-    throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${e.message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
+    throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${(e as Error).message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
   }
 }
 

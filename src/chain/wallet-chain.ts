@@ -293,10 +293,16 @@ export abstract class WalletChain {
     } catch (e) {
       // Stopped while the endpoint may have had the message: it may have gone out.
       if (e instanceof ChainError && e.code === 'CANCELLED') throw stoppedWhileSending(what, e);
-      // A retried send after a lost answer is refused because the first one landed: that is success.
+      // A retried send after a lost answer is refused because the first one landed: that is success. The wallet's
+      // seqno says it (one look at its transactions may come from a replica behind): moved on, or unreadable,
+      // the wait below decides (it ends when the message expires unprocessed); unchanged and not ours: refused.
       if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
-      const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);
-      if (!txs.some(isOurs)) throw e;
+      const now = await this.account(wallet.address, signal).catch(() => null);
+      const unchanged = now !== null && (now.state !== 'active' || !now.data || seqnoFromData(wallet.version, now.data) === t.seqno);
+      if (unchanged) {
+        const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);
+        if (!txs.some(isOurs)) throw e;
+      }
     }
     progress(`waiting for the wallet to send ${what}…`);
     const walletTx = await sent(what, this.waitForTransaction(wallet.address, isOurs, signal, async () => {
@@ -366,7 +372,9 @@ export abstract class WalletChain {
   ): Promise<Transaction> {
     // The message is sent: a read that fails (the endpoint's own retries spent) is read again until the
     // operation's timeout, which says it may still land. Only the caller's abort or a real answer ends the wait.
-    const transient = (e: unknown) => e instanceof ChainError && (e.retryable || e.code === 'ENDPOINT_UNREACHABLE' || e.code === 'RATE_LIMITED') && !signal.aborted;
+    // A library's own error (a malformed answer, a transaction that does not parse: a replica mid-upgrade) is read
+    // again too; an answer another attempt cannot fix (HTTP 400) ends the wait (sent: it may still land).
+    const transient = (e: unknown) => !signal.aborted && (!(e instanceof ChainError) || e.retryable || e.code === 'ENDPOINT_UNREACHABLE' || e.code === 'RATE_LIMITED');
     for (let i = 0; ; i++) {
       const txs = await this.recentTransactions(address, 20, signal).catch((e: unknown) => {
         if (transient(e)) return [] as Transaction[];

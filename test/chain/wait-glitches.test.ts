@@ -1,0 +1,101 @@
+// Once a wallet message is sent, what the endpoint answers wrongly must not turn it into "not sent": a malformed
+// answer while waiting is read again, a send answered 5xx after the chain took it (then refused when resent) waits
+// for the wallet, and a wait cut by the operation's timeout says the message went out. A real devnet in this
+// process behind a proxy on 127.0.0.1 (test/helpers/rpc-hook.ts); the chain is read as testnet is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { startDevnet } from '../../src/chain/devnet/server.js';
+import { TonClientChain, type Wallet } from '../../src/chain/index.js';
+import type { ChainError } from '../../src/chain/errors.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { rpcProxy, type RpcHook } from '../helpers/rpc-hook.js';
+import { config, TON } from './scenarios.js';
+
+/** A channel A deployed on a devnet; B's wallet as seen through the proxy (testnet reads, `timeoutMs` per operation). */
+interface Scene {
+  tn: TonClientChain;
+  wb: Wallet;
+  address: Address;
+  hook: { fn: RpcHook | null };
+  /** B's deposit as the devnet holds it */
+  read: () => Promise<bigint>;
+  /** what the devnet answers now for an address's transactions (a replica behind answers it later) */
+  txsNow: (a: Address) => Promise<string>;
+}
+
+async function scene(timeoutMs: number, run: (s: Scene) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-glitch-'));
+  const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
+  const hook: { fn: RpcHook | null } = { fn: null };
+  const px = await rpcProxy(dn.url, hook);
+  const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
+  const tn = new TonClientChain({ kind: 'testnet', endpoint: px.url, txPollMs: 100, requestsPerSecond: 0, timeoutMs, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
+  try {
+    const [ka, kb] = [newKeyPair(), newKeyPair()];
+    const [wa, wbDirect] = [await direct.openWallet(ka), await direct.openWallet(kb)];
+    await direct.faucet(wa.address, 20n * TON);
+    await direct.faucet(wbDirect.address, 20n * TON);
+    const cfg = config({ key: ka, wallet: wa }, { key: kb, wallet: wbDirect }, 3n * TON, 4n * TON);
+    const { address } = await direct.deployChannel(wa, cfg, 3n * TON);
+    const read = async () => {
+      const st = await direct.getChannelStatus(address);
+      return st.status === 'funding' || st.status === 'open' ? st.data.depositB : -1n;
+    };
+    const txsNow = (a: Address) =>
+      fetch(`${dn.url}/jsonRPC`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'getTransactions', params: { address: a.toString(), limit: 20, archival: true } }) }).then((r) => r.text());
+    await run({ tn, wb: await tn.openWallet(kb), address, hook, read, txsNow });
+  } finally {
+    await tn.close();
+    await direct.close();
+    await px.close();
+    await dn.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const isWallet = (m: { params: Record<string, unknown> }, w: Wallet) => Address.parse(String(m.params.address)).equals(w.address);
+
+test('a malformed answer while waiting for the wallet is read again: the deposit that landed is reported done', async () => {
+  const glitches = [{ ok: true, result: [{ data: 'te6c' }] }, { ok: true, result: [{ '@type': 'raw.transaction', data: 'AAAA', utime: 1, transaction_id: { lt: '1', hash: `${'A'.repeat(43)}=` }, fee: '0', storage_fee: '0', other_fee: '0', out_msgs: [] }] }];
+  for (const glitch of glitches) {
+    await scene(20_000, async ({ tn, wb, address, hook, read }) => {
+      let glitched = 0;
+      hook.fn = async (m) => (m.method === 'getTransactions' && isWallet(m, wb) && glitched++ === 0 ? { status: 200, text: JSON.stringify(glitch) } : null);
+      await tn.deposit(wb, address, 4n * TON);
+      assert.equal(glitched > 0, true, 'the glitch was served');
+      assert.equal(await read(), 4n * TON);
+    });
+  }
+});
+
+test('a send answered 504 after the chain took it (the resend refused) waits for the wallet: done, not "rejected"', async () => {
+  await scene(20_000, async ({ tn, wb, address, hook, read, txsNow }) => {
+    let bocs = 0;
+    let stale = 0;
+    const behind = await txsNow(wb.address);
+    hook.fn = async (m, forward) => {
+      if (m.method === 'sendBoc') {
+        const r = await forward();
+        return ++bocs === 1 ? { status: 504, text: JSON.stringify({ ok: false, error: 'Gateway Time-out', code: 504 }) } : r;
+      }
+      // A replica a block behind answers the wallet's transactions twice.
+      if (m.method === 'getTransactions' && isWallet(m, wb) && stale++ < 2) return { status: 200, text: behind };
+      return null;
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    assert.ok(bocs >= 2, 'the send was retried');
+    assert.equal(await read(), 4n * TON);
+  });
+});
+
+test('a wait cut by the operation timeout after the message went out says it was sent', async () => {
+  await scene(4_000, async ({ tn, wb, address, hook }) => {
+    // The contract's transactions never show (an endpoint behind for longer than the operation's timeout).
+    hook.fn = async (m) => (m.method === 'getTransactions' && Address.parse(String(m.params.address)).equals(address) ? { status: 200, text: JSON.stringify({ ok: true, result: [] }) } : null);
+    await assert.rejects(tn.deposit(wb, address, 4n * TON), (e: ChainError) => e.code === 'TIMEOUT' && e.sent === true);
+  });
+});
