@@ -6,43 +6,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevnet } from '../../src/chain/devnet/server.js';
 import { TonClientChain } from '../../src/chain/index.js';
 import type { ChainError } from '../../src/chain/errors.js';
 import { newKeyPair } from '../../src/core/signer.js';
+import { rpcProxy } from '../helpers/rpc-hook.js';
 import { config, TON } from './scenarios.js';
-
-/** Forwards JSON-RPC to `upstream`; while `lag.on`, answers getAddressInformation of `lag.address` with its first answer. */
-async function laggingProxy(upstream: string, lag: { on: boolean; address: string; first: string | null }): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      void (async () => {
-        const m = JSON.parse(body || '{}') as { method?: string; params?: { address?: string } };
-        const mine = m.method === 'getAddressInformation' && m.params?.address === lag.address;
-        if (mine && lag.on && lag.first) return res.writeHead(200, { 'content-type': 'application/json' }).end(lag.first);
-        const r = await fetch(upstream + (req.url ?? ''), { method: req.method ?? 'POST', headers: { 'content-type': 'application/json' }, body });
-        const text = await r.text();
-        if (mine) lag.first ??= text;
-        res.writeHead(r.status, { 'content-type': 'application/json' }).end(text);
-      })().catch(() => res.writeHead(502).end());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 test('a read of a channel older than one already read is refused as a lagging answer, never taken as news', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-lag-'));
   const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
   const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
+  // While `on`, the channel's account is answered with the first answer it got (a replica behind).
   const lag = { on: false, address: '', first: null as string | null };
-  const proxy = await laggingProxy(dn.url, lag);
+  const proxy = await rpcProxy(dn.url, {
+    fn: async (m, forward) => {
+      if (m.method !== 'getAddressInformation' || m.params.address !== lag.address) return null;
+      if (lag.on && lag.first) return { status: 200, text: lag.first };
+      const r = await forward();
+      lag.first ??= r.text;
+      return r;
+    },
+  });
   // Read as testnet is read (through the proxy to the devnet), and as the devnet is read.
   const lagged = new TonClientChain({ kind: 'testnet', endpoint: proxy.url, txPollMs: 50, requestsPerSecond: 50 });
   const local = new TonClientChain({ kind: 'devnet', endpoint: proxy.url, txPollMs: 50 });
@@ -69,8 +56,7 @@ test('a read of a channel older than one already read is refused as a lagging an
     await lagged.close();
     await local.close();
     await direct.close();
-    proxy.server.closeAllConnections();
-    await new Promise<void>((r) => proxy.server.close(() => r()));
+    await proxy.close();
     await dn.close();
     await rm(dir, { recursive: true, force: true });
   }

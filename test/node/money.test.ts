@@ -11,6 +11,7 @@ import { P2PNode } from '../../src/p2p/index.js';
 import { walletOwnsAddress } from '../../src/chain/keys.js';
 import { newKeyPair } from '../../src/core/signer.js';
 import { faultyChain } from '../helpers/faults.js';
+import { restartFaulty } from '../helpers/reads.js';
 import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
 
 const PERIOD = 120;
@@ -97,10 +98,8 @@ describe('the watcher never gives up', () => {
 
   test('a challenge the contract refuses: three tries, then the node stops paying fees and says so; `challenge` tries once more', async () => {
     const p = await openPair({ challengePeriod: PERIOD });
-    const f = faultyChain(p.chain);
     try {
-      await p.bob.stop();
-      p.bob = await createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+      const f = await restartFaulty(p, 'bob');
       await connect(p.alice, p.bob);
       await fund(p);
       await payments(p);

@@ -11,13 +11,20 @@ import { learn } from '../adversary/mallory.js';
 import { TON } from '../adversary/scene.js';
 import { World, assertSameHistory, until } from '../adversary/world.js';
 
+/** Vic and Hal linked, with a channel of 5 TON each. */
+async function pair(w: World) {
+  const vic = await w.node('vic');
+  const hal = await w.node('hal');
+  await w.link(vic, hal);
+  return { vic, hal, ch: (await w.open(hal, vic, TON('5'), TON('5'))).channelId };
+}
+
 test('a journal cut in its last record: listed, resynced, pays on, restarts, and is still watched', async () => {
   const w = await World.create();
   try {
-    let vic = await w.node('vic');
-    const hal = await w.node('hal');
-    await w.link(vic, hal);
-    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    const s = await pair(w);
+    let vic = s.vic;
+    const { hal, ch } = s;
     for (let i = 0; i < 3; i++) await w.pay(i % 2 ? vic : hal, ch, TON('0.2'));
     await assertSameHistory(vic.node, hal.node, ch);
     const n = World.step(vic.node, ch);
@@ -55,10 +62,9 @@ test('a journal cut in its last record: listed, resynced, pays on, restarts, and
 test('a bit flipped in the last record of a journal is told as damage (the latest state may be lost), not as a torn write', async () => {
   const w = await World.create();
   try {
-    let vic = await w.node('vic');
-    const hal = await w.node('hal');
-    await w.link(vic, hal);
-    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    const s = await pair(w);
+    let vic = s.vic;
+    const { hal, ch } = s;
     await w.pay(hal, ch, TON('0.2'));
     const n = World.step(vic.node, ch);
     await w.stop(vic);
