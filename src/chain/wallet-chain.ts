@@ -96,6 +96,8 @@ export abstract class WalletChain {
   private readonly secrets = new WeakMap<Wallet, WalletSecret>();
   private readonly walletLocks = new Map<string, Promise<unknown>>();
   protected closed = false;
+  /** the newest chain time an endpoint answered (seconds) */
+  private seenNow = 0;
 
   // ------------------------------------------------------------ wallets
 
@@ -132,7 +134,22 @@ export abstract class WalletChain {
   }
 
   async now(o: SignalOpts & { background?: boolean } = {}): Promise<number> {
-    return this.guard(o.signal, () => this.chainNow(o.signal), o.background);
+    return this.guard(o.signal, () => this.readNow(o.signal), o.background);
+  }
+
+  /** The chain's time as the endpoint says it; the newest seen is kept for wallet messages (newestNow). */
+  private async readNow(signal?: AbortSignal): Promise<number> {
+    const t = await this.chainNow(signal);
+    this.seenNow = Math.max(this.seenNow, t);
+    return t;
+  }
+
+  /**
+   * The chain's time for a wallet message's expiry, never earlier than the newest the endpoint showed: a replica
+   * behind (its sync_utime minutes old) would otherwise make messages that are already expired.
+   */
+  private async newestNow(signal?: AbortSignal): Promise<number> {
+    return Math.max(this.seenNow, await this.readNow(signal));
   }
 
   // ------------------------------------------------------------ the send-and-wait flow
@@ -266,7 +283,7 @@ export abstract class WalletChain {
       throw new ChainError('WALLET_REJECTED', `wallet ${friendly(wallet.address)} is frozen (storage fees unpaid): send coins to it to unfreeze, then retry`);
     }
     const seqno = deployed && acct.data ? seqnoFromData(wallet.version, acct.data) : 0;
-    const validUntil = (await this.chainNow(signal)) + WALLET_MESSAGE_TTL;
+    const validUntil = (await this.newestNow(signal)) + WALLET_MESSAGE_TTL;
     const body = await secret.info.createTransfer({
       seqno,
       secretKey: secret.secretKey,

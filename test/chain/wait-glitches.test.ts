@@ -99,3 +99,19 @@ test('a wait cut by the operation timeout after the message went out says it was
     await assert.rejects(tn.deposit(wb, address, 4n * TON), (e: ChainError) => e.code === 'TIMEOUT' && e.sent === true);
   });
 });
+
+test('a replica behind on the chain time (sync_utime) after a current one: the message is valid by the newest time seen', async () => {
+  await scene(20_000, async ({ tn, wb, address, hook, read }) => {
+    await tn.now(); // a current answer first
+    const zero = new Address(0, Buffer.alloc(32));
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'getAddressInformation' || !Address.parse(String(m.params.address)).equals(zero)) return null;
+      const r = await forward();
+      const j = JSON.parse(r.text) as { result: { sync_utime: number } };
+      j.result.sync_utime -= 600; // ten minutes behind
+      return { status: 200, text: JSON.stringify(j) };
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    assert.equal(await read(), 4n * TON);
+  });
+});
