@@ -12,8 +12,8 @@ import type { NodeContext } from './context.js';
 import type { ChannelStorage } from './persistence.js';
 import { sleep } from './policy.js';
 import { contractOf, recordFromContract, type ChannelRecord } from './record.js';
+import { RECORD_FILE } from './store/channel.js';
 
-const RECORD_FILE = 'record.json';
 /** waits between the reads of the contract at start-up (then the channel is listed as broken) */
 const READ_RETRIES_MS = [300, 1000];
 
