@@ -122,6 +122,11 @@ export abstract class ChannelBase {
     return this._latest ? copySigned(this._latest) : null;
   }
 
+  /** The latest committed state's fields without a copy (read-only: states are replaced, never changed). */
+  get latestState(): Readonly<ChannelState> | null {
+    return this._latest?.state ?? null;
+  }
+
   /** How many states both signed exist (the latest step + 1). */
   get count(): bigint {
     return this._latest ? this._latest.state.step + 1n : 0n;

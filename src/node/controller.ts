@@ -100,7 +100,7 @@ export class ChannelController {
   actions(): Capabilities {
     const ch = this.channel;
     const me = this.rec.me;
-    const latest = ch.latest?.state ?? null;
+    const latest = ch.latestState;
     return capabilities({
       me,
       life: this.rec.life,
