@@ -1,6 +1,9 @@
 // What a failure means once a wallet message went out: a final answer stands; a stop or a failed read says the
 // message may still land (`sent`), so that nobody reads it as "nothing happened" and sends it again.
+import type { Transaction } from '@ton/core';
 import { ChainError } from './errors.js';
+import { sleep } from './http.js';
+import type { TxCursor } from './payout.js';
 
 /** Final answers a wait for a sent message may end with (CANCELLED is the caller's stop, not an answer). */
 const VERDICTS: ReadonlySet<string> = new Set(['CONTRACT_REJECTED', 'WALLET_REJECTED', 'INSUFFICIENT_FUNDS', 'NOT_DEPLOYED', 'TIMEOUT', 'CLOSED']);
@@ -28,4 +31,60 @@ export async function sent<T>(what: string, wait: Promise<T>, signal?: AbortSign
 /** A stop while the message was being handed to the endpoint: it may have gone out, or not. */
 export function stoppedWhileSending(what: string, e: ChainError): ChainError {
   return new ChainError('CANCELLED', `you stopped while ${what} was being sent: it may have gone out (the node keeps watching the chain); check the channel and your wallet before you retry`, { cause: e, sent: true });
+}
+
+/** Transactions per read while waiting, and the most pages one read goes back (a flood between two reads). */
+export const WAIT_PAGE = 20;
+const WAIT_PAGES = 50;
+
+/**
+ * Polls an account's transactions (`page`: newest first, older than `before`) until one matches; `giveUp` may end
+ * the wait with an error. With `after` (an lt older than the one awaited), every transaction newer than it is
+ * looked at once, however many land between two reads: a flood of the account must not push ours out of the
+ * newest page.
+ */
+export async function waitForTransaction(o: {
+  page: (before: TxCursor | null) => Promise<Transaction[]>;
+  match: (tx: Transaction) => boolean;
+  signal: AbortSignal;
+  pollMs: number;
+  giveUp?: () => Promise<ChainError | null>;
+  after?: bigint;
+}): Promise<Transaction> {
+  const { signal } = o;
+  // The message is sent: a read that fails (the endpoint's own retries spent) is read again until the
+  // operation's timeout, which says it may still land. Only the caller's abort or a real answer ends the wait.
+  // A library's own error (a malformed answer, a transaction that does not parse: a replica mid-upgrade) is read
+  // again too; an answer another attempt cannot fix (HTTP 400) ends the wait (sent: it may still land).
+  const transient = (e: unknown) => !signal.aborted && (!(e instanceof ChainError) || e.retryable || e.code === 'ENDPOINT_UNREACHABLE' || e.code === 'RATE_LIMITED');
+  const read = (before: TxCursor | null) =>
+    o.page(before).catch((e: unknown) => {
+      if (transient(e)) return null;
+      throw e;
+    });
+  // Every transaction newer than `covered` was looked at (0 or none: only the newest page is read).
+  let covered = o.after !== undefined && o.after > 0n ? o.after : null;
+  for (let i = 0; ; i++) {
+    let page = await read(null);
+    const newest = page?.[0]?.lt ?? null;
+    for (let pages = 1; page; pages++) {
+      const found = page.find(o.match);
+      if (found) return found;
+      const last = page[page.length - 1];
+      if (covered === null || !last || page.length < WAIT_PAGE || last.lt <= covered) {
+        if (covered !== null && newest !== null && newest > covered) covered = newest;
+        break;
+      }
+      if (pages >= WAIT_PAGES) break;
+      page = await read({ lt: last.lt, hash: last.hash() });
+    }
+    if (o.giveUp && i > 0 && i % 5 === 0) {
+      const err = await o.giveUp().catch((e: unknown) => {
+        if (transient(e)) return null;
+        throw e;
+      });
+      if (err) throw err;
+    }
+    await sleep(o.pollMs, signal);
+  }
 }

@@ -19,8 +19,8 @@ import {
 import type { KeyPair } from '../core/signer.js';
 import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
-import { abortedError, sleep, withOpSignal } from './http.js';
-import { sent, stoppedWhileSending } from './sent.js';
+import { abortedError, withOpSignal } from './http.js';
+import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
 import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
 import type { ChainKind, OpOptions, TxResult, Wallet } from './types.js';
@@ -39,6 +39,7 @@ export const WALLET_FEE_RESERVE = 20_000_000n; // 0.02 TON
 /** How long a signed wallet message stays valid (chain seconds). */
 export const WALLET_MESSAGE_TTL = 120;
 
+
 interface WalletSecret {
   secretKey: Buffer;
   info: WalletContractInfo;
@@ -51,6 +52,8 @@ interface SignedTransfer {
   body: Cell;
   seqno: number;
   validUntil: number;
+  /** the wallet's last transaction before this one (0: none or unknown) */
+  afterLt: bigint;
 }
 
 export function fmtTon(n: bigint): string {
@@ -258,6 +261,8 @@ export abstract class WalletChain {
         target,
         (t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.src.equals(wallet.address) && t.inMessage.info.createdLt === createdLt,
         signal,
+        undefined,
+        createdLt,
       ),
       signal,
     );
@@ -290,7 +295,7 @@ export abstract class WalletChain {
       validUntil,
       messages: [internal({ to: msg.to, value: msg.value, bounce: msg.bounce ?? true, init: msg.init ?? undefined, body: msg.body ?? undefined })],
     });
-    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil };
+    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil, afterLt: acct.lastLt };
   }
 
   /** Sends the transfer, waits for the wallet's transaction and finds its message to `target`. */
@@ -328,7 +333,7 @@ export abstract class WalletChain {
       const later = await this.account(wallet.address, signal);
       if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== t.seqno) return null;
       return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
-    }), signal);
+    }, t.afterLt), signal);
     let out: Message | undefined;
     for (const m of walletTx.outMessages.values()) {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
@@ -380,34 +385,9 @@ export abstract class WalletChain {
     return null;
   }
 
-  /** Polls `recentTransactions` until one matches; `giveUp` may end the wait with an error. */
-  protected async waitForTransaction(
-    address: Address,
-    match: (tx: Transaction) => boolean,
-    signal: AbortSignal,
-    giveUp?: () => Promise<ChainError | null>,
-  ): Promise<Transaction> {
-    // The message is sent: a read that fails (the endpoint's own retries spent) is read again until the
-    // operation's timeout, which says it may still land. Only the caller's abort or a real answer ends the wait.
-    // A library's own error (a malformed answer, a transaction that does not parse: a replica mid-upgrade) is read
-    // again too; an answer another attempt cannot fix (HTTP 400) ends the wait (sent: it may still land).
-    const transient = (e: unknown) => !signal.aborted && (!(e instanceof ChainError) || e.retryable || e.code === 'ENDPOINT_UNREACHABLE' || e.code === 'RATE_LIMITED');
-    for (let i = 0; ; i++) {
-      const txs = await this.recentTransactions(address, 20, signal).catch((e: unknown) => {
-        if (transient(e)) return [] as Transaction[];
-        throw e;
-      });
-      const found = txs.find(match);
-      if (found) return found;
-      if (giveUp && i > 0 && i % 5 === 0) {
-        const err = await giveUp().catch((e: unknown) => {
-          if (transient(e)) return null;
-          throw e;
-        });
-        if (err) throw err;
-      }
-      await sleep(this.txPollMs, signal);
-    }
+  /** Polls the account's transactions until one matches (see waitForTransaction in sent.ts). */
+  protected waitForTransaction(address: Address, match: (tx: Transaction) => boolean, signal: AbortSignal, giveUp?: () => Promise<ChainError | null>, after?: bigint): Promise<Transaction> {
+    return waitForTransaction({ page: (before) => this.transactionsPage(address, WAIT_PAGE, before, signal), match, signal, pollMs: this.txPollMs, ...(giveUp ? { giveUp } : {}), ...(after !== undefined ? { after } : {}) });
   }
 
   // ------------------------------------------------------------ lifecycle

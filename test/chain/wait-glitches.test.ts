@@ -25,6 +25,8 @@ interface Scene {
   read: () => Promise<bigint>;
   /** what the devnet answers now for an address's transactions (a replica behind answers it later) */
   txsNow: (a: Address) => Promise<string>;
+  /** a transaction on `a` from elsewhere (the devnet's faucet), processed when it resolves */
+  flood: (a: Address) => Promise<void>;
 }
 
 async function scene(timeoutMs: number, run: (s: Scene) => Promise<void>): Promise<void> {
@@ -47,7 +49,8 @@ async function scene(timeoutMs: number, run: (s: Scene) => Promise<void>): Promi
     };
     const txsNow = (a: Address) =>
       fetch(`${dn.url}/jsonRPC`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'getTransactions', params: { address: a.toString(), limit: 20, archival: true } }) }).then((r) => r.text());
-    await run({ tn, wb: await tn.openWallet(kb), address, hook, read, txsNow });
+    const flood = async (a: Address) => void (await direct.faucet(a, TON / 100n));
+    await run({ tn, wb: await tn.openWallet(kb), address, hook, read, txsNow, flood });
   } finally {
     await tn.close();
     await direct.close();
@@ -112,6 +115,23 @@ test('a replica behind on the chain time (sync_utime) after a current one: the m
       return { status: 200, text: JSON.stringify(j) };
     };
     await tn.deposit(wb, address, 4n * TON);
+    assert.equal(await read(), 4n * TON);
+  });
+});
+
+test('a flood of the contract between two reads does not hide our transaction: the wait reads back past the newest page', async () => {
+  await scene(8_000, async ({ tn, wb, address, hook, read, flood }) => {
+    let flooded = false;
+    hook.fn = async (m, forward) => {
+      // Before the first look at the contract's transactions, 25 others land after ours (more than one page).
+      if (m.method === 'getTransactions' && Address.parse(String(m.params.address)).equals(address) && !flooded) {
+        flooded = true;
+        for (let i = 0; i < 25; i++) await flood(address);
+      }
+      return forward();
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    assert.equal(flooded, true, 'the flood was sent');
     assert.equal(await read(), 4n * TON);
   });
 });
