@@ -5,6 +5,7 @@ import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import { sign } from '../core/signer.js';
 import { FAUCET_MAX, type Chain } from '../chain/types.js';
+import { TESTNET_FAUCET_BOT } from '../chain/TonClientChain.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
@@ -124,9 +125,12 @@ export abstract class Queries {
   async faucet(amount: bigint): Promise<bigint> {
     if (amount <= 0n || amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', `the faucet gives from 0.000000001 to ${formatTon(FAUCET_MAX)} TON at a time: ask again for more`);
     const c = this.ctx.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
+    // Asked on testnet, a chain object's faucet would fail with a devnet-only message.
+    const noFaucet = () => new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address)`);
+    if (this.ctx.o.network === 'testnet') throw noFaucet();
     if (typeof c.faucet === 'function') await c.faucet(this.ctx.myAddress, amount);
     else if (typeof c.fund === 'function') await c.fund(this.ctx.myAddress, amount);
-    else throw new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from @testgiver_ton_bot on Telegram`);
+    else throw noFaucet();
     return this.balanceTon();
   }
 

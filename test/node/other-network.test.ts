@@ -38,3 +38,14 @@ test("a data folder's channel phases, read without a node: a channel whose recor
     await closePair(p);
   }
 });
+
+test('a testnet node has no faucet, whatever its chain object offers: NO_FAUCET names the giver bot', async () => {
+  const p = await openPair();
+  try {
+    await p.bob.stop();
+    p.bob = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, 'bob-testnet'), key: { keyPair: p.keys.bob } });
+    await assert.rejects(p.bob.faucet(10n ** 9n), (e: { code?: string; message: string }) => e.code === 'NO_FAUCET' && /@testgiver_ton_bot/.test(e.message));
+  } finally {
+    await closePair(p);
+  }
+});
