@@ -9,7 +9,7 @@ import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
-import { formatState, formatWithdrawal } from './format.js';
+import { channelBalancesText, formatState, formatWithdrawal, paidOutText } from './format.js';
 import type { Io, Parsed } from './repl.js';
 
 export class UsageError extends Error {
@@ -211,8 +211,14 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const channel = a.values.get('channel');
     const b = a.node.balanceChan(channel);
     const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+    if (!b && view?.payout) {
+      // an exit: paid out by the deposits, never a signed state
+      a.io.say(`No signed state: the channel ${paidOutText(view)}; nothing is in the channel any more`);
+      return { paidOut: view.payout };
+    }
     if (!b) {
-      const why = view?.phase === 'rejected' ? 'the proposal was declined' : 'the channel opens when both deposits are in and the initial state is signed';
+      const exiting = view?.phase === 'closing' && view.close?.step === null;
+      const why = view?.phase === 'rejected' ? 'the proposal was declined' : exiting ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON): the node pays them out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
       throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
     }
     // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
@@ -362,11 +368,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const broken = a.node.brokenChannels();
     if (!cs.length && !broken.length) a.io.say('No channels yet: serve or connect, then open');
     for (const c of cs) {
-      // before a signed state, what each side has in the contract (0 of yours after a refund)
-      const b = c.latest
-        ? `${balancesLine(c.latest)} step ${c.latest.step}`
-        : `no signed state; deposited A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`;
-      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${b}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
+      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
     return { channels: cs, broken };

@@ -187,3 +187,22 @@ export function startNotes(channels: readonly ChannelView[]): string[] {
     .filter((c) => c.pending?.awaiting === 'me')
     .map((c) => `❗ State ${c.pending!.step} from your partner awaits your signature (channel ${c.id}): showLast shows it, sign signs it❗`);
 }
+
+/** What a paid-out channel paid by, in one phrase: "paid out by step 1: A [4 3] B (not the latest, step 5: …)". */
+export function paidOutText(c: Pick<ChannelView, 'payout' | 'latest'>): string | null {
+  const p = c.payout;
+  if (!p) return null;
+  const stale = !p.matchesLatest && c.latest && c.latest.step !== p.step ? ` (not the latest, step ${c.latest.step}: ${balancesLine(c.latest)})` : '';
+  return `paid out by ${p.step === null ? 'the deposits' : `step ${p.step}`}: ${balancesLine(p)}${stale}`;
+}
+
+/** A channel's balances for the list: what it paid by, else the latest state, else the deposits so far. */
+export function channelBalancesText(c: ChannelView): string {
+  // before a signed state, what each side has in the contract (0 of yours after a refund)
+  return (
+    paidOutText(c) ??
+    (c.latest
+      ? `${balancesLine(c.latest)} step ${c.latest.step}`
+      : `no signed state; deposited A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`)
+  );
+}

@@ -95,7 +95,7 @@ export interface ChannelView {
   pending: (StateView & { awaiting: 'me' | 'partner' }) | null;
   myTurn: boolean;
   turnRequestedByPartner: boolean;
-  /** my balance in the channel (latest state, else my deposit) and the partner's */
+  /** my balance in the channel (paid out: the state or deposits the contract paid by; else the latest state, else my deposit) and the partner's */
   myBalance: bigint;
   partnerBalance: bigint;
   close: CloseView | null;

@@ -53,8 +53,10 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
   const settled = (latest?.step ?? -1n) === ch.count - 1n;
   const staged = settled ? liveStaged(ctl) : null;
   const me = rec.me;
-  const mine = latest ? balanceOf(latest, me) : me === 'A' ? rec.depositA : rec.depositB;
-  const theirs = latest ? balanceOf(latest, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
+  // Paid out: the balances the contract paid by (a stale close that stood, or the deposits of an exit).
+  const by = rec.payout ?? latest;
+  const mine = by ? balanceOf(by, me) : me === 'A' ? rec.depositA : rec.depositB;
+  const theirs = by ? balanceOf(by, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
   const contract = addressTextOf(rec.contract, 'contract');
   return {
     id: contract,

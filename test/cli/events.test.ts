@@ -216,3 +216,22 @@ test("the payer's own lines after a payment in automatic mode: the pass is a pas
     await closePair(p);
   }
 });
+
+test('channels shows a paid-out channel by the state the contract paid, not the latest; balanceChan of an exit says it paid the deposits', async () => {
+  const out: string[] = [];
+  const io = { say: (t: string) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  const stale = { step: 1n, balanceA: 4_000_000_000n, balanceB: 3_000_000_000n, matchesLatest: false };
+  const exit = { step: null, balanceA: 1_500_000_000n, balanceB: 0n, matchesLatest: true };
+  const base = { me: 'B', partnerAddress: '0Qp', legacy: false, depositA: 0n, depositB: 0n, expectedDepositA: 0n, expectedDepositB: 0n };
+  const views = [
+    { ...base, id: 'kQs', contract: 'kQs', phase: 'closed', latest: { step: 5n, balanceA: 2_000_000_000n, balanceB: 5_000_000_000n }, payout: stale },
+    { ...base, id: 'kQe', contract: 'kQe', phase: 'closed', latest: null, payout: exit },
+  ];
+  const node = { currentChannel: () => views[1], channel: (id: string) => views.find((v) => v.id === id), channels: () => views, brokenChannels: () => [], balanceChan: () => null } as unknown as ChannelNodeApi;
+  await runLine('channels', node, io);
+  assert.match(out[0]!, /^kQs closed, you are B, partner 0Qp: paid out by step 1: A \[4 3\] B \(not the latest, step 5: A \[2 5\] B\)$/);
+  assert.match(out[1]!, /^kQe closed, you are B, partner 0Qp: paid out by the deposits: A \[1\.5 0\] B$/);
+  out.length = 0;
+  await runLine('balanceChan --channel kQe', node, io);
+  assert.deepEqual(out, ['No signed state: the channel paid out by the deposits: A [1.5 0] B; nothing is in the channel any more']);
+});
