@@ -2,7 +2,7 @@
 // the choice of how to close, then a preview of what each side gets and a confirmation, since a close cannot be
 // undone. A cooperative close with the partner offline is refused before anything is sent; a close that fell back
 // to a unilateral one (the 'auto' mode, scripts) says so plainly.
-import type { StateView, WithdrawResult } from '../node/types.js';
+import type { Party, PayoutView, StateView, WithdrawResult } from '../node/types.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
@@ -79,10 +79,21 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
       `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out in ${until}.`,
     );
   } else if (r.mode === 'cooperative') {
-    const mine = ch.me === 'A' ? r.payoutA : r.payoutB;
-    void c.info(`channel closed with Step ${r.step}: you received ${formatTon(mine ?? 0n)} TON.`);
+    void c.info(cooperativeWords(ch.me, r, node.api.channels().find((x) => x.id === ch.id)?.payout ?? null));
   } else {
     void c.info(`close started with Step ${r.step}; the node finishes it in ${until}.`);
   }
   return r;
+}
+
+/**
+ * What a cooperative close paid, truthfully: the state's balance is not what reaches the wallet (the reserve's share
+ * and the change are added, the fees taken). What reached the wallet is said when the node has read the payout; else
+ * the 'closed' notification says it.
+ */
+export function cooperativeWords(me: Party, r: WithdrawResult, payout: PayoutView | null): string {
+  const byState = me === 'A' ? (payout?.balanceA ?? r.payoutA) : (payout?.balanceB ?? r.payoutB);
+  const state = `channel closed with Step ${r.step}: the state paid you ${formatTon(byState ?? 0n)} TON`;
+  if (!payout) return `${state}; what reached your wallet is told once the node reads the payout.`;
+  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON (the balance plus your share of the contract's fee reserve, minus fees).`;
 }

@@ -1,0 +1,54 @@
+// In-host: what the extension says about money and the next step, on the teaching demo's two nodes (Alice and Bob
+// in this extension host): a cooperative close tells the state's figure and what reached the wallet apart.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { after, before, describe, it } from 'mocha';
+import { formatTon } from '../../../src/core/amounts.js';
+import { api, notices, until } from './helpers.js';
+
+type Ext = Awaited<ReturnType<typeof api>>;
+
+const run = async (ext: Ext, id: string) => {
+  const text = await vscode.commands.executeCommand('synchannel.demoStep', id);
+  assert.equal(typeof text, 'string', `step ${id} failed: ${JSON.stringify(ext.lastFailure())}`);
+};
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('SynChannel review: money words on the demo nodes', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+
+  before(async () => {
+    ext = await api();
+    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+  });
+
+  it('a cooperative close says what the state paid and what reached the wallet, never the state balance as "received"', async () => {
+    for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) await run(ext, id);
+    // Bob has the turn after the initial state: he closes
+    const ch = ext.test.channels('bob')[0]!;
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: `Close with Step ${ch.latest!.step}` });
+    const closing = vscode.commands.executeCommand('synchannel.withdraw', { party: 'bob', channel: ch.id }, 'cooperative');
+    // the demo's nodes sign by hand: Alice signs the close state
+    await until('the close state awaiting Alice', () => ext.test.channels('alice')[0]?.actions.sign.ok);
+    assert.ok(await vscode.commands.executeCommand('synchannel.sign', { party: 'alice', channel: ch.id }), JSON.stringify(ext.lastFailure()));
+    const r = await closing;
+    assert.ok(r, JSON.stringify(ext.lastFailure()));
+    const payout = ext.test.channels('bob')[0]!.payout;
+    const said = notices(ext).find((n) => /channel closed with Step/.test(n.message));
+    assert.ok(said, JSON.stringify(notices(ext)));
+    assert.match(said.message, new RegExp(`the state paid you ${esc(formatTon(ch.latest!.balanceB))} TON`));
+    if (payout) {
+      assert.notEqual(payout.paidB, payout.balanceB, 'the wallet gets the reserve share too: the two figures differ');
+      assert.match(said.message, new RegExp(`your wallet received ${esc(formatTon(payout.paidB))} TON`));
+    }
+    assert.doesNotMatch(said.message, new RegExp(`you received ${esc(formatTon(ch.latest!.balanceB))} TON`));
+  });
+});
