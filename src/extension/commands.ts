@@ -109,21 +109,30 @@ export class Commands implements CommandContext {
       this.host.fireChanged();
       return result;
     } catch (e) {
-      const code = errorCode(e);
-      const message = errorMessage(e);
-      const sent = code === 'CANCELLED' && failureLevel('cancelled', e) === 'warning';
-      this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
-      const network = this.host.runningNetwork ?? this.host.network;
-      const cfg = vscode.workspace.getConfiguration('synchannel');
-      const endpoint = network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', ''));
-      const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
-      const target = isTarget(args[0]) ? args[0] : undefined;
-      const can = this.actionsOf(target);
-      const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can }, () => this.host.showLog(), e);
-      this.failures.push({ command: name, code, message, shown });
-      if (this.failures.length > 50) this.failures.shift();
+      await this.report(name, e, args[0]);
       return undefined;
     }
+  }
+
+  /**
+   * Shows a failure with its next step (and, while a failed start leaves channels with money unwatched, says so);
+   * also for what the extension does by itself (the start-up, a restart after a setting changed).
+   */
+  async report(name: string, e: unknown, targetArg?: unknown): Promise<void> {
+    const code = errorCode(e);
+    const message = errorMessage(e);
+    const sent = code === 'CANCELLED' && failureLevel('cancelled', e) === 'warning';
+    this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
+    const network = this.host.runningNetwork ?? this.host.network;
+    const cfg = vscode.workspace.getConfiguration('synchannel');
+    const endpoint = network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', ''));
+    const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
+    const target = isTarget(targetArg) ? targetArg : undefined;
+    const can = this.actionsOf(target);
+    const also = this.host.unwatchedWords() ?? undefined;
+    const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can, ...(also ? { also } : {}) }, () => this.host.showLog(), e);
+    this.failures.push({ command: name, code, message, shown });
+    if (this.failures.length > 50) this.failures.shift();
   }
 
   /** What the node allows now on the channel a failed command acted on (its target's, or the node's current one). */

@@ -63,6 +63,8 @@ export interface FailureContext {
   target?: unknown;
   /** whether the node allows an action on the failed command's channel now (absent: no channel known) */
   can?: (action: Action) => boolean;
+  /** said after the failure, whatever the code (channels with money that nothing watches now) */
+  also?: string;
 }
 
 /**
@@ -106,7 +108,7 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
   const addsHint = hint && !message.includes(hint) && !hint.includes(message) && (!actions.length || ENDPOINT_CODES.includes(code));
-  const text = own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`;
+  const text = (own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`) + (c.also ? ` ${c.also}` : '');
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' ? ['Show Log'] : [])];
   void prompts.notify(level, text, ...buttons).then((pick) => {
     if (!pick) return;

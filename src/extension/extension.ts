@@ -98,11 +98,16 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     contextKeys(nodeHost, model),
     vscode.window.registerFileDecorationProvider(new TreeDecorations()),
     vscode.window.registerWebviewPanelSerializer(BALANCES_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => balances.restore(panel, state) }),
-    onSettingsChanged(nodeHost, prompts),
+    onSettingsChanged(nodeHost, prompts, commands),
   );
   nodeHost.log(`SynChannel activated (network setting: ${nodeHost.network})`);
   // After activation returns: a node whose data folder holds channels to watch starts by itself.
-  const startup = () => nodeHost.startIfLive().catch((e: unknown) => (nodeHost.log(`start-up check: ${String(e)}`, 'warn'), 'failed' as const));
+  // A failed start of a node that must watch money is shown (the channels are NOT watched), never only logged.
+  const startup = async () => {
+    const r = await nodeHost.startIfLive().catch((e: unknown) => (nodeHost.log(`start-up check: ${String(e)}`, 'warn'), 'nothing' as const));
+    if (r === 'failed') await commands.report('startNode', nodeHost.startError);
+    return r;
+  };
   setTimeout(() => void startup(), 0);
 
   return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, startup, testMode });
@@ -147,12 +152,16 @@ function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   return true;
 }
 
-/** Settings the running node was built with: the network switches at once, the rest after a restart. */
-function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts): vscode.Disposable {
+/**
+ * Settings the running node was built with: the network switches at once, the rest after a restart. A start that
+ * fails is shown (this window's own Switch Network shows its own).
+ */
+function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts, commands: Commands): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('synchannel.network')) {
+      const own = nodeHost.ownNetworkWrite === nodeHost.network;
       if (keepsNode(nodeHost, prompts)) return;
-      nodeHost.restartForNetwork().catch((err) => nodeHost.log(`network switch: ${String(err)}`, 'error'));
+      nodeHost.restartForNetwork().catch((err: unknown) => (own ? nodeHost.log(`network switch: ${String(err)}`, 'error') : commands.report('switchNetwork', err)));
     } else if (
       ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
       nodeHost.mainNode
@@ -160,7 +169,7 @@ function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts): vscode.Disposa
       void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then(async (pick) => {
         if (!pick) return;
         await nodeHost.stopNode();
-        await nodeHost.ensureNode();
+        await nodeHost.ensureNode().catch((err: unknown) => commands.report('startNode', err));
       });
     }
   });

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
+import { inContract } from '../node/uiRules.js';
 import { DemoSession } from './demoHost.js';
 import { KeyStore } from './keys.js';
 import * as factory from './nodeFactory.js';
@@ -43,6 +44,10 @@ export class NodeHost implements vscode.Disposable {
   private devnet: DevnetServer | null = null;
   private _status: NodeStatus = 'stopped';
   private _lastError: { code: string; message: string } | null = null;
+  /** what the last failed start threw (an automatic start reports it) */
+  private lastStartError: unknown = null;
+  /** the channels with money in the folder of a node that failed to start: nothing watches them */
+  private _unwatched: { network: NetworkKind; count: number } | null = null;
   /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
   private wantRunning = false;
   /** the network this window's own Switch Network wrote last (a change to it is not another window's) */
@@ -79,6 +84,17 @@ export class NodeHost implements vscode.Disposable {
   }
   get runningNetwork(): NetworkKind | null {
     return this.main ? this.mainNetwork : null;
+  }
+  /** After a failed start: the channels with money its folder holds, which nothing watches now (null: none). */
+  get unwatchedMoney(): { network: NetworkKind; count: number } | null {
+    return this.main ? null : this._unwatched;
+  }
+  /** The failed start's channels with money in words, or null. */
+  unwatchedWords(): string | null {
+    const u = this.unwatchedMoney;
+    if (!u) return null;
+    const one = u.count === 1;
+    return `${u.count} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'} on ${u.network} ${one ? 'is' : 'are'} NOT watched: a stale close by your partner is not challenged until the node runs.`;
   }
 
   /** A data dir per network (channels of each network are kept apart). */
@@ -146,10 +162,14 @@ export class NodeHost implements vscode.Disposable {
         this.main = hosted;
         this.mainNetwork = network;
         this._lastError = null;
+        this._unwatched = null;
         this.setStatus('running');
         this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}`);
         return hosted;
       } catch (e) {
+        this.lastStartError = e;
+        const count = await this.moneyIn(this.dataDir(network));
+        this._unwatched = count ? { network, count } : null;
         this._lastError = { code: errorCode(e), message: errorMessage(e) };
         this.setStatus(errorCode(e) === 'DATA_DIR_LOCKED' ? 'locked' : 'error');
         this.log(`the node did not start: ${errorMessage(e)}`, 'error');
@@ -159,6 +179,18 @@ export class NodeHost implements vscode.Disposable {
       }
     })();
     return this.starting;
+  }
+
+  /** How many channels of a data folder may hold money (in their contract, or unreadable); 0 when another process holds it. */
+  private async moneyIn(dir: string): Promise<number> {
+    if (!existsSync(dir)) return 0;
+    const phases = await factory.channelPhases(dir).catch(() => null);
+    return phases ? phases.filter((p) => inContract(p) || p === 'unreadable').length : 0;
+  }
+
+  /** The error of the last failed start (what an automatic start reports). */
+  get startError(): unknown {
+    return this.lastStartError;
   }
 
   /**
@@ -188,7 +220,11 @@ export class NodeHost implements vscode.Disposable {
 
   /** Stops the user's node (channels stay on disk). */
   async stopNode(opts: { keepWanted?: boolean } = {}): Promise<void> {
-    if (!opts.keepWanted) this.wantRunning = false;
+    if (!opts.keepWanted) {
+      this.wantRunning = false;
+      // the user stops: what a failed start left unwatched is theirs to decide now (the stop asked first)
+      this._unwatched = null;
+    }
     if (this.starting) await this.starting.catch(() => undefined);
     const m = this.main;
     if (!m) {
@@ -221,8 +257,9 @@ export class NodeHost implements vscode.Disposable {
       // what was said of the old network's folder (locked, a failed start) is not true of the new one
       this._lastError = null;
       this.setStatus('stopped');
+      this._unwatched = null;
       if (this.wantRunning) await this.ensureNode();
-      else await this.startIfLive();
+      else if ((await this.startIfLive()) === 'failed') throw this.lastStartError;
     });
     this.restartChain = next.catch(() => undefined);
     return next;

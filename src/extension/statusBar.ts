@@ -39,8 +39,13 @@ export function statusText(host: NodeHost, model: Model): StatusText {
       return { text: `$(sync~spin) SynChannel: ${network} · starting`, tooltip: 'The node is starting.', awaiting };
     case 'locked':
       return { text: `$(lock) SynChannel: ${network} · watched by another window`, tooltip: err?.message ?? 'Another window or process holds this data folder.', awaiting };
-    case 'error':
-      return { text: `$(error) SynChannel: ${network} · ${err?.code === 'NO_KEY' ? 'no key' : 'error'}`, tooltip: err?.message ?? 'The node did not start.', awaiting };
+    case 'error': {
+      // a failed start of a node that must watch money: the status bar keeps saying it
+      const u = host.unwatchedMoney;
+      const notWatched = u ? ` · ${u.count} channel${u.count === 1 ? '' : 's'} NOT watched` : '';
+      const tooltip = [`The node did not start: ${err?.message ?? 'see the log'}`, ...(u ? [host.unwatchedWords() ?? ''] : [])].join('\n\n');
+      return { text: `$(error) SynChannel: ${network} · ${err?.code === 'NO_KEY' ? 'no key' : 'error'}${notWatched}`, tooltip, awaiting };
+    }
     default:
       return { text: `$(debug-disconnect) SynChannel: ${network} · stopped`, tooltip: 'The node is not running: Serve, Connect or Start the Node start it.', awaiting };
   }
