@@ -106,9 +106,11 @@ test('automatic mode: the payer hears of its payment signed before the pass that
     for (let i = 0; i < 3; i++) {
       const from = order.length;
       const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === BigInt(2 * i + 3));
+      // Bob hears of Alice's countersignature of his pass last (a fixed 50 ms wait was too short under load).
+      const bobBack = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === BigInt(2 * i + 3));
       await p.alice.send(TON('0.1'));
       await back;
-      await new Promise((r) => setTimeout(r, 50));
+      await bobBack;
       const s = BigInt(2 * i + 2);
       // Bob receives Alice's payment, signs it and passes: his own events, then Alice's countersignature of his pass.
       assert.deepEqual(order.slice(from), [`stateReceived ${s}`, `stateSigned ${s}`, `stateSigned ${s + 1n}`]);
