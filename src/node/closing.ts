@@ -161,6 +161,8 @@ export class Closing {
         if (/^waiting for the channel contract/.test(m) && process.env.SYNCHANNEL_CRASH_AT?.split(',').includes('during-close')) process.kill(process.pid, 'SIGKILL');
       },
     });
+    // A challenge may land before our first read of the close: the arbiter then tells both (close, challenge).
+    if (!ctl.rec.close) ctl.sentClose = use.state.step;
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);

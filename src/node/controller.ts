@@ -26,6 +26,8 @@ export class ChannelController {
   private stopped = false;
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
+  /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
+  sentClose: bigint | null | undefined = undefined;
 
   constructor(
     public rec: ChannelRecord,

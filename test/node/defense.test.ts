@@ -1,6 +1,7 @@
 // The defense raises the contract's step floor whenever a partner could still submit a state that pays us less than
 // the latest: the window never moves, so a challenge in its last block cannot be answered. And a read of the close
 // older than the one the channel saw (a lagging endpoint) changes nothing. Two real nodes on one SandboxChain.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { createNode, waitForEvent } from '../../src/node/index.js';
 import type { StateView } from '../../src/node/types.js';
 import { faultyChain } from '../helpers/faults.js';
 import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
-import { TON, connect, fund, latest, until, type Pair } from '../helpers/nodes.js';
+import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
 
 /** Steps 0..9; Bob has 4, 4, 5, 5, 5, 4, 4, 4, 5, 5 TON (A 3 / B 4 at first). */
 async function upAndDown(p: Pair): Promise<StateView[]> {
@@ -172,4 +173,26 @@ withPair('states between that cannot be read (a damaged journal) raise the floor
   assert.equal((await raised).step, 9n);
   assert.ok(said.some((m) => /the states between the close on chain and step 9 could not be read/.test(m)), said.join('\n'));
   assert.ok(!said.some((m) => /a state between the close on chain and step 9 pays you less/.test(m)), 'not known');
+});
+
+test('our own stale close that the partner challenged before our first read is told as a challenge, not as a close with the newer step', async () => {
+  // Alice reads the chain every 2 s, Bob every 100 ms: Bob challenges before Alice's node first sees her close.
+  const p = await openPair({ pollMs: 2000, bob: { pollMs: 100 } });
+  try {
+    await fund(p);
+    await payOne(p);
+    const head = latest(p.alice).step;
+    const told: string[] = [];
+    p.alice.on((e) => {
+      if (e.type === 'closeStarted') told.push(`closeStarted ${e.step} byPartner=${e.byPartner}`);
+      if (e.type === 'challenged') told.push(`challenged ${e.step} byMe=${e.byMe}`);
+    });
+    const r = await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    assert.equal(r.step, 0n);
+    await until('Alice learns of the challenge', () => told.some((t) => t.startsWith('challenged')), 15_000);
+    assert.deepEqual(told, [`closeStarted 0 byPartner=false`, `challenged ${head} byMe=false`]);
+    assert.equal(p.alice.currentChannel()!.closeStep, head);
+  } finally {
+    await closePair(p);
+  }
 });
