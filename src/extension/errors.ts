@@ -108,7 +108,8 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
   const addsHint = hint && !message.includes(hint) && !hint.includes(message) && (!actions.length || ENDPOINT_CODES.includes(code));
-  const text = (own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`) + (c.also ? ` ${c.also}` : '');
+  const said = own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`;
+  const text = c.also ? `${said}${/[.!?]$/.test(said) ? '' : '.'} ${c.also}` : said;
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' ? ['Show Log'] : [])];
   void prompts.notify(level, text, ...buttons).then((pick) => {
     if (!pick) return;

@@ -5,7 +5,7 @@ import '../polyfill.js';
 // or just after activation when this network's data folder holds channels to watch (the emulator only on sandbox).
 import * as vscode from 'vscode';
 import type { BalancesSnapshot, HostToWebview, WebviewToHost } from '../../webview/protocol.js';
-import type { ChannelView, NodeEvent } from '../node/types.js';
+import type { BrokenChannelView, ChannelView, NetworkKind, NodeEvent } from '../node/types.js';
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
@@ -30,6 +30,10 @@ export interface SynChannelTestApi {
   /** the notifications' handling of an event of the user's node (the node raises these in the node tests) */
   notify(event: NodeEvent): void;
   channels(party: PartyId): ChannelView[];
+  /** the channels a hosted node could not load */
+  broken(party: PartyId): BrokenChannelView[];
+  /** replaces (undefined: removes) a network's stored seed, as a lost SecretStorage would; returns the one it had */
+  replaceSeed(network: NetworkKind, seedHex: string | undefined): Promise<string | undefined>;
   /** rebuilds the views' picture now and resolves when it is current */
   settle(): Promise<void>;
   /** whether the views are read again on a timer (a channel is closing: its countdown moves) */
@@ -223,6 +227,8 @@ function publicApi(p: Parts): SynChannelApi {
               if (me) notes.handle({ node: me, event });
             },
             channels: (party: PartyId) => nodeHost.node(party)?.api.channels() ?? [],
+            broken: (party: PartyId) => nodeHost.node(party)?.api.brokenChannels() ?? [],
+            replaceSeed: (network: NetworkKind, seedHex: string | undefined) => nodeHost.keys.replaceSeed(network, seedHex),
             settle: () => model.rebuild(),
             countdown: () => model.counting,
           },

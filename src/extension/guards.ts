@@ -2,7 +2,7 @@
 // unwatched, whether a network's key may be replaced, which channel a palette command acts on, what the balances
 // panel offered. Phases and actions come from the node's views (ChannelView): no protocol rule is made here.
 import { durationText } from '../core/duration.js';
-import type { Action, ChannelView } from '../node/types.js';
+import type { Action, BrokenChannelView, ChannelView } from '../node/types.js';
 import { ended, unwatched } from '../node/uiRules.js';
 import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
 import { shortAddress } from './util.js';
@@ -20,24 +20,28 @@ export interface StopWarning {
 
 /**
  * What stopping the node leaves unwatched (the node's rule: unwatched), to ask before it stops; the CLI says the
- * same as it stops. null when no channel needs a running node.
+ * same as it stops. Channels the node could not load (brokenChannels) may hold money: they count too. null when
+ * no channel needs a running node.
  * @param what "Stop the node", "Switch to devnet"…
  */
-export function stopWarning(views: readonly ChannelView[], what: string, readAt = Date.now(), now = Date.now()): StopWarning | null {
+export function stopWarning(views: readonly ChannelView[], what: string, readAt = Date.now(), now = Date.now(), broken: readonly BrokenChannelView[] = []): StopWarning | null {
   const u = unwatched(views);
   const need = [...u.closing, ...u.guarded];
-  if (!need.length) return null;
+  if (!need.length && !broken.length) return null;
   const lines = need.map((c) => {
     const left = closeLeft(c, readAt, now);
     const closing = c.phase === 'closing' && left !== null ? `, ${left > 0 ? `${durationText(left)} left in the challenge window` : 'challenge window over'}` : '';
     return `• ${c.contract} with ${shortAddress(c.partnerAddress)}: ${c.phase}${closing}`;
   });
+  for (const b of broken) lines.push(`• ${b.id}: not loaded (${b.code}), it may hold money`);
   const notes: string[] = [];
+  if (broken.length) notes.push('A channel the node could not load is not watched even while it runs: fix it (its row in the SynChannel view says how).');
   if (u.closing.length) notes.push('Start the node again before the challenge window ends, to challenge a stale close and collect the payout.');
   if (u.shortestPeriod !== null) notes.push(`Nothing watches the chain for a close by your partner while the node is off: start it at least once every ${durationText(u.shortestPeriod)} (the challenge window).`);
   const one = need.length === 1;
+  const notLoaded = broken.length ? `${need.length ? ' It also holds' : ' Your node holds'} ${broken.length} channel${broken.length === 1 ? '' : 's'} it could not load, which may hold money.` : '';
   return {
-    message: `${what}? Your node guards ${need.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.`,
+    message: `${what}?${need.length ? ` Your node guards ${need.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.` : ''}${notLoaded}`,
     detail: [...lines, '', ...notes].join('\n'),
   };
 }
@@ -51,13 +55,17 @@ export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY
  * @param stored the phases of the data folder's channels when the node does not run (channelPhases; null: another
  *   window holds it)
  */
-export function keyChange(o: { network: string; running: readonly ChannelView[] | null; stored: readonly string[] | null; hasKey: boolean }): KeyChange {
-  const open = o.running ? o.running.filter((c) => !ended(c.phase)) : [];
+export function keyChange(o: { network: string; running: readonly ChannelView[] | null; stored: readonly string[] | null; hasKey: boolean; broken?: readonly BrokenChannelView[] }): KeyChange {
+  // a channel the running node could not load (broken) is not known to be closed: it counts as not closed
+  const open = [
+    ...(o.running ?? []).filter((c) => !ended(c.phase)).map((c) => `${shortAddress(c.contract)}: ${c.phase}`),
+    ...(o.running ? (o.broken ?? []) : []).map((b) => `${shortAddress(b.id)}: not loaded, ${b.code}`),
+  ];
   if (open.length) {
     return {
       ok: false,
       code: 'KEY_IN_USE',
-      why: `the ${o.network} key is the key of ${open.length} channel${open.length === 1 ? '' : 's'} that ${open.length === 1 ? 'is' : 'are'} not closed (${open.map((c) => `${shortAddress(c.contract)}: ${c.phase}`).join(', ')}): a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
+      why: `the ${o.network} key is the key of ${open.length} channel${open.length === 1 ? '' : 's'} that ${open.length === 1 ? 'is' : 'are'} not closed (${open.join(', ')}): a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
     };
   }
   if (!o.running && o.stored === null) {

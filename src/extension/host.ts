@@ -274,7 +274,7 @@ export class NodeHost implements vscode.Disposable {
     const cfg = vscode.workspace.getConfiguration('synchannel');
     const dataDir = this.dataDir(network);
     // The node's log and error events reach the output channel through attach(), once: no `log` here.
-    const config: NodeConfig = { network, dataDir, key: await this.keys.keyFor(network), autoMode: cfg.get<boolean>('autoPassTurn', true) };
+    const config: NodeConfig = { network, dataDir, key: await this.keys.keyFor(network, dataDir), autoMode: cfg.get<boolean>('autoPassTurn', true) };
     const period = cfg.get<number>('challengePeriod', 0);
     const minPeriod = cfg.get<number>('minChallengePeriod', 0);
     if (period > 0) config.challengePeriod = period;

@@ -2,8 +2,10 @@
 // path): an imported mnemonic, a key folder, or a seed created once for sandbox and devnet.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { ended } from '../node/uiRules.js';
 import type { NetworkKind } from '../node/types.js';
-import type { NodeConfig } from './nodeFactory.js';
+import { channelPhases, type NodeConfig } from './nodeFactory.js';
 import { ExtensionError, type Redactor } from './util.js';
 
 const SECRET = {
@@ -30,8 +32,12 @@ export class KeyStore {
     return !!(this.ctx.globalState.get<string>(KEY_FOLDER(network)) || (await this.ctx.secrets.get(SECRET.mnemonic(network))) || (await this.ctx.secrets.get(SECRET.seed(network))));
   }
 
-  /** The key of this network: an imported mnemonic, a key folder, or a seed (created once for sandbox/devnet). */
-  async keyFor(network: NetworkKind): Promise<NodeConfig['key']> {
+  /**
+   * The key of this network: an imported mnemonic, a key folder, or a seed (created once for sandbox/devnet). A
+   * new seed is never made while the network's data folder holds channels that are not closed: they were made
+   * with a key that is gone from the secret storage, and a new one would not open them.
+   */
+  async keyFor(network: NetworkKind, dataDir?: string): Promise<NodeConfig['key']> {
     const words = await this.ctx.secrets.get(SECRET.mnemonic(network));
     if (words) {
       const mnemonic = JSON.parse(words) as string[];
@@ -45,12 +51,21 @@ export class KeyStore {
       if (network === 'testnet') {
         throw new ExtensionError('NO_KEY', 'no key for testnet yet: create a key or import one (a mnemonic or a key folder), then fund its wallet');
       }
+      await refuseNewKey(network, dataDir);
       seedHex = randomBytes(32).toString('hex');
       await this.ctx.secrets.store(SECRET.seed(network), seedHex);
       this.log(`created a new ${network} key (kept in VS Code's secret storage)`);
     }
     this.redactor.add(seedHex);
     return { seed: Buffer.from(seedHex, 'hex') };
+  }
+
+  /** Test mode: replaces (or removes) the stored seed of a network; returns the one it had. */
+  async replaceSeed(network: NetworkKind, seedHex: string | undefined): Promise<string | undefined> {
+    const had = await this.ctx.secrets.get(SECRET.seed(network));
+    if (seedHex) await this.ctx.secrets.store(SECRET.seed(network), seedHex);
+    else await this.ctx.secrets.delete(SECRET.seed(network));
+    return had;
   }
 
   async apiKey(): Promise<string | undefined> {
@@ -76,4 +91,17 @@ export class KeyStore {
       await this.ctx.secrets.store(SECRET.apiKey, key);
     } else await this.ctx.secrets.delete(SECRET.apiKey);
   }
+}
+
+/** Throws when a data folder holds channels that are not closed (a new key would not open them). */
+async function refuseNewKey(network: NetworkKind, dataDir: string | undefined): Promise<void> {
+  if (!dataDir || !existsSync(dataDir)) return;
+  const phases = await channelPhases(dataDir).catch(() => null);
+  const held = (phases ?? []).filter((p) => !ended(p));
+  if (!held.length) return;
+  const one = held.length === 1;
+  throw new ExtensionError(
+    'NO_KEY',
+    `the ${network} key is not in VS Code's secret storage, but ${dataDir} holds ${held.length} channel${one ? '' : 's'} that ${one ? 'is' : 'are'} not closed (${held.join(', ')}), made with that key: a new key would not open ${one ? 'it' : 'them'}, so none was made. Import that key (Import Mnemonic, or Import Key Folder), or set synchannel.dataDir to another folder`,
+  );
 }

@@ -3,7 +3,7 @@
 // publishes them together. A view never mixes two reads: a channel row and its step rows always come from one
 // rebuild (under load the tree showed a channel's old balance above its newer steps).
 import * as vscode from 'vscode';
-import type { ChannelView, NetworkKind, PartnerView, ServeResult, StateView } from '../node/types.js';
+import type { BrokenChannelView, ChannelView, NetworkKind, PartnerView, ServeResult, StateView } from '../node/types.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { errorMessage } from './util.js';
 import { settling } from './words.js';
@@ -29,6 +29,8 @@ export interface NodeEntry {
   served: ServeResult | null;
   partners: PartnerView[];
   channels: ChannelEntry[];
+  /** the channels the node could not load (they may hold money): shown with their code and next step */
+  broken: BrokenChannelView[];
 }
 
 export interface Model {
@@ -115,7 +117,7 @@ export class ModelBuilder implements vscode.Disposable {
     const api = node.api;
     const channels: ChannelEntry[] = [];
     for (const view of api.channels()) channels.push(await this.channel(node, view));
-    return { node, account: api.getAccount(), network: api.network, served: node.served, partners: api.partners(), channels };
+    return { node, account: api.getAccount(), network: api.network, served: node.served, partners: api.partners(), channels, broken: api.brokenChannels() };
   }
 
   private async channel(node: HostedNode, view: ChannelView): Promise<ChannelEntry> {

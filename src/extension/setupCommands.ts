@@ -130,7 +130,8 @@ async function guardKeyChange(c: CommandContext, network: NetworkKind): Promise<
   const running = c.host.runningNetwork === network && c.host.mainNode ? c.host.mainNode.api.channels() : null;
   const dir = c.host.dataDir(network);
   const stored = running || !existsSync(dir) ? [] : await channelPhases(dir);
-  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network) });
+  const broken = running ? c.host.mainNode!.api.brokenChannels() : [];
+  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network), broken });
   if (!verdict.ok) throw new ExtensionError(verdict.code, verdict.why);
   if (!verdict.confirm) return;
   const ok = await c.prompts.confirm(
@@ -242,7 +243,7 @@ async function startDevnet(c: CommandContext, p: unknown) {
  */
 export async function confirmStop(c: CommandContext, what: string, button: string): Promise<void> {
   const main = c.host.mainNode;
-  const w = main ? stopWarning(main.api.channels(), what) : null;
+  const w = main ? stopWarning(main.api.channels(), what, Date.now(), Date.now(), main.api.brokenChannels()) : null;
   if (!w) return;
   if ((await c.prompts.confirm(w.message, w.detail, button)) !== button) throw cancelled();
   c.host.log(`${what}: confirmed with channels to watch`);

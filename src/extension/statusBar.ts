@@ -26,7 +26,7 @@ export function statusText(host: NodeHost, model: Model): StatusText {
   const demoText = demo ? `step ${demo.steps.filter((s) => demo.done(s.id)).length}/${demo.steps.length}` : '';
   if (main && host.status === 'running') {
     // the model may not have read a node that just started: its channels come with the next picture
-    const me = model.nodes.find((n) => n.node === main) ?? { node: main, account: main.api.getAccount(), network: main.api.network, served: main.served, partners: [], channels: [] };
+    const me = model.nodes.find((n) => n.node === main) ?? { node: main, account: main.api.getAccount(), network: main.api.network, served: main.served, partners: [], channels: [], broken: main.api.brokenChannels() };
     const { text, tooltip } = running(me, network);
     return { text: `${text}${demo ? ` · demo ${demoText}` : ''}${bell}`, tooltip, awaiting };
   }
@@ -56,6 +56,7 @@ function running(me: NodeEntry, network: string): { text: string; tooltip: strin
   const current = me.node.api.currentChannel();
   const parts = [`$(plug) SynChannel: ${network}`];
   parts.push(watched.length ? `watching ${watched.length}` : 'running');
+  if (me.broken.length) parts.push(`$(error) ${me.broken.length} not loaded`);
   if (current && current.phase !== 'closed' && current.phase !== 'rejected') {
     parts.push(`${formatTon(current.myBalance)} TON`);
     const turn = turnWords(current);
@@ -65,6 +66,7 @@ function running(me: NodeEntry, network: string): { text: string; tooltip: strin
     `SynChannel on ${network}: node running as ${me.account}`,
     `${watched.length} channel(s) watched: the node challenges a stale close and finishes closes by itself.`,
   ];
+  if (me.broken.length) lines.push(`${me.broken.length} channel(s) the node could not load (${me.broken.map((b) => b.code).join(', ')}): NOT watched; see their rows in the SynChannel view.`);
   if (me.served) lines.push(`Serving: ${[...me.served.lan, ...me.served.wan][0] ?? '—'}`);
   return { text: parts.join(' · '), tooltip: lines.join('\n\n') };
 }

@@ -4,7 +4,8 @@
 // `contextValue` tokens taken from ChannelView.actions; pending and stale states are decorated
 // (decorations.ts), never highlighted as a search match.
 import * as vscode from 'vscode';
-import type { ChannelView } from '../node/types.js';
+import { nextStep } from '../core/errors.js';
+import type { BrokenChannelView, ChannelView } from '../node/types.js';
 import { decorationUri, type DecorationKind } from './decorations.js';
 import type { PartyId } from './host.js';
 import { type ChannelEntry, type Model, type ModelBuilder, type NodeEntry, type StepEntry } from './model.js';
@@ -16,7 +17,9 @@ export type TreeElement =
   | { kind: 'node'; party: PartyId }
   | { kind: 'channel'; party: PartyId; channelId: string }
   | { kind: 'step'; party: PartyId; channelId: string; step: string; pending: boolean }
-  | { kind: 'more'; party: PartyId; channelId: string };
+  | { kind: 'more'; party: PartyId; channelId: string }
+  /** a channel the node could not load: its code, message and next step */
+  | { kind: 'broken'; party: PartyId; channelId: string };
 
 export interface TreeSnapshotItem {
   id: string;
@@ -120,7 +123,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
 
   /** The user's node shows only once it has a channel (the welcome view speaks for it before). */
   private visible(n: NodeEntry): boolean {
-    return n.node.id !== 'me' || n.channels.length > 0;
+    return n.node.id !== 'me' || n.channels.length + n.broken.length > 0;
   }
 
   getChildren(el?: TreeElement): TreeElement[] {
@@ -130,7 +133,9 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     }
     if (el.kind === 'node') {
       const n = this.nodeOf(el.party);
-      return (n?.channels ?? []).map((c) => this.el(`ch:${el.party}:${c.view.id}`, () => ({ kind: 'channel', party: el.party, channelId: c.view.id })));
+      const rows: TreeElement[] = (n?.channels ?? []).map((c) => this.el(`ch:${el.party}:${c.view.id}`, () => ({ kind: 'channel', party: el.party, channelId: c.view.id })));
+      for (const b of n?.broken ?? []) rows.push(this.el(`broken:${el.party}:${b.id}`, () => ({ kind: 'broken', party: el.party, channelId: b.id })));
+      return rows;
     }
     if (el.kind !== 'channel') return [];
     const found = this.channelOf(el);
@@ -147,7 +152,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
 
   getParent(el: TreeElement): TreeElement | undefined {
     if (el.kind === 'node') return undefined;
-    if (el.kind === 'channel') return this.elements.get(`net:${el.party}`);
+    if (el.kind === 'channel' || el.kind === 'broken') return this.elements.get(`net:${el.party}`);
     return this.elements.get(`ch:${el.party}:${el.channelId}`);
   }
 
@@ -155,6 +160,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     if (el.kind === 'node') return this.nodeItem(el);
     if (el.kind === 'channel') return this.channelItem(el);
     if (el.kind === 'more') return this.moreItem(el);
+    if (el.kind === 'broken') return this.brokenItem(el);
     return this.stepItem(el);
   }
 
@@ -243,6 +249,20 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     item.iconPath = new vscode.ThemeIcon('history');
     item.contextValue = 'more';
     item.command = { command: 'synchannel.showEarlier', title: 'Show Earlier Steps', arguments: [el] };
+    return item;
+  }
+
+  /** A channel the node could not load: it may hold money, so it is shown with what to do. */
+  private brokenItem(el: Extract<TreeElement, { kind: 'broken' }>): vscode.TreeItem {
+    const b: BrokenChannelView | undefined = this.nodeOf(el.party)?.broken.find((x) => x.id === el.channelId);
+    const item = new vscode.TreeItem(`${shortAddress(el.channelId)} · not loaded`, vscode.TreeItemCollapsibleState.None);
+    item.id = `broken:${el.party}:${el.channelId}`;
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    item.contextValue = 'broken-channel';
+    if (!b) return item;
+    item.description = `${b.code}${b.retrying ? ' · retrying' : ''}`;
+    const next = nextStep(b.code);
+    item.tooltip = `The node could not load the channel ${b.id} (${b.code}): ${b.message}.${b.retrying ? ' It tries again by itself.' : ''}${next ? `\n\nNext: ${next}.` : ''}\n\nIt may hold money: it is not watched until it loads.`;
     return item;
   }
 

@@ -49,6 +49,13 @@ describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () 
     assert.equal(locked.code, 'DATA_DIR_LOCKED');
   });
 
+  test('refused while the running node holds a channel it could not load (brokenChannels): it is not known to be closed', () => {
+    const v = keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' })], stored: null, hasKey: true, broken: [{ id: 'kQbrokenChannel', code: 'WRONG_KEY', message: 'not your key' }] });
+    assert.ok(!v.ok);
+    assert.equal(v.code, 'KEY_IN_USE');
+    assert.match(v.why, /1 channel that is not closed \(.*: not loaded, WRONG_KEY\)/);
+  });
+
   test('only closed channels or none: allowed, with a confirmation when a key exists', () => {
     assert.deepEqual(keyChange({ network: 'sandbox', running: [channel({ phase: 'closed' }), channel({ phase: 'rejected' })], stored: null, hasKey: true }), { ok: true, confirm: true });
     assert.deepEqual(keyChange({ network: 'testnet', running: null, stored: ['closed', 'rejected'], hasKey: false }), { ok: true, confirm: false });
@@ -69,6 +76,16 @@ describe('stopping a node that guards channels', () => {
     assert.match(w.detail, /kQone with .*: open/);
     assert.match(w.detail, /kQtwo with .*: locked/);
     assert.match(w.detail, /start it at least once every 10 min \(the challenge window\)/);
+  });
+
+  test('a channel the node could not load counts: it may hold money', () => {
+    const broken = [{ id: 'kQbroken', code: 'JOURNAL_CORRUPT' as const, message: 'damaged' }];
+    const alone = stopWarning([channel({ phase: 'closed' })], 'Stop the node', Date.now(), Date.now(), broken);
+    assert.ok(alone, 'asked although no loaded channel holds money');
+    assert.match(alone.message, /^Stop the node\? Your node holds 1 channel it could not load, which may hold money\.$/);
+    assert.match(alone.detail, /kQbroken: not loaded \(JOURNAL_CORRUPT\)/);
+    const both = stopWarning([channel({ contract: 'kQone' })], 'Stop the node', Date.now(), Date.now(), broken);
+    assert.match(both?.message ?? '', /guards 1 channel with money in it\. It also holds 1 channel it could not load/);
   });
 
   test('a closing channel says the time left in its window, counted from when the view was read', () => {

@@ -1,13 +1,13 @@
 // In-host: a data folder that holds channels with money (a copy of the teaching demo's Alice after the initial
 // state, so an open channel) is never left unwatched in silence: a failed automatic start says so and the status
-// bar keeps saying it.
+// bar keeps saying it; a lost key is not replaced by a new one; channels the node cannot load are shown.
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { api, notices, until } from './helpers.js';
+import { api, notices, treeText, until } from './helpers.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
@@ -19,7 +19,7 @@ describe('SynChannel review: channels with money are never unwatched in silence'
   const cfg = () => vscode.workspace.getConfiguration('synchannel');
   const stopMine = async () => {
     if (!ext.status().runningNetwork) return;
-    if (ext.test.channels('me').some((c) => ['funding', 'locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
+    if (ext.test.channels('me').some((c) => ['locked', 'open', 'closing'].includes(c.phase)) || ext.test.broken('me').length) ext.test.answer({ confirm: 'Stop the Node' });
     await vscode.commands.executeCommand('synchannel.stopNode');
   };
   /** a data folder base whose sandbox folder holds Alice's open channel */
@@ -32,6 +32,9 @@ describe('SynChannel review: channels with money are never unwatched in silence'
   before(async () => {
     ext = await api();
     tmp = mkdtempSync(join(tmpdir(), 'synchannel-watch-'));
+    // this window's sandbox key exists (made on first use, in the default data folder)
+    assert.ok(await vscode.commands.executeCommand('synchannel.getAccount'), JSON.stringify(ext.lastFailure()));
+    await stopMine();
     if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
     assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
     for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) {
@@ -66,5 +69,51 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(said.buttons.includes('Show Log'), said.buttons.join(', '));
     assert.match(ext.status().text, /NOT watched/);
     assert.match(ext.status().tooltip, /NOT watched/);
+  });
+
+  it('a lost key seed is not replaced by a new one while the data folder holds channels: the start says to import the key', async () => {
+    await stopMine();
+    const base = folderWithMoney('lost-seed');
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    const had = await ext.test.replaceSeed('sandbox', undefined);
+    try {
+      ext.test.clearPrompts();
+      assert.equal(await ext.test.startup(), 'failed');
+      const said = notices(ext).find((n) => /secret storage/.test(n.message));
+      assert.ok(said, JSON.stringify(notices(ext)));
+      assert.match(said.message, /holds 1 channel that is not closed \(open\), made with that key: a new key would not open it, so none was made\. Import that key/);
+      assert.ok(said.buttons.includes('Import Mnemonic') && said.buttons.includes('Import Key Folder'), said.buttons.join(', '));
+      assert.equal(await ext.test.replaceSeed('sandbox', undefined), undefined, 'no new seed was stored');
+    } finally {
+      await ext.test.replaceSeed('sandbox', had);
+    }
+  });
+
+  it('channels the node cannot load are tree rows with their code and next step, counted in the status bar; Stop warns and Create Key is refused', async () => {
+    await stopMine();
+    // Alice's channel under this window's sandbox key: not the channel's key
+    const base = folderWithMoney('wrong-key');
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+    const broken = await until('a channel not loaded', () => ext.test.broken('me')[0]);
+    await ext.test.settle();
+    const me = ext.tree.snapshot().find((t) => t.id === 'net:me');
+    assert.ok(me, `the node shows with its channel not loaded:\n${treeText(ext.tree.snapshot())}`);
+    const row = me.children.find((r) => r.id === `broken:me:${broken.id}`);
+    assert.ok(row, treeText(ext.tree.snapshot()));
+    assert.match(row.label, / · not loaded$/);
+    assert.ok(row.description.startsWith(broken.code), row.description);
+    assert.ok(row.tooltip.includes(broken.message), row.tooltip);
+    assert.match(row.tooltip, /Next: .+\./);
+    assert.match(ext.status().text, /1 not loaded/);
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.stopNode'), undefined);
+    const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(asked?.kind === 'confirm' && /1 channel it could not load, which may hold money/.test(asked.message), JSON.stringify(asked));
+    assert.equal(ext.status().runningNetwork, 'sandbox', 'No keeps the node');
+    assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'sandbox'), undefined);
+    assert.equal(ext.lastFailure()?.code, 'KEY_IN_USE', JSON.stringify(ext.lastFailure()));
+    assert.match(ext.lastFailure()!.message, /not loaded/);
   });
 });
