@@ -30,7 +30,10 @@ export function isPayoutTx(tx: Transaction): boolean {
 /**
  * The payout of a payout transaction. A party that did not send the message got one tagged share (payA or
  * payB); the sender got the rest (chng): when only B's share is tagged, the sender was A, and the other way
- * round; when both are, a third party sent it and its change is nobody's payout.
+ * round; when both are, a third party sent it and its change is nobody's payout. The sender's share is what
+ * the contract held less the other's share: the rest of the change is its own message coming back. The whole
+ * balance leaves (sent + fees + forward fees = balance + message value), so from the transaction alone:
+ * share = change + fees + forward fees - message value - storage fee.
  */
 export function payoutFromTx(tx: Transaction, record: ClosedRecord): Payout {
   let paidA = 0n;
@@ -51,9 +54,35 @@ export function payoutFromTx(tx: Transaction, record: ClosedRecord): Payout {
       change += m.info.value.coins;
     }
   }
-  if (toB && !toA) paidA += change;
-  if (toA && !toB) paidB += change;
-  return { step: record.step, stateBalanceA: record.balanceA, stateBalanceB: record.balanceB, paidA, paidB, txHash: tx.hash().toString('hex'), lt: tx.lt };
+  const closer = toB && !toA ? 'A' : toA && !toB ? 'B' : null;
+  let changeBack = 0n;
+  if (closer) {
+    const share = clamp(change + costsOf(tx) - inValueOf(tx) - storageFeeOf(tx), 0n, change);
+    changeBack = change - share;
+    if (closer === 'A') paidA += share;
+    else paidB += share;
+  }
+  return { step: record.step, stateBalanceA: record.balanceA, stateBalanceB: record.balanceB, paidA, paidB, closer, changeBack, txHash: tx.hash().toString('hex'), lt: tx.lt };
+}
+
+function clamp(x: bigint, lo: bigint, hi: bigint): bigint {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+function inValueOf(tx: Transaction): bigint {
+  return tx.inMessage?.info.type === 'internal' ? tx.inMessage.info.value.coins : 0n;
+}
+
+/** What the transaction took besides the values it sent: its fees and the forward fees of its messages. */
+function costsOf(tx: Transaction): bigint {
+  let fwd = 0n;
+  for (const m of tx.outMessages.values()) if (m.info.type === 'internal') fwd += m.info.forwardFee;
+  return tx.totalFees.coins + fwd;
+}
+
+function storageFeeOf(tx: Transaction): bigint {
+  const d = tx.description;
+  return d.type === 'generic' && d.storagePhase ? d.storagePhase.storageFeesCollected : 0n;
 }
 
 /** Looks for the payout transaction over up to `pages` pages of `pageSize`, newest first. */

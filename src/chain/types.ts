@@ -74,11 +74,14 @@ export interface Payout {
   stateBalanceA: bigint;
   stateBalanceB: bigint;
   /**
-   * The values the payout transaction sent to A's and to B's address: each party's share of the balance
-   * (its state balance plus half the reserve), and for the party that sent the message also its change.
+   * Each party's share of what the contract held (its state balance plus half the reserve): what the channel
+   * paid it. Together they are the contract's balance before the payout less its storage fee.
    */
   paidA: bigint;
   paidB: bigint;
+  /** The party that sent the payout message (null: a third party), and what came back to it of that message's value after the payout's fees (0 for a third party). */
+  closer: 'A' | 'B' | null;
+  changeBack: bigint;
   /** Hex hash and logical time of the payout transaction. */
   txHash: string;
   lt: bigint;

@@ -3,6 +3,7 @@
 // `npm run demo` plays every step headless; the VS Code walkthrough runs them one button at a time.
 import { join } from 'node:path';
 import { formatTon, parseTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
 import { newKeyPair } from '../core/signer.js';
 import type { Chain } from '../chain/types.js';
 import { createNode } from './index.js';
@@ -262,7 +263,9 @@ function closeSteps(s: Story): DemoStep[] {
         closed.catch(() => undefined); // awaited below, unless the time cannot advance
         await chain.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
         const e = await stopOr(s, closed);
-        return `The challenge window passed; the close finished with step ${alice.currentChannel()?.closeStep ?? '?'}: A got ${formatTon(e.payoutA)} TON, B got ${formatTon(e.payoutB)} TON.`;
+        // The state's balances, then each one's share with half the contract's fee reserve (what the views show).
+        const p = e.payout;
+        return `The challenge window passed; the close finished with step ${p.step ?? '?'} (${balancesLine(p)}): with half the contract's fee reserve each, Alice's share was ${formatTon(p.paidA)} TON and Bob's ${formatTon(p.paidB)} TON.`;
       },
     },
   ];

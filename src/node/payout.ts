@@ -35,6 +35,8 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     balanceB: p.stateBalanceB,
     paidA: p.paidA,
     paidB: p.paidB,
+    closer: p.closer,
+    changeBack: p.changeBack,
     latestStep: latest?.step ?? null,
     latestBalanceA: latest?.balanceA ?? null,
     latestBalanceB: latest?.balanceB ?? null,

@@ -48,9 +48,12 @@ export interface PayoutView {
   /** the balances of the state (or deposits) the contract paid by */
   balanceA: bigint;
   balanceB: bigint;
-  /** what reached A's and B's wallets (balances plus reserve shares and the closer's change, minus fees) */
+  /** what the channel paid A and B: each its balance plus half the contract's reserve (they add up to what it held) */
   paidA: bigint;
   paidB: bigint;
+  /** who sent the payout message (null: someone else), and what came back to it of that message after the fees: its wallet got paid + changeBack (absent in records written before 2026-12-02) */
+  closer?: Party | null;
+  changeBack?: bigint;
   /** the latest state both signed that this node holds, to compare */
   latestStep: bigint | null;
   latestBalanceA: bigint | null;

@@ -285,6 +285,7 @@ export async function staleCloseUnchallenged(h: Harness): Promise<void> {
   await h.chain.startClose(A.wallet, address, stale);
   assert.equal(await h.chain.getPayout(address), null, 'no payout while closing');
   await h.advanceTime(61);
+  const held = await h.chain.getBalance(address);
   const fin = await h.chain.finishClose(B.wallet, address);
   const p = await h.chain.getPayout(address);
   assert.ok(p, 'the payout is found');
@@ -294,6 +295,12 @@ export async function staleCloseUnchallenged(h: Harness): Promise<void> {
   // A (not the sender) got exactly 7 TON and half the reserve; B the rest of the balance and its change
   assert.ok(p.paidA > 7n * TON && p.paidA < 7n * TON + TON / 50n, `paidA ${p.paidA}`);
   assert.ok(p.paidB > 1n * TON && p.paidB < 1n * TON + TON / 20n, `paidB ${p.paidB}`);
+  // The shares are the contract's balance split by the rule (each its state balance and half the reserve): B's
+  // close message that came back is told apart, not counted as paid by the channel.
+  assert.ok(p.paidB - 1n * TON - (p.paidA - 7n * TON) <= 1n && p.paidB - 1n * TON >= p.paidA - 7n * TON, `halves of the reserve: A ${p.paidA}, B ${p.paidB}`);
+  assert.ok(held - (p.paidA + p.paidB) >= 0n && held - (p.paidA + p.paidB) < 1000n, `the shares add up to what the contract held (${held}) less its storage fee`);
+  assert.equal(p.closer, 'B');
+  assert.ok(p.changeBack > 0n && p.changeBack < TON / 10n, `B's message came back: ${p.changeBack}`);
 }
 
 /** getChannelStatus for an address that was never deployed but holds coins, then through the lifecycle to frozen (moves time 9 years: run it last). */

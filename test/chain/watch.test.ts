@@ -94,7 +94,7 @@ describe('the channel watch', () => {
   });
 
   test('runWatch: live, empty, frozen, closed without a payout, closed with it: one closed event, then the watch ends', async () => {
-    const payout: Payout = { step: 3n, stateBalanceA: 1n, stateBalanceB: 2n, paidA: 1n, paidB: 2n, txHash: '00', lt: 1n };
+    const payout: Payout = { step: 3n, stateBalanceA: 1n, stateBalanceB: 2n, paidA: 1n, paidB: 2n, closer: null, changeBack: 0n, txHash: '00', lt: 1n };
     const seq: Array<[ChannelStatus['status'], Payout | null]> = [['not_deployed', null], ['frozen', null], ['closed', null], ['closed', payout], ['closed', payout]];
     let i = 0;
     let current: [ChannelStatus['status'], Payout | null] = ['not_deployed', null];

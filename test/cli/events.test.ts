@@ -235,3 +235,10 @@ test('channels shows a paid-out channel by the state the contract paid, not the 
   await runLine('balanceChan --channel kQe', node, io);
   assert.deepEqual(out, ['No signed state: the channel paid out by the deposits: A [1.5 0] B; nothing is in the channel any more']);
 });
+
+test("a payout's text gives each share, and apart what came back to the closer of its own message", () => {
+  const f = new EventFormatter();
+  const payout = { step: 4n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n, paidA: 1_010_000_000n, paidB: 2_010_000_001n, closer: 'B', changeBack: 17_000_000n, matchesLatest: true, latestStep: 4n };
+  const text = f.format({ type: 'closed', channel: {} as ChannelView, payout } as unknown as NodeEvent)!;
+  assert.match(text, /A's share was 1\.01 TON and B's 2\.010000001 TON \(each its balance and half the fee reserve; .*\), and B got back 0\.017 TON of its own message\.$/);
+});

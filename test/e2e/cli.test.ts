@@ -111,7 +111,10 @@ describe('synchannel CLI: two processes on a shared devnet', () => {
     const toB = payouts.get(Address.parse(readyB.account as string).toRawString());
     const toA = payouts.get(Address.parse(readyA.account as string).toRawString());
     assert.equal(toB, big(reported.paidB), 'the node reports what the chain paid B');
-    assert.equal(toA, big(reported.paidA), 'the node reports what the chain paid A');
+    assert.equal(toA, big(reported.paidA) + big(reported.changeBack), 'the node reports what the chain paid A: its share, and apart what came back of its message');
+    assert.equal(reported.closer, 'A');
+    const halves = big(reported.paidA) - TON('2.55') - (toB! - TON('4.45'));
+    assert.ok(halves === 0n || halves === -1n, `A and B share the reserve evenly (A sent the close: its message came back apart): ${halves}`);
     assert.ok(toB !== undefined && toB >= TON('4.45') && toB < TON('4.45') + TON('0.01'), `B is paid its channel balance plus its half of the reserve: ${toB}`);
     // A sent the close: its balance, its half of the reserve, and the change of its message.
     assert.ok(toA !== undefined && toA >= TON('2.55') && toA < TON('2.55') + TON('0.03'), `A is paid its balance, its half of the reserve and its change: ${toA}`);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatTon } from '../../src/core/amounts.js';
 import { createTeachingDemo, type TeachingDemo } from '../../src/node/demo.js';
 
 async function withDemo(fn: (d: TeachingDemo) => Promise<void>): Promise<void> {
@@ -27,8 +28,15 @@ test("Bob's Deposit and Sign clicked by hand before their steps: the story goes 
     await d.runStep('deposit');
     await d.bob.sign(); // and Sign on "Sign Step 0"
     await d.runStep('signInitial');
-    while (await d.next());
-    assert.equal(d.alice.currentChannel()!.phase, 'closed');
+    let last = '';
+    for (let s = await d.next(); s; s = await d.next()) last = s.text;
+    const ch = d.alice.currentChannel()!;
+    assert.equal(ch.phase, 'closed');
+    // The payout step says the state's balances and what each got, with the same figures as the views.
+    const p = ch.payout!;
+    const fig = (x: bigint) => formatTon(x).replace('.', '\\.');
+    assert.match(last, new RegExp(`A \\[${fig(p.balanceA)} ${fig(p.balanceB)}\\] B`));
+    assert.match(last, new RegExp(`Alice's share was ${fig(p.paidA)} TON and Bob's ${fig(p.paidB)} TON`));
   });
 });
 
