@@ -75,6 +75,11 @@ export class EventFormatter {
         return null;
       case 'depositSeen':
         return `Deposit of ${formatTon(e.amount)} TON by ${e.party} reached the contract`;
+      case 'refundSeen': {
+        const c = e.channel;
+        const who = e.party === c.me ? 'You took back' : '❗ Your partner took back';
+        return `${who} ${formatTon(e.amount)} TON of ${e.party}'s deposit (now A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON)${e.party === c.me ? '' : '❗'}`;
+      }
       case 'channelLocked':
         return `Both deposits are in: the channel ${e.channel.contract} is locked`;
       case 'stateReceived':

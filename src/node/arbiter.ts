@@ -222,6 +222,7 @@ export class Arbiter {
     if (!before) return;
     for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
       if (now > before[party]) this.ctx.emit({ type: 'depositSeen', channel: this.ctx.view(ctl), party, amount: now - before[party] });
+      if (now < before[party]) this.ctx.emit({ type: 'refundSeen', channel: this.ctx.view(ctl), party, amount: before[party] - now });
     }
   }
 

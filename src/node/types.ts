@@ -148,6 +148,8 @@ export type NodeEvent =
   | { type: 'channelProposed'; channel: ChannelView }
   | { type: 'channelUpdated'; channel: ChannelView }
   | { type: 'depositSeen'; channel: ChannelView; party: Party; amount: bigint }
+  /** a deposit taken back before the channel locked (`amount` taken; the channel's deposits are in `channel`) */
+  | { type: 'refundSeen'; channel: ChannelView; party: Party; amount: bigint }
   | { type: 'channelLocked'; channel: ChannelView }
   /** a state from the partner awaits my signature ("Received new state" / "Received initial state" at step 0) */
   /** `previous`: the state both signed it follows (the channel's view may not show it yet), null at step 0 */

@@ -242,3 +242,10 @@ test("a payout's text gives each share, and apart what came back to the closer o
   const text = f.format({ type: 'closed', channel: {} as ChannelView, payout } as unknown as NodeEvent)!;
   assert.match(text, /A's share was 1\.01 TON and B's 2\.010000001 TON \(each its balance and half the fee reserve; .*\), and B got back 0\.017 TON of its own message\.$/);
 });
+
+test("a partner's refund is told with the deposits now", () => {
+  const f = new EventFormatter();
+  const channel = { me: 'B', depositA: 0n, depositB: 0n, expectedDepositA: 3_000_000_000n, expectedDepositB: 4_000_000_000n } as ChannelView;
+  const text = f.format({ type: 'refundSeen', channel, party: 'A', amount: 3_000_000_000n } as NodeEvent)!;
+  assert.equal(text, "❗ Your partner took back 3 TON of A's deposit (now A 0 / 3 TON, B 0 / 4 TON)❗");
+});

@@ -174,3 +174,21 @@ withPair('a deployment refused before it went out (not enough funds) can be retr
   await p.alice.deposit().catch(() => undefined); // deploys again at once (the stub lands nothing)
   assert.equal(sent, 2);
 });
+
+withPair("a partner's refund is told like its deposit: the last figure told is not its old deposit", async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const seen = waitForEvent(p.bob, 'depositSeen', (e) => e.party === 'A', 30_000);
+  const bob = p.bob.deposit().catch(() => undefined);
+  await seen;
+  const refunded = waitForEvent(p.bob, 'refundSeen', (e) => e.party === 'A', 30_000);
+  await p.alice.refund();
+  const e = await refunded;
+  assert.equal(e.amount, TON('3'));
+  assert.equal(e.channel.depositA, 0n);
+  await bob;
+});
