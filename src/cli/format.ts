@@ -27,7 +27,7 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
     `Account signature: ${extra.accountSignature}`,
     `Partner signature: ${extra.partnerSignature ?? '(partner not connected)'}`,
     `Step: ${s.step}`,
-    `Contract seqno: ${extra.contractSeqno ?? 0}`,
+    `Contract seqno: ${extra.contractSeqno ?? 'none (no close on chain yet)'}`,
   ];
 }
 

@@ -256,7 +256,7 @@ export class Negotiation {
       await this.deploy(ctl);
       return ctx.view(ctl);
     }
-    opts.onProgress?.('waiting for the channel contract to be deployed…');
+    if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') opts.onProgress?.('waiting for the channel contract to be deployed…');
     await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', 24 * 3600_000, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
     });

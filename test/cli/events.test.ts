@@ -3,9 +3,9 @@
 // may fall back to a close that waits the challenge window).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventFormatter, startNotes, stoppingNotes } from '../../src/cli/format.js';
+import { EventFormatter, formatWithdrawal, startNotes, stoppingNotes } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
-import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
+import type { ChannelNodeApi, ChannelView, NodeEvent, StateView } from '../../src/node/types.js';
 import { parseTon } from '../../src/core/amounts.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair } from '../helpers/nodes.js';
@@ -248,4 +248,11 @@ test("a partner's refund is told with the deposits now", () => {
   const channel = { me: 'B', depositA: 0n, depositB: 0n, expectedDepositA: 3_000_000_000n, expectedDepositB: 4_000_000_000n } as ChannelView;
   const text = f.format({ type: 'refundSeen', channel, party: 'A', amount: 3_000_000_000n } as NodeEvent)!;
   assert.equal(text, "❗ Your partner took back 3 TON of A's deposit (now A 0 / 3 TON, B 0 / 4 TON)❗");
+});
+
+test('the withdrawal summary tells "no close on chain" apart from a close with step 0', () => {
+  const s = { step: 2n, balanceA: 1n, balanceB: 2n, sigA: 'aa', sigB: 'bb' } as StateView;
+  const line = (seqno: bigint | null) => formatWithdrawal(s, { accountSignature: 'x', partnerSignature: null, contractSeqno: seqno }).at(-1);
+  assert.equal(line(null), 'Contract seqno: none (no close on chain yet)');
+  assert.equal(line(0n), 'Contract seqno: 0');
 });

@@ -191,4 +191,8 @@ withPair("a partner's refund is told like its deposit: the last figure told is n
   assert.equal(e.amount, TON('3'));
   assert.equal(e.channel.depositA, 0n);
   await bob;
+  // Alice pays again into the deployed contract: nothing waits for a deployment.
+  const said: string[] = [];
+  await p.alice.deposit(TON('0.5'), { onProgress: (m) => said.push(m) });
+  assert.ok(!said.some((m) => /to be deployed/.test(m)), said.join(' | '));
 });
