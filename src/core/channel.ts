@@ -136,7 +136,7 @@ export class Channel extends ChannelBase {
   proposePayment(amount: bigint): SignedState {
     const latest = this.#checkPropose();
     if (amount <= 0n) {
-      throw new ChannelError('AMOUNT_NOT_POSITIVE', `a payment must be more than zero, got ${formatTon(amount)} TON; to pass the turn without paying, propose an empty state (createEmpty)`);
+      throw new ChannelError('AMOUNT_NOT_POSITIVE', `a payment must be more than zero, got ${formatTon(amount)} TON; use createEmpty to pass the turn without paying`);
     }
     const have = balanceOf(latest, this.party);
     if (amount > have) {

@@ -48,3 +48,20 @@ test('with a partner connected and no channel, a channel command says to open on
   const [said] = await say('send 1', connected);
   assert.match(said!, /^send failed: no channel yet: open a channel/);
 });
+
+test('send 0 says once what to do: the core message names createEmpty, no hint repeats it', async () => {
+  const { openPair } = await import('../core/helpers.js');
+  const { b } = openPair();
+  let refusal: Error & { code: string } = err('X', 'unused');
+  try {
+    b.proposePayment(0n);
+  } catch (e) {
+    refusal = e as Error & { code: string };
+  }
+  // one open channel where sending is allowed; the node refuses the amount as the core does
+  const view = { id: 'kQx', contract: 'kQx', phase: 'open', me: 'B', actions: new Proxy({}, { get: () => ({ ok: true }) }) };
+  const n = { currentChannel: () => view, channel: () => view, channels: () => [view], partners: () => [], send: () => Promise.reject(refusal) } as unknown as ChannelNodeApi;
+  const [line] = await say('send 0', n);
+  assert.match(line!, /^send failed: a payment must be more than zero, got 0 TON; .*createEmpty/);
+  assert.doesNotMatch(line!, /\(enter an amount above zero\)$/, line);
+});
