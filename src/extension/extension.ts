@@ -9,6 +9,7 @@ import type { BrokenChannelView, ChannelView, NetworkKind, NodeEvent } from '../
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
+import { stopWarning } from './guards.js';
 import { unwatched } from '../node/uiRules.js';
 import { TreeDecorations } from './decorations.js';
 import { NodeHost, type NodeStatus, type PartyId } from './host.js';
@@ -170,13 +171,41 @@ function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts, commands: Comma
       ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
       nodeHost.mainNode
     ) {
-      void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then(async (pick) => {
-        if (!pick) return;
-        await nodeHost.stopNode();
-        await nodeHost.ensureNode().catch((err: unknown) => commands.report('startNode', err));
-      });
+      void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then((pick) => (pick ? restartForSettings(nodeHost, prompts, commands) : undefined));
     }
   });
+}
+
+/**
+ * "Restart the Node" after a setting changed. A new data folder leaves the running node's channels behind: asked
+ * first (what they need, as for Stop), and said after the switch while the old folder holds channels with money.
+ */
+async function restartForSettings(nodeHost: NodeHost, prompts: Prompts, commands: Commands): Promise<void> {
+  const main = nodeHost.mainNode;
+  const network = nodeHost.runningNetwork;
+  const oldDir = nodeHost.runningDataDir;
+  const newDir = network ? nodeHost.dataDir(network) : null;
+  const moving = !!main && !!oldDir && oldDir !== newDir;
+  if (moving) {
+    const w = stopWarning(main.api.channels(), `Restart the node on ${newDir} (nothing watches ${oldDir} then)`, Date.now(), Date.now(), main.api.brokenChannels());
+    if (w && (await prompts.confirm(w.message, w.detail, 'Restart the Node')) !== 'Restart the Node') {
+      nodeHost.log(`restart on the new data folder: cancelled, the node keeps running on ${oldDir}`);
+      return;
+    }
+  }
+  await nodeHost.stopNode();
+  await nodeHost.ensureNode().catch((err: unknown) => commands.report('startNode', err));
+  if (!moving || !oldDir) return;
+  const left = await nodeHost.moneyIn(oldDir);
+  if (!left) return;
+  const one = left === 1;
+  void prompts
+    .notify(
+      'warning',
+      `SynChannel: ${oldDir} still holds ${left} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}, and nothing watches ${one ? 'it' : 'them'} now: a stale close by your partner is not challenged. Set synchannel.dataDir back to watch ${one ? 'it' : 'them'}, or run a node on that folder (synchannel --data ${oldDir}).`,
+      'Open Settings',
+    )
+    .then((pick) => pick && void vscode.commands.executeCommand('workbench.action.openSettings', 'synchannel.dataDir'));
 }
 
 /** The API activate() returns (with the test hooks in test mode only). */

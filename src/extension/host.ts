@@ -39,6 +39,8 @@ export function isNetwork(v: unknown): v is NetworkKind {
 export class NodeHost implements vscode.Disposable {
   private main: HostedNode | null = null;
   private mainNetwork: NetworkKind | null = null;
+  /** the data folder the user's node runs on (synchannel.dataDir may have changed since) */
+  private mainDir: string | null = null;
   private starting: Promise<HostedNode> | null = null;
   private demo: DemoSession | null = null;
   private devnet: DevnetServer | null = null;
@@ -84,6 +86,10 @@ export class NodeHost implements vscode.Disposable {
   }
   get runningNetwork(): NetworkKind | null {
     return this.main ? this.mainNetwork : null;
+  }
+  /** The data folder the user's node runs on, or null. */
+  get runningDataDir(): string | null {
+    return this.main ? this.mainDir : null;
   }
   /** After a failed start: the channels with money its folder holds, which nothing watches now (null: none). */
   get unwatchedMoney(): { network: NetworkKind; count: number } | null {
@@ -161,6 +167,7 @@ export class NodeHost implements vscode.Disposable {
         this.attach(hosted);
         this.main = hosted;
         this.mainNetwork = network;
+        this.mainDir = config.dataDir;
         this._lastError = null;
         this._unwatched = null;
         this.setStatus('running');
@@ -182,7 +189,7 @@ export class NodeHost implements vscode.Disposable {
   }
 
   /** How many channels of a data folder may hold money (in their contract, or unreadable); 0 when another process holds it. */
-  private async moneyIn(dir: string): Promise<number> {
+  async moneyIn(dir: string): Promise<number> {
     if (!existsSync(dir)) return 0;
     const phases = await factory.channelPhases(dir).catch(() => null);
     return phases ? phases.filter((p) => inContract(p) || p === 'unreadable').length : 0;

@@ -116,4 +116,35 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.equal(ext.lastFailure()?.code, 'KEY_IN_USE', JSON.stringify(ext.lastFailure()));
     assert.match(ext.lastFailure()!.message, /not loaded/);
   });
+
+  it('changing synchannel.dataDir: Restart the Node asks first (what the running node guards), and after the switch says the old folder is not watched', async () => {
+    await stopMine();
+    const old = folderWithMoney('old-folder');
+    await cfg().update('dataDir', old, vscode.ConfigurationTarget.Global);
+    assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+    await until('the channel of the old folder', () => ext.test.broken('me').length + ext.test.channels('me').length > 0);
+    const fresh = join(tmp, 'new-folder');
+    const restart = async (answer: string | null) => {
+      ext.test.clearPrompts();
+      ext.test.answer({ confirm: answer });
+      await cfg().update('dataDir', fresh, vscode.ConfigurationTarget.Global);
+      await until('the restart offer', () => ext.test.click(/applies when the node restarts/, 'Restart the Node'));
+      return until('the question', () => ext.test.prompts().find((p) => p.kind === 'confirm'));
+    };
+    // No: the node keeps running on the old folder
+    const asked = await restart(null);
+    assert.ok(asked.kind === 'confirm' && /^Restart the node on .*new-folder.* \(nothing watches .*old-folder.* then\)\?/.test(asked.message), JSON.stringify(asked));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    assert.equal(ext.status().dataDir, join(fresh, 'sandbox'), 'the setting says the new folder');
+    assert.ok(ext.test.log().some((l) => /restart on the new data folder: cancelled/.test(l)), 'the node kept the old folder');
+    // Restart: on the new folder, and the old one is said to be unwatched
+    await cfg().update('dataDir', old, vscode.ConfigurationTarget.Global);
+    await restart('Restart the Node');
+    const said = await until('the warning about the old folder', () => notices(ext).find((n) => /still holds 1 channel with money in it, and nothing watches it now/.test(n.message)));
+    assert.equal(said.level, 'warning');
+    assert.ok(said.message.includes(join(old, 'sandbox')), said.message);
+    assert.deepEqual(said.buttons, ['Open Settings']);
+    assert.equal(ext.test.broken('me').length + ext.test.channels('me').length, 0, 'the node runs on the new, empty folder');
+  });
 });
