@@ -30,6 +30,8 @@ export interface ChannelNodeOptions {
   initialTimeoutMs?: number;
   /** how long a cooperative close waits for the partner (ms) */
   closeTimeoutMs?: number;
+  /** how long accepting a proposal waits for the partner's deployment before it says what to do (ms; default per network) */
+  deployWaitMs?: number;
   /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
   recoverAgainMs?: number;
 }

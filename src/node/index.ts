@@ -53,6 +53,8 @@ export interface NodeConfig {
   initialTimeoutMs?: number;
   /** how long a cooperative close waits for the partner before falling back (ms) */
   closeTimeoutMs?: number;
+  /** how long accepting a proposal waits for the partner's deployment before it says what to do (ms; default per network) */
+  deployWaitMs?: number;
   /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
   recoverAgainMs?: number;
   log?: (line: string) => void;
@@ -173,6 +175,7 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
         ...(config.pollMs ? { pollMs: config.pollMs } : {}),
         ...(config.initialTimeoutMs ? { initialTimeoutMs: config.initialTimeoutMs } : {}),
         ...(config.closeTimeoutMs ? { closeTimeoutMs: config.closeTimeoutMs } : {}),
+        ...(config.deployWaitMs ? { deployWaitMs: config.deployWaitMs } : {}),
         ...(config.recoverAgainMs ? { recoverAgainMs: config.recoverAgainMs } : {}),
       },
       data,

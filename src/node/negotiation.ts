@@ -7,6 +7,7 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
+import { durationText } from '../core/duration.js';
 import { WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from '../chain/index.js';
 import { DEPOSIT_FEE } from '../contract/layout.js';
 import type { WireOf } from '../core/wire.js';
@@ -14,7 +15,7 @@ import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
-import { minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
+import { DEPLOY_WAIT_MS, minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
 import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
@@ -257,7 +258,13 @@ export class Negotiation {
       return ctx.view(ctl);
     }
     if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') opts.onProgress?.('waiting for the channel contract to be deployed…');
-    await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', 24 * 3600_000, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
+    const waitMs = ctx.o.deployWaitMs ?? DEPLOY_WAIT_MS[ctx.o.network];
+    await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', waitMs, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
+      if ((e as { code?: string }).code === 'TIMEOUT') {
+        const what = rec.me === 'B' ? 'your partner has not deployed the channel contract' : 'your deployment has not shown on chain';
+        const next = rec.me === 'B' ? 'the proposal stays accepted and their node deploys it when it runs: run deposit again once their deposit reaches the contract (the node says so)' : 'it may still land, and the node watches it: run deposit again later';
+        throw new NodeError('TIMEOUT', `${what} in ${durationText(waitMs / 1000)}: ${next}`, { cause: e, sent: true });
+      }
       throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
     });
     if (rec.life !== 'funding') return ctx.view(ctl);

@@ -22,6 +22,8 @@ export function defaultChallengePeriod(network: NetworkKind): number {
 
 /** How long the initial state may stay unsigned by both after the lock before the exit is offered (ms). */
 export const INITIAL_TIMEOUT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 120_000, devnet: 120_000, testnet: 600_000 };
+/** How long accepting a proposal waits for the partner's deployment before it says what to do (ms). */
+export const DEPLOY_WAIT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 120_000, devnet: 120_000, testnet: 600_000 };
 /** How long a cooperative close waits for the partner before it falls back (ms). */
 export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */

@@ -1,12 +1,13 @@
 // Deployments whose wait failed or timed out, and restarts in the middle of one: a deployment may still land
 // until its wallet message expires, so A never deploys (pays its deposit) twice, and never leaves a deposit that
 // landed later in a channel nothing watches. Two real nodes on one SandboxChain, reads with injected faults.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { restartFaulty, withPair } from '../helpers/reads.js';
-import { TON, connect, until, type Pair } from '../helpers/nodes.js';
+import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
 withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
   // The deployment is sent and lands, but the wait for it fails.
@@ -195,4 +196,19 @@ withPair("a partner's refund is told like its deposit: the last figure told is n
   const said: string[] = [];
   await p.alice.deposit(TON('0.5'), { onProgress: (m) => said.push(m) });
   assert.ok(!said.some((m) => /to be deployed/.test(m)), said.join(' | '));
+});
+
+test("accepting a proposal whose proposer never deploys ends with what to do, not a day's wait", async () => {
+  const p = await openPair({ bob: { deployWaitMs: 1500 } });
+  try {
+    // Alice's deployment never comes (her node stops right after it proposes).
+    (p.chain as { deployChannel: unknown }).deployChannel = () => new Promise(() => undefined);
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    await assert.rejects(p.bob.deposit(), (e: { code?: string; sent?: boolean; message: string }) => e.code === 'TIMEOUT' && e.sent === true && /has not deployed the channel contract .*the proposal stays accepted.*run deposit again/.test(e.message));
+    assert.equal(p.bob.currentChannel()!.phase, 'accepted');
+  } finally {
+    await closePair(p);
+  }
 });
