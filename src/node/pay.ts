@@ -196,7 +196,7 @@ export class Coalescer {
     this.refuseWaiting(ctl, 'CHANNEL_CLOSING', 'the channel is closing before this payment was put in a state');
     const f = l.inFlight;
     l.inFlight = null;
-    const e = new NodeError('CHANNEL_CLOSING', `the channel is closing while state ${f?.step} carrying this payment awaited your partner's signature: the close on chain shows whether it counted`);
+    const e = new NodeError('CHANNEL_CLOSING', `the channel is closing while state ${f?.step} carrying this payment awaited your partner's signature: the close on chain shows whether it counted`, { sent: true });
     for (const x of f?.entries ?? []) x.ask.reject(x.error ?? e);
   }
 
@@ -218,8 +218,14 @@ export class Coalescer {
 
   stop(): void {
     this.stopped = true;
-    const e = new NodeError('NODE_STOPPED', 'the node stopped before this payment was committed by both');
-    for (const ctl of this.lines.keys()) this.refuseAll(ctl, e);
+    for (const [ctl, l] of this.lines) {
+      // A state in flight is on our disk and was sent: the partner may still sign it (a restart resends it).
+      const f = l.inFlight;
+      l.inFlight = null;
+      const sent = new NodeError('NODE_STOPPED', `the node stopped while state ${f?.step} carrying this payment awaited your partner's signature: it was sent to your partner and may still be signed; after a restart showLast shows whether it counted`, { sent: true });
+      for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);
+      this.refuseWaiting(ctl, 'NODE_STOPPED', 'the node stopped before this payment was put in a state');
+    }
   }
 }
 
