@@ -7,6 +7,7 @@ import { levelOf, nextStep, type ErrorCode } from '../core/errors.js';
 import type { Action, NetworkKind } from '../node/types.js';
 import { failureLevel } from './guards.js';
 import type { Prompts } from './prompts.js';
+import { saysAlready } from './words.js';
 
 interface NextAction {
   title: string;
@@ -19,6 +20,9 @@ interface NextAction {
 }
 
 const FAUCET: NextAction = { title: 'Get Test Coins', command: 'synchannel.faucet' };
+/** testnet has no faucet here: the address to give the testnet giver bot */
+const COPY_ADDRESS: NextAction = { title: 'Copy Address', command: 'synchannel.copyAddress' };
+export const TESTNET_GIVER = "get test coins from the testnet giver bot (@testgiver_ton_bot on Telegram) for your wallet's address: Copy Address copies it";
 const API_KEY: NextAction = { title: 'Set Testnet API Key', command: 'synchannel.setTestnetApiKey' };
 const SETTINGS = (query: string): NextAction => ({ title: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
 
@@ -49,6 +53,7 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
   TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true, action: 'finish' }],
+  NO_FAUCET: [COPY_ADDRESS],
 };
 
 const ENDPOINT_CODES: readonly string[] = ['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED'];
@@ -107,7 +112,13 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   let hint = nextStep(code);
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
-  const addsHint = hint && !message.includes(hint) && !hint.includes(message) && (!actions.length || ENDPOINT_CODES.includes(code));
+  // the faucet is for sandbox and devnet: on testnet the next step is the giver bot, with the address to give it
+  const giver = c.network === 'testnet' && (actions.includes(FAUCET) || code === 'NO_FAUCET');
+  if (giver) {
+    actions = [...actions.filter((a) => a !== FAUCET && a !== COPY_ADDRESS), COPY_ADDRESS];
+    hint = TESTNET_GIVER;
+  }
+  const addsHint = hint && !saysAlready(message, hint) && !hint.includes(message) && (!actions.length || giver || ENDPOINT_CODES.includes(code));
   const said = own ? `SynChannel: ${own}` : `SynChannel: ${message}${addsHint ? ` (${hint})` : ''}`;
   const text = c.also ? `${said}${/[.!?]$/.test(said) ? '' : '.'} ${c.also}` : said;
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' ? ['Show Log'] : [])];

@@ -119,6 +119,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     faucet: async (t, a) => {
       const [amount] = c.inputs(t, [a]);
       const node = await c.nodeFor(t, true);
+      if (node.api.network === 'testnet') throw new ExtensionError('NO_FAUCET', `testnet has no faucet here: your wallet is ${node.api.getAccount()}`);
       const nano = amountArg(amount, 'amount') ?? 100_000_000_000n;
       const b = await onChain(`getting ${formatTon(nano)} test TON…`, () => node.api.faucet(nano), { cancellable: false });
       void c.info(`your account balance now: ${formatTon(b)} TON`);

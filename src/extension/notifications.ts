@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { levelOf } from '../core/errors.js';
 import type { ChannelView, NodeEvent } from '../node/types.js';
 import type { HostedEvent, NodeHost } from './host.js';
+import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
 import { partnerName, stepAction, timeLeft, windowLeft } from './words.js';
@@ -55,7 +56,10 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
       return e.byMe ? { level: 'info', text: `your watcher challenged a stale close with Step ${e.step}` } : null;
     case 'challengeFailed': {
       const buttons: Record<string, () => void> = { 'Retry Now': () => c.run('synchannel.challenge', e.channel) };
-      if (e.code === 'INSUFFICIENT_FUNDS' || e.code === 'NO_FUNDS') buttons['Get Test Coins'] = () => void vscode.commands.executeCommand('synchannel.faucet');
+      const broke = e.code === 'INSUFFICIENT_FUNDS' || e.code === 'NO_FUNDS';
+      // the faucet is for sandbox and devnet; on testnet the giver bot, with the address to give it
+      if (broke && e.channel.network !== 'testnet') buttons['Get Test Coins'] = () => void vscode.commands.executeCommand('synchannel.faucet');
+      if (broke && e.channel.network === 'testnet') buttons['Copy Address'] = () => void vscode.commands.executeCommand('synchannel.copyAddress');
       const retry =
         e.nextRetryMs !== null
           ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s`
@@ -63,7 +67,8 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
             ? 'the contract refused it several times in a row, so the node stops sending it (each try costs a wallet fee): Retry Now tries once more'
             : 'no time is left to retry';
       const left = timeLeft(Date.now() / 1000 + e.secondsLeft);
-      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${e.message}. ${left} left before the deadline; ${retry}.`, buttons };
+      const giver = broke && e.channel.network === 'testnet' ? ` To top up your wallet, ${TESTNET_GIVER}.` : '';
+      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${e.message}. ${left} left before the deadline; ${retry}.${giver}`, buttons };
     }
     case 'exitOffered':
       return {

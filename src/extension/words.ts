@@ -110,3 +110,19 @@ export function staleOnChain(ch: ChannelView): boolean {
 export function settling(v: ChannelView): boolean {
   return (v.latest ? v.latest.step + 1n : 0n) !== v.count;
 }
+
+const FILLER = new Set(['the', 'and', 'for', 'with', 'your', 'you', 'its', 'are', 'was', 'has', 'not', 'then', 'wait', 'first', 'nothing', 'already']);
+const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 2 && !FILLER.has(w))
+    .map((w) => w.replace(/(es|s)$/, ''));
+
+/** Whether a message already says what a next-step hint says (in other words): then the hint is not repeated. */
+export function saysAlready(message: string, hint: string): boolean {
+  const said = new Set(wordsOf(message));
+  const h = wordsOf(hint);
+  if (!h.length || message.includes(hint)) return true;
+  return h.filter((w) => said.has(w)).length / h.length >= 0.75;
+}

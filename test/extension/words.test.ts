@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { channelDescription, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { channelDescription, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 
 const TON = parseTon;
@@ -101,5 +101,15 @@ describe('words of the views', () => {
     assert.deepEqual(stepLabels(3), [0, 1, 2]);
     const many = stepLabels(40);
     assert.ok(many.length <= 12 && many[0] === 0 && many.at(-1) === 39, String(many));
+  });
+});
+
+describe('a next step the message already says', () => {
+  test('a hint that paraphrases the message is not said twice; one that adds something is', () => {
+    const hint = 'wait: the node finishes the close after the challenge window';
+    assert.equal(saysAlready('a close is under way: the node finishes it after the challenge window', hint), true);
+    assert.equal(saysAlready('a close is already running (step 3); the node finishes it after the challenge window', hint), true);
+    assert.equal(saysAlready('the contract refused the message', 'read the reason; check the channel phase and the state used'), false);
+    assert.equal(saysAlready('your wallet has 0.1 TON, the deposit needs 3 TON', 'top up your wallet first'), false);
   });
 });

@@ -1,0 +1,79 @@
+// In-host: testnet has no faucet here. A lack of coins offers the testnet giver bot and Copy Address, never "Get Test
+// Coins"; the faucet command refuses at once and is hidden from the palette there. A next step the message already
+// says in other words is not repeated.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { after, before, describe, it } from 'mocha';
+import { showFailure } from '../../../src/extension/errors.js';
+import { Prompts } from '../../../src/extension/prompts.js';
+import type { ChannelView } from '../../../src/node/types.js';
+import { EXTENSION_ID, api, notices } from './helpers.js';
+
+type Ext = Awaited<ReturnType<typeof api>>;
+
+describe('SynChannel review: the faucet is for sandbox and devnet', function () {
+  this.timeout(120_000);
+  let ext: Ext;
+  const cfg = () => vscode.workspace.getConfiguration('synchannel');
+  const where = { apiKeySet: true, endpoint: 'http://127.0.0.1:9/api/v2/jsonRPC' };
+
+  before(async () => {
+    ext = await api();
+  });
+
+  after(async () => {
+    await cfg().update('testnetEndpoint', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox');
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    await cfg().update('network', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('a lack of coins offers the faucet on sandbox and devnet, the testnet giver bot and Copy Address on testnet; the palette hides the faucet on testnet', () => {
+    const p = new Prompts(true);
+    for (const code of ['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'CHALLENGE_FAILED'] as const) {
+      const t = showFailure(p, code, 'your wallet has 0.1 TON, it needs 3 TON', { network: 'testnet', ...where }, () => {});
+      assert.ok(t);
+      assert.ok(!t.buttons.includes('Get Test Coins'), `${code} on testnet: ${t.buttons.join(', ')}`);
+      assert.ok(t.buttons.includes('Copy Address'), `${code} on testnet: ${t.buttons.join(', ')}`);
+      assert.match(t.text, /testnet giver bot \(@testgiver_ton_bot on Telegram\)/);
+      for (const network of ['sandbox', 'devnet'] as const) {
+        const s = showFailure(p, code, 'your wallet has 0.1 TON, it needs 3 TON', { network, ...where }, () => {});
+        assert.ok(s?.buttons.includes('Get Test Coins'), `${code} on ${network}: ${s?.buttons.join(', ')}`);
+      }
+    }
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: { commandPalette: { command: string; when: string }[] } } };
+    assert.equal(manifest.contributes.menus.commandPalette.find((m) => m.command === 'synchannel.faucet')?.when, 'synchannel.network != testnet');
+  });
+
+  it('a next step the message already says in other words is not said twice', () => {
+    const t = showFailure(new Prompts(true), 'ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window', { network: 'sandbox', ...where }, () => {});
+    assert.equal(t?.text.match(/after the challenge window/g)?.length, 1, t?.text);
+  });
+
+  it('on a testnet node the faucet refuses at once with the giver bot, and a failed challenge for lack of coins offers Copy Address', async () => {
+    await cfg().update('testnetEndpoint', where.endpoint, vscode.ConfigurationTarget.Global);
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: 'Replace the Key' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'testnet'), true, JSON.stringify(ext.lastFailure()));
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet'), 'testnet', JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, 'testnet');
+
+    assert.equal(await vscode.commands.executeCommand('synchannel.faucet'), undefined);
+    const f = ext.lastFailure();
+    assert.equal(f?.code, 'NO_FAUCET', JSON.stringify(f));
+    assert.ok(f.shown, 'shown');
+    assert.ok(f.shown.buttons.includes('Copy Address'), JSON.stringify(f.shown));
+    assert.match(f.shown.text, /testnet has no faucet here: your wallet is 0Q.*testnet giver bot/);
+    assert.doesNotMatch(f.shown.text, /check the value you entered/);
+
+    ext.test.clearPrompts();
+    const channel = { id: 'kQfake', contract: 'kQfake', network: 'testnet' } as unknown as ChannelView;
+    ext.test.notify({ type: 'challengeFailed', channel, code: 'INSUFFICIENT_FUNDS', message: 'your wallet has 0.01 TON', secondsLeft: 300, nextRetryMs: 4000, stopped: null });
+    const said = notices(ext).find((n) => /challenge of the close/.test(n.message));
+    assert.ok(said, JSON.stringify(notices(ext)));
+    assert.deepEqual(said.buttons, ['Retry Now', 'Copy Address']);
+    assert.match(said.message, /testnet giver bot/);
+  });
+});
