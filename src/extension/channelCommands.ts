@@ -29,18 +29,35 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const ch = await c.channelForAction(node, t, 'deposit');
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await node.api.balanceTon().catch(() => null);
+  const exact = exactDeposit(ch, expected);
   const amount =
     amountArg(a, 'deposit') ??
     (await askAmount(c.prompts, {
       title: 'SynChannel: deposit',
-      prompt: `The channel expects ${formatTon(expected)} TON from you${wallet === null ? '' : ` (your wallet has ${formatTon(wallet)} TON)`}`,
+      prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${wallet === null ? '' : ` (your wallet has ${formatTon(wallet)} TON)`}`,
       value: formatTon(expected),
       allowZero: true,
       max: { nano: expected, what: 'what the contract still expects from you' },
+      ...(exact ? { check: exact } : {}),
     }));
+  const wrong = exact?.(amount);
+  if (wrong) throw new ExtensionError('DEPOSIT_MISMATCH', wrong);
   const r = await onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
   void c.info(`deposited ${formatTon(amount)} TON into ${r.contract}`);
   return r;
+}
+
+/**
+ * While a proposal is being accepted (proposed, accepted) the node takes exactly the proposal's deposit, and B pays
+ * exactly what the contract still expects (src/node/negotiation.ts deposit): the prompt asks for that very amount.
+ * Returns the check (why an amount is refused), or null when any amount up to `expected` goes (A topping up).
+ */
+function exactDeposit(ch: ChannelView, expected: bigint): ((nano: bigint) => string | undefined) | null {
+  const accepting = ch.phase === 'proposed' || ch.phase === 'accepted';
+  if (!accepting && !(ch.me === 'B' && ch.phase === 'funding')) return null;
+  const what = accepting ? 'the proposal says you deposit' : 'the contract expects';
+  return (nano) =>
+    nano === expected ? undefined : `${what} exactly ${formatTon(expected)} TON: deposit ${formatTon(expected)} TON${accepting ? ', or Decline and ask your partner for a new proposal' : ''}`;
 }
 
 async function send(c: CommandContext, t: unknown, aArg?: unknown) {

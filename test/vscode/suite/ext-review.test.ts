@@ -52,3 +52,37 @@ describe('SynChannel review: money words on the demo nodes', function () {
     assert.doesNotMatch(said.message, new RegExp(`you received ${esc(formatTon(ch.latest!.balanceB))} TON`));
   });
 });
+
+describe('SynChannel review: accepting a proposal deposits its amount', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+
+  before(async () => {
+    ext = await api();
+    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    await run(ext, 'connect');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+  });
+
+  it('the Deposit prompt of a proposal takes exactly its amount, worded for VS Code; an amount passed in is refused before anything is sent', async () => {
+    assert.ok(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }, '3', '4'), JSON.stringify(ext.lastFailure()));
+    const ch = await until("Alice's proposal at Bob", () => ext.test.channels('bob').find((c) => c.phase === 'proposed'));
+    ext.test.clearPrompts();
+    ext.test.answer({ input: '1' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }), undefined);
+    const asked = ext.test.prompts().filter((p) => p.kind === 'input').at(-1);
+    assert.ok(asked?.kind === 'input', JSON.stringify(ext.test.prompts()));
+    assert.match(asked.prompt, /The proposal says you deposit 4 TON/);
+    assert.match(asked.problem ?? '', /^the proposal says you deposit exactly 4 TON: deposit 4 TON, or Decline/);
+    assert.equal(ext.lastFailure()?.code, 'CANCELLED', 'nothing was sent');
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }, '1'), undefined);
+    const f = ext.lastFailure();
+    assert.equal(f?.code, 'DEPOSIT_MISMATCH');
+    assert.doesNotMatch(f.message, /`deposit|run /, 'no CLI wording');
+    assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'the proposal is not accepted');
+  });
+});
