@@ -54,6 +54,8 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
   TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true, action: 'finish' }],
   NO_FAUCET: [COPY_ADDRESS],
+  // a moved key folder: point to where it is now (the import allows the channels' own key)
+  KEY_FOLDER_MISSING: [{ title: 'Locate the Key Folder', command: 'synchannel.importKeyFolder' }],
 };
 
 const ENDPOINT_CODES: readonly string[] = ['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED'];

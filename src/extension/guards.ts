@@ -55,7 +55,28 @@ export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY
  * @param stored the phases of the data folder's channels when the node does not run (channelPhases; null: another
  *   window holds it)
  */
-export function keyChange(o: { network: string; running: readonly ChannelView[] | null; stored: readonly string[] | null; hasKey: boolean; broken?: readonly BrokenChannelView[] }): KeyChange {
+/**
+ * Whether a key folder's wallet.addr (32-byte hash + int32 big-endian workchain, the original format) is the wallet
+ * of an account in the node's form (base64url: tag, workchain, 32-byte hash, crc).
+ */
+export function sameWallet(walletAddr: Uint8Array, account: string): boolean {
+  if (walletAddr.length !== 36) return false;
+  const a = Buffer.from(account, 'base64url');
+  if (a.length !== 36) return false;
+  const wa = Buffer.from(walletAddr);
+  return a.readInt8(1) === wa.readInt32BE(32) && a.subarray(2, 34).equals(wa.subarray(0, 32));
+}
+
+export function keyChange(o: {
+  network: string;
+  running: readonly ChannelView[] | null;
+  stored: readonly string[] | null;
+  hasKey: boolean;
+  broken?: readonly BrokenChannelView[];
+  /** the new key is the key the folder's channels were made with (a moved key folder): nothing to refuse or ask */
+  sameKey?: boolean;
+}): KeyChange {
+  if (o.sameKey) return { ok: true, confirm: false };
   // a channel the running node could not load (broken) is not known to be closed: it counts as not closed
   const open = [
     ...(o.running ?? []).filter((c) => !ended(c.phase)).map((c) => `${shortAddress(c.contract)}: ${c.phase}`),

@@ -172,6 +172,7 @@ export class NodeHost implements vscode.Disposable {
         this._unwatched = null;
         this.setStatus('running');
         this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}`);
+        await this.keys.rememberAccount(network, api.getAccount());
         return hosted;
       } catch (e) {
         this.lastStartError = e;

@@ -14,6 +14,7 @@ const SECRET = {
   apiKey: 'synchannel.testnet.apiKey',
 };
 const KEY_FOLDER = (n: NetworkKind) => `synchannel.${n}.keyFolder`;
+const ACCOUNT = (n: NetworkKind) => `synchannel.${n}.account`;
 
 export class KeyStore {
   constructor(
@@ -58,6 +59,15 @@ export class KeyStore {
     }
     this.redactor.add(seedHex);
     return { seed: Buffer.from(seedHex, 'hex') };
+  }
+
+  /** The account the network's node last ran with: the key of the channels its data folder holds. */
+  lastAccount(network: NetworkKind): string | undefined {
+    return this.ctx.globalState.get<string>(ACCOUNT(network));
+  }
+
+  async rememberAccount(network: NetworkKind, account: string): Promise<void> {
+    if (this.lastAccount(network) !== account) await this.ctx.globalState.update(ACCOUNT(network), account);
   }
 
   /** Test mode: replaces (or removes) the stored seed of a network; returns the one it had. */

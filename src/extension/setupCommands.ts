@@ -8,7 +8,7 @@ import type { NetworkKind, ServeResult } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { explorerLinks } from './hovers.js';
-import { keyChange, stopWarning } from './guards.js';
+import { keyChange, sameWallet, stopWarning } from './guards.js';
 import { channelPhases, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorMessage } from './util.js';
@@ -126,12 +126,12 @@ async function restartIfOn(c: CommandContext, network: NetworkKind): Promise<voi
  * Before a network's key is replaced: refused while its data folder holds channels that are not closed (they would
  * be unusable); with a key already there, asked first in a modal (the old key is not kept anywhere else).
  */
-async function guardKeyChange(c: CommandContext, network: NetworkKind): Promise<void> {
+async function guardKeyChange(c: CommandContext, network: NetworkKind, sameKey = false): Promise<void> {
   const running = c.host.runningNetwork === network && c.host.mainNode ? c.host.mainNode.api.channels() : null;
   const dir = c.host.dataDir(network);
   const stored = running || !existsSync(dir) ? [] : await channelPhases(dir);
   const broken = running ? c.host.mainNode!.api.brokenChannels() : [];
-  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network), broken });
+  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network), broken, sameKey });
   if (!verdict.ok) throw new ExtensionError(verdict.code, verdict.why);
   if (!verdict.confirm) return;
   const ok = await c.prompts.confirm(
@@ -174,7 +174,11 @@ async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
   if (!pk || pk.length !== 32) throw new ExtensionError('KEY_FOLDER_MISSING', `${folder}/wallet.pk must hold a raw 32-byte private key`);
   const addr = await readFile(join(folder, 'wallet.addr')).catch(() => null);
   if (addr && addr.length !== 36) throw new ExtensionError('KEY_FILE_BAD', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
-  await guardKeyChange(c, network);
+  // a moved key folder: the wallet the node last ran with on this network is its channels' key
+  const last = c.host.keys.lastAccount(network);
+  const sameKey = !!addr && !!last && sameWallet(addr, last);
+  if (sameKey) c.host.log(`the key folder ${folder} holds the ${network} key the channels were made with (${last})`);
+  await guardKeyChange(c, network, sameKey);
   await c.host.keys.storeKeyFolder(network, folder);
   void c.info(`key folder imported for ${network}: ${folder}`);
   await restartIfOn(c, network);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { channelsFor, closeLeft, failureLevel, keyChange, offered, stopWarning } from '../../src/extension/guards.js';
+import { channelsFor, closeLeft, failureLevel, keyChange, offered, sameWallet, stopWarning } from '../../src/extension/guards.js';
 import { depositsProblem } from '../../src/node/uiRules.js';
 import { parseWebviewMessage } from '../../webview/protocol.js';
 
@@ -54,6 +54,18 @@ describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () 
     assert.ok(!v.ok);
     assert.equal(v.code, 'KEY_IN_USE');
     assert.match(v.why, /1 channel that is not closed \(.*: not loaded, WRONG_KEY\)/);
+  });
+
+  test('a moved key folder holding the channels\' own key is allowed, without asking; another key is refused', () => {
+    const hash = Buffer.alloc(32, 7);
+    const account = Buffer.concat([Buffer.from([0x51, 0x00]), hash, Buffer.from([0xab, 0xcd])]).toString('base64url');
+    const walletAddr = Buffer.concat([hash, Buffer.from([0, 0, 0, 0])]);
+    assert.equal(sameWallet(walletAddr, account), true);
+    assert.equal(sameWallet(Buffer.concat([Buffer.alloc(32, 8), Buffer.from([0, 0, 0, 0])]), account), false, 'another wallet');
+    assert.equal(sameWallet(Buffer.concat([hash, Buffer.from([0xff, 0xff, 0xff, 0xff])]), account), false, 'another workchain');
+    const live = { network: 'devnet', running: null, stored: ['open'], hasKey: true };
+    assert.deepEqual(keyChange({ ...live, sameKey: true }), { ok: true, confirm: false });
+    assert.equal(keyChange({ ...live, sameKey: false }).ok, false);
   });
 
   test('only closed channels or none: allowed, with a confirmation when a key exists', () => {

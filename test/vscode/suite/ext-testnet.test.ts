@@ -50,6 +50,11 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     assert.equal(t?.text.match(/after the challenge window/g)?.length, 1, t?.text);
   });
 
+  it('a key folder that moved (KEY_FOLDER_MISSING) offers "Locate the Key Folder": the import that takes the channels\' own key', () => {
+    const t = showFailure(new Prompts(true), 'KEY_FOLDER_MISSING', 'the key folder /old/keys is gone', { network: 'devnet', ...where }, () => {});
+    assert.deepEqual(t?.buttons, ['Locate the Key Folder', 'Copy Details']);
+  });
+
   it('on a testnet node the faucet refuses at once with the giver bot, and a failed challenge for lack of coins offers Copy Address', async () => {
     await cfg().update('testnetEndpoint', where.endpoint, vscode.ConfigurationTarget.Global);
     ext.test.clearPrompts();
