@@ -301,11 +301,11 @@ export class Channel extends ChannelBase {
   /**
    * The partner asked for the turn. Records it (partnerWantsTurn) so the node or UI can answer with
    * proposeEmpty() once the turn is ours. Returns false, recording nothing, when the partner already
-   * holds the turn (a request that crossed our empty state).
+   * holds the turn (a request that crossed our empty state) or our state staged hands it over (steps alternate).
    */
   receiveTurnRequest(): boolean {
     this._check('receiveTurnRequest');
-    const satisfied = this._phase === 'OPEN' && this.turn === this.partner;
+    const satisfied = (this._phase === 'OPEN' && this.turn === this.partner) || this._phase === 'PROPOSED';
     if (!satisfied) this._partnerWantsTurn = true;
     this._go('receiveTurnRequest', this._phase);
     return !satisfied;

@@ -270,6 +270,17 @@ describe('payments and empty states', () => {
     assert.equal(a.count, BigInt(2 + 5 * 2));
   });
 
+  test('a turn request that arrives while our own proposal waits is already answered by it: nothing is recorded', () => {
+    const { a, b } = openPair();
+    a.requestTurn();
+    const empty = b.proposeEmpty(); // B passes the turn; A's request (resent after a restart) arrives after it
+    assert.equal(b.receiveTurnRequest(), false, 'not a new request: the state staged hands the turn over');
+    assert.equal(b.partnerWantsTurn, false);
+    a.receiveProposal(empty);
+    b.acceptCountersignature(a.countersign().sigA!);
+    assert.equal(b.partnerWantsTurn, false, 'no stale request once the turn is the partner’s');
+  });
+
   test('requestTurn: refused with the turn in hand or a pending state; allowed while our proposal waits', () => {
     const { a, b } = openPair();
     expectCode(() => b.requestTurn(), 'ALREADY_YOUR_TURN', /propose a payment or an empty state/);
@@ -277,8 +288,9 @@ describe('payments and empty states', () => {
     assert.deepEqual(b.requestTurn(), { atStep: 0n });
     a.receiveProposal(p);
     expectCode(() => a.requestTurn(), 'PENDING_STATE');
-    assert.equal(b.receiveTurnRequest(), true);
-    assert.equal(b.partnerWantsTurn, true);
+    // A request reaching B while B's own state waits is answered by that state (it hands the turn over).
+    assert.equal(b.receiveTurnRequest(), false);
+    assert.equal(b.partnerWantsTurn, false);
     // B asked while its own proposal was in flight; A records it and answers once the turn is A's.
     assert.equal(a.receiveTurnRequest(), true);
     assert.equal(a.partnerWantsTurn, true);

@@ -94,3 +94,28 @@ test('a connect to a wrong address of a partner already connected does not repla
     await w.close();
   }
 });
+
+test('a turn request made while our state awaits the partner is asked again when the partner restarts (it forgets it)', async () => {
+  const w = await World.create();
+  try {
+    let hal = await w.node('hal', { autoMode: false }); // A, signs and passes by hand
+    const vic = await w.node('vic'); // B, automatic
+    await w.link(hal, vic);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    const got = waitForEvent(hal.node, 'stateReceived', (e) => e.state.step === 1n);
+    const first = vic.node.pay(TON('0.1'), { channel: ch });
+    await got;
+    await vic.node.requestEmpty({ channel: ch }); // while its state awaits Hal's signature
+    await until(() => hal.node.channel(ch)!.turnRequestedByPartner, 'Hal sees the request', 5000);
+    const key = hal.keyPair;
+    await w.stop(hal);
+    hal = await w.node('hal', { keyPair: key, autoMode: false });
+    await until(() => hal.node.channel(ch)?.pending?.awaiting === 'me', "Hal holds Vic's state again", 15_000);
+    await hal.node.sign({ channel: ch });
+    await first;
+    // Hal, signing by hand, is told that the turn is wanted: he can pass it.
+    await until(() => hal.node.channel(ch)!.turnRequestedByPartner, 'Hal is asked for the turn again', 10_000);
+  } finally {
+    await w.close();
+  }
+});
