@@ -80,6 +80,17 @@ function refuse(c: CommandContext, text: string, step: { id: string; title: stri
   });
 }
 
+/**
+ * The story's channel closed by hand (from the tree) before the demo's own close: no later step can run on it. Read
+ * from the node's view (its phase), never from rules of our own.
+ */
+function closedByHand(session: DemoSession): string | null {
+  if (session.done('staleClose')) return null;
+  const ch = session.alice.api.channels()[0];
+  if (!ch || (ch.phase !== 'closing' && ch.phase !== 'closed')) return null;
+  return `the channel was closed by hand (it is ${ch.phase}): the story's next steps cannot run on it. Start the Demo Again for a new run.`;
+}
+
 async function demoStep(c: CommandContext, idArg: unknown) {
   if (idArg !== undefined && (typeof idArg !== 'string' || !(DEMO_STEP_IDS as readonly string[]).includes(idArg))) {
     throw new ExtensionError('BAD_INPUT', `unknown demo step ${JSON.stringify(idArg)}: one of ${DEMO_STEP_IDS.join(', ')}`);
@@ -92,6 +103,11 @@ async function demoStep(c: CommandContext, idArg: unknown) {
   if (session.done(id)) {
     const next = session.next();
     return refuse(c, `"${step.title}" is done already. ${next ? `Next: "${next.title}".` : 'The story is over: Replay shows it step by step.'}`, next);
+  }
+  const byHand = closedByHand(session);
+  if (byHand) {
+    void c.info(byHand, 'Start the Demo Again').then((pick) => pick && void startDemo(c, { walkthrough: true }).catch((e: unknown) => c.host.log(`[demo] start again: ${String(e)}`, 'warn')));
+    return undefined;
   }
   const missing = session.missingBefore(id);
   if (missing) return refuse(c, `run "${missing.title}" first.`, missing);

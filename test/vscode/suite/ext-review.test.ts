@@ -86,3 +86,37 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'the proposal is not accepted');
   });
 });
+
+describe('SynChannel review: a demo channel closed by hand', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+
+  before(async () => {
+    ext = await api();
+    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) await run(ext, id);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+  });
+
+  it('a later step says at once that the channel was closed by hand, with "Start the Demo Again", which starts a new run', async () => {
+    const ch = ext.test.channels('alice')[0]!;
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: `Close with Step ${ch.latest!.step}` });
+    assert.ok(await vscode.commands.executeCommand('synchannel.withdraw', { party: 'alice', channel: ch.id }, 'unilateral'), JSON.stringify(ext.lastFailure()));
+    const before = ext.lastFailure();
+    const step = vscode.commands.executeCommand('synchannel.demoStep', 'send');
+    const r = await Promise.race([step, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+    assert.equal(r, undefined, 'the step is refused at once (not a wait that ends in TIMEOUT)');
+    assert.equal(ext.lastFailure(), before, 'not a failure');
+    const said = notices(ext).find((n) => /closed by hand/.test(n.message));
+    assert.ok(said, JSON.stringify(notices(ext)));
+    assert.match(said.message, /the channel was closed by hand \(it is closing\).*Start the Demo Again/);
+    assert.deepEqual(said.buttons, ['Start the Demo Again']);
+    assert.ok(ext.test.click(/closed by hand/, 'Start the Demo Again'));
+    await until('a new run with no step done', () => ext.demoSteps().length > 0 && ext.demoSteps().every((s) => !s.done) && ext.test.channels('alice').length === 0, 60_000);
+  });
+});
