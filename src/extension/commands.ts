@@ -15,7 +15,7 @@ import { channelsFor, failureLevel } from './guards.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { lifecycleCommands } from './lifecycleCommands.js';
 import type { ModelBuilder } from './model.js';
-import type { Prompts } from './prompts.js';
+import type { PickItem, Prompts } from './prompts.js';
 import { setupCommands } from './setupCommands.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
 import { isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
@@ -165,11 +165,13 @@ export class Commands implements CommandContext {
     }
     if (host.mainNode) return host.mainNode;
     const demo = host.demoSession;
-    if (demo && !start) {
-      return this.prompts.pick(
-        [demo.alice, demo.bob].map((n) => ({ label: n.label, description: shortAddress(n.api.getAccount()), value: n })),
-        { title: 'SynChannel: act as which party of the teaching demo?' },
-      );
+    // While the demo runs and the user's node does not, every command asks: Alice, Bob, or (when the command may
+    // start it) the user's own node, never started without asking.
+    if (demo) {
+      const parties: PickItem<HostedNode | 'me'>[] = [demo.alice, demo.bob].map((n) => ({ label: n.label, description: shortAddress(n.api.getAccount()), value: n }));
+      if (start) parties.push({ label: 'My own node', description: `starts your node on ${host.network}`, value: 'me' });
+      const who = await this.prompts.pick(parties, { title: start ? 'SynChannel: act as which party of the teaching demo, or your own node?' : 'SynChannel: act as which party of the teaching demo?' });
+      return who === 'me' ? host.ensureNode() : who;
     }
     if (start) return host.ensureNode();
     throw new ExtensionError('NODE_NOT_RUNNING', 'the node is not running: start it, or Serve / Connect (which start it)');

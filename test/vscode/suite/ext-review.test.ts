@@ -120,3 +120,35 @@ describe('SynChannel review: a demo channel closed by hand', function () {
     await until('a new run with no step done', () => ext.demoSteps().length > 0 && ext.demoSteps().every((s) => !s.done) && ext.test.channels('alice').length === 0, 60_000);
   });
 });
+
+describe('SynChannel review: palette commands during the demo', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+
+  before(async () => {
+    ext = await api();
+    if (ext.status().runningNetwork) await vscode.commands.executeCommand('synchannel.stopNode');
+    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+    await vscode.commands.executeCommand('synchannel.stopNode');
+  });
+
+  it('a command that may start a node asks: Alice, Bob or my own node; it never starts the own node unasked', async () => {
+    ext.test.clearPrompts();
+    ext.test.answer({ pick: 'Bob' });
+    const account = await vscode.commands.executeCommand('synchannel.getAccount');
+    const asked = ext.test.prompts().find((p) => p.kind === 'pick');
+    assert.ok(asked?.kind === 'pick', JSON.stringify(ext.test.prompts()));
+    assert.deepEqual(asked.items, ['Alice', 'Bob', 'My own node']);
+    assert.equal(typeof account, 'string', JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, null, 'the own node did not start');
+    assert.deepEqual(ext.test.unanswered(), []);
+    ext.test.answer({ pick: 'My own node' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.getAccount'), JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, 'sandbox', 'asked for: the own node starts');
+  });
+});
