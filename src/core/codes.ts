@@ -142,6 +142,7 @@ export const CODES = {
   TOO_EARLY: w('wait until the challenge window ends'),
   TOO_LATE: w('finish the close: the challenge window is over'),
   CHALLENGE_FAILED: e('top up your wallet and retry the challenge before the deadline'),
+  PAYMENT_NOT_MADE: w('see showLast for the latest state both signed, and pay again if you still mean to'),
   QUOTA_EXCEEDED: w('slow down: your partner is sending too much'),
   RESTORE_PENDING: w('connect to your partner so the node checks it has the latest state'),
   NO_FAUCET: w('get coins from a testnet giver'),

@@ -5,6 +5,7 @@
 // be included is rejected, in its place in that order: not enough balance left for it at its turn, the partner
 // gone before it was put in a state, the channel closing, the node stopping.
 import { creatorOf, type Channel } from '../core/channel.js';
+import { statesEqual, type ChannelState } from '../core/state.js';
 import type { ErrorCode } from '../core/codes.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -29,11 +30,17 @@ type Entry = { ask: Ask; balance: bigint; error: null } | { ask: Ask; balance: n
 interface Line {
   waiting: Ask[];
   /** our state in flight and the payments it carries (with the refused ones in their places) */
-  inFlight: { step: bigint; entries: Entry[] } | null;
+  inFlight: InFlight | null;
   pumpQueued: boolean;
   /** waiting for the partner's pass after our state (askTurn) */
   grace: NodeJS.Timeout | null;
   graceOver: boolean;
+}
+
+interface InFlight {
+  step: bigint;
+  state: ChannelState;
+  entries: Entry[];
 }
 
 /** The codes for which a payment waits (its turn comes, our state in flight commits) rather than failing. */
@@ -41,7 +48,7 @@ const WAIT: readonly ErrorCode[] = ['NOT_YOUR_TURN', 'PENDING_STATE', 'RESTORE_P
 
 export interface Stager {
   /** Stages our proposal made by `make` (inside the queue), without waiting for the disk: it leaves once durable. */
-  stage(ctl: ChannelController, make: (ch: Channel) => ReturnType<Channel['proposePayment']>): { step: bigint; durable: Promise<void> };
+  stage(ctl: ChannelController, make: (ch: Channel) => ReturnType<Channel['proposePayment']>): { state: ChannelState; durable: Promise<void> };
 }
 
 export class Coalescer {
@@ -108,14 +115,14 @@ export class Coalescer {
     const entries = this.batch(l.waiting.splice(0), ch.myBalance);
     const total = entries.reduce((t, e) => (e.error ? t : t + e.ask.amount), 0n);
     if (total === 0n) return settle(entries, null);
-    let staged: { step: bigint; durable: Promise<void> };
+    let staged: { state: ChannelState; durable: Promise<void> };
     try {
       staged = this.stager.stage(ctl, (c) => c.proposePayment(total));
     } catch (e) {
       for (const x of entries) x.ask.reject(e as Error);
       return;
     }
-    l.inFlight = { step: staged.step, entries };
+    l.inFlight = { step: staged.state.step, state: staged.state, entries };
     staged.durable.catch((e: Error) => this.refuseAll(ctl, e));
   }
 
@@ -174,14 +181,32 @@ export class Coalescer {
     if (!l) return;
     const f = l.inFlight;
     if (f && ctl.channel.count > f.step) {
-      // The only state of that step we signed is ours: committed by both, once durable here.
+      // Committed by both, once durable here, if the state of that step is ours (a node restored from a backup
+      // may have forgotten an older proposal of its own that the partner signed instead).
       l.inFlight = null;
+      const at = ctl.channel.latestState;
       ctl.durable.then(
-        () => settle(f.entries, f.step),
+        () => (at?.step === f.step ? this.settleIf(f, at) : this.settleAt(ctl, f)),
         (e: Error) => f.entries.forEach((x) => x.ask.reject(e)),
       );
     }
     if (l.waiting.length && !l.inFlight) this.schedule(ctl, l);
+  }
+
+  /** Settles the payments of `f` if `at` (the state both signed at its step) is the one that carries them. */
+  private settleIf(f: InFlight, at: Readonly<ChannelState>): void {
+    if (statesEqual(at, f.state)) return settle(f.entries, f.step);
+    const e = new NodeError('PAYMENT_NOT_MADE', `your partner signed another state for step ${f.step} than the one carrying this payment (a proposal of yours from before a restore): this payment was not made`);
+    for (const x of f.entries) x.ask.reject(x.error ?? e);
+  }
+
+  /** settleIf with the state of that step read from the journal (states followed it already). */
+  private async settleAt(ctl: ChannelController, f: InFlight): Promise<void> {
+    const read = await ctl.storage?.readStates(f.step, f.step + 1n).catch(() => null);
+    const at = read?.[0]?.state;
+    if (at?.step === f.step) return this.settleIf(f, at);
+    const e = new NodeError('STORE', `state ${f.step} carrying this payment was signed by both, but it could not be read to confirm it: showLast shows whether it counted`, { sent: true });
+    for (const x of f.entries) x.ask.reject(x.error ?? e);
   }
 
   /** The partner went offline: payments not yet in a state are refused; the one in flight waits for the resend. */

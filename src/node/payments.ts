@@ -4,7 +4,7 @@
 import { Address } from '@ton/core';
 import { isEquivocation, type Channel } from '../core/channel.js';
 import { sigOf, type SignedState } from '../core/signed.js';
-import { stateFromBase64, stateToBase64, statesEqual } from '../core/state.js';
+import { stateFromBase64, stateToBase64, statesEqual, type ChannelState } from '../core/state.js';
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -82,12 +82,12 @@ export class Payments implements Stager {
   }
 
   /** Stages our proposal inside the queue without waiting for the disk (it leaves once durable: ctx.send). */
-  stage(ctl: ChannelController, make: (ch: Channel) => SignedState): { step: bigint; durable: Promise<void> } {
+  stage(ctl: ChannelController, make: (ch: Channel) => SignedState): { state: ChannelState; durable: Promise<void> } {
     const s = make(ctl.channel);
     const durable = ctl.append([{ kind: 'staged', state: s, mine: true }]);
     this.sendStaged(ctl, s);
     this.whenDurable(ctl, durable, () => this.ctx.changed(ctl));
-    return { step: s.state.step, durable };
+    return { state: s.state, durable };
   }
 
   /** A, once locked: the initial state (balances = the deposits the contract holds). */

@@ -174,3 +174,28 @@ describe('restore from an old backup', () => {
     }
   });
 });
+
+test('a payment whose step the partner signed with an older proposal of ours (forgotten in a restore) is refused, not resolved', async () => {
+  const w = await World.create();
+  try {
+    const hal = await w.node('hal', { autoMode: false }); // signs by hand
+    let vic = await w.node('vic');
+    await w.link(hal, vic);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    const backup = join(w.dir, 'vic.backup');
+    await vic.node.exportBackup(backup);
+    const got = waitForEvent(hal.node, 'stateReceived', (e) => e.state.step === 1n);
+    await vic.node.send(TON('1'), { channel: ch }); // step 1 waits for Hal
+    await got;
+    vic = await loseAndRestore(w, vic, backup);
+    await until(() => !vic.node.channel(ch)!.restorePending, 'the restore to complete', 30_000);
+    let outcome: unknown = null;
+    vic.node.pay(TON('2'), { channel: ch }).then((r) => (outcome = r), (e: unknown) => (outcome = e));
+    await hal.node.sign({ channel: ch }); // the 1 TON state he holds
+    await hal.node.createEmpty({ channel: ch }).catch(() => undefined);
+    await until(() => outcome !== null, 'pay(2) to settle', 20_000);
+    assert.equal((outcome as { code?: string }).code, 'PAYMENT_NOT_MADE', JSON.stringify(outcome, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  } finally {
+    await w.close();
+  }
+});
