@@ -82,7 +82,8 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
     const what = close.step === null ? 'the deposits (an exit)' : `Step ${close.step}`;
     const stale = close.stale ? ' · older than the latest state both signed: your watcher challenges it' : '';
     const p = para('', close.stale ? 'countdown stale' : 'countdown', 'countdown');
-    const tick = () => (p.textContent = `Challenge window: ${countdownText(close.deadline)} · on chain: ${what} (by ${close.byMe ? 'you' : sel.partnerLabel})${stale}`);
+    // byMe is who started the close, not who sent the step on chain (a challenge replaces it)
+    const tick = () => (p.textContent = `Challenge window: ${countdownText(close.deadline)} · on chain: ${what} (close started by ${close.byMe ? 'you' : sel.partnerLabel})${stale}`);
     tick();
     const timer = setInterval(tick, 1000);
     stop = () => clearInterval(timer);

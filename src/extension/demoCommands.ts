@@ -143,6 +143,9 @@ export function demoCommands(c: CommandContext): Partial<Record<CommandName, Han
     stopTeachingDemo: async () => {
       await c.host.stopDemo();
       await vscode.commands.executeCommand('setContext', 'synchannel.demoRunning', false);
+      // the walkthrough no longer ticks steps of a run that is gone
+      for (const id of WALKTHROUGH_STEPS) await tick(id, false);
+      c.host.log("[demo] stopped: the walkthrough's ticks are cleared");
       return true;
     },
   };

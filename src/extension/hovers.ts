@@ -58,7 +58,8 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (ch.latest) m.appendMarkdown(` (Step ${ch.latest.step})`);
   if (ch.phase === 'closing' && ch.close) {
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
-    m.appendMarkdown(`\n\nOn chain: ${what}, submitted by ${ch.close.byMe ? 'you' : names.partner}; challenge window: ${windowLeft(ch)} left`);
+    // close.byMe is who started the close: after a challenge the step on chain is the challenger's, so it is not named
+    m.appendMarkdown(`\n\nOn chain: ${what} (the close was started by ${ch.close.byMe ? 'you' : names.partner}); challenge window: ${windowLeft(ch)} left`);
     if (staleOnChain(ch)) m.appendMarkdown(`\n\n$(warning) Older than the latest state both signed (Step ${ch.latest?.step}): your watcher challenges it. [Challenge now](${link('synchannel.challenge', target)})`);
   }
   if (ch.phase === 'closed' && ch.payout) {

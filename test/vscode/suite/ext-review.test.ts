@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { formatTon } from '../../../src/core/amounts.js';
-import { api, notices, until } from './helpers.js';
+import { api, channelRow, notices, until } from './helpers.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
@@ -150,5 +150,38 @@ describe('SynChannel review: palette commands during the demo', function () {
     ext.test.answer({ pick: 'My own node' });
     assert.ok(await vscode.commands.executeCommand('synchannel.getAccount'), JSON.stringify(ext.lastFailure()));
     assert.equal(ext.status().runningNetwork, 'sandbox', 'asked for: the own node starts');
+  });
+});
+
+describe('SynChannel review: the demo after a challenge, and its stop', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+
+  before(async () => {
+    ext = await api();
+    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+  });
+
+  it('after a challenge the hover does not name the first submitter as the sender of the step on chain', async () => {
+    for (const s of ext.demoSteps()) {
+      await run(ext, s.id);
+      if (s.id === 'challenge') break;
+    }
+    await ext.test.settle();
+    const alice = channelRow(ext.tree.snapshot(), 'alice');
+    assert.match(alice.tooltip, /On chain: Step \d+ \(the close was started by you\)/, alice.tooltip);
+    assert.doesNotMatch(alice.tooltip, /submitted by you/);
+    const bob = channelRow(ext.tree.snapshot(), 'bob');
+    assert.match(bob.tooltip, /On chain: Step \d+ \(the close was started by Alice\)/, bob.tooltip);
+  });
+
+  it('Stop Teaching Demo clears the walkthrough\'s ticks', async () => {
+    assert.equal(await vscode.commands.executeCommand('synchannel.stopTeachingDemo'), true);
+    assert.ok(ext.test.log().some((l) => l === "[demo] stopped: the walkthrough's ticks are cleared"), ext.test.log().slice(-5).join('\n'));
   });
 });
