@@ -12,7 +12,7 @@ import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem } from '../node/uiRules.js';
-import { channelDescription, period, windowLeft } from './words.js';
+import { channelDescription, finishWords, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
@@ -133,7 +133,9 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     },
     finish: async (t) => {
       const { node, ch } = await channel(c, t, 'finish');
-      return onChain('finishing the close…', (p) => node.api.finish({ ...p, channel: ch.id }));
+      const view = await onChain('finishing the close…', (p) => node.api.finish({ ...p, channel: ch.id }));
+      void c.info(finishWords(view));
+      return view;
     },
     export: async (t, f) => {
       const [fileArg] = c.inputs(t, [f]);

@@ -126,3 +126,11 @@ export function saysAlready(message: string, hint: string): boolean {
   if (!h.length || message.includes(hint)) return true;
   return h.filter((w) => said.has(w)).length / h.length >= 0.75;
 }
+
+/** What a finished close paid, from the node's view after Finish the Close (the payout when the node has read it). */
+export function finishWords(ch: Pick<ChannelView, 'me' | 'contract' | 'payout'>): string {
+  const p = ch.payout;
+  if (!p) return `the close on ${ch.contract} is finished: the node shows the payout once the chain does.`;
+  const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
+  return `the close is finished: the contract paid out by ${by} (${stateLine(p)}); your wallet received ${formatTon(ch.me === 'A' ? p.paidA : p.paidB)} TON.`;
+}

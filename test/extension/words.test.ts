@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { channelDescription, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { channelDescription, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 
 const TON = parseTon;
@@ -111,5 +111,13 @@ describe('a next step the message already says', () => {
     assert.equal(saysAlready('a close is already running (step 3); the node finishes it after the challenge window', hint), true);
     assert.equal(saysAlready('the contract refused the message', 'read the reason; check the channel phase and the state used'), false);
     assert.equal(saysAlready('your wallet has 0.1 TON, the deposit needs 3 TON', 'top up your wallet first'), false);
+  });
+});
+
+describe('Finish the Close', () => {
+  test('says what the close paid: the state, and what reached the wallet; or that the payout shows once the chain does', () => {
+    const payout = { step: 4n, balanceA: parseTon('1.75'), balanceB: parseTon('5.25'), paidA: parseTon('1.8'), paidB: parseTon('5.29'), latestStep: 4n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
+    assert.equal(finishWords({ me: 'B', contract: 'kQc', payout }), 'the close is finished: the contract paid out by Step 4 (A [1.75 5.25] B); your wallet received 5.29 TON.');
+    assert.match(finishWords({ me: 'A', contract: 'kQc', payout: null }), /close on kQc is finished: the node shows the payout once the chain does/);
   });
 });
