@@ -1,9 +1,10 @@
 // One run of the teaching demo in this window: Alice and Bob (the node's createTeachingDemo), which steps ran
-// (the demo's own record), and the journal of the run for Replay.
+// (the demo's own record), and the journal of the run for Replay; and the runner that starts and stops runs for
+// the node host (one start at a time, a stop during a start leaves nothing running).
 import type { HostedNode } from './host.js';
-import type { TeachingDemo, TeachingDemoStep } from './nodeFactory.js';
+import { createTeachingDemo, type TeachingDemo, type TeachingDemoStep } from './nodeFactory.js';
 import { DemoJournal } from './demoJournal.js';
-import { ExtensionError } from './util.js';
+import { ExtensionError, errorMessage } from './util.js';
 
 export class DemoSession {
   readonly alice: HostedNode;
@@ -64,5 +65,91 @@ export class DemoSession {
 
   stop(): Promise<void> {
     return this.demo.stop();
+  }
+}
+
+/** What the runner needs of the node host. */
+export interface DemoHooks {
+  attach(node: HostedNode): void;
+  detach(node: HostedNode): void;
+  changed(): void;
+  log(line: string, level?: 'info' | 'warn'): void;
+  /** a new data folder for a run */
+  dataDir(): string;
+}
+
+/** Starts and stops the teaching demo's runs. */
+export class DemoRunner {
+  session: DemoSession | null = null;
+  /** Alice and Bob are starting */
+  starting = false;
+  private start: Promise<DemoSession> | null = null;
+  /** counts the demo's stops: a start that sees it change stops what it started */
+  private stops = 0;
+
+  constructor(private readonly h: DemoHooks) {}
+
+  get startingDemo(): Promise<DemoSession> | null {
+    return this.start;
+  }
+
+  startDemo(): Promise<DemoSession> {
+    this.start ??= this.newDemo().finally(() => {
+      this.start = null;
+      this.starting = false;
+      this.h.changed();
+    });
+    return this.start;
+  }
+
+  private async newDemo(): Promise<DemoSession> {
+    const stops = this.stops;
+    await this.stopRunning();
+    const dataDir = this.h.dataDir();
+    this.starting = true;
+    this.h.changed();
+    const demo = await createTeachingDemo({ dataDir });
+    if (stops !== this.stops) {
+      // stopped (or the window closed) while it started: nothing is left running
+      await demo.stop().catch((e: unknown) => this.h.log(`stopping the demo: ${errorMessage(e)}`, 'warn'));
+      throw new ExtensionError('CANCELLED', 'the teaching demo was stopped while it started');
+    }
+    const session = new DemoSession(demo, (l) => this.h.log(l));
+    this.h.attach(session.alice);
+    this.h.attach(session.bob);
+    this.session = session;
+    this.h.log(`teaching demo started (data: ${dataDir})`);
+    this.h.changed();
+    return session;
+  }
+
+  async runStep(id: string): Promise<string> {
+    const d = this.session;
+    if (!d) throw new ExtensionError('NO_DEMO', 'the teaching demo is not running: open it first');
+    const result = await d.run(id);
+    this.h.changed();
+    return result;
+  }
+
+  /** Stops the demo; a start under way is stopped once it has started. */
+  async stop(): Promise<void> {
+    this.stops++;
+    const starting = this.start;
+    if (starting) await starting.catch(() => undefined);
+    await this.stopRunning();
+  }
+
+  private async stopRunning(): Promise<void> {
+    const d = this.session;
+    if (!d) return;
+    this.session = null;
+    this.h.detach(d.alice);
+    this.h.detach(d.bob);
+    try {
+      await d.stop();
+    } catch (e) {
+      this.h.log(`stopping the demo: ${errorMessage(e)}`, 'warn');
+    }
+    this.h.changed();
   }
 }

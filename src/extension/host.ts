@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
 import { inContract } from '../node/uiRules.js';
-import { DemoSession } from './demoHost.js';
+import { DemoRunner, type DemoSession } from './demoHost.js';
 import { KeyStore } from './keys.js';
 import * as factory from './nodeFactory.js';
 import type { NodeConfig, DevnetServer } from './nodeFactory.js';
-import { ExtensionError, Redactor, errorCode, errorMessage } from './util.js';
+import { Redactor, errorCode, errorMessage } from './util.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
 /** locked: another window or process holds this network's data folder (it watches the channels there) */
@@ -42,7 +42,6 @@ export class NodeHost implements vscode.Disposable {
   /** the data folder the user's node runs on (synchannel.dataDir may have changed since) */
   private mainDir: string | null = null;
   private starting: Promise<HostedNode> | null = null;
-  private demo: DemoSession | null = null;
   private devnet: DevnetServer | null = null;
   private _status: NodeStatus = 'stopped';
   private _lastError: { code: string; message: string } | null = null;
@@ -143,7 +142,8 @@ export class NodeHost implements vscode.Disposable {
   nodes(): HostedNode[] {
     const list: HostedNode[] = [];
     if (this.main) list.push(this.main);
-    if (this.demo) list.push(this.demo.alice, this.demo.bob);
+    const demo = this.demos.session;
+    if (demo) list.push(demo.alice, demo.bob);
     return list;
   }
 
@@ -323,82 +323,37 @@ export class NodeHost implements vscode.Disposable {
     return true;
   }
 
-  // ---- the teaching demo ----------------------------------------------------------------------------------------
+  // ---- the teaching demo (demoHost.ts DemoRunner) ---------------------------------------------------------------
+
+  private readonly demos = new DemoRunner({
+    attach: (n) => this.attach(n),
+    detach: (n) => this.detach(n),
+    changed: () => this.fireChanged(),
+    log: (line, level) => this.log(line, level),
+    dataDir: () => join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`),
+  });
 
   get demoSession(): DemoSession | null {
-    return this.demo;
+    return this.demos.session;
   }
-
   /** Alice and Bob are starting (the tree is empty meanwhile). */
-  demoStarting = false;
-  private demoStart: Promise<DemoSession> | null = null;
-  /** counts the demo's stops: a start that sees it change stops what it started */
-  private demoStops = 0;
-
+  get demoStarting(): boolean {
+    return this.demos.starting;
+  }
   /** The start under way, if any (a second caller waits for it instead of starting another pair of nodes). */
   get startingDemo(): Promise<DemoSession> | null {
-    return this.demoStart;
+    return this.demos.startingDemo;
   }
-
   /** Starts Alice and Bob (after stopping a running demo); a call while a start is under way gets that start. */
   startDemo(): Promise<DemoSession> {
-    this.demoStart ??= this.newDemo().finally(() => {
-      this.demoStart = null;
-      this.demoStarting = false;
-      this.fireChanged();
-    });
-    return this.demoStart;
+    return this.demos.startDemo();
   }
-
-  private async newDemo(): Promise<DemoSession> {
-    const stops = this.demoStops;
-    await this.stopRunningDemo();
-    const dataDir = join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`);
-    this.demoStarting = true;
-    this.fireChanged();
-    const demo = await factory.createTeachingDemo({ dataDir });
-    if (stops !== this.demoStops) {
-      // stopped (or the window closed) while it started: nothing is left running
-      await demo.stop().catch((e: unknown) => this.log(`stopping the demo: ${errorMessage(e)}`, 'warn'));
-      throw new ExtensionError('CANCELLED', 'the teaching demo was stopped while it started');
-    }
-    const session = new DemoSession(demo, (l) => this.log(l));
-    this.attach(session.alice);
-    this.attach(session.bob);
-    this.demo = session;
-    this.log(`teaching demo started (data: ${dataDir})`);
-    this.fireChanged();
-    return session;
+  runDemoStep(id: string): Promise<string> {
+    return this.demos.runStep(id);
   }
-
-  async runDemoStep(id: string): Promise<string> {
-    const d = this.demo;
-    if (!d) throw new ExtensionError('NO_DEMO', 'the teaching demo is not running: open it first');
-    const result = await d.run(id);
-    this.fireChanged();
-    return result;
-  }
-
   /** Stops the demo; a start under way is stopped once it has started. */
-  async stopDemo(): Promise<void> {
-    this.demoStops++;
-    const starting = this.demoStart;
-    if (starting) await starting.catch(() => undefined);
-    await this.stopRunningDemo();
-  }
-
-  private async stopRunningDemo(): Promise<void> {
-    const d = this.demo;
-    if (!d) return;
-    this.demo = null;
-    this.detach(d.alice);
-    this.detach(d.bob);
-    try {
-      await d.stop();
-    } catch (e) {
-      this.log(`stopping the demo: ${errorMessage(e)}`, 'warn');
-    }
-    this.fireChanged();
+  stopDemo(): Promise<void> {
+    return this.demos.stop();
   }
 
   // ---- events ---------------------------------------------------------------------------------------------------
@@ -414,7 +369,7 @@ export class NodeHost implements vscode.Disposable {
       }
       if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };
       if (event.type === 'error') this.log(`[${label}] [${event.code}] ${event.message}`, event.level === 'error' ? 'error' : 'warn');
-      if (node.id !== 'me') this.demo?.journal.add(node.label, event);
+      if (node.id !== 'me') this.demos.session?.journal.add(node.label, event);
       this.nodeEvents.fire({ node, event });
       this.fireChanged();
     });
