@@ -70,6 +70,11 @@ export class KeyStore {
     if (this.lastAccount(network) !== account) await this.ctx.globalState.update(ACCOUNT(network), account);
   }
 
+  /** Test mode: forgets an imported key folder (the seed or mnemonic is the key again). */
+  async forgetKeyFolder(network: NetworkKind): Promise<void> {
+    await this.ctx.globalState.update(KEY_FOLDER(network), undefined);
+  }
+
   /** Test mode: replaces (or removes) the stored seed of a network; returns the one it had. */
   async replaceSeed(network: NetworkKind, seedHex: string | undefined): Promise<string | undefined> {
     const had = await this.ctx.secrets.get(SECRET.seed(network));

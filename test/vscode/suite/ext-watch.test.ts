@@ -2,7 +2,7 @@
 // state, so an open channel) is never left unwatched in silence: a failed automatic start says so and the status
 // bar keeps saying it; a lost key is not replaced by a new one; channels the node cannot load are shown.
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -146,5 +146,30 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(said.message.includes(join(old, 'sandbox')), said.message);
     assert.deepEqual(said.buttons, ['Open Settings']);
     assert.equal(ext.test.broken('me').length + ext.test.channels('me').length, 0, 'the node runs on the new, empty folder');
+  });
+
+  it("Import Key Folder with the channels' own key (a moved key folder) is allowed while the folder holds channels; another key is refused", async () => {
+    await stopMine();
+    const account = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
+    assert.ok(account, JSON.stringify(ext.lastFailure()));
+    await stopMine();
+    await cfg().update('dataDir', folderWithMoney('moved-key'), vscode.ConfigurationTarget.Global);
+    const keyFolder = (name: string, hash: Buffer) => {
+      const dir = join(tmp, name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'wallet.pk'), Buffer.alloc(32, 1));
+      writeFileSync(join(dir, 'wallet.addr'), Buffer.concat([hash, Buffer.alloc(4)]));
+      return dir;
+    };
+    const own = Buffer.from(account, 'base64url').subarray(2, 34);
+    try {
+      assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('other-key', Buffer.alloc(32, 3)), 'sandbox'), undefined);
+      assert.equal(ext.lastFailure()?.code, 'KEY_IN_USE', JSON.stringify(ext.lastFailure()));
+      ext.test.clearPrompts();
+      assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('same-key', own), 'sandbox'), true, JSON.stringify(ext.lastFailure()));
+      assert.deepEqual(ext.test.prompts().filter((p) => p.kind === 'confirm'), [], 'the same key: nothing to ask');
+    } finally {
+      await ext.test.forgetKeyFolder('sandbox');
+    }
   });
 });
