@@ -112,7 +112,14 @@ export class KeyStore {
 async function refuseNewKey(network: NetworkKind, dataDir: string | undefined): Promise<void> {
   if (!dataDir || !existsSync(dataDir)) return;
   const phases = await channelPhases(dataDir).catch(() => null);
-  const held = (phases ?? []).filter((p) => !ended(p));
+  if (phases === null) {
+    // another window or process holds the folder: it cannot be told whether it holds channels of the lost key
+    throw new ExtensionError(
+      'DATA_DIR_LOCKED',
+      `the ${network} key is not in VS Code's secret storage, and another window or process holds ${dataDir}, which may hold channels made with that key: no new key was made. Stop that process or close that window, or import the key (Import Mnemonic, or Import Key Folder)`,
+    );
+  }
+  const held = phases.filter((p) => !ended(p));
   if (!held.length) return;
   const one = held.length === 1;
   throw new ExtensionError(

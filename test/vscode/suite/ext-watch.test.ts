@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { api, notices, treeText, until } from './helpers.js';
+import { EXTENSION_ID, api, notices, treeText, until } from './helpers.js';
+import { Partner } from './partner.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
@@ -85,6 +86,25 @@ describe('SynChannel review: channels with money are never unwatched in silence'
       assert.ok(said.buttons.includes('Import Mnemonic') && said.buttons.includes('Import Key Folder'), said.buttons.join(', '));
       assert.equal(await ext.test.replaceSeed('sandbox', undefined), undefined, 'no new seed was stored');
     } finally {
+      await ext.test.replaceSeed('sandbox', had);
+    }
+  });
+
+  it('a lost key seed is not replaced either while another process holds the data folder (it may hold channels of that key)', async () => {
+    await stopMine();
+    const base = join(tmp, 'held');
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    const holder = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'sandbox', '--data', join(base, 'sandbox')]);
+    const had = await ext.test.replaceSeed('sandbox', undefined);
+    try {
+      await holder.event('ready');
+      assert.equal(await vscode.commands.executeCommand('synchannel.startNode'), undefined);
+      const f = ext.lastFailure();
+      assert.equal(f?.code, 'DATA_DIR_LOCKED', JSON.stringify(f));
+      assert.match(f.message, /another window or process holds .*: no new key was made/);
+      assert.equal(await ext.test.replaceSeed('sandbox', undefined), undefined, 'no new seed was stored');
+    } finally {
+      await holder.kill9();
       await ext.test.replaceSeed('sandbox', had);
     }
   });
