@@ -307,11 +307,7 @@ export class Payments implements Stager {
       ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
       ctx.changed(ctl);
     });
-    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && signed.state.tag === 'state' && ctl.life === 'open') {
-      const pass = ch.proposeEmpty();
-      this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
-      this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
-    }
+    // The turn is the partner's now (steps alternate): nothing of ours follows a countersignature.
   }
 
   /** Runs `then` once `durable` settles; a failed write is reported (the channel's later sends never leave). */
