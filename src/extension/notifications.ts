@@ -9,7 +9,7 @@ import type { HostedEvent, NodeHost } from './host.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { partnerName, stepAction, timeLeft, windowLeft } from './words.js';
+import { changeWords, partnerName, stepAction, timeLeft, windowLeft } from './words.js';
 
 interface Notice {
   level: NoticeLevel;
@@ -29,13 +29,13 @@ interface Context {
 function payoutNotice(e: Extract<NodeEvent, { type: 'closed' }>, c: Context): Notice {
   const p = e.payout;
   const me = e.channel.me;
-  const got = formatTon(me === 'A' ? p.paidA : p.paidB);
+  const got = `${formatTon(me === 'A' ? p.paidA : p.paidB)} TON from the channel${changeWords(me, p)}`;
   const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
-  if (p.matchesLatest || p.latestStep === null) return { level: 'info', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got} TON.` };
+  if (p.matchesLatest || p.latestStep === null) return { level: 'info', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got}.` };
   const latestMine = me === 'A' ? p.latestBalanceA : p.latestBalanceB;
   return {
     level: 'warning',
-    text: `the channel with ${c.name(e.channel)} was paid out by ${by}, not by the latest state both signed (Step ${p.latestStep}): you received ${got} TON; the latest state gave you ${formatTon(latestMine ?? 0n)} TON.`,
+    text: `the channel with ${c.name(e.channel)} was paid out by ${by}, not by the latest state both signed (Step ${p.latestStep}): you received ${got}; the latest state gave you ${formatTon(latestMine ?? 0n)} TON.`,
   };
 }
 

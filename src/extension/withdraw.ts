@@ -8,7 +8,7 @@ import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
 import { ExtensionError, formatTon, stateLine } from './util.js';
-import { period, windowLeft } from './words.js';
+import { changeWords, period, windowLeft } from './words.js';
 
 type Mode = 'cooperative' | 'unilateral' | 'auto';
 
@@ -95,5 +95,5 @@ export function cooperativeWords(me: Party, r: WithdrawResult, payout: PayoutVie
   const byState = me === 'A' ? (payout?.balanceA ?? r.payoutA) : (payout?.balanceB ?? r.payoutB);
   const state = `channel closed with Step ${r.step}: the state paid you ${formatTon(byState ?? 0n)} TON`;
   if (!payout) return `${state}; what reached your wallet is told once the node reads the payout.`;
-  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON (the balance plus your share of the contract's fee reserve, minus fees).`;
+  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON from the channel (your balance and half the contract's fee reserve)${changeWords(me, payout)}.`;
 }

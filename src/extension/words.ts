@@ -1,7 +1,7 @@
 // The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
-import type { ChannelView, Party, StateView } from '../node/types.js';
+import type { ChannelView, Party, PayoutView, StateView } from '../node/types.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -132,5 +132,10 @@ export function finishWords(ch: Pick<ChannelView, 'me' | 'contract' | 'payout'>)
   const p = ch.payout;
   if (!p) return `the close on ${ch.contract} is finished: the node shows the payout once the chain does.`;
   const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
-  return `the close is finished: the contract paid out by ${by} (${stateLine(p)}); your wallet received ${formatTon(ch.me === 'A' ? p.paidA : p.paidB)} TON.`;
+  return `the close is finished: the contract paid out by ${by} (${stateLine(p)}); your wallet received ${formatTon(ch.me === 'A' ? p.paidA : p.paidB)} TON from the channel${changeWords(ch.me, p)}.`;
+}
+
+/** The closer's change (what came back of its payout message), told apart from the channel's share. */
+export function changeWords(me: Party, p: Pick<PayoutView, 'closer' | 'changeBack'>): string {
+  return p.closer === me && p.changeBack ? `, and ${formatTon(p.changeBack)} TON came back of your close message` : '';
 }

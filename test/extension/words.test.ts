@@ -117,7 +117,10 @@ describe('a next step the message already says', () => {
 describe('Finish the Close', () => {
   test('says what the close paid: the state, and what reached the wallet; or that the payout shows once the chain does', () => {
     const payout = { step: 4n, balanceA: parseTon('1.75'), balanceB: parseTon('5.25'), paidA: parseTon('1.8'), paidB: parseTon('5.29'), latestStep: 4n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
-    assert.equal(finishWords({ me: 'B', contract: 'kQc', payout }), 'the close is finished: the contract paid out by Step 4 (A [1.75 5.25] B); your wallet received 5.29 TON.');
+    assert.equal(finishWords({ me: 'B', contract: 'kQc', payout }), 'the close is finished: the contract paid out by Step 4 (A [1.75 5.25] B); your wallet received 5.29 TON from the channel.');
+    const closer = { ...payout, closer: 'B' as const, changeBack: parseTon('0.01') };
+    assert.match(finishWords({ me: 'B', contract: 'kQc', payout: closer }), /received 5\.29 TON from the channel, and 0\.01 TON came back of your close message\.$/);
+    assert.doesNotMatch(finishWords({ me: 'A', contract: 'kQc', payout: closer }), /came back/);
     assert.match(finishWords({ me: 'A', contract: 'kQc', payout: null }), /close on kQc is finished: the node shows the payout once the chain does/);
   });
 });
