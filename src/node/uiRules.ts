@@ -1,6 +1,6 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
-import type { ChannelView, Party, PayoutView } from './types.js';
+import type { ChannelView } from './types.js';
 
 /** A channel that can hold no money any more (paid out, or a proposal declined). */
 export function ended(phase: string): boolean {
@@ -10,11 +10,6 @@ export function ended(phase: string): boolean {
 /** A channel whose money sits in its contract (deposited, not paid out): a node should watch it. */
 export function inContract(phase: string): boolean {
   return phase === 'funding' || phase === 'locked' || phase === 'open' || phase === 'closing';
-}
-
-/** What reached a party's wallet from the payout: its share, and what came back of its own close message. */
-export function receivedBy(p: Pick<PayoutView, 'paidA' | 'paidB' | 'closer' | 'changeBack'>, party: Party): bigint {
-  return (party === 'A' ? p.paidA : p.paidB) + (p.closer === party ? (p.changeBack ?? 0n) : 0n);
 }
 
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
