@@ -208,7 +208,7 @@ export class Arbiter {
    * Keeps what the contract holds, and reports a partner's deposit the first time any read (the watch, a catch-up,
    * a hint) shows it: once, and before what it causes (the lock).
    */
-  private async setDeposits(ctl: ChannelController, depositA: bigint, depositB: bigint): Promise<void> {
+  private async setDeposits(ctl: ChannelController, depositA: bigint, depositB: bigint, refund = false): Promise<void> {
     if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
     // Compared inside the queue: two reads that saw the same deposit at once report it once.
     const before = await ctl.run(async () => {
@@ -222,7 +222,8 @@ export class Arbiter {
     if (!before) return;
     for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
       if (now > before[party]) this.ctx.emit({ type: 'depositSeen', channel: this.ctx.view(ctl), party, amount: now - before[party] });
-      if (now < before[party]) this.ctx.emit({ type: 'refundSeen', channel: this.ctx.view(ctl), party, amount: before[party] - now });
+      // Only a refund the watch saw between two of its reads: a first read after a restart may lag behind.
+      if (now < before[party] && refund) this.ctx.emit({ type: 'refundSeen', channel: this.ctx.view(ctl), party, amount: before[party] - now });
     }
   }
 
@@ -238,7 +239,7 @@ export class Arbiter {
     switch (e.type) {
       case 'deposit':
       case 'refund':
-        await this.setDeposits(ctl, e.depositA, e.depositB);
+        await this.setDeposits(ctl, e.depositA, e.depositB, e.type === 'refund');
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;

@@ -177,6 +177,7 @@ export class Closing {
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
     await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
+    if (!ctl.rec.close) ctl.sentClose = null; // a challenge may land before our first read (see unilateral)
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import type { StateView } from '../../src/node/types.js';
+import { sign } from '../../src/core/signer.js';
+import { stateHash } from '../../src/core/state.js';
 import { faultyChain } from '../helpers/faults.js';
 import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
@@ -192,6 +194,41 @@ test('our own stale close that the partner challenged before our first read is t
     await until('Alice learns of the challenge', () => told.some((t) => t.startsWith('challenged')), 15_000);
     assert.deepEqual(told, [`closeStarted 0 byPartner=false`, `challenged ${head} byMe=false`]);
     assert.equal(p.alice.currentChannel()!.closeStep, head);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('our own exit that the partner challenged (with step 0 signed by both) before our first read is told as our exit, then the challenge', async () => {
+  const p = await openPair({ challengePeriod: 120, initialTimeoutMs: 1500, pollMs: 3000, bob: { autoMode: false, pollMs: 100 } });
+  try {
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const offered = waitForEvent(p.alice, 'exitOffered', () => true, 60_000);
+    await p.bob.deposit();
+    await offered;
+    const contract = Address.parse(p.alice.currentChannel()!.contract);
+    const bobWallet = await p.chain.openWallet(p.keys.bob);
+    const s0 = { tag: 'state' as const, channel: contract, step: 0n, balanceA: TON('3'), balanceB: TON('4') };
+    const h = stateHash(s0);
+    const both = { state: s0, sigA: sign(h, p.keys.alice.secretKey), sigB: sign(h, p.keys.bob.secretKey) };
+    // Right after Alice's exit lands, Bob challenges it with step 0 (both signed).
+    const chain = p.chain as unknown as { startExit: (...a: unknown[]) => Promise<unknown> };
+    const real = chain.startExit.bind(p.chain);
+    chain.startExit = async (...a: unknown[]) => {
+      const r = await real(...a);
+      await p.chain.challenge(bobWallet, contract, both);
+      return r;
+    };
+    const told: string[] = [];
+    p.alice.on((e) => {
+      if (e.type === 'closeStarted') told.push(`closeStarted step=${e.step} byPartner=${e.byPartner}`);
+      if (e.type === 'challenged') told.push(`challenged ${e.step} byMe=${e.byMe}`);
+    });
+    await p.alice.exit();
+    await until('Alice is told of the challenge', () => told.some((t) => t.startsWith('challenged')), 15_000);
+    assert.deepEqual(told, ['closeStarted step=null byPartner=false', 'challenged 0 byMe=false']);
   } finally {
     await closePair(p);
   }
