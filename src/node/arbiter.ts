@@ -29,6 +29,8 @@ const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life 
 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
+  /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
+  private readonly readOnce = new WeakSet<ChannelController>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
   /** per channel: settles once its start-up catch-up read was tried */
@@ -191,7 +193,8 @@ export class Arbiter {
     const d = st.data;
     // A lagging endpoint: the contract never goes back, and a close's step floor only rises.
     if (readsBehind(ctl.life, d.phase) || (d.phase === 'closing' && closeBehind(ctl.rec.close, closeOf(d).step))) return 'behind';
-    await this.setDeposits(ctl, d.depositA, d.depositB);
+    await this.setDeposits(ctl, d.depositA, d.depositB, this.readOnce.has(ctl));
+    this.readOnce.add(ctl);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
     } else if (d.phase === 'open') {
@@ -222,7 +225,7 @@ export class Arbiter {
     if (!before) return;
     for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
       if (now > before[party]) this.ctx.emit({ type: 'depositSeen', channel: this.ctx.view(ctl), party, amount: now - before[party] });
-      // Only a refund the watch saw between two of its reads: a first read after a restart may lag behind.
+      // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
       if (now < before[party] && refund) this.ctx.emit({ type: 'refundSeen', channel: this.ctx.view(ctl), party, amount: before[party] - now });
     }
   }
