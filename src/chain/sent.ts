@@ -62,21 +62,26 @@ export async function waitForTransaction(o: {
       if (transient(e)) return null;
       throw e;
     });
-  // Every transaction newer than `covered` was looked at (0 or none: only the newest page is read).
+  // Every transaction newer than `after` up to `covered` was looked at (no bound: only the newest page is read).
+  // A scan reads from the newest down to `covered`, WAIT_PAGES pages a poll at most (a deep flood takes several
+  // polls); once it gets there, `covered` rises to the newest it started from, and the next scan starts again.
   let covered = o.after !== undefined && o.after > 0n ? o.after : null;
+  let scan: { top: bigint | null; cursor: TxCursor | null } | null = null;
   for (let i = 0; ; i++) {
-    let page = await read(null);
-    const newest = page?.[0]?.lt ?? null;
-    for (let pages = 1; page; pages++) {
+    scan ??= { top: null, cursor: null };
+    for (let pages = 0; scan && pages < WAIT_PAGES; pages++) {
+      const page = await read(scan.cursor);
+      if (!page) break; // a failed read: the next poll goes on from here
+      if (!scan.cursor) scan.top = page[0]?.lt ?? null;
       const found = page.find(o.match);
       if (found) return found;
       const last = page[page.length - 1];
-      if (covered === null || !last || page.length < WAIT_PAGE || last.lt <= covered) {
-        if (covered !== null && newest !== null && newest > covered) covered = newest;
-        break;
-      }
-      if (pages >= WAIT_PAGES) break;
-      page = await read({ lt: last.lt, hash: last.hash() });
+      // An empty answer to a cursor is no proof (an endpoint that lost it): that scan starts again.
+      if (covered === null || !last) scan = null;
+      else if (page.length < WAIT_PAGE || last.lt <= covered) {
+        if (scan.top !== null && scan.top > covered) covered = scan.top;
+        scan = null;
+      } else scan.cursor = { lt: last.lt, hash: last.hash() };
     }
     if (o.giveUp && i > 0 && i % 5 === 0) {
       const err = await o.giveUp().catch((e: unknown) => {
