@@ -217,8 +217,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       return { paidOut: view.payout };
     }
     if (!b) {
-      const exiting = view?.phase === 'closing' && view.close?.step === null;
-      const why = view?.phase === 'rejected' ? 'the proposal was declined' : exiting ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON): the node pays them out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
+      const onChain = view?.phase === 'closing' ? (view.close?.step ?? null) : undefined;
+      const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view!.depositA)}, B ${formatTon(view!.depositB)} TON)` : `a close with step ${onChain} is under way`;
+      const why = view?.phase === 'rejected' ? 'the proposal was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
       throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
     }
     // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.

@@ -154,6 +154,8 @@ export class Closing {
     if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
+    // Known before it is sent: a challenge may land before our first read of it (the arbiter tells both).
+    ctl.sentClose = use.state.step;
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(use), {
       ...chainOpts(opts),
       onProgress: (m) => {
@@ -161,8 +163,6 @@ export class Closing {
         if (/^waiting for the channel contract/.test(m) && process.env.SYNCHANNEL_CRASH_AT?.split(',').includes('during-close')) process.kill(process.pid, 'SIGKILL');
       },
     });
-    // A challenge may land before our first read of the close: the arbiter then tells both (close, challenge).
-    if (!ctl.rec.close) ctl.sentClose = use.state.step;
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
@@ -176,8 +176,8 @@ export class Closing {
     if (!can.ok) throw new NodeError(can.code, can.why);
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
+    ctl.sentClose = null; // an exit: a challenge may land before our first read (see unilateral)
     await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
-    if (!ctl.rec.close) ctl.sentClose = null; // a challenge may land before our first read (see unilateral)
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });

@@ -247,7 +247,7 @@ export class Coalescer {
       // A state in flight is on our disk and was sent: the partner may still sign it (a restart resends it).
       const f = l.inFlight;
       l.inFlight = null;
-      const sent = new NodeError('NODE_STOPPED', `the node stopped while state ${f?.step} carrying this payment awaited your partner's signature: it was sent to your partner and may still be signed; after a restart showLast shows whether it counted`, { sent: true });
+      const sent = new NodeError('NODE_STOPPED', `the node stopped while state ${f?.step} carrying this payment awaited your partner's signature: your partner may still sign it (the node sends it again when it runs); after a restart showLast shows whether it counted`, { sent: true });
       for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);
       this.refuseWaiting(ctl, 'NODE_STOPPED', 'the node stopped before this payment was put in a state');
     }

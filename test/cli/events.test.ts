@@ -256,3 +256,12 @@ test('the withdrawal summary tells "no close on chain" apart from a close with s
   assert.equal(line(null), 'Contract seqno: none (no close on chain yet)');
   assert.equal(line(0n), 'Contract seqno: 0');
 });
+
+test('balanceChan of a channel closing with a step on chain but no state held here says the close, not "opens when…"', async () => {
+  const out: string[] = [];
+  const io = { say: (t: string) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  const view = { id: 'kQc', contract: 'kQc', me: 'A', phase: 'closing', latest: null, payout: null, close: { step: 0n }, depositA: 3n, depositB: 4n };
+  const node = { currentChannel: () => view, channel: () => view, channels: () => [view], balanceChan: () => null } as unknown as ChannelNodeApi;
+  await runLine('balanceChan', node, io);
+  assert.match(out[0]!, /a close with step 0 is under way: the node pays out after the window/);
+});

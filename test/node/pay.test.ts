@@ -118,7 +118,7 @@ describe('pay: coalesced payments', () => {
       await first.done;
       // Its state was sent and may still be signed by Alice (it is on both disks): not "nothing happened".
       assert.deepEqual(first.settled.map((o) => [o.i, o.ok ? 'ok' : o.code, !o.ok && o.sent]), [[0, 'NODE_STOPPED', true], [1, 'NODE_STOPPED', true]]);
-      assert.ok(first.settled.every((o) => !o.ok && /state 1 carrying this payment .*sent to your partner and may still be signed/.test(o.message ?? '')), JSON.stringify(first.settled));
+      assert.ok(first.settled.every((o) => !o.ok && /state 1 carrying this payment .*your partner may still sign it/.test(o.message ?? '')), JSON.stringify(first.settled));
     } finally {
       await closePair(p);
     }
