@@ -75,6 +75,11 @@ export class EventFormatter {
         return null;
       case 'depositSeen':
         return `Deposit of ${formatTon(e.amount)} TON by ${e.party} reached the contract`;
+      case 'channelDeployed': {
+        const c = e.channel;
+        const missing = c.expectedDepositB - c.depositB;
+        return `Your partner deployed the channel contract ${c.contract}${missing > 0n ? `: your ${formatTon(missing)} TON can go in now (deposit pays it)` : ''}`;
+      }
       case 'refundSeen': {
         const c = e.channel;
         const who = e.party === c.me ? 'You took back' : '❗ Your partner took back';

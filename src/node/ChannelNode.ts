@@ -174,7 +174,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   // ---------------------------------------------------------------- the lifecycle
 
   private async transition(ctl: ChannelController, event: LifeEventType): Promise<void> {
+    const was = ctl.life;
     const { changed, effects } = ctl.step(event);
+    if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') this.emit({ type: 'channelDeployed', channel: this.viewOf(ctl) });
     if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
     if (changed || effects.length) {
       try {

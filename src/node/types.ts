@@ -148,6 +148,8 @@ export type NodeEvent =
   | { type: 'channelProposed'; channel: ChannelView }
   | { type: 'channelUpdated'; channel: ChannelView }
   | { type: 'depositSeen'; channel: ChannelView; party: Party; amount: bigint }
+  /** the partner deployed the contract of a channel I accepted: my deposit may go in now */
+  | { type: 'channelDeployed'; channel: ChannelView }
   /** a deposit taken back before the channel locked (`amount` taken; the channel's deposits are in `channel`) */
   | { type: 'refundSeen'; channel: ChannelView; party: Party; amount: bigint }
   | { type: 'channelLocked'; channel: ChannelView }

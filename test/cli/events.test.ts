@@ -265,3 +265,9 @@ test('balanceChan of a channel closing with a step on chain but no state held he
   await runLine('balanceChan', node, io);
   assert.match(out[0]!, /a close with step 0 is under way: the node pays out after the window/);
 });
+
+test("the partner's deployment is told with what can go in now", () => {
+  const f = new EventFormatter();
+  const channel = { contract: 'kQc', me: 'B', depositB: 0n, expectedDepositB: 4_000_000_000n } as ChannelView;
+  assert.equal(f.format({ type: 'channelDeployed', channel } as NodeEvent), 'Your partner deployed the channel contract kQc: your 4 TON can go in now (deposit pays it)');
+});

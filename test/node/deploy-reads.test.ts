@@ -212,3 +212,13 @@ test("accepting a proposal whose proposer never deploys ends with what to do, no
     await closePair(p);
   }
 });
+
+withPair("B is told when the partner's deployment lands (a deposit of 0 by A is never told as a deposit)", async (p) => {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: 0n, partnerDeposit: TON('4') });
+  await proposed;
+  const deployed = waitForEvent(p.bob, 'channelDeployed', () => true, 30_000);
+  await p.bob.deposit();
+  const e = await deployed;
+  assert.equal(e.channel.expectedDepositB, TON('4'));
+});
