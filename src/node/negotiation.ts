@@ -262,7 +262,7 @@ export class Negotiation {
     await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', waitMs, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
       if ((e as { code?: string }).code === 'TIMEOUT') {
         const what = rec.me === 'B' ? 'your partner has not deployed the channel contract' : 'your deployment has not shown on chain';
-        const next = rec.me === 'B' ? 'the proposal stays accepted: once they deploy it (`channels` shows the channel funding), run deposit again to pay your part' : 'it may still land, and the node watches it: run deposit again later';
+        const next = rec.me === 'B' ? 'the proposal stays accepted: once they deploy it (the node says so), run deposit again to pay your part' : 'it may still land, and the node watches it: run deposit again later';
         throw new NodeError('TIMEOUT', `${what} in ${durationText(waitMs / 1000)}: ${next}`, { cause: e, sent: true });
       }
       throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
