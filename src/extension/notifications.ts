@@ -113,6 +113,15 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
     case 'stateSigned':
       if (!c.auto || e.state.sender === e.channel.me || e.state.empty || e.state.step === 0n) return null;
       return { level: 'info', text: `${c.name(e.channel)} paid you: Step ${e.state.step}, ${stateLine(e.state)} (you have ${formatTon(e.channel.myBalance)} TON)` };
+    case 'channelDeployed': {
+      const me = e.channel.me;
+      const missing = me === 'A' ? e.channel.expectedDepositA - e.channel.depositA : e.channel.expectedDepositB - e.channel.depositB;
+      if (missing <= 0n) return null;
+      return { level: 'info', text: `${c.name(e.channel)} deployed the channel contract: your ${formatTon(missing)} TON can go in now.`, buttons: { Deposit: () => c.run('synchannel.deposit', e.channel) } };
+    }
+    case 'refundSeen':
+      if (e.party === e.channel.me) return null;
+      return { level: 'warning', text: `${c.name(e.channel)} took back ${formatTon(e.amount)} TON of their deposit: the contract now holds ${formatTon(e.channel.depositA)} TON of A and ${formatTon(e.channel.depositB)} TON of B.` };
     case 'turnRequested':
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} asks for the turn`, buttons: { 'Pass the Turn': () => c.run('synchannel.createEmpty', e.channel) } };
     case 'closeRequested':

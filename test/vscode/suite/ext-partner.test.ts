@@ -219,6 +219,20 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(closed!.message, /paid out by Step 0, not by the latest state both signed \(Step 4\)/);
   });
 
+  it("a partner's refund is a warning with what the contract holds now; its deployment says what can go in, with Deposit", () => {
+    const ch = channel();
+    ext.test.clearPrompts();
+    const funding = { ...ch, phase: 'funding' as const, depositA: 0n, depositB: 0n, expectedDepositA: 2n * 10n ** 9n, expectedDepositB: 10n ** 9n };
+    const partner = ch.me === 'A' ? 'B' : 'A';
+    ext.test.notify({ type: 'refundSeen', channel: funding, party: partner, amount: 10n ** 9n });
+    ext.test.notify({ type: 'channelDeployed', channel: funding });
+    const [refund, deployed] = notices(ext);
+    assert.equal(refund?.level, 'warning');
+    assert.match(refund!.message, /took back 1 TON of their deposit: the contract now holds 0 TON of A and 0 TON of B/);
+    assert.match(deployed!.message, new RegExp(`deployed the channel contract: your ${ch.me === 'A' ? 2 : 1} TON can go in now`));
+    assert.deepEqual(deployed!.buttons, ['Deposit']);
+  });
+
   it('withdraw with the partner gone silent: a cooperative close is refused before anything is sent; a fallback says so', async () => {
     await partner!.kill9();
     await until('the partner offline', () => !channel().partnerOnline, 60_000);
