@@ -9,6 +9,16 @@ import { createNode, waitForEvent } from '../../src/node/index.js';
 import { restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
+/** Alice proposes 3 / 4 TON to Bob, whose deposits will fail once (he accepts, but his deposit does not go in). */
+async function proposedWithFailingDeposit(p: Pair): Promise<void> {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+}
+
 withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
   // The deployment is sent and lands, but the wait for it fails.
   const real = p.chain.deployChannel.bind(p.chain);
@@ -30,12 +40,7 @@ withPair('a deployment that landed although its wait failed is taken as deployed
 });
 
 withPair('refund right after the deployment reads the deposit from the chain (the record had not seen it yet)', async (p) => {
-  const f = await restartFaulty(p, 'bob');
-  await connect(p.alice, p.bob);
-  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
+  await proposedWithFailingDeposit(p);
   const bob = p.bob.deposit().catch(() => undefined);
   await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
   const v = await p.alice.refund();
@@ -177,12 +182,7 @@ withPair('a deployment refused before it went out (not enough funds) can be retr
 });
 
 withPair("a partner's refund is told like its deposit: the last figure told is not its old deposit", async (p) => {
-  const f = await restartFaulty(p, 'bob');
-  await connect(p.alice, p.bob);
-  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' }); // Bob accepts, but his deposit fails
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
+  await proposedWithFailingDeposit(p);
   const seen = waitForEvent(p.bob, 'depositSeen', (e) => e.party === 'A', 30_000);
   const bob = p.bob.deposit().catch(() => undefined);
   await seen;

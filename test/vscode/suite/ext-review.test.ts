@@ -15,19 +15,25 @@ const run = async (ext: Ext, id: string) => {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A new run of the teaching demo (a run left by another suite is started again). */
+async function openDemo(): Promise<Ext> {
+  const ext = await api();
+  if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+  assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+  return ext;
+}
+
+const stopDemo = async () => void (await vscode.commands.executeCommand('synchannel.stopTeachingDemo'));
+
 describe('SynChannel review: money words on the demo nodes', function () {
   this.timeout(240_000);
   let ext: Ext;
 
   before(async () => {
-    ext = await api();
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    ext = await openDemo();
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
-  });
+  after(stopDemo);
 
   it('a cooperative close says what the state paid and what reached the wallet, never the state balance as "received"', async () => {
     for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) await run(ext, id);
@@ -58,15 +64,11 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
   let ext: Ext;
 
   before(async () => {
-    ext = await api();
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    ext = await openDemo();
     await run(ext, 'connect');
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
-  });
+  after(stopDemo);
 
   it('the Deposit prompt of a proposal takes exactly its amount, worded for VS Code; an amount passed in is refused before anything is sent', async () => {
     assert.ok(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }, '3', '4'), JSON.stringify(ext.lastFailure()));
@@ -92,15 +94,11 @@ describe('SynChannel review: a demo channel closed by hand', function () {
   let ext: Ext;
 
   before(async () => {
-    ext = await api();
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    ext = await openDemo();
     for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) await run(ext, id);
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
-  });
+  after(stopDemo);
 
   it('a later step says at once that the channel was closed by hand, with "Start the Demo Again", which starts a new run', async () => {
     const ch = ext.test.channels('alice')[0]!;
@@ -126,10 +124,8 @@ describe('SynChannel review: palette commands during the demo', function () {
   let ext: Ext;
 
   before(async () => {
-    ext = await api();
-    if (ext.status().runningNetwork) await vscode.commands.executeCommand('synchannel.stopNode');
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    if ((await api()).status().runningNetwork) await vscode.commands.executeCommand('synchannel.stopNode');
+    ext = await openDemo();
   });
 
   after(async () => {
@@ -158,14 +154,10 @@ describe('SynChannel review: the demo after a challenge, and its stop', function
   let ext: Ext;
 
   before(async () => {
-    ext = await api();
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+    ext = await openDemo();
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
-  });
+  after(stopDemo);
 
   it('after a challenge the hover does not name the first submitter as the sender of the step on chain', async () => {
     for (const s of ext.demoSteps()) {
