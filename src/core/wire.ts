@@ -145,6 +145,8 @@ export const ResyncResponseSchema = msg('resync.response', {
     v.array(v.strictObject({ state: stateBoc, sigA: signatureHex, sigB: signatureHex })),
     v.maxLength(MAX_RESYNC_STATES, `states: more than ${MAX_RESYNC_STATES}`),
   ),
+  /** the requester's own proposal this side holds unsigned (a node restored from a backup may have lost it) */
+  yours: v.optional(v.strictObject({ state: stateBoc, signature: signatureHex })),
 });
 export const ErrorSchema = msg('error', { code: errorCode, message: text(1024, 'message'), ref: v.optional(text(128, 'ref')) });
 

@@ -1,7 +1,8 @@
 // Catching up with the partner after a reconnect or a restart: lifecycle messages the partner may have missed,
 // states both signed that one side lacks (resync), and our own proposal in flight. Bounded: a resync answer
 // carries at most MAX_RESYNC_STATES states, and each channel answers resync requests at a bounded rate.
-import { signedFromJson, signedToJson, type SignedState } from '../core/signed.js';
+import { balanceOf, signedFromJson, signedToJson, type SignedState } from '../core/signed.js';
+import { stateFromBase64, statesEqual, type ChannelState } from '../core/state.js';
 import { MAX_RESYNC_STATES, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
@@ -93,7 +94,12 @@ export class Sync {
       const j = signedToJson(s);
       return { state: j.state, sigA: j.sigA!, sigB: j.sigB! };
     });
-    this.ctx.send(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire });
+    // The requester's proposal we hold unsigned: a node restored from an older backup takes it back instead of
+    // proposing another state for that step.
+    const pending = ch.pending;
+    const sig = pending && (ctl.rec.me === 'A' ? pending.sigB : pending.sigA);
+    const yours = pending && sig ? { yours: { state: signedToJson(pending).state, signature: sig.toString('hex') } } : {};
+    this.ctx.send(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours });
     const staged = ch.staged;
     if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
   }
@@ -130,8 +136,27 @@ export class Sync {
     // Anything less is the partner's last word: a restored channel is up to date now.
     if (m.states.length >= MAX_RESYNC_STATES) {
       if (n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: ch.latest!.state.step });
-    } else if (ctl.rec.restorePending) await this.restored(ctl);
+    } else if (ctl.rec.restorePending) {
+      if (m.yours) await this.takeBack(ctl, stateFromBase64(m.yours.state));
+      await this.restored(ctl);
+    }
     if (n && ctl.life === 'closing') void this.ctx.transition(ctl, 'challengeSeen');
+  }
+
+  /**
+   * A restored channel's own proposal the partner still holds unsigned: staged again (signatures are
+   * deterministic: the same state gets the same signature), so no other state is proposed for that step.
+   */
+  private async takeBack(ctl: ChannelController, state: ChannelState): Promise<void> {
+    const ch = ctl.channel;
+    const latest = ch.latestState;
+    if (ch.staged || !ch.isMyTurn || !latest || state.tag !== 'state' || state.step !== latest.step + 1n) return;
+    const paid = balanceOf(latest, ctl.rec.me) - balanceOf(state, ctl.rec.me);
+    const expected = { ...latest, step: state.step, balanceA: latest.balanceA - (ctl.rec.me === 'A' ? paid : -paid), balanceB: latest.balanceB - (ctl.rec.me === 'B' ? paid : -paid) };
+    if (paid < 0n || !statesEqual(expected, state)) return;
+    const s = paid > 0n ? ch.proposePayment(paid) : ch.proposeEmpty();
+    await ctl.append([{ kind: 'staged', state: s, mine: true }]);
+    this.ctx.log(`channel ${ctl.id}: your proposal of step ${state.step} from before the restore waits for your partner's signature again`, 'info');
   }
 
   /** The partner's answer is complete: the restored channel knows everything both signed, and may act again. */

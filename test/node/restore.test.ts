@@ -175,7 +175,7 @@ describe('restore from an old backup', () => {
   });
 });
 
-test('a payment whose step the partner signed with an older proposal of ours (forgotten in a restore) is refused, not resolved', async () => {
+test('a proposal of ours lost in a restore from an older backup is taken back from the partner: no other state for that step', async () => {
   const w = await World.create();
   try {
     const hal = await w.node('hal', { autoMode: false }); // signs by hand
@@ -189,12 +189,17 @@ test('a payment whose step the partner signed with an older proposal of ours (fo
     await got;
     vic = await loseAndRestore(w, vic, backup);
     await until(() => !vic.node.channel(ch)!.restorePending, 'the restore to complete', 30_000);
+    assert.equal(vic.node.channel(ch)!.pending?.step, 1n, 'step 1 is ours again, awaiting Hal');
     let outcome: unknown = null;
     vic.node.pay(TON('2'), { channel: ch }).then((r) => (outcome = r), (e: unknown) => (outcome = e));
-    await hal.node.sign({ channel: ch }); // the 1 TON state he holds
-    await hal.node.createEmpty({ channel: ch }).catch(() => undefined);
+    await hal.node.sign({ channel: ch }); // the 1 TON state
+    await hal.node.createEmpty({ channel: ch }); // the turn back to Vic
+    await until(() => hal.node.channel(ch)!.pending?.step === 3n, 'Vic pays 2 TON at step 3', 20_000);
+    await hal.node.sign({ channel: ch });
     await until(() => outcome !== null, 'pay(2) to settle', 20_000);
-    assert.equal((outcome as { code?: string }).code, 'PAYMENT_NOT_MADE', JSON.stringify(outcome, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    assert.equal((outcome as { step?: bigint }).step, 3n, JSON.stringify(outcome, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    assert.equal(hal.events.filter((e) => e.type === 'equivocation').length, 0, 'Vic never signed two states for one step');
+    assert.deepEqual([World.step(vic.node, ch), vic.node.channel(ch)!.myBalance], [3n, TON('2')]);
   } finally {
     await w.close();
   }
