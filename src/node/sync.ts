@@ -2,7 +2,8 @@
 // states both signed that one side lacks (resync), and our own proposal in flight. Bounded: a resync answer
 // carries at most MAX_RESYNC_STATES states, and each channel answers resync requests at a bounded rate.
 import { balanceOf, signedFromJson, signedToJson, type SignedState } from '../core/signed.js';
-import { stateFromBase64, statesEqual, type ChannelState } from '../core/state.js';
+import { stateFromBase64, stateHash, statesEqual, type ChannelState } from '../core/state.js';
+import { verify } from '../core/signer.js';
 import { MAX_RESYNC_STATES, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
@@ -137,7 +138,7 @@ export class Sync {
     if (m.states.length >= MAX_RESYNC_STATES) {
       if (n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: ch.latest!.state.step });
     } else if (ctl.rec.restorePending) {
-      if (m.yours) await this.takeBack(ctl, stateFromBase64(m.yours.state));
+      if (m.yours) await this.takeBack(ctl, stateFromBase64(m.yours.state), Buffer.from(m.yours.signature, 'hex'));
       await this.restored(ctl);
     }
     if (n && ctl.life === 'closing') void this.ctx.transition(ctl, 'challengeSeen');
@@ -145,12 +146,15 @@ export class Sync {
 
   /**
    * A restored channel's own proposal the partner still holds unsigned: staged again (signatures are
-   * deterministic: the same state gets the same signature), so no other state is proposed for that step.
+   * deterministic: the same state gets the same signature), so no other state is proposed for that step. Only
+   * with our own signature on it: a partner cannot make us sign a payment we never proposed.
    */
-  private async takeBack(ctl: ChannelController, state: ChannelState): Promise<void> {
+  private async takeBack(ctl: ChannelController, state: ChannelState, signature: Buffer): Promise<void> {
     const ch = ctl.channel;
     const latest = ch.latestState;
     if (ch.staged || !ch.isMyTurn || !latest || state.tag !== 'state' || state.step !== latest.step + 1n) return;
+    const myKey = ctl.rec.me === 'A' ? ch.params.publicKeyA : ch.params.publicKeyB;
+    if (!verify(stateHash(state), signature, myKey)) return;
     const paid = balanceOf(latest, ctl.rec.me) - balanceOf(state, ctl.rec.me);
     const expected = { ...latest, step: state.step, balanceA: latest.balanceA - (ctl.rec.me === 'A' ? paid : -paid), balanceB: latest.balanceB - (ctl.rec.me === 'B' ? paid : -paid) };
     if (paid < 0n || !statesEqual(expected, state)) return;

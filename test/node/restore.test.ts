@@ -204,3 +204,32 @@ test('a proposal of ours lost in a restore from an older backup is taken back fr
     await w.close();
   }
 });
+
+test("a restored node takes back only a proposal its partner shows with the node's own signature: a forged one is never signed", async () => {
+  const w = await World.create();
+  let mallory: Mallory | undefined;
+  try {
+    const vic = await w.node('vic');
+    const mal = await w.node('mal');
+    const vicAddr = await w.link(vic, mal);
+    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId; // step 1 is Vic's (B)
+    const backup = join(w.dir, 'vic.backup');
+    await vic.node.exportBackup(backup);
+    const known = await learn(mal.node, ch);
+    await w.stop(mal);
+    const v = await loseAndRestore(w, vic, backup);
+    mallory = await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr);
+    await mallory.nextOf('resync.request');
+    // Mallory says Vic had proposed paying her 4 TON at step 1, with her own signature in place of Vic's.
+    const s0 = known.states[0]!.state;
+    const forged = mallory.propose(known, { ...s0, step: 1n, balanceA: s0.balanceA + TON('4'), balanceB: s0.balanceB - TON('4') });
+    mallory.say({ type: 'resync.response', contract: known.contract, states: [], yours: { state: forged.state, signature: forged.signature } });
+    await until(() => !v.node.channel(ch)!.restorePending, 'the restore to complete');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(v.node.channel(ch)!.pending, null, 'nothing staged');
+    assert.equal(mallory.count('state.propose'), 0, 'Vic signed no payment');
+  } finally {
+    await mallory?.stop();
+    await w.close();
+  }
+});
