@@ -58,8 +58,9 @@ export class Sync {
     if (staged && ch.stagedBy === rec.me) this.payments.sendStaged(ctl, staged);
     // A turn request made while the partner was unreachable (or lost with its process) is asked again, also
     // after our proposal just resent (the partner forgets a request when it restarts; a repeat changes nothing).
-    const ours = staged && ch.stagedBy === rec.me;
-    if (ch.turnRequested && latest !== null && (!staged || ours) && (ch.turn === ch.partner || ours)) ctx.send(ctl, { type: 'turn.request', contract: rec.contract, step: latest });
+    const theirs = !staged && ch.turn === ch.partner;
+    const ours = !!staged && ch.stagedBy === rec.me;
+    if (ch.turnRequested && latest !== null && (theirs || ours)) ctx.send(ctl, { type: 'turn.request', contract: rec.contract, step: latest });
   }
 
   /**
