@@ -28,6 +28,22 @@ function recovered(events: NodeEvent[]): string | undefined {
   return events.map((e) => (e.type === 'log' ? e.message : '')).find((m) => /restored from a backup at step/.test(m));
 }
 
+/** Vic and Mal with a channel Mal opened (5 / 5 TON); the Mallory a test connects (keep) is stopped at the end. */
+async function withMal(fn: (s: { w: World; vic: NodeHandle; mal: NodeHandle; vicAddr: string; ch: string; keep: (m: Mallory) => Mallory }) => Promise<void>): Promise<void> {
+  const w = await World.create();
+  let mallory: Mallory | undefined;
+  try {
+    const vic = await w.node('vic');
+    const mal = await w.node('mal');
+    const vicAddr = await w.link(vic, mal);
+    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+    await fn({ w, vic, mal, vicAddr, ch, keep: (m) => (mallory = m) });
+  } finally {
+    await mallory?.stop();
+    await w.close();
+  }
+}
+
 describe('restore from an old backup', () => {
   test('signs nothing until the partner answered (more than one resync window behind), then holds the latest state and pays on', async () => {
     const w = await World.create();
@@ -75,14 +91,8 @@ describe('restore from an old backup', () => {
     }
   });
 
-  test('a restored node does not countersign a proposal below what its partner holds, even in automatic mode', async () => {
-    const w = await World.create();
-    let mallory: Mallory | undefined;
-    try {
-      const vic = await w.node('vic');
-      const mal = await w.node('mal');
-      const vicAddr = await w.link(vic, mal);
-      const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+  test('a restored node does not countersign a proposal below what its partner holds, even in automatic mode', () =>
+    withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
       await w.pay(mal, ch, TON('0.1'));
       await assertSameHistory(vic.node, mal.node, ch);
       const backup = join(w.dir, 'vic.backup');
@@ -94,7 +104,7 @@ describe('restore from an old backup', () => {
       const k = World.step(v.node, ch);
       const n = known.states[known.states.length - 1]!.state.step;
 
-      mallory = await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr);
+      const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
       await mallory.nextOf('resync.request');
       // Mallory pays Vic at step k+1 as if nothing happened after the backup: tempting, and below what she holds.
       const old = known.states[Number(k)]!.state;
@@ -117,11 +127,7 @@ describe('restore from an old backup', () => {
       assert.equal(World.step(v.node, ch), n);
       assert.equal(v.node.channel(ch)!.pending, null, 'the stale proposal is gone');
       assert.equal(mallory.count('state.countersign'), 0, 'never countersigned');
-    } finally {
-      await mallory?.stop();
-      await w.close();
-    }
-  });
+    }));
 
   test('an import while the partner is online asks the partner at once', async () => {
     const w = await World.create();
@@ -205,20 +211,15 @@ test('a proposal of ours lost in a restore from an older backup is taken back fr
   }
 });
 
-test("a restored node takes back only a proposal its partner shows with the node's own signature: a forged one is never signed", async () => {
-  const w = await World.create();
-  let mallory: Mallory | undefined;
-  try {
-    const vic = await w.node('vic');
-    const mal = await w.node('mal');
-    const vicAddr = await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId; // step 1 is Vic's (B)
+test("a restored node takes back only a proposal its partner shows with the node's own signature: a forged one is never signed", () =>
+  withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
+    // step 1 is Vic's (B)
     const backup = join(w.dir, 'vic.backup');
     await vic.node.exportBackup(backup);
     const known = await learn(mal.node, ch);
     await w.stop(mal);
     const v = await loseAndRestore(w, vic, backup);
-    mallory = await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr);
+    const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
     await mallory.nextOf('resync.request');
     // Mallory says Vic had proposed paying her 4 TON at step 1, with her own signature in place of Vic's.
     const s0 = known.states[0]!.state;
@@ -228,8 +229,4 @@ test("a restored node takes back only a proposal its partner shows with the node
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(v.node.channel(ch)!.pending, null, 'nothing staged');
     assert.equal(mallory.count('state.propose'), 0, 'Vic signed no payment');
-  } finally {
-    await mallory?.stop();
-    await w.close();
-  }
-});
+  }));
