@@ -1,6 +1,6 @@
 // What every Chain does the same way on top of WalletChain (wallets and the send-and-wait flow): the channel's
 // reads (status, data, payout), its operations through the contract wrapper, and the watch.
-import type { Address } from '@ton/core';
+import type { Address, Transaction } from '@ton/core';
 import {
   CHANNEL_FEES,
   ChannelContract,
@@ -70,6 +70,22 @@ export abstract class BaseChain extends WalletChain implements Chain {
     const s = await this.getChannelStatus(channel, o);
     if (s.status !== 'closed') return null;
     return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid, o.deep ? { pages: 100 } : {}), o.background);
+  }
+
+  async received(address: Address, from: Address, afterLt: bigint, o: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {
+    const timeout = AbortSignal.timeout(o.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    const fromMe = (tx: Transaction) => {
+      const info = tx.inMessage?.info;
+      return tx.lt > afterLt && info?.type === 'internal' && info.src.equals(from);
+    };
+    try {
+      await this.guard(signal, () => this.waitForTransaction(address, fromMe, signal, undefined, afterLt));
+      return true;
+    } catch (e) {
+      if (timeout.aborted && !o.signal?.aborted) return false;
+      throw toChainError(e);
+    }
   }
 
   channelAddress(config: ChannelConfig): Address {

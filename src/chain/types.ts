@@ -139,6 +139,11 @@ export interface Chain {
   getChannelStatus(channel: Address, o?: ReadOptions): Promise<ChannelStatus>;
   /** What a closed channel paid, read from its payout transaction; null while it is not closed or the transaction is not found. */
   getPayout(channel: Address, o?: ReadOptions): Promise<Payout | null>;
+  /**
+   * Waits until `address` has taken in a message from `from` newer than `afterLt` (a payout reaching a wallet: on
+   * testnet a block or more after the payout); false when `timeoutMs` passes first.
+   */
+  received(address: Address, from: Address, afterLt: bigint, o: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean>;
   /** Chain time (unix seconds): compare deadlines with this, not with the local clock. */
   now(o?: ReadOptions): Promise<number>;
   /**

@@ -7,7 +7,7 @@ import { access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { createNode, makeFolders } from '../node/index.js';
-import type { NetworkKind } from '../node/types.js';
+import type { ChannelView, NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
 import { nextStep, SynError } from '../core/errors.js';
@@ -182,7 +182,7 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
     }
     const text = formatter.format(e);
     if (text) io.say(printable(text));
-    if (e.type === 'closed') void printBalancesAfter(node, e.channel.partnerAddress, e.channel.contract, io);
+    if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
   });
   if (io.json) {
     io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
@@ -268,9 +268,13 @@ async function checkKeyReadable(dataDir: string): Promise<void> {
   }
 }
 
-/** The original's closing lines: both wallets and the contract after the payout. */
-async function printBalancesAfter(node: NodeHandle, partner: string, contract: string, io: Io): Promise<void> {
+/** The original's closing lines: both wallets and the contract after the payout (once it reached the wallets). */
+async function printBalancesAfter(node: NodeHandle, ch: ChannelView, io: Io): Promise<void> {
+  const { partnerAddress: partner, contract } = ch;
   try {
+    if ((await node.payoutLanded(ch.id)) === false) {
+      io.say('(the payout has not reached both wallets yet: the balances below are before it; balanceTon shows yours once it lands)');
+    }
     io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())} TON`);
     io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))} TON`);
     io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))} TON`);

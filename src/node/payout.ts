@@ -43,6 +43,7 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     // A newer step than any this node holds (restored from an older backup) was signed by both: not a stale close.
     matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB) || (p.step !== null && p.step > latest.step),
     txHash: p.txHash,
+    lt: p.lt,
   };
   ctl.rec.payout = payout;
   await ctx.transition(ctl, 'paidOut');

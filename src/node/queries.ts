@@ -97,6 +97,18 @@ export abstract class Queries {
     return this.ctx.o.chain.getBalance(address ? Address.parse(address) : this.ctx.myAddress);
   }
 
+  async payoutLanded(channel?: string, timeoutMs = 30_000): Promise<boolean | null> {
+    const c = this.pick(channel);
+    const p = c.rec.payout;
+    if (!p || p.lt === undefined) return null;
+    const contract = Address.parse(c.rec.contract);
+    const mine = c.rec.me === 'A' ? p.paidA : p.paidB;
+    const theirs = c.rec.me === 'A' ? p.paidB : p.paidA;
+    const waits = [...(mine > 0n ? [this.ctx.myAddress] : []), ...(theirs > 0n ? [Address.parse(partnerAddressOf(c.rec))] : [])];
+    const got = await Promise.all(waits.map((w) => this.ctx.o.chain.received(w, contract, p.lt!, { timeoutMs })));
+    return got.every(Boolean);
+  }
+
   getAccount(): string {
     return addressText(this.ctx.myAddress, 'wallet');
   }

@@ -61,6 +61,8 @@ export interface PayoutView {
   /** false when the contract paid by another state than the latest both signed (a stale close stood) */
   matchesLatest: boolean;
   txHash: string | null;
+  /** the payout transaction's logical time (absent in records written before 2026-12-02) */
+  lt?: bigint;
 }
 
 export interface CloseView {
@@ -276,6 +278,8 @@ export interface ChannelNodeApi {
   balanceContract(channel?: string): Promise<bigint>;
   /** my wallet's balance, or any account's */
   balanceTon(address?: string): Promise<bigint>;
+  /** Whether both wallets have taken in what a closed channel paid them (testnet: a block or more after the payout); null when not paid out or unknown (a record written before 2026-12-02). */
+  payoutLanded(channel?: string, timeoutMs?: number): Promise<boolean | null>;
   getAccount(): string;
   /** this node's proof that it owns its account (hex): its wallet key's signature of its address ("Account signature") */
   accountSignature(): string;

@@ -65,6 +65,9 @@ describe('the watcher never gives up', () => {
       assert.equal(e.payout.step, 5n);
       assert.equal(e.payout.matchesLatest, true);
       assert.deepEqual([e.payoutA, e.payoutB], [TON('1.5'), TON('5.5')]);
+      // The payout's messages reached both wallets (the sandbox delivers them at once): the CLI's closing balances.
+      assert.equal(typeof e.channel.payout?.lt, 'bigint');
+      assert.equal(await p.alice.payoutLanded(e.channel.id), true);
     } finally {
       await closePair(p);
     }
