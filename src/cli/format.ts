@@ -3,8 +3,8 @@ import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { durationText } from '../core/duration.js';
-import type { ChannelView, NodeEvent, StateView } from '../node/types.js';
-import { unwatched } from '../node/uiRules.js';
+import type { ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
+import { payoutBeyond, unwatched } from '../node/uiRules.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -42,6 +42,13 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
 }
 
 /** Formats node events for people; remembers which partners were already introduced (printed once). */
+/** Why the shares differ from the balances (the even split of what the contract held beyond them, or storage fees). */
+function sharesWhy(p: PayoutView): string {
+  const { beyond, even } = payoutBeyond(p);
+  if (!even) return `storage fees took more than the contract held beyond the balances (${formatTon(-beyond)} TON less in all): the balances paid the rest`;
+  return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve, and any top-up or plain transfer sent to it`;
+}
+
 export class EventFormatter {
   private readonly introduced = new Set<string>();
   private readonly offline = new Set<string>();
@@ -116,7 +123,7 @@ export class EventFormatter {
         const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
         // "Success" only when the contract paid by the latest state both signed
         const stale = !p.matchesLatest && p.latestStep !== null;
-        const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (each its balance and half the fee reserve; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+        const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
         if (stale) {
           lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
         }

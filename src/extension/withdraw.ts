@@ -7,6 +7,7 @@ import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
+import { payoutBeyond } from '../node/uiRules.js';
 import { ExtensionError, formatTon, stateLine } from './util.js';
 import { changeWords, period, windowLeft } from './words.js';
 
@@ -95,5 +96,12 @@ export function cooperativeWords(me: Party, r: WithdrawResult, payout: PayoutVie
   const byState = me === 'A' ? (payout?.balanceA ?? r.payoutA) : (payout?.balanceB ?? r.payoutB);
   const state = `channel closed with Step ${r.step}: the state paid you ${formatTon(byState ?? 0n)} TON`;
   if (!payout) return `${state}; what reached your wallet is told once the node reads the payout.`;
-  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON from the channel (your balance and half the contract's fee reserve)${changeWords(me, payout)}.`;
+  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON from the channel (${shareWords(payout)})${changeWords(me, payout)}.`;
+}
+
+/** Why a share differs from the state's balance: half of what the contract held beyond the balances, or storage fees. */
+function shareWords(payout: PayoutView): string {
+  const { beyond, even } = payoutBeyond(payout);
+  if (!even) return `storage fees took ${formatTon(-beyond)} TON more than the contract held beyond the balances: the balances paid it`;
+  return `your balance and half of the ${formatTon(beyond)} TON the contract held beyond the balances: its fee reserve and any top-up or plain transfer sent to it`;
 }

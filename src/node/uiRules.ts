@@ -1,6 +1,6 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
-import type { ChannelView } from './types.js';
+import type { ChannelView, PayoutView } from './types.js';
 
 /** A channel that can hold no money any more (paid out, or a proposal declined). */
 export function ended(phase: string): boolean {
@@ -10,6 +10,15 @@ export function ended(phase: string): boolean {
 /** A channel whose money sits in its contract (deposited, not paid out): a node should watch it. */
 export function inContract(phase: string): boolean {
   return phase === 'funding' || phase === 'locked' || phase === 'open' || phase === 'closing';
+}
+
+/**
+ * What a payout added to the balances: `beyond` is what the contract held beyond them (its fee reserve, and any
+ * top-up or plain transfer to it: split evenly, whoever sent it), less storage fees; `even` is false when storage
+ * fees took more than that and a share fell below its balance.
+ */
+export function payoutBeyond(p: Pick<PayoutView, 'paidA' | 'paidB' | 'balanceA' | 'balanceB'>): { beyond: bigint; even: boolean } {
+  return { beyond: p.paidA + p.paidB - p.balanceA - p.balanceB, even: p.paidA >= p.balanceA && p.paidB >= p.balanceB };
 }
 
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
