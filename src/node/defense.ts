@@ -176,14 +176,17 @@ export class Defense {
     return guard ? { plan: guard, against, guard: lower === 'unknown' ? 'unread' : 'lower' } : null;
   }
 
-  /** Our latest state both signed, and a partner's proposal after it (it only pays us: we can countersign it). */
+  /**
+   * Our latest state both signed, and a partner's proposal after it (it only pays us: we can countersign it),
+   * except while a restored channel waits for the partner's answer: it signs nothing then.
+   */
   private candidates(ctl: ChannelController): Candidate[] {
     const ch = ctl.channel;
     const cands: Candidate[] = [];
     const latest = ch.latest?.state;
     if (latest) cands.push({ step: latest.step, balanceA: latest.balanceA, balanceB: latest.balanceB });
     const pending = ch.pending?.state;
-    if (pending && pending.tag === 'state') cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
+    if (pending && pending.tag === 'state' && !ctl.rec.restorePending) cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
     return cands;
   }
 
@@ -234,7 +237,7 @@ export class Defense {
   private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: Guard | null): Promise<void> {
     const { ctx } = this.h;
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
-    if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step) await ctl.run(() => this.h.payments.countersignIn(ctl));
+    if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step && !ctl.rec.restorePending) await ctl.run(() => this.h.payments.countersignIn(ctl));
     const latest = ctl.channel.latest!;
     const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
     if (latest.state.tag === 'close') {

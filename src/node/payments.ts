@@ -324,7 +324,17 @@ export class Payments implements Stager {
       ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
       ctx.changed(ctl);
     }
-    if (ctx.autoMode && ch.isMyTurn && !ch.staged && ctl.life === 'open') {
+    this.passIfAsked(ctl);
+  }
+
+  /**
+   * Automatic mode: passes the turn to a partner who asked for it. Never while a restored channel waits for the
+   * partner's answer (it signs nothing then: a proposal of ours the partner holds may be taken back for that step).
+   */
+  passIfAsked(ctl: ChannelController): void {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !ctl.rec.restorePending) {
       const pass = ch.proposeEmpty();
       this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
       this.sendStaged(ctl, pass); // leaves once durable (ctx.send)

@@ -180,5 +180,6 @@ export class Sync {
     const staged = ch.staged;
     if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
     if (ch.pending && ctx.autoMode) await this.payments.countersignIn(ctl);
+    else this.payments.passIfAsked(ctl); // a turn request that came while the node signed nothing
   }
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signedToJson } from '../../src/core/signed.js';
+import { stateToBase64 } from '../../src/core/state.js';
 import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { learn, Mallory } from '../adversary/mallory.js';
 import { TON } from '../adversary/scene.js';
@@ -230,3 +231,64 @@ test("a restored node takes back only a proposal its partner shows with the node
     assert.equal(v.node.channel(ch)!.pending, null, 'nothing staged');
     assert.equal(mallory.count('state.propose'), 0, 'Vic signed no payment');
   }));
+
+describe('a restored node waiting for its partner signs nothing, and still defends its latest state', () => {
+  test("a stale close is challenged with the latest state both signed, not with a partner's proposal the node may not sign yet", () =>
+    withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
+      for (let i = 0; i < 2; i++) await w.pay(mal, ch, TON('0.5'));
+      await assertSameHistory(vic.node, mal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      const known = await learn(mal.node, ch);
+      await w.stop(mal);
+      const v = await loseAndRestore(w, vic, backup);
+      const k = World.step(v.node, ch);
+      const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
+      await mallory.nextOf('resync.request');
+      // Mallory never answers; she proposes 1 nanoton more for Vic (kept pending: Vic may not sign it yet) and
+      // closes with step 0 (Vic 5 TON where step k gives 6).
+      const last = mallory.latest(known).state;
+      mallory.say(mallory.propose(known, mallory.next(known, { balanceA: last.balanceA - 1n, balanceB: last.balanceB + 1n })));
+      await until(() => v.node.channel(ch)!.pending?.step === k + 1n, 'the bait kept as pending');
+      const failed: string[] = [];
+      v.node.on((e) => void (e.type === 'challengeFailed' && failed.push(e.code)));
+      const challenged = waitForEvent(v.node, 'challenged', (e) => e.byMe, 30_000);
+      const old = known.states[0]!;
+      await w.chain.startClose(await w.chain.openWallet(mal.keyPair), old.state.channel, { state: old.state, sigA: old.sigA!, sigB: old.sigB! });
+      assert.equal((await challenged).step, k);
+      assert.deepEqual(failed, []);
+      assert.equal(mallory.count('state.countersign'), 0, 'the bait was never signed');
+    }));
+
+  test('a turn request before the answer gets no pass: the proposal the partner holds is taken back, no other state is signed for its step', async () => {
+    const w = await World.create();
+    let mallory: Mallory | undefined;
+    try {
+      const mal = await w.node('mal', { autoMode: false });
+      const vic = await w.node('vic');
+      const vicAddr = await w.link(vic, mal);
+      const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      const got = waitForEvent(mal.node, 'stateReceived', (e) => e.state.step === 1n);
+      await vic.node.send(TON('1'), { channel: ch }); // P: step 1, held unsigned by Mal, lost in the restore
+      await got;
+      const p = mal.node.channel(ch)!.pending!;
+      const known = await learn(mal.node, ch);
+      const P = { tag: 'state' as const, channel: known.states[0]!.state.channel, step: 1n, balanceA: p.balanceA, balanceB: p.balanceB };
+      await w.stop(mal);
+      const v = await loseAndRestore(w, vic, backup);
+      mallory = await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr);
+      await mallory.nextOf('resync.request');
+      mallory.say({ type: 'turn.request', contract: known.contract, step: 0n });
+      mallory.say({ type: 'resync.response', contract: known.contract, states: [], yours: { state: stateToBase64(P), signature: p.sigB! } });
+      await until(() => !v.node.channel(ch)!.restorePending, 'the restore to complete');
+      const proposal = await mallory.nextOf('state.propose');
+      assert.equal(proposal.state, stateToBase64(P), 'the first state Vic signs for step 1 is the one Mal holds');
+      assert.equal(mallory.count('state.propose', (m) => (m as { state: string }).state !== stateToBase64(P)), 0, 'no other state for step 1');
+    } finally {
+      await mallory?.stop();
+      await w.close();
+    }
+  });
+});
