@@ -30,6 +30,8 @@ const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
   /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
+  /** proposals whose contract was deployed before they were agreed, said once */
+  private readonly toldEarly = new WeakSet<ChannelController>();
   private readonly readOnce = new WeakSet<ChannelController>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
@@ -180,6 +182,12 @@ export class Arbiter {
   async sync(ctl: ChannelController, background = false, deep = false): Promise<string> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract), { background });
     if (st.status === 'not_deployed') return st.status; // an empty read never means "closed"
+    // A proposal not agreed yet: a contract for it is the partner's own doing, never our channel (not followed).
+    if (ctl.life === 'proposed') {
+      if (!this.toldEarly.has(ctl)) this.ctx.log(`your partner deployed the contract of channel ${ctl.id} before the proposal was agreed: it is not followed; do not deposit into it`, 'warn');
+      this.toldEarly.add(ctl);
+      return 'proposed';
+    }
     if (st.status === 'frozen') {
       this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
       return st.status;

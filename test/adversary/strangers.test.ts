@@ -157,3 +157,17 @@ test('proposals a stranger withdraws still count against its cap (they stay in m
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(vic.node.channels().length <= 3, `${vic.node.channels().length} proposals kept`);
   }));
+
+test('a contract a proposer deploys before the proposal is agreed is not followed: no deposit, lock or payout is told for it', () =>
+  withProposal(async (world, vic, p) => {
+    const { eve, terms } = p;
+    const id = terms.channelId.toString();
+    const wallet = await world.chain.openWallet(eve.keyPair);
+    const agreed = await world.chain.deployChannel(wallet, configOf(terms), TON('1'));
+    eve.say({ type: 'channel.deployed', channelId: terms.channelId, contract: agreed.address.toRawString() });
+    await until(() => vic.events.some((e) => e.type === 'log' && /deployed the contract of channel .* before the proposal was agreed: it is not followed/.test(e.message)), 'the warning');
+    const v = vic.node.channel(id)!;
+    assert.equal(v.phase, 'proposed');
+    assert.deepEqual([v.depositA, v.depositB], [0n, 0n]);
+    assert.deepEqual(vic.events.filter((e) => e.type === 'depositSeen' || e.type === 'channelLocked' || e.type === 'closed'), []);
+  }));
