@@ -10,6 +10,7 @@ import { Arbiter } from './arbiter.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
+import { FreeSpace } from './space.js';
 import { NodeError } from './errors.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
@@ -71,7 +72,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   static async start(o: ChannelNodeOptions, data: DataDir): Promise<ChannelNode> {
     const node = new ChannelNode(o, data);
     o.p2p.on('session', (s: PeerSession) => node.attach(s));
-    await node.sessions.load();
+    await Promise.all([node.sessions.load(), node.ctx.space.read()]);
     // The chain watches start once the node is up (a node of 1,000 channels answers ~30% sooner; the first
     // reads of every channel follow at once, each catching up with whatever the chain shows by then).
     const watchLater: ChannelController[] = [];
@@ -95,6 +96,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       chainSkew: 0,
       myAddress: o.wallet.address,
       data,
+      space: new FreeSpace(o.dataDir, o.minFreeBytes),
+      checkSpace: () => this.ctx.space.check((message) => this.emit({ type: 'error', code: 'DISK_LOW', level: 'error', message })),
       channels: new Map(),
       emit: (e) => this.emit(e),
       log: (message, level = 'info') => this.emit({ type: 'log', level, message }),

@@ -8,6 +8,7 @@ import type { Chain, Wallet } from '../chain/types.js';
 import type { P2PNode, PeerSession } from '../p2p/index.js';
 import type { ChannelController } from './controller.js';
 import type { DataDir } from './persistence.js';
+import type { FreeSpace } from './space.js';
 import type { ChannelView, NetworkKind, NodeEvent } from './types.js';
 
 export interface ChannelNodeOptions {
@@ -34,6 +35,8 @@ export interface ChannelNodeOptions {
   deployWaitMs?: number;
   /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
   recoverAgainMs?: number;
+  /** the free space (bytes) under which no payment state is signed (default MIN_FREE_BYTES, 128 MiB) */
+  minFreeBytes?: number;
 }
 
 export interface NodeContext {
@@ -43,6 +46,10 @@ export interface NodeContext {
   chainSkew: number;
   readonly myAddress: Address;
   readonly data: DataDir;
+  /** the free space of the data folder's disk */
+  readonly space: FreeSpace;
+  /** refuses a new payment state while the disk is nearly full (DISK_LOW), telling the user once per episode */
+  checkSpace(): void;
   /** by channel id (decimal) */
   readonly channels: Map<string, ChannelController>;
   emit(e: NodeEvent): void;

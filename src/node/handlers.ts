@@ -225,7 +225,8 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     if (!r.ok) return;
     const ctl = channelFor(ctx, s, m);
     const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
-    ctx.fail(shown, ctl);
+    // A disk under the floor is told once per episode (checkSpace), not once per refused state.
+    if (codeOf(e) !== 'DISK_LOW') ctx.fail(shown, ctl);
     if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
 }

@@ -57,6 +57,8 @@ export interface NodeConfig {
   deployWaitMs?: number;
   /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
   recoverAgainMs?: number;
+  /** the free disk space (bytes) under which no payment state is signed (default 128 MiB) */
+  minFreeBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -177,6 +179,7 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
         ...(config.closeTimeoutMs ? { closeTimeoutMs: config.closeTimeoutMs } : {}),
         ...(config.deployWaitMs ? { deployWaitMs: config.deployWaitMs } : {}),
         ...(config.recoverAgainMs ? { recoverAgainMs: config.recoverAgainMs } : {}),
+        ...(config.minFreeBytes !== undefined ? { minFreeBytes: config.minFreeBytes } : {}),
       },
       data,
     );

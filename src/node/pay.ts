@@ -112,6 +112,11 @@ export class Coalescer {
       if (!WAIT.includes(can.code)) this.refuseWaiting(ctl, can.code, can.why);
       return;
     }
+    try {
+      this.ctx.checkSpace();
+    } catch (e) {
+      return this.refuseWaiting(ctl, 'DISK_LOW', (e as Error).message);
+    }
     const entries = this.batch(l.waiting.splice(0), ch.myBalance);
     const total = entries.reduce((t, e) => (e.error ? t : t + e.ask.amount), 0n);
     if (total === 0n) return settle(entries, null);

@@ -54,6 +54,17 @@ export class Payments implements Stager {
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
     const can = ctl.actions()[action];
     if (!can.ok) throw new NodeError(can.code, can.why);
+    if (action === 'send' || action === 'createEmpty') this.ctx.checkSpace();
+  }
+
+  /** Whether a new payment state may be written now (the disk above the floor); the user is told otherwise. */
+  private roomForState(): boolean {
+    try {
+      this.ctx.checkSpace();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private online(ctl: ChannelController): boolean {
@@ -176,7 +187,7 @@ export class Payments implements Stager {
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
     // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl)) {
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl) && this.roomForState()) {
       pass = ch.proposeEmpty();
     }
     // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below
@@ -206,6 +217,8 @@ export class Payments implements Stager {
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.known(ctl, signed)) return;
+    // A partner can stream states as fast as we sign them: none is taken while the disk is nearly full.
+    if (m.type === 'state.propose' && state.step > 0n) ctx.checkSpace();
     try {
       if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
       else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
@@ -334,7 +347,7 @@ export class Payments implements Stager {
   passIfAsked(ctl: ChannelController): void {
     const { ctx } = this;
     const ch = ctl.channel;
-    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !ctl.rec.restorePending) {
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !ctl.rec.restorePending && this.roomForState()) {
       const pass = ch.proposeEmpty();
       this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
       this.sendStaged(ctl, pass); // leaves once durable (ctx.send)

@@ -66,7 +66,7 @@ export class World {
   }
 
   /** Starts a node (again, when `keyPair` and `name` are those of a stopped one: same data folder). */
-  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number } = {}): Promise<NodeHandle> {
+  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number } = {}): Promise<NodeHandle> {
     const keyPair = o.keyPair ?? newKeyPair();
     const counter: ReadCounter = { reads: 0 };
     const dataDir = join(this.dir, name);
@@ -78,6 +78,7 @@ export class World {
       autoMode: o.autoMode ?? true,
       challengePeriod: o.period ?? 120,
       pollMs: 100,
+      ...(o.minFreeBytes !== undefined ? { minFreeBytes: o.minFreeBytes } : {}),
     });
     const h: NodeHandle = { name, node, keyPair, dataDir, events: [], counter };
     node.on((e) => h.events.push(e));
