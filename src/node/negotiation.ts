@@ -47,6 +47,7 @@ export class Negotiation {
     if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
     const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);
+    this.checkPartnerKey(s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     this.checkPeriod(period, 'you');
     await this.checkFunds(opts.myDeposit, 'NO_FUNDS', 'this channel');
@@ -107,6 +108,13 @@ export class Negotiation {
     });
   }
 
+  /** A partner claiming our own channel key would hold every state we sign as signed by both: no channel with it. */
+  private checkPartnerKey(s: PeerSession): void {
+    if (s.partner.channelPublicKey.equals(this.ctx.o.key.publicKey)) {
+      throw new NodeError('BAD_PROPOSAL', "your partner's channel key is your own key: a state you sign alone would count as signed by both; no channel is made with it");
+    }
+  }
+
   /** B: a proposal from the partner. Kept in memory until accepted; at most a few per partner. */
   async onPropose(s: PeerSession, m: WireOf<'channel.propose'>): Promise<void> {
     const { ctx } = this;
@@ -118,6 +126,7 @@ export class Negotiation {
     if (Address.parse(m.addressA).toRawString() !== partner || !Buffer.from(m.publicKeyA, 'hex').equals(s.partner.channelPublicKey)) {
       throw new NodeError('BAD_PROPOSAL', "the proposal's account or key for your partner is not the one they proved on connect");
     }
+    this.checkPartnerKey(s);
     const existing = ctx.channels.get(m.channelId.toString());
     if (existing) {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend

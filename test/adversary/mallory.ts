@@ -55,15 +55,15 @@ export class Mallory {
     session.on('message', (m) => this.received.push(m));
   }
 
-  /** Connects to `victimAddr` as the wallet `address` of `keyPair` (a fresh p2p identity). */
-  static async connect(keyPair: KeyPair, address: string, victimAddr: string): Promise<Mallory> {
+  /** Connects to `victimAddr` as the wallet `address` of `keyPair` (a fresh p2p identity), claiming `channelPublicKey` (default: the wallet key). */
+  static async connect(keyPair: KeyPair, address: string, victimAddr: string, o: { channelPublicKey?: Buffer } = {}): Promise<Mallory> {
     const dir = await mkdtemp(join(tmpdir(), 'synchannel-mallory-'));
     const wallet = Address.parse(address);
     const p2p = await P2PNode.create({
       dataDir: dir,
       walletAddress: wallet,
       walletKey: keyPair,
-      channelPublicKey: keyPair.publicKey,
+      channelPublicKey: o.channelPublicKey ?? keyPair.publicKey,
       verifyWalletOwnership: (pk, a) => walletOwnsAddress(pk, a) !== null,
     });
     const session = await p2p.connect(victimAddr);

@@ -171,3 +171,23 @@ test('a contract a proposer deploys before the proposal is agreed is not followe
     assert.deepEqual([v.depositA, v.depositB], [0n, 0n]);
     assert.deepEqual(vic.events.filter((e) => e.type === 'depositSeen' || e.type === 'channelLocked' || e.type === 'closed'), []);
   }));
+
+test("a peer claiming the node's own channel key gets no channel: neither its proposal nor one to it", async () => {
+  const world = await World.create();
+  let eve: Mallory | undefined;
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const key = newKeyPair();
+    const wallet = walletAddress('v5r1', key.publicKey).toString();
+    eve = await Mallory.connect(key, wallet, addr, { channelPublicKey: vic.keyPair.publicKey });
+    const terms = { channelId: 77n, challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString() };
+    eve.say({ type: 'channel.propose', ...terms, publicKeyA: vic.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+    await eve.error('channel.propose', 'BAD_PROPOSAL');
+    assert.equal(vic.node.channel('77'), null);
+    await assert.rejects(vic.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: eve.address.toString() }), (e: Error & { code?: string }) => e.code === 'BAD_PROPOSAL' && /your own key/.test(e.message));
+  } finally {
+    await eve?.stop();
+    await world.close();
+  }
+});
