@@ -65,13 +65,15 @@ export class Closing {
     const online = () => !!this.ctx.sessionOf(ctl)?.connected;
     const haveClose = latest.state.tag === 'close';
     // Only a close state both signed closes cooperatively without the partner: an offline partner gets a moment
-    // to (re)connect, then the user hears it at once rather than after waiting for a turn it cannot pass.
-    if (mode === 'cooperative' && !haveClose && !online()) {
+    // to (re)connect (a node just started is still dialling), then the user hears it at once rather than after
+    // waiting for a turn it cannot pass; without a mode, a close alone starts only after that moment.
+    if (mode !== 'unilateral' && step === latest.state.step && !haveClose && !online()) {
+      opts.onProgress?.('your partner is offline: waiting a few seconds for them to connect…');
       const back = await ctl.waitFor(online, PARTNER_GRACE_MS, opts.signal, 'your partner came back').then(
         () => true,
         (e: { code?: string }) => (e.code === 'CANCELLED' ? Promise.reject(e as Error) : false),
       );
-      if (!back) throw new NodeError('PARTNER_OFFLINE', 'your partner is offline: a cooperative close needs their signature. Try again when they are back online, or close alone (withdraw --unilateral: the payout waits the challenge window)');
+      if (!back && mode === 'cooperative') throw new NodeError('PARTNER_OFFLINE', 'your partner is offline: a cooperative close needs their signature. Try again when they are back online, or close alone (withdraw --unilateral: the payout waits the challenge window)');
     }
     const partnerOnline = online();
     const wantCoop = step === latest.state.step && mode !== 'unilateral' && (haveClose || mode === 'cooperative' || partnerOnline);

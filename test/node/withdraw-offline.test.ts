@@ -2,7 +2,8 @@
 // pass and then failed with a timeout that said "it may still land".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForEvent } from '../../src/node/index.js';
+import { join } from 'node:path';
+import { createNode, waitForEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair } from '../helpers/nodes.js';
 
 test('withdraw --cooperative with the partner offline: PARTNER_OFFLINE, nothing sent, the channel stays open', async () => {
@@ -16,6 +17,23 @@ test('withdraw --cooperative with the partner offline: PARTNER_OFFLINE, nothing 
     await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: Error & { code?: string }) => e.code === 'PARTNER_OFFLINE' && /withdraw --unilateral/.test(e.message));
     assert.equal(p.alice.currentChannel()!.phase, 'open');
     assert.equal(await p.alice.balanceTon(), before);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('withdraw without a mode while the partner is still reconnecting (a node just started) waits a moment and closes cooperatively', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    const gone = waitForEvent(p.alice, 'partnerDisconnected');
+    await p.bob.stop();
+    await gone;
+    const withdrawn = p.alice.withdraw({});
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } }); // redials Alice
+    const r = await withdrawn;
+    assert.equal(r.mode, 'cooperative');
+    assert.equal(r.fellBack, false);
   } finally {
     await closePair(p);
   }
