@@ -246,7 +246,9 @@ async function runNode(opts: NodeOpts): Promise<void> {
     await new Promise<void>(() => undefined);
   }
   for (const note of stoppingNotes(node.channels())) io.say(note);
-  if (io.json) io.emit({ event: 'exit' });
+  // A script can tell: a piped run in which a command failed exits with status 1.
+  if (!io.interactive && io.failed) process.exitCode = 1;
+  if (io.json) io.emit({ event: 'exit', ...(io.failed ? { failed: io.failed } : {}) });
   await shutdown();
 }
 

@@ -17,6 +17,8 @@ export interface Io {
   json: boolean;
   /** stdin is a terminal (a person can answer a confirmation) */
   interactive: boolean;
+  /** how many commands failed (a piped run exits with status 1 when any did) */
+  failed?: number;
 }
 
 export interface Parsed {
@@ -77,6 +79,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   if (spec?.name === 'exit') return false;
   const run = spec ? RUNNERS[spec.name] : undefined;
   if (!spec || !run) {
+    io.failed = (io.failed ?? 0) + 1;
     const msg = `unknown command "${parsed.name}": type help for the list`;
     if (io.json) io.emit({ command: parsed.name, ok: false, error: jsonError('USAGE', msg) });
     else io.say(msg);
@@ -94,6 +97,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     const result = await run({ ...parsed, node, io, spec });
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {
+    io.failed = (io.failed ?? 0) + 1;
     const code = e instanceof UsageError ? e.code : codeOf(e);
     const message = messageOf(e);
     const sent = (e as { sent?: boolean }).sent === true;

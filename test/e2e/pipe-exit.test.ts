@@ -54,3 +54,17 @@ test('a piped run whose own input has a serve line keeps serving after its input
     await exited;
   }
 });
+
+test('a piped run exits with status 1 when one of its commands failed, 0 when none did', () => {
+  const data = join(dir, 'failing');
+  const ok = pipe(data, 'getAccount\nbalanceTon\n');
+  assert.equal(ok.status, 0, ok.stderr);
+  const text = pipe(data, 'getAccount\nsend 1\nnosuchcommand\n');
+  assert.equal(text.status, 1, `${text.stdout}\n${text.stderr}`);
+  assert.match(text.stdout, /send failed: no channel yet/);
+  const json = pipe(data, 'send 1\n', '--json');
+  assert.equal(json.status, 1, json.stderr);
+  const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; failed?: number });
+  assert.equal(events.at(-1)?.event, 'exit');
+  assert.equal(events.at(-1)?.failed, 1);
+});
