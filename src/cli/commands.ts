@@ -46,7 +46,12 @@ function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): 
   }
   if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
   const can = ch.actions[action];
-  if (!can.ok && !waitable.includes(can.code)) throw Object.assign(new Error(can.why), { code: can.code });
+  if (!can.ok && !waitable.includes(can.code)) {
+    // No channel allows it: the answer is the default's, which must be named when there are others.
+    const all = a.node.channels().length;
+    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; you have ${all} channels: name another with --channel <id>, see channels)` : '';
+    throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
+  }
   if (!id) nameDefault(a, ch);
   return ch;
 }

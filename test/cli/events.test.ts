@@ -156,6 +156,13 @@ test('without --channel an action goes to the one channel that allows it, and se
   // named: it goes there
   assert.equal((await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')).ok, true);
   assert.deepEqual(calls, ['deposit p', 'send n']);
+  // no channel allows it: the default's reason names that channel when there are several
+  const closed = { id: 'c', contract: 'kQc', me: 'B', phase: 'closed', latest: { step: 9n }, actions: { deposit: no('ALREADY_CLOSED'), send: no('ALREADY_CLOSED') } };
+  const declined = { id: 'd', contract: 'kQd', me: 'B', phase: 'rejected', latest: null, actions: { deposit: no('DECLINED'), send: no('DECLINED') } };
+  const none = await json(nodeOf([closed, declined]), 'deposit');
+  assert.equal(none.error?.code, 'ALREADY_CLOSED');
+  assert.match(none.error!.message, /^not now \(ALREADY_CLOSED\) \(channel kQc, closed; you have 2 channels: name another with --channel <id>, see channels\)$/);
+  assert.equal((await json(nodeOf([closed]), 'deposit')).error?.message, 'not now (ALREADY_CLOSED)');
 });
 
 test('a node that starts with a state awaiting your signature says so (with --manual only showLast told)', () => {
