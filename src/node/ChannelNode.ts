@@ -72,7 +72,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   static async start(o: ChannelNodeOptions, data: DataDir): Promise<ChannelNode> {
     const node = new ChannelNode(o, data);
     o.p2p.on('session', (s: PeerSession) => node.attach(s));
-    await Promise.all([node.sessions.load(), node.ctx.space.read()]);
+    await Promise.all([node.sessions.load(), node.ctx.space.start(() => node.spaceBack())]);
     // The chain watches start once the node is up (a node of 1,000 channels answers ~30% sooner; the first
     // reads of every channel follow at once, each catching up with whatever the chain shows by then).
     const watchLater: ChannelController[] = [];
@@ -220,6 +220,15 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
         return bg(this.arbiter.finish(ctl));
       case 'stopWatch':
         return this.arbiter.unwatch(ctl);
+    }
+  }
+
+  /** The disk is above the floor again: what was refused under it is asked for again (the partner resends its state). */
+  private spaceBack(): void {
+    for (const ctl of this.ctx.channels.values()) {
+      if (ctl.life !== 'open' || !this.ctx.sessionOf(ctl)?.connected) continue;
+      this.sync.resync(ctl);
+      void ctl.run(() => this.payments.passIfAsked(ctl)).catch((e) => this.fail(e, ctl));
     }
   }
 
@@ -419,6 +428,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     if (this.stopped) return;
     this.stopped = true;
     this.stopRecovering();
+    this.ctx.space.stop();
     this.sessions.stop();
     this.payments.coalescer.stop();
     this.arbiter.stop();

@@ -35,7 +35,7 @@ export interface ChannelNodeOptions {
   deployWaitMs?: number;
   /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
   recoverAgainMs?: number;
-  /** the free space (bytes) under which no payment state is signed (default MIN_FREE_BYTES, 128 MiB) */
+  /** the free space (bytes) under which no payment state is signed (default MIN_FREE_BYTES, 32 MiB) */
   minFreeBytes?: number;
 }
 

@@ -57,7 +57,7 @@ export interface NodeConfig {
   deployWaitMs?: number;
   /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
   recoverAgainMs?: number;
-  /** the free disk space (bytes) under which no payment state is signed (default 128 MiB) */
+  /** the free disk space (bytes) under which no payment state is signed (default 32 MiB) */
   minFreeBytes?: number;
   log?: (line: string) => void;
 }

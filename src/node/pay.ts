@@ -72,6 +72,11 @@ export class Coalescer {
   pay(ctl: ChannelController, amount: bigint): Promise<PaymentResult> {
     if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node is stopping'));
     if (amount <= 0n) return Promise.reject(new NodeError('AMOUNT_NOT_POSITIVE', 'a payment must be more than zero'));
+    try {
+      this.ctx.checkSpace(); // whoever holds the turn: a payment asked for under the floor would wait for it
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const l = this.line(ctl);
     // With payments already waiting the channel was checked for them (the pump and the hooks refuse them all).
     if (!l.waiting.length) {

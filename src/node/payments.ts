@@ -54,7 +54,7 @@ export class Payments implements Stager {
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
     const can = ctl.actions()[action];
     if (!can.ok) throw new NodeError(can.code, can.why);
-    if (action === 'send' || action === 'createEmpty') this.ctx.checkSpace();
+    if (action === 'send') this.ctx.checkSpace();
   }
 
   /** Whether a new payment state may be written now (the disk above the floor); the user is told otherwise. */
@@ -217,8 +217,10 @@ export class Payments implements Stager {
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.known(ctl, signed)) return;
-    // A partner can stream states as fast as we sign them: none is taken while the disk is nearly full.
-    if (m.type === 'state.propose' && state.step > 0n) ctx.checkSpace();
+    // A partner can stream states as fast as we sign them: none is taken while the disk is nearly full, except
+    // the pass we asked for (a payment of ours or a close waits for it; it is refused with DISK_LOW or proposed).
+    const asked = ch.turnRequested && ch.latest && state.balanceA === ch.latest.state.balanceA && state.balanceB === ch.latest.state.balanceB;
+    if (m.type === 'state.propose' && state.step > 0n && !asked) ctx.checkSpace();
     try {
       if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
       else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);

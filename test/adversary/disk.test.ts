@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { learn, Mallory } from './mallory.js';
 import { TON } from './scene.js';
-import { World, until } from './world.js';
+import { World, until, type NodeHandle } from './world.js';
 
 test("under the free-space floor a partner's states are refused (DISK_LOW, told once), nothing is kept; above it they are signed again", async () => {
   const w = await World.create();
@@ -28,6 +28,8 @@ test("under the free-space floor a partner's states are refused (DISK_LOW, told 
     const last = mallory.latest(known).state;
     for (let i = 1n; i <= 2n; i++) mallory.say(mallory.propose(known, mallory.next(known, { balanceA: last.balanceA - i, balanceB: last.balanceB + i })));
     await until(() => mallory!.errors('state.propose').filter((c) => c === 'DISK_LOW').length === 2, 'both refused');
+    const answer = mallory.received.find((m) => m.type === 'error' && m.code === 'DISK_LOW') as { message: string };
+    assert.doesNotMatch(answer.message, /MiB|\//, 'the partner learns neither the folder nor the space');
     assert.equal(World.step(vic.node, ch), k);
     assert.equal(vic.node.channel(ch)!.pending, null, 'nothing kept');
     assert.equal((await vic.node.showAll(ch)).length, Number(k) + 1, 'the journal holds nothing new');
@@ -46,6 +48,34 @@ test("under the free-space floor a partner's states are refused (DISK_LOW, told 
     assert.equal(World.step(vic.node, ch), k + 1n);
   } finally {
     await mallory?.stop();
+    await w.close();
+  }
+});
+
+/** The node's free-space reader (a test moves its floor to play a disk that fills and is freed). */
+const space = (h: NodeHandle) => (h.node as unknown as { node: { ctx: { space: { floor: number } } } }).node.ctx.space;
+
+test('under the floor a cooperative close still goes through, and once space is back a refused payment is signed without a reconnect', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const mal = await w.node('mal');
+    await w.link(vic, mal);
+    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(mal, ch, TON('0.5'));
+    await until(() => World.step(mal.node, ch) === World.step(vic.node, ch) && mal.node.channel(ch)!.myTurn, 'the pass');
+    space(vic).floor = Number.MAX_SAFE_INTEGER; // the disk fills
+    const paid = mal.node.pay(TON('0.25'), { channel: ch });
+    await until(() => mal.events.some((e) => e.type === 'error' && e.code === 'DISK_LOW'), "Mal told of Vic's refusal");
+    await assert.rejects(vic.node.pay(TON('0.1'), { channel: ch }), (e: Error & { code?: string }) => e.code === 'DISK_LOW');
+    const at = World.step(vic.node, ch);
+    space(vic).floor = 0; // space freed: Mal's payment goes through without a reconnect
+    await paid;
+    assert.ok(World.step(vic.node, ch) > at);
+    space(vic).floor = Number.MAX_SAFE_INTEGER;
+    const r = await vic.node.withdraw({ mode: 'cooperative' });
+    assert.equal(r.mode, 'cooperative');
+  } finally {
     await w.close();
   }
 });
