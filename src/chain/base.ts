@@ -23,6 +23,8 @@ const LAG_GIVE_UP_MS = 120_000;
 export abstract class BaseChain extends WalletChain implements Chain {
   protected abstract readonly defaultPollMs: number;
   private readonly watches = new Set<ChannelWatch>();
+  /** Aborted by close(): a wait of this object's ends with it. */
+  private readonly closing = new AbortController();
   /** testnet, per channel address: the newest last-transaction time read (reads older than it are refused), and since when */
   private readonly lastLts = new Map<string, { lt: bigint; refusedSince: number | null }>();
 
@@ -74,7 +76,7 @@ export abstract class BaseChain extends WalletChain implements Chain {
 
   async received(address: Address, from: Address, afterLt: bigint, o: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {
     const timeout = AbortSignal.timeout(o.timeoutMs);
-    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    const signal = AbortSignal.any([this.closing.signal, timeout, ...(o.signal ? [o.signal] : [])]);
     const fromMe = (tx: Transaction) => {
       const info = tx.inMessage?.info;
       return tx.lt > afterLt && info?.type === 'internal' && info.src.equals(from);
@@ -83,7 +85,7 @@ export abstract class BaseChain extends WalletChain implements Chain {
       await this.guard(signal, () => this.waitForTransaction(address, fromMe, signal, undefined, afterLt));
       return true;
     } catch (e) {
-      if (timeout.aborted && !o.signal?.aborted) return false;
+      if (timeout.aborted && !o.signal?.aborted && !this.closing.signal.aborted) return false;
       throw toChainError(e);
     }
   }
@@ -182,6 +184,7 @@ export abstract class BaseChain extends WalletChain implements Chain {
   async close(): Promise<void> {
     for (const w of [...this.watches]) w.stop();
     this.closed = true;
+    this.closing.abort(new ChainError('CLOSED', 'this chain object was closed'));
   }
 }
 

@@ -275,12 +275,14 @@ async function printBalancesAfter(node: NodeHandle, ch: ChannelView, io: Io): Pr
   const { partnerAddress: partner, contract } = ch;
   try {
     if ((await node.payoutLanded(ch.id)) === false) {
-      io.say('(the payout has not reached both wallets yet: the balances below are before it; balanceTon shows yours once it lands)');
+      io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
     }
     io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())} TON`);
     io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))} TON`);
     io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))} TON`);
   } catch (e) {
+    // The node stopping (end of input, Ctrl+C) ends the wait: nothing to say then.
+    if (['CLOSED', 'CANCELLED'].includes((e as { code?: string }).code ?? '')) return;
     io.say(`(could not read the balances: ${(e as Error).message})`);
   }
 }

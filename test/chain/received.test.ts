@@ -29,8 +29,13 @@ test("received: false while the wallet has not taken in the contract's message (
     assert.equal(await chain.received(A.wallet.address, address, before, { timeoutMs: 5_000 }), true);
     // B's wallet took in nothing from the contract after that.
     assert.equal(await chain.received(B.wallet.address, address, before, { timeoutMs: 300 }), false);
-    // A caller's abort is not a "no".
+    // A caller's abort is not a "no", nor is the chain object closing (the wait ends with it, not at its timeout).
     await assert.rejects(chain.received(B.wallet.address, address, before, { timeoutMs: 5_000, signal: AbortSignal.timeout(100) }));
+    const t0 = Date.now();
+    const waiting = chain.received(B.wallet.address, address, before, { timeoutMs: 20_000 });
+    setTimeout(() => void chain.close(), 200);
+    await assert.rejects(waiting);
+    assert.ok(Date.now() - t0 < 5_000, `ended ${Date.now() - t0} ms after it began`);
   } finally {
     await chain.close();
   }
