@@ -41,7 +41,6 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
   return `Step ${s.step}: ${what}, ${balancesLine(s)}`;
 }
 
-/** Formats node events for people; remembers which partners were already introduced (printed once). */
 /** Why the shares differ from the balances (the even split of what the contract held beyond them, or storage fees). */
 function sharesWhy(p: PayoutView): string {
   const { beyond, even } = payoutBeyond(p);
@@ -49,6 +48,7 @@ function sharesWhy(p: PayoutView): string {
   return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve, and any top-up or plain transfer sent to it`;
 }
 
+/** Formats node events for people; remembers which partners were already introduced (printed once). */
 export class EventFormatter {
   private readonly introduced = new Set<string>();
   private readonly offline = new Set<string>();

@@ -29,9 +29,9 @@ const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life 
 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
-  /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
   /** proposals whose contract was deployed before they were agreed, said once */
   private readonly toldEarly = new WeakSet<ChannelController>();
+  /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
   private readonly readOnce = new WeakSet<ChannelController>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
@@ -184,7 +184,7 @@ export class Arbiter {
     if (st.status === 'not_deployed') return st.status; // an empty read never means "closed"
     // A proposal not agreed yet: a contract for it is the partner's own doing, never our channel (not followed).
     if (ctl.life === 'proposed') {
-      if (!this.toldEarly.has(ctl)) this.ctx.log(`your partner deployed the contract of channel ${ctl.id} before the proposal was agreed: it is not followed; do not deposit into it`, 'warn');
+      if (!this.toldEarly.has(ctl)) this.ctx.log(`the contract of channel ${ctl.id} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, 'warn');
       this.toldEarly.add(ctl);
       return 'proposed';
     }
