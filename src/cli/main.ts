@@ -245,10 +245,11 @@ async function runNode(opts: NodeOpts): Promise<void> {
     }
     await new Promise<void>(() => undefined);
   }
-  for (const note of stoppingNotes(node.channels())) io.say(note);
+  const notes = stoppingNotes(node.channels());
+  for (const note of notes) io.say(note);
   // A script can tell: a piped run in which a command failed exits with status 1.
   if (!io.interactive && io.failed) process.exitCode = 1;
-  if (io.json) io.emit({ event: 'exit', ...(io.failed ? { failed: io.failed } : {}) });
+  if (io.json) io.emit({ event: 'exit', ...(io.failed ? { failed: io.failed } : {}), ...(notes.length ? { notes } : {}) });
   await shutdown();
 }
 

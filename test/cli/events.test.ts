@@ -153,8 +153,10 @@ test('without --channel an action goes to the one channel that allows it, and se
   assert.equal(two.error?.code, 'MANY_CHANNELS');
   assert.match(two.error!.message, /2 channels allow send now: name one with --channel <id>: o \(kQo, you are A, step 3\); n/);
   assert.deepEqual(calls, ['deposit p']);
-  // named: it goes there
-  assert.equal((await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')).ok, true);
+  // named: it goes there; the result says whether the partner could be reached now (else it waits for them)
+  const sent = (await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')) as { ok: boolean; result?: { partnerOnline?: boolean } };
+  assert.equal(sent.ok, true);
+  assert.equal(sent.result?.partnerOnline, false);
   assert.deepEqual(calls, ['deposit p', 'send n']);
   // no channel allows it: the default's reason names that channel when there are several
   const closed = { id: 'c', contract: 'kQc', me: 'B', phase: 'closed', latest: { step: 9n }, actions: { deposit: no('ALREADY_CLOSED'), send: no('ALREADY_CLOSED') } };
