@@ -200,11 +200,22 @@ export function handlers(p: Parts): HandlerTable {
     'resync.request': (s, m) => inQueue(s, m, (ctl) => p.sync.onRequest(ctl, m)),
     'resync.response': (s, m) => inQueue(s, m, (ctl) => p.sync.onResponse(ctl, m)),
     error: async (s, m) => {
+      // The partner saw two states of ours for one step: in its words "your partner" is this node. Said once a
+      // session, in ours: the usual cause is one key run from two data folders (a copy).
+      if (m.code === 'EQUIVOCATION') {
+        if (equivocationTold.has(s)) return;
+        equivocationTold.add(s);
+        ctx.emit({ type: 'error', code: m.code, level: 'error', message: 'your partner reports that this node signed two different states for one step: is your key running from two data folders (a copy, or a restored backup beside the original)? Keep one and stop the other; the states both of you signed stand' });
+        return;
+      }
       const r = mayReport(s);
       if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}` });
     },
   };
 }
+
+/** sessions whose partner already reported our equivocation (told once) */
+const equivocationTold = new WeakSet<PeerSession>();
 
 /**
  * Dispatches one message without ever blocking the session: the work is queued (per channel, or per partner

@@ -42,3 +42,19 @@ test('close notices with a new step each time: shown within the peer report budg
     await endScene(s);
   }
 });
+
+test("a partner's EQUIVOCATION report is told once, in this node's words: this node signed twice (a key run from two folders)", async () => {
+  const s = await scene();
+  try {
+    const from = s.vic.events.length;
+    for (let i = 0; i < 3; i++) s.mallory.say({ type: 'error', code: 'EQUIVOCATION', message: 'your partner signed two different states for step 4: the evidence is kept' });
+    s.mallory.say({ type: 'error', code: 'OK', message: 'after' });
+    await until(() => s.vic.events.slice(from).some((e) => e.type === 'error' && e.code === 'OK'), 'the later error');
+    const told = s.vic.events.slice(from).filter((e) => e.type === 'error' && e.code === 'EQUIVOCATION') as { message: string }[];
+    assert.equal(told.length, 1);
+    assert.match(told[0]!.message, /this node signed two different states for one step: is your key running from two data folders/);
+    assert.doesNotMatch(told[0]!.message, /your partner signed/);
+  } finally {
+    await endScene(s);
+  }
+});
