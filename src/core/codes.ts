@@ -133,6 +133,7 @@ export const CODES = {
   WAIT_PARTNER: w('wait for your partner'),
   BAD_PROPOSAL: w('ask your partner to propose again'),
   PERIOD_TOO_SHORT: w('propose a longer challenge period (--period)'),
+  PERIOD_TOO_LONG: w('propose a shorter challenge period (--period), at most 365 days'),
   BAD_CONTRACT: e('do not deposit: your partner deployed another contract'),
   NOT_LOCKED: w('wait until both deposits are in'),
   NO_SUCH_STEP: w('pick a step both signed (showAll)'),

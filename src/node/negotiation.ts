@@ -9,7 +9,7 @@ import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
 import { durationText } from '../core/duration.js';
 import { WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from '../chain/index.js';
-import { DEPOSIT_FEE } from '../contract/layout.js';
+import { DEPOSIT_FEE, MAX_AMOUNT } from '../contract/layout.js';
 import type { WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
@@ -33,6 +33,10 @@ export class Negotiation {
 
   private checkPeriod(period: number, who: 'you' | 'partner'): void {
     const min = minChallengePeriod(this.ctx.o);
+    if (Number.isInteger(period) && period > MAX_PERIOD) {
+      const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
+      throw new NodeError('PERIOD_TOO_LONG', `${whose} ${period} s is over the contract's limit of ${MAX_PERIOD} s (365 days): ${who === 'you' ? 'use --period with a shorter window' : 'ask your partner for a shorter window'}`);
+    }
     if (!Number.isInteger(period) || period < min || period > MAX_PERIOD) {
       const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
       throw new NodeError(
@@ -45,6 +49,9 @@ export class Negotiation {
   async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
     const { ctx } = this;
     if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
+    for (const d of [opts.myDeposit, opts.partnerDeposit]) {
+      if (d > MAX_AMOUNT) throw new NodeError('INVALID_AMOUNT', `a deposit of ${formatTon(d)} TON is more than a channel can hold (at most ${formatTon(MAX_AMOUNT)} TON)`);
+    }
     const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);
     this.checkPartnerKey(s);

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type NodeConfig } from '../../src/node/index.js';
+import { closePair, openPair } from '../helpers/nodes.js';
 
 test('bad periods and chain URLs are refused before anything is created', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-config-'));
@@ -50,5 +51,16 @@ test('the faucet takes 1 nanoton to 1,000,000 TON and says so in TON', async () 
   } finally {
     await node.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('open: a period over the contract limit asks for a shorter one, a deposit over what a channel holds is said in TON', async () => {
+  const p = await openPair();
+  try {
+    await assert.rejects(p.alice.open({ myDeposit: 1n, partnerDeposit: 1n, challengePeriod: 10 ** 9 }), (e: Error & { code?: string }) => e.code === 'PERIOD_TOO_LONG' && /over the contract's limit of 31536000 s \(365 days\): use --period with a shorter window/.test(e.message));
+    await assert.rejects(p.alice.open({ myDeposit: 1n, partnerDeposit: 999_999_999_999n * 1_000_000_000n }), (e: Error & { code?: string }) => e.code === 'INVALID_AMOUNT' && /^a deposit of 999999999999 TON is more than a channel can hold \(at most 9223372036\.854775807 TON\)$/.test(e.message));
+    assert.deepEqual(p.alice.channels(), []);
+  } finally {
+    await closePair(p);
   }
 });
