@@ -67,7 +67,9 @@ function deposit(i: CapabilityInput): Capability {
 
 function refund(i: CapabilityInput): Capability {
   if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', 'you have no deposit in the contract');
-  if (i.life === 'proposed' || i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet');
+  if (i.life === 'proposed' && i.me === 'B') return no('NOTHING_DEPOSITED', "nothing was deposited yet: accept your partner's proposal with deposit, or decline it");
+  if (i.life === 'proposed') return no('NO_CONTRACT', 'nothing was deposited yet: your partner has not accepted your proposal');
+  if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed');
   if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: leave with the deposits instead (leave)');
   if (i.life === 'open') return no('NOT_FUNDING', 'the channel is locked: withdraw instead');
   return ended(i.life)!;

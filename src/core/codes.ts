@@ -124,7 +124,7 @@ export const CODES = {
   MANY_CHANNELS: w('name the channel (--channel <id or contract>; channels lists them)'),
   PARTNER_OFFLINE: w('wait for your partner to come back online; it is resent when they reconnect'),
   NO_FUNDS: w('top up your wallet first'),
-  NO_CONTRACT: w('wait until your partner accepts and the contract is deployed'),
+  NO_CONTRACT: w('a contract exists once a proposal is accepted and deployed: open a channel, or accept one with deposit'),
   NOT_FUNDING: w('the channel is locked: withdraw instead'),
   NOTHING_DEPOSITED: w('nothing to refund'),
   DEPOSIT_MISMATCH: w('deposit the amount of the proposal, or ask for a new proposal'),

@@ -24,3 +24,11 @@ test('decline, once a contract exists, names what to do in that phase', () => {
   for (const life of ['funding', 'deploying', 'locked', 'open', 'closing'] as const) assert.doesNotMatch(why(life), /\bexit\b/);
   assert.equal(capabilities(input('proposed')).decline.ok, true);
 });
+
+test("refund before any contract names the next step of this party: B accepts or declines, A waits for the partner", () => {
+  const refund = (me: 'A' | 'B', life: LifePhase) => capabilities({ ...input(life), me, depositedMine: 0n }).refund as { ok: false; code: string; why: string };
+  assert.match(refund('B', 'proposed').why, /accept your partner's proposal with deposit, or decline it/);
+  assert.doesNotMatch(refund('B', 'proposed').why, /wait/);
+  assert.match(refund('A', 'proposed').why, /your partner has not accepted your proposal/);
+  assert.match(refund('B', 'accepted').why, /not deployed/);
+});
