@@ -163,7 +163,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 3600');
     const partner = a.values.get('partner');
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
-    a.io.say(`Proposed channel ${c.channelId}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
+    a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
+    if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them when they reconnect.');
     return c;
   },
   async deposit(a) {

@@ -18,7 +18,7 @@ import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf } from './record.js';
 import type { Sync } from './sync.js';
-import { rawOfText, rawTextOf } from './addresses.js';
+import { rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
 
 type Msg<K extends AppMessage['type']> = Extract<AppMessage, { type: K }>;
 type Handler<K extends AppMessage['type']> = (s: PeerSession, m: Msg<K>) => Promise<void>;
@@ -163,7 +163,7 @@ export function handlers(p: Parts): HandlerTable {
       await ctx.transition(ctl, 'rejectReceived');
       // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
       // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
-      const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${m.channelId}` : `your partner declined channel ${m.channelId}`;
+      const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${shown(ctl)}` : `your partner declined channel ${shown(ctl)}`;
       if (ctl.life !== before) ctx.log(`${what}${m.reason && m.reason !== 'declined' ? `: ${m.reason}` : ''}`, 'warn');
       // A's deployment was under way: its deposit lands in a contract the partner will not fund.
       else if (before === 'deploying' || (before === 'funding' && ctl.rec.me === 'A' && ctl.rec.depositB === 0n && ctl.rec.expectedDepositB > 0n)) {

@@ -289,3 +289,11 @@ test("the partner's deployment is told with what can go in now", () => {
   const channel = { contract: 'kQc', me: 'B', depositB: 0n, expectedDepositB: 4_000_000_000n } as ChannelView;
   assert.equal(f.format({ type: 'channelDeployed', channel } as NodeEvent), 'Your partner deployed the channel contract kQc: your 4 TON can go in now (deposit pays it)');
 });
+
+test('open names the channel by its contract (as every other line does) and says when the partner is offline', async () => {
+  const out: string[] = [];
+  const node = { open: async () => ({ channelId: '6888612343158767594', contract: 'kQx', challengePeriod: 600, partnerOnline: false }) } as unknown as ChannelNodeApi;
+  await runLine('open 1 1', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
+  assert.match(out[0]!, /^Proposed channel kQx: you deposit 1 TON, your partner 1 TON/);
+  assert.equal(out[1], 'Your partner is offline: the proposal reaches them when they reconnect.');
+});

@@ -78,17 +78,17 @@ test('a declined proposal is told as declined to the proposer and as withdrawn t
     let proposed = waitForEvent(p.bob, 'channelProposed');
     const first = await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
     await proposed;
-    let told = waitForEvent(p.alice, 'log', (e) => e.message.includes(first.channelId));
+    let told = waitForEvent(p.alice, 'log', (e) => e.message.includes(first.contract));
     await p.bob.decline({ channel: first.channelId });
     await told;
     proposed = waitForEvent(p.bob, 'channelProposed');
     const second = await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
     await proposed;
-    told = waitForEvent(p.bob, 'log', (e) => e.message.includes(second.channelId));
+    told = waitForEvent(p.bob, 'log', (e) => e.message.includes(second.contract));
     await p.alice.decline({ channel: second.channelId });
     await told;
-    assert.deepEqual(aliceSaid, [`your partner declined channel ${first.channelId}`]);
-    assert.deepEqual(bobSaid, [`your partner withdrew its proposal of channel ${second.channelId}`]);
+    assert.deepEqual(aliceSaid, [`your partner declined channel ${first.contract}`]);
+    assert.deepEqual(bobSaid, [`your partner withdrew its proposal of channel ${second.contract}`]);
   } finally {
     await closePair(p);
   }
