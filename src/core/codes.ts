@@ -73,7 +73,7 @@ export const CODES = {
   UNKNOWN_WALLET: e('open the wallet with this chain first'),
   BAD_INPUT: w('check the value you entered'),
   CLOSED: w('nothing: it is already closed'),
-  FROZEN: e('top the contract up with its state init to unfreeze it (storage fees ran it into debt)'),
+  FROZEN: e('nothing is left in it to pay out: storage fees took it'),
   PENDING: w('wait: the chain has not shown it yet'),
   BAD_MNEMONIC: w('check the 24 words and their order'),
   KEY_FOLDER_MISSING: w('point to the folder with wallet.pk and wallet.addr, or create a key'),

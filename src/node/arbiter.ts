@@ -189,7 +189,7 @@ export class Arbiter {
       return 'proposed';
     }
     if (st.status === 'frozen') {
-      this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen by unpaid storage fees: top it up with its state init to unfreeze it; the deposits stay inside until then` });
+      this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen: storage fees took all it held and ran it into debt (a channel left unused for years); unfreezing it (a message with its state init and the debt) brings back its state, not the coins` });
       return st.status;
     }
     if (st.status === 'closed') {

@@ -283,3 +283,23 @@ describe('closing with the latest state', () => {
     }
   });
 });
+
+test('a frozen contract is told as what it is: storage fees took what it held, unfreezing brings back its state, not the coins', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await p.alice.stop();
+    const f = faultyChain(p.chain, [{ method: 'getChannelStatus', value: { status: 'frozen' }, times: 1 }]);
+    const frozen = new Promise<{ message: string }>((resolve) => {
+      void createNode({ ...p.common, chain: f.chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } }).then((n) => {
+        p.alice = n;
+        void waitForEvent(n, 'error', (e) => e.code === 'FROZEN', 30_000).then(resolve);
+      });
+    });
+    const e = await frozen;
+    assert.doesNotMatch(e.message, /deposits stay inside/);
+    assert.match(e.message, /is frozen: storage fees took all it held/);
+  } finally {
+    await closePair(p);
+  }
+});
