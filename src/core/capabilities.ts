@@ -93,7 +93,7 @@ function propose(i: CapabilityInput, what: 'send' | 'createEmpty'): Capability {
   if (off.stagedBy === i.me) return no('PENDING_STATE', 'your last state awaits your partner\'s signature');
   if (off.stagedBy !== null) return no('PENDING_STATE', 'a state from your partner awaits your signature: sign it first');
   if (off.turn !== i.me) return no('NOT_YOUR_TURN', 'it is your partner\'s turn: request it with requestEmpty');
-  if (what === 'send' && off.myBalance === 0n) return no('INSUFFICIENT_BALANCE', 'your balance in the channel is 0');
+  if (what === 'send' && off.myBalance === 0n) return no('INSUFFICIENT_BALANCE', 'your balance in the channel is 0: you can pay once your partner pays you (or close the channel with withdraw)');
   return OK;
 }
 

@@ -135,7 +135,7 @@ export abstract class Queries {
 
   /** Devnet and sandbox only: funds my wallet from the chain's faucet / treasury. */
   async faucet(amount: bigint): Promise<bigint> {
-    if (amount <= 0n || amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', `the faucet gives from 0.000000001 to ${formatTon(FAUCET_MAX)} TON at a time: ask again for more`);
+    if (amount <= 0n || amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', `the faucet gives from 0.000000001 to ${formatTon(FAUCET_MAX)} TON at a time${amount > 0n ? ': ask again for more' : ''}`);
     const c = this.ctx.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
     // Asked on testnet, a chain object's faucet would fail with a devnet-only message.
     const noFaucet = () => new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address)`);

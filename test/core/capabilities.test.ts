@@ -32,3 +32,8 @@ test("refund before any contract names the next step of this party: B accepts or
   assert.match(refund('A', 'proposed').why, /your partner has not accepted your proposal/);
   assert.match(refund('B', 'accepted').why, /not deployed/);
 });
+
+test('send with a balance of 0 says what can change that', () => {
+  const c = capabilities({ ...input('open'), off: { phase: 'OPEN', turn: 'A', stagedBy: null, latestStep: 3n, latestTag: 'state', myBalance: 0n } }).send as { ok: false; why: string };
+  assert.match(c.why, /^your balance in the channel is 0: you can pay once your partner pays you/);
+});
