@@ -36,6 +36,7 @@ program
   .option('--announce <multiaddr...>', 'WAN multiaddrs to print on serve (your public address)')
   .option('--period <seconds>', 'challenge period of channels you open (default: 600 on sandbox/devnet, 86400 on testnet)', (v) => Number(v))
   .option('--min-period <seconds>', 'shortest challenge period you accept from a partner (default: 60 on sandbox/devnet, 3600 on testnet)', (v) => Number(v))
+  .option('--min-free-mib <n>', 'free space (MiB) the data folder\'s disk keeps: under it no new payment state is signed (default 32; 0: no floor)', (v) => Number(v))
   .action(async (opts) => {
     await runNode(opts);
   });
@@ -106,6 +107,7 @@ interface NodeOpts {
   announce?: string[];
   period?: number;
   minPeriod?: number;
+  minFreeMib?: number;
 }
 
 /** Lines from stdin, one `ask` at a time (a pipe's lines are kept until asked for); `close` ends it. */
@@ -163,6 +165,7 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
       ...(opts.announce ? { announce: opts.announce } : {}),
       ...(opts.period !== undefined ? { challengePeriod: opts.period } : {}),
       ...(opts.minPeriod !== undefined ? { minChallengePeriod: opts.minPeriod } : {}),
+      ...(opts.minFreeMib !== undefined ? { minFreeBytes: opts.minFreeMib * 1024 * 1024 } : {}),
     });
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -222,6 +222,10 @@ function checkConfig(c: NodeConfig): void {
   };
   check(c.minChallengePeriod, '--min-period', CONTRACT_MIN_PERIOD, false);
   check(c.challengePeriod, '--period', minChallengePeriod({ network: c.network, ...(c.minChallengePeriod !== undefined ? { minChallengePeriod: c.minChallengePeriod } : {}) }), true);
+  const free = c.minFreeBytes;
+  if (free !== undefined && (!Number.isFinite(free) || free < 0)) {
+    throw new NodeError('BAD_INPUT', `--min-free-mib takes a number of MiB, 0 or more (0: no floor), e.g. --min-free-mib 64; got ${String(free / 1024 / 1024)}`);
+  }
   const rps = c.requestsPerSecond;
   if (rps !== undefined && (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0 || rps > 1000)) {
     const what = '--requests-per-second (VS Code: synchannel.testnetRequestsPerSecond)';

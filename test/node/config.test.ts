@@ -23,6 +23,8 @@ test('bad periods and chain URLs are refused before anything is created', async 
       [{ network: 'testnet', testnetEndpoint: 'ftp://x' }, 'BAD_INPUT', /"ftp:\/\/x" is not an http\(s\) URL/],
       [{ network: 'testnet', requestsPerSecond: Number('ten') }, 'BAD_INPUT', /--requests-per-second .*takes a number above 0/],
       [{ network: 'testnet', requestsPerSecond: 0 }, 'BAD_INPUT', /--requests-per-second .*got 0/],
+      [{ minFreeBytes: Number('lots') }, 'BAD_INPUT', /--min-free-mib takes a number of MiB, 0 or more/],
+      [{ minFreeBytes: -1 }, 'BAD_INPUT', /--min-free-mib takes a number of MiB/],
     ];
     for (const [i, [o, code, words]] of cases.entries()) {
       const dataDir = join(dir, `n${i}`);
