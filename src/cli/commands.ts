@@ -198,8 +198,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS });
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, ch);
-    // --json: whether it could reach the partner now (else it goes when they reconnect, the node running)
-    return { ...s, partnerOnline: !!a.node.channel(ch.id)?.partnerOnline };
+    // --json: what the note above says (offline: it goes when they reconnect, the node running)
+    return { ...s, partnerOnline: ch.partnerOnline === true };
   },
   async sign(a) {
     const ch = allowed(a, 'sign');
