@@ -112,7 +112,8 @@ async function lifecycle(w: World): Promise<{ rows: Row[]; reserve: bigint; open
   rows.push(measure('refund (A)', await ch.sendRefund(a.getSender()), ch.address));
   rows.push(measure('deposit (A, 10 TON, does not lock)', await ch.sendDeposit(a.getSender(), { amount: toNano('10') }), ch.address, TARGETS.deposit));
   rows.push(measure('deposit (B) that locks the channel (OPEN)', await ch.sendDeposit(b.getSender(), { amount: toNano('10') }), ch.address, TARGETS.lock));
-  rows.push(measure('top-up (empty body)', await ch.sendTopUp(c.getSender(), { value: toNano('0.01') }), ch.address));
+  rows.push(measure('top_up (a gift to the reserve)', await ch.sendTopUp(c.getSender(), { value: toNano('0.01') }), ch.address));
+  rows.push(measure('plain transfer (empty body: sent back)', await c.send({ to: ch.address, value: toNano('0.5'), bounce: true }), ch.address));
   const s1: ChannelState = { tag: 'state', channel: ch.address, step: 10n, balanceA: toNano('12'), balanceB: toNano('8') };
   rows.push(measure('start_close (B, old state; change back)', await ch.sendStartClose(b.getSender(), w.signed(s1)), ch.address, TARGETS.start));
   rows.push(measure('challenge (A, newer state; change back)', await ch.sendChallenge(a.getSender(), w.signed({ ...s1, step: 20n, balanceA: toNano('15'), balanceB: toNano('5') })), ch.address, TARGETS.challenge));
@@ -194,7 +195,7 @@ function renderStorage(s: StorageFigures, reserve: bigint): string[] {
     `| ${ton(reserve)} (two deposits' DEPOSIT_FEE, less their gas) | ${years(reserve, open.perYear)} |`,
     ...[toNano('0.05'), toNano('0.1'), toNano('1')].map((r) => `| ${ton(r)} | ${years(r, open.perYear)} |`),
     '',
-    'A top-up (an empty message, from anyone) extends it. A channel whose balance is all gone runs into a storage',
+    'A top_up (from anyone) extends it. A channel whose balance is all gone runs into a storage',
     `debt; past ${ton(s.freezeDue)} TON of debt it freezes (sendUnfreeze: a message with its frozen state init and the debt).`,
     `A closed channel keeps its account with a zero balance (${ton(closed.perYear)} TON a year): it freezes after`,
     `${years(s.freezeDue, closed.perYear)} years and is deleted after ${years(s.deleteDue, closed.perYear)} years; until then the address cannot be deployed again.`,

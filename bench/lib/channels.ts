@@ -11,6 +11,7 @@ import type { KeyPair } from '../../src/core/signer.js';
 import { sign } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 import { configOf, contractOf, RECORD_VERSION, type ChannelRecord } from '../../src/node/record.js';
+import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { FILE_MAGIC, encodeEntry } from '../../src/node/store/codec.js';
 import { encodeRecordFile } from '../../src/node/store/record.js';
 
@@ -44,7 +45,7 @@ export async function writeChannels(o: { dir: string; a: KeyPair; b: KeyPair; ch
   const ids: string[] = [];
   for (let c = 1; c <= o.channels; c++) {
     const terms = { channelId: BigInt(c), addressA, addressB, publicKeyA: o.a.publicKey, publicKeyB: o.b.publicKey, challengePeriod: 600, expectedDepositA: DEPOSIT_A, expectedDepositB: DEPOSIT_B };
-    const contract = contractOf(configOf(terms));
+    const contract = contractOf(configOf(terms), CONTRACT_VERSION);
     const last: ChannelState = { tag: 'state', channel: Address.parse(contract), step: BigInt(o.states - 1), balanceA: DEPOSIT_A, balanceB: DEPOSIT_B };
     const h = stateHash(last);
     const journal = Buffer.concat([head, encodeEntry({ kind: 'committed', state: { state: last, sigA: sign(h, o.a.secretKey), sigB: sign(h, o.b.secretKey) } })]);
@@ -56,6 +57,7 @@ export async function writeChannels(o: { dir: string; a: KeyPair; b: KeyPair; ch
         me,
         network: 'sandbox',
         contract,
+        contractVersion: CONTRACT_VERSION,
         life: 'open',
         depositA: DEPOSIT_A,
         depositB: DEPOSIT_B,

@@ -4,8 +4,10 @@ import type { Address, Transaction } from '@ton/core';
 import {
   CHANNEL_FEES,
   ChannelContract,
+  channelCode,
   channelStatusFromAccount,
   type ChannelConfig,
+  type ContractVersion,
   type ChannelData,
   type ChannelStatus,
 } from '../contract/index.js';
@@ -90,9 +92,9 @@ export abstract class BaseChain extends WalletChain implements Chain {
     }
   }
 
-  channelAddress(config: ChannelConfig): Address {
+  channelAddress(config: ChannelConfig, version?: ContractVersion): Address {
     try {
-      return ChannelContract.createFromConfig(config).address;
+      return ChannelContract.createFromConfig(config, channelCode(version)).address;
     } catch (e) {
       throw toChainError(e);
     }
@@ -100,10 +102,10 @@ export abstract class BaseChain extends WalletChain implements Chain {
 
   // ------------------------------------------------------------ channel operations
 
-  async deployChannel(wallet: Wallet, config: ChannelConfig, deposit: bigint, o: OpOptions = {}): Promise<{ address: Address } & TxResult> {
+  async deployChannel(wallet: Wallet, config: ChannelConfig, deposit: bigint, o: OpOptions & { version?: ContractVersion } = {}): Promise<{ address: Address } & TxResult> {
     let contract: ChannelContract;
     try {
-      contract = ChannelContract.createFromConfig(config);
+      contract = ChannelContract.createFromConfig(config, channelCode(o.version));
     } catch (e) {
       throw toChainError(e);
     }

@@ -2,7 +2,7 @@
 import type { Address } from '@ton/core';
 import type { ChannelState } from '../core/state.js';
 import type { KeyPair } from '../core/signer.js';
-import type { ChannelConfig, ChannelData, ChannelStatus } from '../contract/index.js';
+import type { ChannelConfig, ChannelData, ChannelStatus, ContractVersion } from '../contract/index.js';
 import type { WalletVersion } from './wallets.js';
 
 export type { ChannelConfig, ChannelData, ChannelStatus, ClosedRecord } from '../contract/index.js';
@@ -117,10 +117,10 @@ export interface Chain {
   readonly kind: ChainKind;
   /** Opens the standard wallet of `key` (default version v5r1). The sandbox also deploys and funds it. */
   openWallet(key: KeyPair, opts?: { version?: WalletVersion; workchain?: number }): Promise<Wallet>;
-  /** The address a channel with this config will have (no chain access). */
-  channelAddress(config: ChannelConfig): Address;
-  /** Deploys the channel from `wallet` (A or B), crediting `deposit` (may be 0n) to the sender. */
-  deployChannel(wallet: Wallet, config: ChannelConfig, deposit: bigint, o?: OpOptions): Promise<{ address: Address } & TxResult>;
+  /** The address a channel with this config will have with contract `version` (default the current; no chain access). */
+  channelAddress(config: ChannelConfig, version?: ContractVersion): Address;
+  /** Deploys the channel (contract `o.version`, default the current) from `wallet` (A or B), crediting `deposit` (may be 0n) to the sender. */
+  deployChannel(wallet: Wallet, config: ChannelConfig, deposit: bigint, o?: OpOptions & { version?: ContractVersion }): Promise<{ address: Address } & TxResult>;
   deposit(wallet: Wallet, channel: Address, amount: bigint, o?: OpOptions): Promise<TxResult>;
   refund(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
   cooperativeClose(wallet: Wallet, channel: Address, s: SignedStateArg, o?: OpOptions): Promise<TxResult>;

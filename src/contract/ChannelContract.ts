@@ -3,6 +3,7 @@
 // purpose (bundled into the extension): @ton/core, src/core and one small JSON file with the compiled code.
 import { Cell, contractAddress, SendMode, type Address, type Contract, type ContractProvider, type Sender, type StateInit } from '@ton/core';
 import compiled from '../../contracts/build/channel.compiled.json';
+import compiledV2 from '../../contracts/build/channel-v2.compiled.json';
 import {
   CHANNEL_FEES,
   ChannelContractError,
@@ -18,6 +19,7 @@ import {
   parseStorage,
   refundBody,
   startCloseBody,
+  topUpBody,
   type ChannelConfig,
   type ChannelData,
   type ChannelStatus,
@@ -32,6 +34,21 @@ export * from './exits.js';
 export const CHANNEL_CODE: Cell = Cell.fromBoc(Buffer.from(compiled.code, 'base64'))[0] as Cell;
 /** Hex of CHANNEL_CODE's hash. */
 export const CHANNEL_CODE_HASH: string = compiled.hash;
+
+/**
+ * The versions of the channel contract this code runs: 3 (CHANNEL_CODE) for every new channel, 2 for the channels
+ * opened before it. v2 differs only on chain (a plain transfer joins the reserve; a refund ignores the other
+ * deposit's share of a storage loss): its messages, storage and exit codes are v3's, so only its code differs.
+ */
+export type ContractVersion = 2 | 3;
+export const CONTRACT_VERSION: ContractVersion = 3;
+/** contract v2's code, as compiled when it was current (contracts/build/channel-v2.compiled.json). */
+export const CHANNEL_CODE_V2: Cell = Cell.fromBoc(Buffer.from(compiledV2.code, 'base64'))[0] as Cell;
+
+/** The code of contract `version`. */
+export function channelCode(version: ContractVersion = CONTRACT_VERSION): Cell {
+  return version === 2 ? CHANNEL_CODE_V2 : CHANNEL_CODE;
+}
 
 function defaultValue(value: bigint | undefined, fallback: bigint, min = 1n): bigint {
   if (value === undefined) return fallback;
@@ -58,11 +75,11 @@ export class ChannelContract implements Contract {
   /**
    * Deploys the contract (the message carries the state init). With `deposit` (0 allowed), the same message
    * credits it to the sender (A or B); `value` must then be >= deposit + DEPOSIT_FEE, and more comes back.
-   * Without, the message has an empty body and `value` is a gift to the reserve.
+   * Without, the message is a top_up and `value` is a gift to the reserve.
    */
   async sendDeploy(provider: ContractProvider, via: Sender, opts: { value: bigint; deposit?: bigint }): Promise<void> {
     const value = defaultValue(opts.value, CHANNEL_FEES.deploy);
-    let body: Cell = Cell.EMPTY;
+    let body: Cell = topUpBody();
     if (opts.deposit !== undefined) {
       body = depositBody(opts.deposit);
       if (value < opts.deposit + DEPOSIT_FEE) {
@@ -139,9 +156,12 @@ export class ChannelContract implements Contract {
     await this.post(via, { value: defaultValue(opts.value, CHANNEL_FEES.finish, MIN_PAYOUT_VALUE), body: finishCloseBody() });
   }
 
-  /** An empty body: a gift to the reserve of a live channel (it pays the storage fees; refused once closed). */
+  /**
+   * A gift to the reserve of a live channel (it pays the storage fees; split evenly at the payout; refused once
+   * closed). A plain transfer (an empty body) is not one: the contract sends it back.
+   */
   async sendTopUp(provider: ContractProvider, via: Sender, opts: { value: bigint }): Promise<void> {
-    await this.post(via, { value: defaultValue(opts.value, opts.value), body: Cell.EMPTY });
+    await this.post(via, { value: defaultValue(opts.value, opts.value), body: topUpBody() });
   }
 
   /**
@@ -149,7 +169,7 @@ export class ChannelContract implements Contract {
    * code and `data`, the storage it had when it froze) and pays the debt; the rest joins the reserve.
    */
   async sendUnfreeze(provider: ContractProvider, via: Sender, opts: { value: bigint; data: Cell; code?: Cell }): Promise<void> {
-    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init: { code: opts.code ?? CHANNEL_CODE, data: opts.data }, body: Cell.EMPTY });
+    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init: { code: opts.code ?? CHANNEL_CODE, data: opts.data }, body: topUpBody() });
   }
 
   /** Never deployed, funding, open, closing, closed (with what was paid) or frozen, read from the account. */

@@ -14,6 +14,7 @@ export const OP_START_CLOSE = 0x73746172; // "star"
 export const OP_CHALLENGE = 0x6368616c; // "chal"
 export const OP_FINISH_CLOSE = 0x66696e69; // "fini"
 export const OP_EXIT = 0x65786974; // "exit"
+export const OP_TOP_UP = 0x746f7075; // "topu" (v3)
 
 /** Tags of the bodies the contract sends: a payout to A, to B, and a sender's change. */
 export const OP_PAID_A = 0x70617941; // "payA"
@@ -280,6 +281,8 @@ export const refundBody = (): Cell => opBody(OP_REFUND);
 export const finishCloseBody = (): Cell => opBody(OP_FINISH_CLOSE);
 /** `exit`: from A's or B's wallet, open the challenge window with the deposits as the balances (OPEN). */
 export const exitBody = (): Cell => opBody(OP_EXIT);
+
+export const topUpBody = (): Cell => opBody(OP_TOP_UP);
 
 export interface SignedStateInput {
   state: ChannelState;

@@ -16,7 +16,7 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
-import { configOf, contractOf, partnerAddressOf } from './record.js';
+import { configOf, contractOf, partnerAddressOf, versionOf } from './record.js';
 import type { Sync } from './sync.js';
 import { rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
 
@@ -172,7 +172,7 @@ export function handlers(p: Parts): HandlerTable {
     },
     'channel.deployed': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
-      const expected = contractOf(configOf(ctl.rec));
+      const expected = contractOf(configOf(ctl.rec), versionOf(ctl.rec));
       if (Address.parse(m.contract).toRawString() !== expected) {
         throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit`);
       }

@@ -11,7 +11,7 @@ import type { ChannelStatus } from '../contract/index.js';
 import type { NodeContext } from './context.js';
 import type { ChannelStorage } from './persistence.js';
 import { sleep } from './policy.js';
-import { contractOf, recordFromContract, type ChannelRecord } from './record.js';
+import { recordFromContract, versionAt, type ChannelRecord } from './record.js';
 import { RECORD_FILE } from './store/channel.js';
 
 /** waits between the reads of the contract at start-up (then the channel is listed as broken) */
@@ -63,11 +63,12 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
   if (st.status === 'frozen') throw fail(`the contract its journal names (${shown}) is frozen and shows no terms`, 'top it up with its state init and restart the node, or import a backup');
   if (st.status === 'closed') throw fail(`the contract its journal names (${shown}) is closed and paid out: nothing is left to guard`, 'import a backup to see the channel again');
   const d = st.data;
-  if (contractOf(d) !== contract.toRawString()) throw fail(`the terms read from ${shown} do not give its address`, 'restart the node when the chain answers correctly, or import a backup');
+  const version = versionAt(d, contract.toRawString());
+  if (version === null) throw fail(`the terms read from ${shown} do not give its address`, 'restart the node when the chain answers correctly, or import a backup');
   if (d.channelId.toString() !== id) throw fail(`the contract its journal names (${shown}) is channel ${d.channelId}, not ${id}`, 'import a backup');
   const me = d.publicKeyA.equals(ctx.o.key.publicKey) ? 'A' : d.publicKeyB.equals(ctx.o.key.publicKey) ? 'B' : null;
   if (!me) throw fail(`neither key of the contract ${shown} is this node's`, 'start the node with the key the channel was opened with, or import a backup');
-  const rec = recordFromContract(d, me, ctx.o.network);
+  const rec = recordFromContract(d, me, ctx.o.network, version);
   const kept = 'corrupt' in loss ? await keepCorrupt(loss.corrupt) : null;
   try {
     await storage.writeRecord(rec);

@@ -4,7 +4,7 @@ import { Address } from '@ton/core';
 import type { LifePhase } from '../core/lifecycle.js';
 import type { Party } from '../core/signed.js';
 import { addressText, type NetworkKind } from '../core/format.js';
-import { ChannelContract, type ChannelConfig, type ChannelData } from '../contract/index.js';
+import { CONTRACT_VERSION, ChannelContract, channelCode, type ChannelConfig, type ChannelData, type ContractVersion } from '../contract/index.js';
 import type { PayoutView } from './types.js';
 
 export const RECORD_VERSION = 2;
@@ -36,6 +36,8 @@ export interface ChannelRecord extends Terms {
   restorePending: boolean;
   /** a SynChannel 0.1 channel (contract v1): kept and listed, not operated */
   legacy: boolean;
+  /** the channel contract's version; absent in the records written before v3: 2 (see versionOf) */
+  contractVersion?: ContractVersion;
   /** unix ms when the channel locked (the initial-state timeout counts from it) */
   lockedAt: number | null;
   /** A: unix ms when its last deployment was sent (it may land until its wallet message expires); absent before */
@@ -55,9 +57,20 @@ export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 
   };
 }
 
-/** The contract address of a config (raw form). */
-export function contractOf(config: ChannelConfig): string {
-  return ChannelContract.createFromConfig(config).address.toRawString();
+/** The contract address of a config (raw form) with contract `version`. */
+export function contractOf(config: ChannelConfig, version: ContractVersion): string {
+  return ChannelContract.createFromConfig(config, channelCode(version)).address.toRawString();
+}
+
+/** The contract version a record's channel runs (records written before v3 have none: v2). */
+export function versionOf(rec: Pick<ChannelRecord, 'contractVersion'>): ContractVersion {
+  return rec.contractVersion ?? 2;
+}
+
+/** The version of the contract whose terms `d` are and whose address is `address` (raw), or null: neither. */
+export function versionAt(d: ChannelConfig, address: string): ContractVersion | null {
+  for (const version of [CONTRACT_VERSION, 2] as const) if (contractOf(d, version) === address) return version;
+  return null;
 }
 
 export function partnerAddressOf(rec: Pick<ChannelRecord, 'me' | 'addressA' | 'addressB'>): string {
@@ -68,7 +81,7 @@ export function partnerAddressOf(rec: Pick<ChannelRecord, 'me' | 'addressA' | 'a
  * A record rebuilt from a live contract's data (it holds the agreed terms) when the file is lost: the phase, the
  * deposits and the close as the chain shows them; what only the file kept (lockedAt, a payout read) starts empty.
  */
-export function recordFromContract(d: ChannelData, me: Party, network: NetworkKind): ChannelRecord {
+export function recordFromContract(d: ChannelData, me: Party, network: NetworkKind, version: ContractVersion): ChannelRecord {
   const s = d.exit ? null : d.storedState;
   const closing = d.phase === 'closing' && d.submitter !== null && d.deadline !== null;
   return {
@@ -76,7 +89,8 @@ export function recordFromContract(d: ChannelData, me: Party, network: NetworkKi
     channelId: d.channelId,
     me,
     network,
-    contract: contractOf(d),
+    contract: contractOf(d, version),
+    contractVersion: version,
     addressA: d.addressA.toRawString(),
     addressB: d.addressB.toRawString(),
     publicKeyA: Buffer.from(d.publicKeyA),
@@ -118,7 +132,7 @@ export function upgradeRecord(raw: ChannelRecord | RecordV1): ChannelRecord {
     channelId: old.channelId,
     me: old.me,
     network: old.network,
-    contract: old.contract ?? contractOf(configOf(old)),
+    contract: old.contract ?? contractOf(configOf(old), 2),
     addressA: old.addressA,
     addressB: old.addressB,
     publicKeyA: old.publicKeyA,

@@ -14,7 +14,7 @@ export function inContract(phase: string): boolean {
 
 /**
  * What a payout added to the balances: `beyond` is what the contract held beyond them (its fee reserve, and any
- * top-up or plain transfer to it: split evenly, whoever sent it), less storage fees; `even` is false when storage
+ * top-up to it, split evenly whoever sent it; on contract v2 a plain transfer too), less storage fees; `even` is false when storage
  * fees took more than that and a share fell below its balance.
  */
 export function payoutBeyond(p: Pick<PayoutView, 'paidA' | 'paidB' | 'balanceA' | 'balanceB'>): { beyond: bigint; even: boolean } {

@@ -12,6 +12,7 @@ import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
 import { MAX_WAITING } from '../../src/node/handlers.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
 import { contractOf, configOf } from '../../src/node/record.js';
+import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { Mallory } from './mallory.js';
 import { endScene, scene, TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
@@ -30,9 +31,9 @@ async function proposer(vic: NodeHandle, addr: string) {
     publicKeyA: key.publicKey,
     publicKeyB: vic.keyPair.publicKey,
   };
-  eve.say({ type: 'channel.propose', ...terms, publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+  eve.say({ type: 'channel.propose', ...terms, publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex'), contractVersion: 3 });
   await until(() => vic.node.channels().some((c) => c.channelId === terms.channelId.toString()), 'the proposal');
-  const contract = contractOf(configOf(terms));
+  const contract = contractOf(configOf(terms), CONTRACT_VERSION);
   const k = { channelId: terms.channelId, contract, me: 'A' as const, states: [] };
   const st0 = (i = 0) => ({ tag: 'state' as const, channel: Address.parse(contract), step: 0n, balanceA: TON('1') + BigInt(i), balanceB: TON('1') });
   return { eve, terms, k, st0 };
@@ -107,7 +108,7 @@ test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD pro
       eves.push(p.eve);
       for (let j = 0; j < 2; j++) {
         const id = BigInt('0x' + randomBytes(7).toString('hex'));
-        p.eve.say({ type: 'channel.propose', ...p.terms, channelId: id, publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex') });
+        p.eve.say({ type: 'channel.propose', ...p.terms, channelId: id, publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex'), contractVersion: 3 });
       }
       await p.eve.delivered();
       assert.equal((vic.node as unknown as { isPartner(w: Address): boolean }).isPartner(p.eve.address), false, 'a proposal does not make a partner');
@@ -147,7 +148,7 @@ test('proposals a stranger withdraws still count against its cap (they stay in m
     // 4 more: the rest of the proposals' burst (PROPOSE_BURST, then one each 5 s)
     for (let i = 0; i < 4; i++) {
       const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
-      eve.say({ type: 'channel.propose', ...terms, channelId, publicKeyA: terms.publicKeyA.toString('hex'), publicKeyB: terms.publicKeyB.toString('hex') });
+      eve.say({ type: 'channel.propose', ...terms, channelId, publicKeyA: terms.publicKeyA.toString('hex'), publicKeyB: terms.publicKeyB.toString('hex'), contractVersion: 3 });
       const id = channelId.toString();
       await until(() => vic.node.channels().some((c) => c.channelId === id), 'the proposal');
       eve.say({ type: 'channel.reject', channelId, reason: 'withdrawn' });
@@ -182,7 +183,7 @@ test("a peer claiming the node's own channel key gets no channel: neither its pr
     const wallet = walletAddress('v5r1', key.publicKey).toString();
     eve = await Mallory.connect(key, wallet, addr, { channelPublicKey: vic.keyPair.publicKey });
     const terms = { channelId: 77n, challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString() };
-    eve.say({ type: 'channel.propose', ...terms, publicKeyA: vic.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+    eve.say({ type: 'channel.propose', ...terms, publicKeyA: vic.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex'), contractVersion: 3 });
     await eve.error('channel.propose', 'BAD_PROPOSAL');
     assert.equal(vic.node.channel('77'), null);
     await assert.rejects(vic.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: eve.address.toString() }), (e: Error & { code?: string }) => e.code === 'BAD_PROPOSAL' && /your own key/.test(e.message));

@@ -173,10 +173,10 @@ describe('channel contract: happy paths', () => {
     await checkPayout(w, r.transactions, before, { step: 6n, balanceA: toNano('3'), balanceB: toNano('5') }, w.b.address);
   });
 
-  test('an empty message tops up the reserve in every live phase', async () => {
+  test('a top_up adds to the reserve of a live channel', async () => {
     const w = await openWorld();
     const c0 = await balance(w, w.channel.address);
-    const r = await w.a.send({ to: w.channel.address, value: toNano('0.1'), bounce: true });
+    const r = await w.channel.sendTopUp(w.a.getSender(), { value: toNano('0.1') });
     const ctx = expectOk(r, w.channel.address);
     assert.equal(await balance(w, w.channel.address), c0 + toNano('0.1') - costs(ctx));
     assert.equal((await w.channel.getChannelData()).phase, 'open');
