@@ -226,7 +226,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (!b) {
       const onChain = view?.phase === 'closing' ? (view.close?.step ?? null) : undefined;
       const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view!.depositA)}, B ${formatTon(view!.depositB)} TON)` : `a close with step ${onChain} is under way`;
-      const why = view?.phase === 'rejected' ? 'the proposal was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
+      const why = view?.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
       throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
     }
     // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.

@@ -42,7 +42,7 @@ const no = (code: ErrorCode, why: string): Capability => ({ ok: false, code, why
 
 function ended(life: LifePhase): Capability | null {
   if (life === 'closed') return no('ALREADY_CLOSED', 'the channel is closed and paid out');
-  if (life === 'rejected') return no('INVALID_TRANSITION', 'the proposal was declined');
+  if (life === 'rejected') return no('INVALID_TRANSITION', 'the channel was declined');
   if (life === 'closing') return no('ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window');
   return null;
 }
@@ -66,7 +66,7 @@ function deposit(i: CapabilityInput): Capability {
 }
 
 function refund(i: CapabilityInput): Capability {
-  if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', 'you have no deposit in the contract');
+  if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', i.expectedMine > 0n ? 'you have no deposit in the contract: deposit, or decline the channel to stop following it' : 'you have no deposit in the contract');
   if (i.life === 'proposed' && i.me === 'B') return no('NOTHING_DEPOSITED', "nothing was deposited yet: accept your partner's proposal with deposit, or decline it");
   if (i.life === 'proposed') return no('NO_CONTRACT', 'nothing was deposited yet: your partner has not accepted your proposal');
   if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed');
@@ -146,6 +146,8 @@ function finish(i: CapabilityInput): Capability {
 
 function decline(i: CapabilityInput): Capability {
   if (i.life === 'proposed' || i.life === 'accepted') return OK;
+  // A funding channel that holds nothing of mine and cannot lock without me is dismissed (the node re-reads the chain).
+  if (i.life === 'funding' && i.depositedMine === 0n && i.expectedMine > 0n) return OK;
   if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
   const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : 'take your deposit back with refund';
   return no('INVALID_TRANSITION', `a contract exists: ${instead}`);

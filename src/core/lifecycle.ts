@@ -25,7 +25,7 @@ export type LifePhase =
   | 'closing'
   /** The chain shows the payout. */
   | 'closed'
-  /** The proposal was declined before any contract existed. */
+  /** The proposal was declined before any contract existed, or a funding channel was dismissed by a party with nothing in it. */
   | 'rejected';
 
 export const LIFE_PHASES: readonly LifePhase[] = ['proposed', 'accepted', 'deploying', 'funding', 'locked', 'open', 'closing', 'closed', 'rejected'];
@@ -175,7 +175,8 @@ export const LIFECYCLE: Readonly<Record<LifePhase, Readonly<Record<LifeEventType
   },
   funding: {
     accept: dup,
-    decline: locked,
+    // The node allows it only when the contract holds nothing of this party's and nothing of it may still land.
+    decline: go('rejected', 'sendReject', 'stopWatch'),
     deployStarted: reject('the contract is already deployed'),
     deployFailed: ignore('the contract is already deployed'),
     acceptReceived: dup,

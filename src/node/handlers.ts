@@ -166,8 +166,12 @@ export function handlers(p: Parts): HandlerTable {
       const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${shown(ctl)}` : `your partner declined channel ${shown(ctl)}`;
       if (ctl.life !== before) ctx.log(`${what}${m.reason && m.reason !== 'declined' ? `: ${m.reason}` : ''}`, 'warn');
       // A's deployment was under way: its deposit lands in a contract the partner will not fund.
-      else if (before === 'deploying' || (before === 'funding' && ctl.rec.me === 'A' && ctl.rec.depositB === 0n && ctl.rec.expectedDepositB > 0n)) {
+      else if (before === 'deploying') {
         ctx.log(`${what} while your deployment was under way: once the contract shows your deposit, take it back with refund`, 'warn');
+      } else if (before === 'funding') {
+        // The partner dismissed a funding channel it has nothing in (its node checks the chain): it will not lock.
+        const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+        ctx.log(`your partner declined channel ${shown(ctl)}, which holds nothing of theirs: it will not lock. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, 'warn');
       }
     },
     'channel.deployed': async (s, m) => {

@@ -225,6 +225,7 @@ export class Negotiation {
       }
       throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
     }
+    delete ctl.rec.deploySentAt; // landed: saved with the transition
     await ctx.transition(ctl, 'deployed');
   }
 
@@ -309,7 +310,18 @@ export class Negotiation {
       throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
     }
     opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
-    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    // Kept until the deposit is seen: a channel is not dismissed (decline) while a deposit of this node may land.
+    await ctl.run(async () => {
+      rec.depositSentAt = Date.now();
+      await ctl.saveRecord();
+    });
+    try {
+      await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'TIMEOUT' && !(e as { sent?: boolean }).sent) delete rec.depositSentAt;
+      throw e;
+    }
+    delete rec.depositSentAt; // landed: saved with the deposits below
     ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
@@ -366,9 +378,28 @@ export class Negotiation {
       }
       this.refuseWhileMayLand(ctl, 'decline again (or deposit, which never deploys twice)');
     }
+    if (ctl.life === 'funding') await this.checkNothingMine(ctl);
     await this.ctx.transition(ctl, 'decline');
     if (!ctl.storage) this.ctx.channels.delete(ctl.id);
     return this.ctx.view(ctl);
+  }
+
+  /**
+   * A funding channel is dismissed only when the chain shows no deposit of this node in it and none may still land
+   * (it cannot lock without one: decline() allows it only to a party that owes a deposit).
+   */
+  private async checkNothingMine(ctl: ChannelController): Promise<void> {
+    this.refuseWhileMayLand(ctl, 'decline again');
+    const since = ctl.rec.depositSentAt;
+    if (since !== undefined && Date.now() - since < DEPLOY_MAY_LAND_MS) {
+      throw new NodeError('TIMEOUT', `your deposit may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then decline again`);
+    }
+    await this.refreshDeposits(ctl);
+    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+    if (mine > 0n || ctl.life !== 'funding') {
+      const can = ctl.actions().decline;
+      throw new NodeError(can.ok ? 'INVALID_TRANSITION' : can.code, can.ok ? 'the channel changed on chain: look at it again' : can.why);
+    }
   }
 
   /** Reads the deposits from the chain into the record. */
@@ -376,6 +407,9 @@ export class Negotiation {
     const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
     if (!d) return;
     await ctl.run(async () => {
+      // A deposit of this node seen on chain: what was sent landed (A's first one is its deployment).
+      if ((ctl.rec.me === 'A' ? d.depositA : d.depositB) > (ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB)) delete ctl.rec.depositSentAt;
+      if (ctl.rec.me === 'A' && d.depositA > 0n) delete ctl.rec.deploySentAt;
       ctl.rec.depositA = d.depositA;
       ctl.rec.depositB = d.depositB;
       await ctl.saveRecord();

@@ -42,6 +42,8 @@ export interface ChannelRecord extends Terms {
   lockedAt: number | null;
   /** A: unix ms when its last deployment was sent (it may land until its wallet message expires); absent before */
   deploySentAt?: number;
+  /** unix ms when a deposit was sent whose landing was not seen (it may land until its wallet message expires) */
+  depositSentAt?: number;
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {

@@ -1,0 +1,65 @@
+// A funding channel that will never lock (the partner never paid, or took its deposit back) was kept listed and
+// watched for ever by a party with nothing in it: refund said there was nothing to refund and decline said to
+// refund. Such a party now declines it (the node reads the chain first); one with a deposit in it, or one whose
+// deposit may still land, is told what to do instead.
+import assert from 'node:assert/strict';
+import { Address } from '@ton/core';
+import { waitForEvent } from '../../src/node/index.js';
+import { restartFaulty, withPair } from '../helpers/reads.js';
+import { TON, connect, until, type Pair } from '../helpers/nodes.js';
+
+/** Alice proposes 3 / 4 TON; Bob accepts but his deposit fails (`error`, once): the contract holds Alice's 3 TON only. */
+async function fundedByAliceOnly(p: Pair, error: 'ENDPOINT_UNREACHABLE' | 'TIMEOUT' = 'ENDPOINT_UNREACHABLE'): Promise<void> {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
+  await until('Bob funding', () => p.bob.currentChannel()?.phase === 'funding');
+}
+
+withPair('a funding channel with nothing of mine in it is declined; the partner is told to refund; one with my deposit is not', async (p) => {
+  await fundedByAliceOnly(p);
+  const bobId = p.bob.currentChannel()!.id;
+  // Alice's deposit is in: she refunds first.
+  await assert.rejects(p.alice.decline(), (e: Error & { code?: string }) => e.code === 'INVALID_TRANSITION' && /refund/.test(e.message));
+  assert.deepEqual(p.alice.currentChannel()?.actions.decline.ok, false);
+  // Bob has nothing in it: he declines, and Alice hears she should take hers back.
+  assert.equal(p.bob.channel(bobId)?.actions.decline.ok, true);
+  const told = waitForEvent(p.alice, 'log', (e) => /declined channel .* holds nothing of theirs: it will not lock\. Take your deposit back with refund/.test(e.message), 30_000);
+  const v = await p.bob.decline({ channel: bobId });
+  assert.equal(v.phase, 'rejected');
+  await told;
+  assert.equal((await p.alice.refund()).depositA, 0n);
+  // Now Alice has nothing in it either.
+  const aliceId = p.alice.currentChannel()!.id;
+  const mine = p.alice.channel(aliceId)!;
+  assert.equal(mine.actions.refund.ok, false);
+  assert.match(mine.actions.refund.ok ? '' : mine.actions.refund.why, /decline the channel to stop following it/);
+  assert.equal((await p.alice.decline({ channel: aliceId })).phase, 'rejected');
+  // Nothing is watched for them any more; the contract still holds only what no one deposited.
+  const d = await p.chain.getChannelData(Address.parse(mine.contract));
+  assert.deepEqual([d?.depositA, d?.depositB], [0n, 0n]);
+});
+
+withPair('a deposit whose wait timed out may still land: decline waits for it', async (p) => {
+  await fundedByAliceOnly(p, 'TIMEOUT');
+  const bobId = p.bob.currentChannel()!.id;
+  await assert.rejects(p.bob.decline({ channel: bobId }), (e: Error & { code?: string }) => e.code === 'TIMEOUT' && /your deposit may still land .* then decline again/.test(e.message));
+  assert.equal(p.bob.channel(bobId)?.phase, 'funding');
+});
+
+withPair('decline reads the chain: a deposit the record had not seen yet is found and decline refuses', async (p) => {
+  await fundedByAliceOnly(p);
+  const bobId = p.bob.currentChannel()!.id;
+  const contract = Address.parse(p.bob.channel(bobId)!.contract);
+  // Bob's deposit lands from outside the node (another program with his wallet): the record still says 0.
+  const wallet = await p.chain.openWallet(p.keys.bob);
+  await p.chain.deposit(wallet, contract, TON('1'));
+  await assert.rejects(p.bob.decline({ channel: bobId }), (e: Error & { code?: string }) => /take your deposit back with refund/.test(e.message));
+  assert.equal(p.bob.channel(bobId)?.phase, 'funding');
+  assert.equal(p.bob.channel(bobId)?.depositB, TON('1'));
+});
