@@ -287,6 +287,7 @@ export class NodeHost implements vscode.Disposable {
     const minPeriod = cfg.get<number>('minChallengePeriod', 0);
     if (period > 0) config.challengePeriod = period;
     if (minPeriod > 0) config.minChallengePeriod = minPeriod;
+    config.minFreeBytes = cfg.get<number>('minFreeMiB', 32) * 1024 * 1024;
     if (network === 'sandbox') config.sandboxFile = join(dataDir, 'sandbox-chain.json');
     if (network === 'devnet') config.devnetUrl = this.devnet?.url ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8081');
     if (network === 'testnet') {

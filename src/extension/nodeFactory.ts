@@ -22,6 +22,8 @@ export interface NodeConfig {
   challengePeriod?: number;
   /** seconds: the shortest challenge period accepted from a partner */
   minChallengePeriod?: number;
+  /** bytes the data folder's disk keeps free: under it no new payment state is signed (0: no floor) */
+  minFreeBytes?: number;
 }
 
 export interface TeachingDemoStep {
