@@ -38,7 +38,8 @@ export const CHANNEL_CODE_HASH: string = compiled.hash;
 /**
  * The versions of the channel contract this code runs: 3 (CHANNEL_CODE) for every new channel, 2 for the channels
  * opened before it. v2 differs only on chain (a plain transfer joins the reserve; a refund ignores the other
- * deposit's share of a storage loss): its messages, storage and exit codes are v3's, so only its code differs.
+ * deposit's share of a storage loss) and has no top_up (an empty body is its top-up): its other messages, its
+ * storage and exit codes are v3's.
  */
 export type ContractVersion = 2 | 3;
 export const CONTRACT_VERSION: ContractVersion = 3;
@@ -160,16 +161,18 @@ export class ChannelContract implements Contract {
    * A gift to the reserve of a live channel (it pays the storage fees; split evenly at the payout; refused once
    * closed). A plain transfer (an empty body) is not one: the contract sends it back.
    */
-  async sendTopUp(provider: ContractProvider, via: Sender, opts: { value: bigint }): Promise<void> {
-    await this.post(via, { value: defaultValue(opts.value, opts.value), body: topUpBody() });
+  async sendTopUp(provider: ContractProvider, via: Sender, opts: { value: bigint; version?: ContractVersion }): Promise<void> {
+    await this.post(via, { value: defaultValue(opts.value, opts.value), body: opts.version === 2 ? Cell.EMPTY : topUpBody() });
   }
 
   /**
-   * Unfreezes a channel that storage fees froze: the message carries the state init of the frozen state (this
-   * code and `data`, the storage it had when it froze) and pays the debt; the rest joins the reserve.
+   * Unfreezes a channel that storage fees froze: the message carries the state init of the frozen state (the code
+   * of its `version`, default the current, and `data`, the storage it had when it froze) and pays the debt; the
+   * rest joins the reserve (a top_up; an empty body on v2).
    */
-  async sendUnfreeze(provider: ContractProvider, via: Sender, opts: { value: bigint; data: Cell; code?: Cell }): Promise<void> {
-    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init: { code: opts.code ?? CHANNEL_CODE, data: opts.data }, body: topUpBody() });
+  async sendUnfreeze(provider: ContractProvider, via: Sender, opts: { value: bigint; data: Cell; version?: ContractVersion }): Promise<void> {
+    const body = opts.version === 2 ? Cell.EMPTY : topUpBody();
+    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init: { code: channelCode(opts.version), data: opts.data }, body });
   }
 
   /** Never deployed, funding, open, closing, closed (with what was paid) or frozen, read from the account. */

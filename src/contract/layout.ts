@@ -45,7 +45,7 @@ export const MAX_CHALLENGE_PERIOD = 365 * 24 * 3600;
  * so no excess comes back. Close-type messages get their change back; payouts need MIN_PAYOUT_VALUE.
  */
 export const CHANNEL_FEES = {
-  /** an empty-body deploy: a gift to the reserve (the chain layer deploys with a deposit body instead) */
+  /** a deploy without a deposit: a top_up, a gift to the reserve (the chain layer deploys with a deposit body instead) */
   deploy: DEPOSIT_FEE,
   deposit: DEPOSIT_FEE,
   refund: 10_000_000n, // the rest comes back with the refund

@@ -127,8 +127,6 @@ export const ChannelProposeSchema = msg('channel.propose', {
   addressB: address,
   publicKeyA: publicKeyHex,
   publicKeyB: publicKeyHex,
-  /** the channel contract's version (absent from peers that ran contract v2 only) */
-  contractVersion: v.optional(v.pipe(v.number(), v.safeInteger('contractVersion: expected a whole number'), v.minValue(1), v.maxValue(255))),
 });
 export const ChannelAcceptSchema = msg('channel.accept', { channelId });
 export const ChannelRejectSchema = msg('channel.reject', { channelId, reason: text(512, 'reason') });

@@ -16,7 +16,7 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
-import { configOf, contractOf, partnerAddressOf, versionOf } from './record.js';
+import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
 import type { Sync } from './sync.js';
 import { rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
 
@@ -177,8 +177,12 @@ export function handlers(p: Parts): HandlerTable {
     'channel.deployed': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       const expected = contractOf(configOf(ctl.rec), versionOf(ctl.rec));
-      if (Address.parse(m.contract).toRawString() !== expected) {
-        throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit`);
+      const got = Address.parse(m.contract).toRawString();
+      if (got !== expected) {
+        // A partner on another version of SynChannel deployed its version's contract for the same terms.
+        const other = versionAt(configOf(ctl.rec), got);
+        const why = other === null ? '' : `: it is channel contract v${other} (this node's channel runs v${versionOf(ctl.rec)}), deployed by ${other < versionOf(ctl.rec) ? 'an older' : 'a newer'} SynChannel. Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
+        throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit${why}`);
       }
       await hinted(p.arbiter, ctl);
     },

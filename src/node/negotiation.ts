@@ -17,7 +17,7 @@ import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { DEPLOY_WAIT_MS, minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
-import { RECORD_VERSION, configOf, contractOf, versionOf, type ChannelRecord } from './record.js';
+import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
 import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
@@ -114,7 +114,6 @@ export class Negotiation {
       addressB: r.addressB,
       publicKeyA: r.publicKeyA.toString('hex'),
       publicKeyB: r.publicKeyB.toString('hex'),
-      ...(r.contractVersion ? { contractVersion: r.contractVersion } : {}),
     });
   }
 
@@ -123,13 +122,6 @@ export class Negotiation {
     if (s.partner.channelPublicKey.equals(this.ctx.o.key.publicKey)) {
       throw new NodeError('BAD_PROPOSAL', "your partner's channel key is your own key: a state you sign alone would count as signed by both; no channel is made with it");
     }
-  }
-
-  /** New channels run this version's contract only (v2 sends a mistaken plain transfer to both parties). */
-  private checkVersion(version: number): void {
-    if (version === CONTRACT_VERSION) return;
-    const who = version < CONTRACT_VERSION ? 'your partner runs an older SynChannel: ask them to update it and propose again' : 'your partner runs a newer SynChannel: update yours and ask them to propose again';
-    throw new NodeError('BAD_PROPOSAL', `the proposal is for channel contract v${version}; this node opens channels with contract v${CONTRACT_VERSION}: ${who}`);
   }
 
   /** B: a proposal from the partner. Kept in memory until accepted; at most a few per partner. */
@@ -149,7 +141,6 @@ export class Negotiation {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
       throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
     }
-    this.checkVersion(m.contractVersion ?? 2);
     this.checkPeriod(m.challengePeriod, 'partner');
     if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
     const rec = this.newRecord('B', {
@@ -203,15 +194,16 @@ export class Negotiation {
   async deploy(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
     // A proposal kept from an earlier version names that version's contract: deploying this version's would put
-    // the deposit in a contract that neither node watches.
-    if (contractOf(configOf(ctl.rec), versionOf(ctl.rec)) !== ctl.rec.contract) {
+    // the deposit in a contract that neither node watches, and the earlier one is not deployed any more (a partner
+    // on this version expects this version's).
+    if (contractOf(configOf(ctl.rec), CONTRACT_VERSION) !== ctl.rec.contract) {
       throw new NodeError('BAD_CONTRACT', `channel ${ctl.id} was proposed with an earlier version of the channel contract (${addressText(ctl.rec.contract, 'contract')}): nothing was deployed and your coins stay in your wallet. Decline it (decline) and open the channel again`);
     }
     ctl.rec.deploySentAt = Date.now(); // saved with the transition, before anything is sent
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
     try {
-      await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { version: versionOf(ctl.rec), onProgress: (m) => ctx.log(m) });
+      await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m) });
     } catch (e) {
       // The deployment may have landed although waiting for it failed: the chain tells. Otherwise A retries with
       // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).

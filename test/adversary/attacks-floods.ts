@@ -53,7 +53,7 @@ export const proposalFlood: Attack = {
     const junk = await stranger(addr);
     try {
       const me = vera.node.getAccount();
-      const base = { challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: junk.address.toString(), addressB: me, publicKeyA: junk.keyPair.publicKey.toString('hex'), publicKeyB: vera.keyPair.publicKey.toString('hex'), contractVersion: 3 };
+      const base = { challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: junk.address.toString(), addressB: me, publicKeyA: junk.keyPair.publicKey.toString('hex'), publicKeyB: vera.keyPair.publicKey.toString('hex') };
       await junk.flood(n, (i) => ({ type: 'channel.propose', channelId: BigInt(1_000_000 + i), ...base }));
       await junk.delivered();
       await until(() => vera.node.channels().length >= 2, 'a junk proposal to show');
@@ -104,7 +104,7 @@ export const typeFloods: Attack = {
     const replay = m.propose(k, latest.state, { signature: (k.me === 'A' ? latest.sigA : latest.sigB)! });
     const me = s.vic.node.getAccount();
     const flood: [string, (i: number) => AppMessage][] = [
-      ['channel.propose', (i) => ({ type: 'channel.propose', channelId: BigInt(5_000_000 + i), challengePeriod: 600, expectedDepositA: 1n, expectedDepositB: 1n, addressA: m.address.toString(), addressB: me, publicKeyA: m.keyPair.publicKey.toString('hex'), publicKeyB: s.vic.keyPair.publicKey.toString('hex'), contractVersion: 3 })],
+      ['channel.propose', (i) => ({ type: 'channel.propose', channelId: BigInt(5_000_000 + i), challengePeriod: 600, expectedDepositA: 1n, expectedDepositB: 1n, addressA: m.address.toString(), addressB: me, publicKeyA: m.keyPair.publicKey.toString('hex'), publicKeyB: s.vic.keyPair.publicKey.toString('hex') })],
       ...everyType(k.contract, k.channelId, latest.state.step, replay.state).map((msg): [string, (i: number) => AppMessage] => [msg.type, () => msg]),
       ['state.propose (replay)', () => replay],
       ['error', (i) => ({ type: 'error', code: 'WIRE_INVALID', message: `noise ${i}` })],

@@ -135,7 +135,7 @@ export const shortPeriod: Attack = {
   name: 'channel proposals with a 1 s (and 59 s) challenge period',
   async run(s) {
     const m = s.mallory;
-    const base = { expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: m.address.toString(), addressB: s.vic.node.getAccount(), publicKeyA: m.keyPair.publicKey.toString('hex'), publicKeyB: s.vic.keyPair.publicKey.toString('hex'), contractVersion: 3 };
+    const base = { expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: m.address.toString(), addressB: s.vic.node.getAccount(), publicKeyA: m.keyPair.publicKey.toString('hex'), publicKeyB: s.vic.keyPair.publicKey.toString('hex') };
     const before = s.vic.node.channels().length;
     await rejected(m, { type: 'channel.propose', channelId: 77n, challengePeriod: 1, ...base }, 'PERIOD_TOO_SHORT');
     await rejected(m, { type: 'channel.propose', channelId: 78n, challengePeriod: 59, ...base }, 'PERIOD_TOO_SHORT');

@@ -31,7 +31,7 @@ async function proposer(vic: NodeHandle, addr: string) {
     publicKeyA: key.publicKey,
     publicKeyB: vic.keyPair.publicKey,
   };
-  eve.say({ type: 'channel.propose', ...terms, publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex'), contractVersion: 3 });
+  eve.say({ type: 'channel.propose', ...terms, publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
   await until(() => vic.node.channels().some((c) => c.channelId === terms.channelId.toString()), 'the proposal');
   const contract = contractOf(configOf(terms), CONTRACT_VERSION);
   const k = { channelId: terms.channelId, contract, me: 'A' as const, states: [] };
@@ -108,7 +108,7 @@ test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD pro
       eves.push(p.eve);
       for (let j = 0; j < 2; j++) {
         const id = BigInt('0x' + randomBytes(7).toString('hex'));
-        p.eve.say({ type: 'channel.propose', ...p.terms, channelId: id, publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex'), contractVersion: 3 });
+        p.eve.say({ type: 'channel.propose', ...p.terms, channelId: id, publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex') });
       }
       await p.eve.delivered();
       assert.equal((vic.node as unknown as { isPartner(w: Address): boolean }).isPartner(p.eve.address), false, 'a proposal does not make a partner');
@@ -148,7 +148,7 @@ test('proposals a stranger withdraws still count against its cap (they stay in m
     // 4 more: the rest of the proposals' burst (PROPOSE_BURST, then one each 5 s)
     for (let i = 0; i < 4; i++) {
       const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
-      eve.say({ type: 'channel.propose', ...terms, channelId, publicKeyA: terms.publicKeyA.toString('hex'), publicKeyB: terms.publicKeyB.toString('hex'), contractVersion: 3 });
+      eve.say({ type: 'channel.propose', ...terms, channelId, publicKeyA: terms.publicKeyA.toString('hex'), publicKeyB: terms.publicKeyB.toString('hex') });
       const id = channelId.toString();
       await until(() => vic.node.channels().some((c) => c.channelId === id), 'the proposal');
       eve.say({ type: 'channel.reject', channelId, reason: 'withdrawn' });
@@ -173,6 +173,25 @@ test('a contract a proposer deploys before the proposal is agreed is not followe
     assert.deepEqual(vic.events.filter((e) => e.type === 'depositSeen' || e.type === 'channelLocked' || e.type === 'closed'), []);
   }));
 
+test('a partner on an older SynChannel deploys contract v2 for the agreed terms: the node says so and does not deposit', () =>
+  withProposal(async (world, vic, p) => {
+    const { eve, terms } = p;
+    const id = terms.channelId.toString();
+    const stop = new AbortController();
+    const accepting = vic.node.deposit(undefined, { channel: id, signal: stop.signal }).catch((e: unknown) => e);
+    await until(() => vic.node.channel(id)?.phase === 'accepted', 'the acceptance');
+    const wallet = await world.chain.openWallet(eve.keyPair);
+    const old = await world.chain.deployChannel(wallet, configOf(terms), TON('1'), { version: 2 });
+    const told = new Promise<string>((r) => vic.node.on((e) => e.type === 'error' && e.code === 'BAD_CONTRACT' && r(e.message)));
+    eve.say({ type: 'channel.deployed', channelId: terms.channelId, contract: old.address.toRawString() });
+    await eve.error('channel.deployed', 'BAD_CONTRACT');
+    assert.match(await told, /do not deposit: it is channel contract v2 \(this node's channel runs v3\), deployed by an older SynChannel\. Your partner takes its deposit back with refund; decline the channel/);
+    stop.abort();
+    await accepting;
+    assert.deepEqual((await world.chain.getChannelData(old.address))?.depositB, 0n, 'nothing of the node went in');
+    assert.equal(vic.node.channel(id)?.phase, 'accepted');
+  }));
+
 test("a peer claiming the node's own channel key gets no channel: neither its proposal nor one to it", async () => {
   const world = await World.create();
   let eve: Mallory | undefined;
@@ -183,7 +202,7 @@ test("a peer claiming the node's own channel key gets no channel: neither its pr
     const wallet = walletAddress('v5r1', key.publicKey).toString();
     eve = await Mallory.connect(key, wallet, addr, { channelPublicKey: vic.keyPair.publicKey });
     const terms = { channelId: 77n, challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString() };
-    eve.say({ type: 'channel.propose', ...terms, publicKeyA: vic.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex'), contractVersion: 3 });
+    eve.say({ type: 'channel.propose', ...terms, publicKeyA: vic.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
     await eve.error('channel.propose', 'BAD_PROPOSAL');
     assert.equal(vic.node.channel('77'), null);
     await assert.rejects(vic.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: eve.address.toString() }), (e: Error & { code?: string }) => e.code === 'BAD_PROPOSAL' && /your own key/.test(e.message));

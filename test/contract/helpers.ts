@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
 import { Address, contractAddress, toNano, type Cell, type Transaction } from '@ton/core';
-import { CHANNEL_CODE, ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput, rawConfigToCell } from '../../src/contract/index.js';
+import { CHANNEL_CODE, CHANNEL_CODE_V2, ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput, rawConfigToCell } from '../../src/contract/index.js';
 import { keyPairFromSeed, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 
@@ -28,6 +28,11 @@ let base: { bc: Blockchain; snapshot: ReturnType<Blockchain['snapshot']> } | und
 /** One blockchain per test file, restored to the same snapshot (treasuries funded, time NOW) for every world. */
 export function makeWorld(overrides: Partial<ChannelConfig> = {}): Promise<World> {
   return worldWith(overrides, (config) => ChannelContract.createFromConfig(config));
+}
+
+/** As makeWorld with contract v2's code (the channels opened before v3 run it). */
+export function v2World(overrides: Partial<ChannelConfig> = {}): Promise<World> {
+  return worldWith(overrides, (config) => ChannelContract.createFromConfig(config, CHANNEL_CODE_V2));
 }
 
 /** As makeWorld for a config the wrapper refuses (the contract must refuse it too): built from raw storage. */

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toNano, type Cell } from '@ton/core';
 import { DEPOSIT_FEE } from '../../src/contract/index.js';
-import { NOW, balance, balancesBefore, checkPayout, expectOk, makeWorld, storageFee, txOn, type World } from './helpers.js';
+import { NOW, balance, balancesBefore, checkPayout, expectOk, makeWorld, storageFee, txOn, v2World, type World } from './helpers.js';
 
 const YEAR = 365 * 24 * 3600;
 
@@ -90,5 +90,23 @@ describe('channel contract: storage fees', () => {
     w.bc.now = (w.bc.now ?? 0) + 60;
     expectOk(await w.channel.sendFinishClose(w.b.getSender()), w.channel.address);
     assert.equal((await w.channel.getChannelStatus()).status, 'closed');
+  });
+
+  test('a channel on contract v2 (no top_up op) is topped up and unfrozen with an empty body when the wrapper is told its version', async () => {
+    const deposit = toNano('0.01');
+    const w = await v2World({ expectedDepositA: deposit, expectedDepositB: deposit, challengePeriod: 60 });
+    expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: deposit + DEPOSIT_FEE, deposit }), w.channel.address);
+    expectOk(await w.channel.sendDeposit(w.b.getSender(), { amount: deposit }), w.channel.address);
+    const c0 = await balance(w, w.channel.address);
+    const top = expectOk(await w.channel.sendTopUp(w.stranger.getSender(), { value: toNano('0.05'), version: 2 }), w.channel.address);
+    assert.equal(await balance(w, w.channel.address), c0 + toNano('0.05') - top.totalFees.coins);
+    const frozenData = await dataOf(w);
+    w.bc.now = NOW + 30 * YEAR;
+    await w.channel.sendExit(w.a.getSender());
+    assert.equal((await w.channel.getChannelStatus()).status, 'frozen');
+    const u = await w.channel.sendUnfreeze(w.stranger.getSender(), { value: toNano('1'), data: frozenData, version: 2 });
+    const tx = expectOk(u, w.channel.address);
+    assert.equal(tx.endStatus, 'active');
+    assert.equal((await w.channel.getChannelStatus()).status, 'open');
   });
 });

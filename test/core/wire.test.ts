@@ -37,7 +37,6 @@ const samples: WireMessage[] = [
     publicKeyA: key,
     publicKeyB: key,
   },
-  { type: 'channel.propose', channelId: 1n, challengePeriod: 60, expectedDepositA: 0n, expectedDepositB: 1n, addressA: raw, addressB: raw, publicKeyA: key, publicKeyB: key, contractVersion: 3 },
   { type: 'channel.accept', channelId: 1n },
   { type: 'channel.reject', channelId: 1n, reason: 'deposit too large' },
   { type: 'channel.deployed', channelId: 1n, contract: friendly },

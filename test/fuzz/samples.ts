@@ -33,7 +33,6 @@ export const WIRE_SAMPLES: WireMessage[] = [
     addressB: raw,
     publicKeyA: key,
     publicKeyB: key,
-    contractVersion: 3,
   },
   { type: 'channel.accept', channelId: 1n },
   { type: 'channel.reject', channelId: 1n, reason: 'deposit too large' },

@@ -225,7 +225,6 @@ describe('leaving alone', () => {
         addressB: Address.parse(p.alice.getAccount()).toString(),
         publicKeyA: key.publicKey.toString('hex'),
         publicKeyB: p.keys.alice.publicKey.toString('hex'),
-        contractVersion: 3,
       });
       assert.match((await refused).message, /challenge period of 1 s/);
       assert.equal((await answer).code, 'PERIOD_TOO_SHORT');
