@@ -165,6 +165,15 @@ function retryText(e: Extract<NodeEvent, { type: 'challengeFailed' }>): string {
   return 'no time left to retry';
 }
 
+/**
+ * A node event as a --json line's object: `event` is its type; an error carries the next step as `hint`, except
+ * a partner's report (the hint of its code is for the partner's node).
+ */
+export function jsonEvent(e: NodeEvent): Record<string, unknown> {
+  const hint = e.type === 'error' && !e.partner ? nextStep(e.code) : undefined;
+  return { event: e.type, ...e, type: undefined, ...(hint ? { hint } : {}) };
+}
+
 /** JSON for --json: bigints as decimal strings, Buffers as hex. */
 export function jsonLine(value: unknown): string {
   return JSON.stringify(value, (_k, v) => {

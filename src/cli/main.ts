@@ -10,9 +10,9 @@ import { createNode, makeFolders } from '../node/index.js';
 import type { ChannelView, NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { formatTon } from '../core/amounts.js';
-import { nextStep, SynError } from '../core/errors.js';
+import { SynError } from '../core/errors.js';
 import { printable } from '../core/format.js';
-import { EventFormatter, jsonLine, startNotes, stoppingNotes } from './format.js';
+import { EventFormatter, jsonEvent, jsonLine, startNotes, stoppingNotes } from './format.js';
 import { commandSpec } from '../node/catalogue.js';
 import { jsonError, runLine, tokenize, type Io } from './repl.js';
 
@@ -180,7 +180,7 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
   const formatter = new EventFormatter();
   node.on((e) => {
     if (io.json) {
-      io.emit({ event: e.type, ...e, type: undefined, ...(e.type === 'error' ? { hint: nextStep(e.code) } : {}) });
+      io.emit(jsonEvent(e));
       return;
     }
     const text = formatter.format(e);

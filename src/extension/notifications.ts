@@ -127,7 +127,8 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
     case 'closeRequested':
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} proposes to close the channel at ${stateLine(e.state)}`, buttons: { Sign: () => c.run('synchannel.sign', e.channel) } };
     case 'error':
-      return { level: levelOf(e.code) === 'error' || e.level === 'error' ? 'error' : 'warning', text: e.message };
+      // a partner's report comes with its own code: its level is the node's (a warning), not the code's
+      return { level: (!e.partner && levelOf(e.code) === 'error') || e.level === 'error' ? 'error' : 'warning', text: e.message };
     default:
       return null;
   }

@@ -217,7 +217,7 @@ export function handlers(p: Parts): HandlerTable {
         return;
       }
       const r = mayReport(s);
-      if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}` });
+      if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}`, partner: true });
     },
   };
 }

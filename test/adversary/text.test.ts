@@ -23,6 +23,7 @@ test("a partner's error text with terminal escapes and line breaks is shown as o
     assert.doesNotMatch(printed, CONTROL);
     assert.equal(printed.split('\n').length, 1, 'one line: it cannot forge a line of ours');
     assert.match(printed, /^error \[OK\]: your partner reports: /);
+    assert.equal((ev as { partner?: true }).partner, true, 'marked as the partner\'s: no hint of ours is added to it');
   } finally {
     await endScene(s);
   }

@@ -2,6 +2,7 @@
 // returns the command list (it returned an empty result).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { jsonEvent } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import { nextStep } from '../../src/core/errors.js';
 import type { ChannelNodeApi } from '../../src/node/types.js';
@@ -42,4 +43,14 @@ test('help with --json returns the command list (and help <command> that command
   assert.match(all.result.commands!.find((c) => c.name === 'send')!.usage, /^send/);
   const one = (await emitted('help send', refusing)) as { result: { command: string } };
   assert.equal(one.result.command, 'send');
+});
+
+test("a partner's reported error carries no hint: the hint of its code is written for the partner's node", () => {
+  const mine = jsonEvent({ type: 'error', code: 'DISK_LOW', level: 'error', message: 'the disk is nearly full' });
+  assert.equal(mine.hint, nextStep('DISK_LOW'));
+  assert.ok(mine.hint, 'an error of this node says what to do');
+  const theirs = jsonEvent({ type: 'error', code: 'DISK_LOW', level: 'warning', message: 'your partner reports: no new payment state', partner: true });
+  assert.equal('hint' in theirs, false, JSON.stringify(theirs));
+  assert.equal(theirs.event, 'error');
+  assert.equal(theirs.partner, true);
 });
