@@ -51,6 +51,7 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge', onTarget: true, action: 'challenge' }, FAUCET],
   LISTEN_FAILED: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
+  LISTEN_ADDRESS: [{ title: 'Serve on All Interfaces', command: 'synchannel.serve', args: [0] }],
   DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
   TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true, action: 'finish' }],
   NO_FAUCET: [COPY_ADDRESS],

@@ -76,10 +76,11 @@ function make(code: 'DIAL_TIMEOUT' | 'CONNECTION_REFUSED' | 'PEER_ID_MISMATCH' |
 export function listenError(e: unknown, host: string, port: number): P2PError {
   const text = collectMessages(e);
   if (/EADDRINUSE/.test(text)) return new P2PError('PORT_IN_USE', `port ${port} is in use: pick another port or 0 for a free one`, { cause: e });
+  // The address, not the port, is what to change (LISTEN_ADDRESS's hint says so).
+  if (/EADDRNOTAVAIL/.test(text)) return new P2PError('LISTEN_ADDRESS', `${host} is not an address of this machine: use 0.0.0.0 (all interfaces), 127.0.0.1, or one of this machine's IPs`, { cause: e });
+  if (/EAFNOSUPPORT/.test(text)) return new P2PError('LISTEN_ADDRESS', `this machine has no ${host.includes(':') ? 'IPv6' : 'IPv4'} support for ${host}: use another address`, { cause: e });
   let message: string;
   if (/EACCES|EPERM/.test(text)) message = `port ${port} needs privileges on this system: pick a port above 1023, or 0 for a free one`;
-  else if (/EADDRNOTAVAIL/.test(text)) message = `${host} is not an address of this machine: use 0.0.0.0 (all interfaces), 127.0.0.1, or one of this machine's IPs`;
-  else if (/EAFNOSUPPORT/.test(text)) message = `this machine has no ${host.includes(':') ? 'IPv6' : 'IPv4'} support for ${host}: use another address`;
   else {
     const why = /\blisten [A-Z][A-Z_]+[^\n]*/.exec(text)?.[0] ?? 'see the log for details';
     message = `cannot listen on ${host}:${port} (${why}); pick another port or 0 for a free one`;

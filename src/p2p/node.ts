@@ -140,7 +140,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     this.assertRunning();
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new P2PError('LISTEN_FAILED', `port ${port} is not 0..65535: pick another port, or 0 for a free one`);
     const family = isIP(host);
-    if (!family) throw new P2PError('LISTEN_FAILED', `host '${host}' is not an IP address; use 0.0.0.0 (all interfaces), 127.0.0.1 or an interface IP`);
+    if (!family) throw new P2PError('LISTEN_ADDRESS', `host '${host}' is not an IP address; use 0.0.0.0 (all interfaces), 127.0.0.1 or an interface IP`);
     try {
       await this.libp2p.services.synchannel.listen([multiaddr(`/ip${family}/${host}/tcp/${port}`)]);
     } catch (e) {

@@ -33,9 +33,9 @@ test('listen errors a person can act on: a busy port, an address not of this mac
     const port = Number(/tcp\/(\d+)/.exec((await a.serve(0, '127.0.0.1')).lan[0]!)![1]);
     await assert.rejects(b.serve(port, '127.0.0.1'), expectP2P('PORT_IN_USE', `port ${port} is in use: pick another port or 0 for a free one`));
     await assert.rejects(b.serve(port, '0.0.0.0'), expectP2P('PORT_IN_USE', `port ${port} is in use: pick another port or 0 for a free one`));
-    await assert.rejects(b.serve(4001, '192.0.2.55'), expectP2P('LISTEN_FAILED', /192\.0\.2\.55 is not an address of this machine/));
+    await assert.rejects(b.serve(4001, '192.0.2.55'), expectP2P('LISTEN_ADDRESS', /192\.0\.2\.55 is not an address of this machine/));
     await assert.rejects(b.serve(70000, '127.0.0.1'), expectP2P('LISTEN_FAILED', /port 70000 is not 0\.\.65535/));
-    await assert.rejects(b.serve(0, 'localhost'), expectP2P('LISTEN_FAILED', /not an IP address/));
+    await assert.rejects(b.serve(0, 'localhost'), expectP2P('LISTEN_ADDRESS', /not an IP address/));
     // and the node still serves on a good port afterwards
     assert.equal((await b.serve(0, '127.0.0.1')).lan.length, 1);
   } finally {
