@@ -45,7 +45,7 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
 function sharesWhy(p: PayoutView): string {
   const { beyond, even } = payoutBeyond(p);
   if (!even) return `storage fees took more than the contract held beyond the balances (${formatTon(-beyond)} TON less in all): the balances paid the rest`;
-  return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve, and any top-up sent to it`;
+  return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve, and any top-up sent to it (or, on a contract before v3, plain transfer)`;
 }
 
 /** Formats node events for people; remembers which partners were already introduced (printed once). */

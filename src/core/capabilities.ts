@@ -66,7 +66,7 @@ function deposit(i: CapabilityInput): Capability {
 }
 
 function refund(i: CapabilityInput): Capability {
-  if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', i.expectedMine > 0n ? 'you have no deposit in the contract: deposit, or decline the channel to stop following it' : 'you have no deposit in the contract');
+  if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', `you have no deposit in the contract: ${i.expectedMine > 0n ? 'deposit, or ' : ''}decline the channel to stop following it`);
   if (i.life === 'proposed' && i.me === 'B') return no('NOTHING_DEPOSITED', "nothing was deposited yet: accept your partner's proposal with deposit, or decline it");
   if (i.life === 'proposed') return no('NO_CONTRACT', 'nothing was deposited yet: your partner has not accepted your proposal');
   if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed');
@@ -146,8 +146,9 @@ function finish(i: CapabilityInput): Capability {
 
 function decline(i: CapabilityInput): Capability {
   if (i.life === 'proposed' || i.life === 'accepted') return OK;
-  // A funding channel that holds nothing of mine and cannot lock without me is dismissed (the node re-reads the chain).
-  if (i.life === 'funding' && i.depositedMine === 0n && i.expectedMine > 0n) return OK;
+  // A funding channel that holds nothing of mine is given up (the node reads the chain, and waits for a deposit of
+  // its own that may still land). If it owes nothing, the partner's deposit may still lock it: its money, its exit.
+  if (i.life === 'funding' && i.depositedMine === 0n) return OK;
   if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
   const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : 'take your deposit back with refund';
   return no('INVALID_TRANSITION', `a contract exists: ${instead}`);

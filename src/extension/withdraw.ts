@@ -103,5 +103,5 @@ export function cooperativeWords(me: Party, r: WithdrawResult, payout: PayoutVie
 function shareWords(payout: PayoutView): string {
   const { beyond, even } = payoutBeyond(payout);
   if (!even) return `storage fees took ${formatTon(-beyond)} TON more than the contract held beyond the balances: the balances paid it`;
-  return `your balance and half of the ${formatTon(beyond)} TON the contract held beyond the balances: its fee reserve and any top-up sent to it`;
+  return `your balance and half of the ${formatTon(beyond)} TON the contract held beyond the balances: its fee reserve and any top-up sent to it (or, on a contract before v3, plain transfer)`;
 }

@@ -32,7 +32,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   { name: 'open', usage: 'open <your deposit> [partner deposit] [--period s] [--partner address]', help: 'propose a channel to your partner (you deploy it once they accept)', title: 'Open a Channel (Propose)', hosts: both },
   { name: 'deposit', usage: 'deposit [amount]', help: "make deposit (accepts your partner's channel proposal)", title: 'Deposit (Accept or Fund a Channel)', action: 'deposit', original: true, hosts: both },
   { name: 'refund', usage: 'refund', help: 'take your deposit back before the channel locks', title: 'Refund Your Deposit', action: 'refund', irreversible: true, hosts: both },
-  { name: 'decline', usage: 'decline', help: "decline your partner's channel proposal (or withdraw yours), or stop following a funding channel that holds nothing of yours", title: 'Decline the Proposal', action: 'decline', hosts: both },
+  { name: 'decline', usage: 'decline', help: "decline your partner's channel proposal (or withdraw yours), or stop following a funding channel that holds nothing of yours", title: 'Decline the Channel', action: 'decline', hosts: both },
   { name: 'send', usage: 'send <amount>', help: 'send some amount', title: 'Send', action: 'send', original: true, hosts: both },
   { name: 'sign', usage: 'sign', help: 'sign last state', title: 'Sign the Pending State', action: 'sign', original: true, hosts: both },
   { name: 'balanceContract', usage: 'balanceContract', help: 'show balance of contract in workchain', title: 'Balance of the Contract', original: true, hosts: both },

@@ -181,7 +181,7 @@ export function handlers(p: Parts): HandlerTable {
       if (got !== expected) {
         // A partner on another version of SynChannel deployed its version's contract for the same terms.
         const other = versionAt(configOf(ctl.rec), got);
-        const why = other === null ? '' : `: it is channel contract v${other} (this node's channel runs v${versionOf(ctl.rec)}), deployed by ${other < versionOf(ctl.rec) ? 'an older' : 'a newer'} SynChannel. Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
+        const why = other === null ? '' : `: it is channel contract v${other}, and this channel was agreed here on v${versionOf(ctl.rec)} (the two nodes, or the one that recorded the proposal, run different SynChannel versions). Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
         throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit${why}`);
       }
       await hinted(p.arbiter, ctl);

@@ -23,6 +23,11 @@ import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.j
 
 /** A deployment sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
 const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
+/**
+ * How long after a deployment or deposit of this node a funding channel is not declined unless the chain shows
+ * it landed: its wallet message's validity starts after the reads that prepare it, which may retry (generous).
+ */
+const DECLINE_WAIT_MS = 10 * 60_000;
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
@@ -301,19 +306,14 @@ export class Negotiation {
     if (toPay <= 0n || (rec.me === 'B' && toPay !== missing)) {
       throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
     }
+    // Marked (and saved) before it leaves, in the same step as the phase check: a decline never ends a channel a
+    // deposit of this node may still land in. The mark stays on any failure (a send whose answer was lost may land).
+    if (ctl.life !== 'funding') throw new NodeError('INVALID_TRANSITION', `the channel is ${ctl.life} now: nothing was deposited`);
+    const before = rec.depositPending ? (rec.depositPending.total > have ? rec.depositPending.total : have) : have;
+    rec.depositPending = { sentAt: Date.now(), total: before + toPay };
+    await ctl.run(() => ctl.saveRecord());
     opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
-    // Kept until the deposit is seen: a channel is not dismissed (decline) while a deposit of this node may land.
-    await ctl.run(async () => {
-      rec.depositSentAt = Date.now();
-      await ctl.saveRecord();
-    });
-    try {
-      await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'TIMEOUT' && !(e as { sent?: boolean }).sent) delete rec.depositSentAt;
-      throw e;
-    }
-    delete rec.depositSentAt; // landed: saved with the deposits below
+    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
@@ -370,24 +370,33 @@ export class Negotiation {
       }
       this.refuseWhileMayLand(ctl, 'decline again (or deposit, which never deploys twice)');
     }
-    if (ctl.life === 'funding') await this.checkNothingMine(ctl);
+    if (ctl.life === 'funding') {
+      await this.checkNothingMine(ctl);
+      this.refuseWhileMine(ctl); // in the same step as the transition below: a deposit marked since is seen
+    }
     await this.ctx.transition(ctl, 'decline');
     if (!ctl.storage) this.ctx.channels.delete(ctl.id);
     return this.ctx.view(ctl);
   }
 
   /**
-   * A funding channel is dismissed only when the chain shows no deposit of this node in it and none may still land
-   * (it cannot lock without one: decline() allows it only to a party that owes a deposit).
+   * A funding channel is declined only when the chain shows no deposit of this node in it and none may still land
+   * (a deployment or a deposit marked and not seen on chain, for DECLINE_WAIT_MS).
    */
   private async checkNothingMine(ctl: ChannelController): Promise<void> {
-    this.refuseWhileMayLand(ctl, 'decline again');
-    const since = ctl.rec.depositSentAt;
-    if (since !== undefined && Date.now() - since < DEPLOY_MAY_LAND_MS) {
-      throw new NodeError('TIMEOUT', `your deposit may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then decline again`);
-    }
+    this.refuseWhileMine(ctl);
     await this.refreshDeposits(ctl);
-    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+  }
+
+  /** Throws unless the channel is funding with nothing of this node in it or on its way (synchronous). */
+  private refuseWhileMine(ctl: ChannelController): void {
+    const r = ctl.rec;
+    const sent = Math.max(r.depositPending?.sentAt ?? 0, r.deploySentAt ?? 0);
+    if (sent > 0 && Date.now() - sent < DECLINE_WAIT_MS) {
+      const what = r.depositPending ? 'your deposit' : 'your deployment';
+      throw new NodeError('TIMEOUT', `${what} may still land (sent ${Math.round((Date.now() - sent) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((sent + DECLINE_WAIT_MS - Date.now()) / 1000)} s, then decline again`);
+    }
+    const mine = r.me === 'A' ? r.depositA : r.depositB;
     if (mine > 0n || ctl.life !== 'funding') {
       const can = ctl.actions().decline;
       throw new NodeError(can.ok ? 'INVALID_TRANSITION' : can.code, can.ok ? 'the channel changed on chain: look at it again' : can.why);
@@ -399,8 +408,9 @@ export class Negotiation {
     const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
     if (!d) return;
     await ctl.run(async () => {
-      // A deposit of this node seen on chain: what was sent landed (A's first one is its deployment).
-      if ((ctl.rec.me === 'A' ? d.depositA : d.depositB) > (ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB)) delete ctl.rec.depositSentAt;
+      // What this node sent has landed once the chain shows it (A's first deposit is its deployment).
+      const mine = ctl.rec.me === 'A' ? d.depositA : d.depositB;
+      if (ctl.rec.depositPending && mine >= ctl.rec.depositPending.total) delete ctl.rec.depositPending;
       if (ctl.rec.me === 'A' && d.depositA > 0n) delete ctl.rec.deploySentAt;
       ctl.rec.depositA = d.depositA;
       ctl.rec.depositB = d.depositB;

@@ -42,8 +42,11 @@ export interface ChannelRecord extends Terms {
   lockedAt: number | null;
   /** A: unix ms when its last deployment was sent (it may land until its wallet message expires); absent before */
   deploySentAt?: number;
-  /** unix ms when a deposit was sent whose landing was not seen (it may land until its wallet message expires) */
-  depositSentAt?: number;
+  /**
+   * A deposit of this node that may still land: when it was marked (just before it left) and the deposit the
+   * chain shows once it has (with any marked before it). Cleared once the chain shows that much.
+   */
+  depositPending?: { sentAt: number; total: bigint };
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {

@@ -245,7 +245,7 @@ export interface ChannelNodeApi {
   deposit(amount?: bigint, opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
   /** before the channel locks: take my deposit back */
   refund(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
-  /** give up a proposal before any contract exists */
+  /** give up a proposal, or a funding channel that holds nothing of mine (read from the chain; never while a deposit of mine may land) */
   decline(opts?: ChannelSel): Promise<ChannelView>;
   /**
    * One payment in a state of its own; resolves once the proposal is on our disk and sent. With `waitMs`, a send

@@ -2,7 +2,7 @@
 // the extension's activation bundle may carry them. The node uses the same ones.
 import type { ChannelView, PayoutView } from './types.js';
 
-/** A channel that can hold no money any more (paid out, or a proposal declined). */
+/** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
   return phase === 'closed' || phase === 'rejected';
 }

@@ -8,21 +8,31 @@ import { waitForEvent } from '../../src/node/index.js';
 import { restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, connect, until, type Pair } from '../helpers/nodes.js';
 
-/** Alice proposes 3 / 4 TON; Bob accepts but his deposit fails (`error`, once): the contract holds Alice's 3 TON only. */
-async function fundedByAliceOnly(p: Pair, error: 'ENDPOINT_UNREACHABLE' | 'TIMEOUT' = 'ENDPOINT_UNREACHABLE'): Promise<void> {
+/**
+ * Alice proposes `a` / 4 TON; Bob accepts but his deposit fails (`error`, once): the contract holds Alice's deposit
+ * only. `aged`: as if Bob's failed deposit were sent long ago (its message can no longer land).
+ */
+async function fundedByAliceOnly(p: Pair, o: { error?: 'ENDPOINT_UNREACHABLE' | 'TIMEOUT'; aged?: boolean; a?: string } = {}): Promise<void> {
   const f = await restartFaulty(p, 'bob');
   await connect(p.alice, p.bob);
-  f.inject({ method: 'deposit', error });
+  f.inject({ method: 'deposit', error: o.error ?? 'ENDPOINT_UNREACHABLE' });
   const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await p.alice.open({ myDeposit: TON(o.a ?? '3'), partnerDeposit: TON('4') });
   await proposed;
   await p.bob.deposit().catch(() => undefined);
   await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
   await until('Bob funding', () => p.bob.currentChannel()?.phase === 'funding');
+  if (o.aged) recOf(p.bob).depositPending!.sentAt -= 11 * 60_000;
+}
+
+/** The node's record of its current channel (a test moves a mark's time back, as if minutes had passed). */
+function recOf(n: Pair['bob']): { depositPending?: { sentAt: number } } {
+  const id = n.currentChannel()!.channelId;
+  return (n as unknown as { node: { ctx: { channels: Map<string, { rec: { depositPending?: { sentAt: number } } }> } } }).node.ctx.channels.get(id)!.rec;
 }
 
 withPair('a funding channel with nothing of mine in it is declined; the partner is told to refund; one with my deposit is not', async (p) => {
-  await fundedByAliceOnly(p);
+  await fundedByAliceOnly(p, { aged: true });
   const bobId = p.bob.currentChannel()!.id;
   // Alice's deposit is in: she refunds first.
   await assert.rejects(p.alice.decline(), (e: Error & { code?: string }) => e.code === 'INVALID_TRANSITION' && /refund/.test(e.message));
@@ -45,15 +55,35 @@ withPair('a funding channel with nothing of mine in it is declined; the partner 
   assert.deepEqual([d?.depositA, d?.depositB], [0n, 0n]);
 });
 
-withPair('a deposit whose wait timed out may still land: decline waits for it', async (p) => {
-  await fundedByAliceOnly(p, 'TIMEOUT');
+for (const error of ['TIMEOUT', 'ENDPOINT_UNREACHABLE'] as const) {
+  withPair(`a deposit that failed (${error}) may still have left and land: decline waits for it`, async (p) => {
+    await fundedByAliceOnly(p, { error });
+    const bobId = p.bob.currentChannel()!.id;
+    await assert.rejects(p.bob.decline({ channel: bobId }), (e: Error & { code?: string }) => e.code === 'TIMEOUT' && /your deposit may still land .* then decline again/.test(e.message));
+    assert.equal(p.bob.channel(bobId)?.phase, 'funding');
+  });
+}
+
+withPair('deposit and decline at once: one of them wins, never both (no deposit lands in a declined channel)', async (p) => {
+  await fundedByAliceOnly(p, { aged: true });
   const bobId = p.bob.currentChannel()!.id;
-  await assert.rejects(p.bob.decline({ channel: bobId }), (e: Error & { code?: string }) => e.code === 'TIMEOUT' && /your deposit may still land .* then decline again/.test(e.message));
-  assert.equal(p.bob.channel(bobId)?.phase, 'funding');
+  const [dep, dec] = await Promise.allSettled([p.bob.deposit(undefined, { channel: bobId }), p.bob.decline({ channel: bobId })]);
+  assert.ok(dep.status === 'rejected' || dec.status === 'rejected', 'not both');
+  const d = await p.chain.getChannelData(Address.parse(p.bob.channel(bobId)!.contract));
+  if (dec.status === 'fulfilled') assert.equal(d?.depositB, 0n, 'nothing of Bob in the declined channel');
+  else assert.equal(p.bob.channel(bobId)?.phase === 'rejected', false);
+});
+
+withPair('a proposer that deposits nothing gives the channel up too once its partner declined', async (p) => {
+  await fundedByAliceOnly(p, { a: '0', aged: true });
+  const told = waitForEvent(p.alice, 'log', (e) => /holds nothing of theirs: it will not lock\. Decline it too/.test(e.message), 30_000);
+  await p.bob.decline();
+  await told;
+  assert.equal((await p.alice.decline()).phase, 'rejected');
 });
 
 withPair('decline reads the chain: a deposit the record had not seen yet is found and decline refuses', async (p) => {
-  await fundedByAliceOnly(p);
+  await fundedByAliceOnly(p, { aged: true });
   const bobId = p.bob.currentChannel()!.id;
   const contract = Address.parse(p.bob.channel(bobId)!.contract);
   // Bob's deposit lands from outside the node (another program with his wallet): the record still says 0.
