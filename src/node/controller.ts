@@ -24,10 +24,15 @@ export class ChannelController {
   private readonly waiters = new Set<() => void>();
   private readonly stoppers = new Set<(e?: Error) => void>();
   private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
   sentClose: bigint | null | undefined = undefined;
+  /** states both signed in a row that changed no balance (passes): what a partner asking for turns costs us */
+  idleRun = 0;
+  /** an automatic pass held back after a long idle run: not before this time (unix ms; payments.ts) */
+  passNotBefore: number | null = null;
 
   constructor(
     public rec: ChannelRecord,
@@ -97,6 +102,7 @@ export class ChannelController {
   /** Records a newly committed state's view (`previous` is the latest before it). */
   committed(s: SignedState, previous: SignedState | StateView | null): void {
     this.latestView = stateView(s, previous);
+    this.idleRun = this.latestView.empty ? this.idleRun + 1 : 0;
   }
 
   actions(): Capabilities {
@@ -120,9 +126,22 @@ export class ChannelController {
     for (const w of [...this.waiters]) w();
   }
 
+  /** Runs `fn` in `ms` unless the node stops first (the timer does not keep the process alive). */
+  later(fn: () => void, ms: number): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.stopped) fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
   /** Ends every wait (the node stops): NODE_STOPPED. */
   stopWaiting(): void {
     this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     for (const f of [...this.stoppers]) f(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
   }
 

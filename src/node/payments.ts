@@ -34,6 +34,14 @@ const EQUIVOCATION_WINDOW = 1024n;
 const MAX_EVIDENCE = 16;
 /** An initial state from the partner reads the chain at most this often per channel. */
 const LOCK_READ_MS = 1_000;
+/**
+ * States in a row without a payment after which a turn request is answered with a delay: a partner that asks for
+ * the turn and passes it back empty makes this node sign and keep two states a round for free. The delay doubles
+ * from IDLE_DELAY_MS with each further round, up to MAX_IDLE_DELAY_MS; a payment ends it.
+ */
+export const FREE_IDLE_STATES = 32;
+const IDLE_DELAY_MS = 500;
+const MAX_IDLE_DELAY_MS = 10_000;
 
 function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
@@ -350,9 +358,34 @@ export class Payments implements Stager {
     const { ctx } = this;
     const ch = ctl.channel;
     if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !ctl.rec.restorePending && this.roomForState()) {
+      if (this.holdPass(ctl)) return;
       const pass = ch.proposeEmpty();
       this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
       this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
     }
+  }
+
+  /** After FREE_IDLE_STATES passes in a row, holds the automatic pass back for a while (and makes it then). */
+  private holdPass(ctl: ChannelController): boolean {
+    const excess = ctl.idleRun - FREE_IDLE_STATES;
+    if (excess < 0) {
+      ctl.passNotBefore = null;
+      return false;
+    }
+    const now = Date.now();
+    if (ctl.passNotBefore === null) {
+      const delay = Math.min(MAX_IDLE_DELAY_MS, IDLE_DELAY_MS * 2 ** Math.floor(excess / 2));
+      ctl.passNotBefore = now + delay;
+      if (excess < 2) this.ctx.log(`channel ${ctl.id}: your partner took the turn ${FREE_IDLE_STATES / 2} times in a row without paying: the node now passes it after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s) until a payment is made`, 'warn');
+      const release = () => {
+        ctl.passNotBefore = 0; // due: the next passIfAsked passes
+        void ctl.run(async () => this.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
+      };
+      ctl.later(release, delay);
+      return true;
+    }
+    if (now < ctl.passNotBefore) return true;
+    ctl.passNotBefore = null;
+    return false;
   }
 }
