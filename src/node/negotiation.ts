@@ -16,6 +16,7 @@ import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
+import { declineChannel } from './decline.js';
 import { DEPLOY_WAIT_MS, minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
 import { depositsProblem } from './uiRules.js';
@@ -23,11 +24,8 @@ import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.j
 
 /** A deployment sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
 const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
-/**
- * How long after a deployment or deposit of this node a funding channel is not declined unless the chain shows
- * it landed: its wallet message's validity starts after the reads that prepare it, which may retry (generous).
- */
-const DECLINE_WAIT_MS = 10 * 60_000;
+/** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
+const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
@@ -189,7 +187,7 @@ export class Negotiation {
    * A: a deployment not seen on chain may land until its wallet message expires: nothing is sent meanwhile. The
    * time it was sent is in the record, so a restart keeps the rule.
    */
-  private refuseWhileMayLand(ctl: ChannelController, then: string): void {
+  refuseWhileMayLand(ctl: ChannelController, then: string): void {
     const since = ctl.rec.deploySentAt;
     if (since === undefined || Date.now() - since >= DEPLOY_MAY_LAND_MS) return;
     throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
@@ -214,8 +212,9 @@ export class Negotiation {
       // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).
       if (await this.adoptDeployed(ctl)) return;
       const code = (e as { code?: string }).code;
-      // Refused before it went out: nothing can land, deposit may deploy at once.
-      if (code !== 'TIMEOUT' && !(e as { sent?: boolean }).sent) delete ctl.rec.deploySentAt;
+      // Refused before it went out (the wallet's funds or state): nothing can land, deposit may deploy at once. An
+      // endpoint that did not answer the send may have taken it: the mark stays.
+      if (code !== undefined && NOT_SENT.has(code) && !(e as { sent?: boolean }).sent) delete ctl.rec.deploySentAt;
       await ctx.transition(ctl, 'deployFailed');
       if (code === 'TIMEOUT') {
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
@@ -358,49 +357,9 @@ export class Negotiation {
     return ctx.view(ctl);
   }
 
-  async decline(ctl: ChannelController): Promise<ChannelView> {
-    const can = ctl.actions().decline;
-    if (!can.ok) throw new NodeError(can.code, can.why);
-    // A deployment whose wait failed may have landed: its deposit is taken back with refund, never left behind
-    // in a declined channel (nothing watches it). A failed read stops here too.
-    if (ctl.rec.me === 'A' && ctl.life === 'accepted') {
-      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
-      if (await this.adoptDeployed(ctl, { status: st.status, tell: false })) {
-        throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
-      }
-      this.refuseWhileMayLand(ctl, 'decline again (or deposit, which never deploys twice)');
-    }
-    if (ctl.life === 'funding') {
-      await this.checkNothingMine(ctl);
-      this.refuseWhileMine(ctl); // in the same step as the transition below: a deposit marked since is seen
-    }
-    await this.ctx.transition(ctl, 'decline');
-    if (!ctl.storage) this.ctx.channels.delete(ctl.id);
-    return this.ctx.view(ctl);
-  }
-
-  /**
-   * A funding channel is declined only when the chain shows no deposit of this node in it and none may still land
-   * (a deployment or a deposit marked and not seen on chain, for DECLINE_WAIT_MS).
-   */
-  private async checkNothingMine(ctl: ChannelController): Promise<void> {
-    this.refuseWhileMine(ctl);
-    await this.refreshDeposits(ctl);
-  }
-
-  /** Throws unless the channel is funding with nothing of this node in it or on its way (synchronous). */
-  private refuseWhileMine(ctl: ChannelController): void {
-    const r = ctl.rec;
-    const sent = Math.max(r.depositPending?.sentAt ?? 0, r.deploySentAt ?? 0);
-    if (sent > 0 && Date.now() - sent < DECLINE_WAIT_MS) {
-      const what = r.depositPending ? 'your deposit' : 'your deployment';
-      throw new NodeError('TIMEOUT', `${what} may still land (sent ${Math.round((Date.now() - sent) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((sent + DECLINE_WAIT_MS - Date.now()) / 1000)} s, then decline again`);
-    }
-    const mine = r.me === 'A' ? r.depositA : r.depositB;
-    if (mine > 0n || ctl.life !== 'funding') {
-      const can = ctl.actions().decline;
-      throw new NodeError(can.ok ? 'INVALID_TRANSITION' : can.code, can.ok ? 'the channel changed on chain: look at it again' : can.why);
-    }
+  /** Gives up a proposal, or a funding channel holding nothing of this node (decline.ts). */
+  decline(ctl: ChannelController): Promise<ChannelView> {
+    return declineChannel(this.ctx, this, ctl);
   }
 
   /** Reads the deposits from the chain into the record. */
