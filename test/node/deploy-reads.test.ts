@@ -99,14 +99,17 @@ withPair('after a deployment whose wait and first read failed: deposit never dep
   void bob;
 });
 
-/** Alice's deployment is sent but its wait times out (it may still land); returns how many were sent so far. */
-async function deployTimedOut(p: Pair): Promise<() => number> {
+/**
+ * Alice's deployment is sent but its wait times out, or the endpoint does not answer the send (it may have taken
+ * it): it may still land. Returns how many were sent so far.
+ */
+async function deployTimedOut(p: Pair, code: 'TIMEOUT' | 'ENDPOINT_UNREACHABLE' = 'TIMEOUT'): Promise<() => number> {
   let sent = 0;
   (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
     sent++;
-    throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT' });
+    throw Object.assign(new Error('injected: not seen within the timeout'), { code });
   };
-  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === code || (code === 'ENDPOINT_UNREACHABLE' && e.code === 'WALLET_REJECTED'), 30_000);
   const proposed = waitForEvent(p.bob, 'channelProposed');
   await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
   await proposed;
@@ -119,6 +122,13 @@ withPair('a deployment that timed out and is not on chain yet may still land: de
   await deployTimedOut(p);
   await assert.rejects(p.alice.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then decline again/.test(e.message ?? ''));
   assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
+});
+
+withPair('a deployment whose send the endpoint did not answer may still land: deposit and decline wait for it', async (p) => {
+  const sent = await deployTimedOut(p, 'ENDPOINT_UNREACHABLE');
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then run deposit again/.test(e.message ?? ''));
+  assert.equal(sent(), 1, 'not deployed twice');
+  await assert.rejects(p.alice.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land/.test(e.message ?? ''));
 });
 
 withPair('a deployment that timed out and is not on chain yet may still land: deposit does not deploy again meanwhile', async (p) => {
