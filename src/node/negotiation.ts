@@ -309,10 +309,22 @@ export class Negotiation {
     // deposit of this node may still land in. The mark stays on any failure (a send whose answer was lost may land).
     if (ctl.life !== 'funding') throw new NodeError('INVALID_TRANSITION', `the channel is ${ctl.life} now: nothing was deposited`);
     const before = rec.depositPending ? (rec.depositPending.total > have ? rec.depositPending.total : have) : have;
+    const earlier = rec.depositPending;
     rec.depositPending = { sentAt: Date.now(), total: before + toPay };
     await ctl.run(() => ctl.saveRecord());
     opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
-    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    try {
+      await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== undefined && NOT_SENT.has(code) && !(e as { sent?: boolean }).sent) {
+        // Refused before it left: nothing of it can land (the earlier mark, if any, stands).
+        if (earlier) rec.depositPending = earlier;
+        else delete rec.depositPending;
+        await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
+      }
+      throw e;
+    }
     ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);

@@ -12,7 +12,7 @@ import { TON, connect, until, type Pair } from '../helpers/nodes.js';
  * Alice proposes `a` / 4 TON; Bob accepts but his deposit fails (`error`, once): the contract holds Alice's deposit
  * only. `aged`: as if Bob's failed deposit were sent long ago (its message can no longer land).
  */
-async function fundedByAliceOnly(p: Pair, o: { error?: 'ENDPOINT_UNREACHABLE' | 'TIMEOUT'; aged?: boolean; a?: string } = {}): Promise<void> {
+async function fundedByAliceOnly(p: Pair, o: { error?: 'ENDPOINT_UNREACHABLE' | 'TIMEOUT' | 'INSUFFICIENT_FUNDS'; aged?: boolean; a?: string } = {}): Promise<void> {
   const f = await restartFaulty(p, 'bob');
   await connect(p.alice, p.bob);
   f.inject({ method: 'deposit', error: o.error ?? 'ENDPOINT_UNREACHABLE' });
@@ -63,6 +63,11 @@ for (const error of ['TIMEOUT', 'ENDPOINT_UNREACHABLE'] as const) {
     assert.equal(p.bob.channel(bobId)?.phase, 'funding');
   });
 }
+
+withPair('a deposit refused before it left (the wallet short of TON) cannot land: decline goes through at once', async (p) => {
+  await fundedByAliceOnly(p, { error: 'INSUFFICIENT_FUNDS' });
+  assert.equal((await p.bob.decline()).phase, 'rejected');
+});
 
 withPair('deposit and decline at once: one of them wins, never both (no deposit lands in a declined channel)', async (p) => {
   await fundedByAliceOnly(p, { aged: true });
