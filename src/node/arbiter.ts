@@ -12,6 +12,7 @@ import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.
 import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
+import { depositsSeen } from './record.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -225,8 +226,7 @@ export class Arbiter {
     const before = await ctl.run(async () => {
       const was = { A: ctl.rec.depositA, B: ctl.rec.depositB };
       if (was.A === depositA && was.B === depositB) return null;
-      ctl.rec.depositA = depositA;
-      ctl.rec.depositB = depositB;
+      depositsSeen(ctl.rec, depositA, depositB);
       await ctl.saveRecord();
       return was;
     });

@@ -14,6 +14,11 @@ import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
 
+/** A payment below this (nanotons) counts as no payment in an idle run (2 states kept per 580 B, for 1 µTON). */
+export const DUST = 1_000n;
+/** A quiet spell this long ends an idle run. */
+const IDLE_RUN_GAP_MS = 10_000;
+
 export class ChannelController {
   /** the off-chain machine (the contract address is known from the proposal, so it exists from the start) */
   channel: Channel;
@@ -29,8 +34,14 @@ export class ChannelController {
   deadlinePassed = false;
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
   sentClose: bigint | null | undefined = undefined;
-  /** states both signed in a row that changed no balance (passes): what a partner asking for turns costs us */
+  /**
+   * States both signed in a row that moved less than DUST (passes, dust payments), each within IDLE_RUN_GAP_MS of
+   * the one before: what a partner cycling turns costs this node for (next to) nothing (payments.ts holdPass).
+   */
   idleRun = 0;
+  /** the user was told of this idle run's delays */
+  idleTold = false;
+  private lastCommitAt = 0;
   /** an automatic pass held back after a long idle run: not before this time (unix ms; payments.ts) */
   passNotBefore: number | null = null;
 
@@ -101,8 +112,15 @@ export class ChannelController {
 
   /** Records a newly committed state's view (`previous` is the latest before it). */
   committed(s: SignedState, previous: SignedState | StateView | null): void {
+    const before = this.latestView;
     this.latestView = stateView(s, previous);
-    this.idleRun = this.latestView.empty ? this.idleRun + 1 : 0;
+    // A pass or a dust payment continues the idle run; a quiet spell or a real payment starts it again.
+    const now = Date.now();
+    const moved = before ? s.state.balanceA - before.balanceA : DUST;
+    const idle = moved > -DUST && moved < DUST;
+    this.idleRun = idle && now - this.lastCommitAt < IDLE_RUN_GAP_MS ? this.idleRun + 1 : idle ? 1 : 0;
+    if (this.idleRun <= 1) this.idleTold = false;
+    this.lastCommitAt = now;
   }
 
   actions(): Capabilities {

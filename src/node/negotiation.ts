@@ -18,7 +18,7 @@ import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { declineChannel } from './decline.js';
 import { DEPLOY_WAIT_MS, minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
-import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from './record.js';
+import { RECORD_VERSION, configOf, contractOf, depositsSeen, type ChannelRecord } from './record.js';
 import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
@@ -379,12 +379,7 @@ export class Negotiation {
     const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
     if (!d) return;
     await ctl.run(async () => {
-      // What this node sent has landed once the chain shows it (A's first deposit is its deployment).
-      const mine = ctl.rec.me === 'A' ? d.depositA : d.depositB;
-      if (ctl.rec.depositPending && mine >= ctl.rec.depositPending.total) delete ctl.rec.depositPending;
-      if (ctl.rec.me === 'A' && d.depositA > 0n) delete ctl.rec.deploySentAt;
-      ctl.rec.depositA = d.depositA;
-      ctl.rec.depositB = d.depositB;
+      depositsSeen(ctl.rec, d.depositA, d.depositB);
       await ctl.saveRecord();
     });
     this.ctx.changed(ctl);

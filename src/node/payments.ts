@@ -7,7 +7,7 @@ import { sigOf, type SignedState } from '../core/signed.js';
 import { stateFromBase64, stateToBase64, statesEqual, type ChannelState } from '../core/state.js';
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
-import type { ChannelController } from './controller.js';
+import { DUST, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { Coalescer, type Stager } from './pay.js';
 import { stateView } from './views.js';
@@ -35,9 +35,10 @@ const MAX_EVIDENCE = 16;
 /** An initial state from the partner reads the chain at most this often per channel. */
 const LOCK_READ_MS = 1_000;
 /**
- * States in a row without a payment after which a turn request is answered with a delay: a partner that asks for
- * the turn and passes it back empty makes this node sign and keep two states a round for free. The delay doubles
- * from IDLE_DELAY_MS with each further round, up to MAX_IDLE_DELAY_MS; a payment ends it.
+ * States in a row without a real payment (passes, dust: controller.ts idleRun) after which the turn is passed back
+ * only on request and with a delay: a partner that cycles the turn (empty, or paying 1 nanoton) makes this node sign
+ * and keep two states a round for (next to) nothing. The delay doubles from IDLE_DELAY_MS with each further round,
+ * up to MAX_IDLE_DELAY_MS; a payment of DUST or more, or a quiet spell, ends it.
  */
 export const FREE_IDLE_STATES = 32;
 const IDLE_DELAY_MS = 500;
@@ -195,7 +196,8 @@ export class Payments implements Stager {
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
     // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl) && this.roomForState()) {
+    // Not after a long run of dust payments and passes: the partner asks for the turn, and holdPass answers late.
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleRun < FREE_IDLE_STATES) {
       pass = ch.proposeEmpty();
     }
     // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below
@@ -376,7 +378,8 @@ export class Payments implements Stager {
     if (ctl.passNotBefore === null) {
       const delay = Math.min(MAX_IDLE_DELAY_MS, IDLE_DELAY_MS * 2 ** Math.floor(excess / 2));
       ctl.passNotBefore = now + delay;
-      if (excess < 2) this.ctx.log(`channel ${ctl.id}: your partner took the turn ${FREE_IDLE_STATES / 2} times in a row without paying: the node now passes it after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s) until a payment is made`, 'warn');
+      if (!ctl.idleTold) this.ctx.log(`channel ${ctl.id}: ${FREE_IDLE_STATES} states in a row moved less than ${DUST} nanotons each: the node now passes the turn after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s) until a larger payment is made or the channel rests`, 'warn');
+      ctl.idleTold = true;
       const release = () => {
         ctl.passNotBefore = 0; // due: the next passIfAsked passes
         void ctl.run(async () => this.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));

@@ -78,6 +78,18 @@ export function versionAt(d: ChannelConfig, address: string): ContractVersion | 
   return null;
 }
 
+/**
+ * Keeps the deposits a read of the chain shows, and clears the marks of what this node sent that they prove landed
+ * (a deposit once the total it expected shows; A's deployment once A has a deposit).
+ */
+export function depositsSeen(rec: ChannelRecord, depositA: bigint, depositB: bigint): void {
+  const mine = rec.me === 'A' ? depositA : depositB;
+  if (rec.depositPending && mine >= rec.depositPending.total) delete rec.depositPending;
+  if (rec.me === 'A' && depositA > 0n) delete rec.deploySentAt;
+  rec.depositA = depositA;
+  rec.depositB = depositB;
+}
+
 export function partnerAddressOf(rec: Pick<ChannelRecord, 'me' | 'addressA' | 'addressB'>): string {
   return rec.me === 'A' ? rec.addressB : rec.addressA;
 }

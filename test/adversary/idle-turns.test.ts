@@ -1,9 +1,11 @@
-// A partner that asks for the turn and passes it back without paying makes the node sign and keep two states a
-// round for nothing (its disk is the cost, every channel's). After FREE_IDLE_STATES such states in a row the node
-// answers a turn request only after a delay that grows, told once; a payment ends it.
+// A partner that asks for the turn and passes it back without paying (or pays 1 nanoton a round) makes the node
+// sign and keep two states a round for (next to) nothing: its disk is the cost, every channel's. After
+// FREE_IDLE_STATES such states in a row the node passes the turn only when asked and after a delay that grows,
+// told once; a payment of DUST or more ends it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForEvent } from '../../src/node/index.js';
+import { DUST } from '../../src/node/controller.js';
 import { FREE_IDLE_STATES } from '../../src/node/payments.js';
 import { TON } from './scene.js';
 import { World, type NodeHandle } from './world.js';
@@ -22,6 +24,21 @@ async function round(mal: NodeHandle, ch: string): Promise<void> {
   await passed;
 }
 
+/** How many rounds `round` makes in 4 s. */
+async function roundsIn4s(round: () => Promise<void>): Promise<number> {
+  const t0 = Date.now();
+  let rounds = 0;
+  while (Date.now() - t0 < 4_000) {
+    await round();
+    rounds++;
+  }
+  return rounds;
+}
+
+// Free: FREE_IDLE_STATES / 2 rounds at once; then 0.5 s, 0.5 s, 1 s, 1 s, 2 s… In 4 s a few more at most.
+const held = (rounds: number) => rounds >= FREE_IDLE_STATES / 2 - 2 && rounds <= FREE_IDLE_STATES / 2 + 6;
+const told = (h: NodeHandle) => h.events.filter((e) => e.type === 'log' && /states in a row moved less than \d+ nanotons each: the node now passes the turn after a delay/.test(e.message)).length;
+
 test('turns taken and given back empty, round after round: past a free run the node passes only after a delay; a payment ends it', async () => {
   const w = await World.create();
   try {
@@ -29,22 +46,34 @@ test('turns taken and given back empty, round after round: past a free run the n
     const mal = await w.node('mal');
     await w.link(vic, mal);
     const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
-    const t0 = Date.now();
-    let rounds = 0;
-    while (Date.now() - t0 < 4_000) {
-      await round(mal, ch);
-      rounds++;
-    }
-    // Free: FREE_IDLE_STATES / 2 rounds at once; then 0.5 s, 0.5 s, 1 s, 1 s, 2 s… In 4 s a few more at most.
-    assert.ok(rounds >= FREE_IDLE_STATES / 2 - 2, `${rounds} rounds: the free ones are not held`);
-    assert.ok(rounds <= FREE_IDLE_STATES / 2 + 6, `${rounds} rounds in 4 s: the passes are held back`);
-    const told = vic.events.filter((e) => e.type === 'log' && /took the turn \d+ times in a row without paying: the node now passes it after a delay/.test(e.message));
-    assert.equal(told.length, 1, 'told once');
+    const rounds = await roundsIn4s(() => round(mal, ch));
+    assert.ok(held(rounds), `${rounds} rounds in 4 s: the free ones at once, then held back`);
+    assert.equal(told(vic), 1, 'told once');
     // A payment ends the idle run: the next turn request is answered at once again.
     await w.pay(mal, ch, TON('0.1'));
     const t1 = Date.now();
     await round(mal, ch);
     assert.ok(Date.now() - t1 < 3_000, 'answered without the delay');
+  } finally {
+    await w.close();
+  }
+});
+
+test('1-nanoton payments, one a round: the same free run, then the turn comes back only when asked, late', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const mal = await w.node('mal');
+    await w.link(vic, mal);
+    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+    // pay() asks for the turn when no pass comes with the countersignature
+    const rounds = await roundsIn4s(async () => void (await mal.node.pay(1n, { channel: ch })));
+    assert.ok(held(rounds), `${rounds} dust payments in 4 s: the free ones at once, then held back`);
+    assert.equal(told(vic), 1, 'told once');
+    await w.pay(mal, ch, DUST); // not dust: the run ends
+    const t1 = Date.now();
+    await mal.node.pay(DUST, { channel: ch });
+    assert.ok(Date.now() - t1 < 3_000, 'a payment of DUST or more is answered at once');
   } finally {
     await w.close();
   }

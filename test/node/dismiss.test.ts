@@ -26,9 +26,10 @@ async function fundedByAliceOnly(p: Pair, o: { error?: 'ENDPOINT_UNREACHABLE' | 
 }
 
 /** The node's record of its current channel (a test moves a mark's time back, as if minutes had passed). */
-function recOf(n: Pair['bob']): { depositPending?: { sentAt: number } } {
+type Mark = { sentAt: number; total: bigint };
+function recOf(n: Pair['bob']): { depositPending?: Mark } {
   const id = n.currentChannel()!.channelId;
-  return (n as unknown as { node: { ctx: { channels: Map<string, { rec: { depositPending?: { sentAt: number } } }> } } }).node.ctx.channels.get(id)!.rec;
+  return (n as unknown as { node: { ctx: { channels: Map<string, { rec: { depositPending?: Mark } }> } } }).node.ctx.channels.get(id)!.rec;
 }
 
 withPair('a funding channel with nothing of mine in it is declined; the partner is told to refund; one with my deposit is not', async (p) => {
@@ -97,4 +98,16 @@ withPair('decline reads the chain: a deposit the record had not seen yet is foun
   await assert.rejects(p.bob.decline({ channel: bobId }), (e: Error & { code?: string }) => /take your deposit back with refund/.test(e.message));
   assert.equal(p.bob.channel(bobId)?.phase, 'funding');
   assert.equal(p.bob.channel(bobId)?.depositB, TON('1'));
+});
+
+withPair('a deposit that timed out and landed: once the watch sees it, the mark goes (refund, then decline at once)', async (p) => {
+  await fundedByAliceOnly(p, { error: 'TIMEOUT' });
+  const bobId = p.bob.currentChannel()!.id;
+  recOf(p.bob).depositPending!.total = TON('1'); // the deposit that timed out was of 1 TON
+  const wallet = await p.chain.openWallet(p.keys.bob);
+  await p.chain.deposit(wallet, Address.parse(p.bob.channel(bobId)!.contract), TON('1')); // and it lands
+  await until('the watch sees it', () => p.bob.channel(bobId)?.depositB === TON('1'));
+  assert.equal(recOf(p.bob).depositPending, undefined, 'the mark is gone');
+  assert.equal((await p.bob.refund({ channel: bobId })).depositB, 0n);
+  assert.equal((await p.bob.decline({ channel: bobId })).phase, 'rejected');
 });
