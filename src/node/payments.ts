@@ -42,7 +42,8 @@ const LOCK_READ_MS = 1_000;
  */
 export const FREE_IDLE_STATES = 32;
 const IDLE_DELAY_MS = 500;
-const MAX_IDLE_DELAY_MS = 10_000;
+// Below the controller's IDLE_RUN_GAP_MS (10 s): a held pass never ends the run it belongs to by itself.
+const MAX_IDLE_DELAY_MS = 8_000;
 
 function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');

@@ -78,3 +78,25 @@ test('1-nanoton payments, one a round: the same free run, then the turn comes ba
     await w.close();
   }
 });
+
+test('a quiet spell of 10 s ends an idle run: a user who passed turns for a while then pays is not held', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const mal = await w.node('mal');
+    await w.link(vic, mal);
+    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+    // Round after round until a pass is held for seconds (the delay has doubled up to 4 s).
+    for (let took = 0; took < 3_000; ) {
+      const t = Date.now();
+      await round(mal, ch);
+      took = Date.now() - t;
+    }
+    await new Promise((r) => setTimeout(r, 10_500));
+    const t1 = Date.now();
+    await round(mal, ch);
+    assert.ok(Date.now() - t1 < 2_000, `answered at once after the quiet spell (${Date.now() - t1} ms)`);
+  } finally {
+    await w.close();
+  }
+});
