@@ -39,64 +39,51 @@ async function roundsIn4s(round: () => Promise<void>): Promise<number> {
 const held = (rounds: number) => rounds >= FREE_IDLE_STATES / 2 - 2 && rounds <= FREE_IDLE_STATES / 2 + 6;
 const told = (h: NodeHandle) => h.events.filter((e) => e.type === 'log' && /states in a row moved less than \d+ nanotons each: the node now passes the turn after a delay/.test(e.message)).length;
 
-test('turns taken and given back empty, round after round: past a free run the node passes only after a delay; a payment ends it', async () => {
+/** Vic and Mal with an open channel (Mal is A, 5 TON each); the world is closed after `fn`. */
+async function withChannel(fn: (w: World, vic: NodeHandle, mal: NodeHandle, ch: string) => Promise<void>): Promise<void> {
   const w = await World.create();
   try {
     const vic = await w.node('vic');
     const mal = await w.node('mal');
     await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+    await fn(w, vic, mal, (await w.open(mal, vic, TON('5'), TON('5'))).channelId);
+  } finally {
+    await w.close();
+  }
+}
+
+/** How long `fn` takes (ms). */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = Date.now();
+  await fn();
+  return Date.now() - t;
+}
+
+test('turns taken and given back empty, round after round: past a free run the node passes only after a delay; a payment ends it', () =>
+  withChannel(async (w, vic, mal, ch) => {
     const rounds = await roundsIn4s(() => round(mal, ch));
     assert.ok(held(rounds), `${rounds} rounds in 4 s: the free ones at once, then held back`);
     assert.equal(told(vic), 1, 'told once');
     // A payment ends the idle run: the next turn request is answered at once again.
     await w.pay(mal, ch, TON('0.1'));
-    const t1 = Date.now();
-    await round(mal, ch);
-    assert.ok(Date.now() - t1 < 3_000, 'answered without the delay');
-  } finally {
-    await w.close();
-  }
-});
+    assert.ok((await timed(() => round(mal, ch))) < 3_000, 'answered without the delay');
+  }));
 
-test('1-nanoton payments, one a round: the same free run, then the turn comes back only when asked, late', async () => {
-  const w = await World.create();
-  try {
-    const vic = await w.node('vic');
-    const mal = await w.node('mal');
-    await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+test('1-nanoton payments, one a round: the same free run, then the turn comes back only when asked, late', () =>
+  withChannel(async (w, vic, mal, ch) => {
     // pay() asks for the turn when no pass comes with the countersignature
     const rounds = await roundsIn4s(async () => void (await mal.node.pay(1n, { channel: ch })));
     assert.ok(held(rounds), `${rounds} dust payments in 4 s: the free ones at once, then held back`);
     assert.equal(told(vic), 1, 'told once');
     await w.pay(mal, ch, DUST); // not dust: the run ends
-    const t1 = Date.now();
-    await mal.node.pay(DUST, { channel: ch });
-    assert.ok(Date.now() - t1 < 3_000, 'a payment of DUST or more is answered at once');
-  } finally {
-    await w.close();
-  }
-});
+    assert.ok((await timed(() => mal.node.pay(DUST, { channel: ch }))) < 3_000, 'a payment of DUST or more is answered at once');
+  }));
 
-test('a quiet spell of 10 s ends an idle run: a user who passed turns for a while then pays is not held', async () => {
-  const w = await World.create();
-  try {
-    const vic = await w.node('vic');
-    const mal = await w.node('mal');
-    await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+test('a quiet spell of 10 s ends an idle run: a user who passed turns for a while then pays is not held', () =>
+  withChannel(async (_w, _vic, mal, ch) => {
     // Round after round until a pass is held for seconds (the delay has doubled up to 4 s).
-    for (let took = 0; took < 3_000; ) {
-      const t = Date.now();
-      await round(mal, ch);
-      took = Date.now() - t;
-    }
+    while ((await timed(() => round(mal, ch))) < 3_000);
     await new Promise((r) => setTimeout(r, 10_500));
-    const t1 = Date.now();
-    await round(mal, ch);
-    assert.ok(Date.now() - t1 < 2_000, `answered at once after the quiet spell (${Date.now() - t1} ms)`);
-  } finally {
-    await w.close();
-  }
-});
+    const took = await timed(() => round(mal, ch));
+    assert.ok(took < 2_000, `answered at once after the quiet spell (${took} ms)`);
+  }));
