@@ -14,7 +14,10 @@ import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
 
-/** A payment below this (nanotons) counts as no payment in an idle run (2 states kept per 580 B, for 1 µTON). */
+/**
+ * The price (nanotons) of two kept states in an idle run: every state counts one, and a payment takes back two for
+ * each DUST it moves (a pass and a payment of DUST cost the run nothing; a pass and a payment of 1 nanoton, two).
+ */
 export const DUST = 1_000n;
 /** A quiet spell this long ends an idle run. */
 const IDLE_RUN_GAP_MS = 10_000;
@@ -35,8 +38,8 @@ export class ChannelController {
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
   sentClose: bigint | null | undefined = undefined;
   /**
-   * States both signed in a row that moved less than DUST (passes, dust payments), each within IDLE_RUN_GAP_MS of
-   * the one before: what a partner cycling turns costs this node for (next to) nothing (payments.ts holdPass).
+   * States both signed that were not paid for (DUST), each within IDLE_RUN_GAP_MS of the one before: what a partner
+   * cycling turns makes this node keep for (next to) nothing (payments.ts holdPass).
    */
   idleRun = 0;
   /** the user was told of this idle run's delays */
@@ -112,15 +115,20 @@ export class ChannelController {
 
   /** Records a newly committed state's view (`previous` is the latest before it). */
   committed(s: SignedState, previous: SignedState | StateView | null): void {
-    const before = this.latestView;
-    this.latestView = stateView(s, previous);
-    // A pass or a dust payment continues the idle run; a quiet spell or a real payment starts it again.
-    const now = Date.now();
-    const moved = before ? s.state.balanceA - before.balanceA : DUST;
-    const idle = moved > -DUST && moved < DUST;
-    this.idleRun = idle && now - this.lastCommitAt < IDLE_RUN_GAP_MS ? this.idleRun + 1 : idle ? 1 : 0;
+    this.idleRun = this.idleAfter(s.state);
     if (this.idleRun <= 1) this.idleTold = false;
-    this.lastCommitAt = now;
+    this.lastCommitAt = Date.now();
+    this.latestView = stateView(s, previous);
+  }
+
+  /** The idle run once `s` (the next state) is committed: one more, less two per DUST it moves; 0 after a quiet spell. */
+  idleAfter(s: { balanceA: bigint }): number {
+    const before = this.latestView;
+    if (!before) return 0;
+    const moved = s.balanceA >= before.balanceA ? s.balanceA - before.balanceA : before.balanceA - s.balanceA;
+    const credit = (moved * 2n) / DUST;
+    const run = Date.now() - this.lastCommitAt < IDLE_RUN_GAP_MS ? this.idleRun : 0;
+    return credit > BigInt(run) ? 0 : run + 1 - Number(credit);
   }
 
   actions(): Capabilities {

@@ -197,8 +197,8 @@ export class Payments implements Stager {
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
     // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
-    // Not after a long run of dust payments and passes: the partner asks for the turn, and holdPass answers late.
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleRun < FREE_IDLE_STATES) {
+    // Not in a long idle run (this payment counted): the partner asks for the turn, and holdPass answers late.
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.life === 'open' && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
       pass = ch.proposeEmpty();
     }
     // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below

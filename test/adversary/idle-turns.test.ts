@@ -8,7 +8,7 @@ import { waitForEvent } from '../../src/node/index.js';
 import { DUST } from '../../src/node/controller.js';
 import { FREE_IDLE_STATES } from '../../src/node/payments.js';
 import { TON } from './scene.js';
-import { World, type NodeHandle } from './world.js';
+import { World, until, type NodeHandle } from './world.js';
 
 /** Mal passes the turn to Vic empty (when it holds it), asks for it back and waits for Vic's pass. */
 async function round(mal: NodeHandle, ch: string): Promise<void> {
@@ -64,19 +64,23 @@ test('turns taken and given back empty, round after round: past a free run the n
     const rounds = await roundsIn4s(() => round(mal, ch));
     assert.ok(held(rounds), `${rounds} rounds in 4 s: the free ones at once, then held back`);
     assert.equal(told(vic), 1, 'told once');
-    // A payment ends the idle run: the next turn request is answered at once again.
-    await w.pay(mal, ch, TON('0.1'));
+    // A real payment ends the idle run: its countersignature carries the pass again, and a turn request is
+    // answered at once.
+    assert.ok(mal.node.channel(ch)!.myTurn);
+    await mal.node.send(TON('0.1'), { channel: ch });
+    await until(() => mal.node.channel(ch)!.myTurn, 'the pass with the countersignature, unasked', 2_000);
     assert.ok((await timed(() => round(mal, ch))) < 3_000, 'answered without the delay');
   }));
 
-test('1-nanoton payments, one a round: the same free run, then the turn comes back only when asked, late', () =>
+test('1-nanoton payments (one of DUST now and then), one a round: the same free run, then the turn comes back only when asked, late', () =>
   withChannel(async (w, vic, mal, ch) => {
     // pay() asks for the turn when no pass comes with the countersignature
-    const rounds = await roundsIn4s(async () => void (await mal.node.pay(1n, { channel: ch })));
+    let i = 0;
+    const rounds = await roundsIn4s(async () => void (await mal.node.pay(i++ % 15 === 0 ? DUST : 1n, { channel: ch })));
     assert.ok(held(rounds), `${rounds} dust payments in 4 s: the free ones at once, then held back`);
     assert.equal(told(vic), 1, 'told once');
-    await w.pay(mal, ch, DUST); // not dust: the run ends
-    assert.ok((await timed(() => mal.node.pay(DUST, { channel: ch }))) < 3_000, 'a payment of DUST or more is answered at once');
+    await w.pay(mal, ch, TON('0.1')); // a real payment: the run ends
+    assert.ok((await timed(() => mal.node.pay(DUST, { channel: ch }))) < 3_000, 'a payment of DUST is answered at once after it');
   }));
 
 test('a quiet spell of 10 s ends an idle run: a user who passed turns for a while then pays is not held', () =>
