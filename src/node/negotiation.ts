@@ -27,6 +27,12 @@ const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
 /** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
 const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
 
+/** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
+function neverSent(e: unknown): boolean {
+  const { code, sent } = e as { code?: string; sent?: boolean };
+  return code !== undefined && NOT_SENT.has(code) && !sent;
+}
+
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
 /** The most unaccepted proposals kept in memory, from all partners together. */
@@ -37,12 +43,11 @@ export class Negotiation {
 
   private checkPeriod(period: number, who: 'you' | 'partner'): void {
     const min = minChallengePeriod(this.ctx.o);
+    const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
     if (Number.isInteger(period) && period > MAX_PERIOD) {
-      const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
       throw new NodeError('PERIOD_TOO_LONG', `${whose} ${period} s is over the contract's limit of ${MAX_PERIOD} s (365 days): ${who === 'you' ? 'use --period with a shorter window' : 'ask your partner for a shorter window'}`);
     }
-    if (!Number.isInteger(period) || period < min || period > MAX_PERIOD) {
-      const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
+    if (!Number.isInteger(period) || period < min) {
       throw new NodeError(
         'PERIOD_TOO_SHORT',
         `${whose} ${period} s is outside ${min}..${MAX_PERIOD} s on ${this.ctx.o.network}: a stale close would be final before a watcher could act. ${who === 'you' ? 'Use --period with a longer window' : 'Ask your partner for a longer window'}`,
@@ -214,7 +219,7 @@ export class Negotiation {
       const code = (e as { code?: string }).code;
       // Refused before it went out (the wallet's funds or state): nothing can land, deposit may deploy at once. An
       // endpoint that did not answer the send may have taken it: the mark stays.
-      if (code !== undefined && NOT_SENT.has(code) && !(e as { sent?: boolean }).sent) delete ctl.rec.deploySentAt;
+      if (neverSent(e)) delete ctl.rec.deploySentAt;
       await ctx.transition(ctl, 'deployFailed');
       if (code === 'TIMEOUT') {
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
@@ -316,8 +321,7 @@ export class Negotiation {
     try {
       await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code !== undefined && NOT_SENT.has(code) && !(e as { sent?: boolean }).sent) {
+      if (neverSent(e)) {
         // Refused before it left: nothing of it can land (the earlier mark, if any, stands).
         if (earlier) rec.depositPending = earlier;
         else delete rec.depositPending;

@@ -35,10 +35,10 @@ const MAX_EVIDENCE = 16;
 /** An initial state from the partner reads the chain at most this often per channel. */
 const LOCK_READ_MS = 1_000;
 /**
- * States in a row without a real payment (passes, dust: controller.ts idleRun) after which the turn is passed back
- * only on request and with a delay: a partner that cycles the turn (empty, or paying 1 nanoton) makes this node sign
- * and keep two states a round for (next to) nothing. The delay doubles from IDLE_DELAY_MS with each further round,
- * up to MAX_IDLE_DELAY_MS; a payment of DUST or more, or a quiet spell, ends it.
+ * The idle run (controller.ts idleRun: states not paid for) past which the turn is passed back only on request and
+ * with a delay: a partner that cycles the turn (empty, or paying 1 nanoton) makes this node sign and keep two states
+ * a round for (next to) nothing. The delay doubles from IDLE_DELAY_MS with each further round, up to
+ * MAX_IDLE_DELAY_MS; a real payment (two states taken back per DUST it moves) or a quiet spell ends it.
  */
 export const FREE_IDLE_STATES = 32;
 const IDLE_DELAY_MS = 500;
@@ -368,7 +368,7 @@ export class Payments implements Stager {
     }
   }
 
-  /** After FREE_IDLE_STATES passes in a row, holds the automatic pass back for a while (and makes it then). */
+  /** Past FREE_IDLE_STATES of idle run, holds the automatic pass back for a while (and makes it then). */
   private holdPass(ctl: ChannelController): boolean {
     const excess = ctl.idleRun - FREE_IDLE_STATES;
     if (excess < 0) {
@@ -379,7 +379,7 @@ export class Payments implements Stager {
     if (ctl.passNotBefore === null) {
       const delay = Math.min(MAX_IDLE_DELAY_MS, IDLE_DELAY_MS * 2 ** Math.floor(excess / 2));
       ctl.passNotBefore = now + delay;
-      if (!ctl.idleTold) this.ctx.log(`channel ${ctl.id}: ${FREE_IDLE_STATES} states in a row moved less than ${DUST} nanotons each: the node now passes the turn after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s) until a larger payment is made or the channel rests`, 'warn');
+      if (!ctl.idleTold) this.ctx.log(`channel ${ctl.id}: your partner passes turns back and forth with little or no payment (over ${FREE_IDLE_STATES} states, under ${DUST} nanotons a round): the node now passes the turn only when asked and after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s), until a real payment is made or the channel rests`, 'warn');
       ctl.idleTold = true;
       const release = () => {
         ctl.passNotBefore = 0; // due: the next passIfAsked passes
