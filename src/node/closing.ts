@@ -4,6 +4,7 @@
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
+import type { ErrorCode } from '../core/errors.js';
 import type { SignedState } from '../core/signed.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -82,8 +83,11 @@ export class Closing {
       try {
         return await this.cooperative(ctl, opts);
       } catch (e) {
-        // A close state both signed pays out whenever the chain takes it: a unilateral close would only add a window.
-        if (mode === 'cooperative' || haveClose || (e as { code?: string }).code === 'CANCELLED' || SENT.has(e as object)) throw e;
+        // A close state both signed (before this call, or agreed in it) pays out whenever the chain takes it: a
+        // unilateral close would only add a window.
+        const agreed = ch.latest?.state.tag === 'close';
+        if (agreed && !SENT.has(e as object) && (e as { code?: string }).code !== 'CANCELLED') throw closeStateKept(e, ch.latest!.state.step);
+        if (mode === 'cooperative' || agreed || (e as { code?: string }).code === 'CANCELLED' || SENT.has(e as object)) throw e;
         fallbackReason = (e as Error).message;
       }
     } else if (mode === 'auto' && step === latest.state.step) {
@@ -185,4 +189,11 @@ export class Closing {
     });
     return { deadline: ctl.rec.close?.deadline ?? 0 };
   }
+}
+
+/** A close state both signed whose cooperative close did not reach the chain: what to do next, with the cause. */
+function closeStateKept(e: unknown, step: bigint): unknown {
+  const code = (e as { code?: ErrorCode }).code;
+  if (!code) return e;
+  return new NodeError(code, `${(e as Error).message}. The close state (step ${step}) is signed by both: run withdraw again to send it (it pays out at once; the node does not replace it with a unilateral close)`, { cause: e });
 }

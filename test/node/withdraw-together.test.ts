@@ -161,6 +161,34 @@ test('with a close state both signed, a failed cooperative close does not fall b
   }
 });
 
+test('a close state agreed by this very withdraw whose cooperative send fails is not replaced by a unilateral close', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const real = p.chain.cooperativeClose.bind(p.chain);
+    let failing = true;
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+      if (failing) throw Object.assign(new Error('injected: connect ECONNREFUSED 127.0.0.1:8081'), { code: 'ENDPOINT_UNREACHABLE' });
+      return real(...a);
+    };
+    const startClose = p.chain.startClose.bind(p.chain);
+    let unilateral = 0;
+    (p.chain as { startClose: typeof startClose }).startClose = async (...a) => {
+      unilateral++;
+      return startClose(...a);
+    };
+    // Auto mode, partner online: the close state is agreed inside this call, then the send fails.
+    await assert.rejects(p.alice.withdraw({}), (e: { code?: string; message: string }) => e.code === 'ENDPOINT_UNREACHABLE' && /run withdraw again/.test(e.message));
+    assert.equal(unilateral, 0, 'a close state both signed pays out at once: a unilateral close would only add the window');
+    assert.equal(p.alice.currentChannel()!.latest?.tag, 'close');
+    failing = false;
+    const r = await p.alice.withdraw({});
+    assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
+  } finally {
+    await closePair(p);
+  }
+});
+
 test('a close state both signed that is the close on chain is not sent again cooperatively (the contract refuses it: a fee per try)', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
   try {
