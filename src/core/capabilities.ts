@@ -35,6 +35,8 @@ export interface CapabilityInput {
   deadline?: number | null;
   /** restored from a backup and not yet checked against the partner */
   restorePending: boolean;
+  /** the partner declined the channel while it could not end here (a contract exists, or ours may land) */
+  partnerDeclined?: boolean;
 }
 
 const OK: Capability = { ok: true };
@@ -48,6 +50,9 @@ function ended(life: LifePhase): Capability | null {
 }
 
 function deposit(i: CapabilityInput): Capability {
+  if (i.partnerDeclined && (i.life === 'accepted' || i.life === 'funding')) {
+    return no('PARTNER_DECLINED', `your partner declined this channel: a deposit of yours would ${i.life === 'funding' ? 'stay in a contract they will not fund, or lock it with nobody to sign its states' : 'deploy a contract they will not fund'}. ${i.depositedMine > 0n ? 'Take your deposit back with refund' : 'Decline the channel (decline)'}`);
+  }
   switch (i.life) {
     case 'proposed':
       return i.me === 'B' ? OK : no('WAIT_PARTNER', 'your partner has not accepted the channel yet: they deposit, then you deploy automatically');

@@ -141,11 +141,12 @@ export const LIFECYCLE: Readonly<Record<LifePhase, Readonly<Record<LifeEventType
   },
   accepted: {
     accept: dup,
-    decline: go('rejected', 'sendReject'),
+    // A after a deployment whose wait failed may be following the contract (it may land): no more.
+    decline: go('rejected', 'sendReject', 'stopWatch'),
     deployStarted: onlyA('deploying'),
     deployFailed: reject('no deployment is under way'),
     acceptReceived: dup,
-    rejectReceived: go('rejected'),
+    rejectReceived: go('rejected', 'stopWatch'),
     deployed: go('funding', 'watch', 'sendDeployed'),
     funded: go('funding', 'watch'),
     locked: go('locked', 'watch', 'proposeInitial'),

@@ -25,8 +25,11 @@ interface Watched extends DefenseState {
 /** How long the same warning of a watch is counted instead of logged again (ms). */
 const REPEAT_WARNING_MS = 60_000;
 
-/** A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it. */
-const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life === 'accepted' ? 'deployed' : 'funded');
+/**
+ * A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it,
+ * unless it declined the channel meanwhile.
+ */
+const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life === 'accepted' && !ctl.rec.partnerDeclined ? 'deployed' : 'funded');
 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();

@@ -144,6 +144,7 @@ export class ChannelController {
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,
+      partnerDeclined: this.rec.partnerDeclined === true,
     });
   }
 

@@ -7,7 +7,7 @@ import { Address } from '@ton/core';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
-import type { Negotiation } from './negotiation.js';
+import { DEPLOY_MAY_LAND_MS, type Negotiation } from './negotiation.js';
 import type { ChannelView } from './types.js';
 
 /**
@@ -51,4 +51,28 @@ function refuseWhileMine(ctl: ChannelController): void {
     const can = ctl.actions().decline;
     throw new NodeError(can.ok ? 'INVALID_TRANSITION' : can.code, can.ok ? 'the channel changed on chain: look at it again' : can.why);
   }
+}
+
+/**
+ * A: the partner declined while a deployment of ours is not seen on chain (its wait failed): it may still land,
+ * or landed unseen. Then the channel is not ended (its deposit would be in a contract nobody follows): it is
+ * followed (`watch`), refunded once it shows, declined once nothing can land. True when the channel is kept.
+ */
+export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController, watch: () => void): Promise<boolean> {
+  const since = ctl.rec.deploySentAt;
+  if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || since === undefined) return false;
+  const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
+  if (status === 'not_deployed' && Date.now() - since >= DEPLOY_MAY_LAND_MS) return false;
+  ctl.rec.partnerDeclined = true;
+  const what = `your partner declined channel ${ctl.id}`;
+  if (status && (await n.adoptDeployed(ctl, { status, tell: false }))) {
+    ctx.log(`${what}, but your deployment landed with your deposit: take it back with refund`, 'warn');
+    return true;
+  }
+  await ctl.saveRecord();
+  watch();
+  ctx.changed(ctl);
+  const left = Math.max(0, Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
+  ctx.log(`${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands in ${left} s, decline the channel`, 'warn');
+  return true;
 }

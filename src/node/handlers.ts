@@ -13,6 +13,7 @@ import type { Arbiter } from './arbiter.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
+import { keepDeclinedDeployment } from './decline.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
@@ -160,6 +161,7 @@ export function handlers(p: Parts): HandlerTable {
     'channel.reject': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       const before = ctl.life;
+      if (await keepDeclinedDeployment(ctx, p.negotiation, ctl, () => p.arbiter.watch(ctl))) return;
       await ctx.transition(ctl, 'rejectReceived');
       // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
       // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
@@ -168,10 +170,16 @@ export function handlers(p: Parts): HandlerTable {
       // A's deployment was under way: its deposit lands in a contract the partner will not fund.
       else if (before === 'deploying') {
         ctx.log(`${what} while your deployment was under way: once the contract shows your deposit, take it back with refund`, 'warn');
-      } else if (before === 'funding') {
-        // The partner dismissed a funding channel it has nothing in (its node checks the chain): it will not lock.
+      } else if (before === 'funding' && !ctl.rec.partnerDeclined) {
+        // The partner dismissed a funding channel it has nothing in (its node checks the chain): nothing more of
+        // ours goes in. It locks only if the partner expects no deposit of its own, with nobody to sign its states.
+        ctl.rec.partnerDeclined = true;
+        await ctl.saveRecord();
+        ctx.changed(ctl);
         const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
-        ctx.log(`your partner declined channel ${shown(ctl)}, which holds nothing of theirs: it will not lock. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, 'warn');
+        const theirs = ctl.rec.me === 'A' ? ctl.rec.expectedDepositB : ctl.rec.expectedDepositA;
+        const lock = theirs > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
+        ctx.log(`your partner declined channel ${shown(ctl)}, which holds nothing of theirs: ${lock}. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, 'warn');
       }
     },
     'channel.deployed': async (s, m) => {

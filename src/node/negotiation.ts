@@ -23,7 +23,7 @@ import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
 /** A deployment sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
-const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
+export const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
 /** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
 const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
 

@@ -47,6 +47,11 @@ export interface ChannelRecord extends Terms {
    * chain shows once it has (with any marked before it). Cleared once the chain shows that much.
    */
   depositPending?: { sentAt: number; total: bigint };
+  /**
+   * The partner declined (channel.reject) a channel that could not end here: a deployment of ours might land, or
+   * the contract exists. Nothing more of ours goes in (a deposit would lock it with nobody to sign its states).
+   */
+  partnerDeclined?: boolean;
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {

@@ -1,0 +1,81 @@
+// The partner declines a channel that cannot simply end here: a deployment of ours may still land (it was
+// ended and no longer followed: the deposit that landed could not be refunded, also after a restart), or the
+// contract exists and a deposit of ours would lock it with nobody to sign its states (the node said "it will not
+// lock" and still deposited).
+import assert from 'node:assert/strict';
+import { Address } from '@ton/core';
+import { ChainError } from '../../src/chain/errors.js';
+import type { Chain } from '../../src/chain/types.js';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { join } from 'node:path';
+import { restartFaulty, withPair } from '../helpers/reads.js';
+import { TON, connect, until, type Pair } from '../helpers/nodes.js';
+
+/** Alice's node on a chain whose deployment is sent but "not seen in time" (TIMEOUT): it lands `lateMs` later. */
+async function slowDeployer(p: Pair, lateMs: number): Promise<{ landed: () => boolean }> {
+  let landed = false;
+  const real = p.chain;
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'deployChannel') {
+        return async (...a: Parameters<Chain['deployChannel']>) => {
+          setTimeout(() => void target.deployChannel(a[0], a[1], a[2]).then(() => (landed = true)), lateMs);
+          throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Chain;
+  await p.alice.stop();
+  p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await connect(p.alice, p.bob);
+  return { landed: () => landed };
+}
+
+withPair("a partner's decline while my deployment may still land keeps the channel: once it lands, refund takes my deposit back", async (p) => {
+  const slow = await slowDeployer(p, 1500);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
+  await proposed;
+  const timedOut = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  void p.bob.deposit().catch(() => undefined); // accepts, then waits for the deployment
+  await timedOut;
+  assert.equal(p.alice.channel(view.channelId)!.phase, 'accepted');
+  const told = waitForEvent(p.alice, 'log', (e) => /declined channel .* your deployment .* may still land/.test(e.message), 30_000);
+  await p.bob.decline();
+  await told;
+  const kept = p.alice.channel(view.channelId)!;
+  assert.notEqual(kept.phase, 'rejected', 'not ended: the deposit may land in it');
+  assert.equal(kept.actions.deposit.ok ? '' : kept.actions.deposit.code, 'PARTNER_DECLINED', 'no second deployment for a declined channel');
+  await until('the deployment landed', slow.landed);
+  await until('Alice follows the contract', () => p.alice.channel(view.channelId)!.phase === 'funding');
+  assert.equal(p.alice.channel(view.channelId)!.depositA, TON('3'));
+  assert.equal((await p.alice.refund({ channel: view.channelId })).depositA, 0n);
+  const d = await p.chain.getChannelData(Address.parse(view.contract));
+  assert.equal(d?.depositA, 0n);
+});
+
+withPair('after the partner declines a funding channel, no deposit of mine goes in (it would lock with nobody to sign), also after a restart', async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('0'), partnerDeposit: TON('4') });
+  await proposed;
+  f.inject({ method: 'deposit', error: 'INSUFFICIENT_FUNDS' }); // refused before it left: Alice deploys alone
+  await p.bob.deposit().catch(() => undefined);
+  await until('both funding', () => p.alice.currentChannel()?.phase === 'funding' && p.bob.currentChannel()?.phase === 'funding');
+  const told = waitForEvent(p.bob, 'log', (e) => /declined channel/.test(e.message), 30_000);
+  await p.alice.decline();
+  const said = (await told).message;
+  assert.doesNotMatch(said, /it will not lock/, 'Alice expects nothing: a deposit of Bob would lock it');
+  assert.match(said, /deposit/);
+  const refused = (e: { code?: string }) => e.code === 'PARTNER_DECLINED';
+  const deposits = f.calls.get('deposit') ?? 0;
+  await assert.rejects(p.bob.deposit(), refused);
+  assert.equal(f.calls.get('deposit') ?? 0, deposits, 'nothing sent');
+  await restartFaulty(p, 'bob');
+  const again = p.bob.currentChannel()!;
+  assert.equal(again.actions.deposit.ok ? '' : again.actions.deposit.code, 'PARTNER_DECLINED');
+  assert.equal(again.actions.decline.ok, true);
+});
