@@ -344,7 +344,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     await confirm(a, `withdraw with step ${step}`);
     // The latest step is left to the node: a state both signed while the user read the plan is the one it submits.
     const older = step < latest.step;
-    const r = await a.node.withdraw({ ...(older ? { step } : {}), mode, confirmStale: older, channel: ch.id, onProgress: (m) => a.io.say(m) });
+    // Confirmed above: an older step, or a restored channel's latest (the partner may hold later ones).
+    const r = await a.node.withdraw({ ...(older ? { step } : {}), mode, confirmStale: older || ch.restorePending, channel: ch.id, onProgress: (m) => a.io.say(m) });
     if (r.fellBack) a.io.say(`The cooperative close was not possible (${r.fallbackReason}): a unilateral close started instead.`);
     // A unilateral close is told by the node's closeStarted event (once, with the challenge window's end).
     return r;

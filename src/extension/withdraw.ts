@@ -66,12 +66,13 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
     mode === 'cooperative'
       ? `${what} Both of you sign a close state and the contract pays out at once. The channel cannot be used after.`
       : `${what} The challenge window (${window}) opens: ${partner} can replace it with any later state both signed.` +
-        (stale ? ` Step ${step} is older than the latest Step ${latest.step}: ${partner} will likely challenge it, and the latest state then pays.` : '');
+        (stale ? ` Step ${step} is older than the latest Step ${latest.step}: ${partner} will likely challenge it, and the latest state then pays.` : '') +
+        (ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '');
   // A close cannot be undone: always confirmed by the person (the stale step included).
   const ok = await c.prompts.confirm(mode === 'cooperative' ? 'Close the channel with your partner?' : `Close the channel alone with Step ${step}?`, detail, `Close with Step ${step}`);
   if (!ok) throw cancelled();
 
-  const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, step, mode, confirmStale: stale }));
+  const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, step, mode, confirmStale: stale || ch.restorePending }));
   // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
   const until = windowLeft(node.api.channels().find((x) => x.id === ch.id));
   if (r.fellBack) {

@@ -69,6 +69,9 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
   const me = d.publicKeyA.equals(ctx.o.key.publicKey) ? 'A' : d.publicKeyB.equals(ctx.o.key.publicKey) ? 'B' : null;
   if (!me) throw fail(`neither key of the contract ${shown} is this node's`, 'start the node with the key the channel was opened with, or import a backup');
   const rec = recordFromContract(d, me, ctx.o.network, version);
+  // Nothing says whether this journal is the latest (a backup imported before the record was lost is older than
+  // the partner's): the node waits for the partner's answer before it signs, or closes without a confirmation.
+  rec.restorePending = true;
   const kept = 'corrupt' in loss ? await keepCorrupt(loss.corrupt) : null;
   try {
     await storage.writeRecord(rec);
@@ -77,7 +80,7 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
     ctx.emit({ type: 'error', code: 'DISK_WRITE_FAILED', level: 'error', message: `channel ${id}: the rebuilt record could not be written (${messageOf(e)}); it is used until the node stops and rebuilt at its next start` });
   }
   const close = rec.close ? ` A close (${rec.close.step === null ? 'an exit with the deposits' : `step ${rec.close.step}`}) by ${rec.close.submitter === me ? 'you' : 'your partner'} is on chain: the node challenges it if it holds a later state.` : '';
-  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life}) and the journal (step ${latest.state.step}).${close} The channel is watched again`;
+  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life}) and the journal (step ${latest.state.step}).${close} The channel is watched again; until your partner confirms its latest state, the node signs nothing, and a withdraw asks you to confirm`;
   ctx.emit({ type: 'error', code: 'RECORD_CORRUPT', level: 'warning', message });
   return rec;
 }

@@ -81,6 +81,12 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   }
   if (restored) rec.restorePending = true;
   const head = await storage.loadHead();
+  // A state both signed implies the lock and the initial state: a crash after the journal took step 0 and before
+  // the record said 'open' left the phase behind (it is saved again on the next change when this write fails).
+  if (head.latest && !rec.legacy && (rec.life === 'funding' || rec.life === 'locked')) {
+    rec.life = 'open';
+    await storage.writeRecord(rec).catch(() => undefined);
+  }
   const machine = rec.legacy
     ? negotiation.machine(rec)
     : await Channel.restoreAsync(ChannelController.params(rec), ctx.o.key.secretKey, {

@@ -68,3 +68,13 @@ test('channels separates the phase from who you are', async () => {
   const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
   assert.deepEqual(await said('channels', n), ['kQAAA closed, you are A, partner 0QBBB: A [1 2] B step 3']);
 });
+
+test('withdraw of a channel restored from a backup says so and, once confirmed, closes with its latest state (the node asked for that confirmation)', async () => {
+  const n = closingNode();
+  const ch = { ...n.currentChannel()!, restorePending: true } as ChannelView;
+  let opts: { confirmStale?: boolean } | null = null;
+  const restored = { ...n, currentChannel: () => ch, channel: () => ch, channels: () => [ch], withdraw: async (o: { confirmStale?: boolean }) => ((opts = o), { mode: 'unilateral', step: 3n, deadline: DEADLINE, fellBack: false, fallbackReason: null }) } as unknown as ChannelNodeApi;
+  const text = (await said('withdraw --unilateral --yes', restored)).join('\n');
+  assert.match(text, /restored from a backup/);
+  assert.equal(opts!.confirmStale, true);
+});

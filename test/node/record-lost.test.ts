@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { faultyChain, type FaultyChain } from '../helpers/faults.js';
 import { PERIOD, payOne, withPair } from '../helpers/reads.js';
-import { fund, until, type Pair } from '../helpers/nodes.js';
+import { connect, fund, until, type Pair } from '../helpers/nodes.js';
 
 /** A funded channel at step 3 (Bob got 1 TON at step 2); Bob stopped. Returns the channel's id and folder. */
 async function bobStopped(p: Pair): Promise<{ id: string; dir: string }> {
@@ -139,4 +140,43 @@ withPair('a channel broken while the chain did not answer, then restored by impo
   await new Promise((r) => setTimeout(r, 1_500));
   assert.deepEqual(challenged, [3n]);
   assert.equal(f.calls.get('challenge'), 1, 'one defense');
+});
+
+withPair("a record a step behind its journal (a crash after step 0 was signed by both, before 'open' was saved) is open after the restart, and pays", async (p) => {
+  await fund(p);
+  await until('both at step 0', () => p.alice.currentChannel()?.latest?.step === 0n && p.bob.currentChannel()?.latest?.step === 0n);
+  const id = p.bob.currentChannel()!.id;
+  await p.bob.stop();
+  const dir = join(p.dir, 'bob', 'channels', (await readdir(join(p.dir, 'bob', 'channels')))[0]!);
+  const file = join(dir, 'record.json');
+  const rec = decodeRecordFile(await readFile(file), file) as { life: string };
+  rec.life = 'locked'; // what the crash left: the journal holds step 0 signed by both, the record the phase before
+  await writeFile(file, encodeRecordFile(rec));
+  await restartBob(p);
+  const v = p.bob.channel(id)!;
+  assert.equal(v.phase, 'open');
+  assert.equal(v.actions.createEmpty.ok, true, 'the turn is Bob\'s: he passes it (or pays)');
+  await until('reconnected', () => p.bob.partners().some((x) => x.online));
+  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n, 20_000);
+  await p.bob.createEmpty();
+  await passed;
+  // Saved: the next start needs no repair.
+  await p.bob.stop();
+  assert.equal((decodeRecordFile(await readFile(file), file) as { life: string }).life, 'open');
+  await restartBob(p);
+});
+
+withPair("a rebuilt record waits for the partner's latest state before the node closes or signs at its journal's (it may be an older backup's)", async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await p.alice.stop(); // the partner is away: nobody can tell Bob whether his journal is the latest
+  await rm(join(dir, 'record.json'));
+  await restartBob(p);
+  const v = p.bob.channel(id)!;
+  assert.equal(v.restorePending, true);
+  await assert.rejects(p.bob.withdraw({ mode: 'unilateral' }), (e: { code?: string }) => e.code === 'RESTORE_PENDING');
+  // The partner back: its answer settles it, and the channel is as before.
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await connect(p.alice, p.bob);
+  await until('the partner answered', () => p.bob.channel(id)?.restorePending === false);
+  assert.equal(p.bob.channel(id)!.latest?.step, 3n);
 });

@@ -17,6 +17,7 @@ import { createNode, waitForEvent } from '../../src/node/index.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from '../../src/node/record.js';
 import { FILE_MAGIC, encodeEntry } from '../../src/node/store/codec.js';
 import { encodeRecordFile } from '../../src/node/store/record.js';
+import { until } from '../helpers/nodes.js';
 
 type Internals = { node: { ctx: { channels: Map<string, { rec: { contract: string } }> } } };
 
@@ -86,6 +87,8 @@ describe('a proposal made with an earlier contract version', () => {
       const again = waitForEvent(a, 'partnerConnected', undefined, 30_000);
       await b.connect((await a.serve(0, '127.0.0.1')).lan[0]!);
       await again;
+      // A rebuilt record waits for the partner's latest state (its journal may be an older backup's).
+      await until('the partner answered', () => a.channel(id)?.restorePending === false);
 
       const r = await a.withdraw({ channel: id, mode: 'cooperative' });
       assert.equal(r.mode, 'cooperative');
