@@ -216,6 +216,9 @@ export function handlers(p: Parts): HandlerTable {
     'resync.request': (s, m) => inQueue(s, m, (ctl) => p.sync.onRequest(ctl, m)),
     'resync.response': (s, m) => inQueue(s, m, (ctl) => p.sync.onResponse(ctl, m)),
     error: async (s, m) => {
+      // Heard only from a partner of a channel kept here: a stranger (or a mere proposer) has seen no state of ours.
+      const from = rawTextOf(s.partner.walletAddress);
+      if (![...ctx.channels.values()].some((c) => c.storage !== null && partnerAddressOf(c.rec) === from)) return;
       // The partner saw two states of ours for one step: in its words "your partner" is this node. Said once a
       // session, in ours: the usual cause is one key run from two data folders (a copy).
       if (m.code === 'EQUIVOCATION') {

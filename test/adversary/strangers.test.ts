@@ -210,3 +210,32 @@ test("a peer claiming the node's own channel key gets no channel: neither its pr
     await world.close();
   }
 });
+
+test('a peer with no channel here is not heard in its error reports: no alarm about our key, no "your partner reports"', async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    for (let i = 0; i < 3; i++) {
+      const k = newKeyPair();
+      const eve = await Mallory.connect(k, walletAddress('v5r1', k.publicKey).toString(), addr);
+      eves.push(eve);
+      eve.say({ type: 'error', code: 'EQUIVOCATION', message: 'you signed two states' });
+      for (let j = 0; j < 5; j++) eve.say({ type: 'error', code: 'INTERNAL', message: `you are hacked ${j}` });
+    }
+    // A proposer (a proposal kept in memory only) is no partner either.
+    const p = await proposer(vic, addr);
+    eves.push(p.eve);
+    p.eve.say({ type: 'error', code: 'EQUIVOCATION', message: 'you signed two states' });
+    p.eve.say({ type: 'error', code: 'INTERNAL', message: 'you are hacked' });
+    // The messages are acknowledged (handled) before the victim answers anything after them.
+    await until(() => eves.every((e) => e.session.connected), 'connected');
+    await new Promise((r) => setTimeout(r, 1000));
+    const heard = vic.events.filter((e) => e.type === 'error' && (e.code === 'EQUIVOCATION' || /hacked/.test(e.message)));
+    assert.deepEqual(heard, []);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
