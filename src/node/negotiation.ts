@@ -39,6 +39,9 @@ export const MAX_PROPOSALS_PER_PARTNER = 3;
 export const MAX_PROPOSALS_HELD = 32;
 
 export class Negotiation {
+  /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
+  private readonly accepting = new WeakSet<ChannelController>();
+
   constructor(private readonly ctx: NodeContext) {}
 
   private checkPeriod(period: number, who: 'you' | 'partner'): void {
@@ -165,7 +168,7 @@ export class Negotiation {
       if (c.rec.contract === rec.contract) throw new NodeError('BAD_PROPOSAL', `a channel at ${addressText(rec.contract, 'contract')} existed here before: its old states would count again. Ask your partner to propose again`);
     }
     // Kept in memory only: incoming proposals not accepted (also the ones withdrawn or declined since).
-    const held = [...ctx.channels.values()].filter((c) => c.storage === null);
+    const held = [...ctx.channels.values()].filter((c) => c.storage === null && !this.accepting.has(c));
     const mine = held.filter((c) => c.rec.addressA === partner);
     // At most a few per partner, and MAX_PROPOSALS_HELD in all (wallets cost nothing): the oldest goes first.
     const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? held[0] : undefined;
@@ -263,7 +266,6 @@ export class Negotiation {
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
   async deposit(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
-    const { ctx } = this;
     const rec = ctl.rec;
     const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
     const can = ctl.actions().deposit;
@@ -274,11 +276,24 @@ export class Negotiation {
         `the channel proposal says you deposit ${formatTon(expected)} TON: run \`deposit ${formatTon(expected)}\` (or \`deposit\` with no amount), or ask your partner for a new proposal`,
       );
     }
-    // A failed read stops here: a deployment sent twice would pay A's deposit twice.
-    const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await this.checkAddressUnused(ctl) : null;
-    // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
-    if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
-    if (rec.life === 'proposed') await this.accept(ctl);
+    if (rec.life === 'proposed') this.accepting.add(ctl);
+    try {
+      // A failed read stops here: a deployment sent twice would pay A's deposit twice.
+      const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await this.checkAddressUnused(ctl) : null;
+      // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
+      if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
+      if (rec.life === 'proposed') await this.accept(ctl);
+      return await this.depositAccepted(ctl, amount, status, opts);
+    } finally {
+      this.accepting.delete(ctl);
+    }
+  }
+
+  /** deposit() once a proposal is accepted: A deploys (or adopts its deployment), then the deposit is paid. */
+  private async depositAccepted(ctl: ChannelController, amount: bigint | undefined, status: string | null, opts: ProgressOptions): Promise<ChannelView> {
+    const { ctx } = this;
+    const rec = ctl.rec;
+    const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
     if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }))) {
       // A lagging endpoint may not show the first deployment yet: a second one would pay the deposit twice.
       this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');

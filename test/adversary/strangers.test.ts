@@ -10,6 +10,7 @@ import { Address } from '@ton/core';
 import { walletAddress } from '../../src/chain/wallets.js';
 import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
 import { MAX_WAITING } from '../../src/node/handlers.js';
+import { waitForEvent } from '../../src/node/index.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
@@ -235,6 +236,39 @@ test('a peer with no channel here is not heard in its error reports: no alarm ab
     const heard = vic.events.filter((e) => e.type === 'error' && (e.code === 'EQUIVOCATION' || /hacked/.test(e.message)));
     assert.deepEqual(heard, []);
   } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
+
+test("strangers' proposals do not evict a partner's proposal while it is being accepted", async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  const real = world.chain.getChannelStatus.bind(world.chain);
+  try {
+    const vic = await world.node('vic');
+    const hal = await world.node('hal');
+    const addr = await world.link(vic, hal);
+    const proposed = waitForEvent(vic.node, 'channelProposed');
+    const { channelId: id } = await hal.node.open({ myDeposit: TON('2'), partnerDeposit: TON('1'), partner: vic.node.getAccount() });
+    await proposed;
+    // Vic's deposit reads the chain before it accepts (an endpoint that takes its time): the strangers come then.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    world.chain.getChannelStatus = async (...a) => (await gate, real(...a));
+    const depositing = vic.node.deposit(undefined, { channel: id });
+    for (let i = 0; i < 12; i++) {
+      const p = await proposer(vic, addr);
+      eves.push(p.eve);
+      for (let j = 0; j < 2; j++) p.eve.say({ type: 'channel.propose', ...p.terms, channelId: BigInt('0x' + randomBytes(7).toString('hex')), publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex') });
+      await p.eve.delivered();
+    }
+    assert.ok(vic.node.channel(id), "Hal's proposal, being accepted, is kept");
+    release();
+    await depositing;
+    await until(() => vic.node.channel(id)?.phase === 'open' && hal.node.channel(id)?.phase === 'open', 'the channel opens', 60_000);
+  } finally {
+    world.chain.getChannelStatus = real;
     for (const e of eves) await e.stop();
     await world.close();
   }
