@@ -282,6 +282,7 @@ export class Negotiation {
       const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await this.checkAddressUnused(ctl) : null;
       // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
       if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
+      if (rec.life === 'proposed') await this.checkSameChain(ctl);
       if (rec.life === 'proposed') await this.accept(ctl);
       return await this.depositAccepted(ctl, amount, status, opts);
     } finally {
@@ -306,7 +307,7 @@ export class Negotiation {
     await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', waitMs, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
       if ((e as { code?: string }).code === 'TIMEOUT') {
         const what = rec.me === 'B' ? 'your partner has not deployed the channel contract' : 'your deployment has not shown on chain';
-        const next = rec.me === 'B' ? 'the proposal stays accepted: once they deploy it (the node says so), run deposit again to pay your part' : 'it may still land, and the node watches it: run deposit again later';
+        const next = rec.me === 'B' ? 'the proposal stays accepted: once they deploy it (the node says so), run deposit again to pay your part (if they say it is deployed, check that both nodes run on the same chain: --chain)' : 'it may still land, and the node watches it: run deposit again later';
         throw new NodeError('TIMEOUT', `${what} in ${durationText(waitMs / 1000)}: ${next}`, { cause: e, sent: true });
       }
       throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
@@ -372,6 +373,16 @@ export class Negotiation {
       throw new NodeError('BAD_CONTRACT', `the contract address of this proposal (${addressText(ctl.rec.contract, 'contract')}) was used by a channel before (${st.status}): its old states could count again. Ask your partner for a new proposal`);
     }
     return st.status;
+  }
+
+  /**
+   * B: the proposer pays the deployment from its wallet, so the wallet holds coins on this node's chain. An empty one
+   * means the nodes run on different chains (one forgot --chain, or each runs its own sandbox): an acceptance would
+   * have A deploy and lock its deposit where this node never sees it.
+   */
+  private async checkSameChain(ctl: ChannelController): Promise<void> {
+    if ((await this.ctx.o.chain.getBalance(Address.parse(ctl.rec.addressA))) > 0n) return;
+    throw new NodeError('PARTNER_OTHER_CHAIN', `your partner's wallet ${addressText(ctl.rec.addressA, 'wallet')} holds nothing on ${this.ctx.o.network}: their node runs on another chain than yours (both must use the same --chain, and the same devnet), or their wallet is empty and cannot deploy the contract. Nothing was accepted: check with your partner, then deposit again`);
   }
 
   /** Before the channel locks: takes my deposit back. */
