@@ -37,6 +37,8 @@ export interface CapabilityInput {
   restorePending: boolean;
   /** the partner declined the channel while it could not end here (a contract exists, or ours may land) */
   partnerDeclined?: boolean;
+  /** this node's party is another wallet (shown) than the one the node runs: only the defense goes on */
+  otherWallet?: string | null;
 }
 
 const OK: Capability = { ok: true };
@@ -160,6 +162,12 @@ function decline(i: CapabilityInput): Capability {
 }
 
 export function capabilities(i: CapabilityInput): Capabilities {
+  if (i.otherWallet) {
+    // Challenges and finishing a close need no particular wallet; everything else is refused by the contract (a fee
+    // each) or reaches a partner who knows this node by that wallet.
+    const other = no('OTHER_WALLET', `the channel was opened with another wallet of this key (${i.otherWallet}), not the one this node runs: start the node with that wallet to pay, deposit or close. The node still watches the channel and challenges a stale close`);
+    return { deposit: other, refund: other, send: other, sign: other, createEmpty: other, requestEmpty: other, withdraw: other, exit: other, challenge: challenge(i), finish: finish(i), decline: other };
+  }
   return {
     deposit: deposit(i),
     refund: refund(i),

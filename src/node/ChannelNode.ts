@@ -112,6 +112,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       transition: (ctl, event) => this.transition(ctl, event),
       sessionOf: (ctl) => this.sessions.get(partnerAddressOf(ctl.rec)),
       send: (ctl, msg) => {
+        // The partner knows this node by the wallet the channel was opened with, not the one it runs now.
+        if (ctl.otherWallet) return;
         // Write before send: a message leaves once everything its channel appended before it is on disk.
         ctl.durable.then(
           () => {

@@ -35,6 +35,8 @@ export class ChannelController {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
+  /** the wallet of this node's party when it is not the wallet this node runs (same key, another wallet) */
+  otherWallet: string | null = null;
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
   sentClose: bigint | null | undefined = undefined;
   /**
@@ -145,6 +147,7 @@ export class ChannelController {
       deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,
       partnerDeclined: this.rec.partnerDeclined === true,
+      otherWallet: this.otherWallet,
     });
   }
 

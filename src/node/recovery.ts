@@ -3,6 +3,7 @@
 // states both signed is rebuilt from the contract on chain and the journal (rebuild.ts).
 import { Channel } from '../core/channel.js';
 import { SynError, codeOf, messageOf, nextStep } from '../core/errors.js';
+import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
@@ -80,6 +81,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
     return { otherNetwork: rec.network, live: !ended(rec.life) };
   }
   if (restored) rec.restorePending = true;
+  const party = rec.me === 'A' ? rec.addressA : rec.addressB;
   const head = await storage.loadHead();
   // A state both signed implies the lock and the initial state: a crash after the journal took step 0 and before
   // the record said 'open' left the phase behind (it is saved again on the next change when this write fails).
@@ -97,7 +99,12 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
         turnRequested: false,
         partnerWantsTurn: false,
       });
-  return { ctl: new ChannelController(rec, storage, machine), head };
+  const ctl = new ChannelController(rec, storage, machine);
+  if (party !== ctx.myAddress.toRawString() && !ended(rec.life)) {
+    ctl.otherWallet = addressText(party, 'wallet');
+    ctx.emit({ type: 'error', code: 'OTHER_WALLET', level: 'error', message: `channel ${rec.channelId} was opened with the wallet ${ctl.otherWallet} of this key, and this node runs ${addressText(ctx.myAddress, 'wallet')}: it watches the channel and challenges a stale close, but cannot pay, deposit or close it from this wallet. Start the node with that wallet (the key folder or wallet version it was opened with)` });
+  }
+  return { ctl, head };
 }
 
 /** The record list() read a moment ago (the file again if it did not say), or how it was lost. */
