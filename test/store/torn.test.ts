@@ -2,7 +2,7 @@
 // before it survives, the tail is cut before the next append, and that append is readable after a reopen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataDir, type StoreError } from '../../src/node/store/index.js';
 import { committed, show, signedAt, staged, tempDir } from './helpers.js';
@@ -163,5 +163,36 @@ test('a flipped bit in the only record of a journal is damage too', async () => 
   const dd = await DataDir.open(d.path);
   const head = await (await dd.channel('1')).loadHead();
   assert.deepEqual([head.count, head.repaired?.damaged], [0n, true]);
+  await dd.close();
+});
+
+test('a flipped bit in the latest committed record behind a staged one is damage too: both cut, kept beside, said', async () => {
+  await using d = await tempDir();
+  const ends = await build(d.path, [[...committed(0, 3), staged(3)]]);
+  const file = join(d.path, ...JOURNAL);
+  const bytes = await readFile(file);
+  // In the record of step 2 (the last committed; a staged step 3 after it): its payload, its back-link, its header.
+  for (const at of [ends[2]! - 20, ends[2]! - 6, ends[1]! + 2]) {
+    const bad = Buffer.from(bytes);
+    bad[at]! ^= 0x10;
+    await writeFile(file, bad);
+    const dd = await DataDir.open(d.path);
+    const head = await (await dd.channel('1')).loadHead();
+    assert.deepEqual([head.count, head.staged, head.repaired], [2n, null, { bytesDropped: ends[3]! - ends[1]!, damaged: true }], `flip at ${at}`);
+    assert.ok((await readdir(join(d.path, 'channels', '1'))).some((n) => n.startsWith('torn-')), 'the cut bytes are kept');
+    // The journal takes the next step again, and reads back whole.
+    const ch = await dd.channel('1');
+    await ch.append(committed(2, 3));
+    assert.equal((await ch.readStates(0n, 9n)).length, 3);
+    await dd.close();
+  }
+  // Damage further back as well: nothing is cut (the states between would be lost), the channel stays unreadable.
+  const bad = Buffer.from(bytes);
+  bad[ends[0]! - 20]! ^= 0x10;
+  bad[ends[2]! - 20]! ^= 0x10;
+  await writeFile(file, bad);
+  const dd = await DataDir.open(d.path);
+  await assert.rejects((await dd.channel('1')).loadHead(), (e: StoreError) => e.code === 'JOURNAL_CORRUPT');
+  assert.equal((await readFile(file)).length, bad.length);
   await dd.close();
 });

@@ -9,7 +9,7 @@ import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
 import { JournalWriter, createJournal, keepTorn, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
 import { readRecordFile, writeRecordFile } from './record.js';
-import { decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
+import { damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 export const JOURNAL_FILE = 'journal.bin';
@@ -103,7 +103,20 @@ export class FileChannelStorage implements ChannelStorage {
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped, damaged: !!ve.damaged };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
-      const tail = await readTail(ve.end === size ? src : fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);
+      let tail: Awaited<ReturnType<typeof readTail>>;
+      try {
+        tail = await readTail(ve.end === size ? src : fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);
+      } catch (e) {
+        // Damage in the last committed record behind staged ones (a proposal of ours after it): cut from it, as a
+        // damaged last record is; the partner gives the state back (resync). Anything else stays an error.
+        const at = e instanceof StoreError && e.code === 'JOURNAL_CORRUPT' ? await damagedTailStart(fileSource(fh, this.end, this.journalPath), this.end, this.journalPath) : null;
+        if (at === null) throw e;
+        await keepTorn(this.dir, at, await fileSource(fh, this.end, this.journalPath).read(at, Math.min(this.end - at, KEEP_TORN_MAX)));
+        await truncateTo(fh, this.journalPath, at);
+        repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + this.end - at, damaged: true };
+        this.end = at;
+        tail = await readTail(fileSource(fh, at, this.journalPath), at, this.journalPath);
+      }
       this.setHead(tail.committed, tail.staged, repaired);
     } finally {
       await fh.close();

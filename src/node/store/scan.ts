@@ -238,6 +238,25 @@ export async function readTail(src: Source, end: number, path: string): Promise<
   return out;
 }
 
+/**
+ * Where the damage that stops readTail starts when it is the one record before the intact ones at the end (the
+ * latest committed record, behind staged ones): that record's offset, found by a forward scan. Null when the
+ * damage lies further back (not a tail to cut) or cannot be placed.
+ */
+export async function damagedTailStart(src: Source, end: number, path: string): Promise<number | null> {
+  let intact = end;
+  await walkBack(src, end, path, (r) => ((intact = r.offset), false)).catch(() => undefined);
+  let bad: number | null = null;
+  await scanForward(src, FILE_HEADER_LEN, intact, path, () => undefined).catch((e: unknown) => {
+    bad = e instanceof StoreError ? e.offset : null;
+  });
+  if (bad === null || bad >= intact) return null;
+  // Exactly the record before the intact ones: its header's length, or its back-link, says it ends there.
+  const L = headerLength(await src.read(bad, 4), 0);
+  const back = intact - bad >= RECORD_OVERHEAD + 1 ? (await src.read(intact - 6, 2)).readUInt16LE(0) : -1;
+  return (L !== null && bad + L + RECORD_OVERHEAD === intact) || intact - back - RECORD_OVERHEAD === bad ? bad : null;
+}
+
 export interface DecodedJournal {
   entries: { offset: number; entry: JournalEntry }[];
   validEnd: number;
