@@ -27,13 +27,15 @@ export function corruptRecordError(e: unknown): (Error & { code: string; path: s
 }
 
 /**
- * A channel whose record is lost: rebuilt when its journal holds a state both signed; null for a missing record
- * beside an empty journal (a crash before the first write: nothing to recover). Throws what to do otherwise.
+ * A channel whose record is lost: rebuilt when its journal names the contract (a state both signed, or the initial
+ * state proposed); null for a missing record beside an empty journal (a crash before the first write: nothing to
+ * recover). Throws what to do otherwise.
  */
 export async function recoverLost(ctx: NodeContext, id: string, storage: ChannelStorage, loss: RecordLoss): Promise<ChannelRecord | null> {
   try {
-    const latest = (await storage.loadHead()).latest;
-    if (latest) return await rebuildRecord(ctx, id, storage, latest, loss);
+    const head = await storage.loadHead();
+    const named = head.latest ?? head.staged?.state ?? null;
+    if (named) return await rebuildRecord(ctx, id, storage, named, loss, head.latest !== null);
     if ('corrupt' in loss) throw loss.corrupt; // no state names the contract: only a backup has the terms
   } catch (e) {
     await storage.close();
@@ -44,11 +46,11 @@ export async function recoverLost(ctx: NodeContext, id: string, storage: Channel
 }
 
 /**
- * Rebuilds channel `id`'s record from the contract its latest state names, checked against the journal and this
+ * Rebuilds channel `id`'s record from the contract the journal's state names, checked against the journal and this
  * node's key; keeps a corrupt file beside the new one (record.json.corrupt-<ms>) and writes the new record.
  * Throws RECORD_CORRUPT saying what to do when it cannot (the chain unreadable now, another contract or key).
  */
-async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStorage, latest: SignedState, loss: RecordLoss): Promise<ChannelRecord> {
+async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStorage, latest: SignedState, loss: RecordLoss, signed: boolean): Promise<ChannelRecord> {
   const contract = latest.state.channel;
   const shown = addressText(contract, 'contract');
   const lost = 'missing' in loss ? 'its record.json is missing' : `its record.json is corrupt (${messageOf(loss.corrupt)})`;
@@ -69,6 +71,8 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
   const me = d.publicKeyA.equals(ctx.o.key.publicKey) ? 'A' : d.publicKeyB.equals(ctx.o.key.publicKey) ? 'B' : null;
   if (!me) throw fail(`neither key of the contract ${shown} is this node's`, 'start the node with the key the channel was opened with, or import a backup');
   const rec = recordFromContract(d, me, ctx.o.network, version);
+  // Locked, but no state signed by both yet (the journal holds only a proposal): leave is what is left, after a wait.
+  if (!signed && rec.life === 'open') rec.life = 'locked';
   // Nothing says whether this journal is the latest (a backup imported before the record was lost is older than
   // the partner's): the node waits for the partner's answer before it signs, or closes without a confirmation.
   rec.restorePending = true;
@@ -80,7 +84,7 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
     ctx.emit({ type: 'error', code: 'DISK_WRITE_FAILED', level: 'error', message: `channel ${id}: the rebuilt record could not be written (${messageOf(e)}); it is used until the node stops and rebuilt at its next start` });
   }
   const close = rec.close ? ` A close (${rec.close.step === null ? 'an exit with the deposits' : `step ${rec.close.step}`}) by ${rec.close.submitter === me ? 'you' : 'your partner'} is on chain: the node challenges it if it holds a later state.` : '';
-  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life}) and the journal (step ${latest.state.step}).${close} The channel is watched again; until your partner confirms its latest state, the node signs nothing, and a withdraw asks you to confirm`;
+  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life}) and the journal (${signed ? `step ${latest.state.step}` : `a proposal of step ${latest.state.step}, not signed by both`}).${close} The channel is watched again; until your partner confirms its latest state, the node signs nothing, and a withdraw asks you to confirm`;
   ctx.emit({ type: 'error', code: 'RECORD_CORRUPT', level: 'warning', message });
   return rec;
 }

@@ -2,13 +2,14 @@
 // the contract on chain and the journal, keeps guarding the money (a stale close is challenged) and says so.
 // When it cannot rebuild it (the chain unreachable), the channel is listed as broken with what to do.
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { faultyChain, type FaultyChain } from '../helpers/faults.js';
 import { PERIOD, payOne, withPair } from '../helpers/reads.js';
-import { connect, fund, until, type Pair } from '../helpers/nodes.js';
+import { TON, closePair, connect, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 
 /** A funded channel at step 3 (Bob got 1 TON at step 2); Bob stopped. Returns the channel's id and folder. */
 async function bobStopped(p: Pair): Promise<{ id: string; dir: string }> {
@@ -179,4 +180,26 @@ withPair("a rebuilt record waits for the partner's latest state before the node 
   await connect(p.alice, p.bob);
   await until('the partner answered', () => p.bob.channel(id)?.restorePending === false);
   assert.equal(p.bob.channel(id)!.latest?.step, 3n);
+});
+
+test('a missing record beside a journal holding only the initial state as proposed (not signed by both yet) is rebuilt as locked: listed, and leave is possible', async () => {
+  const p = await openPair({ challengePeriod: PERIOD, bob: { autoMode: false } });
+  try {
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const initial = waitForEvent(p.bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
+    await p.bob.deposit();
+    await initial; // Bob (by hand) has not signed it
+    const id = p.alice.currentChannel()!.channelId;
+    await p.alice.stop();
+    await rm(join(p.dir, 'alice', 'channels', id, 'record.json'));
+    p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+    const v = p.alice.channel(id);
+    assert.ok(v, `listed (broken: ${JSON.stringify(p.alice.brokenChannels())})`);
+    assert.deepEqual([v.phase, v.latest, v.depositA, v.depositB], ['locked', null, TON('3'), TON('4')]);
+    assert.equal(v.actions.exit.ok, true);
+  } finally {
+    await closePair(p);
+  }
 });
