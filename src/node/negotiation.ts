@@ -8,16 +8,17 @@ import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
 import { durationText } from '../core/duration.js';
-import { WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from '../chain/index.js';
-import { DEPOSIT_FEE, MAX_AMOUNT } from '../contract/layout.js';
+import { WALLET_MESSAGE_TTL } from '../chain/index.js';
+import { MAX_AMOUNT } from '../contract/layout.js';
 import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import type { WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
+import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel } from './decline.js';
-import { DEPLOY_WAIT_MS, minChallengePeriod, defaultChallengePeriod, MAX_PERIOD } from './policy.js';
+import { DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, type ChannelRecord } from './record.js';
 import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
@@ -44,20 +45,6 @@ export class Negotiation {
 
   constructor(private readonly ctx: NodeContext) {}
 
-  private checkPeriod(period: number, who: 'you' | 'partner'): void {
-    const min = minChallengePeriod(this.ctx.o);
-    const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
-    if (Number.isInteger(period) && period > MAX_PERIOD) {
-      throw new NodeError('PERIOD_TOO_LONG', `${whose} ${period} s is over the contract's limit of ${MAX_PERIOD} s (365 days): ${who === 'you' ? 'use --period with a shorter window' : 'ask your partner for a shorter window'}`);
-    }
-    if (!Number.isInteger(period) || period < min) {
-      throw new NodeError(
-        'PERIOD_TOO_SHORT',
-        `${whose} ${period} s is outside ${min}..${MAX_PERIOD} s on ${this.ctx.o.network}: a stale close would be final before a watcher could act. ${who === 'you' ? 'Use --period with a longer window' : 'Ask your partner for a longer window'}`,
-      );
-    }
-  }
-
   async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
     const { ctx } = this;
     if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
@@ -68,8 +55,8 @@ export class Negotiation {
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);
     this.checkPartnerKey(s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
-    this.checkPeriod(period, 'you');
-    await this.checkFunds(opts.myDeposit, 'NO_FUNDS', 'this channel');
+    checkPeriod(this.ctx, period, 'you');
+    await checkFunds(this.ctx, opts.myDeposit, 'NO_FUNDS', 'this channel');
     const base = {
       channelId: randomBytes(8).readBigUInt64BE(),
       addressA: ctx.myAddress.toRawString(),
@@ -152,7 +139,7 @@ export class Negotiation {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
       throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
     }
-    this.checkPeriod(m.challengePeriod, 'partner');
+    checkPeriod(this.ctx, m.challengePeriod, 'partner');
     if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
     const rec = this.newRecord('B', {
       channelId: m.channelId,
@@ -279,10 +266,10 @@ export class Negotiation {
     if (rec.life === 'proposed') this.accepting.add(ctl);
     try {
       // A failed read stops here: a deployment sent twice would pay A's deposit twice.
-      const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await this.checkAddressUnused(ctl) : null;
+      const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await checkAddressUnused(this.ctx, ctl) : null;
       // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
-      if (rec.life === 'proposed' && expected > 0n) await this.checkFunds(expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
-      if (rec.life === 'proposed') await this.checkSameChain(ctl);
+      if (rec.life === 'proposed' && expected > 0n) await checkFunds(this.ctx, expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
+      if (rec.life === 'proposed') await checkSameChain(this.ctx, ctl);
       if (rec.life === 'proposed') await this.accept(ctl);
       return await this.depositAccepted(ctl, amount, status, opts);
     } finally {
@@ -348,41 +335,6 @@ export class Negotiation {
     ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
-  }
-
-  /** Throws `code` unless the wallet holds `deposit` plus the fees of the message that pays it. */
-  private async checkFunds(deposit: bigint, code: 'NO_FUNDS' | 'INSUFFICIENT_FUNDS', what: string): Promise<void> {
-    const { ctx } = this;
-    const needed = deposit + DEPOSIT_FEE + WALLET_FEE_RESERVE;
-    const balance = await ctx.o.chain.getBalance(ctx.myAddress);
-    if (balance < needed) {
-      throw new NodeError(
-        code,
-        `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (\`faucet\` on the sandbox and the devnet)`,
-      );
-    }
-  }
-
-  /**
-   * A channel that paid out keeps its address (its account stays, refusing everything), and its old states
-   * would count again in a new contract there: never fund an address the chain shows was used.
-   */
-  private async checkAddressUnused(ctl: ChannelController): Promise<string> {
-    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
-    if (st.status === 'closed' || st.status === 'frozen' || st.status === 'closing' || st.status === 'open') {
-      throw new NodeError('BAD_CONTRACT', `the contract address of this proposal (${addressText(ctl.rec.contract, 'contract')}) was used by a channel before (${st.status}): its old states could count again. Ask your partner for a new proposal`);
-    }
-    return st.status;
-  }
-
-  /**
-   * B: the proposer pays the deployment from its wallet, so the wallet holds coins on this node's chain. An empty one
-   * means the nodes run on different chains (one forgot --chain, or each runs its own sandbox): an acceptance would
-   * have A deploy and lock its deposit where this node never sees it.
-   */
-  private async checkSameChain(ctl: ChannelController): Promise<void> {
-    if ((await this.ctx.o.chain.getBalance(Address.parse(ctl.rec.addressA))) > 0n) return;
-    throw new NodeError('PARTNER_OTHER_CHAIN', `your partner's wallet ${addressText(ctl.rec.addressA, 'wallet')} holds nothing on ${this.ctx.o.network}: their node runs on another chain than yours (both must use the same --chain, and the same devnet), or their wallet is empty and cannot deploy the contract. Nothing was accepted: check with your partner, then deposit again`);
   }
 
   /** Before the channel locks: takes my deposit back. */

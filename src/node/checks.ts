@@ -1,0 +1,60 @@
+// The checks made before a channel is proposed, accepted or funded: the challenge period, this wallet's funds, the
+// contract address, and that the proposer's wallet is on this node's chain. Each throws what to do.
+import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
+import { addressText } from '../core/format.js';
+import { WALLET_FEE_RESERVE } from '../chain/index.js';
+import { DEPOSIT_FEE } from '../contract/layout.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import { MAX_PERIOD, minChallengePeriod } from './policy.js';
+
+/** Throws unless `period` (s) is within this node's minimum and the contract's maximum. */
+export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'partner'): void {
+  const min = minChallengePeriod(ctx.o);
+  const whose = who === 'you' ? 'the challenge period' : 'your partner proposes a challenge period of';
+  if (Number.isInteger(period) && period > MAX_PERIOD) {
+    throw new NodeError('PERIOD_TOO_LONG', `${whose} ${period} s is over the contract's limit of ${MAX_PERIOD} s (365 days): ${who === 'you' ? 'use --period with a shorter window' : 'ask your partner for a shorter window'}`);
+  }
+  if (!Number.isInteger(period) || period < min) {
+    throw new NodeError(
+      'PERIOD_TOO_SHORT',
+      `${whose} ${period} s is outside ${min}..${MAX_PERIOD} s on ${ctx.o.network}: a stale close would be final before a watcher could act. ${who === 'you' ? 'Use --period with a longer window' : 'Ask your partner for a longer window'}`,
+    );
+  }
+}
+
+/** Throws `code` unless the wallet holds `deposit` plus the fees of the message that pays it. */
+export async function checkFunds(ctx: NodeContext, deposit: bigint, code: 'NO_FUNDS' | 'INSUFFICIENT_FUNDS', what: string): Promise<void> {
+  const needed = deposit + DEPOSIT_FEE + WALLET_FEE_RESERVE;
+  const balance = await ctx.o.chain.getBalance(ctx.myAddress);
+  if (balance < needed) {
+    throw new NodeError(
+      code,
+      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (\`faucet\` on the sandbox and the devnet)`,
+    );
+  }
+}
+
+/**
+ * A channel that paid out keeps its address (its account stays, refusing everything), and its old states
+ * would count again in a new contract there: never fund an address the chain shows was used.
+ */
+export async function checkAddressUnused(ctx: NodeContext, ctl: ChannelController): Promise<string> {
+  const st = await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
+  if (st.status === 'closed' || st.status === 'frozen' || st.status === 'closing' || st.status === 'open') {
+    throw new NodeError('BAD_CONTRACT', `the contract address of this proposal (${addressText(ctl.rec.contract, 'contract')}) was used by a channel before (${st.status}): its old states could count again. Ask your partner for a new proposal`);
+  }
+  return st.status;
+}
+
+/**
+ * B: the proposer pays the deployment from its wallet, so the wallet holds coins on this node's chain. An empty one
+ * means the nodes run on different chains (one forgot --chain, or each runs its own sandbox): an acceptance would
+ * have A deploy and lock its deposit where this node never sees it.
+ */
+export async function checkSameChain(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+  if ((await ctx.o.chain.getBalance(Address.parse(ctl.rec.addressA))) > 0n) return;
+  throw new NodeError('PARTNER_OTHER_CHAIN', `your partner's wallet ${addressText(ctl.rec.addressA, 'wallet')} holds nothing on ${ctx.o.network}: their node runs on another chain than yours (both must use the same --chain, and the same devnet), or their wallet is empty and cannot deploy the contract. Nothing was accepted: check with your partner, then deposit again`);
+}
