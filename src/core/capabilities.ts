@@ -52,8 +52,11 @@ function ended(life: LifePhase): Capability | null {
 }
 
 function deposit(i: CapabilityInput): Capability {
-  if (i.partnerDeclined && (i.life === 'accepted' || i.life === 'funding')) {
-    return no('PARTNER_DECLINED', `your partner declined this channel: a deposit of yours would ${i.life === 'funding' ? 'stay in a contract they will not fund, or lock it with nobody to sign its states' : 'deploy a contract they will not fund'}. ${i.depositedMine > 0n ? 'Take your deposit back with refund' : 'Decline the channel (decline)'}`);
+  if (i.partnerDeclined && i.life === 'funding') {
+    return no('PARTNER_DECLINED', `your partner declined this channel: a deposit of yours would stay in a contract they will not fund, or lock it with nobody to sign its states. ${i.depositedMine > 0n ? 'Take your deposit back with refund' : 'Decline the channel (decline)'}`);
+  }
+  if (i.partnerDeclined && (i.life === 'accepted' || i.life === 'deploying')) {
+    return no('PARTNER_DECLINED', 'your partner declined this channel: nothing more is deployed for it. If your deployment lands, the node follows it and you take your deposit back with refund; otherwise the node ends the channel once it can no longer land');
   }
   switch (i.life) {
     case 'proposed':

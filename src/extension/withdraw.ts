@@ -72,7 +72,7 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   const ok = await c.prompts.confirm(mode === 'cooperative' ? 'Close the channel with your partner?' : `Close the channel alone with Step ${step}?`, detail, `Close with Step ${step}`);
   if (!ok) throw cancelled();
 
-  const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, step, mode, confirmStale: stale || ch.restorePending }));
+  const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, ...(stale ? { step } : {}), mode, confirmStale: stale || ch.restorePending }));
   // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
   const until = windowLeft(node.api.channels().find((x) => x.id === ch.id));
   if (r.fellBack) {

@@ -18,6 +18,7 @@ import { Negotiation } from './negotiation.js';
 import { Payments } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
+import { settleDeclined } from './decline.js';
 import { recoverChannels, recoverLater } from './recovery.js';
 import { foreignRecord, partnerAddressOf } from './record.js';
 import { Sessions } from './sessions.js';
@@ -242,6 +243,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       else this.arbiter.watch(ctl);
     }
     if (ctl.life === 'deploying') void this.negotiation.recoverDeploy(ctl).catch((e) => this.fail(e, ctl));
+    void settleDeclined(this.ctx, this.negotiation, ctl).catch((e) => this.fail(e, ctl));
     const ch = ctl.channel;
     if (this.ctx.autoMode && ch.pending) await ctl.run(() => this.payments.countersignIn(ctl)).catch((e) => this.fail(e, ctl));
   }

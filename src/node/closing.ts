@@ -63,6 +63,9 @@ export class Closing {
       throw new NodeError('STALE_STEP', `step ${step} is older than the latest state ${latest.state.step}: your partner can challenge it with a newer state. Confirm to submit it anyway`);
     }
     const mode = opts.mode ?? 'auto';
+    if (mode === 'cooperative' && step < latest.state.step) {
+      throw new NodeError('STALE_STEP', `a cooperative close uses the latest state (step ${latest.state.step}), not step ${step}: withdraw with the latest, or close alone with step ${step} (unilateral)`);
+    }
     const online = () => !!this.ctx.sessionOf(ctl)?.connected;
     const haveClose = latest.state.tag === 'close';
     // Only a close state both signed closes cooperatively without the partner: an offline partner gets a moment

@@ -26,7 +26,7 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
     if (await n.adoptDeployed(ctl, { status: st.status, tell: false })) {
       throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
     }
-    n.refuseWhileMayLand(ctl, 'decline again (or deposit, which never deploys twice)');
+    n.refuseWhileMayLand(ctl, ctl.rec.partnerDeclined ? 'decline again (the node also ends it by itself then)' : 'decline again (or deposit, which never deploys twice)');
   }
   if (ctl.life === 'funding') {
     refuseWhileMine(ctl);
@@ -61,6 +61,7 @@ function refuseWhileMine(ctl: ChannelController): void {
 export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController, watch: () => void): Promise<boolean> {
   const since = ctl.rec.deploySentAt;
   if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || since === undefined) return false;
+  if (ctl.rec.partnerDeclined) return true; // told already: a partner repeating it makes no more chain reads
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
   if (status === 'not_deployed' && Date.now() - since >= DEPLOY_MAY_LAND_MS) return false;
   ctl.rec.partnerDeclined = true;
@@ -72,7 +73,26 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   await ctl.saveRecord();
   watch();
   ctx.changed(ctl);
+  void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl));
   const left = Math.max(0, Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
-  ctx.log(`${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands in ${left} s, decline the channel`, 'warn');
+  ctx.log(`${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, 'warn');
   return true;
+}
+
+/**
+ * A channel kept after the partner declined it (keepDeclinedDeployment): taken as deployed if the deployment landed
+ * (its deposit is refunded), ended once it can no longer land. Runs again at start-up until then.
+ */
+export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController): Promise<void> {
+  const since = ctl.rec.deploySentAt ?? 0; // none marked: nothing of ours can land
+  if (!ctl.rec.partnerDeclined || ctl.rec.me !== 'A' || ctl.life !== 'accepted') return;
+  const again = (ms: number) => ctl.later(() => void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl)), ms);
+  const wait = since + DEPLOY_MAY_LAND_MS - Date.now();
+  if (wait > 0) return again(wait + 1_000);
+  const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
+  if (!status) return again(60_000);
+  if ((await n.adoptDeployed(ctl, { status, tell: false })) || status !== 'not_deployed' || ctl.life !== 'accepted') return;
+  delete ctl.rec.deploySentAt;
+  await ctx.transition(ctl, 'rejectReceived');
+  ctx.log(`channel ${ctl.id}, which your partner declined: your deployment did not land (nothing of yours is in it), so the channel is ended`, 'warn');
 }

@@ -168,8 +168,12 @@ export function handlers(p: Parts): HandlerTable {
       const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${shown(ctl)}` : `your partner declined channel ${shown(ctl)}`;
       if (ctl.life !== before) ctx.log(`${what}${m.reason && m.reason !== 'declined' ? `: ${m.reason}` : ''}`, 'warn');
       // A's deployment was under way: its deposit lands in a contract the partner will not fund.
-      else if (before === 'deploying') {
-        ctx.log(`${what} while your deployment was under way: once the contract shows your deposit, take it back with refund`, 'warn');
+      else if (before === 'deploying' && !ctl.rec.partnerDeclined) {
+        // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).
+        ctl.rec.partnerDeclined = true;
+        await ctl.saveRecord();
+        ctx.changed(ctl);
+        ctx.log(`${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, 'warn');
       } else if (before === 'funding' && !ctl.rec.partnerDeclined) {
         // The partner dismissed a funding channel it has nothing in (its node checks the chain): nothing more of
         // ours goes in. It locks only if the partner expects no deposit of its own, with nobody to sign its states.

@@ -17,7 +17,7 @@ import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
-import { declineChannel } from './decline.js';
+import { declineChannel, settleDeclined } from './decline.js';
 import { DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, type ChannelRecord } from './record.js';
 import { depositsProblem } from './uiRules.js';
@@ -211,6 +211,10 @@ export class Negotiation {
       // endpoint that did not answer the send may have taken it: the mark stays.
       if (neverSent(e)) delete ctl.rec.deploySentAt;
       await ctx.transition(ctl, 'deployFailed');
+      if (ctl.rec.partnerDeclined) {
+        void settleDeclined(ctx, this, ctl).catch((x: unknown) => ctx.fail(x, ctl));
+        throw new NodeError('PARTNER_DECLINED', `deploying the channel failed (${(e as Error).message}), and your partner declined it meanwhile: nothing more is deployed. ${code === 'TIMEOUT' ? 'If the deployment lands, take your deposit back with refund; otherwise the node ends the channel' : 'The node ends the channel'}`, { cause: e });
+      }
       if (code === 'TIMEOUT') {
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
       }

@@ -49,6 +49,7 @@ async function withProposal(fn: (world: World, vic: NodeHandle, p: Proposal) => 
   try {
     const vic = await world.node('vic');
     p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
+    await world.chain.openWallet(p.eve.keyPair); // funded: a proposer pays the deployment, on the victim's chain
     await fn(world, vic, p);
   } finally {
     await p?.eve.stop();

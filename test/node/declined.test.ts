@@ -8,6 +8,8 @@ import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, connect, until, type Pair } from '../helpers/nodes.js';
 
@@ -19,7 +21,7 @@ async function slowDeployer(p: Pair, lateMs: number): Promise<{ landed: () => bo
     get(target, prop, receiver) {
       if (prop === 'deployChannel') {
         return async (...a: Parameters<Chain['deployChannel']>) => {
-          setTimeout(() => void target.deployChannel(a[0], a[1], a[2]).then(() => (landed = true)), lateMs);
+          setTimeout(() => void target.deployChannel(a[0], a[1], a[2]).then(() => (landed = true)), lateMs).unref();
           throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
         };
       }
@@ -78,4 +80,63 @@ withPair('after the partner declines a funding channel, no deposit of mine goes 
   const again = p.bob.currentChannel()!;
   assert.equal(again.actions.deposit.ok ? '' : again.actions.deposit.code, 'PARTNER_DECLINED');
   assert.equal(again.actions.decline.ok, true);
+});
+
+withPair("a channel kept after the partner's decline ends by itself once my deployment can no longer land (here: at a restart)", async (p) => {
+  await slowDeployer(p, 60 * 60_000); // sent, never seen in this test
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
+  await proposed;
+  const timedOut = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  void p.bob.deposit().catch(() => undefined);
+  await timedOut;
+  const told = waitForEvent(p.alice, 'log', (e) => /may still land/.test(e.message), 30_000);
+  await p.bob.decline();
+  await told;
+  assert.equal(p.alice.channel(view.channelId)!.phase, 'accepted');
+  // As if the wallet message's lifetime had passed while the node was off.
+  await p.alice.stop();
+  const file = join(p.dir, 'alice', 'channels', view.channelId, 'record.json');
+  const rec = decodeRecordFile(await readFile(file), file) as { deploySentAt: number };
+  rec.deploySentAt -= 60 * 60_000;
+  await writeFile(file, encodeRecordFile(rec));
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until('ended', () => p.alice.channel(view.channelId)?.phase === 'rejected');
+});
+
+withPair("a partner's decline while my deployment is under way: after it fails, nothing more is deployed and the channel ends", async (p) => {
+  // Alice's first deployment waits while Bob declines, then fails before it leaves (the wallet refused it).
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const real = p.chain;
+  let deploys = 0;
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'deployChannel') {
+        return async () => {
+          deploys++;
+          await gate;
+          throw new ChainError('WALLET_REJECTED', 'injected: the wallet refused the message');
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Chain;
+  await p.alice.stop();
+  p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await connect(p.alice, p.bob);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('0') });
+  await proposed;
+  void p.bob.deposit().catch(() => undefined);
+  await until('Alice deploying', () => p.alice.channel(view.channelId)!.phase === 'deploying');
+  const told = waitForEvent(p.alice, 'log', (e) => /declined channel/.test(e.message), 30_000);
+  await p.bob.decline();
+  await told;
+  release();
+  // Nothing of Alice's can land (the wallet refused it): the channel ends, and no deposit deploys it again.
+  await until('ended', () => p.alice.channel(view.channelId)?.phase === 'rejected');
+  await assert.rejects(p.alice.deposit(undefined, { channel: view.channelId }));
+  assert.equal(deploys, 1);
 });

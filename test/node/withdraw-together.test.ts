@@ -246,3 +246,17 @@ test('a close state the contract refuses is not sent again (each try is a wallet
     await closePair(p);
   }
 });
+
+test('a cooperative close asked with an older step is refused: only the latest state closes cooperatively (it became a unilateral close of that step)', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const back = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 2n);
+    await p.bob.send(TON('1'));
+    await back;
+    await assert.rejects(p.alice.withdraw({ step: 0n, mode: 'cooperative', confirmStale: true }), (e: { code?: string }) => e.code === 'STALE_STEP');
+    assert.equal(p.alice.currentChannel()!.phase, 'open', 'nothing sent');
+  } finally {
+    await closePair(p);
+  }
+});
