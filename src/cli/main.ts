@@ -226,8 +226,13 @@ async function runNode(opts: NodeOpts): Promise<void> {
     await node.stop().catch(() => undefined);
     close();
   };
-  process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
-  process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
+  // A signal says what `exit` says before stopping; a second one (stopping already) exits at once.
+  const onSignal = (signal: NodeJS.Signals, status: number) => () => {
+    if (!stopping) sayStopping(node, io, signal);
+    void shutdown().then(() => process.exit(status));
+  };
+  process.on('SIGINT', onSignal('SIGINT', 130));
+  process.on('SIGTERM', onSignal('SIGTERM', 143));
   const { exitCommand, askedToServe } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
@@ -248,12 +253,17 @@ async function runNode(opts: NodeOpts): Promise<void> {
     }
     await new Promise<void>(() => undefined);
   }
-  const notes = stoppingNotes(node.channels());
-  for (const note of notes) io.say(note);
+  if (!stopping) sayStopping(node, io);
   // A script can tell: a piped run in which a command failed exits with status 1.
   if (!io.interactive && io.failed) process.exitCode = 1;
-  if (io.json) io.emit({ event: 'exit', ...(io.failed ? { failed: io.failed } : {}), ...(notes.length ? { notes } : {}) });
   await shutdown();
+}
+
+/** What the stop leaves unwatched, and with --json the closing exit line (`signal`: what stopped it). */
+function sayStopping(node: NodeHandle, io: Io, signal?: NodeJS.Signals): void {
+  const notes = stoppingNotes(node.channels());
+  for (const note of notes) io.say(note);
+  if (io.json) io.emit({ event: 'exit', ...(signal ? { signal } : {}), ...(io.failed ? { failed: io.failed } : {}), ...(notes.length ? { notes } : {}) });
 }
 
 /**
