@@ -38,12 +38,7 @@ async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, exa
 function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): ChannelView {
   const id = a.values.get('channel');
   let ch = id ? a.node.channel(id) : a.node.currentChannel();
-  if (!ch) {
-    const first = a.node.partners().some((p) => p.online) ? '' : 'connect first, then ';
-    throw Object.assign(new Error(id ? `no channel ${id} (see channels)` : `no channel yet: ${first}open a channel (or accept your partner's with deposit)`), {
-      code: id ? 'UNKNOWN_CHANNEL' : 'NO_CHANNEL',
-    });
-  }
+  if (!ch) throw id ? Object.assign(new Error(`no channel ${id} (see channels)`), { code: 'UNKNOWN_CHANNEL' }) : noChannel(a);
   if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
   const can = ch.actions[action];
   if (!can.ok && !waitable.includes(can.code)) {
@@ -54,6 +49,18 @@ function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): 
   }
   if (!id) nameDefault(a, ch);
   return ch;
+}
+
+/** No channel here: its channels may be on another network (a forgotten --chain), else the user opens one. */
+function noChannel(a: RunArgs): Error {
+  const other = a.node.otherNetworks();
+  if (other.length) {
+    const list = other.map((o) => `${o.channels} channel(s) on ${o.network}`).join(', ');
+    const chains = other.map((o) => `--chain ${o.network}`).join(' or ');
+    return Object.assign(new Error(`no channel on ${a.node.network} here: this data folder's ${list} are not run by this node: restart it with ${chains} to use them`), { code: 'OTHER_NETWORK' });
+  }
+  const first = a.node.partners().some((p) => p.online) ? '' : 'connect first, then ';
+  return Object.assign(new Error(`no channel yet: ${first}open a channel (or accept your partner's with deposit)`), { code: 'NO_CHANNEL' });
 }
 
 /**
@@ -216,8 +223,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async balanceChan(a) {
     nameDefault(a);
     const channel = a.values.get('channel');
-    const b = a.node.balanceChan(channel);
     const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+    if (!view) throw noChannel(a);
+    const b = a.node.balanceChan(channel);
     if (!b && view?.payout) {
       // an exit: paid out by the deposits, never a signed state
       a.io.say(`No signed state: the channel ${paidOutText(view)}; nothing is in the channel any more`);
