@@ -2,6 +2,7 @@
 import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
+import type { ChannelView } from '../node/types.js';
 import { formatState, paidOutText } from './format.js';
 
 /** How many states `showAll` reads at once when it prints a whole history. */
@@ -15,23 +16,30 @@ function stepValue(a: RunArgs, name: string): bigint | undefined {
   return BigInt(v);
 }
 
+/** The channel a reader takes (--channel, else the default), and its names for a --json result. */
+function target(a: RunArgs): { view: ChannelView | null; names: { id?: string; contract?: string } } {
+  const channel = a.values.get('channel');
+  const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+  return { view, names: view ? { id: view.id, contract: view.contract } : {} };
+}
+
 export const READERS: Readonly<Record<string, Runner>> = {
   async balanceContract(a) {
     nameDefault(a);
     const b = await a.node.balanceContract(a.values.get('channel'));
     a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
-    return { balance: b };
+    return { ...target(a).names, balance: b };
   },
   async balanceChan(a) {
     nameDefault(a);
     const channel = a.values.get('channel');
-    const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+    const { view, names } = target(a);
     if (!view) throw noChannel(a);
     const b = a.node.balanceChan(channel);
     if (!b && view?.payout) {
       // an exit: paid out by the deposits, never a signed state
       a.io.say(`No signed state: the channel ${paidOutText(view)}; nothing is in the channel any more`);
-      return { paidOut: view.payout };
+      return { ...names, paidOut: view.payout };
     }
     if (!b) {
       const onChain = view?.phase === 'closing' ? (view.close?.step ?? null) : undefined;
@@ -44,7 +52,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
     const paid = view?.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
     a.io.say(`${balancesLine(b)} (step ${b.step}${view ? `; you are ${view.me}` : ''}${paid})`);
-    return b;
+    return { ...names, ...b };
   },
   async showAll(a) {
     nameDefault(a);
@@ -58,7 +66,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
       const count = (channel ? a.node.channel(channel) : a.node.currentChannel())?.count ?? 0n;
       if (!all.length) a.io.say(count === 0n ? 'No states yet' : `No states in that range: the steps are 0 to ${count - 1n}`);
       for (const s of all) a.io.say(formatState(s));
-      return { states: all };
+      return { ...target(a).names, states: all };
     }
     // On screen the whole history is printed a window at a time: a channel of millions of states fits.
     const view = channel ? a.node.channel(channel) : a.node.currentChannel();
@@ -71,12 +79,12 @@ export const READERS: Readonly<Record<string, Runner>> = {
       if (s + SHOW_PAGE > count) break;
     }
     if (!shown) a.io.say('No states yet');
-    return { shown };
+    return { ...target(a).names, shown };
   },
   async showLast(a) {
     nameDefault(a);
     const s = a.node.showLast(a.values.get('channel'));
     a.io.say(s ? formatState(s) : 'No states yet');
-    return { state: s };
+    return { ...target(a).names, state: s };
   },
 };
