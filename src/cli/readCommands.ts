@@ -36,22 +36,24 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const { view, names } = target(a);
     if (!view) throw noChannel(a);
     const b = a.node.balanceChan(channel);
-    if (!b && view?.payout) {
+    if (!b && view.payout) {
       // an exit: paid out by the deposits, never a signed state
       a.io.say(`No signed state: the channel ${paidOutText(view)}; nothing is in the channel any more`);
       return { ...names, paidOut: view.payout };
     }
     if (!b) {
-      const onChain = view?.phase === 'closing' ? (view.close?.step ?? null) : undefined;
-      const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view!.depositA)}, B ${formatTon(view!.depositB)} TON)` : `a close with step ${onChain} is under way`;
-      const why = view?.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
-      throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
+      const onChain = view.phase === 'closing' ? (view.close?.step ?? null) : undefined;
+      const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON)` : `a close with step ${onChain} is under way`;
+      const why = view.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
+      // the codes the node's actions give for a close under way and a declined channel
+      const code = view.phase === 'rejected' ? 'INVALID_TRANSITION' : onChain !== undefined ? 'ALREADY_CLOSING' : 'NOT_OPEN';
+      throw Object.assign(new Error(`no signed state yet: ${why}`), { code });
     }
     // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
-    const p = view?.payout;
+    const p = view.payout;
     const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
-    const paid = view?.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
-    a.io.say(`${balancesLine(b)} (step ${b.step}${view ? `; you are ${view.me}` : ''}${paid})`);
+    const paid = view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
+    a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})`);
     return { ...names, ...b };
   },
   async showAll(a) {

@@ -37,3 +37,22 @@ test('balanceChan, showLast, showAll and balanceContract name the channel they r
     assert.equal((await result(`${cmd} --channel kQone`)).id, 'kQone', cmd);
   }
 });
+
+test("balanceChan without a signed state during a close or after a decline: a code whose hint fits (NOT_OPEN's said to wait for the deposits)", async () => {
+  const cases = [
+    [{ phase: 'closing', close: { step: null }, depositA: 1n, depositB: 2n }, 'ALREADY_CLOSING', /a close with the deposits is under way/],
+    [{ phase: 'closing', close: { step: 0n } }, 'ALREADY_CLOSING', /a close with step 0 is under way/],
+    [{ phase: 'rejected' }, 'INVALID_TRANSITION', /the channel was declined/],
+    [{ phase: 'funding' }, 'NOT_OPEN', /opens when both deposits are in/],
+  ] as const;
+  for (const [extra, code, words] of cases) {
+    const ch = { ...c1, latest: null, ...extra } as unknown as ChannelView;
+    const n = { ...node, channels: () => [ch], currentChannel: () => ch, balanceChan: () => null } as unknown as ChannelNodeApi;
+    const emitted: { error?: { code: string; message: string; hint?: string } }[] = [];
+    await runLine('balanceChan', n, { say: () => undefined, emit: (x) => emitted.push(x), ask: async () => null, json: true, interactive: false });
+    const e = emitted[0]!.error!;
+    assert.equal(e.code, code, `${extra.phase}: ${e.message}`);
+    assert.match(e.message, words);
+    if (code !== 'NOT_OPEN') assert.doesNotMatch(e.hint ?? '', /deposits are in/);
+  }
+});
