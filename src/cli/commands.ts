@@ -11,6 +11,7 @@ import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, formatWithdrawal } from './format.js';
 import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type Runner } from './channelArgs.js';
+import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 
 export { UsageError };
@@ -52,9 +53,10 @@ async function checkPeerId(addr: string): Promise<void> {
 export const RUNNERS: Readonly<Record<string, Runner>> = {
   ...READERS,
   async serve(a) {
-    const portText = await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0');
-    const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
+    // Optional as help shows: asked for at a terminal, 0 (any free port) when left out from a pipe or with --json.
+    const portText = a.args[0] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0'));
+    const port = portNumber(portText);
+    if (port === null) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
     const r = await a.node.serve(port, a.args[1]);
     a.io.say('To make connection use this address in LAN:');
     for (const x of r.lan) a.io.say(x);
@@ -81,8 +83,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
     const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));
     const periodText = a.values.get('period');
-    const challengePeriod = periodText ? Number(periodText) : undefined;
-    if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 3600');
+    const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
+    if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);
     const partner = a.values.get('partner');
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
