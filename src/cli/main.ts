@@ -199,9 +199,11 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
     if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
   });
   if (io.json) {
-    io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
+    io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir, ...(node.keyCreated ? { keyCreated: true } : {}) });
     return;
   }
+  // A new or mistyped --data folder gets a new key: said once, at that start.
+  if (node.keyCreated) io.say(`Created a new key and wallet in ${dataDir} (wallet.pk, wallet.addr): keep wallet.pk safe, it is your wallet's private key. If you meant an existing wallet, stop (exit) and check --data.`);
   io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
   const served = node.served();
   if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
