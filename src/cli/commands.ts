@@ -13,6 +13,7 @@ import { channelBalancesText, formatWithdrawal } from './format.js';
 import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
+import { unknownCommand } from './suggest.js';
 
 export { UsageError };
 
@@ -261,7 +262,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async help(a) {
     const about = a.args[0] !== undefined ? commandSpec(a.args[0]) : undefined;
     if (a.args[0] !== undefined) {
-      if (!about || !about.hosts.includes('cli')) throw new UsageError(`unknown command "${a.args[0]}": type help for the list`);
+      if (!about || !about.hosts.includes('cli')) throw new UsageError(unknownCommand(a.args[0]));
       a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
       if (about.action || about.irreversible) a.io.say('It takes --channel <id or contract> when you have several channels.');
       return { command: about.name, usage: about.usage, help: about.help };

@@ -149,3 +149,17 @@ test('open --period takes decimal digits only (0x10 was 16 seconds)', async () =
   assert.match(await usage('open 1 1 --period 0x10'), /--period takes a whole number of seconds/);
   assert.match(await usage('open 1 1 --period 1e3'), /--period takes a whole number of seconds/);
 });
+
+test('an unknown command names the closest known one (it said only "type help for the list")', async () => {
+  const said = async (line: string, json = false) => {
+    const x = io({ json });
+    await runLine(line, untouchable, x.it);
+    return json ? (x.emitted[0] as { error: { code: string; message: string } }).error.message : x.said.join('\n');
+  };
+  assert.match(await said('withdrawl'), /unknown command "withdrawl": did you mean withdraw\?/);
+  assert.match(await said('balancechn'), /did you mean balanceChan\?/);
+  assert.match(await said('sned 1'), /did you mean send\?/);
+  assert.match(await said('showlats', true), /did you mean showLast\?/);
+  assert.match(await said('help withdrwa'), /did you mean withdraw\?/);
+  assert.match(await said('nosuchcommand'), /^unknown command "nosuchcommand": type help for the list$/);
+});
