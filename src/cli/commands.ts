@@ -33,6 +33,15 @@ function offlineNote(a: RunArgs, ch: ChannelView): void {
   if (!ch.partnerOnline) a.io.say('Your partner is offline: the state is delivered when they reconnect.');
 }
 
+/** The partner `open` proposes to, as the node picks it: the one online (else known), never one of several. */
+function partnerFirst(a: RunArgs): void {
+  const all = a.node.partners();
+  if (!all.length) throw Object.assign(new Error('no partner yet: serve and let your partner connect, or connect to their multiaddr'), { code: 'NO_PARTNER' });
+  const online = all.filter((p) => p.online);
+  const among = online.length ? online : all;
+  if (among.length > 1) throw Object.assign(new Error(`several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((p) => p.address).join(', ')})`), { code: 'MANY_PARTNERS' });
+}
+
 /** Whether a path names a folder (a backup is a file: the store's read of a folder is a raw EISDIR). */
 async function isFolder(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
@@ -80,6 +89,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return p;
   },
   async open(a) {
+    // At a terminal, a missing partner is said before the deposits are asked for (the node's own check follows).
+    if (a.io.interactive && !a.io.json && a.args.length < 2 && !a.values.has('partner')) partnerFirst(a);
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
     // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
     const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));

@@ -163,3 +163,16 @@ test('an unknown command names the closest known one (it said only "type help fo
   assert.match(await said('help withdrwa'), /did you mean withdraw\?/);
   assert.match(await said('nosuchcommand'), /^unknown command "nosuchcommand": type help for the list$/);
 });
+
+test('open at a terminal says there is no partner before it asks for the deposits (it asked for both first)', async () => {
+  const alone = { partners: () => [] } as unknown as ChannelNodeApi;
+  const t = io({ interactive: true, answers: ['1', '1'] });
+  await runLine('open', alone, t.it);
+  assert.deepEqual(t.asked, []);
+  assert.match(t.said.join('\n'), /open failed: no partner yet/);
+  const two = { partners: () => [{ address: '0Qa', online: true }, { address: '0Qb', online: true }] } as unknown as ChannelNodeApi;
+  const u = io({ interactive: true, answers: ['1', '1'] });
+  await runLine('open 1', two, u.it);
+  assert.deepEqual(u.asked, []);
+  assert.match(u.said.join('\n'), /--partner/);
+});
