@@ -26,9 +26,11 @@ function target(a: RunArgs): { view: ChannelView | null; names: { id?: string; c
 export const READERS: Readonly<Record<string, Runner>> = {
   async balanceContract(a) {
     nameDefault(a);
+    const { view, names } = target(a);
+    if (!view) throw noChannel(a);
     const b = await a.node.balanceContract(a.values.get('channel'));
     a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
-    return { ...target(a).names, balance: b };
+    return { ...names, balance: b };
   },
   async balanceChan(a) {
     nameDefault(a);

@@ -69,7 +69,7 @@ test('send 0 says once what to do: the core message names createEmpty, no hint r
 test('no channel here but channels of another network in the data folder: says so and which --chain to restart with', async () => {
   const n = node(err('X', 'unused'));
   const elsewhere = new Proxy(n, { get: (t, k) => (k === 'otherNetworks' ? () => [{ network: 'devnet', channels: 2 }] : t[k as keyof ChannelNodeApi]) });
-  for (const line of ['withdraw --yes', 'send 1', 'balanceChan']) {
+  for (const line of ['withdraw --yes', 'send 1', 'balanceChan', 'balanceContract']) {
     const [said] = await say(line, elsewhere);
     assert.match(said!, /2 channel\(s\) on devnet/, said);
     assert.match(said!, /restart .*--chain devnet/, said);
