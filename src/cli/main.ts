@@ -22,11 +22,14 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
-/** A commander parser of a number flag: decimal digits only, and what was typed when it is not one. */
+/**
+ * A commander parser of a number flag: decimal digits only, and what was typed when it is not one. Its message
+ * starts with "it", which outputError replaces with the flag's name.
+ */
 function number(parse: (text: string) => number | null, what: string): (text: string) => number {
   return (text) => {
     const n = parse(text);
-    if (n === null) throw new InvalidArgumentError(`it takes ${what} (got "${text}")`); // `it`: outputError names the flag instead
+    if (n === null) throw new InvalidArgumentError(`it takes ${what} (got "${text}")`);
     return n;
   };
 }

@@ -37,8 +37,10 @@ export async function recoverChannels(
       const got = await loads[i]!;
       if (!got) continue;
       if ('otherNetwork' in got) {
-        if (got.live) elsewhere.set(got.otherNetwork, (elsewhere.get(got.otherNetwork) ?? 0) + 1);
-        if (got.live) ctx.otherNetwork.set(id, got.otherNetwork);
+        if (got.live) {
+          elsewhere.set(got.otherNetwork, (elsewhere.get(got.otherNetwork) ?? 0) + 1);
+          ctx.otherNetwork.set(id, got.otherNetwork); // for otherNetworks(): a command finding no channel names them
+        }
         continue;
       }
       const { ctl, head } = got;
