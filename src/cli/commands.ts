@@ -7,84 +7,15 @@ import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
 import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
-import { CATALOGUE, commandSpec, type CommandSpec } from '../node/catalogue.js';
-import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
-import { channelBalancesText, formatState, formatWithdrawal, paidOutText } from './format.js';
-import type { Io, Parsed } from './repl.js';
+import { CATALOGUE, commandSpec } from '../node/catalogue.js';
+import type { ChannelView } from '../node/types.js';
+import { channelBalancesText, formatWithdrawal } from './format.js';
+import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type Runner } from './channelArgs.js';
+import { portNumber, wholeNumber } from './numbers.js';
+import { READERS } from './readCommands.js';
+import { unknownCommand } from './suggest.js';
 
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-}
-
-export interface RunArgs extends Parsed {
-  node: ChannelNodeApi;
-  io: Io;
-  spec: CommandSpec;
-}
-
-type Runner = (a: RunArgs) => Promise<unknown>;
-
-/** Argument `i`, or at a terminal the person's answer to `prompt` (a script's next line is never taken as one). */
-async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string): Promise<string> {
-  const v = a.args[i];
-  if (v !== undefined) return v;
-  if (a.io.json || !a.io.interactive) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
-  const answer = await a.io.ask(prompt);
-  if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
-  return answer.trim();
-}
-
-/** The channel a command acts on, checked against what it allows now (before any prompt). */
-function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): ChannelView {
-  const id = a.values.get('channel');
-  let ch = id ? a.node.channel(id) : a.node.currentChannel();
-  if (!ch) {
-    const first = a.node.partners().some((p) => p.online) ? '' : 'connect first, then ';
-    throw Object.assign(new Error(id ? `no channel ${id} (see channels)` : `no channel yet: ${first}open a channel (or accept your partner's with deposit)`), {
-      code: id ? 'UNKNOWN_CHANNEL' : 'NO_CHANNEL',
-    });
-  }
-  if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
-  const can = ch.actions[action];
-  if (!can.ok && !waitable.includes(can.code)) {
-    // No channel allows it: the answer is the default's, which must be named when there are others.
-    const all = a.node.channels().length;
-    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; you have ${all} channels: name another with --channel <id>, see channels)` : '';
-    throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
-  }
-  if (!id) nameDefault(a, ch);
-  return ch;
-}
-
-/**
- * Without --channel, an action goes to the one channel where it is possible (or waits to be): money never moves
- * in a channel the user did not mean. Several such channels: the user names one. None: null (the default's reason
- * is the answer).
- */
-function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[]): ChannelView | null {
-  const able = a.node.channels().filter((c) => c.actions[action].ok || waitable.includes((c.actions[action] as { code: string }).code));
-  if (able.length <= 1) return able[0] ?? null;
-  const list = able.map((c) => `${c.id} (${c.contract}, you are ${c.me}${c.latest ? `, step ${c.latest.step}` : `, ${c.phase}`})`).join('; ');
-  throw Object.assign(new Error(`${able.length} channels allow ${action} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
-}
-
-/** With several live channels and no --channel, says which one a command takes (the other side may take another). */
-function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel()): void {
-  if (a.values.has('channel') || !ch) return;
-  const live = a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
-  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels, name another with --channel)`);
-}
-
-/** How many states `showAll` reads at once when it prints a whole history. */
-const SHOW_PAGE = 1000n;
-
-/** A step given with `--<name> <step>`. */
-function stepValue(a: RunArgs, name: string): bigint | undefined {
-  const v = a.values.get(name);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a step number, e.g. --${name} 0 (got "${v}")`);
-  return BigInt(v);
-}
+export { UsageError };
 
 /** What a withdraw in this mode does, said before "Are you sure" (the node's withdraw modes, in words). */
 function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolean, period: number): string {
@@ -98,16 +29,17 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
 /** How long `send` waits for the state before it to be signed by the partner (see ChannelNode.send). */
 const SEND_WAIT_MS = 15_000;
 
-/** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */
-async function confirm(a: RunArgs, what: string): Promise<void> {
-  if (a.flags.has('yes')) return;
-  if (!a.io.interactive || a.io.json) throw new UsageError(`${what}: add --yes to confirm (commands from a pipe or --json are never confirmed silently)`);
-  const ok = await a.io.ask('Are you sure[y/n]:');
-  if (!ok || !/^y(es)?$/i.test(ok.trim())) throw Object.assign(new Error(`${a.spec.name} cancelled`), { code: 'CANCELLED' });
-}
-
 function offlineNote(a: RunArgs, ch: ChannelView): void {
   if (!ch.partnerOnline) a.io.say('Your partner is offline: the state is delivered when they reconnect.');
+}
+
+/** The partner `open` proposes to, as the node picks it: the one online (else known), never one of several. */
+function partnerFirst(a: RunArgs): void {
+  const all = a.node.partners();
+  if (!all.length) throw Object.assign(new Error('no partner yet: serve and let your partner connect, or connect to their multiaddr'), { code: 'NO_PARTNER' });
+  const online = all.filter((p) => p.online);
+  const among = online.length ? online : all;
+  if (among.length > 1) throw Object.assign(new Error(`several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((p) => p.address).join(', ')})`), { code: 'MANY_PARTNERS' });
 }
 
 /** Whether a path names a folder (a backup is a file: the store's read of a folder is a raw EISDIR). */
@@ -129,10 +61,12 @@ async function checkPeerId(addr: string): Promise<void> {
 }
 
 export const RUNNERS: Readonly<Record<string, Runner>> = {
+  ...READERS,
   async serve(a) {
-    const portText = await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0');
-    const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
+    // Optional as help shows: asked for at a terminal, 0 (any free port) when left out from a pipe or with --json.
+    const portText = a.args[0] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0'));
+    const port = portNumber(portText);
+    if (port === null) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
     const r = await a.node.serve(port, a.args[1]);
     a.io.say('To make connection use this address in LAN:');
     for (const x of r.lan) a.io.say(x);
@@ -155,12 +89,14 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return p;
   },
   async open(a) {
+    // At a terminal, a missing partner is said before the deposits are asked for (the node's own check follows).
+    if (a.io.interactive && !a.io.json && a.args.length < 2 && !a.values.has('partner')) partnerFirst(a);
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
     // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
     const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));
     const periodText = a.values.get('period');
-    const challengePeriod = periodText ? Number(periodText) : undefined;
-    if (challengePeriod !== undefined && (!Number.isInteger(challengePeriod) || challengePeriod < 1)) throw new UsageError('--period takes a whole number of seconds, e.g. --period 3600');
+    const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
+    if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);
     const partner = a.values.get('partner');
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
@@ -206,35 +142,6 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const s = await a.node.sign({ channel: ch.id });
     a.io.say(`Signed state ${s.step}`);
     return s;
-  },
-  async balanceContract(a) {
-    nameDefault(a);
-    const b = await a.node.balanceContract(a.values.get('channel'));
-    a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
-    return { balance: b };
-  },
-  async balanceChan(a) {
-    nameDefault(a);
-    const channel = a.values.get('channel');
-    const b = a.node.balanceChan(channel);
-    const view = channel ? a.node.channel(channel) : a.node.currentChannel();
-    if (!b && view?.payout) {
-      // an exit: paid out by the deposits, never a signed state
-      a.io.say(`No signed state: the channel ${paidOutText(view)}; nothing is in the channel any more`);
-      return { paidOut: view.payout };
-    }
-    if (!b) {
-      const onChain = view?.phase === 'closing' ? (view.close?.step ?? null) : undefined;
-      const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view!.depositA)}, B ${formatTon(view!.depositB)} TON)` : `a close with step ${onChain} is under way`;
-      const why = view?.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
-      throw Object.assign(new Error(`no signed state yet: ${why}`), { code: 'NOT_OPEN' });
-    }
-    // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
-    const p = view?.payout;
-    const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
-    const paid = view?.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
-    a.io.say(`${balancesLine(b)} (step ${b.step}${view ? `; you are ${view.me}` : ''}${paid})`);
-    return b;
   },
   async balanceTon(a) {
     const b = await a.node.balanceTon();
@@ -286,39 +193,6 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     a.io.say('Requested the turn from your partner');
     offlineNote(a, ch);
     return {};
-  },
-  async showAll(a) {
-    nameDefault(a);
-    const channel = a.values.get('channel');
-    const from = stepValue(a, 'from');
-    const to = stepValue(a, 'to');
-    if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}: --to names the last step to show`);
-    if (a.io.json || from !== undefined || to !== undefined) {
-      // --to names the last step shown; the node's range ends before its `to`
-      const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to: to + 1n } : {}) });
-      const count = (channel ? a.node.channel(channel) : a.node.currentChannel())?.count ?? 0n;
-      if (!all.length) a.io.say(count === 0n ? 'No states yet' : `No states in that range: the steps are 0 to ${count - 1n}`);
-      for (const s of all) a.io.say(formatState(s));
-      return { states: all };
-    }
-    // On screen the whole history is printed a window at a time: a channel of millions of states fits.
-    const view = channel ? a.node.channel(channel) : a.node.currentChannel();
-    const count = view?.count ?? 0n;
-    let shown = 0;
-    for (let s = 0n; ; s += SHOW_PAGE) {
-      const page = await a.node.showAll(channel, { from: s, to: s + SHOW_PAGE });
-      for (const st of page) a.io.say(formatState(st));
-      shown += page.length;
-      if (s + SHOW_PAGE > count) break;
-    }
-    if (!shown) a.io.say('No states yet');
-    return { shown };
-  },
-  async showLast(a) {
-    nameDefault(a);
-    const s = a.node.showLast(a.values.get('channel'));
-    a.io.say(s ? formatState(s) : 'No states yet');
-    return { state: s };
   },
   async withdraw(a) {
     const ch = allowed(a, 'withdraw');
@@ -399,7 +273,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async help(a) {
     const about = a.args[0] !== undefined ? commandSpec(a.args[0]) : undefined;
     if (a.args[0] !== undefined) {
-      if (!about || !about.hosts.includes('cli')) throw new UsageError(`unknown command "${a.args[0]}": type help for the list`);
+      if (!about || !about.hosts.includes('cli')) throw new UsageError(unknownCommand(a.args[0]));
       a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
       if (about.action || about.irreversible) a.io.say('It takes --channel <id or contract> when you have several channels.');
       return { command: about.name, usage: about.usage, help: about.help };

@@ -5,7 +5,7 @@ import '../polyfill.js';
 import { createInterface } from 'node:readline';
 import { access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createNode, makeFolders } from '../node/index.js';
 import type { ChannelView, NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
@@ -14,12 +14,25 @@ import { SynError } from '../core/errors.js';
 import { printable } from '../core/format.js';
 import { EventFormatter, jsonEvent, jsonLine, startNotes, stoppingNotes } from './format.js';
 import { commandSpec } from '../node/catalogue.js';
+import { decimalNumber, wholeNumber } from './numbers.js';
 import { jsonError, runLine, tokenize, type Io } from './repl.js';
 
 // A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
+
+/**
+ * A commander parser of a number flag: decimal digits only, and what was typed when it is not one. Its message
+ * starts with "it", which outputError replaces with the flag's name.
+ */
+function number(parse: (text: string) => number | null, what: string): (text: string) => number {
+  return (text) => {
+    const n = parse(text);
+    if (n === null) throw new InvalidArgumentError(`it takes ${what} (got "${text}")`);
+    return n;
+  };
+}
 
 const program = new Command();
 program
@@ -30,13 +43,13 @@ program
   .option('--devnet-url <url>', 'devnet endpoint (from `synchannel devnet`)', 'http://127.0.0.1:8081')
   .option('--testnet-endpoint <url>', 'toncenter-compatible testnet endpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC')
   .option('--api-key <key>', 'toncenter API key (or env SYNCHANNEL_API_KEY)')
-  .option('--requests-per-second <n>', "testnet: requests a second at most (default 1 without an API key, 10 with one: toncenter's limits)", (v) => Number(v))
+  .option('--requests-per-second <n>', "testnet: requests a second at most (default 1 without an API key, 10 with one: toncenter's limits)", number(decimalNumber, 'a number such as 10 or 0.5'))
   .option('--json', 'print one JSON object per line (events and command results), for scripts')
   .option('--manual', 'manual turns: do not countersign or pass the turn automatically (as the original tool)')
   .option('--announce <multiaddr...>', 'WAN multiaddrs to print on serve (your public address)')
-  .option('--period <seconds>', 'challenge period of channels you open (default: 600 on sandbox/devnet, 86400 on testnet)', (v) => Number(v))
-  .option('--min-period <seconds>', 'shortest challenge period you accept from a partner (default: 60 on sandbox/devnet, 3600 on testnet)', (v) => Number(v))
-  .option('--min-free-mib <n>', 'free space (MiB) the data folder\'s disk keeps: under it no new payment state is signed (default 32; 0: no floor)', (v) => Number(v))
+  .option('--period <seconds>', 'challenge period of channels you open (default: 600 on sandbox/devnet, 86400 on testnet)', number(wholeNumber, 'a whole number of seconds, e.g. 3600'))
+  .option('--min-period <seconds>', 'shortest challenge period you accept from a partner (default: 60 on sandbox/devnet, 3600 on testnet)', number(wholeNumber, 'a whole number of seconds, e.g. 3600'))
+  .option('--min-free-mib <n>', 'free space (MiB) the data folder\'s disk keeps: under it no new payment state is signed (default 32; 0: no floor)', number(decimalNumber, 'a number of MiB, e.g. 64 (0: no floor)'))
   .action(async (opts) => {
     await runNode(opts);
   });
@@ -46,7 +59,8 @@ program
 const jsonWanted = process.argv.slice(2).includes('--json');
 program.configureOutput({
   outputError: (text, write) => {
-    let message = text.trim().replace(/^error: /, '');
+    // "option '--period <seconds>' argument '0x10' is invalid. it takes …": the flag, then what it takes
+    let message = text.trim().replace(/^error: /, '').replace(/^option '(--[\w-]+)[^']*' argument '.*' is invalid\. it /s, '$1 ');
     if (/^too many arguments/.test(message)) {
       const sub = program.args.find((a) => a === 'devnet' || a === 'demo');
       message = sub
@@ -188,9 +202,11 @@ function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io):
     if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
   });
   if (io.json) {
-    io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir });
+    io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir, ...(node.keyCreated ? { keyCreated: true } : {}) });
     return;
   }
+  // A new or mistyped --data folder gets a new key: said once, at that start.
+  if (node.keyCreated) io.say(`Created a new key and wallet in ${dataDir} (wallet.pk, wallet.addr): keep wallet.pk safe, it is your wallet's private key. If you meant an existing wallet, stop (exit) and check --data.`);
   io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
   const served = node.served();
   if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
@@ -226,8 +242,13 @@ async function runNode(opts: NodeOpts): Promise<void> {
     await node.stop().catch(() => undefined);
     close();
   };
-  process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
-  process.on('SIGTERM', () => void shutdown().then(() => process.exit(143)));
+  // A signal says what `exit` says before stopping; a second one (stopping already) exits at once.
+  const onSignal = (signal: NodeJS.Signals, status: number) => () => {
+    if (!stopping) sayStopping(node, io, signal);
+    void shutdown().then(() => process.exit(status));
+  };
+  process.on('SIGINT', onSignal('SIGINT', 130));
+  process.on('SIGTERM', onSignal('SIGTERM', 143));
   const { exitCommand, askedToServe } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
@@ -248,12 +269,17 @@ async function runNode(opts: NodeOpts): Promise<void> {
     }
     await new Promise<void>(() => undefined);
   }
-  const notes = stoppingNotes(node.channels());
-  for (const note of notes) io.say(note);
+  if (!stopping) sayStopping(node, io);
   // A script can tell: a piped run in which a command failed exits with status 1.
   if (!io.interactive && io.failed) process.exitCode = 1;
-  if (io.json) io.emit({ event: 'exit', ...(io.failed ? { failed: io.failed } : {}), ...(notes.length ? { notes } : {}) });
   await shutdown();
+}
+
+/** What the stop leaves unwatched, and with --json the closing exit line (`signal`: what stopped it). */
+function sayStopping(node: NodeHandle, io: Io, signal?: NodeJS.Signals): void {
+  const notes = stoppingNotes(node.channels());
+  for (const note of notes) io.say(note);
+  if (io.json) io.emit({ event: 'exit', ...(signal ? { signal } : {}), ...(io.failed ? { failed: io.failed } : {}), ...(notes.length ? { notes } : {}) });
 }
 
 /**

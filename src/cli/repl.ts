@@ -6,6 +6,7 @@ import { commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
+import { unknownCommand } from './suggest.js';
 
 export interface Io {
   /** prints a line for people (suppressed in --json mode) */
@@ -80,7 +81,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   const run = spec ? RUNNERS[spec.name] : undefined;
   if (!spec || !run) {
     io.failed = (io.failed ?? 0) + 1;
-    const msg = `unknown command "${parsed.name}": type help for the list`;
+    const msg = unknownCommand(parsed.name);
     if (io.json) io.emit({ command: parsed.name, ok: false, error: jsonError('USAGE', msg) });
     else io.say(msg);
     return true;

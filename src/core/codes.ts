@@ -83,6 +83,7 @@ export const CODES = {
 
   // ---- peer-to-peer (src/p2p) ----
   BAD_MULTIADDR: w('copy the full address your partner\'s serve printed'),
+  BAD_ANNOUNCE: w('give --announce your own public address, e.g. /ip4/<your public IP>/tcp/<the port you serve on>'),
   MISSING_PEER_ID: w('copy the full address, ending in /p2p/12D3KooW…'),
   CONNECTION_REFUSED: w('ask your partner to run serve, and check the port'),
   DIAL_TIMEOUT: w('check the address, that your partner is serving, and firewalls'),

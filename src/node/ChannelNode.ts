@@ -100,6 +100,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       space: new FreeSpace(o.dataDir, o.minFreeBytes),
       checkSpace: () => this.ctx.space.check((message) => this.emit({ type: 'error', code: 'DISK_LOW', level: 'error', message })),
       channels: new Map(),
+      otherNetwork: new Map(),
       emit: (e) => this.emit(e),
       log: (message, level = 'info') => this.emit({ type: 'log', level, message }),
       fail: (e, ctl) => this.fail(e, ctl),

@@ -52,6 +52,8 @@ export interface NodeContext {
   checkSpace(): void;
   /** by channel id (decimal) */
   readonly channels: Map<string, ChannelController>;
+  /** the network of each channel of the data folder on another network, not closed (never loaded here), by id */
+  readonly otherNetwork: Map<string, NetworkKind>;
   emit(e: NodeEvent): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;
   /** reports an error as an event (never throws) */

@@ -144,15 +144,17 @@ export async function hasLiveChannels(dataDir: string): Promise<boolean | null> 
 }
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */
-export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & { chain: Chain; node: ChannelNode }> {
+export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & { chain: Chain; node: ChannelNode; keyCreated: boolean }> {
   checkConfig(config);
   // The data folder is locked first: a second node on the same folder stops here, before touching anything.
   const data = await DataDir.open(config.dataDir);
   let chain: Chain | undefined;
   let p2p: P2PNode | undefined;
   let node: ChannelNode;
+  let keyCreated = false;
   try {
     const key = await resolveKey(config.key);
+    keyCreated = key.created === true;
     chain = config.chain ?? (await openChain(config));
     const wallet = await chain.openWallet(key.keyPair, key.version ? { version: key.version } : {});
     p2p = await P2PNode.create({
@@ -203,6 +205,8 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
   return Object.assign(node, {
     chain: theChain,
     node,
+    /** this start made a new key in the key folder (a new or mistyped folder) */
+    keyCreated,
     stop: async () => {
       await ChannelNode.prototype.stop.call(node);
       if (ownsChain) await theChain.close();

@@ -10,7 +10,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
-import type { ChannelView, StateView } from './types.js';
+import type { ChannelView, NetworkKind, StateView } from './types.js';
 import { liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
@@ -72,6 +72,12 @@ export abstract class Queries {
 
   channels(): ChannelView[] {
     return [...this.ctx.channels.values()].map((c) => this.ctx.view(c));
+  }
+
+  otherNetworks(): { network: NetworkKind; channels: number }[] {
+    const n = new Map<NetworkKind, number>();
+    for (const net of this.ctx.otherNetwork.values()) n.set(net, (n.get(net) ?? 0) + 1);
+    return [...n].map(([network, channels]) => ({ network, channels }));
   }
 
   currentChannel(): ChannelView | null {

@@ -10,7 +10,7 @@ import type { Negotiation } from './negotiation.js';
 import { corruptRecordError, recoverLost, type RecordLoss } from './rebuild.js';
 import { upgradeRecord, type ChannelRecord } from './record.js';
 import type { ChannelHead, ChannelStorage } from './persistence.js';
-import type { BrokenChannelView } from './types.js';
+import type { BrokenChannelView, NetworkKind } from './types.js';
 import { ended } from './uiRules.js';
 
 export async function recoverChannels(
@@ -38,7 +38,10 @@ export async function recoverChannels(
       const got = await loads[i]!;
       if (!got) continue;
       if ('otherNetwork' in got) {
-        if (got.live) elsewhere.set(got.otherNetwork, (elsewhere.get(got.otherNetwork) ?? 0) + 1);
+        if (got.live) {
+          elsewhere.set(got.otherNetwork, (elsewhere.get(got.otherNetwork) ?? 0) + 1);
+          ctx.otherNetwork.set(id, got.otherNetwork); // for otherNetworks(): a command finding no channel names them
+        }
         continue;
       }
       const { ctl, head } = got;
@@ -67,7 +70,7 @@ export async function recoverChannels(
 /** How many channels are read at once at start-up. */
 const CONCURRENCY = 16;
 
-type Loaded = { ctl: ChannelController; head: ChannelHead } | { otherNetwork: string; live: boolean } | null;
+type Loaded = { ctl: ChannelController; head: ChannelHead } | { otherNetwork: NetworkKind; live: boolean } | null;
 
 /** One channel's record and head, checked into a controller; null when there is nothing to recover here. */
 async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: string; error: Error | null; record?: unknown }, restored: boolean): Promise<Loaded> {

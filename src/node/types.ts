@@ -270,6 +270,8 @@ export interface ChannelNodeApi {
   finish(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
 
   channels(): ChannelView[];
+  /** this data folder's channels on other networks, not closed: neither run nor watched by this node */
+  otherNetworks(): { network: NetworkKind; channels: number }[];
   /** channel folders that could not be loaded, with what to do */
   brokenChannels(): BrokenChannelView[];
   /** the channel commands act on by default (the only or most relevant one) */

@@ -51,6 +51,7 @@ export function parseAnnounce(a: string): Multiaddr {
   try {
     return multiaddr(a);
   } catch (e) {
-    throw new P2PError('BAD_MULTIADDR', `announce address '${a}' is not a multiaddr; expected e.g. /ip4/203.0.113.7/tcp/4001`, { cause: e });
+    // BAD_ANNOUNCE, not BAD_MULTIADDR: its hint is about your own address, not the partner's
+    throw new P2PError('BAD_ANNOUNCE', `announce address '${a}' is not a multiaddr; expected e.g. /ip4/203.0.113.7/tcp/4001`, { cause: e });
   }
 }

@@ -2,6 +2,7 @@
 import { SynError } from '../core/errors.js';
 export type P2PErrorCode =
   | 'BAD_MULTIADDR'
+  | 'BAD_ANNOUNCE'
   | 'MISSING_PEER_ID'
   | 'CONNECTION_REFUSED'
   | 'DIAL_TIMEOUT'

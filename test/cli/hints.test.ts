@@ -8,7 +8,7 @@ import type { ChannelNodeApi } from '../../src/node/types.js';
 
 /** A node without channels, that refuses what it is asked with the given error. */
 function node(refuse: Error & { code: string }): ChannelNodeApi {
-  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [], partners: () => [] };
+  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [], partners: () => [], otherNetworks: () => [] };
   return new Proxy(base as ChannelNodeApi, {
     get: (t, k) => (k in t ? t[k as keyof ChannelNodeApi] : () => Promise.reject(refuse)),
   });
@@ -64,4 +64,15 @@ test('send 0 says once what to do: the core message names createEmpty, no hint r
   const [line] = await say('send 0', n);
   assert.match(line!, /^send failed: a payment must be more than zero, got 0 TON; .*createEmpty/);
   assert.doesNotMatch(line!, /\(enter an amount above zero\)$/, line);
+});
+
+test('no channel here but channels of another network in the data folder: says so and which --chain to restart with', async () => {
+  const n = node(err('X', 'unused'));
+  const elsewhere = new Proxy(n, { get: (t, k) => (k === 'otherNetworks' ? () => [{ network: 'devnet', channels: 2 }] : t[k as keyof ChannelNodeApi]) });
+  for (const line of ['withdraw --yes', 'send 1', 'balanceChan', 'balanceContract']) {
+    const [said] = await say(line, elsewhere);
+    assert.match(said!, /2 channel\(s\) on devnet/, said);
+    assert.match(said!, /restart .*--chain devnet/, said);
+    assert.doesNotMatch(said!, /no channel yet/, said);
+  }
 });

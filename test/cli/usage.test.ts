@@ -56,7 +56,6 @@ test('contradictory flags, a flag without its value and extra arguments are refu
 });
 
 test('from a pipe or with --json a missing argument is an error, never read from the next line', async () => {
-  assert.match(await usage('serve'), /serve.*port.*serve 0/s);
   assert.match(await usage('connect'), /connect <multiaddr>/);
   assert.match(await usage('export'), /export <file>/);
   const piped = io({ answers: ['channels'] });
@@ -128,4 +127,52 @@ test('help <command> and <command> --help say what that command does (both were 
   const unknown = io({ json: false });
   await runLine('help nosuch', untouchable, unknown.it);
   assert.match(unknown.said[0] ?? '', /unknown command "nosuch": type help for the list/);
+});
+
+test('serve from a pipe or with --json: the port is optional as help shows (0, any free port); only decimal digits 0..65535 are a port', async () => {
+  const ports: unknown[] = [];
+  const n = { serve: async (port: number) => (ports.push(port), { lan: [], wan: [] }) } as unknown as ChannelNodeApi;
+  for (const o of [{ json: true }, { json: false }]) {
+    const x = io(o);
+    await runLine('serve', n, x.it);
+    assert.deepEqual(x.asked, []);
+    assert.equal((x.emitted[0] as { ok?: boolean } | undefined)?.ok ?? true, true, JSON.stringify(x.emitted));
+  }
+  assert.deepEqual(ports, [0, 0]);
+  for (const bad of ['0x10', '1e3', '70000', '-1', '3000.0', '']) {
+    const m = await usage(`serve ${bad === '' ? '""' : bad}`);
+    assert.match(m, /is not a port: enter a number from 0 to 65535/, bad);
+  }
+});
+
+test('open --period takes decimal digits only (0x10 was 16 seconds)', async () => {
+  assert.match(await usage('open 1 1 --period 0x10'), /--period takes a whole number of seconds/);
+  assert.match(await usage('open 1 1 --period 1e3'), /--period takes a whole number of seconds/);
+});
+
+test('an unknown command names the closest known one (it said only "type help for the list")', async () => {
+  const said = async (line: string, json = false) => {
+    const x = io({ json });
+    await runLine(line, untouchable, x.it);
+    return json ? (x.emitted[0] as { error: { code: string; message: string } }).error.message : x.said.join('\n');
+  };
+  assert.match(await said('withdrawl'), /unknown command "withdrawl": did you mean withdraw\?/);
+  assert.match(await said('balancechn'), /did you mean balanceChan\?/);
+  assert.match(await said('sned 1'), /did you mean send\?/);
+  assert.match(await said('showlats', true), /did you mean showLast\?/);
+  assert.match(await said('help withdrwa'), /did you mean withdraw\?/);
+  assert.match(await said('nosuchcommand'), /^unknown command "nosuchcommand": type help for the list$/);
+});
+
+test('open at a terminal says there is no partner before it asks for the deposits (it asked for both first)', async () => {
+  const alone = { partners: () => [] } as unknown as ChannelNodeApi;
+  const t = io({ interactive: true, answers: ['1', '1'] });
+  await runLine('open', alone, t.it);
+  assert.deepEqual(t.asked, []);
+  assert.match(t.said.join('\n'), /open failed: no partner yet/);
+  const two = { partners: () => [{ address: '0Qa', online: true }, { address: '0Qb', online: true }] } as unknown as ChannelNodeApi;
+  const u = io({ interactive: true, answers: ['1', '1'] });
+  await runLine('open 1', two, u.it);
+  assert.deepEqual(u.asked, []);
+  assert.match(u.said.join('\n'), /--partner/);
 });

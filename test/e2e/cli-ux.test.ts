@@ -120,6 +120,20 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await alice.wait(/Last state signed successful/, mark);
   });
 
+  test('Ctrl+C (SIGINT) stops with the notes exit prints: the money nothing watches then (a signal stopped silently)', async () => {
+    const mark = bob.mark();
+    bob.child.kill('SIGINT');
+    const status = await bob.exited;
+    const said = bob.output(mark);
+    // Bob is back for the tests that follow, whatever this one finds
+    const back = alice.mark();
+    bob = startBob();
+    await bob.wait(/Serving again/);
+    await alice.wait(/Partner \S+ is back online/, back);
+    assert.equal(status, 130);
+    assert.match(said, /Stopping with money in channel kQ[\w-]{46}: nothing watches the chain for a close by your partner/);
+  });
+
   test('piped withdraw without --yes is refused, saying to add --yes', async () => {
     const out = await bob.run('withdraw', /withdraw failed: .*\n/);
     assert.match(out, /add --yes to confirm/);

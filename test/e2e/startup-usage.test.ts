@@ -41,3 +41,32 @@ test('devnet or demo after a flag: says they come first, not that the CLI takes 
   assert.doesNotMatch(j.message, /takes no arguments/);
   assert.match(run('--data', '/tmp/x', 'demo').stderr, /demo comes first: synchannel demo/);
 });
+
+test('number flags take decimal digits and say what was typed (0x10 was 16 seconds, abc was "got NaN")', () => {
+  for (const [flag, value] of [['--period', '0x10'], ['--min-period', '1e3'], ['--min-free-mib', 'abc'], ['--requests-per-second', '0x5'], ['--period', '']]) {
+    const r = run('--json', flag!, value!);
+    assert.equal(r.status, 1, `${flag} ${value}: ${r.stdout}${r.stderr}`);
+    const j = JSON.parse(r.stdout.trim().split('\n')[0]!) as { event: string; code: string; message: string };
+    assert.equal(j.event, 'fatal');
+    assert.equal(j.code, 'USAGE', j.message);
+    assert.ok(j.message.includes(`${flag}`) && j.message.includes(`"${value}"`), j.message);
+    assert.doesNotMatch(j.message, /NaN/);
+  }
+});
+
+test("a bad --announce says it is your own public address (BAD_MULTIADDR's hint spoke of your partner's serve)", async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-announce-'));
+  try {
+    const r = run('--json', '--data', dir, '--announce', '/ip4/203.0.113.7/tcp/x');
+    const j = JSON.parse(r.stdout.trim().split('\n')[0]!) as { event: string; code: string; message: string; hint?: string };
+    assert.equal(j.event, 'fatal', r.stdout);
+    assert.match(j.message, /announce address/);
+    assert.match(j.hint ?? '', /your own public address/);
+    assert.doesNotMatch(`${j.message} ${j.hint}`, /partner/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -16,6 +16,8 @@ test('the channels of another network in the data folder are named at start-up, 
     assert.match(e.message, /holds 1 channel\(s\) on sandbox that are not closed: this node \(on devnet\) does not watch them/);
     assert.match(e.message, /--chain sandbox/);
     assert.equal(p.bob.channels().length, 0);
+    // what the CLI names when a channel command finds none here
+    assert.deepEqual(p.bob.otherNetworks(), [{ network: 'sandbox', channels: 1 }]);
   } finally {
     await closePair(p);
   }

@@ -1,0 +1,83 @@
+// What the commands share: their arguments, the channel a command acts on (checked against the node's
+// ChannelView.actions before any prompt), and a person's confirmation of an irreversible step.
+import type { CommandSpec } from '../node/catalogue.js';
+import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
+import type { Io, Parsed } from './repl.js';
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+export interface RunArgs extends Parsed {
+  node: ChannelNodeApi;
+  io: Io;
+  spec: CommandSpec;
+}
+
+export type Runner = (a: RunArgs) => Promise<unknown>;
+
+/** Argument `i`, or at a terminal the person's answer to `prompt` (a script's next line is never taken as one). */
+export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string): Promise<string> {
+  const v = a.args[i];
+  if (v !== undefined) return v;
+  if (a.io.json || !a.io.interactive) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
+  const answer = await a.io.ask(prompt);
+  if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+  return answer.trim();
+}
+
+/** The channel a command acts on, checked against what it allows now (before any prompt). */
+export function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): ChannelView {
+  const id = a.values.get('channel');
+  let ch = id ? a.node.channel(id) : a.node.currentChannel();
+  if (!ch) throw id ? Object.assign(new Error(`no channel ${id} (see channels)`), { code: 'UNKNOWN_CHANNEL' }) : noChannel(a);
+  if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
+  const can = ch.actions[action];
+  if (!can.ok && !waitable.includes(can.code)) {
+    // No channel allows it: the answer is the default's, which must be named when there are others.
+    const all = a.node.channels().length;
+    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; you have ${all} channels: name another with --channel <id>, see channels)` : '';
+    throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
+  }
+  if (!id) nameDefault(a, ch);
+  return ch;
+}
+
+/** No channel here: its channels may be on another network (a forgotten --chain), else the user opens one. */
+export function noChannel(a: RunArgs): Error {
+  const other = a.node.otherNetworks();
+  if (other.length) {
+    const list = other.map((o) => `${o.channels} channel(s) on ${o.network}`).join(', ');
+    const chains = other.map((o) => `--chain ${o.network}`).join(' or ');
+    return Object.assign(new Error(`no channel on ${a.node.network} here: this data folder's ${list} are not run by this node: restart it with ${chains} to use them`), { code: 'OTHER_NETWORK' });
+  }
+  const first = a.node.partners().some((p) => p.online) ? '' : 'connect first, then ';
+  return Object.assign(new Error(`no channel yet: ${first}open a channel (or accept your partner's with deposit)`), { code: 'NO_CHANNEL' });
+}
+
+/**
+ * Without --channel, an action goes to the one channel where it is possible (or waits to be): money never moves
+ * in a channel the user did not mean. Several such channels: the user names one. None: null (the default's reason
+ * is the answer).
+ */
+function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[]): ChannelView | null {
+  const able = a.node.channels().filter((c) => c.actions[action].ok || waitable.includes((c.actions[action] as { code: string }).code));
+  if (able.length <= 1) return able[0] ?? null;
+  const list = able.map((c) => `${c.id} (${c.contract}, you are ${c.me}${c.latest ? `, step ${c.latest.step}` : `, ${c.phase}`})`).join('; ');
+  throw Object.assign(new Error(`${able.length} channels allow ${action} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
+}
+
+/** With several live channels and no --channel, says which one a command takes (the other side may take another). */
+export function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel()): void {
+  if (a.values.has('channel') || !ch) return;
+  const live = a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
+  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels, name another with --channel)`);
+}
+
+/** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */
+export async function confirm(a: RunArgs, what: string): Promise<void> {
+  if (a.flags.has('yes')) return;
+  if (!a.io.interactive || a.io.json) throw new UsageError(`${what}: add --yes to confirm (commands from a pipe or --json are never confirmed silently)`);
+  const ok = await a.io.ask('Are you sure[y/n]:');
+  if (!ok || !/^y(es)?$/i.test(ok.trim())) throw Object.assign(new Error(`${a.spec.name} cancelled`), { code: 'CANCELLED' });
+}

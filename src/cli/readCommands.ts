@@ -1,0 +1,94 @@
+// The commands that read one channel: its balance in the channel and in the contract, its states.
+import { formatTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
+import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
+import type { ChannelView } from '../node/types.js';
+import { formatState, paidOutText } from './format.js';
+
+/** How many states `showAll` reads at once when it prints a whole history. */
+const SHOW_PAGE = 1000n;
+
+/** A step given with `--<name> <step>`. */
+function stepValue(a: RunArgs, name: string): bigint | undefined {
+  const v = a.values.get(name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a step number, e.g. --${name} 0 (got "${v}")`);
+  return BigInt(v);
+}
+
+/** The channel a reader takes (--channel, else the default), and its names for a --json result. */
+function target(a: RunArgs): { view: ChannelView | null; names: { id?: string; contract?: string } } {
+  const channel = a.values.get('channel');
+  const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+  return { view, names: view ? { id: view.id, contract: view.contract } : {} };
+}
+
+export const READERS: Readonly<Record<string, Runner>> = {
+  async balanceContract(a) {
+    nameDefault(a);
+    const { view, names } = target(a);
+    if (!view) throw noChannel(a);
+    const b = await a.node.balanceContract(a.values.get('channel'));
+    a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
+    return { ...names, balance: b };
+  },
+  async balanceChan(a) {
+    nameDefault(a);
+    const channel = a.values.get('channel');
+    const { view, names } = target(a);
+    if (!view) throw noChannel(a);
+    const b = a.node.balanceChan(channel);
+    if (!b && view.payout) {
+      // an exit: paid out by the deposits, never a signed state
+      a.io.say(`No signed state: the channel ${paidOutText(view)}; nothing is in the channel any more`);
+      return { ...names, paidOut: view.payout };
+    }
+    if (!b) {
+      const onChain = view.phase === 'closing' ? (view.close?.step ?? null) : undefined;
+      const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON)` : `a close with step ${onChain} is under way`;
+      const why = view.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
+      // the codes the node's actions give for a close under way and a declined channel
+      const code = view.phase === 'rejected' ? 'INVALID_TRANSITION' : onChain !== undefined ? 'ALREADY_CLOSING' : 'NOT_OPEN';
+      throw Object.assign(new Error(`no signed state yet: ${why}`), { code });
+    }
+    // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
+    const p = view.payout;
+    const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
+    const paid = view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
+    a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})`);
+    return { ...names, ...b };
+  },
+  async showAll(a) {
+    nameDefault(a);
+    const channel = a.values.get('channel');
+    const from = stepValue(a, 'from');
+    const to = stepValue(a, 'to');
+    if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}: --to names the last step to show`);
+    if (a.io.json || from !== undefined || to !== undefined) {
+      // --to names the last step shown; the node's range ends before its `to`
+      const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to: to + 1n } : {}) });
+      const count = (channel ? a.node.channel(channel) : a.node.currentChannel())?.count ?? 0n;
+      if (!all.length) a.io.say(count === 0n ? 'No states yet' : `No states in that range: the steps are 0 to ${count - 1n}`);
+      for (const s of all) a.io.say(formatState(s));
+      return { ...target(a).names, states: all };
+    }
+    // On screen the whole history is printed a window at a time: a channel of millions of states fits.
+    const view = channel ? a.node.channel(channel) : a.node.currentChannel();
+    const count = view?.count ?? 0n;
+    let shown = 0;
+    for (let s = 0n; ; s += SHOW_PAGE) {
+      const page = await a.node.showAll(channel, { from: s, to: s + SHOW_PAGE });
+      for (const st of page) a.io.say(formatState(st));
+      shown += page.length;
+      if (s + SHOW_PAGE > count) break;
+    }
+    if (!shown) a.io.say('No states yet');
+    return { ...target(a).names, shown };
+  },
+  async showLast(a) {
+    nameDefault(a);
+    const s = a.node.showLast(a.values.get('channel'));
+    a.io.say(s ? formatState(s) : 'No states yet');
+    return { ...target(a).names, state: s };
+  },
+};
