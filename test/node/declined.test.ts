@@ -13,18 +13,11 @@ import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.
 import { restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, connect, until, type Pair } from '../helpers/nodes.js';
 
-/** Alice's node on a chain whose deployment is sent but "not seen in time" (TIMEOUT): it lands `lateMs` later. */
-async function slowDeployer(p: Pair, lateMs: number): Promise<{ landed: () => boolean }> {
-  let landed = false;
-  const real = p.chain;
-  const chain = new Proxy(real, {
+/** Restarts Alice's node on a chain whose deployChannel is `deploy` (the rest is the real chain). */
+async function aliceDeploying(p: Pair, deploy: (real: Chain, ...a: Parameters<Chain['deployChannel']>) => ReturnType<Chain['deployChannel']>): Promise<void> {
+  const chain = new Proxy(p.chain, {
     get(target, prop, receiver) {
-      if (prop === 'deployChannel') {
-        return async (...a: Parameters<Chain['deployChannel']>) => {
-          setTimeout(() => void target.deployChannel(a[0], a[1], a[2]).then(() => (landed = true)), lateMs).unref();
-          throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
-        };
-      }
+      if (prop === 'deployChannel') return (...a: Parameters<Chain['deployChannel']>) => deploy(target, ...a);
       const v = Reflect.get(target, prop, receiver) as unknown;
       return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
     },
@@ -32,6 +25,15 @@ async function slowDeployer(p: Pair, lateMs: number): Promise<{ landed: () => bo
   await p.alice.stop();
   p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
   await connect(p.alice, p.bob);
+}
+
+/** Alice's deployment is sent but "not seen in time" (TIMEOUT): it lands `lateMs` later. */
+async function slowDeployer(p: Pair, lateMs: number): Promise<{ landed: () => boolean }> {
+  let landed = false;
+  await aliceDeploying(p, async (real, ...a) => {
+    setTimeout(() => void real.deployChannel(a[0], a[1], a[2]).then(() => (landed = true)), lateMs).unref();
+    throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
+  });
   return { landed: () => landed };
 }
 
@@ -108,24 +110,12 @@ withPair("a partner's decline while my deployment is under way: after it fails, 
   // Alice's first deployment waits while Bob declines, then fails before it leaves (the wallet refused it).
   let release: () => void = () => undefined;
   const gate = new Promise<void>((r) => (release = r));
-  const real = p.chain;
   let deploys = 0;
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (prop === 'deployChannel') {
-        return async () => {
-          deploys++;
-          await gate;
-          throw new ChainError('WALLET_REJECTED', 'injected: the wallet refused the message');
-        };
-      }
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
-    },
-  }) as Chain;
-  await p.alice.stop();
-  p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
-  await connect(p.alice, p.bob);
+  await aliceDeploying(p, async () => {
+    deploys++;
+    await gate;
+    throw new ChainError('WALLET_REJECTED', 'injected: the wallet refused the message');
+  });
   const proposed = waitForEvent(p.bob, 'channelProposed');
   const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('0') });
   await proposed;
