@@ -70,9 +70,8 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
     ctx.log(`${what}, but your deployment landed with your deposit: take it back with refund`, 'warn');
     return true;
   }
-  await ctl.saveRecord();
+  await markDeclined(ctx, ctl);
   watch();
-  ctx.changed(ctl);
   void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl));
   const left = Math.max(0, Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
   ctx.log(`${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, 'warn');
@@ -95,4 +94,11 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
   delete ctl.rec.deploySentAt;
   await ctx.transition(ctl, 'rejectReceived');
   ctx.log(`channel ${ctl.id}, which your partner declined: your deployment did not land (nothing of yours is in it), so the channel is ended`, 'warn');
+}
+
+/** Records (and saves) that the partner declined a channel that could not end here: nothing more of ours goes in. */
+export async function markDeclined(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+  ctl.rec.partnerDeclined = true;
+  await ctl.saveRecord();
+  ctx.changed(ctl);
 }

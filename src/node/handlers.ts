@@ -13,7 +13,7 @@ import type { Arbiter } from './arbiter.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { keepDeclinedDeployment } from './decline.js';
+import { keepDeclinedDeployment, markDeclined } from './decline.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
@@ -170,16 +170,12 @@ export function handlers(p: Parts): HandlerTable {
       // A's deployment was under way: its deposit lands in a contract the partner will not fund.
       else if (before === 'deploying' && !ctl.rec.partnerDeclined) {
         // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).
-        ctl.rec.partnerDeclined = true;
-        await ctl.saveRecord();
-        ctx.changed(ctl);
+        await markDeclined(ctx, ctl);
         ctx.log(`${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, 'warn');
       } else if (before === 'funding' && !ctl.rec.partnerDeclined) {
         // The partner dismissed a funding channel it has nothing in (its node checks the chain): nothing more of
         // ours goes in. It locks only if the partner expects no deposit of its own, with nobody to sign its states.
-        ctl.rec.partnerDeclined = true;
-        await ctl.saveRecord();
-        ctx.changed(ctl);
+        await markDeclined(ctx, ctl);
         const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
         const theirs = ctl.rec.me === 'A' ? ctl.rec.expectedDepositB : ctl.rec.expectedDepositA;
         const lock = theirs > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
