@@ -234,7 +234,6 @@ async function runNode(opts: NodeOpts): Promise<void> {
     close();
     return;
   }
-  printEvents(node, opts, dataDir, io);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -249,6 +248,8 @@ async function runNode(opts: NodeOpts): Promise<void> {
   };
   process.on('SIGINT', onSignal('SIGINT', 130));
   process.on('SIGTERM', onSignal('SIGTERM', 143));
+  // Only now 'ready' is printed: a signal sent as soon as it is read finds the handlers in place.
+  printEvents(node, opts, dataDir, io);
   const { exitCommand, askedToServe } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
