@@ -71,14 +71,7 @@ export async function devnetMain(argv: string[], io: DevnetMainIo = { out: (l) =
     process.exitCode = 1;
     return undefined;
   }
-  io.out(`devnet listening on ${server.url}`);
-  io.out(`data: ${dataDir} (the chain persists here across restarts)`);
-  io.out(`point a node at it: --chain devnet --devnet-url ${server.url}`);
-  io.out(`TonClient endpoint: ${server.jsonRpcUrl}; faucet: POST ${server.url}/devnet/faucet {"address","amount"}; time: POST ${server.url}/devnet/advanceTime {"seconds"}`);
-  if (!isLoopback(opts.host)) io.err(`warning: bound to ${opts.host}, which other machines may reach; the devnet has no authentication.`);
-  ready = true;
-  for (const line of pending.splice(0)) io.out(line);
-
+  // The handlers are in place before the first line: a signal sent as soon as it is read still saves.
   if (io.handleSignals ?? true) {
     let stopping = false;
     const stop = (signal: string) => {
@@ -98,6 +91,14 @@ export async function devnetMain(argv: string[], io: DevnetMainIo = { out: (l) =
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   }
+  io.out(`devnet listening on ${server.url}`);
+  io.out(`data: ${dataDir} (the chain persists here across restarts)`);
+  io.out(`point a node at it: --chain devnet --devnet-url ${server.url}`);
+  io.out(`TonClient endpoint: ${server.jsonRpcUrl}; faucet: POST ${server.url}/devnet/faucet {"address","amount"}; time: POST ${server.url}/devnet/advanceTime {"seconds"}`);
+  if (!isLoopback(opts.host)) io.err(`warning: bound to ${opts.host}, which other machines may reach; the devnet has no authentication.`);
+  ready = true;
+  for (const line of pending.splice(0)) io.out(line);
+
   return server;
 }
 
