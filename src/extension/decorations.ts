@@ -1,6 +1,6 @@
 // Decorations of tree rows (a badge and a colour on the label, VS Code's FileDecoration): a state awaiting your
-// signature, your own proposal awaiting the partner, and a stale state on chain (older than the latest both
-// signed). Rows carry a `synchannel-tree:` resourceUri whose query names the decoration.
+// signature, your own proposal awaiting the partner, and a close on chain the watcher challenges (the node
+// decides). Rows carry a `synchannel-tree:` resourceUri whose query names the decoration.
 import * as vscode from 'vscode';
 
 export type DecorationKind = 'pending-me' | 'pending-partner' | 'stale';

@@ -60,7 +60,7 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
     // close.byMe is who started the close: after a challenge the step on chain is the challenger's, so it is not named
     m.appendMarkdown(`\n\nOn chain: ${what} (the close was started by ${ch.close.byMe ? 'you' : names.partner}); challenge window: ${windowLeft(ch)} left`);
-    if (staleOnChain(ch)) m.appendMarkdown(`\n\n$(warning) Older than the latest state both signed (Step ${ch.latest?.step}): your watcher challenges it. [Challenge now](${link('synchannel.challenge', target)})`);
+    if (staleOnChain(ch)) m.appendMarkdown(`\n\n$(warning) Your watcher challenges it with Step ${ch.close.challengeWith}: it pays you less than your latest state, or a state between could. [Challenge now](${link('synchannel.challenge', target)})`);
   }
   if (ch.phase === 'closed' && ch.payout) {
     const p = ch.payout;
@@ -86,6 +86,6 @@ export function stepHover(
   m.appendMarkdown(`\`${stateLine(s)}\` · ${signedBy(s)}${s.tag === 'close' ? ' · close state' : ''}`);
   if (o.pending === 'me') m.appendMarkdown('\n\nAwaiting your signature: Sign it from the row or the balances panel.');
   if (o.pending === 'partner') m.appendMarkdown("\n\nAwaiting your partner's signature.");
-  if (o.onChain) m.appendMarkdown(o.stale ? '\n\n$(warning) The contract holds this step, older than the latest both signed.' : '\n\nThe contract holds this step.');
+  if (o.onChain) m.appendMarkdown(o.stale ? '\n\n$(warning) The contract holds this step, and your watcher challenges it (it pays you less than your latest state, or a state between could).' : '\n\nThe contract holds this step.');
   return m;
 }

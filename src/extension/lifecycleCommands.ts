@@ -128,7 +128,9 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     challenge: async (t) => {
       const { node, ch } = await channel(c, t, 'challenge');
       const r = await onChain('challenging the close with your latest state…', (p) => node.api.challenge({ ...p, channel: ch.id }));
-      void c.info(r.closeStep !== null ? `the contract now holds Step ${r.closeStep}` : 'the contract holds the deposits (an exit)');
+      // The node challenges only when it helps: an unchanged step on chain means there was nothing to answer.
+      const held = r.closeStep !== null ? `Step ${r.closeStep}` : 'the deposits (an exit)';
+      void c.info(r.closeStep !== ch.closeStep ? `the contract now holds ${held}` : `nothing to challenge: the contract holds ${held}, which pays you at least what your latest state does, and no state between could pay you less`);
       return r;
     },
     finish: async (t) => {

@@ -49,7 +49,7 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
         text:
           e.step === null
             ? `${c.name(e.channel)} started an exit with the deposits; the window ends in ${windowLeft(e.channel)}. Your watcher challenges with any state both signed.`
-            : `${c.name(e.channel)} sent Step ${e.step} to the contract; the challenge window ends in ${windowLeft(e.channel)}. Your watcher challenges it if you hold a later state.`,
+            : `${c.name(e.channel)} sent Step ${e.step} to the contract; the challenge window ends in ${windowLeft(e.channel)}. Your watcher challenges it if it pays you less than your latest state (or a state between could).`,
         buttons: { Show: () => c.run('synchannel.showAll', e.channel) },
       };
     case 'challenged':

@@ -97,9 +97,9 @@ export function partnerName(ch: ChannelView, hosted: readonly { label: string; a
   return hosted.find((h) => h.account === ch.partnerAddress)?.label ?? shortAddress(ch.partnerAddress);
 }
 
-/** The contract holds an older state than the latest both signed (a stale close, which the watcher challenges). */
+/** The node's watcher challenges the close on chain (it decides: an older step that pays us more is left alone). */
 export function staleOnChain(ch: ChannelView): boolean {
-  return ch.phase === 'closing' && ch.close !== null && ch.close.step !== null && ch.latest !== null && ch.close.step < ch.latest.step;
+  return ch.phase === 'closing' && ch.close !== null && ch.close.challengeWith !== null;
 }
 
 /**

@@ -37,6 +37,11 @@ export class ChannelController {
   deadlinePassed = false;
   /** the wallet of this node's party when it is not the wallet this node runs (same key, another wallet) */
   otherWallet: string | null = null;
+  /**
+   * The step the watcher challenges the close on chain with, as last planned (null: it does not, there is nothing
+   * to gain or to fear; undefined: not planned yet in this run).
+   */
+  challengeWith: bigint | null | undefined = undefined;
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
   sentClose: bigint | null | undefined = undefined;
   /**

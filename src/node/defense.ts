@@ -100,6 +100,7 @@ export class Defense {
       for (let delay = RETRY_MIN_MS; !this.h.stopped() && this.h.state(ctl); ) {
         w.recheck = false;
         const found = await this.plan(ctl);
+        this.planned(ctl, found ? found.plan.step : null);
         if (!found) {
           if (w.recheck) continue;
           return;
@@ -145,6 +146,13 @@ export class Defense {
       told(this.h.stopped() && !landed ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : null);
       this.payOutAgreed(ctl);
     }
+  }
+
+  /** Keeps the watcher's decision on the controller (the view shows it), telling the listeners when it changes. */
+  private planned(ctl: ChannelController, step: bigint | null): void {
+    if (ctl.challengeWith === step) return;
+    ctl.challengeWith = step;
+    this.h.ctx.changed(ctl);
   }
 
   /**

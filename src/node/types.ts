@@ -72,6 +72,11 @@ export interface CloseView {
   /** unix seconds (chain time) */
   deadline: number;
   byMe: boolean;
+  /**
+   * The step of our state the watcher challenges this close with (null: none: the close pays us at least what our
+   * latest state does and nothing between could pay less, or the watcher has not read the close yet).
+   */
+  challengeWith: bigint | null;
   /** seconds until the deadline in chain time (when the view was made) */
   secondsLeft: number;
 }

@@ -80,7 +80,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     turnRequestedByPartner: ch.partnerWantsTurn,
     myBalance: mine,
     partnerBalance: theirs,
-    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, secondsLeft: rec.life === 'closed' || ctl.deadlinePassed ? 0 : Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
+    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: rec.life === 'closed' || ctl.deadlinePassed ? 0 : Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
     deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
     closeStep: rec.close?.step ?? null,
     payout: rec.payout,
@@ -112,4 +112,12 @@ const MESSAGE_WORDS: Record<AppMessage['type'], string> = {
 
 export function messageWords(type: AppMessage['type']): string {
   return MESSAGE_WORDS[type];
+}
+
+/** The watcher's planned challenge while it is still above the close on chain (a landed one is on chain). */
+function challengeWith(ctl: ChannelController): bigint | null {
+  const w = ctl.challengeWith ?? null;
+  const close = ctl.rec.close;
+  if (w === null || ctl.rec.life !== 'closing' || !close) return null;
+  return close.step === null || w > close.step ? w : null;
 }

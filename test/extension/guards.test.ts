@@ -101,7 +101,7 @@ describe('stopping a node that guards channels', () => {
   });
 
   test('a closing channel says the time left in its window, counted from when the view was read', () => {
-    const ch = channel({ contract: 'kQc', phase: 'closing', close: { step: 3n, submitter: 'B', deadline: 1, byMe: false, secondsLeft: 600 } });
+    const ch = channel({ contract: 'kQc', phase: 'closing', close: { step: 3n, submitter: 'B', deadline: 1, byMe: false, challengeWith: null, secondsLeft: 600 } });
     const w = stopWarning([ch], 'Switch to devnet', 1_000_000, 1_000_000 + 120_000);
     assert.ok(w);
     assert.match(w.detail, /kQc with .*: closing, 8 min left in the challenge window/);
@@ -112,7 +112,7 @@ describe('stopping a node that guards channels', () => {
 describe('countdowns in chain time', () => {
   test('the time left is the view\'s secondsLeft less the time since it was read, never the local clock against the deadline', () => {
     // a deadline far in the local past (the devnet after advanceTime): the node's secondsLeft wins
-    const ch = { close: { step: 1n, submitter: 'A' as const, deadline: 10, byMe: true, secondsLeft: 300 } };
+    const ch = { close: { step: 1n, submitter: 'A' as const, deadline: 10, byMe: true, challengeWith: null, secondsLeft: 300 } };
     assert.equal(closeLeft(ch, 5_000, 5_000), 300);
     assert.equal(closeLeft(ch, 5_000, 65_000), 240);
     assert.equal(closeLeft(ch, 5_000, 5_000 + 400_000), 0);

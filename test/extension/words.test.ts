@@ -42,7 +42,7 @@ describe('words of the views', () => {
     assert.equal(channelDescription(channel()), 'open · 3.5 TON · your turn');
     assert.equal(channelDescription(channel({ myTurn: false })), "open · 3.5 TON · partner's turn");
     assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' } })), 'open · 3.5 TON · sign Step 2');
-    const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, secondsLeft: 600 };
+    const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, challengeWith: null, secondsLeft: 600 };
     assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_000), 'closing · 3.5 TON · 10 min left');
     assert.equal(channelDescription(channel({ phase: 'closing', close: { ...close, secondsLeft: 0 } }), 1_000_700), 'closing · 3.5 TON · window over');
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
@@ -50,12 +50,13 @@ describe('words of the views', () => {
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');
   });
 
-  test('a close on chain is stale when it holds an older step than the latest both signed (an exit is not)', () => {
-    const close = (step: bigint | null) => ({ step, submitter: 'B' as const, deadline: 1, byMe: false, secondsLeft: 0 });
-    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(0n) })), true);
-    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(1n) })), false);
-    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(null) })), false);
-    assert.equal(staleOnChain(channel({ phase: 'closed', close: close(0n) })), false);
+  test('a close on chain is stale when the node says its watcher challenges it (an older step paying us more is not; an exit can be)', () => {
+    const close = (step: bigint | null, challengeWith: bigint | null) => ({ step, submitter: 'B' as const, deadline: 1, byMe: false, challengeWith, secondsLeft: 0 });
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(0n, 1n) })), true);
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(0n, null) })), false, 'older, but it pays us at least the latest');
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(null, 1n) })), true, 'an exit the watcher challenges');
+    assert.equal(staleOnChain(channel({ phase: 'closing', close: close(null, null) })), false);
+    assert.equal(staleOnChain(channel({ phase: 'closed', close: close(0n, 1n) })), false);
   });
 
   test('a view read while the node records a state both signed (count ahead of latest) is settling, not shown', () => {

@@ -43,8 +43,13 @@ withPair('a stale close that pays us what the latest does is still challenged wh
   const said: string[] = [];
   p.bob.on((e) => void (e.type === 'log' && e.level === 'warn' && said.push(e.message)));
   // Alice closes with step 2 (Bob 5, as the latest pays him); steps 5-7 pay him 4.
+  const planned: (bigint | null)[] = [];
+  p.bob.on((e) => void (e.type === 'channelUpdated' && e.channel.phase === 'closing' && planned.push(e.channel.close!.challengeWith)));
   await p.alice.withdraw({ step: 2n, mode: 'unilateral', confirmStale: true });
   assert.equal((await raised).step, 9n, 'Bob raises the floor to his latest state');
+  assert.ok(planned.includes(9n), `Bob's view said which step his watcher challenges with: ${planned.join(',')}`);
+  assert.equal(p.bob.currentChannel()!.close!.challengeWith, null, 'once the challenge is on chain, nothing more');
+  assert.equal(p.alice.currentChannel()!.close?.challengeWith ?? null, null, 'Alice plans nothing');
   assert.ok(said.some((m) => /a state between the close on chain and step 9 pays you less, and your partner may submit it until the deadline: challenging with step 9 \(5 TON\)/.test(m)), said.join('\n'));
   assert.ok(!said.some((m) => /the close on chain pays you less/.test(m)), 'it does not pay Bob less');
   // Alice tries step 5 (Bob 4) in the last block of the window: the contract refuses it.
@@ -75,6 +80,8 @@ withPair('a stale close with nothing worse for us between it and the latest is n
   await new Promise((r) => setTimeout(r, 2_000)); // 20 polls of both watches
   assert.deepEqual([alice, bob], [[], []]);
   assert.equal(p.bob.currentChannel()!.closeStep, 8n);
+  // older than the latest, yet nothing to challenge: the views say so (the extension warns only then)
+  assert.deepEqual([p.alice.currentChannel()!.close!.challengeWith, p.bob.currentChannel()!.close!.challengeWith], [null, null]);
 });
 
 withPair('a read of the close older than the one we saw (a lagging endpoint) changes nothing: no step rolled back, no second challenge', async (p) => {
