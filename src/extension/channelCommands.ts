@@ -43,7 +43,8 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const wrong = exact?.(amount);
   if (wrong) throw new ExtensionError('DEPOSIT_MISMATCH', wrong);
   const r = await onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
-  void c.info(`deposited ${formatTon(amount)} TON into ${r.contract}`);
+  // What the contract holds now, from the node's answer (a deposit already in sends nothing), as the CLI says it.
+  void c.info(`deposit done: ${r.contract} holds A ${formatTon(r.depositA)} / ${formatTon(r.expectedDepositA)} TON, B ${formatTon(r.depositB)} / ${formatTon(r.expectedDepositB)} TON`);
   return r;
 }
 

@@ -1,14 +1,14 @@
 // Withdraw (close the channel), from the palette, a channel row or a step row ("Withdraw with This Step"): always
 // the choice of how to close, then a preview of what each side gets and a confirmation, since a close cannot be
-// undone. A cooperative close with the partner offline is refused before anything is sent; a close that fell back
-// to a unilateral one (the 'auto' mode, scripts) says so plainly.
+// undone. A cooperative close the node refuses for an offline partner (nothing sent) offers the close alone; a close
+// that fell back to a unilateral one (the 'auto' mode, scripts) says so plainly.
 import type { Party, PayoutView, StateView, WithdrawResult } from '../node/types.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
 import { payoutBeyond } from '../node/uiRules.js';
-import { ExtensionError, formatTon, stateLine } from './util.js';
+import { ExtensionError, errorCode, formatTon, stateLine } from './util.js';
 import { changeWords, period, windowLeft } from './words.js';
 
 type Mode = 'cooperative' | 'unilateral' | 'auto';
@@ -49,30 +49,35 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
     });
     mode = await c.prompts.pick(items, { title: `SynChannel: close the channel with Step ${step}`, step: 1, totalSteps: 2, placeholder: 'How do you want to close?' });
   }
-  if (mode === 'cooperative' && !ch.partnerOnline) {
-    const alone = await c.prompts.confirm(
-      `${partner} is offline: a cooperative close needs their signature.`,
-      `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).`,
-      'Close Alone (Unilateral)',
-    );
-    if (!alone) throw cancelled();
-    mode = 'unilateral';
-  }
-
   const you = ch.me === 'A' ? state.balanceA : state.balanceB;
   const them = ch.me === 'A' ? state.balanceB : state.balanceA;
   const what = `Step ${step} (${stateLine(state)}): you get ${formatTon(you)} TON, ${partner} ${formatTon(them)} TON.`;
   const detail =
     mode === 'cooperative'
       ? `${what} Both of you sign a close state and the contract pays out at once. The channel cannot be used after.`
-      : `${what} The challenge window (${window}) opens: ${partner} can replace it with any later state both signed.` +
+      : mode === 'auto'
+        ? `${what} Cooperative if ${partner} answers (the contract pays out at once); else a close alone, paid after the challenge window (${window}). The channel cannot be used after.`
+        : `${what} The challenge window (${window}) opens: ${partner} can replace it with any later state both signed.` +
         (stale ? ` Step ${step} is older than the latest Step ${latest.step}: ${partner} will likely challenge it, and the latest state then pays.` : '') +
         (ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '');
   // A close cannot be undone: always confirmed by the person (the stale step included).
-  const ok = await c.prompts.confirm(mode === 'cooperative' ? 'Close the channel with your partner?' : `Close the channel alone with Step ${step}?`, detail, `Close with Step ${step}`);
+  const title = mode === 'cooperative' ? 'Close the channel with your partner?' : mode === 'auto' ? 'Close the channel?' : `Close the channel alone with Step ${step}?`;
+  const ok = await c.prompts.confirm(title, detail, `Close with Step ${step}`);
   if (!ok) throw cancelled();
 
-  const r = await onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, ...(stale ? { step } : {}), mode, confirmStale: stale || ch.restorePending }));
+  const close = (how: Mode) => onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, ...(stale ? { step } : {}), mode: how, confirmStale: stale || ch.restorePending }));
+  // The node decides whether a cooperative close needs the partner (not with a close state both signed) and gives
+  // an offline partner a moment to connect; only its refusal offers the close alone.
+  const r = await close(mode).then(undefined, async (e: unknown) => {
+    if (mode !== 'cooperative' || errorCode(e) !== 'PARTNER_OFFLINE') throw e;
+    const alone = await c.prompts.confirm(
+      `${partner} is offline: a cooperative close needs their signature.`,
+      `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).`,
+      'Close Alone (Unilateral)',
+    );
+    if (!alone) throw cancelled();
+    return close('unilateral');
+  });
   // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
   const until = windowLeft(node.api.channels().find((x) => x.id === ch.id));
   if (r.fellBack) {

@@ -303,6 +303,8 @@ export class Negotiation {
       }
       throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
     });
+    // Ended while the deposit waited (the proposal withdrawn by A, or declined): nothing was sent.
+    if (rec.life === 'rejected') throw new NodeError('PARTNER_DECLINED', `channel ${addressText(rec.contract, 'contract')} was ${rec.me === 'B' ? 'withdrawn by your partner' : 'declined'} before its contract was deployed: nothing was deposited`);
     if (rec.life !== 'funding') return ctx.view(ctl);
     const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
     const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);

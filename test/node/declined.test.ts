@@ -130,3 +130,21 @@ withPair("a partner's decline while my deployment is under way: after it fails, 
   await assert.rejects(p.alice.deposit(undefined, { channel: view.channelId }));
   assert.equal(deploys, 1);
 });
+
+withPair('a deposit that waited for the deployment and saw the proposal withdrawn says nothing was deposited', async (p) => {
+  // Alice's deployment is refused before it leaves: she stays 'accepted' and withdraws her proposal.
+  await aliceDeploying(p, async () => {
+    throw new ChainError('INSUFFICIENT_FUNDS', 'injected: the wallet cannot pay the deployment');
+  });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
+  await proposed;
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'INSUFFICIENT_FUNDS', 30_000);
+  const deposit = p.bob.deposit(undefined, { channel: view.id });
+  await failed;
+  assert.equal(p.alice.channel(view.channelId)!.phase, 'accepted');
+  await p.alice.decline({ channel: view.id });
+  await assert.rejects(deposit, (e: Error & { code?: string }) => e.code === 'PARTNER_DECLINED' && /nothing was deposited/.test(e.message));
+  assert.equal(p.bob.channel(view.channelId)!.phase, 'rejected');
+  assert.equal(await p.chain.getBalance(Address.parse(view.contract)), 0n);
+});

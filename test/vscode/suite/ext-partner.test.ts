@@ -233,21 +233,27 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.deepEqual(deployed!.buttons, ['Deposit']);
   });
 
-  it('withdraw with the partner gone silent: a cooperative close is refused before anything is sent; a fallback says so', async () => {
+  it('withdraw with the partner gone silent: the node refuses a cooperative close before anything is sent, and the close alone is offered; a fallback says so', async () => {
     await partner!.kill9();
     await until('the partner offline', () => !channel().partnerOnline, 60_000);
     const ch = channel();
     const target = { party: 'me', channel: ch.id };
     ext.test.clearPrompts();
-    ext.test.answer({ pick: 'Cooperative close' }, { confirm: null });
+    // the node decides (it gives the partner a moment to connect): the offer to close alone follows its refusal
+    ext.test.answer({ pick: 'Cooperative close' }, { confirm: `Close with Step ${ch.latest!.step}` }, { confirm: null });
     assert.equal(await vscode.commands.executeCommand('synchannel.withdraw', target), undefined);
-    const asked = ext.test.prompts().filter((p) => p.kind === 'confirm').at(-1);
+    const confirms = ext.test.prompts().filter((p) => p.kind === 'confirm');
+    assert.deepEqual(confirms.map((p) => p.kind === 'confirm' && /^Close the channel with your partner\?$/.test(p.message)), [true, false], JSON.stringify(confirms));
+    const asked = confirms.at(-1);
     assert.ok(asked?.kind === 'confirm' && /offline: a cooperative close needs their signature/.test(asked.message), JSON.stringify(asked));
     assert.equal(channel().phase, 'open', 'nothing was sent');
 
+    ext.test.clearPrompts();
     ext.test.answer({ confirm: `Close with Step ${ch.latest!.step}` });
     const r = (await vscode.commands.executeCommand('synchannel.withdraw', target, 'auto')) as { fellBack: boolean } | undefined;
     assert.ok(r, JSON.stringify(ext.lastFailure()));
+    const auto = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(auto?.kind === 'confirm' && /Cooperative if .* answers .* else a close alone/.test(auto.detail), JSON.stringify(auto));
     assert.equal(r.fellBack, true);
     const warned = notices(ext).find((n) => n.level === 'warning' && /cooperative close was not possible \(.*\): a unilateral close started/.test(n.message));
     assert.ok(warned, JSON.stringify(notices(ext)));
