@@ -4,10 +4,9 @@
 import * as vscode from 'vscode';
 import type { NodeHost } from './host.js';
 import type { Model, ModelBuilder, NodeEntry } from './model.js';
+import { watchedHere } from '../node/uiRules.js';
 import { formatTon } from './util.js';
 import { turnWords } from './words.js';
-
-const WATCHED = ['funding', 'locked', 'open', 'closing'];
 
 export interface StatusText {
   text: string;
@@ -52,7 +51,7 @@ export function statusText(host: NodeHost, model: Model): StatusText {
 }
 
 function running(me: NodeEntry, network: string): { text: string; tooltip: string } {
-  const watched = me.channels.filter((c) => WATCHED.includes(c.view.phase));
+  const watched = me.channels.filter((c) => watchedHere(c.view));
   const current = me.node.api.currentChannel();
   const parts = [`$(plug) SynChannel: ${network}`];
   parts.push(watched.length ? `watching ${watched.length}` : 'running');

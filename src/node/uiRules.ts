@@ -12,6 +12,11 @@ export function inContract(phase: string): boolean {
   return phase === 'funding' || phase === 'locked' || phase === 'open' || phase === 'closing';
 }
 
+/** A channel this node watches: money in its contract, and a contract this version reads (v1 is only listed). */
+export function watchedHere(ch: Pick<ChannelView, 'phase' | 'legacy'>): boolean {
+  return inContract(ch.phase) && !ch.legacy;
+}
+
 /**
  * What a payout added to the balances: `beyond` is what the contract held beyond them (its fee reserve, and any
  * top-up to it, split evenly whoever sent it; on contract v2 a plain transfer too), less storage fees; `even` is false when storage
@@ -41,8 +46,9 @@ export interface Unwatched {
 }
 
 export function unwatched(channels: readonly ChannelView[]): Unwatched {
-  const closing = channels.filter((c) => c.phase === 'closing');
-  const guarded = channels.filter((c) => c.phase === 'open' || c.phase === 'locked');
+  // A v1 channel is watched by no node of this version: stopping changes nothing for it.
+  const closing = channels.filter((c) => c.phase === 'closing' && !c.legacy);
+  const guarded = channels.filter((c) => (c.phase === 'open' || c.phase === 'locked') && !c.legacy);
   return {
     closing,
     guarded,

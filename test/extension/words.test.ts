@@ -8,6 +8,7 @@ import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js
 import { journalLine } from '../../src/extension/demoJournal.js';
 import { channelDescription, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
+import { unwatched, watchedHere } from '../../src/node/uiRules.js';
 
 const TON = parseTon;
 const no = { ok: false as const, code: 'NOT_OPEN' as const, why: 'not now' };
@@ -48,6 +49,15 @@ describe('words of the views', () => {
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
     assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');
+  });
+
+  test('a channel of contract v1 says it is closed with SynChannel 0.1, is not counted as watched, and is no reason to keep a node running', () => {
+    const v1 = channel({ legacy: true });
+    assert.match(channelDescription(v1), /^open · contract v1: close it with SynChannel 0\.1 · /);
+    assert.equal(watchedHere(v1), false);
+    assert.equal(watchedHere(channel()), true);
+    const u = unwatched([v1, channel({ phase: 'closing', legacy: true })]);
+    assert.deepEqual([u.guarded.length, u.closing.length], [0, 0]);
   });
 
   test('a close on chain is stale when the node says its watcher challenges it (an older step paying us more is not; an exit can be)', () => {
