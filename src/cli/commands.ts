@@ -14,6 +14,7 @@ import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
+import { importSummary } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -267,7 +268,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const file = await argOrAsk(a, 0, 'Backup file to read: ', 'file name', 'import synchannel.backup');
     if (await isFolder(file)) throw Object.assign(new Error(`${file} is a folder: give the backup file's path (the file export wrote)`), { code: 'BACKUP_INVALID' });
     const r = await a.node.importBackup(file);
-    a.io.say(`Restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s)` : ''}. Restored channels wait for your partner before signing anything.`);
+    const said = importSummary(r);
+    a.io.say(`${said.charAt(0).toUpperCase()}${said.slice(1)}.`);
     return r;
   },
   async help(a) {

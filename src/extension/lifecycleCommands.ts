@@ -11,7 +11,7 @@ import type { HostedNode } from './host.js';
 import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
-import { depositsProblem } from '../node/uiRules.js';
+import { depositsProblem, importSummary } from '../node/uiRules.js';
 import { channelDescription, finishWords, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
@@ -154,7 +154,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       const file = typeof fileArg === 'string' ? fileArg : (await vscode.window.showOpenDialog({ title: 'SynChannel: import a backup', canSelectMany: false }))?.[0]?.fsPath;
       if (!file) throw cancelled();
       const r = await node.api.importBackup(file);
-      void c.info(`restored ${r.imported.length} channel(s); they wait for your partner before signing anything`);
+      void c.info(importSummary(r));
       return r;
     },
     help: async () => {

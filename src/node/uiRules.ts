@@ -26,6 +26,11 @@ export function payoutBeyond(p: Pick<PayoutView, 'paidA' | 'paidB' | 'balanceA' 
   return { beyond: p.paidA + p.paidB - p.balanceA - p.balanceB, even: p.paidA >= p.balanceA && p.paidB >= p.balanceB };
 }
 
+/** What an import did, in words (the CLI and the extension): a channel kept because the local copy is newer is said. */
+export function importSummary(r: { imported: readonly string[]; kept: readonly string[] }): string {
+  return `restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s) as they are` : ''}. Restored channels wait for your partner before signing anything`;
+}
+
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
 export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";
