@@ -26,7 +26,7 @@ for spec in "${specs[@]}"; do
     if [ $rc -ne 0 ]; then
       fails=$((fails + 1)); echo "$out" > ".scratch/flake/logs/$tag-run$i.log"
       echo "  $tag run $i FAIL ${d}s: $(echo "$out" | grep -m4 -E "Error|error:|gave up|timed out|expected|refused after" | tr -s ' \n' ' ' | cut -c1-400)"
-    else echo "  $tag run $i pass ${d}s"; fi
+    else echo "  $tag run $i pass ${d}s $(echo "$out" | grep -E '^# (guest|connect|ROUNDS|A did not|WITHDRAW|DECLINED)' | tr '\n' ' ')"; fi
   done
   echo "SUMMARY $FILE [$PAT] busy=$BUSY: $fails failed of $runs"
 done

@@ -59,7 +59,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
     }));
   const problem = depositsProblem(mine, theirs);
   if (problem) throw new ExtensionError('AMOUNT_NOT_POSITIVE', problem);
-  const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }));
+  const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }), { cancellable: false });
   void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. You deploy it once they accept.`);
   return ch;
 }
@@ -127,7 +127,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     },
     challenge: async (t) => {
       const { node, ch } = await channel(c, t, 'challenge');
-      const r = await onChain('challenging the close with your latest state…', (p) => node.api.challenge({ ...p, channel: ch.id }));
+      const r = await onChain('challenging the close with your latest state…', (p) => node.api.challenge({ ...p, channel: ch.id }), { cancellable: false });
       // The node challenges only when it helps: an unchanged step on chain means there was nothing to answer.
       const held = r.closeStep !== null ? `Step ${r.closeStep}` : 'the deposits (an exit)';
       void c.info(r.closeStep !== ch.closeStep ? `the contract now holds ${held}` : `nothing to challenge: the contract holds ${held}, which pays you at least what your latest state does, and no state between could pay you less`);
@@ -135,7 +135,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     },
     finish: async (t) => {
       const { node, ch } = await channel(c, t, 'finish');
-      const view = await onChain('finishing the close…', (p) => node.api.finish({ ...p, channel: ch.id }));
+      const view = await onChain('finishing the close…', (p) => node.api.finish({ ...p, channel: ch.id }), { cancellable: false });
       void c.info(finishWords(view));
       return view;
     },
