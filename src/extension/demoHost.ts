@@ -1,6 +1,7 @@
 // One run of the teaching demo in this window: Alice and Bob (the node's createTeachingDemo), which steps ran
 // (the demo's own record), and the journal of the run for Replay; and the runner that starts and stops runs for
 // the node host (one start at a time, a stop during a start leaves nothing running).
+import { rm } from 'node:fs/promises';
 import type { HostedNode } from './host.js';
 import { createTeachingDemo, type TeachingDemo, type TeachingDemoStep } from './nodeFactory.js';
 import { DemoJournal } from './demoJournal.js';
@@ -16,6 +17,8 @@ export class DemoSession {
   constructor(
     readonly demo: TeachingDemo,
     private readonly log: (line: string) => void,
+    /** the run's own folder (removed when it stops) */
+    readonly dataDir: string,
   ) {
     this.alice = { id: 'alice', label: 'Alice', api: demo.alice, served: null };
     this.bob = { id: 'bob', label: 'Bob', api: demo.bob, served: null };
@@ -108,13 +111,17 @@ export class DemoRunner {
     const dataDir = this.h.dataDir();
     this.starting = true;
     this.h.changed();
-    const demo = await createTeachingDemo({ dataDir });
+    const demo = await createTeachingDemo({ dataDir }).catch(async (e: unknown) => {
+      await this.forget(dataDir);
+      throw e;
+    });
     if (stops !== this.stops) {
-      // stopped (or the window closed) while it started: nothing is left running
+      // stopped (or the window closed) while it started: nothing is left running, nor on disk
       await demo.stop().catch((e: unknown) => this.h.log(`stopping the demo: ${errorMessage(e)}`, 'warn'));
+      await this.forget(dataDir);
       throw new ExtensionError('CANCELLED', 'the teaching demo was stopped while it started');
     }
-    const session = new DemoSession(demo, (l) => this.h.log(l));
+    const session = new DemoSession(demo, (l) => this.h.log(l), dataDir);
     this.h.attach(session.alice);
     this.h.attach(session.bob);
     this.session = session;
@@ -147,9 +154,15 @@ export class DemoRunner {
     this.h.detach(d.bob);
     try {
       await d.stop();
+      await this.forget(d.dataDir);
     } catch (e) {
       this.h.log(`stopping the demo: ${errorMessage(e)}`, 'warn');
     }
     this.h.changed();
+  }
+
+  /** A run's folder holds only its sandbox keys and chain: it goes with the run (each run had left one behind). */
+  private async forget(dataDir: string): Promise<void> {
+    await rm(dataDir, { recursive: true, force: true }).catch((e: unknown) => this.h.log(`removing the demo's folder ${dataDir}: ${errorMessage(e)}`, 'warn'));
   }
 }

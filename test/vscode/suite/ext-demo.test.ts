@@ -3,7 +3,7 @@
 // Replay, a finished step refused at once, a running demo never thrown away without asking; then, in a second
 // run, the tree as a person reads it (parties as labels, decorations, no endless spinner) and the flows on it.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
@@ -130,8 +130,11 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     assert.deepEqual(ext.test.unanswered(), []);
   });
 
-  it('two starts at once start one pair of nodes; a stop during a start leaves nothing running', async () => {
+  it('two starts at once start one pair of nodes; a stop during a start leaves nothing running, nor a folder', async () => {
+    const folders = () => ext.test.log().flatMap((l) => /^teaching demo started \(data: (.*)\)$/.exec(l)?.[1] ?? []);
+    assert.ok(folders().length >= 2, 'the runs so far said where their data is');
     await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+    assert.deepEqual(folders().filter((f) => existsSync(f)), [], 'every stopped run removed its folder');
     const started = () => ext.test.log().filter((l) => l.startsWith('teaching demo started')).length;
     const before = started();
     const [a, b] = await Promise.all([vscode.commands.executeCommand('synchannel.openTeachingDemo'), vscode.commands.executeCommand('synchannel.openTeachingDemo')]);
@@ -145,6 +148,8 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     await opening;
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(ext.demoSteps(), [], 'the demo started during the stop was stopped');
+    const demoRoot = join(folders()[0]!, '..');
+    assert.deepEqual(existsSync(demoRoot) ? readdirSync(demoRoot) : [], [], 'nothing left in the demo folder');
   });
 });
 
