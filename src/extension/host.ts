@@ -226,6 +226,11 @@ export class NodeHost implements vscode.Disposable {
     }
   }
 
+  /** Waits for a start under way, if any (what the node guards is known once it runs). */
+  async startSettled(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+  }
+
   /** Stops the user's node (channels stay on disk). */
   async stopNode(opts: { keepWanted?: boolean } = {}): Promise<void> {
     if (!opts.keepWanted) {

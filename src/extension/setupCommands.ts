@@ -246,6 +246,8 @@ async function startDevnet(c: CommandContext, p: unknown) {
  * channels with money in them, a modal names them and how long the node may stay off. Throws CANCELLED on no.
  */
 export async function confirmStop(c: CommandContext, what: string, button: string): Promise<void> {
+  // A node still starting guards the same channels once it runs (the stop waits for it): asked about too.
+  await c.host.startSettled();
   const main = c.host.mainNode;
   const w = main ? stopWarning(main.api.channels(), what, Date.now(), Date.now(), main.api.brokenChannels()) : null;
   if (!w) return;
@@ -274,6 +276,7 @@ async function switchNetwork(c: CommandContext, n: unknown): Promise<NetworkKind
       .then((pick) => pick && void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', 'synchannel.network'));
     return undefined;
   }
+  await c.host.startSettled();
   const running = c.host.runningNetwork;
   if (running && running !== network) await confirmStop(c, `Switch from ${running} to ${network} (its node stops)`, `Switch to ${network}`);
   c.host.ownNetworkWrite = network;

@@ -137,6 +137,21 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.match(ext.lastFailure()!.message, /not loaded/);
   });
 
+  it('Stop while the node is still starting asks first, as for a running node that guards money', async () => {
+    await stopMine();
+    await cfg().update('dataDir', folderWithMoney('starting'), vscode.ConfigurationTarget.Global);
+    const started = vscode.commands.executeCommand('synchannel.startNode');
+    for (const end = Date.now() + 10_000; ext.status().node !== 'starting' && Date.now() < end; ) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(ext.status().node, 'starting');
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.stopNode'), undefined);
+    const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(asked?.kind === 'confirm' && /^Stop the node\? Your node guards 1 channel with money in it\./.test(asked.message), JSON.stringify(ext.test.prompts()));
+    assert.ok(await started, JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, 'sandbox', 'No keeps the node');
+  });
+
   it('changing synchannel.dataDir: Restart the Node asks first (what the running node guards), and after the switch says the old folder is not watched', async () => {
     await stopMine();
     const old = folderWithMoney('old-folder');
