@@ -11,7 +11,7 @@ import type { BalancesPanel } from './balancesPanel.js';
 import { channelCommands } from './channelCommands.js';
 import { demoCommands } from './demoCommands.js';
 import { showFailure, type ShownFailure } from './errors.js';
-import { channelsFor, failureLevel } from './guards.js';
+import { channelsFor, failureLevel, keyTarget } from './guards.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { lifecycleCommands } from './lifecycleCommands.js';
 import type { ModelBuilder } from './model.js';
@@ -100,9 +100,8 @@ export class Commands implements CommandContext {
   }
 
   private async run(name: string, handler: Handler, args: unknown[]): Promise<unknown> {
-    // A key binding passes nothing: Send and Sign act on the row selected in the SynChannel view.
-    const selected = this.treeView.selection[0];
-    if (args.length === 0 && selected && selected.kind !== 'node' && (name === 'send' || name === 'sign')) args = [selected];
+    // A key binding (not the palette) makes Send and Sign act on the row selected in the SynChannel view.
+    args = keyTarget(name, args, this.treeView.selection[0]);
     try {
       const result = await handler(...args);
       if (MOVES_WALLET.includes(name)) this.balances.invalidateWallets();

@@ -132,3 +132,15 @@ export function failureLevel(level: 'cancelled' | 'warning' | 'error', err: unkn
   const sent = !!err && typeof err === 'object' && (err as { sent?: unknown }).sent === true;
   return level === 'cancelled' && sent ? 'warning' : level;
 }
+
+/** What the key bindings of Send and Sign pass (package.json): only a key press acts on the tree's selected row. */
+export const FROM_TREE_KEY = 'synchannel:treeSelection';
+
+/**
+ * The arguments a command runs with: a key binding's marker becomes the selected channel or state row (none: the
+ * command asks, as from the palette). A palette call passes nothing and never takes an old selection.
+ */
+export function keyTarget<T extends { kind: string }>(name: string, args: unknown[], selected: T | undefined): unknown[] {
+  if (args[0] !== FROM_TREE_KEY) return args;
+  return (name === 'send' || name === 'sign') && selected && selected.kind !== 'node' ? [selected] : [];
+}

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { channelsFor, closeLeft, failureLevel, keyChange, offered, sameWallet, stopWarning } from '../../src/extension/guards.js';
+import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, keyChange, keyTarget, offered, sameWallet, stopWarning } from '../../src/extension/guards.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { depositsProblem } from '../../src/node/uiRules.js';
 import { parseWebviewMessage } from '../../webview/protocol.js';
 
@@ -179,5 +181,18 @@ describe('opening a channel', () => {
     assert.equal(depositsProblem(0n, TON('1')), undefined);
     assert.equal(depositsProblem(TON('1'), 0n), undefined);
     assert.match(depositsProblem(0n, 0n) ?? '', /a channel needs money in it/);
+  });
+});
+
+describe('Send and Sign from a key or from the palette', () => {
+  const row = { kind: 'channel', id: 'kQa' };
+  test('only the key bindings (package.json) act on the selected tree row; the palette asks, whatever was selected', () => {
+    assert.deepEqual(keyTarget('send', [], row), [], 'the palette passes nothing: no old selection taken');
+    assert.deepEqual(keyTarget('send', [FROM_TREE_KEY], row), [row]);
+    assert.deepEqual(keyTarget('sign', [FROM_TREE_KEY], { kind: 'node' }), [], 'a node row names no channel');
+    assert.deepEqual(keyTarget('sign', [FROM_TREE_KEY], undefined), []);
+    assert.deepEqual(keyTarget('withdraw', [row], undefined), [row], 'arguments of a link or a row are kept');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { keybindings: { command: string; args?: unknown }[] } };
+    for (const k of pkg.contributes.keybindings) assert.equal(k.args, FROM_TREE_KEY, k.command);
   });
 });
