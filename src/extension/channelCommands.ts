@@ -7,6 +7,7 @@ import type { HostedNode } from './host.js';
 import { amountArg, askAmount, isTarget, onChain, targetChannel } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { withdraw } from './withdraw.js';
+import { depositExact } from '../node/uiRules.js';
 import { partnerName } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
@@ -36,7 +37,8 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
       title: 'SynChannel: deposit',
       prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${wallet === null ? '' : ` (your wallet has ${formatTon(wallet)} TON)`}`,
       value: formatTon(expected),
-      allowZero: true,
+      // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
+      allowZero: !!exact,
       max: { nano: expected, what: 'what the contract still expects from you' },
       ...(exact ? { check: exact } : {}),
     }));
@@ -49,13 +51,13 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
 }
 
 /**
- * While a proposal is being accepted (proposed, accepted) the node takes exactly the proposal's deposit, and B pays
- * exactly what the contract still expects (src/node/negotiation.ts deposit): the prompt asks for that very amount.
- * Returns the check (why an amount is refused), or null when any amount up to `expected` goes (A topping up).
+ * The node's rule (depositExact): while a proposal is being accepted, and for B once the contract exists, the deposit
+ * is exactly what is due, so the prompt asks for that very amount. Returns the check (why an amount is refused), or
+ * null when any amount above 0 up to `expected` goes (A topping up).
  */
 function exactDeposit(ch: ChannelView, expected: bigint): ((nano: bigint) => string | undefined) | null {
+  if (!depositExact(ch.phase, ch.me)) return null;
   const accepting = ch.phase === 'proposed' || ch.phase === 'accepted';
-  if (!accepting && !(ch.me === 'B' && ch.phase === 'funding')) return null;
   const what = accepting ? 'the proposal says you deposit' : 'the contract expects';
   return (nano) =>
     nano === expected ? undefined : `${what} exactly ${formatTon(expected)} TON: deposit ${formatTon(expected)} TON${accepting ? ', or Decline and ask your partner for a new proposal' : ''}`;

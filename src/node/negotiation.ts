@@ -20,7 +20,7 @@ import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './c
 import { declineChannel, settleDeclined } from './decline.js';
 import { DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, type ChannelRecord } from './record.js';
-import { depositsProblem } from './uiRules.js';
+import { depositExact, depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
 /** A deployment sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
@@ -316,7 +316,7 @@ export class Negotiation {
     // The amount typed is what is paid, never replaced: A may top up in parts, B pays what the proposal says.
     const toPay = amount ?? missing;
     if (toPay > missing) throw new NodeError('DEPOSIT_TOO_LARGE', `the contract expects ${formatTon(missing)} TON more from you; deposit that amount`);
-    if (toPay <= 0n || (rec.me === 'B' && toPay !== missing)) {
+    if (toPay <= 0n || (depositExact(rec.life, rec.me) && toPay !== missing)) {
       throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
     }
     // Marked (and saved) before it leaves, in the same step as the phase check: a decline never ends a channel a

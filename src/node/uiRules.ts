@@ -31,6 +31,14 @@ export function importSummary(r: { imported: readonly string[]; kept: readonly s
   return `restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s) as they are` : ''}. Restored channels wait for your partner before signing anything`;
 }
 
+/**
+ * Whether a deposit must be exactly what is due: while a proposal is being accepted (the proposal says it), and for
+ * B once the contract exists (its deposit locks the channel). A tops up in parts, each above 0.
+ */
+export function depositExact(phase: string, me: 'A' | 'B'): boolean {
+  return phase === 'proposed' || phase === 'accepted' || (me === 'B' && phase === 'funding');
+}
+
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
 export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";

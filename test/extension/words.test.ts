@@ -8,7 +8,7 @@ import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js
 import { journalLine } from '../../src/extension/demoJournal.js';
 import { channelDescription, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
-import { importSummary, unwatched, watchedHere } from '../../src/node/uiRules.js';
+import { depositExact, importSummary, unwatched, watchedHere } from '../../src/node/uiRules.js';
 
 const TON = parseTon;
 const no = { ok: false as const, code: 'NOT_OPEN' as const, why: 'not now' };
@@ -63,6 +63,13 @@ describe('words of the views', () => {
   test('an import says how many channels it restored and how many newer local ones it kept (the extension said only the first)', () => {
     assert.equal(importSummary({ imported: [], kept: ['kQa', 'kQb'] }), 'restored 0 channel(s); kept 2 newer local one(s) as they are. Restored channels wait for your partner before signing anything');
     assert.doesNotMatch(importSummary({ imported: ['kQa'], kept: [] }), /kept/);
+  });
+
+  test('a deposit is exact while a proposal is accepted and for B once the contract exists; A tops up in parts', () => {
+    assert.deepEqual(
+      (['proposed', 'accepted', 'funding'] as const).flatMap((phase) => (['A', 'B'] as const).map((me) => depositExact(phase, me))),
+      [true, true, true, true, false, true],
+    );
   });
 
   test('a close on chain is stale when the node says its watcher challenges it (an older step paying us more is not; an exit can be)', () => {
