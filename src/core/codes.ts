@@ -155,6 +155,7 @@ export const CODES = {
   NO_FAUCET: w('get coins from a testnet giver'),
   NODE_NOT_RUNNING: w('start the node (Serve or Connect)'),
   NO_KEY: w('create a key or import one'),
+  NO_WORDS: w('back up the key as it is kept: its key folder, or nothing for a key made for test TON'),
   NO_DEMO: w('open the teaching demo first'),
   USAGE: w('type help for the commands'),
   INTERNAL: e('this is a bug: report it with the log'),

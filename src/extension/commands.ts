@@ -30,7 +30,7 @@ export const COMMAND_NAMES = [
   'serve', 'connect', 'deposit', 'send', 'sign', 'balanceContract', 'balanceChan', 'balanceTon', 'getAccount',
   'getPartnerAccount', 'getSmartContractAccount', 'getSeqno', 'createEmpty', 'requestEmpty', 'showAll', 'showLast',
   'withdraw', 'withdrawStep', 'openBalances', 'switchNetwork', 'createKey', 'importMnemonic', 'importKeyFolder',
-  'setTestnetApiKey', 'startDevnet', 'stopDevnet', 'openTeachingDemo', 'demoStep', 'demoReplay', 'stopTeachingDemo',
+  'showKeyWords', 'setTestnetApiKey', 'startDevnet', 'stopDevnet', 'openTeachingDemo', 'demoStep', 'demoReplay', 'stopTeachingDemo',
   'startNode', 'stopNode', 'copyMultiaddr', 'copyAddress', 'openInExplorer', 'refresh', 'showEarlier', 'open',
   'refund', 'decline', 'faucet', 'leave', 'challenge', 'finish', 'channels', 'export', 'import', 'help', 'exit',
 ] as const;

@@ -89,6 +89,15 @@ export class KeyStore {
     return k || undefined;
   }
 
+  /** What the network's key is, for a person asking to see it: its words, a key folder, a seed made here, or none. */
+  async kind(network: NetworkKind): Promise<{ words: string[] } | { keyFolder: string } | 'seed' | null> {
+    const words = await this.ctx.secrets.get(SECRET.mnemonic(network));
+    if (words) return { words: JSON.parse(words) as string[] };
+    const folder = this.ctx.globalState.get<string>(KEY_FOLDER(network));
+    if (folder) return { keyFolder: folder };
+    return (await this.ctx.secrets.get(SECRET.seed(network))) ? 'seed' : null;
+  }
+
   async storeMnemonic(network: NetworkKind, words: string[]): Promise<void> {
     this.redactor.add(words.join(' '));
     await this.ctx.secrets.store(SECRET.mnemonic(network), JSON.stringify(words));

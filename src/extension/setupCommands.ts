@@ -210,11 +210,26 @@ async function createKey(c: CommandContext, n: unknown) {
   const words = await mnemonicNew(24);
   await c.host.keys.storeMnemonic(network, words);
   c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
-  void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet.`, 'Copy the 24 Words').then((pick) => {
-    if (pick) void vscode.env.clipboard.writeText(words.join(' '));
+  void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet (Show Key Words shows them again).`, 'Show the 24 Words').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('synchannel.showKeyWords', network);
   });
   await restartIfOn(c, network);
   return true;
+}
+
+/** Show Key Words: the 24 words of a network's key, after a warning; a key without words says what to keep instead. */
+async function showKeyWords(c: CommandContext, n: unknown): Promise<number | undefined> {
+  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const key = await c.host.keys.kind(network);
+  if (key === null) throw new ExtensionError('NO_KEY', `no ${network} key yet: create one or import yours`);
+  if (key === 'seed') throw new ExtensionError('NO_WORDS', `the ${network} key was made by SynChannel for test TON and has no words: it lives in VS Code's secret storage only`);
+  if ('keyFolder' in key) throw new ExtensionError('NO_WORDS', `the ${network} key is the key folder ${key.keyFolder}: keep a copy of its wallet.pk, the key has no words here`);
+  const sure = 'Show the Words';
+  if ((await c.prompts.confirm(`Show the 24 words of your ${network} key?`, 'Anyone who sees them can take the money of its wallet and its channels: make sure no one watches your screen or shares it.', sure)) !== sure) throw cancelled();
+  const copy = 'Copy the 24 Words';
+  const numbered = key.words.map((w, i) => `${i + 1}. ${w}`).join('\n');
+  if ((await c.prompts.confirm(`The 24 words of your ${network} key: write them down and keep them offline.`, numbered, copy)) === copy) await vscode.env.clipboard.writeText(key.words.join(' '));
+  return key.words.length;
 }
 
 async function setTestnetApiKey(c: CommandContext, k: unknown) {
@@ -301,6 +316,7 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     importMnemonic: (w, n) => importMnemonic(c, w, n),
     importKeyFolder: (f, n) => importKeyFolder(c, f, n),
     setTestnetApiKey: (k) => setTestnetApiKey(c, k),
+    showKeyWords: (n) => showKeyWords(c, n),
     startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
       if (c.host.devnetServer && c.host.runningNetwork === 'devnet') await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');

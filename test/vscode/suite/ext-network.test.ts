@@ -107,6 +107,13 @@ describe('SynChannel node and network switch', function () {
     await cfg().update('testnetEndpoint', 'http://127.0.0.1:9/api/v2/jsonRPC', vscode.ConfigurationTarget.Global);
     try {
       assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'testnet'), true, JSON.stringify(ext.lastFailure()));
+      // its words can be seen again (after a warning), not only once from a notification
+      ext.test.answer({ confirm: 'Show the Words' }, { confirm: null });
+      assert.equal(await vscode.commands.executeCommand('synchannel.showKeyWords', 'testnet'), 24, JSON.stringify(ext.lastFailure()));
+      const shown = ext.test.prompts().filter((p) => p.kind === 'confirm').at(-1);
+      assert.ok(shown?.kind === 'confirm' && /^1\. \w+\n2\. /.test(shown.detail) && shown.detail.split('\n').length === 24, JSON.stringify(shown));
+      assert.equal(await vscode.commands.executeCommand('synchannel.showKeyWords', 'sandbox'), undefined);
+      assert.equal(ext.lastFailure()?.code, 'NO_WORDS', JSON.stringify(ext.lastFailure()));
       await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
       await vscode.commands.executeCommand('synchannel.balanceTon');
       const f = ext.lastFailure();
