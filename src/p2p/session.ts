@@ -240,6 +240,14 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     if (this.link !== link || this.closed) return;
     switch (msg.type) {
       case 'session.resume': {
+        if (this.resumed) {
+          // One per stream: each would resend the whole outbox (a peer could make the node send megabytes for
+          // bytes). The stream ends; a reconnect resumes as usual.
+          this.host.stats.unexpectedFrames++;
+          link.sendError('UNEXPECTED_MESSAGE', 'session.resume on a stream already resumed; reconnect to resume again', 'session.resume');
+          link.close('session.resume twice');
+          return;
+        }
         if (msg.session !== this.partnerSession) {
           // A new partner incarnation: its numbering starts at what it still holds.
           this.partnerSession = msg.session;

@@ -137,6 +137,27 @@ describe('session flow', () => {
     });
   });
 
+  test('a second session.resume on one stream is refused and ends it: the outbox is not sent again, no second connected', async () => {
+    await withServer({}, async (node, addr, peers) => {
+      const { peer, wallet } = await guest(addr, peers, node);
+      const s = node.session(wallet.address)!;
+      let connected = 0;
+      s.on('connected', () => connected++);
+      // 20 messages the peer never acknowledges: they stay in the outbox
+      for (let i = 0; i < 20; i++) void s.send(turn(i)).catch(() => undefined);
+      const data = () => peer.received.filter((m) => m.type === 'session.data').length;
+      await until(() => data() >= 20, 'the 20 messages');
+      const resume = { type: 'session.resume' as const, session: 'ab'.repeat(16), peerSession: '', received: 0, base: 1 };
+      for (let i = 0; i < 30; i++) peer.send(resume);
+      const err = await peer.next('error');
+      assert.equal(err.code, 'UNEXPECTED_MESSAGE');
+      assert.match(err.message, /session\.resume/);
+      await until(() => peer.closed, 'the stream to close');
+      assert.equal(data(), 20, 'the outbox went out once');
+      assert.equal(connected, 0, 'no connected event for a resume on a resumed stream');
+    });
+  });
+
   test('SEQ_GAP is delivered even when it waits behind unsent data (the partner reads slowly)', async () => {
     await withServer({}, async (node, addr, peers) => {
       const wallet = newWallet();
