@@ -34,6 +34,8 @@ const EQUIVOCATION_WINDOW = 1024n;
 const MAX_EVIDENCE = 16;
 /** An initial state from the partner reads the chain at most this often per channel. */
 const LOCK_READ_MS = 1_000;
+/** A far-ahead proposal asks for the missing states at most this often for the same latest step. */
+export const RESYNC_ASK_MS = 2_000;
 /**
  * The idle run (controller.ts idleRun: states not paid for) past which the turn is passed back only on request and
  * with a delay: a partner that cycles the turn (empty, or paying 1 nanoton) makes this node sign and keep two states
@@ -109,6 +111,18 @@ export class Payments implements Stager {
     this.sendStaged(ctl, s);
     this.whenDurable(ctl, durable, () => this.ctx.changed(ctl));
     return { state: s.state, durable };
+  }
+
+  /**
+   * Asks the partner for the states after `latest`: once per RESYNC_ASK_MS for the same step (each far-ahead
+   * proposal asked again: a flood of them filled the partner's outbox with requests, one per proposal).
+   */
+  private askResync(ctl: ChannelController, latest: bigint): void {
+    const now = Date.now();
+    const last = ctl.resyncAsked;
+    if (last && last.latest === latest && now - last.at < RESYNC_ASK_MS) return;
+    ctl.resyncAsked = { latest, at: now };
+    this.ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest });
   }
 
   /** A, once locked: the initial state (balances = the deposits the contract holds). */
@@ -240,7 +254,7 @@ export class Payments implements Stager {
       // Ahead of us (the countersignature of our proposal, or states, were lost to a crash): ask for what we
       // lack; the partner answers with it, then sends its proposal again.
       const latest = ch.count - 1n;
-      if (state.step > latest + 1n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest < 0n ? 0n : latest });
+      if (state.step > latest + 1n) this.askResync(ctl, latest < 0n ? 0n : latest);
       throw e;
     }
     // Kept on disk when it waits for a person, or for the partner's resync answer after a restore.

@@ -5,9 +5,31 @@ import { randomBytes } from 'node:crypto';
 import type { AppMessage } from '../../src/core/wire.js';
 import { MAX_RESYNC_STATES } from '../../src/core/wire.js';
 import { waitForEvent } from '../../src/node/index.js';
+import { RESYNC_ASK_MS } from '../../src/node/payments.js';
 import { everyType, stranger, type Attack } from './attacks.js';
 import { TON, honestStillPays } from './scene.js';
 import { World, until } from './world.js';
+
+/** Item 5: proposals far ahead of the latest state: each one made the victim ask for a resync (its outbox filled). */
+export const farAheadFlood: Attack = {
+  name: 'far-ahead proposal flood: one resync.request per latest step every RESYNC_ASK_MS, not one per proposal',
+  item: 5,
+  async run(s, o) {
+    const n = 2000 * o.scale;
+    const far = s.mallory.propose(s.known, s.mallory.next(s.known, { step: s.mallory.latest(s.known).state.step + 1000n }));
+    const from = s.mallory.received.length;
+    const t0 = Date.now();
+    await s.mallory.flood(n, () => far);
+    await s.mallory.delivered();
+    const seconds = (Date.now() - t0) / 1000;
+    const asks = s.mallory.received.slice(from).filter((m) => m.type === 'resync.request').length;
+    const bound = Math.ceil((seconds * 1000) / RESYNC_ASK_MS) + 2;
+    assert.ok(asks >= 1, 'the partner is asked for what the victim lacks');
+    assert.ok(asks <= bound, `${asks} resync requests for ${n} far-ahead proposals in ${seconds} s (at most ${bound})`);
+    const honest = await honestStillPays(s);
+    return `${n} far-ahead proposals -> ${asks} resync requests in ${seconds.toFixed(1)} s; Hal signed ${honest} states`;
+  },
+};
 
 /** Item 5: resync requests that would make the victim read and resend its whole history again and again. */
 export const resyncFlood: Attack = {
