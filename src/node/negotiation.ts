@@ -19,7 +19,7 @@ import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
 import { DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
-import { RECORD_VERSION, configOf, contractOf, depositsSeen, type ChannelRecord } from './record.js';
+import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
 import { depositExact, depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
@@ -158,8 +158,10 @@ export class Negotiation {
     const held = [...ctx.channels.values()].filter((c) => c.storage === null && !this.accepting.has(c));
     const mine = held.filter((c) => c.rec.addressA === partner);
     // At most a few per partner, and MAX_PROPOSALS_HELD in all (wallets cost nothing): the oldest goes first.
-    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? held[0] : undefined;
+    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? this.evictee(held) : undefined;
     if (drop) {
+      // The proposer is told (its proposal would otherwise wait for an answer that never comes).
+      ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: 'too many channel proposals were waiting there: this one was dropped, propose again' });
       ctx.channels.delete(drop.id);
       ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, 'warn');
     }
@@ -167,6 +169,24 @@ export class Negotiation {
     ctx.channels.set(ctl.id, ctl);
     ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
     ctx.changed(ctl);
+  }
+
+  /**
+   * The held proposal dropped when MAX_PROPOSALS_HELD are taken: one of a wallet with no channel here before a
+   * known partner's; of those, the oldest from the host that holds the most (strangers' wallets cost nothing, their
+   * hosts do).
+   */
+  private evictee(held: ChannelController[]): ChannelController {
+    const known = new Set<string>();
+    for (const c of this.ctx.channels.values()) if (c.storage !== null) known.add(partnerAddressOf(c.rec));
+    const strangers = held.filter((c) => !known.has(c.rec.addressA));
+    const pool = strangers.length ? strangers : held;
+    const hostOf = (c: ChannelController) => this.ctx.sessionOf(c)?.remoteHost ?? '';
+    const counts = new Map<string, number>();
+    for (const c of pool) counts.set(hostOf(c), (counts.get(hostOf(c)) ?? 0) + 1);
+    let top = hostOf(pool[0]!);
+    for (const [h, n] of counts) if (n > counts.get(top)!) top = h;
+    return pool.find((c) => hostOf(c) === top)!;
   }
 
   /** B: accepting a proposal makes the channel durable and tells A to deploy. */

@@ -274,3 +274,33 @@ test("strangers' proposals do not evict a partner's proposal while it is being a
     await world.close();
   }
 });
+
+test("strangers' proposals do not evict a known partner's, and a proposer whose proposal is dropped is told", async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const hal = await world.node('hal');
+    const addr = await world.link(vic, hal);
+    await world.open(hal, vic, TON('2'), TON('1')); // Hal is a partner here now
+    const proposed = waitForEvent(vic.node, 'channelProposed', (e) => e.channel.partnerAddress === hal.node.getAccount());
+    const { channelId: id } = await hal.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: vic.node.getAccount() });
+    await proposed;
+    for (let i = 0; i < 12; i++) {
+      const p = await proposer(vic, addr);
+      eves.push(p.eve);
+      for (let j = 0; j < 2; j++) p.eve.say({ type: 'channel.propose', ...p.terms, channelId: BigInt('0x' + randomBytes(7).toString('hex')), publicKeyA: p.terms.publicKeyA.toString('hex'), publicKeyB: p.terms.publicKeyB.toString('hex') });
+      await p.eve.delivered();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(vic.node.channel(id)?.phase, 'proposed', "Hal's proposal is kept");
+    assert.equal(hal.node.channel(id)?.phase, 'proposed');
+    const told = eves.flatMap((e) => e.received.filter((m) => m.type === 'channel.reject' && /dropped, propose again/.test(m.reason)));
+    assert.ok(told.length >= 1, 'the strangers whose proposals were dropped are told');
+    await vic.node.deposit(undefined, { channel: id });
+    await until(() => vic.node.channel(id)?.phase === 'open', 'the channel opens', 60_000);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
