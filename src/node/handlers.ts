@@ -217,8 +217,7 @@ export function handlers(p: Parts): HandlerTable {
     'resync.response': (s, m) => inQueue(s, m, (ctl) => p.sync.onResponse(ctl, m)),
     error: async (s, m) => {
       // Heard only from a partner of a channel kept here: a stranger (or a mere proposer) has seen no state of ours.
-      const from = rawTextOf(s.partner.walletAddress);
-      if (![...ctx.channels.values()].some((c) => c.storage !== null && partnerAddressOf(c.rec) === from)) return;
+      if (!storedPartner(ctx, s)) return;
       // The partner saw two states of ours for one step: in its words "your partner" is this node. Said once a
       // session, in ours: the usual cause is one key run from two data folders (a copy).
       if (m.code === 'EQUIVOCATION') {
@@ -255,10 +254,20 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     if (!r.ok) return;
     const ctl = channelFor(ctx, s, m);
     const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
-    // A disk under the floor is told once per episode (checkSpace), not once per refused state.
-    if (codeOf(e) !== 'DISK_LOW') ctx.fail(shown, ctl);
+    // A disk under the floor is told once per episode (checkSpace), not once per refused state. A stranger's bad
+    // messages are only logged (each new wallet has a new budget); a refused proposal is still said.
+    const heard = m.type === 'channel.propose' || storedPartner(ctx, s);
+    if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
+    else if (!heard) ctx.log(`refused a message of ${rawTextOf(s.partner.walletAddress)}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
     if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
+}
+
+/** Whether the peer is the partner of a channel kept here (a stranger or a mere proposer is not). */
+function storedPartner(ctx: NodeContext, s: PeerSession): boolean {
+  const from = rawTextOf(s.partner.walletAddress);
+  for (const c of ctx.channels.values()) if (c.storage !== null && partnerAddressOf(c.rec) === from) return true;
+  return false;
 }
 
 function channelFor(ctx: NodeContext, s: PeerSession, m: AppMessage): ChannelController | undefined {

@@ -14,6 +14,7 @@ import { waitForEvent } from '../../src/node/index.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
+import { stranger } from './attacks.js';
 import { Mallory } from './mallory.js';
 import { endScene, scene, TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
@@ -299,6 +300,30 @@ test("strangers' proposals do not evict a known partner's, and a proposer whose 
     assert.ok(told.length >= 1, 'the strangers whose proposals were dropped are told');
     await vic.node.deposit(undefined, { channel: id });
     await until(() => vic.node.channel(id)?.phase === 'open', 'the channel opens', 60_000);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
+
+test("a stranger's bad messages are answered on the wire and logged, not raised as errors to the user (each new wallet had its own budget)", async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const from = vic.events.length;
+    for (let i = 0; i < 5; i++) {
+      const e = await stranger(addr);
+      eves.push(e);
+      const fake = Address.parse(`0:${randomBytes(32).toString('hex')}`).toString();
+      for (let j = 0; j < 10; j++) e.say({ type: 'deposit', contract: fake, party: 'A', amount: 1n });
+    }
+    await until(() => eves.every((e) => e.received.filter((m) => m.type === 'error').length >= 1), 'the answers on the wire');
+    await new Promise((r) => setTimeout(r, 200));
+    const raised = vic.events.slice(from).filter((e) => e.type === 'error');
+    assert.deepEqual(raised, [], 'no error event for a stranger');
+    assert.ok(vic.events.slice(from).some((e) => e.type === 'log' && /refused a message of .* who has no channel here \(deposit\)/.test(e.message)));
   } finally {
     for (const e of eves) await e.stop();
     await world.close();
