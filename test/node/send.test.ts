@@ -56,13 +56,14 @@ describe('send, one after another', () => {
   test('the partner goes offline while a send waits for their signature: it is refused after a short grace, saying so', async () => {
     await afterFirstPayment(async (p) => {
       const t0 = Date.now();
-      const refused = assert.rejects(p.bob.send(TON('0.1'), { waitMs: 10_000 }), (e) => codeOf(e) === 'PARTNER_OFFLINE' && /offline/.test(String((e as Error).message)));
+      const refused = assert.rejects(p.bob.send(TON('0.1'), { waitMs: 30_000 }), (e) => codeOf(e) === 'PARTNER_OFFLINE' && /offline/.test(String((e as Error).message)));
       const gone = waitForEvent(p.bob, 'partnerDisconnected');
       await new Promise((r) => setTimeout(r, 200));
       await p.alice.stop();
       await gone;
       await refused;
-      assert.ok(Date.now() - t0 < 9_000, `refused after ${Date.now() - t0} ms (it waited for a partner who is gone)`);
+      // the grace is 5 s; 15 s leaves room on a loaded machine and is half the wait asked for
+      assert.ok(Date.now() - t0 < 15_000, `refused after ${Date.now() - t0} ms (it waited for a partner who is gone)`);
       const view = p.bob.channels()[0]!;
       assert.equal(view.partnerOnline, false, 'the channel shows the partner offline');
     });

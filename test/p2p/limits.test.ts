@@ -108,22 +108,25 @@ describe('connection limits', () => {
   });
 
   test('a connection that never finishes the upgrade or the handshake is closed after the pending timeout', async () => {
-    const srv = await server({ pendingTimeoutMs: 400 });
+    // 1.5 s: a dial (TCP, Noise, Yamux) takes seconds on a loaded machine, and must finish before the timeout
+    const srv = await server({ pendingTimeoutMs: 1_500 });
     const attack = silentAttack(srv.port, hosts(40, 1), 1, 1);
-    const p = await RawPeer.dial(srv.addr); // upgraded, stream open, never says hello
+    let p: RawPeer | undefined;
     try {
+      p = await RawPeer.dial(srv.addr); // upgraded, stream open, never says hello
       await until(() => attack.closedByServer === 1, 'the silent socket to be closed');
-      await until(() => p.closed, 'the silent stream to be closed');
+      await until(() => p!.closed, 'the silent stream to be closed');
       assert.ok(srv.node.stats.pendingTimedOut >= 2);
     } finally {
       attack.stop();
-      await p.stop();
+      await p?.stop();
       await srv.cleanup();
     }
   });
 
   test('a connection whose handshake finished is no longer pending: it outlives the pending timeout', async () => {
-    const srv = await server({ pendingTimeoutMs: 300 });
+    // 2 s: a handshake on a loaded machine can take over 0.5 s; it must finish before the pending timeout
+    const srv = await server({ pendingTimeoutMs: 2_000 });
     const d = await tempDir();
     const { node } = await makeNode(d.path);
     try {
@@ -131,7 +134,7 @@ describe('connection limits', () => {
       let drops = 0;
       s.on('disconnected', () => drops++);
       await until(() => s.connected && srv.node.pendingConnections().total === 0, 'the handshake to count');
-      await new Promise((r) => setTimeout(r, 900));
+      await new Promise((r) => setTimeout(r, 2_500));
       assert.equal(drops, 0, 'the authenticated connection was not closed');
       assert.equal(srv.node.stats.pendingTimedOut, 0);
       assert.ok(s.connected);
