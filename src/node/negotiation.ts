@@ -311,6 +311,7 @@ export class Negotiation {
       this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
       opts.onProgress?.('deploying the channel contract with your deposit…');
       await this.deploy(ctl);
+      await this.refreshDeposits(ctl); // the answer says what the contract holds now
       return ctx.view(ctl);
     }
     if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') opts.onProgress?.('waiting for the channel contract to be deployed…');

@@ -232,3 +232,18 @@ withPair("B is told when the partner's deployment lands (a deposit of 0 by A is 
   const e = await deployed;
   assert.equal(e.channel.expectedDepositB, TON('4'));
 });
+
+withPair("A's deposit that deploys after a failed deployment returns what the contract holds (it returned the deposits before)", async (p) => {
+  const f = await restartFaulty(p, 'alice');
+  f.inject({ method: 'deployChannel', error: 'INSUFFICIENT_FUNDS', times: 1 });
+  await connect(p.alice, p.bob);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
+  await proposed;
+  const failed = waitForEvent(p.alice, 'error', () => true, 30_000);
+  void p.bob.deposit().catch(() => undefined);
+  await failed;
+  await until('A accepted', () => p.alice.currentChannel()?.phase === 'accepted');
+  const v = await p.alice.deposit();
+  assert.deepEqual([v.phase, v.depositA], ['funding', TON('3')]);
+});
