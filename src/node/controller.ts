@@ -42,6 +42,8 @@ export class ChannelController {
    * to gain or to fear; undefined: not planned yet in this run).
    */
   challengeWith: bigint | null | undefined = undefined;
+  /** a proposal received: the host it came from (a session dropped for idleness no longer tells it) */
+  proposedFrom?: string;
   /** the last resync.request a far-ahead proposal made (payments.ts askResync) */
   resyncAsked: { latest: bigint; at: number } | null = null;
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */

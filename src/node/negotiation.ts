@@ -166,6 +166,7 @@ export class Negotiation {
       ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, 'warn');
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
+    ctl.proposedFrom = s.remoteHost ?? '';
     ctx.channels.set(ctl.id, ctl);
     ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
     ctx.changed(ctl);
@@ -181,7 +182,7 @@ export class Negotiation {
     for (const c of this.ctx.channels.values()) if (c.storage !== null) known.add(partnerAddressOf(c.rec));
     const strangers = held.filter((c) => !known.has(c.rec.addressA));
     const pool = strangers.length ? strangers : held;
-    const hostOf = (c: ChannelController) => this.ctx.sessionOf(c)?.remoteHost ?? '';
+    const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
     const counts = new Map<string, number>();
     for (const c of pool) counts.set(hostOf(c), (counts.get(hostOf(c)) ?? 0) + 1);
     let top = hostOf(pool[0]!);
