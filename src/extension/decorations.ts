@@ -10,7 +10,7 @@ export const DECORATION_SCHEME = 'synchannel-tree';
 const DECORATIONS: Record<DecorationKind, vscode.FileDecoration> = {
   'pending-me': new vscode.FileDecoration('!', 'awaiting your signature', new vscode.ThemeColor('list.warningForeground')),
   'pending-partner': new vscode.FileDecoration('…', "awaiting your partner's signature", new vscode.ThemeColor('descriptionForeground')),
-  stale: new vscode.FileDecoration('!', 'the contract holds an older state than the latest both signed', new vscode.ThemeColor('list.errorForeground')),
+  stale: new vscode.FileDecoration('!', 'your watcher challenges the close on chain: a state of yours pays you more, or guards against a worse one', new vscode.ThemeColor('list.errorForeground')),
 };
 
 export function decorationUri(rowId: string, kind: DecorationKind): vscode.Uri {

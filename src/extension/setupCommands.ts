@@ -319,6 +319,7 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     showKeyWords: (n) => showKeyWords(c, n),
     startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
+      await c.host.startSettled(); // a node starting on the devnet is asked about as a running one
       if (c.host.devnetServer && c.host.runningNetwork === 'devnet') await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
       const stopped = await c.host.stopDevnet();
       void c.info(stopped ? 'devnet stopped' : 'the devnet was not running in this window');

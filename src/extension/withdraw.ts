@@ -70,9 +70,10 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   // an offline partner a moment to connect; only its refusal offers the close alone.
   const r = await close(mode).then(undefined, async (e: unknown) => {
     if (mode !== 'cooperative' || errorCode(e) !== 'PARTNER_OFFLINE') throw e;
+    const restored = ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '';
     const alone = await c.prompts.confirm(
       `${partner} is offline: a cooperative close needs their signature.`,
-      `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).`,
+      `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).${restored}`,
       'Close Alone (Unilateral)',
     );
     if (!alone) throw cancelled();

@@ -73,8 +73,9 @@ export interface CloseView {
   deadline: number;
   byMe: boolean;
   /**
-   * The step of our state the watcher challenges this close with (null: none: the close pays us at least what our
-   * latest state does and nothing between could pay less, or the watcher has not read the close yet).
+   * The step of our state that should replace this close, which the watcher challenges with (after repeated
+   * refusals by the contract only a person's challenge tries again); null: none, the close pays us at least what
+   * our latest state does and nothing between could pay less, or the watcher has not read the close yet.
    */
   challengeWith: bigint | null;
   /** seconds until the deadline in chain time (when the view was made) */
