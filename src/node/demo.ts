@@ -278,7 +278,11 @@ export async function createTeachingDemo(opts: { dataDir: string; log?: (line: s
   const aliceKey = newKeyPair();
   const bobKey = newKeyPair();
   const alice = await createNode({ ...common, dataDir: join(opts.dataDir, 'alice'), key: { keyPair: aliceKey } });
-  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: bobKey } });
+  // Bob failing to start leaves nothing running (Alice's node would hold her folder, and its files, for ever).
+  const bob = await createNode({ ...common, dataDir: join(opts.dataDir, 'bob'), key: { keyPair: bobKey } }).catch(async (e: unknown) => {
+    await alice.stop().catch(() => undefined);
+    throw e;
+  });
   const done = new Set<string>();
   const stop = new AbortController();
   const story: Story = { alice, bob, chain, staleStep: 0n, pendingChallenge: null, stopped: stop.signal };

@@ -3,11 +3,13 @@
 // that waits at once, saying so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTon } from '../../src/core/amounts.js';
 import { createTeachingDemo, type TeachingDemo } from '../../src/node/demo.js';
+import { LOCK_FILE } from '../../src/node/store/lock.js';
 
 async function withDemo(fn: (d: TeachingDemo) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-demo-'));
@@ -55,4 +57,15 @@ test('a demo stopped while a step waits: the step ends at once with NODE_STOPPED
     assert.equal((await step)?.code, 'NODE_STOPPED');
     assert.ok(Date.now() - t0 < 10_000, 'not after a timeout');
   });
+});
+
+test("Bob's node failing to start leaves Alice's stopped: her folder's lock is released", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-demo-'));
+  try {
+    await writeFile(join(dir, 'bob'), 'not a folder');
+    await assert.rejects(createTeachingDemo({ dataDir: dir }), (e: Error & { code?: string }) => e.code === 'DATA_DIR_NOT_A_FOLDER');
+    assert.equal(existsSync(join(dir, 'alice', LOCK_FILE)), false, "Alice's node still holds her folder");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
