@@ -42,6 +42,8 @@ export class ChannelController {
    * to gain or to fear; undefined: not planned yet in this run).
    */
   challengeWith: bigint | null | undefined = undefined;
+  /** this node's person declined the channel in this run */
+  declinedHere = false;
   /** a proposal received: the host it came from (a session dropped for idleness no longer tells it) */
   proposedFrom?: string;
   /** the last resync.request a far-ahead proposal made (payments.ts askResync) */

@@ -326,7 +326,11 @@ export class Negotiation {
       throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
     });
     // Ended while the deposit waited (the proposal withdrawn by A, or declined): nothing was sent.
-    if (rec.life === 'rejected') throw new NodeError('PARTNER_DECLINED', `channel ${addressText(rec.contract, 'contract')} was ${rec.me === 'B' ? 'withdrawn by your partner' : 'declined'} before its contract was deployed: nothing was deposited`);
+    if (rec.life === 'rejected') {
+      const channel = `channel ${addressText(rec.contract, 'contract')}`;
+      if (ctl.declinedHere) throw new NodeError('INVALID_TRANSITION', `you declined ${channel} while the deposit waited for its contract: nothing was deposited`);
+      throw new NodeError('PARTNER_DECLINED', `${channel} was ${rec.me === 'B' ? 'withdrawn by your partner' : 'declined by your partner'} before its contract was deployed: nothing was deposited`);
+    }
     if (rec.life !== 'funding') return ctx.view(ctl);
     const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
     const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);
@@ -381,6 +385,7 @@ export class Negotiation {
 
   /** Gives up a proposal, or a funding channel holding nothing of this node (decline.ts). */
   decline(ctl: ChannelController): Promise<ChannelView> {
+    ctl.declinedHere = true; // a deposit waiting on this channel says who ended it
     return declineChannel(this.ctx, this, ctl);
   }
 

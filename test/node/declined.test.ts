@@ -148,3 +148,16 @@ withPair('a deposit that waited for the deployment and saw the proposal withdraw
   assert.equal(p.bob.channel(view.channelId)!.phase, 'rejected');
   assert.equal(await p.chain.getBalance(Address.parse(view.contract)), 0n);
 });
+
+withPair('a deposit that waited and saw its own decline says so (not "withdrawn by your partner")', async (p) => {
+  await aliceDeploying(p, async () => {
+    throw new ChainError('INSUFFICIENT_FUNDS', 'injected: the wallet cannot pay the deployment');
+  });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
+  await proposed;
+  const deposit = p.bob.deposit(undefined, { channel: view.id });
+  await until('accepted', () => p.bob.channel(view.channelId)?.phase === 'accepted');
+  await p.bob.decline({ channel: view.id });
+  await assert.rejects(deposit, (e: Error & { code?: string }) => e.code === 'INVALID_TRANSITION' && /^you declined channel .*: nothing was deposited/.test(e.message));
+});
