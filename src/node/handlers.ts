@@ -37,6 +37,13 @@ export interface Parts {
 /** Rejections answered and reported per peer: a burst, then a steady rate; the others are counted and summed up. */
 export const REPORT_BURST = 20;
 export const REPORT_PER_SECOND = 2;
+/**
+ * Rejections of peers with no channel here that are shown to the person: one budget for all of them (a new wallet
+ * costs nothing, so a budget per peer would not bound them). A partner whose channel this node lost is one of them.
+ */
+export const GUEST_REPORT_BURST = 10;
+export const GUEST_REPORTS_PER_SECOND = 0.5;
+const guestReports = new WeakMap<NodeContext, TokenBucket>();
 /** New channel proposals per peer (a resent proposal we hold is free). */
 export const PROPOSE_BURST = 5;
 export const PROPOSE_PER_SECOND = 0.2;
@@ -256,11 +263,17 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
     // A disk under the floor is told once per episode (checkSpace), not once per refused state. A stranger's bad
     // messages are only logged (each new wallet has a new budget); a refused proposal is still said.
-    const heard = m.type === 'channel.propose' || storedPartner(ctx, s);
+    const heard = m.type === 'channel.propose' || storedPartner(ctx, s) || guestBudget(ctx).take();
     if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
-    else if (!heard) ctx.log(`refused a message of ${rawTextOf(s.partner.walletAddress)}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
+    else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
     if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
+}
+
+function guestBudget(ctx: NodeContext): TokenBucket {
+  let b = guestReports.get(ctx);
+  if (!b) guestReports.set(ctx, (b = new TokenBucket({ burst: GUEST_REPORT_BURST, perSecond: GUEST_REPORTS_PER_SECOND })));
+  return b;
 }
 
 /** Whether the peer is the partner of a channel kept here (a stranger or a mere proposer is not). */

@@ -203,3 +203,17 @@ test('a missing record beside a journal holding only the initial state as propos
     await closePair(p);
   }
 });
+
+withPair("a node whose whole folder was lost still tells the person what its partner sends for the channel (its close): a backup can still be imported", async (p) => {
+  await fund(p);
+  await payOne(p);
+  await p.bob.stop();
+  await rm(join(p.dir, 'bob'), { recursive: true, force: true });
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const errors: string[] = [];
+  p.bob.on((e: NodeEvent) => void (e.type === 'error' && errors.push(`${e.code}: ${e.message}`)));
+  await connect(p.alice, p.bob);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  await until('Bob hears of the channel', () => errors.length > 0);
+  assert.ok(errors.some((m) => /^UNKNOWN_CHANNEL/.test(m)), errors.join('\n'));
+});
