@@ -38,10 +38,15 @@ function neverSent(e: unknown): boolean {
 export const MAX_PROPOSALS_PER_PARTNER = 3;
 /** The most unaccepted proposals kept in memory, from all partners together. */
 export const MAX_PROPOSALS_HELD = 32;
+/** Dropped proposals remembered (id -> proposer), so that a resend of one is refused again. */
+const MAX_DROPPED_KEPT = 1024;
+const DROPPED_REASON = 'too many channel proposals were waiting there: this one was dropped, propose again';
 
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
+  /** proposals dropped for room (id -> proposer): a resend of one is refused again */
+  private readonly dropped = new Map<string, string>();
 
   constructor(private readonly ctx: NodeContext) {}
 
@@ -134,6 +139,11 @@ export class Negotiation {
       throw new NodeError('BAD_PROPOSAL', "the proposal's account or key for your partner is not the one they proved on connect");
     }
     this.checkPartnerKey(s);
+    // A proposal dropped here and sent again (a resend on reconnect crossed our reject): told again, not held again.
+    if (this.dropped.get(m.channelId.toString()) === partner) {
+      ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: DROPPED_REASON });
+      return;
+    }
     const existing = ctx.channels.get(m.channelId.toString());
     if (existing) {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
@@ -161,8 +171,10 @@ export class Negotiation {
     const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? this.evictee(held) : undefined;
     if (drop) {
       // The proposer is told (its proposal would otherwise wait for an answer that never comes).
-      ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: 'too many channel proposals were waiting there: this one was dropped, propose again' });
+      ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
       ctx.channels.delete(drop.id);
+      this.dropped.set(drop.id, drop.rec.addressA);
+      if (this.dropped.size > MAX_DROPPED_KEPT) this.dropped.delete(this.dropped.keys().next().value!);
       ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, 'warn');
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));

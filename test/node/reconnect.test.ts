@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
 import { waitForEvent } from '../../src/node/index.js';
+import { closePair, openPair, type TestNode } from '../helpers/nodes.js';
 
 test('a dialer restarted while its partner is down reconnects by itself once the partner is back', async () => {
   const w = await World.create();
@@ -117,5 +118,34 @@ test('a turn request made while our state awaits the partner is asked again when
     await until(() => hal.node.channel(ch)!.turnRequestedByPartner, 'Hal is asked for the turn again', 10_000);
   } finally {
     await w.close();
+  }
+});
+
+test('a proposal dropped for room whose resend crosses the reject (a reconnect): both sides end it; none is held on one side only', async () => {
+  const p = await openPair({ bob: { deployWaitMs: 3000 } });
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const seen = waitForEvent(p.bob, 'channelProposed');
+      ids.push((await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') })).channelId);
+      await seen;
+    }
+    // the 4th makes Bob drop the 1st; the link drops before the reject leaves (it waits in Bob's outbox)
+    let dropped = false;
+    p.bob.on((e) => {
+      if (e.type === 'channelProposed' && !dropped) {
+        dropped = true;
+        (p.bob as unknown as { node: { ctx: { o: { p2p: P2PNode } } } }).node.ctx.o.p2p.dropConnections();
+      }
+    });
+    ids.push((await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') })).channelId);
+    await until(() => dropped, 'the drop');
+    await until(() => p.alice.partners().some((x) => x.online) && p.bob.partners().some((x) => x.online), 'the reconnect', 30_000);
+    const phase = (n: TestNode, id: string) => n.channel(id)?.phase ?? 'gone';
+    await until(() => phase(p.alice, ids[0]!) === 'rejected', "Alice hears her first proposal was dropped", 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(ids.map((id) => phase(p.bob, id)), ['gone', 'proposed', 'proposed', 'proposed'], `Alice: ${ids.map((id) => phase(p.alice, id)).join()}`);
+  } finally {
+    await closePair(p);
   }
 });
