@@ -7,6 +7,7 @@ import { Address } from '@ton/core';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { createNode, waitForEvent } from '../../src/node/index.js';
+import type { ChannelView } from '../../src/node/types.js';
 import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
@@ -131,14 +132,19 @@ withPair("a partner's decline while my deployment is under way: after it fails, 
   assert.equal(deploys, 1);
 });
 
-withPair('a deposit that waited for the deployment and saw the proposal withdrawn says nothing was deposited', async (p) => {
-  // Alice's deployment is refused before it leaves: she stays 'accepted' and withdraws her proposal.
+/** Alice's deployments are refused before they leave (she stays 'accepted'); she proposes, Bob has the proposal. */
+async function aliceCannotDeploy(p: Pair): Promise<ChannelView> {
   await aliceDeploying(p, async () => {
     throw new ChainError('INSUFFICIENT_FUNDS', 'injected: the wallet cannot pay the deployment');
   });
   const proposed = waitForEvent(p.bob, 'channelProposed');
   const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
   await proposed;
+  return view;
+}
+
+withPair('a deposit that waited for the deployment and saw the proposal withdrawn says nothing was deposited', async (p) => {
+  const view = await aliceCannotDeploy(p);
   const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'INSUFFICIENT_FUNDS', 30_000);
   const deposit = p.bob.deposit(undefined, { channel: view.id });
   await failed;
@@ -150,12 +156,7 @@ withPair('a deposit that waited for the deployment and saw the proposal withdraw
 });
 
 withPair('a deposit that waited and saw its own decline says so (not "withdrawn by your partner")', async (p) => {
-  await aliceDeploying(p, async () => {
-    throw new ChainError('INSUFFICIENT_FUNDS', 'injected: the wallet cannot pay the deployment');
-  });
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('1') });
-  await proposed;
+  const view = await aliceCannotDeploy(p);
   const deposit = p.bob.deposit(undefined, { channel: view.id });
   await until('accepted', () => p.bob.channel(view.channelId)?.phase === 'accepted');
   await p.bob.decline({ channel: view.id });
