@@ -261,9 +261,9 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     if (!r.ok) return;
     const ctl = channelFor(ctx, s, m);
     const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
-    // A disk under the floor is told once per episode (checkSpace), not once per refused state. A stranger's bad
-    // messages are only logged (each new wallet has a new budget); a refused proposal is still said.
-    const heard = m.type === 'channel.propose' || storedPartner(ctx, s) || guestBudget(ctx).take();
+    // A disk under the floor is told once per episode (checkSpace), not once per refused state. Peers with no
+    // channel here (each new wallet has a new budget above) share one budget for what is shown; the rest is logged.
+    const heard = storedPartner(ctx, s) || guestBudget(ctx).take();
     if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
     if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
