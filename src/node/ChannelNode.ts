@@ -9,7 +9,7 @@ import type { PeerSession } from '../p2p/index.js';
 import { Arbiter } from './arbiter.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
-import { ChannelController } from './controller.js';
+import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
 import { NodeError } from './errors.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
@@ -299,9 +299,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
    * stays a guest (guests are capped).
    */
   isPartner(wallet: Address): boolean {
-    const raw = wallet.toRawString();
-    for (const c of this.ctx.channels.values()) if (!c.ended && c.storage !== null && partnerAddressOf(c.rec) === raw) return true;
-    return false;
+    return hasStoredChannelWith(this.ctx.channels.values(), wallet.toRawString(), true);
   }
 
   served(): ServeResult | null {

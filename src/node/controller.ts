@@ -9,7 +9,7 @@ import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '.
 import type { SignedState } from '../core/signed.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
-import type { ChannelRecord } from './record.js';
+import { partnerAddressOf, type ChannelRecord } from './record.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
@@ -210,4 +210,13 @@ export class ChannelController {
       signal?.addEventListener('abort', onAbort);
     });
   }
+}
+
+/**
+ * Whether a channel kept on disk has this partner (raw address); `live`: only a channel not ended. A proposal held
+ * in memory does not count: a stranger who proposes stays a stranger.
+ */
+export function hasStoredChannelWith(channels: Iterable<ChannelController>, raw: string, live: boolean): boolean {
+  for (const c of channels) if (c.storage !== null && (!live || !c.ended) && partnerAddressOf(c.rec) === raw) return true;
+  return false;
 }

@@ -12,7 +12,7 @@ import { TokenBucket } from '../p2p/quota.js';
 import type { Arbiter } from './arbiter.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
-import type { ChannelController } from './controller.js';
+import { hasStoredChannelWith, type ChannelController } from './controller.js';
 import { keepDeclinedDeployment, markDeclined } from './decline.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
@@ -276,11 +276,9 @@ function guestBudget(ctx: NodeContext): TokenBucket {
   return b;
 }
 
-/** Whether the peer is the partner of a channel kept here (a stranger or a mere proposer is not). */
+/** Whether the peer is the partner of a channel kept here, ended or not (a stranger or a mere proposer is not). */
 function storedPartner(ctx: NodeContext, s: PeerSession): boolean {
-  const from = rawTextOf(s.partner.walletAddress);
-  for (const c of ctx.channels.values()) if (c.storage !== null && partnerAddressOf(c.rec) === from) return true;
-  return false;
+  return hasStoredChannelWith(ctx.channels.values(), rawTextOf(s.partner.walletAddress), false);
 }
 
 function channelFor(ctx: NodeContext, s: PeerSession, m: AppMessage): ChannelController | undefined {
