@@ -340,8 +340,8 @@ export class Negotiation {
     // Ended while the deposit waited (the proposal withdrawn by A, or declined): nothing was sent.
     if (rec.life === 'rejected') {
       const channel = `channel ${addressText(rec.contract, 'contract')}`;
-      if (ctl.declinedHere) throw new NodeError('INVALID_TRANSITION', `you declined ${channel} while the deposit waited for its contract: nothing was deposited`);
-      throw new NodeError('PARTNER_DECLINED', `${channel} was ${rec.me === 'B' ? 'withdrawn by your partner' : 'declined by your partner'} before its contract was deployed: nothing was deposited`);
+      if (ctl.declinedHere) throw new NodeError('INVALID_TRANSITION', `you declined ${channel} while the deposit waited for its contract: nothing was deposited; open or accept another channel when you want one`);
+      throw new NodeError('PARTNER_DECLINED', `${channel} was ${rec.me === 'B' ? 'withdrawn by your partner' : 'declined by your partner'} before its contract was deployed: nothing was deposited; ask your partner to propose again if you still want a channel`);
     }
     if (rec.life !== 'funding') return ctx.view(ctl);
     const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
