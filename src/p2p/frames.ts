@@ -89,14 +89,23 @@ export class FrameDecoder {
  */
 export class FrameWriter {
   private queued: Buffer[] = [];
+  private queuedLength = 0;
 
   constructor(
     private readonly write: (bytes: Buffer) => void,
     private readonly onError: (e: Error) => void,
+    /** called after each write of what was queued */
+    private readonly onFlushed: () => void = () => undefined,
   ) {}
+
+  /** Bytes queued and not written yet. */
+  get queuedBytes(): number {
+    return this.queuedLength;
+  }
 
   push(frame: Buffer): void {
     this.queued.push(frame);
+    this.queuedLength += frame.length;
     if (this.queued.length === 1) setImmediate(() => this.flush(true));
   }
 
@@ -107,16 +116,20 @@ export class FrameWriter {
 
   discard(): void {
     this.queued = [];
+    this.queuedLength = 0;
   }
 
   private flush(report: boolean): void {
     const frames = this.queued;
     this.queued = [];
+    this.queuedLength = 0;
     if (frames.length === 0) return;
     try {
       this.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
     } catch (e) {
       if (report) this.onError(e as Error);
+      return;
     }
+    if (report) this.onFlushed();
   }
 }

@@ -1,7 +1,7 @@
 // The p2p layer's public surface.
 export { P2PNode, SynChannelService, synChannelService, parseDialAddr, SYNCHANNEL_PROTOCOL, P2P_DEFAULTS } from './node.js';
 export type { P2PNodeOptions, P2PNodeEvents, ServeAddresses, ConnectOptions, SynChannelServiceComponents, SynChannelServiceInit } from './node.js';
-export { PeerSession, MAX_OUTBOX, MAX_INBOX } from './session.js';
+export { PeerSession, MAX_OUTBOX, MAX_OUTBOX_BYTES, MAX_INBOX } from './session.js';
 export type { PeerSessionEvents } from './session.js';
 export type { PartnerInfo, VerifyWalletOwnership } from './link.js';
 export type { P2PStats } from './stats.js';

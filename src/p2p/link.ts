@@ -31,6 +31,8 @@ export class Link {
   readonly handshake: Promise<PartnerInfo>;
   private onSessionFrame?: (msg: WireMessage) => void;
   onClose?: (reason: string) => void;
+  /** Called when queued bytes left for the partner (a write, or the stream drained): room for more. */
+  onWritable?: () => void;
   /** What the partner told us it sees as our address (set on inbound links: the address it dialed). */
   observedByPartner?: string;
 
@@ -48,6 +50,7 @@ export class Link {
   private readonly writer = new FrameWriter(
     (bytes) => this.stream.send(bytes),
     (e) => this.close(`write failed: ${e.message}`),
+    () => this.onWritable?.(),
   );
   private heldAt = 0;
   /** Why reading is paused: 'session' (no session took the link yet), 'quota', 'inbox'. */
@@ -85,6 +88,8 @@ export class Link {
         this.abort('internal error');
       }
     });
+    // After the stream's own drain handler (added first) has written what waited.
+    stream.addEventListener('drain', () => queueMicrotask(() => this.onWritable?.()));
     stream.addEventListener('close', (evt) => this.onStreamClosed(evt.error ? evt.error.message : 'stream closed'));
     // 'end': the partner closed its side and everything it sent before was read (held frames still count).
     stream.addEventListener('end', () => {
@@ -149,6 +154,11 @@ export class Link {
       return;
     }
     this.sendFrame(frame);
+  }
+
+  /** Bytes queued for the partner and not yet taken by the muxer (its window is full, or this turn's writes). */
+  get backlog(): number {
+    return this.writer.queuedBytes + this.stream.writeBufferLength;
   }
 
   /** Queues a frame already encoded (and checked) by the caller; the frames of one turn leave in one write. */

@@ -54,6 +54,13 @@ export interface SessionHost {
 }
 
 export const MAX_OUTBOX = 10_000;
+/** Bytes of unacknowledged frames a session holds: a partner that never acknowledges costs at most this. */
+export const MAX_OUTBOX_BYTES = 16 * 1024 * 1024;
+/**
+ * Unacknowledged frames go to the stream while less than this waits in it: a large outbox (after a reconnect)
+ * follows the partner's reading instead of overflowing the stream's write buffer (link.ts MAX_WRITE_BUFFER).
+ */
+const SEND_AHEAD_BYTES = 256 * 1024;
 /** Messages kept for an application that has no 'message' listener yet; then the stream is paused. */
 export const MAX_INBOX = 1_000;
 /** Acknowledgements wait this long, or this many messages, for data of ours to ride with (fewer frames). */
@@ -78,6 +85,9 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   private received = 0;
   private nextSeq = 1;
   private readonly outbox: Pending[] = [];
+  private outboxBytes = 0;
+  /** how many of the outbox's first messages went to the current stream */
+  private sent = 0;
   private readonly inbox: AppMessage[] = [];
   private ackTimer?: ReturnType<typeof setTimeout>;
   /** the highest seq acknowledged to the partner, and whether a duplicate asks for an acknowledgement again */
@@ -118,6 +128,11 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     return this.outbox.length;
   }
 
+  /** Bytes of the frames sent but not yet acknowledged. */
+  get pendingBytes(): number {
+    return this.outboxBytes;
+  }
+
   /** Messages received but not emitted yet (no 'message' listener). */
   get inboxLength(): number {
     return this.inbox.length;
@@ -151,12 +166,17 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
       const why = e instanceof WireError ? e.message : String(e);
       return Promise.reject(new P2PError('BAD_MESSAGE', `not sending an invalid message: ${why}`, { cause: e }));
     }
+    if (this.outboxBytes + frame.length > MAX_OUTBOX_BYTES) {
+      const mib = MAX_OUTBOX_BYTES / (1024 * 1024);
+      return Promise.reject(new P2PError('OUTBOX_FULL', `${mib} MiB of messages to ${this.who} are unacknowledged; wait for the partner to reconnect`));
+    }
     this.lastActive = Date.now();
     return new Promise<void>((resolve, reject) => {
       const p: Pending = { seq: this.nextSeq++, frame, resolve, reject };
       this.outbox.push(p);
+      this.outboxBytes += frame.length;
       if (this.connected) {
-        this.link!.sendFrame(p.frame);
+        this.pump();
         if (this.ackTimer || this.ackOwed) this.sendAck(); // rides in the same write
       }
     });
@@ -174,6 +194,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     clearTimeout(this.redialTimer);
     clearTimeout(this.ackTimer);
     const err = new P2PError('SESSION_CLOSED', `the session with ${this.who} was closed before the partner acknowledged this message`);
+    this.outboxBytes = 0;
+    this.sent = 0;
     for (const p of this.outbox.splice(0)) p.reject(err);
     const link = this.link;
     this.link = undefined;
@@ -192,9 +214,13 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     const old = this.link;
     this.link = link;
     this.resumed = false;
+    this.sent = 0;
     clearTimeout(this.redialTimer);
     this.redialTimer = undefined;
     link.onClose = (reason) => this.detach(link, reason);
+    link.onWritable = () => {
+      if (this.link === link) this.pump();
+    };
     if (old && old !== link) old.close('replaced by a newer connection');
     if (this.inbox.length >= MAX_INBOX) link.pause('inbox');
     // Our resume goes out before we handle anything of the partner's (its resume may be queued already,
@@ -214,6 +240,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     const wasResumed = this.resumed;
     this.link = undefined;
     this.resumed = false;
+    this.sent = 0;
     if (this.closed) return;
     this.host.log(`session with ${this.who}: disconnected (${reason})`);
     if (wasResumed) this.emit('disconnected', reason);
@@ -259,7 +286,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
         this.resumed = true;
         this.backoff = BACKOFF_MIN_MS;
         this.acked = this.received; // our resume told the partner
-        for (const p of this.outbox) link.sendFrame(p.frame);
+        this.sent = 0;
+        this.pump();
         this.emit('connected');
         return;
       }
@@ -301,7 +329,19 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
   }
 
   private acknowledge(upTo: number): void {
-    while (this.outbox.length && this.outbox[0]!.seq <= upTo) this.outbox.shift()!.resolve();
+    while (this.outbox.length && this.outbox[0]!.seq <= upTo) {
+      const p = this.outbox.shift()!;
+      this.outboxBytes -= p.frame.length;
+      if (this.sent > 0) this.sent--;
+      p.resolve();
+    }
+  }
+
+  /** Writes the outbox's unsent messages, in order, while the stream takes them (its backlog is small). */
+  private pump(): void {
+    const link = this.link;
+    if (!link || !this.connected) return;
+    while (this.sent < this.outbox.length && link.backlog < SEND_AHEAD_BYTES) link.sendFrame(this.outbox[this.sent++]!.frame);
   }
 
   /** Acknowledges soon: with our next data, after ACK_DELAY_MS, or at once when ACK_EVERY messages wait. */

@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Address } from '@ton/core';
 import type { AppMessage } from '../../src/core/wire.js';
-import { MAX_INBOX, type P2PNode, type P2PNodeOptions, type PeerSession } from '../../src/p2p/index.js';
+import { MAX_INBOX, MAX_OUTBOX_BYTES, P2PError, type P2PNode, type P2PNodeOptions, type PeerSession } from '../../src/p2p/index.js';
+import { STATE_B64 } from '../fuzz/samples.js';
 import { first, makeNode, newWallet, RawPeer, tempDir, until, type Wallet } from './helpers.js';
 
 const turn = (i: number): AppMessage => ({ type: 'turn.request', contract: '0:' + '33'.repeat(32), step: BigInt(i) });
@@ -156,6 +157,44 @@ describe('session flow', () => {
       await until(() => peer.closed, 'the stream to close');
       assert.equal(data(), 20, 'the outbox went out once');
       assert.equal(connected, 0, 'no connected event for a resume on a resumed stream');
+    });
+  });
+
+  test('an unacknowledged outbox is bounded in bytes (OUTBOX_FULL past MAX_OUTBOX_BYTES), reaches a reading peer whole, and takes sends again once acknowledged', async () => {
+    await withServer({}, async (node, addr, peers) => {
+      const { peer, wallet } = await guest(addr, peers, node);
+      const s = node.session(wallet.address)!;
+      // the largest message a node sends: a resync answer with a full window of states
+      const states = Array.from({ length: 64 }, (_, i) => ({ state: STATE_B64[i % STATE_B64.length]!, sigA: 'ab'.repeat(64), sigB: 'cd'.repeat(64) }));
+      const big: AppMessage = { type: 'resync.response', contract: '0:' + '33'.repeat(32), states };
+      let accepted = 0;
+      let refused: unknown;
+      const most = Math.ceil(MAX_OUTBOX_BYTES / 10_000) + 10;
+      for (let i = 0; i < most && !refused; i++) {
+        s.send(big).then(
+          () => undefined,
+          (e: unknown) => (refused ??= e),
+        );
+        await Promise.resolve();
+        if (!refused) accepted++;
+      }
+      await until(() => refused !== undefined, 'a send to be refused');
+      assert.ok(refused instanceof P2PError && refused.code === 'OUTBOX_FULL', String(refused));
+      assert.match((refused as Error).message, /unacknowledged/);
+      assert.ok(s.pendingBytes <= MAX_OUTBOX_BYTES, `${s.pendingBytes} bytes held`);
+      assert.ok(accepted < most - 10, `${accepted} sends accepted`);
+      // Once the partner acknowledges what it received, the node sends again.
+      const data = () => peer.received.filter((m) => m.type === 'session.data').length;
+      // 16 MiB is far more than the stream buffers: it follows the peer's reading, the stream is not reset.
+      await until(() => data() >= s.pending, 'the held messages to arrive');
+      assert.equal(s.connected, true);
+      peer.send({ type: 'session.ack', seq: data() });
+      await until(() => s.pending === 0, 'the acknowledgement');
+      assert.equal(s.pendingBytes, 0);
+      const next = s.send(big);
+      await until(() => data() > accepted, 'the next message');
+      peer.send({ type: 'session.ack', seq: data() });
+      await next;
     });
   });
 
