@@ -21,11 +21,12 @@ import { Queries } from './queries.js';
 import { settleDeclined } from './decline.js';
 import { recoverChannels, recoverLater } from './recovery.js';
 import { foreignRecord, partnerAddressOf } from './record.js';
+import { Outbound } from './outbound.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
 import { addressTextOf, rawTextOf } from './addresses.js';
-import { channelView, messageWords } from './views.js';
+import { channelView } from './views.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
@@ -39,6 +40,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   readonly network: ChannelNodeOptions['network'];
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private readonly sessions: Sessions;
+  private readonly outbound: Outbound;
   private readonly negotiation: Negotiation;
   private readonly payments: Payments;
   private readonly closing: Closing;
@@ -60,6 +62,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     super(ctx);
     this.network = o.network;
     this.sessions = new Sessions(o.p2p, new FileMeta(o.dataDir));
+    this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l));
     Object.assign(ctx, this.makeContext(o, data));
     this.negotiation = new Negotiation(ctx);
     this.payments = new Payments(ctx);
@@ -113,20 +116,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       },
       transition: (ctl, event) => this.transition(ctl, event),
       sessionOf: (ctl) => this.sessions.get(partnerAddressOf(ctl.rec)),
-      send: (ctl, msg) => {
-        // The partner knows this node by the wallet the channel was opened with, not the one it runs now.
-        if (ctl.otherWallet) return;
-        // Write before send: a message leaves once everything its channel appended before it is on disk.
-        ctl.durable.then(
-          () => {
-            const s = this.sessions.get(partnerAddressOf(ctl.rec));
-            if (!s) return void this.ctx.log(`partner offline: ${messageWords(msg.type)} reaches them when they reconnect`, 'warn');
-            this.sendOn(s, msg);
-          },
-          (e: unknown) => this.ctx.log(`${messageWords(msg.type)} was not sent: the channel's journal could not be written (${messageOf(e)})`, 'error'),
-        );
-      },
-      sendOn: (s, msg) => this.sendOn(s, msg),
+      send: (ctl, msg) => void this.outbound.sendAcked(ctl, msg),
+      sendAcked: (ctl, msg) => this.outbound.sendAcked(ctl, msg),
+      sendOn: (s, msg) => void this.outbound.sendOn(s, msg),
     };
   }
 
@@ -171,11 +163,6 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private viewOf(ctl: ChannelController): ChannelView {
     return channelView(ctl, this.ctx.chainSkew, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
-  }
-
-  private sendOn(s: PeerSession, msg: AppMessage): void {
-    // Queued and resent by the session until acknowledged; never waited for here.
-    s.send(msg).catch((e: Error) => this.ctx.log(`could not deliver ${messageWords(msg.type)}: ${e.message}`, 'warn'));
   }
 
   // ---------------------------------------------------------------- the lifecycle

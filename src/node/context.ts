@@ -67,6 +67,8 @@ export interface NodeContext {
   sessionOf(ctl: ChannelController): PeerSession | null;
   /** sends to the channel's partner without waiting for the acknowledgement (resent until acknowledged) */
   send(ctl: ChannelController, msg: AppMessage): void;
+  /** the same, resolving true once the partner acknowledged it, false if it will not be delivered (never rejects) */
+  sendAcked(ctl: ChannelController, msg: AppMessage): Promise<boolean>;
   /** sends on a session without waiting; failures are logged */
   sendOn(s: PeerSession, msg: AppMessage): void;
 }

@@ -1,6 +1,7 @@
 // Catching up with the partner after a reconnect or a restart: lifecycle messages the partner may have missed,
 // states both signed that one side lacks (resync), and our own proposal in flight. Bounded: a resync answer
-// carries at most MAX_RESYNC_STATES states, and each channel answers resync requests at a bounded rate.
+// carries at most MAX_RESYNC_STATES states, and each channel answers resync requests at a bounded rate, one at a
+// time: the next answer waits until the partner acknowledged the last (one that never does holds one answer).
 import { balanceOf, signedFromJson, signedToJson, type SignedState } from '../core/signed.js';
 import { stateFromBase64, stateHash, statesEqual, type ChannelState } from '../core/state.js';
 import { verify } from '../core/signer.js';
@@ -19,8 +20,10 @@ export const RESYNC_PER_SECOND = 4;
 
 export class Sync {
   private readonly buckets = new WeakMap<ChannelController, TokenBucket>();
-  /** per channel, the newest resync request waiting for a token */
+  /** per channel, the newest resync request waiting for a token or for the answer in flight */
   private readonly deferred = new WeakMap<ChannelController, { m: WireOf<'resync.request'> }>();
+  /** the channels whose last answer the partner has not acknowledged yet */
+  private readonly inFlight = new WeakSet<ChannelController>();
   /** the latest step a restored channel had when the partner's answer began */
   private readonly restoredAt = new WeakMap<ChannelController, bigint | null>();
 
@@ -65,22 +68,29 @@ export class Sync {
 
   /**
    * The partner lacks states after `latestStep`: send at most a window of them, and our proposal in flight.
-   * Over the rate, the newest request waits for the next token (one per channel): a flood costs a few answers
-   * per second, and a partner catching up on many windows is still answered.
+   * Over the rate, or while the last answer is unacknowledged, the newest request waits (one per channel) for the
+   * next token or the acknowledgement: a flood costs a few answers per second and at most one answer held for a
+   * partner that never acknowledges, and a partner catching up on many windows is still answered.
    */
   async onRequest(ctl: ChannelController, m: WireOf<'resync.request'>): Promise<void> {
-    if (this.allow(ctl)) return this.answer(ctl, m);
+    const busy = this.inFlight.has(ctl);
+    if (!busy && this.allow(ctl)) return this.answer(ctl, m);
     const waiting = this.deferred.get(ctl);
     if (waiting) {
       waiting.m = m;
       return;
     }
-    const entry = { m };
-    this.deferred.set(ctl, entry);
-    setTimeout(() => {
-      this.deferred.delete(ctl);
-      if (!ctl.ended) void ctl.run(() => this.onRequest(ctl, entry.m)).catch((e: Error) => this.ctx.log(`resync answer: ${e.message}`, 'warn'));
-    }, 1000 / RESYNC_PER_SECOND).unref?.();
+    this.deferred.set(ctl, { m });
+    // retried on the acknowledgement (answer) or when a token is due
+    if (!busy) setTimeout(() => this.retry(ctl), 1000 / RESYNC_PER_SECOND).unref?.();
+  }
+
+  /** The request that waited, if any, tries again in the channel's queue. */
+  private retry(ctl: ChannelController): void {
+    const entry = this.deferred.get(ctl);
+    if (!entry) return;
+    this.deferred.delete(ctl);
+    if (!ctl.ended) void ctl.run(() => this.onRequest(ctl, entry.m)).catch((e: Error) => this.ctx.log(`resync answer: ${e.message}`, 'warn'));
   }
 
   private async answer(ctl: ChannelController, m: WireOf<'resync.request'>): Promise<void> {
@@ -101,7 +111,11 @@ export class Sync {
     const pending = ch.pending;
     const sig = pending && (ctl.rec.me === 'A' ? pending.sigB : pending.sigA);
     const yours = pending && sig ? { yours: { state: signedToJson(pending).state, signature: sig.toString('hex') } } : {};
-    this.ctx.send(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours });
+    this.inFlight.add(ctl);
+    void this.ctx.sendAcked(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours }).then(() => {
+      this.inFlight.delete(ctl);
+      this.retry(ctl);
+    });
     const staged = ch.staged;
     if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
   }

@@ -117,6 +117,37 @@ export const withheldAck: Attack = {
   },
 };
 
+/** Item 1: resync requests from a peer that never acknowledges: each answer (a window of states) stayed in its outbox. */
+export const unackedResync: Attack = {
+  name: 'a peer asks for the history again and again and never acks: one answer waits unacknowledged, the next follows the ack',
+  item: 1,
+  payments: 10,
+  async run(s) {
+    await s.mallory.stop();
+    const raw = await RawPeer.dial(s.vicAddr);
+    const answers = () => raw.dataIn().filter((m) => m.type === 'resync.response').length;
+    const ask = () => raw.data({ type: 'resync.request', contract: s.known.contract, latestStep: 0n });
+    try {
+      await raw.handshake(s.mallory.keyPair, s.mallory.address);
+      raw.resume();
+      // 40 requests over 2 s: the rate allows 8 at once and 4 a second, about 16 answers
+      for (let i = 0; i < 40; i++) {
+        ask();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await until(() => answers() >= 1, 'the first answer');
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(answers(), 1, 'one answer waits for its acknowledgement; the newest request waits behind it');
+      raw.ackAll();
+      await until(() => answers() === 2, 'the newest request answered once the first answer is acknowledged');
+      const n = await honestStillPays(s);
+      return `40 resync requests without an ack -> 1 answer, 1 more after the ack; Hal signed ${n} states`;
+    } finally {
+      await raw.stop();
+    }
+  },
+};
+
 /** A peer that never finishes the handshake (and one that sends only hello). */
 export const silentHandshake: Attack = {
   name: 'peers that never finish the handshake',

@@ -77,6 +77,12 @@ export class RawPeer {
     this.send({ type: 'session.data', seq, msg });
   }
 
+  /** Acknowledges every session.data frame the server sent us so far. */
+  ackAll(): void {
+    const seqs = this.received.flatMap((m) => (m.type === 'session.data' ? [m.seq] : []));
+    if (seqs.length) this.send({ type: 'session.ack', seq: Math.max(...seqs) });
+  }
+
   /** session.data frames the server sent us (all unacknowledged). */
   dataIn(): AppMessage[] {
     return this.received.filter((m): m is Extract<WireMessage, { type: 'session.data' }> => m.type === 'session.data').map((m) => m.msg);

@@ -1,0 +1,66 @@
+// Messages to partners: a channel's message leaves once what the channel appended before it is durable (write
+// before send), on the partner's session, which resends it until acknowledged. Never waited for by the sender.
+import { messageOf } from '../core/errors.js';
+import type { AppMessage } from '../core/wire.js';
+import type { PeerSession } from '../p2p/index.js';
+import type { ChannelController } from './controller.js';
+import { partnerAddressOf } from './record.js';
+import { messageWords } from './views.js';
+
+/** A session whose outbox is full logs that once per this long (each refused send used to log a line). */
+const FULL_LOG_MS = 10_000;
+
+export class Outbound {
+  /** per session: when a refused send was last logged, and how many were refused since */
+  private readonly full = new WeakMap<PeerSession, { at: number; since: number }>();
+
+  constructor(
+    private readonly session: (wallet: string) => PeerSession | null,
+    private readonly log: (message: string, level: 'info' | 'warn' | 'error') => void,
+  ) {}
+
+  /**
+   * Sends once the channel's appends are durable. Resolves true once the partner acknowledged it, false if it was
+   * not sent or will not be delivered (partner offline, session closed, outbox full, journal failed); never rejects.
+   */
+  sendAcked(ctl: ChannelController, msg: AppMessage): Promise<boolean> {
+    // The partner knows this node by the wallet the channel was opened with, not the one it runs now.
+    if (ctl.otherWallet) return Promise.resolve(false);
+    return ctl.durable.then(
+      () => {
+        const s = this.session(partnerAddressOf(ctl.rec));
+        if (s) return this.sendOn(s, msg);
+        this.log(`partner offline: ${messageWords(msg.type)} reaches them when they reconnect`, 'warn');
+        return false;
+      },
+      (e: unknown) => {
+        this.log(`${messageWords(msg.type)} was not sent: the channel's journal could not be written (${messageOf(e)})`, 'error');
+        return false;
+      },
+    );
+  }
+
+  /** Queued and resent by the session until acknowledged: true once acknowledged, false if it will not be. */
+  sendOn(s: PeerSession, msg: AppMessage): Promise<boolean> {
+    return s.send(msg).then(
+      () => true,
+      (e: Error & { code?: string }) => {
+        if (e.code === 'OUTBOX_FULL') this.refusedFull(s, msg, e);
+        else this.log(`could not deliver ${messageWords(msg.type)}: ${e.message}`, 'warn');
+        return false;
+      },
+    );
+  }
+
+  private refusedFull(s: PeerSession, msg: AppMessage, e: Error): void {
+    const now = Date.now();
+    const f = this.full.get(s);
+    if (f && now - f.at < FULL_LOG_MS) {
+      f.since++;
+      return;
+    }
+    const more = f?.since ? ` (and ${f.since} more since the last report)` : '';
+    this.full.set(s, { at: now, since: 0 });
+    this.log(`could not deliver ${messageWords(msg.type)}${more}: ${e.message}`, 'warn');
+  }
+}
