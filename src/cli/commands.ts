@@ -14,7 +14,7 @@ import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { importSummary } from '../node/uiRules.js';
+import { importSummary, SEND_WAIT_MS } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -26,9 +26,6 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
   if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature.`;
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
-
-/** How long `send` waits for the state before it to be signed by the partner (see ChannelNode.send). */
-const SEND_WAIT_MS = 15_000;
 
 function offlineNote(a: RunArgs, ch: ChannelView): void {
   if (!ch.partnerOnline) a.io.say('Your partner is offline: the state is delivered when they reconnect.');

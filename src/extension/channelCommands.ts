@@ -7,7 +7,7 @@ import type { HostedNode } from './host.js';
 import { amountArg, askAmount, isTarget, onChain, targetChannel } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { withdraw } from './withdraw.js';
-import { depositExact } from '../node/uiRules.js';
+import { depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
 import { partnerName } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
@@ -66,15 +66,24 @@ function exactDeposit(ch: ChannelView, expected: bigint): ((nano: bigint) => str
 async function send(c: CommandContext, t: unknown, aArg?: unknown) {
   const [a] = c.inputs(t, [aArg]);
   const node = await c.nodeFor(t, false);
-  const ch = await c.channelForAction(node, t, 'send');
+  // right after a send: the node waits for that state to be signed and the turn passed back (as the CLI does)
+  const ch = await c.channelForAction(node, t, 'send', ['PENDING_STATE', 'NOT_YOUR_TURN']);
+  const key = `send ${node.id} ${ch.id}`;
   const amount =
     amountArg(a, 'amount') ??
-    (await askAmount(c.prompts, {
-      title: `SynChannel: send to ${partnerOf(c, ch)}`,
-      prompt: `Amount to send (you have ${formatTon(ch.myBalance)} TON in the channel)`,
-      max: { nano: ch.myBalance, what: 'your balance in the channel' },
-    }));
-  const state = await node.api.send(amount, { channel: ch.id });
+    c.amounts.typed(
+      key,
+      await askAmount(c.prompts, {
+        title: `SynChannel: send to ${partnerOf(c, ch)}`,
+        prompt: `Amount to send (you have ${formatTon(ch.myBalance)} TON in the channel)`,
+        max: { nano: ch.myBalance, what: 'your balance in the channel' },
+        ...c.amounts.value(key),
+      }),
+    );
+  const now = c.host.channel(node, ch.id) ?? ch;
+  const send = () => node.api.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS });
+  const state = now.actions.send.ok ? await send() : await onChain(`waiting for ${partnerOf(c, ch)} to sign and pass the turn, then sending…`, send, { cancellable: false });
+  c.amounts.done(key);
   void c.info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}; awaiting ${partnerOf(c, ch)}'s signature.${offline(c, ch)}`);
   return state;
 }

@@ -18,7 +18,7 @@ import type { ModelBuilder } from './model.js';
 import type { PickItem, Prompts } from './prompts.js';
 import { setupCommands } from './setupCommands.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
-import { isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
+import { TypedAmounts, isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, shortAddress } from './util.js';
 import { channelDescription, partnerName } from './words.js';
 
@@ -64,13 +64,16 @@ export interface CommandContext extends CommandDeps {
   channelFor(node: HostedNode, t: unknown): ChannelView;
   /**
    * The channel a command that does `action` acts on: its target's; without one, the one channel that allows it,
-   * a choice when several do, else the current channel's reason (thrown).
+   * a choice when several do, else the current channel's reason (thrown) unless it is one of `waitable` (the
+   * node waits for it to pass).
    */
-  channelForAction(node: HostedNode, t: unknown, action: Action): Promise<ChannelView>;
+  channelForAction(node: HostedNode, t: unknown, action: Action, waitable?: readonly string[]): Promise<ChannelView>;
   /** an information message ("SynChannel: " + message) with buttons */
   info(message: string, ...buttons: string[]): Promise<string | undefined>;
   /** the inputs after the target: the palette passes none, links and tests may pass inputs without a target */
   inputs(t: unknown, rest: unknown[]): unknown[];
+  /** amounts typed into a command that failed, offered again */
+  readonly amounts: TypedAmounts;
 }
 
 export class Commands implements CommandContext {
@@ -81,6 +84,7 @@ export class Commands implements CommandContext {
   readonly tree: ChannelTreeProvider;
   readonly treeView: vscode.TreeView<TreeElement>;
   readonly balances: BalancesPanel;
+  readonly amounts = new TypedAmounts();
 
   constructor(d: CommandDeps) {
     ({ host: this.host, prompts: this.prompts, model: this.model, tree: this.tree, treeView: this.treeView, balances: this.balances } = d);
@@ -176,7 +180,7 @@ export class Commands implements CommandContext {
     throw new ExtensionError('NODE_NOT_RUNNING', 'the node is not running: start it, or Serve / Connect (which start it)');
   }
 
-  async channelForAction(node: HostedNode, t: unknown, action: Action): Promise<ChannelView> {
+  async channelForAction(node: HostedNode, t: unknown, action: Action, waitable: readonly string[] = []): Promise<ChannelView> {
     if (!(isTarget(t) && targetChannel(t))) {
       const choice = channelsFor(node.api.channels(), action);
       if (choice.kind === 'one') return choice.ch;
@@ -189,6 +193,8 @@ export class Commands implements CommandContext {
       }
     }
     const ch = this.channelFor(node, t);
+    const can = ch.actions[action];
+    if (!can.ok && waitable.includes(can.code)) return ch;
     requireAction(ch, action);
     return ch;
   }

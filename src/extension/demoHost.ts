@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import type { HostedNode } from './host.js';
 import { createTeachingDemo, type TeachingDemo, type TeachingDemoStep } from './nodeFactory.js';
 import { DemoJournal } from './demoJournal.js';
+import { claimDemoFolder, sweepDemoFolders } from './demoFolders.js';
 import { ExtensionError, errorMessage } from './util.js';
 
 export class DemoSession {
@@ -77,8 +78,10 @@ export interface DemoHooks {
   detach(node: HostedNode): void;
   changed(): void;
   log(line: string, level?: 'info' | 'warn'): void;
-  /** a new data folder for a run */
+  /** a new data folder for a run, in root() */
   dataDir(): string;
+  /** the folder of the runs' folders (shared by the windows) */
+  root(): string;
 }
 
 /** Starts and stops the teaching demo's runs. */
@@ -90,7 +93,18 @@ export class DemoRunner {
   /** counts the demo's stops: a start that sees it change stops what it started */
   private stops = 0;
 
-  constructor(private readonly h: DemoHooks) {}
+  /** this window's run folders, from before they are created until they are removed */
+  private readonly mine = new Set<string>();
+
+  constructor(private readonly h: DemoHooks) {
+    // just after activation: the folders of windows killed mid-run (a normal stop removes its own)
+    setTimeout(() => void this.sweep(), 0);
+  }
+
+  /** Removes the run folders no live window uses (demoFolders.ts). */
+  sweep(): Promise<string[]> {
+    return sweepDemoFolders(this.h.root(), { inUse: (d) => this.mine.has(d), log: (l) => this.h.log(l) });
+  }
 
   get startingDemo(): Promise<DemoSession> | null {
     return this.start;
@@ -108,13 +122,17 @@ export class DemoRunner {
   private async newDemo(): Promise<DemoSession> {
     const stops = this.stops;
     await this.stopRunning();
+    await this.sweep();
     const dataDir = this.h.dataDir();
+    this.mine.add(dataDir);
     this.starting = true;
     this.h.changed();
-    const demo = await createTeachingDemo({ dataDir }).catch(async (e: unknown) => {
-      await this.forget(dataDir);
-      throw e;
-    });
+    const demo = await claimDemoFolder(dataDir)
+      .then(() => createTeachingDemo({ dataDir }))
+      .catch(async (e: unknown) => {
+        await this.forget(dataDir);
+        throw e;
+      });
     if (stops !== this.stops) {
       // stopped (or the window closed) while it started: nothing is left running, nor on disk
       await demo.stop().catch((e: unknown) => this.h.log(`stopping the demo: ${errorMessage(e)}`, 'warn'));
@@ -164,5 +182,6 @@ export class DemoRunner {
   /** A run's folder holds only its sandbox keys and chain: it goes with the run (each run had left one behind). */
   private async forget(dataDir: string): Promise<void> {
     await rm(dataDir, { recursive: true, force: true }).catch((e: unknown) => this.h.log(`removing the demo's folder ${dataDir}: ${errorMessage(e)}`, 'warn'));
+    this.mine.delete(dataDir);
   }
 }

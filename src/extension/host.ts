@@ -337,6 +337,7 @@ export class NodeHost implements vscode.Disposable {
     changed: () => this.fireChanged(),
     log: (line, level) => this.log(line, level),
     dataDir: () => join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`),
+    root: () => join(this.ctx.globalStorageUri.fsPath, 'demo'),
   });
 
   get demoSession(): DemoSession | null {

@@ -36,30 +36,40 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         : undefined;
   const steps = partners.length > 1 ? { first: 2, total: 3 } : { first: 1, total: 2 };
   const balance = await node.api.balanceTon().catch(() => null);
+  // what was typed into an Open that failed is offered again
+  const keys = { mine: `open ${node.id} mine`, theirs: `open ${node.id} theirs` };
   const mine =
     amountArg(m, 'your deposit') ??
-    (await askAmount(c.prompts, {
-      title: 'SynChannel: open a channel',
-      step: steps.first,
-      totalSteps: steps.total,
-      prompt: `Your deposit (0 if you only receive)${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
-      allowZero: true,
-      ...(balance !== null ? { max: { nano: balance, what: 'your wallet balance' } } : {}),
-    }));
+    c.amounts.typed(
+      keys.mine,
+      await askAmount(c.prompts, {
+        title: 'SynChannel: open a channel',
+        step: steps.first,
+        totalSteps: steps.total,
+        prompt: `Your deposit (0 if you only receive)${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
+        allowZero: true,
+        ...(balance !== null ? { max: { nano: balance, what: 'your wallet balance' } } : {}),
+        ...c.amounts.value(keys.mine),
+      }),
+    );
   const theirs =
     amountArg(th, "partner's deposit") ??
-    (await askAmount(c.prompts, {
-      title: 'SynChannel: open a channel',
-      step: steps.first + 1,
-      totalSteps: steps.total,
-      prompt: "Your partner's deposit (0 if they only receive)",
-      value: '0',
-      allowZero: true,
-      check: (nano) => depositsProblem(mine, nano),
-    }));
+    c.amounts.typed(
+      keys.theirs,
+      await askAmount(c.prompts, {
+        title: 'SynChannel: open a channel',
+        step: steps.first + 1,
+        totalSteps: steps.total,
+        prompt: "Your partner's deposit (0 if they only receive)",
+        allowZero: true,
+        check: (nano) => depositsProblem(mine, nano),
+        ...c.amounts.value(keys.theirs, '0'),
+      }),
+    );
   const problem = depositsProblem(mine, theirs);
   if (problem) throw new ExtensionError('AMOUNT_NOT_POSITIVE', problem);
   const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }), { cancellable: false });
+  c.amounts.done(keys.mine, keys.theirs);
   void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. You deploy it once they accept.`);
   return ch;
 }

@@ -4,8 +4,9 @@
 // mode what the node does by itself (countersign, pass the turn) is not announced, only money received.
 import * as vscode from 'vscode';
 import { levelOf } from '../core/errors.js';
-import type { ChannelView, NodeEvent } from '../node/types.js';
-import type { HostedEvent, NodeHost } from './host.js';
+import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
+import type { HostedEvent, HostedNode, NodeHost } from './host.js';
+import { Introductions } from './introductions.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
@@ -134,27 +135,34 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
   }
 }
 
+/**
+ * A wallet connected: "Partner signature" and "Partner address" once per wallet (a reconnection is no news), with
+ * a toast. A stranger (no channel here: a new partner, or anyone) costs nothing to make, so strangers share one
+ * budget: logged up to STRANGER_LOG_BUDGET a minute, and only the first of each minute gets a toast.
+ */
+function introduce(host: NodeHost, prompts: Prompts, node: HostedNode, p: PartnerView, intro: Introductions): void {
+  if (!intro.first(p.address)) return;
+  const known = node.api.channels().some((ch) => ch.partnerAddress === p.address);
+  const budget = known ? null : intro.allowStranger();
+  if (budget?.skipped) host.log(`${budget.skipped} more wallet(s) with no channel here connected (not logged)`);
+  if (budget && !budget.ok) return;
+  host.log(`Partner signature: ${p.signature}`);
+  host.log(`Partner address: ${p.address}`);
+  if (!budget || budget.first) void prompts.notify('info', `SynChannel: partner connected: ${p.address} (address proof checked)`);
+}
+
 export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispose(): void; handle(e: HostedEvent): void } {
-  const introduced = new Set<string>();
+  const intro = new Introductions();
   const handle = ({ node, event }: HostedEvent) => {
     if (node.id !== 'me') return;
-    if (event.type === 'partnerConnected') {
-      // "Partner signature" and "Partner address" once per partner (a reconnection is no news)
-      if (introduced.has(event.partner.address)) return;
-      introduced.add(event.partner.address);
-      host.log(`Partner signature: ${event.partner.signature}`);
-      host.log(`Partner address: ${event.partner.address}`);
-    }
+    if (event.type === 'partnerConnected') return introduce(host, prompts, node, event.partner, intro);
     const c: Context = {
       // the running node's mode, not the setting (a change applies when the node restarts)
       auto: node.autoMode ?? true,
       name: (ch) => partnerName(ch, host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }))),
       run: (command, ch) => void vscode.commands.executeCommand(command, { party: node.id, channel: ch.id }),
     };
-    const n =
-      event.type === 'partnerConnected'
-        ? { level: 'info' as const, text: `partner connected: ${event.partner.address} (address proof checked)` }
-        : (moneyNotice(event, c) ?? partnerNotice(event, c));
+    const n = moneyNotice(event, c) ?? partnerNotice(event, c);
     if (!n) return;
     const buttons = n.buttons ?? {};
     void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());

@@ -9,7 +9,7 @@ export type NoticeLevel = 'info' | 'warning' | 'error';
 
 export type PromptRecord =
   | { kind: 'pick'; title: string; items: string[]; answer: string | null }
-  | { kind: 'input'; title: string; prompt: string; answer: string | null; problem: string | null }
+  | { kind: 'input'; title: string; prompt: string; value: string; answer: string | null; problem: string | null }
   | { kind: 'confirm'; message: string; detail: string; buttons: string[]; answer: string | null }
   | { kind: 'notify'; id: number; level: NoticeLevel; message: string; buttons: string[] };
 
@@ -89,7 +89,7 @@ export class Prompts {
     const s = this.scripted('input', opts.title);
     if (s) {
       const problem = (await opts.validate?.(s.input)) ?? null;
-      this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, answer: problem ? null : s.input, problem });
+      this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: problem ? null : s.input, problem });
       // Enter does nothing while the box shows a problem: the person fixes the text or leaves.
       if (problem) throw cancelled();
       return s.input;
@@ -112,7 +112,7 @@ export class Prompts {
       void check(box.value);
     });
     box.dispose();
-    this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, answer: text ?? null, problem: problem ?? null });
+    this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: text ?? null, problem: problem ?? null });
     if (text === undefined) throw cancelled();
     return text;
   }

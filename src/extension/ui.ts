@@ -76,6 +76,33 @@ export async function askAmount(prompts: Prompts, o: AmountOptions): Promise<big
 }
 
 /**
+ * The amounts a person typed into a command that then failed (or was left), by what they were for (a channel's
+ * Send, Open's deposits): offered again as the input box's value next time. In memory, the last 100.
+ */
+export class TypedAmounts {
+  private readonly kept = new Map<string, string>();
+
+  /** The amount typed for `key` and not used yet (else `fallback`), as the input box's value. */
+  value(key: string, fallback?: string): { value: string } | Record<string, never> {
+    const v = this.kept.get(key) ?? fallback;
+    return v === undefined ? {} : { value: v };
+  }
+
+  /** Keeps a typed amount until done(key). */
+  typed(key: string, nano: bigint): bigint {
+    this.kept.delete(key);
+    this.kept.set(key, formatTon(nano));
+    if (this.kept.size > 100) this.kept.delete(this.kept.keys().next().value!);
+    return nano;
+  }
+
+  /** The command succeeded: nothing to offer again. */
+  done(...keys: string[]): void {
+    for (const k of keys) this.kept.delete(k);
+  }
+}
+
+/**
  * Runs an on-chain wait with a notification progress, cancellable when `fn` passes the signal on (a read that
  * ignores it says `{ cancellable: false }`: no Cancel button that does nothing). A cancel after something was sent
  * is the node's CANCELLED with `sent: true`, shown as a warning (errors.ts).

@@ -69,3 +69,6 @@ export function unwatched(channels: readonly ChannelView[]): Unwatched {
     waiting: guarded.filter((c) => c.pending?.awaiting === 'partner'),
   };
 }
+
+/** How long a send waits for the state before it to be signed by the partner and the turn passed back (CLI and extension). */
+export const SEND_WAIT_MS = 15_000;

@@ -103,6 +103,16 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(row.children[0]!.label, /^0Q.{4}….{4} · partner$/);
   });
 
+  it('wallets with no channel here that connect: one toast a minute, and only a few go to the log', async () => {
+    ext.test.clearPrompts();
+    const before = ext.test.log().length;
+    for (let i = 0; i < 300; i++) ext.test.notify({ type: 'partnerConnected', partner: { address: `0QStranger${i}`, signature: 'AB', peerId: `p${i}`, online: true } });
+    const toasts = notices(ext).filter((n) => /partner connected/.test(n.message));
+    assert.ok(toasts.length <= 1, `${toasts.length} toasts for 300 strangers`);
+    const logged = ext.test.log().slice(before).filter((l) => /^Partner address: 0QStranger/.test(l));
+    assert.ok(logged.length > 0 && logged.length <= 20, `${logged.length} strangers logged`);
+  });
+
   it('the balances panel reads your wallet again after a command that moved it (Get Test Coins)', async () => {
     const wallet = async () => (await ext.webview.refresh()).selected?.yourWallet?.nano;
     const before = await wallet();
@@ -182,6 +192,14 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.deepEqual(rows().map((r) => r.label).slice(-2), ['Step 1', 'Step 0']);
   });
 
+  it('Send right after a send waits for the partner to sign and pass the turn (the CLI\'s wait) instead of failing', async () => {
+    const target = { party: 'me', channel: channel().id };
+    await until('the turn back', () => channel().actions.send.ok);
+    assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
+    await until('the second payment signed by both', () => (channel().latest?.step ?? 0n) >= 14n);
+  });
+
   it('after a window reload the node starts by itself when its data folder holds live channels: tree and status bar show them', async () => {
     // Stop asks first while the node guards the channel: No keeps it running
     ext.test.answer({ confirm: null }, { confirm: 'Stop the Node' });
@@ -195,7 +213,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     await ext.test.settle();
     const row = ext.tree.snapshot().find((t) => t.id === 'net:me');
     assert.ok(row?.children.length === 1, treeText(ext.tree.snapshot()));
-    assert.match(ext.status().text, /devnet · watching 1 · 1\.95 TON/);
+    assert.match(ext.status().text, /devnet · watching 1 · 1\.93 TON/);
     await until('the partner back online', () => channel().partnerOnline, 60_000);
   });
 
@@ -231,6 +249,24 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(refund!.message, /took back 1 TON of their deposit: the contract now holds 0 TON of A and 0 TON of B/);
     assert.match(deployed!.message, new RegExp(`deployed the channel contract: your ${ch.me === 'A' ? 2 : 1} TON can go in now`));
     assert.deepEqual(deployed!.buttons, ['Deposit']);
+  });
+
+  it('an amount typed into a Send that failed is offered again the next time', async () => {
+    await partner!.kill9();
+    await until('the partner offline', () => !channel().partnerOnline, 60_000);
+    const target = { party: 'me', channel: channel().id };
+    await until('the turn', () => channel().actions.send.ok);
+    // delivered when the partner is back: a send after it waits for their signature, and they are offline
+    assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
+    ext.test.clearPrompts();
+    ext.test.answer({ input: '0.02' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.send', target), undefined);
+    assert.equal(ext.lastFailure()?.code, 'PARTNER_OFFLINE', JSON.stringify(ext.lastFailure()));
+    ext.test.answer({ input: '0.02' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.send', target), undefined);
+    const asked = ext.test.prompts().filter((p) => p.kind === 'input');
+    assert.deepEqual(asked.map((p) => p.kind === 'input' && p.value), ['', '0.02'], JSON.stringify(asked));
+    assert.deepEqual(ext.test.unanswered(), []);
   });
 
   it('withdraw with the partner gone silent: the node refuses a cooperative close before anything is sent, and the close alone is offered; a fallback says so', async () => {
