@@ -105,17 +105,23 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     if (io.json) io.emit({ command: spec.name, ok: false, error: { ...jsonError(code, message), ...(sent ? { sent } : {}) } });
     else if (code === 'CANCELLED') io.say(sent ? `${spec.name}: ${message}` : `${spec.name}: cancelled`);
     else {
-      const hint = nextStep(code);
-      io.say(`${spec.name} failed: ${message}${hint && !givesNextStep(message) && addsTo(message, hint) ? ` (${hint})` : ''}`);
+      const hint = hintFor(code, message);
+      io.say(`${spec.name} failed: ${message}${hint ? ` (${hint})` : ''}`);
     }
   }
   return true;
 }
 
-/** An error for --json: its code, what happened, and what to do next (text mode appends it to the message). */
+/** An error for --json: its code, what happened, and what to do next as text mode appends it to the message. */
 export function jsonError(code: string, message: string): { code: string; message: string; hint?: string } {
-  const hint = nextStep(code);
+  const hint = hintFor(code, message);
   return { code, message, ...(hint ? { hint } : {}) };
+}
+
+/** The code's next step, unless the message already says what to do (it would repeat or contradict it). */
+function hintFor(code: string, message: string): string | undefined {
+  const hint = nextStep(code);
+  return hint && !givesNextStep(message) && addsTo(message, hint) ? hint : undefined;
 }
 
 /** A clause that starts with an instruction: after ':', ';' or '.', or ', then' (the message says what to do). */

@@ -23,13 +23,15 @@ async function emitted(line: string, n: ChannelNodeApi): Promise<Record<string, 
 
 const refusing = node(Object.assign(new Error('not enough TON'), { code: 'INSUFFICIENT_FUNDS' }));
 
-test('a failed command, an unknown one and a usage error carry the next step as hint', async () => {
+test('a failed command and a usage error carry the next step as hint; an unknown command says it in its message', async () => {
   const failed = (await emitted('balanceTon', refusing)) as { ok: boolean; error: { code: string; message: string; hint?: string } };
   assert.equal(failed.ok, false);
   assert.deepEqual(failed.error, { code: 'INSUFFICIENT_FUNDS', message: 'not enough TON', hint: nextStep('INSUFFICIENT_FUNDS') });
-  const unknown = (await emitted('bogus', refusing)) as { error: { code: string; hint?: string } };
+  const unknown = (await emitted('bogus', refusing)) as { error: { code: string; message: string; hint?: string } };
   assert.equal(unknown.error.code, 'USAGE');
-  assert.equal(unknown.error.hint, nextStep('USAGE'));
+  // its message says what to do (type help): no hint beside it, as in text mode
+  assert.match(unknown.error.message, /type help/);
+  assert.equal(unknown.error.hint, undefined);
   const usage = (await emitted('send 1 2 3', refusing)) as { error: { code: string; hint?: string } };
   assert.equal(usage.error.code, 'USAGE');
   assert.equal(usage.error.hint, nextStep('USAGE'));
@@ -53,4 +55,17 @@ test("a partner's reported error carries no hint: the hint of its code is writte
   assert.equal('hint' in theirs, false, JSON.stringify(theirs));
   assert.equal(theirs.event, 'error');
   assert.equal(theirs.partner, true);
+});
+
+test("a message that says what to do next carries no hint that contradicts it: --json keeps what text mode prints", async () => {
+  // the deposit that waited and saw the channel declined: nothing was deposited, so no "refund" (the code's hint)
+  const said = 'the channel was declined by your partner before its contract was deployed: nothing was deposited; ask your partner to propose again if you still want a channel';
+  const declined = node(Object.assign(new Error(said), { code: 'PARTNER_DECLINED' }));
+  const j = (await emitted('balanceTon', declined)) as { error: { code: string; message: string; hint?: string } };
+  assert.equal(j.error.code, 'PARTNER_DECLINED');
+  assert.equal(j.error.message, said);
+  assert.equal('hint' in j.error, false, JSON.stringify(j.error));
+  const text: string[] = [];
+  await runLine('balanceTon', declined, { say: (l) => text.push(l), emit: () => undefined, ask: async () => null, json: false, interactive: false });
+  assert.deepEqual(text, [`balanceTon failed: ${said}`]);
 });
