@@ -1,7 +1,7 @@
 // The interactive command loop: the commands of the catalogue (src/node/catalogue.ts) with the original names and
 // prompts. Every command also takes its arguments inline (`serve 3000`, `send 0.1`, `withdraw 2 --yes`); at a
 // terminal a missing argument is asked for with the original prompt; from a pipe or with --json it is an error.
-import { codeOf, messageOf, nextStep } from '../core/errors.js';
+import { codeOf, givesNextStep, messageOf, nextStep } from '../core/errors.js';
 import { commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
@@ -122,15 +122,6 @@ export function jsonError(code: string, message: string): { code: string; messag
 function hintFor(code: string, message: string): string | undefined {
   const hint = nextStep(code);
   return hint && !givesNextStep(message) && addsTo(message, hint) ? hint : undefined;
-}
-
-/** A clause that starts with an instruction: after ':', ';' or '.', or ', then' (the message says what to do). */
-const INSTRUCTION =
-  /(?:[:;.]|,? then)\s+(?:check|use|give|choose|copy|run|start|wait|ask|get|set|pick|top|fix|connect|open|retry|try|type|add|enter|write|restore|import|remove|free|create|name|point|stop|close|deposit|sign|keep|confirm|move|update|see|request)\b/i;
-
-/** Whether a message already says what to do next: then the code's next step would say it again, or contradict it. */
-function givesNextStep(message: string): boolean {
-  return INSTRUCTION.test(message);
 }
 
 /** The words that carry meaning (4 letters or more), lower case, a possessive's 's dropped. */

@@ -176,3 +176,12 @@ export function levelOf(code: string | undefined): Level {
 export function nextStep(code: string | undefined): string | undefined {
   return isErrorCode(code) ? CODES[code].next : undefined;
 }
+
+/** A clause that starts with an instruction: after ':', ';' or '.', or ', then' (the message says what to do). */
+const INSTRUCTION =
+  /(?:[:;.]|,? then)\s+(?:check|use|give|choose|copy|run|start|wait|ask|get|set|pick|top|fix|connect|open|retry|try|type|add|enter|write|restore|import|remove|free|create|name|point|stop|close|deposit|sign|keep|confirm|move|update|see|request)\b/i;
+
+/** Whether a message already says what to do next: then a code's next step would say it again, or contradict it. */
+export function givesNextStep(message: string): boolean {
+  return INSTRUCTION.test(message);
+}

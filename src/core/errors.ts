@@ -3,7 +3,7 @@
 // do next (for people).
 import { isErrorCode, type ErrorCode } from './codes.js';
 
-export { CODES, isErrorCode, levelOf, nextStep, type ErrorCode, type Level } from './codes.js';
+export { CODES, givesNextStep, isErrorCode, levelOf, nextStep, type ErrorCode, type Level } from './codes.js';
 
 export type ErrorDetails = Readonly<Record<string, string | number | bigint | boolean | null>>;
 

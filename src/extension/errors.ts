@@ -3,7 +3,7 @@
 // are errors; each offers its next step as buttons, and "Copy Details". What to do about a chain endpoint depends
 // on the network: testnet speaks of toncenter and its API key, devnet of the local devnet.
 import * as vscode from 'vscode';
-import { levelOf, nextStep, type ErrorCode } from '../core/errors.js';
+import { givesNextStep, levelOf, nextStep, type ErrorCode } from '../core/errors.js';
 import type { Action, NetworkKind } from '../node/types.js';
 import { failureLevel } from './guards.js';
 import type { Prompts } from './prompts.js';
@@ -112,7 +112,8 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   if (level === 'cancelled') return null;
   // A button for a channel action the node does not allow now (Sign on a state that awaits the partner) is not offered.
   let actions = (NEXT[code] ?? []).filter((a) => !a.action || !c.can || c.can(a.action));
-  let hint = nextStep(code);
+  // a message that says what to do gets no code hint beside it (it could contradict it), as in the CLI
+  let hint = givesNextStep(message) ? undefined : nextStep(code);
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
   // the faucet is for sandbox and devnet: on testnet the next step is the giver bot, with the address to give it

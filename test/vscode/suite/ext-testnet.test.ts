@@ -50,6 +50,12 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     assert.equal(t?.text.match(/after the challenge window/g)?.length, 1, t?.text);
   });
 
+  it("a message that says what to do next gets no code hint beside it (it could contradict: nothing was deposited, so no refund)", () => {
+    const said = 'the channel was declined by your partner before its contract was deployed: nothing was deposited; ask your partner to propose again if you still want a channel';
+    const t = showFailure(new Prompts(true), 'PARTNER_DECLINED', said, { network: 'sandbox', ...where }, () => {});
+    assert.equal(t?.text, `SynChannel: ${said}`);
+  });
+
   it('a key folder that moved (KEY_FOLDER_MISSING) offers "Locate the Key Folder": the import that takes the channels\' own key', () => {
     const t = showFailure(new Prompts(true), 'KEY_FOLDER_MISSING', 'the key folder /old/keys is gone', { network: 'devnet', ...where }, () => {});
     assert.deepEqual(t?.buttons, ['Locate the Key Folder', 'Copy Details']);
