@@ -9,7 +9,7 @@ export const STRANGER_LOG_BUDGET = 10;
 const WINDOW_MS = 60_000;
 
 export class Introductions {
-  private readonly seen = new Set<string>();
+  private readonly known = new Set<string>();
   private windowStart = -Infinity;
   private used = 0;
   private dropped = 0;
@@ -20,23 +20,29 @@ export class Introductions {
     private readonly budget = STRANGER_LOG_BUDGET,
   ) {}
 
-  /** True the first time `address` connects (of the last `max` wallets seen). */
-  first(address: string): boolean {
-    if (this.seen.has(address)) return false;
-    this.seen.add(address);
-    if (this.seen.size > this.max) this.seen.delete(this.seen.values().next().value!);
-    return true;
+  /**
+   * What to do about `address` connecting: log its introduction (Partner signature, Partner address) and show a
+   * toast, or nothing (introduced before, or a stranger over the budget: not marked, so a later connection of it,
+   * e.g. once it has a channel here, is introduced). `skipped`: strangers left out before, to say once.
+   */
+  connected(address: string, hasChannel: boolean): { log: boolean; toast: boolean; skipped: number } {
+    if (this.known.has(address)) return { log: false, toast: false, skipped: 0 };
+    const budget = hasChannel ? null : this.allowStranger();
+    if (budget && !budget.ok) return { log: false, toast: false, skipped: 0 };
+    this.known.add(address);
+    if (this.known.size > this.max) this.known.delete(this.known.values().next().value!);
+    return { log: true, toast: !budget || budget.first, skipped: budget?.skipped ?? 0 };
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.known.size;
   }
 
   /**
    * Whether a stranger's connection may go to the log now. `skipped`: how many were left out before, while the
    * budget was spent (said once, with the first line of a new minute). `first`: the first of its minute.
    */
-  allowStranger(): { ok: boolean; skipped: number; first: boolean } {
+  private allowStranger(): { ok: boolean; skipped: number; first: boolean } {
     const t = this.now();
     let skipped = 0;
     if (t - this.windowStart >= WINDOW_MS) {

@@ -141,14 +141,13 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
  * budget: logged up to STRANGER_LOG_BUDGET a minute, and only the first of each minute gets a toast.
  */
 function introduce(host: NodeHost, prompts: Prompts, node: HostedNode, p: PartnerView, intro: Introductions): void {
-  if (!intro.first(p.address)) return;
-  const known = node.api.channels().some((ch) => ch.partnerAddress === p.address);
-  const budget = known ? null : intro.allowStranger();
-  if (budget?.skipped) host.log(`${budget.skipped} more wallet(s) with no channel here connected (not logged)`);
-  if (budget && !budget.ok) return;
+  const hasChannel = node.api.channels().some((ch) => ch.partnerAddress === p.address);
+  const d = intro.connected(p.address, hasChannel);
+  if (d.skipped) host.log(`${d.skipped} more wallet(s) with no channel here connected (not logged)`);
+  if (!d.log) return;
   host.log(`Partner signature: ${p.signature}`);
   host.log(`Partner address: ${p.address}`);
-  if (!budget || budget.first) void prompts.notify('info', `SynChannel: partner connected: ${p.address} (address proof checked)`);
+  if (d.toast) void prompts.notify('info', `SynChannel: partner connected: ${p.address} (address proof checked)`);
 }
 
 export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispose(): void; handle(e: HostedEvent): void } {
