@@ -84,6 +84,12 @@ export interface DemoHooks {
   root(): string;
 }
 
+/**
+ * The run folders of this process, from before they are created until they are removed: one set for every runner
+ * of this extension host (a window's host made again while the old one stops must not sweep the old one's run).
+ */
+const runFolders = new Set<string>();
+
 /** Starts and stops the teaching demo's runs. */
 export class DemoRunner {
   session: DemoSession | null = null;
@@ -93,8 +99,6 @@ export class DemoRunner {
   /** counts the demo's stops: a start that sees it change stops what it started */
   private stops = 0;
 
-  /** this window's run folders, from before they are created until they are removed */
-  private readonly mine = new Set<string>();
 
   constructor(private readonly h: DemoHooks) {
     // just after activation: the folders of windows killed mid-run (a normal stop removes its own)
@@ -103,7 +107,7 @@ export class DemoRunner {
 
   /** Removes the run folders no live window uses (demoFolders.ts). */
   sweep(): Promise<string[]> {
-    return sweepDemoFolders(this.h.root(), { inUse: (d) => this.mine.has(d), log: (l) => this.h.log(l) });
+    return sweepDemoFolders(this.h.root(), { inUse: (d) => runFolders.has(d), log: (l) => this.h.log(l) });
   }
 
   get startingDemo(): Promise<DemoSession> | null {
@@ -124,7 +128,7 @@ export class DemoRunner {
     await this.stopRunning();
     await this.sweep();
     const dataDir = this.h.dataDir();
-    this.mine.add(dataDir);
+    runFolders.add(dataDir);
     this.starting = true;
     this.h.changed();
     const demo = await claimDemoFolder(dataDir)
@@ -182,6 +186,6 @@ export class DemoRunner {
   /** A run's folder holds only its sandbox keys and chain: it goes with the run (each run had left one behind). */
   private async forget(dataDir: string): Promise<void> {
     await rm(dataDir, { recursive: true, force: true }).catch((e: unknown) => this.h.log(`removing the demo's folder ${dataDir}: ${errorMessage(e)}`, 'warn'));
-    this.mine.delete(dataDir);
+    runFolders.delete(dataDir);
   }
 }
