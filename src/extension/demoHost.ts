@@ -99,7 +99,6 @@ export class DemoRunner {
   /** counts the demo's stops: a start that sees it change stops what it started */
   private stops = 0;
 
-
   constructor(private readonly h: DemoHooks) {
     // just after activation: the folders of windows killed mid-run (a normal stop removes its own)
     setTimeout(() => void this.sweep(), 0);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_OWNER_MAX_AGE_MS, OWNER_FILE, claimDemoFolder, sweepDemoFolders } from '../../src/extension/demoFolders.js';
+import { DemoRunner, type DemoHooks } from '../../src/extension/demoHost.js';
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -67,6 +68,24 @@ describe('sweeping the teaching demo folders of windows that were killed', () =>
       assert.ok(existsSync(recent) && existsSync(old2));
       assert.deepEqual(await sweepDemoFolders(join(root, 'missing')), [], 'no demo folder yet: nothing to do');
     } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("a second runner of this process (the host made again while the old one stops) does not sweep the first one's live run", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'synchannel-demo-'));
+    let n = 0;
+    const hooks: DemoHooks = { attach: () => undefined, detach: () => undefined, changed: () => undefined, log: () => undefined, dataDir: () => join(root, `run${n++}`), root: () => root };
+    const first = new DemoRunner(hooks);
+    try {
+      const run = await first.startDemo();
+      const second = new DemoRunner(hooks);
+      assert.deepEqual(await second.sweep(), []);
+      assert.ok(existsSync(join(run.dataDir, OWNER_FILE)), 'the live run keeps its folder');
+      await first.stop();
+      assert.ok(!existsSync(run.dataDir), 'a stopped run takes its folder with it');
+    } finally {
+      await first.stop();
       rmSync(root, { recursive: true, force: true });
     }
   });
