@@ -37,9 +37,12 @@ export class RawPeer {
     });
   }
 
-  static async dial(addr: string): Promise<RawPeer> {
+  /** `localAddress`: the source address to dial from (any of 127/8 on Linux), as another host would. */
+  static async dial(addr: string, o: { localAddress?: string } = {}): Promise<RawPeer> {
     const { createLibp2p, tcp, noise, yamux } = await loadDeps();
-    const libp2p = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false } });
+    // passed on to net.connect as they are (localAddress is missing from @libp2p/tcp's type)
+    const dialOpts: Record<string, unknown> = o.localAddress ? { localAddress: o.localAddress } : {};
+    const libp2p = await createLibp2p({ transports: [tcp({ dialOpts })], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false } });
     const ma = multiaddr(addr);
     const stream = await libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL);
     return new RawPeer(libp2p, stream, ma.getComponents().find((c) => c.name === 'p2p')!.value!);

@@ -1,0 +1,58 @@
+// Held proposals are bounded (MAX_PROPOSALS_HELD): when full, the proposal dropped is a stranger's from the host
+// that holds the most, not the oldest. Wallets cost nothing, hosts do: one machine with many wallets cannot push out
+// another machine's proposal. On Linux every 127/8 address reaches loopback, so two source addresses are two hosts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Address } from '@ton/core';
+import { walletAddress } from '../../src/chain/wallets.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { MAX_PROPOSALS_HELD, MAX_PROPOSALS_PER_PARTNER } from '../../src/node/negotiation.js';
+import { RawPeer } from './raw.js';
+import { TON } from './scene.js';
+import { World, until, type NodeHandle } from './world.js';
+
+/** A wallet on `host` that proposes `count` channels to `vic`; returns the proposals' ids. */
+async function propose(vic: NodeHandle, addr: string, host: string, count: number, peers: RawPeer[]): Promise<string[]> {
+  const key = newKeyPair();
+  const wallet = walletAddress('v5r1', key.publicKey);
+  const raw = await RawPeer.dial(addr, { localAddress: host });
+  peers.push(raw);
+  await raw.handshake(key, wallet);
+  raw.resume();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
+    const hex = key.publicKey.toString('hex');
+    raw.data({ type: 'channel.propose', channelId, challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: wallet.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString(), publicKeyA: hex, publicKeyB: vic.keyPair.publicKey.toString('hex') });
+    ids.push(channelId.toString());
+  }
+  // each arrives in order: the last one listed (or dropped already) means all were handled
+  await until(() => raw.dataIn().length > 0 || vic.node.channels().some((c) => c.channelId === ids.at(-1)), 'the proposals');
+  return ids;
+}
+
+test('when held proposals are full, the host holding the most loses one: a flood of wallets from one machine does not push out another machine\'s proposal', async () => {
+  const world = await World.create();
+  const peers: RawPeer[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const held = () => vic.node.channels().filter((c) => c.phase === 'proposed').map((c) => c.channelId);
+    // the oldest proposal, from a host of its own
+    const [sams] = await propose(vic, addr, '127.0.0.3', 1, peers);
+    await until(() => held().includes(sams!), "Sam's proposal");
+    // then twice as many as are held, from many wallets on one other host
+    const per = MAX_PROPOSALS_PER_PARTNER - 1;
+    let flood = 0;
+    while (flood < 2 * MAX_PROPOSALS_HELD) {
+      await propose(vic, addr, '127.0.0.2', per, peers);
+      flood += per;
+    }
+    await until(() => held().length === MAX_PROPOSALS_HELD, `${MAX_PROPOSALS_HELD} proposals held`);
+    assert.ok(held().includes(sams!), "Sam's proposal, the oldest, is kept: the flooding host's went first");
+  } finally {
+    for (const p of peers) await p.stop();
+    await world.close();
+  }
+});
