@@ -179,7 +179,7 @@ export function nextStep(code: string | undefined): string | undefined {
 
 /** A clause that starts with an instruction: after ':', ';' or '.', or ', then' (the message says what to do). */
 const INSTRUCTION =
-  /(?:[:;.]|,? then)\s+(?:check|use|give|choose|copy|run|start|wait|ask|get|set|pick|top|fix|connect|open|retry|try|type|add|enter|write|restore|import|remove|free|create|name|point|stop|close|deposit|sign|keep|confirm|move|update|see|request)\b/i;
+  /(?:[:;.]|,? then)\s+(?:check|use|give|choose|copy|run|start|wait|ask|get|set|pick|top|fix|connect|open|retry|try|type|add|enter|write|restore|import|remove|free|create|name|point|stop|close|deposit|sign|keep|confirm|move|update|see|request|withdraw|refund|finish|challenge|accept|decline|propose|serve|exit|send)\b/i;
 
 /** Whether a message already says what to do next: then a code's next step would say it again, or contradict it. */
 export function givesNextStep(message: string): boolean {

@@ -69,3 +69,11 @@ test("a message that says what to do next carries no hint that contradicts it: -
   await runLine('balanceTon', declined, { say: (l) => text.push(l), emit: () => undefined, ask: async () => null, json: false, interactive: false });
   assert.deepEqual(text, [`balanceTon failed: ${said}`]);
 });
+
+test('a message whose next step is a channel command (withdraw, refund, finish…) carries no other hint', async () => {
+  // the code's "wait for the payout" is wrong here: nothing pays out until someone withdraws
+  const said = 'a close state is signed by both: withdraw to pay it out';
+  const closing = node(Object.assign(new Error(said), { code: 'CHANNEL_CLOSING' }));
+  const j = (await emitted('balanceTon', closing)) as { error: { code: string; hint?: string } };
+  assert.equal(j.error.hint, undefined, JSON.stringify(j.error));
+});
