@@ -112,6 +112,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
         ctl.changed();
         this.payments.coalescer.observe(ctl);
         if (ctl.life === 'closing') this.arbiter.payOutAgreed(ctl);
+        else if (ctl.life === 'open') this.closing.payOutLate(ctl);
         this.emit({ type: 'channelUpdated', channel: this.viewOf(ctl) });
       },
       transition: (ctl, event) => this.transition(ctl, event),

@@ -5,6 +5,7 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import type { ErrorCode } from '../core/errors.js';
+import { creatorOf } from '../core/channel.js';
 import type { SignedState } from '../core/signed.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -90,6 +91,7 @@ export class Closing {
         // unilateral close would only add a window.
         const agreed = ch.latest?.state.tag === 'close';
         if (agreed && !SENT.has(e as object) && (e as { code?: string }).code !== 'CANCELLED') throw closeStateKept(e, ch.latest!.state.step);
+        if (mode === 'cooperative' && (e as { code?: string }).code === 'TIMEOUT' && ch.staged?.state.tag === 'close') throw this.unsigned(ctl, e);
         if (mode === 'cooperative' || agreed || (e as { code?: string }).code === 'CANCELLED' || SENT.has(e as object)) throw e;
         fallbackReason = (e as Error).message;
       }
@@ -101,6 +103,33 @@ export class Closing {
     if (fallbackReason !== null) opts.onProgress?.(`cooperative close not possible (${fallbackReason}); starting a unilateral close with step ${use.state.step} instead`);
     const r = await this.unilateral(ctl, use, opts);
     return { ...r, fellBack: fallbackReason !== null, fallbackReason };
+  }
+
+  /** Our close state went to the partner, who did not sign it in time: what happens next, and the way out alone. */
+  private unsigned(ctl: ChannelController, e: unknown): NodeError {
+    const offline = this.ctx.sessionOf(ctl)?.connected ? '' : ' (they are offline)';
+    return new NodeError('TIMEOUT', `${(e as Error).message}${offline}: your close state went to them; once they sign it, your node pays it out (no payment can follow it). To leave without them: withdraw --unilateral (the payout waits the challenge window)`, { cause: e });
+  }
+
+  /** Channels whose late-signed close state this run sent (once). */
+  private readonly lateSent = new WeakSet<ChannelController>();
+
+  /**
+   * Our close state signed by both once the withdraw that proposed it has given up (the partner signed late, or
+   * while this node was stopped): the channel can make no state after it, so the node pays it out, as was asked.
+   * The partner's own close state is theirs to send (a person's withdraw sends it here).
+   */
+  payOutLate(ctl: ChannelController): void {
+    const latest = ctl.channel.latest;
+    if (latest?.state.tag !== 'close' || ctl.life !== 'open' || !latest.sigA || !latest.sigB) return;
+    if (creatorOf(latest.state.step) !== ctl.rec.me || this.running.has(ctl) || this.lateSent.has(ctl)) return;
+    this.lateSent.add(ctl);
+    this.running.add(ctl);
+    this.ctx.log(`your partner signed your close state (step ${latest.state.step}): paying it out now`);
+    void this.cooperative(ctl, {})
+      .then((r) => this.ctx.log(`the cooperative close paid out step ${r.step}`))
+      .catch((e: unknown) => this.ctx.fail(closeStateKept(e, latest.state.step), ctl))
+      .finally(() => this.running.delete(ctl));
   }
 
   /** Agrees a close state with the partner (unless one is signed by both already) and pays out at once. */

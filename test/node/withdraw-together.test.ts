@@ -260,3 +260,31 @@ test('a cooperative close asked with an older step is refused: only the latest s
     await closePair(p);
   }
 });
+
+test('a cooperative withdraw that timed out says what to do, and pays out by itself once the partner signs the close later', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
+  try {
+    await fund(p, { manualSign: true });
+    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty(); // the turn is Alice's
+    await passed;
+    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
+    // Bob signs by hand and is slow: a cooperative-only withdraw gives up
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string; message?: string }) => {
+      assert.equal(e.code, 'TIMEOUT');
+      assert.match(e.message ?? '', /did not sign the close/);
+      assert.match(e.message ?? '', /once they sign it, your node pays it out/);
+      assert.match(e.message ?? '', /withdraw --unilateral/);
+      return true;
+    });
+    await asked;
+    assert.equal(p.alice.currentChannel()!.phase, 'open');
+    await p.bob.sign(); // both hold the close state now: Alice's node sends it, as she asked
+    await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed', 15_000);
+    const ch = p.alice.currentChannel()!;
+    assert.equal(ch.latest?.tag, 'close');
+    assert.equal(ch.payout?.step, ch.latest?.step, 'paid by the close state');
+  } finally {
+    await closePair(p);
+  }
+});
