@@ -2,7 +2,8 @@
 // fell back to a unilateral close sent to a contract that had already paid out (a fee lost, CONTRACT_REJECTED).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForEvent } from '../../src/node/index.js';
+import { join } from 'node:path';
+import { createNode, waitForEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
 
 test('both parties withdraw at the same moment: one cooperative close, both told it succeeded', async () => {
@@ -284,6 +285,36 @@ test('a cooperative withdraw that timed out says what to do, and pays out by its
     const ch = p.alice.currentChannel()!;
     assert.equal(ch.latest?.tag, 'close');
     assert.equal(ch.payout?.step, ch.latest?.step, 'paid by the close state');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('our close state signed by both and not paid out (its send failed) is paid out when the node starts again', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
+  try {
+    await fund(p, { manualSign: true });
+    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty();
+    await passed;
+    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string }) => e.code === 'TIMEOUT');
+    await asked;
+    // Alice's chain refuses the late payout once: the close state stays signed by both, unpaid
+    const real = p.chain.cooperativeClose.bind(p.chain);
+    const refused = waitForEvent(p.alice, 'error', (e) => /run withdraw again/.test(e.message), 15_000);
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async () => {
+      throw Object.assign(new Error('injected: the wallet could not send'), { code: 'CHAIN_ERROR' });
+    };
+    await p.bob.sign();
+    await refused;
+    assert.equal(p.alice.currentChannel()!.phase, 'open');
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = real;
+    await p.alice.stop();
+    const again = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+    p.alice = again;
+    await until('paid out after the start', () => again.currentChannel()?.phase === 'closed', 30_000);
+    assert.equal(again.currentChannel()!.payout?.step, again.currentChannel()!.latest?.step);
   } finally {
     await closePair(p);
   }
