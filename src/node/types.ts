@@ -68,9 +68,11 @@ export interface PayoutView {
 export interface CloseView {
   /** the step on chain, or null for an exit with the deposits */
   step: bigint | null;
+  /** who started the close or the exit (as the contract keeps it: a challenge changes the step, not this) */
   submitter: Party;
   /** unix seconds (chain time) */
   deadline: number;
+  /** this node started the close or the exit */
   byMe: boolean;
   /**
    * The step of our state that should replace this close, which the watcher challenges with (after repeated
