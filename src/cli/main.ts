@@ -148,10 +148,10 @@ function stdinIo(json: boolean): { io: Io; close: () => void } {
     },
     emit: (o) => process.stdout.write(`${jsonLine(o)}\n`),
     ask: (prompt) => {
-      if (!json && interactive) process.stdout.write(prompt);
       const l = lines.shift();
+      if (l === undefined && ended) return Promise.resolve(null); // no prompt that nothing would answer
+      if (!json && interactive) process.stdout.write(prompt);
       if (l !== undefined) return Promise.resolve(l);
-      if (ended) return Promise.resolve(null);
       return new Promise((r) => waiting.push(r));
     },
   };
@@ -270,6 +270,8 @@ async function runNode(opts: NodeOpts): Promise<void> {
     }
     await new Promise<void>(() => undefined);
   }
+  // Ctrl-D at a terminal: said, as `exit` and Ctrl+C are
+  if (!stopping && !exitCommand && io.interactive) io.say('end of input: the node stops.');
   if (!stopping) sayStopping(node, io);
   // A script can tell: a piped run in which a command failed exits with status 1.
   if (!io.interactive && io.failed) process.exitCode = 1;
