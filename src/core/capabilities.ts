@@ -128,8 +128,15 @@ function withdraw(i: CapabilityInput): Capability {
   if (end) return end;
   if (i.life === 'locked') return no('NOT_OPEN', 'no state is signed by both yet: leave with the deposits instead (leave)');
   if (i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
-  if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', 'before the channel locks, take your deposit back with refund');
+  if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', `the channel is not locked yet: ${beforeLock(i)}`);
   return OK;
+}
+
+/** What a party can do with its money before the channel locks (refund only takes back a deposit that is in). */
+function beforeLock(i: CapabilityInput): string {
+  if (i.depositedMine > 0n) return 'take your deposit back with refund';
+  if (i.life === 'funding') return `you have no deposit in the contract, so nothing to take back${i.expectedMine > 0n ? ' (deposit, or decline the channel)' : ''}`;
+  return 'nothing of yours is in a contract yet';
 }
 
 function exit(i: CapabilityInput): Capability {
@@ -137,7 +144,7 @@ function exit(i: CapabilityInput): Capability {
   const end = ended(i.life);
   if (end) return end;
   if (i.life === 'open') return no('INVALID_TRANSITION', 'the initial state is signed by both: withdraw with the latest state instead');
-  return no('NOT_LOCKED', 'the channel is not locked: take your deposit back with refund');
+  return no('NOT_LOCKED', `the channel is not locked: ${beforeLock(i)}`);
 }
 
 function challenge(i: CapabilityInput): Capability {

@@ -37,3 +37,15 @@ test('send with a balance of 0 says what can change that', () => {
   const c = capabilities({ ...input('open'), off: { phase: 'OPEN', turn: 'A', stagedBy: null, latestStep: 3n, latestTag: 'state', myBalance: 0n } }).send as { ok: false; why: string };
   assert.match(c.why, /^your balance in the channel is 0: you can pay once your partner pays you/);
 });
+
+test('withdraw and leave before the lock send to refund only a party with a deposit in the contract', () => {
+  const why = (action: 'withdraw' | 'exit', life: LifePhase, deposited: bigint) => (capabilities({ ...input(life), off: null, depositedMine: deposited })[action] as { why: string }).why;
+  for (const action of ['withdraw', 'exit'] as const) {
+    assert.match(why(action, 'funding', 1n), /take your deposit back with refund/);
+    // nothing of this party's is in the contract: refund would only say so
+    assert.doesNotMatch(why(action, 'funding', 0n), /refund/);
+    assert.match(why(action, 'funding', 0n), /no deposit in the contract/);
+    assert.doesNotMatch(why(action, 'proposed', 0n), /refund/);
+    assert.doesNotMatch(why(action, 'accepted', 0n), /refund/);
+  }
+});
