@@ -18,6 +18,7 @@ import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
+import { strangerReports } from './reports.js';
 import type { Sync } from './sync.js';
 import { rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
 
@@ -37,13 +38,6 @@ export interface Parts {
 /** Rejections answered and reported per peer: a burst, then a steady rate; the others are counted and summed up. */
 export const REPORT_BURST = 20;
 export const REPORT_PER_SECOND = 2;
-/**
- * Rejections of peers with no channel here that are shown to the person: one budget for all of them (a new wallet
- * costs nothing, so a budget per peer would not bound them). A partner whose channel this node lost is one of them.
- */
-export const GUEST_REPORT_BURST = 10;
-export const GUEST_REPORTS_PER_SECOND = 0.5;
-const guestReports = new WeakMap<NodeContext, TokenBucket>();
 /** New channel proposals per peer (a resent proposal we hold is free). */
 export const PROPOSE_BURST = 5;
 export const PROPOSE_PER_SECOND = 0.2;
@@ -92,7 +86,13 @@ export const MAX_WAITING = 64;
 const notices = new WeakMap<ChannelController, string>();
 
 /** A partner's hint that the chain changed: read it now (in the background), or once at the end of the interval if one ran lately. */
+/** Proposals whose partner said it deployed their contract before they were agreed (said once each). */
+const toldEarly = new WeakSet<ChannelController>();
+
 function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
+  // A proposal nobody accepted has no contract of ours to follow (a stranger's cost nothing to make: its hints
+  // would put reads ahead of the watches' on a paced endpoint).
+  if (ctl.life === 'proposed') return Promise.resolve();
   let h = hints.get(ctl);
   if (!h) {
     h = { at: 0, timer: null };
@@ -199,6 +199,12 @@ export function handlers(p: Parts): HandlerTable {
         const why = other === null ? '' : `: it is channel contract v${other}, and this channel was agreed here on v${versionOf(ctl.rec)} (the two nodes, or the one that recorded the proposal, run different SynChannel versions). Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
         throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit${why}`);
       }
+      if (ctl.life === 'proposed') {
+        // Their claim, said once and not read (hinted): the contract counts only once the proposal is accepted.
+        if (!toldEarly.has(ctl)) ctx.log(`your partner says the contract of channel ${shown(ctl)} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, 'warn');
+        toldEarly.add(ctl);
+        return;
+      }
       await hinted(p.arbiter, ctl);
     },
     deposit: async (s, m) => {
@@ -263,17 +269,13 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
     // A disk under the floor is told once per episode (checkSpace), not once per refused state. Peers with no
     // channel here (each new wallet has a new budget above) share one budget for what is shown; the rest is logged.
-    const heard = storedPartner(ctx, s) || guestBudget(ctx).take();
+    // Rejections of peers with no channel here share one budget (reports.ts); a partner whose channel this node
+    // lost is one of them.
+    const heard = storedPartner(ctx, s) || strangerReports(ctx).take();
     if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
     if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
-}
-
-function guestBudget(ctx: NodeContext): TokenBucket {
-  let b = guestReports.get(ctx);
-  if (!b) guestReports.set(ctx, (b = new TokenBucket({ burst: GUEST_REPORT_BURST, perSecond: GUEST_REPORTS_PER_SECOND })));
-  return b;
 }
 
 /** Whether the peer is the partner of a channel kept here, ended or not (a stranger or a mere proposer is not). */

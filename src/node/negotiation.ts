@@ -14,11 +14,12 @@ import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import type { WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
-import { ChannelController } from './controller.js';
+import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
 import { DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
+import { strangerReports } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
 import { depositExact, depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
@@ -175,12 +176,16 @@ export class Negotiation {
       ctx.channels.delete(drop.id);
       this.dropped.set(drop.id, drop.rec.addressA);
       if (this.dropped.size > MAX_DROPPED_KEPT) this.dropped.delete(this.dropped.keys().next().value!);
-      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, 'warn');
+      const partnerDropped = hasStoredChannelWith(ctx.channels.values(), drop.rec.addressA, false);
+      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, partnerDropped ? 'warn' : 'info');
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctl.proposedFrom = s.remoteHost ?? '';
     ctx.channels.set(ctl.id, ctl);
-    ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
+    // Listed always (channelUpdated); announced for a partner with a channel here, and for strangers (wallets cost
+    // nothing) within their shared budget: each announcement is a toast in the extension.
+    if (hasStoredChannelWith(ctx.channels.values(), partner, false) || strangerReports(ctx).take()) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
+    else ctx.log(`channel ${ctl.id} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
     ctx.changed(ctl);
   }
 

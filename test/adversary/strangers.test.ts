@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import { walletAddress } from '../../src/chain/wallets.js';
 import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
-import { GUEST_REPORT_BURST, GUEST_REPORTS_PER_SECOND, MAX_WAITING } from '../../src/node/handlers.js';
+import { MAX_WAITING } from '../../src/node/handlers.js';
+import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
 import { contractOf, configOf } from '../../src/node/record.js';
@@ -328,7 +329,7 @@ test("strangers' bad messages are answered on the wire; the ones shown to the us
     }
     await until(() => eves.every((e) => e.received.filter((m) => m.type === 'error').length >= 14), 'the answers on the wire');
     const raised = vic.events.slice(from).filter((e) => e.type === 'error').length;
-    const bound = GUEST_REPORT_BURST + Math.ceil(((Date.now() - t0) / 1000) * GUEST_REPORTS_PER_SECOND) + 1;
+    const bound = STRANGER_REPORT_BURST + Math.ceil(((Date.now() - t0) / 1000) * STRANGER_REPORTS_PER_SECOND) + 1;
     assert.ok(raised >= 1 && raised <= bound, `${raised} error events for 70 bad messages of 5 strangers (at most ${bound})`);
     assert.ok(vic.events.slice(from).some((e) => e.type === 'log' && /refused a message of .* who has no channel here \(deposit\)/.test(e.message)));
   } finally {

@@ -12,9 +12,10 @@ import { createNode, waitForEvent, type ChannelNodeApi, type ChannelView, type N
 
 export type Node = Awaited<ReturnType<typeof createNode>>;
 
-/** Counts the chain reads (getChannelData) the nodes of a world make, per contract. */
+/** Counts the chain reads the nodes of a world make: getChannelData, and getChannelStatus (a watch's or a hint's). */
 export interface ReadCounter {
   reads: number;
+  statusReads: number;
 }
 
 export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
@@ -46,6 +47,12 @@ function counted(chain: SandboxChain, counter: ReadCounter): Chain {
           return target.getChannelData(...args);
         };
       }
+      if (prop === 'getChannelStatus') {
+        return (...args: Parameters<Chain['getChannelStatus']>) => {
+          counter.statusReads++;
+          return target.getChannelStatus(...args);
+        };
+      }
       const v = Reflect.get(target, prop, receiver) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -68,7 +75,7 @@ export class World {
   /** Starts a node (again, when `keyPair` and `name` are those of a stopped one: same data folder). */
   async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number } = {}): Promise<NodeHandle> {
     const keyPair = o.keyPair ?? newKeyPair();
-    const counter: ReadCounter = { reads: 0 };
+    const counter: ReadCounter = { reads: 0, statusReads: 0 };
     const dataDir = join(this.dir, name);
     const node = await createNode({
       network: 'sandbox',

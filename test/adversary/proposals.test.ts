@@ -1,0 +1,89 @@
+// What strangers' proposals (free wallets; held in memory until accepted) can make a node do, found by an attack
+// review: hints about them (deposit, close.notice, channel.deployed) read the chain, in the queue the watches of real
+// channels use: on a paced testnet endpoint, a stranger's hints delayed a challenge by half of a 60 s window.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Address } from '@ton/core';
+import { walletAddress } from '../../src/chain/wallets.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { contractOf, configOf } from '../../src/node/record.js';
+import { CONTRACT_VERSION } from '../../src/contract/index.js';
+import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
+import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
+import { Mallory } from './mallory.js';
+import { TON } from './scene.js';
+import { World, until, type NodeHandle } from './world.js';
+
+/** A stranger that proposes `count` channels to `vic`; returns it and the proposals' contracts. */
+async function proposer(vic: NodeHandle, addr: string, count: number): Promise<{ eve: Mallory; contracts: string[]; ids: bigint[] }> {
+  const key = newKeyPair();
+  const eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+  const contracts: string[] = [];
+  const ids: bigint[] = [];
+  for (let j = 0; j < count; j++) {
+    const terms = { channelId: BigInt('0x' + randomBytes(7).toString('hex')), challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString(), publicKeyA: key.publicKey, publicKeyB: vic.keyPair.publicKey };
+    eve.say({ type: 'channel.propose', ...terms, publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+    contracts.push(contractOf(configOf(terms), CONTRACT_VERSION));
+    ids.push(terms.channelId);
+  }
+  return { eve, contracts, ids };
+}
+
+test("hints about a proposal nobody accepted read nothing from the chain", async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const all: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const p = await proposer(vic, addr, 2);
+      eves.push(p.eve);
+      all.push(...p.contracts.map((c, j) => `${eves.length - 1} ${c} ${p.ids[j]}`));
+    }
+    await until(() => vic.node.channels().length >= 8, 'the proposals');
+    const before = vic.counter.statusReads;
+    for (let round = 0; round < 6; round++) {
+      for (const entry of all) {
+        const [i, contract, id] = entry.split(' ') as [string, string, string];
+        const eve = eves[Number(i)]!;
+        eve.say({ type: 'deposit', contract, party: 'A', amount: 1n });
+        eve.say({ type: 'close.notice', contract, kind: 'unilateral', step: 5n });
+        eve.say({ type: 'channel.deployed', channelId: BigInt(id), contract });
+      }
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    for (const e of eves) await e.delivered();
+    await new Promise((r) => setTimeout(r, 1_200)); // a hint that waited for its interval would read now
+    const reads = vic.counter.statusReads - before;
+    assert.equal(reads, 0, `${reads} chain reads for hints about 8 proposals nobody accepted`);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
+
+test("strangers' proposals are all listed, but announced (channelProposed, a toast each) within one budget shared by all strangers", async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const from = vic.events.length;
+    const t0 = Date.now();
+    for (let i = 0; i < 15; i++) eves.push((await proposer(vic, addr, 3)).eve);
+    for (const e of eves) await e.delivered();
+    await until(() => vic.node.channels().length >= MAX_PROPOSALS_HELD, 'the proposals listed');
+    const seconds = (Date.now() - t0) / 1000;
+    const bound = STRANGER_REPORT_BURST + Math.ceil(seconds * STRANGER_REPORTS_PER_SECOND) + 1;
+    const events = vic.events.slice(from);
+    const announced = events.filter((e) => e.type === 'channelProposed').length;
+    const warned = events.filter((e) => e.type === 'log' && e.level !== 'info').length;
+    assert.ok(announced >= 1 && announced <= bound, `${announced} of 45 proposals announced in ${seconds.toFixed(1)} s (at most ${bound})`);
+    assert.ok(warned <= bound, `${warned} warnings (the dropped proposals: 13)`);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
