@@ -22,6 +22,7 @@ import { settleDeclined } from './decline.js';
 import { recoverChannels, recoverLater } from './recovery.js';
 import { foreignRecord, partnerAddressOf } from './record.js';
 import { Outbound } from './outbound.js';
+import { announced } from './reports.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
@@ -252,15 +253,16 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     });
     // Once the session is resumed (its 'connected' event says it otherwise): an earlier event came before the
     // partner counted as online, and a second one followed.
-    if (s.connected) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
+    // Strangers' connections are told within their shared budget (reports.ts): a new wallet costs nothing.
+    if (s.connected && announced(this.ctx, s)) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
     s.on('message', (m: AppMessage) => dispatch(this.table, this.ctx, s, m, this.peerQueues.get(s)!));
     s.on('connected', () => {
-      this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
+      if (announced(this.ctx, s)) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
       this.sync.onConnected(s);
       for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === rawTextOf(s.partner.walletAddress)) this.ctx.changed(ctl);
     });
     s.on('disconnected', () => {
-      this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
+      if (announced(this.ctx, s, 'disconnected')) this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
       // Views show the partner offline, and what waits for the partner stops waiting.
       for (const ctl of this.ctx.channels.values()) {
         if (partnerAddressOf(ctl.rec) !== rawTextOf(s.partner.walletAddress)) continue;

@@ -1,7 +1,9 @@
 // What peers with no channel here (strangers: a new wallet costs nothing) may put in front of the person: one budget
 // for all of them, so that no number of wallets makes the node's events (a toast each in the extension) unbounded.
+import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
+import { hasStoredChannelWith } from './controller.js';
 
 export const STRANGER_REPORT_BURST = 10;
 export const STRANGER_REPORTS_PER_SECOND = 0.5;
@@ -13,4 +15,20 @@ export function strangerReports(ctx: NodeContext): TokenBucket {
   let b = budgets.get(ctx);
   if (!b) budgets.set(ctx, (b = new TokenBucket({ burst: STRANGER_REPORT_BURST, perSecond: STRANGER_REPORTS_PER_SECOND })));
   return b;
+}
+
+/** Sessions whose connection events reach the UIs. */
+const heard = new WeakSet<PeerSession>();
+
+/**
+ * Whether a session's connection events (partnerConnected, partnerDisconnected) reach the UIs: one this node
+ * dialled, a wallet with a channel here, or a stranger within the strangers' budget (decided once per session, and
+ * again while it is not heard: a stranger whose proposal was accepted becomes a partner).
+ */
+export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected' = 'connected'): boolean {
+  if (heard.has(s)) return true;
+  if (event === 'disconnected') return false; // its connection was not told
+  const ok = !!s.dialAddr || hasStoredChannelWith(ctx.channels.values(), s.partner.walletAddress.toRawString(), false) || strangerReports(ctx).take();
+  if (ok) heard.add(s);
+  return ok;
 }

@@ -87,3 +87,37 @@ test("strangers' proposals are all listed, but announced (channelProposed, a toa
     await world.close();
   }
 });
+
+test("strangers' connections are told within the same budget; a session this node dialled always is", async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const from = vic.events.length;
+    const t0 = Date.now();
+    for (let i = 0; i < 30; i++) {
+      const key = newKeyPair();
+      eves.push(await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr));
+    }
+    await until(() => vic.node.partners().length >= 30, 'the 30 sessions');
+    for (const e of eves.splice(0)) await e.stop();
+    await until(() => vic.node.partners().every((p) => !p.online), 'the strangers gone');
+    const seconds = (Date.now() - t0) / 1000;
+    const bound = STRANGER_REPORT_BURST + Math.ceil(seconds * STRANGER_REPORTS_PER_SECOND) + 1;
+    const events = vic.events.slice(from);
+    const told = events.filter((e) => e.type === 'partnerConnected').length;
+    const gone = events.filter((e) => e.type === 'partnerDisconnected').length;
+    assert.ok(told >= 1 && told <= bound, `${told} of 30 strangers' connections told in ${seconds.toFixed(1)} s (at most ${bound})`);
+    assert.ok(gone <= told, `${gone} disconnections told, of ${told} connections told`);
+    // this node's own connect is told whatever strangers did
+    const hal = await world.node('hal');
+    const halAddr = (await hal.node.serve(0, '127.0.0.1')).lan[0]!;
+    const mark = vic.events.length;
+    await vic.node.connect(halAddr);
+    await until(() => vic.events.slice(mark).some((e) => e.type === 'partnerConnected' && e.partner.address === hal.node.getAccount()), 'the connection to Hal told');
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
