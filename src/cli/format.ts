@@ -48,6 +48,14 @@ function sharesWhy(p: PayoutView): string {
   return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve, and any top-up sent to it (or, on a contract before v3, plain transfer)`;
 }
 
+/** The most wallets remembered as introduced (or offline): a long run meets many (the oldest is forgotten). */
+const REMEMBERED = 1024;
+
+function remember(set: Set<string>, address: string): void {
+  set.add(address);
+  if (set.size > REMEMBERED) set.delete(set.values().next().value!);
+}
+
 /** Formats node events for people; remembers which partners were already introduced (printed once). */
 export class EventFormatter {
   private readonly introduced = new Set<string>();
@@ -65,11 +73,11 @@ export class EventFormatter {
       case 'partnerConnected':
         // Printed once per partner (the session reports each reconnection too).
         if (this.introduced.has(e.partner.address)) return this.offline.delete(e.partner.address) ? `Partner ${e.partner.address} is back online` : null;
-        this.introduced.add(e.partner.address);
+        remember(this.introduced, e.partner.address);
         return `Partner signature: ${e.partner.signature}\nPartner address: ${e.partner.address}`;
       case 'partnerDisconnected':
         if (this.offline.has(e.partner.address)) return null;
-        this.offline.add(e.partner.address);
+        remember(this.offline, e.partner.address);
         return `Partner ${e.partner.address} disconnected (their node will resend what is missing when it reconnects)`;
       case 'channelProposed':
         return (

@@ -297,3 +297,16 @@ test('open names the channel by its contract (as every other line does) and says
   assert.match(out[0]!, /^Proposed channel kQx: you deposit 1 TON, your partner 1 TON/);
   assert.equal(out[1], 'Your partner is offline: the proposal reaches them when they reconnect.');
 });
+
+test('the wallets the CLI remembers as introduced (and offline) are bounded; each is introduced once', () => {
+  const f = new EventFormatter();
+  const partner = (i: number) => ({ address: `0QWallet${i}`, signature: 'AB', peerId: `p${i}`, online: true });
+  assert.match(f.format({ type: 'partnerConnected', partner: partner(0) })!, /Partner address: 0QWallet0/);
+  assert.equal(f.format({ type: 'partnerConnected', partner: partner(0) }), null, 'a reconnection is no news');
+  for (let i = 1; i <= 5_000; i++) {
+    f.format({ type: 'partnerConnected', partner: partner(i) });
+    f.format({ type: 'partnerDisconnected', partner: { ...partner(i), online: false } });
+  }
+  const kept = f as unknown as { introduced: Set<string>; offline: Set<string> };
+  assert.ok(kept.introduced.size <= 1024 && kept.offline.size <= 1024, `${kept.introduced.size} introduced, ${kept.offline.size} offline kept`);
+});
