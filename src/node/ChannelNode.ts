@@ -254,10 +254,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // Once the session is resumed (its 'connected' event says it otherwise): an earlier event came before the
     // partner counted as online, and a second one followed.
     // Strangers' connections are told within their shared budget (reports.ts): a new wallet costs nothing.
-    if (s.connected && announced(this.ctx, s)) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
+    if (s.connected && announced(this.ctx, s, 'connected')) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
     s.on('message', (m: AppMessage) => dispatch(this.table, this.ctx, s, m, this.peerQueues.get(s)!));
     s.on('connected', () => {
-      if (announced(this.ctx, s)) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
+      if (announced(this.ctx, s, 'connected')) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
       this.sync.onConnected(s);
       for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === rawTextOf(s.partner.walletAddress)) this.ctx.changed(ctl);
     });

@@ -8,7 +8,6 @@ import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
 import { durationText } from '../core/duration.js';
-import { WALLET_MESSAGE_TTL } from '../chain/index.js';
 import { MAX_AMOUNT } from '../contract/layout.js';
 import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import type { WireOf } from '../core/wire.js';
@@ -18,14 +17,13 @@ import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
-import { DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
-import { strangerReports } from './reports.js';
+import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
+import { announced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
 import { depositExact, depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
-/** A deployment sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
-export const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
+export { DEPLOY_MAY_LAND_MS } from './policy.js';
 /** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
 const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
 
@@ -182,9 +180,9 @@ export class Negotiation {
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctl.proposedFrom = s.remoteHost ?? '';
     ctx.channels.set(ctl.id, ctl);
-    // Listed always (channelUpdated); announced for a partner with a channel here, and for strangers (wallets cost
-    // nothing) within their shared budget: each announcement is a toast in the extension.
-    if (hasStoredChannelWith(ctx.channels.values(), partner, false) || strangerReports(ctx).take()) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
+    // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
+    // strangers (wallets cost nothing) within their shared budget: each announcement is a toast in the extension.
+    if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
     else ctx.log(`channel ${ctl.id} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
     ctx.changed(ctl);
   }

@@ -21,14 +21,15 @@ export function strangerReports(ctx: NodeContext): TokenBucket {
 const heard = new WeakSet<PeerSession>();
 
 /**
- * Whether a session's connection events (partnerConnected, partnerDisconnected) reach the UIs: one this node
- * dialled, a wallet with a channel here, or a stranger within the strangers' budget (decided once per session, and
- * again while it is not heard: a stranger whose proposal was accepted becomes a partner).
+ * Whether what a session brings reaches the UIs: anything of a partner (a session this node dialled, or a wallet
+ * with a channel here); of a stranger, each proposal within the strangers' budget, and its connection within it once
+ * (then its disconnection too; a disconnection takes no token).
  */
-export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected' = 'connected'): boolean {
-  if (heard.has(s)) return true;
-  if (event === 'disconnected') return false; // its connection was not told
-  const ok = !!s.dialAddr || hasStoredChannelWith(ctx.channels.values(), s.partner.walletAddress.toRawString(), false) || strangerReports(ctx).take();
+export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected' | 'proposed'): boolean {
+  const partner = !!s.dialAddr || hasStoredChannelWith(ctx.channels.values(), s.partner.walletAddress.toRawString(), false);
+  if (event === 'proposed') return partner || strangerReports(ctx).take();
+  if (partner || heard.has(s)) return true;
+  const ok = event === 'connected' && strangerReports(ctx).take();
   if (ok) heard.add(s);
   return ok;
 }

@@ -121,3 +121,36 @@ test("strangers' connections are told within the same budget; a session this nod
     await world.close();
   }
 });
+
+test('with the strangers\' budget spent, a partner this node dialled has its proposal announced, and a stranger accepted meanwhile has its disconnection told', async () => {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    for (let i = 0; i < 30; i++) {
+      const key = newKeyPair();
+      eves.push(await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr));
+    }
+    await until(() => vic.node.partners().length >= 30, 'the 30 sessions');
+    // Vic dials Hal: Hal's proposal is announced whatever strangers did
+    const hal = await world.node('hal');
+    const mark = vic.events.length;
+    await vic.node.connect((await hal.node.serve(0, '127.0.0.1')).lan[0]!);
+    const fromHal = await hal.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: vic.node.getAccount() });
+    await until(() => vic.events.slice(mark).some((e) => e.type === 'channelProposed' && e.channel.channelId === fromHal.channelId), "Hal's proposal announced");
+    // Ivy dials Vic while the budget is spent: not told; once Vic accepts her proposal, her disconnection is
+    const ivy = await world.node('ivy');
+    await ivy.node.connect(addr);
+    const fromIvy = await ivy.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: vic.node.getAccount() });
+    await until(() => vic.node.channel(fromIvy.channelId) !== null, "Ivy's proposal listed");
+    await vic.node.deposit(undefined, { channel: fromIvy.channelId });
+    await until(() => vic.node.channel(fromIvy.channelId)?.phase === 'open', "Ivy's channel open", 60_000);
+    const gone = vic.events.length;
+    await ivy.node.stop();
+    await until(() => vic.events.slice(gone).some((e) => e.type === 'partnerDisconnected' && e.partner.address === ivy.node.getAccount()), "Ivy's disconnection told");
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+});
