@@ -29,6 +29,8 @@ export interface CapabilityInput {
   /** what the proposal expects from me, and what the contract holds from me */
   expectedMine: bigint;
   depositedMine: bigint;
+  /** a deposit (or A's deployment, which carries A's deposit) was sent and may still land */
+  depositInFlight?: boolean;
   /** closing only: chain time reached the deadline */
   deadlinePassed: boolean;
   /** closing only: the end of the challenge window (unix seconds, chain time), when known */
@@ -135,6 +137,7 @@ function withdraw(i: CapabilityInput): Capability {
 /** What a party can do with its money before the channel locks (refund only takes back a deposit that is in). */
 function beforeLock(i: CapabilityInput): string {
   if (i.depositedMine > 0n) return 'take your deposit back with refund';
+  if (i.depositInFlight) return 'your deposit was sent and may still land: wait for it (the node follows it), then take it back with refund';
   if (i.life === 'funding') return `you have no deposit in the contract, so nothing to take back${i.expectedMine > 0n ? ' (deposit, or decline the channel)' : ''}`;
   return 'nothing of yours is in a contract yet';
 }

@@ -108,7 +108,7 @@ export class Closing {
   /** Our close state went to the partner, who did not sign it in time: what happens next, and the way out alone. */
   private unsigned(ctl: ChannelController, e: unknown): NodeError {
     const offline = this.ctx.sessionOf(ctl)?.connected ? '' : ' (they are offline)';
-    return new NodeError('TIMEOUT', `${(e as Error).message}${offline}: your close state went to them; once they sign it, your node pays it out (no payment can follow it). To leave without them: withdraw --unilateral (the payout waits the challenge window)`, { cause: e });
+    return new NodeError('TIMEOUT', `${(e as Error).message}${offline}: your close state went to them; once they sign it, your node pays it out (no payment can follow it). To leave without them, close alone (a unilateral close: withdraw --unilateral; the payout waits the challenge window)`, { cause: e });
   }
 
   /** Channels whose late-signed close state this run sent (once). */

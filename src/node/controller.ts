@@ -13,6 +13,7 @@ import { partnerAddressOf, type ChannelRecord } from './record.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
 
 /**
  * The price (nanotons) of two kept states in an idle run: every state counts one, and a payment takes back two for
@@ -154,6 +155,7 @@ export class ChannelController {
       off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, myBalance: ch.myBalance },
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
+      depositInFlight: Date.now() - Math.max(this.rec.depositPending?.sentAt ?? 0, this.rec.deploySentAt ?? 0) < DEPLOY_MAY_LAND_MS,
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,

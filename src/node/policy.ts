@@ -2,6 +2,7 @@
 // The contract has its own hard floor; these defaults sit at or above it (see README, "Exit guarantees").
 import type { NetworkKind } from '../core/format.js';
 import { MAX_CHALLENGE_PERIOD } from '../contract/index.js';
+import { WALLET_MESSAGE_TTL } from '../chain/base.js';
 
 /** The contract's floor (v2 refuses any shorter window). */
 export const CONTRACT_MIN_PERIOD = 60;
@@ -32,3 +33,6 @@ export const RETRY_MAX_MS = 30_000;
 
 /** A wait between retries that never keeps a stopping process alive. */
 export const sleep = (ms: number): Promise<void> => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+
+/** A deployment or deposit sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
+export const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;

@@ -49,3 +49,11 @@ test('withdraw and leave before the lock send to refund only a party with a depo
     assert.doesNotMatch(why(action, 'accepted', 0n), /refund/);
   }
 });
+
+test('withdraw and leave before the lock, with a deposit of this party sent and not landed, say to wait for it', () => {
+  const why = (action: 'withdraw' | 'exit') => (capabilities({ ...input('funding'), off: null, depositedMine: 0n, depositInFlight: true })[action] as { why: string }).why;
+  for (const action of ['withdraw', 'exit'] as const) {
+    assert.match(why(action), /may still land/);
+    assert.doesNotMatch(why(action), /no deposit in the contract/);
+  }
+});
