@@ -11,6 +11,7 @@ import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
+import { stranger } from './attacks.js';
 import { Mallory } from './mallory.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
@@ -30,12 +31,27 @@ async function proposer(vic: NodeHandle, addr: string, count: number): Promise<{
   return { eve, contracts, ids };
 }
 
-test("hints about a proposal nobody accepted read nothing from the chain", async () => {
+/** A world with a victim that serves; `eves` are stopped and the world closed after `fn`. */
+async function withVictim(fn: (world: World, vic: NodeHandle, addr: string, eves: Mallory[]) => Promise<void>): Promise<void> {
   const world = await World.create();
   const eves: Mallory[] = [];
   try {
     const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    await fn(world, vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!, eves);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
+  }
+}
+
+/** `n` strangers (no proposal) connected to `vic`, added to `eves`. */
+async function strangers(vic: NodeHandle, addr: string, n: number, eves: Mallory[]): Promise<void> {
+  for (let i = 0; i < n; i++) eves.push(await stranger(addr));
+  await until(() => vic.node.partners().length >= n, `the ${n} sessions`);
+}
+
+test("hints about a proposal nobody accepted read nothing from the chain", () =>
+  withVictim(async (world, vic, addr, eves) => {
     const all: string[] = [];
     for (let i = 0; i < 4; i++) {
       const p = await proposer(vic, addr, 2);
@@ -58,18 +74,10 @@ test("hints about a proposal nobody accepted read nothing from the chain", async
     await new Promise((r) => setTimeout(r, 1_200)); // a hint that waited for its interval would read now
     const reads = vic.counter.statusReads - before;
     assert.equal(reads, 0, `${reads} chain reads for hints about 8 proposals nobody accepted`);
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));
 
-test("strangers' proposals are all listed, but announced (channelProposed, a toast each) within one budget shared by all strangers", async () => {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+test("strangers' proposals are all listed, but announced (channelProposed, a toast each) within one budget shared by all strangers", () =>
+  withVictim(async (world, vic, addr, eves) => {
     const from = vic.events.length;
     const t0 = Date.now();
     for (let i = 0; i < 15; i++) eves.push((await proposer(vic, addr, 3)).eve);
@@ -82,25 +90,13 @@ test("strangers' proposals are all listed, but announced (channelProposed, a toa
     const warned = events.filter((e) => e.type === 'log' && e.level !== 'info').length;
     assert.ok(announced >= 1 && announced <= bound, `${announced} of 45 proposals announced in ${seconds.toFixed(1)} s (at most ${bound})`);
     assert.ok(warned <= bound, `${warned} warnings (the dropped proposals: 13)`);
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));
 
-test("strangers' connections are told within the same budget; a session this node dialled always is", async () => {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+test("strangers' connections are told within the same budget; a session this node dialled always is", () =>
+  withVictim(async (world, vic, addr, eves) => {
     const from = vic.events.length;
     const t0 = Date.now();
-    for (let i = 0; i < 30; i++) {
-      const key = newKeyPair();
-      eves.push(await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr));
-    }
-    await until(() => vic.node.partners().length >= 30, 'the 30 sessions');
+    await strangers(vic, addr, 30, eves);
     for (const e of eves.splice(0)) await e.stop();
     await until(() => vic.node.partners().every((p) => !p.online), 'the strangers gone');
     const seconds = (Date.now() - t0) / 1000;
@@ -116,23 +112,11 @@ test("strangers' connections are told within the same budget; a session this nod
     const mark = vic.events.length;
     await vic.node.connect(halAddr);
     await until(() => vic.events.slice(mark).some((e) => e.type === 'partnerConnected' && e.partner.address === hal.node.getAccount()), 'the connection to Hal told');
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));
 
-test('with the strangers\' budget spent, a partner this node dialled has its proposal announced, and a stranger accepted meanwhile has its disconnection told', async () => {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
-    for (let i = 0; i < 30; i++) {
-      const key = newKeyPair();
-      eves.push(await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr));
-    }
-    await until(() => vic.node.partners().length >= 30, 'the 30 sessions');
+test('with the strangers\' budget spent, a partner this node dialled has its proposal announced, and a stranger accepted meanwhile has its disconnection told', () =>
+  withVictim(async (world, vic, addr, eves) => {
+    await strangers(vic, addr, 30, eves);
     // Vic dials Hal: Hal's proposal is announced whatever strangers did
     const hal = await world.node('hal');
     const mark = vic.events.length;
@@ -149,8 +133,4 @@ test('with the strangers\' budget spent, a partner this node dialled has its pro
     const gone = vic.events.length;
     await ivy.node.stop();
     await until(() => vic.events.slice(gone).some((e) => e.type === 'partnerDisconnected' && e.partner.address === ivy.node.getAccount()), "Ivy's disconnection told");
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));

@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
-import { closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
+import { closePair, fund, openPair, TON, until, type Pair } from '../helpers/nodes.js';
+
+/** Funded with Bob signing by hand; Bob passes the turn: Alice's is the next state. */
+async function aliceHasTheTurn(p: Pair): Promise<void> {
+  await fund(p, { manualSign: true });
+  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+  await p.bob.createEmpty();
+  await passed;
+}
 
 test('both parties withdraw at the same moment: one cooperative close, both told it succeeded', async () => {
   const p = await openPair({ closeTimeoutMs: 4000 });
@@ -42,10 +50,7 @@ test('a cooperative close that landed although its wait failed is not followed b
 test('a close state both signed after a close started pays out at once, without waiting the window', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
   try {
-    await fund(p, { manualSign: true });
-    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-    await p.bob.createEmpty(); // the turn is Alice's
-    await passed;
+    await aliceHasTheTurn(p);
     const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
     // Bob signs by hand and is slow: Alice's withdraw falls back to a unilateral close (its window: an hour).
     const r = await p.alice.withdraw({});
@@ -75,10 +80,7 @@ test('a second withdraw while the first is under way is refused, and the first c
 test('a stale close against a close state both signed is answered with that close state, paid out at once', async () => {
   const p = await openPair({ challengePeriod: 3600, bob: { autoMode: false } });
   try {
-    await fund(p, { manualSign: true });
-    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-    await p.bob.createEmpty(); // the turn is Alice's
-    await passed;
+    await aliceHasTheTurn(p);
     // Alice's cooperative closes fail before they are sent (she cheats below: only Bob's node may answer).
     const real = p.chain.cooperativeClose.bind(p.chain);
     const alice = p.alice.getAccount();
@@ -226,10 +228,7 @@ test("a withdraw right after the partner's payment, while our automatic pass is 
 test('a close state the contract refuses is not sent again (each try is a wallet fee)', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
   try {
-    await fund(p, { manualSign: true });
-    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-    await p.bob.createEmpty();
-    await passed;
+    await aliceHasTheTurn(p);
     const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
     const r = await p.alice.withdraw({}); // Bob signs by hand, late: a unilateral close with step 1
     await asked;
@@ -265,10 +264,7 @@ test('a cooperative close asked with an older step is refused: only the latest s
 test('a cooperative withdraw that timed out says what to do, and pays out by itself once the partner signs the close later', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
   try {
-    await fund(p, { manualSign: true });
-    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-    await p.bob.createEmpty(); // the turn is Alice's
-    await passed;
+    await aliceHasTheTurn(p);
     const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
     // Bob signs by hand and is slow: a cooperative-only withdraw gives up
     await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string; message?: string }) => {
@@ -293,10 +289,7 @@ test('a cooperative withdraw that timed out says what to do, and pays out by its
 test('our close state signed by both and not paid out (its send failed) is paid out when the node starts again', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
   try {
-    await fund(p, { manualSign: true });
-    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-    await p.bob.createEmpty();
-    await passed;
+    await aliceHasTheTurn(p);
     const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
     await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string }) => e.code === 'TIMEOUT');
     await asked;
