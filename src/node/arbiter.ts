@@ -33,8 +33,6 @@ const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life 
 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
-  /** proposals whose contract was deployed before they were agreed, said once */
-  private readonly toldEarly = new WeakSet<ChannelController>();
   /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
   private readonly readOnce = new WeakSet<ChannelController>();
   private stopped = false;
@@ -186,12 +184,9 @@ export class Arbiter {
   async sync(ctl: ChannelController, background = false, deep = false): Promise<string> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract), { background });
     if (st.status === 'not_deployed') return st.status; // an empty read never means "closed"
-    // A proposal not agreed yet: a contract for it is the partner's own doing, never our channel (not followed).
-    if (ctl.life === 'proposed') {
-      if (!this.toldEarly.has(ctl)) this.ctx.log(`the contract of channel ${ctl.id} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, 'warn');
-      this.toldEarly.add(ctl);
-      return 'proposed';
-    }
+    // A proposal not agreed yet: a contract for it is the partner's own doing, never our channel (not followed; a
+    // partner's claim that it deployed one is said by its handler, which reads nothing for a proposal).
+    if (ctl.life === 'proposed') return 'proposed';
     if (st.status === 'frozen') {
       this.ctx.emit({ type: 'error', code: 'FROZEN', level: 'error', message: `the contract ${shown(ctl)} is frozen: storage fees took all it held and ran it into debt (a channel left unused for years); unfreezing it (a message with its state init and the debt) brings back its state, not the coins` });
       return st.status;
