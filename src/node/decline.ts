@@ -7,7 +7,8 @@ import { Address } from '@ton/core';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
-import { DEPLOY_MAY_LAND_MS, type Negotiation } from './negotiation.js';
+import type { Negotiation } from './negotiation.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
 import type { ChannelView } from './types.js';
 
 /**

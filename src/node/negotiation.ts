@@ -23,7 +23,6 @@ import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, t
 import { depositExact, depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
-export { DEPLOY_MAY_LAND_MS } from './policy.js';
 /** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
 const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
 
