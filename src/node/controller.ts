@@ -9,7 +9,7 @@ import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '.
 import type { SignedState } from '../core/signed.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
-import { partnerAddressOf, type ChannelRecord } from './record.js';
+import { lastSentAt, partnerAddressOf, type ChannelRecord } from './record.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
@@ -155,7 +155,7 @@ export class ChannelController {
       off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, myBalance: ch.myBalance },
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
-      depositInFlight: Date.now() - Math.max(this.rec.depositPending?.sentAt ?? 0, this.rec.deploySentAt ?? 0) < DEPLOY_MAY_LAND_MS,
+      depositInFlight: Date.now() - lastSentAt(this.rec) < DEPLOY_MAY_LAND_MS,
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,

@@ -9,6 +9,7 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { lastSentAt } from './record.js';
 import type { ChannelView } from './types.js';
 
 /**
@@ -42,7 +43,7 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
 /** Throws unless the channel is funding with nothing of this node in it or on its way (synchronous). */
 function refuseWhileMine(ctl: ChannelController): void {
   const r = ctl.rec;
-  const sent = Math.max(r.depositPending?.sentAt ?? 0, r.deploySentAt ?? 0);
+  const sent = lastSentAt(r);
   if (sent > 0 && Date.now() - sent < DECLINE_WAIT_MS) {
     const what = r.depositPending ? 'your deposit' : 'your deployment';
     throw new NodeError('TIMEOUT', `${what} may still land (sent ${Math.round((Date.now() - sent) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((sent + DECLINE_WAIT_MS - Date.now()) / 1000)} s, then decline again`);

@@ -193,3 +193,8 @@ function shownWallet(raw: unknown): string {
     return JSON.stringify(raw);
   }
 }
+
+/** When this node last sent money toward the contract (a deposit, or A's deployment carrying A's), or 0. */
+export function lastSentAt(rec: ChannelRecord): number {
+  return Math.max(rec.depositPending?.sentAt ?? 0, rec.deploySentAt ?? 0);
+}
