@@ -89,6 +89,8 @@ export interface DemoHooks {
  * of this extension host (a window's host made again while the old one stops must not sweep the old one's run).
  */
 const runFolders = new Set<string>();
+/** How long after activation the leftover run folders are swept (a demo start sweeps too). */
+const SWEEP_AFTER_MS = 10_000;
 
 /** Starts and stops the teaching demo's runs. */
 export class DemoRunner {
@@ -100,8 +102,8 @@ export class DemoRunner {
   private stops = 0;
 
   constructor(private readonly h: DemoHooks) {
-    // just after activation: the folders of windows killed mid-run (a normal stop removes its own)
-    setTimeout(() => void this.sweep(), 0);
+    // a while after activation, off its path: the folders of windows killed mid-run (a normal stop removes its own)
+    setTimeout(() => void this.sweep(), SWEEP_AFTER_MS).unref?.();
   }
 
   /** Removes the run folders no live window uses (demoFolders.ts). */
