@@ -125,7 +125,6 @@ export const CODES = {
   OTHER_NETWORK: w('start the node on that network with this data folder to watch those channels'),
   MANY_CHANNELS: w('name the channel (--channel <id or contract>; channels lists them)'),
   PARTNER_OFFLINE: w('wait for your partner to come back online; it is resent when they reconnect'),
-  NO_FUNDS: w('top up your wallet first'),
   NO_CONTRACT: w('a contract exists once a proposal is accepted and deployed: open a channel, or accept one with deposit'),
   NOT_FUNDING: w('the channel is locked: withdraw instead'),
   NOTHING_DEPOSITED: w('nothing to refund'),

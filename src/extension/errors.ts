@@ -47,7 +47,6 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   NOT_YOUR_TURN: [{ title: 'Request the Turn', command: 'synchannel.requestEmpty', onTarget: true, action: 'requestEmpty' }],
   PENDING_STATE: [{ title: 'Sign', command: 'synchannel.sign', onTarget: true, action: 'sign' }],
   INSUFFICIENT_FUNDS: [FAUCET],
-  NO_FUNDS: [FAUCET],
   CHALLENGE_FAILED: [{ title: 'Retry the Challenge', command: 'synchannel.challenge', onTarget: true, action: 'challenge' }, FAUCET],
   LISTEN_FAILED: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],

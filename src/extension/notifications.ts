@@ -57,7 +57,7 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
       return e.byMe ? { level: 'info', text: `your watcher challenged a stale close with Step ${e.step}` } : null;
     case 'challengeFailed': {
       const buttons: Record<string, () => void> = { 'Retry Now': () => c.run('synchannel.challenge', e.channel) };
-      const broke = e.code === 'INSUFFICIENT_FUNDS' || e.code === 'NO_FUNDS';
+      const broke = e.code === 'INSUFFICIENT_FUNDS';
       // the faucet is for sandbox and devnet; on testnet the giver bot, with the address to give it
       if (broke && e.channel.network !== 'testnet') buttons['Get Test Coins'] = () => void vscode.commands.executeCommand('synchannel.faucet');
       if (broke && e.channel.network === 'testnet') buttons['Copy Address'] = () => void vscode.commands.executeCommand('synchannel.copyAddress');

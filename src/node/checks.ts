@@ -25,13 +25,13 @@ export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'part
   }
 }
 
-/** Throws `code` unless the wallet holds `deposit` plus the fees of the message that pays it. */
-export async function checkFunds(ctx: NodeContext, deposit: bigint, code: 'NO_FUNDS' | 'INSUFFICIENT_FUNDS', what: string): Promise<void> {
+/** Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it. */
+export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
   const needed = deposit + DEPOSIT_FEE + WALLET_FEE_RESERVE;
   const balance = await ctx.o.chain.getBalance(ctx.myAddress);
   if (balance < needed) {
     throw new NodeError(
-      code,
+      'INSUFFICIENT_FUNDS',
       `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (\`faucet\` on the sandbox and the devnet)`,
     );
   }

@@ -24,7 +24,7 @@ import { depositExact, depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
 /** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
-const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
+const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
 
 /** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
 function neverSent(e: unknown): boolean {
@@ -59,7 +59,7 @@ export class Negotiation {
     this.checkPartnerKey(s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     checkPeriod(this.ctx, period, 'you');
-    await checkFunds(this.ctx, opts.myDeposit, 'NO_FUNDS', 'this channel');
+    await checkFunds(this.ctx, opts.myDeposit, 'this channel');
     const base = {
       channelId: randomBytes(8).readBigUInt64BE(),
       addressA: ctx.myAddress.toRawString(),
@@ -307,7 +307,7 @@ export class Negotiation {
       // A failed read stops here: a deployment sent twice would pay A's deposit twice.
       const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await checkAddressUnused(this.ctx, ctl) : null;
       // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
-      if (rec.life === 'proposed' && expected > 0n) await checkFunds(this.ctx, expected, 'INSUFFICIENT_FUNDS', 'accepting this channel');
+      if (rec.life === 'proposed' && expected > 0n) await checkFunds(this.ctx, expected, 'accepting this channel');
       if (rec.life === 'proposed') await checkSameChain(this.ctx, ctl);
       if (rec.life === 'proposed') await this.accept(ctl);
       return await this.depositAccepted(ctl, amount, status, opts);

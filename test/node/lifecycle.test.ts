@@ -153,6 +153,8 @@ describe('ChannelNode: several channels at once, refund before the lock', () => 
       await waitForEvent(a, 'partnerConnected', (e) => e.partner.address === c.getAccount());
       await assert.rejects(a.open({ myDeposit: TON('1'), partnerDeposit: TON('1') }), (e: Error & { code?: string }) => e.code === 'MANY_PARTNERS');
       await assert.rejects(a.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: 'xyz' }), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /"xyz" is not a TON address/.test(e.message));
+      // Opening with more than the wallet holds is the same lack as depositing it: one code.
+      await assert.rejects(c.open({ myDeposit: TON('3'), partnerDeposit: TON('1') }), (e: Error & { code?: string }) => e.code === 'INSUFFICIENT_FUNDS' && /has [\d.]+ TON, but this channel needs your deposit of 3 TON/.test(e.message));
 
       // With B (receive-only: B deposits nothing): A's deposit at deploy locks the channel at once.
       const proposedB = waitForEvent(b, 'channelProposed');

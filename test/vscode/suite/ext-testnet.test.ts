@@ -30,7 +30,7 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
 
   it('a lack of coins offers the faucet on sandbox and devnet, the testnet giver bot and Copy Address on testnet; the palette hides the faucet on testnet', () => {
     const p = new Prompts(true);
-    for (const code of ['INSUFFICIENT_FUNDS', 'NO_FUNDS', 'CHALLENGE_FAILED'] as const) {
+    for (const code of ['INSUFFICIENT_FUNDS', 'CHALLENGE_FAILED'] as const) {
       const t = showFailure(p, code, 'your wallet has 0.1 TON, it needs 3 TON', { network: 'testnet', ...where }, () => {});
       assert.ok(t);
       assert.ok(!t.buttons.includes('Get Test Coins'), `${code} on testnet: ${t.buttons.join(', ')}`);
