@@ -234,9 +234,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const c = await a.node.challenge({ channel: ch.id, onProgress: (m) => a.io.say(m) });
     const holds = c.closeStep !== null ? `The contract holds step ${c.closeStep}` : 'The contract holds the deposits (an exit)';
     // The node challenges only a close that pays you less than the latest state both signed.
-    if (c.closeStep === ch.closeStep) a.io.say(`${holds}: nothing to challenge, it pays you no less than your latest state both signed${c.latest ? ` (step ${c.latest.step})` : ''}.`);
+    const challenged = c.closeStep !== ch.closeStep;
+    if (!challenged) a.io.say(`${holds}: nothing to challenge, it pays you no less than your latest state both signed${c.latest ? ` (step ${c.latest.step})` : ''}.`);
     else a.io.say(`Challenged. ${holds} now.`);
-    return c;
+    return { ...c, challenged };
   },
   async finish(a) {
     const ch = allowed(a, 'finish');

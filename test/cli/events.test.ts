@@ -183,6 +183,15 @@ test('challenge says whether it challenged (it printed only "The contract holds 
   };
   assert.equal(await said(15n), 'Challenged. The contract holds step 15 now.');
   assert.equal(await said(12n), 'The contract holds step 12: nothing to challenge, it pays you no less than your latest state both signed (step 15).');
+  // --json says it too: a script cannot tell "nothing to challenge" from a challenge by ok alone
+  const emitted = async (after: bigint) => {
+    const out: { result?: { challenged?: boolean; closeStep?: bigint } }[] = [];
+    const node = { currentChannel: () => view(12n), channels: () => [view(12n)], channel: () => view(12n), challenge: async () => view(after) } as unknown as ChannelNodeApi;
+    await runLine('challenge', node, { say: () => undefined, emit: (o) => out.push(o as never), ask: async () => null, json: true, interactive: false });
+    return out[0]?.result;
+  };
+  assert.deepEqual([(await emitted(15n))?.challenged, (await emitted(15n))?.closeStep], [true, 15n]);
+  assert.deepEqual([(await emitted(12n))?.challenged, (await emitted(12n))?.closeStep], [false, 12n]);
 });
 
 test('withdraw of the latest step leaves the step to the node: a payment that arrives meanwhile is never closed over with an older one', async () => {
