@@ -55,8 +55,11 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const p = view.payout;
     const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
     const paid = view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
-    a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})`);
-    return { ...names, ...b };
+    // A state proposed but not both signed moves nothing yet: say it, beside what the channel holds.
+    const q = view.pending && view.pending.step > b.step ? view.pending : null;
+    const waits = !q ? '' : q.awaiting === 'me' ? `\nState ${q.step} (${balancesLine(q)}) from your partner awaits your signature: sign signs it` : `\nState ${q.step} (${balancesLine(q)}) waits for your partner's signature: until they sign, step ${b.step} is what the channel holds`;
+    a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})${waits}`);
+    return { ...names, ...b, ...(q ? { pending: { step: q.step, balanceA: q.balanceA, balanceB: q.balanceB, awaiting: q.awaiting } } : {}) };
   },
   async showAll(a) {
     nameDefault(a);

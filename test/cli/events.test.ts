@@ -92,6 +92,24 @@ test('balanceChan says which party you are (the proposer is A, so it changes fro
   assert.deepEqual(out, ['A [3 4] B (step 2; you are B)']);
 });
 
+test('balanceChan says when a state waits for a signature: its balances are not agreed yet', async () => {
+  const said = async (awaiting: 'me' | 'partner', json = false) => {
+    const out: unknown[] = [];
+    const pending = { step: 3n, balanceA: 2_900_000_000n, balanceB: 4_100_000_000n, awaiting };
+    const node = {
+      currentChannel: () => ({ id: '1', me: 'A', phase: 'open', pending }),
+      channels: () => [],
+      balanceChan: () => ({ balanceA: 3_000_000_000n, balanceB: 4_000_000_000n, step: 2n }),
+    } as unknown as ChannelNodeApi;
+    await runLine('balanceChan', node, { say: (t) => (json ? undefined : out.push(t)), emit: (o) => out.push(o), ask: async () => null, json, interactive: false });
+    return out;
+  };
+  assert.deepEqual(await said('partner'), ["A [3 4] B (step 2; you are A)\nState 3 (A [2.9 4.1] B) waits for your partner's signature: until they sign, step 2 is what the channel holds"]);
+  assert.deepEqual(await said('me'), ['A [3 4] B (step 2; you are A)\nState 3 (A [2.9 4.1] B) from your partner awaits your signature: sign signs it']);
+  const [line] = (await said('partner', true)) as { result: { step: bigint; pending?: { step: bigint; awaiting: string } } }[];
+  assert.deepEqual([line!.result.step, line!.result.pending?.step, line!.result.pending?.awaiting], [2n, 3n, 'partner']);
+});
+
 test('balanceChan of a channel that paid out says so: nothing is in it any more', async () => {
   const out: string[] = [];
   const payout = { step: 5n, balanceA: 2_500_000_000n, balanceB: 4_500_000_000n };
