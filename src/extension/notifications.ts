@@ -7,6 +7,7 @@ import { levelOf } from '../core/errors.js';
 import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { HostedEvent, HostedNode, NodeHost } from './host.js';
 import { Introductions } from './introductions.js';
+import { ToastPace } from './pace.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
@@ -152,6 +153,7 @@ function introduce(host: NodeHost, prompts: Prompts, node: HostedNode, p: Partne
 
 export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispose(): void; handle(e: HostedEvent): void } {
   const intro = new Introductions();
+  const reports = new ToastPace();
   const handle = ({ node, event }: HostedEvent) => {
     if (node.id !== 'me') return;
     if (event.type === 'partnerConnected') return introduce(host, prompts, node, event.partner, intro);
@@ -163,6 +165,12 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispos
     };
     const n = moneyNotice(event, c) ?? partnerNotice(event, c);
     if (!n) return;
+    if (event.type === 'error' && event.partner) {
+      // the partner can repeat its reports at will: one toast per window, every one in the output log
+      const p = reports.take();
+      if (!p.show) return;
+      if (p.held) n.text += ` (and ${p.held} more reports from partners since the last shown: see the SynChannel output)`;
+    }
     const buttons = n.buttons ?? {};
     void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());
   };

@@ -113,6 +113,13 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.ok(logged.length > 0 && logged.length <= 20, `${logged.length} strangers logged`);
   });
 
+  it("a partner's error reports: one toast per 30 s however many come (each is in the output log)", async () => {
+    ext.test.clearPrompts();
+    for (let i = 0; i < 40; i++) ext.test.notify({ type: 'error', code: 'BAD_STATE', level: 'warning', message: `your partner reports: report ${i}`, partner: true });
+    const toasts = notices(ext).filter((n) => /your partner reports/.test(n.message));
+    assert.equal(toasts.length, 1, `${toasts.length} toasts for 40 reports`);
+  });
+
   it('the balances panel reads your wallet again after a command that moved it (Get Test Coins)', async () => {
     const wallet = async () => (await ext.webview.refresh()).selected?.yourWallet?.nano;
     const before = await wallet();
