@@ -1,10 +1,11 @@
 // Keys and wallets: a 24-word mnemonic, a new key, or the original key folder
 // (wallet.pk = raw 32-byte ed25519 seed; wallet.addr = 32-byte account hash + 4-byte big-endian workchain).
-import { mkdir, readFile, stat, chmod } from 'node:fs/promises';
+import { readFile, stat, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { mnemonicNew, mnemonicToPrivateKey, mnemonicValidate } from '@ton/crypto';
 import writeFileAtomic from 'write-file-atomic';
+import { fsyncDir, mkdirDurable } from './fsync.js';
 import { keyPairFromSeed, newKeyPair, type KeyPair } from '../core/signer.js';
 import { KeyError } from './errors.js';
 import { DEFAULT_WALLET_VERSION, walletAddress, WALLET_VERSIONS, type WalletVersion } from './wallets.js';
@@ -143,12 +144,14 @@ export async function writeKeyFolder(
     const exists = await stat(join(dir, KEY_FILE)).then(() => true, () => false);
     if (exists) throw new KeyError('KEY_FOLDER_EXISTS', `${join(dir, KEY_FILE)} already exists: choose another folder, or move the old key away first (it may hold coins)`);
   }
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdirDurable(dir, 0o700);
   if (process.platform !== 'win32') await chmod(dir, 0o700);
   const address = walletAddress(version, keyPair.publicKey, workchain);
   // The address first: a creation cut between the two leaves an address without a key (the node says to move it
   // away), never a key without its address (that one may be the only copy of a key, and looks like an old tool's).
   await writeFileAtomic(join(dir, ADDR_FILE), encodeWalletAddr(address), { mode: 0o600 });
   await writeFileAtomic(join(dir, KEY_FILE), keyPair.secretKey.subarray(0, 32), { mode: 0o600 });
+  // its address may be shown (and funded) next: both names on disk before that
+  await fsyncDir(dir);
   return { dir, keyPair, address, version, warnings: [] };
 }

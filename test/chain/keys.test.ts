@@ -13,6 +13,7 @@ import {
 import { KeyError } from '../../src/chain/errors.js';
 import { keyPairFromSeed } from '../../src/core/signer.js';
 import { explorerLink, txLink, addressLink } from '../../src/chain/explorer.js';
+import { syncedPaths } from '../helpers/syncs.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -117,6 +118,16 @@ describe('key folder', () => {
     assert.deepEqual(read.warnings, []);
     await assert.rejects(writeKeyFolder(dir, newKey()), isKeyError('KEY_FOLDER_EXISTS'));
     await writeKeyFolder(dir, newKey(), { overwrite: true });
+  });
+
+  test('a new key folder is durable: the folder (and the one that holds it, when made) is synced after the files', async (t) => {
+    const parent = join(await tempDir(), 'data');
+    const dir = join(parent, 'keys');
+    const synced = await syncedPaths(() => writeKeyFolder(dir, newKey()));
+    if (!synced) return t.skip('no /proc here to see what is synced');
+    // a power loss before the folder's entries are on disk could lose a key whose address was already shown
+    assert.ok(synced.includes(dir), `synced: ${synced.join(', ')}`);
+    assert.ok(synced.includes(parent), `synced: ${synced.join(', ')}`);
   });
 
   test('original-format fixtures: each version (and V5R1 with both network ids) is recognised', async () => {

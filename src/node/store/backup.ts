@@ -7,7 +7,8 @@ import { BACKUP_MAGIC, BackupWriter, invalid, journalPrefix, readBackup, type Ba
 import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
 import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
-import { decodeRecordFile, fsyncDir, readRecordBytes, writeRecordBytes } from './record.js';
+import { fsyncDir } from '../../chain/fsync.js';
+import { decodeRecordFile, readRecordBytes, writeRecordBytes } from './record.js';
 import { fileSource, type Source } from './scan.js';
 import { moveLegacyAside } from './legacy.js';
 import { encodeEntry } from './codec.js';

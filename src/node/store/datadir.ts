@@ -10,7 +10,7 @@ import { FileChannelStorage } from './channel.js';
 import type { ChannelStorage } from './types.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { DataDirLock } from './lock.js';
-import { fsyncDir } from './record.js';
+import { fsyncDir } from '../../chain/fsync.js';
 import { IMPORT_PREFIX, exportDataDir, importDataDir } from './backup.js';
 
 export const CHANNELS = 'channels';

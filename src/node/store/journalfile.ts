@@ -4,7 +4,7 @@ import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/
 import { join } from 'node:path';
 import { FILE_MAGIC } from './codec.js';
 import { fsError, isErrno } from './errors.js';
-import { fsyncDir } from './record.js';
+import { fsyncDir } from '../../chain/fsync.js';
 
 export async function exists(path: string): Promise<boolean> {
   try {

@@ -9,7 +9,8 @@ import { stateFromBase64 } from '../../core/state.js';
 import { FILE_MAGIC, encodeEntry, type JournalEntry } from './codec.js';
 import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { exists } from './journalfile.js';
-import { fsyncDir, writeRecordFile } from './record.js';
+import { fsyncDir } from '../../chain/fsync.js';
+import { writeRecordFile } from './record.js';
 
 export const LEGACY_PARAMS = 'params.json';
 export const LEGACY_JOURNAL = 'states.jsonl';

@@ -1,10 +1,11 @@
 // The per-channel record (the node's small JSON-able state: parameters, on-chain facts), one file replaced
 // atomically (write-file-atomic: temp file, fsync, rename) and checksummed:
 //   SCREC1 <crc32 of the body, 8 hex> <body length>\n<body: JSON, bigint as {"$n":"…"}, Buffer as {"$b":"base64"}>
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import writeFileAtomic from 'write-file-atomic';
+import { fsyncDir } from '../../chain/fsync.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 
 const HEADER = /^SCREC1 ([0-9a-f]{8}) (\d{1,10})\n/;
@@ -96,18 +97,4 @@ export async function writeRecordBytes(path: string, bytes: Buffer): Promise<voi
 
 export async function writeRecordFile(path: string, value: unknown): Promise<void> {
   await writeRecordBytes(path, encodeRecordFile(value));
-}
-
-/** Makes a folder's entries (a new or renamed file) durable. */
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch (e) {
-    // Some platforms cannot fsync a folder (Windows: EPERM/EISDIR); the rename is all they offer.
-    if (!isErrno(e, 'EPERM', 'EISDIR', 'EINVAL', 'EBADF')) throw e;
-  } finally {
-    await fh?.close();
-  }
 }
