@@ -91,7 +91,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (a.io.interactive && !a.io.json && a.args.length < 2 && !a.values.has('partner')) partnerFirst(a);
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
     // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
-    const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (0 for none): ", "partner's deposit", 'open 5 5')));
+    // At the prompt, Enter is none (as Enter at withdraw's step prompt takes the latest).
+    const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : (await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5')) || '0'));
     const periodText = a.values.get('period');
     const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);

@@ -176,3 +176,15 @@ test('open at a terminal says there is no partner before it asks for the deposit
   assert.deepEqual(u.asked, []);
   assert.match(u.said.join('\n'), /--partner/);
 });
+
+test("Enter at open's partner-deposit prompt means none, not an error that loses the deposit typed", async () => {
+  const opened: { myDeposit: bigint; partnerDeposit: bigint }[] = [];
+  const node = {
+    partners: () => [{ address: '0Qa', online: true }],
+    open: async (o: { myDeposit: bigint; partnerDeposit: bigint }) => (opened.push(o), { contract: 'kQc', challengePeriod: 3600, partnerOnline: true }),
+  } as unknown as ChannelNodeApi;
+  const t = io({ interactive: true, answers: ['3', ''] });
+  await runLine('open', node, t.it);
+  assert.deepEqual(opened.map((o) => [o.myDeposit, o.partnerDeposit]), [[3_000_000_000n, 0n]], t.said.join('\n'));
+  assert.match(t.asked[1]!, /partner's deposit in TON \(Enter for none\)/);
+});
