@@ -11,6 +11,8 @@ export type { WalletVersion } from './wallets.js';
 
 /** The most one faucet call gives, in nanotons (1,000,000 TON): the devnet's limit, and the node's for any chain. */
 export const FAUCET_MAX = 1_000_000n * 1_000_000_000n;
+/** The least a node asks the faucet for: less would not pay the wallet's fee for receiving it (nothing arrives). */
+export const FAUCET_MIN = 10_000_000n;
 
 export type ChainKind = 'sandbox' | 'devnet' | 'testnet';
 

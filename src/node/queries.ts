@@ -4,7 +4,7 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import { sign } from '../core/signer.js';
-import { FAUCET_MAX, type Chain } from '../chain/types.js';
+import { FAUCET_MAX, FAUCET_MIN, type Chain } from '../chain/types.js';
 import { TESTNET_FAUCET_BOT } from '../chain/TonClientChain.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -141,7 +141,8 @@ export abstract class Queries {
 
   /** Devnet and sandbox only: funds my wallet from the chain's faucet / treasury. */
   async faucet(amount: bigint): Promise<bigint> {
-    if (amount <= 0n || amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', `the faucet gives from 0.000000001 to ${formatTon(FAUCET_MAX)} TON at a time${amount > 0n ? ': ask again for more' : ''}`);
+    if (amount > FAUCET_MAX) throw new NodeError('INVALID_AMOUNT', `the faucet gives at most ${formatTon(FAUCET_MAX)} TON at a time: ask for less (and again for more)`);
+    if (amount < FAUCET_MIN) throw new NodeError('INVALID_AMOUNT', `the faucet gives from ${formatTon(FAUCET_MIN)} to ${formatTon(FAUCET_MAX)} TON at a time`);
     const c = this.ctx.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
     // Asked on testnet, a chain object's faucet would fail with a devnet-only message.
     const noFaucet = () => new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address)`);
