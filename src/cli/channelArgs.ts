@@ -36,7 +36,7 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
   if (!can.ok && !waitable.includes(can.code)) {
     // No channel allows it: the answer is the default's, which must be named when there are others.
     const all = a.node.channels().length;
-    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; you have ${all} channels: name another with --channel <id>, see channels)` : '';
+    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels allows ${action} now: see channels)` : '';
     throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
   }
   if (!id) nameDefault(a, ch);

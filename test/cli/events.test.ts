@@ -181,7 +181,8 @@ test('without --channel an action goes to the one channel that allows it, and se
   const declined = { id: 'd', contract: 'kQd', me: 'B', phase: 'rejected', latest: null, actions: { deposit: no('DECLINED'), send: no('DECLINED') } };
   const none = await json(nodeOf([closed, declined]), 'deposit');
   assert.equal(none.error?.code, 'ALREADY_CLOSED');
-  assert.match(none.error!.message, /^not now \(ALREADY_CLOSED\) \(channel kQc, closed; you have 2 channels: name another with --channel <id>, see channels\)$/);
+  // no other channel allows it either: the answer names the channel it is about, and sends nobody to another
+  assert.match(none.error!.message, /^not now \(ALREADY_CLOSED\) \(channel kQc, closed; none of your 2 channels allows deposit now: see channels\)$/);
   assert.equal((await json(nodeOf([closed]), 'deposit')).error?.message, 'not now (ALREADY_CLOSED)');
 });
 
