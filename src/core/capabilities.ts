@@ -47,8 +47,8 @@ const OK: Capability = { ok: true };
 const no = (code: ErrorCode, why: string): Capability => ({ ok: false, code, why });
 
 function ended(life: LifePhase): Capability | null {
-  if (life === 'closed') return no('ALREADY_CLOSED', 'the channel is closed and paid out');
-  if (life === 'rejected') return no('INVALID_TRANSITION', 'the channel was declined');
+  if (life === 'closed') return no('ALREADY_CLOSED', 'the channel is closed and paid out: open a new channel to pay again');
+  if (life === 'rejected') return no('INVALID_TRANSITION', 'the channel was declined: open a new channel if you still want one');
   if (life === 'closing') return no('ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window');
   return null;
 }
@@ -71,7 +71,7 @@ function deposit(i: CapabilityInput): Capability {
       return i.depositedMine < i.expectedMine ? OK : no('DEPOSIT_DONE', 'your deposit is in: waiting for your partner\'s');
     case 'locked':
     case 'open':
-      return no('NOT_FUNDING', 'both deposits are in: the channel is locked');
+      return no('NOT_FUNDING', 'both deposits are in and the channel is locked: it takes no more deposits (pay with send, or withdraw and open a new channel with more)');
     default:
       return ended(i.life)!;
   }
@@ -87,12 +87,18 @@ function refund(i: CapabilityInput): Capability {
   return ended(i.life)!;
 }
 
+/** What the channel waits for before its first payment, from this party's side. */
+function notOpenYet(i: CapabilityInput): string {
+  if (i.life === 'proposed') return i.me === 'B' ? "accept your partner's proposal with deposit first" : 'your partner has not accepted it yet (they deposit, then the node deploys it)';
+  if (i.life === 'accepted' || i.life === 'deploying') return 'the contract is being deployed';
+  if (i.life === 'funding') return i.depositedMine < i.expectedMine ? 'your deposit is not in yet: deposit' : "waiting for your partner's deposit";
+  return 'both deposits are in; waiting for the initial state to be signed by both';
+}
+
 function offChain(i: CapabilityInput): Capability | null {
   const end = ended(i.life);
   if (end) return end;
-  if (i.life !== 'open' || !i.off || i.off.turn === null) {
-    return no('NOT_OPEN', 'payments start once both deposits are in and the initial state is signed by both');
-  }
+  if (i.life !== 'open' || !i.off || i.off.turn === null) return no('NOT_OPEN', `payments start once the channel is open: ${notOpenYet(i)}`);
   if (i.off.phase === 'FINAL') return no('CHANNEL_CLOSING', 'a close state is signed by both: withdraw to pay it out');
   return null;
 }

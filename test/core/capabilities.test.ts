@@ -57,3 +57,17 @@ test('withdraw and leave before the lock, with a deposit of this party sent and 
     assert.doesNotMatch(why(action), /no deposit in the contract/);
   }
 });
+
+test("a payment before the channel opens names this party's missing step; an ended channel says to open a new one; a locked one takes no deposit", () => {
+  const why = (o: Partial<CapabilityInput>, action: 'send' | 'createEmpty' | 'requestEmpty' | 'deposit' | 'withdraw' = 'send') => (capabilities({ ...input('open'), ...o })[action] as { why: string }).why;
+  const before = { off: null };
+  assert.match(why({ ...before, me: 'B', life: 'proposed' }), /accept your partner's proposal with deposit first/);
+  assert.match(why({ ...before, me: 'B', life: 'proposed' }, 'createEmpty'), /accept your partner's proposal with deposit first/);
+  assert.match(why({ ...before, me: 'A', life: 'proposed' }), /your partner has not accepted it yet/);
+  assert.match(why({ ...before, life: 'funding', depositedMine: 0n }), /your deposit is not in yet: deposit/);
+  assert.match(why({ ...before, life: 'funding' }), /waiting for your partner's deposit/);
+  assert.match(why({ ...before, life: 'deploying' }), /the contract is being deployed/);
+  assert.match(why({ life: 'closed' }), /closed and paid out: open a new channel to pay again/);
+  assert.match(why({ life: 'rejected' }, 'deposit'), /declined: open a new channel/);
+  assert.match(why({ life: 'locked' }, 'deposit'), /takes no more deposits/);
+});

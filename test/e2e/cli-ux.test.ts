@@ -85,7 +85,7 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
 
   test('deposit on a funded channel refuses at once (no "Deposit done")', async () => {
     const out = await alice.run('deposit 1', /deposit failed: .*\n/);
-    assert.match(out, /deposit failed: both deposits are in: the channel is locked/);
+    assert.match(out, /deposit failed: both deposits are in and the channel is locked: it takes no more deposits/);
     assert.doesNotMatch(out, /Deposit done/);
   });
 
