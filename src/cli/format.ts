@@ -211,7 +211,8 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
         `Start it at least once every ${durationText(u.shortestPeriod)} (the challenge window) to challenge a stale close in time.`,
     );
   }
-  for (const c of u.waiting) notes.push(`State ${c.pending!.step} of ${c.contract} still waits for your partner's signature: it reaches them when both nodes are online.`);
+  for (const c of u.waiting) notes.push(`State ${c.pending!.step} of ${c.contract} still waits for your partner's signature: they can sign it while both nodes are online.`);
+  for (const c of u.guarded) if (c.pending?.awaiting === 'me') notes.push(`State ${c.pending.step} from your partner on ${c.contract} awaits your signature: start the node again and sign it.`);
   return notes;
 }
 

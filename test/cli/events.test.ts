@@ -125,11 +125,14 @@ test('balanceChan of a channel that paid out says so: nothing is in it any more'
 test('stopping with money in a channel says that nothing watches the chain until the node runs again', () => {
   const view = (contract: string, phase: string, pending: unknown = null) => ({ contract, phase, challengePeriod: 3600, pending }) as unknown as ChannelView;
   assert.deepEqual(stoppingNotes([view('kQa', 'closed'), view('kQb', 'rejected')]), []);
-  const notes = stoppingNotes([view('kQa', 'open', { step: 7n, awaiting: 'partner' }), view('kQb', 'locked'), view('kQc', 'closing'), view('kQd', 'closed')]);
-  assert.equal(notes.length, 3);
+  const notes = stoppingNotes([view('kQa', 'open', { step: 7n, awaiting: 'partner' }), view('kQb', 'locked'), view('kQc', 'closing'), view('kQd', 'closed'), view('kQe', 'open', { step: 4n, awaiting: 'me' })]);
+  assert.equal(notes.length, 4);
   assert.match(notes[0]!, /^Stopping while kQc is closing: nothing watches it/);
-  assert.match(notes[1]!, /^Stopping with money in channels kQa, kQb: nothing watches the chain for a close by your partner until you start the node again\. Start it at least once every 1 h/);
-  assert.equal(notes[2], "State 7 of kQa still waits for your partner's signature: it reaches them when both nodes are online.");
+  assert.match(notes[1]!, /^Stopping with money in channels kQa, kQb, kQe: nothing watches the chain for a close by your partner until you start the node again\. Start it at least once every 1 h/);
+  // it may have reached them already: they had not signed it
+  assert.equal(notes[2], "State 7 of kQa still waits for your partner's signature: they can sign it while both nodes are online.");
+  // a state that waits for this side (--manual) is said too: nothing moves until it is signed
+  assert.equal(notes[3], 'State 4 from your partner on kQe awaits your signature: start the node again and sign it.');
 });
 
 test('a payout by an older state than the latest is not announced as a success', () => {
