@@ -54,7 +54,10 @@ export const READERS: Readonly<Record<string, Runner>> = {
     // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
     const p = view.payout;
     const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
-    const paid = view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : '';
+    const holds = view.closeStep === null ? 'the deposits (an exit)' : `step ${view.closeStep}`;
+    const until = view.deadline ? `, challenge window until ${new Date(view.deadline * 1000).toISOString()}` : '';
+    const paid =
+      view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : view.phase === 'closing' ? `; closing: the contract holds ${holds}${until}` : '';
     // A state proposed but not both signed moves nothing yet: say it, beside what the channel holds.
     const q = view.pending && view.pending.step > b.step ? view.pending : null;
     const waits = !q ? '' : q.awaiting === 'me' ? `\nState ${q.step} (${balancesLine(q)}) from your partner awaits your signature: sign signs it` : `\nState ${q.step} (${balancesLine(q)}) waits for your partner's signature: until they sign, step ${b.step} is what the channel holds`;
