@@ -36,7 +36,8 @@ export function parseTon(text: string): bigint {
   const m = /^([0-9]*)(?:\.([0-9]*))?$/.exec(t);
   if (!m) fail(text, 'only digits and one decimal dot are allowed');
   const intPart = m[1] ?? '';
-  const frac = m[2];
+  // zeros past the ninth decimal are exact (2.0000000000): only digits that a nanoton cannot hold are refused
+  const frac = m[2] !== undefined && m[2].length > TON_DECIMALS ? m[2].replace(/0+$/, '').padEnd(TON_DECIMALS, '0') : m[2];
   if (frac !== undefined && frac === '') fail(text, 'digits must follow the decimal dot');
   if (intPart === '' && frac === undefined) fail(text, 'it has no digits');
   if (frac !== undefined && frac.length > TON_DECIMALS) {

@@ -51,12 +51,19 @@ describe('parseTon', () => {
     rejects('1,5', /dot, not a comma/);
     rejects('0x10', /hexadecimal/);
     rejects('1.0000000001', /at most 9 decimals.*this has 10/);
+    rejects('1.0000000001000', /at most 9 decimals.*this has 10/);
     rejects('.', /digits must follow/);
     rejects('1.2.3', /only digits and one decimal dot/);
     rejects('1 000', /only digits/);
     rejects('abc', /only digits/);
     rejects('١', /only digits/); // a non-ASCII digit
     rejects('1_000', /only digits/);
+  });
+
+  test('zeros after the ninth decimal change nothing: the amount is exact', () => {
+    assert.equal(parseTon('3.8999999990'), 3_899_999_999n);
+    assert.equal(parseTon('2.0000000000'), 2_000_000_000n);
+    assert.equal(parseTon('0.00000000100'), 1n);
   });
 
   test('round trips with formatTon for any Coins value', () => {
