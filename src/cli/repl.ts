@@ -66,7 +66,12 @@ export function checkUsage(p: Parsed, spec: CommandSpec): void {
   for (const f of [...p.flags, ...p.values.keys(), ...p.bare]) {
     if (!takes.has(f)) throw new UsageError(`unknown flag --${f}: ${list}`);
   }
-  if (p.bare.length) throw new UsageError(`--${p.bare[0]} needs a value, as in \`${spec.usage}\``);
+  if (p.bare.length) {
+    // --channel is taken by every channel command without being in its usage line
+    const f = p.bare[0]!;
+    const example = spec.usage.includes(`--${f}`) ? spec.usage : `${spec.usage} --${f} <id or contract>`;
+    throw new UsageError(`--${f} needs a value, as in \`${example}\``);
+  }
   if (p.flags.has('unilateral') && p.flags.has('cooperative')) throw new UsageError('choose --unilateral or --cooperative, not both');
   const most = [...spec.usage.matchAll(/[<[]([^>\]]*)[>\]]/g)].filter((m) => !m[1]!.startsWith('--')).length;
   if (p.args.length > most) throw new UsageError(`too many arguments (${p.args.join(' ')}): \`${spec.usage}\``);
@@ -77,7 +82,15 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   const parsed = tokenize(line);
   if (!parsed.name) return true;
   const spec = commandSpec(parsed.name);
-  if (spec?.name === 'exit') return false;
+  if (spec?.name === 'exit') {
+    // `exit now` quits nothing: the lines after a stop would not run, so a mistyped one says so
+    if (!parsed.args.length && !parsed.flags.size && !parsed.values.size && !parsed.bare.length) return false;
+    io.failed = (io.failed ?? 0) + 1;
+    const msg = `too many arguments (${[...parsed.args, ...[...parsed.flags, ...parsed.values.keys(), ...parsed.bare].map((f) => `--${f}`)].join(' ')}): \`exit\` takes none; the node keeps running`;
+    if (io.json) io.emit({ command: 'exit', ok: false, error: jsonError('USAGE', msg) });
+    else io.say(`exit failed: ${msg}`);
+    return true;
+  }
   const run = spec ? RUNNERS[spec.name] : undefined;
   if (!spec || !run) {
     io.failed = (io.failed ?? 0) + 1;

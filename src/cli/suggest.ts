@@ -29,8 +29,15 @@ export function closestCommand(typed: string): string | null {
   return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.name : null;
 }
 
-/** What an unknown command is told: the closest one, if any, and where the list is. */
+/** The CLI commands whose name starts with `typed` (any case), in the catalogue's order. */
+function startingWith(typed: string): string[] {
+  const word = typed.toLowerCase();
+  return CATALOGUE.filter((c) => c.hosts.includes('cli') && c.name.toLowerCase().startsWith(word)).map((c) => c.name);
+}
+
+/** What an unknown command is told: the closest one, or the ones it starts (`balance`), and where the list is. */
 export function unknownCommand(typed: string): string {
-  const near = closestCommand(typed);
+  const starts = typed.length >= 3 ? startingWith(typed) : [];
+  const near = starts.length > 1 ? `${starts.slice(0, -1).join(', ')} or ${starts.at(-1)}` : closestCommand(typed) ?? starts[0];
   return near ? `unknown command "${typed}": did you mean ${near}? (type help for the list)` : `unknown command "${typed}": type help for the list`;
 }

@@ -188,3 +188,19 @@ test("Enter at open's partner-deposit prompt means none, not an error that loses
   assert.deepEqual(opened.map((o) => [o.myDeposit, o.partnerDeposit]), [[3_000_000_000n, 0n]], t.said.join('\n'));
   assert.match(t.asked[1]!, /partner's deposit in TON \(Enter for none\)/);
 });
+
+test('a word that starts several commands lists them; exit refuses arguments (the lines after it would not run); a flag with no value shows it with one', async () => {
+  const said = async (line: string) => {
+    const x = io();
+    await runLine(line, untouchable, x.it);
+    return x.said.join('\n');
+  };
+  assert.match(await said('balance'), /^unknown command "balance": did you mean balanceContract, balanceChan or balanceTon\? \(type help for the list\)$/);
+  assert.match(await said('get'), /did you mean getAccount, getPartnerAccount, getSmartContractAccount or getSeqno\?/);
+  const x = io({ json: true });
+  assert.equal(await runLine('exit now', untouchable, x.it), true, 'the node keeps running');
+  assert.match((x.emitted[0] as { error: { message: string } }).error.message, /too many arguments \(now\): `exit`/);
+  assert.equal(await runLine('exit', untouchable, io().it), false);
+  assert.match(await usage('send 1 --channel'), /--channel needs a value, as in `send <amount> --channel <id or contract>`/);
+  assert.match(await usage('open 1 --period'), /--period needs a value, as in `open <your deposit> \[partner deposit\] \[--period s\]/);
+});
