@@ -89,7 +89,7 @@ export class EventFormatter {
       case 'channelUpdated':
         return null;
       case 'depositSeen':
-        return `Deposit of ${formatTon(e.amount)} TON by ${e.party} reached the contract`;
+        return `${e.party === e.channel.me ? 'Your' : "Your partner's"} deposit of ${formatTon(e.amount)} TON (${e.party}) reached the contract`;
       case 'channelDeployed': {
         const c = e.channel;
         const missing = c.expectedDepositB - c.depositB;

@@ -356,3 +356,10 @@ test('the wallets the CLI remembers as introduced (and offline) are bounded; eac
   const kept = f as unknown as { introduced: Set<string>; offline: Set<string> };
   assert.ok(kept.introduced.size <= 1024 && kept.offline.size <= 1024, `${kept.introduced.size} introduced, ${kept.offline.size} offline kept`);
 });
+
+test('a deposit seen says whose: yours, or your partner\'s (it said "by A" to A)', () => {
+  const f = new EventFormatter();
+  const channel = { id: '1', me: 'A', contract: 'kQc' } as unknown as ChannelView;
+  assert.equal(f.format({ type: 'depositSeen', channel, party: 'A', amount: 3_000_000_000n } as NodeEvent), 'Your deposit of 3 TON (A) reached the contract');
+  assert.equal(f.format({ type: 'depositSeen', channel, party: 'B', amount: 4_000_000_000n } as NodeEvent), "Your partner's deposit of 4 TON (B) reached the contract");
+});
