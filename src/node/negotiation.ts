@@ -18,6 +18,7 @@ import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
 import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
+import { Redeploy } from './redeploy.js';
 import { announced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
 import { depositExact, depositsProblem } from './uiRules.js';
@@ -45,8 +46,12 @@ export class Negotiation {
   private readonly accepting = new WeakSet<ChannelController>();
   /** proposals dropped for room (id -> proposer): a resend of one is refused again */
   private readonly dropped = new Map<string, string>();
+  /** deployments sent again by the node once one marked as sent can no longer land (redeploy.ts) */
+  readonly redeploy: Redeploy;
 
-  constructor(private readonly ctx: NodeContext) {}
+  constructor(private readonly ctx: NodeContext) {
+    this.redeploy = new Redeploy(ctx, this);
+  }
 
   async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
     const { ctx } = this;
@@ -232,6 +237,8 @@ export class Negotiation {
     if (contractOf(configOf(ctl.rec), CONTRACT_VERSION) !== ctl.rec.contract) {
       throw new NodeError('BAD_CONTRACT', `channel ${ctl.id} was proposed with an earlier version of the channel contract (${addressText(ctl.rec.contract, 'contract')}): nothing was deployed and your coins stay in your wallet. Decline it (decline) and open the channel again`);
     }
+    // One at a time (the node's own retry and deposit may meet): the mark of the one under way stays.
+    if (ctl.life === 'deploying') throw new NodeError('INVALID_TRANSITION', 'your deployment of this channel is under way: the node says when the contract is deployed');
     ctl.rec.deploySentAt = Date.now(); // saved with the transition, before anything is sent
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
@@ -246,14 +253,16 @@ export class Negotiation {
       // endpoint that did not answer the send may have taken it: the mark stays.
       if (neverSent(e)) delete ctl.rec.deploySentAt;
       await ctx.transition(ctl, 'deployFailed');
+      const again = this.redeploy.schedule(ctl) ? `If it has not in ${DEPLOY_MAY_LAND_MS / 60_000} minutes, the node deploys again by itself (it reads the chain first)` : '';
       if (ctl.rec.partnerDeclined) {
         void settleDeclined(ctx, this, ctl).catch((x: unknown) => ctx.fail(x, ctl));
         throw new NodeError('PARTNER_DECLINED', `deploying the channel failed (${(e as Error).message}), and your partner declined it meanwhile: nothing more is deployed. ${code === 'TIMEOUT' ? 'If the deployment lands, take your deposit back with refund; otherwise the node ends the channel' : 'The node ends the channel'}`, { cause: e });
       }
       if (code === 'TIMEOUT') {
-        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`, { cause: e });
+        throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. ${again || `Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`}`, { cause: e });
       }
-      throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. Run deposit to try again`, { cause: e });
+      const next = again ? `It may have gone out. ${again}` : 'Run deposit to try again';
+      throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
     }
     delete ctl.rec.deploySentAt; // landed: saved with the transition
     await ctx.transition(ctl, 'deployed');
@@ -273,21 +282,9 @@ export class Negotiation {
     return true;
   }
 
-  /** A, after a restart in the middle of a deployment: if nothing landed, deposit may deploy again. */
-  async recoverDeploy(ctl: ChannelController): Promise<void> {
-    if (ctl.rec.me !== 'A' || ctl.life !== 'deploying') return;
-    const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
-    if (st?.status !== 'not_deployed' || ctl.life !== 'deploying') return;
-    await this.ctx.transition(ctl, 'deployFailed');
-    const since = ctl.rec.deploySentAt;
-    const left = since === undefined ? 0 : Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
-    const what = `your deployment of channel ${ctl.id} (the node stopped during it) is not on chain`;
-    this.ctx.log(
-      left > 0
-        ? `${what} yet: it may still land in the next ${left} s (the node watches the contract). If it has not by then, run deposit: it reads the chain first and deploys again only if nothing landed`
-        : `${what}: it did not land. Run deposit to deploy the contract with your deposit again`,
-      'warn',
-    );
+  /** A, after a restart in the middle of a deployment or after one whose send failed (redeploy.ts). */
+  recoverDeploy(ctl: ChannelController): Promise<void> {
+    return this.redeploy.recover(ctl);
   }
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */

@@ -53,6 +53,8 @@ export async function recoverChannels(
       if (opts.restored) await ctl.storage!.writeRecord(ctl.rec);
       ctx.log(`recovered channel ${id} (${ctl.rec.life}, step ${head.latest?.state.step ?? '-'})${ctl.rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
       await resume(ctl);
+      // A deployment whose send failed before the stop (one stopped during it: resume) is sent again if lost.
+      if (ctl.life === 'accepted') void negotiation.recoverDeploy(ctl).catch((e: unknown) => ctx.fail(e, ctl));
     } catch (e) {
       const code = codeOf(e);
       const advice = e instanceof SynError && e.details?.advised === true ? undefined : nextStep(code);

@@ -160,7 +160,7 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   const logs: string[] = [];
   p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && logs.push(e.message)));
   await until('Alice back in accepted', () => p.alice.currentChannel()?.phase === 'accepted');
-  await until('Alice told what became of her deployment', () => logs.some((m) => /your deployment of channel .* is not on chain yet: it may still land in the next \d+ s .* If it has not by then, run deposit/.test(m)));
+  await until('Alice told what became of her deployment', () => logs.some((m) => /your deployment of channel .* is not on chain yet: it may still land in the next \d+ s .* If it has not by then, the node reads the chain and deploys again by itself/.test(m)));
   await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land/.test(e.message ?? ''));
   assert.equal(sent, 1, 'not deployed twice');
   void bob;

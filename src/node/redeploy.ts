@@ -1,0 +1,98 @@
+// A (the proposer): a deployment marked as sent (deploySentAt) and not seen on chain, after a restart or a send
+// whose failure left it unknown whether it went out. Once it can no longer land (DEPLOY_MAY_LAND_MS), the node
+// reads the chain and, if the contract is still not there, deploys again by itself: the partner waits for it.
+// Never two deployments with money: nothing is sent while the first may land, nor after a read that failed or
+// shows anything but "never deployed".
+import { Address } from '@ton/core';
+import { addressText } from '../core/format.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import type { Negotiation } from './negotiation.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
+
+/** How long after a failed read the chain is read again (ms). */
+const READ_AGAIN_MS = 60_000;
+/** Deployments the node sends again by itself per channel while it runs (each one whose send failed again). */
+export const MAX_REDEPLOYS = 3;
+
+export class Redeploy {
+  /** channels with a check scheduled (one at a time) */
+  private readonly waiting = new WeakSet<ChannelController>();
+  /** deployments sent again per channel */
+  private readonly sent = new WeakMap<ChannelController, number>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly n: Pick<Negotiation, 'adoptDeployed' | 'deploy'>,
+  ) {}
+
+  /** A channel of ours whose deployment may have gone out and is not seen: accepted, marked, not declined. */
+  private due(ctl: ChannelController): boolean {
+    const r = ctl.rec;
+    return r.me === 'A' && ctl.life === 'accepted' && r.deploySentAt !== undefined && !r.partnerDeclined;
+  }
+
+  /**
+   * Schedules the check for once the deployment can no longer land. False when the node does not (not such a
+   * channel, or it sent MAX_REDEPLOYS already): then only deposit deploys again.
+   */
+  schedule(ctl: ChannelController): boolean {
+    if (!this.due(ctl) || (this.sent.get(ctl) ?? 0) >= MAX_REDEPLOYS) return false;
+    const wait = ctl.rec.deploySentAt! + DEPLOY_MAY_LAND_MS - Date.now();
+    this.at(ctl, Math.max(0, wait) + 1_000);
+    return true;
+  }
+
+  /**
+   * After a restart: a deployment under way (deploying) that the chain does not show is failed (accepted); one
+   * marked and not seen is sent again once it can no longer land, or deposit does it.
+   */
+  async recover(ctl: ChannelController): Promise<void> {
+    if (ctl.rec.me !== 'A' || (ctl.life !== 'deploying' && !this.due(ctl))) return;
+    if (ctl.life === 'deploying') {
+      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+      if (!st) return ctl.later(() => void this.recover(ctl).catch((e: unknown) => this.ctx.fail(e, ctl)), READ_AGAIN_MS);
+      if (st.status !== 'not_deployed' || ctl.life !== 'deploying') return;
+      await this.ctx.transition(ctl, 'deployFailed');
+    }
+    const since = ctl.rec.deploySentAt;
+    const left = since === undefined ? 0 : Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
+    const auto = this.schedule(ctl);
+    const what = `your deployment of channel ${ctl.id} (the node stopped or its send failed) is not on chain`;
+    const then = auto ? 'the node reads the chain and deploys again by itself if nothing landed' : 'run deposit: it reads the chain first and deploys again only if nothing landed';
+    const now = auto ? 'The node deploys the contract with your deposit again (it reads the chain first)' : 'Run deposit to deploy the contract with your deposit again';
+    this.ctx.log(left > 0 ? `${what} yet: it may still land in the next ${left} s (the node watches the contract). If it has not by then, ${then}` : `${what}: it did not land. ${now}`, 'warn');
+  }
+
+  private at(ctl: ChannelController, ms: number): void {
+    if (this.waiting.has(ctl)) return;
+    this.waiting.add(ctl);
+    ctl.later(() => {
+      this.waiting.delete(ctl);
+      void this.check(ctl).catch((e: unknown) => this.ctx.fail(e, ctl));
+    }, ms);
+  }
+
+  /** Reads the chain once the deployment can no longer land; deploys again if the contract is still not there. */
+  private async check(ctl: ChannelController): Promise<void> {
+    const since = ctl.rec.deploySentAt;
+    if (!this.due(ctl) || since === undefined) return;
+    if (Date.now() - since < DEPLOY_MAY_LAND_MS) return void this.schedule(ctl); // marked again meanwhile
+    const contract = addressText(ctl.rec.contract, 'contract');
+    const status = (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
+    if (!status) {
+      this.ctx.log(`could not read ${contract} to see whether your deployment of channel ${ctl.id} landed: nothing is deployed again before a read says; trying again in ${READ_AGAIN_MS / 1000} s`, 'warn');
+      return this.at(ctl, READ_AGAIN_MS);
+    }
+    if (await this.n.adoptDeployed(ctl, { status })) return; // it landed after all: the channel goes on
+    // Checked again with no wait before deploy()'s own phase step: a deposit deploying meanwhile is seen.
+    if (!this.due(ctl) || ctl.rec.deploySentAt !== since) return;
+    if (status !== 'not_deployed') {
+      this.ctx.log(`your deployment of channel ${ctl.id} is not seen, and ${contract} shows ${status}: nothing is deployed again`, 'warn');
+      return;
+    }
+    this.sent.set(ctl, (this.sent.get(ctl) ?? 0) + 1);
+    this.ctx.log(`your deployment of channel ${ctl.id} (sent ${Math.round((Date.now() - since) / 1000)} s ago) did not land and can no longer: deploying the channel contract with your deposit again…`, 'warn');
+    await this.n.deploy(ctl);
+  }
+}

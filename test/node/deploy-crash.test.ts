@@ -1,0 +1,111 @@
+// A's deployment marked as sent and not on chain (the node was killed between the mark and the send, or the send
+// failed without saying whether it went out): once it can no longer land, the node reads the chain and deploys
+// again by itself; never while it may land, never when the contract appeared meanwhile.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Address } from '@ton/core';
+import { ChainError } from '../../src/chain/errors.js';
+import type { Chain } from '../../src/chain/types.js';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { DEPLOY_MAY_LAND_MS } from '../../src/node/policy.js';
+import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
+import { withPair } from '../helpers/reads.js';
+import { TON, connect, until, type Pair } from '../helpers/nodes.js';
+
+type Deploy = Chain['deployChannel'];
+const setDeploy = (p: Pair, f: Deploy) => ((p.chain as { deployChannel: Deploy }).deployChannel = f);
+
+/**
+ * Alice proposes 3 / 4 TON, Bob accepts (his deposit waits for the contract), Alice's deployment is marked and
+ * never leaves: her node stops there. Restarted with a mark whose validity ends `leftMs` later, deploying with
+ * `then` (the real chain, counted). Returns Bob's deposit, the real deployChannel, the lost one's arguments, and
+ * Alice's warnings.
+ */
+async function killedBeforeSend(p: Pair, leftMs: number, then?: Deploy) {
+  const real = p.chain.deployChannel.bind(p.chain);
+  let lost: Parameters<Deploy> | undefined;
+  setDeploy(p, (...a) => {
+    lost = a;
+    return new Promise(() => undefined); // the process dies before the message leaves
+  });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().then((v) => v.phase);
+  bob.catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying' && lost);
+  await p.alice.stop();
+  const file = join(p.dir, 'alice', 'channels', view.channelId, 'record.json');
+  const rec = decodeRecordFile(await readFile(file), file) as { life: string; deploySentAt: number };
+  assert.equal(rec.life, 'deploying');
+  rec.deploySentAt = Date.now() - DEPLOY_MAY_LAND_MS + leftMs; // as if sent that long ago
+  await writeFile(file, encodeRecordFile(rec));
+  let deploys = 0;
+  setDeploy(p, (...a) => (deploys++, (then ?? real)(...a)));
+  const warnings: string[] = [];
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
+  await connect(p.alice, p.bob);
+  return { bob, real, lost: lost!, warnings, deploys: () => deploys, contract: Address.parse(view.contract) };
+}
+
+withPair('a deployment killed between its mark and its send is sent again by the node once it can no longer land', async (p) => {
+  const k = await killedBeforeSend(p, 3_000);
+  await until('Alice back in accepted', () => p.alice.currentChannel()?.phase === 'accepted');
+  // While it may land, nothing is sent (deposit says so too).
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land/.test(e.message ?? ''));
+  assert.equal(k.deploys(), 0);
+  await until('the node deploys again by itself', () => k.warnings.some((m) => /did not land and can no longer: deploying the channel contract with your deposit again/.test(m)), 15_000);
+  assert.equal(await k.bob, 'funding', "Bob's deposit went in");
+  await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
+  assert.equal(k.deploys(), 1, 'deployed once more, by the node');
+  const data = await p.chain.getChannelData(k.contract);
+  assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')], "Alice's deposit paid once");
+});
+
+withPair('a deployment that appears after the restart, before its validity ends, is never sent again', async (p) => {
+  const k = await killedBeforeSend(p, 2_000);
+  await until('Alice back in accepted', () => p.alice.currentChannel()?.phase === 'accepted');
+  await k.real(...k.lost); // the first deployment lands late
+  assert.equal(await k.bob, 'funding');
+  await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
+  await new Promise((r) => setTimeout(r, 2_500)); // past the check
+  assert.equal(k.deploys(), 0, 'nothing sent again');
+  assert.equal((await p.chain.getChannelData(k.contract))?.depositA, TON('3'));
+});
+
+withPair('a deployment sent again that the wallet refuses is reported as a failed deployment, and deposit retries it', async (p) => {
+  const k = await killedBeforeSend(p, 0, () => Promise.reject(new ChainError('INSUFFICIENT_FUNDS', 'injected: the wallet has too little')));
+  const failed = await waitForEvent(p.alice, 'error', (e) => e.code === 'INSUFFICIENT_FUNDS', 15_000);
+  assert.match(failed.message, /deploying the channel failed: .*Run deposit to try again/);
+  await new Promise((r) => setTimeout(r, 2_000));
+  assert.equal(k.deploys(), 1, 'not tried again by itself');
+  assert.equal(p.alice.currentChannel()!.phase, 'accepted');
+  setDeploy(p, k.real);
+  assert.equal((await p.alice.deposit()).depositA, TON('3'));
+  assert.equal(await k.bob, 'funding');
+});
+
+withPair('a deployment whose send failed without saying whether it went out is sent again by the node once it can no longer land', async (p) => {
+  const real = p.chain.deployChannel.bind(p.chain);
+  const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { rec: { deploySentAt?: number } }> } };
+  let sent = 0;
+  setDeploy(p, async (...a) => {
+    if (++sent > 1) return real(...a);
+    const rec = [...inner.ctx.channels.values()][0]!.rec;
+    rec.deploySentAt! -= DEPLOY_MAY_LAND_MS - 2_000; // its validity ends 2 s from now
+    throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
+  });
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().then((v) => v.phase);
+  bob.catch(() => undefined); // awaited below
+  assert.match((await failed).message, /may still land\. If it has not in \d+ minutes, the node deploys again by itself/);
+  assert.equal(await bob, 'funding');
+  await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
+  assert.equal(sent, 2);
+  assert.equal((await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract)))?.depositA, TON('3'));
+});
