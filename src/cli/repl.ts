@@ -82,17 +82,8 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   const parsed = tokenize(line);
   if (!parsed.name) return true;
   const spec = commandSpec(parsed.name);
-  if (spec?.name === 'exit') {
-    // `exit now` quits nothing: the lines after a stop would not run, so a mistyped one says so
-    if (!parsed.args.length && !parsed.flags.size && !parsed.values.size && !parsed.bare.length) return false;
-    io.failed = (io.failed ?? 0) + 1;
-    const msg = `too many arguments (${[...parsed.args, ...[...parsed.flags, ...parsed.values.keys(), ...parsed.bare].map((f) => `--${f}`)].join(' ')}): \`exit\` takes none; the node keeps running`;
-    if (io.json) io.emit({ command: 'exit', ok: false, error: jsonError('USAGE', msg) });
-    else io.say(`exit failed: ${msg}`);
-    return true;
-  }
   const run = spec ? RUNNERS[spec.name] : undefined;
-  if (!spec || !run) {
+  if (!spec || (!run && spec.name !== 'exit')) {
     io.failed = (io.failed ?? 0) + 1;
     const msg = unknownCommand(parsed.name);
     if (io.json) io.emit({ command: parsed.name, ok: false, error: jsonError('USAGE', msg) });
@@ -106,9 +97,11 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
   }
   try {
     checkUsage(parsed, spec);
+    // checked like any command: `exit now` is refused (the lines after a stop would not run)
+    if (spec.name === 'exit') return false;
     const named = parsed.values.get('channel');
     if (named !== undefined && !node.channel(named)) throw Object.assign(new Error(`no channel ${named} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
-    const result = await run({ ...parsed, node, io, spec });
+    const result = await run!({ ...parsed, node, io, spec });
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {
     io.failed = (io.failed ?? 0) + 1;
