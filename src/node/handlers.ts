@@ -163,6 +163,8 @@ export function handlers(p: Parts): HandlerTable {
     'channel.accept': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       if (ctl.rec.me !== 'A') throw new NodeError('UNKNOWN_CHANNEL', `channel ${m.channelId} is not a proposal of mine`);
+      // Saved with the transition: a stop before the deployment's own mark leaves it owed, not forgotten.
+      if (ctl.life === 'proposed') ctl.rec.deployDue = true;
       await ctx.transition(ctl, 'acceptReceived');
     },
     'channel.reject': async (s, m) => {

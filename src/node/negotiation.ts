@@ -240,6 +240,7 @@ export class Negotiation {
     // One at a time (the node's own retry and deposit may meet): the mark of the one under way stays.
     if (ctl.life === 'deploying') throw new NodeError('INVALID_TRANSITION', 'your deployment of this channel is under way: the node says when the contract is deployed');
     ctl.rec.deploySentAt = Date.now(); // saved with the transition, before anything is sent
+    delete ctl.rec.deployDue;
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
     try {

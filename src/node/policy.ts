@@ -23,8 +23,6 @@ export function defaultChallengePeriod(network: NetworkKind): number {
 
 /** How long the initial state may stay unsigned by both after the lock before the exit is offered (ms). */
 export const INITIAL_TIMEOUT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 120_000, devnet: 120_000, testnet: 600_000 };
-/** How long accepting a proposal waits for the partner's deployment before it says what to do (ms). */
-export const DEPLOY_WAIT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 120_000, devnet: 120_000, testnet: 600_000 };
 /** How long a cooperative close waits for the partner before it falls back (ms). */
 export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */
@@ -36,3 +34,8 @@ export const sleep = (ms: number): Promise<void> => new Promise<void>((r) => set
 
 /** A deployment or deposit sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
 export const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
+/**
+ * How long accepting a proposal waits for the partner's deployment before it says what to do (ms): longer than a
+ * lost deployment takes to be sent again by the partner's node (redeploy.ts) and to land.
+ */
+export const DEPLOY_WAIT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: DEPLOY_MAY_LAND_MS + 60_000, devnet: DEPLOY_MAY_LAND_MS + 60_000, testnet: 600_000 };

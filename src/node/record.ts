@@ -42,6 +42,8 @@ export interface ChannelRecord extends Terms {
   lockedAt: number | null;
   /** A: unix ms when its last deployment was sent (it may land until its wallet message expires); absent before */
   deploySentAt?: number;
+  /** A: the partner accepted and the deployment has not started (nothing sent): a restart starts it. */
+  deployDue?: boolean;
   /**
    * A deposit of this node that may still land: when it was marked (just before it left) and the deposit the
    * chain shows once it has (with any marked before it). Cleared once the chain shows that much.
@@ -90,7 +92,10 @@ export function versionAt(d: ChannelConfig, address: string): ContractVersion | 
 export function depositsSeen(rec: ChannelRecord, depositA: bigint, depositB: bigint): void {
   const mine = rec.me === 'A' ? depositA : depositB;
   if (rec.depositPending && mine >= rec.depositPending.total) delete rec.depositPending;
-  if (rec.me === 'A' && depositA > 0n) delete rec.deploySentAt;
+  if (rec.me === 'A' && depositA > 0n) {
+    delete rec.deploySentAt;
+    delete rec.deployDue;
+  }
   rec.depositA = depositA;
   rec.depositB = depositB;
 }

@@ -2,7 +2,8 @@
 // whose failure left it unknown whether it went out. Once it can no longer land (DEPLOY_MAY_LAND_MS), the node
 // reads the chain and, if the contract is still not there, deploys again by itself: the partner waits for it.
 // Never two deployments with money: nothing is sent while the first may land, nor after a read that failed or
-// shows anything but "never deployed".
+// shows anything but "never deployed". A stop after the partner's acceptance and before the deployment's mark
+// (deployDue) sent nothing: that deployment is started at once.
 import { Address } from '@ton/core';
 import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
@@ -48,6 +49,7 @@ export class Redeploy {
    * marked and not seen is sent again once it can no longer land, or deposit does it.
    */
   async recover(ctl: ChannelController): Promise<void> {
+    if (this.owed(ctl)) return this.startOwed(ctl);
     if (ctl.rec.me !== 'A' || (ctl.life !== 'deploying' && !this.due(ctl))) return;
     if (ctl.life === 'deploying') {
       const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
@@ -62,6 +64,26 @@ export class Redeploy {
     const then = auto ? 'the node reads the chain and deploys again by itself if nothing landed' : 'run deposit: it reads the chain first and deploys again only if nothing landed';
     const now = auto ? 'The node deploys the contract with your deposit again (it reads the chain first)' : 'Run deposit to deploy the contract with your deposit again';
     this.ctx.log(left > 0 ? `${what} yet: it may still land in the next ${left} s (the node watches the contract). If it has not by then, ${then}` : `${what}: it did not land. ${now}`, 'warn');
+  }
+
+  /** A channel of ours accepted before a stop that came before its deployment's mark: nothing was sent. */
+  private owed(ctl: ChannelController): boolean {
+    const r = ctl.rec;
+    return r.me === 'A' && ctl.life === 'accepted' && r.deployDue === true && r.deploySentAt === undefined && !r.partnerDeclined;
+  }
+
+  /** Starts the deployment the acceptance asked for, once a read shows the contract is not there. */
+  private async startOwed(ctl: ChannelController): Promise<void> {
+    const status = (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
+    if (!status) return ctl.later(() => void this.startOwed(ctl).catch((e: unknown) => this.ctx.fail(e, ctl)), READ_AGAIN_MS);
+    if (!this.owed(ctl) || (await this.n.adoptDeployed(ctl, { status }))) return;
+    if (!this.owed(ctl)) return;
+    if (status !== 'not_deployed') {
+      this.ctx.log(`channel ${ctl.id} was accepted but not deployed before the node stopped, and ${addressText(ctl.rec.contract, 'contract')} shows ${status}: nothing is deployed`, 'warn');
+      return;
+    }
+    this.ctx.log(`channel ${ctl.id}: the node stopped after your partner accepted it and before the deployment started: starting it now`, 'warn');
+    await this.n.deploy(ctl);
   }
 
   private at(ctl: ChannelController, ms: number): void {

@@ -3,12 +3,13 @@
 // again by itself; never while it may land, never when the contract appeared meanwhile.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Address } from '@ton/core';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { createNode, waitForEvent } from '../../src/node/index.js';
-import { DEPLOY_MAY_LAND_MS } from '../../src/node/policy.js';
+import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS } from '../../src/node/policy.js';
 import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { withPair } from '../helpers/reads.js';
 import { TON, connect, until, type Pair } from '../helpers/nodes.js';
@@ -108,4 +109,45 @@ withPair('a deployment whose send failed without saying whether it went out is s
   await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
   assert.equal(sent, 2);
   assert.equal((await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract)))?.depositA, TON('3'));
+});
+
+withPair('a stop after the acceptance is saved and before the deployment is marked: the restarted node deploys by itself', async (p) => {
+  const real = p.chain.deployChannel.bind(p.chain);
+  setDeploy(p, () => new Promise(() => undefined)); // never reached on disk: the copy below is taken before
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  // The record file as the acceptance's save left it: the disk at the instant before the deployment's mark.
+  const file = join(p.dir, 'alice', 'channels', view.channelId, 'record.json');
+  const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { storage: { writeRecord(r: { life: string }): Promise<void> } }> } };
+  const storage = inner.ctx.channels.get(view.channelId)!.storage;
+  const write = storage.writeRecord.bind(storage);
+  let atAccept: Buffer | undefined;
+  storage.writeRecord = async (r) => {
+    await write(r);
+    if (r.life === 'accepted' && !atAccept) atAccept = await readFile(file);
+  };
+  const bob = p.bob.deposit().then((v) => v.phase);
+  bob.catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying' && atAccept);
+  await p.alice.stop();
+  await writeFile(file, atAccept!);
+  let deploys = 0;
+  setDeploy(p, (...a) => (deploys++, real(...a)));
+  const warnings: string[] = [];
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
+  await connect(p.alice, p.bob);
+  assert.equal(await bob, 'funding', "Bob's deposit went in");
+  await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
+  assert.equal(deploys, 1, 'deployed once, by the restarted node');
+  assert.ok(warnings.some((m) => /before the deployment started: starting it now/.test(m)), warnings.join('\n'));
+  const data = await p.chain.getChannelData(Address.parse(view.contract));
+  assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
+});
+
+test("B's deposit waits for the deployment longer than A's node takes to send a lost one again and see it land", () => {
+  for (const [network, ms] of Object.entries(DEPLOY_WAIT_MS)) {
+    assert.ok(ms >= DEPLOY_MAY_LAND_MS + 60_000, `${network}: waits ${ms / 1000} s; a lost deployment is sent again after ${DEPLOY_MAY_LAND_MS / 1000} s`);
+  }
 });
