@@ -4,21 +4,19 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignedState } from '../../core/channel.js';
-import { FILE_HEADER_LEN, FILE_MAGIC, KIND, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
+import { FILE_HEADER_LEN, FILE_MAGIC, KIND, MAX_WRITE, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
 import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
-import { JournalWriter, createJournal, keepTorn, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
+import { JournalWriter, createJournal, cutTail, groupWrites, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
 import { readRecordFile, writeRecordFile } from './record.js';
-import { damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
+import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 export const JOURNAL_FILE = 'journal.bin';
 export const RECORD_FILE = 'record.json';
 const INDEX_IDLE_MS = 10_000;
-/** the last bytes of a journal read at once when it is opened (the head is almost always in them) */
-const TAIL_CACHE = 16384;
-/** at most this many bytes of a torn tail are kept beside the journal */
-const KEEP_TORN_MAX = 1 << 20;
+/** the last bytes of a journal read at once when it is opened (the last write and the head are almost always in them) */
+const TAIL_CACHE = MAX_WRITE + 4096;
 /** readStates of at most this many last states walks back from the end instead of using the index */
 const TAIL_READ = 64n;
 
@@ -95,24 +93,30 @@ export class FileChannelStorage implements ChannelStorage {
       const src = tailCached(fileSource(fh, size, this.journalPath), TAIL_CACHE);
       const ve = await findValidEnd(src, this.journalPath);
       if (ve.needsHeader || ve.dropped) {
-        if (!ve.needsHeader) await keepTorn(this.dir, ve.end, await fileSource(fh, size, this.journalPath).read(ve.end, Math.min(ve.dropped, KEEP_TORN_MAX)));
-        await truncateTo(fh, this.journalPath, ve.needsHeader ? 0 : ve.end);
+        if (!ve.needsHeader) await cutTail(fh, this.journalPath, ve.end, size);
+        else await truncateTo(fh, this.journalPath, 0);
         if (ve.needsHeader) await writeAt(fh, FILE_MAGIC, 0).then(() => fh.datasync()).catch((e: unknown) => {
           throw fsError(e, this.journalPath, true);
         });
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped, damaged: !!ve.damaged };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
+      // A hole in the last write behind intact records of it (a power loss keeps any of its sectors): cut there.
+      const hole = await damagedLastWrite(src, this.end, this.end - MAX_WRITE);
+      if (hole) {
+        await cutTail(fh, this.journalPath, hole.cut, this.end);
+        repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + this.end - hole.cut, damaged: hole.damaged || !!repaired?.damaged };
+        this.end = hole.cut;
+      }
       let tail: Awaited<ReturnType<typeof readTail>>;
       try {
-        tail = await readTail(ve.end === size ? src : fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);
+        tail = await readTail(this.end === size ? src : fileSource(fh, this.end, this.journalPath), this.end, this.journalPath);
       } catch (e) {
         // Damage in the last committed record behind staged ones (a proposal of ours after it): cut from it, as a
         // damaged last record is; the partner gives the state back (resync). Anything else stays an error.
         const at = e instanceof StoreError && e.code === 'JOURNAL_CORRUPT' ? await damagedTailStart(fileSource(fh, this.end, this.journalPath), this.end, this.journalPath) : null;
         if (at === null) throw e;
-        await keepTorn(this.dir, at, await fileSource(fh, this.end, this.journalPath).read(at, Math.min(this.end - at, KEEP_TORN_MAX)));
-        await truncateTo(fh, this.journalPath, at);
+        await cutTail(fh, this.journalPath, at, this.end);
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + this.end - at, damaged: true };
         this.end = at;
         tail = await readTail(fileSource(fh, at, this.journalPath), at, this.journalPath);
@@ -203,16 +207,20 @@ export class FileChannelStorage implements ChannelStorage {
   private async flush(): Promise<void> {
     while (this.pending.length) {
       const batch = this.pending.splice(0);
-      const bytes = Buffer.concat(batch.flatMap((b) => b.records.map((r) => r.bytes)));
+      let at = this.end;
       try {
-        await this.writer.writeDurable(bytes, this.end);
-        this.syncs++;
+        // In writes of at most MAX_WRITE bytes: a power loss tears only the last, and open checks only that much.
+        for (const bytes of groupWrites(batch.flatMap((b) => b.records.map((r) => r.bytes)))) {
+          await this.writer.writeDurable(bytes, at);
+          this.syncs++;
+          at += bytes.length;
+        }
       } catch (e) {
         this.fail(e, [...batch, ...this.pending.splice(0)]);
         await this.writer.truncateAndClose(this.end);
         return;
       }
-      this.end += bytes.length;
+      this.end = at;
       for (const b of batch) for (const r of b.records) this.applyDurable(r.entry, r.bytes);
       for (const b of batch) b.resolve();
     }

@@ -2,6 +2,7 @@
 //
 //   file header  8 bytes  "SCJRNL" 0x00 0x01 (format version 1)
 //   record       0xC5 | kind u8 | L u16le | payload (L bytes) | L u16le | crc32 u32le of all bytes before it
+//                (kind bit 7, CONTINUES: the record is not the first of the write that wrote it)
 //
 // The length is written at both ends so the journal can be walked backwards from its end (the head is read
 // from the tail only); the checksum covers the header, payload and back-link. Payloads:
@@ -20,6 +21,13 @@ export const RECORD_MAGIC = 0xc5;
 export const RECORD_OVERHEAD = 10;
 export const MAX_PAYLOAD = 0xffff;
 export const MAX_RECORD = MAX_PAYLOAD + RECORD_OVERHEAD;
+/** One write to the journal holds several records of at most this many bytes in all, or one longer record alone. */
+export const MAX_WRITE = 16384;
+/**
+ * Set in the kind byte of each record of a write but its first (older journals have none). A power loss can keep
+ * any sectors of the last write: damage followed only by such records is in that write, so it is cut at open.
+ */
+export const CONTINUES = 0x80;
 export const MAX_NOTE_BYTES = 4096;
 const SIG_BYTES = 64;
 
@@ -46,6 +54,19 @@ export function frameRecord(kind: number, payload: Buffer): Buffer {
   payload.copy(out, 4);
   out.writeUInt16LE(L, 4 + L);
   out.writeUInt32LE(crc32(out.subarray(0, 6 + L)), 6 + L);
+  return out;
+}
+
+/** The record kind in a kind byte (without CONTINUES). */
+export function kindOf(byte: number): number {
+  return byte & ~CONTINUES;
+}
+
+/** A copy of a framed record marked as continuing the write of the record before it (checksum recomputed). */
+export function markContinues(rec: Buffer): Buffer {
+  const out = Buffer.from(rec);
+  out[1] = out[1]! | CONTINUES;
+  out.writeUInt32LE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
   return out;
 }
 

@@ -1,9 +1,10 @@
 // File operations of a channel's journal, each turning a raw error into a StoreError that names the file.
 import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FILE_MAGIC } from './codec.js';
+import { dirname, join } from 'node:path';
+import { FILE_MAGIC, MAX_WRITE, markContinues } from './codec.js';
 import { fsError, isErrno } from './errors.js';
+import { fileSource } from './scan.js';
 import { fsyncDir } from '../../chain/fsync.js';
 
 export async function exists(path: string): Promise<boolean> {
@@ -55,12 +56,17 @@ export async function createJournal(dir: string, path: string): Promise<void> {
   }
 }
 
-/** Keeps the bytes of a torn tail beside the journal before they are cut (for a post-mortem). */
-export async function keepTorn(dir: string, at: number, bytes: Buffer): Promise<void> {
-  const path = join(dir, `torn-${at}-${Date.now()}.bin`);
-  await writeFile(path, bytes, { mode: 0o600 }).catch((e: unknown) => {
-    throw fsError(e, path, true);
+/** at most this many bytes of a torn tail are kept beside the journal */
+const KEEP_TORN_MAX = 1 << 20;
+
+/** Cuts the journal at `at`, first keeping the bytes [at, end) beside it in torn-<at>-<ms>.bin (for a post-mortem). */
+export async function cutTail(fh: FileHandle, path: string, at: number, end: number): Promise<void> {
+  const bytes = await fileSource(fh, end, path).read(at, Math.min(end - at, KEEP_TORN_MAX));
+  const kept = join(dirname(path), `torn-${at}-${Date.now()}.bin`);
+  await writeFile(kept, bytes, { mode: 0o600 }).catch((e: unknown) => {
+    throw fsError(e, kept, true);
   });
+  await truncateTo(fh, path, at);
 }
 
 export async function truncateTo(fh: FileHandle, path: string, len: number): Promise<void> {
@@ -75,6 +81,27 @@ export async function truncateTo(fh: FileHandle, path: string, len: number): Pro
 export async function writeAt(fh: FileHandle, bytes: Buffer, at: number): Promise<void> {
   let off = 0;
   while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off, at + off)).bytesWritten;
+}
+
+/**
+ * Records grouped into the writes of one flush: several records up to MAX_WRITE bytes, or one longer record alone;
+ * every record of a write but its first is marked CONTINUES.
+ */
+export function groupWrites(records: Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let group: Buffer[] = [];
+  let n = 0;
+  for (const r of records) {
+    if (group.length && n + r.length > MAX_WRITE) {
+      out.push(Buffer.concat(group));
+      group = [];
+      n = 0;
+    }
+    group.push(group.length ? markContinues(r) : r);
+    n += r.length;
+  }
+  if (group.length) out.push(Buffer.concat(group));
+  return out;
 }
 
 /** a journal's write handle stays open this long after its last flush (opening it cost more than the write) */

@@ -2,6 +2,7 @@
 // back from there to the head, or scan forward over every record (the index, exports, the fuzz entry).
 import type { FileHandle } from 'node:fs/promises';
 import {
+  CONTINUES,
   DecodeError,
   FILE_HEADER_LEN,
   FILE_MAGIC,
@@ -11,6 +12,7 @@ import {
   RECORD_OVERHEAD,
   decodeEntry,
   headerLength,
+  kindOf,
   recordValid,
   type JournalEntry,
 } from './codec.js';
@@ -132,6 +134,52 @@ async function wholeRecordAt(src: Source, at: number): Promise<boolean> {
   return last.length === 2 && last.readUInt16LE(0) === rest;
 }
 
+export interface DamagedWrite {
+  /** where the intact records before the damage end: the journal is cut here */
+  cut: number;
+  /** the first record cut is whole (its length at both ends) but fails its checksum: maybe damage on disk */
+  damaged: boolean;
+}
+
+/**
+ * Checks the records of the last write, walking back from `end` (not below `floor`) to the first one, which is
+ * the one without CONTINUES. Damage that only CONTINUES records follow is in that write: a power loss kept some of
+ * its sectors, not all. Returns where the intact records before the damage end; null when there is no such damage
+ * (damage behind a record that starts a write is in an earlier, completed write: left to the reads that meet it).
+ */
+export async function damagedLastWrite(src: Source, end: number, floor: number): Promise<DamagedWrite | null> {
+  const lo = Math.max(floor, FILE_HEADER_LEN);
+  const win = new Window(src, 16384);
+  let p = end;
+  let cut: number | null = null;
+  while (p > lo) {
+    const L = p - FILE_HEADER_LEN > RECORD_OVERHEAD ? (await win.get(p - 6, p)).readUInt16LE(0) : 0;
+    const start = p - L - RECORD_OVERHEAD;
+    const rec = L >= 1 && start >= FILE_HEADER_LEN ? await win.get(start, p) : null;
+    if (rec && recordValid(rec, 0, L)) {
+      if (!(rec[1]! & CONTINUES)) break;
+      p = start;
+      continue;
+    }
+    if (p === end) return null;
+    const q = await lastRecordEnd(src, lo, p);
+    if (q === null) return null;
+    cut = p = q;
+  }
+  if (cut === null) return null;
+  const L = headerLength(await src.read(cut, 4), 0);
+  const whole = L !== null && cut + L + RECORD_OVERHEAD <= end && (await src.read(cut + L + 4, 2)).readUInt16LE(0) === L;
+  return { cut, damaged: whole };
+}
+
+/** The largest offset in [lo, p) where an intact record (or the file header) ends, or null. */
+async function lastRecordEnd(src: Source, lo: number, p: number): Promise<number | null> {
+  const from = Math.max(FILE_HEADER_LEN, lo - MAX_RECORD);
+  const buf = await src.read(from, p - from);
+  for (let q = p - 1; q >= lo; q--) if (q === FILE_HEADER_LEN || endsWithRecord(buf, q - from)) return q;
+  return null;
+}
+
 /** True when an intact record ends exactly at buf[rel]. */
 function endsWithRecord(buf: Buffer, rel: number): boolean {
   if (rel < RECORD_OVERHEAD + 1) return false;
@@ -171,7 +219,7 @@ export async function walkBack(src: Source, end: number, path: string, stop: (r:
     if (L < 1 || start < FILE_HEADER_LEN) throw journalCorrupt(path, p - 6, 'a record\'s back-link points outside the journal');
     const rec = await win.get(start, p);
     if (!recordValid(rec, 0, L)) throw journalCorrupt(path, start, 'checksum mismatch');
-    if (stop({ offset: start, kind: rec[1]!, payload: Buffer.from(rec.subarray(4, 4 + L)) })) return;
+    if (stop({ offset: start, kind: kindOf(rec[1]!), payload: Buffer.from(rec.subarray(4, 4 + L)) })) return;
     p = start;
   }
 }
@@ -203,7 +251,7 @@ export async function scanForward(src: Source, from: number, to: number, path: s
       if (end > bufStart + buf.length) throw journalCorrupt(path, pos, 'the file is shorter than its records');
     }
     if (!recordValid(buf, rel, L)) throw journalCorrupt(path, pos, 'checksum mismatch');
-    visit({ offset: pos, kind: buf[rel + 1]!, payload: buf.subarray(rel + 4, rel + 4 + L) });
+    visit({ offset: pos, kind: kindOf(buf[rel + 1]!), payload: buf.subarray(rel + 4, rel + 4 + L) });
     pos = end;
   }
 }
