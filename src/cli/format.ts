@@ -5,6 +5,7 @@ import { nextStep } from '../core/errors.js';
 import { durationText } from '../core/duration.js';
 import type { ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
 import { payoutBeyond, unwatched } from '../node/uiRules.js';
+import type { Running } from './repl.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -64,7 +65,8 @@ export class EventFormatter {
   private readonly closeTold = new Map<string, bigint | null>();
   private readonly ownChallenge = new Map<string, bigint>();
 
-  format(e: NodeEvent): string | null {
+  /** `running`: the user's command under way (an event does not tell them to run it again). */
+  format(e: NodeEvent, running?: Running): string | null {
     switch (e.type) {
       case 'log':
         return e.level === 'info' ? null : `${e.level}: ${e.message}`;
@@ -93,7 +95,9 @@ export class EventFormatter {
       case 'channelDeployed': {
         const c = e.channel;
         const missing = c.expectedDepositB - c.depositB;
-        return `Your partner deployed the channel contract ${c.contract}${missing > 0n ? `: your ${formatTon(missing)} TON can go in now (deposit pays it)` : ''}`;
+        const depositing = running?.command === 'deposit' && running.channel === c.id;
+        const next = depositing ? `: your deposit goes on, paying your ${formatTon(missing)} TON` : `: your ${formatTon(missing)} TON can go in now (deposit pays it)`;
+        return `Your partner deployed the channel contract ${c.contract}${missing > 0n ? next : ''}`;
       }
       case 'refundSeen': {
         const c = e.channel;

@@ -7,12 +7,11 @@ import { access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createNode, makeFolders } from '../node/index.js';
-import type { ChannelView, NetworkKind } from '../node/types.js';
+import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
-import { formatTon } from '../core/amounts.js';
 import { SynError } from '../core/errors.js';
-import { printable } from '../core/format.js';
-import { EventFormatter, jsonEvent, jsonLine, startNotes, stoppingNotes } from './format.js';
+import { jsonLine, stoppingNotes } from './format.js';
+import { printEvents } from './startup.js';
 import { commandSpec } from '../node/catalogue.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
 import { jsonError, runLine, tokenize, type Io } from './repl.js';
@@ -189,31 +188,6 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
   }
 }
 
-/** Prints the node's events (words, or JSON lines) and the greeting. */
-function printEvents(node: NodeHandle, opts: NodeOpts, dataDir: string, io: Io): void {
-  const formatter = new EventFormatter();
-  node.on((e) => {
-    if (io.json) {
-      io.emit(jsonEvent(e));
-      return;
-    }
-    const text = formatter.format(e);
-    if (text) io.say(printable(text));
-    if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
-  });
-  if (io.json) {
-    io.emit({ event: 'ready', account: node.getAccount(), network: opts.chain, dataDir, ...(node.keyCreated ? { keyCreated: true } : {}) });
-    return;
-  }
-  // A new or mistyped --data folder gets a new key: said once, at that start.
-  if (node.keyCreated) io.say(`Created a new key and wallet in ${dataDir} (wallet.pk, wallet.addr): keep wallet.pk safe, it is your wallet's private key. If you meant an existing wallet, stop (exit) and check --data.`);
-  io.say(`Your account: ${node.getAccount()} (${opts.chain}); data in ${dataDir}`);
-  const served = node.served();
-  if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
-  for (const note of startNotes(node.channels())) io.say(note);
-  io.say('Type help for the commands.');
-}
-
 /** Runs commands until `exit` or the end of input; says which, and whether a line of this input asked to serve. */
 async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boolean; askedToServe: boolean }> {
   let askedToServe = false;
@@ -249,7 +223,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
   process.on('SIGINT', onSignal('SIGINT', 130));
   process.on('SIGTERM', onSignal('SIGTERM', 143));
   // Only now 'ready' is printed: a signal sent as soon as it is read finds the handlers in place.
-  printEvents(node, opts, dataDir, io);
+  printEvents(node, opts.chain, dataDir, io);
   const { exitCommand, askedToServe } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
@@ -300,23 +274,6 @@ async function checkKeyReadable(dataDir: string): Promise<void> {
         throw new SynError('DATA_DIR_UNREADABLE', `no permission to read your key file ${file}: run as the user who owns it, or fix its permissions (chmod 600, owned by you)`);
       }
     }
-  }
-}
-
-/** The original's closing lines: both wallets and the contract after the payout (once it reached the wallets). */
-async function printBalancesAfter(node: NodeHandle, ch: ChannelView, io: Io): Promise<void> {
-  const { partnerAddress: partner, contract } = ch;
-  try {
-    if ((await node.payoutLanded(ch.id)) === false) {
-      io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
-    }
-    io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())} TON`);
-    io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))} TON`);
-    io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))} TON`);
-  } catch (e) {
-    // The node stopping (end of input, Ctrl+C) ends the wait: nothing to say then.
-    if (['CLOSED', 'CANCELLED'].includes((e as { code?: string }).code ?? '')) return;
-    io.say(`(could not read the balances: ${(e as Error).message})`);
   }
 }
 

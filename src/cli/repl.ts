@@ -20,6 +20,13 @@ export interface Io {
   interactive: boolean;
   /** how many commands failed (a piped run exits with status 1 when any did) */
   failed?: number;
+  /** the command running now, and the channel it acts on once known (events do not tell the user to run it) */
+  running?: Running;
+}
+
+export interface Running {
+  command: string;
+  channel?: string;
 }
 
 export interface Parsed {
@@ -90,9 +97,12 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     else io.say(msg);
     return true;
   }
-  // `send --help` (or -h): the command's own usage, as `help send` prints it
+  // `send --help` (or -h): the command's own usage, as `help send` prints it. --json answers as that command,
+  // marked `help` (nothing ran): a script waiting for its command's line gets it.
   if (parsed.flags.has('help') || parsed.args.includes('-h')) {
-    await runLine(`help ${spec.name}`, node, io);
+    const help = commandSpec('help')!;
+    const result = await RUNNERS.help!({ name: help.name, args: [spec.name], flags: new Set(), values: new Map(), bare: [], node, io, spec: help });
+    if (io.json) io.emit({ command: spec.name, ok: true, help: true, result });
     return true;
   }
   try {
@@ -101,9 +111,12 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     if (spec.name === 'exit') return false;
     const named = parsed.values.get('channel');
     if (named !== undefined && !node.channel(named)) throw Object.assign(new Error(`no channel ${named} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
+    io.running = { command: spec.name };
     const result = await run!({ ...parsed, node, io, spec });
+    delete io.running;
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {
+    delete io.running;
     io.failed = (io.failed ?? 0) + 1;
     const code = e instanceof UsageError ? e.code : codeOf(e);
     const message = messageOf(e);

@@ -1,0 +1,59 @@
+// What the CLI prints as the node starts: `ready` (or the greeting), then the node's events, and the balances
+// after a payout.
+import { formatTon } from '../core/amounts.js';
+import { printable } from '../core/format.js';
+import type { ChannelNodeApi, ChannelView, NetworkKind } from '../node/types.js';
+import { EventFormatter, jsonEvent, startNotes } from './format.js';
+import type { Io } from './repl.js';
+
+export type StartedNode = ChannelNodeApi & { keyCreated: boolean };
+
+/**
+ * Prints the greeting (--json: the `ready` line), then the node's events. The node hands its first listener what
+ * happened while it started (a restored listener, recovery logs): subscribing after the greeting keeps `ready`
+ * the first line a script reads, and those events follow it.
+ */
+export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): void {
+  greet(node, chain, dataDir, io);
+  const formatter = new EventFormatter();
+  node.on((e) => {
+    if (io.json) {
+      io.emit(jsonEvent(e));
+      return;
+    }
+    const text = formatter.format(e, io.running);
+    if (text) io.say(printable(text));
+    if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
+  });
+}
+
+function greet(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): void {
+  if (io.json) {
+    io.emit({ event: 'ready', account: node.getAccount(), network: chain, dataDir, ...(node.keyCreated ? { keyCreated: true } : {}) });
+    return;
+  }
+  // A new or mistyped --data folder gets a new key: said once, at that start.
+  if (node.keyCreated) io.say(`Created a new key and wallet in ${dataDir} (wallet.pk, wallet.addr): keep wallet.pk safe, it is your wallet's private key. If you meant an existing wallet, stop (exit) and check --data.`);
+  io.say(`Your account: ${node.getAccount()} (${chain}); data in ${dataDir}`);
+  const served = node.served();
+  if (served) io.say(`Serving again (as before the restart): ${[...served.lan, ...served.wan].join(' ')}`);
+  for (const note of startNotes(node.channels())) io.say(note);
+  io.say('Type help for the commands.');
+}
+
+/** The original's closing lines: both wallets and the contract after the payout (once it reached the wallets). */
+async function printBalancesAfter(node: ChannelNodeApi, ch: ChannelView, io: Io): Promise<void> {
+  const { partnerAddress: partner, contract } = ch;
+  try {
+    if ((await node.payoutLanded(ch.id)) === false) {
+      io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
+    }
+    io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())} TON`);
+    io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))} TON`);
+    io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))} TON`);
+  } catch (e) {
+    // The node stopping (end of input, Ctrl+C) ends the wait: nothing to say then.
+    if (['CLOSED', 'CANCELLED'].includes((e as { code?: string }).code ?? '')) return;
+    io.say(`(could not read the balances: ${(e as Error).message})`);
+  }
+}
