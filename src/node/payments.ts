@@ -227,9 +227,11 @@ export class Payments implements Stager {
     else this.coalescer.pump(ctl);
     await durable;
     ctl.committed(signed, before);
-    if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
+    // The phase changes at once; the record's save is awaited after the event (states may follow meanwhile).
+    const opened = signed.state.step === 0n ? ctx.transition(ctl, 'initialCommitted') : null;
     ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: view });
     ctx.changed(ctl);
+    await opened;
     return view;
   }
 
@@ -343,9 +345,10 @@ export class Payments implements Stager {
     this.coalescer.committed(ctl, signed.state.step, durable);
     this.whenDurable(ctl, durable, async () => {
       ctl.committed(signed, before);
-      if (signed.state.step === 0n) await ctx.transition(ctl, 'initialCommitted');
+      const opened = signed.state.step === 0n ? ctx.transition(ctl, 'initialCommitted') : null;
       ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: stateView(signed, before) });
       ctx.changed(ctl);
+      await opened;
     });
     // The turn is the partner's now (steps alternate): nothing of ours follows a countersignature.
   }

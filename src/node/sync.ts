@@ -144,9 +144,10 @@ export class Sync {
       await ctl.append(fresh.map((state) => ({ kind: 'committed' as const, state })));
       const views = stateViews(fresh, before);
       ctl.latestView = views[views.length - 1]!;
-      if (!before && ctl.life === 'locked') await ctx.transition(ctl, 'initialCommitted');
+      const opened = !before && ctl.life === 'locked' ? ctx.transition(ctl, 'initialCommitted') : null;
       ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: views[views.length - 1]! });
       ctx.changed(ctl);
+      await opened;
     }
     // A full window: the partner may hold more (a full window with nothing new answers an older request).
     // Anything less is the partner's last word: a restored channel is up to date now.

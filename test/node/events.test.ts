@@ -125,3 +125,41 @@ test('automatic mode: the payer hears of its payment signed before the pass that
     await closePair(p);
   }
 });
+
+test("a slow save of the record as the channel opens does not hold back the initial state's stateSigned behind later states", async () => {
+  const p = await openPair();
+  try {
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const deposit = p.bob.deposit();
+    // Bob's record saves are slow once the channel opens (a loaded disk): his states go on meanwhile.
+    type Storage = { writeRecord(r: { life: string }): Promise<void> };
+    const inner = p.bob.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
+    const storage = await until(() => inner.ctx.channels.get(view.channelId)?.storage);
+    const write = storage.writeRecord.bind(storage);
+    storage.writeRecord = async (r) => {
+      if (r.life === 'open') await new Promise((res) => setTimeout(res, 1_500));
+      return write(r);
+    };
+    const order: string[] = [];
+    p.bob.on((e) => void (e.type === 'stateSigned' && order.push(`stateSigned ${e.state.step}`)));
+    await deposit;
+    await waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n);
+    const passed = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 1n);
+    await p.bob.createEmpty();
+    await passed;
+    assert.deepEqual(order.slice(0, 2), ['stateSigned 0', 'stateSigned 1']);
+  } finally {
+    await closePair(p);
+  }
+});
+
+async function until<T>(fn: () => T | null | undefined): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const v = fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('timed out');
+}
