@@ -143,6 +143,7 @@ export const CODES = {
   NO_SUCH_STEP: w('pick a step both signed (showAll)'),
   STALE_STEP: w('confirm to submit an older state anyway, or use the latest'),
   WITHDRAW_UNDER_WAY: w('wait for the withdraw already under way'),
+  DEPOSIT_UNDER_WAY: w('wait for the deposit already under way'),
   ALREADY_CLOSING: w('wait: the node finishes the close after the challenge window'),
   ALREADY_CLOSED: w('nothing to do: the channel is closed and paid out'),
   TOO_EARLY: w('wait until the challenge window ends'),

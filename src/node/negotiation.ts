@@ -44,6 +44,8 @@ const DROPPED_REASON = 'too many channel proposals were waiting there: this one 
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
+  /** channels with a deposit of this node running: a second would read the same missing amount and send it too */
+  private readonly depositing = new WeakSet<ChannelController>();
   /** proposals dropped for room (id -> proposer): a resend of one is refused again */
   private readonly dropped = new Map<string, string>();
   /** deployments sent again by the node once one marked as sent can no longer land (redeploy.ts) */
@@ -290,10 +292,20 @@ export class Negotiation {
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
   async deposit(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
-    const rec = ctl.rec;
-    const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
     const can = ctl.actions().deposit;
     if (!can.ok) throw new NodeError(can.code, `${can.why}`);
+    if (this.depositing.has(ctl)) throw new NodeError('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
+    this.depositing.add(ctl);
+    try {
+      return await this.depositChecked(ctl, amount, opts);
+    } finally {
+      this.depositing.delete(ctl);
+    }
+  }
+
+  private async depositChecked(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
+    const rec = ctl.rec;
+    const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
     if (amount !== undefined && amount !== expected && (rec.life === 'proposed' || rec.life === 'accepted')) {
       throw new NodeError(
         'DEPOSIT_MISMATCH',

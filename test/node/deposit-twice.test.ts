@@ -1,0 +1,28 @@
+// One deposit per channel at a time: a second one asked for while the first runs (a double click, a button in a
+// notice that came during the wait) would read the same missing amount from the chain and send it again.
+import assert from 'node:assert/strict';
+import { Address } from '@ton/core';
+import type { Chain } from '../../src/chain/types.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { withPair } from '../helpers/reads.js';
+import { TON, until } from '../helpers/nodes.js';
+
+type Deposit = Chain['deposit'];
+
+withPair('a second deposit while the first waits for the contract is refused: one deposit goes out', async (p) => {
+  const real = p.chain.deposit.bind(p.chain);
+  let sent = 0;
+  (p.chain as { deposit: Deposit }).deposit = (...a) => (sent++, real(...a));
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const deployed = waitForEvent(p.bob, 'channelDeployed');
+  const first = p.bob.deposit();
+  await deployed; // the notice that says the deposit can go in now, while the first one still runs
+  await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /already under way/.test(e.message ?? ''));
+  assert.equal((await first).depositB, TON('4'));
+  await until('Bob open', () => p.bob.currentChannel()?.phase === 'open', 30_000);
+  assert.equal(sent, 1, 'one deposit sent');
+  const data = await p.chain.getChannelData(Address.parse(view.contract));
+  assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
+});
