@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
-import { createTeachingDemo } from '../node/demo.js';
+import { createTeachingDemo, type TeachingDemo } from '../node/demo.js';
+import type { ChannelView } from '../node/types.js';
 import { formatState } from './format.js';
 
 const bold = (t: string) => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
@@ -17,34 +18,7 @@ export async function runDemo(): Promise<number> {
   console.log('Loading the sandbox emulator…');
   const demo = await createTeachingDemo({ dataDir: dir });
   try {
-    const { alice, bob } = demo;
-    const wallets = async () => ({ a: await alice.balanceTon(), b: await bob.balanceTon() });
-    console.log(`\nAlice's public key: ${demo.publicKeys.alice}`);
-    console.log(`Alice's account:    ${alice.getAccount()} (a V5R1 wallet contract on the sandbox)`);
-    console.log(`Bob's public key:   ${demo.publicKeys.bob}`);
-    console.log(`Bob's account:      ${bob.getAccount()}`);
-    const before = await wallets();
-    console.log(`Wallet balances before: Alice ${formatTon(before.a)} TON, Bob ${formatTon(before.b)} TON`);
-    let n = 1;
-    for (;;) {
-      const r = await demo.next();
-      if (!r) break;
-      console.log(`\n${bold(`${n++}. ${r.step.title}`)}`);
-      console.log(r.text);
-      if (r.step.id === 'passTurn') {
-        console.log(`\n${bold('showAll (Alice)')}`);
-        for (const s of await alice.showAll()) console.log(formatState(s));
-      }
-    }
-    const after = await wallets();
-    const c = alice.channels()[0]!;
-    console.log(`\n${bold('Result')}`);
-    console.log(`Paid out: A ${formatTon(c.payoutA ?? 0n)} TON, B ${formatTon(c.payoutB ?? 0n)} TON (latest state, step ${c.closeStep})`);
-    console.log(`Wallet balances after:  Alice ${formatTon(after.a)} TON (${sign(after.a - before.a)}), Bob ${formatTon(after.b)} TON (${sign(after.b - before.b)})`);
-    console.log('(differences include the on-chain fees each party paid)');
-    const contract = c.contract ? await demo.chain.getBalance(Address.parse(c.contract)) : 0n;
-    console.log(`Contract balance now: ${formatTon(contract)} TON`);
-    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    await playDemo(demo, started);
     return 0;
   } catch (e) {
     console.error(`\ndemo failed: ${(e as Error).message}`);
@@ -53,6 +27,49 @@ export async function runDemo(): Promise<number> {
     await demo.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What the contract paid each party (state balance plus half the fee reserve), and by which state. */
+export function paidOutLine(a: ChannelView, b: ChannelView | null): string {
+  const p = a.payout;
+  if (!p) return `Not paid out (the channel is ${a.phase})`;
+  const by = p.step === null ? 'the deposits (an exit)' : `state ${p.step}`;
+  // "latest" only when it is the latest state both signed as both nodes hold it
+  const latest = p.step !== null && p.matchesLatest && a.latest?.step === p.step && (!b || b.latest?.step === p.step);
+  const which = latest ? ', the latest state both signed' : a.latest ? `, not the latest state both signed (state ${a.latest.step})` : '';
+  return `Paid out: A ${formatTon(p.paidA)} TON, B ${formatTon(p.paidB)} TON (by ${by}${which}; each its balance plus half the fee reserve)`;
+}
+
+/** Plays the story's steps not run yet, then prints what the chain paid. */
+export async function playDemo(demo: TeachingDemo, started = Date.now()): Promise<void> {
+  const { alice, bob } = demo;
+  const wallets = async () => ({ a: await alice.balanceTon(), b: await bob.balanceTon() });
+  console.log(`\nAlice's public key: ${demo.publicKeys.alice}`);
+  console.log(`Alice's account:    ${alice.getAccount()} (a V5R1 wallet contract on the sandbox)`);
+  console.log(`Bob's public key:   ${demo.publicKeys.bob}`);
+  console.log(`Bob's account:      ${bob.getAccount()}`);
+  const before = await wallets();
+  console.log(`Wallet balances before: Alice ${formatTon(before.a)} TON, Bob ${formatTon(before.b)} TON`);
+  let n = demo.done.size + 1; // the parts already run (by a caller) keep their numbers
+  for (;;) {
+    const r = await demo.next();
+    if (!r) break;
+    console.log(`\n${bold(`${n++}. ${r.step.title}`)}`);
+    console.log(r.text);
+    if (r.step.id === 'passTurn') {
+      console.log(`\n${bold('showAll (Alice)')}`);
+      for (const s of await alice.showAll()) console.log(formatState(s));
+    }
+  }
+  const after = await wallets();
+  const c = alice.channels()[0]!;
+  console.log(`\n${bold('Result')}`);
+  console.log(paidOutLine(c, bob.channels()[0] ?? null));
+  console.log(`Wallet balances after:  Alice ${formatTon(after.a)} TON (${sign(after.a - before.a)}), Bob ${formatTon(after.b)} TON (${sign(after.b - before.b)})`);
+  console.log('(differences include the on-chain fees each party paid)');
+  const contract = c.contract ? await demo.chain.getBalance(Address.parse(c.contract)) : 0n;
+  console.log(`Contract balance now: ${formatTon(contract)} TON`);
+  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function sign(v: bigint): string {

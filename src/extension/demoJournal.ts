@@ -58,30 +58,54 @@ export function journalLine(who: string, e: NodeEvent, names: Names): ReplayLine
   }
 }
 
+/**
+ * Events that come before the step that tells them, filed under that step: Bob's watcher challenges during the
+ * stale close's step, and the watchers finish a close by themselves once the window passed in real time.
+ */
+const TOLD_BY: Partial<Record<NodeEvent['type'], string>> = { challenged: 'challenge', closed: 'finishClose' };
+
 /** The journal of one demo run. */
 export class DemoJournal {
   private readonly entries: ReplayEntry[] = [];
   private current: ReplayEntry | null = null;
+  /** lines kept for a step that has not begun yet, by step id */
+  private readonly early = new Map<string, ReplayLine[]>();
 
   constructor(private readonly names: Names) {}
 
-  /** Starts the entry of a step; the events until end() belong to it. */
+  /** Starts the entry of a step; the events until end() belong to it (and those kept for it). */
   begin(step: string, title: string): void {
-    this.current = { step, title, result: '', lines: [] };
+    this.current = { step, title, result: '', lines: this.early.get(step) ?? [] };
+    this.early.delete(step);
   }
 
   /** An event of a demo node (`who` is its name); outside a step it goes to the last entry. */
   add(who: string, e: NodeEvent): void {
     const line = journalLine(who, e, this.names);
+    if (!line) return;
+    const later = TOLD_BY[e.type];
+    // only in the story's close (a close by hand before it is told where it happens)
+    if (later && this.began('staleClose') && !this.began(later)) {
+      const kept = this.early.get(later) ?? [];
+      if (!kept.some((l) => l.text === line.text)) kept.push(line);
+      this.early.set(later, kept);
+      return;
+    }
     const entry = this.current ?? this.entries.at(-1);
-    if (!line || !entry) return;
+    if (!entry) return;
     if (entry.lines.some((l) => l.text === line.text)) return;
     entry.lines.push(line);
+  }
+
+  private began(step: string): boolean {
+    return this.current?.step === step || this.entries.some((x) => x.step === step);
   }
 
   end(result: string | null): void {
     const c = this.current;
     this.current = null;
+    // a failed try of a step that tells earlier events keeps them for the next try
+    if (c && result === null && Object.values(TOLD_BY).includes(c.step)) this.early.set(c.step, c.lines);
     if (!c || result === null) return;
     c.result = result;
     this.entries.push(c);

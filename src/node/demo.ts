@@ -8,7 +8,7 @@ import { newKeyPair } from '../core/signer.js';
 import type { Chain } from '../chain/types.js';
 import { createNode } from './index.js';
 import { NodeError } from './errors.js';
-import type { ChannelNodeApi, NodeEvent } from './types.js';
+import type { ChannelNodeApi, NodeEvent, PayoutView } from './types.js';
 
 export interface DemoStep {
   id: 'connect' | 'deploy' | 'deposit' | 'signInitial' | 'send' | 'requestTurn' | 'passTurn' | 'staleClose' | 'challenge' | 'finishClose';
@@ -139,7 +139,21 @@ async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi
 
 function balances(s: Story): string {
   const c = s.alice.currentChannel();
-  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at step ${c.latest.step}` : 'no signed state yet';
+  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at state ${c.latest.step}` : 'no signed state yet';
+}
+
+/** What the contract paid, the fee reserve split in it, and who paid which gas (contracts/channel.tolk `shares`). */
+export function payoutText(p: PayoutView): string {
+  const by = p.step === null ? 'the deposits (an exit)' : `state ${p.step}`;
+  const reserve = p.paidA + p.paidB - p.balanceA - p.balanceB;
+  const finisher = p.closer === 'A' ? 'Alice' : p.closer === 'B' ? 'Bob' : null;
+  return (
+    `The contract paid by ${by} (${balancesLine(p)})${p.matchesLatest ? ', the latest state both signed' : `, not the latest state both signed (state ${p.latestStep ?? '?'})`}: ` +
+    `Alice got ${formatTon(p.paidA)} TON and Bob ${formatTon(p.paidB)} TON, each the state's balance plus half the fee reserve of ${formatTon(reserve)} TON ` +
+    `(what the contract held beyond the deposits: what each deposit's 0.01 TON fee left after its gas, less storage fees).\n` +
+    `Gas was paid by whoever sent each message, from their own wallet: Alice her deployment with deposit and her stale close, Bob his deposit and his challenge; ` +
+    (finisher ? `${finisher}'s node sent finish_close and paid its gas (its change came back with its share).` : 'a third party sent finish_close and paid its gas.')
+  );
 }
 
 /** Connecting, proposing, depositing and signing step 0. */
@@ -153,7 +167,8 @@ function openSteps(s: Story): DemoStep[] {
         const served = await alice.serve(0, '127.0.0.1');
         const addr = served.lan[0]!;
         const p = await bob.connect(addr);
-        await stopOr(s, waitForEvent(alice, 'partnerConnected'));
+        // Alice's node may have told it before connect() returned here: her view says it either way.
+        await until(s, alice, () => alice.partners().some((x) => x.online), 'Alice sees Bob connected');
         return `Alice serves on ${addr}.\nBob connected. Partner signature: ${p.signature.slice(0, 32)}…\nPartner address: ${p.address}`;
       },
     },
@@ -169,13 +184,14 @@ function openSteps(s: Story): DemoStep[] {
     },
     {
       id: 'deposit',
-      title: 'Bob accepts and deposits; Alice deploys with her deposit; the contract locks',
+      title: 'Bob accepts; Alice deploys the contract with her deposit; Bob deposits; the contract locks',
       async run() {
         // Bob may have accepted from the tree already.
         if (bob.currentChannel()?.phase === 'proposed') await bob.deposit();
         await until(s, bob, () => awaitsMe(bob, 0n) || latestStep(bob) >= 0n, 'Bob has the initial state', 120_000);
         const c = bob.currentChannel()!;
-        return `Alice deployed ${c.contract} with 3 TON; Bob deposited 4 TON; the contract locked.\nAlice signed the initial state (step 0) and sent it: Bob sees "Received initial state".`;
+        const bobSaw = awaitsMe(bob, 0n) ? "Bob's node shows it awaiting his signature" : 'Bob signed it already';
+        return `Bob accepted; Alice deployed ${c.contract} with her 3 TON; then Bob deposited 4 TON and the contract locked.\nAlice signed the initial state (state 0 of the channel) and sent it: ${bobSaw}.`;
       },
     },
     {
@@ -183,7 +199,10 @@ function openSteps(s: Story): DemoStep[] {
       title: 'Bob signs the initial state',
       async run() {
         await signed(s, alice, bob, 0n, 'Bob');
-        return `Both signed step 0: ${balances(s)}. Step 1 is Bob's turn.`;
+        return (
+          `Both signed state 0: ${balances(s)}. The demo runs in manual mode: every signature is an action (this step, or Sign in the tree).\n` +
+          `Turns alternate: Bob creates the odd states, Alice the even ones, so they never both propose at once. State 1 is Bob's.`
+        );
       },
     },
   ];
@@ -199,7 +218,7 @@ function paySteps(s: Story): DemoStep[] {
       async run() {
         await proposeAndSign(s, bob, alice, () => bob.send(parseTon('0.5')));
         s.staleStep = alice.currentChannel()!.latest!.step;
-        return `Step ${s.staleStep} signed by both: ${balances(s)}. Now it is Alice's turn.`;
+        return `State ${s.staleStep} signed by both: ${balances(s)}. Now it is Alice's turn (state ${s.staleStep + 1n}).`;
       },
     },
     {
@@ -210,7 +229,7 @@ function paySteps(s: Story): DemoStep[] {
         const asked = waitForEvent(bob, 'turnRequested');
         await alice.requestEmpty();
         await stopOr(s, asked);
-        return `${balances(s)}. Alice wants to pay again but step ${alice.currentChannel()!.latest!.step + 1n} is Bob's: she requested the turn ("Your partner request empty state").`;
+        return `${balances(s)}. Alice wants to pay again but state ${alice.currentChannel()!.latest!.step + 1n} is Bob's: she asked for the turn, and Bob's node reported her request.`;
       },
     },
     {
@@ -223,6 +242,16 @@ function paySteps(s: Story): DemoStep[] {
       },
     },
   ];
+}
+
+/** The state Bob's challenge put on chain, as his view shows it (the close, or the payout once finished). */
+async function challengedStep(s: Story): Promise<bigint> {
+  const onChain = () => {
+    const c = s.bob.currentChannel();
+    return c?.close?.step ?? c?.payout?.step ?? null;
+  };
+  await until(s, s.bob, () => (onChain() ?? -1n) > s.staleStep, "Bob's challenge is on chain", 60_000);
+  return onChain()!;
 }
 
 /** Alice's stale close, Bob's watcher's challenge, and the payout after the window. */
@@ -242,30 +271,32 @@ function closeSteps(s: Story): DemoStep[] {
         s.pendingChallenge = challenged;
         await stopOr(s, seen);
         return (
-          `Alice sent step ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
-          `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}. Bob sees "Your partner sent the state to the smart contract".`
+          `Alice sent state ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
+          `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}: until then a later state both signed replaces the close, so a partner who is offline for a while can still answer.\n` +
+          `Bob's node saw the close on chain, and his watcher reacts at once: the next step reports its challenge.`
         );
       },
     },
     {
       id: 'challenge',
-      title: "Bob's watcher challenges with the latest state",
+      title: "Bob's watcher challenged at once with the latest state",
       async run() {
-        const e = await stopOr(s, s.pendingChallenge ?? waitForEvent(bob, 'challenged', (x) => x.byMe, 60_000));
-        return `Bob's watcher saw the old step and challenged at once with step ${e.step}: the contract now holds the latest state.`;
+        // Done already, most likely (during the last step): the promise kept since then, else Bob's view.
+        const c = bob.currentChannel();
+        const before = (c?.close?.step ?? c?.payout?.step ?? -1n) > s.staleStep;
+        const step = s.pendingChallenge ? (await stopOr(s, s.pendingChallenge)).step : await challengedStep(s);
+        return `Bob's watcher challenged as soon as it saw the old state (${before ? 'during the last step' : 'just now'}), with state ${step}: the contract now holds the latest state.`;
       },
     },
     {
       id: 'finishClose',
       title: 'Time passes; the close is finished and both are paid the latest state',
       async run() {
-        const closed = waitForEvent(alice, 'closed', () => true, 60_000);
-        closed.catch(() => undefined); // awaited below, unless the time cannot advance
-        await chain.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
-        const e = await stopOr(s, closed);
-        // The state's balances, then each one's share with half the contract's fee reserve (what the views show).
-        const p = e.payout;
-        return `The challenge window passed; the close finished with step ${p.step ?? '?'} (${balancesLine(p)}): with half the contract's fee reserve each, Alice's share was ${formatTon(p.paidA)} TON and Bob's ${formatTon(p.paidB)} TON.`;
+        // The chain's clock follows real time too: after a long pause the watchers have finished the close already.
+        const paid = () => alice.currentChannel()?.phase === 'closed';
+        if (!paid()) await chain.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
+        await until(s, alice, paid, 'the close is paid out', 60_000);
+        return `The challenge window passed and the close was finished.\n${payoutText(alice.currentChannel()!.payout!)}`;
       },
     },
   ];

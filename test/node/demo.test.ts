@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTon } from '../../src/core/amounts.js';
-import { createTeachingDemo, type TeachingDemo } from '../../src/node/demo.js';
+import { DEMO_CHALLENGE_PERIOD, createTeachingDemo, type TeachingDemo } from '../../src/node/demo.js';
 import { LOCK_FILE } from '../../src/node/store/lock.js';
 
 async function withDemo(fn: (d: TeachingDemo) => Promise<void>): Promise<void> {
@@ -38,7 +38,55 @@ test("Bob's Deposit and Sign clicked by hand before their steps: the story goes 
     const p = ch.payout!;
     const fig = (x: bigint) => formatTon(x).replace('.', '\\.');
     assert.match(last, new RegExp(`A \\[${fig(p.balanceA)} ${fig(p.balanceB)}\\] B`));
-    assert.match(last, new RegExp(`Alice's share was ${fig(p.paidA)} TON and Bob's ${fig(p.paidB)} TON`));
+    assert.match(last, new RegExp(`Alice got ${fig(p.paidA)} TON and Bob ${fig(p.paidB)} TON`));
+    assert.match(last, new RegExp(`half the fee reserve of ${fig(p.paidA + p.paidB - p.balanceA - p.balanceB)} TON`));
+  });
+});
+
+/** Resolves once `cond()` holds, polling (the nodes' watchers act by themselves). */
+async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() - t0 > ms) assert.fail(`timed out waiting until ${what}`);
+  }
+}
+
+test('the class waits past the challenge window: the watchers finish the close first, and the last steps still report it at once', async () => {
+  await withDemo(async (d) => {
+    for (const id of ['connect', 'deploy', 'deposit', 'signInitial', 'send', 'requestTurn', 'passTurn', 'staleClose'] as const) await d.runStep(id);
+    await until(() => (d.bob.currentChannel()?.close?.step ?? 0n) > 1n, "Bob's watcher challenged (at once)");
+    // the sandbox clock follows real time: a long pause is the window passing by itself
+    await d.advanceTime(DEMO_CHALLENGE_PERIOD + 5);
+    await until(() => d.alice.currentChannel()?.phase === 'closed' && d.bob.currentChannel()?.phase === 'closed', 'both nodes saw the payout');
+    const t0 = Date.now();
+    const challenge = await d.runStep('challenge');
+    assert.match(challenge, /challenged/);
+    const last = await d.runStep('finishClose');
+    assert.ok(Date.now() - t0 < 10_000, 'not after a timeout');
+    const p = d.alice.currentChannel()!.payout!;
+    assert.match(last, new RegExp(`Alice got ${formatTon(p.paidA).replace('.', '\\.')} TON`));
+  });
+});
+
+test("the story's texts: the true order of the deposits, what Bob's node reported, states numbered as states", async () => {
+  await withDemo(async (d) => {
+    const deposits: string[] = [];
+    const off = d.alice.on((e) => {
+      if (e.type === 'depositSeen') deposits.push(e.party === 'A' ? 'Alice deploys' : 'Bob deposits');
+    });
+    const texts: string[] = [];
+    for (let s = await d.next(); s; s = await d.next()) texts.push(`${s.step.title}\n${s.text}`);
+    off();
+    // the title of the deposit step tells them in the order the chain saw them
+    assert.deepEqual(deposits, ['Alice deploys', 'Bob deposits']);
+    const title = d.steps.find((x) => x.id === 'deposit')!.title;
+    assert.ok(title.indexOf(deposits[0]!) >= 0 && title.indexOf(deposits[0]!) < title.indexOf(deposits[1]!), title);
+    const all = texts.join('\n');
+    // messages no part of the demo shows are not claimed
+    assert.doesNotMatch(all, /sees "|\("Your partner/);
+    // "step" is the demo's part; a channel state is "state N"
+    assert.doesNotMatch(all, /\bstep \d/i);
+    assert.match(all, /manual mode/);
+    assert.match(all, /his watcher reacts at once: the next step reports its challenge/);
   });
 });
 
