@@ -1,8 +1,10 @@
-// `npm run demo`: the whole story, headless, on the embedded sandbox with two nodes over loopback libp2p.
+// `npm run demo`: the whole story, headless, on the embedded sandbox with two nodes over loopback libp2p
+// (`npm run demo -- --pause`: one part at a time, on Enter).
 import '../polyfill.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { createTeachingDemo, type TeachingDemo } from '../node/demo.js';
@@ -11,19 +13,50 @@ import { formatState } from './format.js';
 
 const bold = (t: string) => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
 
-export async function runDemo(): Promise<number> {
+/**
+ * `--pause`: waits for Enter (a line of input) before each part after the first, so a class can follow one part at
+ * a time. At the end of the input it goes on without pausing.
+ */
+export function pauser(input: NodeJS.ReadableStream = process.stdin): { wait(): Promise<void>; close(): void } {
+  const lines = createInterface({ input, terminal: false });
+  let ended = false;
+  const waiting: (() => void)[] = [];
+  let ready = 0; // lines typed ahead
+  lines.on('line', () => (waiting.length ? waiting.shift()!() : ready++));
+  lines.on('close', () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w();
+  });
+  return {
+    async wait() {
+      if (ready > 0) return void ready--;
+      if (ended) return;
+      process.stdout.write('(press Enter for the next part; Ctrl+C stops the demo)\n');
+      await new Promise<void>((r) => waiting.push(r));
+    },
+    close: () => lines.close(), // the input no longer keeps the process running
+  };
+}
+
+export async function runDemo(opts: { pause?: boolean } = {}): Promise<number> {
   const started = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-demo-'));
   console.log(bold('SynChannel demo: Alice and Bob on the embedded TON sandbox, talking over libp2p on 127.0.0.1'));
   console.log('Loading the sandbox emulator…');
   const demo = await createTeachingDemo({ dataDir: dir });
+  const pause = opts.pause ? pauser() : null;
+  // Ctrl+C (most likely at a pause): the nodes stop and the demo's folder goes, as at the end.
+  const onInt = () => void demo.stop().catch(() => undefined).then(() => rm(dir, { recursive: true, force: true })).finally(() => process.exit(130));
+  process.once('SIGINT', onInt);
   try {
-    await playDemo(demo, started);
+    await playDemo(demo, started, pause ? () => pause.wait() : undefined);
     return 0;
   } catch (e) {
     console.error(`\ndemo failed: ${(e as Error).message}`);
     return 1;
   } finally {
+    process.off('SIGINT', onInt);
+    pause?.close();
     await demo.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
@@ -41,7 +74,7 @@ export function paidOutLine(a: ChannelView, b: ChannelView | null): string {
 }
 
 /** Plays the story's steps not run yet, then prints what the chain paid. */
-export async function playDemo(demo: TeachingDemo, started = Date.now()): Promise<void> {
+export async function playDemo(demo: TeachingDemo, started = Date.now(), pause?: () => Promise<void>): Promise<void> {
   const { alice, bob } = demo;
   const wallets = async () => ({ a: await alice.balanceTon(), b: await bob.balanceTon() });
   console.log(`\nAlice's public key: ${demo.publicKeys.alice}`);
@@ -52,6 +85,7 @@ export async function playDemo(demo: TeachingDemo, started = Date.now()): Promis
   console.log(`Wallet balances before: Alice ${formatTon(before.a)} TON, Bob ${formatTon(before.b)} TON`);
   let n = demo.done.size + 1; // the parts already run (by a caller) keep their numbers
   for (;;) {
+    if (pause && n > 1 && demo.steps.some((x) => !demo.done.has(x.id))) await pause();
     const r = await demo.next();
     if (!r) break;
     console.log(`\n${bold(`${n++}. ${r.step.title}`)}`);

@@ -95,12 +95,18 @@ async function subcommand(argv: string[]): Promise<boolean> {
     return true;
   }
   if (cmd === 'demo' && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write('Usage: synchannel demo\n\nRuns the whole story headless: two nodes (Alice and Bob) on the embedded sandbox, over libp2p on 127.0.0.1.\n');
+    process.stdout.write('Usage: synchannel demo [--pause]\n\nRuns the whole story headless: two nodes (Alice and Bob) on the embedded sandbox, over libp2p on 127.0.0.1.\n--pause  wait for Enter before each part (npm run demo -- --pause)\n');
     return true;
   }
   if (cmd === 'demo') {
+    const unknown = rest.filter((a) => a !== '--pause');
+    if (unknown.length) {
+      process.stderr.write(`synchannel demo: unknown argument ${unknown[0]}: the demo takes only --pause (see synchannel demo --help)\n`);
+      process.exitCode = 2;
+      return true;
+    }
     const { runDemo } = await import('./demo.js');
-    process.exitCode = await runDemo();
+    process.exitCode = await runDemo({ pause: rest.includes('--pause') });
     return true;
   }
   return false;
