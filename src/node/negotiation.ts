@@ -363,6 +363,13 @@ export class Negotiation {
       opts.onProgress?.('your deposit is already in');
       return ctx.view(ctl);
     }
+    // A deposit of ours not seen yet (its send failed without saying whether it went out) may still land: a
+    // second would pay twice. The mark is in the record, so a restart keeps the rule.
+    const pending = rec.depositPending;
+    if (pending && pending.total > have && Date.now() - pending.sentAt < DEPLOY_MAY_LAND_MS) {
+      const left = Math.ceil((pending.sentAt + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
+      throw new NodeError('DEPOSIT_UNDER_WAY', `your deposit sent ${Math.round((Date.now() - pending.sentAt) / 1000)} s ago is not on chain yet and may still land: wait ${left} s (the node follows the contract), then run deposit again if it has not`);
+    }
     // The amount typed is what is paid, never replaced: A may top up in parts, B pays what the proposal says.
     const toPay = amount ?? missing;
     if (toPay > missing) throw new NodeError('DEPOSIT_TOO_LARGE', `the contract expects ${formatTon(missing)} TON more from you; deposit that amount`);

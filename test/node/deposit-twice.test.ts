@@ -2,6 +2,7 @@
 // notice that came during the wait) would read the same missing amount from the chain and send it again.
 import assert from 'node:assert/strict';
 import { Address } from '@ton/core';
+import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { withPair } from '../helpers/reads.js';
@@ -23,6 +24,33 @@ withPair('a second deposit while the first waits for the contract is refused: on
   assert.equal((await first).depositB, TON('4'));
   await until('Bob open', () => p.bob.currentChannel()?.phase === 'open', 30_000);
   assert.equal(sent, 1, 'one deposit sent');
+  const data = await p.chain.getChannelData(Address.parse(view.contract));
+  assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
+});
+
+withPair('a deposit whose send failed without saying whether it went out is not sent again while it may land', async (p) => {
+  const real = p.chain.deposit.bind(p.chain);
+  let sent = 0;
+  let lost: Parameters<Deposit> | undefined;
+  (p.chain as { deposit: Deposit }).deposit = async (...a) => {
+    sent++;
+    if (sent === 1) {
+      lost = a;
+      throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time');
+    }
+    return real(...a);
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  // It may still land: deposit again says so and sends nothing.
+  await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /may still land: wait \d+ s/.test(e.message ?? ''));
+  assert.equal(sent, 1);
+  // It lands late: the node follows it, the channel locks with one deposit of Bob's.
+  await real(...lost!);
+  await until('Bob open', () => p.bob.currentChannel()?.phase === 'open', 30_000);
+  assert.equal(sent, 1, 'sent once');
   const data = await p.chain.getChannelData(Address.parse(view.contract));
   assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
 });
