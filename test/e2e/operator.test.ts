@@ -152,6 +152,8 @@ describe('operator faults', () => {
       await b.event('channelProposed');
       await b.run(`deposit --channel ${first}`);
       await b.event('stateSigned', (j) => (j.channel as Json).channelId === first && (j.state as Json).step === '0', 60_000);
+      // A holds B's countersignature too (B's event comes as it leaves; a kill -9 right after may lose it in flight)
+      await a.event('stateSigned', (j) => (j.channel as Json).channelId === first && (j.state as Json).step === '0', 30_000);
 
       // kill -9 the dialer; it comes back and redials by itself. A opens a second channel then.
       await b.kill9();
@@ -162,6 +164,7 @@ describe('operator faults', () => {
       await b.event('channelProposed', (j) => (j.channel as Json).channelId === second);
       await b.run(`deposit --channel ${second}`);
       await b.event('stateSigned', (j) => (j.channel as Json).channelId === second && (j.state as Json).step === '0', 60_000);
+      await a.event('stateSigned', (j) => (j.channel as Json).channelId === second && (j.state as Json).step === '0', 30_000);
 
       // kill -9 again; no one runs connect. A pays B in the second channel.
       await b.kill9();

@@ -22,7 +22,7 @@ test('synchannel help prints the usage, as --help', () => {
 test('synchannel demo --help says what the demo does and does not run it', () => {
   const r = run('demo', '--help');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^Usage: synchannel demo\n/);
+  assert.match(r.stdout, /^Usage: synchannel demo \[--pause\]\n/);
   assert.doesNotMatch(r.stdout, /Loading the sandbox/);
 });
 
