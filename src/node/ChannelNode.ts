@@ -210,7 +210,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       case 'defend':
         return bg(this.arbiter.defend(ctl));
       case 'finish':
-        return bg(this.arbiter.finish(ctl));
+        return bg(this.arbiter.finishDue(ctl));
       case 'stopWatch':
         return this.arbiter.unwatch(ctl);
     }

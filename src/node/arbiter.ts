@@ -8,7 +8,7 @@ import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { FINISH_GRACE_MS, INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
@@ -339,7 +339,22 @@ export class Arbiter {
     this.defense.payOutAgreed(ctl);
   }
 
-  /** The `finish` effect: after the deadline, pay out (either party may; the first one wins). Retries. */
+  /**
+   * The `finish` effect: the party that started the close finishes it at once; the other after FINISH_GRACE_MS, if
+   * a read shows it still not finished (a second finish bounces off the paid-out contract, its sender paying the
+   * fees). A person's finish does not wait.
+   */
+  async finishDue(ctl: ChannelController): Promise<void> {
+    if (ctl.rec.close && ctl.rec.close.submitter !== ctl.rec.me) {
+      await sleep(FINISH_GRACE_MS[this.ctx.o.network]);
+      if (this.stopped || !this.watched.has(ctl) || ctl.life !== 'closing') return;
+      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
+      if (st?.status === 'closed') return void this.poke(ctl); // finished by the partner: read the payout
+    }
+    await this.finish(ctl);
+  }
+
+  /** After the deadline, pay out (either party may; the first one wins). Retries. */
   async finish(ctl: ChannelController): Promise<void> {
     const w = this.watched.get(ctl);
     if (!w || w.finishing) return;

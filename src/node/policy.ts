@@ -23,6 +23,12 @@ export function defaultChallengePeriod(network: NetworkKind): number {
 
 /** How long the initial state may stay unsigned by both after the lock before the exit is offered (ms). */
 export const INITIAL_TIMEOUT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 120_000, devnet: 120_000, testnet: 600_000 };
+/**
+ * After the challenge window, the party that started the close sends finish_close at once; the other waits this
+ * long (ms) and sends it only if the close is still not finished: both sending makes the second bounce, its
+ * sender paying the fees. Longer than a finish takes to land and be seen.
+ */
+export const FINISH_GRACE_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 5_000, devnet: 10_000, testnet: 60_000 };
 /** How long a cooperative close waits for the partner before it falls back (ms). */
 export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */
