@@ -120,6 +120,9 @@ withPair('a channel broken while the chain did not answer, then restored by impo
   const [folder] = await readdir(join(p.dir, 'bob', 'channels'));
   const dir = join(p.dir, 'bob', 'channels', folder!);
   const early = join(p.dir, 'early');
+  // Bob's record says open once saved (after his stateSigned of step 0): copied when no write is under way
+  const record = join(dir, 'record.json');
+  await until("Bob's record saved as open", async () => (decodeRecordFile(await readFile(record), record) as { life: string }).life === 'open');
   await cp(dir, early, { recursive: true }); // Bob's folder at step 0
   await payOne(p);
   const backup = join(p.dir, 'bob.backup');
