@@ -320,7 +320,12 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   async deposit(amount?: bigint, opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
-    return this.negotiation.deposit(this.pick(opts.channel), amount, opts);
+    const ctl = this.pick(opts.channel);
+    await this.negotiation.deposit(ctl, amount, opts);
+    // Both deposits in lock the contract: read it now, so the answer says locked (not funding with a refund).
+    const r = ctl.rec;
+    if (ctl.life === 'funding' && r.depositA >= r.expectedDepositA && r.depositB >= r.expectedDepositB) await this.arbiter.poke(ctl);
+    return this.viewOf(ctl);
   }
 
   async refund(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {

@@ -1,12 +1,13 @@
 // One deposit per channel at a time: a second one asked for while the first runs (a double click, a button in a
 // notice that came during the wait) would read the same missing amount from the chain and send it again.
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { Address } from '@ton/core';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { withPair } from '../helpers/reads.js';
-import { TON, until } from '../helpers/nodes.js';
+import { TON, closePair, openPair, until } from '../helpers/nodes.js';
 
 type Deposit = Chain['deposit'];
 
@@ -53,4 +54,19 @@ withPair('a deposit whose send failed without saying whether it went out is not 
   assert.equal(sent, 1, 'sent once');
   const data = await p.chain.getChannelData(Address.parse(view.contract));
   assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
+});
+
+test("the deposit that completes both answers with the channel locked, not funding with a refund offered", async () => {
+  const p = await openPair({ pollMs: 60_000 }); // the watch's next poll is far: the answer reads the lock itself
+  try {
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const v = await p.bob.deposit();
+    assert.deepEqual([v.depositA, v.depositB], [TON('3'), TON('4')]);
+    assert.ok(v.phase === 'locked' || v.phase === 'open', `phase ${v.phase}`);
+    assert.equal(v.actions.refund.ok, false, 'no refund from a locked contract');
+  } finally {
+    await closePair(p);
+  }
 });
