@@ -91,7 +91,9 @@ export class DemoJournal {
       this.early.set(later, kept);
       return;
     }
-    const entry = this.current ?? this.entries.at(-1);
+    // Told by the other node after its step (the same challenge read later): under that step, once.
+    const told = later && this.began('staleClose') ? (this.current?.step === later ? this.current : this.entries.find((x) => x.step === later)) : undefined;
+    const entry = told ?? this.current ?? this.entries.at(-1);
     if (!entry) return;
     if (entry.lines.some((l) => l.text === line.text)) return;
     entry.lines.push(line);

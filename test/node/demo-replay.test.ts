@@ -29,8 +29,10 @@ test("Replay files Bob's challenge under the challenge step and the payout under
         await until(() => d.alice.currentChannel()?.phase === 'closed' && d.bob.currentChannel()?.phase === 'closed');
       }
     }
+    const under = (step: string) => journal.list().find((e) => e.step === step)!.lines.map((l) => l.text).join('\n');
+    // the last step reads the payout from the views; the 'closed' events follow once the records are saved
+    await until(() => (under('finishClose').match(/paid out/g) ?? []).length >= 1);
     const entries = journal.list();
-    const under = (step: string) => entries.find((e) => e.step === step)!.lines.map((l) => l.text).join('\n');
     assert.match(under('staleClose'), /Alice submitted Step 1/);
     assert.doesNotMatch(under('staleClose'), /challenged|paid out/);
     assert.match(under('challenge'), /Bob challenged the close with Step 4/);
