@@ -62,7 +62,10 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const q = view.pending && view.pending.step > b.step ? view.pending : null;
     const waits = !q ? '' : q.awaiting === 'me' ? `\nState ${q.step} (${balancesLine(q)}) from your partner awaits your signature: sign signs it` : `\nState ${q.step} (${balancesLine(q)}) waits for your partner's signature: until they sign, step ${b.step} is what the channel holds`;
     a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})${waits}`);
-    return { ...names, ...b, ...(q ? { pending: { step: q.step, balanceA: q.balanceA, balanceB: q.balanceB, awaiting: q.awaiting } } : {}) };
+    // --json says what text mode says beside the balances: the phase, and during a close or after it what the
+    // contract holds or paid
+    const close = view.phase === 'closing' ? { close: { step: view.closeStep, deadline: view.deadline ?? null } } : {};
+    return { ...names, ...b, phase: view.phase, ...close, ...(p ? { paidOut: p } : {}), ...(q ? { pending: { step: q.step, balanceA: q.balanceA, balanceB: q.balanceB, awaiting: q.awaiting } } : {}) };
   },
   async showAll(a) {
     nameDefault(a);

@@ -363,3 +363,19 @@ test('a deposit seen says whose: yours, or your partner\'s (it said "by A" to A)
   assert.equal(f.format({ type: 'depositSeen', channel, party: 'A', amount: 3_000_000_000n } as NodeEvent), 'Your deposit of 3 TON (A) reached the contract');
   assert.equal(f.format({ type: 'depositSeen', channel, party: 'B', amount: 4_000_000_000n } as NodeEvent), "Your partner's deposit of 4 TON (B) reached the contract");
 });
+
+test('balanceChan --json says the phase, and during a close or after the payout what the contract holds or paid (as text mode)', async () => {
+  const json = async (view: Record<string, unknown>, b: Record<string, unknown>) => {
+    const out: { result: Record<string, unknown> }[] = [];
+    const node = { currentChannel: () => ({ id: '1', me: 'A', ...view }), channels: () => [], balanceChan: () => b } as unknown as ChannelNodeApi;
+    await runLine('balanceChan', node, { say: () => undefined, emit: (o) => out.push(o as { result: Record<string, unknown> }), ask: async () => null, json: true, interactive: false });
+    return out[0]!.result;
+  };
+  const closing = await json({ phase: 'closing', closeStep: 1n, deadline: 1_800_000_000 }, { balanceA: 2_500_000_000n, balanceB: 1_500_000_000n, step: 2n });
+  assert.deepEqual([closing.phase, closing.close], ['closing', { step: 1n, deadline: 1_800_000_000 }]);
+  const payout = { step: 5n, balanceA: 2_500_000_000n, balanceB: 4_500_000_000n, paidA: 2_508_000_000n, paidB: 4_508_000_000n };
+  const closed = await json({ phase: 'closed', payout }, { step: 5n, balanceA: 2_500_000_000n, balanceB: 4_500_000_000n });
+  assert.deepEqual([closed.phase, closed.paidOut], ['closed', payout]);
+  const open = await json({ phase: 'open' }, { step: 2n, balanceA: 1n, balanceB: 2n });
+  assert.deepEqual([open.phase, 'close' in open, 'paidOut' in open], ['open', false, false]);
+});
