@@ -36,6 +36,8 @@ export function parseTon(text: string): bigint {
   const m = /^([0-9]*)(?:\.([0-9]*))?$/.exec(t);
   if (!m) fail(text, 'only digits and one decimal dot are allowed');
   const intPart = m[1] ?? '';
+  // "1 000" typed as two arguments would read its second part as 0: a number never starts with 0 and more digits
+  if (/^0[0-9]/.test(intPart)) fail(text, 'it has a leading zero: write 0.5 or 5, and a number without spaces (1000, not 1 000)');
   // zeros past the ninth decimal are exact (2.0000000000): only digits that a nanoton cannot hold are refused
   const frac = m[2] !== undefined && m[2].length > TON_DECIMALS ? m[2].replace(/0+$/, '').padEnd(TON_DECIMALS, '0') : m[2];
   if (frac !== undefined && frac === '') fail(text, 'digits must follow the decimal dot');

@@ -26,7 +26,6 @@ describe('parseTon', () => {
     assert.equal(parseTon('  2.5 \n'), 2_500_000_000n);
     assert.equal(parseTon('0'), 0n);
     assert.equal(parseTon('0.000000001'), 1n);
-    assert.equal(parseTon('007'), 7_000_000_000n);
     assert.equal(parseTon('1.10'), 1_100_000_000n);
   });
 
@@ -58,6 +57,15 @@ describe('parseTon', () => {
     rejects('abc', /only digits/);
     rejects('١', /only digits/); // a non-ASCII digit
     rejects('1_000', /only digits/);
+  });
+
+  test('a leading zero before other digits is refused: "open 1 000" was read as a partner deposit of 0', () => {
+    rejects('000', /leading zero/);
+    rejects('01', /leading zero/);
+    rejects('007.5', /leading zero/);
+    assert.equal(parseTon('0'), 0n);
+    assert.equal(parseTon('0.5'), 500_000_000n);
+    assert.equal(parseTon('10'), 10_000_000_000n);
   });
 
   test('zeros after the ninth decimal change nothing: the amount is exact', () => {
