@@ -112,7 +112,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async refund(a) {
     const ch = allowed(a, 'refund');
-    await confirm(a, 'refund takes your deposit back');
+    await confirm(a, 'refund takes your deposit back (the fee it left in the contract\'s reserve, about 0.009 TON, stays there)');
     const c = await a.node.refund({ channel: ch.id, onProgress: (m) => a.io.say(m) });
     a.io.say(`Refunded. Contract ${c.contract}: A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON deposited`);
     return c;

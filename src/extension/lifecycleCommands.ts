@@ -79,7 +79,7 @@ async function refund(c: CommandContext, t: unknown) {
   const mine = ch.me === 'A' ? ch.depositA : ch.depositB;
   const ok = await c.prompts.confirm(
     `Take your deposit of ${formatTon(mine)} TON back?`,
-    `The contract returns your deposit (less what storage took). The channel with ${partnerOf(c, ch)} does not open.`,
+    `The contract returns your deposit (less what storage took); the fee your deposit left in its reserve (about 0.009 TON) stays there. The channel with ${partnerOf(c, ch)} does not open.`,
     'Refund',
   );
   if (!ok) throw cancelled();
