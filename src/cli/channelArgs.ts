@@ -40,7 +40,6 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
     throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
   }
   if (!id) nameDefault(a, ch);
-  if (a.io.running) a.io.running.channel = ch.id;
   return ch;
 }
 

@@ -5,7 +5,6 @@ import { nextStep } from '../core/errors.js';
 import { durationText } from '../core/duration.js';
 import type { ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
 import { payoutBeyond, unwatched } from '../node/uiRules.js';
-import type { Running } from './repl.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -65,8 +64,7 @@ export class EventFormatter {
   private readonly closeTold = new Map<string, bigint | null>();
   private readonly ownChallenge = new Map<string, bigint>();
 
-  /** `running`: the user's command under way (an event does not tell them to run it again). */
-  format(e: NodeEvent, running?: Running): string | null {
+  format(e: NodeEvent): string | null {
     switch (e.type) {
       case 'log':
         return e.level === 'info' ? null : `${e.level}: ${e.message}`;
@@ -95,8 +93,8 @@ export class EventFormatter {
       case 'channelDeployed': {
         const c = e.channel;
         const missing = c.expectedDepositB - c.depositB;
-        const depositing = running?.command === 'deposit' && running.channel === c.id;
-        const next = depositing ? `: your deposit goes on, paying your ${formatTon(missing)} TON` : `: your ${formatTon(missing)} TON can go in now (deposit pays it)`;
+        // while your deposit runs, the event does not tell you to run it
+        const next = c.depositing ? `: your deposit goes on, paying your ${formatTon(missing)} TON` : `: your ${formatTon(missing)} TON can go in now (deposit pays it)`;
         return `Your partner deployed the channel contract ${c.contract}${missing > 0n ? next : ''}`;
       }
       case 'refundSeen': {

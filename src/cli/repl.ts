@@ -20,13 +20,6 @@ export interface Io {
   interactive: boolean;
   /** how many commands failed (a piped run exits with status 1 when any did) */
   failed?: number;
-  /** the command running now, and the channel it acts on once known (events do not tell the user to run it) */
-  running?: Running;
-}
-
-export interface Running {
-  command: string;
-  channel?: string;
 }
 
 export interface Parsed {
@@ -111,12 +104,9 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     if (spec.name === 'exit') return false;
     const named = parsed.values.get('channel');
     if (named !== undefined && !node.channel(named)) throw Object.assign(new Error(`no channel ${named} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
-    io.running = { command: spec.name };
     const result = await run!({ ...parsed, node, io, spec });
-    delete io.running;
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {
-    delete io.running;
     io.failed = (io.failed ?? 0) + 1;
     const code = e instanceof UsageError ? e.code : codeOf(e);
     const message = messageOf(e);

@@ -21,7 +21,7 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
       io.emit(jsonEvent(e));
       return;
     }
-    const text = formatter.format(e, io.running);
+    const text = formatter.format(e);
     if (text) io.say(printable(text));
     if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
   });

@@ -119,6 +119,8 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       const me = e.channel.me;
       const missing = me === 'A' ? e.channel.expectedDepositA - e.channel.depositA : e.channel.expectedDepositB - e.channel.depositB;
       if (missing <= 0n) return null;
+      // your deposit waiting for the contract goes on by itself: no button for a second one
+      if (e.channel.depositing) return { level: 'info', text: `${c.name(e.channel)} deployed the channel contract: your deposit goes on, paying your ${formatTon(missing)} TON.` };
       return { level: 'info', text: `${c.name(e.channel)} deployed the channel contract: your ${formatTon(missing)} TON can go in now.`, buttons: { Deposit: () => c.run('synchannel.deposit', e.channel) } };
     }
     case 'refundSeen':

@@ -45,6 +45,8 @@ export class ChannelController {
   challengeWith: bigint | null | undefined = undefined;
   /** this node's person declined the channel in this run */
   declinedHere = false;
+  /** a deposit of this node's person runs now (one at a time) */
+  depositing = false;
   /** a proposal received: the host it came from (a session dropped for idleness no longer tells it) */
   proposedFrom?: string;
   /** the last resync.request a far-ahead proposal made (payments.ts askResync) */

@@ -44,8 +44,6 @@ const DROPPED_REASON = 'too many channel proposals were waiting there: this one 
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
-  /** channels with a deposit of this node running: a second would read the same missing amount and send it too */
-  private readonly depositing = new WeakSet<ChannelController>();
   /** proposals dropped for room (id -> proposer): a resend of one is refused again */
   private readonly dropped = new Map<string, string>();
   /** deployments sent again by the node once one marked as sent can no longer land (redeploy.ts) */
@@ -294,12 +292,13 @@ export class Negotiation {
   async deposit(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
     const can = ctl.actions().deposit;
     if (!can.ok) throw new NodeError(can.code, `${can.why}`);
-    if (this.depositing.has(ctl)) throw new NodeError('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
-    this.depositing.add(ctl);
+    if (ctl.depositing) throw new NodeError('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
+    ctl.depositing = true;
     try {
       return await this.depositChecked(ctl, amount, opts);
     } finally {
-      this.depositing.delete(ctl);
+      ctl.depositing = false;
+      this.ctx.changed(ctl);
     }
   }
 

@@ -108,6 +108,8 @@ export interface ChannelView {
   pending: (StateView & { awaiting: 'me' | 'partner' }) | null;
   myTurn: boolean;
   turnRequestedByPartner: boolean;
+  /** a deposit of yours to this channel is under way (a UI does not offer another) */
+  depositing: boolean;
   /** my balance in the channel (paid out: the state or deposits the contract paid by; else the latest state, else my deposit) and the partner's */
   myBalance: bigint;
   partnerBalance: bigint;

@@ -78,6 +78,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     pending: staged ? { ...stateView(staged, latest), awaiting: ch.stagedBy === me ? 'partner' : 'me' } : null,
     myTurn: settled && ch.isMyTurn && rec.life === 'open',
     turnRequestedByPartner: ch.partnerWantsTurn,
+    depositing: ctl.depositing,
     myBalance: mine,
     partnerBalance: theirs,
     close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: rec.life === 'closed' || ctl.deadlinePassed ? 0 : Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,

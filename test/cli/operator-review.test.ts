@@ -44,7 +44,7 @@ test('the partner deploying while your deposit waits for it does not tell you to
     channels: () => [funding],
     deposit: async (_amount: bigint | undefined, o: { onProgress?: (m: string) => void }) => {
       o.onProgress?.('waiting for the channel contract to be deployed…');
-      node.fire({ type: 'channelDeployed', channel: funding });
+      node.fire({ type: 'channelDeployed', channel: { ...funding, depositing: true } });
       return { ...funding, depositA: 3n * TON, expectedDepositA: 3n * TON, depositB: 2n * TON };
     },
   } as Partial<StartedNode>);

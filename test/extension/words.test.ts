@@ -22,7 +22,7 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
   return {
     id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0Qb', partnerOnline: true, phase: 'open',
     challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: state(1n, '3.5', '3.5'), count: 2n,
-    pending: null, myTurn: true, turnRequestedByPartner: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
+    pending: null, myTurn: true, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
     payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, ...o,
   };
 }

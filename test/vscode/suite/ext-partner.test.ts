@@ -256,6 +256,12 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(refund!.message, /took back 1 TON of their deposit: the contract now holds 0 TON of A and 0 TON of B/);
     assert.match(deployed!.message, new RegExp(`deployed the channel contract: your ${ch.me === 'A' ? 2 : 1} TON can go in now`));
     assert.deepEqual(deployed!.buttons, ['Deposit']);
+    // while your own deposit waits for that contract, no button offers a second one
+    ext.test.clearPrompts();
+    ext.test.notify({ type: 'channelDeployed', channel: { ...funding, depositing: true } });
+    const [going] = notices(ext);
+    assert.match(going!.message, /deployed the channel contract: your deposit goes on, paying your \d TON/);
+    assert.deepEqual(going!.buttons ?? [], []);
   });
 
   it('an amount typed into a Send that failed is offered again the next time', async () => {
