@@ -18,20 +18,12 @@ import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
 import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
+import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
 import { announced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
-import { depositExact, depositsProblem } from './uiRules.js';
+import { depositsProblem } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
-
-/** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
-const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
-
-/** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
-function neverSent(e: unknown): boolean {
-  const { code, sent } = e as { code?: string; sent?: boolean };
-  return code !== undefined && NOT_SENT.has(code) && !sent;
-}
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
@@ -329,7 +321,6 @@ export class Negotiation {
   private async depositAccepted(ctl: ChannelController, amount: bigint | undefined, status: string | null, opts: ProgressOptions): Promise<ChannelView> {
     const { ctx } = this;
     const rec = ctl.rec;
-    const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
     if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }))) {
       // A lagging endpoint may not show the first deployment yet: a second one would pay the deposit twice.
       this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
@@ -355,48 +346,7 @@ export class Negotiation {
       throw new NodeError('PARTNER_DECLINED', `${channel} was ${rec.me === 'B' ? 'withdrawn by your partner' : 'declined by your partner'} before its contract was deployed: nothing was deposited; ask your partner to propose again if you still want a channel`);
     }
     if (rec.life !== 'funding') return ctx.view(ctl);
-    const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
-    const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);
-    const missing = expected - have;
-    if (missing <= 0n) {
-      opts.onProgress?.('your deposit is already in');
-      return ctx.view(ctl);
-    }
-    // A deposit of ours not seen yet (its send failed without saying whether it went out) may still land: a
-    // second would pay twice. The mark is in the record, so a restart keeps the rule.
-    const pending = rec.depositPending;
-    if (pending && pending.total > have && Date.now() - pending.sentAt < DEPLOY_MAY_LAND_MS) {
-      const left = Math.ceil((pending.sentAt + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
-      throw new NodeError('DEPOSIT_UNDER_WAY', `your deposit sent ${Math.round((Date.now() - pending.sentAt) / 1000)} s ago is not on chain yet and may still land: wait ${left} s (the node follows the contract), then run deposit again if it has not`);
-    }
-    // The amount typed is what is paid, never replaced: A may top up in parts, B pays what the proposal says.
-    const toPay = amount ?? missing;
-    if (toPay > missing) throw new NodeError('DEPOSIT_TOO_LARGE', `the contract expects ${formatTon(missing)} TON more from you; deposit that amount`);
-    if (toPay <= 0n || (depositExact(rec.life, rec.me) && toPay !== missing)) {
-      throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
-    }
-    // Marked (and saved) before it leaves, in the same step as the phase check: a decline never ends a channel a
-    // deposit of this node may still land in. The mark stays on any failure (a send whose answer was lost may land).
-    if (ctl.life !== 'funding') throw new NodeError('INVALID_TRANSITION', `the channel is ${ctl.life} now: nothing was deposited`);
-    const before = rec.depositPending ? (rec.depositPending.total > have ? rec.depositPending.total : have) : have;
-    const earlier = rec.depositPending;
-    rec.depositPending = { sentAt: Date.now(), total: before + toPay };
-    await ctl.run(() => ctl.saveRecord());
-    opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
-    try {
-      await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-    } catch (e) {
-      if (neverSent(e)) {
-        // Refused before it left: nothing of it can land (the earlier mark, if any, stands).
-        if (earlier) rec.depositPending = earlier;
-        else delete rec.depositPending;
-        await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
-      }
-      throw e;
-    }
-    ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
-    await this.refreshDeposits(ctl);
-    return ctx.view(ctl);
+    return payDeposit(ctx, ctl, amount, opts, () => this.refreshDeposits(ctl));
   }
 
   /** Before the channel locks: takes my deposit back. */

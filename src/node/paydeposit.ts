@@ -1,0 +1,68 @@
+// Paying a deposit into a funding contract (deposit() once the contract is deployed): how much the contract still
+// expects, marked in the record before it leaves, and never sent twice while an earlier one may still land.
+import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
+import { addressText } from '../core/format.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { depositExact } from './uiRules.js';
+import type { ChannelView, ProgressOptions } from './types.js';
+
+/** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
+const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
+
+/** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
+export function neverSent(e: unknown): boolean {
+  const { code, sent } = e as { code?: string; sent?: boolean };
+  return code !== undefined && NOT_SENT.has(code) && !sent;
+}
+
+/** Pays this node's deposit (`amount`, or what the contract still expects) into the funding contract. */
+export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions, refresh: () => Promise<void>): Promise<ChannelView> {
+  const rec = ctl.rec;
+  const expected = rec.me === 'A' ? rec.expectedDepositA : rec.expectedDepositB;
+  const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
+  const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);
+  const missing = expected - have;
+  if (missing <= 0n) {
+    opts.onProgress?.('your deposit is already in');
+    return ctx.view(ctl);
+  }
+  // A deposit of ours not seen yet (its send failed without saying whether it went out) may still land: a
+  // second would pay twice. The mark is in the record, so a restart keeps the rule.
+  const pending = rec.depositPending;
+  if (pending && pending.total > have && Date.now() - pending.sentAt < DEPLOY_MAY_LAND_MS) {
+    const left = Math.ceil((pending.sentAt + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
+    throw new NodeError('DEPOSIT_UNDER_WAY', `your deposit sent ${Math.round((Date.now() - pending.sentAt) / 1000)} s ago is not on chain yet and may still land: wait ${left} s (the node follows the contract), then run deposit again if it has not`);
+  }
+  // The amount typed is what is paid, never replaced: A may top up in parts, B pays what the proposal says.
+  const toPay = amount ?? missing;
+  if (toPay > missing) throw new NodeError('DEPOSIT_TOO_LARGE', `the contract expects ${formatTon(missing)} TON more from you; deposit that amount`);
+  if (toPay <= 0n || (depositExact(rec.life, rec.me) && toPay !== missing)) {
+    throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
+  }
+  // Marked (and saved) before it leaves, in the same step as the phase check: a decline never ends a channel a
+  // deposit of this node may still land in. The mark stays on any failure (a send whose answer was lost may land).
+  if (ctl.life !== 'funding') throw new NodeError('INVALID_TRANSITION', `the channel is ${ctl.life} now: nothing was deposited`);
+  const before = rec.depositPending ? (rec.depositPending.total > have ? rec.depositPending.total : have) : have;
+  const earlier = rec.depositPending;
+  rec.depositPending = { sentAt: Date.now(), total: before + toPay };
+  await ctl.run(() => ctl.saveRecord());
+  opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
+  try {
+    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  } catch (e) {
+    if (neverSent(e)) {
+      // Refused before it left: nothing of it can land (the earlier mark, if any, stands).
+      if (earlier) rec.depositPending = earlier;
+      else delete rec.depositPending;
+      await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
+    }
+    throw e;
+  }
+  ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
+  await refresh();
+  return ctx.view(ctl);
+}
