@@ -92,6 +92,7 @@ export async function playDemo(demo: TeachingDemo, started = Date.now(), pause?:
     console.log(r.text);
     if (r.step.id === 'passTurn') {
       console.log(`\n${bold('showAll (Alice)')}`);
+      console.log('Every state both signed, oldest first: who created it (Sender), the balances, its number (Step) and the first 8 hex digits of A\'s and B\'s signatures (Signs).');
       for (const s of await alice.showAll()) console.log(formatState(s));
     }
   }
@@ -100,7 +101,13 @@ export async function playDemo(demo: TeachingDemo, started = Date.now(), pause?:
   console.log(`\n${bold('Result')}`);
   console.log(paidOutLine(c, bob.channels()[0] ?? null));
   console.log(`Wallet balances after:  Alice ${formatTon(after.a)} TON (${sign(after.a - before.a)}), Bob ${formatTon(after.b)} TON (${sign(after.b - before.b)})`);
-  console.log('(differences include the on-chain fees each party paid)');
+  // What each wallet's change is made of: the payout less the deposit, and the fees of the messages it sent.
+  if (c.payout) {
+    const parts = [['Alice', 'her', c.payout.paidA, c.depositA, after.a - before.a], ['Bob', 'his', c.payout.paidB, c.depositB, after.b - before.b]] as const;
+    for (const [who, their, paid, deposited, change] of parts) {
+      console.log(`${who}: paid out ${formatTon(paid)} - deposited ${formatTon(deposited)} = ${sign(paid - deposited)}; the rest of ${their} wallet's change, ${sign(change - (paid - deposited))}, is the fees of ${their} messages`);
+    }
+  }
   const contract = c.contract ? await demo.chain.getBalance(Address.parse(c.contract)) : 0n;
   console.log(`Contract balance now: ${formatTon(contract)} TON`);
   console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

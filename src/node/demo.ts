@@ -137,9 +137,9 @@ async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi
   await signed(s, from, to, step, 'the partner');
 }
 
-function balances(s: Story): string {
+function balances(s: Story, withState = true): string {
   const c = s.alice.currentChannel();
-  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B at state ${c.latest.step}` : 'no signed state yet';
+  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B${withState ? ` at state ${c.latest.step}` : ''}` : 'no signed state yet';
 }
 
 /** What the contract paid, the fee reserve split in it, and who paid which gas (contracts/channel.tolk `shares`). */
@@ -149,10 +149,11 @@ export function payoutText(p: PayoutView): string {
   const finisher = p.closer === 'A' ? 'Alice' : p.closer === 'B' ? 'Bob' : null;
   return (
     `The contract paid by ${by} (${balancesLine(p)})${p.matchesLatest ? ', the latest state both signed' : `, not the latest state both signed (state ${p.latestStep ?? '?'})`}: ` +
-    `Alice got ${formatTon(p.paidA)} TON and Bob ${formatTon(p.paidB)} TON, each the state's balance plus half the fee reserve of ${formatTon(reserve)} TON ` +
-    `(what the contract held beyond the deposits: what each deposit's 0.01 TON fee left after its gas, less storage fees).\n` +
+    `Alice got ${formatTon(p.paidA)} TON and Bob ${formatTon(p.paidB)} TON, each the state's balance plus half of the fee reserve of ${formatTon(reserve)} TON ` +
+    `(what the contract held beyond the deposits: what each deposit's 0.01 TON fee left after its gas, less storage fees; ` +
+    `Alice ${formatTon(p.paidA - p.balanceA)}, Bob ${formatTon(p.paidB - p.balanceB)}${p.paidA - p.balanceA !== p.paidB - p.balanceB ? ": the contract rounds Alice's half down and gives Bob the rest" : ''}).\n` +
     `Gas was paid by whoever sent each message, from their own wallet: Alice her deployment with deposit and her stale close, Bob his deposit and his challenge; ` +
-    (finisher ? `${finisher}'s node sent finish_close and paid its gas (its change came back with its share).` : 'a third party sent finish_close and paid its gas.')
+    (finisher ? `${finisher}'s node sent finish_close (the message that ends the close and pays out) and paid its gas (its change came back with its share).` : 'a third party sent finish_close (the message that ends the close and pays out) and paid its gas.')
   );
 }
 
@@ -179,7 +180,7 @@ function openSteps(s: Story): DemoStep[] {
         const proposed = waitForEvent(bob, 'channelProposed');
         const c = await alice.open({ myDeposit: parseTon('3'), partnerDeposit: parseTon('4'), challengePeriod: DEMO_CHALLENGE_PERIOD });
         await stopOr(s, proposed);
-        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s. Bob accepts it by depositing.`;
+        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s (how long a close on chain stays open to a later state: see the close below). Bob accepts it with deposit; then Alice deploys the contract, and Bob's deposit follows.`;
       },
     },
     {
@@ -200,7 +201,9 @@ function openSteps(s: Story): DemoStep[] {
       async run() {
         await signed(s, alice, bob, 0n, 'Bob');
         return (
-          `Both signed state 0: ${balances(s)}. The demo runs in manual mode: every signature is an action (this step, or Sign in the tree).\n` +
+          `Both signed state 0: ${balances(s, false)} (Alice is party A with 3 TON, Bob party B with 4).\n` +
+          `The demo runs in manual mode: a node never countersigns its partner's state by itself; that is an action (this step; in VS Code also Sign in the tree). ` +
+          `Its own proposals are signed as it makes them: Alice's node signed state 0 when the contract locked. (In automatic mode, the CLI's default, a node countersigns valid states by itself.)\n` +
           `Turns alternate: Bob creates the odd states, Alice the even ones, so they never both propose at once. State 1 is Bob's.`
         );
       },
@@ -218,7 +221,7 @@ function paySteps(s: Story): DemoStep[] {
       async run() {
         await proposeAndSign(s, bob, alice, () => bob.send(parseTon('0.5')));
         s.staleStep = alice.currentChannel()!.latest!.step;
-        return `State ${s.staleStep} signed by both: ${balances(s)}. Now it is Alice's turn (state ${s.staleStep + 1n}).`;
+        return `State ${s.staleStep} signed by both: ${balances(s, false)}. Now it is Alice's turn (state ${s.staleStep + 1n}).`;
       },
     },
     {
@@ -272,8 +275,8 @@ function closeSteps(s: Story): DemoStep[] {
         await stopOr(s, seen);
         return (
           `Alice sent state ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
-          `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()}: until then a later state both signed replaces the close, so a partner who is offline for a while can still answer.\n` +
-          `Bob's node saw the close on chain, and his watcher reacts at once: the next step reports its challenge.`
+          `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()} (UTC): until then a later state both signed replaces the close, so a partner who is offline for a while can still answer.\n` +
+          `Bob's node watches the contract (its watcher): it saw the close on chain and reacts at once; the next step reports its challenge.`
         );
       },
     },
@@ -285,12 +288,12 @@ function closeSteps(s: Story): DemoStep[] {
         const c = bob.currentChannel();
         const before = (c?.close?.step ?? c?.payout?.step ?? -1n) > s.staleStep;
         const step = s.pendingChallenge ? (await stopOr(s, s.pendingChallenge)).step : await challengedStep(s);
-        return `Bob's watcher challenged as soon as it saw the old state (${before ? 'during the last step' : 'just now'}), with state ${step}: the contract now holds the latest state.`;
+        return `Bob's watcher challenged with state ${step} as soon as it saw the old state on chain (its challenge landed ${before ? 'during the last step' : 'during this step'}): the contract now holds the latest state.`;
       },
     },
     {
       id: 'finishClose',
-      title: 'Time passes; the close is finished and both are paid the latest state',
+      title: 'Time passes; the close is finished and both are paid by the latest state',
       async run() {
         // The chain's clock follows real time too: after a long pause the watchers have finished the close already.
         const paid = () => alice.currentChannel()?.phase === 'closed';

@@ -39,7 +39,7 @@ test("Bob's Deposit and Sign clicked by hand before their steps: the story goes 
     const fig = (x: bigint) => formatTon(x).replace('.', '\\.');
     assert.match(last, new RegExp(`A \\[${fig(p.balanceA)} ${fig(p.balanceB)}\\] B`));
     assert.match(last, new RegExp(`Alice got ${fig(p.paidA)} TON and Bob ${fig(p.paidB)} TON`));
-    assert.match(last, new RegExp(`half the fee reserve of ${fig(p.paidA + p.paidB - p.balanceA - p.balanceB)} TON`));
+    assert.match(last, new RegExp(`half of the fee reserve of ${fig(p.paidA + p.paidB - p.balanceA - p.balanceB)} TON`));
   });
 });
 
@@ -86,7 +86,7 @@ test("the story's texts: the true order of the deposits, what Bob's node reporte
     // "step" is the demo's part; a channel state is "state N"
     assert.doesNotMatch(all, /\bstep \d/i);
     assert.match(all, /manual mode/);
-    assert.match(all, /his watcher reacts at once: the next step reports its challenge/);
+    assert.match(all, /Bob.s node watches the contract \(its watcher\): it saw the close on chain and reacts at once; the next step reports its challenge/);
   });
 });
 
