@@ -66,6 +66,8 @@ export interface TxResult {
   exitCode: number;
   /** Gas used by the contract's compute phase. */
   gasUsed: bigint;
+  /** What the contract's transaction sent to the wallet (its change, a refund), nanotons. */
+  sentBack?: bigint;
 }
 
 /** What a closed channel paid, read from its payout transaction. */

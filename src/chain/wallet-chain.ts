@@ -268,7 +268,9 @@ export abstract class WalletChain {
     );
     const r = await sent(what, this.checkContractTx(tx, what, target, signal), signal);
     progress(`${what} is done`);
-    return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees: walletTx.totalFees.coins + tx.totalFees.coins };
+    let sentBack = 0n;
+    for (const m of tx.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(wallet.address)) sentBack += m.info.value.coins;
+    return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees: walletTx.totalFees.coins + tx.totalFees.coins, sentBack };
   }
 
   /** Checks the wallet's funds and state, and signs the transfer of `msg` with the wallet's current seqno. */

@@ -358,7 +358,9 @@ export class Negotiation {
     if (!can.ok) throw new NodeError(can.code, can.why);
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`taking back your deposit of ${formatTon(mine)} TON…`);
-    await ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    const tx = await ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    // What came back, as the chain shows it: storage fees beyond the reserve are shared by the deposits.
+    if (tx.sentBack !== undefined) opts.onProgress?.(`the contract sent ${formatTon(tx.sentBack)} TON back to your wallet: your deposit, less its share of any storage fees the contract paid, and what was left of the TON sent with the refund`);
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
   }

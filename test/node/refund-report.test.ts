@@ -1,0 +1,32 @@
+// A refund says what the contract sent back to the wallet, read from the chain: after years of storage fees the
+// deposits have paid part of them, and "taking back your deposit of 3 TON" alone overstated it (a money audit).
+import assert from 'node:assert/strict';
+import { Address, type Transaction } from '@ton/core';
+import { formatTon } from '../../src/core/amounts.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { restartFaulty, withPair } from '../helpers/reads.js';
+import { TON, connect, until } from '../helpers/nodes.js';
+
+withPair('refund after years of storage fees says what the contract sent back, as the chain shows it', async (p) => {
+  // Alice deploys with 3 TON; Bob's deposit never goes out: the channel stays funding.
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  await p.chain.advanceTime(3 * 365 * 24 * 3600);
+  const said: string[] = [];
+  await p.alice.refund({ onProgress: (m) => void said.push(m) });
+  // the chain's figure: what the refund's transaction sent to Alice's wallet
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const wallet = Address.parse(p.alice.getAccount());
+  const page = (p.chain as unknown as { transactionsPage(a: Address, n: number, b: null): Promise<Transaction[]> }).transactionsPage(contract, 5, null);
+  const [last] = await page;
+  let back = 0n;
+  for (const m of last!.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(wallet)) back += m.info.value.coins;
+  assert.ok(back > 0n && back < TON('3'), `sent back ${back}`);
+  assert.ok(said.some((m) => m.includes(`the contract sent ${formatTon(back)} TON back to your wallet`)), said.join('\n'));
+});
