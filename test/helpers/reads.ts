@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { faultyChain, type FaultyChain } from './faults.js';
-import { TON, closePair, latest, openPair, until, type Pair } from './nodes.js';
+import { TON, closePair, connect, latest, openPair, until, type Pair } from './nodes.js';
 
 export const PERIOD = 120;
 
@@ -16,6 +16,16 @@ export async function restartFaulty(p: Pair, who: 'alice' | 'bob'): Promise<Faul
 }
 
 /** Bob passes the turn (step 1), Alice pays 1 TON (step 2, Bob passes back: 3). */
+/** Alice proposes 3 / 4 TON to Bob, whose chain now fails every deposit (ENDPOINT_UNREACHABLE): his never goes out. */
+export async function proposedWithFailingDeposit(p: Pair): Promise<void> {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' });
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+}
+
 export async function payOne(p: Pair): Promise<void> {
   const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
   await p.bob.createEmpty();

@@ -6,19 +6,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
-import { restartFaulty, withPair } from '../helpers/reads.js';
+import { proposedWithFailingDeposit, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
 /** Alice proposes 3 / 4 TON to Bob, whose deposits will fail once (he accepts, but his deposit does not go in). */
-async function proposedWithFailingDeposit(p: Pair): Promise<void> {
-  const f = await restartFaulty(p, 'bob');
-  await connect(p.alice, p.bob);
-  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' });
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
-}
-
 withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
   // The deployment is sent and lands, but the wait for it fails.
   const real = p.chain.deployChannel.bind(p.chain);

@@ -3,18 +3,12 @@
 import assert from 'node:assert/strict';
 import { Address, type Transaction } from '@ton/core';
 import { formatTon } from '../../src/core/amounts.js';
-import { waitForEvent } from '../../src/node/index.js';
-import { restartFaulty, withPair } from '../helpers/reads.js';
-import { TON, connect, until } from '../helpers/nodes.js';
+import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
+import { TON, until } from '../helpers/nodes.js';
 
 withPair('refund after years of storage fees says what the contract sent back, as the chain shows it', async (p) => {
   // Alice deploys with 3 TON; Bob's deposit never goes out: the channel stays funding.
-  const f = await restartFaulty(p, 'bob');
-  await connect(p.alice, p.bob);
-  f.inject({ method: 'deposit', error: 'ENDPOINT_UNREACHABLE' });
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
+  await proposedWithFailingDeposit(p);
   await p.bob.deposit().catch(() => undefined);
   await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
   await p.chain.advanceTime(3 * 365 * 24 * 3600);
