@@ -23,12 +23,18 @@ function countFinishes(p: Pair, delayMs: number): { who: string[] } {
   return { who };
 }
 
-withPair('both online after the window: only the one who started the close sends finish_close', async (p) => {
+/** Funds the channel, counts finish_close sends (see countFinishes), and Bob starts a unilateral close that Alice sees. */
+async function bobCloses(p: Pair, delayMs: number): Promise<{ who: string[] }> {
   await fund(p);
-  const f = countFinishes(p, 1_000);
+  const f = countFinishes(p, delayMs);
   const started = waitForEvent(p.alice, 'closeStarted', (e) => e.byPartner);
   await p.bob.withdraw({ mode: 'unilateral' });
   await started;
+  return f;
+}
+
+withPair('both online after the window: only the one who started the close sends finish_close', async (p) => {
+  const f = await bobCloses(p, 1_000);
   const closedA = waitForEvent(p.alice, 'closed', () => true, 30_000);
   const closedB = waitForEvent(p.bob, 'closed', () => true, 30_000);
   await p.chain.advanceTime(200);
@@ -38,11 +44,7 @@ withPair('both online after the window: only the one who started the close sends
 });
 
 withPair('the one who started the close is offline after the window: the other finishes it after the grace', async (p) => {
-  await fund(p);
-  const f = countFinishes(p, 0);
-  const started = waitForEvent(p.alice, 'closeStarted', (e) => e.byPartner);
-  await p.bob.withdraw({ mode: 'unilateral' });
-  await started;
+  const f = await bobCloses(p, 0);
   await p.bob.stop();
   const closed = waitForEvent(p.alice, 'closed', () => true, 30_000);
   await p.chain.advanceTime(200);
