@@ -91,6 +91,14 @@ export class ChannelController {
     return ended(this.rec.life);
   }
 
+  /**
+   * Open, or about to be: state 0 is signed by both and only its write is under way (the partner's next state may
+   * arrive meanwhile, and is answered as in an open channel: the journal keeps the order).
+   */
+  get liveOffChain(): boolean {
+    return this.rec.life === 'open' || (this.rec.life === 'locked' && this.channel.latest !== null);
+  }
+
   /** Runs `fn` after everything queued before it (the channel's serial queue). */
   run<T>(fn: () => Promise<T> | T): Promise<T> {
     const next = this.queue.then(fn, fn);

@@ -102,4 +102,31 @@ describe('send, one after another', () => {
       await closePair(p);
     }
   });
+
+  test("a payment that reaches the payee before its own write of state 0 is durable still gets the automatic pass", async () => {
+    const p = await openPair();
+    try {
+      const proposed = waitForEvent(p.bob, 'channelProposed');
+      const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+      await proposed;
+      // Alice's disk is slow to confirm the write of state 0 countersigned (written in order, acknowledged late).
+      type Storage = { append(entries: { kind: string; state: { state: { step: bigint } } }[]): Promise<void> };
+      const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
+      const storage = await until('her channel storage', () => inner.ctx.channels.get(view.channelId)?.storage);
+      const append = storage.append.bind(storage);
+      storage.append = (entries) => {
+        const written = append(entries);
+        const zero = entries.some((e) => e.kind === 'committed' && e.state.state.step === 0n);
+        return zero ? written.then(() => new Promise((r) => setTimeout(r, 1_500))) : written;
+      };
+      const open = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 0n);
+      await p.bob.deposit();
+      await open;
+      const pass = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 2n, 15_000);
+      await p.bob.send(TON('0.1'));
+      assert.equal((await pass).state.step, 2n);
+    } finally {
+      await closePair(p);
+    }
+  });
 });
