@@ -128,7 +128,7 @@ export class Cli {
     const i = this.seen.findIndex(pred);
     if (i >= 0) return Promise.resolve(this.seen.splice(i, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`CLI: no ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+      const t = setTimeout(() => reject(new Error(`CLI: no ${what} within ${timeoutMs / 1000} s; its last lines: ${JSON.stringify(this.seen.slice(-5))}`)), timeoutMs);
       this.waiters.push({ pred, resolve: (j) => (clearTimeout(t), resolve(j)) });
     });
   }
@@ -146,10 +146,6 @@ export class Cli {
     const got = await r;
     if (!got.ok) throw new Error(`${line}: ${JSON.stringify(got.error)}`);
     return got.result as Json;
-  }
-
-  write(line: string): void {
-    this.child.stdin.write(`${line}\n`);
   }
 
   async stop(): Promise<void> {
