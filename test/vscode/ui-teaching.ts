@@ -88,20 +88,22 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   // The step picker keeps the keyboard with the walkthrough open: the next step is first, Enter runs it. Opened
   // once the workbench is quiet (the balances panel and the walkthrough take the focus late on a loaded machine):
   // what is checked is that nothing the picker starts takes it away.
+  // Its own budget: a blank balances panel's remedies above may have spent most of the first one.
+  const then = budget(60_000);
   await page.waitForTimeout(2_000);
-  await runCommandRetrying(wb, 'SynChannel: Run a Teaching Demo Step', left(10_000), { opensQuickInput: true });
+  await runCommandRetrying(wb, 'SynChannel: Run a Teaching Demo Step', then(10_000), { opensQuickInput: true });
   await page.waitForTimeout(1_500); // longer than the walkthrough's delayed focus of its selected step
   assert.equal(await wb.quickInputHasFocus(), true, 'the step picker lost the keyboard focus');
   await page.keyboard.type('Alice pays Bob');
   await page.keyboard.press('Enter');
-  await expectTicked(wb, 'requestTurn', true, left(40_000));
+  await expectTicked(wb, 'requestTurn', true, then(40_000));
 
   // Opening the demo again asks before Alice and Bob's channel is thrown away; keeping it keeps it.
-  await runCommandRetrying(wb, 'SynChannel: Open Teaching Demo', left(10_000));
-  const dialog = await wb.dialog(/Start it again\?/, { timeoutMs: left(10_000) });
+  await runCommandRetrying(wb, 'SynChannel: Open Teaching Demo', then(10_000));
+  const dialog = await wb.dialog(/Start it again\?/, { timeoutMs: then(10_000) });
   await dialog.getByRole('button', { name: 'Show the Running Demo' }).click();
-  await tree.locator('.monaco-list-row', { hasText: /^Step 2 ?you pay 1\.5 TON/ }).first().waitFor({ timeout: left(10_000) });
-  await expectTicked(wb, 'requestTurn', true, left(5_000));
+  await tree.locator('.monaco-list-row', { hasText: /^Step 2 ?you pay 1\.5 TON/ }).first().waitFor({ timeout: then(10_000) });
+  await expectTicked(wb, 'requestTurn', true, then(5_000));
 }
 
 /** The rest of the story, the closed channel in the balances panel, Replay, and a new run with no old ticks. */
