@@ -136,6 +136,7 @@ export class Closing {
   private async cooperative(ctl: ChannelController, opts: ProgressOptions): Promise<WithdrawResult> {
     const ch = ctl.channel;
     const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
+    await ctl.written();
     opts.onProgress?.('sending the cooperative close to the contract…');
     try {
       await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(closeState), chainOpts(opts));
@@ -192,6 +193,7 @@ export class Closing {
     if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
+    await ctl.written();
     // Known before it is sent: a challenge may land before our first read of it (the arbiter tells both).
     ctl.sentClose = use.state.step;
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(use), {

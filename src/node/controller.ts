@@ -137,6 +137,14 @@ export class ChannelController {
     return this.durableChain;
   }
 
+  /**
+   * Before a state goes to the chain: waits until what was appended so far is on disk, so the journal holds what
+   * the chain may take. Never throws: after a failed write the chain is the only record left, and leaving must work.
+   */
+  async written(): Promise<void> {
+    await this.durableChain.catch(() => undefined);
+  }
+
   /** Records a newly committed state's view (`previous` is the latest before it). */
   committed(s: SignedState, previous: SignedState | StateView | null): void {
     this.idleRun = this.idleAfter(s.state);

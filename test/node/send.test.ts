@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { waitForEvent } from '../../src/node/index.js';
 import type { P2PNode } from '../../src/p2p/index.js';
 import { TON, closePair, fund, latest, openPair, until, type TestNode } from '../helpers/nodes.js';
+import { slowDisk } from '../helpers/slow-disk.js';
 
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 const p2pOf = (n: TestNode) => (n as unknown as { node: { ctx: { o: { p2p: P2PNode } } } }).node.ctx.o.p2p;
@@ -110,15 +111,7 @@ describe('send, one after another', () => {
       const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
       await proposed;
       // Alice's disk is slow to confirm the write of state 0 countersigned (written in order, acknowledged late).
-      type Storage = { append(entries: { kind: string; state: { state: { step: bigint } } }[]): Promise<void> };
-      const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
-      const storage = await until('her channel storage', () => inner.ctx.channels.get(view.channelId)?.storage);
-      const append = storage.append.bind(storage);
-      storage.append = (entries) => {
-        const written = append(entries);
-        const zero = entries.some((e) => e.kind === 'committed' && e.state.state.step === 0n);
-        return zero ? written.then(() => new Promise((r) => setTimeout(r, 1_500))) : written;
-      };
+      await slowDisk(p.alice, view.channelId, (e) => e.kind === 'committed' && e.state.state.step === 0n, 1_500);
       const open = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 0n);
       await p.bob.deposit();
       await open;

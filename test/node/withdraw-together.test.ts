@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair, TON, until, type Pair } from '../helpers/nodes.js';
+import { slowDisk } from '../helpers/slow-disk.js';
 
 /** Funded with Bob signing by hand; Bob passes the turn: Alice's is the next state. */
 async function aliceHasTheTurn(p: Pair): Promise<void> {
@@ -187,6 +188,27 @@ test('a close state agreed by this very withdraw whose cooperative send fails is
     failing = false;
     const r = await p.alice.withdraw({});
     assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('the close state agreed by a withdraw is on disk before it goes to the chain', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const id = p.alice.currentChannel()!.channelId;
+    const disk = await slowDisk(p.alice, id, (e) => e.kind === 'committed' && e.state.state.tag === 'close', 1_000);
+    const real = p.chain.cooperativeClose.bind(p.chain);
+    const onDiskAtSend: boolean[] = [];
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+      onDiskAtSend.push(disk.acked.length > 0);
+      return real(...a);
+    };
+    const r = await p.alice.withdraw({});
+    assert.equal(r.mode, 'cooperative');
+    assert.deepEqual(onDiskAtSend, [true], 'the close state both signed was written before its signatures left for the chain');
+    assert.equal(p.alice.currentChannel()!.latest?.tag, 'close');
   } finally {
     await closePair(p);
   }

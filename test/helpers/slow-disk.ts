@@ -1,0 +1,30 @@
+// A loaded disk for one channel of a test node: its journal writes go to disk in order as before, but the writes
+// that `slow` picks are acknowledged `ms` late (the node carries on meanwhile, as it does on a slow fdatasync).
+import type { ChannelNodeApi } from '../../src/node/index.js';
+
+export interface Entry {
+  kind: string;
+  state: { state: { tag: string; step: bigint } };
+}
+
+type Storage = { append(entries: Entry[]): Promise<void> };
+
+/** Resolves once the channel has its storage; `acked` then lists the slow writes acknowledged so far. */
+export async function slowDisk(node: ChannelNodeApi, channelId: string, slow: (e: Entry) => boolean, ms: number): Promise<{ acked: Entry[] }> {
+  const inner = (node as unknown as { node: { ctx: { channels: Map<string, { storage: Storage | null }> } } }).node.ctx;
+  let storage: Storage | null = null;
+  for (let i = 0; i < 500 && !storage; i++) {
+    storage = inner.channels.get(channelId)?.storage ?? null;
+    if (!storage) await new Promise((r) => setTimeout(r, 10));
+  }
+  if (!storage) throw new Error(`channel ${channelId} has no storage`);
+  const append = storage.append.bind(storage);
+  const acked: Entry[] = [];
+  storage.append = (entries) => {
+    const written = append(entries);
+    const picked = entries.filter(slow);
+    if (!picked.length) return written;
+    return written.then(() => new Promise((r) => setTimeout(r, ms))).then(() => void acked.push(...picked));
+  };
+  return { acked };
+}
