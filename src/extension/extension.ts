@@ -73,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   const nodeHost = new NodeHost(context, out);
   host = nodeHost;
   const prompts = new Prompts(testMode);
+  nodeHost.tell = (level, message, ...buttons) => prompts.notify(level, message, ...buttons);
   const model = new ModelBuilder(nodeHost);
   const tree = new ChannelTreeProvider(model);
   const treeView = vscode.window.createTreeView<TreeElement>('synchannel.tree', { treeDataProvider: tree, showCollapseAll: true });

@@ -9,7 +9,9 @@ import { inContract } from '../node/uiRules.js';
 import { DemoRunner, type DemoSession } from './demoHost.js';
 import { KeyStore } from './keys.js';
 import * as factory from './nodeFactory.js';
-import type { NodeConfig, DevnetServer } from './nodeFactory.js';
+import type { DevnetServer } from './nodeFactory.js';
+import { nodeConfig } from './nodeConfig.js';
+import type { NoticeLevel } from './prompts.js';
 import { Redactor, errorCode, errorMessage } from './util.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
@@ -160,7 +162,7 @@ export class NodeHost implements vscode.Disposable {
     this.starting = (async () => {
       this.setStatus('starting');
       try {
-        const config = await this.nodeConfig(network);
+        const config = await nodeConfig(network, this.dataDir(network), this.keys, this.devnet?.url ?? null, (why) => this.settingLeftOut(why));
         const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
         const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
         const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served(), autoMode: config.autoMode ?? true };
@@ -283,26 +285,17 @@ export class NodeHost implements vscode.Disposable {
     this.fireChanged();
   }
 
-  private async nodeConfig(network: NetworkKind): Promise<NodeConfig> {
-    const cfg = vscode.workspace.getConfiguration('synchannel');
-    const dataDir = this.dataDir(network);
-    // The node's log and error events reach the output channel through attach(), once: no `log` here.
-    const config: NodeConfig = { network, dataDir, key: await this.keys.keyFor(network, dataDir), autoMode: cfg.get<boolean>('autoPassTurn', true) };
-    const period = cfg.get<number>('challengePeriod', 0);
-    const minPeriod = cfg.get<number>('minChallengePeriod', 0);
-    if (period > 0) config.challengePeriod = period;
-    if (minPeriod > 0) config.minChallengePeriod = minPeriod;
-    config.minFreeBytes = cfg.get<number>('minFreeMiB', 32) * 1024 * 1024;
-    if (network === 'sandbox') config.sandboxFile = join(dataDir, 'sandbox-chain.json');
-    if (network === 'devnet') config.devnetUrl = this.devnet?.url ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8081');
-    if (network === 'testnet') {
-      config.testnetEndpoint = cfg.get<string>('testnetEndpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC');
-      const apiKey = await this.keys.apiKey();
-      if (apiKey) config.apiKey = apiKey;
-      const rps = cfg.get<number>('testnetRequestsPerSecond', 0);
-      if (rps > 0) config.requestsPerSecond = rps;
-    }
-    return config;
+  /** Shows a notice (set by activate: the prompts, which tests read). */
+  tell: (level: NoticeLevel, message: string, ...buttons: string[]) => Promise<string | undefined> = () => Promise.resolve(undefined);
+  private readonly toldSettings = new Set<string>();
+
+  /** A setting the node starts without: logged, and shown once per window with a way to the settings. */
+  private settingLeftOut(why: string): void {
+    this.log(why, 'warn');
+    if (this.toldSettings.has(why)) return;
+    this.toldSettings.add(why);
+    const key = /synchannel\.\w+/.exec(why)?.[0] ?? 'synchannel';
+    void this.tell('warning', `SynChannel: ${why}`, 'Open Settings').then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', key));
   }
 
   // ---- devnet ---------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // warning with "Leave with the Deposits"; a payout by another state than the latest says so plainly. In automatic
 // mode what the node does by itself (countersign, pass the turn) is not announced, only money received.
 import * as vscode from 'vscode';
+import { durationText } from '../core/duration.js';
 import { levelOf } from '../core/errors.js';
 import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { HostedEvent, HostedNode, NodeHost } from './host.js';
@@ -99,7 +100,8 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       const theirs = e.channel.me === 'A' ? e.channel.expectedDepositB : e.channel.expectedDepositA;
       return {
         level: 'info',
-        text: `${c.name(e.channel)} proposes a channel: you deposit ${formatTon(mine)} TON, they deposit ${formatTon(theirs)} TON.`,
+        // What accepting commits to: the money, and how long a stale close may wait for the node's answer.
+        text: `${c.name(e.channel)} proposes a channel: you deposit ${formatTon(mine)} TON, they deposit ${formatTon(theirs)} TON. Challenge window ${durationText(e.channel.challengePeriod)}: once a close starts, your node must run within that time to answer a stale one.`,
         buttons: { Deposit: () => c.run('synchannel.deposit', e.channel), Decline: () => c.run('synchannel.decline', e.channel) },
       };
     }

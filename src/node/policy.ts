@@ -4,22 +4,8 @@ import type { NetworkKind } from '../core/format.js';
 import { MAX_CHALLENGE_PERIOD } from '../contract/index.js';
 import { WALLET_MESSAGE_TTL } from '../chain/base.js';
 
-/** The contract's floor (v2 refuses any shorter window). */
-export const CONTRACT_MIN_PERIOD = 60;
+export { CONTRACT_MIN_PERIOD, MIN_PERIOD, DEFAULT_PERIOD, minChallengePeriod, defaultChallengePeriod } from './periods.js';
 export const MAX_PERIOD = MAX_CHALLENGE_PERIOD;
-
-/** The shortest challenge period a node accepts by default: an hour on testnet, the contract's floor locally. */
-export const MIN_PERIOD: Readonly<Record<NetworkKind, number>> = { sandbox: CONTRACT_MIN_PERIOD, devnet: CONTRACT_MIN_PERIOD, testnet: 3600 };
-/** The period a node proposes when none is given. */
-export const DEFAULT_PERIOD: Readonly<Record<NetworkKind, number>> = { sandbox: 600, devnet: 600, testnet: 24 * 3600 };
-
-export function minChallengePeriod(o: { network: NetworkKind; minChallengePeriod?: number }): number {
-  return Math.max(CONTRACT_MIN_PERIOD, o.minChallengePeriod ?? MIN_PERIOD[o.network]);
-}
-
-export function defaultChallengePeriod(network: NetworkKind): number {
-  return DEFAULT_PERIOD[network];
-}
 
 /** How long the initial state may stay unsigned by both after the lock before the exit is offered (ms). */
 export const INITIAL_TIMEOUT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 120_000, devnet: 120_000, testnet: 600_000 };

@@ -14,7 +14,7 @@ interface Metafile {
 }
 
 /** Modules of src/node that hold no node code (see below). */
-const PLAIN = ['src/node/catalogue.ts', 'src/node/uiRules.ts'];
+const PLAIN = ['src/node/catalogue.ts', 'src/node/uiRules.ts', 'src/node/periods.ts'];
 /** Packages and repo paths esbuild put into extension.js: none may be loaded at activation. */
 const NOT_AT_ACTIVATION: { what: string; test: (input: string) => boolean }[] = [
   { what: '@ton/*', test: (i) => /node_modules\/@ton\//.test(i) },
@@ -24,7 +24,7 @@ const NOT_AT_ACTIVATION: { what: string; test: (input: string) => boolean }[] = 
   { what: '@multiformats/*', test: (i) => /node_modules\/@multiformats\//.test(i) },
   { what: 'valibot', test: (i) => /node_modules\/valibot\//.test(i) },
   // Plain data and functions of views the extension needs before a node runs (no node code in them): the command
-  // catalogue it registers its commands from, and what a stopped node leaves unwatched.
+  // catalogue it registers its commands from, what a stopped node leaves unwatched, the periods each network takes.
   { what: 'src/node, src/p2p, src/chain, src/contract', test: (i) => /^src\/(node|p2p|chain|contract)\//.test(i) && !PLAIN.includes(i) },
   { what: 'the heavy bundle', test: (i) => i.startsWith('heavy-shim:') },
 ];

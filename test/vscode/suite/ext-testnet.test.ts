@@ -87,4 +87,33 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     assert.deepEqual(said.buttons, ['Retry Now', 'Copy Address']);
     assert.match(said.message, /testnet giver bot/);
   });
+
+  it('a challenge period set for the sandbox does not keep the testnet node from starting: it is left out there, and said with Open Settings', async () => {
+    await cfg().update('testnetEndpoint', where.endpoint, vscode.ConfigurationTarget.Global);
+    await cfg().update('challengePeriod', 600, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('synchannel.stopNode');
+      ext.test.clearPrompts();
+      assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet'), 'testnet', JSON.stringify(ext.lastFailure()));
+      assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+      assert.equal(ext.status().runningNetwork, 'testnet');
+      const said = notices(ext).find((n) => /synchannel\.challengePeriod \(600 s\)/.test(n.message));
+      assert.ok(said, JSON.stringify(notices(ext)));
+      assert.equal(said.level, 'warning');
+      assert.deepEqual(said.buttons, ['Open Settings']);
+      assert.match(said.message, /3600 s testnet takes: channels you open here propose the network's default, 24 h/);
+    } finally {
+      await cfg().update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it("a partner's proposal says the challenge window it commits to, beside the deposits", () => {
+    ext.test.clearPrompts();
+    const channel = { id: 'kQfake', contract: 'kQfake', me: 'B', partnerAddress: '0QfakePartner', expectedDepositA: 3_000_000_000n, expectedDepositB: 4_000_000_000n, challengePeriod: 86_400 } as unknown as ChannelView;
+    ext.test.notify({ type: 'channelProposed', channel });
+    const said = notices(ext).find((n) => /proposes a channel/.test(n.message));
+    assert.ok(said, JSON.stringify(notices(ext)));
+    assert.match(said.message, /you deposit 4 TON, they deposit 3 TON\. Challenge window 24 h: once a close starts, your node must run within that time/);
+    assert.deepEqual(said.buttons, ['Deposit', 'Decline']);
+  });
 });

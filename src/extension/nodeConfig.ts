@@ -1,0 +1,31 @@
+// The user's node's configuration from the settings, per network.
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { NetworkKind } from '../node/types.js';
+import { periodsFor } from '../node/periods.js';
+import type { KeyStore } from './keys.js';
+import type { NodeConfig } from './nodeFactory.js';
+
+/** `leftOut`: a setting this network does not take, said in words (the node starts without it). */
+export async function nodeConfig(network: NetworkKind, dataDir: string, keys: KeyStore, devnetUrl: string | null, leftOut: (why: string) => void): Promise<NodeConfig> {
+  const cfg = vscode.workspace.getConfiguration('synchannel');
+  // The node's log and error events reach the output channel through the host's attach(), once: no `log` here.
+  const config: NodeConfig = { network, dataDir, key: await keys.keyFor(network, dataDir), autoMode: cfg.get<boolean>('autoPassTurn', true) };
+  // Kept across networks: a period this network does not take is left out (and said), never a node that cannot
+  // start and watch its channels.
+  const periods = periodsFor(network, cfg.get<number>('challengePeriod', 0), cfg.get<number>('minChallengePeriod', 0));
+  if (periods.challengePeriod !== undefined) config.challengePeriod = periods.challengePeriod;
+  if (periods.minChallengePeriod !== undefined) config.minChallengePeriod = periods.minChallengePeriod;
+  for (const why of periods.ignored) leftOut(why);
+  config.minFreeBytes = cfg.get<number>('minFreeMiB', 32) * 1024 * 1024;
+  if (network === 'sandbox') config.sandboxFile = join(dataDir, 'sandbox-chain.json');
+  if (network === 'devnet') config.devnetUrl = devnetUrl ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8081');
+  if (network === 'testnet') {
+    config.testnetEndpoint = cfg.get<string>('testnetEndpoint', 'https://testnet.toncenter.com/api/v2/jsonRPC');
+    const apiKey = await keys.apiKey();
+    if (apiKey) config.apiKey = apiKey;
+    const rps = cfg.get<number>('testnetRequestsPerSecond', 0);
+    if (rps > 0) config.requestsPerSecond = rps;
+  }
+  return config;
+}
