@@ -166,16 +166,19 @@ export class Commands implements CommandContext {
         party === 'me' ? 'the node is not running: start it, or Serve / Connect (which start it)' : 'the teaching demo is not running: open it first',
       );
     }
-    if (host.mainNode) return host.mainNode;
     const demo = host.demoSession;
-    // While the demo runs and the user's node does not, every command asks: Alice, Bob, or (when the command may
-    // start it) the user's own node, never started without asking.
+    const own = host.mainNode;
+    // While the demo runs every command asks: Alice, Bob, or the user's own node (running, with its real channels,
+    // or, when the command may start it, started only when picked): a demo command never reaches it unasked.
     if (demo) {
       const parties: PickItem<HostedNode | 'me'>[] = [demo.alice, demo.bob].map((n) => ({ label: n.label, description: shortAddress(n.api.getAccount()), value: n }));
-      if (start) parties.push({ label: 'My own node', description: `starts your node on ${host.network}`, value: 'me' });
-      const who = await this.prompts.pick(parties, { title: start ? 'SynChannel: act as which party of the teaching demo, or your own node?' : 'SynChannel: act as which party of the teaching demo?' });
+      if (own) parties.push({ label: 'My own node', description: `your node on ${host.runningNetwork ?? host.network}, with your real channels`, value: own });
+      else if (start) parties.push({ label: 'My own node', description: `starts your node on ${host.network}`, value: 'me' });
+      const either = own || start;
+      const who = await this.prompts.pick(parties, { title: either ? 'SynChannel: act as which party of the teaching demo, or your own node?' : 'SynChannel: act as which party of the teaching demo?' });
       return who === 'me' ? host.ensureNode() : who;
     }
+    if (own) return own;
     if (start) return host.ensureNode();
     throw new ExtensionError('NODE_NOT_RUNNING', 'the node is not running: start it, or Serve / Connect (which start it)');
   }

@@ -147,6 +147,20 @@ describe('SynChannel review: palette commands during the demo', function () {
     assert.ok(await vscode.commands.executeCommand('synchannel.getAccount'), JSON.stringify(ext.lastFailure()));
     assert.equal(ext.status().runningNetwork, 'sandbox', 'asked for: the own node starts');
   });
+
+  it('with the own node running, a command during the demo still asks: it never reaches the real channels unasked', async () => {
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    ext.test.clearPrompts();
+    ext.test.answer({ pick: 'My own node' });
+    const mine = await vscode.commands.executeCommand('synchannel.getAccount');
+    ext.test.answer({ pick: 'Alice' });
+    const alice = await vscode.commands.executeCommand('synchannel.getAccount');
+    const asked = ext.test.prompts().filter((p) => p.kind === 'pick');
+    assert.equal(asked.length, 2, JSON.stringify(ext.test.prompts()));
+    for (const p of asked) assert.ok(p.kind === 'pick' && JSON.stringify(p.items) === JSON.stringify(['Alice', 'Bob', 'My own node']), JSON.stringify(p));
+    assert.ok(typeof mine === 'string' && typeof alice === 'string' && mine !== alice, `own ${String(mine)}, Alice ${String(alice)}`);
+    assert.deepEqual(ext.test.unanswered(), []);
+  });
 });
 
 describe('SynChannel review: the demo after a challenge, and its stop', function () {
