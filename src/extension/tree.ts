@@ -258,7 +258,7 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     const item = new vscode.TreeItem(`${shortAddress(el.channelId)} · not loaded`, vscode.TreeItemCollapsibleState.None);
     item.id = `broken:${el.party}:${el.channelId}`;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-    item.contextValue = 'broken-channel';
+    item.contextValue = 'broken'; // not 'broken-channel': menus match the token \bchannel\b
     if (!b) return item;
     item.description = `${b.code}${b.retrying ? ' · retrying' : ''}`;
     const next = nextStep(b.code);

@@ -129,6 +129,8 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(row.description.startsWith(broken.code), row.description);
     assert.ok(row.tooltip.includes(broken.message), row.tooltip);
     assert.match(row.tooltip, /Next: .+\./);
+    // No channel action on it: each would fail (the node has no such channel loaded) or act on another channel.
+    assert.deepEqual(itemMenus(row.contextValue), [], `the row's context value: ${row.contextValue}`);
     assert.match(ext.status().text, /1 not loaded/);
     ext.test.clearPrompts();
     ext.test.answer({ confirm: null });
@@ -212,3 +214,15 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     }
   });
 });
+
+/** The tree-row menu entries (inline and context) the manifest shows for a row with this context value. */
+function itemMenus(contextValue: string): string[] {
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+  return manifest.contributes.menus['view/item/context']!.filter((m) => {
+    const expr = (m.when ?? 'true')
+      .replace(/view == synchannel\.tree/g, 'true')
+      .replace(/viewItem =~ \/((?:[^/\\]|\\.)+)\//g, (_, re: string) => String(new RegExp(re).test(contextValue)));
+    assert.match(expr, /^[truefals&|() !]+$/, `a when-clause this test cannot read: ${m.when}`);
+    return (new Function(`return ${expr};`) as () => boolean)();
+  }).map((m) => m.command);
+}
