@@ -2,6 +2,7 @@
 // the payout, the chart, the buttons the node allows now) or the replay of the teaching demo. DOM only; the host
 // decides everything (webview/protocol.ts).
 import { balanceChart } from './chart.js';
+import { countdownText } from './countdown.js';
 import { badge, button, copyButton, divider, dropdown, spinner, table } from './components/index.js';
 import type { AddressText, Amount, BalancesSnapshot, ChannelBalances, WebviewAction, WebviewToHost } from './protocol.js';
 import { replayView } from './replay.js';
@@ -18,14 +19,6 @@ export interface ViewContext {
   state: ViewState;
   /** changes the view state and draws again */
   update(patch: Partial<ViewState>): void;
-}
-
-/** Seconds to words for the countdown ("9m 05s left"); "over" when past. */
-export function countdownText(deadline: number, now = Date.now() / 1000): string {
-  const left = Math.max(0, Math.round(deadline - now));
-  if (left === 0) return 'over: the close can be finished';
-  const m = Math.floor(left / 60);
-  return `${m}m ${String(left % 60).padStart(2, '0')}s left`;
 }
 
 const dash = '—';

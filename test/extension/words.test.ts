@@ -8,6 +8,7 @@ import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js
 import { journalLine } from '../../src/extension/demoJournal.js';
 import { channelDescription, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
+import { countdownText } from '../../webview/countdown.js';
 import { depositExact, importSummary, unwatched, watchedHere } from '../../src/node/uiRules.js';
 
 const TON = parseTon;
@@ -146,4 +147,12 @@ describe('Finish the Close', () => {
     assert.doesNotMatch(finishWords({ me: 'A', contract: 'kQc', payout: closer }), /came back/);
     assert.match(finishWords({ me: 'A', contract: 'kQc', payout: null }), /close on kQc is finished: the node shows the payout once the chain does/);
   });
+});
+
+test("the balances panel's countdown: minutes and seconds under an hour, hours and minutes from an hour on (a testnet window)", () => {
+  assert.equal(countdownText(1000 + 545, 1000), '9m 05s left');
+  assert.equal(countdownText(1000 + 3599, 1000), '59m 59s left');
+  assert.equal(countdownText(1000 + 86399, 1000), '23 h 59 min left');
+  assert.equal(countdownText(1000 + 3600, 1000), '1 h left');
+  assert.equal(countdownText(900, 1000), 'over: the close can be finished');
 });
