@@ -70,7 +70,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
   if (problem) throw new ExtensionError('AMOUNT_NOT_POSITIVE', problem);
   const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }), { cancellable: false });
   c.amounts.done(keys.mine, keys.theirs);
-  void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. You deploy it once they accept.`);
+  void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. Once they accept, your node deploys the contract with your deposit by itself (keep it running).`);
   return ch;
 }
 

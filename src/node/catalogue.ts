@@ -29,7 +29,7 @@ const both: readonly Host[] = ['cli', 'vscode'];
 export const CATALOGUE: readonly CommandSpec[] = [
   { name: 'serve', usage: 'serve [port] [host]', help: 'create connection token (listen for your partner)', title: 'Serve (Wait for a Partner)', original: true, hosts: both },
   { name: 'connect', usage: 'connect <multiaddr>', help: 'connect to other peer', title: 'Connect to a Partner', original: true, hosts: both },
-  { name: 'open', usage: 'open <your deposit> [partner deposit] [--period s] [--partner address]', help: 'propose a channel to your partner (you deploy it once they accept)', title: 'Open a Channel (Propose)', hosts: both },
+  { name: 'open', usage: 'open <your deposit> [partner deposit] [--period s] [--partner address]', help: 'propose a channel to your partner (once they accept, your node deploys the contract with your deposit by itself)', title: 'Open a Channel (Propose)', hosts: both },
   { name: 'deposit', usage: 'deposit [amount]', help: "make deposit (accepts your partner's channel proposal)", title: 'Deposit (Accept or Fund a Channel)', action: 'deposit', original: true, hosts: both },
   { name: 'refund', usage: 'refund', help: 'take your deposit back before the channel locks', title: 'Refund Your Deposit', action: 'refund', irreversible: true, hosts: both },
   { name: 'decline', usage: 'decline', help: "decline your partner's channel proposal (or withdraw yours), or stop following a funding channel that holds nothing of yours", title: 'Decline the Channel', action: 'decline', hosts: both },
