@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
 import { inContract } from '../node/uiRules.js';
 import { DemoRunner, type DemoSession } from './demoHost.js';
+import { Elsewhere, type Unwatched } from './elsewhere.js';
 import { KeyStore } from './keys.js';
 import * as factory from './nodeFactory.js';
 import type { DevnetServer } from './nodeFactory.js';
@@ -96,6 +97,12 @@ export class NodeHost implements vscode.Disposable {
   get unwatchedMoney(): { network: NetworkKind; count: number } | null {
     return this.main ? null : this._unwatched;
   }
+  /** Channels with money in the folders of the other networks, which this window's node does not watch. */
+  get elsewhere(): readonly Unwatched[] {
+    return this.main ? this.others.found : [];
+  }
+  private readonly others = new Elsewhere(NETWORKS, (n) => this.moneyIn(this.dataDir(n)), (l) => this.log(l, 'warn'));
+
   /** The failed start's channels with money in words, or null. */
   unwatchedWords(): string | null {
     const u = this.unwatchedMoney;
@@ -174,6 +181,7 @@ export class NodeHost implements vscode.Disposable {
         this._unwatched = null;
         this.setStatus('running');
         this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}`);
+        void this.others.look(network, () => this.mainNetwork === network).then(() => this.fireChanged());
         await this.keys.rememberAccount(network, api.getAccount());
         return hosted;
       } catch (e) {

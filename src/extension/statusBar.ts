@@ -26,7 +26,7 @@ export function statusText(host: NodeHost, model: Model): StatusText {
   if (main && host.status === 'running') {
     // the model may not have read a node that just started: its channels come with the next picture
     const me = model.nodes.find((n) => n.node === main) ?? { node: main, account: main.api.getAccount(), network: main.api.network, served: main.served, partners: [], channels: [], broken: main.api.brokenChannels() };
-    const { text, tooltip } = running(me, network);
+    const { text, tooltip } = running(me, network, host.elsewhere);
     return { text: `${text}${demo ? ` · demo ${demoText}` : ''}${bell}`, tooltip, awaiting };
   }
   if (demo && host.status !== 'error' && host.status !== 'locked') {
@@ -50,12 +50,13 @@ export function statusText(host: NodeHost, model: Model): StatusText {
   }
 }
 
-function running(me: NodeEntry, network: string): { text: string; tooltip: string } {
+function running(me: NodeEntry, network: string, elsewhere: readonly { network: string; count: number }[]): { text: string; tooltip: string } {
   const watched = me.channels.filter((c) => watchedHere(c.view));
   const current = me.node.api.currentChannel();
   const parts = [`$(plug) SynChannel: ${network}`];
   parts.push(watched.length ? `watching ${watched.length}` : 'running');
   if (me.broken.length) parts.push(`$(error) ${me.broken.length} not loaded`);
+  for (const e of elsewhere) parts.push(`$(warning) ${e.network}: ${e.count} NOT watched`);
   if (current && current.phase !== 'closed' && current.phase !== 'rejected') {
     parts.push(`${formatTon(current.myBalance)} TON`);
     const turn = turnWords(current);
@@ -66,6 +67,10 @@ function running(me: NodeEntry, network: string): { text: string; tooltip: strin
     `${watched.length} channel(s) watched: the node challenges a stale close and finishes closes by itself.`,
   ];
   if (me.broken.length) lines.push(`${me.broken.length} channel(s) the node could not load (${me.broken.map((b) => b.code).join(', ')}): NOT watched; see their rows in the SynChannel view.`);
+  for (const e of elsewhere) {
+    const one = e.count === 1;
+    lines.push(`${e.count} channel${one ? '' : 's'} with money on ${e.network} ${one ? 'is' : 'are'} NOT watched while this window's node runs on ${network}: a stale close by a partner there is not challenged. Switch to ${e.network} (or run the CLI on it) at least once per challenge window.`);
+  }
   if (me.served) lines.push(`Serving: ${[...me.served.lan, ...me.served.wan][0] ?? '—'}`);
   return { text: parts.join(' · '), tooltip: lines.join('\n\n') };
 }

@@ -76,6 +76,18 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.match(ext.status().tooltip, /NOT watched/);
   });
 
+  it("channels with money on another network's folder are said in the status bar while the node runs on this one", async () => {
+    await stopMine();
+    const base = join(tmp, 'elsewhere');
+    cpSync(aliceDir, join(base, 'devnet'), { recursive: true });
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    await until('the status bar says it', () => /devnet: 1 NOT watched/.test(ext.status().text), 20_000);
+    assert.match(ext.status().tooltip, /1 channel with money on devnet is NOT watched while this window's node runs on sandbox/);
+    await stopMine();
+  });
+
   it('a lost key seed is not replaced by a new one while the data folder holds channels: the start says to import the key', async () => {
     await stopMine();
     const base = folderWithMoney('lost-seed');
