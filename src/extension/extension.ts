@@ -171,7 +171,7 @@ function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts, commands: Comma
       if (keepsNode(nodeHost, prompts)) return;
       nodeHost.restartForNetwork().catch((err: unknown) => (own ? nodeHost.log(`network switch: ${String(err)}`, 'error') : commands.report('switchNetwork', err)));
     } else if (
-      ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod', 'minFreeMiB'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
+      ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod', 'minFreeMiB', 'announce'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
       nodeHost.mainNode
     ) {
       void prompts.notify('info', 'SynChannel: the new setting applies when the node restarts.', 'Restart the Node').then((pick) => (pick ? restartForSettings(nodeHost, prompts, commands) : undefined));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NetworkKind } from '../node/types.js';
 import { periodsFor } from '../node/periods.js';
 import type { KeyStore } from './keys.js';
-import type { NodeConfig } from './nodeFactory.js';
+import { multiaddr, type NodeConfig } from './nodeFactory.js';
 
 /** `leftOut`: a setting this network does not take, said in words (the node starts without it). */
 export async function nodeConfig(network: NetworkKind, dataDir: string, keys: KeyStore, devnetUrl: string | null, leftOut: (why: string) => void): Promise<NodeConfig> {
@@ -17,6 +17,13 @@ export async function nodeConfig(network: NetworkKind, dataDir: string, keys: Ke
   if (periods.challengePeriod !== undefined) config.challengePeriod = periods.challengePeriod;
   if (periods.minChallengePeriod !== undefined) config.minChallengePeriod = periods.minChallengePeriod;
   for (const why of periods.ignored) leftOut(why);
+  const announce: string[] = [];
+  for (const a of cfg.get<unknown[]>('announce', [])) {
+    const ok = typeof a === 'string' && (await multiaddr(a.trim()).then((m) => m.getComponents().some((c) => c.name === 'tcp'), () => false));
+    if (ok) announce.push(a.trim());
+    else leftOut(`synchannel.announce: ${JSON.stringify(a)} is not a TCP multiaddr (e.g. /ip4/203.0.113.7/tcp/3000): Serve does not offer it`);
+  }
+  if (announce.length) config.announce = announce;
   config.minFreeBytes = cfg.get<number>('minFreeMiB', 32) * 1024 * 1024;
   if (network === 'sandbox') config.sandboxFile = join(dataDir, 'sandbox-chain.json');
   if (network === 'devnet') config.devnetUrl = devnetUrl ?? cfg.get<string>('devnetUrl', 'http://127.0.0.1:8081');

@@ -24,6 +24,8 @@ export interface NodeConfig {
   minChallengePeriod?: number;
   /** bytes the data folder's disk keeps free: under it no new payment state is signed (0: no floor) */
   minFreeBytes?: number;
+  /** public multiaddrs Serve offers (synchannel.announce) */
+  announce?: string[];
 }
 
 export interface TeachingDemoStep {

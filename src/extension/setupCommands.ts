@@ -16,8 +16,9 @@ import { ExtensionError, errorMessage } from './util.js';
 const isLoopback = (a: string) => /^\/ip4\/127\.|^\/ip6\/::1\//.test(a);
 
 /** The addresses to give a partner, best first: LAN and WAN ones before the loopback (this machine only). */
+/** Public addresses first (synchannel.announce: for a partner elsewhere), then the local network's, loopback last. */
 export function offeredAddresses(r: ServeResult): string[] {
-  const all = [...r.lan, ...r.wan];
+  const all = [...r.wan, ...r.lan];
   return [...all.filter((a) => !isLoopback(a)), ...all.filter(isLoopback)];
 }
 
@@ -42,7 +43,11 @@ async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?:
   c.host.log(`serving: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
   const [first] = offeredAddresses(result);
   if (first) {
-    const where = isLoopback(first) ? ' (this machine only: no LAN address found)' : '';
+    const where = isLoopback(first)
+      ? ' (this machine only: no LAN address found)'
+      : result.wan.includes(first)
+        ? ''
+        : ` (your local network only: for a partner elsewhere, forward port ${portOf(first)} to this machine and set synchannel.announce to your public address)`;
     void c.info(`waiting for a partner. Give them this address${where}: ${first}`, 'Copy Address').then((pick) => {
       if (pick) void vscode.env.clipboard.writeText(first);
     });
@@ -342,4 +347,9 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
       return true;
     },
   };
+}
+
+/** The TCP port of a multiaddr's text ("/ip4/…/tcp/3000/p2p/…"). */
+function portOf(addr: string): string {
+  return /\/tcp\/(\d+)/.exec(addr)?.[1] ?? '?';
 }

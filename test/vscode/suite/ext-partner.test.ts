@@ -74,11 +74,36 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.ok(said, `the notifications: ${JSON.stringify(notices(ext))}`);
     if (lan.length) {
       assert.ok(said.message.endsWith(lan[0]!), `offered: ${said.message}; LAN addresses: ${lan.join(' ')}`);
+      // no public address set: the toast says how a partner elsewhere reaches this machine
+      assert.match(said.message, /your local network only: for a partner elsewhere, forward port \d+ to this machine and set synchannel\.announce/);
       if (r.lan.length + r.wan.length > 1) ext.test.answer({ pick: lan[0]! });
       const copied = await vscode.commands.executeCommand('synchannel.copyMultiaddr', { party: 'me' });
       assert.equal(copied, lan[0]);
     } else {
       assert.match(said.message, /this machine only/);
+    }
+  });
+
+  it('synchannel.announce: Serve offers the public address first; a value that is not a multiaddr is left out, said, and the node starts', async () => {
+    const settings = vscode.workspace.getConfiguration('synchannel');
+    await settings.update('announce', ['/ip4/203.0.113.7/tcp/4001', 'my-router'], vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('synchannel.stopNode');
+      ext.test.clearPrompts();
+      const r = (await vscode.commands.executeCommand('synchannel.serve', 0)) as { lan: string[]; wan: string[] } | undefined;
+      assert.ok(r, JSON.stringify(ext.lastFailure()));
+      const wan = r.wan.find((a) => a.startsWith('/ip4/203.0.113.7/tcp/4001/p2p/'));
+      assert.ok(wan, `WAN: ${r.wan.join(' ')}`);
+      const offered = notices(ext).find((n) => /Give them this address/.test(n.message));
+      assert.ok(offered, JSON.stringify(notices(ext)));
+      assert.ok(offered.message.endsWith(`: ${wan}`), `offered: ${offered.message}`);
+      assert.doesNotMatch(offered.message, /local network only/);
+      const left = notices(ext).find((n) => /synchannel\.announce: "my-router" is not a TCP multiaddr/.test(n.message));
+      assert.ok(left, JSON.stringify(notices(ext)));
+      assert.deepEqual(left.buttons, ['Open Settings']);
+    } finally {
+      await settings.update('announce', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('synchannel.stopNode');
     }
   });
 
