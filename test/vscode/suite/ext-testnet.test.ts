@@ -107,7 +107,9 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     }
   });
 
-  it("a partner's proposal says the challenge window it commits to, beside the deposits", () => {
+  it("a partner's proposal says the challenge window it commits to, beside the deposits", async () => {
+    // the notices are the user's node's: it runs
+    if (!ext.status().runningNetwork) assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
     ext.test.clearPrompts();
     const channel = { id: 'kQfake', contract: 'kQfake', me: 'B', partnerAddress: '0QfakePartner', expectedDepositA: 3_000_000_000n, expectedDepositB: 4_000_000_000n, challengePeriod: 86_400 } as unknown as ChannelView;
     ext.test.notify({ type: 'channelProposed', channel });
