@@ -11,7 +11,7 @@ import { explorerLinks } from './hovers.js';
 import { keyChange, sameWallet, stopWarning } from './guards.js';
 import { channelPhases, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
-import { ExtensionError, errorMessage } from './util.js';
+import { ExtensionError, errorMessage, formatTon } from './util.js';
 
 const isLoopback = (a: string) => /^\/ip4\/127\.|^\/ip6\/::1\//.test(a);
 
@@ -141,10 +141,19 @@ async function guardKeyChange(c: CommandContext, network: NetworkKind, sameKey =
   if (!verdict.confirm) return;
   const ok = await c.prompts.confirm(
     `Replace the ${network} key?`,
-    `The current ${network} key is kept nowhere else: its wallet and any closed channel's history stay reachable only if you wrote its 24 words down (or kept its key folder). The data folder holds no channel that is not closed.`,
+    `${await walletWords(c, network)}The current ${network} key is kept nowhere else: its wallet and any closed channel's history stay reachable only if you wrote its 24 words down (or kept its key folder). The data folder holds no channel that is not closed.`,
     'Replace the Key',
   );
   if (!ok) throw cancelled();
+}
+
+/** The wallet a key replacement leaves behind, and what it holds when the node runs on that network. */
+async function walletWords(c: CommandContext, network: NetworkKind): Promise<string> {
+  const main = c.host.runningNetwork === network ? c.host.mainNode : null;
+  const account = main?.api.getAccount() ?? c.host.keys.lastAccount(network);
+  if (!account) return '';
+  const balance = main ? await main.api.balanceTon().catch(() => null) : null;
+  return balance === null ? `Its wallet is ${account}. ` : `Its wallet ${account} holds ${formatTon(balance)} TON. `;
 }
 
 async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {

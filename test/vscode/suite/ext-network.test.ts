@@ -47,6 +47,8 @@ describe('SynChannel node and network switch', function () {
     assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'sandbox'), undefined);
     const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
     assert.ok(asked?.kind === 'confirm' && /Replace the sandbox key\?/.test(asked.message), JSON.stringify(ext.test.prompts()));
+    // what the old key's wallet holds, read from the running node: the money a lost key would leave behind
+    assert.match(asked.detail, new RegExp(`^Its wallet ${String(account)} holds [\\d.]+ TON\\. `), asked.detail);
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account);
   });
 
