@@ -26,7 +26,14 @@ function copyOffer(c: CommandContext, message: string, value: string): void {
 async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unknown) {
   const [a, b] = c.inputs(t, [aArg, bArg]);
   const node = await c.nodeFor(t, true);
-  if (!c.host.channel(node, isTarget(t) ? targetChannel(t) : undefined)) return vscode.commands.executeCommand('synchannel.open', isTarget(t) ? t : undefined, a, b);
+  if (!c.host.channel(node, isTarget(t) ? targetChannel(t) : undefined)) {
+    // With amounts, as the original program's `deposit <a> <b>`: a proposal. Without, the accepting side's
+    // partner has not proposed yet: proposing a second channel instead is not what they asked for.
+    if (a === undefined && node.api.partners().length > 0) {
+      throw new ExtensionError('NO_CHANNEL', 'no proposal from your partner yet: it shows in the SynChannel view, with a Deposit button, when it arrives. To propose a channel yourself, Open a Channel');
+    }
+    return vscode.commands.executeCommand('synchannel.open', isTarget(t) ? t : undefined, a, b);
+  }
   const ch = await c.channelForAction(node, t, 'deposit');
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await node.api.balanceTon().catch(() => null);

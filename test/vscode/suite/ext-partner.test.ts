@@ -111,6 +111,12 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     const served = await partner!.run('serve 0 127.0.0.1');
     const addr = (served.lan as string[]).find((a) => a.startsWith('/ip4/127.0.0.1/'))!;
     assert.ok(await vscode.commands.executeCommand('synchannel.connect', addr), JSON.stringify(ext.lastFailure()));
+    // Deposit before any proposal: says so, and proposes nothing of its own
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit'), undefined);
+    assert.equal(ext.lastFailure()?.code, 'NO_CHANNEL', JSON.stringify(ext.lastFailure()));
+    assert.match(ext.lastFailure()!.message, /no proposal from your partner yet/);
+    assert.deepEqual(ext.test.prompts().filter((p) => p.kind !== 'notify'), [], 'nothing asked');
     assert.ok(await vscode.commands.executeCommand('synchannel.open', '2', '1'), JSON.stringify(ext.lastFailure()));
     await partner!.event('channelProposed');
     await partner!.run('deposit');
