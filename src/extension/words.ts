@@ -82,6 +82,11 @@ export function channelDescription(ch: ChannelView, now = Date.now() / 1000): st
   if (ch.phase === 'closed' && ch.payout) {
     const mine = ch.me === 'A' ? ch.payout.paidA : ch.payout.paidB;
     parts.push(`paid ${formatTon(mine)} TON`);
+  } else if (ch.phase === 'proposed' || ch.phase === 'accepted' || ch.phase === 'deploying' || ch.phase === 'funding') {
+    // Before the lock the channel holds deposits, not balances: what each side puts in (so far, of the proposal).
+    const [mine, myDue, theirs, theirDue] = ch.me === 'A' ? [ch.depositA, ch.expectedDepositA, ch.depositB, ch.expectedDepositB] : [ch.depositB, ch.expectedDepositB, ch.depositA, ch.expectedDepositA];
+    if (ch.phase === 'funding') parts.push(`in: you ${formatTon(mine)} of ${formatTon(myDue)}, them ${formatTon(theirs)} of ${formatTon(theirDue)} TON`);
+    else parts.push(`you deposit ${formatTon(myDue)}, them ${formatTon(theirDue)} TON`);
   } else if (ch.phase === 'closing' && ch.close) {
     // The node measures the time left in chain time (the sandbox and the devnet move the chain clock).
     parts.push(`${formatTon(ch.myBalance)} TON`, ch.close.secondsLeft > 0 ? `${timeLeft(now + ch.close.secondsLeft, now)} left` : 'window over');
