@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { EXTENSION_ID, api, notices, treeText, until } from './helpers.js';
 import { Partner } from './partner.js';
+import { itemMenus, type ItemMenu } from '../../helpers/menus.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
@@ -142,7 +143,8 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(row.tooltip.includes(broken.message), row.tooltip);
     assert.match(row.tooltip, /Next: .+\./);
     // No channel action on it: each would fail (the node has no such channel loaded) or act on another channel.
-    assert.deepEqual(itemMenus(row.contextValue), [], `the row's context value: ${row.contextValue}`);
+    const menus = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, ItemMenu[]> } }).contributes.menus['view/item/context']!;
+    assert.deepEqual(itemMenus(menus, row.contextValue).map((m) => m.command), [], `the row's context value: ${row.contextValue}`);
     assert.match(ext.status().text, /1 not loaded/);
     ext.test.clearPrompts();
     ext.test.answer({ confirm: null });
@@ -226,15 +228,3 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     }
   });
 });
-
-/** The tree-row menu entries (inline and context) the manifest shows for a row with this context value. */
-function itemMenus(contextValue: string): string[] {
-  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
-  return manifest.contributes.menus['view/item/context']!.filter((m) => {
-    const expr = (m.when ?? 'true')
-      .replace(/view == synchannel\.tree/g, 'true')
-      .replace(/viewItem =~ \/((?:[^/\\]|\\.)+)\//g, (_, re: string) => String(new RegExp(re).test(contextValue)));
-    assert.match(expr, /^[truefals&|() !]+$/, `a when-clause this test cannot read: ${m.when}`);
-    return (new Function(`return ${expr};`) as () => boolean)();
-  }).map((m) => m.command);
-}
