@@ -21,8 +21,8 @@ interface NextAction {
 
 const FAUCET: NextAction = { title: 'Get Test Coins', command: 'synchannel.faucet' };
 /** testnet has no faucet here: the address to give the testnet giver bot */
-const COPY_ADDRESS: NextAction = { title: 'Copy Address', command: 'synchannel.copyAddress' };
-export const TESTNET_GIVER = "get test coins from the testnet giver bot (@testgiver_ton_bot on Telegram) for your wallet's address: Copy Address copies it";
+const COPY_ADDRESS: NextAction = { title: 'Copy Wallet Address', command: 'synchannel.copyAddress' };
+export const TESTNET_GIVER = "get test coins from the testnet giver bot (@testgiver_ton_bot on Telegram) for your wallet's address: Copy Wallet Address copies it";
 const API_KEY: NextAction = { title: 'Set Testnet API Key', command: 'synchannel.setTestnetApiKey' };
 const SETTINGS = (query: string): NextAction => ({ title: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
 

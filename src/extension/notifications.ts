@@ -62,7 +62,7 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
       const broke = e.code === 'INSUFFICIENT_FUNDS';
       // the faucet is for sandbox and devnet; on testnet the giver bot, with the address to give it
       if (broke && e.channel.network !== 'testnet') buttons['Get Test Coins'] = () => void vscode.commands.executeCommand('synchannel.faucet');
-      if (broke && e.channel.network === 'testnet') buttons['Copy Address'] = () => void vscode.commands.executeCommand('synchannel.copyAddress');
+      if (broke && e.channel.network === 'testnet') buttons['Copy Wallet Address'] = () => void vscode.commands.executeCommand('synchannel.copyAddress');
       const retry =
         e.nextRetryMs !== null
           ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s`

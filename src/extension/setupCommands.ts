@@ -48,7 +48,7 @@ async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?:
       : result.wan.includes(first)
         ? ''
         : ` (your local network only: for a partner elsewhere, forward port ${portOf(first)} to this machine and set synchannel.announce to your public address)`;
-    void c.info(`waiting for a partner. Give them this address${where}: ${first}`, 'Copy Address').then((pick) => {
+    void c.info(`waiting for a partner. Give them this address${where}: ${first}`, 'Copy Connection Address').then((pick) => {
       if (pick) void vscode.env.clipboard.writeText(first);
     });
   }

@@ -1,4 +1,4 @@
-// In-host: testnet has no faucet here. A lack of coins offers the testnet giver bot and Copy Address, never "Get Test
+// In-host: testnet has no faucet here. A lack of coins offers the testnet giver bot and Copy Wallet Address, never "Get Test
 // Coins"; the faucet command refuses at once and is hidden from the palette there. A next step the message already
 // says in other words is not repeated.
 import * as assert from 'node:assert/strict';
@@ -28,13 +28,13 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     await cfg().update('network', undefined, vscode.ConfigurationTarget.Global);
   });
 
-  it('a lack of coins offers the faucet on sandbox and devnet, the testnet giver bot and Copy Address on testnet; the palette hides the faucet on testnet', () => {
+  it('a lack of coins offers the faucet on sandbox and devnet, the testnet giver bot and Copy Wallet Address on testnet; the palette hides the faucet on testnet', () => {
     const p = new Prompts(true);
     for (const code of ['INSUFFICIENT_FUNDS', 'CHALLENGE_FAILED'] as const) {
       const t = showFailure(p, code, 'your wallet has 0.1 TON, it needs 3 TON', { network: 'testnet', ...where }, () => {});
       assert.ok(t);
       assert.ok(!t.buttons.includes('Get Test Coins'), `${code} on testnet: ${t.buttons.join(', ')}`);
-      assert.ok(t.buttons.includes('Copy Address'), `${code} on testnet: ${t.buttons.join(', ')}`);
+      assert.ok(t.buttons.includes('Copy Wallet Address'), `${code} on testnet: ${t.buttons.join(', ')}`);
       assert.match(t.text, /testnet giver bot \(@testgiver_ton_bot on Telegram\)/);
       for (const network of ['sandbox', 'devnet'] as const) {
         const s = showFailure(p, code, 'your wallet has 0.1 TON, it needs 3 TON', { network, ...where }, () => {});
@@ -61,7 +61,7 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     assert.deepEqual(t?.buttons, ['Locate the Key Folder', 'Copy Details']);
   });
 
-  it('on a testnet node the faucet refuses at once with the giver bot, and a failed challenge for lack of coins offers Copy Address', async () => {
+  it('on a testnet node the faucet refuses at once with the giver bot, and a failed challenge for lack of coins offers Copy Wallet Address', async () => {
     await cfg().update('testnetEndpoint', where.endpoint, vscode.ConfigurationTarget.Global);
     ext.test.clearPrompts();
     ext.test.answer({ confirm: 'Replace the Key' });
@@ -75,7 +75,7 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     const f = ext.lastFailure();
     assert.equal(f?.code, 'NO_FAUCET', JSON.stringify(f));
     assert.ok(f.shown, 'shown');
-    assert.ok(f.shown.buttons.includes('Copy Address'), JSON.stringify(f.shown));
+    assert.ok(f.shown.buttons.includes('Copy Wallet Address'), JSON.stringify(f.shown));
     assert.match(f.shown.text, /testnet has no faucet here: your wallet is 0Q.*testnet giver bot/);
     assert.doesNotMatch(f.shown.text, /check the value you entered/);
 
@@ -84,7 +84,7 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     ext.test.notify({ type: 'challengeFailed', channel, code: 'INSUFFICIENT_FUNDS', message: 'your wallet has 0.01 TON', secondsLeft: 300, nextRetryMs: 4000, stopped: null });
     const said = notices(ext).find((n) => /challenge of the close/.test(n.message));
     assert.ok(said, JSON.stringify(notices(ext)));
-    assert.deepEqual(said.buttons, ['Retry Now', 'Copy Address']);
+    assert.deepEqual(said.buttons, ['Retry Now', 'Copy Wallet Address']);
     assert.match(said.message, /testnet giver bot/);
   });
 
