@@ -3,7 +3,6 @@
 // handlers, the partners' sessions, one controller per channel, and the persistence.
 import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
-import type { LifeEffect, LifeEventType } from '../core/lifecycle.js';
 import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { Arbiter } from './arbiter.js';
@@ -12,6 +11,7 @@ import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
 import { NodeError } from './errors.js';
+import { Effects } from './effects.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
 import { Negotiation } from './negotiation.js';
@@ -34,9 +34,6 @@ export type { ChannelNodeOptions } from './context.js';
 /** Start-up events kept for the first listener. */
 const EARLY_EVENTS = 200;
 
-/** The effects that guard money already in a contract and need no record on disk to run. */
-const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit'];
-
 export class ChannelNode extends Queries implements ChannelNodeApi {
   readonly network: ChannelNodeOptions['network'];
   private readonly listeners = new Set<(e: NodeEvent) => void>();
@@ -47,6 +44,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly closing: Closing;
   private readonly arbiter: Arbiter;
   private readonly sync: Sync;
+  private readonly effects: Effects;
   private readonly table: HandlerTable;
   private readonly attached = new WeakSet<PeerSession>();
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
@@ -69,6 +67,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.payments = new Payments(ctx);
     this.closing = new Closing(ctx, this.payments);
     this.arbiter = new Arbiter(ctx, this.payments);
+    this.effects = new Effects(ctx, this.negotiation, this.payments, this.arbiter);
     this.sync = new Sync(ctx, this.negotiation, this.payments);
     this.table = handlers({ ctx, negotiation: this.negotiation, payments: this.payments, closing: this.closing, arbiter: this.arbiter, sync: this.sync });
   }
@@ -116,7 +115,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
         else if (ctl.life === 'open') this.closing.payOutLate(ctl);
         this.emit({ type: 'channelUpdated', channel: this.viewOf(ctl) });
       },
-      transition: (ctl, event) => this.transition(ctl, event),
+      transition: (ctl, event) => this.effects.transition(ctl, event),
       sessionOf: (ctl) => this.sessions.get(partnerAddressOf(ctl.rec)),
       send: (ctl, msg) => void this.outbound.sendAcked(ctl, msg),
       sendAcked: (ctl, msg) => this.outbound.sendAcked(ctl, msg),
@@ -168,53 +167,6 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   // ---------------------------------------------------------------- the lifecycle
-
-  private async transition(ctl: ChannelController, event: LifeEventType): Promise<void> {
-    const was = ctl.life;
-    const { changed, effects } = ctl.step(event);
-    if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') this.emit({ type: 'channelDeployed', channel: this.viewOf(ctl) });
-    if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
-    if (changed || effects.length) {
-      try {
-        await ctl.saveRecord();
-      } catch (e) {
-        // What the chain did needs an answer that writes nothing (a restart reads the chain again): the record's
-        // failure (a full disk) is reported, the defense of the money goes on.
-        for (const effect of effects) if (GUARDS.includes(effect)) this.perform(ctl, effect);
-        throw e;
-      }
-      this.ctx.changed(ctl);
-    }
-    for (const effect of effects) this.perform(ctl, effect);
-  }
-
-  /** Effects never block the caller: long ones (deploy, challenge) run on their own and report failures. */
-  private perform(ctl: ChannelController, effect: LifeEffect): void {
-    const bg = (p: Promise<unknown>) => void p.catch((e) => this.fail(e, ctl));
-    const r = ctl.rec;
-    switch (effect) {
-      case 'sendAccept':
-        return this.ctx.send(ctl, { type: 'channel.accept', channelId: r.channelId });
-      case 'sendReject':
-        return this.ctx.send(ctl, { type: 'channel.reject', channelId: r.channelId, reason: 'declined' });
-      case 'deploy':
-        return bg(this.negotiation.deploy(ctl));
-      case 'sendDeployed':
-        return this.ctx.send(ctl, { type: 'channel.deployed', channelId: r.channelId, contract: r.contract });
-      case 'watch':
-        return this.arbiter.watch(ctl);
-      case 'proposeInitial':
-        return bg(this.payments.proposeInitial(ctl));
-      case 'offerExit':
-        return this.emit({ type: 'exitOffered', channel: this.viewOf(ctl), waitedSeconds: Math.round((Date.now() - (r.lockedAt ?? Date.now())) / 1000) });
-      case 'defend':
-        return bg(this.arbiter.defend(ctl));
-      case 'finish':
-        return bg(this.arbiter.finishDue(ctl));
-      case 'stopWatch':
-        return this.arbiter.unwatch(ctl);
-    }
-  }
 
   /** The disk is above the floor again: what was refused under it is asked for again (the partner resends its state). */
   private spaceBack(): void {

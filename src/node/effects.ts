@@ -1,0 +1,69 @@
+// The lifecycle's driver: a channel's life event saved with its record, then the effects the lifecycle machine
+// asks for (core/lifecycle.ts), each started without blocking the caller.
+import type { LifeEffect, LifeEventType } from '../core/lifecycle.js';
+import type { Arbiter } from './arbiter.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import type { Negotiation } from './negotiation.js';
+import type { Payments } from './payments.js';
+
+/** The effects that guard money already in a contract and need no record on disk to run. */
+const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit'];
+
+export class Effects {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly negotiation: Negotiation,
+    private readonly payments: Payments,
+    private readonly arbiter: Arbiter,
+  ) {}
+
+  async transition(ctl: ChannelController, event: LifeEventType): Promise<void> {
+    const { ctx } = this;
+    const was = ctl.life;
+    const { changed, effects } = ctl.step(event);
+    if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') ctx.emit({ type: 'channelDeployed', channel: ctx.view(ctl) });
+    if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
+    if (changed || effects.length) {
+      try {
+        await ctl.saveRecord();
+      } catch (e) {
+        // What the chain did needs an answer that writes nothing (a restart reads the chain again): the record's
+        // failure (a full disk) is reported, the defense of the money goes on.
+        for (const effect of effects) if (GUARDS.includes(effect)) this.perform(ctl, effect);
+        throw e;
+      }
+      ctx.changed(ctl);
+    }
+    for (const effect of effects) this.perform(ctl, effect);
+  }
+
+  /** Effects never block the caller: long ones (deploy, challenge) run on their own and report failures. */
+  private perform(ctl: ChannelController, effect: LifeEffect): void {
+    const { ctx } = this;
+    const bg = (p: Promise<unknown>) => void p.catch((e) => ctx.fail(e, ctl));
+    const r = ctl.rec;
+    switch (effect) {
+      case 'sendAccept':
+        return ctx.send(ctl, { type: 'channel.accept', channelId: r.channelId });
+      case 'sendReject':
+        return ctx.send(ctl, { type: 'channel.reject', channelId: r.channelId, reason: 'declined' });
+      case 'deploy':
+        return bg(this.negotiation.deploy(ctl));
+      case 'sendDeployed':
+        return ctx.send(ctl, { type: 'channel.deployed', channelId: r.channelId, contract: r.contract });
+      case 'watch':
+        return this.arbiter.watch(ctl);
+      case 'proposeInitial':
+        return bg(this.payments.proposeInitial(ctl));
+      case 'offerExit':
+        return ctx.emit({ type: 'exitOffered', channel: ctx.view(ctl), waitedSeconds: Math.round((Date.now() - (r.lockedAt ?? Date.now())) / 1000) });
+      case 'defend':
+        return bg(this.arbiter.defend(ctl));
+      case 'finish':
+        return bg(this.arbiter.finishDue(ctl));
+      case 'stopWatch':
+        return this.arbiter.unwatch(ctl);
+    }
+  }
+}
