@@ -171,9 +171,12 @@ export class Closing {
     // turn is the partner's then), or ask for the turn.
     const end = Date.now() + this.closeTimeoutMs;
     const left = () => Math.max(1, end - Date.now());
+    const mine = () => !!ch.staged && !ch.pending;
     while (!agreed() && !(ch.isMyTurn && !ch.staged)) {
-      if (ch.pending) await this.payments.sign(ctl);
-      else if (ch.staged) await ctl.waitFor(() => agreed() || !ch.staged, left(), opts.signal, 'your partner did not sign your last state');
+      // Signed in the queue only if still pending: the person's own sign may have gone first.
+      if (ch.pending) await ctl.run(() => (ch.pending ? this.payments.countersignIn(ctl) : undefined));
+      // Ours signed, the partner's next state (its automatic pass) may already follow it: signed on the next turn.
+      else if (mine()) await ctl.waitFor(() => agreed() || !mine(), left(), opts.signal, 'your partner did not sign your last state');
       else {
         opts.onProgress?.('asking your partner for the turn to propose the close…');
         await this.payments.requestEmpty(ctl);

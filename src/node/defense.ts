@@ -293,6 +293,8 @@ export class Defense {
     const contract = Address.parse(ctl.rec.contract);
     const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
     void (async () => {
+      // The journal holds it first (the partner's signature may have just arrived).
+      await ctl.written();
       this.h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
       for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {

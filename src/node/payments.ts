@@ -206,13 +206,15 @@ export class Payments implements Stager {
     if (ctl.rec.restorePending) throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner has not answered yet, so the node does not sign; it signs once it knows the latest state');
     // The machine's latest (the view of it may wait for the disk): whether this state changed a balance.
     const before = ch.latest;
+    // Asked for the turn (a withdraw, a payment of ours): countersigning the partner's state gives it to us, keep it.
+    const asked = ch.turnRequested;
     const signed = ch.countersign();
     const view = stateView(signed, before);
     // Automatic mode: after countersigning a payment, pass the turn back at once, piggybacked on the
     // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
     // Not in a long idle run (this payment counted): the partner asks for the turn, and holdPass answers late.
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && !asked && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
       pass = ch.proposeEmpty();
     }
     // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below
