@@ -1,11 +1,11 @@
 // Context keys for `when` clauses (welcome views per situation, menus, key bindings), kept in step with the host
 // and the model: synchannel.nodeState, .nodeRunning, .network, .hasKey, .channelCount, .serving, .partnerCount,
-// .demoRunning, .demoStarting.
+// .partnersOnline, .demoRunning, .demoStarting.
 import * as vscode from 'vscode';
 import type { NodeHost } from './host.js';
 import type { ModelBuilder } from './model.js';
 
-export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposable {
+export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposable & { value(key: string): unknown } {
   const last = new Map<string, unknown>();
   const set = (key: string, value: unknown) => {
     if (last.get(key) === value) return;
@@ -25,10 +25,11 @@ export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposa
     set('channelCount', me?.channels.length ?? 0);
     set('serving', !!me?.served && me.served.lan.length + me.served.wan.length > 0);
     set('partnerCount', me?.partners.length ?? 0);
+    set('partnersOnline', me?.partners.filter((p) => p.online).length ?? 0);
     set('demoRunning', host.demoSession !== null);
     set('demoStarting', host.demoStarting);
   };
   void update();
   const subs = [host.onDidChange(() => void update()), model.onDidUpdate(() => void update())];
-  return { dispose: () => subs.forEach((s) => s.dispose()) };
+  return { dispose: () => subs.forEach((s) => s.dispose()), value: (key) => last.get(key) };
 }

@@ -41,6 +41,8 @@ export interface SynChannelTestApi {
   settle(): Promise<void>;
   /** whether the views are read again on a timer (a channel is closing: its countdown moves) */
   countdown(): boolean;
+  /** the value this extension last set for a context key (synchannel.<key>) */
+  contextKey(key: string): unknown;
 }
 
 /** What activate() returns: a read-only window into the extension for tests and tools. */
@@ -94,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   commands.register(context);
   const status = new StatusBar(nodeHost, model, treeView);
   const notes = partnerNotifications(nodeHost, prompts);
+  const keys = contextKeys(nodeHost, model);
 
   context.subscriptions.push(
     out,
@@ -103,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     balances,
     status,
     notes,
-    contextKeys(nodeHost, model),
+    keys,
     vscode.window.registerFileDecorationProvider(new TreeDecorations()),
     vscode.window.registerWebviewPanelSerializer(BALANCES_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => balances.restore(panel, state) }),
     onSettingsChanged(nodeHost, prompts, commands),
@@ -118,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   };
   setTimeout(() => void startup(), 0);
 
-  return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, startup, testMode });
+  return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, testMode });
 }
 
 interface Parts {
@@ -130,6 +133,7 @@ interface Parts {
   status: StatusBar;
   commands: Commands;
   notes: ReturnType<typeof partnerNotifications>;
+  keys: ReturnType<typeof contextKeys>;
   startup: () => Promise<string>;
   testMode: boolean;
 }
@@ -213,7 +217,7 @@ async function restartForSettings(nodeHost: NodeHost, prompts: Prompts, commands
 
 /** The API activate() returns (with the test hooks in test mode only). */
 function publicApi(p: Parts): SynChannelApi {
-  const { nodeHost, prompts, model, tree, balances, status, commands, notes, startup, testMode } = p;
+  const { nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, testMode } = p;
   return {
     commands: COMMAND_NAMES.map((c) => `synchannel.${c}`),
     tree: { snapshot: () => tree.snapshot() },
@@ -264,6 +268,7 @@ function publicApi(p: Parts): SynChannelApi {
             forgetKeyFolder: (network: NetworkKind) => nodeHost.keys.forgetKeyFolder(network),
             settle: () => model.rebuild(),
             countdown: () => model.counting,
+            contextKey: (key: string) => keys.value(key),
           },
         }
       : {}),

@@ -111,6 +111,15 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     const served = await partner!.run('serve 0 127.0.0.1');
     const addr = (served.lan as string[]).find((a) => a.startsWith('/ip4/127.0.0.1/'))!;
     assert.ok(await vscode.commands.executeCommand('synchannel.connect', addr), JSON.stringify(ext.lastFailure()));
+    // The welcome views follow the partners online (the serving side's changes once they connect)
+    await until('partnersOnline set', async () => {
+      await ext.test.settle();
+      return ext.test.contextKey('partnersOnline') === 1;
+    }, 10_000);
+    const welcome = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsWelcome: { when: string; contents: string }[] } }).contributes.viewsWelcome;
+    const serving = welcome.filter((w) => /(^|&& )synchannel\.serving && synchannel\.partnersOnline > 0/.test(w.when));
+    assert.equal(serving.length, 1, JSON.stringify(welcome.map((w) => w.when)));
+    assert.match(serving[0]!.contents, /^Your partner's node is connected, with no channel yet\./);
     // Deposit before any proposal: says so, and proposes nothing of its own
     ext.test.clearPrompts();
     assert.equal(await vscode.commands.executeCommand('synchannel.deposit'), undefined);
