@@ -247,9 +247,17 @@ async function showKeyWords(c: CommandContext, n: unknown): Promise<number | und
 }
 
 async function setTestnetApiKey(c: CommandContext, k: unknown) {
-  const key = typeof k === 'string' ? k : await c.prompts.input({ title: 'SynChannel: testnet API key', prompt: 'toncenter API key (empty to remove)', password: true });
-  await c.host.keys.storeApiKey(key.trim());
-  void c.info(key.trim() ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
+  const had = !!(await c.host.keys.apiKey());
+  const typed = typeof k === 'string' ? k : await c.prompts.input({ title: 'SynChannel: testnet API key', prompt: had ? 'toncenter API key (empty to remove the one saved)' : 'toncenter API key', password: true });
+  const key = typed.trim();
+  // An empty answer removes a saved key only when asked twice; with none saved it changes nothing (no restart).
+  if (!key && !had) {
+    void c.info('no testnet API key is saved: nothing changed');
+    return false;
+  }
+  if (!key && (await c.prompts.confirm('Remove the testnet API key?', 'Without a key toncenter allows about one request a second: the node on testnet reads and sends more slowly.', 'Remove the Key')) !== 'Remove the Key') throw cancelled();
+  await c.host.keys.storeApiKey(key);
+  void c.info(key ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
   await restartIfOn(c, 'testnet');
   return true;
 }

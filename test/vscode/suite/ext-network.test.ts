@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, until } from './helpers.js';
+import { api, notices, until } from './helpers.js';
 
 describe('SynChannel node and network switch', function () {
   this.timeout(120_000);
@@ -50,6 +50,23 @@ describe('SynChannel node and network switch', function () {
     // what the old key's wallet holds, read from the running node: the money a lost key would leave behind
     assert.match(asked.detail, new RegExp(`^Its wallet ${String(account)} holds [\\d.]+ TON\\. `), asked.detail);
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account);
+  });
+
+  it('Set Testnet API Key: an empty answer with no key saved changes nothing; with one saved it asks before removing it', async () => {
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', ''), false, JSON.stringify(ext.lastFailure()));
+    assert.ok(notices(ext).some((n) => /no testnet API key is saved: nothing changed/.test(n.message)), JSON.stringify(notices(ext)));
+    assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', 'k-test'), true);
+    try {
+      ext.test.clearPrompts();
+      ext.test.answer({ confirm: null });
+      assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', ''), undefined);
+      const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+      assert.ok(asked?.kind === 'confirm' && /Remove the testnet API key\?/.test(asked.message), JSON.stringify(ext.test.prompts()));
+    } finally {
+      ext.test.answer({ confirm: 'Remove the Key' });
+      assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', ''), true);
+    }
   });
 
   it('answers "no channel yet" (with Serve and Connect) when the node runs but has no channel', async () => {
