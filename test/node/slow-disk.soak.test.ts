@@ -6,8 +6,8 @@
 // turn request), stateSigned came once per step in step order, no state went to the chain before its sender's
 // journal held it, and both are paid by the close state both signed.
 // Replaying and exploring: SYNCHANNEL_SLOWDISK_SEEDS=<seed>[,<seed>…] (the profile is the seed modulo the
-// profiles), _OPS (operations per run), _LAYER_MS (100: writes 0–300 ms late), _END (settled, both, mixed: either;
-// racing: right after the last operation) and _DROPS (the chance that an operation drops the connections instead).
+// profiles), _OPS (operations per run), _LAYER_MS (100: writes 0–300 ms late), _END (settled, both, racing: right
+// after the last operation; mixed: any of them) and _DROPS (the chance that an operation drops the connections instead).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Address } from '@ton/core';
@@ -271,19 +271,15 @@ async function soak(seed: number): Promise<Run> {
       if (profile === 'auto-pairs') await Promise.all([operate(p, r, run, manual, checks, `${i}a `), operate(p, r, run, manual, checks, `${i}b `)]);
       else await operate(p, r, run, manual, checks, `${i} `);
     }
-    // settled: the withdraw once both agree; both: both sides at once; racing (only when asked: SYNCHANNEL_SLOWDISK_END):
-    // right after the last operation. Racing fails on the current code for reasons other than the disk (closing.ts
-    // agreeClose): a turn request that crosses the partner's payment is taken as answered by it and our automatic
-    // pass hands the turn straight back, and a payer signing by hand waits for no state staged at all while the
-    // partner's automatic pass waits for its signature; either way the withdraw gives up and closes alone.
-    const end = END === 'mixed' ? r.pick(['settled', 'both'] as const) : END;
+    // settled: the withdraw once both agree; both: both sides at once; racing: right after the last operation (a
+    // turn request crossing a payment, a pass staged behind a countersignature: withdraw-races.test.ts).
+    const end = END === 'mixed' ? r.pick(['settled', 'both', 'racing'] as const) : END;
     run.end = end;
     if (end !== 'racing') {
       await Promise.all(checks);
       await checkAgreed(p, run, 'before the withdraw');
     }
-    // The person stops before their node withdraws: a `sign` of theirs racing the withdraw's own makes the withdraw
-    // fall back to a unilateral close (NOTHING_TO_SIGN in closing.ts agreeClose), another matter than the disk.
+    // The person stops before their node withdraws (a sign of theirs racing it: withdraw-races.test.ts).
     await people?.stop();
     const first: Side = manual ?? (r.chance(0.5) ? 'alice' : 'bob');
     const who: Side[] = end === 'both' ? [first, other(first)] : [first];
