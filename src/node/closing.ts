@@ -21,10 +21,6 @@ const SENT = new WeakSet<object>();
 const PARTNER_GRACE_MS = 5_000;
 
 /** A state both signed as the chain's calls take it. */
-export function signedArg(s: SignedState) {
-  return { state: s.state, sigA: s.sigA!, sigB: s.sigB! };
-}
-
 function chainOpts(o: ProgressOptions): ProgressOptions {
   return { ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
 }
@@ -136,10 +132,10 @@ export class Closing {
   private async cooperative(ctl: ChannelController, opts: ProgressOptions): Promise<WithdrawResult> {
     const ch = ctl.channel;
     const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
-    await ctl.written();
+    const arg = await ctl.forChain(closeState);
     opts.onProgress?.('sending the cooperative close to the contract…');
     try {
-      await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(closeState), chainOpts(opts));
+      await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, chainOpts(opts));
     } catch (e) {
       // It may have landed (a wait that timed out), or the partner's landed first: the chain tells.
       const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
@@ -196,10 +192,10 @@ export class Closing {
     if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
-    await ctl.written();
+    const arg = await ctl.forChain(use);
     // Known before it is sent: a challenge may land before our first read of it (the arbiter tells both).
     ctl.sentClose = use.state.step;
-    await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(use), {
+    await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),
       onProgress: (m) => {
         opts.onProgress?.(m);

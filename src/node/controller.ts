@@ -7,6 +7,7 @@ import { capabilities, type Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
+import type { SignedStateArg } from '../chain/types.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { lastSentAt, partnerAddressOf, type ChannelRecord } from './record.js';
@@ -137,12 +138,20 @@ export class ChannelController {
     return this.durableChain;
   }
 
-  /**
-   * Before a state goes to the chain: waits until what was appended so far is on disk, so the journal holds what
-   * the chain may take. Never throws: after a failed write the chain is the only record left, and leaving must work.
-   */
+  /** Settles once what was appended so far is on disk, or its write failed (never throws). */
   async written(): Promise<void> {
     await this.durableChain.catch(() => undefined);
+  }
+
+  /**
+   * `s` as the chain takes it, once the journal holds everything appended so far: the only way to build one, so
+   * no state reaches the chain before its record is on disk. After a failed write the chain is the only record
+   * left, and leaving must still work: it does not throw for the journal.
+   */
+  async forChain(s: SignedState): Promise<SignedStateArg> {
+    await this.written();
+    if (!s.sigA || !s.sigB) throw new NodeError('INTERNAL', `step ${s.state.step} is not signed by both: the contract would refuse it`);
+    return { state: s.state, sigA: s.sigA, sigB: s.sigB };
   }
 
   /** Records a newly committed state's view (`previous` is the latest before it). */

@@ -11,7 +11,6 @@ import type { Payments } from './payments.js';
 import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
-import { signedArg } from './closing.js';
 import { closeBehind, closeOf } from './payout.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
@@ -247,12 +246,12 @@ export class Defense {
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step && !ctl.rec.restorePending) await ctl.run(() => this.h.payments.countersignIn(ctl));
     const latest = ctl.channel.latest!;
-    await ctl.written();
+    const arg = await ctl.forChain(latest);
     const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
     if (latest.state.tag === 'close') {
       // A close state both signed pays out at once, even during a close's window: better than a challenge.
       ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
-      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(latest), { onProgress: (m) => ctx.log(m) });
+      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
       const w = this.h.state(ctl);
       if (w) w.paidOut = true;
       void this.h.poke(ctl);
@@ -269,7 +268,7 @@ export class Defense {
     );
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
-    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), signedArg(latest), { onProgress: (m) => ctx.log(m) });
+    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
     ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
     // The challenge landed: a record that cannot be written (a full disk) is reported, not told as a failed challenge.
     await ctl.run(() => ctl.saveRecord()).catch((e) => ctx.fail(e, ctl));
@@ -294,11 +293,11 @@ export class Defense {
     const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
     void (async () => {
       // The journal holds it first (the partner's signature may have just arrived).
-      await ctl.written();
+      const arg = await ctl.forChain(latest);
       this.h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
       for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
-          await this.h.ctx.o.chain.cooperativeClose(this.h.ctx.o.wallet, contract, signedArg(latest), { onProgress: (m) => this.h.ctx.log(m) });
+          await this.h.ctx.o.chain.cooperativeClose(this.h.ctx.o.wallet, contract, arg, { onProgress: (m) => this.h.ctx.log(m) });
           w.paidOut = true;
           break;
         } catch (e) {
