@@ -28,3 +28,20 @@ export async function slowDisk(node: ChannelNodeApi, channelId: string, slow: (e
   };
   return { acked };
 }
+
+type Writer = { writeDurable(bytes: Buffer, at: number): Promise<void> };
+
+/**
+ * A slow disk under one channel's journal: each write reaches the file `ms` late (in order, one at a time, as the
+ * journal issues them), so what the node holds in memory runs ahead of what the journal can read back.
+ */
+export async function slowWrites(node: ChannelNodeApi, channelId: string, ms: number): Promise<void> {
+  const inner = (node as unknown as { node: { ctx: { channels: Map<string, { storage: { writer: Writer } | null }> } } }).node.ctx;
+  const writer = inner.channels.get(channelId)?.storage?.writer;
+  if (!writer) throw new Error(`channel ${channelId} has no storage`);
+  const write = writer.writeDurable.bind(writer);
+  writer.writeDurable = async (bytes, at) => {
+    await new Promise((r) => setTimeout(r, ms));
+    return write(bytes, at);
+  };
+}

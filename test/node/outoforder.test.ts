@@ -8,6 +8,7 @@ import { stateFromBase64 } from '../../src/core/state.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { endScene, scene, TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
+import { slowWrites } from '../helpers/slow-disk.js';
 
 test('a proposal that arrives before the countersignature of ours makes the node resync, and both settle', async () => {
   const s = await scene();
@@ -37,6 +38,28 @@ test('a proposal that arrives before the countersignature of ours makes the node
     assert.ok(countersigned);
     assert.equal(World.step(s.vic.node, s.withMal), next.step);
     assert.equal(s.vic.node.channel(s.withMal)!.pending, null);
+  } finally {
+    await endScene(s);
+  }
+});
+
+test('a resync answer waits for the state being written: it carries the state both just signed', async () => {
+  const s = await scene();
+  try {
+    const { mallory: m, known: k } = s;
+    await slowWrites(s.vic.node, s.withMal, 400);
+    // Mallory passes the turn and, her copy lost at once, asks what follows her latest state both signed.
+    const pass = m.next(k);
+    const from = m.received.length;
+    m.say(m.propose(k, pass));
+    m.say({ type: 'resync.request', contract: k.contract, latestStep: pass.step - 1n });
+    const answer = await m.nextOf('resync.response', () => true);
+    assert.deepEqual(
+      answer.states.map((x) => stateFromBase64(x.state).step),
+      [pass.step],
+      'Vic holds the pass signed by both (its write under way): a short answer would tell Mallory she is up to date',
+    );
+    assert.ok(m.received.slice(from).some((x) => x.type === 'state.countersign'));
   } finally {
     await endScene(s);
   }
