@@ -31,6 +31,8 @@ export interface CapabilityInput {
   depositedMine: bigint;
   /** a deposit (or A's deployment, which carries A's deposit) was sent and may still land */
   depositInFlight?: boolean;
+  /** a deposit of this node's person runs now (accepting, waiting for the contract, paying) */
+  depositRunning?: boolean;
   /** closing only: chain time reached the deadline */
   deadlinePassed: boolean;
   /** closing only: the end of the challenge window (unix seconds, chain time), when known */
@@ -60,6 +62,8 @@ function deposit(i: CapabilityInput): Capability {
   if (i.partnerDeclined && (i.life === 'accepted' || i.life === 'deploying')) {
     return no('PARTNER_DECLINED', 'your partner declined this channel: nothing more is deployed for it. If your deployment lands, the node follows it and you take your deposit back with refund; otherwise the node ends the channel once it can no longer land');
   }
+  const mayPay = (i.life === 'proposed' && i.me === 'B') || (i.life === 'accepted' && i.me === 'A') || i.life === 'funding';
+  if (i.depositRunning && mayPay) return no('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
   switch (i.life) {
     case 'proposed':
       return i.me === 'B' ? OK : no('WAIT_PARTNER', 'your partner has not accepted the channel yet: they deposit, then you deploy automatically');

@@ -183,6 +183,7 @@ export class ChannelController {
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
       depositInFlight: Date.now() - lastSentAt(this.rec) < DEPLOY_MAY_LAND_MS,
+      depositRunning: this.depositing,
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,

@@ -282,10 +282,11 @@ export class Negotiation {
 
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
   async deposit(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
+    // One at a time: the capability says DEPOSIT_UNDER_WAY while one runs.
     const can = ctl.actions().deposit;
     if (!can.ok) throw new NodeError(can.code, `${can.why}`);
-    if (ctl.depositing) throw new NodeError('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
     ctl.depositing = true;
+    this.ctx.changed(ctl);
     try {
       return await this.depositChecked(ctl, amount, opts);
     } finally {

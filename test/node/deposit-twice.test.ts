@@ -21,6 +21,9 @@ withPair('a second deposit while the first waits for the contract is refused: on
   const deployed = waitForEvent(p.bob, 'channelDeployed');
   const first = p.bob.deposit();
   await deployed; // the notice that says the deposit can go in now, while the first one still runs
+  // What the menus and buttons show: no second Deposit while this one runs.
+  const shown = p.bob.currentChannel()!.actions.deposit;
+  assert.deepEqual(shown.ok ? 'ok' : shown.code, 'DEPOSIT_UNDER_WAY', 'the view offers no Deposit during a deposit');
   await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /already under way/.test(e.message ?? ''));
   assert.equal((await first).depositB, TON('4'));
   await until('Bob open', () => p.bob.currentChannel()?.phase === 'open', 30_000);
