@@ -43,6 +43,8 @@ interface Run {
   log: string[];
   counts: Record<string, number>;
   end?: string;
+  /** a turn request of this side not yet answered: the state that answers it may be the partner's payment */
+  asked: Record<Side, boolean>;
 }
 
 /** Settles with the call's value or error, or says it hung. */
@@ -194,6 +196,8 @@ async function operate(p: Pair, r: Rng, run: Run, manual: Side | null, checks: P
   const amount = TON('0.01') * BigInt(r.int(1, 40));
   await new Promise((res) => setTimeout(res, r.int(0, 150)));
   const before = view(node).latest!.step;
+  // A request is answered once its side holds the turn.
+  for (const s of ['alice', 'bob'] as const) if (view(p[s]).myTurn) run.asked[s] = false;
   const what = `${tag}${side}.${op}${op === 'send' || op === 'pay' ? `(${amount})` : ''} at step ${before}`;
   const x = await bounded(what, call(node, op, amount));
   if (!x.ok) {
@@ -206,9 +210,13 @@ async function operate(p: Pair, r: Rng, run: Run, manual: Side | null, checks: P
   run.counts[`${op} ok`] = (run.counts[`${op} ok`] ?? 0) + 1;
   const step = (x.v as { step?: bigint } | undefined)?.step;
   run.log.push(`${what}: ok${step !== undefined ? ` (step ${step})` : ''}`);
+  if (op === 'requestEmpty') run.asked[side] = true;
+  // A partner that asked for the turn keeps the one a payment gives it: no automatic pass then.
+  const keeps = run.asked[other(side)];
+  if (op === 'send' || op === 'pay' || op === 'createEmpty') run.asked[other(side)] = false;
   if (!partnerAuto) return;
   // A payment (send, pay) gets the automatic pass; a turn request gets the turn.
-  if (op === 'send' || op === 'pay') expectTurnBack(run, checks, node, side, what, step! + 1n);
+  if ((op === 'send' || op === 'pay') && !keeps) expectTurnBack(run, checks, node, side, what, step! + 1n);
   else if (op === 'requestEmpty') expectTurnBack(run, checks, node, side, what, nextOf(other(side), before));
 }
 
@@ -236,7 +244,7 @@ async function checkAgreed(p: Pair, run: Run, when: string): Promise<void> {
 
 async function soak(seed: number): Promise<Run> {
   const profile = PROFILES[seed % PROFILES.length]!;
-  const run: Run = { seed, profile, problems: [], log: [], counts: {} };
+  const run: Run = { seed, profile, problems: [], log: [], counts: {}, asked: { alice: false, bob: false } };
   const r = new Rng(seed);
   const manual: Side | null = profile === 'bob-manual' ? 'bob' : profile === 'alice-manual' ? 'alice' : null;
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 8_000, ...(manual === 'alice' ? { autoMode: false, bob: { autoMode: true } } : manual === 'bob' ? { bob: { autoMode: false } } : {}) });
