@@ -9,6 +9,7 @@ import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { HostedEvent, HostedNode, NodeHost } from './host.js';
 import { Introductions } from './introductions.js';
 import { ToastPace } from './pace.js';
+import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
@@ -71,7 +72,7 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
             : 'no time is left to retry';
       const left = timeLeft(Date.now() / 1000 + e.secondsLeft);
       const giver = broke && e.channel.network === 'testnet' ? ` To top up your wallet, ${TESTNET_GIVER}.` : '';
-      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${e.message}. ${left} left before the deadline; ${retry}.${giver}`, buttons };
+      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${inVsCode(e.message)}. ${left} left before the deadline; ${retry}.${giver}`, buttons };
     }
     case 'exitOffered':
       return {
@@ -134,7 +135,7 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} proposes to close the channel at ${stateLine(e.state)}`, buttons: { Sign: () => c.run('synchannel.sign', e.channel) } };
     case 'error':
       // a partner's report comes with its own code: its level is the node's (a warning), not the code's
-      return { level: (!e.partner && levelOf(e.code) === 'error') || e.level === 'error' ? 'error' : 'warning', text: e.message };
+      return { level: (!e.partner && levelOf(e.code) === 'error') || e.level === 'error' ? 'error' : 'warning', text: inVsCode(e.message) };
     default:
       return null;
   }
