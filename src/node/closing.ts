@@ -160,6 +160,17 @@ export class Closing {
 
   /** Proposes a close state (asking for the turn first when needed) and waits for the partner's signature. */
   private async agreeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
+    ctl.agreeingClose = true;
+    try {
+      return await this.proposeClose(ctl, opts);
+    } finally {
+      ctl.agreeingClose = false;
+      // a turn request held back for the close goes on (nothing happens while our close state awaits the partner)
+      void ctl.run(async () => this.payments.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
+    }
+  }
+
+  private async proposeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
     const ch = ctl.channel;
     // A partner who withdraws at the same moment proposes a close state: once both signed it, it is the one.
     const agreed = () => ch.latest?.state.tag === 'close';
@@ -168,19 +179,29 @@ export class Closing {
     const end = Date.now() + this.closeTimeoutMs;
     const left = () => Math.max(1, end - Date.now());
     const mine = () => !!ch.staged && !ch.pending;
-    while (!agreed() && !(ch.isMyTurn && !ch.staged)) {
-      // Signed in the queue only if still pending: the person's own sign may have gone first.
-      if (ch.pending) await ctl.run(() => (ch.pending ? this.payments.countersignIn(ctl) : undefined));
-      // Ours signed, the partner's next state (its automatic pass) may already follow it: signed on the next turn.
-      else if (mine()) await ctl.waitFor(() => agreed() || !mine(), left(), opts.signal, 'your partner did not sign your last state');
-      else {
-        opts.onProgress?.('asking your partner for the turn to propose the close…');
-        await this.payments.requestEmpty(ctl);
-        await ctl.waitFor(() => agreed() || !!ch.pending || (ch.isMyTurn && !ch.staged), left(), opts.signal, 'your partner did not pass the turn');
+    for (;;) {
+      while (!agreed() && !(ch.isMyTurn && !ch.staged)) {
+        // Signed in the queue only if still pending: the person's own sign may have gone first.
+        if (ch.pending) await ctl.run(() => (ch.pending ? this.payments.countersignIn(ctl) : undefined));
+        // Ours signed, the partner's next state (its automatic pass) may already follow it: signed on the next turn.
+        else if (mine()) await ctl.waitFor(() => agreed() || !mine(), left(), opts.signal, 'your partner did not sign your last state');
+        else {
+          opts.onProgress?.('asking your partner for the turn to propose the close…');
+          await this.payments.requestEmpty(ctl);
+          await ctl.waitFor(() => agreed() || !!ch.pending || (ch.isMyTurn && !ch.staged), left(), opts.signal, 'your partner did not pass the turn');
+        }
       }
+      if (agreed()) return ch.latest!;
+      // A state queued before the proposal (a payment of ours, the partner's) may take the turn first: wait again.
+      const taken = await this.payments.proposeOut(ctl, (c) => c.proposeClose()).then(
+        () => false,
+        (e: { code?: string }) => {
+          if ((e.code === 'PENDING_STATE' || e.code === 'NOT_YOUR_TURN') && Date.now() < end) return true;
+          throw e;
+        },
+      );
+      if (!taken) break;
     }
-    if (agreed()) return ch.latest!;
-    await this.payments.proposeOut(ctl, (c) => c.proposeClose());
     opts.onProgress?.('waiting for your partner to sign the close…');
     await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close').catch((e: unknown) => {
       throw stoppedAfter(e, 'your close state went to your partner: once they sign it no payment can follow in this channel; run withdraw again to pay out');

@@ -52,6 +52,8 @@ export class ChannelController {
   proposedFrom?: string;
   /** the last resync.request a far-ahead proposal made (payments.ts askResync) */
   resyncAsked: { latest: bigint; at: number } | null = null;
+  /** a withdraw of this node is agreeing a close state: the turn it holds is for its close proposal, not a pass */
+  agreeingClose = false;
   /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
   sentClose: bigint | null | undefined = undefined;
   /**

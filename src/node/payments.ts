@@ -374,12 +374,13 @@ export class Payments implements Stager {
 
   /**
    * Automatic mode: passes the turn to a partner who asked for it. Never while a restored channel waits for the
-   * partner's answer (it signs nothing then: a proposal of ours the partner holds may be taken back for that step).
+   * partner's answer (it signs nothing then: a proposal of ours the partner holds may be taken back for that step),
+   * nor while our withdraw is about to propose a close state (the partner's withdraw signs that one).
    */
   passIfAsked(ctl: ChannelController): void {
     const { ctx } = this;
     const ch = ctl.channel;
-    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && this.roomForState()) {
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.agreeingClose && this.roomForState()) {
       if (this.holdPass(ctl)) return;
       const pass = ch.proposeEmpty();
       this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));

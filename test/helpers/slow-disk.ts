@@ -45,3 +45,11 @@ export async function slowWrites(node: ChannelNodeApi, channelId: string, ms: nu
     return write(bytes, at);
   };
 }
+
+/** Keeps one channel's serial queue busy for `ms`: what arrives meanwhile is handled after, in arrival order. */
+export function holdQueue(node: ChannelNodeApi, channelId: string, ms: number): Promise<void> {
+  const inner = (node as unknown as { node: { ctx: { channels: Map<string, { run(fn: () => Promise<void>): Promise<void> }> } } }).node.ctx;
+  const ctl = inner.channels.get(channelId);
+  if (!ctl) throw new Error(`no channel ${channelId}`);
+  return ctl.run(() => new Promise((r) => setTimeout(r, ms)));
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForEvent } from '../../src/node/index.js';
 import { TON, closePair, fund, openPair, until } from '../helpers/nodes.js';
-import { slowDisk } from '../helpers/slow-disk.js';
+import { holdQueue, slowDisk } from '../helpers/slow-disk.js';
 
 const coop = (r: { mode: string; fellBack: boolean; fallbackReason: string | null }) => [r.mode, r.fellBack, r.fallbackReason];
 
@@ -30,6 +30,41 @@ test("a withdraw whose turn request crosses the partner's payment gets the turn 
     await fund(p); // the turn is Bob's (step 1)
     const sent = p.bob.send(TON('0.1'));
     const r = await p.alice.withdraw({});
+    assert.equal((await sent).step, 1n);
+    assert.deepEqual(coop(r), ['cooperative', false, null]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test("a withdraw that meets the partner's turn request proposes the close (no automatic pass first) and closes together", async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p); // the turn is Bob's (step 1)
+    const id = p.bob.currentChannel()!.channelId;
+    // Alice's turn request (her withdraw asks for the turn) reaches Bob's busy queue just before his withdraw acts.
+    const held = holdQueue(p.bob, id, 400);
+    const asked = waitForEvent(p.bob, 'turnRequested');
+    await p.alice.requestEmpty();
+    await new Promise((r) => setTimeout(r, 150));
+    const r = await p.bob.withdraw({});
+    await held;
+    await asked;
+    assert.deepEqual(coop(r), ['cooperative', false, null]);
+    assert.equal(r.step, 1n, 'the close state is the next step: no pass before it');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a withdraw right behind a payment of its own in the queue waits for it, then closes together', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p); // the turn is Bob's (step 1)
+    const held = holdQueue(p.bob, p.bob.currentChannel()!.channelId, 300);
+    const sent = p.bob.send(TON('0.1'));
+    const r = await p.bob.withdraw({});
+    await held;
     assert.equal((await sent).step, 1n);
     assert.deepEqual(coop(r), ['cooperative', false, null]);
   } finally {
