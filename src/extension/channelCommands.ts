@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import type { ChannelView, StateView } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './host.js';
-import { amountArg, askAmount, isTarget, onChain, targetChannel } from './ui.js';
+import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { withdraw } from './withdraw.js';
 import { depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
-import { partnerName } from './words.js';
+import { partnerName, period } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -51,10 +51,26 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
     }));
   const wrong = exact?.(amount);
   if (wrong) throw new ExtensionError('DEPOSIT_MISMATCH', wrong);
+  if (ch.phase === 'proposed') await confirmAccept(c, ch, amount);
   const r = await onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
   // What the contract holds now, from the node's answer (a deposit already in sends nothing), as the CLI says it.
   void c.info(`deposit done: ${r.contract} holds A ${formatTon(r.depositA)} / ${formatTon(r.expectedDepositA)} TON, B ${formatTon(r.depositB)} / ${formatTon(r.expectedDepositB)} TON`);
   return r;
+}
+
+/**
+ * A deposit on a proposal accepts it: asked first in a modal (the toast's Deposit, the tree's and the palette's all
+ * come here) with what the channel commits to, the deposits and the node's challenge window. Throws CANCELLED on no.
+ */
+async function confirmAccept(c: CommandContext, ch: ChannelView, mine: bigint): Promise<void> {
+  const partner = partnerOf(c, ch);
+  const theirs = ch.me === 'A' ? ch.expectedDepositB : ch.expectedDepositA;
+  const button = `Accept and Deposit ${formatTon(mine)} TON`;
+  const detail =
+    `You deposit ${formatTon(mine)} TON, ${partner} deposits ${formatTon(theirs)} TON. ` +
+    `The channel has a challenge window of ${period(ch.challengePeriod)}: once a close starts on chain, your node must run within that time to answer a stale one. ` +
+    `${partner}'s node then deploys the contract, and your deposit follows by itself.`;
+  if ((await c.prompts.confirm(`Accept ${partner}'s channel?`, detail, button)) !== button) throw cancelled();
 }
 
 /**

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { formatTon } from '../../../src/core/amounts.js';
+import { durationText } from '../../../src/core/duration.js';
 import { api, channelRow, notices, until } from './helpers.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
@@ -86,6 +87,28 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     assert.equal(f?.code, 'DEPOSIT_MISMATCH');
     assert.doesNotMatch(f.message, /`deposit|run /, 'no CLI wording');
     assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'the proposal is not accepted');
+  });
+
+  it('accepting asks first in a modal naming the partner, both deposits and the challenge window; Cancel accepts nothing', async () => {
+    const ch = await until("Alice's proposal at Bob", () => ext.test.channels('bob').find((c) => c.phase === 'proposed'));
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }, '4'), undefined);
+    const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(asked?.kind === 'confirm', `no confirmation before accepting: ${JSON.stringify(ext.test.prompts())}`);
+    assert.match(asked.message, /^Accept Alice's channel\?$/);
+    assert.match(asked.detail, /You deposit 4 TON, Alice deposits 3 TON\./);
+    assert.match(asked.detail, new RegExp(`challenge window of ${esc(durationText(ch.challengePeriod))}`));
+    assert.equal(ext.lastFailure()?.code, 'CANCELLED');
+    assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'the proposal is not accepted');
+    // the amount typed in the prompt is asked about the same way
+    ext.test.clearPrompts();
+    ext.test.answer({ input: '4' }, { confirm: null });
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }), undefined);
+    assert.equal(ext.test.prompts().filter((p) => p.kind === 'confirm').length, 1, JSON.stringify(ext.test.prompts()));
+    ext.test.answer({ confirm: 'Accept and Deposit 4 TON' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }, '4'), JSON.stringify(ext.lastFailure()));
+    assert.notEqual(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'accepted');
   });
 });
 
