@@ -36,6 +36,9 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         : undefined;
   const steps = partners.length > 1 ? { first: 2, total: 3 } : { first: 1, total: 2 };
   const balance = await node.api.balanceTon().catch(() => null);
+  // the most to deposit: what the wallet keeps for the deployment's fees (the node's figure) is not for the channel
+  const fees = node.api.depositFees();
+  const most = balance === null ? null : balance > fees ? balance - fees : 0n;
   // what was typed into an Open that failed is offered again
   const keys = { mine: `open ${node.id} mine`, theirs: `open ${node.id} theirs` };
   const mine =
@@ -48,7 +51,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         totalSteps: steps.total,
         prompt: `Your deposit (0 if you only receive)${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
         allowZero: true,
-        ...(balance !== null ? { max: { nano: balance, what: 'your wallet balance' } } : {}),
+        ...(most !== null ? { max: { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` } } : {}),
         ...c.amounts.value(keys.mine),
       }),
     );

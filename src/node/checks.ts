@@ -25,9 +25,12 @@ export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'part
   }
 }
 
+/** What a wallet holds beyond a deposit to pay it: the contract's DEPOSIT_FEE and the wallet's own fee reserve (0.03 TON). */
+export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE;
+
 /** Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it. */
 export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
-  const needed = deposit + DEPOSIT_FEE + WALLET_FEE_RESERVE;
+  const needed = deposit + DEPOSIT_FEES;
   const balance = await ctx.o.chain.getBalance(ctx.myAddress);
   if (balance < needed) {
     throw new NodeError(

@@ -6,6 +6,7 @@ import { addressText } from '../core/format.js';
 import { sign } from '../core/signer.js';
 import { FAUCET_MAX, FAUCET_MIN, type Chain } from '../chain/types.js';
 import { TESTNET_FAUCET_BOT } from '../chain/TonClientChain.js';
+import { DEPOSIT_FEES } from './checks.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
@@ -101,6 +102,10 @@ export abstract class Queries {
 
   balanceTon(address?: string): Promise<bigint> {
     return this.ctx.o.chain.getBalance(address ? Address.parse(address) : this.ctx.myAddress);
+  }
+
+  depositFees(): bigint {
+    return DEPOSIT_FEES;
   }
 
   async payoutLanded(channel?: string, timeoutMs = 30_000): Promise<boolean | null> {

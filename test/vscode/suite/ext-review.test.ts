@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { formatTon } from '../../../src/core/amounts.js';
+import { formatTon, parseTon } from '../../../src/core/amounts.js';
 import { durationText } from '../../../src/core/duration.js';
 import { api, channelRow, notices, until } from './helpers.js';
 
@@ -70,6 +70,28 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
   });
 
   after(stopDemo);
+
+  it("Open's deposit is at most the wallet balance less the fees the node keeps for deploying and depositing, and says so", async () => {
+    const balance = await vscode.commands.executeCommand<bigint>('synchannel.balanceTon', { party: 'alice' });
+    ext.test.clearPrompts();
+    // the second answer ends an Open that took the whole balance at the partner's deposit (typed wrong)
+    ext.test.answer({ input: formatTon(balance) }, { input: 'x' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }), undefined);
+    const asked = ext.test.prompts().find((p) => p.kind === 'input');
+    ext.test.clearPrompts();
+    assert.ok(asked?.kind === 'input', JSON.stringify(ext.test.prompts()));
+    const m = /^at most (\S+) TON \(your wallet balance less about (\S+) TON of fees\)$/.exec(asked.problem ?? '');
+    assert.ok(m, `the whole balance is refused as typed, saying why: ${asked.problem}`);
+    const [max, fees] = [parseTon(m[1]!), parseTon(m[2]!)];
+    assert.ok(fees > 0n && max + fees === balance, `${formatTon(max)} + ${formatTon(fees)} is the balance ${formatTon(balance)}`);
+    // the most itself is taken (the partner's deposit, typed wrong, then ends it before anything is proposed)
+    ext.test.clearPrompts();
+    ext.test.answer({ input: formatTon(max) }, { input: 'x' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }), undefined);
+    const inputs = ext.test.prompts().filter((p) => p.kind === 'input');
+    assert.deepEqual(inputs.map((p) => p.kind === 'input' && p.problem === null), [true, false], JSON.stringify(inputs));
+    assert.deepEqual(ext.test.channels('alice'), [], 'nothing proposed');
+  });
 
   it('the Deposit prompt of a proposal takes exactly its amount, worded for VS Code; an amount passed in is refused before anything is sent', async () => {
     assert.ok(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }, '3', '4'), JSON.stringify(ext.lastFailure()));
