@@ -46,6 +46,23 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
   };
 }
 
+/**
+ * Before a node restarts to take a new setting (the testnet API key): what asking says, naming the on-chain waits
+ * the node's views report under way (a deposit, a deployment), which the restart interrupts.
+ */
+export function restartQuestion(views: readonly ChannelView[], network: string, why: string): StopWarning {
+  const waits = views.flatMap((c) =>
+    c.depositing ? [`• your deposit to ${c.contract} with ${shortAddress(c.partnerAddress)}`] : c.phase === 'deploying' ? [`• the deployment of ${c.contract} with ${shortAddress(c.partnerAddress)}`] : [],
+  );
+  const under = waits.length
+    ? [`Your node is waiting for the chain to show ${waits.length === 1 ? 'this' : 'these'}; a restart interrupts the wait (what was sent may still land: the node reads the chain again when it starts):`, ...waits, '']
+    : [];
+  return {
+    message: `Restart the ${network} node now ${why}?`,
+    detail: [...under, `Restart Now stops the node and starts it again. Later keeps the node running as it is: the change is saved and used at its next start.`].join('\n'),
+  };
+}
+
 export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY_IN_USE' | 'DATA_DIR_LOCKED'; why: string };
 
 /**

@@ -8,7 +8,7 @@ import type { NetworkKind, ServeResult } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { explorerLinks } from './hovers.js';
-import { keyChange, sameWallet, stopWarning } from './guards.js';
+import { keyChange, restartQuestion, sameWallet, stopWarning } from './guards.js';
 import { channelPhases, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorMessage, formatTon } from './util.js';
@@ -257,8 +257,14 @@ async function setTestnetApiKey(c: CommandContext, k: unknown) {
   }
   if (!key && (await c.prompts.confirm('Remove the testnet API key?', 'Without a key toncenter allows about one request a second: the node on testnet reads and sends more slowly.', 'Remove the Key')) !== 'Remove the Key') throw cancelled();
   await c.host.keys.storeApiKey(key);
-  void c.info(key ? 'testnet API key saved in the secret storage' : 'testnet API key removed');
-  await restartIfOn(c, 'testnet');
+  const running = c.host.runningNetwork === 'testnet' ? c.host.mainNode : null;
+  // a restart interrupts what the node waits for on chain: asked first; Later (or a dismissal) keeps the node as it is
+  const q = running ? restartQuestion(running.api.channels(), 'testnet', key ? 'to use the new API key' : 'to go on without an API key') : null;
+  const now = q && (await c.prompts.confirm(q.message, q.detail, 'Restart Now', 'Later')) === 'Restart Now';
+  const saved = key ? 'testnet API key saved in the secret storage' : 'testnet API key removed';
+  const later = key ? 'the testnet node uses it from its next start' : 'the testnet node goes without it from its next start';
+  void c.info(q && !now ? `${saved}: ${later} (Stop the Node, then Start the Node, to restart it yourself)` : saved);
+  if (now) await restartIfOn(c, 'testnet');
   return true;
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, keyChange, keyTarget, offered, sameWallet, stopWarning } from '../../src/extension/guards.js';
+import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, keyChange, keyTarget, offered, restartQuestion, sameWallet, stopWarning } from '../../src/extension/guards.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { depositsProblem } from '../../src/node/uiRules.js';
@@ -194,5 +194,23 @@ describe('Send and Sign from a key or from the palette', () => {
     assert.deepEqual(keyTarget('withdraw', [row], undefined), [row], 'arguments of a link or a row are kept');
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { keybindings: { command: string; args?: unknown }[] } };
     for (const k of pkg.contributes.keybindings) assert.equal(k.args, FROM_TREE_KEY, k.command);
+  });
+});
+
+describe('restarting a node for a new setting (Set Testnet API Key)', () => {
+  test('names the on-chain waits the node reports under way (a deposit, a deployment); none: only what Restart Now and Later do', () => {
+    const q = restartQuestion(
+      [channel({ contract: 'kQdep', depositing: true }), channel({ contract: 'kQdeploy', phase: 'deploying' }), channel({ contract: 'kQopen' })],
+      'testnet',
+      'to use the new API key',
+    );
+    assert.equal(q.message, 'Restart the testnet node now to use the new API key?');
+    assert.match(q.detail, /waiting for the chain to show these; a restart interrupts the wait/);
+    assert.match(q.detail, /• your deposit to kQdep with /);
+    assert.match(q.detail, /• the deployment of kQdeploy with /);
+    assert.doesNotMatch(q.detail, /kQopen/);
+    const calm = restartQuestion([channel()], 'testnet', 'to use the new API key');
+    assert.doesNotMatch(calm.detail, /waiting for the chain/);
+    assert.match(calm.detail, /Later keeps the node running as it is: the change is saved and used at its next start/);
   });
 });

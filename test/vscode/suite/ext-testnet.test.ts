@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'mocha';
 import { showFailure } from '../../../src/extension/errors.js';
 import { Prompts } from '../../../src/extension/prompts.js';
 import type { ChannelView } from '../../../src/node/types.js';
-import { EXTENSION_ID, api, notices } from './helpers.js';
+import { EXTENSION_ID, api, notices, until } from './helpers.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
@@ -105,6 +105,38 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     } finally {
       await cfg().update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('Set Testnet API Key while the testnet node runs asks before restarting it: Later keeps the key for the next start, Restart Now restarts', async () => {
+    await cfg().update('testnetEndpoint', where.endpoint, vscode.ConfigurationTarget.Global);
+    if (ext.status().runningNetwork !== 'testnet') {
+      assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet'), 'testnet', JSON.stringify(ext.lastFailure()));
+      if (!(await vscode.commands.executeCommand('synchannel.startNode'))) {
+        // run alone: no testnet key yet
+        assert.equal(ext.lastFailure()?.code, 'NO_KEY', JSON.stringify(ext.lastFailure()));
+        assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'testnet'), true, JSON.stringify(ext.lastFailure()));
+        if (ext.status().runningNetwork !== 'testnet') assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+      }
+    }
+    const starts = () => ext.test.log().filter((l) => /node started on testnet/.test(l)).length;
+    const before = starts();
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: 'Later' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', 'key-one'), true, JSON.stringify(ext.lastFailure()));
+    const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+    assert.ok(asked?.kind === 'confirm', `no question before the restart: ${JSON.stringify(ext.test.prompts())}`);
+    assert.match(asked.message, /^Restart the testnet node now to use the new API key\?$/);
+    assert.deepEqual(asked.buttons, ['Restart Now', 'Later']);
+    assert.equal(starts(), before, 'Later: the node was not restarted');
+    assert.equal(ext.status().runningNetwork, 'testnet');
+    assert.ok(notices(ext).some((n) => /API key saved .*: the testnet node uses it from its next start/.test(n.message)), JSON.stringify(notices(ext)));
+    ext.test.answer({ confirm: 'Restart Now' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', 'key-two'), true, JSON.stringify(ext.lastFailure()));
+    await until('the restart', () => starts() === before + 1 && ext.status().runningNetwork === 'testnet');
+    // no key saved again for the tests after this one
+    ext.test.answer({ confirm: 'Remove the Key' }, { confirm: 'Restart Now' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', ''), true, JSON.stringify(ext.lastFailure()));
+    assert.deepEqual(ext.test.unanswered(), []);
   });
 
   it("a partner's proposal says the challenge window it commits to, beside the deposits", async () => {
