@@ -31,7 +31,7 @@ export const COMMAND_NAMES = [
   'getPartnerAccount', 'getSmartContractAccount', 'getSeqno', 'createEmpty', 'requestEmpty', 'showAll', 'showLast',
   'withdraw', 'withdrawStep', 'openBalances', 'switchNetwork', 'createKey', 'importMnemonic', 'importKeyFolder',
   'showKeyWords', 'setTestnetApiKey', 'startDevnet', 'stopDevnet', 'openTeachingDemo', 'demoStep', 'demoReplay', 'stopTeachingDemo',
-  'startNode', 'stopNode', 'copyMultiaddr', 'copyAddress', 'openInExplorer', 'refresh', 'showEarlier', 'open',
+  'startNode', 'stopNode', 'copyMultiaddr', 'copyAddress', 'openInExplorer', 'refresh', 'showEarlier', 'showLog', 'open',
   'refund', 'decline', 'faucet', 'leave', 'challenge', 'finish', 'channels', 'export', 'import', 'help', 'exit',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -133,7 +133,7 @@ export class Commands implements CommandContext {
     const target = isTarget(targetArg) ? targetArg : undefined;
     const can = this.actionsOf(target);
     const also = this.host.unwatchedWords() ?? undefined;
-    const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can, ...(also ? { also } : {}) }, () => this.host.showLog(), e);
+    const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can, ...(also ? { also } : {}) }, () => void vscode.commands.executeCommand('synchannel.showLog'), e);
     this.failures.push({ command: name, code, message, shown });
     if (this.failures.length > 50) this.failures.shift();
   }

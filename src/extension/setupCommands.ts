@@ -364,6 +364,10 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
       return true;
     },
     refresh: async () => c.model.rebuild(),
+    showLog: async () => {
+      c.host.showLog();
+      return true;
+    },
     showEarlier: async (t) => {
       if (!isTarget(t) || !('kind' in t) || t.kind === 'node') throw new ExtensionError('BAD_INPUT', 'pick a channel in the SynChannel view');
       await c.model.showEarlier(targetParty(t), t.channelId);

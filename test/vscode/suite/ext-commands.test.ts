@@ -30,6 +30,19 @@ describe('SynChannel commands (no node running)', () => {
     assert.deepEqual(offCategory, []);
   });
 
+  it('Show Log ("SynChannel: Show Log") reveals the output; the welcome view of a failed start offers it, and the Start again', async () => {
+    assert.equal(pkg.contributes.commands.find((c) => c.command === 'synchannel.showLog')?.title, 'Show Log');
+    assert.equal(await vscode.commands.executeCommand('synchannel.showLog'), true, JSON.stringify(ext.lastFailure()));
+    const welcome = (pkg as unknown as { contributes: { viewsWelcome: { when: string; contents: string }[] } }).contributes.viewsWelcome;
+    const failed = welcome.filter((w) => /(^|&& )synchannel\.nodeState == error( |$)/.test(w.when));
+    assert.equal(failed.length, 1, JSON.stringify(welcome.map((w) => w.when)));
+    assert.match(failed[0]!.contents, /\[Show Log\]\(command:synchannel\.showLog\)/);
+    assert.match(failed[0]!.contents, /\[Start the Node\]\(command:synchannel\.startNode\)/);
+    // the plain "not running" view is not shown beside it
+    const stopped = welcome.find((w) => /^No SynChannel node is running/.test(w.contents));
+    assert.match(stopped?.when ?? '', /synchannel\.nodeState != error/);
+  });
+
   it('offers the original command set and the extension commands in the palette', () => {
     const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
     const palette = ext.commands.filter((c) => !hidden.has(c)).map((c) => c.replace('synchannel.', ''));
