@@ -1,6 +1,6 @@
 // Context keys for `when` clauses (welcome views per situation, menus, key bindings), kept in step with the host
-// and the model: synchannel.nodeState, .nodeRunning, .network, .hasKey, .channelCount, .serving, .partnerCount,
-// .partnersOnline, .demoRunning, .demoStarting.
+// and the model: synchannel.nodeState, .nodeRunning, .network, .hasKey, .channelCount, .serving, .partnersOnline,
+// .demoRunning, .demoStarting.
 import * as vscode from 'vscode';
 import type { NodeHost } from './host.js';
 import type { ModelBuilder } from './model.js';
@@ -24,7 +24,6 @@ export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposa
     set('hasKey', hasKey);
     set('channelCount', me?.channels.length ?? 0);
     set('serving', !!me?.served && me.served.lan.length + me.served.wan.length > 0);
-    set('partnerCount', me?.partners.length ?? 0);
     set('partnersOnline', me?.partners.filter((p) => p.online).length ?? 0);
     set('demoRunning', host.demoSession !== null);
     set('demoStarting', host.demoStarting);

@@ -51,7 +51,7 @@ export class NodeHost implements vscode.Disposable {
   /** what the last failed start threw (an automatic start reports it) */
   private lastStartError: unknown = null;
   /** the channels with money in the folder of a node that failed to start: nothing watches them */
-  private _unwatched: { network: NetworkKind; count: number } | null = null;
+  private _unwatched: Unwatched | null = null;
   /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
   private wantRunning = false;
   /** the network this window's own Switch Network wrote last (a change to it is not another window's) */
@@ -94,7 +94,7 @@ export class NodeHost implements vscode.Disposable {
     return this.main ? this.mainDir : null;
   }
   /** After a failed start: the channels with money its folder holds, which nothing watches now (null: none). */
-  get unwatchedMoney(): { network: NetworkKind; count: number } | null {
+  get unwatchedMoney(): Unwatched | null {
     return this.main ? null : this._unwatched;
   }
   /** Channels with money in the folders of the other networks, which this window's node does not watch. */

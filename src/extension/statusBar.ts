@@ -2,6 +2,7 @@
 // channel, whose turn it is, and the states awaiting your signature; while only the teaching demo runs, the demo.
 // A click shows the SynChannel view. The view's badge counts the states awaiting your signature.
 import * as vscode from 'vscode';
+import type { Unwatched } from './elsewhere.js';
 import type { NodeHost } from './host.js';
 import type { Model, ModelBuilder, NodeEntry } from './model.js';
 import { watchedHere } from '../node/uiRules.js';
@@ -50,7 +51,7 @@ export function statusText(host: NodeHost, model: Model): StatusText {
   }
 }
 
-function running(me: NodeEntry, network: string, elsewhere: readonly { network: string; count: number }[]): { text: string; tooltip: string } {
+function running(me: NodeEntry, network: string, elsewhere: readonly Unwatched[]): { text: string; tooltip: string } {
   const watched = me.channels.filter((c) => watchedHere(c.view));
   const current = me.node.api.currentChannel();
   const parts = [`$(plug) SynChannel: ${network}`];

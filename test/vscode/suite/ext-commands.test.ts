@@ -43,6 +43,14 @@ describe('SynChannel commands (no node running)', () => {
     assert.match(stopped?.when ?? '', /synchannel\.nodeState != error/);
   });
 
+  it('sets only context keys that a when clause of package.json reads (partnerCount gave way to partnersOnline)', async () => {
+    const read = new Set([...JSON.stringify(pkg.contributes).matchAll(/synchannel\.(\w+)/g)].map((m) => m[1]));
+    await until('the context keys', () => ext.test.contextKey('nodeState') !== undefined);
+    const keys = ['nodeState', 'nodeRunning', 'network', 'hasKey', 'channelCount', 'serving', 'partnerCount', 'partnersOnline', 'demoRunning', 'demoStarting'];
+    const unread = keys.filter((k) => ext.test.contextKey(k) !== undefined && !read.has(k));
+    assert.deepEqual(unread, []);
+  });
+
   it('offers the original command set and the extension commands in the palette', () => {
     const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
     const palette = ext.commands.filter((c) => !hidden.has(c)).map((c) => c.replace('synchannel.', ''));
