@@ -116,15 +116,15 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   let hint = givesNextStep(message) ? undefined : nextStep(code);
   let own: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
-  // shown in VS Code's words (the palette's titles, the settings); Copy Details keeps the node's own
-  const words = inVsCode(message);
-  const shownHint = hint && inVsCode(hint);
   // the faucet is for sandbox and devnet: on testnet the next step is the giver bot, with the address to give it
   const giver = c.network === 'testnet' && (actions.includes(FAUCET) || code === 'NO_FAUCET');
   if (giver) {
     actions = [...actions.filter((a) => a !== FAUCET && a !== COPY_ADDRESS), COPY_ADDRESS];
     hint = TESTNET_GIVER;
   }
+  // shown in VS Code's words (the palette's titles, the settings); Copy Details keeps the node's own
+  const words = inVsCode(message);
+  const shownHint = hint && inVsCode(hint);
   const addsHint = shownHint && !saysAlready(words, shownHint) && !shownHint.includes(words) && (!actions.length || giver || ENDPOINT_CODES.includes(code));
   const said = own ? `SynChannel: ${inVsCode(own)}` : `SynChannel: ${words}${addsHint ? ` (${shownHint})` : ''}`;
   const text = c.also ? `${said}${/[.!?]$/.test(said) ? '' : '.'} ${c.also}` : said;
