@@ -2,13 +2,14 @@
 // automatic mode. Write before send: my signature reaches the disk before it leaves the process, and a state
 // both signed is on disk before success is reported.
 import { Address } from '@ton/core';
-import { isEquivocation, type Channel } from '../core/channel.js';
-import { sigOf, type SignedState } from '../core/signed.js';
-import { stateFromBase64, stateToBase64, statesEqual, type ChannelState } from '../core/state.js';
+import type { Channel } from '../core/channel.js';
+import type { SignedState } from '../core/signed.js';
+import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state.js';
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import { DUST, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
+import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { stateView } from './views.js';
 import type { StateView } from './types.js';
@@ -28,10 +29,6 @@ const PASS_GRACE_MS = 3_000;
 /** How long a waiting send gives a dropped connection to the partner to come back (the nodes redial by themselves). */
 const RECONNECT_GRACE_MS = 5_000;
 
-/** How far back a resent state is compared with our history (equivocation check). */
-const EQUIVOCATION_WINDOW = 1024n;
-/** The most steps whose equivocation evidence a channel keeps in one run of the node. */
-const MAX_EVIDENCE = 16;
 /** An initial state from the partner reads the chain at most this often per channel. */
 const LOCK_READ_MS = 1_000;
 /** A far-ahead proposal asks for the missing states at most this often for the same latest step. */
@@ -54,13 +51,14 @@ function mySig(ch: Channel, s: SignedState): string {
 export class Payments implements Stager {
   /** coalesced payments (pay.ts) */
   readonly coalescer: Coalescer;
-  /** per channel, the steps whose equivocation evidence was kept in this run */
-  private readonly evidence = new WeakMap<ChannelController, Set<bigint>>();
+  /** resent proposals and equivocations */
+  private readonly seen: Equivocations;
   /** per channel, when an initial state last made us read the chain */
   private readonly lockReads = new WeakMap<ChannelController, number>();
 
   constructor(private readonly ctx: NodeContext) {
     this.coalescer = new Coalescer(ctx, this);
+    this.seen = new Equivocations(ctx);
   }
 
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
@@ -245,7 +243,7 @@ export class Payments implements Stager {
     const sig = Buffer.from(m.signature, 'hex');
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
-    if (await this.known(ctl, signed)) return;
+    if (await this.seen.known(ctl, signed)) return;
     // A partner can stream states as fast as we sign them: none is taken while the disk is nearly full, except
     // the pass we asked for (a payment of ours or a close waits for it; it is refused with DISK_LOW or proposed).
     const asked = ch.turnRequested && ch.latest && state.balanceA === ch.latest.state.balanceA && state.balanceB === ch.latest.state.balanceB;
@@ -277,39 +275,6 @@ export class Payments implements Stager {
     // when durable): the events come in step order. Countersigned now; the queue does not wait for the disk.
     this.whenDurable(ctl, ctl.durable, received);
     this.whenDurable(ctl, this.countersignIn(ctl), () => undefined);
-  }
-
-  /**
-   * A proposal we already hold (a resend after a reconnect) is no news. A different state for a step we hold,
-   * signed by the partner, is equivocation: the evidence (both states) is kept and reported.
-   */
-  private async known(ctl: ChannelController, theirs: SignedState): Promise<boolean> {
-    const ch = ctl.channel;
-    const step = theirs.state.step;
-    const latest = ch.latest;
-    const staged = ch.staged;
-    let ours: SignedState | null = null;
-    if (staged && staged.state.step === step) ours = staged;
-    else if (latest && step === latest.state.step) ours = latest;
-    // Older steps are checked within a bounded window (a peer cannot make us read the whole history).
-    else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) {
-      await ctl.durable; // the store reads what is durable: a state committed a moment ago is on disk first
-      ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
-    }
-    if (!ours) return latest !== null && step <= latest.state.step;
-    if (statesEqual(ours.state, theirs.state)) return true;
-    // A different state where we hold only our own proposal is a turn conflict: the machine rejects it.
-    if (!sigOf(ours, ch.partner) || !isEquivocation(ours.state, theirs, ch.partner, ch.publicKeyOf(ch.partner))) return false;
-    // Kept and reported once per step, and for at most MAX_EVIDENCE steps a run: a partner resending equivocations
-    // cannot grow the journal or flood the UI.
-    const kept = this.evidence.get(ctl) ?? new Set<bigint>();
-    this.evidence.set(ctl, kept);
-    if (!kept.has(step) && kept.size < MAX_EVIDENCE) {
-      kept.add(step);
-      await ctl.append([{ kind: 'evidence', a: ours, b: theirs, note: `two states for step ${step} signed by ${ch.partner}` }]);
-      this.ctx.emit({ type: 'equivocation', channel: this.ctx.view(ctl), step });
-    }
-    throw new NodeError('EQUIVOCATION', `your partner signed two different states for step ${step}: the evidence is kept; the state both of you signed stands`);
   }
 
   /** The deposits the locked contract holds: B checks A's initial state against them. */
