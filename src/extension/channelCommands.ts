@@ -100,6 +100,7 @@ async function send(c: CommandContext, t: unknown, aArg?: unknown) {
         title: `SynChannel: send to ${partnerOf(c, ch)}`,
         prompt: `Amount to send (you have ${formatTon(ch.myBalance)} TON in the channel)`,
         max: { nano: ch.myBalance, what: 'your balance in the channel' },
+        after: (nano) => `After it: you ${formatTon(ch.myBalance - nano)} TON, ${partnerOf(c, ch)} ${formatTon(ch.partnerBalance + nano)} TON in the channel`,
         ...c.amounts.value(key),
       }),
     );

@@ -9,7 +9,7 @@ export type NoticeLevel = 'info' | 'warning' | 'error';
 
 export type PromptRecord =
   | { kind: 'pick'; title: string; items: string[]; answer: string | null }
-  | { kind: 'input'; title: string; prompt: string; value: string; answer: string | null; problem: string | null }
+  | { kind: 'input'; title: string; prompt: string; value: string; answer: string | null; problem: string | null; note: string | null }
   | { kind: 'confirm'; message: string; detail: string; buttons: string[]; answer: string | null }
   | { kind: 'notify'; id: number; level: NoticeLevel; message: string; buttons: string[] };
 
@@ -33,6 +33,8 @@ export interface InputOptions extends StepOptions {
   password?: boolean;
   /** why the text cannot be accepted, or undefined when it can (checked as the person types) */
   validate?: (text: string) => string | undefined | Promise<string | undefined>;
+  /** what an acceptable text would do, shown under it as the person types (it does not block Enter) */
+  note?: (text: string) => string | undefined;
 }
 
 export const cancelled = () => new ExtensionError('CANCELLED', 'cancelled');
@@ -89,7 +91,8 @@ export class Prompts {
     const s = this.scripted('input', opts.title);
     if (s) {
       const problem = (await opts.validate?.(s.input)) ?? null;
-      this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: problem ? null : s.input, problem });
+      const note = (!problem && opts.note?.(s.input)) || null;
+      this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: problem ? null : s.input, problem, note });
       // Enter does nothing while the box shows a problem: the person fixes the text or leaves.
       if (problem) throw cancelled();
       return s.input;
@@ -97,9 +100,11 @@ export class Prompts {
     const box = vscode.window.createInputBox();
     Object.assign(box, { title: opts.title, step: opts.step, totalSteps: opts.totalSteps, prompt: opts.prompt, placeholder: opts.placeholder, value: opts.value ?? '', password: !!opts.password, ignoreFocusOut: true });
     let problem: string | undefined;
+    let note: string | undefined;
     const check = async (text: string) => {
       problem = await opts.validate?.(text);
-      if (box.value === text) box.validationMessage = problem;
+      note = problem ? undefined : opts.note?.(text);
+      if (box.value === text) box.validationMessage = problem ?? (note ? { message: note, severity: vscode.InputBoxValidationSeverity.Info } : undefined);
       return problem;
     };
     box.onDidChangeValue((t) => void check(t));
@@ -112,7 +117,7 @@ export class Prompts {
       void check(box.value);
     });
     box.dispose();
-    this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: text ?? null, problem: problem ?? null });
+    this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: text ?? null, problem: problem ?? null, note: note ?? null });
     if (text === undefined) throw cancelled();
     return text;
   }

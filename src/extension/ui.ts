@@ -58,6 +58,8 @@ export interface AmountOptions extends StepOptions {
   max?: { nano: bigint; what: string };
   /** one more check of the amount as typed (why it cannot be accepted) */
   check?: (nano: bigint) => string | undefined;
+  /** what an acceptable amount would leave (shown under it as it is typed) */
+  after?: (nano: bigint) => string;
 }
 
 /** Asks for an amount, checked as it is typed (against the real balance when there is one). */
@@ -71,6 +73,7 @@ export async function askAmount(prompts: Prompts, o: AmountOptions): Promise<big
       if (o.max !== undefined && parseTon(t.trim()) > o.max.nano) return `at most ${formatTon(o.max.nano)} TON (${o.max.what})`;
       return o.check?.(parseTon(t.trim()));
     },
+    ...(o.after ? { note: (t: string) => o.after!(parseTon(t.trim())) } : {}),
   });
   return parseTon(text.trim());
 }

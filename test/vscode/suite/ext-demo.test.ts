@@ -255,6 +255,9 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     ext.test.answer({ input: '1' });
     const sent = await vscode.commands.executeCommand('synchannel.send', { party: 'alice', channel: channelId });
     assert.ok(sent, `send failed: ${JSON.stringify(ext.lastFailure())}`);
+    const typed = ext.test.prompts().filter((p) => p.kind === 'input').at(-1);
+    assert.ok(typed?.kind === 'input');
+    assert.equal(typed.note, 'After it: you 2.5 TON, Bob 4.5 TON in the channel', 'the box shows what the amount leaves');
     await until('the payment awaiting Bob', () => ext.test.channels('bob')[0]?.actions.sign.ok);
     assert.ok(await vscode.commands.executeCommand('synchannel.sign', { party: 'bob', channel: channelId }), `sign: ${JSON.stringify(ext.lastFailure())}`);
     await until('Step 2 signed by both for Alice', () => ext.test.channels('alice')[0]?.latest?.step === 2n);
