@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { NetworkKind, ServeResult } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
+import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
 import { keyChange, restartQuestion, sameWallet, stopWarning } from './guards.js';
 import { channelPhases, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
@@ -200,7 +201,8 @@ async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
 }
 
 async function copyAddress(c: CommandContext, t: unknown) {
-  const a = addressOf(c, await c.nodeFor(t, false), t);
+  // your own wallet's address needs your node (it knows the wallet): started when it is not running
+  const a = addressOf(c, await c.nodeFor(t, !isTarget(t) || targetParty(t) === 'me'), t);
   await vscode.env.clipboard.writeText(a);
   void c.info(`copied ${a}`);
   return a;
@@ -224,8 +226,13 @@ async function createKey(c: CommandContext, n: unknown) {
   const words = await mnemonicNew(24);
   await c.host.keys.storeMnemonic(network, words);
   c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);
-  void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet (Show Key Words shows them again).`, 'Show the 24 Words').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('synchannel.showKeyWords', network);
+  // a new testnet wallet is empty, and testnet has no faucet here: the next step is the giver bot
+  const fund = network === 'testnet' ? ` Its wallet is empty: ${TESTNET_GIVER}.` : '';
+  const show = 'Show the 24 Words';
+  const copy = 'Copy Wallet Address';
+  void c.info(`a new ${network} key was created and kept in the secret storage. Write the 24 words down to keep access to its wallet (Show Key Words shows them again).${fund}`, show, ...(fund ? [copy] : [])).then((pick) => {
+    if (pick === show) void vscode.commands.executeCommand('synchannel.showKeyWords', network);
+    if (pick === copy) void vscode.commands.executeCommand('synchannel.copyAddress');
   });
   await restartIfOn(c, network);
   return true;

@@ -66,8 +66,16 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     ext.test.clearPrompts();
     ext.test.answer({ confirm: 'Replace the Key' });
     assert.equal(await vscode.commands.executeCommand('synchannel.createKey', 'testnet'), true, JSON.stringify(ext.lastFailure()));
+    // a new testnet wallet is empty: the next step is the giver bot, with the address to give it
+    const made = notices(ext).find((n) => /a new testnet key was created/.test(n.message));
+    assert.ok(made && /empty: get test coins from the testnet giver bot/.test(made.message) && made.buttons.includes('Copy Wallet Address'), JSON.stringify(notices(ext)));
     ext.test.clearPrompts();
     assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet'), 'testnet', JSON.stringify(ext.lastFailure()));
+    await vscode.commands.executeCommand('synchannel.stopNode'); // a new key: no channel to ask about
+    assert.equal(ext.status().runningNetwork, null);
+    // Copy Wallet Address needs the node, which knows the wallet: it starts it
+    const copied = await vscode.commands.executeCommand('synchannel.copyAddress');
+    assert.match(String(copied), /^0Q/, JSON.stringify(ext.lastFailure()));
     assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
     assert.equal(ext.status().runningNetwork, 'testnet');
 
