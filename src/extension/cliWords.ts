@@ -17,6 +17,7 @@ type Rewrite = readonly [RegExp, string | ((match: string, ...groups: string[]) 
 const PHRASES: readonly Rewrite[] = [
   [/withdraw --unilateral(?=[:;)\s])/g, `${title('withdraw')}, choosing Unilateral close`],
   [/withdraw --cooperative(?=[:;)\s])/g, `${title('withdraw')}, choosing Cooperative close`],
+  [/ \(--from\/--to: [^)]*\)/g, ''],
   [/\(showLast, channels\)/g, `(${title('showLast')}, or the SynChannel view)`],
   [/\(--channel <id or contract>; channels lists them\)/g, '(pick it in the SynChannel view)'],
   [/name one with --partner/g, 'pick one of them'],
@@ -62,3 +63,8 @@ export function inVsCode(text: string): string {
 
 /** CLI words that must not reach a VS Code message (for the tests). */
 export const CLI_WORDS = new RegExp(`--[a-z]|\`[a-zA-Z]+[^\`]*\`|\\b(${CAMEL.join('|')})\\b`);
+
+/** Help's list in VS Code: each command by its palette title, what it does in VS Code's words, and its CLI form. */
+export function helpItems(): { label: string; description: string; detail: string; value: string }[] {
+  return CATALOGUE.filter((x) => x.hosts.includes('vscode')).map((x) => ({ label: x.title, description: `CLI: ${x.usage}`, detail: inVsCode(x.help), value: x.name }));
+}

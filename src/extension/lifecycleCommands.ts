@@ -3,7 +3,7 @@
 // allows comes from the node (ChannelView.actions); the words come from the catalogue (src/node/catalogue.ts).
 // Irreversible steps (refund, leave) show what happens and ask first.
 import * as vscode from 'vscode';
-import { CATALOGUE } from '../node/catalogue.js';
+import { helpItems } from './cliWords.js';
 import type { Action, ChannelView } from '../node/types.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
@@ -171,10 +171,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       return r;
     },
     help: async () => {
-      const name = await c.prompts.pick(
-        CATALOGUE.filter((x) => x.hosts.includes('vscode')).map((x) => ({ label: x.title, description: x.usage, detail: x.help, value: x.name })),
-        { title: 'SynChannel: all commands' },
-      );
+      const name = await c.prompts.pick(helpItems(), { title: 'SynChannel: all commands' });
       await vscode.commands.executeCommand(`synchannel.${name}`);
       return name;
     },

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CODES, nextStep } from '../../src/core/errors.js';
 import { capabilities } from '../../src/core/capabilities.js';
-import { CLI_WORDS, inVsCode } from '../../src/extension/cliWords.js';
+import { CLI_WORDS, helpItems, inVsCode } from '../../src/extension/cliWords.js';
 
 test('every code’s next step reads without CLI words in VS Code', () => {
   const left = Object.keys(CODES)
@@ -41,4 +41,14 @@ test('the node’s messages name the palette’s commands and the settings', () 
 
 test('plain words and text without CLI words are left as they are', () => {
   for (const text of ['take your deposit back with refund', 'run deposit again later', 'the challenge window opens: 10 min', 'a 2-step flow']) assert.equal(inVsCode(text), text);
+});
+
+test('Help lists each command by its palette title, says what it does in VS Code’s words, and shows the CLI form as such', () => {
+  const items = helpItems();
+  assert.ok(items.length > 20);
+  for (const i of items) {
+    assert.match(i.description, /^CLI: /, i.label);
+    assert.doesNotMatch(i.detail, CLI_WORDS, `${i.label}: ${i.detail}`);
+  }
+  assert.equal(items.find((i) => i.value === 'showAll')?.detail, 'show all states');
 });
