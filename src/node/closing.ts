@@ -20,7 +20,7 @@ const SENT = new WeakSet<object>();
 /** How long a cooperative withdraw gives a partner that is not connected to (re)connect. */
 const PARTNER_GRACE_MS = 5_000;
 
-/** A state both signed as the chain's calls take it. */
+/** The caller's cancellation and progress, as the chain's calls take them. */
 function chainOpts(o: ProgressOptions): ProgressOptions {
   return { ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
 }
@@ -192,15 +192,14 @@ export class Closing {
         }
       }
       if (agreed()) return ch.latest!;
-      // A state queued before the proposal (a payment of ours, the partner's) may take the turn first: wait again.
-      const taken = await this.payments.proposeOut(ctl, (c) => c.proposeClose()).then(
-        () => false,
-        (e: { code?: string }) => {
-          if ((e.code === 'PENDING_STATE' || e.code === 'NOT_YOUR_TURN') && Date.now() < end) return true;
-          throw e;
-        },
-      );
-      if (!taken) break;
+      try {
+        await this.payments.proposeOut(ctl, (c) => c.proposeClose());
+        break;
+      } catch (e) {
+        // A state queued before the proposal (a payment of ours, the partner's) took the turn first: wait again.
+        const code = (e as { code?: string }).code;
+        if ((code !== 'PENDING_STATE' && code !== 'NOT_YOUR_TURN') || Date.now() >= end) throw e;
+      }
     }
     opts.onProgress?.('waiting for your partner to sign the close…');
     await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close').catch((e: unknown) => {
