@@ -126,11 +126,12 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async send(a) {
     // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
     const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
-    // `send` lines pasted or piped one after another: the node waits for the state before to be signed and passed
-    const ch = allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : []);
+    // `send` lines pasted or piped one after another: the node waits for the state before to be signed and passed;
+    // on the partner's turn it asks for it (automatic mode)
+    const ch = allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : ['NOT_YOUR_TURN']);
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
     if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
-    const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS });
+    const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, onProgress: (m) => a.io.say(m) });
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, ch);
     // --json: what the note above says (offline: it goes when they reconnect, the node running)

@@ -288,8 +288,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.negotiation.decline(this.pick(opts.channel));
   }
 
-  async send(amount: bigint, opts: { channel?: string; waitMs?: number } = {}): Promise<StateView> {
-    return this.payments.send(this.pick(opts.channel), amount, opts.waitMs ?? 0);
+  async send(amount: bigint, opts: { channel?: string; waitMs?: number; onProgress?: (m: string) => void } = {}): Promise<StateView> {
+    return this.payments.send(this.pick(opts.channel), amount, opts.waitMs ?? 0, opts.onProgress);
   }
 
   pay(amount: bigint, opts: { channel?: string } = {}): Promise<PaymentResult> {

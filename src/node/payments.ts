@@ -130,8 +130,8 @@ export class Payments implements Stager {
     await this.proposeOut(ctl, (c) => c.proposeInitial(ctl.rec.depositA, ctl.rec.depositB));
   }
 
-  async send(ctl: ChannelController, amount: bigint, waitMs = 0): Promise<StateView> {
-    if (waitMs > 0) await this.settle(ctl, waitMs);
+  async send(ctl: ChannelController, amount: bigint, waitMs = 0, onProgress?: (m: string) => void): Promise<StateView> {
+    if (waitMs > 0) await this.settle(ctl, waitMs, onProgress);
     try {
       this.check(ctl, 'send');
     } catch (e) {
@@ -139,6 +139,10 @@ export class Payments implements Stager {
       const code = (e as NodeError).code;
       if ((code === 'PENDING_STATE' || code === 'NOT_YOUR_TURN') && !this.online(ctl)) {
         throw new NodeError('PARTNER_OFFLINE', `${(e as Error).message}; your partner is offline right now (the nodes reconnect by themselves: try again once they are back)`);
+      }
+      if (code === 'NOT_YOUR_TURN' && waitMs > 0 && ctl.channel.turnRequested) {
+        const s = Math.round(waitMs / 1000);
+        throw new NodeError('NOT_YOUR_TURN', `it is your partner's turn: your node asked them for it and it has not come within ${s} s (a partner who signs by hand passes it with createEmpty); send again once it is yours`);
       }
       throw e;
     }
@@ -152,11 +156,12 @@ export class Payments implements Stager {
 
   /**
    * While the partner is connected: waits up to `waitMs` for our state in flight to be signed, then up to
-   * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours; when the connection to the
-   * partner drops, gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then
+   * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours; in automatic mode, when the
+   * turn is still the partner's, asks for it and waits up to `waitMs`. When the connection to the partner drops,
+   * gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then
    * reported by the action's own check.
    */
-  private async settle(ctl: ChannelController, waitMs: number): Promise<void> {
+  private async settle(ctl: ChannelController, waitMs: number, onProgress?: (m: string) => void): Promise<void> {
     const ch = ctl.channel;
     const online = () => this.online(ctl);
     const inFlight = () => ch.staged !== null && ch.stagedBy === ch.party;
@@ -176,6 +181,13 @@ export class Payments implements Stager {
     await wait(inFlight, waitMs);
     // a pass follows only our payment (our countersignature of it may still be on its way to the disk)
     if (ch.latest !== null && ch.latest.state.step === this.lastSent.get(ctl)) await wait(notMyTurnYet, Math.min(waitMs, PASS_GRACE_MS));
+    // Automatic mode takes the turn for a payment: it asks for it (once) and waits for the partner's pass.
+    const can = ctl.actions().send;
+    if (!this.ctx.autoMode || can.ok || can.code !== 'NOT_YOUR_TURN' || !online()) return;
+    if (!ch.turnRequested) await this.requestEmpty(ctl).catch(() => undefined);
+    if (!ch.turnRequested) return;
+    onProgress?.("it is your partner's turn: asked them for it (requestEmpty), waiting for their empty state…");
+    await wait(notMyTurnYet, waitMs);
   }
 
   createEmpty(ctl: ChannelController): Promise<StateView> {

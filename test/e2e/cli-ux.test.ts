@@ -1,6 +1,6 @@
 // The CLI as its users judge it, through two `synchannel` processes in text mode on a devnet, driven as the README
 // shows: Alice at a terminal (a pseudo-terminal: she is prompted and asked "Are you sure"), Bob through a pipe.
-// One test per finding: the partner introduced once, the turn error naming requestEmpty, commands that check what
+// One test per finding: the partner introduced once, send asking for the turn in requestEmpty's words, commands that check what
 // the channel allows before prompting, the partner offline, serving again after a restart, one address form,
 // the withdrawal summary and "Success withdrawal!" on both sides, --yes from a pipe.
 import { after, before, describe, test } from 'node:test';
@@ -89,10 +89,14 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     assert.doesNotMatch(out, /Deposit done/);
   });
 
-  test('send out of turn names requestEmpty (the original requestTurn is gone)', async () => {
-    const out = await alice.run('send 0.1', /send failed: .*\n/);
-    assert.match(out, /requestEmpty/);
+  test("send on the partner's turn asks for it, says so with requestEmpty's name, and pays (the original requestTurn is gone)", async () => {
+    const out = await alice.run('send 0.1', /Sent state \d+.*\n/);
+    assert.match(out, /it is your partner's turn: asked them for it \(requestEmpty\), waiting for their empty state…\n/);
+    assert.match(out, /Sent state 2: A \[2\.9 4\.1\] B/);
     assert.doesNotMatch(out, /requestTurn/);
+    // Bob's automatic pass makes it Alice's turn: she passes it back, so the next test starts on Bob's turn again
+    await alice.wait(/Step 3 \(empty: the turn passes\): A \[2\.9 4\.1\] B/);
+    await alice.run('createEmpty', /Created empty state 4\n/);
   });
 
   test('requestEmpty and send say that the partner is offline; a restarted serving node says it serves again', async () => {
@@ -112,7 +116,7 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await bob.kill9();
     await alice.wait(/Partner \S+ disconnected/, mark);
     out = await alice.run('send 0.5', /offline/);
-    assert.match(out, /Sent state \d+: A \[2\.5 4\.5\] B/);
+    assert.match(out, /Sent state \d+: A \[2\.4 4\.6\] B/);
     assert.match(out, /Your partner is offline: the state is delivered when they reconnect/);
     mark = alice.mark();
     bob = startBob();

@@ -122,4 +122,40 @@ describe('send, one after another', () => {
       await closePair(p);
     }
   });
+  test('in automatic mode, a waiting send on the partner\'s turn asks for the turn and pays once it comes', async () => {
+    const p = await openPair();
+    try {
+      await fund(p); // Alice's initial state 0: the turn is Bob's
+      const s = await p.alice.send(TON('0.5'), { waitMs: 10_000 });
+      assert.equal(s.step, 2n, "Bob's pass is step 1, Alice's payment step 2");
+      await until('both signed the payment', () => latest(p.alice).step >= 2n && latest(p.bob).step >= 2n);
+      assert.equal(latest(p.bob).balanceB, TON('4.5'));
+      // Bob's automatic pass (3) gives Alice the turn again: Bob's send asks for it back (Alice's pass: 4)
+      await until("Bob's pass after Alice's payment", () => latest(p.alice).step === 3n && latest(p.bob).step === 3n);
+      assert.equal((await p.bob.send(TON('0.1'), { waitMs: 10_000 })).step, 5n);
+      // without a wait it is refused at once, as before, and asks for nothing
+      await until('both signed it and its pass', () => latest(p.alice).step === 6n && latest(p.bob).step === 6n);
+      await assert.rejects(p.alice.send(TON('0.1')), (e) => codeOf(e) === 'NOT_YOUR_TURN');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(p.bob.channels()[0]!.turnRequestedByPartner, false, 'Bob was not asked');
+    } finally {
+      await closePair(p);
+    }
+  });
+
+  test('a partner who signs by hand: the send asks for the turn, is refused after waitMs saying so, and the partner sees the request', async () => {
+    await afterFirstPayment(async (p) => {
+      await p.alice.sign();
+      await until('Bob has the signature', () => latest(p.bob).step === 1n);
+      const asked = waitForEvent(p.alice, 'turnRequested');
+      await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 4_000 }), (e) => codeOf(e) === 'NOT_YOUR_TURN' && /asked/.test(String((e as Error).message)));
+      await asked;
+      assert.equal(p.alice.channels()[0]!.turnRequestedByPartner, true);
+      // she passes it by hand: the next send goes
+      await p.alice.createEmpty();
+      await until("Bob has Alice's pass", () => latest(p.bob).step === 2n);
+      const s = await p.bob.send(TON('0.1'), { waitMs: 10_000 });
+      assert.equal(s.step, 3n);
+    });
+  });
 });
