@@ -8,7 +8,7 @@ import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } fro
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { withdraw } from './withdraw.js';
 import { depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
-import { partnerName, period } from './words.js';
+import { depositMax, partnerName, period } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -46,7 +46,7 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
       value: formatTon(expected),
       // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
       allowZero: !!exact,
-      max: { nano: expected, what: 'what the contract still expects from you' },
+      max: depositMax(expected, wallet, node.api.depositFees(), !!exact),
       ...(exact ? { check: exact } : {}),
     }));
   const wrong = exact?.(amount);

@@ -133,7 +133,7 @@ export class Commands implements CommandContext {
     const target = isTarget(targetArg) ? targetArg : undefined;
     const can = this.actionsOf(target);
     const also = this.host.unwatchedWords() ?? undefined;
-    const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can, ...(also ? { also } : {}) }, () => void vscode.commands.executeCommand('synchannel.showLog'), e);
+    const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can, ...(also ? { also } : {}), offerLog: name === 'startNode' }, () => void vscode.commands.executeCommand('synchannel.showLog'), e);
     this.failures.push({ command: name, code, message, shown });
     if (this.failures.length > 50) this.failures.shift();
   }

@@ -71,8 +71,10 @@ export interface FailureContext {
   target?: unknown;
   /** whether the node allows an action on the failed command's channel now (absent: no channel known) */
   can?: (action: Action) => boolean;
-  /** said after the failure, whatever the code (channels with money that nothing watches now) */
+  /** said after the failure, whatever the code (channels with money that nothing watches now): an error then */
   also?: string;
+  /** offer Show Log whatever the level (a failed start: the log has what the node did before it failed) */
+  offerLog?: boolean;
 }
 
 /**
@@ -108,14 +110,15 @@ export interface ShownFailure {
 
 /** Shows a failure with its next step; returns what was shown (null for a cancellation). */
 export function showFailure(prompts: Prompts, code: ErrorCode, message: string, c: FailureContext, showLog: () => void, err?: unknown): ShownFailure | null {
-  const level = failureLevel(levelOf(code), err);
-  if (level === 'cancelled') return null;
+  const own = failureLevel(levelOf(code), err);
+  if (own === 'cancelled') return null;
+  const level = c.also ? 'error' : own;
   // A button for a channel action the node does not allow now (Sign on a state that awaits the partner) is not offered.
   let actions = (NEXT[code] ?? []).filter((a) => !a.action || !c.can || c.can(a.action));
   // a message that says what to do gets no code hint beside it (it could contradict it), as in the CLI
   let hint = givesNextStep(message) ? undefined : nextStep(code);
-  let own: string | undefined;
-  if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: own } = endpointNext(code, c));
+  let ownText: string | undefined;
+  if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: ownText } = endpointNext(code, c));
   // the faucet is for sandbox and devnet: on testnet the next step is the giver bot, with the address to give it
   const giver = c.network === 'testnet' && (actions.includes(FAUCET) || code === 'NO_FAUCET');
   if (giver) {
@@ -126,9 +129,9 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   const words = inVsCode(message);
   const shownHint = hint && inVsCode(hint);
   const addsHint = shownHint && !saysAlready(words, shownHint) && !shownHint.includes(words) && (!actions.length || giver || ENDPOINT_CODES.includes(code));
-  const said = own ? `SynChannel: ${inVsCode(own)}` : `SynChannel: ${words}${addsHint ? ` (${shownHint})` : ''}`;
+  const said = ownText ? `SynChannel: ${inVsCode(ownText)}` : `SynChannel: ${words}${addsHint ? ` (${shownHint})` : ''}`;
   const text = c.also ? `${said}${/[.!?]$/.test(said) ? '' : '.'} ${c.also}` : said;
-  const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' ? ['Show Log'] : [])];
+  const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' || c.offerLog ? ['Show Log'] : [])];
   void prompts.notify(level, text, ...buttons).then((pick) => {
     if (!pick) return;
     if (pick === 'Show Log') return showLog();

@@ -145,3 +145,13 @@ export function finishWords(ch: Pick<ChannelView, 'me' | 'contract' | 'payout'>)
 export function changeWords(me: Party, p: Pick<PayoutView, 'closer' | 'changeBack'>): string {
   return p.closer === me && p.changeBack ? `, and ${formatTon(p.changeBack)} TON came back of your close message` : '';
 }
+
+/**
+ * The most a Deposit prompt takes: what is due; for a top-up (any amount up to it), the wallet balance less the
+ * node's fee figure when that is less. An exact deposit keeps its amount: the node then says what the wallet lacks.
+ */
+export function depositMax(due: bigint, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string } {
+  const most = wallet === null ? null : wallet > fees ? wallet - fees : 0n;
+  if (exact || most === null || most >= due) return { nano: due, what: 'what the contract still expects from you' };
+  return { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` };
+}

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { channelDescription, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { channelDescription, depositMax, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, importSummary, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -159,4 +159,12 @@ test("the balances panel's countdown: minutes and seconds under an hour, hours a
   assert.equal(countdownText(1000 + 86399, 1000), '23 h 59 min left');
   assert.equal(countdownText(1000 + 3600, 1000), '1 h left');
   assert.equal(countdownText(900, 1000), 'over: the close can be finished');
+  test("a top-up's Deposit prompt takes at most the wallet less the node's fees; an exact deposit keeps its amount", () => {
+    const fees = TON('0.05');
+    assert.deepEqual(depositMax(TON('3'), TON('1'), fees, false), { nano: TON('0.95'), what: 'your wallet balance less about 0.05 TON of fees' });
+    assert.equal(depositMax(TON('3'), TON('0.01'), fees, false).nano, 0n);
+    assert.deepEqual(depositMax(TON('3'), TON('10'), fees, false), { nano: TON('3'), what: 'what the contract still expects from you' });
+    assert.equal(depositMax(TON('3'), null, fees, false).nano, TON('3'), 'a wallet not read: what is due');
+    assert.equal(depositMax(TON('3'), TON('1'), fees, true).nano, TON('3'), 'exact: the node says what the wallet lacks');
+  });
 });

@@ -45,6 +45,19 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     assert.equal(manifest.contributes.menus.commandPalette.find((m) => m.command === 'synchannel.faucet')?.when, 'synchannel.network != testnet');
   });
 
+  it('a failure that leaves money unwatched is an error with Show Log whatever its code, and a failed start always offers Show Log', () => {
+    const p = new Prompts(true);
+    const also = '1 channel with money in it on sandbox is NOT watched';
+    const unwatched = showFailure(p, 'DATA_DIR_LOCKED', 'another SynChannel node uses this data folder', { network: 'sandbox', ...where, also }, () => {});
+    assert.equal(unwatched?.level, 'error');
+    assert.ok(unwatched?.buttons.includes('Show Log'), unwatched?.buttons.join(', '));
+    const start = showFailure(p, 'DATA_DIR_LOCKED', 'another SynChannel node uses this data folder', { network: 'sandbox', ...where, offerLog: true }, () => {});
+    assert.equal(start?.level, 'warning');
+    assert.ok(start?.buttons.includes('Show Log'), start?.buttons.join(', '));
+    const plain = showFailure(p, 'DATA_DIR_LOCKED', 'another SynChannel node uses this data folder', { network: 'sandbox', ...where }, () => {});
+    assert.ok(!plain?.buttons.includes('Show Log'), plain?.buttons.join(', '));
+  });
+
   it('a next step the message already says in other words is not said twice', () => {
     const t = showFailure(new Prompts(true), 'ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window', { network: 'sandbox', ...where }, () => {});
     assert.equal(t?.text.match(/after the challenge window/g)?.length, 1, t?.text);
