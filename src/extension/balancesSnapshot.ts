@@ -5,7 +5,7 @@ import type { Action, ChannelView } from '../node/types.js';
 import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WebviewAction } from '../../webview/protocol.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
-import { partnerName, phaseWord, settling, staleOnChain, turnWords } from './words.js';
+import { offers, partnerName, phaseWord, settling, staleOnChain, turnWords } from './words.js';
 
 const MILLI = 1_000_000n;
 
@@ -32,9 +32,9 @@ const BUTTONS: [Action, WebviewAction, (ch: ChannelView) => string][] = [
   ['decline', 'decline', () => 'Decline'],
 ];
 
-/** The buttons of a channel: exactly the actions the node allows now; the most pressing one is primary. */
+/** The buttons of a channel: exactly the actions the node offers now; the most pressing one is primary. */
 export function actionButtons(ch: ChannelView): ActionButton[] {
-  const list = BUTTONS.filter(([a]) => ch.actions[a].ok).map(([, action, label]) => ({ action, label: label(ch), primary: false }));
+  const list = BUTTONS.filter(([a]) => offers(ch, a)).map(([, action, label]) => ({ action, label: label(ch), primary: false }));
   const urgent: WebviewAction[] = ['sign', 'deposit', 'finish', ...(staleOnChain(ch) ? (['challenge'] as const) : []), 'send'];
   const first = list.find((b) => urgent.includes(b.action));
   if (first) first.primary = true;

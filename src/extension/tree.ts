@@ -5,13 +5,13 @@
 // (decorations.ts), never highlighted as a search match.
 import * as vscode from 'vscode';
 import { nextStep } from '../core/errors.js';
-import type { BrokenChannelView, ChannelView } from '../node/types.js';
+import type { Action, BrokenChannelView, ChannelView } from '../node/types.js';
 import { decorationUri, type DecorationKind } from './decorations.js';
 import type { PartyId } from './host.js';
 import { type ChannelEntry, type Model, type ModelBuilder, type NodeEntry, type StepEntry } from './model.js';
 import { channelHover, nodeHover, stepHover } from './hovers.js';
 import { shortAddress } from './util.js';
-import { channelDescription, partnerName, staleOnChain, stepDescription, type Names } from './words.js';
+import { channelDescription, offers, partnerName, staleOnChain, stepDescription, type Names } from './words.js';
 
 export type TreeElement =
   | { kind: 'node'; party: PartyId }
@@ -35,13 +35,12 @@ export interface TreeSnapshotItem {
   children: TreeSnapshotItem[];
 }
 
-/** Menu tokens from what the node says the channel allows now (ChannelView.actions); no rule of our own. */
+/** Menu tokens from what the node says the channel allows now (ChannelView.actions, sendAsksTurn); no rule of our own. */
 function channelTokens(ch: ChannelView): string[] {
   const t = ['channel', `phase-${ch.phase}`];
   if (ch.contract) t.push('has-contract');
   if (ch.network === 'testnet') t.push('testnet');
-  const a = ch.actions;
-  const tokens: [keyof typeof a, string][] = [
+  const tokens: [Action, string][] = [
     ['send', 'can-send'],
     ['createEmpty', 'can-pass'],
     ['requestEmpty', 'can-request'],
@@ -54,7 +53,7 @@ function channelTokens(ch: ChannelView): string[] {
     ['finish', 'can-finish'],
     ['decline', 'can-decline'],
   ];
-  for (const [action, token] of tokens) if (a[action].ok) t.push(token);
+  for (const [action, token] of tokens) if (offers(ch, action)) t.push(token);
   return t;
 }
 

@@ -1,7 +1,7 @@
 // The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
-import type { ChannelView, Party, PayoutView, StateView } from '../node/types.js';
+import type { Action, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -154,4 +154,9 @@ export function depositMax(due: bigint, wallet: bigint | null, fees: bigint, exa
   const most = wallet === null ? null : wallet > fees ? wallet - fees : 0n;
   if (exact || most === null || most >= due) return { nano: due, what: 'what the contract still expects from you' };
   return { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` };
+}
+
+/** Whether the views offer an action: what the node allows now, and Send when the node asks for the turn itself. */
+export function offers(ch: ChannelView, action: Action): boolean {
+  return ch.actions[action].ok || (action === 'send' && ch.sendAsksTurn);
 }

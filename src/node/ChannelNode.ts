@@ -163,7 +163,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   private viewOf(ctl: ChannelController): ChannelView {
-    return channelView(ctl, this.ctx.chainSkew, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected);
+    return channelView(ctl, this.ctx.chainSkew, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected, this.ctx.autoMode);
   }
 
   // ---------------------------------------------------------------- the lifecycle

@@ -11,7 +11,7 @@ import { DUST, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
-import { stateView } from './views.js';
+import { sendAsksTurn, stateView } from './views.js';
 import type { StateView } from './types.js';
 
 /**
@@ -182,8 +182,7 @@ export class Payments implements Stager {
     // a pass follows only our payment (our countersignature of it may still be on its way to the disk)
     if (ch.latest !== null && ch.latest.state.step === this.lastSent.get(ctl)) await wait(notMyTurnYet, Math.min(waitMs, PASS_GRACE_MS));
     // Automatic mode takes the turn for a payment: it asks for it (once) and waits for the partner's pass.
-    const can = ctl.actions().send;
-    if (!this.ctx.autoMode || can.ok || can.code !== 'NOT_YOUR_TURN' || !online()) return;
+    if (!sendAsksTurn(ctl.actions().send, this.ctx.autoMode, online())) return;
     if (!ch.turnRequested) await this.requestEmpty(ctl).catch(() => undefined);
     if (!ch.turnRequested) return;
     onProgress?.("it is your partner's turn: asked them for it (requestEmpty), waiting for their empty state…");

@@ -107,6 +107,8 @@ export interface ChannelView {
   /** a state awaiting a signature: mine (from the partner) or the partner's (my proposal) */
   pending: (StateView & { awaiting: 'me' | 'partner' }) | null;
   myTurn: boolean;
+  /** on the partner's turn, a send (with a wait) asks for the turn first and pays once it comes: automatic mode, partner online */
+  sendAsksTurn: boolean;
   turnRequestedByPartner: boolean;
   /** a deposit of yours to this channel is under way (a UI does not offer another) */
   depositing: boolean;

@@ -1,5 +1,6 @@
 // Plain-data views of channels and states for UIs (the CLI, the extension, --json). Built in O(1) per channel:
 // no view carries the history (history() reads it from the store on demand).
+import type { Capability } from '../core/capabilities.js';
 import { creatorOf } from '../core/channel.js';
 import { balanceOf, type SignedState } from '../core/signed.js';
 import type { AppMessage } from '../core/wire.js';
@@ -39,12 +40,17 @@ export function stateViews(states: readonly SignedState[], before: SignedState |
   });
 }
 
+/** Whether a send with a wait asks for the turn and waits for it (Payments.settle): automatic mode, on the partner's turn. */
+export function sendAsksTurn(send: Capability, autoMode: boolean, partnerOnline: boolean): boolean {
+  return autoMode && partnerOnline && !send.ok && send.code === 'NOT_YOUR_TURN';
+}
+
 /** A proposal still waiting for a signature; none once the channel has paid out (it can never be signed). */
 export function liveStaged(ctl: ChannelController): ChannelController['channel']['staged'] {
   return ctl.rec.life === 'closed' ? null : ctl.channel.staged;
 }
 
-export function channelView(ctl: ChannelController, chainSkew: number, myAddress: string, partnerOnline: boolean): ChannelView {
+export function channelView(ctl: ChannelController, chainSkew: number, myAddress: string, partnerOnline: boolean, autoMode: boolean): ChannelView {
   const rec = ctl.rec;
   const ch = ctl.channel;
   const latest = ctl.latestView;
@@ -58,6 +64,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
   const mine = by ? balanceOf(by, me) : me === 'A' ? rec.depositA : rec.depositB;
   const theirs = by ? balanceOf(by, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
   const contract = addressTextOf(rec.contract, 'contract');
+  const actions = ctl.actions();
   return {
     id: contract,
     channelId: rec.channelId.toString(),
@@ -77,6 +84,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     count: latest ? latest.step + 1n : 0n,
     pending: staged ? { ...stateView(staged, latest), awaiting: ch.stagedBy === me ? 'partner' : 'me' } : null,
     myTurn: settled && ch.isMyTurn && rec.life === 'open',
+    sendAsksTurn: sendAsksTurn(actions.send, autoMode, partnerOnline),
     turnRequestedByPartner: ch.partnerWantsTurn,
     depositing: ctl.depositing,
     myBalance: mine,
@@ -87,7 +95,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     payout: rec.payout,
     payoutA: rec.payout?.balanceA ?? null,
     payoutB: rec.payout?.balanceB ?? null,
-    actions: ctl.actions(),
+    actions,
     restorePending: rec.restorePending,
     legacy: rec.legacy,
   };

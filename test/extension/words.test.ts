@@ -23,7 +23,7 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
   return {
     id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0Qb', partnerOnline: true, phase: 'open',
     challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: state(1n, '3.5', '3.5'), count: 2n,
-    pending: null, myTurn: true, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
+    pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
     payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, ...o,
   };
 }
@@ -109,6 +109,11 @@ describe('words of the views', () => {
     assert.deepEqual(pending.map((b) => b.label), ['Sign Step 2', 'Close the Channel…']);
     assert.equal(pending[0]!.primary, true);
     assert.deepEqual(actionButtons(channel({ actions: { ...allNo, exit: ok } })).map((b) => b.action), ['leave']);
+    // the partner's turn: Send when the node asks for the turn itself (automatic mode), beside Request the Turn
+    const theirs = { ...allNo, send: { ok: false as const, code: 'NOT_YOUR_TURN' as const, why: "partner's turn" }, requestEmpty: ok, withdraw: ok };
+    const asks = actionButtons(channel({ myTurn: false, sendAsksTurn: true, actions: theirs }));
+    assert.deepEqual(asks.map((b) => [b.action, b.primary]), [['send', true], ['requestEmpty', false], ['withdraw', false]]);
+    assert.deepEqual(actionButtons(channel({ myTurn: false, actions: theirs })).map((b) => b.action), ['requestEmpty', 'withdraw']);
   });
 
   test('the demo journal: who signed what, what the chain saw, each said once', () => {

@@ -126,6 +126,8 @@ describe('send, one after another', () => {
     const p = await openPair();
     try {
       await fund(p); // Alice's initial state 0: the turn is Bob's
+      await until("Alice's view says her send asks for the turn", () => p.alice.channels()[0]!.sendAsksTurn);
+      assert.equal(p.bob.channels()[0]!.sendAsksTurn, false, 'his turn: nothing to ask');
       const s = await p.alice.send(TON('0.5'), { waitMs: 10_000 });
       assert.equal(s.step, 2n, "Bob's pass is step 1, Alice's payment step 2");
       await until('both signed the payment', () => latest(p.alice).step >= 2n && latest(p.bob).step >= 2n);
@@ -147,6 +149,7 @@ describe('send, one after another', () => {
     await afterFirstPayment(async (p) => {
       await p.alice.sign();
       await until('Bob has the signature', () => latest(p.bob).step === 1n);
+      assert.equal(p.bob.channels()[0]!.sendAsksTurn, true);
       const asked = waitForEvent(p.alice, 'turnRequested');
       await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 4_000 }), (e) => codeOf(e) === 'NOT_YOUR_TURN' && /asked/.test(String((e as Error).message)));
       await asked;

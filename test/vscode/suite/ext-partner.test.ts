@@ -223,8 +223,13 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
 
   it('a long history shows its last steps, newest first, and a "Show earlier steps" row that shows more', async () => {
     const target = { party: 'me', channel: channel().id };
-    assert.ok(await vscode.commands.executeCommand('synchannel.requestEmpty', target), JSON.stringify(ext.lastFailure()));
-    for (let i = 0; i < 5; i++) {
+    // the partner's turn: automatic mode offers Send (it asks for the turn itself) beside Request the Turn
+    await ext.test.settle();
+    const row = () => ext.tree.snapshot().find((t) => t.id === 'net:me')!.children[0]!;
+    assert.equal(channel().actions.send.ok, false);
+    assert.match(row().contextValue, /\bcan-send\b.*\bcan-request\b/);
+    assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
+    for (let i = 1; i < 5; i++) {
       await until('the turn back', () => channel().actions.send.ok);
       assert.ok(await vscode.commands.executeCommand('synchannel.send', target, '0.01'), JSON.stringify(ext.lastFailure()));
     }
