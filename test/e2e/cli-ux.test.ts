@@ -96,7 +96,14 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     assert.doesNotMatch(out, /requestTurn/);
     // Bob's automatic pass makes it Alice's turn: she passes it back, so the next test starts on Bob's turn again
     await alice.wait(/Step 3 \(empty: the turn passes\): A \[2\.9 4\.1\] B/);
-    await alice.run('createEmpty', /Created empty state 4\n/);
+    await alice.run('createEmpty', /Step 4 \(empty: the turn passes\): A \[2\.9 4\.1\] B\n/);
+    // a bare `send` at a terminal on Bob's turn asks for the amount (no refusal first), then for the turn
+    const from = alice.type('send');
+    await alice.wait(/Enter amount to send or "exit": /, from);
+    alice.type('0.1');
+    await alice.wait(/Sent state 6: A \[2\.8 4\.2\] B/, from);
+    await alice.wait(/Step 7 \(empty: the turn passes\): A \[2\.8 4\.2\] B/, from);
+    await alice.run('createEmpty', /Step 8 \(empty: the turn passes\): A \[2\.8 4\.2\] B\n/);
   });
 
   test('requestEmpty and send say that the partner is offline; a restarted serving node says it serves again', async () => {
@@ -116,7 +123,7 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await bob.kill9();
     await alice.wait(/Partner \S+ disconnected/, mark);
     out = await alice.run('send 0.5', /offline/);
-    assert.match(out, /Sent state \d+: A \[2\.4 4\.6\] B/);
+    assert.match(out, /Sent state \d+: A \[2\.3 4\.7\] B/);
     assert.match(out, /Your partner is offline: the state is delivered when they reconnect/);
     mark = alice.mark();
     bob = startBob();
