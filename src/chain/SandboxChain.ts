@@ -6,7 +6,8 @@ import { Address, external, type ContractProvider, type Message, type StateInit,
 import { Blockchain, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
 import { ChainSaver, readChainFile, serializeChain } from './persist.js';
 import type { KeyPair } from '../core/signer.js';
-import { BaseChain, fmtTon, friendly, type AccountInfo } from './base.js';
+import { formatTon } from '../core/amounts.js';
+import { BaseChain, friendly, type AccountInfo } from './base.js';
 import { ChainError } from './errors.js';
 import type { TxCursor } from './payout.js';
 import type { Wallet, WalletVersion } from './types.js';
@@ -230,7 +231,7 @@ export class SandboxChain extends BaseChain {
     await this.sendExternal(external({ to: wallet.address, init: info.init, body }));
     const after = await this.account(wallet.address);
     if (after.state !== 'active') {
-      throw new ChainError('WALLET_REJECTED', `could not deploy wallet ${friendly(wallet.address)} (balance ${fmtTon(after.balance)}): fund it and retry`);
+      throw new ChainError('WALLET_REJECTED', `could not deploy wallet ${friendly(wallet.address)} (balance ${formatTon(after.balance)} TON): fund it and retry`);
     }
   }
 

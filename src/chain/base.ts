@@ -17,7 +17,7 @@ import { runWatch } from './watch.js';
 import { WalletChain, friendly, toChainError } from './wallet-chain.js';
 import type { Chain, ChannelWatch, OpOptions, Payout, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
-export { fmtTon, friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
+export { friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
 
 /** How long reads older than one already read are refused before the older state is taken (ms). */
 const LAG_GIVE_UP_MS = 120_000;

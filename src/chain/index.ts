@@ -11,7 +11,7 @@ export * from './explorer.js';
 export { walletContract, TESTNET_GLOBAL_ID, MAINNET_GLOBAL_ID, type WalletContractInfo } from './wallets.js';
 export { TonClientChain, TESTNET_ENDPOINT, TESTNET_FAUCET_BOT, jsonRpcEndpoint, type TonClientChainOptions } from './TonClientChain.js';
 export { retryingAdapter, type RetryOptions } from './http.js';
-export { fmtTon, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from './base.js';
+export { WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from './base.js';
 
 export interface CreateChainOptions {
   /** devnet: the URL `synchannel devnet` printed; testnet: a toncenter v2 endpoint (default: testnet.toncenter.com). */

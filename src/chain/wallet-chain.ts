@@ -16,6 +16,7 @@ import {
   type StateInit,
   type Transaction,
 } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
 import type { KeyPair } from '../core/signer.js';
 import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
@@ -54,13 +55,6 @@ interface SignedTransfer {
   validUntil: number;
   /** the wallet's last transaction before this one (0: none or unknown) */
   afterLt: bigint;
-}
-
-export function fmtTon(n: bigint): string {
-  const neg = n < 0n;
-  const v = neg ? -n : n;
-  const frac = (v % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${neg ? '-' : ''}${v / 1_000_000_000n}${frac ? '.' + frac : ''} TON`;
 }
 
 export function friendly(address: Address): string {
@@ -280,8 +274,8 @@ export abstract class WalletChain {
     if (acct.balance < needed) {
       throw new ChainError(
         'INSUFFICIENT_FUNDS',
-        `wallet ${friendly(wallet.address)} has ${fmtTon(acct.balance)} but ${what} needs about ${fmtTon(needed)} ` +
-          `(${fmtTon(msg.value)} to the contract + fees): ${this.fundingHint(wallet.address)}`,
+        `wallet ${friendly(wallet.address)} has ${formatTon(acct.balance)} TON but ${what} needs about ${formatTon(needed)} TON ` +
+          `(${formatTon(msg.value)} TON to the contract + fees): ${this.fundingHint(wallet.address)}`,
         { address: friendly(wallet.address) },
       );
     }
