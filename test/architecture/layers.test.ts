@@ -58,6 +58,19 @@ describe('seams', () => {
     }
     assert.deepEqual(bad, []);
   });
+
+  test('amounts are printed and parsed by one helper (src/core/amounts.ts): no other code splits nanotons into TON', () => {
+    // the marks of a hand-written TON printer or parser: the 9 decimals padded, or a nanoton divisor beside a fraction
+    const printer = /padStart\(\s*9\b|padEnd\(\s*9\b|% 1_?000_?000_?000n|\/ 1_?000_?000_?000n/;
+    const bad: string[] = [];
+    for (const dir of ['src', 'webview']) {
+      for (const f of files(join(root, dir))) {
+        if (f.endsWith(join('core', 'amounts.ts'))) continue;
+        readFileSync(f, 'utf8').split('\n').forEach((line, i) => printer.test(line) && bad.push(`${f.slice(root.length + 1)}:${i + 1}: ${line.trim()}`));
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
 });
 
 describe('capabilities', () => {
