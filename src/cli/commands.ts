@@ -279,8 +279,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (a.args[0] !== undefined) {
       if (!about || !about.hosts.includes('cli')) throw new UsageError(unknownCommand(a.args[0]));
       a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
+      if (about.more) a.io.say(about.more);
       if (about.action || about.irreversible) a.io.say('It takes --channel <id or contract> when you have several channels.');
-      return { command: about.name, usage: about.usage, help: about.help };
+      return { command: about.name, usage: about.usage, help: about.help, ...(about.more ? { more: about.more } : {}) };
     }
     a.io.say('All commands:');
     const commands = CATALOGUE.filter((c) => c.hosts.includes('cli'));

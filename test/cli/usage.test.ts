@@ -123,6 +123,8 @@ test('help <command> and <command> --help say what that command does (both were 
     const name = line.includes('withdraw') ? 'withdraw' : 'send';
     assert.match(x.said[0] ?? '', new RegExp(`^${name} `), `${line}: ${x.said.join(' | ')}`);
     assert.doesNotMatch(x.said.join('\n'), /unknown flag|too many arguments|failed/);
+    // send says how it meets the partner's turn
+    if (name === 'send') assert.match(x.said[1] ?? '', /partner's turn, automatic mode asks for it first \(as requestEmpty\)/);
   }
   const unknown = io({ json: false });
   await runLine('help nosuch', untouchable, unknown.it);
