@@ -36,7 +36,7 @@ test('the node’s messages name the palette’s commands and the settings', () 
     expectedMine: 1n, depositedMine: 1n, deadlinePassed: false, restorePending: false,
   }).send;
   assert.ok(!why.ok && /requestEmpty/.test(why.why));
-  assert.ok(!why.ok && !CLI_WORDS.test(inVsCode(why.why)) && inVsCode(why.why).includes('“Request Empty State (Ask for the Turn)”'));
+  assert.ok(!why.ok && !CLI_WORDS.test(inVsCode(why.why)) && inVsCode(why.why).includes('“Request the Turn (Request Empty State)”'));
 });
 
 test('plain words and text without CLI words are left as they are', () => {

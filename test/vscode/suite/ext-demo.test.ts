@@ -203,7 +203,7 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     assert.equal(f?.code, 'NOT_YOUR_TURN');
     assert.equal(f?.shown?.level, 'warning');
     // in VS Code's words: the palette's command, not the CLI's requestEmpty
-    assert.match(f?.shown?.text ?? '', /“Request Empty State \(Ask for the Turn\)”/);
+    assert.match(f?.shown?.text ?? '', /“Request the Turn \(Request Empty State\)”/);
     assert.doesNotMatch(f?.shown?.text ?? '', /requestEmpty/);
     assert.ok(ext.test.click(/partner's turn/, 'Request the Turn'), JSON.stringify(f));
     await until("Bob sees Alice's turn request", () => ext.test.channels('bob')[0]?.turnRequestedByPartner);
