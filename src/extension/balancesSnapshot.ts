@@ -137,10 +137,10 @@ export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedK
   const chosen = choices.find((c) => c.key === selectedKey) ?? choices[0] ?? null;
   let hint: string | null = null;
   if (!chosen) hint = nodes.length === 0 ? 'the node is not running: Serve, Connect or Start the Node, or open the teaching demo' : 'no channel yet: Serve on one side, Connect on the other, then open a channel';
-  const journal = host.demoSession?.journal.list() ?? null;
+  const journal = host.demos.session?.journal.list() ?? null;
   return {
-    network: host.runningNetwork ?? (host.demoSession ? 'sandbox' : host.network),
-    nodeStatus: host.mainNode ? 'running' : host.demoSession ? 'demo' : host.status,
+    network: host.runningNetwork ?? (host.demos.session ? 'sandbox' : host.network),
+    nodeStatus: host.mainNode ? 'running' : host.demos.session ? 'demo' : host.status,
     channels: choices.map(({ key, label }) => ({ key, label })),
     selected: chosen ? await channelBalances(host, reads, chosen.key, chosen.node, chosen.ch) : null,
     hint,

@@ -166,7 +166,7 @@ export class Commands implements CommandContext {
         party === 'me' ? 'the node is not running: start it, or Serve / Connect (which start it)' : 'the teaching demo is not running: open it first',
       );
     }
-    const demo = host.demoSession;
+    const demo = host.demos.session;
     const own = host.mainNode;
     // While the demo runs every command asks: Alice, Bob, or the user's own node (running, with its real channels,
     // or, when the command may start it, started only when picked): a demo command never reaches it unasked.

@@ -25,8 +25,8 @@ export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposa
     set('channelCount', me?.channels.length ?? 0);
     set('serving', !!me?.served && me.served.lan.length + me.served.wan.length > 0);
     set('partnersOnline', me?.partners.filter((p) => p.online).length ?? 0);
-    set('demoRunning', host.demoSession !== null);
-    set('demoStarting', host.demoStarting);
+    set('demoRunning', host.demos.session !== null);
+    set('demoStarting', host.demos.starting);
   };
   void update();
   const subs = [host.onDidChange(() => void update()), model.onDidUpdate(() => void update())];

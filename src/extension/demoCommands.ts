@@ -24,11 +24,11 @@ async function revealTree(c: CommandContext): Promise<void> {
 
 async function startDemo(c: CommandContext, opts: { walkthrough: boolean }): Promise<DemoSession> {
   // a start under way (another click) is joined, never doubled
-  const starting = c.host.startingDemo;
+  const starting = c.host.demos.startingDemo;
   if (starting) return starting;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting Alice and Bob on the embedded sandbox chain…' },
-    () => c.host.startDemo(),
+    () => c.host.demos.startDemo(),
   );
   // A new run: every tick of the last one goes.
   for (const id of WALKTHROUGH_STEPS) await tick(id, false);
@@ -41,9 +41,9 @@ async function startDemo(c: CommandContext, opts: { walkthrough: boolean }): Pro
 }
 
 async function openTeachingDemo(c: CommandContext) {
-  const starting = c.host.startingDemo;
+  const starting = c.host.demos.startingDemo;
   if (starting) return (await starting).steps.map((s) => s.id);
-  const running = c.host.demoSession;
+  const running = c.host.demos.session;
   if (running) {
     const ran = running.steps.filter((s) => running.done(s.id)).length;
     const pick = await c.prompts.confirm(
@@ -96,7 +96,7 @@ async function demoStep(c: CommandContext, idArg: unknown) {
     throw new ExtensionError('BAD_INPUT', `unknown demo step ${JSON.stringify(idArg)}: one of ${DEMO_STEP_IDS.join(', ')}`);
   }
   // From the walkthrough (an id) the walkthrough is open already; from the palette it is not opened over the picker.
-  const session = c.host.demoSession ?? (await startDemo(c, { walkthrough: false }));
+  const session = c.host.demos.session ?? (await startDemo(c, { walkthrough: false }));
   const id = (idArg as string | undefined) ?? (await pickStep(c, session));
   const step = session.step(id)!;
   if (session.running) return refuse(c, `"${session.running.title}" is still running: wait for it.`, null);
@@ -113,10 +113,10 @@ async function demoStep(c: CommandContext, idArg: unknown) {
   if (missing) return refuse(c, `run "${missing.title}" first.`, missing);
   let result: string;
   try {
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel demo: ${step.title}…` }, () => c.host.runDemoStep(id));
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel demo: ${step.title}…` }, () => c.host.demos.runStep(id));
   } catch (e) {
     // the user stopped (or started again) the demo under this step: its nodes stopped (NODE_STOPPED), no bug
-    if (c.host.demoSession === session) throw e;
+    if (c.host.demos.session === session) throw e;
     c.host.log(`[demo] ${step.title}: stopped with the demo (${errorCode(e)})`);
     void c.info(`the teaching demo was stopped: "${step.title}" did not finish.`);
     return undefined;
@@ -136,12 +136,12 @@ export function demoCommands(c: CommandContext): Partial<Record<CommandName, Han
     openTeachingDemo: () => openTeachingDemo(c),
     demoStep: (id) => demoStep(c, id),
     demoReplay: async () => {
-      if (!c.host.demoSession) throw new ExtensionError('NO_DEMO', 'no teaching demo ran in this window: open it and run a few steps first');
+      if (!c.host.demos.session) throw new ExtensionError('NO_DEMO', 'no teaching demo ran in this window: open it and run a few steps first');
       c.balances.show({ replay: true });
-      return c.host.demoSession.journal.list().length;
+      return c.host.demos.session.journal.list().length;
     },
     stopTeachingDemo: async () => {
-      await c.host.stopDemo();
+      await c.host.demos.stop();
       await vscode.commands.executeCommand('setContext', 'synchannel.demoRunning', false);
       // the walkthrough no longer ticks steps of a run that is gone
       for (const id of WALKTHROUGH_STEPS) await tick(id, false);

@@ -111,10 +111,12 @@ export class DemoRunner {
     return sweepDemoFolders(this.h.root(), { inUse: (d) => runFolders.has(d), log: (l) => this.h.log(l) });
   }
 
+  /** The start under way, if any (a second caller waits for it instead of starting another pair of nodes). */
   get startingDemo(): Promise<DemoSession> | null {
     return this.start;
   }
 
+  /** Starts Alice and Bob (after stopping a running demo); a call while a start is under way gets that start. */
   startDemo(): Promise<DemoSession> {
     this.start ??= this.newDemo().finally(() => {
       this.start = null;

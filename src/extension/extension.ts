@@ -245,7 +245,7 @@ function publicApi(p: Parts): SynChannelApi {
     },
     lastFailure: () => commands.lastFailure,
     demoSteps: () => {
-      const d = nodeHost.demoSession;
+      const d = nodeHost.demos.session;
       return d ? d.steps.map((s) => ({ id: s.id, title: s.title, done: d.done(s.id) })) : [];
     },
     ...(testMode

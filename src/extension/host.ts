@@ -6,14 +6,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
 import { inContract } from '../node/uiRules.js';
-import { DemoRunner, type DemoSession } from './demoHost.js';
+import { DemoRunner } from './demoHost.js';
 import { Elsewhere, type Unwatched } from './elsewhere.js';
 import { KeyStore } from './keys.js';
 import * as factory from './nodeFactory.js';
 import type { DevnetServer } from './nodeFactory.js';
 import { nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
-import { Redactor, errorCode, errorMessage } from './util.js';
+import { HostLog, type LogLevel } from './hostLog.js';
+import { errorCode, errorMessage, type Redactor } from './util.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
 /** locked: another window or process holds this network's data folder (it watches the channels there) */
@@ -56,9 +57,8 @@ export class NodeHost implements vscode.Disposable {
   private wantRunning = false;
   /** the network this window's own Switch Network wrote last (a change to it is not another window's) */
   ownNetworkWrite: NetworkKind | null = null;
-  readonly redactor = new Redactor();
   readonly keys: KeyStore;
-  private readonly recent: string[] = [];
+  private readonly logs: HostLog;
 
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires (debounced) when anything a view shows may have changed. */
@@ -69,9 +69,14 @@ export class NodeHost implements vscode.Disposable {
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
-    private readonly out: vscode.LogOutputChannel,
+    out: vscode.LogOutputChannel,
   ) {
-    this.keys = new KeyStore(ctx, this.redactor, (l) => this.log(l));
+    this.logs = new HostLog(out, ctx.extensionMode === vscode.ExtensionMode.Test);
+    this.keys = new KeyStore(ctx, this.logs.redactor, (l) => this.log(l));
+  }
+
+  get redactor(): Redactor {
+    return this.logs.redactor;
   }
 
   // ---- configuration ------------------------------------------------------------------------------------------
@@ -120,24 +125,17 @@ export class NodeHost implements vscode.Disposable {
 
   // ---- logging --------------------------------------------------------------------------------------------------
 
-  log(line: string, level: 'info' | 'warn' | 'error' = 'info'): void {
-    const text = this.redactor.redact(line);
-    this.recent.push(text);
-    if (this.recent.length > 500) this.recent.shift();
-    // In the in-host tests the log also goes to the console (the harness shows it); never outside tests.
-    if (this.ctx.extensionMode === vscode.ExtensionMode.Test) console.log(`[synchannel ${level}] ${text}`);
-    if (level === 'error') this.out.error(text);
-    else if (level === 'warn') this.out.warn(text);
-    else this.out.info(text);
+  log(line: string, level: LogLevel = 'info'): void {
+    this.logs.log(line, level);
   }
 
   /** The last lines of the log (tests check what it says, and that it says it once). */
   recentLog(): string[] {
-    return [...this.recent];
+    return this.logs.recentLog();
   }
 
   showLog(): void {
-    this.out.show(true);
+    this.logs.show();
   }
 
   // ---- the user's node ------------------------------------------------------------------------------------------
@@ -332,7 +330,8 @@ export class NodeHost implements vscode.Disposable {
 
   // ---- the teaching demo (demoHost.ts DemoRunner) ---------------------------------------------------------------
 
-  private readonly demos = new DemoRunner({
+  /** Alice and Bob of the teaching demo: its session, its start (a second caller gets the start under way), its steps. */
+  readonly demos = new DemoRunner({
     attach: (n) => this.attach(n),
     detach: (n) => this.detach(n),
     changed: () => this.fireChanged(),
@@ -340,29 +339,6 @@ export class NodeHost implements vscode.Disposable {
     dataDir: () => join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`),
     root: () => join(this.ctx.globalStorageUri.fsPath, 'demo'),
   });
-
-  get demoSession(): DemoSession | null {
-    return this.demos.session;
-  }
-  /** Alice and Bob are starting (the tree is empty meanwhile). */
-  get demoStarting(): boolean {
-    return this.demos.starting;
-  }
-  /** The start under way, if any (a second caller waits for it instead of starting another pair of nodes). */
-  get startingDemo(): Promise<DemoSession> | null {
-    return this.demos.startingDemo;
-  }
-  /** Starts Alice and Bob (after stopping a running demo); a call while a start is under way gets that start. */
-  startDemo(): Promise<DemoSession> {
-    return this.demos.startDemo();
-  }
-  runDemoStep(id: string): Promise<string> {
-    return this.demos.runStep(id);
-  }
-  /** Stops the demo; a start under way is stopped once it has started. */
-  stopDemo(): Promise<void> {
-    return this.demos.stop();
-  }
 
   // ---- events ---------------------------------------------------------------------------------------------------
 
@@ -409,7 +385,7 @@ export class NodeHost implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    await Promise.allSettled([this.stopNode(), this.stopDemo(), this.stopDevnet()]);
+    await Promise.allSettled([this.stopNode(), this.demos.stop(), this.stopDevnet()]);
     for (const off of this.subs.values()) off();
     this.subs.clear();
     if (this.changeTimer) clearTimeout(this.changeTimer);

@@ -22,7 +22,7 @@ export function statusText(host: NodeHost, model: Model): StatusText {
   const bell = awaiting ? ` · $(bell-dot) ${awaiting}` : '';
   const network = host.runningNetwork ?? host.network;
   const main = host.mainNode;
-  const demo = host.demoSession;
+  const demo = host.demos.session;
   const demoText = demo ? `step ${demo.steps.filter((s) => demo.done(s.id)).length}/${demo.steps.length}` : '';
   if (main && host.status === 'running') {
     // the model may not have read a node that just started: its channels come with the next picture
