@@ -17,3 +17,12 @@ test("a partner's proposal offers Deposit on its row, beside the balances; an op
 test('a channel the node could not load offers nothing (each action would fail, or act on another channel)', () => {
   assert.deepEqual(itemMenus(menus, 'broken'), []);
 });
+
+test('the palette lists the commands that act on a channel only while a node runs (yours or the demo): with none they could only fail', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { menus: { commandPalette: { command: string; when: string }[] } } };
+  const when = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command.replace('synchannel.', ''), m.when]));
+  const onChannel = ['send', 'sign', 'createEmpty', 'requestEmpty', 'withdraw', 'showAll', 'showLast', 'getPartnerAccount', 'getSmartContractAccount', 'balanceContract', 'balanceChan', 'refund', 'leave', 'decline', 'challenge', 'finish', 'channels', 'export'];
+  for (const c of onChannel) assert.equal(when.get(c), 'synchannel.nodeRunning || synchannel.demoRunning', c);
+  // what starts your node by itself stays listed
+  for (const c of ['serve', 'connect', 'open', 'deposit', 'balanceTon', 'getAccount', 'getSeqno', 'import']) assert.equal(when.get(c), undefined, c);
+});
