@@ -83,7 +83,7 @@ export function stepHover(
 ): vscode.MarkdownString {
   const m = md();
   m.appendMarkdown(`**Step ${s.step}** by ${partyName(names, s.sender)}: ${stepAction(s, previous, names)}\n\n`);
-  m.appendMarkdown(`\`${stateLine(s)}\` · ${signedBy(s)}${s.tag === 'close' ? ' · close state' : ''}`);
+  m.appendMarkdown(`\`${stateLine(s)}\` (you are ${names.me}) · ${signedBy(s)}${s.tag === 'close' ? ' · close state' : ''}`);
   if (o.pending === 'me') m.appendMarkdown('\n\nAwaiting your signature: Sign it from the row or the balances panel.');
   if (o.pending === 'partner') m.appendMarkdown("\n\nAwaiting your partner's signature.");
   if (o.onChain) m.appendMarkdown(o.stale ? '\n\n$(warning) The contract holds this step, and your watcher challenges it (it pays you less than your latest state, or a state between could).' : '\n\nThe contract holds this step.');

@@ -189,6 +189,9 @@ describe('SynChannel teaching demo: the tree and the flows on it', function () {
     assert.match(channelRow(t, 'alice').description, /^open · 3 TON · partner's turn$/);
     assert.match(channelRow(t, 'bob').description, /^open · 4 TON · your turn$/);
     assert.match(rowOf(t, 'alice', /^Step 0$/)?.description ?? '', /^deposits · A \[3 4\] B$/);
+    // which side you are, beside the balances in the original layout
+    assert.match(rowOf(t, 'alice', /^Step 0$/)?.tooltip ?? '', /`A \[3 4\] B` \(you are A\)/);
+    assert.match(rowOf(t, 'bob', /^Step 0$/)?.tooltip ?? '', /`A \[3 4\] B` \(you are B\)/);
     // The hover: full addresses with Copy, and where to look them up (the sandbox has no explorer: the local view).
     const hover = channelRow(t, 'alice').tooltip;
     assert.match(hover, /Contract: `kQ[\w-]{46}`/);
