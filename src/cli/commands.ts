@@ -127,10 +127,12 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
     const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
     // `send` lines pasted or piped one after another: the node waits for the state before to be signed and passed;
-    // on the partner's turn it asks for it (automatic mode: sendAsksTurn, so the amount is worth asking for)
+    // on the partner's turn it asks for it (automatic mode: sendAsksTurn). At a prompt, the amount is asked for when
+    // the send will go: our state in flight awaits the partner, or the node asks for the turn.
     const id = a.values.get('channel');
-    const asks = (id ? a.node.channel(id) : a.node.currentChannel())?.sendAsksTurn === true;
-    const ch = allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : asks ? ['NOT_YOUR_TURN'] : []);
+    const seen = id ? a.node.channel(id) : a.node.currentChannel();
+    const waits = [...(seen?.pending?.awaiting === 'partner' ? ['PENDING_STATE'] : []), ...(seen?.sendAsksTurn ? ['NOT_YOUR_TURN'] : [])];
+    const ch = allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : waits);
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
     if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
     const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, onProgress: (m) => a.io.say(m) });

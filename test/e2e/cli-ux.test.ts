@@ -96,8 +96,9 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     assert.doesNotMatch(out, /requestTurn/);
     // Bob's automatic pass makes it Alice's turn: she passes it back, so the next test starts on Bob's turn again
     await alice.wait(/Step 3 \(empty: the turn passes\): A \[2\.9 4\.1\] B/);
-    await alice.run('createEmpty', /Step 4 \(empty: the turn passes\): A \[2\.9 4\.1\] B\n/);
-    // a bare `send` at a terminal on Bob's turn asks for the amount (no refusal first), then for the turn
+    await alice.run('createEmpty', /Created empty state 4\n/);
+    // a bare `send` at a terminal right after (her pass awaits Bob's signature; then the turn is his) asks for the
+    // amount (no refusal first), waits for the signature, then asks for the turn
     const from = alice.type('send');
     await alice.wait(/Enter amount to send or "exit": /, from);
     alice.type('0.1');
