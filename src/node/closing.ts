@@ -187,7 +187,13 @@ export class Closing {
         else if (mine()) await ctl.waitFor(() => agreed() || !mine(), left(), opts.signal, 'your partner did not sign your last state');
         else {
           opts.onProgress?.('asking your partner for the turn to propose the close…');
-          await this.payments.requestEmpty(ctl);
+          try {
+            await this.payments.requestEmpty(ctl);
+          } catch (e) {
+            // The partner's pass, queued before our request, gave us the turn first: propose.
+            if ((e as { code?: string }).code === 'ALREADY_YOUR_TURN') continue;
+            throw e;
+          }
           await ctl.waitFor(() => agreed() || !!ch.pending || (ch.isMyTurn && !ch.staged), left(), opts.signal, 'your partner did not pass the turn');
         }
       }

@@ -125,3 +125,22 @@ test('a close state the partner signs while a close alone goes out is paid out o
     await closePair(p);
   }
 });
+
+test("a withdraw whose turn request meets the partner's pass in the queue proposes the close (ALREADY_YOUR_TURN made it close alone)", async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    await fund(p); // the turn is Bob's (step 1)
+    // Bob's pass reaches Alice's busy queue; her withdraw, seeing Bob's turn, asks for it behind that pass.
+    const held = holdQueue(p.alice, p.alice.currentChannel()!.channelId, 400);
+    const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+    await p.bob.createEmpty();
+    await new Promise((r) => setTimeout(r, 150));
+    const r = await p.alice.withdraw({});
+    await held;
+    await got;
+    assert.deepEqual(coop(r), ['cooperative', false, null]);
+    assert.equal(r.step, 2n, "the close follows Bob's pass");
+  } finally {
+    await closePair(p);
+  }
+});
