@@ -12,7 +12,7 @@ import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem, importSummary } from '../node/uiRules.js';
-import { channelDescription, finishWords, period, windowLeft } from './words.js';
+import { channelDescription, depositMax, finishWords, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
@@ -37,8 +37,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
   const steps = partners.length > 1 ? { first: 2, total: 3 } : { first: 1, total: 2 };
   const balance = await node.api.balanceTon().catch(() => null);
   // the most to deposit: what the wallet keeps for the deployment's fees (the node's figure) is not for the channel
-  const fees = node.api.depositFees();
-  const most = balance === null ? null : balance > fees ? balance - fees : 0n;
+  const most = depositMax(null, balance, node.api.depositFees(), false);
   // what was typed into an Open that failed is offered again
   const keys = { mine: `open ${node.id} mine`, theirs: `open ${node.id} theirs` };
   const mine =
@@ -51,7 +50,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         totalSteps: steps.total,
         prompt: `Your deposit (0 if you only receive)${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
         allowZero: true,
-        ...(most !== null ? { max: { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` } } : {}),
+        ...(most ? { max: most } : {}),
         ...c.amounts.value(keys.mine),
       }),
     );

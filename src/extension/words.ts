@@ -147,13 +147,16 @@ export function changeWords(me: Party, p: Pick<PayoutView, 'closer' | 'changeBac
 }
 
 /**
- * The most a Deposit prompt takes: what is due; for a top-up (any amount up to it), the wallet balance less the
- * node's fee figure when that is less. An exact deposit keeps its amount: the node then says what the wallet lacks.
+ * The most a deposit prompt takes: the wallet balance less the node's fee figure (null: the wallet was not read),
+ * and never more than what is due (null: Open, nothing due yet). An exact deposit keeps what is due: the node then
+ * says what the wallet lacks.
  */
-export function depositMax(due: bigint, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string } {
+export function depositMax(due: bigint, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string };
+export function depositMax(due: null, wallet: bigint | null, fees: bigint, exact: false): { nano: bigint; what: string } | null;
+export function depositMax(due: bigint | null, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string } | null {
   const most = wallet === null ? null : wallet > fees ? wallet - fees : 0n;
-  if (exact || most === null || most >= due) return { nano: due, what: 'what the contract still expects from you' };
-  return { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` };
+  if (due !== null && (exact || most === null || most >= due)) return { nano: due, what: 'what the contract still expects from you' };
+  return most === null ? null : { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` };
 }
 
 /** Whether the views offer an action: what the node allows now, and Send when the node asks for the turn itself. */

@@ -171,5 +171,8 @@ test("the balances panel's countdown: minutes and seconds under an hour, hours a
     assert.deepEqual(depositMax(TON('3'), TON('10'), fees, false), { nano: TON('3'), what: 'what the contract still expects from you' });
     assert.equal(depositMax(TON('3'), null, fees, false).nano, TON('3'), 'a wallet not read: what is due');
     assert.equal(depositMax(TON('3'), TON('1'), fees, true).nano, TON('3'), 'exact: the node says what the wallet lacks');
+    // Open: nothing due yet, only the wallet caps it
+    assert.deepEqual(depositMax(null, TON('10'), fees, false), { nano: TON('9.95'), what: 'your wallet balance less about 0.05 TON of fees' });
+    assert.equal(depositMax(null, null, fees, false), null);
   });
 });
