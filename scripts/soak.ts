@@ -1,7 +1,7 @@
 // `npm run soak`: the long soak. Crash and fault runs with real processes (test/soak/soak.ts), every attack of
 // the adversary at a larger scale (test/adversary), and the fuzzers; then docs/reliability.md.
 // Usage: npm run soak -- [--runs 1000] [--seed N] [--attack-scale 5] [--fuzz 100000] [--out docs/reliability.md]
-//        [--no-crash] [--no-attacks] [--no-fuzz]
+//        [--no-crash] [--no-attacks] [--fuzz 0: no fuzzers]
 import '../src/polyfill.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // The original command set on a channel: deposit, send, sign, pass and request the turn, the balances, the
 // accounts and the states (withdraw is in withdraw.ts). What a channel allows comes from ChannelView.actions.
 import * as vscode from 'vscode';
-import type { ChannelView, StateView } from '../node/types.js';
+import type { ChannelView, ProgressOptions, StateView } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './host.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } from './ui.js';
@@ -105,8 +105,10 @@ async function send(c: CommandContext, t: unknown, aArg?: unknown) {
       }),
     );
   const now = c.host.channel(node, ch.id) ?? ch;
-  const send = () => node.api.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS });
-  const state = now.actions.send.ok ? await send() : await onChain(`waiting for ${partnerOf(c, ch)} to sign and pass the turn, then sending…`, send, { cancellable: false });
+  const send = (o: ProgressOptions = {}) => node.api.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, ...o });
+  // Cancel stops the wait and pays nothing (the node's CANCELLED says when a turn request it sent stands).
+  const waiting = now.sendAsksTurn ? `asking ${partnerOf(c, ch)} for the turn, then sending…` : `waiting for ${partnerOf(c, ch)} to sign and pass the turn, then sending…`;
+  const state = now.actions.send.ok ? await send() : await onChain(waiting, send);
   c.amounts.done(key);
   void c.info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}; awaiting ${partnerOf(c, ch)}'s signature.${offline(c, ch)}`);
   return state;

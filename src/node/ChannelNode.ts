@@ -15,7 +15,7 @@ import { Effects } from './effects.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
 import { Negotiation } from './negotiation.js';
-import { Payments } from './payments.js';
+import { Payments, type SendWait } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
 import { settleDeclined } from './decline.js';
@@ -288,8 +288,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.negotiation.decline(this.pick(opts.channel));
   }
 
-  async send(amount: bigint, opts: { channel?: string; waitMs?: number; onProgress?: (m: string) => void } = {}): Promise<StateView> {
-    return this.payments.send(this.pick(opts.channel), amount, opts.waitMs ?? 0, opts.onProgress);
+  async send(amount: bigint, opts: SendWait & { channel?: string } = {}): Promise<StateView> {
+    return this.payments.send(this.pick(opts.channel), amount, opts);
   }
 
   pay(amount: bigint, opts: { channel?: string } = {}): Promise<PaymentResult> {

@@ -8,11 +8,14 @@ import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import { DUST, type ChannelController } from './controller.js';
-import { NodeError } from './errors.js';
+import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { sendAsksTurn, stateView } from './views.js';
-import type { StateView } from './types.js';
+import type { ProgressOptions, StateView } from './types.js';
+
+/** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
+export type SendWait = ProgressOptions & { waitMs?: number };
 
 /**
  * Fault injection for the crash-recovery tests: SYNCHANNEL_CRASH_AT=<point>[,<point>…] kills the process with
@@ -130,8 +133,10 @@ export class Payments implements Stager {
     await this.proposeOut(ctl, (c) => c.proposeInitial(ctl.rec.depositA, ctl.rec.depositB));
   }
 
-  async send(ctl: ChannelController, amount: bigint, waitMs = 0, onProgress?: (m: string) => void): Promise<StateView> {
-    if (waitMs > 0) await this.settle(ctl, waitMs, onProgress);
+  async send(ctl: ChannelController, amount: bigint, o: SendWait = {}): Promise<StateView> {
+    const waitMs = o.waitMs ?? 0;
+    if (waitMs > 0) await this.settle(ctl, waitMs, o);
+    if (o.signal?.aborted) throw this.stoppedWaiting(ctl);
     try {
       this.check(ctl, 'send');
     } catch (e) {
@@ -151,6 +156,13 @@ export class Payments implements Stager {
     return v;
   }
 
+  /** A send the person stopped while it waited: nothing was paid; says when the turn request it sent stands. */
+  private stoppedWaiting(ctl: ChannelController): NodeError {
+    const c = cancelled();
+    if (!ctl.channel.turnRequested) return c;
+    return stoppedAfter(c, 'your node asked your partner for the turn (requestEmpty): nothing was paid, and once they pass it, it is yours') as NodeError;
+  }
+
   /** the step of the last payment `send` made on a channel: the partner's automatic pass follows a payment */
   private readonly lastSent = new WeakMap<ChannelController, bigint>();
 
@@ -161,7 +173,7 @@ export class Payments implements Stager {
    * gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then
    * reported by the action's own check.
    */
-  private async settle(ctl: ChannelController, waitMs: number, onProgress?: (m: string) => void): Promise<void> {
+  private async settle(ctl: ChannelController, waitMs: number, { onProgress, signal }: SendWait): Promise<void> {
     const ch = ctl.channel;
     const online = () => this.online(ctl);
     const inFlight = () => ch.staged !== null && ch.stagedBy === ch.party;
@@ -174,7 +186,8 @@ export class Payments implements Stager {
         const connected = online();
         // connected: until done or the connection drops; dropped: RECONNECT_GRACE_MS for it to come back
         const left = connected ? end - Date.now() : Math.min(RECONNECT_GRACE_MS, end - Date.now());
-        const back = await ctl.waitFor(() => !busy() || online() !== connected, left, undefined, 'settled').then(() => true, () => false);
+        const back = await ctl.waitFor(() => !busy() || online() !== connected, left, signal, 'settled').then(() => true, () => false);
+        if (signal?.aborted) return;
         if (!back && !connected) return;
       }
     };
@@ -182,7 +195,7 @@ export class Payments implements Stager {
     // a pass follows only our payment (our countersignature of it may still be on its way to the disk)
     if (ch.latest !== null && ch.latest.state.step === this.lastSent.get(ctl)) await wait(notMyTurnYet, Math.min(waitMs, PASS_GRACE_MS));
     // Automatic mode takes the turn for a payment: it asks for it (once) and waits for the partner's pass.
-    if (!sendAsksTurn(ctl.actions().send, this.ctx.autoMode, online())) return;
+    if (signal?.aborted || !sendAsksTurn(ctl.actions().send, this.ctx.autoMode, online())) return;
     if (!ch.turnRequested) await this.requestEmpty(ctl).catch(() => undefined);
     if (!ch.turnRequested) return;
     onProgress?.("it is your partner's turn: asked them for it (requestEmpty), waiting for their empty state…");

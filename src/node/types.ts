@@ -264,8 +264,9 @@ export interface ChannelNodeApi {
    * that comes while our last state is still in flight waits for it to be signed (then briefly for the partner's
    * pass) instead of failing at once: lines pasted or piped one after another each make their payment. In
    * automatic mode it also asks for the turn when it is the partner's, and waits for it (onProgress says so).
+   * `signal` stops the wait (CANCELLED, nothing paid); once the payment is proposed it is not stopped.
    */
-  send(amount: bigint, opts?: ChannelSel & Pick<ProgressOptions, 'onProgress'> & { waitMs?: number }): Promise<StateView>;
+  send(amount: bigint, opts?: ChannelSel & ProgressOptions & { waitMs?: number }): Promise<StateView>;
   /**
    * A payment merged with the others asked for meanwhile into our next state; resolves once a state that includes
    * it is committed by both and durable on both sides, in the order asked (src/node/pay.ts)

@@ -161,4 +161,32 @@ describe('send, one after another', () => {
       assert.equal(s.step, 3n);
     });
   });
+
+  test('a waiting send the person stops pays nothing: on its own state in flight, and on a turn request it sent (which stands)', async () => {
+    await afterFirstPayment(async (p) => {
+      // Bob's state 1 awaits Alice's signature: his next send waits for it, and he stops it
+      const stop1 = new AbortController();
+      const first = p.bob.send(TON('0.1'), { waitMs: 10_000, signal: stop1.signal });
+      setTimeout(() => stop1.abort(), 300);
+      await assert.rejects(first, (e) => codeOf(e) === 'CANCELLED' && (e as { sent?: boolean }).sent !== true);
+      assert.equal(p.alice.channels()[0]!.turnRequestedByPartner, false, 'no turn request while his state awaits her');
+      // signed: the turn is Alice's; Bob's send asks her for it, and he stops it while she does not pass it
+      await p.alice.sign();
+      await until('Bob has the signature', () => latest(p.bob).step === 1n);
+      const stop2 = new AbortController();
+      const asked = waitForEvent(p.alice, 'turnRequested');
+      const second = p.bob.send(TON('0.1'), { waitMs: 10_000, signal: stop2.signal });
+      await asked;
+      stop2.abort();
+      await assert.rejects(second, (e) => codeOf(e) === 'CANCELLED' && (e as { sent?: boolean }).sent === true && /asked your partner for the turn/.test((e as Error).message));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(latest(p.bob).step, 1n, 'nothing was paid');
+      assert.equal(p.bob.channels()[0]!.pending, null);
+      // the request stands: Alice passes the turn by hand and Bob's next send pays at once
+      assert.equal(p.alice.channels()[0]!.turnRequestedByPartner, true);
+      await p.alice.createEmpty();
+      await until("Bob has Alice's pass", () => latest(p.bob).step === 2n);
+      assert.equal((await p.bob.send(TON('0.1'), { waitMs: 10_000 })).step, 3n);
+    });
+  });
 });
