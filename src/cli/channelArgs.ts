@@ -16,14 +16,20 @@ export interface RunArgs extends Parsed {
 
 export type Runner = (a: RunArgs) => Promise<unknown>;
 
-/** Argument `i`, or at a terminal the person's answer to `prompt` (a script's next line is never taken as one). */
-export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string): Promise<string> {
+/**
+ * Argument `i`, or at a terminal the person's answer to `prompt` (a script's next line is never taken as one).
+ * Enter alone is `empty` when the prompt offers a default, else a usage error that says what to type.
+ */
+export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string, empty?: string): Promise<string> {
   const v = a.args[i];
   if (v !== undefined) return v;
   if (a.io.json || !a.io.interactive) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
   const answer = await a.io.ask(prompt);
   if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
-  return answer.trim();
+  const typed = answer.trim();
+  if (typed !== '') return typed;
+  if (empty !== undefined) return empty;
+  throw new UsageError(`nothing entered: ${a.spec.name} needs the ${what} (e.g. \`${example}\`)`);
 }
 
 /** The channel a command acts on, checked against what it allows now (before any prompt). */

@@ -61,8 +61,8 @@ async function checkPeerId(addr: string): Promise<void> {
 export const RUNNERS: Readonly<Record<string, Runner>> = {
   ...READERS,
   async serve(a) {
-    // Optional as help shows: asked for at a terminal, 0 (any free port) when left out from a pipe or with --json.
-    const portText = a.args[0] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk(a, 0, 'Please, enter a source port or enter "exit": ', 'port', 'serve 0'));
+    // Optional as help shows: asked for at a terminal (Enter alone: 0), 0 (any free port) from a pipe or with --json.
+    const portText = a.args[0] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk(a, 0, 'Please, enter a source port or enter "exit" (Enter: any free port): ', 'port', 'serve 0', '0'));
     const port = portNumber(portText);
     if (port === null) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
     const r = await a.node.serve(port, a.args[1]);
@@ -92,7 +92,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
     // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
     // At the prompt, Enter is none (as Enter at withdraw's step prompt takes the latest).
-    const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : (await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5')) || '0'));
+    const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5', '0')));
     const periodText = a.values.get('period');
     const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);
@@ -202,8 +202,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = allowed(a, 'withdraw');
     const latest = ch.latest!;
     // At a terminal the original asks for the step; Enter takes the latest.
-    const asked = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `, 'step', `withdraw ${latest.step}`));
-    const stepText = asked === '' ? String(latest.step) : asked;
+    const stepText = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `, 'step', `withdraw ${latest.step}`, String(latest.step)));
     if (!/^\d+$/.test(stepText)) throw new UsageError(`"${stepText}" is not a step number: see showAll`);
     const step = BigInt(stepText);
     const chosen = step === latest.step ? latest : (await a.node.history(ch.id, step, step + 1n))[0];

@@ -77,8 +77,26 @@ test("open from a pipe: the partner's deposit, shown as optional, is 0 when left
 test('at a terminal a missing argument is asked for, with the original prompt', async () => {
   const t = io({ interactive: true, answers: ['exit'] });
   await runLine('serve', untouchable, t.it);
-  assert.deepEqual(t.asked, ['Please, enter a source port or enter "exit": ']);
+  assert.deepEqual(t.asked, ['Please, enter a source port or enter "exit" (Enter: any free port): ']);
   assert.match(t.said.join('\n'), /cancelled/);
+});
+
+test('Enter alone at a prompt with no default says what the command needs, and the node is never asked', async () => {
+  for (const [line, needs] of [['connect', /connect needs the partner's multiaddr \(e\.g\. `connect \/ip4\//], ['export', /export needs the file name/], ['import', /import needs the file name/]] as const) {
+    const t = io({ interactive: true, answers: [''] });
+    await runLine(line, untouchable, t.it);
+    assert.match(t.said.join('\n'), /nothing entered/, line);
+    assert.match(t.said.join('\n'), needs, line);
+  }
+});
+
+test('Enter alone at the port prompt serves on a free port (0), as a serve from a pipe does', async () => {
+  let port: unknown = null;
+  const node = { serve: async (p: number) => ((port = p), { lan: ['/ip4/127.0.0.1/tcp/40001/p2p/12D3KooWx'], wan: [] }) } as unknown as ChannelNodeApi;
+  const t = io({ interactive: true, answers: [''] });
+  await runLine('serve', node, t.it);
+  assert.equal(port, 0, t.said.join('\n'));
+  assert.match(t.said.join('\n'), /tcp\/40001/);
 });
 
 test('a --channel that names no channel says so, for the commands that only read one too', async () => {
