@@ -94,9 +94,8 @@ const SWEEP_AFTER_MS = 10_000;
 
 /** Starts and stops the teaching demo's runs. */
 export class DemoRunner {
-  session: DemoSession | null = null;
-  /** Alice and Bob are starting */
-  starting = false;
+  private running: DemoSession | null = null;
+  private startingNow = false;
   private start: Promise<DemoSession> | null = null;
   /** counts the demo's stops: a start that sees it change stops what it started */
   private stops = 0;
@@ -111,6 +110,16 @@ export class DemoRunner {
     return sweepDemoFolders(this.h.root(), { inUse: (d) => runFolders.has(d), log: (l) => this.h.log(l) });
   }
 
+  /** the demo running, if any */
+  get session(): DemoSession | null {
+    return this.running;
+  }
+
+  /** Alice and Bob are starting */
+  get starting(): boolean {
+    return this.startingNow;
+  }
+
   /** The start under way, if any (a second caller waits for it instead of starting another pair of nodes). */
   get startingDemo(): Promise<DemoSession> | null {
     return this.start;
@@ -120,7 +129,7 @@ export class DemoRunner {
   startDemo(): Promise<DemoSession> {
     this.start ??= this.newDemo().finally(() => {
       this.start = null;
-      this.starting = false;
+      this.startingNow = false;
       this.h.changed();
     });
     return this.start;
@@ -132,7 +141,7 @@ export class DemoRunner {
     await this.sweep();
     const dataDir = this.h.dataDir();
     runFolders.add(dataDir);
-    this.starting = true;
+    this.startingNow = true;
     this.h.changed();
     const demo = await claimDemoFolder(dataDir)
       .then(() => createTeachingDemo({ dataDir }))
@@ -149,7 +158,7 @@ export class DemoRunner {
     const session = new DemoSession(demo, (l) => this.h.log(l), dataDir);
     this.h.attach(session.alice);
     this.h.attach(session.bob);
-    this.session = session;
+    this.running = session;
     this.h.log(`teaching demo started (data: ${dataDir})`);
     this.h.changed();
     return session;
@@ -174,7 +183,7 @@ export class DemoRunner {
   private async stopRunning(): Promise<void> {
     const d = this.session;
     if (!d) return;
-    this.session = null;
+    this.running = null;
     this.h.detach(d.alice);
     this.h.detach(d.bob);
     try {
