@@ -11,7 +11,42 @@ import type { DataDir } from './persistence.js';
 import type { FreeSpace } from './space.js';
 import type { ChannelView, NetworkKind, NodeEvent } from './types.js';
 
-export interface ChannelNodeOptions {
+/** The node's timings and limits, as a config gives them (each left out: its default). */
+export interface NodeTunables {
+  /** automatic mode: countersign valid states, pass the turn after a payment, answer turn requests (default true) */
+  autoMode?: boolean;
+  /** default challenge period for channels this node opens (seconds) */
+  challengePeriod?: number;
+  /** the shortest challenge period this node accepts from a partner (seconds; default per network) */
+  minChallengePeriod?: number;
+  /** how often the watcher polls the chain (ms) */
+  pollMs?: number;
+  /** how long the initial state may stay unsigned by both before the exit is offered (ms) */
+  initialTimeoutMs?: number;
+  /** how long a cooperative close waits for the partner before falling back (ms) */
+  closeTimeoutMs?: number;
+  /** how long accepting a proposal waits for the partner's deployment before it says what to do (ms; default per network) */
+  deployWaitMs?: number;
+  /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
+  recoverAgainMs?: number;
+  /** the free space (bytes) under which no payment state is signed (default MIN_FREE_BYTES, 32 MiB; 0: no floor) */
+  minFreeBytes?: number;
+}
+
+/** every key of NodeTunables (a new one that is not here fails to compile) */
+const TUNABLES: Record<keyof NodeTunables, true> = { autoMode: true, challengePeriod: true, minChallengePeriod: true, pollMs: true, initialTimeoutMs: true, closeTimeoutMs: true, deployWaitMs: true, recoverAgainMs: true, minFreeBytes: true };
+
+/** The tunables set in `from`: a 0 counts as left out, except minFreeBytes (0: no floor). */
+export function tunablesOf(from: NodeTunables): NodeTunables {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(from) as [keyof NodeTunables, unknown][]) {
+    if (!Object.hasOwn(TUNABLES, k) || v === undefined || (v === 0 && k !== 'minFreeBytes')) continue;
+    out[k] = v;
+  }
+  return out as NodeTunables;
+}
+
+export interface ChannelNodeOptions extends NodeTunables {
   network: NetworkKind;
   dataDir: string;
   chain: Chain;
@@ -19,24 +54,6 @@ export interface ChannelNodeOptions {
   /** the channel key (the node uses the wallet key) */
   key: KeyPair;
   p2p: P2PNode;
-  /** automatic mode: countersign valid states, pass the turn after a payment, answer turn requests (default true) */
-  autoMode?: boolean;
-  /** default challenge period for channels this node opens (seconds) */
-  challengePeriod?: number;
-  /** the shortest challenge period this node accepts (seconds; default per network) */
-  minChallengePeriod?: number;
-  /** how often the watcher polls the chain (ms) */
-  pollMs?: number;
-  /** how long to wait for the initial state to be signed by both before offering the exit (ms) */
-  initialTimeoutMs?: number;
-  /** how long a cooperative close waits for the partner (ms) */
-  closeTimeoutMs?: number;
-  /** how long accepting a proposal waits for the partner's deployment before it says what to do (ms; default per network) */
-  deployWaitMs?: number;
-  /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
-  recoverAgainMs?: number;
-  /** the free space (bytes) under which no payment state is signed (default MIN_FREE_BYTES, 32 MiB) */
-  minFreeBytes?: number;
 }
 
 export interface NodeContext {

@@ -11,6 +11,7 @@ import type { Chain } from '../chain/types.js';
 import { P2PNode } from '../p2p/index.js';
 import { ChannelNode } from './ChannelNode.js';
 import { NodeError } from './errors.js';
+import { tunablesOf, type NodeTunables } from './context.js';
 import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { DataDir } from './store/index.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
@@ -28,7 +29,7 @@ export type KeySource =
   /** the original key folder (wallet.pk + wallet.addr); created with a new key when `create` is set and it is empty */
   | { keyFolder: string; create?: boolean };
 
-export interface NodeConfig {
+export interface NodeConfig extends NodeTunables {
   network: NetworkKind;
   dataDir: string;
   key: KeySource;
@@ -37,28 +38,12 @@ export interface NodeConfig {
   apiKey?: string;
   /** testnet: requests a second at most to the endpoint (default 1 without an API key, 10 with one: toncenter's) */
   requestsPerSecond?: number;
-  /** automatic mode (default true): countersign valid states, pass the turn after payments, answer turn requests */
-  autoMode?: boolean;
   /** a chain shared with other nodes of this process (the teaching demo's sandbox); default: a new one */
   chain?: Chain;
   /** sandbox only: keep the embedded chain in this file, so its channels survive a restart (default: in memory) */
   sandboxFile?: string;
   /** addresses to announce as WAN multiaddrs */
   announce?: string[];
-  challengePeriod?: number;
-  /** the shortest challenge period to accept from a partner (seconds; default per network) */
-  minChallengePeriod?: number;
-  pollMs?: number;
-  /** how long the initial state may stay unsigned by both before the exit is offered (ms) */
-  initialTimeoutMs?: number;
-  /** how long a cooperative close waits for the partner before falling back (ms) */
-  closeTimeoutMs?: number;
-  /** how long accepting a proposal waits for the partner's deployment before it says what to do (ms; default per network) */
-  deployWaitMs?: number;
-  /** how often a channel the chain could not help recover at start-up is tried again (ms; default a minute) */
-  recoverAgainMs?: number;
-  /** the free disk space (bytes) under which no payment state is signed (default 32 MiB) */
-  minFreeBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -173,15 +158,8 @@ export async function createNode(config: NodeConfig): Promise<ChannelNodeApi & {
         wallet,
         key: key.keyPair,
         p2p,
+        ...tunablesOf(config),
         autoMode: config.autoMode ?? true,
-        ...(config.challengePeriod ? { challengePeriod: config.challengePeriod } : {}),
-        ...(config.minChallengePeriod ? { minChallengePeriod: config.minChallengePeriod } : {}),
-        ...(config.pollMs ? { pollMs: config.pollMs } : {}),
-        ...(config.initialTimeoutMs ? { initialTimeoutMs: config.initialTimeoutMs } : {}),
-        ...(config.closeTimeoutMs ? { closeTimeoutMs: config.closeTimeoutMs } : {}),
-        ...(config.deployWaitMs ? { deployWaitMs: config.deployWaitMs } : {}),
-        ...(config.recoverAgainMs ? { recoverAgainMs: config.recoverAgainMs } : {}),
-        ...(config.minFreeBytes !== undefined ? { minFreeBytes: config.minFreeBytes } : {}),
       },
       data,
     );
