@@ -45,6 +45,8 @@ interface Run {
   end?: string;
   /** a turn request of this side not yet answered: the state that answers it may be the partner's payment */
   asked: Record<Side, boolean>;
+  /** turn requests each side made that the node took (requestEmpty ok) */
+  requests: Record<Side, number>;
 }
 
 /** Settles with the call's value or error, or says it hung. */
@@ -151,7 +153,10 @@ const nextOf = (side: Side, after: bigint): bigint => ((after + 1n) % 2n === 0n)
  * Checks that go on while the plan does: the partner in automatic mode passes the turn back after a payment, and
  * passes it when asked. Each condition only becomes true for good (steps only grow), so later operations cannot undo it.
  */
-function expectTurnBack(run: Run, checks: Promise<void>[], node: TestNode, side: Side, what: string, partnerStep: bigint): void {
+function expectTurnBack(run: Run, checks: Promise<void>[], node: TestNode, side: Side, what: string, partnerStep: bigint, payment = false): void {
+  // A payee that asks for the turn before it countersigns the payment keeps the turn the payment gives it (a
+  // request it makes later is refused, the turn being its own): then no pass is owed.
+  const requests = run.requests[other(side)];
   const came = () => {
     const v = view(node);
     return v.latest!.step >= partnerStep || (v.pending?.awaiting === 'me' && v.pending.step >= partnerStep) || v.phase !== 'open';
@@ -161,6 +166,7 @@ function expectTurnBack(run: Run, checks: Promise<void>[], node: TestNode, side:
       () => undefined,
       () => {
         const v = view(node);
+        if (payment && run.requests[other(side)] > requests) return void run.log.push(`${what}: no pass, as ${other(side)} asked for the turn meanwhile`);
         run.problems.push(`${what}: the partner in automatic mode made no state ${partnerStep} within 8 s (${side} at step ${v.latest!.step}, myTurn ${v.myTurn}, pending ${v.pending?.step ?? '-'}/${v.pending?.awaiting ?? '-'})`);
       },
     ),
@@ -210,13 +216,16 @@ async function operate(p: Pair, r: Rng, run: Run, manual: Side | null, checks: P
   run.counts[`${op} ok`] = (run.counts[`${op} ok`] ?? 0) + 1;
   const step = (x.v as { step?: bigint } | undefined)?.step;
   run.log.push(`${what}: ok${step !== undefined ? ` (step ${step})` : ''}`);
-  if (op === 'requestEmpty') run.asked[side] = true;
+  if (op === 'requestEmpty') {
+    run.asked[side] = true;
+    run.requests[side]++;
+  }
   // A partner that asked for the turn keeps the one a payment gives it: no automatic pass then.
   const keeps = run.asked[other(side)];
   if (op === 'send' || op === 'pay' || op === 'createEmpty') run.asked[other(side)] = false;
   if (!partnerAuto) return;
   // A payment (send, pay) gets the automatic pass; a turn request gets the turn.
-  if ((op === 'send' || op === 'pay') && !keeps) expectTurnBack(run, checks, node, side, what, step! + 1n);
+  if ((op === 'send' || op === 'pay') && !keeps) expectTurnBack(run, checks, node, side, what, step! + 1n, true);
   else if (op === 'requestEmpty') expectTurnBack(run, checks, node, side, what, nextOf(other(side), before));
 }
 
@@ -244,7 +253,7 @@ async function checkAgreed(p: Pair, run: Run, when: string): Promise<void> {
 
 async function soak(seed: number): Promise<Run> {
   const profile = PROFILES[seed % PROFILES.length]!;
-  const run: Run = { seed, profile, problems: [], log: [], counts: {}, asked: { alice: false, bob: false } };
+  const run: Run = { seed, profile, problems: [], log: [], counts: {}, asked: { alice: false, bob: false }, requests: { alice: 0, bob: 0 } };
   const r = new Rng(seed);
   const manual: Side | null = profile === 'bob-manual' ? 'bob' : profile === 'alice-manual' ? 'alice' : null;
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 8_000, ...(manual === 'alice' ? { autoMode: false, bob: { autoMode: true } } : manual === 'bob' ? { bob: { autoMode: false } } : {}) });
