@@ -190,8 +190,10 @@ export class Closing {
           try {
             await this.payments.requestEmpty(ctl);
           } catch (e) {
-            // The partner's pass, queued before our request, gave us the turn first: propose.
-            if ((e as { code?: string }).code === 'ALREADY_YOUR_TURN') continue;
+            // A state of the partner's, queued before our request, came first: its pass gave us the turn (propose),
+            // or its payment awaits our signature (sign it, then the turn is ours).
+            const code = (e as { code?: string }).code;
+            if (code === 'ALREADY_YOUR_TURN' || (code === 'PENDING_STATE' && ch.pending)) continue;
             throw e;
           }
           await ctl.waitFor(() => agreed() || !!ch.pending || (ch.isMyTurn && !ch.staged), left(), opts.signal, 'your partner did not pass the turn');

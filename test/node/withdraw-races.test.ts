@@ -144,3 +144,24 @@ test("a withdraw whose turn request meets the partner's pass in the queue propos
     await closePair(p);
   }
 });
+
+test("a withdraw whose turn request meets the partner's payment in the queue signs it and proposes the close (PENDING_STATE made it close alone)", async () => {
+  // Alice signs by hand: Bob's payment waits for her signature, and only her withdraw signs it.
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000, autoMode: false, bob: { autoMode: true } });
+  try {
+    await fund(p); // the turn is Bob's (step 1)
+    // Bob's payment reaches Alice's busy queue; her withdraw, seeing Bob's turn, asks for it behind that payment.
+    const held = holdQueue(p.alice, p.alice.currentChannel()!.channelId, 400);
+    const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+    await p.bob.send(TON('0.1'));
+    await new Promise((r) => setTimeout(r, 150));
+    const r = await p.alice.withdraw({});
+    await held;
+    await got;
+    assert.deepEqual(coop(r), ['cooperative', false, null]);
+    assert.equal(r.step, 2n, "the close follows Bob's payment, signed by the withdraw");
+    assert.equal(r.payoutA, TON('3.1'));
+  } finally {
+    await closePair(p);
+  }
+});
