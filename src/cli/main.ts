@@ -136,7 +136,12 @@ function stdinIo(json: boolean): { io: Io; close: () => void } {
   let ended = false;
   const rl = createInterface({ input: process.stdin, terminal: false });
   const interactive = !!process.stdin.isTTY;
+  // At a terminal: the prompt waiting for a line, and whether it ends the output (lines printed meanwhile, such
+  // as a partner's payment, go below it and the prompt is shown again after them).
+  let prompt: string | null = null;
+  let promptShown = false;
   rl.on('line', (l) => {
+    prompt = null;
     const w = waiting.shift();
     if (w) w(l);
     else lines.push(l);
@@ -149,14 +154,25 @@ function stdinIo(json: boolean): { io: Io; close: () => void } {
     json,
     interactive,
     say: (t) => {
-      if (!json) process.stdout.write(`${t}\n`);
+      if (json) return;
+      if (prompt === null) return void process.stdout.write(`${t}\n`);
+      process.stdout.write(`${promptShown ? '\n' : ''}${t}\n`);
+      if (!promptShown) return;
+      promptShown = false;
+      // once the lines of this turn of the event loop are out
+      setImmediate(() => {
+        if (prompt === null || promptShown) return;
+        process.stdout.write(prompt);
+        promptShown = true;
+      });
     },
     emit: (o) => process.stdout.write(`${jsonLine(o)}\n`),
-    ask: (prompt) => {
+    ask: (text) => {
       const l = lines.shift();
       if (l === undefined && ended) return Promise.resolve(null); // no prompt that nothing would answer
-      if (!json && interactive) process.stdout.write(prompt);
+      if (!json && interactive) process.stdout.write(text);
       if (l !== undefined) return Promise.resolve(l);
+      if (!json && interactive) [prompt, promptShown] = [text, true];
       return new Promise((r) => waiting.push(r));
     },
   };

@@ -95,7 +95,9 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     assert.match(out, /Sent state 2: A \[2\.9 4\.1\] B/);
     assert.doesNotMatch(out, /requestTurn/);
     // Bob's automatic pass makes it Alice's turn: she passes it back, so the next test starts on Bob's turn again
-    await alice.wait(/Step 3 \(empty: the turn passes\): A \[2\.9 4\.1\] B/);
+    const passed = await alice.wait(/Step 3 \(empty: the turn passes\): A \[2\.9 4\.1\] B/);
+    // that came after her prompt: the lines go below it, and the prompt is shown again after them
+    await alice.wait(/Step 3 \(empty: the turn passes\)[^\n]*\n(?:[^\n]*\n)*> $/, passed.index, 5_000);
     await alice.run('createEmpty', /Created empty state 4\n/);
     // a bare `send` at a terminal right after (her pass awaits Bob's signature; then the turn is his) asks for the
     // amount (no refusal first), waits for the signature, then asks for the turn
