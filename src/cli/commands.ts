@@ -14,7 +14,7 @@ import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { importSummary, SEND_WAIT_MS } from '../node/uiRules.js';
+import { importSummary, partnerShort, SEND_WAIT_MS } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -100,6 +100,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
     if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them when they reconnect.');
+    if (theirs > 0n) {
+      const short = partnerShort(theirs, await a.node.balanceTon(c.partnerAddress).catch(() => null), a.node.depositFees());
+      if (short) a.io.say(`Note: ${short}.`);
+    }
     return c;
   },
   async deposit(a) {

@@ -1,5 +1,6 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
+import { formatTon } from '../core/amounts.js';
 import type { ChannelView, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
@@ -42,6 +43,15 @@ export function depositExact(phase: string, me: 'A' | 'B'): boolean {
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
 export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";
+}
+
+/**
+ * A proposal whose partner's wallet (read now; null: unknown) holds less than the deposit asked of them and the
+ * deposit's fees (`fees`, the node's figure): they can accept only after a top-up. Null when it holds enough.
+ */
+export function partnerShort(partnerDeposit: bigint, partnerWallet: bigint | null, fees: bigint): string | null {
+  if (partnerDeposit === 0n || partnerWallet === null || partnerWallet >= partnerDeposit + fees) return null;
+  return `your partner's wallet holds ${formatTon(partnerWallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and about ${formatTon(fees)} TON of fees: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
 }
 
 // What a stopped node leaves unwatched: the CLI says it as it stops, the extension asks before it stops. Only

@@ -74,6 +74,29 @@ test("open from a pipe: the partner's deposit, shown as optional, is 0 when left
   assert.equal((asked as { myDeposit: bigint }).myDeposit, 500_000_000n);
 });
 
+test("open says when the partner's wallet cannot fund the deposit asked of them (they can accept only after a top-up)", async () => {
+  const read: unknown[] = [];
+  const node = (wallet: bigint | Error) =>
+    ({
+      open: async () => ({ channelId: '1', contract: 'kQx', partnerAddress: '0Qpartner', challengePeriod: 600, partnerOnline: true }),
+      balanceTon: async (a?: string) => {
+        read.push(a);
+        if (wallet instanceof Error) throw wallet;
+        return wallet;
+      },
+      depositFees: () => 30_000_000n,
+    }) as unknown as ChannelNodeApi;
+  const short = io({});
+  await runLine('open 3 4', node(1_000_000_000n), short.it);
+  assert.deepEqual(read, ['0Qpartner']);
+  assert.match(short.said.join('\n'), /Note: your partner's wallet holds 1 TON now, less than the 4 TON you ask them to deposit and about 0\.03 TON of fees: they can accept only once they top it up/);
+  for (const [line, wallet] of [['open 3 4', 5_000_000_000n], ['open 3 4', new Error('chain down')], ['open 3', 0n]] as const) {
+    const x = io({});
+    await runLine(line, node(wallet), x.it);
+    assert.doesNotMatch(x.said.join('\n'), /Note:|failed/, `${line} ${String(wallet)}`);
+  }
+});
+
 test('at a terminal a missing argument is asked for, with the original prompt', async () => {
   const t = io({ interactive: true, answers: ['exit'] });
   await runLine('serve', untouchable, t.it);
