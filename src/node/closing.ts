@@ -10,6 +10,7 @@ import type { SignedState } from '../core/signed.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
+import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
@@ -227,7 +228,7 @@ export class Closing {
       ...chainOpts(opts),
       onProgress: (m) => {
         opts.onProgress?.(m);
-        if (/^waiting for the channel contract/.test(m) && process.env.SYNCHANNEL_CRASH_AT?.split(',').includes('during-close')) process.kill(process.pid, 'SIGKILL');
+        if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
       },
     });
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });

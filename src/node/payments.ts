@@ -11,21 +11,12 @@ import { DUST, type ChannelController } from './controller.js';
 import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
+import { crashPoint } from './crash.js';
 import { sendAsksTurn, stateView } from './views.js';
 import type { ProgressOptions, StateView } from './types.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
-
-/**
- * Fault injection for the crash-recovery tests: SYNCHANNEL_CRASH_AT=<point>[,<point>…] kills the process with
- * SIGKILL (a real kill -9, no cleanup) the first time it reaches that point of the protocol. Never set in use.
- */
-export function crashPoint(point: string): void {
-  if (CRASH_AT.has(point)) process.kill(process.pid, 'SIGKILL');
-}
-/** Read once: process.env is slow to read, and this is on every payment's path. */
-const CRASH_AT = new Set((process.env.SYNCHANNEL_CRASH_AT ?? '').split(',').filter(Boolean));
 
 /** How long a waiting `send` gives the partner's pass after a state of ours (automatic mode sends it at once). */
 const PASS_GRACE_MS = 3_000;
