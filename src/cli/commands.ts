@@ -100,11 +100,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
     if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them when they reconnect.');
-    if (theirs > 0n) {
-      const short = partnerShort(theirs, await a.node.balanceTon(c.partnerAddress).catch(() => null), a.node.depositFees());
-      if (short) a.io.say(`Note: ${short}.`);
-    }
-    return c;
+    const short = theirs > 0n ? partnerShort(theirs, await a.node.balanceTon(c.partnerAddress).catch(() => null), a.node.depositFees()) : null;
+    if (short) a.io.say(`Note: ${short}.`);
+    // --json: the same note
+    return short ? { ...c, partnerShort: short } : c;
   },
   async deposit(a) {
     const amount = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;

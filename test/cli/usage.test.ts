@@ -90,6 +90,9 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   await runLine('open 3 4', node(1_000_000_000n), short.it);
   assert.deepEqual(read, ['0Qpartner']);
   assert.match(short.said.join('\n'), /Note: your partner's wallet holds 1 TON now, less than the 4 TON you ask them to deposit and about 0\.03 TON of fees: they can accept only once they top it up/);
+  const json = io({ json: true });
+  await runLine('open 3 4', node(1_000_000_000n), json.it);
+  assert.match((json.emitted[0] as { result?: { partnerShort?: string } }).result?.partnerShort ?? '', /^your partner's wallet holds 1 TON now/, JSON.stringify(json.emitted));
   for (const [line, wallet] of [['open 3 4', 5_000_000_000n], ['open 3 4', new Error('chain down')], ['open 3', 0n]] as const) {
     const x = io({});
     await runLine(line, node(wallet), x.it);
