@@ -54,6 +54,13 @@ export function partnerShort(partnerDeposit: bigint, partnerWallet: bigint | nul
   return `your partner's wallet holds ${formatTon(partnerWallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and about ${formatTon(fees)} TON of fees: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
 }
 
+/** `read`'s value, or null when it fails or takes longer than `ms`: for a note that is not worth a long wait. */
+export function quickRead<T>(read: Promise<T>, ms = 3_000): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
+  return Promise.race([read.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
 // What a stopped node leaves unwatched: the CLI says it as it stops, the extension asks before it stops. Only
 // a running node challenges a stale close and finishes a close, so these are the channels that need it.
 

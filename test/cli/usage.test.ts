@@ -93,6 +93,14 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   const json = io({ json: true });
   await runLine('open 3 4', node(1_000_000_000n), json.it);
   assert.match((json.emitted[0] as { result?: { partnerShort?: string } }).result?.partnerShort ?? '', /^your partner's wallet holds 1 TON now/, JSON.stringify(json.emitted));
+  // a read that does not answer (a slow testnet endpoint) costs the note, not the command: 3 s at most
+  const stuck = { ...node(0n), balanceTon: () => new Promise<bigint>(() => undefined) } as unknown as ChannelNodeApi;
+  const slow = io({});
+  const t0 = Date.now();
+  await runLine('open 3 4', stuck, slow.it);
+  assert.ok(Date.now() - t0 < 5_000, `open waited ${Date.now() - t0} ms for the partner's wallet`);
+  assert.match(slow.said.join('\n'), /Proposed channel/);
+  assert.doesNotMatch(slow.said.join('\n'), /Note:/);
   for (const [line, wallet] of [['open 3 4', 5_000_000_000n], ['open 3 4', new Error('chain down')], ['open 3', 0n]] as const) {
     const x = io({});
     await runLine(line, node(wallet), x.it);
