@@ -14,7 +14,7 @@ import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { importSummary, partnerShort, quickRead, SEND_WAIT_MS } from '../node/uiRules.js';
+import { importSummary, partnerShort, SEND_WAIT_MS } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -100,7 +100,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
     if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them when they reconnect.');
-    const short = theirs > 0n ? partnerShort(theirs, await quickRead(a.node.balanceTon(c.partnerAddress)), a.node.depositFees()) : null;
+    const short = await partnerShort(a.node, c);
     if (short) a.io.say(`Note: ${short}.`);
     // --json: the same note
     return short ? { ...c, partnerShort: short } : c;

@@ -11,7 +11,7 @@ import type { HostedNode } from './host.js';
 import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
-import { depositsProblem, importSummary, partnerShort, quickRead } from '../node/uiRules.js';
+import { depositsProblem, importSummary, partnerShort } from '../node/uiRules.js';
 import { channelDescription, depositMax, finishWords, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
@@ -72,7 +72,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
   if (problem) throw new ExtensionError('AMOUNT_NOT_POSITIVE', problem);
   const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }), { cancellable: false });
   c.amounts.done(keys.mine, keys.theirs);
-  const short = theirs > 0n ? partnerShort(theirs, await quickRead(node.api.balanceTon(ch.partnerAddress)), node.api.depositFees()) : null;
+  const short = await partnerShort(node.api, ch);
   void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. Once they accept, your node deploys the contract with your deposit by itself (keep it running).${short ? ` Note: ${short}.` : ''}`);
   return ch;
 }

@@ -1,7 +1,7 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
-import type { ChannelView, PayoutView } from './types.js';
+import type { ChannelNodeApi, ChannelView, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
@@ -46,16 +46,23 @@ export function depositsProblem(mine: bigint, theirs: bigint): string | undefine
 }
 
 /**
- * A proposal whose partner's wallet (read now; null: unknown) holds less than the deposit asked of them and the
- * deposit's fees (`fees`, the node's figure): they can accept only after a top-up. Null when it holds enough.
+ * After a proposal: when the partner's wallet (read once, 3 s at most) holds less than the deposit asked of them and
+ * the deposit's fees (the node's figure), the note that they can accept only after a top-up; else null.
  */
-export function partnerShort(partnerDeposit: bigint, partnerWallet: bigint | null, fees: bigint): string | null {
-  if (partnerDeposit === 0n || partnerWallet === null || partnerWallet >= partnerDeposit + fees) return null;
+export async function partnerShort(
+  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>,
+  ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
+): Promise<string | null> {
+  const partnerDeposit = ch.me === 'A' ? ch.expectedDepositB : ch.expectedDepositA;
+  if (partnerDeposit === 0n) return null;
+  const partnerWallet = await quickRead(node.balanceTon(ch.partnerAddress));
+  const fees = node.depositFees();
+  if (partnerWallet === null || partnerWallet >= partnerDeposit + fees) return null;
   return `your partner's wallet holds ${formatTon(partnerWallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and about ${formatTon(fees)} TON of fees: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
 }
 
 /** `read`'s value, or null when it fails or takes longer than `ms`: for a note that is not worth a long wait. */
-export function quickRead<T>(read: Promise<T>, ms = 3_000): Promise<T | null> {
+function quickRead<T>(read: Promise<T>, ms = 3_000): Promise<T | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
   return Promise.race([read.catch(() => null), late]).finally(() => clearTimeout(timer));

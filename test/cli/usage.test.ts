@@ -78,7 +78,7 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   const read: unknown[] = [];
   const node = (wallet: bigint | Error) =>
     ({
-      open: async () => ({ channelId: '1', contract: 'kQx', partnerAddress: '0Qpartner', challengePeriod: 600, partnerOnline: true }),
+      open: async (o: { myDeposit: bigint; partnerDeposit: bigint }) => ({ channelId: '1', contract: 'kQx', partnerAddress: '0Qpartner', challengePeriod: 600, partnerOnline: true, me: 'A', expectedDepositA: o.myDeposit, expectedDepositB: o.partnerDeposit }),
       balanceTon: async (a?: string) => {
         read.push(a);
         if (wallet instanceof Error) throw wallet;
@@ -92,7 +92,7 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   assert.match(short.said.join('\n'), /Note: your partner's wallet holds 1 TON now, less than the 4 TON you ask them to deposit and about 0\.03 TON of fees: they can accept only once they top it up/);
   const json = io({ json: true });
   await runLine('open 3 4', node(1_000_000_000n), json.it);
-  assert.match((json.emitted[0] as { result?: { partnerShort?: string } }).result?.partnerShort ?? '', /^your partner's wallet holds 1 TON now/, JSON.stringify(json.emitted));
+  assert.match((json.emitted[0] as { result?: { partnerShort?: string } }).result?.partnerShort ?? '', /^your partner's wallet holds 1 TON now/, JSON.stringify(json.emitted, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
   // a read that does not answer (a slow testnet endpoint) costs the note, not the command: 3 s at most
   const stuck = { ...node(0n), balanceTon: () => new Promise<bigint>(() => undefined) } as unknown as ChannelNodeApi;
   const slow = io({});
