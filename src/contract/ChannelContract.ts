@@ -4,6 +4,7 @@
 import { Cell, contractAddress, SendMode, type Address, type Contract, type ContractProvider, type Sender, type StateInit } from '@ton/core';
 import compiled from '../../contracts/build/channel.compiled.json';
 import compiledV2 from '../../contracts/build/channel-v2.compiled.json';
+import compiledV3 from '../../contracts/build/channel-v3.compiled.json';
 import {
   CHANNEL_FEES,
   ChannelContractError,
@@ -36,19 +37,22 @@ export const CHANNEL_CODE: Cell = Cell.fromBoc(Buffer.from(compiled.code, 'base6
 export const CHANNEL_CODE_HASH: string = compiled.hash;
 
 /**
- * The versions of the channel contract this code runs: 3 (CHANNEL_CODE) for every new channel, 2 for the channels
- * opened before it. v2 differs only on chain (a plain transfer joins the reserve; a refund ignores the other
- * deposit's share of a storage loss) and has no top_up (an empty body is its top-up): its other messages, its
- * storage and exit codes are v3's.
+ * The versions of the channel contract this code runs: 4 (CHANNEL_CODE) for every new channel, 3 and 2 for the
+ * channels opened before it. They differ only on chain: v3 leaves the fee reserve on the address once every deposit
+ * is refunded (v4: a refund takes half of it, the last all); v2 also lets a plain transfer join the reserve and a
+ * refund ignore the other deposit's share of a storage loss, and has no top_up (an empty body is its top-up).
+ * Their other messages, their storage and their exit codes are v4's.
  */
-export type ContractVersion = 2 | 3;
-export const CONTRACT_VERSION: ContractVersion = 3;
+export type ContractVersion = 2 | 3 | 4;
+export const CONTRACT_VERSION: ContractVersion = 4;
 /** contract v2's code, as compiled when it was current (contracts/build/channel-v2.compiled.json). */
 export const CHANNEL_CODE_V2: Cell = Cell.fromBoc(Buffer.from(compiledV2.code, 'base64'))[0] as Cell;
+/** contract v3's code, as compiled when it was current (contracts/build/channel-v3.compiled.json). */
+export const CHANNEL_CODE_V3: Cell = Cell.fromBoc(Buffer.from(compiledV3.code, 'base64'))[0] as Cell;
 
 /** The code of contract `version`. */
 export function channelCode(version: ContractVersion = CONTRACT_VERSION): Cell {
-  return version === 2 ? CHANNEL_CODE_V2 : CHANNEL_CODE;
+  return version === 2 ? CHANNEL_CODE_V2 : version === 3 ? CHANNEL_CODE_V3 : CHANNEL_CODE;
 }
 
 function defaultValue(value: bigint | undefined, fallback: bigint, min = 1n): bigint {

@@ -41,7 +41,7 @@ const EXIT_MESSAGES: Record<number, string> = {
   [ChannelExit.BAD_PERIOD]: 'The channel was deployed with a challenge period outside 60 s..365 days: it accepts no deposit. Refund and open a new channel.',
   [ChannelExit.BAD_ADDRESS]: 'The channel was deployed with a payout address outside the basechain (workchain 0): it accepts no deposit (the value comes back). Open a new channel between basechain wallets.',
   [ChannelExit.CLOSED]: 'The channel has paid out and is closed: it refuses every message (the coins came back).',
-  [ChannelExit.UNKNOWN_OP]: 'Unknown message: this contract accepts deposit, refund, exit, cooperative_close, start_close, challenge, finish_close or top_up (contract v3: a plain transfer is sent back; v2 has no top_up and keeps a plain transfer).',
+  [ChannelExit.UNKNOWN_OP]: 'Unknown message: this contract accepts deposit, refund, exit, cooperative_close, start_close, challenge, finish_close or top_up (from contract v3: a plain transfer is sent back; v2 has no top_up and keeps a plain transfer).',
   // TVM / transaction codes a caller may meet
   [0]: 'Success.',
   [1]: 'Success.',

@@ -81,7 +81,7 @@ export function versionOf(rec: Pick<ChannelRecord, 'contractVersion'>): Contract
 
 /** The version of the contract whose terms `d` are and whose address is `address` (raw), or null: neither. */
 export function versionAt(d: ChannelConfig, address: string): ContractVersion | null {
-  for (const version of [CONTRACT_VERSION, 2] as const) if (contractOf(d, version) === address) return version;
+  for (const version of [CONTRACT_VERSION, 3, 2] as const) if (contractOf(d, version) === address) return version;
   return null;
 }
 

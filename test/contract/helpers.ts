@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
 import { Address, contractAddress, toNano, type Cell, type Transaction } from '@ton/core';
-import { CHANNEL_CODE, CHANNEL_CODE_V2, ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput, rawConfigToCell } from '../../src/contract/index.js';
+import { CHANNEL_CODE, CHANNEL_CODE_V2, CHANNEL_CODE_V3, ChannelContract, OP_CHANGE, OP_PAID_A, OP_PAID_B, type ChannelConfig, type ChannelStatus, type SignedStateInput, rawConfigToCell } from '../../src/contract/index.js';
 import { keyPairFromSeed, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 
@@ -33,6 +33,11 @@ export function makeWorld(overrides: Partial<ChannelConfig> = {}): Promise<World
 /** As makeWorld with contract v2's code (the channels opened before v3 run it). */
 export function v2World(overrides: Partial<ChannelConfig> = {}): Promise<World> {
   return worldWith(overrides, (config) => ChannelContract.createFromConfig(config, CHANNEL_CODE_V2));
+}
+
+/** As makeWorld with contract v3's code (the channels opened before v4 run it). */
+export function v3World(overrides: Partial<ChannelConfig> = {}): Promise<World> {
+  return worldWith(overrides, (config) => ChannelContract.createFromConfig(config, CHANNEL_CODE_V3));
 }
 
 /** As makeWorld for a config the wrapper refuses (the contract must refuse it too): built from raw storage. */
@@ -272,4 +277,18 @@ export async function checkPayout(
 
 function TOTAL_OF(w: World): bigint {
   return w.config.expectedDepositA + w.config.expectedDepositB;
+}
+
+/** The refund part of a refund's reply: its value less what came back of the message's own value. */
+export async function refunded(w: World, who: SandboxContract<TreasuryContract>): Promise<bigint> {
+  const r = await w.channel.sendRefund(who.getSender());
+  const tx = expectOk(r, w.channel.address);
+  const d = tx.description;
+  assert.ok(d.type === 'generic' && d.actionPhase?.success && d.computePhase.type === 'vm', 'the refund is paid');
+  const out = [...tx.outMessages.values()][0]!;
+  const info = tx.inMessage?.info;
+  assert.ok(out.info.type === 'internal' && info?.type === 'internal');
+  // the message carries the refund and the rest of the incoming value (mode 64; the last deposit's, mode 128, all
+  // the contract held), less the gas and the forward fee
+  return out.info.value.coins + (d.actionPhase.totalFwdFees ?? 0n) + d.computePhase.gasFees - info.value.coins;
 }

@@ -72,7 +72,7 @@ describe('channel contract: happy paths', () => {
     assert.equal((await w.channel.getChannelData()).phase, 'open');
   });
 
-  test('refund while funding: the party gets its deposit and the rest of its message value back', async () => {
+  test('refund while funding: the party gets its deposit, the reserve (its deposit was the only one) and the rest of its message value back', async () => {
     const w = await makeWorld();
     expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: DEP_A + DEPOSIT_FEE, deposit: DEP_A }), w.channel.address);
     const c0 = await balance(w, w.channel.address);
@@ -80,10 +80,10 @@ describe('channel contract: happy paths', () => {
     const r = await w.channel.sendRefund(w.a.getSender());
     const ctx = expectOk(r, w.channel.address);
     const refund = outValue(ctx, w.a.address);
-    // mode 64: the deposit plus what is left of the message value after the contract's costs
-    assert.equal(refund, DEP_A + inValue(ctx) - costs(ctx));
-    assert.equal(c0 - (await balance(w, w.channel.address)), DEP_A, 'exactly the deposit leaves the contract');
-    assert.ok(refund > DEP_A && refund < DEP_A + CHANNEL_FEES.refund);
+    // mode 128: all the contract held plus what is left of the message value after the contract's costs
+    assert.equal(refund, c0 + inValue(ctx) - costs(ctx));
+    assert.equal(await balance(w, w.channel.address), 0n, 'nothing stays on the address');
+    assert.ok(refund > DEP_A && refund < DEP_A + DEPOSIT_FEE + CHANNEL_FEES.refund);
     assert.equal((await balance(w, w.a.address)) - a0, netChange(r.transactions, w.a.address));
     assert.equal((await w.channel.getChannelData()).depositA, 0n);
     // and the channel can be funded again

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { beginCell, toNano, type Cell } from '@ton/core';
 import type { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import { DEPOSIT_FEE, OP_CHANGE } from '../../src/contract/index.js';
-import { NOW, PERIOD, balance, checkPayout, balancesBefore, expectOk, makeWorld, openWorld, payouts, storageFee, tagOf, txOn, type World } from './helpers.js';
+import { NOW, PERIOD, balance, checkPayout, balancesBefore, expectOk, makeWorld, openWorld, payouts, refunded, storageFee, tagOf, txOn, type World } from './helpers.js';
 
 const SENT = toNano('3');
 const FEES = toNano('0.01'); // what a returned transfer may lose: the contract's gas and the forward fee
@@ -107,16 +107,3 @@ describe('channel contract: plain transfers and top-ups', () => {
     assert.equal((await w.channel.getChannelData()).depositA, 0n);
   });
 });
-
-/** The refund part of a refund's reply: its value less what came back of the message's own value. */
-async function refunded(w: World, who: SandboxContract<TreasuryContract>): Promise<bigint> {
-  const r = await w.channel.sendRefund(who.getSender());
-  const tx = expectOk(r, w.channel.address);
-  const d = tx.description;
-  assert.ok(d.type === 'generic' && d.actionPhase?.success && d.computePhase.type === 'vm', 'the refund is paid');
-  const out = [...tx.outMessages.values()][0]!;
-  const info = tx.inMessage?.info;
-  assert.ok(out.info.type === 'internal' && info?.type === 'internal');
-  // mode 64: the message carries the refund and the rest of the incoming value, less the gas and the forward fee
-  return out.info.value.coins + (d.actionPhase.totalFwdFees ?? 0n) + d.computePhase.gasFees - info.value.coins;
-}

@@ -1,7 +1,7 @@
 // A proposal kept on disk names the contract of the version that made it. If the contract changed since (a new
 // SynChannel), deploying this version's contract would put A's deposit where neither node looks: the node
 // refuses, moves no coins, and the proposal can be declined. Channels agreed on contract v2 (records written
-// before v3 name no version) keep running on v2's code: deploy, payments, a rebuilt record, the close.
+// before v3 name no version) or v3 keep running on their code: deploy, payments, a rebuilt record, the close.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { parseTon } from '../../src/core/amounts.js';
 import { newKeyPair, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
-import { CHANNEL_CODE_V2 } from '../../src/contract/index.js';
+import { channelCode, type ContractVersion } from '../../src/contract/index.js';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from '../../src/node/record.js';
 import { FILE_MAGIC, encodeEntry } from '../../src/node/store/codec.js';
@@ -61,12 +61,12 @@ describe('a proposal made with an earlier contract version', () => {
     }
   });
 
-  test('a channel on contract v2 (records written before v3 name no version) pays, survives a lost record and closes', async () => {
+  for (const version of [2, 3] as const) test(`a channel on contract v${version} (records written before v3 name no version) pays, survives a lost record and closes`, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'synchannel-upgrade-'));
     const chain = await SandboxChain.create();
     const common = { network: 'sandbox' as const, chain, autoMode: true, challengePeriod: 60, pollMs: 100 };
     const keys = { A: newKeyPair(), B: newKeyPair() };
-    const { id, contract } = await v2Channel(chain, dir, keys);
+    const { id, contract } = await oldChannel(chain, dir, keys, version);
     let a = await createNode({ ...common, dataDir: join(dir, 'A'), key: { keyPair: keys.A } });
     const b = await createNode({ ...common, dataDir: join(dir, 'B'), key: { keyPair: keys.B } });
     try {
@@ -77,13 +77,13 @@ describe('a proposal made with an earlier contract version', () => {
       await b.send(parseTon('0.25'), { channel: id });
       await paid;
 
-      // The record is lost: it is rebuilt from the v2 contract (its terms give the address with v2's code).
+      // The record is lost: it is rebuilt from the old contract (its terms give the address with the old code).
       await a.stop();
       await rm(join(dir, 'A', 'channels', id, 'record.json'));
       a = await createNode({ ...common, dataDir: join(dir, 'A'), key: { keyPair: keys.A } });
       assert.deepEqual(a.brokenChannels(), []);
       assert.equal(Address.parse(a.channel(id)!.contract).toRawString(), contract);
-      assert.equal(recOf(a, id).contractVersion, 2);
+      assert.equal(recOf(a, id).contractVersion, version);
       const again = waitForEvent(a, 'partnerConnected', undefined, 30_000);
       await b.connect((await a.serve(0, '127.0.0.1')).lan[0]!);
       await again;
@@ -107,10 +107,10 @@ function recOf(n: Awaited<ReturnType<typeof createNode>>, id: string): { contrac
 }
 
 /**
- * An open channel as the version before v3 left it: contract v2 deployed and funded (1 and 2 TON), and in each
- * data folder (dir/A, dir/B) a record without contractVersion and a journal holding step 0 signed by both.
+ * An open channel as an earlier version left it: contract `version` deployed and funded (1 and 2 TON), and in each
+ * data folder (dir/A, dir/B) a record (v2: without contractVersion) and a journal holding step 0 signed by both.
  */
-async function v2Channel(chain: SandboxChain, dir: string, keys: { A: KeyPair; B: KeyPair }): Promise<{ id: string; contract: string }> {
+async function oldChannel(chain: SandboxChain, dir: string, keys: { A: KeyPair; B: KeyPair }, version: ContractVersion): Promise<{ id: string; contract: string }> {
   const wallets = { A: await chain.openWallet(keys.A), B: await chain.openWallet(keys.B) };
   const terms = {
     channelId: 4242n,
@@ -122,20 +122,20 @@ async function v2Channel(chain: SandboxChain, dir: string, keys: { A: KeyPair; B
     expectedDepositA: parseTon('1'),
     expectedDepositB: parseTon('2'),
   };
-  const { address } = await chain.deployChannel(wallets.A, configOf(terms), terms.expectedDepositA, { version: 2 });
+  const { address } = await chain.deployChannel(wallets.A, configOf(terms), terms.expectedDepositA, { version });
   await chain.deposit(wallets.B, address, terms.expectedDepositB);
   assert.equal((await chain.getChannelStatus(address)).status, 'open');
   const account = await chain.blockchain.getContract(address);
-  assert.ok(account.accountState?.type === 'active' && account.accountState.state.code?.equals(CHANNEL_CODE_V2), 'the v2 code is deployed');
+  assert.ok(account.accountState?.type === 'active' && account.accountState.state.code?.equals(channelCode(version)), 'the old code is deployed');
   const contract = address.toRawString();
-  assert.equal(contractOf(configOf(terms), 2), contract);
+  assert.equal(contractOf(configOf(terms), version), contract);
   const state: ChannelState = { tag: 'state', channel: address, step: 0n, balanceA: terms.expectedDepositA, balanceB: terms.expectedDepositB };
   const h = stateHash(state);
   const journal = Buffer.concat([FILE_MAGIC, encodeEntry({ kind: 'committed', state: { state, sigA: sign(h, keys.A.secretKey), sigB: sign(h, keys.B.secretKey) } })]);
   for (const me of ['A', 'B'] as const) {
     const rec: ChannelRecord = {
       v: RECORD_VERSION, ...terms, me, network: 'sandbox', contract, life: 'open', depositA: terms.expectedDepositA, depositB: terms.expectedDepositB,
-      close: null, payout: null, restorePending: false, legacy: false, lockedAt: Date.now(),
+      close: null, payout: null, restorePending: false, legacy: false, lockedAt: Date.now(), ...(version === 2 ? {} : { contractVersion: version }),
     };
     const folder = join(dir, me, 'channels', String(terms.channelId));
     await mkdir(folder, { recursive: true, mode: 0o700 });
