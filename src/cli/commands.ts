@@ -14,7 +14,7 @@ import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { importSummary, partnerShort, SEND_WAIT_MS } from '../node/uiRules.js';
+import { importSummary, partnerShort, refundTerms, SEND_WAIT_MS } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -115,7 +115,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async refund(a) {
     const ch = allowed(a, 'refund');
-    await confirm(a, 'refund takes your deposit back (the fee it left in the contract\'s reserve, about 0.009 TON, stays there)');
+    await confirm(a, `refund takes back ${refundTerms(ch)}`);
     const c = await a.node.refund({ channel: ch.id, onProgress: (m) => a.io.say(m) });
     a.io.say(`Refunded. Contract ${c.contract}: A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON deposited`);
     return c;

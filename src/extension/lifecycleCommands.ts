@@ -11,7 +11,7 @@ import type { HostedNode } from './host.js';
 import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
-import { depositsProblem, importSummary, partnerShort } from '../node/uiRules.js';
+import { depositsProblem, importSummary, partnerShort, refundTerms } from '../node/uiRules.js';
 import { channelDescription, depositMax, finishWords, period, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
@@ -82,7 +82,7 @@ async function refund(c: CommandContext, t: unknown) {
   const mine = ch.me === 'A' ? ch.depositA : ch.depositB;
   const ok = await c.prompts.confirm(
     `Take your deposit of ${formatTon(mine)} TON back?`,
-    `The contract returns your deposit (less what storage took); the fee your deposit left in its reserve (about 0.009 TON) stays there. The channel with ${partnerOf(c, ch)} does not open.`,
+    `The contract returns ${refundTerms(ch)}. The channel with ${partnerOf(c, ch)} does not open.`,
     'Refund',
   );
   if (!ok) throw cancelled();

@@ -22,7 +22,7 @@ import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
 import { announced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
-import { depositsProblem } from './uiRules.js';
+import { depositsProblem, refundTerms } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
@@ -359,9 +359,10 @@ export class Negotiation {
     if (!can.ok) throw new NodeError(can.code, can.why);
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`taking back your deposit of ${formatTon(mine)} TON…`);
+    const terms = refundTerms(ctx.view(ctl));
     const tx = await ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-    // What came back, as the chain shows it: storage fees beyond the reserve are shared by the deposits.
-    if (tx.sentBack !== undefined) opts.onProgress?.(`the contract sent ${formatTon(tx.sentBack)} TON back to your wallet: your deposit, less its share of any storage fees the contract paid, and what was left of the TON sent with the refund`);
+    // What came back, as the chain shows it (the reserve with it on contract v4; storage fees shared by the deposits).
+    if (tx.sentBack !== undefined) opts.onProgress?.(`the contract sent ${formatTon(tx.sentBack)} TON back to your wallet: ${terms}, and what was left of the TON sent with the refund`);
     await this.refreshDeposits(ctl);
     return ctx.view(ctl);
   }

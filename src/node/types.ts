@@ -129,6 +129,8 @@ export interface ChannelView {
   restorePending: boolean;
   /** a channel of contract v1 (SynChannel 0.1): listed, watched by nothing here */
   legacy: boolean;
+  /** the version of the channel's contract (2 for v1 channels too: see legacy) */
+  contractVersion: number;
 }
 
 /** A channel folder the node could not load: listed with its error, never dropped silently. */

@@ -27,6 +27,18 @@ export function payoutBeyond(p: Pick<PayoutView, 'paidA' | 'paidB' | 'balanceA' 
   return { beyond: p.paidA + p.paidB - p.balanceA - p.balanceB, even: p.paidA >= p.balanceA && p.paidB >= p.balanceB };
 }
 
+/**
+ * What a refund gives back, in words (the confirmations of the CLI and the extension). From contract v4 the fee
+ * reserve goes with the deposits: half of it to a refund while the partner's deposit stays, all to the last.
+ */
+export function refundTerms(ch: Pick<ChannelView, 'me' | 'depositA' | 'depositB' | 'contractVersion'>): string {
+  if (ch.contractVersion < 4) return "your deposit, less what storage fees took (the fee it left in the contract's reserve, about 0.009 TON, stays there)";
+  const theirs = ch.me === 'A' ? ch.depositB : ch.depositA;
+  return theirs === 0n
+    ? "your deposit and the contract's whole fee reserve (what deposits left of their fees), less what storage fees took"
+    : "your deposit and half of the contract's fee reserve (the other half stays with your partner's deposit), less what storage fees took";
+}
+
 /** What an import did, in words (the CLI and the extension): a channel kept because the local copy is newer is said. */
 export function importSummary(r: { imported: readonly string[]; kept: readonly string[] }): string {
   return `restored ${r.imported.length} channel(s)${r.kept.length ? `; kept ${r.kept.length} newer local one(s) as they are` : ''}. Restored channels wait for your partner before signing anything`;

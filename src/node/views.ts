@@ -6,7 +6,7 @@ import { balanceOf, type SignedState } from '../core/signed.js';
 import type { AppMessage } from '../core/wire.js';
 import { addressTextOf } from './addresses.js';
 import type { ChannelController } from './controller.js';
-import { partnerAddressOf } from './record.js';
+import { partnerAddressOf, versionOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
 
 export function hex(b: Buffer | null | undefined): string | null {
@@ -98,6 +98,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     actions,
     restorePending: rec.restorePending,
     legacy: rec.legacy,
+    contractVersion: versionOf(rec),
   };
 }
 

@@ -9,7 +9,7 @@ import { journalLine } from '../../src/extension/demoJournal.js';
 import { channelDescription, depositMax, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
-import { depositExact, importSummary, unwatched, watchedHere } from '../../src/node/uiRules.js';
+import { depositExact, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
 
 const TON = parseTon;
 const no = { ok: false as const, code: 'NOT_OPEN' as const, why: 'not now' };
@@ -24,7 +24,7 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
     id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0Qb', partnerOnline: true, phase: 'open',
     challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: state(1n, '3.5', '3.5'), count: 2n,
     pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
-    payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, ...o,
+    payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, contractVersion: 4, ...o,
   };
 }
 
@@ -68,6 +68,14 @@ describe('words of the views', () => {
   test('an import says how many channels it restored and how many newer local ones it kept (the extension said only the first)', () => {
     assert.equal(importSummary({ imported: [], kept: ['kQa', 'kQb'] }), 'restored 0 channel(s); kept 2 newer local one(s) as they are. Restored channels wait for your partner before signing anything');
     assert.doesNotMatch(importSummary({ imported: ['kQa'], kept: [] }), /kept/);
+  });
+
+  test("a refund's confirmation says where the fee reserve goes: all with the last deposit, half while the partner's stays; v3 and v2 keep it", () => {
+    const ch = (o: Partial<ChannelView>) => channel({ me: 'A', depositA: 10n, depositB: 0n, contractVersion: 4, ...o });
+    assert.match(refundTerms(ch({})), /^your deposit and the contract's whole fee reserve /);
+    assert.match(refundTerms(ch({ depositB: 5n })), /half of the contract's fee reserve.*stays with your partner's deposit/);
+    assert.match(refundTerms(ch({ me: 'B', depositB: 5n })), /half of the contract's fee reserve/);
+    for (const contractVersion of [2, 3]) assert.match(refundTerms(ch({ contractVersion })), /about 0\.009 TON, stays there/);
   });
 
   test('a deposit is exact while a proposal is accepted and for B once the contract exists; A tops up in parts', () => {

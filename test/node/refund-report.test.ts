@@ -1,10 +1,21 @@
 // A refund says what the contract sent back to the wallet, read from the chain: after years of storage fees the
 // deposits have paid part of them, and "taking back your deposit of 3 TON" alone overstated it (a money audit).
+// The last deposit to leave takes the fee reserve with it (contract v4): nothing stays on the address.
 import assert from 'node:assert/strict';
 import { Address, type Transaction } from '@ton/core';
 import { formatTon } from '../../src/core/amounts.js';
 import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
 import { TON, until } from '../helpers/nodes.js';
+
+/** What the contract's latest transaction sent to `to`. */
+async function sentBackTo(p: Parameters<Parameters<typeof withPair>[1]>[0], to: Address): Promise<bigint> {
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const page = (p.chain as unknown as { transactionsPage(a: Address, n: number, b: null): Promise<Transaction[]> }).transactionsPage(contract, 5, null);
+  const [last] = await page;
+  let back = 0n;
+  for (const m of last!.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(to)) back += m.info.value.coins;
+  return back;
+}
 
 withPair('refund after years of storage fees says what the contract sent back, as the chain shows it', async (p) => {
   // Alice deploys with 3 TON; Bob's deposit never goes out: the channel stays funding.
@@ -15,12 +26,22 @@ withPair('refund after years of storage fees says what the contract sent back, a
   const said: string[] = [];
   await p.alice.refund({ onProgress: (m) => void said.push(m) });
   // the chain's figure: what the refund's transaction sent to Alice's wallet
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
-  const wallet = Address.parse(p.alice.getAccount());
-  const page = (p.chain as unknown as { transactionsPage(a: Address, n: number, b: null): Promise<Transaction[]> }).transactionsPage(contract, 5, null);
-  const [last] = await page;
-  let back = 0n;
-  for (const m of last!.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(wallet)) back += m.info.value.coins;
+  const back = await sentBackTo(p, Address.parse(p.alice.getAccount()));
   assert.ok(back > 0n && back < TON('3'), `sent back ${back}`);
   assert.ok(said.some((m) => m.includes(`the contract sent ${formatTon(back)} TON back to your wallet`)), said.join('\n'));
+});
+
+withPair("the only deposit's refund takes the fee reserve with it: nothing stays on the contract's address", async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const held = await p.chain.getBalance(contract);
+  assert.ok(held > TON('3'), `the deployment left part of its fee in the reserve: ${held}`);
+  const said: string[] = [];
+  await p.alice.refund({ onProgress: (m) => void said.push(m) });
+  const back = await sentBackTo(p, Address.parse(p.alice.getAccount()));
+  assert.ok(back > held, `all the contract held and the rest of the refund's value: ${back} of ${held}`);
+  assert.equal(await p.chain.getBalance(contract), 0n);
+  assert.ok(said.some((m) => m.includes(`the contract sent ${formatTon(back)} TON back to your wallet: your deposit and the contract's whole fee reserve`)), said.join('\n'));
 });
