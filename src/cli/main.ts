@@ -2,7 +2,6 @@
 // when it is not a TTY), plus `devnet` (a shared local chain) and `demo` (the whole story, headless).
 // CLI parsing: commander (the most used Node CLI parser; small, typed, no dependencies).
 import '../polyfill.js';
-import { createInterface } from 'node:readline';
 import { access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -11,6 +10,7 @@ import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { SynError } from '../core/errors.js';
 import { jsonLine, stoppingNotes } from './format.js';
+import { stdinIo } from './io.js';
 import { printEvents } from './startup.js';
 import { commandSpec } from '../node/catalogue.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
@@ -127,56 +127,6 @@ interface NodeOpts {
   period?: number;
   minPeriod?: number;
   minFreeMib?: number;
-}
-
-/** Lines from stdin, one `ask` at a time (a pipe's lines are kept until asked for); `close` ends it. */
-function stdinIo(json: boolean): { io: Io; close: () => void } {
-  const lines: string[] = [];
-  const waiting: ((l: string | null) => void)[] = [];
-  let ended = false;
-  const rl = createInterface({ input: process.stdin, terminal: false });
-  const interactive = !!process.stdin.isTTY;
-  // At a terminal: the prompt waiting for a line, and whether it ends the output (lines printed meanwhile, such
-  // as a partner's payment, go below it and the prompt is shown again after them).
-  let prompt: string | null = null;
-  let promptShown = false;
-  rl.on('line', (l) => {
-    prompt = null;
-    const w = waiting.shift();
-    if (w) w(l);
-    else lines.push(l);
-  });
-  rl.on('close', () => {
-    ended = true;
-    for (const w of waiting.splice(0)) w(null);
-  });
-  const io: Io = {
-    json,
-    interactive,
-    say: (t) => {
-      if (json) return;
-      if (prompt === null) return void process.stdout.write(`${t}\n`);
-      process.stdout.write(`${promptShown ? '\n' : ''}${t}\n`);
-      if (!promptShown) return;
-      promptShown = false;
-      // once the lines of this turn of the event loop are out
-      setImmediate(() => {
-        if (prompt === null || promptShown) return;
-        process.stdout.write(prompt);
-        promptShown = true;
-      });
-    },
-    emit: (o) => process.stdout.write(`${jsonLine(o)}\n`),
-    ask: (text) => {
-      const l = lines.shift();
-      if (l === undefined && ended) return Promise.resolve(null); // no prompt that nothing would answer
-      if (!json && interactive) process.stdout.write(text);
-      if (l !== undefined) return Promise.resolve(l);
-      if (!json && interactive) [prompt, promptShown] = [text, true];
-      return new Promise((r) => waiting.push(r));
-    },
-  };
-  return { io, close: () => rl.close() };
 }
 
 /** The node of these options, or null once the reason it could not start is printed. */

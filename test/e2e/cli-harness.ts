@@ -68,7 +68,7 @@ export class CliText {
       ? spawn('script', ['-q', '-f', '-e', '-c', [process.execPath, CLI, ...args].map(quote).join(' '), '/dev/null'], { cwd: ROOT })
       : spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
     this.child.stdout.on('data', (d: Buffer) => {
-      this.text += d.toString().replace(/\r/g, '');
+      this.text += this.rendered(d.toString());
       for (const w of [...this.waiters]) {
         const m = new RegExp(w.re.source, w.re.flags.replace('g', '')).exec(this.text.slice(w.from));
         if (m) {
@@ -79,6 +79,22 @@ export class CliText {
     });
     this.child.stderr.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
+  }
+
+  /**
+   * Output as the transcript of a terminal: carriage returns dropped; at a terminal the CLI's line editor moves the
+   * cursor back to the line's start to draw it again (a prompt, or a line printed above it): a line drawn before
+   * stays as it was, the new text starts a line; other escape sequences are dropped. The text only grows (marks hold).
+   */
+  private rendered(chunk: string): string {
+    let out = '';
+    // eslint-disable-next-line no-control-regex -- the escape sequences are what this reads
+    for (const part of chunk.replace(/\r/g, '').split(/(\x1b\[[0-9;?]*[ -/]*[@-~])/)) {
+      if (!part.startsWith('\x1b[')) out += part;
+      // eslint-disable-next-line no-control-regex -- as above
+      else if (/^\x1b\[[01]?G$/.test(part) && !(this.text + out).endsWith('\n') && (this.text + out).length > 0) out += '\n';
+    }
+    return out;
   }
 
   /** Everything printed so far (from `from`, a mark()). */

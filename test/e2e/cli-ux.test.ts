@@ -109,6 +109,32 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await alice.run('createEmpty', /Step 8 \(empty: the turn passes\): A \[2\.8 4\.2\] B\n/);
   });
 
+  test('at a terminal: Tab completes a command, the up arrow recalls the last line, and a line that arrives keeps what is half typed', async () => {
+    // keys one at a time, as typed (readline completes on a Tab that ends its chunk of input, not in a paste)
+    const keys = async (text: string, echo: RegExp, from: number) => {
+      alice.child.stdin.write(text);
+      await alice.wait(echo, from);
+    };
+    let from = alice.mark();
+    await keys('getAcc', /getAcc$/, from);
+    await keys('\t', /getAccount $/, from);
+    alice.child.stdin.write('\n');
+    await alice.wait(new RegExp(`getAccount \\n${ADDR.source}\\n`), from);
+    from = alice.mark();
+    await keys('\x1b[A', /getAccount $/, from);
+    alice.child.stdin.write('\n');
+    await alice.wait(new RegExp(`getAccount \\n${ADDR.source}\\n`), from);
+    // half a command typed when Bob passes the turn: his line goes above, and the prompt comes back with the half
+    from = alice.mark();
+    await keys('getPartnerAcc', /getPartnerAcc$/, from);
+    await bob.run('createEmpty', /Created empty state 9\n/);
+    await alice.wait(/Step 9 \(empty: the turn passes\)[^\n]*\n(?:[^\n]*\n)*> getPartnerAcc$/, from);
+    alice.child.stdin.write('ount\n');
+    await alice.wait(new RegExp(`> getPartnerAccount\\n${ADDR.source}\\n`), from);
+    assert.doesNotMatch(alice.output(from), /Unknown command/i);
+    await alice.run('createEmpty', /Step 10 \(empty: the turn passes\): A \[2\.8 4\.2\] B\n/);
+  });
+
   test('requestEmpty and send say that the partner is offline; a restarted serving node says it serves again', async () => {
     let mark = alice.mark();
     await bob.kill9();

@@ -1,0 +1,109 @@
+// The REPL's input and output. At a terminal (stdin and stdout both, text mode) node:readline edits the line: the
+// arrow keys recall earlier commands, Tab completes a command's name, and a line printed while a prompt waits (a
+// partner's payment, a reconnection) goes above the prompt, which is shown again with what was typed so far.
+// Otherwise (a pipe, --json) lines are read as they come.
+import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { CATALOGUE } from '../node/catalogue.js';
+import { jsonLine } from './format.js';
+import type { Io } from './repl.js';
+
+/** How many earlier lines the arrow keys recall (this run only: nothing typed is written to disk). */
+const HISTORY = 500;
+
+const NAMES = [...new Set(CATALOGUE.filter((c) => c.hosts.includes('cli')).flatMap((c) => [c.name, ...(c.aliases ?? [])]))].sort();
+
+/** Tab at a terminal: the command names that start with the first word typed (only while it is the only word). */
+export function completeCommand(line: string): [string[], string] {
+  if (/\s/.test(line.trimStart())) return [[], line];
+  const word = line.trimStart();
+  const hits = NAMES.filter((n) => n.toLowerCase().startsWith(word.toLowerCase()));
+  return [hits.length === 1 ? [`${hits[0]} `] : hits, word];
+}
+
+/** The lines read and the prompts waiting for one. */
+interface Lines {
+  queue: string[];
+  waiting: ((l: string | null) => void)[];
+  ended: boolean;
+}
+
+function linesOf(rl: ReturnType<typeof createInterface>, onLine: () => void): Lines {
+  const s: Lines = { queue: [], waiting: [], ended: false };
+  rl.on('line', (l) => {
+    onLine();
+    const w = s.waiting.shift();
+    if (w) w(l);
+    else s.queue.push(l);
+  });
+  rl.on('close', () => {
+    s.ended = true;
+    for (const w of s.waiting.splice(0)) w(null);
+  });
+  return s;
+}
+
+/** The REPL's Io on stdin and stdout: one `ask` at a time (a pipe's lines are kept until asked for); `close` ends it. */
+export function stdinIo(json: boolean): { io: Io; close: () => void } {
+  if (!json && process.stdin.isTTY && process.stdout.isTTY) return terminalIo();
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const s = linesOf(rl, () => undefined);
+  const io: Io = {
+    json,
+    interactive: !!process.stdin.isTTY,
+    say: (t) => {
+      if (!json) process.stdout.write(`${t}\n`);
+    },
+    emit: (o) => process.stdout.write(`${jsonLine(o)}\n`),
+    ask: (text) => {
+      const l = s.queue.shift();
+      if (l === undefined && s.ended) return Promise.resolve(null); // no prompt that nothing would answer
+      if (!json && io.interactive) process.stdout.write(text);
+      if (l !== undefined) return Promise.resolve(l);
+      return new Promise((r) => s.waiting.push(r));
+    },
+  };
+  return { io, close: () => rl.close() };
+}
+
+function terminalIo(): { io: Io; close: () => void } {
+  const out = process.stdout;
+  const rl = createInterface({ input: process.stdin, output: out, terminal: true, historySize: HISTORY, completer: completeCommand, prompt: '' });
+  // whether a prompt waits for a line (what is printed meanwhile goes above it, as it does above a line typed ahead)
+  let prompting = false;
+  const s = linesOf(rl, () => {
+    prompting = false;
+    rl.setPrompt('');
+  });
+  rl.on('close', () => void (prompting = false));
+  // Ctrl+C in raw mode reaches readline, not the process: it stops the node as the signal does (shown as a terminal
+  // shows it, and what the stop says starts on a line of its own).
+  rl.on('SIGINT', () => {
+    out.write('^C\n');
+    process.kill(process.pid, 'SIGINT');
+  });
+  const io: Io = {
+    json: false,
+    interactive: true,
+    say: (t) => {
+      if (!prompting && rl.line === '') return void out.write(`${t}\n`);
+      clearLine(out, 0);
+      cursorTo(out, 0);
+      out.write(`${t}\n`);
+      rl.prompt(true); // the prompt again (if one waits), with what was typed so far and the cursor where it was
+    },
+    emit: (o) => out.write(`${jsonLine(o)}\n`),
+    ask: (text) => {
+      const l = s.queue.shift();
+      if (l === undefined && s.ended) return Promise.resolve(null);
+      if (l !== undefined) {
+        out.write(`${text}${l}\n`); // typed ahead: shown as its answer
+        return Promise.resolve(l);
+      }
+      rl.setPrompt(text);
+      rl.prompt();
+      prompting = true;
+      return new Promise((r) => s.waiting.push(r));
+    },
+  };
+  return { io, close: () => rl.close() };
+}
