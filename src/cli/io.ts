@@ -77,7 +77,10 @@ function terminalIo(): { io: Io; close: () => void } {
   rl.on('close', () => void (prompting = false));
   // Ctrl+C in raw mode reaches readline, not the process: it stops the node as the signal does (shown as a terminal
   // shows it, and what the stop says starts on a line of its own).
+  // Once stopping, the prompt is not drawn again: what the stop says is written plainly.
+  let stopping = false;
   rl.on('SIGINT', () => {
+    [prompting, stopping] = [false, true];
     out.write('^C\n');
     process.kill(process.pid, 'SIGINT');
   });
@@ -85,7 +88,7 @@ function terminalIo(): { io: Io; close: () => void } {
     json: false,
     interactive: true,
     say: (t) => {
-      if (!prompting && rl.line === '') return void out.write(`${t}\n`);
+      if (stopping || (!prompting && rl.line === '')) return void out.write(`${t}\n`);
       clearLine(out, 0);
       cursorTo(out, 0);
       out.write(`${t}\n`);

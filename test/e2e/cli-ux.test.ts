@@ -21,13 +21,14 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
   let bobAddr = '';
   const common = () => ['--chain', 'devnet', '--devnet-url', devnet.url];
   const startBob = () => new CliText([...common(), '--data', join(dir, 'bob')]);
+  const startAlice = () => new CliText([...common(), '--data', join(dir, 'alice'), '--period', '60'], { tty: true });
 
   before(async () => {
     buildOnce();
     dir = await mkdtemp(join(tmpdir(), 'synchannel-cli-ux-'));
     devnet = new DevnetProc(join(dir, 'devnet'));
     await devnet.ready;
-    alice = new CliText([...common(), '--data', join(dir, 'alice'), '--period', '60'], { tty: true });
+    alice = startAlice();
     bob = startBob();
     await alice.wait(/Type help for the commands/);
     await bob.wait(/Type help for the commands/);
@@ -172,6 +173,25 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await alice.wait(/Partner \S+ is back online/, back);
     assert.equal(status, 130);
     assert.match(said, /Stopping with money in channel kQ[\w-]{46}: nothing watches the chain for a close by your partner/);
+  });
+
+  test('Ctrl+C at a terminal with a command half typed: "^C", the stop notes, and no prompt drawn after them', async () => {
+    const mark = alice.mark();
+    alice.child.stdin.write('getAcc');
+    await alice.wait(/getAcc$/, mark);
+    alice.child.stdin.write('\x03');
+    const status = await alice.exited;
+    const said = alice.output(mark);
+    // Alice is back (at a terminal) for the tests that follow, whatever this one finds
+    const back = bob.mark();
+    alice = startAlice();
+    await alice.wait(/Type help for the commands/);
+    await bob.wait(/Partner \S+ is back online/, back);
+    assert.equal(status, 130);
+    assert.match(said, /\^C\n(?:[^\n]*\n)*Stopping with money in channel kQ[\w-]{46}: nothing watches the chain/);
+    // each note was followed by the prompt drawn again (with the half-typed command) before the fix
+    const after = said.slice(said.indexOf('^C'));
+    assert.doesNotMatch(after, /^> /m, said);
   });
 
   test('piped withdraw without --yes is refused, saying to add --yes', async () => {
