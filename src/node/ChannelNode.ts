@@ -61,7 +61,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     super(ctx);
     this.network = o.network;
     this.sessions = new Sessions(o.p2p, new FileMeta(o.dataDir));
-    this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l));
+    this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped);
     Object.assign(ctx, this.makeContext(o, data));
     this.negotiation = new Negotiation(ctx);
     this.payments = new Payments(ctx);
@@ -207,8 +207,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // partner counted as online, and a second one followed.
     // Strangers' connections are told within their shared budget (reports.ts): a new wallet costs nothing.
     if (s.connected && announced(this.ctx, s, 'connected')) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
-    s.on('message', (m: AppMessage) => dispatch(this.table, this.ctx, s, m, this.peerQueues.get(s)!));
+    // Once the node stops, what arrives is left to the next start: the partner resends it then (resync), and the
+    // channel's journal may already be closed.
+    s.on('message', (m: AppMessage) => void (this.stopped || dispatch(this.table, this.ctx, s, m, this.peerQueues.get(s)!)));
     s.on('connected', () => {
+      if (this.stopped) return;
       if (announced(this.ctx, s, 'connected')) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
       this.sync.onConnected(s);
       for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === rawTextOf(s.partner.walletAddress)) this.ctx.changed(ctl);

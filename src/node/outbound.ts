@@ -17,6 +17,8 @@ export class Outbound {
   constructor(
     private readonly session: (wallet: string) => PeerSession | null,
     private readonly log: (message: string, level: 'info' | 'warn' | 'error') => void,
+    /** whether the node is stopping: its sessions close, and what they held is resent at the next start */
+    private readonly stopping: () => boolean = () => false,
   ) {}
 
   /**
@@ -30,6 +32,7 @@ export class Outbound {
       () => {
         const s = this.session(partnerAddressOf(ctl.rec));
         if (s) return this.sendOn(s, msg);
+        if (this.stopping()) return false;
         this.log(`partner offline: ${messageWords(msg.type)} reaches them when they reconnect`, 'warn');
         return false;
       },
@@ -46,7 +49,7 @@ export class Outbound {
       () => true,
       (e: Error & { code?: string }) => {
         if (e.code === 'OUTBOX_FULL') this.refusedFull(s, msg, e);
-        else this.log(`could not deliver ${messageWords(msg.type)}: ${e.message}`, 'warn');
+        else if (!this.stopping()) this.log(`could not deliver ${messageWords(msg.type)}: ${e.message}`, 'warn');
         return false;
       },
     );
