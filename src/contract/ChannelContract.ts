@@ -42,17 +42,26 @@ export const CHANNEL_CODE_HASH: string = compiled.hash;
  * is refunded (v4: a refund takes half of it, the last all); v2 also lets a plain transfer join the reserve and a
  * refund ignore the other deposit's share of a storage loss, and has no top_up (an empty body is its top-up).
  * Their other messages, their storage and their exit codes are v4's.
+ * Newest first; a new version is added here and to CODE_OF below.
  */
-export type ContractVersion = 2 | 3 | 4;
-export const CONTRACT_VERSION: ContractVersion = 4;
+export const CONTRACT_VERSIONS = [4, 3, 2] as const;
+export type ContractVersion = (typeof CONTRACT_VERSIONS)[number];
+export const CONTRACT_VERSION: ContractVersion = CONTRACT_VERSIONS[0];
 /** contract v2's code, as compiled when it was current (contracts/build/channel-v2.compiled.json). */
 export const CHANNEL_CODE_V2: Cell = Cell.fromBoc(Buffer.from(compiledV2.code, 'base64'))[0] as Cell;
 /** contract v3's code, as compiled when it was current (contracts/build/channel-v3.compiled.json). */
 export const CHANNEL_CODE_V3: Cell = Cell.fromBoc(Buffer.from(compiledV3.code, 'base64'))[0] as Cell;
 
+const CODE_OF: Record<ContractVersion, Cell> = { 4: CHANNEL_CODE, 3: CHANNEL_CODE_V3, 2: CHANNEL_CODE_V2 };
+
 /** The code of contract `version`. */
 export function channelCode(version: ContractVersion = CONTRACT_VERSION): Cell {
-  return version === 2 ? CHANNEL_CODE_V2 : version === 3 ? CHANNEL_CODE_V3 : CHANNEL_CODE;
+  return CODE_OF[version];
+}
+
+/** Whether `v` is a contract version this code runs (a record of a newer SynChannel may name another). */
+export function isContractVersion(v: unknown): v is ContractVersion {
+  return (CONTRACT_VERSIONS as readonly unknown[]).includes(v);
 }
 
 function defaultValue(value: bigint | undefined, fallback: bigint, min = 1n): bigint {

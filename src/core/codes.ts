@@ -106,6 +106,7 @@ export const CODES = {
   STORE: e('check the disk (space, permissions)'),
   JOURNAL_CORRUPT: e('restore the channel from a backup (import), or resync with your partner'),
   RECORD_CORRUPT: e('restore the channel from a backup (import)'),
+  NEWER_VERSION: e('run the newer SynChannel that wrote it, with this data folder'),
   DATA_DIR_LOCKED: w('another SynChannel node uses this data folder: stop it, or use another --data folder'),
   DATA_DIR_NOT_A_FOLDER: w('point --data at a folder, not a file'),
   DATA_DIR_NOT_WRITABLE: w('fix the folder permissions or choose another --data folder'),

@@ -4,7 +4,8 @@ import { Address } from '@ton/core';
 import type { LifePhase } from '../core/lifecycle.js';
 import type { Party } from '../core/signed.js';
 import { addressText, type NetworkKind } from '../core/format.js';
-import { CONTRACT_VERSION, ChannelContract, channelCode, type ChannelConfig, type ChannelData, type ContractVersion } from '../contract/index.js';
+import { CONTRACT_VERSIONS, ChannelContract, channelCode, isContractVersion, type ChannelConfig, type ChannelData, type ContractVersion } from '../contract/index.js';
+import { SynError } from '../core/errors.js';
 import type { PayoutView } from './types.js';
 
 export const RECORD_VERSION = 2;
@@ -81,7 +82,7 @@ export function versionOf(rec: Pick<ChannelRecord, 'contractVersion'>): Contract
 
 /** The version of the contract whose terms `d` are and whose address is `address` (raw), or null: neither. */
 export function versionAt(d: ChannelConfig, address: string): ContractVersion | null {
-  for (const version of [CONTRACT_VERSION, 3, 2] as const) if (contractOf(d, version) === address) return version;
+  for (const version of CONTRACT_VERSIONS) if (contractOf(d, version) === address) return version;
   return null;
 }
 
@@ -148,10 +149,17 @@ interface RecordV1 extends Terms {
 
 /**
  * Reads a record of either format. A 0.1 channel with a contract runs contract v1: it is kept as legacy (listed,
- * not operated: close it with SynChannel 0.1); a 0.1 proposal without a contract is dropped as declined.
+ * not operated: close it with SynChannel 0.1); a 0.1 proposal without a contract is dropped as declined. A record
+ * of a newer SynChannel (a later format, or a contract version this code does not run) is refused, untouched: read
+ * as an older one, it would be operated wrongly and written back in a format that loses what it added.
  */
 export function upgradeRecord(raw: ChannelRecord | RecordV1): ChannelRecord {
-  if ((raw as ChannelRecord).v === RECORD_VERSION) return raw as ChannelRecord;
+  const { v, contractVersion } = raw as { v?: unknown; contractVersion?: unknown };
+  const newer = (what: string) =>
+    new SynError('NEWER_VERSION', `its record was written by a newer SynChannel (${what}): this node leaves its files as they are, and does not watch it. Run that SynChannel (or a later one) with this data folder`, { details: { advised: true } });
+  if (v !== undefined && v !== RECORD_VERSION) throw newer(`record format ${String(v)}; this one reads format ${RECORD_VERSION}`);
+  if (v === RECORD_VERSION && contractVersion !== undefined && !isContractVersion(contractVersion)) throw newer(`contract v${String(contractVersion)}; this one runs v${CONTRACT_VERSIONS.join(', v')}`);
+  if (v === RECORD_VERSION) return raw as ChannelRecord;
   const old = raw as RecordV1;
   const life: LifePhase = !old.contract ? 'rejected' : old.phase === 'deploying' ? 'funding' : old.phase;
   return {

@@ -4,7 +4,7 @@
 // before v3 name no version) or v3 keep running on their code: deploy, payments, a rebuilt record, the close.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
@@ -16,7 +16,7 @@ import { channelCode, type ContractVersion } from '../../src/contract/index.js';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from '../../src/node/record.js';
 import { FILE_MAGIC, encodeEntry } from '../../src/node/store/codec.js';
-import { encodeRecordFile } from '../../src/node/store/record.js';
+import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { until } from '../helpers/nodes.js';
 
 type Internals = { node: { ctx: { channels: Map<string, { rec: { contract: string } }> } } };
@@ -100,6 +100,36 @@ describe('a proposal made with an earlier contract version', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('a channel written by a newer SynChannel', () => {
+  for (const [what, change] of [
+    ['a later record format', { v: RECORD_VERSION + 1 }],
+    ['a contract version this code does not run', { contractVersion: 99 }],
+  ] as const) {
+    test(`(${what}) is listed as broken, NEWER_VERSION, and its record is left as it is (it was read as an older one)`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'synchannel-newer-'));
+      const chain = await SandboxChain.create();
+      const keys = { A: newKeyPair(), B: newKeyPair() };
+      const { id } = await oldChannel(chain, dir, keys, 4);
+      const file = join(dir, 'A', 'channels', id, 'record.json');
+      const rec = decodeRecordFile(await readFile(file), file) as ChannelRecord;
+      const bytes = encodeRecordFile({ ...rec, ...change });
+      await writeFile(file, bytes);
+      const a = await createNode({ network: 'sandbox', chain, dataDir: join(dir, 'A'), key: { keyPair: keys.A }, challengePeriod: 60, pollMs: 100 });
+      try {
+        const broken = a.brokenChannels();
+        assert.deepEqual(broken.map((b) => [b.id, b.code]), [[id, 'NEWER_VERSION']]);
+        assert.match(broken[0]!.message, /written by a newer SynChannel .*Run that SynChannel \(or a later one\) with this data folder$/);
+        assert.equal(a.channel(id), null);
+        assert.deepEqual(await readFile(file), bytes);
+      } finally {
+        await a.stop();
+        await chain.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 function recOf(n: Awaited<ReturnType<typeof createNode>>, id: string): { contractVersion?: number } {
