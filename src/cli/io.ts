@@ -46,19 +46,35 @@ function linesOf(rl: ReturnType<typeof createInterface>, onLine: () => void): Li
 export function stdinIo(json: boolean): { io: Io; close: () => void } {
   if (!json && process.stdin.isTTY && process.stdout.isTTY) return terminalIo();
   const rl = createInterface({ input: process.stdin, terminal: false });
-  const s = linesOf(rl, () => undefined);
+  const out = process.stdout;
+  // Typed at a terminal, printed to a pipe (`synchannel | tee log`): the prompt waiting for a line, and whether it
+  // ends the output (lines printed meanwhile, such as a partner's payment, go below it, and it is shown again).
+  let prompt: string | null = null;
+  let shown = false;
+  const s = linesOf(rl, () => void (prompt = null));
   const io: Io = {
     json,
     interactive: !!process.stdin.isTTY,
     say: (t) => {
-      if (!json) process.stdout.write(`${t}\n`);
+      if (json) return;
+      if (prompt === null) return void out.write(`${t}\n`);
+      out.write(`${shown ? '\n' : ''}${t}\n`);
+      if (!shown) return;
+      shown = false;
+      // once the lines of this turn of the event loop are out
+      setImmediate(() => {
+        if (prompt === null || shown) return;
+        out.write(prompt);
+        shown = true;
+      });
     },
-    emit: (o) => process.stdout.write(`${jsonLine(o)}\n`),
+    emit: (o) => out.write(`${jsonLine(o)}\n`),
     ask: (text) => {
       const l = s.queue.shift();
       if (l === undefined && s.ended) return Promise.resolve(null); // no prompt that nothing would answer
-      if (!json && io.interactive) process.stdout.write(text);
+      if (!json && io.interactive) out.write(text);
       if (l !== undefined) return Promise.resolve(l);
+      if (!json && io.interactive) [prompt, shown] = [text, true];
       return new Promise((r) => s.waiting.push(r));
     },
   };
