@@ -14,6 +14,7 @@ import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
 import { changeWords, partnerName, stepAction, timeLeft, windowLeft } from './words.js';
+import { ownShort } from '../node/uiRules.js';
 
 interface Notice {
   level: NoticeLevel;
@@ -176,8 +177,16 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispos
       if (!p.show) return;
       if (p.held) n.text += ` (and ${p.held} more reports from partners since the last shown: see the SynChannel output)`;
     }
-    const buttons = n.buttons ?? {};
-    void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());
+    const show = () => {
+      const buttons = n.buttons ?? {};
+      void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());
+    };
+    if (event.type !== 'channelProposed') return show();
+    // a proposal this wallet cannot fund yet says so (its wallet read waits 3 s at most)
+    void ownShort(node.api, event.channel).then((note) => {
+      if (note) n.text += ` Note: ${inVsCode(note)}.`;
+      show();
+    });
   };
   const sub = host.onNodeEvent(handle);
   return { dispose: () => sub.dispose(), handle };

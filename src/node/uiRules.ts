@@ -66,11 +66,31 @@ export async function partnerShort(
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
 ): Promise<string | null> {
   const partnerDeposit = ch.me === 'A' ? ch.expectedDepositB : ch.expectedDepositA;
-  if (partnerDeposit === 0n) return null;
-  const partnerWallet = await quickRead(node.balanceTon(ch.partnerAddress));
+  const short = await walletShort(node, partnerDeposit, ch.partnerAddress);
+  if (!short) return null;
+  return `your partner's wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and about ${formatTon(short.fees)} TON of fees: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
+}
+
+/**
+ * A partner's proposal received: when this node's wallet (read once, 3 s at most) holds less than the deposit asked
+ * of it and the deposit's fees, the note that accepting needs a top-up first; else null.
+ */
+export async function ownShort(
+  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>,
+  ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB'>,
+): Promise<string | null> {
+  const myDeposit = ch.me === 'A' ? ch.expectedDepositA : ch.expectedDepositB;
+  const short = await walletShort(node, myDeposit);
+  if (!short) return null;
+  return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and about ${formatTon(short.fees)} TON of fees: top it up before you accept it (\`faucet\` on the sandbox and the devnet), or decline it (\`decline\`)`;
+}
+
+/** A wallet (this node's without `address`) that cannot pay `deposit` and its fees: what it holds; else null. */
+async function walletShort(node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; fees: bigint } | null> {
+  if (deposit === 0n) return null;
+  const wallet = await quickRead(address === undefined ? node.balanceTon() : node.balanceTon(address));
   const fees = node.depositFees();
-  if (partnerWallet === null || partnerWallet >= partnerDeposit + fees) return null;
-  return `your partner's wallet holds ${formatTon(partnerWallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and about ${formatTon(fees)} TON of fees: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
+  return wallet === null || wallet >= deposit + fees ? null : { wallet, fees };
 }
 
 /** `read`'s value, or null when it fails or takes longer than `ms`: for a note that is not worth a long wait. */

@@ -166,8 +166,8 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     ext.test.clearPrompts();
     const channel = { id: 'kQfake', contract: 'kQfake', me: 'B', partnerAddress: '0QfakePartner', expectedDepositA: 3_000_000_000n, expectedDepositB: 4_000_000_000n, challengePeriod: 86_400 } as unknown as ChannelView;
     ext.test.notify({ type: 'channelProposed', channel });
-    const said = notices(ext).find((n) => /proposes a channel/.test(n.message));
-    assert.ok(said, JSON.stringify(notices(ext)));
+    // shown once the wallet is read (3 s at most): a proposal it cannot fund says so
+    const said = await until('the notice', () => notices(ext).find((n) => /proposes a channel/.test(n.message)), 10_000);
     assert.match(said.message, /you deposit 4 TON, they deposit 3 TON\. Challenge window 24 h: once a close starts, your node must run within that time/);
     assert.deepEqual(said.buttons, ['Deposit', 'Decline']);
   });

@@ -1,0 +1,35 @@
+// A partner's proposal asks a deposit this wallet cannot pay: the CLI says so with the proposal (read once, 3 s at
+// most), not only when `deposit` fails. Real nodes on a sandbox chain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { printEvents, type StartedNode } from '../../src/cli/startup.js';
+import type { Io } from '../../src/cli/repl.js';
+import { formatTon } from '../../src/core/amounts.js';
+import { closePair, openPair, TON, until } from '../helpers/nodes.js';
+
+test("a proposal this wallet cannot fund says so with it: what the wallet holds, and to top it up or decline", async () => {
+  const p = await openPair();
+  try {
+    const said: string[] = [];
+    const io: Io = { json: false, interactive: false, say: (t) => void said.push(t), emit: () => undefined, ask: async () => null };
+    printEvents(Object.assign(p.bob, { keyCreated: false }) as StartedNode, 'sandbox', p.dir, io);
+    const wallet = await p.bob.balanceTon();
+    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: wallet + TON('1') });
+    const note = await until('the note', () => said.find((l) => l.startsWith('Note: ')));
+    const proposed = said.findIndex((l) => l.includes('Your partner proposes a channel'));
+    assert.ok(proposed >= 0 && proposed < said.indexOf(note), said.join('\n'));
+    const fees = p.bob.depositFees();
+    assert.equal(
+      note,
+      `Note: your wallet holds ${formatTon(wallet)} TON now, less than the ${formatTon(wallet + TON('1'))} TON this proposal asks you to deposit and about ${formatTon(fees)} TON of fees: top it up before you accept it (\`faucet\` on the sandbox and the devnet), or decline it (\`decline\`)`,
+    );
+    // a proposal within the wallet's means: no note
+    const before = said.length;
+    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    await until('the second proposal', () => said.slice(before).some((l) => l.includes('Your partner proposes a channel')));
+    await new Promise((r) => setTimeout(r, 500)); // where a note would come
+    assert.deepEqual(said.slice(before).filter((l) => l.startsWith('Note: ')), []);
+  } finally {
+    await closePair(p);
+  }
+});
