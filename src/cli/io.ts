@@ -91,10 +91,10 @@ function terminalIo(): { io: Io; close: () => void } {
     rl.setPrompt('');
   });
   rl.on('close', () => void (prompting = false));
+  // once stopping, the prompt is not drawn again: what the stop says is written plainly
+  let stopping = false;
   // Ctrl+C in raw mode reaches readline, not the process: it stops the node as the signal does (shown as a terminal
   // shows it, and what the stop says starts on a line of its own).
-  // Once stopping, the prompt is not drawn again: what the stop says is written plainly.
-  let stopping = false;
   rl.on('SIGINT', () => {
     [prompting, stopping] = [false, true];
     out.write('^C\n');
