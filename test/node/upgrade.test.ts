@@ -130,6 +130,29 @@ describe('a channel written by a newer SynChannel', () => {
       }
     });
   }
+
+  test('(a later journal format) is listed as broken, NEWER_VERSION, and its journal is left as it is (it was "corrupted at byte 0")', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synchannel-newer-'));
+    const chain = await SandboxChain.create();
+    const keys = { A: newKeyPair(), B: newKeyPair() };
+    const { id } = await oldChannel(chain, dir, keys, 4);
+    const file = join(dir, 'A', 'channels', id, 'journal.bin');
+    const bytes = await readFile(file);
+    bytes[FILE_MAGIC.length - 1]! += 1; // the header's format byte
+    await writeFile(file, bytes);
+    const a = await createNode({ network: 'sandbox', chain, dataDir: join(dir, 'A'), key: { keyPair: keys.A }, challengePeriod: 60, pollMs: 100 });
+    try {
+      const broken = a.brokenChannels();
+      assert.deepEqual(broken.map((b) => [b.id, b.code]), [[id, 'NEWER_VERSION']]);
+      assert.match(broken[0]!.message, /journal\.bin was written by a newer SynChannel \(journal format 2; this one reads format 1\): this node leaves it as it is \(run the newer SynChannel that wrote it, with this data folder\)$/);
+      assert.equal(a.channel(id), null);
+      assert.deepEqual(await readFile(file), bytes);
+    } finally {
+      await a.stop();
+      await chain.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 function recOf(n: Awaited<ReturnType<typeof createNode>>, id: string): { contractVersion?: number } {

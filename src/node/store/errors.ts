@@ -5,6 +5,7 @@ import { SynError } from '../../core/errors.js';
 export type StoreErrorCode =
   | 'JOURNAL_CORRUPT'
   | 'RECORD_CORRUPT'
+  | 'NEWER_VERSION'
   | 'DATA_DIR_LOCKED'
   | 'DATA_DIR_NOT_A_FOLDER'
   | 'DATA_DIR_NOT_WRITABLE'
@@ -27,6 +28,11 @@ export class StoreError extends SynError<StoreErrorCode> {
     super(code, message);
     this.name = 'StoreError';
   }
+}
+
+/** A journal whose header names a later format: a newer SynChannel wrote it (left as it is). */
+export function journalNewer(path: string, format: number, reads: number): StoreError {
+  return new StoreError('NEWER_VERSION', `${path} was written by a newer SynChannel (journal format ${format}; this one reads format ${reads}): this node leaves it as it is`, path, 0);
 }
 
 export function journalCorrupt(path: string, offset: number, why: string): StoreError {

@@ -16,7 +16,7 @@ import {
   recordValid,
   type JournalEntry,
 } from './codec.js';
-import { StoreError, fsError, journalCorrupt } from './errors.js';
+import { StoreError, fsError, journalCorrupt, journalNewer } from './errors.js';
 
 /** Random-access bytes: a file (or a slice of one) or a buffer. */
 export interface Source {
@@ -96,6 +96,10 @@ export interface ValidEnd {
 export async function findValidEnd(src: Source, path: string): Promise<ValidEnd> {
   const size = src.size;
   const head = await src.read(0, Math.min(size, FILE_HEADER_LEN));
+  const format = FILE_HEADER_LEN - 1; // the header's last byte: the format version
+  if (head.length === FILE_HEADER_LEN && head.subarray(0, format).equals(FILE_MAGIC.subarray(0, format)) && head[format]! > FILE_MAGIC[format]!) {
+    throw journalNewer(path, head[format]!, FILE_MAGIC[format]!);
+  }
   if (!FILE_MAGIC.subarray(0, head.length).equals(head)) throw journalCorrupt(path, 0, 'not a SynChannel journal: wrong file header');
   if (size < FILE_HEADER_LEN) return { end: 0, dropped: size, needsHeader: true };
   if (size === FILE_HEADER_LEN) return { end: size, dropped: 0, needsHeader: false };
