@@ -157,10 +157,12 @@ export function upgradeRecord(raw: ChannelRecord | RecordV1): ChannelRecord {
   const { v, contractVersion } = raw as { v?: unknown; contractVersion?: unknown };
   const newer = (what: string) =>
     new SynError('NEWER_VERSION', `its record was written by a newer SynChannel (${what}): this node leaves its files as they are, and does not watch it. Run that SynChannel (or a later one) with this data folder`, { details: { advised: true } });
-  if (v !== undefined && v !== RECORD_VERSION) throw newer(`record format ${String(v)}; this one reads format ${RECORD_VERSION}`);
-  if (v === RECORD_VERSION && contractVersion !== undefined && !isContractVersion(contractVersion)) throw newer(`contract v${String(contractVersion)}; this one runs v${CONTRACT_VERSIONS.join(', v')}`);
-  if (v === RECORD_VERSION) return raw as ChannelRecord;
-  const old = raw as RecordV1;
+  if (v !== undefined) {
+    if (v !== RECORD_VERSION) throw newer(`record format ${String(v)}; this one reads format ${RECORD_VERSION}`);
+    if (contractVersion !== undefined && !isContractVersion(contractVersion)) throw newer(`contract v${String(contractVersion)}; this one runs v${CONTRACT_VERSIONS.join(', v')}`);
+    return raw as ChannelRecord;
+  }
+  const old = raw as RecordV1; // the 0.1 format has no `v`
   const life: LifePhase = !old.contract ? 'rejected' : old.phase === 'deploying' ? 'funding' : old.phase;
   return {
     v: RECORD_VERSION,

@@ -88,7 +88,7 @@ export async function ownShort(
 /** A wallet (this node's without `address`) that cannot pay `deposit` and its fees: what it holds; else null. */
 async function walletShort(node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; fees: bigint } | null> {
   if (deposit === 0n) return null;
-  const wallet = await quickRead(address === undefined ? node.balanceTon() : node.balanceTon(address));
+  const wallet = await quickRead(node.balanceTon(address));
   const fees = node.depositFees();
   return wallet === null || wallet >= deposit + fees ? null : { wallet, fees };
 }
