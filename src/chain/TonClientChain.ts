@@ -3,6 +3,7 @@
 // toncenter's rate limit and retries 429/5xx.
 import { Address, Cell, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
 import { TonClient } from '@ton/ton';
+import { TESTNET_FAUCET_BOT } from '../core/networks.js';
 import { BaseChain, friendly, type AccountInfo } from './base.js';
 import { ChainError } from './errors.js';
 import { retryingAdapter, withOpSignal, type RetryOptions } from './http.js';
@@ -10,7 +11,7 @@ import type { TxCursor } from './payout.js';
 import type { OpOptions } from './types.js';
 
 export const TESTNET_ENDPOINT = 'https://testnet.toncenter.com/api/v2/jsonRPC';
-export const TESTNET_FAUCET_BOT = '@testgiver_ton_bot';
+export { TESTNET_FAUCET_BOT };
 
 export interface TonClientChainOptions {
   kind: 'devnet' | 'testnet';

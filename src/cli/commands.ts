@@ -2,7 +2,6 @@
 // ChannelView.actions, never a rule of our own), ask for what is missing, call the node, print the original's words.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TESTNET_FAUCET_BOT } from '../chain/TonClientChain.js';
 import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
 import { balancesLine } from '../core/format.js';
@@ -179,10 +178,6 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return { seqno: s };
   },
   async faucet(a) {
-    // the testnet's coins come from a Telegram bot (the chain's own message names an internal method)
-    if (a.node.network === 'testnet') {
-      throw Object.assign(new Error(`the testnet has no faucet here: get testnet coins for ${a.node.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address), then see balanceTon`), { code: 'NO_FAUCET' });
-    }
     const b = await a.node.faucet(parseTon(a.args[0] ?? '100'));
     a.io.say(`Your account balance now: ${formatTon(b)} TON`);
     return { balance: b };

@@ -4,6 +4,7 @@
 // on the network: testnet speaks of toncenter and its API key, devnet of the local devnet.
 import * as vscode from 'vscode';
 import { givesNextStep, levelOf, nextStep, type ErrorCode } from '../core/errors.js';
+import { TESTNET_FAUCET_BOT } from '../core/networks.js';
 import type { Action, NetworkKind } from '../node/types.js';
 import { inVsCode } from './cliWords.js';
 import { failureLevel } from './guards.js';
@@ -23,7 +24,8 @@ interface NextAction {
 const FAUCET: NextAction = { title: 'Get Test Coins', command: 'synchannel.faucet' };
 /** testnet has no faucet here: the address to give the testnet giver bot */
 const COPY_ADDRESS: NextAction = { title: 'Copy Wallet Address', command: 'synchannel.copyAddress' };
-export const TESTNET_GIVER = "get test coins from the testnet giver bot (@testgiver_ton_bot on Telegram) for your wallet's address: Copy Wallet Address copies it";
+export const TESTNET_GIVER = `get test coins from the testnet giver bot (${TESTNET_FAUCET_BOT} on Telegram) for your wallet's address: Copy Wallet Address copies it`;
+const COPY_HINT = "Copy Wallet Address copies your wallet's address";
 const API_KEY: NextAction = { title: 'Set Testnet API Key', command: 'synchannel.setTestnetApiKey' };
 const SETTINGS = (query: string): NextAction => ({ title: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
 
@@ -123,7 +125,8 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   const giver = c.network === 'testnet' && (actions.includes(FAUCET) || code === 'NO_FAUCET');
   if (giver) {
     actions = [...actions.filter((a) => a !== FAUCET && a !== COPY_ADDRESS), COPY_ADDRESS];
-    hint = TESTNET_GIVER;
+    // the node's message may name the bot already (a top-up it advises): then only where the address is
+    hint = message.includes(TESTNET_FAUCET_BOT) ? COPY_HINT : TESTNET_GIVER;
   }
   // shown in VS Code's words (the palette's titles, the settings); Copy Details keeps the node's own
   const words = inVsCode(message);

@@ -3,6 +3,7 @@
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
+import { topUpHow } from '../core/networks.js';
 import { WALLET_FEE_RESERVE } from '../chain/index.js';
 import { DEPOSIT_FEE } from '../contract/layout.js';
 import type { NodeContext } from './context.js';
@@ -35,7 +36,7 @@ export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string
   if (balance < needed) {
     throw new NodeError(
       'INSUFFICIENT_FUNDS',
-      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (\`faucet\` on the sandbox and the devnet)`,
+      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (${topUpHow(ctx.o.network)})`,
     );
   }
 }

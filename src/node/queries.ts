@@ -5,7 +5,7 @@ import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import { sign } from '../core/signer.js';
 import { FAUCET_MAX, FAUCET_MIN, type Chain } from '../chain/types.js';
-import { TESTNET_FAUCET_BOT } from '../chain/TonClientChain.js';
+import { TESTNET_FAUCET_BOT } from '../core/networks.js';
 import { DEPOSIT_FEES } from './checks.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -150,7 +150,7 @@ export abstract class Queries {
     if (amount < FAUCET_MIN) throw new NodeError('INVALID_AMOUNT', `the faucet gives from ${formatTon(FAUCET_MIN)} to ${formatTon(FAUCET_MAX)} TON at a time`);
     const c = this.ctx.o.chain as Chain & { faucet?: (a: Address, n?: bigint) => Promise<unknown>; fund?: (a: Address, n: bigint) => Promise<unknown> };
     // Asked on testnet, a chain object's faucet would fail with a devnet-only message.
-    const noFaucet = () => new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address)`);
+    const noFaucet = () => new NodeError('NO_FAUCET', `the ${this.ctx.o.network} has no faucet here: get testnet coins for ${this.getAccount()} from ${TESTNET_FAUCET_BOT} on Telegram (send it the address), then see \`balanceTon\``);
     if (this.ctx.o.network === 'testnet') throw noFaucet();
     if (typeof c.faucet === 'function') await c.faucet(this.ctx.myAddress, amount);
     else if (typeof c.fund === 'function') await c.fund(this.ctx.myAddress, amount);

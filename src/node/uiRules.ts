@@ -1,6 +1,7 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
+import { topUpHow } from '../core/networks.js';
 import type { ChannelNodeApi, ChannelView, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
@@ -76,13 +77,13 @@ export async function partnerShort(
  * of it and the deposit's fees, the note that accepting needs a top-up first; else null.
  */
 export async function ownShort(
-  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>,
+  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees' | 'network'>,
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB'>,
 ): Promise<string | null> {
   const myDeposit = ch.me === 'A' ? ch.expectedDepositA : ch.expectedDepositB;
   const short = await walletShort(node, myDeposit);
   if (!short) return null;
-  return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and about ${formatTon(short.fees)} TON of fees: top it up before you accept it (\`faucet\` on the sandbox and the devnet), or decline it (\`decline\`)`;
+  return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and about ${formatTon(short.fees)} TON of fees: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
 }
 
 /** A wallet (this node's without `address`) that cannot pay `deposit` and its fees: what it holds; else null. */

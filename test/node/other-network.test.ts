@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
-import { closePair, fund, openPair } from '../helpers/nodes.js';
+import { closePair, connect, fund, openPair } from '../helpers/nodes.js';
 
 test('the channels of another network in the data folder are named at start-up, with what to do', async () => {
   const p = await openPair();
@@ -47,6 +47,28 @@ test('a testnet node has no faucet, whatever its chain object offers: NO_FAUCET 
     await p.bob.stop();
     p.bob = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, 'bob-testnet'), key: { keyPair: p.keys.bob } });
     await assert.rejects(p.bob.faucet(10n ** 9n), (e: { code?: string; message: string }) => e.code === 'NO_FAUCET' && /@testgiver_ton_bot/.test(e.message));
+  } finally {
+    await closePair(p);
+  }
+});
+
+test("on testnet, a wallet short of a deposit is told where testnet coins come from (there is no `faucet` there)", async () => {
+  const { ownShort } = await import('../../src/node/uiRules.js');
+  const p = await openPair();
+  try {
+    for (const who of ['alice', 'bob'] as const) {
+      await p[who].stop();
+      p[who] = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, `${who}-testnet`), key: { keyPair: p.keys[who] } });
+    }
+    await connect(p.alice, p.bob);
+    const wallet = await p.bob.balanceTon();
+    const notFaucet = (text: string) => /@testgiver_ton_bot on Telegram/.test(text) && !/faucet`/.test(text);
+    await assert.rejects(p.bob.open({ myDeposit: wallet, partnerDeposit: 0n }), (e: { code?: string; message: string }) => e.code === 'INSUFFICIENT_FUNDS' && notFaucet(e.message));
+    const note = await ownShort(p.bob, { me: 'B', expectedDepositA: 0n, expectedDepositB: wallet });
+    assert.ok(note && notFaucet(note), note ?? 'no note');
+    // the sandbox and the devnet have the faucet command
+    const devnet = { network: 'devnet' as const, balanceTon: async () => 0n, depositFees: () => 1n };
+    assert.match((await ownShort(devnet, { me: 'B', expectedDepositA: 0n, expectedDepositB: 1n })) ?? '', /\(`faucet`\)/);
   } finally {
     await closePair(p);
   }

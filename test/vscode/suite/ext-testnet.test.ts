@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
+import { topUpHow } from '../../../src/core/networks.js';
 import { showFailure } from '../../../src/extension/errors.js';
 import { Prompts } from '../../../src/extension/prompts.js';
 import type { ChannelView } from '../../../src/node/types.js';
@@ -41,6 +42,12 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
         assert.ok(s?.buttons.includes('Get Test Coins'), `${code} on ${network}: ${s?.buttons.join(', ')}`);
       }
     }
+    // the node's own message on testnet names the bot already: said once, with where the address is
+    const nodeSaid = `your wallet has 0.1 TON, but this channel needs 3 TON: top it up first (${topUpHow('testnet')})`;
+    const once = showFailure(p, 'INSUFFICIENT_FUNDS', nodeSaid, { network: 'testnet', ...where }, () => {});
+    assert.equal(once?.text.match(/testgiver/g)?.length, 1, once?.text);
+    assert.match(once?.text ?? '', /\(Copy Wallet Address copies your wallet's address\)$/);
+    assert.doesNotMatch(once?.text ?? '', /Get Test Coins|`/);
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: { commandPalette: { command: string; when: string }[] } } };
     assert.equal(manifest.contributes.menus.commandPalette.find((m) => m.command === 'synchannel.faucet')?.when, 'synchannel.network != testnet');
   });
