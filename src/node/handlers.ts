@@ -167,30 +167,7 @@ export function handlers(p: Parts): HandlerTable {
       if (ctl.life === 'proposed') ctl.rec.deployDue = true;
       await ctx.transition(ctl, 'acceptReceived');
     },
-    'channel.reject': async (s, m) => {
-      const ctl = channelOf(ctx, s, m);
-      const before = ctl.life;
-      if (await keepDeclinedDeployment(ctx, p.negotiation, ctl, () => p.arbiter.watch(ctl))) return;
-      await ctx.transition(ctl, 'rejectReceived');
-      // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
-      // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
-      const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${shown(ctl)}` : `your partner declined channel ${shown(ctl)}`;
-      if (ctl.life !== before) ctx.log(`${what}${m.reason && m.reason !== 'declined' ? `: ${m.reason}` : ''}`, 'warn');
-      // A's deployment was under way: its deposit lands in a contract the partner will not fund.
-      else if (before === 'deploying' && !ctl.rec.partnerDeclined) {
-        // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).
-        await markDeclined(ctx, ctl);
-        ctx.log(`${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, 'warn');
-      } else if (before === 'funding' && !ctl.rec.partnerDeclined) {
-        // The partner dismissed a funding channel it has nothing in (its node checks the chain): nothing more of
-        // ours goes in. It locks only if the partner expects no deposit of its own, with nobody to sign its states.
-        await markDeclined(ctx, ctl);
-        const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
-        const theirs = ctl.rec.me === 'A' ? ctl.rec.expectedDepositB : ctl.rec.expectedDepositA;
-        const lock = theirs > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
-        ctx.log(`your partner declined channel ${shown(ctl)}, which holds nothing of theirs: ${lock}. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, 'warn');
-      }
-    },
+    'channel.reject': (s, m) => onReject(p, channelOf(ctx, s, m), m.reason),
     'channel.deployed': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       const expected = contractOf(configOf(ctl.rec), versionOf(ctl.rec));
@@ -247,6 +224,32 @@ export function handlers(p: Parts): HandlerTable {
   };
 }
 
+/** The partner declined our proposal, withdrew its own, or dismissed a channel: what it ends, and what is left to do. */
+async function onReject(p: Parts, ctl: ChannelController, reason: string): Promise<void> {
+  const { ctx } = p;
+  const before = ctl.life;
+  if (await keepDeclinedDeployment(ctx, p.negotiation, ctl, () => p.arbiter.watch(ctl))) return;
+  await ctx.transition(ctl, 'rejectReceived');
+  // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
+  // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
+  const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${shown(ctl)}` : `your partner declined channel ${shown(ctl)}`;
+  if (ctl.life !== before) ctx.log(`${what}${reason && reason !== 'declined' ? `: ${reason}` : ''}`, 'warn');
+  // A's deployment was under way: its deposit lands in a contract the partner will not fund.
+  else if (before === 'deploying' && !ctl.rec.partnerDeclined) {
+    // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).
+    await markDeclined(ctx, ctl);
+    ctx.log(`${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, 'warn');
+  } else if (before === 'funding' && !ctl.rec.partnerDeclined) {
+    // The partner dismissed a funding channel it has nothing in (its node checks the chain): nothing more of
+    // ours goes in. It locks only if the partner expects no deposit of its own, with nobody to sign its states.
+    await markDeclined(ctx, ctl);
+    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+    const theirs = ctl.rec.me === 'A' ? ctl.rec.expectedDepositB : ctl.rec.expectedDepositA;
+    const lock = theirs > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
+    ctx.log(`your partner declined channel ${shown(ctl)}, which holds nothing of theirs: ${lock}. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, 'warn');
+  }
+}
+
 /** sessions whose partner already reported our equivocation (told once) */
 const equivocationTold = new WeakSet<PeerSession>();
 
@@ -270,9 +273,8 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const ctl = channelFor(ctx, s, m);
     const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
     // A disk under the floor is told once per episode (checkSpace), not once per refused state. Peers with no
-    // channel here (each new wallet has a new budget above) share one budget for what is shown; the rest is logged.
-    // Rejections of peers with no channel here share one budget (reports.ts); a partner whose channel this node
-    // lost is one of them.
+    // channel here (each new wallet has a new budget above) share one budget for what is shown (reports.ts), a
+    // partner whose channel this node lost among them; the rest is logged.
     const heard = storedPartner(ctx, s) || strangerReports(ctx).take();
     if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
