@@ -27,6 +27,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: forbidInCore.filter((p) => p !== 'node:*') }] },
   },
   {
+    // Files small enough to read, functions of about a screen (blank lines and comments not counted).
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     // Only src/extension may import vscode.
     files: ['src/chain/**/*.ts', 'src/p2p/**/*.ts', 'src/node/**/*.ts', 'src/contract/**/*.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'] }] },
