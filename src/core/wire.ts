@@ -118,6 +118,9 @@ export const HelloSchema = msg('hello', {
 /** Handshake, second frame: the wallet key's signature over (own peer id, partner peer id, partner nonce). */
 export const ProofSchema = msg('proof', { signature: signatureHex });
 
+/** The channel contract version of a proposal that does not say one (every node before the field proposes v4). */
+export const PROPOSAL_VERSION_UNSAID = 4;
+
 export const ChannelProposeSchema = msg('channel.propose', {
   channelId,
   challengePeriod: v.pipe(v.number(), v.safeInteger('challengePeriod: expected whole seconds'), v.minValue(1), v.maxValue(0xffffffff)),
@@ -127,6 +130,12 @@ export const ChannelProposeSchema = msg('channel.propose', {
   addressB: address,
   publicKeyA: publicKeyHex,
   publicKeyB: publicKeyHex,
+  /**
+   * The channel contract's version; unsaid, v4. Checked on arrival (another version is refused at once, before
+   * anything is deployed), and said only by a version after v4: a node from before this field refuses a message
+   * that has it, and its session would replay that message for ever.
+   */
+  contractVersion: v.optional(v.pipe(v.number(), v.safeInteger('contractVersion: expected a whole number'), v.minValue(1), v.maxValue(255))),
 });
 export const ChannelAcceptSchema = msg('channel.accept', { channelId });
 export const ChannelRejectSchema = msg('channel.reject', { channelId, reason: text(512, 'reason') });

@@ -10,7 +10,7 @@ import { addressText } from '../core/format.js';
 import { durationText } from '../core/duration.js';
 import { MAX_AMOUNT } from '../contract/layout.js';
 import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
-import type { WireOf } from '../core/wire.js';
+import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
@@ -21,7 +21,7 @@ import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './po
 import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
 import { announced } from './reports.js';
-import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, type ChannelRecord } from './record.js';
+import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, versionOf, type ChannelRecord } from './record.js';
 import { depositsProblem, refundTerms } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 
@@ -112,6 +112,8 @@ export class Negotiation {
       addressB: r.addressB,
       publicKeyA: r.publicKeyA.toString('hex'),
       publicKeyB: r.publicKeyB.toString('hex'),
+      // Said only by a version after v4 (a pending v2 or v3 proposal stays as the nodes before the field know it).
+      ...(versionOf(r) > PROPOSAL_VERSION_UNSAID ? { contractVersion: versionOf(r) } : {}),
     });
   }
 
@@ -145,6 +147,11 @@ export class Negotiation {
       throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
     }
     checkPeriod(this.ctx, m.challengePeriod, 'partner');
+    const version = m.contractVersion ?? PROPOSAL_VERSION_UNSAID;
+    if (version !== CONTRACT_VERSION) {
+      // Refused before anything is deployed: a contract of another version would not be the one this node checks.
+      throw new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused: the SynChannel that received it opens new channels on v${CONTRACT_VERSION} only. Both partners need SynChannel versions that open the same contract (the older one updates); nothing was deployed`);
+    }
     if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
     const rec = this.newRecord('B', {
       channelId: m.channelId,

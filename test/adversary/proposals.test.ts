@@ -149,3 +149,32 @@ test('with the strangers\' budget spent, a partner this node dialled has its pro
     await ivy.node.stop();
     await until(() => vic.events.slice(gone).some((e) => e.type === 'partnerDisconnected' && e.partner.address === ivy.node.getAccount()), "Ivy's disconnection told");
   }));
+
+test('a proposal on another channel contract version (a newer SynChannel) is refused at once, naming both versions; nothing is listed', () =>
+  withVictim(async (_world, vic, addr, eves) => {
+    const key = newKeyPair();
+    const eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+    eves.push(eve);
+    const propose = (channelId: bigint, contractVersion?: number) =>
+      eve.say({
+        type: 'channel.propose',
+        channelId,
+        challengePeriod: 600,
+        expectedDepositA: TON('1'),
+        expectedDepositB: TON('1'),
+        addressA: eve.address.toRawString(),
+        addressB: Address.parse(vic.node.getAccount()).toRawString(),
+        publicKeyA: key.publicKey.toString('hex'),
+        publicKeyB: vic.keyPair.publicKey.toString('hex'),
+        ...(contractVersion === undefined ? {} : { contractVersion }),
+      });
+    propose(11n, CONTRACT_VERSION + 1);
+    const refused = await eve.nextOf('error', (m) => m.ref === 'channel.propose');
+    assert.equal(refused.code, 'BAD_CONTRACT', refused.message);
+    assert.match(refused.message, new RegExp(`channel contract v${CONTRACT_VERSION + 1}.*v${CONTRACT_VERSION}`));
+    assert.equal(vic.node.channel("11"), null);
+    // the version this node opens, said or not (a node from before the field says nothing), is a proposal like any
+    propose(12n, CONTRACT_VERSION);
+    propose(13n);
+    await until(() => vic.node.channel("12") !== null && vic.node.channel("13") !== null, 'both proposals listed');
+  }));
