@@ -32,6 +32,12 @@ const UINT64_MAX = (1n << 64n) - 1n;
 export type WireErrorCode = 'WIRE_NOT_JSON' | 'WIRE_TOO_LARGE' | 'WIRE_UNKNOWN_TYPE' | 'WIRE_INVALID';
 
 export class WireError extends SynError<WireErrorCode> {
+  /**
+   * Set when the frame is a sound session.data whose message this version cannot read (a newer peer's): its seq,
+   * so the session can pass over it, and the message's type, for the answer.
+   */
+  unreadable?: { seq: number; ref: string };
+
   constructor(code: WireErrorCode, message: string) {
     super(code, message);
     this.name = 'WireError';
@@ -287,7 +293,24 @@ export function decodeWireMessage(data: string | Uint8Array): WireMessage {
   } catch {
     throw new WireError('WIRE_NOT_JSON', 'wire message is not UTF-8 JSON: the peer is not speaking the SynChannel protocol');
   }
-  return parseWireMessage(json);
+  try {
+    return parseWireMessage(json);
+  } catch (e) {
+    throw markUnreadable(e, json);
+  }
+}
+
+/** The session.data envelope alone: a sound one carries a message this version may not read. */
+const SessionEnvelopeSchema = v.strictObject({ type: v.literal('session.data'), seq, msg: v.looseObject({ type: v.string() }) });
+
+/** Marks a wire error of a sound session.data envelope as unreadable (WireError.unreadable). */
+function markUnreadable(e: unknown, json: unknown): unknown {
+  const envelope = v.safeParse(SessionEnvelopeSchema, json);
+  if (!(e instanceof WireError) || !envelope.success) return e;
+  const ref = oneLine(envelope.output.msg.type.slice(0, 64));
+  const out = (APP_TYPES as readonly string[]).includes(ref) ? e : new WireError('WIRE_UNKNOWN_TYPE', `unknown message type '${ref}': the peer may run a newer SynChannel version; update both sides to the same version`);
+  out.unreadable = { seq: envelope.output.seq, ref };
+  return out;
 }
 
 /** The value as JSON data, as JSON.stringify would read it, with bigints as decimal strings. */

@@ -8,7 +8,7 @@ import { encodeFrame, FrameDecoder, FrameWriter, MAX_FRAME_BYTES, type FrameEven
 import { signProof, verifyProof } from './handshake.js';
 import { P2PError } from './errors.js';
 import type { PeerQuota } from './quota.js';
-import type { LinkOptions, PartnerInfo } from './linktypes.js';
+import type { LinkOptions, PartnerInfo, SessionFrame } from './linktypes.js';
 
 export type { RateLimit } from './quota.js';
 export { newStats, type P2PStats } from './stats.js';
@@ -29,7 +29,7 @@ export class Link {
   readonly direction: 'inbound' | 'outbound';
   /** Resolves with the partner once both proofs are checked; rejects with a P2PError. */
   readonly handshake: Promise<PartnerInfo>;
-  private onSessionFrame?: (msg: WireMessage) => void;
+  private onSessionFrame?: (msg: SessionFrame) => void;
   onClose?: (reason: string) => void;
   /** Called when queued bytes left for the partner (a write, or the stream drained): room for more. */
   onWritable?: () => void;
@@ -108,7 +108,7 @@ export class Link {
   }
 
   /** Called by the session that takes this link after the handshake; reading resumes with what was held. */
-  setSessionHandler(handler: (msg: WireMessage) => void): void {
+  setSessionHandler(handler: (msg: SessionFrame) => void): void {
     this.onSessionFrame = handler;
     this.resume('session');
   }
@@ -304,7 +304,9 @@ export class Link {
       const err = e as WireError;
       if (err.code === 'WIRE_UNKNOWN_TYPE') this.opts.stats.unknownFrames++;
       else this.opts.stats.invalidFrames++;
-      this.sendError(err.code ?? 'WIRE_INVALID', err.message);
+      this.sendError(err.code ?? 'WIRE_INVALID', err.message, err.unreadable?.ref);
+      // A newer peer's message in a sound envelope: the session passes over it (acknowledged, never resent).
+      if (err.unreadable && this.authenticated) this.onSessionFrame?.({ type: 'session.unreadable', seq: err.unreadable.seq });
       this.countInvalid();
       return;
     }

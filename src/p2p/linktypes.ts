@@ -3,6 +3,7 @@ import type { Address } from '@ton/core';
 import type { KeyPair } from '../core/signer.js';
 import type { PeerQuota } from './quota.js';
 import type { P2PStats } from './stats.js';
+import type { WireMessage } from '../core/wire.js';
 
 export type VerifyWalletOwnership = (publicKey: Buffer, address: Address) => boolean;
 
@@ -37,3 +38,6 @@ export interface LinkOptions {
   maxInvalidFrames: number;
   log: (line: string) => void;
 }
+
+/** What a link hands its session: a frame, or the seq of a session.data whose message this version cannot read. */
+export type SessionFrame = WireMessage | { readonly type: 'session.unreadable'; readonly seq: number };

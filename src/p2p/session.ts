@@ -19,12 +19,13 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Multiaddr } from '@multiformats/multiaddr';
-import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage, type WireMessage } from '../core/wire.js';
+import { encodeWireMessage, WireError, type AppMessage, type WireErrorMessage } from '../core/wire.js';
 import { addressText } from '../core/format.js';
 import { encodeFrame } from './frames.js';
 import { P2PError } from './errors.js';
 import { emitSafely } from './emit.js';
 import type { Link, P2PStats, PartnerInfo } from './link.js';
+import type { SessionFrame } from './linktypes.js';
 
 export interface PeerSessionEvents {
   /** An application message from the partner, exactly once and in order. */
@@ -263,7 +264,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     this.redialTimer.unref?.();
   }
 
-  private onFrame(link: Link, msg: WireMessage): void {
+  private onFrame(link: Link, msg: SessionFrame): void {
     if (this.link !== link || this.closed) return;
     switch (msg.type) {
       case 'session.resume': {
@@ -291,7 +292,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
         this.emit('connected');
         return;
       }
-      case 'session.data': {
+      case 'session.data':
+      case 'session.unreadable': {
         if (!this.resumed) {
           this.host.stats.unexpectedFrames++;
           link.sendError('UNEXPECTED_MESSAGE', 'session.data before session.resume', 'session.data');
@@ -311,7 +313,8 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
           return;
         }
         this.received = msg.seq;
-        this.deliver(msg.msg);
+        // a message this version cannot read was answered by the link: passed over, not delivered
+        if (msg.type === 'session.data') this.deliver(msg.msg);
         this.scheduleAck();
         return;
       }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Address } from '@ton/core';
 import type { AppMessage } from '../../src/core/wire.js';
 import { MAX_INBOX, MAX_OUTBOX_BYTES, P2PError, type P2PNode, type P2PNodeOptions, type PeerSession } from '../../src/p2p/index.js';
+import { encodeFrame } from '../../src/p2p/frames.js';
 import { STATE_B64 } from '../fuzz/samples.js';
 import { first, makeNode, newWallet, RawPeer, tempDir, until, type Wallet } from './helpers.js';
 
@@ -136,6 +137,27 @@ describe('session flow', () => {
       assert.match(err.message, /expected seq 1, got 5/);
       await until(() => peer.closed, 'the stream to close');
       assert.equal(node.session(wallet.address)!.connected, false);
+    });
+  });
+
+  test("a message this version cannot read (a newer peer's) is answered, acknowledged and passed over: the session goes on", async () => {
+    await withServer({}, async (node, addr, peers) => {
+      const { peer, wallet } = await guest(addr, peers, node);
+      const got: AppMessage[] = [];
+      node.session(wallet.address)!.on('message', (m) => got.push(m));
+      const raw = (o: unknown) => peer.sendRaw(encodeFrame(JSON.stringify(o)));
+      // a message type it does not know, then a known type with a field it does not know
+      raw({ type: 'session.data', seq: 1, msg: { type: 'channel.splice', contract: '0:' + '33'.repeat(32) } });
+      raw({ type: 'session.data', seq: 2, msg: { type: 'turn.request', contract: '0:' + '33'.repeat(32), step: '2', hurry: true } });
+      peer.send({ type: 'session.data', seq: 3, msg: turn(3) });
+      await until(() => got.length === 1, 'the message after them delivered');
+      assert.equal(got[0]!.type === 'turn.request' && got[0]!.step, 3n);
+      const errors = peer.received.filter((m) => m.type === 'error');
+      assert.deepEqual(errors.map((e) => [e.code, e.ref]), [['WIRE_UNKNOWN_TYPE', 'channel.splice'], ['WIRE_INVALID', 'turn.request']]);
+      // acknowledged: the peer need not send them again, and the stream stays
+      await until(() => peer.received.some((m) => m.type === 'session.ack' && m.seq === 3), 'seq 3 acknowledged');
+      assert.equal(peer.closed, false);
+      assert.equal(node.session(wallet.address)!.connected, true);
     });
   });
 
