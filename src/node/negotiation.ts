@@ -150,7 +150,7 @@ export class Negotiation {
     const version = m.contractVersion ?? PROPOSAL_VERSION_UNSAID;
     if (version !== CONTRACT_VERSION) {
       // Refused before anything is deployed: a contract of another version would not be the one this node checks.
-      throw new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused: the SynChannel that received it opens new channels on v${CONTRACT_VERSION} only. Both partners need SynChannel versions that open the same contract (the older one updates); nothing was deployed`);
+      throw new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused before anything was deployed: the SynChannel that received it opens new channels on v${CONTRACT_VERSION} only. Update the side that runs the older SynChannel, then propose again`);
     }
     if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
     const rec = this.newRecord('B', {

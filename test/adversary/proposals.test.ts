@@ -9,6 +9,7 @@ import { walletAddress } from '../../src/chain/wallets.js';
 import { newKeyPair } from '../../src/core/signer.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
+import { givesNextStep } from '../../src/core/codes.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
 import { stranger } from './attacks.js';
@@ -172,6 +173,7 @@ test('a proposal on another channel contract version (a newer SynChannel) is ref
     const refused = await eve.nextOf('error', (m) => m.ref === 'channel.propose');
     assert.equal(refused.code, 'BAD_CONTRACT', refused.message);
     assert.match(refused.message, new RegExp(`channel contract v${CONTRACT_VERSION + 1}.*v${CONTRACT_VERSION}`));
+    assert.ok(givesNextStep(refused.message), 'it says what to do: no code hint beside it (BAD_CONTRACT\'s is about a deployment)');
     assert.equal(vic.node.channel("11"), null);
     // the version this node opens, said or not (a node from before the field says nothing), is a proposal like any
     propose(12n, CONTRACT_VERSION);
