@@ -8,6 +8,18 @@ export class NodeError extends SynError {
   }
 }
 
+/** Errors the peer was already answered for in the protocol's own words (a decline): no error message goes too. */
+const answeredToPeer = new WeakSet<object>();
+
+export function answered<E>(e: E): E {
+  if (typeof e === 'object' && e !== null) answeredToPeer.add(e);
+  return e;
+}
+
+export function wasAnswered(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && answeredToPeer.has(e);
+}
+
 /** The one cancellation error (a user's AbortSignal fired). */
 export function cancelled(): NodeError {
   return new NodeError('CANCELLED', 'cancelled');

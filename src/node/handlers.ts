@@ -14,7 +14,7 @@ import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith, type ChannelController } from './controller.js';
 import { keepDeclinedDeployment, markDeclined } from './decline.js';
-import { NodeError } from './errors.js';
+import { NodeError, wasAnswered } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
@@ -278,7 +278,7 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const heard = storedPartner(ctx, s) || strangerReports(ctx).take();
     if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
-    if (m.type !== 'error') ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
+    if (m.type !== 'error' && !wasAnswered(e)) ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
 }
 

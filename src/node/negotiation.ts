@@ -14,10 +14,10 @@ import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
-import { NodeError, abortable, stoppedAfter } from './errors.js';
+import { NodeError, abortable, answered, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
-import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
+import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, MAX_PERIOD, defaultChallengePeriod, minChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
 import { announced } from './reports.js';
@@ -146,12 +146,7 @@ export class Negotiation {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
       throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
     }
-    checkPeriod(this.ctx, m.challengePeriod, 'partner');
-    const version = m.contractVersion ?? PROPOSAL_VERSION_UNSAID;
-    if (version !== CONTRACT_VERSION) {
-      // Refused before anything is deployed: a contract of another version would not be the one this node checks.
-      throw new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused before anything was deployed: the SynChannel that received it opens new channels on v${CONTRACT_VERSION} only. Update the side that runs the older SynChannel, then propose again`);
-    }
+    this.refuseTerms(s, m);
     if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
     const rec = this.newRecord('B', {
       channelId: m.channelId,
@@ -188,6 +183,38 @@ export class Negotiation {
     if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
     else ctx.log(`channel ${ctl.id} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
     ctx.changed(ctl);
+  }
+
+  /**
+   * Terms this node does not take (a challenge window outside its range, another contract version): the proposer is
+   * answered with a decline that says why in its own words, so its proposal ends there; the refusal is reported here.
+   * An honest partner's node can propose them (its own minimum, its own version).
+   */
+  private refuseTerms(s: PeerSession, m: WireOf<'channel.propose'>): void {
+    const refusal = this.termsRefusal(m);
+    if (!refusal) return;
+    this.ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: refusal.toProposer.slice(0, 512) });
+    throw answered(refusal.error);
+  }
+
+  private termsRefusal(m: WireOf<'channel.propose'>): { error: unknown; toProposer: string } | null {
+    const { ctx } = this;
+    try {
+      checkPeriod(ctx, m.challengePeriod, 'partner');
+    } catch (error) {
+      const toProposer =
+        m.challengePeriod > MAX_PERIOD
+          ? `this proposal's challenge window of ${m.challengePeriod} s is over the contract's limit of ${MAX_PERIOD} s: propose again with a shorter one (\`--period\`)`
+          : `their node takes challenge windows of ${minChallengePeriod(ctx.o)}..${MAX_PERIOD} s on ${ctx.o.network}, and this proposal has ${m.challengePeriod} s: propose again with a longer window (\`--period\`)`;
+      return { error, toProposer };
+    }
+    const version = m.contractVersion ?? PROPOSAL_VERSION_UNSAID;
+    if (version === CONTRACT_VERSION) return null;
+    // Refused before anything is deployed: a contract of another version would not be the one this node checks.
+    return {
+      error: new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused before anything was deployed: this SynChannel opens new channels on v${CONTRACT_VERSION} only. Update the side that runs the older SynChannel, then ask for a new proposal`),
+      toProposer: `their SynChannel opens new channels on contract v${CONTRACT_VERSION} only, and this proposal is for v${version}: update the side that runs the older SynChannel, then propose again`,
+    };
   }
 
   /**

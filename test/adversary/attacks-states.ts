@@ -137,11 +137,16 @@ export const shortPeriod: Attack = {
     const m = s.mallory;
     const base = { expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: m.address.toString(), addressB: s.vic.node.getAccount(), publicKeyA: m.keyPair.publicKey.toString('hex'), publicKeyB: s.vic.keyPair.publicKey.toString('hex') };
     const before = s.vic.node.channels().length;
-    await rejected(m, { type: 'channel.propose', channelId: 77n, challengePeriod: 1, ...base }, 'PERIOD_TOO_SHORT');
-    await rejected(m, { type: 'channel.propose', channelId: 78n, challengePeriod: 59, ...base }, 'PERIOD_TOO_SHORT');
+    // answered as declined, with the window the victim takes (the proposer's node ends its proposal)
+    for (const [channelId, challengePeriod] of [[77n, 1], [78n, 59]] as const) {
+      m.say({ type: 'channel.propose', channelId, challengePeriod, ...base });
+      const no = await m.nextOf('channel.reject', (x) => x.channelId === channelId);
+      assert.match(no.reason, /their node takes challenge windows of 60\.\./);
+    }
+    assert.equal(m.errors('channel.propose').length, 0, 'a decline, not an error besides');
     assert.equal(s.vic.node.channels().length, before);
     const n = await honestStillPays(s);
-    return `both refused with PERIOD_TOO_SHORT; nothing listed; Hal signed ${n} states`;
+    return `both declined (their node takes windows of 60 s and more); nothing listed; Hal signed ${n} states`;
   },
 };
 

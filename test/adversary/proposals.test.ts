@@ -169,11 +169,14 @@ test('a proposal on another channel contract version (a newer SynChannel) is ref
         publicKeyB: vic.keyPair.publicKey.toString('hex'),
         ...(contractVersion === undefined ? {} : { contractVersion }),
       });
+    const reported = until(() => vic.events.some((e) => e.type === 'error' && e.code === 'BAD_CONTRACT'), 'the refusal reported at the victim');
     propose(11n, CONTRACT_VERSION + 1);
-    const refused = await eve.nextOf('error', (m) => m.ref === 'channel.propose');
-    assert.equal(refused.code, 'BAD_CONTRACT', refused.message);
-    assert.match(refused.message, new RegExp(`channel contract v${CONTRACT_VERSION + 1}.*v${CONTRACT_VERSION}`));
-    assert.ok(givesNextStep(refused.message), 'it says what to do: no code hint beside it (BAD_CONTRACT\'s is about a deployment)');
+    // the proposer is answered with a decline that says why in its words (its node ends the proposal)
+    const no = await eve.nextOf('channel.reject', (m) => m.channelId === 11n);
+    assert.match(no.reason, new RegExp(`opens new channels on contract v${CONTRACT_VERSION} only, and this proposal is for v${CONTRACT_VERSION + 1}: update`));
+    await reported;
+    const shown = vic.events.find((e): e is Extract<typeof e, { type: 'error' }> => e.type === 'error' && e.code === 'BAD_CONTRACT')!;
+    assert.ok(givesNextStep(shown.message), 'it says what to do: no code hint beside it (BAD_CONTRACT\'s is about a deployment)');
     assert.equal(vic.node.channel("11"), null);
     // the version this node opens, said or not (a node from before the field says nothing), is a proposal like any
     propose(12n, CONTRACT_VERSION);

@@ -1,0 +1,25 @@
+// A partner's node that will not take a proposal for its terms (a challenge window under its minimum) answers it
+// as declined, with why in the proposer's words: the proposal ends on the proposer's side. It stayed "proposed",
+// waiting for an answer that never came, beside a report worded for the refusing side ("your partner's …").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitForEvent } from '../../src/node/index.js';
+import { closePair, openPair, TON, until } from '../helpers/nodes.js';
+
+test("a proposal under the partner's minimum challenge window ends as declined, saying the window the partner takes", async () => {
+  const p = await openPair({ bob: { minChallengePeriod: 600, challengePeriod: 600 } });
+  try {
+    const said: string[] = [];
+    p.alice.on((e) => void (e.type === 'log' || e.type === 'error' ? said.push(e.message) : undefined));
+    const refused = waitForEvent(p.bob, 'error', (e) => e.code === 'PERIOD_TOO_SHORT');
+    const view = await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), challengePeriod: 120 });
+    await refused;
+    await until('the proposal declined', () => p.alice.channels().find((c) => c.channelId === view.channelId)?.phase === 'rejected');
+    const line = await until('the reason', () => said.find((l) => l.includes('declined channel')));
+    assert.match(line, /their node takes challenge windows of 600\.\.\d+ s on sandbox, and this proposal has 120 s: propose again with a longer window \(`--period`\)/);
+    assert.ok(!said.some((l) => /your partner reports/.test(l)), said.join('\n'));
+    assert.equal(p.bob.channels().length, 0);
+  } finally {
+    await closePair(p);
+  }
+});
