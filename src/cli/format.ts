@@ -69,6 +69,7 @@ export class EventFormatter {
       case 'log':
         return e.level === 'info' ? null : `${e.level}: ${e.message}`;
       case 'served':
+      case 'proposalDeclined': // its log line says it
         return null;
       case 'partnerConnected':
         // Printed once per partner (the session reports each reconnection too).

@@ -134,6 +134,11 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} asks for the turn`, buttons: { 'Pass the Turn': () => c.run('synchannel.createEmpty', e.channel) } };
     case 'closeRequested':
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} proposes to close the channel at ${stateLine(e.state)}`, buttons: { Sign: () => c.run('synchannel.sign', e.channel) } };
+    case 'proposalDeclined': {
+      const why = e.reason ? `: ${inVsCode(e.reason)}` : '.';
+      if (e.channel.me === 'A') return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${why}` };
+      return { level: 'info', text: `${c.name(e.channel)} withdrew its channel proposal${why}` };
+    }
     case 'error':
       // a partner's report comes with its own code: its level is the node's (a warning), not the code's
       return { level: (!e.partner && levelOf(e.code) === 'error') || e.level === 'error' ? 'error' : 'warning', text: inVsCode(e.message) };

@@ -233,7 +233,11 @@ async function onReject(p: Parts, ctl: ChannelController, reason: string): Promi
   // Shown only when it ended a proposal (a reject of a channel that has a contract changes nothing).
   // Their own proposal (we are B) was withdrawn; ours (A) was declined. The reason is said when it says more.
   const what = ctl.rec.me === 'B' ? `your partner withdrew its proposal of channel ${shown(ctl)}` : `your partner declined channel ${shown(ctl)}`;
-  if (ctl.life !== before) ctx.log(`${what}${reason && reason !== 'declined' ? `: ${reason}` : ''}`, 'warn');
+  const why = reason && reason !== 'declined' ? reason : null;
+  if (ctl.life !== before) {
+    ctx.log(`${what}${why ? `: ${why}` : ''}`, 'warn');
+    ctx.emit({ type: 'proposalDeclined', channel: ctx.view(ctl), reason: why });
+  }
   // A's deployment was under way: its deposit lands in a contract the partner will not fund.
   else if (before === 'deploying' && !ctl.rec.partnerDeclined) {
     // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).

@@ -204,8 +204,8 @@ export class Negotiation {
     } catch (error) {
       const toProposer =
         m.challengePeriod > MAX_PERIOD
-          ? `this proposal's challenge window of ${m.challengePeriod} s is over the contract's limit of ${MAX_PERIOD} s: propose again with a shorter one (\`--period\`)`
-          : `their node takes challenge windows of ${minChallengePeriod(ctx.o)}..${MAX_PERIOD} s on ${ctx.o.network}, and this proposal has ${m.challengePeriod} s: propose again with a longer window (\`--period\`)`;
+          ? `this proposal's challenge window of ${m.challengePeriod} s is over the contract's limit of ${MAX_PERIOD} s: propose again with a shorter one (--period)`
+          : `their node takes challenge windows of ${minChallengePeriod(ctx.o)}..${MAX_PERIOD} s on ${ctx.o.network}, and this proposal has ${m.challengePeriod} s: propose again with a longer window (--period)`;
       return { error, toProposer };
     }
     const version = m.contractVersion ?? PROPOSAL_VERSION_UNSAID;

@@ -162,6 +162,8 @@ export type NodeEvent =
   | { type: 'partnerConnected'; partner: PartnerView }
   | { type: 'partnerDisconnected'; partner: PartnerView }
   | { type: 'channelProposed'; channel: ChannelView }
+  /** the partner declined our proposal (we are A) or withdrew its own (B); `reason` when it says more than that */
+  | { type: 'proposalDeclined'; channel: ChannelView; reason: string | null }
   | { type: 'channelUpdated'; channel: ChannelView }
   | { type: 'depositSeen'; channel: ChannelView; party: Party; amount: bigint }
   /** the partner deployed the contract of a channel I accepted: my deposit may go in now */

@@ -12,12 +12,17 @@ test("a proposal under the partner's minimum challenge window ends as declined, 
     const said: string[] = [];
     p.alice.on((e) => void (e.type === 'log' || e.type === 'error' ? said.push(e.message) : undefined));
     const refused = waitForEvent(p.bob, 'error', (e) => e.code === 'PERIOD_TOO_SHORT');
+    const declined = waitForEvent(p.alice, 'proposalDeclined');
     const view = await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), challengePeriod: 120 });
     await refused;
     await until('the proposal declined', () => p.alice.channels().find((c) => c.channelId === view.channelId)?.phase === 'rejected');
     const line = await until('the reason', () => said.find((l) => l.includes('declined channel')));
-    assert.match(line, /their node takes challenge windows of 600\.\.\d+ s on sandbox, and this proposal has 120 s: propose again with a longer window \(`--period`\)/);
+    assert.match(line, /their node takes challenge windows of 600\.\.\d+ s on sandbox, and this proposal has 120 s: propose again with a longer window \(--period\)/);
     assert.ok(!said.some((l) => /your partner reports/.test(l)), said.join('\n'));
+    // the event the extension shows: the channel, and their reason
+    const e = await declined;
+    assert.equal(e.channel.channelId, view.channelId);
+    assert.match(e.reason ?? '', /^their node takes challenge windows of 600\.\./);
     assert.equal(p.bob.channels().length, 0);
   } finally {
     await closePair(p);
