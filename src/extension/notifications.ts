@@ -134,11 +134,11 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} asks for the turn`, buttons: { 'Pass the Turn': () => c.run('synchannel.createEmpty', e.channel) } };
     case 'closeRequested':
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} proposes to close the channel at ${stateLine(e.state)}`, buttons: { Sign: () => c.run('synchannel.sign', e.channel) } };
-    case 'proposalDeclined': {
-      const why = e.reason ? `: ${inVsCode(e.reason)}` : '.';
-      if (e.channel.me === 'A') return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${why}` };
-      return { level: 'info', text: `${c.name(e.channel)} withdrew its channel proposal${why}` };
-    }
+    case 'proposalDeclined':
+      // our own proposal declined (one per proposal we made); a partner's withdrawn one only leaves the tree (any
+      // wallet can propose and withdraw at will: a toast each would be a peer's to flood)
+      if (e.channel.me !== 'A') return null;
+      return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${e.reason ? `: ${inVsCode(e.reason)}` : '.'}` };
     case 'error':
       // a partner's report comes with its own code: its level is the node's (a warning), not the code's
       return { level: (!e.partner && levelOf(e.code) === 'error') || e.level === 'error' ? 'error' : 'warning', text: inVsCode(e.message) };
