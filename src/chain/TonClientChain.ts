@@ -11,7 +11,6 @@ import type { TxCursor } from './payout.js';
 import type { OpOptions } from './types.js';
 
 export const TESTNET_ENDPOINT = 'https://testnet.toncenter.com/api/v2/jsonRPC';
-export { TESTNET_FAUCET_BOT };
 
 export interface TonClientChainOptions {
   kind: 'devnet' | 'testnet';

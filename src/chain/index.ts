@@ -9,7 +9,7 @@ export * from './errors.js';
 export * from './keys.js';
 export * from './explorer.js';
 export { walletContract, TESTNET_GLOBAL_ID, MAINNET_GLOBAL_ID, type WalletContractInfo } from './wallets.js';
-export { TonClientChain, TESTNET_ENDPOINT, TESTNET_FAUCET_BOT, jsonRpcEndpoint, type TonClientChainOptions } from './TonClientChain.js';
+export { TonClientChain, TESTNET_ENDPOINT, jsonRpcEndpoint, type TonClientChainOptions } from './TonClientChain.js';
 export { retryingAdapter, type RetryOptions } from './http.js';
 export { WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL } from './base.js';
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
+import { codeOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
 import { durationText } from '../core/duration.js';
 import { MAX_AMOUNT } from '../contract/layout.js';
@@ -203,7 +204,7 @@ export class Negotiation {
       checkPeriod(ctx, m.challengePeriod, 'partner');
     } catch (error) {
       const toProposer =
-        m.challengePeriod > MAX_PERIOD
+        codeOf(error) === 'PERIOD_TOO_LONG'
           ? `this proposal's challenge window of ${m.challengePeriod} s is over the contract's limit of ${MAX_PERIOD} s: propose again with a shorter one (--period)`
           : `their node takes challenge windows of ${minChallengePeriod(ctx.o)}..${MAX_PERIOD} s on ${ctx.o.network}, and this proposal has ${m.challengePeriod} s: propose again with a longer window (--period)`;
       return { error, toProposer };
