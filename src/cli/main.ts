@@ -4,11 +4,13 @@
 import '../polyfill.js';
 import { access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Help, InvalidArgumentError, Option } from 'commander';
 import { createNode, makeFolders } from '../node/index.js';
 import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { SynError } from '../core/errors.js';
+import { SYNCHANNEL_VERSION } from '../core/version.js';
+import { CONTRACT_VERSION } from '../contract/index.js';
 import { jsonLine, stoppingNotes } from './format.js';
 import { stdinIo } from './io.js';
 import { printEvents } from './startup.js';
@@ -48,6 +50,7 @@ program
   .option('--announce <multiaddr...>', 'WAN multiaddrs to print on serve (your public address)')
   .option('--period <seconds>', 'challenge period of channels you open (default: 600 on sandbox/devnet, 86400 on testnet)', number(wholeNumber, 'a whole number of seconds, e.g. 3600'))
   .option('--min-period <seconds>', 'shortest challenge period you accept from a partner (default: 60 on sandbox/devnet, 3600 on testnet)', number(wholeNumber, 'a whole number of seconds, e.g. 3600'))
+  .option('-V, --version', 'print the version (and the channel contract it opens channels on) and exit')
   .option('--min-free-mib <n>', 'free space (MiB) the data folder\'s disk keeps: under it no new payment state is signed (default 32; 0: no floor)', number(decimalNumber, 'a number of MiB, e.g. 64 (0: no floor)'))
   .action(async (opts) => {
     await runNode(opts);
@@ -56,7 +59,14 @@ program
 // Mistakes on the shell's command line: with --json one JSON line like every other error (code USAGE, the next step
 // as hint); in text commander's message, with where to look. Commander exits with status 1 after it.
 const jsonWanted = process.argv.slice(2).includes('--json');
+program.on('option:version', () => {
+  if (jsonWanted) process.stdout.write(`${jsonLine({ event: 'version', version: SYNCHANNEL_VERSION, contractVersion: CONTRACT_VERSION })}\n`);
+  else process.stdout.write(`synchannel ${SYNCHANNEL_VERSION} (opens channels on channel contract v${CONTRACT_VERSION})\n`);
+  process.exit(0);
+});
 program.configureOutput({
+  // --help (and `synchannel help`): with --json the usage text in one JSON line, as every other output
+  writeOut: (text) => process.stdout.write(jsonWanted ? `${jsonLine({ event: 'help', usage: text })}\n` : text),
   outputError: (text, write) => {
     // "option '--period <seconds>' argument '0x10' is invalid. it takes …": the flag, then what it takes
     let message = text.trim().replace(/^error: /, '').replace(/^option '(--[\w-]+)[^']*' argument '.*' is invalid\. it /s, '$1 ');
@@ -71,14 +81,13 @@ program.configureOutput({
   },
 });
 
-program.addHelpText(
-  'after',
-  `
+// The shell's other commands close the usage: one text, so that --json --help prints it in one line.
+const OTHER_COMMANDS = `
 Other commands:
   synchannel devnet [--port N] [--data DIR]   serve one persistent sandbox chain on 127.0.0.1 for several nodes
   synchannel demo                             run the whole story headless (two nodes, embedded sandbox)
-`,
-);
+`;
+program.configureHelp({ formatHelp: (cmd, helper) => `${Help.prototype.formatHelp.call(helper, cmd, helper)}${OTHER_COMMANDS}` });
 
 /** `devnet` and `demo` have their own flags: they are dispatched before the node's option parser. */
 async function subcommand(argv: string[]): Promise<boolean> {
@@ -89,8 +98,8 @@ async function subcommand(argv: string[]): Promise<boolean> {
     await devnetMain(rest);
     return true;
   }
-  // `synchannel help` is the shell's help, as --help
-  if (cmd === 'help' && rest.length === 0) {
+  // `synchannel help` is the shell's help, as --help (in one JSON line with --json)
+  if (cmd === 'help' && rest.every((a) => a === '--json')) {
     program.outputHelp();
     return true;
   }

@@ -1,5 +1,6 @@
 // What the CLI prints as the node starts: `ready` (or the greeting), then the node's events, and the balances
 // after a payout.
+import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { formatTon } from '../core/amounts.js';
 import { printable } from '../core/format.js';
 import type { ChannelNodeApi, ChannelView, NetworkKind } from '../node/types.js';
@@ -32,7 +33,7 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
 
 function greet(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): void {
   if (io.json) {
-    io.emit({ event: 'ready', account: node.getAccount(), network: chain, dataDir, ...(node.keyCreated ? { keyCreated: true } : {}) });
+    io.emit({ event: 'ready', account: node.getAccount(), network: chain, dataDir, version: SYNCHANNEL_VERSION, ...(node.keyCreated ? { keyCreated: true } : {}) });
     return;
   }
   // A new or mistyped --data folder gets a new key: said once, at that start.

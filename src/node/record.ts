@@ -6,6 +6,7 @@ import type { Party } from '../core/signed.js';
 import { addressText, type NetworkKind } from '../core/format.js';
 import { CONTRACT_VERSIONS, ChannelContract, channelCode, isContractVersion, type ChannelConfig, type ChannelData, type ContractVersion } from '../contract/index.js';
 import { SynError } from '../core/errors.js';
+import { SYNCHANNEL_VERSION } from '../core/version.js';
 import type { PayoutView } from './types.js';
 
 export const RECORD_VERSION = 2;
@@ -158,8 +159,8 @@ export function upgradeRecord(raw: ChannelRecord | RecordV1): ChannelRecord {
   const newer = (what: string) =>
     new SynError('NEWER_VERSION', `its record was written by a newer SynChannel (${what}): this node leaves its files as they are, and does not watch it. Run that SynChannel (or a later one) with this data folder`, { details: { advised: true } });
   if (v !== undefined) {
-    if (v !== RECORD_VERSION) throw newer(`record format ${String(v)}; this one reads format ${RECORD_VERSION}`);
-    if (contractVersion !== undefined && !isContractVersion(contractVersion)) throw newer(`contract v${String(contractVersion)}; this one runs v${CONTRACT_VERSIONS.join(', v')}`);
+    if (v !== RECORD_VERSION) throw newer(`record format ${String(v)}; this is SynChannel ${SYNCHANNEL_VERSION}, which reads format ${RECORD_VERSION}`);
+    if (contractVersion !== undefined && !isContractVersion(contractVersion)) throw newer(`contract v${String(contractVersion)}; this is SynChannel ${SYNCHANNEL_VERSION}, which runs v${CONTRACT_VERSIONS.join(', v')}`);
     return raw as ChannelRecord;
   }
   const old = raw as RecordV1; // the 0.1 format has no `v`

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, CLI, ROOT } from './cli-harness.js';
+import { SYNCHANNEL_VERSION } from '../../src/core/version.js';
 
 let dir: string;
 const pipe = (data: string, ...flags: string[]) => spawnSync(process.execPath, [CLI, '--data', data, ...flags], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, input: '' });
@@ -28,5 +29,7 @@ test('a new key is said once: in text, and as keyCreated in the --json ready eve
   const json = join(dir, 'json');
   const ready = (r: ReturnType<typeof pipe>) => JSON.parse(r.stdout.split('\n')[0]!) as { event: string; keyCreated?: boolean };
   assert.equal(ready(pipe(json, '--json')).keyCreated, true);
-  assert.equal(ready(pipe(json, '--json')).keyCreated, undefined);
+  const again = ready(pipe(json, '--json')) as { keyCreated?: boolean; version?: string };
+  assert.equal(again.keyCreated, undefined);
+  assert.equal(again.version, SYNCHANNEL_VERSION, 'ready names the build, for a script');
 });

@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, CLI, ROOT } from './cli-harness.js';
@@ -35,5 +35,28 @@ test('output piped into a reader that stops early (| head -1): no EPIPE crash', 
     assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('synchannel --version (-V) names this build and the contract it opens channels on; --json says it in one line', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const text = run('--version');
+  assert.equal(text.status, 0, text.stderr);
+  assert.equal(text.stdout, `synchannel ${pkg.version} (opens channels on channel contract v4)\n`);
+  const json = run('--data', 'never-made', '-V', '--json');
+  assert.equal(json.status, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout), { event: 'version', version: pkg.version, contractVersion: 4 });
+  assert.equal(existsSync(join(ROOT, 'never-made')), false, 'no node started: no data folder made');
+});
+
+test('--json --help and `synchannel help --json` print the usage as one JSON line, other commands included', () => {
+  for (const args of [['--json', '--help'], ['help', '--json']]) {
+    const r = run(...args);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, r.stdout);
+    const line = JSON.parse(lines[0]!) as { event: string; usage: string };
+    assert.equal(line.event, 'help');
+    assert.match(line.usage, /^Usage: synchannel \[options\][\s\S]*--version[\s\S]*synchannel demo/);
   }
 });

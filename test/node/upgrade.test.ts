@@ -18,6 +18,7 @@ import { RECORD_VERSION, configOf, contractOf, type ChannelRecord } from '../../
 import { FILE_MAGIC, encodeEntry } from '../../src/node/store/codec.js';
 import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { until } from '../helpers/nodes.js';
+import { SYNCHANNEL_VERSION } from '../../src/core/version.js';
 
 type Internals = { node: { ctx: { channels: Map<string, { rec: { contract: string } }> } } };
 
@@ -109,11 +110,12 @@ describe('a channel written by a newer SynChannel', () => {
     out[FILE_MAGIC.length - 1]! += 1; // the journal header's format byte
     return out;
   };
-  // what a newer build wrote, how this build read it before, the file changed and the words now
+  // what a newer build wrote, how this build read it before, the file changed and the words now (naming this build)
+  const V = SYNCHANNEL_VERSION.replaceAll('.', '\\.');
   const cases = [
-    ['a later record format', 'read as a 0.1 record', 'record.json', recordWith({ v: RECORD_VERSION + 1 }), /its record was written by a newer SynChannel \(record format 3; this one reads format 2\)/],
-    ['a contract version this code does not run', "run with the current contract's code", 'record.json', recordWith({ contractVersion: 99 }), /its record was written by a newer SynChannel \(contract v99; this one runs v4, v3, v2\)/],
-    ['a later journal format', '"corrupted at byte 0"', 'journal.bin', raisedFormat, /journal\.bin was written by a newer SynChannel \(journal format 2; this one reads format 1\): this node leaves it as it is \(run the newer SynChannel that wrote it, with this data folder\)$/],
+    ['a later record format', 'read as a 0.1 record', 'record.json', recordWith({ v: RECORD_VERSION + 1 }), new RegExp(String.raw`its record was written by a newer SynChannel \(record format 3; this is SynChannel ${V}, which reads format 2\)`)],
+    ['a contract version this code does not run', "run with the current contract's code", 'record.json', recordWith({ contractVersion: 99 }), new RegExp(String.raw`its record was written by a newer SynChannel \(contract v99; this is SynChannel ${V}, which runs v4, v3, v2\)`)],
+    ['a later journal format', '"corrupted at byte 0"', 'journal.bin', raisedFormat, new RegExp(String.raw`journal\.bin was written by a newer SynChannel \(journal format 2; this is SynChannel ${V}, which reads format 1\): this node leaves it as it is \(run the newer SynChannel that wrote it, with this data folder\)$`)],
   ] as const;
   for (const [what, before, name, change, words] of cases) {
     test(`(${what}) is listed as broken, NEWER_VERSION, and its ${name} is left as it is (it was ${before})`, async () => {

@@ -1,6 +1,7 @@
 // Typed errors of the store: a stable `code` for programs and a message that says what to do.
 import { dirname } from 'node:path';
 import { SynError } from '../../core/errors.js';
+import { SYNCHANNEL_VERSION } from '../../core/version.js';
 
 export type StoreErrorCode =
   | 'JOURNAL_CORRUPT'
@@ -32,7 +33,7 @@ export class StoreError extends SynError<StoreErrorCode> {
 
 /** A journal whose header names a later format: a newer SynChannel wrote it (left as it is). */
 export function journalNewer(path: string, format: number, reads: number): StoreError {
-  return new StoreError('NEWER_VERSION', `${path} was written by a newer SynChannel (journal format ${format}; this one reads format ${reads}): this node leaves it as it is`, path, 0);
+  return new StoreError('NEWER_VERSION', `${path} was written by a newer SynChannel (journal format ${format}; this is SynChannel ${SYNCHANNEL_VERSION}, which reads format ${reads}): this node leaves it as it is`, path, 0);
 }
 
 export function journalCorrupt(path: string, offset: number, why: string): StoreError {
