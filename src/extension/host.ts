@@ -15,6 +15,7 @@ import { nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
 import { errorCode, errorMessage, type Redactor } from './util.js';
+import { SYNCHANNEL_VERSION } from '../core/version.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
 /** locked: another window or process holds this network's data folder (it watches the channels there) */
@@ -178,7 +179,7 @@ export class NodeHost implements vscode.Disposable {
         this._lastError = null;
         this._unwatched = null;
         this.setStatus('running');
-        this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}`);
+        this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}; SynChannel ${SYNCHANNEL_VERSION}`);
         void this.others.look(network, () => this.mainNetwork === network).then(() => this.fireChanged());
         await this.keys.rememberAccount(network, api.getAccount());
         return hosted;

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { topUpHow } from '../../../src/core/networks.js';
+import { SYNCHANNEL_VERSION } from '../../../src/core/version.js';
 import { showFailure } from '../../../src/extension/errors.js';
 import { Prompts } from '../../../src/extension/prompts.js';
 import type { ChannelView } from '../../../src/node/types.js';
@@ -148,6 +149,8 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     }
     const starts = () => ext.test.log().filter((l) => /node started on testnet/.test(l)).length;
     const before = starts();
+    // the log names the build (what a bug report quotes)
+    assert.ok(ext.test.log().some((l) => l.includes(`node started on testnet`) && l.includes(`SynChannel ${SYNCHANNEL_VERSION}`)), JSON.stringify(ext.test.log().slice(-5)));
     ext.test.clearPrompts();
     ext.test.answer({ confirm: 'Later' });
     assert.equal(await vscode.commands.executeCommand('synchannel.setTestnetApiKey', 'key-one'), true, JSON.stringify(ext.lastFailure()));
