@@ -70,6 +70,7 @@ export class EventFormatter {
         return e.level === 'info' ? null : `${e.level}: ${e.message}`;
       case 'served':
       case 'proposalDeclined': // its log line says it
+      case 'partnerDeclined': // as does this one's
         return null;
       case 'partnerConnected':
         // Printed once per partner (the session reports each reconnection too).

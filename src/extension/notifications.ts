@@ -139,6 +139,12 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       // wallet can propose and withdraw at will: a toast each would be a peer's to flood)
       if (e.channel.me !== 'A') return null;
       return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${e.reason ? `: ${inVsCode(e.reason)}` : '.'}` };
+    case 'partnerDeclined': {
+      // a contract holds (or may get) a deposit of ours: said once per channel (the node marks it), with its next step
+      const a = e.channel.actions;
+      const next: [string, string] | null = a.refund.ok ? ['Refund Your Deposit', 'synchannel.refund'] : a.decline.ok ? ['Decline the Channel', 'synchannel.decline'] : null;
+      return { level: 'warning', text: inVsCode(e.message), ...(next ? { buttons: { [next[0]]: () => c.run(next[1], e.channel) } } : {}) };
+    }
     case 'error':
       // a partner's report comes with its own code: its level is the node's (a warning), not the code's
       return { level: (!e.partner && levelOf(e.code) === 'error') || e.level === 'error' ? 'error' : 'warning', text: inVsCode(e.message) };

@@ -78,6 +78,8 @@ export function turnWords(ch: ChannelView): string | null {
 /** A channel row's description: "open · 3.5 TON · your turn", "closing · 9 min left", "closed · paid 3.2 TON". */
 export function channelDescription(ch: ChannelView, now = Date.now() / 1000): string {
   const parts = [phaseWord(ch.phase)];
+  // a channel the partner declined that could not end here (a deposit of ours is, or may be, in its contract)
+  if (!ch.actions.deposit.ok && ch.actions.deposit.code === 'PARTNER_DECLINED') parts.push('partner declined');
   if (ch.legacy && ch.phase !== 'closed' && ch.phase !== 'rejected') parts.push('contract v1: close it with SynChannel 0.1');
   if (ch.phase === 'closed' && ch.payout) {
     const mine = ch.me === 'A' ? ch.payout.paidA : ch.payout.paidB;

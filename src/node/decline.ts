@@ -69,14 +69,14 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   ctl.rec.partnerDeclined = true;
   const what = `your partner declined channel ${ctl.id}`;
   if (status && (await n.adoptDeployed(ctl, { status, tell: false }))) {
-    ctx.log(`${what}, but your deployment landed with your deposit: take it back with refund`, 'warn');
+    tellDeclined(ctx, ctl, `${what}, but your deployment landed with your deposit: take it back with refund`);
     return true;
   }
   await markDeclined(ctx, ctl);
   watch();
   void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl));
   const left = Math.max(0, Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
-  ctx.log(`${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, 'warn');
+  tellDeclined(ctx, ctl, `${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`);
   return true;
 }
 
@@ -103,4 +103,10 @@ export async function markDeclined(ctx: NodeContext, ctl: ChannelController): Pr
   ctl.rec.partnerDeclined = true;
   await ctl.saveRecord();
   ctx.changed(ctl);
+}
+
+/** Says a partner's decline of a channel that could not end here: a log line (the CLI prints it) and an event. */
+export function tellDeclined(ctx: NodeContext, ctl: ChannelController, message: string): void {
+  ctx.log(message, 'warn');
+  ctx.emit({ type: 'partnerDeclined', channel: ctx.view(ctl), message });
 }

@@ -164,6 +164,11 @@ export type NodeEvent =
   | { type: 'channelProposed'; channel: ChannelView }
   /** the partner declined our proposal (we are A) or withdrew its own (B); `reason` when it says more than that */
   | { type: 'proposalDeclined'; channel: ChannelView; reason: string | null }
+  /**
+   * the partner declined a channel that could not end here (a contract holds, or may get, a deposit of ours):
+   * nothing more of ours goes in; `message` says what to do (refund, or decline it too)
+   */
+  | { type: 'partnerDeclined'; channel: ChannelView; message: string }
   | { type: 'channelUpdated'; channel: ChannelView }
   | { type: 'depositSeen'; channel: ChannelView; party: Party; amount: bigint }
   /** the partner deployed the contract of a channel I accepted: my deposit may go in now */

@@ -46,6 +46,9 @@ describe('words of the views', () => {
     const before = { depositA: 0n, expectedDepositA: 3_000_000_000n, depositB: 0n, expectedDepositB: 4_000_000_000n, myBalance: 0n };
     assert.equal(channelDescription(channel({ ...before, phase: 'proposed', me: 'B' })), 'proposed · you deposit 4, them 3 TON');
     assert.equal(channelDescription(channel({ ...before, phase: 'funding', me: 'A', depositA: 3_000_000_000n })), 'funding · in: you 3 of 3, them 0 of 4 TON');
+    // the partner declined it, and it could not end here: said on the row (the toast came once)
+    const declined = { ...allNo, deposit: { ok: false as const, code: 'PARTNER_DECLINED' as const, why: 'your partner declined this channel' } };
+    assert.equal(channelDescription(channel({ ...before, phase: 'funding', me: 'A', depositA: 3_000_000_000n, actions: declined })), 'funding · partner declined · in: you 3 of 3, them 0 of 4 TON');
     assert.equal(channelDescription(channel({ myTurn: false })), "open · 3.5 TON · partner's turn");
     assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' } })), 'open · 3.5 TON · sign Step 2');
     const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, challengeWith: null, secondsLeft: 600 };

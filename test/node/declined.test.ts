@@ -48,8 +48,10 @@ withPair("a partner's decline while my deployment may still land keeps the chann
   await timedOut;
   assert.equal(p.alice.channel(view.channelId)!.phase, 'accepted');
   const told = waitForEvent(p.alice, 'log', (e) => /declined channel .* your deployment .* may still land/.test(e.message), 30_000);
+  const event = waitForEvent(p.alice, 'partnerDeclined', () => true, 30_000);
   await p.bob.decline();
   await told;
+  assert.match((await event).message, /your deployment .* may still land/, 'the UIs are told too');
   const kept = p.alice.channel(view.channelId)!;
   assert.notEqual(kept.phase, 'rejected', 'not ended: the deposit may land in it');
   assert.equal(kept.actions.deposit.ok ? '' : kept.actions.deposit.code, 'PARTNER_DECLINED', 'no second deployment for a declined channel');

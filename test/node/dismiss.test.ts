@@ -41,9 +41,14 @@ withPair('a funding channel with nothing of mine in it is declined; the partner 
   // Bob has nothing in it: he declines, and Alice hears she should take hers back.
   assert.equal(p.bob.channel(bobId)?.actions.decline.ok, true);
   const told = waitForEvent(p.alice, 'log', (e) => /declined channel .* holds nothing of theirs: it will not lock\. Take your deposit back with refund/.test(e.message), 30_000);
+  const event = waitForEvent(p.alice, 'partnerDeclined', () => true, 30_000);
   const v = await p.bob.decline({ channel: bobId });
   assert.equal(v.phase, 'rejected');
   await told;
+  // the UIs' event: the same words, and a view in which refund is the next step
+  const e = await event;
+  assert.match(e.message, /holds nothing of theirs: it will not lock\. Take your deposit back with refund/);
+  assert.deepEqual([e.channel.phase, e.channel.actions.refund.ok, e.channel.actions.deposit.ok ? '' : e.channel.actions.deposit.code], ['funding', true, 'PARTNER_DECLINED']);
   assert.equal((await p.alice.refund()).depositA, 0n);
   // Now Alice has nothing in it either.
   const aliceId = p.alice.currentChannel()!.id;
