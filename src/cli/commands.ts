@@ -253,7 +253,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const broken = a.node.brokenChannels();
     if (!cs.length && !broken.length) a.io.say('No channels yet: serve or connect, then open');
     for (const c of cs) {
-      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}`);
+      // a channel the partner declined that could not end here: what to do, as deposit would say it
+      const declined = !c.actions.deposit.ok && c.actions.deposit.code === 'PARTNER_DECLINED' ? ` (${c.actions.deposit.why})` : '';
+      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
     return { channels: cs, broken };

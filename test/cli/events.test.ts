@@ -277,7 +277,7 @@ test('channels shows a paid-out channel by the state the contract paid, not the 
   const io = { say: (t: string) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
   const stale = { step: 1n, balanceA: 4_000_000_000n, balanceB: 3_000_000_000n, matchesLatest: false };
   const exit = { step: null, balanceA: 1_500_000_000n, balanceB: 0n, matchesLatest: true };
-  const base = { me: 'B', partnerAddress: '0Qp', legacy: false, depositA: 0n, depositB: 0n, expectedDepositA: 0n, expectedDepositB: 0n };
+  const base = { me: 'B', partnerAddress: '0Qp', legacy: false, depositA: 0n, depositB: 0n, expectedDepositA: 0n, expectedDepositB: 0n, actions: { deposit: { ok: false, code: 'ALREADY_CLOSED', why: 'closed' } } };
   const views = [
     { ...base, id: 'kQs', contract: 'kQs', phase: 'closed', latest: { step: 5n, balanceA: 2_000_000_000n, balanceB: 5_000_000_000n }, payout: stale },
     { ...base, id: 'kQe', contract: 'kQe', phase: 'closed', latest: null, payout: exit },

@@ -35,11 +35,15 @@ test('a hint that repeats the message in other words is left out; one that adds 
   assert.match(timeout!, /^balanceTon failed: not enough TON \(.+\)$/);
 });
 
-test('channels shows, before a signed state, what each side has deposited (0 of mine after a refund)', async () => {
-  const view = { contract: 'kQAAA', phase: 'funding', me: 'A', partnerAddress: '0QBBB', latest: null, legacy: false, depositA: 0n, expectedDepositA: 3_000_000_000n, depositB: 4_000_000_000n, expectedDepositB: 4_000_000_000n };
-  const n = new Proxy({ channels: () => [view], brokenChannels: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
-  const [line] = await say('channels', n);
+test('channels shows, before a signed state, what each side has deposited (0 of mine after a refund), and what to do with a channel the partner declined', async () => {
+  const view = { contract: 'kQAAA', phase: 'funding', me: 'A', partnerAddress: '0QBBB', latest: null, legacy: false, depositA: 0n, expectedDepositA: 3_000_000_000n, depositB: 4_000_000_000n, expectedDepositB: 4_000_000_000n, actions: { deposit: { ok: true } } };
+  // the partner declined it, and a deposit of ours is in: the line says what to do, as deposit would
+  const why = 'your partner declined this channel: a deposit of yours would stay in a contract they will not fund, or lock it with nobody to sign its states. Take your deposit back with refund';
+  const declined = { ...view, contract: 'kQCCC', depositA: 3_000_000_000n, depositB: 0n, actions: { deposit: { ok: false, code: 'PARTNER_DECLINED', why } } };
+  const n = new Proxy({ channels: () => [view, declined], brokenChannels: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
+  const [line, second] = await say('channels', n);
   assert.equal(line, 'kQAAA funding, you are A, partner 0QBBB: no signed state; deposited A 0 / 3 TON, B 4 / 4 TON');
+  assert.equal(second, `kQCCC funding, you are A, partner 0QBBB: no signed state; deposited A 3 / 3 TON, B 0 / 4 TON (${why})`);
 });
 
 test('with a partner connected and no channel, a channel command says to open one, not to connect', async () => {
