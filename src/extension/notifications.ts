@@ -140,10 +140,9 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       if (e.channel.me !== 'A') return null;
       return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${e.reason ? `: ${inVsCode(e.reason)}` : '.'}` };
     case 'partnerDeclined': {
-      // a contract holds (or may get) a deposit of ours: said once per channel (the node marks it), with its next step
-      const a = e.channel.actions;
-      const next: [string, string] | null = a.refund.ok ? ['Refund Your Deposit', 'synchannel.refund'] : a.decline.ok ? ['Decline the Channel', 'synchannel.decline'] : null;
-      return { level: 'warning', text: inVsCode(e.message), ...(next ? { buttons: { [next[0]]: () => c.run(next[1], e.channel) } } : {}) };
+      // a contract holds (or may get) a deposit of ours, with the node's next step (none while it follows the contract)
+      const button = e.next === 'refund' ? ['Refund Your Deposit', 'synchannel.refund'] : e.next === 'decline' ? ['Decline the Channel', 'synchannel.decline'] : null;
+      return { level: 'warning', text: inVsCode(e.message), ...(button ? { buttons: { [button[0]!]: () => c.run(button[1]!, e.channel) } } : {}) };
     }
     case 'error':
       // a partner's report comes with its own code: its level is the node's (a warning), not the code's

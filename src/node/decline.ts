@@ -68,15 +68,13 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   if (status === 'not_deployed' && Date.now() - since >= DEPLOY_MAY_LAND_MS) return false;
   ctl.rec.partnerDeclined = true;
   const what = `your partner declined channel ${ctl.id}`;
-  if (status && (await n.adoptDeployed(ctl, { status, tell: false }))) {
-    tellDeclined(ctx, ctl, `${what}, but your deployment landed with your deposit: take it back with refund`);
-    return true;
-  }
+  // landed: the transition to funding says so (landedAfterDecline)
+  if (status && (await n.adoptDeployed(ctl, { status, tell: false }))) return true;
   await markDeclined(ctx, ctl);
   watch();
   void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl));
   const left = Math.max(0, Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
-  tellDeclined(ctx, ctl, `${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`);
+  tellDeclined(ctx, ctl, `${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, null);
   return true;
 }
 
@@ -105,8 +103,16 @@ export async function markDeclined(ctx: NodeContext, ctl: ChannelController): Pr
   ctx.changed(ctl);
 }
 
-/** Says a partner's decline of a channel that could not end here: a log line (the CLI prints it) and an event. */
-export function tellDeclined(ctx: NodeContext, ctl: ChannelController, message: string): void {
+/**
+ * Says a partner's decline of a channel that could not end here: a log line (the CLI prints it) and an event with
+ * the action it names (null: none now, the node follows the contract).
+ */
+export function tellDeclined(ctx: NodeContext, ctl: ChannelController, message: string, next: 'refund' | 'decline' | null): void {
   ctx.log(message, 'warn');
-  ctx.emit({ type: 'partnerDeclined', channel: ctx.view(ctl), message });
+  ctx.emit({ type: 'partnerDeclined', channel: ctx.view(ctl), message, next });
+}
+
+/** A's deployment landed in a channel the partner declined (the transition to funding): its deposit is to take back. */
+export function landedAfterDecline(ctx: NodeContext, ctl: ChannelController): void {
+  tellDeclined(ctx, ctl, `your partner declined channel ${ctl.id}, and your deployment landed with your deposit: take it back with refund`, 'refund');
 }

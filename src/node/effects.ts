@@ -6,6 +6,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
+import { landedAfterDecline } from './decline.js';
 
 /** The effects that guard money already in a contract and need no record on disk to run. */
 const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit'];
@@ -35,6 +36,7 @@ export class Effects {
       }
       ctx.changed(ctl);
     }
+    if ((was === 'accepted' || was === 'deploying') && ctl.life === 'funding' && ctl.rec.me === 'A' && ctl.rec.partnerDeclined) landedAfterDecline(ctx, ctl);
     for (const effect of effects) this.perform(ctl, effect);
   }
 

@@ -64,7 +64,7 @@ test("a partner's challenge of your close says the partner challenged, with thei
 });
 
 test('channels separates the phase from who you are', async () => {
-  const c = { contract: 'kQAAA', phase: 'closed', me: 'A', partnerAddress: '0QBBB', latest: { step: 3n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n }, legacy: false };
+  const c = { contract: 'kQAAA', phase: 'closed', me: 'A', partnerAddress: '0QBBB', latest: { step: 3n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n }, legacy: false, actions: { deposit: { ok: false, code: 'ALREADY_CLOSED', why: 'closed' } } };
   const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
   assert.deepEqual(await said('channels', n), ['kQAAA closed, you are A, partner 0QBBB: A [1 2] B step 3']);
 });

@@ -51,12 +51,17 @@ withPair("a partner's decline while my deployment may still land keeps the chann
   const event = waitForEvent(p.alice, 'partnerDeclined', () => true, 30_000);
   await p.bob.decline();
   await told;
-  assert.match((await event).message, /your deployment .* may still land/, 'the UIs are told too');
+  const first = await event;
+  assert.match(first.message, /your deployment .* may still land/, 'the UIs are told too');
+  assert.equal(first.next, null, 'nothing to do yet: the node follows the contract');
+  const landed = waitForEvent(p.alice, 'partnerDeclined', (e) => e.next === 'refund', 30_000);
   const kept = p.alice.channel(view.channelId)!;
   assert.notEqual(kept.phase, 'rejected', 'not ended: the deposit may land in it');
   assert.equal(kept.actions.deposit.ok ? '' : kept.actions.deposit.code, 'PARTNER_DECLINED', 'no second deployment for a declined channel');
   await until('the deployment landed', slow.landed);
   await until('Alice follows the contract', () => p.alice.channel(view.channelId)!.phase === 'funding');
+  // once it landed, the UIs are told to take the deposit back (the first word had no action to offer)
+  assert.match((await landed).message, /your deployment landed with your deposit: take it back with refund/);
   assert.equal(p.alice.channel(view.channelId)!.depositA, TON('3'));
   assert.equal((await p.alice.refund({ channel: view.channelId })).depositA, 0n);
   const d = await p.chain.getChannelData(Address.parse(view.contract));

@@ -53,10 +53,15 @@ withPair('a partner who declines while the deployment is under way: A hears it, 
   await proposed;
   const bob = p.bob.deposit().catch(() => undefined);
   await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  const events: { next: string | null; phase: string }[] = [];
+  p.alice.on((e) => void (e.type === 'partnerDeclined' && events.push({ next: e.next, phase: e.channel.phase })));
   await p.bob.decline();
   await told;
   release();
   await until('Alice funding', () => p.alice.currentChannel()?.phase === 'funding');
+  // the UIs: first nothing to do (the deployment may land), then, once it landed, refund
+  await until('told it landed', () => events.length === 2);
+  assert.deepEqual(events, [{ next: null, phase: 'deploying' }, { next: 'refund', phase: 'funding' }]);
   assert.equal((await p.alice.refund()).depositA, 0n);
   await bob;
 });

@@ -48,7 +48,7 @@ withPair('a funding channel with nothing of mine in it is declined; the partner 
   // the UIs' event: the same words, and a view in which refund is the next step
   const e = await event;
   assert.match(e.message, /holds nothing of theirs: it will not lock\. Take your deposit back with refund/);
-  assert.deepEqual([e.channel.phase, e.channel.actions.refund.ok, e.channel.actions.deposit.ok ? '' : e.channel.actions.deposit.code], ['funding', true, 'PARTNER_DECLINED']);
+  assert.deepEqual([e.next, e.channel.phase, e.channel.actions.refund.ok, e.channel.actions.deposit.ok ? '' : e.channel.actions.deposit.code], ['refund', 'funding', true, 'PARTNER_DECLINED']);
   assert.equal((await p.alice.refund()).depositA, 0n);
   // Now Alice has nothing in it either.
   const aliceId = p.alice.currentChannel()!.id;
@@ -88,8 +88,10 @@ withPair('deposit and decline at once: one of them wins, never both (no deposit 
 withPair('a proposer that deposits nothing gives the channel up too once its partner declined', async (p) => {
   await fundedByAliceOnly(p, { a: '0', aged: true });
   const told = waitForEvent(p.alice, 'log', (e) => /holds nothing of theirs: it will not lock\. Decline it too/.test(e.message), 30_000);
+  const event = waitForEvent(p.alice, 'partnerDeclined', () => true, 30_000);
   await p.bob.decline();
   await told;
+  assert.equal((await event).next, 'decline', "the UIs' button: decline it too");
   assert.equal((await p.alice.decline()).phase, 'rejected');
 });
 

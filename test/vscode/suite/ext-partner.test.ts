@@ -303,20 +303,22 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.doesNotMatch(declined!.message, CLI_WORDS);
   });
 
-  it("a partner's decline of a funding channel that holds our deposit is a warning with Refund Your Deposit (Decline the Channel when nothing of ours is in)", () => {
+  it("a partner's decline of a channel with our deposit is a warning with the node's next step as its button: Refund Your Deposit, Decline the Channel, or none while the node follows the contract", () => {
     const ch = channel();
     ext.test.clearPrompts();
-    const ok = { ok: true as const };
-    const no = { ok: false as const, code: 'NOTHING_DEPOSITED' as const, why: 'nothing' };
     const funding = { ...ch, phase: 'funding' as const };
     const message = `your partner declined channel ${ch.contract}, which holds nothing of theirs: it will not lock. Take your deposit back with refund`;
-    ext.test.notify({ type: 'partnerDeclined', channel: { ...funding, actions: { ...ch.actions, refund: ok } }, message });
-    ext.test.notify({ type: 'partnerDeclined', channel: { ...funding, actions: { ...ch.actions, refund: no, decline: ok } }, message: 'your partner declined channel x, which holds nothing of theirs: it will not lock. Decline it too (decline)' });
-    const [refund, decline] = notices(ext);
+    ext.test.notify({ type: 'partnerDeclined', channel: funding, message, next: 'refund' });
+    ext.test.notify({ type: 'partnerDeclined', channel: funding, message: 'your partner declined channel x, which holds nothing of theirs: it will not lock. Decline it too (decline)', next: 'decline' });
+    // our deployment may still land: no button (a decline now would be refused while it may land)
+    ext.test.notify({ type: 'partnerDeclined', channel: { ...ch, phase: 'accepted' as const }, message: 'your partner declined channel x, but your deployment (sent 3 s ago) may still land: the node follows the contract', next: null });
+    const [refund, decline, follows] = notices(ext);
     assert.equal(refund?.level, 'warning');
     assert.match(refund!.message, /declined channel .* Take your deposit back with refund/);
     assert.deepEqual(refund!.buttons, ['Refund Your Deposit']);
     assert.deepEqual(decline?.buttons, ['Decline the Channel']);
+    assert.equal(follows?.level, 'warning');
+    assert.deepEqual(follows!.buttons, []);
   });
 
   it("a partner's refund is a warning with what the contract holds now; its deployment says what can go in, with Deposit", () => {
