@@ -99,7 +99,8 @@ async function subcommand(argv: string[]): Promise<boolean> {
     return true;
   }
   // `synchannel help` is the shell's help, as --help (in one JSON line with --json)
-  if (cmd === 'help' && rest.every((a) => a === '--json')) {
+  const words = argv.filter((a) => a !== '--json');
+  if (words.length === 1 && words[0] === 'help') {
     program.outputHelp();
     return true;
   }

@@ -49,8 +49,8 @@ test('synchannel --version (-V) names this build and the contract it opens chann
   assert.equal(existsSync(join(ROOT, 'never-made')), false, 'no node started: no data folder made');
 });
 
-test('--json --help and `synchannel help --json` print the usage as one JSON line, other commands included', () => {
-  for (const args of [['--json', '--help'], ['help', '--json']]) {
+test('--json --help and `synchannel help` with --json print the usage as one JSON line, other commands included', () => {
+  for (const args of [['--json', '--help'], ['help', '--json'], ['--json', 'help']]) {
     const r = run(...args);
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
