@@ -47,6 +47,8 @@ export class NodeHost implements vscode.Disposable {
   /** the data folder the user's node runs on (synchannel.dataDir may have changed since) */
   private mainDir: string | null = null;
   private starting: Promise<HostedNode> | null = null;
+  /** the user's node being stopped: a start waits for it (its data folder stays locked until then) */
+  private stopping: Promise<void> | null = null;
   private devnet: DevnetServer | null = null;
   private _status: NodeStatus = 'stopped';
   private _lastError: { code: string; message: string } | null = null;
@@ -166,6 +168,8 @@ export class NodeHost implements vscode.Disposable {
     const network = this.network;
     this.wantRunning = true;
     this.starting = (async () => {
+      // a stop under way releases the data folder first (its own 'stopped' comes before this 'starting')
+      if (this.stopping) await this.stopping;
       this.setStatus('starting');
       try {
         const config = await nodeConfig(network, this.dataDir(network), this.keys, this.devnet?.url ?? null, (why) => this.settingLeftOut(why));
@@ -256,10 +260,12 @@ export class NodeHost implements vscode.Disposable {
     }
     this.main = null;
     this.detach(m);
+    const done = m.api.stop().catch((e: unknown) => this.log(`stopping the node: ${errorMessage(e)}`, 'warn'));
+    this.stopping = done;
     try {
-      await m.api.stop();
-    } catch (e) {
-      this.log(`stopping the node: ${errorMessage(e)}`, 'warn');
+      await done;
+    } finally {
+      if (this.stopping === done) this.stopping = null;
     }
     this.setStatus('stopped');
     this.log('node stopped');
