@@ -1,5 +1,5 @@
 // File operations of a channel's journal, each turning a raw error into a StoreError that names the file.
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FILE_MAGIC, MAX_WRITE, markContinues } from './codec.js';
@@ -106,8 +106,27 @@ export function groupWrites(records: Buffer[]): Buffer[] {
 
 /** a journal's write handle stays open this long after its last flush (opening it cost more than the write) */
 const HANDLE_IDLE_MS = 1_000;
-/** write handles kept open at once in this process; beyond it each flush opens and closes its own */
-const MAX_KEPT_HANDLES = 256;
+/**
+ * Write handles kept open at once in this process; beyond it each flush opens and closes its own. A quarter of
+ * the process's open-file limit (its sockets share it), from 256 to 4,096: keeping 4,096 instead of 256 made
+ * 1,000 busy channels about 6% faster in the bench, and a limit of 1,024 is common.
+ */
+export function keptHandleLimit(limitsText: string | null): number {
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limitsText ?? '')?.[1];
+  if (soft === undefined) return 256;
+  const files = soft === 'unlimited' ? Infinity : Number(soft);
+  return Math.min(4_096, Math.max(256, Math.floor(files / 4)));
+}
+
+function readLimits(): string | null {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8'); // Linux; elsewhere the floor of 256
+  } catch {
+    return null;
+  }
+}
+
+let maxKeptHandles: number | undefined;
 let keptHandles = 0;
 
 /**
@@ -138,7 +157,8 @@ export class JournalWriter {
   /** After a flush: kept for the next one for a while, or closed at once (closing, or too many kept). */
   idle(closing: boolean): void {
     if (!this.fh) return;
-    if (closing || keptHandles > MAX_KEPT_HANDLES) return void this.close();
+    maxKeptHandles ??= keptHandleLimit(readLimits());
+    if (closing || keptHandles > maxKeptHandles) return void this.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.close(), HANDLE_IDLE_MS).unref();
   }
