@@ -14,6 +14,7 @@ import { devnetMain } from '../../src/chain/devnet/main.js';
 import { DATA_FILE, LOCK_FILE } from '../../src/chain/devnet/backend.js';
 import { DevnetError } from '../../src/chain/devnet/errors.js';
 import { METHOD_NAMES } from '../../src/chain/devnet/rpc.js';
+import { SYNCHANNEL_VERSION } from '../../src/core/version.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'synchannel-devnet-ip-'));
 
@@ -121,6 +122,23 @@ describe('devnet in process', { timeout: 120_000 }, () => {
         assert.ok(!existsSync(join(dir, LOCK_FILE)));
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test('devnetMain: --version (-V) prints the build version and starts nothing', async () => {
+    for (const flag of ['--version', '-V']) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const saved = process.exitCode;
+      try {
+        process.exitCode = undefined;
+        const dn = await devnetMain([flag], { out: (l) => out.push(l), err: (l) => err.push(l), handleSignals: false });
+        assert.equal(dn, undefined);
+        assert.equal(process.exitCode, undefined, err.join('\n'));
+        assert.deepEqual(out, [`synchannel ${SYNCHANNEL_VERSION} devnet`]);
+      } finally {
+        process.exitCode = saved;
       }
     }
   });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { startDevnet, type DevnetServer } from './server.js';
 import { DevnetError } from './errors.js';
+import { SYNCHANNEL_VERSION } from '../../core/version.js';
 
 /** The port `synchannel devnet` listens on by default (the CLI's default --devnet-url points here). */
 export const DEFAULT_DEVNET_PORT = 8081;
@@ -39,6 +40,7 @@ export async function devnetMain(argv: string[], io: DevnetMainIo = { out: (l) =
     .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, DEFAULT_DEVNET_PORT)
     .option('--host <host>', 'interface to bind (keep it on loopback)', '127.0.0.1')
     .option('--data <dir>', 'directory that keeps the chain', DEFAULT_DEVNET_DATA_DIR)
+    .version(`synchannel ${SYNCHANNEL_VERSION} devnet`, '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   try {
