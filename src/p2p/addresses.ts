@@ -5,6 +5,53 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { P2PError } from './errors.js';
 
 export const MAX_OBSERVED = 8;
+/** Observed addresses tallied at once (the ones beyond are dropped, the least reported first). */
+const MAX_TALLIED = 64;
+
+/**
+ * What peers report they see as our address (hello.observed), tallied by the hosts that report it: one machine
+ * counts once, however many wallets it connects with. Only the IP and TCP port are taken, with our own peer id
+ * (a peer id in the report is dropped): a planted address can at worst fail to connect, never reach another node
+ * in our name. The most reported come first; newer reports of an address are never shut out by older ones.
+ */
+export class ObservedAddresses {
+  private readonly tally = new Map<string, Set<string>>();
+
+  constructor(private readonly peerId: string) {}
+
+  /** Notes that `reporter` (the reporting peer's IP) sees us at `observed`; ignored unless a public IP and TCP port. */
+  note(observed: string, reporter: string): void {
+    let ma: Multiaddr;
+    try {
+      ma = multiaddr(observed);
+    } catch {
+      return; // a peer's opinion of our address is only a hint
+    }
+    const c = ma.getComponents();
+    const ip = c.find((x) => x.name === 'ip4' || x.name === 'ip6');
+    const port = c.find((x) => x.name === 'tcp')?.value;
+    if (!ip?.value || !port || isPrivateIp(ip.value) || !/^\d{1,5}$/.test(port) || Number(port) > 65535) return;
+    const addr = `/${ip.name}/${ip.value}/tcp/${port}/p2p/${this.peerId}`;
+    let hosts = this.tally.get(addr);
+    if (!hosts) {
+      if (this.tally.size >= MAX_TALLIED) this.dropLeast();
+      this.tally.set(addr, (hosts = new Set()));
+    }
+    if (hosts.size < MAX_TALLIED) hosts.add(reporter);
+  }
+
+  /** The addresses to share: at most MAX_OBSERVED, the most reported first. */
+  list(): string[] {
+    return [...this.tally.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, MAX_OBSERVED).map(([a]) => a);
+  }
+
+  private dropLeast(): void {
+    let least: string | null = null;
+    let n = Infinity;
+    for (const [a, hosts] of this.tally) if (hosts.size < n) [least, n] = [a, hosts.size];
+    if (least !== null) this.tally.delete(least);
+  }
+}
 
 export function isPrivateIp(ip: string): boolean {
   if (isIP(ip) === 4) {

@@ -18,7 +18,7 @@ import { hostKey, InboundGuard } from './guard.js';
 import { GuestPolicy } from './guests.js';
 import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
 import { synChannelService, type SynChannelService } from './service.js';
-import { hostOf, isPrivateIp, lanAddresses, MAX_OBSERVED, parseAnnounce, withPeer } from './addresses.js';
+import { hostOf, lanAddresses, ObservedAddresses, parseAnnounce, withPeer } from './addresses.js';
 
 export { SYNCHANNEL_PROTOCOL, parseDialAddr } from './diagnose.js';
 export { SynChannelService, synChannelService } from './service.js';
@@ -57,7 +57,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   private readonly quotas: QuotaTable;
   private readonly partnerQuotas: QuotaTable;
   private readonly guests: GuestPolicy;
-  private readonly observed = new Set<string>();
+  private readonly observed: ObservedAddresses;
   private readonly announce: string[];
   private readonly log: (line: string) => void;
   private stopped = false;
@@ -72,6 +72,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     this.peerId = libp2p.peerId.toString();
     this.log = opts.log ?? (() => undefined);
     this.announce = (opts.announce ?? []).map((a) => withPeer(parseAnnounce(a), this.peerId));
+    this.observed = new ObservedAddresses(this.peerId);
     this.quotas = new QuotaTable(opts.rateLimit ?? P2P_DEFAULTS.rateLimit, opts.byteRateLimit ?? P2P_DEFAULTS.byteRateLimit);
     this.partnerQuotas = new QuotaTable(opts.partnerRateLimit ?? P2P_DEFAULTS.partnerRateLimit, opts.partnerByteRateLimit ?? P2P_DEFAULTS.partnerByteRateLimit);
     this.guests = new GuestPolicy({
@@ -165,7 +166,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   /** The multiaddrs to share now (WAN grows as peers report what they observed). */
   addresses(): ServeAddresses {
     const lan = lanAddresses(this.libp2p.services.synchannel.listeningAddrs(), this.peerId);
-    return { lan: [...lan], wan: [...new Set([...this.announce, ...this.observed])] };
+    return { lan: [...lan], wan: [...new Set([...this.announce, ...this.observed.list()])] };
   }
 
   /** Dials `addr` (must end in /p2p/<peer id>), runs the handshake, and returns the partner's session. */
@@ -276,14 +277,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   }
 
   private noteObserved(link: Link): void {
-    if (!link.observedByPartner || this.observed.size >= MAX_OBSERVED) return;
-    try {
-      const ma = multiaddr(link.observedByPartner);
-      const host = hostOf(ma);
-      if (host && !isPrivateIp(host) && ma.getComponents().some((c) => c.name === 'tcp')) this.observed.add(withPeer(ma, this.peerId));
-    } catch {
-      // a peer's opinion of our address is only a hint
-    }
+    const reporter = hostOf(link.connection.remoteAddr);
+    if (link.observedByPartner && reporter) this.observed.note(link.observedByPartner, reporter);
   }
 
   private async dialLink(ma: Multiaddr, timeoutMs: number): Promise<{ link: Link; partner: PartnerInfo }> {
