@@ -24,6 +24,8 @@ export interface CapabilityInput {
     stagedBy: Party | null;
     latestStep: bigint | null;
     latestTag: 'state' | 'close' | null;
+    /** the staged state moves money from the latest state both signed (a payment, not an empty or close state) */
+    stagedMoves?: boolean;
     myBalance: bigint;
   } | null;
   /** what the proposal expects from me, and what the contract holds from me */
@@ -39,6 +41,8 @@ export interface CapabilityInput {
   deadline?: number | null;
   /** restored from a backup and not yet checked against the partner */
   restorePending: boolean;
+  /** imported from a backup: the partner may hold newer states this node signed, so it signs no payment */
+  restored?: boolean;
   /** the partner declined the channel while it could not end here (a contract exists, or ours may land) */
   partnerDeclined?: boolean;
   /** this node's party is another wallet (shown) than the one the node runs: only the defense goes on */
@@ -46,6 +50,9 @@ export interface CapabilityInput {
 }
 
 const OK: Capability = { ok: true };
+/** Why a channel imported from a backup takes no new running state (ChannelRecord.restored). */
+export const RESTORED_WHY =
+  'this channel was restored from a backup: your partner may hold states newer than the backup that your node signed before it lost its data, and could close with one of them, so a payment here could be worth nothing. The node signs no payment in it, either way, and keeps the turn: close it with withdraw (your partner can sign a cooperative close) and open a new channel to pay again';
 const no = (code: ErrorCode, why: string): Capability => ({ ok: false, code, why });
 
 function ended(life: LifePhase): Capability | null {
@@ -113,6 +120,7 @@ function propose(i: CapabilityInput, what: 'send' | 'createEmpty'): Capability {
   const off = i.off!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
   if (off.stagedBy === i.me) return no('PENDING_STATE', 'your last state awaits your partner\'s signature');
+  if (i.restored) return no('CHANNEL_RESTORED', RESTORED_WHY);
   if (off.stagedBy !== null) return no('PENDING_STATE', 'a state from your partner awaits your signature: sign it first');
   if (off.turn !== i.me) return no('NOT_YOUR_TURN', 'it is your partner\'s turn: request it with requestEmpty');
   if (what === 'send' && off.myBalance === 0n) return no('INSUFFICIENT_BALANCE', 'your balance in the channel is 0: you can pay once your partner pays you (or close the channel with withdraw)');
@@ -131,7 +139,7 @@ function requestEmpty(i: CapabilityInput): Capability {
 function sign(i: CapabilityInput): Capability {
   if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
-  if (i.off && i.off.stagedBy !== null && i.off.stagedBy !== i.me) return OK;
+  if (i.off && i.off.stagedBy !== null && i.off.stagedBy !== i.me) return i.restored && i.off.stagedMoves ? no('CHANNEL_RESTORED', RESTORED_WHY) : OK;
   return no('NOTHING_TO_SIGN', 'no state from your partner awaits your signature');
 }
 

@@ -153,6 +153,7 @@ export const CODES = {
   PAYMENT_NOT_MADE: w('see showLast for the latest state both signed, and pay again if you still mean to'),
   QUOTA_EXCEEDED: w('slow down: your partner is sending too much'),
   RESTORE_PENDING: w('connect to your partner so the node checks it has the latest state'),
+  CHANNEL_RESTORED: w('close the channel with withdraw and open a new one to pay again'),
   NO_FAUCET: w('get coins from a testnet giver'),
   NODE_NOT_RUNNING: w('start the node (Serve or Connect)'),
   NO_KEY: w('create a key or import one'),

@@ -80,6 +80,8 @@ export function channelDescription(ch: ChannelView, now = Date.now() / 1000): st
   const parts = [phaseWord(ch.phase)];
   // a channel the partner declined that could not end here (a deposit of ours is, or may be, in its contract)
   if (!ch.actions.deposit.ok && ch.actions.deposit.code === 'PARTNER_DECLINED') parts.push('partner declined');
+  // imported from a backup: no payment in it (the partner may hold newer states); close it
+  if (ch.restored && (ch.phase === 'open' || ch.phase === 'locked')) parts.push('restored: close it');
   if (ch.legacy && ch.phase !== 'closed' && ch.phase !== 'rejected') parts.push('contract v1: close it with SynChannel 0.1');
   if (ch.phase === 'closed' && ch.payout) {
     const mine = ch.me === 'A' ? ch.payout.paidA : ch.payout.paidB;

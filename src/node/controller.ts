@@ -7,6 +7,7 @@ import { capabilities, type Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
+import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
@@ -181,7 +182,7 @@ export class ChannelController {
     return capabilities({
       me,
       life: this.rec.life,
-      off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, myBalance: ch.myBalance },
+      off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, stagedMoves: movesMoney(ch.pending?.state, latest), myBalance: ch.myBalance },
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
       depositInFlight: Date.now() - lastSentAt(this.rec) < DEPLOY_MAY_LAND_MS,
@@ -189,6 +190,7 @@ export class ChannelController {
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,
       restorePending: this.rec.restorePending,
+      restored: this.rec.restored === true,
       partnerDeclined: this.rec.partnerDeclined === true,
       otherWallet: this.otherWallet,
     });
@@ -251,4 +253,9 @@ export class ChannelController {
 export function hasStoredChannelWith(channels: Iterable<ChannelController>, raw: string, live: boolean): boolean {
   for (const c of channels) if (c.storage !== null && (!live || !c.ended) && partnerAddressOf(c.rec) === raw) return true;
   return false;
+}
+
+/** Whether `state` moves money from `latest` (a payment; an empty or close state of the same balances does not). */
+export function movesMoney(state: ChannelState | undefined, latest: ChannelState | null | undefined): boolean {
+  return !!state && !!latest && (state.balanceA !== latest.balanceA || state.balanceB !== latest.balanceB);
 }

@@ -7,12 +7,16 @@ import type { SignedState } from '../core/signed.js';
 import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state.js';
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
-import { DUST, type ChannelController } from './controller.js';
+import { DUST, movesMoney, type ChannelController } from './controller.js';
 import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { crashPoint } from './crash.js';
 import { sendAsksTurn, stateView } from './views.js';
+import { RESTORED_WHY } from '../core/capabilities.js';
+
+/** A partner's payment or turn request refused in a channel imported from a backup: read at both ends. */
+const RESTORED_FOR_PARTNER = 'this channel was restored from a backup at one end, which signs no payment in it and keeps the turn: the other end may hold states signed after that backup. Close the channel with withdraw and open a new one to pay again';
 import type { ProgressOptions, StateView } from './types.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
@@ -217,6 +221,8 @@ export class Payments implements Stager {
     if (!ch.pending) throw new NodeError('NOTHING_TO_SIGN', 'no state from your partner awaits your signature (showLast shows the latest)');
     // Restored from a backup: the partner may hold newer states; never sign below them.
     if (ctl.rec.restorePending) throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner has not answered yet, so the node does not sign; it signs once it knows the latest state');
+    // Imported from a backup: no payment (the partner may hold newer states); an empty or close state is fine.
+    if (ctl.rec.restored && movesMoney(ch.pending.state, ch.latestState)) throw new NodeError('CHANNEL_RESTORED', RESTORED_WHY);
     // The machine's latest (the view of it may wait for the disk): whether this state changed a balance.
     const before = ch.latest;
     // Asked for the turn (a withdraw, a payment of ours): countersigning the partner's state gives it to us, keep it.
@@ -259,6 +265,9 @@ export class Payments implements Stager {
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.seen.known(ctl, signed)) return;
+    if (ctl.rec.restored && state.step > 0n && movesMoney(state, ch.latestState)) {
+      throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
+    }
     // A partner can stream states as fast as we sign them: none is taken while the disk is nearly full, except
     // the pass we asked for (a payment of ours or a close waits for it; it is refused with DISK_LOW or proposed).
     const asked = ch.turnRequested && ch.latest && state.balanceA === ch.latest.state.balanceA && state.balanceB === ch.latest.state.balanceB;
@@ -343,6 +352,8 @@ export class Payments implements Stager {
   async onTurnRequest(ctl: ChannelController): Promise<void> {
     const { ctx } = this;
     const ch = ctl.channel;
+    // A channel imported from a backup keeps the turn: with it, the partner would propose payments it refuses.
+    if (ctl.rec.restored) throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
     const asked = ch.partnerWantsTurn;
     // Shown once per request: repeats (resends, or a flood) change nothing.
     if (ch.receiveTurnRequest() && !asked) {
@@ -360,7 +371,7 @@ export class Payments implements Stager {
   passIfAsked(ctl: ChannelController): void {
     const { ctx } = this;
     const ch = ctl.channel;
-    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.agreeingClose && this.roomForState()) {
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.rec.restored && !ctl.agreeingClose && this.roomForState()) {
       if (this.holdPass(ctl)) return;
       const pass = ch.proposeEmpty();
       this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));

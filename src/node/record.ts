@@ -36,6 +36,12 @@ export interface ChannelRecord extends Terms {
   payout: PayoutView | null;
   /** restored from a backup and not yet checked against the partner */
   restorePending: boolean;
+  /**
+   * Imported from a backup: the partner may hold states signed after the backup and lost with this node's data,
+   * which no answer of theirs can rule out. A new state here could be worth nothing (they could close with one of
+   * those), so the node signs none: only a close. Absent in the records of channels never restored.
+   */
+  restored?: true;
   /** a SynChannel 0.1 channel (contract v1): kept and listed, not operated */
   legacy: boolean;
   /** the channel contract's version; absent in the records written before v3: 2 (see versionOf) */

@@ -85,7 +85,10 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
     await storage.close();
     return { otherNetwork: rec.network, live: !ended(rec.life) };
   }
-  if (restored) rec.restorePending = true;
+  if (restored) {
+    rec.restorePending = true;
+    rec.restored = true;
+  }
   const party = rec.me === 'A' ? rec.addressA : rec.addressB;
   const head = await storage.loadHead();
   // A state both signed implies the lock and the initial state: a crash after the journal took step 0 and before

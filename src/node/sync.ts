@@ -9,7 +9,7 @@ import { MAX_RESYNC_STATES, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
-import type { ChannelController } from './controller.js';
+import { movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { stateViews } from './views.js';
@@ -190,13 +190,18 @@ export class Sync {
     this.restoredAt.delete(ctl);
     const now = ctl.channel.latest?.state.step ?? null;
     const gained = now === null ? 0n : from === null ? now + 1n : now - from;
-    ctx.log(`channel ${ctl.id}: restored from a backup at step ${from ?? '-'}; your partner's answer brought ${gained} newer state(s) signed by both, now at step ${now ?? '-'}`, 'warn');
+    const only = ctl.rec.restored ? ". Your partner may still hold newer states that your node signed before it lost its data: the node signs no payment in this channel, close it with withdraw and open a new one to pay again" : '';
+    ctx.log(`channel ${ctl.id}: restored from a backup at step ${from ?? '-'}; your partner's answer brought ${gained} newer state(s) signed by both, now at step ${now ?? '-'}${only}`, 'warn');
     await ctl.saveRecord();
     ctx.changed(ctl);
     const ch = ctl.channel;
     const staged = ch.staged;
     if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
-    if (ch.pending && ctx.autoMode) await this.payments.countersignIn(ctl);
+    if (ctl.rec.restored && !ch.staged && ch.latest && ch.turn === ch.partner && !ch.turnRequested) {
+      // Taken and kept: on its turn the partner could only propose payments this channel refuses.
+      ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: ch.requestTurn().atStep });
+    }
+    if (ch.pending && ctx.autoMode && !(ctl.rec.restored && movesMoney(ch.pending.state, ch.latestState))) await this.payments.countersignIn(ctl);
     else this.payments.passIfAsked(ctl); // a turn request that came while the node signed nothing
   }
 }

@@ -127,6 +127,8 @@ export interface ChannelView {
   actions: Capabilities;
   /** restored from a backup and not yet checked against the partner */
   restorePending: boolean;
+  /** imported from a backup: the node signs no payment in it (actions.send says why); close it and open a new one */
+  restored: boolean;
   /** a channel of contract v1 (SynChannel 0.1): listed, watched by nothing here */
   legacy: boolean;
   /** the version of the channel's contract (2 for v1 channels too: see legacy) */

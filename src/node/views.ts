@@ -97,6 +97,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     payoutB: rec.payout?.balanceB ?? null,
     actions,
     restorePending: rec.restorePending,
+    restored: rec.restored === true,
     legacy: rec.legacy,
     contractVersion: versionOf(rec),
   };

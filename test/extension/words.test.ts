@@ -24,7 +24,7 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
     id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0Qb', partnerOnline: true, phase: 'open',
     challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: state(1n, '3.5', '3.5'), count: 2n,
     pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
-    payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, legacy: false, contractVersion: 4, ...o,
+    payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, restored: false, legacy: false, contractVersion: 4, ...o,
   };
 }
 
@@ -50,6 +50,8 @@ describe('words of the views', () => {
     const declined = { ...allNo, deposit: { ok: false as const, code: 'PARTNER_DECLINED' as const, why: 'your partner declined this channel' } };
     assert.equal(channelDescription(channel({ ...before, phase: 'funding', me: 'A', depositA: 3_000_000_000n, actions: declined })), 'funding · partner declined · in: you 3 of 3, them 0 of 4 TON');
     assert.equal(channelDescription(channel({ myTurn: false })), "open · 3.5 TON · partner's turn");
+    // imported from a backup: it takes no payment, so the row says what is left
+    assert.equal(channelDescription(channel({ restored: true })), 'open · restored: close it · 3.5 TON · your turn');
     assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' } })), 'open · 3.5 TON · sign Step 2');
     const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, challengeWith: null, secondsLeft: 600 };
     assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_000), 'closing · 3.5 TON · 10 min left');

@@ -1,7 +1,8 @@
 // Backup and restore at the node: a node restored from an OLD backup never signs, sends or closes below what
 // its partner holds. Restored channels are restorePending (send/sign refused with RESTORE_PENDING, automatic
-// countersigning held back) until the partner's resync answer is complete; then the node has the latest state,
-// says what it recovered, and pays on.
+// countersigning held back) until the partner's resync answer is complete; then the node has the latest state and
+// says what it recovered. It signs no new running state in them (CHANNEL_RESTORED): the partner may hold newer
+// states the node signed before it lost its data, which no answer can rule out. A close is what is left.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { signedToJson } from '../../src/core/signed.js';
 import { stateToBase64 } from '../../src/core/state.js';
 import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { DataDir } from '../../src/node/store/index.js';
 import { learn, Mallory } from '../adversary/mallory.js';
 import { TON } from '../adversary/scene.js';
 import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
@@ -46,7 +48,7 @@ async function withMal(fn: (s: { w: World; vic: NodeHandle; mal: NodeHandle; vic
 }
 
 describe('restore from an old backup', () => {
-  test('signs nothing until the partner answered (more than one resync window behind), then holds the latest state and pays on', async () => {
+  test('signs nothing until the partner answered (more than one resync window behind), then holds the latest state and takes no payment', async () => {
     const w = await World.create();
     try {
       const vic = await w.node('vic');
@@ -80,13 +82,28 @@ describe('restore from an old backup', () => {
 
       hal = await w.node('hal', { keyPair: halKey });
       await until(() => !v.node.channel(ch)!.restorePending, 'the partner to answer the resync', 60_000);
+      const atN = (await v.node.showAll(ch)).find((x) => x.step === n)!;
+      assert.ok(atN.committed, 'the latest state both signed');
+      view = { ...v.node.channel(ch)!, latest: atN };
+      assert.match(recovered(v.events) ?? '', new RegExp(`at step ${k}; your partner's answer brought ${n - k} newer state\\(s\\) signed by both, now at step ${n}. .*the node signs no payment in this channel`));
+      // Hal may hold states Vic signed after the backup that no answer can rule out: no payment, either way.
       view = v.node.channel(ch)!;
-      assert.equal(view.latest!.step, n, 'the latest state both signed');
+      assert.equal(view.actions.send.ok ? null : view.actions.send.code, 'CHANNEL_RESTORED');
+      await assert.rejects(v.node.send(TON('1'), { channel: ch }), code('CHANNEL_RESTORED'));
+      // Vic took the turn with Hal's empty state (no money moves) and keeps it: Hal's payment cannot be proposed.
+      await until(() => v.node.channel(ch)!.myTurn, 'Vic to take the turn');
+      assert.equal(v.node.channel(ch)!.latest!.step, n + 1n);
+      assert.deepEqual([v.node.channel(ch)!.latest!.balanceA, v.node.channel(ch)!.latest!.balanceB], [view.latest!.balanceA, view.latest!.balanceB]);
+      view = v.node.channel(ch)!;
+      const told = waitForEvent(hal.node, 'error', (e) => e.code === 'CHANNEL_RESTORED');
+      await assert.rejects(hal.node.send(TON('0.5'), { channel: ch, waitMs: 2_000 }), code('NOT_YOUR_TURN'));
+      await told;
+      assert.equal(World.step(v.node, ch), n + 1n, 'no payment signed');
       await assertSameHistory(v.node, hal.node, ch);
-      assert.match(recovered(v.events) ?? '', new RegExp(`at step ${k}; your partner's answer brought ${n - k} newer state\\(s\\) signed by both, now at step ${n}`));
-      await w.pay(v, ch, TON('1'));
-      await w.pay(hal, ch, TON('0.5'));
-      await assertSameHistory(v.node, hal.node, ch);
+      const r = await v.node.withdraw({ channel: ch, mode: 'cooperative' });
+      assert.equal(r.mode, 'cooperative');
+      assert.deepEqual([r.payoutA, r.payoutB], [view.latest!.balanceA, view.latest!.balanceB]);
+      assert.equal(hal.events.filter((e) => e.type === 'equivocation').length, 0);
     } finally {
       await w.close();
     }
@@ -110,13 +127,11 @@ describe('restore from an old backup', () => {
       // Mallory pays Vic at step k+1 as if nothing happened after the backup: tempting, and below what she holds.
       const old = known.states[Number(k)]!.state;
       assert.ok(mallory.ours(known, k + 1n));
-      const received = waitForEvent(v.node, 'stateReceived', (e) => e.state.step === k + 1n);
       mallory.say(mallory.propose(known, { ...old, step: k + 1n, balanceA: old.balanceA - TON('1'), balanceB: old.balanceB + TON('1') }));
-      await received;
-      await until(async () => (await v.node.showAll(ch)).some((s) => s.step === k + 1n && !s.committed), 'the proposal kept as pending');
+      // A payment in a channel imported from a backup is refused at once (it could fork a step Vic signed).
+      await mallory.error('state.propose', 'CHANNEL_RESTORED');
       assert.equal(mallory.count('state.countersign'), 0, 'not countersigned');
-      assert.equal(v.node.channel(ch)!.pending?.awaiting, 'me');
-      await assert.rejects(v.node.sign({ channel: ch }), code('RESTORE_PENDING'));
+      assert.equal(v.node.channel(ch)!.pending, null);
 
       // Mallory answers the resync at last: Vic learns the states she holds and drops the stale proposal.
       const states = known.states.filter((s) => s.state.step > k).map((s) => {
@@ -128,6 +143,38 @@ describe('restore from an old backup', () => {
       assert.equal(World.step(v.node, ch), n);
       assert.equal(v.node.channel(ch)!.pending, null, 'the stale proposal is gone');
       assert.equal(mallory.count('state.countersign'), 0, 'never countersigned');
+    }));
+
+  test("a restored channel signs no new state even when its partner says it holds nothing newer: a lie would fork a step", () =>
+    withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
+      await w.pay(mal, ch, TON('0.1'));
+      await assertSameHistory(vic.node, mal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
+      const known = await learn(mal.node, ch);
+      await w.stop(mal);
+      const v = await loseAndRestore(w, vic, backup);
+      const k = World.step(v.node, ch);
+
+      const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
+      await mallory.nextOf('resync.request');
+      // "Nothing newer here": unsigned and unverifiable, and a lie (Mallory holds the states after k).
+      mallory.say({ type: 'resync.response', contract: known.contract, states: [] });
+      await until(() => !v.node.channel(ch)!.restorePending, 'the restore to complete');
+      assert.equal(World.step(v.node, ch), k);
+      // Mallory pays Vic at step k+1, a step Vic signed before the loss: Vic refuses and keeps nothing of it.
+      const old = known.states[Number(k)]!.state;
+      assert.ok(mallory.ours(known, k + 1n));
+      mallory.say(mallory.propose(known, { ...old, step: k + 1n, balanceA: old.balanceA - TON('1'), balanceB: old.balanceB + TON('1') }));
+      await mallory.error('state.propose', 'CHANNEL_RESTORED');
+      assert.equal(mallory.count('state.countersign'), 0, 'never countersigned');
+      assert.equal(v.node.channel(ch)!.pending, null);
+      assert.equal(World.step(v.node, ch), k);
+      // A close of the state Vic holds is still signed: it pays no more than Mallory could take anyway.
+      mallory.say(mallory.propose(known, { ...old, tag: 'close', step: k + 1n }, { close: true }));
+      const accept = await mallory.nextOf('close.accept');
+      assert.equal(accept.step, k + 1n);
     }));
 
   test('an import while the partner is online asks the partner at once', async () => {
@@ -149,7 +196,41 @@ describe('restore from an old backup', () => {
       await v.node.importBackup(backup);
       await until(() => !v.node.channel(ch)!.restorePending, 'the partner to answer', 30_000);
       assert.equal(World.step(v.node, ch), World.step(hal.node, ch));
-      await w.pay(v, ch, TON('0.1'));
+      assert.equal(v.node.channel(ch)!.restored, true);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('an import cut short by a crash before the node saw it still leaves the channel restored: it signs nothing until the partner answers, and no payment after', async () => {
+    const w = await World.create();
+    try {
+      const vic = await w.node('vic');
+      let hal = await w.node('hal');
+      await w.link(vic, hal);
+      const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+      await assertSameHistory(vic.node, hal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      for (let i = 0; i < 2; i++) await w.pay(hal, ch, TON('0.5'));
+      await assertSameHistory(vic.node, hal.node, ch);
+      const halKey = hal.keyPair;
+      await w.stop(hal);
+      await w.stop(vic);
+      await rm(join(vic.dataDir, 'channels'), { recursive: true, force: true });
+      // The store's part of the import only (the node that asked for it was killed before it read the channels).
+      const dd = await DataDir.open(vic.dataDir);
+      assert.deepEqual((await dd.importFrom(backup)).imported, [ch]);
+      await dd.close();
+      const v = await w.node('vic', { keyPair: vic.keyPair });
+      const view = v.node.channel(ch)!;
+      assert.deepEqual([view.restorePending, view.restored], [true, true]);
+      await assert.rejects(v.node.send(TON('1'), { channel: ch }), code('RESTORE_PENDING'));
+      hal = await w.node('hal', { keyPair: halKey });
+      await until(() => !v.node.channel(ch)!.restorePending, 'the partner to answer', 30_000);
+      const send = v.node.channel(ch)!.actions.send;
+      assert.equal(send.ok ? null : send.code, 'CHANNEL_RESTORED');
+      assert.equal(hal.events.filter((e) => e.type === 'equivocation').length, 0);
     } finally {
       await w.close();
     }
@@ -197,16 +278,12 @@ test('a proposal of ours lost in a restore from an older backup is taken back fr
     vic = await loseAndRestore(w, vic, backup);
     await until(() => !vic.node.channel(ch)!.restorePending, 'the restore to complete', 30_000);
     assert.equal(vic.node.channel(ch)!.pending?.step, 1n, 'step 1 is ours again, awaiting Hal');
-    let outcome: unknown = null;
-    vic.node.pay(TON('2'), { channel: ch }).then((r) => (outcome = r), (e: unknown) => (outcome = e));
-    await hal.node.sign({ channel: ch }); // the 1 TON state
-    await hal.node.createEmpty({ channel: ch }); // the turn back to Vic
-    await until(() => hal.node.channel(ch)!.pending?.step === 3n, 'Vic pays 2 TON at step 3', 20_000);
-    await hal.node.sign({ channel: ch });
-    await until(() => outcome !== null, 'pay(2) to settle', 20_000);
-    assert.equal((outcome as { step?: bigint }).step, 3n, JSON.stringify(outcome, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    await hal.node.sign({ channel: ch }); // the 1 TON state: signed by Vic before the loss, not a new one
+    await until(() => World.step(vic.node, ch) === 1n, 'step 1 signed by both');
+    // No new payment in a channel imported from a backup.
+    await assert.rejects(vic.node.pay(TON('2'), { channel: ch }), code('CHANNEL_RESTORED'));
     assert.equal(hal.events.filter((e) => e.type === 'equivocation').length, 0, 'Vic never signed two states for one step');
-    assert.deepEqual([World.step(vic.node, ch), vic.node.channel(ch)!.myBalance], [3n, TON('2')]);
+    assert.deepEqual([World.step(vic.node, ch), vic.node.channel(ch)!.myBalance], [1n, TON('4')]);
   } finally {
     await w.close();
   }
@@ -249,7 +326,7 @@ describe('a restored node waiting for its partner signs nothing, and still defen
       // closes with step 0 (Vic 5 TON where step k gives 6).
       const last = mallory.latest(known).state;
       mallory.say(mallory.propose(known, mallory.next(known, { balanceA: last.balanceA - 1n, balanceB: last.balanceB + 1n })));
-      await until(() => v.node.channel(ch)!.pending?.step === k + 1n, 'the bait kept as pending');
+      await mallory.error('state.propose', 'CHANNEL_RESTORED');
       const failed: string[] = [];
       v.node.on((e) => void (e.type === 'challengeFailed' && failed.push(e.code)));
       const challenged = waitForEvent(v.node, 'challenged', (e) => e.byMe, 30_000);

@@ -8,7 +8,7 @@ import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
 import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { fsyncDir } from '../../chain/fsync.js';
-import { decodeRecordFile, readRecordBytes, writeRecordBytes } from './record.js';
+import { decodeRecordFile, encodeRecordFile, readRecordBytes, writeRecordBytes } from './record.js';
 import { fileSource, type Source } from './scan.js';
 import { moveLegacyAside } from './legacy.js';
 import { encodeEntry } from './codec.js';
@@ -261,13 +261,23 @@ async function copySource(src: Source, len: number, to: string, extra: Buffer[] 
   }
 }
 
+/**
+ * The record of an imported channel, marked as restored (restorePending, restored: the node's ChannelRecord) in the
+ * bytes written with the journal: a crash right after the import cannot leave a channel that signs at once.
+ */
+function markRestored(bytes: Buffer, id: string): Buffer {
+  const value = decodeRecordFile(bytes, `channel ${id}'s record`);
+  if (typeof value !== 'object' || value === null || !('v' in value)) return bytes; // a 0.1 record: legacy, not operated
+  return encodeRecordFile({ ...value, restorePending: true, restored: true });
+}
+
 async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise<void> {
   const sec = p.section;
   if (p.action === 'new') {
     const tmp = join(dd.channelsPath, `${IMPORT_PREFIX}${p.id}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp, { mode: 0o700 });
     await copySource(sec.journal, sec.journalLen, join(tmp, JOURNAL_FILE));
-    if (sec.record) await writeRecordBytes(join(tmp, RECORD_FILE), sec.record);
+    if (sec.record) await writeRecordBytes(join(tmp, RECORD_FILE), markRestored(sec.record, p.id));
     await fsyncDir(tmp);
     await rename(tmp, join(dd.channelsPath, p.id));
     await fsyncDir(dd.channelsPath);
@@ -284,7 +294,8 @@ async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise
     throw e;
   });
   const localRecord = await readRecordBytes(join(dir, RECORD_FILE)).catch(() => null);
-  if (sec.record && (p.action === 'replace' || !localRecord)) await writeRecordBytes(join(dir, RECORD_FILE), sec.record);
+  const record = sec.record && (p.action === 'replace' || !localRecord) ? sec.record : localRecord;
+  if (record) await writeRecordBytes(join(dir, RECORD_FILE), markRestored(record, p.id));
   await rename(`${journal}.import`, journal);
   await fsyncDir(dir);
   await moveLegacyAside(dir); // old-format files whose migration had failed
