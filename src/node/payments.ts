@@ -80,10 +80,12 @@ export class Payments implements Stager {
   }
 
   /** Sends our staged proposal (again): a payment, an empty state, the initial state or a close proposal. */
-  sendStaged(ctl: ChannelController, signed: SignedState): void {
+  /** Sends our staged state; resolves true once the partner acknowledged it. */
+  sendStaged(ctl: ChannelController, signed: SignedState): Promise<boolean> {
     const sig = mySig(ctl.channel, signed);
-    if (signed.state.tag === 'close') this.ctx.send(ctl, { type: 'close.propose', contract: ctl.rec.contract, state: stateToBase64(signed.state), signature: sig });
-    else this.ctx.send(ctl, { type: 'state.propose', contract: ctl.rec.contract, state: stateToBase64(signed.state), signature: sig });
+    const state = stateToBase64(signed.state);
+    const contract = ctl.rec.contract;
+    return this.ctx.sendAcked(ctl, signed.state.tag === 'close' ? { type: 'close.propose', contract, state, signature: sig } : { type: 'state.propose', contract, state, signature: sig });
   }
 
   /** Stages and sends a proposal of ours (made by `make` inside the channel's queue). */

@@ -26,6 +26,8 @@ export class Sync {
   private readonly inFlight = new WeakSet<ChannelController>();
   /** the latest step a restored channel had when the partner's answer began */
   private readonly restoredAt = new WeakMap<ChannelController, bigint | null>();
+  /** per channel, what resync() sent that the partner has not acknowledged yet (by kind and step) */
+  private readonly unacked = new WeakMap<ChannelController, Set<string>>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -53,17 +55,29 @@ export class Sync {
     if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') return;
     const latest = ctl.channel.latest?.state.step ?? null;
     // latestStep 0 with nothing held means "nothing yet": the partner sends step 0 too (we skip what we have).
-    ctx.send(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n });
+    this.once(ctl, `resync:${latest}`, () => ctx.sendAcked(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n }));
     // A channel restored from a backup says nothing of its own until the partner has answered.
     if (rec.restorePending) return;
     const ch = ctl.channel;
     const staged = ch.staged;
-    if (staged && ch.stagedBy === rec.me) this.payments.sendStaged(ctl, staged);
+    if (staged && ch.stagedBy === rec.me) this.once(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
     // A turn request made while the partner was unreachable (or lost with its process) is asked again, also
     // after our proposal just resent (the partner forgets a request when it restarts; a repeat changes nothing).
     const theirs = !staged && ch.turn === ch.partner;
     const ours = !!staged && ch.stagedBy === rec.me;
-    if (ch.turnRequested && latest !== null && (theirs || ours)) ctx.send(ctl, { type: 'turn.request', contract: rec.contract, step: latest });
+    if (ch.turnRequested && latest !== null && (theirs || ours)) this.once(ctl, `turn:${latest}`, () => ctx.sendAcked(ctl, { type: 'turn.request', contract: rec.contract, step: latest }));
+  }
+
+  /**
+   * Sends what `send` sends unless the same message (`key`) from an earlier resync is still unacknowledged: it is
+   * in the session's outbox, resent on every resume. A partner that reconnects in a loop cannot grow that outbox.
+   */
+  private once(ctl: ChannelController, key: string, send: () => Promise<boolean>): void {
+    let keys = this.unacked.get(ctl);
+    if (!keys) this.unacked.set(ctl, (keys = new Set()));
+    if (keys.has(key)) return;
+    keys.add(key);
+    void send().finally(() => keys.delete(key));
   }
 
   /**
