@@ -1,7 +1,7 @@
 // A channel whose record.json is lost or corrupt while its journal holds states both signed: every state names
 // its contract, and the contract's data on chain holds the agreed terms, so the record is rebuilt from both and
 // the channel stays guarded (watched, a stale close challenged). See docs/store.md.
-import { rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Address } from '@ton/core';
 import type { SignedState } from '../core/signed.js';
@@ -35,8 +35,12 @@ export async function recoverLost(ctx: NodeContext, id: string, storage: Channel
   try {
     const head = await storage.loadHead();
     const named = head.latest ?? head.staged?.state ?? null;
-    if (named) return await rebuildRecord(ctx, id, storage, named, loss, head.latest !== null);
-    if ('corrupt' in loss) throw loss.corrupt; // no state names the contract: only a backup has the terms
+    if (named) return await rebuildRecord(ctx, id, storage, named.state.channel, named, loss, head.latest !== null);
+    // No state names the contract (a channel still funding): the damaged record may still say which, and the
+    // chain then shows its terms and whether this node is a party (a wrong hint is refused like any other).
+    const hint = 'corrupt' in loss ? await contractHint(loss.corrupt) : null;
+    if (hint) return await rebuildRecord(ctx, id, storage, hint, null, loss, false);
+    if ('corrupt' in loss) throw loss.corrupt; // nothing names the contract: only a backup has the terms
   } catch (e) {
     await storage.close();
     throw e;
@@ -50,8 +54,7 @@ export async function recoverLost(ctx: NodeContext, id: string, storage: Channel
  * node's key; keeps a corrupt file beside the new one (record.json.corrupt-<ms>) and writes the new record.
  * Throws RECORD_CORRUPT saying what to do when it cannot (the chain unreadable now, another contract or key).
  */
-async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStorage, latest: SignedState, loss: RecordLoss, signed: boolean): Promise<ChannelRecord> {
-  const contract = latest.state.channel;
+async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStorage, contract: Address, latest: SignedState | null, loss: RecordLoss, signed: boolean): Promise<ChannelRecord> {
   const shown = addressText(contract, 'contract');
   const lost = 'missing' in loss ? 'its record.json is missing' : `its record.json is corrupt (${messageOf(loss.corrupt)})`;
   // The message says what to do (recovery.ts adds no code advice to it).
@@ -84,9 +87,22 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
     ctx.emit({ type: 'error', code: 'DISK_WRITE_FAILED', level: 'error', message: `channel ${id}: the rebuilt record could not be written (${messageOf(e)}); it is used until the node stops and rebuilt at its next start` });
   }
   const close = rec.close ? ` A close (${rec.close.step === null ? 'an exit with the deposits' : `step ${rec.close.step}`}) by ${rec.close.submitter === me ? 'you' : 'your partner'} is on chain: the node challenges it if it holds a later state.` : '';
-  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life}) and the journal (${signed ? `step ${latest.state.step}` : `a proposal of step ${latest.state.step}, not signed by both`}).${close} The channel is watched again; until your partner confirms its latest state, the node signs nothing, and a withdraw asks you to confirm`;
+  const message = `channel ${id}: ${'missing' in loss ? 'its record.json was missing' : `its record.json was corrupt (kept beside it as ${kept})`}; the record was rebuilt from the contract on chain (${shown}: ${rec.life})${!latest ? ' (its address read from the damaged record: the journal holds no state yet)' : ` and the journal (${signed ? `step ${latest.state.step}` : `a proposal of step ${latest.state.step}, not signed by both`})`}.${close} The channel is watched again; until your partner confirms its latest state, the node signs nothing, and a withdraw asks you to confirm`;
   ctx.emit({ type: 'error', code: 'RECORD_CORRUPT', level: 'warning', message });
   return rec;
+}
+
+/** The contract address a damaged record file still shows (its `contract` field), or null. */
+async function contractHint(corrupt: Error & { code: string }): Promise<Address | null> {
+  const path = (corrupt as { path?: unknown }).path;
+  if (typeof path !== 'string') return null;
+  const text = await readFile(path, 'latin1').catch(() => '');
+  const m = /"contract"\s*:\s*"(-?\d{1,3}:[0-9a-fA-F]{64})"/.exec(text);
+  try {
+    return m ? Address.parse(m[1]!) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The contract's status, read again a few times at start-up when the chain does not answer. */

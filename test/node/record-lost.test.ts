@@ -142,7 +142,9 @@ withPair('a channel broken while the chain did not answer, then restored by impo
   await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
   await until('Bob challenges', () => challenged.length > 0, 30_000);
   await new Promise((r) => setTimeout(r, 1_500));
-  assert.deepEqual(challenged, [3n]);
+  // step 3, or 4 when Bob's restored channel took the turn already (Alice's empty state): his latest either way
+  assert.deepEqual(challenged, [p.bob.currentChannel()!.latest!.step]);
+  assert.ok(challenged[0]! >= 3n);
   assert.equal(f.calls.get('challenge'), 1, 'one defense');
 });
 
@@ -219,4 +221,32 @@ withPair("a node whose whole folder was lost still tells the person what its par
   await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
   await until('Bob hears of the channel', () => errors.length > 0);
   assert.ok(errors.some((m) => /^UNKNOWN_CHANNEL/.test(m)), errors.join('\n'));
+});
+
+withPair("a corrupt record beside an empty journal (a channel still funding) is rebuilt from the contract its damaged text names: A's deposit can be taken back", async (p) => {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  void p.bob.deposit().catch(() => undefined);
+  await until('deployed with A\'s deposit', () => p.alice.currentChannel()?.phase === 'funding' && p.alice.currentChannel()!.depositA > 0n, 60_000);
+  const id = p.alice.currentChannel()!.id;
+  await p.bob.stop();
+  await p.alice.stop();
+  const folders = await readdir(join(p.dir, 'alice', 'channels'));
+  assert.equal(folders.length, 1);
+  const dir = join(p.dir, 'alice', 'channels', folders[0]!);
+  const file = join(dir, 'record.json');
+  const bytes = await readFile(file);
+  bytes[bytes.length - 20]! ^= 1;
+  await writeFile(file, bytes);
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  const v = p.alice.channel(id);
+  assert.ok(v, `channel ${id} is listed (broken: ${JSON.stringify(p.alice.brokenChannels())})`);
+  assert.equal(v.depositA, 3_000_000_000n);
+  // Bob's deposit may have landed before he stopped (then it is locked, and leave takes both deposits back)
+  assert.ok(v.phase === 'funding' || v.phase === 'locked', v.phase);
+  if (v.phase === 'locked') return assert.equal(v.actions.exit.ok, true);
+  assert.equal(v.actions.refund.ok, true);
+  const r = await p.alice.refund({ channel: id });
+  assert.equal(r.depositA, 0n, 'the deposit is back');
 });
