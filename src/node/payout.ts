@@ -46,7 +46,8 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     lt: p.lt,
   };
   ctl.rec.payout = payout;
-  await ctx.transition(ctl, 'paidOut');
+  // The payout happened whether or not the record could be saved (a full disk): it is told, then the failure.
+  const unsaved = await ctx.transition(ctl, 'paidOut').then(() => null, (e: unknown) => e);
   ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
   if (p.step !== null && latest && p.step > latest.step) {
     ctx.log(`the contract paid by step ${p.step}, newer than the latest state this node holds (step ${latest.step}: restored from an older backup?); both parties signed it`, 'warn');
@@ -57,6 +58,7 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
       'warn',
     );
   }
+  if (unsaved) throw unsaved;
 }
 
 /**

@@ -155,6 +155,28 @@ test("a slow save of the record as the channel opens does not hold back the init
   }
 });
 
+test("the payout is told (closed) even when the record cannot be saved then (a full disk): the failure comes after it", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    type Storage = { writeRecord(r: { life: string }): Promise<void> };
+    const inner = p.bob.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
+    const id = p.bob.currentChannel()!.channelId;
+    const storage = await until(() => inner.ctx.channels.get(id)?.storage);
+    const write = storage.writeRecord.bind(storage);
+    storage.writeRecord = async (r) => {
+      if (r.life === 'closed') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'DISK_WRITE_FAILED' });
+      return write(r);
+    };
+    const closed = waitForEvent(p.bob, 'closed', () => true, 30_000);
+    await p.alice.withdraw({ mode: 'cooperative' });
+    const e = await closed;
+    assert.equal(e.payout.balanceA + e.payout.balanceB, TON('7'));
+  } finally {
+    await closePair(p);
+  }
+});
+
 async function until<T>(fn: () => T | null | undefined): Promise<T> {
   for (let i = 0; i < 500; i++) {
     const v = fn();
