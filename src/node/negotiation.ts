@@ -388,8 +388,9 @@ export class Negotiation {
   /** Before the channel locks: takes my deposit back. */
   async refund(ctl: ChannelController, opts: ProgressOptions): Promise<ChannelView> {
     const { ctx } = this;
-    // The record may not have seen a deposit that just landed (the watch tells later): the chain says.
-    if (ctl.life === 'funding' && !ctl.actions().refund.ok) await this.refreshDeposits(ctl);
+    // The record may not have seen a deposit that just landed, or the partner's refund (the watch tells later): the
+    // chain says, for the check and for the words of what comes back (half the reserve, or all of it).
+    if (ctl.life === 'funding') await this.refreshDeposits(ctl).catch((e: unknown) => { if (!ctl.actions().refund.ok) throw e; });
     const can = ctl.actions().refund;
     if (!can.ok) throw new NodeError(can.code, can.why);
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;

@@ -45,3 +45,15 @@ withPair("the only deposit's refund takes the fee reserve with it: nothing stays
   assert.equal(await p.chain.getBalance(contract), 0n);
   assert.ok(said.some((m) => m.includes(`the contract sent ${formatTon(back)} TON back to your wallet: your deposit and the contract's whole fee reserve`)), said.join('\n'));
 });
+
+withPair("a refund's words follow the chain, not a record that has not seen the partner's refund yet: the last deposit out takes the whole reserve", async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  // Alice's record still shows a deposit of Bob's that the chain no longer holds (his refund, not seen yet).
+  const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { rec: { depositB: bigint } }> } };
+  inner.ctx.channels.get(p.alice.currentChannel()!.channelId)!.rec.depositB = TON('4');
+  const said: string[] = [];
+  await p.alice.refund({ onProgress: (m) => void said.push(m) });
+  assert.ok(said.some((m) => m.includes("your deposit and the contract's whole fee reserve")), said.join('\n'));
+});
