@@ -167,13 +167,14 @@ export class Sync {
     }
     // A full window: the partner may hold more (a full window with nothing new answers an older request).
     // Anything less is the partner's last word: a restored channel is up to date now.
+    // A close on chain is answered with what came first: nothing after it may keep the defense from starting.
+    if (n && ctl.life === 'closing') void this.ctx.transition(ctl, 'challengeSeen');
     if (m.states.length >= MAX_RESYNC_STATES) {
       if (n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: ch.latest!.state.step });
     } else if (ctl.rec.restorePending) {
       if (m.yours) await this.takeBack(ctl, stateFromBase64(m.yours.state), Buffer.from(m.yours.signature, 'hex'));
       await this.restored(ctl);
     }
-    if (n && ctl.life === 'closing') void this.ctx.transition(ctl, 'challengeSeen');
   }
 
   /**
@@ -211,7 +212,7 @@ export class Sync {
     const ch = ctl.channel;
     const staged = ch.staged;
     if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
-    if (ctl.rec.restored && !ch.staged && ch.latest && ch.turn === ch.partner && !ch.turnRequested) {
+    if (ctl.rec.restored && ctl.liveOffChain && !ch.staged && ch.latest && ch.turn === ch.partner && !ch.turnRequested) {
       // Taken and kept: on its turn the partner could only propose payments this channel refuses.
       ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: ch.requestTurn().atStep });
     }

@@ -236,6 +236,34 @@ describe('restore from an old backup', () => {
     }
   });
 
+  test("a close the restored node sent with its backup's state, its partner away, is challenged with the latest once the partner's answer brings it", async () => {
+    const w = await World.create();
+    try {
+      const vic = await w.node('vic');
+      let hal = await w.node('hal');
+      await w.link(vic, hal);
+      const ch = (await w.open(vic, hal, TON('2'), TON('2'))).channelId;
+      await w.pay(vic, ch, TON('0.5'));
+      await assertSameHistory(vic.node, hal.node, ch);
+      const backup = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(backup);
+      await w.pay(hal, ch, TON('1.2')); // the latest pays Vic more than the backup's state
+      await assertSameHistory(vic.node, hal.node, ch);
+      const n = World.step(hal.node, ch);
+      const halKey = hal.keyPair;
+      await w.stop(hal);
+      const v = await loseAndRestore(w, vic, backup);
+      const k = World.step(v.node, ch);
+      await v.node.withdraw({ channel: ch, mode: 'unilateral', confirmStale: true });
+      assert.equal(v.node.channel(ch)!.closeStep, k);
+      const challenged = waitForEvent(v.node, 'challenged', (e) => e.byMe, 60_000);
+      hal = await w.node('hal', { keyPair: halKey });
+      assert.equal((await challenged).step, n, 'the latest state both signed');
+    } finally {
+      await w.close();
+    }
+  });
+
   test("another wallet's backup is refused whole: nothing imported, nothing listed as broken", async () => {
     const w = await World.create();
     try {
