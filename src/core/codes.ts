@@ -135,6 +135,7 @@ export const CODES = {
   OTHER_WALLET: e('start the node with the wallet the channel was opened with (its key folder or wallet version)'),
   PARTNER_OTHER_CHAIN: e('start both nodes on the same chain (--chain, and the same devnet URL)'),
   PARTNER_DECLINED: w('take back what you deposited with refund, then decline the channel'),
+  PARTNER_REFUNDED: w('decline the channel, or wait until your partner deposits again'),
   WAIT_PARTNER: w('wait for your partner'),
   BAD_PROPOSAL: w('ask your partner to propose again'),
   PERIOD_TOO_SHORT: w('propose a longer challenge period (--period)'),

@@ -58,6 +58,7 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true, action: 'finish' }],
   NO_FAUCET: [COPY_ADDRESS],
   CHANNEL_RESTORED: [{ title: 'Close the Channel', command: 'synchannel.withdraw', onTarget: true, action: 'withdraw' }],
+  PARTNER_REFUNDED: [{ title: 'Decline the Channel', command: 'synchannel.decline', onTarget: true, action: 'decline' }],
   // a moved key folder: point to where it is now (the import allows the channels' own key)
   KEY_FOLDER_MISSING: [{ title: 'Locate the Key Folder', command: 'synchannel.importKeyFolder' }],
 };

@@ -26,6 +26,11 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   const data = await ctx.o.chain.getChannelData(Address.parse(rec.contract));
   const have = rec.me === 'A' ? (data?.depositA ?? 0n) : (data?.depositB ?? 0n);
   const missing = expected - have;
+  // B: A's deployment carried A's deposit, so a funding contract without it means A took it back. A deposit of
+  // ours would wait there for a lock that needs A to deposit again (and cost a refund's fees to get back).
+  if (rec.me === 'B' && data && rec.expectedDepositA > 0n && data.depositA === 0n && missing > 0n) {
+    throw new NodeError('PARTNER_REFUNDED', `your partner took their deposit back from ${addressText(rec.contract, 'contract')}: nothing was deposited. Decline the channel (decline), or wait until they deposit again`);
+  }
   if (missing <= 0n) {
     opts.onProgress?.('your deposit is already in');
     return ctx.view(ctl);

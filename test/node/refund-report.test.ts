@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { Address, type Transaction } from '@ton/core';
 import { formatTon } from '../../src/core/amounts.js';
-import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
-import { TON, until } from '../helpers/nodes.js';
+import { proposedWithFailingDeposit, restartFaulty, withPair } from '../helpers/reads.js';
+import { TON, connect, until } from '../helpers/nodes.js';
+import { waitForEvent } from '../../src/node/index.js';
 
 /** What the contract's latest transaction sent to `to`. */
 async function sentBackTo(p: Parameters<Parameters<typeof withPair>[1]>[0], to: Address): Promise<bigint> {
@@ -56,4 +57,19 @@ withPair("a refund's words follow the chain, not a record that has not seen the 
   const said: string[] = [];
   await p.alice.refund({ onProgress: (m) => void said.push(m) });
   assert.ok(said.some((m) => m.includes("your deposit and the contract's whole fee reserve")), said.join('\n'));
+});
+
+withPair("B deposits nothing into a contract A took its deposit back from: PARTNER_REFUNDED, and nothing leaves B's wallet", async (p) => {
+  const f = await restartFaulty(p, 'bob');
+  await connect(p.alice, p.bob);
+  f.inject({ method: 'deposit', error: 'INSUFFICIENT_FUNDS' }); // Bob's first deposit is refused before it leaves
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  await p.alice.refund();
+  const before = await p.bob.balanceTon();
+  await assert.rejects(p.bob.deposit(), (e: Error & { code?: string }) => e.code === 'PARTNER_REFUNDED' && /nothing was deposited/.test(e.message));
+  assert.equal(await p.bob.balanceTon(), before);
 });
