@@ -69,7 +69,7 @@ export const CODES = {
   NOT_DEPLOYED: w('wait for the deployment, or check the contract address'),
   CONTRACT_REJECTED: e('read the reason; check the channel phase and the state used'),
   WALLET_REJECTED: e('check your wallet balance and retry'),
-  TIMEOUT: w('check the channel and your balance before retrying: it may still land'),
+  TIMEOUT: w('check the channel (showLast, channels) and your wallet balance before retrying'),
   UNKNOWN_WALLET: e('open the wallet with this chain first'),
   BAD_INPUT: w('check the value you entered'),
   CLOSED: w('nothing: it is already closed'),

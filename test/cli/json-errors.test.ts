@@ -77,3 +77,9 @@ test('a message whose next step is a channel command (withdraw, refund, finishâ€
   const j = (await emitted('balanceTon', closing)) as { error: { code: string; hint?: string } };
   assert.equal(j.error.hint, undefined, JSON.stringify(j.error));
 });
+
+test("a wait for the partner that timed out (no transaction) is not told that 'it may still land': a chain's own TIMEOUT says so itself", () => {
+  // TIMEOUT is also a wait for the partner (their pass, within 15 s): nothing was sent then
+  assert.doesNotMatch(nextStep('TIMEOUT') ?? '', /may still land/);
+  assert.match(nextStep('TIMEOUT') ?? '', /check the channel/);
+});
