@@ -6,7 +6,7 @@ import { ChannelError } from './errors.js';
 import { balanceOf, copySigned, otherParty, sigOf, type Party, type SignedState } from './signed.js';
 import { verify } from './signer.js';
 import { stateHash, stateTotal, statesEqual, type ChannelState } from './state.js';
-import { TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
+import { OP_WORDS, TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
 
 export interface ChannelParams {
   /** The channel contract's address: every state names it. */
@@ -204,7 +204,7 @@ export abstract class ChannelBase {
 
   protected _check(op: ChannelOp): void {
     const r = TRANSITIONS[this._phase][op];
-    if ('reject' in r) throw new ChannelError(r.reject, `cannot ${op} now (${this._phase}): ${r.why}`, { phase: this._phase, op });
+    if ('reject' in r) throw new ChannelError(r.reject, `cannot ${OP_WORDS[op]} now: ${r.why}`, { phase: this._phase, op });
   }
 
   protected _go(op: ChannelOp, next: ChannelPhase): void {

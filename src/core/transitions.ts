@@ -34,6 +34,21 @@ export type ChannelOp =
   | 'importCommitted'
   | 'markClosing';
 
+/** What each operation is, in a person's words (refusals name it, not the method). */
+export const OP_WORDS: Readonly<Record<ChannelOp, string>> = {
+  proposeInitial: 'propose the initial state',
+  receiveInitial: "take the partner's initial state",
+  propose: 'propose a state',
+  receiveProposal: "take the partner's proposed state",
+  receiveCloseProposal: "take the partner's close state",
+  countersign: "sign the partner's state",
+  acceptCountersignature: "take the partner's signature",
+  requestTurn: 'ask for the turn',
+  receiveTurnRequest: "take the partner's turn request",
+  importCommitted: 'take states signed by both',
+  markClosing: 'mark the channel closing',
+};
+
 export type TransitionRule = { readonly to: readonly ChannelPhase[] } | { readonly reject: ChannelErrorCode; readonly why: string };
 
 const to = (...phases: ChannelPhase[]): TransitionRule => ({ to: phases });

@@ -313,3 +313,13 @@ test('isChannelError narrows by code', () => {
   assert.ok(!isChannelError(new Error('x')));
   assert.equal(e.name, 'ChannelError');
 });
+
+test("a refusal by phase names the operation in a person's words, not the machine's method or phase", () => {
+  const { a, b } = openPair();
+  const proposal = b.proposeEmpty();
+  a.markClosing();
+  const e = expectCode(() => a.receiveProposal(proposal), 'CHANNEL_CLOSING');
+  assert.match(e.message, /^cannot take the partner's proposed state now: /);
+  assert.doesNotMatch(e.message, /receiveProposal|\(CLOSING\)/);
+  assert.match(expectCode(() => a.requestTurn(), 'CHANNEL_CLOSING').message, /^cannot ask for the turn now: /);
+});
