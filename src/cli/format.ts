@@ -236,12 +236,21 @@ export function paidOutText(c: Pick<ChannelView, 'payout' | 'latest'>): string |
 }
 
 /** A channel's balances for the list: what it paid by, else the latest state, else the deposits so far. */
+/** While closing with another state than the latest: what the contract holds, and whether the watcher answers it. */
+function closeOnChainText(c: ChannelView): string {
+  const close = c.phase === 'closing' ? c.close : null;
+  if (!close || close.step === c.latest?.step) return '';
+  const held = close.step === null ? 'an exit with the deposits' : `step ${close.step}`;
+  const answer = close.challengeWith !== null ? `: your node challenges it with step ${close.challengeWith}` : '';
+  return ` (the contract holds ${held}${answer})`;
+}
+
 export function channelBalancesText(c: ChannelView): string {
   // before a signed state, what each side has in the contract (0 of yours after a refund)
   return (
     paidOutText(c) ??
     (c.latest
-      ? `${balancesLine(c.latest)} step ${c.latest.step}`
+      ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}`
       : `no signed state; deposited A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`)
   );
 }

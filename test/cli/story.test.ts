@@ -69,6 +69,16 @@ test('channels separates the phase from who you are', async () => {
   assert.deepEqual(await said('channels', n), ['kQAAA closed, you are A, partner 0QBBB: A [1 2] B step 3']);
 });
 
+test('channels, while the contract holds an older state than the latest: says which, and the challenge coming (a close of our own restored from a backup)', async () => {
+  const latest = { step: 6n, balanceA: 2_700_000_000n, balanceB: 1_300_000_000n };
+  const close = { step: 3n, submitter: 'A', deadline: DEADLINE, byMe: true, challengeWith: 6n, secondsLeft: 500 };
+  const c = { contract: 'kQAAA', phase: 'closing', me: 'A', partnerAddress: '0QBBB', latest, close, legacy: false, actions: { deposit: { ok: false, code: 'ALREADY_CLOSING', why: 'closing' }, send: { ok: false, code: 'ALREADY_CLOSING', why: 'closing' } } };
+  const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
+  assert.deepEqual(await said('channels', n), ['kQAAA closing, you are A, partner 0QBBB: A [2.7 1.3] B step 6 (the contract holds step 3: your node challenges it with step 6)']);
+  const same = { ...c, close: { ...close, step: 6n, challengeWith: null } };
+  assert.deepEqual(await said('channels', { channels: () => [same], brokenChannels: () => [] } as unknown as ChannelNodeApi), ['kQAAA closing, you are A, partner 0QBBB: A [2.7 1.3] B step 6']);
+});
+
 test('withdraw of a channel restored from a backup says so and, once confirmed, closes with its latest state (the node asked for that confirmation)', async () => {
   const n = closingNode();
   const ch = { ...n.currentChannel()!, restorePending: true } as ChannelView;
