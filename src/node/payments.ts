@@ -2,6 +2,7 @@
 // automatic mode. Write before send: my signature reaches the disk before it leaves the process, and a state
 // both signed is on disk before success is reported.
 import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
 import type { Channel } from '../core/channel.js';
 import type { SignedState } from '../core/signed.js';
 import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state.js';
@@ -131,6 +132,8 @@ export class Payments implements Stager {
   }
 
   async send(ctl: ChannelController, amount: bigint, o: SendWait = {}): Promise<StateView> {
+    // Checked before any wait: a send of nothing asks the partner for no turn.
+    if (amount <= 0n) throw new NodeError('AMOUNT_NOT_POSITIVE', `a payment must be more than zero, got ${formatTon(amount)} TON; use createEmpty to pass the turn without paying`);
     const waitMs = o.waitMs ?? 0;
     if (waitMs > 0) await this.settle(ctl, waitMs, o);
     if (o.signal?.aborted) throw this.stoppedWaiting(ctl);

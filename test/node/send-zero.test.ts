@@ -1,0 +1,25 @@
+// A send of nothing is refused at once: it asks the partner for no turn (a CLI audit's `send 0` did, got an empty
+// state from the partner, then the refusal).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TON } from '../adversary/scene.js';
+import { World, assertSameHistory } from '../adversary/world.js';
+
+test('a send of nothing is refused before it asks the partner for the turn', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(vic, hal, TON('5'), TON('5'))).channelId; // B (Hal) has the turn
+    await assertSameHistory(vic.node, hal.node, ch);
+    const asked: unknown[] = [];
+    hal.node.on((e) => void (e.type === 'turnRequested' && asked.push(e)));
+    await assert.rejects(vic.node.send(0n, { channel: ch, waitMs: 2_000 }), (e: Error & { code?: string }) => e.code === 'AMOUNT_NOT_POSITIVE');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(asked, [], 'no turn request');
+    assert.equal(World.step(hal.node, ch), 0n);
+  } finally {
+    await w.close();
+  }
+});
