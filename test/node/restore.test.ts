@@ -47,6 +47,39 @@ async function withMal(fn: (s: { w: World; vic: NodeHandle; mal: NodeHandle; vic
   }
 }
 
+/** Mal pays 0.1 TON, Vic backs up, Mal pays 3 more, then stops; Vic loses its channels and imports the backup. */
+async function restoredBehind({ w, vic, mal, ch }: { w: World; vic: NodeHandle; mal: NodeHandle; ch: string }): Promise<{ known: Awaited<ReturnType<typeof learn>>; v: NodeHandle; k: bigint }> {
+  await w.pay(mal, ch, TON('0.1'));
+  await assertSameHistory(vic.node, mal.node, ch);
+  const backup = join(w.dir, 'vic.backup');
+  await vic.node.exportBackup(backup);
+  for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
+  const known = await learn(mal.node, ch);
+  await w.stop(mal);
+  const v = await loseAndRestore(w, vic, backup);
+  return { known, v, k: World.step(v.node, ch) };
+}
+
+/** Vic and Hal linked, a channel `opener` opened (each deposit `each` TON), both histories alike; a backup of Vic's. */
+async function withVicHal(o: { opener: 'vic' | 'hal'; each: string }, fn: (s: { w: World; vic: NodeHandle; hal: NodeHandle; ch: string; backup: () => Promise<string> }) => Promise<void>): Promise<void> {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await (o.opener === 'vic' ? w.open(vic, hal, TON(o.each), TON(o.each)) : w.open(hal, vic, TON(o.each), TON(o.each)))).channelId;
+    await assertSameHistory(vic.node, hal.node, ch);
+    const backup = async () => {
+      const file = join(w.dir, 'vic.backup');
+      await vic.node.exportBackup(file);
+      return file;
+    };
+    await fn({ w, vic, hal, ch, backup });
+  } finally {
+    await w.close();
+  }
+}
+
 describe('restore from an old backup', () => {
   test('signs nothing until the partner answered (more than one resync window behind), then holds the latest state and takes no payment', async () => {
     const w = await World.create();
@@ -110,16 +143,9 @@ describe('restore from an old backup', () => {
   });
 
   test('a restored node does not countersign a proposal below what its partner holds, even in automatic mode', () =>
-    withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
-      await w.pay(mal, ch, TON('0.1'));
-      await assertSameHistory(vic.node, mal.node, ch);
-      const backup = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(backup);
-      for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
-      const known = await learn(mal.node, ch);
-      await w.stop(mal);
-      const v = await loseAndRestore(w, vic, backup);
-      const k = World.step(v.node, ch);
+    withMal(async (m) => {
+      const { mal, vicAddr, ch, keep } = m;
+      const { known, v, k } = await restoredBehind(m);
       const n = known.states[known.states.length - 1]!.state.step;
 
       const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
@@ -146,16 +172,9 @@ describe('restore from an old backup', () => {
     }));
 
   test("a restored channel signs no new state even when its partner says it holds nothing newer: a lie would fork a step", () =>
-    withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
-      await w.pay(mal, ch, TON('0.1'));
-      await assertSameHistory(vic.node, mal.node, ch);
-      const backup = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(backup);
-      for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
-      const known = await learn(mal.node, ch);
-      await w.stop(mal);
-      const v = await loseAndRestore(w, vic, backup);
-      const k = World.step(v.node, ch);
+    withMal(async (m) => {
+      const { mal, vicAddr, ch, keep } = m;
+      const { known, v, k } = await restoredBehind(m);
 
       const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
       await mallory.nextOf('resync.request');
@@ -202,67 +221,46 @@ describe('restore from an old backup', () => {
     }
   });
 
-  test('an import cut short by a crash before the node saw it still leaves the channel restored: it signs nothing until the partner answers, and no payment after', async () => {
-    const w = await World.create();
-    try {
-      const vic = await w.node('vic');
-      let hal = await w.node('hal');
-      await w.link(vic, hal);
-      const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
-      await assertSameHistory(vic.node, hal.node, ch);
-      const backup = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(backup);
+  test('an import cut short by a crash before the node saw it still leaves the channel restored: it signs nothing until the partner answers, and no payment after', () =>
+    withVicHal({ opener: 'hal', each: '5' }, async ({ w, vic, hal, ch, backup }) => {
+      const file = await backup();
       for (let i = 0; i < 2; i++) await w.pay(hal, ch, TON('0.5'));
       await assertSameHistory(vic.node, hal.node, ch);
-      const halKey = hal.keyPair;
       await w.stop(hal);
       await w.stop(vic);
       await rm(join(vic.dataDir, 'channels'), { recursive: true, force: true });
       // The store's part of the import only (the node that asked for it was killed before it read the channels).
       const dd = await DataDir.open(vic.dataDir);
-      assert.deepEqual((await dd.importFrom(backup)).imported, [ch]);
+      assert.deepEqual((await dd.importFrom(file)).imported, [ch]);
       await dd.close();
       const v = await w.node('vic', { keyPair: vic.keyPair });
       const view = v.node.channel(ch)!;
       assert.deepEqual([view.restorePending, view.restored], [true, true]);
       await assert.rejects(v.node.send(TON('1'), { channel: ch }), code('RESTORE_PENDING'));
-      hal = await w.node('hal', { keyPair: halKey });
+      const back = await w.node('hal', { keyPair: hal.keyPair });
       await until(() => !v.node.channel(ch)!.restorePending, 'the partner to answer', 30_000);
       const send = v.node.channel(ch)!.actions.send;
       assert.equal(send.ok ? null : send.code, 'CHANNEL_RESTORED');
-      assert.equal(hal.events.filter((e) => e.type === 'equivocation').length, 0);
-    } finally {
-      await w.close();
-    }
-  });
+      assert.equal(back.events.filter((e) => e.type === 'equivocation').length, 0);
+    }));
 
-  test("a close the restored node sent with its backup's state, its partner away, is challenged with the latest once the partner's answer brings it", async () => {
-    const w = await World.create();
-    try {
-      const vic = await w.node('vic');
-      let hal = await w.node('hal');
-      await w.link(vic, hal);
-      const ch = (await w.open(vic, hal, TON('2'), TON('2'))).channelId;
+  test("a close the restored node sent with its backup's state, its partner away, is challenged with the latest once the partner's answer brings it", () =>
+    withVicHal({ opener: 'vic', each: '2' }, async ({ w, vic, hal, ch, backup }) => {
       await w.pay(vic, ch, TON('0.5'));
       await assertSameHistory(vic.node, hal.node, ch);
-      const backup = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(backup);
+      const file = await backup();
       await w.pay(hal, ch, TON('1.2')); // the latest pays Vic more than the backup's state
       await assertSameHistory(vic.node, hal.node, ch);
       const n = World.step(hal.node, ch);
-      const halKey = hal.keyPair;
       await w.stop(hal);
-      const v = await loseAndRestore(w, vic, backup);
+      const v = await loseAndRestore(w, vic, file);
       const k = World.step(v.node, ch);
       await v.node.withdraw({ channel: ch, mode: 'unilateral', confirmStale: true });
       assert.equal(v.node.channel(ch)!.closeStep, k);
       const challenged = waitForEvent(v.node, 'challenged', (e) => e.byMe, 60_000);
-      hal = await w.node('hal', { keyPair: halKey });
+      await w.node('hal', { keyPair: hal.keyPair });
       assert.equal((await challenged).step, n, 'the latest state both signed');
-    } finally {
-      await w.close();
-    }
-  });
+    }));
 
   test("another wallet's backup is refused whole: nothing imported, nothing listed as broken", async () => {
     const w = await World.create();
