@@ -255,7 +255,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     for (const c of cs) {
       // a channel the partner declined that could not end here: what to do, as deposit would say it
       const declined = !c.actions.deposit.ok && c.actions.deposit.code === 'PARTNER_DECLINED' ? ` (${c.actions.deposit.why})` : '';
-      const restored = c.restored && c.phase === 'open' && !c.actions.send.ok && c.actions.send.code === 'CHANNEL_RESTORED' ? ' (restored from a backup: it takes no payment; close it with withdraw)' : '';
+      const restored = c.restored && (c.phase === 'open' || c.phase === 'locked') ? ' (restored from a backup: it takes no payment; close it with withdraw)' : '';
       a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}${restored}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);

@@ -79,6 +79,13 @@ test('channels, while the contract holds an older state than the latest: says wh
   assert.deepEqual(await said('channels', { channels: () => [same], brokenChannels: () => [] } as unknown as ChannelNodeApi), ['kQAAA closing, you are A, partner 0QBBB: A [2.7 1.3] B step 6']);
 });
 
+test('channels says a channel restored from a backup takes no payment, whatever else stands in the way of a send now', async () => {
+  const latest = { step: 4n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n };
+  const c = { contract: 'kQAAA', phase: 'open', me: 'B', partnerAddress: '0QBBB', latest, close: null, restored: true, legacy: false, actions: { deposit: { ok: false, code: 'NOT_FUNDING', why: 'locked' }, send: { ok: false, code: 'PENDING_STATE', why: 'a state awaits' } } };
+  const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
+  assert.deepEqual(await said('channels', n), ['kQAAA open, you are B, partner 0QBBB: A [1 2] B step 4 (restored from a backup: it takes no payment; close it with withdraw)']);
+});
+
 test('withdraw of a channel restored from a backup says so and, once confirmed, closes with its latest state (the node asked for that confirmation)', async () => {
   const n = closingNode();
   const ch = { ...n.currentChannel()!, restorePending: true } as ChannelView;
