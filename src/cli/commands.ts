@@ -122,7 +122,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async decline(a) {
     const ch = allowed(a, 'decline');
     const c = await a.node.decline({ channel: ch.id });
-    a.io.say(`Declined channel ${c.channelId}`);
+    a.io.say(`Declined channel ${c.contract}`);
     return c;
   },
   async send(a) {

@@ -11,6 +11,7 @@ import type { Negotiation } from './negotiation.js';
 import { DEPLOY_MAY_LAND_MS } from './policy.js';
 import { lastSentAt } from './record.js';
 import type { ChannelView } from './types.js';
+import { shownContract } from './addresses.js';
 
 /**
  * How long after a deployment or deposit of this node a funding channel is not declined unless the chain shows
@@ -67,7 +68,7 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
   if (status === 'not_deployed' && Date.now() - since >= DEPLOY_MAY_LAND_MS) return false;
   ctl.rec.partnerDeclined = true;
-  const what = `your partner declined channel ${ctl.id}`;
+  const what = `your partner declined channel ${shownContract(ctl)}`;
   // landed: the transition to funding says so (landedAfterDecline)
   if (status && (await n.adoptDeployed(ctl, { status, tell: false }))) return true;
   await markDeclined(ctx, ctl);
@@ -93,7 +94,7 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
   if ((await n.adoptDeployed(ctl, { status, tell: false })) || status !== 'not_deployed' || ctl.life !== 'accepted') return;
   delete ctl.rec.deploySentAt;
   await ctx.transition(ctl, 'rejectReceived');
-  ctx.log(`channel ${ctl.id}, which your partner declined: your deployment did not land (nothing of yours is in it), so the channel is ended`, 'warn');
+  ctx.log(`channel ${shownContract(ctl)}, which your partner declined: your deployment did not land (nothing of yours is in it), so the channel is ended`, 'warn');
 }
 
 /** Records (and saves) that the partner declined a channel that could not end here: nothing more of ours goes in. */
@@ -114,5 +115,5 @@ export function tellDeclined(ctx: NodeContext, ctl: ChannelController, message: 
 
 /** A's deployment landed in a channel the partner declined (the transition to funding): its deposit is to take back. */
 export function landedAfterDecline(ctx: NodeContext, ctl: ChannelController): void {
-  tellDeclined(ctx, ctl, `your partner declined channel ${ctl.id}, and your deployment landed with your deposit: take it back with refund`, 'refund');
+  tellDeclined(ctx, ctl, `your partner declined channel ${shownContract(ctl)}, and your deployment landed with your deposit: take it back with refund`, 'refund');
 }

@@ -25,6 +25,7 @@ import { announced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, versionOf, type ChannelRecord } from './record.js';
 import { depositsProblem, refundTerms } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
+import { shownContract } from './addresses.js';
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
@@ -182,7 +183,7 @@ export class Negotiation {
     // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
     // strangers (wallets cost nothing) within their shared budget: each announcement is a toast in the extension.
     if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
-    else ctx.log(`channel ${ctl.id} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
+    else ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
     ctx.changed(ctl);
   }
 
@@ -262,7 +263,7 @@ export class Negotiation {
     // the deposit in a contract that neither node watches, and the earlier one is not deployed any more (a partner
     // on this version expects this version's).
     if (contractOf(configOf(ctl.rec), CONTRACT_VERSION) !== ctl.rec.contract) {
-      throw new NodeError('BAD_CONTRACT', `channel ${ctl.id} was proposed with an earlier version of the channel contract (${addressText(ctl.rec.contract, 'contract')}): nothing was deployed and your coins stay in your wallet. Decline it (decline) and open the channel again`);
+      throw new NodeError('BAD_CONTRACT', `channel ${shownContract(ctl)} was proposed with an earlier version of the channel contract: nothing was deployed and your coins stay in your wallet. Decline it (decline) and open the channel again`);
     }
     // One at a time (the node's own retry and deposit may meet): the mark of the one under way stays.
     if (ctl.life === 'deploying') throw new NodeError('INVALID_TRANSITION', 'your deployment of this channel is under way: the node says when the contract is deployed');

@@ -19,6 +19,7 @@ import { RESTORED_WHY } from '../core/capabilities.js';
 /** A partner's payment or turn request refused in a channel imported from a backup: read at both ends. */
 const RESTORED_FOR_PARTNER = 'this channel was restored from a backup at one end, which signs no payment in it and keeps the turn: the other end may hold states signed after that backup. Close the channel with withdraw and open a new one to pay again';
 import type { ProgressOptions, StateView } from './types.js';
+import { shownContract } from './addresses.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
@@ -395,7 +396,7 @@ export class Payments implements Stager {
     if (ctl.passNotBefore === null) {
       const delay = Math.min(MAX_IDLE_DELAY_MS, IDLE_DELAY_MS * 2 ** Math.floor(excess / 2));
       ctl.passNotBefore = now + delay;
-      if (!ctl.idleTold) this.ctx.log(`channel ${ctl.id}: your partner passes turns back and forth with little or no payment (over ${FREE_IDLE_STATES} states, under ${DUST} nanotons a round): the node now passes the turn only when asked and after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s), until a real payment is made or the channel rests`, 'warn');
+      if (!ctl.idleTold) this.ctx.log(`channel ${shownContract(ctl)}: your partner passes turns back and forth with little or no payment (over ${FREE_IDLE_STATES} states, under ${DUST} nanotons a round): the node now passes the turn only when asked and after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s), until a real payment is made or the channel rests`, 'warn');
       ctl.idleTold = true;
       const release = () => {
         ctl.passNotBefore = 0; // due: the next passIfAsked passes

@@ -95,3 +95,14 @@ test('withdraw of a channel restored from a backup says so and, once confirmed, 
   assert.match(text, /restored from a backup/);
   assert.equal(opts!.confirmStale, true);
 });
+
+test('decline names the channel by its contract address, as channels and every other command do (not the numeric id)', async () => {
+  const proposed = { id: '17', channelId: 17n, contract: 'kQDDD', me: 'B', phase: 'proposed', actions: { decline: { ok: true } } };
+  const n = {
+    currentChannel: () => proposed,
+    channel: () => proposed,
+    channels: () => [proposed],
+    decline: async () => ({ ...proposed, phase: 'rejected' }),
+  } as unknown as ChannelNodeApi;
+  assert.deepEqual(await said('decline', n), ['Declined channel kQDDD']);
+});

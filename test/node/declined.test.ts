@@ -47,7 +47,8 @@ withPair("a partner's decline while my deployment may still land keeps the chann
   void p.bob.deposit().catch(() => undefined); // accepts, then waits for the deployment
   await timedOut;
   assert.equal(p.alice.channel(view.channelId)!.phase, 'accepted');
-  const told = waitForEvent(p.alice, 'log', (e) => /declined channel .* your deployment .* may still land/.test(e.message), 30_000);
+  // the channel named as every view and command shows it: its contract address
+  const told = waitForEvent(p.alice, 'log', (e) => e.message.startsWith(`your partner declined channel ${view.contract}, but your deployment`) && /may still land/.test(e.message), 30_000);
   const event = waitForEvent(p.alice, 'partnerDeclined', () => true, 30_000);
   await p.bob.decline();
   await told;
@@ -61,7 +62,7 @@ withPair("a partner's decline while my deployment may still land keeps the chann
   await until('the deployment landed', slow.landed);
   await until('Alice follows the contract', () => p.alice.channel(view.channelId)!.phase === 'funding');
   // once it landed, the UIs are told to take the deposit back (the first word had no action to offer)
-  assert.match((await landed).message, /your deployment landed with your deposit: take it back with refund/);
+  assert.equal((await landed).message, `your partner declined channel ${view.contract}, and your deployment landed with your deposit: take it back with refund`);
   assert.equal(p.alice.channel(view.channelId)!.depositA, TON('3'));
   assert.equal((await p.alice.refund({ channel: view.channelId })).depositA, 0n);
   const d = await p.chain.getChannelData(Address.parse(view.contract));

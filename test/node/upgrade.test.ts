@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { parseTon } from '../../src/core/amounts.js';
+import { addressText } from '../../src/core/format.js';
 import { newKeyPair, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 import { channelCode, type ContractVersion } from '../../src/contract/index.js';
@@ -45,7 +46,7 @@ describe('a proposal made with an earlier contract version', () => {
       const stop = new AbortController();
       const accepting = b.deposit(undefined, { channel: view.channelId, signal: stop.signal }).catch((e: Error) => e);
       const e = await refused;
-      assert.match(e.message, /earlier version of the channel contract .* nothing was deployed/);
+      assert.ok(e.message.startsWith(`channel ${addressText(old, 'contract')} was proposed with an earlier version of the channel contract: nothing was deployed`), e.message);
       stop.abort();
       await accepting;
 

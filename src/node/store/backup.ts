@@ -12,6 +12,7 @@ import { decodeRecordFile, encodeRecordFile, readRecordBytes, writeRecordBytes }
 import { fileSource, type Source } from './scan.js';
 import { moveLegacyAside } from './legacy.js';
 import { encodeEntry } from './codec.js';
+import { addressTextOf } from '../addresses.js';
 
 /** Folders of channels being imported (removed when a data folder is opened). */
 export const IMPORT_PREFIX = '.import-';
@@ -53,12 +54,12 @@ async function checkTarget(dd: DataDir, file: string): Promise<void> {
 /** Why replacing a backup's channel would lose it: this folder lacks it, holds fewer states, or is the other party's. */
 async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | null> {
   const here = await stat(join(dd.channelsPath, sec.id)).then(() => true, () => false);
-  if (!here) return `holds channel ${sec.id}, which this node does not have`;
+  if (!here) return `holds channel ${named(sec)}, which this node does not have`;
   const wasOpen = dd.opened(sec.id) !== null;
   const s = await dd.storage(sec.id, true);
   try {
     const count = (await s.loadHead().catch(() => null))?.count ?? 0n;
-    if (count < sec.count) return `holds ${sec.count} states of channel ${sec.id}, more than the ${count} here`;
+    if (count < sec.count) return `holds ${sec.count} states of channel ${named(sec)}, more than the ${count} here`;
     const ours = await readRecordBytes(s.recordPath).catch(() => null);
     const party = (bytes: Buffer): unknown => {
       try {
@@ -68,7 +69,7 @@ async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | nu
       }
     };
     const theirs = sec.record ? party(sec.record) : undefined; // a channel backed up without its record: unknown
-    if (theirs !== undefined && ours && party(ours) !== undefined && theirs !== party(ours)) return `is the other party's backup of channel ${sec.id}`;
+    if (theirs !== undefined && ours && party(ours) !== undefined && theirs !== party(ours)) return `is the other party's backup of channel ${named(sec)}`;
     return null;
   } finally {
     if (!wasOpen) await s.close();
@@ -138,7 +139,7 @@ export async function importDataDir(dd: DataDir, file: string, foreign?: (record
     const conflicts: string[] = [];
     for (const sec of sections) {
       const plan = await planFor(dd, sec);
-      if (typeof plan === 'string') conflicts.push(plan);
+      if (typeof plan === 'string') conflicts.push(named(sec));
       else plans.push(plan);
     }
     if (conflicts.length) {
@@ -167,12 +168,23 @@ export async function importDataDir(dd: DataDir, file: string, foreign?: (record
   }
 }
 
+/** A backup's channel as the user knows it: its contract address (its folder id when the record cannot tell). */
+function named(sec: BackupSection): string {
+  try {
+    const contract = sec.record ? (decodeRecordFile(sec.record, sec.id) as { contract?: unknown } | null)?.contract : undefined;
+    if (typeof contract === 'string') return addressTextOf(contract, 'contract');
+  } catch {
+    // an unreadable record: the folder id is all there is
+  }
+  return sec.id;
+}
+
 /** Refuses the whole backup when a channel's record belongs to another wallet, key or network. */
 function checkOwner(sections: BackupSection[], file: string, foreign?: (record: unknown) => string | null): void {
   if (!foreign) return;
   for (const sec of sections) {
     const why = sec.record ? foreign(decodeRecordFile(sec.record, `${file} (channel ${sec.id})`)) : null;
-    if (why) throw new StoreError('BACKUP_NOT_YOURS', `channel ${sec.id} of this backup is not this node's (${why}): nothing was imported`, file);
+    if (why) throw new StoreError('BACKUP_NOT_YOURS', `channel ${named(sec)} of this backup is not this node's (${why}): nothing was imported`, file);
   }
 }
 
