@@ -7,6 +7,8 @@ import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { unknownCommand } from './suggest.js';
+// Quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
+import { parseArgsStringToArgv } from 'string-argv';
 
 export interface Io {
   /** prints a line for people (suppressed in --json mode) */
@@ -34,7 +36,7 @@ export interface Parsed {
 const VALUE_FLAGS = new Set(['period', 'channel', 'partner', 'from', 'to']);
 
 export function tokenize(line: string): Parsed {
-  const parts = line.trim().split(/\s+/).filter(Boolean);
+  const parts = parseArgsStringToArgv(line.trim());
   const name = (parts.shift() ?? '').toLowerCase();
   const args: string[] = [];
   const flags = new Set<string>();
@@ -74,7 +76,10 @@ export function checkUsage(p: Parsed, spec: CommandSpec): void {
   }
   if (p.flags.has('unilateral') && p.flags.has('cooperative')) throw new UsageError('choose --unilateral or --cooperative, not both');
   const most = [...spec.usage.matchAll(/[<[]([^>\]]*)[>\]]/g)].filter((m) => !m[1]!.startsWith('--')).length;
-  if (p.args.length > most) throw new UsageError(`too many arguments (${p.args.join(' ')}): \`${spec.usage}\``);
+  if (p.args.length > most) {
+    const quote = /<file>/.test(spec.usage) ? `; a file name with spaces goes in quotes (\`${spec.name} "${p.args.join(' ')}"\`)` : '';
+    throw new UsageError(`too many arguments (${p.args.join(' ')}): \`${spec.usage}\`${quote}`);
+  }
 }
 
 /** Runs one command line. Returns false on `exit`. Errors are printed with what to do, never thrown. */

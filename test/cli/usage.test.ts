@@ -258,3 +258,14 @@ test('a word that starts several commands lists them; exit refuses arguments (th
   assert.match(await usage('send 1 --channel'), /--channel needs a value, as in `send <amount> --channel <id or contract>`/);
   assert.match(await usage('open 1 --period'), /--period needs a value, as in `open <your deposit> \[partner deposit\] \[--period s\]/);
 });
+
+test('a file name with spaces is given in quotes; backslashes (Windows paths) stay as typed; unquoted it is refused with the quoting to use', async () => {
+  const files: string[] = [];
+  const n = {
+    exportBackup: async (f: string) => (files.push(f), { channels: 0, skipped: [] }),
+    importBackup: async (f: string) => (files.push(f), { imported: [], kept: [] }),
+  } as unknown as ChannelNodeApi;
+  for (const line of ['export "my backups/a b.bin"', "import 'my backups/a b.bin'", 'export C:\\Users\\me\\a.bin']) await runLine(line, n, io().it);
+  assert.deepEqual(files, ['my backups/a b.bin', 'my backups/a b.bin', 'C:\\Users\\me\\a.bin']);
+  assert.equal(await usage('export my backup.bin'), 'too many arguments (my backup.bin): `export <file>`; a file name with spaces goes in quotes (`export "my backup.bin"`)');
+});
