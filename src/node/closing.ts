@@ -133,6 +133,7 @@ export class Closing {
   private async cooperative(ctl: ChannelController, opts: ProgressOptions): Promise<WithdrawResult> {
     const ch = ctl.channel;
     const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
+    if (closeState.state.tag !== 'close' || !closeState.sigA || !closeState.sigB) return this.closedMeanwhile(ctl, closeState, opts);
     const arg = await ctl.forChain(closeState);
     opts.onProgress?.('sending the cooperative close to the contract…');
     try {
@@ -210,11 +211,32 @@ export class Closing {
         if ((code !== 'PENDING_STATE' && code !== 'NOT_YOUR_TURN') || Date.now() >= end) throw e;
       }
     }
+    const proposed = ch.staged ?? ch.latest!; // signed by the partner already: the close is the latest
     opts.onProgress?.('waiting for your partner to sign the close…');
-    await ctl.waitFor(() => ch.latest?.state.tag === 'close', this.closeTimeoutMs, opts.signal, 'your partner did not sign the close').catch((e: unknown) => {
+    // The partner may instead send our close state (or another close) to the contract: its read ends the wait.
+    const onChain = () => ctl.life === 'closing' || ctl.life === 'closed';
+    await ctl.waitFor(() => ch.latest?.state.tag === 'close' || onChain(), this.closeTimeoutMs, opts.signal, 'your partner did not sign the close').catch((e: unknown) => {
       throw stoppedAfter(e, 'your close state went to your partner: once they sign it no payment can follow in this channel; run withdraw again to pay out');
     });
-    return ch.latest!;
+    return ch.latest?.state.tag === 'close' ? ch.latest : proposed;
+  }
+
+  /**
+   * The contract closed while our close state awaited the partner's signature: paid out by that state (the partner
+   * sent it with our signature, which the contract takes as both), or a close of the partner's on chain instead.
+   */
+  private closedMeanwhile(ctl: ChannelController, proposed: SignedState, opts: ProgressOptions): WithdrawResult {
+    const p = ctl.rec.payout;
+    if (ctl.life === 'closed' && p && p.step === proposed.state.step) {
+      opts.onProgress?.('your partner sent your close state to the contract instead of signing it: the contract has paid out by it');
+      return { mode: 'cooperative', step: proposed.state.step, deadline: null, payoutA: p.balanceA, payoutB: p.balanceB, fellBack: false, fallbackReason: null };
+    }
+    const close = ctl.rec.close;
+    const e = ctl.life === 'closed'
+      ? new NodeError('ALREADY_CLOSED', `the channel was paid out meanwhile, by ${p?.step == null ? 'the deposits (an exit)' : `step ${p.step}`}, not by your close state: see the payout`)
+      : new NodeError('ALREADY_CLOSING', `your partner started a close on chain (${close?.step == null ? 'an exit with the deposits' : `step ${close.step}`}) instead of signing yours: the node challenges it if a later state pays you more, and finishes it after the challenge window`);
+    SENT.add(e); // the contract closed: a close of ours would only be refused
+    throw e;
   }
 
   private async unilateral(ctl: ChannelController, use: SignedState, opts: ProgressOptions): Promise<Omit<WithdrawResult, 'fellBack' | 'fallbackReason'>> {

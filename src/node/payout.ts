@@ -1,6 +1,7 @@
 // What the node says about a contract that paid out, and which reads of a contract are older than what a channel
 // saw (a lagging endpoint: a contract never goes back).
 import { formatTon } from '../core/amounts.js';
+import { creatorOf } from '../core/channel.js';
 import type { Payout } from '../chain/types.js';
 import type { ChannelData } from '../contract/index.js';
 import type { NodeContext } from './context.js';
@@ -49,7 +50,10 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
   // The payout happened whether or not the record could be saved (a full disk): it is told, then the failure.
   const unsaved = await ctx.transition(ctl, 'paidOut').then(() => null, (e: unknown) => e);
   ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
-  if (p.step !== null && latest && p.step > latest.step) {
+  if (p.step !== null && latest && p.step > latest.step && ownProposal(ctl, p)) {
+    // The contract takes a state signed by the other party from the party that sends it: our proposal, sent by them.
+    ctx.log(`the contract paid by step ${p.step}, a state you proposed: your partner sent it to the contract with your signature instead of signing it, so it paid as you proposed (you got ${formatTon(ctl.rec.me === 'A' ? p.stateBalanceA : p.stateBalanceB)} TON of the channel)`);
+  } else if (p.step !== null && latest && p.step > latest.step) {
     ctx.log(`the contract paid by step ${p.step}, newer than the latest state this node holds (step ${latest.step}: restored from an older backup?); both parties signed it`, 'warn');
   } else if (!payout.matchesLatest) {
     const mine = (x: { balanceA: bigint; balanceB: bigint }) => formatTon(ctl.rec.me === 'A' ? x.balanceA : x.balanceB);
@@ -59,6 +63,12 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     );
   }
   if (unsaved) throw unsaved;
+}
+
+/** Whether the contract paid by this node's own proposal (signed by us, not yet by the partner). */
+function ownProposal(ctl: ChannelController, p: Payout): boolean {
+  const staged = ctl.channel.staged?.state;
+  return !!staged && creatorOf(staged.step) === ctl.rec.me && staged.step === p.step && staged.balanceA === p.stateBalanceA && staged.balanceB === p.stateBalanceB;
 }
 
 /**
