@@ -119,7 +119,7 @@ function propose(i: CapabilityInput, what: 'send' | 'createEmpty'): Capability {
   if (base) return base;
   const off = i.off!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
-  if (off.stagedBy === i.me) return no('PENDING_STATE', 'your last state awaits your partner\'s signature');
+  if (off.stagedBy === i.me) return no('PENDING_STATE', "your last state awaits your partner's signature: wait for it (if they never sign it, close alone with withdraw)");
   if (i.restored) return no('CHANNEL_RESTORED', RESTORED_WHY);
   if (off.stagedBy !== null) return no('PENDING_STATE', 'a state from your partner awaits your signature: sign it first');
   if (off.turn !== i.me) return no('NOT_YOUR_TURN', 'it is your partner\'s turn: request it with requestEmpty');

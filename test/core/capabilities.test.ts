@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { capabilities, type CapabilityInput } from '../../src/core/capabilities.js';
 import type { LifePhase } from '../../src/core/lifecycle.js';
+import { givesNextStep } from '../../src/core/errors.js';
 
 function input(life: LifePhase): CapabilityInput {
   const off = { phase: 'OPEN' as const, turn: 'A' as const, stagedBy: null, latestStep: 3n, latestTag: 'state' as const, myBalance: 1n };
@@ -70,4 +71,11 @@ test("a payment before the channel opens names this party's missing step; an end
   assert.match(why({ life: 'closed' }), /closed and paid out: open a new channel to pay again/);
   assert.match(why({ life: 'rejected' }, 'deposit'), /declined: open a new channel/);
   assert.match(why({ life: 'locked' }, 'deposit'), /takes no more deposits/);
+});
+
+test("send while our own state awaits the partner says to wait for their signature, or leave alone; never to sign it (the code's generic hint)", () => {
+  const c = capabilities({ ...input('open'), off: { phase: 'PROPOSED', turn: 'A', stagedBy: 'A', latestStep: 3n, latestTag: 'state', myBalance: 1n } }).send as { ok: false; code: string; why: string };
+  assert.equal(c.code, 'PENDING_STATE');
+  assert.equal(c.why, "your last state awaits your partner's signature: wait for it (if they never sign it, close alone with withdraw)");
+  assert.ok(givesNextStep(c.why), 'the words say what to do: the code\'s hint ("sign the pending state first …") is not added');
 });
