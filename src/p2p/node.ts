@@ -13,7 +13,7 @@ import { loadDeps } from './deps.js';
 import { Link, type LinkOptions, type PartnerInfo } from './link.js';
 import { newStats, type P2PStats } from './stats.js';
 import { PeerSession } from './session.js';
-import { QuotaTable, type PeerQuota } from './quota.js';
+import { QuotaTable, TokenBucket, type PeerQuota } from './quota.js';
 import { hostKey, InboundGuard } from './guard.js';
 import { GuestPolicy } from './guests.js';
 import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
@@ -59,6 +59,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   private readonly guests: GuestPolicy;
   private readonly observed: ObservedAddresses;
   private readonly announce: string[];
+  /** Per session: its takeovers by inbound streams, and when a refused one was last logged. */
+  private readonly reattaches = new WeakMap<PeerSession, { bucket: TokenBucket; told: number }>();
   private readonly log: (line: string) => void;
   private stopped = false;
 
@@ -334,6 +336,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       });
       this.sessionsByAddress.set(key, session);
     }
+    if (!fresh && !dialAddr && !this.mayReattach(session, link)) return session;
     if (dialAddr) session.dialAddr = dialAddr;
     session.remoteHost = hostKey(link.connection.remoteAddr);
     session.attach(link, partner);
@@ -342,6 +345,25 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       emitSafely(this as EventEmitter, 'session', [session], this.log);
     }
     return session;
+  }
+
+  /**
+   * Whether a new inbound stream may take over a session: each takeover resends its whole unacknowledged
+   * outbox, so a peer re-handshaking in a loop would make the node send megabytes for a few frames.
+   */
+  private mayReattach(session: PeerSession, link: Link): boolean {
+    let r = this.reattaches.get(session);
+    if (!r) this.reattaches.set(session, (r = { bucket: new TokenBucket(this.opts.reattachRateLimit ?? P2P_DEFAULTS.reattachRateLimit), told: 0 }));
+    const wait = r.bucket.takeOrWait();
+    if (wait === 0) return true;
+    this.stats.rateLimited++;
+    link.sendError('RATE_LIMITED', `this wallet reconnected too often: connect again in ${Math.ceil(wait / 1000)} s`);
+    link.close('reconnecting too often');
+    if (Date.now() - r.told > 10_000) {
+      r.told = Date.now();
+      this.log(`session with ${link.partnerPeerId}: a new connection refused: it reconnects too often`);
+    }
+    return false;
   }
 
   private async redial(session: PeerSession, addr: Multiaddr): Promise<void> {

@@ -25,6 +25,11 @@ export interface P2PNodeOptions {
   partnerRateLimit?: RateLimit;
   /** The byte rate of a partner (default 4 MiB/s, burst 8 MiB). */
   partnerByteRateLimit?: RateLimit;
+  /**
+   * How often one wallet may take its session over with a new inbound stream (default 1/s, burst 20): each
+   * resends everything it has not acknowledged. Over it, the new stream is refused and its dialer backs off.
+   */
+  reattachRateLimit?: RateLimit;
   /** Budget of the address-proof handshake on one stream (default 10 s). */
   handshakeTimeoutMs?: number;
   /** Invalid frames tolerated on one stream before it is dropped (default 100). */
@@ -54,6 +59,7 @@ export const P2P_DEFAULTS = {
   byteRateLimit: { perSecond: 256 * 1024, burst: 1024 * 1024 },
   partnerRateLimit: { perSecond: 5_000, burst: 10_000 },
   partnerByteRateLimit: { perSecond: 4 * 1024 * 1024, burst: 8 * 1024 * 1024 },
+  reattachRateLimit: { perSecond: 1, burst: 20 },
   handshakeTimeoutMs: 10_000,
   maxInvalidFrames: 100,
   inboundConnectionsPerSecond: 30,

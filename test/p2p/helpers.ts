@@ -105,6 +105,12 @@ export class RawPeer {
     return new RawPeer(libp2p, stream, ma.getComponents().find((c) => c.name === 'p2p')!.value!);
   }
 
+  /** Another stream to the server on `from`'s connection (its own handshake, as a reconnect does). */
+  static async another(from: RawPeer, addr: string): Promise<RawPeer> {
+    const ma = multiaddr(addr);
+    return new RawPeer(from.libp2p, await from.libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL), from.serverPeerId);
+  }
+
   sendRaw(bytes: Uint8Array): void {
     this.stream.send(bytes);
   }

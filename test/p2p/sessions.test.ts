@@ -182,6 +182,35 @@ describe('session flow', () => {
     });
   });
 
+  test('a wallet re-handshaking on new streams in a loop takes its session over a bounded number of times: the outbox is not resent for each', async () => {
+    await withServer({ reattachRateLimit: { perSecond: 0.01, burst: 3 } }, async (node, addr, peers) => {
+      const { peer, wallet } = await guest(addr, peers, node);
+      const s = node.session(wallet.address)!;
+      for (let i = 0; i < 20; i++) void s.send(turn(i)).catch(() => undefined);
+      const data = (p: RawPeer) => p.received.filter((m) => m.type === 'session.data').length;
+      await until(() => data(peer) >= 20, 'the 20 messages');
+      const again: RawPeer[] = [];
+      for (let i = 0; i < 6; i++) {
+        const p = await RawPeer.another(peer, addr);
+        again.push(p);
+        p.hello(wallet);
+        await p.prove(wallet);
+        await p.next('proof');
+        await until(() => p.received.some((m) => m.type === 'session.resume' || m.type === 'error'), 'a resume or a refusal');
+        const resume = p.received.find((m) => m.type === 'session.resume');
+        if (resume) p.send({ type: 'session.resume', session: 'ab'.repeat(16), peerSession: resume.session, received: 0, base: 1 });
+        await until(() => data(p) >= 20 || p.received.some((m) => m.type === 'error'), 'the outbox or a refusal');
+      }
+      // 3 takeovers (the burst) resend the outbox; the other 3 streams are refused and say when to come back
+      assert.deepEqual(again.map((p) => data(p)), [20, 20, 20, 0, 0, 0]);
+      const refused = again.slice(3).map((p) => p.received.find((m) => m.type === 'error') as { code: string; message: string } | undefined);
+      for (const e of refused) assert.match(`${e?.code} ${e?.message}`, /^RATE_LIMITED this wallet reconnected too often: connect again in \d+ s$/);
+      // the last stream that took over still carries the session
+      void s.send(turn(99)).catch(() => undefined);
+      await until(() => data(again[2]!) === 21, 'a new message on the session');
+    });
+  });
+
   test('an unacknowledged outbox is bounded in bytes (OUTBOX_FULL past MAX_OUTBOX_BYTES), reaches a reading peer whole, and takes sends again once acknowledged', async () => {
     await withServer({}, async (node, addr, peers) => {
       const { peer, wallet } = await guest(addr, peers, node);
