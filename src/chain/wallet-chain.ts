@@ -261,10 +261,11 @@ export abstract class WalletChain {
       signal,
     );
     const r = await sent(what, this.checkContractTx(tx, what, target, signal), signal);
-    progress(`${what} is done`);
     let sentBack = 0n;
     for (const m of tx.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(wallet.address)) sentBack += m.info.value.coins;
-    return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees: walletTx.totalFees.coins + tx.totalFees.coins, sentBack };
+    const fees = walletTx.totalFees.coins + tx.totalFees.coins;
+    progress(`${what} is done (fees about ${formatTon(fees)} TON)`);
+    return { ...r, walletTxHash: walletTx.hash().toString('hex'), fees, sentBack };
   }
 
   /** Checks the wallet's funds and state, and signs the transfer of `msg` with the wallet's current seqno. */

@@ -6,6 +6,7 @@ import { newKeyPair, sign, type KeyPair } from '../../src/core/signer.js';
 import { stateHash, type ChannelState } from '../../src/core/state.js';
 import type { Chain, ChannelConfig, ChannelEvent, SignedStateArg, Wallet } from '../../src/chain/types.js';
 import { ChainError } from '../../src/chain/errors.js';
+import { formatTon } from '../../src/core/amounts.js';
 
 export const TON = 1_000_000_000n;
 
@@ -101,6 +102,8 @@ export async function happyPath(h: Harness): Promise<void> {
     assert.match(dep.hash, /^[0-9a-f]{64}$/);
     assert.ok(dep.fees > 0n);
     assert.ok(progress.some((m) => /waiting for the channel contract/.test(m)), progress.join('\n'));
+    // the last line says what the wallet paid in fees, as the result does
+    assert.equal(progress.at(-1), `the deployment is done (fees about ${formatTon(dep.fees)} TON)`);
     let data = await h.chain.getChannelData(address);
     assert.equal(data?.phase, 'funding');
     assert.equal(data?.depositA, 5n * TON);
