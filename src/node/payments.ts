@@ -44,6 +44,12 @@ const IDLE_DELAY_MS = 500;
 // Below the controller's IDLE_RUN_GAP_MS (10 s): a held pass never ends the run it belongs to by itself.
 const MAX_IDLE_DELAY_MS = 8_000;
 
+/** What the contract paid by, in words (empty before the payout is read). */
+function paidBy(ctl: ChannelController): string {
+  const p = ctl.rec.payout;
+  return p ? ` by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}` : '';
+}
+
 function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
 }
@@ -271,6 +277,8 @@ export class Payments implements Stager {
     const partner = ch.partner;
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.seen.known(ctl, signed)) return;
+    // Paid out: a state signed now pays nothing, and would show as the latest beside the payout.
+    if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', `the channel is closed and paid out${paidBy(ctl)}: no state is signed in it any more`);
     if (ctl.rec.restored && state.step > 0n && movesMoney(state, ch.latestState)) {
       throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
     }
