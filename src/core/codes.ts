@@ -112,6 +112,7 @@ export const CODES = {
   DATA_DIR_NOT_WRITABLE: w('fix the folder permissions or choose another --data folder'),
   DATA_DIR_UNREADABLE: w('fix the folder permissions or choose another --data folder'),
   DISK_LOW: e("free some space on the disk of the node's data folder: once it is above the floor (--min-free-mib) the node asks your partner again, and payments go on"),
+  DATA_DIR_GONE: e('put the data folder back where the node was started with it; until then close your channels with withdraw and keep the node running until they are paid out (it holds them in memory)'),
   DISK_WRITE_FAILED: e('check the path and the disk (space, permissions); nothing unwritten was reported as saved'),
   BACKUP_INVALID: e('choose a backup file written by SynChannel export'),
   BACKUP_CONFLICT: w('the local channel is newer than the backup: it was kept'),

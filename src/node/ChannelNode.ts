@@ -1,6 +1,7 @@
 // ChannelNode: the facade the CLI, the tests and the VS Code extension drive. It composes the parts (see
 // docs/architecture.md): negotiation, payments, closing, the arbiter (chain), sync (partner), the message
 // handlers, the partners' sessions, one controller per channel, and the persistence.
+import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { AppMessage } from '../core/wire.js';
@@ -10,6 +11,7 @@ import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
+import { LOCK_FILE } from './store/lock.js';
 import { NodeError } from './errors.js';
 import { Effects } from './effects.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
@@ -76,7 +78,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   static async start(o: ChannelNodeOptions, data: DataDir): Promise<ChannelNode> {
     const node = new ChannelNode(o, data);
     o.p2p.on('session', (s: PeerSession) => node.attach(s));
-    await Promise.all([node.sessions.load(), node.ctx.space.start(() => node.spaceBack())]);
+    const gone = (message: string) => node.emit({ type: 'error', code: 'DATA_DIR_GONE', level: 'error', message });
+    await Promise.all([node.sessions.load(), node.ctx.space.start(() => node.spaceBack(), gone)]);
     // The chain watches start once the node is up (a node of 1,000 channels answers ~30% sooner; the first
     // reads of every channel follow at once, each catching up with whatever the chain shows by then).
     const watchLater: ChannelController[] = [];
@@ -100,8 +103,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       chainSkew: 0,
       myAddress: o.wallet.address,
       data,
-      space: new FreeSpace(o.dataDir, o.minFreeBytes),
-      checkSpace: () => this.ctx.space.check((message) => this.emit({ type: 'error', code: 'DISK_LOW', level: 'error', message })),
+      space: new FreeSpace(o.dataDir, o.minFreeBytes, join(o.dataDir, LOCK_FILE)),
+      checkSpace: () => this.ctx.space.check((message, code) => this.emit({ type: 'error', code, level: 'error', message })),
       channels: new Map(),
       otherNetwork: new Map(),
       emit: (e) => this.emit(e),

@@ -26,7 +26,10 @@ async function checkTarget(dd: DataDir, file: string): Promise<void> {
   const abs = resolve(file);
   const folder = await realpath(dirname(abs)).catch(() => null);
   if (folder === null) return; // the write says why the folder cannot be used
-  const channels = await realpath(dd.channelsPath);
+  const channels = await realpath(dd.channelsPath).catch((e: unknown) => {
+    if (!isErrno(e, 'ENOENT')) throw fsError(e, dd.channelsPath, false);
+    throw new StoreError('DATA_DIR_GONE', `the node's channels folder ${dd.channelsPath} is gone (its data folder was moved or deleted while the node runs): put it back, then export again`, dd.channelsPath);
+  });
   if (`${folder}${sep}`.startsWith(`${channels}${sep}`)) throw refuse(`is inside the node's channels folder ${dd.channelsPath}`);
   let fh: FileHandle;
   try {
