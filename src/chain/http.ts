@@ -267,6 +267,11 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
         last = verdict.error;
         retryDelay = verdict.delayMs;
       } catch (e) {
+        // A resend refused after an attempt that got no clear answer: that attempt may have been taken (the refusal
+        // is then its own success), so it is not "never sent".
+        if (e instanceof ChainError && e.code === 'WALLET_REJECTED' && attempt > 0 && !e.sent) {
+          throw new ChainError('WALLET_REJECTED', `${e.message} (an earlier attempt of this send got no clear answer: it may have been taken)`, { status: e.status, cause: e, sent: true });
+        }
         if (e instanceof ChainError) throw e;
         if (signal?.aborted) throw abortedError(signal);
         last = new ChainError(

@@ -316,7 +316,8 @@ export abstract class WalletChain {
       // seqno says it (one look at its transactions may come from a replica behind): moved on, or unreadable,
       // the wait below decides (it ends when the message expires unprocessed); unchanged and not ours: refused.
       if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
-      const now = await this.account(wallet.address, signal).catch(() => null);
+      // A refused resend (e.sent): the reads below may come from a replica behind; only the wait can tell.
+      const now = e.sent ? null : await this.account(wallet.address, signal).catch(() => null);
       const unchanged = now !== null && (now.state !== 'active' || !now.data || seqnoFromData(wallet.version, now.data) === t.seqno);
       if (unchanged) {
         const txs = await this.recentTransactions(wallet.address, 20, signal).catch(() => [] as Transaction[]);

@@ -20,7 +20,7 @@ interface Scene {
   tn: TonClientChain;
   wb: Wallet;
   address: Address;
-  hook: { fn: RpcHook | null };
+  hook: { fn: RpcHook | null; upstream?: string };
   /** B's deposit as the devnet holds it */
   read: () => Promise<bigint>;
   /** what the devnet answers now for an address's transactions (a replica behind answers it later) */
@@ -32,7 +32,7 @@ interface Scene {
 async function scene(timeoutMs: number, run: (s: Scene) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-glitch-'));
   const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
-  const hook: { fn: RpcHook | null } = { fn: null };
+  const hook: { fn: RpcHook | null; upstream?: string } = { fn: null, upstream: `${dn.url}/jsonRPC` };
   const px = await rpcProxy(dn.url, hook);
   const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
   const tn = new TonClientChain({ kind: 'testnet', endpoint: px.url, txPollMs: 100, requestsPerSecond: 0, timeoutMs, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
@@ -91,6 +91,33 @@ test('a send answered 504 after the chain took it (the resend refused) waits for
     };
     await tn.deposit(wb, address, 4n * TON);
     assert.ok(bocs >= 2, 'the send was retried');
+    assert.equal(await read(), 4n * TON);
+  });
+});
+
+test('a send answered 504 after the chain took it, the resend refused, and the wallet read from a replica behind (seqno and transactions): still done', async () => {
+  await scene(20_000, async ({ tn, wb, address, hook, read, txsNow }) => {
+    let bocs = 0;
+    let stale = 0;
+    const behind = await txsNow(wb.address);
+    const info = (a: Address) =>
+      fetch(hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'getAddressInformation', params: { address: a.toString() } }) }).then((r) => r.text());
+    const before = await info(wb.address);
+    hook.fn = async (m, forward) => {
+      if (m.method === 'sendBoc') {
+        const r = await forward();
+        return ++bocs === 1 ? { status: 504, text: JSON.stringify({ ok: false, error: 'Gateway Time-out', code: 504 }) } : r;
+      }
+      // Once the resend is refused, a replica a block behind answers the wallet's state and transactions.
+      if (bocs >= 2 && isWallet(m, wb) && stale < 4 && (m.method === 'getTransactions' || m.method === 'getAddressInformation')) {
+        stale++;
+        return { status: 200, text: m.method === 'getTransactions' ? behind : before };
+      }
+      return null;
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    assert.ok(bocs >= 2, 'the send was retried');
+    assert.ok(stale > 0, 'the replica behind answered');
     assert.equal(await read(), 4n * TON);
   });
 });
