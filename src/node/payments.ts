@@ -141,6 +141,12 @@ export class Payments implements Stager {
   async send(ctl: ChannelController, amount: bigint, o: SendWait = {}): Promise<StateView> {
     // Checked before any wait: a send of nothing asks the partner for no turn.
     if (amount <= 0n) throw new NodeError('AMOUNT_NOT_POSITIVE', `a payment must be more than zero, got ${formatTon(amount)} TON; use createEmpty to pass the turn without paying`);
+    // Nor one above the most this party can hold by its turn (the latest state, or a payment to it awaiting its
+    // signature): the partner is not asked to pass the turn for a payment that cannot be made.
+    const ch = ctl.channel;
+    const mine = (st: { balanceA: bigint; balanceB: bigint } | undefined) => (st ? (ch.party === 'A' ? st.balanceA : st.balanceB) : -1n);
+    const most = [mine(ch.latest?.state), ch.stagedBy === ch.partner ? mine(ch.staged?.state) : -1n].reduce((a, b) => (a > b ? a : b));
+    if (most >= 0n && amount > most) throw new NodeError('INSUFFICIENT_BALANCE', `you have ${formatTon(most)} TON in the channel, asked ${formatTon(amount)} TON: pay at most your balance`);
     const waitMs = o.waitMs ?? 0;
     if (waitMs > 0) await this.settle(ctl, waitMs, o);
     if (o.signal?.aborted) throw this.stoppedWaiting(ctl);

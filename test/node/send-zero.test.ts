@@ -23,3 +23,24 @@ test('a send of nothing is refused before it asks the partner for the turn', asy
     await w.close();
   }
 });
+
+test('a send above the balance is refused before it asks the partner for the turn (a CLI audit wasted an empty state on it)', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(vic, hal, TON('5'), TON('5'))).channelId; // B (Hal) has the turn
+    await assertSameHistory(vic.node, hal.node, ch);
+    const asked: unknown[] = [];
+    hal.node.on((e) => void (e.type === 'turnRequested' && asked.push(e)));
+    await assert.rejects(vic.node.send(TON('5') + 1n, { channel: ch, waitMs: 2_000 }), (e: Error & { code?: string }) => e.code === 'INSUFFICIENT_BALANCE' && e.message === 'you have 5 TON in the channel, asked 5.000000001 TON: pay at most your balance');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(asked, [], 'no turn request');
+    assert.equal(World.step(hal.node, ch), 0n);
+    // the whole balance is still paid, after asking for the turn
+    await vic.node.send(TON('5'), { channel: ch, waitMs: 10_000 });
+  } finally {
+    await w.close();
+  }
+});
