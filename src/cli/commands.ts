@@ -13,7 +13,7 @@ import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { importSummary, partnerShort, refundTerms, SEND_WAIT_MS } from '../node/uiRules.js';
+import { importSummary, partnerShort, refundTerms, SEND_WAIT_MS, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -203,6 +203,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const stepText = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `, 'step', `withdraw ${latest.step}`, String(latest.step)));
     if (!/^\d+$/.test(stepText)) throw new UsageError(`"${stepText}" is not a step number: see showAll`);
     const step = BigInt(stepText);
+    const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
+    const modeProblem = withdrawModeProblem(mode, step, latest.step);
+    if (modeProblem) throw Object.assign(new Error(modeProblem), { code: 'STALE_STEP' });
     const chosen = step === latest.step ? latest : (await a.node.history(ch.id, step, step + 1n))[0];
     if (!chosen) throw Object.assign(new Error(`no state both signed at step ${step}: see showAll (latest is ${latest.step})`), { code: 'NO_SUCH_STEP' });
     const partner = a.node.partners().find((p) => p.address === ch.partnerAddress);
@@ -214,7 +217,6 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       a.io.say(`Step ${step} is older than the latest state (${latest.step})${than}; your partner can challenge it with a newer state.`);
     }
     if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold newer states than this one, and can challenge it.');
-    const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
     a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod));
     await confirm(a, `withdraw with step ${step}`);
     // The latest step is left to the node: a state both signed while the user read the plan is the one it submits.

@@ -13,6 +13,7 @@ import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
+import { withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
 /** Errors of a cooperative close that was sent (or landed): a unilateral close must not follow. */
@@ -61,9 +62,8 @@ export class Closing {
       throw new NodeError('STALE_STEP', `step ${step} is older than the latest state ${latest.state.step}: your partner can challenge it with a newer state. Confirm to submit it anyway`);
     }
     const mode = opts.mode ?? 'auto';
-    if (mode === 'cooperative' && step < latest.state.step) {
-      throw new NodeError('STALE_STEP', `a cooperative close uses the latest state (step ${latest.state.step}), not step ${step}: withdraw with the latest, or close alone with step ${step} (unilateral)`);
-    }
+    const modeProblem = withdrawModeProblem(mode, step, latest.state.step);
+    if (modeProblem) throw new NodeError('STALE_STEP', modeProblem);
     const online = () => !!this.ctx.sessionOf(ctl)?.connected;
     const haveClose = latest.state.tag === 'close';
     // Only a close state both signed closes cooperatively without the partner: an offline partner gets a moment

@@ -55,6 +55,12 @@ export function depositExact(phase: string, me: 'A' | 'B'): boolean {
   return phase === 'proposed' || phase === 'accepted' || (me === 'B' && phase === 'funding');
 }
 
+/** A withdraw's mode against its step (the node's check, and the CLI's before it asks for a confirmation). */
+export function withdrawModeProblem(mode: 'auto' | 'cooperative' | 'unilateral', step: bigint, latest: bigint): string | undefined {
+  if (mode !== 'cooperative' || step >= latest) return undefined;
+  return `a cooperative close uses the latest state (step ${latest}), not step ${step}: withdraw with the latest, or close alone with step ${step} (unilateral)`;
+}
+
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
 export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";

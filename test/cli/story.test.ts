@@ -106,3 +106,12 @@ test('decline names the channel by its contract address, as channels and every o
   } as unknown as ChannelNodeApi;
   assert.deepEqual(await said('decline', n), ['Declined channel kQDDD']);
 });
+
+test('withdraw of an older step with --cooperative is refused before the plan and the confirmation (it described a unilateral close, then refused)', async () => {
+  let asked = 0;
+  const n = { ...closingNode(), withdraw: async () => (asked++, {}) } as unknown as ChannelNodeApi;
+  const lines = await said('withdraw 1 --cooperative --yes', n);
+  assert.equal(asked, 0, 'the node is not asked');
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0]!, /a cooperative close uses the latest state \(step 3\), not step 1: withdraw with the latest, or close alone with step 1 \(unilateral\)/);
+});
