@@ -13,6 +13,11 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { depositsSeen } from './record.js';
+import { ChannelExit } from '../contract/exits.js';
+
+/** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
+const EARLY_FINISH_MS = 60_000;
+const EARLY_FINISH_MAX_MS = 30 * 60_000;
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -354,23 +359,41 @@ export class Arbiter {
     await this.finish(ctl);
   }
 
+  /**
+   * The contract refused a finish as too early: the clock read that said the window was over ran ahead. The window
+   * is open again here (a challenge may still be due, and a person may send one), and the finish waits longer each
+   * time (each try is a wallet fee). Returns how long.
+   */
+  private stillOpen(ctl: ChannelController, times: number): number {
+    ctl.deadlinePassed = false;
+    this.ctx.changed(ctl);
+    void this.defense.defend(ctl);
+    const wait = Math.min(EARLY_FINISH_MS * 2 ** (times - 1), EARLY_FINISH_MAX_MS);
+    this.ctx.log(`the contract says the challenge window of ${shown(ctl)} is still open (the chain's clock as read ran ahead): the node challenges the close if it holds a later state, and tries the finish again in ${Math.round(wait / 1000)} s`, 'warn');
+    return wait;
+  }
+
   /** After the deadline, pay out (either party may; the first one wins). Retries. */
   async finish(ctl: ChannelController): Promise<void> {
     const w = this.watched.get(ctl);
     if (!w || w.finishing) return;
     w.finishing = true;
+    const contract = Address.parse(ctl.rec.contract);
+    const closed = async () => (await this.ctx.o.chain.getChannelStatus(contract).catch(() => undefined))?.status === 'closed';
     try {
-      for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      for (let delay = RETRY_MIN_MS, early = 0; !this.stopped && this.watched.has(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
           this.ctx.log(`the challenge window of ${shown(ctl)} has passed: finishing the close`);
-          await this.ctx.o.chain.finishClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { onProgress: (m) => this.ctx.log(m) });
+          await this.ctx.o.chain.finishClose(this.ctx.o.wallet, contract, { onProgress: (m) => this.ctx.log(m) });
           void this.poke(ctl);
           return;
         } catch (e) {
-          const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
-          if (st?.status === 'closed') return void this.poke(ctl); // finished by the partner: read the payout
-          this.ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(delay / 1000)} s`, 'warn');
-          await sleep(delay);
+          if (await closed()) return void this.poke(ctl); // finished by the partner (or ours landed): read the payout
+          let wait = (e as { sent?: boolean }).sent ? RETRY_MAX_MS : delay; // it may still land: give it time
+          if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) wait = this.stillOpen(ctl, ++early);
+          else this.ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(wait / 1000)} s`, 'warn');
+          await sleep(wait);
+          if (await closed()) return void this.poke(ctl);
         }
       }
     } finally {

@@ -11,6 +11,7 @@ import type { Payments } from './payments.js';
 import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
+import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
@@ -32,6 +33,8 @@ export interface DefenseState {
   payingOut: boolean;
   /** a cooperative close of ours landed: nothing more is sent to the contract */
   paidOut: boolean;
+  /** the contract refused a challenge as too late: the window is over (an endpoint's clock alone never says so) */
+  windowOver?: boolean;
   /** the close state the contract refused: never sent again (each try is a wallet fee) */
   refusedStep: bigint | null;
   /** the challenge the contract refused (against the close on chain, with our step) and how many times in a row */
@@ -83,7 +86,9 @@ export class Defense {
       w.recheck = true; // what was seen may change the plan; a running defense tells the next attempt
       return;
     }
-    if (ctl.deadlinePassed) {
+    // The endpoint's clock said the window is over; only the contract's refusal is sure (a clock read ahead
+    // would cost the challenge): a better state is tried once more.
+    if (ctl.deadlinePassed && w.windowOver) {
       const a = w.attempt;
       w.attempt = null;
       return a?.tell(null);
@@ -117,13 +122,18 @@ export class Defense {
           told(e);
           if (codeOf(e) === 'CONTRACT_REJECTED') w.refusedChallenge = { key, count: w.refusedChallenge?.key === key ? w.refusedChallenge.count + 1 : 1 };
           const refusals = w.refusedChallenge?.key === key ? w.refusedChallenge.count : 0;
-          // Only the chain's clock says the window is over: this computer's may be far off (a resumed VM).
+          // Only the contract says the window is over: this computer's clock may be far off (a resumed VM), and
+          // an endpoint's may read ahead (the time left below is only what it shows).
+          if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_LATE) w.windowOver = true;
           const chainNow = await this.h.ctx.o.chain.now().catch(() => null);
           const now = chainNow ?? Math.floor(Date.now() / 1000 + this.h.ctx.chainSkew);
           const deadline = ctl.rec.close?.deadline ?? now;
           const secondsLeft = Math.max(0, deadline - now);
-          const stopped = chainNow !== null && secondsLeft <= 0 ? 'deadline' : refusals >= REFUSALS_BEFORE_STOP ? 'refused' : null;
-          const next = stopped ? null : Math.min(delay, RETRY_MAX_MS, secondsLeft > 0 ? secondsLeft * 1000 : delay);
+          const stopped = w.windowOver ? 'deadline' : refusals >= REFUSALS_BEFORE_STOP ? 'refused' : null;
+          // A challenge that may still land (sent, its wait failed) is given time before another fee: half of
+          // what is left of the window, up to RETRY_MAX_MS.
+          const wait = (e as { sent?: boolean }).sent ? Math.max(delay, Math.min(RETRY_MAX_MS, secondsLeft * 500)) : delay;
+          const next = stopped ? null : Math.min(wait, RETRY_MAX_MS, secondsLeft > 0 ? secondsLeft * 1000 : wait);
           this.h.ctx.emit({ type: 'challengeFailed', channel: this.h.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next, stopped });
           const after = next !== null ? `, retrying in ${Math.round(next / 1000)} s` : stopped === 'refused' ? `; the contract refused it ${refusals} times in a row: not retried by itself (each try costs a wallet fee), run \`challenge\` to try again` : '';
           this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${after}`, 'error');
