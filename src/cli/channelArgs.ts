@@ -84,6 +84,8 @@ export function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentC
 export async function confirm(a: RunArgs, what: string): Promise<void> {
   if (a.flags.has('yes')) return;
   if (!a.io.interactive || a.io.json) throw new UsageError(`${what}: add --yes to confirm (commands from a pipe or --json are never confirmed silently)`);
+  // What is confirmed is said first (refund's terms were only in the error from a pipe).
+  a.io.say(`${what.charAt(0).toUpperCase()}${what.slice(1)}.`);
   const ok = await a.io.ask('Are you sure[y/n]:');
   if (!ok || !/^y(es)?$/i.test(ok.trim())) throw Object.assign(new Error(`${a.spec.name} cancelled`), { code: 'CANCELLED' });
 }

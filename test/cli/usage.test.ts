@@ -269,3 +269,12 @@ test('a file name with spaces is given in quotes; backslashes (Windows paths) st
   assert.deepEqual(files, ['my backups/a b.bin', 'my backups/a b.bin', 'C:\\Users\\me\\a.bin']);
   assert.equal(await usage('export my backup.bin'), 'too many arguments (my backup.bin): `export <file>`; a file name with spaces goes in quotes (`export "my backup.bin"`)');
 });
+
+test('at a terminal, refund says what it takes back before "Are you sure" (the terms were only in the error from a pipe)', async () => {
+  const ch = { id: 'x', contract: 'kQX', me: 'A', phase: 'funding', depositA: 3_000_000_000n, depositB: 0n, contractVersion: 4, actions: { refund: { ok: true } } };
+  const n = { currentChannel: () => ch, channel: () => ch, channels: () => [ch], refund: async () => ch } as unknown as ChannelNodeApi;
+  const t = io({ interactive: true, answers: ['n'] });
+  await runLine('refund', n, t.it);
+  assert.deepEqual(t.asked, ['Are you sure[y/n]:']);
+  assert.match(t.said[0]!, /^Refund takes back your deposit/);
+});
