@@ -22,7 +22,12 @@ export function pauser(input: NodeJS.ReadableStream = process.stdin): { wait(): 
   let ended = false;
   const waiting: (() => void)[] = [];
   let ready = 0; // lines typed ahead
-  lines.on('line', () => (waiting.length ? waiting.shift()!() : ready++));
+  // Input is read only while a part waits for it: an endless input (`yes ''`) read ahead took the whole event loop.
+  lines.on('line', () => {
+    if (waiting.length) waiting.shift()!();
+    else ready++;
+    if (!waiting.length) lines.pause();
+  });
   lines.on('close', () => {
     ended = true;
     for (const w of waiting.splice(0)) w();
@@ -32,7 +37,9 @@ export function pauser(input: NodeJS.ReadableStream = process.stdin): { wait(): 
       if (ready > 0) return void ready--;
       if (ended) return;
       process.stdout.write('(press Enter for the next part; Ctrl+C stops the demo)\n');
-      await new Promise<void>((r) => waiting.push(r));
+      const line = new Promise<void>((r) => waiting.push(r));
+      lines.resume();
+      await line;
     },
     close: () => lines.close(), // the input no longer keeps the process running
   };

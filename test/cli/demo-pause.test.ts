@@ -45,3 +45,20 @@ test('demo with an unknown argument says what it takes and runs nothing', async 
   assert.match(err, /unknown argument --paws: the demo takes only --pause/);
   assert.doesNotMatch(out, /Loading the sandbox/);
 });
+
+test("demo --pause fed an endless input (yes '') reads it only as parts wait: the story plays to its end", { timeout: 20_000 }, async () => {
+  const { Readable } = await import('node:stream');
+  const { pauser } = await import('../../src/cli/demo.js');
+  let read = 0;
+  const endless = new Readable({ read() { read += 65536; this.push('\n'.repeat(65536)); } });
+  const p = pauser(endless);
+  try {
+    for (let i = 0; i < 20; i++) await p.wait();
+    // the event loop stays free: a timer fires, and the input was not read far ahead
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(read < 4 * 65536 * 16, `${read} bytes read`);
+  } finally {
+    p.close();
+    endless.destroy();
+  }
+});
