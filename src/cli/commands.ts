@@ -98,7 +98,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const partner = a.values.get('partner');
     const c = await a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
-    if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them when they reconnect.');
+    if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
     const short = await partnerShort(a.node, c);
     if (short) a.io.say(`Note: ${short}.`);
     // --json: the same note

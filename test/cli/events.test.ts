@@ -341,7 +341,7 @@ test('open names the channel by its contract (as every other line does) and says
   const node = { open: async () => ({ channelId: '6888612343158767594', contract: 'kQx', challengePeriod: 600, partnerOnline: false }) } as unknown as ChannelNodeApi;
   await runLine('open 1 1', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
   assert.match(out[0]!, /^Proposed channel kQx: you deposit 1 TON, your partner 1 TON/);
-  assert.equal(out[1], 'Your partner is offline: the proposal reaches them when they reconnect.');
+  assert.equal(out[1], 'Your partner is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
 });
 
 test('the wallets the CLI remembers as introduced (and offline) are bounded; each is introduced once', () => {
