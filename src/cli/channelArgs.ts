@@ -4,6 +4,9 @@ import type { CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
 import type { Io, Parsed } from './repl.js';
 
+/** Commands that read one channel without needing a capability (the rest name theirs in the catalogue). */
+export const CHANNEL_READERS: ReadonlySet<string> = new Set(['balanceContract', 'balanceChan', 'getPartnerAccount', 'getSmartContractAccount', 'showAll', 'showLast']);
+
 export class UsageError extends Error {
   readonly code = 'USAGE';
 }

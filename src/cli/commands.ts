@@ -9,7 +9,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, formatWithdrawal } from './format.js';
-import { allowed, argOrAsk, confirm, nameDefault, UsageError, type RunArgs, type Runner } from './channelArgs.js';
+import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
@@ -284,7 +284,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       if (!about || !about.hosts.includes('cli')) throw new UsageError(unknownCommand(a.args[0]));
       a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
       if (about.more) a.io.say(about.more);
-      if (about.action || about.irreversible) a.io.say('It takes --channel <id or contract> when you have several channels.');
+      if (about.action || about.irreversible || CHANNEL_READERS.has(about.name)) a.io.say('It takes --channel <id or contract> when you have several channels.');
       return { command: about.name, usage: about.usage, help: about.help, ...(about.more ? { more: about.more } : {}) };
     }
     a.io.say('All commands:');

@@ -7,6 +7,7 @@ import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { unknownCommand } from './suggest.js';
+import { CHANNEL_READERS } from './channelArgs.js';
 // Quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
 
@@ -56,8 +57,6 @@ export function tokenize(line: string): Parsed {
   return { name, args, flags, values, bare };
 }
 
-/** Commands that read one channel without needing a capability (the rest name theirs in the catalogue). */
-const CHANNEL_READERS = new Set(['balanceContract', 'balanceChan', 'getPartnerAccount', 'getSmartContractAccount', 'showAll', 'showLast']);
 
 /** Checks a command line against the command's usage: its flags, their values, how many arguments. */
 export function checkUsage(p: Parsed, spec: CommandSpec): void {

@@ -178,6 +178,12 @@ test('help <command> and <command> --help say what that command does (both were 
     // send says how it meets the partner's turn
     if (name === 'send') assert.match(x.said[1] ?? '', /partner's turn, automatic mode asks for it first \(as requestEmpty\)/);
   }
+  // the commands that read one channel take --channel too, and help says so
+  for (const line of ['help showAll', 'balanceChan --help']) {
+    const x = io({ json: false });
+    await runLine(line, untouchable, x.it);
+    assert.ok(x.said.includes('It takes --channel <id or contract> when you have several channels.'), `${line}: ${x.said.join(' | ')}`);
+  }
   const unknown = io({ json: false });
   await runLine('help nosuch', untouchable, unknown.it);
   assert.match(unknown.said[0] ?? '', /unknown command "nosuch": type help for the list/);
