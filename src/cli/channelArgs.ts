@@ -25,7 +25,7 @@ export type Runner = (a: RunArgs) => Promise<unknown>;
  */
 export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string, empty?: string): Promise<string> {
   const v = a.args[i];
-  if (v !== undefined) return v;
+  if (v !== undefined && v !== '') return v; // an empty "" names nothing
   if (a.io.json || !a.io.interactive) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
   const answer = await a.io.ask(prompt);
   if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });

@@ -8,7 +8,7 @@ import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { unknownCommand } from './suggest.js';
 import { CHANNEL_READERS } from './channelArgs.js';
-// Quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
+// Double quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
 
 export interface Io {
@@ -36,8 +36,12 @@ export interface Parsed {
 
 const VALUE_FLAGS = new Set(['period', 'channel', 'partner', 'from', 'to']);
 
+/** Stands for an apostrophe while string-argv splits a line (a private-use character nobody types). */
+const APOSTROPHE = '\uE000';
+
 export function tokenize(line: string): Parsed {
-  const parts = parseArgsStringToArgv(line.trim());
+  // Only double quotes group words: an apostrophe is a letter (Bob's-backup.bin).
+  const parts = parseArgsStringToArgv(line.trim().replaceAll("'", APOSTROPHE)).map((p) => p.replaceAll(APOSTROPHE, "'"));
   const name = (parts.shift() ?? '').toLowerCase();
   const args: string[] = [];
   const flags = new Set<string>();

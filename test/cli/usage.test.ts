@@ -265,14 +265,16 @@ test('a word that starts several commands lists them; exit refuses arguments (th
   assert.match(await usage('open 1 --period'), /--period needs a value, as in `open <your deposit> \[partner deposit\] \[--period s\]/);
 });
 
-test('a file name with spaces is given in quotes; backslashes (Windows paths) stay as typed; unquoted it is refused with the quoting to use', async () => {
+test('a file name with spaces is given in double quotes; apostrophes and backslashes (Windows paths) stay as typed; unquoted it is refused with the quoting to use', async () => {
   const files: string[] = [];
   const n = {
     exportBackup: async (f: string) => (files.push(f), { channels: 0, skipped: [] }),
     importBackup: async (f: string) => (files.push(f), { imported: [], kept: [] }),
   } as unknown as ChannelNodeApi;
-  for (const line of ['export "my backups/a b.bin"', "import 'my backups/a b.bin'", 'export C:\\Users\\me\\a.bin']) await runLine(line, n, io().it);
-  assert.deepEqual(files, ['my backups/a b.bin', 'my backups/a b.bin', 'C:\\Users\\me\\a.bin']);
+  for (const line of ['export "my backups/a b.bin"', 'import "my backups/a b.bin"', 'export C:\\Users\\me\\a.bin', "export Bob's-backup.bin", "import /tmp/o'brien's.bin"]) await runLine(line, n, io().it);
+  assert.deepEqual(files, ['my backups/a b.bin', 'my backups/a b.bin', 'C:\\Users\\me\\a.bin', "Bob's-backup.bin", "/tmp/o'brien's.bin"]);
+  // an empty "" names no file: the usage error says what to type
+  assert.match(await usage('export ""'), /the file name is missing/);
   assert.equal(await usage('export my backup.bin'), 'too many arguments (my backup.bin): `export <file>`; a file name with spaces goes in quotes (`export "my backup.bin"`)');
 });
 
