@@ -247,6 +247,8 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
     const signal = ctx?.signal;
     const pacer = pacerFor(url, opts.requestsPerSecond);
     let last: ChainError | undefined;
+    // an attempt got no clear answer (a 5xx, a cut answer, a request cut short): the endpoint may have taken it
+    let unclear = false;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortedError(signal);
       await paced(pacer, ctx);
@@ -266,14 +268,17 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
         }
         last = verdict.error;
         retryDelay = verdict.delayMs;
+        if (res.status !== 429) unclear = true;
       } catch (e) {
         // A resend refused after an attempt that got no clear answer: that attempt may have been taken (the refusal
         // is then its own success), so it is not "never sent".
-        if (e instanceof ChainError && e.code === 'WALLET_REJECTED' && attempt > 0 && !e.sent) {
+        if (e instanceof ChainError && e.code === 'WALLET_REJECTED' && unclear && !e.sent) {
           throw new ChainError('WALLET_REJECTED', `${e.message} (an earlier attempt of this send got no clear answer: it may have been taken)`, { status: e.status, cause: e, sent: true });
         }
         if (e instanceof ChainError) throw e;
         if (signal?.aborted) throw abortedError(signal);
+        // A connection refused or a name not found: the request never reached the endpoint.
+        if (!['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(causeCode(e))) unclear = true;
         last = new ChainError(
           'ENDPOINT_UNREACHABLE',
           timeout.aborted

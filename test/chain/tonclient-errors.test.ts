@@ -186,6 +186,25 @@ describe('TonClientChain HTTP errors and retries', () => {
     assert.equal(sends, 1);
   });
 
+  test('a refusal after a 429 (a clear "not taken") stays WALLET_REJECTED, never sent; after a 504 it may have been taken', async () => {
+    for (const [first, sent] of [[429, false], [504, true]] as const) {
+      let sends = 0;
+      handler = (m, _b, _req, res) => {
+        if (m === 'getAddressInformation') return json(res, 200, addressInfo(100n * TON));
+        if (m === 'sendBoc' && sends++ === 0) return json(res, first, { ok: false, error: first === 429 ? 'Ratelimit exceeded' : 'Gateway Time-out', code: first });
+        if (m === 'sendBoc') return json(res, 500, { ok: false, error: 'LITE_SERVER_UNKNOWN: cannot apply external message to current state : External message was not accepted', code: 500 });
+        json(res, 500, { ok: false, error: `unexpected ${m}`, code: 500 });
+      };
+      const c = chain('testnet');
+      const A: Party = { key: newKeyPair(), wallet: await c.openWallet(newKeyPair()) };
+      const B: Party = { key: newKeyPair(), wallet: await c.openWallet(newKeyPair()) };
+      // after a 504 the wait decides (here it never sees the message): only the refusal itself is checked
+      const done = c.deployChannel(A.wallet, config(A, B, TON, TON), TON, { timeoutMs: 1_500 });
+      await assert.rejects(done, (e: ChainError) => (sent ? e.sent === true : e.code === 'WALLET_REJECTED' && !e.sent));
+      assert.equal(sends, 2, `after a ${first}`);
+    }
+  });
+
   test('a cut, non-JSON or ok:false answer at HTTP 200 is retried; a huge one is cut short; a balance must be a count of nanotons', async () => {
     const good = addressInfo(5n);
     const bad: ((res: ServerResponse) => void)[] = [
