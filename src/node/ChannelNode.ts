@@ -1,7 +1,6 @@
 // ChannelNode: the facade the CLI, the tests and the VS Code extension drive. It composes the parts (see
 // docs/architecture.md): negotiation, payments, closing, the arbiter (chain), sync (partner), the message
 // handlers, the partners' sessions, one controller per channel, and the persistence.
-import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { AppMessage } from '../core/wire.js';
@@ -11,7 +10,6 @@ import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
-import { LOCK_FILE } from './store/lock.js';
 import { NodeError } from './errors.js';
 import { Effects } from './effects.js';
 import { dispatch, handlers, type HandlerTable } from './handlers.js';
@@ -103,7 +101,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       chainSkew: 0,
       myAddress: o.wallet.address,
       data,
-      space: new FreeSpace(o.dataDir, o.minFreeBytes, join(o.dataDir, LOCK_FILE)),
+      space: new FreeSpace(o.dataDir, o.minFreeBytes, data.channelsPath),
       checkSpace: () => this.ctx.space.check((message, code) => this.emit({ type: 'error', code, level: 'error', message })),
       channels: new Map(),
       otherNetwork: new Map(),

@@ -7,6 +7,8 @@ export type { ChannelHead, ChannelStorage } from './store/types.js';
 
 /** The data folder as the node uses it (src/node/store's DataDir implements it). */
 export interface DataDir {
+  /** the absolute path of the folder of channels (the node looks for it once a second: space.ts) */
+  readonly channelsPath: string;
   /** every channel folder, readable or not, with its record as read while checking it (start-up needs it) */
   list(): Promise<{ id: string; error: (Error & { code: string }) | null; record?: unknown }[]>;
   channel(id: string): Promise<ChannelStorage>;

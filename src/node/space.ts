@@ -1,9 +1,9 @@
 // The free space of the disk holding the data folder, read once a second in the background (never on the payment
 // path): under a floor, the node signs no new payment state (its own or its partner's) so that a partner streaming
 // states, or anything else filling the disk, leaves room for what a close writes. Closes, passes the node asked
-// for and a person's createEmpty still go through. The same read sees the data folder's lock file: a folder moved
-// or deleted while the node runs would take what the node writes next with it, so no payment state is signed
-// until it is back.
+// for and a person's createEmpty still go through. The same read sees the data folder's channels folder: a data
+// folder moved or deleted while the node runs would take what the node writes next with it, so no payment state
+// is signed until it is back.
 import { stat, statfs } from 'node:fs/promises';
 import { NodeError } from './errors.js';
 
@@ -16,15 +16,15 @@ export class FreeSpace {
   private reading: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private told = false;
-  /** the lock file was missing at the last read: the data folder was moved or deleted */
+  /** the channels folder was missing at the last read: the data folder was moved or deleted */
   private gone = false;
   private goneTold = false;
 
   constructor(
     private readonly path: string,
     readonly floor: number = MIN_FREE_BYTES,
-    /** the data folder's lock file (none: not checked) */
-    private readonly lockPath: string | null = null,
+    /** the data folder's channels folder, by its absolute path (none: not checked) */
+    private readonly channelsPath: string | null = null,
   ) {}
 
   /** Whether the last read (at most a second old while started) was under the floor; unknown space is not low. */
@@ -83,7 +83,7 @@ export class FreeSpace {
     return `the data folder ${this.path} was moved or deleted while the node runs: what the node writes now would be lost when it stops. It signs no new payment state until the folder is back (closes still go on: close your channels with withdraw and keep the node running until they are paid out)`;
   }
 
-  /** Reads the free space and whether the lock file is still there (a read under way is shared). */
+  /** Reads the free space and whether the channels folder is still there (a read under way is shared). */
   read(): Promise<void> {
     if (this.reading) return this.reading;
     const space = statfs(this.path).then(
@@ -92,7 +92,7 @@ export class FreeSpace {
       () => void (this.free = null),
     );
     // Only a missing file says gone (a read that fails otherwise says nothing).
-    const lock = this.lockPath === null ? null : stat(this.lockPath).then(() => void (this.gone = false), (e: { code?: string }) => void (this.gone = e.code === 'ENOENT' || e.code === 'ENOTDIR'));
+    const lock = this.channelsPath === null ? null : stat(this.channelsPath).then(() => void (this.gone = false), (e: { code?: string }) => void (this.gone = e.code === 'ENOENT' || e.code === 'ENOTDIR'));
     this.reading = Promise.all([space, lock]).then(() => undefined).finally(() => (this.reading = null));
     return this.reading;
   }

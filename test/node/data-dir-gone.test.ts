@@ -4,7 +4,8 @@
 // back, payments go on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
 
@@ -41,6 +42,22 @@ test('export while the data folder is gone says so (it said "this is a bug")', {
     await assert.rejects(vic.node.exportBackup(`${w.dir}/vic.backup`), (e: Error & { code?: string }) => e.code === 'DATA_DIR_GONE' && /is gone \(its data folder was moved or deleted while the node runs\): put it back, then export again$/.test(e.message));
     await rename(`${vic.dataDir}-moved`, vic.dataDir);
     await vic.node.exportBackup(`${w.dir}/vic.backup`);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a lock file removed alone (a /tmp cleaner) is no data folder gone: payments go on', { timeout: 120_000 }, async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId; // Vic (B) has the turn
+    await rm(join(vic.dataDir, 'synchannel.lock'));
+    await new Promise((r) => setTimeout(r, 2_500)); // two reads of the disk
+    await vic.node.send(TON('1'), { channel: ch });
+    assert.ok(!vic.events.some((e) => e.type === 'error' && e.code === 'DATA_DIR_GONE'));
   } finally {
     await w.close();
   }
