@@ -336,7 +336,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       });
       this.sessionsByAddress.set(key, session);
     }
-    if (!fresh && !dialAddr && !this.mayReattach(session, link)) return session;
+    // Streams the partner opened (our own dials and redials are not counted)
+    if (!fresh && link.direction === 'inbound' && !this.mayReattach(session, link)) return session;
     if (dialAddr) session.dialAddr = dialAddr;
     session.remoteHost = hostKey(link.connection.remoteAddr);
     session.attach(link, partner);

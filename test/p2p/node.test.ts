@@ -146,6 +146,28 @@ describe('two nodes in one process', () => {
     }
   });
 
+  test("the node's own redials are not counted as a partner's takeovers: a dialer whose connection keeps dropping gets back each time", async () => {
+    const da = await tempDir();
+    const db = await tempDir();
+    const { node: a } = await makeNode(da.path, newWallet('v4'));
+    const { node: b } = await makeNode(db.path, newWallet('v5r1'), { reattachRateLimit: { perSecond: 0.001, burst: 1 } });
+    try {
+      const addr = (await a.serve(0, '127.0.0.1')).lan[0]!;
+      const sb = await b.connect(addr);
+      for (let i = 0; i < 3; i++) {
+        await until(() => sb.connected, `connected before drop ${i + 1}`);
+        b.dropConnections();
+        await until(() => !sb.connected, `drop ${i + 1}`, 5_000);
+        await until(() => sb.connected, `the redial after drop ${i + 1}`, 5_000);
+      }
+    } finally {
+      await a.stop();
+      await b.stop();
+      await da.cleanup();
+      await db.cleanup();
+    }
+  });
+
   test('connections killed mid-exchange: every message arrives exactly once, in order', async () => {
     const { a, b, addr, cleanup } = await pair();
     try {
