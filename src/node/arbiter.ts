@@ -13,6 +13,7 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { depositsSeen } from './record.js';
+import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 
 /** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
@@ -334,6 +335,31 @@ export class Arbiter {
     return this.defense.challengeNow(ctl);
   }
 
+  /** Whether the contract refused a challenge as too late (only then is the window surely over). */
+  windowOver(ctl: ChannelController): boolean {
+    return this.watched.get(ctl)?.windowOver === true;
+  }
+
+  /**
+   * A person's finish: one attempt now, its outcome the answer (a background finish waiting to try again goes on;
+   * a failed attempt starts one).
+   */
+  async finishNow(ctl: ChannelController): Promise<void> {
+    const contract = Address.parse(ctl.rec.contract);
+    try {
+      await this.ctx.o.chain.finishClose(this.ctx.o.wallet, contract, { onProgress: (m) => this.ctx.log(m) });
+      void this.poke(ctl);
+    } catch (e) {
+      if ((await this.ctx.o.chain.getChannelStatus(contract).catch(() => undefined))?.status === 'closed') return void this.poke(ctl);
+      if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) {
+        this.stillOpen(ctl, 0);
+        throw new NodeError('TOO_EARLY', "the contract says the challenge window is still open (the chain's clock as read ran ahead): finish after the deadline (the node does it by itself); it challenges the close if it holds a later state", { cause: e });
+      }
+      if (!this.watched.get(ctl)?.finishing) void this.finish(ctl);
+      throw e;
+    }
+  }
+
   /** The `defend` effect (src/node/defense.ts). */
   defend(ctl: ChannelController): Promise<void> {
     return this.defense.defend(ctl);
@@ -369,6 +395,7 @@ export class Arbiter {
     this.ctx.changed(ctl);
     void this.defense.defend(ctl);
     const wait = Math.min(EARLY_FINISH_MS * 2 ** (times - 1), EARLY_FINISH_MAX_MS);
+    if (times === 0) return 0; // a person's finish: its answer says it
     this.ctx.log(`the contract says the challenge window of ${shown(ctl)} is still open (the chain's clock as read ran ahead): the node challenges the close if it holds a later state, and tries the finish again in ${Math.round(wait / 1000)} s`, 'warn');
     return wait;
   }

@@ -233,7 +233,7 @@ export class Closing {
     }
     const close = ctl.rec.close;
     const e = ctl.life === 'closed'
-      ? new NodeError('ALREADY_CLOSED', `the channel was paid out meanwhile, by ${p?.step == null ? 'the deposits (an exit)' : `step ${p.step}`}, not by your close state: see the payout`)
+      ? new NodeError('ALREADY_CLOSED', `the channel was paid out meanwhile, ${!p ? 'not by your close state (its payout is being read)' : `by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, not by your close state`}: see channels`)
       : new NodeError('ALREADY_CLOSING', `your partner started a close on chain (${close?.step == null ? 'an exit with the deposits' : `step ${close.step}`}) instead of signing yours: the node challenges it if a later state pays you more, and finishes it after the challenge window`);
     SENT.add(e); // the contract closed: a close of ours would only be refused
     throw e;
