@@ -7,15 +7,24 @@ import assert from 'node:assert/strict';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TON } from '../adversary/scene.js';
-import { World, until } from '../adversary/world.js';
+import { World, until, type NodeHandle } from '../adversary/world.js';
 
-test('a data folder moved away while the node runs: told at once, no payment state signed (ours or the partner\'s) until it is back', { timeout: 240_000 }, async () => {
+/** Hal (A) and Vic (B) with a channel of 5 + 5 TON just opened: Vic has the turn. */
+async function opened(body: (vic: NodeHandle, hal: NodeHandle, ch: string) => Promise<void>): Promise<void> {
   const w = await World.create();
   try {
     const vic = await w.node('vic');
     const hal = await w.node('hal');
     await w.link(vic, hal);
-    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId; // Vic (B) has the turn
+    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
+    await body(vic, hal, ch);
+  } finally {
+    await w.close();
+  }
+}
+
+test('a data folder moved away while the node runs: told at once, no payment state signed (ours or the partner\'s) until it is back', { timeout: 240_000 }, () =>
+  opened(async (vic, hal, ch) => {
     await rename(vic.dataDir, `${vic.dataDir}-moved`);
     await until(() => vic.events.some((e) => e.type === 'error' && e.code === 'DATA_DIR_GONE'), 'the user to be told', 10_000);
     const told = vic.events.find((e) => e.type === 'error' && e.code === 'DATA_DIR_GONE') as { message: string };
@@ -29,10 +38,7 @@ test('a data folder moved away while the node runs: told at once, no payment sta
     await rename(`${vic.dataDir}-moved`, vic.dataDir);
     await until(async () => (await vic.node.send(TON('1'), { channel: ch }).then(() => true, () => false)), 'a payment once the folder is back', 10_000);
     await until(() => World.step(hal.node, ch) >= k + 1n, 'Hal to sign it');
-  } finally {
-    await w.close();
-  }
-});
+  }));
 
 test('export while the data folder is gone says so (it said "this is a bug")', { timeout: 120_000 }, async () => {
   const w = await World.create();
@@ -47,18 +53,10 @@ test('export while the data folder is gone says so (it said "this is a bug")', {
   }
 });
 
-test('a lock file removed alone (a /tmp cleaner) is no data folder gone: payments go on', { timeout: 120_000 }, async () => {
-  const w = await World.create();
-  try {
-    const vic = await w.node('vic');
-    const hal = await w.node('hal');
-    await w.link(vic, hal);
-    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId; // Vic (B) has the turn
+test('a lock file removed alone (a /tmp cleaner) is no data folder gone: payments go on', { timeout: 120_000 }, () =>
+  opened(async (vic, _hal, ch) => {
     await rm(join(vic.dataDir, 'synchannel.lock'));
     await new Promise((r) => setTimeout(r, 2_500)); // two reads of the disk
     await vic.node.send(TON('1'), { channel: ch });
     assert.ok(!vic.events.some((e) => e.type === 'error' && e.code === 'DATA_DIR_GONE'));
-  } finally {
-    await w.close();
-  }
-});
+  }));
