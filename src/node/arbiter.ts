@@ -70,6 +70,7 @@ export class Arbiter {
       finishing: false,
       payingOut: false,
       paidOut: false,
+      windowOver: false,
       refusedStep: null,
       refusedChallenge: null,
       recheck: false,
@@ -350,7 +351,7 @@ export class Arbiter {
       await this.ctx.o.chain.finishClose(this.ctx.o.wallet, contract, { onProgress: (m) => this.ctx.log(m) });
       void this.poke(ctl);
     } catch (e) {
-      if ((await this.ctx.o.chain.getChannelStatus(contract).catch(() => undefined))?.status === 'closed') return void this.poke(ctl);
+      if (await this.paidOutOnChain(ctl)) return void this.poke(ctl);
       if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) {
         this.stillOpen(ctl, 0);
         throw new NodeError('TOO_EARLY', "the contract says the challenge window is still open (the chain's clock as read ran ahead): finish after the deadline (the node does it by itself); it challenges the close if it holds a later state", { cause: e });
@@ -379,8 +380,7 @@ export class Arbiter {
     if (ctl.rec.close && ctl.rec.close.submitter !== ctl.rec.me) {
       await sleep(FINISH_GRACE_MS[this.ctx.o.network]);
       if (this.stopped || !this.watched.has(ctl) || ctl.life !== 'closing') return;
-      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined);
-      if (st?.status === 'closed') return void this.poke(ctl); // finished by the partner: read the payout
+      if (await this.paidOutOnChain(ctl)) return void this.poke(ctl); // finished by the partner: read the payout
     }
     await this.finish(ctl);
   }
@@ -400,13 +400,18 @@ export class Arbiter {
     return wait;
   }
 
+  /** Whether a read of the contract shows it paid out (a failed read: no). */
+  private async paidOutOnChain(ctl: ChannelController): Promise<boolean> {
+    return (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined))?.status === 'closed';
+  }
+
   /** After the deadline, pay out (either party may; the first one wins). Retries. */
   async finish(ctl: ChannelController): Promise<void> {
     const w = this.watched.get(ctl);
     if (!w || w.finishing) return;
     w.finishing = true;
     const contract = Address.parse(ctl.rec.contract);
-    const closed = async () => (await this.ctx.o.chain.getChannelStatus(contract).catch(() => undefined))?.status === 'closed';
+    const closed = () => this.paidOutOnChain(ctl);
     try {
       for (let delay = RETRY_MIN_MS, early = 0; !this.stopped && this.watched.has(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {

@@ -34,7 +34,7 @@ export interface DefenseState {
   /** a cooperative close of ours landed: nothing more is sent to the contract */
   paidOut: boolean;
   /** the contract refused a challenge as too late: the window is over (an endpoint's clock alone never says so) */
-  windowOver?: boolean;
+  windowOver: boolean;
   /** the close state the contract refused: never sent again (each try is a wallet fee) */
   refusedStep: bigint | null;
   /** the challenge the contract refused (against the close on chain, with our step) and how many times in a row */
