@@ -45,7 +45,9 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
   if (!can.ok && !waitable.includes(can.code)) {
     // No channel allows it: the answer is the default's, which must be named when there are others.
     const all = a.node.channels().length;
-    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels allows ${action} now: see channels)` : '';
+    const live = openCount(a);
+    // counted as nameDefault counts: "2 open channels" beside "none of your 7 channels" read as a contradiction
+    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? ` (${live} open)` : ''} allows ${action} now: see channels)` : '';
     throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
   }
   if (!id) nameDefault(a, ch);
@@ -79,8 +81,13 @@ function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[])
 /** With several live channels and no --channel, says which one a command takes (the other side may take another). */
 export function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel()): void {
   if (a.values.has('channel') || !ch) return;
-  const live = a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
-  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels, name another with --channel)`);
+  const live = openCount(a);
+  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} open channels, name another with --channel)`);
+}
+
+/** Channels not closed or declined (what "open channels" counts in the CLI's words). */
+function openCount(a: RunArgs): number {
+  return a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
 }
 
 /** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */

@@ -135,7 +135,7 @@ export class EventFormatter {
         const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
         // "Success" only when the contract paid by the latest state both signed
         const stale = !p.matchesLatest && p.latestStep !== null;
-        const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+        const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
         if (stale) {
           lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
         }

@@ -18,6 +18,8 @@ export type StartedNode = ChannelNodeApi & { keyCreated: boolean };
 export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): void {
   greet(node, chain, dataDir, io);
   const formatter = new EventFormatter();
+  // Closes that finish together print their balances one after the other, not interleaved.
+  let balances = Promise.resolve();
   node.on((e) => {
     if (io.json) {
       io.emit(jsonEvent(e));
@@ -25,7 +27,7 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
     }
     const text = formatter.format(e);
     if (text) io.say(printable(text));
-    if (e.type === 'closed') void printBalancesAfter(node, e.channel, io);
+    if (e.type === 'closed') balances = balances.then(() => printBalancesAfter(node, e.channel, io));
     // a proposal this wallet cannot fund yet: said now, not when `deposit` fails
     if (e.type === 'channelProposed') void ownShort(node, e.channel).then((note) => note && io.say(`Note: ${note}`));
   });
@@ -49,6 +51,8 @@ function greet(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): 
 async function printBalancesAfter(node: ChannelNodeApi, ch: ChannelView, io: Io): Promise<void> {
   const { partnerAddress: partner, contract } = ch;
   try {
+    // With several channels, which close these lines follow is said (two closes gave the same lines twice).
+    if (node.channels().length > 1) io.say(`Balances after the close of channel ${contract}:`);
     if ((await node.payoutLanded(ch.id)) === false) {
       io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
     }

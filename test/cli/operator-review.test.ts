@@ -111,3 +111,29 @@ test('with --json, ready is the first line; the events of the start follow it, n
   assert.match(t.out[0]!, /^Your account: 0QAlice/);
   assert.equal(t.out.at(-1), 'warn: a torn tail was cut');
 });
+
+test('two closes finishing together print their balances one after the other, each naming its channel', async () => {
+  const closed = (n: number) => ({ id: `c${n}`, contract: `kQContract${n}`, partnerAddress: `0QPartner${n}` }) as unknown as ChannelView;
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const node = startedNode([], {
+    channels: () => [closed(1), closed(2)],
+    payoutLanded: async () => (await tick(), true),
+    balanceTon: async (who?: string) => (await tick(), (who ?? '').endsWith('2') ? 2n : 1n),
+  } as Partial<StartedNode>);
+  const x = io(false);
+  printEvents(node, 'sandbox', '/data', x.it);
+  const from = x.out.length;
+  const payout = { step: 3, balanceA: 1n, balanceB: 1n, paidA: 1n, paidB: 1n, matchesLatest: true, latestStep: 3 };
+  node.fire({ type: 'closed', channel: closed(1), payout } as unknown as NodeEvent);
+  node.fire({ type: 'closed', channel: closed(2), payout } as unknown as NodeEvent);
+  for (let i = 0; i < 40 && x.out.filter((l) => /^Smart contract balance/.test(l)).length < 2; i++) await tick();
+  const said = x.out.slice(from);
+  // each close's own lines name its contract
+  assert.match(said[0]!, /^Success withdrawal!\nThe contract kQContract1 paid by step 3/);
+  assert.match(said[1]!, /^Success withdrawal!\nThe contract kQContract2 paid by step 3/);
+  const lines = said.slice(2);
+  assert.deepEqual(lines.map((l) => l.replace(/:.*/, '')), [
+    'Balances after the close of channel kQContract1', 'Your balance in workchain now', 'Partner balance in workchain now', 'Smart contract balance in workchain now',
+    'Balances after the close of channel kQContract2', 'Your balance in workchain now', 'Partner balance in workchain now', 'Smart contract balance in workchain now',
+  ], lines.join('\n'));
+});
