@@ -8,17 +8,12 @@ import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { FINISH_GRACE_MS, INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
+import { Finisher } from './finisher.js';
 import { depositsSeen } from './record.js';
-import { NodeError } from './errors.js';
-import { ChannelExit } from '../contract/exits.js';
-
-/** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
-const EARLY_FINISH_MS = 60_000;
-const EARLY_FINISH_MAX_MS = 30 * 60_000;
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -48,6 +43,7 @@ export class Arbiter {
   private readonly firstTried = new Set<ChannelController>();
 
   private readonly defense: Defense;
+  private readonly finisher: Finisher;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -59,6 +55,13 @@ export class Arbiter {
       state: (ctl) => this.watched.get(ctl),
       stopped: () => this.stopped,
       poke: (ctl) => this.poke(ctl),
+    });
+    this.finisher = new Finisher({
+      ctx,
+      state: (ctl) => this.watched.get(ctl),
+      stopped: () => this.stopped,
+      poke: (ctl) => this.poke(ctl),
+      defend: (ctl) => this.defense.defend(ctl),
     });
   }
 
@@ -341,24 +344,9 @@ export class Arbiter {
     return this.watched.get(ctl)?.windowOver === true;
   }
 
-  /**
-   * A person's finish: one attempt now, its outcome the answer (a background finish waiting to try again goes on;
-   * a failed attempt starts one).
-   */
-  async finishNow(ctl: ChannelController): Promise<void> {
-    const contract = Address.parse(ctl.rec.contract);
-    try {
-      await this.ctx.o.chain.finishClose(this.ctx.o.wallet, contract, { onProgress: (m) => this.ctx.log(m) });
-      void this.poke(ctl);
-    } catch (e) {
-      if (await this.paidOutOnChain(ctl)) return void this.poke(ctl);
-      if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) {
-        this.stillOpen(ctl, 0);
-        throw new NodeError('TOO_EARLY', "the contract says the challenge window is still open (the chain's clock as read ran ahead): finish after the deadline (the node does it by itself); it challenges the close if it holds a later state", { cause: e });
-      }
-      if (!this.watched.get(ctl)?.finishing) void this.finish(ctl);
-      throw e;
-    }
+  /** A person's finish: one attempt now (src/node/finisher.ts). */
+  finishNow(ctl: ChannelController): Promise<void> {
+    return this.finisher.finishNow(ctl);
   }
 
   /** The `defend` effect (src/node/defense.ts). */
@@ -371,65 +359,8 @@ export class Arbiter {
     this.defense.payOutAgreed(ctl);
   }
 
-  /**
-   * The `finish` effect: the party that started the close finishes it at once; the other after FINISH_GRACE_MS, if
-   * a read shows it still not finished (a second finish bounces off the paid-out contract, its sender paying the
-   * fees). A person's finish does not wait.
-   */
-  async finishDue(ctl: ChannelController): Promise<void> {
-    if (ctl.rec.close && ctl.rec.close.submitter !== ctl.rec.me) {
-      await sleep(FINISH_GRACE_MS[this.ctx.o.network]);
-      if (this.stopped || !this.watched.has(ctl) || ctl.life !== 'closing') return;
-      if (await this.paidOutOnChain(ctl)) return void this.poke(ctl); // finished by the partner: read the payout
-    }
-    await this.finish(ctl);
-  }
-
-  /**
-   * The contract refused a finish as too early: the clock read that said the window was over ran ahead. The window
-   * is open again here (a challenge may still be due, and a person may send one), and the finish waits longer each
-   * time (each try is a wallet fee). Returns how long.
-   */
-  private stillOpen(ctl: ChannelController, times: number): number {
-    ctl.deadlinePassed = false;
-    this.ctx.changed(ctl);
-    void this.defense.defend(ctl);
-    const wait = Math.min(EARLY_FINISH_MS * 2 ** (times - 1), EARLY_FINISH_MAX_MS);
-    if (times === 0) return 0; // a person's finish: its answer says it
-    this.ctx.log(`the contract says the challenge window of ${shown(ctl)} is still open (the chain's clock as read ran ahead): the node challenges the close if it holds a later state, and tries the finish again in ${Math.round(wait / 1000)} s`, 'warn');
-    return wait;
-  }
-
-  /** Whether a read of the contract shows it paid out (a failed read: no). */
-  private async paidOutOnChain(ctl: ChannelController): Promise<boolean> {
-    return (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined))?.status === 'closed';
-  }
-
-  /** After the deadline, pay out (either party may; the first one wins). Retries. */
-  async finish(ctl: ChannelController): Promise<void> {
-    const w = this.watched.get(ctl);
-    if (!w || w.finishing) return;
-    w.finishing = true;
-    const contract = Address.parse(ctl.rec.contract);
-    const closed = () => this.paidOutOnChain(ctl);
-    try {
-      for (let delay = RETRY_MIN_MS, early = 0; !this.stopped && this.watched.has(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-        try {
-          this.ctx.log(`the challenge window of ${shown(ctl)} has passed: finishing the close`);
-          await this.ctx.o.chain.finishClose(this.ctx.o.wallet, contract, { onProgress: (m) => this.ctx.log(m) });
-          void this.poke(ctl);
-          return;
-        } catch (e) {
-          if (await closed()) return void this.poke(ctl); // finished by the partner (or ours landed): read the payout
-          let wait = (e as { sent?: boolean }).sent ? RETRY_MAX_MS : delay; // it may still land: give it time
-          if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) wait = this.stillOpen(ctl, ++early);
-          else this.ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(wait / 1000)} s`, 'warn');
-          await sleep(wait);
-          if (await closed()) return void this.poke(ctl);
-        }
-      }
-    } finally {
-      w.finishing = false;
-    }
+  /** The `finish` effect (src/node/finisher.ts). */
+  finishDue(ctl: ChannelController): Promise<void> {
+    return this.finisher.finishDue(ctl);
   }
 }

@@ -1,0 +1,114 @@
+// The finish of a close after its challenge window: the node's own (retried, the party that started the close at
+// once, the other after a grace), and a person's single attempt. A finish the contract refuses as too early means
+// the chain's clock as read ran ahead: the window is open again here and the defense runs. The arbiter
+// (arbiter.ts) watches the channel and calls it.
+import { Address } from '@ton/core';
+import { messageOf } from '../core/errors.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { FINISH_GRACE_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { shownContract as shown } from './addresses.js';
+import { NodeError } from './errors.js';
+import { ChannelExit } from '../contract/exits.js';
+
+/** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
+const EARLY_FINISH_MS = 60_000;
+const EARLY_FINISH_MAX_MS = 30 * 60_000;
+
+/** What the finisher needs of the arbiter. */
+export interface FinisherHost {
+  ctx: NodeContext;
+  /** undefined once the channel is not watched */
+  state(ctl: ChannelController): { finishing: boolean } | undefined;
+  stopped(): boolean;
+  poke(ctl: ChannelController): Promise<void>;
+  defend(ctl: ChannelController): Promise<void>;
+}
+
+export class Finisher {
+  constructor(private readonly h: FinisherHost) {}
+
+  /**
+   * The `finish` effect: the party that started the close finishes it at once; the other after FINISH_GRACE_MS, if
+   * a read shows it still not finished (a second finish bounces off the paid-out contract, its sender paying the
+   * fees). A person's finish does not wait.
+   */
+  async finishDue(ctl: ChannelController): Promise<void> {
+    if (ctl.rec.close && ctl.rec.close.submitter !== ctl.rec.me) {
+      await sleep(FINISH_GRACE_MS[this.h.ctx.o.network]);
+      if (this.h.stopped() || !this.h.state(ctl) || ctl.life !== 'closing') return;
+      if (await this.paidOutOnChain(ctl)) return void this.h.poke(ctl); // finished by the partner: read the payout
+    }
+    await this.finish(ctl);
+  }
+
+  /**
+   * A person's finish: one attempt now, its outcome the answer (a background finish waiting to try again goes on;
+   * a failed attempt starts one).
+   */
+  async finishNow(ctl: ChannelController): Promise<void> {
+    const { ctx } = this.h;
+    try {
+      await ctx.o.chain.finishClose(ctx.o.wallet, Address.parse(ctl.rec.contract), { onProgress: (m) => ctx.log(m) });
+      void this.h.poke(ctl);
+    } catch (e) {
+      if (await this.paidOutOnChain(ctl)) return void this.h.poke(ctl);
+      if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) {
+        this.stillOpen(ctl, 0);
+        throw new NodeError('TOO_EARLY', "the contract says the challenge window is still open (the chain's clock as read ran ahead): finish after the deadline (the node does it by itself); it challenges the close if it holds a later state", { cause: e });
+      }
+      if (!this.h.state(ctl)?.finishing) void this.finish(ctl);
+      throw e;
+    }
+  }
+
+  /** After the deadline, pay out (either party may; the first one wins). Retries. */
+  async finish(ctl: ChannelController): Promise<void> {
+    const { ctx } = this.h;
+    const w = this.h.state(ctl);
+    if (!w || w.finishing) return;
+    w.finishing = true;
+    const contract = Address.parse(ctl.rec.contract);
+    const closed = () => this.paidOutOnChain(ctl);
+    try {
+      for (let delay = RETRY_MIN_MS, early = 0; !this.h.stopped() && this.h.state(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          ctx.log(`the challenge window of ${shown(ctl)} has passed: finishing the close`);
+          await ctx.o.chain.finishClose(ctx.o.wallet, contract, { onProgress: (m) => ctx.log(m) });
+          void this.h.poke(ctl);
+          return;
+        } catch (e) {
+          if (await closed()) return void this.h.poke(ctl); // finished by the partner (or ours landed): read the payout
+          let wait = (e as { sent?: boolean }).sent ? RETRY_MAX_MS : delay; // it may still land: give it time
+          if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_EARLY) wait = this.stillOpen(ctl, ++early);
+          else ctx.log(`finishing the close failed: ${messageOf(e)}; retrying in ${Math.round(wait / 1000)} s`, 'warn');
+          await sleep(wait);
+          if (await closed()) return void this.h.poke(ctl);
+        }
+      }
+    } finally {
+      w.finishing = false;
+    }
+  }
+
+  /**
+   * The contract refused a finish as too early: the clock read that said the window was over ran ahead. The window
+   * is open again here (a challenge may still be due, and a person may send one), and the finish waits longer each
+   * time (each try is a wallet fee). Returns how long.
+   */
+  private stillOpen(ctl: ChannelController, times: number): number {
+    const { ctx } = this.h;
+    ctl.deadlinePassed = false;
+    ctx.changed(ctl);
+    void this.h.defend(ctl);
+    const wait = Math.min(EARLY_FINISH_MS * 2 ** (times - 1), EARLY_FINISH_MAX_MS);
+    if (times === 0) return 0; // a person's finish: its answer says it
+    ctx.log(`the contract says the challenge window of ${shown(ctl)} is still open (the chain's clock as read ran ahead): the node challenges the close if it holds a later state, and tries the finish again in ${Math.round(wait / 1000)} s`, 'warn');
+    return wait;
+  }
+
+  /** Whether a read of the contract shows it paid out (a failed read: no). */
+  private async paidOutOnChain(ctl: ChannelController): Promise<boolean> {
+    return (await this.h.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => undefined))?.status === 'closed';
+  }
+}
