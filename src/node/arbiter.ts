@@ -282,13 +282,14 @@ export class Arbiter {
         // A record that cannot be written (a full disk) is reported at the end: the close is told and acted on.
         let unsaved: unknown = null;
         const keep = (err: unknown) => void (unsaved ??= err);
+        // Our own close, if one was sent: known from the record (saved with the transition below).
+        const sent = ctl.rec.closeSent?.step;
+        delete ctl.rec.closeSent;
         await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen').catch(keep);
         // The watch may have reported the deadline before the close (a restart after it): finish now.
         if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed').catch(keep);
         else this.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
         // Our own close read first with a higher step: the partner challenged it before we looked.
-        const sent = ctl.sentClose;
-        ctl.sentClose = undefined;
         const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
         if (fresh && e.type !== 'challenged') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step: overtaken ? sent : step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
         if (fresh && (e.type === 'challenged' || overtaken)) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.watched.get(ctl)?.challengedWith === e.step });

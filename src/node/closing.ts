@@ -11,6 +11,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
+import { neverSent } from './paydeposit.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import { withdrawModeProblem } from './uiRules.js';
@@ -244,20 +245,37 @@ export class Closing {
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
     const arg = await ctl.forChain(use);
-    // Known before it is sent: a challenge may land before our first read of it (the arbiter tells both).
-    ctl.sentClose = use.state.step;
+    await this.markSent(ctl, use.state.step);
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),
       onProgress: (m) => {
         opts.onProgress?.(m);
         if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
       },
-    });
+    }).catch((e: unknown) => this.unmarkIfNeverSent(ctl, e));
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
     });
     return { mode: 'unilateral', step: use.state.step, deadline: ctl.rec.close?.deadline ?? null, payoutA: null, payoutB: null };
+  }
+
+  /**
+   * Our close (or exit: null) is known before it is sent, and kept: a challenge may land before our first read of
+   * it, even across a restart (the arbiter tells both). A record that cannot be written never keeps anyone in.
+   */
+  private async markSent(ctl: ChannelController, step: bigint | null): Promise<void> {
+    ctl.rec.closeSent = { step };
+    await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
+  }
+
+  /** A close refused before it left cannot land: the mark goes (else it stays, the chain decides). */
+  private async unmarkIfNeverSent(ctl: ChannelController, e: unknown): Promise<never> {
+    if (neverSent(e) && ctl.rec.closeSent) {
+      delete ctl.rec.closeSent;
+      await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
+    }
+    throw e;
   }
 
   /** Locked with no state signed by both: leave with the recorded deposits (the partner may challenge with any state both signed). */
@@ -266,8 +284,8 @@ export class Closing {
     if (!can.ok) throw new NodeError(can.code, can.why);
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
-    ctl.sentClose = null; // an exit: a challenge may land before our first read (see unilateral)
-    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts));
+    await this.markSent(ctl, null);
+    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts)).catch((e: unknown) => this.unmarkIfNeverSent(ctl, e));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });

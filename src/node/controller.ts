@@ -55,8 +55,6 @@ export class ChannelController {
   resyncAsked: { latest: bigint; at: number } | null = null;
   /** a withdraw of this node is agreeing a close state: the turn it holds is for its close proposal, not a pass */
   agreeingClose = false;
-  /** the step of the close this node sent in this run (null: an exit), until the chain shows it */
-  sentClose: bigint | null | undefined = undefined;
   /**
    * States both signed that were not paid for (DUST), each within IDLE_RUN_GAP_MS of the one before: what a partner
    * cycling turns makes this node keep for (next to) nothing (payments.ts holdPass).

@@ -62,6 +62,11 @@ export interface ChannelRecord extends Terms {
    * the contract exists. Nothing more of ours goes in (a deposit would lock it with nobody to sign its states).
    */
   partnerDeclined?: boolean;
+  /**
+   * Our own close (step; null: an exit) that went to the contract and was not yet seen there: a challenge may land
+   * before our first read of it, after a restart too (it is then told as a challenge of our close).
+   */
+  closeSent?: { step: bigint | null };
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {
