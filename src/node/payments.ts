@@ -4,7 +4,7 @@
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import type { Channel } from '../core/channel.js';
-import type { SignedState } from '../core/signed.js';
+import { balanceOf, type SignedState } from '../core/signed.js';
 import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state.js';
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
@@ -144,7 +144,7 @@ export class Payments implements Stager {
     // Nor one above the most this party can hold by its turn (the latest state, or a payment to it awaiting its
     // signature): the partner is not asked to pass the turn for a payment that cannot be made.
     const ch = ctl.channel;
-    const mine = (st: { balanceA: bigint; balanceB: bigint } | undefined) => (st ? (ch.party === 'A' ? st.balanceA : st.balanceB) : -1n);
+    const mine = (st: ChannelState | undefined) => (st ? balanceOf(st, ch.party) : -1n);
     const most = [mine(ch.latest?.state), ch.stagedBy === ch.partner ? mine(ch.staged?.state) : -1n].reduce((a, b) => (a > b ? a : b));
     if (most >= 0n && amount > most) throw new NodeError('INSUFFICIENT_BALANCE', `you have ${formatTon(most)} TON in the channel, asked ${formatTon(amount)} TON: pay at most your balance`);
     const waitMs = o.waitMs ?? 0;

@@ -91,9 +91,9 @@ export class FreeSpace {
       (s) => void (this.free = Number(s.blocks) > 0 ? Number(s.bavail) * Number(s.bsize) : null),
       () => void (this.free = null),
     );
-    // Only a missing file says gone (a read that fails otherwise says nothing).
-    const lock = this.channelsPath === null ? null : stat(this.channelsPath).then(() => void (this.gone = false), (e: { code?: string }) => void (this.gone = e.code === 'ENOENT' || e.code === 'ENOTDIR'));
-    this.reading = Promise.all([space, lock]).then(() => undefined).finally(() => (this.reading = null));
+    // Only a missing channels folder says gone (a read that fails otherwise says nothing).
+    const folder = this.channelsPath === null ? null : stat(this.channelsPath).then(() => void (this.gone = false), (e: { code?: string }) => void (this.gone = e.code === 'ENOENT' || e.code === 'ENOTDIR'));
+    this.reading = Promise.all([space, folder]).then(() => undefined).finally(() => (this.reading = null));
     return this.reading;
   }
 }
