@@ -267,7 +267,11 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const file = await argOrAsk(a, 0, 'Backup file to write: ', 'file name', 'export synchannel.backup');
     if (await isFolder(file)) throw Object.assign(new Error(`${file} is a folder: give a file name for the backup, e.g. export ${join(file, 'synchannel.backup')}`), { code: 'DISK_WRITE_FAILED' });
     const r = await a.node.exportBackup(file);
-    a.io.say(`Wrote ${r.channels} channel(s) to ${file}. Keep it safe: it holds every state both signed.`);
+    if (!r.skipped.length) a.io.say(`Wrote ${r.channels} channel(s) to ${file}. Keep it safe: it holds every state both signed.`);
+    else {
+      a.io.say(`Wrote ${r.channels} channel(s) to ${file}, but not ${r.skipped.length}: it does not hold every channel. Keep your older backups of these:`);
+      for (const x of r.skipped) a.io.say(`  ${x.channel} not exported [${x.code}]: ${x.message}`);
+    }
     return r;
   },
   async import(a) {

@@ -158,7 +158,9 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       const file = typeof fileArg === 'string' ? fileArg : (await vscode.window.showSaveDialog({ title: 'SynChannel: export a backup', filters: { Backup: ['synchannel'] } }))?.fsPath;
       if (!file) throw cancelled();
       const r = await node.api.exportBackup(file);
-      void c.info(`wrote ${r.channels} channel(s) to ${file}: keep it safe, it holds every state both signed`);
+      const left = r.skipped.map((x) => `${x.channel} [${x.code}]: ${x.message}`).join('; ');
+      if (left) void c.prompts.notify('warning', `SynChannel: wrote ${r.channels} channel(s) to ${file}, but not ${r.skipped.length} (keep your older backups of these): ${left}`);
+      else void c.info(`wrote ${r.channels} channel(s) to ${file}: keep it safe, it holds every state both signed`);
       return r;
     },
     import: async (t, f) => {

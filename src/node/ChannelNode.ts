@@ -25,8 +25,8 @@ import { Outbound } from './outbound.js';
 import { announced } from './reports.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
-import type { BrokenChannelView, ChannelNodeApi, ChannelView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { addressTextOf, rawTextOf } from './addresses.js';
+import type { BrokenChannelView, ChannelNodeApi, ChannelView, ExportResult, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
+import { addressTextOf, rawTextOf, shownContract } from './addresses.js';
 import { channelView } from './views.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
@@ -357,8 +357,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return [...this.broken];
   }
 
-  async exportBackup(file: string): Promise<{ channels: number }> {
-    return this.ctx.data.exportTo(file);
+  async exportBackup(file: string): Promise<ExportResult> {
+    const r = await this.ctx.data.exportTo(file);
+    const skipped = r.skipped.map(({ id, error }) => {
+      const ctl = this.ctx.channels.get(id);
+      return { channel: ctl ? shownContract(ctl) : id, code: (error as { code?: string }).code ?? 'INTERNAL', message: error.message };
+    });
+    return { channels: r.channels, skipped };
   }
 
   async importBackup(file: string): Promise<{ imported: string[]; kept: string[] }> {

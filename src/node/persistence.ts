@@ -12,7 +12,8 @@ export interface DataDir {
   /** every channel folder, readable or not, with its record as read while checking it (start-up needs it) */
   list(): Promise<{ id: string; error: (Error & { code: string }) | null; record?: unknown }[]>;
   channel(id: string): Promise<ChannelStorage>;
-  exportTo(file: string): Promise<{ channels: number }>;
+  /** `skipped`: channels not written (their journal or record cannot be read here), each with why */
+  exportTo(file: string): Promise<{ channels: number; skipped: { id: string; error: Error }[] }>;
   /** `foreign` says why a channel's record is not this node's (then nothing is imported), or null */
   importFrom(file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }>;
   close(): Promise<void>;

@@ -246,6 +246,12 @@ export interface WithdrawResult {
 
 export type ChannelSel = { channel?: string };
 
+/** What an export wrote: how many channels, and the ones it left out (named by contract), each with its error. */
+export interface ExportResult {
+  channels: number;
+  skipped: { channel: string; code: string; message: string }[];
+}
+
 /** The commands every host offers (the original command set, plus what the lifecycle needs). */
 export interface ChannelNodeApi {
   readonly network: NetworkKind;
@@ -327,8 +333,8 @@ export interface ChannelNodeApi {
   showLast(channel?: string): StateView | null;
   /** states both signed with from <= step < to (a window of the history) */
   history(channel: string | undefined, from: bigint, to: bigint): Promise<StateView[]>;
-  /** one backup file of every channel of this node */
-  exportBackup(file: string): Promise<{ channels: number }>;
+  /** one backup file of every channel of this node; `skipped`: channels it could not read here, with why */
+  exportBackup(file: string): Promise<ExportResult>;
   /** restores channels from a backup; restored channels wait for the partner before signing */
   importBackup(file: string): Promise<{ imported: string[]; kept: string[] }>;
 

@@ -19,13 +19,15 @@ export const IMPORT_PREFIX = '.import-';
 
 /**
  * Export replaces only an older backup of this folder (never a key, a note, another node's backup or one holding
- * more than this folder), and never writes among the channels.
+ * more than this folder), and never writes among the channels. Returns the ids of the channels the older backup
+ * holds (none: no file there).
  */
-async function checkTarget(dd: DataDir, file: string): Promise<void> {
+async function checkTarget(dd: DataDir, file: string): Promise<Map<string, string>> {
   const refuse = (why: string) => new StoreError('BACKUP_WOULD_REPLACE', `${file} ${why}: choose another file name (nothing was written)`, file);
   const abs = resolve(file);
   const folder = await realpath(dirname(abs)).catch(() => null);
-  if (folder === null) return; // the write says why the folder cannot be used
+  const held = new Map<string, string>();
+  if (folder === null) return held; // the write says why the folder cannot be used
   const channels = await realpath(dd.channelsPath).catch((e: unknown) => {
     if (!isErrno(e, 'ENOENT')) throw fsError(e, dd.channelsPath, false);
     throw new StoreError('DATA_DIR_GONE', `the node's channels folder ${dd.channelsPath} is gone (its data folder was moved or deleted while the node runs): put it back, then export again`, dd.channelsPath);
@@ -35,7 +37,7 @@ async function checkTarget(dd: DataDir, file: string): Promise<void> {
   try {
     fh = await open(abs, 'r');
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return;
+    if (isErrno(e, 'ENOENT')) return held;
     if (isErrno(e, 'EISDIR')) throw refuse('is a folder');
     throw fsError(e, file, false);
   }
@@ -48,7 +50,9 @@ async function checkTarget(dd: DataDir, file: string): Promise<void> {
     for (const sec of sections) {
       const why = await notHeldHere(dd, sec);
       if (why) throw refuse(`is not an older backup of this node: it ${why}`);
+      held.set(sec.id, named(sec));
     }
+    return held;
   } finally {
     await fh.close();
   }
@@ -80,7 +84,7 @@ async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | nu
 }
 
 export async function exportDataDir(dd: DataDir, file: string): Promise<{ channels: number; skipped: { id: string; error: StoreError }[] }> {
-  await checkTarget(dd, file);
+  const held = await checkTarget(dd, file);
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const skipped: { id: string; error: StoreError }[] = [];
   let fh: FileHandle | null = null;
@@ -107,6 +111,12 @@ export async function exportDataDir(dd: DataDir, file: string): Promise<{ channe
       } finally {
         if (!wasOpen) await s.close();
       }
+    }
+    // The older backup holds a channel this one cannot: it stays (it may be that channel's only good copy).
+    const lost = skipped.filter((x) => held.has(x.id));
+    if (lost.length) {
+      const which = lost.map((x) => `${held.get(x.id)} (${x.error.message})`).join('; ');
+      throw new StoreError('BACKUP_WOULD_REPLACE', `${file} is the only backup of channel ${which} that this export could not read here: choose another file name, so that backup stays (nothing was written)`, file);
     }
     await w.end();
     await fh.datasync();
