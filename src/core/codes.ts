@@ -117,7 +117,7 @@ export const CODES = {
   BACKUP_INVALID: e('choose a backup file written by SynChannel export'),
   BACKUP_CONFLICT: w('the local channel is newer than the backup: it was kept'),
   BACKUP_WOULD_REPLACE: w('choose another file name for the backup (a new one, or an older backup to replace)'),
-  BACKUP_NOT_YOURS: e('import it into the node of the wallet and network that wrote it (its data folder and key)'),
+  BACKUP_NOT_YOURS: e('import it into a node with the key that wrote it (its key folder or words)'),
 
   // ---- the node (src/node) ----
   NO_CHANNEL: w('connect to a partner, then open a channel (or accept theirs with deposit)'),

@@ -200,16 +200,18 @@ export function upgradeRecord(raw: ChannelRecord | RecordV1): ChannelRecord {
   };
 }
 
-/** Why a record read from a backup is not this node's (another wallet, key or network), or null when it is. */
-export function foreignRecord(raw: unknown, me: { myAddress: Address; o: { network: NetworkKind; key: { publicKey: Buffer } } }): string | null {
+/**
+ * Why a record read from a backup is not this node's (another key), or null when it is. A channel of this key on
+ * another network or wallet is: a data folder holds those too (the node lists them and says how to run them).
+ */
+export function foreignRecord(raw: unknown, me: { myAddress: Address; o: { key: { publicKey: Buffer } } }): string | null {
   const r = raw as Partial<Terms> | null;
   if (!r || (r.me !== 'A' && r.me !== 'B')) return 'its record names no party';
   const address = r.me === 'A' ? r.addressA : r.addressB;
   const key = r.me === 'A' ? r.publicKeyA : r.publicKeyB;
+  if (Buffer.isBuffer(key) && key.equals(me.o.key.publicKey)) return null;
   if (address !== me.myAddress.toRawString()) return `it belongs to wallet ${shownWallet(address)}, not this node's ${addressText(me.myAddress, 'wallet')}`;
-  if (!Buffer.isBuffer(key) || !key.equals(me.o.key.publicKey)) return "it was signed with another key than this node's";
-  if (r.network !== me.o.network) return `it is a ${String(r.network)} channel and this node runs on ${me.o.network}`;
-  return null;
+  return "it was signed with another key than this node's";
 }
 
 /** A wallet address from a file, as views show it, or as found when it is not one. */

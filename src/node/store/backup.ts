@@ -192,7 +192,7 @@ function named(sec: BackupSection): string {
   return sec.id;
 }
 
-/** Refuses the whole backup when a channel's record belongs to another wallet, key or network. */
+/** Refuses the whole backup when a channel's record is another key's (`foreign` says why). */
 function checkOwner(sections: BackupSection[], file: string, foreign?: (record: unknown) => string | null): void {
   if (!foreign) return;
   for (const sec of sections) {
