@@ -236,3 +236,25 @@ test('import restores a lost record beside a journal the same as the backup’s'
   assert.equal((await (await again.channel('1')).loadHead()).count, 3n);
   await again.close();
 });
+
+test("import never replaces a newer SynChannel's journal with an older backup (it is left as it is)", async () => {
+  await using d = await tempDir();
+  const dd = await DataDir.open(d.path);
+  const ch = await dd.channel('1');
+  await ch.writeRecord({ id: '1' });
+  await ch.append(committed(0, 10, true));
+  const file = join(d.path, 'old.scb');
+  await dd.exportTo(file);
+  await ch.append(committed(10, 30, true));
+  await dd.close();
+  // A newer SynChannel took the folder over: its journal says format 2.
+  const journal = join(d.path, 'channels', '1', 'journal.bin');
+  const bytes = await readFile(journal);
+  bytes[7] = 2;
+  await writeFile(journal, bytes);
+  const again = await DataDir.open(d.path);
+  const r = await again.importFrom(file);
+  await again.close();
+  assert.deepEqual(r, { imported: [], kept: ['1'] });
+  assert.ok((await readFile(journal)).equals(bytes), 'the newer journal is left as it is');
+});

@@ -215,6 +215,7 @@ async function planFor(dd: DataDir, section: BackupSection): Promise<Plan | stri
   });
   if (!exists) return { id, action: 'new', section };
   const local = await readLocal(dd, id);
+  if (local.newer) return { id, action: 'keep' }; // a newer SynChannel's journal is left as it is
   if (local.count === null) return { id, action: 'replace', section }; // unreadable here: the backup restores it
   // The same journal beside a lost record: the backup's record restores it (the journal stays as it is).
   if (local.count === section.count && local.full && !local.record && section.record) {
@@ -241,12 +242,14 @@ interface Local {
   evidence: Buffer[];
   /** the record file is there and reads */
   record: boolean;
+  /** the journal was written by a newer SynChannel (never replaced) */
+  newer: boolean;
 }
 
 async function readLocal(dd: DataDir, id: string): Promise<Local> {
   const wasOpen = dd.opened(id) !== null;
   const s = await dd.storage(id);
-  const out: Local = { count: null, full: false, digest: '', last: null, evidence: [], record: false };
+  const out: Local = { count: null, full: false, digest: '', last: null, evidence: [], record: false, newer: false };
   try {
     out.record = await s.readRecord().then((r) => r !== null, () => false);
     const head = await s.loadHead();
@@ -261,6 +264,7 @@ async function readLocal(dd: DataDir, id: string): Promise<Local> {
     }
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
+    out.newer = e.code === 'NEWER_VERSION';
   } finally {
     if (!wasOpen) await s.close();
   }
