@@ -35,6 +35,10 @@ export class ChannelController {
   private readonly waiters = new Set<() => void>();
   private readonly stoppers = new Set<(e?: Error) => void>();
   private stopped = false;
+  /** whether the node stopped (every wait of this channel ends with NODE_STOPPED) */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
   private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;

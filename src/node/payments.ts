@@ -150,6 +150,7 @@ export class Payments implements Stager {
     const waitMs = o.waitMs ?? 0;
     if (waitMs > 0) await this.settle(ctl, waitMs, o);
     if (o.signal?.aborted) throw this.stoppedWaiting(ctl);
+    if (ctl.isStopped) throw new NodeError('NODE_STOPPED', 'the node stopped while the send waited: nothing was paid; start it again and send');
     try {
       this.check(ctl, 'send');
     } catch (e) {
@@ -200,7 +201,8 @@ export class Payments implements Stager {
         // connected: until done or the connection drops; dropped: RECONNECT_GRACE_MS for it to come back
         const left = connected ? end - Date.now() : Math.min(RECONNECT_GRACE_MS, end - Date.now());
         const back = await ctl.waitFor(() => !busy() || online() !== connected, left, signal, 'settled').then(() => true, () => false);
-        if (signal?.aborted) return;
+        // the node stopping ends every wait at once: looping would spin until `end`, the event loop starved
+        if (signal?.aborted || ctl.isStopped) return;
         if (!back && !connected) return;
       }
     };
