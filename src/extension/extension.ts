@@ -35,6 +35,8 @@ export interface SynChannelTestApi {
   broken(party: PartyId): BrokenChannelView[];
   /** replaces (undefined: removes) a network's stored seed, as a lost SecretStorage would; returns the one it had */
   replaceSeed(network: NetworkKind, seedHex: string | undefined): Promise<string | undefined>;
+  /** replaces (undefined: removes) a network's stored mnemonic, as a lost SecretStorage would; returns the one it had */
+  replaceMnemonic(network: NetworkKind, words: string[] | undefined): Promise<string[] | undefined>;
   /** forgets a network's imported key folder */
   forgetKeyFolder(network: NetworkKind): Promise<void>;
   /** rebuilds the views' picture now and resolves when it is current */
@@ -265,6 +267,7 @@ function publicApi(p: Parts): SynChannelApi {
             channels: (party: PartyId) => nodeHost.node(party)?.api.channels() ?? [],
             broken: (party: PartyId) => nodeHost.node(party)?.api.brokenChannels() ?? [],
             replaceSeed: (network: NetworkKind, seedHex: string | undefined) => nodeHost.keys.replaceSeed(network, seedHex),
+            replaceMnemonic: (network: NetworkKind, words: string[] | undefined) => nodeHost.keys.replaceMnemonic(network, words),
             forgetKeyFolder: (network: NetworkKind) => nodeHost.keys.forgetKeyFolder(network),
             settle: () => model.rebuild(),
             countdown: () => model.counting,

@@ -75,6 +75,14 @@ export class KeyStore {
     await this.ctx.globalState.update(KEY_FOLDER(network), undefined);
   }
 
+  /** Test mode: replaces (or removes) the stored mnemonic of a network, as a lost secret storage would; returns the one it had. */
+  async replaceMnemonic(network: NetworkKind, words: string[] | undefined): Promise<string[] | undefined> {
+    const had = await this.ctx.secrets.get(SECRET.mnemonic(network));
+    if (words) await this.ctx.secrets.store(SECRET.mnemonic(network), JSON.stringify(words));
+    else await this.ctx.secrets.delete(SECRET.mnemonic(network));
+    return had ? (JSON.parse(had) as string[]) : undefined;
+  }
+
   /** Test mode: replaces (or removes) the stored seed of a network; returns the one it had. */
   async replaceSeed(network: NetworkKind, seedHex: string | undefined): Promise<string | undefined> {
     const had = await this.ctx.secrets.get(SECRET.seed(network));
