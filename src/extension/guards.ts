@@ -69,21 +69,9 @@ export type KeyChange = { ok: true; confirm: boolean } | { ok: false; code: 'KEY
  * Whether the key of a network may be replaced: never while its data folder holds channels that are not closed
  * (they would become unusable); with a key already there, only after a confirmation.
  * @param running the channels of this network's running node (null: it does not run here)
- * @param stored the phases of the data folder's channels when the node does not run (channelPhases; null: another
+ * @param stored the phases of the data folder's channels when the node does not run (channelKeys; null: another
  *   window holds it)
  */
-/**
- * Whether a key folder's wallet.addr (32-byte hash + int32 big-endian workchain, the original format) is the wallet
- * of an account in the node's form (base64url: tag, workchain, 32-byte hash, crc).
- */
-export function sameWallet(walletAddr: Uint8Array, account: string): boolean {
-  if (walletAddr.length !== 36) return false;
-  const a = Buffer.from(account, 'base64url');
-  if (a.length !== 36) return false;
-  const wa = Buffer.from(walletAddr);
-  return a.readInt8(1) === wa.readInt32BE(32) && a.subarray(2, 34).equals(wa.subarray(0, 32));
-}
-
 export function keyChange(o: {
   network: string;
   running: readonly ChannelView[] | null;
@@ -92,6 +80,8 @@ export function keyChange(o: {
   broken?: readonly BrokenChannelView[];
   /** the new key is the key the folder's channels were made with (a moved key folder): nothing to refuse or ask */
   sameKey?: boolean;
+  /** the key the stored channels were made with, in words ("the key of wallet …"; '' or absent: unknown) */
+  channelsKey?: string;
 }): KeyChange {
   if (o.sameKey) return { ok: true, confirm: false };
   // a channel the running node could not load (broken) is not known to be closed: it counts as not closed
@@ -114,7 +104,9 @@ export function keyChange(o: {
     return {
       ok: false,
       code: 'KEY_IN_USE',
-      why: `the ${o.network} data folder holds ${stored.length} channel${stored.length === 1 ? '' : 's'} that ${stored.length === 1 ? 'is' : 'are'} not closed (${stored.join(', ')}) under the current key: a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
+      why: o.channelsKey
+        ? `the ${o.network} data folder holds ${stored.length} channel${stored.length === 1 ? '' : 's'} that ${stored.length === 1 ? 'is' : 'are'} not closed (${stored.join(', ')}), made with ${o.channelsKey}: another key would not open ${stored.length === 1 ? 'it' : 'them'}. Import that key (Import Mnemonic with its 24 words, or Import Key Folder), or use another network or data folder (synchannel.dataDir)`
+        : `the ${o.network} data folder holds ${stored.length} channel${stored.length === 1 ? '' : 's'} that ${stored.length === 1 ? 'is' : 'are'} not closed (${stored.join(', ')}) under the current key: a new key would make them unusable. Close them first, or use another network or data folder (synchannel.dataDir)`,
     };
   }
   return { ok: true, confirm: o.hasKey };

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { ended } from '../node/uiRules.js';
 import type { NetworkKind } from '../node/types.js';
-import { channelPhases, type NodeConfig } from './nodeFactory.js';
+import { channelKeys, type ChannelKey, type NodeConfig } from './nodeFactory.js';
 import { ExtensionError, type Redactor } from './util.js';
 
 const SECRET = {
@@ -50,6 +50,8 @@ export class KeyStore {
     let seedHex = await this.ctx.secrets.get(SECRET.seed(network));
     if (!seedHex) {
       if (network === 'testnet') {
+        // a testnet folder with channels of a lost key: import that key (a new one would not open them)
+        await refuseNewKey(network, dataDir);
         throw new ExtensionError('NO_KEY', 'no key for testnet yet: create a key or import one (a mnemonic or a key folder), then fund its wallet');
       }
       await refuseNewKey(network, dataDir);
@@ -125,22 +127,29 @@ export class KeyStore {
   }
 }
 
+/** The wallets the channels that are not closed were made with, in words ('' when their records do not say). */
+export function channelWallets(list: readonly ChannelKey[]): string {
+  const accounts = [...new Set(list.filter((c) => !ended(c.phase) && c.key).map((c) => c.key!.account))];
+  return accounts.length ? `the key of wallet ${accounts.join(' or ')}` : '';
+}
+
 /** Throws when a data folder holds channels that are not closed (a new key would not open them). */
 async function refuseNewKey(network: NetworkKind, dataDir: string | undefined): Promise<void> {
   if (!dataDir || !existsSync(dataDir)) return;
-  const phases = await channelPhases(dataDir).catch(() => null);
-  if (phases === null) {
+  const list = await channelKeys(dataDir).catch(() => null);
+  if (list === null) {
     // another window or process holds the folder: it cannot be told whether it holds channels of the lost key
     throw new ExtensionError(
       'DATA_DIR_LOCKED',
       `the ${network} key is not in VS Code's secret storage, and another window or process holds ${dataDir}, which may hold channels made with that key: no new key was made. Stop that process or close that window, or import the key (Import Mnemonic, or Import Key Folder)`,
     );
   }
-  const held = phases.filter((p) => !ended(p));
+  const held = list.map((c) => c.phase).filter((p) => !ended(p));
   if (!held.length) return;
   const one = held.length === 1;
+  const which = channelWallets(list);
   throw new ExtensionError(
     'NO_KEY',
-    `the ${network} key is not in VS Code's secret storage, but ${dataDir} holds ${held.length} channel${one ? '' : 's'} that ${one ? 'is' : 'are'} not closed (${held.join(', ')}), made with that key: a new key would not open ${one ? 'it' : 'them'}, so none was made. Import that key (Import Mnemonic, or Import Key Folder), or set synchannel.dataDir to another folder`,
+    `the ${network} key is not in VS Code's secret storage, but ${dataDir} holds ${held.length} channel${one ? '' : 's'} that ${one ? 'is' : 'are'} not closed (${held.join(', ')}), made with that key: a new key would not open ${one ? 'it' : 'them'}, so none was made. Import that key (Import Mnemonic, or Import Key Folder${which ? `: ${which}` : ''}), or set synchannel.dataDir to another folder`,
   );
 }

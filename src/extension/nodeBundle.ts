@@ -14,3 +14,53 @@ export async function startDevnet(opts: DevnetOptions) {
   const heavy = await import('#heavy');
   return heavy.startDevnet(opts);
 }
+
+import { addressText } from '../core/format.js';
+import { DEFAULT_WALLET_VERSION, keyPairFromMnemonic, readKeyFolder, walletAddress } from '../chain/keys.js';
+import { DataDir } from '../node/store/index.js';
+import type { KeyFacts, ChannelKey } from './nodeFactory.js';
+
+/** The key of 24 words: its public key and the wallet the node opens with it (the default version). */
+export async function mnemonicKey(words: string[]): Promise<KeyFacts> {
+  const kp = await keyPairFromMnemonic(words);
+  return { publicKey: kp.publicKey.toString('hex'), account: addressText(walletAddress(DEFAULT_WALLET_VERSION, kp.publicKey, 0), 'wallet') };
+}
+
+/** A key folder read as the node reads it (both files; wallet.addr a wallet of the key); throws the node's KeyError. */
+export async function keyFolderKey(dir: string): Promise<KeyFacts> {
+  const f = await readKeyFolder(dir);
+  return { publicKey: f.keyPair.publicKey.toString('hex'), account: addressText(f.address, 'wallet') };
+}
+
+interface OwnKeyRecord {
+  life?: string;
+  phase?: string;
+  me?: 'A' | 'B';
+  addressA?: string;
+  addressB?: string;
+  publicKeyA?: Uint8Array;
+  publicKeyB?: Uint8Array;
+}
+
+/** Each channel of a data folder: its phase and the key it was made with (null when its record does not say); null: another process holds the folder. */
+export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {
+  let data: DataDir;
+  try {
+    data = await DataDir.open(dataDir);
+  } catch {
+    return null;
+  }
+  try {
+    const out: ChannelKey[] = [];
+    for (const { id, error } of await data.list()) {
+      const rec = error ? null : await (await data.channel(id)).readRecord<OwnKeyRecord>().catch(() => null);
+      const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
+      const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
+      const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
+      out.push({ phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own });
+    }
+    return out;
+  } finally {
+    await data.close();
+  }
+}

@@ -110,6 +110,33 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
   return (await load()).channelPhases(dataDir);
 }
 
+/** A key as the extension compares keys: its public key (hex) and the wallet the node opens with it. */
+export interface KeyFacts {
+  publicKey: string;
+  account: string;
+}
+
+/** A channel of a data folder: its phase, and the key it was made with (null: its record does not say). */
+export interface ChannelKey {
+  phase: string;
+  key: KeyFacts | null;
+}
+
+/** The phases and own keys of a data folder's channels, read without starting a node; null when another process holds it. */
+export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {
+  return (await load()).channelKeys(dataDir);
+}
+
+/** The key of 24 words (throws on words that are not a TON mnemonic). */
+export async function mnemonicKey(words: string[]): Promise<KeyFacts> {
+  return (await load()).mnemonicKey(words);
+}
+
+/** A key folder checked as the node checks it at its start: throws KEY_FOLDER_MISSING, KEY_FILE_BAD or KEY_ADDRESS_MISMATCH. */
+export async function keyFolderKey(dir: string): Promise<KeyFacts> {
+  return (await load()).keyFolderKey(dir);
+}
+
 /** A new TON mnemonic (@ton/crypto). */
 export async function mnemonicNew(wordCount = 24): Promise<string[]> {
   return (await load()).mnemonicNew(wordCount);

@@ -2,17 +2,17 @@
 // the testnet API key and the local devnet.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { NetworkKind, ServeResult } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
-import { keyChange, restartQuestion, sameWallet, stopWarning } from './guards.js';
-import { channelPhases, mnemonicNew, mnemonicValidate, multiaddr } from './nodeFactory.js';
+import { keyChange, restartQuestion, stopWarning } from './guards.js';
+import { channelWallets } from './keys.js';
+import { ended } from '../node/uiRules.js';
+import { channelKeys, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, multiaddr, type ChannelKey, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
-import { ExtensionError, errorMessage, formatTon } from './util.js';
+import { ExtensionError, errorCode, errorMessage, formatTon } from './util.js';
 
 const isLoopback = (a: string) => /^\/ip4\/127\.|^\/ip6\/::1\//.test(a);
 
@@ -130,14 +130,20 @@ async function restartIfOn(c: CommandContext, network: NetworkKind): Promise<voi
 
 /**
  * Before a network's key is replaced: refused while its data folder holds channels that are not closed (they would
- * be unusable); with a key already there, asked first in a modal (the old key is not kept anywhere else).
+ * be unusable) unless `key` is the key they were made with; with a key already there, asked first in a modal (the
+ * old key is not kept anywhere else).
  */
-async function guardKeyChange(c: CommandContext, network: NetworkKind, sameKey = false): Promise<void> {
-  const running = c.host.runningNetwork === network && c.host.mainNode ? c.host.mainNode.api.channels() : null;
+async function guardKeyChange(c: CommandContext, network: NetworkKind, key: KeyFacts | null): Promise<void> {
+  const main = c.host.runningNetwork === network ? c.host.mainNode : null;
+  const running = main ? main.api.channels() : null;
   const dir = c.host.dataDir(network);
-  const stored = running || !existsSync(dir) ? [] : await channelPhases(dir);
-  const broken = running ? c.host.mainNode!.api.brokenChannels() : [];
-  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network), broken, sameKey });
+  const list = running || !existsSync(dir) ? [] : await channelKeys(dir);
+  const stored = list?.map((k) => k.phase) ?? null;
+  const broken = main ? main.api.brokenChannels() : [];
+  const sameKey = !!key && isChannelsKey(key, main?.api.getAccount() ?? null, list ?? [], c.host.keys.lastAccount(network));
+  if (sameKey) c.host.log(`the key imported for ${network} (wallet ${key.account}) is the key its channels were made with`);
+  const channelsKey = channelWallets(list ?? []);
+  const verdict = keyChange({ network, running, stored, hasKey: await c.host.keys.hasStoredKey(network), broken, sameKey, channelsKey });
   if (!verdict.ok) throw new ExtensionError(verdict.code, verdict.why);
   if (!verdict.confirm) return;
   const ok = await c.prompts.confirm(
@@ -146,6 +152,17 @@ async function guardKeyChange(c: CommandContext, network: NetworkKind, sameKey =
     'Replace the Key',
   );
   if (!ok) throw cancelled();
+}
+
+/**
+ * Whether a key is the one the network's channels were made with: the running node's, or the key of every channel
+ * of the folder whose record says it (the node's last account when none does).
+ */
+function isChannelsKey(key: KeyFacts, runningAccount: string | null, list: readonly ChannelKey[], last: string | undefined): boolean {
+  if (runningAccount) return key.account === runningAccount;
+  const known = list.filter((k) => !ended(k.phase) && k.key);
+  if (known.length) return known.every((k) => k.key!.publicKey === key.publicKey);
+  return key.account === last;
 }
 
 /** The wallet a key replacement leaves behind, and what it holds when the node runs on that network. */
@@ -170,8 +187,9 @@ async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
     const problem = await check(text);
     if (problem) throw new ExtensionError('BAD_MNEMONIC', problem);
   }
-  await guardKeyChange(c, network);
-  await c.host.keys.storeMnemonic(network, text.trim().split(/\s+/));
+  const words = text.trim().split(/\s+/);
+  await guardKeyChange(c, network, await mnemonicKey(words));
+  await c.host.keys.storeMnemonic(network, words);
   void c.info(`mnemonic imported for ${network}`);
   await restartIfOn(c, network);
   return true;
@@ -185,15 +203,11 @@ async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
     if (!picked?.[0]) throw cancelled();
     folder = picked[0].fsPath;
   }
-  const pk = await readFile(join(folder, 'wallet.pk')).catch(() => null);
-  if (!pk || pk.length !== 32) throw new ExtensionError('KEY_FOLDER_MISSING', `${folder}/wallet.pk must hold a raw 32-byte private key`);
-  const addr = await readFile(join(folder, 'wallet.addr')).catch(() => null);
-  if (addr && addr.length !== 36) throw new ExtensionError('KEY_FILE_BAD', `${folder}/wallet.addr must hold 36 bytes (32-byte hash + 4-byte workchain)`);
-  // a moved key folder: the wallet the node last ran with on this network is its channels' key
-  const last = c.host.keys.lastAccount(network);
-  const sameKey = !!addr && !!last && sameWallet(addr, last);
-  if (sameKey) c.host.log(`the key folder ${folder} holds the ${network} key the channels were made with (${last})`);
-  await guardKeyChange(c, network, sameKey);
+  // checked as the node checks it at its start, before anything is stored: a folder it cannot use changes nothing
+  const key = await keyFolderKey(folder).catch((e: unknown) => {
+    throw new ExtensionError(errorCode(e), `${errorMessage(e).replace(/\.$/, '')}. Nothing was imported: the ${network} key is kept as it was. Pick the folder that holds both wallet.pk and wallet.addr of one wallet`);
+  });
+  await guardKeyChange(c, network, key);
   await c.host.keys.storeKeyFolder(network, folder);
   void c.info(`key folder imported for ${network}: ${folder}`);
   await restartIfOn(c, network);
@@ -222,7 +236,7 @@ async function openInExplorer(c: CommandContext, t: unknown) {
 
 async function createKey(c: CommandContext, n: unknown) {
   const network = n === undefined ? c.host.network : await pickNetwork(c, n);
-  await guardKeyChange(c, network);
+  await guardKeyChange(c, network, null);
   const words = await mnemonicNew(24);
   await c.host.keys.storeMnemonic(network, words);
   c.host.log(`created a new ${network} key (24 words, kept in VS Code's secret storage)`);

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, notices, until } from './helpers.js';
 
@@ -50,6 +51,30 @@ describe('SynChannel node and network switch', function () {
     // what the old key's wallet holds, read from the running node: the money a lost key would leave behind
     assert.match(asked.detail, new RegExp(`^Its wallet ${String(account)} holds [\\d.]+ TON\\. `), asked.detail);
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account);
+  });
+
+  it('Import Key Folder checks the folder as the node does before anything is stored: only wallet.pk, or a wallet.addr of another wallet, is refused and the key kept', async () => {
+    const account = await vscode.commands.executeCommand('synchannel.getAccount');
+    const folder = mkdtempSync(join(tmpdir(), 'synchannel-keyfolder-'));
+    writeFileSync(join(folder, 'wallet.pk'), Buffer.alloc(32, 5), { mode: 0o600 });
+    try {
+      for (const [code, problem] of [['KEY_FOLDER_MISSING', /wallet\.addr does not exist/], ['KEY_ADDRESS_MISMATCH', /no standard wallet of the key/]] as const) {
+        if (code === 'KEY_ADDRESS_MISMATCH') writeFileSync(join(folder, 'wallet.addr'), Buffer.concat([Buffer.from(String(account), 'base64url').subarray(2, 34), Buffer.alloc(4)]));
+        ext.test.clearPrompts();
+        ext.test.answer({ confirm: 'Replace the Key' });
+        assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', folder, 'sandbox'), undefined);
+        const f = ext.lastFailure();
+        assert.equal(f?.code, code, JSON.stringify(f));
+        assert.match(f.message, problem);
+        assert.match(f.message, /Nothing was imported: the sandbox key is kept as it was\. Pick the folder that holds both wallet\.pk and wallet\.addr of one wallet$/);
+        assert.deepEqual(ext.test.prompts().filter((p) => p.kind === 'confirm'), [], 'refused before anything is asked');
+        assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account, 'the node runs with its key');
+      }
+    } finally {
+      ext.test.clearPrompts();
+      await ext.test.forgetKeyFolder('sandbox');
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('Set Testnet API Key: an empty answer with no key saved changes nothing; with one saved it asks before removing it', async () => {

@@ -3,6 +3,7 @@
 // bar keeps saying it; a lost key is not replaced by a new one; channels the node cannot load are shown.
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mnemonicNew, mnemonicToPrivateKey } from '@ton/crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -202,29 +203,97 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.deepEqual(said.buttons, ['Open Settings']);
     assert.equal(ext.test.broken('me').length + ext.test.channels('me').length, 0, 'the node runs on the new, empty folder');
   });
+});
 
-  it("Import Key Folder with the channels' own key (a moved key folder) is allowed while the folder holds channels; another key is refused", async () => {
-    await stopMine();
-    const account = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
+describe('SynChannel review: a lost key while the data folder holds a channel (on a devnet, with a partner)', function () {
+  this.timeout(240_000);
+  let ext: Ext;
+  let tmp = '';
+  let partner: Partner | undefined;
+  let account = '';
+  let had: { words?: string[]; seed?: string } = {};
+  const words = mnemonicNew(24);
+  const cfg = () => vscode.workspace.getConfiguration('synchannel');
+  /** a key folder of a key (wallet.pk, the raw seed; wallet.addr, the hash and workchain of `wallet`) */
+  const keyFolder = (name: string, seed: Buffer, wallet: string | null) => {
+    const dir = join(tmp, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'wallet.pk'), seed, { mode: 0o600 });
+    if (wallet) writeFileSync(join(dir, 'wallet.addr'), Buffer.concat([Buffer.from(wallet, 'base64url').subarray(2, 34), Buffer.alloc(4)]));
+    return dir;
+  };
+
+  before(async () => {
+    ext = await api();
+    if (ext.status().runningNetwork) await vscode.commands.executeCommand('synchannel.stopNode');
+    tmp = mkdtempSync(join(tmpdir(), 'synchannel-lostkey-'));
+    const url = (await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined;
+    assert.ok(url, JSON.stringify(ext.lastFailure()));
+    await cfg().update('dataDir', join(tmp, 'data'), vscode.ConfigurationTarget.Global);
+    had = { words: await ext.test.replaceMnemonic('devnet', await words), seed: await ext.test.replaceSeed('devnet', undefined) };
+    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet'), 'devnet', JSON.stringify(ext.lastFailure()));
+    account = (await vscode.commands.executeCommand('synchannel.startNode')) as string;
     assert.ok(account, JSON.stringify(ext.lastFailure()));
-    await stopMine();
-    await cfg().update('dataDir', folderWithMoney('moved-key'), vscode.ConfigurationTarget.Global);
-    const keyFolder = (name: string, hash: Buffer) => {
-      const dir = join(tmp, name);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'wallet.pk'), Buffer.alloc(32, 1));
-      writeFileSync(join(dir, 'wallet.addr'), Buffer.concat([hash, Buffer.alloc(4)]));
-      return dir;
-    };
-    const own = Buffer.from(account, 'base64url').subarray(2, 34);
-    try {
-      assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('other-key', Buffer.alloc(32, 3)), 'sandbox'), undefined);
-      assert.equal(ext.lastFailure()?.code, 'KEY_IN_USE', JSON.stringify(ext.lastFailure()));
-      ext.test.clearPrompts();
-      assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('same-key', own), 'sandbox'), true, JSON.stringify(ext.lastFailure()));
-      assert.deepEqual(ext.test.prompts().filter((p) => p.kind === 'confirm'), [], 'the same key: nothing to ask');
-    } finally {
-      await ext.test.forgetKeyFolder('sandbox');
+    assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '5'), JSON.stringify(ext.lastFailure()));
+    partner = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', url, '--data', join(tmp, 'partner')]);
+    await partner.event('ready');
+    const served = await partner.run('serve 0 127.0.0.1');
+    assert.ok(await vscode.commands.executeCommand('synchannel.connect', (served.lan as string[]).find((a) => a.startsWith('/ip4/127.0.0.1/'))), JSON.stringify(ext.lastFailure()));
+    // a proposal is a channel that is not closed, made with this key
+    assert.ok(await vscode.commands.executeCommand('synchannel.open', '1', '1'), JSON.stringify(ext.lastFailure()));
+    await partner.event('channelProposed');
+    ext.test.clearPrompts();
+    ext.test.answer({ confirm: 'Stop the Node' });
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    assert.equal(ext.status().runningNetwork, null, JSON.stringify(ext.test.prompts()));
+    // the secret storage loses the key
+    await ext.test.replaceMnemonic('devnet', undefined);
+  });
+
+  after(async () => {
+    await partner?.kill9();
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    await ext.test.forgetKeyFolder('devnet');
+    await ext.test.replaceMnemonic('devnet', had.words);
+    await ext.test.replaceSeed('devnet', had.seed);
+    await cfg().update('dataDir', undefined, vscode.ConfigurationTarget.Global);
+    await cfg().update('network', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('synchannel.stopDevnet');
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("the start names the channel's wallet; another key is refused naming it; Import Mnemonic of the channel's own 24 words is taken, and the node opens the channel", async () => {
+    assert.equal(await vscode.commands.executeCommand('synchannel.startNode'), undefined);
+    const start = ext.lastFailure();
+    assert.equal(start?.code, 'NO_KEY', JSON.stringify(start));
+    assert.ok(start.message.includes(`Import that key (Import Mnemonic, or Import Key Folder: the key of wallet ${account})`), start.message);
+    // another key: Import Mnemonic of other words, and the Create Key of that error's buttons
+    assert.equal(await vscode.commands.executeCommand('synchannel.importMnemonic', (await mnemonicNew(24)).join(' '), 'devnet'), undefined);
+    for (const f of [ext.lastFailure(), (await vscode.commands.executeCommand('synchannel.createKey', 'devnet'), ext.lastFailure())]) {
+      assert.equal(f?.code, 'KEY_IN_USE', JSON.stringify(f));
+      assert.ok(f.message.includes(`made with the key of wallet ${account}: another key would not open it. Import that key (Import Mnemonic with its 24 words, or Import Key Folder)`), f.message);
     }
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.importMnemonic', (await words).join(' '), 'devnet'), true, JSON.stringify(ext.lastFailure()));
+    assert.deepEqual(ext.test.prompts().filter((p) => p.kind === 'confirm'), [], 'the same key: nothing to ask');
+    assert.equal(await vscode.commands.executeCommand('synchannel.startNode'), account, JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.test.channels('me')[0]?.phase, 'proposed', ext.test.channels('me').map((c) => c.phase).join(', '));
+    await vscode.commands.executeCommand('synchannel.stopNode');
+  });
+
+  it("Import Key Folder with the channels' own key (a moved key folder) is taken; another key's is refused naming the wallet", async () => {
+    const seed = Buffer.from((await mnemonicToPrivateKey(await words)).secretKey.subarray(0, 32));
+    const other = Buffer.alloc(32, 3);
+    const otherWallet = (await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('probe', other, account), 'devnet'), ext.lastFailure());
+    assert.equal(otherWallet?.code, 'KEY_ADDRESS_MISMATCH', JSON.stringify(otherWallet));
+    const m = /tried v5r1: (\S+?);/.exec(otherWallet.message);
+    assert.ok(m, otherWallet.message);
+    assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('other-key', other, m[1]!), 'devnet'), undefined);
+    assert.equal(ext.lastFailure()?.code, 'KEY_IN_USE', JSON.stringify(ext.lastFailure()));
+    assert.ok(ext.lastFailure()!.message.includes(`the key of wallet ${account}`), ext.lastFailure()!.message);
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.importKeyFolder', keyFolder('same-key', seed, account), 'devnet'), true, JSON.stringify(ext.lastFailure()));
+    assert.deepEqual(ext.test.prompts().filter((p) => p.kind === 'confirm'), [], 'the same key: nothing to ask');
+    assert.equal(await vscode.commands.executeCommand('synchannel.startNode'), account, JSON.stringify(ext.lastFailure()));
   });
 });
