@@ -128,7 +128,8 @@ export class Commands implements CommandContext {
     this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
     const network = this.host.runningNetwork ?? this.host.network;
     const cfg = vscode.workspace.getConfiguration('synchannel');
-    const endpoint = network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', ''));
+    // the endpoint the running node uses; else the one its next start would use
+    const endpoint = this.host.runningEndpoint ?? (network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', '')));
     const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
     const target = isTarget(targetArg) ? targetArg : undefined;
     const can = this.actionsOf(target);

@@ -46,6 +46,8 @@ export class NodeHost implements vscode.Disposable {
   private mainNetwork: NetworkKind | null = null;
   /** the data folder the user's node runs on (synchannel.dataDir may have changed since) */
   private mainDir: string | null = null;
+  /** the chain endpoint the user's node runs on (devnet URL, testnet endpoint; null on sandbox) */
+  private mainEndpoint: string | null = null;
   private starting: Promise<HostedNode> | null = null;
   /** the user's node being stopped: a start waits for it (its data folder stays locked until then) */
   private stopping: Promise<void> | null = null;
@@ -100,6 +102,10 @@ export class NodeHost implements vscode.Disposable {
   /** The data folder the user's node runs on, or null. */
   get runningDataDir(): string | null {
     return this.main ? this.mainDir : null;
+  }
+  /** The chain endpoint the user's node runs on (a devnet URL, the testnet endpoint), or null. */
+  get runningEndpoint(): string | null {
+    return this.main ? this.mainEndpoint : null;
   }
   /** After a failed start: the channels with money its folder holds, which nothing watches now (null: none). */
   get unwatchedMoney(): Unwatched | null {
@@ -180,6 +186,7 @@ export class NodeHost implements vscode.Disposable {
         this.main = hosted;
         this.mainNetwork = network;
         this.mainDir = config.dataDir;
+        this.mainEndpoint = config.devnetUrl ?? config.testnetEndpoint ?? null;
         this._lastError = null;
         this._unwatched = null;
         this.setStatus('running');

@@ -369,9 +369,14 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
       await c.host.startSettled(); // a node starting on the devnet is asked about as a running one
-      if (c.host.devnetServer && c.host.runningNetwork === 'devnet') await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
+      const url = c.host.devnetServer?.url;
+      if (url && c.host.runningNetwork === 'devnet') await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
+      // a node on this devnet has no chain once it stops: it stops first, and is said to
+      const onIt = !!url && c.host.runningNetwork === 'devnet' && c.host.runningEndpoint === url;
+      if (onIt) await c.host.stopNode();
       const stopped = await c.host.stopDevnet();
-      void c.info(stopped ? 'devnet stopped' : 'the devnet was not running in this window');
+      const node = onIt ? `, and your node with it: it ran on that devnet (${url}). Start the Devnet, then Start the Node, to go on` : '';
+      void c.info(stopped ? `devnet stopped${node}` : 'the devnet was not running in this window');
       return stopped;
     },
     startNode: async () => {

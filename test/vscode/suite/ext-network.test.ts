@@ -128,6 +128,20 @@ describe('SynChannel node and network switch', function () {
     assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), sandboxAccount, 'the sandbox key is kept across the switch');
   });
 
+  it('Stop Devnet while the node runs on that devnet stops the node too, and says so; the status bar no longer says "running"', async () => {
+    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet'), 'devnet', JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, 'devnet');
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.stopDevnet'), true);
+    assert.equal(ext.status().runningNetwork, null);
+    assert.doesNotMatch(ext.status().text, /running/);
+    const said = notices(ext).find((n) => /devnet stopped/.test(n.message));
+    assert.ok(said?.message.includes(`devnet stopped, and your node with it: it ran on that devnet (${devnetUrl}). Start the Devnet, then Start the Node, to go on`), JSON.stringify(notices(ext)));
+    devnetUrl = (await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined;
+    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'sandbox'), 'sandbox', JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.startNode'), JSON.stringify(ext.lastFailure()));
+  });
+
   it('switching to testnet without a key stops the node and says to create or import one; back to sandbox restarts it', async () => {
     assert.equal(ext.status().runningNetwork, 'sandbox');
     const r = await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
