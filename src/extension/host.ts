@@ -3,6 +3,7 @@
 // Everything else in the extension reads through this object.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
 import { inContract } from '../node/uiRules.js';
@@ -14,7 +15,7 @@ import type { DevnetServer } from './nodeFactory.js';
 import { nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
-import { errorCode, errorMessage, type Redactor } from './util.js';
+import { ExtensionError, errorCode, errorMessage, settingFolder, type Redactor } from './util.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
@@ -127,9 +128,19 @@ export class NodeHost implements vscode.Disposable {
 
   /** A data dir per network (channels of each network are kept apart). */
   dataDir(network: NetworkKind): string {
+    return join(this.customDir()?.path ?? this.ctx.globalStorageUri.fsPath, network);
+  }
+
+  /** What is wrong with synchannel.dataDir (a relative path: the node does not start on it), or null. */
+  dataDirProblem(): string | null {
+    const p = this.customDir()?.problem;
+    return p ? `synchannel.dataDir ${p}` : null;
+  }
+
+  /** synchannel.dataDir ("~" expanded), or null when it is not set. */
+  private customDir(): { path: string; problem?: string } | null {
     const custom = vscode.workspace.getConfiguration('synchannel').get<string>('dataDir', '').trim();
-    const base = custom || this.ctx.globalStorageUri.fsPath;
-    return join(base, network);
+    return custom ? settingFolder(custom, homedir()) : null;
   }
 
   // ---- logging --------------------------------------------------------------------------------------------------
@@ -174,10 +185,13 @@ export class NodeHost implements vscode.Disposable {
     const network = this.network;
     this.wantRunning = true;
     this.starting = (async () => {
-      // a stop under way releases the data folder first (its own 'stopped' comes before this 'starting')
-      if (this.stopping) await this.stopping;
+      // a stop under way releases the data folder first (its own 'stopped' comes before this 'starting'); with
+      // none, still a tick: a start that fails at once must end after `this.starting` is set (its finally clears it)
+      await this.stopping;
       this.setStatus('starting');
       try {
+        const problem = this.dataDirProblem();
+        if (problem) throw new ExtensionError('BAD_INPUT', `${problem}. The node did not start`);
         const config = await nodeConfig(network, this.dataDir(network), this.keys, this.devnet?.url ?? null, (why) => this.settingLeftOut(why));
         const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
         const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
@@ -196,7 +210,7 @@ export class NodeHost implements vscode.Disposable {
         return hosted;
       } catch (e) {
         this.lastStartError = e;
-        const count = await this.moneyIn(this.dataDir(network));
+        const count = this.dataDirProblem() ? 0 : await this.moneyIn(this.dataDir(network));
         this._unwatched = count ? { network, count } : null;
         this._lastError = { code: errorCode(e), message: errorMessage(e) };
         this.setStatus(errorCode(e) === 'DATA_DIR_LOCKED' ? 'locked' : 'error');
@@ -230,7 +244,7 @@ export class NodeHost implements vscode.Disposable {
     const network = this.network;
     if (this.main || this.starting) return 'nothing';
     const dir = this.dataDir(network);
-    if (!existsSync(dir) || !(await this.keys.hasKey(network))) return 'nothing';
+    if (this.dataDirProblem() || !existsSync(dir) || !(await this.keys.hasKey(network))) return 'nothing';
     const live = await factory.hasLiveChannels(dir);
     if (live === null) {
       this._lastError = { code: 'DATA_DIR_LOCKED', message: `another window or process holds ${dir}: it watches the channels there` };

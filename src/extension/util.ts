@@ -2,8 +2,18 @@
 import { formatTon, parseTon } from '../core/amounts.js';
 import { SynError, codeOf, type ErrorCode } from '../core/errors.js';
 import type { ChannelView, StateView } from '../node/types.js';
+import { isAbsolute, join } from 'node:path';
 
 export { formatTon, parseTon };
+
+/**
+ * The folder of a path setting as typed: a leading "~" is the home folder; a relative path (which would be taken
+ * from the extension host's working folder) has a problem, said in words.
+ */
+export function settingFolder(typed: string, home: string): { path: string; problem?: string } {
+  const path = typed === '~' || /^~[\\/]/.test(typed) ? join(home, typed.slice(1)) : typed;
+  return isAbsolute(path) ? { path } : { path, problem: `"${typed}" is a relative path, which would be taken from VS Code's working folder: set a full path (for example ~/synchannel)` };
+}
 
 /** An answer from the extension itself when a command cannot act; the code is from the one vocabulary. */
 export class ExtensionError extends SynError {

@@ -2,9 +2,9 @@
 // state, so an open channel) is never left unwatched in silence: a failed automatic start says so and the status
 // bar keeps saying it; a lost key is not replaced by a new one; channels the node cannot load are shown.
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mnemonicNew, mnemonicToPrivateKey } from '@ton/crypto';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
@@ -171,6 +171,24 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(asked?.kind === 'confirm' && /^Stop the node\? Your node (guards|holds) 1 channel/.test(asked.message), JSON.stringify(ext.test.prompts()));
     assert.ok(await started, JSON.stringify(ext.lastFailure()));
     assert.equal(ext.status().runningNetwork, 'sandbox', 'No keeps the node');
+  });
+
+  it('synchannel.dataDir "~/…" is a folder in the home folder; a relative one is refused at the start, saying to set a full path', async () => {
+    await stopMine();
+    try {
+      await cfg().update('dataDir', '~/synchannel-tilde-test', vscode.ConfigurationTarget.Global);
+      assert.equal(ext.status().dataDir, join(homedir(), 'synchannel-tilde-test', 'sandbox'));
+      await cfg().update('dataDir', 'relative-folder', vscode.ConfigurationTarget.Global);
+      assert.equal(await vscode.commands.executeCommand('synchannel.startNode'), undefined);
+      const f = ext.lastFailure();
+      assert.equal(f?.code, 'BAD_INPUT', JSON.stringify(f));
+      assert.match(f.message, /^synchannel\.dataDir "relative-folder" is a relative path, .*: set a full path \(for example ~\/synchannel\)\. The node did not start$/);
+      assert.equal(existsSync(join(process.cwd(), 'relative-folder')), false, 'nothing made in the working folder');
+    } finally {
+      // the failed start is cleared (a node that failed to start is restarted by a setting change)
+      await vscode.commands.executeCommand('synchannel.stopNode');
+      await cfg().update('dataDir', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('changing synchannel.dataDir: Restart the Node asks first (what the running node guards), and after the switch says the old folder is not watched', async () => {
