@@ -179,8 +179,11 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     },
     exit: async () => {
       await confirmStop(c, 'Exit (stop the node)', 'Stop the Node');
+      const running = !!c.host.mainNode;
       await c.host.stopNode();
-      return true;
+      // the palette offers Exit always (the original command set): with no node it says so
+      if (!running) void c.info('no node is running in this window: nothing to stop');
+      return running;
     },
     openBalances: async (t) => {
       const ch = isTarget(t) ? targetChannel(t) : undefined;

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { before, describe, it } from 'mocha';
-import { EXTENSION_ID, api, until } from './helpers.js';
+import { EXTENSION_ID, api, notices, until } from './helpers.js';
 
 interface Contributed {
   command: string;
@@ -74,6 +74,13 @@ describe('SynChannel commands (no node running)', () => {
     assert.equal(failure.code, 'NODE_NOT_RUNNING');
     assert.match(failure.message, /the node is not running/);
     assert.equal(ext.status().node, 'stopped', 'a failed send must not start a node');
+  });
+
+  it('Exit (Stop the Node) with no node running says so (the palette offers it always)', async () => {
+    assert.equal(ext.status().node, 'stopped');
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.exit'), false);
+    assert.ok(notices(ext).some((n) => n.level === 'info' && /no node is running in this window: nothing to stop/.test(n.message)), JSON.stringify(notices(ext)));
   });
 
   it('rejects bad inputs with a typed answer', async () => {
