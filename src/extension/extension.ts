@@ -141,25 +141,25 @@ interface Parts {
 }
 
 /**
- * The network setting changed, not by this window's Switch Network (another window wrote the user setting): a
- * node that guards channels with money keeps running here, and says so with a button to switch.
+ * The network setting changed, not by this window's Switch Network (in a Settings editor, this window's or
+ * another's): a node that guards channels with money keeps running here, and says so with a button to switch.
  */
 function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   const want = nodeHost.network;
   const running = nodeHost.runningNetwork;
   const main = nodeHost.mainNode;
-  // This window's own switch is told once: a later change to the same network comes from another window.
+  // This window's own switch is told once: a later change to the same network is not the switch's.
   const own = nodeHost.ownNetworkWrite === want;
   nodeHost.ownNetworkWrite = null;
   if (!main || !running || running === want || own) return false;
   const u = unwatched(main.api.channels());
   const live = [...u.closing, ...u.guarded];
   if (!live.length) return false;
-  nodeHost.log(`the network setting changed to ${want} outside this window: the node keeps running on ${running} (it guards ${live.length} channel(s))`, 'warn');
+  nodeHost.log(`the network setting changed to ${want}, not by Switch Network: the node keeps running on ${running} (it guards ${live.length} channel(s))`, 'warn');
   void prompts
     .notify(
       'warning',
-      `SynChannel: the network setting changed to ${want} (in another window). This window keeps its node on ${running}: it guards ${live.length} channel${live.length === 1 ? '' : 's'} with money in ${live.length === 1 ? 'it' : 'them'} (${live.map((c) => c.contract).join(', ')}).`,
+      `SynChannel: the network setting changed to ${want}, but this window's node stays on ${running}: it guards ${live.length} channel${live.length === 1 ? '' : 's'} with money in ${live.length === 1 ? 'it' : 'them'} (${live.map((c) => c.contract).join(', ')}). Switch to ${want} moves the node there (it asks first); or set synchannel.network back to ${running}.`,
       `Switch to ${want}`,
     )
     .then((pick) => pick && void vscode.commands.executeCommand('synchannel.switchNetwork', want));
