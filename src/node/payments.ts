@@ -343,8 +343,10 @@ export class Payments implements Stager {
     const { ctx } = this;
     const ch = ctl.channel;
     if (m.step < ch.count) return; // a resend
-    // Paid out: our proposal countersigned now pays nothing, and would show as a payment made beside the payout.
-    if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', `the channel is closed and paid out${paidBy(ctl)}: no state is signed in it any more`);
+    // Paid out by another state: ours countersigned now pays nothing, and would show as a payment made beside the
+    // payout. The close state the contract paid by is taken (the partner sent it to the contract before its answer).
+    const paid = ctl.rec.payout;
+    if (ctl.life === 'closed' && paid && paid.step !== m.step) throw new NodeError('ALREADY_CLOSED', `the channel is closed and paid out${paidBy(ctl)}: no state is signed in it any more`);
     const staged = ch.staged;
     if (!staged || ch.stagedBy !== ch.party || staged.state.step !== m.step) {
       throw new NodeError('NOTHING_TO_SIGN', `a countersignature for step ${m.step} arrived, but no proposal of ours has that step`);

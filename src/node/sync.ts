@@ -155,7 +155,8 @@ export class Sync {
     if (ctl.rec.restorePending && !this.restoredAt.has(ctl)) this.restoredAt.set(ctl, before?.state.step ?? null);
     const incoming = m.states.map((x) => signedFromJson(x)).sort((a, b) => (a.state.step < b.state.step ? -1 : 1));
     // Paid out: only the history up to the state paid by comes in (a state signed after the payout paid nothing).
-    const paid = ctl.life === 'closed' ? (ctl.rec.payout?.step ?? -1n) : null;
+    const payout = ctl.life === 'closed' ? ctl.rec.payout : null;
+    const paid = payout ? (payout.step ?? -1n) : null;
     const fresh = incoming.filter((x) => (!before || x.state.step > before.state.step) && (paid === null || x.state.step <= paid));
     const n = fresh.length ? ch.importCommitted(fresh) : 0;
     if (n) {

@@ -65,3 +65,31 @@ test('a resync answer sent after the payout brings in no state above the one pai
     await endScene(s);
   }
 });
+
+test('the close state the partner sent to the contract before its close.accept reached us is taken: the latest is the state paid by', async () => {
+  const s = await scene({ payments: 2 });
+  try {
+    const { mallory: m, known: k, vic } = s;
+    const latest = m.latest(k).state;
+    const passed = waitForEvent(vic.node, 'stateSigned', (e) => e.channel.channelId === s.withMal && e.state.step === latest.step + 1n);
+    m.say(m.propose(k, m.next(k)));
+    await passed;
+    // Vic proposes the close; Mallory signs it and sends it to the contract herself, answering only after the payout.
+    const withdrawing = vic.node.withdraw({ channel: s.withMal, mode: 'cooperative' }).catch((e: Error) => e);
+    const proposal = await m.nextOf('close.propose');
+    const close = stateFromBase64(proposal.state);
+    const closed = waitForEvent(vic.node, 'closed', (e) => e.channel.channelId === s.withMal, 60_000);
+    const wallet = await s.world.chain.openWallet(m.keyPair);
+    await s.world.chain.cooperativeClose(wallet, Address.parse(k.contract), { state: close, sigA: m.sig(close), sigB: Buffer.from(proposal.signature, 'hex') });
+    assert.equal((await closed).payout.step, close.step);
+    const signed = waitForEvent(vic.node, 'stateSigned', (e) => e.channel.channelId === s.withMal && e.state.step === close.step);
+    m.say({ type: 'close.accept', contract: k.contract, step: close.step, signature: m.sig(close).toString('hex') });
+    await signed;
+    await m.delivered();
+    assert.deepEqual(m.errors('close.accept'), []);
+    assert.equal(vic.node.channel(s.withMal)!.latest!.step, close.step, 'the latest both signed is the state paid by');
+    await withdrawing;
+  } finally {
+    await endScene(s);
+  }
+});
