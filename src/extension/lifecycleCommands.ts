@@ -168,7 +168,8 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       const node = await c.nodeFor(t, true);
       const file = typeof fileArg === 'string' ? fileArg : (await vscode.window.showOpenDialog({ title: 'SynChannel: import a backup', canSelectMany: false }))?.[0]?.fsPath;
       if (!file) throw cancelled();
-      const r = await node.api.importBackup(file);
+      // this window's data folder holds one network's channels: another network's are left out and named
+      const r = await node.api.importBackup(file, { otherNetworks: 'leave' });
       void c.info(importSummary(r));
       return r;
     },

@@ -25,7 +25,7 @@ import { Outbound } from './outbound.js';
 import { announced } from './reports.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
-import type { BrokenChannelView, ChannelNodeApi, ChannelView, ExportResult, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
+import type { BrokenChannelView, ChannelNodeApi, ChannelView, ExportResult, ImportView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
 import { addressTextOf, rawTextOf, shownContract } from './addresses.js';
 import { channelView } from './views.js';
 export { NodeError } from './errors.js';
@@ -366,8 +366,12 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return { channels: r.channels, skipped };
   }
 
-  async importBackup(file: string): Promise<{ imported: string[]; kept: string[] }> {
-    const r = await this.ctx.data.importFrom(file, (raw) => foreignRecord(raw, this.ctx));
+  async importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
+    // Another network's channels: kept in this folder (a CLI folder serves every network), or left out (a folder
+    // of this network alone, as the extension's).
+    const network = (raw: unknown) => String((raw as { network?: unknown } | null)?.network);
+    const leave = o.otherNetworks === 'leave' ? (raw: unknown) => (network(raw) !== this.ctx.o.network ? network(raw) : null) : undefined;
+    const r = await this.ctx.data.importFrom(file, { foreign: (raw) => foreignRecord(raw, this.ctx), ...(leave ? { leave } : {}) });
     for (const id of r.imported) {
       const old = this.ctx.channels.get(id);
       if (old) this.arbiter.unwatch(old);
@@ -381,7 +385,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       const ctl = this.ctx.channels.get(id);
       if (ctl && this.ctx.sessionOf(ctl)?.connected) this.sync.resync(ctl);
     }
-    return r;
+    return { imported: r.imported, kept: r.kept, left: r.left.map((x) => ({ channel: x.channel, network: x.why })) };
   }
 
   async stop(): Promise<void> {

@@ -14,8 +14,8 @@ export interface DataDir {
   channel(id: string): Promise<ChannelStorage>;
   /** `skipped`: channels not written (their journal or record cannot be read here), each with why */
   exportTo(file: string): Promise<{ channels: number; skipped: { id: string; error: Error }[] }>;
-  /** `foreign` says why a channel's record is not this node's (then nothing is imported), or null */
-  importFrom(file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }>;
+  /** `foreign`: why a record is not this node's (nothing is imported); `leave`: why a channel is left out */
+  importFrom(file: string, rules?: { foreign?: (record: unknown) => string | null; leave?: (record: unknown) => string | null }): Promise<{ imported: string[]; kept: string[]; left: { id: string; channel: string; why: string }[] }>;
   close(): Promise<void>;
 }
 

@@ -246,6 +246,13 @@ export interface WithdrawResult {
 
 export type ChannelSel = { channel?: string };
 
+/** What an import did: folder ids restored and kept, and the channels left out (another network's). */
+export interface ImportView {
+  imported: string[];
+  kept: string[];
+  left: { channel: string; network: string }[];
+}
+
 /** What an export wrote: how many channels, and the ones it left out (named by contract), each with its error. */
 export interface ExportResult {
   channels: number;
@@ -335,8 +342,11 @@ export interface ChannelNodeApi {
   history(channel: string | undefined, from: bigint, to: bigint): Promise<StateView[]>;
   /** one backup file of every channel of this node; `skipped`: channels it could not read here, with why */
   exportBackup(file: string): Promise<ExportResult>;
-  /** restores channels from a backup; restored channels wait for the partner before signing */
-  importBackup(file: string): Promise<{ imported: string[]; kept: string[] }>;
+  /**
+   * Restores channels from a backup; restored channels wait for the partner before signing. Another network's
+   * channels are imported into this folder, or with `otherNetworks: 'leave'` left out and named.
+   */
+  importBackup(file: string, o?: { otherNetworks?: 'import' | 'leave' }): Promise<ImportView>;
 
   stop(): Promise<void>;
 }

@@ -41,10 +41,11 @@ export function refundTerms(ch: Pick<ChannelView, 'me' | 'depositA' | 'depositB'
 }
 
 /** What an import did, in words (the CLI and the extension): a channel kept because the local copy is newer is said. */
-export function importSummary(r: { imported: readonly string[]; kept: readonly string[] }): string {
+export function importSummary(r: { imported: readonly string[]; kept: readonly string[]; left?: readonly { channel: string; network: string }[] }): string {
   const kept = r.kept.length ? `; kept ${r.kept.length} local one(s) as they are (as many states as the backup's, or more)` : '';
   const then = r.imported.length ? '. Restored channels wait for your partner before signing anything, then take no payment (your partner may hold newer states your node signed): close them with withdraw' : '';
-  return `restored ${r.imported.length} channel(s)${kept}${then}`;
+  const left = (r.left ?? []).map((x) => `; left out ${x.channel}, a ${x.network} channel: import this file again on ${x.network}`).join('');
+  return `restored ${r.imported.length} channel(s)${kept}${left}${then}`;
 }
 
 /**

@@ -40,9 +40,9 @@ test('export then import into an empty folder restores every channel', async () 
   assert.deepEqual(await src.exportTo(file), { channels: 3, skipped: [] });
   assert.equal((await stat(file)).mode & 0o777, 0o600);
   const dst = await DataDir.open(join(d.path, 'b'));
-  assert.deepEqual(await dst.importFrom(file), { imported: ['1', '2', '3'], kept: [] });
+  assert.deepEqual(await dst.importFrom(file), { imported: ['1', '2', '3'], kept: [], left: [] });
   assert.deepEqual(await snapshot(dst), await snapshot(src));
-  assert.deepEqual(await dst.importFrom(file), { imported: [], kept: ['1', '2', '3'] }, 'importing twice changes nothing');
+  assert.deepEqual(await dst.importFrom(file), { imported: [], kept: ['1', '2', '3'], left: [] }, 'importing twice changes nothing');
   await src.close();
   await dst.close();
 });
@@ -75,7 +75,7 @@ test('import never replaces a longer local journal, extends a shorter one with t
   await fill(dst, '2', 3, { local: true }); // shorter, same states
   await (await dst.channel('2')).append([{ kind: 'evidence', a: signedAt(1n), b: signedAt(1n, { fake: true }), note: 'local proof' }]);
   const open2 = await dst.channel('2');
-  assert.deepEqual(await dst.importFrom(file), { imported: ['2'], kept: ['1'] });
+  assert.deepEqual(await dst.importFrom(file), { imported: ['2'], kept: ['1'], left: [] });
   await assert.rejects(open2.loadHead(), /closed/, 'an open storage of a restored channel is closed');
   const one = await dst.channel('1');
   assert.equal((await one.loadHead()).count, 7n);
@@ -153,7 +153,7 @@ test('a damaged local channel is restored from a backup unless it has more state
   const exp = await again.exportTo(join(d.path, 'second.scb'));
   assert.equal(exp.channels, 0);
   assert.deepEqual(exp.skipped.map((s) => [s.id, s.error.code]), [['1', 'JOURNAL_CORRUPT'], ['2', 'JOURNAL_CORRUPT']]);
-  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: ['2'] });
+  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: ['2'], left: [] });
   assert.equal((await (await again.channel('1')).readStates(0n, 30n)).length, 30);
   assert.equal((await (await again.channel('2')).loadHead()).count, 40n, 'the latest states are kept');
   await again.close();
@@ -231,7 +231,7 @@ test('import restores a lost record beside a journal the same as the backup’s'
   await dd.close();
   await rm(join(d.path, 'a', 'channels', '1', 'record.json'));
   const again = await DataDir.open(join(d.path, 'a'));
-  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: [] });
+  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: [], left: [] });
   assert.deepEqual(await (await again.channel('1')).readRecord(), { me: 'A', n: 1 });
   assert.equal((await (await again.channel('1')).loadHead()).count, 3n);
   await again.close();
@@ -255,6 +255,6 @@ test("import never replaces a newer SynChannel's journal with an older backup (i
   const again = await DataDir.open(d.path);
   const r = await again.importFrom(file);
   await again.close();
-  assert.deepEqual(r, { imported: [], kept: ['1'] });
+  assert.deepEqual(r, { imported: [], kept: ['1'], left: [] });
   assert.ok((await readFile(journal)).equals(bytes), 'the newer journal is left as it is');
 });

@@ -137,7 +137,22 @@ type Plan =
   | { id: string; action: 'new' | 'replace'; section: BackupSection }
   | { id: string; action: 'extend'; section: BackupSection; extra: Buffer[] };
 
-export async function importDataDir(dd: DataDir, file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }> {
+/** How an import treats the backup's records: `foreign` refuses the whole file, `leave` leaves that channel out. */
+export interface ImportRules {
+  /** why a channel's record is not this node's (then nothing is imported), or null */
+  foreign?: (record: unknown) => string | null;
+  /** why a channel is left out (it belongs in another folder), or null */
+  leave?: (record: unknown) => string | null;
+}
+
+/** What an import did: channels restored, local ones kept, and ones left out (named, with why). */
+export interface ImportResult {
+  imported: string[];
+  kept: string[];
+  left: { id: string; channel: string; why: string }[];
+}
+
+export async function importDataDir(dd: DataDir, file: string, rules: ImportRules = {}): Promise<ImportResult> {
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -147,10 +162,16 @@ export async function importDataDir(dd: DataDir, file: string, foreign?: (record
   }
   try {
     const sections = await readBackup(fh, (await fh.stat()).size, file);
-    checkOwner(sections, file, foreign);
+    checkOwner(sections, file, rules.foreign);
     const plans: Plan[] = [];
     const conflicts: string[] = [];
+    const left: ImportResult['left'] = [];
     for (const sec of sections) {
+      const why = sec.record && rules.leave ? rules.leave(decodeRecordFile(sec.record, `${file} (channel ${sec.id})`)) : null;
+      if (why) {
+        left.push({ id: sec.id, channel: named(sec), why });
+        continue;
+      }
       const plan = await planFor(dd, sec);
       if (typeof plan === 'string') conflicts.push(named(sec));
       else plans.push(plan);
@@ -175,7 +196,7 @@ export async function importDataDir(dd: DataDir, file: string, foreign?: (record
       }
       imported.push(p.id);
     }
-    return { imported, kept };
+    return { imported, kept, left };
   } finally {
     await fh.close();
   }

@@ -11,7 +11,7 @@ import type { ChannelStorage } from './types.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { DataDirLock } from './lock.js';
 import { fsyncDir } from '../../chain/fsync.js';
-import { IMPORT_PREFIX, exportDataDir, importDataDir } from './backup.js';
+import { IMPORT_PREFIX, exportDataDir, importDataDir, type ImportResult, type ImportRules } from './backup.js';
 
 export const CHANNELS = 'channels';
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -196,10 +196,10 @@ export class DataDir {
    * Restores channels from a backup; never replaces a channel whose local journal has as many states or more.
    * A restored channel's open storage is closed (open it again); channel() calls wait for the import.
    */
-  async importFrom(file: string, foreign?: (record: unknown) => string | null): Promise<{ imported: string[]; kept: string[] }> {
+  async importFrom(file: string, rules: ImportRules = {}): Promise<ImportResult> {
     this.check();
     while (this.gate) await this.gate.catch(() => undefined);
-    const p = importDataDir(this, file, foreign);
+    const p = importDataDir(this, file, rules);
     this.gate = p;
     try {
       return await p;
