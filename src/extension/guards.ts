@@ -153,3 +153,21 @@ export function keyTarget<T extends { kind: string }>(name: string, args: unknow
   if (args[0] !== FROM_TREE_KEY) return args;
   return (name === 'send' || name === 'sign') && selected && selected.kind !== 'node' ? [selected] : [];
 }
+
+/** A key as the extension compares it: its public key (hex) and the wallet it makes (as views show it). */
+export interface KeyOf {
+  publicKey: string;
+  account: string;
+}
+
+/**
+ * Whether a key is the one the network's channels were made with: the running node's wallet, or the key and wallet
+ * of every channel of the folder whose record says it (the node's last account when none does). The same key
+ * with another wallet is not: its node could not pay, deposit or close those channels.
+ */
+export function isChannelsKey(key: KeyOf, runningAccount: string | null, list: readonly { phase: string; key: KeyOf | null }[], last: string | undefined): boolean {
+  if (runningAccount) return key.account === runningAccount;
+  const known = list.filter((k) => !ended(k.phase) && k.key);
+  if (known.length) return known.every((k) => k.key!.publicKey === key.publicKey && k.key!.account === key.account);
+  return key.account === last;
+}

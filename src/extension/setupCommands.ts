@@ -7,10 +7,9 @@ import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
-import { keyChange, restartQuestion, stopWarning } from './guards.js';
+import { isChannelsKey, keyChange, restartQuestion, stopWarning } from './guards.js';
 import { channelWallets } from './keys.js';
-import { ended } from '../node/uiRules.js';
-import { channelKeys, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, multiaddr, type ChannelKey, type KeyFacts } from './nodeFactory.js';
+import { channelKeys, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, multiaddr, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, formatTon } from './util.js';
 
@@ -152,17 +151,6 @@ async function guardKeyChange(c: CommandContext, network: NetworkKind, key: KeyF
     'Replace the Key',
   );
   if (!ok) throw cancelled();
-}
-
-/**
- * Whether a key is the one the network's channels were made with: the running node's, or the key of every channel
- * of the folder whose record says it (the node's last account when none does).
- */
-function isChannelsKey(key: KeyFacts, runningAccount: string | null, list: readonly ChannelKey[], last: string | undefined): boolean {
-  if (runningAccount) return key.account === runningAccount;
-  const known = list.filter((k) => !ended(k.phase) && k.key);
-  if (known.length) return known.every((k) => k.key!.publicKey === key.publicKey);
-  return key.account === last;
 }
 
 /** The wallet a key replacement leaves behind, and what it holds when the node runs on that network. */

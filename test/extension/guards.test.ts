@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, keyChange, keyTarget, offered, restartQuestion, stopWarning } from '../../src/extension/guards.js';
+import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, isChannelsKey, keyChange, keyTarget, offered, restartQuestion, stopWarning } from '../../src/extension/guards.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { depositsProblem } from '../../src/node/uiRules.js';
@@ -65,6 +65,17 @@ describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () 
     const other = keyChange({ ...live, hasKey: false, channelsKey: 'the key of wallet 0QAbc' });
     assert.ok(!other.ok);
     assert.match(other.why, /holds 1 channel that is not closed \(open\), made with the key of wallet 0QAbc: another key would not open it\. Import that key \(Import Mnemonic with its 24 words, or Import Key Folder\)/);
+  });
+
+  test("the channels' key is their key with their wallet: the same key with another wallet is not (its node could not pay or close them)", () => {
+    const v4 = { publicKey: 'ab', account: '0QWalletV4' };
+    const list = [{ phase: 'open', key: { publicKey: 'ab', account: '0QWalletV3' } }, { phase: 'closed', key: { publicKey: 'cd', account: '0QOld' } }];
+    assert.equal(isChannelsKey(v4, null, list, undefined), false, 'same key, another wallet');
+    assert.equal(isChannelsKey({ publicKey: 'ab', account: '0QWalletV3' }, null, list, undefined), true);
+    assert.equal(isChannelsKey({ publicKey: 'ef', account: '0QWalletV3' }, null, list, undefined), false, 'another key');
+    // a running node: its wallet decides; no channel record says: the last account
+    assert.equal(isChannelsKey(v4, '0QWalletV4', list, undefined), true);
+    assert.equal(isChannelsKey(v4, null, [], '0QWalletV4'), true);
   });
 
   test('only closed channels or none: allowed, with a confirmation when a key exists', () => {
