@@ -46,8 +46,8 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
     // No channel allows it: the answer is the default's, which must be named when there are others.
     const all = a.node.channels().length;
     const live = openCount(a);
-    // counted as nameDefault counts: "2 open channels" beside "none of your 7 channels" read as a contradiction
-    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? ` (${live} open)` : ''} allows ${action} now: see channels)` : '';
+    // counted as nameDefault counts: "you have 2 channels" beside "none of your 7 channels" read as a contradiction
+    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? ` (${live} not closed)` : ''} allows ${action} now: see channels)` : '';
     throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
   }
   if (!id) nameDefault(a, ch);
@@ -82,10 +82,10 @@ function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[])
 export function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentChannel()): void {
   if (a.values.has('channel') || !ch) return;
   const live = openCount(a);
-  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} open channels, name another with --channel)`);
+  if (live > 1) a.io.say(`(channel ${ch.contract}: you have ${live} channels not closed, name another with --channel)`);
 }
 
-/** Channels not closed or declined (what "open channels" counts in the CLI's words). */
+/** Channels not closed or declined (what "not closed" counts in the CLI's words). */
 function openCount(a: RunArgs): number {
   return a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
 }

@@ -25,6 +25,7 @@ export class Effects {
     const { changed, effects } = ctl.step(event);
     if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') ctx.emit({ type: 'channelDeployed', channel: ctx.view(ctl) });
     if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
+    if (ctl.life === 'closed') delete ctl.rec.closeSent; // paid out: no close of ours can land any more
     if (changed || effects.length) {
       try {
         await ctl.saveRecord();

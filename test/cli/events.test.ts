@@ -202,10 +202,10 @@ test('without --channel an action goes to the one channel that allows it, and se
   // no other channel allows it either: the answer names the channel it is about, and sends nobody to another
   assert.match(none.error!.message, /^not now \(ALREADY_CLOSED\) \(channel kQc, closed; none of your 2 channels allows deposit now: see channels\)$/);
   assert.equal((await json(nodeOf([closed]), 'deposit')).error?.message, 'not now (ALREADY_CLOSED)');
-  // some of them open: counted as "open channels" are elsewhere (7 channels next to "you have 2" read as a contradiction)
+  // some of them open: counted as "channels not closed" are elsewhere (7 channels next to "you have 2" read as a contradiction)
   const funding = { ...declined, id: 'f', contract: 'kQf', phase: 'funding' };
   const mixed = await json(nodeOf([closed, declined, funding]), 'deposit');
-  assert.match(mixed.error!.message, /none of your 3 channels \(1 open\) allows deposit now/);
+  assert.match(mixed.error!.message, /none of your 3 channels \(1 not closed\) allows deposit now/);
 });
 
 test('a node that starts with a state awaiting your signature says so (with --manual only showLast told)', () => {

@@ -153,7 +153,7 @@ test('with several live channels and no --channel, a command says which channel 
   const two = { channels: () => views, currentChannel: () => views[1], showLast: () => null } as unknown as ChannelNodeApi;
   const x = io();
   await runLine('showLast', two, x.it);
-  assert.deepEqual(x.said, ['(channel C2: you have 2 open channels, name another with --channel)', 'No states yet']);
+  assert.deepEqual(x.said, ['(channel C2: you have 2 channels not closed, name another with --channel)', 'No states yet']);
   const one = { channels: () => views.slice(1), currentChannel: () => views[1], showLast: () => null } as unknown as ChannelNodeApi;
   const y = io();
   await runLine('showLast', one, y.it);

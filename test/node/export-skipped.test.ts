@@ -35,7 +35,7 @@ test('export keeps an older backup holding a channel it cannot read now, and nam
     const over = cli();
     await runLine(`export ${file}`, p.bob, over.io);
     assert.equal(over.io.failed, 1, over.said.join('\n'));
-    assert.match(over.said.join('\n'), new RegExp(`^export failed: .* is the only backup of channel ${contract} \\(.*\\) that this export could not read here`));
+    assert.match(over.said.join('\n'), new RegExp(`^export failed: .* holds channel ${contract} \\(.*\\), which this export could not read here: it may be that channel's only good copy`));
     const fresh = await createNode({ ...p.common, dataDir: join(p.dir, 'bob-fresh'), key: { keyPair: p.keys.bob } });
     try {
       assert.deepEqual((await fresh.importBackup(file)).imported, [id], 'the older backup still restores the channel');

@@ -116,7 +116,7 @@ export async function exportDataDir(dd: DataDir, file: string): Promise<{ channe
     const lost = skipped.filter((x) => held.has(x.id));
     if (lost.length) {
       const which = lost.map((x) => `${held.get(x.id)} (${x.error.message})`).join('; ');
-      throw new StoreError('BACKUP_WOULD_REPLACE', `${file} is the only backup of channel ${which} that this export could not read here: choose another file name, so that backup stays (nothing was written)`, file);
+      throw new StoreError('BACKUP_WOULD_REPLACE', `${file} holds channel ${which}, which this export could not read here: it may be that channel's only good copy, so it is not replaced: choose another file name (nothing was written)`, file);
     }
     await w.end();
     await fh.datasync();
