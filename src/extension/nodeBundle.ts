@@ -3,7 +3,7 @@
 // further still, in dist/heavy.js, which this bundle loads with its own @ton/core (one copy per process).
 import '../polyfill.js';
 
-export { channelPhases, createNode, createTeachingDemo, hasLiveChannels } from '../node/index.js';
+export { channelKeys, channelPhases, createNode, createTeachingDemo, hasLiveChannels } from '../node/index.js';
 export { mnemonicNew, mnemonicValidate } from '@ton/crypto';
 export { multiaddr } from '@multiformats/multiaddr';
 export { explorerLink } from '../chain/explorer.js';
@@ -17,8 +17,7 @@ export async function startDevnet(opts: DevnetOptions) {
 
 import { addressText } from '../core/format.js';
 import { DEFAULT_WALLET_VERSION, keyPairFromMnemonic, readKeyFolder, walletAddress } from '../chain/keys.js';
-import { DataDir } from '../node/store/index.js';
-import type { KeyFacts, ChannelKey } from './nodeFactory.js';
+import type { KeyFacts } from './nodeFactory.js';
 
 /** The key of 24 words: its public key and the wallet the node opens with it (the default version). */
 export async function mnemonicKey(words: string[]): Promise<KeyFacts> {
@@ -32,35 +31,3 @@ export async function keyFolderKey(dir: string): Promise<KeyFacts> {
   return { publicKey: f.keyPair.publicKey.toString('hex'), account: addressText(f.address, 'wallet') };
 }
 
-interface OwnKeyRecord {
-  life?: string;
-  phase?: string;
-  me?: 'A' | 'B';
-  addressA?: string;
-  addressB?: string;
-  publicKeyA?: Uint8Array;
-  publicKeyB?: Uint8Array;
-}
-
-/** Each channel of a data folder: its phase and the key it was made with (null when its record does not say); null: another process holds the folder. */
-export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {
-  let data: DataDir;
-  try {
-    data = await DataDir.open(dataDir);
-  } catch {
-    return null;
-  }
-  try {
-    const out: ChannelKey[] = [];
-    for (const { id, error } of await data.list()) {
-      const rec = error ? null : await (await data.channel(id)).readRecord<OwnKeyRecord>().catch(() => null);
-      const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
-      const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
-      const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
-      out.push({ phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own });
-    }
-    return out;
-  } finally {
-    await data.close();
-  }
-}

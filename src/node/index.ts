@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyPair } from '../core/signer.js';
 import { keyPairFromSeed } from '../core/signer.js';
+import { addressText } from '../core/format.js';
 import { TonClientChain } from '../chain/TonClientChain.js';
 import { ADDR_FILE, KEY_FILE, keyPairFromMnemonic, newKey, readKeyFolder, walletOwnsAddress, writeKeyFolder, type WalletVersion } from '../chain/keys.js';
 import { KeyError } from '../chain/errors.js';
@@ -96,11 +97,23 @@ export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl'
   return new TonClientChain({ kind: config.network, ...(endpoint ? { endpoint } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}), ...(rps ? { requestsPerSecond: rps } : {}) });
 }
 
+/** A record's party, its key and wallet, as far as the record says (any may be missing in an old or broken one). */
+interface OwnKeyRecord {
+  life?: string;
+  phase?: string;
+  me?: 'A' | 'B';
+  addressA?: string;
+  addressB?: string;
+  publicKeyA?: Uint8Array;
+  publicKeyB?: Uint8Array;
+}
+
 /**
- * The phases of the channels a data folder holds, without starting a node ('unreadable' for a channel whose record
- * cannot be read: it may still hold money). null when it cannot tell (another process holds the folder).
+ * Each channel of a data folder, without starting a node: its phase ('unreadable' for a channel whose record cannot
+ * be read: it may still hold money) and this party's key and wallet (null when its record does not say). null when
+ * it cannot tell (another process holds the folder).
  */
-export async function channelPhases(dataDir: string): Promise<string[] | null> {
+export async function channelKeys(dataDir: string): Promise<{ phase: string; key: { publicKey: string; account: string } | null }[] | null> {
   let data: DataDir;
   try {
     data = await DataDir.open(dataDir);
@@ -108,15 +121,23 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
     return null;
   }
   try {
-    const phases: string[] = [];
+    const out: { phase: string; key: { publicKey: string; account: string } | null }[] = [];
     for (const { id, error } of await data.list()) {
-      const rec = error ? null : await (await data.channel(id)).readRecord<{ life?: string; phase?: string }>().catch(() => null);
-      phases.push(rec?.life ?? rec?.phase ?? 'unreadable');
+      const rec = error ? null : await (await data.channel(id)).readRecord<OwnKeyRecord>().catch(() => null);
+      const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
+      const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
+      const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
+      out.push({ phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own });
     }
-    return phases;
+    return out;
   } finally {
     await data.close();
   }
+}
+
+/** The phases of the channels a data folder holds (channelKeys); null when it cannot tell. */
+export async function channelPhases(dataDir: string): Promise<string[] | null> {
+  return (await channelKeys(dataDir))?.map((k) => k.phase) ?? null;
 }
 
 /**
