@@ -8,7 +8,7 @@ import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } fro
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { withdraw } from './withdraw.js';
 import { depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
-import { depositMax, partnerName, period } from './words.js';
+import { depositMax, partnerName, period, signsNow } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -162,7 +162,7 @@ async function showLast(c: CommandContext, t: unknown) {
   const last: StateView | null = pending ?? node.api.showLast(ch.id);
   if (!last) throw new ExtensionError('NOT_OPEN', 'no state yet: both deposit, then sign the initial state');
   const text = describeState(last) + (pending ? (pending.awaiting === 'me' ? ' · awaiting your signature' : ' · awaiting your partner') : '');
-  if (pending?.awaiting === 'me') {
+  if (signsNow(ch)) {
     void c.info(text, 'Sign').then((pick) => {
       if (pick) void vscode.commands.executeCommand('synchannel.sign', { party: node.id, channel: ch.id });
     });

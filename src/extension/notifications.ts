@@ -13,7 +13,7 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { changeWords, partnerName, stepAction, timeLeft, windowLeft } from './words.js';
+import { beforeDeadline, changeWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
 import { ownShort } from '../node/uiRules.js';
 
 interface Notice {
@@ -71,9 +71,8 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
           : e.stopped === 'refused'
             ? 'the contract refused it several times in a row, so the node stops sending it (each try costs a wallet fee): Retry Now tries once more'
             : 'no time is left to retry';
-      const left = timeLeft(Date.now() / 1000 + e.secondsLeft);
       const giver = broke && e.channel.network === 'testnet' ? ` To top up your wallet, ${TESTNET_GIVER}.` : '';
-      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${inVsCode(e.message)}. ${left} left before the deadline; ${retry}.${giver}`, buttons };
+      return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${inVsCode(e.message)}. ${beforeDeadline(e.secondsLeft)}; ${retry}.${giver}`, buttons };
     }
     case 'exitOffered':
       return {
@@ -117,7 +116,8 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       };
     }
     case 'stateSigned':
-      if (!c.auto || e.state.sender === e.channel.me || e.state.empty || e.state.step === 0n) return null;
+      // a close state (the partner's cooperative close) moves nothing: its payout has its own toast
+      if (!c.auto || !paysMe(e.state, e.channel.me)) return null;
       return { level: 'info', text: `${c.name(e.channel)} paid you: Step ${e.state.step}, ${stateLine(e.state)} (you have ${formatTon(e.channel.myBalance)} TON)` };
     case 'channelDeployed': {
       const me = e.channel.me;

@@ -11,7 +11,7 @@ import type { PartyId } from './host.js';
 import { type ChannelEntry, type Model, type ModelBuilder, type NodeEntry, type StepEntry } from './model.js';
 import { channelHover, nodeHover, stepHover } from './hovers.js';
 import { shortAddress } from './util.js';
-import { channelDescription, offers, partnerName, staleOnChain, stepDescription, type Names } from './words.js';
+import { channelDescription, offers, partnerName, signsNow, staleOnChain, stepDescription, type Names } from './words.js';
 
 export type TreeElement =
   | { kind: 'node'; party: PartyId }
@@ -210,13 +210,16 @@ export class ChannelTreeProvider implements vscode.TreeDataProvider<TreeElement>
     else entry = c.steps.find((s) => s.state.step.toString() === el.step);
     if (!entry) return fallback;
     const s = entry.state;
-    const awaitingMe = el.pending && ch.pending?.awaiting === 'me';
+    // the partner's state is offered for signing only when the node would sign it now (else it says why)
+    const theirs = el.pending && ch.pending?.awaiting === 'me';
+    const awaitingMe = theirs && signsNow(ch);
     const onChain = ch.close?.step === s.step && !el.pending && (ch.phase === 'closing' || ch.phase === 'closed');
     // Short labels: at the default sidebar width a step row has room for about 25 characters.
-    const label = el.pending ? (awaitingMe ? `Sign Step ${el.step}` : `Step ${el.step} · sent`) : `Step ${el.step}`;
+    const label = el.pending ? (awaitingMe ? `Sign Step ${el.step}` : theirs ? `Step ${el.step} · received` : `Step ${el.step} · sent`) : `Step ${el.step}`;
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `st:${el.party}:${el.channelId}:${el.step}:${el.pending ? 'p' : 'c'}`;
-    const waiting = el.pending ? (awaitingMe ? 'awaiting your signature · ' : "awaiting your partner's signature · ") : '';
+    const cannot = theirs && !ch.actions.sign.ok ? `not signable now: ${ch.actions.sign.why} · ` : '';
+    const waiting = el.pending ? (awaitingMe ? 'awaiting your signature · ' : theirs ? cannot : "awaiting your partner's signature · ") : '';
     item.description = `${waiting}${stepDescription(s, entry.previous, names)}${onChain ? ' · on chain' : ''}`;
     const tokens = ['step', el.pending ? 'pending' : 'committed'];
     if (awaitingMe) tokens.push('awaiting-me');

@@ -70,9 +70,26 @@ export function phaseWord(phase: string): string {
 /** Whose move it is, in a few words, from the node's view. */
 export function turnWords(ch: ChannelView): string | null {
   if (ch.phase !== 'open') return null;
-  if (ch.pending?.awaiting === 'me') return `sign Step ${ch.pending.step}`;
+  // a close state both signed ends the turns: only a withdraw pays it out (the partner may never send it)
+  if (ch.latest?.tag === 'close') return 'close signed: withdraw';
+  if (ch.pending?.awaiting === 'me') return signsNow(ch) ? `sign Step ${ch.pending.step}` : `Step ${ch.pending.step} received`;
   if (ch.pending) return 'awaiting partner';
   return ch.myTurn ? 'your turn' : "partner's turn";
+}
+
+/** Whether the partner's state awaits this user's signature and the node would sign it now (else its why says). */
+export function signsNow(ch: Pick<ChannelView, 'pending' | 'actions'>): boolean {
+  return ch.pending?.awaiting === 'me' && ch.actions.sign.ok;
+}
+
+/** Whether a state both signed is a payment to this party worth a toast (not a pass, the initial state or a close). */
+export function paysMe(s: Pick<StateView, 'sender' | 'empty' | 'step' | 'tag'>, me: Party): boolean {
+  return s.sender !== me && !s.empty && s.step !== 0n && s.tag !== 'close';
+}
+
+/** "9 min left before the deadline", or that it has passed (a challenge that failed at the deadline). */
+export function beforeDeadline(secondsLeft: number): string {
+  return secondsLeft > 0 ? `${timeLeft(Date.now() / 1000 + secondsLeft)} left before the deadline` : 'the deadline has passed';
 }
 
 /** A channel row's description: "open · 3.5 TON · your turn", "closing · 9 min left", "closed · paid 3.2 TON". */

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { channelDescription, depositMax, finishWords, saysAlready, settling, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, depositMax, finishWords, paysMe, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -52,13 +52,34 @@ describe('words of the views', () => {
     assert.equal(channelDescription(channel({ myTurn: false })), "open · 3.5 TON · partner's turn");
     // imported from a backup: it takes no payment, so the row says what is left
     assert.equal(channelDescription(channel({ restored: true })), 'open · restored: close it · 3.5 TON · your turn');
-    assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' } })), 'open · 3.5 TON · sign Step 2');
+    const canSign = { ...allNo, sign: { ok: true as const } };
+    assert.equal(channelDescription(channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' }, actions: canSign })), 'open · 3.5 TON · sign Step 2');
     const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, challengeWith: null, secondsLeft: 600 };
     assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_000), 'closing · 3.5 TON · 10 min left');
     assert.equal(channelDescription(channel({ phase: 'closing', close: { ...close, secondsLeft: 0 } }), 1_000_700), 'closing · 3.5 TON · window over');
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
     assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');
+  });
+
+  test("what the node refuses is not offered: a state it will not sign now, turns after a close state both signed", () => {
+    // restored and waiting for the partner's answer: the node refuses to sign (RESTORE_PENDING)
+    const waiting = { ...allNo, sign: { ok: false as const, code: 'RESTORE_PENDING' as const, why: 'restored: waiting for your partner' } };
+    const received = channel({ pending: { ...state(2n, '2.5', '4.5'), awaiting: 'me' }, actions: waiting });
+    assert.equal(signsNow(received), false);
+    assert.equal(channelDescription(received), 'open · 3.5 TON · Step 2 received');
+    assert.equal(signsNow({ ...received, actions: { ...allNo, sign: { ok: true } } }), true);
+    // a close state both signed and not paid out: the turns are over, a withdraw pays it out
+    assert.equal(channelDescription(channel({ latest: state(3n, '3.5', '3.5', { tag: 'close' }), myTurn: false })), 'open · 3.5 TON · close signed: withdraw');
+  });
+
+  test("a toast says 'paid you' for a payment only (the partner's cooperative close state moves nothing); a failed challenge at the deadline says it passed", () => {
+    assert.equal(paysMe(state(3n, '3', '4', { sender: 'B' }), 'A'), true);
+    assert.equal(paysMe(state(3n, '3', '4', { sender: 'B', tag: 'close' }), 'A'), false);
+    assert.equal(paysMe(state(3n, '3', '4', { sender: 'B', empty: true }), 'A'), false);
+    assert.equal(paysMe(state(3n, '3', '4', { sender: 'A' }), 'A'), false);
+    assert.equal(beforeDeadline(0), 'the deadline has passed');
+    assert.equal(beforeDeadline(600), '10 min left before the deadline');
   });
 
   test('a channel of contract v1 says it is closed with SynChannel 0.1, is not counted as watched, and is no reason to keep a node running', () => {
