@@ -47,7 +47,8 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
     const all = a.node.channels().length;
     const live = openCount(a);
     // counted as nameDefault counts: "you have 2 channels" beside "none of your 7 channels" read as a contradiction
-    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? ` (${live} not closed)` : ''} allows ${action} now: see channels)` : '';
+    // named as the person typed it (the action `exit` is the command `leave`: `exit` stops the node)
+    const which = !id && all > 1 ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? ` (${live} not closed)` : ''} allows ${a.spec.name} now: see channels)` : '';
     throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
   }
   if (!id) nameDefault(a, ch);
@@ -75,7 +76,7 @@ function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[])
   const able = a.node.channels().filter((c) => c.actions[action].ok || waitable.includes((c.actions[action] as { code: string }).code));
   if (able.length <= 1) return able[0] ?? null;
   const list = able.map((c) => `${c.id} (${c.contract}, you are ${c.me}${c.latest ? `, step ${c.latest.step}` : `, ${c.phase}`})`).join('; ');
-  throw Object.assign(new Error(`${able.length} channels allow ${action} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
+  throw Object.assign(new Error(`${able.length} channels allow ${a.spec.name} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
 }
 
 /** With several live channels and no --channel, says which one a command takes (the other side may take another). */

@@ -51,14 +51,15 @@ function greet(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): 
 async function printBalancesAfter(node: ChannelNodeApi, ch: ChannelView, io: Io): Promise<void> {
   const { partnerAddress: partner, contract } = ch;
   try {
-    // With several channels, which close these lines follow is said (two closes gave the same lines twice).
+    const landed = await node.payoutLanded(ch.id);
+    const [mine, theirs, held] = [await node.balanceTon(), await node.balanceTon(partner), await node.balanceTon(contract)];
+    // Said together once read (a node stopping meanwhile prints none of them). With several channels, which close
+    // these lines follow is said (two closes gave the same lines twice).
     if (node.channels().length > 1) io.say(`Balances after the close of channel ${contract}:`);
-    if ((await node.payoutLanded(ch.id)) === false) {
-      io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
-    }
-    io.say(`Your balance in workchain now: ${formatTon(await node.balanceTon())} TON`);
-    io.say(`Partner balance in workchain now: ${formatTon(await node.balanceTon(partner))} TON`);
-    io.say(`Smart contract balance in workchain now: ${formatTon(await node.balanceTon(contract))} TON`);
+    if (landed === false) io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
+    io.say(`Your balance in workchain now: ${formatTon(mine)} TON`);
+    io.say(`Partner balance in workchain now: ${formatTon(theirs)} TON`);
+    io.say(`Smart contract balance in workchain now: ${formatTon(held)} TON`);
   } catch (e) {
     // The node stopping (end of input, Ctrl+C) ends the wait: nothing to say then.
     if (['CLOSED', 'CANCELLED'].includes((e as { code?: string }).code ?? '')) return;

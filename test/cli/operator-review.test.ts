@@ -137,3 +137,20 @@ test('two closes finishing together print their balances one after the other, ea
     'Balances after the close of channel kQContract2', 'Your balance in workchain now', 'Partner balance in workchain now', 'Smart contract balance in workchain now',
   ], lines.join('\n'));
 });
+
+test('a node stopping while the balances after a close are read prints none of them, not a heading alone', async () => {
+  const closed = (n: number) => ({ id: `c${n}`, contract: `kQContract${n}`, partnerAddress: `0QPartner${n}` }) as unknown as ChannelView;
+  const stopped = Object.assign(new Error('the node stopped'), { code: 'CLOSED' });
+  const node = startedNode([], {
+    channels: () => [closed(1), closed(2)],
+    payoutLanded: async () => true,
+    balanceTon: async () => Promise.reject(stopped),
+  } as Partial<StartedNode>);
+  const x = io(false);
+  printEvents(node, 'sandbox', '/data', x.it);
+  const from = x.out.length;
+  const payout = { step: 3, balanceA: 1n, balanceB: 1n, paidA: 1n, paidB: 1n, matchesLatest: true, latestStep: 3 };
+  node.fire({ type: 'closed', channel: closed(1), payout } as unknown as NodeEvent);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(x.out.slice(from).filter((l) => /balance|Balances/i.test(l) && !/^Success/.test(l)), []);
+});
