@@ -85,7 +85,8 @@ program.configureOutput({
 const OTHER_COMMANDS = `
 Other commands:
   synchannel devnet [--port N] [--data DIR]   serve one persistent sandbox chain on 127.0.0.1 for several nodes
-  synchannel demo                             run the whole story headless (two nodes, embedded sandbox)
+  synchannel demo [--pause]                   run the whole story headless (two nodes, embedded sandbox);
+                                              --pause waits for Enter before each part
 `;
 program.configureHelp({ formatHelp: (cmd, helper) => `${Help.prototype.formatHelp.call(helper, cmd, helper)}${OTHER_COMMANDS}` });
 
