@@ -128,7 +128,7 @@ test('corrupted, cut, foreign or missing backup files are BACKUP_INVALID and cha
   }
   await writeFile(bad, '{"not":"a backup"}');
   await assert.rejects(dst.importFrom(bad), (e: StoreError) => e.code === 'BACKUP_INVALID' && /not a valid SynChannel backup/.test(e.message));
-  await assert.rejects(dst.importFrom(join(d.path, 'missing.scb')), code('BACKUP_INVALID'));
+  await assert.rejects(dst.importFrom(join(d.path, 'missing.scb')), (e: StoreError) => e.code === 'BACKUP_INVALID' && /^there is no file .*missing\.scb: give the path of the backup file export wrote/.test(e.message));
   assert.deepEqual(await dst.list(), []);
   await dst.close();
 });

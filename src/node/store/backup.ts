@@ -157,7 +157,8 @@ export async function importDataDir(dd: DataDir, file: string, rules: ImportRule
   try {
     fh = await open(file, 'r');
   } catch (e) {
-    if (isErrno(e, 'ENOENT', 'EISDIR')) throw invalid(file, 'there is no such file');
+    if (isErrno(e, 'ENOENT')) throw new StoreError('BACKUP_INVALID', `there is no file ${file}: give the path of the backup file export wrote (nothing was imported)`, file);
+    if (isErrno(e, 'EISDIR')) throw invalid(file, 'it is a folder');
     throw fsError(e, file, false);
   }
   try {
