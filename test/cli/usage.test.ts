@@ -269,7 +269,7 @@ test('a file name with spaces is given in double quotes; apostrophes and backsla
   const files: string[] = [];
   const n = {
     exportBackup: async (f: string) => (files.push(f), { channels: 0, skipped: [] }),
-    importBackup: async (f: string) => (files.push(f), { imported: [], kept: [] }),
+    importBackup: async (f: string) => (files.push(f), { imported: [], kept: [], left: [] }),
   } as unknown as ChannelNodeApi;
   for (const line of ['export "my backups/a b.bin"', 'import "my backups/a b.bin"', 'export C:\\Users\\me\\a.bin', "export Bob's-backup.bin", "import /tmp/o'brien's.bin"]) await runLine(line, n, io().it);
   assert.deepEqual(files, ['my backups/a b.bin', 'my backups/a b.bin', 'C:\\Users\\me\\a.bin', "Bob's-backup.bin", "/tmp/o'brien's.bin"]);
