@@ -112,20 +112,24 @@ test('with --json, ready is the first line; the events of the start follow it, n
   assert.equal(t.out.at(-1), 'warn: a torn tail was cut');
 });
 
-test('two closes finishing together print their balances one after the other, each naming its channel', async () => {
+/** A node with two closed channels whose balances `balanceTon` reads, its events printed: fire() tells a close. */
+function twoClosed(balanceTon: (who?: string) => Promise<bigint>) {
   const closed = (n: number) => ({ id: `c${n}`, contract: `kQContract${n}`, partnerAddress: `0QPartner${n}` }) as unknown as ChannelView;
   const tick = () => new Promise((r) => setTimeout(r, 5));
-  const node = startedNode([], {
-    channels: () => [closed(1), closed(2)],
-    payoutLanded: async () => (await tick(), true),
-    balanceTon: async (who?: string) => (await tick(), (who ?? '').endsWith('2') ? 2n : 1n),
-  } as Partial<StartedNode>);
+  const node = startedNode([], { channels: () => [closed(1), closed(2)], payoutLanded: async () => (await tick(), true), balanceTon } as Partial<StartedNode>);
   const x = io(false);
   printEvents(node, 'sandbox', '/data', x.it);
   const from = x.out.length;
   const payout = { step: 3, balanceA: 1n, balanceB: 1n, paidA: 1n, paidB: 1n, matchesLatest: true, latestStep: 3 };
-  node.fire({ type: 'closed', channel: closed(1), payout } as unknown as NodeEvent);
-  node.fire({ type: 'closed', channel: closed(2), payout } as unknown as NodeEvent);
+  return { out: x.out, from, tick, close: (n: number) => node.fire({ type: 'closed', channel: closed(n), payout } as unknown as NodeEvent) };
+}
+
+test('two closes finishing together print their balances one after the other, each naming its channel', async () => {
+  const t = twoClosed(async (who?: string) => (await new Promise((r) => setTimeout(r, 5)), (who ?? '').endsWith('2') ? 2n : 1n));
+  const { tick, from } = t;
+  const x = { out: t.out };
+  t.close(1);
+  t.close(2);
   for (let i = 0; i < 40 && x.out.filter((l) => /^Smart contract balance/.test(l)).length < 2; i++) await tick();
   const said = x.out.slice(from);
   // each close's own lines name its contract
@@ -139,18 +143,9 @@ test('two closes finishing together print their balances one after the other, ea
 });
 
 test('a node stopping while the balances after a close are read prints none of them, not a heading alone', async () => {
-  const closed = (n: number) => ({ id: `c${n}`, contract: `kQContract${n}`, partnerAddress: `0QPartner${n}` }) as unknown as ChannelView;
   const stopped = Object.assign(new Error('the node stopped'), { code: 'CLOSED' });
-  const node = startedNode([], {
-    channels: () => [closed(1), closed(2)],
-    payoutLanded: async () => true,
-    balanceTon: async () => Promise.reject(stopped),
-  } as Partial<StartedNode>);
-  const x = io(false);
-  printEvents(node, 'sandbox', '/data', x.it);
-  const from = x.out.length;
-  const payout = { step: 3, balanceA: 1n, balanceB: 1n, paidA: 1n, paidB: 1n, matchesLatest: true, latestStep: 3 };
-  node.fire({ type: 'closed', channel: closed(1), payout } as unknown as NodeEvent);
+  const t = twoClosed(async () => Promise.reject(stopped));
+  t.close(1);
   await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(x.out.slice(from).filter((l) => /balance|Balances/i.test(l) && !/^Success/.test(l)), []);
+  assert.deepEqual(t.out.slice(t.from).filter((l) => /balance|Balances/i.test(l) && !/^Success/.test(l)), []);
 });
