@@ -6,6 +6,7 @@ import type { Action, BrokenChannelView, ChannelView } from '../node/types.js';
 import { ended, unwatched } from '../node/uiRules.js';
 import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
 import { shortAddress } from './util.js';
+import type { ChannelKey, KeyFacts } from '../node/index.js';
 
 /** "9 min" from the view's close.secondsLeft (chain time), counted down since the view was read. */
 export function closeLeft(ch: Pick<ChannelView, 'close'>, readAt: number, now = Date.now()): number | null {
@@ -154,18 +155,12 @@ export function keyTarget<T extends { kind: string }>(name: string, args: unknow
   return (name === 'send' || name === 'sign') && selected && selected.kind !== 'node' ? [selected] : [];
 }
 
-/** A key as the extension compares it: its public key (hex) and the wallet it makes (as views show it). */
-export interface KeyOf {
-  publicKey: string;
-  account: string;
-}
-
 /**
  * Whether a key is the one the network's channels were made with: the running node's wallet, or the key and wallet
  * of every channel of the folder whose record says it (the node's last account when none does). The same key
  * with another wallet is not: its node could not pay, deposit or close those channels.
  */
-export function isChannelsKey(key: KeyOf, runningAccount: string | null, list: readonly { phase: string; key: KeyOf | null }[], last: string | undefined): boolean {
+export function isChannelsKey(key: KeyFacts, runningAccount: string | null, list: readonly ChannelKey[], last: string | undefined): boolean {
   if (runningAccount) return key.account === runningAccount;
   const known = list.filter((k) => !ended(k.phase) && k.key);
   if (known.length) return known.every((k) => k.key!.publicKey === key.publicKey && k.key!.account === key.account);

@@ -5,6 +5,7 @@
 // later still, from dist/heavy.js. Keep it so: esbuild.mjs refuses those packages in dist/extension.js.
 import type { Multiaddr } from '@multiformats/multiaddr';
 import type { ChannelNodeApi, NetworkKind } from '../node/types.js';
+import type { ChannelKey, KeyFacts } from '../node/index.js';
 
 export interface NodeConfig {
   network: NetworkKind;
@@ -110,17 +111,7 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
   return (await load()).channelPhases(dataDir);
 }
 
-/** A key as the extension compares keys: its public key (hex) and the wallet the node opens with it. */
-export interface KeyFacts {
-  publicKey: string;
-  account: string;
-}
-
-/** A channel of a data folder: its phase, and the key it was made with (null: its record does not say). */
-export interface ChannelKey {
-  phase: string;
-  key: KeyFacts | null;
-}
+export type { ChannelKey, KeyFacts } from '../node/index.js';
 
 /** The phases and own keys of a data folder's channels, read without starting a node; null when another process holds it. */
 export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {

@@ -97,6 +97,18 @@ export async function openChain(config: Pick<NodeConfig, 'network' | 'devnetUrl'
   return new TonClientChain({ kind: config.network, ...(endpoint ? { endpoint } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}), ...(rps ? { requestsPerSecond: rps } : {}) });
 }
 
+/** A key as compared without a node: its public key (hex) and the wallet (as views show it). */
+export interface KeyFacts {
+  publicKey: string;
+  account: string;
+}
+
+/** A channel of a data folder read without a node: its phase, and this party's key (null: its record does not say). */
+export interface ChannelKey {
+  phase: string;
+  key: KeyFacts | null;
+}
+
 /** A record's party, its key and wallet, as far as the record says (any may be missing in an old or broken one). */
 interface OwnKeyRecord {
   life?: string;
@@ -113,7 +125,7 @@ interface OwnKeyRecord {
  * be read: it may still hold money) and this party's key and wallet (null when its record does not say). null when
  * it cannot tell (another process holds the folder).
  */
-export async function channelKeys(dataDir: string): Promise<{ phase: string; key: { publicKey: string; account: string } | null }[] | null> {
+export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {
   let data: DataDir;
   try {
     data = await DataDir.open(dataDir);
@@ -121,7 +133,7 @@ export async function channelKeys(dataDir: string): Promise<{ phase: string; key
     return null;
   }
   try {
-    const out: { phase: string; key: { publicKey: string; account: string } | null }[] = [];
+    const out: ChannelKey[] = [];
     for (const { id, error } of await data.list()) {
       const rec = error ? null : await (await data.channel(id)).readRecord<OwnKeyRecord>().catch(() => null);
       const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
