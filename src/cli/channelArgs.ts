@@ -39,7 +39,7 @@ export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: stri
 export function allowed(a: RunArgs, action: Action, waitable: readonly string[] = []): ChannelView {
   const id = a.values.get('channel');
   let ch = id ? a.node.channel(id) : a.node.currentChannel();
-  if (!ch) throw id ? Object.assign(new Error(`no channel ${id} (see channels)`), { code: 'UNKNOWN_CHANNEL' }) : noChannel(a);
+  if (!ch) throw id ? unknownChannel(a.node, id) : noChannel(a);
   if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
   const can = ch.actions[action];
   if (!can.ok && !waitable.includes(can.code)) {
@@ -53,6 +53,13 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
   }
   if (!id) nameDefault(a, ch);
   return ch;
+}
+
+/** No channel `id` here: it may be this data folder's on another network (a forgotten --chain). */
+export function unknownChannel(node: ChannelNodeApi, id: string): Error {
+  const net = node.otherNetworkOf(id);
+  if (net) return Object.assign(new Error(`channel ${id} is on ${net}, and this node runs ${node.network}: restart it with --chain ${net} to use it`), { code: 'OTHER_NETWORK' });
+  return Object.assign(new Error(`no channel ${id} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
 }
 
 /** No channel here: its channels may be on another network (a forgotten --chain), else the user opens one. */

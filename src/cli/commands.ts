@@ -253,7 +253,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async channels(a) {
     const cs = a.node.channels();
     const broken = a.node.brokenChannels();
-    if (!cs.length && !broken.length) a.io.say('No channels yet: serve or connect, then open');
+    const other = a.node.otherNetworks();
+    if (!cs.length && !broken.length && !other.length) a.io.say('No channels yet: serve or connect, then open');
     for (const c of cs) {
       // a channel the partner declined that could not end here: what to do, as deposit would say it
       const declined = !c.actions.deposit.ok && c.actions.deposit.code === 'PARTNER_DECLINED' ? ` (${c.actions.deposit.why})` : '';
@@ -261,7 +262,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}${restored}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
-    return { channels: cs, broken };
+    // a forgotten --chain: this folder's channels elsewhere are neither run nor watched by this node
+    for (const o of other) a.io.say(`${o.contracts.join(', ')} on ${o.network}: not run or watched by this node (on ${a.node.network}); restart it with --chain ${o.network} to use ${o.channels > 1 ? 'them' : 'it'}`);
+    return { channels: cs, broken, ...(other.length ? { otherNetworks: other } : {}) };
   },
   async export(a) {
     const file = await argOrAsk(a, 0, 'Backup file to write: ', 'file name', 'export synchannel.backup');

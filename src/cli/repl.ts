@@ -7,7 +7,7 @@ import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { unknownCommand } from './suggest.js';
-import { CHANNEL_READERS } from './channelArgs.js';
+import { CHANNEL_READERS, unknownChannel } from './channelArgs.js';
 // Double quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
 
@@ -111,7 +111,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     // checked like any command: `exit now` is refused (the lines after a stop would not run)
     if (spec.name === 'exit') return false;
     const named = parsed.values.get('channel');
-    if (named !== undefined && !node.channel(named)) throw Object.assign(new Error(`no channel ${named} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
+    if (named !== undefined && !node.channel(named)) throw unknownChannel(node, named);
     const result = await run!({ ...parsed, node, io, spec });
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {

@@ -56,6 +56,14 @@ export interface ChannelNodeOptions extends NodeTunables {
   p2p: P2PNode;
 }
 
+/** A channel of the data folder on another network than the node's: named, never run or watched here. */
+export interface OtherNetworkChannel {
+  readonly network: NetworkKind;
+  /** raw addresses */
+  readonly contract: string;
+  readonly partner: string;
+}
+
 export interface NodeContext {
   readonly o: Required<Pick<ChannelNodeOptions, 'network' | 'dataDir' | 'chain' | 'wallet' | 'key' | 'p2p'>> & ChannelNodeOptions;
   readonly autoMode: boolean;
@@ -69,8 +77,8 @@ export interface NodeContext {
   checkSpace(): void;
   /** by channel id (decimal) */
   readonly channels: Map<string, ChannelController>;
-  /** the network of each channel of the data folder on another network, not closed (never loaded here), by id */
-  readonly otherNetwork: Map<string, NetworkKind>;
+  /** each channel of the data folder on another network, not closed (never loaded here), by id */
+  readonly otherNetwork: Map<string, OtherNetworkChannel>;
   emit(e: NodeEvent): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;
   /** reports an error as an event (never throws) */

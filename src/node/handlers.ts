@@ -20,7 +20,7 @@ import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
 import { strangerReports } from './reports.js';
 import type { Sync } from './sync.js';
-import { rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
+import { addressTextOf, rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
 
 type Msg<K extends AppMessage['type']> = Extract<AppMessage, { type: K }>;
 type Handler<K extends AppMessage['type']> = (s: PeerSession, m: Msg<K>) => Promise<void>;
@@ -130,14 +130,31 @@ function channelOfContract(ctx: NodeContext, raw: string): ChannelController | u
   return found;
 }
 
+/** A contract address as views show it; a text that is not one, as it came (cut). */
+function contractText(text: string): string {
+  try {
+    return addressTextOf(rawOfText(text), 'contract');
+  } catch {
+    return text.slice(0, 80);
+  }
+}
+
 /** The channel `key` (a contract address or a channel id) of this partner; anyone else's is unknown to them. */
 function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }): ChannelController {
   let found: ChannelController | undefined;
   if (key.channelId !== undefined) found = ctx.channels.get(key.channelId.toString());
   else if (key.contract) found = channelOfContract(ctx, rawOfText(key.contract));
   // Checked against the sender: a third peer learns nothing and changes nothing of my channels with others.
-  if (!found || partnerAddressOf(found.rec) !== rawTextOf(s.partner.walletAddress)) {
-    throw new NodeError('UNKNOWN_CHANNEL', `no channel ${key.contract ?? key.channelId} with you here`);
+  const partner = rawTextOf(s.partner.walletAddress);
+  if (!found || partnerAddressOf(found.rec) !== partner) {
+    const named = key.contract !== undefined ? contractText(key.contract) : `${key.channelId}`;
+    // this folder's channel with them on another network (a forgotten --chain here): said to them, who may know why
+    for (const [id, o] of ctx.otherNetwork) {
+      if (o.partner === partner && (key.contract !== undefined ? o.contract === rawOfText(key.contract) : id === named)) {
+        throw new NodeError('PARTNER_OTHER_CHAIN', `their node runs on ${ctx.o.network}, and their channel ${named} with you is on ${o.network}: they can restart it with --chain ${o.network}`);
+      }
+    }
+    throw new NodeError('UNKNOWN_CHANNEL', `no channel ${named} with you here`);
   }
   return found;
 }

@@ -11,7 +11,8 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
-import type { ChannelView, NetworkKind, StateView } from './types.js';
+import { addressTextOf, rawOfText } from './addresses.js';
+import type { ChannelView, NetworkKind, OtherNetworkView, StateView } from './types.js';
 import { liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
@@ -75,10 +76,23 @@ export abstract class Queries {
     return [...this.ctx.channels.values()].map((c) => this.ctx.view(c));
   }
 
-  otherNetworks(): { network: NetworkKind; channels: number }[] {
-    const n = new Map<NetworkKind, number>();
-    for (const net of this.ctx.otherNetwork.values()) n.set(net, (n.get(net) ?? 0) + 1);
-    return [...n].map(([network, channels]) => ({ network, channels }));
+  otherNetworks(): OtherNetworkView[] {
+    const n = new Map<NetworkKind, string[]>();
+    for (const c of this.ctx.otherNetwork.values()) n.set(c.network, [...(n.get(c.network) ?? []), addressTextOf(c.contract, 'contract')]);
+    return [...n].map(([network, contracts]) => ({ network, channels: contracts.length, contracts }));
+  }
+
+  otherNetworkOf(id: string): NetworkKind | null {
+    const byId = this.ctx.otherNetwork.get(id);
+    if (byId) return byId.network;
+    let raw: string;
+    try {
+      raw = rawOfText(id);
+    } catch {
+      return null;
+    }
+    for (const c of this.ctx.otherNetwork.values()) if (c.contract === raw) return c.network;
+    return null;
   }
 
   currentChannel(): ChannelView | null {

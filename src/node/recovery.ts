@@ -4,13 +4,13 @@
 import { Channel } from '../core/channel.js';
 import { SynError, codeOf, messageOf, nextStep } from '../core/errors.js';
 import { addressText } from '../core/format.js';
-import type { NodeContext } from './context.js';
+import type { NodeContext, OtherNetworkChannel } from './context.js';
 import { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import { corruptRecordError, recoverLost, type RecordLoss } from './rebuild.js';
-import { upgradeRecord, type ChannelRecord } from './record.js';
+import { partnerAddressOf, upgradeRecord, type ChannelRecord } from './record.js';
 import type { ChannelHead, ChannelStorage } from './persistence.js';
-import type { BrokenChannelView, NetworkKind } from './types.js';
+import type { BrokenChannelView } from './types.js';
 import { ended } from './uiRules.js';
 
 export async function recoverChannels(
@@ -39,7 +39,8 @@ export async function recoverChannels(
       if (!got) continue;
       if ('otherNetwork' in got) {
         if (got.live) {
-          elsewhere.set(got.otherNetwork, (elsewhere.get(got.otherNetwork) ?? 0) + 1);
+          const net = got.otherNetwork.network;
+          elsewhere.set(net, (elsewhere.get(net) ?? 0) + 1);
           ctx.otherNetwork.set(id, got.otherNetwork); // for otherNetworks(): a command finding no channel names them
         }
         continue;
@@ -72,7 +73,7 @@ export async function recoverChannels(
 /** How many channels are read at once at start-up. */
 const CONCURRENCY = 16;
 
-type Loaded = { ctl: ChannelController; head: ChannelHead } | { otherNetwork: NetworkKind; live: boolean } | null;
+type Loaded = { ctl: ChannelController; head: ChannelHead } | { otherNetwork: OtherNetworkChannel; live: boolean } | null;
 
 /** One channel's record and head, checked into a controller; null when there is nothing to recover here. */
 async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: string; error: Error | null; record?: unknown }, restored: boolean): Promise<Loaded> {
@@ -83,7 +84,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   if (!rec) return null; // an empty folder (a crash before the first write): nothing to recover
   if (rec.network !== ctx.o.network) {
     await storage.close();
-    return { otherNetwork: rec.network, live: !ended(rec.life) };
+    return { otherNetwork: { network: rec.network, contract: rec.contract, partner: partnerAddressOf(rec) }, live: !ended(rec.life) };
   }
   if (restored) {
     rec.restorePending = true;

@@ -136,6 +136,14 @@ export interface ChannelView {
 }
 
 /** A channel folder the node could not load: listed with its error, never dropped silently. */
+/** Channels of the data folder on one other network, not closed: not run here. */
+export interface OtherNetworkView {
+  network: NetworkKind;
+  channels: number;
+  /** their contract addresses, as views show them */
+  contracts: string[];
+}
+
 export interface BrokenChannelView {
   id: string;
   code: ErrorCode;
@@ -310,7 +318,9 @@ export interface ChannelNodeApi {
 
   channels(): ChannelView[];
   /** this data folder's channels on other networks, not closed: neither run nor watched by this node */
-  otherNetworks(): { network: NetworkKind; channels: number }[];
+  otherNetworks(): OtherNetworkView[];
+  /** the network of a channel (id or contract address) of this data folder run on another network; else null */
+  otherNetworkOf(id: string): NetworkKind | null;
   /** channel folders that could not be loaded, with what to do */
   brokenChannels(): BrokenChannelView[];
   /** the channel commands act on by default (the only or most relevant one) */

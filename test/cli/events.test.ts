@@ -289,7 +289,7 @@ test('channels shows a paid-out channel by the state the contract paid, not the 
     { ...base, id: 'kQs', contract: 'kQs', phase: 'closed', latest: { step: 5n, balanceA: 2_000_000_000n, balanceB: 5_000_000_000n }, payout: stale },
     { ...base, id: 'kQe', contract: 'kQe', phase: 'closed', latest: null, payout: exit },
   ];
-  const node = { currentChannel: () => views[1], channel: (id: string) => views.find((v) => v.id === id), channels: () => views, brokenChannels: () => [], balanceChan: () => null } as unknown as ChannelNodeApi;
+  const node = { currentChannel: () => views[1], channel: (id: string) => views.find((v) => v.id === id), channels: () => views, brokenChannels: () => [], otherNetworks: () => [], balanceChan: () => null } as unknown as ChannelNodeApi;
   await runLine('channels', node, io);
   assert.match(out[0]!, /^kQs closed, you are B, partner 0Qp: paid out by step 1: A \[4 3\] B \(not the latest, step 5: A \[2 5\] B\)$/);
   assert.match(out[1]!, /^kQe closed, you are B, partner 0Qp: paid out by the deposits: A \[1\.5 0\] B$/);

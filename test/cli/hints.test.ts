@@ -40,7 +40,7 @@ test('channels shows, before a signed state, what each side has deposited (0 of 
   // the partner declined it, and a deposit of ours is in: the line says what to do, as deposit would
   const why = 'your partner declined this channel: a deposit of yours would stay in a contract they will not fund, or lock it with nobody to sign its states. Take your deposit back with refund';
   const declined = { ...view, contract: 'kQCCC', depositA: 3_000_000_000n, depositB: 0n, actions: { deposit: { ok: false, code: 'PARTNER_DECLINED', why } } };
-  const n = new Proxy({ channels: () => [view, declined], brokenChannels: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
+  const n = new Proxy({ channels: () => [view, declined], brokenChannels: () => [], otherNetworks: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
   const [line, second] = await say('channels', n);
   assert.equal(line, 'kQAAA funding, you are A, partner 0QBBB: no signed state; deposited A 0 / 3 TON, B 4 / 4 TON');
   assert.equal(second, `kQCCC funding, you are A, partner 0QBBB: no signed state; deposited A 3 / 3 TON, B 0 / 4 TON (${why})`);
@@ -72,11 +72,19 @@ test('send 0 says once what to do: the core message names createEmpty, no hint r
 
 test('no channel here but channels of another network in the data folder: says so and which --chain to restart with', async () => {
   const n = node(err('X', 'unused'));
-  const elsewhere = new Proxy(n, { get: (t, k) => (k === 'otherNetworks' ? () => [{ network: 'devnet', channels: 2 }] : t[k as keyof ChannelNodeApi]) });
+  const others = { brokenChannels: () => [], otherNetworks: () => [{ network: 'devnet', channels: 2, contracts: ['kQAAA', 'kQBBB'] }], otherNetworkOf: (id: string) => (id === 'kQBBB' ? 'devnet' : null), network: 'sandbox' };
+  const elsewhere = new Proxy(n, { get: (t, k) => (k in others ? others[k as keyof typeof others] : t[k as keyof ChannelNodeApi]) });
   for (const line of ['withdraw --yes', 'send 1', 'balanceChan', 'balanceContract']) {
     const [said] = await say(line, elsewhere);
     assert.match(said!, /2 channel\(s\) on devnet/, said);
     assert.match(said!, /restart .*--chain devnet/, said);
     assert.doesNotMatch(said!, /no channel yet/, said);
   }
+  // the channel list names them (it said "No channels yet"), and a channel named by its address says where it is
+  const listed = await say('channels', elsewhere);
+  assert.deepEqual(listed, ['kQAAA, kQBBB on devnet: not run or watched by this node (on sandbox); restart it with --chain devnet to use them']);
+  const [named] = await say('send 1 --channel kQBBB', elsewhere);
+  assert.match(named!, /^send failed: channel kQBBB is on devnet, and this node runs sandbox: restart it with --chain devnet to use it/);
+  const [unknown] = await say('send 1 --channel kQCCC', elsewhere);
+  assert.match(unknown!, /^send failed: no channel kQCCC \(see channels\)/);
 });

@@ -65,7 +65,7 @@ test("a partner's challenge of your close says the partner challenged, with thei
 
 test('channels separates the phase from who you are', async () => {
   const c = { contract: 'kQAAA', phase: 'closed', me: 'A', partnerAddress: '0QBBB', latest: { step: 3n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n }, legacy: false, actions: { deposit: { ok: false, code: 'ALREADY_CLOSED', why: 'closed' } } };
-  const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
+  const n = { channels: () => [c], brokenChannels: () => [], otherNetworks: () => [] } as unknown as ChannelNodeApi;
   assert.deepEqual(await said('channels', n), ['kQAAA closed, you are A, partner 0QBBB: A [1 2] B step 3']);
 });
 
@@ -73,16 +73,16 @@ test('channels, while the contract holds an older state than the latest: says wh
   const latest = { step: 6n, balanceA: 2_700_000_000n, balanceB: 1_300_000_000n };
   const close = { step: 3n, submitter: 'A', deadline: DEADLINE, byMe: true, challengeWith: 6n, secondsLeft: 500 };
   const c = { contract: 'kQAAA', phase: 'closing', me: 'A', partnerAddress: '0QBBB', latest, close, legacy: false, actions: { deposit: { ok: false, code: 'ALREADY_CLOSING', why: 'closing' }, send: { ok: false, code: 'ALREADY_CLOSING', why: 'closing' } } };
-  const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
+  const n = { channels: () => [c], brokenChannels: () => [], otherNetworks: () => [] } as unknown as ChannelNodeApi;
   assert.deepEqual(await said('channels', n), ['kQAAA closing, you are A, partner 0QBBB: A [2.7 1.3] B step 6 (the contract holds step 3: your node challenges it with step 6)']);
   const same = { ...c, close: { ...close, step: 6n, challengeWith: null } };
-  assert.deepEqual(await said('channels', { channels: () => [same], brokenChannels: () => [] } as unknown as ChannelNodeApi), ['kQAAA closing, you are A, partner 0QBBB: A [2.7 1.3] B step 6']);
+  assert.deepEqual(await said('channels', { channels: () => [same], brokenChannels: () => [], otherNetworks: () => [] } as unknown as ChannelNodeApi), ['kQAAA closing, you are A, partner 0QBBB: A [2.7 1.3] B step 6']);
 });
 
 test('channels says a channel restored from a backup takes no payment, whatever else stands in the way of a send now', async () => {
   const latest = { step: 4n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n };
   const c = { contract: 'kQAAA', phase: 'open', me: 'B', partnerAddress: '0QBBB', latest, close: null, restored: true, legacy: false, actions: { deposit: { ok: false, code: 'NOT_FUNDING', why: 'locked' }, send: { ok: false, code: 'PENDING_STATE', why: 'a state awaits' } } };
-  const n = { channels: () => [c], brokenChannels: () => [] } as unknown as ChannelNodeApi;
+  const n = { channels: () => [c], brokenChannels: () => [], otherNetworks: () => [] } as unknown as ChannelNodeApi;
   assert.deepEqual(await said('channels', n), ['kQAAA open, you are B, partner 0QBBB: A [1 2] B step 4 (restored from a backup: it takes no payment; close it with withdraw)']);
 });
 

@@ -17,7 +17,17 @@ test('the channels of another network in the data folder are named at start-up, 
     assert.match(e.message, /--chain sandbox/);
     assert.equal(p.bob.channels().length, 0);
     // what the CLI names when a channel command finds none here
-    assert.deepEqual(p.bob.otherNetworks(), [{ network: 'sandbox', channels: 1 }]);
+    const contract = p.alice.channels()[0]!.contract;
+    assert.deepEqual(p.bob.otherNetworks(), [{ network: 'sandbox', channels: 1, contracts: [contract] }]);
+    assert.equal(p.bob.otherNetworkOf(contract), 'sandbox');
+    assert.equal(p.bob.otherNetworkOf(p.alice.channels()[0]!.id), 'sandbox');
+    assert.equal(p.bob.otherNetworkOf('kQnothing'), null);
+    // the partner, still on sandbox, is told where the channel went (not a raw UNKNOWN_CHANNEL)
+    const told = waitForEvent(p.alice, 'error', (x) => x.code === 'PARTNER_OTHER_CHAIN', 10000);
+    await connect(p.alice, p.bob);
+    await p.alice.createEmpty().catch(() => undefined);
+    const e2 = await told;
+    assert.match(e2.message, new RegExp(`your partner reports: their node runs on devnet, and their channel ${contract} with you is on sandbox: they can restart it with --chain sandbox`));
   } finally {
     await closePair(p);
   }
