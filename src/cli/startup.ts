@@ -4,7 +4,7 @@ import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { formatTon } from '../core/amounts.js';
 import { printable } from '../core/format.js';
 import type { ChannelNodeApi, ChannelView, NetworkKind } from '../node/types.js';
-import { ownShort } from '../node/uiRules.js';
+import { proposalNote } from '../node/uiRules.js';
 import { EventFormatter, jsonEvent, startNotes } from './format.js';
 import type { Io } from './repl.js';
 
@@ -28,8 +28,8 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
     const text = formatter.format(e);
     if (text) io.say(printable(text));
     if (e.type === 'closed') balances = balances.then(() => printBalancesAfter(node, e.channel, io));
-    // a proposal this wallet cannot fund yet: said now, not when `deposit` fails
-    if (e.type === 'channelProposed') void ownShort(node, e.channel).then((note) => note && io.say(`Note: ${note}`));
+    // a proposal from another chain, or one this wallet cannot fund yet: said now, not when `deposit` fails
+    if (e.type === 'channelProposed') void proposalNote(node, e.channel).then((note) => note && io.say(`Note: ${note}`));
   });
 }
 

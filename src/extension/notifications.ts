@@ -14,7 +14,7 @@ import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
 import { beforeDeadline, changeWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
-import { ownShort } from '../node/uiRules.js';
+import { proposalNote } from '../node/uiRules.js';
 
 interface Notice {
   level: NoticeLevel;
@@ -192,8 +192,8 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispos
       void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());
     };
     if (event.type !== 'channelProposed') return show();
-    // a proposal this wallet cannot fund yet says so (its wallet read waits 3 s at most)
-    void ownShort(node.api, event.channel).then((note) => {
+    // a proposal from another chain, or one this wallet cannot fund yet, says so (each wallet read waits 3 s at most)
+    void proposalNote(node.api, event.channel).then((note) => {
       if (note) n.text += ` Note: ${inVsCode(note)}.`;
       show();
     });

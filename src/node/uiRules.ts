@@ -95,6 +95,21 @@ export async function ownShort(
   return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and about ${formatTon(short.fees)} TON of fees: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
 }
 
+/**
+ * A partner's proposal received: the note it needs now, else null. A proposer's wallet that holds nothing on this
+ * chain (read once, 3 s at most) means the nodes run on different chains, and `deposit` will refuse it
+ * (PARTNER_OTHER_CHAIN, the node's check); else `ownShort`.
+ */
+export async function proposalNote(
+  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees' | 'network'>,
+  ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
+): Promise<string | null> {
+  if ((await quickRead(node.balanceTon(ch.partnerAddress))) === 0n) {
+    return `your partner's wallet ${ch.partnerAddress} holds nothing on ${node.network}: their node runs on another chain than yours (both must use the same --chain), or their wallet is empty and cannot deploy the contract. Accepting is refused until it holds coins here (PARTNER_OTHER_CHAIN): check with your partner`;
+  }
+  return ownShort(node, ch);
+}
+
 /** A wallet (this node's without `address`) that cannot pay `deposit` and its fees: what it holds; else null. */
 async function walletShort(node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; fees: bigint } | null> {
   if (deposit === 0n) return null;

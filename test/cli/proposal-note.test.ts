@@ -33,3 +33,20 @@ test("a proposal this wallet cannot fund says so with it: what the wallet holds,
     await closePair(p);
   }
 });
+
+test('a proposal from a node on another chain says so with it, before deposit refuses it', async () => {
+  const { SandboxChain } = await import('../../src/chain/SandboxChain.js');
+  const other = await SandboxChain.create();
+  const p = await openPair({ bobChain: other });
+  try {
+    const said: string[] = [];
+    const io: Io = { json: false, interactive: false, say: (t) => void said.push(t), emit: () => undefined, ask: async () => null };
+    printEvents(Object.assign(p.bob, { keyCreated: false }) as StartedNode, 'sandbox', p.dir, io);
+    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    const note = await until('the note', () => said.find((l) => l.startsWith('Note: ')));
+    assert.match(note, /^Note: your partner's wallet \S+ holds nothing on sandbox: their node runs on another chain than yours \(both must use the same --chain\)/);
+  } finally {
+    await closePair(p);
+    await other.close();
+  }
+});

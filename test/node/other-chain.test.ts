@@ -14,7 +14,11 @@ test("accepting a proposal whose proposer's wallet is not on this node's chain i
   try {
     const proposed = waitForEvent(p.bob, 'channelProposed');
     await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
-    await proposed;
+    const { channel } = await proposed;
+    // said when the proposal arrives (the CLI and the extension show this note), not only when deposit is refused
+    const { proposalNote } = await import('../../src/node/uiRules.js');
+    assert.match((await proposalNote(p.bob, channel)) ?? '', /^your partner's wallet \S+ holds nothing on sandbox: their node runs on another chain .*PARTNER_OTHER_CHAIN/);
+    assert.equal(await proposalNote(p.bob, { ...channel, partnerAddress: p.bob.getAccount() }), null, 'a wallet on this chain: no note');
     await assert.rejects(p.bob.deposit(), (e: { code?: string; message: string }) => e.code === 'PARTNER_OTHER_CHAIN' && /--chain/.test(e.message));
     assert.equal(p.bob.currentChannel()!.phase, 'proposed', 'nothing accepted: Alice deploys nothing');
     assert.equal(p.alice.currentChannel()!.phase, 'proposed');
