@@ -1,5 +1,5 @@
 // The standard wallet contracts a party may hold, built from a public key, and the signed transfer they accept.
-import { Address, Cell, type MessageRelaxed, SendMode, type StateInit } from '@ton/core';
+import { Address, beginCell, Cell, contractAddress, type MessageRelaxed, SendMode, type StateInit } from '@ton/core';
 import { WalletContractV3R2, WalletContractV4, WalletContractV5R1 } from '@ton/ton';
 import { sign } from '../core/signer.js';
 
@@ -79,13 +79,52 @@ export function deriveWalletAddresses(publicKey: Buffer, workchain = 0): { versi
   return WALLET_VERSIONS.map((version) => ({ version, address: walletAddress(version, publicKey, workchain) }));
 }
 
-/** The standard wallet version of `publicKey` whose address is `address`, or null when none is. */
+/**
+ * The standard wallet version of `publicKey` whose address is `address`, or null when none is. Every peer's `hello`
+ * asks this: built from each version's code parsed once (a wallet object parses and hashes its code anew, about
+ * 1 ms for the four), stopping at the first match.
+ */
 export function walletOwnsAddress(publicKey: Buffer, address: Address): WalletVersion | null {
   if (publicKey.length !== 32) return null;
-  for (const { version, address: a } of deriveWalletAddresses(publicKey, address.workChain)) {
-    if (a.equals(address)) return version;
+  for (const version of WALLET_VERSIONS) {
+    const t = template(version, address.workChain);
+    if (contractAddress(address.workChain, { code: t.code, data: t.data(publicKey) }).equals(address)) return version;
   }
   return null;
+}
+
+interface Template {
+  code: Cell;
+  data(publicKey: Buffer): Cell;
+}
+
+const templates = new Map<string, Template>();
+
+/**
+ * A version's code and its initial data for a key: the data layouts of @ton/ton's wallet classes (seqno 0, the
+ * wallet id read from the library's own wallet, the key, no plugins or extensions); test/chain/keys.test.ts checks
+ * them against the library's addresses.
+ */
+function template(version: WalletVersion, workchain: number): Template {
+  const key = `${version}:${workchain}`;
+  let t = templates.get(key);
+  if (t) return t;
+  const probe = build(version, Buffer.alloc(32), workchain).init;
+  const code = probe.code!;
+  const s = probe.data!.beginParse();
+  if (version === 'v5r1' || version === 'v5r1-mainnet') {
+    s.skip(1 + 32);
+    const id = s.loadInt(32);
+    t = { code, data: (pk) => beginCell().storeUint(1, 1).storeUint(0, 32).storeInt(id, 32).storeBuffer(pk, 32).storeBit(0).endCell() };
+  } else {
+    s.skip(32);
+    const id = s.loadUint(32);
+    const plugins = version === 'v4r2';
+    t = { code, data: (pk) => { const b = beginCell().storeUint(0, 32).storeUint(id, 32).storeBuffer(pk, 32); return (plugins ? b.storeBit(0) : b).endCell(); } };
+  }
+  if (templates.size >= 64) templates.clear();
+  templates.set(key, t);
+  return t;
 }
 
 /**

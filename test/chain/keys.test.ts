@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { mnemonicNew, mnemonicToPrivateKey } from '@ton/crypto';
 import { WalletContractV3R2, WalletContractV4, WalletContractV5R1 } from '@ton/ton';
+import fc from 'fast-check';
 import {
   keyPairFromMnemonic, newMnemonic, newKey, readKeyFolder, writeKeyFolder, encodeWalletAddr, decodeWalletAddr,
   deriveWalletAddresses, walletOwnsAddress, walletAddress, WALLET_VERSIONS,
@@ -87,6 +88,19 @@ describe('wallet addresses', () => {
     const other = keyPairFromSeed(Buffer.alloc(32, 8));
     assert.equal(walletOwnsAddress(other.publicKey, walletAddress('v4r2', kp.publicKey)), null);
     assert.equal(walletOwnsAddress(Buffer.alloc(31), walletAddress('v4r2', kp.publicKey)), null);
+  });
+
+  test("walletOwnsAddress (built from each version's code parsed once) agrees with the @ton/ton wallets for any key", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constantFrom(...WALLET_VERSIONS), fc.constantFrom(0, -1), (bytes, v, wc) => {
+        const key = Buffer.from(bytes);
+        assert.equal(walletOwnsAddress(key, walletAddress(v, key, wc)), v);
+        const flipped = Buffer.from(key);
+        flipped[0]! ^= 1;
+        assert.equal(walletOwnsAddress(flipped, walletAddress(v, key, wc)), null);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('wallet.addr encoding round-trips, including workchain -1 as big-endian', () => {
