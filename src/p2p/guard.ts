@@ -33,6 +33,9 @@ export interface GuardStats {
  * reply to leave, or for the partner to open a new stream on it. */
 const GRACE_MS = 1_000;
 
+/** Failed handshakes that close a pending connection at once: an honest peer fails once (a wrong key), then fixes it. */
+const MAX_FAILED_HANDSHAKES = 3;
+
 interface Entry {
   maConn: MultiaddrConnection;
   host: string;
@@ -40,6 +43,10 @@ interface Entry {
   /** authenticated streams open on this connection */
   links: number;
   pendingSince: number;
+  /** when a pending connection is closed (ms since the epoch) */
+  deadline: number;
+  /** handshakes failed on it while pending */
+  failures: number;
   timer?: ReturnType<typeof setTimeout>;
   gone: boolean;
 }
@@ -95,7 +102,7 @@ export class InboundGuard {
   /** libp2p's `denyInboundConnection`: admits every connection, making room as the caps say (never denies). */
   deny(maConn: MultiaddrConnection): boolean {
     const host = hostKey(maConn.remoteAddr);
-    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, gone: false };
+    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, gone: false };
     this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
     this.entries.set(entry.key, entry);
     maConn.addEventListener('close', () => this.forget(entry), { once: true });
@@ -124,8 +131,14 @@ export class InboundGuard {
   handshakeFailed(connection: Connection): void {
     const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound' || e.links > 0) return;
+    // The grace only shortens the connection's time: a failure every second never keeps it open (each hello
+    // costs this node a wallet check), and a few failures close it at once.
+    if (++e.failures >= MAX_FAILED_HANDSHAKES) return this.drop(e, `${e.failures} handshakes failed`);
+    const at = Math.min(e.deadline, Date.now() + Math.min(GRACE_MS, this.opts.timeoutMs));
+    if (at >= e.deadline && e.timer) return;
     clearTimeout(e.timer);
-    e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.min(GRACE_MS, this.opts.timeoutMs));
+    e.deadline = at;
+    e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.max(0, at - Date.now()));
     e.timer.unref?.();
   }
 
@@ -152,6 +165,8 @@ export class InboundGuard {
     s.add(e);
     this.pendingTotal++;
     e.pendingSince = Date.now();
+    e.deadline = e.pendingSince + timeoutMs;
+    e.failures = 0;
     e.timer = setTimeout(() => {
       this.opts.stats.pendingTimedOut++;
       this.drop(e, `no handshake within ${timeoutMs} ms`);

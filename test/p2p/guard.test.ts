@@ -97,3 +97,22 @@ test('an authenticated connection leaves the pending set and re-enters it when i
   assert.equal(g.snapshot().total, 0);
   g.stop();
 });
+
+test("a failed handshake only shortens a pending connection's time: later failures never keep it open", async () => {
+  // timeout 1.2 s, grace 1 s: a second failure re-armed the grace (1.6 s in all), a failure a second for ever
+  const { g } = guard(10, 4, 1200);
+  const f = fake('10.0.0.1');
+  g.deny(f.maConn);
+  const started = Date.now();
+  g.handshakeFailed(f.conn);
+  await new Promise((r) => setTimeout(r, 600));
+  g.handshakeFailed(f.conn);
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(f.aborted, true, `still open after ${Date.now() - started} ms`);
+  // three failures close it at once (an honest peer fails once, then fixes its key)
+  const h = fake('10.0.0.2');
+  g.deny(h.maConn);
+  for (let i = 0; i < 3; i++) g.handshakeFailed(h.conn);
+  assert.equal(h.aborted, true);
+  g.stop();
+});
