@@ -2,6 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
+import { depositFeesText } from '../node/uiRules.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -177,7 +178,7 @@ export function depositMax(due: null, wallet: bigint | null, fees: bigint, exact
 export function depositMax(due: bigint | null, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string } | null {
   const most = wallet === null ? null : wallet > fees ? wallet - fees : 0n;
   if (due !== null && (exact || most === null || most >= due)) return { nano: due, what: 'what the contract still expects from you' };
-  return most === null ? null : { nano: most, what: `your wallet balance less about ${formatTon(fees)} TON of fees` };
+  return most === null ? null : { nano: most, what: `your wallet balance less ${depositFeesText(fees)}` };
 }
 
 /** Whether the views offer an action: what the node allows now, and Send when the node asks for the turn itself. */

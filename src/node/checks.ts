@@ -5,11 +5,12 @@ import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import { topUpHow } from '../core/networks.js';
 import { WALLET_FEE_RESERVE } from '../chain/index.js';
-import { DEPOSIT_FEE } from '../contract/layout.js';
+import { CHANNEL_FEES, DEPOSIT_FEE } from '../contract/layout.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { MAX_PERIOD, minChallengePeriod } from './policy.js';
+import { depositFeesText } from './uiRules.js';
 
 /** Throws unless `period` (s) is within this node's minimum and the contract's maximum. */
 export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'partner'): void {
@@ -26,8 +27,15 @@ export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'part
   }
 }
 
-/** What a wallet holds beyond a deposit to pay it: the contract's DEPOSIT_FEE and the wallet's own fee reserve (0.03 TON). */
-export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE;
+/**
+ * What a wallet keeps after a deposit to leave alone: a close or a challenge, then the finish. Each carries
+ * CHANNEL_FEES.close with the wallet's own reserve beside it; the first costs at most about 0.01 TON (0.05 TON). A wallet
+ * that deposited all it could held 0.003 TON after it: it could not close, and a stale close of its partner stood.
+ */
+export const EXIT_RESERVE = CHANNEL_FEES.close + WALLET_FEE_RESERVE + 10_000_000n;
+
+/** What a wallet holds beyond a deposit: the contract's DEPOSIT_FEE, the wallet's own fee reserve, and EXIT_RESERVE (0.08 TON). */
+export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE + EXIT_RESERVE;
 
 /** Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it. */
 export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
@@ -36,7 +44,7 @@ export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string
   if (balance < needed) {
     throw new NodeError(
       'INSUFFICIENT_FUNDS',
-      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus about ${formatTon(needed - deposit)} TON of fees: top it up first (${topUpHow(ctx.o.network)})`,
+      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(needed - deposit)}: top it up first (${topUpHow(ctx.o.network)})`,
     );
   }
 }

@@ -330,7 +330,7 @@ export interface ChannelNodeApi {
   balanceContract(channel?: string): Promise<bigint>;
   /** my wallet's balance, or any account's */
   balanceTon(address?: string): Promise<bigint>;
-  /** what the wallet needs beyond a deposit (or a deployment with it) for its fees: the most to deposit is the balance less this */
+  /** what the wallet needs beyond a deposit (or a deployment with it): its fees and what a close alone takes later; the most to deposit is the balance less this */
   depositFees(): bigint;
   /** Whether both wallets have taken in what a closed channel paid them (testnet: a block or more after the payout); null when not paid out or unknown (a record written before 2026-12-02). */
   payoutLanded(channel?: string, timeoutMs?: number): Promise<boolean | null>;

@@ -67,6 +67,11 @@ export function depositsProblem(mine: bigint, theirs: bigint): string | undefine
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";
 }
 
+/** What a wallet needs beyond a deposit (the node's depositFees()), in words. */
+export function depositFeesText(fees: bigint): string {
+  return `about ${formatTon(fees)} TON for fees and a close (kept in the wallet: leaving the channel alone takes it)`;
+}
+
 /**
  * After a proposal: when the partner's wallet (read once, 3 s at most) holds less than the deposit asked of them and
  * the deposit's fees (the node's figure), the note that they can accept only after a top-up; else null.
@@ -78,7 +83,7 @@ export async function partnerShort(
   const partnerDeposit = ch.me === 'A' ? ch.expectedDepositB : ch.expectedDepositA;
   const short = await walletShort(node, partnerDeposit, ch.partnerAddress);
   if (!short) return null;
-  return `your partner's wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and about ${formatTon(short.fees)} TON of fees: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
+  return `your partner's wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and ${depositFeesText(short.fees)}: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function ownShort(
   const myDeposit = ch.me === 'A' ? ch.expectedDepositA : ch.expectedDepositB;
   const short = await walletShort(node, myDeposit);
   if (!short) return null;
-  return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and about ${formatTon(short.fees)} TON of fees: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
+  return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and ${depositFeesText(short.fees)}: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
 }
 
 /**
