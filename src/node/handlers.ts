@@ -172,7 +172,10 @@ export function handlers(p: Parts): HandlerTable {
   };
   return {
     'channel.propose': async (s, m) => {
-      if (!ctx.channels.has(m.channelId.toString()) && !limitsOf(s).proposals.take()) {
+      // A resend of this partner's own proposal is free; an id of anyone else's channel costs what a new one does.
+      const known = ctx.channels.get(m.channelId.toString());
+      const resend = known !== undefined && known.rec.me === 'B' && known.rec.addressA === rawTextOf(s.partner.walletAddress);
+      if (!resend && !limitsOf(s).proposals.take()) {
         throw new NodeError('QUOTA_EXCEEDED', 'too many channel proposals from you: wait a few seconds and propose again');
       }
       await p.negotiation.onPropose(s, m);

@@ -146,7 +146,10 @@ export class Negotiation {
     const existing = ctx.channels.get(m.channelId.toString());
     if (existing) {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
-      throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
+      if (partnerAddressOf(existing.rec) === partner) throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
+      // another partner's id: answered as a dropped proposal, so a stranger learns nothing of who has which channel
+      ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: DROPPED_REASON });
+      return;
     }
     this.refuseTerms(s, m);
     if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');

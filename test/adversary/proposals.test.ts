@@ -183,3 +183,32 @@ test('a proposal on another channel contract version (a newer SynChannel) is ref
     propose(13n);
     await until(() => vic.node.channel("12") !== null && vic.node.channel("13") !== null, 'both proposals listed');
   }));
+
+test("a stranger's proposal that reuses the id of another partner's channel is answered as a dropped one, and costs what a new one does", async () => {
+  const world = await World.create();
+  try {
+    const vic = await world.node('vic');
+    const hal = await world.node('hal');
+    const addr = await world.link(vic, hal);
+    const hals = await world.open(hal, vic, TON('1'), TON('1'));
+    const eve = await stranger(addr);
+    try {
+      const vicAddress = Address.parse(vic.node.getAccount()).toRawString();
+      const ask = (id: bigint) => eve.say({ type: 'channel.propose', channelId: id, challengePeriod: 3600, expectedDepositA: TON('1'), expectedDepositB: 0n, addressA: eve.address.toRawString(), addressB: vicAddress, publicKeyA: eve.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+      const told = vic.events.length;
+      ask(BigInt(hals.channelId));
+      await until(() => eve.count('channel.reject') + eve.count('error') >= 1, 'an answer');
+      // what a dropped proposal hears: nothing says the id is in use here
+      assert.deepEqual(eve.errors(), []);
+      assert.match(String((eve.received.find((m) => m.type === 'channel.reject') as { reason?: string }).reason), /too many channel proposals were waiting there/);
+      assert.deepEqual(vic.events.slice(told).filter((e) => e.type === 'error').map((e) => (e as { code: string }).code), [], "nothing shown to the victim's user");
+      // probes of it take the proposal budget: QUOTA_EXCEEDED comes, as for new ids
+      for (let i = 0; i < 30; i++) ask(BigInt(hals.channelId));
+      await until(() => eve.errors().includes('QUOTA_EXCEEDED'), 'the proposal budget spent');
+    } finally {
+      await eve.stop();
+    }
+  } finally {
+    await world.close();
+  }
+});
