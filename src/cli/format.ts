@@ -224,7 +224,7 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
 export function startNotes(channels: readonly ChannelView[]): string[] {
   return channels
     .filter((c) => c.pending?.awaiting === 'me')
-    .map((c) => `❗ State ${c.pending!.step} from your partner awaits your signature (channel ${c.id}): showLast shows it, sign signs it❗`);
+    .map((c) => `❗ State ${c.pending!.step} from your partner awaits your signature (channel ${c.contract}): showLast shows it, sign signs it❗`);
 }
 
 /** What a paid-out channel paid by, in one phrase: "paid out by step 1: A [4 3] B (not the latest, step 5: …)". */

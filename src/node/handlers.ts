@@ -166,7 +166,7 @@ export function handlers(p: Parts): HandlerTable {
     // A partner's messages wait in the channel's queue at most MAX_WAITING deep: an honest one has a few in
     // flight; a flood is refused (answered, not kept), so it cannot grow memory or the work left at stop.
     const waiting = queued.get(ctl) ?? 0;
-    if (waiting >= MAX_WAITING) throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${ctl.id}: send the next once the last is answered`);
+    if (waiting >= MAX_WAITING) throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${shown(ctl)}: send the next once the last is answered`);
     queued.set(ctl, waiting + 1);
     return ctl.run(() => fn(ctl)).finally(() => queued.set(ctl, (queued.get(ctl) ?? 1) - 1));
   };

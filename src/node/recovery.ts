@@ -4,6 +4,7 @@
 import { Channel } from '../core/channel.js';
 import { SynError, codeOf, messageOf, nextStep } from '../core/errors.js';
 import { addressText } from '../core/format.js';
+import { shownContract as shown } from './addresses.js';
 import type { NodeContext, OtherNetworkChannel } from './context.js';
 import { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
@@ -48,11 +49,11 @@ export async function recoverChannels(
       const { ctl, head } = got;
       ctx.channels.set(ctl.id, ctl);
       if (head.repaired?.damaged) {
-        const message = `channel ${id}: the last record of its journal (${head.repaired.bytesDropped} bytes) is damaged on disk (whole, but its checksum fails: not a torn write); it was cut and kept beside the journal (torn-*.bin). If it held the latest state both signed, this node lost it: connect to your partner (the nodes resync the states one lacks), or import a backup`;
+        const message = `channel ${shown(ctl)}: the last record of its journal (${head.repaired.bytesDropped} bytes) is damaged on disk (whole, but its checksum fails: not a torn write); it was cut and kept beside the journal (torn-*.bin). If it held the latest state both signed, this node lost it: connect to your partner (the nodes resync the states one lacks), or import a backup`;
         ctx.emit({ type: 'error', code: 'JOURNAL_CORRUPT', level: 'error', message });
-      } else if (head.repaired) ctx.log(`channel ${id}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
+      } else if (head.repaired) ctx.log(`channel ${shown(ctl)}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
       if (opts.restored) await ctl.storage!.writeRecord(ctl.rec);
-      ctx.log(`recovered channel ${id} (${ctl.rec.life}, step ${head.latest?.state.step ?? '-'})${ctl.rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
+      ctx.log(`recovered channel ${shown(ctl)} (${ctl.rec.life}, step ${head.latest?.state.step ?? '-'})${ctl.rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
       await resume(ctl);
       // A deployment whose send failed before the stop (one stopped during it: resume) is sent again if lost.
       if (ctl.life === 'accepted') void negotiation.recoverDeploy(ctl).catch((e: unknown) => ctx.fail(e, ctl));
@@ -111,7 +112,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   const ctl = new ChannelController(rec, storage, machine);
   if (party !== ctx.myAddress.toRawString() && !ended(rec.life)) {
     ctl.otherWallet = addressText(party, 'wallet');
-    ctx.emit({ type: 'error', code: 'OTHER_WALLET', level: 'error', message: `channel ${rec.channelId} was opened with the wallet ${ctl.otherWallet} of this key, and this node runs ${addressText(ctx.myAddress, 'wallet')}: it watches the channel and challenges a stale close, but cannot pay, deposit or close it from this wallet. Start the node with that wallet (the key folder or wallet version it was opened with)` });
+    ctx.emit({ type: 'error', code: 'OTHER_WALLET', level: 'error', message: `channel ${shown(ctl)} was opened with the wallet ${ctl.otherWallet} of this key, and this node runs ${addressText(ctx.myAddress, 'wallet')}: it watches the channel and challenges a stale close, but cannot pay, deposit or close it from this wallet. Start the node with that wallet (the key folder or wallet version it was opened with)` });
   }
   return { ctl, head };
 }

@@ -10,6 +10,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { shownContract as shown } from './addresses.js';
 
 /** How long after a failed read the chain is read again (ms). */
 const READ_AGAIN_MS = 60_000;
@@ -60,7 +61,7 @@ export class Redeploy {
     const since = ctl.rec.deploySentAt;
     const left = since === undefined ? 0 : Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
     const auto = this.schedule(ctl);
-    const what = `your deployment of channel ${ctl.id} (the node stopped or its send failed) is not on chain`;
+    const what = `your deployment of channel ${shown(ctl)} (the node stopped or its send failed) is not on chain`;
     const then = auto ? 'the node reads the chain and deploys again by itself if nothing landed' : 'run deposit: it reads the chain first and deploys again only if nothing landed';
     const now = auto ? 'The node deploys the contract with your deposit again (it reads the chain first)' : 'Run deposit to deploy the contract with your deposit again';
     this.ctx.log(left > 0 ? `${what} yet: it may still land in the next ${left} s (the node watches the contract). If it has not by then, ${then}` : `${what}: it did not land. ${now}`, 'warn');
@@ -79,10 +80,10 @@ export class Redeploy {
     if (!this.owed(ctl) || (await this.n.adoptDeployed(ctl, { status }))) return;
     if (!this.owed(ctl)) return;
     if (status !== 'not_deployed') {
-      this.ctx.log(`channel ${ctl.id} was accepted but not deployed before the node stopped, and ${addressText(ctl.rec.contract, 'contract')} shows ${status}: nothing is deployed`, 'warn');
+      this.ctx.log(`channel ${shown(ctl)} was accepted but not deployed before the node stopped, and its contract shows ${status}: nothing is deployed`, 'warn');
       return;
     }
-    this.ctx.log(`channel ${ctl.id}: the node stopped after your partner accepted it and before the deployment started: starting it now`, 'warn');
+    this.ctx.log(`channel ${shown(ctl)}: the node stopped after your partner accepted it and before the deployment started: starting it now`, 'warn');
     await this.n.deploy(ctl);
   }
 
@@ -103,18 +104,18 @@ export class Redeploy {
     const contract = addressText(ctl.rec.contract, 'contract');
     const status = (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
     if (!status) {
-      this.ctx.log(`could not read ${contract} to see whether your deployment of channel ${ctl.id} landed: nothing is deployed again before a read says; trying again in ${READ_AGAIN_MS / 1000} s`, 'warn');
+      this.ctx.log(`could not read ${contract} to see whether your deployment of that channel landed: nothing is deployed again before a read says; trying again in ${READ_AGAIN_MS / 1000} s`, 'warn');
       return this.at(ctl, READ_AGAIN_MS);
     }
     if (await this.n.adoptDeployed(ctl, { status })) return; // it landed after all: the channel goes on
     // Checked again with no wait before deploy()'s own phase step: a deposit deploying meanwhile is seen.
     if (!this.due(ctl) || ctl.rec.deploySentAt !== since) return;
     if (status !== 'not_deployed') {
-      this.ctx.log(`your deployment of channel ${ctl.id} is not seen, and ${contract} shows ${status}: nothing is deployed again`, 'warn');
+      this.ctx.log(`your deployment of channel ${contract} is not seen, and its contract shows ${status}: nothing is deployed again`, 'warn');
       return;
     }
     this.sent.set(ctl, (this.sent.get(ctl) ?? 0) + 1);
-    this.ctx.log(`your deployment of channel ${ctl.id} (sent ${Math.round((Date.now() - since) / 1000)} s ago) did not land and can no longer: deploying the channel contract with your deposit again…`, 'warn');
+    this.ctx.log(`your deployment of channel ${shown(ctl)} (sent ${Math.round((Date.now() - since) / 1000)} s ago) did not land and can no longer: deploying the channel contract with your deposit again…`, 'warn');
     await this.n.deploy(ctl);
   }
 }

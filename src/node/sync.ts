@@ -13,6 +13,7 @@ import { movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { stateViews } from './views.js';
+import { shownContract as shown } from './addresses.js';
 
 /** Resync answers per channel: a burst, then this many per second. */
 export const RESYNC_BURST = 8;
@@ -196,7 +197,7 @@ export class Sync {
     if (paid < 0n || !statesEqual(expected, state)) return;
     const s = paid > 0n ? ch.proposePayment(paid) : ch.proposeEmpty();
     await ctl.append([{ kind: 'staged', state: s, mine: true }]);
-    this.ctx.log(`channel ${ctl.id}: your proposal of step ${state.step} from before the restore waits for your partner's signature again`, 'info');
+    this.ctx.log(`channel ${shown(ctl)}: your proposal of step ${state.step} from before the restore waits for your partner's signature again`, 'info');
   }
 
   /** The partner's answer is complete: the restored channel knows everything both signed, and may act again. */
@@ -209,7 +210,7 @@ export class Sync {
     const now = ctl.channel.latest?.state.step ?? null;
     const gained = now === null ? 0n : from === null ? now + 1n : now - from;
     const only = ctl.rec.restored ? ". Your partner may still hold newer states that your node signed before it lost its data: the node signs no payment in this channel, close it with withdraw and open a new one to pay again" : '';
-    ctx.log(`channel ${ctl.id}: restored from a backup at step ${from ?? '-'}; your partner's answer brought ${gained} newer state(s) signed by both, now at step ${now ?? '-'}${only}`, 'warn');
+    ctx.log(`channel ${shown(ctl)}: restored from a backup at step ${from ?? '-'}; your partner's answer brought ${gained} newer state(s) signed by both, now at step ${now ?? '-'}${only}`, 'warn');
     await ctl.saveRecord();
     ctx.changed(ctl);
     const ch = ctl.channel;

@@ -212,9 +212,10 @@ test('without --channel an action goes to the one channel that allows it, and se
 });
 
 test('a node that starts with a state awaiting your signature says so (with --manual only showLast told)', () => {
-  const view = (id: string, pending: unknown) => ({ id, pending }) as unknown as ChannelView;
+  const view = (id: string, pending: unknown) => ({ id, contract: `kQ${id}`, pending }) as unknown as ChannelView;
   assert.deepEqual(startNotes([view('1', null), view('2', { step: 5n, awaiting: 'partner' })]), []);
-  assert.deepEqual(startNotes([view('3', { step: 8n, awaiting: 'me' })]), ['❗ State 8 from your partner awaits your signature (channel 3): showLast shows it, sign signs it❗']);
+  // named by its contract, as channels lists it (not the numeric id)
+  assert.deepEqual(startNotes([view('3', { step: 8n, awaiting: 'me' })]), ['❗ State 8 from your partner awaits your signature (channel kQ3): showLast shows it, sign signs it❗']);
 });
 
 test('challenge says whether it challenged (it printed only "The contract holds step 15")', async () => {
