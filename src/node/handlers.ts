@@ -159,6 +159,12 @@ function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; c
   return found;
 }
 
+/** A resend of this partner's own proposal (free); an id of anyone else's channel costs what a new one does. */
+function isResend(ctx: NodeContext, s: PeerSession, channelId: bigint): boolean {
+  const known = ctx.channels.get(channelId.toString());
+  return known !== undefined && known.rec.me === 'B' && known.rec.addressA === rawTextOf(s.partner.walletAddress);
+}
+
 export function handlers(p: Parts): HandlerTable {
   const { ctx } = p;
   const inQueue = (s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>) => {
@@ -172,10 +178,7 @@ export function handlers(p: Parts): HandlerTable {
   };
   return {
     'channel.propose': async (s, m) => {
-      // A resend of this partner's own proposal is free; an id of anyone else's channel costs what a new one does.
-      const known = ctx.channels.get(m.channelId.toString());
-      const resend = known !== undefined && known.rec.me === 'B' && known.rec.addressA === rawTextOf(s.partner.walletAddress);
-      if (!resend && !limitsOf(s).proposals.take()) {
+      if (!isResend(ctx, s, m.channelId) && !limitsOf(s).proposals.take()) {
         throw new NodeError('QUOTA_EXCEEDED', 'too many channel proposals from you: wait a few seconds and propose again');
       }
       await p.negotiation.onPropose(s, m);
