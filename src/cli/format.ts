@@ -57,6 +57,18 @@ function remember(set: Set<string>, address: string): void {
 }
 
 /** Formats node events for people; remembers which partners were already introduced (printed once). */
+/** The payout, told as it lands: "Success" only when the contract paid by the latest state both signed. */
+function closedText(e: Extract<NodeEvent, { type: 'closed' }>): string {
+  const p = e.payout;
+  const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
+  const stale = !p.matchesLatest && p.latestStep !== null;
+  const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+  if (stale) {
+    lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
+  }
+  return lines.join('\n');
+}
+
 export class EventFormatter {
   private readonly introduced = new Set<string>();
   private readonly offline = new Set<string>();
@@ -86,7 +98,7 @@ export class EventFormatter {
           `❗ Your partner proposes a channel❗\n` +
           `They deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositB : e.channel.expectedDepositA)} TON, ` +
           `you deposit ${formatTon(e.channel.me === 'A' ? e.channel.expectedDepositA : e.channel.expectedDepositB)} TON, ` +
-          `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it (or \`decline\`); its id, for --channel when you have several channels: ${e.channel.id}.`
+          `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it (or \`decline\`); its contract, for --channel when you have several channels: ${e.channel.contract}.`
         );
       case 'channelUpdated':
         return null;
@@ -130,17 +142,8 @@ export class EventFormatter {
         return `❗ The initial state is still not signed by both after ${e.waitedSeconds} s.❗ Your partner may be gone: run \`leave\` to get the deposits back (after the challenge window).`;
       case 'equivocation':
         return `❗ Your partner signed two different states for step ${e.step}❗ The evidence is kept; the state both of you signed stands.`;
-      case 'closed': {
-        const p = e.payout;
-        const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
-        // "Success" only when the contract paid by the latest state both signed
-        const stale = !p.matchesLatest && p.latestStep !== null;
-        const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
-        if (stale) {
-          lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
-        }
-        return lines.join('\n');
-      }
+      case 'closed':
+        return closedText(e);
       case 'error':
         return `error [${e.code}]: ${e.message}`;
     }

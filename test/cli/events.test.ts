@@ -387,3 +387,10 @@ test('balanceChan --json says the phase, and during a close or after the payout 
   const open = await json({ phase: 'open' }, { step: 2n, balanceA: 1n, balanceB: 2n });
   assert.deepEqual([open.phase, 'close' in open, 'paidOut' in open], ['open', false, false]);
 });
+
+test("a partner's proposal names the channel by its contract, as channels lists it and --channel takes it (not its numeric id)", () => {
+  const channel = { id: '5022007435907694242', contract: 'kQContract', me: 'B', expectedDepositA: parseTon('3'), expectedDepositB: parseTon('4'), challengePeriod: 600 } as unknown as ChannelView;
+  const text = new EventFormatter().format({ type: 'channelProposed', channel } as NodeEvent)!;
+  assert.match(text, /its contract, for --channel when you have several channels: kQContract\.$/);
+  assert.doesNotMatch(text, /5022007435907694242/);
+});
