@@ -5,6 +5,7 @@
 import { Address } from '@ton/core';
 import { messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
+import type { ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
@@ -13,7 +14,7 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
-import { depositsSeen } from './record.js';
+import { depositsSeen, type ChannelRecord } from './record.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -25,6 +26,15 @@ interface Watched extends DefenseState {
 
 /** How long the same warning of a watch is counted instead of logged again (ms). */
 const REPEAT_WARNING_MS = 60_000;
+
+/**
+ * A close state read directly (a poke, a hint): a close already seen whose step rose in the same window is a
+ * challenge (ours, read before its send returned, or the partner's), as the watch's diff tells it; else a close.
+ */
+function closeRead(seen: ChannelRecord['close'], state: ChannelState, submitter: 'A' | 'B', deadline: number): ChannelEvent {
+  const challenge = !!seen && seen.deadline === deadline && (seen.step === null || state.step > seen.step);
+  return challenge ? { type: 'challenged', step: state.step, state, deadline } : { type: 'closeStarted', step: state.step, submitter, deadline, state };
+}
 
 /**
  * A's own deployment seen on chain while A is back in 'accepted' (its wait failed): the partner must hear of it,
@@ -219,7 +229,7 @@ export class Arbiter {
       else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
     } else if (d.phase === 'closing' && d.submitter && d.deadline !== null) {
       if (d.exit) await this.onEvent(ctl, { type: 'exitStarted', submitter: d.submitter, deadline: d.deadline, depositA: d.depositA, depositB: d.depositB });
-      else if (d.storedState) await this.onEvent(ctl, { type: 'closeStarted', step: d.storedState.step, submitter: d.submitter, deadline: d.deadline, state: d.storedState });
+      else if (d.storedState) await this.onEvent(ctl, closeRead(ctl.rec.close, d.storedState, d.submitter, d.deadline));
     }
     return st.status;
   }

@@ -279,10 +279,12 @@ export class Defense {
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
+    // a read of the chain (the watch, a poke) may have seen it land first, and told it
+    const told = ctl.rec.close?.step === latest.state.step;
     ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
     // The challenge landed: a record that cannot be written (a full disk) is reported, not told as a failed challenge.
     await ctl.run(() => ctl.saveRecord()).catch((e) => ctx.fail(e, ctl));
-    ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
+    if (!told) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
     ctx.changed(ctl);
     void this.h.poke(ctl);
   }
