@@ -92,6 +92,36 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
   return rec;
 }
 
+/**
+ * A channel restored from a backup taken before its contract was deployed (proposed, accepted): the chain may show
+ * it funded, locked or closing since. Its record is then the contract's, as a lost one is rebuilt, so the channel is
+ * watched and can be left (as a proposal it was neither: the money locked since had no way out here). Unchanged when
+ * the chain shows no contract of this channel, or cannot be read now (said: the next start reads it again).
+ */
+export async function deployedSince(ctx: NodeContext, rec: ChannelRecord): Promise<ChannelRecord> {
+  if (rec.life !== 'proposed' && rec.life !== 'accepted') return rec;
+  const shown = addressText(rec.contract, 'contract');
+  let st: ChannelStatus;
+  try {
+    st = await readContract(ctx, Address.parse(rec.contract));
+  } catch (e) {
+    ctx.log(`channel ${shown}: restored as a proposal, and its contract could not be read (${messageOf(e)}): if it was deployed since the backup, restart the node when the chain answers to follow it`, 'warn');
+    return rec;
+  }
+  if (st.status !== 'funding' && st.status !== 'open' && st.status !== 'closing') return rec;
+  const d = st.data;
+  const version = versionAt(d, rec.contract);
+  const mine = rec.me === 'A' ? d.publicKeyA : d.publicKeyB;
+  if (version === null || d.channelId !== rec.channelId || !mine.equals(ctx.o.key.publicKey)) return rec;
+  const next = recordFromContract(d, rec.me, rec.network, version);
+  // no state both signed here yet: the partner's answer to the resync brings those signed since the backup
+  if (next.life === 'open') next.life = 'locked';
+  next.restorePending = true;
+  next.restored = true;
+  ctx.log(`channel ${shown}: restored from a backup taken before its contract was deployed; the contract is ${st.status} on chain now, and the channel is followed from it (your partner's answer brings the states signed since)`, 'warn');
+  return next;
+}
+
 /** The contract address a damaged record file still shows (its `contract` field), or null. */
 async function contractHint(corrupt: Error & { code: string }): Promise<Address | null> {
   const path = (corrupt as { path?: unknown }).path;

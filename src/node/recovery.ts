@@ -8,7 +8,7 @@ import { shownContract as shown } from './addresses.js';
 import type { NodeContext, OtherNetworkChannel } from './context.js';
 import { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
-import { corruptRecordError, recoverLost, type RecordLoss } from './rebuild.js';
+import { corruptRecordError, deployedSince, recoverLost, type RecordLoss } from './rebuild.js';
 import { partnerAddressOf, upgradeRecord, type ChannelRecord } from './record.js';
 import type { ChannelHead, ChannelStorage } from './persistence.js';
 import type { BrokenChannelView } from './types.js';
@@ -81,7 +81,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   if (item.error && !corruptRecordError(item.error)) throw item.error;
   const storage = await ctx.data.channel(item.id);
   const got = await recordOf(item, storage);
-  const rec = 'rec' in got ? got.rec : await recoverLost(ctx, item.id, storage, got.lost);
+  let rec = 'rec' in got ? got.rec : await recoverLost(ctx, item.id, storage, got.lost);
   if (!rec) return null; // an empty folder (a crash before the first write): nothing to recover
   if (rec.network !== ctx.o.network) {
     await storage.close();
@@ -90,6 +90,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   if (restored) {
     rec.restorePending = true;
     rec.restored = true;
+    rec = await deployedSince(ctx, rec); // a backup of a proposal: the contract may be locked by now
   }
   const party = rec.me === 'A' ? rec.addressA : rec.addressB;
   const head = await storage.loadHead();

@@ -1,0 +1,45 @@
+// A backup taken while the channel was only proposed, imported after the contract locked and payments ran: the
+// restored node kept it a proposal, never watched the contract, and offered no way out (withdraw NOT_OPEN, exit
+// NOT_LOCKED, refund NO_CONTRACT) while the contract held both deposits. Real nodes over libp2p on a SandboxChain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { waitForEvent } from '../../src/node/index.js';
+import { TON } from '../adversary/scene.js';
+import { World, assertSameHistory, until } from '../adversary/world.js';
+
+test('a backup of a proposal imported after the contract locked follows the contract, gets the states signed since, and can close', { timeout: 180_000 }, async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const proposed = waitForEvent(hal.node, 'channelProposed');
+    const ch = (await vic.node.open({ myDeposit: TON('3'), partnerDeposit: TON('4'), partner: hal.node.getAccount() })).channelId;
+    await proposed;
+    const backup = join(w.dir, 'vic.backup');
+    await vic.node.exportBackup(backup);
+    const locked = waitForEvent(vic.node, 'stateSigned', (e) => e.state.step === 0n, 60_000);
+    await hal.node.deposit(undefined, { channel: ch });
+    await locked;
+    await w.pay(vic, ch, TON('1'));
+    await assertSameHistory(vic.node, hal.node, ch);
+    const last = hal.node.channel(ch)!.latest!;
+    // Vic loses its channels and imports the backup of the proposal
+    await w.stop(vic);
+    await rm(join(vic.dataDir, 'channels'), { recursive: true, force: true });
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    await vic.node.importBackup(backup);
+    assert.notEqual(vic.node.channel(ch)!.phase, 'proposed', 'followed from the contract');
+    await w.link(hal, vic);
+    await until(() => vic.node.channel(ch)?.latest?.step === last.step && !vic.node.channel(ch)!.restorePending, 'the states signed since', 60_000);
+    assert.equal(await vic.node.balanceContract(ch), await hal.node.balanceContract(ch));
+    const closed = waitForEvent(vic.node, 'closed', () => true, 60_000);
+    await vic.node.withdraw({ channel: ch });
+    const e = await closed;
+    assert.deepEqual([e.payout.step !== null && e.payout.step >= last.step, e.payout.balanceA, e.payout.matchesLatest], [true, last.balanceA, true]);
+  } finally {
+    await w.close();
+  }
+});
