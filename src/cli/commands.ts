@@ -26,8 +26,8 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
 
-function offlineNote(a: RunArgs, ch: ChannelView): void {
-  if (!ch.partnerOnline) a.io.say('Your partner is offline: the state is delivered when they reconnect.');
+function offlineNote(a: RunArgs, ch: ChannelView, what: 'state' | 'request' = 'state'): void {
+  if (!ch.partnerOnline) a.io.say(`Your partner is offline: the ${what} is delivered when they reconnect.`);
 }
 
 /** The partner `open` proposes to, as the node picks it: the one online (else known), never one of several. */
@@ -193,7 +193,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = allowed(a, 'requestEmpty');
     await a.node.requestEmpty({ channel: ch.id });
     a.io.say('Requested the turn from your partner');
-    offlineNote(a, ch);
+    offlineNote(a, ch, 'request');
     return {};
   },
   async withdraw(a) {

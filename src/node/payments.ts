@@ -157,7 +157,10 @@ export class Payments implements Stager {
       // What a send waits for comes from the partner: say when they cannot send it now.
       const code = (e as NodeError).code;
       if ((code === 'PENDING_STATE' || code === 'NOT_YOUR_TURN') && !this.online(ctl)) {
-        throw new NodeError('PARTNER_OFFLINE', `${(e as Error).message}; your partner is offline right now (the nodes reconnect by themselves: try again once they are back)`);
+        // their turn: asked for already (a waiting send asks), or to ask with requestEmpty; either way it comes from them
+        const asked = ctl.channel.turnRequested ? ', and your node has asked them for it: the request goes when they reconnect' : ' (request it with requestEmpty)';
+        const why = code === 'NOT_YOUR_TURN' ? `it is your partner's turn${asked}` : (e as Error).message;
+        throw new NodeError('PARTNER_OFFLINE', `${why}; your partner is offline right now (the nodes reconnect by themselves: send again once they are back)`);
       }
       if (code === 'NOT_YOUR_TURN' && waitMs > 0 && ctl.channel.turnRequested) {
         const s = Math.round(waitMs / 1000);

@@ -142,7 +142,7 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await alice.wait(/Partner \S+ disconnected/, mark);
     let out = await alice.run('requestEmpty', /offline|Requested the turn[^\n]*\n[^\n]*\n/);
     assert.match(out, /Requested the turn/);
-    assert.match(out, /Your partner is offline: the state is delivered when they reconnect/);
+    assert.match(out, /Your partner is offline: the request is delivered when they reconnect/);
     mark = alice.mark();
     bob = startBob();
     await bob.wait(/Serving again \(as before the restart\): \S+/);

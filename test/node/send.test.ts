@@ -70,6 +70,27 @@ describe('send, one after another', () => {
     });
   });
 
+  test("a send on an offline partner's turn says to request the turn, or that it was requested (not to request it again)", async () => {
+    const p = await openPair();
+    try {
+      await fund(p);
+      await p.bob.createEmpty(); // the turn is Alice's
+      await until('step 1 at Alice', () => latest(p.alice).step === 1n);
+      const gone = waitForEvent(p.bob, 'partnerDisconnected');
+      await p.alice.stop();
+      await gone;
+      const said = (e: unknown) => codeOf(e) === 'PARTNER_OFFLINE' && /your partner is offline right now/.test(String((e as Error).message)) && String((e as Error).message);
+      await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 500 }), (e) => /^it is your partner's turn \(request it with requestEmpty\)/.test(said(e) || ''));
+      await p.bob.requestEmpty();
+      await assert.rejects(p.bob.send(TON('0.1'), { waitMs: 500 }), (e) => {
+        const m = said(e) || '';
+        return /^it is your partner's turn, and your node has asked them for it: the request goes when they reconnect/.test(m) && !/requestEmpty/.test(m);
+      });
+    } finally {
+      await closePair(p);
+    }
+  });
+
   test('the connection drops for a moment while a send waits: the send goes once the partner is back and passes the turn', async () => {
     await afterFirstPayment(async (p) => {
       let settled = false;
