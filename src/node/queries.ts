@@ -36,6 +36,19 @@ export function showWindow(id: string, count: bigint, range: { from?: bigint; to
   return { from, to };
 }
 
+/**
+ * Of two channels in one phase, whether `c` is the later: by its payout on chain (closed), else by when it locked;
+ * unknown, the one loaded later (a channel made while the node runs). Among incoming proposals the first is kept:
+ * a flood of proposals never takes the default.
+ */
+function later(c: ChannelController, best: ChannelController): boolean {
+  if (c.life === 'proposed' && best.life === 'proposed') return false;
+  const [x, y] = [c.rec.payout?.lt, best.rec.payout?.lt];
+  if (x !== undefined && y !== undefined) return x >= y;
+  if (c.rec.lockedAt !== null && best.rec.lockedAt !== null) return c.rec.lockedAt >= best.rec.lockedAt;
+  return true;
+}
+
 export abstract class Queries {
   constructor(protected readonly ctx: NodeContext) {}
 
@@ -56,11 +69,9 @@ export abstract class Queries {
   protected current(): ChannelController | null {
     let best: ChannelController | null = null;
     for (const c of this.ctx.channels.values()) {
-      if (!best || (RELEVANCE[c.life] ?? 0) >= (RELEVANCE[best.life] ?? 0)) {
-        // Among incoming proposals, keep the first (a flood of proposals never takes the default).
-        if (best && c.life === 'proposed' && best.life === 'proposed') continue;
-        best = c;
-      }
+      const r = RELEVANCE[c.life] ?? 0;
+      const b = best ? (RELEVANCE[best.life] ?? 0) : -1;
+      if (r > b || (best && r === b && later(c, best))) best = c;
     }
     return best;
   }
