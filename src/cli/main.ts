@@ -52,9 +52,21 @@ program
   .option('--min-period <seconds>', 'shortest challenge period you accept from a partner (default: 60 on sandbox/devnet, 3600 on testnet)', number(wholeNumber, 'a whole number of seconds, e.g. 3600'))
   .option('-V, --version', 'print the version (and the channel contract it opens channels on) and exit')
   .option('--min-free-mib <n>', 'free space (MiB) the data folder\'s disk keeps: under it no new payment state is signed (default 32; 0: no floor)', number(decimalNumber, 'a number of MiB, e.g. 64 (0: no floor)'))
-  .action(async (opts) => {
+  .action(async (opts: NodeOpts) => {
+    // a network's own flag without that network: the node would run elsewhere than the person meant
+    const misplaced = otherChainFlag(opts.chain);
+    if (misplaced) program.error(misplaced);
     await runNode(opts);
   });
+
+/** A flag given on the command line that only the other chain uses (`--devnet-url` without `--chain devnet`). */
+function otherChainFlag(chain: NetworkKind): string | null {
+  const only: [string, string, NetworkKind][] = [['devnetUrl', '--devnet-url', 'devnet'], ['testnetEndpoint', '--testnet-endpoint', 'testnet'], ['apiKey', '--api-key', 'testnet']];
+  for (const [key, flag, net] of only) {
+    if (net !== chain && program.getOptionValueSource(key) === 'cli') return `${flag} is for --chain ${net}, and this node would run on ${chain === 'sandbox' ? 'the embedded sandbox' : chain}: add --chain ${net}`;
+  }
+  return null;
+}
 
 // Mistakes on the shell's command line: with --json one JSON line like every other error (code USAGE, the next step
 // as hint); in text commander's message, with where to look. Commander exits with status 1 after it.

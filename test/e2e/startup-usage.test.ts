@@ -42,6 +42,15 @@ test('devnet or demo after a flag: says they come first, not that the CLI takes 
   assert.match(run('--data', '/tmp/x', 'demo').stderr, /demo comes first: synchannel demo/);
 });
 
+test("a network's own flag without that network is refused (the node would have run on the sandbox unasked)", () => {
+  const j = JSON.parse(run('--json', '--devnet-url', 'http://127.0.0.1:18081').stdout.trim().split('\n')[0]!) as { event: string; code: string; message: string };
+  assert.deepEqual([j.event, j.code], ['fatal', 'USAGE']);
+  assert.match(j.message, /^--devnet-url is for --chain devnet, and this node would run on the embedded sandbox: add --chain devnet/);
+  const t = run('--chain', 'devnet', '--api-key', 'k');
+  assert.equal(t.status, 1);
+  assert.match(t.stderr, /--api-key is for --chain testnet, and this node would run on devnet: add --chain testnet/);
+});
+
 test('number flags take decimal digits and say what was typed (0x10 was 16 seconds, abc was "got NaN")', () => {
   for (const [flag, value] of [['--period', '0x10'], ['--min-period', '1e3'], ['--min-free-mib', 'abc'], ['--requests-per-second', '0x5'], ['--period', '']]) {
     const r = run('--json', flag!, value!);
