@@ -83,23 +83,36 @@ export function stdinIo(json: boolean): { io: Io; close: () => void } {
 
 function terminalIo(): { io: Io; close: () => void } {
   const out = process.stdout;
-  const rl = createInterface({ input: process.stdin, output: out, terminal: true, historySize: HISTORY, completer: completeCommand, prompt: '' });
-  // whether a prompt waits for a line (what is printed meanwhile goes above it, as it does above a line typed ahead)
+  // whether a prompt waits for a line (what is printed meanwhile goes above it, as it does above a line typed ahead),
+  // and whether it is a command's own question (an amount, "Are you sure"): Ctrl+D there cancels that command only
   let prompting = false;
-  const s = linesOf(rl, () => {
-    prompting = false;
-    rl.setPrompt('');
-  });
-  rl.on('close', () => void (prompting = false));
+  let answering = false;
   // once stopping, the prompt is not drawn again: what the stop says is written plainly
   let stopping = false;
-  // Ctrl+C in raw mode reaches readline, not the process: it stops the node as the signal does (shown as a terminal
-  // shows it, and what the stop says starts on a line of its own).
-  rl.on('SIGINT', () => {
-    [prompting, stopping] = [false, true];
-    out.write('^C\n');
-    process.kill(process.pid, 'SIGINT');
-  });
+  let closing = false;
+  let rl!: ReturnType<typeof createInterface>;
+  let s!: Lines;
+  const open = (history: string[]) => {
+    rl = createInterface({ input: process.stdin, output: out, terminal: true, history, historySize: HISTORY, completer: completeCommand, prompt: '' });
+    s = linesOf(rl, () => {
+      prompting = false;
+      rl.setPrompt('');
+    });
+    const mine = rl;
+    mine.on('close', () => {
+      prompting = false;
+      // Ctrl+D at a command's question: that command is cancelled (its wait got null) and the prompt comes back
+      if (answering && !closing && !stopping) open((mine as unknown as { history: string[] }).history ?? []);
+    });
+    // Ctrl+C in raw mode reaches readline, not the process: it stops the node as the signal does (shown as a terminal
+    // shows it, and what the stop says starts on a line of its own).
+    mine.on('SIGINT', () => {
+      [prompting, stopping] = [false, true];
+      out.write('^C\n');
+      process.kill(process.pid, 'SIGINT');
+    });
+  };
+  open([]);
   const io: Io = {
     json: false,
     interactive: true,
@@ -111,7 +124,8 @@ function terminalIo(): { io: Io; close: () => void } {
       rl.prompt(true); // the prompt again (if one waits), with what was typed so far and the cursor where it was
     },
     emit: (o) => out.write(`${jsonLine(o)}\n`),
-    ask: (text) => {
+    ask: (text, o) => {
+      answering = !o?.command;
       const l = s.queue.shift();
       if (l === undefined && s.ended) return Promise.resolve(null);
       if (l !== undefined) {
@@ -124,5 +138,11 @@ function terminalIo(): { io: Io; close: () => void } {
       return new Promise((r) => s.waiting.push(r));
     },
   };
-  return { io, close: () => rl.close() };
+  return {
+    io,
+    close: () => {
+      closing = true;
+      rl.close();
+    },
+  };
 }

@@ -187,7 +187,7 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
 async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boolean; askedToServe: boolean }> {
   let askedToServe = false;
   while (true) {
-    const line = await io.ask(io.json || !io.interactive ? '' : '> ');
+    const line = await io.ask(io.json || !io.interactive ? '' : '> ', { command: true });
     if (line === null) return { exitCommand: false, askedToServe };
     if (commandSpec(tokenize(line).name)?.name === 'serve') askedToServe = true;
     if (!(await runLine(line, node, io))) return { exitCommand: true, askedToServe };

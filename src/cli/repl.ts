@@ -16,8 +16,11 @@ export interface Io {
   say(text: string): void;
   /** one JSON object per line (--json mode) */
   emit(obj: Record<string, unknown>): void;
-  /** asks for one line; null at end of input */
-  ask(prompt: string): Promise<string | null>;
+  /**
+   * asks for one line; null at end of input. `command`: the prompt for the next command (else a command's own
+   * question, which Ctrl+D at a terminal cancels without ending the input)
+   */
+  ask(prompt: string, o?: { command?: boolean }): Promise<string | null>;
   json: boolean;
   /** stdin is a terminal (a person can answer a confirmation) */
   interactive: boolean;

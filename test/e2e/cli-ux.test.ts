@@ -161,6 +161,17 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     await alice.wait(/Last state signed successful/, mark);
   });
 
+  test("Ctrl+D at a command's own question cancels that command only: the node goes on (it stopped, money in the channel)", async () => {
+    const mark = alice.mark();
+    alice.child.stdin.write('send\n');
+    await alice.wait(/Enter amount to send or "exit": $/, mark);
+    alice.child.stdin.write('\x04');
+    await alice.wait(/send[^\n]*cancelled/, mark);
+    alice.child.stdin.write('getAccount\n');
+    await alice.wait(new RegExp(`getAccount\\n${ADDR.source}\\n`), mark);
+    assert.doesNotMatch(alice.output(mark), /end of input|Stopping with money/);
+  });
+
   test('Ctrl+C (SIGINT) stops with the notes exit prints: the money nothing watches then (a signal stopped silently)', async () => {
     const mark = bob.mark();
     bob.child.kill('SIGINT');

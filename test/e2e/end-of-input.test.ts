@@ -1,5 +1,6 @@
-// Ctrl-D at a terminal ends the input: at a command's own prompt it cancels that command, and the node says that it
-// stops, rather than printing a prompt that no longer reads anything and quitting without a word (a review).
+// Ctrl-D at a terminal: at a command's own prompt it cancels that command, and the prompt comes back and reads (it
+// ended the input, and so stopped the node with money in its channels: a field test); at the command prompt it ends
+// the input, and the node says that it stops, rather than quitting without a word (a review).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,20 +17,24 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('Ctrl-D at a prompt of serve cancels it, and the node says it stops at the end of input', async () => {
+test('Ctrl-D at a prompt of serve cancels serve only; at the command prompt the node says it stops at the end of input', async () => {
   const cli = new CliText(['--data', join(dir, 'a')], { tty: true });
   try {
     await cli.wait(/Type help for the commands/);
-    const from = cli.run('serve', /enter a source port/i);
-    await from;
-    const mark = cli.mark();
+    await cli.run('serve', /enter a source port/i);
+    let mark = cli.mark();
+    cli.child.stdin.write('\x04');
+    await cli.wait(/serve: cancelled/, mark, 30_000);
+    cli.child.stdin.write('getAccount\n');
+    await cli.wait(/getAccount\n\S+\n/, mark, 30_000);
+    assert.doesNotMatch(cli.output(mark), /end of input/);
+    mark = cli.mark();
     cli.child.stdin.write('\x04');
     await cli.wait(/end of input/i, mark, 30_000);
     assert.equal(await cli.exited, 0);
     const after = cli.output(mark);
-    assert.match(after, /serve: cancelled/);
     assert.match(after, /end of input: the node stops/);
-    assert.doesNotMatch(after.split('serve: cancelled')[1] ?? '', /^> /m, 'no prompt that reads nothing');
+    assert.doesNotMatch(after.split('end of input')[1] ?? '', /^> /m, 'no prompt that reads nothing');
   } finally {
     cli.child.kill('SIGKILL');
   }
