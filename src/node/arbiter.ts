@@ -3,7 +3,7 @@
 // until the challenge lands or the deadline passes, and again after a restart: the first read of the chain
 // re-raises the close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
-import { messageOf } from '../core/errors.js';
+import { codeOf, messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
@@ -14,6 +14,7 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
+import { NodeError } from './errors.js';
 import { depositsSeen, type ChannelRecord } from './record.js';
 
 interface Watched extends DefenseState {
@@ -321,13 +322,19 @@ export class Arbiter {
   async readDeadline(ctl: ChannelController): Promise<void> {
     const deadline = ctl.rec.close?.deadline;
     if (ctl.life !== 'closing' || ctl.deadlinePassed || deadline === undefined) return;
-    const now = await this.measureSkew();
+    let failed: unknown = null;
+    const now = await this.measureSkew((e) => (failed = e));
     if (now !== null && now >= deadline) ctl.deadlinePassed = true;
+    // Over by this clock, and the chain unread: its failure is the answer, not "still open until" a past time.
+    if (now === null && failed && Date.now() / 1000 + this.ctx.chainSkew >= deadline) {
+      const at = new Date(deadline * 1000).toISOString();
+      throw new NodeError(codeOf(failed), `the challenge window ended at ${at} (chain time) by this node's clock, but the chain could not be read to confirm it: ${messageOf(failed)}. The node finishes the close by itself once it reads the chain`);
+    }
   }
 
   /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */
-  private async measureSkew(): Promise<number | null> {
-    const now = await this.ctx.o.chain.now().catch(() => null);
+  private async measureSkew(onError?: (e: unknown) => void): Promise<number | null> {
+    const now = await this.ctx.o.chain.now().catch((e: unknown) => (onError?.(e), null));
     if (now !== null) this.ctx.chainSkew = now - Date.now() / 1000;
     return now;
   }
