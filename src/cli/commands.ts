@@ -230,9 +230,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async leave(a) {
     const ch = allowed(a, 'exit');
     a.io.say(`Leaving channel ${ch.contract}: the contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window of ${durationText(ch.challengePeriod)}; your partner can still challenge with a state both signed.`);
+    if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold states signed since, which pay you more than the deposits.');
     await confirm(a, 'leave the channel with the deposits');
-    // told by the node's closeStarted event, with the challenge window's end
-    return a.node.exit({ channel: ch.id, onProgress: (m) => a.io.say(m) });
+    // told by the node's closeStarted event, with the challenge window's end (confirmed above, restored or not)
+    return a.node.exit({ channel: ch.id, confirmStale: ch.restorePending, onProgress: (m) => a.io.say(m) });
   },
   async challenge(a) {
     const ch = allowed(a, 'challenge');

@@ -96,11 +96,13 @@ async function leave(c: CommandContext, t: unknown) {
   const partner = partnerOf(c, ch);
   const ok = await c.prompts.confirm(
     'Leave the channel with the deposits?',
-    `${partner} never signed the initial state. The contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window (${period(ch.challengePeriod)}); ${partner} can still challenge with a state both signed.`,
+    ch.restorePending
+      ? `This channel was restored from a backup and ${partner} has not answered yet: they may hold states signed since, which pay you more than the deposits. The contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window (${period(ch.challengePeriod)}).`
+      : `${partner} never signed the initial state. The contract pays back the deposits (A ${formatTon(ch.depositA)} TON, B ${formatTon(ch.depositB)} TON) after the challenge window (${period(ch.challengePeriod)}); ${partner} can still challenge with a state both signed.`,
     'Leave with the Deposits',
   );
   if (!ok) throw cancelled();
-  const r = await onChain('starting the exit…', (p) => node.api.exit({ ...p, channel: ch.id }));
+  const r = await onChain('starting the exit…', (p) => node.api.exit({ ...p, channel: ch.id, confirmStale: ch.restorePending }));
   void c.info(`exit started: the node pays out in ${windowLeft(node.api.channels().find((x) => x.id === ch.id))}`);
   return r;
 }

@@ -322,7 +322,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return r;
   }
 
-  async exit(opts: ProgressOptions & { channel?: string } = {}): Promise<{ deadline: number }> {
+  async exit(opts: ProgressOptions & { channel?: string; confirmStale?: boolean } = {}): Promise<{ deadline: number }> {
     return this.closing.exit(this.pick(opts.channel), opts);
   }
 

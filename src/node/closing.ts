@@ -281,9 +281,13 @@ export class Closing {
   }
 
   /** Locked with no state signed by both: leave with the recorded deposits (the partner may challenge with any state both signed). */
-  async exit(ctl: ChannelController, opts: ProgressOptions): Promise<{ deadline: number }> {
+  async exit(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
     const can = ctl.actions().exit;
     if (!can.ok) throw new NodeError(can.code, can.why);
+    // as withdraw: the partner may hold states signed since the backup, and an exit pays the deposits
+    if (ctl.rec.restorePending && !opts.confirmStale) {
+      throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner may hold states signed since it, and an exit pays the deposits (they challenge it only with a state that pays them more); connect to them first, or confirm to leave with the deposits');
+    }
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
     await this.markSent(ctl, null);

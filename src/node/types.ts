@@ -310,7 +310,8 @@ export interface ChannelNodeApi {
   requestEmpty(opts?: ChannelSel): Promise<void>;
   withdraw(opts?: WithdrawOptions & ChannelSel): Promise<WithdrawResult>;
   /** locked, step 0 not signed by both: leave with the recorded deposits (a unilateral exit) */
-  exit(opts?: ProgressOptions & ChannelSel): Promise<{ deadline: number }>;
+  /** `confirmStale`: leave a channel restored from a backup before the partner answered (it may hold newer states) */
+  exit(opts?: ProgressOptions & ChannelSel & { confirmStale?: boolean }): Promise<{ deadline: number }>;
   /** a close under way: challenge it now with the latest state if that pays more (the node also does it by itself) */
   challenge(opts?: ProgressOptions & ChannelSel): Promise<ChannelView>;
   /** after the challenge window: pay out (the node also does it by itself) */

@@ -43,3 +43,34 @@ test('a backup of a proposal imported after the contract locked follows the cont
     await w.close();
   }
 });
+
+test('a restored channel that waits for its partner leaves with the deposits only when confirmed, as withdraw asks', { timeout: 180_000 }, async () => {
+  const w = await World.create();
+  try {
+    let vic = await w.node('vic');
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const proposed = waitForEvent(hal.node, 'channelProposed');
+    const ch = (await vic.node.open({ myDeposit: TON('3'), partnerDeposit: TON('4'), partner: hal.node.getAccount() })).channelId;
+    await proposed;
+    const backup = join(w.dir, 'vic.backup');
+    await vic.node.exportBackup(backup);
+    const locked = waitForEvent(vic.node, 'stateSigned', (e) => e.state.step === 0n, 60_000);
+    await hal.node.deposit(undefined, { channel: ch });
+    await locked;
+    await w.pay(hal, ch, TON('1')); // Vic gained 1 TON since the backup
+    await w.stop(hal);
+    await w.stop(vic);
+    await rm(join(vic.dataDir, 'channels'), { recursive: true, force: true });
+    vic = await w.node('vic', { keyPair: vic.keyPair });
+    await vic.node.importBackup(backup);
+    assert.equal(vic.node.channel(ch)!.phase, 'locked');
+    assert.ok(vic.node.channel(ch)!.restorePending);
+    await assert.rejects(vic.node.exit({ channel: ch }), (e: Error & { code?: string }) => e.code === 'RESTORE_PENDING' && /may hold states signed since it/.test(e.message));
+    assert.equal(vic.node.channel(ch)!.phase, 'locked', 'nothing sent');
+    await vic.node.exit({ channel: ch, confirmStale: true });
+    assert.equal(vic.node.channel(ch)!.phase, 'closing');
+  } finally {
+    await w.close();
+  }
+});
