@@ -73,7 +73,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     } else {
       a.io.say('No WAN address known (pass --announce /ip4/<public ip>/tcp/<port> if you have a public IP)');
     }
-    a.io.say('Waiting for incoming connection');
+    // a partner already connected (either way): the listener serves others too; nothing waits for them
+    const online = a.node.partners().filter((x) => x.online);
+    a.io.say(online.length ? `Connected to ${online.map((x) => x.address).join(', ')}; still listening for incoming connections` : 'Waiting for incoming connection');
     return r;
   },
   async connect(a) {

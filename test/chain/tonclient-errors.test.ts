@@ -135,7 +135,7 @@ describe('TonClientChain HTTP errors and retries', () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const c = new TonClientChain({ kind: 'devnet', endpoint: `http://127.0.0.1:${port}`, retry: { ...fast, retries: 1 } });
-    await assert.rejects(c.ping(), code('ENDPOINT_UNREACHABLE', new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*synchannel devnet`)));
+    await assert.rejects(c.ping(), code('ENDPOINT_UNREACHABLE', new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*synchannel devnet.*give the node the URL it printed \\(--devnet-url\\)`)));
   });
 
   test('a request that hangs: ENDPOINT_UNREACHABLE after the request timeout; abort during backoff: CANCELLED', async () => {

@@ -124,9 +124,17 @@ test('Enter alone at a prompt with no default says what the command needs, and t
   }
 });
 
+test('serve with a partner connected says so and that it still listens, not that it waits for a connection', async () => {
+  const node = { serve: async () => ({ lan: ['/ip4/127.0.0.1/tcp/40001/p2p/12D3KooWx'], wan: [] }), partners: () => [{ address: '0QAlice', online: true }, { address: '0QGone', online: false }] } as unknown as ChannelNodeApi;
+  const t = io({});
+  await runLine('serve 0', node, t.it);
+  assert.match(t.said.join('\n'), /Connected to 0QAlice; still listening for incoming connections$/);
+  assert.doesNotMatch(t.said.join('\n'), /Waiting for incoming connection/);
+});
+
 test('Enter alone at the port prompt serves on a free port (0), as a serve from a pipe does', async () => {
   let port: unknown = null;
-  const node = { serve: async (p: number) => ((port = p), { lan: ['/ip4/127.0.0.1/tcp/40001/p2p/12D3KooWx'], wan: [] }) } as unknown as ChannelNodeApi;
+  const node = { serve: async (p: number) => ((port = p), { lan: ['/ip4/127.0.0.1/tcp/40001/p2p/12D3KooWx'], wan: [] }), partners: () => [] } as unknown as ChannelNodeApi;
   const t = io({ interactive: true, answers: [''] });
   await runLine('serve', node, t.it);
   assert.equal(port, 0, t.said.join('\n'));
@@ -191,7 +199,7 @@ test('help <command> and <command> --help say what that command does (both were 
 
 test('serve from a pipe or with --json: the port is optional as help shows (0, any free port); only decimal digits 0..65535 are a port', async () => {
   const ports: unknown[] = [];
-  const n = { serve: async (port: number) => (ports.push(port), { lan: [], wan: [] }) } as unknown as ChannelNodeApi;
+  const n = { serve: async (port: number) => (ports.push(port), { lan: [], wan: [] }), partners: () => [] } as unknown as ChannelNodeApi;
   for (const o of [{ json: true }, { json: false }]) {
     const x = io(o);
     await runLine('serve', n, x.it);
