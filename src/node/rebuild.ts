@@ -96,7 +96,7 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
  * A channel restored from a backup taken before its contract was deployed (proposed, accepted): the chain may show
  * it funded, locked or closing since. Its record is then the contract's, as a lost one is rebuilt, so the channel is
  * watched and can be left (as a proposal it was neither: the money locked since had no way out here). Unchanged when
- * the chain shows no contract of this channel, or cannot be read now (said: the next start reads it again).
+ * the chain shows no live contract of this channel, or cannot be read now (said: every start reads it again).
  */
 export async function deployedSince(ctx: NodeContext, rec: ChannelRecord): Promise<ChannelRecord> {
   if (rec.life !== 'proposed' && rec.life !== 'accepted') return rec;
@@ -105,7 +105,7 @@ export async function deployedSince(ctx: NodeContext, rec: ChannelRecord): Promi
   try {
     st = await readContract(ctx, Address.parse(rec.contract));
   } catch (e) {
-    ctx.log(`channel ${shown}: restored as a proposal, and its contract could not be read (${messageOf(e)}): if it was deployed since the backup, restart the node when the chain answers to follow it`, 'warn');
+    ctx.log(`channel ${shown}: restored as a proposal, and its contract could not be read (${messageOf(e)}): if it was deployed since the backup, the node follows it once a start reads it (restart the node when the chain answers)`, 'warn');
     return rec;
   }
   if (st.status !== 'funding' && st.status !== 'open' && st.status !== 'closing') return rec;

@@ -90,7 +90,12 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   if (restored) {
     rec.restorePending = true;
     rec.restored = true;
-    rec = await deployedSince(ctx, rec); // a backup of a proposal: the contract may be locked by now
+  }
+  // a backup of a proposal (kept restored until the chain is read): the contract may be deployed, even locked, by now
+  if (rec.restored && (rec.life === 'proposed' || rec.life === 'accepted')) {
+    const was = rec;
+    rec = await deployedSince(ctx, rec);
+    if (rec !== was && !restored) await storage.writeRecord(rec);
   }
   const party = rec.me === 'A' ? rec.addressA : rec.addressB;
   const head = await storage.loadHead();

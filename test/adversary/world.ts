@@ -73,14 +73,14 @@ export class World {
   }
 
   /** Starts a node (again, when `keyPair` and `name` are those of a stopped one: same data folder). */
-  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number } = {}): Promise<NodeHandle> {
+  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number; wrap?: (c: Chain) => Chain } = {}): Promise<NodeHandle> {
     const keyPair = o.keyPair ?? newKeyPair();
     const counter: ReadCounter = { reads: 0, statusReads: 0 };
     const dataDir = join(this.dir, name);
     const node = await createNode({
       network: 'sandbox',
       dataDir,
-      chain: counted(this.chain, counter),
+      chain: (o.wrap ?? ((c: Chain) => c))(counted(this.chain, counter)),
       key: { keyPair },
       autoMode: o.autoMode ?? true,
       challengePeriod: o.period ?? 120,
