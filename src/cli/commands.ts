@@ -26,6 +26,16 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
 
+/** finish's channel: one that allows it, else one open by the view (the node reads the chain: TOO_EARLY is waitable). */
+function finishable(a: RunArgs): ChannelView {
+  try {
+    return allowed(a, 'finish');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'TOO_EARLY') throw e;
+    return allowed(a, 'finish', ['TOO_EARLY']);
+  }
+}
+
 function offlineNote(a: RunArgs, ch: ChannelView, what: 'state' | 'request' = 'state'): void {
   if (!ch.partnerOnline) a.io.say(`Your partner is offline: the ${what} is delivered when they reconnect.`);
 }
@@ -250,7 +260,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async finish(a) {
     // "still open" is the node's to say after it reads the chain: a window over by this clock with the chain unread
     // is told as that read's failure, not as open until a time already past
-    const ch = allowed(a, 'finish', ['TOO_EARLY']);
+    const ch = finishable(a);
     const c = await a.node.finish({ channel: ch.id, onProgress: (m) => a.io.say(m) });
     a.io.say(c.phase === 'closed' ? 'The close is finished.' : 'The finish is sent; the payout shows when the chain confirms it.');
     return c;

@@ -14,9 +14,9 @@ import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem, importSummary, partnerShort, refundTerms } from '../node/uiRules.js';
 import { channelDescription, depositMax, finishWords, period, windowLeft } from './words.js';
 
-async function channel(c: CommandContext, t: unknown, action: Action): Promise<{ node: HostedNode; ch: ChannelView }> {
+async function channel(c: CommandContext, t: unknown, action: Action, waitable: readonly string[] = []): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
-  return { node, ch: await c.channelForAction(node, t, action) };
+  return { node, ch: await c.channelForAction(node, t, action, waitable) };
 }
 
 async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?: unknown, partnerArg?: unknown) {
@@ -149,7 +149,8 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       return r;
     },
     finish: async (t) => {
-      const { node, ch } = await channel(c, t, 'finish');
+      // "still open" is the node's to say once it reads the chain (a window over by the clock, the chain down)
+      const { node, ch } = await channel(c, t, 'finish', ['TOO_EARLY']);
       const view = await onChain('finishing the close…', (p) => node.api.finish({ ...p, channel: ch.id }), { cancellable: false });
       void c.info(finishWords(view));
       return view;

@@ -338,7 +338,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async finish(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
-    await this.arbiter.readDeadline(ctl);
+    await this.arbiter.readDeadline(ctl, { forFinish: true });
     const can = ctl.actions().finish;
     if (!can.ok) throw new NodeError(can.code, can.why);
     await this.arbiter.finishNow(ctl);

@@ -319,14 +319,14 @@ export class Arbiter {
   }
 
   /** Before a person's challenge or finish: whether the window is over, by the chain's clock (the watch tells later). */
-  async readDeadline(ctl: ChannelController): Promise<void> {
+  async readDeadline(ctl: ChannelController, o: { forFinish?: boolean } = {}): Promise<void> {
     const deadline = ctl.rec.close?.deadline;
     if (ctl.life !== 'closing' || ctl.deadlinePassed || deadline === undefined) return;
     let failed: unknown = null;
     const now = await this.measureSkew((e) => (failed = e));
     if (now !== null && now >= deadline) ctl.deadlinePassed = true;
     // Over by this clock, and the chain unread: its failure is the answer, not "still open until" a past time.
-    if (now === null && failed && Date.now() / 1000 + this.ctx.chainSkew >= deadline) {
+    if (o.forFinish && now === null && failed && Date.now() / 1000 + this.ctx.chainSkew >= deadline) {
       const at = new Date(deadline * 1000).toISOString();
       throw new NodeError(codeOf(failed), `the challenge window ended at ${at} (chain time) by this node's clock, but the chain could not be read to confirm it: ${messageOf(failed)}. The node finishes the close by itself once it reads the chain`);
     }

@@ -97,3 +97,13 @@ test("finish asks the node even when the view says the window is open: the node 
   assert.match(line!, /^finish failed: the challenge window ended at .* but the chain could not be read to confirm it/);
   assert.doesNotMatch(line!, /still open/);
 });
+
+test('finish with one channel over its window and another still in it picks the one that allows it (not "2 channels allow finish")', async () => {
+  const closing = (id: string, finish: unknown) => ({ id, contract: id, phase: 'closing', me: 'A', actions: new Proxy({}, { get: (_t, k) => (k === 'finish' ? finish : { ok: false, code: 'X', why: 'no' }) }) });
+  const open = closing('kQopen', { ok: false, code: 'TOO_EARLY', why: 'the challenge window is still open' });
+  const over = closing('kQover', { ok: true });
+  const asked: string[] = [];
+  const n = { currentChannel: () => open, channel: (id: string) => [open, over].find((v) => v.id === id), channels: () => [open, over], partners: () => [], finish: async (o: { channel: string }) => (asked.push(o.channel), { ...over, phase: 'closed' }) } as unknown as ChannelNodeApi;
+  const said = await say('finish', n);
+  assert.deepEqual(asked, ['kQover'], said.join('\n'));
+});

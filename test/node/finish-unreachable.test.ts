@@ -37,6 +37,9 @@ test("finish with the window over by this clock and the chain unreadable says th
       assert.doesNotMatch(e.message, /still open/);
       return true;
     });
+    // a challenge is not refused by that clock: only the contract's refusal is sure (here nothing pays Bob more)
+    const c = await p.bob.challenge().catch((e: Error) => e);
+    assert.ok(!(c instanceof Error) || !/finishes the close by itself/.test(c.message), String(c));
   } finally {
     await closePair(p);
   }
