@@ -147,8 +147,7 @@ export class Negotiation {
     if (existing) {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
       if (partnerAddressOf(existing.rec) === partner) throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
-      // another partner's id: answered as a dropped proposal, so a stranger learns nothing of who has which channel
-      ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: DROPPED_REASON });
+      // another partner's id: not answered, as a new proposal held here is not, so a stranger learns nothing of it
       return;
     }
     this.refuseTerms(s, m);
