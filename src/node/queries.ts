@@ -37,16 +37,15 @@ export function showWindow(id: string, count: bigint, range: { from?: bigint; to
 }
 
 /**
- * Of two channels in one phase, whether `c` is the later: by its payout on chain (closed), else by when it locked;
- * unknown, the one loaded later (a channel made while the node runs). Among incoming proposals the first is kept:
- * a flood of proposals never takes the default.
+ * Of two channels in one phase, whether `c` is the later: by its payout on chain (closed), then by when it locked
+ * (an unknown one is the earliest); on a tie, the one loaded later (a channel made while the node runs). Among
+ * incoming proposals the first is kept: a flood of proposals never takes the default.
  */
 function later(c: ChannelController, best: ChannelController): boolean {
   if (c.life === 'proposed' && best.life === 'proposed') return false;
-  const [x, y] = [c.rec.payout?.lt, best.rec.payout?.lt];
-  if (x !== undefined && y !== undefined) return x >= y;
-  if (c.rec.lockedAt !== null && best.rec.lockedAt !== null) return c.rec.lockedAt >= best.rec.lockedAt;
-  return true;
+  const [x, y] = [c.rec.payout?.lt ?? -1n, best.rec.payout?.lt ?? -1n];
+  if (x !== y) return x > y;
+  return (c.rec.lockedAt ?? -1) >= (best.rec.lockedAt ?? -1);
 }
 
 export abstract class Queries {

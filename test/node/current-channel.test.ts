@@ -24,6 +24,10 @@ test('among closed channels the default is the one paid out last; among open one
   assert.equal(current([open('1', 1000), closed('2', 900n)]), '1');
   const proposal = (id: string): Stand => ({ id, life: 'proposed', rec: { payout: null, lockedAt: null } });
   assert.equal(current([proposal('a'), proposal('b')]), 'a');
+  // a payout not read yet ranks below one read, whatever the order they load in
+  const unread: Stand = { id: 'u', life: 'closed', rec: { payout: null, lockedAt: 9000 } };
+  assert.equal(current([closed('r', 100n), unread]), 'r');
+  assert.equal(current([unread, closed('r', 100n)]), 'r');
   // unknown times: the one loaded later (a channel made while the node runs)
   assert.equal(current([{ id: 'x', life: 'funding', rec: { payout: null, lockedAt: null } }, { id: 'y', life: 'funding', rec: { payout: null, lockedAt: null } }]), 'y');
 });
