@@ -56,7 +56,6 @@ function remember(set: Set<string>, address: string): void {
   if (set.size > REMEMBERED) set.delete(set.values().next().value!);
 }
 
-/** Formats node events for people; remembers which partners were already introduced (printed once). */
 /** The payout, told as it lands: "Success" only when the contract paid by the latest state both signed. */
 function closedText(e: Extract<NodeEvent, { type: 'closed' }>): string {
   const p = e.payout;
@@ -69,6 +68,7 @@ function closedText(e: Extract<NodeEvent, { type: 'closed' }>): string {
   return lines.join('\n');
 }
 
+/** Formats node events for people; remembers which partners were already introduced (printed once). */
 export class EventFormatter {
   private readonly introduced = new Set<string>();
   private readonly offline = new Set<string>();

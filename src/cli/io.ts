@@ -95,7 +95,7 @@ function terminalIo(): { io: Io; close: () => void } {
   const open = (history: string[]) => {
     rl = createInterface({ input: process.stdin, output: out, terminal: true, history, historySize: HISTORY, completer: completeCommand, prompt: '' });
     s = linesOf(rl, () => {
-      prompting = false;
+      [prompting, answering] = [false, false];
       rl.setPrompt('');
     });
     const mine = rl;

@@ -61,7 +61,7 @@ program
 
 /** A flag given on the command line that only the other chain uses (`--devnet-url` without `--chain devnet`). */
 function otherChainFlag(chain: NetworkKind): string | null {
-  const only: [string, string, NetworkKind][] = [['devnetUrl', '--devnet-url', 'devnet'], ['testnetEndpoint', '--testnet-endpoint', 'testnet'], ['apiKey', '--api-key', 'testnet']];
+  const only: [string, string, NetworkKind][] = [['devnetUrl', '--devnet-url', 'devnet'], ['testnetEndpoint', '--testnet-endpoint', 'testnet'], ['apiKey', '--api-key', 'testnet'], ['requestsPerSecond', '--requests-per-second', 'testnet']];
   for (const [key, flag, net] of only) {
     if (net !== chain && program.getOptionValueSource(key) === 'cli') return `${flag} is for --chain ${net}, and this node would run on ${chain === 'sandbox' ? 'the embedded sandbox' : chain}: add --chain ${net}`;
   }

@@ -135,7 +135,6 @@ export interface ChannelView {
   contractVersion: number;
 }
 
-/** A channel folder the node could not load: listed with its error, never dropped silently. */
 /** Channels of the data folder on one other network, not closed: not run here. */
 export interface OtherNetworkView {
   network: NetworkKind;
@@ -144,6 +143,7 @@ export interface OtherNetworkView {
   contracts: string[];
 }
 
+/** A channel folder the node could not load: listed with its error, never dropped silently. */
 export interface BrokenChannelView {
   id: string;
   code: ErrorCode;
