@@ -29,7 +29,7 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
     if (text) io.say(printable(text));
     if (e.type === 'closed') balances = balances.then(() => printBalancesAfter(node, e.channel, io));
     // a proposal from another chain, or one this wallet cannot fund yet: said now, not when `deposit` fails
-    if (e.type === 'channelProposed') void proposalNote(node, e.channel).then((note) => note && io.say(`Note: ${note}`));
+    if (e.type === 'channelProposed') void proposalNote(node, e.channel).then((note) => note && io.say(`Note: ${note}`), () => undefined);
   });
 }
 

@@ -193,7 +193,7 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispos
     };
     if (event.type !== 'channelProposed') return show();
     // a proposal from another chain, or one this wallet cannot fund yet, says so (each wallet read waits 3 s at most)
-    void proposalNote(node.api, event.channel).then((note) => {
+    void proposalNote(node.api, event.channel).catch(() => null).then((note) => {
       if (note) n.text += ` Note: ${inVsCode(note)}.`;
       show();
     });

@@ -109,7 +109,7 @@ export async function proposalNote(
   node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees' | 'network'>,
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
 ): Promise<string | null> {
-  if ((await quickRead(node.balanceTon(ch.partnerAddress))) === 0n) {
+  if ((await quickRead(() => node.balanceTon(ch.partnerAddress))) === 0n) {
     return `your partner's wallet ${ch.partnerAddress} holds nothing on ${node.network}: their node runs on another chain than yours (both must use the same --chain), or their wallet is empty and cannot deploy the contract. Accepting is refused until it holds coins here (PARTNER_OTHER_CHAIN): check with your partner`;
   }
   return ownShort(node, ch);
@@ -118,16 +118,19 @@ export async function proposalNote(
 /** A wallet (this node's without `address`) that cannot pay `deposit` and its fees: what it holds; else null. */
 async function walletShort(node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; fees: bigint } | null> {
   if (deposit === 0n) return null;
-  const wallet = await quickRead(node.balanceTon(address));
+  const wallet = await quickRead(() => node.balanceTon(address));
   const fees = node.depositFees();
   return wallet === null || wallet >= deposit + fees ? null : { wallet, fees };
 }
 
-/** `read`'s value, or null when it fails or takes longer than `ms`: for a note that is not worth a long wait. */
-function quickRead<T>(read: Promise<T>, ms = 3_000): Promise<T | null> {
+/**
+ * `read`'s value, or null when it fails (a bad address throws at once) or takes longer than `ms`: for a note that is
+ * not worth a long wait.
+ */
+function quickRead<T>(read: () => Promise<T>, ms = 3_000): Promise<T | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
-  return Promise.race([read.catch(() => null), late]).finally(() => clearTimeout(timer));
+  return Promise.race([Promise.resolve().then(read).catch(() => null), late]).finally(() => clearTimeout(timer));
 }
 
 // What a stopped node leaves unwatched: the CLI says it as it stops, the extension asks before it stops. Only

@@ -50,3 +50,17 @@ test('a proposal from a node on another chain says so with it, before deposit re
     await other.close();
   }
 });
+
+test("a proposal note never fails: a partner address the chain layer refuses at once gives no note (the extension's notice waited on it and never showed)", async () => {
+  const { proposalNote } = await import('../../src/node/uiRules.js');
+  const node = {
+    network: 'sandbox' as const,
+    depositFees: () => 1n,
+    balanceTon: (address?: string) => {
+      if (address) throw new Error(`${address} is not an address`);
+      return Promise.resolve(TON('100'));
+    },
+  };
+  const ch = { me: 'B' as const, expectedDepositA: TON('3'), expectedDepositB: TON('4'), partnerAddress: '0QfakePartner' };
+  assert.equal(await proposalNote(node, ch), null);
+});
