@@ -165,17 +165,22 @@ function isResend(ctx: NodeContext, s: PeerSession, channelId: bigint): boolean 
   return known !== undefined && known.rec.me === 'B' && known.rec.addressA === rawTextOf(s.partner.walletAddress);
 }
 
+/**
+ * Runs `fn` in the queue of this partner's channel `key`. A partner's messages wait there at most MAX_WAITING deep:
+ * an honest one has a few in flight; a flood is refused (answered, not kept), so it cannot grow memory or the work
+ * left at stop.
+ */
+function queuedIn(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>): Promise<void> {
+  const ctl = channelOf(ctx, s, key);
+  const waiting = queued.get(ctl) ?? 0;
+  if (waiting >= MAX_WAITING) throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${shown(ctl)}: send the next once the last is answered`);
+  queued.set(ctl, waiting + 1);
+  return ctl.run(() => fn(ctl)).finally(() => queued.set(ctl, (queued.get(ctl) ?? 1) - 1));
+}
+
 export function handlers(p: Parts): HandlerTable {
   const { ctx } = p;
-  const inQueue = (s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>) => {
-    const ctl = channelOf(ctx, s, key);
-    // A partner's messages wait in the channel's queue at most MAX_WAITING deep: an honest one has a few in
-    // flight; a flood is refused (answered, not kept), so it cannot grow memory or the work left at stop.
-    const waiting = queued.get(ctl) ?? 0;
-    if (waiting >= MAX_WAITING) throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${shown(ctl)}: send the next once the last is answered`);
-    queued.set(ctl, waiting + 1);
-    return ctl.run(() => fn(ctl)).finally(() => queued.set(ctl, (queued.get(ctl) ?? 1) - 1));
-  };
+  const inQueue = (s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>) => queuedIn(ctx, s, key, fn);
   return {
     'channel.propose': async (s, m) => {
       if (!isResend(ctx, s, m.channelId) && !limitsOf(s).proposals.take()) {
