@@ -111,6 +111,8 @@ export interface WatchOptions {
   onEvent: (e: ChannelEvent) => void;
   /** A failed poll or an unexpected read (no account after a live one, a frozen account, a payout not found yet): the watch keeps going. Without it, errors are dropped. */
   onError?: (e: Error) => void;
+  /** The first poll that reads the channel as expected after one or more went to onError. */
+  onReadAgain?: () => void;
 }
 
 export interface ChannelWatch {

@@ -1,7 +1,7 @@
 // The channel watch: polls the channel's status and turns the changes between polls into events. `closed` comes
 // only from a stored CLOSED phase whose payout transaction was read; anything unexpected (no account after a live
 // read, a frozen account, a payout not found yet, a failed read, a read older than the last) goes to onError and the
-// next poll tries again.
+// next poll tries again; the first good read after them goes to onReadAgain.
 import type { ChannelData, ChannelStatus } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { sleep } from './http.js';
@@ -20,6 +20,16 @@ const MAX_SLOWER = 64;
 
 /** Runs until `signal` aborts or the channel has paid out. */
 export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number, signal: AbortSignal): Promise<void> {
+  let failing = false;
+  const fail = (e: Error): void => {
+    failing = true;
+    o.onError?.(e);
+  };
+  const readAgain = (): void => {
+    if (!failing) return;
+    failing = false;
+    o.onReadAgain?.();
+  };
   const emit: Emit = (e) => {
     try {
       o.onEvent(e);
@@ -40,24 +50,28 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
           return;
         }
         slower = Math.min(slower * 2, MAX_SLOWER);
-        o.onError?.(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
+        fail(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
       } else if (cur.status === 'frozen') {
-        o.onError?.(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));
+        fail(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));
       } else if (cur.status === 'not_deployed') {
-        if (prev) o.onError?.(new ChainError('PENDING', 'the channel account reads as not deployed after it was live (a lagging endpoint, or a devnet started again with a new chain?): reading again'));
-        else prev = null;
+        if (prev) fail(new ChainError('PENDING', 'the channel account reads as not deployed after it was live (a lagging endpoint, or a devnet started again with a new chain?): reading again'));
+        else {
+          prev = null;
+          readAgain();
+        }
       } else if (prev && behind(prev, cur.data)) {
-        o.onError?.(new ChainError('PENDING', `the channel reads as ${cur.data.phase} after it was ${prev.phase} (a lagging endpoint?): reading again`));
+        fail(new ChainError('PENDING', `the channel reads as ${cur.data.phase} after it was ${prev.phase} (a lagging endpoint?): reading again`));
       } else {
         // The first read reports all it shows (the deposits, the lock, a close): whoever read the chain before
         // the watch started may have read it before they landed. The node takes each event once.
         diff(prev ?? null, cur.data, emit);
         deadlineSeen = await checkDeadline(src, cur.data, deadlineSeen, emit, signal);
         prev = cur.data;
+        readAgain();
       }
     } catch (e) {
       if (signal.aborted) break;
-      o.onError?.(e as Error);
+      fail(e as Error);
     }
     try {
       await sleep(pollMs * slower, signal);

@@ -20,7 +20,8 @@ import { depositsSeen, type ChannelRecord } from './record.js';
 interface Watched extends DefenseState {
   watch: ChannelWatch;
   /** the watch's last warning: the same one again is logged at most once a minute, with how often it came */
-  warned: { text: string; at: number; more: number } | null;
+  /** The last warning shown, and whether its all-clear was shown since */
+  warned: { text: string; at: number; more: number; cleared: boolean } | null;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
 }
@@ -98,6 +99,7 @@ export class Arbiter {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
         onError: (err) => this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`),
+        onReadAgain: () => this.readAgain(ctl),
       }),
     };
     this.watched.set(ctl, w);
@@ -118,8 +120,19 @@ export class Arbiter {
       return;
     }
     const more = last?.text === text && last.more ? ` (${last.more} more time(s) in the last ${Math.round((now - last.at) / 1000)} s)` : '';
-    if (w) w.warned = { text, at: now, more: 0 };
+    if (w) w.warned = { text, at: now, more: 0, cleared: false };
     this.ctx.log(`${text}${more}`, 'warn');
+  }
+
+  /**
+   * The all-clear after a watch's warning, at the warning's level: whoever saw the warning hears when it is over.
+   * Once per warning shown: an endpoint failing every other poll gives a warning and an all-clear a minute.
+   */
+  private readAgain(ctl: ChannelController): void {
+    const last = this.watched.get(ctl)?.warned;
+    if (!last || last.cleared) return;
+    last.cleared = true;
+    this.ctx.log(`watching ${shown(ctl)}: the chain reads as expected again (the warning is over)`, 'warn');
   }
 
   unwatch(ctl: ChannelController): void {

@@ -161,6 +161,27 @@ describe('the channel watch', () => {
     assert.deepEqual(events.map((e) => e.type), ['deposit', 'deposit', 'locked', 'closeStarted'], 'all the first read shows, once');
   });
 
+  test('runWatch: the first good read after failed ones goes to onReadAgain, once per stretch of failures', async () => {
+    const open = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), storedState: null, exit: false, submitter: null, deadline: null, stepFloor: 0n, phase: 'open', depositA: 3n, depositB: 4n } as unknown as ChannelData;
+    // ok, fail, fail, ok, ok, fail, ok: two stretches of failures
+    const seq = [true, false, false, true, true, false, true];
+    let i = 0;
+    const ac = new AbortController();
+    const log: string[] = [];
+    const src: WatchSource = {
+      status: async () => {
+        const good = seq[i++];
+        if (good === undefined) ac.abort();
+        if (!good) throw new Error('down');
+        return { status: 'open', balance: 0n, data: open };
+      },
+      payout: async () => null,
+      now: async () => 0,
+    };
+    await runWatch(src, { onEvent: () => undefined, onError: () => log.push('error'), onReadAgain: () => log.push('again') }, 1, ac.signal);
+    assert.deepEqual(log, ['error', 'error', 'again', 'error', 'again']);
+  });
+
   test('runWatch: a payout transaction not found yet is looked for less and less often', async () => {
     let reads = 0;
     const ac = new AbortController();

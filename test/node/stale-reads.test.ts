@@ -269,3 +269,26 @@ withPair('a watch that fails on every poll (a devnet reset under it, an endpoint
   assert.equal(warned.length, 1, `${warned.length} lines in 1.5 s`);
   assert.match(warned[0]!, /reads as not deployed after it was live/);
 });
+
+withPair('a watch whose reads fail and then succeed says so once: a warning, then the all-clear', async (p) => {
+  await fund(p);
+  const warned: string[] = [];
+  p.bob.on((e) => void (e.type === 'log' && /^watching /.test(e.message) && warned.push(`${e.level}: ${e.message}`)));
+  const chain = p.chain as unknown as { getChannelStatus: (...a: unknown[]) => Promise<unknown> };
+  const real = chain.getChannelStatus.bind(p.chain);
+  let failing = true;
+  // The endpoint is down for a while, then answers again.
+  chain.getChannelStatus = (...a) => (failing ? Promise.reject(new Error('fetch failed (the endpoint is down)')) : real(...a));
+  try {
+    await until('Bob warned', () => warned.length > 0, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    failing = false;
+    await until('Bob gave the all-clear', () => warned.length > 1, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    chain.getChannelStatus = real;
+  }
+  assert.equal(warned.length, 2, warned.join('\n'));
+  assert.match(warned[0]!, /^warn: watching .*fetch failed \(the endpoint is down\) \(retrying\)$/);
+  assert.match(warned[1]!, /^warn: watching .*: the chain reads as expected again \(the warning is over\)$/);
+});
