@@ -166,3 +166,21 @@ export function isChannelsKey(key: KeyFacts, runningAccount: string | null, list
   if (known.length) return known.every((k) => k.key!.publicKey === key.publicKey && k.key!.account === key.account);
   return key.account === last;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Whether a node whose chain endpoint is `endpoint` runs on the devnet this window serves at `served`: the same
+ * port on a loopback name, the same path. Stop Devnet stops (and asks about) only such a node.
+ */
+export function onServedDevnet(served: string | null, runningNetwork: string | null, endpoint: string | null): boolean {
+  if (!served || runningNetwork !== 'devnet' || !endpoint) return false;
+  try {
+    const [a, b] = [new URL(served), new URL(endpoint)];
+    const host = (u: URL) => (LOOPBACK.has(u.hostname) ? 'loopback' : u.hostname);
+    const path = (u: URL) => u.pathname.replace(/\/+$/, '');
+    return a.protocol === b.protocol && host(a) === host(b) && a.port === b.port && path(a) === path(b);
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@ import type { CommandContext, CommandName, Handler } from './commands.js';
 import { NETWORKS, isNetwork, type HostedNode } from './host.js';
 import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
-import { isChannelsKey, keyChange, restartQuestion, stopWarning } from './guards.js';
+import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning } from './guards.js';
 import { channelWallets } from './keys.js';
 import { channelKeys, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, multiaddr, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
@@ -357,10 +357,11 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
       await c.host.startSettled(); // a node starting on the devnet is asked about as a running one
-      const url = c.host.devnetServer?.url;
-      if (url && c.host.runningNetwork === 'devnet') await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
-      // a node on this devnet has no chain once it stops: it stops first, and is said to
-      const onIt = !!url && c.host.runningNetwork === 'devnet' && c.host.runningEndpoint === url;
+      const url = c.host.devnetServer?.url ?? null;
+      // a node on this devnet has no chain once it stops: asked about first, it stops first, and is said to;
+      // a node on another devnet goes on
+      const onIt = onServedDevnet(url, c.host.runningNetwork, c.host.runningEndpoint);
+      if (onIt) await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
       if (onIt) await c.host.stopNode();
       const stopped = await c.host.stopDevnet();
       const node = onIt ? `, and your node with it: it ran on that devnet (${url}). Start the Devnet, then Start the Node, to go on` : '';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, isChannelsKey, keyChange, keyTarget, offered, restartQuestion, stopWarning } from '../../src/extension/guards.js';
+import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, isChannelsKey, keyChange, keyTarget, offered, onServedDevnet, restartQuestion, stopWarning } from '../../src/extension/guards.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { depositsProblem } from '../../src/node/uiRules.js';
@@ -220,5 +220,18 @@ describe('restarting a node for a new setting (Set Testnet API Key)', () => {
     const calm = restartQuestion([channel()], 'testnet', 'to use the new API key');
     assert.doesNotMatch(calm.detail, /waiting for the chain/);
     assert.match(calm.detail, /Later keeps the node running as it is: the change is saved and used at its next start/);
+  });
+});
+
+describe('Stop Devnet and the node', () => {
+  test("a node on the devnet this window serves is stopped with it (and asked about); a node on another devnet is not", () => {
+    const served = 'http://127.0.0.1:8081';
+    assert.equal(onServedDevnet(served, 'devnet', 'http://127.0.0.1:8081'), true);
+    assert.equal(onServedDevnet(served, 'devnet', 'http://localhost:8081/'), true, 'the same server by another loopback name');
+    assert.equal(onServedDevnet(served, 'devnet', 'http://127.0.0.1:9090'), false, 'another devnet: its node goes on');
+    assert.equal(onServedDevnet(served, 'devnet', 'http://10.0.0.2:8081'), false, 'another machine');
+    assert.equal(onServedDevnet(served, 'sandbox', null), false);
+    assert.equal(onServedDevnet(null, 'devnet', 'http://127.0.0.1:8081'), false, 'this window serves no devnet');
+    assert.equal(onServedDevnet(served, 'devnet', 'not a url'), false);
   });
 });
