@@ -60,20 +60,12 @@ async function rebuildRecord(ctx: NodeContext, id: string, storage: ChannelStora
   // The message says what to do (recovery.ts adds no code advice to it).
   // retry: the chain may answer later (the node tries again by itself while it runs, recovery.ts).
   const fail = (why: string, todo: string, retry = false) => new SynError('RECORD_CORRUPT', `${lost} and ${why}: ${todo}`, { details: { advised: true, retry } });
-  const again = 'the node tries again every minute while it runs (and at its next start)';
   const st = await readContract(ctx, contract).catch((e: unknown) => {
-    throw fail(`the contract its journal names (${shown}) could not be read from the chain to rebuild it (${messageOf(e)})`, `${again}; check the chain endpoint, or import a backup`, true);
+    throw fail(`the contract its journal names (${shown}) could not be read from the chain to rebuild it (${messageOf(e)})`, `${AGAIN}; check the chain endpoint, or import a backup`, true);
   });
-  if (st.status === 'not_deployed') throw fail(`the contract its journal names (${shown}) is not deployed on ${ctx.o.network}`, `if the channel is on another network, start a node on that network with this folder; otherwise ${again}, or import a backup`, true);
-  if (st.status === 'frozen') throw fail(`the contract its journal names (${shown}) is frozen and shows no terms`, 'top it up with its state init and restart the node, or import a backup');
-  if (st.status === 'closed') throw fail(`the contract its journal names (${shown}) is closed and paid out: nothing is left to guard`, 'import a backup to see the channel again');
-  const d = st.data;
-  const version = versionAt(d, contract.toRawString());
-  if (version === null) throw fail(`the terms read from ${shown} do not give its address`, 'restart the node when the chain answers correctly, or import a backup');
-  if (d.channelId.toString() !== id) throw fail(`the contract its journal names (${shown}) is channel ${d.channelId}, not ${id}`, 'import a backup');
-  const me = d.publicKeyA.equals(ctx.o.key.publicKey) ? 'A' : d.publicKeyB.equals(ctx.o.key.publicKey) ? 'B' : null;
-  if (!me) throw fail(`neither key of the contract ${shown} is this node's`, 'start the node with the key the channel was opened with, or import a backup');
-  const rec = recordFromContract(d, me, ctx.o.network, version);
+  const terms = termsOnChain(ctx, st, contract, id);
+  if (!terms.ok) throw fail(terms.why, terms.todo, terms.retry);
+  const { rec, me } = terms;
   // Locked, but no state signed by both yet (the journal holds only a proposal): leave is what is left, after a wait.
   if (!signed && rec.life === 'open') rec.life = 'locked';
   // Nothing says whether this journal is the latest (a backup imported before the record was lost is older than
@@ -108,18 +100,35 @@ export async function deployedSince(ctx: NodeContext, rec: ChannelRecord): Promi
     ctx.log(`channel ${shown}: restored as a proposal, and its contract could not be read (${messageOf(e)}): if it was deployed since the backup, the node follows it once a start reads it (restart the node when the chain answers)`, 'warn');
     return rec;
   }
-  if (st.status !== 'funding' && st.status !== 'open' && st.status !== 'closing') return rec;
-  const d = st.data;
-  const version = versionAt(d, rec.contract);
-  const mine = rec.me === 'A' ? d.publicKeyA : d.publicKeyB;
-  if (version === null || d.channelId !== rec.channelId || !mine.equals(ctx.o.key.publicKey)) return rec;
-  const next = recordFromContract(d, rec.me, rec.network, version);
+  const terms = termsOnChain(ctx, st, Address.parse(rec.contract), rec.channelId.toString());
+  if (!terms.ok || terms.me !== rec.me) return rec;
+  const next = terms.rec;
   // no state both signed here yet: the partner's answer to the resync brings those signed since the backup
   if (next.life === 'open') next.life = 'locked';
   next.restorePending = true;
   next.restored = true;
   ctx.log(`channel ${shown}: restored from a backup taken before its contract was deployed; the contract is ${st.status} on chain now, and the channel is followed from it (your partner's answer brings the states signed since)`, 'warn');
   return next;
+}
+
+const AGAIN = 'the node tries again every minute while it runs (and at its next start)';
+
+type Terms = { ok: true; rec: ChannelRecord; me: 'A' | 'B' } | { ok: false; why: string; todo: string; retry: boolean };
+
+/** The record of channel `id` as its contract's data shows it, when the contract is live, is `id` and has this node's key. */
+function termsOnChain(ctx: NodeContext, st: ChannelStatus, contract: Address, id: string): Terms {
+  const shown = addressText(contract, 'contract');
+  const no = (why: string, todo: string, retry = false): Terms => ({ ok: false, why, todo, retry });
+  if (st.status === 'not_deployed') return no(`the contract its journal names (${shown}) is not deployed on ${ctx.o.network}`, `if the channel is on another network, start a node on that network with this folder; otherwise ${AGAIN}, or import a backup`, true);
+  if (st.status === 'frozen') return no(`the contract its journal names (${shown}) is frozen and shows no terms`, 'top it up with its state init and restart the node, or import a backup');
+  if (st.status === 'closed') return no(`the contract its journal names (${shown}) is closed and paid out: nothing is left to guard`, 'import a backup to see the channel again');
+  const d = st.data;
+  const version = versionAt(d, contract.toRawString());
+  if (version === null) return no(`the terms read from ${shown} do not give its address`, 'restart the node when the chain answers correctly, or import a backup');
+  if (d.channelId.toString() !== id) return no(`the contract its journal names (${shown}) is channel ${d.channelId}, not ${id}`, 'import a backup');
+  const me = d.publicKeyA.equals(ctx.o.key.publicKey) ? 'A' : d.publicKeyB.equals(ctx.o.key.publicKey) ? 'B' : null;
+  if (!me) return no(`neither key of the contract ${shown} is this node's`, 'start the node with the key the channel was opened with, or import a backup');
+  return { ok: true, rec: recordFromContract(d, me, ctx.o.network, version), me };
 }
 
 /** The contract address a damaged record file still shows (its `contract` field), or null. */
