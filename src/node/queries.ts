@@ -52,16 +52,7 @@ export abstract class Queries {
   constructor(protected readonly ctx: NodeContext) {}
 
   protected find(id: string): ChannelController | null {
-    const byId = this.ctx.channels.get(id);
-    if (byId) return byId;
-    let raw: string;
-    try {
-      raw = Address.parse(id).toRawString();
-    } catch {
-      return null;
-    }
-    for (const c of this.ctx.channels.values()) if (c.rec.contract === raw) return c;
-    return null;
+    return byIdOrAddress(this.ctx.channels, id, (c) => c.rec.contract);
   }
 
   /** The channel a command acts on by default: the most relevant one (an incoming proposal only when nothing else). */
@@ -93,16 +84,7 @@ export abstract class Queries {
   }
 
   otherNetworkOf(id: string): NetworkKind | null {
-    const byId = this.ctx.otherNetwork.get(id);
-    if (byId) return byId.network;
-    let raw: string;
-    try {
-      raw = rawOfText(id);
-    } catch {
-      return null;
-    }
-    for (const c of this.ctx.otherNetwork.values()) if (c.contract === raw) return c.network;
-    return null;
+    return byIdOrAddress(this.ctx.otherNetwork, id, (c) => c.contract)?.network ?? null;
   }
 
   currentChannel(): ChannelView | null {
@@ -208,4 +190,18 @@ export abstract class Queries {
     const staged = liveStaged(c);
     return staged ? stateView(staged, c.latestView) : c.latestView;
   }
+}
+
+/** The entry of `map` under channel id `id`, or whose contract (raw form) is the address `id` in any form. */
+function byIdOrAddress<T>(map: ReadonlyMap<string, T>, id: string, contractOf: (v: T) => string): T | null {
+  const byId = map.get(id);
+  if (byId) return byId;
+  let raw: string;
+  try {
+    raw = rawOfText(id);
+  } catch {
+    return null;
+  }
+  for (const v of map.values()) if (contractOf(v) === raw) return v;
+  return null;
 }
