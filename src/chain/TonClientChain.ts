@@ -103,7 +103,8 @@ export class TonClientChain extends BaseChain {
         throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned unreadable account data for ${friendly(address)}: ${(e as Error).message}`);
       }
     }
-    return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction) };
+    const at = Number(st.timestampt);
+    return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction), ...(Number.isFinite(at) && at > 0 ? { at } : {}) };
   }
 
   protected async chainNow(): Promise<number> {

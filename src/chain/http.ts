@@ -288,6 +288,8 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
         );
       }
       if (attempt >= retries) {
+        // A message whose attempts got no clear answer may have been taken: not "never sent" (the wait decides).
+        if (unclear && method === 'sendBoc') throw new ChainError(last.code, `${last.message} (an attempt got no clear answer: the message may have been taken)`, { status: last.status, cause: last, retryable: true, sent: true });
         last.retryable = true;
         throw last;
       }

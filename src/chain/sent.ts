@@ -48,7 +48,8 @@ export async function waitForTransaction(o: {
   match: (tx: Transaction) => boolean;
   signal: AbortSignal;
   pollMs: number;
-  giveUp?: () => Promise<ChainError | null>;
+  /** with the lt up to which every transaction newer than `after` was looked at (null: not known) */
+  giveUp?: (covered: bigint | null) => Promise<ChainError | null>;
   after?: bigint;
 }): Promise<Transaction> {
   const { signal } = o;
@@ -84,7 +85,7 @@ export async function waitForTransaction(o: {
       } else scan.cursor = { lt: last.lt, hash: last.hash() };
     }
     if (o.giveUp && i > 0 && i % 5 === 0) {
-      const err = await o.giveUp().catch((e: unknown) => {
+      const err = await o.giveUp(covered).catch((e: unknown) => {
         if (transient(e)) return null;
         throw e;
       });

@@ -33,6 +33,8 @@ export interface AccountInfo {
   data: Cell | null;
   /** The logical time of the account's last transaction (0 when it has none, or the backend does not say). */
   lastLt: bigint;
+  /** The chain time this read shows the account at (an endpoint's sync time), when the backend says it. */
+  at?: number;
 }
 
 /** What the wallet keeps back for its own fees when we check funds before sending. */
@@ -200,8 +202,6 @@ export abstract class WalletChain {
     this.assertOpen();
     const secret = this.secretOf(wallet);
     const timeoutMs = o.timeoutMs ?? this.defaultTimeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
     const progress = (m: string) => {
       try {
         o.onProgress?.(m);
@@ -209,20 +209,20 @@ export abstract class WalletChain {
         // a UI callback must not break the operation
       }
     };
-    try {
-      return await this.withWalletLock(wallet.address, () =>
-        this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, progress)),
-      );
-    } catch (e) {
-      if (timeout.aborted && !o.signal?.aborted) {
-        throw new ChainError(
-          'TIMEOUT',
-          `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; it may still land: check the channel and the wallet balance before retrying`,
-          { cause: e, sent: e instanceof ChainError && e.sent },
-        );
+    // The operation's time starts once the wallet is this send's: a challenge queued behind a deposit's wait is
+    // not timed out before it is even signed (the caller's signal still ends the wait for the wallet).
+    return this.withWalletLock(wallet.address, async () => {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+      try {
+        return await this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, progress));
+      } catch (e) {
+        if (!timeout.aborted || o.signal?.aborted) throw e;
+        const sent = e instanceof ChainError && e.sent;
+        const then = sent ? 'it may still land: check the channel and the wallet balance before retrying' : 'its message was not sent yet: nothing was sent, retry';
+        throw new ChainError('TIMEOUT', `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; ${then}`, { cause: e, sent });
       }
-      throw e;
-    }
+    });
   }
 
   private async sendLocked(
@@ -311,11 +311,14 @@ export abstract class WalletChain {
       await this.sendExternal(t.ext, signal);
     } catch (e) {
       // Stopped while the endpoint may have had the message: it may have gone out.
-      if (e instanceof ChainError && e.code === 'CANCELLED') throw stoppedWhileSending(what, e);
+      // (The operation's timeout too: its abort is a TIMEOUT, not a CANCELLED.)
+      if (e instanceof ChainError && (e.code === 'CANCELLED' || signal.aborted)) throw stoppedWhileSending(what, e);
       // A retried send after a lost answer is refused because the first one landed: that is success. The wallet's
       // seqno says it (one look at its transactions may come from a replica behind): moved on, or unreadable,
       // the wait below decides (it ends when the message expires unprocessed); unchanged and not ours: refused.
-      if (!(e instanceof ChainError && e.code === 'WALLET_REJECTED')) throw e;
+      // A send whose every attempt got no clear answer (e.sent: a 5xx, a request cut short) may have been taken:
+      // the wait decides too.
+      if (!(e instanceof ChainError && (e.code === 'WALLET_REJECTED' || e.sent))) throw e;
       // A refused resend (e.sent): the reads below may come from a replica behind; only the wait can tell.
       const now = e.sent ? null : await this.account(wallet.address, signal).catch(() => null);
       const unchanged = now !== null && (now.state !== 'active' || !now.data || seqnoFromData(wallet.version, now.data) === t.seqno);
@@ -325,13 +328,7 @@ export abstract class WalletChain {
       }
     }
     progress(`waiting for the wallet to send ${what}…`);
-    const walletTx = await sent(what, this.waitForTransaction(wallet.address, isOurs, signal, async () => {
-      // Expired and not processed: nothing was sent.
-      if ((await this.chainNow(signal)) <= t.validUntil + 5) return null;
-      const later = await this.account(wallet.address, signal);
-      if (later.state === 'active' && later.data && seqnoFromData(wallet.version, later.data) !== t.seqno) return null;
-      return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
-    }, t.afterLt), signal);
+    const walletTx = await sent(what, this.waitForTransaction(wallet.address, isOurs, signal, (covered) => this.expired(wallet, what, t, covered, signal), t.afterLt), signal);
     let out: Message | undefined;
     for (const m of walletTx.outMessages.values()) {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
@@ -383,8 +380,27 @@ export abstract class WalletChain {
     return null;
   }
 
+  /**
+   * Whether a wallet message not seen yet never can be (the wait's giveUp), from one read of the wallet: its time
+   * past the message's expiry with the seqno unchanged (it expired), or the seqno past it while every transaction
+   * up to that read's last (`covered`) was looked at (another message took the seqno). Either way nothing was sent.
+   */
+  private async expired(wallet: Wallet, what: string, t: SignedTransfer, covered: bigint | null, signal: AbortSignal): Promise<ChainError | null> {
+    const later = await this.account(wallet.address, signal);
+    const seqno = later.state === 'active' && later.data ? seqnoFromData(wallet.version, later.data) : null;
+    if (seqno !== null && seqno > t.seqno) {
+      if (covered === null || later.lastLt <= 0n || covered < later.lastLt) return null;
+      return new ChainError('WALLET_REJECTED', `another message of wallet ${friendly(wallet.address)} used the seqno of ${what} (${t.seqno}) first: nothing was sent for it; retry`);
+    }
+    if (seqno !== null && seqno !== t.seqno) return null; // a read behind the one that signed it
+    // The time of the same read: one from a replica ahead, beside a wallet read behind, would call a landed message expired.
+    const at = later.at ?? (await this.chainNow(signal));
+    if (at <= t.validUntil + 5) return null;
+    return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
+  }
+
   /** Polls the account's transactions until one matches (see waitForTransaction in sent.ts). */
-  protected waitForTransaction(address: Address, match: (tx: Transaction) => boolean, signal: AbortSignal, giveUp?: () => Promise<ChainError | null>, after?: bigint): Promise<Transaction> {
+  protected waitForTransaction(address: Address, match: (tx: Transaction) => boolean, signal: AbortSignal, giveUp?: (covered: bigint | null) => Promise<ChainError | null>, after?: bigint): Promise<Transaction> {
     return waitForTransaction({ page: (before) => this.transactionsPage(address, WAIT_PAGE, before, signal), match, signal, pollMs: this.txPollMs, ...(giveUp ? { giveUp } : {}), ...(after !== undefined ? { after } : {}) });
   }
 

@@ -1,0 +1,200 @@
+// What a wallet send says when the endpoint's answers are lost, late or from replicas apart: TonClientChain against
+// a real devnet behind a JSON-RPC proxy. A message the chain took is never told "failed" or "nothing was sent", and
+// one that can no longer land is told so at once (the seqno audit: it waited the whole timeout, "may still land").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { startDevnet } from '../../src/chain/devnet/server.js';
+import { TonClientChain, type Wallet } from '../../src/chain/index.js';
+import { ChainError } from '../../src/chain/errors.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { rpcProxy, type RpcHook } from '../helpers/rpc-hook.js';
+import { config, TON } from '../chain/scenarios.js';
+
+interface Scene {
+  tn: TonClientChain;
+  direct: TonClientChain;
+  wb: Wallet;
+  address: Address;
+  hook: { fn: RpcHook | null; upstream?: string };
+  read: () => Promise<bigint>;
+  raw: (method: string, a: Address) => Promise<string>;
+}
+
+async function scene(timeoutMs: number, retry: Record<string, number>, run: (s: Scene) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-send-answers-'));
+  const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
+  const hook: { fn: RpcHook | null; upstream?: string } = { fn: null, upstream: `${dn.url}/jsonRPC` };
+  const px = await rpcProxy(dn.url, hook);
+  const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
+  const tn = new TonClientChain({ kind: 'testnet', endpoint: px.url, txPollMs: 100, requestsPerSecond: 0, timeoutMs, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50, ...retry } });
+  try {
+    const [ka, kb] = [newKeyPair(), newKeyPair()];
+    const [wa, wbDirect] = [await direct.openWallet(ka), await direct.openWallet(kb)];
+    await direct.faucet(wa.address, 20n * TON);
+    await direct.faucet(wbDirect.address, 20n * TON);
+    const cfg = config({ key: ka, wallet: wa }, { key: kb, wallet: wbDirect }, 3n * TON, 4n * TON);
+    const { address } = await direct.deployChannel(wa, cfg, 3n * TON);
+    const read = async () => {
+      const st = await direct.getChannelStatus(address);
+      return st.status === 'funding' || st.status === 'open' ? st.data.depositB : -1n;
+    };
+    const raw = (method: string, a: Address) =>
+      fetch(`${dn.url}/jsonRPC`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params: method === 'getTransactions' ? { address: a.toString(), limit: 20, archival: true } : { address: a.toString() } }) }).then((r) => r.text());
+    await run({ tn, direct, wb: await tn.openWallet(kb), address, hook, read, raw });
+  } finally {
+    await tn.close();
+    await direct.close();
+    await px.close();
+    await dn.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const isAddr = (m: { params: Record<string, unknown> }, a: Address) => { try { return Address.parse(String(m.params.address)).equals(a); } catch { return false; } };
+
+const GATEWAY_TIMEOUT = { status: 504, text: JSON.stringify({ ok: false, error: 'Gateway Time-out', code: 504 }) };
+
+test('a message the chain took while every answer was lost (504) is waited for and done, not "failed"', async () => {
+  await scene(20_000, {}, async ({ tn, wb, address, hook, read }) => {
+    let bocs = 0;
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      bocs++;
+      await forward(); // the chain takes the first; the resends are refused as already taken
+      return GATEWAY_TIMEOUT;
+    };
+    const r = await tn.deposit(wb, address, 4n * TON);
+    hook.fn = null;
+    assert.ok(bocs > 1, 'sent again after the lost answer');
+    assert.equal(r.exitCode, 0);
+    assert.equal(await read(), 4n * TON, 'deposited once');
+  });
+});
+
+test('a message the chain took while every answer came too late is waited for and done, not "unreachable"', async () => {
+  await scene(20_000, { requestTimeoutMs: 400 }, async ({ tn, wb, address, hook, read }) => {
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      const r = await forward();
+      await new Promise((res) => setTimeout(res, 800)); // after the client gave up on the request
+      return r;
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    hook.fn = null;
+    assert.equal(await read(), 4n * TON);
+  });
+});
+
+test('a message no attempt of which reached the chain (every answer a 504) ends as expired: nothing was sent', async () => {
+  await scene(20_000, {}, async ({ tn, direct, wb, address, hook, read }) => {
+    hook.fn = async (m) => {
+      if (m.method !== 'sendBoc') return null;
+      await direct.advanceTime(200); // past the message's expiry: it can never land now
+      return GATEWAY_TIMEOUT;
+    };
+    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    hook.fn = null;
+    assert.ok(err instanceof ChainError);
+    assert.equal(err.code, 'TIMEOUT');
+    assert.match(err.message, /expired without being processed; nothing was sent: retry/);
+    assert.equal(err.sent, false);
+    assert.equal(await read(), 0n);
+  });
+});
+
+test('a landed message is not called expired from a wallet read behind beside a clock ahead', async () => {
+  await scene(6_000, {}, async ({ tn, direct, wb, address, hook, read, raw }) => {
+    const staleInfo = await raw('getAddressInformation', wb.address);
+    const staleTxs = await raw('getTransactions', wb.address);
+    let sent = false;
+    hook.fn = async (m, forward) => {
+      if (m.method === 'sendBoc') {
+        const r = await forward();
+        sent = true;
+        await direct.advanceTime(300); // the chain's clock (the zero address's read) goes past the message's expiry
+        return r;
+      }
+      // the wallet's state and transactions come from a replica behind, from before the message landed
+      if (sent && isAddr(m, wb.address) && (m.method === 'getAddressInformation' || m.method === 'getTransactions')) {
+        return { status: 200, text: m.method === 'getTransactions' ? staleTxs : staleInfo };
+      }
+      return null;
+    };
+    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    hook.fn = null;
+    assert.equal(await read(), 4n * TON, 'the deposit landed');
+    assert.ok(err instanceof ChainError);
+    assert.doesNotMatch(err.message, /nothing was sent/);
+    assert.equal(err.sent, true, 'it may still land');
+  });
+});
+
+test('a message whose seqno another message of the wallet took is told at once: nothing was sent', async () => {
+  await scene(8_000, {}, async ({ tn, wb, address, hook, read }) => {
+    let held: string | null = null;
+    let phase: 'first' | 'second' = 'first';
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      if (phase === 'first') {
+        held ??= String(m.params.boc); // the endpoint keeps the first message and does not pass it on yet
+        return GATEWAY_TIMEOUT;
+      }
+      if (held) {
+        // the first message reaches the chain now, just before the second
+        await fetch(hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'sendBoc', params: { boc: held } }) });
+        held = null;
+      }
+      return forward();
+    };
+    const first = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    assert.equal(first?.sent, true, 'the first may still land (it was taken, and does)');
+    phase = 'second';
+    const t0 = Date.now();
+    const second = await tn.deposit(wb, address, 1n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const took = Date.now() - t0;
+    hook.fn = null;
+    assert.equal(await read(), 4n * TON, 'only the first landed');
+    assert.ok(second instanceof ChainError);
+    assert.equal(second.code, 'WALLET_REJECTED');
+    assert.equal(second.sent, false);
+    assert.match(second.message, /used the seqno of the deposit \(0\) first: nothing was sent for it; retry/);
+    assert.ok(took < 7_000, `told after ${took} ms, not at the timeout`);
+  });
+});
+
+test("a send queued behind another of the wallet gets its whole time once the wallet is its own", async () => {
+  await scene(60_000, {}, async ({ tn, wb, address, hook, read }) => {
+    let first = true;
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc' || !first) return null;
+      first = false;
+      await new Promise((r) => setTimeout(r, 4_000)); // a slow endpoint holds the first send
+      return forward();
+    };
+    const a = tn.deposit(wb, address, 4n * TON, { timeoutMs: 30_000 });
+    // the second waits about 4 s for the wallet: more than its own time, which starts once it has the wallet
+    const b = tn.deposit(wb, address, 1n * TON, { timeoutMs: 3_000 }).then(() => null, (e: unknown) => e as ChainError);
+    await a;
+    const second = await b;
+    assert.notEqual(second?.code, 'TIMEOUT', second?.message);
+    assert.ok((await read()) >= 4n * TON);
+  });
+});
+
+test('the operation timing out while the endpoint holds the message says it may still land', async () => {
+  await scene(60_000, {}, async ({ tn, wb, address, hook }) => {
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      await new Promise((r) => setTimeout(r, 3_000)); // longer than the operation's time
+      return forward();
+    };
+    const err = await tn.deposit(wb, address, 4n * TON, { timeoutMs: 1_500 }).then(() => null, (e: unknown) => e as ChainError);
+    assert.equal(err?.code, 'TIMEOUT');
+    assert.equal(err.sent, true);
+    assert.match(err.message, /did not complete within 2 s; it may still land/);
+  });
+});
