@@ -280,20 +280,21 @@ export class Negotiation {
       // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).
       if (await this.adoptDeployed(ctl)) return;
       const code = (e as { code?: string }).code;
-      // Refused before it went out (the wallet's funds or state): nothing can land, deposit may deploy at once. An
-      // endpoint that did not answer the send may have taken it: the mark stays.
-      if (neverSent(e)) delete ctl.rec.deploySentAt;
+      // Refused before it went out (the wallet's funds or state), or expired unprocessed: nothing can land, deposit
+      // may deploy at once. An endpoint that did not answer the send may have taken it: the mark stays.
+      const mayLand = !neverSent(e);
+      if (!mayLand) delete ctl.rec.deploySentAt;
       await ctx.transition(ctl, 'deployFailed');
       const again = this.redeploy.schedule(ctl) ? `If it has not in ${DEPLOY_MAY_LAND_MS / 60_000} minutes, the node deploys again by itself (it reads the chain first)` : '';
       if (ctl.rec.partnerDeclined) {
         void settleDeclined(ctx, this, ctl).catch((x: unknown) => ctx.fail(x, ctl));
-        throw new NodeError('PARTNER_DECLINED', `deploying the channel failed (${(e as Error).message}), and your partner declined it meanwhile: nothing more is deployed. ${code === 'TIMEOUT' ? 'If the deployment lands, take your deposit back with refund; otherwise the node ends the channel' : 'The node ends the channel'}`, { cause: e });
+        throw new NodeError('PARTNER_DECLINED', `deploying the channel failed (${(e as Error).message}), and your partner declined it meanwhile: nothing more is deployed. ${code === 'TIMEOUT' && mayLand ? 'If the deployment lands, take your deposit back with refund; otherwise the node ends the channel' : 'The node ends the channel'}`, { cause: e });
       }
-      if (code === 'TIMEOUT') {
+      if (code === 'TIMEOUT' && mayLand) {
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. ${again || `Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`}`, { cause: e });
       }
       const next = again ? `It may have gone out. ${again}` : 'Run deposit to try again';
-      throw new NodeError(code === 'INSUFFICIENT_FUNDS' ? 'INSUFFICIENT_FUNDS' : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
+      throw new NodeError(code === 'INSUFFICIENT_FUNDS' || code === 'TIMEOUT' ? code : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
     }
     delete ctl.rec.deploySentAt; // landed: saved with the transition
     await ctx.transition(ctl, 'deployed');

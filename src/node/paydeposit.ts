@@ -10,8 +10,11 @@ import { DEPLOY_MAY_LAND_MS } from './policy.js';
 import { depositExact } from './uiRules.js';
 import type { ChannelView, ProgressOptions } from './types.js';
 
-/** Chain errors raised before a transfer leaves the node (the wallet's funds or state, the input). */
-const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET']);
+/**
+ * Chain errors of a transfer that never left or never can land (the wallet's funds or state, the input; a TIMEOUT
+ * before it left or once it expired unprocessed), when they do not say `sent`.
+ */
+const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET', 'TIMEOUT']);
 
 /** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
 export function neverSent(e: unknown): boolean {

@@ -9,6 +9,8 @@ export interface Fault {
   times?: number;
   /** the error thrown, or a value returned instead of the real answer */
   error?: ChainErrorCode;
+  /** the error says the message went out (a TIMEOUT of the real chain after the send does) */
+  sent?: boolean;
   value?: unknown;
 }
 
@@ -36,7 +38,7 @@ export function faultyChain(real: Chain, faults: Fault[] = []): FaultyChain {
         if (f) {
           f.times = (f.times ?? 1) - 1;
           injected.set(name, (injected.get(name) ?? 0) + 1);
-          if (f.error) return Promise.reject(new ChainError(f.error, `injected fault: ${name} failed (${f.error})`));
+          if (f.error) return Promise.reject(new ChainError(f.error, `injected fault: ${name} failed (${f.error})`, { sent: f.sent ?? false }));
           return Promise.resolve(f.value);
         }
         return (v as (...a: unknown[]) => unknown).apply(target, args);

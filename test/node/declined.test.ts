@@ -33,7 +33,7 @@ async function slowDeployer(p: Pair, lateMs: number): Promise<{ landed: () => bo
   let landed = false;
   await aliceDeploying(p, async (real, ...a) => {
     setTimeout(() => void real.deployChannel(a[0], a[1], a[2]).then(() => (landed = true)), lateMs).unref();
-    throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
+    throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time', { sent: true });
   });
   return { landed: () => landed };
 }

@@ -98,7 +98,7 @@ withPair('a deployment whose send failed without saying whether it went out is s
     if (++sent > 1) return real(...a);
     const rec = [...inner.ctx.channels.values()][0]!.rec;
     rec.deploySentAt! -= DEPLOY_MAY_LAND_MS - 2_000; // its validity ends 2 s from now
-    throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time');
+    throw new ChainError('TIMEOUT', 'injected: the deployment was not seen on chain in time', { sent: true });
   });
   const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
   const proposed = waitForEvent(p.bob, 'channelProposed');

@@ -15,7 +15,7 @@ withPair('a deployment that landed although its wait failed is taken as deployed
   const real = p.chain.deployChannel.bind(p.chain);
   (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
     await real(...a);
-    throw Object.assign(new Error('injected: the endpoint timed out while waiting for the deployment'), { code: 'TIMEOUT' });
+    throw Object.assign(new Error('injected: the endpoint timed out while waiting for the deployment'), { code: 'TIMEOUT', sent: true });
   };
   const proposed = waitForEvent(p.bob, 'channelProposed');
   await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
@@ -73,7 +73,7 @@ withPair('after a deployment whose wait and first read failed: deposit never dep
   (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
     await real(...a);
     f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
-    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT' });
+    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT', sent: true });
   };
   const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
   const proposed = waitForEvent(p.bob, 'channelProposed');
@@ -103,7 +103,7 @@ async function deployTimedOut(p: Pair, code: 'TIMEOUT' | 'ENDPOINT_UNREACHABLE' 
   let sent = 0;
   (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
     sent++;
-    throw Object.assign(new Error('injected: not seen within the timeout'), { code });
+    throw Object.assign(new Error('injected: not seen within the timeout'), { code, sent: code === 'TIMEOUT' }); // a chain TIMEOUT after the send says sent
   };
   const failed = waitForEvent(p.alice, 'error', (e) => e.code === code || (code === 'ENDPOINT_UNREACHABLE' && e.code === 'WALLET_REJECTED'), 30_000);
   const proposed = waitForEvent(p.bob, 'channelProposed');
@@ -142,7 +142,7 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
     sent++;
     await held; // sent, and the node stops before it is seen
-    throw Object.assign(new Error('injected: stopped'), { code: 'TIMEOUT' });
+    throw Object.assign(new Error('injected: stopped'), { code: 'TIMEOUT', sent: true });
   };
   const proposed = waitForEvent(p.bob, 'channelProposed');
   await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });

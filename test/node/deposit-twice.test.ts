@@ -40,7 +40,7 @@ withPair('a deposit whose send failed without saying whether it went out is not 
     sent++;
     if (sent === 1) {
       lost = a;
-      throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time');
+      throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time', { sent: true });
     }
     return real(...a);
   };
@@ -57,6 +57,22 @@ withPair('a deposit whose send failed without saying whether it went out is not 
   assert.equal(sent, 1, 'sent once');
   const data = await p.chain.getChannelData(Address.parse(view.contract));
   assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
+});
+
+withPair('a deposit the chain says never left (it expired unprocessed) can be sent again at once', async (p) => {
+  const real = p.chain.deposit.bind(p.chain);
+  let sent = 0;
+  (p.chain as { deposit: Deposit }).deposit = async (...a) => {
+    if (++sent === 1) throw new ChainError('TIMEOUT', 'the wallet message for the deposit expired without being processed; nothing was sent: retry');
+    return real(...a);
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  assert.equal(p.bob.currentChannel()!.actions.deposit.ok, true, 'offered again');
+  assert.equal((await p.bob.deposit()).depositB, TON('4'));
+  assert.equal(sent, 2);
 });
 
 test("the deposit that completes both answers with the channel locked, not funding with a refund offered", async () => {

@@ -15,7 +15,8 @@ import { TON, connect, until, type Pair } from '../helpers/nodes.js';
 async function fundedByAliceOnly(p: Pair, o: { error?: 'ENDPOINT_UNREACHABLE' | 'TIMEOUT' | 'INSUFFICIENT_FUNDS'; aged?: boolean; a?: string } = {}): Promise<void> {
   const f = await restartFaulty(p, 'bob');
   await connect(p.alice, p.bob);
-  f.inject({ method: 'deposit', error: o.error ?? 'ENDPOINT_UNREACHABLE' });
+  // a TIMEOUT of the real chain comes once the deposit went out (sent)
+  f.inject({ method: 'deposit', error: o.error ?? 'ENDPOINT_UNREACHABLE', sent: o.error === 'TIMEOUT' });
   const proposed = waitForEvent(p.bob, 'channelProposed');
   await p.alice.open({ myDeposit: TON(o.a ?? '3'), partnerDeposit: TON('4') });
   await proposed;

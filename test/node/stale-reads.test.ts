@@ -182,7 +182,7 @@ test('the defense does not wait for the chain clock, and a challenge that landed
       await challenge(...a);
       if (!failOnce) return;
       failOnce = false;
-      throw Object.assign(new Error('injected: the wait for the challenge timed out'), { code: 'TIMEOUT' });
+      throw Object.assign(new Error('injected: the wait for the challenge timed out'), { code: 'TIMEOUT', sent: true });
     };
     const seen: { step: bigint; byMe: boolean }[] = [];
     p.bob.on((e) => {

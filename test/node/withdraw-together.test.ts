@@ -38,7 +38,7 @@ test('a cooperative close that landed although its wait failed is not followed b
     const real = p.chain.cooperativeClose.bind(p.chain);
     (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
       await real(...a);
-      throw Object.assign(new Error('injected: the endpoint timed out while waiting for the close'), { code: 'TIMEOUT' });
+      throw Object.assign(new Error('injected: the endpoint timed out while waiting for the close'), { code: 'TIMEOUT', sent: true });
     };
     const r = await p.alice.withdraw({});
     assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
@@ -112,7 +112,7 @@ test('a cooperative close whose wait timed out before it landed is not followed 
   try {
     await fund(p);
     (p.chain as unknown as { cooperativeClose: () => Promise<unknown> }).cooperativeClose = async () => {
-      throw Object.assign(new Error('injected: not seen on chain within the timeout; it may still land'), { code: 'TIMEOUT' });
+      throw Object.assign(new Error('injected: not seen on chain within the timeout; it may still land'), { code: 'TIMEOUT', sent: true });
     };
     const startClose = p.chain.startClose.bind(p.chain);
     let unilateral = 0;
