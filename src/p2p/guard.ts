@@ -3,7 +3,8 @@
 // An inbound connection is "pending" from TCP accept until one of its streams finishes the address-proof
 // handshake, and again when its last authenticated stream closes. Pending connections are capped per
 // remote host (an IPv4 address, or an IPv6 /64) and in total. A pending connection is closed after
-// `timeoutMs` (after a short grace once its handshake failed or its last stream closed).
+// `timeoutMs` (after a short grace once its handshake failed or its last stream closed). Any inbound connection
+// opens handshake streams at a bounded rate, and a few failed handshakes close it, authenticated or not.
 // A new connection from a host at its cap closes that host's oldest pending one: a host only ever
 // competes with itself. When the total is full, the host holding the most pending connections loses its
 // oldest, so a host with few (an honest peer) always gets in: to keep it out an attacker needs more hosts
@@ -33,8 +34,15 @@ export interface GuardStats {
  * reply to leave, or for the partner to open a new stream on it. */
 const GRACE_MS = 1_000;
 
-/** Failed handshakes that close a pending connection at once: an honest peer fails once (a wrong key), then fixes it. */
+/** Failed handshakes that close a connection at once: an honest peer fails once (a wrong key), then fixes it. */
 const MAX_FAILED_HANDSHAKES = 3;
+
+/**
+ * Handshake streams a connection may open: a burst, then one a second. An honest peer opens one per session (a
+ * few more after drops); each costs this node a stream, a wallet check and a signature.
+ */
+const STREAM_BURST = 8;
+const STREAMS_PER_SECOND = 1;
 
 interface Entry {
   maConn: MultiaddrConnection;
@@ -47,6 +55,11 @@ interface Entry {
   deadline: number;
   /** handshakes failed on it while pending */
   failures: number;
+  /** handshakes failed on it while it carried an authenticated stream (never reset) */
+  linkedFailures: number;
+  /** handshake streams it may still open now, and when that was counted */
+  tokens: number;
+  countedAt: number;
   timer?: ReturnType<typeof setTimeout>;
   gone: boolean;
 }
@@ -102,7 +115,7 @@ export class InboundGuard {
   /** libp2p's `denyInboundConnection`: admits every connection, making room as the caps say (never denies). */
   deny(maConn: MultiaddrConnection): boolean {
     const host = hostKey(maConn.remoteAddr);
-    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, gone: false };
+    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, linkedFailures: 0, tokens: STREAM_BURST, countedAt: Date.now(), gone: false };
     this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
     this.entries.set(entry.key, entry);
     maConn.addEventListener('close', () => this.forget(entry), { once: true });
@@ -130,7 +143,12 @@ export class InboundGuard {
    */
   handshakeFailed(connection: Connection): void {
     const e = this.entries.get(connKey(connection.remoteAddr));
-    if (!e || e.gone || connection.direction !== 'inbound' || e.links > 0) return;
+    if (!e || e.gone || connection.direction !== 'inbound') return;
+    // New streams of an authenticated connection that fail the handshake: a few close it (its own sessions only).
+    if (e.links > 0) {
+      if (++e.linkedFailures >= MAX_FAILED_HANDSHAKES) this.drop(e, `${e.linkedFailures} handshakes failed on its new streams`);
+      return;
+    }
     // The grace only shortens the connection's time: a failure every second never keeps it open (each hello
     // costs this node a wallet check), and a few failures close it at once.
     if (++e.failures >= MAX_FAILED_HANDSHAKES) return this.drop(e, `${e.failures} handshakes failed`);
@@ -140,6 +158,18 @@ export class InboundGuard {
     e.deadline = at;
     e.timer = setTimeout(() => this.drop(e, 'the handshake failed'), Math.max(0, at - Date.now()));
     e.timer.unref?.();
+  }
+
+  /** Whether an inbound stream of `connection` may start a handshake now (a burst, then one a second). */
+  admitStream(connection: Connection): boolean {
+    const e = this.entries.get(connKey(connection.remoteAddr));
+    if (!e || e.gone || connection.direction !== 'inbound') return true;
+    const now = Date.now();
+    e.tokens = Math.min(STREAM_BURST, e.tokens + ((now - e.countedAt) / 1000) * STREAMS_PER_SECOND);
+    e.countedAt = now;
+    if (e.tokens < 1) return false;
+    e.tokens--;
+    return true;
   }
 
   /** Pending connections now, in total and per host. */
@@ -202,7 +232,7 @@ export class InboundGuard {
   }
 
   private drop(e: Entry, why: string): void {
-    this.opts.log(`closing a pending connection from ${e.key}: ${why}`);
+    this.opts.log(`closing a${e.links > 0 ? 'n authenticated' : ' pending'} connection from ${e.key}: ${why}`);
     this.forget(e);
     e.maConn.abort(new Error(why));
   }

@@ -26,6 +26,10 @@ export type { SynChannelServiceComponents, SynChannelServiceInit } from './servi
 
 // ---- the node ---------------------------------------------------------------------------------------
 
+/** Inbound streams one connection may hold open at once (yamux resets the ones above). */
+const MAX_INBOUND_STREAMS = 16;
+/** How long an inbound stream may take to pick its protocol. */
+const STREAM_NEGOTIATION_MS = 5_000;
 /** Most bytes a partner may send on one stream before we read them (yamux grows windows up to 16 MiB). */
 const MAX_STREAM_WINDOW = 1024 * 1024;
 
@@ -108,7 +112,10 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       transports: [tcp()],
       connectionEncrypters: [noise()],
       // A stream's receive window is its partner's most unread data: paused streams hold at most that.
-      streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
+      // Streams a peer may hold open on one connection, negotiated or not (yamux's default of 1,000 let one guest
+      // hold hundreds of MiB in streams that never negotiate a protocol): ours takes 8 (service.ts), a few more
+      // may be negotiating.
+      streamMuxers: [yamux({ maxInboundStreams: MAX_INBOUND_STREAMS, streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
       connectionGater: {
         // Never refuse to dial loopback/LAN peers: the people using this choose whom to dial.
         denyDialMultiaddr: () => false,
@@ -124,6 +131,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
         maxIncomingPendingConnections: maxPending * 4,
         // a backstop: the guard closes a pending connection first (and counts it)
         inboundUpgradeTimeout: pendingTimeoutMs * 2,
+        // a stream that does not pick a protocol in this time is closed (libp2p's default: 10 s)
+        inboundStreamProtocolNegotiationTimeout: STREAM_NEGOTIATION_MS,
       },
       services: {
         synchannel: synChannelService({
@@ -261,6 +270,11 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   private onInboundStream(stream: Stream, connection: Connection): void {
     if (this.stopped) {
       stream.abort(new Error('node stopping'));
+      return;
+    }
+    if (!this.guard.admitStream(connection)) {
+      this.stats.streamsRefused++;
+      stream.abort(new Error('too many new streams on this connection: at most one a second'));
       return;
     }
     const link = new Link(stream, connection, this.linkOptions(connection.remotePeer.toString()));

@@ -25,6 +25,8 @@ export interface P2PStats {
   pendingTimedOut: number;
   /** sessions of peers without a channel dropped (idle, or to make room) */
   guestsDropped: number;
+  /** inbound streams closed before their handshake: their connection opened them too fast */
+  streamsRefused: number;
 }
 
 export function newStats(): P2PStats {
@@ -46,5 +48,6 @@ export function newStats(): P2PStats {
     pendingEvicted: 0,
     pendingTimedOut: 0,
     guestsDropped: 0,
+    streamsRefused: 0,
   };
 }

@@ -116,3 +116,31 @@ test("a failed handshake only shortens a pending connection's time: later failur
   assert.equal(h.aborted, true);
   g.stop();
 });
+
+test('failed handshakes on new streams of an authenticated connection close it after a few', () => {
+  const { g } = guard(10, 4);
+  const f = fake('10.0.0.1');
+  g.deny(f.maConn);
+  g.linkUp(f.conn);
+  g.handshakeFailed(f.conn);
+  g.handshakeFailed(f.conn);
+  assert.equal(f.aborted, false, 'two may be a mistake');
+  g.handshakeFailed(f.conn);
+  assert.equal(f.aborted, true, 'each costs a wallet check: the third closes it');
+  g.stop();
+});
+
+test('a connection opens handshake streams in a burst of 8, then one a second', async () => {
+  const { g } = guard(10, 4);
+  const f = fake('10.0.0.1');
+  g.deny(f.maConn);
+  let admitted = 0;
+  for (let i = 0; i < 20; i++) if (g.admitStream(f.conn)) admitted++;
+  assert.equal(admitted, 8);
+  await new Promise((r) => setTimeout(r, 1_100));
+  assert.equal(g.admitStream(f.conn), true, 'one more a second later');
+  assert.equal(g.admitStream(f.conn), false);
+  // a connection this node dialed is not counted
+  assert.equal(g.admitStream({ ...f.conn, direction: 'outbound' } as Connection), true);
+  g.stop();
+});

@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import type { Stream } from '@libp2p/interface';
 import { P2P_DEFAULTS, type P2PNode, type P2PNodeOptions } from '../../src/p2p/index.js';
 import { makeNode, newWallet, RawPeer, tempDir, until } from './helpers.js';
 
@@ -141,6 +142,47 @@ describe('connection limits', () => {
     } finally {
       await node.stop();
       await d.cleanup();
+      await srv.cleanup();
+    }
+  });
+
+  test('an authenticated peer holds at most 16 streams that never pick a protocol; its failing hellos on new streams of an authenticated connection close it', async () => {
+    const srv = await server();
+    const wallet = newWallet();
+    const peer = await RawPeer.dial(srv.addr);
+    try {
+      await peer.open(wallet);
+      await until(() => srv.node.session(wallet.address)?.connected === true, 'the session');
+      const conn = peer.libp2p.getConnections()[0]!;
+      const muxer = (conn as unknown as { muxer: { createStream(): Promise<Stream> } }).muxer;
+      const raw: Stream[] = [];
+      for (let i = 0; i < 40; i++) {
+        const st = await muxer.createStream();
+        st.send(Uint8Array.of(0x13)); // a byte, and never a protocol
+        raw.push(st);
+      }
+      // yamux resets the ones above the cap (the session's stream is one of the 16)
+      await until(() => raw.filter((st) => st.status === 'open').length <= 15, 'the streams above the cap to be reset', 5_000);
+      assert.ok(raw.filter((st) => st.status === 'open').length >= 1, 'the ones under the cap are kept until their negotiation times out');
+      assert.equal(srv.node.session(wallet.address)?.connected, true, 'its session goes on');
+      // hellos for a wallet the key does not own, on new streams of another authenticated connection
+      const second = await RawPeer.dial(srv.addr);
+      try {
+        await second.open(newWallet());
+        const other = newWallet();
+        const conn2 = second.libp2p.getConnections()[0]!;
+        for (let i = 0; i < 3 && conn2.status === 'open'; i++) {
+          const extra = await RawPeer.another(second, srv.addr);
+          extra.hello(wallet, undefined, other.address);
+          await until(() => extra.closed, 'the failed handshake to end its stream');
+        }
+        await until(() => conn2.status !== 'open', `the connection to be closed (${srv.node.stats.handshakesFailed} failed)`, 5_000);
+      } finally {
+        await second.stop();
+      }
+      assert.ok(srv.node.stats.handshakesFailed >= 3);
+    } finally {
+      await peer.stop();
       await srv.cleanup();
     }
   });
