@@ -8,6 +8,9 @@ import { addressText } from '../core/format.js';
 import type { PeerSession } from './session.js';
 import type { P2PStats } from './stats.js';
 
+/** Unacknowledged messages a guest session may have; above it, the guest is dropped at the next sweep. */
+export const MAX_GUEST_UNACKED = 256;
+
 export interface GuestOptions {
   isPartner: (walletAddress: Address) => boolean;
   idleTimeoutMs: number;
@@ -63,13 +66,17 @@ export class GuestPolicy {
     }
   }
 
-  /** Drops guests idle past the timeout. */
+  /**
+   * Drops guests idle past the timeout, and guests that leave many messages unacknowledged: a guest that keeps
+   * sending and never acknowledges would make this node hold every answer (a partner may: it has a channel here).
+   */
   sweep(): void {
     const now = Date.now();
     for (const s of this.opts.sessions()) {
-      if (now - s.lastActivity > this.opts.idleTimeoutMs && this.isGuest(s)) {
-        this.drop(s, `idle for ${Math.round(this.opts.idleTimeoutMs / 1000)} s without a channel with this node`);
-      }
+      const idle = now - s.lastActivity > this.opts.idleTimeoutMs;
+      const unacked = s.unacknowledged > MAX_GUEST_UNACKED;
+      if (!(idle || unacked) || !this.isGuest(s)) continue;
+      this.drop(s, idle ? `idle for ${Math.round(this.opts.idleTimeoutMs / 1000)} s without a channel with this node` : `${s.unacknowledged} messages to it are unacknowledged, and it has no channel with this node`);
     }
   }
 

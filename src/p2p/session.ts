@@ -144,6 +144,11 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
     return this.lastActive;
   }
 
+  /** Messages sent and not acknowledged yet. */
+  get unacknowledged(): number {
+    return this.outbox.length;
+  }
+
   /** Why the session ended (undefined while it lives). */
   get closeReason(): string | undefined {
     return this.closeWhy;

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Address } from '@ton/core';
 import type { AppMessage } from '../../src/core/wire.js';
+import { MAX_GUEST_UNACKED } from '../../src/p2p/guests.js';
 import { MAX_INBOX, MAX_OUTBOX_BYTES, P2PError, type P2PNode, type P2PNodeOptions, type PeerSession } from '../../src/p2p/index.js';
 import { encodeFrame } from '../../src/p2p/frames.js';
 import { STATE_B64 } from '../fuzz/samples.js';
@@ -56,6 +57,21 @@ describe('guest sessions', () => {
       assert.equal(node.stats.guestsDropped, 2);
       // nothing of the dropped guests is left behind
       await until(() => node.pendingConnections().total === 0, 'their connections to be closed', 10_000);
+    });
+  });
+
+  test('a guest that leaves many messages unacknowledged is dropped; a partner is not', async () => {
+    const partner = newWallet();
+    // sweeps every 2 s; sending to a guest keeps it active, so only the unacknowledged messages drop it
+    await withServer({ idleTimeoutMs: 8_000, isPartner: (a) => a.equals(partner.address) }, async (node, addr, peers) => {
+      const p = await guest(addr, peers, node, partner);
+      const g = await guest(addr, peers, node);
+      const closed = first<string>(node.session(g.wallet.address)!, 'closed');
+      for (const w of [p.wallet, g.wallet]) for (let i = 0; i <= MAX_GUEST_UNACKED; i++) void node.session(w.address)!.send(turn(i)).catch(() => undefined);
+      await until(() => !has(node, g.wallet.address), 'the guest to be dropped', 6_000);
+      assert.match(await closed, /messages to it are unacknowledged/);
+      assert.ok(has(node, p.wallet.address), 'the partner is kept');
+      assert.equal(node.session(p.wallet.address)!.unacknowledged, MAX_GUEST_UNACKED + 1);
     });
   });
 
