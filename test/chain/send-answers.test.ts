@@ -3,58 +3,9 @@
 // one that can no longer land is told so at once (the seqno audit: it waited the whole timeout, "may still land").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Address } from '@ton/core';
-import { startDevnet } from '../../src/chain/devnet/server.js';
-import { TonClientChain, type Wallet } from '../../src/chain/index.js';
 import { ChainError } from '../../src/chain/errors.js';
-import { newKeyPair } from '../../src/core/signer.js';
-import { rpcProxy, type RpcHook } from '../helpers/rpc-hook.js';
-import { config, TON } from '../chain/scenarios.js';
-
-interface Scene {
-  tn: TonClientChain;
-  direct: TonClientChain;
-  wb: Wallet;
-  address: Address;
-  hook: { fn: RpcHook | null; upstream?: string };
-  read: () => Promise<bigint>;
-  raw: (method: string, a: Address) => Promise<string>;
-}
-
-async function scene(timeoutMs: number, retry: Record<string, number>, run: (s: Scene) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'synchannel-send-answers-'));
-  const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
-  const hook: { fn: RpcHook | null; upstream?: string } = { fn: null, upstream: `${dn.url}/jsonRPC` };
-  const px = await rpcProxy(dn.url, hook);
-  const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
-  const tn = new TonClientChain({ kind: 'testnet', endpoint: px.url, txPollMs: 100, requestsPerSecond: 0, timeoutMs, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50, ...retry } });
-  try {
-    const [ka, kb] = [newKeyPair(), newKeyPair()];
-    const [wa, wbDirect] = [await direct.openWallet(ka), await direct.openWallet(kb)];
-    await direct.faucet(wa.address, 20n * TON);
-    await direct.faucet(wbDirect.address, 20n * TON);
-    const cfg = config({ key: ka, wallet: wa }, { key: kb, wallet: wbDirect }, 3n * TON, 4n * TON);
-    const { address } = await direct.deployChannel(wa, cfg, 3n * TON);
-    const read = async () => {
-      const st = await direct.getChannelStatus(address);
-      return st.status === 'funding' || st.status === 'open' ? st.data.depositB : -1n;
-    };
-    const raw = (method: string, a: Address) =>
-      fetch(`${dn.url}/jsonRPC`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params: method === 'getTransactions' ? { address: a.toString(), limit: 20, archival: true } : { address: a.toString() } }) }).then((r) => r.text());
-    await run({ tn, direct, wb: await tn.openWallet(kb), address, hook, read, raw });
-  } finally {
-    await tn.close();
-    await direct.close();
-    await px.close();
-    await dn.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const isAddr = (m: { params: Record<string, unknown> }, a: Address) => { try { return Address.parse(String(m.params.address)).equals(a); } catch { return false; } };
+import { isAddr, proxiedScene as scene } from './proxied.js';
+import { TON } from './scenarios.js';
 
 const GATEWAY_TIMEOUT = { status: 504, text: JSON.stringify({ ok: false, error: 'Gateway Time-out', code: 504 }) };
 

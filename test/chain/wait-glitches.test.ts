@@ -4,61 +4,13 @@
 // process behind a proxy on 127.0.0.1 (test/helpers/rpc-hook.ts); the chain is read as testnet is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Address } from '@ton/core';
-import { startDevnet } from '../../src/chain/devnet/server.js';
-import { TonClientChain, type Wallet } from '../../src/chain/index.js';
+import type { Wallet } from '../../src/chain/index.js';
 import type { ChainError } from '../../src/chain/errors.js';
-import { newKeyPair } from '../../src/core/signer.js';
-import { rpcProxy, type RpcHook } from '../helpers/rpc-hook.js';
-import { config, TON } from './scenarios.js';
+import { proxiedScene } from './proxied.js';
+import { TON } from './scenarios.js';
 
-/** A channel A deployed on a devnet; B's wallet as seen through the proxy (testnet reads, `timeoutMs` per operation). */
-interface Scene {
-  tn: TonClientChain;
-  wb: Wallet;
-  address: Address;
-  hook: { fn: RpcHook | null; upstream?: string };
-  /** B's deposit as the devnet holds it */
-  read: () => Promise<bigint>;
-  /** what the devnet answers now for an address's transactions (a replica behind answers it later) */
-  txsNow: (a: Address) => Promise<string>;
-  /** a transaction on `a` from elsewhere (the devnet's faucet), processed when it resolves */
-  flood: (a: Address) => Promise<void>;
-}
-
-async function scene(timeoutMs: number, run: (s: Scene) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'synchannel-glitch-'));
-  const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
-  const hook: { fn: RpcHook | null; upstream?: string } = { fn: null, upstream: `${dn.url}/jsonRPC` };
-  const px = await rpcProxy(dn.url, hook);
-  const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
-  const tn = new TonClientChain({ kind: 'testnet', endpoint: px.url, txPollMs: 100, requestsPerSecond: 0, timeoutMs, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
-  try {
-    const [ka, kb] = [newKeyPair(), newKeyPair()];
-    const [wa, wbDirect] = [await direct.openWallet(ka), await direct.openWallet(kb)];
-    await direct.faucet(wa.address, 20n * TON);
-    await direct.faucet(wbDirect.address, 20n * TON);
-    const cfg = config({ key: ka, wallet: wa }, { key: kb, wallet: wbDirect }, 3n * TON, 4n * TON);
-    const { address } = await direct.deployChannel(wa, cfg, 3n * TON);
-    const read = async () => {
-      const st = await direct.getChannelStatus(address);
-      return st.status === 'funding' || st.status === 'open' ? st.data.depositB : -1n;
-    };
-    const txsNow = (a: Address) =>
-      fetch(`${dn.url}/jsonRPC`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'getTransactions', params: { address: a.toString(), limit: 20, archival: true } }) }).then((r) => r.text());
-    const flood = async (a: Address) => void (await direct.faucet(a, TON / 100n));
-    await run({ tn, wb: await tn.openWallet(kb), address, hook, read, txsNow, flood });
-  } finally {
-    await tn.close();
-    await direct.close();
-    await px.close();
-    await dn.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const scene = (timeoutMs: number, run: Parameters<typeof proxiedScene>[2]) => proxiedScene(timeoutMs, {}, run);
 
 const isWallet = (m: { params: Record<string, unknown> }, w: Wallet) => Address.parse(String(m.params.address)).equals(w.address);
 
@@ -76,10 +28,10 @@ test('a malformed answer while waiting for the wallet is read again: the deposit
 });
 
 test('a send answered 504 after the chain took it (the resend refused) waits for the wallet: done, not "rejected"', async () => {
-  await scene(20_000, async ({ tn, wb, address, hook, read, txsNow }) => {
+  await scene(20_000, async ({ tn, wb, address, hook, read, raw }) => {
     let bocs = 0;
     let stale = 0;
-    const behind = await txsNow(wb.address);
+    const behind = await raw('getTransactions', wb.address);
     hook.fn = async (m, forward) => {
       if (m.method === 'sendBoc') {
         const r = await forward();
@@ -96,13 +48,11 @@ test('a send answered 504 after the chain took it (the resend refused) waits for
 });
 
 test('a send answered 504 after the chain took it, the resend refused, and the wallet read from a replica behind (seqno and transactions): still done', async () => {
-  await scene(20_000, async ({ tn, wb, address, hook, read, txsNow }) => {
+  await scene(20_000, async ({ tn, wb, address, hook, read, raw }) => {
     let bocs = 0;
     let stale = 0;
-    const behind = await txsNow(wb.address);
-    const info = (a: Address) =>
-      fetch(hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'getAddressInformation', params: { address: a.toString() } }) }).then((r) => r.text());
-    const before = await info(wb.address);
+    const behind = await raw('getTransactions', wb.address);
+    const before = await raw('getAddressInformation', wb.address);
     hook.fn = async (m, forward) => {
       if (m.method === 'sendBoc') {
         const r = await forward();
