@@ -219,7 +219,7 @@ export abstract class WalletChain {
       } catch (e) {
         if (!timeout.aborted || o.signal?.aborted) throw e;
         const sent = e instanceof ChainError && e.sent;
-        const then = sent ? 'it may still land: check the channel and the wallet balance before retrying' : 'its message was not sent yet: nothing was sent, retry';
+        const then = sent ? 'it may still land: check the channel and the wallet balance before retrying' : 'its message was not sent yet: nothing was sent; retry';
         throw new ChainError('TIMEOUT', `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; ${then}`, { cause: e, sent });
       }
     });

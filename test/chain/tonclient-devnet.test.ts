@@ -141,7 +141,7 @@ describe('TonClientChain against a real devnet process', () => {
   test('a timeout before the message went out is a TIMEOUT error saying nothing was sent', async () => {
     const { A, B } = await parties(h);
     await assert.rejects(chain.deployChannel(A.wallet, config(A, B, TON, TON), TON, { timeoutMs: 1 }), (e: unknown) => {
-      assert.match(String((e as Error).message), /did not complete within 0 s; its message was not sent yet: nothing was sent, retry/);
+      assert.match(String((e as Error).message), /did not complete within 0 s; its message was not sent yet: nothing was sent; retry/);
       assert.equal((e as { code?: string; sent?: boolean }).code, 'TIMEOUT');
       assert.equal((e as { sent?: boolean }).sent, false);
       return true;
