@@ -25,6 +25,11 @@ export interface OpOptions {
   onProgress?: (message: string) => void;
   /** TON attached to the contract message (default: the wrapper's CHANNEL_FEES for the operation, plus any deposit). */
   value?: bigint;
+  /**
+   * Called once the wallet message is signed, just before it leaves (its expiry runs from now; a send waits its
+   * turn for the wallet first): a caller marks it here. If it throws, nothing is sent.
+   */
+  beforeSend?: () => Promise<void> | void;
 }
 
 /** A read's options. `background`: on a rate-limited endpoint it waits while operations' requests go first (the

@@ -174,14 +174,26 @@ export abstract class WalletChain {
     return toChainError(e);
   }
 
-  private async withWalletLock<T>(address: Address, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` once the wallet's earlier sends are done. A stop (`signal`) while it waits ends the wait at once:
+   * nothing was signed (`fn` then runs, sees the stop and sends nothing).
+   */
+  private async withWalletLock<T>(address: Address, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const key = address.toRawString();
     const prev = this.walletLocks.get(key) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
+    let started = false;
+    const start = () => ((started = true), fn());
+    const run = prev.then(start, start);
     const tail = run.catch(() => undefined);
     this.walletLocks.set(key, tail);
     try {
-      return await run;
+      if (!signal) return await run;
+      return await new Promise<T>((resolve, reject) => {
+        const onAbort = () => void (started || reject(abortedError(signal)));
+        if (signal.aborted) onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
     } finally {
       if (this.walletLocks.get(key) === tail) this.walletLocks.delete(key);
     }
@@ -211,18 +223,19 @@ export abstract class WalletChain {
     };
     // The operation's time starts once the wallet is this send's: a challenge queued behind a deposit's wait is
     // not timed out before it is even signed (the caller's signal still ends the wait for the wallet).
-    return this.withWalletLock(wallet.address, async () => {
+    const locked = async (): Promise<TxResult> => {
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
       try {
-        return await this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, progress));
+        return await this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, { progress, beforeSend: o.beforeSend }));
       } catch (e) {
         if (!timeout.aborted || o.signal?.aborted) throw e;
         const sent = e instanceof ChainError && e.sent;
         const then = sent ? 'it may still land: check the channel and the wallet balance before retrying' : 'its message was not sent yet: nothing was sent; retry';
         throw new ChainError('TIMEOUT', `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; ${then}`, { cause: e, sent });
       }
-    });
+    };
+    return this.withWalletLock(wallet.address, locked, o.signal);
   }
 
   private async sendLocked(
@@ -233,7 +246,7 @@ export abstract class WalletChain {
     init: StateInit | null,
     build: (p: ContractProvider, via: Sender) => Promise<void>,
     signal: AbortSignal,
-    progress: (m: string) => void,
+    { progress, beforeSend }: { progress: (m: string) => void; beforeSend?: OpOptions['beforeSend'] },
   ): Promise<TxResult> {
     // 1. The message the wrapper would send.
     let captured: SenderArguments | undefined;
@@ -247,6 +260,7 @@ export abstract class WalletChain {
     if (!captured) throw new ChainError('BAD_INPUT', `${what}: the contract wrapper produced no message`);
     // 2. Funds, seqno and the signed transfer; 3. send it and wait for the wallet; 4. wait for the contract.
     const transfer = await this.signTransfer(wallet, secret, what, captured, signal);
+    await beforeSend?.();
     const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
     progress(`waiting for the channel contract to process ${what}…`);
     const tx = await sent(

@@ -274,7 +274,12 @@ export class Negotiation {
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
     try {
-      await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m) });
+      // the mark's time is the message's, once signed (the send may wait its turn for the wallet first)
+      const beforeSend = async () => {
+        ctl.rec.deploySentAt = Date.now();
+        await ctl.saveRecord();
+      };
+      await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m), beforeSend });
     } catch (e) {
       // The deployment may have landed although waiting for it failed: the chain tells. Otherwise A retries with
       // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).

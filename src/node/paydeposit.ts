@@ -60,7 +60,12 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   await ctl.run(() => ctl.saveRecord());
   opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
   try {
-    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    // The mark's time is the message's, once signed: the send may wait its turn for the wallet first.
+    const beforeSend = async () => {
+      if (rec.depositPending) rec.depositPending.sentAt = Date.now();
+      await ctl.run(() => ctl.saveRecord());
+    };
+    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend });
   } catch (e) {
     if (neverSent(e)) {
       // Refused before it left: nothing of it can land (the earlier mark, if any, stands).

@@ -149,3 +149,51 @@ test('the operation timing out while the endpoint holds the message says it may 
     assert.match(err.message, /did not complete within 2 s; it may still land/);
   });
 });
+
+test('a stop while a send waits for the wallet ends it at once, and it sends nothing', async () => {
+  await scene(60_000, {}, async ({ tn, wb, address, hook, read }) => {
+    let bocs = 0;
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      if (++bocs === 1) await new Promise((r) => setTimeout(r, 4_000)); // a slow endpoint holds the first send
+      return forward();
+    };
+    const first = tn.deposit(wb, address, 4n * TON);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const t0 = Date.now();
+    const err = await tn.deposit(wb, address, 1n * TON, { signal: stop.signal }).then(() => null, (e: unknown) => e as ChainError);
+    assert.ok(Date.now() - t0 < 2_000, `stopped after ${Date.now() - t0} ms`);
+    assert.equal(err?.code, 'CANCELLED');
+    assert.equal(err.sent, false);
+    await first;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(bocs, 1, 'the stopped send sent nothing');
+    assert.equal(await read(), 4n * TON);
+  });
+});
+
+test('beforeSend runs once the message is signed, after the wallet is free; if it throws, nothing is sent', async () => {
+  await scene(60_000, {}, async ({ tn, wb, address, hook, read }) => {
+    let bocs = 0;
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      if (++bocs === 1) await new Promise((r) => setTimeout(r, 2_000));
+      return forward();
+    };
+    let firstDone = 0;
+    const first = tn.deposit(wb, address, 4n * TON).then(() => (firstDone = Date.now()));
+    let marked = 0;
+    const err = await tn.deposit(wb, address, 1n * TON, {
+      beforeSend: () => {
+        marked = Date.now();
+        throw new Error('the mark could not be written');
+      },
+    }).then(() => null, (e: unknown) => e as Error);
+    await first;
+    assert.ok(marked >= firstDone, 'marked once the first send was done');
+    assert.match(String(err?.message), /the mark could not be written/);
+    assert.equal(bocs, 1, 'nothing sent');
+    assert.equal(await read(), 4n * TON);
+  });
+});

@@ -120,6 +120,21 @@ withPair('a deployment that timed out and is not on chain yet may still land: de
   assert.equal(p.alice.currentChannel()!.phase, 'accepted', 'not declined while the deposit may still arrive');
 });
 
+withPair("a deployment's may-land mark runs from when its message is signed, not from when it waited for the wallet", async (p) => {
+  (p.chain as unknown as { deployChannel: (...a: unknown[]) => Promise<unknown> }).deployChannel = async (...a) => {
+    await new Promise((r) => setTimeout(r, 2_500)); // another send of the wallet goes first
+    await (a[3] as { beforeSend?: () => Promise<void> } | undefined)?.beforeSend?.(); // signed now
+    throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT', sent: true });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  void p.bob.deposit().catch(() => undefined);
+  await failed;
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /sent 0 s ago/.test(e.message ?? ''));
+});
+
 withPair('a deployment whose send the endpoint did not answer may still land: deposit and decline wait for it', async (p) => {
   const sent = await deployTimedOut(p, 'ENDPOINT_UNREACHABLE');
   await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land .* then run deposit again/.test(e.message ?? ''));

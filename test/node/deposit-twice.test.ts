@@ -75,6 +75,19 @@ withPair('a deposit the chain says never left (it expired unprocessed) can be se
   assert.equal(sent, 2);
 });
 
+withPair("a deposit's may-land mark runs from when its message is signed, not from when it waited for the wallet", async (p) => {
+  (p.chain as { deposit: Deposit }).deposit = async (_w, _c, _amount, o) => {
+    await new Promise((r) => setTimeout(r, 2_500)); // another send of the wallet goes first
+    await o?.beforeSend?.(); // signed now: valid from now
+    throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time', { sent: true });
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /sent 0 s ago .* wait 180 s/.test(e.message ?? ''));
+});
+
 test("the deposit that completes both answers with the channel locked, not funding with a refund offered", async () => {
   const p = await openPair({ pollMs: 60_000 }); // the watch's next poll is far: the answer reads the lock itself
   try {
