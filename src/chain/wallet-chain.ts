@@ -21,6 +21,7 @@ import type { KeyPair } from '../core/signer.js';
 import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { abortedError, withOpSignal } from './http.js';
+import { WalletLocks } from './walletLocks.js';
 import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
 import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
@@ -71,6 +72,13 @@ export function toChainError(e: unknown): Error {
   return e as Error;
 }
 
+/** A send's progress lines, its caller's mark, and whether its message started to leave. */
+interface SendHooks {
+  progress: (m: string) => void;
+  beforeSend: OpOptions['beforeSend'];
+  leaving: boolean;
+}
+
 export abstract class WalletChain {
   abstract readonly kind: ChainKind;
   protected abstract readonly defaultTimeoutMs: number;
@@ -93,7 +101,7 @@ export abstract class WalletChain {
   protected abstract fundingHint(address: Address): string;
 
   private readonly secrets = new WeakMap<Wallet, WalletSecret>();
-  private readonly walletLocks = new Map<string, Promise<unknown>>();
+  private readonly walletLocks = new WalletLocks();
   protected closed = false;
   /** the newest chain time an endpoint answered (seconds) */
   private seenNow = 0;
@@ -175,31 +183,6 @@ export abstract class WalletChain {
   }
 
   /**
-   * Runs `fn` once the wallet's earlier sends are done. A stop (`signal`) while it waits ends the wait at once:
-   * nothing was signed (`fn` then runs, sees the stop and sends nothing).
-   */
-  private async withWalletLock<T>(address: Address, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const key = address.toRawString();
-    const prev = this.walletLocks.get(key) ?? Promise.resolve();
-    let started = false;
-    const start = () => ((started = true), fn());
-    const run = prev.then(start, start);
-    const tail = run.catch(() => undefined);
-    this.walletLocks.set(key, tail);
-    try {
-      if (!signal) return await run;
-      return await new Promise<T>((resolve, reject) => {
-        const onAbort = () => void (started || reject(abortedError(signal)));
-        if (signal.aborted) onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-      });
-    } finally {
-      if (this.walletLocks.get(key) === tail) this.walletLocks.delete(key);
-    }
-  }
-
-  /**
    * Builds the contract message with the wrapper (through a capturing Sender), sends it from the wallet,
    * waits for the wallet's and then the contract's transaction, and checks the contract's exit code.
    */
@@ -226,16 +209,18 @@ export abstract class WalletChain {
     const locked = async (): Promise<TxResult> => {
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+      const hooks: SendHooks = { progress, beforeSend: o.beforeSend, leaving: false };
       try {
-        return await this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, { progress, beforeSend: o.beforeSend }));
+        return await this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, hooks));
       } catch (e) {
         if (!timeout.aborted || o.signal?.aborted) throw e;
-        const sent = e instanceof ChainError && e.sent;
+        // (a verdict that came as the time ran out is turned into the timeout: whether the message left says it)
+        const sent = hooks.leaving || (e instanceof ChainError && e.sent);
         const then = sent ? 'it may still land: check the channel and the wallet balance before retrying' : 'its message was not sent yet: nothing was sent; retry';
         throw new ChainError('TIMEOUT', `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; ${then}`, { cause: e, sent });
       }
     };
-    return this.withWalletLock(wallet.address, locked, o.signal);
+    return this.walletLocks.run(wallet.address, locked, o.signal);
   }
 
   private async sendLocked(
@@ -246,8 +231,9 @@ export abstract class WalletChain {
     init: StateInit | null,
     build: (p: ContractProvider, via: Sender) => Promise<void>,
     signal: AbortSignal,
-    { progress, beforeSend }: { progress: (m: string) => void; beforeSend?: OpOptions['beforeSend'] },
+    hooks: SendHooks,
   ): Promise<TxResult> {
+    const { progress, beforeSend } = hooks;
     // 1. The message the wrapper would send.
     let captured: SenderArguments | undefined;
     const via: Sender = {
@@ -261,6 +247,7 @@ export abstract class WalletChain {
     // 2. Funds, seqno and the signed transfer; 3. send it and wait for the wallet; 4. wait for the contract.
     const transfer = await this.signTransfer(wallet, secret, what, captured, signal);
     await beforeSend?.();
+    hooks.leaving = true;
     const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
     progress(`waiting for the channel contract to process ${what}…`);
     const tx = await sent(

@@ -158,7 +158,8 @@ test('a stop while a send waits for the wallet ends it at once, and it sends not
       if (++bocs === 1) await new Promise((r) => setTimeout(r, 4_000)); // a slow endpoint holds the first send
       return forward();
     };
-    const first = tn.deposit(wb, address, 4n * TON);
+    let firstDone = 0;
+    const first = tn.deposit(wb, address, 4n * TON).then(() => (firstDone = Date.now()));
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 300);
     const t0 = Date.now();
@@ -166,9 +167,13 @@ test('a stop while a send waits for the wallet ends it at once, and it sends not
     assert.ok(Date.now() - t0 < 2_000, `stopped after ${Date.now() - t0} ms`);
     assert.equal(err?.code, 'CANCELLED');
     assert.equal(err.sent, false);
+    // a send asked for after the stop still waits for the first (one seqno in flight at a time)
+    let thirdSigned = 0;
+    const third = tn.deposit(wb, address, 1n * TON, { beforeSend: () => void (thirdSigned = Date.now()) }).catch(() => undefined);
     await first;
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(bocs, 1, 'the stopped send sent nothing');
+    await third;
+    assert.ok(thirdSigned >= firstDone, 'the third was signed once the first was done');
+    assert.equal(bocs, 2, 'the stopped send sent nothing');
     assert.equal(await read(), 4n * TON);
   });
 });
