@@ -270,10 +270,10 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
         retryDelay = verdict.delayMs;
         if (res.status !== 429) unclear = true;
       } catch (e) {
-        // A resend refused after an attempt that got no clear answer: that attempt may have been taken (the refusal
-        // is then its own success), so it is not "never sent".
-        if (e instanceof ChainError && e.code === 'WALLET_REJECTED' && unclear && !e.sent) {
-          throw new ChainError('WALLET_REJECTED', `${e.message} (an earlier attempt of this send got no clear answer: it may have been taken)`, { status: e.status, cause: e, sent: true });
+        // A resend refused after an attempt that got no clear answer (whatever the refusal says): that attempt may
+        // have been taken (the refusal is then its own success), so it is not "never sent".
+        if (e instanceof ChainError && method === 'sendBoc' && unclear && !e.sent) {
+          throw new ChainError(e.code, `${e.message} (an earlier attempt of this send got no clear answer: it may have been taken)`, { status: e.status, cause: e, sent: true });
         }
         if (e instanceof ChainError) throw e;
         if (signal?.aborted) throw abortedError(signal);

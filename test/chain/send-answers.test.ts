@@ -202,3 +202,21 @@ test('beforeSend runs once the message is signed, after the wallet is free; if i
     assert.equal(await read(), 4n * TON);
   });
 });
+
+test('a send refused with a clear error after an attempt that got no clear answer may have been taken: it is waited for', async () => {
+  await scene(20_000, {}, async ({ tn, wb, address, hook, read }) => {
+    let bocs = 0;
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      if (++bocs === 1) {
+        await forward(); // the chain takes it, the answer is lost
+        return GATEWAY_TIMEOUT;
+      }
+      return { status: 400, text: JSON.stringify({ ok: false, error: 'LITE_SERVER_UNKNOWN: duplicate message', code: 400 }) };
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    hook.fn = null;
+    assert.equal(bocs, 2);
+    assert.equal(await read(), 4n * TON, 'done: the first attempt landed');
+  });
+});
