@@ -16,6 +16,7 @@ import { PeerSession } from './session.js';
 import { QuotaTable, TokenBucket, type PeerQuota } from './quota.js';
 import { hostKey, InboundGuard } from './guard.js';
 import { GuestPolicy } from './guests.js';
+import { boundedYamux } from './muxer.js';
 import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
 import { synChannelService, type SynChannelService } from './service.js';
 import { hostOf, lanAddresses, ObservedAddresses, parseAnnounce, withPeer } from './addresses.js';
@@ -115,7 +116,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       // Streams a peer may hold open on one connection, negotiated or not (yamux's default of 1,000 let one guest
       // hold hundreds of MiB in streams that never negotiate a protocol): ours takes 8 (service.ts), a few more
       // may be negotiating.
-      streamMuxers: [yamux({ maxInboundStreams: MAX_INBOUND_STREAMS, streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
+      // A peer's pings are bounded too (muxer.ts).
+      streamMuxers: [boundedYamux(yamux, { maxInboundStreams: MAX_INBOUND_STREAMS, streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
       connectionGater: {
         // Never refuse to dial loopback/LAN peers: the people using this choose whom to dial.
         denyDialMultiaddr: () => false,

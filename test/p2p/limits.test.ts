@@ -186,4 +186,28 @@ describe('connection limits', () => {
       await srv.cleanup();
     }
   });
+
+  test("a peer that asks for pings faster than 10 a second (after a burst of 20) loses its connection; a few pings are answered", async () => {
+    const srv = await server();
+    const peer = await RawPeer.dial(srv.addr);
+    try {
+      await peer.open(newWallet());
+      const conn = peer.libp2p.getConnections()[0]!;
+      const muxer = (conn as unknown as { muxer: { ping(): Promise<number> } }).muxer;
+      for (let i = 0; i < 5; i++) await muxer.ping();
+      assert.equal(conn.status, 'open', 'a few pings are answered');
+      let answered = 5;
+      // (a ping the closed connection never answers is given up after a second)
+      const ping = () => Promise.race([muxer.ping().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1_000))]);
+      for (let i = 0; i < 500 && conn.status === 'open'; i++) {
+        if (!(await ping())) break;
+        answered++;
+      }
+      await until(() => conn.status !== 'open', `the connection to be closed (${answered} pings answered)`, 5_000);
+      assert.ok(answered <= 40, `${answered} pings answered`);
+    } finally {
+      await peer.stop();
+      await srv.cleanup();
+    }
+  });
 });
