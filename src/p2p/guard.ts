@@ -38,6 +38,15 @@ const GRACE_MS = 1_000;
 const MAX_FAILED_HANDSHAKES = 3;
 
 /**
+ * Failed handshakes one host may have in a minute, on all its connections together (a new connection starts with
+ * a fresh count of its own): above it, the host's new connections are refused until the minute is over.
+ */
+const HOST_FAILURES_PER_MINUTE = 20;
+const FAILURE_WINDOW_MS = 60_000;
+/** Hosts whose failures are kept (the oldest is forgotten first). */
+const MAX_HOSTS_KEPT = 1_024;
+
+/**
  * Handshake streams a connection may open: a burst, then one a second. An honest peer opens one per session (a
  * few more after drops); each costs this node a stream, a wallet check and a signature.
  */
@@ -106,15 +115,21 @@ function expandIpv6(ip: string): string[] | undefined {
 
 export class InboundGuard {
   private readonly entries = new Map<string, Entry>();
+  /** per host, failed handshakes in the current window and when it began */
+  private readonly hostFailures = new Map<string, { count: number; since: number }>();
   /** pending entries per host, oldest first */
   private readonly pending = new Map<string, Set<Entry>>();
   private pendingTotal = 0;
 
   constructor(private readonly opts: GuardOptions) {}
 
-  /** libp2p's `denyInboundConnection`: admits every connection, making room as the caps say (never denies). */
+  /** libp2p's `denyInboundConnection`: admits a connection, making room as the caps say; denies only a host with too many failed handshakes. */
   deny(maConn: MultiaddrConnection): boolean {
     const host = hostKey(maConn.remoteAddr);
+    if (this.hostRefused(host)) {
+      this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES_PER_MINUTE} failed handshakes in a minute`);
+      return true;
+    }
     const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, linkedFailures: 0, tokens: STREAM_BURST, countedAt: Date.now(), gone: false };
     this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
     this.entries.set(entry.key, entry);
@@ -144,6 +159,7 @@ export class InboundGuard {
   handshakeFailed(connection: Connection): void {
     const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound') return;
+    this.hostFailed(e.host);
     // New streams of an authenticated connection that fail the handshake: a few close it (its own sessions only).
     if (e.links > 0) {
       if (++e.linkedFailures >= MAX_FAILED_HANDSHAKES) this.drop(e, `${e.linkedFailures} handshakes failed on its new streams`);
@@ -172,6 +188,23 @@ export class InboundGuard {
     return true;
   }
 
+  private hostFailed(host: string): void {
+    const now = Date.now();
+    const f = this.hostFailures.get(host);
+    if (f && now - f.since < FAILURE_WINDOW_MS) {
+      f.count++;
+      return;
+    }
+    this.hostFailures.delete(host);
+    if (this.hostFailures.size >= MAX_HOSTS_KEPT) this.hostFailures.delete(this.hostFailures.keys().next().value!);
+    this.hostFailures.set(host, { count: 1, since: now });
+  }
+
+  private hostRefused(host: string): boolean {
+    const f = this.hostFailures.get(host);
+    return !!f && Date.now() - f.since < FAILURE_WINDOW_MS && f.count > HOST_FAILURES_PER_MINUTE;
+  }
+
   /** Pending connections now, in total and per host. */
   snapshot(): { total: number; byHost: Record<string, number> } {
     const byHost: Record<string, number> = {};
@@ -182,6 +215,7 @@ export class InboundGuard {
   stop(): void {
     for (const e of this.entries.values()) clearTimeout(e.timer);
     this.entries.clear();
+    this.hostFailures.clear();
     this.pending.clear();
     this.pendingTotal = 0;
   }

@@ -144,3 +144,15 @@ test('a connection opens handshake streams in a burst of 8, then one a second', 
   assert.equal(g.admitStream({ ...f.conn, direction: 'outbound' } as Connection), true);
   g.stop();
 });
+
+test('a host whose handshakes failed more than 20 times in a minute, on any of its connections, has its new connections refused', () => {
+  const { g } = guard(64, 64);
+  for (let c = 0; c < 7; c++) {
+    const f = fake('10.0.0.1');
+    assert.equal(g.deny(f.maConn), false, `connection ${c} admitted`);
+    for (let i = 0; i < 3; i++) g.handshakeFailed(f.conn); // each new connection gets only three
+  }
+  assert.equal(g.deny(fake('10.0.0.1').maConn), true, '21 failures: refused');
+  assert.equal(g.deny(fake('10.0.0.2').maConn), false, 'another host is not');
+  g.stop();
+});
