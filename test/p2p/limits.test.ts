@@ -210,4 +210,26 @@ describe('connection limits', () => {
       await srv.cleanup();
     }
   });
+
+  test('a stream that proposes protocol after protocol is reset after 1 KiB: the node does not answer "na" to each', async () => {
+    const srv = await server();
+    const peer = await RawPeer.dial(srv.addr);
+    try {
+      await peer.open(newWallet());
+      const conn = peer.libp2p.getConnections()[0]!;
+      const muxer = (conn as unknown as { muxer: { createStream(): Promise<Stream> } }).muxer;
+      const st = await muxer.createStream();
+      let received = 0;
+      st.addEventListener('message', (e) => void (received += e.data.byteLength));
+      const msg = (t: string) => Buffer.concat([Uint8Array.of(Buffer.byteLength(t) + 1), Buffer.from(`${t}\n`)]);
+      // the header, then 3,000 protocols nobody knows (one write, as a flood comes)
+      st.send(Buffer.concat([msg('/multistream/1.0.0'), ...Array.from({ length: 3_000 }, (_, i) => msg(`/x${i}`))]));
+      await until(() => st.status !== 'open', 'the stream to be reset', 5_000);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(received < 2_048, `${received} bytes of answers (3,000 "na" would be about 12 KiB)`);
+    } finally {
+      await peer.stop();
+      await srv.cleanup();
+    }
+  });
 });
