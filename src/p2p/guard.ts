@@ -11,6 +11,7 @@
 // than the total allows, not one fast machine.
 import type { Connection, MultiaddrConnection } from '@libp2p/interface';
 import type { Multiaddr } from '@multiformats/multiaddr';
+import { TokenBucket } from './quota.js';
 
 export interface GuardOptions {
   /** Pending connections from all hosts together. */
@@ -50,8 +51,7 @@ const MAX_HOSTS_KEPT = 1_024;
  * Handshake streams a connection may open: a burst, then one a second. An honest peer opens one per session (a
  * few more after drops); each costs this node a stream, a wallet check and a signature.
  */
-const STREAM_BURST = 8;
-const STREAMS_PER_SECOND = 1;
+const STREAM_RATE = { burst: 8, perSecond: 1 };
 
 interface Entry {
   maConn: MultiaddrConnection;
@@ -66,9 +66,8 @@ interface Entry {
   failures: number;
   /** handshakes failed on it while it carried an authenticated stream (never reset) */
   linkedFailures: number;
-  /** handshake streams it may still open now, and when that was counted */
-  tokens: number;
-  countedAt: number;
+  /** the handshake streams it may open */
+  streams: TokenBucket;
   timer?: ReturnType<typeof setTimeout>;
   gone: boolean;
 }
@@ -130,7 +129,7 @@ export class InboundGuard {
       this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES_PER_MINUTE} failed handshakes in a minute`);
       return true;
     }
-    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, linkedFailures: 0, tokens: STREAM_BURST, countedAt: Date.now(), gone: false };
+    const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, linkedFailures: 0, streams: new TokenBucket(STREAM_RATE), gone: false };
     this.entries.get(entry.key)?.maConn.abort(new Error('replaced by a connection from the same address'));
     this.entries.set(entry.key, entry);
     maConn.addEventListener('close', () => this.forget(entry), { once: true });
@@ -180,12 +179,7 @@ export class InboundGuard {
   admitStream(connection: Connection): boolean {
     const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound') return true;
-    const now = Date.now();
-    e.tokens = Math.min(STREAM_BURST, e.tokens + ((now - e.countedAt) / 1000) * STREAMS_PER_SECOND);
-    e.countedAt = now;
-    if (e.tokens < 1) return false;
-    e.tokens--;
-    return true;
+    return e.streams.take();
   }
 
   private hostFailed(host: string): void {

@@ -10,14 +10,14 @@
 //   streams the peer opens) and each such stream's onData.
 import type { Stream } from '@libp2p/interface';
 import type { yamux as Yamux } from '@chainsafe/libp2p-yamux';
+import { TokenBucket } from './quota.js';
 
-const PING_BURST = 20;
-const PINGS_PER_SECOND = 10;
+const PINGS = { burst: 20, perSecond: 10 };
 /** Yamux's flag of a ping asked for (an answer to ours carries ACK). */
 const SYN = 1;
 const STREAM_PRE_PROTOCOL_BYTES = 1024;
-const CONNECTION_PRE_PROTOCOL_BURST = 4096;
-const CONNECTION_PRE_PROTOCOL_PER_SECOND = 1024;
+/** bytes before their protocols, all streams of a connection together */
+const CONNECTION_PRE_PROTOCOL = { burst: 4096, perSecond: 1024 };
 
 export function boundedYamux(yamux: typeof Yamux, init: Parameters<typeof Yamux>[0]): ReturnType<typeof Yamux> {
   const make = yamux(init);
@@ -42,16 +42,9 @@ interface PingHandling {
 function limitPings(m: PingHandling): void {
   const handle = m.handlePing?.bind(m);
   if (!handle) return;
-  let tokens = PING_BURST;
-  let at = Date.now();
+  const pings = new TokenBucket(PINGS);
   m.handlePing = (header) => {
-    if (header.flag === SYN) {
-      const now = Date.now();
-      tokens = Math.min(PING_BURST, tokens + ((now - at) / 1000) * PINGS_PER_SECOND);
-      at = now;
-      if (tokens < 1) return m.abort(new Error(`the peer asked for more than ${PINGS_PER_SECOND} pings a second`));
-      tokens--;
-    }
+    if (header.flag === SYN && !pings.take()) return m.abort(new Error(`the peer asked for more than ${PINGS.perSecond} pings a second`));
     handle(header);
   };
 }
@@ -64,15 +57,7 @@ interface RemoteStreams {
 function limitNegotiation(m: RemoteStreams): void {
   const opened = m.onRemoteStream?.bind(m);
   if (!opened) return;
-  let tokens = CONNECTION_PRE_PROTOCOL_BURST;
-  let at = Date.now();
-  const spend = (n: number): boolean => {
-    const now = Date.now();
-    tokens = Math.min(CONNECTION_PRE_PROTOCOL_BURST, tokens + ((now - at) / 1000) * CONNECTION_PRE_PROTOCOL_PER_SECOND);
-    at = now;
-    tokens -= n;
-    return tokens >= 0;
-  };
+  const allowance = new TokenBucket(CONNECTION_PRE_PROTOCOL);
   // every stream the peer opens passes here first (AbstractStreamMuxer's hook for its subclasses)
   m.onRemoteStream = (stream) => {
     // counted where the muxer hands the stream its data (a 'message' listener would take the data from libp2p)
@@ -83,7 +68,7 @@ function limitNegotiation(m: RemoteStreams): void {
       s.onData = (data) => {
         if (!s.protocol) {
           bytes += data.byteLength;
-          if (!spend(data.byteLength)) return m.abort(new Error('its streams proposed protocols for more than 1 KiB a second'));
+          if (allowance.charge(data.byteLength) > 0) return m.abort(new Error('its streams proposed protocols for more than 1 KiB a second'));
           if (bytes > STREAM_PRE_PROTOCOL_BYTES) return s.abort(new Error(`more than ${STREAM_PRE_PROTOCOL_BYTES} bytes before a protocol was chosen`));
         }
         push(data);
