@@ -39,11 +39,10 @@ const GRACE_MS = 1_000;
 const MAX_FAILED_HANDSHAKES = 3;
 
 /**
- * Failed handshakes one host may have in a minute, on all its connections together (a new connection starts with
- * a fresh count of its own): above it, the host's new connections are refused until the minute is over.
+ * Failed handshakes one host may have, on all its connections together (a new connection starts with a fresh
+ * count of its own): a burst of 20, then one every 3 s; while over it, the host's new connections are refused.
  */
-const HOST_FAILURES_PER_MINUTE = 20;
-const FAILURE_WINDOW_MS = 60_000;
+const HOST_FAILURES = { burst: 20, perSecond: 1 / 3 };
 /** Hosts whose failures are kept (the oldest is forgotten first). */
 const MAX_HOSTS_KEPT = 1_024;
 
@@ -114,8 +113,8 @@ function expandIpv6(ip: string): string[] | undefined {
 
 export class InboundGuard {
   private readonly entries = new Map<string, Entry>();
-  /** per host, failed handshakes in the current window and when it began */
-  private readonly hostFailures = new Map<string, { count: number; since: number }>();
+  /** per host, the failed handshakes it may still have */
+  private readonly hostFailures = new Map<string, TokenBucket>();
   /** pending entries per host, oldest first */
   private readonly pending = new Map<string, Set<Entry>>();
   private pendingTotal = 0;
@@ -126,7 +125,7 @@ export class InboundGuard {
   deny(maConn: MultiaddrConnection): boolean {
     const host = hostKey(maConn.remoteAddr);
     if (this.hostRefused(host)) {
-      this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES_PER_MINUTE} failed handshakes in a minute`);
+      this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES.burst} failed handshakes, and more than one every 3 s since`);
       return true;
     }
     const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, linkedFailures: 0, streams: new TokenBucket(STREAM_RATE), gone: false };
@@ -183,20 +182,16 @@ export class InboundGuard {
   }
 
   private hostFailed(host: string): void {
-    const now = Date.now();
-    const f = this.hostFailures.get(host);
-    if (f && now - f.since < FAILURE_WINDOW_MS) {
-      f.count++;
-      return;
-    }
-    this.hostFailures.delete(host);
-    if (this.hostFailures.size >= MAX_HOSTS_KEPT) this.hostFailures.delete(this.hostFailures.keys().next().value!);
-    this.hostFailures.set(host, { count: 1, since: now });
+    let f = this.hostFailures.get(host);
+    if (f) this.hostFailures.delete(host); // kept last: the least recently failed host is forgotten first
+    else if (this.hostFailures.size >= MAX_HOSTS_KEPT) this.hostFailures.delete(this.hostFailures.keys().next().value!);
+    f ??= new TokenBucket(HOST_FAILURES);
+    this.hostFailures.set(host, f);
+    f.charge(1);
   }
 
   private hostRefused(host: string): boolean {
-    const f = this.hostFailures.get(host);
-    return !!f && Date.now() - f.since < FAILURE_WINDOW_MS && f.count > HOST_FAILURES_PER_MINUTE;
+    return (this.hostFailures.get(host)?.charge(0) ?? 0) > 0;
   }
 
   /** Pending connections now, in total and per host. */
