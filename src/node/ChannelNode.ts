@@ -174,7 +174,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     for (const ctl of this.ctx.channels.values()) {
       if (ctl.life !== 'open' || !this.ctx.sessionOf(ctl)?.connected) continue;
       this.sync.resync(ctl);
-      void ctl.run(() => this.payments.passIfAsked(ctl)).catch((e) => this.fail(e, ctl));
+      void ctl.run(() => this.payments.turns.passIfAsked(ctl)).catch((e) => this.fail(e, ctl));
     }
   }
 

@@ -170,7 +170,7 @@ export class Closing {
     } finally {
       ctl.agreeingClose = false;
       // a turn request held back for the close goes on (nothing happens while our close state awaits the partner)
-      void ctl.run(async () => this.payments.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
+      void ctl.run(async () => this.payments.turns.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
     }
   }
 

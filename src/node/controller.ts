@@ -61,13 +61,13 @@ export class ChannelController {
   agreeingClose = false;
   /**
    * States both signed that were not paid for (DUST), each within IDLE_RUN_GAP_MS of the one before: what a partner
-   * cycling turns makes this node keep for (next to) nothing (payments.ts holdPass).
+   * cycling turns makes this node keep for (next to) nothing (turns.ts holdPass).
    */
   idleRun = 0;
   /** the user was told of this idle run's delays */
   idleTold = false;
   private lastCommitAt = 0;
-  /** an automatic pass held back after a long idle run: not before this time (unix ms; payments.ts) */
+  /** an automatic pass held back after a long idle run: not before this time (unix ms; turns.ts) */
   passNotBefore: number | null = null;
 
   constructor(

@@ -8,7 +8,7 @@ import { balanceOf, type SignedState } from '../core/signed.js';
 import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state.js';
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
-import { DUST, movesMoney, type ChannelController } from './controller.js';
+import { movesMoney, type ChannelController } from './controller.js';
 import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
@@ -16,10 +16,8 @@ import { crashPoint } from './crash.js';
 import { sendAsksTurn, stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
 
-/** A partner's payment or turn request refused in a channel imported from a backup: read at both ends. */
-const RESTORED_FOR_PARTNER = 'this channel was restored from a backup at one end, which signs no payment in it and keeps the turn: the other end may hold states signed after that backup. Close the channel with withdraw and open a new one to pay again';
 import type { ProgressOptions, StateView } from './types.js';
-import { shownContract } from './addresses.js';
+import { FREE_IDLE_STATES, RESTORED_FOR_PARTNER, Turns } from './turns.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
@@ -33,16 +31,6 @@ const RECONNECT_GRACE_MS = 5_000;
 const LOCK_READ_MS = 1_000;
 /** A far-ahead proposal asks for the missing states at most this often for the same latest step. */
 export const RESYNC_ASK_MS = 2_000;
-/**
- * The idle run (controller.ts idleRun: states not paid for) past which the turn is passed back only on request and
- * with a delay: a partner that cycles the turn (empty, or paying 1 nanoton) makes this node sign and keep two states
- * a round for (next to) nothing. The delay doubles from IDLE_DELAY_MS with each further round, up to
- * MAX_IDLE_DELAY_MS; a real payment (two states taken back per DUST it moves) or a quiet spell ends it.
- */
-export const FREE_IDLE_STATES = 32;
-const IDLE_DELAY_MS = 500;
-// Below the controller's IDLE_RUN_GAP_MS (10 s): a held pass never ends the run it belongs to by itself.
-const MAX_IDLE_DELAY_MS = 8_000;
 
 /** What the contract paid by, in words (empty before the payout is read). */
 function paidBy(ctl: ChannelController): string {
@@ -57,6 +45,8 @@ function mySig(ch: Channel, s: SignedState): string {
 export class Payments implements Stager {
   /** coalesced payments (pay.ts) */
   readonly coalescer: Coalescer;
+  /** turn requests and the automatic pass (turns.ts) */
+  readonly turns: Turns;
   /** resent proposals and equivocations */
   private readonly seen: Equivocations;
   /** per channel, when an initial state last made us read the chain */
@@ -64,6 +54,7 @@ export class Payments implements Stager {
 
   constructor(private readonly ctx: NodeContext) {
     this.coalescer = new Coalescer(ctx, this);
+    this.turns = new Turns(ctx, this);
     this.seen = new Equivocations(ctx);
   }
 
@@ -74,7 +65,7 @@ export class Payments implements Stager {
   }
 
   /** Whether a new payment state may be written now (the disk above the floor); the user is told otherwise. */
-  private roomForState(): boolean {
+  roomForState(): boolean {
     try {
       this.ctx.checkSpace();
       return true;
@@ -87,8 +78,7 @@ export class Payments implements Stager {
     return this.ctx.sessionOf(ctl)?.connected === true;
   }
 
-  /** Sends our staged proposal (again): a payment, an empty state, the initial state or a close proposal. */
-  /** Sends our staged state; resolves true once the partner acknowledged it. */
+  /** Sends our staged proposal (again): a payment, an empty state, the initial state or a close proposal; resolves true once the partner acknowledged it. */
   sendStaged(ctl: ChannelController, signed: SignedState): Promise<boolean> {
     const sig = mySig(ctl.channel, signed);
     const state = stateToBase64(signed.state);
@@ -374,62 +364,7 @@ export class Payments implements Stager {
   }
 
   /** Runs `then` once `durable` settles; a failed write is reported (the channel's later sends never leave). */
-  private whenDurable(ctl: ChannelController, durable: Promise<unknown>, then: () => unknown): void {
+  whenDurable(ctl: ChannelController, durable: Promise<unknown>, then: () => unknown): void {
     durable.then(then).catch((e: unknown) => this.ctx.fail(e, ctl));
-  }
-
-  async onTurnRequest(ctl: ChannelController): Promise<void> {
-    const { ctx } = this;
-    const ch = ctl.channel;
-    // A channel imported from a backup keeps the turn: with it, the partner would propose payments it refuses.
-    if (ctl.rec.restored) throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
-    const asked = ch.partnerWantsTurn;
-    // Shown once per request: repeats (resends, or a flood) change nothing.
-    if (ch.receiveTurnRequest() && !asked) {
-      ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
-      ctx.changed(ctl);
-    }
-    this.passIfAsked(ctl);
-  }
-
-  /**
-   * Automatic mode: passes the turn to a partner who asked for it. Never while a restored channel waits for the
-   * partner's answer (it signs nothing then: a proposal of ours the partner holds may be taken back for that step),
-   * nor while our withdraw is about to propose a close state (the partner's withdraw signs that one).
-   */
-  passIfAsked(ctl: ChannelController): void {
-    const { ctx } = this;
-    const ch = ctl.channel;
-    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.rec.restored && !ctl.agreeingClose && this.roomForState()) {
-      if (this.holdPass(ctl)) return;
-      const pass = ch.proposeEmpty();
-      this.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
-      this.sendStaged(ctl, pass); // leaves once durable (ctx.send)
-    }
-  }
-
-  /** Past FREE_IDLE_STATES of idle run, holds the automatic pass back for a while (and makes it then). */
-  private holdPass(ctl: ChannelController): boolean {
-    const excess = ctl.idleRun - FREE_IDLE_STATES;
-    if (excess < 0) {
-      ctl.passNotBefore = null;
-      return false;
-    }
-    const now = Date.now();
-    if (ctl.passNotBefore === null) {
-      const delay = Math.min(MAX_IDLE_DELAY_MS, IDLE_DELAY_MS * 2 ** Math.floor(excess / 2));
-      ctl.passNotBefore = now + delay;
-      if (!ctl.idleTold) this.ctx.log(`channel ${shownContract(ctl)}: your partner passes turns back and forth with little or no payment (over ${FREE_IDLE_STATES} states, under ${DUST} nanotons a round): the node now passes the turn only when asked and after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s), until a real payment is made or the channel rests`, 'warn');
-      ctl.idleTold = true;
-      const release = () => {
-        ctl.passNotBefore = 0; // due: the next passIfAsked passes
-        void ctl.run(async () => this.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
-      };
-      ctl.later(release, delay);
-      return true;
-    }
-    if (now < ctl.passNotBefore) return true;
-    ctl.passNotBefore = null;
-    return false;
   }
 }

@@ -221,6 +221,6 @@ export class Sync {
       ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: ch.requestTurn().atStep });
     }
     if (ch.pending && ctx.autoMode && !(ctl.rec.restored && movesMoney(ch.pending.state, ch.latestState))) await this.payments.countersignIn(ctl);
-    else this.payments.passIfAsked(ctl); // a turn request that came while the node signed nothing
+    else this.payments.turns.passIfAsked(ctl); // a turn request that came while the node signed nothing
   }
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForEvent } from '../../src/node/index.js';
 import { DUST } from '../../src/node/controller.js';
-import { FREE_IDLE_STATES } from '../../src/node/payments.js';
+import { FREE_IDLE_STATES } from '../../src/node/turns.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
 

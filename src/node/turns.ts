@@ -1,0 +1,86 @@
+// Turn requests and the automatic pass: in automatic mode the turn goes back to a partner who asks for it, held
+// back (with a growing delay) when the partner cycles the turn for next to nothing.
+import type { NodeContext } from './context.js';
+import { DUST, type ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import type { Payments } from './payments.js';
+import { shownContract } from './addresses.js';
+
+/** A partner's payment or turn request refused in a channel imported from a backup: read at both ends. */
+export const RESTORED_FOR_PARTNER = 'this channel was restored from a backup at one end, which signs no payment in it and keeps the turn: the other end may hold states signed after that backup. Close the channel with withdraw and open a new one to pay again';
+
+/**
+ * The idle run (controller.ts idleRun: states not paid for) past which the turn is passed back only on request and
+ * with a delay: a partner that cycles the turn (empty, or paying 1 nanoton) makes this node sign and keep two states
+ * a round for (next to) nothing. The delay doubles from IDLE_DELAY_MS with each further round, up to
+ * MAX_IDLE_DELAY_MS; a real payment (two states taken back per DUST it moves) or a quiet spell ends it.
+ */
+export const FREE_IDLE_STATES = 32;
+const IDLE_DELAY_MS = 500;
+// Below the controller's IDLE_RUN_GAP_MS (10 s): a held pass never ends the run it belongs to by itself.
+const MAX_IDLE_DELAY_MS = 8_000;
+
+/** What the turn rules use of the payments: sending a staged state, the disk check, and a write's settling. */
+type Out = Pick<Payments, 'sendStaged' | 'roomForState' | 'whenDurable'>;
+
+export class Turns {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly out: Out,
+  ) {}
+
+  async onTurnRequest(ctl: ChannelController): Promise<void> {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    // A channel imported from a backup keeps the turn: with it, the partner would propose payments it refuses.
+    if (ctl.rec.restored) throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
+    const asked = ch.partnerWantsTurn;
+    // Shown once per request: repeats (resends, or a flood) change nothing.
+    if (ch.receiveTurnRequest() && !asked) {
+      ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
+      ctx.changed(ctl);
+    }
+    this.passIfAsked(ctl);
+  }
+
+  /**
+   * Automatic mode: passes the turn to a partner who asked for it. Never while a restored channel waits for the
+   * partner's answer (it signs nothing then: a proposal of ours the partner holds may be taken back for that step),
+   * nor while our withdraw is about to propose a close state (the partner's withdraw signs that one).
+   */
+  passIfAsked(ctl: ChannelController): void {
+    const { ctx } = this;
+    const ch = ctl.channel;
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.rec.restored && !ctl.agreeingClose && this.out.roomForState()) {
+      if (this.holdPass(ctl)) return;
+      const pass = ch.proposeEmpty();
+      this.out.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
+      this.out.sendStaged(ctl, pass); // leaves once durable (ctx.send)
+    }
+  }
+
+  /** Past FREE_IDLE_STATES of idle run, holds the automatic pass back for a while (and makes it then). */
+  private holdPass(ctl: ChannelController): boolean {
+    const excess = ctl.idleRun - FREE_IDLE_STATES;
+    if (excess < 0) {
+      ctl.passNotBefore = null;
+      return false;
+    }
+    const now = Date.now();
+    if (ctl.passNotBefore === null) {
+      const delay = Math.min(MAX_IDLE_DELAY_MS, IDLE_DELAY_MS * 2 ** Math.floor(excess / 2));
+      ctl.passNotBefore = now + delay;
+      if (!ctl.idleTold) this.ctx.log(`channel ${shownContract(ctl)}: your partner passes turns back and forth with little or no payment (over ${FREE_IDLE_STATES} states, under ${DUST} nanotons a round): the node now passes the turn only when asked and after a delay (up to ${MAX_IDLE_DELAY_MS / 1000} s), until a real payment is made or the channel rests`, 'warn');
+      ctl.idleTold = true;
+      const release = () => {
+        ctl.passNotBefore = 0; // due: the next passIfAsked passes
+        void ctl.run(async () => this.passIfAsked(ctl)).catch((e: unknown) => this.ctx.fail(e, ctl));
+      };
+      ctl.later(release, delay);
+      return true;
+    }
+    if (now < ctl.passNotBefore) return true;
+    ctl.passNotBefore = null;
+    return false;
+  }
+}
