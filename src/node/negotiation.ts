@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
-import { codeOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
 import { durationText } from '../core/duration.js';
 import { MAX_AMOUNT } from '../contract/layout.js';
@@ -14,37 +13,31 @@ import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
-import { ChannelController, hasStoredChannelWith } from './controller.js';
-import { NodeError, abortable, answered, stoppedAfter } from './errors.js';
+import { ChannelController } from './controller.js';
+import { IncomingProposals, checkPartnerKey, newRecord } from './incoming.js';
+import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
-import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, MAX_PERIOD, defaultChallengePeriod, minChallengePeriod } from './policy.js';
+import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
-import { announced } from './reports.js';
-import { RECORD_VERSION, configOf, contractOf, depositsSeen, partnerAddressOf, versionOf, type ChannelRecord } from './record.js';
+import { configOf, contractOf, depositsSeen, versionOf, type ChannelRecord } from './record.js';
 import { depositsProblem, refundTerms } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 import { shownContract } from './addresses.js';
 
-/** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
-export const MAX_PROPOSALS_PER_PARTNER = 3;
-/** The most unaccepted proposals kept in memory, from all partners together. */
-export const MAX_PROPOSALS_HELD = 32;
-/** Dropped proposals remembered (id -> proposer), so that a resend of one is refused again. */
-const MAX_DROPPED_KEPT = 1024;
-const DROPPED_REASON = 'too many channel proposals were waiting there: this one was dropped, propose again';
 
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
-  /** proposals dropped for room (id -> proposer): a resend of one is refused again */
-  private readonly dropped = new Map<string, string>();
+  /** proposals from partners (incoming.ts) */
+  private readonly incoming: IncomingProposals;
   /** deployments sent again by the node once one marked as sent can no longer land (redeploy.ts) */
   readonly redeploy: Redeploy;
 
   constructor(private readonly ctx: NodeContext) {
     this.redeploy = new Redeploy(ctx, this);
+    this.incoming = new IncomingProposals(ctx, this.accepting, (rec) => this.machine(rec));
   }
 
   async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
@@ -55,7 +48,7 @@ export class Negotiation {
     }
     const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);
-    this.checkPartnerKey(s);
+    checkPartnerKey(ctx, s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     checkPeriod(this.ctx, period, 'you');
     await checkFunds(this.ctx, opts.myDeposit, 'this channel');
@@ -69,7 +62,7 @@ export class Negotiation {
       expectedDepositA: opts.myDeposit,
       expectedDepositB: opts.partnerDeposit,
     };
-    const rec = this.newRecord('A', base);
+    const rec = newRecord(ctx, 'A', base);
     const storage = await ctx.data.channel(rec.channelId.toString());
     await storage.writeRecord(rec);
     const ctl = new ChannelController(rec, storage, this.machine(rec));
@@ -79,23 +72,9 @@ export class Negotiation {
     return ctl;
   }
 
-  private newRecord(me: 'A' | 'B', base: Omit<ChannelRecord, 'v' | 'me' | 'network' | 'contract' | 'life' | 'depositA' | 'depositB' | 'close' | 'payout' | 'restorePending' | 'legacy' | 'lockedAt'>): ChannelRecord {
-    return {
-      v: RECORD_VERSION,
-      me,
-      network: this.ctx.o.network,
-      contract: contractOf(configOf(base), CONTRACT_VERSION),
-      contractVersion: CONTRACT_VERSION,
-      ...base,
-      life: 'proposed',
-      depositA: 0n,
-      depositB: 0n,
-      close: null,
-      payout: null,
-      restorePending: false,
-      legacy: false,
-      lockedAt: null,
-    };
+  /** B: a proposal from the partner (incoming.ts). */
+  onPropose(s: PeerSession, m: WireOf<'channel.propose'>): Promise<void> {
+    return this.incoming.onPropose(s, m);
   }
 
   machine(rec: ChannelRecord): Channel {
@@ -117,126 +96,6 @@ export class Negotiation {
       // Said only by a version after v4 (a pending v2 or v3 proposal stays as the nodes before the field know it).
       ...(versionOf(r) > PROPOSAL_VERSION_UNSAID ? { contractVersion: versionOf(r) } : {}),
     });
-  }
-
-  /** A partner claiming our own channel key would hold every state we sign as signed by both: no channel with it. */
-  private checkPartnerKey(s: PeerSession): void {
-    if (s.partner.channelPublicKey.equals(this.ctx.o.key.publicKey)) {
-      throw new NodeError('BAD_PROPOSAL', "your partner's channel key is your own key: a state you sign alone would count as signed by both; no channel is made with it");
-    }
-  }
-
-  /** B: a proposal from the partner. Kept in memory until accepted; at most a few per partner. */
-  async onPropose(s: PeerSession, m: WireOf<'channel.propose'>): Promise<void> {
-    const { ctx } = this;
-    const me = ctx.myAddress.toRawString();
-    const partner = s.partner.walletAddress.toRawString();
-    if (Address.parse(m.addressB).toRawString() !== me || !Buffer.from(m.publicKeyB, 'hex').equals(ctx.o.key.publicKey)) {
-      throw new NodeError('BAD_PROPOSAL', 'the proposal names another account or key for you: ask your partner to propose again');
-    }
-    if (Address.parse(m.addressA).toRawString() !== partner || !Buffer.from(m.publicKeyA, 'hex').equals(s.partner.channelPublicKey)) {
-      throw new NodeError('BAD_PROPOSAL', "the proposal's account or key for your partner is not the one they proved on connect");
-    }
-    this.checkPartnerKey(s);
-    // A proposal dropped here and sent again (a resend on reconnect crossed our reject): told again, not held again.
-    if (this.dropped.get(m.channelId.toString()) === partner) {
-      ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: DROPPED_REASON });
-      return;
-    }
-    const existing = ctx.channels.get(m.channelId.toString());
-    if (existing) {
-      if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
-      if (partnerAddressOf(existing.rec) === partner) throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
-      // another partner's id: not answered, as a new proposal held here is not, so a stranger learns nothing of it
-      return;
-    }
-    this.refuseTerms(s, m);
-    if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
-    const rec = this.newRecord('B', {
-      channelId: m.channelId,
-      addressA: partner,
-      addressB: me,
-      publicKeyA: s.partner.channelPublicKey,
-      publicKeyB: ctx.o.key.publicKey,
-      challengePeriod: m.challengePeriod,
-      expectedDepositA: m.expectedDepositA,
-      expectedDepositB: m.expectedDepositB,
-    });
-    for (const c of ctx.channels.values()) {
-      if (c.rec.contract === rec.contract) throw new NodeError('BAD_PROPOSAL', `a channel at ${addressText(rec.contract, 'contract')} existed here before: its old states would count again. Ask your partner to propose again`);
-    }
-    // Kept in memory only: incoming proposals not accepted (also the ones withdrawn or declined since).
-    const held = [...ctx.channels.values()].filter((c) => c.storage === null && !this.accepting.has(c));
-    const mine = held.filter((c) => c.rec.addressA === partner);
-    // At most a few per partner, and MAX_PROPOSALS_HELD in all (wallets cost nothing): the oldest goes first.
-    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? this.evictee(held) : undefined;
-    if (drop) {
-      // The proposer is told (its proposal would otherwise wait for an answer that never comes).
-      ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
-      ctx.channels.delete(drop.id);
-      this.dropped.set(drop.id, drop.rec.addressA);
-      if (this.dropped.size > MAX_DROPPED_KEPT) this.dropped.delete(this.dropped.keys().next().value!);
-      const partnerDropped = hasStoredChannelWith(ctx.channels.values(), drop.rec.addressA, false);
-      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, partnerDropped ? 'warn' : 'info');
-    }
-    const ctl = new ChannelController(rec, null, this.machine(rec));
-    ctl.proposedFrom = s.remoteHost ?? '';
-    ctx.channels.set(ctl.id, ctl);
-    // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
-    // strangers (wallets cost nothing) within their shared budget: each announcement is a toast in the extension.
-    if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
-    else ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
-    ctx.changed(ctl);
-  }
-
-  /**
-   * Terms this node does not take (a challenge window outside its range, another contract version): the proposer is
-   * answered with a decline that says why in its own words, so its proposal ends there; the refusal is reported here.
-   * An honest partner's node can propose them (its own minimum, its own version).
-   */
-  private refuseTerms(s: PeerSession, m: WireOf<'channel.propose'>): void {
-    const refusal = this.termsRefusal(m);
-    if (!refusal) return;
-    this.ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: refusal.toProposer.slice(0, 512) });
-    throw answered(refusal.error);
-  }
-
-  private termsRefusal(m: WireOf<'channel.propose'>): { error: unknown; toProposer: string } | null {
-    const { ctx } = this;
-    try {
-      checkPeriod(ctx, m.challengePeriod, 'partner');
-    } catch (error) {
-      const toProposer =
-        codeOf(error) === 'PERIOD_TOO_LONG'
-          ? `this proposal's challenge window of ${m.challengePeriod} s is over the contract's limit of ${MAX_PERIOD} s: propose again with a shorter one (--period)`
-          : `their node takes challenge windows of ${minChallengePeriod(ctx.o)}..${MAX_PERIOD} s on ${ctx.o.network}, and this proposal has ${m.challengePeriod} s: propose again with a longer window (--period)`;
-      return { error, toProposer };
-    }
-    const version = m.contractVersion ?? PROPOSAL_VERSION_UNSAID;
-    if (version === CONTRACT_VERSION) return null;
-    // Refused before anything is deployed: a contract of another version would not be the one this node checks.
-    return {
-      error: new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused before anything was deployed: this SynChannel opens new channels on v${CONTRACT_VERSION} only. Update the side that runs the older SynChannel, then ask for a new proposal`),
-      toProposer: `their SynChannel opens new channels on contract v${CONTRACT_VERSION} only, and this proposal is for v${version}: update the side that runs the older SynChannel, then propose again`,
-    };
-  }
-
-  /**
-   * The held proposal dropped when MAX_PROPOSALS_HELD are taken: one of a wallet with no channel here before a
-   * known partner's; of those, the oldest from the host that holds the most (strangers' wallets cost nothing, their
-   * hosts do).
-   */
-  private evictee(held: ChannelController[]): ChannelController {
-    const known = new Set<string>();
-    for (const c of this.ctx.channels.values()) if (c.storage !== null) known.add(partnerAddressOf(c.rec));
-    const strangers = held.filter((c) => !known.has(c.rec.addressA));
-    const pool = strangers.length ? strangers : held;
-    const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
-    const counts = new Map<string, number>();
-    for (const c of pool) counts.set(hostOf(c), (counts.get(hostOf(c)) ?? 0) + 1);
-    let top = hostOf(pool[0]!);
-    for (const [h, n] of counts) if (n > counts.get(top)!) top = h;
-    return pool.find((c) => hostOf(c) === top)!;
   }
 
   /** B: accepting a proposal makes the channel durable and tells A to deploy. */

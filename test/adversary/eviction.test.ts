@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import { walletAddress } from '../../src/chain/wallets.js';
 import { newKeyPair } from '../../src/core/signer.js';
-import { MAX_PROPOSALS_HELD, MAX_PROPOSALS_PER_PARTNER } from '../../src/node/negotiation.js';
+import { MAX_PROPOSALS_HELD, MAX_PROPOSALS_PER_PARTNER } from '../../src/node/incoming.js';
 import { RawPeer } from './raw.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';

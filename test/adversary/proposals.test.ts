@@ -10,7 +10,7 @@ import { newKeyPair } from '../../src/core/signer.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { givesNextStep } from '../../src/core/codes.js';
-import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
+import { MAX_PROPOSALS_HELD } from '../../src/node/incoming.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
 import { stranger } from './attacks.js';
 import { Mallory } from './mallory.js';

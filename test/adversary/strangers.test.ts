@@ -12,7 +12,7 @@ import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
 import { MAX_WAITING } from '../../src/node/handlers.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
 import { waitForEvent } from '../../src/node/index.js';
-import { MAX_PROPOSALS_HELD } from '../../src/node/negotiation.js';
+import { MAX_PROPOSALS_HELD } from '../../src/node/incoming.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { stranger } from './attacks.js';

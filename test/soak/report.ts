@@ -2,7 +2,7 @@
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { MAX_RESYNC_STATES } from '../../src/core/wire.js';
 import { HINT_INTERVAL_MS, PROPOSE_BURST, PROPOSE_PER_SECOND, REPORT_BURST, REPORT_PER_SECOND } from '../../src/node/handlers.js';
-import { MAX_PROPOSALS_PER_PARTNER } from '../../src/node/negotiation.js';
+import { MAX_PROPOSALS_PER_PARTNER } from '../../src/node/incoming.js';
 import { RESYNC_BURST, RESYNC_PER_SECOND } from '../../src/node/sync.js';
 import type { SoakResult } from './soak.js';
 
