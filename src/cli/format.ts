@@ -238,7 +238,6 @@ export function paidOutText(c: Pick<ChannelView, 'payout' | 'latest'>): string |
   return `paid out by ${p.step === null ? 'the deposits' : `step ${p.step}`}: ${balancesLine(p)}${stale}`;
 }
 
-/** A channel's balances for the list: what it paid by, else the latest state, else the deposits so far. */
 /** While closing with another state than the latest: what the contract holds, and whether the watcher answers it. */
 function closeOnChainText(c: ChannelView): string {
   const close = c.phase === 'closing' ? c.close : null;
@@ -248,12 +247,11 @@ function closeOnChainText(c: ChannelView): string {
   return ` (the contract holds ${held}${answer})`;
 }
 
+/** A channel's balances for the list: what it paid by, else the latest state, else the deposits so far. */
 export function channelBalancesText(c: ChannelView): string {
+  const deposits = `A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`;
+  // declined: nothing of this node is in it, and it is not watched (the partner may have taken theirs back since)
+  if (c.phase === 'rejected' && !c.latest) return `declined, nothing of yours in it; no longer followed: deposits when last read ${deposits}`;
   // before a signed state, what each side has in the contract (0 of yours after a refund)
-  return (
-    paidOutText(c) ??
-    (c.latest
-      ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}`
-      : `no signed state; deposited A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`)
-  );
+  return paidOutText(c) ?? (c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}` : `no signed state; deposited ${deposits}`);
 }

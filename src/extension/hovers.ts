@@ -6,7 +6,7 @@ import type { ChannelView, NetworkKind, StateView } from '../node/types.js';
 import type { PartyId } from './host.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
-import { partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowLeft, type Names } from './words.js';
+import { declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowLeft, type Names } from './words.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -56,6 +56,8 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (turn) m.appendMarkdown(` · ${turn}`);
   m.appendMarkdown(`\n\nYou: **${formatTon(ch.myBalance)} TON** · ${names.partner}: **${formatTon(ch.partnerBalance)} TON**`);
   if (ch.latest) m.appendMarkdown(` (Step ${ch.latest.step})`);
+  const declined = declinedWords(ch);
+  if (declined) m.appendMarkdown(`\n\n${declined}`);
   if (ch.phase === 'closing' && ch.close) {
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
     // close.byMe is who started the close: after a challenge the step on chain is the challenger's, so it is not named

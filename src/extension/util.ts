@@ -1,7 +1,7 @@
 // Small helpers shared by the extension's views: amounts, short addresses, typed errors.
 import { formatTon, parseTon } from '../core/amounts.js';
 import { SynError, codeOf, type ErrorCode } from '../core/errors.js';
-import type { ChannelView, StateView } from '../node/types.js';
+import type { StateView } from '../node/types.js';
 import { isAbsolute, join } from 'node:path';
 
 export { formatTon, parseTon };
@@ -58,17 +58,6 @@ export function stateLine(s: { balanceA: bigint; balanceB: bigint }): string {
 export function signedBy(s: StateView): string {
   const who = [s.sigA ? 'A' : null, s.sigB ? 'B' : null].filter(Boolean);
   return who.length ? `signed by ${who.join('+')}` : 'unsigned';
-}
-
-/** My off-chain balance in this channel (latest state both signed, else my deposit). */
-export function myBalance(ch: ChannelView): bigint {
-  if (ch.latest) return ch.me === 'A' ? ch.latest.balanceA : ch.latest.balanceB;
-  return ch.me === 'A' ? ch.depositA : ch.depositB;
-}
-
-export function partnerBalance(ch: ChannelView): bigint {
-  if (ch.latest) return ch.me === 'A' ? ch.latest.balanceB : ch.latest.balanceA;
-  return ch.me === 'A' ? ch.depositB : ch.depositA;
 }
 
 /** Lines like the original `showAll`. */

@@ -155,6 +155,11 @@ export function saysAlready(message: string, hint: string): boolean {
   return h.filter((w) => said.has(w)).length / h.length >= 0.75;
 }
 
+/** A declined channel (the hover): nothing of this node is in it, and it is not watched any more. */
+export function declinedWords(ch: Pick<ChannelView, 'phase'>): string | null {
+  return ch.phase === 'rejected' ? 'Declined: nothing of yours is in it, and the node no longer follows it (the amounts are as last read).' : null;
+}
+
 /** What a finished close paid, from the node's view after Finish the Close (the payout when the node has read it). */
 export function finishWords(ch: Pick<ChannelView, 'me' | 'contract' | 'payout'>): string {
   const p = ch.payout;

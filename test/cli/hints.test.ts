@@ -46,6 +46,13 @@ test('channels shows, before a signed state, what each side has deposited (0 of 
   assert.equal(second, `kQCCC funding, you are A, partner 0QBBB: no signed state; deposited A 3 / 3 TON, B 0 / 4 TON (${why})`);
 });
 
+test('a declined channel says its deposits are as last read: the node follows it no more (the partner may have refunded since)', async () => {
+  const view = { contract: 'kQDDD', phase: 'rejected', me: 'B', partnerAddress: '0QAAA', latest: null, legacy: false, depositA: 3_000_000_000n, expectedDepositA: 3_000_000_000n, depositB: 0n, expectedDepositB: 4_000_000_000n, actions: { deposit: { ok: false, code: 'INVALID_TRANSITION', why: 'declined' } } };
+  const n = new Proxy({ channels: () => [view], brokenChannels: () => [], otherNetworks: () => [] } as unknown as ChannelNodeApi, { get: (t, k) => (t as unknown as Record<string | symbol, unknown>)[k] });
+  const [line] = await say('channels', n);
+  assert.equal(line, 'kQDDD rejected, you are B, partner 0QAAA: declined, nothing of yours in it; no longer followed: deposits when last read A 3 / 3 TON, B 0 / 4 TON');
+});
+
 test('with a partner connected and no channel, a channel command says to open one, not to connect', async () => {
   const n = node(err('X', 'unused'));
   const connected = new Proxy(n, { get: (t, k) => (k === 'partners' ? () => [{ address: '0Qx', online: true }] : t[k as keyof ChannelNodeApi]) });

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, depositMax, finishWords, paysMe, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, paysMe, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -209,5 +209,12 @@ test("the balances panel's countdown: minutes and seconds under an hour, hours a
     // Open: nothing due yet, only the wallet caps it
     assert.deepEqual(depositMax(null, TON('10'), fees, false), { nano: TON('9.95'), what: 'your wallet balance less about 0.05 TON for fees and a close (kept in the wallet: leaving the channel alone takes it)' });
     assert.equal(depositMax(null, null, fees, false), null);
+  });
+});
+
+describe('a declined channel', () => {
+  test('says nothing of mine is in it and its amounts are as last read (it is not followed: the partner may have refunded)', () => {
+    assert.equal(declinedWords({ phase: 'rejected' }), 'Declined: nothing of yours is in it, and the node no longer follows it (the amounts are as last read).');
+    assert.equal(declinedWords({ phase: 'funding' }), null);
   });
 });
