@@ -249,9 +249,9 @@ function closeOnChainText(c: ChannelView): string {
 
 /** A channel's balances for the list: what it paid by, else the latest state, else the deposits so far. */
 export function channelBalancesText(c: ChannelView): string {
-  const deposits = `A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`;
+  const deposits = () => `A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`;
   // declined: nothing of this node is in it, and it is not watched (the partner may have taken theirs back since)
-  if (c.phase === 'rejected' && !c.latest) return `declined, nothing of yours in it; no longer followed: deposits when last read ${deposits}`;
+  if (c.phase === 'rejected' && !c.latest) return `declined, nothing of yours in it; no longer followed: deposits when last read ${deposits()}`;
   // before a signed state, what each side has in the contract (0 of yours after a refund)
-  return paidOutText(c) ?? (c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}` : `no signed state; deposited ${deposits}`);
+  return paidOutText(c) ?? (c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}` : `no signed state; deposited ${deposits()}`);
 }
