@@ -9,16 +9,19 @@ export interface RateLimit {
   burst: number;
 }
 
-/** A token bucket; one per remote peer, shared by its streams. */
+/**
+ * A token bucket; one per remote peer, shared by its streams. Timed by the monotonic clock: a wall clock set back
+ * (an NTP correction, a laptop waking) would put it in debt for as long as the step.
+ */
 export class TokenBucket {
   private tokens: number;
-  private last = Date.now();
+  private last = performance.now();
   constructor(private readonly limit: RateLimit) {
     this.tokens = limit.burst;
   }
 
   private refill(): void {
-    const now = Date.now();
+    const now = performance.now();
     this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.perSecond);
     this.last = now;
   }

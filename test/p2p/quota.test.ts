@@ -80,3 +80,20 @@ test('a partner (a channel with us) is held to the partners\' quota, not the gue
     for (const d of dirs) await d.cleanup();
   }
 });
+
+test('a wall clock set back (an NTP correction, a laptop waking) leaves a bucket as it was: no debt of the hour', async () => {
+  const { TokenBucket } = await import('../../src/p2p/quota.js');
+  const bucket = new TokenBucket({ perSecond: 10, burst: 2 });
+  assert.equal(bucket.takeOrWait(), 0);
+  const realNow = Date.now;
+  const back = realNow() - 3_600_000;
+  Date.now = () => back;
+  try {
+    // one token left of the burst, and the refill goes on at 10 a second: at most 100 ms to wait, not an hour
+    assert.equal(bucket.takeOrWait(), 0);
+    assert.ok(bucket.takeOrWait() <= 100, 'the next token is due within 100 ms');
+    assert.equal(bucket.charge(0), 0);
+  } finally {
+    Date.now = realNow;
+  }
+});
