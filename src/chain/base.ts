@@ -142,9 +142,10 @@ export abstract class BaseChain extends WalletChain implements Chain {
     return this.send(wallet, 'the exit', channel, null, (p, via) => c.sendExit(p, via, { value: o.value }), o);
   }
 
+  /** Urgent (its window is on chain): it goes before the wallet's waiting sends that are not. */
   challenge(wallet: Wallet, channel: Address, s: SignedStateArg, o: OpOptions = {}): Promise<TxResult> {
     const c = ChannelContract.createFromAddress(channel);
-    return this.send(wallet, 'the challenge', channel, null, (p, via) => c.sendChallenge(p, via, { ...pickSigned(s), value: o.value }), o);
+    return this.send(wallet, 'the challenge', channel, null, (p, via) => c.sendChallenge(p, via, { ...pickSigned(s), value: o.value }), { urgent: true, ...o });
   }
 
   finishClose(wallet: Wallet, channel: Address, o: OpOptions = {}): Promise<TxResult> {

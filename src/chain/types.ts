@@ -30,6 +30,8 @@ export interface OpOptions {
    * turn for the wallet first): a caller marks it here. If it throws, nothing is sent.
    */
   beforeSend?: () => Promise<void> | void;
+  /** Goes before the wallet's waiting sends that are not urgent (a challenge, a finish: their window is on chain). */
+  urgent?: boolean;
 }
 
 /** A read's options. `background`: on a rate-limited endpoint it waits while operations' requests go first (the

@@ -220,7 +220,8 @@ export abstract class WalletChain {
         throw new ChainError('TIMEOUT', `${what} did not complete within ${Math.round(timeoutMs / 1000)} s; ${then}`, { cause: e, sent });
       }
     };
-    return this.walletLocks.run(wallet.address, locked, o.signal);
+    const onWait = (ahead: number) => progress(`${what} waits for wallet ${friendly(wallet.address)}: ${ahead} earlier send${ahead === 1 ? '' : 's'} of it go${ahead === 1 ? 'es' : ''} first…`);
+    return this.walletLocks.run(wallet.address, locked, { ...(o.signal ? { signal: o.signal } : {}), urgent: !!o.urgent, onWait });
   }
 
   private async sendLocked(
