@@ -25,6 +25,7 @@ import { Outbound } from './outbound.js';
 import { announced } from './reports.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
+import { stoppable, type StoppableChain } from './stoppable.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, ExportResult, ImportView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
 import { addressTextOf, rawTextOf, shownContract } from './addresses.js';
 import { channelView } from './views.js';
@@ -55,10 +56,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   /** events before the first listener, for it */
   private early: NodeEvent[] | null = [];
   private stopped = false;
+  /** the node's chain: its sends end when the node stops */
+  private readonly sends: StoppableChain;
 
   private constructor(o: ChannelNodeOptions, data: DataDir) {
     const ctx = {} as NodeContext;
     super(ctx);
+    this.sends = stoppable(o.chain);
     this.network = o.network;
     this.sessions = new Sessions(o.p2p, new FileMeta(o.dataDir));
     this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped);
@@ -96,7 +100,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private makeContext(o: ChannelNodeOptions, data: DataDir): NodeContext {
     return {
-      o,
+      o: { ...o, chain: this.sends.chain },
       autoMode: o.autoMode ?? true,
       chainSkew: 0,
       myAddress: o.wallet.address,
@@ -397,6 +401,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.payments.coalescer.stop();
     this.arbiter.stop();
     for (const c of this.ctx.channels.values()) c.stopWaiting();
+    // No send leaves after a stop; what the ended ones save (a mark taken back) is written before the journals close.
+    await this.sends.stop();
+    await new Promise((r) => setImmediate(r));
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();
     await this.ctx.o.p2p.stop().catch(() => undefined);

@@ -26,11 +26,14 @@ export function cancelled(): NodeError {
 }
 
 /**
- * A wait the user stopped after `what` happened (a transaction sent, an acceptance told): CANCELLED that says so,
- * with `sent`, so that no UI shows it as "nothing happened". Other failures pass unchanged.
+ * A wait the user stopped (CANCELLED), or the node's stop ended (NODE_STOPPED), after `what` happened (a
+ * transaction sent, an acceptance told): the same code that says so, with `sent`, so that no UI shows it as
+ * "nothing happened". Other failures pass unchanged.
  */
 export function stoppedAfter(e: unknown, what: string): unknown {
-  if ((e as { code?: string } | null)?.code !== 'CANCELLED' || (e as { sent?: boolean }).sent) return e;
+  const code = (e as { code?: string } | null)?.code;
+  if ((code !== 'CANCELLED' && code !== 'NODE_STOPPED') || (e as { sent?: boolean }).sent) return e;
+  if (code === 'NODE_STOPPED') return new NodeError('NODE_STOPPED', `the node stopped, but ${what}`, { cause: e, sent: true });
   return new NodeError('CANCELLED', `you stopped waiting, but ${what}`, { cause: e, sent: true });
 }
 

@@ -12,9 +12,9 @@ import type { ChannelView, ProgressOptions } from './types.js';
 
 /**
  * Chain errors of a transfer that never left or never can land (the wallet's funds or state, the input; a TIMEOUT
- * before it left or once it expired unprocessed), when they do not say `sent`.
+ * before it left or once it expired unprocessed; a stop before it left), when they do not say `sent`.
  */
-const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET', 'TIMEOUT']);
+const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET', 'TIMEOUT', 'CANCELLED']);
 
 /** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
 export function neverSent(e: unknown): boolean {
@@ -51,13 +51,13 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   if (toPay <= 0n || (depositExact(rec.life, rec.me) && toPay !== missing)) {
     throw new NodeError('DEPOSIT_MISMATCH', `the contract expects ${formatTon(missing)} TON from you: run \`deposit ${formatTon(missing)}\` (or \`deposit\` with no amount)`);
   }
-  // Marked (and saved) before it leaves, in the same step as the phase check: a decline never ends a channel a
-  // deposit of this node may still land in. The mark stays on any failure (a send whose answer was lost may land).
+  // Marked before it leaves, in the same step as the phase check: a decline never ends a channel a deposit of this
+  // node may still land in. Saved once the message is signed (a stop or a crash before leaves nothing to wait for).
+  // The mark stays on any failure but one before the message left (a send whose answer was lost may land).
   if (ctl.life !== 'funding') throw new NodeError('INVALID_TRANSITION', `the channel is ${ctl.life} now: nothing was deposited`);
   const before = rec.depositPending ? (rec.depositPending.total > have ? rec.depositPending.total : have) : have;
   const earlier = rec.depositPending;
   rec.depositPending = { sentAt: Date.now(), total: before + toPay };
-  await ctl.run(() => ctl.saveRecord());
   opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
   try {
     // The mark's time is the message's, once signed: the send may wait its turn for the wallet first.
