@@ -10,6 +10,7 @@ import { FINISH_GRACE_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js'
 import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
+import type { OpOptions } from '../chain/types.js';
 
 /** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
 const EARLY_FINISH_MS = 60_000;
@@ -49,7 +50,7 @@ export class Finisher {
   async finishNow(ctl: ChannelController): Promise<void> {
     const { ctx } = this.h;
     try {
-      await ctx.o.chain.finishClose(ctx.o.wallet, Address.parse(ctl.rec.contract), { onProgress: (m) => ctx.log(m) });
+      await ctx.o.chain.finishClose(ctx.o.wallet, Address.parse(ctl.rec.contract), this.finishOpts(ctl));
       void this.h.poke(ctl);
     } catch (e) {
       if (await this.paidOutOnChain(ctl)) return void this.h.poke(ctl);
@@ -74,7 +75,7 @@ export class Finisher {
       for (let delay = RETRY_MIN_MS, early = 0; !this.h.stopped() && this.h.state(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
           ctx.log(`the challenge window of ${shown(ctl)} has passed: finishing the close`);
-          await ctx.o.chain.finishClose(ctx.o.wallet, contract, { onProgress: (m) => ctx.log(m) });
+          await ctx.o.chain.finishClose(ctx.o.wallet, contract, this.finishOpts(ctl));
           void this.h.poke(ctl);
           return;
         } catch (e) {
@@ -105,6 +106,20 @@ export class Finisher {
     if (times === 0) return 0; // a person's finish: its answer says it
     ctx.log(`the contract says the challenge window of ${shown(ctl)} is still open (the chain's clock as read ran ahead): the node challenges the close if it holds a later state, and tries the finish again in ${Math.round(wait / 1000)} s`, 'warn');
     return wait;
+  }
+
+  /**
+   * Options of a finish: just before it leaves (its wallet may have been busy with other sends), a contract the
+   * partner's finish paid out meanwhile stops it: it would bounce, a wallet fee and a contract fee for nothing.
+   */
+  private finishOpts(ctl: ChannelController): OpOptions {
+    const { ctx } = this.h;
+    return {
+      onProgress: (m) => ctx.log(m),
+      beforeSend: async () => {
+        if (await this.paidOutOnChain(ctl)) throw new NodeError('ALREADY_CLOSED', 'the close was finished meanwhile (the contract has paid out): nothing was sent');
+      },
+    };
   }
 
   /** Whether a read of the contract shows it paid out (a failed read: no). */
