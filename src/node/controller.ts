@@ -51,6 +51,8 @@ export class ChannelController {
   challengeWith: bigint | null | undefined = undefined;
   /** this node's person declined the channel in this run */
   declinedHere = false;
+  /** why this node ends the proposal, told to the partner with channel.reject (default: declined) */
+  rejectReason?: string;
   /** a deposit of this node's person runs now (one at a time) */
   depositing = false;
   /** a proposal received: the host it came from (a session dropped for idleness no longer tells it) */

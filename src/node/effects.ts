@@ -50,7 +50,7 @@ export class Effects {
       case 'sendAccept':
         return ctx.send(ctl, { type: 'channel.accept', channelId: r.channelId });
       case 'sendReject':
-        return ctx.send(ctl, { type: 'channel.reject', channelId: r.channelId, reason: 'declined' });
+        return ctx.send(ctl, { type: 'channel.reject', channelId: r.channelId, reason: ctl.rejectReason ?? 'declined' });
       case 'deploy':
         return bg(this.negotiation.deploy(ctl));
       case 'sendDeployed':

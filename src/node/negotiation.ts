@@ -117,6 +117,21 @@ export class Negotiation {
     throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
   }
 
+  /** A's proposal recorded by an earlier SynChannel: it names that version's contract, which this one never deploys. */
+  earlierContract(ctl: ChannelController): boolean {
+    return ctl.rec.me === 'A' && ctl.life === 'proposed' && contractOf(configOf(ctl.rec), CONTRACT_VERSION) !== ctl.rec.contract;
+  }
+
+  /**
+   * Withdraws such a proposal (never deployed: nothing of anyone is in it) instead of sending it again or waiting
+   * for an acceptance that leads nowhere: the partner hears why at once, not after its deposit's wait.
+   */
+  async withdrawEarlier(ctl: ChannelController): Promise<void> {
+    ctl.rejectReason = `it was proposed with an earlier SynChannel, on an earlier version of the channel contract, which this one does not deploy: nothing was deployed; ask for a new proposal`;
+    this.ctx.log(`your proposal of channel ${shownContract(ctl)} was made with an earlier SynChannel, on an earlier version of the channel contract: it is withdrawn, nothing was deployed and your coins stay in your wallet. Open the channel again`, 'warn');
+    await this.decline(ctl);
+  }
+
   /** A: the partner accepted. Deploys (off the message path: it takes seconds to minutes). */
   async deploy(ctl: ChannelController): Promise<void> {
     const { ctx } = this;

@@ -50,6 +50,7 @@ export class Sync {
     const { ctx } = this;
     const rec = ctl.rec;
     if (ctl.ended || rec.legacy) return;
+    if (this.negotiation.earlierContract(ctl)) return void this.negotiation.withdrawEarlier(ctl).catch((e: unknown) => ctx.fail(e, ctl));
     if (rec.me === 'A' && rec.life === 'proposed') return this.negotiation.sendProposal(ctl);
     if (rec.me === 'B' && rec.life === 'accepted') ctx.send(ctl, { type: 'channel.accept', channelId: rec.channelId });
     if (rec.me === 'A' && (rec.life === 'funding' || rec.life === 'locked')) ctx.send(ctl, { type: 'channel.deployed', channelId: rec.channelId, contract: rec.contract });

@@ -24,7 +24,7 @@ import { SYNCHANNEL_VERSION } from '../../src/core/version.js';
 type Internals = { node: { ctx: { channels: Map<string, { rec: { contract: string } }> } } };
 
 describe('a proposal made with an earlier contract version', () => {
-  test('A does not deploy another contract than the one its record names; its coins stay; decline works', async () => {
+  test('A does not deploy another contract than the one its record names: accepted, its proposal is withdrawn at once; its coins stay', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'synchannel-upgrade-'));
     const chain = await SandboxChain.create();
     const common = { network: 'sandbox' as const, chain, autoMode: true, challengePeriod: 60, pollMs: 100 };
@@ -42,19 +42,51 @@ describe('a proposal made with an earlier contract version', () => {
       (a as unknown as Internals).node.ctx.channels.get(view.channelId)!.rec.contract = old;
       const before = await a.balanceTon();
 
-      const refused = waitForEvent(a, 'error', (e) => e.code === 'BAD_CONTRACT', 30_000);
-      const stop = new AbortController();
-      const accepting = b.deposit(undefined, { channel: view.channelId, signal: stop.signal }).catch((e: Error) => e);
-      const e = await refused;
-      assert.ok(e.message.startsWith(`channel ${addressText(old, 'contract')} was proposed with an earlier version of the channel contract: nothing was deployed`), e.message);
-      stop.abort();
-      await accepting;
-
+      // Accepted, it is withdrawn at once: B's deposit hears why instead of waiting for a deployment (it did, for
+      // the whole deployment wait: the upgrade audit).
+      const withdrawn = waitForEvent(a, 'log', (e) => e.level === 'warn' && e.message.startsWith(`your proposal of channel ${addressText(old, 'contract')} was made with an earlier SynChannel`), 30_000);
+      const started = Date.now();
+      const accepting = await b.deposit(undefined, { channel: view.channelId }).catch((e: Error & { code?: string }) => e);
+      assert.ok(accepting instanceof Error && (accepting as { code?: string }).code === 'PARTNER_DECLINED', String(accepting));
+      assert.match(accepting.message, /withdrawn by your partner/);
+      assert.ok(Date.now() - started < 20_000, 'told at once');
+      await withdrawn;
       assert.equal(await a.balanceTon(), before, "A's coins stay in its wallet");
       const now = (await chain.getChannelStatus(Address.parse(view.contract))).status;
       assert.equal(now, 'not_deployed', "this version's contract was not deployed");
-      await a.decline({ channel: view.channelId });
       assert.equal(a.channels().find((c) => c.channelId === view.channelId)!.phase, 'rejected');
+    } finally {
+      await a.stop();
+      await b.stop();
+      await chain.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a stored proposal of an earlier contract is not sent again when the partner reconnects: it is withdrawn', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synchannel-upgrade-'));
+    const chain = await SandboxChain.create();
+    const common = { network: 'sandbox' as const, chain, autoMode: true, challengePeriod: 60, pollMs: 100 };
+    const a = await createNode({ ...common, dataDir: join(dir, 'a'), key: { keyPair: newKeyPair() } });
+    const bKey = newKeyPair();
+    let b = await createNode({ ...common, dataDir: join(dir, 'b'), key: { keyPair: bKey } });
+    try {
+      const addr = (await a.serve(0, '127.0.0.1')).lan[0]!;
+      const connected = waitForEvent(a, 'partnerConnected');
+      await b.connect(addr);
+      await connected;
+      const proposed = waitForEvent(b, 'channelProposed');
+      const view = await a.open({ myDeposit: parseTon('1'), partnerDeposit: parseTon('1') });
+      await proposed;
+      (a as unknown as Internals).node.ctx.channels.get(view.channelId)!.rec.contract = new Address(0, Buffer.alloc(32, 0x0d)).toRawString();
+      // B restarts (an unaccepted proposal is kept in memory only) and reconnects: A resyncs the channel
+      await b.stop();
+      const withdrawn = waitForEvent(a, 'log', (e) => e.level === 'warn' && /was made with an earlier SynChannel/.test(e.message), 30_000);
+      b = await createNode({ ...common, dataDir: join(dir, 'b'), key: { keyPair: bKey } });
+      await b.connect(addr);
+      await withdrawn;
+      assert.equal(a.channels().find((c) => c.channelId === view.channelId)!.phase, 'rejected');
+      assert.equal(b.channels().find((c) => c.channelId === view.channelId), undefined, 'B lists no proposal of it');
     } finally {
       await a.stop();
       await b.stop();
