@@ -311,7 +311,10 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const heard = storedPartner(ctx, s) || strangerReports(ctx).take();
     if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
-    if (m.type !== 'error' && !wasAnswered(e)) ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
+    if (m.type === 'error' || wasAnswered(e)) return;
+    // A proposal over the rate is not held here: the proposer hears it for that channel (it waited for an answer).
+    if (m.type === 'channel.propose' && codeOf(e) === 'QUOTA_EXCEEDED') ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: messageOf(shown).slice(0, 512) });
+    else ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
   });
 }
 

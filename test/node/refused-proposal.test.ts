@@ -28,3 +28,17 @@ test("a proposal under the partner's minimum challenge window ends as declined, 
     await closePair(p);
   }
 });
+
+test('proposals over the partner\'s rate end as declined on the proposer\'s side, each saying why: none stays "proposed" unheld', async () => {
+  const p = await openPair();
+  try {
+    // the partner takes a burst of 5 proposals and keeps at most 3 per partner; 7 at once
+    const views = await Promise.all(Array.from({ length: 7 }, () => p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') })));
+    const held = () => new Set(p.bob.channels().map((c) => c.channelId));
+    const phase = (id: string) => p.alice.channels().find((c) => c.channelId === id)?.phase;
+    await until('every proposal the partner does not hold to end', () => held().size === 3 && views.every((v) => held().has(v.channelId) || phase(v.channelId) === 'rejected'), 10_000);
+    assert.deepEqual(views.filter((v) => held().has(v.channelId)).map((v) => phase(v.channelId)), ['proposed', 'proposed', 'proposed']);
+  } finally {
+    await closePair(p);
+  }
+});

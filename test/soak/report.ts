@@ -86,7 +86,7 @@ export function renderReport(rep: Report): string {
     'The bounds the attacks below check (src/node/handlers.ts, sync.ts, negotiation.ts):',
     '',
     `- rejections answered and shown: ${REPORT_BURST} at once, then ${REPORT_PER_SECOND} per second per peer (the others are counted in the next one shown);`,
-    `- new channel proposals: ${PROPOSE_BURST} at once, then one every ${1 / PROPOSE_PER_SECOND} s per peer (QUOTA_EXCEEDED); at most ${MAX_PROPOSALS_PER_PARTNER} unaccepted ones kept, in memory only;`,
+    `- new channel proposals: ${PROPOSE_BURST} at once, then one every ${1 / PROPOSE_PER_SECOND} s per peer (declined with the reason); at most ${MAX_PROPOSALS_PER_PARTNER} unaccepted ones kept, in memory only;`,
     `- resync answers: ${RESYNC_BURST} at once, then ${RESYNC_PER_SECOND} per second per channel, ${MAX_RESYNC_STATES} states each; the newest request over the rate waits for the next one;`,
     `- chain reads on a partner's hints (deposit, deployed, close notice): one per ${HINT_INTERVAL_MS / 1000} s per channel;`,
     '- messages about a channel are accepted only from that channel\'s partner (UNKNOWN_CHANNEL otherwise).',
