@@ -30,7 +30,7 @@ export interface OpOptions {
    * turn for the wallet first): a caller marks it here. If it throws, nothing is sent.
    */
   beforeSend?: () => Promise<void> | void;
-  /** Goes before the wallet's waiting sends that are not urgent (a challenge, a finish: their window is on chain). */
+  /** Goes before the wallet's waiting sends that are not urgent (a challenge: its window is on the chain's clock). */
   urgent?: boolean;
 }
 

@@ -1,6 +1,6 @@
 // Sends of one wallet go one at a time: each signs with the seqno the one before it left, so two in flight
-// would carry the same seqno (one of them refused). Urgent sends (a challenge, a finish: their window is on the
-// chain's clock) go before the waiting ones that are not; the one in flight always ends first.
+// would carry the same seqno (one of them refused). Urgent sends (a challenge: its window is on the chain's
+// clock) go before the waiting ones that are not; the one in flight always ends first.
 import type { Address } from '@ton/core';
 import { abortedError } from './http.js';
 
