@@ -148,7 +148,7 @@ describe('a channel written by a newer SynChannel', () => {
   const cases = [
     ['a later record format', 'read as a 0.1 record', 'record.json', recordWith({ v: RECORD_VERSION + 1 }), new RegExp(String.raw`its record was written by a newer SynChannel \(record format 3; this is SynChannel ${V}, which reads format 2\)`)],
     ['a contract version this code does not run', "run with the current contract's code", 'record.json', recordWith({ contractVersion: 99 }), new RegExp(String.raw`its record was written by a newer SynChannel \(contract v99; this is SynChannel ${V}, which runs v4, v3, v2\)`)],
-    ['a later journal format', '"corrupted at byte 0"', 'journal.bin', raisedFormat, new RegExp(String.raw`journal\.bin was written by a newer SynChannel \(journal format 2; this is SynChannel ${V}, which reads format 1\): this node leaves it as it is \(run the newer SynChannel that wrote it, with this data folder\)$`)],
+    ['a later journal format', '"corrupted at byte 0"', 'journal.bin', raisedFormat, new RegExp(String.raw`journal\.bin was written by a newer SynChannel \(journal format 3; this is SynChannel ${V}, which reads formats up to 2\): this node leaves it as it is \(run the newer SynChannel that wrote it, with this data folder\)$`)],
   ] as const;
   for (const [what, before, name, change, words] of cases) {
     test(`(${what}) is listed as broken, NEWER_VERSION, and its ${name} is left as it is (it was ${before})`, async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataDir, type JournalEntry, type StoreError } from '../../src/node/store/index.js';
-import { FILE_MAGIC, MAX_WRITE, encodeEntry } from '../../src/node/store/codec.js';
+import { FILE_MAGIC, FORMAT_AT, MAX_WRITE, encodeEntry } from '../../src/node/store/codec.js';
 import { committed, show, signedAt, staged, tempDir } from './helpers.js';
 
 const JOURNAL = ['channels', '1', 'journal.bin'];
@@ -47,6 +47,8 @@ async function reopen(path: string) {
 }
 
 const upTo = (n: number) => `0..${n - 1}`;
+/** The header of format 1: journals before CONTINUES, and those the first builds with it wrote. */
+const FORMAT_1 = Buffer.from([...FILE_MAGIC.subarray(0, FORMAT_AT), 1]);
 
 /** The offset of each record of a journal (all committed: step i at index i), and its end. */
 function offsets(bytes: Buffer): number[] {
@@ -140,10 +142,32 @@ test('a batch longer than MAX_WRITE goes in several writes; a hole in the last o
 test('a journal written before CONTINUES (a batch in one write, no marks) opens as it did: intact, or a hole left to the reads', async () => {
   await using d = await tempDir();
   await write(d.path, [committed(0, 1)]);
-  const old = Buffer.concat([FILE_MAGIC, ...committed(0, 12).map(encodeEntry)]);
+  const old = Buffer.concat([FORMAT_1, ...committed(0, 12).map(encodeEntry)]);
   await damage(d.path, () => old);
   assert.deepEqual(await reopen(d.path), { count: 12, repaired: null, listed: [['1', null]], states: upTo(12) });
   await damage(d.path, (b) => void b.fill(0, 8 + 3 * 215 + 20, 8 + 3 * 215 + 60));
   await assert.rejects(reopen(d.path), (e: StoreError) => e.code === 'JOURNAL_CORRUPT');
   assert.equal((await readFile(join(d.path, ...JOURNAL))).length, old.length, 'nothing cut');
+});
+
+test('a format 1 journal (CONTINUES marks in it or not) opens, and is format 2 before anything more is written to it', async () => {
+  await using d = await tempDir();
+  await write(d.path, [committed(0, 1)]);
+  await write(d.path, [committed(1, 40)]);
+  const marked = await readFile(join(d.path, ...JOURNAL));
+  assert.ok(marked.subarray(FILE_MAGIC.length).some((b, i, a) => i > 0 && a[i - 1] === 0xc5 && (b & 0x80) !== 0), 'a batch of 40 has CONTINUES marks');
+  // The same journal as a build that wrote CONTINUES into format 1 left it.
+  await damage(d.path, (b) => void b.set(FORMAT_1, 0));
+  const dd = await DataDir.open(d.path);
+  try {
+    const head = await (await dd.channel('1')).loadHead();
+    assert.equal(head.count, 40n);
+    // A build that reads only format 1 compares the whole header: it refuses this journal instead of skipping the marked records.
+    const header = (await readFile(join(d.path, ...JOURNAL))).subarray(0, FILE_MAGIC.length);
+    assert.deepEqual([...header], [...FILE_MAGIC], 'the header names format 2 once the journal is open for writing');
+    assert.notDeepEqual([...header], [...FORMAT_1]);
+  } finally {
+    await dd.close();
+  }
+  assert.deepEqual(await reopen(d.path), { count: 40, repaired: null, listed: [['1', null]], states: upTo(40) });
 });

@@ -7,7 +7,7 @@ import type { SignedState } from '../../core/channel.js';
 import { FILE_HEADER_LEN, FILE_MAGIC, KIND, MAX_WRITE, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
 import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
-import { JournalWriter, createJournal, cutTail, groupWrites, listFolder, openForWrite, truncateTo, writeAt } from './journalfile.js';
+import { JournalWriter, createJournal, cutTail, groupWrites, listFolder, openForWrite, truncateTo, upgradeFormat, writeAt } from './journalfile.js';
 import { readRecordFile, writeRecordFile } from './record.js';
 import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
@@ -101,6 +101,7 @@ export class FileChannelStorage implements ChannelStorage {
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped, damaged: !!ve.damaged };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
+      if (!ve.needsHeader) await upgradeFormat(fh, this.journalPath);
       // A hole in the last write behind intact records of it (a power loss keeps any of its sectors): cut there.
       const hole = await damagedLastWrite(src, this.end, this.end - MAX_WRITE);
       if (hole) {

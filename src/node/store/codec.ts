@@ -1,6 +1,6 @@
 // The journal's binary format: a file header, then self-delimiting records, each checksummed (crc32).
 //
-//   file header  8 bytes  "SCJRNL" 0x00 0x01 (format version 1)
+//   file header  8 bytes  "SCJRNL" 0x00 0x02 (format 2; format 1 had no CONTINUES marks, and still opens)
 //   record       0xC5 | kind u8 | L u16le | payload (L bytes) | L u16le | crc32 u32le of all bytes before it
 //                (kind bit 7, CONTINUES: the record is not the first of the write that wrote it)
 //
@@ -15,8 +15,12 @@ import { crc32 } from 'node:zlib';
 import type { SignedState } from '../../core/channel.js';
 import { stateFromBoc, stateToBoc } from '../../core/state.js';
 
-export const FILE_MAGIC = Buffer.from([0x53, 0x43, 0x4a, 0x52, 0x4e, 0x4c, 0x00, 0x01]); // "SCJRNL" 0 1
+export const FILE_MAGIC = Buffer.from([0x53, 0x43, 0x4a, 0x52, 0x4e, 0x4c, 0x00, 0x02]); // "SCJRNL" 0 2
 export const FILE_HEADER_LEN = FILE_MAGIC.length;
+/** Where the header keeps the format; the format this build writes, and the oldest it reads. */
+export const FORMAT_AT = FILE_HEADER_LEN - 1;
+export const JOURNAL_FORMAT = FILE_MAGIC[FORMAT_AT]!;
+export const OLDEST_FORMAT = 1;
 export const RECORD_MAGIC = 0xc5;
 export const RECORD_OVERHEAD = 10;
 export const MAX_PAYLOAD = 0xffff;
@@ -24,7 +28,8 @@ export const MAX_RECORD = MAX_PAYLOAD + RECORD_OVERHEAD;
 /** One write to the journal holds several records of at most this many bytes in all, or one longer record alone. */
 export const MAX_WRITE = 16384;
 /**
- * Set in the kind byte of each record of a write but its first (older journals have none). A power loss can keep
+ * Set in the kind byte of each record of a write but its first (format 1 journals have none; a build that wrote
+ * them into format 1 files is why a format 1 journal is made format 2 before this build writes to it). A power loss can keep
  * any sectors of the last write: damage followed only by such records is in that write, so it is cut at open.
  */
 export const CONTINUES = 0x80;

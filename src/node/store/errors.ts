@@ -34,7 +34,7 @@ export class StoreError extends SynError<StoreErrorCode> {
 
 /** A journal whose header names a later format: a newer SynChannel wrote it (left as it is). */
 export function journalNewer(path: string, format: number, reads: number): StoreError {
-  return new StoreError('NEWER_VERSION', `${path} was written by a newer SynChannel (journal format ${format}; this is SynChannel ${SYNCHANNEL_VERSION}, which reads format ${reads}): this node leaves it as it is`, path, 0);
+  return new StoreError('NEWER_VERSION', `${path} was written by a newer SynChannel (journal format ${format}; this is SynChannel ${SYNCHANNEL_VERSION}, which reads formats up to ${reads}): this node leaves it as it is`, path, 0);
 }
 
 export function journalCorrupt(path: string, offset: number, why: string): StoreError {

@@ -2,7 +2,7 @@
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { FILE_MAGIC, MAX_WRITE, markContinues } from './codec.js';
+import { FILE_MAGIC, FORMAT_AT, JOURNAL_FORMAT, MAX_WRITE, markContinues } from './codec.js';
 import { fsError, isErrno } from './errors.js';
 import { fileSource } from './scan.js';
 import { fsyncDir } from '../../chain/fsync.js';
@@ -53,6 +53,23 @@ export async function createJournal(dir: string, path: string): Promise<void> {
     await fsyncDir(dir);
   } catch (e) {
     if (!isErrno(e, 'EEXIST')) throw fsError(e, path, true);
+  }
+}
+
+/**
+ * Makes a format 1 journal format 2 before this build writes to it: its writes mark records CONTINUES, which a
+ * build that reads only format 1 skips (it then showed an older state and wrote one twice); such a build refuses
+ * format 2. The header must be intact (checked by findValidEnd).
+ */
+export async function upgradeFormat(fh: FileHandle, path: string): Promise<void> {
+  try {
+    const b = Buffer.alloc(1);
+    const { bytesRead } = await fh.read(b, 0, 1, FORMAT_AT);
+    if (bytesRead !== 1 || b[0]! >= JOURNAL_FORMAT) return;
+    await writeAt(fh, Buffer.from([JOURNAL_FORMAT]), FORMAT_AT);
+    await fh.datasync();
+  } catch (e) {
+    throw fsError(e, path, true);
   }
 }
 

@@ -6,7 +6,10 @@ import {
   DecodeError,
   FILE_HEADER_LEN,
   FILE_MAGIC,
+  FORMAT_AT,
+  JOURNAL_FORMAT,
   KIND,
+  OLDEST_FORMAT,
   MAX_RECORD,
   RECORD_MAGIC,
   RECORD_OVERHEAD,
@@ -96,11 +99,10 @@ export interface ValidEnd {
 export async function findValidEnd(src: Source, path: string): Promise<ValidEnd> {
   const size = src.size;
   const head = await src.read(0, Math.min(size, FILE_HEADER_LEN));
-  const format = FILE_HEADER_LEN - 1; // the header's last byte: the format version
-  if (head.length === FILE_HEADER_LEN && head.subarray(0, format).equals(FILE_MAGIC.subarray(0, format)) && head[format]! > FILE_MAGIC[format]!) {
-    throw journalNewer(path, head[format]!, FILE_MAGIC[format]!);
-  }
-  if (!FILE_MAGIC.subarray(0, head.length).equals(head)) throw journalCorrupt(path, 0, 'not a SynChannel journal: wrong file header');
+  const format = head.length === FILE_HEADER_LEN && head.subarray(0, FORMAT_AT).equals(FILE_MAGIC.subarray(0, FORMAT_AT)) ? head[FORMAT_AT]! : null;
+  if (format !== null && format > JOURNAL_FORMAT) throw journalNewer(path, format, JOURNAL_FORMAT);
+  const known = format !== null ? format >= OLDEST_FORMAT : FILE_MAGIC.subarray(0, head.length).equals(head);
+  if (!known) throw journalCorrupt(path, 0, 'not a SynChannel journal: wrong file header');
   if (size < FILE_HEADER_LEN) return { end: 0, dropped: size, needsHeader: true };
   if (size === FILE_HEADER_LEN) return { end: size, dropped: 0, needsHeader: false };
   // Fast path: the last record is intact.
