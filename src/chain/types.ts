@@ -27,9 +27,9 @@ export interface OpOptions {
   value?: bigint;
   /**
    * Called once the wallet message is signed, just before it leaves (its expiry runs from now; a send waits its
-   * turn for the wallet first): a caller marks it here. If it throws, nothing is sent.
+   * turn for the wallet first) with that expiry (chain unix s): a caller marks it here. If it throws, nothing is sent.
    */
-  beforeSend?: () => Promise<void> | void;
+  beforeSend?: (signed: { validUntil: number }) => Promise<void> | void;
   /** Goes before the wallet's waiting sends that are not urgent (a challenge: its window is on the chain's clock). */
   urgent?: boolean;
 }

@@ -247,7 +247,7 @@ export abstract class WalletChain {
     if (!captured) throw new ChainError('BAD_INPUT', `${what}: the contract wrapper produced no message`);
     // 2. Funds, seqno and the signed transfer; 3. send it and wait for the wallet; 4. wait for the contract.
     const transfer = await this.signTransfer(wallet, secret, what, captured, signal);
-    await beforeSend?.();
+    await beforeSend?.({ validUntil: transfer.validUntil });
     hooks.leaving = true;
     const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
     progress(`waiting for the channel contract to process ${what}…`);

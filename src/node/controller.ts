@@ -11,11 +11,11 @@ import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
-import { lastSentAt, partnerAddressOf, type ChannelRecord } from './record.js';
+import { partnerAddressOf, type ChannelRecord } from './record.js';
+import { sentMayLandFor } from './mayland.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
-import { DEPLOY_MAY_LAND_MS } from './policy.js';
 
 /**
  * The price (nanotons) of two kept states in an idle run: every state counts one, and a payment takes back two for
@@ -71,6 +71,8 @@ export class ChannelController {
   private lastCommitAt = 0;
   /** an automatic pass held back after a long idle run: not before this time (unix ms; turns.ts) */
   passNotBefore: number | null = null;
+  /** the chain's time (unix s) as the node estimates it: set from the node's skew where the node adds the channel */
+  chainNow: () => number = () => Date.now() / 1000;
 
   constructor(
     public rec: ChannelRecord,
@@ -189,7 +191,7 @@ export class ChannelController {
       off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, stagedMoves: movesMoney(ch.pending?.state, latest), myBalance: ch.myBalance },
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
-      depositInFlight: Date.now() - lastSentAt(this.rec) < DEPLOY_MAY_LAND_MS,
+      depositInFlight: sentMayLandFor(this.rec, this.chainNow()) > 0,
       depositRunning: this.depositing,
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,

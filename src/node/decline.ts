@@ -8,8 +8,8 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
-import { DEPLOY_MAY_LAND_MS } from './policy.js';
-import { lastSentAt } from './record.js';
+import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor, type LandMark } from './mayland.js';
+import type { ChannelRecord } from './record.js';
 import type { ChannelView } from './types.js';
 import { shownContract } from './addresses.js';
 
@@ -29,25 +29,34 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
     if (await n.adoptDeployed(ctl, { status: st.status, tell: false })) {
       throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
     }
-    n.refuseWhileMayLand(ctl, ctl.rec.partnerDeclined ? 'decline again (the node also ends it by itself then)' : 'decline again (or deposit, which never deploys twice)');
+    await n.refuseWhileMayLand(ctl, ctl.rec.partnerDeclined ? 'decline again (the node also ends it by itself then)' : 'decline again (or deposit, which never deploys twice)');
   }
   if (ctl.life === 'funding') {
-    refuseWhileMine(ctl);
+    refuseWhileMine(ctl, await chainNowRead(ctx));
     await n.refreshDeposits(ctl);
-    refuseWhileMine(ctl); // in the same step as the transition below: a deposit marked since is seen
+    refuseWhileMine(ctl, chainNowEstimate(ctx)); // in the same step as the transition below: a deposit marked since is seen
   }
   await ctx.transition(ctl, 'decline');
   if (!ctl.storage) ctx.channels.delete(ctl.id);
   return ctx.view(ctl);
 }
 
+/**
+ * Seconds a deposit or deployment of this node may still land, by the chain's time `chainNow` (mayland.ts). A mark
+ * without its wallet message's expiry (an earlier SynChannel's) waits DECLINE_WAIT_MS by the local clock.
+ */
+function mineMayLandFor(r: ChannelRecord, chainNow: number): number {
+  const left = (m: LandMark | undefined) => (!m ? 0 : m.validUntil !== undefined ? mayLandFor(m, chainNow) : Math.max(0, Math.ceil((m.sentAt + DECLINE_WAIT_MS - Date.now()) / 1000)));
+  return Math.max(left(r.depositPending), left(deployMark(r)));
+}
+
 /** Throws unless the channel is funding with nothing of this node in it or on its way (synchronous). */
-function refuseWhileMine(ctl: ChannelController): void {
+function refuseWhileMine(ctl: ChannelController, chainNow: number): void {
   const r = ctl.rec;
-  const sent = lastSentAt(r);
-  if (sent > 0 && Date.now() - sent < DECLINE_WAIT_MS) {
+  const left = mineMayLandFor(r, chainNow);
+  if (left > 0) {
     const what = r.depositPending ? 'your deposit' : 'your deployment';
-    throw new NodeError('TIMEOUT', `${what} may still land (sent ${Math.round((Date.now() - sent) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((sent + DECLINE_WAIT_MS - Date.now()) / 1000)} s, then decline again`);
+    throw new NodeError('TIMEOUT', `${what} may still land (it is not seen on chain yet): wait ${left} s, then decline again`);
   }
   const mine = r.me === 'A' ? r.depositA : r.depositB;
   if (mine > 0n || ctl.life !== 'funding') {
@@ -62,11 +71,12 @@ function refuseWhileMine(ctl: ChannelController): void {
  * followed (`watch`), refunded once it shows, declined once nothing can land. True when the channel is kept.
  */
 export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController, watch: () => void): Promise<boolean> {
-  const since = ctl.rec.deploySentAt;
-  if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || since === undefined) return false;
+  const mark = deployMark(ctl.rec);
+  if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || !mark) return false;
   if (ctl.rec.partnerDeclined) return true; // told already: a partner repeating it makes no more chain reads
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
-  if (status === 'not_deployed' && Date.now() - since >= DEPLOY_MAY_LAND_MS) return false;
+  const left = mayLandFor(mark, await chainNowRead(ctx));
+  if (status === 'not_deployed' && left === 0) return false;
   ctl.rec.partnerDeclined = true;
   const what = `your partner declined channel ${shownContract(ctl)}`;
   // landed: the transition to funding says so (landedAfterDecline)
@@ -74,8 +84,7 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   await markDeclined(ctx, ctl);
   watch();
   void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl));
-  const left = Math.max(0, Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
-  tellDeclined(ctx, ctl, `${what}, but your deployment (sent ${Math.round((Date.now() - since) / 1000)} s ago) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, null);
+  tellDeclined(ctx, ctl, `${what}, but your deployment (not seen on chain yet) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, null);
   return true;
 }
 
@@ -84,15 +93,15 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
  * (its deposit is refunded), ended once it can no longer land. Runs again at start-up until then.
  */
 export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController): Promise<void> {
-  const since = ctl.rec.deploySentAt ?? 0; // none marked: nothing of ours can land
   if (!ctl.rec.partnerDeclined || ctl.rec.me !== 'A' || ctl.life !== 'accepted') return;
   const again = (ms: number) => ctl.later(() => void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl)), ms);
-  const wait = since + DEPLOY_MAY_LAND_MS - Date.now();
-  if (wait > 0) return again(wait + 1_000);
+  const mark = deployMark(ctl.rec); // none: nothing of ours can land
+  const left = mark ? mayLandFor(mark, await chainNowRead(ctx)) : 0;
+  if (left > 0) return again(left * 1000 + 1_000);
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
   if (!status) return again(60_000);
   if ((await n.adoptDeployed(ctl, { status, tell: false })) || status !== 'not_deployed' || ctl.life !== 'accepted') return;
-  delete ctl.rec.deploySentAt;
+  clearDeployMark(ctl.rec);
   await ctx.transition(ctl, 'rejectReceived');
   ctx.log(`channel ${shownContract(ctl)}, which your partner declined: your deployment did not land (nothing of yours is in it), so the channel is ended`, 'warn');
 }

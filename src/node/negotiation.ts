@@ -18,6 +18,7 @@ import { IncomingProposals, checkPartnerKey, newRecord } from './incoming.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
+import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
 import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
@@ -66,6 +67,7 @@ export class Negotiation {
     const storage = await ctx.data.channel(rec.channelId.toString());
     await storage.writeRecord(rec);
     const ctl = new ChannelController(rec, storage, this.machine(rec));
+    ctl.chainNow = () => chainNowEstimate(ctx);
     ctx.channels.set(ctl.id, ctl);
     this.sendProposal(ctl);
     ctx.changed(ctl);
@@ -108,13 +110,13 @@ export class Negotiation {
   }
 
   /**
-   * A: a deployment not seen on chain may land until its wallet message expires: nothing is sent meanwhile. The
-   * time it was sent is in the record, so a restart keeps the rule.
+   * A: a deployment not seen on chain may land until its wallet message expires (by the chain's clock): nothing is
+   * sent meanwhile. Its mark is in the record, so a restart keeps the rule.
    */
-  refuseWhileMayLand(ctl: ChannelController, then: string): void {
-    const since = ctl.rec.deploySentAt;
-    if (since === undefined || Date.now() - since >= DEPLOY_MAY_LAND_MS) return;
-    throw new NodeError('TIMEOUT', `your deployment may still land (sent ${Math.round((Date.now() - since) / 1000)} s ago, and not seen on chain yet): wait ${Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000)} s, then ${then}`);
+  async refuseWhileMayLand(ctl: ChannelController, then: string): Promise<void> {
+    const mark = deployMark(ctl.rec);
+    const left = mark ? mayLandFor(mark, await chainNowRead(this.ctx)) : 0;
+    if (left > 0) throw new NodeError('TIMEOUT', `your deployment may still land (it is not seen on chain yet): wait ${left} s, then ${then}`);
   }
 
   /** A's proposal recorded by an earlier SynChannel: it names that version's contract, which this one never deploys. */
@@ -143,14 +145,14 @@ export class Negotiation {
     }
     // One at a time (the node's own retry and deposit may meet): the mark of the one under way stays.
     if (ctl.life === 'deploying') throw new NodeError('INVALID_TRANSITION', 'your deployment of this channel is under way: the node says when the contract is deployed');
-    ctl.rec.deploySentAt = Date.now(); // saved with the transition, before anything is sent
+    markDeploy(ctl.rec); // saved with the transition, before anything is sent
     delete ctl.rec.deployDue;
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
     try {
       // the mark's time is the message's, once signed (the send may wait its turn for the wallet first)
-      const beforeSend = async () => {
-        ctl.rec.deploySentAt = Date.now();
+      const beforeSend = async ({ validUntil }: { validUntil: number }) => {
+        markDeploy(ctl.rec, validUntil);
         await ctl.saveRecord();
       };
       await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m), beforeSend });
@@ -162,7 +164,7 @@ export class Negotiation {
       // Refused before it went out (the wallet's funds or state), or expired unprocessed: nothing can land, deposit
       // may deploy at once. An endpoint that did not answer the send may have taken it: the mark stays.
       const mayLand = !neverSent(e);
-      if (!mayLand) delete ctl.rec.deploySentAt;
+      if (!mayLand) clearDeployMark(ctl.rec);
       await ctx.transition(ctl, 'deployFailed');
       const again = this.redeploy.schedule(ctl) ? `If it has not in ${DEPLOY_MAY_LAND_MS / 60_000} minutes, the node deploys again by itself (it reads the chain first)` : '';
       if (ctl.rec.partnerDeclined) {
@@ -175,7 +177,7 @@ export class Negotiation {
       const next = again ? `It may have gone out. ${again}` : 'Run deposit to try again';
       throw new NodeError(code === 'INSUFFICIENT_FUNDS' || code === 'TIMEOUT' ? code : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
     }
-    delete ctl.rec.deploySentAt; // landed: saved with the transition
+    clearDeployMark(ctl.rec); // landed: saved with the transition
     await ctx.transition(ctl, 'deployed');
   }
 
@@ -242,7 +244,7 @@ export class Negotiation {
     const rec = ctl.rec;
     if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }))) {
       // A lagging endpoint may not show the first deployment yet: a second one would pay the deposit twice.
-      this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
+      await this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
       opts.onProgress?.('deploying the channel contract with your deposit…');
       await this.deploy(ctl);
       await this.refreshDeposits(ctl); // the answer says what the contract holds now

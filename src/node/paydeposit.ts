@@ -6,7 +6,7 @@ import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
-import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { chainNowRead, mayLandFor } from './mayland.js';
 import { depositExact } from './uiRules.js';
 import type { ChannelView, ProgressOptions } from './types.js';
 
@@ -40,10 +40,11 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   }
   // A deposit of ours not seen yet (its send failed without saying whether it went out) may still land: a
   // second would pay twice. The mark is in the record, so a restart keeps the rule.
+  // Judged by the chain's clock (mayland.ts): a step of the local clock neither shortens nor stretches the wait.
   const pending = rec.depositPending;
-  if (pending && pending.total > have && Date.now() - pending.sentAt < DEPLOY_MAY_LAND_MS) {
-    const left = Math.ceil((pending.sentAt + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
-    throw new NodeError('DEPOSIT_UNDER_WAY', `your deposit sent ${Math.round((Date.now() - pending.sentAt) / 1000)} s ago is not on chain yet and may still land: wait ${left} s (the node follows the contract), then run deposit again if it has not`);
+  const left = pending && pending.total > have ? mayLandFor(pending, await chainNowRead(ctx)) : 0;
+  if (left > 0) {
+    throw new NodeError('DEPOSIT_UNDER_WAY', `your deposit sent earlier is not on chain yet and may still land: wait ${left} s (the node follows the contract), then run deposit again if it has not`);
   }
   // The amount typed is what is paid, never replaced: A may top up in parts, B pays what the proposal says.
   const toPay = amount ?? missing;
@@ -61,8 +62,8 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
   try {
     // The mark's time is the message's, once signed: the send may wait its turn for the wallet first.
-    const beforeSend = async () => {
-      if (rec.depositPending) rec.depositPending.sentAt = Date.now();
+    const beforeSend = async ({ validUntil }: { validUntil: number }) => {
+      if (rec.depositPending) Object.assign(rec.depositPending, { sentAt: Date.now(), validUntil });
       await ctl.run(() => ctl.saveRecord());
     };
     await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend });

@@ -50,13 +50,15 @@ export interface ChannelRecord extends Terms {
   lockedAt: number | null;
   /** A: unix ms when its last deployment was sent (it may land until its wallet message expires); absent before */
   deploySentAt?: number;
+  /** A: that deployment's wallet message expiry (chain unix s), once signed (mayland.ts); absent before */
+  deployValidUntil?: number;
   /** A: the partner accepted and the deployment has not started (nothing sent): a restart starts it. */
   deployDue?: boolean;
   /**
    * A deposit of this node that may still land: when it was marked (just before it left) and the deposit the
    * chain shows once it has (with any marked before it). Cleared once the chain shows that much.
    */
-  depositPending?: { sentAt: number; total: bigint };
+  depositPending?: { sentAt: number; total: bigint; validUntil?: number };
   /**
    * The partner declined (channel.reject) a channel that could not end here: a deployment of ours might land, or
    * the contract exists. Nothing more of ours goes in (a deposit would lock it with nobody to sign its states).
@@ -107,6 +109,7 @@ export function depositsSeen(rec: ChannelRecord, depositA: bigint, depositB: big
   if (rec.depositPending && mine >= rec.depositPending.total) delete rec.depositPending;
   if (rec.me === 'A' && depositA > 0n) {
     delete rec.deploySentAt;
+    delete rec.deployValidUntil;
     delete rec.deployDue;
   }
   rec.depositA = depositA;
@@ -221,9 +224,4 @@ function shownWallet(raw: unknown): string {
   } catch {
     return JSON.stringify(raw);
   }
-}
-
-/** When this node last sent money toward the contract (a deposit, or A's deployment carrying A's), or 0. */
-export function lastSentAt(rec: ChannelRecord): number {
-  return Math.max(rec.depositPending?.sentAt ?? 0, rec.deploySentAt ?? 0);
 }

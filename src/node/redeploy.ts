@@ -1,5 +1,5 @@
 // A (the proposer): a deployment marked as sent (deploySentAt) and not seen on chain, after a restart or a send
-// whose failure left it unknown whether it went out. Once it can no longer land (DEPLOY_MAY_LAND_MS), the node
+// whose failure left it unknown whether it went out. Once it can no longer land (by the chain's clock: mayland.ts), the node
 // reads the chain and, if the contract is still not there, deploys again by itself: the partner waits for it.
 // Never two deployments with money: nothing is sent while the first may land, nor after a read that failed or
 // shows anything but "never deployed". A stop after the partner's acceptance and before the deployment's mark
@@ -9,7 +9,7 @@ import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
-import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { chainNowEstimate, chainNowRead, deployMark, mayLandFor } from './mayland.js';
 import { shownContract as shown } from './addresses.js';
 
 /** How long after a failed read the chain is read again (ms). */
@@ -40,8 +40,8 @@ export class Redeploy {
    */
   schedule(ctl: ChannelController): boolean {
     if (!this.due(ctl) || (this.sent.get(ctl) ?? 0) >= MAX_REDEPLOYS) return false;
-    const wait = ctl.rec.deploySentAt! + DEPLOY_MAY_LAND_MS - Date.now();
-    this.at(ctl, Math.max(0, wait) + 1_000);
+    // an estimate for the timer: the check reads the chain's time and waits again if it is early
+    this.at(ctl, mayLandFor(deployMark(ctl.rec), chainNowEstimate(this.ctx)) * 1000 + 1_000);
     return true;
   }
 
@@ -58,8 +58,8 @@ export class Redeploy {
       if (st.status !== 'not_deployed' || ctl.life !== 'deploying') return;
       await this.ctx.transition(ctl, 'deployFailed');
     }
-    const since = ctl.rec.deploySentAt;
-    const left = since === undefined ? 0 : Math.ceil((since + DEPLOY_MAY_LAND_MS - Date.now()) / 1000);
+    const mark = deployMark(ctl.rec);
+    const left = mark ? mayLandFor(mark, await chainNowRead(this.ctx)) : 0;
     const auto = this.schedule(ctl);
     const what = `your deployment of channel ${shown(ctl)} (the node stopped or its send failed) is not on chain`;
     const then = auto ? 'the node reads the chain and deploys again by itself if nothing landed' : 'run deposit: it reads the chain first and deploys again only if nothing landed';
@@ -100,7 +100,9 @@ export class Redeploy {
   private async check(ctl: ChannelController): Promise<void> {
     const since = ctl.rec.deploySentAt;
     if (!this.due(ctl) || since === undefined) return;
-    if (Date.now() - since < DEPLOY_MAY_LAND_MS) return void this.schedule(ctl); // marked again meanwhile
+    // early by the chain's clock (a local clock step), or marked again meanwhile
+    if (mayLandFor(deployMark(ctl.rec), await chainNowRead(this.ctx)) > 0) return void this.schedule(ctl);
+    if (!this.due(ctl) || ctl.rec.deploySentAt !== since) return;
     const contract = addressText(ctl.rec.contract, 'contract');
     const status = (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
     if (!status) {
@@ -115,7 +117,7 @@ export class Redeploy {
       return;
     }
     this.sent.set(ctl, (this.sent.get(ctl) ?? 0) + 1);
-    this.ctx.log(`your deployment of channel ${shown(ctl)} (sent ${Math.round((Date.now() - since) / 1000)} s ago) did not land and can no longer: deploying the channel contract with your deposit again…`, 'warn');
+    this.ctx.log(`your deployment of channel ${shown(ctl)} did not land and can no longer: deploying the channel contract with your deposit again…`, 'warn');
     await this.n.deploy(ctl);
   }
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
+import { WALLET_MESSAGE_TTL } from '../../src/chain/index.js';
 import { proposedWithFailingDeposit, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
@@ -123,7 +124,7 @@ withPair('a deployment that timed out and is not on chain yet may still land: de
 withPair("a deployment's may-land mark runs from when its message is signed, not from when it waited for the wallet", async (p) => {
   (p.chain as unknown as { deployChannel: (...a: unknown[]) => Promise<unknown> }).deployChannel = async (...a) => {
     await new Promise((r) => setTimeout(r, 2_500)); // another send of the wallet goes first
-    await (a[3] as { beforeSend?: () => Promise<void> } | undefined)?.beforeSend?.(); // signed now
+    await (a[3] as { beforeSend?: (s: { validUntil: number }) => Promise<void> } | undefined)?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL }); // signed now
     throw Object.assign(new Error('injected: not seen within the timeout'), { code: 'TIMEOUT', sent: true });
   };
   const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
@@ -132,7 +133,7 @@ withPair("a deployment's may-land mark runs from when its message is signed, not
   await proposed;
   void p.bob.deposit().catch(() => undefined);
   await failed;
-  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /sent 0 s ago/.test(e.message ?? ''));
+  await assert.rejects(p.alice.deposit(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /wait 1(79|80) s/.test(e.message ?? ''));
 });
 
 withPair('a deployment whose send the endpoint did not answer may still land: deposit and decline wait for it', async (p) => {

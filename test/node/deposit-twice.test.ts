@@ -6,8 +6,9 @@ import { Address } from '@ton/core';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { waitForEvent } from '../../src/node/index.js';
+import { WALLET_MESSAGE_TTL } from '../../src/chain/index.js';
 import { withPair } from '../helpers/reads.js';
-import { TON, closePair, openPair, until } from '../helpers/nodes.js';
+import { TON, closePair, openPair, until, type Pair } from '../helpers/nodes.js';
 
 type Deposit = Chain['deposit'];
 
@@ -78,14 +79,67 @@ withPair('a deposit the chain says never left (it expired unprocessed) can be se
 withPair("a deposit's may-land mark runs from when its message is signed, not from when it waited for the wallet", async (p) => {
   (p.chain as { deposit: Deposit }).deposit = async (_w, _c, _amount, o) => {
     await new Promise((r) => setTimeout(r, 2_500)); // another send of the wallet goes first
-    await o?.beforeSend?.(); // signed now: valid from now
+    await o?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL }); // signed now: valid from now
     throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time', { sent: true });
   };
   const proposed = waitForEvent(p.bob, 'channelProposed');
   await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
   await proposed;
   await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
-  await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /sent 0 s ago .* wait 180 s/.test(e.message ?? ''));
+  await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /may still land: wait 1(79|80) s/.test(e.message ?? ''));
+});
+
+/** A deposit whose send failed without saying whether it went out, signed at the chain's time now. */
+function depositLost(p: Pair, lost: (a: Parameters<Deposit>) => void = () => undefined): { sent: () => number } {
+  const real = p.chain.deposit.bind(p.chain);
+  let sent = 0;
+  (p.chain as { deposit: Deposit }).deposit = async (...a) => {
+    if (++sent > 1) return real(...a);
+    await a[3]?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL });
+    lost(a);
+    throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time', { sent: true });
+  };
+  return { sent: () => sent };
+}
+
+/** Runs `fn` with the local clock stepped by `ms`, the chain's clock unchanged (the sandbox follows the local one). */
+async function clockStepped<T>(p: Pair, ms: number, fn: () => Promise<T>): Promise<T> {
+  const realNow = Date.now;
+  const chainBefore = await p.chain.now();
+  Date.now = () => realNow() + ms;
+  (p.chain as unknown as { shared: { offset: number } }).shared.offset -= Math.round(ms / 1000);
+  try {
+    assert.ok(Math.abs((await p.chain.now()) - chainBefore) <= 1, 'the chain keeps its time');
+    return await fn();
+  } finally {
+    Date.now = realNow;
+    (p.chain as unknown as { shared: { offset: number } }).shared.offset += Math.round(ms / 1000);
+  }
+}
+
+withPair("a local clock step forward after a deposit that may still land does not let a second one go: the chain's clock judges", async (p) => {
+  const d = depositLost(p);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  await clockStepped(p, 10 * 60_000, async () => {
+    await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /may still land: wait 1[78]\d s/.test(e.message ?? ''));
+    await assert.rejects(p.bob.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /your deposit may still land .* wait 1[78]\d s/.test(e.message ?? ''));
+  });
+  assert.equal(d.sent(), 1, 'one deposit sent');
+});
+
+withPair('a deposit marked while the local clock was ahead may be sent again once it expired by the chain, not a clock step later', async (p) => {
+  const d = depositLost(p);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await clockStepped(p, 6 * 3600_000, () => assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT'));
+  // The clock is corrected; on the chain, the lost deposit's message expired.
+  p.chain.advanceTime(WALLET_MESSAGE_TTL + 61);
+  assert.equal((await p.bob.deposit()).depositB, TON('4'));
+  assert.equal(d.sent(), 2);
 });
 
 test("the deposit that completes both answers with the channel locked, not funding with a refund offered", async () => {

@@ -1,0 +1,65 @@
+// Whether a message of this node toward the contract (a deposit, or A's deployment carrying A's deposit) that is not
+// seen on chain may still land: until its wallet message expires, on the chain's clock. The local clock may step
+// (an NTP correction, a clock set by hand): judged by it, a step forward let a second deposit go while the first
+// could land, and a step back refused deposit and decline for as long as the step.
+import type { NodeContext } from './context.js';
+import { WALLET_MESSAGE_TTL } from '../chain/base.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import type { ChannelRecord } from './record.js';
+
+/** When a message was marked (local unix ms) and, once signed, its wallet message's expiry (chain unix s). */
+export interface LandMark {
+  sentAt: number;
+  validUntil?: number;
+}
+
+/** Seconds after its expiry a message still counts as one that may land (a lagging replica, the chain's margin). */
+export const MAY_LAND_MARGIN_S = DEPLOY_MAY_LAND_MS / 1000 - WALLET_MESSAGE_TTL;
+
+/**
+ * Seconds the marked message may still land (0: it cannot), by the chain's time `chainNow` (unix s). A mark without
+ * its expiry (set before signing, or by an earlier SynChannel) is judged by the local time it was marked.
+ */
+export function mayLandFor(mark: LandMark | undefined, chainNow: number): number {
+  if (!mark) return 0;
+  if (mark.validUntil !== undefined) return Math.max(0, Math.ceil(mark.validUntil + MAY_LAND_MARGIN_S - chainNow));
+  return Math.max(0, Math.ceil((mark.sentAt + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
+}
+
+/** A's deployment mark, if any. */
+export function deployMark(rec: ChannelRecord): LandMark | undefined {
+  return rec.deploySentAt === undefined ? undefined : { sentAt: rec.deploySentAt, ...(rec.deployValidUntil !== undefined ? { validUntil: rec.deployValidUntil } : {}) };
+}
+
+/** Marks A's deployment: before it is signed (no expiry yet), or signed with its expiry. */
+export function markDeploy(rec: ChannelRecord, validUntil?: number): void {
+  rec.deploySentAt = Date.now();
+  if (validUntil === undefined) delete rec.deployValidUntil;
+  else rec.deployValidUntil = validUntil;
+}
+
+export function clearDeployMark(rec: ChannelRecord): void {
+  delete rec.deploySentAt;
+  delete rec.deployValidUntil;
+}
+
+/** Seconds either message of this node toward the contract may still land, by `chainNow`. */
+export function sentMayLandFor(rec: ChannelRecord, chainNow: number): number {
+  return Math.max(mayLandFor(rec.depositPending, chainNow), mayLandFor(deployMark(rec), chainNow));
+}
+
+/** The chain's time read now (the node's skew kept for estimates); estimated from the last skew if the read fails. */
+export async function chainNowRead(ctx: NodeContext): Promise<number> {
+  try {
+    const now = await ctx.o.chain.now();
+    ctx.chainSkew = now - Date.now() / 1000;
+    return now;
+  } catch {
+    return chainNowEstimate(ctx);
+  }
+}
+
+/** The chain's time from the local clock and the last skew measured (views and timers; decisions read it). */
+export function chainNowEstimate(ctx: Pick<NodeContext, 'chainSkew'>): number {
+  return Date.now() / 1000 + ctx.chainSkew;
+}
