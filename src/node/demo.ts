@@ -130,10 +130,17 @@ async function signed(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, step: 
   await until(s, from, () => latestStep(from) >= step, `step ${step} is signed by both`);
 }
 
-/** One off-chain step by hand: `from` proposes (a payment or an empty state), `to` signs it. */
-async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, propose: () => Promise<unknown>): Promise<void> {
-  const step = latestStep(from) + 1n;
-  await propose();
+/**
+ * One off-chain step by hand: `from` proposes state `step` (a payment or an empty state), `to` signs it. A learner
+ * who did it in the tree first (proposed it, or both signed it) is not asked again: the step signs or goes on.
+ */
+async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, step: bigint, propose: () => Promise<unknown>): Promise<void> {
+  const at = latestStep(from);
+  if (at > step) {
+    throw new NodeError('INVALID_TRANSITION', `the channel is at state ${at}, past state ${step} that this step makes: it was moved on by hand, so this step cannot show what it says. Start Again (start the demo again) to follow the story`);
+  }
+  const proposedByHand = at === step || (from.currentChannel()?.pending?.awaiting === 'partner' && from.currentChannel()?.pending?.step === step);
+  if (!proposedByHand) await propose();
   await signed(s, from, to, step, 'the partner');
 }
 
@@ -219,7 +226,7 @@ function paySteps(s: Story): DemoStep[] {
       id: 'send',
       title: 'Bob pays Alice 0.5 TON off-chain; Alice signs',
       async run() {
-        await proposeAndSign(s, bob, alice, () => bob.send(parseTon('0.5')));
+        await proposeAndSign(s, bob, alice, 1n, () => bob.send(parseTon('0.5')));
         s.staleStep = alice.currentChannel()!.latest!.step;
         return `State ${s.staleStep} signed by both: ${balances(s, false)}. Now it is Alice's turn (state ${s.staleStep + 1n}).`;
       },
@@ -228,7 +235,7 @@ function paySteps(s: Story): DemoStep[] {
       id: 'requestTurn',
       title: "Alice pays Bob 1.5 TON; then Alice asks for the turn back",
       async run() {
-        await proposeAndSign(s, alice, bob, () => alice.send(parseTon('1.5')));
+        await proposeAndSign(s, alice, bob, 2n, () => alice.send(parseTon('1.5')));
         const asked = waitForEvent(bob, 'turnRequested');
         await alice.requestEmpty();
         await stopOr(s, asked);
@@ -239,8 +246,8 @@ function paySteps(s: Story): DemoStep[] {
       id: 'passTurn',
       title: 'Bob passes the turn with an empty state; Alice signs it and pays 0.25 TON',
       async run() {
-        await proposeAndSign(s, bob, alice, () => bob.createEmpty());
-        await proposeAndSign(s, alice, bob, () => alice.send(parseTon('0.25')));
+        await proposeAndSign(s, bob, alice, 3n, () => bob.createEmpty());
+        await proposeAndSign(s, alice, bob, 4n, () => alice.send(parseTon('0.25')));
         return `Bob's empty state passed the turn; Alice paid again. ${balances(s)}.`;
       },
     },

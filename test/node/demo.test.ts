@@ -1,5 +1,5 @@
 // The teaching demo's steps go by what the nodes show, not by the events they expect: a learner who clicks a
-// step's action in the tree (Bob's Deposit or Sign) does not break the story, and stopping the demo ends a step
+// step's action in the tree (Bob's Deposit, a Sign, a payment or an empty state) does not break the story, and stopping the demo ends a step
 // that waits at once, saying so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatTon } from '../../src/core/amounts.js';
+import { formatTon, parseTon } from '../../src/core/amounts.js';
 import { DEMO_CHALLENGE_PERIOD, createTeachingDemo, type TeachingDemo } from '../../src/node/demo.js';
 import { LOCK_FILE } from '../../src/node/store/lock.js';
 
@@ -40,6 +40,40 @@ test("Bob's Deposit and Sign clicked by hand before their steps: the story goes 
     assert.match(last, new RegExp(`A \\[${fig(p.balanceA)} ${fig(p.balanceB)}\\] B`));
     assert.match(last, new RegExp(`Alice got ${fig(p.paidA)} TON and Bob ${fig(p.paidB)} TON`));
     assert.match(last, new RegExp(`half of the fee reserve of ${fig(p.paidA + p.paidB - p.balanceA - p.balanceB)} TON`));
+  });
+});
+
+test('payments and the empty state made by hand in the tree, before their steps: each step signs or goes on, and the story reaches the payout', async () => {
+  await withDemo(async (d) => {
+    for (const id of ['connect', 'deploy', 'deposit', 'signInitial'] as const) await d.runStep(id);
+    await d.bob.send(parseTon('0.5')); // what the next step says, done by hand; Alice has not signed it
+    assert.match(await d.runStep('send'), /State 1 signed by both/);
+    await d.alice.send(parseTon('1.5')); // and again, this time signed by hand too
+    await until(() => d.bob.currentChannel()?.pending?.awaiting === 'me', 'Bob has state 2 to sign');
+    await d.bob.sign();
+    assert.match(await d.runStep('requestTurn'), /asked for the turn/);
+    await d.bob.createEmpty(); // half of the next step
+    assert.match(await d.runStep('passTurn'), /Alice paid again/);
+    let last = '';
+    for (let s = await d.next(); s; s = await d.next()) last = s.text;
+    assert.equal(d.alice.currentChannel()!.phase, 'closed');
+    assert.match(last, /Alice got/);
+    const p = d.alice.currentChannel()!.payout!;
+    assert.equal(p.step, 4n, 'paid by the latest state: the stale close was challenged');
+    assert.deepEqual([p.balanceA, p.balanceB], [parseTon('1.75'), parseTon('5.25')]);
+  });
+});
+
+test('a channel moved on by hand past a step: the step says so in demo words', async () => {
+  await withDemo(async (d) => {
+    for (const id of ['connect', 'deploy', 'deposit', 'signInitial'] as const) await d.runStep(id);
+    await d.bob.createEmpty(); // not the story's payment: state 1 is an empty state
+    await until(() => d.alice.currentChannel()?.pending?.awaiting === 'me', 'Alice has state 1 to sign');
+    await d.alice.sign();
+    await d.alice.createEmpty();
+    await until(() => d.bob.currentChannel()?.pending?.awaiting === 'me', 'Bob has state 2 to sign');
+    await d.bob.sign();
+    await assert.rejects(d.runStep('send'), (e: Error) => /moved on by hand.*Start Again/.test(e.message));
   });
 });
 
