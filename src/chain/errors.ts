@@ -42,6 +42,11 @@ export class ChainError extends SynError<ChainErrorCode> {
   readonly status: number | undefined;
   /** A failure another attempt may not have (the endpoint's own retries were spent on it). */
   retryable: boolean;
+  /**
+   * A wallet send that failed before its message left this process (a read, the funds check, signing, the
+   * caller's beforeSend): nothing of it can land, whatever the code (a 429 on the wallet's read is one).
+   */
+  unsent = false;
 
   constructor(
     code: ChainErrorCode,

@@ -213,6 +213,8 @@ export abstract class WalletChain {
       try {
         return await this.guard(signal, () => this.sendLocked(wallet, secret, what, target, init, build, signal, hooks));
       } catch (e) {
+        // Failed on its own before the message left (not ended by a signal, whose wait may outlive the send).
+        if (!hooks.leaving && !signal.aborted && e instanceof ChainError && !e.sent) e.unsent = true;
         if (!timeout.aborted || o.signal?.aborted) throw e;
         // (a verdict that came as the time ran out is turned into the timeout: whether the message left says it)
         const sent = hooks.leaving || (e instanceof ChainError && e.sent);

@@ -174,8 +174,10 @@ export class Negotiation {
       if (code === 'TIMEOUT' && mayLand) {
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. ${again || `Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`}`, { cause: e });
       }
-      const next = again ? `It may have gone out. ${again}` : 'Run deposit to try again';
-      throw new NodeError(code === 'INSUFFICIENT_FUNDS' || code === 'TIMEOUT' ? code : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
+      const next = again ? `It may have gone out. ${again}` : `${mayLand ? '' : 'Nothing was sent. '}Run deposit to try again`;
+      // the endpoint's own codes kept: their hints (the rate, the key, the endpoint) are the ones that help
+      const kept = code === 'INSUFFICIENT_FUNDS' || code === 'TIMEOUT' || code === 'RATE_LIMITED' || code === 'ENDPOINT_UNREACHABLE' || code === 'ENDPOINT_ERROR' || code === 'API_KEY_REJECTED';
+      throw new NodeError(kept ? code : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
     }
     clearDeployMark(ctl.rec); // landed: saved with the transition
     await ctx.transition(ctl, 'deployed');

@@ -16,10 +16,13 @@ import type { ChannelView, ProgressOptions } from './types.js';
  */
 const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'BAD_INPUT', 'UNKNOWN_WALLET', 'TIMEOUT', 'CANCELLED']);
 
-/** Whether a failed transfer surely never left (nothing of it can land); an endpoint that did not answer may have taken it. */
+/**
+ * Whether a failed transfer surely never left (nothing of it can land): the chain says it failed before leaving, or
+ * its code says so. An endpoint that did not answer the send itself may have taken it.
+ */
 export function neverSent(e: unknown): boolean {
-  const { code, sent } = e as { code?: string; sent?: boolean };
-  return code !== undefined && NOT_SENT.has(code) && !sent;
+  const { code, sent, unsent } = e as { code?: string; sent?: boolean; unsent?: boolean };
+  return unsent === true || (code !== undefined && NOT_SENT.has(code) && !sent);
 }
 
 /** Pays this node's deposit (`amount`, or what the contract still expects) into the funding contract. */
