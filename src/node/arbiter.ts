@@ -14,12 +14,12 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
+import { WatchHealth } from './blind.js';
 import { NodeError } from './errors.js';
 import { depositsSeen, type ChannelRecord } from './record.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
-  /** the watch's last warning: the same one again is logged at most once a minute, with how often it came */
   /** The last warning shown, and whether its all-clear was shown since */
   warned: { text: string; at: number; more: number; cleared: boolean } | null;
   finishing: boolean;
@@ -57,10 +57,14 @@ export class Arbiter {
   private readonly defense: Defense;
   private readonly finisher: Finisher;
 
+  /** channels the node cannot read from the chain, and the alarm when that lasts */
+  private readonly health: WatchHealth;
+
   constructor(
     private readonly ctx: NodeContext,
     private readonly payments: Payments,
   ) {
+    this.health = new WatchHealth(ctx, ctx.o.watchAlarmMs);
     this.defense = new Defense({
       ctx,
       payments,
@@ -98,7 +102,10 @@ export class Arbiter {
       watch: this.ctx.o.chain.watchChannel(contract, {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
-        onError: (err) => this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`),
+        onError: (err) => {
+          this.health.failed(ctl, err);
+          this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`);
+        },
         onReadAgain: () => this.readAgain(ctl),
       }),
     };
@@ -129,6 +136,7 @@ export class Arbiter {
    * Once per warning shown: an endpoint failing every other poll gives a warning and an all-clear a minute.
    */
   private readAgain(ctl: ChannelController): void {
+    this.health.ok(ctl);
     const last = this.watched.get(ctl)?.warned;
     if (!last || last.cleared) return;
     last.cleared = true;
@@ -140,6 +148,7 @@ export class Arbiter {
     if (!w) return;
     w.wake?.(); // a defense sleeping before its next attempt ends now
     w.watch.stop();
+    this.health.forget(ctl);
     if (w.initialTimer) clearTimeout(w.initialTimer);
     this.watched.delete(ctl);
     this.firstReads.delete(ctl);

@@ -31,10 +31,12 @@ export interface NodeTunables {
   recoverAgainMs?: number;
   /** the free space (bytes) under which no payment state is signed (default MIN_FREE_BYTES, 32 MiB; 0: no floor) */
   minFreeBytes?: number;
+  /** how long a channel's chain reads fail before the node raises WATCH_FAILING (ms; default 5 minutes) */
+  watchAlarmMs?: number;
 }
 
 /** every key of NodeTunables (a new one that is not here fails to compile) */
-const TUNABLES: Record<keyof NodeTunables, true> = { autoMode: true, challengePeriod: true, minChallengePeriod: true, pollMs: true, initialTimeoutMs: true, closeTimeoutMs: true, deployWaitMs: true, recoverAgainMs: true, minFreeBytes: true };
+const TUNABLES: Record<keyof NodeTunables, true> = { autoMode: true, challengePeriod: true, minChallengePeriod: true, pollMs: true, initialTimeoutMs: true, closeTimeoutMs: true, deployWaitMs: true, recoverAgainMs: true, minFreeBytes: true, watchAlarmMs: true };
 
 /** The tunables set in `from`: a 0 counts as left out, except minFreeBytes (0: no floor). */
 export function tunablesOf(from: NodeTunables): NodeTunables {
