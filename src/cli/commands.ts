@@ -1,6 +1,7 @@
 // What each catalogue command does in the CLI: parse its arguments, check what the channel allows (the node's
 // ChannelView.actions, never a rule of our own), ask for what is missing, call the node, print the original's words.
 import { stat } from 'node:fs/promises';
+import { checkDialPeerId } from '../p2p/diagnose.js';
 import { join } from 'node:path';
 import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
@@ -54,19 +55,6 @@ async function isFolder(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
-/** The /p2p/ part of a multiaddr is a peer id, checked here: libp2p's own refusal names its decoders. */
-async function checkPeerId(addr: string): Promise<void> {
-  const id = /\/p2p\/([^/\s]+)/.exec(addr)?.[1];
-  if (id === undefined) return;
-  // ESM-only: a dynamic import (see src/p2p/deps.ts)
-  const { peerIdFromString } = await import('@libp2p/peer-id');
-  try {
-    peerIdFromString(id);
-  } catch {
-    throw Object.assign(new Error(`the peer id part of the address (${id}) is not a valid peer id: copy the whole address your partner's serve printed (it ends in /p2p/12D3KooW…)`), { code: 'BAD_MULTIADDR' });
-  }
-}
-
 export const RUNNERS: Readonly<Record<string, Runner>> = {
   ...READERS,
   async serve(a) {
@@ -91,7 +79,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async connect(a) {
     const addr = await argOrAsk(a, 0, 'Enter connection string: ', "partner's multiaddr", 'connect /ip4/192.168.1.5/tcp/4001/p2p/12D3Koo…');
     // "Partner signature" and "Partner address" are printed once, by the partnerConnected event.
-    await checkPeerId(addr);
+    await checkDialPeerId(addr); // before the node starts its p2p side for it
     const online = new Set(a.node.partners().filter((p) => p.online).map((p) => p.address));
     const p = await a.node.connect(addr);
     if (online.has(p.address)) a.io.say(`Already connected to ${p.address}`);

@@ -6,6 +6,7 @@ import '../polyfill.js';
 export { channelKeys, channelPhases, createNode, createTeachingDemo, hasLiveChannels } from '../node/index.js';
 export { mnemonicNew, mnemonicValidate } from '@ton/crypto';
 export { multiaddr } from '@multiformats/multiaddr';
+export { checkDialPeerId } from '../p2p/diagnose.js';
 export { explorerLink } from '../chain/explorer.js';
 import type { DevnetOptions } from '../chain/devnet/server.js';
 

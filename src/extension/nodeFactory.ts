@@ -143,6 +143,11 @@ export async function multiaddr(text: string): Promise<Multiaddr> {
   return (await load()).multiaddr(text);
 }
 
+/** Throws the node's BAD_MULTIADDR / MISSING_PEER_ID unless `text` is one address to dial (quotes and spaces of a paste, the peer id). */
+export async function checkDialAddress(text: string): Promise<void> {
+  return (await load()).checkDialPeerId(text);
+}
+
 /** An explorer link for a TON address or a transaction hash; null for anything else. */
 export async function explorerLink(target: string, network: 'testnet' | 'mainnet' = 'testnet'): Promise<string | null> {
   return (await load()).explorerLink(target, network);

@@ -9,7 +9,7 @@ import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
 import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning } from './guards.js';
 import { channelWallets } from './keys.js';
-import { channelKeys, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, multiaddr, type KeyFacts } from './nodeFactory.js';
+import { channelKeys, checkDialAddress, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, formatTon } from './util.js';
 
@@ -57,12 +57,13 @@ async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?:
 
 async function connect(c: CommandContext, t: unknown, addrArg?: unknown) {
   const [a] = c.inputs(t, [addrArg]);
+  // the node's own check (quotes and spaces of a paste, the peer id), as typed
   const check = async (v: string): Promise<string | undefined> => {
     try {
-      const m = await multiaddr(v.trim());
-      return m.toString().includes('/p2p/') ? undefined : "the address must end with /p2p/<peer id> (copy it from your partner's Serve)";
+      await checkDialAddress(v);
+      return undefined;
     } catch (e) {
-      return `not a multiaddr: ${errorMessage(e)}`;
+      return errorMessage(e);
     }
   };
   let addr = typeof a === 'string' ? a.trim() : '';

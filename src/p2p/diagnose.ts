@@ -5,11 +5,32 @@ import { P2PError } from './errors.js';
 
 export const SYNCHANNEL_PROTOCOL = '/synchannel/1.0.0';
 
+/** Quotes a paste may carry around the address (straight, curly, backticks), as pairs. */
+const QUOTES: readonly (readonly [string, string])[] = [['"', '"'], ["'", "'"], ['`', '`'], ['\u201c', '\u201d'], ['\u2018', '\u2019']];
+
+/**
+ * The address as pasted, without surrounding space or one pair of quotes around it (a paste from a chat or a
+ * shell line). Space inside is refused: two addresses pasted together (Serve prints one per line).
+ */
+export function dialText(addr: string): string {
+  let t = addr.trim();
+  const q = QUOTES.find(([open, close]) => t.length >= 2 && t.startsWith(open) && t.endsWith(close));
+  if (q) t = t.slice(q[0].length, t.length - q[1].length).trim();
+  if (/\s/.test(t)) {
+    throw new P2PError('BAD_MULTIADDR', `'${addr.trim()}' holds a space: paste one address, one line of your partner's Serve (e.g. /ip4/192.168.1.5/tcp/4001/p2p/12D3KooW…)`);
+  }
+  return t;
+}
+
 /** Parses a multiaddr to dial, with the errors a person can act on. */
 export function parseDialAddr(addr: string): { ma: Multiaddr; peerId: string } {
   let ma: Multiaddr;
+  const text = dialText(addr);
+  if (!text.startsWith('/')) {
+    throw new P2PError('BAD_MULTIADDR', `'${text}' is not a multiaddr: it starts with /ip4/, /ip6/, /dns4/ or /dns6/ and ends with /p2p/<peer id>, e.g. /ip4/192.168.1.5/tcp/4001/p2p/12D3KooW…: copy a whole line of your partner's Serve`);
+  }
   try {
-    ma = multiaddr(addr.trim());
+    ma = multiaddr(text);
   } catch (e) {
     throw new P2PError('BAD_MULTIADDR', `'${addr}' is not a multiaddr (${(e as Error).message}); expected e.g. /ip4/192.168.1.5/tcp/4001/p2p/12D3KooW…`, { cause: e });
   }
@@ -22,6 +43,18 @@ export function parseDialAddr(addr: string): { ma: Multiaddr; peerId: string } {
     throw new P2PError('BAD_MULTIADDR', `'${addr}' has no /tcp/<port>; SynChannel dials TCP: expected e.g. /ip4/192.168.1.5/tcp/4001/p2p/${peerId}`);
   }
   return { ma, peerId };
+}
+
+/** Throws BAD_MULTIADDR unless the address's /p2p/ part is a peer id (libp2p's own refusal names its decoders). */
+export async function checkDialPeerId(addr: string): Promise<void> {
+  const { peerId } = parseDialAddr(addr);
+  // ESM-only: a dynamic import (see deps.ts)
+  const { peerIdFromString } = await import('@libp2p/peer-id');
+  try {
+    peerIdFromString(peerId);
+  } catch {
+    throw new P2PError('BAD_MULTIADDR', `the peer id part of the address (${peerId}) is not a valid peer id: a character is missing or extra: copy the whole address your partner's Serve printed (it ends in /p2p/12D3KooW…)`);
+  }
 }
 
 /** Every name, code and message in an error and its causes (AggregateError's too). */

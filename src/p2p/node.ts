@@ -17,11 +17,11 @@ import { QuotaTable, TokenBucket, type PeerQuota } from './quota.js';
 import { hostKey, InboundGuard } from './guard.js';
 import { GuestPolicy } from './guests.js';
 import { boundedYamux } from './muxer.js';
-import { classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
+import { checkDialPeerId, classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
 import { synChannelService, type SynChannelService } from './service.js';
 import { hostOf, lanAddresses, ObservedAddresses, parseAnnounce, withPeer } from './addresses.js';
 
-export { SYNCHANNEL_PROTOCOL, parseDialAddr } from './diagnose.js';
+export { SYNCHANNEL_PROTOCOL, checkDialPeerId, parseDialAddr } from './diagnose.js';
 export { SynChannelService, synChannelService } from './service.js';
 export type { SynChannelServiceComponents, SynChannelServiceInit } from './service.js';
 
@@ -185,6 +185,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   /** Dials `addr` (must end in /p2p/<peer id>), runs the handshake, and returns the partner's session. */
   async connect(addr: string, options: ConnectOptions = {}): Promise<PeerSession> {
     this.assertRunning();
+    await checkDialPeerId(addr);
     const { ma } = parseDialAddr(addr);
     const { link, partner } = await this.dialLink(ma, options.timeoutMs ?? 10_000);
     return this.adopt(link, partner, ma);
