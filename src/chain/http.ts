@@ -58,6 +58,27 @@ export async function withOpSignal<T>(signal: AbortSignal | undefined, fn: () =>
 /** One pacer per endpoint and rate, for every chain object of this process (a network switch makes new ones). */
 const pacers = new Map<string, PQueue>();
 const PRIORITY = { operation: 1, background: 0 } as const;
+/**
+ * The share of the endpoint's limit the pacer uses: requests spaced exactly at the limit arrive closer together
+ * than sent (latency varies), and a strict limiter then refuses a fifth of them (429).
+ */
+const PACE_SHARE = 0.9;
+/** Until when (performance.now()) a pacer holds every request after a 429. */
+const heldUntil = new WeakMap<PQueue, number>();
+
+/** A 429 holds every request to that endpoint for `ms`, not only the one refused: the limit is for all of them. */
+function holdPacer(q: PQueue | null, ms: number): void {
+  if (!q || ms <= 0) return;
+  const until = performance.now() + ms;
+  if ((heldUntil.get(q) ?? 0) >= until) return;
+  heldUntil.set(q, until);
+  q.pause();
+  setTimeout(() => {
+    if ((heldUntil.get(q) ?? 0) > performance.now() + 1) return; // held longer since: that timer resumes it
+    heldUntil.delete(q);
+    q.start();
+  }, ms).unref();
+}
 
 function pacerFor(url: string, perSecond: number | undefined): PQueue | null {
   if (!perSecond || perSecond <= 0 || !Number.isFinite(perSecond)) return null;
@@ -67,8 +88,8 @@ function pacerFor(url: string, perSecond: number | undefined): PQueue | null {
     // A sliding window (strict): never more than the limit in any second, no burst at a window's edge; a rate that
     // is not a whole number spaces single requests (1.5: one every 667 ms).
     q = Number.isInteger(perSecond)
-      ? new PQueue({ intervalCap: perSecond, interval: 1000, strict: true })
-      : new PQueue({ intervalCap: 1, interval: Math.ceil(1000 / perSecond), strict: true });
+      ? new PQueue({ intervalCap: perSecond, interval: Math.ceil(1000 / PACE_SHARE), strict: true })
+      : new PQueue({ intervalCap: 1, interval: Math.ceil(1000 / (perSecond * PACE_SHARE)), strict: true });
     pacers.set(key, q);
   }
   return q;
@@ -195,7 +216,7 @@ function judge(res: Response, body: unknown, url: string, method: string, attemp
   if (res.status === 401 || res.status === 403) {
     throw new ChainError(
       'API_KEY_REJECTED',
-      `${url} rejected the API key (HTTP ${res.status}: ${errorText(body, res.statusText)}): check the key in the settings ` +
+      `${url} rejected the API key (HTTP ${res.status}: ${errorText(body, res.statusText)}): check the API key the node was given (--api-key or SYNCHANNEL_API_KEY; in VS Code: Set Testnet API Key) ` +
         `(a toncenter key comes from @tonapibot on Telegram), or remove it to use the free rate limit`,
       { status: res.status },
     );
@@ -295,6 +316,7 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
       }
       const backoff = Math.min(cap, base * 2 ** attempt);
       const delayMs = Math.min(cap, Math.max(retryDelay ?? 0, backoff / 2 + Math.random() * (backoff / 2)));
+      if (last.code === 'RATE_LIMITED') holdPacer(pacer, delayMs);
       opts.onRetry?.({ attempt: attempt + 1, delayMs, reason: last.message });
       await sleep(delayMs, signal);
     }

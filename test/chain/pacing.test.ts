@@ -1,5 +1,6 @@
 // TonClientChain paces its requests to the endpoint's rate limit (toncenter: 1 request a second without an API
-// key), operations before the watches' background reads. Against a tiny local server on 127.0.0.1.
+// key) with a margin, operations before the watches' background reads, and a 429 holds them all. Against a tiny
+// local server on 127.0.0.1.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -25,6 +26,11 @@ function addressInfo() {
   };
 }
 
+/** Requests answered 429 (with Retry-After: 1) before the others are served. */
+let refuse = 0;
+/** When the last 429 was answered. */
+let refusedAt = 0;
+
 before(async () => {
   server = createServer((req, res) => {
     let data = '';
@@ -32,6 +38,13 @@ before(async () => {
     req.on('end', () => {
       const body = JSON.parse(data) as { params?: { address?: string } };
       arrivals.push({ at: performance.now(), address: String(body.params?.address ?? '') });
+      if (refuse > 0) {
+        refuse--;
+        refusedAt = performance.now();
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ ok: false, error: 'Ratelimit exceed', code: 429 }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(addressInfo()));
     });
@@ -76,11 +89,27 @@ describe('TonClientChain request pacing', () => {
     await Promise.all([free.getBalance(addr(1)), free.getBalance(addr(1)), free.getBalance(addr(1))]);
     assert.equal(arrivals.length, 3);
     assert.ok(busiest(500) === 1, `arrivals ${arrivals.map((a) => Math.round(a.at - arrivals[0]!.at)).join(', ')} ms`);
+    // below the limit by a margin: requests sent exactly a second apart can arrive closer, and be refused
+    assert.ok(busiest(1_050) === 1, `arrivals ${arrivals.map((a) => Math.round(a.at - arrivals[0]!.at)).join(', ')} ms`);
     arrivals = [];
     const devnet = new TonClientChain({ kind: 'devnet', endpoint: base });
     await Promise.all(Array.from({ length: 10 }, () => devnet.getBalance(addr(1))));
     assert.equal(busiest(500), 10);
     await Promise.all([free.close(), devnet.close()]);
+  });
+
+  test('a 429 holds every request to the endpoint for its Retry-After, not only the one refused', async () => {
+    arrivals = [];
+    refuse = 1;
+    const c = new TonClientChain({ kind: 'testnet', endpoint: base, requestsPerSecond: 20 });
+    const first = c.getBalance(addr(1));
+    while (refuse > 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // the 429 has reached the client
+    const second = c.getBalance(addr(2));
+    assert.deepEqual(await Promise.all([first, second]), [5n, 5n]);
+    const next = arrivals.find((a) => a.address === addr(2).toString())!;
+    assert.ok(next.at - refusedAt >= 900, `another read went ${Math.round(next.at - refusedAt)} ms after the 429`);
+    await c.close();
   });
 
   test("an operation goes before the watches' queued reads; a stopped watch's reads leave the queue", async () => {
