@@ -15,6 +15,7 @@ import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
 import { beforeDeadline, changeWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
 import { proposalNote } from '../node/uiRules.js';
+import { holdKey, payoutHold } from './payoutHold.js';
 
 interface Notice {
   level: NoticeLevel;
@@ -191,6 +192,8 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispos
       const buttons = n.buttons ?? {};
       void prompts.notify(n.level, `SynChannel: ${n.text}`, ...Object.keys(buttons)).then((pick) => pick && buttons[pick]?.());
     };
+    // a cooperative close of this window tells its own payout (payoutHold.ts)
+    if (event.type === 'closed') return payoutHold.showOrHold(holdKey(node.id, event.channel.id), show);
     if (event.type !== 'channelProposed') return show();
     // a proposal from another chain, or one this wallet cannot fund yet, says so (each wallet read waits 3 s at most)
     void proposalNote(node.api, event.channel).catch(() => null).then((note) => {

@@ -3,6 +3,7 @@
 // undone. A cooperative close the node refuses for an offline partner (nothing sent) offers the close alone; a close
 // that fell back to a unilateral one (the 'auto' mode, scripts) says so plainly.
 import type { Party, PayoutView, StateView, WithdrawResult } from '../node/types.js';
+import { holdKey, payoutHold } from './payoutHold.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
@@ -68,30 +69,41 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   const close = (how: Mode) => onChain(`closing with Step ${step}…`, (p) => node.api.withdraw({ ...p, channel: ch.id, ...(stale ? { step } : {}), mode: how, confirmStale: stale || ch.restorePending }));
   // The node decides whether a cooperative close needs the partner (not with a close state both signed) and gives
   // an offline partner a moment to connect; only its refusal offers the close alone.
-  const r = await close(mode).then(undefined, async (e: unknown) => {
-    if (mode !== 'cooperative' || errorCode(e) !== 'PARTNER_OFFLINE') throw e;
-    const restored = ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '';
-    const alone = await c.prompts.confirm(
-      `${partner} is offline: a cooperative close needs their signature.`,
-      `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).${restored}`,
-      'Close Alone (Unilateral)',
-    );
-    if (!alone) throw cancelled();
-    return close('unilateral');
-  });
-  // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
-  const until = windowLeft(node.api.channels().find((x) => x.id === ch.id));
-  if (r.fellBack) {
-    void c.prompts.notify(
-      'warning',
-      `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out in ${until}.`,
-    );
-  } else if (r.mode === 'cooperative') {
-    void c.info(cooperativeWords(ch.me, r, node.api.channels().find((x) => x.id === ch.id)?.payout ?? null));
-  } else {
-    void c.info(`close started with Step ${r.step}; the node finishes it in ${until}.`);
+  const closeOrAlone = () =>
+    close(mode).then(undefined, async (e: unknown) => {
+      if (mode !== 'cooperative' || errorCode(e) !== 'PARTNER_OFFLINE') throw e;
+      const restored = ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '';
+      const alone = await c.prompts.confirm(
+        `${partner} is offline: a cooperative close needs their signature.`,
+        `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).${restored}`,
+        'Close Alone (Unilateral)',
+      );
+      if (!alone) throw cancelled();
+      return close('unilateral');
+    });
+  // The node's 'closed' notice of this channel waits for this close's own words (payoutHold.ts).
+  const release = payoutHold.hold(holdKey(node.id, ch.id));
+  let told = false;
+  try {
+    const r = await closeOrAlone();
+    // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
+    const now = node.api.channels().find((x) => x.id === ch.id);
+    const until = windowLeft(now);
+    if (r.fellBack) {
+      void c.prompts.notify(
+        'warning',
+        `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out in ${until}.`,
+      );
+    } else if (r.mode === 'cooperative') {
+      told = !!now?.payout;
+      void c.info(cooperativeWords(ch.me, r, now?.payout ?? null));
+    } else {
+      void c.info(`close started with Step ${r.step}; the node finishes it in ${until}.`);
+    }
+    return r;
+  } finally {
+    release(told);
   }
-  return r;
 }
 
 /**
@@ -103,12 +115,12 @@ export function cooperativeWords(me: Party, r: WithdrawResult, payout: PayoutVie
   const byState = me === 'A' ? (payout?.balanceA ?? r.payoutA) : (payout?.balanceB ?? r.payoutB);
   const state = `channel closed with Step ${r.step}: the state paid you ${formatTon(byState ?? 0n)} TON`;
   if (!payout) return `${state}; what reached your wallet is told once the node reads the payout.`;
-  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON from the channel (${shareWords(payout)})${changeWords(me, payout)}.`;
+  return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON from the channel: ${shareWords(payout)}${changeWords(me, payout)}.`;
 }
 
 /** Why a share differs from the state's balance: half of what the contract held beyond the balances, or storage fees. */
 function shareWords(payout: PayoutView): string {
   const { beyond, even } = payoutBeyond(payout);
   if (!even) return `storage fees took ${formatTon(-beyond)} TON more than the contract held beyond the balances: the balances paid it`;
-  return `your balance and half of the ${formatTon(beyond)} TON the contract held beyond the balances: its fee reserve and any top-up sent to it (or, on a contract before v3, plain transfer)`;
+  return `your balance plus half of the ${formatTon(beyond)} TON the contract held beyond the balances (its fee reserve, and any top-up or plain transfer sent to it)`;
 }

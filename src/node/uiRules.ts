@@ -69,7 +69,7 @@ export function depositsProblem(mine: bigint, theirs: bigint): string | undefine
 
 /** What a wallet needs beyond a deposit (the node's depositFees()), in words. */
 export function depositFeesText(fees: bigint): string {
-  return `about ${formatTon(fees)} TON for fees and a close (kept in the wallet: leaving the channel alone takes it)`;
+  return `about ${formatTon(fees)} TON for fees and a close, kept in the wallet so you can always leave the channel alone`;
 }
 
 /**

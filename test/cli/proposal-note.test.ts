@@ -21,7 +21,7 @@ test("a proposal this wallet cannot fund says so with it: what the wallet holds,
     const fees = p.bob.depositFees();
     assert.equal(
       note,
-      `Note: your wallet holds ${formatTon(wallet)} TON now, less than the ${formatTon(wallet + TON('1'))} TON this proposal asks you to deposit and about ${formatTon(fees)} TON for fees and a close (kept in the wallet: leaving the channel alone takes it): top it up before you accept it (\`faucet\`), or decline it (\`decline\`)`,
+      `Note: your wallet holds ${formatTon(wallet)} TON now, less than the ${formatTon(wallet + TON('1'))} TON this proposal asks you to deposit and about ${formatTon(fees)} TON for fees and a close, kept in the wallet so you can always leave the channel alone: top it up before you accept it (\`faucet\`), or decline it (\`decline\`)`,
     );
     // a proposal within the wallet's means: no note
     const before = said.length;

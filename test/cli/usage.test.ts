@@ -89,7 +89,7 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   const short = io({});
   await runLine('open 3 4', node(1_000_000_000n), short.it);
   assert.deepEqual(read, ['0Qpartner']);
-  assert.match(short.said.join('\n'), /Note: your partner's wallet holds 1 TON now, less than the 4 TON you ask them to deposit and about 0\.03 TON for fees and a close \(kept in the wallet: leaving the channel alone takes it\): they can accept only once they top it up/);
+  assert.match(short.said.join('\n'), /Note: your partner's wallet holds 1 TON now, less than the 4 TON you ask them to deposit and about 0\.03 TON for fees and a close, kept in the wallet so you can always leave the channel alone: they can accept only once they top it up/);
   const json = io({ json: true });
   await runLine('open 3 4', node(1_000_000_000n), json.it);
   assert.match((json.emitted[0] as { result?: { partnerShort?: string } }).result?.partnerShort ?? '', /^your partner's wallet holds 1 TON now/, JSON.stringify(json.emitted, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));

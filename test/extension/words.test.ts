@@ -201,13 +201,13 @@ test("the balances panel's countdown: minutes and seconds under an hour, hours a
   assert.equal(countdownText(900, 1000), 'over: the close can be finished');
   test("a top-up's Deposit prompt takes at most the wallet less the node's fees; an exact deposit keeps its amount", () => {
     const fees = TON('0.05');
-    assert.deepEqual(depositMax(TON('3'), TON('1'), fees, false), { nano: TON('0.95'), what: 'your wallet balance less about 0.05 TON for fees and a close (kept in the wallet: leaving the channel alone takes it)' });
+    assert.deepEqual(depositMax(TON('3'), TON('1'), fees, false), { nano: TON('0.95'), what: 'your wallet balance less about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone' });
     assert.equal(depositMax(TON('3'), TON('0.01'), fees, false).nano, 0n);
     assert.deepEqual(depositMax(TON('3'), TON('10'), fees, false), { nano: TON('3'), what: 'what the contract still expects from you' });
     assert.equal(depositMax(TON('3'), null, fees, false).nano, TON('3'), 'a wallet not read: what is due');
     assert.equal(depositMax(TON('3'), TON('1'), fees, true).nano, TON('3'), 'exact: the node says what the wallet lacks');
     // Open: nothing due yet, only the wallet caps it
-    assert.deepEqual(depositMax(null, TON('10'), fees, false), { nano: TON('9.95'), what: 'your wallet balance less about 0.05 TON for fees and a close (kept in the wallet: leaving the channel alone takes it)' });
+    assert.deepEqual(depositMax(null, TON('10'), fees, false), { nano: TON('9.95'), what: 'your wallet balance less about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone' });
     assert.equal(depositMax(null, null, fees, false), null);
   });
 });

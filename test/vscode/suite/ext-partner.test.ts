@@ -349,7 +349,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     const proposal = (mine: bigint) => ({ ...ch, id: 'kQproposal', phase: 'proposed' as const, me: 'B' as const, expectedDepositA: 10n ** 9n, expectedDepositB: mine });
     ext.test.notify({ type: 'channelProposed', channel: proposal(1000n * 10n ** 9n) });
     const big = await until('the notice', () => notices(ext).find((n) => /proposes a channel: you deposit 1000 TON/.test(n.message)));
-    assert.match(big.message, /Note: your wallet holds [\d.]+ TON now, less than the 1000 TON this proposal asks you to deposit and about [\d.]+ TON for fees and a close \(kept in the wallet: leaving the channel alone takes it\): top it up before you accept it \(“Get Test Coins \(Faucet\)”\), or decline it \(“[^”]+”\)\.$/);
+    assert.match(big.message, /Note: your wallet holds [\d.]+ TON now, less than the 1000 TON this proposal asks you to deposit and about [\d.]+ TON for fees and a close, kept in the wallet so you can always leave the channel alone: top it up before you accept it \(“Get Test Coins \(Faucet\)”\), or decline it \(“[^”]+”\)\.$/);
     assert.deepEqual(big.buttons, ['Deposit', 'Decline']);
     ext.test.notify({ type: 'channelProposed', channel: proposal(10n ** 9n) });
     const small = await until('the notice', () => notices(ext).find((n) => /proposes a channel: you deposit 1 TON/.test(n.message)));

@@ -80,7 +80,7 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     const asked = ext.test.prompts().find((p) => p.kind === 'input');
     ext.test.clearPrompts();
     assert.ok(asked?.kind === 'input', JSON.stringify(ext.test.prompts()));
-    const m = /^at most (\S+) TON \(your wallet balance less about (\S+) TON for fees and a close \(kept in the wallet: leaving the channel alone takes it\)\)$/.exec(asked.problem ?? '');
+    const m = /^at most (\S+) TON \(your wallet balance less about (\S+) TON for fees and a close, kept in the wallet so you can always leave the channel alone\)$/.exec(asked.problem ?? '');
     assert.ok(m, `the whole balance is refused as typed, saying why: ${asked.problem}`);
     const [max, fees] = [parseTon(m[1]!), parseTon(m[2]!)];
     assert.ok(fees > 0n && max + fees === balance, `${formatTon(max)} + ${formatTon(fees)} is the balance ${formatTon(balance)}`);
