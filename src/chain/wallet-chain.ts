@@ -58,6 +58,8 @@ interface SignedTransfer {
   validUntil: number;
   /** the wallet's last transaction before this one (0: none or unknown) */
   afterLt: bigint;
+  /** TON the message carries to the contract */
+  value: bigint;
 }
 
 export function friendly(address: Address): string {
@@ -296,7 +298,7 @@ export abstract class WalletChain {
       validUntil,
       messages: [internal({ to: msg.to, value: msg.value, bounce: msg.bounce ?? true, init: msg.init ?? undefined, body: msg.body ?? undefined })],
     });
-    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil, afterLt: acct.lastLt };
+    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil, afterLt: acct.lastLt, value: msg.value };
   }
 
   /** Sends the transfer, waits for the wallet's transaction and finds its message to `target`. */
@@ -340,8 +342,13 @@ export abstract class WalletChain {
     if (out?.info.type === 'internal') return { walletTx, createdLt: out.info.createdLt };
     const d = walletTx.description;
     const code = d.type === 'generic' ? d.actionPhase?.resultCode : undefined;
-    if (code === 37 || code === 38) {
-      throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what} (action phase ${code}): ${this.fundingHint(wallet.address)}`, {
+    // A wallet idle for long pays its storage fees first: what was left may not cover the message (a v5 wallet
+    // then sends nothing with result 0, its errors ignored). The balance the funds check read was before them.
+    const storage = d.type === 'generic' ? (d.storagePhase?.storageFeesCollected ?? 0n) : 0n;
+    const short = code === 37 || code === 38 || (storage > 0n && ((await this.account(wallet.address, signal).catch(() => null))?.balance ?? t.value) < t.value);
+    if (short) {
+      const took = storage > 0n ? `; storage fees of ${formatTon(storage)} TON for the time it was idle were taken from it first` : '';
+      throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what}${code ? ` (action phase ${code})` : ''}${took}: ${this.fundingHint(wallet.address)}`, {
         address: friendly(wallet.address),
         exitCode: code,
       });
