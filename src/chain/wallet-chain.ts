@@ -20,7 +20,7 @@ import { formatTon } from '../core/amounts.js';
 import type { KeyPair } from '../core/signer.js';
 import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
-import { abortedError, withOpSignal } from './http.js';
+import { abortedError, sleep, withOpSignal } from './http.js';
 import { WalletLocks } from './walletLocks.js';
 import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
@@ -104,6 +104,8 @@ export abstract class WalletChain {
 
   private readonly secrets = new WeakMap<Wallet, WalletSecret>();
   private readonly walletLocks = new WalletLocks();
+  /** each wallet's highest seqno read or used here: a replica behind answers lower (a seqno never goes back) */
+  private readonly seqnoSeen = new Map<string, number>();
   protected closed = false;
   /** the newest chain time an endpoint answered (seconds) */
   private seenNow = 0;
@@ -254,6 +256,8 @@ export abstract class WalletChain {
     await beforeSend?.({ validUntil: transfer.validUntil });
     hooks.leaving = true;
     const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
+    const key = wallet.address.toRawString();
+    this.seqnoSeen.set(key, Math.max(this.seqnoSeen.get(key) ?? 0, transfer.seqno + 1)); // the wallet took it
     progress(`waiting for the channel contract to process ${what}…`);
     const tx = await sent(
       what,
@@ -276,7 +280,7 @@ export abstract class WalletChain {
 
   /** Checks the wallet's funds and state, and signs the transfer of `msg` with the wallet's current seqno. */
   private async signTransfer(wallet: Wallet, secret: WalletSecret, what: string, msg: SenderArguments, signal: AbortSignal): Promise<SignedTransfer> {
-    const acct = await this.account(wallet.address, signal);
+    const acct = await this.walletRead(wallet, signal);
     const needed = msg.value + WALLET_FEE_RESERVE;
     if (acct.balance < needed) {
       throw new ChainError(
@@ -299,6 +303,24 @@ export abstract class WalletChain {
       messages: [internal({ to: msg.to, value: msg.value, bounce: msg.bounce ?? true, init: msg.init ?? undefined, body: msg.body ?? undefined })],
     });
     return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil, afterLt: acct.lastLt, value: msg.value };
+  }
+
+  /**
+   * The wallet's account to sign with: one read with a seqno below one already seen here came from a replica behind
+   * (the message would be refused, its seqno taken): read again, a few times, then the chain's answer is taken (a
+   * devnet started again has gone back).
+   */
+  private async walletRead(wallet: Wallet, signal: AbortSignal): Promise<AccountInfo> {
+    const key = wallet.address.toRawString();
+    for (let attempt = 0; ; attempt++) {
+      const acct = await this.account(wallet.address, signal);
+      const seqno = acct.state === 'active' && acct.data ? seqnoFromData(wallet.version, acct.data) : 0;
+      if (seqno >= (this.seqnoSeen.get(key) ?? 0) || attempt >= 3) {
+        this.seqnoSeen.set(key, seqno);
+        return acct;
+      }
+      await sleep(this.txPollMs, signal);
+    }
   }
 
   /** Sends the transfer, waits for the wallet's transaction and finds its message to `target`. */

@@ -2,6 +2,7 @@
 // replica). A contract's state never goes back, so on testnet a read of a channel older than one already read (by
 // the account's last transaction) is refused: a funding channel was read as refunded, then deposited, again and
 // again. The devnet is one chain: an older answer there is the chain gone back (a restored file), taken as it is.
+// A wallet read behind (a seqno below one already used here) is read again before a message is signed with it.
 // A real devnet in this process, behind a proxy on 127.0.0.1 that replays an old answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,6 +56,42 @@ test('a read of a channel older than one already read is refused as a lagging an
   } finally {
     await lagged.close();
     await local.close();
+    await direct.close();
+    await proxy.close();
+    await dn.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a wallet read from a replica behind (a seqno below one already used) is read again before signing: the send goes, not 'another message used the seqno'", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-lag-'));
+  const dn = await startDevnet({ dataDir: dir, port: 0, log: () => undefined });
+  const direct = new TonClientChain({ kind: 'devnet', endpoint: dn.url, txPollMs: 50 });
+  // While `replays` > 0, the wallet's account is answered with its first answer (before its first send).
+  const lag = { replays: 0, address: '', first: null as string | null };
+  const proxy = await rpcProxy(dn.url, {
+    fn: async (m, forward) => {
+      if (m.method !== 'getAddressInformation' || m.params.address !== lag.address) return null;
+      if (lag.replays > 0 && lag.first) return (lag.replays--, { status: 200, text: lag.first });
+      const r = await forward();
+      lag.first ??= r.text;
+      return r;
+    },
+  });
+  const lagged = new TonClientChain({ kind: 'testnet', endpoint: proxy.url, txPollMs: 50, requestsPerSecond: 50 });
+  try {
+    const [ka, kb] = [newKeyPair(), newKeyPair()];
+    const [wb, wa] = [await direct.openWallet(kb), await lagged.openWallet(ka)];
+    await direct.faucet(wa.address, 20n * TON);
+    await direct.faucet(wb.address, 20n * TON);
+    lag.address = wa.address.toString();
+    const cfg = config({ key: ka, wallet: wa }, { key: kb, wallet: wb }, 3n * TON, 4n * TON);
+    await lagged.deployChannel(wa, cfg, 3n * TON); // seqno 0, read through the proxy (its first answer kept)
+    lag.replays = 2; // the next two reads of the wallet: from before that send
+    await lagged.deposit(wa, lagged.channelAddress(cfg), 1n * TON); // A tops up: seqno 1
+    assert.equal((await direct.getChannelData(lagged.channelAddress(cfg)))?.depositA, 4n * TON);
+  } finally {
+    await lagged.close();
     await direct.close();
     await proxy.close();
     await dn.close();
