@@ -4,10 +4,8 @@
 // transaction lookup, external send, time). src/chain/base.ts adds the channel operations and the watch.
 import {
   Address,
-  beginCell,
   external,
   internal,
-  storeMessage,
   type Cell,
   type ContractProvider,
   type Message,
@@ -18,31 +16,17 @@ import {
 } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import type { KeyPair } from '../core/signer.js';
-import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
+import { exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { abortedError, sleep, withOpSignal } from './http.js';
+import { friendly, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
 import { WalletLocks } from './walletLocks.js';
 import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
 import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
 import type { ChainKind, OpOptions, TxResult, Wallet } from './types.js';
 
-export interface AccountInfo {
-  state: 'active' | 'uninit' | 'frozen' | 'nonexist';
-  balance: bigint;
-  /** The contract's data cell when active. */
-  data: Cell | null;
-  /** The logical time of the account's last transaction (0 when it has none, or the backend does not say). */
-  lastLt: bigint;
-  /** The chain time this read shows the account at (an endpoint's sync time), when the backend says it. */
-  at?: number;
-}
-
-/** What the wallet keeps back for its own fees when we check funds before sending. */
-export const WALLET_FEE_RESERVE = 20_000_000n; // 0.02 TON
-/** How long a signed wallet message stays valid (chain seconds). */
-export const WALLET_MESSAGE_TTL = 120;
-
+export { friendly, messageHash, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
 
 interface WalletSecret {
   secretKey: Buffer;
@@ -60,18 +44,6 @@ interface SignedTransfer {
   afterLt: bigint;
   /** TON the message carries to the contract */
   value: bigint;
-}
-
-export function friendly(address: Address): string {
-  return address.toString({ testOnly: true, bounceable: false });
-}
-
-export function toChainError(e: unknown): Error {
-  if (e instanceof ChainError) return e;
-  if (e instanceof ChannelContractError) {
-    return new ChainError(e.code === 'NOT_DEPLOYED' ? 'NOT_DEPLOYED' : 'BAD_INPUT', e.message, { cause: e });
-  }
-  return e as Error;
 }
 
 /** A send's progress lines, its caller's mark, and whether its message started to leave. */
@@ -442,9 +414,4 @@ export abstract class WalletChain {
   protected assertOpen(): void {
     if (this.closed) throw new ChainError('CLOSED', 'this chain object was closed: create a new one');
   }
-}
-
-/** Serialised message hash, e.g. for logs. */
-export function messageHash(m: Message): Buffer {
-  return beginCell().store(storeMessage(m)).endCell().hash();
 }
