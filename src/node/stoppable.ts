@@ -5,7 +5,7 @@ import { ChainError } from '../chain/errors.js';
 import type { Chain, OpOptions } from '../chain/types.js';
 
 /** The wallet sends of a Chain, and the position of their options. */
-const SENDS: Partial<Record<keyof Chain, number>> = {
+export const SENDS: Partial<Record<keyof Chain, number>> = {
   deployChannel: 3,
   deposit: 3,
   refund: 2,
