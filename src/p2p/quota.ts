@@ -10,7 +10,8 @@ export interface RateLimit {
 }
 
 /**
- * A token bucket; one per remote peer, shared by its streams. Timed by the monotonic clock: a wall clock set back
+ * A token bucket: a remote peer's frames (shared by its streams), and the guards' rates (handshake streams, failed
+ * handshakes per host, pings, bytes before a protocol). Timed by the monotonic clock: a wall clock set back
  * (an NTP correction, a laptop waking) would put it in debt for as long as the step.
  */
 export class TokenBucket {
