@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Address, type Message } from '@ton/core';
 import { SandboxChain } from '../../src/chain/SandboxChain.js';
 import type { Chain } from '../../src/chain/types.js';
 import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
@@ -152,6 +153,21 @@ export class World {
   /** Latest step both signed as a node sees it (-1 before step 0). */
   static step(n: ChannelNodeApi, channel: string): bigint {
     return n.channel(channel)?.latest?.step ?? -1n;
+  }
+
+  /**
+   * Runs `hold` before each message of `h`'s wallet reaches the chain (a slow endpoint, a busy chain; its signal is
+   * the send's, which a stop ends). Returns what puts the chain back as it was.
+   */
+  slowWallet(h: NodeHandle, hold: (signal: AbortSignal) => Promise<void>): () => void {
+    const chain = this.chain as unknown as { sendExternal: (m: Message, s: AbortSignal) => Promise<void> };
+    const send = chain.sendExternal.bind(this.chain);
+    const wallet = Address.parse(h.node.getAccount());
+    chain.sendExternal = async (m, s) => {
+      if (m.info.type === 'external-in' && m.info.dest.equals(wallet)) await hold(s);
+      return send(m, s);
+    };
+    return () => void (chain.sendExternal = send);
   }
 
   async stop(h: NodeHandle): Promise<void> {

@@ -4,7 +4,6 @@
 // the contract once its wallet is free, just before its message leaves: one already paid out is not sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Address, type Message } from '@ton/core';
 import { TON } from '../helpers/nodes.js';
 import { World, until } from '../adversary/world.js';
 
@@ -21,17 +20,11 @@ test("a finish queued behind the closer's other finishes is not sent once the pa
     for (let i = 0; i < 4; i++) channels.push(await w.open(alice, bob, TON('3'), TON('4')));
     for (const c of channels) await alice.node.withdraw({ channel: c.channelId, mode: 'unilateral' });
     // Alice's wallet messages now take SEND_MS each to reach the chain
-    const chain = w.chain as unknown as { sendExternal: (m: Message, s: AbortSignal) => Promise<void> };
-    const send = chain.sendExternal.bind(w.chain);
-    const aliceWallet = Address.parse(alice.node.getAccount());
     let fromAlice = 0;
-    chain.sendExternal = async (m, s) => {
-      if (m.info.type === 'external-in' && m.info.dest.equals(aliceWallet)) {
-        fromAlice++;
-        await new Promise((r) => setTimeout(r, SEND_MS));
-      }
-      return send(m, s);
-    };
+    w.slowWallet(alice, async () => {
+      fromAlice++;
+      await new Promise((r) => setTimeout(r, SEND_MS));
+    });
     w.chain.advanceTime(PERIOD + 2);
     for (const c of channels) await until(() => alice.node.channel(c.channelId)?.phase === 'closed' && bob.node.channel(c.channelId)?.phase === 'closed', 'both see the payout', 120_000);
     await new Promise((r) => setTimeout(r, 2 * SEND_MS));

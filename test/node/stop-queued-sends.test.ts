@@ -4,7 +4,6 @@
 // ends every send of the node: a waiting one is dropped unsigned, one on its way stops waiting (it may land).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Address, type Message } from '@ton/core';
 import { waitForEvent } from '../../src/node/index.js';
 import { TON } from '../helpers/nodes.js';
 import { World } from '../adversary/world.js';
@@ -18,22 +17,17 @@ test("a stop ends the node's queued sends: none leaves after it, and a deposit t
     const first = await w.open(alice, bob, TON('3'), TON('4'));
     const second = await w.open(alice, bob, TON('3'), TON('4'));
     // Bob's wallet messages are held at the endpoint until released (or the send is stopped).
-    const chain = w.chain as unknown as { sendExternal: (m: Message, s: AbortSignal) => Promise<void> };
-    const send = chain.sendExternal.bind(w.chain);
-    const bobWallet = Address.parse(bob.node.getAccount());
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const handed: number[] = [];
     let stoppedAt = Infinity;
-    chain.sendExternal = async (m, s) => {
-      if (m.info.type !== 'external-in' || !m.info.dest.equals(bobWallet)) return send(m, s);
+    const restore = w.slowWallet(bob, async (s) => {
       await new Promise<void>((resolve, reject) => {
         void held.then(resolve);
         s.addEventListener('abort', () => reject(s.reason as Error), { once: true });
       });
       handed.push(Date.now());
-      return send(m, s);
-    };
+    });
     const progress: string[] = [];
     const closing = [first, second].map((c) => bob.node.withdraw({ channel: c.channelId, mode: 'cooperative', onProgress: (l) => progress.push(l) }).catch((e: Error) => e));
     // a new channel: Bob accepts with deposit, which waits behind the two closes
@@ -60,7 +54,7 @@ test("a stop ends the node's queued sends: none leaves after it, and a deposit t
     assert.ok(inFlight instanceof Error && inFlight.sent && /may have gone out/.test(inFlight.message), `${String(inFlight)}`);
     for (const e of [queued, deposit]) assert.ok(e instanceof Error && !e.sent && /node stopped before it was sent: nothing was sent/.test(e.message), `${String(e)}`);
     // Restarted, Bob deposits at once: no mark of a deposit that never left
-    chain.sendExternal = send;
+    restore();
     bob = await w.node('bob', { keyPair: bob.keyPair });
     await w.link(alice, bob);
     await bob.node.caughtUp(20_000);

@@ -4,7 +4,6 @@
 // not urgent; the one in flight ends first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Address, type Message } from '@ton/core';
 import { waitForEvent } from '../../src/node/index.js';
 import { TON } from '../helpers/nodes.js';
 import { World } from '../adversary/world.js';
@@ -22,13 +21,7 @@ test("a challenge goes before the wallet's queued cooperative closes of other ch
     const victim = await w.open(alice, bob, TON('3'), TON('4'));
     await w.pay(alice, victim.channelId, TON('2'));
     // Bob's wallet messages now take SEND_MS each to reach the chain (a slow endpoint, a busy chain).
-    const chain = w.chain as unknown as { sendExternal: (m: Message, s: AbortSignal) => Promise<void> };
-    const send = chain.sendExternal.bind(w.chain);
-    const bobWallet = Address.parse(bob.node.getAccount());
-    chain.sendExternal = async (m, s) => {
-      if (m.info.type === 'external-in' && m.info.dest.equals(bobWallet)) await new Promise((r) => setTimeout(r, SEND_MS));
-      return send(m, s);
-    };
+    w.slowWallet(bob, () => new Promise((r) => setTimeout(r, SEND_MS)));
     const done: string[] = [];
     const closes = others.map((c) => bob.node.withdraw({ channel: c.channelId, mode: 'cooperative' }).then(() => void done.push(c.channelId)));
     // Bob's three cooperative closes are agreed and wait for his wallet; Alice closes the victim with step 0.
