@@ -120,6 +120,8 @@ export interface WatchOptions {
   onError?: (e: Error) => void;
   /** The first poll that reads the channel as expected after one or more went to onError. */
   onReadAgain?: () => void;
+  /** The chain's time, as each poll of a closing channel reads it (unix s). */
+  onNow?: (now: number) => void;
 }
 
 export interface ChannelWatch {

@@ -65,7 +65,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
         // The first read reports all it shows (the deposits, the lock, a close): whoever read the chain before
         // the watch started may have read it before they landed. The node takes each event once.
         diff(prev ?? null, cur.data, emit);
-        deadlineSeen = await checkDeadline(src, cur.data, deadlineSeen, emit, signal);
+        deadlineSeen = await checkDeadline(src, o, cur.data, deadlineSeen, emit, signal);
         prev = cur.data;
         readAgain();
       }
@@ -81,9 +81,10 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
   }
 }
 
-async function checkDeadline(src: WatchSource, cur: ChannelData, seen: number | null, emit: Emit, signal: AbortSignal): Promise<number | null> {
+async function checkDeadline(src: WatchSource, o: WatchOptions, cur: ChannelData, seen: number | null, emit: Emit, signal: AbortSignal): Promise<number | null> {
   if (cur.phase !== 'closing' || cur.deadline === null || seen === cur.deadline) return seen;
   const now = await src.now(signal);
+  o.onNow?.(now);
   if (now < cur.deadline) return seen;
   emit({ type: 'deadlinePassed', deadline: cur.deadline, now });
   return cur.deadline;

@@ -107,6 +107,8 @@ export class Arbiter {
           this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`);
         },
         onReadAgain: () => this.readAgain(ctl),
+        // the time left shown while closing follows the chain's clock, also after a step of the local one
+        onNow: (now) => void (this.ctx.chainSkew = now - Date.now() / 1000),
       }),
     };
     this.watched.set(ctl, w);
