@@ -15,6 +15,7 @@ import { TreeDecorations } from './decorations.js';
 import { NodeHost, type NodeStatus, type PartyId } from './host.js';
 import { ModelBuilder } from './model.js';
 import { partnerNotifications } from './notifications.js';
+import { foreignKeyNotices } from './foreignKey.js';
 import { Prompts, type PromptRecord, type ScriptedAnswer } from './prompts.js';
 import { StatusBar } from './statusBar.js';
 import { ChannelTreeProvider, type TreeElement, type TreeSnapshotItem } from './tree.js';
@@ -98,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   commands.register(context);
   const status = new StatusBar(nodeHost, model, treeView);
   const notes = partnerNotifications(nodeHost, prompts);
+  const foreign = foreignKeyNotices(nodeHost, prompts);
   const keys = contextKeys(nodeHost, model);
 
   context.subscriptions.push(
@@ -108,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     balances,
     status,
     notes,
+    foreign,
     keys,
     vscode.window.registerFileDecorationProvider(new TreeDecorations()),
     vscode.window.registerWebviewPanelSerializer(BALANCES_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => balances.restore(panel, state) }),

@@ -427,4 +427,31 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
       await cfg().update('dataDir', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('a data folder holding a key folder of another key (a command-line node ran on it) says so when the node starts, with Import Key Folder', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    const base = join(dir, 'cli-key');
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    // the command line on this window's devnet folder: it makes its own key there (wallet.pk, wallet.addr)
+    const cli = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', devnetUrl, '--data', join(base, 'devnet')]);
+    try {
+      await cli.event('ready');
+    } finally {
+      await cli.kill9();
+    }
+    try {
+      ext.test.clearPrompts();
+      assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet'), 'devnet', JSON.stringify(ext.lastFailure()));
+      if (!ext.status().runningNetwork) await vscode.commands.executeCommand('synchannel.startNode');
+      await until('the notice of the other key', () => notices(ext).some((n) => /holds a key folder \(wallet\.pk\) of another key/.test(n.message)), 30_000);
+      const said = notices(ext).filter((n) => /holds a key folder/.test(n.message));
+      assert.equal(said.length, 1, JSON.stringify(said));
+      assert.equal(said[0]!.level, 'warning');
+      assert.deepEqual(said[0]!.buttons, ['Import Key Folder']);
+      assert.match(said[0]!.message, /not this window's 0Q.*: channels opened there with that key .* are not this key's/);
+    } finally {
+      await vscode.commands.executeCommand('synchannel.stopNode');
+      await cfg().update('dataDir', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
