@@ -10,6 +10,7 @@ import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor, type LandMark } from './mayland.js';
 import type { ChannelRecord } from './record.js';
+import { WALLET_MESSAGE_TTL } from '../chain/base.js';
 import type { ChannelView } from './types.js';
 import { shownContract } from './addresses.js';
 
@@ -46,7 +47,10 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
  * without its wallet message's expiry (an earlier SynChannel's) waits DECLINE_WAIT_MS by the local clock.
  */
 function mineMayLandFor(r: ChannelRecord, chainNow: number): number {
-  const left = (m: LandMark | undefined) => (!m ? 0 : m.validUntil !== undefined ? mayLandFor(m, chainNow) : Math.max(0, Math.ceil((m.sentAt + DECLINE_WAIT_MS - Date.now()) / 1000)));
+  // as generous on the chain's clock: a read of the deposits may come from a replica behind the one that gave the time
+  const margin = DECLINE_WAIT_MS / 1000 - WALLET_MESSAGE_TTL;
+  const left = (m: LandMark | undefined) =>
+    !m ? 0 : m.validUntil !== undefined ? Math.max(0, Math.ceil(m.validUntil + margin - chainNow)) : Math.max(0, Math.ceil((m.sentAt + DECLINE_WAIT_MS - Date.now()) / 1000));
   return Math.max(left(r.depositPending), left(deployMark(r)));
 }
 
@@ -75,7 +79,9 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || !mark) return false;
   if (ctl.rec.partnerDeclined) return true; // told already: a partner repeating it makes no more chain reads
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
-  const left = mayLandFor(mark, await chainNowRead(ctx));
+  // the chain's time unread: taken as "may land" (the channel is kept and followed)
+  const now = await chainNowRead(ctx).catch(() => null);
+  const left = now === null ? null : mayLandFor(mark, now);
   if (status === 'not_deployed' && left === 0) return false;
   ctl.rec.partnerDeclined = true;
   const what = `your partner declined channel ${shownContract(ctl)}`;
@@ -84,7 +90,7 @@ export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiati
   await markDeclined(ctx, ctl);
   watch();
   void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl));
-  tellDeclined(ctx, ctl, `${what}, but your deployment (not seen on chain yet) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands within ${left} s, the node ends the channel`, null);
+  tellDeclined(ctx, ctl, `${what}, but your deployment (not seen on chain yet) may still land: the node follows the contract; once it shows your deposit, take it back with refund. If nothing lands ${left === null ? 'before its message expires' : `within ${left} s`}, the node ends the channel`, null);
   return true;
 }
 
@@ -96,7 +102,9 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
   if (!ctl.rec.partnerDeclined || ctl.rec.me !== 'A' || ctl.life !== 'accepted') return;
   const again = (ms: number) => ctl.later(() => void settleDeclined(ctx, n, ctl).catch((e: unknown) => ctx.fail(e, ctl)), ms);
   const mark = deployMark(ctl.rec); // none: nothing of ours can land
-  const left = mark ? mayLandFor(mark, await chainNowRead(ctx)) : 0;
+  const now = mark ? await chainNowRead(ctx).catch(() => null) : 0;
+  if (now === null) return again(60_000); // the chain's time unread: read again later
+  const left = mark ? mayLandFor(mark, now) : 0;
   if (left > 0) return again(left * 1000 + 1_000);
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
   if (!status) return again(60_000);

@@ -48,15 +48,14 @@ export function sentMayLandFor(rec: ChannelRecord, chainNow: number): number {
   return Math.max(mayLandFor(rec.depositPending, chainNow), mayLandFor(deployMark(rec), chainNow));
 }
 
-/** The chain's time read now (the node's skew kept for estimates); estimated from the last skew if the read fails. */
+/**
+ * The chain's time read now (the node's skew kept for estimates). A failed read throws: a decision made on the
+ * local clock instead is the one these marks must not make (its caller waits, or stops with the error).
+ */
 export async function chainNowRead(ctx: NodeContext): Promise<number> {
-  try {
-    const now = await ctx.o.chain.now();
-    ctx.chainSkew = now - Date.now() / 1000;
-    return now;
-  } catch {
-    return chainNowEstimate(ctx);
-  }
+  const now = await ctx.o.chain.now();
+  ctx.chainSkew = now - Date.now() / 1000;
+  return now;
 }
 
 /** The chain's time from the local clock and the last skew measured (views and timers; decisions read it). */

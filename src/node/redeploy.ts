@@ -59,7 +59,7 @@ export class Redeploy {
       await this.ctx.transition(ctl, 'deployFailed');
     }
     const mark = deployMark(ctl.rec);
-    const left = mark ? mayLandFor(mark, await chainNowRead(this.ctx)) : 0;
+    const left = mark ? mayLandFor(mark, await chainNowRead(this.ctx).catch(() => chainNowEstimate(this.ctx))) : 0; // (only said)
     const auto = this.schedule(ctl);
     const what = `your deployment of channel ${shown(ctl)} (the node stopped or its send failed) is not on chain`;
     const then = auto ? 'the node reads the chain and deploys again by itself if nothing landed' : 'run deposit: it reads the chain first and deploys again only if nothing landed';
@@ -101,7 +101,9 @@ export class Redeploy {
     const since = ctl.rec.deploySentAt;
     if (!this.due(ctl) || since === undefined) return;
     // early by the chain's clock (a local clock step), or marked again meanwhile
-    if (mayLandFor(deployMark(ctl.rec), await chainNowRead(this.ctx)) > 0) return void this.schedule(ctl);
+    const now = await chainNowRead(this.ctx).catch(() => null);
+    if (now === null) return this.at(ctl, READ_AGAIN_MS); // nothing is deployed again before the chain's time is read
+    if (mayLandFor(deployMark(ctl.rec), now) > 0) return void this.schedule(ctl);
     if (!this.due(ctl) || ctl.rec.deploySentAt !== since) return;
     const contract = addressText(ctl.rec.contract, 'contract');
     const status = (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
