@@ -103,7 +103,9 @@ export class Arbiter {
         ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
         onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
         onError: (err) => {
-          this.health.failed(ctl, err);
+          // a read that failed; not a payout not found yet or a frozen account (read, and said on their own)
+          const code = (err as { code?: string }).code;
+          if (code !== 'PENDING' && code !== 'FROZEN') this.health.failed(ctl, err);
           this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`);
         },
         onReadAgain: () => this.readAgain(ctl),

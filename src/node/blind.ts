@@ -44,17 +44,15 @@ export class WatchHealth {
     });
   }
 
-  /** A poll of `ctl`'s contract read as expected (after failures). */
+  /** A poll of `ctl`'s contract read as expected (after failures): the all-clear once no channel's reads fail. */
   ok(ctl: ChannelController): void {
-    this.forget(ctl);
-  }
-
-  /** `ctl` is not watched any more (or reads again). */
-  forget(ctl: ChannelController): void {
-    if (!this.failing.delete(ctl) || !this.raised) return;
-    const now = performance.now();
-    if ([...this.failing.values()].some((x) => now - x.since >= this.alarmMs)) return;
+    if (!this.failing.delete(ctl) || !this.raised || this.failing.size) return;
     this.raised = false;
     this.ctx.log('the node reads its channels from the chain again: they are watched (a close by a partner is seen and challenged)', 'warn');
+  }
+
+  /** `ctl` is not watched any more (it ended, or the node stops): no all-clear, since nothing was read. */
+  forget(ctl: ChannelController): void {
+    if (this.failing.delete(ctl) && !this.failing.size) this.raised = false;
   }
 }

@@ -7,6 +7,9 @@ import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { closePair, fund, openPair } from '../helpers/nodes.js';
+import { WatchHealth } from '../../src/node/blind.js';
+import type { NodeContext } from '../../src/node/context.js';
+import type { ChannelController } from '../../src/node/controller.js';
 
 test('reads of an open channel failing for the alarm time raise WATCH_FAILING once; reading again is told', async () => {
   const p = await openPair({ pollMs: 100, watchAlarmMs: 1_500 });
@@ -33,4 +36,28 @@ test('reads of an open channel failing for the alarm time raise WATCH_FAILING on
   } finally {
     await closePair(p);
   }
+});
+
+test('the alarm ends with an all-clear only once no channel fails to read; a channel no longer watched ends it silently', async () => {
+  const logs: string[] = [];
+  const errors: string[] = [];
+  const ctx = { emit: (e: { code: string }) => void errors.push(e.code), log: (m: string) => void logs.push(m) } as unknown as NodeContext;
+  const [a, b] = [1, 2].map((n) => ({ rec: { contract: `0:${String(n).repeat(64)}` } }) as unknown as ChannelController);
+  const h = new WatchHealth(ctx, 20);
+  h.failed(a!, new Error('down'));
+  await new Promise((r) => setTimeout(r, 30));
+  h.failed(b!, new Error('down'));
+  h.failed(a!, new Error('down'));
+  assert.deepEqual(errors, ['WATCH_FAILING']);
+  h.ok(a!);
+  assert.deepEqual(logs, [], 'b still fails: no all-clear');
+  h.ok(b!);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0]!, /reads its channels from the chain again/);
+  h.failed(a!, new Error('down'));
+  await new Promise((r) => setTimeout(r, 30));
+  h.failed(a!, new Error('down'));
+  assert.deepEqual(errors, ['WATCH_FAILING', 'WATCH_FAILING'], 'a new episode');
+  h.forget(a!); // the node stops, or the channel ended
+  assert.equal(logs.length, 1, 'nothing read: no all-clear');
 });
