@@ -44,6 +44,8 @@ interface SignedTransfer {
   afterLt: bigint;
   /** TON the message carries to the contract */
   value: bigint;
+  /** the wallet's balance as read to sign it */
+  balance: bigint;
 }
 
 /** A send's progress lines, its caller's mark, and whether its message started to leave. */
@@ -228,8 +230,6 @@ export abstract class WalletChain {
     await beforeSend?.({ validUntil: transfer.validUntil });
     hooks.leaving = true;
     const { walletTx, createdLt } = await this.sendTransfer(wallet, what, target, transfer, signal, progress);
-    const key = wallet.address.toRawString();
-    this.seqnoSeen.set(key, Math.max(this.seqnoSeen.get(key) ?? 0, transfer.seqno + 1)); // the wallet took it
     progress(`waiting for the channel contract to process ${what}…`);
     const tx = await sent(
       what,
@@ -274,7 +274,7 @@ export abstract class WalletChain {
       validUntil,
       messages: [internal({ to: msg.to, value: msg.value, bounce: msg.bounce ?? true, init: msg.init ?? undefined, body: msg.body ?? undefined })],
     });
-    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil, afterLt: acct.lastLt, value: msg.value };
+    return { ext: external({ to: wallet.address, init: deployed ? undefined : secret.info.init, body }), body, seqno, validUntil, afterLt: acct.lastLt, value: msg.value, balance: acct.balance };
   }
 
   /**
@@ -329,6 +329,8 @@ export abstract class WalletChain {
     }
     progress(`waiting for the wallet to send ${what}…`);
     const walletTx = await sent(what, this.waitForTransaction(wallet.address, isOurs, signal, (covered) => this.expired(wallet, what, t, covered, signal), t.afterLt), signal);
+    const key = wallet.address.toRawString();
+    this.seqnoSeen.set(key, Math.max(this.seqnoSeen.get(key) ?? 0, t.seqno + 1)); // the wallet took it, whatever it sent
     let out: Message | undefined;
     for (const m of walletTx.outMessages.values()) {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
@@ -337,11 +339,11 @@ export abstract class WalletChain {
     const d = walletTx.description;
     const code = d.type === 'generic' ? d.actionPhase?.resultCode : undefined;
     // A wallet idle for long pays its storage fees first: what was left may not cover the message (a v5 wallet
-    // then sends nothing with result 0, its errors ignored). The balance the funds check read was before them.
+    // then sends nothing with result 0, its errors ignored). The funds check read the balance before them.
     const storage = d.type === 'generic' ? (d.storagePhase?.storageFeesCollected ?? 0n) : 0n;
-    const short = code === 37 || code === 38 || (storage > 0n && ((await this.account(wallet.address, signal).catch(() => null))?.balance ?? t.value) < t.value);
-    if (short) {
-      const took = storage > 0n ? `; storage fees of ${formatTon(storage)} TON for the time it was idle were taken from it first` : '';
+    const storageShort = storage > 0n && t.balance - storage < t.value + WALLET_FEE_RESERVE;
+    if (code === 37 || code === 38 || storageShort) {
+      const took = storageShort ? `; storage fees of ${formatTon(storage)} TON for the time it was idle were taken from it first` : '';
       throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what}${code ? ` (action phase ${code})` : ''}${took}: ${this.fundingHint(wallet.address)}`, {
         address: friendly(wallet.address),
         exitCode: code,
