@@ -5,6 +5,7 @@ import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
+import { dialText } from '../p2p/diagnose.js';
 import { Arbiter } from './arbiter.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
@@ -256,7 +257,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.sessions.servedNow();
   }
 
-  async connect(multiaddr: string, opts?: { timeoutMs?: number }): Promise<PartnerView> {
+  async connect(typed: string, opts?: { timeoutMs?: number }): Promise<PartnerView> {
+    const multiaddr = dialText(typed); // as pasted: quotes around it dropped
     // A peer already connected is answered on its live connection: the address typed is not tried then.
     const peer = /\/p2p\/([^/]+)/.exec(multiaddr)?.[1];
     const live = !!peer && this.sessions.all().some((x) => x.connected && x.partner.peerId === peer);

@@ -2,6 +2,9 @@
 // wait for it) but is no longer one of "several partners connected".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { closePair, openPair } from '../helpers/nodes.js';
 import { TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
 
@@ -39,5 +42,30 @@ test('a partner that connects is announced once, when it counts as online', asyn
     assert.deepEqual(seen, [true], 'once, and online when announced');
   } finally {
     await w.close();
+  }
+});
+
+async function untilRead(path: string): Promise<string> {
+  for (const end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 50))) {
+    const text = await readFile(path, 'utf8').catch(() => null);
+    if (text !== null || Date.now() > end) return text ?? '';
+  }
+}
+
+test('an address pasted with quotes to a partner already connected is known as that partner: not dialled again, not kept with its quotes', async () => {
+  const p = await openPair();
+  try {
+    const addr = p.alice.served()!.lan[0]!;
+    const logs: string[] = [];
+    const off = p.bob.on((e) => void (e.type === 'log' && logs.push(e.message)));
+    const again = await p.bob.connect(`"${addr}"`);
+    off();
+    assert.equal(again.address, p.alice.getAccount());
+    // (written after the first connect, not waited for)
+    const kept = await untilRead(join(p.dir, 'bob', 'partners.json'));
+    assert.ok(kept.includes(addr) && !kept.includes(`"${addr}"`.replace(/"/g, '\\"')), kept);
+    assert.deepEqual(logs.filter((l) => /could not remember|"/.test(l)), []);
+  } finally {
+    await closePair(p);
   }
 });
