@@ -64,6 +64,21 @@ test('payments and the empty state made by hand in the tree, before their steps:
   });
 });
 
+test("a step whose states are all signed already (run again after its wait timed out) goes on, not 'moved on by hand'", async () => {
+  await withDemo(async (d) => {
+    for (const id of ['connect', 'deploy', 'deposit', 'signInitial', 'send', 'requestTurn'] as const) await d.runStep(id);
+    // passTurn's two states, signed before the step reports (as after a wait of it that timed out)
+    await until(() => d.bob.currentChannel()?.myTurn === true, 'Bob holds the turn');
+    await d.bob.createEmpty();
+    await until(() => d.alice.currentChannel()?.pending?.awaiting === 'me', 'Alice has state 3 to sign');
+    await d.alice.sign();
+    await d.alice.send(parseTon('0.25'));
+    await until(() => d.bob.currentChannel()?.pending?.awaiting === 'me', 'Bob has state 4 to sign');
+    await d.bob.sign();
+    assert.match(await d.runStep('passTurn'), /Alice paid again/);
+  });
+});
+
 test('a channel moved on by hand past a step: the step says so in demo words', async () => {
   await withDemo(async (d) => {
     for (const id of ['connect', 'deploy', 'deposit', 'signInitial'] as const) await d.runStep(id);
