@@ -72,7 +72,7 @@ export class TonClientChain extends BaseChain {
     this.apiKey = opts.apiKey || undefined;
     const unreachableHint = devnet
       ? 'check that `synchannel devnet` is running there (or Start Devnet in VS Code), or give the node the URL it printed (--devnet-url)'
-      : 'check your network and the toncenter endpoint; without an API key toncenter allows about one request a second (set one with --api-key or Set Testnet API Key)';
+      : 'check your network and the toncenter endpoint (--testnet-endpoint, or the testnet endpoint setting in VS Code)';
     const requestsPerSecond = opts.requestsPerSecond ?? (devnet ? 0 : this.apiKey ? 10 : 1);
     this.adapter = retryingAdapter({ unreachableHint, requestsPerSecond, ...opts.retry });
     this.client = new TonClient({ endpoint: this.endpoint, apiKey: this.apiKey, httpAdapter: this.adapter });

@@ -90,11 +90,15 @@ function endpointNext(code: string, c: FailureContext): { hint: string; actions:
   if (c.network === 'testnet') {
     const what =
       code === 'RATE_LIMITED' ? 'refuses requests for now (rate limit)' : code === 'API_KEY_REJECTED' ? 'refused the API key' : code === 'ENDPOINT_ERROR' ? 'answered with an error' : 'cannot be reached';
-    const keyHint = c.apiKeySet
-      ? code === 'API_KEY_REJECTED'
+    // the key's words only where a key helps: a refused key, or the free rate reached (not an endpoint unreachable)
+    const keyHint =
+      code === 'API_KEY_REJECTED'
         ? 'set a valid API key'
-        : 'check your connection and the testnet endpoint setting'
-      : 'no toncenter API key is set: without one toncenter allows about one request a second';
+        : code === 'RATE_LIMITED' && !c.apiKeySet
+          ? 'no toncenter API key is set: without one toncenter allows about one request a second'
+          : code === 'RATE_LIMITED'
+            ? 'wait a little: the API key\'s rate was reached'
+            : 'check your connection and the testnet endpoint setting';
     return { hint: keyHint, actions: [API_KEY, SETTINGS('synchannel.testnetEndpoint')], text: `toncenter (${c.endpoint}) ${what}: ${keyHint}` };
   }
   if (c.network === 'devnet') {
