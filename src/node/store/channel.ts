@@ -101,7 +101,7 @@ export class FileChannelStorage implements ChannelStorage {
         repaired = { bytesDropped: (repaired?.bytesDropped ?? 0) + ve.dropped, damaged: !!ve.damaged };
       }
       this.end = ve.needsHeader ? FILE_HEADER_LEN : ve.end;
-      if (!ve.needsHeader) await upgradeFormat(fh, this.journalPath);
+      await upgradeFormat(fh, this.journalPath, ve.format);
       // A hole in the last write behind intact records of it (a power loss keeps any of its sectors): cut there.
       const hole = await damagedLastWrite(src, this.end, this.end - MAX_WRITE);
       if (hole) {

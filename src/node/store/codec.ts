@@ -28,8 +28,8 @@ export const MAX_RECORD = MAX_PAYLOAD + RECORD_OVERHEAD;
 /** One write to the journal holds several records of at most this many bytes in all, or one longer record alone. */
 export const MAX_WRITE = 16384;
 /**
- * Set in the kind byte of each record of a write but its first (format 1 journals have none; a build that wrote
- * them into format 1 files is why a format 1 journal is made format 2 before this build writes to it). A power loss can keep
+ * Set in the kind byte of each record of a write but its first (format 1 journals have none, or were written by the
+ * first builds with it: a format 1 journal is made format 2 before this build writes to it). A power loss can keep
  * any sectors of the last write: damage followed only by such records is in that write, so it is cut at open.
  */
 export const CONTINUES = 0x80;

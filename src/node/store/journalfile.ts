@@ -59,13 +59,11 @@ export async function createJournal(dir: string, path: string): Promise<void> {
 /**
  * Makes a format 1 journal format 2 before this build writes to it: its writes mark records CONTINUES, which a
  * build that reads only format 1 skips (it then showed an older state and wrote one twice); such a build refuses
- * format 2. The header must be intact (checked by findValidEnd).
+ * format 2. `format`: what the intact header names (findValidEnd).
  */
-export async function upgradeFormat(fh: FileHandle, path: string): Promise<void> {
+export async function upgradeFormat(fh: FileHandle, path: string, format: number | null): Promise<void> {
+  if (format === null || format >= JOURNAL_FORMAT) return;
   try {
-    const b = Buffer.alloc(1);
-    const { bytesRead } = await fh.read(b, 0, 1, FORMAT_AT);
-    if (bytesRead !== 1 || b[0]! >= JOURNAL_FORMAT) return;
     await writeAt(fh, Buffer.from([JOURNAL_FORMAT]), FORMAT_AT);
     await fh.datasync();
   } catch (e) {

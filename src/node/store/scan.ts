@@ -93,16 +93,23 @@ export interface ValidEnd {
   needsHeader: boolean;
   /** the bytes cut start with a whole record (its length at both ends) whose checksum fails: damage, not a torn write */
   damaged?: boolean;
+  /** the format the header names (null: no whole header) */
+  format: number | null;
 }
 
 /** The offset where the last intact record ends; throws JOURNAL_CORRUPT when the tail is not a torn write. */
 export async function findValidEnd(src: Source, path: string): Promise<ValidEnd> {
-  const size = src.size;
-  const head = await src.read(0, Math.min(size, FILE_HEADER_LEN));
+  const head = await src.read(0, Math.min(src.size, FILE_HEADER_LEN));
   const format = head.length === FILE_HEADER_LEN && head.subarray(0, FORMAT_AT).equals(FILE_MAGIC.subarray(0, FORMAT_AT)) ? head[FORMAT_AT]! : null;
   if (format !== null && format > JOURNAL_FORMAT) throw journalNewer(path, format, JOURNAL_FORMAT);
   const known = format !== null ? format >= OLDEST_FORMAT : FILE_MAGIC.subarray(0, head.length).equals(head);
   if (!known) throw journalCorrupt(path, 0, 'not a SynChannel journal: wrong file header');
+  return { ...(await endAfterHeader(src, path)), format };
+}
+
+/** findValidEnd past a header it checked. */
+async function endAfterHeader(src: Source, path: string): Promise<Omit<ValidEnd, 'format'>> {
+  const size = src.size;
   if (size < FILE_HEADER_LEN) return { end: 0, dropped: size, needsHeader: true };
   if (size === FILE_HEADER_LEN) return { end: size, dropped: 0, needsHeader: false };
   // Fast path: the last record is intact.
