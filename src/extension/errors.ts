@@ -86,19 +86,18 @@ export interface FailureContext {
  * code): the chain's message is written for every network and speaks of a local devnet too; it stays in the log
  * and in Copy Details.
  */
+/** What to do about a testnet endpoint's failure: the key's words only where a key helps (not an endpoint unreachable). */
+function testnetHint(code: string, apiKeySet: boolean): string {
+  if (code === 'API_KEY_REJECTED') return 'set a valid API key';
+  if (code !== 'RATE_LIMITED') return 'check your connection and the testnet endpoint setting';
+  return apiKeySet ? "wait a little: the API key's rate was reached" : 'no toncenter API key is set: without one toncenter allows about one request a second';
+}
+
 function endpointNext(code: string, c: FailureContext): { hint: string; actions: NextAction[]; text?: string } {
   if (c.network === 'testnet') {
     const what =
       code === 'RATE_LIMITED' ? 'refuses requests for now (rate limit)' : code === 'API_KEY_REJECTED' ? 'refused the API key' : code === 'ENDPOINT_ERROR' ? 'answered with an error' : 'cannot be reached';
-    // the key's words only where a key helps: a refused key, or the free rate reached (not an endpoint unreachable)
-    const keyHint =
-      code === 'API_KEY_REJECTED'
-        ? 'set a valid API key'
-        : code === 'RATE_LIMITED' && !c.apiKeySet
-          ? 'no toncenter API key is set: without one toncenter allows about one request a second'
-          : code === 'RATE_LIMITED'
-            ? 'wait a little: the API key\'s rate was reached'
-            : 'check your connection and the testnet endpoint setting';
+    const keyHint = testnetHint(code, c.apiKeySet);
     return { hint: keyHint, actions: [API_KEY, SETTINGS('synchannel.testnetEndpoint')], text: `toncenter (${c.endpoint}) ${what}: ${keyHint}` };
   }
   if (c.network === 'devnet') {

@@ -8,9 +8,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
-import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor, type LandMark } from './mayland.js';
-import type { ChannelRecord } from './record.js';
-import { WALLET_MESSAGE_TTL } from '../chain/base.js';
+import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor, sentMayLandFor } from './mayland.js';
 import type { ChannelView } from './types.js';
 import { shownContract } from './addresses.js';
 
@@ -42,22 +40,11 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
   return ctx.view(ctl);
 }
 
-/**
- * Seconds a deposit or deployment of this node may still land, by the chain's time `chainNow` (mayland.ts). A mark
- * without its wallet message's expiry (an earlier SynChannel's) waits DECLINE_WAIT_MS by the local clock.
- */
-function mineMayLandFor(r: ChannelRecord, chainNow: number): number {
-  // as generous on the chain's clock: a read of the deposits may come from a replica behind the one that gave the time
-  const margin = DECLINE_WAIT_MS / 1000 - WALLET_MESSAGE_TTL;
-  const left = (m: LandMark | undefined) =>
-    !m ? 0 : m.validUntil !== undefined ? Math.max(0, Math.ceil(m.validUntil + margin - chainNow)) : Math.max(0, Math.ceil((m.sentAt + DECLINE_WAIT_MS - Date.now()) / 1000));
-  return Math.max(left(r.depositPending), left(deployMark(r)));
-}
-
 /** Throws unless the channel is funding with nothing of this node in it or on its way (synchronous). */
 function refuseWhileMine(ctl: ChannelController, chainNow: number): void {
   const r = ctl.rec;
-  const left = mineMayLandFor(r, chainNow);
+  // DECLINE_WAIT_MS on the chain's clock too: a read of the deposits may come from a replica behind the time's
+  const left = sentMayLandFor(r, chainNow, DECLINE_WAIT_MS);
   if (left > 0) {
     const what = r.depositPending ? 'your deposit' : 'your deployment';
     throw new NodeError('TIMEOUT', `${what} may still land (it is not seen on chain yet): wait ${left} s, then decline again`);

@@ -13,17 +13,15 @@ export interface LandMark {
   validUntil?: number;
 }
 
-/** Seconds after its expiry a message still counts as one that may land (a lagging replica, the chain's margin). */
-export const MAY_LAND_MARGIN_S = DEPLOY_MAY_LAND_MS / 1000 - WALLET_MESSAGE_TTL;
-
 /**
  * Seconds the marked message may still land (0: it cannot), by the chain's time `chainNow` (unix s). A mark without
- * its expiry (set before signing, or by an earlier SynChannel) is judged by the local time it was marked.
+ * its expiry (set before signing, or by an earlier SynChannel) is judged by the local time it was marked. `waitMs`:
+ * how long after its marking a message counts as one that may land (a decline waits longer).
  */
-export function mayLandFor(mark: LandMark | undefined, chainNow: number): number {
+export function mayLandFor(mark: LandMark | undefined, chainNow: number, waitMs = DEPLOY_MAY_LAND_MS): number {
   if (!mark) return 0;
-  if (mark.validUntil !== undefined) return Math.max(0, Math.ceil(mark.validUntil + MAY_LAND_MARGIN_S - chainNow));
-  return Math.max(0, Math.ceil((mark.sentAt + DEPLOY_MAY_LAND_MS - Date.now()) / 1000));
+  if (mark.validUntil !== undefined) return Math.max(0, Math.ceil(mark.validUntil + waitMs / 1000 - WALLET_MESSAGE_TTL - chainNow));
+  return Math.max(0, Math.ceil((mark.sentAt + waitMs - Date.now()) / 1000));
 }
 
 /** A's deployment mark, if any. */
@@ -44,8 +42,8 @@ export function clearDeployMark(rec: ChannelRecord): void {
 }
 
 /** Seconds either message of this node toward the contract may still land, by `chainNow`. */
-export function sentMayLandFor(rec: ChannelRecord, chainNow: number): number {
-  return Math.max(mayLandFor(rec.depositPending, chainNow), mayLandFor(deployMark(rec), chainNow));
+export function sentMayLandFor(rec: ChannelRecord, chainNow: number, waitMs = DEPLOY_MAY_LAND_MS): number {
+  return Math.max(mayLandFor(rec.depositPending, chainNow, waitMs), mayLandFor(deployMark(rec), chainNow, waitMs));
 }
 
 /**

@@ -28,6 +28,10 @@ import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.j
 import { shownContract } from './addresses.js';
 
 
+/** A failed deployment's codes kept as they are (their hints: the funds, the rate, the key, the endpoint); else WALLET_REJECTED. */
+const KEPT_CODES = ['INSUFFICIENT_FUNDS', 'TIMEOUT', 'RATE_LIMITED', 'ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'API_KEY_REJECTED'] as const;
+const deployFailedCode = (code: string | undefined) => KEPT_CODES.find((k) => k === code) ?? 'WALLET_REJECTED';
+
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
@@ -175,9 +179,7 @@ export class Negotiation {
         throw new NodeError('TIMEOUT', `the deployment was sent but is not on chain yet (${(e as Error).message}): it may still land. ${again || `Run deposit in ${DEPLOY_MAY_LAND_MS / 60_000} minutes: it reads the chain first and deploys again only if nothing landed`}`, { cause: e });
       }
       const next = again ? `It may have gone out. ${again}` : `${mayLand ? '' : 'Nothing was sent. '}Run deposit to try again`;
-      // the endpoint's own codes kept: their hints (the rate, the key, the endpoint) are the ones that help
-      const kept = code === 'INSUFFICIENT_FUNDS' || code === 'TIMEOUT' || code === 'RATE_LIMITED' || code === 'ENDPOINT_UNREACHABLE' || code === 'ENDPOINT_ERROR' || code === 'API_KEY_REJECTED';
-      throw new NodeError(kept ? code : 'WALLET_REJECTED', `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
+      throw new NodeError(deployFailedCode(code), `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
     }
     clearDeployMark(ctl.rec); // landed: saved with the transition
     await ctx.transition(ctl, 'deployed');

@@ -8,6 +8,7 @@ import { CONTRACT_VERSIONS, ChannelContract, channelCode, isContractVersion, typ
 import { SynError } from '../core/errors.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 import type { PayoutView } from './types.js';
+import { clearDeployMark } from './mayland.js';
 
 export const RECORD_VERSION = 2;
 
@@ -108,8 +109,7 @@ export function depositsSeen(rec: ChannelRecord, depositA: bigint, depositB: big
   const mine = rec.me === 'A' ? depositA : depositB;
   if (rec.depositPending && mine >= rec.depositPending.total) delete rec.depositPending;
   if (rec.me === 'A' && depositA > 0n) {
-    delete rec.deploySentAt;
-    delete rec.deployValidUntil;
+    clearDeployMark(rec);
     delete rec.deployDue;
   }
   rec.depositA = depositA;
