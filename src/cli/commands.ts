@@ -1,10 +1,10 @@
 // What each catalogue command does in the CLI: parse its arguments, check what the channel allows (the node's
 // ChannelView.actions, never a rule of our own), ask for what is missing, call the node, print the original's words.
 import { stat } from 'node:fs/promises';
-import { checkDialPeerId } from '../p2p/diagnose.js';
 import { join } from 'node:path';
 import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
+import { checkDialPeerId } from '../p2p/diagnose.js';
 import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
