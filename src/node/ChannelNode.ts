@@ -93,6 +93,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     node.watching = new Promise<void>((r) =>
       setImmediate(() => {
         for (const ctl of watchLater) if (!ctl.ended) node.arbiter.watch(ctl);
+        node.arbiter.checkChainAtStart();
         r();
       }),
     );

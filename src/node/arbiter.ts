@@ -159,8 +159,14 @@ export class Arbiter {
     this.firstTried.delete(ctl);
   }
 
+  /** One read of the chain as the node starts: a refused key or an endpoint out of reach is said at once. */
+  checkChainAtStart(): void {
+    void this.health.checkAtStart(() => this.watched.size);
+  }
+
   stop(): void {
     this.stopped = true;
+    this.health.stop();
     for (const ctl of [...this.watched.keys()]) this.unwatch(ctl);
   }
 

@@ -1,20 +1,30 @@
 // Channels the node cannot read from the chain: a wrong or revoked API key, an endpoint that is down, no network.
 // Each failed poll is a log line; once a channel has been unread for WATCH_ALARM_MS the node raises one error
-// (WATCH_FAILING) for all of them, because a close the partner starts meanwhile is neither seen nor challenged.
-// When every such channel reads again, it says so. Times are monotonic: a local clock step neither raises nor
-// hides the alarm.
+// (WATCH_FAILING) for all of them, because a close the partner starts meanwhile is neither seen nor challenged. A
+// refused API key raises it at once: it does not mend by itself. A node on devnet or testnet also reads the chain
+// once as it starts, so a wrong key or an endpoint out of reach is said then, with or without channels. When every
+// such channel reads again, it says so. Times are monotonic: a local clock step neither raises nor hides the alarm.
+import { setTimeout as delay } from 'node:timers/promises';
+import { codeOf, messageOf } from '../core/errors.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { shownContract } from './addresses.js';
 
 /** How long a channel's reads fail before the node raises WATCH_FAILING (ms; NodeTunables.watchAlarmMs). */
 export const WATCH_ALARM_MS = 5 * 60_000;
+/** How often the read at start is tried again after it failed (at most the alarm time). */
+const START_READ_AGAIN_MS = 15_000;
+
+/** Failures that do not mend by themselves: the alarm is raised at the first one. */
+const AT_ONCE = new Set(['API_KEY_REJECTED']);
 
 export class WatchHealth {
   /** channels whose reads fail, since when (performance.now()), and the last failure */
-  private readonly failing = new Map<ChannelController, { since: number; last: string }>();
+  private readonly failing = new Map<ChannelController, { since: number; last: string; atOnce: boolean }>();
   /** the alarm raised and not cleared yet */
   private raised = false;
+  /** ends the read at start and its reads again */
+  private readonly stopper = new AbortController();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -24,24 +34,74 @@ export class WatchHealth {
   /** A poll of `ctl`'s contract failed. */
   failed(ctl: ChannelController, err: Error): void {
     const now = performance.now();
+    const atOnce = AT_ONCE.has(codeOf(err));
     const f = this.failing.get(ctl);
-    if (f) f.last = err.message;
-    else this.failing.set(ctl, { since: now, last: err.message });
+    if (f) Object.assign(f, { last: err.message, atOnce });
+    else this.failing.set(ctl, { since: now, last: err.message, atOnce });
     if (this.raised) return;
-    const blind = [...this.failing].filter(([, x]) => now - x.since >= this.alarmMs);
+    const blind = [...this.failing].filter(([, x]) => x.atOnce || now - x.since >= this.alarmMs);
     if (!blind.length) return;
     this.raised = true;
     const [first, { since, last }] = blind[0]!;
     const which = blind.length === 1 ? `channel ${shownContract(first)}` : `${blind.length} channels (${shownContract(first)} and others)`;
-    const minutes = Math.max(1, Math.round((now - since) / 60_000));
+    const minutes = Math.round((now - since) / 60_000);
+    const unread = minutes ? `has not read ${which} from the chain for ${minutes} minute${minutes === 1 ? '' : 's'}` : `cannot read ${which} from the chain`;
+    this.alarm(`the node ${unread} (${last})`);
+  }
+
+  /** The one error for channels left unwatched, and what to do. */
+  private alarm(what: string): void {
     this.ctx.emit({
       type: 'error',
       code: 'WATCH_FAILING',
       level: 'error',
       message:
-        `the node has not read ${which} from the chain for ${minutes} minute${minutes === 1 ? '' : 's'} (${last}): a close your partner starts now ` +
-        `is neither seen nor challenged until it can. Check the network and the chain endpoint (its URL and API key); the node keeps trying and says when it reads again`,
+        `${what}: a close your partner starts now is neither seen nor challenged until it can. ` +
+        'Check the network and the chain endpoint (its URL and API key); the node keeps trying and says when it reads again',
     });
+  }
+
+  /**
+   * The read of the chain's time as a node on devnet or testnet starts. A refused key or an
+   * endpoint out of reach is said now: as WATCH_FAILING when channels are `watched`, else with its own code
+   * (deposits, payouts and balances fail until it mends). Then it reads again every little while until it can, and
+   * gives the all-clear unless a channel still fails. Anything else (a rate limit) is left to the watch.
+   */
+  async checkAtStart(watched: () => number): Promise<void> {
+    const chain = this.ctx.o.chain;
+    if (chain.kind === 'sandbox') return;
+    const signal = this.stopper.signal;
+    const read = () => chain.now({ background: true, signal });
+    try {
+      await read();
+      return;
+    } catch (e) {
+      const code = codeOf(e);
+      if (signal.aborted || (code !== 'API_KEY_REJECTED' && code !== 'ENDPOINT_UNREACHABLE')) return;
+      const n = watched();
+      if (n && this.raised) return;
+      if (n) this.alarm(`the node cannot read its ${n === 1 ? 'channel' : `${n} channels`} from the chain (${messageOf(e)})`);
+      else this.ctx.emit({ type: 'error', code, level: code === 'API_KEY_REJECTED' ? 'error' : 'warning', message: `the node cannot read the chain (${messageOf(e)}): balances, deposits and closes fail until it can` });
+      await this.readUntilItCan(read, n > 0, signal);
+    }
+  }
+
+  /** After a failed read at start: reads again until it can, then says so (for channels: unless one still fails). */
+  private async readUntilItCan(read: () => Promise<unknown>, alarmed: boolean, signal: AbortSignal): Promise<void> {
+    if (alarmed) this.raised = true;
+    const again = Math.min(START_READ_AGAIN_MS, this.alarmMs);
+    for (;;) {
+      await delay(again, undefined, { signal, ref: false }).catch(() => undefined);
+      if (signal.aborted || (alarmed && !this.raised)) return; // stopped, or the channels' reads gave the all-clear
+      if (!(await read().then(() => true, () => false))) continue;
+      if (signal.aborted) return;
+      if (!alarmed) this.ctx.log('the node reads the chain again', 'warn');
+      else if (this.raised && !this.failing.size) {
+        this.raised = false;
+        this.ctx.log('the node reads the chain again: its channels are watched (a close by a partner is seen and challenged)', 'warn');
+      }
+      return;
+    }
   }
 
   /** A poll of `ctl`'s contract read as expected (after failures): the all-clear once no channel's reads fail. */
@@ -49,6 +109,10 @@ export class WatchHealth {
     if (!this.failing.delete(ctl) || !this.raised || this.failing.size) return;
     this.raised = false;
     this.ctx.log('the node reads its channels from the chain again: they are watched (a close by a partner is seen and challenged)', 'warn');
+  }
+
+  stop(): void {
+    this.stopper.abort();
   }
 
   /** `ctl` is not watched any more (it ended, or the node stops): no all-clear, since nothing was read. */

@@ -3,6 +3,14 @@
 // log line. It says when it reads again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TonClientChain } from '../../src/chain/index.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { createNode } from '../../src/node/index.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
@@ -18,7 +26,7 @@ test('reads of an open channel failing for the alarm time raise WATCH_FAILING on
     const chain = p.chain as { getChannelStatus: Chain['getChannelStatus'] };
     const real = chain.getChannelStatus.bind(p.chain);
     let broken = false;
-    chain.getChannelStatus = (address, o) => (broken && o?.background ? Promise.reject(new ChainError('API_KEY_REJECTED', 'injected: the endpoint answered 401 (the API key was rejected)')) : real(address, o));
+    chain.getChannelStatus = (address, o) => (broken && o?.background ? Promise.reject(new ChainError('ENDPOINT_UNREACHABLE', 'injected: cannot reach the endpoint')) : real(address, o));
     const seen: NodeEvent[] = [];
     const off = p.bob.on((e) => void ((e.type === 'error' && e.code === 'WATCH_FAILING') && seen.push(e)));
     broken = true;
@@ -26,7 +34,7 @@ test('reads of an open channel failing for the alarm time raise WATCH_FAILING on
     const alarm = await waitForEvent(p.bob, 'error', (e) => e.code === 'WATCH_FAILING', 15_000);
     assert.ok(performance.now() - t0 >= 1_400, 'not before the alarm time');
     assert.equal(alarm.level, 'error');
-    assert.match(alarm.message, /has not read channel .* from the chain for 1 minute \(injected: .*API key.*\): a close your partner starts now is neither seen nor challenged/);
+    assert.match(alarm.message, /cannot read channel .* from the chain \(injected: cannot reach.*\): a close your partner starts now is neither seen nor challenged/);
     await new Promise((r) => setTimeout(r, 1_000)); // more failed polls: no second alarm
     assert.equal(seen.length, 1);
     const back = waitForEvent(p.bob, 'log', (e) => /reads its channels from the chain again/.test(e.message), 15_000);
@@ -60,4 +68,63 @@ test('the alarm ends with an all-clear only once no channel fails to read; a cha
   assert.deepEqual(errors, ['WATCH_FAILING', 'WATCH_FAILING'], 'a new episode');
   h.forget(a!); // the node stops, or the channel ended
   assert.equal(logs.length, 1, 'nothing read: no all-clear');
+});
+
+/** A WatchHealth over a fake context: what it emits and logs; `now` is the chain's time read. */
+function health(now: () => Promise<number>, alarmMs: number) {
+  const errors: { code: string; message: string }[] = [];
+  const logs: string[] = [];
+  const ctx = { o: { chain: { kind: 'testnet', now } }, emit: (e: { code: string; message: string }) => void errors.push(e), log: (m: string) => void logs.push(m) } as unknown as NodeContext;
+  return { h: new WatchHealth(ctx, alarmMs), errors, logs };
+}
+const refused = () => new ChainError('API_KEY_REJECTED', 'injected: 401, the API key was rejected');
+const ctlOf = (n: number) => ({ rec: { contract: `0:${String(n).repeat(64)}` } }) as unknown as ChannelController;
+
+test('a refused API key raises WATCH_FAILING at the first failed read: it does not mend by itself', () => {
+  const { h, errors } = health(() => Promise.resolve(0), 60_000);
+  h.failed(ctlOf(1), new ChainError('ENDPOINT_UNREACHABLE', 'down'));
+  assert.equal(errors.length, 0, 'an endpoint out of reach waits for the alarm time');
+  h.failed(ctlOf(2), refused());
+  assert.deepEqual(errors.map((e) => e.code), ['WATCH_FAILING']);
+  assert.match(errors[0]!.message, /cannot read channel .* from the chain \(injected: 401/);
+  h.stop();
+});
+
+test('the read at start says a refused key at once for the channels, reads again, and gives the all-clear', async () => {
+  let broken = true;
+  const { h, errors, logs } = health(() => (broken ? Promise.reject(refused()) : Promise.resolve(1)), 30);
+  await h.checkAtStart(() => {
+    setTimeout(() => (broken = false), 60);
+    return 2;
+  });
+  assert.deepEqual(errors.map((e) => e.code), ['WATCH_FAILING']);
+  assert.match(errors[0]!.message, /cannot read its 2 channels from the chain \(injected: 401.*\): a close your partner starts now is neither seen nor challenged/);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0]!, /reads the chain again: its channels are watched/);
+  h.failed(ctlOf(1), refused());
+  assert.equal(errors.length, 2, 'cleared: a new failure is a new alarm');
+  h.stop();
+});
+
+test('a node on testnet with a refused API key and no channel says so as it starts', async () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'API key does not exist' })));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-key-'));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const chain = new TonClientChain({ kind: 'testnet', endpoint, apiKey: 'wrong', requestsPerSecond: 0, retry: { retries: 1, baseDelayMs: 5 } });
+  const node = await createNode({ network: 'testnet', chain, dataDir: join(dir, 'n'), key: { keyPair: newKeyPair() } });
+  try {
+    const e = await waitForEvent(node, 'error', () => true, 10_000);
+    assert.equal(e.code, 'API_KEY_REJECTED');
+    assert.equal(e.level, 'error');
+    assert.match(e.message, /the node cannot read the chain \(.*rejected the API key.*\): balances, deposits and closes fail until it can/);
+  } finally {
+    await node.stop();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await rm(dir, { recursive: true, force: true });
+  }
 });
