@@ -59,9 +59,9 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   // node may still land in. Saved once the message is signed (a stop or a crash before leaves nothing to wait for).
   // The mark stays on any failure but one before the message left (a send whose answer was lost may land).
   if (ctl.life !== 'funding') throw new NodeError('INVALID_TRANSITION', `the channel is ${ctl.life} now: nothing was deposited`);
-  const before = rec.depositPending ? (rec.depositPending.total > have ? rec.depositPending.total : have) : have;
+  // An earlier mark here can no longer land (checked above): this one counts from what the contract holds.
   const earlier = rec.depositPending;
-  rec.depositPending = { sentAt: Date.now(), total: before + toPay };
+  rec.depositPending = { sentAt: Date.now(), total: have + toPay };
   opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
   try {
     // The mark's time is the message's, once signed: the send may wait its turn for the wallet first.

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { WALLET_MESSAGE_TTL } from '../../src/chain/index.js';
+import { ChainError } from '../../src/chain/errors.js';
+import type { Chain } from '../../src/chain/types.js';
 import { proposedWithFailingDeposit, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
@@ -218,6 +220,27 @@ withPair("a partner's refund is told like its deposit: the last figure told is n
   const said: string[] = [];
   await p.alice.deposit(TON('0.5'), { onProgress: (m) => said.push(m) });
   assert.ok(!said.some((m) => /to be deployed/.test(m)), said.join(' | '));
+});
+
+withPair('a top-up sent again after an earlier one expired unlanded is followed by its own amount: the rest can follow at once', async (p) => {
+  await proposedWithFailingDeposit(p);
+  const seen = waitForEvent(p.bob, 'depositSeen', (e) => e.party === 'A', 30_000);
+  const bob = p.bob.deposit().catch(() => undefined);
+  await seen;
+  await bob;
+  await p.alice.refund();
+  const real = p.chain.deposit.bind(p.chain);
+  let lost = 0;
+  (p.chain as { deposit: Chain['deposit'] }).deposit = async (...a) => {
+    if (lost++) return real(...a);
+    // signed long ago by the chain's clock: it can no longer land
+    await a[3]?.beforeSend?.({ validUntil: (await p.chain.now()) - 61 });
+    throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time', { sent: true });
+  };
+  await assert.rejects(p.alice.deposit(TON('1')), (e: { code?: string }) => e.code === 'TIMEOUT');
+  assert.equal((await p.alice.deposit(TON('1'))).depositA, TON('1'));
+  // the second top-up goes at once: the first mark (1 TON, expired) is not added to the second
+  assert.equal((await p.alice.deposit(TON('1'))).depositA, TON('2'));
 });
 
 test("accepting a proposal whose proposer never deploys ends with what to do, not a day's wait", async () => {
