@@ -33,6 +33,10 @@ export interface CapabilityInput {
   depositedMine: bigint;
   /** a deposit (or A's deployment, which carries A's deposit) was sent and may still land */
   depositInFlight?: boolean;
+  /** for how many seconds more it may land (about: by the chain's time last measured) */
+  mayLandS?: number;
+  /** for how many seconds more a funding channel is not declined for it (a longer margin than mayLandS) */
+  declineWaitS?: number;
   /** a deposit of this node's person runs now (accepting, waiting for the contract, paying) */
   depositRunning?: boolean;
   /** closing only: chain time reached the deadline */
@@ -71,6 +75,11 @@ function deposit(i: CapabilityInput): Capability {
   }
   const mayPay = (i.life === 'proposed' && i.me === 'B') || (i.life === 'accepted' && i.me === 'A') || i.life === 'funding';
   if (i.depositRunning && mayPay) return no('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
+  // sent earlier (before a restart, or its wait failed): a second one could land beside it
+  if (i.depositInFlight && (i.life === 'funding' || (i.life === 'accepted' && i.me === 'A'))) {
+    const what = i.life === 'funding' ? 'deposit' : 'deployment (it carries your deposit)';
+    return no('DEPOSIT_UNDER_WAY', `your ${what} sent earlier is not on chain yet and may still land: wait ${about(i.mayLandS)} (the node follows the contract), then run deposit again if it has not`);
+  }
   switch (i.life) {
     case 'proposed':
       return i.me === 'B' ? OK : no('WAIT_PARTNER', 'your partner has not accepted the channel yet: they deposit, then you deploy automatically');
@@ -88,7 +97,11 @@ function deposit(i: CapabilityInput): Capability {
   }
 }
 
+/** "about N s" when known. */
+const about = (s: number | undefined): string => (s ? `about ${s} s` : 'for it');
+
 function refund(i: CapabilityInput): Capability {
+  if (i.life === 'funding' && i.depositedMine === 0n && i.depositInFlight) return no('NOTHING_DEPOSITED', beforeLock(i));
   if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', `you have no deposit in the contract: ${i.expectedMine > 0n ? 'deposit, or ' : ''}decline the channel to stop following it`);
   if (i.life === 'proposed' && i.me === 'B') return no('NOTHING_DEPOSITED', "nothing was deposited yet: accept your partner's proposal with deposit, or decline it");
   if (i.life === 'proposed') return no('NO_CONTRACT', 'nothing was deposited yet: your partner has not accepted your proposal');
@@ -183,6 +196,12 @@ function finish(i: CapabilityInput): Capability {
 }
 
 function decline(i: CapabilityInput): Capability {
+  // a deployment or deposit of ours that may still land: declined now, it would land in a contract nobody follows
+  const wait = i.life === 'accepted' && i.me === 'A' ? i.mayLandS : i.life === 'funding' && i.depositedMine === 0n ? i.declineWaitS : 0;
+  if (wait && (i.depositInFlight || i.life === 'funding')) {
+    const what = i.life === 'accepted' ? 'your deployment' : 'your deposit (or deployment)';
+    return no('TIMEOUT', `${what} may still land (it is not seen on chain yet): wait ${about(wait)}, then decline again`);
+  }
   if (i.life === 'proposed' || i.life === 'accepted') return OK;
   // A funding channel that holds nothing of mine is given up (the node reads the chain, and waits for a deposit of
   // its own that may still land). If it owes nothing, the partner's deposit may still lock it: its money, its exit.

@@ -3,7 +3,7 @@
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
 import { Address } from '@ton/core';
-import { capabilities, type Capabilities } from '../core/capabilities.js';
+import { capabilities, type Capabilities, type CapabilityInput } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
@@ -13,6 +13,7 @@ import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
 import { sentMayLandFor } from './mayland.js';
+import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
@@ -73,6 +74,9 @@ export class ChannelController {
   passNotBefore: number | null = null;
   /** the chain's time (unix s) as the node estimates it: set from the node's skew where the node adds the channel */
   chainNow: () => number = () => Date.now() / 1000;
+  /** Called once a deposit or deployment of ours shown as "may still land" can no longer land (the view changes). */
+  inFlightOver: () => void = () => undefined;
+  private inFlightTimer = false;
 
   constructor(
     public rec: ChannelRecord,
@@ -181,7 +185,24 @@ export class ChannelController {
     return credit > BigInt(run) ? 0 : run + 1 - Number(credit);
   }
 
-  actions(): Capabilities {
+  /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
+  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS'> {
+    const now = this.chainNow();
+    const mayLandS = sentMayLandFor(this.rec, now);
+    const declineWaitS = sentMayLandFor(this.rec, now, DECLINE_WAIT_MS);
+    if (declineWaitS > 0 && !this.inFlightTimer) {
+      this.inFlightTimer = true;
+      const next = mayLandS > 0 ? mayLandS : declineWaitS;
+      this.later(() => ((this.inFlightTimer = false), this.inFlightOver()), next * 1000 + 1000);
+    }
+    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS };
+  }
+
+  /**
+   * `chainJudges`: for deposit and decline, which read the chain's time themselves for a message that may still
+   * land (the estimate here, after a local clock step, could refuse or allow wrongly); the views take it all.
+   */
+  actions(o: { chainJudges?: boolean } = {}): Capabilities {
     const ch = this.channel;
     const me = this.rec.me;
     const latest = ch.latestState;
@@ -191,7 +212,7 @@ export class ChannelController {
       off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, stagedMoves: movesMoney(ch.pending?.state, latest), myBalance: ch.myBalance },
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
-      depositInFlight: sentMayLandFor(this.rec, this.chainNow()) > 0,
+      ...(o.chainJudges ? {} : this.inFlight()),
       depositRunning: this.depositing,
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,

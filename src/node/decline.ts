@@ -9,17 +9,12 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor, sentMayLandFor } from './mayland.js';
+import { DECLINE_WAIT_MS } from './policy.js';
 import type { ChannelView } from './types.js';
 import { shownContract } from './addresses.js';
 
-/**
- * How long after a deployment or deposit of this node a funding channel is not declined unless the chain shows
- * it landed: its wallet message's validity starts after the reads that prepare it, which may retry (generous).
- */
-const DECLINE_WAIT_MS = 10 * 60_000;
-
 export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed' | 'refuseWhileMayLand' | 'refreshDeposits'>, ctl: ChannelController): Promise<ChannelView> {
-  const can = ctl.actions().decline;
+  const can = ctl.actions({ chainJudges: true }).decline;
   if (!can.ok) throw new NodeError(can.code, can.why);
   // A deployment whose wait failed may have landed: its deposit is taken back with refund, never left behind
   // in a declined channel (nothing watches it). A failed read stops here too.
@@ -51,7 +46,7 @@ function refuseWhileMine(ctl: ChannelController, chainNow: number): void {
   }
   const mine = r.me === 'A' ? r.depositA : r.depositB;
   if (mine > 0n || ctl.life !== 'funding') {
-    const can = ctl.actions().decline;
+    const can = ctl.actions({ chainJudges: true }).decline;
     throw new NodeError(can.ok ? 'INVALID_TRANSITION' : can.code, can.ok ? 'the channel changed on chain: look at it again' : can.why);
   }
 }

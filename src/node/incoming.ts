@@ -1,7 +1,7 @@
 // Channel proposals from partners (B's side): checked, held in memory until accepted, at most a few per partner
 // and MAX_PROPOSALS_HELD in all; terms this node does not take are declined with the reason.
 import { Address } from '@ton/core';
-import { chainNowEstimate } from './mayland.js';
+import { bindClock } from './mayland.js';
 import type { Channel } from '../core/channel.js';
 import { codeOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
@@ -118,7 +118,7 @@ export class IncomingProposals {
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctl.proposedFrom = s.remoteHost ?? '';
-    ctl.chainNow = () => chainNowEstimate(ctx);
+    bindClock(ctl, ctx);
     ctx.channels.set(ctl.id, ctl);
     // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
     // strangers (wallets cost nothing) within their shared budget: each announcement is a toast in the extension.

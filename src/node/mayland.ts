@@ -3,6 +3,7 @@
 // (an NTP correction, a clock set by hand): judged by it, a step forward let a second deposit go while the first
 // could land, and a step back refused deposit and decline for as long as the step.
 import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
 import { WALLET_MESSAGE_TTL } from '../chain/base.js';
 import { DEPLOY_MAY_LAND_MS } from './policy.js';
 import type { ChannelRecord } from './record.js';
@@ -54,6 +55,15 @@ export async function chainNowRead(ctx: NodeContext): Promise<number> {
   const now = await ctx.o.chain.now();
   ctx.chainSkew = now - Date.now() / 1000;
   return now;
+}
+
+/**
+ * A controller's clock (the chain's, estimated) and its views' refresh once a deposit or deployment of ours can no
+ * longer land (deposit and decline are offered again then).
+ */
+export function bindClock(ctl: ChannelController, ctx: NodeContext): void {
+  ctl.chainNow = () => chainNowEstimate(ctx);
+  ctl.inFlightOver = () => void (!ctl.ended && ctx.emit({ type: 'channelUpdated', channel: ctx.view(ctl) }));
 }
 
 /** The chain's time from the local clock and the last skew measured (views and timers; decisions read it). */

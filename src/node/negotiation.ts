@@ -18,7 +18,7 @@ import { IncomingProposals, checkPartnerKey, newRecord } from './incoming.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
-import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
+import { bindClock, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
 import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { Redeploy } from './redeploy.js';
@@ -71,7 +71,7 @@ export class Negotiation {
     const storage = await ctx.data.channel(rec.channelId.toString());
     await storage.writeRecord(rec);
     const ctl = new ChannelController(rec, storage, this.machine(rec));
-    ctl.chainNow = () => chainNowEstimate(ctx);
+    bindClock(ctl, ctx);
     ctx.channels.set(ctl.id, ctl);
     this.sendProposal(ctl);
     ctx.changed(ctl);
@@ -207,7 +207,7 @@ export class Negotiation {
   /** B accepts and deposits; A retries a failed deployment or tops up while funding. */
   async deposit(ctl: ChannelController, amount: bigint | undefined, opts: ProgressOptions): Promise<ChannelView> {
     // One at a time: the capability says DEPOSIT_UNDER_WAY while one runs.
-    const can = ctl.actions().deposit;
+    const can = ctl.actions({ chainJudges: true }).deposit;
     if (!can.ok) throw new NodeError(can.code, `${can.why}`);
     ctl.depositing = true;
     this.ctx.changed(ctl);

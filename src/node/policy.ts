@@ -27,6 +27,11 @@ export const sleep = (ms: number): Promise<void> => new Promise<void>((r) => set
 /** A deployment or deposit sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
 export const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
 /**
+ * How long after a deployment or deposit of this node a funding channel is not declined unless the chain shows
+ * it landed: its wallet message's validity starts after the reads that prepare it, which may retry (generous).
+ */
+export const DECLINE_WAIT_MS = 10 * 60_000;
+/**
  * How long accepting a proposal waits for the partner's deployment before it says what to do (ms): longer than a
  * lost deployment takes to be sent again by the partner's node (redeploy.ts) and to land.
  */

@@ -2,7 +2,7 @@
 // that says what is wrong and what to do. No channel disappears from the list. A lost or corrupt record beside
 // states both signed is rebuilt from the contract on chain and the journal (rebuild.ts).
 import { Channel } from '../core/channel.js';
-import { chainNowEstimate } from './mayland.js';
+import { bindClock } from './mayland.js';
 import { SynError, codeOf, messageOf, nextStep } from '../core/errors.js';
 import { addressText } from '../core/format.js';
 import { shownContract as shown } from './addresses.js';
@@ -48,7 +48,7 @@ export async function recoverChannels(
         continue;
       }
       const { ctl, head } = got;
-      ctl.chainNow = () => chainNowEstimate(ctx);
+      bindClock(ctl, ctx);
       ctx.channels.set(ctl.id, ctl);
       if (head.repaired?.damaged) {
         const message = `channel ${shown(ctl)}: the last record of its journal (${head.repaired.bytesDropped} bytes) is damaged on disk (whole, but its checksum fails: not a torn write); it was cut and kept beside the journal (torn-*.bin). If it held the latest state both signed, this node lost it: connect to your partner (the nodes resync the states one lacks), or import a backup`;

@@ -59,6 +59,24 @@ test('withdraw and leave before the lock, with a deposit of this party sent and 
   }
 });
 
+test('a deposit or deployment of this party that may still land: no deposit, decline or refund offered, with the time to wait', () => {
+  const funding = { ...input('funding'), me: 'B' as const, off: null, depositedMine: 0n, depositInFlight: true, mayLandS: 170, declineWaitS: 590 };
+  const c = capabilities(funding);
+  assert.deepEqual([c.deposit.ok, c.decline.ok, c.refund.ok], [false, false, false]);
+  assert.match((c.deposit as { why: string }).why, /your deposit sent earlier is not on chain yet and may still land: wait about 170 s/);
+  assert.equal((c.deposit as { code: string }).code, 'DEPOSIT_UNDER_WAY');
+  assert.match((c.decline as { why: string }).why, /may still land .*wait about 590 s, then decline again/);
+  assert.match((c.refund as { why: string }).why, /may still land: wait for it/);
+  // the deposit's own wait is over, decline's margin is not: deposit is offered again, decline still waits
+  const later = capabilities({ ...funding, depositInFlight: false, mayLandS: 0, declineWaitS: 300 });
+  assert.deepEqual([later.deposit.ok, later.decline.ok], [true, false]);
+  const accepted = capabilities({ ...input('accepted'), off: null, depositedMine: 0n, depositInFlight: true, mayLandS: 100, declineWaitS: 520 });
+  assert.match((accepted.deposit as { why: string }).why, /your deployment \(it carries your deposit\) sent earlier .* wait about 100 s/);
+  assert.match((accepted.decline as { why: string }).why, /your deployment may still land .*wait about 100 s/);
+  const over = capabilities({ ...funding, depositInFlight: false, mayLandS: 0, declineWaitS: 0 });
+  assert.deepEqual([over.deposit.ok, over.decline.ok], [true, true]);
+});
+
 test("a payment before the channel opens names this party's missing step; an ended channel says to open a new one; a locked one takes no deposit", () => {
   const why = (o: Partial<CapabilityInput>, action: 'send' | 'createEmpty' | 'requestEmpty' | 'deposit' | 'withdraw' = 'send') => (capabilities({ ...input('open'), ...o })[action] as { why: string }).why;
   const before = { off: null };

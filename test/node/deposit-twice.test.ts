@@ -51,6 +51,11 @@ withPair('a deposit whose send failed without saying whether it went out is not 
   await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
   // It may still land: deposit again says so and sends nothing.
   await assert.rejects(p.bob.deposit(), (e: { code?: string; message?: string }) => e.code === 'DEPOSIT_UNDER_WAY' && /may still land: wait \d+ s/.test(e.message ?? ''));
+  // What the menus, buttons and `channels` show (as after a restart): no deposit, decline or refund offered.
+  const shown = p.bob.currentChannel()!.actions;
+  assert.deepEqual([shown.deposit, shown.decline, shown.refund].map((c) => (c.ok ? 'ok' : c.code)), ['DEPOSIT_UNDER_WAY', 'TIMEOUT', 'NOTHING_DEPOSITED']);
+  assert.match(shown.refund.ok ? '' : shown.refund.why, /may still land/);
+  await assert.rejects(p.bob.decline(), (e: { code?: string; message?: string }) => e.code === 'TIMEOUT' && /may still land.*wait/.test(e.message ?? ''));
   assert.equal(sent, 1);
   // It lands late: the node follows it, the channel locks with one deposit of Bob's.
   await real(...lost!);
@@ -150,6 +155,21 @@ withPair('a deposit marked while the local clock was ahead may be sent again onc
   p.chain.advanceTime(WALLET_MESSAGE_TTL + 61);
   assert.equal((await p.bob.deposit()).depositB, TON('4'));
   assert.equal(d.sent(), 2);
+});
+
+withPair('the view offers deposit again by itself once a deposit shown as "may still land" can no longer land', async (p) => {
+  (p.chain as { deposit: Deposit }).deposit = async (_w, _c, _amount, o) => {
+    // signed long ago: by the chain's clock it may land for 2 s more
+    await o?.beforeSend?.({ validUntil: (await p.chain.now()) - 58 });
+    throw new ChainError('TIMEOUT', 'injected: the deposit was not seen on chain in time', { sent: true });
+  };
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  assert.equal(p.bob.currentChannel()!.actions.deposit.ok, false);
+  const updated = await waitForEvent(p.bob, 'channelUpdated', (e) => e.channel.actions.deposit.ok, 10_000);
+  assert.equal(updated.channel.actions.decline.ok, false, "decline's longer margin still runs");
 });
 
 test("the deposit that completes both answers with the channel locked, not funding with a refund offered", async () => {
