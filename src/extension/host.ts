@@ -223,11 +223,11 @@ export class NodeHost implements vscode.Disposable {
     return this.starting;
   }
 
-  /** How many channels of a data folder may hold money (in their contract, or unreadable); 0 when another process holds it. */
+  /** How many channels of a data folder may hold money (in their contract, a deployment under way, or unreadable); 0 when another process holds it. */
   async moneyIn(dir: string): Promise<number> {
     if (!existsSync(dir)) return 0;
     const phases = await factory.channelPhases(dir).catch(() => null);
-    return phases ? phases.filter((p) => inContract(p) || p === 'unreadable').length : 0;
+    return phases ? phases.filter((p) => inContract(p) || p === 'deploying' || p === 'unreadable').length : 0;
   }
 
   /** The error of the last failed start (what an automatic start reports). */

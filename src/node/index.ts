@@ -16,7 +16,7 @@ import { tunablesOf, type NodeTunables } from './context.js';
 import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { DataDir } from './store/index.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
-import { inContract } from './uiRules.js';
+import { needsNode } from './uiRules.js';
 
 export { ChannelNode, NodeError } from './ChannelNode.js';
 export type * from './types.js';
@@ -153,12 +153,13 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
 }
 
 /**
- * Whether a data folder holds channels with money in a contract (funding to closing), without starting a node: the
- * extension starts its node at start-up when it does. null when it cannot tell (another process holds the folder).
+ * Whether a data folder holds channels the node has work for (money in a contract, a deployment or an acceptance
+ * under way: needsNode), without starting a node: the extension starts its node at start-up when it does. null
+ * when it cannot tell (another process holds the folder).
  */
 export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
   const phases = await channelPhases(dataDir);
-  return phases === null ? null : phases.some(inContract);
+  return phases === null ? null : phases.some(needsNode);
 }
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */

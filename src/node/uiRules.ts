@@ -14,6 +14,14 @@ export function inContract(phase: string): boolean {
   return phase === 'funding' || phase === 'locked' || phase === 'open' || phase === 'closing';
 }
 
+/**
+ * A channel the node has work for as it starts: money in its contract, or a deployment or deposit under way (A's
+ * deployment carries A's deposit; B's acceptance waits for it, and B hears when its deposit can go in).
+ */
+export function needsNode(phase: string): boolean {
+  return inContract(phase) || phase === 'accepted' || phase === 'deploying';
+}
+
 /** A channel this node watches: money in its contract, and a contract this version reads (v1 is only listed). */
 export function watchedHere(ch: Pick<ChannelView, 'phase' | 'legacy'>): boolean {
   return inContract(ch.phase) && !ch.legacy;
