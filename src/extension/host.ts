@@ -10,6 +10,7 @@ import { inContract } from '../node/uiRules.js';
 import { DemoRunner } from './demoHost.js';
 import { Elsewhere, type Unwatched } from './elsewhere.js';
 import { KeyStore } from './keys.js';
+import { lookAgainWhile } from './lockWatch.js';
 import * as factory from './nodeFactory.js';
 import type { DevnetServer } from './nodeFactory.js';
 import { nodeConfig } from './nodeConfig.js';
@@ -395,7 +396,31 @@ export class NodeHost implements vscode.Disposable {
 
   private setStatus(s: NodeStatus): void {
     this._status = s;
+    if (s === 'locked') this.lockLook ??= lookAgainWhile(() => this.lockFreed());
+    else {
+      this.lockLook?.stop();
+      this.lockLook = null;
+    }
     this.fireChanged();
+  }
+
+  /** looks again at a data folder another process holds, while the status says so */
+  private lockLook: { stop(): void } | null = null;
+
+  /** The held folder is free: this window's node starts there if it has channels to watch. */
+  private async lockFreed(): Promise<boolean> {
+    if (this._status !== 'locked') return true;
+    if (this.main || this.starting) return false;
+    const network = this.network;
+    const live = await factory.hasLiveChannels(this.dataDir(network)).catch(() => null);
+    if (live === null || this._status !== 'locked' || this.network !== network) return false;
+    this._lastError = null;
+    this.setStatus('stopped');
+    this.log(`the ${network} data folder is free again: the window or process that held it stopped`);
+    if (!live) return true; // nothing to watch: the user starts the node when they want it
+    const why = `SynChannel: the window that watched your ${network} channels stopped: starting the node here…`;
+    void this.ensureNode({ why }).then(() => this.tell('info', `SynChannel: the window or process that watched your ${network} channels stopped: this window's node watches them now.`), () => undefined);
+    return true;
   }
 
   fireChanged(): void {
@@ -417,6 +442,7 @@ export class NodeHost implements vscode.Disposable {
     for (const off of this.subs.values()) off();
     this.subs.clear();
     if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.lockLook?.stop();
     this.changed.dispose();
     this.nodeEvents.dispose();
   }

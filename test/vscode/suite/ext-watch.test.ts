@@ -127,6 +127,25 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     }
   });
 
+  it('a data folder held by another process: once that process is gone, the window no longer says it is watched there', async () => {
+    await stopMine();
+    const base = join(tmp, 'held-then-free');
+    await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
+    const holder = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'sandbox', '--data', join(base, 'sandbox')]);
+    try {
+      await holder.event('ready');
+      assert.equal(await ext.test.startup(), 'locked');
+      assert.match(ext.status().text, /watched by another window/);
+    } finally {
+      await holder.kill9();
+    }
+    await until('the status to stop saying "watched by another window"', async () => {
+      await ext.test.settle();
+      return !/watched by another window/.test(ext.status().text);
+    }, 30_000);
+    assert.ok(ext.test.log().some((l) => /the sandbox data folder is free again/.test(l)), 'said in the log');
+  });
+
   it('channels the node cannot load are tree rows with their code and next step, counted in the status bar; Stop warns and Create Key is refused', async () => {
     await stopMine();
     // Alice's channel under this window's sandbox key: not the channel's key
