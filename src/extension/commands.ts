@@ -17,6 +17,7 @@ import { lifecycleCommands } from './lifecycleCommands.js';
 import type { ModelBuilder } from './model.js';
 import type { PickItem, Prompts } from './prompts.js';
 import { setupCommands } from './setupCommands.js';
+import type { UnderWay } from './underWay.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
 import { TypedAmounts, isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, shortAddress } from './util.js';
@@ -56,6 +57,8 @@ export interface CommandDeps {
   tree: ChannelTreeProvider;
   treeView: vscode.TreeView<TreeElement>;
   balances: BalancesPanel;
+  /** notes the long commands while they run (a window reload cuts them short); default: none noted */
+  underWay?: UnderWay;
 }
 
 /** What every command group gets: the extension's parts and the target helpers. */
@@ -85,9 +88,11 @@ export class Commands implements CommandContext {
   readonly treeView: vscode.TreeView<TreeElement>;
   readonly balances: BalancesPanel;
   readonly amounts = new TypedAmounts();
+  private readonly noted: Pick<UnderWay, 'run'>;
 
   constructor(d: CommandDeps) {
     ({ host: this.host, prompts: this.prompts, model: this.model, tree: this.tree, treeView: this.treeView, balances: this.balances } = d);
+    this.noted = d.underWay ?? { run: (_name, fn) => fn() };
   }
 
   get lastFailure(): CommandFailure | null {
@@ -107,7 +112,7 @@ export class Commands implements CommandContext {
     // A key binding (not the palette) makes Send and Sign act on the row selected in the SynChannel view.
     args = keyTarget(name, args, this.treeView.selection[0]);
     try {
-      const result = await handler(...args);
+      const result = await this.noted.run(name, () => handler(...args));
       if (MOVES_WALLET.includes(name)) this.balances.invalidateWallets();
       this.host.fireChanged();
       return result;

@@ -19,6 +19,7 @@ import { foreignKeyNotices } from './foreignKey.js';
 import { Prompts, type PromptRecord, type ScriptedAnswer } from './prompts.js';
 import { StatusBar } from './statusBar.js';
 import { ChannelTreeProvider, type TreeElement, type TreeSnapshotItem } from './tree.js';
+import { UnderWay, cutShortWords } from './underWay.js';
 
 /** Test-mode only: drive the prompts, read the log, run the start-up check, feed the notifications an event. */
 export interface SynChannelTestApi {
@@ -46,6 +47,8 @@ export interface SynChannelTestApi {
   countdown(): boolean;
   /** the value this extension last set for a context key (synchannel.<key>) */
   contextKey(key: string): unknown;
+  /** notes `command` as under way in an extension host that never ends it (as one a window reload cut short) */
+  cutShort(command: string): void;
 }
 
 /** What activate() returns: a read-only window into the extension for tests and tools. */
@@ -95,7 +98,8 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
       void prompts.notify('info', `SynChannel: copied ${text}`);
     },
   );
-  const commands = new Commands({ host: nodeHost, prompts, model, tree, treeView, balances });
+  const underWay = new UnderWay(context.workspaceState);
+  const commands = new Commands({ host: nodeHost, prompts, model, tree, treeView, balances, underWay });
   commands.register(context);
   const status = new StatusBar(nodeHost, model, treeView);
   const notes = partnerNotifications(nodeHost, prompts);
@@ -122,11 +126,15 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   const startup = async () => {
     const r = await nodeHost.startIfLive().catch((e: unknown) => (nodeHost.log(`start-up check: ${String(e)}`, 'warn'), 'nothing' as const));
     if (r === 'failed') await commands.report('startNode', nodeHost.startError);
+    // what the window before a reload was doing, cut short: its own words were shown nowhere
+    const left = await underWay.taken().catch(() => []);
+    if (left.length) void prompts.notify('warning', `SynChannel: ${cutShortWords(left, !!nodeHost.mainNode)}`);
     return r;
   };
   setTimeout(() => void startup(), 0);
 
-  return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, testMode });
+  const cutShort = (command: string) => void new UnderWay(context.workspaceState, 1).run(command, () => new Promise(() => undefined));
+  return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, cutShort, testMode });
 }
 
 interface Parts {
@@ -140,6 +148,7 @@ interface Parts {
   notes: ReturnType<typeof partnerNotifications>;
   keys: ReturnType<typeof contextKeys>;
   startup: () => Promise<string>;
+  cutShort: (command: string) => void;
   testMode: boolean;
 }
 
@@ -222,7 +231,7 @@ async function restartForSettings(nodeHost: NodeHost, prompts: Prompts, commands
 
 /** The API activate() returns (with the test hooks in test mode only). */
 function publicApi(p: Parts): SynChannelApi {
-  const { nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, testMode } = p;
+  const { nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, cutShort, testMode } = p;
   return {
     commands: COMMAND_NAMES.map((c) => `synchannel.${c}`),
     tree: { snapshot: () => tree.snapshot() },
@@ -275,6 +284,7 @@ function publicApi(p: Parts): SynChannelApi {
             settle: () => model.rebuild(),
             countdown: () => model.counting,
             contextKey: (key: string) => keys.value(key),
+            cutShort,
           },
         }
       : {}),

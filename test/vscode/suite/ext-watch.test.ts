@@ -146,6 +146,18 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(ext.test.log().some((l) => /the sandbox data folder is free again/.test(l)), 'said in the log');
   });
 
+  it('a command a window reload cut short is told by the next activation, once', async () => {
+    ext.test.cutShort('withdraw');
+    ext.test.clearPrompts();
+    await ext.test.startup();
+    const said = await until('told', () => notices(ext).find((n) => /reloaded or closed while a close \(withdraw\) was under way/.test(n.message)), 10_000);
+    assert.equal(said.level, 'warning');
+    assert.match(said.message, /run it again if it did not happen/);
+    ext.test.clearPrompts();
+    await ext.test.startup();
+    assert.ok(!notices(ext).some((n) => /reloaded or closed while/.test(n.message)), 'told once');
+  });
+
   it('channels the node cannot load are tree rows with their code and next step, counted in the status bar; Stop warns and Create Key is refused', async () => {
     await stopMine();
     // Alice's channel under this window's sandbox key: not the channel's key

@@ -1,0 +1,86 @@
+// Commands under way when the window reloads or closes. VS Code takes the window's side away before the extension
+// stops, so what an interrupted command says ("the node stopped, but …") is shown nowhere. Each long command is
+// noted in the workspace's state while it runs; the next activation says which ones were cut short. Pure (a
+// Memento is all it needs).
+
+/** The workspace state it writes to (vscode.Memento's two methods). */
+export interface StateStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+/** The commands that wait for the chain or the partner, in words. */
+const LONG: Readonly<Record<string, string>> = {
+  deposit: 'a deposit',
+  refund: 'a refund',
+  decline: 'declining a channel',
+  withdraw: 'a close (withdraw)',
+  withdrawStep: 'a close with an earlier state',
+  leave: 'a close with the deposits (leave)',
+  challenge: 'a challenge',
+  finish: 'finishing a close',
+  send: 'a payment',
+  open: 'opening a channel',
+};
+
+const KEY = 'synchannel.underWay';
+/** At most this many kept (one window runs a few at a time). */
+const MAX = 20;
+
+export interface UnderWayEntry {
+  id: string;
+  command: string;
+  /** when it started (unix ms) */
+  at: number;
+  /** the extension host that ran it */
+  pid: number;
+}
+
+function valid(x: unknown): x is UnderWayEntry {
+  const e = x as Partial<UnderWayEntry> | null;
+  return !!e && typeof e.id === 'string' && typeof e.command === 'string' && typeof e.at === 'number' && typeof e.pid === 'number';
+}
+
+export class UnderWay {
+  private next = 0;
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly pid = process.pid,
+  ) {}
+
+  /** Runs `fn`, noted as under way while it runs when `command` is a long one. */
+  async run<T>(command: string, fn: () => Promise<T>): Promise<T> {
+    if (!Object.hasOwn(LONG, command)) return fn();
+    const entry: UnderWayEntry = { id: `${this.pid}-${++this.next}`, command, at: Date.now(), pid: this.pid };
+    void this.state.update(KEY, [...this.list(), entry].slice(-MAX));
+    try {
+      return await fn();
+    } finally {
+      void this.state.update(KEY, this.list().filter((e) => e.id !== entry.id));
+    }
+  }
+
+  /** What an earlier extension host of this workspace left under way, taken (said once). */
+  async taken(): Promise<UnderWayEntry[]> {
+    const all = this.list();
+    const left = all.filter((e) => e.pid !== this.pid);
+    if (left.length) await this.state.update(KEY, all.filter((e) => e.pid === this.pid));
+    return left;
+  }
+
+  private list(): UnderWayEntry[] {
+    const v = this.state.get<unknown>(KEY);
+    return Array.isArray(v) ? v.filter(valid) : [];
+  }
+}
+
+/** What to say about commands cut short; `nodeRuns`: the node runs again (it shows the channels as they are now). */
+export function cutShortWords(left: readonly UnderWayEntry[], nodeRuns: boolean): string {
+  const what = [...new Set(left.map((e) => LONG[e.command] ?? e.command))];
+  const list = what.length === 1 ? what[0]! : `${what.slice(0, -1).join(', ')} and ${what.at(-1)!}`;
+  const when = new Date(Math.min(...left.map((e) => e.at))).toLocaleTimeString();
+  const now = nodeRuns ? 'The node runs again: the SynChannel view shows your channels as they are now' : 'Start the node to see your channels as they are now';
+  const were = what.length === 1 ? 'was' : 'were';
+  return `the window was reloaded or closed while ${list} ${were} under way (started ${when}), so ${what.length === 1 ? 'its result was' : 'their results were'} not shown. ${now}, and what was sent is followed on chain; run it again if it did not happen.`;
+}

@@ -1,0 +1,51 @@
+// A window reload cuts the commands under way short, and VS Code takes the window's side away before the
+// extension stops: what they said then was shown nowhere. The long ones are noted while they run, and the next
+// activation says which were cut short (once).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UnderWay, cutShortWords, type StateStore } from '../../src/extension/underWay.js';
+
+function memento(): StateStore & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>();
+  return { data, get: <T>(k: string) => data.get(k) as T | undefined, update: (k, v) => (data.set(k, v), Promise.resolve()) };
+}
+
+test('a long command is noted while it runs and not after; a short one is never noted', async () => {
+  const m = memento();
+  const w = new UnderWay(m, 100);
+  let during: unknown;
+  await w.run('deposit', async () => void (during = m.data.get('synchannel.underWay')));
+  assert.deepEqual((during as { command: string }[]).map((e) => e.command), ['deposit']);
+  assert.deepEqual(m.data.get('synchannel.underWay'), []);
+  await assert.rejects(w.run('withdraw', () => Promise.reject(new Error('failed'))));
+  assert.deepEqual(m.data.get('synchannel.underWay'), [], 'cleared on failure too');
+  await w.run('balanceTon', async () => void (during = m.data.get('synchannel.underWay')));
+  assert.deepEqual(during, []);
+});
+
+test('the next extension host takes what the one before left under way, once; its own running commands stay', async () => {
+  const m = memento();
+  const before = new UnderWay(m, 100);
+  void before.run('withdraw', () => new Promise(() => undefined)); // the window reloads during the close
+  void before.run('send', () => new Promise(() => undefined));
+  const after = new UnderWay(m, 200);
+  let release: () => void = () => undefined;
+  const mine = after.run('deposit', () => new Promise<void>((r) => (release = r)));
+  const left = await after.taken();
+  assert.deepEqual(left.map((e) => e.command), ['withdraw', 'send']);
+  assert.deepEqual(await after.taken(), [], 'said once');
+  assert.deepEqual((m.data.get('synchannel.underWay') as { command: string }[]).map((e) => e.command), ['deposit']);
+  release();
+  await mine;
+  const words = cutShortWords(left, true);
+  assert.match(words, /the window was reloaded or closed while a close \(withdraw\) and a payment were under way \(started .*\), so their results were not shown\. The node runs again/);
+  assert.match(cutShortWords(left.slice(0, 1), false), /while a close \(withdraw\) was under way .* Start the node to see your channels/);
+});
+
+test('a damaged state is read as nothing under way', async () => {
+  const m = memento();
+  m.data.set('synchannel.underWay', [{ id: 1 }, 'x', null, { id: 'a', command: 'send', at: 1, pid: 5 }]);
+  assert.deepEqual((await new UnderWay(m, 6).taken()).map((e) => e.command), ['send']);
+  m.data.set('synchannel.underWay', 'nonsense');
+  assert.deepEqual(await new UnderWay(m, 6).taken(), []);
+});
