@@ -126,7 +126,8 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     leave: (t) => leave(c, t),
     channels: (t) => channels(c, t),
     decline: async (t) => {
-      const { node, ch } = await channel(c, t, 'decline');
+      // a deposit of ours that may still land: the node judges it by the chain's clock (the view estimates)
+      const { node, ch } = await channel(c, t, 'decline', ['TIMEOUT']);
       const r = await node.api.decline({ channel: ch.id });
       void c.info(`declined the channel with ${partnerOf(c, ch)}`);
       return r;

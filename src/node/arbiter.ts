@@ -159,9 +159,13 @@ export class Arbiter {
     this.firstTried.delete(ctl);
   }
 
-  /** One read of the chain as the node starts: a refused key or an endpoint out of reach is said at once. */
+  /**
+   * One read of the chain as the node starts: a refused key or an endpoint out of reach is said at once; the views
+   * of a deposit or deployment that may still land are told again by the chain's clock.
+   */
   checkChainAtStart(): void {
-    void this.health.checkAtStart(() => this.watched.size);
+    const marked = () => [...this.ctx.channels.values()].filter((c) => !c.ended && (c.rec.depositPending || c.rec.deploySentAt !== undefined));
+    void this.health.checkAtStart(() => this.watched.size, () => marked().forEach((c) => c.inFlightOver()));
   }
 
   stop(): void {

@@ -62,22 +62,26 @@ export class WatchHealth {
   }
 
   /**
-   * The read of the chain's time as a node on devnet or testnet starts. A refused key or an
+   * The read of the chain's time as the node starts (its skew kept, then `skewRead`). On devnet or testnet, a refused key or an
    * endpoint out of reach is said now: as WATCH_FAILING when channels are `watched`, else with its own code
    * (deposits, payouts and balances fail until it mends). Then it reads again every little while until it can, and
    * gives the all-clear unless a channel still fails. Anything else (a rate limit) is left to the watch.
    */
-  async checkAtStart(watched: () => number): Promise<void> {
+  async checkAtStart(watched: () => number, skewRead: () => void = () => undefined): Promise<void> {
     const chain = this.ctx.o.chain;
-    if (chain.kind === 'sandbox') return;
     const signal = this.stopper.signal;
-    const read = () => chain.now({ background: true, signal });
+    // the chain's clock against ours: what the views estimate (a deposit that may still land) starts from it
+    const read = () =>
+      chain.now({ background: true, signal }).then((now) => {
+        this.ctx.chainSkew = now - Date.now() / 1000;
+        skewRead();
+      });
     try {
       await read();
       return;
     } catch (e) {
       const code = codeOf(e);
-      if (signal.aborted || (code !== 'API_KEY_REJECTED' && code !== 'ENDPOINT_UNREACHABLE')) return;
+      if (chain.kind === 'sandbox' || signal.aborted || (code !== 'API_KEY_REJECTED' && code !== 'ENDPOINT_UNREACHABLE')) return;
       const n = watched();
       if (n && this.raised) return;
       if (n) this.alarm(`the node cannot read its ${n === 1 ? 'channel' : `${n} channels`} from the chain (${messageOf(e)})`);

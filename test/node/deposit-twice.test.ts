@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { Address } from '@ton/core';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
-import { waitForEvent } from '../../src/node/index.js';
+import { join } from 'node:path';
+import { createNode, waitForEvent } from '../../src/node/index.js';
 import { WALLET_MESSAGE_TTL } from '../../src/chain/index.js';
 import { withPair } from '../helpers/reads.js';
 import { TON, closePair, openPair, until, type Pair } from '../helpers/nodes.js';
@@ -170,6 +171,21 @@ withPair('the view offers deposit again by itself once a deposit shown as "may s
   assert.equal(p.bob.currentChannel()!.actions.deposit.ok, false);
   const updated = await waitForEvent(p.bob, 'channelUpdated', (e) => e.channel.actions.deposit.ok, 10_000);
   assert.equal(updated.channel.actions.decline.ok, false, "decline's longer margin still runs");
+});
+
+withPair("after a restart, a deposit shown as 'may still land' is judged by the chain's clock: one the chain says expired is offered again", async (p) => {
+  const d = depositLost(p);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await assert.rejects(p.bob.deposit(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  await p.bob.stop();
+  // the chain's clock passes the lost deposit's expiry; the local clock does not move
+  p.chain.advanceTime(WALLET_MESSAGE_TTL + 61);
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  await until('the view offers deposit again', () => p.bob.currentChannel()?.actions.deposit.ok, 10_000);
+  assert.equal((await p.bob.deposit()).depositB, TON('4'));
+  assert.equal(d.sent(), 2);
 });
 
 test("the deposit that completes both answers with the channel locked, not funding with a refund offered", async () => {
