@@ -49,6 +49,8 @@ export interface CapabilityInput {
   restored?: boolean;
   /** the partner declined the channel while it could not end here (a contract exists, or ours may land) */
   partnerDeclined?: boolean;
+  /** B: A's deployment carried A's deposit, and the contract no longer holds it (A took it back) */
+  partnerRefunded?: boolean;
   /** this node's party is another wallet (shown) than the one the node runs: only the defense goes on */
   otherWallet?: string | null;
 }
@@ -72,6 +74,9 @@ function deposit(i: CapabilityInput): Capability {
   }
   if (i.partnerDeclined && (i.life === 'accepted' || i.life === 'deploying')) {
     return no('PARTNER_DECLINED', 'your partner declined this channel: nothing more is deployed for it. If your deployment lands, the node follows it and you take your deposit back with refund; otherwise the node ends the channel once it can no longer land');
+  }
+  if (i.partnerRefunded && i.life === 'funding' && i.me === 'B' && i.depositedMine < i.expectedMine) {
+    return no('PARTNER_REFUNDED', 'your partner took their deposit back from the contract: a deposit of yours would wait for a lock that needs them to deposit again. Decline the channel (decline), or wait until they deposit again');
   }
   const mayPay = (i.life === 'proposed' && i.me === 'B') || (i.life === 'accepted' && i.me === 'A') || i.life === 'funding';
   if (i.depositRunning && mayPay) return no('DEPOSIT_UNDER_WAY', 'a deposit of yours to this channel is already under way: wait for its result');
@@ -102,6 +107,7 @@ const about = (s: number | undefined): string => (s ? `about ${s} s` : 'for it')
 
 function refund(i: CapabilityInput): Capability {
   if (i.life === 'funding' && i.depositedMine === 0n && i.depositInFlight) return no('NOTHING_DEPOSITED', beforeLock(i));
+  if (i.life === 'funding' && i.depositedMine === 0n && i.partnerRefunded) return no('NOTHING_DEPOSITED', 'you have no deposit in the contract, and your partner took theirs back: decline the channel to stop following it');
   if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', `you have no deposit in the contract: ${i.expectedMine > 0n ? 'deposit, or ' : ''}decline the channel to stop following it`);
   if (i.life === 'proposed' && i.me === 'B') return no('NOTHING_DEPOSITED', "nothing was deposited yet: accept your partner's proposal with deposit, or decline it");
   if (i.life === 'proposed') return no('NO_CONTRACT', 'nothing was deposited yet: your partner has not accepted your proposal');

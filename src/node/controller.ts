@@ -219,6 +219,7 @@ export class ChannelController {
       restorePending: this.rec.restorePending,
       restored: this.rec.restored === true,
       partnerDeclined: this.rec.partnerDeclined === true,
+      partnerRefunded: me === 'B' && this.rec.expectedDepositA > 0n && this.rec.depositA === 0n,
       otherWallet: this.otherWallet,
     });
   }

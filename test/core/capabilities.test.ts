@@ -77,6 +77,17 @@ test('a deposit or deployment of this party that may still land: no deposit, dec
   assert.deepEqual([over.deposit.ok, over.decline.ok], [true, true]);
 });
 
+test("B, once A took back the deposit its deployment carried: no deposit offered, and refund says to decline", () => {
+  const b = { ...input('funding'), me: 'B' as const, off: null, depositedMine: 0n, expectedMine: 4n, partnerRefunded: true };
+  const c = capabilities(b);
+  assert.equal(c.deposit.ok ? 'ok' : c.deposit.code, 'PARTNER_REFUNDED');
+  assert.match((c.deposit as { why: string }).why, /took their deposit back .*Decline the channel \(decline\)/);
+  assert.match((c.refund as { why: string }).why, /your partner took theirs back: decline the channel/);
+  assert.equal(c.decline.ok, true);
+  // A deposited again: deposit is offered
+  assert.equal(capabilities({ ...b, partnerRefunded: false }).deposit.ok, true);
+});
+
 test("a payment before the channel opens names this party's missing step; an ended channel says to open a new one; a locked one takes no deposit", () => {
   const why = (o: Partial<CapabilityInput>, action: 'send' | 'createEmpty' | 'requestEmpty' | 'deposit' | 'withdraw' = 'send') => (capabilities({ ...input('open'), ...o })[action] as { why: string }).why;
   const before = { off: null };

@@ -216,6 +216,11 @@ withPair("a partner's refund is told like its deposit: the last figure told is n
   assert.equal(e.amount, TON('3'));
   assert.equal(e.channel.depositA, 0n);
   await bob;
+  // Bob's view says what the node says: no deposit into a contract his partner left
+  const shown = p.bob.currentChannel()!.actions;
+  assert.equal(shown.deposit.ok ? 'ok' : shown.deposit.code, 'PARTNER_REFUNDED');
+  assert.match(shown.refund.ok ? '' : shown.refund.why, /your partner took theirs back: decline the channel|your deposit was sent and may still land/);
+  await assert.rejects(p.bob.deposit(), (x: { code?: string }) => x.code === 'PARTNER_REFUNDED');
   // Alice pays again into the deployed contract: nothing waits for a deployment.
   const said: string[] = [];
   await p.alice.deposit(TON('0.5'), { onProgress: (m) => said.push(m) });
