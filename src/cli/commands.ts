@@ -107,7 +107,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async deposit(a) {
     const amount = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
     // a deposit of ours that may still land: the node judges it by the chain's clock (the view estimates)
-    const ch = allowed(a, 'deposit', ['DEPOSIT_UNDER_WAY']);
+    const ch = allowed(a, 'deposit', ['MAY_STILL_LAND']);
     if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${formatTon(await a.node.balanceTon())} TON`);
     const c = await a.node.deposit(amount, { channel: ch.id, onProgress: (m) => a.io.say(m) });
     a.io.say(`Deposit done. Contract ${c.contract}: A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`);
@@ -121,7 +121,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return c;
   },
   async decline(a) {
-    const ch = allowed(a, 'decline', ['TIMEOUT']);
+    const ch = allowed(a, 'decline', ['MAY_STILL_LAND']);
     const c = await a.node.decline({ channel: ch.id });
     a.io.say(`Declined channel ${c.contract}`);
     return c;

@@ -83,7 +83,7 @@ function deposit(i: CapabilityInput): Capability {
   // sent earlier (before a restart, or its wait failed): a second one could land beside it
   if (i.depositInFlight && (i.life === 'funding' || (i.life === 'accepted' && i.me === 'A'))) {
     const what = i.life === 'funding' ? 'deposit' : 'deployment (it carries your deposit)';
-    return no('DEPOSIT_UNDER_WAY', `your ${what} sent earlier is not on chain yet and may still land: wait ${about(i.mayLandS)} (the node follows the contract), then run deposit again if it has not`);
+    return no('MAY_STILL_LAND', `your ${what} sent earlier is not on chain yet and may still land: wait ${about(i.mayLandS)} (the node follows the contract), then run deposit again if it has not`);
   }
   switch (i.life) {
     case 'proposed':
@@ -206,7 +206,7 @@ function decline(i: CapabilityInput): Capability {
   const wait = i.life === 'accepted' && i.me === 'A' ? i.mayLandS : i.life === 'funding' && i.depositedMine === 0n ? i.declineWaitS : 0;
   if (wait && (i.depositInFlight || i.life === 'funding')) {
     const what = i.life === 'accepted' ? 'your deployment' : 'your deposit (or deployment)';
-    return no('TIMEOUT', `${what} may still land (it is not seen on chain yet): wait ${about(wait)}, then decline again`);
+    return no('MAY_STILL_LAND', `${what} may still land (it is not seen on chain yet): wait ${about(wait)}, then decline again`);
   }
   if (i.life === 'proposed' || i.life === 'accepted') return OK;
   // A funding channel that holds nothing of mine is given up (the node reads the chain, and waits for a deposit of

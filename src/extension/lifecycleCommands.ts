@@ -127,7 +127,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     channels: (t) => channels(c, t),
     decline: async (t) => {
       // a deposit of ours that may still land: the node judges it by the chain's clock (the view estimates)
-      const { node, ch } = await channel(c, t, 'decline', ['TIMEOUT']);
+      const { node, ch } = await channel(c, t, 'decline', ['MAY_STILL_LAND']);
       const r = await node.api.decline({ channel: ch.id });
       void c.info(`declined the channel with ${partnerOf(c, ch)}`);
       return r;

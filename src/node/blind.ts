@@ -62,10 +62,10 @@ export class WatchHealth {
   }
 
   /**
-   * The read of the chain's time as the node starts (its skew kept, then `skewRead`). On devnet or testnet, a refused key or an
-   * endpoint out of reach is said now: as WATCH_FAILING when channels are `watched`, else with its own code
-   * (deposits, payouts and balances fail until it mends). Then it reads again every little while until it can, and
-   * gives the all-clear unless a channel still fails. Anything else (a rate limit) is left to the watch.
+   * The read of the chain's time as the node starts: its skew is kept, then `skewRead`. A failed read is tried again
+   * every little while until it reads. On devnet or testnet, a refused key or an endpoint out of reach is also said
+   * at once: as WATCH_FAILING when channels are `watched`, else with its own code (deposits, payouts and balances
+   * fail until it mends), with an all-clear once it reads (unless a channel still fails). A rate limit is not said.
    */
   async checkAtStart(watched: () => number, skewRead: () => void = () => undefined): Promise<void> {
     const chain = this.ctx.o.chain;
@@ -76,31 +76,35 @@ export class WatchHealth {
         this.ctx.chainSkew = now - Date.now() / 1000;
         skewRead();
       });
+    let said: 'channels' | 'chain' | null = null;
     try {
       await read();
       return;
     } catch (e) {
+      if (signal.aborted) return;
       const code = codeOf(e);
-      if (chain.kind === 'sandbox' || signal.aborted || (code !== 'API_KEY_REJECTED' && code !== 'ENDPOINT_UNREACHABLE')) return;
       const n = watched();
-      if (n && this.raised) return;
-      if (n) this.alarm(`the node cannot read its ${n === 1 ? 'channel' : `${n} channels`} from the chain (${messageOf(e)})`);
-      else this.ctx.emit({ type: 'error', code, level: code === 'API_KEY_REJECTED' ? 'error' : 'warning', message: `the node cannot read the chain (${messageOf(e)}): balances, deposits and closes fail until it can` });
-      await this.readUntilItCan(read, n > 0, signal);
+      if (chain.kind !== 'sandbox' && (code === 'API_KEY_REJECTED' || code === 'ENDPOINT_UNREACHABLE') && !(n && this.raised)) {
+        said = n ? 'channels' : 'chain';
+        if (n) this.alarm(`the node cannot read its ${n === 1 ? 'channel' : `${n} channels`} from the chain (${messageOf(e)})`);
+        else this.ctx.emit({ type: 'error', code, level: code === 'API_KEY_REJECTED' ? 'error' : 'warning', message: `the node cannot read the chain (${messageOf(e)}): balances, deposits and closes fail until it can` });
+        if (n) this.raised = true;
+      }
     }
+    await this.readUntilItCan(read, said, signal);
   }
 
-  /** After a failed read at start: reads again until it can, then says so (for channels: unless one still fails). */
-  private async readUntilItCan(read: () => Promise<unknown>, alarmed: boolean, signal: AbortSignal): Promise<void> {
-    if (alarmed) this.raised = true;
+  /** After a failed read at start: reads again until it can; then the all-clear for what was said. */
+  private async readUntilItCan(read: () => Promise<unknown>, said: 'channels' | 'chain' | null, signal: AbortSignal): Promise<void> {
     const again = Math.min(START_READ_AGAIN_MS, this.alarmMs);
     for (;;) {
       await delay(again, undefined, { signal, ref: false }).catch(() => undefined);
-      if (signal.aborted || (alarmed && !this.raised)) return; // stopped, or the channels' reads gave the all-clear
+      if (signal.aborted) return;
       if (!(await read().then(() => true, () => false))) continue;
       if (signal.aborted) return;
-      if (!alarmed) this.ctx.log('the node reads the chain again', 'warn');
-      else if (this.raised && !this.failing.size) {
+      if (said === 'chain') this.ctx.log('the node reads the chain again', 'warn');
+      // the channels' own reads may have given the all-clear already
+      else if (said === 'channels' && this.raised && !this.failing.size) {
         this.raised = false;
         this.ctx.log('the node reads the chain again: its channels are watched (a close by a partner is seen and challenged)', 'warn');
       }

@@ -76,7 +76,8 @@ export class ChannelController {
   chainNow: () => number = () => Date.now() / 1000;
   /** Called once a deposit or deployment of ours shown as "may still land" can no longer land (the view changes). */
   inFlightOver: () => void = () => undefined;
-  private inFlightTimer = false;
+  /** when the refresh of a "may still land" view is due (performance.now()), 0: none armed */
+  private inFlightDue = 0;
 
   constructor(
     public rec: ChannelRecord,
@@ -190,17 +191,25 @@ export class ChannelController {
     const now = this.chainNow();
     const mayLandS = sentMayLandFor(this.rec, now);
     const declineWaitS = sentMayLandFor(this.rec, now, DECLINE_WAIT_MS);
-    if (declineWaitS > 0 && !this.inFlightTimer) {
-      this.inFlightTimer = true;
-      const next = mayLandS > 0 ? mayLandS : declineWaitS;
-      this.later(() => ((this.inFlightTimer = false), this.inFlightOver()), next * 1000 + 1000);
+    if (declineWaitS > 0) {
+      // a sooner end (the chain's clock measured since) replaces the one armed
+      const due = performance.now() + (mayLandS > 0 ? mayLandS : declineWaitS) * 1000 + 1000;
+      if (!this.inFlightDue || due < this.inFlightDue - 1000) {
+        this.inFlightDue = due;
+        this.later(() => {
+          if (this.inFlightDue !== due) return;
+          this.inFlightDue = 0;
+          this.inFlightOver();
+        }, due - performance.now());
+      }
     }
     return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS };
   }
 
   /**
-   * `chainJudges`: for deposit and decline, which read the chain's time themselves for a message that may still
-   * land (the estimate here, after a local clock step, could refuse or allow wrongly); the views take it all.
+   * `chainJudges`: for deposit and decline, which read the chain themselves for a message that may still land and
+   * for a partner's refund (the estimate of the chain's time, or a record behind the chain, could refuse wrongly);
+   * the views take it all.
    */
   actions(o: { chainJudges?: boolean } = {}): Capabilities {
     const ch = this.channel;
@@ -219,7 +228,7 @@ export class ChannelController {
       restorePending: this.rec.restorePending,
       restored: this.rec.restored === true,
       partnerDeclined: this.rec.partnerDeclined === true,
-      partnerRefunded: me === 'B' && this.rec.expectedDepositA > 0n && this.rec.depositA === 0n,
+      partnerRefunded: !o.chainJudges && me === 'B' && this.rec.expectedDepositA > 0n && this.rec.depositA === 0n,
       otherWallet: this.otherWallet,
     });
   }

@@ -64,7 +64,8 @@ test('a deposit or deployment of this party that may still land: no deposit, dec
   const c = capabilities(funding);
   assert.deepEqual([c.deposit.ok, c.decline.ok, c.refund.ok], [false, false, false]);
   assert.match((c.deposit as { why: string }).why, /your deposit sent earlier is not on chain yet and may still land: wait about 170 s/);
-  assert.equal((c.deposit as { code: string }).code, 'DEPOSIT_UNDER_WAY');
+  assert.equal((c.deposit as { code: string }).code, 'MAY_STILL_LAND');
+  assert.equal((c.decline as { code: string }).code, 'MAY_STILL_LAND');
   assert.match((c.decline as { why: string }).why, /may still land .*wait about 590 s, then decline again/);
   assert.match((c.refund as { why: string }).why, /may still land: wait for it/);
   // the deposit's own wait is over, decline's margin is not: deposit is offered again, decline still waits
