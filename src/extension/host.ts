@@ -407,11 +407,19 @@ export class NodeHost implements vscode.Disposable {
   /** looks again at a data folder another process holds, while the status says so */
   private lockLook: { stop(): void } | null = null;
 
+  /** Looks at the folder in a row that found it free (a node restarting there frees it for a moment only). */
+  private freeLooks = 0;
+
   /** The held folder is free: this window's node starts there if it has channels to watch. */
   private async lockFreed(): Promise<boolean> {
     if (this._status !== 'locked') return true;
     if (this.main || this.starting) return false;
     const network = this.network;
+    // looked at without taking the lock, so a look never stands in the way of the holder starting again
+    const held = await factory.dataDirHeld(this.dataDir(network)).catch(() => true);
+    this.freeLooks = held ? 0 : this.freeLooks + 1;
+    if (this.freeLooks < 2) return false;
+    this.freeLooks = 0;
     const live = await factory.hasLiveChannels(this.dataDir(network)).catch(() => null);
     if (live === null || this._status !== 'locked' || this.network !== network) return false;
     this._lastError = null;

@@ -3,7 +3,7 @@
 // further still, in dist/heavy.js, which this bundle loads with its own @ton/core (one copy per process).
 import '../polyfill.js';
 
-export { channelKeys, channelPhases, createNode, createTeachingDemo, hasLiveChannels } from '../node/index.js';
+export { channelKeys, channelPhases, createNode, createTeachingDemo, hasLiveChannels, lockHeld } from '../node/index.js';
 export { mnemonicNew, mnemonicValidate } from '@ton/crypto';
 export { multiaddr } from '@multiformats/multiaddr';
 export { checkDialPeerId } from '../p2p/diagnose.js';

@@ -106,6 +106,11 @@ export async function hasLiveChannels(dataDir: string): Promise<boolean | null> 
   return (await load()).hasLiveChannels(dataDir);
 }
 
+/** Whether a live process holds a data folder, read without taking its lock. Loads the node bundle. */
+export async function dataDirHeld(dataDir: string): Promise<boolean> {
+  return (await load()).lockHeld(dataDir);
+}
+
 /** The phases of a data folder's channels, read without starting a node; null when another process holds it. */
 export async function channelPhases(dataDir: string): Promise<string[] | null> {
   return (await load()).channelPhases(dataDir);

@@ -53,11 +53,11 @@ export class UnderWay {
   async run<T>(command: string, fn: () => Promise<T>): Promise<T> {
     if (!Object.hasOwn(LONG, command)) return fn();
     const entry: UnderWayEntry = { id: `${this.pid}-${++this.next}`, command, at: Date.now(), pid: this.pid };
-    void this.state.update(KEY, [...this.list(), entry].slice(-MAX));
+    this.save([...this.list(), entry].slice(-MAX));
     try {
       return await fn();
     } finally {
-      void this.state.update(KEY, this.list().filter((e) => e.id !== entry.id));
+      this.save(this.list().filter((e) => e.id !== entry.id));
     }
   }
 
@@ -69,6 +69,11 @@ export class UnderWay {
     return left;
   }
 
+  /** Not awaited (a payment does not wait for the disk); a failure (the window closing) is dropped. */
+  private save(list: UnderWayEntry[]): void {
+    Promise.resolve(this.state.update(KEY, list)).catch(() => undefined);
+  }
+
   private list(): UnderWayEntry[] {
     const v = this.state.get<unknown>(KEY);
     return Array.isArray(v) ? v.filter(valid) : [];
@@ -78,9 +83,12 @@ export class UnderWay {
 /** What to say about commands cut short; `nodeRuns`: the node runs again (it shows the channels as they are now). */
 export function cutShortWords(left: readonly UnderWayEntry[], nodeRuns: boolean): string {
   const what = [...new Set(left.map((e) => LONG[e.command] ?? e.command))];
-  const list = what.length === 1 ? what[0]! : `${what.slice(0, -1).join(', ')} and ${what.at(-1)!}`;
-  const when = new Date(Math.min(...left.map((e) => e.at))).toLocaleTimeString();
-  const now = nodeRuns ? 'The node runs again: the SynChannel view shows your channels as they are now' : 'Start the node to see your channels as they are now';
-  const were = what.length === 1 ? 'was' : 'were';
-  return `the window was reloaded or closed while ${list} ${were} under way (started ${when}), so ${what.length === 1 ? 'its result was' : 'their results were'} not shown. ${now}, and what was sent is followed on chain; run it again if it did not happen.`;
+  const one = what.length === 1;
+  const list = one ? what[0]! : `${what.slice(0, -1).join(', ')} and ${what.at(-1)!}`;
+  const when = new Date(Math.min(...left.map((e) => e.at))).toLocaleString();
+  const view = nodeRuns ? 'The SynChannel view shows your channels as they are now' : 'The SynChannel view shows your channels as they are once the node runs again';
+  return (
+    `the window was reloaded or closed while ${list} ${one ? 'was' : 'were'} under way (started ${when}), so ${one ? 'its result was' : 'their results were'} not shown. ` +
+    `${view}: look there before you run ${one ? 'it' : 'them'} again, since ${one ? 'it' : 'each'} may have gone through.`
+  );
 }

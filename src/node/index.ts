@@ -21,7 +21,7 @@ import { needsNode } from './uiRules.js';
 export { ChannelNode, NodeError } from './ChannelNode.js';
 export type * from './types.js';
 export { createTeachingDemo, waitForEvent, type TeachingDemo, type DemoStep } from './demo.js';
-export { makeFolders } from './store/index.js';
+export { lockHeld, makeFolders } from './store/index.js';
 
 export type KeySource =
   | { mnemonic: string[] }

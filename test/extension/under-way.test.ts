@@ -38,8 +38,8 @@ test('the next extension host takes what the one before left under way, once; it
   release();
   await mine;
   const words = cutShortWords(left, true);
-  assert.match(words, /the window was reloaded or closed while a close \(withdraw\) and a payment were under way \(started .*\), so their results were not shown\. The node runs again/);
-  assert.match(cutShortWords(left.slice(0, 1), false), /while a close \(withdraw\) was under way .* Start the node to see your channels/);
+  assert.match(words, /the window was reloaded or closed while a close \(withdraw\) and a payment were under way \(started .*\), so their results were not shown\. The SynChannel view shows your channels as they are now: look there before you run them again, since each may have gone through\./);
+  assert.match(cutShortWords(left.slice(0, 1), false), /while a close \(withdraw\) was under way .* as they are once the node runs again: look there before you run it again/);
 });
 
 test('a damaged state is read as nothing under way', async () => {

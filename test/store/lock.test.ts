@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DataDir, StoreError } from '../../src/node/store/index.js';
+import { DataDir, StoreError, lockHeld } from '../../src/node/store/index.js';
 import { firstLine, runChild, startChild } from './child.js';
 import { tempDir } from './helpers.js';
 
@@ -75,4 +75,25 @@ test('three processes race for a folder with a stale lock: exactly one gets it',
     for (const k of kids) k.proc.kill('SIGKILL');
     await Promise.all(kids.map((k) => k.exited));
   }
+});
+
+test('a look at the lock (lockHeld) tells a live holder from none or a gone one, and never takes the lock', async () => {
+  await using d = await tempDir();
+  assert.equal(await lockHeld(d.path), false, 'no lock file');
+  const holder = startChild('hold', d.path);
+  try {
+    await firstLine(holder);
+    assert.equal(await lockHeld(d.path), true, 'a live process holds it');
+  } finally {
+    holder.proc.kill('SIGKILL');
+    await holder.exited;
+  }
+  assert.equal(await lockHeld(d.path), false, 'its holder was killed');
+  await writeLock(d.path, { pid: deadPid() });
+  assert.equal(await lockHeld(d.path), false, 'a dead pid');
+  assert.equal(JSON.parse(await readFile(join(d.path, LOCK), 'utf8')).pid === process.pid, false, 'the look took nothing');
+  const dd = await DataDir.open(d.path);
+  assert.equal(await lockHeld(d.path), true, 'this process holds it');
+  await dd.close();
+  assert.equal(await lockHeld(d.path), false);
 });

@@ -5,6 +5,7 @@ export { StoreError, type StoreErrorCode } from './errors.js';
 export type { JournalEntry } from './codec.js';
 export type { ChannelHead, ChannelStorage } from './types.js';
 export { DataDir, makeFolders } from './datadir.js';
+export { lockHeld } from './lock.js';
 export { FileChannelStorage } from './channel.js';
 export { decodeJournal, type DecodedJournal } from './scan.js';
 export { fsError } from './errors.js';

@@ -72,6 +72,23 @@ function alive(h: Holder, path: string): boolean {
   }
 }
 
+/**
+ * Whether a live process holds the data folder `dir` (read without taking the lock: a look never stands in the way
+ * of a node starting there). A lock file being written counts as held.
+ */
+export async function lockHeld(dir: string): Promise<boolean> {
+  const path = join(dir, LOCK_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return false;
+    throw e;
+  }
+  const h = parseHolder(text);
+  return !h || alive(h, path);
+}
+
 function lockedError(path: string, h: Holder | null): StoreError {
   const who = !h
     ? 'another process that is starting'

@@ -152,7 +152,7 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     await ext.test.startup();
     const said = await until('told', () => notices(ext).find((n) => /reloaded or closed while a close \(withdraw\) was under way/.test(n.message)), 10_000);
     assert.equal(said.level, 'warning');
-    assert.match(said.message, /run it again if it did not happen/);
+    assert.match(said.message, /look there before you run it again, since it may have gone through/);
     ext.test.clearPrompts();
     await ext.test.startup();
     assert.ok(!notices(ext).some((n) => /reloaded or closed while/.test(n.message)), 'told once');
