@@ -34,8 +34,8 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
     }
     return vscode.commands.executeCommand('synchannel.open', isTarget(t) ? t : undefined, a, b);
   }
-  // a deposit of ours that may still land: the node judges it by the chain's clock (the view estimates)
-  const ch = await c.channelForAction(node, t, 'deposit', ['MAY_STILL_LAND']);
+  // a deposit of ours that may still land, a partner's refund: the node judges them by the chain (the view estimates)
+  const ch = await c.channelForAction(node, t, 'deposit', ['MAY_STILL_LAND', 'PARTNER_REFUNDED']);
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await node.api.balanceTon().catch(() => null);
   const exact = exactDeposit(ch, expected);

@@ -397,7 +397,8 @@ export class NodeHost implements vscode.Disposable {
   private setStatus(s: NodeStatus): void {
     this._status = s;
     if (s === 'locked') this.lockLook ??= lookAgainWhile(() => this.lockFreed());
-    else {
+    this.freeLooks = 0; // a new start, or end, of the looks
+    if (s !== 'locked') {
       this.lockLook?.stop();
       this.lockLook = null;
     }
@@ -413,7 +414,10 @@ export class NodeHost implements vscode.Disposable {
   /** The held folder is free: this window's node starts there if it has channels to watch. */
   private async lockFreed(): Promise<boolean> {
     if (this._status !== 'locked') return true;
-    if (this.main || this.starting) return false;
+    if (this.main || this.starting) {
+      this.freeLooks = 0;
+      return false;
+    }
     const network = this.network;
     // looked at without taking the lock, so a look never stands in the way of the holder starting again
     const held = await factory.dataDirHeld(this.dataDir(network)).catch(() => true);

@@ -196,11 +196,12 @@ export class ChannelController {
       const due = performance.now() + (mayLandS > 0 ? mayLandS : declineWaitS) * 1000 + 1000;
       if (!this.inFlightDue || due < this.inFlightDue - 1000) {
         this.inFlightDue = due;
+        // at most an hour ahead (a clock far off must not overflow the timer): it looks again then
         this.later(() => {
           if (this.inFlightDue !== due) return;
           this.inFlightDue = 0;
           this.inFlightOver();
-        }, due - performance.now());
+        }, Math.min(due - performance.now(), 3_600_000));
       }
     }
     return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS };

@@ -97,3 +97,15 @@ test('a look at the lock (lockHeld) tells a live holder from none or a gone one,
   await dd.close();
   assert.equal(await lockHeld(d.path), false);
 });
+
+test('an unreadable lock file its writer left (a minute old) is free to a look as to an open; one being written is held', async () => {
+  await using d = await tempDir();
+  const path = join(d.path, LOCK);
+  await writeFile(path, '');
+  assert.equal(await lockHeld(d.path), true, 'being written');
+  const old = new Date(Date.now() - 60_000);
+  await utimes(path, old, old);
+  assert.equal(await lockHeld(d.path), false, 'left unreadable');
+  const dd = await DataDir.open(d.path); // an open takes it over too
+  await dd.close();
+});

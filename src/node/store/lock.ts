@@ -74,7 +74,8 @@ function alive(h: Holder, path: string): boolean {
 
 /**
  * Whether a live process holds the data folder `dir` (read without taking the lock: a look never stands in the way
- * of a node starting there). A lock file being written counts as held.
+ * of a node starting there). As an open judges it: a lock file being written (unreadable, under FRESH_MS old)
+ * counts as held, one its writer left unreadable does not.
  */
 export async function lockHeld(dir: string): Promise<boolean> {
   const path = join(dir, LOCK_FILE);
@@ -86,7 +87,7 @@ export async function lockHeld(dir: string): Promise<boolean> {
     throw e;
   }
   const h = parseHolder(text);
-  return !h || alive(h, path);
+  return h ? alive(h, path) : (await ageMs(path)) < FRESH_MS;
 }
 
 function lockedError(path: string, h: Holder | null): StoreError {
