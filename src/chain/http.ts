@@ -66,21 +66,29 @@ const PACE_SHARE = 0.9;
 /** Until when (performance.now()) a pacer holds every request after a 429. */
 const heldUntil = new WeakMap<PQueue, number>();
 
-/** A 429 holds every request to that endpoint for `ms`, not only the one refused: the limit is for all of them. */
-function holdPacer(q: PQueue | null, ms: number): void {
+/**
+ * A 429 holds every request to that endpoint for `ms`, not only the one refused: the limit is for all of them.
+ * Exported for its test.
+ */
+export function holdPacer(q: PQueue | null, ms: number): void {
   if (!q || ms <= 0) return;
   const until = performance.now() + ms;
   if ((heldUntil.get(q) ?? 0) >= until) return;
   heldUntil.set(q, until);
   q.pause();
-  setTimeout(() => {
-    if ((heldUntil.get(q) ?? 0) > performance.now() + 1) return; // held longer since: that timer resumes it
+  // A timer may fire before performance.now() says its time came (the event loop's clock lags under load; a held
+  // longer since): it waits out what is left, never leaving the queue paused with no timer to start it.
+  const resume = () => {
+    const left = (heldUntil.get(q) ?? 0) - performance.now();
+    if (left > 1) return void setTimeout(resume, Math.ceil(left)).unref();
     heldUntil.delete(q);
     q.start();
-  }, ms).unref();
+  };
+  setTimeout(resume, ms).unref();
 }
 
-function pacerFor(url: string, perSecond: number | undefined): PQueue | null {
+/** The pacer of an endpoint at a rate (null: not paced). Exported for its test. */
+export function pacerFor(url: string, perSecond: number | undefined): PQueue | null {
   if (!perSecond || perSecond <= 0 || !Number.isFinite(perSecond)) return null;
   const key = `${perSecond} ${url}`;
   let q = pacers.get(key);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Address } from '@ton/core';
 import { TonClientChain, type Chain } from '../../src/chain/index.js';
 import { openChain } from '../../src/node/index.js';
+import { holdPacer, pacerFor } from '../../src/chain/http.js';
 
 let server: Server;
 let base: string;
@@ -128,4 +129,20 @@ describe('TonClientChain request pacing', () => {
     assert.equal(arrivals.length, stopped, 'no read after the watches stopped');
     await c.close();
   });
+});
+
+test("a 429's hold ends even when its timer fires before performance.now() says its time came (the loop's clock lags under load)", async () => {
+  const q = pacerFor('http://127.0.0.1:9/hold-early', 10)!;
+  const realNow = performance.now.bind(performance);
+  let lag = 0;
+  performance.now = () => realNow() - lag;
+  try {
+    holdPacer(q, 20);
+    assert.equal(q.isPaused, true);
+    lag = 10; // when the timer fires, 10 ms of the hold are still left by performance.now()
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(q.isPaused, false, 'the queue was left paused with no timer to start it');
+  } finally {
+    performance.now = realNow;
+  }
 });
