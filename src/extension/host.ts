@@ -3,20 +3,20 @@
 // Everything else in the extension reads through this object.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
 import { inContract } from '../node/uiRules.js';
 import { DemoRunner } from './demoHost.js';
 import { Elsewhere, type Unwatched } from './elsewhere.js';
+import { DevnetHolder } from './devnetHolder.js';
 import { KeyStore } from './keys.js';
-import { lookAgainWhile } from './lockWatch.js';
+import { FolderLookout } from './lockWatch.js';
 import * as factory from './nodeFactory.js';
 import type { DevnetServer } from './nodeFactory.js';
-import { nodeConfig } from './nodeConfig.js';
+import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
-import { ExtensionError, errorCode, errorMessage, settingFolder, type Redactor } from './util.js';
+import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
@@ -53,7 +53,6 @@ export class NodeHost implements vscode.Disposable {
   private starting: Promise<HostedNode> | null = null;
   /** the user's node being stopped: a start waits for it (its data folder stays locked until then) */
   private stopping: Promise<void> | null = null;
-  private devnet: DevnetServer | null = null;
   private _status: NodeStatus = 'stopped';
   private _lastError: { code: string; message: string } | null = null;
   /** what the last failed start threw (an automatic start reports it) */
@@ -129,19 +128,11 @@ export class NodeHost implements vscode.Disposable {
 
   /** A data dir per network (channels of each network are kept apart). */
   dataDir(network: NetworkKind): string {
-    return join(this.customDir()?.path ?? this.ctx.globalStorageUri.fsPath, network);
+    return dataDirOf(network, this.ctx.globalStorageUri.fsPath);
   }
 
-  /** What is wrong with synchannel.dataDir (a relative path: the node does not start on it), or null. */
   dataDirProblem(): string | null {
-    const p = this.customDir()?.problem;
-    return p ? `synchannel.dataDir ${p}` : null;
-  }
-
-  /** synchannel.dataDir ("~" expanded), or null when it is not set. */
-  private customDir(): { path: string; problem?: string } | null {
-    const custom = vscode.workspace.getConfiguration('synchannel').get<string>('dataDir', '').trim();
-    return custom ? settingFolder(custom, homedir()) : null;
+    return dataDirProblem();
   }
 
   // ---- logging --------------------------------------------------------------------------------------------------
@@ -193,7 +184,7 @@ export class NodeHost implements vscode.Disposable {
       try {
         const problem = this.dataDirProblem();
         if (problem) throw new ExtensionError('BAD_INPUT', `${problem}. The node did not start`);
-        const config = await nodeConfig(network, this.dataDir(network), this.keys, this.devnet?.url ?? null, (why) => this.settingLeftOut(why));
+        const config = await nodeConfig(network, this.dataDir(network), this.keys, this.devnets.current?.url ?? null, (why) => this.settingLeftOut(why));
         const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
         const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
         const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served(), autoMode: config.autoMode ?? true };
@@ -335,26 +326,15 @@ export class NodeHost implements vscode.Disposable {
 
   // ---- devnet ---------------------------------------------------------------------------------------------------
 
+  private readonly devnets = new DevnetHolder(() => this.ctx.globalStorageUri.fsPath, (l) => this.log(l), () => this.fireChanged());
   get devnetServer(): DevnetServer | null {
-    return this.devnet;
+    return this.devnets.current;
   }
-
-  async startDevnet(port: number): Promise<DevnetServer> {
-    if (this.devnet) return this.devnet;
-    this.devnet = await factory.startDevnet({ port, dataDir: join(this.ctx.globalStorageUri.fsPath, 'devnet-chain'), log: (l) => this.log(`[devnet] ${l}`) });
-    this.log(`devnet serving at ${this.devnet.url}`);
-    this.fireChanged();
-    return this.devnet;
+  startDevnet(port: number): Promise<DevnetServer> {
+    return this.devnets.start(port);
   }
-
-  async stopDevnet(): Promise<boolean> {
-    const d = this.devnet;
-    if (!d) return false;
-    this.devnet = null;
-    await d.stop();
-    this.log('devnet stopped');
-    this.fireChanged();
-    return true;
+  stopDevnet(): Promise<boolean> {
+    return this.devnets.stop();
   }
 
   // ---- the teaching demo (demoHost.ts DemoRunner) ---------------------------------------------------------------
@@ -396,43 +376,27 @@ export class NodeHost implements vscode.Disposable {
 
   private setStatus(s: NodeStatus): void {
     this._status = s;
-    if (s === 'locked') this.lockLook ??= lookAgainWhile(() => this.lockFreed());
-    this.freeLooks = 0; // a new start, or end, of the looks
-    if (s !== 'locked') {
-      this.lockLook?.stop();
-      this.lockLook = null;
-    }
+    this.lookout.status(s === 'locked');
     this.fireChanged();
   }
 
   /** looks again at a data folder another process holds, while the status says so */
-  private lockLook: { stop(): void } | null = null;
-
-  /** Looks at the folder in a row that found it free (a node restarting there frees it for a moment only). */
-  private freeLooks = 0;
+  private readonly lookout = new FolderLookout({
+    network: () => this.network,
+    locked: () => this._status === 'locked',
+    busy: () => !!(this.main || this.starting),
+    dataDir: (n) => this.dataDir(n),
+    freed: (network, live) => this.folderFreed(network, live),
+  });
 
   /** The held folder is free: this window's node starts there if it has channels to watch. */
-  private async lockFreed(): Promise<boolean> {
-    if (this._status !== 'locked') return true;
-    if (this.main || this.starting) {
-      this.freeLooks = 0;
-      return false;
-    }
-    const network = this.network;
-    // looked at without taking the lock, so a look never stands in the way of the holder starting again
-    const held = await factory.dataDirHeld(this.dataDir(network)).catch(() => true);
-    this.freeLooks = held ? 0 : this.freeLooks + 1;
-    if (this.freeLooks < 2) return false;
-    this.freeLooks = 0;
-    const live = await factory.hasLiveChannels(this.dataDir(network)).catch(() => null);
-    if (live === null || this._status !== 'locked' || this.network !== network) return false;
+  private folderFreed(network: NetworkKind, live: boolean): void {
     this._lastError = null;
     this.setStatus('stopped');
     this.log(`the ${network} data folder is free again: the window or process that held it stopped`);
-    if (!live) return true; // nothing to watch: the user starts the node when they want it
+    if (!live) return; // nothing to watch: the user starts the node when they want it
     const why = `SynChannel: the window that watched your ${network} channels stopped: starting the node here…`;
     void this.ensureNode({ why }).then(() => this.tell('info', `SynChannel: the window or process that watched your ${network} channels stopped: this window's node watches them now.`), () => undefined);
-    return true;
   }
 
   fireChanged(): void {
@@ -454,7 +418,7 @@ export class NodeHost implements vscode.Disposable {
     for (const off of this.subs.values()) off();
     this.subs.clear();
     if (this.changeTimer) clearTimeout(this.changeTimer);
-    this.lockLook?.stop();
+    this.lookout.stop();
     this.changed.dispose();
     this.nodeEvents.dispose();
   }

@@ -1,10 +1,29 @@
 // The user's node's configuration from the settings, per network.
 import * as vscode from 'vscode';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkKind } from '../node/types.js';
 import { periodsFor } from '../node/periods.js';
 import type { KeyStore } from './keys.js';
 import { multiaddr, type NodeConfig } from './nodeFactory.js';
+import { settingFolder } from './util.js';
+
+/** synchannel.dataDir ("~" expanded), or null when it is not set. */
+function customDir(): { path: string; problem?: string } | null {
+  const custom = vscode.workspace.getConfiguration('synchannel').get<string>('dataDir', '').trim();
+  return custom ? settingFolder(custom, homedir()) : null;
+}
+
+/** A network's data folder: under synchannel.dataDir, else under the extension's storage `storage`. */
+export function dataDirOf(network: NetworkKind, storage: string): string {
+  return join(customDir()?.path ?? storage, network);
+}
+
+/** What is wrong with synchannel.dataDir (a relative path: the node does not start on it), or null. */
+export function dataDirProblem(): string | null {
+  const p = customDir()?.problem;
+  return p ? `synchannel.dataDir ${p}` : null;
+}
 
 /** `leftOut`: a setting this network does not take, said in words (the node starts without it). */
 export async function nodeConfig(network: NetworkKind, dataDir: string, keys: KeyStore, devnetUrl: string | null, leftOut: (why: string) => void): Promise<NodeConfig> {
