@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { codeOf, messageOf } from '../core/errors.js';
 import type { NodeContext } from './context.js';
+import { chainNowRead } from './mayland.js';
 import type { ChannelController } from './controller.js';
 import { shownContract } from './addresses.js';
 
@@ -71,11 +72,7 @@ export class WatchHealth {
     const chain = this.ctx.o.chain;
     const signal = this.stopper.signal;
     // the chain's clock against ours: what the views estimate (a deposit that may still land) starts from it
-    const read = () =>
-      chain.now({ background: true, signal }).then((now) => {
-        this.ctx.chainSkew = now - Date.now() / 1000;
-        skewRead();
-      });
+    const read = () => chainNowRead(this.ctx, { background: true, signal }).then(skewRead);
     let said: 'channels' | 'chain' | null = null;
     try {
       await read();

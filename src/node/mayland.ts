@@ -5,6 +5,7 @@
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { WALLET_MESSAGE_TTL } from '../chain/base.js';
+import type { ReadOptions } from '../chain/types.js';
 import { DEPLOY_MAY_LAND_MS } from './policy.js';
 import type { ChannelRecord } from './record.js';
 
@@ -51,8 +52,8 @@ export function sentMayLandFor(rec: ChannelRecord, chainNow: number, waitMs = DE
  * The chain's time read now (the node's skew kept for estimates). A failed read throws: a decision made on the
  * local clock instead is the one these marks must not make (its caller waits, or stops with the error).
  */
-export async function chainNowRead(ctx: NodeContext): Promise<number> {
-  const now = await ctx.o.chain.now();
+export async function chainNowRead(ctx: NodeContext, o: ReadOptions = {}): Promise<number> {
+  const now = await ctx.o.chain.now(o);
   ctx.chainSkew = now - Date.now() / 1000;
   return now;
 }
