@@ -15,19 +15,17 @@ import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } 
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
 import { WatchHealth } from './blind.js';
+import { WatchWarning } from './watchwarn.js';
+import { chainNowRead, keepSkew } from './mayland.js';
 import { NodeError } from './errors.js';
 import { depositsSeen, type ChannelRecord } from './record.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
-  /** The last warning shown, and whether its all-clear was shown since */
-  warned: { text: string; at: number; more: number; cleared: boolean } | null;
+  warning: WatchWarning;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
 }
-
-/** How long the same warning of a watch is counted instead of logged again (ms). */
-const REPEAT_WARNING_MS = 60_000;
 
 /**
  * A close state read directly (a poke, a hint): a close already seen whose step rose in the same window is a
@@ -95,7 +93,7 @@ export class Arbiter {
       recheck: false,
       lowest: null,
       initialTimer: null,
-      warned: null,
+      warning: new WatchWarning(this.ctx),
       challengedWith: null,
       wake: null,
       attempt: null,
@@ -110,7 +108,7 @@ export class Arbiter {
         },
         onReadAgain: () => this.readAgain(ctl),
         // the time left shown while closing follows the chain's clock, also after a step of the local one
-        onNow: (now) => void (this.ctx.chainSkew = now - Date.now() / 1000),
+        onNow: (now) => keepSkew(this.ctx, now),
       }),
     };
     this.watched.set(ctl, w);
@@ -121,30 +119,15 @@ export class Arbiter {
     this.armInitialTimer(ctl);
   }
 
-  /** A watch's warning; the same one again within REPEAT_WARNING_MS is counted, not logged (a poll each time). */
+  /** A watch's warning (repeats counted, not logged: watchwarn.ts). */
   private warn(ctl: ChannelController, text: string): void {
-    const w = this.watched.get(ctl);
-    const now = Date.now();
-    const last = w?.warned;
-    if (last && last.text === text && now - last.at < REPEAT_WARNING_MS) {
-      last.more++;
-      return;
-    }
-    const more = last?.text === text && last.more ? ` (${last.more} more time(s) in the last ${Math.round((now - last.at) / 1000)} s)` : '';
-    if (w) w.warned = { text, at: now, more: 0, cleared: false };
-    this.ctx.log(`${text}${more}`, 'warn');
+    this.watched.get(ctl)?.warning.warn(text);
   }
 
-  /**
-   * The all-clear after a watch's warning, at the warning's level: whoever saw the warning hears when it is over.
-   * Once per warning shown: an endpoint failing every other poll gives a warning and an all-clear a minute.
-   */
+  /** A read as expected after failures: the health check and the warning's all-clear. */
   private readAgain(ctl: ChannelController): void {
     this.health.ok(ctl);
-    const last = this.watched.get(ctl)?.warned;
-    if (!last || last.cleared) return;
-    last.cleared = true;
-    this.ctx.log(`watching ${shown(ctl)}: the chain reads as expected again (the warning is over)`, 'warn');
+    this.watched.get(ctl)?.warning.clear(shown(ctl));
   }
 
   unwatch(ctl: ChannelController): void {
@@ -322,7 +305,7 @@ export class Arbiter {
         const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
         ctl.rec.close = { step, submitter, deadline: e.deadline };
         // The chain clock is only for the time left shown: the defense never waits for it.
-        void this.measureSkew().then(() => ctx.changed(ctl));
+        void chainNowRead(this.ctx).catch(() => null).then(() => ctx.changed(ctl));
         await ctl.run(() => {
           if (!ctl.channel.isClosing) ctl.channel.markClosing();
         });
@@ -345,7 +328,7 @@ export class Arbiter {
       }
       case 'deadlinePassed':
         ctl.deadlinePassed = true;
-        this.ctx.chainSkew = e.now - Date.now() / 1000;
+        keepSkew(this.ctx, e.now);
         await ctx.transition(ctl, 'deadlinePassed');
         return;
       case 'closed':
@@ -359,20 +342,13 @@ export class Arbiter {
     const deadline = ctl.rec.close?.deadline;
     if (ctl.life !== 'closing' || ctl.deadlinePassed || deadline === undefined) return;
     let failed: unknown = null;
-    const now = await this.measureSkew((e) => (failed = e));
+    const now = await chainNowRead(this.ctx).catch((e: unknown) => ((failed = e), null));
     if (now !== null && now >= deadline) ctl.deadlinePassed = true;
     // Over by this clock, and the chain unread: its failure is the answer, not "still open until" a past time.
     if (o.forFinish && now === null && failed && Date.now() / 1000 + this.ctx.chainSkew >= deadline) {
       const at = new Date(deadline * 1000).toISOString();
       throw new NodeError(codeOf(failed), `the challenge window ended at ${at} (chain time) by this node's clock, but the chain could not be read to confirm it: ${messageOf(failed)}. The node finishes the close by itself once it reads the chain`);
     }
-  }
-
-  /** Chain time beside local time, for the time left in views (the sandbox and the devnet move the chain clock). */
-  private async measureSkew(onError?: (e: unknown) => void): Promise<number | null> {
-    const now = await this.ctx.o.chain.now().catch((e: unknown) => (onError?.(e), null));
-    if (now !== null) this.ctx.chainSkew = now - Date.now() / 1000;
-    return now;
   }
 
   private armInitialTimer(ctl: ChannelController): void {

@@ -54,8 +54,13 @@ export function sentMayLandFor(rec: ChannelRecord, chainNow: number, waitMs = DE
  */
 export async function chainNowRead(ctx: NodeContext, o: ReadOptions = {}): Promise<number> {
   const now = await ctx.o.chain.now(o);
-  ctx.chainSkew = now - Date.now() / 1000;
+  keepSkew(ctx, now);
   return now;
+}
+
+/** Keeps the chain's clock beside the local one, from a chain time just read (views' time left, estimates). */
+export function keepSkew(ctx: NodeContext, chainNow: number): void {
+  ctx.chainSkew = chainNow - Date.now() / 1000;
 }
 
 /**
