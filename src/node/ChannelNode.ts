@@ -21,15 +21,16 @@ import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
 import { settleDeclined } from './decline.js';
 import { recoverChannels, recoverLater } from './recovery.js';
-import { foreignRecord, partnerAddressOf } from './record.js';
+import { partnerAddressOf } from './record.js';
 import { Outbound } from './outbound.js';
 import { announced } from './reports.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import { stoppable, type StoppableChain } from './stoppable.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, ExportResult, ImportView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { addressTextOf, rawTextOf, shownContract } from './addresses.js';
+import { addressTextOf, rawTextOf } from './addresses.js';
 import { channelView } from './views.js';
+import { exportBackup, importBackup } from './backups.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
@@ -364,35 +365,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return [...this.broken];
   }
 
-  async exportBackup(file: string): Promise<ExportResult> {
-    const r = await this.ctx.data.exportTo(file);
-    const skipped = r.skipped.map(({ id, error }) => {
-      const ctl = this.ctx.channels.get(id);
-      return { channel: ctl ? shownContract(ctl) : id, code: (error as { code?: string }).code ?? 'INTERNAL', message: error.message };
-    });
-    return { channels: r.channels, skipped };
+  exportBackup(file: string): Promise<ExportResult> {
+    return exportBackup(this.ctx, file);
   }
 
-  async importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
-    // Another network's channels: kept in this folder (a CLI folder serves every network), or left out (a folder
-    // of this network alone, as the extension's).
-    const network = (raw: unknown) => String((raw as { network?: unknown } | null)?.network);
-    const leave = o.otherNetworks === 'leave' ? (raw: unknown) => (network(raw) !== this.ctx.o.network ? network(raw) : null) : undefined;
-    const r = await this.ctx.data.importFrom(file, { foreign: (raw) => foreignRecord(raw, this.ctx), ...(leave ? { leave } : {}) });
-    for (const id of r.imported) {
-      const old = this.ctx.channels.get(id);
-      if (old) this.arbiter.unwatch(old);
-    }
-    const more = await recoverChannels(this.ctx, this.negotiation, (ctl) => this.resumeChannel(ctl), { only: new Set(r.imported), restored: true });
-    // The restored channels replace their broken entries (in place: the retries share the list).
-    for (let i = this.broken.length - 1; i >= 0; i--) if (r.imported.includes(this.broken[i]!.id)) this.broken.splice(i, 1);
-    this.broken.push(...more);
-    // A partner online now is asked at once (otherwise on its next connection).
-    for (const id of r.imported) {
-      const ctl = this.ctx.channels.get(id);
-      if (ctl && this.ctx.sessionOf(ctl)?.connected) this.sync.resync(ctl);
-    }
-    return { imported: r.imported, kept: r.kept, left: r.left.map((x) => ({ channel: x.channel, network: x.why })) };
+  importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
+    const parts = { ctx: this.ctx, arbiter: this.arbiter, negotiation: this.negotiation, sync: this.sync, broken: this.broken };
+    return importBackup({ ...parts, resume: (ctl) => this.resumeChannel(ctl) }, file, o);
   }
 
   async stop(): Promise<void> {
