@@ -16,10 +16,9 @@ import {
 } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import type { KeyPair } from '../core/signer.js';
-import { exitCodeMessage, exitCodeName } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { abortedError, sleep, withOpSignal } from './http.js';
-import { friendly, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
+import { checkContractTx, friendly, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
 import { WalletLocks } from './walletLocks.js';
 import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
@@ -242,7 +241,7 @@ export abstract class WalletChain {
       ),
       signal,
     );
-    const r = await sent(what, this.checkContractTx(tx, what, target, signal), signal);
+    const r = await sent(what, checkContractTx(tx, what, target, () => this.rejectionReason(target, signal)), signal);
     let sentBack = 0n;
     for (const m of tx.outMessages.values()) if (m.info.type === 'internal' && m.info.dest.equals(wallet.address)) sentBack += m.info.value.coins;
     const fees = walletTx.totalFees.coins + tx.totalFees.coins;
@@ -352,34 +351,6 @@ export abstract class WalletChain {
     throw new ChainError('WALLET_REJECTED', `the wallet processed the message but sent nothing for ${what}${code !== undefined ? ` (action phase result ${code})` : ''}: check its balance and retry`, {
       exitCode: code,
     });
-  }
-
-  /** The contract's transaction of our message: success, or a typed error with the exit code and what it means. */
-  private async checkContractTx(tx: Transaction, what: string, target: Address, signal: AbortSignal): Promise<Pick<TxResult, 'hash' | 'lt' | 'exitCode' | 'gasUsed'>> {
-    const d = tx.description;
-    if (d.type !== 'generic') throw new ChainError('CONTRACT_REJECTED', `unexpected ${d.type} transaction on the channel contract for ${what}`);
-    if (d.computePhase.type === 'skipped') {
-      throw new ChainError(
-        'NOT_DEPLOYED',
-        `there is no channel contract at ${friendly(target)} (${d.computePhase.reason}): it is not deployed yet (or frozen by unpaid storage fees); the coins came back to the wallet`,
-        { address: friendly(target) },
-      );
-    }
-    if (!d.computePhase.success) {
-      const code = d.computePhase.exitCode;
-      const name = exitCodeName(code);
-      const why = (await this.rejectionReason(target, signal).catch(() => null)) ?? exitCodeMessage(code);
-      throw new ChainError('CONTRACT_REJECTED', `the channel contract rejected ${what}${name ? ` (${name}, exit code ${code})` : ` (exit code ${code})`}: ${why}`, {
-        exitCode: code,
-      });
-    }
-    if (d.actionPhase && !d.actionPhase.success) {
-      const code = d.actionPhase.resultCode;
-      throw new ChainError('CONTRACT_REJECTED', `the channel contract could not send its messages for ${what} (action phase result ${code}): ${exitCodeMessage(code)}`, {
-        exitCode: code,
-      });
-    }
-    return { hash: tx.hash().toString('hex'), lt: tx.lt, exitCode: d.computePhase.exitCode, gasUsed: d.computePhase.gasUsed };
   }
 
   /** Why the contract at `target` refused a message, when its state says more than the exit code (null: it does not). */

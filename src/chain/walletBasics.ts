@@ -1,7 +1,9 @@
 // What the wallet half of every Chain shares with the rest of the chain layer: an account as read, the wallet's
-// reserve and message lifetime, an address as shown, and errors as the chain layer types them.
-import { beginCell, storeMessage, type Address, type Cell, type Message } from '@ton/core';
-import { ChannelContractError } from '../contract/index.js';
+// reserve and message lifetime, an address as shown, errors as the chain layer types them, and the check of a
+// contract's transaction.
+import { beginCell, storeMessage, type Address, type Cell, type Message, type Transaction } from '@ton/core';
+import { ChannelContractError, exitCodeMessage, exitCodeName } from '../contract/index.js';
+import type { TxResult } from './types.js';
 import { ChainError } from './errors.js';
 
 export interface AccountInfo {
@@ -35,4 +37,32 @@ export function toChainError(e: unknown): Error {
 /** Serialised message hash, e.g. for logs. */
 export function messageHash(m: Message): Buffer {
   return beginCell().store(storeMessage(m)).endCell().hash();
+}
+
+/** The contract's transaction of our message: success, or a typed error with the exit code and what it means. */
+export async function checkContractTx(tx: Transaction, what: string, target: Address, reason: () => Promise<string | null>): Promise<Pick<TxResult, 'hash' | 'lt' | 'exitCode' | 'gasUsed'>> {
+  const d = tx.description;
+  if (d.type !== 'generic') throw new ChainError('CONTRACT_REJECTED', `unexpected ${d.type} transaction on the channel contract for ${what}`);
+  if (d.computePhase.type === 'skipped') {
+    throw new ChainError(
+      'NOT_DEPLOYED',
+      `there is no channel contract at ${friendly(target)} (${d.computePhase.reason}): it is not deployed yet (or frozen by unpaid storage fees); the coins came back to the wallet`,
+      { address: friendly(target) },
+    );
+  }
+  if (!d.computePhase.success) {
+    const code = d.computePhase.exitCode;
+    const name = exitCodeName(code);
+    const why = (await reason().catch(() => null)) ?? exitCodeMessage(code);
+    throw new ChainError('CONTRACT_REJECTED', `the channel contract rejected ${what}${name ? ` (${name}, exit code ${code})` : ` (exit code ${code})`}: ${why}`, {
+      exitCode: code,
+    });
+  }
+  if (d.actionPhase && !d.actionPhase.success) {
+    const code = d.actionPhase.resultCode;
+    throw new ChainError('CONTRACT_REJECTED', `the channel contract could not send its messages for ${what} (action phase result ${code}): ${exitCodeMessage(code)}`, {
+      exitCode: code,
+    });
+  }
+  return { hash: tx.hash().toString('hex'), lt: tx.lt, exitCode: d.computePhase.exitCode, gasUsed: d.computePhase.gasUsed };
 }
