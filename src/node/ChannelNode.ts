@@ -266,8 +266,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const live = !!peer && this.sessions.all().some((x) => x.connected && x.partner.peerId === peer);
     const s = await this.ctx.o.p2p.connect(multiaddr, opts);
     this.attach(s);
-    // Remembered for the redial after a restart, when it is the address that answered; not waited for.
-    if (!live) this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
+    // Remembered for the redial after a restart, when it is the address that answered: on disk before connect
+    // returns (nothing is written into the folder after a stop); a failed write is said, the connection stays.
+    if (!live) await this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
     else if (this.sessions.dialledAt(s) !== multiaddr) this.ctx.log(`already connected to this partner: ${multiaddr} was not tried, nor kept for the redial after a restart`, 'warn');
     return this.sessions.view(s, true);
   }

@@ -69,3 +69,15 @@ test('an address pasted with quotes to a partner already connected is known as t
     await closePair(p);
   }
 });
+
+test('the address a connect dialled is on disk when connect returns (a stop right after it writes nothing later)', async () => {
+  const p = await openPair();
+  try {
+    // openPair: bob dialled alice's first LAN address; nothing may be written into bob's folder after this point
+    const dialled = p.alice.served()!.lan[0]!;
+    const saved = JSON.parse(await readFile(join(p.dir, 'bob', 'partners.json'), 'utf8')) as { dialled: Record<string, string> };
+    assert.ok(Object.values(saved.dialled).includes(dialled), 'the dialled address is remembered');
+  } finally {
+    await closePair(p);
+  }
+});
