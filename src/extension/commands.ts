@@ -66,9 +66,9 @@ export interface CommandContext extends CommandDeps {
   nodeFor(t: unknown, start: boolean): Promise<HostedNode>;
   channelFor(node: HostedNode, t: unknown): ChannelView;
   /**
-   * The channel a command that does `action` acts on: its target's; without one, the one channel that allows it,
-   * a choice when several do, else the current channel's reason (thrown) unless it is one of `waitable` (the
-   * node waits for it to pass).
+   * The channel a command that does `action` acts on: its target's; without one, the one channel that allows it
+   * or refuses it with one of `waitable` (the node waits for it to pass), a choice when several do, else the
+   * current channel's reason (thrown).
    */
   channelForAction(node: HostedNode, t: unknown, action: Action, waitable?: readonly string[]): Promise<ChannelView>;
   /** an information message ("SynChannel: " + message) with buttons */
@@ -191,7 +191,7 @@ export class Commands implements CommandContext {
 
   async channelForAction(node: HostedNode, t: unknown, action: Action, waitable: readonly string[] = []): Promise<ChannelView> {
     if (!(isTarget(t) && targetChannel(t))) {
-      const choice = channelsFor(node.api.channels(), action);
+      const choice = channelsFor(node.api.channels(), action, waitable);
       if (choice.kind === 'one') return choice.ch;
       if (choice.kind === 'many') {
         const hosted = this.host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }));

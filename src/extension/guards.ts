@@ -115,9 +115,16 @@ export function keyChange(o: {
 
 export type ChannelChoice = { kind: 'one'; ch: ChannelView } | { kind: 'many'; list: ChannelView[] } | { kind: 'none' };
 
-/** The channels that allow `action` now (ChannelView.actions): the one a palette command acts on, or a choice. */
-export function channelsFor(views: readonly ChannelView[], action: Action): ChannelChoice {
-  const list = views.filter((c) => c.actions[action].ok);
+/**
+ * The channels that allow `action` now (ChannelView.actions), or whose refusal is one of `waitable` (the codes the
+ * command leaves to the node, which waits for them to pass: the CLI counts them so too): the one a palette command
+ * acts on, or a choice.
+ */
+export function channelsFor(views: readonly ChannelView[], action: Action, waitable: readonly string[] = []): ChannelChoice {
+  const list = views.filter((c) => {
+    const can = c.actions[action];
+    return can.ok || waitable.includes(can.code);
+  });
   if (list.length === 1) return { kind: 'one', ch: list[0]! };
   return list.length ? { kind: 'many', list } : { kind: 'none' };
 }

@@ -149,6 +149,21 @@ describe('which channel a palette command acts on', () => {
     assert.deepEqual(s.kind === 'many' && s.list.map((x) => x.id), ['kQa', 'kQc']);
     assert.equal(channelsFor([a, b], 'finish').kind, 'none');
   });
+
+  test('a channel whose refusal the command waits out (its waitable codes) counts, as the CLI counts it', () => {
+    const later = (code: 'MAY_STILL_LAND' | 'TOO_EARLY' | 'NOT_YOUR_TURN') => ({ ok: false as const, code, why: 'later' });
+    const landing = channel({ id: 'kQl', phase: 'deploying', actions: { ...allNo, deposit: later('MAY_STILL_LAND') } });
+    const d = channelsFor([a, landing], 'deposit', ['MAY_STILL_LAND', 'PARTNER_REFUNDED']);
+    assert.equal(d.kind === 'one' && d.ch.id, 'kQl', 'the one channel where the deposit waits for the chain');
+    assert.equal(channelsFor([a, landing], 'deposit').kind, 'none', 'not waitable for this command: nothing');
+    const closing = channel({ id: 'kQf', phase: 'closing', actions: { ...allNo, finish: later('TOO_EARLY') } });
+    const f = channelsFor([a, closing, b], 'finish', ['TOO_EARLY']);
+    assert.equal(f.kind === 'one' && f.ch.id, 'kQf');
+    const theirTurn = channel({ id: 'kQt', actions: { ...allNo, send: later('NOT_YOUR_TURN') } });
+    const s = channelsFor([a, theirTurn, b], 'send', ['PENDING_STATE', 'NOT_YOUR_TURN']);
+    assert.deepEqual(s.kind === 'many' && s.list.map((x) => x.id), ['kQa', 'kQt'], 'a choice between the one that allows it and the one that waits');
+    assert.equal(channelsFor([b, landing], 'decline', ['MAY_STILL_LAND']).kind, 'one', 'another refusal (NOT_OPEN) never counts');
+  });
 });
 
 describe('balances panel actions', () => {
