@@ -6,6 +6,7 @@ import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './host.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
+import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
 import { depositMax, partnerName, period, signsNow } from './words.js';
@@ -36,6 +37,9 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   }
   // a deposit of ours that may still land, a partner's refund: the node judges them by the chain (the view estimates)
   const ch = await c.channelForAction(node, t, 'deposit', ['MAY_STILL_LAND', 'PARTNER_REFUNDED']);
+  // ...but what the view already says is said before any amount is asked for (the node still has the final word)
+  const heads = depositHeadsUp(ch);
+  if (heads && (await c.prompts.confirm(heads.message, heads.detail, heads.button)) !== heads.button) throw cancelled();
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await node.api.balanceTon().catch(() => null);
   const exact = exactDeposit(ch, expected);

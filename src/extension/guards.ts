@@ -130,6 +130,22 @@ export function channelsFor(views: readonly ChannelView[], action: Action, waita
 }
 
 /**
+ * What to say before a deposit is asked for when the node's view already refuses it with a refusal the command
+ * leaves to the node (a partner's refund, a deposit that may still land: the node judges them by the chain): the
+ * view's reason, and the choice to let the node read the chain anyway. null when the view allows the deposit.
+ */
+export function depositHeadsUp(ch: Pick<ChannelView, 'actions'>): { code: string; message: string; detail: string; button: string } | null {
+  const can = ch.actions.deposit;
+  if (can.ok) return null;
+  return {
+    code: can.code,
+    message: `${can.why.charAt(0).toUpperCase()}${can.why.slice(1)}.`,
+    detail: 'That is what your node last saw of the contract. Deposit Anyway lets it read the chain again: nothing is sent while it still is so.',
+    button: 'Deposit Anyway',
+  };
+}
+
+/**
  * Whether the last snapshot the panel was sent offered this action on this channel (and, for sign, the step it
  * showed is still the one pending); refresh is always offered. Else the host refuses and sends a fresh state.
  */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView } from '../../src/node/types.js';
 import type { BalancesSnapshot, ChannelBalances } from '../../webview/protocol.js';
-import { FROM_TREE_KEY, channelsFor, closeLeft, failureLevel, isChannelsKey, keyChange, keyTarget, offered, onServedDevnet, restartQuestion, stopWarning } from '../../src/extension/guards.js';
+import { FROM_TREE_KEY, channelsFor, closeLeft, depositHeadsUp, failureLevel, isChannelsKey, keyChange, keyTarget, offered, onServedDevnet, restartQuestion, stopWarning } from '../../src/extension/guards.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { depositsProblem } from '../../src/node/uiRules.js';
@@ -163,6 +163,31 @@ describe('which channel a palette command acts on', () => {
     const s = channelsFor([a, theirTurn, b], 'send', ['PENDING_STATE', 'NOT_YOUR_TURN']);
     assert.deepEqual(s.kind === 'many' && s.list.map((x) => x.id), ['kQa', 'kQt'], 'a choice between the one that allows it and the one that waits');
     assert.equal(channelsFor([b, landing], 'decline', ['MAY_STILL_LAND']).kind, 'one', 'another refusal (NOT_OPEN) never counts');
+  });
+});
+
+describe('a deposit the node\'s view already refuses (left to the node, which reads the chain)', () => {
+  const refunded = { ok: false as const, code: 'PARTNER_REFUNDED' as const, why: 'your partner took their deposit back from the contract: a deposit of yours would wait for a lock that needs them to deposit again. Decline the channel (decline), or wait until they deposit again' };
+
+  test("said before any amount is asked, in the node's words, with the choice to let the node judge it", () => {
+    const ch = channel({ me: 'B', phase: 'funding', depositA: 0n, depositB: 0n, actions: { ...allNo, deposit: refunded, decline: ok } });
+    const h = depositHeadsUp(ch);
+    assert.ok(h, 'asked first');
+    assert.match(h.message, /^Your partner took their deposit back from the contract/);
+    assert.match(h.detail, /read the chain again/);
+    assert.match(h.detail, /nothing is sent/);
+    assert.equal(h.button, 'Deposit Anyway');
+    assert.equal(h.code, 'PARTNER_REFUNDED');
+  });
+
+  test('a deposit the view allows: nothing to say first', () => {
+    assert.equal(depositHeadsUp(channel({ phase: 'funding', actions: { ...allNo, deposit: ok } })), null);
+  });
+
+  test('another waited-out refusal (a deposit that may still land) is said first too', () => {
+    const landing = { ok: false as const, code: 'MAY_STILL_LAND' as const, why: 'your deposit sent earlier is not on chain yet and may still land: wait about 2 min (the node follows the contract), then run deposit again if it has not' };
+    const h = depositHeadsUp(channel({ phase: 'funding', actions: { ...allNo, deposit: landing } }));
+    assert.match(h?.message ?? '', /^Your deposit sent earlier is not on chain yet/);
   });
 });
 
