@@ -16,6 +16,8 @@ import type { DevnetServer } from './nodeFactory.js';
 import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
+import { NodeEventRelay } from './nodeEvents.js';
+import { startIfLive, type StartUpResult } from './startUp.js';
 import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 
@@ -188,7 +190,7 @@ export class NodeHost implements vscode.Disposable {
         const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
         const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
         const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served(), autoMode: config.autoMode ?? true };
-        this.attach(hosted);
+        this.relay.attach(hosted);
         this.main = hosted;
         this.mainNetwork = network;
         this.mainDir = config.dataDir;
@@ -232,24 +234,19 @@ export class NodeHost implements vscode.Disposable {
    * watcher guards them. Reads the folder without starting anything else; the node bundle loads only if the
    * folder exists. Returns what it did.
    */
-  async startIfLive(): Promise<'started' | 'nothing' | 'locked' | 'failed'> {
+  startIfLive(): Promise<StartUpResult> {
     const network = this.network;
-    if (this.main || this.starting) return 'nothing';
     const dir = this.dataDir(network);
-    if (this.dataDirProblem() || !existsSync(dir) || !(await this.keys.hasKey(network))) return 'nothing';
-    const live = await factory.hasLiveChannels(dir);
-    if (live === null) {
-      this._lastError = { code: 'DATA_DIR_LOCKED', message: `another window or process holds ${dir}: it watches the channels there` };
-      this.setStatus('locked');
-      return 'locked';
-    }
-    if (!live) return 'nothing';
-    try {
-      await this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` });
-      return 'started';
-    } catch {
-      return 'failed';
-    }
+    return startIfLive({
+      busy: () => !!(this.main || this.starting),
+      ready: async () => !this.dataDirProblem() && existsSync(dir) && (await this.keys.hasKey(network)),
+      live: () => factory.hasLiveChannels(dir),
+      locked: () => {
+        this._lastError = { code: 'DATA_DIR_LOCKED', message: `another window or process holds ${dir}: it watches the channels there` };
+        this.setStatus('locked');
+      },
+      start: () => this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` }),
+    });
   }
 
   /** Waits for a start under way, if any (what the node guards is known once it runs). */
@@ -272,7 +269,7 @@ export class NodeHost implements vscode.Disposable {
       return;
     }
     this.main = null;
-    this.detach(m);
+    this.relay.detach(m);
     const done = m.api.stop().catch((e: unknown) => this.log(`stopping the node: ${errorMessage(e)}`, 'warn'));
     this.stopping = done;
     try {
@@ -341,38 +338,22 @@ export class NodeHost implements vscode.Disposable {
 
   /** Alice and Bob of the teaching demo: its session, its start (a second caller gets the start under way), its steps. */
   readonly demos = new DemoRunner({
-    attach: (n) => this.attach(n),
-    detach: (n) => this.detach(n),
+    attach: (n) => this.relay.attach(n),
+    detach: (n) => this.relay.detach(n),
     changed: () => this.fireChanged(),
     log: (line, level) => this.log(line, level),
     dataDir: () => join(this.ctx.globalStorageUri.fsPath, 'demo', `${Date.now()}-${Math.random().toString(16).slice(2, 8)}`),
     root: () => join(this.ctx.globalStorageUri.fsPath, 'demo'),
   });
 
-  // ---- events ---------------------------------------------------------------------------------------------------
+  // ---- events (nodeEvents.ts) ----------------------------------------------------------------------------------
 
-  private readonly subs = new Map<HostedNode, () => void>();
-
-  private attach(node: HostedNode): void {
-    const label = node.id === 'me' ? 'node' : node.label;
-    const off = node.api.on((event) => {
-      if (event.type === 'log') {
-        this.log(`[${label}] ${event.message}`, event.level);
-        return;
-      }
-      if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };
-      if (event.type === 'error') this.log(`[${label}] [${event.code}] ${event.message}`, event.level === 'error' ? 'error' : 'warn');
-      if (node.id !== 'me') this.demos.session?.journal.add(node.label, event);
-      this.nodeEvents.fire({ node, event });
-      this.fireChanged();
-    });
-    this.subs.set(node, off);
-  }
-
-  private detach(node: HostedNode): void {
-    this.subs.get(node)?.();
-    this.subs.delete(node);
-  }
+  private readonly relay = new NodeEventRelay({
+    log: (line, level) => this.log(line, level),
+    journal: (node, event) => this.demos.session?.journal.add(node.label, event),
+    fire: (e) => this.nodeEvents.fire(e),
+    changed: () => this.fireChanged(),
+  });
 
   private setStatus(s: NodeStatus): void {
     this._status = s;
@@ -415,8 +396,7 @@ export class NodeHost implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     await Promise.allSettled([this.stopNode(), this.demos.stop(), this.stopDevnet()]);
-    for (const off of this.subs.values()) off();
-    this.subs.clear();
+    this.relay.dispose();
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.lookout.stop();
     this.changed.dispose();

@@ -1,0 +1,45 @@
+// The events of the hosted nodes (the user's, Alice's and Bob's), relayed to the extension: a node's log lines go
+// to the output channel, its errors are logged, the demo's events go to its journal, and every event is fired on.
+import type { HostedEvent, HostedNode } from './host.js';
+import type { LogLevel } from './hostLog.js';
+
+export interface RelayHooks {
+  log(line: string, level?: LogLevel): void;
+  /** the demo's journal, while the demo runs */
+  journal(node: HostedNode, event: HostedEvent['event']): void;
+  fire(e: HostedEvent): void;
+  changed(): void;
+}
+
+export class NodeEventRelay {
+  private readonly subs = new Map<HostedNode, () => void>();
+
+  constructor(private readonly h: RelayHooks) {}
+
+  attach(node: HostedNode): void {
+    const label = node.id === 'me' ? 'node' : node.label;
+    const off = node.api.on((event) => {
+      if (event.type === 'log') {
+        this.h.log(`[${label}] ${event.message}`, event.level);
+        return;
+      }
+      if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };
+      if (event.type === 'error') this.h.log(`[${label}] [${event.code}] ${event.message}`, event.level === 'error' ? 'error' : 'warn');
+      if (node.id !== 'me') this.h.journal(node, event);
+      this.h.fire({ node, event });
+      this.h.changed();
+    });
+    this.subs.set(node, off);
+  }
+
+  detach(node: HostedNode): void {
+    this.subs.get(node)?.();
+    this.subs.delete(node);
+  }
+
+  /** Stops relaying every node's events. */
+  dispose(): void {
+    for (const off of this.subs.values()) off();
+    this.subs.clear();
+  }
+}
