@@ -61,6 +61,8 @@ export class NodeHost implements vscode.Disposable {
   private lastStartError: unknown = null;
   /** the channels with money in the folder of a node that failed to start: nothing watches them */
   private _unwatched: Unwatched | null = null;
+  /** the window is closing (dispose, from deactivate): no node starts any more */
+  private disposed = false;
   /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
   private wantRunning = false;
   /** the network this window's own Switch Network wrote last (a change to it is not another window's) */
@@ -176,6 +178,7 @@ export class NodeHost implements vscode.Disposable {
   async ensureNode(opts: { why?: string } = {}): Promise<HostedNode> {
     if (this.main) return this.main;
     if (this.starting) return this.starting;
+    if (this.disposed) throw new ExtensionError('NODE_STOPPED', 'the window is closing: the node does not start');
     const network = this.network;
     this.wantRunning = true;
     this.starting = (async () => {
@@ -238,6 +241,7 @@ export class NodeHost implements vscode.Disposable {
     const network = this.network;
     const dir = this.dataDir(network);
     return startIfLive({
+      closed: () => this.disposed,
       busy: () => !!(this.main || this.starting),
       ready: async () => !this.dataDirProblem() && existsSync(dir) && (await this.keys.hasKey(network)),
       live: () => factory.hasLiveChannels(dir),
@@ -395,6 +399,7 @@ export class NodeHost implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await Promise.allSettled([this.stopNode(), this.demos.stop(), this.stopDevnet()]);
     this.relay.dispose();
     if (this.changeTimer) clearTimeout(this.changeTimer);

@@ -5,6 +5,8 @@
 export type StartUpResult = 'started' | 'nothing' | 'locked' | 'failed';
 
 export interface StartUpSteps {
+  /** the window is closing (deactivate): its node was stopped, or is being stopped, and nothing starts again */
+  closed(): boolean;
   /** a node runs or starts already */
   busy(): boolean;
   /** the data folder is usable and exists, and the network has a key */
@@ -17,11 +19,15 @@ export interface StartUpSteps {
   start(): Promise<unknown>;
 }
 
-/** Starts the node when its folder holds channels to watch; returns what it did. */
+/**
+ * Starts the node when its folder holds channels to watch; returns what it did. A window closed during a read
+ * (deactivate() stops the node it finds, and none runs yet) starts nothing after it: checked after each await.
+ */
 export async function startIfLive(s: StartUpSteps): Promise<StartUpResult> {
-  if (s.busy()) return 'nothing';
-  if (!(await s.ready())) return 'nothing';
+  if (s.closed() || s.busy()) return 'nothing';
+  if (!(await s.ready()) || s.closed()) return 'nothing';
   const live = await s.live();
+  if (s.closed()) return 'nothing';
   if (live === null) {
     s.locked();
     return 'locked';
