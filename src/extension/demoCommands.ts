@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import { WALKTHROUGH_ID } from './commands.js';
-import type { DemoSession } from './demoHost.js';
+import type { DemoRunner, DemoSession } from './demoHost.js';
 import { DEMO_STEP_IDS } from './nodeFactory.js';
 import type { TreeElement } from './tree.js';
 import { ExtensionError, errorCode } from './util.js';
@@ -14,6 +14,20 @@ const WALKTHROUGH_STEPS = ['start', ...DEMO_STEP_IDS] as const;
 async function tick(id: string, done: boolean): Promise<void> {
   await vscode.commands.executeCommand(done ? 'welcome.markStepComplete' : 'welcome.markStepIncomplete', `${WALKTHROUGH_ID}#${id}`).then(undefined, () => undefined);
   if (id !== 'start') await vscode.commands.executeCommand('setContext', `synchannel.demo.${id}`, done);
+}
+
+/**
+ * At activation: VS Code keeps the walkthrough's ticks across a window reload, but the demo run they tick was in
+ * the window's memory and is gone, so they go too (a next step would only say "run … first"). Never while a demo
+ * runs or starts (a click during activation): its own start resets the ticks and ticks "start". Returns whether
+ * they were reset.
+ */
+export async function resetWalkthrough(demos: Pick<DemoRunner, 'session' | 'startingDemo'>): Promise<boolean> {
+  for (const id of WALKTHROUGH_STEPS) {
+    if (demos.session || demos.startingDemo) return false;
+    await tick(id, false);
+  }
+  return true;
 }
 
 /** Shows the SynChannel view without taking the keyboard focus (a quick pick may be open). */

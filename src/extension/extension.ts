@@ -9,6 +9,7 @@ import type { BrokenChannelView, ChannelView, NetworkKind, NodeEvent } from '../
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
+import { resetWalkthrough } from './demoCommands.js';
 import { stopWarning } from './guards.js';
 import { unwatched } from '../node/uiRules.js';
 import { TreeDecorations } from './decorations.js';
@@ -124,6 +125,9 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   // After activation returns: a node whose data folder holds channels to watch starts by itself.
   // A failed start of a node that must watch money is shown (the channels are NOT watched), never only logged.
   const startup = async () => {
+    // the walkthrough's ticks of a demo run a reload ended (a demo running or starting keeps its own)
+    const reset = await resetWalkthrough(nodeHost.demos).catch(() => false);
+    nodeHost.log(reset ? "[demo] no demo runs in this window: the walkthrough's ticks are cleared" : "[demo] a demo runs: the walkthrough's ticks are kept");
     const r = await nodeHost.startIfLive().catch((e: unknown) => (nodeHost.log(`start-up check: ${String(e)}`, 'warn'), 'nothing' as const));
     if (r === 'failed') await commands.report('startNode', nodeHost.startError);
     // what the window before a reload was doing, cut short: its own words were shown nowhere

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { THEME_NAMES, currentTheme, cutTreeRows, describeRows, screenshotInThemes, setColorTheme, setSidebarWidth, tabIconContrast, treeRowFit, UI_SHOT_DIR } from './appearance.js';
 import type { Workbench } from './harness.js';
 import { demoToTheEnd, teachingDemo } from './ui-teaching.js';
-import { runCommandRetrying, sidebarTree } from './ui-steps.js';
+import { expectTicked, runCommandRetrying, sidebarTree } from './ui-steps.js';
 
 export interface UiScenario {
   readonly name: string;
@@ -125,6 +125,9 @@ async function appearance(wb: Workbench): Promise<void> {
 /** The balances panel, open when the window reloads, is restored by its serializer and draws again. */
 async function reload(wb: Workbench): Promise<void> {
   const page = wb.page;
+  // The run before ticked its first steps; a reload ends that run, so its ticks must go with it.
+  await openWalkthrough(wb);
+  await expectTicked(wb, 'connect', true, 10_000);
   await runCommandRetrying(wb, 'View: Close All Editors');
   await runCommandRetrying(wb, 'SynChannel: Open Balances');
   await wb.webview('SynChannel Balances', { timeoutMs: 30_000 });
@@ -133,6 +136,14 @@ async function reload(wb: Workbench): Promise<void> {
   const frame = await wb.webview('SynChannel Balances', { timeoutMs: 60_000 });
   // The demo does not survive a reload (it runs in memory): the restored panel says what to do.
   await frame.locator('#hint, #summary').first().waitFor({ timeout: 30_000 });
+  await openWalkthrough(wb);
+  for (const id of ['start', 'connect', 'deploy', 'deposit']) await expectTicked(wb, id, false, 15_000);
+}
+
+/** Opens the teaching demo's walkthrough from the palette, as a person would (without starting the demo). */
+async function openWalkthrough(wb: Workbench): Promise<void> {
+  await runCommandRetrying(wb, 'Welcome: Open Walkthrough...', 10_000, { opensQuickInput: true });
+  await wb.pickQuickInputRow('SynChannel: the teaching demo', 'SynChannel: the teaching demo');
 }
 
 /** Runs a scenario; when it fails, saves the window to <tmp>/synchannel-ui-<name>-failed.png and names it in the error. */

@@ -24,6 +24,9 @@ async function openDemo(): Promise<Ext> {
   return ext;
 }
 
+/** What the last start-up said of the walkthrough's ticks. */
+const lastTicks = (ext: Ext) => ext.test.log().findLast((l) => /^\[demo\] .*the walkthrough's ticks are (kept|cleared)$/.test(l) && !l.startsWith('[demo] stopped'));
+
 const stopDemo = async () => void (await vscode.commands.executeCommand('synchannel.stopTeachingDemo'));
 
 describe('SynChannel review: money words on the demo nodes', function () {
@@ -231,8 +234,26 @@ describe('SynChannel review: the demo after a challenge, and its stop', function
     assert.match(bob.tooltip, /On chain: Step \d+ \(the close was started by Alice\)/, bob.tooltip);
   });
 
+  it("a start-up (as after a window reload) keeps the walkthrough's ticks while a demo runs", async () => {
+    assert.ok(ext.demoSteps().some((s) => s.done), 'the demo ran steps');
+    await ext.test.startup();
+    assert.equal(lastTicks(ext), "[demo] a demo runs: the walkthrough's ticks are kept");
+  });
+
   it('Stop Teaching Demo clears the walkthrough\'s ticks', async () => {
     assert.equal(await vscode.commands.executeCommand('synchannel.stopTeachingDemo'), true);
     assert.ok(ext.test.log().some((l) => l === "[demo] stopped: the walkthrough's ticks are cleared"), ext.test.log().slice(-5).join('\n'));
+  });
+
+  it("a start-up with no demo (a window reload ended its run) clears the walkthrough's ticks, but not while a demo starts", async () => {
+    await ext.test.startup();
+    assert.equal(lastTicks(ext), "[demo] no demo runs in this window: the walkthrough's ticks are cleared");
+    // a click on the walkthrough's "Start the demo" during the start-up: its run keeps its ticks
+    const opening = vscode.commands.executeCommand('synchannel.openTeachingDemo');
+    await until('the demo starting', () => ext.test.contextKey('demoStarting') === true, 30_000);
+    await ext.test.startup();
+    assert.equal(lastTicks(ext), "[demo] a demo runs: the walkthrough's ticks are kept");
+    assert.ok(await opening, JSON.stringify(ext.lastFailure()));
+    await stopDemo();
   });
 });
