@@ -231,7 +231,7 @@ export async function balancesBefore(w: World): Promise<Before> {
  * Checks a payout transaction against the documented rule: of B0 (the contract's balance before the message,
  * after its storage fee) A's share is balanceA + R/2 clamped, B's the rest; the party that did not send gets
  * its share exactly, the sender everything else; nothing stays; the account stays active, CLOSED, with
- * `paid` as its record. Returns the shares.
+ * `paid` as its record. `deposits` defaults to the expected ones. Returns the shares.
  */
 export async function checkPayout(
   w: World,
@@ -239,9 +239,9 @@ export async function checkPayout(
   before: Before,
   paid: { step: bigint | null; balanceA: bigint; balanceB: bigint },
   sender: Address,
+  deposits = TOTAL_OF(w),
 ): Promise<{ shareA: bigint; shareB: bigint }> {
   const ctx = txOn(txs, w.channel.address);
-  const deposits = TOTAL_OF(w);
   const { shareA, shareB } = expectedShares(before.contract - storageFee(ctx), deposits, paid.balanceA);
   const p = payouts(ctx);
   const byA = sender.equals(w.a.address);
