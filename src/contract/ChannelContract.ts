@@ -1,7 +1,7 @@
 // The channel contract's wrapper (blueprint style): send* and get* over a ContractProvider. Layouts and
 // constants are in layout.ts, exit codes in exits.ts (contracts/channel.tlb, contracts/channel.tolk). Light on
 // purpose (bundled into the extension): @ton/core, src/core and one small JSON file with the compiled code.
-import { Cell, contractAddress, SendMode, type Address, type Contract, type ContractProvider, type Sender, type StateInit } from '@ton/core';
+import { beginCell, Cell, contractAddress, SendMode, storeStateInit, type Address, type Contract, type ContractProvider, type Sender, type StateInit } from '@ton/core';
 import compiled from '../../contracts/build/channel.compiled.json';
 import compiledV2 from '../../contracts/build/channel-v2.compiled.json';
 import compiledV3 from '../../contracts/build/channel-v3.compiled.json';
@@ -181,11 +181,19 @@ export class ChannelContract implements Contract {
   /**
    * Unfreezes a channel that storage fees froze: the message carries the state init of the frozen state (the code
    * of its `version`, default the current, and `data`, the storage it had when it froze) and pays the debt; the
-   * rest joins the reserve (a top_up; an empty body on v2).
+   * rest joins the reserve (a top_up; an empty body on v2). It is not bounceable (a bounceable message cannot pay
+   * the debt), so it goes only to an account frozen with exactly that state: to a live channel the value would be a
+   * gift, to a closed one it would stay on the address for ever. Otherwise ChannelContractError('NOT_FROZEN').
    */
   async sendUnfreeze(provider: ContractProvider, via: Sender, opts: { value: bigint; data: Cell; version?: ContractVersion }): Promise<void> {
+    const init = { code: channelCode(opts.version), data: opts.data };
+    const st = await provider.getState();
+    if (st.state.type !== 'frozen') throw new ChannelContractError('NOT_FROZEN', `the channel ${this.address.toString()} is not frozen (${st.state.type}): nothing sent`);
+    if (!st.state.stateHash.equals(beginCell().store(storeStateInit(init)).endCell().hash())) {
+      throw new ChannelContractError('NOT_FROZEN', `the channel ${this.address.toString()} froze with another state than the one given (code version or storage): nothing sent`);
+    }
     const body = opts.version === 2 ? Cell.EMPTY : topUpBody();
-    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init: { code: channelCode(opts.version), data: opts.data }, body });
+    await via.send({ to: this.address, value: opts.value, bounce: false, sendMode: SendMode.PAY_GAS_SEPARATELY, init, body });
   }
 
   /** Never deployed, funding, open, closing, closed (with what was paid) or frozen, read from the account. */

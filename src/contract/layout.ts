@@ -55,7 +55,7 @@ export const CHANNEL_FEES = {
 
 // ---------------------------------------------------------------- errors
 
-export type ChannelContractErrorCode = 'BAD_CONFIG' | 'BAD_SIGNATURE_INPUT' | 'VALUE_TOO_LOW' | 'BAD_CHANNEL_DATA' | 'NOT_DEPLOYED';
+export type ChannelContractErrorCode = 'BAD_CONFIG' | 'BAD_SIGNATURE_INPUT' | 'VALUE_TOO_LOW' | 'BAD_CHANNEL_DATA' | 'NOT_DEPLOYED' | 'NOT_FROZEN';
 
 /** A typed error of the wrapper (bad input before anything is sent, or unreadable chain data). */
 export class ChannelContractError extends SynError<ChannelContractErrorCode> {

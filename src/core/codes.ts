@@ -59,6 +59,7 @@ export const CODES = {
   BAD_SIGNATURE_INPUT: e('use the 64-byte signatures of the state'),
   VALUE_TOO_LOW: e('attach more TON to the message'),
   BAD_CHANNEL_DATA: e('check the address: it is not a SynChannel contract of this version'),
+  NOT_FROZEN: w('read the channel status: only a channel frozen with the given storage and code version is unfrozen'),
 
   // ---- the chain (src/chain) ----
   INSUFFICIENT_FUNDS: w('top up your wallet (faucet on sandbox/devnet, a testnet giver on testnet)'),

@@ -3,7 +3,7 @@
 // share the loss evenly; a debt is paid by the payout message; a frozen channel is unfrozen with its state init.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toNano, type Cell } from '@ton/core';
+import { Cell, toNano } from '@ton/core';
 import { DEPOSIT_FEE } from '../../src/contract/index.js';
 import { NOW, balance, balancesBefore, checkPayout, expectOk, makeWorld, storageFee, txOn, v2World, type World } from './helpers.js';
 
@@ -108,5 +108,28 @@ describe('channel contract: storage fees', () => {
     const tx = expectOk(u, w.channel.address);
     assert.equal(tx.endStatus, 'active');
     assert.equal((await w.channel.getChannelStatus()).status, 'open');
+  });
+
+  test('sendUnfreeze sends only to a channel frozen with that very state: to a live or closed one its value would stay there (not bounceable)', async () => {
+    const deposit = toNano('0.01');
+    const w = await openSmall(deposit);
+    const data = await dataOf(w);
+    // closed: a top_up is refused and, not bounceable, its value would stay on the closed address for ever
+    expectOk(await w.channel.sendExit(w.a.getSender()), w.channel.address);
+    w.bc.now = NOW + 60;
+    expectOk(await w.channel.sendFinishClose(w.b.getSender()), w.channel.address);
+    const s0 = await balance(w, w.stranger.address);
+    await assert.rejects(w.channel.sendUnfreeze(w.stranger.getSender(), { value: toNano('1'), data }), { code: 'NOT_FROZEN' });
+    assert.equal(await balance(w, w.channel.address), 0n, 'nothing was sent to the closed address');
+    assert.equal(await balance(w, w.stranger.address), s0);
+    // frozen, but with another state than the one given: refused before sending
+    const f = await openSmall(deposit);
+    const frozenData = await dataOf(f);
+    f.bc.now = NOW + 30 * YEAR;
+    await f.channel.sendExit(f.a.getSender());
+    assert.equal((await f.channel.getChannelStatus()).status, 'frozen');
+    await assert.rejects(f.channel.sendUnfreeze(f.stranger.getSender(), { value: toNano('1'), data: Cell.EMPTY }), { code: 'NOT_FROZEN' });
+    const u = await f.channel.sendUnfreeze(f.stranger.getSender(), { value: toNano('1'), data: frozenData });
+    assert.equal(txOn(u.transactions, f.channel.address).endStatus, 'active');
   });
 });
