@@ -1,7 +1,7 @@
 // Export and import of a whole data folder (the file format is in backupfile.ts).
 // Import checks the whole file first and changes nothing if it is invalid or conflicts with a local channel.
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { BACKUP_MAGIC, BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
 import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
@@ -16,6 +16,8 @@ import { addressTextOf } from '../addresses.js';
 
 /** Folders of channels being imported (removed when a data folder is opened). */
 export const IMPORT_PREFIX = '.import-';
+/** A whole import of a channel the folder had, committed: moved into the channel's folder (moveCommitted). */
+export const COMMIT_PREFIX = '.commit-';
 
 /**
  * Export replaces only an older backup of this folder (never a key, a note, another node's backup or one holding
@@ -324,30 +326,58 @@ function markRestored(bytes: Buffer, id: string): Buffer {
 
 async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise<void> {
   const sec = p.section;
+  const tmp = join(dd.channelsPath, `${IMPORT_PREFIX}${p.id}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp, { mode: 0o700 });
+  const dir = join(dd.channelsPath, p.id);
   if (p.action === 'new') {
-    const tmp = join(dd.channelsPath, `${IMPORT_PREFIX}${p.id}-${randomBytes(4).toString('hex')}`);
-    await mkdir(tmp, { mode: 0o700 });
     await copySource(sec.journal, sec.journalLen, join(tmp, JOURNAL_FILE));
     if (sec.record) await writeRecordBytes(join(tmp, RECORD_FILE), markRestored(sec.record, p.id));
     await fsyncDir(tmp);
-    await rename(tmp, join(dd.channelsPath, p.id));
+    await rename(tmp, dir);
     await fsyncDir(dd.channelsPath);
     return;
   }
-  const dir = join(dd.channelsPath, p.id);
+  // The new journal and record, and a link to the replaced journal, are staged whole; then one rename commits them.
+  await copySource(sec.journal, sec.journalLen, join(tmp, JOURNAL_FILE), p.action === 'extend' ? p.extra : []);
+  const localRecord = await readRecordBytes(join(dir, RECORD_FILE)).catch(() => null);
+  const record = sec.record && (p.action === 'replace' || !localRecord) ? sec.record : localRecord;
+  if (record) await writeRecordBytes(join(tmp, RECORD_FILE), markRestored(record, p.id));
   const journal = join(dir, JOURNAL_FILE);
-  await copySource(sec.journal, sec.journalLen, `${journal}.import`, p.action === 'extend' ? p.extra : []);
-  // The replaced journal is kept beside the new one.
-  const keep = join(dir, `replaced-${Date.now()}.bin`);
+  const keep = join(tmp, `replaced-${Date.now()}.bin`); // the replaced journal, kept beside the new one
   await link(journal, keep).catch(async (e: unknown) => {
     if (isErrno(e, 'ENOENT')) return;
     if (isErrno(e, 'EPERM', 'ENOTSUP', 'EXDEV', 'EOPNOTSUPP')) return copyFile(journal, keep);
     throw e;
   });
-  const localRecord = await readRecordBytes(join(dir, RECORD_FILE)).catch(() => null);
-  const record = sec.record && (p.action === 'replace' || !localRecord) ? sec.record : localRecord;
-  if (record) await writeRecordBytes(join(dir, RECORD_FILE), markRestored(record, p.id));
-  await rename(`${journal}.import`, journal);
-  await fsyncDir(dir);
-  await moveLegacyAside(dir); // old-format files whose migration had failed
+  await fsyncDir(tmp);
+  const commit = join(dd.channelsPath, `${COMMIT_PREFIX}${p.id}`);
+  await rename(tmp, commit).catch((e: unknown) => {
+    if (!isErrno(e, 'ENOTEMPTY', 'EEXIST')) throw e;
+    throw new StoreError('DISK_WRITE_FAILED', `an earlier import of channel ${p.id} is not finished (${commit}): open the data folder again (it finishes that import), then import again`, commit);
+  });
+  await fsyncDir(dd.channelsPath);
+  await dd.finishImport(p.id);
+}
+
+/**
+ * Moves a committed import's files into its channel folder, then removes the commit folder; done again after a
+ * crash (what was moved is no longer there). Throws a StoreError saying what to do.
+ */
+export async function moveCommitted(channelsPath: string, id: string): Promise<void> {
+  const from = join(channelsPath, `${COMMIT_PREFIX}${id}`);
+  const dir = join(channelsPath, id);
+  try {
+    await mkdir(dir, { mode: 0o700 }).catch((e: unknown) => {
+      if (!isErrno(e, 'EEXIST')) throw e;
+    });
+    const last = (n: string) => (n === JOURNAL_FILE ? 2 : n === RECORD_FILE ? 1 : 0); // the journal last
+    for (const name of (await readdir(from)).sort((a, b) => last(a) - last(b))) await rename(join(from, name), join(dir, name));
+    await fsyncDir(dir);
+    await moveLegacyAside(dir); // old-format files whose migration had failed
+    await rmdir(from);
+    await fsyncDir(channelsPath);
+  } catch (e) {
+    const err = fsError(e, from, true);
+    throw new StoreError(err.code, `the import of channel ${id} is saved in ${from} but could not be moved into ${dir} (${err.message}): fix that, then open the data folder again (it finishes the import); do not delete ${from}`, from);
+  }
 }

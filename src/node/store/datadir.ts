@@ -11,9 +11,11 @@ import type { ChannelStorage } from './types.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { DataDirLock } from './lock.js';
 import { fsyncDir } from '../../chain/fsync.js';
-import { IMPORT_PREFIX, exportDataDir, importDataDir, type ImportResult, type ImportRules } from './backup.js';
+import { COMMIT_PREFIX, IMPORT_PREFIX, exportDataDir, importDataDir, moveCommitted, type ImportResult, type ImportRules } from './backup.js';
 
 export const CHANNELS = 'channels';
+/** the new journal of an import by an earlier version, before it was renamed into place */
+const OLD_IMPORT = 'journal.bin.import';
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function checkChannelId(id: string): void {
@@ -84,6 +86,8 @@ export class DataDir {
   private closed = false;
   /** an import under way: channel() waits for it */
   private gate: Promise<unknown> | null = null;
+  /** channels whose committed import is not moved in yet (the move under way, or null) */
+  private readonly unfinished = new Map<string, Promise<void> | null>();
 
   private constructor(
     readonly path: string,
@@ -100,13 +104,43 @@ export class DataDir {
     try {
       const dd = new DataDir(abs, lock);
       await prepareFolder(dd.channelsPath);
-      for (const name of await readdir(dd.channelsPath)) {
-        if (name.startsWith(IMPORT_PREFIX)) await rm(join(dd.channelsPath, name), { recursive: true, force: true });
-      }
+      await dd.finishImports();
       return dd;
     } catch (e) {
       await lock.release();
       throw fsError(e, join(abs, CHANNELS), true);
+    }
+  }
+
+  /**
+   * What a crash left of imports: an import not committed is dropped (the channel stays as it was), a committed
+   * one is moved in. `journal.bin.import` is what an import of an earlier version left: dropped too.
+   */
+  private async finishImports(): Promise<void> {
+    const names = await readdir(this.channelsPath);
+    for (const name of names) {
+      if (name.startsWith(IMPORT_PREFIX)) await rm(join(this.channelsPath, name), { recursive: true, force: true });
+      else if (name.startsWith(COMMIT_PREFIX)) await this.finishImport(name.slice(COMMIT_PREFIX.length)).catch(() => undefined); // its channel says why
+    }
+    const ids = names.filter(isChannelId);
+    for (let i = 0; i < ids.length; i += 16) {
+      await Promise.all(ids.slice(i, i + 16).map((id) => rm(join(this.channelsPath, id, OLD_IMPORT), { force: true }).catch(() => undefined)));
+    }
+  }
+
+  /**
+   * Moves a committed import into its channel folder. Until that succeeds the channel is not opened (each open
+   * tries again): its old journal must take no state that the imported one, moved in later, would drop.
+   */
+  async finishImport(id: string): Promise<void> {
+    const running = this.unfinished.get(id);
+    if (running) return running;
+    const p = moveCommitted(this.channelsPath, id).then(() => void this.unfinished.delete(id));
+    this.unfinished.set(id, p);
+    try {
+      await p;
+    } finally {
+      if (this.unfinished.get(id) === p) this.unfinished.set(id, null); // failed: the next open of it tries again
     }
   }
 
@@ -161,6 +195,7 @@ export class DataDir {
   async storage(id: string, exists = false): Promise<FileChannelStorage> {
     this.check();
     checkChannelId(id);
+    if (this.unfinished.has(id)) await this.finishImport(id);
     const open = this.storages.get(id);
     if (open) return open;
     const dir = join(this.channelsPath, id);
