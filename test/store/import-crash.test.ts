@@ -169,3 +169,24 @@ test('a committed import that cannot be moved in keeps its channel shut, says wh
     await dd.close();
   }
 });
+
+test("the journal.bin.import an earlier version's import left is removed at open, the channel is as it was, and importing again finishes", async () => {
+  await using d = await tempDir();
+  const { pristine, backup } = await prepare(d.path);
+  const dir = join(d.path, 'b');
+  await cp(pristine, dir, { recursive: true });
+  const before = await DataDir.open(dir);
+  const old = await snapshot(before);
+  await before.close();
+  const left = join(dir, 'channels', '1', 'journal.bin.import');
+  await writeFile(left, (await readFile(join(dir, 'channels', '1', 'journal.bin'))).subarray(0, 50)); // cut short by a crash
+  const dd = await DataDir.open(dir);
+  try {
+    assert.deepEqual(await leftovers(dir), []);
+    assert.deepEqual(await snapshot(dd), old);
+    assert.deepEqual((await dd.importFrom(backup)).imported, ['1', '2', '3']);
+    assert.equal((await (await dd.channel('1')).loadHead()).count, 8n);
+  } finally {
+    await dd.close();
+  }
+});
