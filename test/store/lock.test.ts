@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { open, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DataDir, StoreError, lockHeld } from '../../src/node/store/index.js';
@@ -108,4 +108,33 @@ test('an unreadable lock file its writer left (a minute old) is free to a look a
   assert.equal(await lockHeld(d.path), false, 'left unreadable');
   const dd = await DataDir.open(d.path); // an open takes it over too
   await dd.close();
+});
+
+test('a lock whose write or sync fails (a full disk) is removed, and the error says so; the next open takes the folder at once', async () => {
+  await using d = await tempDir();
+  // The failure is injected into node's FileHandle for one call: a full disk cannot be made here without root.
+  const probe = await open(join(d.path, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as Record<'writeFile' | 'datasync', (...a: unknown[]) => Promise<void>>;
+  await probe.close();
+  for (const method of ['writeFile', 'datasync'] as const) {
+    const real = proto[method];
+    proto[method] = function () {
+      proto[method] = real;
+      return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    };
+    try {
+      await assert.rejects(DataDir.open(d.path), (e: StoreError) => {
+        assert.equal(e.code, 'DISK_WRITE_FAILED');
+        assert.match(e.message, /^the data folder .* was not opened: its lock could not be written \(the disk is full while writing .*synchannel\.lock: free some space.*\); open it again once that is fixed$/);
+        return true;
+      }, method);
+    } finally {
+      proto[method] = real;
+    }
+    await assert.rejects(readFile(join(d.path, LOCK)), { code: 'ENOENT' }, `no lock file is left (${method} failed)`);
+    assert.equal(await lockHeld(d.path), false);
+    const t0 = Date.now();
+    await (await DataDir.open(d.path)).close();
+    assert.ok(Date.now() - t0 < 1000, 'taken at once');
+  }
 });

@@ -112,13 +112,7 @@ export class DataDirLock {
     for (let attempt = 0; attempt < 20; attempt++) {
       const content = `${JSON.stringify(me())}\n`;
       try {
-        const fh = await open(path, 'wx', 0o600);
-        try {
-          await fh.writeFile(content);
-          await fh.datasync();
-        } finally {
-          await fh.close();
-        }
+        await writeLock(path, content);
         held.set(path, content);
         if (!exitHook) {
           exitHook = true;
@@ -146,6 +140,25 @@ export class DataDirLock {
     held.delete(this.path);
     const cur = await readFile(this.path, 'utf8').catch(() => null);
     if (cur === this.content) await unlink(this.path).catch(() => undefined);
+  }
+}
+
+/**
+ * Creates the lock file and writes `content` durably. When the write or its sync fails (a full disk), the file is
+ * removed if it is still this one: left empty, it would hold the folder from any open for FRESH_MS.
+ */
+async function writeLock(path: string, content: string): Promise<void> {
+  const fh = await open(path, 'wx', 0o600);
+  try {
+    await fh.writeFile(content);
+    await fh.datasync();
+  } catch (e) {
+    const ours = await fh.stat().then((a) => stat(path).then((b) => a.ino === b.ino && a.dev === b.dev), () => false);
+    if (ours) await unlink(path).catch(() => undefined);
+    const err = fsError(e, path, true);
+    throw new StoreError(err.code, `the data folder ${dirname(path)} was not opened: its lock could not be written (${err.message}); open it again once that is fixed`, path);
+  } finally {
+    await fh.close();
   }
 }
 
