@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { join, sep } from 'node:path';
 import { DataDir, StoreError } from '../../src/node/store/index.js';
 import { ROOT } from './child.js';
 import { committed, show, signedAt, tempDir } from './helpers.js';
@@ -186,6 +187,37 @@ test("the journal.bin.import an earlier version's import left is removed at open
     assert.deepEqual(await snapshot(dd), old);
     assert.deepEqual((await dd.importFrom(backup)).imported, ['1', '2', '3']);
     assert.equal((await (await dd.channel('1')).loadHead()).count, 8n);
+  } finally {
+    await dd.close();
+  }
+});
+
+test('an import that fails before its commit (a full disk) leaves no staging folder behind, and can be done again', async () => {
+  await using d = await tempDir();
+  const { pristine, backup } = await prepare(d.path);
+  const dir = join(d.path, 'b');
+  await cp(pristine, dir, { recursive: true });
+  const dd = await DataDir.open(dir);
+  const before = await snapshot(dd);
+  // The sync of every staged file fails, as on a full disk (injected: a full disk cannot be made here without root).
+  const fsp = createRequire(import.meta.url)('fs/promises') as { open: (...a: unknown[]) => Promise<{ datasync(): Promise<void> }> };
+  const realOpen = fsp.open;
+  fsp.open = async (...a: unknown[]) => {
+    const fh = await realOpen(...a);
+    if (String(a[0]).includes(`${sep}.import-`)) fh.datasync = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
+    return fh;
+  };
+  syncBuiltinESMExports();
+  try {
+    for (let i = 0; i < 3; i++) await assert.rejects(dd.importFrom(backup), { code: 'DISK_WRITE_FAILED' });
+  } finally {
+    fsp.open = realOpen;
+    syncBuiltinESMExports();
+  }
+  try {
+    assert.deepEqual(await leftovers(dir), [], 'the staged copies are removed at once (each would hold a whole journal until the folder is opened again)');
+    assert.deepEqual(await snapshot(dd), before, 'every channel is as it was');
+    assert.deepEqual((await dd.importFrom(backup)).imported, ['1', '2', '3']);
   } finally {
     await dd.close();
   }

@@ -325,19 +325,34 @@ function markRestored(bytes: Buffer, id: string): Buffer {
 }
 
 async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise<void> {
-  const sec = p.section;
   const tmp = join(dd.channelsPath, `${IMPORT_PREFIX}${p.id}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp, { mode: 0o700 });
+  try {
+    await stage(dd, p, tmp);
+  } catch (e) {
+    // Not committed: the staged copy goes now (a next try would leave another beside it until the folder is opened).
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  await fsyncDir(dd.channelsPath);
+  if (p.action !== 'new') await dd.finishImport(p.id);
+}
+
+/**
+ * Writes a channel's import in `tmp` and commits it: a new channel is `tmp` renamed to its folder; for one the
+ * folder has, the new journal and record, and a link to the replaced journal, are staged whole, then `tmp` is
+ * renamed to its commit folder (moved in by moveCommitted).
+ */
+async function stage(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>, tmp: string): Promise<void> {
+  const sec = p.section;
   const dir = join(dd.channelsPath, p.id);
   if (p.action === 'new') {
     await copySource(sec.journal, sec.journalLen, join(tmp, JOURNAL_FILE));
     if (sec.record) await writeRecordBytes(join(tmp, RECORD_FILE), markRestored(sec.record, p.id));
     await fsyncDir(tmp);
     await rename(tmp, dir);
-    await fsyncDir(dd.channelsPath);
     return;
   }
-  // The new journal and record, and a link to the replaced journal, are staged whole; then one rename commits them.
   await copySource(sec.journal, sec.journalLen, join(tmp, JOURNAL_FILE), p.action === 'extend' ? p.extra : []);
   const localRecord = await readRecordBytes(join(dir, RECORD_FILE)).catch(() => null);
   const record = sec.record && (p.action === 'replace' || !localRecord) ? sec.record : localRecord;
@@ -355,8 +370,6 @@ async function apply(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>): Promise
     if (!isErrno(e, 'ENOTEMPTY', 'EEXIST')) throw e;
     throw new StoreError('DISK_WRITE_FAILED', `an earlier import of channel ${p.id} is not finished (${commit}): open the data folder again (it finishes that import), then import again`, commit);
   });
-  await fsyncDir(dd.channelsPath);
-  await dd.finishImport(p.id);
 }
 
 /**
