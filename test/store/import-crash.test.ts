@@ -222,3 +222,35 @@ test('an import that fails before its commit (a full disk) leaves no staging fol
     await dd.close();
   }
 });
+
+test('a committed import whose folder is gone (moved in by a try that then failed) counts as moved in', async () => {
+  await using d = await tempDir();
+  const { pristine, backup } = await prepare(d.path);
+  const full = join(d.path, 'full');
+  await cp(pristine, full, { recursive: true });
+  const done = await DataDir.open(full);
+  await done.importFrom(backup);
+  const imported = await snapshot(done);
+  await done.close();
+  // A commit whose move fails at open (a folder where the record goes)...
+  const dir = join(d.path, 'b');
+  await cp(pristine, dir, { recursive: true });
+  const commit = join(dir, 'channels', '.commit-1');
+  await mkdir(commit);
+  for (const f of ['journal.bin', 'record.json']) await copyFile(join(full, 'channels', '1', f), join(commit, f));
+  const record = join(dir, 'channels', '1', 'record.json');
+  await rm(record);
+  await mkdir(join(record, 'in the way'), { recursive: true });
+  const dd = await DataDir.open(dir);
+  try {
+    assert.equal((await dd.list()).find((c) => c.id === '1')?.error?.code, 'DISK_WRITE_FAILED');
+    // ...then everything in place and the commit folder removed, as a later try does before its last sync fails
+    await rm(record, { recursive: true });
+    for (const f of ['journal.bin', 'record.json']) await copyFile(join(commit, f), join(dir, 'channels', '1', f));
+    await rm(commit, { recursive: true });
+    const now = await snapshot(dd);
+    assert.deepEqual(now['1'], imported['1'], 'the channel opens: its import is in place');
+  } finally {
+    await dd.close();
+  }
+});

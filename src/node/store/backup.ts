@@ -379,6 +379,8 @@ async function stage(dd: DataDir, p: Exclude<Plan, { action: 'keep' }>, tmp: str
 export async function moveCommitted(channelsPath: string, id: string): Promise<void> {
   const from = join(channelsPath, `${COMMIT_PREFIX}${id}`);
   const dir = join(channelsPath, id);
+  // Gone: a try moved every file in and removed it, and then failed (its last sync): the import is in place.
+  if (!(await stat(from).then(() => true, (e: unknown) => !isErrno(e, 'ENOENT')))) return;
   try {
     await mkdir(dir, { mode: 0o700 }).catch((e: unknown) => {
       if (!isErrno(e, 'EEXIST')) throw e;
