@@ -33,6 +33,8 @@ export interface TonClientChainOptions {
 }
 
 const ZERO_ADDRESS = new Address(0, Buffer.alloc(32));
+/** The share of a paced endpoint's limit the watches' idle polls use together: the rest is for operations, closes and other programs. */
+export const WATCH_SHARE = 0.5;
 
 /** Normalises an endpoint to the JSON-RPC URL; throws BAD_INPUT for anything that is not http(s). */
 export function jsonRpcEndpoint(endpoint: string): string {
@@ -58,6 +60,7 @@ export class TonClientChain extends BaseChain {
   protected readonly txPollMs: number;
   private readonly adapter: ReturnType<typeof retryingAdapter>;
   private readonly apiKey: string | undefined;
+  private readonly requestsPerSecond: number;
 
   constructor(opts: TonClientChainOptions) {
     super();
@@ -75,12 +78,17 @@ export class TonClientChain extends BaseChain {
       : 'check your network and the toncenter endpoint (--testnet-endpoint, or the testnet endpoint setting in VS Code)';
     const requestsPerSecond = opts.requestsPerSecond ?? (devnet ? 0 : this.apiKey ? 10 : 1);
     this.adapter = retryingAdapter({ unreachableHint, requestsPerSecond, ...opts.retry });
+    this.requestsPerSecond = opts.retry?.requestsPerSecond ?? requestsPerSecond;
     this.client = new TonClient({ endpoint: this.endpoint, apiKey: this.apiKey, httpAdapter: this.adapter });
   }
 
   /** Checks that the endpoint answers (and accepts the API key); resolves to the latest masterchain seqno. */
   async ping(o: Pick<OpOptions, 'signal'> = {}): Promise<number> {
     return this.guard(o.signal, async () => (await this.client.getMasterchainInfo()).latestSeqno);
+  }
+
+  protected override watchBudget(): number {
+    return this.requestsPerSecond > 0 && Number.isFinite(this.requestsPerSecond) ? this.requestsPerSecond * WATCH_SHARE : 0;
   }
 
   protected provider(address: Address, init?: StateInit | null): ContractProvider {

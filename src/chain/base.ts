@@ -24,6 +24,10 @@ const LAG_GIVE_UP_MS = 120_000;
 
 export abstract class BaseChain extends WalletChain implements Chain {
   protected abstract readonly defaultPollMs: number;
+  /** Requests a second the idle polls of all watches may use together (0: no limit). */
+  protected watchBudget(): number {
+    return 0;
+  }
   private readonly watches = new Set<ChannelWatch>();
   /** Aborted by close(): a wait of this object's ends with it. */
   private readonly closing = new AbortController();
@@ -161,6 +165,9 @@ export abstract class BaseChain extends WalletChain implements Chain {
     const ctrl = new AbortController();
     const signal = o.signal ? AbortSignal.any([o.signal, ctrl.signal]) : ctrl.signal;
     // The watch's reads run in the background: on a rate-limited endpoint they wait while operations go first.
+    // An idle channel is polled no more often than the watches' shared budget allows (more channels, longer
+    // waits); a closing one at the watch's own pace.
+    const interval = (urgent: boolean) => (urgent ? pollMs : Math.max(pollMs, idleWait(this.watches.size, this.watchBudget())));
     const source = {
       status: (sig: AbortSignal) => this.getChannelStatus(channel, { signal: sig, background: true }),
       payout: (sig: AbortSignal) => this.getPayout(channel, { signal: sig, background: true }),
@@ -173,7 +180,7 @@ export abstract class BaseChain extends WalletChain implements Chain {
       },
     };
     this.watches.add(watch);
-    void runWatch(source, o, pollMs, signal).finally(() => this.watches.delete(watch));
+    void runWatch(source, o, interval, signal).finally(() => this.watches.delete(watch));
     return watch;
   }
 
@@ -189,6 +196,11 @@ export abstract class BaseChain extends WalletChain implements Chain {
     this.closed = true;
     this.closing.abort(new ChainError('CLOSED', 'this chain object was closed'));
   }
+}
+
+/** The wait between one idle watch's polls so that `watches` of them make at most `perSecond` requests (ms). */
+export function idleWait(watches: number, perSecond: number): number {
+  return perSecond > 0 ? Math.ceil((watches * 1000) / perSecond) : 0;
 }
 
 function pickSigned(s: SignedStateArg): SignedStateArg {

@@ -18,8 +18,12 @@ type Emit = (e: ChannelEvent) => void;
 /** At most this many poll intervals between two looks for a payout transaction not found yet. */
 const MAX_SLOWER = 64;
 
-/** Runs until `signal` aborts or the channel has paid out. */
-export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * Runs until `signal` aborts or the channel has paid out. `pollMs`: the wait between polls, or a function of
+ * whether the channel is urgent (closing, or closed with its payout unread) that gives it.
+ */
+export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number | ((urgent: boolean) => number), signal: AbortSignal): Promise<void> {
+  const interval = typeof pollMs === 'number' ? () => pollMs : pollMs;
   let failing = false;
   const fail = (e: Error): void => {
     failing = true;
@@ -40,9 +44,11 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
   let prev: ChannelData | null | undefined; // undefined: no baseline yet; null: nothing deployed
   let deadlineSeen: number | null = null;
   let slower = 1; // a payout not found yet is looked for less and less often (each look reads pages of transactions)
+  let urgent = false;
   while (!signal.aborted) {
     try {
       const cur = await src.status(signal);
+      urgent = cur.status === 'closing' || cur.status === 'closed';
       if (cur.status === 'closed') {
         const payout = await src.payout(signal);
         if (payout) {
@@ -74,7 +80,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       fail(e as Error);
     }
     try {
-      await sleep(pollMs * slower, signal);
+      await sleep(interval(urgent) * slower, signal);
     } catch {
       break;
     }
