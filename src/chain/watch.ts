@@ -17,6 +17,8 @@ type Emit = (e: ChannelEvent) => void;
 
 /** At most this many poll intervals between two looks for a payout transaction not found yet. */
 const MAX_SLOWER = 64;
+/** At most this many poll intervals between two reads the endpoint refused for the API key (it asks the person). */
+const MAX_REFUSED_SLOWER = 8;
 
 /**
  * Runs until `signal` aborts or the channel has paid out. `pollMs`: the wait between polls, or a function of
@@ -44,10 +46,12 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
   let prev: ChannelData | null | undefined; // undefined: no baseline yet; null: nothing deployed
   let deadlineSeen: number | null = null;
   let slower = 1; // a payout not found yet is looked for less and less often (each look reads pages of transactions)
+  let refusedSlower = 1; // reads refused for the API key: the endpoint is not asked at full pace until one goes through
   let urgent = false;
   while (!signal.aborted) {
     try {
       const cur = await src.status(signal);
+      refusedSlower = 1;
       urgent = cur.status === 'closing' || cur.status === 'closed';
       if (cur.status === 'closed') {
         const payout = await src.payout(signal);
@@ -77,10 +81,11 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       }
     } catch (e) {
       if (signal.aborted) break;
+      if ((e as { code?: string }).code === 'API_KEY_REJECTED') refusedSlower = Math.min(refusedSlower * 2, MAX_REFUSED_SLOWER);
       fail(e as Error);
     }
     try {
-      await sleep(interval(urgent) * slower, signal);
+      await sleep(interval(urgent) * slower * refusedSlower, signal);
     } catch {
       break;
     }

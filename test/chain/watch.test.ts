@@ -182,6 +182,31 @@ describe('the channel watch', () => {
     assert.deepEqual(log, ['error', 'error', 'again', 'error', 'again']);
   });
 
+  test('runWatch: a refused API key is read again less and less often, and at its pace once a read goes through', async () => {
+    const open = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), storedState: null, exit: false, submitter: null, deadline: null, stepFloor: 0n, phase: 'open', depositA: 3n, depositB: 4n } as unknown as ChannelData;
+    let refused = true;
+    const at: number[] = [];
+    const ac = new AbortController();
+    const src: WatchSource = {
+      status: async () => {
+        at.push(Date.now());
+        if (refused) throw new ChainError('API_KEY_REJECTED', 'toncenter refused the API key (HTTP 401)');
+        return { status: 'open', balance: 0n, data: open };
+      },
+      payout: async () => null,
+      now: async () => 0,
+    };
+    setTimeout(() => (refused = false), 700);
+    setTimeout(() => ac.abort(), 1100);
+    await runWatch(src, { onEvent: () => undefined, onError: () => undefined }, 20, ac.signal);
+    const during = at.filter((t) => t < at[0]! + 700).length;
+    // every 20 ms that would be about 35 reads; doubling the wait from 40 ms up to 8 times the pace, about 7
+    assert.ok(during <= 15, `${during} refused reads in 700 ms`);
+    const after = at.filter((t) => t > at[0]! + 900).length;
+    // at the pace again: about 10 reads in the last 200 ms (still 8 times slower: 1 or 2)
+    assert.ok(after >= 5, `${after} reads in the last 200 ms: the pace is back once a read goes through`);
+  });
+
   test('runWatch: a payout transaction not found yet is looked for less and less often', async () => {
     let reads = 0;
     const ac = new AbortController();
