@@ -6,22 +6,25 @@
 //   synchannel.<cmd>(target?, ...inputs)   target = a tree element or { party?: 'me'|'alice'|'bob', channel?: string }
 import * as vscode from 'vscode';
 import type { Action, ChannelView } from '../node/types.js';
-import { levelOf } from '../core/errors.js';
+import { levelOf, type ErrorCode } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
 import { channelCommands } from './channelCommands.js';
 import { demoCommands } from './demoCommands.js';
-import { showFailure, type ShownFailure } from './errors.js';
+import { showFailure, type FailureContext, type ShownFailure } from './errors.js';
 import { channelsFor, failureLevel, keyTarget } from './guards.js';
 import type { HostedNode, NodeHost } from './host.js';
 import { lifecycleCommands } from './lifecycleCommands.js';
 import type { ModelBuilder } from './model.js';
 import type { PickItem, Prompts } from './prompts.js';
+import { RecentFailures } from './sameCause.js';
 import { setupCommands } from './setupCommands.js';
 import type { UnderWay } from './underWay.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
 import { TypedAmounts, isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
 import { ExtensionError, errorCode, errorMessage, shortAddress } from './util.js';
 import { channelDescription, partnerName } from './words.js';
+
+const showLog = () => void vscode.commands.executeCommand('synchannel.showLog');
 
 export const EXTENSION_ID = 'synchannel.synchannel';
 export const WALKTHROUGH_ID = `${EXTENSION_ID}#synchannel.teachingDemo`;
@@ -81,6 +84,8 @@ export interface CommandContext extends CommandDeps {
 
 export class Commands implements CommandContext {
   private failures: CommandFailure[] = [];
+  /** the failures shown lately, the node's own included: one cause, one toast */
+  private readonly recent = new RecentFailures();
   readonly host: NodeHost;
   readonly prompts: Prompts;
   readonly model: ModelBuilder;
@@ -131,17 +136,29 @@ export class Commands implements CommandContext {
     const message = errorMessage(e);
     const sent = code === 'CANCELLED' && failureLevel('cancelled', e) === 'warning';
     this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
+    const target = isTarget(targetArg) ? targetArg : undefined;
+    const can = this.actionsOf(target);
+    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, offerLog: name === 'startNode' }, showLog, e);
+    if (shown?.repeat) this.host.log(`${name}: not shown again (the same cause was shown just before)`);
+    this.failures.push({ command: name, code, message, shown });
+    if (this.failures.length > 50) this.failures.shift();
+  }
+
+  /** An error the user's node raised by itself, shown as a failed command is: its words and next steps. */
+  async showNodeError(code: ErrorCode, message: string): Promise<void> {
+    const shown = showFailure(this.prompts, code, message, await this.failureContext(), showLog);
+    if (shown?.repeat) this.host.log(`[${code}] not shown again (the same cause was shown just before)`);
+  }
+
+  /** What a failure's words and next steps depend on: the network, its endpoint and API key, channels left unwatched. */
+  private async failureContext(): Promise<FailureContext> {
     const network = this.host.runningNetwork ?? this.host.network;
     const cfg = vscode.workspace.getConfiguration('synchannel');
     // the endpoint the running node uses; else the one its next start would use
     const endpoint = this.host.runningEndpoint ?? (network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', '')));
     const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
-    const target = isTarget(targetArg) ? targetArg : undefined;
-    const can = this.actionsOf(target);
     const also = this.host.unwatchedWords() ?? undefined;
-    const shown = showFailure(this.prompts, code, message, { network, apiKeySet, endpoint, target, can, ...(also ? { also } : {}), offerLog: name === 'startNode' }, () => void vscode.commands.executeCommand('synchannel.showLog'), e);
-    this.failures.push({ command: name, code, message, shown });
-    if (this.failures.length > 50) this.failures.shift();
+    return { network, apiKeySet, endpoint, recent: this.recent, ...(also ? { also } : {}) };
   }
 
   /** What the node allows now on the channel a failed command acted on (its target's, or the node's current one). */

@@ -1,7 +1,8 @@
 // How a failed command is shown: by its code's level in the one vocabulary (src/core/codes.ts), never by its
 // text. Cancellations are silent (unless something was already sent: a warning), situations the user can fix (state conflicts included) are warnings, failures
 // are errors; each offers its next step as buttons, and "Copy Details". What to do about a chain endpoint depends
-// on the network: testnet speaks of toncenter and its API key, devnet of the local devnet.
+// on the network: testnet speaks of toncenter and its API key, devnet of the local devnet. A failure whose cause
+// was shown just before is not shown again (sameCause.ts).
 import * as vscode from 'vscode';
 import { givesNextStep, levelOf, nextStep, type ErrorCode } from '../core/errors.js';
 import { TESTNET_FAUCET_BOT } from '../core/networks.js';
@@ -9,6 +10,7 @@ import type { Action, NetworkKind } from '../node/types.js';
 import { inVsCode } from './cliWords.js';
 import { failureLevel } from './guards.js';
 import type { Prompts } from './prompts.js';
+import { ENDPOINT_CODES, WATCH_FAILING, type RecentFailures } from './sameCause.js';
 import { saysAlready } from './words.js';
 
 interface NextAction {
@@ -63,8 +65,6 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   KEY_FOLDER_MISSING: [{ title: 'Locate the Key Folder', command: 'synchannel.importKeyFolder' }],
 };
 
-const ENDPOINT_CODES: readonly string[] = ['ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED'];
-
 export interface FailureContext {
   network: NetworkKind;
   /** testnet: whether a toncenter API key is set */
@@ -79,6 +79,8 @@ export interface FailureContext {
   also?: string;
   /** offer Show Log whatever the level (a failed start: the log has what the node did before it failed) */
   offerLog?: boolean;
+  /** the failures shown lately: one whose cause was just shown is logged only */
+  recent?: RecentFailures;
 }
 
 /**
@@ -113,6 +115,8 @@ export interface ShownFailure {
   level: 'warning' | 'error';
   text: string;
   buttons: string[];
+  /** its cause was shown just before: not shown again */
+  repeat?: true;
 }
 
 /** Shows a failure with its next step; returns what was shown (null for a cancellation). */
@@ -126,6 +130,8 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   let hint = givesNextStep(message) ? undefined : nextStep(code);
   let ownText: string | undefined;
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: ownText } = endpointNext(code, c));
+  // channels unread: its own words, with the endpoint's next steps
+  if (code === WATCH_FAILING) actions = endpointNext(code, c).actions;
   // the faucet is for sandbox and devnet: on testnet the next step is the giver bot, with the address to give it
   const giver = c.network === 'testnet' && (actions.includes(FAUCET) || code === 'NO_FAUCET');
   if (giver) {
@@ -140,6 +146,7 @@ export function showFailure(prompts: Prompts, code: ErrorCode, message: string, 
   const said = ownText ? `SynChannel: ${inVsCode(ownText)}` : `SynChannel: ${words}${addsHint ? ` (${shownHint})` : ''}`;
   const text = c.also ? `${said}${/[.!?]$/.test(said) ? '' : '.'} ${c.also}` : said;
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' || c.offerLog ? ['Show Log'] : [])];
+  if (c.recent && !c.recent.show(code, text, c)) return { level, text, buttons, repeat: true };
   void prompts.notify(level, text, ...buttons).then((pick) => {
     if (!pick) return;
     if (pick === 'Show Log') return showLog();

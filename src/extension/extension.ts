@@ -103,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   const commands = new Commands({ host: nodeHost, prompts, model, tree, treeView, balances, underWay });
   commands.register(context);
   const status = new StatusBar(nodeHost, model, treeView);
-  const notes = partnerNotifications(nodeHost, prompts);
+  const notes = partnerNotifications(nodeHost, prompts, (code, message) => commands.showNodeError(code, message));
   const foreign = foreignKeyNotices(nodeHost, prompts);
   const keys = contextKeys(nodeHost, model);
 

@@ -1,10 +1,12 @@
 // The user's node's events as notifications with their next step (the demo's parties are narrated by the demo's
 // own step results). Money first: a failed challenge is an error with the time left and Retry; an exit offer is a
 // warning with "Leave with the Deposits"; a payout by another state than the latest says so plainly. In automatic
-// mode what the node does by itself (countersign, pass the turn) is not announced, only money received.
+// mode what the node does by itself (countersign, pass the turn) is not announced, only money received. The node's
+// errors about reading the chain (a refused key, an endpoint out of reach, channels unread) are shown as a failed
+// command's are (errors.ts), with the same next steps, and once for a command that fails the same way just after.
 import * as vscode from 'vscode';
 import { durationText } from '../core/duration.js';
-import { levelOf } from '../core/errors.js';
+import { levelOf, type ErrorCode } from '../core/errors.js';
 import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { HostedEvent, HostedNode, NodeHost } from './host.js';
 import { Introductions } from './introductions.js';
@@ -16,6 +18,7 @@ import { formatTon, stateLine } from './util.js';
 import { beforeDeadline, changeWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
 import { proposalNote } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
+import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
 
 interface Notice {
   level: NoticeLevel;
@@ -168,12 +171,17 @@ function introduce(host: NodeHost, prompts: Prompts, node: HostedNode, p: Partne
   if (d.toast) void prompts.notify('info', `SynChannel: partner connected: ${p.address} (address proof checked)`);
 }
 
-export function partnerNotifications(host: NodeHost, prompts: Prompts): { dispose(): void; handle(e: HostedEvent): void } {
+/** The node's errors about reading the chain: shown as a command's failure is (its next steps, one toast per cause). */
+type NodeError = (code: ErrorCode, message: string) => Promise<void>;
+
+export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError?: NodeError): { dispose(): void; handle(e: HostedEvent): void } {
   const intro = new Introductions();
   const reports = new ToastPace();
   const handle = ({ node, event }: HostedEvent) => {
     if (node.id !== 'me') return;
     if (event.type === 'partnerConnected') return introduce(host, prompts, node, event.partner, intro);
+    const chain = event.type === 'error' && !event.partner && (NODE_CHAIN_CODES.includes(event.code) || event.code === WATCH_FAILING);
+    if (chain && nodeError) return void nodeError(event.code as ErrorCode, event.message);
     const c: Context = {
       // the running node's mode, not the setting (a change applies when the node restarts)
       auto: node.autoMode ?? true,

@@ -178,9 +178,15 @@ describe('SynChannel node and network switch', function () {
       } finally {
         await ext.test.replaceSeed('devnet', had);
       }
+      ext.test.clearPrompts();
       await vscode.commands.executeCommand('synchannel.switchNetwork', 'testnet');
       await vscode.commands.executeCommand('synchannel.balanceTon');
       const f = ext.lastFailure();
+      // the node's own read at its start fails the same way: one toast for both, with the next steps
+      await until("the node's read at start failing", () => ext.test.log().some((l) => l.includes('[node] [ENDPOINT_UNREACHABLE]')));
+      const toasts = notices(ext).filter((n) => n.message.includes('127.0.0.1:9'));
+      assert.equal(toasts.length, 1, JSON.stringify(toasts));
+      assert.deepEqual(toasts[0]!.buttons.slice(0, 2), ['Set Testnet API Key', 'Open Settings']);
       assert.ok(f && /ENDPOINT/.test(f.code), `a failure of the endpoint: ${JSON.stringify(f)}`);
       assert.ok(f.shown);
       assert.match(f.shown.text, /toncenter \(http:\/\/127\.0\.0\.1:9\/api\/v2\/jsonRPC\) cannot be reached/);
