@@ -1,0 +1,29 @@
+// A careless operator's session on a devnet: three proposals answered `deposit` with each address twice and nothing
+// to tell them apart; `--perod` got no "did you mean"; `send 1 TON` was "too many arguments" and `open 1 TON` said
+// "TON" is not a valid amount; a v4 payout's text spoke of contracts before v3 inside nested parentheses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import type { ChannelNodeApi, ChannelView } from '../../src/node/types.js';
+
+const TON = 1_000_000_000n;
+
+/** Runs one line with --json; returns its error message (or null when it succeeded). */
+async function errorOf(line: string, node: ChannelNodeApi = {} as ChannelNodeApi): Promise<{ code: string; message: string } | null> {
+  const out: Record<string, unknown>[] = [];
+  const io: Io = { say: () => undefined, emit: (x) => out.push(x), ask: async () => null, json: true, interactive: false };
+  await runLine(line, node, io);
+  const r = out[0] as { ok: boolean; error?: { code: string; message: string } };
+  return r.ok ? null : r.error!;
+}
+
+test('several proposals that allow deposit are named once each, with their deposits to tell them apart', async () => {
+  const proposal = (contract: string, a: bigint, b: bigint) =>
+    ({ id: contract, contract, me: 'B', phase: 'proposed', latest: null, expectedDepositA: a, expectedDepositB: b, actions: { deposit: { ok: true } } }) as unknown as ChannelView;
+  const open = { ...proposal('kQOpen', 5n * TON, 5n * TON), phase: 'open', latest: { step: 9n }, actions: { deposit: { ok: true } } } as unknown as ChannelView;
+  const channels = [proposal('kQ20', 20n * TON, 0n), proposal('kQ3', 3n * TON, 999n * TON), open];
+  const node = { currentChannel: () => channels[0], channel: () => null, channels: () => channels } as unknown as ChannelNodeApi;
+  const e = await errorOf('deposit', node);
+  assert.equal(e?.code, 'MANY_CHANNELS');
+  assert.equal(e!.message, '3 channels allow deposit now: name one with --channel <id>: kQ20 (you are B, proposed, deposits A 20 / B 0 TON); kQ3 (you are B, proposed, deposits A 3 / B 999 TON); kQOpen (you are B, step 9)');
+});
