@@ -6,7 +6,7 @@ import { commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
-import { unknownCommand } from './suggest.js';
+import { closestFlag, unknownCommand } from './suggest.js';
 import { CHANNEL_READERS, unknownChannel } from './channelArgs.js';
 // Double quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
@@ -72,7 +72,9 @@ export function checkUsage(p: Parsed, spec: CommandSpec): void {
   if (spec.action || CHANNEL_READERS.has(spec.name)) takes.add('channel');
   const list = takes.size ? `${spec.name} takes ${[...takes].map((f) => `--${f}`).join(', ')}` : `${spec.name} takes no flags`;
   for (const f of [...p.flags, ...p.values.keys(), ...p.bare]) {
-    if (!takes.has(f)) throw new UsageError(`unknown flag --${f}: ${list}`);
+    if (takes.has(f)) continue;
+    const near = closestFlag(f, takes);
+    throw new UsageError(near ? `unknown flag --${f}: did you mean --${near}? (${list})` : `unknown flag --${f}: ${list}`);
   }
   if (p.bare.length) {
     // --channel is taken by every channel command without being in its usage line

@@ -29,6 +29,16 @@ export function closestCommand(typed: string): string | null {
   return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.name : null;
 }
 
+/** The flag of `takes` closest to a mistyped one (`--perod`), or null when none is near (as closestCommand). */
+export function closestFlag(typed: string, takes: Iterable<string>): string | null {
+  let best: { name: string; d: number } | null = null;
+  for (const f of takes) {
+    const d = editDistance(typed.toLowerCase(), f);
+    if (!best || d < best.d) best = { name: f, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(typed.length / 3)) ? best.name : null;
+}
+
 /** The CLI commands whose name starts with `typed` (any case), in the catalogue's order. */
 function startingWith(typed: string): string[] {
   const word = typed.toLowerCase();

@@ -27,3 +27,11 @@ test('several proposals that allow deposit are named once each, with their depos
   assert.equal(e?.code, 'MANY_CHANNELS');
   assert.equal(e!.message, '3 channels allow deposit now: name one with --channel <id>: kQ20 (you are B, proposed, deposits A 20 / B 0 TON); kQ3 (you are B, proposed, deposits A 3 / B 999 TON); kQOpen (you are B, step 9)');
 });
+
+test('a mistyped flag is answered with the closest flag the command takes', async () => {
+  assert.equal((await errorOf('open 3 4 --perod 600'))!.message, 'unknown flag --perod: did you mean --period? (open takes --period, --partner)');
+  assert.match((await errorOf('deposit --chanel kQA'))!.message, /^unknown flag --chanel: did you mean --channel\?/);
+  assert.match((await errorOf('showAll --form 3'))!.message, /did you mean --from\?/);
+  // nothing near: the list alone
+  assert.equal((await errorOf('withdraw --force'))!.message, 'unknown flag --force: withdraw takes --yes, --unilateral, --cooperative, --channel');
+});
