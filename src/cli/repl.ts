@@ -83,6 +83,11 @@ export function checkUsage(p: Parsed, spec: CommandSpec): void {
     throw new UsageError(`--${f} needs a value, as in \`${example}\``);
   }
   if (p.flags.has('unilateral') && p.flags.has('cooperative')) throw new UsageError('choose --unilateral or --cooperative, not both');
+  // `send 1 TON`: the unit was read as one more argument (or as open's partner deposit)
+  const amounts = p.args.filter((x) => !/^ton$/i.test(x));
+  if (amounts.length < p.args.length && /amount|deposit[>\]]/.test(spec.usage)) {
+    throw new UsageError(`amounts are in TON, with no unit: write \`${[spec.name, ...amounts].join(' ')}\``);
+  }
   const most = [...spec.usage.matchAll(/[<[]([^>\]]*)[>\]]/g)].filter((m) => !m[1]!.startsWith('--')).length;
   if (p.args.length > most) {
     const quote = /<file>/.test(spec.usage) ? `; a file name with spaces goes in quotes (\`${spec.name} "${p.args.join(' ')}"\`)` : '';

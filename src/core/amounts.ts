@@ -32,6 +32,7 @@ export function parseTon(text: string): bigint {
   if (/^(nan|[+-]?infinity)$/i.test(t)) fail(text, 'it is not a number');
   if (/^0x/i.test(t)) fail(text, 'hexadecimal is not accepted');
   if (/^[0-9.]*e/i.test(t)) fail(text, 'exponents (1e9) are not accepted, write all digits');
+  if (/^[0-9.,]+\s*tons?$/i.test(t)) fail(text, 'leave out the unit, amounts are in TON');
   if (t.includes(',')) fail(text, 'use a dot, not a comma, as the decimal separator');
   const m = /^([0-9]*)(?:\.([0-9]*))?$/.exec(t);
   if (!m) fail(text, 'only digits and one decimal dot are allowed');

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
+import { parseTon } from '../../src/core/amounts.js';
 import type { ChannelNodeApi, ChannelView } from '../../src/node/types.js';
 
 const TON = 1_000_000_000n;
@@ -34,4 +35,14 @@ test('a mistyped flag is answered with the closest flag the command takes', asyn
   assert.match((await errorOf('showAll --form 3'))!.message, /did you mean --from\?/);
   // nothing near: the list alone
   assert.equal((await errorOf('withdraw --force'))!.message, 'unknown flag --force: withdraw takes --yes, --unilateral, --cooperative, --channel');
+});
+
+test('an amount typed with its unit says to leave the unit out', async () => {
+  for (const [line, fixed] of [['send 1 TON', 'send 1'], ['faucet 20 ton', 'faucet 20'], ['open 1 TON', 'open 1'], ['open 3 TON 4 TON', 'open 3 4'], ['deposit 2 Ton', 'deposit 2']]) {
+    const e = await errorOf(line!);
+    assert.equal(e?.code, 'USAGE', line);
+    assert.equal(e!.message, `amounts are in TON, with no unit: write \`${fixed}\``);
+  }
+  assert.throws(() => parseTon('1TON'), /"1TON" is not a valid amount: leave out the unit, amounts are in TON;/);
+  assert.throws(() => parseTon('0.5 tons'), /leave out the unit/);
 });
