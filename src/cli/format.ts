@@ -42,10 +42,10 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
 }
 
 /** Why the shares differ from the balances (the even split of what the contract held beyond them, or storage fees). */
-function sharesWhy(p: PayoutView): string {
+function sharesWhy(p: PayoutView, contractVersion = Infinity): string {
   const { beyond, even } = payoutBeyond(p);
   if (!even) return `storage fees took more than the contract held beyond the balances (${formatTon(-beyond)} TON less in all): the balances paid the rest`;
-  return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve, and any top-up sent to it (or, on a contract before v3, plain transfer)`;
+  return `each its balance and half of the ${formatTon(beyond)} TON the contract held beyond them: its fee reserve and any top-up${contractVersion < 3 ? ' or plain transfer' : ''} sent to it`;
 }
 
 /** The most wallets remembered as introduced (or offline): a long run meets many (the oldest is forgotten). */
@@ -61,7 +61,7 @@ function closedText(e: Extract<NodeEvent, { type: 'closed' }>): string {
   const p = e.payout;
   const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
   const stale = !p.matchesLatest && p.latestStep !== null;
-  const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+  const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p, e.channel.contractVersion)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
   if (stale) {
     lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
   }

@@ -303,14 +303,14 @@ test("a payout's text gives each share, and apart what came back to the closer o
   const f = new EventFormatter();
   const payout = { step: 4n, balanceA: 1_000_000_000n, balanceB: 2_000_000_000n, paidA: 1_010_000_000n, paidB: 2_010_000_001n, closer: 'B', changeBack: 17_000_000n, matchesLatest: true, latestStep: 4n };
   const text = f.format({ type: 'closed', channel: {} as ChannelView, payout } as unknown as NodeEvent)!;
-  assert.match(text, /A's share was 1\.01 TON and B's 2\.010000001 TON \(each its balance and half of the 0\.020000001 TON the contract held beyond them: its fee reserve, and any top-up sent to it \(or, on a contract before v3, plain transfer\); .*\), and B got back 0\.017 TON of its own message\.$/);
+  assert.match(text, /A's share was 1\.01 TON and B's 2\.010000001 TON \(each its balance and half of the 0\.020000001 TON the contract held beyond them: its fee reserve and any top-up sent to it; .*\), and B got back 0\.017 TON of its own message\.$/);
 });
 
 test('a payout says how much the contract held beyond the balances (a top-up is split evenly), and when storage fees took from the balances', () => {
   const f = new EventFormatter();
   const text = (paidA: bigint, paidB: bigint) => f.format({ type: 'closed', channel: {} as ChannelView, payout: { step: 3n, balanceA: 5_000_000_000n, balanceB: 3_000_000_000n, paidA, paidB, matchesLatest: true, latestStep: 3n } } as unknown as NodeEvent)!;
   // A sent 3 TON to the open contract without a body: half of it is B's share.
-  assert.match(text(6_508_176_000n, 4_508_176_000n), /half of the 3\.016352 TON the contract held beyond them: its fee reserve, and any top-up sent to it \(or, on a contract before v3, plain transfer\)/);
+  assert.match(text(6_508_176_000n, 4_508_176_000n), /half of the 3\.016352 TON the contract held beyond them: its fee reserve and any top-up sent to it/);
   // Years of storage fees beyond the reserve: A's share is below its balance.
   assert.match(text(4_900_000_000n, 3_000_000_000n), /storage fees took more than the contract held beyond the balances \(0\.1 TON less in all\): the balances paid the rest/);
 });

@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
+import { EventFormatter } from '../../src/cli/format.js';
 import { parseTon } from '../../src/core/amounts.js';
-import type { ChannelNodeApi, ChannelView } from '../../src/node/types.js';
+import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
 
 const TON = 1_000_000_000n;
 
@@ -45,4 +46,12 @@ test('an amount typed with its unit says to leave the unit out', async () => {
   }
   assert.throws(() => parseTon('1TON'), /"1TON" is not a valid amount: leave out the unit, amounts are in TON;/);
   assert.throws(() => parseTon('0.5 tons'), /leave out the unit/);
+});
+
+test("a payout's text names a plain transfer only for a contract that kept one (before v3)", () => {
+  const payout = { step: 4n, balanceA: TON, balanceB: 2n * TON, paidA: TON + 10n, paidB: 2n * TON + 10n, matchesLatest: true, latestStep: 4n };
+  const text = (contractVersion: number) => new EventFormatter().format({ type: 'closed', channel: { contract: 'kQc', contractVersion } as ChannelView, payout } as unknown as NodeEvent)!;
+  assert.match(text(4), /the contract held beyond them: its fee reserve and any top-up sent to it; a wallet keeps/);
+  assert.doesNotMatch(text(4), /v3|plain transfer/);
+  assert.match(text(2), /its fee reserve and any top-up or plain transfer sent to it; a wallet keeps/);
 });
