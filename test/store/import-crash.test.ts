@@ -74,6 +74,30 @@ function importKilledAt(dir: string, backup: string, n: number): Promise<{ crash
   );
 }
 
+/**
+ * A folder `b` as a crash right after the commit of channel 1's import leaves it, with a folder where its record
+ * goes (the move fails); and the imported channels as a whole import makes them.
+ */
+async function committedBlocked(root: string) {
+  const { pristine, backup } = await prepare(root);
+  const full = join(root, 'full');
+  await cp(pristine, full, { recursive: true });
+  const done = await DataDir.open(full);
+  await done.importFrom(backup);
+  const imported = await snapshot(done);
+  await done.close();
+  const dir = join(root, 'b');
+  await cp(pristine, dir, { recursive: true });
+  const commit = join(dir, 'channels', '.commit-1');
+  await mkdir(commit);
+  for (const f of ['journal.bin', 'record.json']) await copyFile(join(full, 'channels', '1', f), join(commit, f));
+  const record = join(dir, 'channels', '1', 'record.json');
+  const journalBefore = await readFile(join(dir, 'channels', '1', 'journal.bin'));
+  await rm(record);
+  await mkdir(join(record, 'in the way'), { recursive: true });
+  return { dir, commit, record, journalBefore, imported };
+}
+
 function brief(ch: unknown): string {
   if (!ch) return 'missing';
   const c = ch as { rec: unknown; states: unknown; ev: unknown };
@@ -137,23 +161,7 @@ test('an import killed at any point leaves each channel whole, the old or the im
 
 test('a committed import that cannot be moved in keeps its channel shut, says what to do, and is moved in once it can', async () => {
   await using d = await tempDir();
-  const { pristine, backup } = await prepare(d.path);
-  const full = join(d.path, 'full');
-  await cp(pristine, full, { recursive: true });
-  const done = await DataDir.open(full);
-  await done.importFrom(backup);
-  const imported = await snapshot(done);
-  await done.close();
-  // What a crash right after the commit leaves, and a folder where the record goes (the move fails).
-  const dir = join(d.path, 'b');
-  await cp(pristine, dir, { recursive: true });
-  const commit = join(dir, 'channels', '.commit-1');
-  await mkdir(commit);
-  for (const f of ['journal.bin', 'record.json']) await copyFile(join(full, 'channels', '1', f), join(commit, f));
-  const record = join(dir, 'channels', '1', 'record.json');
-  const journalBefore = await readFile(join(dir, 'channels', '1', 'journal.bin'));
-  await rm(record);
-  await mkdir(join(record, 'in the way'), { recursive: true });
+  const { dir, record, journalBefore, imported } = await committedBlocked(d.path);
   const dd = await DataDir.open(dir);
   try {
     const one = (await dd.list()).find((c) => c.id === '1');
@@ -225,22 +233,8 @@ test('an import that fails before its commit (a full disk) leaves no staging fol
 
 test('a committed import whose folder is gone (moved in by a try that then failed) counts as moved in', async () => {
   await using d = await tempDir();
-  const { pristine, backup } = await prepare(d.path);
-  const full = join(d.path, 'full');
-  await cp(pristine, full, { recursive: true });
-  const done = await DataDir.open(full);
-  await done.importFrom(backup);
-  const imported = await snapshot(done);
-  await done.close();
   // A commit whose move fails at open (a folder where the record goes)...
-  const dir = join(d.path, 'b');
-  await cp(pristine, dir, { recursive: true });
-  const commit = join(dir, 'channels', '.commit-1');
-  await mkdir(commit);
-  for (const f of ['journal.bin', 'record.json']) await copyFile(join(full, 'channels', '1', f), join(commit, f));
-  const record = join(dir, 'channels', '1', 'record.json');
-  await rm(record);
-  await mkdir(join(record, 'in the way'), { recursive: true });
+  const { dir, commit, record, imported } = await committedBlocked(d.path);
   const dd = await DataDir.open(dir);
   try {
     assert.equal((await dd.list()).find((c) => c.id === '1')?.error?.code, 'DISK_WRITE_FAILED');
