@@ -390,6 +390,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();
     await this.ctx.o.p2p.stop().catch(() => undefined);
+    await this.sessions.saved();
     await this.ctx.data.close();
   }
 }

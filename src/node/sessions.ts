@@ -57,8 +57,20 @@ export class Sessions {
     this.memory.dialled ??= {};
   }
 
-  private async save(): Promise<void> {
-    await this.data.writeMeta('partners', this.memory);
+  /** the writes of the partners file under way: a stop waits for them */
+  private saving: Promise<void> = Promise.resolve();
+
+  /** Writes what is remembered; nothing once the node stops (its data folder is being closed). */
+  private save(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const write = this.saving.then(() => this.data.writeMeta('partners', this.memory));
+    this.saving = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Settles once no write of the partners file is under way (the stop waits for it before the folder closes). */
+  saved(): Promise<void> {
+    return this.saving;
   }
 
   /** The partner's live session (the p2p layer keeps one per wallet; this is its registry, not a copy). */

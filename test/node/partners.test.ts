@@ -2,9 +2,11 @@
 // wait for it) but is no longer one of "several partners connected".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closePair, openPair } from '../helpers/nodes.js';
+import { createNode } from '../../src/node/index.js';
+import { newKeyPair } from '../../src/core/signer.js';
 import { TON } from '../adversary/scene.js';
 import { World, until } from '../adversary/world.js';
 
@@ -78,6 +80,27 @@ test('the address a connect dialled is on disk when connect returns (a stop righ
     const saved = JSON.parse(await readFile(join(p.dir, 'bob', 'partners.json'), 'utf8')) as { dialled: Record<string, string> };
     assert.ok(Object.values(saved.dialled).includes(dialled), 'the dialled address is remembered');
   } finally {
+    await closePair(p);
+  }
+});
+
+test('a stop while a connect finishes writes nothing into the data folder after it (the address is not remembered)', async () => {
+  const p = await openPair();
+  const dir = join(p.dir, 'carol');
+  const carol = await createNode({ ...p.common, dataDir: dir, key: { keyPair: newKeyPair() } });
+  try {
+    let stopping: Promise<void> | null = null;
+    carol.on((e) => {
+      if (e.type === 'partnerConnected') stopping ??= carol.stop();
+    });
+    await carol.connect(p.alice.served()!.lan[0]!).catch(() => undefined);
+    assert.ok(stopping, 'the stop began as the partner connected');
+    await stopping;
+    await new Promise((r) => setTimeout(r, 200));
+    const left = (await readdir(dir)).filter((f) => f.startsWith('partners'));
+    assert.deepEqual(left, [], 'nothing written after the stop');
+  } finally {
+    await carol.stop();
     await closePair(p);
   }
 });
