@@ -11,7 +11,8 @@ import type { ChannelStorage } from './types.js';
 import { StoreError, fsError, isErrno } from './errors.js';
 import { DataDirLock } from './lock.js';
 import { fsyncDir } from '../../chain/fsync.js';
-import { COMMIT_PREFIX, IMPORT_PREFIX, exportDataDir, importDataDir, moveCommitted, type ImportResult, type ImportRules } from './backup.js';
+import { exportDataDir, importDataDir, type ImportResult, type ImportRules } from './backup.js';
+import { COMMIT_PREFIX, IMPORT_PREFIX, moveCommitted } from './commit.js';
 
 export const CHANNELS = 'channels';
 /** the new journal of an import by an earlier version, before it was renamed into place */
