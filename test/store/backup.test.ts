@@ -2,9 +2,10 @@
 // refuses a conflicting history, and rejects corrupted or foreign files without changing anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataDir, type StoreError } from '../../src/node/store/index.js';
+import { ImportStopped } from '../../src/node/store/backup.js';
 import { committed, show, signedAt, staged, tempDir } from './helpers.js';
 
 async function fill(dd: DataDir, id: string, n: number, rec: unknown = { id }): Promise<void> {
@@ -40,9 +41,9 @@ test('export then import into an empty folder restores every channel', async () 
   assert.deepEqual(await src.exportTo(file), { channels: 3, skipped: [] });
   assert.equal((await stat(file)).mode & 0o777, 0o600);
   const dst = await DataDir.open(join(d.path, 'b'));
-  assert.deepEqual(await dst.importFrom(file), { imported: ['1', '2', '3'], kept: [], left: [] });
+  assert.deepEqual(await dst.importFrom(file), { imported: ['1', '2', '3'], kept: [], left: [], closed: [] });
   assert.deepEqual(await snapshot(dst), await snapshot(src));
-  assert.deepEqual(await dst.importFrom(file), { imported: [], kept: ['1', '2', '3'], left: [] }, 'importing twice changes nothing');
+  assert.deepEqual(await dst.importFrom(file), { imported: [], kept: ['1', '2', '3'], left: [], closed: [] }, 'importing twice changes nothing');
   await src.close();
   await dst.close();
 });
@@ -75,7 +76,7 @@ test('import never replaces a longer local journal, extends a shorter one with t
   await fill(dst, '2', 3, { local: true }); // shorter, same states
   await (await dst.channel('2')).append([{ kind: 'evidence', a: signedAt(1n), b: signedAt(1n, { fake: true }), note: 'local proof' }]);
   const open2 = await dst.channel('2');
-  assert.deepEqual(await dst.importFrom(file), { imported: ['2'], kept: ['1'], left: [] });
+  assert.deepEqual(await dst.importFrom(file), { imported: ['2'], kept: ['1'], left: [], closed: ['2'] });
   await assert.rejects(open2.loadHead(), /closed/, 'an open storage of a restored channel is closed');
   const one = await dst.channel('1');
   assert.equal((await one.loadHead()).count, 7n);
@@ -153,7 +154,7 @@ test('a damaged local channel is restored from a backup unless it has more state
   const exp = await again.exportTo(join(d.path, 'second.scb'));
   assert.equal(exp.channels, 0);
   assert.deepEqual(exp.skipped.map((s) => [s.id, s.error.code]), [['1', 'JOURNAL_CORRUPT'], ['2', 'JOURNAL_CORRUPT']]);
-  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: ['2'], left: [] });
+  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: ['2'], left: [], closed: [] });
   assert.equal((await (await again.channel('1')).readStates(0n, 30n)).length, 30);
   assert.equal((await (await again.channel('2')).loadHead()).count, 40n, 'the latest states are kept');
   await again.close();
@@ -231,7 +232,7 @@ test('import restores a lost record beside a journal the same as the backup’s'
   await dd.close();
   await rm(join(d.path, 'a', 'channels', '1', 'record.json'));
   const again = await DataDir.open(join(d.path, 'a'));
-  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: [], left: [] });
+  assert.deepEqual(await again.importFrom(file), { imported: ['1'], kept: [], left: [], closed: [] });
   assert.deepEqual(await (await again.channel('1')).readRecord(), { me: 'A', n: 1 });
   assert.equal((await (await again.channel('1')).loadHead()).count, 3n);
   await again.close();
@@ -255,6 +256,33 @@ test("import never replaces a newer SynChannel's journal with an older backup (i
   const again = await DataDir.open(d.path);
   const r = await again.importFrom(file);
   await again.close();
-  assert.deepEqual(r, { imported: [], kept: ['1'], left: [] });
+  assert.deepEqual(r, { imported: [], kept: ['1'], left: [], closed: [] });
   assert.ok((await readFile(journal)).equals(bytes), 'the newer journal is left as it is');
+});
+
+test('an import stopped at one channel says which, what it imported before and what it did not, and which open channels it closed', async () => {
+  await using d = await tempDir();
+  const src = await DataDir.open(join(d.path, 'a'));
+  for (const id of ['1', '2', '3']) await fill(src, id, 4);
+  const file = join(d.path, 'backup.scb');
+  await src.exportTo(file);
+  await src.close();
+  const dst = await DataDir.open(join(d.path, 'b'));
+  for (const id of ['1', '2', '3']) await fill(dst, id, 2);
+  // Channel 2's record cannot be moved in: a folder is where it goes.
+  const record = join(dst.channelsPath, '2', 'record.json');
+  await rm(record);
+  await mkdir(join(record, 'in the way'), { recursive: true });
+  await assert.rejects(dst.importFrom(file), (e: ImportStopped) => {
+    assert.ok(e instanceof ImportStopped);
+    assert.equal(e.code, 'DISK_WRITE_FAILED');
+    assert.equal(e.failed, '2');
+    assert.deepEqual(e.done, { imported: ['1'], kept: [], left: [], closed: ['1', '2'] });
+    assert.match(e.message, /^the import of channel 2 is saved in .* could not be moved into .*; imported before it: 1; not imported: 3 \(import the file again once this is fixed\)$/);
+    return true;
+  });
+  assert.equal((await (await dst.channel('1')).loadHead()).count, 4n);
+  await rm(record, { recursive: true });
+  assert.deepEqual(await dst.importFrom(file), { imported: ['3'], kept: ['1', '2'], left: [], closed: ['3'] }, 'the next import finishes the move and the rest');
+  await dst.close();
 });

@@ -126,7 +126,7 @@ test('an import killed at any point leaves each channel whole, the old or the im
   const old = await snapshot(oldDd);
   await oldDd.close();
   const fullDd = await DataDir.open(await copy('full'));
-  assert.deepEqual(await fullDd.importFrom(backup), { imported: ['1', '2', '3'], kept: [], left: [] });
+  assert.deepEqual(await fullDd.importFrom(backup), { imported: ['1', '2', '3'], kept: [], left: [], closed: [] });
   const full = await snapshot(fullDd);
   await fullDd.close();
   assert.equal(old['3'], undefined);

@@ -104,7 +104,7 @@ test('a backup restores an old channel whose migration failed; its old files mov
   await other.close();
   const dd = await DataDir.open(data);
   assert.equal((await dd.list())[0]!.error?.code, 'JOURNAL_CORRUPT');
-  assert.deepEqual(await dd.importFrom(join(d.path, 'b.scb')), { imported: ['1'], kept: [], left: [] });
+  assert.deepEqual(await dd.importFrom(join(d.path, 'b.scb')), { imported: ['1'], kept: [], left: [], closed: ['1'] });
   assert.deepEqual((await dd.list()).map((l) => l.error), [null]);
   assert.equal((await (await dd.channel('1')).loadHead()).count, 3n);
   assert.deepEqual((await readdir(join(data, 'channels', '1', 'legacy'))).sort(), ['params.json', 'states.jsonl']);

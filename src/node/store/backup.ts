@@ -136,11 +136,30 @@ export interface ImportRules {
   leave?: (record: unknown) => string | null;
 }
 
-/** What an import did: channels restored, local ones kept, and ones left out (named, with why). */
+/**
+ * What an import did: channels restored, local ones kept, ones left out (named, with why), and the channels whose
+ * open storage it closed (their files may have changed: open them again).
+ */
 export interface ImportResult {
   imported: string[];
   kept: string[];
   left: { id: string; channel: string; why: string }[];
+  closed: string[];
+}
+
+/** An import stopped by the error of channel `failed`: `done` is what it did before; no later channel was imported. */
+export class ImportStopped extends StoreError {
+  constructor(
+    cause: StoreError,
+    readonly failed: string,
+    readonly done: ImportResult,
+    names: { before: string[]; after: string[] },
+  ) {
+    const before = names.before.length ? `; imported before it: ${names.before.join(', ')}` : '';
+    const after = names.after.length ? `; not imported: ${names.after.join(', ')} (import the file again once this is fixed)` : '';
+    super(cause.code, `${cause.message}${before}${after}`, cause.path, cause.offset);
+    this.name = 'ImportStopped';
+  }
 }
 
 export async function importDataDir(dd: DataDir, file: string, rules: ImportRules = {}): Promise<ImportResult> {
@@ -171,27 +190,36 @@ export async function importDataDir(dd: DataDir, file: string, rules: ImportRule
     if (conflicts.length) {
       throw new StoreError('BACKUP_CONFLICT', `the backup's states of channel ${conflicts.join(', ')} differ from the states stored here (another channel under the same id, or a forged history): nothing was imported; check which is right before restoring`, file);
     }
-    const imported: string[] = [];
-    const kept: string[] = [];
-    for (const planned of plans) {
-      // Close the channel (its pending appends land), then decide again on what is on disk now.
-      if (planned.action !== 'keep') await dd.opened(planned.id)?.close();
-      const p = planned.action === 'keep' ? planned : await planFor(dd, planned.section);
-      if (typeof p === 'string' || p.action === 'keep') {
-        kept.push(planned.id);
-        continue;
-      }
+    const done: ImportResult = { imported: [], kept: [], left, closed: [] };
+    for (const [i, planned] of plans.entries()) {
       try {
-        await apply(dd, p);
+        await importOne(dd, planned, done);
       } catch (e) {
-        throw fsError(e, join(dd.channelsPath, p.id), true);
+        const name = (ids: string[]) => ids.map((id) => named(sections.find((sec) => sec.id === id)!));
+        const names = { before: name(done.imported), after: name(plans.slice(i + 1).filter((x) => x.action !== 'keep').map((x) => x.id)) };
+        throw new ImportStopped(fsError(e, join(dd.channelsPath, planned.id), true), planned.id, done, names);
       }
-      imported.push(p.id);
     }
-    return { imported, kept, left };
+    return done;
   } finally {
     await fh.close();
   }
+}
+
+async function importOne(dd: DataDir, planned: Plan, done: ImportResult): Promise<void> {
+  // Close the channel (its pending appends land), then decide again on what is on disk now.
+  const storage = planned.action === 'keep' ? null : dd.opened(planned.id);
+  if (storage) {
+    done.closed.push(planned.id);
+    await storage.close();
+  }
+  const p = planned.action === 'keep' ? planned : await planFor(dd, planned.section);
+  if (typeof p === 'string' || p.action === 'keep') {
+    done.kept.push(planned.id);
+    return;
+  }
+  await apply(dd, p);
+  done.imported.push(p.id);
 }
 
 /** A backup's channel as the user knows it: its contract address (its folder id when the record cannot tell). */
