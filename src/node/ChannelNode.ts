@@ -52,7 +52,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly attached = new WeakSet<PeerSession>();
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
   private broken: BrokenChannelView[] = [];
-  private stopRecovering: () => void = () => undefined;
+  private recovering: { stop: () => void; wake: () => void } = { stop: () => undefined, wake: () => undefined };
   /** settles once the watches of the recovered channels have started */
   private watching: Promise<void> = Promise.resolve();
   /** events before the first listener, for it */
@@ -88,7 +88,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // reads of every channel follow at once, each catching up with whatever the chain shows by then).
     const watchLater: ChannelController[] = [];
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl, watchLater));
-    node.stopRecovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, o.recoverAgainMs);
+    node.recovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, o.recoverAgainMs);
     const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     node.watching = new Promise<void>((r) =>
@@ -372,13 +372,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
     const parts = { ctx: this.ctx, arbiter: this.arbiter, negotiation: this.negotiation, sync: this.sync, broken: this.broken };
-    return importBackup({ ...parts, resume: (ctl) => this.resumeChannel(ctl) }, file, o);
+    return importBackup({ ...parts, resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.stopRecovering();
+    this.recovering.stop();
     this.ctx.space.stop();
     this.sessions.stop();
     this.payments.coalescer.stop();

@@ -9,6 +9,7 @@ import { recoverChannels } from './recovery.js';
 import { foreignRecord } from './record.js';
 import { shownContract } from './addresses.js';
 import type { BrokenChannelView, ExportResult, ImportView } from './types.js';
+import { isImportFailure, type ImportDone, type ImportFailure } from './persistence.js';
 
 export async function exportBackup(ctx: NodeContext, file: string): Promise<ExportResult> {
   const r = await ctx.data.exportTo(file);
@@ -27,27 +28,58 @@ export interface ImportParts {
   /** the node's broken channels: updated in place (its retries share the list) */
   broken: BrokenChannelView[];
   resume: (ctl: ChannelController) => Promise<void>;
+  /** starts the retries of the broken channels marked `retrying` */
+  retry: () => void;
 }
 
+/**
+ * Imports a backup, then loads again every channel it touched, even when it stopped part-way (its error is thrown
+ * after, and says what was done).
+ */
 export async function importBackup(p: ImportParts, file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
-  const { ctx, broken } = p;
+  const { ctx } = p;
   // Another network's channels: kept in this folder (a CLI folder serves every network), or left out (a folder
   // of this network alone, as the extension's).
   const network = (raw: unknown) => String((raw as { network?: unknown } | null)?.network);
   const leave = o.otherNetworks === 'leave' ? (raw: unknown) => (network(raw) !== ctx.o.network ? network(raw) : null) : undefined;
-  const r = await ctx.data.importFrom(file, { foreign: (raw) => foreignRecord(raw, ctx), ...(leave ? { leave } : {}) });
-  for (const id of r.imported) {
-    const old = ctx.channels.get(id);
-    if (old) p.arbiter.unwatch(old);
+  let r: ImportDone;
+  let stopped: ImportFailure | null = null;
+  try {
+    r = await ctx.data.importFrom(file, { foreign: (raw) => foreignRecord(raw, ctx), ...(leave ? { leave } : {}) });
+  } catch (e) {
+    if (!isImportFailure(e)) throw e;
+    stopped = e;
+    r = e.done;
   }
-  const more = await recoverChannels(ctx, p.negotiation, p.resume, { only: new Set(r.imported), restored: true });
-  // The restored channels replace their broken entries.
-  for (let i = broken.length - 1; i >= 0; i--) if (r.imported.includes(broken[i]!.id)) broken.splice(i, 1);
-  broken.push(...more);
-  // A partner online now is asked at once (otherwise on its next connection).
-  for (const id of r.imported) {
-    const ctl = ctx.channels.get(id);
-    if (ctl && ctx.sessionOf(ctl)?.connected) p.sync.resync(ctl);
-  }
+  await reload(p, r, stopped?.failed);
+  if (stopped) throw stopped;
   return { imported: r.imported, kept: r.kept, left: r.left.map((x) => ({ channel: x.channel, network: x.why })) };
+}
+
+/**
+ * Drops the controller of every channel the import restored, closed or failed at (and a broken one it kept: its
+ * earlier import may be moved in now), then loads it from its files: restored when imported, else as it is on
+ * disk. One that does not load is shown broken (a move not done yet is retried).
+ */
+async function reload(p: ImportParts, r: ImportDone, failed: string | undefined): Promise<void> {
+  const { ctx, broken } = p;
+  const imported = new Set(r.imported);
+  const wasBroken = (id: string) => broken.some((b) => b.id === id);
+  const again = new Set([...r.closed, ...(failed ? [failed] : []), ...r.kept.filter(wasBroken)].filter((id) => !imported.has(id)));
+  for (const id of [...imported, ...again]) {
+    const old = ctx.channels.get(id);
+    if (!old) continue;
+    p.arbiter.unwatch(old);
+    ctx.channels.delete(id);
+  }
+  const load = async (only: Set<string>, restored: boolean) => (only.size ? recoverChannels(ctx, p.negotiation, p.resume, { only, restored }) : []);
+  const more = [...(await load(imported, true)), ...(await load(again, false))];
+  for (let i = broken.length - 1; i >= 0; i--) if (imported.has(broken[i]!.id) || again.has(broken[i]!.id)) broken.splice(i, 1);
+  broken.push(...more);
+  if (more.some((b) => b.retrying)) p.retry();
+  // A partner online now is asked at once (otherwise on its next connection).
+  for (const id of [...imported, ...again]) {
+    const ctl = ctx.channels.get(id);
+    if (ctl?.rec.restorePending && ctx.sessionOf(ctl)?.connected) p.sync.resync(ctl);
+  }
 }

@@ -15,8 +15,27 @@ export interface DataDir {
   /** `skipped`: channels not written (their journal or record cannot be read here), each with why */
   exportTo(file: string): Promise<{ channels: number; skipped: { id: string; error: Error }[] }>;
   /** `foreign`: why a record is not this node's (nothing is imported); `leave`: why a channel is left out */
-  importFrom(file: string, rules?: { foreign?: (record: unknown) => string | null; leave?: (record: unknown) => string | null }): Promise<{ imported: string[]; kept: string[]; left: { id: string; channel: string; why: string }[] }>;
+  importFrom(file: string, rules?: { foreign?: (record: unknown) => string | null; leave?: (record: unknown) => string | null }): Promise<ImportDone>;
   close(): Promise<void>;
+}
+
+/** What an import did; `closed`: channels whose open storage it closed (their files may have changed). */
+export interface ImportDone {
+  imported: string[];
+  kept: string[];
+  left: { id: string; channel: string; why: string }[];
+  closed: string[];
+}
+
+/** An import stopped by the error of channel `failed` (its message says what was done): `done` is what it did before. */
+export interface ImportFailure extends Error {
+  code: string;
+  failed: string;
+  done: ImportDone;
+}
+
+export function isImportFailure(e: unknown): e is ImportFailure {
+  return e instanceof Error && typeof (e as Partial<ImportFailure>).failed === 'string' && typeof (e as Partial<ImportFailure>).done === 'object';
 }
 
 /** Small node-level files next to the channels (the partners' addresses, what this node serves on). */

@@ -142,10 +142,11 @@ export const RECOVER_AGAIN_MS = 60_000;
 
 /**
  * Tries the broken channels marked `retrying` again every `everyMs` until they recover (then they are watched like
- * any other and said so) or fail for another reason. Returns what stops it.
+ * any other and said so) or fail for another reason. `wake` starts it again once more are marked.
  */
-export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume: (ctl: ChannelController) => Promise<void>, broken: BrokenChannelView[], everyMs = RECOVER_AGAIN_MS): () => void {
+export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume: (ctl: ChannelController) => Promise<void>, broken: BrokenChannelView[], everyMs = RECOVER_AGAIN_MS): { stop: () => void; wake: () => void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let running = false;
   let stopped = false;
   const loaded = (id: string) => [...ctx.channels.values()].some((c) => c.rec.channelId.toString() === id);
   const tick = async () => {
@@ -154,7 +155,7 @@ export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume:
     const ids = broken.filter((b) => b.retrying).map((b) => b.id);
     if (!ids.length || stopped) return;
     const still = await recoverChannels(ctx, negotiation, resume, { only: new Set(ids), quiet: true }).catch(() => null);
-    if (!still || stopped) return schedule();
+    if (!still || stopped) return;
     for (const id of ids) {
       const i = broken.findIndex((b) => b.id === id);
       const now = still.find((b) => b.id === id);
@@ -162,16 +163,25 @@ export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume:
       if (now) broken[i] = now;
       else broken.splice(i, 1); // recovered: its rebuild was reported, and it is watched
     }
-    schedule();
   };
   const schedule = () => {
-    if (stopped || !broken.some((b) => b.retrying)) return;
-    timer = setTimeout(() => void tick(), everyMs);
+    if (stopped || timer || running || !broken.some((b) => b.retrying)) return;
+    timer = setTimeout(() => {
+      timer = null;
+      running = true;
+      void tick().finally(() => {
+        running = false;
+        schedule();
+      });
+    }, everyMs);
     timer.unref?.();
   };
   schedule();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+    wake: schedule,
   };
 }

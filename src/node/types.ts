@@ -148,7 +148,7 @@ export interface BrokenChannelView {
   id: string;
   code: ErrorCode;
   message: string;
-  /** the node tries to recover it again by itself (the chain did not answer) */
+  /** the node tries to recover it again by itself (the chain did not answer, or an import is not moved in yet) */
   retrying?: boolean;
 }
 

@@ -74,7 +74,7 @@ export class World {
   }
 
   /** Starts a node (again, when `keyPair` and `name` are those of a stopped one: same data folder). */
-  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number; wrap?: (c: Chain) => Chain } = {}): Promise<NodeHandle> {
+  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number; recoverAgainMs?: number; wrap?: (c: Chain) => Chain } = {}): Promise<NodeHandle> {
     const keyPair = o.keyPair ?? newKeyPair();
     const counter: ReadCounter = { reads: 0, statusReads: 0 };
     const dataDir = join(this.dir, name);
@@ -87,6 +87,7 @@ export class World {
       challengePeriod: o.period ?? 120,
       pollMs: 100,
       ...(o.minFreeBytes !== undefined ? { minFreeBytes: o.minFreeBytes } : {}),
+      ...(o.recoverAgainMs !== undefined ? { recoverAgainMs: o.recoverAgainMs } : {}),
     });
     const h: NodeHandle = { name, node, keyPair, dataDir, events: [], counter };
     node.on((e) => h.events.push(e));

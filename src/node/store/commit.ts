@@ -120,6 +120,7 @@ export async function moveCommitted(channelsPath: string, id: string): Promise<v
     await fsyncDir(channelsPath);
   } catch (e) {
     const err = fsError(e, from, true);
-    throw new StoreError(err.code, `the import of channel ${id} is saved in ${from} but could not be moved into ${dir} (${err.message}): fix that, then open the data folder again (it finishes the import); do not delete ${from}`, from);
+    const message = `the import of channel ${id} is saved in ${from} but could not be moved into ${dir} (${err.message}): fix that, then open the data folder again (it finishes the import); do not delete ${from}`;
+    throw new StoreError(err.code, message, from, null, { retry: true }); // each open of the channel tries again
   }
 }

@@ -1,6 +1,6 @@
 // Typed errors of the store: a stable `code` for programs and a message that says what to do.
 import { dirname } from 'node:path';
-import { SynError } from '../../core/errors.js';
+import { SynError, type ErrorDetails } from '../../core/errors.js';
 import { SYNCHANNEL_VERSION } from '../../core/version.js';
 
 export type StoreErrorCode =
@@ -26,8 +26,10 @@ export class StoreError extends SynError<StoreErrorCode> {
     readonly path: string | null = null,
     /** the byte offset in `path` where the problem was found, when there is one */
     readonly offset: number | null = null,
+    /** `retry: true`: a later try may succeed (a committed import not moved in yet) */
+    details?: ErrorDetails,
   ) {
-    super(code, message);
+    super(code, message, details ? { details } : undefined);
     this.name = 'StoreError';
   }
 }

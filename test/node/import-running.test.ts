@@ -1,0 +1,90 @@
+// An import into a running node that fails at a channel: the node never goes on with a channel whose files the
+// import changed or whose storage it closed. Such a channel is loaded again from its files (restored when imported),
+// or shown broken with the store's error and tried again; a later import or retry that moves it in loads it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { byId } from '../../src/node/store/datadir.js';
+import { TON } from '../adversary/scene.js';
+import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
+
+/** A folder where a channel's record.json goes: the import's move of that file into the channel fails. */
+async function blockRecord(h: NodeHandle, ch: string): Promise<string> {
+  const record = join(h.dataDir, 'channels', ch, 'record.json');
+  await rm(record, { force: true });
+  await mkdir(join(record, 'in the way'), { recursive: true });
+  return record;
+}
+
+const notMoved = (ch: string) => new RegExp(`the import of channel ${ch} is saved in .* could not be moved into`);
+
+/** Vic and Hal linked, with `n` channels Hal opened (a payment in each, both histories alike), and Vic's backup. */
+async function withChannels(n: number, o: { recoverAgainMs?: number }, fn: (s: { w: World; vic: NodeHandle; hal: NodeHandle; chs: string[]; backup: string }) => Promise<void>): Promise<void> {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic', o);
+    const hal = await w.node('hal');
+    await w.link(vic, hal);
+    const chs: string[] = [];
+    for (let i = 0; i < n; i++) chs.push((await w.open(hal, vic, TON('5'), TON('5'))).channelId);
+    for (const ch of chs) {
+      await w.pay(hal, ch, TON('0.5'));
+      await assertSameHistory(vic.node, hal.node, ch);
+    }
+    const backup = join(w.dir, 'vic.backup');
+    await vic.node.exportBackup(backup);
+    await fn({ w, vic, hal, chs: chs.sort(byId), backup });
+  } finally {
+    await w.close();
+  }
+}
+
+/** The channel is not there to act on: nothing is signed or sent from the files the import changed. */
+async function notOperated(h: NodeHandle, ch: string): Promise<void> {
+  assert.equal(h.node.channel(ch), null, 'the channel whose files changed is not shown');
+  await assert.rejects(h.node.send(TON('0.1'), { channel: ch }));
+  await assert.rejects(h.node.withdraw({ channel: ch }));
+}
+
+test("a committed import that cannot be moved in shows its channel broken with the store's error, never the old one; an import once fixed loads it restored", () =>
+  withChannels(1, {}, async ({ vic, hal, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    await notOperated(vic, ch!);
+    const broken = vic.node.brokenChannels().find((b) => b.id === ch);
+    assert.match(broken?.message ?? '', notMoved(ch!));
+    assert.equal(broken?.retrying, true, 'tried again by itself');
+    const step = World.step(hal.node, ch!);
+    await hal.node.send(TON('0.1'), { channel: ch!, waitMs: 2_000 }).catch(() => undefined);
+    assert.equal(World.step(hal.node, ch!), step, "Vic countersigns nothing of Hal's");
+
+    await rm(record, { recursive: true });
+    await vic.node.importBackup(backup);
+    const view = vic.node.channel(ch!);
+    assert.equal(view?.restored, true, 'loaded again, restored');
+    assert.deepEqual(vic.node.brokenChannels(), []);
+    await until(() => !vic.node.channel(ch!)!.restorePending, 'the partner to answer', 30_000);
+    await until(() => World.step(vic.node, ch!) === World.step(hal.node, ch!), 'both at one step', 10_000);
+  }));
+
+test('a channel shown broken by a failed import is loaded by the retry once its files can be moved in', () =>
+  withChannels(1, { recoverAgainMs: 200 }, async ({ vic, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    await notOperated(vic, ch!);
+    await rm(record, { recursive: true });
+    await until(() => vic.node.channel(ch!)?.restored === true, 'the retry to load the channel', 10_000);
+    assert.deepEqual(vic.node.brokenChannels(), []);
+  }));
+
+test('an import that fails part-way reloads the channels it imported before (restored) and says what it did', () =>
+  withChannels(2, {}, async ({ vic, chs: [first, second], backup }) => {
+    // The first channel's record is lost (the backup restores it); the second one's cannot be moved in.
+    await rm(join(vic.dataDir, 'channels', first!, 'record.json'));
+    await blockRecord(vic, second!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(second!).test(e.message) && /imported before it: /.test(e.message));
+    assert.equal(vic.node.channel(first!)?.restored, true, 'the imported channel is loaded again, restored');
+    await notOperated(vic, second!);
+    assert.deepEqual(vic.node.brokenChannels().map((b) => b.id), [second]);
+  }));
