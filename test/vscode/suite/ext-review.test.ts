@@ -248,9 +248,12 @@ describe('SynChannel review: the demo after a challenge, and its stop', function
   it("a start-up with no demo (a window reload ended its run) clears the walkthrough's ticks, but not while a demo starts", async () => {
     await ext.test.startup();
     assert.equal(lastTicks(ext), "[demo] no demo runs in this window: the walkthrough's ticks are cleared");
+    await until('no demo running', () => ext.test.contextKey('demoRunning') !== true, 30_000);
     // a click on the walkthrough's "Start the demo" during the start-up: its run keeps its ticks
     const opening = vscode.commands.executeCommand('synchannel.openTeachingDemo');
-    await until('the demo starting', () => ext.test.contextKey('demoStarting') === true, 30_000);
+    // (the key is set after an await, and a start under load may end before it is: then the demo runs, and its
+    // ticks are kept just the same)
+    await until('the demo starting', () => ext.test.contextKey('demoStarting') === true || ext.test.contextKey('demoRunning') === true, 30_000);
     await ext.test.startup();
     assert.equal(lastTicks(ext), "[demo] a demo runs: the walkthrough's ticks are kept");
     assert.ok(await opening, JSON.stringify(ext.lastFailure()));
