@@ -145,8 +145,12 @@ export function jsonError(code: string, message: string): { code: string; messag
   return { code, message, ...(hint ? { hint } : {}) };
 }
 
-/** The code's next step, unless the message already says what to do (it would repeat or contradict it). */
+/**
+ * The code's next step, unless the message already says what to do (it would repeat or contradict it). A usage
+ * error never gets one: each says what to type (the usage, the flags taken, an example), whatever its words.
+ */
 function hintFor(code: string, message: string): string | undefined {
+  if (code === 'USAGE') return undefined;
   const hint = nextStep(code);
   return hint && !givesNextStep(message) && addsTo(message, hint) ? hint : undefined;
 }
