@@ -71,8 +71,14 @@ export function noChannel(a: RunArgs): Error {
     const chains = other.map((o) => `--chain ${o.network}`).join(' or ');
     return Object.assign(new Error(`no channel on ${a.node.network} here: this data folder's ${list} are not run by this node: restart it with ${chains} to use them`), { code: 'OTHER_NETWORK' });
   }
-  const first = a.node.partners().some((p) => p.online) ? '' : 'connect first, then ';
-  return Object.assign(new Error(`no channel yet: ${first}open a channel (or accept your partner's with deposit)`), { code: 'NO_CHANNEL' });
+  return Object.assign(new Error(`no channel yet: ${withoutChannel(a)}`), { code: 'NO_CHANNEL' });
+}
+
+/** The next step with no channel: connect first when no partner is online; `deposit` needs the partner's proposal. */
+export function withoutChannel(a: RunArgs): string {
+  const connect = a.node.partners().some((p) => p.online) ? '' : 'connect to your partner first (serve, or connect to their multiaddr), then ';
+  if (a.spec.name === 'deposit') return `deposit accepts your partner's channel proposal, and none came: ${connect}ask them to open one, or open one yourself (open)`;
+  return `${connect}open a channel (open), or accept your partner's proposal with deposit`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, formatWithdrawal } from './format.js';
-import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, type RunArgs, type Runner } from './channelArgs.js';
+import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
@@ -169,7 +169,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async getSmartContractAccount(a) {
     nameDefault(a);
     const x = a.node.getSmartContractAccount(a.values.get('channel'));
-    if (!x) throw Object.assign(new Error('no contract yet: open a channel (open) and let your partner deposit'), { code: 'NO_CONTRACT' });
+    // a channel's contract address is known from its proposal on: none without a channel
+    if (!x) throw Object.assign(new Error(`no contract yet: ${withoutChannel(a)}`), { code: 'NO_CONTRACT' });
     a.io.say(x);
     return { address: x };
   },

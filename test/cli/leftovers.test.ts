@@ -1,5 +1,6 @@
 // The leftovers of a careless operator's user check of the CLI, on real nodes (one sandbox chain, p2p on
-// 127.0.0.1): a usage error's "(type help for the commands)" came or not by the word after its colon.
+// 127.0.0.1): a usage error's "(type help for the commands)" came or not by the word after its colon; the advice
+// of getSmartContractAccount with no partner and of deposit with no channel.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -40,4 +41,16 @@ test("a usage error is told the same way whatever word follows its colon: never 
     assert.equal(error.code, 'USAGE', json);
     assert.equal(error.hint, undefined, `--json gives the same (no hint): ${json}`);
   }
+});
+
+test('getSmartContractAccount with no partner says to connect first; deposit with no channel says to have one opened', async () => {
+  const [contract] = await said('getSmartContractAccount', alone);
+  assert.match(contract!, /^getSmartContractAccount failed: no contract yet: connect to your partner first \(serve, or connect to their multiaddr\), then open a channel/, contract);
+  assert.doesNotMatch(contract!, /let your partner deposit/);
+  // connected to a partner, no channel: deposit accepts a proposal, and none came
+  const [deposit] = await said('deposit', p.bob);
+  assert.match(deposit!, /^deposit failed: no channel yet: deposit accepts your partner's channel proposal, and none came: ask them to open one, or open one yourself \(open\)$/, deposit);
+  // not connected either: connect first
+  const [lonely] = await said('deposit', alone);
+  assert.match(lonely!, /none came: connect to your partner first \(serve, or connect to their multiaddr\), then ask them to open one/, lonely);
 });
