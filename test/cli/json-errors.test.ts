@@ -32,10 +32,10 @@ test('a failed command carries the next step as hint; an unknown command and a u
   // its message says what to do (type help): no hint beside it, as in text mode
   assert.match(unknown.error.message, /type help/);
   assert.equal(unknown.error.hint, undefined);
-  const usage = (await emitted('send 1 2 3', refusing)) as { error: { code: string; hint?: string } };
+  const usage = (await emitted('send 1 2 3', refusing)) as { error: { code: string; message: string; hint?: string } };
   assert.equal(usage.error.code, 'USAGE');
   // the usage is in its message: no hint, as in text mode (leftovers.test.ts)
-  assert.match((usage.error as { message: string }).message, /`send <amount>`/);
+  assert.match(usage.error.message, /`send <amount>`/);
   assert.equal(usage.error.hint, undefined);
 });
 
