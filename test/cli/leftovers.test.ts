@@ -1,6 +1,7 @@
 // The leftovers of a careless operator's user check of the CLI, on real nodes (one sandbox chain, p2p on
 // 127.0.0.1): a usage error's "(type help for the commands)" came or not by the word after its colon; the advice
-// of getSmartContractAccount with no partner and of deposit with no channel.
+// of getSmartContractAccount with no partner and of deposit with no channel; open's deposit over the contract's
+// limit got an amount hint that read oddly.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -53,4 +54,18 @@ test('getSmartContractAccount with no partner says to connect first; deposit wit
   // not connected either: connect first
   const [lonely] = await said('deposit', alone);
   assert.match(lonely!, /none came: connect to your partner first \(serve, or connect to their multiaddr\), then ask them to open one/, lonely);
+});
+
+test('open with a deposit over what a channel holds names the largest deposit in TON and what to do, with no amount hint', async () => {
+  for (const [line, whose] of [['open 99999999999 0', 'your deposit'], ['open 1 99999999999', "your partner's deposit"]] as const) {
+    const [text] = await said(line, p.alice);
+    assert.equal(
+      text,
+      `open failed: ${whose} of 99999999999 TON is more than a channel holds: a deposit is at most 9223372036.854775807 TON. Open with a smaller deposit, within what the wallet holds (balanceTon shows yours)`,
+    );
+    const [json] = await said(line, p.alice, true);
+    const error = (JSON.parse(json!) as { error: { code: string; hint?: string } }).error;
+    assert.equal(error.code, 'INVALID_AMOUNT');
+    assert.equal(error.hint, undefined, json);
+  }
 });
