@@ -31,7 +31,19 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
   ];
 }
 
-const iso = (t: number) => new Date(t * 1000).toISOString();
+/**
+ * A challenge window's end in the operator's local time, to the second with its UTC offset (exact: --json keeps
+ * the unix time), and the time left in words: by the chain's clock when the view's close has that deadline.
+ */
+export function windowEnd(deadline: number, close?: { deadline: number; secondsLeft?: number } | null): string {
+  const d = new Date(deadline * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = off === 0 ? 'UTC' : `UTC${off > 0 ? '+' : '-'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  const local = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}`;
+  const left = close?.deadline === deadline && close.secondsLeft !== undefined ? close.secondsLeft : deadline - Date.now() / 1000;
+  return `${local}, ${Math.round(left) > 0 ? `${durationText(left)} from now` : 'already past'}`;
+}
 
 /** What a state from the partner does, against the state both signed it follows (`before`, step - 1). */
 function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string {
@@ -158,16 +170,17 @@ export class EventFormatter {
     const told = this.closeTold.has(id);
     const before = this.closeTold.get(id);
     this.closeTold.set(id, e.step);
-    const window = `The challenge window ends at ${iso(e.deadline)}`;
+    const until = windowEnd(e.deadline, e.channel.close);
+    const window = `The challenge window ends at ${until}`;
     if (e.step === null) {
       return e.byPartner
-        ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${iso(e.deadline)}; the node challenges with any newer state both signed)`
+        ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${until}; the node challenges with any newer state both signed)`
         : `Exit started. ${window}; the node finishes it then.`;
     }
-    if (e.byPartner) return `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${iso(e.deadline)})`;
+    if (e.byPartner) return `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${until})`;
     if (told) {
       if (before === e.step || this.ownChallenge.get(id) === e.step) return null; // told already
-      return `❗ Your partner challenged your close with step ${e.step}❗ (the contract holds it now; challenge window until ${iso(e.deadline)})`;
+      return `❗ Your partner challenged your close with step ${e.step}❗ (the contract holds it now; challenge window until ${until})`;
     }
     return `Close started with step ${e.step}. ${window}; the node finishes the close then.`;
   }

@@ -3,7 +3,7 @@ import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
-import { formatState, paidOutText } from './format.js';
+import { formatState, paidOutText, windowEnd } from './format.js';
 
 /** How many states `showAll` reads at once when it prints a whole history. */
 const SHOW_PAGE = 1000n;
@@ -55,7 +55,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const p = view.payout;
     const by = p ? ` by ${p.step === null ? 'the deposits' : `step ${p.step}`} (${balancesLine(p)})` : '';
     const holds = view.closeStep === null ? 'the deposits (an exit)' : `step ${view.closeStep}`;
-    const until = view.deadline ? `, challenge window until ${new Date(view.deadline * 1000).toISOString()}` : '';
+    const until = view.deadline ? `, challenge window until ${windowEnd(view.deadline, view.close)}` : '';
     const paid =
       view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : view.phase === 'closing' ? `; closing: the contract holds ${holds}${until}` : '';
     // A state proposed but not both signed moves nothing yet: say it, beside what the channel holds.

@@ -111,18 +111,19 @@ test('balanceChan says when a state waits for a signature: its balances are not 
 });
 
 test('balanceChan during a close says what the contract holds and when the window ends', async () => {
+  process.env.TZ = 'UTC'; // told in local time (window-end.test.ts)
   const said = async (closeStep: bigint | null) => {
     const out: string[] = [];
     const node = {
-      currentChannel: () => ({ id: '1', me: 'A', phase: 'closing', closeStep, deadline: 1_800_000_000, close: { step: closeStep, deadline: 1_800_000_000 } }),
+      currentChannel: () => ({ id: '1', me: 'A', phase: 'closing', closeStep, deadline: 1_800_000_000, close: { step: closeStep, deadline: 1_800_000_000, secondsLeft: 600 } }),
       channels: () => [],
       balanceChan: () => ({ balanceA: 2_500_000_000n, balanceB: 1_500_000_000n, step: 2n }),
     } as unknown as ChannelNodeApi;
     await runLine('balanceChan', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
     return out.join('\n');
   };
-  assert.equal(await said(1n), 'A [2.5 1.5] B (step 2; you are A; closing: the contract holds step 1, challenge window until 2027-01-15T08:00:00.000Z)');
-  assert.equal(await said(null), 'A [2.5 1.5] B (step 2; you are A; closing: the contract holds the deposits (an exit), challenge window until 2027-01-15T08:00:00.000Z)');
+  assert.equal(await said(1n), 'A [2.5 1.5] B (step 2; you are A; closing: the contract holds step 1, challenge window until 2027-01-15 08:00:00 UTC, 10 min from now)');
+  assert.equal(await said(null), 'A [2.5 1.5] B (step 2; you are A; closing: the contract holds the deposits (an exit), challenge window until 2027-01-15 08:00:00 UTC, 10 min from now)');
 });
 
 test('balanceChan of a channel that paid out says so: nothing is in it any more', async () => {
