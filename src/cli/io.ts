@@ -69,6 +69,7 @@ export function stdinIo(json: boolean): { io: Io; close: () => void } {
       });
     },
     emit: (o) => out.write(`${jsonLine(o)}\n`),
+    unread: () => s.queue.filter((l) => l.trim() !== ''),
     ask: (text) => {
       const l = s.queue.shift();
       if (l === undefined && s.ended) return Promise.resolve(null); // no prompt that nothing would answer
@@ -124,6 +125,7 @@ function terminalIo(): { io: Io; close: () => void } {
       rl.prompt(true); // the prompt again (if one waits), with what was typed so far and the cursor where it was
     },
     emit: (o) => out.write(`${jsonLine(o)}\n`),
+    unread: () => s.queue.filter((l) => l.trim() !== ''),
     ask: (text, o) => {
       answering = !o?.command;
       const l = s.queue.shift();

@@ -9,6 +9,7 @@ import { createNode, makeFolders } from '../node/index.js';
 import type { NetworkKind } from '../node/types.js';
 import { ADDR_FILE, KEY_FILE } from '../chain/keys.js';
 import { SynError } from '../core/errors.js';
+import { printable } from '../core/format.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { CONTRACT_VERSION } from '../contract/index.js';
 import { jsonLine, stoppingNotes } from './format.js';
@@ -241,17 +242,33 @@ async function runNode(opts: NodeOpts): Promise<void> {
   }
   // Ctrl-D at a terminal: said, as `exit` and Ctrl+C are
   if (!stopping && !exitCommand && io.interactive) io.say('end of input: the node stops.');
-  if (!stopping) sayStopping(node, io);
+  const notRun = exitCommand ? notRunAfterExit(io) : 0;
+  if (!stopping) sayStopping(node, io, undefined, notRun);
   // A script can tell: a piped run in which a command failed exits with status 1.
   if (!io.interactive && io.failed) process.exitCode = 1;
   await shutdown();
 }
 
 /** What the stop leaves unwatched, and with --json the closing exit line (`signal`: what stopped it). */
-function sayStopping(node: NodeHandle, io: Io, signal?: NodeJS.Signals): void {
+function sayStopping(node: NodeHandle, io: Io, signal?: NodeJS.Signals, notRun = 0): void {
   const notes = stoppingNotes(node.channels());
   for (const note of notes) io.say(note);
-  if (io.json) io.emit({ event: 'exit', ...(signal ? { signal } : {}), ...(io.failed ? { failed: io.failed } : {}), ...(notes.length ? { notes } : {}) });
+  if (io.json) io.emit({ event: 'exit', ...(signal ? { signal } : {}), ...(io.failed ? { failed: io.failed } : {}), ...(notRun ? { notRun } : {}), ...(notes.length ? { notes } : {}) });
+}
+
+/**
+ * The lines that came after `exit` are not run: said, with the first of them (--json: `notRun` in the exit line).
+ * A piped run exits with status 1 then, as when a command failed: a script learns that some of it did not run.
+ */
+function notRunAfterExit(io: Io): number {
+  const lines = io.unread?.() ?? [];
+  if (!lines.length) return 0;
+  const shown = lines.slice(0, 3).map((l) => printable(l.trim())).join(', ');
+  const n = lines.length;
+  const more = n > 3 ? ', …' : '';
+  io.say(`exit stopped the node: ${n} line${n > 1 ? 's' : ''} after it ${n > 1 ? 'were' : 'was'} not run (${shown}${more}). Put exit last, or leave it out: a piped run stops at the end of its input.`);
+  if (!io.interactive) process.exitCode = 1;
+  return lines.length;
 }
 
 /**

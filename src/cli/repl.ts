@@ -26,6 +26,8 @@ export interface Io {
   interactive: boolean;
   /** how many commands failed (a piped run exits with status 1 when any did) */
   failed?: number;
+  /** the lines read and not run yet, blank ones left out (what an `exit` leaves) */
+  unread?(): string[];
 }
 
 export interface Parsed {

@@ -1,0 +1,35 @@
+// A piped `exit` stopped the node and the lines after it were dropped without a word: the built CLI (dist/cli.js)
+// on the embedded sandbox now says how many were not run, and a script gets status 1 (--json: `notRun`).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildOnce, CLI, ROOT } from '../e2e/cli-harness.js';
+
+let dir: string;
+const pipe = (input: string, ...flags: string[]) => spawnSync(process.execPath, [CLI, '--data', join(dir, 'data'), ...flags], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, input });
+
+before(async () => {
+  buildOnce();
+  dir = await mkdtemp(join(tmpdir(), 'synchannel-exit-lines-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a piped exit with lines after it says how many were not run, and the run exits with status 1', () => {
+  const text = pipe('getAccount\nexit\nbalanceTon\n\nsend 1\n');
+  assert.match(text.stdout, /\nexit stopped the node: 2 lines after it were not run \(balanceTon, send 1\)\. Put exit last, or leave it out/, text.stdout);
+  assert.doesNotMatch(text.stdout, /Your account balance now|send failed/, 'the lines after exit did not run');
+  assert.equal(text.status, 1, text.stderr);
+  const json = pipe('exit\ngetSeqno\n', '--json');
+  const last = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { event: string; notRun?: number };
+  assert.deepEqual([last.event, last.notRun], ['exit', 1], json.stdout);
+  assert.equal(json.status, 1);
+  // exit last: nothing to say, status 0
+  const clean = pipe('getAccount\nexit\n\n');
+  assert.doesNotMatch(clean.stdout, /not run/);
+  assert.equal(clean.status, 0, clean.stderr);
+});
