@@ -14,6 +14,7 @@ import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, formatWithdrawal } from './format.js';
 import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
+import { offlineNote } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
 import { importSummary, partnerShort, refundTerms, SEND_WAIT_MS, withdrawModeProblem } from '../node/uiRules.js';
@@ -37,10 +38,6 @@ function finishable(a: RunArgs): ChannelView {
     if ((e as { code?: string }).code !== 'TOO_EARLY') throw e;
     return allowed(a, 'finish', ['TOO_EARLY']);
   }
-}
-
-function offlineNote(a: RunArgs, ch: ChannelView, what: 'state' | 'request' = 'state'): void {
-  if (!ch.partnerOnline) a.io.say(`Your partner is offline: the ${what} is delivered when they reconnect.`);
 }
 
 /** The partner `open` proposes to, as the node picks it: the one online (else known), never one of several. */
@@ -157,7 +154,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, ch);
     // --json: what the note above says (offline: it goes when they reconnect, the node running)
-    return { ...s, partnerOnline: ch.partnerOnline === true };
+    return { ...s, partnerOnline: a.node.channel(ch.id)?.partnerOnline === true };
   },
   async sign(a) {
     const ch = allowed(a, 'sign');

@@ -1,0 +1,41 @@
+// A send to a partner who is not connected (the user check of the CLI): after a restart, with the partner gone,
+// the node's warning and the CLI's own line said it twice. Real nodes on one sandbox chain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import { printEvents } from '../../src/cli/startup.js';
+import { createNode } from '../../src/node/index.js';
+import { closePair, fund, openPair, type Pair } from '../helpers/nodes.js';
+
+/** A piped run's Io printing the node's events as the CLI does. */
+function piped(p: Pair): { io: Io; out: string[] } {
+  const out: string[] = [];
+  const io: Io = { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  printEvents(p.bob, 'sandbox', join(p.dir, 'bob'), io);
+  return { io, out };
+}
+
+/** Bob (who dialled Alice) restarted on his data folder. */
+async function restartBob(p: Pair): Promise<void> {
+  await p.bob.stop();
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+}
+
+test('a send to a partner the node has not reached since its start says once that they are offline, and what to do', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await p.alice.stop();
+    await restartBob(p);
+    const { io, out } = piped(p);
+    const from = out.length;
+    await runLine('send 0.1', p.bob, io);
+    const said = out.slice(from).join('\n');
+    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
+    assert.equal(said.match(/offline/gi)?.length, 1, said);
+    assert.match(said, /The state is kept and goes to them once both nodes run connected\. This piped run stops at the end of its input: start your node again while your partner's runs \(nothing is lost\)\./, said);
+  } finally {
+    await closePair(p);
+  }
+});
