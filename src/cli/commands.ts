@@ -14,7 +14,7 @@ import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, formatWithdrawal } from './format.js';
 import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
-import { offlineNote } from './offline.js';
+import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
 import { importSummary, partnerShort, refundTerms, SEND_WAIT_MS, withdrawModeProblem } from '../node/uiRules.js';
@@ -147,7 +147,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const id = a.values.get('channel');
     const seen = id ? a.node.channel(id) : a.node.currentChannel();
     const waits = [...(seen?.pending?.awaiting === 'partner' ? ['PENDING_STATE'] : []), ...(seen?.sendAsksTurn ? ['NOT_YOUR_TURN'] : [])];
-    const ch = allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : waits);
+    const ch = await partnerAfterStart(a, allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : waits));
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
     if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
     const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, onProgress: (m) => a.io.say(m) });
@@ -197,14 +197,14 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return { balance: b };
   },
   async createEmpty(a) {
-    const ch = allowed(a, 'createEmpty');
+    const ch = await partnerAfterStart(a, allowed(a, 'createEmpty'));
     const s = await a.node.createEmpty({ channel: ch.id });
     a.io.say(`Created empty state ${s.step}`);
     offlineNote(a, ch);
     return s;
   },
   async requestEmpty(a) {
-    const ch = allowed(a, 'requestEmpty');
+    const ch = await partnerAfterStart(a, allowed(a, 'requestEmpty'));
     await a.node.requestEmpty({ channel: ch.id });
     a.io.say('Requested the turn from your partner');
     offlineNote(a, ch, 'request');

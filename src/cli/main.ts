@@ -220,6 +220,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
   process.on('SIGTERM', onSignal('SIGTERM', 143));
   // Only now 'ready' is printed: a signal sent as soon as it is read finds the handlers in place.
   printEvents(node, opts.chain, dataDir, io);
+  io.startedAt = Date.now();
   const { exitCommand, askedToServe } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.

@@ -1,7 +1,33 @@
-// A partner who is not connected, as the commands that reach them (send, createEmpty, requestEmpty) tell it: what
-// went to an offline partner is said once, with what happens to it.
+// A partner who is not connected, as the commands that reach them (send, createEmpty, requestEmpty) tell it: a
+// piped command right after the start waits a moment for the node's redial, and what went to an offline partner
+// is said once, with what happens to it.
 import type { ChannelView } from '../node/types.js';
 import type { RunArgs } from './channelArgs.js';
+
+/**
+ * How long after the node's start a piped command to an offline partner waits for them: a node redials a saved
+ * partner as it starts, and a one-shot `echo send 1 | synchannel` would otherwise go before that redial.
+ */
+export const REDIAL_WAIT_MS = 5_000;
+
+/** The channel's view once its partner is connected, or once REDIAL_WAIT_MS after the start passed (piped runs only). */
+export async function partnerAfterStart(a: RunArgs, ch: ChannelView): Promise<ChannelView> {
+  const left = a.io.startedAt === undefined ? 0 : a.io.startedAt + REDIAL_WAIT_MS - Date.now();
+  if (a.io.interactive || ch.partnerOnline || left <= 0) return ch;
+  a.io.say(`Waiting up to ${Math.ceil(left / 1000)} s for your partner to connect (your node redials them as it starts)…`);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, left);
+    const off = a.node.on(() => {
+      if (a.node.channel(ch.id)?.partnerOnline) done();
+    });
+  });
+  return a.node.channel(ch.id) ?? ch;
+}
 
 /**
  * After a state or a turn request went to a partner who is not connected: said once, with what happens to it.

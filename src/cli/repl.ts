@@ -26,6 +26,8 @@ export interface Io {
   interactive: boolean;
   /** how many commands failed (a piped run exits with status 1 when any did) */
   failed?: number;
+  /** when the node started (Date.now()): a piped command right after it waits for the redial of a partner */
+  startedAt?: number;
   /** the lines read and not run yet, blank ones left out (what an `exit` leaves) */
   unread?(): string[];
 }

@@ -1,17 +1,18 @@
 // A send to a partner who is not connected (the user check of the CLI): after a restart, with the partner gone,
-// the node's warning and the CLI's own line said it twice. Real nodes on one sandbox chain.
+// the node's warning and the CLI's own line said it twice; and a one-shot piped send right after the start went
+// before the node's redial of the saved partner (it waits a moment for it now). Real nodes on one sandbox chain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import { printEvents } from '../../src/cli/startup.js';
-import { createNode } from '../../src/node/index.js';
-import { closePair, fund, openPair, type Pair } from '../helpers/nodes.js';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { closePair, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
 
-/** A piped run's Io printing the node's events as the CLI does. */
-function piped(p: Pair): { io: Io; out: string[] } {
+/** A piped run's Io (`startedAt`: the node's start) printing the node's events as the CLI does. */
+function piped(p: Pair, startedAt: number): { io: Io; out: string[] } {
   const out: string[] = [];
-  const io: Io = { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  const io: Io = { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false, startedAt };
   printEvents(p.bob, 'sandbox', join(p.dir, 'bob'), io);
   return { io, out };
 }
@@ -22,13 +23,34 @@ async function restartBob(p: Pair): Promise<void> {
   p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
 }
 
+test('a piped send right after the start waits for the redial of the saved partner, and the payment goes to them', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await restartBob(p);
+    const { io, out } = piped(p, Date.now());
+    const from = out.length;
+    const signed = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 1n, 30_000);
+    signed.catch(() => undefined); // awaited below, once the send's words are checked
+    await runLine('send 0.1', p.bob, io);
+    const said = out.slice(from).join('\n');
+    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
+    assert.doesNotMatch(said, /offline|not connected|kept and goes/i, said);
+    await signed; // Alice countersigned it in this run
+    await until('Alice holds step 1', () => latest(p.alice).step >= 1n);
+  } finally {
+    await closePair(p);
+  }
+});
+
 test('a send to a partner the node has not reached since its start says once that they are offline, and what to do', async () => {
   const p = await openPair();
   try {
     await fund(p);
     await p.alice.stop();
     await restartBob(p);
-    const { io, out } = piped(p);
+    // long after the start: no wait for the redial
+    const { io, out } = piped(p, Date.now() - 60_000);
     const from = out.length;
     await runLine('send 0.1', p.bob, io);
     const said = out.slice(from).join('\n');
