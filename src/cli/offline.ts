@@ -14,7 +14,7 @@ export const REDIAL_WAIT_MS = 5_000;
 export async function partnerAfterStart(a: RunArgs, ch: ChannelView): Promise<ChannelView> {
   const left = a.io.startedAt === undefined ? 0 : a.io.startedAt + REDIAL_WAIT_MS - Date.now();
   if (a.io.interactive || ch.partnerOnline || left <= 0) return ch;
-  a.io.say(`Waiting up to ${Math.ceil(left / 1000)} s for your partner to connect (your node redials them as it starts)…`);
+  a.io.say(`Waiting up to ${Math.ceil(left / 1000)} s for your partner to connect (nodes reconnect by themselves after a start)…`);
   await new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
