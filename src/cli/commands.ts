@@ -7,8 +7,6 @@ import { durationText } from '../core/duration.js';
 import { checkDialPeerId } from '../p2p/diagnose.js';
 import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
-import { MAX_AMOUNT } from '../contract/index.js';
-import { codeOf } from '../core/errors.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, formatWithdrawal } from './format.js';
@@ -47,17 +45,6 @@ function partnerFirst(a: RunArgs): void {
   const online = all.filter((p) => p.online);
   const among = online.length ? online : all;
   if (among.length > 1) throw Object.assign(new Error(`several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((p) => p.address).join(', ')})`), { code: 'MANY_PARTNERS' });
-}
-
-/**
- * The node's refusal of a deposit over what a contract holds, said with the largest deposit in TON and what to do
- * (its code's hint, how to write an amount, read oddly after a well-written one); any other error as it is.
- */
-function overLimit(e: unknown, mine: bigint, theirs: bigint): unknown {
-  const over = mine > MAX_AMOUNT ? ['your deposit', mine] as const : theirs > MAX_AMOUNT ? ["your partner's deposit", theirs] as const : null;
-  if (codeOf(e) !== 'INVALID_AMOUNT' || !over) return e;
-  const message = `${over[0]} of ${formatTon(over[1])} TON is more than a channel holds: a deposit is at most ${formatTon(MAX_AMOUNT)} TON. Open with a smaller deposit, within what the wallet holds (balanceTon shows yours)`;
-  return Object.assign(new Error(message), { code: 'INVALID_AMOUNT' });
 }
 
 /** Whether a path names a folder (a backup is a file: the store's read of a folder is a raw EISDIR). */
@@ -107,8 +94,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);
     const partner = a.values.get('partner');
     const c = await a.node
-      .open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) })
-      .catch((e: unknown) => Promise.reject(overLimit(e, mine, theirs)));
+      .open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
     if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
     const short = await partnerShort(a.node, c);

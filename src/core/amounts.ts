@@ -53,7 +53,7 @@ export function parseTon(text: string): bigint {
 }
 
 function tooLarge(): string {
-  return `it is larger than the largest amount a channel can hold (${formatTon(MAX_COINS)} TON)`;
+  return `it is larger than any amount TON can carry (at most ${formatTon(MAX_COINS)} TON)`;
 }
 
 /** As parseTon, but also rejects zero: for payments and deposits. */

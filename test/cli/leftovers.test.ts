@@ -61,7 +61,7 @@ test('open with a deposit over what a channel holds names the largest deposit in
     const [text] = await said(line, p.alice);
     assert.equal(
       text,
-      `open failed: ${whose} of 99999999999 TON is more than a channel holds: a deposit is at most 9223372036.854775807 TON. Open with a smaller deposit, within what the wallet holds (balanceTon shows yours)`,
+      `open failed: ${whose} of 99999999999 TON is more than a channel holds: a deposit is at most 9223372036.854775807 TON. Open with a smaller deposit, within what the wallet holds`,
     );
     const [json] = await said(line, p.alice, true);
     const error = (JSON.parse(json!) as { error: { code: string; hint?: string } }).error;
