@@ -2,7 +2,7 @@
 import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
-import { durationText } from '../core/duration.js';
+import { clockText, durationText } from '../core/duration.js';
 import type { ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
 import { payoutBeyond, unwatched } from '../node/uiRules.js';
 
@@ -36,11 +36,7 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
  * the unix time), and the time left in words: by the chain's clock when the view's close has that deadline.
  */
 export function windowEnd(deadline: number, close?: { deadline: number; secondsLeft?: number } | null): string {
-  const d = new Date(deadline * 1000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const zone = off === 0 ? 'UTC' : `UTC${off > 0 ? '+' : '-'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
-  const local = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}`;
+  const local = clockText(deadline);
   const left = close?.deadline === deadline && close.secondsLeft !== undefined ? close.secondsLeft : deadline - Date.now() / 1000;
   return `${local}, ${Math.round(left) > 0 ? `${durationText(left)} from now` : 'already past'}`;
 }

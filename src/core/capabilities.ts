@@ -2,6 +2,7 @@
 // menus, the webview's buttons and the commands' checks read (through the node's ChannelView.actions). No
 // layer above the node re-derives a protocol rule. Pure.
 import type { ErrorCode } from './codes.js';
+import { clockText } from './duration.js';
 import type { LifePhase } from './lifecycle.js';
 import type { Party } from './signed.js';
 import type { ChannelPhase } from './transitions.js';
@@ -197,7 +198,7 @@ function finish(i: CapabilityInput): Capability {
   if (i.life === 'closed') return ended(i.life)!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
   if (i.deadlinePassed) return OK;
-  const until = i.deadline ? ` until ${new Date(i.deadline * 1000).toISOString()} (chain time)` : '';
+  const until = i.deadline ? ` until ${clockText(i.deadline)} (by the chain's clock)` : '';
   return no('TOO_EARLY', `the challenge window is still open${until}: the node finishes the close by itself then`);
 }
 

@@ -10,3 +10,12 @@ export function durationText(seconds: number): string {
   if (h >= 48) return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${h / 24} d`;
   return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 }
+
+/** A moment (unix seconds) in the local time zone, to the second with its offset: "2027-01-15 13:30:00 UTC+05:30". */
+export function clockText(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = off === 0 ? 'UTC' : `UTC${off > 0 ? '+' : '-'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}`;
+}

@@ -3,6 +3,7 @@
 // until the challenge lands or the deadline passes, and again after a restart: the first read of the chain
 // re-raises the close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
+import { clockText } from '../core/duration.js';
 import { codeOf, messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { ChannelState } from '../core/state.js';
@@ -346,8 +347,8 @@ export class Arbiter {
     if (now !== null && now >= deadline) ctl.deadlinePassed = true;
     // Over by this clock, and the chain unread: its failure is the answer, not "still open until" a past time.
     if (o.forFinish && now === null && failed && Date.now() / 1000 + this.ctx.chainSkew >= deadline) {
-      const at = new Date(deadline * 1000).toISOString();
-      throw new NodeError(codeOf(failed), `the challenge window ended at ${at} (chain time) by this node's clock, but the chain could not be read to confirm it: ${messageOf(failed)}. The node finishes the close by itself once it reads the chain`);
+      const at = clockText(deadline);
+      throw new NodeError(codeOf(failed), `the challenge window ended at ${at} by this node's clock, but the chain could not be read to confirm it: ${messageOf(failed)}. The node finishes the close by itself once it reads the chain`);
     }
   }
 

@@ -2,6 +2,7 @@
 // connected over loopback libp2p. Each step runs one part of the story and returns what happened in words.
 // `npm run demo` plays every step headless; the VS Code walkthrough runs them one button at a time.
 import { join } from 'node:path';
+import { clockText } from '../core/duration.js';
 import { formatTon, parseTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { newKeyPair } from '../core/signer.js';
@@ -283,7 +284,7 @@ function closeSteps(s: Story): DemoStep[] {
         await stopOr(s, seen);
         return (
           `Alice sent state ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
-          `The challenge window runs until ${new Date((r.deadline ?? 0) * 1000).toISOString()} (UTC): until then a later state both signed replaces the close, so a partner who is offline for a while can still answer.\n` +
+          `The challenge window runs until ${clockText(r.deadline ?? 0)}: until then a later state both signed replaces the close, so a partner who is offline for a while can still answer.\n` +
           `Bob's node watches the contract (its watcher): it saw the close on chain and reacts at once; the next step reports its challenge.`
         );
       },

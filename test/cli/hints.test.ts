@@ -97,8 +97,8 @@ test('no channel here but channels of another network in the data folder: says s
 });
 
 test("finish asks the node even when the view says the window is open: the node reads the chain and answers (its failure, or 'still open')", async () => {
-  const view = { id: 'kQx', contract: 'kQx', phase: 'closing', me: 'A', actions: new Proxy({}, { get: (_t, k) => (k === 'finish' ? { ok: false, code: 'TOO_EARLY', why: 'the challenge window is still open until 2026-12-04T21:34:03.000Z (chain time)' } : { ok: false, code: 'X', why: 'no' }) }) };
-  const refusal = err('ENDPOINT_UNREACHABLE', "the challenge window ended at 2026-12-04T21:34:03.000Z (chain time) by this node's clock, but the chain could not be read to confirm it: cannot reach the devnet");
+  const view = { id: 'kQx', contract: 'kQx', phase: 'closing', me: 'A', actions: new Proxy({}, { get: (_t, k) => (k === 'finish' ? { ok: false, code: 'TOO_EARLY', why: "the challenge window is still open until 2026-12-04 21:34:03 UTC (by the chain's clock)" } : { ok: false, code: 'X', why: 'no' }) }) };
+  const refusal = err('ENDPOINT_UNREACHABLE', "the challenge window ended at 2026-12-04 21:34:03 UTC by this node's clock, but the chain could not be read to confirm it: cannot reach the devnet");
   const n = { currentChannel: () => view, channel: () => view, channels: () => [view], partners: () => [], finish: () => Promise.reject(refusal) } as unknown as ChannelNodeApi;
   const [line] = await say('finish', n);
   assert.match(line!, /^finish failed: the challenge window ended at .* but the chain could not be read to confirm it/);

@@ -1,7 +1,7 @@
 // Lengths of time in words: the form every UI shows for challenge windows and waits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { durationText } from '../../src/core/duration.js';
+import { clockText, durationText } from '../../src/core/duration.js';
 
 test('short lengths read in seconds, minutes and hours', () => {
   assert.equal(durationText(0), '0 s');
@@ -19,4 +19,19 @@ test('two days and more read in days and hours, not thousands of hours', () => {
   assert.equal(durationText(48 * 3600), '2 d');
   assert.equal(durationText(7 * 86400 + 3 * 3600 + 20 * 60), '7 d 3 h');
   assert.equal(durationText(365 * 86400), '365 d');
+});
+
+test('a moment reads in the local time zone with its offset, to the second', () => {
+  const was = process.env.TZ;
+  try {
+    process.env.TZ = 'Asia/Kolkata';
+    assert.equal(clockText(1_800_000_000), '2027-01-15 13:30:00 UTC+05:30');
+    process.env.TZ = 'America/St_Johns';
+    assert.equal(clockText(1_800_000_000), '2027-01-15 04:30:00 UTC-03:30');
+    process.env.TZ = 'UTC';
+    assert.equal(clockText(1_800_000_001), '2027-01-15 08:00:01 UTC');
+  } finally {
+    if (was === undefined) delete process.env.TZ;
+    else process.env.TZ = was;
+  }
 });
