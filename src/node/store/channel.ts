@@ -1,20 +1,20 @@
 // One channel's storage: its record (record.json) and its journal (journal.bin, see codec.ts).
 // In memory: the head (latest committed state, staged state) and the journal's intact length; the offsets
-// index for readStates is built on demand and dropped after INDEX_IDLE_MS without use.
-import { open, stat, type FileHandle } from 'node:fs/promises';
+// index for readStates is built on demand and dropped when unused (offsets.ts).
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignedState } from '../../core/channel.js';
-import { FILE_HEADER_LEN, FILE_MAGIC, KIND, MAX_WRITE, encodeEntry, frameRecord, stepOf, type JournalEntry } from './codec.js';
+import { FILE_HEADER_LEN, FILE_MAGIC, KIND, MAX_WRITE, encodeEntry, frameRecord, type JournalEntry } from './codec.js';
 import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
 import { JournalWriter, createJournal, cutTail, groupWrites, listFolder, openForWrite, truncateTo, upgradeFormat, writeAt } from './journalfile.js';
+import { JournalIndex, withReader } from './offsets.js';
 import { readRecordFile, writeRecordFile } from './record.js';
 import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 export const JOURNAL_FILE = 'journal.bin';
 export const RECORD_FILE = 'record.json';
-const INDEX_IDLE_MS = 10_000;
 /** the last bytes of a journal read at once when it is opened (the last write and the head are almost always in them) */
 const TAIL_CACHE = MAX_WRITE + 4096;
 /** readStates of at most this many last states walks back from the end instead of using the index */
@@ -24,14 +24,6 @@ interface Pending {
   records: { entry: JournalEntry; bytes: Buffer }[];
   resolve: () => void;
   reject: (e: Error) => void;
-}
-
-interface Index {
-  /** offset of committed step i */
-  committed: number[];
-  evidence: number[];
-  /** the journal length the index covers */
-  end: number;
 }
 
 function copySigned(s: SignedState): SignedState {
@@ -54,9 +46,7 @@ export class FileChannelStorage implements ChannelStorage {
   private flushing: Promise<void> | null = null;
   private readonly writer: JournalWriter;
   private recordChain: Promise<unknown> = Promise.resolve();
-  private index: Index | null = null;
-  private indexing: Promise<Index> | null = null;
-  private indexTimer: NodeJS.Timeout | null = null;
+  private readonly offsets: JournalIndex;
 
   constructor(
     readonly id: string,
@@ -66,6 +56,7 @@ export class FileChannelStorage implements ChannelStorage {
     this.journalPath = join(dir, JOURNAL_FILE);
     this.recordPath = join(dir, RECORD_FILE);
     this.writer = new JournalWriter(this.journalPath);
+    this.offsets = new JournalIndex(this.journalPath, () => this.end);
   }
 
   private async ensureReady(): Promise<void> {
@@ -263,11 +254,11 @@ export class FileChannelStorage implements ChannelStorage {
     const hi = toStep > count ? count : toStep;
     if (lo >= hi) return [];
     if (count - lo <= TAIL_READ) return this.readTailStates(lo, hi);
-    const idx = await this.getIndex();
+    const idx = await this.offsets.get();
     const from = idx.committed[Number(lo)]!;
     const to = hi < BigInt(idx.committed.length) ? idx.committed[Number(hi)]! : idx.end;
     const out: SignedState[] = [];
-    await this.withReader(idx.end, (src) =>
+    await withReader(this.journalPath, idx.end, (src) =>
       scanForward(src, from, to, this.journalPath, (r) => {
         if (r.kind !== KIND.committed) return;
         const e = decodeRaw(r, this.journalPath);
@@ -283,7 +274,7 @@ export class FileChannelStorage implements ChannelStorage {
     const out: SignedState[] = [];
     const { end } = this;
     const last = this.head.count - 1n;
-    await this.withReader(end, (src) =>
+    await withReader(this.journalPath, end, (src) =>
       walkBack(src, end, this.journalPath, (r) => {
         if (r.kind !== KIND.committed) return false;
         const e = decodeRaw(r, this.journalPath);
@@ -298,10 +289,10 @@ export class FileChannelStorage implements ChannelStorage {
 
   async evidence(): Promise<Extract<JournalEntry, { kind: 'evidence' }>[]> {
     await this.ensureReady();
-    const idx = await this.getIndex();
+    const idx = await this.offsets.get();
     const out: Extract<JournalEntry, { kind: 'evidence' }>[] = [];
     if (idx.evidence.length === 0) return out;
-    await this.withReader(idx.end, (src) =>
+    await withReader(this.journalPath, idx.end, (src) =>
       scanForward(src, idx.evidence[0]!, idx.end, this.journalPath, (r) => {
         if (r.kind !== KIND.evidence) return;
         const e = decodeRaw(r, this.journalPath);
@@ -315,8 +306,8 @@ export class FileChannelStorage implements ChannelStorage {
   async verify(): Promise<{ states: bigint; journalBytes: number }> {
     await this.ensureReady();
     const end = this.end;
-    await this.withReader(end, (src) => scanForward(src, FILE_HEADER_LEN, end, this.journalPath, (r) => void decodeRaw(r, this.journalPath)));
-    const idx = await this.getIndex();
+    await withReader(this.journalPath, end, (src) => scanForward(src, FILE_HEADER_LEN, end, this.journalPath, (r) => void decodeRaw(r, this.journalPath)));
+    const idx = await this.offsets.get();
     return { states: BigInt(idx.committed.length), journalBytes: idx.end };
   }
 
@@ -334,8 +325,7 @@ export class FileChannelStorage implements ChannelStorage {
     while (this.flushing) await this.flushing;
     await this.writer.close();
     await this.recordChain;
-    if (this.indexTimer) clearTimeout(this.indexTimer);
-    this.index = null;
+    this.offsets.drop();
     this.onClose();
   }
 
@@ -345,58 +335,5 @@ export class FileChannelStorage implements ChannelStorage {
     while (this.flushing) await this.flushing;
     if (this.broken) throw this.broken;
     return this.end;
-  }
-
-  // ------------------------------------------------------------------------------------------ index
-
-  private async withReader<T>(size: number, fn: (src: ReturnType<typeof fileSource>) => Promise<T>): Promise<T> {
-    let fh: FileHandle;
-    try {
-      fh = await open(this.journalPath, 'r');
-    } catch (e) {
-      throw fsError(e, this.journalPath, false);
-    }
-    try {
-      return await fn(fileSource(fh, size, this.journalPath));
-    } finally {
-      await fh.close();
-    }
-  }
-
-  /** The offsets of committed and evidence records, extended over what was appended since it was built. */
-  private async getIndex(): Promise<Index> {
-    while (this.indexing) await this.indexing;
-    const idx = this.index ?? { committed: [], evidence: [], end: FILE_HEADER_LEN };
-    if (idx.end < this.end) {
-      const end = this.end;
-      this.indexing = this.withReader(end, async (src) => {
-        await scanForward(src, idx.end, end, this.journalPath, (r) => this.indexRecord(idx, r));
-        idx.end = end;
-        this.index = idx;
-        return idx;
-      }).finally(() => (this.indexing = null));
-      await this.indexing;
-    }
-    this.index = idx;
-    if (this.indexTimer) clearTimeout(this.indexTimer);
-    this.indexTimer = setTimeout(() => (this.index = null), INDEX_IDLE_MS).unref();
-    return idx;
-  }
-
-  private indexRecord(idx: Index, r: RawRecord): void {
-    if (r.kind === KIND.committed) {
-      let step: bigint | null;
-      try {
-        step = stepOf(r.kind, r.payload);
-      } catch (e) {
-        throw journalCorrupt(this.journalPath, r.offset, (e as Error).message);
-      }
-      if (step !== BigInt(idx.committed.length)) throw journalCorrupt(this.journalPath, r.offset, `step ${step} where step ${idx.committed.length} was expected`);
-      idx.committed.push(r.offset);
-    } else if (r.kind === KIND.evidence) {
-      idx.evidence.push(r.offset);
-    } else if (r.kind !== KIND.staged) {
-      throw journalCorrupt(this.journalPath, r.offset, `unknown record kind ${r.kind} (written by a newer version?)`);
-    }
   }
 }
