@@ -1,11 +1,10 @@
-// One `/synchannel/1.0.0` stream: framing, validation, rate limit, and the address-proof handshake.
-// After the handshake the link hands session frames to its PeerSession (session.ts).
+// One `/synchannel/1.0.0` stream: framing, validation, rate limit, and the address-proof handshake's order (its
+// messages and checks: handshake.ts). After the handshake the link hands session frames to its PeerSession (session.ts).
 import { randomBytes } from 'node:crypto';
-import { Address } from '@ton/core';
 import type { Connection, Stream } from '@libp2p/interface';
 import { decodeWireMessage, encodeWireMessage, WireError, type Hello, type WireMessage } from '../core/wire.js';
 import { encodeFrame, FrameDecoder, FrameWriter, MAX_FRAME_BYTES, type FrameEvent } from './frames.js';
-import { signProof, verifyProof } from './handshake.js';
+import { helloOf, helloRefusal, proofFor, provenPartner } from './handshake.js';
 import { P2PError } from './errors.js';
 import type { PeerQuota } from './quota.js';
 import type { LinkOptions, PartnerInfo, SessionFrame } from './linktypes.js';
@@ -14,10 +13,6 @@ export type { RateLimit } from './quota.js';
 export { newStats, type P2PStats } from './stats.js';
 
 export type { LinkOptions, LocalIdentity, PartnerInfo, VerifyWalletOwnership } from './linktypes.js';
-
-function hex(b: string): Buffer {
-  return Buffer.from(b, 'hex');
-}
 
 /** Bytes queued for one stream's partner before the stream is reset (a peer that does not read). */
 export const MAX_WRITE_BUFFER = 1024 * 1024;
@@ -96,15 +91,7 @@ export class Link {
       this.remoteEnded = true;
       this.finishIfEnded();
     });
-    this.send({
-      type: 'hello',
-      v: 1,
-      walletAddress: opts.local.walletAddress.toString(),
-      walletPublicKey: opts.local.walletKey.publicKey.toString('hex'),
-      channelPublicKey: opts.local.channelPublicKey.toString('hex'),
-      nonce: this.nonce.toString('hex'),
-      observed: connection.remoteAddr.toString().slice(0, 256),
-    });
+    this.send(helloOf(opts.local, this.nonce, connection.remoteAddr.toString()));
   }
 
   /** Called by the session that takes this link after the handshake; reading resumes with what was held. */
@@ -348,57 +335,23 @@ export class Link {
 
   private onHello(hello: Hello): void {
     if (this.partnerHello) return this.unexpected(hello, 'twice');
-    let address: Address;
-    try {
-      address = Address.parse(hello.walletAddress);
-    } catch {
-      return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} sent an unparsable wallet address`), 'BAD_ADDRESS');
-    }
-    // Channel payouts go to this wallet: the contract takes no deposit for a wallet outside the basechain.
-    if (address.workChain !== 0) {
-      return this.fail(new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} claims wallet ${hello.walletAddress} in workchain ${address.workChain}: a channel pays out only to basechain (workchain 0) wallets; connect with a basechain wallet`), 'BAD_ADDRESS');
-    }
-    let owns = false;
-    try {
-      owns = this.opts.verifyWalletOwnership(hex(hello.walletPublicKey), address);
-    } catch {
-      owns = false;
-    }
-    if (!owns) {
-      return this.fail(
-        new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} claims wallet ${hello.walletAddress} but its public key does not own that address; it may be misconfigured or impersonating`),
-        'ADDRESS_NOT_OWNED',
-      );
-    }
+    const refused = helloRefusal(hello, this.partnerPeerId, this.opts.verifyWalletOwnership);
+    if (refused) return this.fail(refused.error, refused.reply);
     this.partnerHello = hello;
     if (this.direction === 'inbound' && hello.observed) this.observedByPartner = hello.observed;
-    const proof = signProof(this.opts.local.walletKey.secretKey, this.opts.local.peerId, this.partnerPeerId, hex(hello.nonce));
-    this.send({ type: 'proof', signature: proof.toString('hex') });
+    this.send({ type: 'proof', signature: proofFor(hello, this.opts.local, this.partnerPeerId) });
   }
 
   private onProof(signatureHex: string): void {
     const hello = this.partnerHello;
     if (!hello) return this.unexpected({ type: 'proof', signature: signatureHex }, 'before hello');
-    const signature = hex(signatureHex);
-    const publicKey = hex(hello.walletPublicKey);
-    if (!verifyProof(signature, publicKey, this.partnerPeerId, this.opts.local.peerId, this.nonce)) {
-      return this.fail(
-        new P2PError('HANDSHAKE_FAILED', `peer ${this.partnerPeerId} sent an address proof that does not verify (forged, replayed, or for another connection)`),
-        'BAD_PROOF',
-      );
-    }
+    const proven = provenPartner(hello, signatureHex, this.partnerPeerId, this.opts.local, this.nonce);
+    if ('error' in proven) return this.fail(proven.error, proven.reply);
     this.authenticated = true;
     clearTimeout(this.timer);
     this.opts.stats.handshakesOk++;
     // Frames after the proof wait (held, stream paused) until a session takes the link.
     this.pause('session');
-    this.resolveHandshake({
-      walletAddress: Address.parse(hello.walletAddress),
-      walletPublicKey: publicKey,
-      channelPublicKey: hex(hello.channelPublicKey),
-      proof: signature,
-      proofHex: signatureHex.toUpperCase(),
-      peerId: this.partnerPeerId,
-    });
+    this.resolveHandshake(proven);
   }
 }
