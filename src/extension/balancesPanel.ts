@@ -16,7 +16,8 @@ import {
 } from '../../webview/protocol.js';
 import { ChainReads, buildSnapshot } from './balancesSnapshot.js';
 import { offered } from './guards.js';
-import type { HostedNode, NodeHost } from './host.js';
+import type { NodeHost } from './host.js';
+import type { HostedNode } from './hosted.js';
 import { errorMessage } from './util.js';
 
 export const BALANCES_VIEW_TYPE = 'synchannel.balances';

@@ -3,7 +3,8 @@
 // node allows now (ChannelView.actions) and the history for the chart; the demo's journal for Replay.
 import type { Action, ChannelView } from '../node/types.js';
 import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WebviewAction } from '../../webview/protocol.js';
-import type { HostedNode, NodeHost } from './host.js';
+import type { NodeHost } from './host.js';
+import type { HostedNode } from './hosted.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
 import { offers, partnerName, phaseWord, settling, staleOnChain, turnWords } from './words.js';
 

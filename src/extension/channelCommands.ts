@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ChannelView, ProgressOptions, StateView } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
-import type { HostedNode } from './host.js';
+import type { HostedNode } from './hosted.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';

@@ -2,7 +2,7 @@
 // (the demo's own record), and the journal of the run for Replay; and the runner that starts and stops runs for
 // the node host (one start at a time, a stop during a start leaves nothing running).
 import { rm } from 'node:fs/promises';
-import type { HostedNode } from './host.js';
+import type { HostedNode } from './hosted.js';
 import { createTeachingDemo, type TeachingDemo, type TeachingDemoStep } from './nodeFactory.js';
 import { DemoJournal } from './demoJournal.js';
 import { claimDemoFolder, sweepDemoFolders } from './demoFolders.js';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
+import type { ChannelView, NetworkKind, ServeResult } from '../node/types.js';
 import { inContract } from '../node/uiRules.js';
 import { DemoRunner } from './demoHost.js';
 import { Elsewhere, type Unwatched } from './elsewhere.js';
@@ -16,34 +16,11 @@ import type { DevnetServer } from './nodeFactory.js';
 import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
+import { NETWORKS, isNetwork, type HostedEvent, type HostedNode, type NodeStatus, type PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
 import { startIfLive, type StartUpResult } from './startUp.js';
 import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
-
-export type PartyId = 'me' | 'alice' | 'bob';
-/** locked: another window or process holds this network's data folder (it watches the channels there) */
-export type NodeStatus = 'stopped' | 'starting' | 'running' | 'error' | 'locked';
-export const NETWORKS: readonly NetworkKind[] = ['sandbox', 'devnet', 'testnet'];
-
-export interface HostedNode {
-  id: PartyId;
-  /** "you", "Alice", "Bob" */
-  label: string;
-  api: ChannelNodeApi;
-  served: ServeResult | null;
-  /** the mode the node was started with (the setting may have changed since: it applies on a restart) */
-  autoMode?: boolean;
-}
-
-export interface HostedEvent {
-  node: HostedNode;
-  event: NodeEvent;
-}
-
-export function isNetwork(v: unknown): v is NetworkKind {
-  return typeof v === 'string' && (NETWORKS as readonly string[]).includes(v);
-}
 
 export class NodeHost implements vscode.Disposable {
   private main: HostedNode | null = null;

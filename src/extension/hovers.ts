@@ -3,7 +3,7 @@
 // node's strings as they are: never re-formatted here.
 import * as vscode from 'vscode';
 import type { ChannelView, NetworkKind, StateView } from '../node/types.js';
-import type { PartyId } from './host.js';
+import type { PartyId } from './hosted.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
 import { declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowLeft, type Names } from './words.js';

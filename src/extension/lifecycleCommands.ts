@@ -7,7 +7,7 @@ import { helpItems } from './cliWords.js';
 import type { Action, ChannelView } from '../node/types.js';
 import { partnerOf } from './channelCommands.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
-import type { HostedNode } from './host.js';
+import type { HostedNode } from './hosted.js';
 import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';

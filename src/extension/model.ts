@@ -4,7 +4,8 @@
 // rebuild (under load the tree showed a channel's old balance above its newer steps).
 import * as vscode from 'vscode';
 import type { BrokenChannelView, ChannelView, NetworkKind, PartnerView, ServeResult, StateView } from '../node/types.js';
-import type { HostedNode, NodeHost } from './host.js';
+import type { NodeHost } from './host.js';
+import type { HostedNode } from './hosted.js';
 import { errorMessage } from './util.js';
 import { settling } from './words.js';
 

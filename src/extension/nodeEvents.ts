@@ -1,6 +1,6 @@
 // The events of the hosted nodes (the user's, Alice's and Bob's), relayed to the extension: a node's log lines go
 // to the output channel, its errors are logged, the demo's events go to its journal, and every event is fired on.
-import type { HostedEvent, HostedNode } from './host.js';
+import type { HostedEvent, HostedNode } from './hosted.js';
 import type { LogLevel } from './hostLog.js';
 
 export interface RelayHooks {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import type { NetworkKind, ServeResult } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
-import { NETWORKS, isNetwork, type HostedNode } from './host.js';
+import { NETWORKS, isNetwork, type HostedNode } from './hosted.js';
 import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
 import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning } from './guards.js';

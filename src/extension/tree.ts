@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { nextStep } from '../core/errors.js';
 import type { Action, BrokenChannelView, ChannelView } from '../node/types.js';
 import { decorationUri, type DecorationKind } from './decorations.js';
-import type { PartyId } from './host.js';
+import type { PartyId } from './hosted.js';
 import { type ChannelEntry, type Model, type ModelBuilder, type NodeEntry, type StepEntry } from './model.js';
 import { channelHover, nodeHover, stepHover } from './hovers.js';
 import { shortAddress } from './util.js';

@@ -2,7 +2,7 @@
 // are typed, cancellable progress on chain waits.
 import * as vscode from 'vscode';
 import type { Action, ChannelView, ProgressOptions } from '../node/types.js';
-import type { PartyId } from './host.js';
+import type { PartyId } from './hosted.js';
 import type { Prompts, StepOptions } from './prompts.js';
 import type { TreeElement } from './tree.js';
 import { ExtensionError, formatTon, parseTon, validateAmount } from './util.js';
