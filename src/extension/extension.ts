@@ -22,6 +22,7 @@ import { Prompts, type PromptRecord, type ScriptedAnswer } from './prompts.js';
 import { StatusBar } from './statusBar.js';
 import { ChannelTreeProvider, type TreeElement, type TreeSnapshotItem } from './tree.js';
 import { UnderWay, cutShortWords } from './underWay.js';
+import { moneyIn } from './unwatched.js';
 
 /** Test-mode only: drive the prompts, read the log, run the start-up check, feed the notifications an event. */
 export interface SynChannelTestApi {
@@ -222,7 +223,7 @@ async function restartForSettings(nodeHost: NodeHost, prompts: Prompts, commands
   await nodeHost.stopNode();
   await nodeHost.ensureNode().catch((err: unknown) => commands.report('startNode', err));
   if (!moving || !oldDir) return;
-  const left = await nodeHost.moneyIn(oldDir);
+  const left = await moneyIn(oldDir);
   if (!left) return;
   const one = left === 1;
   void prompts

@@ -5,9 +5,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelView, NetworkKind, ServeResult } from '../node/types.js';
-import { inContract } from '../node/uiRules.js';
 import { DemoRunner } from './demoHost.js';
-import { Elsewhere, type Unwatched } from './elsewhere.js';
 import { DevnetHolder } from './devnetHolder.js';
 import { KeyStore } from './keys.js';
 import { FolderLookout } from './lockWatch.js';
@@ -19,6 +17,7 @@ import { HostLog, type LogLevel } from './hostLog.js';
 import { NETWORKS, isNetwork, type HostedEvent, type HostedNode, type NodeStatus, type PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
 import { startIfLive, type StartUpResult } from './startUp.js';
+import { Elsewhere, moneyIn, notWatchedWords, type Unwatched } from './unwatched.js';
 import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 
@@ -97,14 +96,12 @@ export class NodeHost implements vscode.Disposable {
   get elsewhere(): readonly Unwatched[] {
     return this.main ? this.others.found : [];
   }
-  private readonly others = new Elsewhere(NETWORKS, (n) => this.moneyIn(this.dataDir(n)), (l) => this.log(l, 'warn'));
+  private readonly others = new Elsewhere(NETWORKS, (n) => moneyIn(this.dataDir(n)), (l) => this.log(l, 'warn'));
 
   /** The failed start's channels with money in words, or null. */
   unwatchedWords(): string | null {
     const u = this.unwatchedMoney;
-    if (!u) return null;
-    const one = u.count === 1;
-    return `${u.count} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'} on ${u.network} ${one ? 'is' : 'are'} NOT watched: a stale close by your partner is not challenged until the node runs.`;
+    return u && notWatchedWords(u);
   }
 
   /** A data dir per network (channels of each network are kept apart). */
@@ -184,7 +181,7 @@ export class NodeHost implements vscode.Disposable {
         return hosted;
       } catch (e) {
         this.lastStartError = e;
-        const count = this.dataDirProblem() ? 0 : await this.moneyIn(this.dataDir(network));
+        const count = this.dataDirProblem() ? 0 : await moneyIn(this.dataDir(network));
         this._unwatched = count ? { network, count } : null;
         this._lastError = { code: errorCode(e), message: errorMessage(e) };
         this.setStatus(errorCode(e) === 'DATA_DIR_LOCKED' ? 'locked' : 'error');
@@ -195,13 +192,6 @@ export class NodeHost implements vscode.Disposable {
       }
     })();
     return this.starting;
-  }
-
-  /** How many channels of a data folder may hold money (in their contract, a deployment under way, or unreadable); 0 when another process holds it. */
-  async moneyIn(dir: string): Promise<number> {
-    if (!existsSync(dir)) return 0;
-    const phases = await factory.channelPhases(dir).catch(() => null);
-    return phases ? phases.filter((p) => inContract(p) || p === 'deploying' || p === 'unreadable').length : 0;
   }
 
   /** The error of the last failed start (what an automatic start reports). */

@@ -2,7 +2,7 @@
 // channel, whose turn it is, and the states awaiting your signature; while only the teaching demo runs, the demo.
 // A click shows the SynChannel view. The view's badge counts the states awaiting your signature.
 import * as vscode from 'vscode';
-import type { Unwatched } from './elsewhere.js';
+import type { Unwatched } from './unwatched.js';
 import type { NodeHost } from './host.js';
 import type { Model, ModelBuilder, NodeEntry } from './model.js';
 import { watchedHere } from '../node/uiRules.js';
