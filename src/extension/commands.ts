@@ -156,7 +156,7 @@ export class Commands implements CommandContext {
     const network = this.host.runningNetwork ?? this.host.network;
     const cfg = vscode.workspace.getConfiguration('synchannel');
     // the endpoint the running node uses; else the one its next start would use
-    const endpoint = this.host.runningEndpoint ?? (network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnetServer?.url ?? cfg.get<string>('devnetUrl', '')));
+    const endpoint = this.host.runningEndpoint ?? (network === 'testnet' ? cfg.get<string>('testnetEndpoint', '') : (this.host.devnets.current?.url ?? cfg.get<string>('devnetUrl', '')));
     const apiKeySet = network === 'testnet' ? !!(await this.host.keys.apiKey()) : false;
     const also = this.host.unwatchedWords() ?? undefined;
     return { network, apiKeySet, endpoint, recent: this.recent, ...(also ? { also } : {}) };

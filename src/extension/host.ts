@@ -10,7 +10,6 @@ import { DevnetHolder } from './devnetHolder.js';
 import { KeyStore } from './keys.js';
 import { FolderLookout } from './lockWatch.js';
 import * as factory from './nodeFactory.js';
-import type { DevnetServer } from './nodeFactory.js';
 import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
@@ -294,16 +293,8 @@ export class NodeHost implements vscode.Disposable {
 
   // ---- devnet ---------------------------------------------------------------------------------------------------
 
-  private readonly devnets = new DevnetHolder(() => this.ctx.globalStorageUri.fsPath, (l) => this.log(l), () => this.fireChanged());
-  get devnetServer(): DevnetServer | null {
-    return this.devnets.current;
-  }
-  startDevnet(port: number): Promise<DevnetServer> {
-    return this.devnets.start(port);
-  }
-  stopDevnet(): Promise<boolean> {
-    return this.devnets.stop();
-  }
+  /** The local devnet this window serves (Start Devnet): `current`, `start(port)`, `stop()`. */
+  readonly devnets = new DevnetHolder(() => this.ctx.globalStorageUri.fsPath, (l) => this.log(l), () => this.fireChanged());
 
   // ---- the teaching demo (demoHost.ts DemoRunner) ---------------------------------------------------------------
 
@@ -367,7 +358,7 @@ export class NodeHost implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    await Promise.allSettled([this.stopNode(), this.demos.stop(), this.stopDevnet()]);
+    await Promise.allSettled([this.stopNode(), this.demos.stop(), this.devnets.stop()]);
     this.relay.dispose();
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.lookout.stop();

@@ -289,7 +289,7 @@ async function startDevnet(c: CommandContext, p: unknown) {
     }
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
-  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.startDevnet(port));
+  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.devnets.start(port));
   void c.info(`devnet serving at ${server.url}`);
   return server.url;
 }
@@ -358,13 +358,13 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     startDevnet: (p) => startDevnet(c, p),
     stopDevnet: async () => {
       await c.host.startSettled(); // a node starting on the devnet is asked about as a running one
-      const url = c.host.devnetServer?.url ?? null;
+      const url = c.host.devnets.current?.url ?? null;
       // a node on this devnet has no chain once it stops: asked about first, it stops first, and is said to;
       // a node on another devnet goes on
       const onIt = onServedDevnet(url, c.host.runningNetwork, c.host.runningEndpoint);
       if (onIt) await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
       if (onIt) await c.host.stopNode();
-      const stopped = await c.host.stopDevnet();
+      const stopped = await c.host.devnets.stop();
       const node = onIt ? `, and your node with it: it ran on that devnet (${url}). Start the Devnet, then Start the Node, to go on` : '';
       void c.info(stopped ? `devnet stopped${node}` : 'the devnet was not running in this window');
       return stopped;
