@@ -8,8 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Address } from '@ton/core';
 import { TonClientChain } from '../../src/chain/index.js';
-import { runWatch, type WatchSource } from '../../src/chain/watch.js';
+import { runWatch } from '../../src/chain/watch.js';
 import type { ChannelData } from '../../src/contract/index.js';
+import { scriptedReads } from './fixtures/scripted-watch.js';
 
 let server: Server;
 let base: string;
@@ -67,22 +68,8 @@ test('runWatch asks for the idle pace while a channel is open, and the urgent on
   const base = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), exit: false, depositA: 3n, depositB: 4n } as unknown as ChannelData;
   const open = { ...base, phase: 'open' as const, storedState: null, submitter: null, deadline: null, stepFloor: 0n } as unknown as ChannelData;
   const closing = { ...base, phase: 'closing' as const, deadline: 1000, storedState: { tag: 'state', step: 0n, balanceA: 3n, balanceB: 4n }, submitter: 'A', stepFloor: 1n } as unknown as ChannelData;
-  const seq = [open, open, closing, closing];
-  let i = 0;
-  const ac = new AbortController();
-  const src: WatchSource = {
-    status: async () => {
-      const d = seq[i++];
-      if (!d) {
-        ac.abort();
-        throw new Error('the end of the reads');
-      }
-      return { status: d.phase as 'open', balance: 0n, data: d };
-    },
-    payout: async () => null,
-    now: async () => 0,
-  };
+  const { src, signal } = scriptedReads([open, open, closing, closing]);
   const asked: boolean[] = [];
-  await runWatch(src, { onEvent: () => undefined }, (urgent) => (asked.push(urgent), 1), ac.signal);
+  await runWatch(src, { onEvent: () => undefined }, (urgent) => (asked.push(urgent), 1), signal);
   assert.deepEqual(asked, [false, false, true, true]);
 });

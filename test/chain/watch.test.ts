@@ -10,6 +10,7 @@ import { ChainError } from '../../src/chain/errors.js';
 import { runWatch, type WatchSource } from '../../src/chain/watch.js';
 import type { ChannelEvent, ChannelStatus, Payout } from '../../src/chain/types.js';
 import type { ChannelData } from '../../src/contract/index.js';
+import { scriptedReads } from './fixtures/scripted-watch.js';
 import { collect, config, parties, signed, TON, type Harness } from './scenarios.js';
 
 let chain: SandboxChain;
@@ -118,24 +119,10 @@ describe('the channel watch', () => {
     const base = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), storedState: null, exit: false, submitter: null, deadline: null, stepFloor: 0n } as unknown as ChannelData;
     const funding = { ...base, phase: 'funding' as const, depositA: 3n, depositB: 0n };
     const open = { ...base, phase: 'open' as const, depositA: 3n, depositB: 4n };
-    const seq: ChannelData[] = [funding, open, funding, open, open];
-    let i = 0;
-    const ac = new AbortController();
-    const src: WatchSource = {
-      status: async () => {
-        const d = seq[i++];
-        if (!d) {
-          ac.abort();
-          throw new Error('the end of the reads');
-        }
-        return { status: d.phase as 'funding', balance: 0n, data: d };
-      },
-      payout: async () => null,
-      now: async () => 0,
-    };
+    const { src, signal } = scriptedReads([funding, open, funding, open, open]);
     const events: ChannelEvent[] = [];
     const errors: Error[] = [];
-    await runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 1, ac.signal);
+    await runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 1, signal);
     assert.deepEqual(events.map((e) => e.type), ['deposit', 'deposit', 'locked'], "A's deposit (first read), B's and the lock once each, no refund");
     assert.deepEqual(errors.map((e) => (e as ChainError).code), ['PENDING']);
   });
@@ -143,21 +130,9 @@ describe('the channel watch', () => {
   test('runWatch: the first read reports what it shows, a close included (the node may have missed it in between)', async () => {
     const base = { publicKeyA: Buffer.alloc(32), publicKeyB: Buffer.alloc(32), exit: false, deadline: 1000, depositA: 3n, depositB: 4n } as unknown as ChannelData;
     const closing = { ...base, phase: 'closing' as const, storedState: { tag: 'state', step: 0n, balanceA: 3n, balanceB: 4n }, submitter: 'A', stepFloor: 1n } as unknown as ChannelData;
-    let i = 0;
-    const ac = new AbortController();
-    const src: WatchSource = {
-      status: async () => {
-        if (i++ > 1) {
-          ac.abort();
-          throw new Error('the end of the reads');
-        }
-        return { status: 'closing', balance: 0n, data: closing };
-      },
-      payout: async () => null,
-      now: async () => 0,
-    };
+    const { src, signal } = scriptedReads([closing, closing]);
     const events: ChannelEvent[] = [];
-    await runWatch(src, { onEvent: (e) => events.push(e) }, 1, ac.signal);
+    await runWatch(src, { onEvent: (e) => events.push(e) }, 1, signal);
     assert.deepEqual(events.map((e) => e.type), ['deposit', 'deposit', 'locked', 'closeStarted'], 'all the first read shows, once');
   });
 
