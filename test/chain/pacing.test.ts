@@ -3,29 +3,16 @@
 // local server on 127.0.0.1.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Address } from '@ton/core';
 import { TonClientChain, type Chain } from '../../src/chain/index.js';
 import { openChain } from '../../src/node/index.js';
 import { holdPacer, pacerFor } from '../../src/chain/http.js';
+import { startFakeToncenter, type FakeToncenter } from './fixtures/fake-toncenter.js';
 
-let server: Server;
+let toncenter: FakeToncenter;
 let base: string;
 /** Each request's arrival: when, and which address it read. */
 let arrivals: { at: number; address: string }[] = [];
-
-function addressInfo() {
-  const hash = 'A'.repeat(43) + '=';
-  return {
-    ok: true,
-    result: {
-      '@type': 'raw.fullAccountState', balance: '5', state: 'uninitialized', code: '', data: '', frozen_hash: '', sync_utime: 1_700_000_000,
-      last_transaction_id: { '@type': 'internal.transactionId', lt: '0', hash },
-      block_id: { '@type': 'ton.blockIdExt', workchain: -1, shard: '-9223372036854775808', seqno: 1, root_hash: hash, file_hash: hash },
-    },
-  };
-}
 
 /** Requests answered 429 (with Retry-After: 1) before the others are served. */
 let refuse = 0;
@@ -33,30 +20,16 @@ let refuse = 0;
 let refusedAt = 0;
 
 before(async () => {
-  server = createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      const body = JSON.parse(data) as { params?: { address?: string } };
-      arrivals.push({ at: performance.now(), address: String(body.params?.address ?? '') });
-      if (refuse > 0) {
-        refuse--;
-        refusedAt = performance.now();
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
-        res.end(JSON.stringify({ ok: false, error: 'Ratelimit exceed', code: 429 }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(addressInfo()));
-    });
+  const seen = (address: string) => arrivals.push({ at: performance.now(), address });
+  toncenter = await startFakeToncenter(seen, () => {
+    if (refuse <= 0) return false;
+    refuse--;
+    refusedAt = performance.now();
+    return true;
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = toncenter.base;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+after(() => toncenter.close());
 
 const addr = (n: number) => new Address(0, Buffer.alloc(32, n));
 

@@ -4,44 +4,23 @@
 // own pace (its challenge and its finish wait on those reads). Against a tiny local server on 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Address } from '@ton/core';
 import { TonClientChain } from '../../src/chain/index.js';
 import { runWatch } from '../../src/chain/watch.js';
 import type { ChannelData } from '../../src/contract/index.js';
+import { startFakeToncenter, type FakeToncenter } from './fixtures/fake-toncenter.js';
 import { scriptedReads } from './fixtures/scripted-watch.js';
 
-let server: Server;
+let toncenter: FakeToncenter;
 let base: string;
 /** the addresses read, in order */
 let reads: string[] = [];
 
 before(async () => {
-  const hash = 'A'.repeat(43) + '=';
-  const info = JSON.stringify({
-    ok: true,
-    result: {
-      '@type': 'raw.fullAccountState', balance: '5', state: 'uninitialized', code: '', data: '', frozen_hash: '', sync_utime: 1_700_000_000,
-      last_transaction_id: { '@type': 'internal.transactionId', lt: '0', hash },
-      block_id: { '@type': 'ton.blockIdExt', workchain: -1, shard: '-9223372036854775808', seqno: 1, root_hash: hash, file_hash: hash },
-    },
-  });
-  server = createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      reads.push(String((JSON.parse(data) as { params?: { address?: string } }).params?.address ?? ''));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(info);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  toncenter = await startFakeToncenter((address) => reads.push(address));
+  base = toncenter.base;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+after(() => toncenter.close());
 
 const addr = (n: number) => new Address(0, Buffer.alloc(32, n));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
