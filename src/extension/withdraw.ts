@@ -18,6 +18,32 @@ function modeOf(arg: unknown): Mode | undefined {
   return arg === 'cooperative' || arg === 'unilateral' || arg === 'auto' ? arg : undefined;
 }
 
+/** How to close with `step`: a cooperative close (not for a stale step) or a close alone. */
+function pickMode(c: CommandContext, o: { step: bigint; stale: boolean; partner: string; window: string; partnerOnline: boolean }): Promise<Mode> {
+  const { step, stale, partner, window } = o;
+  const items: PickItem<Mode>[] = [];
+  if (!stale) {
+    items.push({
+      label: '$(handshake) Cooperative close',
+      description: o.partnerOnline ? 'recommended' : `${partner} is offline`,
+      detail: `${partner} signs a close state; the contract pays out at once.`,
+      value: 'cooperative',
+    });
+  }
+  items.push({
+    label: '$(debug-disconnect) Unilateral close',
+    description: stale ? `Step ${step} is not the latest` : '',
+    detail: `You send Step ${step} alone; the contract pays after the challenge window (${window}). ${partner} can challenge with a later state.`,
+    value: 'unilateral',
+  });
+  return c.prompts.pick(items, { title: `SynChannel: close the channel with Step ${step}`, step: 1, totalSteps: 2, placeholder: 'How do you want to close?' });
+}
+
+/** Said of a close of a channel restored from a backup whose partner has not answered yet. */
+function restoredWords(partner: string): string {
+  return ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.`;
+}
+
 export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown): Promise<WithdrawResult> {
   const [m] = c.inputs(t, [modeArg]);
   const node = await c.nodeFor(t, false);
@@ -31,25 +57,7 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   const partner = partnerOf(c, ch);
   const window = period(ch.challengePeriod);
 
-  let mode = modeOf(m);
-  if (!mode) {
-    const items: PickItem<Mode>[] = [];
-    if (!stale) {
-      items.push({
-        label: '$(handshake) Cooperative close',
-        description: ch.partnerOnline ? 'recommended' : `${partner} is offline`,
-        detail: `${partner} signs a close state; the contract pays out at once.`,
-        value: 'cooperative',
-      });
-    }
-    items.push({
-      label: '$(debug-disconnect) Unilateral close',
-      description: stale ? `Step ${step} is not the latest` : '',
-      detail: `You send Step ${step} alone; the contract pays after the challenge window (${window}). ${partner} can challenge with a later state.`,
-      value: 'unilateral',
-    });
-    mode = await c.prompts.pick(items, { title: `SynChannel: close the channel with Step ${step}`, step: 1, totalSteps: 2, placeholder: 'How do you want to close?' });
-  }
+  const mode = modeOf(m) ?? (await pickMode(c, { step, stale, partner, window, partnerOnline: ch.partnerOnline }));
   const you = ch.me === 'A' ? state.balanceA : state.balanceB;
   const them = ch.me === 'A' ? state.balanceB : state.balanceA;
   const what = `Step ${step} (${stateLine(state)}): you get ${formatTon(you)} TON, ${partner} ${formatTon(them)} TON.`;
@@ -60,7 +68,7 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
         ? `${what} Cooperative if ${partner} answers (the contract pays out at once); else a close alone, paid after the challenge window (${window}). The channel cannot be used after.`
         : `${what} The challenge window (${window}) opens: ${partner} can replace it with any later state both signed.` +
         (stale ? ` Step ${step} is older than the latest Step ${latest.step}: ${partner} will likely challenge it, and the latest state then pays.` : '') +
-        (ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '');
+        (ch.restorePending ? restoredWords(partner) : '');
   // A close cannot be undone: always confirmed by the person (the stale step included).
   const title = mode === 'cooperative' ? 'Close the channel with your partner?' : mode === 'auto' ? 'Close the channel?' : `Close the channel alone with Step ${step}?`;
   const ok = await c.prompts.confirm(title, detail, `Close with Step ${step}`);
@@ -72,7 +80,7 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   const closeOrAlone = () =>
     close(mode).then(undefined, async (e: unknown) => {
       if (mode !== 'cooperative' || errorCode(e) !== 'PARTNER_OFFLINE') throw e;
-      const restored = ch.restorePending ? ` This channel was restored from a backup and ${partner} has not answered yet: they may hold later states, and can replace this one with them.` : '';
+      const restored = ch.restorePending ? restoredWords(partner) : '';
       const alone = await c.prompts.confirm(
         `${partner} is offline: a cooperative close needs their signature.`,
         `Nothing was sent. You can close alone with Step ${step} instead: the contract pays after the challenge window (${window}).${restored}`,
