@@ -3,12 +3,7 @@
 import { Address } from '@ton/core';
 import { formatTon } from './amounts.js';
 
-export type NetworkKind = 'sandbox' | 'devnet' | 'testnet';
-export const NETWORKS: readonly NetworkKind[] = ['sandbox', 'devnet', 'testnet'];
-
-export function isNetwork(v: unknown): v is NetworkKind {
-  return typeof v === 'string' && (NETWORKS as readonly string[]).includes(v);
-}
+export { NETWORKS, isNetwork, type NetworkKind } from './networks.js';
 
 /** `A [3 4] B`, the original tool's notation of a state's balances (exact TON amounts). */
 export function balancesLine(s: { balanceA: bigint; balanceB: bigint }): string {

@@ -1,6 +1,12 @@
-// What a person does to get coins on each network: plain words, no TON library (the extension's activation
-// bundle carries them).
-import type { NetworkKind } from './format.js';
+// The networks, and what a person does to get coins on each: plain words, no TON library (the extension's
+// activation bundle carries them).
+
+export type NetworkKind = 'sandbox' | 'devnet' | 'testnet';
+export const NETWORKS: readonly NetworkKind[] = ['sandbox', 'devnet', 'testnet'];
+
+export function isNetwork(v: unknown): v is NetworkKind {
+  return typeof v === 'string' && (NETWORKS as readonly string[]).includes(v);
+}
 
 /** Testnet's coins come from this Telegram bot: this tool has no faucet there. */
 export const TESTNET_FAUCET_BOT = '@testgiver_ton_bot';

@@ -13,11 +13,12 @@ import * as factory from './nodeFactory.js';
 import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
-import { NETWORKS, isNetwork, type HostedEvent, type HostedNode, type NodeStatus, type PartyId } from './hosted.js';
+import type { HostedEvent, HostedNode, NodeStatus, PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
 import { startIfLive, type StartUpResult } from './startUp.js';
 import { Elsewhere, moneyIn, notWatchedWords, type Unwatched } from './unwatched.js';
 import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
+import { NETWORKS, isNetwork } from '../core/networks.js';
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 
 export class NodeHost implements vscode.Disposable {

@@ -1,11 +1,10 @@
 // What the host (host.ts) hosts, as the rest of the extension names it: the parties, a hosted node and its events,
-// the user's node's status and the networks. Types and two plain values only, so any module may import them.
-import type { ChannelNodeApi, NetworkKind, NodeEvent, ServeResult } from '../node/types.js';
+// the user's node's status. Types only, so any module may import them.
+import type { ChannelNodeApi, NodeEvent, ServeResult } from '../node/types.js';
 
 export type PartyId = 'me' | 'alice' | 'bob';
 /** locked: another window or process holds this network's data folder (it watches the channels there) */
 export type NodeStatus = 'stopped' | 'starting' | 'running' | 'error' | 'locked';
-export const NETWORKS: readonly NetworkKind[] = ['sandbox', 'devnet', 'testnet'];
 
 export interface HostedNode {
   id: PartyId;
@@ -20,8 +19,4 @@ export interface HostedNode {
 export interface HostedEvent {
   node: HostedNode;
   event: NodeEvent;
-}
-
-export function isNetwork(v: unknown): v is NetworkKind {
-  return typeof v === 'string' && (NETWORKS as readonly string[]).includes(v);
 }
