@@ -52,6 +52,8 @@ export class Arbiter {
   /** per channel: settles once its start-up catch-up read was tried */
   private readonly firstReads = new Map<ChannelController, Promise<void>>();
   private readonly firstTried = new Set<ChannelController>();
+  /** per channel, the deadline of the close told in this run (a restart tells a known close again, once) */
+  private readonly toldClose = new WeakMap<ChannelController, number>();
 
   private readonly defense: Defense;
   private readonly finisher: Finisher;
@@ -70,6 +72,7 @@ export class Arbiter {
       state: (ctl) => this.watched.get(ctl),
       stopped: () => this.stopped,
       poke: (ctl) => this.poke(ctl),
+      tellClose: (ctl) => this.tellClose(ctl),
     });
     this.finisher = new Finisher({
       ctx,
@@ -322,7 +325,7 @@ export class Arbiter {
         else this.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
         // Our own close read first with a higher step: the partner challenged it before we looked.
         const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
-        if (fresh && e.type !== 'challenged') ctx.emit({ type: 'closeStarted', channel: ctx.view(ctl), step: overtaken ? sent : step, byPartner: submitter !== ctl.rec.me, deadline: e.deadline });
+        if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : step);
         if (fresh && (e.type === 'challenged' || overtaken)) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.watched.get(ctl)?.challengedWith === e.step });
         if (unsaved) throw unsaved;
         return;
@@ -336,6 +339,17 @@ export class Arbiter {
         await reportPayout(this.ctx, ctl, e.payout);
         return;
     }
+  }
+
+  /**
+   * Tells the close on chain once per run and window, before anything about its defense (a challenge failing at
+   * once), also when a restart finds a close the record knows: `step` names the close, else the record's step.
+   */
+  private tellClose(ctl: ChannelController, step?: bigint | null): void {
+    const c = ctl.rec.close;
+    if (!c || this.toldClose.get(ctl) === c.deadline) return;
+    this.toldClose.set(ctl, c.deadline);
+    this.ctx.emit({ type: 'closeStarted', channel: this.ctx.view(ctl), step: step === undefined ? c.step : step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
   }
 
   /** Before a person's challenge or finish: whether the window is over, by the chain's clock (the watch tells later). */

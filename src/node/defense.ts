@@ -57,6 +57,8 @@ export interface DefenseHost {
   state(ctl: ChannelController): DefenseState | undefined;
   stopped(): boolean;
   poke(ctl: ChannelController): Promise<void>;
+  /** tells the close on chain if this run has not yet (a view hears of a close before its defense) */
+  tellClose(ctl: ChannelController): void;
 }
 
 export class Defense {
@@ -134,6 +136,7 @@ export class Defense {
           // what is left of the window, up to RETRY_MAX_MS.
           const wait = (e as { sent?: boolean }).sent ? Math.max(delay, Math.min(RETRY_MAX_MS, secondsLeft * 500)) : delay;
           const next = stopped ? null : Math.min(wait, RETRY_MAX_MS, secondsLeft > 0 ? secondsLeft * 1000 : wait);
+          this.h.tellClose(ctl);
           this.h.ctx.emit({ type: 'challengeFailed', channel: this.h.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next, stopped });
           const after = next !== null ? `, retrying in ${Math.round(next / 1000)} s` : stopped === 'refused' ? `; the contract refused it ${refusals} times in a row: not retried by itself (each try costs a wallet fee), run \`challenge\` to try again` : '';
           this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${after}`, 'error');
