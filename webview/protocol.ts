@@ -70,7 +70,8 @@ export interface PayoutInfo {
   step: string | null;
   you: Amount;
   partner: Amount;
-  matchesLatest: boolean;
+  /** null: the node cannot tell (it does not hold the latest state both signed) */
+  matchesLatest: boolean | null;
   latestStep: string | null;
 }
 

@@ -86,7 +86,8 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
     const p = sel.payout;
     const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
     root.append(para(`Paid out by ${by}: you received ${p.you.short} TON, ${sel.partnerLabel} ${p.partner.short} TON.`, 'payout', 'payout'));
-    if (!p.matchesLatest) root.append(para(`Not the latest state both signed (Step ${p.latestStep ?? '?'}).`, 'error', 'payout-warning'));
+    if (p.matchesLatest === false) root.append(para(`Not the latest state both signed (Step ${p.latestStep ?? '?'}).`, 'error', 'payout-warning'));
+    if (p.matchesLatest === null) root.append(para(`Whether this was the latest state both signed is unknown: your node does not hold it (restored from an older copy?).`, 'warning', 'payout-warning'));
   }
   root.append(divider());
   const h = document.createElement('h3');

@@ -76,7 +76,7 @@ export function paidOutLine(a: ChannelView, b: ChannelView | null): string {
   const by = p.step === null ? 'the deposits (an exit)' : `state ${p.step}`;
   // "latest" only when it is the latest state both signed as both nodes hold it
   const latest = p.step !== null && p.matchesLatest && a.latest?.step === p.step && (!b || b.latest?.step === p.step);
-  const which = latest ? ', the latest state both signed' : a.latest ? `, not the latest state both signed (state ${a.latest.step})` : '';
+  const which = latest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : a.latest ? `, not the latest state both signed (state ${a.latest.step})` : '';
   return `Paid out: A ${formatTon(p.paidA)} TON, B ${formatTon(p.paidB)} TON (by ${by}${which}; each its balance plus half the fee reserve)`;
 }
 

@@ -68,8 +68,10 @@ function remember(set: Set<string>, address: string): void {
 function closedText(e: Extract<NodeEvent, { type: 'closed' }>): string {
   const p = e.payout;
   const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
-  const stale = !p.matchesLatest && p.latestStep !== null;
-  const lines = [stale ? '❗ Withdrawal paid out, but not by the latest state❗' : 'Success withdrawal!', `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p, e.channel.contractVersion)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+  const stale = p.matchesLatest === false && p.latestStep !== null;
+  const head = stale ? '❗ Withdrawal paid out, but not by the latest state❗' : p.matchesLatest === null ? 'Withdrawal paid out.' : 'Success withdrawal!';
+  const lines = [head, `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p, e.channel.contractVersion)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+  if (p.matchesLatest === null) lines.push(`❗ This node does not hold the latest state both signed (restored from an older copy?): whether a later one exists, it cannot tell.❗`);
   if (stale) {
     lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);
   }
@@ -243,7 +245,8 @@ export function startNotes(channels: readonly ChannelView[]): string[] {
 export function paidOutText(c: Pick<ChannelView, 'payout' | 'latest'>): string | null {
   const p = c.payout;
   if (!p) return null;
-  const stale = !p.matchesLatest && c.latest && c.latest.step !== p.step ? ` (not the latest, step ${c.latest.step}: ${balancesLine(c.latest)})` : '';
+  const unknown = p.matchesLatest === null ? ' (the latest state both signed is unknown to this node)' : '';
+  const stale = p.matchesLatest === false && c.latest && c.latest.step !== p.step ? ` (not the latest, step ${c.latest.step}: ${balancesLine(c.latest)})` : unknown;
   return `paid out by ${p.step === null ? 'the deposits' : `step ${p.step}`}: ${balancesLine(p)}${stale}`;
 }
 

@@ -67,7 +67,8 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (ch.phase === 'closed' && ch.payout) {
     const p = ch.payout;
     m.appendMarkdown(`\n\nPaid by ${p.step === null ? 'the deposits' : `Step ${p.step}`}: you received ${formatTon(ch.me === 'A' ? p.paidA : p.paidB)} TON`);
-    if (!p.matchesLatest) m.appendMarkdown(` $(warning) not the latest state both signed (Step ${p.latestStep})`);
+    if (p.matchesLatest === false) m.appendMarkdown(` $(warning) not the latest state both signed (Step ${p.latestStep})`);
+    if (p.matchesLatest === null) m.appendMarkdown(` $(warning) whether that was the latest state both signed is unknown: your node does not hold it (restored from an older copy?)`);
   }
   m.appendMarkdown('\n\n');
   m.appendMarkdown(addressLine('Contract', ch.contract, ch.network, { ...target, what: 'contract' }, target));

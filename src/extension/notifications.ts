@@ -41,6 +41,7 @@ function payoutNotice(e: Extract<NodeEvent, { type: 'closed' }>, c: Context): No
   const me = e.channel.me;
   const got = `${formatTon(me === 'A' ? p.paidA : p.paidB)} TON from the channel${changeWords(me, p)}`;
   const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
+  if (p.matchesLatest === null) return { level: 'warning', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got}. Your node does not hold the latest state both signed (restored from an older copy?): whether a later one exists, it cannot tell.` };
   if (p.matchesLatest || p.latestStep === null) return { level: 'info', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got}.` };
   const latestMine = me === 'A' ? p.latestBalanceA : p.latestBalanceB;
   return {

@@ -157,7 +157,7 @@ export function payoutText(p: PayoutView): string {
   const reserve = p.paidA + p.paidB - p.balanceA - p.balanceB;
   const finisher = p.closer === 'A' ? 'Alice' : p.closer === 'B' ? 'Bob' : null;
   return (
-    `The contract paid by ${by} (${balancesLine(p)})${p.matchesLatest ? ', the latest state both signed' : `, not the latest state both signed (state ${p.latestStep ?? '?'})`}: ` +
+    `The contract paid by ${by} (${balancesLine(p)})${p.matchesLatest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : `, not the latest state both signed (state ${p.latestStep ?? '?'})`}: ` +
     `Alice got ${formatTon(p.paidA)} TON and Bob ${formatTon(p.paidB)} TON, each the state's balance plus half of the fee reserve of ${formatTon(reserve)} TON ` +
     `(what the contract held beyond the deposits: what each deposit's 0.01 TON fee left after its gas, less storage fees; ` +
     `Alice ${formatTon(p.paidA - p.balanceA)}, Bob ${formatTon(p.paidB - p.balanceB)}${p.paidA - p.balanceA !== p.paidB - p.balanceB ? ": the contract rounds Alice's half down and gives Bob the rest" : ''}).\n` +

@@ -41,8 +41,7 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     latestStep: latest?.step ?? null,
     latestBalanceA: latest?.balanceA ?? null,
     latestBalanceB: latest?.balanceB ?? null,
-    // A newer step than any this node holds (restored from an older backup) was signed by both: not a stale close.
-    matchesLatest: !latest || (latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB) || (p.step !== null && p.step > latest.step),
+    matchesLatest: comparedToLatest(ctl, p),
     txHash: p.txHash,
     lt: p.lt,
   };
@@ -53,9 +52,10 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
   if (p.step !== null && latest && p.step > latest.step && ownProposal(ctl, p)) {
     // The contract takes a state signed by the other party from the party that sends it: our proposal, sent by them.
     ctx.log(`the contract paid by step ${p.step}, a state you proposed: your partner sent it to the contract with your signature instead of signing it, so it paid as you proposed (you got ${formatTon(ctl.rec.me === 'A' ? p.stateBalanceA : p.stateBalanceB)} TON of the channel)`);
-  } else if (p.step !== null && latest && p.step > latest.step) {
-    ctx.log(`the contract paid by step ${p.step}, newer than the latest state this node holds (step ${latest.step}: restored from an older backup?); both parties signed it`, 'warn');
-  } else if (!payout.matchesLatest) {
+  } else if (payout.matchesLatest === null) {
+    const held = latest ? `newer than the latest state this node holds (step ${latest.step})` : 'and this node holds no state both signed';
+    ctx.log(`the contract paid by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, ${held}: restored from an older copy? Whether a later state both signed exists, this node cannot tell`, 'warn');
+  } else if (payout.matchesLatest === false) {
     const mine = (x: { balanceA: bigint; balanceB: bigint }) => formatTon(ctl.rec.me === 'A' ? x.balanceA : x.balanceB);
     ctx.log(
       `the contract paid by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}, not by the latest state both signed (step ${latest!.step}): you got ${mine(payout)} TON of the channel where the latest state gave you ${mine(latest!)} TON`,
@@ -63,6 +63,20 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     );
   }
   if (unsaved) throw unsaved;
+}
+
+/**
+ * Whether the payout paid what the latest state both signed that this node holds pays (true), paid an older state or
+ * the deposits (false: a stale close stood), or cannot be compared (null): a state newer than any this node holds
+ * (restored from an older copy: a later one may exist), or no state held in a restored channel. The node's own
+ * proposal, which the partner sent, matches: it signs no later state without keeping it.
+ */
+function comparedToLatest(ctl: ChannelController, p: Payout): boolean | null {
+  const latest = ctl.channel.latest?.state ?? null;
+  if (latest && latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB) return true;
+  if (latest && (p.step === null || p.step <= latest.step)) return false;
+  if (ownProposal(ctl, p)) return true;
+  return !latest && p.step === null && !ctl.rec.restored ? true : null;
 }
 
 /** Whether the contract paid by this node's own proposal (signed by us, not yet by the partner). */

@@ -58,8 +58,12 @@ export interface PayoutView {
   latestStep: bigint | null;
   latestBalanceA: bigint | null;
   latestBalanceB: bigint | null;
-  /** false when the contract paid by another state than the latest both signed (a stale close stood) */
-  matchesLatest: boolean;
+  /**
+   * true: the contract paid what the latest state both signed (that this node holds) pays; false: it paid an older
+   * state or the deposits (a stale close stood); null: this node cannot tell, it paid by a state newer than any
+   * this node holds or the node holds none (restored from an older copy), and a later state may exist
+   */
+  matchesLatest: boolean | null;
   txHash: string | null;
   /** the payout transaction's logical time (absent in records written before 2026-12-02) */
   lt?: bigint;

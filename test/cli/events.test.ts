@@ -160,6 +160,9 @@ test('a payout by an older state than the latest is not announced as a success',
   assert.match(stale, /step 9 gave A \[0\.000000004 0\.000000002\] B/);
   const fine = f.format({ type: 'closed', channel: {} as ChannelView, payout: { ...payout, matchesLatest: true } } as unknown as NodeEvent)!;
   assert.match(fine, /^Success withdrawal!\n/);
+  const unknown = f.format({ type: 'closed', channel: {} as ChannelView, payout: { ...payout, step: 12n, matchesLatest: null } } as unknown as NodeEvent)!;
+  assert.doesNotMatch(unknown, /Success|not by the latest/);
+  assert.match(unknown, /does not hold the latest state both signed .*cannot tell/);
 });
 
 test('without --channel an action goes to the one channel that allows it, and several such channels must be named', async () => {
@@ -286,15 +289,18 @@ test('channels shows a paid-out channel by the state the contract paid, not the 
   const io = { say: (t: string) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
   const stale = { step: 1n, balanceA: 4_000_000_000n, balanceB: 3_000_000_000n, matchesLatest: false };
   const exit = { step: null, balanceA: 1_500_000_000n, balanceB: 0n, matchesLatest: true };
+  const unknown = { step: 9n, balanceA: 4_000_000_000n, balanceB: 3_000_000_000n, matchesLatest: null };
   const base = { me: 'B', partnerAddress: '0Qp', legacy: false, depositA: 0n, depositB: 0n, expectedDepositA: 0n, expectedDepositB: 0n, actions: { deposit: { ok: false, code: 'ALREADY_CLOSED', why: 'closed' } } };
   const views = [
     { ...base, id: 'kQs', contract: 'kQs', phase: 'closed', latest: { step: 5n, balanceA: 2_000_000_000n, balanceB: 5_000_000_000n }, payout: stale },
     { ...base, id: 'kQe', contract: 'kQe', phase: 'closed', latest: null, payout: exit },
+    { ...base, id: 'kQu', contract: 'kQu', phase: 'closed', latest: { step: 5n, balanceA: 2_000_000_000n, balanceB: 5_000_000_000n }, payout: unknown },
   ];
   const node = { currentChannel: () => views[1], channel: (id: string) => views.find((v) => v.id === id), channels: () => views, brokenChannels: () => [], otherNetworks: () => [], balanceChan: () => null } as unknown as ChannelNodeApi;
   await runLine('channels', node, io);
   assert.match(out[0]!, /^kQs closed, you are B, partner 0Qp: paid out by step 1: A \[4 3\] B \(not the latest, step 5: A \[2 5\] B\)$/);
   assert.match(out[1]!, /^kQe closed, you are B, partner 0Qp: paid out by the deposits: A \[1\.5 0\] B$/);
+  assert.match(out[2]!, /^kQu closed, you are B, partner 0Qp: paid out by step 9: A \[4 3\] B \(the latest state both signed is unknown to this node\)$/);
   out.length = 0;
   await runLine('balanceChan --channel kQe', node, io);
   assert.deepEqual(out, ['No signed state: the channel paid out by the deposits: A [1.5 0] B; nothing is in the channel any more']);
