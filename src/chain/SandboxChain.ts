@@ -3,7 +3,8 @@
 // and demos. Reach it only through `await import('#heavy')` (it pulls in the ~15 MB emulator).
 import { existsSync } from 'node:fs';
 import { Address, external, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
-import { Blockchain, type SandboxContract, type TreasuryContract } from '@ton/sandbox';
+import { Blockchain, type SandboxContract, type SmartContract, type TreasuryContract } from '@ton/sandbox';
+import { computeStorageFees, configParse18, loadConfigParamById, type StoragePrices } from '@ton/ton';
 import { ChainSaver, readChainFile, serializeChain } from './persist.js';
 import type { KeyPair } from '../core/signer.js';
 import { formatTon } from '../core/amounts.js';
@@ -55,6 +56,8 @@ export class SandboxChain extends BaseChain {
   protected readonly txPollMs = 20;
   private readonly walletFunding: bigint;
   private readonly shared: Shared;
+  /** the chain's storage prices (config param 18), read once */
+  private storagePrices: StoragePrices[] | undefined;
 
   private constructor(
     readonly blockchain: Blockchain,
@@ -146,8 +149,20 @@ export class SandboxChain extends BaseChain {
     const st = c.accountState;
     const lastLt = c.lastTransactionLt;
     if (!st) return { state: 'nonexist', balance: c.balance, data: null, lastLt };
-    if (st.type === 'active') return { state: 'active', balance: c.balance, data: st.state.data ?? null, lastLt };
-    return { state: st.type, balance: c.balance, data: null, lastLt };
+    const storageDue = this.storageDue(c);
+    if (st.type === 'active') return { state: 'active', balance: c.balance, data: st.state.data ?? null, lastLt, storageDue };
+    return { state: st.type, balance: c.balance, data: null, lastLt, storageDue };
+  }
+
+  /** The storage fee the account's next transaction takes first: since its last payment at the chain's prices, and its debt. */
+  private storageDue(c: SmartContract): bigint {
+    const a = c.account.account;
+    if (!a) return 0n;
+    const s = a.storageStats;
+    this.storagePrices ??= configParse18(loadConfigParamById(this.blockchain.configBase64, 18).beginParse());
+    const used = { cells: Number(s.used.cells), bits: Number(s.used.bits), publicCells: 0 };
+    const fee = computeStorageFees({ now: this.syncTime(), lastPaid: s.lastPaid, storagePrices: this.storagePrices, storageStat: used, special: false, masterchain: a.addr.workChain === -1 });
+    return fee + (s.duePayment ?? 0n);
   }
 
   /** Runs sandbox sends one at a time (per Blockchain) and logs their transactions. */

@@ -146,6 +146,11 @@ export interface Chain {
   finishClose(wallet: Wallet, channel: Address, o?: OpOptions): Promise<TxResult>;
   /** Balance of any account, nanotons (0 if it does not exist). */
   getBalance(address: Address, o?: Pick<OpOptions, 'signal'>): Promise<bigint>;
+  /**
+   * The balance and, in the same read, the storage fee its next transaction takes first (null: this backend does not
+   * say it; toncenter's v2 API gives no storage stat).
+   */
+  getBalanceDue(address: Address, o?: Pick<OpOptions, 'signal'>): Promise<{ balance: bigint; storageDue: bigint | null }>;
   /** The wallet's seqno (0 before it is deployed). */
   getSeqno(wallet: Wallet | Address, o?: Pick<OpOptions, 'signal'>): Promise<number>;
   /** A live channel's data (funding, open, closing), or null otherwise (not deployed, closed, frozen): see getChannelStatus. */

@@ -15,6 +15,8 @@ export interface AccountInfo {
   lastLt: bigint;
   /** The chain time this read shows the account at (an endpoint's sync time), when the backend says it. */
   at?: number;
+  /** The storage fee (its debt included) its next transaction takes first, by the chain's time now, when the backend says it. */
+  storageDue?: bigint;
 }
 
 /** What the wallet keeps back for its own fees when we check funds before sending. */

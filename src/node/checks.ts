@@ -37,14 +37,19 @@ export const EXIT_RESERVE = CHANNEL_FEES.close + WALLET_FEE_RESERVE + 10_000_000
 /** What a wallet holds beyond a deposit: the contract's DEPOSIT_FEE, the wallet's own fee reserve, and EXIT_RESERVE (0.08 TON). */
 export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE + EXIT_RESERVE;
 
-/** Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it. */
+/**
+ * Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it, beyond the
+ * storage fee its next transaction pays first (when the chain says it).
+ */
 export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
   const needed = deposit + DEPOSIT_FEES;
-  const balance = await ctx.o.chain.getBalance(ctx.myAddress);
-  if (balance < needed) {
+  const { balance, storageDue } = await ctx.o.chain.getBalanceDue(ctx.myAddress);
+  const due = storageDue ?? 0n;
+  if (balance - due < needed) {
+    const fee = due > 0n ? ` (${formatTon(due)} TON of it is the storage fee due, which the chain takes first)` : '';
     throw new NodeError(
       'INSUFFICIENT_FUNDS',
-      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(needed - deposit)}: top it up first (${topUpHow(ctx.o.network)})`,
+      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON${fee}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(needed - deposit)}: top it up first (${topUpHow(ctx.o.network)})`,
     );
   }
 }

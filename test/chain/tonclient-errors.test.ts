@@ -96,6 +96,8 @@ describe('TonClientChain HTTP errors and retries', () => {
     assert.equal(retries.length, 2);
     assert.ok(calls.every((x) => x.apiKey === 'k123'));
     assert.ok(calls.every((x) => x.method === 'getAddressInformation'));
+    // toncenter's v2 API gives no storage stat: the fee due is not known, never guessed
+    assert.deepEqual(await c.getBalanceDue(w.address), { balance: 5n * TON, storageDue: null });
   });
 
   test('429 forever: RATE_LIMITED after the retries, suggesting an API key', async () => {
