@@ -15,7 +15,7 @@ import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { importSummary, partnerShort, refundTerms, SEND_WAIT_MS, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, importSummary, partnerShort, refundTerms, SEND_WAIT_MS, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -149,9 +149,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return s;
   },
   async balanceTon(a) {
-    const b = await a.node.balanceTon();
-    a.io.say(`Your account balance now: ${formatTon(b)} TON`);
-    return { balance: b };
+    const v = await a.node.balanceTonDue();
+    a.io.say(`Your account balance now: ${balanceText(v)}`);
+    return { balance: v.balance, storageDue: v.storageDue };
   },
   async getAccount(a) {
     const x = a.node.getAccount();

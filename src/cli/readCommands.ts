@@ -1,6 +1,7 @@
 // The commands that read one channel: its balance in the channel and in the contract, its states.
 import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
+import { balanceText } from '../node/uiRules.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
 import { formatState, paidOutText, windowEnd } from './format.js';
@@ -28,9 +29,9 @@ export const READERS: Readonly<Record<string, Runner>> = {
     nameDefault(a);
     const { view, names } = target(a);
     if (!view) throw noChannel(a);
-    const b = await a.node.balanceContract(a.values.get('channel'));
-    a.io.say(`Smart contract balance: ${formatTon(b)} TON`);
-    return { ...names, balance: b };
+    const v = await a.node.balanceContractDue(a.values.get('channel'));
+    a.io.say(`Smart contract balance: ${balanceText(v)}`);
+    return { ...names, balance: v.balance, storageDue: v.storageDue };
   },
   async balanceChan(a) {
     nameDefault(a);

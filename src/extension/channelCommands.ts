@@ -8,7 +8,7 @@ import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } fro
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
-import { depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
+import { balanceText, depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
 import { depositMax, partnerName, period, signsNow } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
@@ -213,9 +213,9 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
     balanceContract: (t) =>
       onNode(c, t, false, async (node) => {
         const ch = c.channelFor(node, t);
-        const v = await onChain('reading the contract balance…', () => node.api.balanceContract(ch.id), { cancellable: false });
-        void c.info(`contract balance: ${formatTon(v)} TON`);
-        return v;
+        const v = await onChain('reading the contract balance…', () => node.api.balanceContractDue(ch.id), { cancellable: false });
+        void c.info(`contract balance: ${balanceText(v)}`);
+        return v.balance;
       }),
     balanceChan: (t) =>
       onNode(c, t, false, async (node) => {
@@ -226,9 +226,9 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
       }),
     balanceTon: (t) =>
       onNode(c, t, true, async (node) => {
-        const v = await onChain('reading your balance…', () => node.api.balanceTon(), { cancellable: false });
-        void c.info(`your account balance: ${formatTon(v)} TON`);
-        return v;
+        const v = await onChain('reading your balance…', () => node.api.balanceTonDue(), { cancellable: false });
+        void c.info(`your account balance: ${balanceText(v)}`);
+        return v.balance;
       }),
     getAccount: (t) =>
       onNode(c, t, true, async (node) => {

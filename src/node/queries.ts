@@ -12,7 +12,7 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
 import { addressTextOf, rawOfText } from './addresses.js';
-import type { ChannelView, NetworkKind, OtherNetworkView, StateView } from './types.js';
+import type { BalanceView, ChannelView, NetworkKind, OtherNetworkView, StateView } from './types.js';
 import { liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
@@ -108,6 +108,14 @@ export abstract class Queries {
 
   balanceTon(address?: string): Promise<bigint> {
     return this.ctx.o.chain.getBalance(address ? Address.parse(address) : this.ctx.myAddress);
+  }
+
+  balanceContractDue(channel?: string): Promise<BalanceView> {
+    return this.ctx.o.chain.getBalanceDue(Address.parse(this.pick(channel).rec.contract));
+  }
+
+  balanceTonDue(address?: string): Promise<BalanceView> {
+    return this.ctx.o.chain.getBalanceDue(address ? Address.parse(address) : this.ctx.myAddress);
   }
 
   depositFees(): bigint {

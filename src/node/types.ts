@@ -41,6 +41,12 @@ export interface StateView {
   empty: boolean;
 }
 
+/** An account's balance and the storage fee its next transaction pays first (null: the chain's endpoint does not say it). */
+export interface BalanceView {
+  balance: bigint;
+  storageDue: bigint | null;
+}
+
 /** What the chain paid out, read from the payout transaction. */
 export interface PayoutView {
   /** the step of the state the contract paid, or null for an exit (the recorded deposits) */
@@ -335,6 +341,9 @@ export interface ChannelNodeApi {
   balanceContract(channel?: string): Promise<bigint>;
   /** my wallet's balance, or any account's */
   balanceTon(address?: string): Promise<bigint>;
+  /** balanceContract and balanceTon with the storage fee the chain takes first at the account's next transaction */
+  balanceContractDue(channel?: string): Promise<BalanceView>;
+  balanceTonDue(address?: string): Promise<BalanceView>;
   /** what the wallet needs beyond a deposit (or a deployment with it): its fees and what a close alone takes later; the most to deposit is the balance less this */
   depositFees(): bigint;
   /** Whether both wallets have taken in what a closed channel paid them (testnet: a block or more after the payout); null when not paid out or unknown (a record written before 2026-12-02). */
