@@ -85,13 +85,13 @@ export function depositFeesText(fees: bigint): string {
  * the deposit's fees (the node's figure), the note that they can accept only after a top-up; else null.
  */
 export async function partnerShort(
-  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>,
+  node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees'>,
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
 ): Promise<string | null> {
   const partnerDeposit = ch.me === 'A' ? ch.expectedDepositB : ch.expectedDepositA;
   const short = await walletShort(node, partnerDeposit, ch.partnerAddress);
   if (!short) return null;
-  return `your partner's wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and ${depositFeesText(short.fees)}: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
+  return `your partner's wallet holds ${formatTon(short.wallet)} TON now${dueWords(short.due)}, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and ${depositFeesText(short.fees)}: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
 }
 
 /**
@@ -99,13 +99,13 @@ export async function partnerShort(
  * of it and the deposit's fees, the note that accepting needs a top-up first; else null.
  */
 export async function ownShort(
-  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees' | 'network'>,
+  node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees' | 'network'>,
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB'>,
 ): Promise<string | null> {
   const myDeposit = ch.me === 'A' ? ch.expectedDepositA : ch.expectedDepositB;
   const short = await walletShort(node, myDeposit);
   if (!short) return null;
-  return `your wallet holds ${formatTon(short.wallet)} TON now, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and ${depositFeesText(short.fees)}: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
+  return `your wallet holds ${formatTon(short.wallet)} TON now${dueWords(short.due)}, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and ${depositFeesText(short.fees)}: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
 }
 
 /**
@@ -114,7 +114,7 @@ export async function ownShort(
  * (PARTNER_OTHER_CHAIN, the node's check); else `ownShort`.
  */
 export async function proposalNote(
-  node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees' | 'network'>,
+  node: Pick<ChannelNodeApi, 'balanceTon' | 'balanceTonDue' | 'depositFees' | 'network'>,
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
 ): Promise<string | null> {
   if ((await quickRead(() => node.balanceTon(ch.partnerAddress))) === 0n) {
@@ -123,12 +123,22 @@ export async function proposalNote(
   return ownShort(node, ch);
 }
 
-/** A wallet (this node's without `address`) that cannot pay `deposit` and its fees: what it holds; else null. */
-async function walletShort(node: Pick<ChannelNodeApi, 'balanceTon' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; fees: bigint } | null> {
+/**
+ * A wallet (this node's without `address`) that cannot pay `deposit` and its fees beyond the storage fee its next
+ * transaction pays first (when the chain says it): what it holds, and that fee when it is what leaves it short; else null.
+ */
+async function walletShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; due: bigint; fees: bigint } | null> {
   if (deposit === 0n) return null;
-  const wallet = await quickRead(() => node.balanceTon(address));
+  const read = await quickRead(() => node.balanceTonDue(address));
   const fees = node.depositFees();
-  return wallet === null || wallet >= deposit + fees ? null : { wallet, fees };
+  const due = read?.storageDue ?? 0n;
+  if (read === null || read.balance - due >= deposit + fees) return null;
+  return { wallet: read.balance, due: read.balance >= deposit + fees ? due : 0n, fees };
+}
+
+/** " (x TON of it is the storage fee due, …)" when a fee is due, else nothing. */
+function dueWords(due: bigint): string {
+  return due > 0n ? ` (${formatTon(due)} TON of it is the storage fee due, which the chain takes first)` : '';
 }
 
 /**

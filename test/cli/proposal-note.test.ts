@@ -60,7 +60,21 @@ test("a proposal note never fails: a partner address the chain layer refuses at 
       if (address) throw new Error(`${address} is not an address`);
       return Promise.resolve(TON('100'));
     },
+    balanceTonDue: (address?: string) => {
+      if (address) throw new Error(`${address} is not an address`);
+      return Promise.resolve({ balance: TON('100'), storageDue: 0n });
+    },
   };
   const ch = { me: 'B' as const, expectedDepositA: TON('3'), expectedDepositB: TON('4'), partnerAddress: '0QfakePartner' };
   assert.equal(await proposalNote(node, ch), null);
+});
+
+test('a proposal note counts the storage fee the wallet pays first: a balance that covers the deposit only before it is short', async () => {
+  const { ownShort } = await import('../../src/node/uiRules.js');
+  const fees = TON('0.1');
+  const node = (storageDue: bigint | null) => ({ network: 'sandbox' as const, depositFees: () => fees, balanceTon: async () => TON('4.1') + 5n, balanceTonDue: async () => ({ balance: TON('4.1') + 5n, storageDue }) });
+  const ch = { me: 'B' as const, expectedDepositA: TON('3'), expectedDepositB: TON('4') };
+  assert.match((await ownShort(node(TON('0.002')), ch)) ?? '', /^your wallet holds 4\.100000005 TON now \(0\.002 TON of it is the storage fee due, which the chain takes first\), less than the 4 TON/);
+  assert.equal(await ownShort(node(5n), ch), null, 'the fee due left what the deposit needs');
+  assert.equal(await ownShort(node(null), ch), null, 'a fee the endpoint does not say is not guessed');
 });

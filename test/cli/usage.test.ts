@@ -79,10 +79,10 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   const node = (wallet: bigint | Error) =>
     ({
       open: async (o: { myDeposit: bigint; partnerDeposit: bigint }) => ({ channelId: '1', contract: 'kQx', partnerAddress: '0Qpartner', challengePeriod: 600, partnerOnline: true, me: 'A', expectedDepositA: o.myDeposit, expectedDepositB: o.partnerDeposit }),
-      balanceTon: async (a?: string) => {
+      balanceTonDue: async (a?: string) => {
         read.push(a);
         if (wallet instanceof Error) throw wallet;
-        return wallet;
+        return { balance: wallet, storageDue: null };
       },
       depositFees: () => 30_000_000n,
     }) as unknown as ChannelNodeApi;
@@ -94,7 +94,7 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   await runLine('open 3 4', node(1_000_000_000n), json.it);
   assert.match((json.emitted[0] as { result?: { partnerShort?: string } }).result?.partnerShort ?? '', /^your partner's wallet holds 1 TON now/, JSON.stringify(json.emitted, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
   // a read that does not answer (a slow testnet endpoint) costs the note, not the command: 3 s at most
-  const stuck = { ...node(0n), balanceTon: () => new Promise<bigint>(() => undefined) } as unknown as ChannelNodeApi;
+  const stuck = { ...node(0n), balanceTonDue: () => new Promise<never>(() => undefined) } as unknown as ChannelNodeApi;
   const slow = io({});
   const t0 = Date.now();
   await runLine('open 3 4', stuck, slow.it);

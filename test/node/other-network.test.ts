@@ -77,7 +77,7 @@ test("on testnet, a wallet short of a deposit is told where testnet coins come f
     const note = await ownShort(p.bob, { me: 'B', expectedDepositA: 0n, expectedDepositB: wallet });
     assert.ok(note && notFaucet(note), note ?? 'no note');
     // the sandbox and the devnet have the faucet command
-    const devnet = { network: 'devnet' as const, balanceTon: async () => 0n, depositFees: () => 1n };
+    const devnet = { network: 'devnet' as const, balanceTonDue: async () => ({ balance: 0n, storageDue: null }), depositFees: () => 1n };
     assert.match((await ownShort(devnet, { me: 'B', expectedDepositA: 0n, expectedDepositB: 1n })) ?? '', /\(`faucet`\)/);
   } finally {
     await closePair(p);
