@@ -180,11 +180,15 @@ export function unwatched(channels: readonly ChannelView[]): Unwatched {
 /** How long a send waits for the state before it to be signed by the partner and the turn passed back (CLI and extension). */
 export const SEND_WAIT_MS = 15_000;
 
+/** A storage fee due below this is not said beside a balance: a wallet used minutes ago owes a few nanotons. */
+export const DUE_WORTH_SAYING = 1_000_000n;
+
 /**
  * A balance and the storage fee the chain takes from it first at the account's next transaction: "5 TON (0.002 TON
- * storage fee due)"; null: the chain's endpoint does not say it (toncenter's v2 API gives no storage stat).
+ * storage fee due)", said from 0.001 TON on (--json keeps the exact figure); null: the endpoint does not say it
+ * (toncenter's v2 API gives no storage stat), and the balance is said as the endpoint gives it.
  */
 export function balanceText(v: { balance: bigint; storageDue: bigint | null }): string {
-  const due = v.storageDue === null ? ' (storage fee due not known: this endpoint does not say it)' : v.storageDue > 0n ? ` (${formatTon(v.storageDue)} TON storage fee due)` : '';
+  const due = v.storageDue !== null && v.storageDue >= DUE_WORTH_SAYING ? ` (${formatTon(v.storageDue)} TON storage fee due)` : '';
   return `${formatTon(v.balance)} TON${due}`;
 }
