@@ -160,6 +160,7 @@ export const CODES = {
   QUOTA_EXCEEDED: w('slow down: your partner is sending too much'),
   RESTORE_PENDING: w('connect to your partner so the node checks it has the latest state'),
   CHANNEL_RESTORED: w('close the channel with withdraw and open a new one to pay again'),
+  CHANNEL_RELOADED: w('run the command again: the channel was loaded again from its files'),
   NO_FAUCET: w('get coins from a testnet giver'),
   NODE_NOT_RUNNING: w('start the node (Serve or Connect)'),
   NO_KEY: w('create a key or import one'),

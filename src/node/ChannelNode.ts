@@ -118,6 +118,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       view: (ctl) => this.viewOf(ctl),
       changed: (ctl) => {
         ctl.changed();
+        if (ctl.isDropped) return; // the channel's view is its new controller's
         this.payments.coalescer.observe(ctl);
         if (ctl.life === 'closing') this.arbiter.payOutAgreed(ctl);
         else if (ctl.life === 'open') this.closing.payOutLate(ctl);
@@ -161,9 +162,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private fail(e: unknown, ctl?: ChannelController): void {
     const code = codeOf(e);
+    // What was queued on a dropped controller did not run: its channel was loaded again, and said so.
+    if (code === 'CHANNEL_RELOADED' && ctl?.isDropped) return this.ctx.log(messageOf(e));
     let channel: ChannelView | undefined;
     try {
-      channel = ctl ? this.viewOf(ctl) : undefined;
+      channel = ctl && !ctl.isDropped ? this.viewOf(ctl) : undefined;
     } catch {
       channel = undefined;
     }
@@ -371,8 +374,16 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
-    const parts = { ctx: this.ctx, arbiter: this.arbiter, negotiation: this.negotiation, sync: this.sync, broken: this.broken };
+    const parts = { ctx: this.ctx, negotiation: this.negotiation, sync: this.sync, broken: this.broken, drop: (ctl: ChannelController) => this.drop(ctl) };
     return importBackup({ ...parts, resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
+  }
+
+  /** Drops a channel's controller (an import loads the channel again): unwatched, its payments and waits ended. */
+  private drop(ctl: ChannelController): void {
+    if (this.ctx.channels.get(ctl.id) === ctl) this.ctx.channels.delete(ctl.id);
+    this.arbiter.unwatch(ctl);
+    this.payments.coalescer.dropped(ctl);
+    ctl.drop();
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,5 @@
 // A node's backups: export of its channels to one file, and import of such a file into a running node (the
 // imported channels are recovered as restored, and their partners asked for what they hold).
-import type { Arbiter } from './arbiter.js';
 import type { NodeContext } from './context.js';
 import type { Negotiation } from './negotiation.js';
 import type { ChannelController } from './controller.js';
@@ -22,7 +21,6 @@ export async function exportBackup(ctx: NodeContext, file: string): Promise<Expo
 
 export interface ImportParts {
   ctx: NodeContext;
-  arbiter: Arbiter;
   negotiation: Negotiation;
   sync: Sync;
   /** the node's broken channels: updated in place (its retries share the list) */
@@ -30,6 +28,8 @@ export interface ImportParts {
   resume: (ctl: ChannelController) => Promise<void>;
   /** starts the retries of the broken channels marked `retrying` */
   retry: () => void;
+  /** drops a controller: out of the node's channels, unwatched, stopped (what is queued on it fails) */
+  drop: (ctl: ChannelController) => void;
 }
 
 /**
@@ -68,9 +68,7 @@ async function reload(p: ImportParts, r: ImportDone, failed: string | undefined)
   const again = new Set([...r.closed, ...(failed ? [failed] : []), ...r.kept.filter(wasBroken)].filter((id) => !imported.has(id)));
   for (const id of [...imported, ...again]) {
     const old = ctx.channels.get(id);
-    if (!old) continue;
-    p.arbiter.unwatch(old);
-    ctx.channels.delete(id);
+    if (old) p.drop(old);
   }
   const load = async (only: Set<string>, restored: boolean) => (only.size ? recoverChannels(ctx, p.negotiation, p.resume, { only, restored }) : []);
   const more = [...(await load(imported, true)), ...(await load(again, false))];

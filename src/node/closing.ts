@@ -75,7 +75,7 @@ export class Closing {
       const back = await ctl.waitFor(online, PARTNER_GRACE_MS, opts.signal, 'your partner came back').then(
         () => true,
         // stopped: nothing more is sent (a close alone would leave with nobody watching it)
-        (e: { code?: string }) => (e.code === 'CANCELLED' || e.code === 'NODE_STOPPED' ? Promise.reject(e as Error) : false),
+        (e: { code?: string }) => (e.code === 'CANCELLED' || ctl.isStopped ? Promise.reject(e as Error) : false),
       );
       if (!back && mode === 'cooperative') throw new NodeError('PARTNER_OFFLINE', 'your partner is offline: a cooperative close needs their signature. Try again when they are back online, or close alone (withdraw --unilateral: the payout waits the challenge window)');
     }
@@ -244,7 +244,7 @@ export class Closing {
   private async unilateral(ctl: ChannelController, use: SignedState, opts: ProgressOptions): Promise<Omit<WithdrawResult, 'fellBack' | 'fallbackReason'>> {
     if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
-    if (ctl.isStopped) throw new NodeError('NODE_STOPPED', 'the node stopped before the close was sent: nothing went to the contract; start it again and withdraw');
+    if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the close was sent: nothing went to the contract; start it again and withdraw');
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
     const arg = await ctl.forChain(use);
     await this.markSent(ctl, use.state.step);

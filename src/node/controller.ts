@@ -35,10 +35,17 @@ export class ChannelController {
   private durableChain: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
   private readonly stoppers = new Set<(e?: Error) => void>();
-  private stopped = false;
-  /** whether the node stopped (every wait of this channel ends with NODE_STOPPED) */
+  /** why every wait of this channel ends: the node stopped (NODE_STOPPED), or dropped this controller */
+  private stopReason: NodeError | null = null;
+  /** the node dropped this controller (its channel loaded again): nothing more runs in its queue */
+  private dropped = false;
+  /** whether the node stopped, or dropped this controller (every wait of this channel ends then) */
   get isStopped(): boolean {
-    return this.stopped;
+    return this.stopReason !== null;
+  }
+  /** whether the node dropped this controller: another one holds its channel now */
+  get isDropped(): boolean {
+    return this.dropped;
   }
   private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
@@ -116,7 +123,12 @@ export class ChannelController {
 
   /** Runs `fn` after everything queued before it (the channel's serial queue). */
   run<T>(fn: () => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(fn, fn);
+    // Once dropped, what was queued fails instead of running on a storage the import closed.
+    const go = () => {
+      if (this.dropped) throw this.stopReason!;
+      return fn();
+    };
+    const next = this.queue.then(go, go);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -241,27 +253,41 @@ export class ChannelController {
 
   /** Runs `fn` in `ms` unless the node stops first (the timer does not keep the process alive). */
   later(fn: () => void, ms: number): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const t = setTimeout(() => {
       this.timers.delete(t);
-      if (!this.stopped) fn();
+      if (!this.isStopped) fn();
     }, ms);
     t.unref();
     this.timers.add(t);
   }
 
-  /** Ends every wait (the node stops): NODE_STOPPED. */
-  stopWaiting(): void {
-    this.stopped = true;
+  /** Ends every wait and timer (the node stops): NODE_STOPPED, or `reason`. */
+  stopWaiting(reason = new NodeError('NODE_STOPPED', 'the node stopped: start it again')): void {
+    this.stopReason ??= reason;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const f of [...this.stoppers]) f(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
+    for (const f of [...this.stoppers]) f(this.stopReason);
+  }
+
+  /**
+   * The node dropped this controller (an import changed the channel's files or closed its storage, and the channel
+   * is loaded again from them): every wait ends and whatever is queued or comes to run() fails (CHANNEL_RELOADED).
+   */
+  drop(): void {
+    this.dropped = true;
+    this.stopWaiting(reloaded());
+  }
+
+  /** The error for an operation that finds this controller stopped: `nodeStopped` says it for the node's stop. */
+  stoppedError(nodeStopped: string, cause?: unknown): NodeError {
+    return this.dropped ? reloaded() : new NodeError('NODE_STOPPED', nodeStopped, { cause });
   }
 
   /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort, NODE_STOPPED on stop. */
   waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
     if (done()) return Promise.resolve();
-    if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
+    if (this.stopReason) return Promise.reject(this.stopReason);
     return new Promise((resolve, reject) => {
       const check = () => {
         if (done()) finish();
@@ -282,6 +308,11 @@ export class ChannelController {
       signal?.addEventListener('abort', onAbort);
     });
   }
+}
+
+/** What an operation on a dropped controller fails with. */
+function reloaded(): NodeError {
+  return new NodeError('CHANNEL_RELOADED', 'the channel was loaded again from its files (a backup was imported) before this was done: it did not go on; run it again');
 }
 
 /**

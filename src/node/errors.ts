@@ -26,14 +26,15 @@ export function cancelled(): NodeError {
 }
 
 /**
- * A wait the user stopped (CANCELLED), or the node's stop ended (NODE_STOPPED), after `what` happened (a
- * transaction sent, an acceptance told): the same code that says so, with `sent`, so that no UI shows it as
- * "nothing happened". Other failures pass unchanged.
+ * A wait the user stopped (CANCELLED), or the node's stop ended (NODE_STOPPED; CHANNEL_RELOADED when an import
+ * loaded its channel again), after `what` happened (a transaction sent, an acceptance told): the same code that
+ * says so, with `sent`, so that no UI shows it as "nothing happened". Other failures pass unchanged.
  */
 export function stoppedAfter(e: unknown, what: string): unknown {
   const code = (e as { code?: string } | null)?.code;
-  if ((code !== 'CANCELLED' && code !== 'NODE_STOPPED') || (e as { sent?: boolean }).sent) return e;
+  if ((code !== 'CANCELLED' && code !== 'NODE_STOPPED' && code !== 'CHANNEL_RELOADED') || (e as { sent?: boolean }).sent) return e;
   if (code === 'NODE_STOPPED') return new NodeError('NODE_STOPPED', `the node stopped, but ${what}`, { cause: e, sent: true });
+  if (code === 'CHANNEL_RELOADED') return new NodeError('CHANNEL_RELOADED', `the channel was loaded again from its files (a backup was imported) while this waited, but ${what}`, { cause: e, sent: true });
   return new NodeError('CANCELLED', `you stopped waiting, but ${what}`, { cause: e, sent: true });
 }
 

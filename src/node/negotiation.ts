@@ -110,7 +110,7 @@ export class Negotiation {
   /** B: accepting a proposal makes the channel durable and tells A to deploy. */
   /** In the channel's queue: a stop waits for it before it closes the storage. */
   private async accept(ctl: ChannelController): Promise<void> {
-    const stopped = (cause?: unknown) => new NodeError('NODE_STOPPED', 'the node stopped before your acceptance was saved: nothing was accepted or sent; start the node again and deposit', { cause });
+    const stopped = (cause?: unknown) => ctl.stoppedError('the node stopped before your acceptance was saved: nothing was accepted or sent; start the node again and deposit', cause);
     try {
       await ctl.run(async () => {
         if (ctl.isStopped) throw stopped();
@@ -120,7 +120,8 @@ export class Negotiation {
     } catch (e) {
       if (!ctl.isStopped) throw e;
       if (ctl.rec.life === 'accepted') ctl.rec.life = 'proposed'; // not saved: as the disk has it
-      throw (e as { code?: string }).code === 'NODE_STOPPED' ? e : stopped(e);
+      const code = (e as { code?: string }).code;
+      throw code === 'NODE_STOPPED' || code === 'CHANNEL_RELOADED' ? e : stopped(e);
     }
   }
 

@@ -251,6 +251,19 @@ export class Coalescer {
     for (const a of l.waiting.splice(0)) a.reject(e);
   }
 
+  /** The channel's controller was dropped (an import loads the channel again): its payments here end. */
+  dropped(ctl: ChannelController): void {
+    const l = this.lines.get(ctl);
+    if (!l) return;
+    this.lines.delete(ctl);
+    if (l.grace) clearTimeout(l.grace);
+    const f = l.inFlight;
+    const sent = new NodeError('CHANNEL_RELOADED', `the channel was loaded again from its files (a backup was imported) while state ${f?.step} carrying this payment awaited your partner's signature: showLast shows whether it counted`, { sent: true });
+    for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);
+    const e = new NodeError('CHANNEL_RELOADED', 'the channel was loaded again from its files (a backup was imported) before this payment was put in a state: pay again');
+    for (const a of l.waiting.splice(0)) a.reject(e);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const [ctl, l] of this.lines) {

@@ -140,7 +140,7 @@ export class Payments implements Stager {
     const waitMs = o.waitMs ?? 0;
     if (waitMs > 0) await this.settle(ctl, waitMs, o);
     if (o.signal?.aborted) throw this.stoppedWaiting(ctl);
-    if (ctl.isStopped) throw new NodeError('NODE_STOPPED', 'the node stopped while the send waited: nothing was paid; start it again and send');
+    if (ctl.isStopped) throw ctl.stoppedError('the node stopped while the send waited: nothing was paid; start it again and send');
     try {
       this.check(ctl, 'send');
     } catch (e) {

@@ -8,6 +8,14 @@ import { join } from 'node:path';
 import { byId } from '../../src/node/store/datadir.js';
 import { TON } from '../adversary/scene.js';
 import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
+import type { ChannelController } from '../../src/node/controller.js';
+import type { NodeContext } from '../../src/node/context.js';
+
+/** The node's own parts: its context and the controllers its arbiter watches. */
+function inner(h: NodeHandle): { ctx: NodeContext; watched: (ch: string) => ChannelController[] } {
+  const node = (h.node as unknown as { node: { ctx: NodeContext; arbiter: { watched: Map<ChannelController, unknown> } } }).node;
+  return { ctx: node.ctx, watched: (ch) => [...node.arbiter.watched.keys()].filter((c) => c.id === ch) };
+}
 
 /** A folder where a channel's record.json goes: the import's move of that file into the channel fails. */
 async function blockRecord(h: NodeHandle, ch: string): Promise<string> {
@@ -87,4 +95,25 @@ test('an import that fails part-way reloads the channels it imported before (res
     assert.equal(vic.node.channel(first!)?.restored, true, 'the imported channel is loaded again, restored');
     await notOperated(vic, second!);
     assert.deepEqual(vic.node.brokenChannels().map((b) => b.id), [second]);
+  }));
+
+test('an import that reloads a channel stops its old controller: what waits on it or is queued on it fails and says to run it again', () =>
+  withChannels(1, {}, async ({ vic, chs: [ch], backup }) => {
+    const { ctx } = inner(vic);
+    const old = ctx.channels.get(ch!)!;
+    let go!: () => void;
+    const busy = old.run(() => new Promise<void>((r) => (go = r)));
+    const queued = old.run(() => 'ran');
+    const waiting = old.waitFor(() => false, 60_000, undefined, 'never');
+    waiting.catch(() => undefined); // awaited below
+    // Its record is lost on disk: the backup restores it (its storage closed, the channel loaded again).
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json'));
+    assert.deepEqual((await vic.node.importBackup(backup)).imported, [ch]);
+    assert.notEqual(ctx.channels.get(ch!), old, 'loaded again');
+    assert.equal(old.isStopped, true, 'the old controller is stopped');
+    const reloaded = (e: { code?: string; message?: string }) => e.code === 'CHANNEL_RELOADED' && /run it again/.test(e.message ?? '');
+    await assert.rejects(waiting, reloaded);
+    go();
+    await busy;
+    await assert.rejects(queued, reloaded);
   }));
