@@ -20,7 +20,7 @@ import { Payments, type SendWait } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
 import { settleDeclined } from './decline.js';
-import { recoverChannels, recoverLater } from './recovery.js';
+import { ChannelLoads, recoverChannels, recoverLater } from './recovery.js';
 import { partnerAddressOf } from './record.js';
 import { Outbound } from './outbound.js';
 import { announced } from './reports.js';
@@ -52,6 +52,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly attached = new WeakSet<PeerSession>();
   private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
   private broken: BrokenChannelView[] = [];
+  /** the loads of channels after the start (an import's reload, the retries): one at a time per channel */
+  private readonly loads = new ChannelLoads();
   private recovering: { stop: () => void; wake: () => void } = { stop: () => undefined, wake: () => undefined };
   /** settles once the watches of the recovered channels have started */
   private watching: Promise<void> = Promise.resolve();
@@ -88,7 +90,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // reads of every channel follow at once, each catching up with whatever the chain shows by then).
     const watchLater: ChannelController[] = [];
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl, watchLater));
-    node.recovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, o.recoverAgainMs);
+    node.recovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, node.loads, o.recoverAgainMs);
     const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     node.watching = new Promise<void>((r) =>
@@ -374,7 +376,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
-    const parts = { ctx: this.ctx, negotiation: this.negotiation, sync: this.sync, broken: this.broken, drop: (ctl: ChannelController) => this.drop(ctl) };
+    const parts = { ctx: this.ctx, negotiation: this.negotiation, sync: this.sync, broken: this.broken, loads: this.loads, drop: (ctl: ChannelController) => this.drop(ctl) };
     return importBackup({ ...parts, resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
   }
 

@@ -4,7 +4,7 @@ import type { NodeContext } from './context.js';
 import type { Negotiation } from './negotiation.js';
 import type { ChannelController } from './controller.js';
 import type { Sync } from './sync.js';
-import { recoverChannels } from './recovery.js';
+import { recoverChannels, type ChannelLoads } from './recovery.js';
 import { foreignRecord } from './record.js';
 import { shownContract } from './addresses.js';
 import type { BrokenChannelView, ExportResult, ImportView } from './types.js';
@@ -30,6 +30,8 @@ export interface ImportParts {
   retry: () => void;
   /** drops a controller: out of the node's channels, unwatched, stopped (what is queued on it fails) */
   drop: (ctl: ChannelController) => void;
+  /** the node's loads of channels, one at a time per channel (shared with the retries) */
+  loads: ChannelLoads;
 }
 
 /**
@@ -51,7 +53,8 @@ export async function importBackup(p: ImportParts, file: string, o: { otherNetwo
     stopped = e;
     r = e.done;
   }
-  await reload(p, r, stopped?.failed);
+  const touched = [...r.imported, ...r.closed, ...r.kept, ...(stopped ? [stopped.failed] : [])];
+  await p.loads.hold(touched, () => reload(p, r, stopped?.failed));
   if (stopped) throw stopped;
   return { imported: r.imported, kept: r.kept, left: r.left.map((x) => ({ channel: x.channel, network: x.why })) };
 }
@@ -59,7 +62,7 @@ export async function importBackup(p: ImportParts, file: string, o: { otherNetwo
 /**
  * Drops the controller of every channel the import restored, closed or failed at (and a broken one it kept: its
  * earlier import may be moved in now), then loads it from its files: restored when imported, else as it is on
- * disk. One that does not load is shown broken (a move not done yet is retried).
+ * disk. One that does not load is shown broken (a move not done yet is retried). The caller holds their loads.
  */
 async function reload(p: ImportParts, r: ImportDone, failed: string | undefined): Promise<void> {
   const { ctx, broken } = p;

@@ -137,6 +137,35 @@ async function recordOf(item: { error: Error | null; record?: unknown }, storage
   }
 }
 
+/**
+ * One load of a channel at a time: the retries and an import's reload each hold the ids they load (or drop), so a
+ * channel never gets two controllers, and the later one sees what the earlier one loaded.
+ */
+export class ChannelLoads {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Runs `fn` once every earlier holder of any of `ids` is done (all taken at once: no two holders wait on each other). */
+  async hold<T>(ids: Iterable<string>, fn: () => Promise<T>): Promise<T> {
+    const mine = [...new Set(ids)];
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    const before = mine.map((id) => this.tails.get(id));
+    for (const id of mine) this.tails.set(id, done);
+    try {
+      await Promise.all(before);
+      return await fn();
+    } finally {
+      release();
+      for (const id of mine) if (this.tails.get(id) === done) this.tails.delete(id);
+    }
+  }
+
+  /** Settles once every load under way now is done. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
+  }
+}
+
 /** How often a channel the chain could not help recover is tried again while the node runs (ms). */
 export const RECOVER_AGAIN_MS = 60_000;
 
@@ -144,15 +173,16 @@ export const RECOVER_AGAIN_MS = 60_000;
  * Tries the broken channels marked `retrying` again every `everyMs` until they recover (then they are watched like
  * any other and said so) or fail for another reason. `wake` starts it again once more are marked.
  */
-export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume: (ctl: ChannelController) => Promise<void>, broken: BrokenChannelView[], everyMs = RECOVER_AGAIN_MS): { stop: () => void; wake: () => void } {
+export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume: (ctl: ChannelController) => Promise<void>, broken: BrokenChannelView[], loads: ChannelLoads, everyMs = RECOVER_AGAIN_MS): { stop: () => void; wake: () => void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
   let stopped = false;
   const loaded = (id: string) => [...ctx.channels.values()].some((c) => c.rec.channelId.toString() === id);
-  const tick = async () => {
+  const retrying = () => broken.filter((b) => b.retrying).map((b) => b.id);
+  const tick = (held = retrying()) => loads.hold(held, async () => {
     // One loaded meanwhile (an import) is not loaded again: one controller, one defense per channel.
     for (let i = broken.length - 1; i >= 0; i--) if (loaded(broken[i]!.id)) broken.splice(i, 1);
-    const ids = broken.filter((b) => b.retrying).map((b) => b.id);
+    const ids = retrying().filter((id) => held.includes(id));
     if (!ids.length || stopped) return;
     const still = await recoverChannels(ctx, negotiation, resume, { only: new Set(ids), quiet: true }).catch(() => null);
     if (!still || stopped) return;
@@ -163,7 +193,7 @@ export function recoverLater(ctx: NodeContext, negotiation: Negotiation, resume:
       if (now) broken[i] = now;
       else broken.splice(i, 1); // recovered: its rebuild was reported, and it is watched
     }
-  };
+  });
   const schedule = () => {
     if (stopped || timer || running || !broken.some((b) => b.retrying)) return;
     timer = setTimeout(() => {

@@ -97,6 +97,42 @@ test('an import that fails part-way reloads the channels it imported before (res
     assert.deepEqual(vic.node.brokenChannels().map((b) => b.id), [second]);
   }));
 
+test('a retry under way as an import reloads the channel leaves one controller for it, watched once', () =>
+  withChannels(1, { recoverAgainMs: 50 }, async ({ vic, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    const { ctx, watched } = inner(vic);
+    const loaded: ChannelController[] = [];
+    const set = ctx.channels.set.bind(ctx.channels);
+    ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
+    // The retry's next listing waits until the import below has committed, and a listing after it (the import's
+    // reload) until the retry loaded the channel: both load it.
+    let committed!: () => void;
+    const afterImport = new Promise<void>((r) => (committed = r));
+    let retrying!: () => void;
+    const retryUnderWay = new Promise<void>((r) => (retrying = r));
+    const list = ctx.data.list.bind(ctx.data);
+    let lists = 0;
+    ctx.data.list = async () => {
+      if (++lists === 1) {
+        retrying();
+        await afterImport;
+      } else if (lists === 2) await until(() => loaded.length > 0, 'the retry to load the channel', 10_000);
+      return list();
+    };
+    const importFrom = ctx.data.importFrom.bind(ctx.data);
+    ctx.data.importFrom = (...a) => importFrom(...a).finally(committed);
+    await retryUnderWay;
+    await rm(record, { recursive: true });
+    await vic.node.importBackup(backup);
+    const live = ctx.channels.get(ch!);
+    assert.ok(live && loaded.includes(live), 'the channel is loaded');
+    assert.equal(watched(ch!).length, 1, 'one controller watches the channel');
+    assert.ok(watched(ch!)[0] === live, 'the one the node operates on');
+    assert.ok(loaded.filter((c) => c !== live).every((c) => c.isStopped), 'any other one is stopped');
+    assert.deepEqual(vic.node.brokenChannels(), []);
+  }));
+
 test('an import that reloads a channel stops its old controller: what waits on it or is queued on it fails and says to run it again', () =>
   withChannels(1, {}, async ({ vic, chs: [ch], backup }) => {
     const { ctx } = inner(vic);
