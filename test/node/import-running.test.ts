@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { byId } from '../../src/node/store/datadir.js';
+import { byId, type DataDir } from '../../src/node/store/datadir.js';
 import { TON } from '../adversary/scene.js';
 import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
 import type { ChannelController } from '../../src/node/controller.js';
@@ -152,4 +152,31 @@ test('an import that reloads a channel stops its old controller: what waits on i
     go();
     await busy;
     await assert.rejects(queued, reloaded);
+  }));
+
+test('a channel an import closed but kept is loaded again and goes on: one controller, each state told once', () =>
+  withChannels(1, {}, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const { ctx, watched } = inner(vic);
+    const old = ctx.channels.get(ch!)!;
+    // As the store does when what it finds after closing the channel's storage is as new as the backup (a state
+    // that landed meanwhile): the storage closed, the channel kept.
+    const importFrom = ctx.data.importFrom.bind(ctx.data);
+    ctx.data.importFrom = async (...a) => {
+      await (ctx.data as unknown as DataDir).opened(ch!)?.close();
+      const r = await importFrom(...a);
+      return { ...r, closed: [...r.closed, ch!] };
+    };
+    const r = await vic.node.importBackup(backup);
+    assert.deepEqual(r.kept, [ch], 'the local channel holds as much as the backup: kept');
+    const live = ctx.channels.get(ch!)!;
+    assert.notEqual(live, old, 'loaded again from its files');
+    assert.equal(watched(ch!).length, 1, 'one controller watches the channel');
+    assert.ok(watched(ch!)[0] === live, 'the one the node operates on');
+    assert.equal(vic.node.channels().filter((c) => c.channelId === ch).length, 1);
+    const from = vic.events.length;
+    const step = await w.pay(hal, ch!, TON('0.25'));
+    await until(() => World.step(vic.node, ch!) >= step, 'Vic to sign the payment', 10_000);
+    await assertSameHistory(vic.node, hal.node, ch!);
+    const signed = vic.events.slice(from).filter((e) => e.type === 'stateSigned' && e.channel.channelId === ch && e.state.step === step);
+    assert.equal(signed.length, 1, 'the state is told once');
   }));
