@@ -54,6 +54,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private broken: BrokenChannelView[] = [];
   /** the loads of channels after the start (an import's reload, the retries): one at a time per channel */
   private readonly loads = new ChannelLoads();
+  /** the imports under way: a stop waits for them */
+  private readonly imports = new Set<Promise<unknown>>();
   private recovering: { stop: () => void; wake: () => void } = { stop: () => undefined, wake: () => undefined };
   /** settles once the watches of the recovered channels have started */
   private watching: Promise<void> = Promise.resolve();
@@ -376,8 +378,12 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
-    const parts = { ctx: this.ctx, negotiation: this.negotiation, sync: this.sync, broken: this.broken, loads: this.loads, drop: (ctl: ChannelController) => this.drop(ctl) };
-    return importBackup({ ...parts, resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
+    if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node stopped: start it again and import the file'));
+    const parts = { ctx: this.ctx, negotiation: this.negotiation, sync: this.sync, broken: this.broken, loads: this.loads, stopped: () => this.stopped };
+    const p = importBackup({ ...parts, drop: (ctl) => this.drop(ctl), resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
+    const running = p.catch(() => undefined).finally(() => this.imports.delete(running));
+    this.imports.add(running);
+    return p;
   }
 
   /** Drops a channel's controller (an import loads the channel again): unwatched, its payments and waits ended. */
@@ -399,6 +405,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     for (const c of this.ctx.channels.values()) c.stopWaiting();
     // No send leaves after a stop; what the ended ones save (a mark taken back) is written before the journals close.
     await this.sends.stop();
+    // An import or a retry under way ends first: what it loaded is stopped with the rest.
+    await Promise.all([...this.imports]);
+    await this.loads.idle();
+    for (const c of this.ctx.channels.values()) c.stopWaiting();
     await new Promise((r) => setImmediate(r));
     await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
     for (const c of this.ctx.channels.values()) await c.storage?.close();

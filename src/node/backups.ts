@@ -32,6 +32,8 @@ export interface ImportParts {
   drop: (ctl: ChannelController) => void;
   /** the node's loads of channels, one at a time per channel (shared with the retries) */
   loads: ChannelLoads;
+  /** whether the node stops: then nothing is loaded (its next start loads what the import changed) */
+  stopped: () => boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function importBackup(p: ImportParts, file: string, o: { otherNetwo
     r = e.done;
   }
   const touched = [...r.imported, ...r.closed, ...r.kept, ...(stopped ? [stopped.failed] : [])];
-  await p.loads.hold(touched, () => reload(p, r, stopped?.failed));
+  if (!p.stopped()) await p.loads.hold(touched, () => (p.stopped() ? Promise.resolve() : reload(p, r, stopped?.failed)));
   if (stopped) throw stopped;
   return { imported: r.imported, kept: r.kept, left: r.left.map((x) => ({ channel: x.channel, network: x.why })) };
 }

@@ -3,7 +3,7 @@
 // or shown broken with the store's error and tried again; a later import or retry that moves it in loads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { byId, type DataDir } from '../../src/node/store/datadir.js';
 import { TON } from '../adversary/scene.js';
@@ -46,6 +46,18 @@ async function withChannels(n: number, o: { recoverAgainMs?: number }, fn: (s: {
   } finally {
     await w.close();
   }
+}
+
+/** Every file under `dir` with its size and modification time. */
+async function snapshot(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const at = join(e.parentPath, e.name);
+    const s = await stat(at);
+    out.push(`${at} ${s.size} ${s.mtimeMs}`);
+  }
+  return out.sort();
 }
 
 /** The channel is not there to act on: nothing is signed or sent from the files the import changed. */
@@ -179,4 +191,37 @@ test('a channel an import closed but kept is loaded again and goes on: one contr
     await assertSameHistory(vic.node, hal.node, ch!);
     const signed = vic.events.slice(from).filter((e) => e.type === 'stateSigned' && e.channel.channelId === ch && e.state.step === step);
     assert.equal(signed.length, 1, 'the state is told once');
+  }));
+
+test('a stop while an import loads a channel again waits for it: what it loaded is stopped, and nothing is written or told after the stop', () =>
+  withChannels(1, {}, async ({ vic, chs: [ch], backup }) => {
+    const { ctx } = inner(vic);
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it
+    const loaded: ChannelController[] = [];
+    const set = ctx.channels.set.bind(ctx.channels);
+    ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
+    // The import's reload opens the channel's storage only once the stop has begun.
+    let held!: () => void;
+    const loading = new Promise<void>((r) => (held = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const channel = ctx.data.channel.bind(ctx.data);
+    ctx.data.channel = async (id) => {
+      if (id === ch) {
+        held();
+        await released;
+      }
+      return channel(id);
+    };
+    const imported = vic.node.importBackup(backup);
+    await loading;
+    const from = vic.events.length;
+    const stopped = vic.node.stop();
+    release();
+    await stopped;
+    const files = await snapshot(vic.dataDir);
+    await imported.catch(() => undefined);
+    assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error'), [], 'no error told after the stop began');
+    assert.ok(loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
+    assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
   }));
