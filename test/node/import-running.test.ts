@@ -225,3 +225,37 @@ test('a stop while an import loads a channel again waits for it: what it loaded 
     assert.ok(loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
     assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
   }));
+
+test('a stop while the retry loads a broken channel waits for it: what it loaded is stopped, and nothing is written or told after the stop', () =>
+  withChannels(1, { recoverAgainMs: 50 }, async ({ vic, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    const { ctx } = inner(vic);
+    const loaded: ChannelController[] = [];
+    const set = ctx.channels.set.bind(ctx.channels);
+    ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
+    // The retry opens the channel's storage only once the stop has begun.
+    let held!: () => void;
+    const loading = new Promise<void>((r) => (held = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const channel = ctx.data.channel.bind(ctx.data);
+    ctx.data.channel = async (id) => {
+      if (id === ch) {
+        held();
+        await released;
+      }
+      return channel(id);
+    };
+    await rm(record, { recursive: true });
+    await loading;
+    const from = vic.events.length;
+    const stopped = vic.node.stop();
+    release();
+    await stopped;
+    const files = await snapshot(vic.dataDir);
+    await until(() => loaded.length > 0, 'the retry to load the channel', 10_000);
+    assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error'), [], 'no error told after the stop began');
+    assert.ok(loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
+    assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
+  }));
