@@ -284,7 +284,7 @@ export class ChannelController {
     return this.dropped ? reloaded() : new NodeError('NODE_STOPPED', nodeStopped, { cause });
   }
 
-  /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort, NODE_STOPPED on stop. */
+  /** Resolves when `done()` holds; rejects with TIMEOUT after `timeoutMs`, CANCELLED on abort, the stop's error once stopped. */
   waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
     if (done()) return Promise.resolve();
     if (this.stopReason) return Promise.reject(this.stopReason);
