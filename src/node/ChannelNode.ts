@@ -62,6 +62,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   /** events before the first listener, for it */
   private early: NodeEvent[] | null = [];
   private stopped = false;
+  /** aborted as the node stops (ctx.stopping) */
+  private readonly halt = new AbortController();
   /** the node's chain: its sends end when the node stops */
   private readonly sends: StoppableChain;
 
@@ -114,6 +116,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       data,
       space: new FreeSpace(o.dataDir, o.minFreeBytes, data.channelsPath),
       checkSpace: () => this.ctx.space.check((message, code) => this.emit({ type: 'error', code, level: 'error', message })),
+      stopping: this.halt.signal,
       channels: new Map(),
       otherNetwork: new Map(),
       emit: (e) => this.emit(e),
@@ -397,6 +400,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.halt.abort(new NodeError('NODE_STOPPED', 'the node stopped: start it again'));
     this.recovering.stop();
     this.ctx.space.stop();
     this.sessions.stop();

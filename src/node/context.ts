@@ -77,6 +77,8 @@ export interface NodeContext {
   readonly space: FreeSpace;
   /** refuses a new payment state while the disk is nearly full (DISK_LOW), telling the user once per episode */
   checkSpace(): void;
+  /** aborted as the node stops: the reads a recovery waits for end with it (a stop never waits on the chain) */
+  readonly stopping: AbortSignal;
   /** by channel id (decimal) */
   readonly channels: Map<string, ChannelController>;
   /** each channel of the data folder on another network, not closed (never loaded here), by id */

@@ -144,13 +144,16 @@ async function contractHint(corrupt: Error & { code: string }): Promise<Address 
   }
 }
 
-/** The contract's status, read again a few times at start-up when the chain does not answer. */
+/**
+ * The contract's status, read again a few times at start-up when the chain does not answer. The node's stop ends
+ * the read: a stop waits for a load under way (an import's, a retry's), never for an endpoint that does not answer.
+ */
 async function readContract(ctx: NodeContext, contract: Address): Promise<ChannelStatus> {
   for (let i = 0; ; i++) {
     try {
-      return await ctx.o.chain.getChannelStatus(contract);
+      return await ctx.o.chain.getChannelStatus(contract, { signal: ctx.stopping });
     } catch (e) {
-      if (i >= READ_RETRIES_MS.length) throw e;
+      if (i >= READ_RETRIES_MS.length || ctx.stopping.aborted) throw e;
       await sleep(READ_RETRIES_MS[i]!);
     }
   }

@@ -64,7 +64,8 @@ export async function recoverChannels(
       const advice = e instanceof SynError && e.details?.advised === true ? undefined : nextStep(code);
       const message = `could not recover channel ${id}: ${messageOf(e)}${advice ? ` (${advice})` : ''}`;
       broken.push({ id, code, message, ...(e instanceof SynError && e.details?.retry === true ? { retrying: true } : {}) });
-      if (!opts.quiet) ctx.emit({ type: 'error', code, level: 'error', message });
+      // a load the stop cut short (its read of the chain ended) is loaded by the next start: nothing told after the stop
+      if (!opts.quiet && !ctx.stopping.aborted) ctx.emit({ type: 'error', code, level: 'error', message });
     }
   }
   for (const [network, n] of elsewhere) {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { faultyChain, type FaultyChain } from '../helpers/faults.js';
+import { ChainError } from '../../src/chain/errors.js';
+import type { Chain } from '../../src/chain/types.js';
 import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 
@@ -249,4 +251,47 @@ withPair("a corrupt record beside an empty journal (a channel still funding) is 
   assert.equal(v.actions.refund.ok, true);
   const r = await p.alice.refund({ channel: id });
   assert.equal(r.depositA, 0n, 'the deposit is back');
+});
+
+withPair('a stop while the retry reads the chain for a lost record ends that read: the node stops at once, tells nothing after, and the next start rebuilds the record', async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await rm(join(dir, 'record.json'));
+  // The chain is out of reach at the start (the channel is broken, tried again), then does not answer: a read of
+  // an endpoint that accepts the connection and says nothing takes minutes (6 attempts of 15 s each, three times).
+  let reads = 0;
+  let readHangs!: () => void;
+  const hanging = new Promise<void>((r) => (readHangs = r));
+  const chain = new Proxy(p.chain, {
+    get(t, k) {
+      const v = Reflect.get(t, k) as unknown;
+      if (k !== 'getChannelStatus' || typeof v !== 'function') return v;
+      return async (address: unknown, o?: { signal?: AbortSignal }) => {
+        if (++reads <= 3) throw new ChainError('ENDPOINT_UNREACHABLE', 'injected fault: the endpoint is out of reach');
+        readHangs();
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, 30_000);
+          timer.unref();
+          o?.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new ChainError('CANCELLED', 'the read was stopped'));
+          });
+        });
+        return (v as (...a: unknown[]) => unknown).call(t, address, o);
+      };
+    },
+  }) as Chain;
+  p.bob = await createNode({ ...p.common, chain, recoverAgainMs: 100, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const events: NodeEvent[] = [];
+  p.bob.on((e) => events.push(e));
+  assert.equal(p.bob.brokenChannels()[0]?.retrying, true, 'broken while the chain does not answer');
+  await hanging;
+  const from = events.length;
+  const began = Date.now();
+  await p.bob.stop();
+  const took = Date.now() - began;
+  assert.ok(took < 5_000, `the stop took ${took} ms: it waited for the retry's read of the chain`);
+  assert.deepEqual(events.slice(from).filter((e) => e.type === 'error'), [], 'nothing told after the stop');
+  await restartBob(p);
+  await until('the channel is rebuilt at the next start', () => p.bob.channel(id));
+  assert.equal(p.bob.channel(id)!.phase, 'open');
 });
