@@ -60,6 +60,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const port = portNumber(portText);
     if (port === null) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
     const r = await a.node.serve(port, a.args[1]);
+    a.io.askedToServe = true;
     a.io.say('To make connection use this address in LAN:');
     for (const x of r.lan) a.io.say(x);
     if (r.wan.length) {

@@ -43,6 +43,11 @@ export function offlineNote(a: RunArgs, sent: ChannelView, what: 'state' | 'requ
     if (!nodeTold) a.io.say(`${offline}the ${what} is delivered when they reconnect.`);
     return;
   }
-  const kept = `the ${what} is kept and goes to them once both nodes run connected. This piped run stops at the end of its input: start your node again while your partner's runs (nothing is lost)`;
+  // A run this input asked to serve, or watching a close, goes on at the end of its input (main.ts): the partner who
+  // connects meanwhile gets it. Any other piped run stops then.
+  const stays = a.io.askedToServe && a.node.served() ? 'serving' : a.node.channels().some((c) => c.phase === 'closing') ? 'watching a close' : null;
+  const kept = stays
+    ? `the ${what} is kept and goes to them once they connect: this run keeps ${stays} at the end of its input (Ctrl+C stops it; nothing is lost, a later start sends it too)`
+    : `the ${what} is kept and goes to them once both nodes run connected. This piped run stops at the end of its input: start your node again while your partner's runs (nothing is lost)`;
   a.io.say(`${offline}${nodeTold ? kept.charAt(0).toUpperCase() + kept.slice(1) : kept}.`);
 }

@@ -28,6 +28,8 @@ export interface Io {
   failed?: number;
   /** when the node started (Date.now()): a piped command right after it waits for the redial of a partner */
   startedAt?: number;
+  /** this input asked the node to serve (a piped run keeps serving at the end of its input) */
+  askedToServe?: boolean;
   /** the lines read and not run yet, blank ones left out (what an `exit` leaves) */
   unread?(): string[];
 }

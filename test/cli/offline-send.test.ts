@@ -61,3 +61,22 @@ test('a send to a partner the node has not reached since its start says once tha
     await closePair(p);
   }
 });
+
+test('a piped send to an offline partner in a run that keeps serving says the state goes once they connect, not to start the node again', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await p.alice.stop();
+    await restartBob(p);
+    const { io, out } = piped(p, Date.now() - 60_000);
+    await runLine('serve 0', p.bob, io); // this input asked to serve: the run does not stop at the end of its input
+    const from = out.length;
+    await runLine('send 0.1', p.bob, io);
+    const said = out.slice(from).join('\n');
+    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
+    assert.doesNotMatch(said, /stops at the end of its input|start your node again/, said);
+    assert.match(said, /goes to them once they connect: this run keeps serving at the end of its input/, said);
+  } finally {
+    await closePair(p);
+  }
+});
