@@ -73,10 +73,11 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
  */
 function comparedToLatest(ctl: ChannelController, p: Payout): boolean | null {
   const latest = ctl.channel.latest?.state ?? null;
-  if (latest && latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB) return true;
-  if (latest && (p.step === null || p.step <= latest.step)) return false;
   if (ownProposal(ctl, p)) return true;
-  return !latest && p.step === null && !ctl.rec.restored ? true : null;
+  // A newer state than any held paid, whatever it pays: a later one, lost with the restore, may have paid otherwise.
+  if (latest && p.step !== null && p.step > latest.step) return null;
+  if (latest) return latest.balanceA === p.stateBalanceA && latest.balanceB === p.stateBalanceB;
+  return p.step === null && !ctl.rec.restored ? true : null;
 }
 
 /** Whether the contract paid by this node's own proposal (signed by us, not yet by the partner). */
