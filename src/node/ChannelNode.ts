@@ -3,7 +3,6 @@
 // handlers, the partners' sessions, one controller per channel, and the persistence.
 import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
-import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { dialText } from '../p2p/diagnose.js';
 import { Arbiter } from './arbiter.js';
@@ -13,7 +12,7 @@ import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
 import { NodeError } from './errors.js';
 import { Effects } from './effects.js';
-import { dispatch, handlers, type HandlerTable } from './handlers.js';
+import { handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
 import { Negotiation } from './negotiation.js';
 import { Payments, type SendWait } from './payments.js';
@@ -23,14 +22,15 @@ import { settleDeclined } from './decline.js';
 import { ChannelLoads, recoverChannels, recoverLater } from './recovery.js';
 import { partnerAddressOf } from './record.js';
 import { Outbound } from './outbound.js';
-import { announced } from './reports.js';
 import { Sessions } from './sessions.js';
 import { Sync } from './sync.js';
 import { stoppable, type StoppableChain } from './stoppable.js';
 import type { BrokenChannelView, ChannelNodeApi, ChannelView, ExportResult, ImportView, NodeEvent, OpenChannelOptions, PartnerView, PaymentResult, ProgressOptions, ServeResult, StateView, WithdrawOptions, WithdrawResult } from './types.js';
-import { addressTextOf, rawTextOf } from './addresses.js';
+import { addressTextOf } from './addresses.js';
 import { channelView } from './views.js';
 import { exportBackup, importBackup } from './backups.js';
+import { SessionWiring } from './attach.js';
+import { readDeadline } from './window.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
@@ -49,8 +49,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly sync: Sync;
   private readonly effects: Effects;
   private readonly table: HandlerTable;
-  private readonly attached = new WeakSet<PeerSession>();
-  private readonly peerQueues = new WeakMap<PeerSession, { run<T>(fn: () => Promise<T>): Promise<T> }>();
+  private readonly wiring: SessionWiring;
   private broken: BrokenChannelView[] = [];
   /** the loads of channels after the start (an import's reload, the retries): one at a time per channel */
   private readonly loads = new ChannelLoads();
@@ -82,12 +81,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.effects = new Effects(ctx, this.negotiation, this.payments, this.arbiter);
     this.sync = new Sync(ctx, this.negotiation, this.payments);
     this.table = handlers({ ctx, negotiation: this.negotiation, payments: this.payments, closing: this.closing, arbiter: this.arbiter, sync: this.sync });
+    this.wiring = new SessionWiring({ ctx, table: this.table, sessions: this.sessions, sync: this.sync, payments: this.payments, stopped: () => this.stopped });
   }
 
   /** Creates the node, recovers every stored channel, starts watching them and reconnects to their partners. */
   static async start(o: ChannelNodeOptions, data: DataDir): Promise<ChannelNode> {
     const node = new ChannelNode(o, data);
-    o.p2p.on('session', (s: PeerSession) => node.attach(s));
+    o.p2p.on('session', (s: PeerSession) => node.wiring.attach(s));
     const gone = (message: string) => node.emit({ type: 'error', code: 'DATA_DIR_GONE', level: 'error', message });
     await Promise.all([node.sessions.load(), node.ctx.space.start(() => node.spaceBack(), gone)]);
     // The chain watches start once the node is up (a node of 1,000 channels answers ~30% sooner; the first
@@ -210,42 +210,6 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   // ---------------------------------------------------------------- p2p
 
-  private attach(s: PeerSession): void {
-    if (this.attached.has(s)) return;
-    this.attached.add(s);
-    let q: Promise<unknown> = Promise.resolve();
-    this.peerQueues.set(s, {
-      run: <T>(fn: () => Promise<T>) => {
-        const next = q.then(fn, fn);
-        q = next.catch(() => undefined);
-        return next;
-      },
-    });
-    // Once the session is resumed (its 'connected' event says it otherwise): an earlier event came before the
-    // partner counted as online, and a second one followed.
-    // Strangers' connections are told within their shared budget (reports.ts): a new wallet costs nothing.
-    if (s.connected && announced(this.ctx, s, 'connected')) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
-    // Once the node stops, what arrives is left to the next start: the partner resends it then (resync), and the
-    // channel's journal may already be closed.
-    s.on('message', (m: AppMessage) => void (this.stopped || dispatch(this.table, this.ctx, s, m, this.peerQueues.get(s)!)));
-    s.on('connected', () => {
-      if (this.stopped) return;
-      if (announced(this.ctx, s, 'connected')) this.emit({ type: 'partnerConnected', partner: this.sessions.view(s, true) });
-      this.sync.onConnected(s);
-      for (const ctl of this.ctx.channels.values()) if (partnerAddressOf(ctl.rec) === rawTextOf(s.partner.walletAddress)) this.ctx.changed(ctl);
-    });
-    s.on('disconnected', () => {
-      if (announced(this.ctx, s, 'disconnected')) this.emit({ type: 'partnerDisconnected', partner: this.sessions.view(s, false) });
-      // Views show the partner offline, and what waits for the partner stops waiting.
-      for (const ctl of this.ctx.channels.values()) {
-        if (partnerAddressOf(ctl.rec) !== rawTextOf(s.partner.walletAddress)) continue;
-        this.payments.coalescer.partnerGone(ctl);
-        this.ctx.changed(ctl);
-      }
-    });
-    this.sync.onConnected(s);
-  }
-
   async serve(port: number, host?: string): Promise<ServeResult> {
     // Serving again where we already listen (a restarted node resumes serving by itself) is not an error.
     const now = this.sessions.servedNow();
@@ -275,7 +239,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const peer = /\/p2p\/([^/]+)/.exec(multiaddr)?.[1];
     const live = !!peer && this.sessions.all().some((x) => x.connected && x.partner.peerId === peer);
     const s = await this.ctx.o.p2p.connect(multiaddr, opts);
-    this.attach(s);
+    this.wiring.attach(s);
     // Remembered for the redial after a restart, when it is the address that answered: on disk before connect
     // returns (nothing is written into the folder after a stop); a failed write is said, the connection stays.
     if (!live) await this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
@@ -347,7 +311,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async challenge(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
-    await this.arbiter.readDeadline(ctl);
+    await readDeadline(this.ctx, ctl);
     const can = ctl.actions().challenge;
     // A clock read that says the window is over may run ahead: only the contract's refusal is sure.
     if (!can.ok && !(can.code === 'TOO_LATE' && !this.arbiter.windowOver(ctl))) throw new NodeError(can.code, can.why);
@@ -357,7 +321,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   async finish(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
-    await this.arbiter.readDeadline(ctl, { forFinish: true });
+    await readDeadline(this.ctx, ctl, { forFinish: true });
     const can = ctl.actions().finish;
     if (!can.ok) throw new NodeError(can.code, can.why);
     await this.arbiter.finishNow(ctl);

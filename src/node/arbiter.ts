@@ -3,8 +3,7 @@
 // until the challenge lands or the deadline passes, and again after a restart: the first read of the chain
 // re-raises the close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
-import { clockText } from '../core/duration.js';
-import { codeOf, messageOf } from '../core/errors.js';
+import { messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
@@ -18,7 +17,6 @@ import { Finisher } from './finisher.js';
 import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
 import { chainNowRead, keepSkew } from './mayland.js';
-import { NodeError } from './errors.js';
 import { depositsSeen, type ChannelRecord } from './record.js';
 
 interface Watched extends DefenseState {
@@ -350,20 +348,6 @@ export class Arbiter {
     if (!c || this.toldClose.get(ctl) === c.deadline) return;
     this.toldClose.set(ctl, c.deadline);
     this.ctx.emit({ type: 'closeStarted', channel: this.ctx.view(ctl), step: step === undefined ? c.step : step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
-  }
-
-  /** Before a person's challenge or finish: whether the window is over, by the chain's clock (the watch tells later). */
-  async readDeadline(ctl: ChannelController, o: { forFinish?: boolean } = {}): Promise<void> {
-    const deadline = ctl.rec.close?.deadline;
-    if (ctl.life !== 'closing' || ctl.deadlinePassed || deadline === undefined) return;
-    let failed: unknown = null;
-    const now = await chainNowRead(this.ctx).catch((e: unknown) => ((failed = e), null));
-    if (now !== null && now >= deadline) ctl.deadlinePassed = true;
-    // Over by this clock, and the chain unread: its failure is the answer, not "still open until" a past time.
-    if (o.forFinish && now === null && failed && Date.now() / 1000 + this.ctx.chainSkew >= deadline) {
-      const at = clockText(deadline);
-      throw new NodeError(codeOf(failed), `the challenge window ended at ${at} by this node's clock, but the chain could not be read to confirm it: ${messageOf(failed)}. The node finishes the close by itself once it reads the chain`);
-    }
   }
 
   private armInitialTimer(ctl: ChannelController): void {
