@@ -48,11 +48,12 @@ export class Negotiation {
   async open(s: PeerSession, opts: OpenChannelOptions): Promise<ChannelController> {
     const { ctx } = this;
     if (opts.myDeposit < 0n || opts.partnerDeposit < 0n) throw new NodeError('INVALID_AMOUNT', 'deposits cannot be negative');
-    for (const [whose, d] of [['your deposit', opts.myDeposit], ["your partner's deposit", opts.partnerDeposit]] as const) {
-      if (d > MAX_AMOUNT) {
-        const most = `a deposit is at most ${formatTon(MAX_AMOUNT)} TON`;
-        throw new NodeError('INVALID_AMOUNT', `${whose} of ${formatTon(d)} TON is more than a channel holds: ${most}. Open with a smaller deposit, within what the wallet holds`);
-      }
+    const over = [
+      ['your deposit', opts.myDeposit, 'Open with a smaller deposit, within what your wallet holds'],
+      ["your partner's deposit", opts.partnerDeposit, 'Propose a smaller deposit for your partner'],
+    ] as const;
+    for (const [whose, d, todo] of over) {
+      if (d > MAX_AMOUNT) throw new NodeError('INVALID_AMOUNT', `${whose} of ${formatTon(d)} TON is more than a channel holds: a deposit is at most ${formatTon(MAX_AMOUNT)} TON. ${todo}`);
     }
     const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);

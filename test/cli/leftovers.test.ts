@@ -57,11 +57,15 @@ test('getSmartContractAccount with no partner says to connect first; deposit wit
 });
 
 test('open with a deposit over what a channel holds names the largest deposit in TON and what to do, with no amount hint', async () => {
-  for (const [line, whose] of [['open 99999999999 0', 'your deposit'], ['open 1 99999999999', "your partner's deposit"]] as const) {
+  const cases = [
+    ['open 99999999999 0', 'your deposit', 'Open with a smaller deposit, within what your wallet holds'],
+    ['open 1 99999999999', "your partner's deposit", 'Propose a smaller deposit for your partner'],
+  ] as const;
+  for (const [line, whose, todo] of cases) {
     const [text] = await said(line, p.alice);
     assert.equal(
       text,
-      `open failed: ${whose} of 99999999999 TON is more than a channel holds: a deposit is at most 9223372036.854775807 TON. Open with a smaller deposit, within what the wallet holds`,
+      `open failed: ${whose} of 99999999999 TON is more than a channel holds: a deposit is at most 9223372036.854775807 TON. ${todo}`,
     );
     const [json] = await said(line, p.alice, true);
     const error = (JSON.parse(json!) as { error: { code: string; hint?: string } }).error;

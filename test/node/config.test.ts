@@ -61,7 +61,7 @@ test('open: a period over the contract limit asks for a shorter one, a deposit o
   const p = await openPair();
   try {
     await assert.rejects(p.alice.open({ myDeposit: 1n, partnerDeposit: 1n, challengePeriod: 10 ** 9 }), (e: Error & { code?: string }) => e.code === 'PERIOD_TOO_LONG' && /over the contract's limit of 31536000 s \(365 days\): use --period with a shorter window/.test(e.message));
-    await assert.rejects(p.alice.open({ myDeposit: 1n, partnerDeposit: 999_999_999_999n * 1_000_000_000n }), (e: Error & { code?: string }) => e.code === 'INVALID_AMOUNT' && /^your partner's deposit of 999999999999 TON is more than a channel holds: a deposit is at most 9223372036\.854775807 TON\. Open with a smaller deposit/.test(e.message));
+    await assert.rejects(p.alice.open({ myDeposit: 1n, partnerDeposit: 999_999_999_999n * 1_000_000_000n }), (e: Error & { code?: string }) => e.code === 'INVALID_AMOUNT' && /^your partner's deposit of 999999999999 TON is more than a channel holds: a deposit is at most 9223372036\.854775807 TON\. Propose a smaller deposit for your partner$/.test(e.message));
     assert.deepEqual(p.alice.channels(), []);
   } finally {
     await closePair(p);
