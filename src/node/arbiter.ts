@@ -50,8 +50,11 @@ export class Arbiter {
   /** per channel: settles once its start-up catch-up read was tried */
   private readonly firstReads = new Map<ChannelController, Promise<void>>();
   private readonly firstTried = new Set<ChannelController>();
-  /** per channel, the deadline of the close told in this run (a restart tells a known close again, once) */
-  private readonly toldClose = new WeakMap<ChannelController, number>();
+  /**
+   * per channel id, the deadline of the close told in this run: a restart tells a known close again, once; a
+   * controller loaded again (an import) does not
+   */
+  private readonly toldClose = new Map<string, number>();
 
   private readonly defense: Defense;
   private readonly finisher: Finisher;
@@ -345,8 +348,8 @@ export class Arbiter {
    */
   private tellClose(ctl: ChannelController, step?: bigint | null): void {
     const c = ctl.rec.close;
-    if (!c || this.toldClose.get(ctl) === c.deadline) return;
-    this.toldClose.set(ctl, c.deadline);
+    if (!c || this.toldClose.get(ctl.id) === c.deadline) return;
+    this.toldClose.set(ctl.id, c.deadline);
     this.ctx.emit({ type: 'closeStarted', channel: this.ctx.view(ctl), step: step === undefined ? c.step : step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
   }
 

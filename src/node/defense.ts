@@ -284,6 +284,7 @@ export class Defense {
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;
+    this.h.tellClose(ctl); // the close before its challenge, in a run that has not told it yet
     ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
     // The challenge landed: a record that cannot be written (a full disk) is reported, not told as a failed challenge.
     await ctl.run(() => ctl.saveRecord()).catch((e) => ctx.fail(e, ctl));

@@ -259,3 +259,20 @@ test('a stop while the retry loads a broken channel waits for it: what it loaded
     assert.ok(loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
     assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
   }));
+
+test('an import that loads a closing channel again does not tell its close a second time', () =>
+  withChannels(1, {}, async ({ vic, hal, chs: [ch], backup }) => {
+    const challenged = until(() => vic.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), 'Vic to challenge the stale close', 30_000);
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await challenged;
+    const told = () => vic.events.filter((e) => e.type === 'closeStarted' && e.channel.channelId === ch).length;
+    assert.equal(told(), 1, 'the close is told as it lands');
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it: loaded again, open on record
+    const { ctx } = inner(vic);
+    const old = ctx.channels.get(ch!)!;
+    await vic.node.importBackup(backup);
+    const live = () => ctx.channels.get(ch!);
+    await until(() => live() !== old && live()?.life === 'closing', 'the reloaded channel to read its close', 30_000);
+    await vic.node.caughtUp();
+    assert.equal(told(), 1, 'the close is not told again: the views were told it in this run');
+  }));
