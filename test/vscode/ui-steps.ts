@@ -22,6 +22,24 @@ export async function runCommandRetrying(wb: Workbench, title: string, timeoutMs
   }
 }
 
+/**
+ * Clears the notifications until none is shown: a step's toast can arrive just after a clear (a loaded machine),
+ * so the clear is run again, three times at most.
+ */
+export async function clearToasts(wb: Workbench, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const toast = wb.page.locator('.notifications-toasts .notification-toast').first();
+  for (let i = 0; ; i++) {
+    await runCommandRetrying(wb, 'Notifications: Clear All Notifications', Math.max(1_000, deadline - Date.now()));
+    try {
+      await toast.waitFor({ state: 'hidden', timeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
+      return;
+    } catch (e) {
+      if (i === 2 || Date.now() > deadline) throw e;
+    }
+  }
+}
+
 /** Waits until the element's trimmed text matches; fails with the text it last had. */
 export async function expectText(target: Locator, re: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -12,6 +12,7 @@ import {
   clippedScreenshot,
   expectText,
   expectTicked,
+  clearToasts,
   runCommandRetrying,
   runWalkthroughStep,
   sidebarTree,
@@ -59,8 +60,7 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   assert.equal(count(/^Step 0 ?deposits · A \[3 4\] B$/), 2, all);
 
   // Toasts of the steps would cover the pictures.
-  await runCommandRetrying(wb, 'Notifications: Clear All Notifications', left(10_000));
-  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: left(5_000) });
+  await clearToasts(wb, left(15_000));
   await clippedScreenshot(wb, 'tree', tree, tree.locator('.monaco-list-row').last());
 
   await runCommandRetrying(wb, 'SynChannel: Open Balances', left(10_000));
