@@ -43,40 +43,37 @@ test('a piped send right after the start waits for the redial of the saved partn
   }
 });
 
-test('a send to a partner the node has not reached since its start says once that they are offline, and what to do', async () => {
+/**
+ * A funded channel whose partner (Alice) is gone, Bob started again long before his piped `send` (no wait for the
+ * redial; `before` lines run first): what the send said.
+ */
+async function sendToGonePartner(before: string[]): Promise<string> {
   const p = await openPair();
   try {
     await fund(p);
     await p.alice.stop();
     await restartBob(p);
-    // long after the start: no wait for the redial
     const { io, out } = piped(p, Date.now() - 60_000);
+    for (const line of before) await runLine(line, p.bob, io);
     const from = out.length;
     await runLine('send 0.1', p.bob, io);
     const said = out.slice(from).join('\n');
     assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
-    assert.equal(said.match(/offline/gi)?.length, 1, said);
-    assert.match(said, /The state is kept and goes to them once both nodes run connected\. This piped run stops at the end of its input: start your node again while your partner's runs \(nothing is lost\)\./, said);
+    return said;
   } finally {
     await closePair(p);
   }
+}
+
+test('a send to a partner the node has not reached since its start says once that they are offline, and what to do', async () => {
+  const said = await sendToGonePartner([]);
+  assert.equal(said.match(/offline/gi)?.length, 1, said);
+  assert.match(said, /The state is kept and goes to them once both nodes run connected\. This piped run stops at the end of its input: start your node again while your partner's runs \(nothing is lost\)\./, said);
 });
 
 test('a piped send to an offline partner in a run that keeps serving says the state goes once they connect, not to start the node again', async () => {
-  const p = await openPair();
-  try {
-    await fund(p);
-    await p.alice.stop();
-    await restartBob(p);
-    const { io, out } = piped(p, Date.now() - 60_000);
-    await runLine('serve 0', p.bob, io); // this input asked to serve: the run does not stop at the end of its input
-    const from = out.length;
-    await runLine('send 0.1', p.bob, io);
-    const said = out.slice(from).join('\n');
-    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
-    assert.doesNotMatch(said, /stops at the end of its input|start your node again/, said);
-    assert.match(said, /goes to them once they connect: this run keeps serving at the end of its input/, said);
-  } finally {
-    await closePair(p);
-  }
+  // this input asked to serve: the run does not stop at the end of its input
+  const said = await sendToGonePartner(['serve 0']);
+  assert.doesNotMatch(said, /stops at the end of its input|start your node again/, said);
+  assert.match(said, /goes to them once they connect: this run keeps serving at the end of its input/, said);
 });

@@ -25,6 +25,57 @@ async function blockRecord(h: NodeHandle, ch: string): Promise<string> {
   return record;
 }
 
+/** A promise opened from outside. */
+function latch(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+/** Every controller the node sets for a channel from now on. */
+function recordLoads(ctx: NodeContext): ChannelController[] {
+  const loaded: ChannelController[] = [];
+  const set = ctx.channels.set.bind(ctx.channels);
+  ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
+  return loaded;
+}
+
+/**
+ * Holds the opening of channel `ch`'s storage until `release()`: `loading` settles once a load reached it; `loaded`
+ * lists every controller the node sets from then on.
+ */
+function holdLoad(ctx: NodeContext, ch: string): { loaded: ChannelController[]; loading: Promise<void>; release: () => void } {
+  const loaded = recordLoads(ctx);
+  const reached = latch();
+  const released = latch();
+  const channel = ctx.data.channel.bind(ctx.data);
+  ctx.data.channel = async (id) => {
+    if (id === ch) {
+      reached.open();
+      await released.wait;
+    }
+    return channel(id);
+  };
+  return { loaded, loading: reached.wait, release: released.open };
+}
+
+/**
+ * Stops the node while a load is held by holdLoad, then lets it go on: once `settle` (the load's end) is over,
+ * nothing was told as an error or written after the stop, and every controller loaded is stopped.
+ */
+async function stopWhileLoading(vic: NodeHandle, held: ReturnType<typeof holdLoad>, settle: () => Promise<unknown>): Promise<void> {
+  await held.loading;
+  const from = vic.events.length;
+  const stopped = vic.node.stop();
+  held.release();
+  await stopped;
+  const files = await snapshot(vic.dataDir);
+  await settle();
+  assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error'), [], 'no error told after the stop began');
+  assert.ok(held.loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
+  assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
+}
+
 const notMoved = (ch: string) => new RegExp(`the import of channel ${ch} is saved in .* could not be moved into`);
 
 /** Vic and Hal linked, with `n` channels Hal opened (a payment in each, both histories alike), and Vic's backup. */
@@ -114,27 +165,23 @@ test('a retry under way as an import reloads the channel leaves one controller f
     const record = await blockRecord(vic, ch!);
     await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
     const { ctx, watched } = inner(vic);
-    const loaded: ChannelController[] = [];
-    const set = ctx.channels.set.bind(ctx.channels);
-    ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
+    const loaded = recordLoads(ctx);
     // The retry's next listing waits until the import below has committed, and a listing after it (the import's
     // reload) until the retry loaded the channel: both load it.
-    let committed!: () => void;
-    const afterImport = new Promise<void>((r) => (committed = r));
-    let retrying!: () => void;
-    const retryUnderWay = new Promise<void>((r) => (retrying = r));
+    const committed = latch();
+    const retrying = latch();
     const list = ctx.data.list.bind(ctx.data);
     let lists = 0;
     ctx.data.list = async () => {
       if (++lists === 1) {
-        retrying();
-        await afterImport;
+        retrying.open();
+        await committed.wait;
       } else if (lists === 2) await until(() => loaded.length > 0, 'the retry to load the channel', 10_000);
       return list();
     };
     const importFrom = ctx.data.importFrom.bind(ctx.data);
-    ctx.data.importFrom = (...a) => importFrom(...a).finally(committed);
-    await retryUnderWay;
+    ctx.data.importFrom = (...a) => importFrom(...a).finally(committed.open);
+    await retrying.wait;
     await rm(record, { recursive: true });
     await vic.node.importBackup(backup);
     const live = ctx.channels.get(ch!);
@@ -197,33 +244,10 @@ test('a stop while an import loads a channel again waits for it: what it loaded 
   withChannels(1, {}, async ({ vic, chs: [ch], backup }) => {
     const { ctx } = inner(vic);
     await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it
-    const loaded: ChannelController[] = [];
-    const set = ctx.channels.set.bind(ctx.channels);
-    ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
     // The import's reload opens the channel's storage only once the stop has begun.
-    let held!: () => void;
-    const loading = new Promise<void>((r) => (held = r));
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const channel = ctx.data.channel.bind(ctx.data);
-    ctx.data.channel = async (id) => {
-      if (id === ch) {
-        held();
-        await released;
-      }
-      return channel(id);
-    };
+    const held = holdLoad(ctx, ch!);
     const imported = vic.node.importBackup(backup);
-    await loading;
-    const from = vic.events.length;
-    const stopped = vic.node.stop();
-    release();
-    await stopped;
-    const files = await snapshot(vic.dataDir);
-    await imported.catch(() => undefined);
-    assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error'), [], 'no error told after the stop began');
-    assert.ok(loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
-    assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
+    await stopWhileLoading(vic, held, () => imported.catch(() => undefined));
   }));
 
 test('a stop while the retry loads a broken channel waits for it: what it loaded is stopped, and nothing is written or told after the stop', () =>
@@ -231,33 +255,10 @@ test('a stop while the retry loads a broken channel waits for it: what it loaded
     const record = await blockRecord(vic, ch!);
     await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
     const { ctx } = inner(vic);
-    const loaded: ChannelController[] = [];
-    const set = ctx.channels.set.bind(ctx.channels);
-    ctx.channels.set = (id, c) => (loaded.push(c), set(id, c));
     // The retry opens the channel's storage only once the stop has begun.
-    let held!: () => void;
-    const loading = new Promise<void>((r) => (held = r));
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const channel = ctx.data.channel.bind(ctx.data);
-    ctx.data.channel = async (id) => {
-      if (id === ch) {
-        held();
-        await released;
-      }
-      return channel(id);
-    };
+    const held = holdLoad(ctx, ch!);
     await rm(record, { recursive: true });
-    await loading;
-    const from = vic.events.length;
-    const stopped = vic.node.stop();
-    release();
-    await stopped;
-    const files = await snapshot(vic.dataDir);
-    await until(() => loaded.length > 0, 'the retry to load the channel', 10_000);
-    assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error'), [], 'no error told after the stop began');
-    assert.ok(loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
-    assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
+    await stopWhileLoading(vic, held, () => until(() => held.loaded.length > 0, 'the retry to load the channel', 10_000));
   }));
 
 test('an import that loads a closing channel again does not tell its close a second time', () =>

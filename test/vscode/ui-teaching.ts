@@ -91,9 +91,7 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   // Its own budget: a blank balances panel's remedies above may have spent most of the first one.
   const then = budget(60_000);
   await page.waitForTimeout(2_000);
-  await runCommandRetrying(wb, 'SynChannel: Run a Teaching Demo Step', then(10_000), { opensQuickInput: true });
-  await page.waitForTimeout(1_500); // longer than the walkthrough's delayed focus of its selected step
-  assert.equal(await wb.quickInputHasFocus(), true, 'the step picker lost the keyboard focus');
+  await pickerKeepsFocus(wb, then);
   await page.keyboard.type('Alice pays Bob');
   await page.keyboard.press('Enter');
   await expectTicked(wb, 'requestTurn', true, then(40_000));
@@ -104,6 +102,27 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   await dialog.getByRole('button', { name: 'Show the Running Demo' }).click();
   await tree.locator('.monaco-list-row', { hasText: /^Step 2 ?you pay 1\.5 TON/ }).first().waitFor({ timeout: then(10_000) });
   await expectTicked(wb, 'requestTurn', true, then(5_000));
+}
+
+/**
+ * Opens the step picker and checks it still has the keyboard a moment later. A panel opened before it can take the
+ * focus late on a loaded machine: then the picker is opened once more after a quiet moment, and must keep it.
+ */
+async function pickerKeepsFocus(wb: Workbench, then: (ms: number) => number): Promise<void> {
+  const focused = () => wb.page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} in ${e.closest('[id]')?.id ?? '?'}` : 'nothing';
+  });
+  for (let attempt = 1; ; attempt++) {
+    await runCommandRetrying(wb, 'SynChannel: Run a Teaching Demo Step', then(10_000), { opensQuickInput: true });
+    await wb.page.waitForTimeout(1_500); // longer than the walkthrough's delayed focus of its selected step
+    if (await wb.quickInputHasFocus()) return;
+    const where = await focused();
+    assert.ok(attempt < 2, `the step picker lost the keyboard focus twice (to ${where})`);
+    console.log(`the step picker lost the keyboard focus (to ${where}): opening it again after a quiet moment`);
+    await wb.escape();
+    await wb.page.waitForTimeout(3_000);
+  }
 }
 
 /** The rest of the story, the closed channel in the balances panel, Replay, and a new run with no old ticks. */
