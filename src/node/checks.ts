@@ -10,7 +10,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { MAX_PERIOD, minChallengePeriod } from './policy.js';
-import { depositFeesText, DUE_WORTH_SAYING } from './uiRules.js';
+import { depositFeesText, dueCounted, dueWords } from './uiRules.js';
 
 /** Throws unless `period` (s) is within this node's minimum and the contract's maximum. */
 export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'partner'): void {
@@ -39,15 +39,14 @@ export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE + EXIT_RESERVE;
 
 /**
  * Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it, beyond the
- * storage fee its next transaction pays first (when the chain says it). A fee below DUE_WORTH_SAYING is left to the
- * margin in EXIT_RESERVE: a wallet funded to the nanoton a moment ago already owes a few.
+ * storage fee its next transaction pays first (as far as `dueCounted` counts it).
  */
 export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
   const needed = deposit + DEPOSIT_FEES;
   const { balance, storageDue } = await ctx.o.chain.getBalanceDue(ctx.myAddress);
-  const due = storageDue !== null && storageDue >= DUE_WORTH_SAYING ? storageDue : 0n;
+  const due = dueCounted(storageDue);
   if (balance - due < needed) {
-    const fee = due > 0n ? ` (${formatTon(due)} TON of it is the storage fee due, which the chain takes first)` : '';
+    const fee = dueWords(due);
     throw new NodeError(
       'INSUFFICIENT_FUNDS',
       `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON${fee}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(needed - deposit)}: top it up first (${topUpHow(ctx.o.network)})`,

@@ -131,13 +131,14 @@ async function walletShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'deposit
   if (deposit === 0n) return null;
   const read = await quickRead(() => node.balanceTonDue(address));
   const fees = node.depositFees();
-  const due = read?.storageDue ?? 0n;
-  if (read === null || read.balance - due >= deposit + fees) return null;
+  if (read === null) return null;
+  const due = dueCounted(read.storageDue);
+  if (read.balance - due >= deposit + fees) return null;
   return { wallet: read.balance, due: read.balance >= deposit + fees ? due : 0n, fees };
 }
 
 /** " (x TON of it is the storage fee due, …)" when a fee is due, else nothing. */
-function dueWords(due: bigint): string {
+export function dueWords(due: bigint): string {
   return due > 0n ? ` (${formatTon(due)} TON of it is the storage fee due, which the chain takes first)` : '';
 }
 
@@ -182,6 +183,15 @@ export const SEND_WAIT_MS = 15_000;
 
 /** A storage fee due below this is not said beside a balance: a wallet used minutes ago owes a few nanotons. */
 export const DUE_WORTH_SAYING = 1_000_000n;
+
+/**
+ * The storage fee due that a funds check counts (the node's and the proposal note's): one below DUE_WORTH_SAYING is
+ * left to the margin in the fees kept beside a deposit (a wallet funded to the nanoton a moment ago owes a few), and
+ * one the endpoint does not say is not guessed.
+ */
+export function dueCounted(storageDue: bigint | null): bigint {
+  return storageDue !== null && storageDue >= DUE_WORTH_SAYING ? storageDue : 0n;
+}
 
 /**
  * A balance and the storage fee the chain takes from it first at the account's next transaction: "5 TON (0.002 TON
