@@ -15,9 +15,8 @@ import { CONTRACT_VERSION } from '../contract/index.js';
 import { jsonLine, stoppingNotes } from './format.js';
 import { stdinIo } from './io.js';
 import { printEvents } from './startup.js';
-import { commandSpec } from '../node/catalogue.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
-import { jsonError, runLine, tokenize, type Io } from './repl.js';
+import { jsonError, runLine, type Io } from './repl.js';
 
 // A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -184,14 +183,12 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
   }
 }
 
-/** Runs commands until `exit` or the end of input; says which, and whether a line of this input asked to serve. */
-async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boolean; askedToServe: boolean }> {
-  let askedToServe = false;
+/** Runs commands until `exit` or the end of input; says which (a `serve` of this input marks io.askedToServe). */
+async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boolean }> {
   while (true) {
     const line = await io.ask(io.json || !io.interactive ? '' : '> ', { command: true });
-    if (line === null) return { exitCommand: false, askedToServe };
-    if (commandSpec(tokenize(line).name)?.name === 'serve') askedToServe = true;
-    if (!(await runLine(line, node, io))) return { exitCommand: true, askedToServe };
+    if (line === null) return { exitCommand: false };
+    if (!(await runLine(line, node, io))) return { exitCommand: true };
   }
 }
 
@@ -221,10 +218,10 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // Only now 'ready' is printed: a signal sent as soon as it is read finds the handlers in place.
   printEvents(node, opts.chain, dataDir, io);
   io.startedAt = Date.now();
-  const { exitCommand, askedToServe } = await commandLoop(node, io);
+  const { exitCommand } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
-  const serving = askedToServe && !!node.served();
+  const serving = !!io.askedToServe && !!node.served();
   // A close made while the node was off is known once the chain was read: a one-shot run stays to answer it.
   const unread = exitCommand ? [] : await node.caughtUp();
   if (unread.length) {
