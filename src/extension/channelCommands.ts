@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
-import { depositMax, partnerName, period, signsNow } from './words.js';
+import { depositMax, partnerName, period, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -41,13 +41,13 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const heads = depositHeadsUp(ch);
   if (heads && (await c.prompts.confirm(heads.message, heads.detail, heads.button)) !== heads.button) throw cancelled();
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
-  const wallet = await node.api.balanceTon().catch(() => null);
+  const wallet = await node.api.balanceTonDue().catch(() => null);
   const exact = exactDeposit(ch, expected);
   const amount =
     amountArg(a, 'deposit') ??
     (await askAmount(c.prompts, {
       title: 'SynChannel: deposit',
-      prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${wallet === null ? '' : ` (your wallet has ${formatTon(wallet)} TON)`}`,
+      prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet)}`,
       value: formatTon(expected),
       // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
       allowZero: !!exact,

@@ -12,7 +12,7 @@ import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem, importSummary, partnerShort, refundTerms } from '../node/uiRules.js';
-import { channelDescription, depositMax, finishWords, period, windowLeft } from './words.js';
+import { channelDescription, depositMax, finishWords, period, walletNote, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action, waitable: readonly string[] = []): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
@@ -35,9 +35,9 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
           )
         : undefined;
   const steps = partners.length > 1 ? { first: 2, total: 3 } : { first: 1, total: 2 };
-  const balance = await node.api.balanceTon().catch(() => null);
-  // the most to deposit: what the wallet keeps for the deployment's fees (the node's figure) is not for the channel
-  const most = depositMax(null, balance, node.api.depositFees(), false);
+  const wallet = await node.api.balanceTonDue().catch(() => null);
+  // the most to deposit: the storage fee due and what the wallet keeps for the deployment's fees (the node's figures) are not for the channel
+  const most = depositMax(null, wallet, node.api.depositFees(), false);
   // what was typed into an Open that failed is offered again
   const keys = { mine: `open ${node.id} mine`, theirs: `open ${node.id} theirs` };
   const mine =
@@ -48,7 +48,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         title: 'SynChannel: open a channel',
         step: steps.first,
         totalSteps: steps.total,
-        prompt: `Your deposit (0 if you only receive)${balance === null ? '' : ` (your wallet has ${formatTon(balance)} TON)`}`,
+        prompt: `Your deposit (0 if you only receive)${walletNote(wallet)}`,
         allowZero: true,
         ...(most ? { max: most } : {}),
         ...c.amounts.value(keys.mine),

@@ -1,8 +1,8 @@
 // The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
-import type { Action, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { depositFeesText } from '../node/uiRules.js';
+import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
+import { depositFeesText, depositRoom, dueCounted, dueWords } from '../node/uiRules.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -174,16 +174,26 @@ export function changeWords(me: Party, p: Pick<PayoutView, 'closer' | 'changeBac
 }
 
 /**
- * The most a deposit prompt takes: the wallet balance less the node's fee figure (null: the wallet was not read),
- * and never more than what is due (null: Open, nothing due yet). An exact deposit keeps what is due: the node then
- * says what the wallet lacks.
+ * The most a deposit prompt takes: the node's room in the wallet (depositRoom: its balance less the storage fee due
+ * and the node's fee figure; null: the wallet was not read), and never more than what is due (null: Open, nothing
+ * due yet). An exact deposit keeps what is due: the node then says what the wallet lacks.
  */
-export function depositMax(due: bigint, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string };
-export function depositMax(due: null, wallet: bigint | null, fees: bigint, exact: false): { nano: bigint; what: string } | null;
-export function depositMax(due: bigint | null, wallet: bigint | null, fees: bigint, exact: boolean): { nano: bigint; what: string } | null {
-  const most = wallet === null ? null : wallet > fees ? wallet - fees : 0n;
+export function depositMax(due: bigint, wallet: BalanceView | null, fees: bigint, exact: boolean): { nano: bigint; what: string };
+export function depositMax(due: null, wallet: BalanceView | null, fees: bigint, exact: false): { nano: bigint; what: string } | null;
+export function depositMax(due: bigint | null, wallet: BalanceView | null, fees: bigint, exact: boolean): { nano: bigint; what: string } | null {
+  const room = wallet === null ? null : depositRoom(wallet, fees);
+  const most = room === null ? null : room > 0n ? room : 0n;
   if (due !== null && (exact || most === null || most >= due)) return { nano: due, what: 'what the contract still expects from you' };
-  return most === null ? null : { nano: most, what: `your wallet balance less ${depositFeesText(fees)}` };
+  if (most === null || wallet === null) return null;
+  const storage = dueCounted(wallet.storageDue);
+  return { nano: most, what: `your wallet balance less ${storage > 0n ? `the storage fee due of ${formatTon(storage)} TON and ` : ''}${depositFeesText(fees)}` };
+}
+
+/** What a deposit prompt says of the wallet (the node's read; null: not read): its balance, and the storage fee due when worth saying. */
+export function walletNote(wallet: BalanceView | null): string {
+  if (wallet === null) return '';
+  const due = dueCounted(wallet.storageDue);
+  return due > 0n ? `; your wallet has ${formatTon(wallet.balance)} TON${dueWords(due)}` : ` (your wallet has ${formatTon(wallet.balance)} TON)`;
 }
 
 /** Whether the views offer an action: what the node allows now, and Send when the node asks for the turn itself. */

@@ -10,7 +10,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { MAX_PERIOD, minChallengePeriod } from './policy.js';
-import { depositFeesText, dueCounted, dueWords } from './uiRules.js';
+import { depositFeesText, depositRoom, dueCounted, dueWords } from './uiRules.js';
 
 /** Throws unless `period` (s) is within this node's minimum and the contract's maximum. */
 export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'partner'): void {
@@ -39,17 +39,15 @@ export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE + EXIT_RESERVE;
 
 /**
  * Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it, beyond the
- * storage fee its next transaction pays first (as far as `dueCounted` counts it).
+ * storage fee its next transaction pays first (as far as `dueCounted` counts it): the deposit's room (depositRoom).
  */
 export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
-  const needed = deposit + DEPOSIT_FEES;
-  const { balance, storageDue } = await ctx.o.chain.getBalanceDue(ctx.myAddress);
-  const due = dueCounted(storageDue);
-  if (balance - due < needed) {
-    const fee = dueWords(due);
+  const read = await ctx.o.chain.getBalanceDue(ctx.myAddress);
+  if (depositRoom(read, DEPOSIT_FEES) < deposit) {
+    const fee = dueWords(dueCounted(read.storageDue));
     throw new NodeError(
       'INSUFFICIENT_FUNDS',
-      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(balance)} TON${fee}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(needed - deposit)}: top it up first (${topUpHow(ctx.o.network)})`,
+      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(read.balance)} TON${fee}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(DEPOSIT_FEES)}: top it up first (${topUpHow(ctx.o.network)})`,
     );
   }
 }

@@ -2,7 +2,7 @@
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
 import { topUpHow } from '../core/networks.js';
-import type { ChannelNodeApi, ChannelView, PayoutView } from './types.js';
+import type { BalanceView, ChannelNodeApi, ChannelView, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
@@ -132,8 +132,8 @@ async function walletShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'deposit
   const read = await quickRead(() => node.balanceTonDue(address));
   const fees = node.depositFees();
   if (read === null) return null;
+  if (depositRoom(read, fees) >= deposit) return null;
   const due = dueCounted(read.storageDue);
-  if (read.balance - due >= deposit + fees) return null;
   return { wallet: read.balance, due: read.balance >= deposit + fees ? due : 0n, fees };
 }
 
@@ -191,6 +191,14 @@ export const DUE_WORTH_SAYING = 1_000_000n;
  */
 export function dueCounted(storageDue: bigint | null): bigint {
   return storageDue !== null && storageDue >= DUE_WORTH_SAYING ? storageDue : 0n;
+}
+
+/**
+ * The most a wallet can deposit (the node's funds check): its balance less the storage fee due that check counts
+ * (dueCounted) and the deposit's fees (the node's depositFees()); below 0 when it cannot pay even those.
+ */
+export function depositRoom(v: BalanceView, fees: bigint): bigint {
+  return v.balance - dueCounted(v.storageDue) - fees;
 }
 
 /**

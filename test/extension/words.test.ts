@@ -6,10 +6,10 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, paysMe, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, paysMe, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
-import { depositExact, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
+import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
 
 const TON = parseTon;
 const no = { ok: false as const, code: 'NOT_OPEN' as const, why: 'not now' };
@@ -199,16 +199,39 @@ test("the balances panel's countdown: minutes and seconds under an hour, hours a
   assert.equal(countdownText(1000 + 86399, 1000), '23 h 59 min left');
   assert.equal(countdownText(1000 + 3600, 1000), '1 h left');
   assert.equal(countdownText(900, 1000), 'over: the close can be finished');
+});
+
+describe('the deposit prompts (Deposit, Open)', () => {
   test("a top-up's Deposit prompt takes at most the wallet less the node's fees; an exact deposit keeps its amount", () => {
     const fees = TON('0.05');
-    assert.deepEqual(depositMax(TON('3'), TON('1'), fees, false), { nano: TON('0.95'), what: 'your wallet balance less about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone' });
-    assert.equal(depositMax(TON('3'), TON('0.01'), fees, false).nano, 0n);
-    assert.deepEqual(depositMax(TON('3'), TON('10'), fees, false), { nano: TON('3'), what: 'what the contract still expects from you' });
+    // a wallet as devnet and testnet read it: no storage fee said
+    const w = (ton: string) => ({ balance: TON(ton), storageDue: null });
+    assert.deepEqual(depositMax(TON('3'), w('1'), fees, false), { nano: TON('0.95'), what: 'your wallet balance less about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone' });
+    assert.equal(depositMax(TON('3'), w('0.01'), fees, false).nano, 0n);
+    assert.deepEqual(depositMax(TON('3'), w('10'), fees, false), { nano: TON('3'), what: 'what the contract still expects from you' });
     assert.equal(depositMax(TON('3'), null, fees, false).nano, TON('3'), 'a wallet not read: what is due');
-    assert.equal(depositMax(TON('3'), TON('1'), fees, true).nano, TON('3'), 'exact: the node says what the wallet lacks');
+    assert.equal(depositMax(TON('3'), w('1'), fees, true).nano, TON('3'), 'exact: the node says what the wallet lacks');
     // Open: nothing due yet, only the wallet caps it
-    assert.deepEqual(depositMax(null, TON('10'), fees, false), { nano: TON('9.95'), what: 'your wallet balance less about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone' });
+    assert.deepEqual(depositMax(null, w('10'), fees, false), { nano: TON('9.95'), what: 'your wallet balance less about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone' });
     assert.equal(depositMax(null, null, fees, false), null);
+  });
+  test('a wallet owing a storage fee: the deposit prompts say it and offer at most what the node accepts, the fee left out', () => {
+    const fees = TON('0.05');
+    const idle = { balance: TON('1'), storageDue: TON('0.002') };
+    assert.deepEqual(depositMax(TON('3'), idle, fees, false), {
+      nano: TON('0.948'),
+      what: 'your wallet balance less the storage fee due of 0.002 TON and about 0.05 TON for fees and a close, kept in the wallet so you can always leave the channel alone',
+    });
+    assert.equal(depositMax(null, idle, fees, false)?.nano, TON('0.948'), 'Open: the same room');
+    assert.equal(depositMax(null, idle, fees, false)?.nano, depositRoom(idle, fees), "the node's rule, not another");
+    assert.equal(walletNote(idle), '; your wallet has 1 TON (0.002 TON of it is the storage fee due, which the chain takes first)');
+    // a fee of a few nanotons (a wallet used a moment ago) is left to the fees' margin, as the node's check leaves it
+    const recent = { balance: TON('1'), storageDue: 5n };
+    assert.equal(depositMax(null, recent, fees, false)?.nano, TON('0.95'));
+    assert.equal(walletNote(recent), ' (your wallet has 1 TON)');
+    // unknown (devnet, testnet): today's words
+    assert.equal(walletNote({ balance: TON('1'), storageDue: null }), ' (your wallet has 1 TON)');
+    assert.equal(walletNote(null), '');
   });
 });
 
