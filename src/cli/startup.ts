@@ -1,10 +1,9 @@
 // What the CLI prints as the node starts: `ready` (or the greeting), then the node's events, and the balances
 // after a payout.
 import { SYNCHANNEL_VERSION } from '../core/version.js';
-import { formatTon } from '../core/amounts.js';
 import { printable } from '../core/format.js';
 import type { ChannelNodeApi, ChannelView, NetworkKind } from '../node/types.js';
-import { proposalNote } from '../node/uiRules.js';
+import { balanceText, proposalNote } from '../node/uiRules.js';
 import { EventFormatter, jsonEvent, startNotes } from './format.js';
 import type { Io } from './repl.js';
 
@@ -52,14 +51,15 @@ async function printBalancesAfter(node: ChannelNodeApi, ch: ChannelView, io: Io)
   const { partnerAddress: partner, contract } = ch;
   try {
     const landed = await node.payoutLanded(ch.id);
-    const [mine, theirs, held] = [await node.balanceTon(), await node.balanceTon(partner), await node.balanceTon(contract)];
+    // with the storage fee each owes when worth saying, as balanceTon says it
+    const [mine, theirs, held] = [await node.balanceTonDue(), await node.balanceTonDue(partner), await node.balanceTonDue(contract)];
     // Said together once read (a node stopping meanwhile prints none of them). With several channels, which close
     // these lines follow is said (two closes gave the same lines twice).
     if (node.channels().length > 1) io.say(`Balances after the close of channel ${contract}:`);
     if (landed === false) io.say('(the payout has not reached both wallets yet: a balance below may not include it; balanceTon shows yours once it lands)');
-    io.say(`Your balance in workchain now: ${formatTon(mine)} TON`);
-    io.say(`Partner balance in workchain now: ${formatTon(theirs)} TON`);
-    io.say(`Smart contract balance in workchain now: ${formatTon(held)} TON`);
+    io.say(`Your balance in workchain now: ${balanceText(mine)}`);
+    io.say(`Partner balance in workchain now: ${balanceText(theirs)}`);
+    io.say(`Smart contract balance in workchain now: ${balanceText(held)}`);
   } catch (e) {
     // The node stopping (end of input, Ctrl+C) ends the wait: nothing to say then.
     if (['CLOSED', 'CANCELLED'].includes((e as { code?: string }).code ?? '')) return;

@@ -112,11 +112,12 @@ test('with --json, ready is the first line; the events of the start follow it, n
   assert.equal(t.out.at(-1), 'warn: a torn tail was cut');
 });
 
-/** A node with two closed channels whose balances `balanceTon` reads, its events printed: fire() tells a close. */
-function twoClosed(balanceTon: (who?: string) => Promise<bigint>) {
+/** A node with two closed channels whose balances `balanceTonDue` reads, its events printed: fire() tells a close. */
+function twoClosed(balance: (who?: string) => Promise<bigint>) {
+  const balanceTonDue = async (who?: string) => ({ balance: await balance(who), storageDue: null });
   const closed = (n: number) => ({ id: `c${n}`, contract: `kQContract${n}`, partnerAddress: `0QPartner${n}` }) as unknown as ChannelView;
   const tick = () => new Promise((r) => setTimeout(r, 5));
-  const node = startedNode([], { channels: () => [closed(1), closed(2)], payoutLanded: async () => (await tick(), true), balanceTon } as Partial<StartedNode>);
+  const node = startedNode([], { channels: () => [closed(1), closed(2)], payoutLanded: async () => (await tick(), true), balanceTonDue } as Partial<StartedNode>);
   const x = io(false);
   printEvents(node, 'sandbox', '/data', x.it);
   const from = x.out.length;
