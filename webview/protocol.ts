@@ -16,6 +16,12 @@ export interface Amount {
   short: string;
 }
 
+/** A wallet's balance, and the storage fee it owes when worth saying. */
+export interface WalletAmount extends Amount {
+  /** "0.002 TON storage fee due" (the CLI's words), null when none is worth saying or the endpoint does not say it (devnet, testnet) */
+  due: string | null;
+}
+
 export interface ChannelChoice {
   /** `<party>:<channelId>` */
   key: string;
@@ -94,8 +100,8 @@ export interface ChannelBalances {
   you: Amount | null;
   partner: Amount | null;
   contractBalance: Amount | null;
-  yourWallet: Amount | null;
-  partnerWallet: Amount | null;
+  yourWallet: WalletAmount | null;
+  partnerWallet: WalletAmount | null;
   /** closing only */
   close: CloseInfo | null;
   /** closed only */

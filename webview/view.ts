@@ -4,7 +4,7 @@
 import { balanceChart } from './chart.js';
 import { countdownText } from './countdown.js';
 import { badge, button, copyButton, divider, dropdown, spinner, table } from './components/index.js';
-import type { AddressText, Amount, BalancesSnapshot, ChannelBalances, WebviewAction, WebviewToHost } from './protocol.js';
+import type { AddressText, Amount, BalancesSnapshot, ChannelBalances, WalletAmount, WebviewAction, WebviewToHost } from './protocol.js';
 import { replayView } from './replay.js';
 
 export interface ViewState {
@@ -28,6 +28,13 @@ function amountCell(a: Amount | null): HTMLElement {
   const span = document.createElement('span');
   span.textContent = ton(a);
   if (a && a.short !== a.ton) span.title = `${a.ton} TON exactly`;
+  return span;
+}
+
+/** A wallet's balance, and the storage fee due the host says is worth saying: "≈ 4.997 TON (0.002 TON storage fee due)". */
+function walletCell(a: WalletAmount | null): HTMLElement {
+  const span = amountCell(a);
+  if (a?.due) span.textContent += ` (${a.due})`;
   return span;
 }
 
@@ -63,8 +70,8 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
     ['You', amountCell(sel.you)],
     [sel.partnerLabel, amountCell(sel.partner)],
     ['Contract balance', amountCell(sel.contractBalance)],
-    ['Your wallet', amountCell(sel.yourWallet)],
-    [`${sel.partnerLabel}'s wallet`, amountCell(sel.partnerWallet)],
+    ['Your wallet', walletCell(sel.yourWallet)],
+    [`${sel.partnerLabel}'s wallet`, walletCell(sel.partnerWallet)],
     ['Contract', addressCell(sel.contract, 'contract', ctx)],
     ['Partner', addressCell(sel.partnerAddress, 'partner', ctx, sel.partnerOnline ? '(online)' : '(offline)')],
   ];

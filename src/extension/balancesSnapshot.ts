@@ -1,8 +1,9 @@
 // What the balances panel shows, as plain data (webview/protocol.ts): for the selected channel, the balances both
 // ways, the chain's balances (read through the node, cached a few seconds), the close or payout, the buttons the
 // node allows now (ChannelView.actions) and the history for the chart; the demo's journal for Replay.
-import type { Action, ChannelView } from '../node/types.js';
-import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WebviewAction } from '../../webview/protocol.js';
+import type { Action, BalanceView, ChannelView } from '../node/types.js';
+import { dueNote } from '../node/uiRules.js';
+import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WalletAmount, WebviewAction } from '../../webview/protocol.js';
 import type { NodeHost } from './host.js';
 import type { HostedNode } from './hosted.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
@@ -17,6 +18,11 @@ export function amountOf(nano: bigint | null | undefined): Amount | null {
   const rounded = ((nano + MILLI / 2n) / MILLI) * MILLI;
   const short = rounded === nano ? ton : `≈ ${formatTon(rounded)}`;
   return { nano: nano.toString(), ton, short };
+}
+
+/** A wallet for display: its balance, and the storage fee due in the words balanceText uses when worth saying. */
+export function walletAmount(v: BalanceView | null): WalletAmount | null {
+  return v === null ? null : { ...amountOf(v.balance)!, due: dueNote(v.storageDue) };
 }
 
 const BUTTONS: [Action, WebviewAction, (ch: ChannelView) => string][] = [
@@ -44,13 +50,13 @@ export function actionButtons(ch: ChannelView): ActionButton[] {
 
 /** Chain reads, kept a few seconds (the panel redraws on every node event; testnet endpoints limit requests). */
 export class ChainReads {
-  private readonly cache = new Map<string, { at: number; value: Promise<bigint | null> }>();
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
   constructor(private readonly log: (line: string) => void) {}
 
-  read(key: string, fn: () => Promise<bigint>): Promise<bigint | null> {
+  read<T>(key: string, fn: () => Promise<T>): Promise<T | null> {
     for (const [k, v] of this.cache) if (Date.now() - v.at > 60_000) this.cache.delete(k);
     const have = this.cache.get(key);
-    if (have && Date.now() - have.at < 5_000) return have.value;
+    if (have && Date.now() - have.at < 5_000) return have.value as Promise<T | null>;
     const value = fn().catch((e: unknown) => {
       this.log(`balances: ${key}: ${errorMessage(e)}`);
       return null;
@@ -71,8 +77,9 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   // what moves money on chain (a deposit, a close, the payout) changes the phase or the deposits: read again then
   const at = `${ch.phase}:${ch.depositA}:${ch.depositB}`;
   const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContract(ch.id));
-  const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTon());
-  const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTon(ch.partnerAddress));
+  // the wallets with the storage fee each owes (the node's read)
+  const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTonDue());
+  const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTonDue(ch.partnerAddress));
   const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
   const mine = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceA : s.balanceB);
   const theirs = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceB : s.balanceA);
@@ -93,8 +100,8 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     you: amountOf(ch.myBalance),
     partner: amountOf(ch.partnerBalance),
     contractBalance: amountOf(contractBalance),
-    yourWallet: amountOf(yourWallet),
-    partnerWallet: amountOf(partnerWallet),
+    yourWallet: walletAmount(yourWallet),
+    partnerWallet: walletAmount(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close
         ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch) }

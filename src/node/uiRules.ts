@@ -206,7 +206,12 @@ export function depositRoom(v: BalanceView, fees: bigint): bigint {
  * storage fee due)", said from 0.001 TON on (--json keeps the exact figure); null: the endpoint does not say it
  * (toncenter's v2 API gives no storage stat), and the balance is said as the endpoint gives it.
  */
-export function balanceText(v: { balance: bigint; storageDue: bigint | null }): string {
-  const due = v.storageDue !== null && v.storageDue >= DUE_WORTH_SAYING ? ` (${formatTon(v.storageDue)} TON storage fee due)` : '';
-  return `${formatTon(v.balance)} TON${due}`;
+export function balanceText(v: BalanceView): string {
+  const due = dueNote(v.storageDue);
+  return `${formatTon(v.balance)} TON${due ? ` (${due})` : ''}`;
+}
+
+/** balanceText's words for the storage fee due ("0.002 TON storage fee due"), or null when it says none. */
+export function dueNote(storageDue: bigint | null): string | null {
+  return storageDue !== null && storageDue >= DUE_WORTH_SAYING ? `${formatTon(storageDue)} TON storage fee due` : null;
 }

@@ -1,0 +1,36 @@
+// The balances panel's wallets name the storage fee each owes when it is worth saying, as the CLI's balanceTon
+// does: the bare balance let a wallet left idle look as if it could deposit all of it. The snapshot is built from
+// real nodes on a SandboxChain (aged ten years); the host around them gives only what buildSnapshot reads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChainReads, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
+import type { NodeHost } from '../../src/extension/host.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { TON, closePair, openPair } from '../helpers/nodes.js';
+
+const YEAR = 365 * 86400;
+
+test("the balances panel says the storage fee due of the wallets, from the node's read", async () => {
+  const p = await openPair();
+  try {
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    await proposed;
+    p.chain.advanceTime(10 * YEAR);
+    const me = { id: 'me', label: 'you', api: p.bob, served: null };
+    const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
+    const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
+    const { yourWallet, partnerWallet } = snap.selected!;
+    assert.match(yourWallet?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(yourWallet));
+    assert.match(partnerWallet?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(partnerWallet));
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a wallet amount says no fee below 0.001 TON, nor one the endpoint does not give (devnet, testnet)', () => {
+  assert.deepEqual(walletAmount({ balance: TON('3.5'), storageDue: TON('0.002') }), { nano: '3500000000', ton: '3.5', short: '3.5', due: '0.002 TON storage fee due' });
+  assert.equal(walletAmount({ balance: TON('3.5'), storageDue: 5n })?.due, null);
+  assert.equal(walletAmount({ balance: TON('3.5'), storageDue: null })?.due, null);
+  assert.equal(walletAmount(null), null);
+});
