@@ -107,7 +107,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const amount = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
     // a deposit of ours that may still land, a partner's refund: the node judges them by the chain (the view estimates)
     const ch = allowed(a, 'deposit', ['MAY_STILL_LAND', 'PARTNER_REFUNDED']);
-    if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${formatTon(await a.node.balanceTon())} TON`);
+    // with the storage fee due when worth saying (the node's funds check counts it), as balanceTon says it
+    if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${balanceText(await a.node.balanceTonDue())}`);
     const c = await a.node.deposit(amount, { channel: ch.id, onProgress: (m) => a.io.say(m) });
     a.io.say(`Deposit done. Contract ${c.contract}: A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`);
     return c;
