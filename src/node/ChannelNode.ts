@@ -169,8 +169,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   private fail(e: unknown, ctl?: ChannelController): void {
     const code = codeOf(e);
-    // What was queued on a dropped controller did not run: its channel was loaded again, and said so.
-    if (code === 'CHANNEL_RELOADED' && ctl?.isDropped) return this.ctx.log(messageOf(e));
+    // What ran or was queued on a controller whose channel is loaded again did not go on: the reload says so.
+    if (code === 'CHANNEL_RELOADED' && ctl?.reloading) return this.ctx.log(messageOf(e));
     let channel: ChannelView | undefined;
     try {
       channel = ctl && !ctl.isDropped ? this.viewOf(ctl) : undefined;

@@ -80,9 +80,10 @@ async function reload(p: ImportParts, r: ImportDone, failed: string | undefined)
   for (let i = broken.length - 1; i >= 0; i--) if (imported.has(broken[i]!.id) || again.has(broken[i]!.id)) broken.splice(i, 1);
   broken.push(...more);
   if (more.some((b) => b.retrying)) p.retry();
-  // A partner online now is asked at once (otherwise on its next connection).
+  // A partner online now is asked at once (otherwise on its next connection): for what a restored channel may lack,
+  // and for what it sent while the import held the channel (refused then: CHANNEL_RELOADED).
   for (const id of [...imported, ...again]) {
     const ctl = ctx.channels.get(id);
-    if (ctl?.rec.restorePending && ctx.sessionOf(ctl)?.connected) p.sync.resync(ctl);
+    if (ctl && ctx.sessionOf(ctl)?.connected) p.sync.resync(ctl);
   }
 }

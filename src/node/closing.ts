@@ -57,7 +57,7 @@ export class Closing {
     const ch = ctl.channel;
     const latest = ch.latest!;
     const step = opts.step ?? latest.state.step;
-    const chosen = step === latest.state.step ? latest : ctl.storage ? ((await ctl.storage.readStates(step, step + 1n))[0] ?? null) : null;
+    const chosen = step === latest.state.step ? latest : ctl.storage ? ((await ctl.readStates(step, step + 1n))[0] ?? null) : null;
     if (!chosen || step < 0n) throw new NodeError('NO_SUCH_STEP', `no state both signed at step ${step}: the latest is ${latest.state.step} (see showAll)`);
     if (step < latest.state.step && !opts.confirmStale) {
       throw new NodeError('STALE_STEP', `step ${step} is older than the latest state ${latest.state.step}: your partner can challenge it with a newer state. Confirm to submit it anyway`);

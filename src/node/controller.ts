@@ -47,6 +47,10 @@ export class ChannelController {
   get isDropped(): boolean {
     return this.dropped;
   }
+  /** dropped, or an import closed its storage (the node drops it once the import is done): its channel is loaded again */
+  get reloading(): boolean {
+    return this.dropped || (!this.stopReason && this.storage?.isClosed === true);
+  }
   private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
@@ -123,9 +127,9 @@ export class ChannelController {
 
   /** Runs `fn` after everything queued before it (the channel's serial queue). */
   run<T>(fn: () => Promise<T> | T): Promise<T> {
-    // Once dropped, what was queued fails instead of running on a storage the import closed.
+    // Once an import closed the storage, what was queued fails instead of running on it.
     const go = () => {
-      if (this.dropped) throw this.stopReason!;
+      if (this.reloading) throw this.stopReason ?? reloaded();
       return fn();
     };
     const next = this.queue.then(go, go);
@@ -142,7 +146,22 @@ export class ChannelController {
   }
 
   async saveRecord(): Promise<void> {
-    if (this.storage) await this.storage.writeRecord(this.rec);
+    if (this.storage) await this.storage.writeRecord(this.rec).catch((e: unknown) => this.storageFailed(e));
+  }
+
+  /** Committed states with fromStep <= step < toStep, oldest first (none for a channel without storage). */
+  async readStates(fromStep: bigint, toStep: bigint): Promise<SignedState[]> {
+    if (!this.storage) return [];
+    return this.storage.readStates(fromStep, toStep).catch((e: unknown) => this.storageFailed(e));
+  }
+
+  /**
+   * A storage call's failure: once the storage is closed (an import, or the node's stop, closed it under a call
+   * already made), what the stop or the reload says instead of the store's words; nothing more was written.
+   */
+  private storageFailed(e: unknown): never {
+    if (this.storage?.isClosed) throw this.stopReason ?? reloaded();
+    throw e;
   }
 
   /**
@@ -151,7 +170,7 @@ export class ChannelController {
    */
   append(entries: JournalEntry[]): Promise<void> {
     if (!this.storage) return Promise.reject(new NodeError('INTERNAL', 'a channel without storage cannot keep states'));
-    const written = this.storage.append(entries);
+    const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
     written.catch(() => undefined); // observed through the chain below
     const d = this.durableChain.then(() => written);
     d.catch(() => undefined); // observed by whoever awaits it, and by every later send

@@ -33,7 +33,7 @@ export class Equivocations {
     // Older steps are checked within a bounded window (a peer cannot make us read the whole history).
     else if (latest && step < latest.state.step && step + EQUIVOCATION_WINDOW >= latest.state.step && ctl.storage) {
       await ctl.durable; // the store reads what is durable: a state committed a moment ago is on disk first
-      ours = (await ctl.storage.readStates(step, step + 1n))[0] ?? null;
+      ours = (await ctl.readStates(step, step + 1n))[0] ?? null;
     }
     if (!ours) return latest !== null && step <= latest.state.step;
     if (statesEqual(ours.state, theirs.state)) return true;

@@ -176,7 +176,7 @@ export abstract class Queries {
     const c = this.pick(channel);
     if (!c.storage || to <= from) return [];
     const start = from > 0n ? from - 1n : 0n;
-    const states = await c.storage.readStates(start, to);
+    const states = await c.readStates(start, to);
     const before = from > 0n && states[0]?.state.step === from - 1n ? states.shift()! : null;
     return stateViews(states, before);
   }

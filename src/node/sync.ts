@@ -117,7 +117,7 @@ export class Sync {
       const end = from + BigInt(MAX_RESYNC_STATES);
       // The journal reads back only what is on disk: a state both just signed may still be on its way there.
       await ctl.written();
-      states = await ctl.storage.readStates(from, end > ch.count ? ch.count : end);
+      states = await ctl.readStates(from, end > ch.count ? ch.count : end);
     }
     // Always answered (an empty answer says "nothing newer here"), so a restored partner learns it is up to date.
     const wire = states.map((s) => {

@@ -10,6 +10,7 @@ import { TON } from '../adversary/scene.js';
 import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
 import type { ChannelController } from '../../src/node/controller.js';
 import type { NodeContext } from '../../src/node/context.js';
+import type { JournalEntry } from '../../src/node/persistence.js';
 
 /** The node's own parts: its context and the controllers its arbiter watches. */
 function inner(h: NodeHandle): { ctx: NodeContext; watched: (ch: string) => ChannelController[] } {
@@ -75,6 +76,30 @@ async function stopWhileLoading(vic: NodeHandle, held: ReturnType<typeof holdLoa
   assert.ok(held.loaded.every((c) => c.isStopped), 'every controller loaded is stopped');
   assert.deepEqual(await snapshot(vic.dataDir), files, 'nothing written after the stop');
 }
+
+/**
+ * Holds the append of `ctl` that `pick` chooses until an import has closed the channel's storage: the operation
+ * making it is running as the storage closes. `reached` settles once it is held.
+ */
+function holdAppendUntilClosed(ctl: ChannelController, pick: (entries: JournalEntry[]) => boolean): { reached: Promise<void> } {
+  const storage = ctl.storage!;
+  const reached = latch();
+  const closed = latch();
+  const close = storage.close.bind(storage);
+  storage.close = () => close().finally(closed.open);
+  const append = storage.append.bind(storage);
+  storage.append = async (entries) => {
+    if (pick(entries)) {
+      reached.open();
+      await closed.wait;
+    }
+    return append(entries);
+  };
+  return { reached: reached.wait };
+}
+
+/** What an operation on a channel loaded again fails with. */
+const reloaded = (e: { code?: string; message?: string }) => e.code === 'CHANNEL_RELOADED' && /run it again/.test(e.message ?? '');
 
 const notMoved = (ch: string) => new RegExp(`the import of channel ${ch} is saved in .* could not be moved into`);
 
@@ -206,11 +231,75 @@ test('an import that reloads a channel stops its old controller: what waits on i
     assert.deepEqual((await vic.node.importBackup(backup)).imported, [ch]);
     assert.notEqual(ctx.channels.get(ch!), old, 'loaded again');
     assert.equal(old.isStopped, true, 'the old controller is stopped');
-    const reloaded = (e: { code?: string; message?: string }) => e.code === 'CHANNEL_RELOADED' && /run it again/.test(e.message ?? '');
     await assert.rejects(waiting, reloaded);
     go();
     await busy;
     await assert.rejects(queued, reloaded);
+  }));
+
+test('an operation running as an import closes its channel\'s storage fails with CHANNEL_RELOADED and says to run it again; what it signed never leaves', () =>
+  withChannels(1, {}, async ({ w, vic, hal, chs: [ch] }) => {
+    // Vic holds the turn, and his backup holds what his disk holds; his record is lost on disk: the backup restores it.
+    await w.pay(vic, ch!, TON('0.1'));
+    await assertSameHistory(vic.node, hal.node, ch!);
+    await until(() => vic.node.channel(ch!)!.myTurn, "Vic's turn");
+    const backup = join(w.dir, 'vic-turn.backup');
+    await vic.node.exportBackup(backup);
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json'));
+    const { ctx } = inner(vic);
+    // Vic's payment is made and signed in the channel's queue; its write waits until the import closed the storage.
+    const held = holdAppendUntilClosed(ctx.channels.get(ch!)!, (es) => es.some((e) => e.kind === 'staged' && e.mine));
+    const sending = vic.node.send(TON('0.2'), { channel: ch! });
+    sending.catch(() => undefined); // awaited below
+    await held.reached;
+    const from = vic.events.length;
+    const step = World.step(hal.node, ch!);
+    const imported = vic.node.importBackup(backup);
+    await assert.rejects(sending, reloaded);
+    assert.deepEqual((await imported).imported, [ch]);
+    assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error'), [], 'no error told');
+    await until(() => !vic.node.channel(ch!)!.restorePending, 'the partner to answer', 30_000);
+    await assertSameHistory(vic.node, hal.node, ch!);
+    assert.equal(World.step(hal.node, ch!), step, 'Hal got no payment');
+    assert.equal(hal.node.channel(ch!)!.pending, null, 'nor a proposal of it');
+  }));
+
+test('a partner\'s payment countersigned as an import closes the channel\'s storage is not told as an error, and the countersignature never leaves', () =>
+  withChannels(1, {}, async ({ vic, hal, chs: [ch], backup }) => {
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it
+    const { ctx } = inner(vic);
+    // Vic countersigns Hal's payment in the channel's queue; its write waits until the import closed the storage.
+    const held = holdAppendUntilClosed(ctx.channels.get(ch!)!, (es) => es.some((e) => e.kind === 'committed'));
+    const step = World.step(hal.node, ch!);
+    await hal.node.send(TON('0.1'), { channel: ch! });
+    await held.reached;
+    const from = vic.events.length;
+    assert.deepEqual((await vic.node.importBackup(backup)).imported, [ch]);
+    await until(() => !vic.node.channel(ch!)!.restorePending, 'the partner to answer', 30_000);
+    await vic.node.caughtUp();
+    // (Hal's payment, offered again, is refused in a restored channel: told as such.)
+    assert.deepEqual(vic.events.slice(from).filter((e) => e.type === 'error' && e.code !== 'CHANNEL_RESTORED'), [], 'no error told');
+    assert.equal(World.step(hal.node, ch!), step, 'Hal got no countersignature');
+    assert.equal(World.step(vic.node, ch!), step, "Vic's disk holds what Hal holds");
+  }));
+
+test("a partner's payment that arrives while an import holds the channel's storage closed is signed once the channel is loaded again", () =>
+  withChannels(1, {}, async ({ vic, hal, chs: [ch], backup }) => {
+    const { ctx } = inner(vic);
+    const step = World.step(hal.node, ch!);
+    // As the store does when it keeps a channel it closed (a state landed meanwhile); Hal's payment reaches Vic in between.
+    const importFrom = ctx.data.importFrom.bind(ctx.data);
+    ctx.data.importFrom = async (...a) => {
+      await (ctx.data as unknown as DataDir).opened(ch!)?.close();
+      const from = vic.events.length;
+      await hal.node.send(TON('0.1'), { channel: ch! });
+      await until(() => vic.events.slice(from).some((e) => e.type === 'log' && /loaded again/.test(e.message)), "Vic to leave Hal's state to the reload", 10_000);
+      const r = await importFrom(...a);
+      return { ...r, closed: [...r.closed, ch!] };
+    };
+    assert.deepEqual((await vic.node.importBackup(backup)).kept, [ch]);
+    await until(() => World.step(vic.node, ch!) > step && World.step(hal.node, ch!) > step, "Hal's payment signed by both", 10_000);
+    await assertSameHistory(vic.node, hal.node, ch!);
   }));
 
 test('a channel an import closed but kept is loaded again and goes on: one controller, each state told once', () =>

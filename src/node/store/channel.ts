@@ -37,6 +37,9 @@ export class FileChannelStorage implements ChannelStorage {
   syncs = 0;
   private ready: Promise<void> | null = null;
   private closed = false;
+  get isClosed(): boolean {
+    return this.closed;
+  }
   private broken: StoreError | null = null;
   private end = 0;
   private head: ChannelHead = { latest: null, count: 0n, staged: null, repaired: null };

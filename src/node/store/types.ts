@@ -19,6 +19,8 @@ export interface ChannelHead {
 
 export interface ChannelStorage {
   readonly id: string;
+  /** close() was called: every later call fails (DataDir.channel() opens the channel again) */
+  readonly isClosed: boolean;
   /** the node's small per-channel record (JSON-able; bigint and Buffer survive); null before the first write */
   readRecord<T>(): Promise<T | null>;
   /** replaces the record atomically (checksummed); calls apply in order */
