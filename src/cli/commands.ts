@@ -15,7 +15,7 @@ import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, importSummary, partnerShort, refundTerms, SEND_WAIT_MS, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, importSummary, partnerShort, refundTerms, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -94,10 +94,12 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);
     const partner = a.values.get('partner');
-    const c = await a.node
-      .open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) });
+    const { result: c, offline } = await sentOffline(a.node, () =>
+      a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) }),
+    );
     a.io.say(`Proposed channel ${c.contract}: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON, challenge period ${c.challengePeriod} s. Waiting for your partner to accept (deposit).`);
-    if (!c.partnerOnline) a.io.say('Your partner is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
+    // the node's line said that the partner is offline (PARTNER_OFFLINE): what a proposal needs more is said here
+    if (offline.has(c.id)) a.io.say('The proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
     const short = await partnerShort(a.node, c);
     if (short) a.io.say(`Note: ${short}.`);
     // --json: the same note
@@ -138,9 +140,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = await partnerAfterStart(a, allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : waits));
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
     if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
-    const s = await a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, onProgress: (m) => a.io.say(m) });
+    const { result: s, offline } = await sentOffline(a.node, () => a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, onProgress: (m) => a.io.say(m) }));
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
-    offlineNote(a, ch);
+    offlineNote(a, offline.has(ch.id));
     // --json: what the note above says (offline: it goes when they reconnect, the node running)
     return { ...s, partnerOnline: a.node.channel(ch.id)?.partnerOnline === true };
   },
@@ -186,16 +188,16 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async createEmpty(a) {
     const ch = await partnerAfterStart(a, allowed(a, 'createEmpty'));
-    const s = await a.node.createEmpty({ channel: ch.id });
+    const { result: s, offline } = await sentOffline(a.node, () => a.node.createEmpty({ channel: ch.id }));
     a.io.say(`Created empty state ${s.step}`);
-    offlineNote(a, ch);
+    offlineNote(a, offline.has(ch.id));
     return s;
   },
   async requestEmpty(a) {
     const ch = await partnerAfterStart(a, allowed(a, 'requestEmpty'));
-    await a.node.requestEmpty({ channel: ch.id });
+    const { offline } = await sentOffline(a.node, () => a.node.requestEmpty({ channel: ch.id }));
     a.io.say('Requested the turn from your partner');
-    offlineNote(a, ch, 'request');
+    offlineNote(a, offline.has(ch.id), 'request');
     return {};
   },
   async withdraw(a) {

@@ -1,6 +1,6 @@
 // A partner who is not connected, as the commands that reach them (send, createEmpty, requestEmpty) tell it: a
 // piped command right after the start waits a moment for the node's redial, and what went to an offline partner
-// is said once, with what happens to it.
+// is said once (the node's PARTNER_OFFLINE line), with what happens to it.
 import type { ChannelView } from '../node/types.js';
 import type { RunArgs } from './channelArgs.js';
 
@@ -30,24 +30,17 @@ export async function partnerAfterStart(a: RunArgs, ch: ChannelView): Promise<Ch
 }
 
 /**
- * After a state or a turn request went to a partner who is not connected: said once, with what happens to it.
- * The node itself warns that it is not delivered when it holds no session with them (after a start, before they
- * connected): the offline line is then left out, and only what to do is added.
+ * After a state or a turn request went to a partner who is not connected (the node told it, PARTNER_OFFLINE: its
+ * line says they are offline and that it reaches them when they reconnect): a piped run adds what happens to it at
+ * the end of its input. At a terminal the node's line says it all.
  */
-export function offlineNote(a: RunArgs, sent: ChannelView, what: 'state' | 'request' = 'state'): void {
-  const ch = a.node.channel(sent.id) ?? sent;
-  if (ch.partnerOnline) return;
-  const nodeTold = !a.node.partners().some((p) => p.address === ch.partnerAddress);
-  const offline = nodeTold ? '' : 'Your partner is offline: ';
-  if (a.io.interactive) {
-    if (!nodeTold) a.io.say(`${offline}the ${what} is delivered when they reconnect.`);
-    return;
-  }
+export function offlineNote(a: RunArgs, told: boolean, what: 'state' | 'request' = 'state'): void {
+  if (!told || a.io.interactive) return;
   // A run this input asked to serve, or watching a close, goes on at the end of its input (main.ts): the partner who
   // connects meanwhile gets it. Any other piped run stops then.
   const stays = a.io.askedToServe && a.node.served() ? 'serving' : a.node.channels().some((c) => c.phase === 'closing') ? 'watching a close' : null;
   const kept = stays
-    ? `the ${what} is kept and goes to them once they connect: this run keeps ${stays} at the end of its input (Ctrl+C stops it; nothing is lost, a later start sends it too)`
-    : `the ${what} is kept and goes to them once both nodes run connected. This piped run stops at the end of its input: start your node again while your partner's runs (nothing is lost)`;
-  a.io.say(`${offline}${nodeTold ? kept.charAt(0).toUpperCase() + kept.slice(1) : kept}.`);
+    ? `The ${what} is kept and goes to them once they connect: this run keeps ${stays} at the end of its input (Ctrl+C stops it; nothing is lost, a later start sends it too)`
+    : `The ${what} is kept and goes to them once both nodes run connected. This piped run stops at the end of its input: start your node again while your partner's runs (nothing is lost)`;
+  a.io.say(`${kept}.`);
 }

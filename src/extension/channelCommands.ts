@@ -8,7 +8,7 @@ import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } fro
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
-import { balanceText, depositExact, SEND_WAIT_MS } from '../node/uiRules.js';
+import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
 import { depositMax, partnerName, period, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
@@ -16,7 +16,8 @@ export function partnerOf(c: CommandContext, ch: ChannelView): string {
   return partnerName(ch, c.host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() })));
 }
 
-const offline = (c: CommandContext, ch: ChannelView) => (ch.partnerOnline ? '' : ` ${partnerOf(c, ch)} is offline: it is delivered when they reconnect.`);
+/** What the node told offline as the command sent it (PARTNER_OFFLINE on this channel): said in the command's toast. */
+const offline = (c: CommandContext, ch: ChannelView, told: ReadonlySet<string>) => (told.has(ch.id) ? ` ${partnerOf(c, ch)} is offline: it is delivered when they reconnect.` : '');
 
 function copyOffer(c: CommandContext, message: string, value: string): void {
   void c.info(message, 'Copy').then((pick) => {
@@ -113,9 +114,9 @@ async function send(c: CommandContext, t: unknown, aArg?: unknown) {
   const send = (o: ProgressOptions = {}) => node.api.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, ...o });
   // Cancel stops the wait and pays nothing (the node's CANCELLED says when a turn request it sent stands).
   const waiting = now.sendAsksTurn ? `asking ${partnerOf(c, ch)} for the turn, then sending…` : `waiting for ${partnerOf(c, ch)} to sign and pass the turn, then sending…`;
-  const state = now.actions.send.ok ? await send() : await onChain(waiting, send);
+  const { result: state, offline: told } = await sentOffline(node.api, () => (now.actions.send.ok ? send() : onChain(waiting, send)));
   c.amounts.done(key);
-  void c.info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}; awaiting ${partnerOf(c, ch)}'s signature.${offline(c, ch)}`);
+  void c.info(`sent ${formatTon(amount)} TON: Step ${state.step}, ${stateLine(state)}; awaiting ${partnerOf(c, ch)}'s signature.${offline(c, ch, told)}`);
   return state;
 }
 
@@ -130,16 +131,16 @@ async function sign(c: CommandContext, t: unknown) {
 async function createEmpty(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
   const ch = await c.channelForAction(node, t, 'createEmpty');
-  const state = await node.api.createEmpty({ channel: ch.id });
-  void c.info(`passed the turn to ${partnerOf(c, ch)} (empty Step ${state.step}).${offline(c, ch)}`);
+  const { result: state, offline: told } = await sentOffline(node.api, () => node.api.createEmpty({ channel: ch.id }));
+  void c.info(`passed the turn to ${partnerOf(c, ch)} (empty Step ${state.step}).${offline(c, ch, told)}`);
   return state;
 }
 
 async function requestEmpty(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
   const ch = await c.channelForAction(node, t, 'requestEmpty');
-  await node.api.requestEmpty({ channel: ch.id });
-  void c.info(`asked ${partnerOf(c, ch)} for the turn.${offline(c, ch)}`);
+  const { offline: told } = await sentOffline(node.api, () => node.api.requestEmpty({ channel: ch.id }));
+  void c.info(`asked ${partnerOf(c, ch)} for the turn.${offline(c, ch, told)}`);
   return true;
 }
 

@@ -72,7 +72,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.sends = stoppable(o.chain);
     this.network = o.network;
     this.sessions = new Sessions(o.p2p, new FileMeta(o.dataDir));
-    this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped);
+    const offline = (ctl: ChannelController, message: string) => this.emit({ type: 'log', level: 'warn', code: 'PARTNER_OFFLINE', message, channel: this.viewOf(ctl) });
+    this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped, offline);
     Object.assign(ctx, this.makeContext(o, data));
     this.negotiation = new Negotiation(ctx);
     this.payments = new Payments(ctx);

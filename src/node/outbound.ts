@@ -18,12 +18,16 @@ export class Outbound {
     private readonly session: (wallet: string) => PeerSession | null,
     private readonly log: (message: string, level: 'info' | 'warn' | 'error') => void,
     /** whether the node is stopping: its sessions close, and what they held is resent at the next start */
-    private readonly stopping: () => boolean = () => false,
+    private readonly stopping: () => boolean,
+    /** tells that a channel's message does not reach the partner now (PARTNER_OFFLINE) */
+    private readonly offline: (ctl: ChannelController, message: string) => void,
   ) {}
 
   /**
    * Sends once the channel's appends are durable. Resolves true once the partner acknowledged it, false if it was
    * not sent or will not be delivered (partner offline, session closed, outbox full, journal failed); never rejects.
+   * A partner not connected then is told (PARTNER_OFFLINE) before the command that sent it returns (its durable
+   * write is awaited already).
    */
   sendAcked(ctl: ChannelController, msg: AppMessage): Promise<boolean> {
     // The partner knows this node by the wallet the channel was opened with, not the one it runs now.
@@ -31,10 +35,9 @@ export class Outbound {
     return ctl.durable.then(
       () => {
         const s = this.session(partnerAddressOf(ctl.rec));
-        if (s) return this.sendOn(s, msg);
-        if (this.stopping()) return false;
-        this.log(`partner offline: ${messageWords(msg.type)} reaches them when they reconnect`, 'warn');
-        return false;
+        // Not connected: a session's outbox resends it as it resumes; with none, the resync at their connection does.
+        if (!s?.connected && !this.stopping()) this.offline(ctl, `partner offline: ${messageWords(msg.type)} reaches them when they reconnect`);
+        return s ? this.sendOn(s, msg) : false;
       },
       (e: unknown) => {
         this.log(`${messageWords(msg.type)} was not sent: the channel's journal could not be written (${messageOf(e)})`, 'error');

@@ -177,7 +177,11 @@ export interface PartnerView {
 
 /** Typed events for UIs: the extension and the CLI are thin views over these. */
 export type NodeEvent =
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * a line of the node's log; `code` marks a warning UIs act on: PARTNER_OFFLINE, what this node sent on `channel`
+   * does not reach the partner now (not connected: it goes when they reconnect), told before the command returns
+   */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE'; channel?: ChannelView }
   | { type: 'served'; lan: string[]; wan: string[] }
   | { type: 'partnerConnected'; partner: PartnerView }
   | { type: 'partnerDisconnected'; partner: PartnerView }

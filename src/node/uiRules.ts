@@ -215,3 +215,20 @@ export function balanceText(v: BalanceView): string {
 export function dueNote(storageDue: bigint | null): string | null {
   return storageDue !== null && storageDue >= DUE_WORTH_SAYING ? `${formatTon(storageDue)} TON storage fee due` : null;
 }
+
+/**
+ * Runs `command`, which sends to a channel's partner (send, createEmpty, requestEmpty, open), with the channels (their
+ * view ids) on which the node told meanwhile that what it sent does not reach the partner now (PARTNER_OFFLINE): the
+ * UIs say what happens to it from that alone, not from a view of the partner taken before or after.
+ */
+export async function sentOffline<T>(node: Pick<ChannelNodeApi, 'on'>, command: () => PromiseLike<T>): Promise<{ result: T; offline: ReadonlySet<string> }> {
+  const offline = new Set<string>();
+  const off = node.on((e) => {
+    if (e.type === 'log' && e.code === 'PARTNER_OFFLINE' && e.channel) offline.add(e.channel.id);
+  });
+  try {
+    return { result: await command(), offline };
+  } finally {
+    off();
+  }
+}

@@ -179,6 +179,7 @@ test('without --channel an action goes to the one channel that allows it, and se
       deposit: async (_amount: unknown, o: { channel: string }) => (calls.push(`deposit ${o.channel}`), { contract: 'kQp', depositA: 0n, depositB: 0n, expectedDepositA: 0n, expectedDepositB: 0n }),
       send: async (_amount: unknown, o: { channel: string }) => (calls.push(`send ${o.channel}`), { step: 4n, balanceA: 1n, balanceB: 1n }),
       partners: () => [],
+      on: () => () => undefined,
     }) as unknown as ChannelNodeApi;
   const json = async (node: ChannelNodeApi, line: string) => {
     const out: Record<string, unknown>[] = [];
@@ -351,12 +352,21 @@ test("the partner's deployment is told with what can go in now", () => {
   assert.equal(f.format({ type: 'channelDeployed', channel } as NodeEvent), 'Your partner deployed the channel contract kQc: your 4 TON can go in now (deposit pays it)');
 });
 
-test('open names the channel by its contract (as every other line does) and says when the partner is offline', async () => {
+test('open names the channel by its contract (as every other line does) and, when the node told its partner offline, says what a proposal needs', async () => {
   const out: string[] = [];
-  const node = { open: async () => ({ channelId: '6888612343158767594', contract: 'kQx', challengePeriod: 600, partnerOnline: false }) } as unknown as ChannelNodeApi;
+  const listeners = new Set<(e: NodeEvent) => void>();
+  const view = { id: 'kQx', channelId: '6888612343158767594', contract: 'kQx', challengePeriod: 600, partnerOnline: false } as ChannelView;
+  const node = {
+    on: (l: (e: NodeEvent) => void) => (listeners.add(l), () => void listeners.delete(l)),
+    // the node's own line (PARTNER_OFFLINE) says the partner is offline: the CLI does not say it again
+    open: async () => {
+      for (const l of listeners) l({ type: 'log', level: 'warn', code: 'PARTNER_OFFLINE', message: 'partner offline: the channel proposal reaches them when they reconnect', channel: view });
+      return view;
+    },
+  } as unknown as ChannelNodeApi;
   await runLine('open 1 1', node, { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false });
   assert.match(out[0]!, /^Proposed channel kQx: you deposit 1 TON, your partner 1 TON/);
-  assert.equal(out[1], 'Your partner is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
+  assert.equal(out[1], 'The proposal reaches them once you are connected again (a node with no channel with you does not redial: connect to them, or ask them to connect).');
 });
 
 test('the wallets the CLI remembers as introduced (and offline) are bounded; each is introduced once', () => {

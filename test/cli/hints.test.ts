@@ -71,7 +71,7 @@ test('send 0 says once what to do: the core message names createEmpty, no hint r
   }
   // one open channel where sending is allowed; the node refuses the amount as the core does
   const view = { id: 'kQx', contract: 'kQx', phase: 'open', me: 'B', actions: new Proxy({}, { get: () => ({ ok: true }) }) };
-  const n = { currentChannel: () => view, channel: () => view, channels: () => [view], partners: () => [], send: () => Promise.reject(refusal) } as unknown as ChannelNodeApi;
+  const n = { currentChannel: () => view, channel: () => view, channels: () => [view], partners: () => [], on: () => () => undefined, send: () => Promise.reject(refusal) } as unknown as ChannelNodeApi;
   const [line] = await say('send 0', n);
   assert.match(line!, /^send failed: a payment must be more than zero, got 0 TON; .*createEmpty/);
   assert.doesNotMatch(line!, /\(enter an amount above zero\)$/, line);

@@ -77,3 +77,37 @@ test('a piped send to an offline partner in a run that keeps serving says the st
   assert.doesNotMatch(said, /stops at the end of its input|start your node again/, said);
   assert.match(said, /goes to them once they connect: this run keeps serving at the end of its input/, said);
 });
+
+/** A funded channel whose partner (Alice) dropped the connection during Bob's run: what Bob's `send` said. */
+async function sendAfterDrop(interactive: boolean): Promise<string> {
+  const p = await openPair();
+  try {
+    await fund(p);
+    const { io, out } = piped(p, Date.now() - 60_000);
+    io.interactive = interactive;
+    const gone = waitForEvent(p.bob, 'partnerDisconnected');
+    await p.alice.stop();
+    await gone;
+    const from = out.length;
+    await runLine('send 0.1', p.bob, io);
+    const said = out.slice(from).join('\n');
+    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
+    return said;
+  } finally {
+    await closePair(p);
+  }
+}
+
+test("a send to a partner whose connection dropped is said offline once, by the node's PARTNER_OFFLINE line; a piped run adds what happens to it", async () => {
+  const said = await sendAfterDrop(false);
+  assert.equal(said.match(/offline/gi)?.length, 1, said);
+  assert.match(said, /^warn: partner offline: your new state reaches them when they reconnect$/m, said);
+  assert.match(said, /^The state is kept and goes to them once both nodes run connected\. This piped run stops at the end of its input/m, said);
+});
+
+test("at a terminal, a send to a partner whose connection dropped is said offline by the node's line alone", async () => {
+  const said = await sendAfterDrop(true);
+  assert.equal(said.match(/offline/gi)?.length, 1, said);
+  assert.match(said, /^warn: partner offline: your new state reaches them when they reconnect$/m, said);
+  assert.doesNotMatch(said, /kept and goes/, said);
+});

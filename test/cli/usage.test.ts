@@ -66,7 +66,7 @@ test('from a pipe or with --json a missing argument is an error, never read from
 
 test("open from a pipe: the partner's deposit, shown as optional, is 0 when left out", async () => {
   let asked: unknown = null;
-  const node = { open: async (o: unknown) => ((asked = o), { channelId: '1', contract: 'kQx' }) } as unknown as ChannelNodeApi;
+  const node = { on: () => () => undefined, open: async (o: unknown) => ((asked = o), { channelId: '1', contract: 'kQx' }) } as unknown as ChannelNodeApi;
   const piped = io({});
   await runLine('open 0.5', node, piped.it);
   assert.deepEqual(piped.asked, []);
@@ -78,6 +78,7 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   const read: unknown[] = [];
   const node = (wallet: bigint | Error) =>
     ({
+      on: () => () => undefined,
       open: async (o: { myDeposit: bigint; partnerDeposit: bigint }) => ({ channelId: '1', contract: 'kQx', partnerAddress: '0Qpartner', challengePeriod: 600, partnerOnline: true, me: 'A', expectedDepositA: o.myDeposit, expectedDepositB: o.partnerDeposit }),
       balanceTonDue: async (a?: string) => {
         read.push(a);
@@ -249,6 +250,7 @@ test("Enter at open's partner-deposit prompt means none, not an error that loses
   const opened: { myDeposit: bigint; partnerDeposit: bigint }[] = [];
   const node = {
     partners: () => [{ address: '0Qa', online: true }],
+    on: () => () => undefined,
     open: async (o: { myDeposit: bigint; partnerDeposit: bigint }) => (opened.push(o), { contract: 'kQc', challengePeriod: 3600, partnerOnline: true }),
   } as unknown as ChannelNodeApi;
   const t = io({ interactive: true, answers: ['3', ''] });
