@@ -123,16 +123,18 @@ export class Commands implements CommandContext {
       this.host.fireChanged();
       return result;
     } catch (e) {
-      await this.report(name, e, args[0]);
+      await this.report(name, e, args);
       return undefined;
     }
   }
 
   /**
    * Shows a failure with its next step (and, while a failed start leaves channels with money unwatched, says so);
-   * also for what the extension does by itself (the start-up, a restart after a setting changed).
+   * also for what the extension does by itself (the start-up, a restart after a setting changed). `args`: what the
+   * command ran with (its target first), for a step on the same channel.
    */
-  async report(name: string, e: unknown, targetArg?: unknown): Promise<void> {
+  async report(name: string, e: unknown, args: readonly unknown[] = []): Promise<void> {
+    const targetArg = args[0];
     const code = errorCode(e);
     const message = errorMessage(e);
     const sent = code === 'CANCELLED' && failureLevel('cancelled', e) === 'warning';
