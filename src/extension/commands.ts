@@ -131,7 +131,7 @@ export class Commands implements CommandContext {
   /**
    * Shows a failure with its next step (and, while a failed start leaves channels with money unwatched, says so);
    * also for what the extension does by itself (the start-up, a restart after a setting changed). `args`: what the
-   * command ran with (its target first), for a step on the same channel.
+   * command ran with (its target first), for a step on the same channel and for Run Again.
    */
   async report(name: string, e: unknown, args: readonly unknown[] = []): Promise<void> {
     const targetArg = args[0];
@@ -141,7 +141,7 @@ export class Commands implements CommandContext {
     this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
     const target = isTarget(targetArg) ? targetArg : undefined;
     const can = this.actionsOf(target);
-    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, offerLog: name === 'startNode' }, showLog, e);
+    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, failed: { command: name, args }, offerLog: name === 'startNode' }, showLog, e);
     if (shown?.repeat) this.host.log(`${name}: not shown again (the same cause was shown just before)`);
     this.failures.push({ command: name, code, message, shown });
     if (this.failures.length > 50) this.failures.shift();

@@ -1,7 +1,7 @@
 // What a failed command shows, without VS Code (errors.ts shows it): its level by its code in the one vocabulary
 // (src/core/codes.ts), never by its text; its words; its next steps as buttons, with "Copy Details" (and "Show Log"
 // for a failure). What to do about a chain endpoint depends on the network: testnet speaks of toncenter and its API
-// key, devnet of the local devnet.
+// key, devnet of the local devnet. A failure that did nothing and says to run the command again offers Run Again.
 import { givesNextStep, levelOf, nextStep, type ErrorCode } from '../core/errors.js';
 import { TESTNET_FAUCET_BOT } from '../core/networks.js';
 import type { Action, NetworkKind } from '../node/types.js';
@@ -74,6 +74,11 @@ export interface FailureContext {
   can?: (action: Action) => boolean;
   /** said after the failure, whatever the code (channels with money that nothing watches now): an error then */
   also?: string;
+  /**
+   * the failed command (its name in the palette, synchannel.<name>) and the arguments it ran with, its target first:
+   * a failure that says to run it again (CHANNEL_RELOADED, nothing done) offers Run Again with them
+   */
+  failed?: { command: string; args: readonly unknown[] };
   /** offer Show Log whatever the level (a failed start: the log has what the node did before it failed) */
   offerLog?: boolean;
   /** the failures shown lately: one whose cause was just shown is logged only */
@@ -116,6 +121,9 @@ export interface ShownFailure {
   repeat?: true;
 }
 
+/** The codes whose failure did nothing and says to run the command again: Run Again runs it with its arguments. */
+const RUN_AGAIN: readonly ErrorCode[] = ['CHANNEL_RELOADED'];
+
 /** A failure as shown: `actions` are the buttons before Copy Details, in order. */
 export interface Described extends ShownFailure {
   actions: NextAction[];
@@ -129,6 +137,9 @@ export function describeFailure(code: ErrorCode, message: string, c: FailureCont
   const level = c.also ? 'error' : own;
   // A button for a channel action the node does not allow now (Sign on a state that awaits the partner) is not offered.
   let actions = (NEXT[code] ?? []).filter((a) => !a.action || !c.can || c.can(a.action));
+  // the same command again, as it ran: only when nothing of it was done (a sent one says what was)
+  const sent = (err as { sent?: unknown } | null | undefined)?.sent === true;
+  if (RUN_AGAIN.includes(code) && c.failed && !sent) actions = [{ title: 'Run Again', command: `synchannel.${c.failed.command}`, args: [...c.failed.args] }, ...actions];
   // a message that says what to do gets no code hint beside it (it could contradict it), as in the CLI
   let hint = givesNextStep(message) ? undefined : nextStep(code);
   let ownText: string | undefined;
