@@ -301,7 +301,10 @@ export class Negotiation {
     const tx = await ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     // What came back, as the chain shows it (the reserve with it on contract v4; storage fees shared by the deposits).
     if (tx.sentBack !== undefined) opts.onProgress?.(`the contract sent ${formatTon(tx.sentBack)} TON back to your wallet: ${terms}, and what was left of the TON sent with the refund`);
-    await this.refreshDeposits(ctl);
+    // Stopped or loaded again meanwhile (an import): the refund went all the same, and is said so (sent).
+    await this.refreshDeposits(ctl).catch((e: unknown) => {
+      throw stoppedAfter(e, `your refund went to the contract (${terms}): the channel shows it once the node reads it there`);
+    });
     return ctx.view(ctl);
   }
 

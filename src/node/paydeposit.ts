@@ -5,7 +5,7 @@ import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { NodeError } from './errors.js';
+import { NodeError, stoppedAfter } from './errors.js';
 import { chainNowRead, mayLandFor } from './mayland.js';
 import { depositExact } from './uiRules.js';
 import type { ChannelView, ProgressOptions } from './types.js';
@@ -80,6 +80,9 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
     throw e;
   }
   ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
-  await refresh();
+  // Stopped or loaded again meanwhile (an import): the deposit went all the same, and is said so (sent).
+  await refresh().catch((e: unknown) => {
+    throw stoppedAfter(e, `your deposit of ${formatTon(toPay)} TON went to the contract: the channel shows it once the node reads it there`);
+  });
   return ctx.view(ctl);
 }

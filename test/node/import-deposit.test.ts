@@ -1,0 +1,86 @@
+// A deposit whose message went to the chain while an import loaded its channel again: the deposit lands, and the
+// command that sent it must say so (sent), not "it did not go on; run it again" (the extension offers Run Again for
+// that: a second deposit).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { waitForEvent } from '../../src/node/index.js';
+import { TON } from '../helpers/nodes.js';
+import { World, until } from '../adversary/world.js';
+
+test('a deposit sent as an import reloads its channel says that it went to the contract (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
+  const w = await World.create();
+  try {
+    const alice = await w.node('alice');
+    const bob = await w.node('bob');
+    await w.link(alice, bob);
+    const proposed = waitForEvent(bob.node, 'channelProposed');
+    const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
+    await proposed;
+    // Bob's deposit is held at the endpoint, its mark on disk, until the import below loaded the channel again.
+    let reached!: () => void;
+    const atChain = new Promise<void>((r) => (reached = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    w.slowWallet(bob, async () => {
+      reached();
+      await held;
+    });
+    const depositing = bob.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
+    await atChain; // Bob's wallet sends nothing else: this is his deposit, once Alice's deployment landed
+    // Its record is lost on disk: the backup (taken now, with the mark) restores it, the storage closed.
+    const backup = join(w.dir, 'bob.backup');
+    await bob.node.exportBackup(backup);
+    await rm(join(bob.dataDir, 'channels', view.channelId, 'record.json'));
+    assert.deepEqual((await bob.node.importBackup(backup)).imported, [view.channelId]);
+    release();
+    const e = (await depositing) as Error & { code?: string; sent?: boolean };
+    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+    assert.equal(e.sent, true, e.message);
+    assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
+    assert.match(e.message, /deposit/, e.message);
+    await until(() => bob.node.channel(view.channelId)?.depositB === TON('2'), 'the reloaded channel to see the deposit', 60_000);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a refund sent as an import reloads its channel says that it went to the contract (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
+  const w = await World.create();
+  try {
+    const alice = await w.node('alice');
+    const bob = await w.node('bob');
+    await w.link(alice, bob);
+    const proposed = waitForEvent(bob.node, 'channelProposed');
+    const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
+    await proposed;
+    // Bob accepts; his own deposit never leaves (held until the stop), so Alice's deposit alone is in the contract.
+    w.slowWallet(bob, (s) => new Promise<void>((_r, reject) => s.addEventListener('abort', () => reject(s.reason as Error), { once: true })));
+    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
+    await until(() => alice.node.channel(view.channelId)?.actions.refund.ok === true, "Alice's deposit in the contract", 60_000);
+    // Alice's refund is held at the endpoint until the import below loaded the channel again.
+    let reached!: () => void;
+    const atChain = new Promise<void>((r) => (reached = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    w.slowWallet(alice, async () => {
+      reached();
+      await held;
+    });
+    const refunding = alice.node.refund({ channel: view.channelId }).catch((e: Error) => e);
+    await atChain;
+    const backup = join(w.dir, 'alice.backup');
+    await alice.node.exportBackup(backup);
+    await rm(join(alice.dataDir, 'channels', view.channelId, 'record.json')); // the backup restores it
+    assert.deepEqual((await alice.node.importBackup(backup)).imported, [view.channelId]);
+    release();
+    const e = (await refunding) as Error & { code?: string; sent?: boolean };
+    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+    assert.equal(e.sent, true, e.message);
+    assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
+    assert.match(e.message, /refund/, e.message);
+  } finally {
+    await w.close();
+  }
+});
