@@ -6,7 +6,7 @@ import { formatTon } from '../core/amounts.js';
 import { codeOf, messageOf } from '../core/errors.js';
 import { defense, type Candidate } from '../core/lifecycle.js';
 import type { NodeContext } from './context.js';
-import type { ChannelController } from './controller.js';
+import { movesMoney, type ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
@@ -198,7 +198,8 @@ export class Defense {
 
   /**
    * Our latest state both signed, and a partner's proposal after it (it only pays us: we can countersign it),
-   * except while a restored channel waits for the partner's answer: it signs nothing then.
+   * except one the node may not sign (as countersignIn): while a restored channel waits for the partner's answer it
+   * signs nothing, and afterwards no payment (a payment kept by the backup would be planned and never sent).
    */
   private candidates(ctl: ChannelController): Candidate[] {
     const ch = ctl.channel;
@@ -206,7 +207,8 @@ export class Defense {
     const latest = ch.latest?.state;
     if (latest) cands.push({ step: latest.step, balanceA: latest.balanceA, balanceB: latest.balanceB });
     const pending = ch.pending?.state;
-    if (pending && pending.tag === 'state' && !ctl.rec.restorePending) cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
+    const signable = !ctl.rec.restorePending && !(ctl.rec.restored && movesMoney(pending, latest));
+    if (pending && pending.tag === 'state' && signable) cands.push({ step: pending.step, balanceA: pending.balanceA, balanceB: pending.balanceB });
     return cands;
   }
 
