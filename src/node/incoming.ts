@@ -4,7 +4,9 @@ import { Address } from '@ton/core';
 import { bindClock } from './mayland.js';
 import type { Channel } from '../core/channel.js';
 import { codeOf } from '../core/errors.js';
+import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
+import { MAX_AMOUNT } from '../contract/layout.js';
 import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
@@ -141,6 +143,15 @@ export class IncomingProposals {
 
   private termsRefusal(m: WireOf<'channel.propose'>): { error: unknown; toProposer: string } | null {
     const { ctx } = this;
+    // The wire takes any Coins amount; a channel contract holds less than 2^63 nanotons per deposit.
+    const over = m.expectedDepositA > MAX_AMOUNT ? 'proposer' : m.expectedDepositB > MAX_AMOUNT ? 'me' : null;
+    if (over) {
+      const most = `a deposit is at most ${formatTon(MAX_AMOUNT)} TON`;
+      return {
+        error: new NodeError('BAD_PROPOSAL', `your partner proposed a deposit for ${over === 'proposer' ? 'themselves' : 'you'} of more than a channel holds (${most}): the proposal was declined; ask them to propose again with a smaller one`),
+        toProposer: `this proposal's deposit for ${over === 'proposer' ? 'you' : 'them'} is more than a channel holds (${most}): propose again with a smaller one`,
+      };
+    }
     try {
       checkPeriod(ctx, m.challengePeriod, 'partner');
     } catch (error) {
