@@ -207,6 +207,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     void settleDeclined(this.ctx, this.negotiation, ctl).catch((e) => this.fail(e, ctl));
     const ch = ctl.channel;
     if (this.ctx.autoMode && ch.pending) await ctl.run(() => this.payments.countersignIn(ctl)).catch((e) => this.fail(e, ctl));
+    // Loaded while its partner is connected (a retry, an import): what they sent meanwhile was refused (no channel).
+    if (this.ctx.sessionOf(ctl)?.connected) this.sync.resync(ctl);
   }
 
   // ---------------------------------------------------------------- p2p
@@ -347,7 +349,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
     if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node stopped: start it again and import the file'));
-    const parts = { ctx: this.ctx, negotiation: this.negotiation, sync: this.sync, broken: this.broken, loads: this.loads, stopped: () => this.stopped };
+    const parts = { ctx: this.ctx, negotiation: this.negotiation, broken: this.broken, loads: this.loads, stopped: () => this.stopped };
     const p = importBackup({ ...parts, drop: (ctl) => this.drop(ctl), resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
     const running = p.catch(() => undefined).finally(() => this.imports.delete(running));
     this.imports.add(running);

@@ -3,7 +3,6 @@
 import type { NodeContext } from './context.js';
 import type { Negotiation } from './negotiation.js';
 import type { ChannelController } from './controller.js';
-import type { Sync } from './sync.js';
 import { recoverChannels, type ChannelLoads } from './recovery.js';
 import { foreignRecord } from './record.js';
 import { shownContract } from './addresses.js';
@@ -22,7 +21,6 @@ export async function exportBackup(ctx: NodeContext, file: string): Promise<Expo
 export interface ImportParts {
   ctx: NodeContext;
   negotiation: Negotiation;
-  sync: Sync;
   /** the node's broken channels: updated in place (its retries share the list) */
   broken: BrokenChannelView[];
   resume: (ctl: ChannelController) => Promise<void>;
@@ -80,10 +78,5 @@ async function reload(p: ImportParts, r: ImportDone, failed: string | undefined)
   for (let i = broken.length - 1; i >= 0; i--) if (imported.has(broken[i]!.id) || again.has(broken[i]!.id)) broken.splice(i, 1);
   broken.push(...more);
   if (more.some((b) => b.retrying)) p.retry();
-  // A partner online now is asked at once (otherwise on its next connection): for what a restored channel may lack,
-  // and for what it sent while the import held the channel (refused then: CHANNEL_RELOADED).
-  for (const id of [...imported, ...again]) {
-    const ctl = ctx.channels.get(id);
-    if (ctl && ctx.sessionOf(ctl)?.connected) p.sync.resync(ctl);
-  }
+  // A partner online now is asked at once by each channel's resume (ChannelNode.resumeChannel).
 }

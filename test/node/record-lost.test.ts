@@ -108,6 +108,23 @@ withPair('a lost record the chain could not rebuild at start-up is rebuilt once 
   assert.equal((await challenged).step, 3n);
 });
 
+withPair('a channel rebuilt while its partner is connected asks the partner at once: it signs again, and the payment refused while it was broken is signed', async (p) => {
+  const { id, dir } = await bobStopped(p);
+  await rm(join(dir, 'record.json'));
+  const fault = { method: 'getChannelStatus' as const, times: 1_000, error: 'ENDPOINT_UNREACHABLE' as const };
+  await restartBob(p, faultyChain(p.chain, [fault]), 500);
+  assert.equal(p.bob.brokenChannels()[0]?.retrying, true, 'broken while the chain does not answer');
+  await connect(p.bob, p.alice); // Alice dials Bob: the session is up while the channel is broken
+  const refused = waitForEvent(p.alice, 'error', (e) => e.code === 'UNKNOWN_CHANNEL');
+  await p.alice.send(TON('0.5')); // step 4: Bob's node does not know the channel yet
+  await refused;
+  fault.times = 0; // the chain answers again: the next retry rebuilds the channel
+  await until('rebuilt while running', () => p.bob.channel(id), 30_000);
+  // a rebuilt record signs nothing until the partner confirms its latest state: asked now, not at a reconnect
+  await until('the partner to confirm the latest state', () => p.bob.channel(id)?.restorePending === false, 20_000);
+  await until('Bob signs the payment that came while the channel was broken', () => (p.bob.channel(id)?.latest?.step ?? 0n) >= 4n, 20_000);
+});
+
 withPair('a missing record beside an empty journal is still nothing to recover', async (p) => {
   await p.bob.stop();
   await mkdir(join(p.dir, 'bob', 'channels', '12345'), { recursive: true });
