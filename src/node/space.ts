@@ -16,6 +16,8 @@ export class FreeSpace {
   private reading: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private told = false;
+  /** something was refused under the floor since space was last back: asked for again once it is (start) */
+  private refused = false;
   /** the channels folder was missing at the last read: the data folder was moved or deleted */
   private gone = false;
   private goneTold = false;
@@ -44,8 +46,10 @@ export class FreeSpace {
           this.goneTold = true;
           gone(this.goneText());
         }
-        // Something was refused (it told): it is asked for again once.
-        if ((this.told && !this.low()) || (this.goneTold && !this.gone)) {
+        // Something was refused: it is asked for again once. Kept apart from `told`, which a check above the
+        // floor clears (the next episode is told again): a check between this read and here lost the recovery.
+        if ((this.refused && !this.low()) || (this.goneTold && !this.gone)) {
+          this.refused = false;
           this.told = false;
           this.goneTold = false;
           recovered();
@@ -76,6 +80,7 @@ export class FreeSpace {
     }
     if (!this.told) tell(`the disk holding ${this.path} has ${mib(this.free ?? 0)} MiB free, under the node's floor of ${mib(this.floor)} MiB: no new payment state is signed (closes still are) until space is freed`, 'DISK_LOW');
     this.told = true;
+    this.refused = true;
     throw new NodeError('DISK_LOW', "this node's disk is nearly full: it signs no new payment state until space is freed");
   }
 

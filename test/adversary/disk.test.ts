@@ -53,7 +53,7 @@ test("under the free-space floor a partner's states are refused (DISK_LOW, told 
 });
 
 /** The node's free-space reader (a test moves its floor to play a disk that fills and is freed). */
-const space = (h: NodeHandle) => (h.node as unknown as { node: { ctx: { space: { floor: number } } } }).node.ctx.space;
+const space = (h: NodeHandle) => (h.node as unknown as { node: { ctx: { space: { floor: number; check(tell: () => void): void } } } }).node.ctx.space;
 
 test('under the floor a cooperative close still goes through, and once space is back a refused payment is signed without a reconnect', async () => {
   const w = await World.create();
@@ -75,6 +75,27 @@ test('under the floor a cooperative close still goes through, and once space is 
     space(vic).floor = Number.MAX_SAFE_INTEGER;
     const r = await vic.node.withdraw({ mode: 'cooperative' });
     assert.equal(r.mode, 'cooperative');
+  } finally {
+    await w.close();
+  }
+});
+
+test('space back while another channel checks it before the node looks again: a refused payment is still signed without a reconnect', async () => {
+  const w = await World.create();
+  try {
+    const vic = await w.node('vic');
+    const mal = await w.node('mal');
+    await w.link(vic, mal);
+    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+    await w.pay(mal, ch, TON('0.5'));
+    await until(() => World.step(mal.node, ch) === World.step(vic.node, ch) && mal.node.channel(ch)!.myTurn, 'the pass');
+    space(vic).floor = Number.MAX_SAFE_INTEGER; // the disk fills
+    void mal.node.pay(TON('0.25'), { channel: ch }).catch(() => undefined);
+    await until(() => mal.events.some((e) => e.type === 'error' && e.code === 'DISK_LOW'), "Mal told of Vic's refusal");
+    const at = World.step(vic.node, ch);
+    space(vic).floor = 0; // space freed, and seen by a read of the disk
+    space(vic).check(() => undefined); // a state of another channel is signed before the node looks at what it refused
+    await until(() => World.step(vic.node, ch) > at, "Mal's refused payment signed without a reconnect", 15_000);
   } finally {
     await w.close();
   }
