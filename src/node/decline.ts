@@ -56,10 +56,23 @@ function refuseWhileMine(ctl: ChannelController, chainNow: number): void {
  * or landed unseen. Then the channel is not ended (its deposit would be in a contract nobody follows): it is
  * followed (`watch`), refunded once it shows, declined once nothing can land. True when the channel is kept.
  */
-export async function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController, watch: () => void): Promise<boolean> {
+export function keepDeclinedDeployment(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController, watch: () => void): Promise<boolean> {
   const mark = deployMark(ctl.rec);
-  if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || !mark) return false;
-  if (ctl.rec.partnerDeclined) return true; // told already: a partner repeating it makes no more chain reads
+  if (ctl.rec.me !== 'A' || ctl.life !== 'accepted' || !mark) return Promise.resolve(false);
+  if (ctl.rec.partnerDeclined) return Promise.resolve(true); // told already: a partner repeating it makes no more chain reads
+  // Rejects that come while the chain is read share that look: a flood of them is one read, not one each.
+  let look = looking.get(ctl);
+  if (!look) {
+    look = lookAtDeclined(ctx, n, ctl, watch, mark).finally(() => looking.delete(ctl));
+    looking.set(ctl, look);
+  }
+  return look;
+}
+
+/** per channel, the look of keepDeclinedDeployment under way */
+const looking = new WeakMap<ChannelController, Promise<boolean>>();
+
+async function lookAtDeclined(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed'>, ctl: ChannelController, watch: () => void, mark: NonNullable<ReturnType<typeof deployMark>>): Promise<boolean> {
   const status = (await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
   // the chain's time unread: taken as "may land" (the channel is kept and followed)
   const now = await chainNowRead(ctx).catch(() => null);
