@@ -8,6 +8,23 @@ import type { TxCursor } from './payout.js';
 /** Final answers a wait for a sent message may end with (CANCELLED is the caller's stop, not an answer). */
 const VERDICTS: ReadonlySet<string> = new Set(['CONTRACT_REJECTED', 'WALLET_REJECTED', 'INSUFFICIENT_FUNDS', 'NOT_DEPLOYED', 'TIMEOUT', 'CLOSED']);
 
+/** The abort reasons of a node's stop (nodeStop): a wait they end is told as the stop of the node, not of a wait. */
+const stops = new WeakSet<object>();
+
+/** The reason a node's stop aborts its sends with: one not sent yet says nothing was sent. */
+export function nodeStop(): ChainError {
+  const e = new ChainError('CANCELLED', 'the node stopped before it was sent: nothing was sent; start the node again to retry');
+  stops.add(e);
+  return e;
+}
+
+/** Whether a wait ended by `signal` was ended by the node's stop (nodeStop), which watches nothing until the next start. */
+function byNodeStop(signal: AbortSignal | undefined): boolean {
+  return typeof signal?.reason === 'object' && signal.reason !== null && stops.has(signal.reason as object);
+}
+
+const CHECK = 'check the channel and your wallet before you retry';
+
 /**
  * Once a message is sent: a final answer stands, a stop by the caller (`signal`) is CANCELLED and a read that
  * fails for good is TIMEOUT, both saying that it may still land, with `sent`.
@@ -22,15 +39,21 @@ export async function sent<T>(what: string, wait: Promise<T>, signal?: AbortSign
     if (e instanceof ChainError && VERDICTS.has(e.code) && !(timedOut && e.code === 'TIMEOUT')) throw e;
     if (timedOut) throw new ChainError('TIMEOUT', `${what} was sent but not seen on chain in time; it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
     if (signal?.aborted || (e instanceof ChainError && e.code === 'CANCELLED')) {
-      throw new ChainError('CANCELLED', `you stopped waiting, but ${what} was sent: it may still land (the node keeps watching the chain); check the channel and your wallet before you retry`, { cause: e, sent: true });
+      const text = byNodeStop(signal)
+        ? `the node stopped, but ${what} was sent: it may still land; the node reads it when it starts again: start it and ${CHECK}`
+        : `you stopped waiting, but ${what} was sent: it may still land (the node keeps watching the chain); ${CHECK}`;
+      throw new ChainError('CANCELLED', text, { cause: e, sent: true });
     }
     throw new ChainError('TIMEOUT', `${what} was sent, but reading the chain failed (${(e as Error).message}); it may still land: check the channel and the wallet balance before retrying`, { cause: e, sent: true });
   }
 }
 
 /** A stop while the message was being handed to the endpoint: it may have gone out, or not. */
-export function stoppedWhileSending(what: string, e: ChainError): ChainError {
-  return new ChainError('CANCELLED', `you stopped while ${what} was being sent: it may have gone out (the node keeps watching the chain); check the channel and your wallet before you retry`, { cause: e, sent: true });
+export function stoppedWhileSending(what: string, e: ChainError, signal?: AbortSignal): ChainError {
+  const text = byNodeStop(signal)
+    ? `the node stopped while ${what} was being sent: it may have gone out; the node reads it when it starts again: start it and ${CHECK}`
+    : `you stopped while ${what} was being sent: it may have gone out (the node keeps watching the chain); ${CHECK}`;
+  return new ChainError('CANCELLED', text, { cause: e, sent: true });
 }
 
 /** Transactions per read while waiting, and the most pages one read goes back (a flood between two reads). */

@@ -318,7 +318,7 @@ export abstract class WalletChain {
     } catch (e) {
       // Stopped while the endpoint may have had the message: it may have gone out.
       // (The operation's timeout too: its abort is a TIMEOUT, not a CANCELLED.)
-      if (e instanceof ChainError && (e.code === 'CANCELLED' || signal.aborted)) throw stoppedWhileSending(what, e);
+      if (e instanceof ChainError && (e.code === 'CANCELLED' || signal.aborted)) throw stoppedWhileSending(what, e, signal);
       // A retried send after a lost answer is refused because the first one landed: that is success. The wallet's
       // seqno says it (one look at its transactions may come from a replica behind): moved on, or unreadable,
       // the wait below decides (it ends when the message expires unprocessed); unchanged and not ours: refused.

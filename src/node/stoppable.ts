@@ -1,7 +1,7 @@
 // The node's chain: every wallet send of the node ends when the node stops. One still waiting for its wallet is
 // dropped unsigned (CANCELLED, nothing sent); one on its way stops waiting (CANCELLED with `sent`: it may still
 // land, and the watch reads it after the next start). A stopped node never sends from its wallet again.
-import { ChainError } from '../chain/errors.js';
+import { nodeStop } from '../chain/sent.js';
 import type { Chain, OpOptions } from '../chain/types.js';
 
 /** The wallet sends of a Chain, and the position of their options. */
@@ -47,7 +47,7 @@ export function stoppable(chain: Chain): StoppableChain {
   return {
     chain: wrapped,
     async stop() {
-      stopper.abort(new ChainError('CANCELLED', 'the node stopped before it was sent: nothing was sent; start the node again to retry'));
+      stopper.abort(nodeStop());
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)));
       await Promise.race([Promise.allSettled([...running]), late]);
