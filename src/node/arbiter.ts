@@ -49,7 +49,8 @@ export class Arbiter {
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
   /** per channel: settles once its start-up catch-up read was tried */
   private readonly firstReads = new Map<ChannelController, Promise<void>>();
-  private readonly firstTried = new Set<ChannelController>();
+  /** the channels whose first catch-up read told what the chain holds */
+  private readonly firstRead = new Set<ChannelController>();
   /**
    * per channel id, the deadline of the close told in this run: a restart tells a known close again, once; a
    * controller loaded again (an import) does not
@@ -119,7 +120,7 @@ export class Arbiter {
     this.watched.set(ctl, w);
     // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
     let firstDone: () => void = () => undefined;
-    this.firstReads.set(ctl, new Promise<void>((r) => (firstDone = () => (this.firstTried.add(ctl), r()))));
+    this.firstReads.set(ctl, new Promise<void>((r) => (firstDone = r)));
     void this.catchUp(ctl, firstDone);
     this.armInitialTimer(ctl);
   }
@@ -144,7 +145,7 @@ export class Arbiter {
     if (w.initialTimer) clearTimeout(w.initialTimer);
     this.watched.delete(ctl);
     this.firstReads.delete(ctl);
-    this.firstTried.delete(ctl);
+    this.firstRead.delete(ctl);
   }
 
   /**
@@ -200,7 +201,7 @@ export class Arbiter {
       for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
           const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
-          if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return;
+          if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return void this.firstRead.add(ctl);
           this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
         } catch (e) {
           if (this.stopped) return;
@@ -219,9 +220,9 @@ export class Arbiter {
     return Promise.all(this.firstReads.values()).then(() => undefined);
   }
 
-  /** The watched channels whose first catch-up read has not been tried yet. */
+  /** The watched channels whose first catch-up read has not succeeded yet (still waiting, or failed and retried). */
   notReadYet(): ChannelController[] {
-    return [...this.firstReads.keys()].filter((c) => !this.firstTried.has(c));
+    return [...this.firstReads.keys()].filter((c) => !this.firstRead.has(c));
   }
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read

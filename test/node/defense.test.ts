@@ -168,6 +168,18 @@ withPair('caughtUp names the channels the chain could not be read for in time', 
   assert.deepEqual(await p.bob.caughtUp(300), [contract]);
 });
 
+// An endpoint out of reach fails each read at once: the channel was named as read (tried), and a piped run exited
+// as if it had checked for a close made while the node was off.
+withPair('caughtUp names the channels whose read failed, not only those still waiting for an answer', async (p) => {
+  await fund(p);
+  const contract = p.bob.currentChannel()!.contract;
+  await p.bob.stop();
+  const down = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 1000, error: 'ENDPOINT_UNREACHABLE' }]);
+  p.bob = await createNode({ ...p.common, chain: down.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  assert.deepEqual(await p.bob.caughtUp(1500), [contract]);
+  assert.ok((down.injected.get('getChannelStatus') ?? 0) >= 1, 'the read was tried and failed');
+});
+
 withPair('states between that cannot be read (a damaged journal) raise the floor, and the log says they were not read', async (p) => {
   await upAndDown(p);
   const [folder] = await readdir(join(p.dir, 'bob', 'channels'));
