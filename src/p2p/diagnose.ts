@@ -79,7 +79,8 @@ export function classifyDialError(e: unknown, addr: string, expectedPeer: string
   if (timedOut) return fail('DIAL_TIMEOUT', `no answer from ${addr} within ${timeoutMs} ms; check the address, that the partner is serving, and firewalls`);
   if (/ECONNREFUSED/i.test(text)) return fail('CONNECTION_REFUSED', `${addr} refused the connection: nothing is listening there; ask the partner to run serve and check the port`);
   if (/unexpected ?peer|UnexpectedPeer|peer id.*(mismatch|did not match)|does not match expected remote identity/i.test(text)) {
-    return fail('PEER_ID_MISMATCH', `the node at ${addr} is not ${expectedPeer}; the partner's identity changed or the address is stale: ask for its current multiaddr`);
+    const where = addr.replace(/\/p2p\/[^/]+$/, '');
+    return fail('PEER_ID_MISMATCH', `the node at ${where} is another node than the peer id ${expectedPeer} of the address: check that the whole address was copied (a character of its peer id may differ), else your partner's identity changed or the address is stale: ask them for their current multiaddr`);
   }
   if (/dial(ing)? self/i.test(text)) return fail('DIAL_SELF', `${addr} is this node itself; connect to the partner's address`);
   if (/protocol.*(not supported|selection failed)|UnsupportedProtocol/i.test(text)) {
