@@ -1,6 +1,7 @@
 // What the commands share: their arguments, the channel a command acts on (checked against the node's
 // ChannelView.actions before any prompt), and a person's confirmation of an irreversible step.
 import { formatTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
 import type { CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
 import type { Io, Parsed } from './repl.js';
@@ -89,8 +90,9 @@ export function withoutChannel(a: RunArgs): string {
 function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[]): ChannelView | null {
   const able = a.node.channels().filter((c) => c.actions[action].ok || waitable.includes((c.actions[action] as { code: string }).code));
   if (able.length <= 1) return able[0] ?? null;
-  // the id is the contract's address: said once; a channel with no state yet is told apart by its deposits
-  const what = (c: ChannelView) => (c.latest ? `step ${c.latest.step}` : `${c.phase}, deposits A ${formatTon(c.expectedDepositA)} / B ${formatTon(c.expectedDepositB)} TON`);
+  // the id is the contract's address: said once; a channel is told apart by its balances, one with no state yet
+  // by its deposits
+  const what = (c: ChannelView) => (c.latest ? `step ${c.latest.step}: ${balancesLine(c.latest)}` : `${c.phase}, deposits A ${formatTon(c.expectedDepositA)} / B ${formatTon(c.expectedDepositB)} TON`);
   const list = able.map((c) => `${c.id} (you are ${c.me}, ${what(c)})`).join('; ');
   throw Object.assign(new Error(`${able.length} channels allow ${a.spec.name} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
 }

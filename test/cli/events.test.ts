@@ -168,7 +168,7 @@ test('a payout by an older state than the latest is not announced as a success',
 test('without --channel an action goes to the one channel that allows it, and several such channels must be named', async () => {
   const yes = { ok: true };
   const no = (code: string) => ({ ok: false, code, why: `not now (${code})` });
-  const open = (id: string, send: unknown) => ({ id, contract: `kQ${id}`, me: 'A', phase: 'open', latest: { step: 3n }, actions: { deposit: no('NOT_FUNDING'), send } });
+  const open = (id: string, send: unknown) => ({ id, contract: `kQ${id}`, me: 'A', phase: 'open', latest: { step: 3n, balanceA: 1n, balanceB: 2n }, actions: { deposit: no('NOT_FUNDING'), send } });
   const proposal = { id: 'p', contract: 'kQp', me: 'B', phase: 'proposed', latest: null, actions: { deposit: yes, send: no('NOT_OPEN') } };
   const calls: string[] = [];
   const nodeOf = (channels: unknown[]) =>
@@ -192,7 +192,7 @@ test('without --channel an action goes to the one channel that allows it, and se
   // two open channels where a payment is possible: nothing is sent, the user names one
   const two = await json(nodeOf([open('o', yes), open('n', yes), proposal]), 'send 0.1');
   assert.equal(two.error?.code, 'MANY_CHANNELS');
-  assert.match(two.error!.message, /2 channels allow send now: name one with --channel <id>: o \(you are A, step 3\); n/);
+  assert.match(two.error!.message, /2 channels allow send now: name one with --channel <id>: o \(you are A, step 3: A \[0.000000001 0.000000002\] B\); n/);
   assert.deepEqual(calls, ['deposit p']);
   // named: it goes there; the result says whether the partner could be reached now (else it waits for them)
   const sent = (await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')) as { ok: boolean; result?: { partnerOnline?: boolean } };

@@ -22,12 +22,12 @@ async function errorOf(line: string, node: ChannelNodeApi = {} as ChannelNodeApi
 test('several proposals that allow deposit are named once each, with their deposits to tell them apart', async () => {
   const proposal = (contract: string, a: bigint, b: bigint) =>
     ({ id: contract, contract, me: 'B', phase: 'proposed', latest: null, expectedDepositA: a, expectedDepositB: b, actions: { deposit: { ok: true } } }) as unknown as ChannelView;
-  const open = { ...proposal('kQOpen', 5n * TON, 5n * TON), phase: 'open', latest: { step: 9n }, actions: { deposit: { ok: true } } } as unknown as ChannelView;
+  const open = { ...proposal('kQOpen', 5n * TON, 5n * TON), phase: 'open', latest: { step: 9n, balanceA: 4n * TON, balanceB: 6n * TON }, actions: { deposit: { ok: true } } } as unknown as ChannelView;
   const channels = [proposal('kQ20', 20n * TON, 0n), proposal('kQ3', 3n * TON, 999n * TON), open];
   const node = { currentChannel: () => channels[0], channel: () => null, channels: () => channels } as unknown as ChannelNodeApi;
   const e = await errorOf('deposit', node);
   assert.equal(e?.code, 'MANY_CHANNELS');
-  assert.equal(e!.message, '3 channels allow deposit now: name one with --channel <id>: kQ20 (you are B, proposed, deposits A 20 / B 0 TON); kQ3 (you are B, proposed, deposits A 3 / B 999 TON); kQOpen (you are B, step 9)');
+  assert.equal(e!.message, '3 channels allow deposit now: name one with --channel <id>: kQ20 (you are B, proposed, deposits A 20 / B 0 TON); kQ3 (you are B, proposed, deposits A 3 / B 999 TON); kQOpen (you are B, step 9: A [4 6] B)');
 });
 
 test('a mistyped flag is answered with the closest flag the command takes', async () => {
@@ -54,4 +54,16 @@ test("a payout's text names a plain transfer only for a contract that kept one (
   assert.match(text(4), /the contract held beyond them: its fee reserve and any top-up sent to it; a wallet keeps/);
   assert.doesNotMatch(text(4), /v3|plain transfer/);
   assert.match(text(2), /its fee reserve and any top-up or plain transfer sent to it; a wallet keeps/);
+});
+
+// Seven open channels with the same partner answered `send 1` with "kQA… (you are B, step 0); kQB… (you are B,
+// step 0); …": nothing told them apart but the address.
+test('several open channels that allow a command are told apart by their balances', async () => {
+  const open = (contract: string, a: bigint, b: bigint, step: bigint) =>
+    ({ id: contract, contract, me: 'B', phase: 'open', latest: { step, balanceA: a, balanceB: b }, actions: { send: { ok: true } } }) as unknown as ChannelView;
+  const channels = [open('kQ1', TON, TON, 0n), open('kQ2', TON, 2n * TON, 0n)];
+  const node = { currentChannel: () => channels[0], channel: () => null, channels: () => channels } as unknown as ChannelNodeApi;
+  const e = await errorOf('send 0.1', node);
+  assert.equal(e?.code, 'MANY_CHANNELS');
+  assert.equal(e!.message, '2 channels allow send now: name one with --channel <id>: kQ1 (you are B, step 0: A [1 1] B); kQ2 (you are B, step 0: A [1 2] B)');
 });
