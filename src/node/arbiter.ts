@@ -197,15 +197,17 @@ export class Arbiter {
    */
   private async catchUp(ctl: ChannelController, firstDone: () => void): Promise<void> {
     const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
+    // The same failure again within a minute is counted, not logged at each retry (an endpoint out of reach).
+    const warning = new WatchWarning(this.ctx);
     try {
       for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
           const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
           if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return void this.firstRead.add(ctl);
-          this.ctx.log(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again in ${Math.round(delay / 1000)} s`, 'warn');
+          warning.warn(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again until it answers`);
         } catch (e) {
           if (this.stopped) return;
-          this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}; reading again in ${Math.round(delay / 1000)} s`, 'warn');
+          warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);
         }
         firstDone();
         await sleep(delay);
