@@ -111,8 +111,8 @@ function refund(i: CapabilityInput): Capability {
   if (i.life === 'funding' && i.depositedMine === 0n && i.partnerRefunded) return no('NOTHING_DEPOSITED', 'you have no deposit in the contract, and your partner took theirs back: decline the channel to stop following it');
   if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', `you have no deposit in the contract: ${i.expectedMine > 0n ? 'deposit, or ' : ''}decline the channel to stop following it`);
   if (i.life === 'proposed' && i.me === 'B') return no('NOTHING_DEPOSITED', "nothing was deposited yet: accept your partner's proposal with deposit, or decline it");
-  if (i.life === 'proposed') return no('NO_CONTRACT', 'nothing was deposited yet: your partner has not accepted your proposal');
-  if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed');
+  if (i.life === 'proposed') return no('NO_CONTRACT', 'your partner has not accepted your proposal, so nothing was deposited yet and there is nothing to refund: decline takes your proposal back');
+  if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed; wait until it is and your deposit is in, then refund takes it back');
   if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: leave with the deposits instead (leave)');
   if (i.life === 'open') return no('NOT_FUNDING', 'the channel is locked: withdraw instead');
   return ended(i.life)!;

@@ -34,6 +34,19 @@ test("refund before any contract names the next step of this party: B accepts or
   assert.match(refund('B', 'accepted').why, /not deployed/);
 });
 
+// `refund` on one's own pending proposal got NO_CONTRACT's next step appended: "open a channel, or accept one with
+// deposit", to someone who had just opened one; after an acceptance it said the same while the deposit was on its way.
+test('refund before any contract says its own next step, so the code\'s "open a channel" is not appended', () => {
+  const refund = (me: 'A' | 'B', life: LifePhase) => capabilities({ ...input(life), me, depositedMine: 0n }).refund as { ok: false; code: string; why: string };
+  assert.ok(givesNextStep(refund('A', 'proposed').why), refund('A', 'proposed').why);
+  assert.match(refund('A', 'proposed').why, /nothing to refund: decline takes your proposal back/);
+  for (const [me, life] of [['A', 'accepted'], ['B', 'accepted'], ['A', 'deploying'], ['B', 'deploying']] as const) {
+    const why = refund(me, life).why;
+    assert.ok(givesNextStep(why), why);
+    assert.doesNotMatch(why, /open a channel/);
+  }
+});
+
 test('send with a balance of 0 says what can change that', () => {
   const c = capabilities({ ...input('open'), off: { phase: 'OPEN', turn: 'A', stagedBy: null, latestStep: 3n, latestTag: 'state', myBalance: 0n } }).send as { ok: false; why: string };
   assert.match(c.why, /^your balance in the channel is 0: you can pay once your partner pays you/);
