@@ -13,6 +13,11 @@ import { readRecordFile, writeRecordFile } from './record.js';
 import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
+/** A write or read after the storage closed: the node's stop closes it (an import drops its channel first). */
+function closedError(id: string): StoreError {
+  return new StoreError('NODE_STOPPED', `the storage of channel ${id} is closed, as the node stopped: nothing was written; start the node again`);
+}
+
 export const JOURNAL_FILE = 'journal.bin';
 export const RECORD_FILE = 'record.json';
 /** the last bytes of a journal read at once when it is opened (the last write and the head are almost always in them) */
@@ -63,7 +68,7 @@ export class FileChannelStorage implements ChannelStorage {
   }
 
   private async ensureReady(): Promise<void> {
-    if (this.closed) throw new Error(`the storage of channel ${this.id} is closed: open it again with DataDir.channel()`);
+    if (this.closed) throw closedError(this.id);
     this.ready ??= this.load();
     await this.ready;
   }
@@ -147,7 +152,7 @@ export class FileChannelStorage implements ChannelStorage {
   /** Replaces the record atomically (write-file-atomic + folder fsync); calls are applied in order. */
   async writeRecord<T>(rec: T): Promise<void> {
     await this.ensureReady();
-    if (this.closed) throw new Error(`the storage of channel ${this.id} was closed during this write: nothing was written`);
+    if (this.closed) throw closedError(this.id);
     const p = this.recordChain.then(() => writeRecordFile(this.recordPath, rec));
     this.recordChain = p.catch(() => undefined);
     await p;
@@ -162,7 +167,7 @@ export class FileChannelStorage implements ChannelStorage {
    */
   async append(entries: JournalEntry[]): Promise<void> {
     await this.ensureReady();
-    if (this.closed) throw new Error(`the storage of channel ${this.id} was closed during this append: nothing was written`);
+    if (this.closed) throw closedError(this.id);
     if (this.broken) throw this.broken;
     const records: Pending['records'] = [];
     let { count, latestBytes } = this.proj;

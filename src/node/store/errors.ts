@@ -16,7 +16,9 @@ export type StoreErrorCode =
   | 'BACKUP_INVALID'
   | 'BACKUP_CONFLICT'
   | 'BACKUP_NOT_YOURS'
-  | 'BACKUP_WOULD_REPLACE';
+  | 'BACKUP_WOULD_REPLACE'
+  /** a channel's storage used after the node closed it (its stop) */
+  | 'NODE_STOPPED';
 
 export class StoreError extends SynError<StoreErrorCode> {
   constructor(
