@@ -85,6 +85,22 @@ export class EventFormatter {
   /** per channel, the step of the close last told (null: an exit), and the step our node challenged with */
   private readonly closeTold = new Map<string, bigint | null>();
   private readonly ownChallenge = new Map<string, bigint>();
+  /** the channels whose deployment by our node (A) was told, until they leave that phase */
+  private readonly deployTold = new Set<string>();
+
+  /**
+   * A: the node deploys the contract with the deposit by itself once the partner accepts: said once as it starts
+   * (a deposit command that deploys says it itself).
+   */
+  private deploying(c: ChannelView): string | null {
+    if (c.phase !== 'deploying') {
+      this.deployTold.delete(c.contract);
+      return null;
+    }
+    if (c.me !== 'A' || c.depositing || this.deployTold.has(c.contract)) return null;
+    this.deployTold.add(c.contract);
+    return `Your partner accepted channel ${c.contract}: your node deploys its contract with your deposit of ${formatTon(c.expectedDepositA)} TON…`;
+  }
 
   format(e: NodeEvent): string | null {
     switch (e.type) {
@@ -111,7 +127,7 @@ export class EventFormatter {
           `challenge period ${e.channel.challengePeriod} s.\nRun \`deposit\` to accept it (or \`decline\`); its contract, for --channel when you have several channels: ${e.channel.contract}.`
         );
       case 'channelUpdated':
-        return null;
+        return this.deploying(e.channel);
       case 'depositSeen':
         return `${e.party === e.channel.me ? 'Your' : "Your partner's"} deposit of ${formatTon(e.amount)} TON (${e.party}) reached the contract`;
       case 'channelDeployed': {

@@ -67,3 +67,19 @@ test('several open channels that allow a command are told apart by their balance
   assert.equal(e?.code, 'MANY_CHANNELS');
   assert.equal(e!.message, '2 channels allow send now: name one with --channel <id>: kQ1 (you are B, step 0: A [1 1] B); kQ2 (you are B, step 0: A [1 2] B)');
 });
+
+// A's node deploys the contract with A's deposit by itself once the partner accepts: the CLI said nothing between
+// "Proposed channel … Waiting for your partner to accept" and "Your deposit of 3 TON (A) reached the contract" (on
+// testnet, tens of seconds in which money left the wallet unannounced): the node's line for it was an info log.
+test('the proposer is told when the partner accepted and the node deploys with its deposit, once', () => {
+  const f = new EventFormatter();
+  const view = (phase: string, depositing = false) => ({ contract: 'kQc', me: 'A', phase, depositing, expectedDepositA: 3n * TON, expectedDepositB: 4n * TON }) as unknown as ChannelView;
+  const updated = (phase: string, depositing = false) => f.format({ type: 'channelUpdated', channel: view(phase, depositing) } as NodeEvent);
+  assert.equal(updated('deploying'), 'Your partner accepted channel kQc: your node deploys its contract with your deposit of 3 TON…');
+  assert.equal(updated('deploying'), null, 'told once');
+  assert.equal(updated('funding'), null);
+  // the deposit command of A (a retry) says it itself
+  assert.equal(new EventFormatter().format({ type: 'channelUpdated', channel: view('deploying', true) } as NodeEvent), null);
+  // B is told by channelDeployed
+  assert.equal(new EventFormatter().format({ type: 'channelUpdated', channel: { ...view('deploying'), me: 'B' } } as NodeEvent), null);
+});
