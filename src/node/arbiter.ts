@@ -204,7 +204,8 @@ export class Arbiter {
         try {
           const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
           if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return void this.firstRead.add(ctl);
-          warning.warn(`reading ${shown(ctl)}: the contract reads as ${read === 'behind' ? 'it was before' : 'not deployed'} (a lagging endpoint?); reading again until it answers`);
+          const why = read === 'behind' ? 'it was before (a lagging endpoint?)' : 'not deployed: a lagging endpoint, or another chain than the one the channel was opened on (--chain, --devnet-url)?';
+          warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);
         } catch (e) {
           if (this.stopped) return;
           warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);

@@ -24,3 +24,19 @@ withPair("a catch-up read that keeps failing warns once, not at each retry", asy
   const reading = said.filter((m) => /^reading /.test(m));
   assert.equal(reading.length, 1, said.join('\n'));
 });
+
+// A data folder started against another devnet (a new one, or a forgotten --devnet-url): every channel read as not
+// deployed, and the warning guessed only "a lagging endpoint?".
+withPair('a deployed channel that reads as not deployed names another chain as a cause, with the flags to check', async (p) => {
+  await fund(p);
+  const contract = p.bob.currentChannel()!.contract;
+  await p.bob.stop();
+  const other = faultyChain(p.chain, [{ method: 'getChannelStatus', times: 1000, value: { status: 'not_deployed', balance: 0n } }]);
+  p.bob = await createNode({ ...p.common, chain: other.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  const said: string[] = [];
+  p.bob.on((e) => void (e.type === 'log' && e.level === 'warn' && e.message.includes(contract) && said.push(e.message)));
+  assert.deepEqual(await p.bob.caughtUp(1500), [contract]);
+  const warning = said.find((m) => /reads as not deployed/.test(m));
+  assert.ok(warning, said.join('\n'));
+  assert.match(warning, /another chain than the one the channel was opened on \(--chain, --devnet-url\)/);
+});
