@@ -9,13 +9,14 @@ import type { ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { INITIAL_TIMEOUT_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { INITIAL_TIMEOUT_MS } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
 import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
+import { CatchUps } from './catchup.js';
 import { chainNowRead, keepSkew } from './mayland.js';
 import { depositsSeen, type ChannelRecord } from './record.js';
 
@@ -47,10 +48,6 @@ export class Arbiter {
   private readonly readOnce = new WeakSet<ChannelController>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
-  /** per channel: settles once its start-up catch-up read was tried */
-  private readonly firstReads = new Map<ChannelController, Promise<void>>();
-  /** the channels whose first catch-up read told what the chain holds */
-  private readonly firstRead = new Set<ChannelController>();
   /**
    * per channel id, the deadline of the close told in this run: a restart tells a known close again, once; a
    * controller loaded again (an import) does not
@@ -59,6 +56,7 @@ export class Arbiter {
 
   private readonly defense: Defense;
   private readonly finisher: Finisher;
+  private readonly catchUps: CatchUps;
 
   /** channels the node cannot read from the chain, and the alarm when that lasts */
   private readonly health: WatchHealth;
@@ -75,6 +73,12 @@ export class Arbiter {
       stopped: () => this.stopped,
       poke: (ctl) => this.poke(ctl),
       tellClose: (ctl) => this.tellClose(ctl),
+    });
+    this.catchUps = new CatchUps({
+      ctx,
+      stopped: () => this.stopped,
+      watching: (ctl) => this.watched.has(ctl),
+      sync: (ctl) => this.sync(ctl, true, true), // deep: a payout buried by later messages is found once
     });
     this.finisher = new Finisher({
       ctx,
@@ -118,10 +122,7 @@ export class Arbiter {
       }),
     };
     this.watched.set(ctl, w);
-    // The catch-up read yields to operations on a rate-limited endpoint (a restart with many channels).
-    let firstDone: () => void = () => undefined;
-    this.firstReads.set(ctl, new Promise<void>((r) => (firstDone = r)));
-    void this.catchUp(ctl, firstDone);
+    this.catchUps.start(ctl);
     this.armInitialTimer(ctl);
   }
 
@@ -144,8 +145,7 @@ export class Arbiter {
     this.health.forget(ctl);
     if (w.initialTimer) clearTimeout(w.initialTimer);
     this.watched.delete(ctl);
-    this.firstReads.delete(ctl);
-    this.firstRead.delete(ctl);
+    this.catchUps.forget(ctl);
   }
 
   /**
@@ -191,41 +191,14 @@ export class Arbiter {
     return entry.done;
   }
 
-  /**
-   * The first read of a watched channel, retried until it tells something: the watch reports only changes after
-   * its own first read, so a close made while the node was off is known from this read alone.
-   */
-  private async catchUp(ctl: ChannelController, firstDone: () => void): Promise<void> {
-    const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
-    // The same failure again within a minute is counted, not logged at each retry (an endpoint out of reach).
-    const warning = new WatchWarning(this.ctx);
-    try {
-      for (let delay = RETRY_MIN_MS; !this.stopped && this.watched.has(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-        try {
-          const read = await this.sync(ctl, true, true); // deep: a payout buried by later messages is found once
-          if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return void this.firstRead.add(ctl);
-          const why = read === 'behind' ? 'it was before (a lagging endpoint?)' : 'not deployed: a lagging endpoint, or another chain than the one the channel was opened on (--chain, --devnet-url)?';
-          warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);
-        } catch (e) {
-          if (this.stopped) return;
-          warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);
-        }
-        firstDone();
-        await sleep(delay);
-      }
-    } finally {
-      firstDone();
-    }
-  }
-
   /** Settles once every watched channel's first catch-up read has been tried (what the chain showed is known). */
   firstReadsTried(): Promise<void> {
-    return Promise.all(this.firstReads.values()).then(() => undefined);
+    return this.catchUps.allTried();
   }
 
   /** The watched channels whose first catch-up read has not succeeded yet (still waiting, or failed and retried). */
   notReadYet(): ChannelController[] {
-    return [...this.firstReads.keys()].filter((c) => !this.firstRead.has(c));
+    return this.catchUps.notReadYet();
   }
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read

@@ -1,0 +1,72 @@
+// The first read of each watched channel after it is loaded (a start, a retry, an import): retried until it tells
+// what the chain holds, since the watch reports only changes after its own first read (a close made while the node
+// was off is known from this read alone). The node's end of piped input waits for these reads.
+import { messageOf } from '../core/errors.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { shownContract as shown } from './addresses.js';
+import { WatchWarning } from './watchwarn.js';
+
+export interface CatchUpParts {
+  ctx: NodeContext;
+  stopped: () => boolean;
+  watching: (ctl: ChannelController) => boolean;
+  /** a deep background read of the chain: its status ("behind", "not_deployed", …) */
+  sync: (ctl: ChannelController) => Promise<string>;
+}
+
+export class CatchUps {
+  /** per channel: settles once its catch-up read was tried */
+  private readonly tried = new Map<ChannelController, Promise<void>>();
+  /** the channels whose catch-up read told what the chain holds */
+  private readonly told = new Set<ChannelController>();
+
+  constructor(private readonly p: CatchUpParts) {}
+
+  /** Starts a channel's catch-up read (it yields to operations on a rate-limited endpoint). */
+  start(ctl: ChannelController): void {
+    let firstDone: () => void = () => undefined;
+    this.tried.set(ctl, new Promise<void>((r) => (firstDone = r)));
+    void this.catchUp(ctl, firstDone);
+  }
+
+  forget(ctl: ChannelController): void {
+    this.tried.delete(ctl);
+    this.told.delete(ctl);
+  }
+
+  /** Settles once every watched channel's first catch-up read has been tried (what the chain showed is known). */
+  allTried(): Promise<void> {
+    return Promise.all(this.tried.values()).then(() => undefined);
+  }
+
+  /** The watched channels whose first catch-up read has not succeeded yet (still waiting, or failed and retried). */
+  notReadYet(): ChannelController[] {
+    return [...this.tried.keys()].filter((c) => !this.told.has(c));
+  }
+
+  private async catchUp(ctl: ChannelController, firstDone: () => void): Promise<void> {
+    const { stopped, watching } = this.p;
+    const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
+    // The same failure again within a minute is counted, not logged at each retry (an endpoint out of reach).
+    const warning = new WatchWarning(this.p.ctx);
+    try {
+      for (let delay = RETRY_MIN_MS; !stopped() && watching(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          const read = await this.p.sync(ctl);
+          if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return void this.told.add(ctl);
+          const why = read === 'behind' ? 'it was before (a lagging endpoint?)' : 'not deployed: a lagging endpoint, or another chain than the one the channel was opened on (--chain, --devnet-url)?';
+          warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);
+        } catch (e) {
+          if (stopped()) return;
+          warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);
+        }
+        firstDone();
+        await sleep(delay);
+      }
+    } finally {
+      firstDone();
+    }
+  }
+}
