@@ -32,6 +32,10 @@ import { shownContract } from './addresses.js';
 const KEPT_CODES = ['INSUFFICIENT_FUNDS', 'TIMEOUT', 'RATE_LIMITED', 'ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'API_KEY_REJECTED'] as const;
 const deployFailedCode = (code: string | undefined) => KEPT_CODES.find((k) => k === code) ?? 'WALLET_REJECTED';
 
+/** What a deployment that went to the chain did, for an error after it (stoppedAfter). */
+const deployWent = (ctl: ChannelController) =>
+  `your deployment of the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON went to the chain: the channel shows it once the node reads it there`;
+
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
@@ -166,6 +170,10 @@ export class Negotiation {
     delete ctl.rec.deployDue;
     await ctx.transition(ctl, 'deployStarted');
     ctx.log(`your partner accepted: deploying the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON…`);
+    // Stopped or loaded again (an import) once it went: the deployment lands all the same, and is said so (sent).
+    const went = (e: unknown) => {
+      throw stoppedAfter(e, deployWent(ctl));
+    };
     try {
       // the mark's time is the message's, once signed (the send may wait its turn for the wallet first)
       const beforeSend = async ({ validUntil }: { validUntil: number }) => {
@@ -176,7 +184,7 @@ export class Negotiation {
     } catch (e) {
       // The deployment may have landed although waiting for it failed: the chain tells. Otherwise A retries with
       // deposit, which reads the chain again first (a deployment sent twice would pay the deposit twice).
-      if (await this.adoptDeployed(ctl)) return;
+      if (await this.adoptDeployed(ctl).catch(went)) return;
       const code = (e as { code?: string }).code;
       // Refused before it went out (the wallet's funds or state), or expired unprocessed: nothing can land, deposit
       // may deploy at once. An endpoint that did not answer the send may have taken it: the mark stays.
@@ -195,7 +203,7 @@ export class Negotiation {
       throw new NodeError(deployFailedCode(code), `deploying the channel failed: ${(e as Error).message}. ${next}`, { cause: e });
     }
     clearDeployMark(ctl.rec); // landed: saved with the transition
-    await ctx.transition(ctl, 'deployed');
+    await ctx.transition(ctl, 'deployed').catch(went);
   }
 
   /**
@@ -264,7 +272,10 @@ export class Negotiation {
       await this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
       opts.onProgress?.('deploying the channel contract with your deposit…');
       await this.deploy(ctl);
-      await this.refreshDeposits(ctl); // the answer says what the contract holds now
+      // the answer says what the contract holds now (stopped or loaded again meanwhile: the deployment went all the same)
+      await this.refreshDeposits(ctl).catch((e: unknown) => {
+        throw stoppedAfter(e, deployWent(ctl));
+      });
       return ctx.view(ctl);
     }
     if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') opts.onProgress?.('waiting for the channel contract to be deployed…');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ChainError } from '../../src/chain/errors.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { TON } from '../helpers/nodes.js';
 import { World, until } from '../adversary/world.js';
@@ -80,6 +81,56 @@ test('a refund sent as an import reloads its channel says that it went to the co
     assert.equal(e.sent, true, e.message);
     assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
     assert.match(e.message, /refund/, e.message);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a deployment sent as an import reloads its channel says that it went to the chain (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
+  const w = await World.create();
+  try {
+    const alice = await w.node('alice');
+    const bob = await w.node('bob');
+    await w.link(alice, bob);
+    // Alice's first deployment is refused before it is signed (nothing sent): her deposit deploys again.
+    const chain = w.chain as unknown as { signTransfer: (...a: unknown[]) => Promise<unknown> };
+    const sign = chain.signTransfer.bind(w.chain);
+    let refused = false;
+    chain.signTransfer = async (...a) => {
+      if (!refused) {
+        refused = true;
+        throw new ChainError('RATE_LIMITED', 'injected: the endpoint answered 429 to the wallet read', { retryable: true });
+      }
+      return sign(...a);
+    };
+    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
+    const proposed = waitForEvent(bob.node, 'channelProposed');
+    const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
+    await proposed;
+    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
+    await failed;
+    // Alice's deployment is held at the endpoint, its mark on disk, until the import below loaded the channel again.
+    let reached!: () => void;
+    const atChain = new Promise<void>((r) => (reached = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    w.slowWallet(alice, async () => {
+      reached();
+      await held;
+    });
+    const deploying = alice.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
+    await atChain;
+    const backup = join(w.dir, 'alice.backup');
+    await alice.node.exportBackup(backup);
+    await rm(join(alice.dataDir, 'channels', view.channelId, 'record.json')); // the backup restores it
+    assert.deepEqual((await alice.node.importBackup(backup)).imported, [view.channelId]);
+    release();
+    const e = (await deploying) as Error & { code?: string; sent?: boolean };
+    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+    assert.equal(e.sent, true, e.message);
+    assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
+    assert.match(e.message, /deploy/, e.message);
+    await until(() => alice.node.channel(view.channelId)?.depositA === TON('1'), 'the reloaded channel to see the deployment', 60_000);
   } finally {
     await w.close();
   }
