@@ -330,7 +330,7 @@ export class ChannelController {
 }
 
 /** What an operation on a dropped controller fails with. */
-function reloaded(): NodeError {
+export function reloaded(): NodeError {
   return new NodeError('CHANNEL_RELOADED', 'the channel was loaded again from its files (a backup was imported) before this was done: it did not go on; run it again');
 }
 

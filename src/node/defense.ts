@@ -6,7 +6,7 @@ import { formatTon } from '../core/amounts.js';
 import { codeOf, messageOf } from '../core/errors.js';
 import { defense, type Candidate } from '../core/lifecycle.js';
 import type { NodeContext } from './context.js';
-import { movesMoney, type ChannelController } from './controller.js';
+import { movesMoney, reloaded, type ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
@@ -23,6 +23,9 @@ const REFUSALS_BEFORE_STOP = 3;
 const LOWEST_WINDOW = 10_000n;
 /** How long that look may take before the defense raises the floor anyway (one fee instead of a late challenge). */
 const LOWER_SCAN_MS = 2_000;
+
+/** A failure that only says the channel's storage was closed under the defense: an import reloads it, or the node stops. */
+const cutShort = (ctl: ChannelController, e: unknown) => (ctl.reloading || ctl.isStopped) && ['CHANNEL_RELOADED', 'NODE_STOPPED'].includes(codeOf(e));
 
 /** What the defense keeps per watched channel. */
 export interface DefenseState {
@@ -105,7 +108,15 @@ export class Defense {
     try {
       for (let delay = RETRY_MIN_MS; !this.h.stopped() && this.h.state(ctl); ) {
         w.recheck = false;
-        const found = await this.plan(ctl);
+        let found: Awaited<ReturnType<Defense['plan']>>;
+        try {
+          found = await this.plan(ctl);
+        } catch (e) {
+          // Its storage closed by an import (or the stop): the controller loaded again defends, from its own read.
+          if (!cutShort(ctl, e)) throw e;
+          if (codeOf(e) === 'CHANNEL_RELOADED' && !this.h.stopped()) this.h.ctx.log(`channel ${shown(ctl)} was loaded again from its files (a backup was imported) while its defense read its states: the channel loaded again defends it`);
+          return told(e);
+        }
         this.planned(ctl, found ? found.plan.step : null);
         if (!found) {
           if (w.recheck) continue;
@@ -155,7 +166,8 @@ export class Defense {
       }
     } finally {
       w.defending = false;
-      told(this.h.stopped() && !landed ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : null);
+      // Ended by the stop, or by a reload (the controller loaded again defends): a person's challenge hears it.
+      told(landed ? null : this.h.stopped() ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : ctl.reloading ? reloaded() : null);
       this.payOutAgreed(ctl);
     }
   }
@@ -215,7 +227,8 @@ export class Defense {
   /** The balances a close by `step` pays (null: an exit, the recorded deposits), from our states; null if unknown. */
   private async balancesAt(ctl: ChannelController, step: bigint | null): Promise<{ balanceA: bigint; balanceB: bigint } | null> {
     if (step === null) return { balanceA: ctl.rec.depositA, balanceB: ctl.rec.depositB };
-    const s = await ctl.storage?.readStates(step, step + 1n).catch(() => null);
+    // Loaded again (an import) or stopped meanwhile: that ends this defense (the channel loaded again defends).
+    const s = await ctl.readStates(step, step + 1n).catch((e: unknown) => (cutShort(ctl, e) ? Promise.reject(e) : null));
     const st = s?.[0]?.state;
     return st && st.step === step ? { balanceA: st.balanceA, balanceB: st.balanceB } : null;
   }
@@ -239,7 +252,7 @@ export class Defense {
       for (let end = below; end > from && value === null; end -= LOWEST_WINDOW) {
         if (Date.now() - started > LOWER_SCAN_MS) throw new Error(`more than ${LOWER_SCAN_MS / 1000} s`);
         const at = end - LOWEST_WINDOW > from ? end - LOWEST_WINDOW : from;
-        const states = await ctl.storage.readStates(at, end);
+        const states = await ctl.readStates(at, end);
         if (states.length !== Number(end - at)) throw new Error('states missing');
         for (let i = states.length - 1; i >= 0 && value === null; i--) {
           const st = states[i]!.state;
@@ -248,6 +261,7 @@ export class Defense {
         }
       }
     } catch (e) {
+      if (cutShort(ctl, e)) throw e; // not 'unknown': the channel loaded again reads them
       this.h.ctx.log(`reading the states of ${shown(ctl)} between steps ${from} and ${below - 1n} failed (${messageOf(e)}): challenging with the latest`, 'warn');
       value = 'unknown';
     }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import type { StateView } from '../../src/node/types.js';
+import type { NodeContext } from '../../src/node/context.js';
 import { sign } from '../../src/core/signer.js';
 import { stateHash } from '../../src/core/state.js';
 import { faultyChain } from '../helpers/faults.js';
@@ -251,4 +252,44 @@ test('our own exit that the partner challenged (with step 0 signed by both) befo
   } finally {
     await closePair(p);
   }
+});
+
+withPair('a defense whose reading of the states between is cut short by an import is taken up by the reloaded channel: one challenge, by the new controller, and no "could not be read"', async (p) => {
+  await upAndDown(p);
+  const backup = join(p.dir, 'bob.backup');
+  await p.bob.exportBackup(backup);
+  const ch = p.bob.currentChannel()!.channelId;
+  // Bob's read of the states between the close and his latest waits until the import closed the storage.
+  const ctx = (p.bob as unknown as { node: { ctx: NodeContext } }).node.ctx;
+  const storage = ctx.channels.get(ch)!.storage!;
+  let reached!: () => void;
+  const reading = new Promise<void>((r) => (reached = r));
+  let closed!: () => void;
+  const isClosed = new Promise<void>((r) => (closed = r));
+  const close = storage.close.bind(storage);
+  storage.close = () => close().finally(closed);
+  const read = storage.readStates.bind(storage);
+  storage.readStates = async (from, to) => {
+    if (from === 3n && to === 9n) {
+      reached();
+      await isClosed;
+    }
+    return read(from, to);
+  };
+  const challenges = { n: 0 };
+  const chain = p.chain as unknown as { challenge: (...a: unknown[]) => Promise<unknown> };
+  const real = chain.challenge.bind(p.chain);
+  chain.challenge = (...a: unknown[]) => (challenges.n++, real(...a));
+  const said: string[] = [];
+  p.bob.on((e) => void (e.type === 'log' && e.level === 'warn' && said.push(e.message)));
+  const raised = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 60_000);
+  await p.alice.withdraw({ step: 2n, mode: 'unilateral', confirmStale: true }); // pays Bob 5, as his latest does
+  await reading;
+  await rm(join(p.dir, 'bob', 'channels', ch, 'record.json')); // lost on disk (saved with the close): the backup restores it
+  const imp = await p.bob.importBackup(backup);
+  assert.deepEqual(imp.imported, [ch], JSON.stringify(imp, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
+  assert.equal((await raised).step, 9n, 'the reloaded channel raises the floor to his latest state');
+  assert.ok(ctx.channels.get(ch)!.storage !== storage, 'loaded again');
+  assert.ok(!said.some((m) => /could not be read|failed \(/.test(m)), said.join('\n'));
+  assert.equal(challenges.n, 1, 'one challenge: the dropped controller sends none');
 });
