@@ -7,9 +7,10 @@
 import { creatorOf, type Channel } from '../core/channel.js';
 import { statesEqual, type ChannelState } from '../core/state.js';
 import type { ErrorCode } from '../core/codes.js';
+import type { SignedState } from '../core/signed.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { NodeError } from './errors.js';
+import { NodeError, stoppedAfter } from './errors.js';
 import type { PaymentResult } from './types.js';
 
 /** How long we wait for the partner's pass after a state of ours before asking for the turn. */
@@ -175,7 +176,7 @@ export class Coalescer {
       l.inFlight = null;
       durable.then(
         () => settle(f.entries, step),
-        (e: Error) => f.entries.forEach((x) => x.ask.reject(e)),
+        (e: Error) => f.entries.forEach((x) => x.ask.reject(signedThen(e, step))),
       );
     }
     // The turn is the partner's now: in automatic mode its pass is on its way; otherwise the pump asks for it.
@@ -197,7 +198,7 @@ export class Coalescer {
       const at = ctl.channel.latestState;
       ctl.durable.then(
         () => (at?.step === f.step ? this.settleIf(f, at) : this.settleAt(ctl, f)),
-        (e: Error) => f.entries.forEach((x) => x.ask.reject(e)),
+        (e: Error) => f.entries.forEach((x) => x.ask.reject(signedThen(e, f.step, false))),
       );
     }
     if (l.waiting.length && !l.inFlight) this.schedule(ctl, l);
@@ -212,7 +213,15 @@ export class Coalescer {
 
   /** settleIf with the state of that step read from the journal (states followed it already). */
   private async settleAt(ctl: ChannelController, f: InFlight): Promise<void> {
-    const read = await ctl.storage?.readStates(f.step, f.step + 1n).catch(() => null);
+    // Loaded again (an import) or stopped meanwhile: said as such, with what the partner signed.
+    let read: SignedState[] | null;
+    try {
+      read = await ctl.readStates(f.step, f.step + 1n);
+    } catch (e) {
+      const said = signedThen(e, f.step, false);
+      if (said !== e) return f.entries.forEach((x) => x.ask.reject(x.error ?? said));
+      read = null;
+    }
     const at = read?.[0]?.state;
     if (at?.step === f.step) return this.settleIf(f, at);
     const e = new NodeError('STORE', `state ${f.step} carrying this payment was signed by both, but it could not be read to confirm it: showLast shows whether it counted`, { sent: true });
@@ -275,6 +284,16 @@ export class Coalescer {
       this.refuseWaiting(ctl, 'NODE_STOPPED', 'the node stopped before this payment was put in a state');
     }
   }
+}
+
+/**
+ * A payment's state `step` signed by both, whose write or read here failed: cut short by an import's reload or the
+ * stop, it says so with `sent` (the partner holds it signed by both: never "pay again"). `ours`: the state of that
+ * step is the one carrying it (else a restore may have put another there).
+ */
+function signedThen(e: unknown, step: bigint, ours = true): Error {
+  const what = ours ? 'it counts: showLast shows it once the channel has it again' : 'showLast shows whether it counted';
+  return stoppedAfter(e, `your partner signed state ${step} carrying this payment: ${what}`) as Error;
 }
 
 /** Settles a batch in order: the included payments with their results, the refused ones with their errors. */

@@ -264,6 +264,28 @@ test('an operation running as an import closes its channel\'s storage fails with
     assert.equal(hal.node.channel(ch!)!.pending, null, 'nor a proposal of it');
   }));
 
+test("a payment of ours countersigned as an import closes the channel's storage says that the partner signed it (sent), not to pay again", () =>
+  withChannels(1, {}, async ({ w, vic, hal, chs: [ch] }) => {
+    await w.pay(vic, ch!, TON('0.1'));
+    await until(() => vic.node.channel(ch!)!.myTurn, "Vic's turn");
+    const backup = join(w.dir, 'vic-turn.backup');
+    await vic.node.exportBackup(backup);
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it
+    // Hal countersigns Vic's payment; Vic's write of it waits until the import closed the storage.
+    const held = holdAppendUntilClosed(inner(vic).ctx.channels.get(ch!)!, (es) => es.some((e) => e.kind === 'committed'));
+    const had = vic.node.channel(ch!)!.myBalance;
+    const paying = vic.node.pay(TON('0.2'), { channel: ch! }).catch((e: Error) => e);
+    await held.reached;
+    const step = World.step(hal.node, ch!);
+    assert.deepEqual((await vic.node.importBackup(backup)).imported, [ch]);
+    const e = (await paying) as Error & { code?: string; sent?: boolean };
+    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+    assert.equal(e.sent, true, e.message);
+    assert.doesNotMatch(e.message, /did not go on|run it again|pay again/, e.message);
+    assert.match(e.message, new RegExp(`state ${step} .*showLast`), e.message);
+    await until(() => World.step(vic.node, ch!) >= step && vic.node.channel(ch!)!.myBalance === had - TON('0.2'), 'the reloaded channel to hold the payment Hal signed', 30_000);
+  }));
+
 test('a partner\'s payment countersigned as an import closes the channel\'s storage is not told as an error, and the countersignature never leaves', () =>
   withChannels(1, {}, async ({ vic, hal, chs: [ch], backup }) => {
     await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it
