@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
-import { depositMax, partnerName, period, signsNow, walletNote } from './words.js';
+import { depositMax, offlineWords, partnerName, period, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -17,7 +17,7 @@ export function partnerOf(c: CommandContext, ch: ChannelView): string {
 }
 
 /** What the node told offline as the command sent it (PARTNER_OFFLINE on this channel): said in the command's toast. */
-const offline = (c: CommandContext, ch: ChannelView, told: ReadonlySet<string>) => (told.has(ch.id) ? ` ${partnerOf(c, ch)} is offline: it is delivered when they reconnect.` : '');
+export const offline = (c: CommandContext, ch: ChannelView, told: ReadonlySet<string>, what: 'state' | 'proposal' = 'state') => offlineWords(told, ch, partnerOf(c, ch), what);
 
 function copyOffer(c: CommandContext, message: string, value: string): void {
   void c.info(message, 'Copy').then((pick) => {

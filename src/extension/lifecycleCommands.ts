@@ -5,14 +5,14 @@
 import * as vscode from 'vscode';
 import { helpItems } from './cliWords.js';
 import type { Action, ChannelView } from '../node/types.js';
-import { partnerOf } from './channelCommands.js';
+import { offline, partnerOf } from './channelCommands.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './hosted.js';
 import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
-import { depositsProblem, importSummary, partnerShort, refundTerms } from '../node/uiRules.js';
-import { channelDescription, depositMax, finishWords, period, walletNote, windowLeft } from './words.js';
+import { depositsProblem, importSummary, partnerShort, refundTerms, sentOffline } from '../node/uiRules.js';
+import { channelDescription, depositMax, finishWords, period, proposedWords, walletNote, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action, waitable: readonly string[] = []): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
@@ -70,10 +70,13 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
     );
   const problem = depositsProblem(mine, theirs);
   if (problem) throw new ExtensionError('AMOUNT_NOT_POSITIVE', problem);
-  const ch = await onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }), { cancellable: false });
+  // the node tells when the proposal does not reach the partner now (PARTNER_OFFLINE): said as send says it
+  const { result: ch, offline: told } = await sentOffline(node.api, () =>
+    onChain('proposing the channel…', (p) => node.api.open({ ...p, myDeposit: mine, partnerDeposit: theirs, ...(partner ? { partner } : {}) }), { cancellable: false }),
+  );
   c.amounts.done(keys.mine, keys.theirs);
   const short = await partnerShort(node.api, ch);
-  void c.info(`proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON. Once they accept, your node deploys the contract with your deposit by itself (keep it running).${short ? ` Note: ${short}.` : ''}`);
+  void c.info(proposedWords(mine, theirs, offline(c, ch, told, 'proposal'), short));
   return ch;
 }
 

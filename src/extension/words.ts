@@ -200,3 +200,19 @@ export function walletNote(wallet: BalanceView | null): string {
 export function offers(ch: ChannelView, action: Action): boolean {
   return ch.actions[action].ok || (action === 'send' && ch.sendAsksTurn);
 }
+
+/**
+ * What a command that sent to the partner adds when the node told that it does not reach them now (PARTNER_OFFLINE
+ * for its channel, sentOffline); '' otherwise. A proposal goes only once they are connected again: a node with no
+ * channel with us does not redial (the CLI's open says the same).
+ */
+export function offlineWords(told: ReadonlySet<string>, ch: Pick<ChannelView, 'id'>, partner: string, what: 'state' | 'proposal' = 'state'): string {
+  if (!told.has(ch.id)) return '';
+  if (what === 'state') return ` ${partner} is offline: it is delivered when they reconnect.`;
+  return ` ${partner} is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: Connect to them, or ask them to connect).`;
+}
+
+/** The toast of Open: what was proposed, the partner offline if the node told so, and a partner's wallet short of its deposit. */
+export function proposedWords(mine: bigint, theirs: bigint, offline: string, short: string | null): string {
+  return `proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON.${offline} Once they accept, your node deploys the contract with your deposit by itself (keep it running).${short ? ` Note: ${short}.` : ''}`;
+}

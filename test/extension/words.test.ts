@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, paysMe, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -239,5 +239,25 @@ describe('a declined channel', () => {
   test('says nothing of mine is in it and its amounts are as last read (it is not followed: the partner may have refunded)', () => {
     assert.equal(declinedWords({ phase: 'rejected' }), 'Declined: nothing of yours is in it, and the node no longer follows it (the amounts are as last read).');
     assert.equal(declinedWords({ phase: 'funding' }), null);
+  });
+});
+
+describe('a partner offline', () => {
+  test("Open's toast says the partner is offline when the node told it for the new channel, with what a proposal needs (as the CLI's open)", () => {
+    const ch = channel();
+    const told = offlineWords(new Set([ch.id]), ch, 'bob', 'proposal');
+    const said = proposedWords(TON('1'), TON('2'), told, null);
+    assert.equal(
+      said,
+      'proposed a channel: you deposit 1 TON, your partner 2 TON. bob is offline: the proposal reaches them once you are connected again (a node with no channel with you does not redial: Connect to them, or ask them to connect). Once they accept, your node deploys the contract with your deposit by itself (keep it running).',
+    );
+    // told for another channel, or not at all: nothing said
+    assert.equal(offlineWords(new Set(['kQother']), ch, 'bob', 'proposal'), '');
+    assert.equal(proposedWords(TON('1'), TON('2'), offlineWords(new Set(), ch, 'bob', 'proposal'), 'bob has 0.5 TON'), 'proposed a channel: you deposit 1 TON, your partner 2 TON. Once they accept, your node deploys the contract with your deposit by itself (keep it running). Note: bob has 0.5 TON.');
+  });
+
+  test('a state sent (send, pass, request) says it is delivered when they reconnect', () => {
+    const ch = channel();
+    assert.equal(offlineWords(new Set([ch.id]), ch, 'bob'), ' bob is offline: it is delivered when they reconnect.');
   });
 });
