@@ -254,7 +254,7 @@ test('our own exit that the partner challenged (with step 0 signed by both) befo
   }
 });
 
-withPair('a defense whose reading of the states between is cut short by an import is taken up by the reloaded channel: one challenge, by the new controller, and no "could not be read"', async (p) => {
+withPair('a defense whose reading of the states between is cut short by an import is taken up by the reloaded channel: one challenge, by the new controller, no "could not be read", and a challenge asked for then says CHANNEL_RELOADED', async (p) => {
   await upAndDown(p);
   const backup = join(p.dir, 'bob.backup');
   await p.bob.exportBackup(backup);
@@ -285,6 +285,10 @@ withPair('a defense whose reading of the states between is cut short by an impor
   const raised = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 60_000);
   await p.alice.withdraw({ step: 2n, mode: 'unilateral', confirmStale: true }); // pays Bob 5, as his latest does
   await reading;
+  // Bob asks for a challenge meanwhile: the old controller's defense takes it (its attempt is set).
+  const watched = (p.bob as unknown as { node: { arbiter: { watched: Map<unknown, { attempt: unknown }> } } }).node.arbiter.watched;
+  const asked = p.bob.challenge({ channel: ch }).catch((e: Error) => e);
+  await until('the challenge asked for', () => [...watched.values()].some((x) => x.attempt !== null));
   await rm(join(p.dir, 'bob', 'channels', ch, 'record.json')); // lost on disk (saved with the close): the backup restores it
   const imp = await p.bob.importBackup(backup);
   assert.deepEqual(imp.imported, [ch], JSON.stringify(imp, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
@@ -292,4 +296,6 @@ withPair('a defense whose reading of the states between is cut short by an impor
   assert.ok(ctx.channels.get(ch)!.storage !== storage, 'loaded again');
   assert.ok(!said.some((m) => /could not be read|failed \(/.test(m)), said.join('\n'));
   assert.equal(challenges.n, 1, 'one challenge: the dropped controller sends none');
+  const e = (await asked) as Error & { code?: string };
+  assert.equal(e.code, 'CHANNEL_RELOADED', `the challenge asked for on the dropped controller says it did not go on: ${String(e)}`);
 });
