@@ -70,6 +70,8 @@ export class Defense {
   /** A person's challenge: one attempt now (a retry that sleeps is woken); throws that attempt's error. */
   async challengeNow(ctl: ChannelController): Promise<void> {
     const w = this.h.state(ctl);
+    // Dropped meanwhile (an import loaded the channel again): nothing was tried here, and it is said.
+    if (!w && ctl.reloading) throw reloaded();
     if (!w) return;
     if (!w.attempt) {
       let tell: (e: unknown) => void = () => undefined;

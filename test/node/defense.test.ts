@@ -299,3 +299,36 @@ withPair('a defense whose reading of the states between is cut short by an impor
   const e = (await asked) as Error & { code?: string };
   assert.equal(e.code, 'CHANNEL_RELOADED', `the challenge asked for on the dropped controller says it did not go on: ${String(e)}`);
 });
+
+withPair('a challenge asked for on a channel that an import loads again meanwhile says CHANNEL_RELOADED, not done', async (p) => {
+  await fund(p);
+  await payOne(p);
+  const ch = p.bob.currentChannel()!.channelId;
+  const raised = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+  await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+  const step = (await raised).step;
+  await until('Bob’s record has his challenge', () => p.bob.currentChannel()!.closeStep === step);
+  await p.bob.caughtUp();
+  const backup = join(p.dir, 'bob.backup');
+  await p.bob.exportBackup(backup);
+  // Bob's challenge reads the chain's clock first: held until the import loaded the channel again.
+  const chain = p.chain as unknown as { now: (...a: unknown[]) => Promise<number> };
+  const now = chain.now.bind(p.chain);
+  let reached!: () => void;
+  const reading = new Promise<void>((r) => (reached = r));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  chain.now = async (...a) => {
+    reached();
+    await held;
+    return now(...a);
+  };
+  const asked = p.bob.challenge({ channel: ch }).catch((e: Error) => e);
+  await reading;
+  await rm(join(p.dir, 'bob', 'channels', ch, 'record.json')); // lost on disk: the backup restores it
+  assert.deepEqual((await p.bob.importBackup(backup)).imported, [ch]);
+  release();
+  chain.now = now;
+  const e = (await asked) as Error & { code?: string };
+  assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+});
