@@ -13,7 +13,10 @@ import { readRecordFile, writeRecordFile } from './record.js';
 import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
-/** A write or read after the storage closed: the node's stop closes it (an import drops its channel first). */
+/**
+ * A write or read after the storage closed at the node's stop. An import closes a channel's storage too: the
+ * channel's controller tells that as CHANNEL_RELOADED (its storage is closed and it is no stop).
+ */
 function closedError(id: string): StoreError {
   return new StoreError('NODE_STOPPED', `the storage of channel ${id} is closed, as the node stopped: nothing was written; start the node again`);
 }
