@@ -55,16 +55,22 @@ test("under the free-space floor a partner's states are refused (DISK_LOW, told 
 /** The node's free-space reader (a test moves its floor to play a disk that fills and is freed). */
 const space = (h: NodeHandle) => (h.node as unknown as { node: { ctx: { space: { floor: number; check(tell: () => void): void } } } }).node.ctx.space;
 
+/** Vic and Mal in a channel, Mal holding the turn after a payment, and Vic's disk full (under the floor). */
+async function fullAtMalsTurn(w: World): Promise<{ vic: NodeHandle; mal: NodeHandle; ch: string }> {
+  const vic = await w.node('vic');
+  const mal = await w.node('mal');
+  await w.link(vic, mal);
+  const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
+  await w.pay(mal, ch, TON('0.5'));
+  await until(() => World.step(mal.node, ch) === World.step(vic.node, ch) && mal.node.channel(ch)!.myTurn, 'the pass');
+  space(vic).floor = Number.MAX_SAFE_INTEGER; // the disk fills
+  return { vic, mal, ch };
+}
+
 test('under the floor a cooperative close still goes through, and once space is back a refused payment is signed without a reconnect', async () => {
   const w = await World.create();
   try {
-    const vic = await w.node('vic');
-    const mal = await w.node('mal');
-    await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
-    await w.pay(mal, ch, TON('0.5'));
-    await until(() => World.step(mal.node, ch) === World.step(vic.node, ch) && mal.node.channel(ch)!.myTurn, 'the pass');
-    space(vic).floor = Number.MAX_SAFE_INTEGER; // the disk fills
+    const { vic, mal, ch } = await fullAtMalsTurn(w);
     const paid = mal.node.pay(TON('0.25'), { channel: ch });
     await until(() => mal.events.some((e) => e.type === 'error' && e.code === 'DISK_LOW'), "Mal told of Vic's refusal");
     await assert.rejects(vic.node.pay(TON('0.1'), { channel: ch }), (e: Error & { code?: string }) => e.code === 'DISK_LOW');
@@ -83,13 +89,7 @@ test('under the floor a cooperative close still goes through, and once space is 
 test('space back while another channel checks it before the node looks again: a refused payment is still signed without a reconnect', async () => {
   const w = await World.create();
   try {
-    const vic = await w.node('vic');
-    const mal = await w.node('mal');
-    await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
-    await w.pay(mal, ch, TON('0.5'));
-    await until(() => World.step(mal.node, ch) === World.step(vic.node, ch) && mal.node.channel(ch)!.myTurn, 'the pass');
-    space(vic).floor = Number.MAX_SAFE_INTEGER; // the disk fills
+    const { vic, mal, ch } = await fullAtMalsTurn(w);
     void mal.node.pay(TON('0.25'), { channel: ch }).catch(() => undefined);
     await until(() => mal.events.some((e) => e.type === 'error' && e.code === 'DISK_LOW'), "Mal told of Vic's refusal");
     const at = World.step(vic.node, ch);

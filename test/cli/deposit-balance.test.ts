@@ -5,18 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Address } from '@ton/core';
 import { runLine, type Io } from '../../src/cli/repl.js';
-import { waitForEvent } from '../../src/node/index.js';
-import { TON, closePair, openPair } from '../helpers/nodes.js';
-
-const YEAR = 365 * 86400;
+import { TON, closePair, openPair, proposedThenAged } from '../helpers/nodes.js';
 
 test("deposit at a terminal says the wallet's storage fee due with its balance", { timeout: 120_000 }, async () => {
   const p = await openPair();
   try {
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
-    await proposed;
-    p.chain.advanceTime(10 * YEAR);
+    await proposedThenAged(p);
     (await p.chain.blockchain.getContract(Address.parse(p.bob.getAccount()))).balance = TON('5');
     const said: string[] = [];
     const io: Io = { json: false, interactive: true, say: (t) => void said.push(t), emit: () => undefined, ask: async () => null };

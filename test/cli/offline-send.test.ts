@@ -43,18 +43,12 @@ test('a piped send right after the start waits for the redial of the saved partn
   }
 });
 
-/**
- * A funded channel whose partner (Alice) is gone, Bob started again long before his piped `send` (no wait for the
- * redial; `before` lines run first): what the send said.
- */
-async function sendToGonePartner(before: string[]): Promise<string> {
+/** Bob's `send 0.1` in a funded channel, after `setup` made Alice gone and gave Bob's run its Io: what it said. */
+async function sendSaid(setup: (p: Pair) => Promise<{ io: Io; out: string[] }>): Promise<string> {
   const p = await openPair();
   try {
     await fund(p);
-    await p.alice.stop();
-    await restartBob(p);
-    const { io, out } = piped(p, Date.now() - 60_000);
-    for (const line of before) await runLine(line, p.bob, io);
+    const { io, out } = await setup(p);
     const from = out.length;
     await runLine('send 0.1', p.bob, io);
     const said = out.slice(from).join('\n');
@@ -63,6 +57,17 @@ async function sendToGonePartner(before: string[]): Promise<string> {
   } finally {
     await closePair(p);
   }
+}
+
+/** Alice gone, Bob started again long before his piped `send` (no wait for the redial; `before` lines run first). */
+function sendToGonePartner(before: string[]): Promise<string> {
+  return sendSaid(async (p) => {
+    await p.alice.stop();
+    await restartBob(p);
+    const run = piped(p, Date.now() - 60_000);
+    for (const line of before) await runLine(line, p.bob, run.io);
+    return run;
+  });
 }
 
 test('a send to a partner the node has not reached since its start says once that they are offline, and what to do', async () => {
@@ -78,24 +83,16 @@ test('a piped send to an offline partner in a run that keeps serving says the st
   assert.match(said, /goes to them once they connect: this run keeps serving at the end of its input/, said);
 });
 
-/** A funded channel whose partner (Alice) dropped the connection during Bob's run: what Bob's `send` said. */
-async function sendAfterDrop(interactive: boolean): Promise<string> {
-  const p = await openPair();
-  try {
-    await fund(p);
-    const { io, out } = piped(p, Date.now() - 60_000);
-    io.interactive = interactive;
+/** Alice dropped the connection during Bob's run: what Bob's `send` said. */
+function sendAfterDrop(interactive: boolean): Promise<string> {
+  return sendSaid(async (p) => {
+    const run = piped(p, Date.now() - 60_000);
+    run.io.interactive = interactive;
     const gone = waitForEvent(p.bob, 'partnerDisconnected');
     await p.alice.stop();
     await gone;
-    const from = out.length;
-    await runLine('send 0.1', p.bob, io);
-    const said = out.slice(from).join('\n');
-    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
-    return said;
-  } finally {
-    await closePair(p);
-  }
+    return run;
+  });
 }
 
 test("a send to a partner whose connection dropped is said offline once, by the node's PARTNER_OFFLINE line; a piped run adds what happens to it", async () => {

@@ -5,18 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChainReads, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
 import type { NodeHost } from '../../src/extension/host.js';
-import { waitForEvent } from '../../src/node/index.js';
-import { TON, closePair, openPair } from '../helpers/nodes.js';
-
-const YEAR = 365 * 86400;
+import { TON, closePair, openPair, proposedThenAged } from '../helpers/nodes.js';
 
 test("the balances panel says the storage fee due of the wallets, from the node's read", async () => {
   const p = await openPair();
   try {
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
-    await proposed;
-    p.chain.advanceTime(10 * YEAR);
+    await proposedThenAged(p);
     const me = { id: 'me', label: 'you', api: p.bob, served: null };
     const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
     const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);

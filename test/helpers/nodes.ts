@@ -81,3 +81,14 @@ export async function until<T>(what: string, fn: () => T | undefined | null | fa
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Ten years in seconds: a sandbox chain aged by it makes every idle account owe a storage fee worth saying. */
+export const TEN_YEARS = 10 * 365 * 86400;
+
+/** Alice proposes a 1 + 1 TON channel that Bob has; then the chain ages ten years (a storage fee is due). */
+export async function proposedThenAged(p: Pair): Promise<void> {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+  await proposed;
+  p.chain.advanceTime(TEN_YEARS);
+}

@@ -10,37 +10,71 @@ import { waitForEvent } from '../../src/node/index.js';
 import { TON } from '../helpers/nodes.js';
 import { World, until } from '../adversary/world.js';
 
+type Node = Awaited<ReturnType<World['node']>>;
+
+/** Alice and Bob, linked. */
+async function pair(w: World): Promise<{ alice: Node; bob: Node }> {
+  const alice = await w.node('alice');
+  const bob = await w.node('bob');
+  await w.link(alice, bob);
+  return { alice, bob };
+}
+
+/** Alice proposes a channel (1 TON hers, 2 Bob's); Bob has it. */
+async function propose(alice: Node, bob: Node) {
+  const told = waitForEvent(bob.node, 'channelProposed');
+  const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
+  await told;
+  return view;
+}
+
+/** A linked pair with Alice's proposal. */
+async function proposed(w: World) {
+  const { alice, bob } = await pair(w);
+  return { alice, bob, view: await propose(alice, bob) };
+}
+
+/** Holds `who`'s next wallet sends at the endpoint: `atChain` once one got there, `release` lets them go. */
+function holdAtChain(w: World, who: Node): { atChain: Promise<void>; release: () => void } {
+  let reached!: () => void;
+  const atChain = new Promise<void>((r) => (reached = r));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  w.slowWallet(who, async () => {
+    reached();
+    await held;
+  });
+  return { atChain, release };
+}
+
+/** The channel's record is lost on disk; a backup taken now (with the mark) restores it, closing its storage. */
+async function reloadFromBackup(w: World, who: Node, name: string, channelId: string): Promise<void> {
+  const backup = join(w.dir, `${name}.backup`);
+  await who.node.exportBackup(backup);
+  await rm(join(who.dataDir, 'channels', channelId, 'record.json'));
+  assert.deepEqual((await who.node.importBackup(backup)).imported, [channelId]);
+}
+
+/** The command failed with CHANNEL_RELOADED marked sent, saying what went (`what`), never to run it again. */
+function assertToldSent(got: unknown, what: RegExp): void {
+  const e = got as Error & { code?: string; sent?: boolean };
+  assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+  assert.equal(e.sent, true, e.message);
+  assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
+  assert.match(e.message, what, e.message);
+}
+
 test('a deposit sent as an import reloads its channel says that it went to the contract (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
   const w = await World.create();
   try {
-    const alice = await w.node('alice');
-    const bob = await w.node('bob');
-    await w.link(alice, bob);
-    const proposed = waitForEvent(bob.node, 'channelProposed');
-    const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
-    await proposed;
+    const { bob, view } = await proposed(w);
     // Bob's deposit is held at the endpoint, its mark on disk, until the import below loaded the channel again.
-    let reached!: () => void;
-    const atChain = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    w.slowWallet(bob, async () => {
-      reached();
-      await held;
-    });
+    const hold = holdAtChain(w, bob);
     const depositing = bob.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
-    await atChain; // Bob's wallet sends nothing else: this is his deposit, once Alice's deployment landed
-    // Its record is lost on disk: the backup (taken now, with the mark) restores it, the storage closed.
-    const backup = join(w.dir, 'bob.backup');
-    await bob.node.exportBackup(backup);
-    await rm(join(bob.dataDir, 'channels', view.channelId, 'record.json'));
-    assert.deepEqual((await bob.node.importBackup(backup)).imported, [view.channelId]);
-    release();
-    const e = (await depositing) as Error & { code?: string; sent?: boolean };
-    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
-    assert.equal(e.sent, true, e.message);
-    assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
-    assert.match(e.message, /deposit/, e.message);
+    await hold.atChain; // Bob's wallet sends nothing else: this is his deposit, once Alice's deployment landed
+    await reloadFromBackup(w, bob, 'bob', view.channelId);
+    hold.release();
+    assertToldSent(await depositing, /deposit/);
     await until(() => bob.node.channel(view.channelId)?.depositB === TON('2'), 'the reloaded channel to see the deposit', 60_000);
   } finally {
     await w.close();
@@ -50,37 +84,18 @@ test('a deposit sent as an import reloads its channel says that it went to the c
 test('a refund sent as an import reloads its channel says that it went to the contract (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
   const w = await World.create();
   try {
-    const alice = await w.node('alice');
-    const bob = await w.node('bob');
-    await w.link(alice, bob);
-    const proposed = waitForEvent(bob.node, 'channelProposed');
-    const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
-    await proposed;
+    const { alice, bob, view } = await proposed(w);
     // Bob accepts; his own deposit never leaves (held until the stop), so Alice's deposit alone is in the contract.
     w.slowWallet(bob, (s) => new Promise<void>((_r, reject) => s.addEventListener('abort', () => reject(s.reason as Error), { once: true })));
     void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
     await until(() => alice.node.channel(view.channelId)?.actions.refund.ok === true, "Alice's deposit in the contract", 60_000);
     // Alice's refund is held at the endpoint until the import below loaded the channel again.
-    let reached!: () => void;
-    const atChain = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    w.slowWallet(alice, async () => {
-      reached();
-      await held;
-    });
+    const hold = holdAtChain(w, alice);
     const refunding = alice.node.refund({ channel: view.channelId }).catch((e: Error) => e);
-    await atChain;
-    const backup = join(w.dir, 'alice.backup');
-    await alice.node.exportBackup(backup);
-    await rm(join(alice.dataDir, 'channels', view.channelId, 'record.json')); // the backup restores it
-    assert.deepEqual((await alice.node.importBackup(backup)).imported, [view.channelId]);
-    release();
-    const e = (await refunding) as Error & { code?: string; sent?: boolean };
-    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
-    assert.equal(e.sent, true, e.message);
-    assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
-    assert.match(e.message, /refund/, e.message);
+    await hold.atChain;
+    await reloadFromBackup(w, alice, 'alice', view.channelId);
+    hold.release();
+    assertToldSent(await refunding, /refund/);
   } finally {
     await w.close();
   }
@@ -89,9 +104,6 @@ test('a refund sent as an import reloads its channel says that it went to the co
 test('a deployment sent as an import reloads its channel says that it went to the chain (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
   const w = await World.create();
   try {
-    const alice = await w.node('alice');
-    const bob = await w.node('bob');
-    await w.link(alice, bob);
     // Alice's first deployment is refused before it is signed (nothing sent): her deposit deploys again.
     const chain = w.chain as unknown as { signTransfer: (...a: unknown[]) => Promise<unknown> };
     const sign = chain.signTransfer.bind(w.chain);
@@ -103,33 +115,18 @@ test('a deployment sent as an import reloads its channel says that it went to th
       }
       return sign(...a);
     };
+    const { alice, bob } = await pair(w);
     const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
-    const proposed = waitForEvent(bob.node, 'channelProposed');
-    const view = await alice.node.open({ myDeposit: TON('1'), partnerDeposit: TON('2'), partner: bob.node.getAccount() });
-    await proposed;
+    const view = await propose(alice, bob);
     void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
     await failed;
     // Alice's deployment is held at the endpoint, its mark on disk, until the import below loaded the channel again.
-    let reached!: () => void;
-    const atChain = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    w.slowWallet(alice, async () => {
-      reached();
-      await held;
-    });
+    const hold = holdAtChain(w, alice);
     const deploying = alice.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
-    await atChain;
-    const backup = join(w.dir, 'alice.backup');
-    await alice.node.exportBackup(backup);
-    await rm(join(alice.dataDir, 'channels', view.channelId, 'record.json')); // the backup restores it
-    assert.deepEqual((await alice.node.importBackup(backup)).imported, [view.channelId]);
-    release();
-    const e = (await deploying) as Error & { code?: string; sent?: boolean };
-    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
-    assert.equal(e.sent, true, e.message);
-    assert.doesNotMatch(e.message, /did not go on|run it again/, e.message);
-    assert.match(e.message, /deploy/, e.message);
+    await hold.atChain;
+    await reloadFromBackup(w, alice, 'alice', view.channelId);
+    hold.release();
+    assertToldSent(await deploying, /deploy/);
     await until(() => alice.node.channel(view.channelId)?.depositA === TON('1'), 'the reloaded channel to see the deployment', 60_000);
   } finally {
     await w.close();
