@@ -105,8 +105,10 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
 }
 
 /**
- * Opens the step picker and checks it still has the keyboard a moment later. A panel opened before it can take the
- * focus late on a loaded machine: then the picker is opened once more after a quiet moment, and must keep it.
+ * Opens the step picker and checks it still has the keyboard a moment later. The palette that runs the command gives
+ * the keyboard back to what had it as it closes: the walkthrough's page then focuses its selected step a moment later
+ * (VS Code's own, over any quick input), so the keyboard is first put in the SynChannel view. A panel opened before
+ * it can take the focus late on a loaded machine: then the picker is opened once more after a quiet moment.
  */
 async function pickerKeepsFocus(wb: Workbench, then: (ms: number) => number): Promise<void> {
   const focused = () => wb.page.evaluate(() => {
@@ -114,6 +116,7 @@ async function pickerKeepsFocus(wb: Workbench, then: (ms: number) => number): Pr
     return e ? `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} in ${e.closest('[id]')?.id ?? '?'}` : 'nothing';
   });
   for (let attempt = 1; ; attempt++) {
+    await sidebarTree(wb).locator('.monaco-list').first().focus();
     await runCommandRetrying(wb, 'SynChannel: Run a Teaching Demo Step', then(10_000), { opensQuickInput: true });
     await wb.page.waitForTimeout(1_500); // longer than the walkthrough's delayed focus of its selected step
     if (await wb.quickInputHasFocus()) return;
