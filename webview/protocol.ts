@@ -16,7 +16,7 @@ export interface Amount {
   short: string;
 }
 
-/** A wallet's balance, and the storage fee it owes when worth saying. */
+/** A wallet's (or the contract's) balance, and the storage fee it owes when worth saying. */
 export interface WalletAmount extends Amount {
   /** "0.002 TON storage fee due" (the CLI's words), null when none is worth saying or the endpoint does not say it (devnet, testnet) */
   due: string | null;
@@ -99,7 +99,7 @@ export interface ChannelBalances {
   step: string | null;
   you: Amount | null;
   partner: Amount | null;
-  contractBalance: Amount | null;
+  contractBalance: WalletAmount | null;
   yourWallet: WalletAmount | null;
   partnerWallet: WalletAmount | null;
   /** closing only */

@@ -31,7 +31,7 @@ function amountCell(a: Amount | null): HTMLElement {
   return span;
 }
 
-/** A wallet's balance, and the storage fee due the host says is worth saying: "≈ 4.997 TON (0.002 TON storage fee due)". */
+/** A wallet's (or the contract's) balance, and the storage fee due the host says is worth saying: "≈ 4.997 TON (0.002 TON storage fee due)". */
 function walletCell(a: WalletAmount | null): HTMLElement {
   const span = amountCell(a);
   if (a?.due) span.textContent += ` (${a.due})`;
@@ -69,7 +69,7 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
     ['Step', sel.step ?? dash],
     ['You', amountCell(sel.you)],
     [sel.partnerLabel, amountCell(sel.partner)],
-    ['Contract balance', amountCell(sel.contractBalance)],
+    ['Contract balance', walletCell(sel.contractBalance)],
     ['Your wallet', walletCell(sel.yourWallet)],
     [`${sel.partnerLabel}'s wallet`, walletCell(sel.partnerWallet)],
     ['Contract', addressCell(sel.contract, 'contract', ctx)],

@@ -20,7 +20,7 @@ export function amountOf(nano: bigint | null | undefined): Amount | null {
   return { nano: nano.toString(), ton, short };
 }
 
-/** A wallet for display: its balance, and the storage fee due in the words balanceText uses when worth saying. */
+/** A wallet (or the contract) for display: its balance, and the storage fee due in the words balanceText uses when worth saying. */
 export function walletAmount(v: BalanceView | null): WalletAmount | null {
   return v === null ? null : { ...amountOf(v.balance)!, due: dueNote(v.storageDue) };
 }
@@ -76,8 +76,8 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   const net = ch.network;
   // what moves money on chain (a deposit, a close, the payout) changes the phase or the deposits: read again then
   const at = `${ch.phase}:${ch.depositA}:${ch.depositB}`;
-  const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContract(ch.id));
-  // the wallets with the storage fee each owes (the node's read)
+  // the contract and the wallets with the storage fee each owes (the node's read), as the CLI's balances say them
+  const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContractDue(ch.id));
   const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTonDue());
   const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTonDue(ch.partnerAddress));
   const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
@@ -99,7 +99,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     step: ch.latest ? ch.latest.step.toString() : null,
     you: amountOf(ch.myBalance),
     partner: amountOf(ch.partnerBalance),
-    contractBalance: amountOf(contractBalance),
+    contractBalance: walletAmount(contractBalance),
     yourWallet: walletAmount(yourWallet),
     partnerWallet: walletAmount(partnerWallet),
     close:

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChainReads, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
 import type { NodeHost } from '../../src/extension/host.js';
-import { TON, closePair, openPair, proposedThenAged } from '../helpers/nodes.js';
+import { TEN_YEARS, TON, closePair, fund, openPair, proposedThenAged } from '../helpers/nodes.js';
 
 test("the balances panel says the storage fee due of the wallets, from the node's read", async () => {
   const p = await openPair();
@@ -17,6 +17,21 @@ test("the balances panel says the storage fee due of the wallets, from the node'
     const { yourWallet, partnerWallet } = snap.selected!;
     assert.match(yourWallet?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(yourWallet));
     assert.match(partnerWallet?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(partnerWallet));
+  } finally {
+    await closePair(p);
+  }
+});
+
+test("the balances panel's contract row says the storage fee the contract owes, as the CLI's balanceContract does", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    p.chain.advanceTime(TEN_YEARS);
+    const me = { id: 'me', label: 'you', api: p.bob, served: null };
+    const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
+    const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
+    const { contractBalance } = snap.selected!;
+    assert.match(contractBalance?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(contractBalance));
   } finally {
     await closePair(p);
   }
