@@ -12,7 +12,8 @@ import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning 
 import { channelWallets } from './keys.js';
 import { channelKeys, checkDialAddress, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
-import { ExtensionError, errorCode, errorMessage, formatTon } from './util.js';
+import { keyWalletWords } from './words.js';
+import { ExtensionError, errorCode, errorMessage } from './util.js';
 
 const isLoopback = (a: string) => /^\/ip4\/127\.|^\/ip6\/::1\//.test(a);
 
@@ -155,13 +156,11 @@ async function guardKeyChange(c: CommandContext, network: NetworkKind, key: KeyF
   if (!ok) throw cancelled();
 }
 
-/** The wallet a key replacement leaves behind, and what it holds when the node runs on that network. */
+/** The wallet a key replacement leaves behind, and what it holds (with the storage fee due) when the node runs on that network. */
 async function walletWords(c: CommandContext, network: NetworkKind): Promise<string> {
   const main = c.host.runningNetwork === network ? c.host.mainNode : null;
   const account = main?.api.getAccount() ?? c.host.keys.lastAccount(network);
-  if (!account) return '';
-  const balance = main ? await main.api.balanceTon().catch(() => null) : null;
-  return balance === null ? `Its wallet is ${account}. ` : `Its wallet ${account} holds ${formatTon(balance)} TON. `;
+  return keyWalletWords(account, main ? await main.api.balanceTonDue().catch(() => null) : null);
 }
 
 async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {

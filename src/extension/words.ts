@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { depositFeesText, depositRoom, dueCounted, dueWords } from '../node/uiRules.js';
+import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords } from '../node/uiRules.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -194,6 +194,12 @@ export function walletNote(wallet: BalanceView | null): string {
   if (wallet === null) return '';
   const due = dueCounted(wallet.storageDue);
   return due > 0n ? `; your wallet has ${formatTon(wallet.balance)} TON${dueWords(due)}` : ` (your wallet has ${formatTon(wallet.balance)} TON)`;
+}
+
+/** What "Replace the key?" says of the wallet left behind (null: no key yet; a wallet not read: its address only). */
+export function keyWalletWords(account: string | null | undefined, wallet: BalanceView | null): string {
+  if (!account) return '';
+  return wallet === null ? `Its wallet is ${account}. ` : `Its wallet ${account} holds ${balanceText(wallet)}. `;
 }
 
 /** Whether the views offer an action: what the node allows now, and Send when the node asks for the turn itself. */

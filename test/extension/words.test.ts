@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, keyWalletWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -232,6 +232,17 @@ describe('the deposit prompts (Deposit, Open)', () => {
     // unknown (devnet, testnet): today's words
     assert.equal(walletNote({ balance: TON('1'), storageDue: null }), ' (your wallet has 1 TON)');
     assert.equal(walletNote(null), '');
+  });
+});
+
+describe('the wallet a key replacement leaves behind', () => {
+  test('its balance with the storage fee due when worth saying, as the deposit prompts and the balances say it', () => {
+    const a = 'EQ_wallet';
+    assert.equal(keyWalletWords(a, { balance: TON('1'), storageDue: TON('0.002') }), 'Its wallet EQ_wallet holds 1 TON (0.002 TON storage fee due). ');
+    assert.equal(keyWalletWords(a, { balance: TON('1'), storageDue: 5n }), 'Its wallet EQ_wallet holds 1 TON. ');
+    assert.equal(keyWalletWords(a, { balance: TON('1'), storageDue: null }), 'Its wallet EQ_wallet holds 1 TON. ');
+    assert.equal(keyWalletWords(a, null), 'Its wallet is EQ_wallet. ');
+    assert.equal(keyWalletWords(null, null), '');
   });
 });
 
