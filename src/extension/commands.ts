@@ -5,6 +5,7 @@
 // Argument convention (palette: none; tree: the element; tests/links: explicit):
 //   synchannel.<cmd>(target?, ...inputs)   target = a tree element or { party?: 'me'|'alice'|'bob', channel?: string }
 import * as vscode from 'vscode';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Action, ChannelView } from '../node/types.js';
 import { levelOf, type ErrorCode } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
@@ -83,6 +84,11 @@ export interface CommandContext extends CommandDeps {
   readonly amounts: TypedAmounts;
 }
 
+/** The channel a command acts on, noted as it runs (found or picked): Run Again reruns it there. */
+interface Acted {
+  resolved?: { party: HostedNode['id']; channel: string };
+}
+
 export class Commands implements CommandContext {
   private failures: CommandFailure[] = [];
   /** the failures shown lately, the node's own included: one cause, one toast */
@@ -94,6 +100,8 @@ export class Commands implements CommandContext {
   readonly treeView: vscode.TreeView<TreeElement>;
   readonly balances: BalancesPanel;
   readonly amounts = new TypedAmounts();
+  /** what the running command acts on (each run its own: commands run side by side) */
+  private readonly acting = new AsyncLocalStorage<Acted>();
   private readonly noted: Pick<UnderWay, 'run'>;
 
   constructor(d: CommandDeps) {
@@ -117,23 +125,32 @@ export class Commands implements CommandContext {
   private async run(name: string, handler: Handler, args: unknown[]): Promise<unknown> {
     // A key binding (not the palette) makes Send and Sign act on the row selected in the SynChannel view.
     args = keyTarget(name, args, this.treeView.selection[0]);
+    const acted: Acted = {};
     try {
-      const result = await this.noted.run(name, () => handler(...args));
+      const result = await this.acting.run(acted, () => this.noted.run(name, () => handler(...args)));
       if (MOVES_WALLET.includes(name)) this.balances.invalidateWallets();
       this.host.fireChanged();
       return result;
     } catch (e) {
-      await this.report(name, e, args);
+      await this.report(name, e, args, acted.resolved);
       return undefined;
     }
+  }
+
+  /** Notes the channel the running command acts on (found or picked): Run Again acts on it without asking again. */
+  private acts(node: HostedNode, ch: ChannelView): ChannelView {
+    const run = this.acting.getStore();
+    if (run && !run.resolved) run.resolved = { party: node.id, channel: ch.id };
+    return ch;
   }
 
   /**
    * Shows a failure with its next step (and, while a failed start leaves channels with money unwatched, says so);
    * also for what the extension does by itself (the start-up, a restart after a setting changed). `args`: what the
-   * command ran with (its target first), for a step on the same channel and for Run Again.
+   * command ran with (its target first), for a step on the same channel and for Run Again; `resolved`: the channel
+   * it acted on.
    */
-  async report(name: string, e: unknown, args: readonly unknown[] = []): Promise<void> {
+  async report(name: string, e: unknown, args: readonly unknown[] = [], resolved?: Acted['resolved']): Promise<void> {
     const targetArg = args[0];
     const code = errorCode(e);
     const message = errorMessage(e);
@@ -141,7 +158,7 @@ export class Commands implements CommandContext {
     this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
     const target = isTarget(targetArg) ? targetArg : undefined;
     const can = this.actionsOf(target);
-    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, failed: { command: name, args }, offerLog: name === 'startNode' }, showLog, e);
+    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, failed: { command: name, args, ...(resolved ? { resolved } : {}) }, offerLog: name === 'startNode' }, showLog, e);
     if (shown?.repeat) this.host.log(`${name}: not shown again (the same cause was shown just before)`);
     this.failures.push({ command: name, code, message, shown });
     if (this.failures.length > 50) this.failures.shift();
@@ -212,13 +229,14 @@ export class Commands implements CommandContext {
   async channelForAction(node: HostedNode, t: unknown, action: Action, waitable: readonly string[] = []): Promise<ChannelView> {
     if (!(isTarget(t) && targetChannel(t))) {
       const choice = channelsFor(node.api.channels(), action, waitable);
-      if (choice.kind === 'one') return choice.ch;
+      if (choice.kind === 'one') return this.acts(node, choice.ch);
       if (choice.kind === 'many') {
         const hosted = this.host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }));
-        return this.prompts.pick(
+        const picked = await this.prompts.pick(
           choice.list.map((ch) => ({ label: partnerName(ch, hosted), description: channelDescription(ch), detail: ch.contract, value: ch })),
           { title: `SynChannel: ${action} in which channel? (${choice.list.length} allow it)` },
         );
+        return this.acts(node, picked);
       }
     }
     const ch = this.channelFor(node, t);
@@ -231,7 +249,7 @@ export class Commands implements CommandContext {
   channelFor(node: HostedNode, t: unknown): ChannelView {
     const id = isTarget(t) ? targetChannel(t) : undefined;
     const ch = this.host.channel(node, id);
-    if (ch) return ch;
+    if (ch) return this.acts(node, ch);
     if (id) throw new ExtensionError('UNKNOWN_CHANNEL', `no channel ${id} on ${node.label === 'you' ? 'your' : `${node.label}'s`} node: pick one in the SynChannel view`);
     if (node.api.partners().length === 0) throw new ExtensionError('NO_PARTNER', 'no channel yet, and no partner: Serve on one side, Connect on the other');
     throw new ExtensionError('NO_CHANNEL', 'no channel yet: open one with your partner');

@@ -5,9 +5,11 @@
 import { givesNextStep, levelOf, nextStep, type ErrorCode } from '../core/errors.js';
 import { TESTNET_FAUCET_BOT } from '../core/networks.js';
 import type { Action, NetworkKind } from '../node/types.js';
+import type { PartyId } from './hosted.js';
 import { inVsCode } from './cliWords.js';
 import { failureLevel } from './guards.js';
 import { ENDPOINT_CODES, WATCH_FAILING, type RecentFailures } from './sameCause.js';
+import { rerunArgs } from './targets.js';
 import { saysAlready } from './words.js';
 
 export interface NextAction {
@@ -76,9 +78,10 @@ export interface FailureContext {
   also?: string;
   /**
    * the failed command (its name in the palette, synchannel.<name>) and the arguments it ran with, its target first:
-   * a failure that says to run it again (CHANNEL_RELOADED, nothing done) offers Run Again with them
+   * a failure that says to run it again (CHANNEL_RELOADED, nothing done) offers Run Again with them, on the channel
+   * it acted on (`resolved`: found or picked as it ran) when they named none
    */
-  failed?: { command: string; args: readonly unknown[] };
+  failed?: { command: string; args: readonly unknown[]; resolved?: { party: PartyId; channel: string } };
   /** offer Show Log whatever the level (a failed start: the log has what the node did before it failed) */
   offerLog?: boolean;
   /** the failures shown lately: one whose cause was just shown is logged only */
@@ -139,7 +142,7 @@ export function describeFailure(code: ErrorCode, message: string, c: FailureCont
   let actions = (NEXT[code] ?? []).filter((a) => !a.action || !c.can || c.can(a.action));
   // the same command again, as it ran: only when nothing of it was done (a sent one says what was)
   const sent = (err as { sent?: unknown } | null | undefined)?.sent === true;
-  if (RUN_AGAIN.includes(code) && c.failed && !sent) actions = [{ title: 'Run Again', command: `synchannel.${c.failed.command}`, args: [...c.failed.args] }, ...actions];
+  if (RUN_AGAIN.includes(code) && c.failed && !sent) actions = [{ title: 'Run Again', command: `synchannel.${c.failed.command}`, args: rerunArgs(c.failed.args, c.failed.resolved) }, ...actions];
   // a message that says what to do gets no code hint beside it (it could contradict it), as in the CLI
   let hint = givesNextStep(message) ? undefined : nextStep(code);
   let ownText: string | undefined;

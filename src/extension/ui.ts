@@ -2,42 +2,12 @@
 // are typed, cancellable progress on chain waits.
 import * as vscode from 'vscode';
 import type { Action, ChannelView, ProgressOptions } from '../node/types.js';
-import type { PartyId } from './hosted.js';
 import type { Prompts, StepOptions } from './prompts.js';
-import type { TreeElement } from './tree.js';
 import { ExtensionError, formatTon, parseTon, validateAmount } from './util.js';
 
 export { cancelled } from './prompts.js';
 
-export interface TargetArg {
-  party?: PartyId;
-  channel?: string;
-  step?: string;
-  /** copyAddress: which address of the target */
-  what?: 'account' | 'contract' | 'partner';
-}
-
-export function isTarget(a: unknown): a is TreeElement | TargetArg {
-  if (!a || typeof a !== 'object' || Array.isArray(a)) return false;
-  const o = a as Record<string, unknown>;
-  return 'kind' in o || 'party' in o || 'channel' in o;
-}
-
-export function targetParty(t: TreeElement | TargetArg): PartyId {
-  return 'kind' in t ? t.party : (t.party ?? 'me');
-}
-
-export function targetChannel(t: TreeElement | TargetArg | undefined): string | undefined {
-  if (!t) return undefined;
-  if ('kind' in t) return t.kind === 'node' ? undefined : t.channelId;
-  return t.channel;
-}
-
-export function targetStep(t: TreeElement | TargetArg | undefined): bigint | undefined {
-  if (!t) return undefined;
-  if ('kind' in t) return t.kind === 'step' ? BigInt(t.step) : undefined;
-  return t.step !== undefined ? BigInt(t.step) : undefined;
-}
+export { isTarget, targetChannel, targetParty, targetStep, type TargetArg } from './targets.js';
 
 export function amountArg(v: unknown, what: string): bigint | undefined {
   if (v === undefined || v === null || v === '') return undefined;

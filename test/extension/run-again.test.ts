@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commandOf, describeFailure, type FailureContext } from '../../src/extension/nextSteps.js';
+import { rerunArgs } from '../../src/extension/targets.js';
 
 const sandbox: FailureContext = { network: 'sandbox', apiKeySet: false, endpoint: '' };
 const target = { party: 'me', channel: 'kQx' };
@@ -19,9 +20,17 @@ test('CHANNEL_RELOADED offers Run Again: the same command with the same target a
   assert.deepEqual(commandOf(d, 'Run Again', target), { command: 'synchannel.send', args: [target, '0.5'] });
 });
 
-test('a command run from the palette (no target) runs again as the palette ran it: it asks for its channel again', () => {
-  const d = describeFailure('CHANNEL_RELOADED', RELOADED, { ...sandbox, failed: { command: 'withdraw', args: [] } }, reloaded(RELOADED))!;
-  assert.deepEqual(commandOf(d, 'Run Again'), { command: 'synchannel.withdraw', args: [] });
+test('a command run from the palette (no target) runs again on the channel it acted on, with its inputs: nothing is asked again', () => {
+  const resolved = { party: 'me' as const, channel: 'kQx' };
+  const d = describeFailure('CHANNEL_RELOADED', RELOADED, { ...sandbox, failed: { command: 'withdraw', args: [], resolved } }, reloaded(RELOADED))!;
+  assert.deepEqual(commandOf(d, 'Run Again'), { command: 'synchannel.withdraw', args: [resolved] });
+  // the palette's inputs (`send 0.5`: no target) follow the channel; a node row's target gives way to it
+  assert.deepEqual(rerunArgs(['0.5'], resolved), [resolved, '0.5']);
+  assert.deepEqual(rerunArgs([undefined, '1', '2'], resolved), [resolved, '1', '2']);
+  assert.deepEqual(rerunArgs([{ party: 'alice' }, '0.5'], { party: 'alice', channel: 'kQy' }), [{ party: 'alice', channel: 'kQy' }, '0.5']);
+  // a target that names its channel stays as it was; nothing resolved (it failed before a channel was found): as it ran
+  assert.deepEqual(rerunArgs([target, '0.5'], { party: 'me', channel: 'other' }), [target, '0.5']);
+  assert.deepEqual(rerunArgs([], undefined), []);
 });
 
 test('a reload after something was sent (a payment awaiting the signature) offers no Run Again: it could pay twice', () => {
