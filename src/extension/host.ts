@@ -15,7 +15,8 @@ import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
 import type { HostedEvent, HostedNode, NodeStatus, PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
-import { startIfLive, type StartUpResult } from './startUp.js';
+import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpResult } from './startUp.js';
+import { awaitsDeployment } from '../node/uiRules.js';
 import { Elsewhere, moneyIn, notWatchedWords, type Unwatched } from './unwatched.js';
 import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
 import { NETWORKS, isNetwork } from '../core/networks.js';
@@ -200,9 +201,9 @@ export class NodeHost implements vscode.Disposable {
   }
 
   /**
-   * At start-up: when this network's data folder holds channels that are open or closing, start the node so its
-   * watcher guards them. Reads the folder without starting anything else; the node bundle loads only if the
-   * folder exists. Returns what it did.
+   * At start-up: when this network's data folder holds channels with money in a contract, start the node so its
+   * watcher guards them; B's acceptances waiting for a deployment are said instead (startUp.ts). Reads the folder
+   * without starting anything else; the node bundle loads only if the folder exists. Returns what it did.
    */
   startIfLive(): Promise<StartUpResult> {
     const network = this.network;
@@ -217,6 +218,17 @@ export class NodeHost implements vscode.Disposable {
         this.setStatus('locked');
       },
       start: () => this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` }),
+      waiting: async () => {
+        const said = waitingWords(((await factory.channelKeys(dir).catch(() => null)) ?? []).filter((k) => awaitsDeployment(k.phase, k.me)), network);
+        if (!said) return false;
+        this.log(`start-up: ${said.text}`);
+        void this.tell('info', `SynChannel: ${said.text}`, ...said.buttons).then(async (pick) => {
+          // through the commands: a failed start or decline is shown as theirs
+          if (pick === START_NODE || pick === DECLINE) await vscode.commands.executeCommand('synchannel.startNode');
+          if (pick === DECLINE && this.main) await vscode.commands.executeCommand('synchannel.decline', { party: 'me', channel: said.decline });
+        });
+        return true;
+      },
     });
   }
 

@@ -16,7 +16,7 @@ import { tunablesOf, type NodeTunables } from './context.js';
 import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { DataDir } from './store/index.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
-import { needsNode } from './uiRules.js';
+import { startsNode } from './uiRules.js';
 
 export { ChannelNode, NodeError } from './ChannelNode.js';
 export type * from './types.js';
@@ -103,10 +103,16 @@ export interface KeyFacts {
   account: string;
 }
 
-/** A channel of a data folder read without a node: its phase, and this party's key (null: its record does not say). */
+/**
+ * A channel of a data folder read without a node: its phase, this party's key, its side, the partner's wallet and
+ * its contract (its id in the views), each null when its record does not say.
+ */
 export interface ChannelKey {
+  contract: string | null;
   phase: string;
   key: KeyFacts | null;
+  me: 'A' | 'B' | null;
+  partner: string | null;
 }
 
 /** A record's party, its key and wallet, as far as the record says (any may be missing in an old or broken one). */
@@ -118,6 +124,7 @@ interface OwnKeyRecord {
   addressB?: string;
   publicKeyA?: Uint8Array;
   publicKeyB?: Uint8Array;
+  contract?: string;
 }
 
 /**
@@ -139,7 +146,8 @@ export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null>
       const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
       const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
       const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
-      out.push({ phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own });
+      const partner = rec?.me === 'A' ? rec.addressB : rec?.addressA;
+      out.push({ contract: rec?.contract ? addressText(rec.contract, 'contract') : null, phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own, me: rec?.me ?? null, partner: rec?.me && partner ? addressText(partner, 'wallet') : null });
     }
     return out;
   } finally {
@@ -153,13 +161,13 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
 }
 
 /**
- * Whether a data folder holds channels the node has work for (money in a contract, a deployment or an acceptance
- * under way: needsNode), without starting a node: the extension starts its node at start-up when it does. null
- * when it cannot tell (another process holds the folder).
+ * Whether a data folder holds channels the node must start for (money in a contract, a deployment under way:
+ * startsNode; not B's acceptance waiting for the deployment), without starting a node: the extension starts its
+ * node at start-up when it does. null when it cannot tell (another process holds the folder).
  */
 export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
-  const phases = await channelPhases(dataDir);
-  return phases === null ? null : phases.some(needsNode);
+  const keys = await channelKeys(dataDir);
+  return keys === null ? null : keys.some((k) => startsNode(k.phase, k.me));
 }
 
 /** Builds and starts a node: key, chain, wallet, p2p identity (persisted in dataDir), store recovery, watchers. */

@@ -2,7 +2,7 @@
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
 import { topUpHow } from '../core/networks.js';
-import type { BalanceView, ChannelNodeApi, ChannelView, PayoutView } from './types.js';
+import type { BalanceView, ChannelNodeApi, ChannelView, Party, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
@@ -20,6 +20,20 @@ export function inContract(phase: string): boolean {
  */
 export function needsNode(phase: string): boolean {
   return inContract(phase) || phase === 'accepted' || phase === 'deploying';
+}
+
+/**
+ * A channel the node starts for as a window opens (the extension's start-up): needsNode, but for B's acceptance
+ * waiting for A's deployment. Nothing of B is on chain then (B deposits once the contract shows), and a partner
+ * who vanished would start the node at every window: it starts when the user uses it (awaitsDeployment says so).
+ */
+export function startsNode(phase: string, me: Party | null): boolean {
+  return needsNode(phase) && !awaitsDeployment(phase, me);
+}
+
+/** B's acceptance waiting for A's deployment: nothing of B's is on chain, B's deposit goes in once it shows. */
+export function awaitsDeployment(phase: string, me: Party | null): boolean {
+  return phase === 'accepted' && me === 'B';
 }
 
 /** A channel this node watches: money in its contract, and a contract this version reads (v1 is only listed). */

@@ -69,7 +69,7 @@ describe('replacing a key (Create Key, Import Mnemonic, Import Key Folder)', () 
 
   test("the channels' key is their key with their wallet: the same key with another wallet is not (its node could not pay or close them)", () => {
     const v4 = { publicKey: 'ab', account: '0QWalletV4' };
-    const list = [{ phase: 'open', key: { publicKey: 'ab', account: '0QWalletV3' } }, { phase: 'closed', key: { publicKey: 'cd', account: '0QOld' } }];
+    const list = [{ phase: 'open', key: { publicKey: 'ab', account: '0QWalletV3' } }, { phase: 'closed', key: { publicKey: 'cd', account: '0QOld' } }].map((k, i) => ({ ...k, contract: `c${i}`, me: 'A' as const, partner: null }));
     assert.equal(isChannelsKey(v4, null, list, undefined), false, 'same key, another wallet');
     assert.equal(isChannelsKey({ publicKey: 'ab', account: '0QWalletV3' }, null, list, undefined), true);
     assert.equal(isChannelsKey({ publicKey: 'ef', account: '0QWalletV3' }, null, list, undefined), false, 'another key');

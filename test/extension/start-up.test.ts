@@ -1,11 +1,12 @@
 // The start-up's start of the user's node (startUp.ts, what NodeHost.startIfLive runs): a window that closes
-// (deactivate) while the start-up reads the data folder and the keys never gets a node started after its stop.
+// (deactivate) while the start-up reads the data folder and the keys never gets a node started after its stop; B's
+// acceptance waiting for a deployment (hasLiveChannels false for it) starts nothing and is said, with what to do.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startIfLive, type StartUpSteps } from '../../src/extension/startUp.js';
+import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpSteps } from '../../src/extension/startUp.js';
 
 /** Steps whose reads wait until released, so a test can close the window in the middle of one. */
-function steps(o: { live?: boolean | null } = {}) {
+function steps(o: { live?: boolean | null; waiting?: boolean } = {}) {
   let closed = false;
   const started: string[] = [];
   const gates: { ready?: () => void; live?: () => void } = {};
@@ -16,6 +17,7 @@ function steps(o: { live?: boolean | null } = {}) {
     live: () => new Promise<boolean | null>((r) => (gates.live = () => r(o.live === undefined ? true : o.live))),
     locked: () => started.push('locked'),
     start: async () => void started.push('start'),
+    waiting: async () => (started.push('waiting'), o.waiting ?? false),
   };
   const tick = () => new Promise((r) => setImmediate(r));
   return { s, started, gates, tick, close: () => (closed = true) };
@@ -64,5 +66,31 @@ describe('the start-up start of a node whose folder holds live channels', () => 
     t.close();
     assert.equal(await startIfLive(t.s), 'nothing');
     assert.equal(t.gates.ready, undefined, 'not even read');
+  });
+});
+
+describe("B's acceptance waiting for its partner's deployment", () => {
+  test('starts no node at start-up: it is said instead', async () => {
+    const t = steps({ live: false, waiting: true });
+    const r = startIfLive(t.s);
+    await t.tick();
+    t.gates.ready!();
+    await t.tick();
+    t.gates.live!();
+    assert.equal(await r, 'waiting');
+    assert.deepEqual(t.started, ['waiting']);
+  });
+
+  test('its words: nothing on chain, the node not started, Start the Node or Decline It', () => {
+    const partner = '0QCJ-bFcqR0daizfyZsoT8JXpHa0o8WAHD4foFo4qK8Dd6PH';
+    const one = waitingWords([{ contract: 'kQC1', partner }], 'testnet')!;
+    assert.match(one.text, /^you accepted a channel from 0QCJ-b…d6PH on testnet, and its contract is not deployed yet: nothing of yours is on chain\. The node was not started for it: Start the Node to deposit once your partner deploys, or Decline It to drop the acceptance/);
+    assert.deepEqual(one.buttons, [START_NODE, DECLINE]);
+    assert.equal(one.decline, 'kQC1');
+    const two = waitingWords([{ contract: 'kQC1', partner }, { contract: 'kQC2', partner: null }], 'sandbox')!;
+    assert.match(two.text, /^you accepted 2 channels on sandbox, and their contracts are not deployed yet/);
+    assert.match(two.text, /decline the ones you no longer want in the SynChannel view/);
+    assert.deepEqual(two.buttons, [START_NODE], 'Decline names one channel');
+    assert.equal(waitingWords([], 'sandbox'), null);
   });
 });
