@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
-import { depositMax, offlineWords, partnerName, period, signsNow, walletNote } from './words.js';
+import { depositMax, offlineWords, partnerName, period, phaseWord, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -189,7 +189,7 @@ async function contractAccount(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
   const ch = c.channelFor(node, t);
   const a = node.api.getSmartContractAccount(ch.id);
-  if (!a) throw new ExtensionError('NO_CONTRACT', 'the contract is not deployed yet');
+  if (!a) throw new ExtensionError('NO_CONTRACT', `the contract of this channel is not deployed yet (it is ${phaseWord(ch.phase)}): wait until the proposer's node deploys it once the proposal is accepted, then copy it again`);
   copyOffer(c, `smart contract: ${a}`, a);
   return a;
 }

@@ -144,7 +144,7 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       // our own proposal declined (one per proposal we made); a partner's withdrawn one only leaves the tree (any
       // wallet can propose and withdraw at will: a toast each would be a peer's to flood)
       if (e.channel.me !== 'A') return null;
-      return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${e.reason ? `: ${inVsCode(e.reason)}` : '.'}` };
+      return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${e.reason ? `: ${inVsCode(e.reason)}` : ': nothing of yours went in. Open a channel again if you still want one'}` };
     case 'partnerDeclined': {
       // a contract holds (or may get) a deposit of ours, with the node's next step (none while it follows the contract)
       const button = e.next === 'refund' ? ['Refund Your Deposit', 'synchannel.refund'] : e.next === 'decline' ? ['Decline the Channel', 'synchannel.decline'] : null;

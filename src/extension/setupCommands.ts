@@ -285,7 +285,7 @@ async function startDevnet(c: CommandContext, p: unknown) {
     try {
       port = Number(new URL(url).port || 80);
     } catch {
-      throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL: ${url}`);
+      throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL (${url}): set it to the devnet's address, such as http://127.0.0.1:8081, or give Start Devnet a port`);
     }
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
