@@ -133,9 +133,14 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       if (e.channel.depositing) return { level: 'info', text: `${c.name(e.channel)} deployed the channel contract: your deposit goes on, paying your ${formatTon(missing)} TON.` };
       return { level: 'info', text: `${c.name(e.channel)} deployed the channel contract: your ${formatTon(missing)} TON can go in now.`, buttons: { Deposit: () => c.run('synchannel.deposit', e.channel) } };
     }
-    case 'refundSeen':
+    case 'refundSeen': {
       if (e.party === e.channel.me) return null;
-      return { level: 'warning', text: `${c.name(e.channel)} took back ${formatTon(e.amount)} TON of their deposit: the contract now holds ${formatTon(e.channel.depositA)} TON of A and ${formatTon(e.channel.depositB)} TON of B.` };
+      // what to do next, as the node allows it now: take yours back, or give the channel up
+      const next = e.channel.actions.refund.ok ? ['Refund Your Deposit', 'synchannel.refund'] : e.channel.actions.decline.ok ? ['Decline the Channel', 'synchannel.decline'] : null;
+      const held = `${c.name(e.channel)} took back ${formatTon(e.amount)} TON of their deposit: the contract now holds ${formatTon(e.channel.depositA)} TON of A and ${formatTon(e.channel.depositB)} TON of B.`;
+      if (!next) return { level: 'warning', text: held };
+      return { level: 'warning', text: `${held} Wait for them to deposit again, or ${next[0]}.`, buttons: { [next[0]!]: () => c.run(next[1]!, e.channel) } };
+    }
     case 'turnRequested':
       return c.auto ? null : { level: 'info', text: `${c.name(e.channel)} asks for the turn`, buttons: { 'Pass the Turn': () => c.run('synchannel.createEmpty', e.channel) } };
     case 'closeRequested':
