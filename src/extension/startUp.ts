@@ -64,7 +64,7 @@ export function waitingWords(list: readonly Waiting[], network: string): { text:
   const one = list.length === 1 ? list[0]! : null;
   const whose = one ? `a channel from ${one.partner ? shortAddress(one.partner) : 'your partner'}` : `${list.length} channels`;
   const text =
-    `you accepted ${whose} on ${network}, and ${one ? 'its contract is' : 'their contracts are'} not deployed yet: nothing of yours is on chain. ` +
+    `you accepted ${whose} on ${network}, and ${one ? 'its contract was' : 'their contracts were'} not deployed when your node last looked: nothing of yours is on chain. ` +
     `The node was not started for ${one ? 'it' : 'them'}: Start the Node to deposit once ${one ? 'your partner deploys' : 'your partners deploy'}, ` +
     `or ${one ? 'Decline It to drop the acceptance' : 'decline the ones you no longer want in the SynChannel view'} (a partner who never deploys leaves it waiting).`;
   const decline = one?.contract ?? null;

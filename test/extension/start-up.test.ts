@@ -84,11 +84,11 @@ describe("B's acceptance waiting for its partner's deployment", () => {
   test('its words: nothing on chain, the node not started, Start the Node or Decline It', () => {
     const partner = '0QCJ-bFcqR0daizfyZsoT8JXpHa0o8WAHD4foFo4qK8Dd6PH';
     const one = waitingWords([{ contract: 'kQC1', partner }], 'testnet')!;
-    assert.match(one.text, /^you accepted a channel from 0QCJ-b…d6PH on testnet, and its contract is not deployed yet: nothing of yours is on chain\. The node was not started for it: Start the Node to deposit once your partner deploys, or Decline It to drop the acceptance/);
+    assert.match(one.text, /^you accepted a channel from 0QCJ-b…d6PH on testnet, and its contract was not deployed when your node last looked: nothing of yours is on chain\. The node was not started for it: Start the Node to deposit once your partner deploys, or Decline It to drop the acceptance/);
     assert.deepEqual(one.buttons, [START_NODE, DECLINE]);
     assert.equal(one.decline, 'kQC1');
     const two = waitingWords([{ contract: 'kQC1', partner }, { contract: 'kQC2', partner: null }], 'sandbox')!;
-    assert.match(two.text, /^you accepted 2 channels on sandbox, and their contracts are not deployed yet/);
+    assert.match(two.text, /^you accepted 2 channels on sandbox, and their contracts were not deployed when your node last looked/);
     assert.match(two.text, /decline the ones you no longer want in the SynChannel view/);
     assert.deepEqual(two.buttons, [START_NODE], 'Decline names one channel');
     assert.equal(waitingWords([], 'sandbox'), null);
