@@ -265,8 +265,10 @@ export class Arbiter {
     this.armInitialTimer(ctl);
   }
 
-  private async onEvent(ctl: ChannelController, e: ChannelEvent): Promise<void> {
+  private async onEvent(ctl: ChannelController, event: ChannelEvent): Promise<void> {
     const { ctx } = this;
+    // The watch's first read (a start) shows a close the record knows, challenged meanwhile, as a close: it is the challenge.
+    const e = event.type === 'closeStarted' ? closeRead(ctl.rec.close, event.state, event.submitter, event.deadline) : event;
     switch (e.type) {
       case 'deposit':
       case 'refund':
@@ -284,6 +286,7 @@ export class Arbiter {
         const step = e.type === 'exitStarted' ? null : e.step;
         if (closeBehind(ctl.rec.close, step)) return; // an older read (the watch's first after a restart, on a lagging endpoint)
         const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
+        if (e.type === 'challenged') this.tellClose(ctl); // the close challenged, in a run that has not told it yet (a restart)
         const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
         ctl.rec.close = { step, submitter, deadline: e.deadline };
         // The chain clock is only for the time left shown: the defense never waits for it.

@@ -1,0 +1,90 @@
+// A close this node had seen, challenged while the node was down: after the restart the watch's first read shows
+// the close with the challenge's step. It was told as a new close of that step (the closer's stale step and the
+// challenge never said): the record's close, with the same deadline and a lower step, makes it a challenge.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import type { Chain } from '../../src/chain/types.js';
+import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
+import { payOne } from '../helpers/reads.js';
+
+/** The real chain, except that `method` waits for `gate` first (held), or lands and then never answers (dies). */
+function holding(real: Chain, method: 'challenge', how: { gate: Promise<void> } | 'dies'): Chain {
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== method || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+      return async (...args: unknown[]) => {
+        if (how !== 'dies') await how.gate;
+        const r = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        return how === 'dies' ? new Promise(() => undefined) : r;
+      };
+    },
+  });
+}
+
+/** The close and challenge events `who` tells after a restart on its folder, once both are told (or a while passed). */
+async function toldAfterRestart(p: Pair, who: 'alice' | 'bob'): Promise<string[]> {
+  p[who] = await createNode({ ...p.common, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+  const told: string[] = [];
+  p[who].on((e: NodeEvent) => {
+    if (e.type === 'closeStarted') told.push(`closeStarted ${e.step} byPartner=${e.byPartner}`);
+    if (e.type === 'challenged') told.push(`challenged ${e.step} byMe=${e.byMe}`);
+  });
+  await until(`${who} to read the close`, () => told.length >= 2 || (p[who].currentChannel()?.phase === 'closing' && told.length > 0), 15_000);
+  await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
+  return told;
+}
+
+const stepOnChain = async (p: Pair) => {
+  const st = await p.chain.getChannelStatus(Address.parse(p.alice.currentChannel()!.contract));
+  return st.status === 'closing' ? st.data.storedState?.step : undefined;
+};
+
+test("the closer's stale close, seen and then challenged while its node was down, is told as challenged after the restart", async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const p = await openPair();
+  try {
+    await p.bob.stop();
+    p.bob = await createNode({ ...p.common, chain: holding(p.chain, 'challenge', { gate }), dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await connect(p.alice, p.bob);
+    await fund(p);
+    await payOne(p);
+    const head = latest(p.alice).step;
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    assert.equal(p.alice.currentChannel()?.close?.step, 0n, 'Alice saw her close land');
+    await p.alice.stop();
+    // Bob challenges only now, with Alice down.
+    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+    open();
+    await challenged;
+    assert.equal(await stepOnChain(p), head);
+    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false', `challenged ${head} byMe=false`]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test("the defender's challenge that landed as its node died is told as a challenge of the partner's close after the restart", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    const head = latest(p.bob).step;
+    await p.bob.stop();
+    p.bob = await createNode({ ...p.common, chain: holding(p.chain, 'challenge', 'dies'), dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await connect(p.alice, p.bob);
+    await until('Bob to read his channel', () => p.bob.currentChannel()?.phase === 'open');
+    const closing = waitForEvent(p.bob, 'closeStarted');
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await closing;
+    await until('the challenge to land', async () => (await stepOnChain(p)) === head);
+    await p.bob.stop();
+    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=false`]);
+  } finally {
+    await closePair(p);
+  }
+});
