@@ -254,6 +254,18 @@ test('our own exit that the partner challenged (with step 0 signed by both) befo
   }
 });
 
+/**
+ * Bob's record lost on disk, then his backup imported (it restores the record). A save of the close under way (its
+ * transition) may write the record again after the removal, and the import then keeps it: removed again, a few times.
+ */
+async function importLost(p: Pair, ch: string, backup: string): Promise<Awaited<ReturnType<Pair['bob']['importBackup']>>> {
+  for (let i = 0; ; i++) {
+    await rm(join(p.dir, 'bob', 'channels', ch, 'record.json'));
+    const imp = await p.bob.importBackup(backup);
+    if (imp.imported.length || i === 4 || !imp.kept.includes(ch)) return imp;
+  }
+}
+
 withPair('a defense whose reading of the states between is cut short by an import is taken up by the reloaded channel: one challenge, by the new controller, no "could not be read", and a challenge asked for then says CHANNEL_RELOADED', async (p) => {
   await upAndDown(p);
   const backup = join(p.dir, 'bob.backup');
@@ -289,8 +301,7 @@ withPair('a defense whose reading of the states between is cut short by an impor
   const watched = (p.bob as unknown as { node: { arbiter: { watched: Map<unknown, { attempt: unknown }> } } }).node.arbiter.watched;
   const asked = p.bob.challenge({ channel: ch }).catch((e: Error) => e);
   await until('the challenge asked for', () => [...watched.values()].some((x) => x.attempt !== null));
-  await rm(join(p.dir, 'bob', 'channels', ch, 'record.json')); // lost on disk (saved with the close): the backup restores it
-  const imp = await p.bob.importBackup(backup);
+  const imp = await importLost(p, ch, backup);
   assert.deepEqual(imp.imported, [ch], JSON.stringify(imp, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
   assert.equal((await raised).step, 9n, 'the reloaded channel raises the floor to his latest state');
   assert.ok(ctx.channels.get(ch)!.storage !== storage, 'loaded again');
@@ -325,8 +336,7 @@ withPair('a challenge asked for on a channel that an import loads again meanwhil
   };
   const asked = p.bob.challenge({ channel: ch }).catch((e: Error) => e);
   await reading;
-  await rm(join(p.dir, 'bob', 'channels', ch, 'record.json')); // lost on disk: the backup restores it
-  assert.deepEqual((await p.bob.importBackup(backup)).imported, [ch]);
+  assert.deepEqual((await importLost(p, ch, backup)).imported, [ch]);
   release();
   chain.now = now;
   const e = (await asked) as Error & { code?: string };
