@@ -36,6 +36,12 @@ const deployFailedCode = (code: string | undefined) => KEPT_CODES.find((k) => k 
 const deployWent = (ctl: ChannelController) =>
   `your deployment of the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON went to the chain: the channel shows it once the node reads it there`;
 
+/** A deployment that failed and may still land, for an error after it (stoppedAfter). */
+const deployMayLand = 'your deployment of the channel contract was sent and may still land: the node watches the contract and says whether it did';
+/** A deployment found on chain (an earlier one landed), for an error after it (stoppedAfter). */
+const deployedEarlier = (ctl: ChannelController) =>
+  `your deployment of the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON is on chain (an earlier one landed): the channel shows it once the node reads it there`;
+
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
@@ -190,7 +196,10 @@ export class Negotiation {
       // may deploy at once. An endpoint that did not answer the send may have taken it: the mark stays.
       const mayLand = !neverSent(e);
       if (!mayLand) clearDeployMark(ctl.rec);
-      await ctx.transition(ctl, 'deployFailed');
+      // Stopped or loaded again here: a deployment that may land is said so (sent), never "run it again".
+      await ctx.transition(ctl, 'deployFailed').catch((x: unknown) => {
+        throw mayLand ? stoppedAfter(x, deployMayLand) : x;
+      });
       const again = this.redeploy.schedule(ctl) ? `If it has not in ${DEPLOY_MAY_LAND_MS / 60_000} minutes, the node deploys again by itself (it reads the chain first)` : '';
       if (ctl.rec.partnerDeclined) {
         void settleDeclined(ctx, this, ctl).catch((x: unknown) => ctx.fail(x, ctl));
@@ -267,7 +276,12 @@ export class Negotiation {
   private async depositAccepted(ctl: ChannelController, amount: bigint | undefined, status: string | null, opts: ProgressOptions): Promise<ChannelView> {
     const { ctx } = this;
     const rec = ctl.rec;
-    if (rec.me === 'A' && rec.life === 'accepted' && !(await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }))) {
+    // The contract may be on chain already (an earlier deployment landed): stopped or loaded again as it is taken,
+    // that is said (sent), never "run it again".
+    const adopted = rec.me === 'A' && rec.life === 'accepted' && (await this.adoptDeployed(ctl, { status: status ?? 'not_deployed' }).catch((e: unknown) => {
+      throw stoppedAfter(e, deployedEarlier(ctl));
+    }));
+    if (rec.me === 'A' && rec.life === 'accepted' && !adopted) {
       // A lagging endpoint may not show the first deployment yet: a second one would pay the deposit twice.
       await this.refuseWhileMayLand(ctl, 'run deposit again: it reads the chain first');
       opts.onProgress?.('deploying the channel contract with your deposit…');

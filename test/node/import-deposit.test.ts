@@ -9,6 +9,7 @@ import { ChainError } from '../../src/chain/errors.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { TON } from '../helpers/nodes.js';
 import { World, until } from '../adversary/world.js';
+import type { Chain } from '../../src/chain/types.js';
 
 type Node = Awaited<ReturnType<World['node']>>;
 
@@ -128,6 +129,108 @@ test('a deployment sent as an import reloads its channel says that it went to th
     hold.release();
     assertToldSent(await deploying, /deploy/);
     await until(() => alice.node.channel(view.channelId)?.depositA === TON('1'), 'the reloaded channel to see the deployment', 60_000);
+  } finally {
+    await w.close();
+  }
+});
+
+type DeployArgs = Parameters<Chain['deployChannel']>;
+
+/**
+ * Alice's chain, wrapped: her deployments fail as `deploy` says (the arguments kept), and her next status read once
+ * `holdStatus` is armed waits at `reached` until `release`.
+ */
+function aliceChain() {
+  const s = { deploys: [] as DeployArgs[], deploy: (_a: DeployArgs): Promise<never> => Promise.reject(new Error('unset')), arm: () => undefined as void, reached: Promise.resolve(), release: () => undefined as void, quiet: false };
+  let armed = false;
+  let held = Promise.resolve();
+  s.arm = () => {
+    armed = true;
+    s.reached = new Promise<void>((r) => (reachedNow = r));
+    held = new Promise<void>((r) => (s.release = r));
+  };
+  let reachedNow = () => undefined as void;
+  const wrap = (c: Chain): Chain =>
+    new Proxy(c, {
+      get(target, prop, receiver) {
+        if (prop === 'deployChannel') return (...a: DeployArgs) => (s.deploys.push(a), s.deploy(a));
+        if (prop === 'getChannelStatus') {
+          return async (...a: Parameters<Chain['getChannelStatus']>) => {
+            if (armed) {
+              armed = false;
+              reachedNow();
+              await held;
+            }
+            return target.getChannelStatus(...a);
+          };
+        }
+        // her watch reports nothing (a read of her own tells the deployment)
+        if (prop === 'watchChannel' && s.quiet) return () => ({ stop: () => undefined });
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return { s, wrap };
+}
+
+/** Refused before it is signed: nothing of it can land. */
+const unsent = () => Object.assign(new ChainError('RATE_LIMITED', 'injected: the endpoint answered 429 to the wallet read', { retryable: true }), { unsent: true });
+
+test('a deployment that failed and may still land, as an import reloads its channel, says it may land (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
+  const w = await World.create();
+  try {
+    const { s, wrap } = aliceChain();
+    // Alice's first deployment (the acceptance's) is refused unsent; her deposit's one is signed, then its send is
+    // not answered (it may land).
+    s.deploy = () => Promise.reject(unsent());
+    const alice = await w.node('alice', { wrap });
+    const bob = await w.node('bob');
+    await w.link(alice, bob);
+    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
+    const view = await propose(alice, bob);
+    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
+    await failed;
+    s.deploy = async ([, , , o]) => {
+      await o?.beforeSend?.({ validUntil: Math.floor(Date.now() / 1000) + 60 });
+      s.arm(); // the read of whether it landed waits for the import
+      throw new ChainError('ENDPOINT_UNREACHABLE', 'injected: the endpoint did not answer the send');
+    };
+    const deploying = alice.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
+    await until(() => s.deploys.length === 2, "Alice's deposit to deploy", 60_000);
+    await s.reached;
+    await reloadFromBackup(w, alice, 'alice', view.channelId);
+    s.release();
+    assertToldSent(await deploying, /deploy/);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a deposit run that finds its deployment on chain as an import reloads the channel says it is deployed (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
+  const w = await World.create();
+  try {
+    const { s, wrap } = aliceChain();
+    s.deploy = () => Promise.reject(unsent());
+    s.quiet = true;
+    const alice = await w.node('alice', { wrap });
+    const bob = await w.node('bob');
+    await w.link(alice, bob);
+    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
+    const view = await propose(alice, bob);
+    // Bob accepts; his own deposit never leaves (held until the stop): nothing of his tells Alice of the contract.
+    w.slowWallet(bob, (sig) => new Promise<void>((_r, reject) => sig.addEventListener('abort', () => reject(sig.reason as Error), { once: true })));
+    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
+    await failed;
+    // Her deployment lands although her node took it as refused (its record still says accepted).
+    const [wallet, config, amount] = s.deploys[0]!;
+    await w.chain.deployChannel(wallet, config, amount);
+    assert.equal(alice.node.channel(view.channelId)?.phase, 'accepted');
+    s.arm(); // her deposit's read of the contract waits for the import
+    const depositing = alice.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
+    await s.reached;
+    await reloadFromBackup(w, alice, 'alice', view.channelId);
+    s.release();
+    assertToldSent(await depositing, /deploy/);
   } finally {
     await w.close();
   }
