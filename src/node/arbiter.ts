@@ -3,7 +3,7 @@
 // until the challenge lands or the deadline passes, and again after a restart: the first read of the chain
 // re-raises the close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
-import { messageOf } from '../core/errors.js';
+import { codeOf, messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
@@ -182,8 +182,9 @@ export class Arbiter {
         entry.again = false;
         const bg = entry.background;
         entry.background = true;
-        // A read cut short by the node's stop is not news.
-        await this.sync(ctl, bg).catch((e) => this.stopped || this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
+        // A read cut short by the node's stop is not news, nor one on a controller an import drops (the channel
+        // loaded again reads the chain itself): nothing is there to run again.
+        await this.sync(ctl, bg).catch((e) => this.stopped || (ctl.reloading && codeOf(e) === 'CHANNEL_RELOADED') || this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
       } while (entry.again && !this.stopped);
       this.poking.delete(ctl);
     })();
