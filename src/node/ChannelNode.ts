@@ -6,6 +6,7 @@ import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { PeerSession } from '../p2p/index.js';
 import { dialText } from '../p2p/diagnose.js';
 import { Arbiter } from './arbiter.js';
+import { StandIns } from './standin.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
@@ -46,6 +47,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly payments: Payments;
   private readonly closing: Closing;
   private readonly arbiter: Arbiter;
+  /** stand-ins defending channels an import failed at (standin.ts) */
+  private readonly standIns: StandIns;
   private readonly sync: Sync;
   private readonly effects: Effects;
   private readonly table: HandlerTable;
@@ -79,6 +82,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.payments = new Payments(ctx);
     this.closing = new Closing(ctx, this.payments);
     this.arbiter = new Arbiter(ctx, this.payments);
+    this.standIns = new StandIns(ctx, this.arbiter);
     this.effects = new Effects(ctx, this.negotiation, this.payments, this.arbiter);
     this.sync = new Sync(ctx, this.negotiation, this.payments);
     this.table = handlers({ ctx, negotiation: this.negotiation, payments: this.payments, closing: this.closing, arbiter: this.arbiter, sync: this.sync });
@@ -126,7 +130,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       view: (ctl) => this.viewOf(ctl),
       changed: (ctl) => {
         ctl.changed();
-        if (ctl.isDropped) return; // the channel's view is its new controller's
+        if (ctl.isDropped || ctl.standIn) return; // the channel's view is its new controller's (none for a stand-in)
         this.payments.coalescer.observe(ctl);
         if (ctl.life === 'closing') this.arbiter.payOutAgreed(ctl);
         else if (ctl.life === 'open') this.closing.payOutLate(ctl);
@@ -198,6 +202,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   /** A recovered channel: watched on chain (at once, or by the caller from `watchLater`), its pending state signed. */
   private async resumeChannel(ctl: ChannelController, watchLater?: ChannelController[]): Promise<void> {
+    this.standIns.end(ctl.id); // loaded again: it defends itself
     if (ctl.ended || ctl.rec.legacy) return;
     if (ctl.life !== 'proposed') {
       if (watchLater) watchLater.push(ctl);
@@ -350,7 +355,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   importBackup(file: string, o: { otherNetworks?: 'import' | 'leave' } = {}): Promise<ImportView> {
     if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node stopped: start it again and import the file'));
     const parts = { ctx: this.ctx, negotiation: this.negotiation, broken: this.broken, loads: this.loads, stopped: () => this.stopped };
-    const p = importBackup({ ...parts, drop: (ctl) => this.drop(ctl), resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
+    const p = importBackup({ ...parts, drop: (ctl) => this.drop(ctl), standIn: (ctl) => this.standIns.start(ctl), resume: (ctl) => this.resumeChannel(ctl), retry: () => this.recovering.wake() }, file, o);
     const running = p.catch(() => undefined).finally(() => this.imports.delete(running));
     this.imports.add(running);
     return p;
@@ -373,6 +378,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.sessions.stop();
     this.payments.coalescer.stop();
     this.arbiter.stop();
+    this.standIns.stop();
     for (const c of this.ctx.channels.values()) c.stopWaiting();
     // No send leaves after a stop; what the ended ones save (a mark taken back) is written before the journals close.
     await this.sends.stop();

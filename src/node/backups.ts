@@ -28,6 +28,8 @@ export interface ImportParts {
   retry: () => void;
   /** drops a controller: out of the node's channels, unwatched, stopped (what is queued on it fails) */
   drop: (ctl: ChannelController) => void;
+  /** keeps defending the contract of a dropped controller whose channel did not load again (standin.ts) */
+  standIn: (old: ChannelController) => Promise<void>;
   /** the node's loads of channels, one at a time per channel (shared with the retries) */
   loads: ChannelLoads;
   /** whether the node stops: then nothing is loaded (its next start loads what the import changed) */
@@ -69,14 +71,18 @@ async function reload(p: ImportParts, r: ImportDone, failed: string | undefined)
   const imported = new Set(r.imported);
   const wasBroken = (id: string) => broken.some((b) => b.id === id);
   const again = new Set([...r.closed, ...(failed ? [failed] : []), ...r.kept.filter(wasBroken)].filter((id) => !imported.has(id)));
+  const dropped = new Map<string, ChannelController>();
   for (const id of [...imported, ...again]) {
     const old = ctx.channels.get(id);
     if (old) p.drop(old);
+    if (old) dropped.set(id, old);
   }
   const load = async (only: Set<string>, restored: boolean) => (only.size ? recoverChannels(ctx, p.negotiation, p.resume, { only, restored }) : []);
   const more = [...(await load(imported, true)), ...(await load(again, false))];
   for (let i = broken.length - 1; i >= 0; i--) if (imported.has(broken[i]!.id) || again.has(broken[i]!.id)) broken.splice(i, 1);
   broken.push(...more);
+  // One that does not load is not left undefended meanwhile: a stale close is challenged from what the old one held.
+  for (const b of more) if (dropped.has(b.id)) await p.standIn(dropped.get(b.id)!);
   if (more.some((b) => b.retrying)) p.retry();
   // A partner online now is asked at once by each channel's resume (ChannelNode.resumeChannel).
 }

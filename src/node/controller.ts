@@ -51,6 +51,8 @@ export class ChannelController {
   get reloading(): boolean {
     return this.dropped || (!this.stopReason && this.storage?.isClosed === true);
   }
+  /** a stand-in for a channel an import failed at: it only watches and defends the contract (standin.ts) */
+  standIn = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { until } from '../adversary/world.js';
-import { inner, withChannels } from '../helpers/running-import.js';
+import { blockRecord, inner, latch, notMoved, withChannels } from '../helpers/running-import.js';
 
 test('a read of the chain on the controller an import dropped is not told as "run it again" (the channel loaded again reads its own)', () =>
   withChannels(1, {}, async ({ vic, hal, chs: [ch], backup }) => {
@@ -21,4 +21,32 @@ test('a read of the chain on the controller an import dropped is not told as "ru
     await poke(old); // as the old defense's own poke after its challenge does
     const said = vic.events.slice(from).filter((e) => e.type === 'log' && /run it again/.test(e.message));
     assert.deepEqual(said, [], 'nothing to run again is said of the dropped controller');
+  }));
+
+test('a stale close of a channel an import failed at (shown broken, retried later) is challenged meanwhile; once loaded again, it alone defends', () =>
+  withChannels(1, { recoverAgainMs: 1_000 }, async ({ w, vic, hal, chs: [ch], backup }) => {
+    // Vic's first challenge reaches the endpoint and is refused there once the import has failed: the dropped
+    // controller's defense ends with it.
+    const reached = latch();
+    const refuse = latch();
+    let first = true;
+    w.slowWallet(vic, async () => {
+      if (!first) return;
+      first = false;
+      reached.open();
+      await refuse.wait;
+      throw new Error('injected: the endpoint refused the message');
+    });
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await reached.wait;
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    assert.equal(vic.node.brokenChannels().find((b) => b.id === ch)?.retrying, true, 'shown broken, tried again later');
+    refuse.open();
+    await until(() => hal.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), "Vic's challenge to land while the channel is broken", 30_000);
+    assert.equal(vic.node.channel(ch!), null, 'the channel is still not there to act on');
+    // Its files can be moved in: the retry loads it, and the stand-in ends (one watch, one defense).
+    await rm(record, { recursive: true });
+    await until(() => vic.node.channel(ch!)?.phase === 'closing', 'the retry to load the channel', 30_000);
+    assert.equal(inner(vic).watched(ch!).length, 1, 'only the channel loaded again is watched');
   }));

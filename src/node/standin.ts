@@ -1,0 +1,45 @@
+// A channel an import failed at while it was open or closing, and that did not load again (shown broken, tried
+// again later): a stand-in watches its contract and defends it with the latest state both signed that the dropped
+// controller held, until the channel loads again. It has no storage and is in no list of channels: it signs
+// nothing, sends nothing to the partner, answers no command; the chain is all it acts on.
+import { Channel } from '../core/channel.js';
+import type { NodeContext } from './context.js';
+import { ChannelController } from './controller.js';
+import { bindClock } from './mayland.js';
+import { shownContract as shown } from './addresses.js';
+
+export class StandIns {
+  private readonly byId = new Map<string, ChannelController>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly arbiter: { watch: (ctl: ChannelController) => void; unwatch: (ctl: ChannelController) => void },
+  ) {}
+
+  /** Stands in for `old` (dropped, its channel shown broken) when its contract may need a defense. */
+  async start(old: ChannelController): Promise<void> {
+    if ((old.life !== 'open' && old.life !== 'closing') || old.rec.legacy || this.byId.has(old.id)) return;
+    const rec = { ...old.rec, close: old.rec.close ? { ...old.rec.close } : null };
+    const snapshot = { party: rec.me, latest: old.channel.latest, staged: null, closing: old.channel.isClosing, turnRequested: false, partnerWantsTurn: false };
+    const s = new ChannelController(rec, null, await Channel.restoreAsync(ChannelController.params(rec), this.ctx.o.key.secretKey, snapshot));
+    s.standIn = true;
+    s.deadlinePassed = old.deadlinePassed;
+    bindClock(s, this.ctx);
+    this.byId.set(s.id, s);
+    this.ctx.log(`channel ${shown(s)} could not be loaded again after the import: until it is, the node watches its contract and challenges a stale close with the latest state both signed it held (step ${s.channel.latest?.state.step ?? '-'})`, 'warn');
+    this.arbiter.watch(s);
+  }
+
+  /** The channel is loaded again (or the node stops): its stand-in ends. */
+  end(id: string): void {
+    const s = this.byId.get(id);
+    if (!s) return;
+    this.byId.delete(id);
+    this.arbiter.unwatch(s);
+    s.stopWaiting();
+  }
+
+  stop(): void {
+    for (const id of [...this.byId.keys()]) this.end(id);
+  }
+}
