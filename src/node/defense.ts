@@ -318,13 +318,14 @@ export class Defense {
   payOutAgreed(ctl: ChannelController): void {
     const w = this.h.state(ctl);
     const latest = ctl.channel.latest;
-    // A defense under way pays out with the close state itself (challengeOnce), then calls this again.
-    if (!w || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
+    // A defense under way pays out with the close state itself (challengeOnce), then calls this again. A controller
+    // whose storage an import closed is being dropped: its latest may not be on disk, and the one loaded again pays out.
+    if (!w || ctl.reloading || w.payingOut || w.paidOut || w.defending || ctl.life !== 'closing' || ctl.deadlinePassed || latest?.state.tag !== 'close' || !latest.sigA || !latest.sigB) return;
     // The close on chain holds it already (or a later step): the contract refuses it again, and pays it out after the window.
     if ((ctl.rec.close?.step ?? -1n) >= latest.state.step || w.refusedStep === latest.state.step) return;
     w.payingOut = true;
     const contract = Address.parse(ctl.rec.contract);
-    const go = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing' && !ctl.deadlinePassed;
+    const go = () => !this.h.stopped() && !!this.h.state(ctl) && !ctl.reloading && ctl.life === 'closing' && !ctl.deadlinePassed;
     void (async () => {
       // The journal holds it first (the partner's signature may have just arrived).
       const arg = await ctl.forChain(latest);
