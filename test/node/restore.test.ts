@@ -3,82 +3,18 @@
 // countersigning held back) until the partner's resync answer is complete; then the node has the latest state and
 // says what it recovered. It signs no new running state in them (CHANNEL_RESTORED): the partner may hold newer
 // states the node signed before it lost its data, which no answer can rule out. A close is what is left.
+// (restore-waiting.test.ts: proposals taken back, and what a node waiting for its partner's answer does.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signedToJson } from '../../src/core/signed.js';
-import { stateToBase64 } from '../../src/core/state.js';
-import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { waitForEvent } from '../../src/node/index.js';
 import { DataDir } from '../../src/node/store/index.js';
-import { learn, Mallory } from '../adversary/mallory.js';
+import { Mallory } from '../adversary/mallory.js';
 import { TON } from '../adversary/scene.js';
-import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
-
-const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
-
-/** Stops `h`, loses its channels (the disk), starts it again on the same folder and key, imports `backup`. */
-async function loseAndRestore(w: World, h: NodeHandle, backup: string): Promise<NodeHandle> {
-  await w.stop(h);
-  await rm(join(h.dataDir, 'channels'), { recursive: true, force: true });
-  const again = await w.node(h.name, { keyPair: h.keyPair });
-  const r = await again.node.importBackup(backup);
-  assert.equal(r.imported.length, 1);
-  return again;
-}
-
-function recovered(events: NodeEvent[]): string | undefined {
-  return events.map((e) => (e.type === 'log' ? e.message : '')).find((m) => /restored from a backup at step/.test(m));
-}
-
-/** Vic and Mal with a channel Mal opened (5 / 5 TON); the Mallory a test connects (keep) is stopped at the end. */
-async function withMal(fn: (s: { w: World; vic: NodeHandle; mal: NodeHandle; vicAddr: string; ch: string; keep: (m: Mallory) => Mallory }) => Promise<void>): Promise<void> {
-  const w = await World.create();
-  let mallory: Mallory | undefined;
-  try {
-    const vic = await w.node('vic');
-    const mal = await w.node('mal');
-    const vicAddr = await w.link(vic, mal);
-    const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
-    await fn({ w, vic, mal, vicAddr, ch, keep: (m) => (mallory = m) });
-  } finally {
-    await mallory?.stop();
-    await w.close();
-  }
-}
-
-/** Mal pays 0.1 TON, Vic backs up, Mal pays 3 more, then stops; Vic loses its channels and imports the backup. */
-async function restoredBehind({ w, vic, mal, ch }: { w: World; vic: NodeHandle; mal: NodeHandle; ch: string }): Promise<{ known: Awaited<ReturnType<typeof learn>>; v: NodeHandle; k: bigint }> {
-  await w.pay(mal, ch, TON('0.1'));
-  await assertSameHistory(vic.node, mal.node, ch);
-  const backup = join(w.dir, 'vic.backup');
-  await vic.node.exportBackup(backup);
-  for (let i = 0; i < 3; i++) await w.pay(mal, ch, TON('0.1'));
-  const known = await learn(mal.node, ch);
-  await w.stop(mal);
-  const v = await loseAndRestore(w, vic, backup);
-  return { known, v, k: World.step(v.node, ch) };
-}
-
-/** Vic and Hal linked, a channel `opener` opened (each deposit `each` TON), both histories alike; a backup of Vic's. */
-async function withVicHal(o: { opener: 'vic' | 'hal'; each: string }, fn: (s: { w: World; vic: NodeHandle; hal: NodeHandle; ch: string; backup: () => Promise<string> }) => Promise<void>): Promise<void> {
-  const w = await World.create();
-  try {
-    const vic = await w.node('vic');
-    const hal = await w.node('hal');
-    await w.link(vic, hal);
-    const ch = (await (o.opener === 'vic' ? w.open(vic, hal, TON(o.each), TON(o.each)) : w.open(hal, vic, TON(o.each), TON(o.each)))).channelId;
-    await assertSameHistory(vic.node, hal.node, ch);
-    const backup = async () => {
-      const file = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(file);
-      return file;
-    };
-    await fn({ w, vic, hal, ch, backup });
-  } finally {
-    await w.close();
-  }
-}
+import { World, assertSameHistory, until } from '../adversary/world.js';
+import { code, loseAndRestore, recovered, withMal, restoredBehind, withVicHal } from '../helpers/restore.js';
 
 describe('restore from an old backup', () => {
   test('signs nothing until the partner answered (more than one resync window behind), then holds the latest state and takes no payment', async () => {
@@ -289,113 +225,6 @@ describe('restore from an old backup', () => {
       assert.deepEqual(again.node.channels(), []);
       assert.deepEqual(again.node.brokenChannels(), []);
     } finally {
-      await w.close();
-    }
-  });
-});
-
-test('a proposal of ours lost in a restore from an older backup is taken back from the partner: no other state for that step', async () => {
-  const w = await World.create();
-  try {
-    const hal = await w.node('hal', { autoMode: false }); // signs by hand
-    let vic = await w.node('vic');
-    await w.link(hal, vic);
-    const ch = (await w.open(hal, vic, TON('5'), TON('5'))).channelId;
-    const backup = join(w.dir, 'vic.backup');
-    await vic.node.exportBackup(backup);
-    const got = waitForEvent(hal.node, 'stateReceived', (e) => e.state.step === 1n);
-    await vic.node.send(TON('1'), { channel: ch }); // step 1 waits for Hal
-    await got;
-    vic = await loseAndRestore(w, vic, backup);
-    await until(() => !vic.node.channel(ch)!.restorePending, 'the restore to complete', 30_000);
-    assert.equal(vic.node.channel(ch)!.pending?.step, 1n, 'step 1 is ours again, awaiting Hal');
-    await hal.node.sign({ channel: ch }); // the 1 TON state: signed by Vic before the loss, not a new one
-    await until(() => World.step(vic.node, ch) === 1n, 'step 1 signed by both');
-    // No new payment in a channel imported from a backup.
-    await assert.rejects(vic.node.pay(TON('2'), { channel: ch }), code('CHANNEL_RESTORED'));
-    assert.equal(hal.events.filter((e) => e.type === 'equivocation').length, 0, 'Vic never signed two states for one step');
-    assert.deepEqual([World.step(vic.node, ch), vic.node.channel(ch)!.myBalance], [1n, TON('4')]);
-  } finally {
-    await w.close();
-  }
-});
-
-test("a restored node takes back only a proposal its partner shows with the node's own signature: a forged one is never signed", () =>
-  withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
-    // step 1 is Vic's (B)
-    const backup = join(w.dir, 'vic.backup');
-    await vic.node.exportBackup(backup);
-    const known = await learn(mal.node, ch);
-    await w.stop(mal);
-    const v = await loseAndRestore(w, vic, backup);
-    const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
-    await mallory.nextOf('resync.request');
-    // Mallory says Vic had proposed paying her 4 TON at step 1, with her own signature in place of Vic's.
-    const s0 = known.states[0]!.state;
-    const forged = mallory.propose(known, { ...s0, step: 1n, balanceA: s0.balanceA + TON('4'), balanceB: s0.balanceB - TON('4') });
-    mallory.say({ type: 'resync.response', contract: known.contract, states: [], yours: { state: forged.state, signature: forged.signature } });
-    await until(() => !v.node.channel(ch)!.restorePending, 'the restore to complete');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(v.node.channel(ch)!.pending, null, 'nothing staged');
-    assert.equal(mallory.count('state.propose'), 0, 'Vic signed no payment');
-  }));
-
-describe('a restored node waiting for its partner signs nothing, and still defends its latest state', () => {
-  test("a stale close is challenged with the latest state both signed, not with a partner's proposal the node may not sign yet", () =>
-    withMal(async ({ w, vic, mal, vicAddr, ch, keep }) => {
-      for (let i = 0; i < 2; i++) await w.pay(mal, ch, TON('0.5'));
-      await assertSameHistory(vic.node, mal.node, ch);
-      const backup = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(backup);
-      const known = await learn(mal.node, ch);
-      await w.stop(mal);
-      const v = await loseAndRestore(w, vic, backup);
-      const k = World.step(v.node, ch);
-      const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
-      await mallory.nextOf('resync.request');
-      // Mallory never answers; she proposes 1 nanoton more for Vic (kept pending: Vic may not sign it yet) and
-      // closes with step 0 (Vic 5 TON where step k gives 6).
-      const last = mallory.latest(known).state;
-      mallory.say(mallory.propose(known, mallory.next(known, { balanceA: last.balanceA - 1n, balanceB: last.balanceB + 1n })));
-      await mallory.error('state.propose', 'CHANNEL_RESTORED');
-      const failed: string[] = [];
-      v.node.on((e) => void (e.type === 'challengeFailed' && failed.push(e.code)));
-      const challenged = waitForEvent(v.node, 'challenged', (e) => e.byMe, 30_000);
-      const old = known.states[0]!;
-      await w.chain.startClose(await w.chain.openWallet(mal.keyPair), old.state.channel, { state: old.state, sigA: old.sigA!, sigB: old.sigB! });
-      assert.equal((await challenged).step, k);
-      assert.deepEqual(failed, []);
-      assert.equal(mallory.count('state.countersign'), 0, 'the bait was never signed');
-    }));
-
-  test('a turn request before the answer gets no pass: the proposal the partner holds is taken back, no other state is signed for its step', async () => {
-    const w = await World.create();
-    let mallory: Mallory | undefined;
-    try {
-      const mal = await w.node('mal', { autoMode: false });
-      const vic = await w.node('vic');
-      const vicAddr = await w.link(vic, mal);
-      const ch = (await w.open(mal, vic, TON('5'), TON('5'))).channelId;
-      const backup = join(w.dir, 'vic.backup');
-      await vic.node.exportBackup(backup);
-      const got = waitForEvent(mal.node, 'stateReceived', (e) => e.state.step === 1n);
-      await vic.node.send(TON('1'), { channel: ch }); // P: step 1, held unsigned by Mal, lost in the restore
-      await got;
-      const p = mal.node.channel(ch)!.pending!;
-      const known = await learn(mal.node, ch);
-      const P = { tag: 'state' as const, channel: known.states[0]!.state.channel, step: 1n, balanceA: p.balanceA, balanceB: p.balanceB };
-      await w.stop(mal);
-      const v = await loseAndRestore(w, vic, backup);
-      mallory = await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr);
-      await mallory.nextOf('resync.request');
-      mallory.say({ type: 'turn.request', contract: known.contract, step: 0n });
-      mallory.say({ type: 'resync.response', contract: known.contract, states: [], yours: { state: stateToBase64(P), signature: p.sigB! } });
-      await until(() => !v.node.channel(ch)!.restorePending, 'the restore to complete');
-      const proposal = await mallory.nextOf('state.propose');
-      assert.equal(proposal.state, stateToBase64(P), 'the first state Vic signs for step 1 is the one Mal holds');
-      assert.equal(mallory.count('state.propose', (m) => (m as { state: string }).state !== stateToBase64(P)), 0, 'no other state for step 1');
-    } finally {
-      await mallory?.stop();
       await w.close();
     }
   });
