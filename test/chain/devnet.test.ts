@@ -1,97 +1,17 @@
 // The devnet as a real server process on 127.0.0.1, driven by a real @ton/ton TonClient: faucet, wallet
 // deploy and transfers, get-methods with every stack type, transactions and paging, fees, time advance,
-// malformed requests, and a SIGTERM restart on the same data directory that keeps everything.
+// malformed requests, and a SIGTERM restart on the same data directory that keeps everything (the process and its
+// calls: devnet-process.ts).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { Address, Cell, SendMode, beginCell, contractAddress, external, internal, storeMessage, toNano, type StateInit } from '@ton/core';
 import { keyPairFromSeed, type KeyPair } from '@ton/crypto';
 import { TonClient, WalletContractV5R1 } from '@ton/ton';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-interface Devnet {
-  url: string;
-  proc: ChildProcess;
-  output: string[];
-  stop(): Promise<number | null>;
-}
-
-/** Starts `main.ts --port 0 --data dir` and waits for its first line. */
-function startDevnetProcess(dataDir: string): Promise<Devnet> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/chain/devnet/main.ts', '--port', '0', '--data', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const stderr: string[] = [];
-  proc.stderr?.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-    return exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`devnet did not start in time; stderr: ${stderr.join('')}`));
-    }, 60_000);
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`devnet exited with ${code} before listening; stdout: ${output.join('\n')}; stderr: ${stderr.join('')}`));
-    });
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (output.length === 1 && !/^devnet listening on http:\/\/127\.0\.0\.1:\d+$/.test(line)) {
-        clearTimeout(timer);
-        proc.kill('SIGKILL');
-        reject(new Error(`unexpected first line: ${line}`));
-        return;
-      }
-      // The banner ends with the line that tells how to point a node at the devnet.
-      if (line.startsWith('point a node at it:')) {
-        clearTimeout(timer);
-        resolve({ url: (output[0] as string).slice('devnet listening on '.length), proc, output, stop });
-      }
-    });
-  });
-}
-
-/** Equal up to storage fees (an uninitialized account pays a few nanotons as chain time passes). */
-function assertAbout(actual: bigint, expected: bigint): void {
-  assert.ok(actual <= expected && actual > expected - 1_000_000n, `${actual} is not about ${expected}`);
-}
-
-async function post(url: string, body: unknown | string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
-
-async function rpc(base: string, method: string, params: unknown) {
-  return post(`${base}/jsonRPC`, { id: '7', jsonrpc: '2.0', method, params });
-}
-
-async function info(base: string): Promise<{ now: number; time_offset: number; seqno: number; saved_seqno: number; treasury: string }> {
-  const res = await fetch(`${base}/devnet/info`);
-  const j = (await res.json()) as { ok: boolean; result: { now: number; time_offset: number; seqno: number; saved_seqno: number; treasury: string } };
-  assert.equal(j.ok, true);
-  return j.result;
-}
-
-async function faucet(base: string, address: Address, amount: bigint) {
-  const { status, json } = await post(`${base}/devnet/faucet`, { address: address.toString(), amount: amount.toString() });
-  assert.equal(status, 200, JSON.stringify(json));
-  return json.result as { balance: string; transaction_id: { lt: string; hash: string } };
-}
-
-// A get-method "echo" contract in raw TVM: DROP (the method id), 3 TUPLE, PUSHNULL. So a call with
-// [a, b, cell, slice] answers [a, (b, cell, slice), null] — numbers, tuples, cells, slices and null.
-const ECHO_CODE = beginCell().storeUint(0x30, 8).storeUint(0x6f03, 16).storeUint(0x6d, 8).endCell();
+import { type Devnet, startDevnetProcess, assertAbout, post, rpc, info, faucet, ECHO_CODE } from './devnet-process.js';
 
 describe('devnet server process with a real TonClient', { timeout: 240_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'synchannel-devnet-'));
