@@ -6,6 +6,7 @@ import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { PeerSession } from '../p2p/index.js';
 import { dialText } from '../p2p/diagnose.js';
 import { Arbiter } from './arbiter.js';
+import { Listeners } from './listeners.js';
 import { StandIns } from './standin.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
@@ -35,12 +36,9 @@ import { readDeadline } from './window.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
-/** Start-up events kept for the first listener. */
-const EARLY_EVENTS = 200;
-
 export class ChannelNode extends Queries implements ChannelNodeApi {
   readonly network: ChannelNodeOptions['network'];
-  private readonly listeners = new Set<(e: NodeEvent) => void>();
+  private readonly listeners = new Listeners();
   private readonly sessions: Sessions;
   private readonly outbound: Outbound;
   private readonly negotiation: Negotiation;
@@ -61,8 +59,6 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private recovering: { stop: () => void; wake: () => void } = { stop: () => undefined, wake: () => undefined };
   /** settles once the watches of the recovered channels have started */
   private watching: Promise<void> = Promise.resolve();
-  /** events before the first listener, for it */
-  private early: NodeEvent[] | null = [];
   private stopped = false;
   /** aborted as the node stops (ctx.stopping) */
   private readonly halt = new AbortController();
@@ -147,29 +143,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   // ---------------------------------------------------------------- events
 
   on(listener: (event: NodeEvent) => void): () => void {
-    this.listeners.add(listener);
-    // The first listener (the host's) also gets what happened while the node started (recovery, torn tails).
-    const early = this.early;
-    this.early = null;
-    for (const e of early ?? []) {
-      try {
-        listener(e);
-      } catch {
-        // a UI listener must not break the node
-      }
-    }
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   private emit(e: NodeEvent): void {
-    if (this.early && this.listeners.size === 0 && this.early.length < EARLY_EVENTS) this.early.push(e);
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch {
-        // a UI listener must not break the node
-      }
-    }
+    this.listeners.emit(e);
   }
 
   private fail(e: unknown, ctl?: ChannelController): void {
