@@ -180,11 +180,15 @@ export class Negotiation {
     const went = (e: unknown) => {
       throw stoppedAfter(e, deployWent(ctl));
     };
+    let unsaved = false;
     try {
       // the mark's time is the message's, once signed (the send may wait its turn for the wallet first)
       const beforeSend = async ({ validUntil }: { validUntil: number }) => {
         markDeploy(ctl.rec, validUntil);
-        await ctl.saveRecord();
+        await ctl.saveRecord().catch((x: unknown) => {
+          unsaved = true; // refused before it left
+          throw x;
+        });
       };
       await ctx.o.chain.deployChannel(ctx.o.wallet, configOf(ctl.rec), ctl.rec.expectedDepositA, { onProgress: (m) => ctx.log(m), beforeSend });
     } catch (e) {
@@ -198,7 +202,7 @@ export class Negotiation {
       if (!mayLand) clearDeployMark(ctl.rec);
       // Stopped or loaded again here: a deployment that may land is said so (sent), never "run it again".
       await ctx.transition(ctl, 'deployFailed').catch((x: unknown) => {
-        throw mayLand ? stoppedAfter(x, deployMayLand) : x;
+        throw mayLand && !unsaved ? stoppedAfter(x, deployMayLand) : x;
       });
       const again = this.redeploy.schedule(ctl) ? `If it has not in ${DEPLOY_MAY_LAND_MS / 60_000} minutes, the node deploys again by itself (it reads the chain first)` : '';
       if (ctl.rec.partnerDeclined) {

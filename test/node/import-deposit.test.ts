@@ -10,6 +10,8 @@ import { waitForEvent } from '../../src/node/index.js';
 import { TON } from '../helpers/nodes.js';
 import { World, until } from '../adversary/world.js';
 import type { Chain } from '../../src/chain/types.js';
+import type { NodeContext } from '../../src/node/context.js';
+import { Address } from '@ton/core';
 
 type Node = Awaited<ReturnType<World['node']>>;
 
@@ -141,7 +143,7 @@ type DeployArgs = Parameters<Chain['deployChannel']>;
  * `holdStatus` is armed waits at `reached` until `release`.
  */
 function aliceChain() {
-  const s = { deploys: [] as DeployArgs[], deploy: (_a: DeployArgs): Promise<never> => Promise.reject(new Error('unset')), arm: () => undefined as void, reached: Promise.resolve(), release: () => undefined as void, quiet: false };
+  const s = { deploys: [] as DeployArgs[], deploy: (_a: DeployArgs, _c: Chain): Promise<unknown> => Promise.reject(new Error('unset')), arm: () => undefined as void, reached: Promise.resolve(), release: () => undefined as void, quiet: false };
   let armed = false;
   let held = Promise.resolve();
   s.arm = () => {
@@ -153,7 +155,7 @@ function aliceChain() {
   const wrap = (c: Chain): Chain =>
     new Proxy(c, {
       get(target, prop, receiver) {
-        if (prop === 'deployChannel') return (...a: DeployArgs) => (s.deploys.push(a), s.deploy(a));
+        if (prop === 'deployChannel') return (...a: DeployArgs) => (s.deploys.push(a), s.deploy(a, target));
         if (prop === 'getChannelStatus') {
           return async (...a: Parameters<Chain['getChannelStatus']>) => {
             if (armed) {
@@ -231,6 +233,49 @@ test('a deposit run that finds its deployment on chain as an import reloads the 
     await reloadFromBackup(w, alice, 'alice', view.channelId);
     s.release();
     assertToldSent(await depositing, /deploy/);
+  } finally {
+    await w.close();
+  }
+});
+
+test('a deployment whose mark could not be saved as an import closed the storage says to run it again (nothing was sent), not that it may land', { timeout: 240_000 }, async () => {
+  const w = await World.create();
+  try {
+    const { s, wrap } = aliceChain();
+    s.deploy = () => Promise.reject(unsent());
+    const alice = await w.node('alice', { wrap });
+    const bob = await w.node('bob');
+    await w.link(alice, bob);
+    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
+    const view = await propose(alice, bob);
+    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
+    await failed;
+    // Her deposit's deployment goes through the chain; the save of its signed mark waits until the import below
+    // closed the channel's storage (so it is refused, and nothing leaves).
+    s.deploy = ([wallet, config, amount, o], chain) => chain.deployChannel(wallet, config, amount, o);
+    const { ctx } = (alice.node as unknown as { node: { ctx: NodeContext } }).node;
+    const storage = ctx.channels.get(view.channelId)!.storage!;
+    const write = storage.writeRecord.bind(storage);
+    let reached!: () => void;
+    const atSave = new Promise<void>((r) => (reached = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    storage.writeRecord = async (rec) => {
+      if ((rec as { deployValidUntil?: number }).deployValidUntil !== undefined) {
+        reached();
+        await held;
+      }
+      return write(rec);
+    };
+    const deploying = alice.node.deposit(undefined, { channel: view.channelId }).catch((e: Error) => e);
+    await atSave;
+    await reloadFromBackup(w, alice, 'alice', view.channelId);
+    release();
+    const e = (await deploying) as Error & { code?: string; sent?: boolean };
+    assert.equal(e.code, 'CHANNEL_RELOADED', String(e));
+    assert.notEqual(e.sent, true, e.message);
+    assert.doesNotMatch(e.message, /may still land/, e.message);
+    assert.equal(await w.chain.getChannelStatus(Address.parse(view.contract)).then((x) => x.status), 'not_deployed', 'nothing was sent');
   } finally {
     await w.close();
   }
