@@ -223,7 +223,7 @@ export function handlers(p: Parts): HandlerTable {
     'close.propose': (s, m) => inQueue(s, m, (ctl) => p.payments.onProposal(ctl, m)),
     'state.countersign': (s, m) => inQueue(s, m, (ctl) => p.payments.onCountersign(ctl, m)),
     'close.accept': (s, m) => inQueue(s, m, (ctl) => p.payments.onCountersign(ctl, m)),
-    'turn.request': (s, m) => inQueue(s, m, (ctl) => p.payments.turns.onTurnRequest(ctl)),
+    'turn.request': (s, m) => inQueue(s, m, (ctl) => p.payments.turns.onTurnRequest(ctl, m.step)),
     'close.notice': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
       // A claim, shown once and within the peer's report budget: the chain (read now) is what counts.

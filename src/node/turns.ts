@@ -1,5 +1,6 @@
 // Turn requests and the automatic pass: in automatic mode the turn goes back to a partner who asks for it, held
 // back (with a growing delay) when the partner cycles the turn for next to nothing.
+import { creatorOf } from '../core/channel.js';
 import type { NodeContext } from './context.js';
 import { DUST, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
@@ -20,6 +21,18 @@ const IDLE_DELAY_MS = 500;
 // Below the controller's IDLE_RUN_GAP_MS (10 s): a held pass never ends the run it belongs to by itself.
 const MAX_IDLE_DELAY_MS = 8_000;
 
+/**
+ * Whether a turn request made at `step` was answered since: a state of ours after it is signed by both (our pass,
+ * or the partner used the turn and it came back). A late one (resent, replayed after a refusal) is ignored: it would
+ * make us pass a turn nobody asks for now. A step we do not hold yet counts (the resync brings those states).
+ */
+function answered(ctl: ChannelController, step: bigint): boolean {
+  const latest = ctl.channel.latest?.state.step;
+  if (latest === undefined || latest <= step) return false;
+  // latest = step + 1 may be the partner's own proposal, countersigned: then our pass is still owed.
+  return latest > step + 1n || creatorOf(latest) === ctl.rec.me;
+}
+
 /** What the turn rules use of the payments: sending a staged state, the disk check, and a write's settling. */
 type Out = Pick<Payments, 'sendStaged' | 'roomForState' | 'whenDurable'>;
 
@@ -29,11 +42,13 @@ export class Turns {
     private readonly out: Out,
   ) {}
 
-  async onTurnRequest(ctl: ChannelController): Promise<void> {
+  /** The partner asks for the turn, holding `step` as its latest state both signed. */
+  async onTurnRequest(ctl: ChannelController, step: bigint): Promise<void> {
     const { ctx } = this;
     const ch = ctl.channel;
     // A channel imported from a backup keeps the turn: with it, the partner would propose payments it refuses.
     if (ctl.rec.restored) throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
+    if (answered(ctl, step)) return;
     const asked = ch.partnerWantsTurn;
     // Shown once per request: repeats (resends, or a flood) change nothing.
     if (ch.receiveTurnRequest() && !asked) {
