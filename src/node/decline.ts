@@ -4,6 +4,7 @@
 // node not seen on chain blocks it for a while, and the last check and the transition are one synchronous step
 // (a deposit marks itself in one step with its own phase check: negotiation.ts deposit()).
 import { Address } from '@ton/core';
+import { formatTon } from '../core/amounts.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
@@ -107,6 +108,32 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
   clearDeployMark(ctl.rec);
   await ctx.transition(ctl, 'rejectReceived');
   ctx.log(`channel ${shownContract(ctl)}, which your partner declined: your deployment did not land (nothing of yours is in it), so the channel is ended`, 'warn');
+}
+
+/**
+ * The partner declined a funding channel. Nothing more of ours goes in from now on (marked before anything is
+ * awaited: a deposit checks the mark as it starts). An honest node declines only with nothing of its own in the
+ * contract: its word is checked by one read of the deposits (a repeated reject finds the mark and reads nothing),
+ * and a deposit of the partner's in it is said, theirs to take back with refund. It locks only if the partner
+ * expects no deposit of its own, with nobody to sign its states.
+ */
+export async function declinedFunding(ctx: NodeContext, n: Pick<Negotiation, 'refreshDeposits'>, ctl: ChannelController): Promise<void> {
+  const marked = markDeclined(ctx, ctl);
+  const fresh = await n.refreshDeposits(ctl).then(() => true, () => false);
+  await marked;
+  const r = ctl.rec;
+  const mine = r.me === 'A' ? r.depositA : r.depositB;
+  const theirs = r.me === 'A' ? r.depositB : r.depositA;
+  const expected = r.me === 'A' ? r.expectedDepositB : r.expectedDepositA;
+  const when = fresh ? '' : ' when last read (the chain could not be read now)';
+  const what = `your partner declined channel ${shownContract(ctl)}`;
+  const next = mine > 0n ? 'refund' : 'decline';
+  if (theirs > 0n) {
+    const todo = mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline): nothing of yours is in it';
+    return tellDeclined(ctx, ctl, `${what}, yet it holds their deposit of ${formatTon(theirs)} TON${when}: that stays theirs, to take back with refund, and the node deposits nothing more of yours in it. ${todo}`, next);
+  }
+  const lock = expected > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
+  tellDeclined(ctx, ctl, `${what}, which holds nothing of theirs${when}: ${lock}. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, next);
 }
 
 /** Records (and saves) that the partner declined a channel that could not end here: nothing more of ours goes in. */

@@ -13,7 +13,7 @@ import type { Arbiter } from './arbiter.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith, type ChannelController } from './controller.js';
-import { keepDeclinedDeployment, markDeclined, tellDeclined } from './decline.js';
+import { declinedFunding, keepDeclinedDeployment, markDeclined, tellDeclined } from './decline.js';
 import { NodeError, wasAnswered } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
@@ -272,15 +272,7 @@ async function onReject(p: Parts, ctl: ChannelController, reason: string): Promi
     // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).
     await markDeclined(ctx, ctl);
     tellDeclined(ctx, ctl, `${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, null);
-  } else if (before === 'funding' && !ctl.rec.partnerDeclined) {
-    // The partner dismissed a funding channel it has nothing in (its node checks the chain): nothing more of
-    // ours goes in. It locks only if the partner expects no deposit of its own, with nobody to sign its states.
-    await markDeclined(ctx, ctl);
-    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
-    const theirs = ctl.rec.me === 'A' ? ctl.rec.expectedDepositB : ctl.rec.expectedDepositA;
-    const lock = theirs > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
-    tellDeclined(ctx, ctl, `your partner declined channel ${shown(ctl)}, which holds nothing of theirs: ${lock}. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, mine > 0n ? 'refund' : 'decline');
-  }
+  } else if (before === 'funding' && !ctl.rec.partnerDeclined) await declinedFunding(ctx, p.negotiation, ctl);
 }
 
 /** sessions whose partner already reported our equivocation (told once) */
