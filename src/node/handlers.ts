@@ -20,6 +20,8 @@ import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
 import { strangerReports } from './reports.js';
 import type { Sync } from './sync.js';
+import { Waiting } from './waiting.js';
+export { MAX_WAITING } from './waiting.js';
 import { addressTextOf, rawOfText, rawTextOf, shownContract as shown } from './addresses.js';
 
 type Msg<K extends AppMessage['type']> = Extract<AppMessage, { type: K }>;
@@ -78,10 +80,6 @@ function mayReport(s: PeerSession): { ok: boolean; note: string } {
 }
 
 const hints = new WeakMap<ChannelController, { at: number; timer: ReturnType<typeof setTimeout> | null }>();
-/** per channel, the partner's messages waiting in its queue */
-const queued = new WeakMap<ChannelController, number>();
-/** The most messages of a partner that wait in one channel's queue. */
-export const MAX_WAITING = 64;
 /** the last close notice shown per channel */
 const notices = new WeakMap<ChannelController, string>();
 
@@ -165,22 +163,14 @@ function isResend(ctx: NodeContext, s: PeerSession, channelId: bigint): boolean 
   return known !== undefined && known.rec.me === 'B' && known.rec.addressA === rawTextOf(s.partner.walletAddress);
 }
 
-/**
- * Runs `fn` in the queue of this partner's channel `key`. A partner's messages wait there at most MAX_WAITING deep:
- * an honest one has a few in flight; a flood is refused (answered, not kept), so it cannot grow memory or the work
- * left at stop.
- */
-function queuedIn(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>): Promise<void> {
-  const ctl = channelOf(ctx, s, key);
-  const waiting = queued.get(ctl) ?? 0;
-  if (waiting >= MAX_WAITING) throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${shown(ctl)}: send the next once the last is answered`);
-  queued.set(ctl, waiting + 1);
-  return ctl.run(() => fn(ctl)).finally(() => queued.set(ctl, (queued.get(ctl) ?? 1) - 1));
-}
-
 export function handlers(p: Parts): HandlerTable {
   const { ctx } = p;
-  const inQueue = (s: PeerSession, key: { contract?: string; channelId?: bigint }, fn: (ctl: ChannelController) => Promise<void>) => queuedIn(ctx, s, key, fn);
+  const waiting = new Waiting(ctx, p.sync, p.payments.turns);
+  // In the queue of this partner's channel (waiting.ts bounds it and catches up with what it refused).
+  const inQueue = <M extends Parameters<Waiting['run']>[1]>(s: PeerSession, m: M, fn: (ctl: ChannelController) => Promise<void>) => {
+    const ctl = channelOf(ctx, s, m);
+    return waiting.run(ctl, m, () => fn(ctl));
+  };
   return {
     'channel.propose': async (s, m) => {
       if (!isResend(ctx, s, m.channelId) && !limitsOf(s).proposals.take()) {

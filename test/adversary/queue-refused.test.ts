@@ -1,0 +1,72 @@
+// A partner's message refused by the channel's queue limit (MAX_WAITING) was acknowledged by the session already, so
+// its sender never sends it again: a payment or a turn request of a partner in a burst was lost until the next
+// reconnect. Once the queue drains, the node catches up as on a reconnect (it asks for what it lacks; an honest
+// partner's answer resends its own proposal) and takes the newest refused turn request.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AppMessage } from '../../src/core/wire.js';
+import { MAX_WAITING } from '../../src/node/waiting.js';
+import { endScene, scene, type Scene } from './scene.js';
+import { until } from './world.js';
+
+type Ctl = { run<T>(fn: () => Promise<T>): Promise<T> };
+
+/**
+ * Holds Vic's queue of Mallory's channel (a task of his own), sends MAX_WAITING catch-up requests behind it and then
+ * `last`, which finds the queue full. Returns what lets the queue go.
+ */
+async function burst(s: Scene, last: Extract<AppMessage, { type: 'state.propose' | 'close.propose' | 'turn.request' }>): Promise<() => void> {
+  const { vic, mallory, known, withMal } = s;
+  const ctl = (vic.node as unknown as { node: { ctx: { channels: Map<string, Ctl> } } }).node.ctx.channels.get(withMal)!;
+  let release!: () => void;
+  void ctl.run(() => new Promise<void>((r) => (release = r)));
+  const step = mallory.latest(known).state.step;
+  for (let i = 0; i < MAX_WAITING; i++) mallory.say({ type: 'resync.request', contract: known.contract, latestStep: step });
+  mallory.say(last);
+  await mallory.error(last.type, 'QUOTA_EXCEEDED');
+  return release;
+}
+
+test("a partner's payment refused by a full channel queue is signed once the queue drains (no reconnect)", async () => {
+  const s = await scene({ payments: 2 });
+  try {
+    const { vic, mallory, known, withMal } = s;
+    assert.ok(!vic.node.channel(withMal)!.myTurn, 'Mallory holds the turn');
+    const latest = mallory.latest(known).state;
+    const pay = mallory.next(known, { balanceA: latest.balanceA - 1_000_000n, balanceB: latest.balanceB + 1_000_000n });
+    const proposal = mallory.propose(known, pay);
+    const release = await burst(s, proposal);
+    // Mallory answers like an honest node: Vic's catch-up request gets the states he lacks (none) and her proposal
+    // in flight, sent again.
+    mallory.session.on('message', (m) => {
+      if (m.type !== 'resync.request') return;
+      mallory.say({ type: 'resync.response', contract: known.contract, states: [] });
+      mallory.say(proposal);
+    });
+    release();
+    await mallory.nextOf('state.countersign', (m) => m.step === pay.step, 30_000);
+    await until(() => vic.node.channel(withMal)!.latest?.step === pay.step, "Vic's record of the payment");
+    assert.equal(vic.node.channel(withMal)!.latest?.balanceB, pay.balanceB);
+  } finally {
+    await endScene(s);
+  }
+});
+
+test("a partner's turn request refused by a full channel queue is answered with the pass once the queue drains", async () => {
+  const s = await scene({ payments: 2 });
+  try {
+    const { vic, mallory, known, withMal } = s;
+    // Mallory passes the turn to Vic (empty: he keeps it), then asks for it back in a burst.
+    const st = mallory.next(known);
+    mallory.say(mallory.propose(known, st));
+    const cs = await mallory.nextOf('state.countersign', (m) => m.step === st.step);
+    known.states.push({ state: st, sigA: mallory.sig(st), sigB: Buffer.from(cs.signature, 'hex') });
+    await until(() => vic.node.channel(withMal)!.myTurn && !vic.node.channel(withMal)!.pending, 'Vic to hold the turn');
+    const release = await burst(s, { type: 'turn.request', contract: known.contract, step: st.step });
+    release();
+    const pass = await mallory.nextOf('state.propose', () => true, 30_000);
+    assert.ok(pass, "Vic's pass");
+  } finally {
+    await endScene(s);
+  }
+});
