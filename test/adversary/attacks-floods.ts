@@ -6,7 +6,8 @@ import type { AppMessage } from '../../src/core/wire.js';
 import { MAX_RESYNC_STATES } from '../../src/core/wire.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { RESYNC_ASK_MS } from '../../src/node/payments.js';
-import { everyType, stranger, type Attack } from './attacks.js';
+import { everyType, type Attack } from './attacks.js';
+import { stranger } from './mallory.js';
 import { TON, honestStillPays } from './scene.js';
 import { World, until } from './world.js';
 

@@ -6,7 +6,7 @@ import { Address } from '@ton/core';
 import { walletAddress } from '../../src/chain/wallets.js';
 import { newKeyPair } from '../../src/core/signer.js';
 import type { AppMessage } from '../../src/core/wire.js';
-import { Mallory } from './mallory.js';
+import { stranger, type Mallory } from './mallory.js';
 import { RawPeer } from './raw.js';
 import { TON, honestStillPays, type Scene } from './scene.js';
 import { until } from './world.js';
@@ -18,12 +18,6 @@ export interface Attack {
   /** Mallory's payments before she turns */
   payments?: number;
   run(s: Scene, o: { scale: number }): Promise<string>;
-}
-
-/** A stranger: a wallet with no channel with the victim. */
-export async function stranger(vicAddr: string): Promise<Mallory> {
-  const key = newKeyPair();
-  return Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), vicAddr);
 }
 
 export const sig = () => randomBytes(64).toString('hex');

@@ -15,7 +15,9 @@ import { stateHash, stateToBase64, type ChannelState } from '../../src/core/stat
 import type { AppMessage } from '../../src/core/wire.js';
 import type { ChannelNodeApi } from '../../src/node/index.js';
 import { P2PNode, type PeerSession } from '../../src/p2p/index.js';
-import { until } from './world.js';
+import { walletAddress } from '../../src/chain/wallets.js';
+import { newKeyPair } from '../../src/core/signer.js';
+import { until, World, type NodeHandle } from './world.js';
 
 type Msg<K extends AppMessage['type']> = Extract<AppMessage, { type: K }>;
 
@@ -154,5 +156,24 @@ export class Mallory {
   async stop(): Promise<void> {
     await this.p2p.stop().catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A stranger: a fresh wallet with no channel with the victim, connected to `vicAddr` (claiming `channelPublicKey`, when given). */
+export async function stranger(vicAddr: string, o: { channelPublicKey?: Buffer } = {}): Promise<Mallory> {
+  const key = newKeyPair();
+  return Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), vicAddr, o);
+}
+
+/** A world with a victim that serves on 127.0.0.1 (`addr`); the Mallorys put in `eves` are stopped and the world closed after `fn`. */
+export async function withVictim(fn: (world: World, vic: NodeHandle, addr: string, eves: Mallory[]) => Promise<void>): Promise<void> {
+  const world = await World.create();
+  const eves: Mallory[] = [];
+  try {
+    const vic = await world.node('vic');
+    await fn(world, vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!, eves);
+  } finally {
+    for (const e of eves) await e.stop();
+    await world.close();
   }
 }

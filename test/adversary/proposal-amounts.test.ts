@@ -5,37 +5,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
-import { walletAddress } from '../../src/chain/wallets.js';
-import { newKeyPair } from '../../src/core/signer.js';
 import { MAX_AMOUNT } from '../../src/contract/layout.js';
 import { waitForEvent } from '../../src/node/index.js';
-import { Mallory } from './mallory.js';
+import { stranger, withVictim } from './mallory.js';
 import { TON } from './scene.js';
-import { World } from './world.js';
 
 for (const [whose, deposits] of [
   ['the proposer', { expectedDepositA: MAX_AMOUNT + 1n, expectedDepositB: TON('1') }],
   ['this node', { expectedDepositA: TON('1'), expectedDepositB: (1n << 120n) - 1n }],
 ] as const) {
-  test(`a proposal with a deposit for ${whose} over what a channel holds is declined with the reason, and reported as the partner's`, async () => {
-    const world = await World.create();
-    let eve: Mallory | undefined;
-    try {
-      const vic = await world.node('vic');
-      const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
-      const key = newKeyPair();
-      eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+  test(`a proposal with a deposit for ${whose} over what a channel holds is declined with the reason, and reported as the partner's`, () =>
+    withVictim(async (_world, vic, addr, eves) => {
+      const eve = await stranger(addr);
+      eves.push(eve);
       const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
       const reported = waitForEvent(vic.node, 'error');
-      eve.say({ type: 'channel.propose', channelId, challengePeriod: 600, ...deposits, addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString(), publicKeyA: key.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+      eve.say({ type: 'channel.propose', channelId, challengePeriod: 600, ...deposits, addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString(), publicKeyA: eve.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
       const reject = await eve.nextOf('channel.reject', (m) => m.channelId === channelId);
       assert.match(reject.reason, /a deposit is at most 9223372036\.854775807 TON/);
       const e = await reported;
       assert.equal(e.code, 'BAD_PROPOSAL');
       assert.deepEqual(vic.node.channels(), [], 'nothing held');
-    } finally {
-      await eve?.stop();
-      await world.close();
-    }
-  });
+    }));
 }

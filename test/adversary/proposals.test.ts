@@ -5,22 +5,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
-import { walletAddress } from '../../src/chain/wallets.js';
-import { newKeyPair } from '../../src/core/signer.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { givesNextStep } from '../../src/core/codes.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/incoming.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
-import { stranger } from './attacks.js';
-import { Mallory } from './mallory.js';
+import { stranger, withVictim, type Mallory } from './mallory.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
 
 /** A stranger that proposes `count` channels to `vic`; returns it and the proposals' contracts. */
 async function proposer(vic: NodeHandle, addr: string, count: number): Promise<{ eve: Mallory; contracts: string[]; ids: bigint[] }> {
-  const key = newKeyPair();
-  const eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+  const eve = await stranger(addr);
+  const key = eve.keyPair;
   const contracts: string[] = [];
   const ids: bigint[] = [];
   for (let j = 0; j < count; j++) {
@@ -30,19 +27,6 @@ async function proposer(vic: NodeHandle, addr: string, count: number): Promise<{
     ids.push(terms.channelId);
   }
   return { eve, contracts, ids };
-}
-
-/** A world with a victim that serves; `eves` are stopped and the world closed after `fn`. */
-async function withVictim(fn: (world: World, vic: NodeHandle, addr: string, eves: Mallory[]) => Promise<void>): Promise<void> {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    await fn(world, vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!, eves);
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
 }
 
 /**
@@ -153,8 +137,8 @@ test('with the strangers\' budget spent, a partner this node dialled has its pro
 
 test('a proposal on another channel contract version (a newer SynChannel) is refused at once, naming both versions; nothing is listed', () =>
   withVictim(async (_world, vic, addr, eves) => {
-    const key = newKeyPair();
-    const eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+    const eve = await stranger(addr);
+    const key = eve.keyPair;
     eves.push(eve);
     const propose = (channelId: bigint, contractVersion?: number) =>
       eve.say({

@@ -7,23 +7,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
-import { walletAddress } from '../../src/chain/wallets.js';
-import { newKeyPair, type KeyPair } from '../../src/core/signer.js';
 import { MAX_WAITING } from '../../src/node/handlers.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/incoming.js';
 import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
-import { stranger } from './attacks.js';
-import { Mallory } from './mallory.js';
+import { stranger, withVictim, type Mallory } from './mallory.js';
 import { endScene, scene, TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
 
 /** A stranger that proposes a channel to `vic`; returns what it needs to send states for it. */
 async function proposer(vic: NodeHandle, addr: string) {
-  const key: KeyPair = newKeyPair();
-  const eve = await Mallory.connect(key, walletAddress('v5r1', key.publicKey).toString(), addr);
+  const eve = await stranger(addr);
+  const key = eve.keyPair;
   const terms = {
     channelId: BigInt('0x' + randomBytes(7).toString('hex')),
     challengePeriod: 600,
@@ -45,18 +42,13 @@ async function proposer(vic: NodeHandle, addr: string) {
 type Proposal = Awaited<ReturnType<typeof proposer>>;
 
 /** A world with a victim that serves and a stranger that proposed it a channel; cleaned up after `fn`. */
-async function withProposal(fn: (world: World, vic: NodeHandle, p: Proposal) => Promise<void>): Promise<void> {
-  const world = await World.create();
-  let p: Proposal | undefined;
-  try {
-    const vic = await world.node('vic');
-    p = await proposer(vic, (await vic.node.serve(0, '127.0.0.1')).lan[0]!);
+function withProposal(fn: (world: World, vic: NodeHandle, p: Proposal) => Promise<void>): Promise<void> {
+  return withVictim(async (world, vic, addr, eves) => {
+    const p = await proposer(vic, addr);
+    eves.push(p.eve);
     await world.chain.openWallet(p.eve.keyPair); // funded: a proposer pays the deployment, on the victim's chain
     await fn(world, vic, p);
-  } finally {
-    await p?.eve.stop();
-    await world.close();
-  }
+  });
 }
 
 test("a stranger's initial states for a proposal not accepted read nothing on chain", () =>
@@ -103,12 +95,8 @@ test("behind a slow handler, at most MAX_WAITING of a peer's messages wait per c
     slow = false; // the messages still queued are read at once: the close does not wait 2 s for each
   }));
 
-test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD proposals are kept in all', async () => {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD proposals are kept in all', () =>
+  withVictim(async (_world, vic, addr, eves) => {
     for (let i = 0; i < 12; i++) {
       const p = await proposer(vic, addr);
       eves.push(p.eve);
@@ -122,11 +110,7 @@ test('a stranger that proposes stays a guest, and at most MAX_PROPOSALS_HELD pro
     await until(() => vic.node.channels().length >= MAX_PROPOSALS_HELD, 'the proposals');
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(vic.node.channels().length, MAX_PROPOSALS_HELD, `36 proposed, ${vic.node.channels().length} kept`);
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));
 
 test('a partner resending equivocations for one step: the evidence is kept and told once, the journal does not grow', async () => {
   const s = await scene({ payments: 2 });
@@ -197,35 +181,21 @@ test('a partner on an older SynChannel deploys contract v2 for the agreed terms:
     assert.equal(vic.node.channel(id)?.phase, 'accepted');
   }));
 
-test("a peer claiming the node's own channel key gets no channel: neither its proposal nor one to it", async () => {
-  const world = await World.create();
-  let eve: Mallory | undefined;
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
-    const key = newKeyPair();
-    const wallet = walletAddress('v5r1', key.publicKey).toString();
-    eve = await Mallory.connect(key, wallet, addr, { channelPublicKey: vic.keyPair.publicKey });
+test("a peer claiming the node's own channel key gets no channel: neither its proposal nor one to it", () =>
+  withVictim(async (_world, vic, addr, eves) => {
+    const eve = await stranger(addr, { channelPublicKey: vic.keyPair.publicKey });
+    eves.push(eve);
     const terms = { channelId: 77n, challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString() };
     eve.say({ type: 'channel.propose', ...terms, publicKeyA: vic.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
     await eve.error('channel.propose', 'BAD_PROPOSAL');
     assert.equal(vic.node.channel('77'), null);
     await assert.rejects(vic.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: eve.address.toString() }), (e: Error & { code?: string }) => e.code === 'BAD_PROPOSAL' && /your own key/.test(e.message));
-  } finally {
-    await eve?.stop();
-    await world.close();
-  }
-});
+  }));
 
-test('a peer with no channel here is not heard in its error reports: no alarm about our key, no "your partner reports"', async () => {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+test('a peer with no channel here is not heard in its error reports: no alarm about our key, no "your partner reports"', () =>
+  withVictim(async (_world, vic, addr, eves) => {
     for (let i = 0; i < 3; i++) {
-      const k = newKeyPair();
-      const eve = await Mallory.connect(k, walletAddress('v5r1', k.publicKey).toString(), addr);
+      const eve = await stranger(addr);
       eves.push(eve);
       eve.say({ type: 'error', code: 'EQUIVOCATION', message: 'you signed two states' });
       for (let j = 0; j < 5; j++) eve.say({ type: 'error', code: 'INTERNAL', message: `you are hacked ${j}` });
@@ -240,11 +210,7 @@ test('a peer with no channel here is not heard in its error reports: no alarm ab
     await new Promise((r) => setTimeout(r, 1000));
     const heard = vic.events.filter((e) => e.type === 'error' && (e.code === 'EQUIVOCATION' || /hacked/.test(e.message)));
     assert.deepEqual(heard, []);
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));
 
 test("strangers' proposals do not evict a partner's proposal while it is being accepted", async () => {
   const world = await World.create();
@@ -309,12 +275,8 @@ test("strangers' proposals do not evict a known partner's, and a proposer whose 
   }
 });
 
-test("strangers' bad messages are answered on the wire; the ones shown to the user share one budget, however many wallets", async () => {
-  const world = await World.create();
-  const eves: Mallory[] = [];
-  try {
-    const vic = await world.node('vic');
-    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+test("strangers' bad messages are answered on the wire; the ones shown to the user share one budget, however many wallets", () =>
+  withVictim(async (_world, vic, addr, eves) => {
     const from = vic.events.length;
     const t0 = Date.now();
     for (let i = 0; i < 5; i++) {
@@ -332,8 +294,4 @@ test("strangers' bad messages are answered on the wire; the ones shown to the us
     const bound = STRANGER_REPORT_BURST + Math.ceil(((Date.now() - t0) / 1000) * STRANGER_REPORTS_PER_SECOND) + 1;
     assert.ok(raised >= 1 && raised <= bound, `${raised} error events for 70 bad messages of 5 strangers (at most ${bound})`);
     assert.ok(vic.events.slice(from).some((e) => e.type === 'log' && /refused a message of .* who has no channel here \(deposit\)/.test(e.message)));
-  } finally {
-    for (const e of eves) await e.stop();
-    await world.close();
-  }
-});
+  }));
