@@ -4,9 +4,11 @@
 // partner's answer resends its own proposal) and takes the newest refused turn request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { signedToJson } from '../../src/core/signed.js';
+import { stateFromBase64 } from '../../src/core/state.js';
 import type { AppMessage } from '../../src/core/wire.js';
 import { MAX_WAITING } from '../../src/node/waiting.js';
-import { endScene, scene, type Scene } from './scene.js';
+import { endScene, scene, TON, type Scene } from './scene.js';
 import { until } from './world.js';
 
 type Ctl = { run<T>(fn: () => Promise<T>): Promise<T> };
@@ -15,7 +17,7 @@ type Ctl = { run<T>(fn: () => Promise<T>): Promise<T> };
  * Holds Vic's queue of Mallory's channel (a task of his own), sends MAX_WAITING catch-up requests behind it and then
  * `last`, which finds the queue full. Returns what lets the queue go.
  */
-async function burst(s: Scene, last: Extract<AppMessage, { type: 'state.propose' | 'close.propose' | 'turn.request' }>): Promise<() => void> {
+async function burst(s: Scene, last: Extract<AppMessage, { type: 'state.propose' | 'close.propose' | 'state.countersign' | 'turn.request' }>): Promise<() => void> {
   const { vic, mallory, known, withMal } = s;
   const ctl = (vic.node as unknown as { node: { ctx: { channels: Map<string, Ctl> } } }).node.ctx.channels.get(withMal)!;
   let release!: () => void;
@@ -47,6 +49,38 @@ test("a partner's payment refused by a full channel queue is signed once the que
     await mallory.nextOf('state.countersign', (m) => m.step === pay.step, 30_000);
     await until(() => vic.node.channel(withMal)!.latest?.step === pay.step, "Vic's record of the payment");
     assert.equal(vic.node.channel(withMal)!.latest?.balanceB, pay.balanceB);
+  } finally {
+    await endScene(s);
+  }
+});
+
+test("a partner's countersignature refused by a full channel queue reaches the node once the queue drains", async () => {
+  const s = await scene({ payments: 2 });
+  try {
+    const { vic, mallory, known, withMal } = s;
+    const view = () => vic.node.channel(withMal)!;
+    // Mallory passes the turn to Vic (empty: he keeps it); Vic pays her.
+    const st = mallory.next(known);
+    mallory.say(mallory.propose(known, st));
+    const cs = await mallory.nextOf('state.countersign', (m) => m.step === st.step);
+    known.states.push({ state: st, sigA: mallory.sig(st), sigB: Buffer.from(cs.signature, 'hex') });
+    await until(() => view().myTurn && !view().pending, 'Vic to hold the turn');
+    void vic.node.send(TON('0.5'), { channel: withMal }).catch(() => undefined);
+    const proposed = await mallory.nextOf('state.propose', (m) => stateFromBase64(m.state).step === st.step + 1n);
+    const pay = stateFromBase64(proposed.state);
+    known.states.push({ state: pay, sigA: mallory.sig(pay), sigB: Buffer.from(proposed.signature, 'hex') });
+    // Her countersignature finds Vic's queue full.
+    const release = await burst(s, { type: 'state.countersign', contract: known.contract, step: pay.step, signature: mallory.sig(pay).toString('hex') });
+    // Mallory answers like an honest node: Vic's catch-up request gets the states both signed that he lacks.
+    mallory.session.on('message', (m) => {
+      if (m.type !== 'resync.request') return;
+      const states = known.states.filter((x) => x.state.step > m.latestStep).map((x) => signedToJson(x) as { state: string; sigA: string; sigB: string });
+      mallory.say({ type: 'resync.response', contract: known.contract, states });
+    });
+    assert.equal(view().latest?.step, st.step, 'the payment is not signed by both at Vic yet');
+    release();
+    await until(() => view().latest?.step === pay.step, "Vic's record of his payment signed by both", 30_000);
+    assert.equal(view().latest?.balanceB, pay.balanceB);
   } finally {
     await endScene(s);
   }
