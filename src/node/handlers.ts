@@ -165,7 +165,7 @@ function isResend(ctx: NodeContext, s: PeerSession, channelId: bigint): boolean 
 
 export function handlers(p: Parts): HandlerTable {
   const { ctx } = p;
-  const waiting = new Waiting(ctx, p.sync, p.payments.turns);
+  const waiting = new Waiting(ctx, p);
   // In the queue of this partner's channel (waiting.ts bounds it and catches up with what it refused).
   const inQueue = <M extends Parameters<Waiting['run']>[1]>(s: PeerSession, m: M, fn: (ctl: ChannelController) => Promise<void>) => {
     const ctl = channelOf(ctx, s, m);

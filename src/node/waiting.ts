@@ -31,10 +31,10 @@ export class Waiting {
   /** per channel, what refused messages left to do */
   private readonly owed = new WeakMap<ChannelController, Owed>();
 
+  /** `parts` are read when a queue drains (the handler table is built before they are used). */
   constructor(
     private readonly ctx: NodeContext,
-    private readonly sync: Pick<Sync, 'resync' | 'onRequest'>,
-    private readonly turns: Pick<Turns, 'onTurnRequest'>,
+    private readonly parts: { sync: Pick<Sync, 'resync' | 'onRequest'>; payments: { turns: Pick<Turns, 'onTurnRequest'> } },
   ) {}
 
   /** Runs `fn` for the partner's message `m` in the queue of `ctl`, or refuses it (QUOTA_EXCEEDED) when it is full. */
@@ -63,12 +63,13 @@ export class Waiting {
     if (left > 0 || !o) return;
     this.owed.delete(ctl);
     if (ctl.ended) return;
-    this.sync.resync(ctl);
+    const { sync, payments } = this.parts;
+    sync.resync(ctl);
     if (o.turn === undefined && !o.request) return;
     void ctl
       .run(async () => {
-        if (o.turn !== undefined) await this.turns.onTurnRequest(ctl, o.turn);
-        if (o.request) await this.sync.onRequest(ctl, o.request);
+        if (o.turn !== undefined) await payments.turns.onTurnRequest(ctl, o.turn);
+        if (o.request) await sync.onRequest(ctl, o.request);
       })
       .catch((e: Error) => this.ctx.log(`channel ${shown(ctl)}: a request of your partner's set aside in a burst: ${e.message}`, 'info'));
   }
