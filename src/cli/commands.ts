@@ -9,7 +9,7 @@ import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
-import { channelBalancesText, formatWithdrawal } from './format.js';
+import { channelBalancesText, depositOnItsWay, formatWithdrawal } from './format.js';
 import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
@@ -266,7 +266,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       // a channel the partner declined that could not end here: what to do, as deposit would say it
       const declined = !c.actions.deposit.ok && c.actions.deposit.code === 'PARTNER_DECLINED' ? ` (${c.actions.deposit.why})` : '';
       const restored = c.restored && (c.phase === 'open' || c.phase === 'locked') ? ' (restored from a backup: it takes no payment; close it with withdraw)' : '';
-      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}${restored}`);
+      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}${depositOnItsWay(c)}${restored}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
     // a forgotten --chain: this folder's channels elsewhere are neither run nor watched by this node

@@ -283,3 +283,12 @@ export function channelBalancesText(c: ChannelView): string {
   // before a signed state, what each side has in the contract (0 of yours after a refund)
   return paidOutText(c) ?? (c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}` : `no signed state; deposited ${deposits()}`);
 }
+
+/**
+ * A deposit of ours on its way (under way now, or sent before a restart and not on chain yet): the node's words for
+ * it (the deposit action's), in brackets after a channel's line; '' when there is none.
+ */
+export function depositOnItsWay(c: ChannelView): string {
+  const d = c.actions?.deposit; // a partial view (no actions): none
+  return !!d && !d.ok && (d.code === 'MAY_STILL_LAND' || d.code === 'DEPOSIT_UNDER_WAY') ? ` (${d.why})` : '';
+}

@@ -4,7 +4,7 @@ import { balancesLine } from '../core/format.js';
 import { balanceText } from '../node/uiRules.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
-import { formatState, paidOutText, windowEnd } from './format.js';
+import { depositOnItsWay, formatState, paidOutText, windowEnd } from './format.js';
 
 /** How many states `showAll` reads at once when it prints a whole history. */
 const SHOW_PAGE = 1000n;
@@ -98,7 +98,8 @@ export const READERS: Readonly<Record<string, Runner>> = {
   async showLast(a) {
     nameDefault(a);
     const s = a.node.showLast(a.values.get('channel'));
-    a.io.say(s ? formatState(s) : 'No states yet');
+    const view = target(a).view;
+    a.io.say(`${s ? formatState(s) : 'No states yet'}${view ? depositOnItsWay(view) : ''}`);
     return { ...target(a).names, state: s };
   },
 };

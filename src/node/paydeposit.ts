@@ -5,6 +5,7 @@ import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
+import { crashPoint } from './crash.js';
 import { NodeError, stoppedAfter } from './errors.js';
 import { chainNowRead, mayLandFor } from './mayland.js';
 import { depositExact } from './uiRules.js';
@@ -68,6 +69,7 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
     const beforeSend = async ({ validUntil }: { validUntil: number }) => {
       if (rec.depositPending) Object.assign(rec.depositPending, { sentAt: Date.now(), validUntil });
       await ctl.run(() => ctl.saveRecord());
+      crashPoint('deposit-marked');
     };
     await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend });
   } catch (e) {
