@@ -79,6 +79,7 @@ export class Arbiter {
       stopped: () => this.stopped,
       watching: (ctl) => this.watched.has(ctl),
       sync: (ctl) => this.sync(ctl, true, true), // deep: a payout buried by later messages is found once
+      covered: (err) => this.health.covers(err),
     });
     this.finisher = new Finisher({
       ctx,
@@ -114,7 +115,7 @@ export class Arbiter {
           // a read that failed; not a payout not found yet or a frozen account (read, and said on their own)
           const code = (err as { code?: string }).code;
           if (code !== 'PENDING' && code !== 'FROZEN') this.health.failed(ctl, err);
-          this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`);
+          void this.health.covers(err).then((told) => told || this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`));
         },
         onReadAgain: () => this.readAgain(ctl),
         // the time left shown while closing follows the chain's clock, also after a step of the local one

@@ -18,6 +18,8 @@ const START_READ_AGAIN_MS = 15_000;
 
 /** Failures that do not mend by themselves: the alarm is raised at the first one. */
 const AT_ONCE = new Set(['API_KEY_REJECTED']);
+/** Failures of the endpoint itself: once the alarm says them, a channel's read that fails so says nothing more. */
+const ENDPOINT = new Set(['API_KEY_REJECTED', 'ENDPOINT_UNREACHABLE']);
 
 export class WatchHealth {
   /** channels whose reads fail, since when (performance.now()), and the last failure */
@@ -26,6 +28,8 @@ export class WatchHealth {
   private raised = false;
   /** ends the read at start and its reads again */
   private readonly stopper = new AbortController();
+  /** settles once the read at start has said what it found (an endpoint out of reach, a refused key) */
+  private startSaid: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -74,6 +78,8 @@ export class WatchHealth {
     // the chain's clock against ours: what the views estimate (a deposit that may still land) starts from it
     const read = () => chainNowRead(this.ctx, { background: true, signal }).then(skewRead);
     let said: 'channels' | 'chain' | null = null;
+    let told: () => void = () => undefined;
+    this.startSaid = new Promise((r) => (told = r));
     try {
       await read();
       return;
@@ -87,6 +93,8 @@ export class WatchHealth {
         else this.ctx.emit({ type: 'error', code, level: code === 'API_KEY_REJECTED' ? 'error' : 'warning', message: `the node cannot read the chain (${messageOf(e)}): balances, deposits and closes fail until it can` });
         if (n) this.raised = true;
       }
+    } finally {
+      told();
     }
     await this.readUntilItCan(read, said, signal);
   }
@@ -107,6 +115,17 @@ export class WatchHealth {
       }
       return;
     }
+  }
+
+  /**
+   * Whether a channel's failed read is told by the alarm already (WATCH_FAILING): the endpoint out of reach or
+   * refusing the key, said once for every channel with what to do, not once more per channel. Waits for the read at
+   * start to have said it (the channels' first reads fail alongside it).
+   */
+  async covers(err: unknown): Promise<boolean> {
+    if (!ENDPOINT.has(codeOf(err))) return false;
+    await this.startSaid;
+    return this.raised;
   }
 
   /** A poll of `ctl`'s contract read as expected (after failures): the all-clear once no channel's reads fail. */

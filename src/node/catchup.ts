@@ -14,6 +14,8 @@ export interface CatchUpParts {
   watching: (ctl: ChannelController) => boolean;
   /** a deep background read of the chain: its status ("behind", "not_deployed", …) */
   sync: (ctl: ChannelController) => Promise<string>;
+  /** whether a failed read is told already, for every channel (the endpoint out of reach: WATCH_FAILING) */
+  covered: (err: unknown) => Promise<boolean>;
 }
 
 export class CatchUps {
@@ -60,7 +62,7 @@ export class CatchUps {
           warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);
         } catch (e) {
           if (stopped()) return;
-          warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);
+          if (!(await this.p.covered(e))) warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);
         }
         firstDone();
         await sleep(delay);
