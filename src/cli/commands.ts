@@ -61,6 +61,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (port === null) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
     const r = await a.node.serve(port, a.args[1]);
     a.io.askedToServe = true;
+    // served already (this run, or again since the restart): the same listener, said so
+    if (r.already) a.io.say(`Already serving${a.args[1] ? ` on ${a.args[1]}` : ''}${port ? ` port ${port}` : ''}: nothing new listens; your partner connects to an address below.`);
     a.io.say('To make connection use this address in LAN:');
     for (const x of r.lan) a.io.say(x);
     if (r.wan.length) {

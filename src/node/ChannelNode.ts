@@ -197,9 +197,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   // ---------------------------------------------------------------- p2p
 
   async serve(port: number, host?: string): Promise<ServeResult> {
-    // Serving again where we already listen (a restarted node resumes serving by itself) is not an error.
+    // Serving again where we already listen (a restarted node resumes serving by itself) is not an error, nor a
+    // second listener: port 0 (any free port) is any port served on that host (on any, without a host).
     const now = this.sessions.servedNow();
-    if (now && port !== 0 && [...now.lan, ...now.wan].some((a) => a.includes(`/tcp/${port}/`) && (!host || a.includes(`/${host}/`)))) return now;
+    const on = (a: string) => (port === 0 || a.includes(`/tcp/${port}/`)) && (!host || a.includes(`/${host}/`));
+    if (now && [...now.lan, ...now.wan].some(on)) return { ...now, already: true };
     const r = await this.ctx.o.p2p.serve(port, host);
     await this.sessions.serve(port, host, r);
     this.emit({ type: 'served', lan: r.lan, wan: r.wan });

@@ -165,6 +165,8 @@ export interface BrokenChannelView {
 export interface ServeResult {
   lan: string[];
   wan: string[];
+  /** the address asked for was served already: nothing new listens (`lan`, `wan`: what is served) */
+  already?: boolean;
 }
 
 export interface PartnerView {
