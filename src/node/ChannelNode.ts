@@ -33,6 +33,7 @@ import { channelView } from './views.js';
 import { exportBackup, importBackup } from './backups.js';
 import { SessionWiring } from './attach.js';
 import { readDeadline } from './window.js';
+import { byUser } from './asked.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
@@ -71,6 +72,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.sends = stoppable(o.chain);
     this.network = o.network;
     this.sessions = new Sessions(o.p2p, new FileMeta(o.dataDir));
+    // said to the user's own commands; what the node sends by itself is one quiet line (Outbound)
     const offline = (ctl: ChannelController, message: string) => this.emit({ type: 'log', level: 'warn', code: 'PARTNER_OFFLINE', message, channel: this.viewOf(ctl) });
     this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped, offline);
     Object.assign(ctx, this.makeContext(o, data));
@@ -242,13 +244,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   // ---------------------------------------------------------------- commands
 
   async open(opts: OpenChannelOptions): Promise<ChannelView> {
-    const ctl = await this.negotiation.open(this.sessions.pick(opts.partner), opts);
+    const ctl = await byUser(() => this.negotiation.open(this.sessions.pick(opts.partner), opts));
     return this.viewOf(ctl);
   }
 
   async deposit(amount?: bigint, opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {
     const ctl = this.pick(opts.channel);
-    await this.negotiation.deposit(ctl, amount, opts);
+    await byUser(() => this.negotiation.deposit(ctl, amount, opts));
     // Both deposits in lock the contract: read it now, so the answer says locked (not funding with a refund).
     const r = ctl.rec;
     if (ctl.life === 'funding' && r.depositA >= r.expectedDepositA && r.depositB >= r.expectedDepositB) await this.arbiter.poke(ctl);
@@ -260,27 +262,27 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   async decline(opts: { channel?: string } = {}): Promise<ChannelView> {
-    return this.negotiation.decline(this.pick(opts.channel));
+    return byUser(() => this.negotiation.decline(this.pick(opts.channel)));
   }
 
   async send(amount: bigint, opts: SendWait & { channel?: string } = {}): Promise<StateView> {
-    return this.payments.send(this.pick(opts.channel), amount, opts);
+    return byUser(() => this.payments.send(this.pick(opts.channel), amount, opts));
   }
 
   pay(amount: bigint, opts: { channel?: string } = {}): Promise<PaymentResult> {
-    return this.payments.coalescer.pay(this.pick(opts.channel), amount);
+    return byUser(() => this.payments.coalescer.pay(this.pick(opts.channel), amount));
   }
 
   async createEmpty(opts: { channel?: string } = {}): Promise<StateView> {
-    return this.payments.createEmpty(this.pick(opts.channel));
+    return byUser(() => this.payments.createEmpty(this.pick(opts.channel)));
   }
 
   async requestEmpty(opts: { channel?: string } = {}): Promise<void> {
-    return this.payments.requestEmpty(this.pick(opts.channel));
+    return byUser(() => this.payments.requestEmpty(this.pick(opts.channel)));
   }
 
   async sign(opts: { channel?: string } = {}): Promise<StateView> {
-    return this.payments.sign(this.pick(opts.channel));
+    return byUser(() => this.payments.sign(this.pick(opts.channel)));
   }
 
   async withdraw(opts: WithdrawOptions & { channel?: string } = {}): Promise<WithdrawResult> {
@@ -288,13 +290,13 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     if (ctl.rec.restorePending && !opts.confirmStale) {
       throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner may hold newer states than this one; connect to them first, or confirm to close with what the backup holds');
     }
-    const r = await this.closing.withdraw(ctl, { ...opts, onProgress: (m) => opts.onProgress?.(m) });
+    const r = await byUser(() => this.closing.withdraw(ctl, { ...opts, onProgress: (m) => opts.onProgress?.(m) }));
     void this.arbiter.poke(ctl);
     return r;
   }
 
   async exit(opts: ProgressOptions & { channel?: string; confirmStale?: boolean } = {}): Promise<{ deadline: number }> {
-    return this.closing.exit(this.pick(opts.channel), opts);
+    return byUser(() => this.closing.exit(this.pick(opts.channel), opts));
   }
 
   async challenge(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {

@@ -3,6 +3,7 @@
 import { messageOf } from '../core/errors.js';
 import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
+import { askedByUser } from './asked.js';
 import type { ChannelController } from './controller.js';
 import { partnerAddressOf } from './record.js';
 import { messageWords } from './views.js';
@@ -13,6 +14,8 @@ const FULL_LOG_MS = 10_000;
 export class Outbound {
   /** per session: when a refused send was last logged, and how many were refused since */
   private readonly full = new WeakMap<PeerSession, { at: number; since: number }>();
+  /** channels whose partner was offline for a message the node sent by itself: said once until they are back */
+  private readonly quiet = new WeakSet<ChannelController>();
 
   constructor(
     private readonly session: (wallet: string) => PeerSession | null,
@@ -36,7 +39,8 @@ export class Outbound {
       () => {
         const s = this.session(partnerAddressOf(ctl.rec));
         // Not connected: a session's outbox resends it as it resumes; with none, the resync at their connection does.
-        if (!s?.connected && !this.stopping()) this.offline(ctl, `partner offline: ${messageWords(msg.type)} reaches them when they reconnect`);
+        if (s?.connected) this.quiet.delete(ctl);
+        else if (!this.stopping()) this.tellOffline(ctl, `partner offline: ${messageWords(msg.type)} reaches them when they reconnect`);
         return s ? this.sendOn(s, msg) : false;
       },
       (e: unknown) => {
@@ -44,6 +48,17 @@ export class Outbound {
         return false;
       },
     );
+  }
+
+  /**
+   * A user's command whose message waits for the partner is told (PARTNER_OFFLINE); what the node sends by itself
+   * (a countersignature, a pass, a resync) is one info line a channel until the partner is back.
+   */
+  private tellOffline(ctl: ChannelController, message: string): void {
+    if (askedByUser()) return this.offline(ctl, message);
+    if (this.quiet.has(ctl)) return;
+    this.quiet.add(ctl);
+    this.log(message, 'info');
   }
 
   /** Queued and resent by the session until acknowledged: true once acknowledged, false if it will not be. */

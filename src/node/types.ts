@@ -180,8 +180,9 @@ export interface PartnerView {
 /** Typed events for UIs: the extension and the CLI are thin views over these. */
 export type NodeEvent =
   /**
-   * a line of the node's log; `code` marks a warning UIs act on: PARTNER_OFFLINE, what this node sent on `channel`
-   * does not reach the partner now (not connected: it goes when they reconnect), told before the command returns
+   * a line of the node's log; `code` marks a warning UIs act on: PARTNER_OFFLINE, what a user's command sent on
+   * `channel` does not reach the partner now (not connected: it goes when they reconnect), told before the command
+   * returns (what the node sends by itself is an info line, once a channel until the partner is back)
    */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE'; channel?: ChannelView }
   | { type: 'served'; lan: string[]; wan: string[] }
