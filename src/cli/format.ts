@@ -232,7 +232,7 @@ export function jsonLine(value: unknown): string {
  * (a stale close by the partner is challenged only while a node runs), states that wait for the partner.
  */
 export function stoppingNotes(channels: readonly ChannelView[]): string[] {
-  const notes: string[] = [];
+  const notes: string[] = channels.flatMap(closeNotOnChain);
   const u = unwatched(channels);
   if (u.closing.length) {
     const one = u.closing.length === 1;
@@ -248,6 +248,17 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
   for (const c of u.waiting) notes.push(`State ${c.pending!.step} of ${c.contract} still waits for your partner's signature: they can sign it while both nodes are online.`);
   for (const c of u.guarded) if (c.pending?.awaiting === 'me') notes.push(`State ${c.pending.step} from your partner on ${c.contract} awaits your signature: start the node again and sign it.`);
   return notes;
+}
+
+/**
+ * A close state both signed on a channel the chain does not show closing (a cooperative close being sent, or cut
+ * short): what it is in, and what the next start does with it (it sends ours again unless the contract paid out).
+ */
+function closeNotOnChain(c: ChannelView): string[] {
+  const s = c.latest;
+  if (s?.tag !== 'close' || !s.sigA || !s.sigB || c.phase === 'closing' || c.phase === 'closed') return [];
+  const next = s.sender === c.me ? 'sends it again' : 'leaves it to your partner to send: run withdraw then to send it yourself';
+  return [`Stopping before the cooperative close of ${c.contract} (step ${s.step}, signed by both) is seen on chain: if it was sent, it may still land. The next start reads the contract and, if it has not paid out, ${next}.`];
 }
 
 /** What waits for the user when the node starts (a state to sign, kept from before the restart). */
