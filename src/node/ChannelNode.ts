@@ -156,6 +156,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const code = codeOf(e);
     // What ran or was queued on a controller whose channel is loaded again did not go on: the reload says so.
     if (code === 'CHANNEL_RELOADED' && ctl?.reloading) return this.ctx.log(messageOf(e));
+    // Background work the stop ended (refused after the seal, its wait ended): the stop, not an error to tell.
+    if (code === 'NODE_STOPPED' && this.stopped) return this.ctx.log(`not done: ${messageOf(e)}`);
     let channel: ChannelView | undefined;
     try {
       channel = ctl && !ctl.isDropped ? this.viewOf(ctl) : undefined;
@@ -369,7 +371,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     await this.loads.idle();
     for (const c of this.ctx.channels.values()) c.stopWaiting();
     await new Promise((r) => setImmediate(r));
-    await Promise.all([...this.ctx.channels.values()].map((c) => c.run(() => undefined)));
+    // what was queued runs; what comes after (a deployment's failure path, a partner's message) writes nothing
+    await Promise.all([...this.ctx.channels.values()].map((c) => c.seal()));
     for (const c of this.ctx.channels.values()) await c.storage?.close();
     await this.ctx.o.p2p.stop().catch(() => undefined);
     await this.sessions.saved();

@@ -39,6 +39,8 @@ export class ChannelController {
   private stopReason: NodeError | null = null;
   /** the node dropped this controller (its channel loaded again): nothing more runs in its queue */
   private dropped = false;
+  /** the node's stop took its last turn in the queue (seal): nothing runs, is saved or appended after it */
+  private sealed = false;
   /** whether the node stopped, or dropped this controller (every wait of this channel ends then) */
   get isStopped(): boolean {
     return this.stopReason !== null;
@@ -132,11 +134,25 @@ export class ChannelController {
     // Once an import closed the storage, what was queued fails instead of running on it.
     const go = () => {
       if (this.reloading) throw this.stopReason ?? reloaded();
+      if (this.sealed) throw this.afterSeal();
       return fn();
     };
     const next = this.queue.then(go, go);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * The node's stop, before it closes the storage: what was queued runs to its end, and from then on nothing runs,
+   * is saved or appended (the stop's error), also from work outside the queue that ends after the stop (a
+   * deployment's failure path): no write reaches a storage the stop closes.
+   */
+  seal(): Promise<void> {
+    return this.run(() => void (this.sealed = true));
+  }
+
+  private afterSeal(): NodeError {
+    return this.stopReason ?? this.stoppedError('the node stopped: start it again');
   }
 
   /** Applies a lifecycle event to the record (in memory); the caller saves and performs the effects. */
@@ -148,6 +164,7 @@ export class ChannelController {
   }
 
   async saveRecord(): Promise<void> {
+    if (this.sealed) throw this.afterSeal();
     if (this.storage) await this.storage.writeRecord(this.rec).catch((e: unknown) => this.storageFailed(e));
   }
 
@@ -172,6 +189,7 @@ export class ChannelController {
    */
   append(entries: JournalEntry[]): Promise<void> {
     if (!this.storage) return Promise.reject(new NodeError('INTERNAL', 'a channel without storage cannot keep states'));
+    if (this.sealed) return Promise.reject(this.afterSeal());
     const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
     written.catch(() => undefined); // observed through the chain below
     const d = this.durableChain.then(() => written);
