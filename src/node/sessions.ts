@@ -24,7 +24,7 @@ interface Remembered {
   dialled: Record<string, string>;
   /** the latest serve (what earlier versions read) */
   serve: Listener | null;
-  /** the serve a start listens again on, in a list (earlier versions kept every serve, oldest first) */
+  /** every serve of this node, oldest first: each listens again after a restart */
   listeners?: Listener[];
 }
 
@@ -32,6 +32,9 @@ interface Listener {
   port: number;
   host: string | null;
 }
+
+/** How many listeners are remembered (the oldest is forgotten first). */
+const MAX_LISTENERS = 8;
 
 const portsOf = (r: ServeResult | null): Set<number> =>
   new Set([...(r?.lan ?? []), ...(r?.wan ?? [])].map((a) => Number(/\/tcp\/(\d+)/.exec(a)?.[1] ?? NaN)));
@@ -118,9 +121,11 @@ export class Sessions {
     const before = portsOf(this.served);
     const bound = port !== 0 ? port : ([...portsOf(result)].find((p) => !before.has(p)) ?? port);
     this.served = result;
-    // What the user last asked for is what a start serves again (not every port ever served: a list that grew).
+    // Every address served listens again after a restart: a partner may have dialled any of them. A serve of an
+    // address served already adds nothing (ChannelNode.serve), so the list grows only by what the user asks for.
     const l: Listener = { port: bound, host: host ?? null };
-    this.memory.listeners = [l];
+    const others = this.listeners().filter((x) => x.port !== l.port || x.host !== l.host);
+    this.memory.listeners = [...others, l].slice(-MAX_LISTENERS);
     this.memory.serve = l;
     await this.save();
   }
@@ -140,9 +145,9 @@ export class Sessions {
   async resume(wanted: (wallet: string) => boolean, log: Log, serveAgain: (port: number, host?: string) => Promise<unknown>): Promise<void> {
     this.wanted = wanted;
     this.log = log;
-    // the last one asked for (earlier versions kept every serve)
-    const s = this.listeners().at(-1);
-    if (s) await serveAgain(s.port, s.host ?? undefined).catch((e: Error) => log(`could not listen again on port ${s.port}: ${e.message}; run serve with another port`, 'warn'));
+    for (const s of this.listeners()) {
+      await serveAgain(s.port, s.host ?? undefined).catch((e: Error) => log(`could not listen again on port ${s.port}: ${e.message}; run serve with another port`, 'warn'));
+    }
     for (const wallet of Object.keys(this.memory.dialled)) this.keep(wallet);
   }
 
