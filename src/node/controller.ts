@@ -26,6 +26,9 @@ export const DUST = 1_000n;
 /** A quiet spell this long ends an idle run. */
 const IDLE_RUN_GAP_MS = 10_000;
 
+/** How long the stop waits for what a channel's queue holds before it seals it anyway. */
+const SEAL_WAIT_MS = 10_000;
+
 export class ChannelController {
   /** the off-chain machine (the contract address is known from the proposal, so it exists from the start) */
   channel: Channel;
@@ -147,8 +150,13 @@ export class ChannelController {
    * is saved or appended (the stop's error), also from work outside the queue that ends after the stop (a
    * deployment's failure path): no write reaches a storage the stop closes.
    */
-  seal(): Promise<void> {
-    return this.run(() => void (this.sealed = true));
+  async seal(bound = SEAL_WAIT_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, bound)));
+    // A queued run that never ends (a wait the stop did not reach) must not hang the stop: sealed after the bound.
+    await Promise.race([this.run(() => void (this.sealed = true)).catch(() => undefined), late]);
+    clearTimeout(timer);
+    this.sealed = true;
   }
 
   private afterSeal(): NodeError {

@@ -31,3 +31,18 @@ test('a stop while the node deploys the channel tells no error: what comes after
     await closePair(p);
   }
 });
+
+test('a run in a channel’s queue that never ends does not hang the stop: the channel is sealed after a bound', { timeout: 60_000 }, async () => {
+  const p = await openPair();
+  try {
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    const channels = (p.alice as unknown as { node: { ctx: { channels: Map<string, { run: (fn: () => unknown) => Promise<unknown> }> } } }).node.ctx.channels;
+    assert.equal(channels.size, 1);
+    for (const ctl of channels.values()) void ctl.run(() => new Promise(() => undefined)).catch(() => undefined);
+    await p.alice.stop(); // ends (the test's timeout is the failure otherwise)
+  } finally {
+    await closePair(p);
+  }
+});
