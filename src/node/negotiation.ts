@@ -7,7 +7,6 @@ import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
 import { addressText } from '../core/format.js';
-import { durationText } from '../core/duration.js';
 import { MAX_AMOUNT } from '../contract/layout.js';
 import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
@@ -15,12 +14,13 @@ import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { IncomingProposals, checkPartnerKey, newRecord } from './incoming.js';
-import { NodeError, abortable, stoppedAfter } from './errors.js';
+import { NodeError, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
 import { bindClock, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
-import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS, defaultChallengePeriod } from './policy.js';
+import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
+import { waitDeployed } from './deploywait.js';
 import { Redeploy } from './redeploy.js';
 import { configOf, contractOf, depositsSeen, versionOf, type ChannelRecord } from './record.js';
 import { depositsProblem, refundTerms } from './uiRules.js';
@@ -296,16 +296,7 @@ export class Negotiation {
       });
       return ctx.view(ctl);
     }
-    if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') opts.onProgress?.('waiting for the channel contract to be deployed…');
-    const waitMs = ctx.o.deployWaitMs ?? DEPLOY_WAIT_MS[ctx.o.network];
-    await abortable(ctl.waitFor(() => rec.life !== 'proposed' && rec.life !== 'accepted' && rec.life !== 'deploying', waitMs, opts.signal, 'the contract was not deployed'), opts.signal).catch((e: unknown) => {
-      if ((e as { code?: string }).code === 'TIMEOUT') {
-        const what = rec.me === 'B' ? 'your partner has not deployed the channel contract' : 'your deployment has not shown on chain';
-        const next = rec.me === 'B' ? 'the proposal stays accepted: once they deploy it (the node says so), run deposit again to pay your part (if they say it is deployed, check that both nodes run on the same chain: --chain)' : 'it may still land, and the node watches it: run deposit again later';
-        throw new NodeError('TIMEOUT', `${what} in ${durationText(waitMs / 1000)}: ${next}`, { cause: e, sent: true });
-      }
-      throw stoppedAfter(e, rec.me === 'B' ? 'the proposal is accepted and your partner deploys the contract: run deposit again once it is deployed to pay your part' : 'your deployment is under way: the node tells you when the contract is deployed');
-    });
+    await waitDeployed(ctx, ctl, opts);
     // Ended while the deposit waited (the proposal withdrawn by A, or declined): nothing was sent.
     if (rec.life === 'rejected') {
       const channel = `channel ${addressText(rec.contract, 'contract')}`;
