@@ -8,7 +8,7 @@ import { signedToJson } from '../../src/core/signed.js';
 import { stateFromBase64 } from '../../src/core/state.js';
 import type { AppMessage } from '../../src/core/wire.js';
 import { MAX_WAITING } from '../../src/node/waiting.js';
-import { endScene, scene, TON, type Scene } from './scene.js';
+import { endScene, malloryPasses, scene, TON, type Scene } from './scene.js';
 import { until } from './world.js';
 
 type Ctl = { run<T>(fn: () => Promise<T>): Promise<T> };
@@ -60,13 +60,9 @@ test("a partner's countersignature refused by a full channel queue reaches the n
     const { vic, mallory, known, withMal } = s;
     const view = () => vic.node.channel(withMal)!;
     // Mallory passes the turn to Vic (empty: he keeps it); Vic pays her.
-    const st = mallory.next(known);
-    mallory.say(mallory.propose(known, st));
-    const cs = await mallory.nextOf('state.countersign', (m) => m.step === st.step);
-    known.states.push({ state: st, sigA: mallory.sig(st), sigB: Buffer.from(cs.signature, 'hex') });
-    await until(() => view().myTurn && !view().pending, 'Vic to hold the turn');
+    const passed = await malloryPasses(s);
     void vic.node.send(TON('0.5'), { channel: withMal }).catch(() => undefined);
-    const proposed = await mallory.nextOf('state.propose', (m) => stateFromBase64(m.state).step === st.step + 1n);
+    const proposed = await mallory.nextOf('state.propose', (m) => stateFromBase64(m.state).step === passed + 1n);
     const pay = stateFromBase64(proposed.state);
     known.states.push({ state: pay, sigA: mallory.sig(pay), sigB: Buffer.from(proposed.signature, 'hex') });
     // Her countersignature finds Vic's queue full.
@@ -77,7 +73,7 @@ test("a partner's countersignature refused by a full channel queue reaches the n
       const states = known.states.filter((x) => x.state.step > m.latestStep).map((x) => signedToJson(x) as { state: string; sigA: string; sigB: string });
       mallory.say({ type: 'resync.response', contract: known.contract, states });
     });
-    assert.equal(view().latest?.step, st.step, 'the payment is not signed by both at Vic yet');
+    assert.equal(view().latest?.step, passed, 'the payment is not signed by both at Vic yet');
     release();
     await until(() => view().latest?.step === pay.step, "Vic's record of his payment signed by both", 30_000);
     assert.equal(view().latest?.balanceB, pay.balanceB);
@@ -89,14 +85,10 @@ test("a partner's countersignature refused by a full channel queue reaches the n
 test("a partner's turn request refused by a full channel queue is answered with the pass once the queue drains", async () => {
   const s = await scene({ payments: 2 });
   try {
-    const { vic, mallory, known, withMal } = s;
+    const { mallory, known } = s;
     // Mallory passes the turn to Vic (empty: he keeps it), then asks for it back in a burst.
-    const st = mallory.next(known);
-    mallory.say(mallory.propose(known, st));
-    const cs = await mallory.nextOf('state.countersign', (m) => m.step === st.step);
-    known.states.push({ state: st, sigA: mallory.sig(st), sigB: Buffer.from(cs.signature, 'hex') });
-    await until(() => vic.node.channel(withMal)!.myTurn && !vic.node.channel(withMal)!.pending, 'Vic to hold the turn');
-    const release = await burst(s, { type: 'turn.request', contract: known.contract, step: st.step });
+    const passed = await malloryPasses(s);
+    const release = await burst(s, { type: 'turn.request', contract: known.contract, step: passed });
     release();
     const pass = await mallory.nextOf('state.propose', () => true, 30_000);
     assert.ok(pass, "Vic's pass");

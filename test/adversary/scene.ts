@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { parseTon } from '../../src/core/amounts.js';
 import { learn, Mallory, type Known } from './mallory.js';
-import { World, assertSameHistory, type NodeHandle } from './world.js';
+import { World, assertSameHistory, until, type NodeHandle } from './world.js';
 
 export const TON = parseTon;
 
@@ -67,4 +67,19 @@ export async function honestStillPays(s: Scene): Promise<number> {
   const after = World.step(s.hal.node, s.withHal);
   assert.ok(after > before, 'the honest channel moved on');
   return Number(after - before);
+}
+
+/**
+ * Mallory passes the turn to Vic with an empty state he countersigns (he keeps the turn: no pass back). Returns its
+ * step once Vic holds the turn with nothing pending.
+ */
+export async function malloryPasses(s: Scene): Promise<bigint> {
+  const { vic, mallory, known, withMal } = s;
+  const st = mallory.next(known);
+  mallory.say(mallory.propose(known, st));
+  const cs = await mallory.nextOf('state.countersign', (m) => m.step === st.step);
+  known.states.push({ state: st, sigA: mallory.sig(st), sigB: Buffer.from(cs.signature, 'hex') });
+  const view = () => vic.node.channel(withMal)!;
+  await until(() => view().latest?.step === st.step && view().myTurn && !view().pending, `Vic to hold the turn at step ${st.step}`);
+  return st.step;
 }

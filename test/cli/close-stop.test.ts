@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rpcProxy, type RpcHook } from '../helpers/rpc-hook.js';
-import { buildOnce, CliProc, DevnetProc, type Json } from '../e2e/cli-harness.js';
+import { buildOnce, CliProc, DevnetProc, type Json, proposedBetween } from '../e2e/cli-harness.js';
 
 let dir: string;
 let devnet: DevnetProc;
@@ -33,14 +33,7 @@ test('Ctrl+C during a cooperative close stuck at the chain says the close state 
   const a = new CliProc(['--chain', 'devnet', '--devnet-url', proxy.url, '--data', join(dir, 'a')]);
   const b = new CliProc(['--chain', 'devnet', '--devnet-url', devnet.url, '--data', join(dir, 'b')]);
   procs.push(a, b);
-  await a.event('ready');
-  await b.event('ready');
-  await a.run('faucet 20');
-  await b.run('faucet 20');
-  const served = await a.run('serve 0 127.0.0.1');
-  await b.run(`connect ${(served.lan as string[])[0]!}`);
-  await a.run('open 3 4');
-  await b.event('channelProposed');
+  await proposedBetween(a, b);
   await b.run('deposit');
   await a.event('stateSigned', (j) => (j.state as Json).step === '0', 60_000);
   // From now on Alice's messages to the chain hang at the endpoint.

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOnce, CLI, CliProc, DevnetProc, ROOT } from '../e2e/cli-harness.js';
+import { buildOnce, CLI, CliProc, DevnetProc, ROOT, proposedBetween } from '../e2e/cli-harness.js';
 
 let dir: string;
 let devnet: DevnetProc;
@@ -25,14 +25,7 @@ before(async () => {
   const a = new CliProc([...common, '--data', join(dir, 'a')]);
   const b = new CliProc([...common, '--data', bobData()], { SYNCHANNEL_CRASH_AT: 'deposit-marked' });
   procs.push(a, b);
-  await a.event('ready');
-  await b.event('ready');
-  await a.run('faucet 20');
-  await b.run('faucet 20');
-  const served = await a.run('serve 0 127.0.0.1');
-  await b.run(`connect ${(served.lan as string[])[0]!}`);
-  await a.run('open 3 4');
-  await b.event('channelProposed');
+  await proposedBetween(a, b);
   // Bob's deposit: accepted, Alice deploys, then Bob's own deposit is marked and the process dies (kill -9)
   b.child.stdin.write('deposit\n');
   await b.exited;

@@ -21,6 +21,21 @@ export class CliProc extends JsonLinesProc {
   }
 }
 
+/**
+ * Two processes ready, 20 TON each from the faucet, B connected to A's first address on 127.0.0.1, and A's proposal
+ * (`open`) received by B.
+ */
+export async function proposedBetween(a: CliProc, b: CliProc, open = 'open 3 4'): Promise<void> {
+  await a.event('ready');
+  await b.event('ready');
+  await a.run('faucet 20');
+  await b.run('faucet 20');
+  const served = await a.run('serve 0 127.0.0.1');
+  await b.run(`connect ${(served.lan as string[])[0]!}`);
+  await a.run(open);
+  await b.event('channelProposed');
+}
+
 export class DevnetProc {
   url = '';
   private child: ChildProcessWithoutNullStreams;

@@ -92,3 +92,23 @@ export async function proposedThenAged(p: Pair): Promise<void> {
   await proposed;
   p.chain.advanceTime(TEN_YEARS);
 }
+
+/** Funded with Bob signing by hand; Bob passes the turn: Alice's is the next state. */
+export async function aliceHasTheTurn(p: Pair): Promise<void> {
+  await fund(p, { manualSign: true });
+  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
+  await p.bob.createEmpty();
+  await passed;
+}
+
+/**
+ * aliceHasTheTurn, then Alice withdraws while Bob, signing by hand, is slow: her withdraw falls back to a unilateral
+ * close (with `challengePeriod: 3600` in openPair, its window is an hour); Bob holds her close state, unsigned.
+ */
+export async function aliceFellBack(p: Pair): Promise<void> {
+  await aliceHasTheTurn(p);
+  const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
+  const r = await p.alice.withdraw({});
+  await asked;
+  assert.deepEqual([r.mode, r.fellBack], ['unilateral', true]);
+}

@@ -178,20 +178,31 @@ function aliceChain() {
 /** Refused before it is signed: nothing of it can land. */
 const unsent = () => Object.assign(new ChainError('RATE_LIMITED', 'injected: the endpoint answered 429 to the wallet read', { retryable: true }), { unsent: true });
 
+/**
+ * Alice and Bob linked, Bob's deposit asked for a proposal of Alice: her first deployment (the acceptance's) is refused
+ * unsent. `quiet`: her node watches no contract; `holdBob`: Bob's own deposit never leaves (until the stop).
+ */
+async function firstDeployRefused(w: World, o: { quiet?: boolean; holdBob?: boolean } = {}) {
+  const { s, wrap } = aliceChain();
+  s.deploy = () => Promise.reject(unsent());
+  s.quiet = o.quiet ?? false;
+  const alice = await w.node('alice', { wrap });
+  const bob = await w.node('bob');
+  await w.link(alice, bob);
+  const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
+  const view = await propose(alice, bob);
+  if (o.holdBob) w.slowWallet(bob, (sig) => new Promise<void>((_r, reject) => sig.addEventListener('abort', () => reject(sig.reason as Error), { once: true })));
+  void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
+  await failed;
+  return { s, alice, bob, view };
+}
+
 test('a deployment that failed and may still land, as an import reloads its channel, says it may land (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
   const w = await World.create();
   try {
-    const { s, wrap } = aliceChain();
     // Alice's first deployment (the acceptance's) is refused unsent; her deposit's one is signed, then its send is
     // not answered (it may land).
-    s.deploy = () => Promise.reject(unsent());
-    const alice = await w.node('alice', { wrap });
-    const bob = await w.node('bob');
-    await w.link(alice, bob);
-    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
-    const view = await propose(alice, bob);
-    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
-    await failed;
+    const { s, alice, view } = await firstDeployRefused(w);
     s.deploy = async ([, , , o]) => {
       await o?.beforeSend?.({ validUntil: Math.floor(Date.now() / 1000) + 60 });
       s.arm(); // the read of whether it landed waits for the import
@@ -211,18 +222,8 @@ test('a deployment that failed and may still land, as an import reloads its chan
 test('a deposit run that finds its deployment on chain as an import reloads the channel says it is deployed (CHANNEL_RELOADED, sent), not to run it again', { timeout: 240_000 }, async () => {
   const w = await World.create();
   try {
-    const { s, wrap } = aliceChain();
-    s.deploy = () => Promise.reject(unsent());
-    s.quiet = true;
-    const alice = await w.node('alice', { wrap });
-    const bob = await w.node('bob');
-    await w.link(alice, bob);
-    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
-    const view = await propose(alice, bob);
     // Bob accepts; his own deposit never leaves (held until the stop): nothing of his tells Alice of the contract.
-    w.slowWallet(bob, (sig) => new Promise<void>((_r, reject) => sig.addEventListener('abort', () => reject(sig.reason as Error), { once: true })));
-    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
-    await failed;
+    const { s, alice, view } = await firstDeployRefused(w, { quiet: true, holdBob: true });
     // Her deployment lands although her node took it as refused (its record still says accepted).
     const [wallet, config, amount] = s.deploys[0]!;
     await w.chain.deployChannel(wallet, config, amount);
@@ -241,15 +242,7 @@ test('a deposit run that finds its deployment on chain as an import reloads the 
 test('a deployment whose mark could not be saved as an import closed the storage says to run it again (nothing was sent), not that it may land', { timeout: 240_000 }, async () => {
   const w = await World.create();
   try {
-    const { s, wrap } = aliceChain();
-    s.deploy = () => Promise.reject(unsent());
-    const alice = await w.node('alice', { wrap });
-    const bob = await w.node('bob');
-    await w.link(alice, bob);
-    const failed = waitForEvent(alice.node, 'error', (e) => e.code === 'RATE_LIMITED', 60_000);
-    const view = await propose(alice, bob);
-    void bob.node.deposit(undefined, { channel: view.channelId }).catch(() => undefined);
-    await failed;
+    const { s, alice, view } = await firstDeployRefused(w);
     // Her deposit's deployment goes through the chain; the save of its signed mark waits until the import below
     // closed the channel's storage (so it is refused, and nothing leaves).
     s.deploy = ([wallet, config, amount, o], chain) => chain.deployChannel(wallet, config, amount, o);

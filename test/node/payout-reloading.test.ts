@@ -3,28 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Address } from '@ton/core';
-import { waitForEvent } from '../../src/node/index.js';
 import type { NodeContext } from '../../src/node/context.js';
-import { closePair, fund, openPair, until, type Pair } from '../helpers/nodes.js';
+import { aliceFellBack, closePair, openPair, until } from '../helpers/nodes.js';
 import { holdAppendUntilClosed } from '../helpers/running-import.js';
-
-/** Funded with Bob signing by hand; Bob passes the turn: Alice's is the next state. */
-async function aliceHasTheTurn(p: Pair): Promise<void> {
-  await fund(p, { manualSign: true });
-  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-  await p.bob.createEmpty();
-  await passed;
-}
 
 test('a close state countersigned as an import closes the storage is not paid out by the controller being dropped', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
   try {
-    await aliceHasTheTurn(p);
-    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
-    // Bob signs by hand and is slow: Alice's withdraw falls back to a unilateral close (its window: an hour).
-    const r = await p.alice.withdraw({});
-    await asked;
-    assert.deepEqual([r.mode, r.fellBack], ['unilateral', true]);
+    await aliceFellBack(p); // a unilateral close (its window: an hour); Bob holds her close state, unsigned
     const { ctx } = (p.alice as unknown as { node: { ctx: NodeContext } }).node;
     const ctl = [...ctx.channels.values()][0]!;
     await until('Alice to see her close', () => ctl.life === 'closing', 15_000);

@@ -4,16 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
-import { closePair, fund, openPair, TON, until, type Pair } from '../helpers/nodes.js';
+import { aliceFellBack, aliceHasTheTurn, closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
 import { slowDisk } from '../helpers/slow-disk.js';
-
-/** Funded with Bob signing by hand; Bob passes the turn: Alice's is the next state. */
-async function aliceHasTheTurn(p: Pair): Promise<void> {
-  await fund(p, { manualSign: true });
-  const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-  await p.bob.createEmpty();
-  await passed;
-}
 
 test('both parties withdraw at the same moment: one cooperative close, both told it succeeded', async () => {
   const p = await openPair({ closeTimeoutMs: 4000 });
@@ -51,12 +43,7 @@ test('a cooperative close that landed although its wait failed is not followed b
 test('a close state both signed after a close started pays out at once, without waiting the window', async () => {
   const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
   try {
-    await aliceHasTheTurn(p);
-    const asked = waitForEvent(p.bob, 'stateReceived', (e) => e.state.tag === 'close', 10_000);
-    // Bob signs by hand and is slow: Alice's withdraw falls back to a unilateral close (its window: an hour).
-    const r = await p.alice.withdraw({});
-    await asked;
-    assert.deepEqual([r.mode, r.fellBack], ['unilateral', true]);
+    await aliceFellBack(p); // a unilateral close (its window: an hour); Bob holds her close state, unsigned
     await p.bob.sign(); // now both hold the close state
     await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed', 15_000);
     assert.equal(p.alice.currentChannel()!.payout?.step, p.alice.currentChannel()!.latest?.step, 'paid by the close state');
