@@ -34,13 +34,19 @@ export function deployMark(rec: ChannelRecord): LandMark | undefined {
 /** Marks A's deployment: before it is signed (no expiry yet), or signed with its expiry. */
 export function markDeploy(rec: ChannelRecord, validUntil?: number): void {
   rec.deploySentAt = Date.now();
-  if (validUntil === undefined) delete rec.deployValidUntil;
-  else rec.deployValidUntil = validUntil;
+  if (validUntil === undefined) {
+    delete rec.deployValidUntil;
+    rec.deployUnsigned = true;
+  } else {
+    rec.deployValidUntil = validUntil;
+    delete rec.deployUnsigned;
+  }
 }
 
 export function clearDeployMark(rec: ChannelRecord): void {
   delete rec.deploySentAt;
   delete rec.deployValidUntil;
+  delete rec.deployUnsigned;
 }
 
 /** Seconds either message of this node toward the contract may still land, by `chainNow`. */

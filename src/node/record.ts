@@ -53,6 +53,11 @@ export interface ChannelRecord extends Terms {
   deploySentAt?: number;
   /** A: that deployment's wallet message expiry (chain unix s), once signed (mayland.ts); absent before */
   deployValidUntil?: number;
+  /**
+   * A: the mark was taken before the wallet signed (this version saves the expiry before the message leaves): while
+   * it stays, nothing was sent. Absent in earlier records, whose marks without an expiry are judged by the clock.
+   */
+  deployUnsigned?: true;
   /** A: the partner accepted and the deployment has not started (nothing sent): a restart starts it. */
   deployDue?: boolean;
   /**

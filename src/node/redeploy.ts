@@ -9,7 +9,7 @@ import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
-import { chainNowEstimate, chainNowRead, deployMark, mayLandFor } from './mayland.js';
+import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor } from './mayland.js';
 import { shownContract as shown } from './addresses.js';
 
 /** How long after a failed read the chain is read again (ms). */
@@ -58,6 +58,14 @@ export class Redeploy {
       if (st.status !== 'not_deployed' || ctl.life !== 'deploying') return;
       await this.ctx.transition(ctl, 'deployFailed');
     }
+    // Stopped before the wallet signed (its expiry is saved before the message leaves): nothing can land, so the
+    // deployment is owed, not waited for.
+    if (ctl.rec.deployUnsigned && this.due(ctl)) {
+      clearDeployMark(ctl.rec);
+      ctl.rec.deployDue = true;
+      await ctl.run(() => ctl.saveRecord());
+      return this.startOwed(ctl);
+    }
     const mark = deployMark(ctl.rec);
     const left = mark ? mayLandFor(mark, await chainNowRead(this.ctx).catch(() => chainNowEstimate(this.ctx))) : 0; // (only said)
     const auto = this.schedule(ctl);
@@ -83,7 +91,7 @@ export class Redeploy {
       this.ctx.log(`channel ${shown(ctl)} was accepted but not deployed before the node stopped, and its contract shows ${status}: nothing is deployed`, 'warn');
       return;
     }
-    this.ctx.log(`channel ${shown(ctl)}: the node stopped after your partner accepted it and before the deployment started: starting it now`, 'warn');
+    this.ctx.log(`channel ${shown(ctl)}: the node stopped after your partner accepted it and before its deployment was sent: deploying it now`, 'warn');
     await this.n.deploy(ctl);
   }
 

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Address } from '@ton/core';
 import { ChainError } from '../../src/chain/errors.js';
+import { WALLET_MESSAGE_TTL } from '../../src/chain/walletBasics.js';
 import type { Chain } from '../../src/chain/types.js';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { DEPLOY_MAY_LAND_MS, DEPLOY_WAIT_MS } from '../../src/node/policy.js';
@@ -28,7 +29,8 @@ const setDeploy = (p: Pair, f: Deploy) => ((p.chain as { deployChannel: Deploy }
 async function killedBeforeSend(p: Pair, leftMs: number, then?: Deploy) {
   const real = p.chain.deployChannel.bind(p.chain);
   let lost: Parameters<Deploy> | undefined;
-  setDeploy(p, (...a) => {
+  setDeploy(p, async (...a) => {
+    await a[3]?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL }); // signed: its expiry saved
     lost = a;
     return new Promise(() => undefined); // the process dies before the message leaves
   });
@@ -40,9 +42,11 @@ async function killedBeforeSend(p: Pair, leftMs: number, then?: Deploy) {
   await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying' && lost);
   await p.alice.stop();
   const file = join(p.dir, 'alice', 'channels', view.channelId, 'record.json');
-  const rec = decodeRecordFile(await readFile(file), file) as { life: string; deploySentAt: number };
+  const rec = decodeRecordFile(await readFile(file), file) as { life: string; deployValidUntil?: number; deployUnsigned?: true };
   assert.equal(rec.life, 'deploying');
-  rec.deploySentAt = Date.now() - DEPLOY_MAY_LAND_MS + leftMs; // as if sent that long ago
+  assert.ok(rec.deployValidUntil !== undefined && !rec.deployUnsigned, 'the mark of a signed message');
+  // as if signed that long ago: it may land for leftMs more
+  rec.deployValidUntil = (await p.chain.now()) + WALLET_MESSAGE_TTL - DEPLOY_MAY_LAND_MS / 1000 + leftMs / 1000;
   await writeFile(file, encodeRecordFile(rec));
   let deploys = 0;
   setDeploy(p, (...a) => (deploys++, (then ?? real)(...a)));
@@ -143,7 +147,7 @@ withPair('a stop after the acceptance is saved and before the deployment is mark
   assert.ok(locked(await bob), "Bob's deposit went in: the contract locked");
   await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
   assert.equal(deploys, 1, 'deployed once, by the restarted node');
-  assert.ok(warnings.some((m) => /before the deployment started: starting it now/.test(m)), warnings.join('\n'));
+  assert.ok(warnings.some((m) => /before its deployment was sent: deploying it now/.test(m)), warnings.join('\n'));
   const data = await p.chain.getChannelData(Address.parse(view.contract));
   assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
 });
@@ -152,4 +156,28 @@ test("B's deposit waits for the deployment longer than A's node takes to send a 
   for (const [network, ms] of Object.entries(DEPLOY_WAIT_MS)) {
     assert.ok(ms >= DEPLOY_MAY_LAND_MS + 60_000, `${network}: waits ${ms / 1000} s; a lost deployment is sent again after ${DEPLOY_MAY_LAND_MS / 1000} s`);
   }
+});
+
+withPair('a stop while the deployment waits for its signature (its mark saved, nothing signed): the restarted node deploys at once, not after the wait for a message that may land', async (p) => {
+  const real = p.chain.deployChannel.bind(p.chain);
+  setDeploy(p, () => new Promise(() => undefined)); // the wallet never signs: nothing leaves
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().then((v) => v.phase);
+  bob.catch(() => undefined);
+  await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  await p.alice.stop();
+  let deploys = 0;
+  setDeploy(p, (...a) => (deploys++, real(...a)));
+  const warnings: string[] = [];
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
+  await connect(p.alice, p.bob);
+  await until('Alice deploys again', () => deploys === 1, 60_000);
+  assert.ok(!warnings.some((m) => /may still land/.test(m)), warnings.join('\n'));
+  assert.ok(warnings.some((m) => /before its deployment was sent: deploying it now/.test(m)), warnings.join('\n'));
+  assert.ok(locked(await bob), "Bob's deposit went in: the contract locked");
+  const data = await p.chain.getChannelData(Address.parse(view.contract));
+  assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
 });

@@ -102,10 +102,16 @@ withPair('after a deployment whose wait and first read failed: deposit never dep
  * Alice's deployment is sent but its wait times out, or the endpoint does not answer the send (it may have taken
  * it): it may still land. Returns how many were sent so far.
  */
+/** What the wallet does before a message leaves: the node's beforeSend saves the message's expiry (signed now). */
+async function signed(p: Pair, a: unknown[]): Promise<void> {
+  await (a[3] as { beforeSend?: (s: { validUntil: number }) => Promise<void> } | undefined)?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL });
+}
+
 async function deployTimedOut(p: Pair, code: 'TIMEOUT' | 'ENDPOINT_UNREACHABLE' = 'TIMEOUT'): Promise<() => number> {
   let sent = 0;
-  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+  (p.chain as unknown as { deployChannel: (...a: unknown[]) => Promise<unknown> }).deployChannel = async (...a) => {
     sent++;
+    await signed(p, a); // the wallet signs before it sends
     throw Object.assign(new Error('injected: not seen within the timeout'), { code, sent: code === 'TIMEOUT' }); // a chain TIMEOUT after the send says sent
   };
   const failed = waitForEvent(p.alice, 'error', (e) => e.code === code || (code === 'ENDPOINT_UNREACHABLE' && e.code === 'WALLET_REJECTED'), 30_000);
@@ -157,8 +163,9 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   let sent = 0;
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));
-  (p.chain as unknown as { deployChannel: () => Promise<unknown> }).deployChannel = async () => {
+  (p.chain as unknown as { deployChannel: (...a: unknown[]) => Promise<unknown> }).deployChannel = async (...a) => {
     sent++;
+    await signed(p, a);
     await held; // sent, and the node stops before it is seen
     throw Object.assign(new Error('injected: stopped'), { code: 'TIMEOUT', sent: true });
   };
