@@ -10,16 +10,28 @@ import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.j
 import { closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
 import { payOne } from '../helpers/reads.js';
 
-/** The real chain, except that `method` waits for `gate` first (held), or lands and then never answers (dies). */
+/**
+ * The real chain, except that `method` waits for `gate` first (held), or lands and then the node dies with it
+ * ('dies'): the call never answers, and the node reads nothing more (its watch hears no event, its reads fail), so
+ * its record keeps what it knew before the challenge.
+ */
 function holding(real: Chain, method: 'challenge', how: { gate: Promise<void> } | 'dies'): Chain {
+  let dead = false;
   return new Proxy(real, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== method || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => unknown).bind(target);
+      if (prop === 'watchChannel') {
+        return (channel: unknown, o: { onEvent: (e: unknown) => void }) => fn(channel, { ...o, onEvent: (e: unknown) => void (dead || o.onEvent(e)) });
+      }
+      if (prop !== method) return dead && prop !== 'close' ? () => Promise.reject(new Error('injected: the node died')) : fn;
       return async (...args: unknown[]) => {
         if (how !== 'dies') await how.gate;
-        const r = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        return how === 'dies' ? new Promise(() => undefined) : r;
+        const r = await fn(...args);
+        if (how !== 'dies') return r;
+        dead = true;
+        return new Promise(() => undefined);
       };
     },
   });
