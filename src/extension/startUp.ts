@@ -33,6 +33,8 @@ export async function startIfLive(s: StartUpSteps): Promise<StartUpResult> {
   const live = await s.live();
   if (s.closed()) return 'nothing';
   if (live === null) {
+    // this window's own node, started meanwhile by a command, holds it: not another's
+    if (s.busy()) return 'nothing';
     s.locked();
     return 'locked';
   }

@@ -15,6 +15,7 @@ import { NodeError } from './errors.js';
 import { tunablesOf, type NodeTunables } from './context.js';
 import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { DataDir } from './store/index.js';
+import { lookAtRecords, type LookedAt } from './store/look.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
 import { startsNode } from './uiRules.js';
 
@@ -133,6 +134,15 @@ interface OwnKeyRecord {
  * it cannot tell (another process holds the folder).
  */
 export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {
+  // read without the folder's lock (a node starting meanwhile is not refused); what needs repairs is opened
+  const looked = await lookAtRecords(dataDir).catch(() => 'held' as const);
+  if (looked === 'held') return null;
+  const records = looked === 'repairs' ? await openedRecords(dataDir) : looked;
+  return records?.map(({ record }) => ownKey(record as OwnKeyRecord | null)) ?? null;
+}
+
+/** The records of a folder that needs a node's repairs (migration, an import to move in): opened, with its lock. */
+async function openedRecords(dataDir: string): Promise<LookedAt | null> {
   let data: DataDir;
   try {
     data = await DataDir.open(dataDir);
@@ -140,19 +150,20 @@ export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null>
     return null;
   }
   try {
-    const out: ChannelKey[] = [];
-    for (const { id, error } of await data.list()) {
-      const rec = error ? null : await (await data.channel(id)).readRecord<OwnKeyRecord>().catch(() => null);
-      const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
-      const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
-      const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
-      const partner = rec?.me === 'A' ? rec.addressB : rec?.addressA;
-      out.push({ contract: rec?.contract ? addressText(rec.contract, 'contract') : null, phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own, me: rec?.me ?? null, partner: rec?.me && partner ? addressText(partner, 'wallet') : null });
-    }
+    const out: LookedAt = [];
+    for (const { id, error } of await data.list()) out.push({ id, record: error ? null : await (await data.channel(id)).readRecord().catch(() => null) });
     return out;
   } finally {
     await data.close();
   }
+}
+
+function ownKey(rec: OwnKeyRecord | null): ChannelKey {
+  const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
+  const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
+  const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
+  const partner = rec?.me === 'A' ? rec.addressB : rec?.addressA;
+  return { contract: rec?.contract ? addressText(rec.contract, 'contract') : null, phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own, me: rec?.me ?? null, partner: rec?.me && partner ? addressText(partner, 'wallet') : null };
 }
 
 /** The phases of the channels a data folder holds (channelKeys); null when it cannot tell. */

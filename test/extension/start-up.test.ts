@@ -8,11 +8,12 @@ import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpSteps } fro
 /** Steps whose reads wait until released, so a test can close the window in the middle of one. */
 function steps(o: { live?: boolean | null; waiting?: boolean } = {}) {
   let closed = false;
+  let busy = false;
   const started: string[] = [];
   const gates: { ready?: () => void; live?: () => void } = {};
   const s: StartUpSteps = {
     closed: () => closed,
-    busy: () => false,
+    busy: () => busy,
     ready: () => new Promise<boolean>((r) => (gates.ready = () => r(true))),
     live: () => new Promise<boolean | null>((r) => (gates.live = () => r(o.live === undefined ? true : o.live))),
     locked: () => started.push('locked'),
@@ -20,7 +21,7 @@ function steps(o: { live?: boolean | null; waiting?: boolean } = {}) {
     waiting: async () => (started.push('waiting'), o.waiting ?? false),
   };
   const tick = () => new Promise((r) => setImmediate(r));
-  return { s, started, gates, tick, close: () => (closed = true) };
+  return { s, started, gates, tick, close: () => (closed = true), startElsewhere: () => (busy = true) };
 }
 
 describe('the start-up start of a node whose folder holds live channels', () => {
@@ -59,6 +60,18 @@ describe('the start-up start of a node whose folder holds live channels', () => 
       assert.equal(await r, 'nothing');
       assert.deepEqual(t.started, []);
     }
+  });
+
+  test("a node this window starts while the folder is read (a command's start) is not said to be another's", async () => {
+    const t = steps({ live: null });
+    const r = startIfLive(t.s);
+    await t.tick();
+    t.gates.ready!();
+    await t.tick();
+    t.startElsewhere();
+    t.gates.live!();
+    assert.equal(await r, 'nothing');
+    assert.deepEqual(t.started, []);
   });
 
   test('a closed window starts nothing at all', async () => {

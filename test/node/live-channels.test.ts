@@ -5,6 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { DataDir } from '../../src/node/store/index.js';
+import { encodeRecordFile } from '../../src/node/store/record.js';
 import { channelKeys, hasLiveChannels, waitForEvent } from '../../src/node/index.js';
 import { awaitsDeployment, needsNode, startsNode } from '../../src/node/uiRules.js';
 import { TON, closePair, openPair } from '../helpers/nodes.js';
@@ -38,4 +44,51 @@ test("the phases that need a node: money in a contract, or a deployment or an ac
   assert.equal(startsNode('accepted', null), true);
   assert.equal(startsNode('accepted', 'B'), false);
   for (const phase of ['deploying', 'funding', 'locked', 'open', 'closing']) assert.equal(startsNode(phase, 'B'), true, phase);
+});
+
+test('a look at a data folder (channelKeys) takes no lock: a node opening the folder while the look reads is not refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-look-'));
+  try {
+    const data = await DataDir.open(dir);
+    await (await data.channel('1')).writeRecord({ life: 'closed' });
+    await data.close();
+    // channel 2's record is a pipe: the look waits there, mid-read, until the test writes the record
+    const fifo = join(dir, 'channels', '2', 'record.json');
+    await mkdir(join(dir, 'channels', '2'));
+    execFileSync('mkfifo', [fifo]);
+    let done = false;
+    const look = channelKeys(dir).finally(() => (done = true));
+    const writer = async (): Promise<number> => {
+      for (let i = 0; i < 250; i++) {
+        try {
+          return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK); // opens once a reader waits on it
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      throw new Error('the look never read the record');
+    };
+    const fd = await writer();
+    const opened = await DataDir.open(dir).then(
+      (d) => d.close().then(() => 'opened'),
+      (e: { code?: string }) => e.code ?? 'failed',
+    );
+    // every read of the pipe gets the record (the old look read it twice)
+    const bytes = encodeRecordFile({ life: 'open' });
+    writeSync(fd, bytes);
+    closeSync(fd);
+    for (let i = 0; i < 5 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (done) break;
+      const again = await writer().catch(() => null);
+      if (again === null) continue;
+      writeSync(again, bytes);
+      closeSync(again);
+    }
+    const result = await look;
+    assert.equal(opened, 'opened', 'a node opening the folder during the look');
+    assert.deepEqual(result?.map((k) => k.phase), ['closed', 'open']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,7 @@ import { stateToBase64 } from '../../src/core/state.js';
 import { ChannelStore } from './fixtures/old-store.js';
 import { DataDir, type StoreError } from '../../src/node/store/index.js';
 import { show, signedAt, tempDir } from './helpers.js';
+import { channelKeys } from '../../src/node/index.js';
 
 /** As the node stored a state: base64 BOC, hex signatures. */
 function toStored(s: SignedState) {
@@ -43,6 +44,17 @@ test('an old channel folder is migrated once: record, states, staged state; the 
   const dir = join(d.path, 'channels', '77');
   assert.deepEqual((await readdir(dir)).sort(), ['journal.bin', 'legacy', 'record.json']);
   assert.deepEqual((await readdir(join(dir, 'legacy'))).sort(), ['params.json', 'states.jsonl']);
+});
+
+test("a look at a folder (channelKeys) migrates an old channel as a node's open would, and says nothing of a held folder", async () => {
+  await using d = await tempDir();
+  await oldChannel(d.path, '77', 2, null);
+  assert.deepEqual((await channelKeys(d.path))?.map((k) => [k.phase, k.me]), [['open', 'A']]);
+  assert.deepEqual((await readdir(join(d.path, 'channels', '77'))).sort(), ['journal.bin', 'legacy', 'record.json']);
+  const dd = await DataDir.open(d.path);
+  assert.equal(await channelKeys(d.path), null, 'held by a node: null, as when another window holds it');
+  await dd.close();
+  assert.deepEqual((await channelKeys(d.path))?.map((k) => k.phase), ['open']);
 });
 
 test('an old journal with a torn last line migrates without it, and reports the bytes dropped', async () => {
