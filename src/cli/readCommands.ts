@@ -97,9 +97,10 @@ export const READERS: Readonly<Record<string, Runner>> = {
   },
   async showLast(a) {
     nameDefault(a);
-    const s = a.node.showLast(a.values.get('channel'));
-    const view = target(a).view;
+    // the channel resolved once (--channel, else the default); its last state read by its id
+    const { view, names } = target(a);
+    const s = view ? a.node.showLast(view.id) : null;
     a.io.say(`${s ? formatState(s) : 'No states yet'}${view ? depositOnItsWay(view) : ''}`);
-    return { ...target(a).names, state: s };
+    return { ...names, state: s };
   },
 };
