@@ -101,6 +101,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const { view, names } = target(a);
     const s = view ? a.node.showLast(view.id) : null;
     a.io.say(`${s ? formatState(s) : 'No states yet'}${view ? depositOnItsWay(view) : ''}`);
-    return { ...names, state: s };
+    // --json: the channel's actions, as channels --json gives them (a deposit on its way is the deposit action's)
+    return { ...names, state: s, ...(view?.actions ? { actions: view.actions } : {}) };
   },
 };

@@ -13,8 +13,8 @@ let dir: string;
 let devnet: DevnetProc;
 const procs: CliProc[] = [];
 const bobData = () => join(dir, 'b');
-const pipe = (input: string, url: string) =>
-  spawnSync(process.execPath, [CLI, '--data', bobData(), '--chain', 'devnet', '--devnet-url', url], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, input });
+const pipe = (input: string, url: string, ...more: string[]) =>
+  spawnSync(process.execPath, [CLI, '--data', bobData(), '--chain', 'devnet', '--devnet-url', url, ...more], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, input });
 
 before(async () => {
   buildOnce();
@@ -46,6 +46,20 @@ test('after kill -9 mid-deposit, channels and showLast say that the deposit may 
   const last = lines.findIndex((l) => /^No states yet/.test(l));
   assert.ok(last >= 0, out);
   assert.match(lines[last]!, /deposit .*sent earlier .*may still land/, out);
+});
+
+test('after kill -9 mid-deposit, showLast --json carries the deposit that may still land, as channels --json does', { timeout: 300_000 }, () => {
+  const r = pipe('channels\nshowLast\n', devnet.url, '--json');
+  const results = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { command?: string; result?: Record<string, unknown> });
+  type Action = { ok: boolean; code?: string; why?: string };
+  const listed = (results.find((x) => x.command === 'channels')?.result?.channels as { actions: { deposit: Action } }[] | undefined)?.[0]?.actions.deposit;
+  assert.equal(listed?.code, 'MAY_STILL_LAND', r.stdout);
+  const last = results.find((x) => x.command === 'showLast')?.result;
+  assert.ok(last, r.stdout);
+  assert.equal(last.state, null, r.stdout);
+  const deposit = (last.actions as { deposit: Action } | undefined)?.deposit;
+  assert.equal(deposit?.code, 'MAY_STILL_LAND', r.stdout);
+  assert.match(deposit.why ?? '', /deposit .*sent earlier .*may still land/, r.stdout);
 });
 
 test('an unreachable chain endpoint at start is said once, with what to do, not once more for the channel', { timeout: 300_000 }, () => {
