@@ -2,7 +2,7 @@
 // the testnet API key and the local devnet.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { NetworkKind, ServeResult } from '../node/types.js';
+import type { NetworkKind } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './hosted.js';
 import { NETWORKS, isNetwork } from '../core/networks.js';
@@ -12,17 +12,9 @@ import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning 
 import { channelWallets } from './keys.js';
 import { channelKeys, checkDialAddress, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
+import { isLoopback, offeredAddresses, serveNotice } from './serveWords.js';
 import { keyWalletWords } from './words.js';
 import { ExtensionError, errorCode, errorMessage } from './util.js';
-
-const isLoopback = (a: string) => /^\/ip4\/127\.|^\/ip6\/::1\//.test(a);
-
-/** The addresses to give a partner, best first: LAN and WAN ones before the loopback (this machine only). */
-/** Public addresses first (synchannel.announce: for a partner elsewhere), then the local network's, loopback last. */
-export function offeredAddresses(r: ServeResult): string[] {
-  const all = [...r.wan, ...r.lan];
-  return [...all.filter((a) => !isLoopback(a)), ...all.filter(isLoopback)];
-}
 
 async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?: unknown) {
   const [p, h] = c.inputs(t, [portArg, hostArg]);
@@ -42,16 +34,11 @@ async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?:
   }
   const result = await node.api.serve(port, typeof h === 'string' ? h : undefined);
   await c.host.setServed(node, result);
-  c.host.log(`serving: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
-  const [first] = offeredAddresses(result);
-  if (first) {
-    const where = isLoopback(first)
-      ? ' (this machine only: no LAN address found)'
-      : result.wan.includes(first)
-        ? ''
-        : ` (your local network only: for a partner elsewhere, forward port ${portOf(first)} to this machine and set synchannel.announce to your public address)`;
-    void c.info(`waiting for a partner. Give them this address${where}: ${first}`, 'Copy Connection Address').then((pick) => {
-      if (pick) void vscode.env.clipboard.writeText(first);
+  c.host.log(`${result.already ? 'already serving' : 'serving'}: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
+  const notice = serveNotice(result);
+  if (notice) {
+    void c.info(notice.text, 'Copy Connection Address').then((pick) => {
+      if (pick) void vscode.env.clipboard.writeText(notice.address);
     });
   }
   return result;
@@ -390,9 +377,4 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
       return true;
     },
   };
-}
-
-/** The TCP port of a multiaddr's text ("/ip4/…/tcp/3000/p2p/…"). */
-function portOf(addr: string): string {
-  return /\/tcp\/(\d+)/.exec(addr)?.[1] ?? '?';
 }
