@@ -2,7 +2,7 @@
 // watcher guards, your balance in the channel shown (named by its partner) and whose turn it is, the states
 // awaiting your signature; while only the teaching demo runs, the demo.
 import type { ChannelView } from '../node/types.js';
-import { watchedHere } from '../node/uiRules.js';
+import { ended, watchedHere } from '../node/uiRules.js';
 import type { NodeHost } from './host.js';
 import type { Model, NodeEntry } from './model.js';
 import type { Unwatched } from './unwatched.js';
@@ -57,7 +57,6 @@ export function statusText(host: StatusHost, model: Model, selected?: string): S
 }
 
 const BALANCED: readonly string[] = ['locked', 'open', 'closing'];
-const live = (ch: ChannelView) => ch.phase !== 'closed' && ch.phase !== 'rejected';
 
 /**
  * The channel the status bar names and shows: the one selected in the SynChannel view (of the user's node), else the
@@ -65,9 +64,9 @@ const live = (ch: ChannelView) => ch.phase !== 'closed' && ch.phase !== 'rejecte
  */
 export function shownChannel(me: NodeEntry, selected?: string): ChannelView | null {
   const picked = selected ? me.channels.find((c) => c.view.id === selected)?.view : undefined;
-  if (picked && live(picked)) return picked;
+  if (picked && !ended(picked.phase)) return picked;
   const current = me.node.api.currentChannel();
-  return current && live(current) ? current : null;
+  return current && !ended(current.phase) ? current : null;
 }
 
 function running(me: NodeEntry, network: string, elsewhere: readonly Unwatched[], shown: ChannelView | null, names: Hosted): { text: string; tooltip: string } {
@@ -93,7 +92,7 @@ function running(me: NodeEntry, network: string, elsewhere: readonly Unwatched[]
     lines.push(`${e.count} channel${one ? '' : 's'} with money on ${e.network} ${one ? 'is' : 'are'} NOT watched while this window's node runs on ${network}: a stale close by a partner there is not challenged. Switch to ${e.network} (or run the CLI on it) at least once per challenge window.`);
   }
   if (shown) {
-    const others = me.channels.filter((c) => live(c.view)).length - 1;
+    const others = me.channels.filter((c) => !ended(c.view.phase)).length - 1;
     const more = others > 0 ? ` ${others} more: select one in the SynChannel view to show it here.` : '';
     lines.push(`Shown: your channel with ${shown.partnerAddress} (contract ${shown.contract}), ${phaseWord(shown.phase)}.${more}`);
   }
