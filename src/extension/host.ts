@@ -16,7 +16,7 @@ import { HostLog, type LogLevel } from './hostLog.js';
 import type { HostedEvent, HostedNode, NodeStatus, PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
 import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpResult } from './startUp.js';
-import { awaitsDeployment } from '../node/uiRules.js';
+import { awaitsDeployment, startsNode } from '../node/uiRules.js';
 import { Elsewhere, moneyIn, notWatchedWords, type Unwatched } from './unwatched.js';
 import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
 import { NETWORKS, isNetwork } from '../core/networks.js';
@@ -208,18 +208,24 @@ export class NodeHost implements vscode.Disposable {
   startIfLive(): Promise<StartUpResult> {
     const network = this.network;
     const dir = this.dataDir(network);
+    // the folder's channels, read once: whether the node starts for them, else the acceptances to say
+    let keys: factory.ChannelKey[] = [];
     return startIfLive({
       closed: () => this.disposed,
       busy: () => !!(this.main || this.starting),
       ready: async () => !this.dataDirProblem() && existsSync(dir) && (await this.keys.hasKey(network)),
-      live: () => factory.hasLiveChannels(dir),
+      live: async () => {
+        const read = await factory.channelKeys(dir);
+        keys = read ?? [];
+        return read === null ? null : read.some((k) => startsNode(k.phase, k.me));
+      },
       locked: () => {
         this._lastError = { code: 'DATA_DIR_LOCKED', message: `another window or process holds ${dir}: it watches the channels there` };
         this.setStatus('locked');
       },
       start: () => this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` }),
       waiting: async () => {
-        const said = waitingWords(((await factory.channelKeys(dir).catch(() => null)) ?? []).filter((k) => awaitsDeployment(k.phase, k.me)), network);
+        const said = waitingWords(keys.filter((k) => awaitsDeployment(k.phase, k.me)), network);
         if (!said) return false;
         this.log(`start-up: ${said.text}`);
         void this.tell('info', `SynChannel: ${said.text}`, ...said.buttons).then(async (pick) => {
