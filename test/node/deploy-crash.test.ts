@@ -48,13 +48,19 @@ async function killedBeforeSend(p: Pair, leftMs: number, then?: Deploy) {
   // as if signed that long ago: it may land for leftMs more
   rec.deployValidUntil = (await p.chain.now()) + WALLET_MESSAGE_TTL - DEPLOY_MAY_LAND_MS / 1000 + leftMs / 1000;
   await writeFile(file, encodeRecordFile(rec));
+  const { deploys, warnings } = await restartAlice(p, then ?? real);
+  return { bob, real, lost: lost!, warnings, deploys, contract: Address.parse(view.contract) };
+}
+
+/** Alice's node started again on her folder, deploying with `deploy` (counted), connected to Bob; her warnings kept. */
+async function restartAlice(p: Pair, deploy: Deploy): Promise<{ deploys: () => number; warnings: string[] }> {
   let deploys = 0;
-  setDeploy(p, (...a) => (deploys++, (then ?? real)(...a)));
+  setDeploy(p, (...a) => (deploys++, deploy(...a)));
   const warnings: string[] = [];
   p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
   p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
   await connect(p.alice, p.bob);
-  return { bob, real, lost: lost!, warnings, deploys: () => deploys, contract: Address.parse(view.contract) };
+  return { deploys: () => deploys, warnings };
 }
 
 withPair('a deployment killed between its mark and its send is sent again by the node once it can no longer land', async (p) => {
@@ -138,15 +144,10 @@ withPair('a stop after the acceptance is saved and before the deployment is mark
   await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying' && atAccept);
   await p.alice.stop();
   await writeFile(file, atAccept!);
-  let deploys = 0;
-  setDeploy(p, (...a) => (deploys++, real(...a)));
-  const warnings: string[] = [];
-  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
-  p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
-  await connect(p.alice, p.bob);
+  const { deploys, warnings } = await restartAlice(p, real);
   assert.ok(locked(await bob), "Bob's deposit went in: the contract locked");
   await until('Alice open', () => p.alice.currentChannel()?.phase === 'open', 30_000);
-  assert.equal(deploys, 1, 'deployed once, by the restarted node');
+  assert.equal(deploys(), 1, 'deployed once, by the restarted node');
   assert.ok(warnings.some((m) => /before its deployment was sent: deploying it now/.test(m)), warnings.join('\n'));
   const data = await p.chain.getChannelData(Address.parse(view.contract));
   assert.deepEqual([data?.depositA, data?.depositB], [TON('3'), TON('4')]);
@@ -168,13 +169,8 @@ withPair('a stop while the deployment waits for its signature (its mark saved, n
   bob.catch(() => undefined);
   await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
   await p.alice.stop();
-  let deploys = 0;
-  setDeploy(p, (...a) => (deploys++, real(...a)));
-  const warnings: string[] = [];
-  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
-  p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
-  await connect(p.alice, p.bob);
-  await until('Alice deploys again', () => deploys === 1, 60_000);
+  const { deploys, warnings } = await restartAlice(p, real);
+  await until('Alice deploys again', () => deploys() === 1, 60_000);
   assert.ok(!warnings.some((m) => /may still land/.test(m)), warnings.join('\n'));
   assert.ok(warnings.some((m) => /before its deployment was sent: deploying it now/.test(m)), warnings.join('\n'));
   assert.ok(locked(await bob), "Bob's deposit went in: the contract locked");
