@@ -12,7 +12,7 @@ import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem, importSummary, partnerShort, refundTerms, sentOffline } from '../node/uiRules.js';
-import { channelDescription, depositMax, finishWords, period, proposedWords, walletNote, windowLeft } from './words.js';
+import { channelDescription, depositMax, faucetWords, finishWords, period, proposedWords, walletNote, windowLeft } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action, waitable: readonly string[] = []): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
@@ -141,7 +141,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
       if (node.api.network === 'testnet') throw new ExtensionError('NO_FAUCET', `testnet has no faucet here: your wallet is ${node.api.getAccount()}`);
       const nano = amountArg(amount, 'amount') ?? 100_000_000_000n;
       const b = await onChain(`getting ${formatTon(nano)} test TON…`, () => node.api.faucet(nano), { cancellable: false });
-      void c.info(`your account balance now: ${formatTon(b)} TON`);
+      void c.info(faucetWords(nano, b));
       return b;
     },
     challenge: async (t) => {

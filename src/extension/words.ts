@@ -222,3 +222,8 @@ export function offlineWords(told: ReadonlySet<string>, ch: Pick<ChannelView, 'i
 export function proposedWords(mine: bigint, theirs: bigint, offline: string, short: string | null): string {
   return `proposed a channel: you deposit ${formatTon(mine)} TON, your partner ${formatTon(theirs)} TON.${offline} Once they accept, your node deploys the contract with your deposit by itself (keep it running).${short ? ` Note: ${short}.` : ''}`;
 }
+
+/** The faucet's notice: what it sent and what the wallet holds now (after any storage fee the wallet owed). */
+export function faucetWords(sent: bigint, balance: bigint): string {
+  return `the faucet sent ${formatTon(sent)} test TON: your wallet now holds ${formatTon(balance)} TON`;
+}

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, finishWords, keyWalletWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, faucetWords, finishWords, keyWalletWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -271,4 +271,8 @@ describe('a partner offline', () => {
     const ch = channel();
     assert.equal(offlineWords(new Set([ch.id]), ch, 'bob'), ' bob is offline: it is delivered when they reconnect.');
   });
+});
+
+test("the faucet's notice says what the balance is: the wallet's, after what the faucet sent", () => {
+  assert.equal(faucetWords(TON('100'), TON('119.99')), 'the faucet sent 100 test TON: your wallet now holds 119.99 TON');
 });
