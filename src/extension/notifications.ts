@@ -152,7 +152,8 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
       return { level: 'warning', text: `${c.name(e.channel)} declined the channel you proposed${e.reason ? `: ${inVsCode(e.reason)}` : ': nothing of yours went in. Open a channel again if you still want one'}` };
     case 'partnerDeclined': {
       // a contract holds (or may get) a deposit of ours, with the node's next step (none while it follows the contract)
-      const button = e.next === 'refund' ? ['Refund Your Deposit', 'synchannel.refund'] : e.next === 'decline' ? ['Decline the Channel', 'synchannel.decline'] : null;
+      const buttons = { refund: ['Refund Your Deposit', 'synchannel.refund'], decline: ['Decline the Channel', 'synchannel.decline'], exit: ['Leave with the Deposits', 'synchannel.leave'] } as const;
+      const button = e.next ? buttons[e.next] : null;
       return { level: 'warning', text: inVsCode(e.message), ...(button ? { buttons: { [button[0]!]: () => c.run(button[1]!, e.channel) } } : {}) };
     }
     case 'error':

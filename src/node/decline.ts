@@ -113,13 +113,13 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
 /**
  * The partner declined a funding channel. Nothing more of ours goes in from now on (marked before anything is
  * awaited: a deposit checks the mark as it starts). An honest node declines only with nothing of its own in the
- * contract: its word is checked by one read of the deposits (a repeated reject finds the mark and reads nothing),
- * and a deposit of the partner's in it is said, theirs to take back with refund. It locks only if the partner
- * expects no deposit of its own, with nobody to sign its states.
+ * contract: its word is checked by one read of the chain (`read`: the watch's catch-up, which also takes a lock it
+ * shows; a repeated reject finds the mark and reads nothing), and a deposit of the partner's in it is said, theirs
+ * to take back with refund. Both deposits in, the contract locked with them: refund is over, leave is the way out.
  */
-export async function declinedFunding(ctx: NodeContext, n: Pick<Negotiation, 'refreshDeposits'>, ctl: ChannelController): Promise<void> {
+export async function declinedFunding(ctx: NodeContext, read: () => Promise<string>, ctl: ChannelController): Promise<void> {
   const marked = markDeclined(ctx, ctl);
-  const fresh = await n.refreshDeposits(ctl).then(() => true, () => false);
+  const fresh = await read().then((st) => st !== 'behind', () => false);
   await marked;
   const r = ctl.rec;
   const mine = r.me === 'A' ? r.depositA : r.depositB;
@@ -127,6 +127,7 @@ export async function declinedFunding(ctx: NodeContext, n: Pick<Negotiation, 're
   const expected = r.me === 'A' ? r.expectedDepositB : r.expectedDepositA;
   const when = fresh ? '' : ' when last read (the chain could not be read now)';
   const what = `your partner declined channel ${shownContract(ctl)}`;
+  if (ctl.life !== 'funding' || (r.depositA >= r.expectedDepositA && r.depositB >= r.expectedDepositB)) return declinedLocked(ctx, ctl, what, when);
   const next = mine > 0n ? 'refund' : 'decline';
   if (theirs > 0n) {
     const todo = mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline): nothing of yours is in it';
@@ -134,6 +135,21 @@ export async function declinedFunding(ctx: NodeContext, n: Pick<Negotiation, 're
   }
   const lock = expected > 0n ? 'it will not lock' : 'a deposit of yours would lock it with nobody to sign its states, so the node deposits nothing more in it';
   tellDeclined(ctx, ctl, `${what}, which holds nothing of theirs${when}: ${lock}. ${mine > 0n ? 'Take your deposit back with refund' : 'Decline it too (decline)'}`, next);
+}
+
+/** A declined channel whose contract locked with both deposits (or went on to a close): refund is over. */
+function declinedLocked(ctx: NodeContext, ctl: ChannelController, what: string, when: string): void {
+  const r = ctl.rec;
+  const held = `your ${formatTon(r.me === 'A' ? r.depositA : r.depositB)} TON and their ${formatTon(r.me === 'A' ? r.depositB : r.depositA)} TON`;
+  if (ctl.life === 'closing' || ctl.life === 'closed') {
+    return tellDeclined(ctx, ctl, `${what} after both deposits went in: its close is under way, and the node finishes it`, null);
+  }
+  const out = 'leave with the deposits (leave): the contract pays each deposit back to its owner once the challenge window ends';
+  if (ctl.life === 'locked') {
+    return tellDeclined(ctx, ctl, `${what} after both deposits went in: the contract is locked with ${held}, so refund no longer takes a deposit back, and a node that declined signs no initial state: ${out}`, 'exit');
+  }
+  // both in when last read, the lock not read yet: the node takes it once the chain is read
+  tellDeclined(ctx, ctl, `${what} after both deposits went in: the contract holds ${held}${when}, so it locked with them and refund no longer takes a deposit back. Once the node reads the lock, ${out}`, null);
 }
 
 /** Records (and saves) that the partner declined a channel that could not end here: nothing more of ours goes in. */
@@ -147,7 +163,7 @@ export async function markDeclined(ctx: NodeContext, ctl: ChannelController): Pr
  * Says a partner's decline of a channel that could not end here: a log line (the CLI prints it) and an event with
  * the action it names (null: none now, the node follows the contract).
  */
-export function tellDeclined(ctx: NodeContext, ctl: ChannelController, message: string, next: 'refund' | 'decline' | null): void {
+export function tellDeclined(ctx: NodeContext, ctl: ChannelController, message: string, next: 'refund' | 'decline' | 'exit' | null): void {
   ctx.log(message, 'warn');
   ctx.emit({ type: 'partnerDeclined', channel: ctx.view(ctl), message, next });
 }

@@ -262,7 +262,7 @@ async function onReject(p: Parts, ctl: ChannelController, reason: string): Promi
     // Nothing more is deployed for it; a deployment that fails ends it (decline.ts settleDeclined).
     await markDeclined(ctx, ctl);
     tellDeclined(ctx, ctl, `${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, null);
-  } else if (before === 'funding' && !ctl.rec.partnerDeclined) await declinedFunding(ctx, p.negotiation, ctl);
+  } else if (before === 'funding' && !ctl.rec.partnerDeclined) await declinedFunding(ctx, () => p.arbiter.sync(ctl), ctl);
 }
 
 /** sessions whose partner already reported our equivocation (told once) */

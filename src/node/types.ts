@@ -194,9 +194,9 @@ export type NodeEvent =
   /**
    * the partner declined a channel that could not end here (a contract holds, or may get, a deposit of ours):
    * nothing more of ours goes in. `message` says what to do; `next` is that action (null: the node follows the
-   * contract by itself, and says it again with `refund` if our deployment lands)
+   * contract by itself, and says it again with `refund` if our deployment lands; `exit`: it locked with both deposits)
    */
-  | { type: 'partnerDeclined'; channel: ChannelView; message: string; next: 'refund' | 'decline' | null }
+  | { type: 'partnerDeclined'; channel: ChannelView; message: string; next: 'refund' | 'decline' | 'exit' | null }
   | { type: 'channelUpdated'; channel: ChannelView }
   | { type: 'depositSeen'; channel: ChannelView; party: Party; amount: bigint }
   /** the partner deployed the contract of a channel I accepted: my deposit may go in now */
