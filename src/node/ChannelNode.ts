@@ -98,7 +98,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const watchLater: ChannelController[] = [];
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl, watchLater));
     node.recovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, node.loads, o.recoverAgainMs);
-    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => !c.ended && partnerAddressOf(c.rec) === wallet);
+    // a partner owed our decline (lost with the process) too: it reaches them once connected
+    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => (!c.ended || c.rec.rejectOwed !== undefined) && partnerAddressOf(c.rec) === wallet);
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     node.watching = new Promise<void>((r) =>
       setImmediate(() => {

@@ -152,6 +152,29 @@ function declinedLocked(ctx: NodeContext, ctl: ChannelController, what: string, 
   tellDeclined(ctx, ctl, `${what} after both deposits went in: the contract holds ${held}${when}, so it locked with them and refund no longer takes a deposit back. Once the node reads the lock, ${out}`, null);
 }
 
+/** per channel, our channel.reject on its way in this run (its session resends it; not sent twice) */
+const rejecting = new WeakSet<ChannelController>();
+
+/**
+ * Sends our decline (channel.reject). A channel kept on disk owes it (rejectOwed, saved with the decline) until the
+ * partner's session acknowledges it: the outbox is in memory, so a restart sends it again (sync.ts resync).
+ */
+export async function sendReject(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+  if (rejecting.has(ctl)) return;
+  rejecting.add(ctl);
+  const reason = ctl.rec.rejectOwed?.reason ?? ctl.rejectReason ?? 'declined';
+  let acked: boolean;
+  try {
+    acked = await ctx.sendAcked(ctl, { type: 'channel.reject', channelId: ctl.rec.channelId, reason });
+  } finally {
+    rejecting.delete(ctl);
+  }
+  if (!acked || !ctl.rec.rejectOwed) return;
+  delete ctl.rec.rejectOwed;
+  // Not saved (a stop, a full disk): the next start sends it once more, which the partner takes as before.
+  await ctl.saveRecord().catch(() => undefined);
+}
+
 /** Records (and saves) that the partner declined a channel that could not end here: nothing more of ours goes in. */
 export async function markDeclined(ctx: NodeContext, ctl: ChannelController): Promise<void> {
   ctl.rec.partnerDeclined = true;

@@ -6,7 +6,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
-import { landedAfterDecline } from './decline.js';
+import { landedAfterDecline, sendReject } from './decline.js';
 
 /** The effects that guard money already in a contract and need no record on disk to run. */
 const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit'];
@@ -26,6 +26,8 @@ export class Effects {
     if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') ctx.emit({ type: 'channelDeployed', channel: ctx.view(ctl) });
     if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
     if (ctl.life === 'closed') delete ctl.rec.closeSent; // paid out: no close of ours can land any more
+    // Our decline is owed to the partner until acknowledged, saved with the decline itself.
+    if (effects.includes('sendReject') && ctl.storage) ctl.rec.rejectOwed = { reason: ctl.rejectReason ?? 'declined' };
     if (changed || effects.length) {
       try {
         await ctl.saveRecord();
@@ -50,7 +52,7 @@ export class Effects {
       case 'sendAccept':
         return ctx.send(ctl, { type: 'channel.accept', channelId: r.channelId });
       case 'sendReject':
-        return ctx.send(ctl, { type: 'channel.reject', channelId: r.channelId, reason: ctl.rejectReason ?? 'declined' });
+        return bg(sendReject(ctx, ctl));
       case 'deploy':
         return bg(this.negotiation.deploy(ctl));
       case 'sendDeployed':

@@ -71,6 +71,11 @@ export interface ChannelRecord extends Terms {
    */
   partnerDeclined?: boolean;
   /**
+   * Our decline (channel.reject, with its reason) the partner's session has not acknowledged: the outbox is in
+   * memory, so a restart sends it again once the partner is connected (decline.ts sendReject).
+   */
+  rejectOwed?: { reason: string };
+  /**
    * Our own close (step; null: an exit) that went to the contract and was not yet seen there: a challenge may land
    * before our first read of it, after a restart too (it is then told as a challenge of our close).
    */

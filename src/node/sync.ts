@@ -12,6 +12,7 @@ import type { NodeContext } from './context.js';
 import { movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
+import { sendReject } from './decline.js';
 import { stateViews } from './views.js';
 import { shownContract as shown } from './addresses.js';
 
@@ -49,6 +50,8 @@ export class Sync {
   resync(ctl: ChannelController): void {
     const { ctx } = this;
     const rec = ctl.rec;
+    // our decline, lost with the process that sent it (its outbox was in memory): the partner may still wait
+    if (rec.life === 'rejected' && rec.rejectOwed) return void sendReject(ctx, ctl).catch((e: unknown) => ctx.fail(e, ctl));
     if (ctl.ended || rec.legacy) return;
     if (this.negotiation.earlierContract(ctl)) return void this.negotiation.withdrawEarlier(ctl).catch((e: unknown) => ctx.fail(e, ctl));
     if (rec.me === 'A' && rec.life === 'proposed') return this.negotiation.sendProposal(ctl);
@@ -110,6 +113,9 @@ export class Sync {
   }
 
   private async answer(ctl: ChannelController, m: WireOf<'resync.request'>): Promise<void> {
+    // Ended here by a decline the partner has not taken in (lost with its process, or ours): said again, within
+    // the same bounds as an answer.
+    if (ctl.life === 'rejected') return this.answerWith(ctl, { type: 'channel.reject', channelId: ctl.rec.channelId, reason: ctl.rec.rejectOwed?.reason ?? ctl.rejectReason ?? 'declined' });
     const ch = ctl.channel;
     const from = m.latestStep === 0n ? 0n : m.latestStep + 1n;
     let states: SignedState[] = [];
@@ -129,13 +135,18 @@ export class Sync {
     const pending = ch.pending;
     const sig = pending && (ctl.rec.me === 'A' ? pending.sigB : pending.sigA);
     const yours = pending && sig ? { yours: { state: signedToJson(pending).state, signature: sig.toString('hex') } } : {};
+    this.answerWith(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours });
+    const staged = ch.staged;
+    if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
+  }
+
+  /** Sends an answer: the next one waits until the partner acknowledged it. */
+  private answerWith(ctl: ChannelController, msg: WireOf<'resync.response'> | WireOf<'channel.reject'>): void {
     this.inFlight.add(ctl);
-    void this.ctx.sendAcked(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours }).then(() => {
+    void this.ctx.sendAcked(ctl, msg).then(() => {
       this.inFlight.delete(ctl);
       this.retry(ctl);
     });
-    const staged = ch.staged;
-    if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
   }
 
   /** A token bucket per channel: a peer cannot make us read and resend the history in a loop. */

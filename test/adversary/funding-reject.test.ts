@@ -2,16 +2,22 @@
 // own in the contract. A partner that deposited and then declines was told to the person as "holds nothing of
 // theirs", which is false: the node reads the contract, says the partner's deposit is there (theirs to take back
 // with refund), and still puts nothing more of this node's in.
+// A partner that still follows a channel declined here (its copy of the decline lost) hears it again on its resync,
+// as often as resync answers go, no more.
 // A reject that comes after both deposits landed, before the watch saw the lock, is told as a lock: refund no
 // longer takes a deposit back, leave does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Address } from '@ton/core';
 import type { Chain, ChannelEvent } from '../../src/chain/types.js';
 import { waitForEvent } from '../../src/node/index.js';
+import { decodeRecordFile } from '../../src/node/store/record.js';
 import { Mallory } from './mallory.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
+import { RESYNC_BURST, RESYNC_PER_SECOND } from '../../src/node/sync.js';
 
 /** A chain whose watches' events wait while `held` (a watch that has not polled yet); `release` lets them through. */
 function heldWatches() {
@@ -38,11 +44,17 @@ async function fundedByAlice(w: World, bob: NodeHandle, alice: NodeHandle): Prom
   const proposed = waitForEvent(bob.node, 'channelProposed');
   const view = await alice.node.open({ myDeposit: TON('3'), partnerDeposit: TON('1'), partner: bob.node.getAccount() });
   await proposed;
+  // Alice's deployment waits until Bob stopped waiting for it (his deposit never goes)
+  let go: () => void = () => undefined;
+  const held = new Promise<void>((r) => (go = r));
+  const restore = w.slowWallet(alice, () => held);
   const stop = new AbortController();
   const accepting = bob.node.deposit(undefined, { channel: view.channelId, signal: stop.signal }).catch(() => undefined);
   await until(() => bob.node.channel(view.channelId)?.phase !== 'proposed', 'the acceptance');
   stop.abort();
   await accepting;
+  restore();
+  go();
   await until(() => bob.node.channel(view.channelId)?.phase === 'funding', "Alice's deployment, seen by Bob", 60_000);
   return view.channelId;
 }
@@ -104,6 +116,39 @@ test('a funding channel declined after both deposits landed, before the watch sa
     assert.equal(after.actions.refund.ok, false);
   } finally {
     watches.release();
+    await mallory?.stop();
+    await w.close();
+  }
+});
+
+test('a resync of a channel declined here is answered with the decline again, within the resync bounds', async () => {
+  const w = await World.create();
+  let mallory: Mallory | undefined;
+  try {
+    const bob = await w.node('bob');
+    const alice = await w.node('alice');
+    const addr = await w.link(bob, alice);
+    const channel = await fundedByAlice(w, bob, alice);
+    const told = waitForEvent(alice.node, 'partnerDeclined', () => true, 30_000);
+    await bob.node.decline({ channel });
+    await told;
+    const file = join(bob.dataDir, 'channels', channel, 'record.json');
+    await until(async () => !('rejectOwed' in (decodeRecordFile(await readFile(file), file) as object)), 'the decline acknowledged');
+    // Alice's node lost what it heard (a kill -9 before its record was written): it still follows the channel.
+    await w.stop(alice);
+    mallory = await Mallory.connect(alice.keyPair, alice.node.getAccount(), addr);
+    const contract = bob.node.channel(channel)!.contract;
+    const t0 = Date.now();
+    const rejects = () => mallory!.received.filter((m) => m.type === 'channel.reject' && m.channelId === BigInt(channel)).length;
+    mallory.say({ type: 'resync.request', contract, latestStep: 0n });
+    await until(() => rejects() > 0, 'the decline again');
+    await mallory.flood(200, () => ({ type: 'resync.request', contract, latestStep: 0n }));
+    await mallory.delivered();
+    const n = rejects();
+    const bound = RESYNC_BURST + Math.ceil(((Date.now() - t0) / 1000) * RESYNC_PER_SECOND) + 1;
+    assert.ok(n <= bound, `${n} declines for 201 requests (at most ${bound})`);
+    assert.equal(mallory.received.filter((m) => m.type === 'resync.response').length, 0, 'no states of a declined channel');
+  } finally {
     await mallory?.stop();
     await w.close();
   }
