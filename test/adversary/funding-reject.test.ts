@@ -59,15 +59,20 @@ async function fundedByAlice(w: World, bob: NodeHandle, alice: NodeHandle): Prom
   return view.channelId;
 }
 
+/** Bob and Alice linked, with a channel Alice funded (fundedByAlice); Bob's chain wrapped by `wrap` if given. */
+async function fundedPair(w: World, wrap?: (c: Chain) => Chain) {
+  const bob = await w.node('bob', wrap ? { wrap } : {});
+  const alice = await w.node('alice');
+  const addr = await w.link(bob, alice);
+  return { bob, alice, addr, channel: await fundedByAlice(w, bob, alice) };
+}
+
 test("a funding channel declined by a partner whose deposit is in it says so (theirs to take back), not 'holds nothing of theirs'", async () => {
   const w = await World.create();
   let mallory: Mallory | undefined;
   try {
-    const bob = await w.node('bob');
-    const alice = await w.node('alice');
-    const addr = await w.link(bob, alice);
     // Bob accepts, and stops before his deposit: Alice deploys with hers, and the channel funds.
-    const channel = await fundedByAlice(w, bob, alice);
+    const { bob, alice, addr, channel } = await fundedPair(w);
     await w.stop(alice);
     mallory = await Mallory.connect(alice.keyPair, alice.node.getAccount(), addr);
     const told = waitForEvent(bob.node, 'partnerDeclined', () => true, 30_000);
@@ -91,10 +96,7 @@ test('a funding channel declined after both deposits landed, before the watch sa
   const watches = heldWatches();
   let mallory: Mallory | undefined;
   try {
-    const bob = await w.node('bob', { wrap: watches.wrap });
-    const alice = await w.node('alice');
-    const addr = await w.link(bob, alice);
-    const channel = await fundedByAlice(w, bob, alice);
+    const { bob, alice, addr, channel } = await fundedPair(w, watches.wrap);
     await w.stop(alice);
     mallory = await Mallory.connect(alice.keyPair, alice.node.getAccount(), addr);
     // Bob's deposit lands (sent before a crash, say) while his watch has not polled since: the contract locks.
@@ -125,10 +127,7 @@ test('a resync of a channel declined here is answered with the decline again, wi
   const w = await World.create();
   let mallory: Mallory | undefined;
   try {
-    const bob = await w.node('bob');
-    const alice = await w.node('alice');
-    const addr = await w.link(bob, alice);
-    const channel = await fundedByAlice(w, bob, alice);
+    const { bob, alice, addr, channel } = await fundedPair(w);
     const told = waitForEvent(alice.node, 'partnerDeclined', () => true, 30_000);
     await bob.node.decline({ channel });
     await told;
