@@ -58,6 +58,8 @@ export class ChannelController {
   }
   /** a stand-in for a channel an import failed at: it only watches and defends the contract (standin.ts) */
   standIn = false;
+  /** the payout a stand-in told before this controller loaded the channel: not told again */
+  payoutTold: ChannelRecord['payout'] = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;

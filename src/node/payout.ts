@@ -48,6 +48,12 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
   ctl.rec.payout = payout;
   // The payout happened whether or not the record could be saved (a full disk): it is told, then the failure.
   const unsaved = await ctx.transition(ctl, 'paidOut').then(() => null, (e: unknown) => e);
+  // Told by the stand-in before this channel loaded (standin.ts; a contract pays out once): told twice, it would
+  // read as a second payout.
+  if (ctl.payoutTold) {
+    if (unsaved) throw unsaved;
+    return;
+  }
   ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
   if (p.step !== null && latest && p.step > latest.step && ownProposal(ctl, p)) {
     // The contract takes a state signed by the other party from the party that sends it: our proposal, sent by them.

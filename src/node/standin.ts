@@ -30,13 +30,14 @@ export class StandIns {
     this.arbiter.watch(s);
   }
 
-  /** The channel is loaded again (or the node stops): its stand-in ends. */
-  end(id: string): void {
+  /** The channel is loaded again (or the node stops): its stand-in ends. Returns the payout it told, if any. */
+  end(id: string): ChannelController['rec']['payout'] {
     const s = this.byId.get(id);
-    if (!s) return;
+    if (!s) return null;
     this.byId.delete(id);
     this.arbiter.unwatch(s);
     s.stopWaiting();
+    return s.rec.payout ?? null;
   }
 
   stop(): void {

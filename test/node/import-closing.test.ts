@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { until } from '../adversary/world.js';
+import type { NodeEvent } from '../../src/node/index.js';
 import { blockRecord, inner, latch, notMoved, withChannels } from '../helpers/running-import.js';
 
 test('a read of the chain on the controller an import dropped is not told as "run it again" (the channel loaded again reads its own)', () =>
@@ -49,4 +50,21 @@ test('a stale close of a channel an import failed at (shown broken, retried late
     await rm(record, { recursive: true });
     await until(() => vic.node.channel(ch!)?.phase === 'closing', 'the retry to load the channel', 30_000);
     assert.equal(inner(vic).watched(ch!).length, 1, 'only the channel loaded again is watched');
+  }));
+
+test("a payout the stand-in told is not told again by the channel loaded later (it would read as a second payout)", () =>
+  withChannels(1, { recoverAgainMs: 1_000 }, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await until(() => hal.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), "the stand-in's challenge to land", 30_000);
+    w.chain.advanceTime(200);
+    const paidOut = () => vic.events.filter((e) => e.type === 'closed' && e.channel.channelId === ch);
+    await until(() => paidOut().length > 0, 'the stand-in to tell the payout', 30_000);
+    await rm(record, { recursive: true });
+    // The channel loaded again reads the payout: its view is updated as closed, then the payout would be told.
+    const shownClosed = (e: NodeEvent) => e.type === 'channelUpdated' && e.channel.channelId === ch && e.channel.phase === 'closed';
+    await until(() => vic.events.some(shownClosed), 'the channel loaded again to read the payout', 30_000);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(paidOut().length, 1, 'the payout is told once');
   }));
