@@ -309,7 +309,7 @@ export class Arbiter {
         // Our own close read first with a higher step: the partner challenged it before we looked.
         const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
         if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : step);
-        if (fresh && (e.type === 'challenged' || overtaken)) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.watched.get(ctl)?.challengedWith === e.step });
+        if (fresh && (e.type === 'challenged' || overtaken)) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.byMe(ctl, e.step) });
         if (unsaved) throw unsaved;
         return;
       }
@@ -322,6 +322,11 @@ export class Arbiter {
         await reportPayout(this.ctx, ctl, e.payout);
         return;
     }
+  }
+
+  /** Whether a challenge with `step` is ours: sent in this run, or before a restart (the record says so). */
+  private byMe(ctl: ChannelController, step: bigint | null): boolean {
+    return step !== null && (this.watched.get(ctl)?.challengedWith === step || ctl.rec.challengeSent?.step === step);
   }
 
   /**

@@ -25,7 +25,10 @@ export class Effects {
     const { changed, effects } = ctl.step(event);
     if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') ctx.emit({ type: 'channelDeployed', channel: ctx.view(ctl) });
     if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
-    if (ctl.life === 'closed') delete ctl.rec.closeSent; // paid out: no close of ours can land any more
+    if (ctl.life === 'closed') {
+      delete ctl.rec.closeSent; // paid out: no close or challenge of ours can land any more
+      delete ctl.rec.challengeSent;
+    }
     // Our decline is owed to the partner until acknowledged, saved with the decline itself.
     if (effects.includes('sendReject') && ctl.storage) ctl.rec.rejectOwed = { reason: ctl.rejectReason ?? 'declined' };
     if (changed || effects.length) {

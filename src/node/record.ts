@@ -80,6 +80,8 @@ export interface ChannelRecord extends Terms {
    * before our first read of it, after a restart too (it is then told as a challenge of our close).
    */
   closeSent?: { step: bigint | null };
+  /** The step of our last challenge, saved before it left: after a restart, a challenge with it is told as ours. */
+  challengeSent?: { step: bigint };
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {

@@ -1,6 +1,7 @@
 // A close this node had seen, challenged while the node was down: after the restart the watch's first read shows
 // the close with the challenge's step. It was told as a new close of that step (the closer's stale step and the
-// challenge never said): the record's close, with the same deadline and a lower step, makes it a challenge.
+// challenge never said): the record's close, with the same deadline and a lower step, makes it a challenge; the
+// record's challenge sent (challengeSent) makes it the node's own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ test("the closer's stale close, seen and then challenged while its node was down
   }
 });
 
-test("the defender's challenge that landed as its node died is told as a challenge of the partner's close after the restart", async () => {
+test("the defender's challenge that landed as its node died is told after the restart as its own challenge of the partner's close", async () => {
   const p = await openPair();
   try {
     await fund(p);
@@ -95,7 +96,8 @@ test("the defender's challenge that landed as its node died is told as a challen
     await closing;
     await until('the challenge to land', async () => (await stepOnChain(p)) === head);
     await p.bob.stop();
-    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=false`]);
+    // Its record says it sent that challenge: told as its own (the CLI's 'you challenged', the extension's notice).
+    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
   } finally {
     await closePair(p);
   }
