@@ -18,7 +18,7 @@ import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
 import { CatchUps } from './catchup.js';
 import { chainNowRead, keepSkew } from './mayland.js';
-import { depositsSeen, type ChannelRecord } from './record.js';
+import { depositsSeen, firstStepOf, keepClose, type ChannelRecord } from './record.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -290,7 +290,7 @@ export class Arbiter {
         const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
         if (e.type === 'challenged') this.tellClose(ctl); // the close challenged, in a run that has not told it yet (a restart)
         const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
-        ctl.rec.close = { step, submitter, deadline: e.deadline };
+        keepClose(ctl.rec, { step, submitter, deadline: e.deadline });
         // The chain clock is only for the time left shown: the defense never waits for it.
         void chainNowRead(this.ctx).catch(() => null).then(() => ctx.changed(ctl));
         await ctl.run(() => {
@@ -308,8 +308,11 @@ export class Arbiter {
         else this.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
         // Our own close read first with a higher step: the partner challenged it before we looked.
         const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
-        if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : step);
-        if (fresh && (e.type === 'challenged' || overtaken)) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.byMe(ctl, e.step) });
+        // A restart whose record holds the close's challenge: the close as it started is told, then the challenge.
+        const first = firstStepOf(ctl.rec, e.deadline);
+        const replay = e.type === 'closeStarted' && !fresh && first !== undefined && this.toldClose.get(ctl.id) !== e.deadline;
+        if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : replay ? first : step);
+        if ((fresh && (e.type === 'challenged' || overtaken)) || replay) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.byMe(ctl, e.step) });
         if (unsaved) throw unsaved;
         return;
       }
@@ -337,7 +340,8 @@ export class Arbiter {
     const c = ctl.rec.close;
     if (!c || this.toldClose.get(ctl.id) === c.deadline) return;
     this.toldClose.set(ctl.id, c.deadline);
-    this.ctx.emit({ type: 'closeStarted', channel: this.ctx.view(ctl), step: step === undefined ? c.step : step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
+    const first = firstStepOf(ctl.rec, c.deadline);
+    this.ctx.emit({ type: 'closeStarted', channel: this.ctx.view(ctl), step: step !== undefined ? step : first !== undefined ? first : c.step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
   }
 
   private armInitialTimer(ctl: ChannelController): void {

@@ -13,6 +13,7 @@ import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
+import { keepClose } from './record.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
 type Guard = 'lower' | 'unread';
@@ -306,7 +307,7 @@ export class Defense {
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;
     this.h.tellClose(ctl); // the close before its challenge, in a run that has not told it yet
-    ctl.rec.close = ctl.rec.close ? { ...ctl.rec.close, step: latest.state.step } : null;
+    if (ctl.rec.close) keepClose(ctl.rec, { ...ctl.rec.close, step: latest.state.step });
     // The challenge landed: a record that cannot be written (a full disk) is reported, not told as a failed challenge.
     await ctl.run(() => ctl.saveRecord()).catch((e) => ctx.fail(e, ctl));
     if (!told) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });

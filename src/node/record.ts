@@ -82,6 +82,20 @@ export interface ChannelRecord extends Terms {
   closeSent?: { step: bigint | null };
   /** The step of our last challenge, saved before it left: after a restart, a challenge with it is told as ours. */
   challengeSent?: { step: bigint };
+  /** The step the close started with (null: an exit), once a challenge raised it: a restart tells both. */
+  closeFirst?: { step: bigint | null; deadline: number };
+}
+
+/** Keeps the close on chain; a challenge of the close kept (same deadline, another step) keeps the step it started with. */
+export function keepClose(rec: ChannelRecord, close: NonNullable<ChannelRecord['close']>): void {
+  const was = rec.close;
+  if (was && was.deadline === close.deadline && was.step !== close.step && rec.closeFirst?.deadline !== close.deadline) rec.closeFirst = { step: was.step, deadline: was.deadline };
+  rec.close = close;
+}
+
+/** The step the close of `deadline` started with when a challenge raised it since (undefined: not challenged). */
+export function firstStepOf(rec: ChannelRecord, deadline: number): bigint | null | undefined {
+  return rec.closeFirst?.deadline === deadline ? rec.closeFirst.step : undefined;
 }
 
 export function configOf(rec: Pick<ChannelRecord, 'publicKeyA' | 'publicKeyB' | 'addressA' | 'addressB' | 'channelId' | 'challengePeriod' | 'expectedDepositA' | 'expectedDepositB'>): ChannelConfig {

@@ -102,3 +102,21 @@ test("the defender's challenge that landed as its node died is told after the re
     await closePair(p);
   }
 });
+
+test("a restart after the defender's record took its challenge tells the partner's close and the challenge, not one close of the challenge's step", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    const head = latest(p.bob).step;
+    const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 30_000);
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await challenged;
+    assert.equal(p.bob.currentChannel()?.close?.step, head, "Bob's record holds the challenge's step");
+    await p.bob.stop();
+    // Told as 'your partner closed with step 3' alone, the stale close and the challenge were never said.
+    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+  } finally {
+    await closePair(p);
+  }
+});
