@@ -11,7 +11,7 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS } from './policy.js';
 import { shownContract as shown } from './addresses.js';
-import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
+import { closeBehind, closeOf, lowerDeposits, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
 import { WatchHealth } from './blind.js';
@@ -46,6 +46,8 @@ export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
   /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
   private readonly readOnce = new WeakSet<ChannelController>();
+  /** per channel, the lower deposits a first read showed: read again before they are believed */
+  private readonly lowerRead = new WeakMap<ChannelController, string>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
   /**
@@ -204,7 +206,7 @@ export class Arbiter {
   }
 
   /** Catches up with the chain (a restart, a hint): the same events the watch would report. Returns the status read
-   * ("behind": a read older than what the channel saw). */
+   * ("behind": a read older than what the channel saw; "again": deposits lower than the record's, read again). */
   async sync(ctl: ChannelController, background = false, deep = false): Promise<string> {
     const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract), { background });
     if (st.status === 'not_deployed') return st.status; // an empty read never means "closed"
@@ -224,7 +226,11 @@ export class Arbiter {
     const d = st.data;
     // A lagging endpoint: the contract never goes back, and a close's step floor only rises.
     if (readsBehind(ctl.life, d.phase) || (d.phase === 'closing' && closeBehind(ctl.rec.close, closeOf(d).step))) return 'behind';
-    await this.setDeposits(ctl, d.depositA, d.depositB, this.readOnce.has(ctl));
+    // A first read of the run lower than the record: a refund that landed before the restart, or a lagging endpoint.
+    // It is read again (the catch-up's next try); a second read that shows it too is believed, and the refund told.
+    const lower = this.readOnce.has(ctl) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
+    if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');
+    await this.setDeposits(ctl, d.depositA, d.depositB, this.readOnce.has(ctl) || lower !== null);
     this.readOnce.add(ctl);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));

@@ -55,16 +55,20 @@ export class CatchUps {
     const warning = new WatchWarning(this.p.ctx);
     try {
       for (let delay = RETRY_MIN_MS; !stopped() && watching(ctl); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        let again = false;
         try {
           const read = await this.p.sync(ctl);
-          if (read !== 'behind' && (read !== 'not_deployed' || !deployed())) return void this.told.add(ctl);
+          again = read === 'again';
+          if (read !== 'behind' && read !== 'again' && (read !== 'not_deployed' || !deployed())) return void this.told.add(ctl);
+          // "again": a refund, or a lagging read (arbiter.sync): the next read says, nothing to warn of yet
           const why = read === 'behind' ? 'it was before (a lagging endpoint?)' : 'not deployed: a lagging endpoint, or another chain than the one the channel was opened on (--chain, --devnet-url)?';
-          warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);
+          if (read !== 'again') warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);
         } catch (e) {
           if (stopped()) return;
           if (!(await this.p.covered(e))) warning.warn(`reading ${shown(ctl)}: ${messageOf(e)}; reading again until it answers`);
         }
-        firstDone();
+        // the first try ends with the read that confirms what an "again" showed (a refund: told before piped input ends)
+        if (!again || delay > RETRY_MIN_MS) firstDone();
         await sleep(delay);
       }
     } finally {
