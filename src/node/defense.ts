@@ -301,8 +301,10 @@ export class Defense {
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
     // Kept for a restart that reads it landed; a record that cannot be written does not hold the challenge back.
-    ctl.rec.challengeSent = { step: latest.state.step };
-    await ctl.saveRecord().catch(() => undefined);
+    if (ctl.rec.challengeSent?.step !== latest.state.step) {
+      ctl.rec.challengeSent = { step: latest.state.step };
+      await ctl.saveRecord().catch(() => undefined);
+    }
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;
