@@ -119,7 +119,7 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
  */
 export async function declinedFunding(ctx: NodeContext, read: () => Promise<string>, ctl: ChannelController): Promise<void> {
   const marked = markDeclined(ctx, ctl);
-  const fresh = await read().then((st) => st !== 'behind', () => false);
+  const fresh = await read().then((st) => st !== 'behind' && st !== 'again', () => false); // 'again': lower deposits not believed yet
   await marked;
   const r = ctl.rec;
   const mine = r.me === 'A' ? r.depositA : r.depositB;
