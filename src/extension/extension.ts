@@ -46,6 +46,8 @@ export interface SynChannelTestApi {
   forgetKeyFolder(network: NetworkKind): Promise<void>;
   /** rebuilds the views' picture now and resolves when it is current */
   settle(): Promise<void>;
+  /** resolves once no network switch, start or stop of the user's node is under way */
+  quiet(): Promise<void>;
   /** whether the views are read again on a timer (a channel is closing: its countdown moves) */
   countdown(): boolean;
   /** the value this extension last set for a context key (synchannel.<key>) */
@@ -288,6 +290,7 @@ function publicApi(p: Parts): SynChannelApi {
             replaceMnemonic: (network: NetworkKind, words: string[] | undefined) => nodeHost.keys.replaceMnemonic(network, words),
             forgetKeyFolder: (network: NetworkKind) => nodeHost.keys.forgetKeyFolder(network),
             settle: () => model.rebuild(),
+            quiet: () => nodeHost.quiet(),
             countdown: () => model.counting,
             contextKey: (key: string) => keys.value(key),
             cutShort,

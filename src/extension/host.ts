@@ -292,6 +292,17 @@ export class NodeHost implements vscode.Disposable {
     return next;
   }
 
+  /** Resolves once no network switch, start or stop of the user's node is under way (what a test starts from). */
+  async quiet(): Promise<void> {
+    for (let round = 0; round < 5; round++) {
+      const chain = this.restartChain;
+      await chain;
+      await this.startSettled();
+      await this.stopping;
+      if (chain === this.restartChain && !this.starting && !this.stopping) return;
+    }
+  }
+
   async setServed(node: HostedNode, served: ServeResult): Promise<void> {
     node.served = served;
     this.fireChanged();
