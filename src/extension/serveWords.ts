@@ -17,9 +17,10 @@ function portOf(addr: string): string {
 
 /**
  * Serve's notice: the first address to give the partner and how far it reaches; a serve of what was served already
- * (`already`: nothing new listens) says so, as the CLI does. Null when nothing is served.
+ * (`already`: nothing new listens) says so, and so do partners connected now (`connected`: their addresses, from the
+ * node's partners() online), as the CLI does. Null when nothing is served.
  */
-export function serveNotice(r: ServeResult): { address: string; text: string } | null {
+export function serveNotice(r: ServeResult, connected: readonly string[] = []): { address: string; text: string } | null {
   const [first] = offeredAddresses(r);
   if (!first) return null;
   const where = isLoopback(first)
@@ -27,6 +28,7 @@ export function serveNotice(r: ServeResult): { address: string; text: string } |
     : r.wan.includes(first)
       ? ''
       : ` (your local network only: for a partner elsewhere, forward port ${portOf(first)} to this machine and set synchannel.announce to your public address)`;
-  const what = r.already ? 'Already serving: nothing new listens.' : 'waiting for a partner.';
+  const partners = connected.length ? `Connected to ${connected.join(', ')}; still listening for other partners.` : null;
+  const what = r.already ? `Already serving: nothing new listens.${partners ? ` ${partners}` : ''}` : (partners ?? 'waiting for a partner.');
   return { address: first, text: `${what} Give them this address${where}: ${first}` };
 }

@@ -35,7 +35,8 @@ async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?:
   const result = await node.api.serve(port, typeof h === 'string' ? h : undefined);
   await c.host.setServed(node, result);
   c.host.log(`${result.already ? 'already serving' : 'serving'}: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
-  const notice = serveNotice(result);
+  // a partner connected already (either way): the listener serves others too, as the CLI says
+  const notice = serveNotice(result, node.api.partners().filter((x) => x.online).map((x) => x.address));
   if (notice) {
     void c.info(notice.text, 'Copy Connection Address').then((pick) => {
       if (pick) void vscode.env.clipboard.writeText(notice.address);

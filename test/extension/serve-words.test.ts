@@ -1,5 +1,6 @@
 // What Serve says in the extension, without VS Code: a serve while serving already (the node's `already`) says so
-// with the addresses, as the CLI does, instead of the notice of a listener just started.
+// with the addresses, as the CLI does, instead of the notice of a listener just started; so does a serve while a
+// partner is connected (the CLI's "Connected to …; still listening").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { offeredAddresses, serveNotice } from '../../src/extension/serveWords.js';
@@ -20,4 +21,17 @@ test('a first serve says it waits for a partner, with the best address and how f
   assert.deepEqual(offeredAddresses({ lan: [loop, lan], wan: [wan] }), [wan, lan, loop]);
   assert.equal(serveNotice({ lan: [lan], wan: [wan] })?.text, `waiting for a partner. Give them this address: ${wan}`);
   assert.equal(serveNotice({ lan: [], wan: [] }), null);
+});
+
+test('a serve while a partner is connected says so and that it still listens, not that it waits for a partner', () => {
+  const bob = 'EQBvW8Z5huBkMJYdnfAEM5JqTNkuWX3diqYENkWsIL0XggGG';
+  const n = serveNotice({ lan: [lan], wan: [] }, [bob]);
+  assert.equal(n?.address, lan);
+  assert.doesNotMatch(n.text, /waiting for a partner/);
+  assert.match(n.text, new RegExp(`^Connected to ${bob}; still listening for other partners\\. Give them this address \\(your local network only: .*\\): /ip4/192\\.168\\.1\\.2/`));
+  // served already, as well: both are said
+  const again = serveNotice({ lan: [lan], wan: [], already: true }, [bob]);
+  assert.match(again?.text ?? '', new RegExp(`^Already serving: nothing new listens\\. Connected to ${bob}; still listening for other partners\\. Give them`));
+  // a partner known but offline is not connected: the notice waits for a partner
+  assert.match(serveNotice({ lan: [lan], wan: [] }, [])?.text ?? '', /^waiting for a partner\./);
 });
