@@ -1,11 +1,11 @@
 // The arbiter: watches each channel's contract, turns what the chain shows into lifecycle events, and defends
 // the channel there (defense.ts: it challenges a close that pays us less than the latest state we hold, retrying
 // until the challenge lands or the deadline passes, and again after a restart: the first read of the chain
-// re-raises the close), and finishes the close after the deadline. It never ends a watch on a failed or empty read.
+// re-raises the close), and finishes the close after the deadline (finisher.ts). A close or a challenge seen is told
+// by closeseen.ts, the deposits read by deposits.ts. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
 import { codeOf, messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
-import type { ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
@@ -14,26 +14,18 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, lowerDeposits, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
+import { CloseSeen, closeRead } from './closeseen.js';
 import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
 import { CatchUps } from './catchup.js';
-import { chainNowRead, keepSkew } from './mayland.js';
-import { depositsSeen, firstStepOf, keepClose, type ChannelRecord } from './record.js';
+import { keepSkew } from './mayland.js';
+import { setDeposits } from './deposits.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
   warning: WatchWarning;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
-}
-
-/**
- * A close state read directly (a poke, a hint): a close already seen whose step rose in the same window is a
- * challenge (ours, read before its send returned, or the partner's), as the watch's diff tells it; else a close.
- */
-function closeRead(seen: ChannelRecord['close'], state: ChannelState, submitter: 'A' | 'B', deadline: number): ChannelEvent {
-  const challenge = !!seen && seen.deadline === deadline && (seen.step === null || state.step > seen.step);
-  return challenge ? { type: 'challenged', step: state.step, state, deadline } : { type: 'closeStarted', step: state.step, submitter, deadline, state };
 }
 
 /**
@@ -50,14 +42,10 @@ export class Arbiter {
   private readonly lowerRead = new WeakMap<ChannelController, string>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
-  /**
-   * per channel id, the deadline of the close told in this run: a restart tells a known close again, once; a
-   * controller loaded again (an import) does not
-   */
-  private readonly toldClose = new Map<string, number>();
 
   private readonly defense: Defense;
   private readonly finisher: Finisher;
+  private readonly closes: CloseSeen;
   private readonly catchUps: CatchUps;
 
   /** channels the node cannot read from the chain, and the alarm when that lasts */
@@ -68,13 +56,18 @@ export class Arbiter {
     private readonly payments: Payments,
   ) {
     this.health = new WatchHealth(ctx, ctx.o.watchAlarmMs);
+    this.closes = new CloseSeen({
+      ctx,
+      challengedWith: (ctl) => this.watched.get(ctl)?.challengedWith,
+      payOutAgreed: (ctl) => this.payOutAgreed(ctl),
+    });
     this.defense = new Defense({
       ctx,
       payments,
       state: (ctl) => this.watched.get(ctl),
       stopped: () => this.stopped,
       poke: (ctl) => this.poke(ctl),
-      tellClose: (ctl) => this.tellClose(ctl),
+      tellClose: (ctl) => this.closes.tellClose(ctl),
     });
     this.catchUps = new CatchUps({
       ctx,
@@ -230,7 +223,7 @@ export class Arbiter {
     // It is read again (the catch-up's next try); a second read that shows it too is believed, and the refund told.
     const lower = this.readOnce.has(ctl) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
     if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');
-    await this.setDeposits(ctl, d.depositA, d.depositB, this.readOnce.has(ctl) || lower !== null);
+    await setDeposits(this.ctx, ctl, d.depositA, d.depositB, this.readOnce.has(ctl) || lower !== null);
     this.readOnce.add(ctl);
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
@@ -242,28 +235,6 @@ export class Arbiter {
       else if (d.storedState) await this.onEvent(ctl, closeRead(ctl.rec.close, d.storedState, d.submitter, d.deadline));
     }
     return st.status;
-  }
-
-  /**
-   * Keeps what the contract holds, and reports a partner's deposit the first time any read (the watch, a catch-up,
-   * a hint) shows it: once, and before what it causes (the lock).
-   */
-  private async setDeposits(ctl: ChannelController, depositA: bigint, depositB: bigint, refund = false): Promise<void> {
-    if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
-    // Compared inside the queue: two reads that saw the same deposit at once report it once.
-    const before = await ctl.run(async () => {
-      const was = { A: ctl.rec.depositA, B: ctl.rec.depositB };
-      if (was.A === depositA && was.B === depositB) return null;
-      depositsSeen(ctl.rec, depositA, depositB);
-      await ctl.saveRecord();
-      return was;
-    });
-    if (!before) return;
-    for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
-      if (now > before[party]) this.ctx.emit({ type: 'depositSeen', channel: this.ctx.view(ctl), party, amount: now - before[party] });
-      // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
-      if (now < before[party] && refund) this.ctx.emit({ type: 'refundSeen', channel: this.ctx.view(ctl), party, amount: before[party] - now });
-    }
   }
 
   private async onLocked(ctl: ChannelController): Promise<void> {
@@ -280,48 +251,18 @@ export class Arbiter {
     switch (e.type) {
       case 'deposit':
       case 'refund':
-        await this.setDeposits(ctl, e.depositA, e.depositB, e.type === 'refund');
+        await setDeposits(this.ctx, ctl, e.depositA, e.depositB, e.type === 'refund');
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;
       case 'locked':
-        await this.setDeposits(ctl, e.depositA, e.depositB);
+        await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
         if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
         return;
       case 'closeStarted':
       case 'exitStarted':
-      case 'challenged': {
-        const step = e.type === 'exitStarted' ? null : e.step;
-        if (closeBehind(ctl.rec.close, step)) return; // an older read (the watch's first after a restart, on a lagging endpoint)
-        const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
-        if (e.type === 'challenged') this.tellClose(ctl); // the close challenged, in a run that has not told it yet (a restart)
-        const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
-        keepClose(ctl.rec, { step, submitter, deadline: e.deadline });
-        // The chain clock is only for the time left shown: the defense never waits for it.
-        void chainNowRead(this.ctx).catch(() => null).then(() => ctx.changed(ctl));
-        await ctl.run(() => {
-          if (!ctl.channel.isClosing) ctl.channel.markClosing();
-        });
-        // A record that cannot be written (a full disk) is reported at the end: the close is told and acted on.
-        let unsaved: unknown = null;
-        const keep = (err: unknown) => void (unsaved ??= err);
-        // Our own close, if one was sent: known from the record (saved with the transition below).
-        const sent = ctl.rec.closeSent?.step;
-        delete ctl.rec.closeSent;
-        await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen').catch(keep);
-        // The watch may have reported the deadline before the close (a restart after it): finish now.
-        if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed').catch(keep);
-        else this.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
-        // Our own close read first with a higher step: the partner challenged it before we looked.
-        const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
-        // A restart whose record holds the close's challenge: the close as it started is told, then the challenge.
-        const first = firstStepOf(ctl.rec, e.deadline);
-        const replay = e.type === 'closeStarted' && !fresh && first !== undefined && this.toldClose.get(ctl.id) !== e.deadline;
-        if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : replay ? first : step);
-        if ((fresh && (e.type === 'challenged' || overtaken)) || replay) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.byMe(ctl, e.step) });
-        if (unsaved) throw unsaved;
-        return;
-      }
+      case 'challenged':
+        return this.closes.seen(ctl, e);
       case 'deadlinePassed':
         ctl.deadlinePassed = true;
         keepSkew(this.ctx, e.now);
@@ -331,23 +272,6 @@ export class Arbiter {
         await reportPayout(this.ctx, ctl, e.payout);
         return;
     }
-  }
-
-  /** Whether a challenge with `step` is ours: sent in this run, or before a restart (the record says so). */
-  private byMe(ctl: ChannelController, step: bigint | null): boolean {
-    return step !== null && (this.watched.get(ctl)?.challengedWith === step || ctl.rec.challengeSent?.step === step);
-  }
-
-  /**
-   * Tells the close on chain once per run and window, before anything about its defense (a challenge failing at
-   * once), also when a restart finds a close the record knows: `step` names the close, else the record's step.
-   */
-  private tellClose(ctl: ChannelController, step?: bigint | null): void {
-    const c = ctl.rec.close;
-    if (!c || this.toldClose.get(ctl.id) === c.deadline) return;
-    this.toldClose.set(ctl.id, c.deadline);
-    const first = firstStepOf(ctl.rec, c.deadline);
-    this.ctx.emit({ type: 'closeStarted', channel: this.ctx.view(ctl), step: step !== undefined ? step : first !== undefined ? first : c.step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
   }
 
   private armInitialTimer(ctl: ChannelController): void {
