@@ -99,10 +99,18 @@ function ownProposal(ctl: ChannelController, p: Payout): boolean {
 
 /**
  * The contract paid out but its payout transaction is not among the latest ones (later messages to the closed
- * contract bury it): no state is signed in this channel any more, and the user hears what the contract paid by.
+ * contract bury it): no state is signed in this channel any more, and the user hears what the contract paid by,
+ * unless a stand-in told the payout already.
  */
 export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelController, paid: { step: bigint | null; balanceA: bigint; balanceB: bigint }): Promise<void> {
-  if (ctl.life === 'closed' || ctl.channel.isClosing) return;
+  if (ctl.life === 'closed') return;
+  // Told by the stand-in before this channel loaded (standin.ts): the payout it read is this one (a contract pays
+  // out once), not one to warn of as not found yet.
+  if (ctl.payoutTold) {
+    ctl.rec.payout = ctl.payoutTold;
+    return ctx.transition(ctl, 'paidOut');
+  }
+  if (ctl.channel.isClosing) return;
   await ctl.run(() => {
     if (!ctl.channel.isClosing) ctl.channel.markClosing();
   });

@@ -9,6 +9,7 @@ import { World, assertSameHistory, type NodeHandle } from '../adversary/world.js
 import type { ChannelController } from '../../src/node/controller.js';
 import type { NodeContext } from '../../src/node/context.js';
 import type { JournalEntry } from '../../src/node/persistence.js';
+import type { Chain } from '../../src/chain/types.js';
 
 /** The node's own parts: its context, the controllers its arbiter watches, and the arbiter's poke. */
 export function inner(h: NodeHandle): { ctx: NodeContext; watched: (ch: string) => ChannelController[]; poke: (c: ChannelController) => Promise<void> } {
@@ -101,11 +102,17 @@ export const reloaded = (e: { code?: string; message?: string }) => e.code === '
 
 export const notMoved = (ch: string) => new RegExp(`the import of channel ${ch} is saved in .* could not be moved into`);
 
-/** Vic and Hal linked, with `n` channels Hal opened (a payment in each, both histories alike), and Vic's backup. */
-export async function withChannels(n: number, o: { recoverAgainMs?: number }, fn: (s: { w: World; vic: NodeHandle; hal: NodeHandle; chs: string[]; backup: string }) => Promise<void>): Promise<void> {
+/**
+ * Vic and Hal linked, with `n` channels Hal opened (a payment in each, both histories alike), and Vic's backup.
+ */
+export async function withChannels(
+  n: number,
+  o: { recoverAgainMs?: number; wrap?: (c: Chain) => Chain },
+  fn: (s: { w: World; vic: NodeHandle; hal: NodeHandle; chs: string[]; backup: string }) => Promise<void>,
+): Promise<void> {
   const w = await World.create();
   try {
-    const vic = await w.node('vic', o);
+    const vic = await w.node('vic', o); // `wrap`: Vic's chain (what it reads)
     const hal = await w.node('hal');
     await w.link(vic, hal);
     const chs: string[] = [];

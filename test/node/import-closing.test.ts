@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { until } from '../adversary/world.js';
 import type { NodeEvent } from '../../src/node/index.js';
+import type { Chain } from '../../src/chain/types.js';
 import { blockRecord, inner, latch, notMoved, withChannels } from '../helpers/running-import.js';
 
 test('a read of the chain on the controller an import dropped is not told as "run it again" (the channel loaded again reads its own)', () =>
@@ -68,3 +69,38 @@ test("a payout the stand-in told is not told again by the channel loaded later (
     await new Promise((r) => setImmediate(r));
     assert.equal(paidOut().length, 1, 'the payout is told once');
   }));
+
+test('a payout the stand-in told is not warned of as "not found yet" by the channel loaded later when its read misses the payout transaction', () => {
+  // Vic's chain, once `miss` is set: no payout transaction found (buried under later messages), and a watch that
+  // reports nothing (the channel loaded again learns of the payout from its catch-up read alone).
+  let miss = false;
+  const wrap = (c: Chain): Chain =>
+    new Proxy(c, {
+      get(t, prop) {
+        if (miss && prop === 'getPayout') return () => Promise.resolve(null);
+        if (miss && prop === 'watchChannel') return () => ({ stop: () => undefined });
+        const v = Reflect.get(t, prop, t) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+  return withChannels(1, { recoverAgainMs: 1_000, wrap }, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await until(() => hal.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), "the stand-in's challenge to land", 30_000);
+    w.chain.advanceTime(200);
+    const paidOut = () => vic.events.filter((e) => e.type === 'closed' && e.channel.channelId === ch);
+    await until(() => paidOut().length > 0, 'the stand-in to tell the payout', 30_000);
+    const told = paidOut()[0]!;
+    miss = true;
+    const from = vic.events.length;
+    await rm(record, { recursive: true });
+    const notFound = (e: NodeEvent) => e.type === 'error' && /has paid out .*payout transaction is not found yet/.test(e.message);
+    const shownClosed = (e: NodeEvent) => e.type === 'channelUpdated' && e.channel.channelId === ch && e.channel.phase === 'closed';
+    await until(() => vic.events.slice(from).some((e) => notFound(e) || shownClosed(e)), 'the channel loaded again to read the closed contract', 30_000);
+    assert.deepEqual(vic.events.slice(from).filter(notFound), [], 'no warning of a payout not found: the stand-in told it');
+    // It is the payout the stand-in read (a contract pays out once), told once.
+    assert.equal(vic.node.channel(ch!)?.payout?.txHash, told.type === 'closed' ? told.payout.txHash : null);
+    assert.equal(paidOut().length, 1, 'the payout is told once');
+  });
+});
