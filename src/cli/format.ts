@@ -209,10 +209,10 @@ function retryText(e: Extract<NodeEvent, { type: 'challengeFailed' }>): string {
 
 /**
  * A node event as a --json line's object: `event` is its type; an error carries the next step as `hint`, except
- * a partner's report (the hint of its code is for the partner's node).
+ * a partner's report and a refusal of a partner's message (the hint of their code is for the partner's node).
  */
 export function jsonEvent(e: NodeEvent): Record<string, unknown> {
-  const hint = e.type === 'error' && !e.partner ? nextStep(e.code) : undefined;
+  const hint = e.type === 'error' && !e.partner && !e.refused ? nextStep(e.code) : undefined;
   return { event: e.type, ...e, type: undefined, ...(hint ? { hint } : {}) };
 }
 

@@ -12,7 +12,7 @@ import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
-import { NodeError } from './errors.js';
+import { isRefusal, NodeError } from './errors.js';
 import { Effects } from './effects.js';
 import { handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
@@ -165,7 +165,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     } catch {
       channel = undefined;
     }
-    this.emit({ type: 'error', code, level: levelOf(code), message: messageOf(e), ...(channel ? { channel } : {}) });
+    this.emit({ type: 'error', code, level: levelOf(code), message: messageOf(e), ...(channel ? { channel } : {}), ...(isRefusal(e) ? { refused: true as const } : {}) });
   }
 
   private viewOf(ctl: ChannelController): ChannelView {

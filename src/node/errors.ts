@@ -20,6 +20,30 @@ export function wasAnswered(e: unknown): boolean {
   return typeof e === 'object' && e !== null && answeredToPeer.has(e);
 }
 
+/** This node's user's words for a refusal of a partner's message whose own message is written for the partner. */
+const wordsHere = new WeakMap<object, string>();
+
+export function saidHere<E>(e: E, words: string): E {
+  if (typeof e === 'object' && e !== null) wordsHere.set(e, words);
+  return e;
+}
+
+export function hereWordsOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null ? wordsHere.get(e) : undefined;
+}
+
+/** Refusals of a partner's message as told here: the code's next step is for the partner's node, not this user. */
+const refusals = new WeakSet<object>();
+
+export function refusal<E>(e: E): E {
+  if (typeof e === 'object' && e !== null) refusals.add(e);
+  return e;
+}
+
+export function isRefusal(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && refusals.has(e);
+}
+
 /** The one cancellation error (a user's AbortSignal fired). */
 export function cancelled(): NodeError {
   return new NodeError('CANCELLED', 'cancelled');

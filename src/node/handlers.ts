@@ -14,11 +14,11 @@ import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith, type ChannelController } from './controller.js';
 import { declinedFunding, keepDeclinedDeployment, markDeclined, tellDeclined } from './decline.js';
-import { NodeError, wasAnswered } from './errors.js';
+import { hereWordsOf, NodeError, saidHere, wasAnswered } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
-import { strangerReports } from './reports.js';
+import { refusedHere, strangerReports } from './reports.js';
 import type { Sync } from './sync.js';
 import { Waiting } from './waiting.js';
 export { MAX_WAITING } from './waiting.js';
@@ -149,10 +149,12 @@ function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; c
     // this folder's channel with them on another network (a forgotten --chain here): said to them, who may know why
     for (const [id, o] of ctx.otherNetwork) {
       if (o.partner === partner && (key.contract !== undefined ? o.contract === rawOfText(key.contract) : id === named)) {
-        throw new NodeError('PARTNER_OTHER_CHAIN', `their node runs on ${ctx.o.network}, and their channel ${named} with you is on ${o.network}: they can restart it with --chain ${o.network}`);
+        const e = new NodeError('PARTNER_OTHER_CHAIN', `their node runs on ${ctx.o.network}, and their channel ${named} with you is on ${o.network}: they can restart it with --chain ${o.network}`);
+        throw saidHere(e, `this node runs on ${ctx.o.network}, and your channel ${named} with them is on ${o.network}: to use it, start this node again with --chain ${o.network}`);
       }
     }
-    throw new NodeError('UNKNOWN_CHANNEL', `no channel ${named} with you here`);
+    // Their words ("with you"), said here from this side: nothing of the channels here changed.
+    throw saidHere(new NodeError('UNKNOWN_CHANNEL', `no channel ${named} with you here`), `it names channel ${named}, which is no channel of yours with them: nothing changed (nothing to do here; if it repeats, check with them which channel they mean)`);
   }
   return found;
 }
@@ -174,7 +176,8 @@ export function handlers(p: Parts): HandlerTable {
   return {
     'channel.propose': async (s, m) => {
       if (!isResend(ctx, s, m.channelId) && !limitsOf(s).proposals.take()) {
-        throw new NodeError('QUOTA_EXCEEDED', 'too many channel proposals from you: wait a few seconds and propose again');
+        const e = new NodeError('QUOTA_EXCEEDED', 'too many channel proposals from you: wait a few seconds and propose again');
+        throw saidHere(e, 'too many channel proposals from them in a short time: this one was declined, and their node tells them to propose again in a few seconds (nothing to do here)');
       }
       await p.negotiation.onPropose(s, m);
     },
@@ -290,9 +293,11 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     // A disk under the floor is told once per episode (checkSpace), not once per refused state. Peers with no
     // channel here (each new wallet has a new budget above) share one budget for what is shown (reports.ts), a
     // partner whose channel this node lost among them; the rest is logged.
-    const heard = storedPartner(ctx, s) || strangerReports(ctx).take();
-    if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(shown, ctl);
-    else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${messageOf(shown)}`, 'info');
+    const partner = storedPartner(ctx, s);
+    const heard = partner || strangerReports(ctx).take();
+    // Told here from this side (refusedHere); the partner is answered below with the error's own text.
+    if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(refusedHere(ctx, s, m, e, r.note, partner), ctl);
+    else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${hereWordsOf(e) ?? messageOf(e)}${r.note}`, 'info');
     if (m.type === 'error' || wasAnswered(e)) return;
     // A proposal over the rate is not held here: the proposer hears it for that channel (it waited for an answer).
     if (m.type === 'channel.propose' && codeOf(e) === 'QUOTA_EXCEEDED') ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: messageOf(shown).slice(0, 512) });

@@ -1,9 +1,14 @@
 // What peers with no channel here (strangers: a new wallet costs nothing) may put in front of the person: one budget
 // for all of them, so that no number of wallets makes the node's events (a toast each in the extension) unbounded.
+import { codeOf, messageOf } from '../core/errors.js';
+import { shortAddress } from '../core/format.js';
+import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith } from './controller.js';
+import { addressTextOf } from './addresses.js';
+import { hereWordsOf, NodeError, refusal, wasAnswered } from './errors.js';
 
 export const STRANGER_REPORT_BURST = 10;
 export const STRANGER_REPORTS_PER_SECOND = 0.5;
@@ -32,4 +37,26 @@ export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' |
   const ok = event === 'connected' && strangerReports(ctx).take();
   if (ok) heard.add(s);
   return ok;
+}
+
+/** Failures of this side (its disk, its chain endpoint, the node's stop): told in its own words, as they were. */
+const HERE: readonly string[] = ['STORE', 'DISK_WRITE_FAILED', 'DATA_DIR_GONE', 'DATA_DIR_NOT_WRITABLE', 'DATA_DIR_UNREADABLE', 'RECORD_CORRUPT', 'JOURNAL_CORRUPT', 'NEWER_VERSION', 'INTERNAL', 'NODE_STOPPED', 'CHANNEL_RELOADED', 'CANCELLED', 'WATCH_FAILING', 'ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED', 'TIMEOUT', 'INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'CONTRACT_REJECTED', 'UNKNOWN_WALLET', 'PENDING'];
+
+/**
+ * A partner's message refused here, as this node's user reads it: what was refused and from whom, then why, in
+ * this side's words (the error's message, or saidHere's words when the message is written for the partner: then
+ * its code's next step is the partner's too, and the event is marked `refused`). The code stays; the partner is
+ * answered with the error as it is. A decline answered in the protocol's own words, a partner's report and a
+ * failure of this side are told as they are.
+ */
+export function refusedHere(ctx: NodeContext, s: PeerSession, m: AppMessage, e: unknown, note: string, partner: boolean): unknown {
+  if (m.type === 'error' || wasAnswered(e) || HERE.includes(codeOf(e))) return note ? new NodeError(codeOf(e), `${messageOf(e)}${note}`) : e;
+  const raw = s.partner.walletAddress.toRawString();
+  const wallet = shortAddress(addressTextOf(raw, 'wallet'));
+  // a partner of a channel in this folder on another network is one too (its channel is named on the other chain)
+  const known = partner || [...ctx.otherNetwork.values()].some((o) => o.partner === raw);
+  const who = known ? `your partner ${wallet}` : `${wallet}, who has no channel here,`;
+  const words = hereWordsOf(e);
+  const told = new NodeError(codeOf(e), `refused a message of ${who} (${m.type}): ${words ?? messageOf(e)}${note}`, { cause: e });
+  return words === undefined ? told : refusal(told);
 }

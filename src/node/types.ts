@@ -226,8 +226,11 @@ export type NodeEvent =
   /** the partner signed two different states for one step: the evidence is kept */
   | { type: 'equivocation'; channel: ChannelView; step: bigint }
   | { type: 'closed'; channel: ChannelView; payoutA: bigint; payoutB: bigint; payout: PayoutView }
-  /** `partner`: raised by the partner's node (its code and words; its hint is for that node, not this one) */
-  | { type: 'error'; code: ErrorCode | string; message: string; level: Level; channel?: ChannelView; partner?: true };
+  /**
+   * `partner`: raised by the partner's node (its code and words; its hint is for that node, not this one).
+   * `refused`: a partner's message this node refused (its code is the one the partner was answered with: its hint too).
+   */
+  | { type: 'error'; code: ErrorCode | string; message: string; level: Level; channel?: ChannelView; partner?: true; refused?: true };
 
 /** Progress of an on-chain wait, for UIs (VS Code withProgress, CLI progress lines). */
 export interface ProgressOptions {

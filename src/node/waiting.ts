@@ -7,7 +7,7 @@
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { NodeError } from './errors.js';
+import { NodeError, saidHere } from './errors.js';
 import type { Sync } from './sync.js';
 import type { Turns } from './turns.js';
 import { shownContract as shown } from './addresses.js';
@@ -42,7 +42,8 @@ export class Waiting {
     const waiting = this.queued.get(ctl) ?? 0;
     if (waiting >= MAX_WAITING) {
       this.refused(ctl, m);
-      throw new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${shown(ctl)}: this one is set aside, and this node asks yours for what it missed once they are answered (nothing to do)`);
+      const e = new NodeError('QUOTA_EXCEEDED', `too many of your messages wait for channel ${shown(ctl)}: this one is set aside, and this node asks yours for what it missed once they are answered (nothing to do)`);
+      throw saidHere(e, `too many of their messages wait for channel ${shown(ctl)}: this one is set aside, and this node asks theirs for what it missed once they are answered (nothing to do)`);
     }
     this.queued.set(ctl, waiting + 1);
     return ctl.run(fn).finally(() => this.done(ctl));

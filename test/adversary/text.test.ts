@@ -2,7 +2,9 @@
 // of ours in a terminal or a notification, and a flood of claims cannot flood the log.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EventFormatter } from '../../src/cli/format.js';
+import { randomBytes } from 'node:crypto';
+import { Address } from '@ton/core';
+import { EventFormatter, jsonEvent } from '../../src/cli/format.js';
 import { REPORT_BURST } from '../../src/node/handlers.js';
 import { endScene, scene } from './scene.js';
 import { until } from './world.js';
@@ -55,6 +57,31 @@ test("a partner's EQUIVOCATION report is told once, in this node's words: this n
     assert.equal(told.length, 1);
     assert.match(told[0]!.message, /this node signed two different states for one step: is your key running from two data folders/);
     assert.doesNotMatch(told[0]!.message, /your partner signed/);
+  } finally {
+    await endScene(s);
+  }
+});
+
+test("a partner's message refused here is told to this node's user from its side: the partner's words go to the partner only", async () => {
+  const s = await scene();
+  try {
+    const from = s.vic.events.length;
+    const fake = Address.parse(`0:${randomBytes(32).toString('hex')}`).toString();
+    s.mallory.say({ type: 'deposit', contract: fake, party: 'A', amount: 1n });
+    await s.mallory.error('deposit', 'UNKNOWN_CHANNEL');
+    // the partner's answer is unchanged: in its words
+    const answer = s.mallory.received.find((m): m is Extract<typeof m, { type: 'error' }> => m.type === 'error' && m.ref === 'deposit')!;
+    assert.match(answer.message, /^no channel \S+ with you here$/);
+    await until(() => s.vic.events.slice(from).some((e) => e.type === 'error'), 'the refusal told');
+    const ev = s.vic.events.slice(from).find((e) => e.type === 'error') as Extract<(typeof s.vic.events)[number], { type: 'error' }>;
+    assert.equal(ev.code, 'UNKNOWN_CHANNEL');
+    const short = `${s.mallory.address.toString({ testOnly: true, bounceable: false }).slice(0, 6)}…`;
+    assert.ok(ev.message.startsWith(`refused a message of your partner ${short}`), ev.message);
+    assert.match(ev.message, /\(deposit\): it names channel \S+, which is no channel of yours with them: nothing changed \(nothing to do here; if it repeats, check with them which channel they mean\)$/);
+    assert.doesNotMatch(ev.message, /with you here/);
+    // the code's next step ("check the channel id") is the partner's: no hint of it here
+    assert.equal(ev.refused, true);
+    assert.equal(jsonEvent(ev).hint, undefined);
   } finally {
     await endScene(s);
   }

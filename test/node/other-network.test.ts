@@ -24,10 +24,14 @@ test('the channels of another network in the data folder are named at start-up, 
     assert.equal(p.bob.otherNetworkOf('kQnothing'), null);
     // the partner, still on sandbox, is told where the channel went (not a raw UNKNOWN_CHANNEL)
     const told = waitForEvent(p.alice, 'error', (x) => x.code === 'PARTNER_OTHER_CHAIN', 10000);
+    const toldHere = waitForEvent(p.bob, 'error', (x) => x.code === 'PARTNER_OTHER_CHAIN', 10000);
     await connect(p.alice, p.bob);
     await p.alice.createEmpty().catch(() => undefined);
     const e2 = await told;
     assert.match(e2.message, new RegExp(`your partner reports: their node runs on devnet, and their channel ${contract} with you is on sandbox: they can restart it with --chain sandbox`));
+    // and this node's user reads it from this side: this node runs on devnet (not "their node")
+    const here = (await toldHere).message;
+    assert.match(here, new RegExp(`^refused a message of your partner \\S+ \\(\\S+\\): this node runs on devnet, and your channel ${contract} with them is on sandbox: to use it, start this node again with --chain sandbox$`));
   } finally {
     await closePair(p);
   }
