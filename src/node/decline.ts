@@ -10,9 +10,10 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import { chainNowEstimate, chainNowRead, clearDeployMark, deployMark, mayLandFor, sentMayLandFor } from './mayland.js';
-import { DECLINE_WAIT_MS } from './policy.js';
+import { DECLINE_WAIT_MS, REJECT_OWED_MS } from './policy.js';
 import type { ChannelView } from './types.js';
-import { shownContract } from './addresses.js';
+import { addressTextOf, shownContract } from './addresses.js';
+import { partnerAddressOf } from './record.js';
 
 export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'adoptDeployed' | 'refuseWhileMayLand' | 'refreshDeposits'>, ctl: ChannelController): Promise<ChannelView> {
   const can = ctl.actions({ chainJudges: true }).decline;
@@ -173,6 +174,26 @@ export async function sendReject(ctx: NodeContext, ctl: ChannelController): Prom
   delete ctl.rec.rejectOwed;
   // Not saved (a stop, a full disk): the next start sends it once more, which the partner takes as before.
   await ctl.saveRecord().catch(() => undefined);
+}
+
+/**
+ * Whether our decline of `ctl` is still owed to the partner (rejectOwed, for REJECT_OWED_MS after the decline):
+ * past it, it is owed no more (saved; said once in a log line), so the node stops dialling them for it. A record
+ * from before `since` starts its count now. Synchronous: the redial loop asks it.
+ */
+export function rejectStillOwed(ctx: NodeContext, ctl: ChannelController, now = Date.now()): boolean {
+  const owed = ctl.rec.rejectOwed;
+  if (!owed || ctl.life !== 'rejected') return false;
+  if (owed.since === undefined) {
+    owed.since = now;
+    void ctl.saveRecord().catch(() => undefined); // not saved: the next run counts from its own start
+  }
+  if (now - owed.since < REJECT_OWED_MS) return true;
+  delete ctl.rec.rejectOwed;
+  void ctl.saveRecord().catch(() => undefined); // not saved: the next run finds it past and says so again
+  const hours = Math.round(REJECT_OWED_MS / 3600_000);
+  ctx.log(`your decline of channel ${shownContract(ctl)} has not reached your partner ${addressTextOf(partnerAddressOf(ctl.rec), 'wallet')} within ${hours} h: the node stops dialling them for it. Nothing to do: if their node connects and asks about the channel, it is told then`, 'warn');
+  return false;
 }
 
 /** Records (and saves) that the partner declined a channel that could not end here: nothing more of ours goes in. */

@@ -15,6 +15,12 @@ export const INITIAL_TIMEOUT_MS: Readonly<Record<NetworkKind, number>> = { sandb
  * sender paying the fees. Longer than a finish takes to land and be seen.
  */
 export const FINISH_GRACE_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 5_000, devnet: 10_000, testnet: 60_000 };
+/**
+ * How long our decline is owed to a partner that has not acknowledged it (ms, from the decline, on this machine's
+ * clock, across restarts): the node keeps that partner dialled and sends it when connected until then, and gives
+ * up after (said in a log line). A resync request of theirs is still answered with it.
+ */
+export const REJECT_OWED_MS = 24 * 3600_000;
 /** How long a cooperative close waits for the partner before it falls back (ms). */
 export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */

@@ -3,11 +3,12 @@
 // node that declined sends it again after its restart, once the partner is connected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address, type Message } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
-import { decodeRecordFile } from '../../src/node/store/record.js';
+import { REJECT_OWED_MS } from '../../src/node/policy.js';
+import { decodeRecordFile, encodeRecordFile } from '../../src/node/store/record.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
 /**
@@ -82,6 +83,31 @@ test('the node that declined redials its partner after a restart until the decli
     // acknowledged: owed no more (a restart neither sends it nor keeps dialling for it)
     await until('the decline acknowledged', async () => (await bobsRecord(p, channel)).rejectOwed === undefined);
     assert.equal(p.bob.channel(channel)?.phase, 'rejected');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a decline owed for over a day is given up: said once, no more dialling for it, still told when the partner asks', async () => {
+  const p = await openPair();
+  try {
+    const channel = await declinedUnsent(p);
+    // the decline was made a day and a minute ago (Bob was off since)
+    const file = join(p.dir, 'bob', 'channels', channel, 'record.json');
+    const rec = decodeRecordFile(await readFile(file), file) as { rejectOwed?: { reason: string; since?: number } };
+    assert.equal(typeof rec.rejectOwed?.since, 'number', 'saved with the time of the decline');
+    rec.rejectOwed!.since = Date.now() - REJECT_OWED_MS - 60_000;
+    await writeFile(file, encodeRecordFile(rec));
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const said = await waitForEvent(p.bob, 'log', (e) => /your decline of channel .* has not reached your partner/.test(e.message), 30_000);
+    assert.match(said.message, /within 24 h: the node stops dialling them for it\. Nothing to do: if their node connects and asks about the channel, it is told then$/);
+    await until('owed no more on disk', async () => (await bobsRecord(p, channel)).rejectOwed === undefined);
+    assert.ok(!p.bob.partners().some((x) => x.online), 'Bob does not dial Alice for it');
+    assert.notEqual((p.alice.channel(channel)!.actions.deposit as { code?: string }).code, 'PARTNER_DECLINED', 'Alice has not heard it yet');
+    // Alice's node dials Bob itself (her channel is live): her resync request is answered with the decline
+    const told = waitForEvent(p.alice, 'partnerDeclined', (e) => e.channel.channelId === channel, 30_000);
+    await connect(p.alice, p.bob);
+    assert.equal((await told).next, 'refund');
   } finally {
     await closePair(p);
   }
