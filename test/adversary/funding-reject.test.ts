@@ -6,6 +6,8 @@
 // as often as resync answers go, no more.
 // A reject that comes after both deposits landed, before the watch saw the lock, is told as a lock: refund no
 // longer takes a deposit back, leave does.
+// A flood of a partner's rejects reads the chain once (the first marks the channel declined), and a third peer's
+// reject or resync request of the channel is answered UNKNOWN_CHANNEL and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +16,7 @@ import { Address } from '@ton/core';
 import type { Chain, ChannelEvent } from '../../src/chain/types.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { decodeRecordFile } from '../../src/node/store/record.js';
-import { Mallory } from './mallory.js';
+import { Mallory, stranger } from './mallory.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
 import { RESYNC_BURST, RESYNC_PER_SECOND } from '../../src/node/sync.js';
@@ -149,6 +151,58 @@ test('a resync of a channel declined here is answered with the decline again, wi
     assert.equal(mallory.received.filter((m) => m.type === 'resync.response').length, 0, 'no states of a declined channel');
   } finally {
     await mallory?.stop();
+    await w.close();
+  }
+});
+
+/** Foreground reads of contracts through this chain (a watch's polls and catch-ups are background reads). */
+function countedReads() {
+  const reads = { foreground: 0 };
+  const wrap = (c: Chain): Chain =>
+    new Proxy(c, {
+      get(target, prop, receiver) {
+        if (prop !== 'getChannelStatus') return Reflect.get(target, prop, receiver) as unknown;
+        return (...a: Parameters<Chain['getChannelStatus']>) => {
+          if (!a[1]?.background) reads.foreground++;
+          return target.getChannelStatus(...a);
+        };
+      },
+    });
+  return { wrap, reads };
+}
+
+test("a partner's flood of channel.reject of a funding channel reads the chain once and is told once; a third peer's changes nothing", async () => {
+  const w = await World.create();
+  const counted = countedReads();
+  const peers: Mallory[] = [];
+  try {
+    const { bob, alice, addr, channel } = await fundedPair(w, counted.wrap);
+    await w.stop(alice);
+    const mallory = await Mallory.connect(alice.keyPair, alice.node.getAccount(), addr);
+    peers.push(mallory);
+    const contract = bob.node.channel(channel)!.contract;
+    // a stranger first: it names Bob's channel with Alice, and is answered UNKNOWN_CHANNEL for each message
+    const eve = await stranger(addr);
+    peers.push(eve);
+    eve.say({ type: 'channel.reject', channelId: BigInt(channel), reason: 'declined' });
+    eve.say({ type: 'resync.request', contract, latestStep: 0n });
+    await until(() => eve.count('error') >= 2, "the stranger's answers");
+    assert.deepEqual([...new Set(eve.errors())], ['UNKNOWN_CHANNEL']);
+    assert.equal(eve.count('channel.reject'), 0, 'the stranger hears no decline');
+    assert.equal(bob.node.channel(channel)!.actions.deposit.ok, true, 'the channel is as it was: Bob may deposit');
+    // the partner's flood: one read of the contract (the decline's), one notice
+    const before = counted.reads.foreground;
+    let notices = 0;
+    const off = bob.node.on((e) => void (e.type === 'partnerDeclined' && notices++));
+    await mallory.flood(300, () => ({ type: 'channel.reject', channelId: BigInt(channel), reason: 'declined' }), 2_000);
+    await mallory.delivered();
+    await until(() => notices > 0, 'the decline told');
+    off();
+    assert.equal(notices, 1);
+    assert.ok(counted.reads.foreground - before <= 1, `${counted.reads.foreground - before} reads of the chain for 300 declines`);
+    assert.equal(bob.node.channel(channel)!.phase, 'funding');
+  } finally {
+    for (const p of peers) await p.stop();
     await w.close();
   }
 });
