@@ -55,7 +55,7 @@ export function refusedHere(ctx: NodeContext, s: PeerSession, m: AppMessage, e: 
   const wallet = shortAddress(addressTextOf(raw, 'wallet'));
   // a partner of a channel in this folder on another network is one too (its channel is named on the other chain)
   const known = partner || [...ctx.otherNetwork.values()].some((o) => o.partner === raw);
-  const who = known ? `your partner ${wallet}` : `${wallet}, who has no channel here,`;
+  const who = known ? `your partner ${wallet}` : `${wallet}, who has no channel here`;
   const words = hereWordsOf(e);
   const told = new NodeError(codeOf(e), `refused a message of ${who} (${m.type}): ${words ?? messageOf(e)}${note}`, { cause: e });
   return words === undefined ? told : refusal(told);
