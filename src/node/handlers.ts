@@ -183,7 +183,7 @@ export function handlers(p: Parts): HandlerTable {
     },
     'channel.accept': async (s, m) => {
       const ctl = channelOf(ctx, s, m);
-      if (ctl.rec.me !== 'A') throw new NodeError('UNKNOWN_CHANNEL', `channel ${m.channelId} is not a proposal of mine`);
+      if (ctl.rec.me !== 'A') throw saidHere(new NodeError('UNKNOWN_CHANNEL', `channel ${m.channelId} is not a proposal of mine`), `they accepted channel ${m.channelId}, which is not a proposal of yours: nothing changed (nothing to do here)`);
       if (p.negotiation.earlierContract(ctl)) return p.negotiation.withdrawEarlier(ctl);
       // Saved with the transition: a stop before the deployment's own mark leaves it owed, not forgotten.
       if (ctl.life === 'proposed') ctl.rec.deployDue = true;

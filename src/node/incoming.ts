@@ -12,7 +12,7 @@ import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
-import { NodeError, answered } from './errors.js';
+import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
 import { MAX_PERIOD, minChallengePeriod } from './policy.js';
 import { announced } from './reports.js';
@@ -85,7 +85,10 @@ export class IncomingProposals {
     const existing = ctx.channels.get(m.channelId.toString());
     if (existing) {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
-      if (partnerAddressOf(existing.rec) === partner) throw new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
+      if (partnerAddressOf(existing.rec) === partner) {
+        const e = new NodeError('BAD_PROPOSAL', `channel id ${m.channelId} is already used here: propose again (a new id is picked)`);
+        throw saidHere(e, `it proposes a channel with id ${m.channelId}, the id of a channel of yours with them: nothing changed (nothing to do here; their node picks a new id when they propose again)`);
+      }
       // another partner's id: not answered, as a new proposal held here is not, so a stranger learns nothing of it
       return;
     }

@@ -82,6 +82,12 @@ test("a partner's message refused here is told to this node's user from its side
     // the code's next step ("check the channel id") is the partner's: no hint of it here
     assert.equal(ev.refused, true);
     assert.equal(jsonEvent(ev).hint, undefined);
+    // an acceptance of a channel this node did not propose (Mallory proposed it): "not a proposal of yours" here
+    s.mallory.say({ type: 'channel.accept', channelId: s.known.channelId });
+    await s.mallory.error('channel.accept', 'UNKNOWN_CHANNEL');
+    const acceptance = () => s.vic.events.slice(from).find((e) => e.type === 'error' && / \(channel\.accept\): /.test(e.message)) as { message: string } | undefined;
+    await until(() => acceptance() !== undefined, 'the refusal of the acceptance told');
+    assert.match(acceptance()!.message, /: they accepted channel \d+, which is not a proposal of yours: nothing changed \(nothing to do here\)$/);
   } finally {
     await endScene(s);
   }
