@@ -20,7 +20,7 @@ import { Negotiation } from './negotiation.js';
 import { Payments, type SendWait } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
-import { rejectStillOwed, settleDeclined } from './decline.js';
+import { dialForReject, settleDeclined } from './decline.js';
 import { ChannelLoads, recoverChannels, recoverLater } from './recovery.js';
 import { partnerAddressOf } from './record.js';
 import { Outbound } from './outbound.js';
@@ -98,8 +98,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const watchLater: ChannelController[] = [];
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl, watchLater));
     node.recovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, node.loads, o.recoverAgainMs);
-    // a partner owed our decline (lost with the process) too, for a day at most: it reaches them once connected
-    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => partnerAddressOf(c.rec) === wallet && (!c.ended || rejectStillOwed(node.ctx, c)));
+    // a partner owed our decline (lost with the process) too, for a day: it reaches them once connected
+    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => partnerAddressOf(c.rec) === wallet && (!c.ended || dialForReject(node.ctx, c)));
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     node.watching = new Promise<void>((r) =>
       setImmediate(() => {

@@ -177,22 +177,23 @@ export async function sendReject(ctx: NodeContext, ctl: ChannelController): Prom
 }
 
 /**
- * Whether our decline of `ctl` is still owed to the partner (rejectOwed, for REJECT_OWED_MS after the decline):
- * past it, it is owed no more (saved; said once in a log line), so the node stops dialling them for it. A record
- * from before `since` starts its count now. Synchronous: the redial loop asks it.
+ * Whether the node keeps dialling the partner for our decline of `ctl` (rejectOwed): for REJECT_OWED_MS after the
+ * decline. Past it, it gives up the dialling (saved as `dialGivenUp`; said once in a log line); the decline is still
+ * sent if they connect, until acknowledged. A record from before `since` starts its count now. Synchronous: the
+ * redial loop asks it.
  */
-export function rejectStillOwed(ctx: NodeContext, ctl: ChannelController, now = Date.now()): boolean {
+export function dialForReject(ctx: NodeContext, ctl: ChannelController, now = Date.now()): boolean {
   const owed = ctl.rec.rejectOwed;
-  if (!owed || ctl.life !== 'rejected') return false;
+  if (!owed || owed.dialGivenUp || ctl.life !== 'rejected') return false;
   if (owed.since === undefined) {
     owed.since = now;
     void ctl.saveRecord().catch(() => undefined); // not saved: the next run counts from its own start
   }
   if (now - owed.since < REJECT_OWED_MS) return true;
-  delete ctl.rec.rejectOwed;
+  owed.dialGivenUp = true;
   void ctl.saveRecord().catch(() => undefined); // not saved: the next run finds it past and says so again
   const hours = Math.round(REJECT_OWED_MS / 3600_000);
-  ctx.log(`your decline of channel ${shownContract(ctl)} has not reached your partner ${addressTextOf(partnerAddressOf(ctl.rec), 'wallet')} within ${hours} h: the node stops dialling them for it. Nothing to do: if their node connects and asks about the channel, it is told then`, 'warn');
+  ctx.log(`your decline of channel ${shownContract(ctl)} has not reached your partner ${addressTextOf(partnerAddressOf(ctl.rec), 'wallet')} within ${hours} h: the node stops dialling them for it, and sends it if they connect (nothing to do)`, 'warn');
   return false;
 }
 

@@ -16,9 +16,9 @@ export const INITIAL_TIMEOUT_MS: Readonly<Record<NetworkKind, number>> = { sandb
  */
 export const FINISH_GRACE_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 5_000, devnet: 10_000, testnet: 60_000 };
 /**
- * How long our decline is owed to a partner that has not acknowledged it (ms, from the decline, on this machine's
- * clock, across restarts): the node keeps that partner dialled and sends it when connected until then, and gives
- * up after (said in a log line). A resync request of theirs is still answered with it.
+ * How long the node keeps dialling a partner that has not acknowledged our decline (ms, from the decline, on this
+ * machine's clock, across restarts); after, it says so in a log line and dials no more for it. The decline is still
+ * sent when they connect (until acknowledged), and a resync request of theirs is answered with it.
  */
 export const REJECT_OWED_MS = 24 * 3600_000;
 /** How long a cooperative close waits for the partner before it falls back (ms). */

@@ -72,10 +72,11 @@ export interface ChannelRecord extends Terms {
   partnerDeclined?: boolean;
   /**
    * Our decline (channel.reject, with its reason) the partner's session has not acknowledged: the outbox is in
-   * memory, so a restart sends it again once the partner is connected (decline.ts sendReject), for at most
-   * REJECT_OWED_MS after `since` (ms; unsaid in records from before it: the first run that reads it sets it).
+   * memory, so a restart sends it again once the partner is connected (decline.ts sendReject). The node dials
+   * them for it for REJECT_OWED_MS after `since` (ms; unsaid in records from before it: the first run that reads
+   * it sets it), then no more (`dialGivenUp`).
    */
-  rejectOwed?: { reason: string; since?: number };
+  rejectOwed?: { reason: string; since?: number; dialGivenUp?: true };
   /**
    * Our own close (step; null: an exit) that went to the contract and was not yet seen there: a challenge may land
    * before our first read of it, after a restart too (it is then told as a challenge of our close).

@@ -12,7 +12,7 @@ import type { NodeContext } from './context.js';
 import { movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
-import { rejectStillOwed, sendReject } from './decline.js';
+import { sendReject } from './decline.js';
 import { stateViews } from './views.js';
 import { shownContract as shown } from './addresses.js';
 
@@ -51,7 +51,7 @@ export class Sync {
     const { ctx } = this;
     const rec = ctl.rec;
     // our decline, lost with the process that sent it (its outbox was in memory): the partner may still wait
-    if (rejectStillOwed(ctx, ctl)) return void sendReject(ctx, ctl).catch((e: unknown) => ctx.fail(e, ctl));
+    if (rec.life === 'rejected' && rec.rejectOwed) return void sendReject(ctx, ctl).catch((e: unknown) => ctx.fail(e, ctl));
     if (ctl.ended || rec.legacy) return;
     if (this.negotiation.earlierContract(ctl)) return void this.negotiation.withdrawEarlier(ctl).catch((e: unknown) => ctx.fail(e, ctl));
     if (rec.me === 'A' && rec.life === 'proposed') return this.negotiation.sendProposal(ctl);

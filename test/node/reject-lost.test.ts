@@ -50,9 +50,9 @@ async function declinedUnsent(p: Pair): Promise<string> {
   return view.channelId;
 }
 
-async function bobsRecord(p: Pair, channel: string): Promise<{ rejectOwed?: { reason: string } }> {
+async function bobsRecord(p: Pair, channel: string): Promise<{ rejectOwed?: { reason: string; dialGivenUp?: true } }> {
   const file = join(p.dir, 'bob', 'channels', channel, 'record.json');
-  return decodeRecordFile(await readFile(file), file) as { rejectOwed?: { reason: string } };
+  return decodeRecordFile(await readFile(file), file) as { rejectOwed?: { reason: string; dialGivenUp?: true } };
 }
 
 test('a decline lost with its process (kill -9) reaches the proposer once both are back and connected', async () => {
@@ -88,7 +88,7 @@ test('the node that declined redials its partner after a restart until the decli
   }
 });
 
-test('a decline owed for over a day is given up: said once, no more dialling for it, still told when the partner asks', async () => {
+test('a decline unacknowledged for over a day: the node says so once and stops dialling for it; sent when the partner connects', async () => {
   const p = await openPair();
   try {
     const channel = await declinedUnsent(p);
@@ -100,14 +100,15 @@ test('a decline owed for over a day is given up: said once, no more dialling for
     await writeFile(file, encodeRecordFile(rec));
     p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
     const said = await waitForEvent(p.bob, 'log', (e) => /your decline of channel .* has not reached your partner/.test(e.message), 30_000);
-    assert.match(said.message, /within 24 h: the node stops dialling them for it\. Nothing to do: if their node connects and asks about the channel, it is told then$/);
-    await until('owed no more on disk', async () => (await bobsRecord(p, channel)).rejectOwed === undefined);
+    assert.match(said.message, /within 24 h: the node stops dialling them for it, and sends it if they connect \(nothing to do\)$/);
+    await until('the give-up on disk', async () => (await bobsRecord(p, channel)).rejectOwed?.dialGivenUp === true);
     assert.ok(!p.bob.partners().some((x) => x.online), 'Bob does not dial Alice for it');
     assert.notEqual((p.alice.channel(channel)!.actions.deposit as { code?: string }).code, 'PARTNER_DECLINED', 'Alice has not heard it yet');
-    // Alice's node dials Bob itself (her channel is live): her resync request is answered with the decline
+    // Alice connects (her channel is live): she hears it, and it is owed no more
     const told = waitForEvent(p.alice, 'partnerDeclined', (e) => e.channel.channelId === channel, 30_000);
     await connect(p.alice, p.bob);
     assert.equal((await told).next, 'refund');
+    await until('the decline acknowledged', async () => (await bobsRecord(p, channel)).rejectOwed === undefined);
   } finally {
     await closePair(p);
   }
