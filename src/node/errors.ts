@@ -32,7 +32,7 @@ export function hereWordsOf(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null ? wordsHere.get(e) : undefined;
 }
 
-/** Refusals of a partner's message as told here: the code's next step is for the partner's node, not this user. */
+/** Refusals of a partner's message told here in saidHere's words: the code's next step is the partner's, not this user's. */
 const refusals = new WeakSet<object>();
 
 export function refusal<E>(e: E): E {

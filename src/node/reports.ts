@@ -1,5 +1,6 @@
 // What peers with no channel here (strangers: a new wallet costs nothing) may put in front of the person: one budget
 // for all of them, so that no number of wallets makes the node's events (a toast each in the extension) unbounded.
+// And how a refusal of a peer's message is told to this node's user: from this side (refusedHere).
 import { codeOf, messageOf } from '../core/errors.js';
 import { shortAddress } from '../core/format.js';
 import type { AppMessage } from '../core/wire.js';

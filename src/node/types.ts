@@ -228,7 +228,7 @@ export type NodeEvent =
   | { type: 'closed'; channel: ChannelView; payoutA: bigint; payoutB: bigint; payout: PayoutView }
   /**
    * `partner`: raised by the partner's node (its code and words; its hint is for that node, not this one).
-   * `refused`: a partner's message this node refused (its code is the one the partner was answered with: its hint too).
+   * `refused`: a partner's message this node refused whose code's next step is the partner's (its hint is not this user's).
    */
   | { type: 'error'; code: ErrorCode | string; message: string; level: Level; channel?: ChannelView; partner?: true; refused?: true };
 
