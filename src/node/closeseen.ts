@@ -59,12 +59,14 @@ export class CloseSeen {
     // Our own close, if one was sent: known from the record (saved with the transition below).
     const sent = ctl.rec.closeSent?.step;
     delete ctl.rec.closeSent;
+    // Our own close read first with a higher step: the partner challenged it before we looked. Its step is kept
+    // (saved with the transition below): a later restart tells that close, then the challenge.
+    const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
+    if (overtaken) ctl.rec.closeFirst = { step: sent ?? null, deadline: e.deadline };
     await ctx.transition(ctl, e.type === 'challenged' ? 'challengeSeen' : 'closeSeen').catch(keep);
     // The watch may have reported the deadline before the close (a restart after it): finish now.
     if (ctl.deadlinePassed) await ctx.transition(ctl, 'deadlinePassed').catch(keep);
     else this.h.payOutAgreed(ctl); // a close state both signed (a restart in the window) pays out at once
-    // Our own close read first with a higher step: the partner challenged it before we looked.
-    const overtaken = e.type === 'closeStarted' && submitter === ctl.rec.me && sent !== undefined && (sent === null || (step !== null && step > sent));
     // A restart whose record holds the close's challenge: the close as it started is told, then the challenge.
     const first = firstStepOf(ctl.rec, e.deadline);
     const replay = e.type === 'closeStarted' && !fresh && first !== undefined && this.toldClose.get(ctl.id) !== e.deadline;

@@ -16,7 +16,7 @@ import { payOne } from '../helpers/reads.js';
  * ('dies'): the call never answers, and the node reads nothing more (its watch hears no event, its reads fail), so
  * its record keeps what it knew before the challenge.
  */
-function holding(real: Chain, method: 'challenge', how: { gate: Promise<void> } | 'dies'): Chain {
+function holding(real: Chain, method: 'challenge' | 'startClose', how: { gate: Promise<void> } | 'dies'): Chain {
   let dead = false;
   return new Proxy(real, {
     get(target, prop, receiver) {
@@ -116,6 +116,29 @@ test("a restart after the defender's record took its challenge tells the partner
     await p.bob.stop();
     // Told as 'your partner closed with step 3' alone, the stale close and the challenge were never said.
     assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test("the closer's close challenged before its node read it is told as its close and the challenge after a second restart too", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    const head = latest(p.alice).step;
+    await p.alice.stop();
+    // Alice's close lands as her node dies: her record knows only that she sent it (closeSent).
+    p.alice = await createNode({ ...p.common, chain: holding(p.chain, 'startClose', 'dies'), dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+    await connect(p.alice, p.bob);
+    await until('Alice to read her channel', () => p.alice.currentChannel()?.phase === 'open');
+    void p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true }).catch(() => undefined);
+    await until("Bob's challenge to land", async () => (await stepOnChain(p)) === head, 30_000);
+    await p.alice.stop();
+    // The first restart reads her close overtaken by the challenge; the second has only its record to go by.
+    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false', `challenged ${head} byMe=false`]);
+    await p.alice.stop();
+    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false', `challenged ${head} byMe=false`]);
   } finally {
     await closePair(p);
   }
