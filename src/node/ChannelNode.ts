@@ -185,7 +185,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   /** A recovered channel: watched on chain (at once, or by the caller from `watchLater`), its pending state signed. */
   private async resumeChannel(ctl: ChannelController, watchLater?: ChannelController[]): Promise<void> {
-    ctl.payoutTold = this.standIns.end(ctl.id); // loaded again: it defends itself (a payout it told is not told again)
+    this.standIns.end(ctl.id, ctl); // loaded again: it defends itself (what the stand-in told is handed over)
     if (ctl.ended || ctl.rec.legacy) return;
     if (ctl.life !== 'proposed') {
       if (watchLater) watchLater.push(ctl);

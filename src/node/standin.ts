@@ -30,17 +30,33 @@ export class StandIns {
     this.arbiter.watch(s);
   }
 
-  /** The channel is loaded again (or the node stops): its stand-in ends. Returns the payout it told, if any. */
-  end(id: string): ChannelController['rec']['payout'] {
+  /**
+   * The channel is loaded again (`into`), or the node stops: its stand-in ends. What it told goes to the channel
+   * loaded again: the payout (not told again), the step the close started with and our challenge (a restart tells
+   * both), kept in its record.
+   */
+  end(id: string, into?: ChannelController): void {
     const s = this.byId.get(id);
-    if (!s) return null;
+    if (into) into.payoutTold = s?.rec.payout ?? null;
+    if (!s) return;
     this.byId.delete(id);
     this.arbiter.unwatch(s);
     s.stopWaiting();
-    return s.rec.payout ?? null;
+    if (into && !into.ended && into.rec.contract === s.rec.contract) handOver(s.rec, into);
   }
 
   stop(): void {
     for (const id of [...this.byId.keys()]) this.end(id);
   }
+}
+
+/** The close's first step and our challenge the stand-in kept, where the channel loaded again has none. */
+function handOver(from: ChannelController['rec'], to: ChannelController): void {
+  const rec = to.rec;
+  const first = from.closeFirst && !rec.closeFirst ? from.closeFirst : undefined;
+  const sent = from.challengeSent && (!rec.challengeSent || rec.challengeSent.step < from.challengeSent.step) ? from.challengeSent : undefined;
+  if (!first && !sent) return;
+  if (first) rec.closeFirst = { ...first };
+  if (sent) rec.challengeSent = { ...sent };
+  void to.saveRecord().catch(() => undefined); // not saved: only a restart's telling of the close misses them
 }

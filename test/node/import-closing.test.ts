@@ -104,3 +104,24 @@ test('a payout the stand-in told is not warned of as "not found yet" by the chan
     assert.equal(paidOut().length, 1, 'the payout is told once');
   });
 });
+
+test("a stale close the stand-in challenged is told after a restart as the partner's close and this node's challenge (the channel loaded again keeps them)", () =>
+  withChannels(1, { recoverAgainMs: 1_000 }, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    const head = hal.node.channel(ch!)!.latest!.step;
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await until(() => vic.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch && e.byMe), "the stand-in's challenge to land", 30_000);
+    await rm(record, { recursive: true });
+    await until(() => vic.node.channel(ch!)?.phase === 'closing', 'the channel loaded again to read the close', 30_000);
+    await w.stop(vic);
+    // Told as 'your partner closed with step N' alone, the stale close and this node's challenge were never said.
+    const again = await w.node('vic', { keyPair: vic.keyPair });
+    const told = () =>
+      again.events.flatMap((e) =>
+        e.type === 'closeStarted' && e.channel.channelId === ch ? [`closeStarted ${e.step} byPartner=${e.byPartner}`] : e.type === 'challenged' && e.channel.channelId === ch ? [`challenged ${e.step} byMe=${e.byMe}`] : [],
+      );
+    await until(() => told().length >= 2 || (again.node.channel(ch!)?.phase === 'closing' && told().length > 0), 'the restarted node to read the close', 30_000);
+    await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
+    assert.deepEqual(told(), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+  }));
