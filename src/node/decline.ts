@@ -120,13 +120,14 @@ export async function settleDeclined(ctx: NodeContext, n: Pick<Negotiation, 'ado
  */
 export async function declinedFunding(ctx: NodeContext, read: () => Promise<string>, ctl: ChannelController): Promise<void> {
   const marked = markDeclined(ctx, ctl);
-  const fresh = await read().then((st) => st !== 'behind' && st !== 'again', () => false); // 'again': lower deposits not believed yet
+  // 'again': the chain shows lower deposits, not believed before a second read; 'behind': a lagging endpoint
+  const st = await read().catch(() => 'failed');
   await marked;
   const r = ctl.rec;
   const mine = r.me === 'A' ? r.depositA : r.depositB;
   const theirs = r.me === 'A' ? r.depositB : r.depositA;
   const expected = r.me === 'A' ? r.expectedDepositB : r.expectedDepositA;
-  const when = fresh ? '' : ' when last read (the chain could not be read now)';
+  const when = st === 'again' ? ' when last read (the chain now shows less, which the node reads again to be sure)' : st === 'behind' || st === 'failed' ? ' when last read (the chain could not be read now)' : '';
   const what = `your partner declined channel ${shownContract(ctl)}`;
   if (ctl.life !== 'funding' || (r.depositA >= r.expectedDepositA && r.depositB >= r.expectedDepositB)) return declinedLocked(ctx, ctl, what, when);
   const next = mine > 0n ? 'refund' : 'decline';
