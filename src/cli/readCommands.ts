@@ -74,6 +74,8 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const from = stepValue(a, 'from');
     const to = stepValue(a, 'to');
     if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}: --to names the last step to show`);
+    // no channel at all: say so and what to do, as the other channel commands do (not "No states yet")
+    if (!target(a).view) throw noChannel(a);
     if (a.io.json || from !== undefined || to !== undefined) {
       // --to names the last step shown; the node's range ends before its `to`
       const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to: to + 1n } : {}) });
@@ -99,8 +101,9 @@ export const READERS: Readonly<Record<string, Runner>> = {
     nameDefault(a);
     // the channel resolved once (--channel, else the default); its last state read by its id
     const { view, names } = target(a);
-    const s = view ? a.node.showLast(view.id) : null;
-    a.io.say(`${s ? formatState(s) : 'No states yet'}${view ? depositOnItsWay(view) : ''}`);
+    if (!view) throw noChannel(a);
+    const s = a.node.showLast(view.id);
+    a.io.say(`${s ? formatState(s) : 'No states yet'}${depositOnItsWay(view)}`);
     // --json: the channel's actions, as channels --json gives them (a deposit on its way is the deposit action's)
     return { ...names, state: s, ...(view?.actions ? { actions: view.actions } : {}) };
   },

@@ -9,7 +9,7 @@ const states = [0n, 1n, 2n, 3n].map((step) => ({ step, balanceA: 5n - step, bala
 
 /** A node holding steps 0..3 of one channel: only what showAll uses. */
 const node = {
-  currentChannel: () => null,
+  currentChannel: () => ({ id: 'C', contract: 'C', count: 4n }),
   channels: () => [],
   showAll: async (_c?: string, r: { from?: bigint; to?: bigint } = {}) => states.filter((s) => s.step >= (r.from ?? 0n) && s.step < (r.to ?? 4n)),
 } as unknown as ChannelNodeApi;
