@@ -45,9 +45,18 @@ function startingWith(typed: string): string[] {
   return CATALOGUE.filter((c) => c.hosts.includes('cli') && c.name.toLowerCase().startsWith(word)).map((c) => c.name);
 }
 
+/** Words other tools use for a command, none near its name: what the command is called here. */
+const OTHER_WORDS: Readonly<Record<string, string>> = {
+  close: 'withdraw (close the channel), or leave',
+  pay: 'send',
+  accept: 'deposit',
+  listen: 'serve',
+};
+
 /** What an unknown command is told: the closest one, or the ones it starts (`balance`), and where the list is. */
 export function unknownCommand(typed: string): string {
   const starts = typed.length >= 3 ? startingWith(typed) : [];
-  const near = starts.length > 1 ? `${starts.slice(0, -1).join(', ')} or ${starts.at(-1)}` : closestCommand(typed) ?? starts[0];
+  const other = Object.hasOwn(OTHER_WORDS, typed.toLowerCase()) ? OTHER_WORDS[typed.toLowerCase()] : undefined;
+  const near = other ?? (starts.length > 1 ? `${starts.slice(0, -1).join(', ')} or ${starts.at(-1)}` : closestCommand(typed) ?? starts[0]);
   return near ? `unknown command "${typed}": did you mean ${near}? (type help for the list)` : `unknown command "${typed}": type help for the list`;
 }
