@@ -44,6 +44,14 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
   if (!ch) throw id ? unknownChannel(a.node, id) : noChannel(a);
   if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
   const can = ch.actions[action];
+  // deposit with every channel finished: the answer is the proposal that has not come, not the old channel's end
+  const finished = (c: ChannelView) => c.phase === 'closed' || c.phase === 'rejected';
+  if (!id && !can.ok && action === 'deposit' && a.node.channels().every(finished)) {
+    const all = a.node.channels();
+    const ended = all.every((c) => c.phase === 'closed') ? 'closed' : 'closed or declined';
+    const yours = all.length === 1 ? `your channel is ${ended}` : `your ${all.length} channels are ${ended}`;
+    throw Object.assign(new Error(`no channel proposal to accept (${yours}: see channels): ${withoutChannel(a)}`), { code: 'NO_CHANNEL' });
+  }
   if (!can.ok && !waitable.includes(can.code)) {
     // No channel allows it: the answer is the default's, which must be named when there are others.
     const all = a.node.channels().length;

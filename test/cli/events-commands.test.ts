@@ -47,11 +47,13 @@ test('without --channel an action goes to the one channel that allows it, and se
   // no channel allows it: the default's reason names that channel when there are several
   const closed = { id: 'c', contract: 'kQc', me: 'B', phase: 'closed', latest: { step: 9n }, actions: { deposit: no('ALREADY_CLOSED'), send: no('ALREADY_CLOSED') } };
   const declined = { id: 'd', contract: 'kQd', me: 'B', phase: 'rejected', latest: null, actions: { deposit: no('DECLINED'), send: no('DECLINED') } };
-  const none = await json(nodeOf([closed, declined]), 'deposit');
+  const none = await json(nodeOf([closed, declined]), 'send 1');
   assert.equal(none.error?.code, 'ALREADY_CLOSED');
   // no other channel allows it either: the answer names the channel it is about, and sends nobody to another
-  assert.match(none.error!.message, /^not now \(ALREADY_CLOSED\) \(channel kQc, closed; none of your 2 channels allows deposit now: see channels\)$/);
-  assert.equal((await json(nodeOf([closed]), 'deposit')).error?.message, 'not now (ALREADY_CLOSED)');
+  assert.match(none.error!.message, /^not now \(ALREADY_CLOSED\) \(channel kQc, closed; none of your 2 channels allows send now: see channels\)$/);
+  assert.equal((await json(nodeOf([closed]), 'send 1')).error?.message, 'not now (ALREADY_CLOSED)');
+  // deposit with every channel finished: no proposal came (deposit-after-close.test.ts)
+  assert.equal((await json(nodeOf([closed, declined]), 'deposit')).error?.code, 'NO_CHANNEL');
   // some of them open: counted as "channels not closed" are elsewhere (7 channels next to "you have 2" read as a contradiction)
   const funding = { ...declined, id: 'f', contract: 'kQf', phase: 'funding' };
   const mixed = await json(nodeOf([closed, declined, funding]), 'deposit');
