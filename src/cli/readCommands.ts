@@ -47,7 +47,10 @@ export const READERS: Readonly<Record<string, Runner>> = {
     if (!b) {
       const onChain = view.phase === 'closing' ? (view.close?.step ?? null) : undefined;
       const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON)` : `a close with step ${onChain} is under way`;
-      const why = view.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : 'the channel opens when both deposits are in and the initial state is signed';
+      // the initial state on its way: who signs it next (a --manual partner, or you at --manual)
+      const q = view.pending;
+      const initial = !q ? null : q.awaiting === 'me' ? `the initial state (${balancesLine(q)}) from your partner awaits your signature: sign signs it, and the channel opens` : `the initial state (${balancesLine(q)}) waits for your partner's signature; the channel opens once they sign`;
+      const why = view.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : (initial ?? 'the channel opens when both deposits are in and the initial state is signed');
       // the codes the node's actions give for a close under way and a declined channel
       const code = view.phase === 'rejected' ? 'INVALID_TRANSITION' : onChain !== undefined ? 'ALREADY_CLOSING' : 'NOT_OPEN';
       throw Object.assign(new Error(`no signed state yet: ${why}`), { code });
