@@ -123,6 +123,9 @@ function notOpenYet(i: CapabilityInput): string {
   if (i.life === 'proposed') return i.me === 'B' ? "accept your partner's proposal with deposit first" : 'your partner has not accepted it yet (they deposit, then the node deploys it)';
   if (i.life === 'accepted' || i.life === 'deploying') return 'the contract is being deployed';
   if (i.life === 'funding') return i.depositedMine < i.expectedMine ? 'your deposit is not in yet: deposit' : "waiting for your partner's deposit";
+  // the initial state on its way: whose signature it waits for (a --manual party signs by hand)
+  const staged = i.off?.stagedBy ?? null;
+  if (staged !== null) return staged === i.me ? "the initial state waits for your partner's signature" : 'the initial state from your partner awaits your signature: sign it first';
   return 'both deposits are in; waiting for the initial state to be signed by both';
 }
 
