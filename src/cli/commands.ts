@@ -20,10 +20,12 @@ import { balanceText, importSummary, partnerShort, refundTerms, SEND_WAIT_MS, se
 export { UsageError };
 
 /** What a withdraw in this mode does, said before "Are you sure" (the node's withdraw modes, in words). */
-function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolean, period: number): string {
+function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolean, period: number, latest: { step: bigint; tag?: string }): string {
   const window = `the payout waits the challenge window (${durationText(period)}), in which a newer state both signed replaces it`;
   if (mode === 'unilateral' || older) return `A unilateral close: ${window}.`;
-  const coop = 'your partner signs a close state and the contract pays out at once';
+  // the close state is a new step (the payout names it): said here, beside the step the user chose
+  const which = latest.tag === 'close' ? '' : ` with the balances of step ${latest.step} (it becomes step ${latest.step + 1n})`;
+  const coop = `your partner signs a close state${which} and the contract pays out at once`;
   if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature.`;
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
@@ -223,7 +225,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       a.io.say(`Step ${step} is older than the latest state (${latest.step})${than}; your partner can challenge it with a newer state.`);
     }
     if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold newer states than this one, and can challenge it.');
-    a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod));
+    a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod, latest));
     await confirm(a, `withdraw with step ${step}`);
     // The latest step is left to the node: a state both signed while the user read the plan is the one it submits.
     const older = step < latest.step;

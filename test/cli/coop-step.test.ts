@@ -1,0 +1,36 @@
+// A user check on the devnet: `withdraw --cooperative` asked "Enter step number [14]", said "Withdraw with step 14",
+// then "Success withdrawal! … paid by step 15": nothing said the cooperative close signs a new state, step 15, with
+// the balances of step 14.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import type { ChannelNodeApi } from '../../src/node/types.js';
+
+function node(tag: 'state' | 'close'): ChannelNodeApi {
+  const latest = { step: 14n, sender: 'B', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', tag };
+  const ch = { id: 'kQC', contract: 'kQC', me: 'B', partnerAddress: '0QA', latest, challengePeriod: 60, closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
+  return {
+    currentChannel: () => ch,
+    channel: () => ch,
+    channels: () => [ch],
+    partners: () => [],
+    accountSignature: () => 'SIG',
+    withdraw: async () => ({ mode: 'cooperative', step: 15n, fellBack: false, fallbackReason: null }),
+  } as unknown as ChannelNodeApi;
+}
+
+async function said(line: string, n: ChannelNodeApi): Promise<string> {
+  const out: string[] = [];
+  const io: Io = { say: (t) => out.push(t), emit: () => undefined, ask: async () => null, json: false, interactive: false };
+  await runLine(line, n, io);
+  return out.join('\n');
+}
+
+test('a cooperative close says the close state it signs is a new step with the balances of the latest', async () => {
+  for (const line of ['withdraw --cooperative --yes', 'withdraw --yes']) {
+    const text = await said(line, node('state'));
+    assert.match(text, /your partner signs a close state with the balances of step 14 \(it becomes step 15\)/, `${line}:\n${text}`);
+  }
+  // a close state both signed already: it is the one paid by, no new step
+  assert.doesNotMatch(await said('withdraw --cooperative --yes', node('close')), /it becomes step/);
+});
