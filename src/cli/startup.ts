@@ -2,7 +2,7 @@
 // after a payout.
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { printable } from '../core/format.js';
-import type { ChannelNodeApi, ChannelView, NetworkKind } from '../node/types.js';
+import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent } from '../node/types.js';
 import { balanceText, proposalNote } from '../node/uiRules.js';
 import { EventFormatter, jsonEvent, startNotes } from './format.js';
 import type { Io } from './repl.js';
@@ -25,11 +25,24 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
       return;
     }
     const text = formatter.format(e);
-    if (text) io.say(printable(text));
+    if (text) io.say(printable(withChannel(node, e, text)));
     if (e.type === 'closed') balances = balances.then(() => printBalancesAfter(node, e.channel, io));
     // a proposal from another chain, or one this wallet cannot fund yet: said now, not when `deposit` fails
     if (e.type === 'channelProposed') void proposalNote(node, e.channel).then((note) => note && io.say(`Note: ${note}`), () => undefined);
   });
+}
+
+/** The events of the running payments, in the original's words: they name their channel when several are not closed. */
+const PAYMENT_EVENTS: ReadonlySet<NodeEvent['type']> = new Set(['stateReceived', 'stateSigned', 'turnRequested', 'closeRequested']);
+
+function withChannel(node: ChannelNodeApi, e: NodeEvent, text: string): string {
+  const channel = PAYMENT_EVENTS.has(e.type) && 'channel' in e ? e.channel : undefined;
+  if (!channel) return text;
+  const live = node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
+  if (live < 2) return text;
+  const nl = text.indexOf('\n');
+  const tag = ` (channel ${channel.contract})`;
+  return nl < 0 ? `${text}${tag}` : `${text.slice(0, nl)}${tag}${text.slice(nl)}`;
 }
 
 function greet(node: StartedNode, chain: NetworkKind, dataDir: string, io: Io): void {
