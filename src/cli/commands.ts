@@ -23,8 +23,9 @@ export { UsageError };
 function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolean, period: number, latest: { step: bigint; tag?: string }): string {
   const window = `the payout waits the challenge window (${durationText(period)}), in which a newer state both signed replaces it`;
   if (mode === 'unilateral' || older) return `A unilateral close: ${window}.`;
-  // the close state is a new step (the payout names it): said here, beside the step the user chose
-  const which = latest.tag === 'close' ? '' : ` with the balances of step ${latest.step} (it becomes step ${latest.step + 1n})`;
+  // the close state is a new step (the payout names it; one more when the turn is asked for first): said here,
+  // beside the step the user chose
+  const which = latest.tag === 'close' ? '' : ` with the balances of step ${latest.step} (a new step after it, which the payout names)`;
   const coop = `your partner signs a close state${which} and the contract pays out at once`;
   if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature.`;
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;

@@ -1,6 +1,6 @@
 // A user check on the devnet: `withdraw --cooperative` asked "Enter step number [14]", said "Withdraw with step 14",
-// then "Success withdrawal! … paid by step 15": nothing said the cooperative close signs a new state, step 15, with
-// the balances of step 14.
+// then "Success withdrawal! … paid by step 15": nothing said the cooperative close signs a new state with the
+// balances of step 14 (step 15 on your turn; on your partner's, the turn asked for first is step 15, the close 16).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
@@ -29,8 +29,8 @@ async function said(line: string, n: ChannelNodeApi): Promise<string> {
 test('a cooperative close says the close state it signs is a new step with the balances of the latest', async () => {
   for (const line of ['withdraw --cooperative --yes', 'withdraw --yes']) {
     const text = await said(line, node('state'));
-    assert.match(text, /your partner signs a close state with the balances of step 14 \(it becomes step 15\)/, `${line}:\n${text}`);
+    assert.match(text, /your partner signs a close state with the balances of step 14 \(a new step after it, which the payout names\)/, `${line}:\n${text}`);
   }
   // a close state both signed already: it is the one paid by, no new step
-  assert.doesNotMatch(await said('withdraw --cooperative --yes', node('close')), /it becomes step/);
+  assert.doesNotMatch(await said('withdraw --cooperative --yes', node('close')), /a new step after it/);
 });
