@@ -3,7 +3,7 @@
 import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { printable } from '../core/format.js';
 import type { ChannelNodeApi, ChannelView, NetworkKind, NodeEvent } from '../node/types.js';
-import { balanceText, proposalNote } from '../node/uiRules.js';
+import { balanceText, ended, proposalNote } from '../node/uiRules.js';
 import { EventFormatter, jsonEvent, startNotes } from './format.js';
 import type { Io } from './repl.js';
 
@@ -38,7 +38,7 @@ const PAYMENT_EVENTS: ReadonlySet<NodeEvent['type']> = new Set(['stateReceived',
 function withChannel(node: ChannelNodeApi, e: NodeEvent, text: string): string {
   const channel = PAYMENT_EVENTS.has(e.type) && 'channel' in e ? e.channel : undefined;
   if (!channel) return text;
-  const live = node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
+  const live = node.channels().filter((c) => !ended(c.phase)).length;
   if (live < 2) return text;
   const nl = text.indexOf('\n');
   const tag = ` (channel ${channel.contract})`;
