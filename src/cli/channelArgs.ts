@@ -4,6 +4,7 @@ import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import type { CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
+import { ended } from '../node/uiRules.js';
 import type { Io, Parsed } from './repl.js';
 
 /** Commands that read one channel without needing a capability (the rest name theirs in the catalogue). */
@@ -45,11 +46,10 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
   if (!id) ch = onlyChannelFor(a, action, waitable) ?? ch;
   const can = ch.actions[action];
   // deposit with every channel finished: the answer is the proposal that has not come, not the old channel's end
-  const finished = (c: ChannelView) => c.phase === 'closed' || c.phase === 'rejected';
-  if (!id && !can.ok && action === 'deposit' && a.node.channels().every(finished)) {
+  if (!id && !can.ok && action === 'deposit' && a.node.channels().every((c) => ended(c.phase))) {
     const all = a.node.channels();
-    const ended = all.every((c) => c.phase === 'closed') ? 'closed' : 'closed or declined';
-    const yours = all.length === 1 ? `your channel is ${ended}` : `your ${all.length} channels are ${ended}`;
+    const how = all.every((c) => c.phase === 'closed') ? 'closed' : 'closed or declined';
+    const yours = all.length === 1 ? `your channel is ${how}` : `your ${all.length} channels are ${how}`;
     throw Object.assign(new Error(`no channel proposal to accept (${yours}: see channels): ${withoutChannel(a)}`), { code: 'NO_CHANNEL' });
   }
   if (!can.ok && !waitable.includes(can.code)) {
@@ -116,7 +116,7 @@ export function nameDefault(a: RunArgs, ch: ChannelView | null = a.node.currentC
 
 /** Channels not closed or declined (what "not closed" counts in the CLI's words). */
 function openCount(a: RunArgs): number {
-  return a.node.channels().filter((c) => c.phase !== 'closed' && c.phase !== 'rejected').length;
+  return a.node.channels().filter((c) => !ended(c.phase)).length;
 }
 
 /** Irreversible steps need a person's yes: asked on a terminal, `--yes` when commands come from a pipe. */
