@@ -5,18 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi } from '../../src/node/types.js';
+import { oneChannelNode } from './withdraw-node.js';
 
 function node(tag: 'state' | 'close'): ChannelNodeApi {
   const latest = { step: 14n, sender: 'B', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', tag };
   const ch = { id: 'kQC', contract: 'kQC', me: 'B', partnerAddress: '0QA', latest, challengePeriod: 60, closeStep: null, restorePending: false, actions: { withdraw: { ok: true } } };
-  return {
-    currentChannel: () => ch,
-    channel: () => ch,
-    channels: () => [ch],
-    partners: () => [],
-    accountSignature: () => 'SIG',
-    withdraw: async () => ({ mode: 'cooperative', step: 15n, fellBack: false, fallbackReason: null }),
-  } as unknown as ChannelNodeApi;
+  return oneChannelNode(ch, { withdraw: async () => ({ mode: 'cooperative', step: 15n, fellBack: false, fallbackReason: null }) });
 }
 
 async function said(line: string, n: ChannelNodeApi): Promise<string> {

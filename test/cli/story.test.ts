@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { EventFormatter } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
+import { oneChannelNode } from './withdraw-node.js';
 
 // the window's end is told in local time (window-end.test.ts): UTC here
 process.env.TZ = 'UTC';
@@ -17,15 +18,10 @@ const started = (step: bigint | null, byPartner = false): NodeEvent => ({ type: 
 function closingNode(): ChannelNodeApi {
   const latest = { step: 3n, sender: 'A', balanceA: 1n, balanceB: 2n, sigA: 'AA', sigB: 'BB', committed: true };
   const ch = { ...view, latest, count: 4n, challengePeriod: 600, closeStep: null, restorePending: false, depositA: 1n, depositB: 2n, actions: { withdraw: { ok: true }, exit: { ok: true } } };
-  return {
-    currentChannel: () => ch,
-    channel: () => ch,
-    channels: () => [ch],
-    partners: () => [],
-    accountSignature: () => 'SIG',
+  return oneChannelNode(ch, {
     withdraw: async () => ({ mode: 'unilateral', step: 3n, deadline: DEADLINE, fellBack: false, fallbackReason: null }),
     exit: async () => ({ deadline: DEADLINE }),
-  } as unknown as ChannelNodeApi;
+  });
 }
 
 async function said(line: string, n: ChannelNodeApi): Promise<string[]> {

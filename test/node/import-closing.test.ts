@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { until } from '../adversary/world.js';
+import { until, type NodeHandle, type World } from '../adversary/world.js';
 import type { NodeEvent } from '../../src/node/index.js';
 import type { Chain } from '../../src/chain/types.js';
 import { blockRecord, inner, latch, notMoved, withChannels } from '../helpers/running-import.js';
@@ -53,15 +53,22 @@ test('a stale close of a channel an import failed at (shown broken, retried late
     assert.equal(inner(vic).watched(ch!).length, 1, 'only the channel loaded again is watched');
   }));
 
+/** An import fails at Vic's channel (its files cannot be moved in); Hal closes with a stale state; Vic's stand-in
+ * challenges and, past the window, tells the payout. Returns the blocked record's path and Vic's payouts told. */
+async function standInPaysOut(w: World, vic: NodeHandle, hal: NodeHandle, ch: string, backup: string) {
+  const record = await blockRecord(vic, ch);
+  await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch).test(e.message));
+  await hal.node.withdraw({ channel: ch, step: 0n, mode: 'unilateral', confirmStale: true });
+  await until(() => hal.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), "the stand-in's challenge to land", 30_000);
+  w.chain.advanceTime(200);
+  const paidOut = () => vic.events.filter((e) => e.type === 'closed' && e.channel.channelId === ch);
+  await until(() => paidOut().length > 0, 'the stand-in to tell the payout', 30_000);
+  return { record, paidOut };
+}
+
 test("a payout the stand-in told is not told again by the channel loaded later (it would read as a second payout)", () =>
   withChannels(1, { recoverAgainMs: 1_000 }, async ({ w, vic, hal, chs: [ch], backup }) => {
-    const record = await blockRecord(vic, ch!);
-    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
-    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
-    await until(() => hal.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), "the stand-in's challenge to land", 30_000);
-    w.chain.advanceTime(200);
-    const paidOut = () => vic.events.filter((e) => e.type === 'closed' && e.channel.channelId === ch);
-    await until(() => paidOut().length > 0, 'the stand-in to tell the payout', 30_000);
+    const { record, paidOut } = await standInPaysOut(w, vic, hal, ch!, backup);
     await rm(record, { recursive: true });
     // The channel loaded again reads the payout: its view is updated as closed, then the payout would be told.
     const shownClosed = (e: NodeEvent) => e.type === 'channelUpdated' && e.channel.channelId === ch && e.channel.phase === 'closed';
@@ -84,13 +91,7 @@ test('a payout the stand-in told is not warned of as "not found yet" by the chan
       },
     });
   return withChannels(1, { recoverAgainMs: 1_000, wrap }, async ({ w, vic, hal, chs: [ch], backup }) => {
-    const record = await blockRecord(vic, ch!);
-    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
-    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
-    await until(() => hal.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch), "the stand-in's challenge to land", 30_000);
-    w.chain.advanceTime(200);
-    const paidOut = () => vic.events.filter((e) => e.type === 'closed' && e.channel.channelId === ch);
-    await until(() => paidOut().length > 0, 'the stand-in to tell the payout', 30_000);
+    const { record, paidOut } = await standInPaysOut(w, vic, hal, ch!, backup);
     const told = paidOut()[0]!;
     miss = true;
     const from = vic.events.length;
