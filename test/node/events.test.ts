@@ -7,6 +7,8 @@ import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { TON } from '../adversary/scene.js';
 import { World } from '../adversary/world.js';
 import { closePair, fund, openPair } from '../helpers/nodes.js';
+import { setDeposits } from '../../src/node/deposits.js';
+import type { NodeContext } from '../../src/node/context.js';
 
 /** The line the CLI prints for an event in --json mode. */
 const line = (e: NodeEvent) => jsonLine({ event: e.type, ...e, type: undefined });
@@ -53,13 +55,13 @@ test('two reads that see the same deposit at once report it once (a watch event 
   const p = await openPair();
   try {
     await fund(p);
-    type Internals = { node: { ctx: { channels: Map<string, { rec: { depositA: bigint; depositB: bigint } }> }; arbiter: { setDeposits(ctl: unknown, a: bigint, b: bigint): Promise<void> } } };
+    type Internals = { node: { ctx: NodeContext } };
     const inner = (p.alice as unknown as Internals).node;
     const ctl = [...inner.ctx.channels.values()][0]!;
     const seen: NodeEvent[] = [];
     p.alice.on((e) => void (e.type === 'depositSeen' && seen.push(e)));
     const more = ctl.rec.depositB + TON('1');
-    await Promise.all([inner.arbiter.setDeposits(ctl, ctl.rec.depositA, more), inner.arbiter.setDeposits(ctl, ctl.rec.depositA, more)]);
+    await Promise.all([setDeposits(inner.ctx, ctl, ctl.rec.depositA, more), setDeposits(inner.ctx, ctl, ctl.rec.depositA, more)]);
     assert.deepEqual(seen.map((e) => e.type === 'depositSeen' && `${e.party} ${e.amount}`), [`B ${TON('1')}`]);
   } finally {
     await closePair(p);
