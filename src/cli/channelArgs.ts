@@ -67,6 +67,36 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
   return ch;
 }
 
+/** The fewest characters of a contract that name a channel by themselves (all start kQA…kQD or EQA…EQD). */
+const PART_MIN = 4;
+
+/**
+ * The channel a --channel value names, as the node's lookup takes it: its id or contract exactly, or a part of its
+ * contract as `channels` and the short forms show it: its start, its end, or both around … (`kQAb12…wxyz`).
+ * A part that fits several channels names them; one shorter than PART_MIN is refused (a typo would pick a channel).
+ */
+export function resolveChannel(node: ChannelNodeApi, typed: string): string {
+  const exact = node.channel(typed);
+  if (exact) return exact.id;
+  const part = typed.replace('...', '…');
+  const [head, tail] = part.includes('…') ? (part.split('…', 2) as [string, string]) : [null, ''];
+  const fits = (c: ChannelView) => (head !== null ? c.contract.startsWith(head) && c.contract.endsWith(tail) : c.contract.startsWith(part) || c.contract.endsWith(part));
+  const size = part.replace('…', '').length;
+  const hits = size ? node.channels().filter(fits) : [];
+  if (hits.length > 1) {
+    const list = hits.map((c) => `${c.contract} (${c.phase}, you are ${c.me})`).join('; ');
+    return fail(`${typed} matches ${hits.length} channels: ${list}: give more of its contract with --channel (see channels)`, 'MANY_CHANNELS');
+  }
+  const one = hits[0];
+  if (!one) throw unknownChannel(node, typed);
+  if (size < PART_MIN) return fail(`${typed} is too short to name a channel: give at least ${PART_MIN} characters of its contract, e.g. --channel ${one.contract.slice(0, 8)} (see channels)`, 'UNKNOWN_CHANNEL');
+  return one.id;
+}
+
+function fail(message: string, code: string): never {
+  throw Object.assign(new Error(message), { code });
+}
+
 /** No channel `id` here: it may be this data folder's on another network (a forgotten --chain). */
 export function unknownChannel(node: ChannelNodeApi, id: string): Error {
   const net = node.otherNetworkOf(id);

@@ -7,7 +7,7 @@ import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { closestFlag, unknownCommand } from './suggest.js';
-import { CHANNEL_READERS, unknownChannel } from './channelArgs.js';
+import { CHANNEL_READERS, resolveChannel } from './channelArgs.js';
 // Double quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
 
@@ -127,7 +127,8 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     // checked like any command: `exit now` is refused (the lines after a stop would not run)
     if (spec.name === 'exit') return false;
     const named = parsed.values.get('channel');
-    if (named !== undefined && !node.channel(named)) throw unknownChannel(node, named);
+    // a part of a contract (its start or end, as channels and short forms show it) is made the channel's id here
+    if (named !== undefined) parsed.values.set('channel', resolveChannel(node, named));
     const result = await run!({ ...parsed, node, io, spec });
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {

@@ -1,0 +1,67 @@
+// The leftovers of a CLI user check, on real nodes (one sandbox chain, p2p on 127.0.0.1): --channel took only the
+// whole contract.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shortAddress } from '../../src/core/format.js';
+import { runLine, type Io } from '../../src/cli/repl.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { closePair, openPair, TON, type Pair, type TestNode } from '../helpers/nodes.js';
+
+let p: Pair;
+/** the locked channel (Bob, manual, has not signed its initial state) and a proposal beside it */
+let locked: string;
+let proposal: string;
+
+before(async () => {
+  p = await openPair({ bob: { autoMode: false } });
+  const first = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  locked = (await first).channel.contract;
+  const initial = waitForEvent(p.bob, 'stateReceived', (e) => e.state.step === 0n, 60_000);
+  await p.bob.deposit(undefined, { channel: locked });
+  await initial;
+  const second = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+  proposal = (await second).channel.contract;
+});
+after(async () => {
+  await closePair(p);
+});
+
+/** What one line prints (text mode), with the answers given to its questions and the questions asked. */
+async function run(line: string, node: TestNode, answers: string[] = []): Promise<{ said: string[]; asked: string[] }> {
+  const said: string[] = [];
+  const asked: string[] = [];
+  const io: Io = {
+    say: (t) => said.push(t),
+    emit: () => undefined,
+    ask: async (q) => (asked.push(q), answers.shift() ?? null),
+    json: false,
+    interactive: answers.length > 0,
+  };
+  await runLine(line, node, io);
+  return { said, asked };
+}
+
+test('--channel takes a unique start or end of a contract, or its short form; a part that fits several names them', async () => {
+  assert.notEqual(locked.slice(0, 10), proposal.slice(0, 10));
+  for (const part of [locked, locked.slice(0, 10), locked.slice(-6), shortAddress(locked), `${locked.slice(0, 6)}...${locked.slice(-4)}`]) {
+    const { said } = await run(`getSmartContractAccount --channel ${part}`, p.bob);
+    assert.deepEqual(said, [locked], part);
+  }
+  // both contracts start alike (kQ… at least): the part is refused, naming both
+  let common = 0;
+  while (locked[common] === proposal[common]) common++;
+  const shared = locked.slice(0, common);
+  const { said: many } = await run(`getSmartContractAccount --channel ${shared}`, p.bob);
+  assert.equal(many.length, 1, many.join('\n'));
+  assert.match(many[0]!, new RegExp(`^getSmartContractAccount failed: ${shared} matches 2 channels: `));
+  assert.ok(many[0]!.includes(locked) && many[0]!.includes(proposal), many[0]);
+  // a few characters that happen to fit one channel do not pick it
+  const end = locked.slice(-3);
+  assert.ok(!proposal.endsWith(end));
+  const { said: short } = await run(`getSmartContractAccount --channel ${end}`, p.bob);
+  assert.match(short[0]!, new RegExp(`${end} is too short to name a channel: give at least 4 characters of its contract`), short[0]);
+  const { said: none } = await run('getSmartContractAccount --channel zzzz9', p.bob);
+  assert.deepEqual(none, ['getSmartContractAccount failed: no channel zzzz9 (see channels)']);
+});
