@@ -155,6 +155,17 @@ export async function confirm(a: RunArgs, what: string): Promise<void> {
   if (!a.io.interactive || a.io.json) throw new UsageError(`${what}: add --yes to confirm (commands from a pipe or --json are never confirmed silently)`);
   // What is confirmed is said first (refund's terms were only in the error from a pipe).
   a.io.say(`${what.charAt(0).toUpperCase()}${what.slice(1)}.`);
-  const ok = await a.io.ask('Are you sure[y/n]:');
-  if (!ok || !/^y(es)?$/i.test(ok.trim())) throw Object.assign(new Error(`${a.spec.name} cancelled`), { code: 'CANCELLED' });
+  // y/yes or n/no in any case; anything else is asked again, a few times (Ctrl+D or the end of input: no)
+  for (let i = 0; i < CONFIRM_TRIES; i++) {
+    const answer = await a.io.ask('Are you sure[y/n]:');
+    const said = answer?.trim().toLowerCase() ?? 'n';
+    if (said === 'y' || said === 'yes') return;
+    if (said === 'n' || said === 'no') break;
+    const what = said ? `"${answer!.trim()}" is neither yes nor no` : 'nothing typed';
+    a.io.say(i + 1 < CONFIRM_TRIES ? `${what}: type y (yes) to go on, or n (no) to cancel` : `${what}: nothing was done`);
+  }
+  throw Object.assign(new Error(`${a.spec.name} cancelled`), { code: 'CANCELLED' });
 }
+
+/** How many times "Are you sure" is asked when the answer is neither yes nor no. */
+const CONFIRM_TRIES = 3;

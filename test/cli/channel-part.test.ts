@@ -1,5 +1,5 @@
 // The leftovers of a CLI user check, on real nodes (one sandbox chain, p2p on 127.0.0.1): --channel took only the
-// whole contract.
+// whole contract; "Are you sure" cancelled silently on any answer but y/yes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shortAddress } from '../../src/core/format.js';
@@ -64,4 +64,20 @@ test('--channel takes a unique start or end of a contract, or its short form; a 
   assert.match(short[0]!, new RegExp(`${end} is too short to name a channel: give at least 4 characters of its contract`), short[0]);
   const { said: none } = await run('getSmartContractAccount --channel zzzz9', p.bob);
   assert.deepEqual(none, ['getSmartContractAccount failed: no channel zzzz9 (see channels)']);
+});
+
+test('"Are you sure" takes y/yes/n/no in any case and asks again, saying what to type, on anything else', async () => {
+  const line = `leave --channel ${locked}`;
+  const no = await run(line, p.bob, ['maybe', 'NO']);
+  assert.equal(no.asked.length, 2, no.said.join('\n'));
+  assert.ok(no.said.includes('"maybe" is neither yes nor no: type y (yes) to go on, or n (no) to cancel'), no.said.join('\n'));
+  assert.equal(no.said.at(-1), 'leave: cancelled');
+  // asked a bounded number of times
+  const lost = await run(line, p.bob, ['maybe', 'hm', '', 'y']);
+  assert.equal(lost.asked.length, 3, lost.said.join('\n'));
+  assert.equal(lost.said.at(-1), 'leave: cancelled');
+  assert.equal(p.bob.channel(locked)!.phase, 'locked', 'nothing was done');
+  // from a pipe: --yes, as before
+  const piped = await run(line, p.bob);
+  assert.match(piped.said.at(-1)!, /add --yes to confirm/);
 });
