@@ -9,7 +9,7 @@ import { balancesLine } from '../core/format.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
-import { channelBalancesText, depositOnItsWay, formatWithdrawal } from './format.js';
+import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
 import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
@@ -155,7 +155,10 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = allowed(a, 'sign');
     const s = await a.node.sign({ channel: ch.id });
     a.io.say(`Signed state ${s.step}`);
-    return s;
+    // an exit seen before or while signing: the signature changes nothing it pays
+    const closing = signedWhileClosing(a.node.channel(ch.id) ?? ch, s.step);
+    if (closing) a.io.say(closing);
+    return closing ? { ...s, closing } : s;
   },
   async balanceTon(a) {
     const v = await a.node.balanceTonDue();

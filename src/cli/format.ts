@@ -41,6 +41,16 @@ export function windowEnd(deadline: number, close?: { deadline: number; secondsL
   return `${local}, ${Math.round(left) > 0 ? `${durationText(left)} from now` : 'already past'}`;
 }
 
+/**
+ * The initial state (step 0) signed while an exit is under way (the node takes signatures then; the exit may have
+ * gone just before): it holds the deposits, so the exit pays the same. null for anything else.
+ */
+export function signedWhileClosing(c: ChannelView, step: bigint): string | null {
+  if (step !== 0n || c.phase !== 'closing' || !c.close || c.close.step !== null) return null;
+  const who = c.close.byMe ? 'you' : 'your partner';
+  return `The channel is closing: ${who} started an exit with the deposits (challenge window until ${windowEnd(c.close.deadline, c.close)}). It pays back the deposits (A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON), as the initial state you signed does; no payment follows in this channel.`;
+}
+
 /** What a state from the partner does, against the state both signed it follows (`before`, step - 1). */
 function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string {
   const mine = (x: { balanceA: bigint; balanceB: bigint }) => (me === 'A' ? x.balanceA : x.balanceB);

@@ -1,11 +1,12 @@
 // The leftovers of a CLI user check, on real nodes (one sandbox chain, p2p on 127.0.0.1): --channel took only the
-// whole contract; "Are you sure" cancelled silently on any answer but y/yes.
+// whole contract; "Are you sure" cancelled silently on any answer but y/yes; `sign` after the partner's exit said
+// nothing of the exit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shortAddress } from '../../src/core/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import { waitForEvent } from '../../src/node/index.js';
-import { closePair, openPair, TON, type Pair, type TestNode } from '../helpers/nodes.js';
+import { closePair, openPair, TON, until, type Pair, type TestNode } from '../helpers/nodes.js';
 
 let p: Pair;
 /** the locked channel (Bob, manual, has not signed its initial state) and a proposal beside it */
@@ -80,4 +81,12 @@ test('"Are you sure" takes y/yes/n/no in any case and asks again, saying what to
   // from a pipe: --yes, as before
   const piped = await run(line, p.bob);
   assert.match(piped.said.at(-1)!, /add --yes to confirm/);
+});
+
+test("sign of the initial state after the partner's exit was seen says the exit pays the deposits all the same", async () => {
+  await p.alice.exit({ channel: locked });
+  await until('Bob sees the exit', () => p.bob.channel(locked)!.phase === 'closing');
+  const { said } = await run(`sign --channel ${locked}`, p.bob);
+  assert.match(said.join('\n'), /^Signed state 0/);
+  assert.match(said.join('\n'), /^Signed state 0\nThe channel is closing: your partner started an exit with the deposits \(challenge window until .*\)\. It pays back the deposits \(A 3 TON, B 4 TON\), as the initial state you signed does; no payment follows in this channel\.$/, said.join('\n'));
 });
