@@ -6,6 +6,7 @@ import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { PeerSession } from '../p2p/index.js';
 import { dialText } from '../p2p/diagnose.js';
 import { Arbiter } from './arbiter.js';
+import { DepositReads } from './deposits.js';
 import { Listeners } from './listeners.js';
 import { StandIns } from './standin.js';
 import { Closing } from './closing.js';
@@ -76,10 +77,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const offline = (ctl: ChannelController, message: string) => this.emit({ type: 'log', level: 'warn', code: 'PARTNER_OFFLINE', message, channel: this.viewOf(ctl) });
     this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped, offline);
     Object.assign(ctx, this.makeContext(o, data));
-    this.negotiation = new Negotiation(ctx);
+    const deposits = new DepositReads(ctx); // one judge of the deposits read, for the watch and the commands
+    this.negotiation = new Negotiation(ctx, deposits);
     this.payments = new Payments(ctx);
     this.closing = new Closing(ctx, this.payments);
-    this.arbiter = new Arbiter(ctx, this.payments);
+    this.arbiter = new Arbiter(ctx, this.payments, deposits);
     this.standIns = new StandIns(ctx, this.arbiter);
     this.effects = new Effects(ctx, this.negotiation, this.payments, this.arbiter);
     this.sync = new Sync(ctx, this.negotiation, this.payments);

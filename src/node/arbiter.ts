@@ -11,7 +11,7 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS } from './policy.js';
 import { shownContract as shown } from './addresses.js';
-import { closeBehind, closeOf, lowerDeposits, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
+import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
 import { CloseSeen, closeRead } from './closeseen.js';
@@ -19,7 +19,7 @@ import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
 import { CatchUps } from './catchup.js';
 import { keepSkew } from './mayland.js';
-import { setDeposits } from './deposits.js';
+import { setDeposits, type DepositReads } from './deposits.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -36,10 +36,6 @@ const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life 
 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
-  /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
-  private readonly readOnce = new WeakSet<ChannelController>();
-  /** per channel, the lower deposits a first read showed: read again before they are believed */
-  private readonly lowerRead = new WeakMap<ChannelController, string>();
   private stopped = false;
   private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
 
@@ -54,6 +50,8 @@ export class Arbiter {
   constructor(
     private readonly ctx: NodeContext,
     private readonly payments: Payments,
+    /** the deposits read in this run, shared with a person's commands (deposits.ts) */
+    private readonly deposits: DepositReads,
   ) {
     this.health = new WatchHealth(ctx, ctx.o.watchAlarmMs);
     this.closes = new CloseSeen({
@@ -221,10 +219,7 @@ export class Arbiter {
     if (readsBehind(ctl.life, d.phase) || (d.phase === 'closing' && closeBehind(ctl.rec.close, closeOf(d).step))) return 'behind';
     // A first read of the run lower than the record: a refund that landed before the restart, or a lagging endpoint.
     // It is read again (the catch-up's next try); a second read that shows it too is believed, and the refund told.
-    const lower = this.readOnce.has(ctl) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
-    if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');
-    await setDeposits(this.ctx, ctl, d.depositA, d.depositB, this.readOnce.has(ctl) || lower !== null);
-    this.readOnce.add(ctl);
+    if ((await this.deposits.read(ctl, d)) === 'again') return 'again';
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
     } else if (d.phase === 'open') {

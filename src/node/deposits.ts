@@ -1,12 +1,13 @@
-// The deposits a read of the contract shows (the watch, a catch-up, a hint): kept in the record, and each change
-// told once. The arbiter (arbiter.ts) decides which reads are believed (a first read of a run may lag behind).
+// The deposits a read of the contract shows (the watch, a catch-up, a hint, a person's command): kept in the record,
+// and each change told once. DepositReads decides which reads are believed (a first read of a run may lag behind).
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
+import { lowerDeposits } from './payout.js';
 import { depositsSeen } from './record.js';
 
 /**
  * Keeps what the contract holds, and reports a partner's deposit the first time any read (the watch, a catch-up,
- * a hint) shows it: once, and before what it causes (the lock).
+ * a hint, a command) shows it: once, and before what it causes (the lock).
  */
 export async function setDeposits(ctx: NodeContext, ctl: ChannelController, depositA: bigint, depositB: bigint, refund = false): Promise<void> {
   if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
@@ -23,5 +24,30 @@ export async function setDeposits(ctx: NodeContext, ctl: ChannelController, depo
     if (now > before[party]) ctx.emit({ type: 'depositSeen', channel: ctx.view(ctl), party, amount: now - before[party] });
     // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
     if (now < before[party] && refund) ctx.emit({ type: 'refundSeen', channel: ctx.view(ctl), party, amount: before[party] - now });
+  }
+}
+
+/**
+ * The reads of a run that the node believes, shared by the arbiter's reads and a person's commands: whichever
+ * reads first, a change is told once, and a first read lower than the record is read again before it is believed.
+ */
+export class DepositReads {
+  /** channels whose contract this run has read once: a lower deposit after that is a refund, not a lagging first read */
+  private readonly readOnce = new WeakSet<ChannelController>();
+  /** per channel, the lower deposits a first read showed: read again before they are believed */
+  private readonly lowerRead = new WeakMap<ChannelController, string>();
+
+  constructor(private readonly ctx: NodeContext) {}
+
+  /**
+   * A read of a live contract: 'again' when it is a first read of the run showing deposits lower than the record's
+   * (a refund that landed before a restart, or a lagging endpoint), kept aside until a next read shows them too.
+   */
+  async read(ctl: ChannelController, d: { phase: string; depositA: bigint; depositB: bigint }): Promise<'again' | 'kept'> {
+    const lower = this.readOnce.has(ctl) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
+    if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');
+    await setDeposits(this.ctx, ctl, d.depositA, d.depositB, this.readOnce.has(ctl) || lower !== null);
+    this.readOnce.add(ctl);
+    return 'kept';
   }
 }

@@ -22,10 +22,11 @@ import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { waitDeployed } from './deploywait.js';
 import { Redeploy } from './redeploy.js';
-import { configOf, contractOf, depositsSeen, versionOf, type ChannelRecord } from './record.js';
+import { configOf, contractOf, versionOf, type ChannelRecord } from './record.js';
 import { depositsProblem, refundTerms } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 import { shownContract } from './addresses.js';
+import { DepositReads } from './deposits.js';
 
 
 /** A failed deployment's codes kept as they are (their hints: the funds, the rate, the key, the endpoint); else WALLET_REJECTED. */
@@ -50,7 +51,11 @@ export class Negotiation {
   /** deployments sent again by the node once one marked as sent can no longer land (redeploy.ts) */
   readonly redeploy: Redeploy;
 
-  constructor(private readonly ctx: NodeContext) {
+  constructor(
+    private readonly ctx: NodeContext,
+    /** the deposits read in this run, shared with the arbiter: each change told once, whichever reads first */
+    private readonly deposits = new DepositReads(ctx),
+  ) {
     this.redeploy = new Redeploy(ctx, this);
     this.incoming = new IncomingProposals(ctx, this.accepting, (rec) => this.machine(rec));
   }
@@ -334,14 +339,18 @@ export class Negotiation {
     return declineChannel(this.ctx, this, ctl);
   }
 
-  /** Reads the deposits from the chain into the record. */
+  /**
+   * Reads the deposits from the chain into the record, telling each change as the watch does (a partner's deposit,
+   * a refund). A first read of the run lower than the record is read once more before it is believed.
+   */
   async refreshDeposits(ctl: ChannelController): Promise<void> {
-    const d = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
+    const read = () => this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
+    const d = await read();
     if (!d) return;
-    await ctl.run(async () => {
-      depositsSeen(ctl.rec, d.depositA, d.depositB);
-      await ctl.saveRecord();
-    });
+    if ((await this.deposits.read(ctl, d)) === 'again') {
+      const again = await read();
+      if (again) await this.deposits.read(ctl, again);
+    }
     this.ctx.changed(ctl);
   }
 }
