@@ -7,8 +7,6 @@ import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { TON } from '../adversary/scene.js';
 import { World } from '../adversary/world.js';
 import { closePair, fund, openPair } from '../helpers/nodes.js';
-import { setDeposits } from '../../src/node/deposits.js';
-import type { NodeContext } from '../../src/node/context.js';
 
 /** The line the CLI prints for an event in --json mode. */
 const line = (e: NodeEvent) => jsonLine({ event: e.type, ...e, type: undefined });
@@ -55,13 +53,15 @@ test('two reads that see the same deposit at once report it once (a watch event 
   const p = await openPair();
   try {
     await fund(p);
-    type Internals = { node: { ctx: NodeContext } };
+    type Read = { phase: 'funding'; depositA: bigint; depositB: bigint };
+    type Internals = { node: { ctx: { channels: Map<string, { rec: { depositA: bigint; depositB: bigint } }> }; arbiter: { deposits: { read(ctl: unknown, d: Read): Promise<unknown> } } } };
     const inner = (p.alice as unknown as Internals).node;
     const ctl = [...inner.ctx.channels.values()][0]!;
     const seen: NodeEvent[] = [];
     p.alice.on((e) => void (e.type === 'depositSeen' && seen.push(e)));
     const more = ctl.rec.depositB + TON('1');
-    await Promise.all([setDeposits(inner.ctx, ctl, ctl.rec.depositA, more), setDeposits(inner.ctx, ctl, ctl.rec.depositA, more)]);
+    const read: Read = { phase: 'funding', depositA: ctl.rec.depositA, depositB: more };
+    await Promise.all([inner.arbiter.deposits.read(ctl, read), inner.arbiter.deposits.read(ctl, read)]);
     assert.deepEqual(seen.map((e) => e.type === 'depositSeen' && `${e.party} ${e.amount}`), [`B ${TON('1')}`]);
   } finally {
     await closePair(p);
