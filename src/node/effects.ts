@@ -30,6 +30,7 @@ export class Effects {
       delete ctl.rec.challengeSent;
     }
     // Our decline is owed to the partner until acknowledged, saved with the decline itself.
+    if (effects.includes('sendReject')) ctl.rec.rejectedHere = true;
     if (effects.includes('sendReject') && ctl.storage) ctl.rec.rejectOwed = { reason: ctl.rejectReason ?? 'declined', since: Date.now() };
     if (changed || effects.length) {
       try {

@@ -77,6 +77,8 @@ export interface ChannelRecord extends Terms {
    * it sets it), then no more (`dialGivenUp`).
    */
   rejectOwed?: { reason: string; since?: number; dialGivenUp?: true };
+  /** This node's decline (channel.reject) ended the channel: a partner's resync of it hears the decline again. */
+  rejectedHere?: true;
   /**
    * Our own close (step; null: an exit) that went to the contract and was not yet seen there: a challenge may land
    * before our first read of it, after a restart too (it is then told as a challenge of our close).

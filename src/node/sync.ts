@@ -113,9 +113,9 @@ export class Sync {
   }
 
   private async answer(ctl: ChannelController, m: WireOf<'resync.request'>): Promise<void> {
-    // Ended here by a decline the partner has not taken in (lost with its process, or ours): said again, within
-    // the same bounds as an answer.
-    if (ctl.life === 'rejected') return this.answerWith(ctl, { type: 'channel.reject', channelId: ctl.rec.channelId, reason: ctl.rec.rejectOwed?.reason ?? ctl.rejectReason ?? 'declined' });
+    // Ended here by our decline the partner has not taken in (lost with its process, or ours): said again, within
+    // the same bounds as an answer. One the partner declined is answered as any ended channel.
+    if (ctl.life === 'rejected' && (ctl.rec.rejectedHere || ctl.rec.rejectOwed)) return this.answerWith(ctl, { type: 'channel.reject', channelId: ctl.rec.channelId, reason: ctl.rec.rejectOwed?.reason ?? ctl.rejectReason ?? 'declined' });
     const ch = ctl.channel;
     const from = m.latestStep === 0n ? 0n : m.latestStep + 1n;
     let states: SignedState[] = [];

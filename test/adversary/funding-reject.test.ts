@@ -3,7 +3,7 @@
 // theirs", which is false: the node reads the contract, says the partner's deposit is there (theirs to take back
 // with refund), and still puts nothing more of this node's in.
 // A partner that still follows a channel declined here (its copy of the decline lost) hears it again on its resync,
-// as often as resync answers go, no more.
+// as often as resync answers go, no more; one the partner declined is answered as any ended channel.
 // A reject that comes after both deposits landed, before the watch saw the lock, is told as a lock: refund no
 // longer takes a deposit back, leave does.
 // A flood of a partner's rejects reads the chain once (the first marks the channel declined), and a third peer's
@@ -149,6 +149,30 @@ test('a resync of a channel declined here is answered with the decline again, wi
     const bound = RESYNC_BURST + Math.ceil(((Date.now() - t0) / 1000) * RESYNC_PER_SECOND) + 1;
     assert.ok(n <= bound, `${n} declines for 201 requests (at most ${bound})`);
     assert.equal(mallory.received.filter((m) => m.type === 'resync.response').length, 0, 'no states of a declined channel');
+  } finally {
+    await mallory?.stop();
+    await w.close();
+  }
+});
+
+test("a resync of a channel the partner declined is not answered with a decline (it told the one who declined 'your partner declined')", async () => {
+  const w = await World.create();
+  let mallory: Mallory | undefined;
+  try {
+    const alice = await w.node('alice');
+    const bob = await w.node('bob');
+    const addr = await w.link(alice, bob);
+    const proposed = waitForEvent(bob.node, 'channelProposed');
+    const view = await alice.node.open({ myDeposit: TON('3'), partnerDeposit: TON('1'), partner: bob.node.getAccount() });
+    await proposed;
+    await bob.node.decline({ channel: view.channelId });
+    await until(() => alice.node.channel(view.channelId)?.phase === 'rejected', "Bob's decline, heard by Alice");
+    // Bob's node lost it (a kill -9): it asks Alice for the channel's states
+    await w.stop(bob);
+    mallory = await Mallory.connect(bob.keyPair, bob.node.getAccount(), addr);
+    mallory.say({ type: 'resync.request', contract: view.contract, latestStep: 0n });
+    await mallory.nextOf('resync.response');
+    assert.equal(mallory.received.filter((m) => m.type === 'channel.reject').length, 0, 'Alice declined nothing');
   } finally {
     await mallory?.stop();
     await w.close();
