@@ -59,3 +59,27 @@ withPair("a partner's deposit a command reads before the watch does is told once
     release();
   }
 });
+
+withPair("a partner's refund that landed while the node was down, read first by a command, is told once (refundSeen)", async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  await p.chain.deposit(bobWallet, contract, TON('1'));
+  await until("Alice's node read Bob's 1 TON", () => p.alice.currentChannel()?.depositB === TON('1'));
+  await p.alice.stop();
+  await p.chain.refund(bobWallet, contract); // while Alice's node is down
+  const { release } = await aliceWithWatchHeld(p);
+  try {
+    const seen: string[] = [];
+    p.alice.on((e: NodeEvent) => void (e.type === 'refundSeen' && e.party === 'B' && seen.push(`${e.party} ${e.amount}`)));
+    await p.alice.refund();
+    assert.deepEqual(seen, [`B ${TON('1')}`]);
+    const inner = p.alice.node as unknown as { arbiter: { poke(c: unknown): Promise<void> }; ctx: { channels: Map<string, unknown> } };
+    await inner.arbiter.poke([...inner.ctx.channels.values()][0]);
+    assert.deepEqual(seen, [`B ${TON('1')}`]);
+  } finally {
+    release();
+  }
+});
