@@ -246,7 +246,10 @@ export class Arbiter {
     switch (e.type) {
       case 'deposit':
       case 'refund':
-        await setDeposits(this.ctx, ctl, e.depositA, e.depositB, e.type === 'refund');
+        // A watch's first poll reports what the contract holds as deposits, lower ones beside them too (a refund
+        // while the node was down): judged as any first read of the run, so a refund is told, once.
+        if (e.type === 'deposit') await this.deposits.read(ctl, { phase: 'funding', depositA: e.depositA, depositB: e.depositB });
+        else await setDeposits(this.ctx, ctl, e.depositA, e.depositB, true);
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
-import { TON } from '../helpers/nodes.js';
+import { Address } from '@ton/core';
+import type { Wallet } from '../../src/chain/types.js';
+import { TON, until } from '../helpers/nodes.js';
 
 withPair("a partner's refund that landed while the node was down is told once after the restart", async (p) => {
   await proposedWithFailingDeposit(p);
@@ -27,4 +29,26 @@ withPair("a partner's refund that landed while the node was down is told once af
   await inner.arbiter.poke(ctl);
   await inner.arbiter.poke(ctl);
   assert.equal(told.length, 1, 'told once');
+});
+
+withPair("a partner's refund that landed while the node was down is told once, also when the watch's first poll reads it first (its own deposit beside it)", async (p) => {
+  // Alice deploys with her 3 TON; Bob's node never deposits: his wallet puts 1 TON in (the contract stays funding)
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  await p.chain.deposit(bobWallet, contract, TON('1'));
+  await until("Alice's node read Bob's 1 TON", () => p.alice.currentChannel()?.depositB === TON('1'));
+  await p.alice.stop();
+  await p.chain.refund(bobWallet, contract); // while Alice's node is down
+  // The watch's first poll reports Alice's 3 TON as a deposit, with Bob's 0 beside it: it lowered his silently.
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  const told: string[] = [];
+  p.alice.on((e) => void (e.type === 'refundSeen' && told.push(`${e.party} ${e.amount}`)));
+  await until('the refund told', () => told.length > 0, 30_000);
+  const inner = p.alice as unknown as { arbiter: { poke(c: unknown): Promise<void> }; ctx: { channels: Map<string, unknown> } };
+  await inner.arbiter.poke([...inner.ctx.channels.values()][0]);
+  assert.deepEqual(told, [`B ${TON('1')}`]);
+  assert.equal(p.alice.currentChannel()?.depositB, 0n);
 });
