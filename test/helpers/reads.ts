@@ -1,7 +1,9 @@
 // What the stale-read tests share: two nodes on one SandboxChain, a restart with reads through injected faults.
 import { test } from 'node:test';
 import { join } from 'node:path';
+import { Address } from '@ton/core';
 import { createNode, waitForEvent } from '../../src/node/index.js';
+import type { Wallet } from '../../src/chain/types.js';
 import { faultyChain, type FaultyChain } from './faults.js';
 import { TON, closePair, connect, latest, openPair, until, type Pair } from './nodes.js';
 
@@ -24,6 +26,22 @@ export async function proposedWithFailingDeposit(p: Pair): Promise<void> {
   const proposed = waitForEvent(p.bob, 'channelProposed');
   await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
   await proposed;
+}
+
+/**
+ * Alice deploys with her 3 TON; Bob's node never deposits, his wallet puts 1 TON in (the contract stays funding) and
+ * takes it back (refund) while Alice's node is down. Alice is left stopped.
+ */
+export async function bobRefundedWhileAliceDown(p: Pair): Promise<void> {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  await p.chain.deposit(bobWallet, contract, TON('1'));
+  await until("Alice's node read Bob's 1 TON", () => p.alice.currentChannel()?.depositB === TON('1'));
+  await p.alice.stop();
+  await p.chain.refund(bobWallet, contract);
 }
 
 export async function payOne(p: Pair): Promise<void> {

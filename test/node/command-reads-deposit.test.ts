@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { createNode, type NodeEvent } from '../../src/node/index.js';
 import type { Chain, ChannelWatch, Wallet } from '../../src/chain/types.js';
-import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
+import { bobRefundedWhileAliceDown, proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
 import { TON, until, type Pair } from '../helpers/nodes.js';
 
 /**
@@ -61,15 +61,7 @@ withPair("a partner's deposit a command reads before the watch does is told once
 });
 
 withPair("a partner's refund that landed while the node was down, read first by a command, is told once (refundSeen)", async (p) => {
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
-  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
-  await p.chain.deposit(bobWallet, contract, TON('1'));
-  await until("Alice's node read Bob's 1 TON", () => p.alice.currentChannel()?.depositB === TON('1'));
-  await p.alice.stop();
-  await p.chain.refund(bobWallet, contract); // while Alice's node is down
+  await bobRefundedWhileAliceDown(p);
   const { release } = await aliceWithWatchHeld(p);
   try {
     const seen: string[] = [];

@@ -4,9 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
-import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
-import { Address } from '@ton/core';
-import type { Wallet } from '../../src/chain/types.js';
+import { bobRefundedWhileAliceDown, proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
 import { TON, until } from '../helpers/nodes.js';
 
 withPair("a partner's refund that landed while the node was down is told once after the restart", async (p) => {
@@ -33,15 +31,7 @@ withPair("a partner's refund that landed while the node was down is told once af
 
 withPair("a partner's refund that landed while the node was down is told once, also when the watch's first poll reads it first (its own deposit beside it)", async (p) => {
   // Alice deploys with her 3 TON; Bob's node never deposits: his wallet puts 1 TON in (the contract stays funding)
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
-  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
-  await p.chain.deposit(bobWallet, contract, TON('1'));
-  await until("Alice's node read Bob's 1 TON", () => p.alice.currentChannel()?.depositB === TON('1'));
-  await p.alice.stop();
-  await p.chain.refund(bobWallet, contract); // while Alice's node is down
+  await bobRefundedWhileAliceDown(p);
   // The watch's first poll reports Alice's 3 TON as a deposit, with Bob's 0 beside it: it lowered his silently.
   p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
   const told: string[] = [];
