@@ -2,7 +2,6 @@
 // and each change told once. DepositReads decides which reads are believed (a first read of a run may lag behind).
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { lowerDeposits } from './payout.js';
 import { depositsSeen } from './record.js';
 
 /**
@@ -25,6 +24,11 @@ export async function setDeposits(ctx: NodeContext, ctl: ChannelController, depo
     // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
     if (now < before[party] && refund) ctx.emit({ type: 'refundSeen', channel: ctx.view(ctl), party, amount: before[party] - now });
   }
+}
+
+/** Deposits lower than the record's (a refund, or a lagging read): what a second read must show to be believed. */
+function lowerDeposits(rec: { depositA: bigint; depositB: bigint }, d: { depositA: bigint; depositB: bigint }): string | null {
+  return d.depositA < rec.depositA || d.depositB < rec.depositB ? `${d.depositA}/${d.depositB}` : null;
 }
 
 /**

@@ -15,11 +15,6 @@ export function readsBehind(life: ChannelController['life'], phase: string): boo
   return (phase === 'funding' && locked) || (phase === 'open' && (life === 'closing' || life === 'closed'));
 }
 
-/** Deposits lower than the record's (a refund, or a lagging read): what a second read must show to be believed. */
-export function lowerDeposits(rec: { depositA: bigint; depositB: bigint }, d: { depositA: bigint; depositB: bigint }): string | null {
-  return d.depositA < rec.depositA || d.depositB < rec.depositB ? `${d.depositA}/${d.depositB}` : null;
-}
-
 /** The close a live read of a closing contract shows: its step (null: an exit) and what it pays. */
 export function closeOf(d: ChannelData): { step: bigint | null; balances: { balanceA: bigint; balanceB: bigint } } {
   const s = d.exit ? null : d.storedState;
