@@ -13,7 +13,8 @@ import * as factory from './nodeFactory.js';
 import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
-import type { HostedEvent, HostedNode, NodeStatus, PartyId } from './hosted.js';
+import { HostEvents } from './hostEvents.js';
+import type { HostedNode, NodeStatus, PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
 import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpResult } from './startUp.js';
 import { awaitsDeployment, startsNode } from '../node/uiRules.js';
@@ -47,12 +48,10 @@ export class NodeHost implements vscode.Disposable {
   readonly keys: KeyStore;
   private readonly logs: HostLog;
 
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly events = new HostEvents();
   /** Fires (debounced) when anything a view shows may have changed. */
-  readonly onDidChange = this.changed.event;
-  private readonly nodeEvents = new vscode.EventEmitter<HostedEvent>();
-  readonly onNodeEvent = this.nodeEvents.event;
-  private changeTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly onDidChange = this.events.onDidChange;
+  readonly onNodeEvent = this.events.onNodeEvent;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -343,7 +342,7 @@ export class NodeHost implements vscode.Disposable {
   private readonly relay = new NodeEventRelay({
     log: (line, level) => this.log(line, level),
     journal: (node, event) => this.demos.session?.journal.add(node.label, event),
-    fire: (e) => this.nodeEvents.fire(e),
+    fire: (e) => this.events.fireNodeEvent(e),
     changed: () => this.fireChanged(),
   });
 
@@ -373,11 +372,7 @@ export class NodeHost implements vscode.Disposable {
   }
 
   fireChanged(): void {
-    if (this.changeTimer) return;
-    this.changeTimer = setTimeout(() => {
-      this.changeTimer = null;
-      this.changed.fire();
-    }, 25);
+    this.events.fireChanged();
   }
 
   /** Finds a channel by id on a hosted node (or the node's current channel). */
@@ -390,9 +385,7 @@ export class NodeHost implements vscode.Disposable {
     this.disposed = true;
     await Promise.allSettled([this.stopNode(), this.demos.stop(), this.devnets.stop()]);
     this.relay.dispose();
-    if (this.changeTimer) clearTimeout(this.changeTimer);
     this.lookout.stop();
-    this.changed.dispose();
-    this.nodeEvents.dispose();
+    this.events.dispose();
   }
 }
