@@ -10,7 +10,7 @@ import { DevnetHolder } from './devnetHolder.js';
 import { KeyStore } from './keys.js';
 import { FolderLookout } from './lockWatch.js';
 import * as factory from './nodeFactory.js';
-import { dataDirOf, dataDirProblem, nodeConfig } from './nodeConfig.js';
+import { dataDirOf, dataDirProblem } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
 import { HostEvents } from './hostEvents.js';
@@ -18,31 +18,12 @@ import type { HostedNode, NodeStatus, PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
 import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpResult } from './startUp.js';
 import { awaitsDeployment, startsNode } from '../node/uiRules.js';
-import { Elsewhere, moneyIn, notWatchedWords, type Unwatched } from './unwatched.js';
-import { ExtensionError, errorCode, errorMessage, type Redactor } from './util.js';
-import { NETWORKS, isNetwork } from '../core/networks.js';
-import { SYNCHANNEL_VERSION } from '../core/version.js';
+import { notWatchedWords, type Unwatched } from './unwatched.js';
+import { UserNode } from './userNode.js';
+import type { Redactor } from './util.js';
+import { isNetwork } from '../core/networks.js';
 
 export class NodeHost implements vscode.Disposable {
-  private main: HostedNode | null = null;
-  private mainNetwork: NetworkKind | null = null;
-  /** the data folder the user's node runs on (synchannel.dataDir may have changed since) */
-  private mainDir: string | null = null;
-  /** the chain endpoint the user's node runs on (devnet URL, testnet endpoint; null on sandbox) */
-  private mainEndpoint: string | null = null;
-  private starting: Promise<HostedNode> | null = null;
-  /** the user's node being stopped: a start waits for it (its data folder stays locked until then) */
-  private stopping: Promise<void> | null = null;
-  private _status: NodeStatus = 'stopped';
-  private _lastError: { code: string; message: string } | null = null;
-  /** what the last failed start threw (an automatic start reports it) */
-  private lastStartError: unknown = null;
-  /** the channels with money in the folder of a node that failed to start: nothing watches them */
-  private _unwatched: Unwatched | null = null;
-  /** the window is closing (dispose, from deactivate): no node starts any more */
-  private disposed = false;
-  /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
-  private wantRunning = false;
   /** the network this window's own Switch Network wrote last (a change to it is not another window's) */
   ownNetworkWrite: NetworkKind | null = null;
   readonly keys: KeyStore;
@@ -52,6 +33,24 @@ export class NodeHost implements vscode.Disposable {
   /** Fires (debounced) when anything a view shows may have changed. */
   readonly onDidChange = this.events.onDidChange;
   readonly onNodeEvent = this.events.onNodeEvent;
+
+  /** the user's node: its start, stop and status (userNode.ts) */
+  private readonly user = new UserNode({
+    network: () => this.network,
+    dataDir: (n) => this.dataDir(n),
+    dataDirProblem: () => this.dataDirProblem(),
+    keys: () => this.keys,
+    devnetUrl: () => this.devnets.current?.url ?? null,
+    attach: (n) => this.relay.attach(n),
+    detach: (n) => this.relay.detach(n),
+    log: (line, level) => this.log(line, level),
+    tell: (level, message, ...buttons) => this.tell(level, message, ...buttons),
+    statusSet: (s) => {
+      this.lookout.status(s === 'locked');
+      this.fireChanged();
+    },
+    changed: () => this.fireChanged(),
+  });
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -72,31 +71,30 @@ export class NodeHost implements vscode.Disposable {
     return isNetwork(n) ? n : 'sandbox';
   }
   get status(): NodeStatus {
-    return this._status;
+    return this.user.status;
   }
   get lastError(): { code: string; message: string } | null {
-    return this._lastError;
+    return this.user.lastError;
   }
   get runningNetwork(): NetworkKind | null {
-    return this.main ? this.mainNetwork : null;
+    return this.user.runningNetwork;
   }
   /** The data folder the user's node runs on, or null. */
   get runningDataDir(): string | null {
-    return this.main ? this.mainDir : null;
+    return this.user.runningDataDir;
   }
   /** The chain endpoint the user's node runs on (a devnet URL, the testnet endpoint), or null. */
   get runningEndpoint(): string | null {
-    return this.main ? this.mainEndpoint : null;
+    return this.user.runningEndpoint;
   }
   /** After a failed start: the channels with money its folder holds, which nothing watches now (null: none). */
   get unwatchedMoney(): Unwatched | null {
-    return this.main ? null : this._unwatched;
+    return this.user.unwatchedMoney;
   }
   /** Channels with money in the folders of the other networks, which this window's node does not watch. */
   get elsewhere(): readonly Unwatched[] {
-    return this.main ? this.others.found : [];
+    return this.user.elsewhere;
   }
-  private readonly others = new Elsewhere(NETWORKS, (n) => moneyIn(this.dataDir(n)), (l) => this.log(l, 'warn'));
 
   /** The failed start's channels with money in words, or null. */
   unwatchedWords(): string | null {
@@ -132,13 +130,13 @@ export class NodeHost implements vscode.Disposable {
 
   /** The running node of the user, or null (never starts one). */
   get mainNode(): HostedNode | null {
-    return this.main;
+    return this.user.node;
   }
 
   /** Every hosted node: the user's and the demo's. */
   nodes(): HostedNode[] {
     const list: HostedNode[] = [];
-    if (this.main) list.push(this.main);
+    if (this.user.node) list.push(this.user.node);
     const demo = this.demos.session;
     if (demo) list.push(demo.alice, demo.bob);
     return list;
@@ -149,54 +147,13 @@ export class NodeHost implements vscode.Disposable {
   }
 
   /** The user's node, created on first use (with progress: the first start loads the chain code). */
-  async ensureNode(opts: { why?: string } = {}): Promise<HostedNode> {
-    if (this.main) return this.main;
-    if (this.starting) return this.starting;
-    if (this.disposed) throw new ExtensionError('NODE_STOPPED', 'the window is closing: the node does not start');
-    const network = this.network;
-    this.wantRunning = true;
-    this.starting = (async () => {
-      // a stop under way releases the data folder first (its own 'stopped' comes before this 'starting'); with
-      // none, still a tick: a start that fails at once must end after `this.starting` is set (its finally clears it)
-      await this.stopping;
-      this.setStatus('starting');
-      try {
-        const problem = this.dataDirProblem();
-        if (problem) throw new ExtensionError('BAD_INPUT', `${problem}. The node did not start`);
-        const config = await nodeConfig(network, this.dataDir(network), this.keys, this.devnets.current?.url ?? null, (why) => this.settingLeftOut(why));
-        const title = opts.why ?? `SynChannel: starting the node on ${network}…`;
-        const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => factory.createNode(config));
-        const hosted: HostedNode = { id: 'me', label: 'you', api, served: api.served(), autoMode: config.autoMode ?? true };
-        this.relay.attach(hosted);
-        this.main = hosted;
-        this.mainNetwork = network;
-        this.mainDir = config.dataDir;
-        this.mainEndpoint = config.devnetUrl ?? config.testnetEndpoint ?? null;
-        this._lastError = null;
-        this._unwatched = null;
-        this.setStatus('running');
-        this.log(`node started on ${network} (data: ${config.dataDir}); account ${api.getAccount()}; SynChannel ${SYNCHANNEL_VERSION}`);
-        void this.others.look(network, () => this.mainNetwork === network).then(() => this.fireChanged());
-        await this.keys.rememberAccount(network, api.getAccount());
-        return hosted;
-      } catch (e) {
-        this.lastStartError = e;
-        const count = this.dataDirProblem() ? 0 : await moneyIn(this.dataDir(network));
-        this._unwatched = count ? { network, count } : null;
-        this._lastError = { code: errorCode(e), message: errorMessage(e) };
-        this.setStatus(errorCode(e) === 'DATA_DIR_LOCKED' ? 'locked' : 'error');
-        this.log(`the node did not start: ${errorMessage(e)}`, 'error');
-        throw e;
-      } finally {
-        this.starting = null;
-      }
-    })();
-    return this.starting;
+  ensureNode(opts: { why?: string } = {}): Promise<HostedNode> {
+    return this.user.ensure(opts);
   }
 
   /** The error of the last failed start (what an automatic start reports). */
   get startError(): unknown {
-    return this.lastStartError;
+    return this.user.startError;
   }
 
   /**
@@ -210,18 +167,15 @@ export class NodeHost implements vscode.Disposable {
     // the folder's channels, read once: whether the node starts for them, else the acceptances to say
     let keys: factory.ChannelKey[] = [];
     return startIfLive({
-      closed: () => this.disposed,
-      busy: () => !!(this.main || this.starting),
+      closed: () => this.user.closed,
+      busy: () => this.user.busy,
       ready: async () => !this.dataDirProblem() && existsSync(dir) && (await this.keys.hasKey(network)),
       live: async () => {
         const read = await factory.channelKeys(dir);
         keys = read ?? [];
         return read === null ? null : read.some((k) => startsNode(k.phase, k.me));
       },
-      locked: () => {
-        this._lastError = { code: 'DATA_DIR_LOCKED', message: `another window or process holds ${dir}: it watches the channels there` };
-        this.setStatus('locked');
-      },
+      locked: () => this.user.locked(`another window or process holds ${dir}: it watches the channels there`),
       start: () => this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` }),
       waiting: async () => {
         const said = waitingWords(keys.filter((k) => awaitsDeployment(k.phase, k.me)), network);
@@ -230,7 +184,7 @@ export class NodeHost implements vscode.Disposable {
         void this.tell('info', `SynChannel: ${said.text}`, ...said.buttons).then(async (pick) => {
           // through the commands: a failed start or decline is shown as theirs
           if (pick === START_NODE || pick === DECLINE) await vscode.commands.executeCommand('synchannel.startNode');
-          if (pick === DECLINE && this.main) await vscode.commands.executeCommand('synchannel.decline', { party: 'me', channel: said.decline });
+          if (pick === DECLINE && this.user.node) await vscode.commands.executeCommand('synchannel.decline', { party: 'me', channel: said.decline });
         });
         return true;
       },
@@ -238,35 +192,13 @@ export class NodeHost implements vscode.Disposable {
   }
 
   /** Waits for a start under way, if any (what the node guards is known once it runs). */
-  async startSettled(): Promise<void> {
-    if (this.starting) await this.starting.catch(() => undefined);
+  startSettled(): Promise<void> {
+    return this.user.startSettled();
   }
 
   /** Stops the user's node (channels stay on disk). */
-  async stopNode(opts: { keepWanted?: boolean } = {}): Promise<void> {
-    if (!opts.keepWanted) {
-      this.wantRunning = false;
-      // the user stops: what a failed start left unwatched is theirs to decide now (the stop asked first)
-      this._unwatched = null;
-    }
-    if (this.starting) await this.starting.catch(() => undefined);
-    const m = this.main;
-    if (!m) {
-      // nothing runs; a user's stop clears a failed start, a restart keeps showing it until the next start
-      if (!opts.keepWanted) this.setStatus('stopped');
-      return;
-    }
-    this.main = null;
-    this.relay.detach(m);
-    const done = m.api.stop().catch((e: unknown) => this.log(`stopping the node: ${errorMessage(e)}`, 'warn'));
-    this.stopping = done;
-    try {
-      await done;
-    } finally {
-      if (this.stopping === done) this.stopping = null;
-    }
-    this.setStatus('stopped');
-    this.log('node stopped');
+  stopNode(opts: { keepWanted?: boolean } = {}): Promise<void> {
+    return this.user.stop(opts);
   }
 
   private restartChain: Promise<void> = Promise.resolve();
@@ -277,15 +209,14 @@ export class NodeHost implements vscode.Disposable {
    */
   restartForNetwork(): Promise<void> {
     const next = this.restartChain.then(async () => {
-      if (this.starting) await this.starting.catch(() => undefined);
-      if (this.main && this.mainNetwork === this.network) return;
+      const starting = this.user.starting;
+      if (starting) await starting.catch(() => undefined);
+      if (this.user.runningNetwork === this.network) return;
       await this.stopNode({ keepWanted: true });
       // what was said of the old network's folder (locked, a failed start) is not true of the new one
-      this._lastError = null;
-      this.setStatus('stopped');
-      this._unwatched = null;
-      if (this.wantRunning) await this.ensureNode();
-      else if ((await this.startIfLive()) === 'failed') throw this.lastStartError;
+      this.user.forgetFolder();
+      if (this.user.wanted) await this.ensureNode();
+      else if ((await this.startIfLive()) === 'failed') throw this.user.startError;
     });
     this.restartChain = next.catch(() => undefined);
     return next;
@@ -297,8 +228,8 @@ export class NodeHost implements vscode.Disposable {
       const chain = this.restartChain;
       await chain;
       await this.startSettled();
-      await this.stopping;
-      if (chain === this.restartChain && !this.starting && !this.stopping) return;
+      await this.user.stopping;
+      if (chain === this.restartChain && !this.user.starting && !this.user.stopping) return;
     }
   }
 
@@ -309,16 +240,6 @@ export class NodeHost implements vscode.Disposable {
 
   /** Shows a notice (set by activate: the prompts, which tests read). */
   tell: (level: NoticeLevel, message: string, ...buttons: string[]) => Promise<string | undefined> = () => Promise.resolve(undefined);
-  private readonly toldSettings = new Set<string>();
-
-  /** A setting the node starts without: logged, and shown once per window with a way to the settings. */
-  private settingLeftOut(why: string): void {
-    this.log(why, 'warn');
-    if (this.toldSettings.has(why)) return;
-    this.toldSettings.add(why);
-    const key = /synchannel\.\w+/.exec(why)?.[0] ?? 'synchannel';
-    void this.tell('warning', `SynChannel: ${why}`, 'Open Settings').then((b) => b && vscode.commands.executeCommand('workbench.action.openSettings', key));
-  }
 
   // ---- devnet ---------------------------------------------------------------------------------------------------
 
@@ -346,25 +267,18 @@ export class NodeHost implements vscode.Disposable {
     changed: () => this.fireChanged(),
   });
 
-  private setStatus(s: NodeStatus): void {
-    this._status = s;
-    this.lookout.status(s === 'locked');
-    this.fireChanged();
-  }
-
   /** looks again at a data folder another process holds, while the status says so */
   private readonly lookout = new FolderLookout({
     network: () => this.network,
-    locked: () => this._status === 'locked',
-    busy: () => !!(this.main || this.starting),
+    locked: () => this.user.status === 'locked',
+    busy: () => this.user.busy,
     dataDir: (n) => this.dataDir(n),
     freed: (network, live) => this.folderFreed(network, live),
   });
 
   /** The held folder is free: this window's node starts there if it has channels to watch. */
   private folderFreed(network: NetworkKind, live: boolean): void {
-    this._lastError = null;
-    this.setStatus('stopped');
+    this.user.freed();
     this.log(`the ${network} data folder is free again: the window or process that held it stopped`);
     if (!live) return; // nothing to watch: the user starts the node when they want it
     const why = `SynChannel: the window that watched your ${network} channels stopped: starting the node here…`;
@@ -382,7 +296,7 @@ export class NodeHost implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
+    this.user.close();
     await Promise.allSettled([this.stopNode(), this.demos.stop(), this.devnets.stop()]);
     this.relay.dispose();
     this.lookout.stop();
