@@ -1,25 +1,24 @@
 // Hosts the ChannelNode(s) in the extension host: the user's node (one per network, created on first use, or at
 // start-up when its data folder holds channels to watch) and, while the teaching demo runs, Alice and Bob.
-// Everything else in the extension reads through this object.
+// Everything else in the extension reads through this object. Its parts: userNode.ts (the user's node's start, stop
+// and status), autoStart.ts (its starts at start-up, on a network switch, when a held folder is free),
+// hostEvents.ts (the debounced change and the nodes' events), demoHost.ts, devnetHolder.ts, hostLog.ts.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelView, NetworkKind, ServeResult } from '../node/types.js';
 import { DemoRunner } from './demoHost.js';
 import { DevnetHolder } from './devnetHolder.js';
 import { KeyStore } from './keys.js';
-import { FolderLookout } from './lockWatch.js';
-import * as factory from './nodeFactory.js';
 import { dataDirOf, dataDirProblem } from './nodeConfig.js';
 import type { NoticeLevel } from './prompts.js';
 import { HostLog, type LogLevel } from './hostLog.js';
 import { HostEvents } from './hostEvents.js';
 import type { HostedNode, NodeStatus, PartyId } from './hosted.js';
 import { NodeEventRelay } from './nodeEvents.js';
-import { DECLINE, START_NODE, startIfLive, waitingWords, type StartUpResult } from './startUp.js';
-import { awaitsDeployment, startsNode } from '../node/uiRules.js';
+import type { StartUpResult } from './startUp.js';
+import { AutoStart } from './autoStart.js';
 import { notWatchedWords, type Unwatched } from './unwatched.js';
-import { UserNode } from './userNode.js';
+import { UserNode, type UserNodeHooks } from './userNode.js';
 import type { Redactor } from './util.js';
 import { isNetwork } from '../core/networks.js';
 
@@ -34,8 +33,7 @@ export class NodeHost implements vscode.Disposable {
   readonly onDidChange = this.events.onDidChange;
   readonly onNodeEvent = this.events.onNodeEvent;
 
-  /** the user's node: its start, stop and status (userNode.ts) */
-  private readonly user = new UserNode({
+  private readonly hooks: UserNodeHooks = {
     network: () => this.network,
     dataDir: (n) => this.dataDir(n),
     dataDirProblem: () => this.dataDirProblem(),
@@ -46,11 +44,15 @@ export class NodeHost implements vscode.Disposable {
     log: (line, level) => this.log(line, level),
     tell: (level, message, ...buttons) => this.tell(level, message, ...buttons),
     statusSet: (s) => {
-      this.lookout.status(s === 'locked');
+      this.auto.statusSet(s);
       this.fireChanged();
     },
     changed: () => this.fireChanged(),
-  });
+  };
+  /** the user's node: its start, stop and status (userNode.ts) */
+  private readonly user = new UserNode(this.hooks);
+  /** its starts at start-up, on a network switch, when a held folder is free (autoStart.ts) */
+  private readonly auto = new AutoStart(this.user, this.hooks);
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -158,37 +160,10 @@ export class NodeHost implements vscode.Disposable {
 
   /**
    * At start-up: when this network's data folder holds channels with money in a contract, start the node so its
-   * watcher guards them; B's acceptances waiting for a deployment are said instead (startUp.ts). Reads the folder
-   * without starting anything else; the node bundle loads only if the folder exists. Returns what it did.
+   * watcher guards them; B's acceptances waiting for a deployment are said instead. Returns what it did.
    */
   startIfLive(): Promise<StartUpResult> {
-    const network = this.network;
-    const dir = this.dataDir(network);
-    // the folder's channels, read once: whether the node starts for them, else the acceptances to say
-    let keys: factory.ChannelKey[] = [];
-    return startIfLive({
-      closed: () => this.user.closed,
-      busy: () => this.user.busy,
-      ready: async () => !this.dataDirProblem() && existsSync(dir) && (await this.keys.hasKey(network)),
-      live: async () => {
-        const read = await factory.channelKeys(dir);
-        keys = read ?? [];
-        return read === null ? null : read.some((k) => startsNode(k.phase, k.me));
-      },
-      locked: () => this.user.locked(`another window or process holds ${dir}: it watches the channels there`),
-      start: () => this.ensureNode({ why: `SynChannel: starting the node to watch your ${network} channels…` }),
-      waiting: async () => {
-        const said = waitingWords(keys.filter((k) => awaitsDeployment(k.phase, k.me)), network);
-        if (!said) return false;
-        this.log(`start-up: ${said.text}`);
-        void this.tell('info', `SynChannel: ${said.text}`, ...said.buttons).then(async (pick) => {
-          // through the commands: a failed start or decline is shown as theirs
-          if (pick === START_NODE || pick === DECLINE) await vscode.commands.executeCommand('synchannel.startNode');
-          if (pick === DECLINE && this.user.node) await vscode.commands.executeCommand('synchannel.decline', { party: 'me', channel: said.decline });
-        });
-        return true;
-      },
-    });
+    return this.auto.startIfLive();
   }
 
   /** Waits for a start under way, if any (what the node guards is known once it runs). */
@@ -201,36 +176,17 @@ export class NodeHost implements vscode.Disposable {
     return this.user.stop(opts);
   }
 
-  private restartChain: Promise<void> = Promise.resolve();
-
   /**
    * Network switch: when the user's node runs (or was meant to run: its last start failed), it restarts on the
    * network now set; calls are serialized, and each one reports its own start failure.
    */
   restartForNetwork(): Promise<void> {
-    const next = this.restartChain.then(async () => {
-      const starting = this.user.starting;
-      if (starting) await starting.catch(() => undefined);
-      if (this.user.runningNetwork === this.network) return;
-      await this.stopNode({ keepWanted: true });
-      // what was said of the old network's folder (locked, a failed start) is not true of the new one
-      this.user.forgetFolder();
-      if (this.user.wanted) await this.ensureNode();
-      else if ((await this.startIfLive()) === 'failed') throw this.user.startError;
-    });
-    this.restartChain = next.catch(() => undefined);
-    return next;
+    return this.auto.restartForNetwork();
   }
 
   /** Resolves once no network switch, start or stop of the user's node is under way (what a test starts from). */
-  async quiet(): Promise<void> {
-    for (let round = 0; round < 5; round++) {
-      const chain = this.restartChain;
-      await chain;
-      await this.startSettled();
-      await this.user.stopping;
-      if (chain === this.restartChain && !this.user.starting && !this.user.stopping) return;
-    }
+  quiet(): Promise<void> {
+    return this.auto.quiet();
   }
 
   async setServed(node: HostedNode, served: ServeResult): Promise<void> {
@@ -267,24 +223,6 @@ export class NodeHost implements vscode.Disposable {
     changed: () => this.fireChanged(),
   });
 
-  /** looks again at a data folder another process holds, while the status says so */
-  private readonly lookout = new FolderLookout({
-    network: () => this.network,
-    locked: () => this.user.status === 'locked',
-    busy: () => this.user.busy,
-    dataDir: (n) => this.dataDir(n),
-    freed: (network, live) => this.folderFreed(network, live),
-  });
-
-  /** The held folder is free: this window's node starts there if it has channels to watch. */
-  private folderFreed(network: NetworkKind, live: boolean): void {
-    this.user.freed();
-    this.log(`the ${network} data folder is free again: the window or process that held it stopped`);
-    if (!live) return; // nothing to watch: the user starts the node when they want it
-    const why = `SynChannel: the window that watched your ${network} channels stopped: starting the node here…`;
-    void this.ensureNode({ why }).then(() => this.tell('info', `SynChannel: the window or process that watched your ${network} channels stopped: this window's node watches them now.`), () => undefined);
-  }
-
   fireChanged(): void {
     this.events.fireChanged();
   }
@@ -299,7 +237,7 @@ export class NodeHost implements vscode.Disposable {
     this.user.close();
     await Promise.allSettled([this.stopNode(), this.demos.stop(), this.devnets.stop()]);
     this.relay.dispose();
-    this.lookout.stop();
+    this.auto.stop();
     this.events.dispose();
   }
 }

@@ -1,7 +1,7 @@
-// The start-up's start of the user's node (NodeHost.startIfLive, at activation and on a network switch): when the
-// network's data folder holds channels with money in a contract (or A's deployment under way), the node starts so
-// its watcher guards them. B's acceptance waiting for the partner's deployment starts nothing: it is said, with how
-// to go on. The steps are the host's; the order and the answers are here, without VS Code.
+// The start-up's start of the user's node (NodeHost.startIfLive, autoStart.ts: at activation and on a network
+// switch): when the network's data folder holds channels with money in a contract (or A's deployment under way),
+// the node starts so its watcher guards them. B's acceptance waiting for the partner's deployment starts nothing:
+// it is said, with how to go on. The steps are the host's; the order and the answers are here, without VS Code.
 import { shortAddress } from './util.js';
 
 export type StartUpResult = 'started' | 'nothing' | 'waiting' | 'locked' | 'failed';

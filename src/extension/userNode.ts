@@ -64,10 +64,6 @@ export class UserNode {
   get node(): HostedNode | null {
     return this.main;
   }
-  /** The network the node was last started on (also once stopped). */
-  get lastNetwork(): NetworkKind | null {
-    return this.mainNetwork;
-  }
   get runningNetwork(): NetworkKind | null {
     return this.main ? this.mainNetwork : null;
   }
