@@ -70,6 +70,11 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
 /** The fewest characters of a contract that name a channel by themselves (all start kQA…kQD or EQA…EQD). */
 const PART_MIN = 4;
 
+/** What --channel takes, as help and usage errors say it (resolveChannel). */
+export const CHANNEL_VALUE = `<contract, or ${PART_MIN}+ characters of its start or end>`;
+/** One line on --channel for help. */
+export const CHANNEL_HELP = `--channel ${CHANNEL_VALUE} when you have several channels (the short form channels shows, kQAb…wxyz, works too)`;
+
 /**
  * The channel a --channel value names, as the node's lookup takes it: its id or contract exactly, or a part of its
  * contract as `channels` and the short forms show it: its start, its end, or both around … (`kQAb12…wxyz`).
@@ -134,7 +139,7 @@ function onlyChannelFor(a: RunArgs, action: Action, waitable: readonly string[])
   // by its deposits
   const what = (c: ChannelView) => (c.latest ? `step ${c.latest.step}: ${balancesLine(c.latest)}` : `${c.phase}, deposits A ${formatTon(c.expectedDepositA)} / B ${formatTon(c.expectedDepositB)} TON`);
   const list = able.map((c) => `${c.id} (you are ${c.me}, ${what(c)})`).join('; ');
-  throw Object.assign(new Error(`${able.length} channels allow ${a.spec.name} now: name one with --channel <id>: ${list}`), { code: 'MANY_CHANNELS' });
+  throw Object.assign(new Error(`${able.length} channels allow ${a.spec.name} now: name one with --channel <contract>: ${list}`), { code: 'MANY_CHANNELS' });
 }
 
 /** With several live channels and no --channel, says which one a command takes (the other side may take another). */

@@ -10,7 +10,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
-import { allowed, argOrAsk, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
+import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
@@ -306,13 +306,13 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       if (!about || !about.hosts.includes('cli')) throw new UsageError(unknownCommand(a.args[0]));
       a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
       if (about.more) a.io.say(about.more);
-      if (about.action || about.irreversible || CHANNEL_READERS.has(about.name)) a.io.say('It takes --channel <id or contract> when you have several channels.');
+      if (about.action || about.irreversible || CHANNEL_READERS.has(about.name)) a.io.say(`It takes ${CHANNEL_HELP}.`);
       return { command: about.name, usage: about.usage, help: about.help, ...(about.more ? { more: about.more } : {}) };
     }
     a.io.say('All commands:');
     const commands = CATALOGUE.filter((c) => c.hosts.includes('cli'));
     for (const c of commands) a.io.say(`${c.usage.padEnd(40)} ${c.help}`);
-    a.io.say('Any channel command takes --channel <id or contract> when you have several channels.');
+    a.io.say(`Any channel command takes ${CHANNEL_HELP}.`);
     a.io.say('Irreversible steps (withdraw, leave, refund) ask "Are you sure"; from a pipe or with --json add --yes.');
     return { commands: commands.map((c) => ({ name: c.name, usage: c.usage, help: c.help })) };
   },

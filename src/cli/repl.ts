@@ -7,7 +7,7 @@ import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { closestFlag, unknownCommand } from './suggest.js';
-import { CHANNEL_READERS, resolveChannel } from './channelArgs.js';
+import { CHANNEL_READERS, CHANNEL_VALUE, resolveChannel } from './channelArgs.js';
 // Double quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
 
@@ -85,7 +85,7 @@ export function checkUsage(p: Parsed, spec: CommandSpec): void {
   if (p.bare.length) {
     // --channel is taken by every channel command without being in its usage line
     const f = p.bare[0]!;
-    const example = spec.usage.includes(`--${f}`) ? spec.usage : `${spec.usage} --${f} <id or contract>`;
+    const example = spec.usage.includes(`--${f}`) ? spec.usage : `${spec.usage} --${f} ${CHANNEL_VALUE}`;
     throw new UsageError(`--${f} needs a value, as in \`${example}\``);
   }
   if (p.flags.has('unilateral') && p.flags.has('cooperative')) throw new UsageError('choose --unilateral or --cooperative, not both');

@@ -126,7 +126,7 @@ export const CODES = {
   NO_PARTNER: w('serve and let your partner connect, or connect to their address'),
   MANY_PARTNERS: w('name the partner (--partner)'),
   OTHER_NETWORK: w('start the node on that network with this data folder to watch those channels'),
-  MANY_CHANNELS: w('name the channel (--channel <id or contract>; channels lists them)'),
+  MANY_CHANNELS: w('name the channel (--channel <contract, or 4+ characters of its start or end>; channels lists them)'),
   PARTNER_OFFLINE: w('wait for your partner to come back online; it is resent when they reconnect'),
   NO_CONTRACT: w('a contract exists once a proposal is accepted and deployed: open a channel, or accept one with deposit'),
   NOT_FUNDING: w('the channel is locked: withdraw instead'),

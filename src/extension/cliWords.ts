@@ -19,7 +19,7 @@ const PHRASES: readonly Rewrite[] = [
   [/withdraw --cooperative(?=[:;)\s])/g, `${title('withdraw')}, choosing Cooperative close`],
   [/ \(--from\/--to: [^)]*\)/g, ''],
   [/\(showLast, channels\)/g, `(${title('showLast')}, or the SynChannel view)`],
-  [/\(--channel <id or contract>; channels lists them\)/g, '(pick it in the SynChannel view)'],
+  [/\(--channel <contract, or 4\+ characters of its start or end>; channels lists them\)/g, '(pick it in the SynChannel view)'],
   [/name one with --partner/g, 'pick one of them'],
   [/\(--partner\)/g, '(pick one when asked)'],
   [/([Uu])se --period with a (shorter|longer) window/g, (_m, u, w) => `${u === 'U' ? 'S' : 's'}et a ${w} window in ${setting('challengePeriod')}`],

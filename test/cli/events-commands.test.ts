@@ -37,7 +37,7 @@ test('without --channel an action goes to the one channel that allows it, and se
   // two open channels where a payment is possible: nothing is sent, the user names one
   const two = await json(nodeOf([open('o', yes), open('n', yes), proposal]), 'send 0.1');
   assert.equal(two.error?.code, 'MANY_CHANNELS');
-  assert.match(two.error!.message, /2 channels allow send now: name one with --channel <id>: o \(you are A, step 3: A \[0.000000001 0.000000002\] B\); n/);
+  assert.match(two.error!.message, /2 channels allow send now: name one with --channel <contract>: o \(you are A, step 3: A \[0.000000001 0.000000002\] B\); n/);
   assert.deepEqual(calls, ['deposit p']);
   // named: it goes there; the result says whether the partner could be reached now (else it waits for them)
   const sent = (await json(nodeOf([open('o', yes), open('n', yes)]), 'send 0.1 --channel n')) as { ok: boolean; result?: { partnerOnline?: boolean } };

@@ -192,7 +192,7 @@ test('help <command> and <command> --help say what that command does (both were 
   for (const line of ['help showAll', 'balanceChan --help']) {
     const x = io({ json: false });
     await runLine(line, untouchable, x.it);
-    assert.ok(x.said.includes('It takes --channel <id or contract> when you have several channels.'), `${line}: ${x.said.join(' | ')}`);
+    assert.ok(x.said.includes('It takes --channel <contract, or 4+ characters of its start or end> when you have several channels (the short form channels shows, kQAb…wxyz, works too).'), `${line}: ${x.said.join(' | ')}`);
   }
   const unknown = io({ json: false });
   await runLine('help nosuch', untouchable, unknown.it);
@@ -272,7 +272,7 @@ test('a word that starts several commands lists them; exit refuses arguments (th
   assert.equal(await runLine('exit now', untouchable, x.it), true, 'the node keeps running');
   assert.match((x.emitted[0] as { error: { message: string } }).error.message, /too many arguments \(now\): `exit`/);
   assert.equal(await runLine('exit', untouchable, io().it), false);
-  assert.match(await usage('send 1 --channel'), /--channel needs a value, as in `send <amount> --channel <id or contract>`/);
+  assert.match(await usage('send 1 --channel'), /--channel needs a value, as in `send <amount> --channel <contract, or 4\+ characters of its start or end>`/);
   assert.match(await usage('open 1 --period'), /--period needs a value, as in `open <your deposit> \[partner deposit\] \[--period s\]/);
 });
 

@@ -27,7 +27,7 @@ test('several proposals that allow deposit are named once each, with their depos
   const node = { currentChannel: () => channels[0], channel: () => null, channels: () => channels } as unknown as ChannelNodeApi;
   const e = await errorOf('deposit', node);
   assert.equal(e?.code, 'MANY_CHANNELS');
-  assert.equal(e!.message, '3 channels allow deposit now: name one with --channel <id>: kQ20 (you are B, proposed, deposits A 20 / B 0 TON); kQ3 (you are B, proposed, deposits A 3 / B 999 TON); kQOpen (you are B, step 9: A [4 6] B)');
+  assert.equal(e!.message, '3 channels allow deposit now: name one with --channel <contract>: kQ20 (you are B, proposed, deposits A 20 / B 0 TON); kQ3 (you are B, proposed, deposits A 3 / B 999 TON); kQOpen (you are B, step 9: A [4 6] B)');
 });
 
 test('a mistyped flag is answered with the closest flag the command takes', async () => {
@@ -65,7 +65,7 @@ test('several open channels that allow a command are told apart by their balance
   const node = { currentChannel: () => channels[0], channel: () => null, channels: () => channels } as unknown as ChannelNodeApi;
   const e = await errorOf('send 0.1', node);
   assert.equal(e?.code, 'MANY_CHANNELS');
-  assert.equal(e!.message, '2 channels allow send now: name one with --channel <id>: kQ1 (you are B, step 0: A [1 1] B); kQ2 (you are B, step 0: A [1 2] B)');
+  assert.equal(e!.message, '2 channels allow send now: name one with --channel <contract>: kQ1 (you are B, step 0: A [1 1] B); kQ2 (you are B, step 0: A [1 2] B)');
 });
 
 // A's node deploys the contract with A's deposit by itself once the partner accepts: the CLI said nothing between
