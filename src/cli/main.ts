@@ -241,16 +241,18 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // Ctrl-D at a terminal: said, as `exit` and Ctrl+C are
   if (!stopping && !exitCommand && io.interactive) io.say('end of input: the node stops.');
   const notRun = exitCommand ? notRunAfterExit(io) : 0;
-  if (!stopping) sayStopping(node, io, undefined, notRun);
+  if (!stopping) sayStopping(node, io, undefined, notRun, exitCommand);
   // A script can tell: a piped run in which a command failed exits with status 1.
   if (!io.interactive && io.failed) process.exitCode = 1;
   await shutdown();
 }
 
-/** What the stop leaves unwatched, and with --json the closing exit line (`signal`: what stopped it). */
-function sayStopping(node: NodeHandle, io: Io, signal?: NodeJS.Signals, notRun = 0): void {
+/** What the stop leaves unwatched (after `exit`, at least that it stops), and with --json the closing exit line (`signal`: what stopped it). */
+function sayStopping(node: NodeHandle, io: Io, signal?: NodeJS.Signals, notRun = 0, exitCommand = false): void {
   const notes = stoppingNotes(node.channels());
   for (const note of notes) io.say(note);
+  // `exit` with nothing left to say (lines not run say it themselves): what it does, in one line
+  if (exitCommand && !notes.length && !notRun) io.say(node.channels().length ? 'The node stops.' : 'The node stops: no channel here, nothing to close.');
   if (io.json) io.emit({ event: 'exit', ...(signal ? { signal } : {}), ...(io.failed ? { failed: io.failed } : {}), ...(notRun ? { notRun } : {}), ...(notes.length ? { notes } : {}) });
 }
 

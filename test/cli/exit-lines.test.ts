@@ -1,5 +1,6 @@
 // A piped `exit` stopped the node and the lines after it were dropped without a word: the built CLI (dist/cli.js)
 // on the embedded sandbox now says how many were not run, and a script gets status 1 (--json: `notRun`).
+// An exit with no channel said nothing at all: it now says that the node stops and there is nothing to close.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -32,4 +33,17 @@ test('a piped exit with lines after it says how many were not run, and the run e
   const clean = pipe('getAccount\nexit\n\n');
   assert.doesNotMatch(clean.stdout, /not run/);
   assert.equal(clean.status, 0, clean.stderr);
+});
+
+test('exit (or quit) with no channel says in one line that the node stops and there is nothing to close (it printed nothing)', () => {
+  for (const word of ['exit', 'quit']) {
+    const text = pipe(`${word}\n`);
+    const lines = text.stdout.split('\n').filter((l) => /stops/.test(l));
+    assert.deepEqual(lines, ['The node stops: no channel here, nothing to close.'], text.stdout);
+    assert.equal(text.status, 0, text.stderr);
+  }
+  // --json: the exit line, no text
+  const json = pipe('quit\n', '--json');
+  assert.doesNotMatch(json.stdout, /The node stops/);
+  assert.equal((JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { event: string }).event, 'exit');
 });
