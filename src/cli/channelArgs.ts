@@ -173,4 +173,4 @@ export async function confirm(a: RunArgs, what: string): Promise<void> {
 }
 
 /** How many times "Are you sure" is asked when the answer is neither yes nor no. */
-const CONFIRM_TRIES = 3;
+export const CONFIRM_TRIES = 3;
