@@ -14,6 +14,7 @@ import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
 import { isRefusal, NodeError } from './errors.js';
+import { wireOf } from './reports.js';
 import { Effects } from './effects.js';
 import { handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
@@ -167,7 +168,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     } catch {
       channel = undefined;
     }
-    this.emit({ type: 'error', code, level: levelOf(code), message: messageOf(e), ...(channel ? { channel } : {}), ...(isRefusal(e) ? { refused: true as const } : {}) });
+    this.emit({ type: 'error', code, level: levelOf(code), message: messageOf(e), ...(channel ? { channel } : {}), ...(isRefusal(e) ? { refused: true as const } : {}), ...(wireOf(e) ? { wire: wireOf(e) } : {}) });
   }
 
   private viewOf(ctl: ChannelController): ChannelView {

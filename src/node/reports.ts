@@ -44,7 +44,7 @@ export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' |
 const HERE: readonly string[] = ['STORE', 'DISK_WRITE_FAILED', 'DATA_DIR_GONE', 'DATA_DIR_NOT_WRITABLE', 'DATA_DIR_UNREADABLE', 'RECORD_CORRUPT', 'JOURNAL_CORRUPT', 'NEWER_VERSION', 'INTERNAL', 'NODE_STOPPED', 'CHANNEL_RELOADED', 'CANCELLED', 'WATCH_FAILING', 'ENDPOINT_UNREACHABLE', 'ENDPOINT_ERROR', 'RATE_LIMITED', 'API_KEY_REJECTED', 'TIMEOUT', 'INSUFFICIENT_FUNDS', 'WALLET_REJECTED', 'CONTRACT_REJECTED', 'UNKNOWN_WALLET', 'PENDING'];
 
 /**
- * A partner's message refused here, as this node's user reads it: what was refused and from whom, then why, in
+ * A partner's message refused here, as this node's user reads it: what was refused (WIRE_NAMES) and from whom, then why, in
  * this side's words (the error's message, or saidHere's words when the message is written for the partner: then
  * its code's next step is the partner's too, and the event is marked `refused`). The code stays; the partner is
  * answered with the error as it is. A decline answered in the protocol's own words, a partner's report and a
@@ -58,6 +58,36 @@ export function refusedHere(ctx: NodeContext, s: PeerSession, m: AppMessage, e: 
   const known = partner || [...ctx.otherNetwork.values()].some((o) => o.partner === raw);
   const who = known ? `your partner ${wallet}` : `${wallet}, who has no channel here`;
   const words = hereWordsOf(e);
-  const told = new NodeError(codeOf(e), `refused a message of ${who} (${m.type}): ${words ?? messageOf(e)}${note}`, { cause: e });
+  const told = wired(new NodeError(codeOf(e), `refused ${WIRE_NAMES[m.type]} from ${who}: ${words ?? messageOf(e)}${note}`, { cause: e }), m.type);
   return words === undefined ? told : refusal(told);
+}
+
+/** Each wire message as this node's user reads it in a refusal (the wire type stays in the event's `wire`). */
+export const WIRE_NAMES: { readonly [K in AppMessage['type']]: string } = {
+  'channel.propose': 'a channel proposal',
+  'channel.accept': 'an acceptance of a channel proposal',
+  'channel.reject': 'a decline of a channel',
+  'channel.deployed': 'a notice that the channel contract is deployed',
+  deposit: 'a notice of a deposit',
+  'state.propose': 'a new state',
+  'state.countersign': 'their signature of your state',
+  'turn.request': 'a request for the turn',
+  'close.notice': 'a notice of a close',
+  'close.propose': 'a proposal to close cooperatively',
+  'close.accept': 'their signature of your close',
+  'resync.request': 'a request for states they lack',
+  'resync.response': 'an answer with states you lacked',
+  error: 'an error report',
+};
+
+/** The wire type of the partner's message a refusal told here is about. */
+const wireTypes = new WeakMap<object, string>();
+
+function wired<E extends object>(e: E, type: string): E {
+  wireTypes.set(e, type);
+  return e;
+}
+
+export function wireOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null ? wireTypes.get(e) : undefined;
 }

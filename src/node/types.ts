@@ -229,8 +229,9 @@ export type NodeEvent =
   /**
    * `partner`: raised by the partner's node (its code and words; its hint is for that node, not this one).
    * `refused`: a partner's message this node refused whose code's next step is the partner's (its hint is not this user's).
+   * `wire`: the wire type of the partner's message refused (the message names it in words).
    */
-  | { type: 'error'; code: ErrorCode | string; message: string; level: Level; channel?: ChannelView; partner?: true; refused?: true };
+  | { type: 'error'; code: ErrorCode | string; message: string; level: Level; channel?: ChannelView; partner?: true; refused?: true; wire?: string };
 
 /** Progress of an on-chain wait, for UIs (VS Code withProgress, CLI progress lines). */
 export interface ProgressOptions {

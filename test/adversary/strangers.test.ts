@@ -295,7 +295,7 @@ test("strangers' bad messages are answered on the wire; the ones shown to the us
     assert.ok(raised >= 1 && raised <= bound, `${raised} error events for 70 bad messages of 5 strangers (at most ${bound})`);
     // told from this side: whose message was refused, and why
     const shown = vic.events.slice(from).flatMap((e) => (e.type === 'error' ? [e.message] : []));
-    for (const m of shown) assert.match(m, /^refused a message of \S+, who has no channel here \((deposit|channel\.propose)\): /);
-    assert.ok(shown.some((m) => /\(deposit\): it names channel \S+, which is no channel of yours with them/.test(m)), shown.join('\n'));
+    for (const m of shown) assert.match(m, /^refused (a notice of a deposit|a channel proposal) from \S+, who has no channel here: /);
+    assert.ok(shown.some((m) => /^refused a notice of a deposit from .*: it names channel \S+, which is no channel of yours with them/.test(m)), shown.join('\n'));
     assert.ok(vic.events.slice(from).some((e) => e.type === 'log' && /refused a message of .* who has no channel here \(deposit\)/.test(e.message)));
   }));

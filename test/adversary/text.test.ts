@@ -76,8 +76,11 @@ test("a partner's message refused here is told to this node's user from its side
     const ev = s.vic.events.slice(from).find((e) => e.type === 'error') as Extract<(typeof s.vic.events)[number], { type: 'error' }>;
     assert.equal(ev.code, 'UNKNOWN_CHANNEL');
     const short = `${s.mallory.address.toString({ testOnly: true, bounceable: false }).slice(0, 6)}…`;
-    assert.ok(ev.message.startsWith(`refused a message of your partner ${short}`), ev.message);
-    assert.match(ev.message, /\(deposit\): it names channel \S+, which is no channel of yours with them: nothing changed \(nothing to do here; if it repeats, check with them which channel they mean\)$/);
+    // what was refused in words (not the wire type "deposit"), which --json keeps as `wire`
+    assert.ok(ev.message.startsWith(`refused a notice of a deposit from your partner ${short}`), ev.message);
+    assert.equal(ev.wire, 'deposit');
+    assert.equal(jsonEvent(ev).wire, 'deposit');
+    assert.match(ev.message, /: it names channel \S+, which is no channel of yours with them: nothing changed \(nothing to do here; if it repeats, check with them which channel they mean\)$/);
     assert.doesNotMatch(ev.message, /with you here/);
     // the code's next step ("check the channel id") is the partner's: no hint of it here
     assert.equal(ev.refused, true);
@@ -85,7 +88,7 @@ test("a partner's message refused here is told to this node's user from its side
     // an acceptance of a channel this node did not propose (Mallory proposed it): "not a proposal of yours" here
     s.mallory.say({ type: 'channel.accept', channelId: s.known.channelId });
     await s.mallory.error('channel.accept', 'UNKNOWN_CHANNEL');
-    const acceptance = () => s.vic.events.slice(from).find((e) => e.type === 'error' && / \(channel\.accept\): /.test(e.message)) as { message: string } | undefined;
+    const acceptance = () => s.vic.events.slice(from).find((e) => e.type === 'error' && /^refused an acceptance of a channel proposal from your partner /.test(e.message)) as { message: string } | undefined;
     await until(() => acceptance() !== undefined, 'the refusal of the acceptance told');
     assert.match(acceptance()!.message, /: they accepted channel \d+, which is not a proposal of yours: nothing changed \(nothing to do here\)$/);
   } finally {

@@ -31,7 +31,7 @@ test('the channels of another network in the data folder are named at start-up, 
     assert.match(e2.message, new RegExp(`your partner reports: their node runs on devnet, and their channel ${contract} with you is on sandbox: they can restart it with --chain sandbox`));
     // and this node's user reads it from this side: this node runs on devnet (not "their node")
     const here = (await toldHere).message;
-    assert.match(here, new RegExp(`^refused a message of your partner \\S+ \\(\\S+\\): this node runs on devnet, and your channel ${contract} with them is on sandbox: to use it, start this node again with --chain sandbox$`));
+    assert.match(here, new RegExp(`^refused (a new state|a request for states they lack) from your partner \\S+: this node runs on devnet, and your channel ${contract} with them is on sandbox: to use it, start this node again with --chain sandbox$`));
   } finally {
     await closePair(p);
   }
