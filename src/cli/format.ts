@@ -51,6 +51,12 @@ export function signedWhileClosing(c: ChannelView, step: bigint): string | null 
   return `The channel is closing: ${who} started an exit with the deposits (challenge window until ${windowEnd(c.close.deadline, c.close)}). It pays back the deposits (A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON), as the initial state you signed does; no payment follows in this channel.`;
 }
 
+/** The initial state signed by both while an exit is under way: the channel does not open, the exit pays the same. */
+function exitGoesOn(c: ChannelView, step: bigint): string {
+  if (step !== 0n || c.phase !== 'closing' || !c.close || c.close.step !== null) return '';
+  return '\nThe exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.';
+}
+
 /** What a state from the partner does, against the state both signed it follows (`before`, step - 1). */
 function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string {
   const mine = (x: { balanceA: bigint; balanceB: bigint }) => (me === 'A' ? x.balanceA : x.balanceB);
@@ -157,7 +163,7 @@ export class EventFormatter {
       case 'stateReceived':
         return e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.previous, e.channel.me)}`;
       case 'stateSigned':
-        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}`;
+        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}${exitGoesOn(e.channel, e.state.step)}`;
       case 'turnRequested':
         return '❗ Your partner request empty state❗';
       case 'closeRequested':

@@ -1,9 +1,10 @@
 // The leftovers of a CLI user check, on real nodes (one sandbox chain, p2p on 127.0.0.1): --channel took only the
 // whole contract; "Are you sure" cancelled silently on any answer but y/yes; `sign` after the partner's exit said
-// nothing of the exit.
+// nothing of the exit, and its "Last state signed successful" read as if the channel went on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shortAddress } from '../../src/core/format.js';
+import { EventFormatter } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { closePair, openPair, TON, until, type Pair, type TestNode } from '../helpers/nodes.js';
@@ -86,7 +87,22 @@ test('"Are you sure" takes y/yes/n/no in any case and asks again, saying what to
 test("sign of the initial state after the partner's exit was seen says the exit pays the deposits all the same", async () => {
   await p.alice.exit({ channel: locked });
   await until('Bob sees the exit', () => p.bob.channel(locked)!.phase === 'closing');
+  // the event lines as the CLI prints them, on both sides
+  const lines = (n: TestNode) => {
+    const f = new EventFormatter();
+    const out: string[] = [];
+    n.on((e) => e.type === 'stateSigned' && out.push(f.format(e)!));
+    return out;
+  };
+  const [bobSaw, aliceSaw] = [lines(p.bob), lines(p.alice)];
   const { said } = await run(`sign --channel ${locked}`, p.bob);
+  // it did sign: both hold state 0 signed by both; the banner says so, and that the exit still pays (it said only "signed successful")
+  await until('Alice holds the signature', () => p.alice.channel(locked)!.latest?.committed === true && aliceSaw.length > 0);
+  assert.equal(p.bob.channel(locked)!.latest?.committed, true);
+  assert.equal(p.alice.channel(locked)!.phase, 'closing');
+  for (const saw of [bobSaw, aliceSaw]) {
+    assert.deepEqual(saw, ['❗ Last state signed successful❗\nStep 0: A [3 4] B\nThe exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.']);
+  }
   assert.match(said.join('\n'), /^Signed state 0/);
   assert.match(said.join('\n'), /^Signed state 0\nThe channel is closing: your partner started an exit with the deposits \(challenge window until .*\)\. It pays back the deposits \(A 3 TON, B 4 TON\), as the initial state you signed does; no payment follows in this channel\.$/, said.join('\n'));
 });
