@@ -5,7 +5,7 @@ import { sigOf, type SignedState } from '../core/signed.js';
 import { statesEqual } from '../core/state.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { NodeError } from './errors.js';
+import { NodeError, saidHere } from './errors.js';
 
 /** How far back a resent state is compared with our history (equivocation check). */
 const EQUIVOCATION_WINDOW = 1024n;
@@ -48,6 +48,8 @@ export class Equivocations {
       await ctl.append([{ kind: 'evidence', a: ours, b: theirs, note: `two states for step ${step} signed by ${ch.partner}` }]);
       this.ctx.emit({ type: 'equivocation', channel: this.ctx.view(ctl), step });
     }
-    throw new NodeError('EQUIVOCATION', `your partner signed two different states for step ${step}: the evidence is kept; the state both of you signed stands`);
+    // Said to the partner (who signed twice) from its side; this node's user reads it from this one.
+    const e = new NodeError('EQUIVOCATION', `you signed two different states for step ${step}: their node keeps the evidence; the state both of you signed stands`);
+    throw saidHere(e, `your partner signed two different states for step ${step}: the evidence is kept; the state both of you signed stands`);
   }
 }

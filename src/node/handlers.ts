@@ -197,8 +197,13 @@ export function handlers(p: Parts): HandlerTable {
       if (got !== expected) {
         // A partner on another version of SynChannel deployed its version's contract for the same terms.
         const other = versionAt(configOf(ctl.rec), got);
-        const why = other === null ? '' : `: it is channel contract v${other}, and this channel was agreed here on v${versionOf(ctl.rec)} (the two nodes, or the one that recorded the proposal, run different SynChannel versions). Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
-        throw new NodeError('BAD_CONTRACT', `your partner deployed ${addressText(m.contract, 'contract')}, not the contract of the agreed channel (${addressText(expected, 'contract')}): do not deposit${why}`);
+        const [theirs, agreed] = [addressText(m.contract, 'contract'), addressText(expected, 'contract')];
+        const v = versionOf(ctl.rec);
+        const why = other === null ? '' : `: it is channel contract v${other}, and this channel was agreed here on v${v} (the two nodes, or the one that recorded the proposal, run different SynChannel versions). Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
+        // Said to the partner (who deployed it) from its side; this node's user reads it from this one.
+        const toThem = other === null ? '; decline the channel, and open it again with both nodes on the same SynChannel version' : `: it is channel contract v${other}, and they agreed this channel on v${v} (your two nodes run different SynChannel versions). Take your deposit back with refund, and open the channel again once both run the same version`;
+        const e = new NodeError('BAD_CONTRACT', `you deployed ${theirs}, not the contract of the agreed channel (${agreed}): they do not deposit in it${toThem}`);
+        throw saidHere(e, `your partner deployed ${theirs}, not the contract of the agreed channel (${agreed}): do not deposit${why}`);
       }
       if (ctl.life === 'proposed') {
         // Their claim, said once and not read (hinted): the contract counts only once the proposal is accepted.

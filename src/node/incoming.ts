@@ -47,11 +47,17 @@ export function newRecord(ctx: NodeContext, me: 'A' | 'B', base: Omit<ChannelRec
   };
 }
 
-/** A partner claiming our own channel key would hold every state we sign as signed by both: no channel with it. */
-export function checkPartnerKey(ctx: NodeContext, s: PeerSession): void {
-  if (s.partner.channelPublicKey.equals(ctx.o.key.publicKey)) {
-    throw new NodeError('BAD_PROPOSAL', "your partner's channel key is your own key: a state you sign alone would count as signed by both; no channel is made with it");
-  }
+const OWN_KEY = "your partner's channel key is your own key: a state you sign alone would count as signed by both; no channel is made with it";
+
+/**
+ * A partner claiming our own channel key would hold every state we sign as signed by both: no channel with it.
+ * `theirs`: refusing the partner's proposal, whose answer says it from the partner's side.
+ */
+export function checkPartnerKey(ctx: NodeContext, s: PeerSession, theirs = false): void {
+  if (!s.partner.channelPublicKey.equals(ctx.o.key.publicKey)) return;
+  if (!theirs) throw new NodeError('BAD_PROPOSAL', OWN_KEY);
+  const e = new NodeError('BAD_PROPOSAL', 'your channel key is their own key: a state one of you signs alone would count as signed by both; no channel is made with it (each side needs its own key)');
+  throw saidHere(e, OWN_KEY);
 }
 
 export class IncomingProposals {
@@ -71,12 +77,14 @@ export class IncomingProposals {
     const me = ctx.myAddress.toRawString();
     const partner = s.partner.walletAddress.toRawString();
     if (Address.parse(m.addressB).toRawString() !== me || !Buffer.from(m.publicKeyB, 'hex').equals(ctx.o.key.publicKey)) {
-      throw new NodeError('BAD_PROPOSAL', 'the proposal names another account or key for you: ask your partner to propose again');
+      const e = new NodeError('BAD_PROPOSAL', 'your proposal names another account or key for them than the ones their node proved on connect: propose again to the account you are connected to');
+      throw saidHere(e, 'the proposal names another account or key for you: ask your partner to propose again');
     }
     if (Address.parse(m.addressA).toRawString() !== partner || !Buffer.from(m.publicKeyA, 'hex').equals(s.partner.channelPublicKey)) {
-      throw new NodeError('BAD_PROPOSAL', "the proposal's account or key for your partner is not the one they proved on connect");
+      const e = new NodeError('BAD_PROPOSAL', 'your proposal names another account or key for you than the ones your node proved on connect: propose again from the node that is connected to them');
+      throw saidHere(e, "the proposal's account or key for your partner is not the one they proved on connect: it was refused (nothing to do here)");
     }
-    checkPartnerKey(ctx, s);
+    checkPartnerKey(ctx, s, true);
     // A proposal dropped here and sent again (a resend on reconnect crossed our reject): told again, not held again.
     if (this.dropped.get(m.channelId.toString()) === partner) {
       ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: DROPPED_REASON });
@@ -93,7 +101,10 @@ export class IncomingProposals {
       return;
     }
     this.refuseTerms(s, m);
-    if (m.expectedDepositA + m.expectedDepositB === 0n) throw new NodeError('BAD_PROPOSAL', 'the proposal puts no money in the channel');
+    if (m.expectedDepositA + m.expectedDepositB === 0n) {
+      const e = new NodeError('BAD_PROPOSAL', 'your proposal puts no money in the channel: propose again with a deposit for you, for them or for both');
+      throw saidHere(e, 'the proposal puts no money in the channel: it was refused (nothing to do here)');
+    }
     const rec = newRecord(ctx, 'B', {
       channelId: m.channelId,
       addressA: partner,
@@ -105,7 +116,10 @@ export class IncomingProposals {
       expectedDepositB: m.expectedDepositB,
     });
     for (const c of ctx.channels.values()) {
-      if (c.rec.contract === rec.contract) throw new NodeError('BAD_PROPOSAL', `a channel at ${addressText(rec.contract, 'contract')} existed here before: its old states would count again. Ask your partner to propose again`);
+      if (c.rec.contract !== rec.contract) continue;
+      const at = addressText(rec.contract, 'contract');
+      const e = new NodeError('BAD_PROPOSAL', `a channel at ${at} existed on their node before: its old states would count again. Propose again (a new proposal gets a new id, so a new contract)`);
+      throw saidHere(e, `it proposes a channel at ${at}, which existed here before: its old states would count again; it was refused (nothing to do here; their node is told to propose again)`);
     }
     // Kept in memory only: incoming proposals not accepted (also the ones withdrawn or declined since).
     const held = [...ctx.channels.values()].filter((c) => c.storage === null && !this.accepting.has(c));

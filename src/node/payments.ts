@@ -9,7 +9,7 @@ import { stateFromBase64, stateToBase64, type ChannelState } from '../core/state
 import type { WireOf } from '../core/wire.js';
 import type { NodeContext } from './context.js';
 import { movesMoney, type ChannelController } from './controller.js';
-import { cancelled, NodeError, stoppedAfter } from './errors.js';
+import { cancelled, NodeError, saidHere, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { crashPoint } from './crash.js';
@@ -320,14 +320,14 @@ export class Payments implements Stager {
   private async lockedDeposits(ctl: ChannelController): Promise<{ depositA: bigint; depositB: bigint }> {
     // Locked, or A's own channel (the machine refuses an initial state from B): nothing to read.
     if (ctl.life === 'locked' || ctl.rec.me === 'A') return { depositA: ctl.rec.depositA, depositB: ctl.rec.depositB };
-    if (ctl.life === 'proposed' || ctl.life === 'rejected') throw new NodeError('NOT_LOCKED', 'an initial state arrived for a channel you have not accepted: accept it with deposit first');
+    if (ctl.life === 'proposed' || ctl.life === 'rejected') throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived for a channel they have not accepted: nothing changed (it counts only once they accept it and the contract locks)'), 'an initial state arrived for a channel you have not accepted: accept it with deposit first');
     // The partner saw the lock before our watch did: read the chain, at most once per LOCK_READ_MS per channel and in
     // the background (a partner's messages never set the pace of chain reads, nor hold up the watches').
     const now = Date.now();
-    if (now - (this.lockReads.get(ctl) ?? 0) < LOCK_READ_MS) throw new NodeError('NOT_LOCKED', 'the initial state arrived before this node saw the contract lock: it is read again in a moment; your partner resends the state');
+    if (now - (this.lockReads.get(ctl) ?? 0) < LOCK_READ_MS) throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before their node saw the contract lock: it reads the contract again in a moment, and your node sends the state again (nothing to do)'), 'the initial state arrived before this node saw the contract lock: it is read again in a moment; your partner resends the state');
     this.lockReads.set(ctl, now);
     const data = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract), { background: true });
-    if (!data || data.phase === 'funding') throw new NodeError('NOT_LOCKED', 'the initial state arrived before the contract locked: wait until both deposits are in; your partner resends it');
+    if (!data || data.phase === 'funding') throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before the contract locked, as their node reads it: your node sends it again once both deposits are in (nothing to do)'), 'the initial state arrived before the contract locked: wait until both deposits are in; your partner resends it');
     return { depositA: data.depositA, depositB: data.depositB };
   }
 

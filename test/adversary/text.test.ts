@@ -50,7 +50,7 @@ test("a partner's EQUIVOCATION report is told once, in this node's words: this n
   const s = await scene();
   try {
     const from = s.vic.events.length;
-    for (let i = 0; i < 3; i++) s.mallory.say({ type: 'error', code: 'EQUIVOCATION', message: 'your partner signed two different states for step 4: the evidence is kept' });
+    for (let i = 0; i < 3; i++) s.mallory.say({ type: 'error', code: 'EQUIVOCATION', message: 'you signed two different states for step 4: their node keeps the evidence; the state both of you signed stands' });
     s.mallory.say({ type: 'error', code: 'OK', message: 'after' });
     await until(() => s.vic.events.slice(from).some((e) => e.type === 'error' && e.code === 'OK'), 'the later error');
     const told = s.vic.events.slice(from).filter((e) => e.type === 'error' && e.code === 'EQUIVOCATION') as { message: string }[];
