@@ -8,6 +8,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { PayoutView } from './types.js';
 import { shownContract as shown } from './addresses.js';
+import { keepTold } from './standin.js';
 
 /** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
 export function readsBehind(life: ChannelController['life'], phase: string): boolean {
@@ -46,6 +47,7 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     lt: p.lt,
   };
   ctl.rec.payout = payout;
+  delete ctl.rec.payoutTold; // the record holds the payout now
   // The payout happened whether or not the record could be saved (a full disk): it is told, then the failure.
   const unsaved = await ctx.transition(ctl, 'paidOut').then(() => null, (e: unknown) => e);
   // Told by the stand-in before this channel loaded (standin.ts; a contract pays out once): told twice, it would
@@ -55,6 +57,7 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
     return;
   }
   ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
+  if (ctl.standIn) await keepTold(ctx, ctl, payout); // told, then kept: a crash between tells it twice, never not at all
   if (p.step !== null && latest && p.step > latest.step && ownProposal(ctl, p)) {
     // The contract takes a state signed by the other party from the party that sends it: our proposal, sent by them.
     ctx.log(`the contract paid by step ${p.step}, a state you proposed: your partner sent it to the contract with your signature instead of signing it, so it paid as you proposed (you got ${formatTon(ctl.rec.me === 'A' ? p.stateBalanceA : p.stateBalanceB)} TON of the channel)`);
@@ -103,6 +106,7 @@ export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelControll
   // out once), not one to warn of as not found yet.
   if (ctl.payoutTold) {
     ctl.rec.payout = ctl.payoutTold;
+    delete ctl.rec.payoutTold;
     return ctx.transition(ctl, 'paidOut');
   }
   if (ctl.channel.isClosing) return;

@@ -88,6 +88,11 @@ export interface ChannelRecord extends Terms {
   challengeSent?: { step: bigint };
   /** The step the close started with (null: an exit), once a challenge raised it: a restart tells both. */
   closeFirst?: { step: bigint | null; deadline: number };
+  /**
+   * The payout a stand-in told (standin.ts) while this channel could not load, added to the record it loads later:
+   * not told again (after a restart too). Dropped once the record holds the payout.
+   */
+  payoutTold?: PayoutView;
 }
 
 /** Keeps the close on chain; a challenge of the close kept (same deadline, another step) keeps the step it started with. */

@@ -7,6 +7,8 @@ import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { bindClock } from './mayland.js';
 import { shownContract as shown } from './addresses.js';
+import { messageOf } from '../core/errors.js';
+import type { PayoutView } from './types.js';
 
 export class StandIns {
   private readonly byId = new Map<string, ChannelController>();
@@ -32,12 +34,12 @@ export class StandIns {
 
   /**
    * The channel is loaded again (`into`), or the node stops: its stand-in ends. What it told goes to the channel
-   * loaded again: the payout (not told again), the step the close started with and our challenge (a restart tells
+   * loaded again: the payout (not told again; from its record after a restart: keepTold), the step the close started with and our challenge (a restart tells
    * both), kept in its record.
    */
   end(id: string, into?: ChannelController): void {
     const s = this.byId.get(id);
-    if (into) into.payoutTold = s?.rec.payout ?? null;
+    if (into) into.payoutTold = s?.rec.payout ?? into.rec.payoutTold ?? null;
     if (!s) return;
     this.byId.delete(id);
     this.arbiter.unwatch(s);
@@ -47,6 +49,17 @@ export class StandIns {
 
   stop(): void {
     for (const id of [...this.byId.keys()]) this.end(id);
+  }
+}
+
+/**
+ * The payout a stand-in told, added to the record its channel loads later: a restart before that load does not
+ * make the loaded channel tell it again (a contract pays out once). Loaded meanwhile, `end` hands it over.
+ */
+export async function keepTold(ctx: NodeContext, s: ChannelController, payout: PayoutView): Promise<void> {
+  const kept = await ctx.data.amendWaitingRecord(s.id, { payoutTold: payout }).catch((e: unknown) => e);
+  if (kept instanceof Error) {
+    ctx.log(`the payout of channel ${shown(s)} was told, but could not be noted in its record (${messageOf(kept)}): if the node restarts before the channel loads, it tells this payout again (the same one, not a second)`, 'warn');
   }
 }
 

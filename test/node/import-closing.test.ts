@@ -126,3 +126,19 @@ test("a stale close the stand-in challenged is told after a restart as the partn
     await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
     assert.deepEqual(told(), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
   }));
+
+test('a payout the stand-in told is not told again after a restart by the channel loaded then (the import moved in at the start)', () =>
+  withChannels(1, { recoverAgainMs: 1_000 }, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const { record, paidOut } = await standInPaysOut(w, vic, hal, ch!, backup);
+    assert.equal(paidOut().length, 1);
+    await w.stop(vic);
+    await rm(record, { recursive: true }); // the next start moves the import in and loads the channel
+    const again = await w.node('vic', { keyPair: vic.keyPair });
+    const shownClosed = (e: NodeEvent) => e.type === 'channelUpdated' && e.channel.channelId === ch && e.channel.phase === 'closed';
+    await until(() => again.events.some(shownClosed) || again.node.channel(ch!)?.phase === 'closed', 'the channel loaded after the restart to read the payout', 30_000);
+    await new Promise((r) => setImmediate(r));
+    const told = again.events.filter((e) => e.type === 'closed' && e.channel.channelId === ch);
+    assert.deepEqual(told, [], 'the payout the stand-in told in the earlier run is not told again');
+    const first = paidOut()[0]!;
+    assert.equal(again.node.channel(ch!)?.payout?.txHash, first.type === 'closed' ? first.payout.txHash : null, 'the channel holds the payout the stand-in told');
+  }));

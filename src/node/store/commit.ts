@@ -124,3 +124,20 @@ export async function moveCommitted(channelsPath: string, id: string): Promise<v
     throw new StoreError(err.code, message, from, null, { retry: true }); // each open of the channel tries again
   }
 }
+
+/**
+ * Adds `fields` to the record a channel that cannot be opened yet will load: its committed import's (not moved in
+ * yet), else its own folder's. False when neither has a record (the channel's record is then rebuilt from the chain).
+ */
+export async function amendWaitingRecord(channelsPath: string, id: string, fields: Record<string, unknown>): Promise<boolean> {
+  for (const dir of [join(channelsPath, `${COMMIT_PREFIX}${id}`), join(channelsPath, id)]) {
+    const path = join(dir, RECORD_FILE);
+    const bytes = await readRecordBytes(path);
+    if (!bytes) continue;
+    const value = decodeRecordFile(bytes, path);
+    if (typeof value !== 'object' || value === null || !('v' in value)) return false; // a 0.1 record: not operated
+    await writeRecordBytes(path, encodeRecordFile({ ...value, ...fields }));
+    return true;
+  }
+  return false;
+}

@@ -12,7 +12,7 @@ import { StoreError, fsError, isErrno } from './errors.js';
 import { DataDirLock } from './lock.js';
 import { fsyncDir } from '../../chain/fsync.js';
 import { exportDataDir, importDataDir, type ImportResult, type ImportRules } from './backup.js';
-import { COMMIT_PREFIX, IMPORT_PREFIX, moveCommitted } from './commit.js';
+import { COMMIT_PREFIX, IMPORT_PREFIX, amendWaitingRecord, moveCommitted } from './commit.js';
 
 export const CHANNELS = 'channels';
 /** the new journal of an import by an earlier version, before it was renamed into place */
@@ -143,6 +143,18 @@ export class DataDir {
     } finally {
       if (this.unfinished.get(id) === p) this.unfinished.set(id, null); // failed: the next open of it tries again
     }
+  }
+
+  /**
+   * Adds `fields` to the record of a channel not open here (its import not moved in, or it failed to load), which
+   * it loads later; after a move of its import under way. False: it is open, or has no record to add them to.
+   */
+  async amendWaitingRecord(id: string, fields: Record<string, unknown>): Promise<boolean> {
+    this.check();
+    checkChannelId(id);
+    await this.unfinished.get(id)?.catch(() => undefined);
+    if (this.storages.has(id)) return false; // loaded: its controller writes its record
+    return amendWaitingRecord(this.channelsPath, id, fields);
   }
 
   private check(): void {
