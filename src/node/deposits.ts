@@ -6,24 +6,36 @@ import { depositsSeen } from './record.js';
 
 /**
  * Keeps what the contract holds, and reports a partner's deposit the first time any read (the watch, a catch-up,
- * a hint, a command) shows it: once, and before what it causes (the lock).
+ * a hint, a command) shows it: once, and before what it causes (the lock). The change is saved with the deposits
+ * it was told against (`depositsUntold`) and cleared once told: a crash between leaves it to the next load.
  */
 export async function setDeposits(ctx: NodeContext, ctl: ChannelController, depositA: bigint, depositB: bigint, refund = false): Promise<void> {
   if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
-  // Compared inside the queue: two reads that saw the same deposit at once report it once.
-  const before = await ctl.run(async () => {
+  // Compared, saved and told inside the queue: two reads that saw the same deposit at once report it once.
+  await ctl.run(async () => {
     const was = { A: ctl.rec.depositA, B: ctl.rec.depositB };
-    if (was.A === depositA && was.B === depositB) return null;
+    if (was.A === depositA && was.B === depositB) return;
     depositsSeen(ctl.rec, depositA, depositB);
-    await ctl.saveRecord();
-    return was;
-  });
-  if (!before) return;
-  for (const [party, now] of [['A', depositA], ['B', depositB]] as const) {
-    if (now > before[party]) ctx.emit({ type: 'depositSeen', channel: ctx.view(ctl), party, amount: now - before[party] });
     // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
-    if (now < before[party] && refund) ctx.emit({ type: 'refundSeen', channel: ctx.view(ctl), party, amount: before[party] - now });
+    ctl.rec.depositsUntold = { ...(ctl.rec.depositsUntold ?? was), ...(refund ? { refund: true as const } : {}) };
+    await ctl.saveRecord();
+    await tellUntold(ctx, ctl);
+  });
+}
+
+/**
+ * Tells the change of deposits the record holds untold (saved, then a crash before it was told), and clears it;
+ * run in the channel's queue (setDeposits), or as the channel loads (recovery.ts).
+ */
+export async function tellUntold(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+  const before = ctl.rec.depositsUntold;
+  if (!before) return;
+  delete ctl.rec.depositsUntold;
+  for (const [party, now] of [['A', ctl.rec.depositA], ['B', ctl.rec.depositB]] as const) {
+    if (now > before[party]) ctx.emit({ type: 'depositSeen', channel: ctx.view(ctl), party, amount: now - before[party] });
+    if (now < before[party] && before.refund) ctx.emit({ type: 'refundSeen', channel: ctx.view(ctl), party, amount: before[party] - now });
   }
+  await ctl.saveRecord().catch(() => undefined); // not saved: the next load tells it again
 }
 
 /** Deposits lower than the record's (a refund, or a lagging read): what a second read must show to be believed. */

@@ -93,6 +93,11 @@ export interface ChannelRecord extends Terms {
    * not told again (after a restart too). Dropped once the record holds the payout.
    */
   payoutTold?: PayoutView;
+  /**
+   * The deposits last told, saved with newer ones not told yet (`refund`: a lower one is a refund seen, not a
+   * lagging read): cleared once told, so a crash between the save and the telling leaves it to the next load.
+   */
+  depositsUntold?: { A: bigint; B: bigint; refund?: true };
 }
 
 /** Keeps the close on chain; a challenge of the close kept (same deadline, another step) keeps the step it started with. */

@@ -33,6 +33,16 @@ export async function proposedWithFailingDeposit(p: Pair): Promise<void> {
  * takes it back (refund) while Alice's node is down. Alice is left stopped.
  */
 export async function bobRefundedWhileAliceDown(p: Pair): Promise<void> {
+  const refund = await bobPutOneIn(p);
+  await p.alice.stop();
+  await refund();
+}
+
+/**
+ * Alice deploys with her 3 TON; Bob's node never deposits, his wallet puts 1 TON in (the contract stays funding) and
+ * Alice's node reads it. Returns Bob's wallet's refund of it.
+ */
+export async function bobPutOneIn(p: Pair): Promise<() => Promise<void>> {
   await proposedWithFailingDeposit(p);
   await p.bob.deposit().catch(() => undefined);
   await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
@@ -40,8 +50,7 @@ export async function bobRefundedWhileAliceDown(p: Pair): Promise<void> {
   const contract = Address.parse(p.alice.currentChannel()!.contract);
   await p.chain.deposit(bobWallet, contract, TON('1'));
   await until("Alice's node read Bob's 1 TON", () => p.alice.currentChannel()?.depositB === TON('1'));
-  await p.alice.stop();
-  await p.chain.refund(bobWallet, contract);
+  return async () => void (await p.chain.refund(bobWallet, contract));
 }
 
 export async function payOne(p: Pair): Promise<void> {
