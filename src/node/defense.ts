@@ -300,10 +300,15 @@ export class Defense {
     );
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
-    // Kept for a restart that reads it landed; a record that cannot be written does not hold the challenge back.
+    // Kept for a restart that reads it landed; a record that cannot be written does not hold the challenge back
+    // (it guards the money; the record only names it ours): that is said at once, with what it means.
     if (ctl.rec.challengeSent?.step !== latest.state.step) {
       ctl.rec.challengeSent = { step: latest.state.step };
-      await ctl.saveRecord().catch(() => undefined);
+      await ctl.saveRecord().catch((e: unknown) => {
+        if (cutShort(ctl, e)) return;
+        const message = `channel ${shown(ctl)}: the challenge with step ${latest.state.step} goes to the contract although its record could not note it (${messageOf(e)}); it guards your money, so it is not held back, but until the record is saved (the node tries again once it lands) a restart tells this challenge as your partner's`;
+        ctx.emit({ type: 'error', code: codeOf(e), level: 'warning', message, channel: ctx.view(ctl) });
+      });
     }
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
     // a read of the chain (the watch, a poke) may have seen it land first, and told it

@@ -143,3 +143,34 @@ test("the closer's close challenged before its node read it is told as its close
     await closePair(p);
   }
 });
+
+test('a challenge whose record cannot be saved (a full disk) still goes, and the node says at once what the unsaved record means', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    const head = latest(p.bob).step;
+    // Bob's disk is full from now on for every record that notes the challenge.
+    const inner = p.bob.node as unknown as { ctx: { channels: Map<string, { storage: { writeRecord: (r: { challengeSent?: unknown }) => Promise<void> } | null }> } };
+    const storage = inner.ctx.channels.get(p.bob.currentChannel()!.channelId)!.storage!;
+    const write = storage.writeRecord.bind(storage);
+    storage.writeRecord = async (r) => {
+      if (r.challengeSent) throw Object.assign(new Error('the disk is full while writing record.json: free some space; nothing unwritten was reported as saved'), { code: 'DISK_WRITE_FAILED' });
+      return write(r);
+    };
+    const told: string[] = [];
+    p.bob.on((e: NodeEvent) => {
+      if (e.type === 'challenged') told.push(`challenged ${e.step} byMe=${e.byMe}`);
+      if (e.type === 'error' && e.code === 'DISK_WRITE_FAILED') told.push(`${e.code}: ${e.message}`);
+    });
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    // The challenge guards the money: a record that cannot note it does not hold it back.
+    await until('the challenge to land', async () => (await stepOnChain(p)) === head, 30_000);
+    await until('Bob to tell his challenge', () => told.some((t) => t.startsWith('challenged')), 30_000);
+    const warned = told.findIndex((t) => /DISK_WRITE_FAILED: .*challenge .*step \d+.*restart.*as your partner's/.test(t));
+    assert.ok(warned >= 0, `told that a restart would not know the challenge as ours: ${told.join(' | ')}`);
+    assert.ok(warned < told.indexOf(`challenged ${head} byMe=true`), 'before the challenge lands');
+  } finally {
+    await closePair(p);
+  }
+});
