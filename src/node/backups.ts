@@ -6,6 +6,7 @@ import type { ChannelController } from './controller.js';
 import { recoverChannels, type ChannelLoads } from './recovery.js';
 import { foreignRecord } from './record.js';
 import { shownContract } from './addresses.js';
+import { handOver } from './standin.js';
 import type { BrokenChannelView, ExportResult, ImportView } from './types.js';
 import { isImportFailure, type ImportDone, type ImportFailure } from './persistence.js';
 
@@ -77,7 +78,14 @@ async function reload(p: ImportParts, r: ImportDone, failed: string | undefined)
     if (old) p.drop(old);
     if (old) dropped.set(id, old);
   }
-  const load = async (only: Set<string>, restored: boolean) => (only.size ? recoverChannels(ctx, p.negotiation, p.resume, { only, restored }) : []);
+  // What the dropped controller knew that the files loaded may lack (a challenge of ours in flight, the close's
+  // first step): kept by the one loaded again before it reads the chain.
+  const resume = (ctl: ChannelController) => {
+    const old = dropped.get(ctl.id);
+    if (old) handOver(old.rec, ctl);
+    return p.resume(ctl);
+  };
+  const load = async (only: Set<string>, restored: boolean) => (only.size ? recoverChannels(ctx, p.negotiation, resume, { only, restored }) : []);
   const more = [...(await load(imported, true)), ...(await load(again, false))];
   for (let i = broken.length - 1; i >= 0; i--) if (imported.has(broken[i]!.id) || again.has(broken[i]!.id)) broken.splice(i, 1);
   broken.push(...more);

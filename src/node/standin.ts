@@ -34,17 +34,18 @@ export class StandIns {
 
   /**
    * The channel is loaded again (`into`), or the node stops: its stand-in ends. What it told goes to the channel
-   * loaded again: the payout (not told again; from its record after a restart: keepTold), the step the close started with and our challenge (a restart tells
-   * both), kept in its record.
+   * loaded again, kept in its record (handOver): the payout (not told again; from its record after a restart too:
+   * keepTold), the step the close started with and our challenge (a restart tells both).
    */
   end(id: string, into?: ChannelController): void {
     const s = this.byId.get(id);
-    if (into) into.payoutTold = s?.rec.payout ?? into.rec.payoutTold ?? null;
-    if (!s) return;
-    this.byId.delete(id);
-    this.arbiter.unwatch(s);
-    s.stopWaiting();
-    if (into && !into.ended && into.rec.contract === s.rec.contract) handOver(s.rec, into);
+    if (s) {
+      this.byId.delete(id);
+      this.arbiter.unwatch(s);
+      s.stopWaiting();
+      if (into) handOver(s.rec, into);
+    }
+    if (into) into.payoutTold = into.rec.payoutTold ?? null;
   }
 
   stop(): void {
@@ -63,13 +64,20 @@ export async function keepTold(ctx: NodeContext, s: ChannelController, payout: P
   }
 }
 
-/** The close's first step and our challenge the stand-in kept, where the channel loaded again has none. */
-function handOver(from: ChannelController['rec'], to: ChannelController): void {
+/**
+ * What a controller the channel had before (a stand-in, or one an import dropped) knew that the record loaded
+ * again may lack (an import's record is older): the close's first step, our challenge, a payout told. Kept in the
+ * record of `to`, the same contract's channel, where it has none.
+ */
+export function handOver(from: ChannelController['rec'], to: ChannelController): void {
   const rec = to.rec;
+  if (to.ended || rec.contract !== from.contract) return;
   const first = from.closeFirst && !rec.closeFirst ? from.closeFirst : undefined;
   const sent = from.challengeSent && (!rec.challengeSent || rec.challengeSent.step < from.challengeSent.step) ? from.challengeSent : undefined;
-  if (!first && !sent) return;
+  const told = from.payout && !rec.payoutTold ? from.payout : undefined;
+  if (!first && !sent && !told) return;
   if (first) rec.closeFirst = { ...first };
   if (sent) rec.challengeSent = { ...sent };
+  if (told) rec.payoutTold = told;
   void to.saveRecord().catch(() => undefined); // not saved: only a restart's telling of the close misses them
 }

@@ -142,3 +142,38 @@ test('a payout the stand-in told is not told again after a restart by the channe
     const first = paidOut()[0]!;
     assert.equal(again.node.channel(ch!)?.payout?.txHash, first.type === 'closed' ? first.payout.txHash : null, 'the channel holds the payout the stand-in told');
   }));
+
+test('a challenge in flight as an import replaces the record is told as ours by the channel loaded again, and after a restart', () =>
+  withChannels(1, {}, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const reached = latch();
+    const go = latch();
+    let first = true;
+    w.slowWallet(vic, async () => {
+      if (!first) return;
+      first = false;
+      reached.open();
+      await go.wait;
+    });
+    const head = vic.node.channel(ch!)!.latest!.step;
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await reached.wait; // Vic's challenge is on its way; its record holds it (challengeSent)
+    const { ctx } = inner(vic);
+    const old = ctx.channels.get(ch!)!;
+    await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // lost: the backup's record, without the challenge, replaces it
+    await vic.node.importBackup(backup);
+    assert.notEqual(ctx.channels.get(ch!), old, 'loaded again');
+    go.open();
+    const challenged = () => vic.events.filter((e) => e.type === 'challenged' && e.channel.channelId === ch).map((e) => (e.type === 'challenged' ? `challenged ${e.step} byMe=${e.byMe}` : ''));
+    await until(() => challenged().length > 0, "the challenge to be told", 30_000);
+    assert.deepEqual(challenged(), [`challenged ${head} byMe=true`]);
+    await until(() => vic.node.channel(ch!)?.close?.step === head, 'the record to take the challenge', 30_000);
+    await w.stop(vic);
+    const again = await w.node('vic', { keyPair: vic.keyPair });
+    const told = () =>
+      again.events.flatMap((e) =>
+        e.type === 'closeStarted' && e.channel.channelId === ch ? [`closeStarted ${e.step} byPartner=${e.byPartner}`] : e.type === 'challenged' && e.channel.channelId === ch ? [`challenged ${e.step} byMe=${e.byMe}`] : [],
+      );
+    await until(() => told().length >= 2 || (again.node.channel(ch!)?.phase === 'closing' && told().length > 0), 'the restarted node to read the close', 30_000);
+    await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
+    assert.deepEqual(told(), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+  }));
