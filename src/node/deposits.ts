@@ -12,30 +12,32 @@ import { depositsSeen } from './record.js';
 export async function setDeposits(ctx: NodeContext, ctl: ChannelController, depositA: bigint, depositB: bigint, refund = false): Promise<void> {
   if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
   // Compared, saved and told inside the queue: two reads that saw the same deposit at once report it once.
-  await ctl.run(async () => {
+  const told = await ctl.run(async () => {
     const was = { A: ctl.rec.depositA, B: ctl.rec.depositB };
-    if (was.A === depositA && was.B === depositB) return;
+    if (was.A === depositA && was.B === depositB) return false;
     depositsSeen(ctl.rec, depositA, depositB);
     // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
     ctl.rec.depositsUntold = { ...(ctl.rec.depositsUntold ?? was), ...(refund ? { refund: true as const } : {}) };
     await ctl.saveRecord();
-    await tellUntold(ctx, ctl);
+    return tellUntold(ctx, ctl);
   });
+  // Told: the record says so with its next save, this one if it can (else the next load tells it again).
+  if (told) await ctl.saveRecord().catch(() => undefined);
 }
 
 /**
- * Tells the change of deposits the record holds untold (saved, then a crash before it was told), and clears it;
- * run in the channel's queue (setDeposits), or as the channel loads (recovery.ts).
+ * Tells the change of deposits the record holds untold (saved, then a crash before it was told) and clears it
+ * (the caller saves the record); false when there is none. In the channel's queue (setDeposits), or as it loads.
  */
-export async function tellUntold(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+export function tellUntold(ctx: NodeContext, ctl: ChannelController): boolean {
   const before = ctl.rec.depositsUntold;
-  if (!before) return;
+  if (!before) return false;
   delete ctl.rec.depositsUntold;
   for (const [party, now] of [['A', ctl.rec.depositA], ['B', ctl.rec.depositB]] as const) {
     if (now > before[party]) ctx.emit({ type: 'depositSeen', channel: ctx.view(ctl), party, amount: now - before[party] });
     if (now < before[party] && before.refund) ctx.emit({ type: 'refundSeen', channel: ctx.view(ctl), party, amount: before[party] - now });
   }
-  await ctl.saveRecord().catch(() => undefined); // not saved: the next load tells it again
+  return true;
 }
 
 /** Deposits lower than the record's (a refund, or a lagging read): what a second read must show to be believed. */

@@ -57,7 +57,7 @@ export async function recoverChannels(
       } else if (head.repaired) ctx.log(`channel ${shown(ctl)}: a torn last record (${head.repaired.bytesDropped} bytes) was cut; nothing both signed was lost`, 'warn');
       if (opts.restored) await ctl.storage!.writeRecord(ctl.rec);
       ctx.log(`recovered channel ${shown(ctl)} (${ctl.rec.life}, step ${head.latest?.state.step ?? '-'})${ctl.rec.legacy ? ': contract v1, close it with SynChannel 0.1' : ''}`);
-      await ctl.run(() => tellUntold(ctx, ctl)); // deposits saved before a crash, not told yet
+      if (tellUntold(ctx, ctl)) await ctl.saveRecord().catch(() => undefined); // saved before a crash, not told yet
       await resume(ctl);
       // A deployment whose send failed before the stop (one stopped during it: resume) is sent again if lost.
       if (ctl.life === 'accepted') void negotiation.recoverDeploy(ctl).catch((e: unknown) => ctx.fail(e, ctl));
