@@ -88,6 +88,8 @@ export type LifeEffect =
   | 'watch'
   /** A: sign and send the initial state (step 0) */
   | 'proposeInitial'
+  /** B: ask the partner again for the initial state refused before the lock was seen here (none held since) */
+  | 'askInitial'
   /** offer the user the exit with the recorded deposits (the partner does not sign step 0) */
   | 'offerExit'
   /** challenge the close on chain if we hold a state that pays us more (see defense()) */
@@ -98,7 +100,7 @@ export type LifeEffect =
   | 'stopWatch';
 
 /** Effects only one party performs. */
-const EFFECT_PARTY: Partial<Record<LifeEffect, Party>> = { deploy: 'A', sendDeployed: 'A', proposeInitial: 'A', sendAccept: 'B' };
+const EFFECT_PARTY: Partial<Record<LifeEffect, Party>> = { deploy: 'A', sendDeployed: 'A', proposeInitial: 'A', askInitial: 'B', sendAccept: 'B' };
 
 export type LifeRule =
   | { readonly to: LifePhase; readonly effects: readonly LifeEffect[]; readonly only?: Party }
@@ -149,7 +151,7 @@ export const LIFECYCLE: Readonly<Record<LifePhase, Readonly<Record<LifeEventType
     rejectReceived: go('rejected', 'stopWatch'),
     deployed: go('funding', 'watch', 'sendDeployed'),
     funded: go('funding', 'watch'),
-    locked: go('locked', 'watch', 'proposeInitial'),
+    locked: go('locked', 'watch', 'proposeInitial', 'askInitial'),
     initialCommitted: noContract,
     initialTimeout: noContract,
     closeSeen: noContract,
@@ -166,7 +168,7 @@ export const LIFECYCLE: Readonly<Record<LifePhase, Readonly<Record<LifeEventType
     rejectReceived: ignore('the deployment is under way: A takes the deposit back with refund'),
     deployed: go('funding', 'watch', 'sendDeployed'),
     funded: go('funding', 'watch', 'sendDeployed'),
-    locked: go('locked', 'watch', 'sendDeployed', 'proposeInitial'),
+    locked: go('locked', 'watch', 'sendDeployed', 'proposeInitial', 'askInitial'),
     initialCommitted: noContract,
     initialTimeout: noContract,
     closeSeen: noContract,
@@ -184,7 +186,7 @@ export const LIFECYCLE: Readonly<Record<LifePhase, Readonly<Record<LifeEventType
     rejectReceived: ignore('the contract exists: each party takes its own deposit back with refund'),
     deployed: dup,
     funded: go('funding'),
-    locked: go('locked', 'proposeInitial'),
+    locked: go('locked', 'proposeInitial', 'askInitial'),
     // Step 0 signed by both implies the lock: A proposes it only after seeing the lock, B checks the chain first.
     initialCommitted: go('open'),
     initialTimeout: ignore('the contract is not locked yet'),

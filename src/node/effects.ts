@@ -65,6 +65,8 @@ export class Effects {
         return this.arbiter.watch(ctl);
       case 'proposeInitial':
         return bg(this.payments.proposeInitial(ctl));
+      case 'askInitial':
+        return this.payments.askInitial(ctl);
       case 'offerExit':
         return ctx.emit({ type: 'exitOffered', channel: ctx.view(ctl), waitedSeconds: Math.round((Date.now() - (r.lockedAt ?? Date.now())) / 1000) });
       case 'defend':

@@ -51,6 +51,8 @@ export class Payments implements Stager {
   private readonly seen: Equivocations;
   /** per channel, when an initial state last made us read the chain */
   private readonly lockReads = new WeakMap<ChannelController, number>();
+  /** the channels whose partner's initial state was refused NOT_LOCKED: asked for again once the lock is seen here */
+  private readonly refusedInitial = new WeakSet<ChannelController>();
 
   constructor(private readonly ctx: NodeContext) {
     this.coalescer = new Coalescer(ctx, this);
@@ -119,6 +121,17 @@ export class Payments implements Stager {
     if (last && last.latest === latest && now - last.at < RESYNC_ASK_MS) return;
     ctl.resyncAsked = { latest, at: now };
     this.ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest });
+  }
+
+  /**
+   * B, locked (the askInitial effect), after refusing A's initial state NOT_LOCKED: A sends it again only when asked,
+   * so it is asked for once, with a resync request that A answers with its staged proposal (sync.ts).
+   */
+  askInitial(ctl: ChannelController): void {
+    const ch = ctl.channel;
+    if (!this.refusedInitial.has(ctl) || ctl.life !== 'locked' || ch.latest || ch.staged || !this.online(ctl)) return;
+    this.refusedInitial.delete(ctl);
+    this.ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: 0n });
   }
 
   /** A, once locked: the initial state (balances = the deposits the contract holds). */
@@ -292,6 +305,11 @@ export class Payments implements Stager {
       else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
       else ch.receiveProposal(signed);
     } catch (e) {
+      // Refused before the lock was seen here: asked for again on the lock (now, if the watch saw it meanwhile).
+      if (state.step === 0n && e instanceof NodeError && e.code === 'NOT_LOCKED') {
+        this.refusedInitial.add(ctl);
+        this.askInitial(ctl);
+      }
       // Ahead of us (the countersignature of our proposal, or states, were lost to a crash): ask for what we
       // lack; the partner answers with it, then sends its proposal again.
       const latest = ch.count - 1n;
@@ -322,12 +340,13 @@ export class Payments implements Stager {
     if (ctl.life === 'locked' || ctl.rec.me === 'A') return { depositA: ctl.rec.depositA, depositB: ctl.rec.depositB };
     if (ctl.life === 'proposed' || ctl.life === 'rejected') throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived for a channel they have not accepted: nothing changed (it counts only once they accept it and the contract locks)'), 'an initial state arrived for a channel you have not accepted: accept it with deposit first');
     // The partner saw the lock before our watch did: read the chain, at most once per LOCK_READ_MS per channel and in
-    // the background (a partner's messages never set the pace of chain reads, nor hold up the watches').
+    // the background (a partner's messages never set the pace of chain reads, nor hold up the watches'). Refused, the
+    // state is asked for again once the lock is seen here (askInitial).
     const now = Date.now();
-    if (now - (this.lockReads.get(ctl) ?? 0) < LOCK_READ_MS) throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before their node saw the contract lock: it reads the contract again in a moment, and your node sends the state again (nothing to do)'), 'the initial state arrived before this node saw the contract lock: it is read again in a moment; your partner resends the state');
+    if (now - (this.lockReads.get(ctl) ?? 0) < LOCK_READ_MS) throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before their node saw the contract lock: once it sees the lock, it asks your node for the state again (nothing to do)'), 'the initial state arrived before this node saw the contract lock: once it sees the lock, it asks your partner for the state again (nothing to do)');
     this.lockReads.set(ctl, now);
     const data = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract), { background: true });
-    if (!data || data.phase === 'funding') throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before the contract locked, as their node reads it: your node sends it again once both deposits are in (nothing to do)'), 'the initial state arrived before the contract locked: wait until both deposits are in; your partner resends it');
+    if (!data || data.phase === 'funding') throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before the contract locked, as their node reads it: once it sees both deposits in, it asks your node for the state again (nothing to do)'), 'the initial state arrived before the contract locked, as this node reads it: once it sees both deposits in, it asks your partner for the state again (nothing to do)');
     return { depositA: data.depositA, depositB: data.depositB };
   }
 

@@ -42,7 +42,7 @@ describe('lifecycle table', () => {
     assert.throws(() => lifeStep('proposed', 'A', 'accept'), (e: unknown) => e instanceof LifecycleError && e.code === 'LIFECYCLE_REJECTED' && /only B/.test(e.message));
     assert.deepEqual(lifeStep('proposed', 'A', 'acceptReceived'), { phase: 'accepted', effects: ['deploy'] });
     assert.deepEqual(lifeStep('funding', 'A', 'locked').effects, ['proposeInitial']);
-    assert.deepEqual(lifeStep('funding', 'B', 'locked').effects, [], 'B does not propose the initial state');
+    assert.deepEqual(lifeStep('funding', 'B', 'locked').effects, ['askInitial'], 'B does not propose the initial state: it asks for it');
     assert.equal(lifeAllows('proposed', 'A', 'accept'), false);
     assert.equal(lifeAllows('proposed', 'B', 'accept'), true);
   });
