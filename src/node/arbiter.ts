@@ -26,6 +26,8 @@ interface Watched extends DefenseState {
   warning: WatchWarning;
   finishing: boolean;
   initialTimer: ReturnType<typeof setTimeout> | null;
+  /** the deposits of the watch's last deposit or refund event: a poll's events for both parties are one read */
+  depositsRead: string | null;
 }
 
 /**
@@ -97,6 +99,7 @@ export class Arbiter {
       recheck: false,
       lowest: null,
       initialTimer: null,
+      depositsRead: null,
       warning: new WatchWarning(this.ctx),
       challengedWith: null,
       wake: null,
@@ -245,7 +248,13 @@ export class Arbiter {
     const e = event.type === 'closeStarted' ? closeRead(ctl.rec.close, event.state, event.submitter, event.deadline) : event;
     switch (e.type) {
       case 'deposit':
-      case 'refund':
+      case 'refund': {
+        // One poll tells each party's change with the deposits it read: judged once, as one read (a second event
+        // of a first poll counted as the read again that a lower first read waits for).
+        const w = this.watched.get(ctl);
+        const read = `${e.depositA}/${e.depositB}`;
+        if (e.type === 'deposit' && w?.depositsRead === read) return;
+        if (w) w.depositsRead = read;
         // A watch's first poll reports what the contract holds as deposits, lower ones beside them too (a refund
         // while the node was down): judged as any first read of the run, so a refund is told, once.
         if (e.type === 'deposit') await this.deposits.read(ctl, { phase: 'funding', depositA: e.depositA, depositB: e.depositB });
@@ -253,6 +262,7 @@ export class Arbiter {
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;
+      }
       case 'locked':
         await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
         if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
