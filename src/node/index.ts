@@ -17,7 +17,7 @@ import { CONTRACT_MIN_PERIOD, MAX_PERIOD, minChallengePeriod } from './policy.js
 import { DataDir } from './store/index.js';
 import { lookAtRecords, type LookedAt } from './store/look.js';
 import type { ChannelNodeApi, NetworkKind } from './types.js';
-import { startsNode } from './uiRules.js';
+import { RECORD_LOST, startsNode, UNREADABLE } from './uiRules.js';
 
 export { ChannelNode, NodeError } from './ChannelNode.js';
 export type * from './types.js';
@@ -130,7 +130,8 @@ interface OwnKeyRecord {
 
 /**
  * Each channel of a data folder, without starting a node: its phase ('unreadable' for a channel whose record cannot
- * be read: it may still hold money) and this party's key and wallet (null when its record does not say). null when
+ * be read: it may still hold money, and a node rebuilds it; 'record lost' with no record and no state to rebuild it
+ * from: neither is closed) and this party's key and wallet (null when its record does not say). null when
  * it cannot tell (another process holds the folder).
  */
 export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null> {
@@ -138,7 +139,7 @@ export async function channelKeys(dataDir: string): Promise<ChannelKey[] | null>
   const looked = await lookAtRecords(dataDir).catch(() => 'held' as const);
   if (looked === 'held') return null;
   const records = looked === 'repairs' ? await openedRecords(dataDir) : looked;
-  return records?.map(({ record }) => ownKey(record as OwnKeyRecord | null)) ?? null;
+  return records?.map(({ record, lost }) => ownKey(record as OwnKeyRecord | null, lost === true)) ?? null;
 }
 
 /** The records of a folder that needs a node's repairs (migration, an import to move in): opened, with its lock. */
@@ -151,19 +152,25 @@ async function openedRecords(dataDir: string): Promise<LookedAt | null> {
   }
   try {
     const out: LookedAt = [];
-    for (const { id, error } of await data.list()) out.push({ id, record: error ? null : await (await data.channel(id)).readRecord().catch(() => null) });
+    for (const { id, error } of await data.list()) {
+      const storage = await data.channel(id);
+      const record = error ? null : await storage.readRecord().catch(() => undefined);
+      // no record and no state: nothing a node rebuilds it from
+      const lost = record === null && (await storage.loadHead().then((h) => !h.latest && !h.staged, () => false));
+      out.push({ id, record: record ?? null, ...(lost ? { lost: true as const } : {}) });
+    }
     return out;
   } finally {
     await data.close();
   }
 }
 
-function ownKey(rec: OwnKeyRecord | null): ChannelKey {
+function ownKey(rec: OwnKeyRecord | null, lost: boolean): ChannelKey {
   const key = rec?.me === 'A' ? rec.publicKeyA : rec?.publicKeyB;
   const address = rec?.me === 'A' ? rec.addressA : rec?.addressB;
   const own = rec?.me && key && address ? { publicKey: Buffer.from(key).toString('hex'), account: addressText(address, 'wallet') } : null;
   const partner = rec?.me === 'A' ? rec.addressB : rec?.addressA;
-  return { contract: rec?.contract ? addressText(rec.contract, 'contract') : null, phase: rec?.life ?? rec?.phase ?? 'unreadable', key: own, me: rec?.me ?? null, partner: rec?.me && partner ? addressText(partner, 'wallet') : null };
+  return { contract: rec?.contract ? addressText(rec.contract, 'contract') : null, phase: rec?.life ?? rec?.phase ?? (lost ? RECORD_LOST : UNREADABLE), key: own, me: rec?.me ?? null, partner: rec?.me && partner ? addressText(partner, 'wallet') : null };
 }
 
 /** The phases of the channels a data folder holds (channelKeys); null when it cannot tell. */
@@ -172,9 +179,9 @@ export async function channelPhases(dataDir: string): Promise<string[] | null> {
 }
 
 /**
- * Whether a data folder holds channels the node must start for (money in a contract, a deployment under way:
- * startsNode; not B's acceptance waiting for the deployment), without starting a node: the extension starts its
- * node at start-up when it does. null when it cannot tell (another process holds the folder).
+ * Whether a data folder holds channels the node must start for (money in a contract, a deployment under way, a
+ * record that cannot be read: startsNode; not B's acceptance waiting for the deployment), without starting a node:
+ * the extension starts its node at start-up when it does. null when it cannot tell (another process holds it).
  */
 export async function hasLiveChannels(dataDir: string): Promise<boolean | null> {
   const keys = await channelKeys(dataDir);

@@ -28,8 +28,14 @@ export function needsNode(phase: string): boolean {
  * who vanished would start the node at every window: it starts when the user uses it (awaitsDeployment says so).
  */
 export function startsNode(phase: string, me: Party | null): boolean {
-  return needsNode(phase) && !awaitsDeployment(phase, me);
+  // a record that cannot be read may hold money: the node rebuilds it from the contract its journal names
+  return (needsNode(phase) || phase === UNREADABLE) && !awaitsDeployment(phase, me);
 }
+
+/** A channel's phase read without a node when its record cannot be read (it may hold money: the node rebuilds it). */
+export const UNREADABLE = 'unreadable';
+/** When there is no record and no state to rebuild it from: a node can do nothing for it (a backup can). */
+export const RECORD_LOST = 'record lost';
 
 /** B's acceptance waiting for A's deployment: nothing of B's is on chain, B's deposit goes in once it shows. */
 export function awaitsDeployment(phase: string, me: Party | null): boolean {

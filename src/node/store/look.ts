@@ -2,18 +2,22 @@
 // there (which channels hold money, whose key made them). It writes nothing and takes no lock, so a node starting
 // meanwhile, in this process or another, is never refused for it. Records are replaced atomically: a read sees a
 // whole one, the old or the new.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHANNELS, byId, isChannelId } from './datadir.js';
 import { JOURNAL_FILE, RECORD_FILE } from './channel.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS } from './legacy.js';
 import { COMMIT_PREFIX } from './commit.js';
+import { FILE_HEADER_LEN } from './codec.js';
 import { isErrno } from './errors.js';
 import { lockHeld } from './lock.js';
 import { readRecordFile } from './record.js';
 
-/** Each channel's record (null: none, or unreadable). */
-export type LookedAt = { id: string; record: unknown }[];
+/**
+ * Each channel's record (null: none, or unreadable); `lost`: no record and no journal entry, nothing a node rebuilds
+ * the record from (a record that cannot be read, or one missing beside states, is rebuilt by a node from the chain).
+ */
+export type LookedAt = { id: string; record: unknown; lost?: true }[];
 
 /**
  * The records of a data folder's channels, read without its lock. 'held' when a live process (this one too)
@@ -43,7 +47,19 @@ export async function lookAtRecords(dir: string): Promise<LookedAt | 'held' | 'r
       throw e;
     }
     if (!inside.includes(JOURNAL_FILE) && (inside.includes(LEGACY_PARAMS) || inside.includes(LEGACY_JOURNAL))) return 'repairs';
-    out.push({ id, record: await readRecordFile(join(folder, RECORD_FILE)).catch(() => null) });
+    const record = await readRecordFile(join(folder, RECORD_FILE)).catch(() => undefined);
+    const lost = record === null && !(await journalHolds(join(folder, JOURNAL_FILE)));
+    out.push({ id, record: record ?? null, ...(lost ? { lost: true as const } : {}) });
   }
   return out;
+}
+
+/** Whether a journal holds anything past its header (a state, or what a torn write left). */
+async function journalHolds(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > FILE_HEADER_LEN;
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return false;
+    return true; // unreadable: it may hold states
+  }
 }
