@@ -12,15 +12,21 @@ import { depositsSeen } from './record.js';
 export async function setDeposits(ctx: NodeContext, ctl: ChannelController, depositA: bigint, depositB: bigint, refund = false): Promise<void> {
   if (ctl.rec.depositA === depositA && ctl.rec.depositB === depositB) return;
   // Compared, saved and told inside the queue: two reads that saw the same deposit at once report it once.
+  let unsaved: unknown = null;
   const told = await ctl.run(async () => {
     const was = { A: ctl.rec.depositA, B: ctl.rec.depositB };
     if (was.A === depositA && was.B === depositB) return false;
     depositsSeen(ctl.rec, depositA, depositB);
-    // Only a refund seen after a first read in this run: a first read after a restart may lag behind.
+    // On chain whether or not the record is saved (a full disk): told, then the failure (kept in memory, a later
+    // read finds nothing new to tell). Not on a controller being dropped: the one loaded again reads and tells it.
     ctl.rec.depositsUntold = { ...(ctl.rec.depositsUntold ?? was), ...(refund ? { refund: true as const } : {}) };
-    await ctl.saveRecord();
+    await ctl.saveRecord().catch((e: unknown) => {
+      if (ctl.reloading || ctl.isStopped) throw e;
+      unsaved = e;
+    });
     return tellUntold(ctx, ctl);
   });
+  if (unsaved) throw unsaved;
   // Told: the record says so with its next save, this one if it can (else the next load tells it again).
   if (told) await ctl.saveRecord().catch(() => undefined);
 }
