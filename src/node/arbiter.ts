@@ -237,9 +237,15 @@ export class Arbiter {
 
   private async onLocked(ctl: ChannelController): Promise<void> {
     if (ctl.rec.lockedAt === null) ctl.rec.lockedAt = Date.now();
-    await this.ctx.transition(ctl, 'locked');
+    // The lock is on chain whether or not the record is saved (a full disk): told and acted on (A's initial state,
+    // which the failed transition did not start), then the failure. Later reads find the channel locked already.
+    const unsaved = await this.ctx.transition(ctl, 'locked').then(() => null, (e: unknown) => e ?? new Error('the record was not saved'));
+    if (unsaved && (ctl.reloading || ctl.isStopped || ctl.life !== 'locked')) throw unsaved;
     this.ctx.emit({ type: 'channelLocked', channel: this.ctx.view(ctl) });
     this.armInitialTimer(ctl);
+    if (!unsaved) return;
+    if (ctl.rec.me === 'A') void this.payments.proposeInitial(ctl).catch((e: unknown) => this.ctx.fail(e, ctl));
+    throw unsaved;
   }
 
   private async onEvent(ctl: ChannelController, event: ChannelEvent): Promise<void> {
