@@ -8,8 +8,11 @@ import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { landedAfterDecline, sendReject } from './decline.js';
 
-/** The effects that guard money already in a contract and need no record on disk to run. */
-const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit'];
+/**
+ * The effects that guard money already in a contract, or tell the partner it is deployed (its deposit waits for it,
+ * and no later read tells it again), and need no record on disk to run.
+ */
+const GUARDS: readonly LifeEffect[] = ['watch', 'defend', 'finish', 'offerExit', 'sendDeployed'];
 
 export class Effects {
   constructor(
