@@ -260,11 +260,15 @@ export class Arbiter {
         const w = this.watched.get(ctl);
         const read = `${e.depositA}/${e.depositB}`;
         if (e.type === 'deposit' && w?.depositsRead === read) return;
+        const first = w?.depositsRead === null;
         if (w) w.depositsRead = read;
         // A watch's first poll reports what the contract holds as deposits, lower ones beside them too (a refund
-        // while the node was down): judged as any first read of the run, so a refund is told, once.
-        if (e.type === 'deposit') await this.deposits.read(ctl, { phase: 'funding', depositA: e.depositA, depositB: e.depositB });
-        else await setDeposits(this.ctx, ctl, e.depositA, e.depositB, true);
+        // while the node was down): judged as a first read (also after another read of the run: it may lag behind
+        // that one), read again at once when lower, so a refund is told, once.
+        if (e.type === 'deposit') {
+          const d = { phase: 'funding', depositA: e.depositA, depositB: e.depositB };
+          if ((await this.deposits.read(ctl, d, first)) === 'again') void this.poke(ctl, { background: true });
+        } else await setDeposits(this.ctx, ctl, e.depositA, e.depositB, true);
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;

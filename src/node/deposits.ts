@@ -67,8 +67,9 @@ export class DepositReads {
    * A read of a live contract: 'again' when it is a first read of the run showing deposits lower than the record's
    * (a refund that landed before a restart, or a lagging endpoint), kept aside until a next read shows them too.
    */
-  async read(ctl: ChannelController, d: { phase: string; depositA: bigint; depositB: bigint }): Promise<'again' | 'kept'> {
-    const lower = this.readOnce.has(ctl) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
+  async read(ctl: ChannelController, d: { phase: string; depositA: bigint; depositB: bigint }, first = false): Promise<'again' | 'kept'> {
+    // `first`: a watch's first poll, judged as a first read even after another read of the run (it may lag behind it)
+    const lower = (this.readOnce.has(ctl) && !first) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
     if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');
     await setDeposits(this.ctx, ctl, d.depositA, d.depositB, this.readOnce.has(ctl) || lower !== null);
     this.readOnce.add(ctl);

@@ -59,3 +59,51 @@ withPair("a watch's first poll lagging behind two deposits tells no refund: one 
   assert.deepEqual(told, []);
   assert.equal(p.alice.currentChannel()?.depositB, TON('2'));
 });
+
+withPair("a watch's first poll lagging behind a deposit that a read before it saw tells no refund: read again", async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  await p.chain.deposit(bobWallet, contract, TON('1'));
+  const lagging = await p.chain.getChannelStatus(contract);
+  await p.chain.deposit(bobWallet, contract, TON('1'));
+  await until("Alice's node read Bob's 2 TON", () => p.alice.currentChannel()?.depositB === TON('2'));
+  await p.alice.stop();
+  // Alice's catch-up reads the chain as it is; her watch's first poll waits for it, then comes from a lagging replica
+  let open: () => void = () => undefined;
+  const caughtUp = new Promise<void>((r) => (open = r));
+  let first = true;
+  const real = p.chain;
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'getChannelStatus') {
+        return async (c: Address, o?: ReadOptions): Promise<ChannelStatus> => {
+          if (o?.signal && first) {
+            first = false;
+            await caughtUp;
+            return lagging;
+          }
+          return real.getChannelStatus(c, o);
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'watchChannel') return (v as (...a: unknown[]) => unknown).bind(receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Chain;
+  p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  const told: string[] = [];
+  p.alice.on((e: NodeEvent) => void ((e.type === 'refundSeen' || e.type === 'depositSeen') && told.push(`${e.type} ${e.party} ${e.amount}`)));
+  type Arbiter = { poke(c: unknown): Promise<void>; notReadYet(): unknown[]; watched: Map<unknown, unknown> };
+  const inner = p.alice.node as unknown as { arbiter: Arbiter; ctx: { channels: Map<string, unknown> } };
+  await until('the catch-up read the chain', () => inner.arbiter.watched.size > 0 && inner.arbiter.notReadYet().length === 0);
+  open();
+  await until('the lagging poll read', () => !first);
+  // the watch's next polls read the chain as it is (Bob's 2 TON): a refund told would be followed by his deposit again
+  await new Promise((r) => setTimeout(r, 1_000));
+  await inner.arbiter.poke([...inner.ctx.channels.values()][0]);
+  assert.deepEqual(told, []);
+  assert.equal(p.alice.currentChannel()?.depositB, TON('2'));
+});
