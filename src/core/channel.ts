@@ -123,7 +123,7 @@ export class Channel extends ChannelBase {
     if (st.balanceA !== expected.depositA || st.balanceB !== expected.depositB) {
       throw new ChannelError(
         'INITIAL_MISMATCH',
-        `the initial state gives A ${formatTon(st.balanceA)} TON and B ${formatTon(st.balanceB)} TON, but the deposits are A ${formatTon(expected.depositA)} TON and B ${formatTon(expected.depositB)} TON: wait until the contract is locked and ask A for a new initial state`,
+        `the initial state gives A ${formatTon(st.balanceA)} TON and B ${formatTon(st.balanceB)} TON, but the deposits are A ${formatTon(expected.depositA)} TON and B ${formatTon(expected.depositB)} TON: refused (a locked contract's deposits never change, so no other initial state comes); leave with the deposits (exit)`,
       );
     }
     this._checkSig(st, sigOf(signed, 'A'), 'A');

@@ -34,7 +34,7 @@ export const CODES = {
   NOTHING_TO_SIGN: w('nothing to do: no state awaits your signature'),
   NOT_OPEN: w('wait until both deposits are in and the initial state is signed by both'),
   BALANCE_TAKEN: e('reject it: only the payer proposes a payment'),
-  INITIAL_MISMATCH: w('wait until the contract is locked; your partner resends the initial state'),
+  INITIAL_MISMATCH: w("leave with the deposits (leave): no other initial state comes, a locked contract's deposits never change"),
   WRONG_KEY: e('use the key the channel was opened with'),
   KEY_IN_USE: w('close those channels first, or use another network or data folder'),
   INVALID_TRANSITION: w('check the channel phase (showLast, channels)'),

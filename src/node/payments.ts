@@ -13,6 +13,7 @@ import { cancelled, NodeError, saidHere, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { crashPoint } from './crash.js';
+import { receiveInitial } from './initial.js';
 import { sendAsksTurn, stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
 
@@ -301,7 +302,7 @@ export class Payments implements Stager {
     const asked = ch.turnRequested && ch.latest && state.balanceA === ch.latest.state.balanceA && state.balanceB === ch.latest.state.balanceB;
     if (m.type === 'state.propose' && state.step > 0n && !asked) ctx.checkSpace();
     try {
-      if (state.step === 0n) ch.receiveInitial(signed, await this.lockedDeposits(ctl));
+      if (state.step === 0n) receiveInitial(ch, signed, await this.lockedDeposits(ctl));
       else if (m.type === 'close.propose') ch.receiveCloseProposal(signed);
       else ch.receiveProposal(signed);
     } catch (e) {
