@@ -19,7 +19,7 @@ import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
 import { CatchUps } from './catchup.js';
 import { keepSkew } from './mayland.js';
-import { setDeposits, type DepositReads } from './deposits.js';
+import { lockSeen, setDeposits, type DepositReads } from './deposits.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -255,6 +255,8 @@ export class Arbiter {
     switch (e.type) {
       case 'deposit':
       case 'refund': {
+        // Locked, the deposits are the lock's for good: a deposit or refund shown then is a lagging read.
+        if (lockSeen(ctl)) return;
         // One poll tells each party's change with the deposits it read: judged once, as one read (a second event
         // of a first poll counted as the read again that a lower first read waits for).
         const w = this.watched.get(ctl);

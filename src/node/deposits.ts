@@ -46,6 +46,11 @@ export function tellUntold(ctx: NodeContext, ctl: ChannelController): boolean {
   return true;
 }
 
+/** Whether the channel's lock was seen: its deposits are the contract's for good. */
+export function lockSeen(ctl: ChannelController): boolean {
+  return ['locked', 'open', 'closing', 'closed'].includes(ctl.life);
+}
+
 /** Deposits lower than the record's (a refund, or a lagging read): what a second read must show to be believed. */
 function lowerDeposits(rec: { depositA: bigint; depositB: bigint }, d: { depositA: bigint; depositB: bigint }): string | null {
   return d.depositA < rec.depositA || d.depositB < rec.depositB ? `${d.depositA}/${d.depositB}` : null;
@@ -68,6 +73,8 @@ export class DepositReads {
    * (a refund that landed before a restart, or a lagging endpoint), kept aside until a next read shows them too.
    */
   async read(ctl: ChannelController, d: { phase: string; depositA: bigint; depositB: bigint }, first = false): Promise<'again' | 'kept'> {
+    // The contract takes deposits and refunds only while funding: a funding read once it locked is a lagging one.
+    if (d.phase === 'funding' && lockSeen(ctl)) return 'kept';
     // `first`: a watch's first poll, judged as a first read even after another read of the run (it may lag behind it)
     const lower = (this.readOnce.has(ctl) && !first) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
     if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');
