@@ -83,8 +83,11 @@ export const CHANNEL_HELP = `--channel ${CHANNEL_VALUE} when you have several ch
 export function resolveChannel(node: ChannelNodeApi, typed: string): string {
   const exact = node.channel(typed);
   if (exact) return exact.id;
-  const part = typed.replace('...', '…');
-  const [head, tail] = part.includes('…') ? (part.split('…', 2) as [string, string]) : [null, ''];
+  const part = typed.replaceAll('...', '…');
+  const pieces = part.split('…');
+  // one … at most: a second one is no part of any contract (it dropped what followed it)
+  if (pieces.length > 2) throw unknownChannel(node, typed);
+  const [head, tail] = pieces.length === 2 ? (pieces as [string, string]) : [null, ''];
   const fits = (c: ChannelView) => (head !== null ? c.contract.startsWith(head) && c.contract.endsWith(tail) : c.contract.startsWith(part) || c.contract.endsWith(part));
   const size = part.replace('…', '').length;
   const hits = size ? node.channels().filter(fits) : [];

@@ -64,6 +64,10 @@ test('--channel takes a unique start or end of a contract, or its short form; a 
   assert.ok(!proposal.endsWith(end));
   const { said: short } = await run(`getSmartContractAccount --channel ${end}`, p.bob);
   assert.match(short[0]!, new RegExp(`${end} is too short to name a channel: give at least 4 characters of its contract`), short[0]);
+  // a second … is no part of a contract: kQAb…x…wxyz named the channel by kQAb and x, dropping the rest
+  const twice = `${locked.slice(0, 6)}…${locked.slice(-2)}…zzzz`;
+  const { said: typo } = await run(`getSmartContractAccount --channel ${twice}`, p.bob);
+  assert.deepEqual(typo, [`getSmartContractAccount failed: no channel ${twice} (see channels)`]);
   const { said: none } = await run('getSmartContractAccount --channel zzzz9', p.bob);
   assert.deepEqual(none, ['getSmartContractAccount failed: no channel zzzz9 (see channels)']);
 });
