@@ -8,46 +8,27 @@ import { Address } from '@ton/core';
 import { createNode, type NodeEvent } from '../../src/node/index.js';
 import type { Chain, ReadOptions, Wallet } from '../../src/chain/types.js';
 import type { ChannelStatus } from '../../src/contract/index.js';
-import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
-import { TON, until } from '../helpers/nodes.js';
+import { bobPutOneIn, withPair } from '../helpers/reads.js';
+import { TON, until, type Pair } from '../helpers/nodes.js';
 
 withPair("a watch's first poll lagging behind two deposits tells no refund: one read, read again", async (p) => {
   // Alice deploys with her 3 TON; Bob's node never deposits: his wallet puts 1 TON in twice (the contract stays funding)
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
-  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
-  await p.chain.deposit(bobWallet, contract, TON('1'));
-  const lagging = await p.chain.getChannelStatus(contract); // what a replica behind the second deposit answers
-  await p.chain.deposit(bobWallet, contract, TON('1'));
-  await until("Alice's node read Bob's 2 TON", () => p.alice.currentChannel()?.depositB === TON('2'));
-  await p.alice.stop();
+  const lagging = await bobTwoThenAliceDown(p);
   // Alice's watch's first poll comes from the lagging replica (Alice 3, Bob 1); her other reads wait until its
   // events were taken, then read the chain as it is (Alice 3, Bob 2).
   let first = true;
   let open: () => void = () => undefined;
   const gate = new Promise<void>((r) => (open = r));
   const real = p.chain;
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (prop === 'getChannelStatus') {
-        return async (c: Address, o?: ReadOptions): Promise<ChannelStatus> => {
-          if (o?.signal && first) {
-            first = false;
-            setTimeout(open, 500);
-            return lagging;
-          }
-          if (!o?.signal) await gate;
-          return real.getChannelStatus(c, o);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      // the watch reads through this proxy; everything else on the chain itself
-      if (prop === 'watchChannel') return (v as (...a: unknown[]) => unknown).bind(receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  }) as Chain;
+  const chain = readingStatus(real, async (c, o) => {
+    if (o?.signal && first) {
+      first = false;
+      setTimeout(open, 500);
+      return lagging;
+    }
+    if (!o?.signal) await gate;
+    return real.getChannelStatus(c, o);
+  });
   p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
   const told: string[] = [];
   p.alice.on((e: NodeEvent) => void ((e.type === 'refundSeen' || e.type === 'depositSeen') && told.push(`${e.type} ${e.party} ${e.amount}`)));
@@ -61,38 +42,20 @@ withPair("a watch's first poll lagging behind two deposits tells no refund: one 
 });
 
 withPair("a watch's first poll lagging behind a deposit that a read before it saw tells no refund: read again", async (p) => {
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
-  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
-  await p.chain.deposit(bobWallet, contract, TON('1'));
-  const lagging = await p.chain.getChannelStatus(contract);
-  await p.chain.deposit(bobWallet, contract, TON('1'));
-  await until("Alice's node read Bob's 2 TON", () => p.alice.currentChannel()?.depositB === TON('2'));
-  await p.alice.stop();
+  const lagging = await bobTwoThenAliceDown(p);
   // Alice's catch-up reads the chain as it is; her watch's first poll waits for it, then comes from a lagging replica
   let open: () => void = () => undefined;
   const caughtUp = new Promise<void>((r) => (open = r));
   let first = true;
   const real = p.chain;
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (prop === 'getChannelStatus') {
-        return async (c: Address, o?: ReadOptions): Promise<ChannelStatus> => {
-          if (o?.signal && first) {
-            first = false;
-            await caughtUp;
-            return lagging;
-          }
-          return real.getChannelStatus(c, o);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === 'watchChannel') return (v as (...a: unknown[]) => unknown).bind(receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  }) as Chain;
+  const chain = readingStatus(real, async (c, o) => {
+    if (o?.signal && first) {
+      first = false;
+      await caughtUp;
+      return lagging;
+    }
+    return real.getChannelStatus(c, o);
+  });
   p.alice = await createNode({ ...p.common, chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
   const told: string[] = [];
   p.alice.on((e: NodeEvent) => void ((e.type === 'refundSeen' || e.type === 'depositSeen') && told.push(`${e.type} ${e.party} ${e.amount}`)));
@@ -107,3 +70,30 @@ withPair("a watch's first poll lagging behind a deposit that a read before it sa
   assert.deepEqual(told, []);
   assert.equal(p.alice.currentChannel()?.depositB, TON('2'));
 });
+
+/**
+ * Alice deploys with her 3 TON; Bob's node never deposits, his wallet puts 1 TON in twice (the contract stays
+ * funding) and Alice's node reads both. Alice is left stopped; returns what a replica behind the second answers.
+ */
+async function bobTwoThenAliceDown(p: Pair): Promise<ChannelStatus> {
+  await bobPutOneIn(p);
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const lagging = await p.chain.getChannelStatus(contract);
+  await p.chain.deposit(bobWallet, contract, TON('1'));
+  await until("Alice's node read Bob's 2 TON", () => p.alice.currentChannel()?.depositB === TON('2'));
+  await p.alice.stop();
+  return lagging;
+}
+
+/** The chain with its contract reads answered by `read`: the watch reads through it, everything else on the chain. */
+function readingStatus(real: Chain, read: (c: Address, o?: ReadOptions) => Promise<ChannelStatus>): Chain {
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'getChannelStatus') return read;
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'watchChannel') return (v as (...a: unknown[]) => unknown).bind(receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Chain;
+}

@@ -115,16 +115,8 @@ test("a stale close the stand-in challenged is told after a restart as the partn
     await until(() => vic.events.some((e) => e.type === 'challenged' && e.channel.channelId === ch && e.byMe), "the stand-in's challenge to land", 30_000);
     await rm(record, { recursive: true });
     await until(() => vic.node.channel(ch!)?.phase === 'closing', 'the channel loaded again to read the close', 30_000);
-    await w.stop(vic);
     // Told as 'your partner closed with step N' alone, the stale close and this node's challenge were never said.
-    const again = await w.node('vic', { keyPair: vic.keyPair });
-    const told = () =>
-      again.events.flatMap((e) =>
-        e.type === 'closeStarted' && e.channel.channelId === ch ? [`closeStarted ${e.step} byPartner=${e.byPartner}`] : e.type === 'challenged' && e.channel.channelId === ch ? [`challenged ${e.step} byMe=${e.byMe}`] : [],
-      );
-    await until(() => told().length >= 2 || (again.node.channel(ch!)?.phase === 'closing' && told().length > 0), 'the restarted node to read the close', 30_000);
-    await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
-    assert.deepEqual(told(), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+    await restartTellsCloseAndChallenge(w, vic, ch!, head);
   }));
 
 test('a payout the stand-in told is not told again after a restart by the channel loaded then (the import moved in at the start)', () =>
@@ -167,13 +159,18 @@ test('a challenge in flight as an import replaces the record is told as ours by 
     await until(() => challenged().length > 0, "the challenge to be told", 30_000);
     assert.deepEqual(challenged(), [`challenged ${head} byMe=true`]);
     await until(() => vic.node.channel(ch!)?.close?.step === head, 'the record to take the challenge', 30_000);
-    await w.stop(vic);
-    const again = await w.node('vic', { keyPair: vic.keyPair });
-    const told = () =>
-      again.events.flatMap((e) =>
-        e.type === 'closeStarted' && e.channel.channelId === ch ? [`closeStarted ${e.step} byPartner=${e.byPartner}`] : e.type === 'challenged' && e.channel.channelId === ch ? [`challenged ${e.step} byMe=${e.byMe}`] : [],
-      );
-    await until(() => told().length >= 2 || (again.node.channel(ch!)?.phase === 'closing' && told().length > 0), 'the restarted node to read the close', 30_000);
-    await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
-    assert.deepEqual(told(), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+    await restartTellsCloseAndChallenge(w, vic, ch!, head);
   }));
+
+/** Vic restarts: the close is told as it started (Hal's stale step 0), then Vic's challenge with `head`, as his. */
+async function restartTellsCloseAndChallenge(w: World, vic: NodeHandle, ch: string, head: bigint): Promise<void> {
+  await w.stop(vic);
+  const again = await w.node('vic', { keyPair: vic.keyPair });
+  const told = () =>
+    again.events.flatMap((e) =>
+      e.type === 'closeStarted' && e.channel.channelId === ch ? [`closeStarted ${e.step} byPartner=${e.byPartner}`] : e.type === 'challenged' && e.channel.channelId === ch ? [`challenged ${e.step} byMe=${e.byMe}`] : [],
+    );
+  await until(() => told().length >= 2 || (again.node.channel(ch)?.phase === 'closing' && told().length > 0), 'the restarted node to read the close', 30_000);
+  await new Promise((r) => setTimeout(r, 1_000)); // both reads (the watch's and the catch-up's) are in
+  assert.deepEqual(told(), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+}
