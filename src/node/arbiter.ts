@@ -228,6 +228,8 @@ export class Arbiter {
     } else if (d.phase === 'open') {
       if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
       else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
+      // a close state both signed before a stop, not on chain: paid out now (changed: payOutLate)
+      else if (ctl.life === 'open' && ctl.channel.latest?.state.tag === 'close') this.ctx.changed(ctl);
     } else if (d.phase === 'closing' && d.submitter && d.deadline !== null) {
       if (d.exit) await this.onEvent(ctl, { type: 'exitStarted', submitter: d.submitter, deadline: d.deadline, depositA: d.depositA, depositB: d.depositB });
       else if (d.storedState) await this.onEvent(ctl, closeRead(ctl.rec.close, d.storedState, d.submitter, d.deadline));
