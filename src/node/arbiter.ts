@@ -239,14 +239,16 @@ export class Arbiter {
 
   private async onLocked(ctl: ChannelController): Promise<void> {
     if (ctl.rec.lockedAt === null) ctl.rec.lockedAt = Date.now();
-    // The lock is on chain whether or not the record is saved (a full disk): told and acted on (A's initial state,
-    // which the failed transition did not start), then the failure. Later reads find the channel locked already.
+    // The lock is on chain whether or not the record is saved (a full disk): told and acted on (A's initial state, or
+    // B's ask for the one it refused: effects the failed transition did not start), then the failure. Later reads
+    // find the channel locked already.
     const unsaved = await this.ctx.transition(ctl, 'locked').then(() => null, (e: unknown) => e ?? new Error('the record was not saved'));
     if (unsaved && (ctl.reloading || ctl.isStopped || ctl.life !== 'locked')) throw unsaved;
     this.ctx.emit({ type: 'channelLocked', channel: this.ctx.view(ctl) });
     this.armInitialTimer(ctl);
     if (!unsaved) return;
     if (ctl.rec.me === 'A') void this.payments.proposeInitial(ctl).catch((e: unknown) => this.ctx.fail(e, ctl));
+    else this.payments.askInitial(ctl); // B: the initial state it refused before the lock
     throw unsaved;
   }
 
