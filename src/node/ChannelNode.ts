@@ -302,7 +302,10 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   async exit(opts: ProgressOptions & { channel?: string; confirmStale?: boolean } = {}): Promise<{ deadline: number }> {
-    return byUser(() => this.closing.exit(this.pick(opts.channel), opts));
+    const ctl = this.pick(opts.channel);
+    // A lock this node's watch has not seen yet (the partner's initial state was checked against it): read first.
+    if (ctl.life === 'funding') await this.arbiter.poke(ctl);
+    return byUser(() => this.closing.exit(ctl, opts));
   }
 
   async challenge(opts: ProgressOptions & { channel?: string } = {}): Promise<ChannelView> {

@@ -9,8 +9,11 @@ import type { Chain, ChannelData, ChannelEvent, ChannelStatus, WatchOptions } fr
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { TON, closePair, connect, openPair } from '../helpers/nodes.js';
 
-/** A chain whose reads and watches show A's deposit `extra` nanotons higher than the contract holds. */
-function inflatedChain(real: Chain, extra: bigint): Chain {
+/**
+ * A chain whose reads and watches show A's deposit `extra` nanotons higher than the contract holds. With `lockHidden`,
+ * its status reads show a locked contract as funding while that says so, and its watch never reports the lock.
+ */
+function inflatedChain(real: Chain, extra: bigint, lockHidden?: () => boolean): Chain {
   const more = (d: ChannelData): ChannelData => (d.depositA > 0n ? { ...d, depositA: d.depositA + extra } : d);
   const moreEvent = (e: ChannelEvent): ChannelEvent => ('depositA' in e && e.depositA > 0n ? { ...e, depositA: e.depositA + extra } : e);
   return new Proxy(real, {
@@ -24,11 +27,13 @@ function inflatedChain(real: Chain, extra: bigint): Chain {
       if (prop === 'getChannelStatus') {
         return async (...a: Parameters<Chain['getChannelStatus']>): Promise<ChannelStatus> => {
           const st = await target.getChannelStatus(...a);
+          if (st.status === 'open' && lockHidden?.()) return { ...st, status: 'funding', data: { ...more(st.data), phase: 'funding' } };
           return 'data' in st && st.data ? ({ ...st, data: more(st.data) } as ChannelStatus) : st;
         };
       }
       if (prop === 'watchChannel') {
-        return (channel: Parameters<Chain['watchChannel']>[0], o: WatchOptions) => target.watchChannel(channel, { ...o, onEvent: (e) => o.onEvent(moreEvent(e)) });
+        return (channel: Parameters<Chain['watchChannel']>[0], o: WatchOptions) =>
+          target.watchChannel(channel, { ...o, onEvent: (e) => (lockHidden && e.type === 'locked' ? undefined : o.onEvent(moreEvent(e))) });
       }
       const v = Reflect.get(target, prop) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
@@ -64,6 +69,33 @@ test('B refuses an initial state that does not match the deposits it reads: each
     assert.match(there, /leave with the deposits \(leave\)/);
     assert.doesNotMatch(there, /ask A|resends/);
     assert.equal(p.bob.currentChannel()!.latest, null, 'no step 0 signed on Bob');
+  } finally {
+    await closePair(p);
+  }
+});
+
+// B is told to leave with the deposits; its node may not have seen the lock yet (its read of A's state did, its watch
+// not): leave reads the contract first, and leaves, rather than saying "not locked: take your deposit back".
+test('after INITIAL_MISMATCH, leave works while this node has not seen the lock yet: it reads the contract first', async () => {
+  const p = await openPair({ initialTimeoutMs: 600_000 });
+  try {
+    let hidden = true;
+    await p.bob.stop();
+    p.bob = await createNode({ ...p.common, chain: inflatedChain(p.chain, TON('1'), () => hidden), dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    await connect(p.alice, p.bob);
+
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    const refused = waitForEvent(p.bob, 'error', (e) => e.code === 'INITIAL_MISMATCH', 60_000);
+    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+    await proposed;
+    await p.bob.deposit();
+    assert.match((await refused).message, /leave with the deposits \(leave\)/);
+    assert.equal(p.bob.currentChannel()!.phase, 'funding', "Bob's node has not seen the lock");
+
+    hidden = false; // the lock shows from now on to a read, never to the watch
+    const left = await p.bob.exit();
+    assert.ok(left.deadline > 0, 'the exit landed, with its deadline');
+    assert.equal(p.bob.currentChannel()!.phase, 'closing');
   } finally {
     await closePair(p);
   }
