@@ -20,6 +20,7 @@ import { WatchWarning } from './watchwarn.js';
 import { CatchUps } from './catchup.js';
 import { keepSkew } from './mayland.js';
 import { lockSeen, setDeposits, type DepositReads } from './deposits.js';
+import { StoreError } from './store/errors.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -181,12 +182,21 @@ export class Arbiter {
         entry.background = true;
         // A read cut short by the node's stop is not news, nor one on a controller an import drops (the channel
         // loaded again reads the chain itself): nothing is there to run again.
-        await this.sync(ctl, bg).catch((e) => this.stopped || (ctl.reloading && codeOf(e) === 'CHANNEL_RELOADED') || this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn'));
+        await this.sync(ctl, bg).catch((e) => this.stopped || (ctl.reloading && codeOf(e) === 'CHANNEL_RELOADED') || this.readFailed(ctl, e));
       } while (entry.again && !this.stopped);
       this.poking.delete(ctl);
     })();
     this.poking.set(ctl, entry);
     return entry.done;
+  }
+
+  /**
+   * A poke's read that failed: a record not saved (a full disk: what the read saw is on chain, not on disk) is the
+   * store's error, told as the watch tells it; a failed chain read is a warning (the watch reads again).
+   */
+  private readFailed(ctl: ChannelController, e: unknown): void {
+    if (e instanceof StoreError) return this.ctx.fail(e, ctl);
+    this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn');
   }
 
   /** Settles once every watched channel's first catch-up read has been tried (what the chain showed is known). */
