@@ -32,6 +32,8 @@ export interface CapabilityInput {
   /** what the proposal expects from me, and what the contract holds from me */
   expectedMine: bigint;
   depositedMine: bigint;
+  /** funding: both deposits are in, as the record shows (the contract locked with the second; not seen here yet) */
+  bothIn?: boolean;
   /** a deposit (or A's deployment, which carries A's deposit) was sent and may still land */
   depositInFlight?: boolean;
   /** for how many seconds more it may land (about: by the chain's time last measured) */
@@ -177,6 +179,7 @@ function withdraw(i: CapabilityInput): Capability {
 
 /** What a party can do with its money before the channel locks (refund only takes back a deposit that is in). */
 function beforeLock(i: CapabilityInput): string {
+  if (i.life === 'funding' && i.bothIn) return 'this node has not seen the lock yet, but both deposits are in (the contract locks with the second): it takes the lock at its next read of the chain (seconds); then run it again';
   if (i.depositedMine > 0n) return 'take your deposit back with refund';
   if (i.depositInFlight) return 'your deposit was sent and may still land: wait for it (the node follows it), then take it back with refund';
   if (i.life === 'funding') return `you have no deposit in the contract, so nothing to take back${i.expectedMine > 0n ? ' (deposit, or decline the channel)' : ''}`;

@@ -283,6 +283,7 @@ export class ChannelController {
       off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, stagedMoves: movesMoney(ch.pending?.state, latest), myBalance: ch.myBalance },
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
+      bothIn: this.rec.depositA >= this.rec.expectedDepositA && this.rec.depositB >= this.rec.expectedDepositB,
       ...(o.chainJudges ? {} : this.inFlight()),
       depositRunning: this.depositing,
       deadlinePassed: this.deadlinePassed,

@@ -64,6 +64,16 @@ test('withdraw and leave before the lock send to refund only a party with a depo
   }
 });
 
+test('withdraw and leave on a funding channel whose deposits are both in say the lock is coming, not refund', () => {
+  // B told to leave after refusing A's initial state (INITIAL_MISMATCH), before its node saw the lock
+  const c = capabilities({ ...input('funding'), me: 'B', off: null, depositedMine: 1n, bothIn: true });
+  for (const action of ['withdraw', 'exit'] as const) {
+    const why = (c[action] as { why: string }).why;
+    assert.match(why, /this node has not seen the lock yet, but both deposits are in \(the contract locks with the second\): it takes the lock at its next read of the chain \(seconds\); then run it again/);
+    assert.doesNotMatch(why, /refund/);
+  }
+});
+
 test('withdraw and leave before the lock, with a deposit of this party sent and not landed, say to wait for it', () => {
   const why = (action: 'withdraw' | 'exit') => (capabilities({ ...input('funding'), off: null, depositedMine: 0n, depositInFlight: true })[action] as { why: string }).why;
   for (const action of ['withdraw', 'exit'] as const) {
