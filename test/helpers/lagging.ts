@@ -1,4 +1,8 @@
-// A chain endpoint that lags behind a channel's lock (a load-balanced endpoint), for the nodes' tests.
+// A chain endpoint that lags behind a channel's lock (a load-balanced endpoint), and a record save that fails (a full
+// disk), for the nodes' tests.
+import { join } from 'node:path';
+import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { connect, TON, type Pair, type TestNode } from './nodes.js';
 import type { Chain, ChannelData, ChannelEvent, ChannelStatus, WatchOptions } from '../../src/chain/types.js';
 
 /** A chain whose reads show a locked contract as still funding, and whose watches hold the lock back, while `lag`. */
@@ -40,4 +44,50 @@ export function laggingChain(real: Chain) {
     },
   }) as Chain;
   return Object.assign(self, { chain });
+}
+
+/**
+ * Bob restarted on a chain whose reads lag behind the lock (laggingChain) and connected to Alice again; `reconnects`
+ * counts the partnerConnected events on either side from now on.
+ */
+export async function bobLagging(p: Pair): Promise<{ lagging: ReturnType<typeof laggingChain>; reconnects: () => number }> {
+  const lagging = laggingChain(p.chain);
+  await p.bob.stop();
+  p.bob = await createNode({ ...p.common, chain: lagging.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  await connect(p.alice, p.bob);
+  let reconnects = 0;
+  p.alice.on((e) => void (e.type === 'partnerConnected' && reconnects++));
+  p.bob.on((e) => void (e.type === 'partnerConnected' && reconnects++));
+  reconnects = 0; // a first listener gets the start-up's events replayed (the connection above among them)
+  return { lagging, reconnects: () => reconnects };
+}
+
+/**
+ * The next save of `node`'s (first) channel record that `when` picks fails as on a full disk, once. Returns whether
+ * it failed yet.
+ */
+export function failOneSave(node: TestNode, when: (r: { life: string }) => boolean): () => boolean {
+  type Storage = { writeRecord(r: { life: string }): Promise<void> };
+  const inner = node.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
+  const storage = [...inner.ctx.channels.values()][0]!.storage!;
+  const write = storage.writeRecord.bind(storage);
+  let failed = false;
+  storage.writeRecord = async (r) => {
+    if (when(r) && !failed) {
+      failed = true;
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'DISK_WRITE_FAILED' });
+    }
+    return write(r);
+  };
+  return () => failed;
+}
+
+/** Alice opens (3 TON and 4 TON), Bob deposits, and Bob's lagging node refuses her initial state (NOT_LOCKED). */
+export async function bobRefusesInitial(p: Pair): Promise<Extract<NodeEvent, { type: 'error' }>> {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const refused = waitForEvent(p.bob, 'error', (e) => e.code === 'NOT_LOCKED', 60_000);
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  await p.bob.deposit();
+  return refused;
 }

@@ -5,30 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForEvent } from '../../src/node/index.js';
+import { failOneSave } from '../helpers/lagging.js';
 import { TON, closePair, openPair } from '../helpers/nodes.js';
 
 test("A's deployment seen while A's record cannot be saved (a full disk) is told to the partner: B's deposit goes in", async () => {
   const p = await openPair({ bob: { deployWaitMs: 20_000 } });
   try {
-    type Storage = { writeRecord(r: { life: string }): Promise<void> };
-    const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
     const proposed = waitForEvent(p.bob, 'channelProposed');
     await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
     await proposed;
-    const storage = [...inner.ctx.channels.values()][0]!.storage!;
-    const write = storage.writeRecord.bind(storage);
-    let failed = false;
-    storage.writeRecord = async (r) => {
-      if (r.life === 'funding' && !failed) {
-        failed = true;
-        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'DISK_WRITE_FAILED' });
-      }
-      return write(r);
-    };
+    const failed = failOneSave(p.alice, (r) => r.life === 'funding');
     const locked = waitForEvent(p.bob, 'channelLocked', () => true, 60_000);
     await p.bob.deposit();
     await locked;
-    assert.ok(failed, 'the save failed');
+    assert.ok(failed(), 'the save failed');
   } finally {
     await closePair(p);
   }

@@ -3,30 +3,18 @@
 // without a reconnect. Two real nodes over loopback libp2p on one SandboxChain, Bob's reads lagging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { createNode, waitForEvent } from '../../src/node/index.js';
-import { TON, closePair, connect, openPair, until } from '../helpers/nodes.js';
-import { laggingChain } from '../helpers/lagging.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { closePair, openPair, until } from '../helpers/nodes.js';
+import { bobLagging, bobRefusesInitial } from '../helpers/lagging.js';
 
 test("B refuses the initial state while its reads lag behind the lock; once its watch sees the lock, the channel opens without a reconnect", async () => {
   const p = await openPair({ initialTimeoutMs: 600_000 });
   try {
     // Bob restarts with his reads of the chain lagging behind the lock.
-    const lagging = laggingChain(p.chain);
-    await p.bob.stop();
-    p.bob = await createNode({ ...p.common, chain: lagging.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    await connect(p.alice, p.bob);
-    let reconnects = 0;
-    p.alice.on((e) => void (e.type === 'partnerConnected' && reconnects++));
-    p.bob.on((e) => void (e.type === 'partnerConnected' && reconnects++));
-    reconnects = 0; // a first listener gets the start-up's events replayed (the connection above among them)
+    const { lagging, reconnects } = await bobLagging(p);
 
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    const refused = waitForEvent(p.bob, 'error', (e) => e.code === 'NOT_LOCKED', 60_000);
     const told = waitForEvent(p.alice, 'error', (e) => e.code === 'NOT_LOCKED' && e.partner === true, 60_000);
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    await p.bob.deposit();
+    const refused = bobRefusesInitial(p);
     // Bob's node refused Alice's initial state: its read showed the contract still funding.
     // Both are told the state is asked for again once Bob's node sees the lock (what the rest of the test shows).
     assert.match((await refused).message, /once it sees (the lock|both deposits in), it asks your partner for the state again \(nothing to do\)$/);
@@ -41,7 +29,7 @@ test("B refuses the initial state while its reads lag behind the lock; once its 
     await until('the channel open on both sides', () => p.alice.currentChannel()?.phase === 'open' && p.bob.currentChannel()?.phase === 'open', 20_000);
     assert.equal(p.bob.currentChannel()!.latest?.step, 0n);
     assert.equal(p.alice.currentChannel()!.latest?.step, 0n);
-    assert.equal(reconnects, 0, 'no reconnect');
+    assert.equal(reconnects(), 0, 'no reconnect');
   } finally {
     await closePair(p);
   }

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Chain, ChannelStatus, WatchOptions } from '../../src/chain/types.js';
 import { runWatch } from '../../src/chain/watch.js';
-import { createNode, waitForEvent } from '../../src/node/index.js';
+import { createNode } from '../../src/node/index.js';
 import { TON, closePair, connect, openPair, until } from '../helpers/nodes.js';
-import { laggingChain } from '../helpers/lagging.js';
+import { bobLagging, bobRefusesInitial } from '../helpers/lagging.js';
 
 /** A chain whose watches read from an endpoint that lags behind the lock (funding, B's deposit not in) while `lag`. */
 function laggingWatches(real: Chain) {
@@ -50,16 +50,8 @@ test("a lagging watch read from before the lock does not lower a locked channel'
   const p = await openPair({ initialTimeoutMs: 600_000 });
   try {
     // Bob's reads lag behind the lock: he refuses Alice's initial state (NOT_LOCKED), still funding here.
-    const first = laggingChain(p.chain);
-    await p.bob.stop();
-    p.bob = await createNode({ ...p.common, chain: first.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-    await connect(p.alice, p.bob);
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    const refused = waitForEvent(p.bob, 'error', (e) => e.code === 'NOT_LOCKED', 60_000);
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    await p.bob.deposit();
-    await refused;
+    await bobLagging(p);
+    await bobRefusesInitial(p);
     assert.equal(p.alice.currentChannel()!.phase, 'locked');
 
     // Both stop. Bob starts again: his catch-up read shows the lock, then his watch reads from an endpoint still

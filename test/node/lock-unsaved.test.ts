@@ -8,6 +8,7 @@ import { Address } from '@ton/core';
 import { waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import type { Wallet } from '../../src/chain/types.js';
 import { proposedWithFailingDeposit } from '../helpers/reads.js';
+import { failOneSave } from '../helpers/lagging.js';
 import { TON, closePair, openPair, until } from '../helpers/nodes.js';
 
 test('a lock read while the record cannot be saved (a full disk) is told and acted on: A proposes the initial state', async () => {
@@ -17,25 +18,14 @@ test('a lock read while the record cannot be saved (a full disk) is told and act
     await proposedWithFailingDeposit(p);
     await p.bob.deposit().catch(() => undefined);
     await until('Alice deployed', () => p.alice.currentChannel()?.phase === 'funding');
-    type Storage = { writeRecord(r: { life: string }): Promise<void> };
-    const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { storage: Storage | null }> } };
-    const storage = [...inner.ctx.channels.values()][0]!.storage!;
-    const write = storage.writeRecord.bind(storage);
-    let failed = false;
-    storage.writeRecord = async (r) => {
-      if (r.life === 'locked' && !failed) {
-        failed = true;
-        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'DISK_WRITE_FAILED' });
-      }
-      return write(r);
-    };
+    const failed = failOneSave(p.alice, (r) => r.life === 'locked');
     const told: string[] = [];
     p.alice.on((e: NodeEvent) => void (e.type === 'channelLocked' && told.push(e.type)));
     const initial = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n, 30_000);
     const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
     await p.chain.deposit(bobWallet, Address.parse(p.alice.currentChannel()!.contract), TON('4'));
     await initial;
-    assert.ok(failed, 'the save failed');
+    assert.ok(failed(), 'the save failed');
     assert.deepEqual(told, ['channelLocked']);
   } finally {
     await closePair(p);
