@@ -11,7 +11,7 @@ import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
 import { INITIAL_TIMEOUT_MS } from './policy.js';
 import { shownContract as shown } from './addresses.js';
-import { closeBehind, closeOf, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
+import { closeBehind, closeOf, lockSeen, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
 import { CloseSeen, closeRead } from './closeseen.js';
@@ -19,7 +19,7 @@ import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
 import { CatchUps } from './catchup.js';
 import { keepSkew } from './mayland.js';
-import { lockSeen, setDeposits, type DepositReads } from './deposits.js';
+import { setDeposits, type DepositReads } from './deposits.js';
 import { StoreError } from './store/errors.js';
 
 interface Watched extends DefenseState {
@@ -236,7 +236,7 @@ export class Arbiter {
     if (d.phase === 'funding') {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
     } else if (d.phase === 'open') {
-      if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
+      if (!lockSeen(ctl.life)) await this.onLocked(ctl);
       else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
       // a close state both signed before a stop, not on chain: paid out now (changed: payOutLate)
       else if (ctl.life === 'open' && ctl.channel.latest?.state.tag === 'close') this.ctx.changed(ctl);
@@ -270,7 +270,7 @@ export class Arbiter {
       case 'deposit':
       case 'refund': {
         // Locked, the deposits are the lock's for good: a deposit or refund shown then is a lagging read.
-        if (lockSeen(ctl)) return;
+        if (lockSeen(ctl.life)) return;
         // One poll tells each party's change with the deposits it read: judged once, as one read (a second event
         // of a first poll counted as the read again that a lower first read waits for).
         const w = this.watched.get(ctl);
@@ -291,7 +291,7 @@ export class Arbiter {
       }
       case 'locked':
         await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
-        if (!['locked', 'open', 'closing', 'closed'].includes(ctl.life)) await this.onLocked(ctl);
+        if (!lockSeen(ctl.life)) await this.onLocked(ctl);
         return;
       case 'closeStarted':
       case 'exitStarted':

@@ -3,6 +3,7 @@
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { depositsSeen } from './record.js';
+import { readsBehind } from './payout.js';
 
 /**
  * Keeps what the contract holds, and reports a partner's deposit the first time any read (the watch, a catch-up,
@@ -46,11 +47,6 @@ export function tellUntold(ctx: NodeContext, ctl: ChannelController): boolean {
   return true;
 }
 
-/** Whether the channel's lock was seen: its deposits are the contract's for good. */
-export function lockSeen(ctl: ChannelController): boolean {
-  return ['locked', 'open', 'closing', 'closed'].includes(ctl.life);
-}
-
 /** Deposits lower than the record's (a refund, or a lagging read): what a second read must show to be believed. */
 function lowerDeposits(rec: { depositA: bigint; depositB: bigint }, d: { depositA: bigint; depositB: bigint }): string | null {
   return d.depositA < rec.depositA || d.depositB < rec.depositB ? `${d.depositA}/${d.depositB}` : null;
@@ -74,7 +70,7 @@ export class DepositReads {
    */
   async read(ctl: ChannelController, d: { phase: string; depositA: bigint; depositB: bigint }, first = false): Promise<'again' | 'kept'> {
     // The contract takes deposits and refunds only while funding: a funding read once it locked is a lagging one.
-    if (d.phase === 'funding' && lockSeen(ctl)) return 'kept';
+    if (readsBehind(ctl.life, d.phase)) return 'kept';
     // `first`: a watch's first poll, judged as a first read even after another read of the run (it may lag behind it)
     const lower = (this.readOnce.has(ctl) && !first) || d.phase !== 'funding' ? null : lowerDeposits(ctl.rec, d);
     if (lower !== null && this.lowerRead.get(ctl) !== lower) return (this.lowerRead.set(ctl, lower), 'again');

@@ -10,10 +10,14 @@ import type { PayoutView } from './types.js';
 import { shownContract as shown } from './addresses.js';
 import { keepTold } from './standin.js';
 
+/** Whether the channel's lock was seen: its deposits are the contract's for good (it takes them only while funding). */
+export function lockSeen(life: ChannelController['life']): boolean {
+  return ['locked', 'open', 'closing', 'closed'].includes(life);
+}
+
 /** A live read of a phase the channel has left (after the lock, a contract never funds again; after a close, never opens). */
 export function readsBehind(life: ChannelController['life'], phase: string): boolean {
-  const locked = ['locked', 'open', 'closing', 'closed'].includes(life);
-  return (phase === 'funding' && locked) || (phase === 'open' && (life === 'closing' || life === 'closed'));
+  return (phase === 'funding' && lockSeen(life)) || (phase === 'open' && (life === 'closing' || life === 'closed'));
 }
 
 /** The close a live read of a closing contract shows: its step (null: an exit) and what it pays. */
