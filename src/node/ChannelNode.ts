@@ -78,11 +78,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     const offline = (ctl: ChannelController, message: string) => this.emit({ type: 'log', level: 'warn', code: 'PARTNER_OFFLINE', message, channel: this.viewOf(ctl) });
     this.outbound = new Outbound((wallet) => this.sessions.get(wallet), (m, l) => this.ctx.log(m, l), () => this.stopped, offline);
     Object.assign(ctx, this.makeContext(o, data));
-    const deposits = new DepositReads(ctx); // one judge of the deposits read, for the watch and the commands
-    this.negotiation = new Negotiation(ctx, deposits);
+    // a command's read of the contract is the watch's (one judge of the deposits and the lock read)
+    this.negotiation = new Negotiation(ctx, (ctl) => this.arbiter.readNow(ctl));
     this.payments = new Payments(ctx);
     this.closing = new Closing(ctx, this.payments);
-    this.arbiter = new Arbiter(ctx, this.payments, deposits);
+    this.arbiter = new Arbiter(ctx, this.payments, new DepositReads(ctx));
     this.standIns = new StandIns(ctx, this.arbiter);
     this.effects = new Effects(ctx, this.negotiation, this.payments, this.arbiter);
     this.sync = new Sync(ctx, this.negotiation, this.payments);

@@ -199,6 +199,20 @@ export class Arbiter {
     this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn');
   }
 
+  /**
+   * A person's command reads the contract now (negotiation.ts refreshDeposits), judged as every read is (sync): a
+   * first read lower than the record is read once more. A failed read is the command's error; a record not saved (a
+   * full disk: what the read saw is on chain) is told as a poke's read tells it, and the command goes on.
+   */
+  async readNow(ctl: ChannelController): Promise<void> {
+    try {
+      if ((await this.sync(ctl)) === 'again') await this.sync(ctl);
+    } catch (e) {
+      if (!(e instanceof StoreError) || ctl.reloading || ctl.isStopped) throw e;
+      this.ctx.fail(e, ctl);
+    }
+  }
+
   /** Settles once every watched channel's first catch-up read has been tried (what the chain showed is known). */
   firstReadsTried(): Promise<void> {
     return this.catchUps.allTried();

@@ -26,7 +26,6 @@ import { configOf, contractOf, versionOf, type ChannelRecord } from './record.js
 import { depositsProblem, refundTerms } from './uiRules.js';
 import type { ChannelView, OpenChannelOptions, ProgressOptions } from './types.js';
 import { shownContract } from './addresses.js';
-import { DepositReads } from './deposits.js';
 
 
 /** A failed deployment's codes kept as they are (their hints: the funds, the rate, the key, the endpoint); else WALLET_REJECTED. */
@@ -53,8 +52,8 @@ export class Negotiation {
 
   constructor(
     private readonly ctx: NodeContext,
-    /** the deposits read in this run, shared with the arbiter: each change told once, whichever reads first */
-    private readonly deposits = new DepositReads(ctx),
+    /** a read of the contract now, judged as the watch's reads are (arbiter.ts readNow) */
+    private readonly readContract: (ctl: ChannelController) => Promise<void>,
   ) {
     this.redeploy = new Redeploy(ctx, this);
     this.incoming = new IncomingProposals(ctx, this.accepting, (rec) => this.machine(rec));
@@ -340,17 +339,12 @@ export class Negotiation {
   }
 
   /**
-   * Reads the deposits from the chain into the record, telling each change as the watch does (a partner's deposit,
-   * a refund). A first read of the run lower than the record is read once more before it is believed.
+   * Reads the contract now, as the watch's catch-up does (arbiter.ts readNow, one set of rules): the deposits into
+   * the record, each change told as the watch tells it; a lock seen moves the channel on; a read behind what the
+   * channel saw is ignored; a first read of the run lower than the record is read once more before it is believed.
    */
   async refreshDeposits(ctl: ChannelController): Promise<void> {
-    const read = () => this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract));
-    const d = await read();
-    if (!d) return;
-    if ((await this.deposits.read(ctl, d)) === 'again') {
-      const again = await read();
-      if (again) await this.deposits.read(ctl, again);
-    }
+    await this.readContract(ctl);
     this.ctx.changed(ctl);
   }
 }

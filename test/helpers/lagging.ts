@@ -46,15 +46,21 @@ export function laggingChain(real: Chain) {
   return Object.assign(self, { chain });
 }
 
+/** `who` restarted on a chain (`real`, else the pair's) whose reads lag behind the lock, and connected again. */
+export async function restartLagging(p: Pair, who: 'alice' | 'bob', real: Chain = p.chain): Promise<ReturnType<typeof laggingChain>> {
+  const lagging = laggingChain(real);
+  await p[who].stop();
+  p[who] = await createNode({ ...p.common, chain: lagging.chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+  await connect(p.alice, p.bob);
+  return lagging;
+}
+
 /**
  * Bob restarted on a chain whose reads lag behind the lock (laggingChain) and connected to Alice again; `reconnects`
  * counts the partnerConnected events on either side from now on.
  */
 export async function bobLagging(p: Pair): Promise<{ lagging: ReturnType<typeof laggingChain>; reconnects: () => number }> {
-  const lagging = laggingChain(p.chain);
-  await p.bob.stop();
-  p.bob = await createNode({ ...p.common, chain: lagging.chain, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
-  await connect(p.alice, p.bob);
+  const lagging = await restartLagging(p, 'bob');
   let reconnects = 0;
   p.alice.on((e) => void (e.type === 'partnerConnected' && reconnects++));
   p.bob.on((e) => void (e.type === 'partnerConnected' && reconnects++));

@@ -10,8 +10,8 @@ import { bobRefundedWhileAliceDown, proposedWithFailingDeposit, withPair } from 
 import { TON, until, type Pair } from '../helpers/nodes.js';
 
 /**
- * Restarts Alice with a watch that never reads and her catch-up reads read empty until `release` or her refund's send:
- * until then only her commands read the contract.
+ * Restarts Alice with a watch that never reads and her background reads (the catch-up, a partner's hint) read empty
+ * until `release` or her refund's send: until then only her commands (foreground reads) read the contract.
  */
 async function aliceWithWatchHeld(p: Pair): Promise<{ release: () => void }> {
   let open = false;
@@ -22,7 +22,9 @@ async function aliceWithWatchHeld(p: Pair): Promise<{ release: () => void }> {
       if (prop === 'watchChannel') return (): ChannelWatch => ({ stop: () => {} });
       if (prop === 'refund') return (...a: Parameters<Chain['refund']>) => (release(), real.refund(...a));
       // an empty read until then (a lagging endpoint): the arbiter keeps what it knew
-      if (prop === 'getChannelStatus') return (...a: Parameters<Chain['getChannelStatus']>) => (open ? real.getChannelStatus(...a) : Promise.resolve({ status: 'not_deployed' }));
+      if (prop === 'getChannelStatus') {
+        return (...a: Parameters<Chain['getChannelStatus']>) => (open || !a[1]?.background ? real.getChannelStatus(...a) : Promise.resolve({ status: 'not_deployed' }));
+      }
       const v = Reflect.get(target, prop, receiver) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
