@@ -96,6 +96,7 @@ function deposit(i: CapabilityInput): Capability {
     case 'deploying':
       return no('WAIT_PARTNER', 'the contract is being deployed');
     case 'funding':
+      if (i.bothIn) return no('DEPOSIT_DONE', `both deposits are in: ${LOCK_COMING}`);
       return i.depositedMine < i.expectedMine ? OK : no('DEPOSIT_DONE', 'your deposit is in: waiting for your partner\'s');
     case 'locked':
     case 'open':
@@ -108,7 +109,12 @@ function deposit(i: CapabilityInput): Capability {
 /** "about N s" when known. */
 const about = (s: number | undefined): string => (s ? `about ${s} s` : 'for it');
 
+/** Funding with both deposits in, as the record shows: the contract locked with the second, unseen here yet. */
+const LOCK_COMING = 'the contract locked with the second, and this node takes the lock at its next read of the chain (seconds)';
+
 function refund(i: CapabilityInput): Capability {
+  // the contract refuses a refund once locked (a fee for nothing)
+  if (i.life === 'funding' && i.bothIn) return no('NOT_FUNDING', `both deposits are in, so refund no longer takes a deposit back: ${LOCK_COMING}. Then wait for the initial state to pay, or leave with the deposits (leave)`);
   if (i.life === 'funding' && i.depositedMine === 0n && i.depositInFlight) return no('NOTHING_DEPOSITED', beforeLock(i));
   if (i.life === 'funding' && i.depositedMine === 0n && i.partnerRefunded) return no('NOTHING_DEPOSITED', 'you have no deposit in the contract, and your partner took theirs back: decline the channel to stop following it');
   if (i.life === 'funding') return i.depositedMine > 0n ? OK : no('NOTHING_DEPOSITED', `you have no deposit in the contract: ${i.expectedMine > 0n ? 'deposit, or ' : ''}decline the channel to stop following it`);
@@ -124,6 +130,7 @@ function refund(i: CapabilityInput): Capability {
 function notOpenYet(i: CapabilityInput): string {
   if (i.life === 'proposed') return i.me === 'B' ? "accept your partner's proposal with deposit first" : 'your partner has not accepted it yet (they deposit, then the node deploys it)';
   if (i.life === 'accepted' || i.life === 'deploying') return 'the contract is being deployed';
+  if (i.life === 'funding' && i.bothIn) return `both deposits are in: ${LOCK_COMING}, then the initial state is signed`;
   if (i.life === 'funding') return i.depositedMine < i.expectedMine ? 'your deposit is not in yet: deposit' : "waiting for your partner's deposit";
   // the initial state on its way: whose signature it waits for (a --manual party signs by hand)
   const staged = i.off?.stagedBy ?? null;
@@ -220,7 +227,8 @@ function decline(i: CapabilityInput): Capability {
   // its own that may still land). If it owes nothing, the partner's deposit may still lock it: its money, its exit.
   if (i.life === 'funding' && i.depositedMine === 0n) return OK;
   if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
-  const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : 'take your deposit back with refund';
+  const funding = i.bothIn ? `both deposits are in: ${LOCK_COMING}; then leave with the deposits (leave)` : 'take your deposit back with refund';
+  const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : funding;
   return no('INVALID_TRANSITION', `a contract exists: ${instead}`);
 }
 

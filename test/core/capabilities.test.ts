@@ -74,6 +74,19 @@ test('withdraw and leave on a funding channel whose deposits are both in say the
   }
 });
 
+test('refund, decline and deposit on a funding channel whose deposits are both in offer no refund: the contract locked', () => {
+  // the record shows both deposits in, this node has not read the lock yet: the contract refuses a refund (a fee)
+  const c = capabilities({ ...input('funding'), off: null, depositedMine: 1n, bothIn: true });
+  assert.equal(c.refund.ok, false);
+  const why = (action: 'refund' | 'decline' | 'deposit' | 'send') => (c[action] as { why: string }).why;
+  assert.equal((c.refund as { code: string }).code, 'NOT_FUNDING');
+  assert.match(why('refund'), /^both deposits are in, so refund no longer takes a deposit back: the contract locked with the second.*leave with the deposits \(leave\)$/);
+  for (const action of ['decline', 'deposit', 'send'] as const) {
+    assert.match(why(action), /both deposits are in: the contract locked with the second/, action);
+    assert.doesNotMatch(why(action), /refund|waiting for your partner's/, action);
+  }
+});
+
 test('withdraw and leave before the lock, with a deposit of this party sent and not landed, say to wait for it', () => {
   const why = (action: 'withdraw' | 'exit') => (capabilities({ ...input('funding'), off: null, depositedMine: 0n, depositInFlight: true })[action] as { why: string }).why;
   for (const action of ['withdraw', 'exit'] as const) {
