@@ -7,6 +7,7 @@ import { balancesLine } from '../core/format.js';
 import type { ErrorCode } from '../core/errors.js';
 import { creatorOf } from '../core/channel.js';
 import type { SignedState } from '../core/signed.js';
+import type { SignedStateArg } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
@@ -14,6 +15,7 @@ import { crashPoint } from './crash.js';
 import { neverSent } from './paydeposit.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
+import { closeLanded, sendClose } from './inflight.js';
 import { withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -137,18 +139,9 @@ export class Closing {
     const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
     if (closeState.state.tag !== 'close' || !closeState.sigA || !closeState.sigB) return this.closedMeanwhile(ctl, closeState, opts);
     const arg = await ctl.forChain(closeState);
-    opts.onProgress?.('sending the cooperative close to the contract…');
-    try {
-      await this.ctx.o.chain.cooperativeClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, chainOpts(opts));
-    } catch (e) {
-      // It may have landed (a wait that timed out), or the partner's landed first: the chain tells.
-      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
-      if (st?.status !== 'closed') {
-        if ((e as { code?: string }).code === 'TIMEOUT') SENT.add(e as object); // it may still land: no fallback
-        throw e;
-      }
-      opts.onProgress?.('the contract has paid out');
-    }
+    // One sent before (a restart since) that may still land is waited for: a second would only be refused.
+    if (await closeLanded(this.ctx, ctl, closeState.state.step, opts)) opts.onProgress?.('the contract has paid out');
+    else await this.sendCooperative(ctl, closeState.state.step, arg, opts);
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'cooperative', step: closeState.state.step });
     opts.onProgress?.('waiting for the chain to show the payout…');
     try {
@@ -160,6 +153,22 @@ export class Closing {
     }
     const p = ctl.rec.payout;
     return { mode: 'cooperative', step: closeState.state.step, deadline: null, payoutA: p?.balanceA ?? closeState.state.balanceA, payoutB: p?.balanceB ?? closeState.state.balanceB, fellBack: false, fallbackReason: null };
+  }
+
+  /** Sends the cooperative close (marked once signed); a failure after which the contract is closed is no failure. */
+  private async sendCooperative(ctl: ChannelController, step: bigint, arg: SignedStateArg, opts: ProgressOptions): Promise<void> {
+    opts.onProgress?.('sending the cooperative close to the contract…');
+    try {
+      await sendClose(this.ctx, ctl, step, arg, chainOpts(opts));
+    } catch (e) {
+      // It may have landed (a wait that timed out), or the partner's landed first: the chain tells.
+      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+      if (st?.status !== 'closed') {
+        if ((e as { code?: string }).code === 'TIMEOUT') SENT.add(e as object); // it may still land: no fallback
+        throw e;
+      }
+      opts.onProgress?.('the contract has paid out');
+    }
   }
 
   /** Proposes a close state (asking for the turn first when needed) and waits for the partner's signature. */

@@ -14,6 +14,7 @@ import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
 import { keepClose } from './record.js';
+import { challengeHeld, closeLanded, marking, onItsWay, sendClose, type ChallengeOnWay } from './inflight.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
 type Guard = 'lower' | 'unread';
@@ -103,6 +104,7 @@ export class Defense {
     }
     w.defending = true;
     let landed = false;
+    const said = new Set<string>(); // the hold-backs told in this defense
     const told = (e: unknown) => {
       const a = w.attempt;
       w.attempt = null;
@@ -130,8 +132,11 @@ export class Defense {
         // by itself any more (each try is a wallet fee); a person's `challenge` tries once more.
         const key = `${against ?? 'deposits'}>${plan.step}`;
         if (w.refusedChallenge?.key === key && w.refusedChallenge.count >= REFUSALS_BEFORE_STOP && !w.attempt) return;
+        // One of ours with this step that may still land (sent before a restart, or by the channel's earlier controller).
+        if (await challengeHeld(this.h.ctx, ctl, plan.step, !!w.attempt, said)) continue;
+        const way = onItsWay(ctl, plan.step);
         try {
-          await this.challengeOnce(ctl, plan, guard ?? null);
+          await this.challengeOnce(ctl, plan, guard ?? null, way.onWay).finally(way.end);
           landed = true;
           return;
         } catch (e) {
@@ -273,7 +278,7 @@ export class Defense {
   }
 
   /** guard: the close pays us as much, but a state between pays less, or could not be read (the partner could still submit it). */
-  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: Guard | null): Promise<void> {
+  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: Guard | null, onWay: ChallengeOnWay): Promise<void> {
     const { ctx } = this.h;
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step && !ctl.rec.restorePending) await ctl.run(() => this.h.payments.countersignIn(ctl));
@@ -283,7 +288,8 @@ export class Defense {
     if (latest.state.tag === 'close') {
       // A close state both signed pays out at once, even during a close's window: better than a challenge.
       ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
-      await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
+      const step = latest.state.step;
+      if (!(await closeLanded(ctx, ctl, step))) await sendClose(ctx, ctl, step, arg);
       const w = this.h.state(ctl);
       if (w) w.paidOut = true;
       void this.h.poke(ctl);
@@ -300,6 +306,7 @@ export class Defense {
     );
     const w = this.h.state(ctl);
     if (w) w.challengedWith = latest.state.step;
+    onWay.step = latest.state.step;
     // Kept for a restart that reads it landed; a record that cannot be written does not hold the challenge back
     // (it guards the money; the record only names it ours): that is said at once, with what it means.
     if (ctl.rec.challengeSent?.step !== latest.state.step) {
@@ -310,7 +317,19 @@ export class Defense {
         ctx.emit({ type: 'error', code: codeOf(e), level: 'warning', message, channel: ctx.view(ctl) });
       });
     }
-    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m) });
+    // Its expiry, once signed: a restart (or the channel loaded again) does not send it again while it may land.
+    const beforeSend = marking(ctl, (validUntil) => {
+      onWay.validUntil = validUntil;
+      if (ctl.rec.challengeSent?.step === latest.state.step) ctl.rec.challengeSent.validUntil = validUntil;
+    });
+    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m), beforeSend }).catch((e: unknown) => {
+      if (!(e as { sent?: boolean }).sent) {
+        delete onWay.validUntil; // answered (or never sent): it cannot land any more
+        delete ctl.rec.challengeSent?.validUntil;
+      }
+      throw e;
+    });
+    delete ctl.rec.challengeSent?.validUntil; // landed: saved below
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;
     this.h.tellClose(ctl); // the close before its challenge, in a run that has not told it yet
@@ -343,7 +362,7 @@ export class Defense {
       this.h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
       for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
-          await this.h.ctx.o.chain.cooperativeClose(this.h.ctx.o.wallet, contract, arg, { onProgress: (m) => this.h.ctx.log(m) });
+          if (!(await closeLanded(this.h.ctx, ctl, latest.state.step))) await sendClose(this.h.ctx, ctl, latest.state.step, arg);
           w.paidOut = true;
           break;
         } catch (e) {

@@ -31,6 +31,7 @@ export class Effects {
     if (ctl.life === 'closed') {
       delete ctl.rec.closeSent; // paid out: no close or challenge of ours can land any more
       delete ctl.rec.challengeSent;
+      delete ctl.rec.coopSent;
     }
     // Our decline is owed to the partner until acknowledged, saved with the decline itself.
     if (effects.includes('sendReject')) ctl.rec.rejectedHere = true;

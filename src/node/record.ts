@@ -84,8 +84,13 @@ export interface ChannelRecord extends Terms {
    * before our first read of it, after a restart too (it is then told as a challenge of our close).
    */
   closeSent?: { step: bigint | null };
-  /** The step of our last challenge, saved before it left: after a restart, a challenge with it is told as ours. */
-  challengeSent?: { step: bigint };
+  /**
+   * The step of our last challenge, saved before it left: after a restart, a challenge with it is told as ours.
+   * With its wallet message's expiry once signed: until it can no longer land, it is not sent again (inflight.ts).
+   */
+  challengeSent?: { step: bigint; validUntil?: number };
+  /** Our cooperative close, once signed (its wallet message's expiry): not sent again while it may land (inflight.ts). */
+  coopSent?: { step: bigint; validUntil: number };
   /** The step the close started with (null: an exit), once a challenge raised it: a restart tells both. */
   closeFirst?: { step: bigint | null; deadline: number };
   /**

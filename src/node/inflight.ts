@@ -1,0 +1,124 @@
+// A cooperative close or a challenge of ours that went to the chain and may still land (its wallet message has not
+// expired, on the chain's clock): it is not sent again before it can no longer land. Once the first lands, the
+// contract refuses a second, and the wallet pays its fee. A restart (the mark is in the record) and a channel loaded
+// again while a stand-in's or a dropped controller's challenge is on its way (handed over in memory) both wait.
+// The wait never costs the close's window: with too little of it left, the message goes again at once.
+import { Address } from '@ton/core';
+import type { OpOptions, SignedStateArg } from '../chain/types.js';
+import { cancelled } from './errors.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { chainNowRead, mayLandFor } from './mayland.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
+
+/** A message of ours to the contract: the step it carries and, once signed, its wallet message's expiry (chain unix s). */
+export interface SentMark {
+  step: bigint;
+  validUntil?: number;
+}
+
+/** A challenge on its way (its defense past its checks): the step it carries, its mark once signed, and its end. */
+export interface ChallengeOnWay extends SentMark {
+  done: Promise<void>;
+}
+
+/** Marks the challenge with `step` that `ctl`'s defense sends now as on its way; `end` once its send is answered. */
+export function onItsWay(ctl: ChannelController, step: bigint): { onWay: ChallengeOnWay; end: () => void } {
+  let done!: () => void;
+  const onWay: ChallengeOnWay = { step, done: new Promise<void>((r) => (done = r)) };
+  ctl.challengeOnWay = onWay;
+  const end = () => {
+    if (ctl.challengeOnWay === onWay) ctl.challengeOnWay = null;
+    done();
+  };
+  return { onWay, end };
+}
+
+/** How long a held-back send waits before it looks at the contract again (ms; the watch may end it sooner). */
+export const HOLD_POLL_MS = 5_000;
+
+/**
+ * Seconds to hold back sending `step` again: while the marked send of it may still land, if the close's deadline
+ * (chain unix s; null: none) leaves a whole send's time after that; otherwise 0. A failed read of the chain's time
+ * holds nothing back.
+ */
+export async function holdFor(ctx: NodeContext, mark: SentMark | undefined, step: bigint, deadline: number | null): Promise<number> {
+  if (mark?.step !== step || mark.validUntil === undefined) return 0;
+  const now = await chainNowRead(ctx).catch(() => null);
+  if (now === null) return 0;
+  const left = mayLandFor({ sentAt: 0, validUntil: mark.validUntil }, now);
+  if (left <= 0 || (deadline !== null && deadline - now <= left + DEPLOY_MAY_LAND_MS / 1000)) return 0;
+  return left;
+}
+
+/** Waits up to `ms` for `done` (the watch's read), the stop or `signal`; whether `done` holds. */
+async function pause(ctl: ChannelController, done: () => boolean, ms: number, signal?: AbortSignal): Promise<boolean> {
+  return ctl.waitFor(done, ms, signal, 'the earlier send').then(
+    () => true,
+    () => done(),
+  );
+}
+
+/**
+ * Before the defense sends a challenge with `step`: true when it waited for an earlier one of ours (plan again).
+ * One handed over on its way is waited for until it ends (its mark kept); one marked in the record, a poll at a
+ * time while it may land. A person's challenge (`asked`) waits only for one on its way.
+ */
+export async function challengeHeld(ctx: NodeContext, ctl: ChannelController, step: bigint, asked: boolean, said: Set<string>): Promise<boolean> {
+  const onWay = ctl.challengeOnWay;
+  if (onWay && onWay.step === step) {
+    ctx.log(`the challenge with step ${step} that the channel's earlier controller sent is on its way: waiting for it before sending another`);
+    await onWay.done;
+    if (ctl.challengeOnWay === onWay) ctl.challengeOnWay = null;
+    if (onWay.validUntil !== undefined && (ctl.rec.challengeSent?.step ?? -1n) <= step) ctl.rec.challengeSent = { step, validUntil: onWay.validUntil };
+    return true;
+  }
+  if (asked) return false;
+  const hold = await holdFor(ctx, ctl.rec.challengeSent, step, ctl.rec.close?.deadline ?? null);
+  if (hold <= 0) return false;
+  if (!said.has(`${step}`)) {
+    said.add(`${step}`);
+    ctx.log(`the challenge with step ${step} sent before may still land (for up to ${hold} s): it is not sent again until the contract shows it or it can no longer land`);
+  }
+  await pause(ctl, () => (ctl.rec.close?.step ?? -1n) >= step, Math.min(hold * 1000, HOLD_POLL_MS));
+  return true;
+}
+
+/**
+ * Before a cooperative close with `step` is sent: waits while one sent before may still land (the record's mark).
+ * True when the channel was paid out meanwhile (the watch read it), false when it is to be sent.
+ */
+export async function closeLanded(ctx: NodeContext, ctl: ChannelController, step: bigint, o: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<boolean> {
+  let said = false;
+  for (;;) {
+    if (ctl.life === 'closed') return true;
+    if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the cooperative close was sent again: start it again');
+    if (o.signal?.aborted) throw cancelled();
+    const hold = await holdFor(ctx, ctl.rec.coopSent, step, ctl.life === 'closing' ? (ctl.rec.close?.deadline ?? null) : null);
+    if (hold <= 0) return false;
+    if (!said) {
+      said = true;
+      const text = `the cooperative close with step ${step} sent before may still land (for up to ${hold} s): it is not sent again until it pays out or can no longer land`;
+      ctx.log(text);
+      o.onProgress?.(text);
+    }
+    if (await pause(ctl, () => ctl.life === 'closed', Math.min(hold * 1000, HOLD_POLL_MS), o.signal)) return true;
+  }
+}
+
+/** The mark a send keeps once signed: saved before it leaves (a save that fails holds nothing back). */
+export function marking(ctl: ChannelController, keep: (validUntil: number) => void): (signed: { validUntil: number }) => Promise<void> {
+  return async ({ validUntil }) => {
+    keep(validUntil);
+    await ctl.saveRecord().catch(() => undefined);
+  };
+}
+
+/** Sends a cooperative close with the close state `arg` of `step`, marked once signed; the mark goes once answered. */
+export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: bigint, arg: SignedStateArg, o: OpOptions = { onProgress: (m) => ctx.log(m) }): Promise<void> {
+  const beforeSend = marking(ctl, (validUntil) => (ctl.rec.coopSent = { step, validUntil }));
+  await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch((e: unknown) => {
+    if (!(e as { sent?: boolean }).sent && ctl.rec.coopSent?.step === step) delete ctl.rec.coopSent;
+    throw e;
+  });
+}

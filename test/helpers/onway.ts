@@ -1,0 +1,67 @@
+// Chains for the tests of a message of ours still on its way when the node died (inflight-restart): one where the
+// message is signed, marked and then the node dies with it, and one that counts a method's calls.
+import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
+import type { Chain, OpOptions } from '../../src/chain/types.js';
+import type { NodeEvent } from '../../src/node/index.js';
+
+/**
+ * The real chain, except that `method` is signed (its `beforeSend` mark kept) and the node dies with it on its way:
+ * the call never answers and the node reads nothing more (other calls fail, its watch hears nothing). `land()`
+ * makes that message land, as the one on its way would.
+ */
+export function dyingOnWay(real: Chain, method: 'challenge' | 'cooperativeClose'): { chain: Chain; marked: Promise<void>; land: () => Promise<unknown> } {
+  let dead = false;
+  let open!: () => void;
+  const marked = new Promise<void>((r) => (open = r));
+  let land: () => Promise<unknown> = () => Promise.reject(new Error('nothing on its way'));
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
+      if (prop === 'watchChannel') {
+        return (channel: unknown, o: { onEvent: (e: unknown) => void }) => fn(channel, { ...o, onEvent: (e: unknown) => void (dead || o.onEvent(e)) });
+      }
+      if (prop !== method) return dead && prop !== 'close' ? () => Promise.reject(new Error('injected: the node died')) : fn;
+      return async (wallet: unknown, channel: unknown, s: unknown, o: OpOptions = {}) => {
+        await o.beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+        dead = true;
+        land = () => fn(wallet, channel, s);
+        open();
+        return new Promise(() => undefined);
+      };
+    },
+  });
+  return { chain, marked, land: () => land() };
+}
+
+/** The real chain, counting the calls of `method`. */
+export function counting(real: Chain, method: keyof Chain): { chain: Chain; calls: () => number } {
+  let n = 0;
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => unknown).bind(target);
+      if (prop !== method) return fn;
+      return (...a: unknown[]) => {
+        n++;
+        return fn(...a);
+      };
+    },
+  });
+  return { chain, calls: () => n };
+}
+
+/** The close and challenge events, challenge failures and log lines a node tells from now on. */
+export function telling(node: { on: (l: (e: NodeEvent) => void) => unknown }): { told: string[]; logs: string[] } {
+  const told: string[] = [];
+  const logs: string[] = [];
+  node.on((e: NodeEvent) => {
+    if (e.type === 'closeStarted') told.push(`closeStarted ${e.step} byPartner=${e.byPartner}`);
+    if (e.type === 'challenged') told.push(`challenged ${e.step} byMe=${e.byMe}`);
+    if (e.type === 'challengeFailed') told.push(`challengeFailed ${e.code}`);
+    if (e.type === 'log') logs.push(e.message);
+  });
+  return { told, logs };
+}
