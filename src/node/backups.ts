@@ -82,7 +82,7 @@ async function reload(p: ImportParts, r: ImportDone, failed: string | undefined)
   // first step): kept by the one loaded again before it reads the chain.
   const resume = (ctl: ChannelController) => {
     const old = dropped.get(ctl.id);
-    if (old) handOver(old.rec, ctl);
+    if (old) handOver(old, ctl);
     return p.resume(ctl);
   };
   const load = async (only: Set<string>, restored: boolean) => (only.size ? recoverChannels(ctx, p.negotiation, resume, { only, restored }) : []);

@@ -35,7 +35,8 @@ export class StandIns {
   /**
    * The channel is loaded again (`into`), or the node stops: its stand-in ends. What it told goes to the channel
    * loaded again, kept in its record (handOver): the payout (not told again; from its record after a restart too:
-   * keepTold), the step the close started with and our challenge (a restart tells both).
+   * keepTold), the step the close started with and our challenge (a restart tells both). Its challenge on its way
+   * goes on: the channel loaded again waits for it rather than send it again, and tells it as ours.
    */
   end(id: string, into?: ChannelController): void {
     const s = this.byId.get(id);
@@ -43,7 +44,7 @@ export class StandIns {
       this.byId.delete(id);
       this.arbiter.unwatch(s);
       s.stopWaiting();
-      if (into) handOver(s.rec, into);
+      if (into) handOver(s, into);
     }
     if (into) into.payoutTold = into.rec.payoutTold ?? null;
   }
@@ -67,13 +68,18 @@ export async function keepTold(ctx: NodeContext, s: ChannelController, payout: P
 /**
  * What a controller the channel had before (a stand-in, or one an import dropped) knew that the record loaded
  * again may lack (an import's record is older): the close's first step, our challenge, a payout told. Kept in the
- * record of `to`, the same contract's channel, where it has none.
+ * record of `to`, the same contract's channel, where it has none. Its challenge on its way (past its checks, maybe
+ * not yet marked in its record) is handed over as ours: `to` waits for it before sending its own (inflight.ts).
  */
-export function handOver(from: ChannelController['rec'], to: ChannelController): void {
+export function handOver(old: ChannelController, to: ChannelController): void {
   const rec = to.rec;
+  const from = old.rec;
   if (to.ended || rec.contract !== from.contract) return;
+  const onWay = old.challengeOnWay;
+  if (onWay && (!to.challengeOnWay || to.challengeOnWay.step < onWay.step)) to.challengeOnWay = onWay;
+  const mine = onWay && (!from.challengeSent || from.challengeSent.step < onWay.step) ? { step: onWay.step } : from.challengeSent;
   const first = from.closeFirst && !rec.closeFirst ? from.closeFirst : undefined;
-  const sent = from.challengeSent && (!rec.challengeSent || rec.challengeSent.step < from.challengeSent.step) ? from.challengeSent : undefined;
+  const sent = mine && (!rec.challengeSent || rec.challengeSent.step < mine.step) ? mine : undefined;
   const told = from.payout && !rec.payoutTold ? from.payout : undefined;
   if (!first && !sent && !told) return;
   if (first) rec.closeFirst = { ...first };
