@@ -318,18 +318,21 @@ export class Defense {
       });
     }
     // Its expiry, once signed: a restart (or the channel loaded again) does not send it again while it may land.
+    // (new objects: a stand-in's record shares the dropped controller's)
+    const step = latest.state.step;
     const beforeSend = marking(ctl, (validUntil) => {
       onWay.validUntil = validUntil;
-      if (ctl.rec.challengeSent?.step === latest.state.step) ctl.rec.challengeSent.validUntil = validUntil;
+      if (ctl.rec.challengeSent?.step === step) ctl.rec.challengeSent = { step, validUntil };
     });
+    const unmark = () => {
+      delete onWay.validUntil;
+      if (ctl.rec.challengeSent?.step === step) ctl.rec.challengeSent = { step };
+    };
     await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m), beforeSend }).catch((e: unknown) => {
-      if (!(e as { sent?: boolean }).sent) {
-        delete onWay.validUntil; // answered (or never sent): it cannot land any more
-        delete ctl.rec.challengeSent?.validUntil;
-      }
+      if (!(e as { sent?: boolean }).sent) unmark(); // answered (or never sent): it cannot land any more
       throw e;
     });
-    delete ctl.rec.challengeSent?.validUntil; // landed: saved below
+    unmark(); // landed: saved below
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;
     this.h.tellClose(ctl); // the close before its challenge, in a run that has not told it yet
