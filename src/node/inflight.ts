@@ -2,7 +2,8 @@
 // expired, on the chain's clock): it is not sent again before it can no longer land. Once the first lands, the
 // contract refuses a second, and the wallet pays its fee. A restart (the mark is in the record) and a channel loaded
 // again while a stand-in's or a dropped controller's challenge is on its way (handed over in memory) both wait.
-// The wait never costs the close's window: with too little of it left, the message goes again at once.
+// A mark's wait never costs the close's window: with too little of it left, the message goes again at once. One
+// on its way is waited for until its send is answered (a second would queue behind it for the wallet anyway).
 import { Address } from '@ton/core';
 import type { OpOptions, SignedStateArg } from '../chain/types.js';
 import { cancelled } from './errors.js';
