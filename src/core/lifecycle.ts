@@ -152,7 +152,9 @@ export const LIFECYCLE: Readonly<Record<LifePhase, Readonly<Record<LifeEventType
     deployed: go('funding', 'watch', 'sendDeployed'),
     funded: go('funding', 'watch'),
     locked: go('locked', 'watch', 'proposeInitial', 'askInitial'),
-    initialCommitted: noContract,
+    // B signed step 0 after reading the lock itself (A's initial state came before anything said it was deployed):
+    // open, and followed on chain from now on.
+    initialCommitted: go('open', 'watch'),
     initialTimeout: noContract,
     closeSeen: noContract,
     challengeSeen: noContract,
