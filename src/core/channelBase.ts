@@ -45,9 +45,12 @@ export interface ProposalInfo {
   amount: bigint;
 }
 
-/** Two states for the same step, both carrying the partner's valid signature, that differ: equivocation. */
+/**
+ * Two states of one channel for the same step, both carrying the partner's valid signature, that differ:
+ * equivocation. A state of another channel (the same keys may hold several) is not.
+ */
 export function isEquivocation(ours: ChannelState, theirs: SignedState, partner: Party, partnerKey: Buffer): boolean {
-  if (ours.step !== theirs.state.step || statesEqual(ours, theirs.state)) return false;
+  if (ours.step !== theirs.state.step || !ours.channel.equals(theirs.state.channel) || statesEqual(ours, theirs.state)) return false;
   const sig = sigOf(theirs, partner);
   return !!sig && verify(stateHash(theirs.state), sig, partnerKey);
 }
