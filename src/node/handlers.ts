@@ -88,9 +88,10 @@ const notices = new WeakMap<ChannelController, string>();
 const toldEarly = new WeakSet<ChannelController>();
 
 function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
-  // A proposal nobody accepted has no contract of ours to follow (a stranger's cost nothing to make: its hints
-  // would put reads ahead of the watches' on a paced endpoint).
-  if (ctl.life === 'proposed') return Promise.resolve();
+  // A proposal nobody accepted has no contract of ours to follow, nor one a partner withdrew or we declined before
+  // accepting it (kept in memory only): a stranger's cost nothing to make, and its hints would put reads ahead of
+  // the watches' on a paced endpoint.
+  if (ctl.life === 'proposed' || !ctl.storage) return Promise.resolve();
   let h = hints.get(ctl);
   if (!h) {
     h = { at: 0, timer: null };
