@@ -19,6 +19,8 @@ import { shownContract as shown } from './addresses.js';
 /** Resync answers per channel: a burst, then this many per second. */
 export const RESYNC_BURST = 8;
 export const RESYNC_PER_SECOND = 4;
+/** The phases a channel with no state yet may be in when states both signed come in (then it opens). */
+const LOCKING: readonly string[] = ['accepted', 'funding', 'locked'];
 
 export class Sync {
   private readonly buckets = new WeakMap<ChannelController, TokenBucket>();
@@ -176,7 +178,9 @@ export class Sync {
       await ctl.append(fresh.map((state) => ({ kind: 'committed' as const, state })));
       const views = stateViews(fresh, before);
       ctl.latestView = views[views.length - 1]!;
-      const opened = !before && ctl.life === 'locked' ? ctx.transition(ctl, 'initialCommitted') : null;
+      // Step 0 signed by both implies the lock, whether or not a read here showed it yet (a record restored from
+      // before the lock, an endpoint behind it): the channel opens with it.
+      const opened = !before && LOCKING.includes(ctl.life) ? ctx.transition(ctl, 'initialCommitted') : null;
       ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: views[views.length - 1]! });
       ctx.changed(ctl);
       await opened;
