@@ -105,8 +105,9 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   const party = rec.me === 'A' ? rec.addressA : rec.addressB;
   const head = await storage.loadHead();
   // A state both signed implies the lock and the initial state: a crash after the journal took step 0 and before
-  // the record said 'open' left the phase behind (it is saved again on the next change when this write fails).
-  if (head.latest && !rec.legacy && (rec.life === 'funding' || rec.life === 'locked')) {
+  // the record said 'open' left the phase behind (it is saved again on the next change when this write fails). B
+  // may have signed step 0 while 'accepted' (it read the lock itself).
+  if (head.latest && !rec.legacy && (rec.life === 'funding' || rec.life === 'locked' || rec.life === 'accepted')) {
     rec.life = 'open';
     await storage.writeRecord(rec).catch(() => undefined);
   }

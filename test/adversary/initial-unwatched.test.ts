@@ -8,6 +8,8 @@ import { Address } from '@ton/core';
 import { waitForEvent } from '../../src/node/index.js';
 import type { AppMessage } from '../../src/core/wire.js';
 import { learn } from './mallory.js';
+import { failOneSave } from '../helpers/lagging.js';
+import type { Chain, WatchOptions } from '../../src/chain/types.js';
 import { TON } from './scene.js';
 import { World, until, type NodeHandle } from './world.js';
 
@@ -56,6 +58,45 @@ test('a channel funded by A alone whose deployment A never announces: B follows 
     world.chain.advanceTime(121);
     const e = await closed;
     assert.equal(e.payout.balanceB, TON('0.5'));
+  } finally {
+    await world.close();
+  }
+});
+
+/** A chain whose status reads never answer and whose watches report nothing once `stuck.on` (an endpoint stuck for this node). */
+const stuck = { on: false };
+function stuckChain(real: Chain): Chain {
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'getChannelStatus') return (...a: Parameters<Chain['getChannelStatus']>) => (stuck.on ? new Promise<never>(() => undefined) : target.getChannelStatus(...a));
+      if (prop === 'watchChannel') return (c: Parameters<Chain['watchChannel']>[0], o: WatchOptions) => target.watchChannel(c, { ...o, onEvent: (e) => void (stuck.on || o.onEvent(e)) });
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Chain;
+}
+
+test("B's step 0 signed while 'accepted', its record's save failing (a full disk): after a restart the channel is open", async () => {
+  const world = await World.create();
+  try {
+    let vic = await world.node('vic', { wrap: stuckChain });
+    const mal = await world.node('mal');
+    await world.link(vic, mal);
+    withhold(mal, vic, 'channel.deployed');
+    const proposed = waitForEvent(vic.node, 'channelProposed');
+    const id = (await mal.node.open({ myDeposit: TON('2'), partnerDeposit: 0n, partner: vic.node.getAccount() })).channelId;
+    await proposed;
+    void vic.node.deposit(undefined, { channel: id }).catch(() => undefined);
+    await until(() => vic.node.channel(id)?.phase === 'accepted', "Vic's acceptance");
+    stuck.on = true; // from now on nothing Vic reads saves its record again before the stop
+    const failed = failOneSave(vic.node, (r) => r.life === 'open');
+    await waitForEvent(mal.node, 'stateSigned', (e) => e.channel.channelId === id && e.state.step === 0n, 60_000);
+    await until(failed, "the failed save of Vic's record");
+    await world.stop(vic);
+    stuck.on = false;
+    vic = await world.node('vic', { keyPair: vic.keyPair });
+    assert.equal(vic.node.channel(id)!.latest?.step, 0n, 'step 0 is in the journal');
+    await until(() => vic.node.channel(id)!.phase === 'open', "Vic's channel open after the restart (not 'locked' with step 0 signed by both)");
   } finally {
     await world.close();
   }
