@@ -7,6 +7,7 @@ import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { landedAfterDecline, sendReject } from './decline.js';
+import { sendAccept, sendDeployed } from './unacked.js';
 
 /**
  * The effects that guard money already in a contract, or tell the partner it is deployed (its deposit waits for it,
@@ -58,13 +59,13 @@ export class Effects {
     const r = ctl.rec;
     switch (effect) {
       case 'sendAccept':
-        return ctx.send(ctl, { type: 'channel.accept', channelId: r.channelId });
+        return sendAccept(ctx, ctl);
       case 'sendReject':
         return bg(sendReject(ctx, ctl));
       case 'deploy':
         return bg(this.negotiation.deploy(ctl));
       case 'sendDeployed':
-        return ctx.send(ctl, { type: 'channel.deployed', channelId: r.channelId, contract: r.contract });
+        return sendDeployed(ctx, ctl);
       case 'watch':
         return this.arbiter.watch(ctl);
       case 'proposeInitial':

@@ -21,6 +21,7 @@ import { bindClock, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLa
 import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { waitDeployed } from './deploywait.js';
+import { sendOnce } from './unacked.js';
 import { Redeploy } from './redeploy.js';
 import { configOf, contractOf, versionOf, type ChannelRecord } from './record.js';
 import { depositsProblem, refundTerms } from './uiRules.js';
@@ -105,9 +106,10 @@ export class Negotiation {
     return new Channel(ChannelController.params(rec), rec.me, this.ctx.o.key.secretKey);
   }
 
+  /** A: our proposal (channel.propose), unless one sent before is still unacknowledged (unacked.ts). */
   sendProposal(ctl: ChannelController): void {
     const r = ctl.rec;
-    this.ctx.send(ctl, {
+    sendOnce(ctl, 'propose', () => this.ctx.sendAcked(ctl, {
       type: 'channel.propose',
       channelId: r.channelId,
       challengePeriod: r.challengePeriod,
@@ -119,7 +121,7 @@ export class Negotiation {
       publicKeyB: r.publicKeyB.toString('hex'),
       // Said only by a version after v4 (a pending v2 or v3 proposal stays as the nodes before the field know it).
       ...(versionOf(r) > PROPOSAL_VERSION_UNSAID ? { contractVersion: versionOf(r) } : {}),
-    });
+    }));
   }
 
   /** B: accepting a proposal makes the channel durable and tells A to deploy. */

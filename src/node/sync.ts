@@ -13,6 +13,7 @@ import { movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { sendReject } from './decline.js';
+import { sendAccept, sendDeployed, sendOnce } from './unacked.js';
 import { stateViews } from './views.js';
 import { shownContract as shown } from './addresses.js';
 
@@ -30,8 +31,6 @@ export class Sync {
   private readonly inFlight = new WeakSet<ChannelController>();
   /** the latest step a restored channel had when the partner's answer began */
   private readonly restoredAt = new WeakMap<ChannelController, bigint | null>();
-  /** per channel, what resync() sent that the partner has not acknowledged yet (by kind and step) */
-  private readonly unacked = new WeakMap<ChannelController, Set<string>>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -56,35 +55,24 @@ export class Sync {
     if (rec.life === 'rejected' && rec.rejectOwed) return void sendReject(ctx, ctl).catch((e: unknown) => ctx.fail(e, ctl));
     if (ctl.ended || rec.legacy) return;
     if (this.negotiation.earlierContract(ctl)) return void this.negotiation.withdrawEarlier(ctl).catch((e: unknown) => ctx.fail(e, ctl));
+    // Each waits in the session's outbox until acknowledged (unacked.ts): sent again only after that.
     if (rec.me === 'A' && rec.life === 'proposed') return this.negotiation.sendProposal(ctl);
-    if (rec.me === 'B' && rec.life === 'accepted') ctx.send(ctl, { type: 'channel.accept', channelId: rec.channelId });
-    if (rec.me === 'A' && (rec.life === 'funding' || rec.life === 'locked')) ctx.send(ctl, { type: 'channel.deployed', channelId: rec.channelId, contract: rec.contract });
+    if (rec.me === 'B' && rec.life === 'accepted') sendAccept(ctx, ctl);
+    if (rec.me === 'A' && (rec.life === 'funding' || rec.life === 'locked')) sendDeployed(ctx, ctl);
     if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') return;
     const latest = ctl.channel.latest?.state.step ?? null;
     // latestStep 0 with nothing held means "nothing yet": the partner sends step 0 too (we skip what we have).
-    this.once(ctl, `resync:${latest}`, () => ctx.sendAcked(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n }));
+    sendOnce(ctl, `resync:${latest}`, () => ctx.sendAcked(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n }));
     // A channel restored from a backup says nothing of its own until the partner has answered.
     if (rec.restorePending) return;
     const ch = ctl.channel;
     const staged = ch.staged;
-    if (staged && ch.stagedBy === rec.me) this.once(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
+    if (staged && ch.stagedBy === rec.me) sendOnce(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
     // A turn request made while the partner was unreachable (or lost with its process) is asked again, also
     // after our proposal just resent (the partner forgets a request when it restarts; a repeat changes nothing).
     const theirs = !staged && ch.turn === ch.partner;
     const ours = !!staged && ch.stagedBy === rec.me;
-    if (ch.turnRequested && latest !== null && (theirs || ours)) this.once(ctl, `turn:${latest}`, () => ctx.sendAcked(ctl, { type: 'turn.request', contract: rec.contract, step: latest }));
-  }
-
-  /**
-   * Sends what `send` sends unless the same message (`key`) from an earlier resync is still unacknowledged: it is
-   * in the session's outbox, resent on every resume. A partner that reconnects in a loop cannot grow that outbox.
-   */
-  private once(ctl: ChannelController, key: string, send: () => Promise<boolean>): void {
-    let keys = this.unacked.get(ctl);
-    if (!keys) this.unacked.set(ctl, (keys = new Set()));
-    if (keys.has(key)) return;
-    keys.add(key);
-    void send().finally(() => keys.delete(key));
+    if (ch.turnRequested && latest !== null && (theirs || ours)) sendOnce(ctl, `turn:${latest}`, () => ctx.sendAcked(ctl, { type: 'turn.request', contract: rec.contract, step: latest }));
   }
 
   /**

@@ -11,7 +11,7 @@ import type { ChannelRecord } from '../../src/node/record.js';
 
 test('a proposal says its contract version only for a version after v4, and the wire takes it', () => {
   const sent: AppMessage[] = [];
-  const negotiation = new Negotiation({ send: (_ctl: unknown, m: AppMessage) => void sent.push(m) } as unknown as NodeContext, () => Promise.reject(new Error('no chain here')));
+  const negotiation = new Negotiation({ sendAcked: (_ctl: unknown, m: AppMessage) => Promise.resolve(sent.push(m) > 0) } as unknown as NodeContext, () => Promise.reject(new Error('no chain here')));
   const [a, b] = [newKeyPair(), newKeyPair()];
   const base = { channelId: 7n, challengePeriod: 600, expectedDepositA: 1n, expectedDepositB: 1n, addressA: `0:${'11'.repeat(32)}`, addressB: `0:${'22'.repeat(32)}`, publicKeyA: a.publicKey, publicKeyB: b.publicKey };
   for (const contractVersion of [undefined, 2, 3, 4, 5] as const) {
