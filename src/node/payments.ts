@@ -13,6 +13,7 @@ import { cancelled, NodeError, saidHere, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { crashPoint } from './crash.js';
+import { sendOnce } from './unacked.js';
 import { receiveInitial } from './initial.js';
 import { sendAsksTurn, stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
@@ -114,14 +115,15 @@ export class Payments implements Stager {
 
   /**
    * Asks the partner for the states after `latest`: once per RESYNC_ASK_MS for the same step (each far-ahead
-   * proposal asked again: a flood of them filled the partner's outbox with requests, one per proposal).
+   * proposal asked again: a flood of them filled the partner's outbox with requests, one per proposal), and not
+   * while the same request is still unacknowledged (unacked.ts: it waits in the outbox, resent on every resume).
    */
   private askResync(ctl: ChannelController, latest: bigint): void {
     const now = Date.now();
     const last = ctl.resyncAsked;
     if (last && last.latest === latest && now - last.at < RESYNC_ASK_MS) return;
     ctl.resyncAsked = { latest, at: now };
-    this.ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest });
+    sendOnce(ctl, `resync:${latest}`, () => this.ctx.sendAcked(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest }));
   }
 
   /**

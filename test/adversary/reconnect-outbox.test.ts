@@ -1,14 +1,15 @@
-// A partner that reconnects again and again and never acknowledges: each reconnection made the node queue its
-// proposal once more (channel.propose, like channel.accept and channel.deployed, was sent on every resume while one
-// was still unacknowledged), so the session's outbox grew by one message per reconnection, all of it resent on
-// each resume. Real libp2p on 127.0.0.1: the partner is a raw peer that proves a real wallet and never acks.
+// A partner that never acknowledges: each reconnection made the node queue its proposal once more (channel.propose,
+// like channel.accept and channel.deployed, was sent on every resume while one was still unacknowledged), and each
+// far-ahead proposal asked for a resync again every RESYNC_ASK_MS; the session's outbox grew with them, all of it
+// resent on each resume. Real libp2p on 127.0.0.1: the partner is a raw peer that proves a real wallet, never acks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { walletAddress } from '../../src/chain/wallets.js';
 import { newKeyPair } from '../../src/core/signer.js';
 import { withVictim } from './mallory.js';
 import { RawPeer } from './raw.js';
-import { TON } from './scene.js';
+import { RESYNC_ASK_MS } from '../../src/node/payments.js';
+import { TON, endScene, scene } from './scene.js';
 import { until } from './world.js';
 
 test('a partner reconnecting without ever acknowledging does not grow the outbox: the proposal waits there once', () =>
@@ -39,3 +40,26 @@ test('a partner reconnecting without ever acknowledging does not grow the outbox
       for (const p of peers) await p.stop();
     }
   }));
+
+test('far-ahead proposals from a partner that never acknowledges: one resync request waits in the outbox, not one every RESYNC_ASK_MS', async () => {
+  const s = await scene();
+  await s.mallory.stop(); // her session would take her wallet's link back (and acknowledge everything)
+  const raw = await RawPeer.dial(s.vicAddr);
+  try {
+    await raw.handshake(s.mallory.keyPair, s.mallory.address);
+    raw.resume();
+    const far = s.mallory.propose(s.known, s.mallory.next(s.known, { step: s.mallory.latest(s.known).state.step + 1000n }));
+    const asks = () => raw.dataIn().filter((m) => m.type === 'resync.request').length;
+    for (let i = 0; i < 4; i++) {
+      raw.data(far);
+      await until(() => asks() >= 1, 'the first resync request');
+      await new Promise((r) => setTimeout(r, RESYNC_ASK_MS + 200));
+    }
+    raw.data(far);
+    await until(() => raw.dataIn().filter((m) => m.type === 'error' && m.ref === 'state.propose').length >= 5, 'the answers to the 5 proposals');
+    assert.equal(asks(), 1, 'the unacknowledged request is not asked again');
+  } finally {
+    await raw.stop();
+    await endScene(s);
+  }
+});
