@@ -65,6 +65,13 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
   return `Step ${s.step}: ${what}, ${balancesLine(s)}`;
 }
 
+/** Manual mode: a received state waits for the user's `sign` (the node says so), as the original's README told it. */
+function bySign(e: Extract<NodeEvent, { type: 'stateReceived' }>): string {
+  if (!e.bySign) return '';
+  const sign = e.channel.actions.sign;
+  return sign.ok ? '\nsign signs it (showLast shows it; in manual mode your node does not countersign by itself)' : `\nsign: ${sign.why}`;
+}
+
 /** Why the shares differ from the balances (the even split of what the contract held beyond them, or storage fees). */
 function sharesWhy(p: PayoutView, contractVersion = Infinity): string {
   const { beyond, even } = payoutBeyond(p);
@@ -161,7 +168,7 @@ export class EventFormatter {
       case 'channelLocked':
         return `Both deposits are in: the channel ${e.channel.contract} is locked`;
       case 'stateReceived':
-        return e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.previous, e.channel.me)}`;
+        return `${e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.previous, e.channel.me)}`}${bySign(e)}`;
       case 'stateSigned':
         return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}${exitGoesOn(e.channel, e.state.step)}`;
       case 'turnRequested':

@@ -327,7 +327,7 @@ export class Payments implements Stager {
     const previous = ch.latest ? stateView(ch.latest) : null;
     const received = () => {
       if (m.type === 'close.propose') ctx.emit({ type: 'closeRequested', channel: ctx.view(ctl), state: view });
-      ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view, previous });
+      ctx.emit({ type: 'stateReceived', channel: ctx.view(ctl), state: view, previous, bySign: !ctx.autoMode });
       ctx.changed(ctl);
     };
     if (waits) return received();

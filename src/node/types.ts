@@ -206,7 +206,8 @@ export type NodeEvent =
   | { type: 'channelLocked'; channel: ChannelView }
   /** a state from the partner awaits my signature ("Received new state" / "Received initial state" at step 0) */
   /** `previous`: the state both signed it follows (the channel's view may not show it yet), null at step 0 */
-  | { type: 'stateReceived'; channel: ChannelView; state: StateView; previous: StateView | null }
+  /** `bySign`: it waits for this user's `sign` (manual mode); else the node countersigns it by itself */
+  | { type: 'stateReceived'; channel: ChannelView; state: StateView; previous: StateView | null; bySign?: boolean }
   /** a state became signed by both ("Last state signed successful") */
   | { type: 'stateSigned'; channel: ChannelView; state: StateView }
   /** the partner asked for the turn ("Your partner request empty state") */
