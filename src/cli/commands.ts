@@ -15,7 +15,7 @@ import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, importSummary, partnerShort, refundTerms, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, importSummary, openShort, partnerShort, refundTerms, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -94,7 +94,11 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
     // Optional: asked for at a terminal, 0 (none) when left out from a pipe or with --json.
     // At the prompt, Enter is none (as Enter at withdraw's step prompt takes the latest).
-    const theirs = parseTon(a.args[1] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5', '0')));
+    const ask = a.args[1] === undefined && a.io.interactive && !a.io.json;
+    // the node's funds check of our deposit first: a wallet short of it is said before anything more is asked
+    const cannotPay = ask ? await openShort(a.node, mine) : null;
+    if (cannotPay) throw Object.assign(new Error(cannotPay), { code: 'INSUFFICIENT_FUNDS' });
+    const theirs = parseTon(a.args[1] ?? (!ask ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5', '0')));
     const periodText = a.values.get('period');
     const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);

@@ -1,16 +1,14 @@
 // The checks made before a channel is proposed, accepted or funded: the challenge period, this wallet's funds, the
 // contract address, and that the proposer's wallet is on this node's chain. Each throws what to do.
 import { Address } from '@ton/core';
-import { formatTon } from '../core/amounts.js';
 import { addressText } from '../core/format.js';
-import { topUpHow } from '../core/networks.js';
 import { WALLET_FEE_RESERVE } from '../chain/index.js';
 import { CHANNEL_FEES, DEPOSIT_FEE } from '../contract/layout.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { MAX_PERIOD, minChallengePeriod } from './policy.js';
-import { depositFeesText, depositRoom, dueCounted, dueWords } from './uiRules.js';
+import { fundsShort } from './uiRules.js';
 
 /** Throws unless `period` (s) is within this node's minimum and the contract's maximum. */
 export function checkPeriod(ctx: NodeContext, period: number, who: 'you' | 'partner'): void {
@@ -43,13 +41,8 @@ export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE + EXIT_RESERVE;
  */
 export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
   const read = await ctx.o.chain.getBalanceDue(ctx.myAddress);
-  if (depositRoom(read, DEPOSIT_FEES) < deposit) {
-    const fee = dueWords(dueCounted(read.storageDue));
-    throw new NodeError(
-      'INSUFFICIENT_FUNDS',
-      `your wallet ${addressText(ctx.myAddress, 'wallet')} has ${formatTon(read.balance)} TON${fee}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(DEPOSIT_FEES)}: top it up first (${topUpHow(ctx.o.network)})`,
-    );
-  }
+  const short = fundsShort(read, DEPOSIT_FEES, deposit, addressText(ctx.myAddress, 'wallet'), what, ctx.o.network);
+  if (short) throw new NodeError('INSUFFICIENT_FUNDS', short);
 }
 
 /**

@@ -2,7 +2,7 @@
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
 import { topUpHow } from '../core/networks.js';
-import type { BalanceView, ChannelNodeApi, ChannelView, Party, PayoutView } from './types.js';
+import type { BalanceView, ChannelNodeApi, ChannelView, NetworkKind, Party, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
@@ -98,6 +98,24 @@ export function depositsProblem(mine: bigint, theirs: bigint): string | undefine
 /** What a wallet needs beyond a deposit (the node's depositFees()), in words. */
 export function depositFeesText(fees: bigint): string {
   return `about ${formatTon(fees)} TON for fees and a close, kept in the wallet so you can always leave the channel alone`;
+}
+
+/**
+ * The node's funds check (checks.ts): when this wallet (`read`) cannot pay `deposit` and its fees beyond the storage
+ * fee counted (depositRoom), what it holds, what `what` needs and how to top it up; else null.
+ */
+export function fundsShort(read: BalanceView, fees: bigint, deposit: bigint, wallet: string, what: string, network: NetworkKind): string | null {
+  if (depositRoom(read, fees) >= deposit) return null;
+  return `your wallet ${wallet} has ${formatTon(read.balance)} TON${dueWords(dueCounted(read.storageDue))}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(fees)}: top it up first (${topUpHow(network)})`;
+}
+
+/**
+ * Opening a channel at a terminal: the node's funds check of this wallet for `deposit` (read once, 3 s at most)
+ * before the person is asked for more; null when it can pay, or when the read did not answer (the node checks again).
+ */
+export async function openShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees' | 'getAccount' | 'network'>, deposit: bigint): Promise<string | null> {
+  const read = await quickRead(() => node.balanceTonDue());
+  return read && fundsShort(read, node.depositFees(), deposit, node.getAccount(), 'this channel', node.network);
 }
 
 /**
