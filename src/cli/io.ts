@@ -105,13 +105,25 @@ function terminalIo(): { io: Io; close: () => void } {
       // Ctrl+D at a command's question: that command is cancelled (its wait got null) and the prompt comes back
       if (answering && !closing && !stopping) open((mine as unknown as { history: string[] }).history ?? []);
     });
-    // Ctrl+C in raw mode reaches readline, not the process: it stops the node as the signal does (shown as a terminal
-    // shows it, and what the stop says starts on a line of its own).
+    // Ctrl+C in raw mode reaches readline, not the process. At a command's own question (an amount, a step, "Are you
+    // sure") it cancels that command, as Ctrl+D does, and the node goes on: a node watching channels does not vanish
+    // because a question was waved away. Elsewhere it stops the node as the signal does (shown as a terminal shows
+    // it, and what the stop says starts on a line of its own).
     mine.on('SIGINT', () => {
+      if (prompting && answering && !stopping) return cancelQuestion();
       [prompting, stopping] = [false, true];
       out.write('^C\n');
       process.kill(process.pid, 'SIGINT');
     });
+  };
+  /** The question waiting is answered with nothing (its command is cancelled); what was typed at it is dropped. */
+  const cancelQuestion = () => {
+    out.write('^C\n');
+    [prompting, answering] = [false, false];
+    rl.setPrompt('');
+    rl.write(null, { ctrl: true, name: 'e' });
+    rl.write(null, { ctrl: true, name: 'u' });
+    s.waiting.shift()?.(null);
   };
   open([]);
   const io: Io = {

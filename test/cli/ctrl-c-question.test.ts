@@ -1,0 +1,42 @@
+// Ctrl+C at a command's own question ("Are you sure", an amount, a port) stopped the whole node, while Ctrl+D there
+// cancelled the command only: a user waving a question away found the node, and the watch of their channels, gone.
+// Now Ctrl+C at a question cancels that command and the node goes on; at the command prompt it stops the node, as
+// before. The built CLI at a terminal (script(1) gives it a pseudo-terminal), on the embedded sandbox.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildOnce, CliText } from '../e2e/cli-harness.js';
+
+let dir: string;
+before(async () => {
+  buildOnce();
+  dir = await mkdtemp(join(tmpdir(), 'synchannel-ctrl-c-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("Ctrl+C at a command's question cancels that command; at the command prompt it stops the node", { timeout: 120_000 }, async () => {
+  const cli = new CliText(['--data', join(dir, 'a')], { tty: true });
+  try {
+    await cli.wait(/Type help for the commands/);
+    await cli.run('serve', /enter a source port/i);
+    let mark = cli.mark();
+    // half an answer typed, then Ctrl+C: the command is cancelled and what was typed is dropped
+    cli.child.stdin.write('30');
+    await cli.wait(/30$/, mark);
+    cli.child.stdin.write('\x03');
+    await cli.wait(/serve: cancelled/, mark, 30_000);
+    cli.child.stdin.write('getAccount\n');
+    await cli.wait(/getAccount\n\S+\n/, mark, 30_000);
+    assert.match(cli.output(mark), /\^C\n/);
+    assert.doesNotMatch(cli.output(mark), /Stopping|To make connection|30getAccount/, cli.output(mark));
+    mark = cli.mark();
+    cli.child.stdin.write('\x03');
+    assert.equal(await cli.exited, 130);
+  } finally {
+    cli.child.kill('SIGKILL');
+  }
+});
