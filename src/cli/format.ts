@@ -257,10 +257,7 @@ export function jsonLine(value: unknown): string {
 export function stoppingNotes(channels: readonly ChannelView[]): string[] {
   const notes: string[] = channels.flatMap(closeNotOnChain);
   const u = unwatched(channels);
-  if (u.closing.length) {
-    const one = u.closing.length === 1;
-    notes.push(`Stopping while ${u.closing.map((c) => c.contract).join(', ')} ${one ? 'is' : 'are'} closing: nothing watches ${one ? 'it' : 'them'} until you start the node again; start it before the challenge window ends to challenge a stale close and collect the payout.`);
-  }
+  notes.push(...u.closing.map(closingNote));
   if (u.shortestPeriod !== null) {
     const one = u.guarded.length === 1;
     notes.push(
@@ -271,6 +268,21 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
   for (const c of u.waiting) notes.push(`State ${c.pending!.step} of ${c.contract} still waits for your partner's signature: they can sign it while both nodes are online.`);
   for (const c of u.guarded) if (c.pending?.awaiting === 'me') notes.push(`State ${c.pending.step} from your partner on ${c.contract} awaits your signature: start the node again and sign it.`);
   return notes;
+}
+
+/**
+ * A closing channel the stop leaves unwatched: while its window is open a stale state may need a challenge; after it,
+ * either node finishes the close (the payout goes to both wallets), so nothing needs this node but the finish.
+ */
+function closingNote(c: ChannelView): string {
+  const close = c.close;
+  const finish = 'either node finishes the close, which pays both wallets';
+  if (close && close.secondsLeft <= 0) {
+    return `Stopping while ${c.contract} is closing, its challenge window over: ${finish}; start this node again to finish it if your partner's has not.`;
+  }
+  const until = close ? ` (challenge window until ${windowEnd(close.deadline, close)})` : '';
+  const planned = close && close.challengeWith !== null ? `; your node was about to challenge it with step ${close.challengeWith}` : '';
+  return `Stopping while ${c.contract} is closing${until}${planned}: nothing watches it until you start the node again, and only a running node challenges a stale state on chain: start it before the window ends. After it, ${finish}.`;
 }
 
 /**
