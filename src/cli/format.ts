@@ -46,9 +46,20 @@ export function windowEnd(deadline: number, close?: { deadline: number; secondsL
  * gone just before): it holds the deposits, so the exit pays the same. null for anything else.
  */
 export function signedWhileClosing(c: ChannelView, step: bigint): string | null {
-  if (step !== 0n || c.phase !== 'closing' || !c.close || c.close.step !== null) return null;
+  if (c.phase !== 'closing' || !c.close) return null;
+  if (c.close.step !== null) return step > c.close.step ? signedAboveClose(c, c.close, step) : null;
+  if (step !== 0n) return null;
   const who = c.close.byMe ? 'you' : 'your partner';
   return `The channel is closing: ${who} started an exit with the deposits (challenge window until ${windowEnd(c.close.deadline, c.close)}). It pays back the deposits (A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON), as the initial state you signed does; no payment follows in this channel.`;
+}
+
+/**
+ * A state signed while a close with an older step is on chain: it pays out only if a challenge puts it there in the
+ * window; the node challenges a close that pays this side less than its latest state (README), the partner may too.
+ */
+function signedAboveClose(c: ChannelView, close: NonNullable<ChannelView['close']>, step: bigint): string {
+  const whose = close.byMe ? 'your' : "your partner's";
+  return `The channel is closing: ${whose} close on chain holds step ${close.step} (challenge window until ${windowEnd(close.deadline, close)}). State ${step} pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step ${close.step}, and your partner may.`;
 }
 
 /** The initial state signed by both while an exit is under way: the channel does not open, the exit pays the same. */
