@@ -3,7 +3,7 @@ import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { clockText, durationText } from '../core/duration.js';
-import type { ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
+import type { Action, ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
 import { payoutBeyond, unwatched } from '../node/uiRules.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
@@ -78,9 +78,12 @@ function received(s: StateView, before: StateView | null, me: 'A' | 'B'): string
 
 /** Manual mode: a received state waits for the user's `sign` (the node says so), as the original's README told it. */
 function bySign(e: Extract<NodeEvent, { type: 'stateReceived' }>): string {
-  if (!e.bySign) return '';
-  const sign = e.channel.actions.sign;
-  return sign.ok ? '\nsign signs it (showLast shows it; in manual mode your node does not countersign by itself)' : `\nsign: ${sign.why}`;
+  return e.bySign ? `\n${byHand(e.channel.actions.sign, 'sign signs it (showLast shows it; in manual mode your node does not countersign by itself)')}` : '';
+}
+
+/** What the user types in manual mode, or why it cannot be done now (the node's action). */
+function byHand(can: ChannelView['actions'][Action], text: string): string {
+  return can.ok ? text : `${text.split(' ')[0]}: ${can.why}`;
 }
 
 /** Why the shares differ from the balances (the even split of what the contract held beyond them, or storage fees). */
@@ -183,7 +186,7 @@ export class EventFormatter {
       case 'stateSigned':
         return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}${exitGoesOn(e.channel, e.state.step)}`;
       case 'turnRequested':
-        return '❗ Your partner request empty state❗';
+        return `❗ Your partner request empty state❗${e.byHand ? `\n${byHand(e.channel.actions.createEmpty, 'createEmpty passes the turn (an empty state)')}` : ''}`;
       case 'closeRequested':
         return `❗ Your partner proposes to close the channel cooperatively at ${balancesLine(e.state)}❗`;
       case 'closeStarted':

@@ -52,7 +52,7 @@ export class Turns {
     const asked = ch.partnerWantsTurn;
     // Shown once per request: repeats (resends, or a flood) change nothing.
     if (ch.receiveTurnRequest() && !asked) {
-      ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl) });
+      ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl), byHand: !ctx.autoMode });
       ctx.changed(ctl);
     }
     this.passIfAsked(ctl);

@@ -210,8 +210,8 @@ export type NodeEvent =
   | { type: 'stateReceived'; channel: ChannelView; state: StateView; previous: StateView | null; bySign?: boolean }
   /** a state became signed by both ("Last state signed successful") */
   | { type: 'stateSigned'; channel: ChannelView; state: StateView }
-  /** the partner asked for the turn ("Your partner request empty state") */
-  | { type: 'turnRequested'; channel: ChannelView }
+  /** the partner asked for the turn ("Your partner request empty state"); `byHand`: it waits for this user's createEmpty (manual mode), else the node passes it */
+  | { type: 'turnRequested'; channel: ChannelView; byHand?: boolean }
   /** the partner proposes a cooperative close */
   | { type: 'closeRequested'; channel: ChannelView; state: StateView }
   /** a close was started on-chain; byPartner: "Your partner sent the state to the smart contract"; step null: an exit */
