@@ -76,6 +76,6 @@ async function printBalancesAfter(node: ChannelNodeApi, ch: ChannelView, io: Io)
   } catch (e) {
     // The node stopping (end of input, Ctrl+C) ends the wait: nothing to say then.
     if (['CLOSED', 'CANCELLED'].includes((e as { code?: string }).code ?? '')) return;
-    io.say(`(could not read the balances: ${(e as Error).message})`);
+    io.say(`(could not read the balances: ${(e as Error).message}; balanceTon and balanceContract read them again)`);
   }
 }
