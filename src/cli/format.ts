@@ -201,8 +201,13 @@ export class EventFormatter {
           : `❗ Your partner submitted an old state: challenged it with step ${e.step}❗`;
       case 'challengeFailed':
         return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline; ${retryText(e)}. ${nextStep(e.code) ?? ''}`.trim();
-      case 'exitOffered':
-        return `❗ The initial state is still not signed by both after ${e.waitedSeconds} s.❗ Your partner may be gone: run \`leave\` to get the deposits back (after the challenge window).`;
+      case 'exitOffered': {
+        const head = `❗ The initial state is still not signed by both after ${e.waitedSeconds} s.❗`;
+        const leave = 'run `leave` to get the deposits back (after the challenge window)';
+        // the partner's initial state waits for this side's signature (manual mode): it is not the partner who is gone
+        const mine = e.channel.pending?.awaiting === 'me' && e.channel.pending.step === 0n;
+        return mine ? `${head} Your partner's initial state awaits your signature: sign signs it and the channel opens; or ${leave}.` : `${head} Your partner may be gone: ${leave}.`;
+      }
       case 'equivocation':
         return `❗ Your partner signed two different states for step ${e.step}❗ The evidence is kept; the state both of you signed stands.`;
       case 'closed':
