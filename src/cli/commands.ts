@@ -160,7 +160,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const s = await a.node.sign({ channel: ch.id });
     a.io.say(`Signed state ${s.step}`);
     // an exit seen before or while signing: the signature changes nothing it pays
-    const closing = signedWhileClosing(a.node.channel(ch.id) ?? ch, s.step);
+    const closing = signedWhileClosing(a.node.channel(ch.id) ?? ch, s);
     if (closing) a.io.say(closing);
     return closing ? { ...s, closing } : s;
   },

@@ -45,21 +45,25 @@ export function windowEnd(deadline: number, close?: { deadline: number; secondsL
  * The initial state (step 0) signed while an exit is under way (the node takes signatures then; the exit may have
  * gone just before): it holds the deposits, so the exit pays the same. null for anything else.
  */
-export function signedWhileClosing(c: ChannelView, step: bigint): string | null {
+export function signedWhileClosing(c: ChannelView, signed: Pick<StateView, 'step' | 'tag'>): string | null {
+  const step = signed.step;
   if (c.phase !== 'closing' || !c.close) return null;
-  if (c.close.step !== null) return step > c.close.step ? signedAboveClose(c, c.close, step) : null;
+  if (c.close.step !== null) return step > c.close.step ? signedAboveClose(c.close, signed) : null;
   if (step !== 0n) return null;
   const who = c.close.byMe ? 'you' : 'your partner';
   return `The channel is closing: ${who} started an exit with the deposits (challenge window until ${windowEnd(c.close.deadline, c.close)}). It pays back the deposits (A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON), as the initial state you signed does; no payment follows in this channel.`;
 }
 
 /**
- * A state signed while a close with an older step is on chain: it pays out only if a challenge puts it there in the
- * window; the node challenges a close that pays this side less than its latest state (README), the partner may too.
+ * A state signed while a close with an older step is on chain. A close state both signed pays out at once, the
+ * window not waited (the node sends it by itself, README); any other pays out only if a challenge puts it there in
+ * the window: the node challenges a close that pays this side less than its latest state, the partner may too.
  */
-function signedAboveClose(c: ChannelView, close: NonNullable<ChannelView['close']>, step: bigint): string {
+function signedAboveClose(close: NonNullable<ChannelView['close']>, s: Pick<StateView, 'step' | 'tag'>): string {
   const whose = close.byMe ? 'your' : "your partner's";
-  return `The channel is closing: ${whose} close on chain holds step ${close.step} (challenge window until ${windowEnd(close.deadline, close)}). State ${step} pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step ${close.step}, and your partner may.`;
+  const head = `The channel is closing: ${whose} close on chain holds step ${close.step} (challenge window until ${windowEnd(close.deadline, close)}).`;
+  if (s.tag === 'close') return `${head} State ${s.step} is a close state signed by both: your node sends it to the contract, which pays out by it at once, without waiting for the window.`;
+  return `${head} State ${s.step} pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step ${close.step}, and your partner may.`;
 }
 
 /** The initial state signed by both while an exit is under way: the channel does not open, the exit pays the same. */
