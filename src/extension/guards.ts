@@ -37,7 +37,7 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
   for (const b of broken) lines.push(`• ${b.id}: not loaded (${b.code}), it may hold money`);
   const notes: string[] = [];
   if (broken.length) notes.push('A channel the node could not load is not watched even while it runs: fix it (its row in the SynChannel view says how).');
-  if (u.closing.length) notes.push('Start the node again before the challenge window ends, to challenge a stale close and collect the payout.');
+  if (u.closing.length) notes.push('Start the node again before the challenge window ends: only a running node challenges a stale state on chain. After the window, either node finishes the close, which pays both wallets.');
   if (u.shortestPeriod !== null) notes.push(`Nothing watches the chain for a close by your partner while the node is off: start it at least once every ${durationText(u.shortestPeriod)} (the challenge window).`);
   const one = need.length === 1;
   const notLoaded = broken.length ? `${need.length ? ' It also holds' : ' Your node holds'} ${broken.length} channel${broken.length === 1 ? '' : 's'} it could not load, which may hold money.` : '';

@@ -116,6 +116,9 @@ describe('stopping a node that guards channels', () => {
     assert.ok(w);
     assert.match(w.detail, /kQc with .*: closing, 8 min left in the challenge window/);
     assert.match(w.detail, /before the challenge window ends/);
+    // no payout waits for this node: after the window either node finishes the close, which pays both wallets
+    assert.doesNotMatch(w.detail, /collect the payout/);
+    assert.match(w.detail, /After the window, either node finishes the close, which pays both wallets\./);
   });
 });
 
