@@ -115,11 +115,17 @@ export function marking(ctl: ChannelController, keep: (validUntil: number) => vo
   };
 }
 
-/** Sends a cooperative close with the close state `arg` of `step`, marked once signed; the mark goes once answered. */
+/**
+ * Sends a cooperative close with the close state `arg` of `step`, marked once signed; the mark goes once answered
+ * (from the disk too: a restart would hold back a close that never left).
+ */
 export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: bigint, arg: SignedStateArg, o: OpOptions = { onProgress: (m) => ctx.log(m) }): Promise<void> {
   const beforeSend = marking(ctl, (validUntil) => (ctl.rec.coopSent = { step, validUntil }));
-  await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch((e: unknown) => {
-    if (!(e as { sent?: boolean }).sent && ctl.rec.coopSent?.step === step) delete ctl.rec.coopSent;
+  await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch(async (e: unknown) => {
+    if (!(e as { sent?: boolean }).sent && ctl.rec.coopSent?.step === step) {
+      delete ctl.rec.coopSent;
+      await ctl.saveRecord().catch(() => undefined); // not saved: a restart holds it back until its expiry at most
+    }
     throw e;
   });
 }

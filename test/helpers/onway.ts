@@ -1,6 +1,8 @@
 // Chains for the tests of a message of ours still on its way when the node died (inflight-restart): one where the
-// message is signed, marked and then the node dies with it, and one that counts a method's calls.
+// message is signed, marked and then the node dies with it, one where it is refused before it leaves, and one that
+// counts a method's calls.
 import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
+import { ChainError } from '../../src/chain/errors.js';
 import type { Chain, OpOptions } from '../../src/chain/types.js';
 import type { NodeEvent } from '../../src/node/index.js';
 
@@ -64,4 +66,26 @@ export function telling(node: { on: (l: (e: NodeEvent) => void) => unknown }): {
     if (e.type === 'log') logs.push(e.message);
   });
   return { told, logs };
+}
+
+/**
+ * The real chain, except that the first call of `method` is signed (its `beforeSend` mark kept) and then refused
+ * before it leaves (an endpoint's clear refusal: nothing of it can land); later calls never answer (nothing more
+ * is sent).
+ */
+export function refusedBeforeLeaving(real: Chain, method: 'challenge' | 'cooperativeClose'): Chain {
+  let calls = 0;
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
+      if (prop !== method) return fn;
+      return async (_wallet: unknown, _channel: unknown, _s: unknown, o: OpOptions = {}) => {
+        if (calls++ > 0) return new Promise(() => undefined);
+        await o.beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+        throw new ChainError('WALLET_REJECTED', 'injected: the endpoint refused the external message (nothing was sent)');
+      };
+    },
+  });
 }
