@@ -134,6 +134,7 @@ export class Defense {
         if (w.refusedChallenge?.key === key && w.refusedChallenge.count >= REFUSALS_BEFORE_STOP && !w.attempt) return;
         // One of ours with this step that may still land (sent before a restart, or by the channel's earlier controller).
         if (await challengeHeld(this.h.ctx, ctl, plan.step, !!w.attempt, said)) continue;
+        if (this.unwatchedMeanwhile(ctl)) return;
         const way = onItsWay(ctl, plan.step);
         try {
           await this.challengeOnce(ctl, plan, guard ?? null, way.onWay).finally(way.end);
@@ -178,6 +179,16 @@ export class Defense {
       told(landed ? null : this.h.stopped() ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : ctl.reloading ? reloaded() : null);
       this.payOutAgreed(ctl);
     }
+  }
+
+  /**
+   * Unwatched while its defense planned (a stand-in or a dropped controller whose channel loaded again, the stop):
+   * the channel loaded again defends from its own read, and a challenge from here would be a second fee.
+   */
+  private unwatchedMeanwhile(ctl: ChannelController): boolean {
+    if (this.h.state(ctl)) return false;
+    if (!this.h.stopped()) this.h.ctx.log(`channel ${shown(ctl)} was loaded again while its defense read the contract: that defense sends nothing, the channel loaded again defends it`);
+    return true;
   }
 
   /** Keeps the watcher's decision on the controller (the view shows it), telling the listeners when it changes. */

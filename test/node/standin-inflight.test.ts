@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { until } from '../adversary/world.js';
 import { blockRecord, latch, notMoved, withChannels } from '../helpers/running-import.js';
 import { counting } from '../helpers/onway.js';
+import type { Chain } from '../../src/chain/types.js';
 
 test("a stand-in's challenge on its way as the channel loads again is not sent again by the channel loaded, and is told as ours", () => {
   let sends!: ReturnType<typeof counting>;
@@ -39,5 +40,50 @@ test("a stand-in's challenge on its way as the channel loads again is not sent a
     await until(() => vic.node.channel(ch!)?.close?.challengeWith === null, 'the defense of the channel loaded again to plan nothing more', 30_000);
     assert.deepEqual(mine().map((e) => `${e.type} ${e.type === 'challenged' ? e.byMe : ''}`).filter((t) => !t.startsWith('challenged true')), [], 'told as ours; no failed challenge');
     assert.equal(sends.calls(), 1, 'one challenge, one fee');
+  });
+});
+
+/** `real`, except that the first read of the contract by a defense's plan after `arm()` answers once `release()`d. */
+function holdingPlanRead(real: Chain): { chain: Chain; arm: () => void; reached: Promise<void>; release: () => void } {
+  let armed = false;
+  const reached = latch();
+  const released = latch();
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
+      if (prop !== 'getChannelStatus') return fn;
+      return async (...a: unknown[]) => {
+        if (!armed || !/Defense\.plan/.test(new Error().stack ?? '')) return fn(...a);
+        armed = false;
+        const read = await fn(...a);
+        reached.open();
+        await released.wait;
+        return read;
+      };
+    },
+  });
+  return { chain, arm: () => void (armed = true), reached: reached.wait, release: released.open };
+}
+
+test("a stand-in ended while its defense read the contract sends no challenge: the channel loaded again sends the one", () => {
+  let sends!: ReturnType<typeof counting>;
+  let held!: ReturnType<typeof holdingPlanRead>;
+  const wrap = (c: Chain) => (held = holdingPlanRead((sends = counting(c, 'challenge')).chain)).chain;
+  return withChannels(1, { recoverAgainMs: 1_000, wrap }, async ({ vic, hal, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    held.arm();
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await held.reached; // the stand-in's defense reads the close, and waits there
+    // Its files can be moved in: the retry loads the channel, whose defense challenges the close.
+    await rm(record, { recursive: true });
+    await until(() => sends.calls() > 0 && !!vic.node.channel(ch!)?.close?.step, "the channel loaded again's challenge to land", 30_000);
+    held.release();
+    const logged = (re: RegExp) => vic.events.some((e) => e.type === 'log' && re.test(e.message));
+    await until(() => sends.calls() > 1 || logged(/loaded again while its defense read the contract/), "the stand-in's defense to send or end", 30_000);
+    assert.equal(sends.calls(), 1, 'one challenge, one fee');
+    assert.deepEqual(vic.events.filter((e) => e.type === 'challengeFailed'), [], 'no failed challenge told');
   });
 });
