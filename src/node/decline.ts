@@ -23,7 +23,10 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
   if (ctl.rec.me === 'A' && ctl.life === 'accepted') {
     const st = await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
     if (await n.adoptDeployed(ctl, { status: st.status, tell: false })) {
-      throw new NodeError('INVALID_TRANSITION', `the channel contract is deployed with your deposit: take it back with refund (the proposal cannot be withdrawn any more)`);
+      // the read may show it locked with the partner's deposit too: then refund is over, and says what instead
+      const refund = ctl.actions().refund;
+      const then = refund.ok ? 'take it back with refund' : refund.why;
+      throw new NodeError(refund.ok ? 'INVALID_TRANSITION' : refund.code, `the channel contract is deployed with your deposit, and the proposal cannot be withdrawn any more: ${then}`);
     }
     await n.refuseWhileMayLand(ctl, ctl.rec.partnerDeclined ? 'decline again (the node also ends it by itself then)' : 'decline again (or deposit, which never deploys twice)');
   }

@@ -294,3 +294,29 @@ withPair("A's deposit that deploys after a failed deployment returns what the co
   const v = await p.alice.deposit();
   assert.deepEqual([v.phase, v.depositA], ['funding', TON('3')]);
 });
+
+withPair("decline after a deployment whose wait failed, locked meanwhile by the partner's deposit: says what instead of refund", async (p) => {
+  const f = await restartFaulty(p, 'alice');
+  await connect(p.alice, p.bob);
+  const real = p.chain.deployChannel.bind(p.chain);
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await real(...a);
+    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
+    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT', sent: true });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  void p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
+  await failed;
+  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  // Bob's wallet puts his 4 TON in: the contract locks, unseen by Alice's node (still 'accepted')
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Parameters<Chain['deposit']>[0] } } }).ctx.o.wallet;
+  await p.chain.deposit(bobWallet, contract, TON('4'));
+  assert.equal((await p.chain.getChannelStatus(contract)).status, 'open');
+  assert.equal(p.alice.currentChannel()!.phase, 'accepted');
+  await assert.rejects(p.alice.decline(), (e: { message?: string }) => /leave with the deposits|withdraw instead/.test(e.message ?? '') && !/with refund/.test(e.message ?? ''));
+  await until('Alice to take the lock', () => ['locked', 'open'].includes(p.alice.currentChannel()?.phase ?? ''));
+});
