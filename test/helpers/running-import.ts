@@ -107,13 +107,13 @@ export const notMoved = (ch: string) => new RegExp(`the import of channel ${ch} 
  */
 export async function withChannels(
   n: number,
-  o: { recoverAgainMs?: number; wrap?: (c: Chain) => Chain },
+  o: { recoverAgainMs?: number; wrap?: (c: Chain) => Chain; period?: number },
   fn: (s: { w: World; vic: NodeHandle; hal: NodeHandle; chs: string[]; backup: string }) => Promise<void>,
 ): Promise<void> {
   const w = await World.create();
   try {
     const vic = await w.node('vic', o); // `wrap`: Vic's chain (what it reads)
-    const hal = await w.node('hal');
+    const hal = await w.node('hal', o.period !== undefined ? { period: o.period } : {}); // proposes: its challenge period
     await w.link(vic, hal);
     const chs: string[] = [];
     for (let i = 0; i < n; i++) chs.push((await w.open(hal, vic, TON('5'), TON('5'))).channelId);
