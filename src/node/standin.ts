@@ -26,6 +26,7 @@ export class StandIns {
     const s = new ChannelController(rec, null, await Channel.restoreAsync(ChannelController.params(rec), this.ctx.o.key.secretKey, snapshot));
     s.standIn = true;
     s.deadlinePassed = old.deadlinePassed;
+    s.challengeOnWay = old.challengeOnWay; // the dropped one's challenge past its checks still goes: waited for, not sent again
     bindClock(s, this.ctx);
     this.byId.set(s.id, s);
     this.ctx.log(`channel ${shown(s)} could not be loaded again after the import: until it is, the node watches its contract and challenges a stale close with the latest state both signed it held (step ${s.channel.latest?.state.step ?? '-'})`, 'warn');

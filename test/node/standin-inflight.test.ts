@@ -87,3 +87,44 @@ test("a stand-in ended while its defense read the contract sends no challenge: t
     assert.deepEqual(vic.events.filter((e) => e.type === 'challengeFailed'), [], 'no failed challenge told');
   });
 });
+
+/** `real`, except that the first challenge waits until `go()` before it is signed; every call is counted. */
+function firstChallengeHeld(real: Chain): { chain: Chain; calls: () => number; reached: Promise<void>; go: () => void } {
+  let n = 0;
+  const reached = latch();
+  const going = latch();
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
+      if (prop !== 'challenge') return fn;
+      return async (...a: unknown[]) => {
+        if (n++ === 0) {
+          reached.open();
+          await going.wait;
+        }
+        return fn(...a);
+      };
+    },
+  });
+  return { chain, calls: () => n, reached: reached.wait, go: going.open };
+}
+
+test("a challenge on its way as an import drops its channel, which does not load again: the stand-in waits for it rather than send it again", () => {
+  let held!: ReturnType<typeof firstChallengeHeld>;
+  return withChannels(1, { recoverAgainMs: 60_000, period: 3600, wrap: (c) => (held = firstChallengeHeld(c)).chain }, async ({ vic, hal, chs: [ch], backup }) => {
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await held.reached; // Vic's challenge, past its checks, waits for the wallet
+    await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    const logged = (re: RegExp) => vic.events.some((e) => e.type === 'log' && re.test(e.message));
+    await until(() => held.calls() > 1 || logged(/earlier controller sent is on its way/), 'the stand-in to challenge or wait', 30_000);
+    assert.equal(held.calls(), 1, 'the stand-in does not send it again');
+    held.go();
+    const told = () => vic.events.filter((e) => (e.type === 'challenged' || e.type === 'challengeFailed') && e.channel.channelId === ch);
+    await until(() => told().length > 0, 'the challenge to land and be told', 30_000);
+    assert.deepEqual(told().map((e) => `${e.type} ${e.type === 'challenged' ? e.byMe : ''}`), ['challenged true'], 'told as ours');
+    assert.equal(held.calls(), 1, 'one challenge, one fee');
+  });
+});
