@@ -182,12 +182,12 @@ export class Defense {
   }
 
   /**
-   * Unwatched while its defense planned (a stand-in or a dropped controller whose channel loaded again, the stop):
-   * the channel loaded again defends from its own read, and a challenge from here would be a second fee.
+   * Unwatched while its defense planned (a stand-in or a dropped controller whose channel loaded again, the stop, a
+   * payout read): the channel loaded again defends from its own read, and a challenge from here would be a second fee.
    */
   private unwatchedMeanwhile(ctl: ChannelController): boolean {
     if (this.h.state(ctl)) return false;
-    if (!this.h.stopped()) this.h.ctx.log(`channel ${shown(ctl)} was loaded again while its defense read the contract: that defense sends nothing, the channel loaded again defends it`);
+    if (!this.h.stopped() && (ctl.reloading || ctl.standIn)) this.h.ctx.log(`channel ${shown(ctl)} was loaded again while its defense read the contract: that defense sends nothing, the channel loaded again defends it`);
     return true;
   }
 
