@@ -1,11 +1,10 @@
 import '../polyfill.js';
 // The composition root of the VS Code host (docs/architecture.md): builds the node host, the model the views
 // read, the tree, the commands, the balances webview (with its serializer), the status bar and the notifications,
-// and returns a small API (used by the in-host tests). Activation stays fast: the node bundle loads on first use,
+// and returns a small API (used by the in-host tests; its test hooks in testApi.ts). Activation stays fast: the node bundle loads on first use,
 // or just after activation when this network's data folder holds channels to watch (the emulator only on sandbox).
 import * as vscode from 'vscode';
 import type { BalancesSnapshot, HostToWebview, WebviewToHost } from '../../webview/protocol.js';
-import type { BrokenChannelView, ChannelView, NetworkKind, NodeEvent } from '../node/types.js';
 import { BALANCES_VIEW_TYPE, BalancesPanel } from './balancesPanel.js';
 import { COMMAND_NAMES, Commands, type CommandFailure } from './commands.js';
 import { contextKeys } from './contextKeys.js';
@@ -14,47 +13,16 @@ import { stopWarning } from './guards.js';
 import { unwatched } from '../node/uiRules.js';
 import { TreeDecorations } from './decorations.js';
 import { NodeHost } from './host.js';
-import type { NodeStatus, PartyId } from './hosted.js';
+import type { NodeStatus } from './hosted.js';
 import { ModelBuilder } from './model.js';
 import { partnerNotifications } from './notifications.js';
 import { foreignKeyNotices } from './foreignKey.js';
-import { Prompts, type PromptRecord, type ScriptedAnswer } from './prompts.js';
+import { Prompts } from './prompts.js';
 import { StatusBar } from './statusBar.js';
 import { ChannelTreeProvider, type TreeElement, type TreeSnapshotItem } from './tree.js';
+import { testApi, type SynChannelTestApi, type TestParts } from './testApi.js';
 import { UnderWay, cutShortWords } from './underWay.js';
 import { moneyIn } from './unwatched.js';
-
-/** Test-mode only: drive the prompts, read the log, run the start-up check, feed the notifications an event. */
-export interface SynChannelTestApi {
-  answer(...answers: ScriptedAnswer[]): void;
-  unanswered(): ScriptedAnswer[];
-  prompts(): PromptRecord[];
-  click(message: RegExp, button: string): boolean;
-  clearPrompts(): void;
-  log(): string[];
-  startup(): Promise<string>;
-  /** the notifications' handling of an event of the user's node (the node raises these in the node tests) */
-  notify(event: NodeEvent): void;
-  channels(party: PartyId): ChannelView[];
-  /** the channels a hosted node could not load */
-  broken(party: PartyId): BrokenChannelView[];
-  /** replaces (undefined: removes) a network's stored seed, as a lost SecretStorage would; returns the one it had */
-  replaceSeed(network: NetworkKind, seedHex: string | undefined): Promise<string | undefined>;
-  /** replaces (undefined: removes) a network's stored mnemonic, as a lost SecretStorage would; returns the one it had */
-  replaceMnemonic(network: NetworkKind, words: string[] | undefined): Promise<string[] | undefined>;
-  /** forgets a network's imported key folder */
-  forgetKeyFolder(network: NetworkKind): Promise<void>;
-  /** rebuilds the views' picture now and resolves when it is current */
-  settle(): Promise<void>;
-  /** resolves once no network switch, start or stop of the user's node is under way */
-  quiet(): Promise<void>;
-  /** whether the views are read again on a timer (a channel is closing: its countdown moves) */
-  countdown(): boolean;
-  /** the value this extension last set for a context key (synchannel.<key>) */
-  contextKey(key: string): unknown;
-  /** notes `command` as under way in an extension host that never ends it (as one a window reload cut short) */
-  cutShort(command: string): void;
-}
 
 /** What activate() returns: a read-only window into the extension for tests and tools. */
 export interface SynChannelApi {
@@ -145,18 +113,11 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, cutShort, testMode });
 }
 
-interface Parts {
-  nodeHost: NodeHost;
-  prompts: Prompts;
-  model: ModelBuilder;
+interface Parts extends TestParts {
   tree: ChannelTreeProvider;
   balances: BalancesPanel;
   status: StatusBar;
   commands: Commands;
-  notes: ReturnType<typeof partnerNotifications>;
-  keys: ReturnType<typeof contextKeys>;
-  startup: () => Promise<string>;
-  cutShort: (command: string) => void;
   testMode: boolean;
 }
 
@@ -239,7 +200,7 @@ async function restartForSettings(nodeHost: NodeHost, prompts: Prompts, commands
 
 /** The API activate() returns (with the test hooks in test mode only). */
 function publicApi(p: Parts): SynChannelApi {
-  const { nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, cutShort, testMode } = p;
+  const { nodeHost, tree, balances, status, commands, testMode } = p;
   return {
     commands: COMMAND_NAMES.map((c) => `synchannel.${c}`),
     tree: { snapshot: () => tree.snapshot() },
@@ -270,33 +231,7 @@ function publicApi(p: Parts): SynChannelApi {
       const d = nodeHost.demos.session;
       return d ? d.steps.map((s) => ({ id: s.id, title: s.title, done: d.done(s.id) })) : [];
     },
-    ...(testMode
-      ? {
-          test: {
-            answer: (...a: ScriptedAnswer[]) => prompts.answer(...a),
-            unanswered: () => prompts.unanswered(),
-            prompts: () => prompts.records(),
-            click: (m: RegExp, b: string) => prompts.click(m, b),
-            clearPrompts: () => prompts.clear(),
-            log: () => nodeHost.recentLog(),
-            startup,
-            notify: (event: NodeEvent) => {
-              const me = nodeHost.mainNode;
-              if (me) notes.handle({ node: me, event });
-            },
-            channels: (party: PartyId) => nodeHost.node(party)?.api.channels() ?? [],
-            broken: (party: PartyId) => nodeHost.node(party)?.api.brokenChannels() ?? [],
-            replaceSeed: (network: NetworkKind, seedHex: string | undefined) => nodeHost.keys.replaceSeed(network, seedHex),
-            replaceMnemonic: (network: NetworkKind, words: string[] | undefined) => nodeHost.keys.replaceMnemonic(network, words),
-            forgetKeyFolder: (network: NetworkKind) => nodeHost.keys.forgetKeyFolder(network),
-            settle: () => model.rebuild(),
-            quiet: () => nodeHost.quiet(),
-            countdown: () => model.counting,
-            contextKey: (key: string) => keys.value(key),
-            cutShort,
-          },
-        }
-      : {}),
+    ...(testMode ? { test: testApi(p) } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 // What the in-host tests share: the extension's API, polling for a condition, finding rows of the tree.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { SynChannelApi, SynChannelTestApi } from '../../../src/extension/extension.js';
+import type { SynChannelApi } from '../../../src/extension/extension.js';
+import type { SynChannelTestApi } from '../../../src/extension/testApi.js';
 import type { TreeSnapshotItem } from '../../../src/extension/tree.js';
 
 export const EXTENSION_ID = 'synchannel.synchannel';
