@@ -1,58 +1,34 @@
 // In-host, with a real partner: this window serves a devnet, the user's node runs on it, and the partner is a
 // `synchannel` CLI process on the same devnet. Serving (the address to give, a busy port), a channel opened
 // through the commands, the node starting by itself after a reload when its data folder holds channels to watch,
-// the money notifications, and a withdraw with the partner gone silent.
+// and a withdraw with the partner gone silent. What the partner's moves say (the notifications) is in
+// ext-partner-notices.test.ts.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { CLI_WORDS } from '../../../src/extension/cliWords.js';
-import type { ChannelView, NodeEvent } from '../../../src/node/types.js';
+import type { ChannelView } from '../../../src/node/types.js';
 import { EXTENSION_ID, api, notices, treeText, until } from './helpers.js';
-import { Partner } from './partner.js';
+import { devnetWithPartner, endDevnetPartner, type DevnetPartner } from './partner.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
 describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   this.timeout(240_000);
+  let d: DevnetPartner | undefined;
   let ext: Ext;
-  let devnetUrl = '';
-  let partner: Partner | undefined;
-  let dir = '';
   let busy: Server | undefined;
-  const channel = (): ChannelView => {
-    const ch = ext.test.channels('me')[0];
-    assert.ok(ch, 'the user has a channel');
-    return ch;
-  };
+  const channel = (): ChannelView => d!.channel();
 
   before(async () => {
-    ext = await api();
-    // the challenge period of channels the user opens, from the settings to the node
-    await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', 120, vscode.ConfigurationTarget.Global);
-    dir = mkdtempSync(join(tmpdir(), 'synchannel-partner-'));
-    devnetUrl = ((await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined) ?? '';
-    assert.ok(devnetUrl, `startDevnet: ${JSON.stringify(ext.lastFailure())}`);
-    assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet'), 'devnet', JSON.stringify(ext.lastFailure()));
-    assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '20'), JSON.stringify(ext.lastFailure()));
-    partner = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', devnetUrl, '--data', join(dir, 'partner')]);
-    await partner.event('ready');
-    await partner.run('faucet 20');
+    d = await devnetWithPartner();
+    ext = d.ext;
   });
 
   after(async () => {
     busy?.close();
-    await partner?.kill9();
-    // the node guards a closing channel: Stop asks first
-    if (ext.test.channels('me').some((c) => ['locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
-    await vscode.commands.executeCommand('synchannel.stopNode');
-    await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('synchannel.stopDevnet');
-    rmSync(dir, { recursive: true, force: true });
+    await endDevnetPartner(d);
   });
 
   it('Serve on a busy port says so, with a button to serve on a free port', async () => {
@@ -109,7 +85,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   });
 
   it('connects and opens a channel; the partner accepts; "Partner signature" and "Partner address" are logged once', async () => {
-    const served = await partner!.run('serve 0 127.0.0.1');
+    const served = await d!.partner.run('serve 0 127.0.0.1');
     const addr = (served.lan as string[]).find((a) => a.startsWith('/ip4/127.0.0.1/'))!;
     assert.ok(await vscode.commands.executeCommand('synchannel.connect', addr), JSON.stringify(ext.lastFailure()));
     // The welcome views follow the partners online (the serving side's changes once they connect)
@@ -128,8 +104,8 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(ext.lastFailure()!.message, /no proposal from your partner yet/);
     assert.deepEqual(ext.test.prompts().filter((p) => p.kind !== 'notify'), [], 'nothing asked');
     assert.ok(await vscode.commands.executeCommand('synchannel.open', '2', '1'), JSON.stringify(ext.lastFailure()));
-    await partner!.event('channelProposed');
-    await partner!.run('deposit');
+    await d!.partner.event('channelProposed');
+    await d!.partner.run('deposit');
     await until('the channel open on the user side', async () => {
       await ext.test.settle();
       return ext.test.channels('me')[0]?.phase === 'open' && ext.test.channels('me')[0]?.latest;
@@ -144,23 +120,6 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(row.children[0]!.label, /^0Q.{4}….{4} · partner$/);
   });
 
-  it('wallets with no channel here that connect: one toast a minute, and only a few go to the log', async () => {
-    ext.test.clearPrompts();
-    const before = ext.test.log().length;
-    for (let i = 0; i < 300; i++) ext.test.notify({ type: 'partnerConnected', partner: { address: `0QStranger${i}`, signature: 'AB', peerId: `p${i}`, online: true } });
-    const toasts = notices(ext).filter((n) => /partner connected/.test(n.message));
-    assert.ok(toasts.length <= 1, `${toasts.length} toasts for 300 strangers`);
-    const logged = ext.test.log().slice(before).filter((l) => /^Partner address: 0QStranger/.test(l));
-    assert.ok(logged.length > 0 && logged.length <= 20, `${logged.length} strangers logged`);
-  });
-
-  it("a partner's error reports: one toast per 30 s however many come (each is in the output log)", async () => {
-    ext.test.clearPrompts();
-    for (let i = 0; i < 40; i++) ext.test.notify({ type: 'error', code: 'BAD_STATE', level: 'warning', message: `your partner reports: report ${i}`, partner: true });
-    const toasts = notices(ext).filter((n) => /your partner reports/.test(n.message));
-    assert.equal(toasts.length, 1, `${toasts.length} toasts for 40 reports`);
-  });
-
   it('the balances panel reads your wallet again after a command that moved it (Get Test Coins)', async () => {
     const wallet = async () => (await ext.webview.refresh()).selected?.yourWallet?.nano;
     const before = await wallet();
@@ -168,19 +127,6 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '1'), JSON.stringify(ext.lastFailure()));
     const after = await wallet();
     assert.ok(after && BigInt(after) > BigInt(before), `the wallet read again: ${before} then ${after}`);
-  });
-
-  it('partner notifications follow the mode the node was started with, not the setting changed since', async () => {
-    const cfg = () => vscode.workspace.getConfiguration('synchannel');
-    const ch = channel();
-    await cfg().update('autoPassTurn', false, vscode.ConfigurationTarget.Global);
-    try {
-      ext.test.clearPrompts();
-      ext.test.notify({ type: 'stateReceived', channel: ch, state: { ...ch.latest!, step: ch.latest!.step + 1n, committed: false }, previous: ch.latest });
-      assert.deepEqual(notices(ext).filter((n) => /Received new state/.test(n.message)), [], 'the automatic node countersigns by itself: no Sign to click');
-    } finally {
-      await cfg().update('autoPassTurn', undefined, vscode.ConfigurationTarget.Global);
-    }
   });
 
   it('Create Key on a network whose data folder holds a channel that is not closed is refused: the key stays', async () => {
@@ -271,93 +217,8 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     await until('the partner back online', () => channel().partnerOnline, 60_000);
   });
 
-  it('money notifications: a failed challenge is an error with the time left and Retry; an exit offer has "Leave with the Deposits"; a stale payout says so', () => {
-    const ch = channel();
-    ext.test.clearPrompts();
-    const payout = { step: 0n, balanceA: 2n, balanceB: 1n, paidA: 2n, paidB: 1n, latestStep: 4n, latestBalanceA: 1n, latestBalanceB: 2n, matchesLatest: false, txHash: null };
-    const events: NodeEvent[] = [
-      { type: 'challengeFailed', channel: ch, code: 'INSUFFICIENT_FUNDS', message: 'your wallet has 0.01 TON', secondsLeft: 300, nextRetryMs: 4000, stopped: null },
-      { type: 'exitOffered', channel: ch, waitedSeconds: 120 },
-      { type: 'closed', channel: ch, payoutA: 2n, payoutB: 1n, payout },
-    ];
-    for (const e of events) ext.test.notify(e);
-    const [failed, exit, closed] = notices(ext);
-    assert.equal(failed?.level, 'error');
-    assert.match(failed!.message, /challenge .* failed: your wallet has 0\.01 TON\. 5 min left before the deadline; the node retries in 4 s/);
-    assert.deepEqual(failed!.buttons, ['Retry Now', 'Get Test Coins']);
-    assert.equal(exit?.level, 'warning');
-    assert.deepEqual(exit!.buttons, ['Leave with the Deposits']);
-    assert.equal(closed?.level, 'warning');
-    assert.match(closed!.message, /paid out by Step 0, not by the latest state both signed \(Step 4\)/);
-  });
-
-  it("a partner's decline of our proposal is a warning with their reason in VS Code's words; a withdrawn proposal of theirs is no toast", () => {
-    const ch = channel();
-    ext.test.clearPrompts();
-    const reason = 'their node takes challenge windows of 600..31536000 s on devnet, and this proposal has 120 s: propose again with a longer window (--period)';
-    ext.test.notify({ type: 'proposalDeclined', channel: { ...ch, me: 'A', phase: 'rejected' as const }, reason });
-    ext.test.notify({ type: 'proposalDeclined', channel: { ...ch, me: 'B', phase: 'rejected' as const }, reason: null });
-    const [declined, withdrawn] = notices(ext);
-    assert.equal(withdrawn, undefined, 'a withdrawn proposal only leaves the tree');
-    assert.equal(declined?.level, 'warning');
-    assert.match(declined!.message, /declined the channel you proposed: their node takes challenge windows of 600\.\.31536000 s on devnet, and this proposal has 120 s: propose again with a longer window/);
-    assert.doesNotMatch(declined!.message, CLI_WORDS);
-  });
-
-  it("a partner's decline of a channel with our deposit is a warning with the node's next step as its button: Refund Your Deposit, Decline the Channel, or none while the node follows the contract", () => {
-    const ch = channel();
-    ext.test.clearPrompts();
-    const funding = { ...ch, phase: 'funding' as const };
-    const message = `your partner declined channel ${ch.contract}, which holds nothing of theirs: it will not lock. Take your deposit back with refund`;
-    ext.test.notify({ type: 'partnerDeclined', channel: funding, message, next: 'refund' });
-    ext.test.notify({ type: 'partnerDeclined', channel: funding, message: 'your partner declined channel x, which holds nothing of theirs: it will not lock. Decline it too (decline)', next: 'decline' });
-    // our deployment may still land: no button (a decline now would be refused while it may land)
-    ext.test.notify({ type: 'partnerDeclined', channel: { ...ch, phase: 'accepted' as const }, message: 'your partner declined channel x, but your deployment (sent 3 s ago) may still land: the node follows the contract', next: null });
-    const [refund, decline, follows] = notices(ext);
-    assert.equal(refund?.level, 'warning');
-    assert.match(refund!.message, /declined channel .* Take your deposit back with refund/);
-    assert.deepEqual(refund!.buttons, ['Refund Your Deposit']);
-    assert.deepEqual(decline?.buttons, ['Decline the Channel']);
-    assert.equal(follows?.level, 'warning');
-    assert.deepEqual(follows!.buttons, []);
-  });
-
-  it("a partner's refund is a warning with what the contract holds now; its deployment says what can go in, with Deposit", () => {
-    const ch = channel();
-    ext.test.clearPrompts();
-    const funding = { ...ch, phase: 'funding' as const, depositA: 0n, depositB: 0n, expectedDepositA: 2n * 10n ** 9n, expectedDepositB: 10n ** 9n };
-    const partner = ch.me === 'A' ? 'B' : 'A';
-    ext.test.notify({ type: 'refundSeen', channel: funding, party: partner, amount: 10n ** 9n });
-    ext.test.notify({ type: 'channelDeployed', channel: funding });
-    const [refund, deployed] = notices(ext);
-    assert.equal(refund?.level, 'warning');
-    assert.match(refund!.message, /took back 1 TON of their deposit: the contract now holds 0 TON of A and 0 TON of B/);
-    assert.match(deployed!.message, new RegExp(`deployed the channel contract: your ${ch.me === 'A' ? 2 : 1} TON can go in now`));
-    assert.deepEqual(deployed!.buttons, ['Deposit']);
-    // while your own deposit waits for that contract, no button offers a second one
-    ext.test.clearPrompts();
-    ext.test.notify({ type: 'channelDeployed', channel: { ...funding, depositing: true } });
-    const [going] = notices(ext);
-    assert.match(going!.message, /deployed the channel contract: your deposit goes on, paying your \d TON/);
-    assert.deepEqual(going!.buttons ?? [], []);
-  });
-
-  it("a partner's proposal this wallet cannot fund says so with it: what the wallet holds, and Get Test Coins or Decline", async () => {
-    const ch = channel();
-    ext.test.clearPrompts();
-    // the wallet holds about 20 TON (the faucet): 1,000 TON is more than it can deposit; 1 TON is not
-    const proposal = (mine: bigint) => ({ ...ch, id: 'kQproposal', phase: 'proposed' as const, me: 'B' as const, expectedDepositA: 10n ** 9n, expectedDepositB: mine });
-    ext.test.notify({ type: 'channelProposed', channel: proposal(1000n * 10n ** 9n) });
-    const big = await until('the notice', () => notices(ext).find((n) => /proposes a channel: you deposit 1000 TON/.test(n.message)));
-    assert.match(big.message, /Note: your wallet holds [\d.]+ TON now, less than the 1000 TON this proposal asks you to deposit and about [\d.]+ TON for fees and a close, kept in the wallet so you can always leave the channel alone: top it up before you accept it \(“Get Test Coins \(Faucet\)”\), or decline it \(“[^”]+”\)\.$/);
-    assert.deepEqual(big.buttons, ['Deposit', 'Decline']);
-    ext.test.notify({ type: 'channelProposed', channel: proposal(10n ** 9n) });
-    const small = await until('the notice', () => notices(ext).find((n) => /proposes a channel: you deposit 1 TON/.test(n.message)));
-    assert.doesNotMatch(small.message, /Note:/);
-  });
-
   it('an amount typed into a Send that failed is offered again the next time', async () => {
-    await partner!.kill9();
+    await d!.partner.kill9();
     await until('the partner offline', () => !channel().partnerOnline, 60_000);
     const target = { party: 'me', channel: channel().id };
     await until('the turn', () => channel().actions.send.ok);
@@ -375,7 +236,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   });
 
   it('withdraw with the partner gone silent: the node refuses a cooperative close before anything is sent, and the close alone is offered; a fallback says so', async () => {
-    await partner!.kill9();
+    await d!.partner.kill9();
     await until('the partner offline', () => !channel().partnerOnline, 60_000);
     const ch = channel();
     const target = { party: 'me', channel: ch.id };
@@ -411,10 +272,10 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
       if (ext.test.channels('me').some((c) => ['locked', 'open', 'closing'].includes(c.phase))) ext.test.answer({ confirm: 'Stop the Node' });
       await vscode.commands.executeCommand('synchannel.stopNode');
     }
-    const base = join(dir, 'base');
+    const base = join(d!.dir, 'base');
     await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
     // another process (a CLI node) holds this window's devnet data folder
-    const holder = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', devnetUrl, '--data', join(base, 'devnet')]);
+    const holder = d!.cli(join(base, 'devnet'));
     try {
       await holder.event('ready');
       assert.equal(await ext.test.startup(), 'locked');
@@ -430,10 +291,10 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
 
   it('a data folder holding a key folder of another key (a command-line node ran on it) says so when the node starts, with Import Key Folder', async () => {
     const cfg = () => vscode.workspace.getConfiguration('synchannel');
-    const base = join(dir, 'cli-key');
+    const base = join(d!.dir, 'cli-key');
     await cfg().update('dataDir', base, vscode.ConfigurationTarget.Global);
     // the command line on this window's devnet folder: it makes its own key there (wallet.pk, wallet.addr)
-    const cli = new Partner(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, ['--chain', 'devnet', '--devnet-url', devnetUrl, '--data', join(base, 'devnet')]);
+    const cli = d!.cli(join(base, 'devnet'));
     try {
       await cli.event('ready');
     } finally {
