@@ -4,7 +4,7 @@ import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { clockText, durationText } from '../core/duration.js';
 import type { Action, ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
-import { payoutBeyond, unwatched } from '../node/uiRules.js';
+import { exitGoesOn, payoutBeyond, signedDuringExit, unwatched } from '../node/uiRules.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -42,16 +42,13 @@ export function windowEnd(deadline: number, close?: { deadline: number; secondsL
 }
 
 /**
- * The initial state (step 0) signed while an exit is under way (the node takes signatures then; the exit may have
- * gone just before): it holds the deposits, so the exit pays the same. null for anything else.
+ * A state signed while the channel is closing: the initial state during an exit (signedDuringExit, its window's end in
+ * the operator's time), or a state above the step of the close on chain. null for anything else.
  */
 export function signedWhileClosing(c: ChannelView, signed: Pick<StateView, 'step' | 'tag'>): string | null {
-  const step = signed.step;
   if (c.phase !== 'closing' || !c.close) return null;
-  if (c.close.step !== null) return step > c.close.step ? signedAboveClose(c.close, signed) : null;
-  if (step !== 0n) return null;
-  const who = c.close.byMe ? 'you' : 'your partner';
-  return `The channel is closing: ${who} started an exit with the deposits (challenge window until ${windowEnd(c.close.deadline, c.close)}). It pays back the deposits (A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON), as the initial state you signed does; no payment follows in this channel.`;
+  if (c.close.step !== null) return signed.step > c.close.step ? signedAboveClose(c.close, signed) : null;
+  return signedDuringExit(c, signed.step, (close) => `until ${windowEnd(close.deadline, close)}`);
 }
 
 /**
@@ -66,10 +63,9 @@ function signedAboveClose(close: NonNullable<ChannelView['close']>, s: Pick<Stat
   return `${head} State ${s.step} pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step ${close.step}, and your partner may.`;
 }
 
-/** The initial state signed by both while an exit is under way: the channel does not open, the exit pays the same. */
-function exitGoesOn(c: ChannelView, step: bigint): string {
-  if (step !== 0n || c.phase !== 'closing' || !c.close || c.close.step !== null) return '';
-  return '\nThe exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.';
+/** A note on a line of its own, or nothing. */
+function lineOf(note: string | null): string {
+  return note ? `\n${note}` : '';
 }
 
 /** What a state from the partner does, against the state both signed it follows (`before`, step - 1). */
@@ -188,7 +184,7 @@ export class EventFormatter {
       case 'stateReceived':
         return `${e.state.step === 0n ? '❗ Received initial state❗' : `❗ Received new state❗\n${received(e.state, e.previous, e.channel.me)}`}${bySign(e)}`;
       case 'stateSigned':
-        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}${exitGoesOn(e.channel, e.state.step)}`;
+        return `❗ Last state signed successful❗\nStep ${e.state.step}${e.state.tag === 'close' ? ' (close)' : e.state.empty ? ' (empty: the turn passes)' : ''}: ${balancesLine(e.state)}${lineOf(exitGoesOn(e.channel, e.state.step))}`;
       case 'turnRequested':
         return `❗ Your partner request empty state❗${e.byHand ? `\n${byHand(e.channel.actions.createEmpty, 'createEmpty passes the turn (an empty state)')}` : ''}`;
       case 'closeRequested':

@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
-import { depositMax, offlineWords, partnerName, period, phaseWord, signsNow, walletNote } from './words.js';
+import { depositMax, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -124,7 +124,8 @@ async function sign(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
   const ch = await c.channelForAction(node, t, 'sign');
   const state = await node.api.sign({ channel: ch.id });
-  void c.info(`signed Step ${state.step}: ${stateLine(state)}`);
+  // an exit seen before or while signing: the signature changes nothing it pays (the node's words)
+  void c.info(signedWords(node.api.channel(ch.id), state));
   return state;
 }
 

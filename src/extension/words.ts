@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords } from '../node/uiRules.js';
+import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, signedDuringExit } from '../node/uiRules.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -22,6 +22,16 @@ export function windowLeft(ch: Pick<ChannelView, 'close'> | undefined, fallback 
 /** A period in seconds, in words ("10 min", "24 h"). */
 export function period(seconds: number): string {
   return timeLeft(seconds, 0);
+}
+
+/**
+ * What Sign says it signed: the step and its balances; the initial state signed during an exit with the deposits
+ * says, in the node's words, that the exit goes on and pays the same (`ch`: the channel as the node sees it now).
+ */
+export function signedWords(ch: ChannelView | null, s: StateView): string {
+  const window = (close: { secondsLeft: number }) => (close.secondsLeft > 0 ? `ends in ${timeLeft(close.secondsLeft, 0)}` : 'has ended');
+  const note = ch ? signedDuringExit(ch, s.step, window) : null;
+  return `signed Step ${s.step}: ${stateLine(s)}${note ? `. ${note}` : ''}`;
 }
 
 /** Names of the two parties of a channel from one node's side. */

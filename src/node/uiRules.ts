@@ -2,7 +2,7 @@
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
 import { topUpHow } from '../core/networks.js';
-import type { BalanceView, ChannelNodeApi, ChannelView, NetworkKind, Party, PayoutView } from './types.js';
+import type { BalanceView, ChannelNodeApi, ChannelView, CloseView, NetworkKind, Party, PayoutView } from './types.js';
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
@@ -214,6 +214,29 @@ export function unwatched(channels: readonly ChannelView[]): Unwatched {
     shortestPeriod: guarded.length ? Math.min(...guarded.map((c) => c.challengePeriod)) : null,
     waiting: guarded.filter((c) => c.pending?.awaiting === 'partner'),
   };
+}
+
+/** The exit with the deposits under way when the initial state (step 0) is signed, or null. */
+function exitUnderWay(c: Pick<ChannelView, 'phase' | 'close'>, step: bigint): CloseView | null {
+  return step === 0n && c.phase === 'closing' && c.close && c.close.step === null ? c.close : null;
+}
+
+/**
+ * The initial state signed while an exit with the deposits is under way (the node takes signatures then; the exit
+ * may have gone just before), as whoever signed reads it: it pays back the deposits, as the exit does, so no
+ * payment follows. `window`: the challenge window's end in the UI's words ("until 12:00", "ends in 2 min"). null
+ * for anything else (CLI sign, the extension's Sign).
+ */
+export function signedDuringExit(c: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB'>, step: bigint, window: (close: CloseView) => string): string | null {
+  const close = exitUnderWay(c, step);
+  if (!close) return null;
+  const who = close.byMe ? 'you' : 'your partner';
+  return `The channel is closing: ${who} started an exit with the deposits (challenge window ${window(close)}). It pays back the deposits (A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON), as the initial state you signed does; no payment follows in this channel.`;
+}
+
+/** The initial state signed by both while an exit is under way, told on either side: the exit goes on and pays the same. null for anything else. */
+export function exitGoesOn(c: Pick<ChannelView, 'phase' | 'close'>, step: bigint): string | null {
+  return exitUnderWay(c, step) ? 'The exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.' : null;
 }
 
 /** How long a send waits for the state before it to be signed by the partner and the turn passed back (CLI and extension). */

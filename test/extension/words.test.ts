@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, faucetWords, finishWords, keyWalletWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, faucetWords, finishWords, keyWalletWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -275,4 +275,19 @@ describe('a partner offline', () => {
 
 test("the faucet's notice says what the balance is: the wallet's, after what the faucet sent", () => {
   assert.equal(faucetWords(TON('100'), TON('119.99')), 'the faucet sent 100 test TON: your wallet now holds 119.99 TON');
+});
+
+describe('Sign during an exit', () => {
+  test("the initial state signed during the partner's exit says, in the node's words, that the exit goes on and pays the deposits (as the CLI's sign); other signs say only the step", () => {
+    const exit = { step: null, submitter: 'B' as const, deadline: 1_000, byMe: false, challengeWith: null, secondsLeft: 120 };
+    const closing = channel({ phase: 'closing', latest: state(0n, '3', '4'), count: 1n, close: exit });
+    assert.equal(
+      signedWords(closing, state(0n, '3', '4')),
+      'signed Step 0: A [3 4] B. The channel is closing: your partner started an exit with the deposits (challenge window ends in 2 min). It pays back the deposits (A 3 TON, B 4 TON), as the initial state you signed does; no payment follows in this channel.',
+    );
+    assert.match(signedWords(channel({ ...closing, close: { ...exit, byMe: true, secondsLeft: 0 } }), state(0n, '3', '4')), /: you started an exit with the deposits \(challenge window has ended\)\./);
+    // a close of a state (not an exit), or a later step: the step alone
+    assert.equal(signedWords(channel({ ...closing, close: { ...exit, step: 1n } }), state(0n, '3', '4')), 'signed Step 0: A [3 4] B');
+    assert.equal(signedWords(channel(), state(2n, '3', '4')), 'signed Step 2: A [3 4] B');
+  });
 });

@@ -63,6 +63,31 @@ describe('SynChannel review: money words on the demo nodes', function () {
   });
 });
 
+describe("SynChannel review: Sign during the partner's exit", function () {
+  this.timeout(240_000);
+  let ext: Ext;
+
+  before(async () => {
+    ext = await openDemo();
+  });
+
+  after(stopDemo);
+
+  it("Sign of the initial state after the partner's exit says the exit goes on and pays the deposits (the node's words, as the CLI's sign)", async () => {
+    for (const id of ['connect', 'deploy', 'deposit']) await run(ext, id);
+    // Bob has not signed the initial state: Alice leaves with the deposits
+    const ch = ext.test.channels('alice')[0]!;
+    ext.test.answer({ confirm: 'Leave with the Deposits' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.leave', { party: 'alice', channel: ch.id }), JSON.stringify(ext.lastFailure()));
+    await until('Bob sees the exit', () => ext.test.channels('bob')[0]?.phase === 'closing');
+    ext.test.clearPrompts();
+    assert.ok(await vscode.commands.executeCommand('synchannel.sign', { party: 'bob', channel: ch.id }), JSON.stringify(ext.lastFailure()));
+    const said = notices(ext).find((n) => /signed Step 0/.test(n.message));
+    assert.ok(said, JSON.stringify(notices(ext)));
+    assert.match(said.message, /signed Step 0: A \[3 4\] B\. The channel is closing: your partner started an exit with the deposits \(challenge window (ends in .*|has ended)\)\. It pays back the deposits \(A 3 TON, B 4 TON\), as the initial state you signed does; no payment follows in this channel\.$/);
+  });
+});
+
 describe('SynChannel review: accepting a proposal deposits its amount', function () {
   this.timeout(240_000);
   let ext: Ext;
