@@ -1,5 +1,6 @@
 // The events of the hosted nodes (the user's, Alice's and Bob's), relayed to the extension: a node's log lines go
-// to the output channel, its errors are logged, the demo's events go to its journal, and every event is fired on.
+// to the output channel, its errors are logged (a refused partner's message with its wire type), the demo's events
+// go to its journal, and every event is fired on.
 import type { HostedEvent, HostedNode } from './hosted.js';
 import type { LogLevel } from './hostLog.js';
 
@@ -24,7 +25,8 @@ export class NodeEventRelay {
         return;
       }
       if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };
-      if (event.type === 'error') this.h.log(`[${label}] [${event.code}] ${event.message}`, event.level === 'error' ? 'error' : 'warn');
+      // a refusal of a partner's message says it in words; the log keeps its wire type too (the CLI's --json `wire`)
+      if (event.type === 'error') this.h.log(`[${label}] [${event.code}] ${event.message}${event.wire ? ` (wire: ${event.wire})` : ''}`, event.level === 'error' ? 'error' : 'warn');
       if (node.id !== 'me') this.h.journal(node, event);
       this.h.fire({ node, event });
       this.h.changed();
