@@ -1,7 +1,6 @@
 // The commands that read one channel: its balance in the channel and in the contract, its states.
-import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
-import { balanceText } from '../node/uiRules.js';
+import { balanceText, noSignedState } from '../node/uiRules.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
 import { depositOnItsWay, formatState, paidOutText, windowEnd } from './format.js';
@@ -45,15 +44,8 @@ export const READERS: Readonly<Record<string, Runner>> = {
       return { ...names, paidOut: view.payout };
     }
     if (!b) {
-      const onChain = view.phase === 'closing' ? (view.close?.step ?? null) : undefined;
-      const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON)` : `a close with step ${onChain} is under way`;
-      // the initial state on its way: who signs it next (a --manual partner, or you at --manual)
-      const q = view.pending;
-      const initial = !q ? null : q.awaiting === 'me' ? `the initial state (${balancesLine(q)}) from your partner awaits your signature: sign signs it, and the channel opens` : `the initial state (${balancesLine(q)}) waits for your partner's signature; the channel opens once they sign`;
-      const why = view.phase === 'rejected' ? 'the channel was declined' : onChain !== undefined ? `${closing}: the node pays out after the window` : (initial ?? 'the channel opens when both deposits are in and the initial state is signed');
-      // the codes the node's actions give for a close under way and a declined channel
-      const code = view.phase === 'rejected' ? 'INVALID_TRANSITION' : onChain !== undefined ? 'ALREADY_CLOSING' : 'NOT_OPEN';
-      throw Object.assign(new Error(`no signed state yet: ${why}`), { code });
+      const { code, message } = noSignedState(view, 'sign');
+      throw Object.assign(new Error(message), { code });
     }
     // Who is A depends on who proposed the channel: say which one you are; once paid out, nothing is in it.
     const p = view.payout;

@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
-import { depositMax, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
+import { depositMax, finishWords, noStateWords, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -221,10 +221,19 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
       }),
     balanceChan: (t) =>
       onNode(c, t, false, async (node) => {
-        const b = node.api.balanceChan(c.channelFor(node, t).id);
-        if (!b) throw new ExtensionError('NOT_OPEN', 'no state both signed yet: sign the initial state first');
-        void c.info(`Step ${b.step}: ${stateLine(b)}`);
-        return b;
+        const ch = c.channelFor(node, t);
+        const b = node.api.balanceChan(ch.id);
+        if (b) {
+          void c.info(`Step ${b.step}: ${stateLine(b)}`);
+          return b;
+        }
+        // an exit paid out by the deposits: what it paid; else why no state is signed, and whose signature it awaits
+        if (ch.payout) {
+          void c.info(`no state both signed: ${finishWords(ch)}`);
+          return null;
+        }
+        const { code, message } = noStateWords(ch);
+        throw new ExtensionError(code, message);
       }),
     balanceTon: (t) =>
       onNode(c, t, true, async (node) => {

@@ -2,7 +2,8 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, signedDuringExit } from '../node/uiRules.js';
+import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, noSignedState, signedDuringExit } from '../node/uiRules.js';
+import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -32,6 +33,14 @@ export function signedWords(ch: ChannelView | null, s: StateView): string {
   const window = (close: { secondsLeft: number }) => (close.secondsLeft > 0 ? `ends in ${timeLeft(close.secondsLeft, 0)}` : 'has ended');
   const note = ch ? signedDuringExit(ch, s.step, window) : null;
   return `signed Step ${s.step}: ${stateLine(s)}${note ? `. ${note}` : ''}`;
+}
+
+/**
+ * Why Balance in the Channel has no state both signed to show, in the node's words (noSignedState) and its code: whose
+ * signature the initial state awaits, a close under way, a declined channel, the deposits.
+ */
+export function noStateWords(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>): { code: 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'NOT_OPEN'; message: string } {
+  return noSignedState(ch, inVsCode('`sign`'));
 }
 
 /** Names of the two parties of a channel from one node's side. */

@@ -1,6 +1,7 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
+import { balancesLine } from '../core/format.js';
 import { topUpHow } from '../core/networks.js';
 import type { BalanceView, ChannelNodeApi, ChannelView, CloseView, NetworkKind, Party, PayoutView } from './types.js';
 
@@ -237,6 +238,28 @@ export function signedDuringExit(c: Pick<ChannelView, 'phase' | 'close' | 'depos
 /** The initial state signed by both while an exit is under way, told on either side: the exit goes on and pays the same. null for anything else. */
 export function exitGoesOn(c: Pick<ChannelView, 'phase' | 'close'>, step: bigint): string | null {
   return exitUnderWay(c, step) ? 'The exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.' : null;
+}
+
+/**
+ * Why a channel holds no state both signed yet (no paid-out one either: the UIs say what an exit paid), with the code
+ * the node's actions give for it: a declined channel, a close under way, the initial state that awaits a signature
+ * (whose: `sign` is how the UI names its Sign), or the deposits. The CLI's balanceChan, the extension's Balance in the Channel.
+ */
+export function noSignedState(view: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>, sign: string): { code: 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'NOT_OPEN'; message: string } {
+  if (view.phase === 'rejected') return { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' };
+  if (view.phase === 'closing') {
+    const onChain = view.close?.step ?? null;
+    const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON)` : `a close with step ${onChain} is under way`;
+    return { code: 'ALREADY_CLOSING', message: `no signed state yet: ${closing}: the node pays out after the window` };
+  }
+  // the initial state on its way: who signs it next (a manual partner, or you in manual mode)
+  const q = view.pending;
+  const initial = !q
+    ? 'the channel opens when both deposits are in and the initial state is signed'
+    : q.awaiting === 'me'
+      ? `the initial state (${balancesLine(q)}) from your partner awaits your signature: ${sign} signs it, and the channel opens`
+      : `the initial state (${balancesLine(q)}) waits for your partner's signature; the channel opens once they sign`;
+  return { code: 'NOT_OPEN', message: `no signed state yet: ${initial}` };
 }
 
 /** How long a send waits for the state before it to be signed by the partner and the turn passed back (CLI and extension). */

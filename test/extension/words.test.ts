@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, faucetWords, finishWords, keyWalletWords, offlineWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, faucetWords, finishWords, keyWalletWords, offlineWords, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -289,5 +289,19 @@ describe('Sign during an exit', () => {
     // a close of a state (not an exit), or a later step: the step alone
     assert.equal(signedWords(channel({ ...closing, close: { ...exit, step: 1n } }), state(0n, '3', '4')), 'signed Step 0: A [3 4] B');
     assert.equal(signedWords(channel(), state(2n, '3', '4')), 'signed Step 2: A [3 4] B');
+  });
+});
+
+describe('Balance in the Channel with no state both signed', () => {
+  test("says, in the node's words, whose signature the initial state awaits (the side that signed it was told to sign it), a close under way, a declined channel", () => {
+    const initial = (awaiting: 'me' | 'partner') => ({ ...state(0n, '3', '4', { committed: false }), awaiting });
+    const locked = (o: Partial<ChannelView>) => channel({ phase: 'locked', latest: null, count: 0n, ...o });
+    assert.deepEqual(noStateWords(locked({ pending: initial('partner') })), { code: 'NOT_OPEN', message: "no signed state yet: the initial state (A [3 4] B) waits for your partner's signature; the channel opens once they sign" });
+    assert.deepEqual(noStateWords(locked({ pending: initial('me') })), { code: 'NOT_OPEN', message: 'no signed state yet: the initial state (A [3 4] B) from your partner awaits your signature: “Sign the Pending State” signs it, and the channel opens' });
+    assert.equal(noStateWords(locked({ phase: 'funding', pending: null })).message, 'no signed state yet: the channel opens when both deposits are in and the initial state is signed');
+    const exit = { step: null, submitter: 'B' as const, deadline: 1, byMe: false, challengeWith: null, secondsLeft: 60 };
+    assert.deepEqual(noStateWords(locked({ phase: 'closing', close: exit })), { code: 'ALREADY_CLOSING', message: 'no signed state yet: a close with the deposits is under way (A 3, B 4 TON): the node pays out after the window' });
+    assert.deepEqual(noStateWords(locked({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' });
+    for (const ch of [locked({ pending: initial('partner') }), locked({ phase: 'closing', close: exit })]) assert.doesNotMatch(noStateWords(ch).message, /sign the initial state first/);
   });
 });

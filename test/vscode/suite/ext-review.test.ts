@@ -63,25 +63,35 @@ describe('SynChannel review: money words on the demo nodes', function () {
   });
 });
 
-describe("SynChannel review: Sign during the partner's exit", function () {
+describe('SynChannel review: before both signed the initial state (Balance in the Channel; Sign during the partner\'s exit)', function () {
   this.timeout(240_000);
   let ext: Ext;
+  let id = '';
 
   before(async () => {
     ext = await openDemo();
+    // Alice signed the initial state as the contract locked; it awaits Bob's signature
+    for (const step of ['connect', 'deploy', 'deposit']) await run(ext, step);
+    id = ext.test.channels('alice')[0]!.id;
   });
 
   after(stopDemo);
 
+  it("Balance in the Channel says whose signature the initial state awaits (the node's words, as the CLI's balanceChan), not 'sign the initial state first' to the side that signed it", async () => {
+    assert.equal(await vscode.commands.executeCommand('synchannel.balanceChan', { party: 'alice', channel: id }), undefined);
+    assert.equal(ext.lastFailure()?.code, 'NOT_OPEN', JSON.stringify(ext.lastFailure()));
+    assert.match(ext.lastFailure()!.message, /^no signed state yet: the initial state \(A \[3 4\] B\) waits for your partner's signature; the channel opens once they sign$/);
+    assert.equal(await vscode.commands.executeCommand('synchannel.balanceChan', { party: 'bob', channel: id }), undefined);
+    assert.match(ext.lastFailure()!.message, /^no signed state yet: the initial state \(A \[3 4\] B\) from your partner awaits your signature: “Sign the Pending State” signs it, and the channel opens$/);
+  });
+
   it("Sign of the initial state after the partner's exit says the exit goes on and pays the deposits (the node's words, as the CLI's sign)", async () => {
-    for (const id of ['connect', 'deploy', 'deposit']) await run(ext, id);
     // Bob has not signed the initial state: Alice leaves with the deposits
-    const ch = ext.test.channels('alice')[0]!;
     ext.test.answer({ confirm: 'Leave with the Deposits' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.leave', { party: 'alice', channel: ch.id }), JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.leave', { party: 'alice', channel: id }), JSON.stringify(ext.lastFailure()));
     await until('Bob sees the exit', () => ext.test.channels('bob')[0]?.phase === 'closing');
     ext.test.clearPrompts();
-    assert.ok(await vscode.commands.executeCommand('synchannel.sign', { party: 'bob', channel: ch.id }), JSON.stringify(ext.lastFailure()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.sign', { party: 'bob', channel: id }), JSON.stringify(ext.lastFailure()));
     const said = notices(ext).find((n) => /signed Step 0/.test(n.message));
     assert.ok(said, JSON.stringify(notices(ext)));
     assert.match(said.message, /signed Step 0: A \[3 4\] B\. The channel is closing: your partner started an exit with the deposits \(challenge window (ends in .*|has ended)\)\. It pays back the deposits \(A 3 TON, B 4 TON\), as the initial state you signed does; no payment follows in this channel\.$/);
