@@ -11,7 +11,7 @@ import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { NodeHost } from './host.js';
 import type { HostedEvent, HostedNode } from './hosted.js';
 import { Introductions } from './introductions.js';
-import { ToastPace } from './pace.js';
+import { ToastPace, heldWords, pacedKind } from './pace.js';
 import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
@@ -185,6 +185,7 @@ type NodeError = (code: ErrorCode, message: string) => Promise<void>;
 export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError?: NodeError): { dispose(): void; handle(e: HostedEvent): void } {
   const intro = new Introductions();
   const reports = new ToastPace();
+  const refusals = new ToastPace();
   const handle = ({ node, event }: HostedEvent) => {
     if (node.id !== 'me') return;
     if (event.type === 'partnerConnected') return introduce(host, prompts, node, event.partner, intro);
@@ -198,11 +199,12 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError
     };
     const n = moneyNotice(event, c) ?? partnerNotice(event, c);
     if (!n) return;
-    if (event.type === 'error' && event.partner) {
-      // the partner can repeat its reports at will: one toast per window, every one in the output log
-      const p = reports.take();
+    const paced = pacedKind(event);
+    if (paced) {
+      // the partner can repeat its reports, and messages this node refuses, at will: one toast per window each, every one in the output log
+      const p = (paced === 'report' ? reports : refusals).take();
       if (!p.show) return;
-      if (p.held) n.text += ` (and ${p.held} more reports from partners since the last shown: see the SynChannel output)`;
+      n.text += heldWords(paced, p.held);
     }
     const show = () => {
       const buttons = n.buttons ?? {};

@@ -1,4 +1,6 @@
-// Toasts a peer can repeat at will (its error reports): at most one per window, the rest only in the output log.
+// Toasts a peer can repeat at will (its error reports, its messages this node refuses): at most one per window,
+// the rest only in the output log.
+import type { NodeEvent } from '../node/types.js';
 
 /** The shortest time between two toasts of one paced kind. */
 export const REPORT_TOAST_WINDOW_MS = 30_000;
@@ -24,4 +26,19 @@ export class ToastPace {
     this.held = 0;
     return { show: true, held };
   }
+}
+
+/**
+ * The toasts a peer can repeat at will, each kind paced on its own: its error reports (`partner`), and its messages
+ * this node refuses (`wire`: two a second after a burst of 20, by the node's budget). null: not paced.
+ */
+export function pacedKind(e: NodeEvent): 'report' | 'refusal' | null {
+  if (e.type !== 'error') return null;
+  return e.partner ? 'report' : e.wire ? 'refusal' : null;
+}
+
+/** Said with the first toast of a window: how many of its kind were held back (each is in the output log). */
+export function heldWords(kind: 'report' | 'refusal', held: number): string {
+  const what = kind === 'report' ? 'reports from partners' : "partners' messages refused";
+  return held ? ` (and ${held} more ${what} since the last shown: see the SynChannel output)` : '';
 }

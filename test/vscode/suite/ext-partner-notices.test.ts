@@ -43,6 +43,13 @@ describe('SynChannel with a partner on a devnet: what its moves say (notificatio
     assert.equal(toasts.length, 1, `${toasts.length} toasts for 40 reports`);
   });
 
+  it("a partner's messages refused here: one toast per 30 s however many come (the node tells up to two a second)", () => {
+    ext.test.clearPrompts();
+    for (let i = 0; i < 40; i++) ext.test.notify({ type: 'error', code: 'BAD_SIGNATURE', level: 'warning', message: `refused a new state from your partner 0QAbcd…wxyz: refusal ${i}`, refused: true, wire: 'state.propose' });
+    const toasts = notices(ext).filter((n) => /refused a new state from your partner/.test(n.message));
+    assert.equal(toasts.length, 1, `${toasts.length} toasts for 40 refusals`);
+  });
+
   it('partner notifications follow the mode the node was started with, not the setting changed since', async () => {
     const cfg = () => vscode.workspace.getConfiguration('synchannel');
     const ch = channel();
