@@ -16,7 +16,7 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { beforeDeadline, changeWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
+import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
 import { proposalNote } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
@@ -121,10 +121,14 @@ function partnerNotice(e: NodeEvent, c: Context): Notice | null {
         buttons: { Sign: () => c.run('synchannel.sign', e.channel), Show: () => c.run('synchannel.showAll', e.channel) },
       };
     }
-    case 'stateSigned':
+    case 'stateSigned': {
+      // the initial state signed during an exit: the exit goes on (a Sign of this user's says it itself)
+      const exit = exitSignedWords(e.channel, e.state, c.name(e.channel));
+      if (exit && (e.channel.me === e.state.sender || c.auto)) return { level: 'info', text: exit };
       // a close state (the partner's cooperative close) moves nothing: its payout has its own toast
       if (!c.auto || !paysMe(e.state, e.channel.me)) return null;
       return { level: 'info', text: `${c.name(e.channel)} paid you: Step ${e.state.step}, ${stateLine(e.state)} (you have ${formatTon(e.channel.myBalance)} TON)` };
+    }
     case 'channelDeployed': {
       const me = e.channel.me;
       const missing = me === 'A' ? e.channel.expectedDepositA - e.channel.depositA : e.channel.expectedDepositB - e.channel.depositB;

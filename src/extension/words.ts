@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, noSignedState, signedDuringExit } from '../node/uiRules.js';
+import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
@@ -33,6 +33,16 @@ export function signedWords(ch: ChannelView | null, s: StateView): string {
   const window = (close: { secondsLeft: number }) => (close.secondsLeft > 0 ? `ends in ${timeLeft(close.secondsLeft, 0)}` : 'has ended');
   const note = ch ? signedDuringExit(ch, s.step, window) : null;
   return `signed Step ${s.step}: ${stateLine(s)}${note ? `. ${note}` : ''}`;
+}
+
+/**
+ * The initial state both signed during an exit with the deposits, as its stateSigned event tells it: who signed it last
+ * (B countersigns A's state 0: the partner, or this node) and, in the node's words, that the exit goes on. null otherwise.
+ */
+export function exitSignedWords(ch: Pick<ChannelView, 'phase' | 'close' | 'me'>, s: StateView, partner: string): string | null {
+  const note = exitGoesOn(ch, s.step);
+  if (!note) return null;
+  return `${ch.me === s.sender ? partner : 'your node'} signed the initial state (${stateLine(s)}) during the exit. ${note}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, faucetWords, finishWords, keyWalletWords, offlineWords, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -289,6 +289,17 @@ describe('Sign during an exit', () => {
     // a close of a state (not an exit), or a later step: the step alone
     assert.equal(signedWords(channel({ ...closing, close: { ...exit, step: 1n } }), state(0n, '3', '4')), 'signed Step 0: A [3 4] B');
     assert.equal(signedWords(channel(), state(2n, '3', '4')), 'signed Step 2: A [3 4] B');
+  });
+
+  test("the initial state both signed during an exit, as its event tells it: who signed it last and that the exit goes on (the node's words)", () => {
+    const exit = { step: null, submitter: 'A' as const, deadline: 1_000, byMe: true, challengeWith: null, secondsLeft: 120 };
+    const closing = channel({ phase: 'closing', latest: state(0n, '3', '4'), count: 1n, close: exit });
+    const goesOn = 'The exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.';
+    // A proposed state 0: B's signature is the last
+    assert.equal(exitSignedWords(closing, state(0n, '3', '4'), 'Bob'), `Bob signed the initial state (A [3 4] B) during the exit. ${goesOn}`);
+    assert.equal(exitSignedWords({ ...closing, me: 'B' }, state(0n, '3', '4'), 'Alice'), `your node signed the initial state (A [3 4] B) during the exit. ${goesOn}`);
+    assert.equal(exitSignedWords({ ...closing, close: { ...exit, step: 2n } }, state(0n, '3', '4'), 'Bob'), null);
+    assert.equal(exitSignedWords(closing, state(1n, '3', '4'), 'Bob'), null);
   });
 });
 

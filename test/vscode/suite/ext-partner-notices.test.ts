@@ -83,6 +83,17 @@ describe('SynChannel with a partner on a devnet: what its moves say (notificatio
     assert.match(closed!.message, /paid out by Step 0, not by the latest state both signed \(Step 4\)/);
   });
 
+  it("the initial state signed by the partner during your exit says the exit goes on (the node's words, as the CLI's line)", () => {
+    const ch = channel();
+    ext.test.clearPrompts();
+    const initial = { ...ch.latest!, step: 0n, sender: 'A' as const, balanceA: 2n * 10n ** 9n, balanceB: 10n ** 9n, empty: false, tag: 'state' as const };
+    const closing = { ...ch, me: 'A' as const, phase: 'closing' as const, close: { step: null, submitter: 'A' as const, deadline: 0, byMe: true, challengeWith: null, secondsLeft: 100 } };
+    ext.test.notify({ type: 'stateSigned', channel: closing, state: initial });
+    const [said] = notices(ext);
+    assert.equal(said?.level, 'info', JSON.stringify(notices(ext)));
+    assert.match(said!.message, /signed the initial state \(A \[2 1\] B\) during the exit\. The exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel\.$/);
+  });
+
   it("a partner's decline of our proposal is a warning with their reason in VS Code's words; a withdrawn proposal of theirs is no toast", () => {
     const ch = channel();
     ext.test.clearPrompts();
