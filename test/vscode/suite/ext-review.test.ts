@@ -89,7 +89,7 @@ describe('SynChannel review: before both signed the initial state (Balance in th
     // Bob has not signed the initial state: Alice leaves with the deposits
     ext.test.answer({ confirm: 'Leave with the Deposits' });
     assert.ok(await vscode.commands.executeCommand('synchannel.leave', { party: 'alice', channel: id }), JSON.stringify(ext.lastFailure()));
-    await until('Bob sees the exit', () => ext.test.channels('bob')[0]?.phase === 'closing');
+    await until('Bob sees the exit', () => ext.test.channels('bob')[0]?.phase === 'closing', 60_000);
     ext.test.clearPrompts();
     assert.ok(await vscode.commands.executeCommand('synchannel.sign', { party: 'bob', channel: id }), JSON.stringify(ext.lastFailure()));
     const said = notices(ext).find((n) => /signed Step 0/.test(n.message));
