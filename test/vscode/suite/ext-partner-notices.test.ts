@@ -19,7 +19,8 @@ describe('SynChannel with a partner on a devnet: what its moves say (notificatio
   const channel = (): ChannelView => d!.channel();
 
   before(async () => {
-    d = await devnetWithPartner();
+    // a data folder of its own: the channel it opens is not left to ext-partner.test.ts's node (the next file)
+    d = await devnetWithPartner({ ownFolder: true });
     ext = d.ext;
     await openWithPartner(d);
   });

@@ -36,13 +36,16 @@ export interface DevnetPartner {
 
 /**
  * This window serves a devnet (channels opened here have a 120 s challenge window), the user's node runs on it with
- * 20 TON from its faucet, and a partner (a CLI node, 20 TON too) runs there.
+ * 20 TON from its faucet, and a partner (a CLI node, 20 TON too) runs there. `ownFolder`: the user's node keeps its
+ * data in a folder of this set-up's (synchannel.dataDir), so that the channels it opens are not left in the default
+ * devnet folder for the next file's node, on another devnet.
  */
-export async function devnetWithPartner(): Promise<DevnetPartner> {
+export async function devnetWithPartner(o: { ownFolder?: boolean } = {}): Promise<DevnetPartner> {
   const ext = await api();
   // the challenge period of channels the user opens, from the settings to the node
   await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', 120, vscode.ConfigurationTarget.Global);
   const dir = mkdtempSync(join(tmpdir(), 'synchannel-partner-'));
+  if (o.ownFolder) await vscode.workspace.getConfiguration('synchannel').update('dataDir', join(dir, 'me'), vscode.ConfigurationTarget.Global);
   const devnetUrl = ((await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined) ?? '';
   assert.ok(devnetUrl, `startDevnet: ${JSON.stringify(ext.lastFailure())}`);
   assert.equal(await vscode.commands.executeCommand('synchannel.switchNetwork', 'devnet'), 'devnet', JSON.stringify(ext.lastFailure()));
@@ -60,7 +63,7 @@ export async function devnetWithPartner(): Promise<DevnetPartner> {
   return { ext, devnetUrl, dir, partner, cli, channel };
 }
 
-/** Ends what devnetWithPartner set up: the partner, the user's node (Stop asks first while it guards a channel), the settings, the devnet, the folder. */
+/** Ends what devnetWithPartner set up: the partner, the user's node (Stop asks first while it guards a channel), the settings (the data folder too), the devnet, the folder. */
 export async function endDevnetPartner(d: DevnetPartner | undefined): Promise<void> {
   if (!d) return;
   const { ext, partner, dir } = d;
@@ -70,6 +73,7 @@ export async function endDevnetPartner(d: DevnetPartner | undefined): Promise<vo
   await vscode.commands.executeCommand('synchannel.stopNode');
   await vscode.workspace.getConfiguration('synchannel').update('network', undefined, vscode.ConfigurationTarget.Global);
   await vscode.workspace.getConfiguration('synchannel').update('challengePeriod', undefined, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration('synchannel').update('dataDir', undefined, vscode.ConfigurationTarget.Global);
   await vscode.commands.executeCommand('synchannel.stopDevnet');
   rmSync(dir, { recursive: true, force: true });
 }
