@@ -116,7 +116,10 @@ async function demoStep(c: CommandContext, idArg: unknown) {
   if (session.running) return refuse(c, `"${session.running.title}" is still running: wait for it.`, null);
   if (session.done(id)) {
     const next = session.next();
-    return refuse(c, `"${step.title}" is done already. ${next ? `Next: "${next.title}".` : 'The story is over: Replay shows it step by step.'}`, next);
+    if (next) return refuse(c, `"${step.title}" is done already. Next: "${next.title}".`, next);
+    // the story is over: the next thing to do is its replay (as the last step's own toast offers)
+    void c.info(`"${step.title}" is done already. The story is over: Replay shows it step by step.`, 'Replay').then((pick) => pick && void vscode.commands.executeCommand('synchannel.demoReplay'));
+    return undefined;
   }
   const byHand = closedByHand(session);
   if (byHand) {

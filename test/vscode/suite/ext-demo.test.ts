@@ -90,7 +90,9 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     const said = notices(ext).at(-1);
     assert.ok(said, 'it says something');
     assert.match(said.message, /is done already/);
-    assert.match(said.message, /story is over/);
+    assert.match(said.message, /story is over: Replay shows it step by step/);
+    // the next thing to do is a button, as the last step's own toast offers it
+    assert.deepEqual(said.buttons, ['Replay']);
   });
 
   it('Replay shows the run step by step: what each party signed and what the chain saw', async () => {
