@@ -1,7 +1,6 @@
 // The node's rules a UI needs before (or without) a node: plain functions of views and phases, no node code, so
 // the extension's activation bundle may carry them. The node uses the same ones.
 import { formatTon } from '../core/amounts.js';
-import { balancesLine } from '../core/format.js';
 import { topUpHow } from '../core/networks.js';
 import type { BalanceView, ChannelNodeApi, ChannelView, CloseView, NetworkKind, Party, PayoutView } from './types.js';
 
@@ -238,6 +237,11 @@ export function signedDuringExit(c: Pick<ChannelView, 'phase' | 'close' | 'depos
 /** The initial state signed by both while an exit is under way, told on either side: the exit goes on and pays the same. null for anything else. */
 export function exitGoesOn(c: Pick<ChannelView, 'phase' | 'close'>, step: bigint): string | null {
   return exitUnderWay(c, step) ? 'The exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.' : null;
+}
+
+/** `A [3 4] B` (core/format's balancesLine, which this module cannot import: it loads @ton/core). */
+function balancesLine(s: { balanceA: bigint; balanceB: bigint }): string {
+  return `A [${formatTon(s.balanceA)} ${formatTon(s.balanceB)}] B`;
 }
 
 /**
