@@ -1,7 +1,7 @@
 // In-host, with a real partner: this window serves a devnet, the user's node runs on it, and the partner is a
 // `synchannel` CLI process on the same devnet. Serving (the address to give, a busy port), a channel opened
-// through the commands, the node starting by itself after a reload when its data folder holds channels to watch,
-// and a withdraw with the partner gone silent. What the partner's moves say (the notifications) is in
+// through the commands, the wallets that connect (logged within a budget a minute), the node starting by itself
+// after a reload when its data folder holds channels to watch, and a withdraw with the partner gone silent. What the partner's moves say (the notifications) is in
 // ext-partner-notices.test.ts.
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
@@ -120,6 +120,16 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.ok(row, treeText(ext.tree.snapshot()));
     assert.equal(row.label, 'You');
     assert.match(row.children[0]!.label, /^0Q.{4}….{4} · partner$/);
+  });
+
+  it('wallets with no channel here that connect: one toast a minute, and only a few go to the log', async () => {
+    ext.test.clearPrompts();
+    const before = ext.test.log().length;
+    for (let i = 0; i < 300; i++) ext.test.notify({ type: 'partnerConnected', partner: { address: `0QStranger${i}`, signature: 'AB', peerId: `p${i}`, online: true } });
+    const toasts = notices(ext).filter((n) => /partner connected/.test(n.message));
+    assert.ok(toasts.length <= 1, `${toasts.length} toasts for 300 strangers`);
+    const logged = ext.test.log().slice(before).filter((l) => /^Partner address: 0QStranger/.test(l));
+    assert.ok(logged.length > 0 && logged.length <= 20, `${logged.length} strangers logged`);
   });
 
   it('the balances panel reads your wallet again after a command that moved it (Get Test Coins)', async () => {
