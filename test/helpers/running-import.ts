@@ -97,6 +97,26 @@ export function holdAppendUntilClosed(ctl: ChannelController, pick: (entries: Jo
   return { reached: reached.wait };
 }
 
+/**
+ * Channel `ch`'s record is lost while its controller `ctl` runs, and stays lost until an import closes its storage:
+ * a record write `ctl` makes from now on waits for that close (then it is refused, as any write on a storage the
+ * import closed), and those under way land before the file is removed. Otherwise a write under way (a close or a
+ * challenge just read) puts the record back, and the import keeps the channel as it is (nothing to restore).
+ */
+export async function loseRecord(h: NodeHandle, ctl: ChannelController, ch: string): Promise<void> {
+  const storage = ctl.storage!;
+  const closed = latch();
+  const close = storage.close.bind(storage);
+  storage.close = () => close().finally(closed.open);
+  const write = storage.writeRecord.bind(storage);
+  storage.writeRecord = async <T>(rec: T) => {
+    await closed.wait;
+    return write(rec);
+  };
+  await storage.readRecord(); // after the writes under way (applied in order)
+  await rm(join(h.dataDir, 'channels', ch, 'record.json'));
+}
+
 /** What an operation on a channel loaded again fails with. */
 export const reloaded = (e: { code?: string; message?: string }) => e.code === 'CHANNEL_RELOADED' && /run it again/.test(e.message ?? '');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { DataDir } from '../../src/node/store/datadir.js';
 import { TON } from '../adversary/scene.js';
 import { World, assertSameHistory, until, type NodeHandle } from '../adversary/world.js';
-import { blockRecord, holdAppendUntilClosed, holdLoad, inner, latch, notMoved, recordLoads, reloaded, stopWhileLoading, withChannels } from '../helpers/running-import.js';
+import { blockRecord, holdAppendUntilClosed, holdLoad, inner, latch, loseRecord, notMoved, recordLoads, reloaded, stopWhileLoading, withChannels } from '../helpers/running-import.js';
 
 /** The channel is not there to act on: nothing is signed or sent from the files the import changed. */
 async function notOperated(h: NodeHandle, ch: string): Promise<void> {
@@ -253,10 +253,10 @@ test('an import that loads a closing channel again does not tell its close a sec
     await challenged;
     const told = () => vic.events.filter((e) => e.type === 'closeStarted' && e.channel.channelId === ch).length;
     assert.equal(told(), 1, 'the close is told as it lands');
-    await rm(join(vic.dataDir, 'channels', ch!, 'record.json')); // the backup restores it: loaded again, open on record
     const { ctx } = inner(vic);
     const old = ctx.channels.get(ch!)!;
-    await vic.node.importBackup(backup);
+    await loseRecord(vic, old, ch!); // the backup restores it: loaded again, open on record
+    assert.deepEqual((await vic.node.importBackup(backup)).imported, [ch], 'the lost record is restored');
     const live = () => ctx.channels.get(ch!);
     await until(() => live() !== old && live()?.life === 'closing', 'the reloaded channel to read its close', 30_000);
     await vic.node.caughtUp();
