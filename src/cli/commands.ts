@@ -15,7 +15,7 @@ import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, importSummary, openShort, partnerShort, refundTerms, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, importSummary, openShort, partnerShort, refundTerms, noSuchStep, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -223,7 +223,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const modeProblem = withdrawModeProblem(mode, step, latest.step);
     if (modeProblem) throw Object.assign(new Error(modeProblem), { code: 'STALE_STEP' });
     const chosen = step === latest.step ? latest : (await a.node.history(ch.id, step, step + 1n))[0];
-    if (!chosen) throw Object.assign(new Error(`no state both signed at step ${step}: see showAll (latest is ${latest.step})`), { code: 'NO_SUCH_STEP' });
+    if (!chosen) throw Object.assign(new Error(noSuchStep(step, latest.step)), { code: 'NO_SUCH_STEP' });
     const partner = a.node.partners().find((p) => p.address === ch.partnerAddress);
     for (const l of formatWithdrawal(chosen, { accountSignature: a.node.accountSignature(), partnerSignature: partner?.signature ?? null, contractSeqno: ch.closeStep })) a.io.say(l);
     if (step < latest.step) {

@@ -8,7 +8,7 @@ import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
-import { payoutBeyond } from '../node/uiRules.js';
+import { noSuchStep, payoutBeyond } from '../node/uiRules.js';
 import { ExtensionError, errorCode, formatTon, stateLine } from './util.js';
 import { changeWords, period, windowLeft } from './words.js';
 
@@ -53,7 +53,7 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
   const step = targetStep(isTarget(t) ? t : undefined) ?? latest.step;
   const stale = step < latest.step;
   const state: StateView | undefined = step === latest.step ? latest : (await node.api.history(ch.id, step, step + 1n))[0];
-  if (!state) throw new ExtensionError('NO_SUCH_STEP', `no state both signed at Step ${step} (the latest is Step ${latest.step})`);
+  if (!state) throw new ExtensionError('NO_SUCH_STEP', noSuchStep(step, latest.step));
   const partner = partnerOf(c, ch);
   const window = period(ch.challengePeriod);
 

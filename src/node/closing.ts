@@ -16,7 +16,7 @@ import { neverSent } from './paydeposit.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import { closeLanded, sendClose } from './inflight.js';
-import { withdrawModeProblem } from './uiRules.js';
+import { noSuchStep, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
 /** Errors of a cooperative close that was sent (or landed): a unilateral close must not follow. */
@@ -60,7 +60,7 @@ export class Closing {
     const latest = ch.latest!;
     const step = opts.step ?? latest.state.step;
     const chosen = step === latest.state.step ? latest : ctl.storage ? ((await ctl.readStates(step, step + 1n))[0] ?? null) : null;
-    if (!chosen || step < 0n) throw new NodeError('NO_SUCH_STEP', `no state both signed at step ${step}: the latest is ${latest.state.step} (see showAll)`);
+    if (!chosen || step < 0n) throw new NodeError('NO_SUCH_STEP', noSuchStep(step, latest.state.step));
     if (step < latest.state.step && !opts.confirmStale) {
       throw new NodeError('STALE_STEP', `step ${step} is older than the latest state ${latest.state.step}: your partner can challenge it with a newer state. Confirm to submit it anyway`);
     }

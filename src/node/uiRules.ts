@@ -90,6 +90,11 @@ export function withdrawModeProblem(mode: 'auto' | 'cooperative' | 'unilateral',
   return `a cooperative close uses the latest state (step ${latest}), not step ${step}: withdraw with the latest, or close alone with step ${step} (unilateral)`;
 }
 
+/** A withdraw's step with no state both signed (a typo, a step not reached): what to pick instead. The node, the CLI and the extension. */
+export function noSuchStep(step: bigint, latest: bigint): string {
+  return `no state both signed at step ${step}: withdraw with a step showAll lists, or with the latest (step ${latest})`;
+}
+
 /** Opening a channel: either deposit may be 0 (a party that only receives), not both. */
 export function depositsProblem(mine: bigint, theirs: bigint): string | undefined {
   return mine + theirs > 0n ? undefined : "a channel needs money in it: give your deposit, your partner's, or both";
