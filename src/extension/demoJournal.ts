@@ -4,7 +4,7 @@
 import type { NodeEvent, Party } from '../node/types.js';
 import type { ReplayEntry, ReplayLine } from '../../webview/protocol.js';
 import { formatTon, stateLine } from './util.js';
-import { windowLeft } from './words.js';
+import { windowWords } from './words.js';
 
 type Names = Record<Party, string>;
 
@@ -38,7 +38,7 @@ export function journalLine(who: string, e: NodeEvent, names: Names): ReplayLine
     case 'closeStarted': {
       const by = e.byPartner ? other(e.channel.me) : who;
       const what = e.step === null ? 'the deposits (an exit)' : `Step ${e.step}`;
-      return { source: 'chain', text: `${by} submitted ${what}: the challenge window ends in ${windowLeft(e.channel)}` };
+      return { source: 'chain', text: `${by} submitted ${what}: ${windowWords(e.channel, (left) => `the challenge window ends in ${left}`)}` };
     }
     case 'challenged':
       return { source: 'chain', text: `${e.byMe ? who : other(e.channel.me)} challenged the close with Step ${e.step}` };

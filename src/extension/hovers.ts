@@ -6,7 +6,7 @@ import type { ChannelView, NetworkKind, StateView } from '../node/types.js';
 import type { PartyId } from './hosted.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
-import { declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowLeft, type Names } from './words.js';
+import { declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -61,7 +61,7 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (ch.phase === 'closing' && ch.close) {
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
     // close.byMe is who started the close: after a challenge the step on chain is the challenger's, so it is not named
-    m.appendMarkdown(`\n\nOn chain: ${what} (the close was started by ${ch.close.byMe ? 'you' : names.partner}); challenge window: ${windowLeft(ch)} left`);
+    m.appendMarkdown(`\n\nOn chain: ${what} (the close was started by ${ch.close.byMe ? 'you' : names.partner}); ${windowWords(ch, (left) => `challenge window: ${left} left`)}`);
     if (staleOnChain(ch)) m.appendMarkdown(`\n\n$(warning) Your watcher challenges it with Step ${ch.close.challengeWith}: it pays you less than your latest state, or a state between could. [Challenge now](${link('synchannel.challenge', target)})`);
   }
   if (ch.phase === 'closed' && ch.payout) {

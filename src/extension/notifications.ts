@@ -16,7 +16,7 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, windowLeft } from './words.js';
+import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, windowWords } from './words.js';
 import { proposalNote } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
@@ -59,8 +59,8 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
         level: 'warning',
         text:
           e.step === null
-            ? `${c.name(e.channel)} started an exit with the deposits; the window ends in ${windowLeft(e.channel)}. Your watcher challenges with any state both signed.`
-            : `${c.name(e.channel)} sent Step ${e.step} to the contract; the challenge window ends in ${windowLeft(e.channel)}. Your watcher challenges it if it pays you less than your latest state (or a state between could).`,
+            ? `${c.name(e.channel)} started an exit with the deposits; ${windowWords(e.channel, (left) => `the window ends in ${left}`)}. Your watcher challenges with any state both signed.`
+            : `${c.name(e.channel)} sent Step ${e.step} to the contract; ${windowWords(e.channel, (left) => `the challenge window ends in ${left}`)}. Your watcher challenges it if it pays you less than your latest state (or a state between could).`,
         buttons: { Show: () => c.run('synchannel.showAll', e.channel) },
       };
     case 'challenged':

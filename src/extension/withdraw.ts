@@ -10,7 +10,7 @@ import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
 import { noSuchStep, payoutBeyond } from '../node/uiRules.js';
 import { ExtensionError, errorCode, formatTon, stateLine } from './util.js';
-import { changeWords, period, windowLeft } from './words.js';
+import { changeWords, period, windowWords } from './words.js';
 
 type Mode = 'cooperative' | 'unilateral' | 'auto';
 
@@ -96,17 +96,17 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
     const r = await closeOrAlone();
     // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
     const now = node.api.channels().find((x) => x.id === ch.id);
-    const until = windowLeft(now);
+    const payout = windowWords(now, (left) => `the node pays out in ${left}`);
     if (r.fellBack) {
       void c.prompts.notify(
         'warning',
-        `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead. The node pays out in ${until}.`,
+        `SynChannel: the cooperative close was not possible (${r.fallbackReason ?? 'no answer'}): a unilateral close started with Step ${r.step} instead: ${payout}.`,
       );
     } else if (r.mode === 'cooperative') {
       told = !!now?.payout;
       void c.info(cooperativeWords(ch.me, r, now?.payout ?? null));
     } else {
-      void c.info(`close started with Step ${r.step}; the node finishes it in ${until}.`);
+      void c.info(`close started with Step ${r.step}: ${payout}.`);
     }
     return r;
   } finally {

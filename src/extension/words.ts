@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit } from '../node/uiRules.js';
+import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
@@ -18,6 +18,14 @@ export function timeLeft(deadline: number, now = Date.now() / 1000): string {
  */
 export function windowLeft(ch: Pick<ChannelView, 'close'> | undefined, fallback = 'the challenge window'): string {
   return ch?.close ? timeLeft(ch.close.secondsLeft, 0) : fallback;
+}
+
+/**
+ * A close's challenge window in a sentence: `running` of the time left while it runs ("pays out in 9 min"), the
+ * node's words once it is over (WINDOW_OVER: either node finishes the close), `running` of the fallback without a close.
+ */
+export function windowWords(ch: Pick<ChannelView, 'close'> | undefined, running: (left: string) => string): string {
+  return ch?.close && Math.round(ch.close.secondsLeft) <= 0 ? WINDOW_OVER : running(windowLeft(ch));
 }
 
 /** A period in seconds, in words ("10 min", "24 h"). */

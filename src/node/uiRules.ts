@@ -90,6 +90,9 @@ export function withdrawModeProblem(mode: 'auto' | 'cooperative' | 'unilateral',
   return `a cooperative close uses the latest state (step ${latest}), not step ${step}: withdraw with the latest, or close alone with step ${step} (unilateral)`;
 }
 
+/** A close's challenge window that is over, as the UIs say it: the close waits only for a finish, which pays out. */
+export const WINDOW_OVER = 'the challenge window is over: either node finishes the close, which pays both wallets';
+
 /** A withdraw's step with no state both signed (a typo, a step not reached): what to pick instead. The node, the CLI and the extension. */
 export function noSuchStep(step: bigint, latest: bigint): string {
   return `no state both signed at step ${step}: withdraw with a step showAll lists, or with the latest (step ${latest})`;

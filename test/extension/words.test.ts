@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -314,5 +314,26 @@ describe('Balance in the Channel with no state both signed', () => {
     assert.deepEqual(noStateWords(locked({ phase: 'closing', close: exit })), { code: 'ALREADY_CLOSING', message: 'no signed state yet: a close with the deposits is under way (A 3, B 4 TON): the node pays out after the window' });
     assert.deepEqual(noStateWords(locked({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' });
     for (const ch of [locked({ pending: initial('partner') }), locked({ phase: 'closing', close: exit })]) assert.doesNotMatch(noStateWords(ch).message, /sign the initial state first/);
+  });
+});
+
+describe('a challenge window that is over', () => {
+  const close = (secondsLeft: number) => ({ step: 2n, submitter: 'B' as const, deadline: 1_000, byMe: false, challengeWith: null, secondsLeft });
+  const over = 'the challenge window is over: either node finishes the close, which pays both wallets';
+
+  test('is not "now left" nor "pays out in now": it says either node finishes the close, which pays both wallets', () => {
+    const running = channel({ phase: 'closing', close: close(540) });
+    assert.equal(windowWords(running, (left) => `challenge window: ${left} left`), 'challenge window: 9 min left');
+    assert.equal(windowWords(channel({ phase: 'closing', close: close(0) }), (left) => `the node pays out in ${left}`), over);
+    assert.equal(windowWords(channel({ phase: 'closing', close: close(-30) }), (left) => `challenge window: ${left} left`), over);
+    assert.equal(windowWords(undefined, (left) => `the node pays out after ${left}`), 'the node pays out after the challenge window');
+  });
+
+  test("the demo journal's close says the window is over, not that it ends in now", () => {
+    const ch = channel({ phase: 'closing', close: close(0) });
+    const line = journalLine('Alice', { type: 'closeStarted', channel: ch, step: 2n, byPartner: true, deadline: 1_000 }, { A: 'Alice', B: 'Bob' });
+    assert.equal(line?.text, `Bob submitted Step 2: ${over}`);
+    const later = journalLine('Alice', { type: 'closeStarted', channel: { ...ch, close: close(120) }, step: 2n, byPartner: true, deadline: 1_000 }, { A: 'Alice', B: 'Bob' });
+    assert.equal(later?.text, 'Bob submitted Step 2: the challenge window ends in 2 min');
   });
 });

@@ -271,7 +271,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.equal(r.fellBack, true);
     const warned = notices(ext).find((n) => n.level === 'warning' && /cooperative close was not possible \(.*\): a unilateral close started/.test(n.message));
     assert.ok(warned, JSON.stringify(notices(ext)));
-    assert.match(warned.message, /The node pays out in \d+ (min|s)/, 'in the chain\'s time, from the node\'s view');
+    assert.match(warned.message, /[Tt]he node pays out in \d+ (min|s)/, 'in the chain\'s time, from the node\'s view');
     assert.deepEqual(ext.test.unanswered(), []);
     // closing: the countdown is read again on a timer, not only on node events
     await until('the channel closing', async () => (await ext.test.settle(), channel().phase === 'closing'));
