@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
-import { depositMax, finishWords, noStateWords, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
+import { depositMax, noStateShown, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -162,12 +162,22 @@ async function showAll(c: CommandContext, t: unknown) {
   return states;
 }
 
+/** No state both signed (none pending): what an exit paid, else why, and whose signature it awaits (the node's words). */
+function nothingSigned(c: CommandContext, ch: ChannelView): null {
+  const said = noStateShown(ch);
+  if ('info' in said) {
+    void c.info(said.info);
+    return null;
+  }
+  throw new ExtensionError(said.code, said.message);
+}
+
 async function showLast(c: CommandContext, t: unknown) {
   const node = await c.nodeFor(t, false);
   const ch = c.channelFor(node, t);
   const pending = ch.pending;
   const last: StateView | null = pending ?? node.api.showLast(ch.id);
-  if (!last) throw new ExtensionError('NOT_OPEN', 'no state yet: both deposit, then sign the initial state');
+  if (!last) return nothingSigned(c, ch);
   const text = describeState(last) + (pending ? (pending.awaiting === 'me' ? ' · awaiting your signature' : ' · awaiting your partner') : '');
   if (signsNow(ch)) {
     void c.info(text, 'Sign').then((pick) => {
@@ -227,13 +237,7 @@ export function channelCommands(c: CommandContext): Partial<Record<CommandName, 
           void c.info(`Step ${b.step}: ${stateLine(b)}`);
           return b;
         }
-        // an exit paid out by the deposits: what it paid; else why no state is signed, and whose signature it awaits
-        if (ch.payout) {
-          void c.info(`no state both signed: ${finishWords(ch)}`);
-          return null;
-        }
-        const { code, message } = noStateWords(ch);
-        throw new ExtensionError(code, message);
+        return nothingSigned(c, ch);
       }),
     balanceTon: (t) =>
       onNode(c, t, true, async (node) => {

@@ -61,6 +61,14 @@ export function noStateWords(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA
   return noSignedState(ch, inVsCode('`sign`'));
 }
 
+/**
+ * What Show Last and Balance in the Channel say of a channel with no state both signed (and none pending): what an
+ * exit with the deposits paid (`info`), else why none is signed, in the node's words with its code (noStateWords).
+ */
+export function noStateShown(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending' | 'me' | 'contract' | 'payout'>): { info: string } | { code: 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'NOT_OPEN'; message: string } {
+  return ch.payout ? { info: `no state both signed: ${finishWords(ch)}` } : noStateWords(ch);
+}
+
 /** Names of the two parties of a channel from one node's side. */
 export interface Names {
   me: Party;

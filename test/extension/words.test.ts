@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -314,6 +314,17 @@ describe('Balance in the Channel with no state both signed', () => {
     assert.deepEqual(noStateWords(locked({ phase: 'closing', close: exit })), { code: 'ALREADY_CLOSING', message: 'no signed state yet: a close with the deposits is under way (A 3, B 4 TON): the node pays out after the window' });
     assert.deepEqual(noStateWords(locked({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' });
     for (const ch of [locked({ pending: initial('partner') }), locked({ phase: 'closing', close: exit })]) assert.doesNotMatch(noStateWords(ch).message, /sign the initial state first/);
+  });
+
+  test("Show Last says the same as Balance in the Channel: a close under way or a declined channel is not 'both deposit, then sign'", () => {
+    const none = (o: Partial<ChannelView>) => channel({ latest: null, count: 0n, ...o });
+    const exit = { step: null, submitter: 'B' as const, deadline: 1, byMe: false, challengeWith: null, secondsLeft: 60 };
+    assert.deepEqual(noStateShown(none({ phase: 'closing', close: exit })), { code: 'ALREADY_CLOSING', message: 'no signed state yet: a close with the deposits is under way (A 3, B 4 TON): the node pays out after the window' });
+    assert.deepEqual(noStateShown(none({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' });
+    assert.deepEqual(noStateShown(none({ phase: 'funding' })), noStateWords(none({ phase: 'funding' })));
+    const payout = { step: null, balanceA: TON('3'), balanceB: TON('4'), paidA: TON('3.1'), paidB: TON('4.1'), closer: 'B' as const, changeBack: null, matchesLatest: true, latestStep: null } as unknown as ChannelView['payout'];
+    const paid = noStateShown(none({ phase: 'closed', payout }));
+    assert.ok('info' in paid && /^no state both signed: the close is finished: the contract paid out by the deposits \(an exit\)/.test(paid.info), JSON.stringify(paid));
   });
 });
 
