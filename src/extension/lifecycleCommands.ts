@@ -131,7 +131,7 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     decline: async (t) => {
       // a deposit of ours that may still land: the node judges it by the chain's clock (the view estimates)
       const { node, ch } = await channel(c, t, 'decline', ['MAY_STILL_LAND']);
-      const r = await node.api.decline({ channel: ch.id });
+      const r = await onChain('declining the channel…', () => node.api.decline({ channel: ch.id }), { cancellable: false });
       void c.info(`declined the channel with ${partnerOf(c, ch)}`);
       return r;
     },

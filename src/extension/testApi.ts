@@ -7,6 +7,7 @@ import type { PartyId } from './hosted.js';
 import type { ModelBuilder } from './model.js';
 import type { partnerNotifications } from './notifications.js';
 import type { Prompts, PromptRecord, ScriptedAnswer } from './prompts.js';
+import { progressShown } from './ui.js';
 
 /** Test-mode only: drive the prompts, read the log, run the start-up check, feed the notifications an event. */
 export interface SynChannelTestApi {
@@ -36,6 +37,8 @@ export interface SynChannelTestApi {
   countdown(): boolean;
   /** the value this extension last set for a context key (synchannel.<key>) */
   contextKey(key: string): unknown;
+  /** the titles of the progress notices shown so far (the latest 50) */
+  progress(): string[];
   /** notes `command` as under way in an extension host that never ends it (as one a window reload cut short) */
   cutShort(command: string): void;
 }
@@ -74,6 +77,7 @@ export function testApi(p: TestParts): SynChannelTestApi {
     quiet: () => nodeHost.quiet(),
     countdown: () => model.counting,
     contextKey: (key: string) => keys.value(key),
+    progress: () => [...progressShown],
     cutShort,
   };
 }

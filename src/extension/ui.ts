@@ -80,8 +80,13 @@ export class TypedAmounts {
  * ignores it says `{ cancellable: false }`: no Cancel button that does nothing). A cancel after something was sent
  * is the node's CANCELLED with `sent: true`, shown as a warning (errors.ts).
  */
+/** The titles of the progress notices shown so far, the latest 50 (the in-host tests read them: test API progress). */
+export const progressShown: string[] = [];
+
 export function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise<T>, o: { cancellable?: boolean } = {}): Thenable<T> {
   const cancellable = o.cancellable ?? true;
+  progressShown.push(`SynChannel: ${title}`);
+  progressShown.splice(0, progressShown.length - 50);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `SynChannel: ${title}`, cancellable }, async (progress, token) => {
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());

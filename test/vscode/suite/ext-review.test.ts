@@ -170,6 +170,14 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     assert.ok(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }, '4'), JSON.stringify(ext.lastFailure()));
     assert.notEqual(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'accepted');
   });
+
+  it('Decline reads the chain under a progress notice, as every on-chain wait does', async () => {
+    assert.ok(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }, '1', '1'), JSON.stringify(ext.lastFailure()));
+    const ch = await until("Alice's second proposal at Bob", () => ext.test.channels('bob').find((c) => c.phase === 'proposed'));
+    assert.ok(await vscode.commands.executeCommand('synchannel.decline', { party: 'bob', channel: ch.id }), JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.test.progress().at(-1), 'SynChannel: declining the channel…', JSON.stringify(ext.test.progress()));
+    assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'rejected');
+  });
 });
 
 describe('SynChannel review: a demo channel closed by hand', function () {
