@@ -3,6 +3,7 @@
 // setState, rendered from getState before the host answers the ready handshake (and handed to the panel
 // serializer after a reload).
 import { registerComponents } from './components/index.js';
+import { ErrorNote } from './errorNote.js';
 import { PROTOCOL_VERSION, parseHostMessage, type BalancesSnapshot, type WebviewToHost } from './protocol.js';
 import { render, type ViewState } from './view.js';
 
@@ -23,11 +24,14 @@ const saved = vscode.getState();
 let current: BalancesSnapshot | null = saved?.snapshot ?? null;
 let view: ViewState = saved?.view ?? { mode: 'channel', replayIndex: 0, replayRequest: 0 };
 let stopTimers: () => void = () => {};
+// the error of a failed action: kept over the redraw of the same state that follows it (errorNote.ts)
+const error = new ErrorNote();
 
 registerComponents();
 const root = document.getElementById('root') as HTMLElement;
 
 function post(msg: WebviewToHost): void {
+  if (msg.type !== 'ready') error.acted();
   vscode.postMessage(msg);
 }
 
@@ -38,26 +42,31 @@ function draw(): void {
     post,
     state: view,
     update: (patch) => {
+      error.acted();
       view = { ...view, ...patch };
       draw();
     },
   });
+  if (error.text === null) return;
+  const p = document.createElement('p');
+  p.className = 'error';
+  p.textContent = error.text;
+  root.prepend(p);
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
   const msg = parseHostMessage(e.data);
   if (!msg) return;
   if (msg.type === 'state') {
+    error.state(msg.snapshot);
     current = msg.snapshot;
     // A new Replay command shows the replay from its first step; without a journal there is nothing to replay.
     if (msg.snapshot.replayRequest > view.replayRequest && msg.snapshot.replay?.length) view = { mode: 'replay', replayIndex: 0, replayRequest: msg.snapshot.replayRequest };
     else if (!msg.snapshot.replay?.length) view = { ...view, mode: 'channel', replayIndex: 0 };
     draw();
   } else {
-    const p = document.createElement('p');
-    p.className = 'error';
-    p.textContent = msg.message;
-    root.prepend(p);
+    error.set(msg.message, current);
+    draw();
   }
 });
 
