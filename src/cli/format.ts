@@ -311,7 +311,7 @@ function closingNote(c: ChannelView): string {
 function closeNotOnChain(c: ChannelView): string[] {
   const s = c.latest;
   if (s?.tag !== 'close' || !s.sigA || !s.sigB || c.phase === 'closing' || c.phase === 'closed') return [];
-  const next = s.sender === c.me ? 'sends it again' : 'leaves it to your partner to send: run withdraw then to send it yourself';
+  const next = s.sender === c.me ? 'sends it again (one signed before is waited for until it can no longer land, at most 3 minutes)' : 'leaves it to your partner to send: run withdraw then to send it yourself';
   return [`Stopping before the cooperative close of ${c.contract} (step ${s.step}, signed by both) is seen on chain: if it was sent, it may still land. The next start reads the contract and, if it has not paid out, ${next}.`];
 }
 

@@ -53,9 +53,13 @@ test('Ctrl+C during a cooperative close stuck at the chain says the close state 
   assert.match(notes, /Stopping before the cooperative close of \S+ \(step \d+, signed by both\) is seen on chain: if it was sent, it may still land/, notes);
   assert.match(notes, /The next start reads the contract and, if it has not paid out, sends it again/, notes);
   await a.exited;
-  // as said: the next start sends the close again, and it pays out
+  // as said: the next start sends the close again once the one signed before can no longer land (a second that
+  // found the first landed would cost a fee), and it pays out
   hook.fn = null;
   const again = new CliProc(['--chain', 'devnet', '--devnet-url', proxy.url, '--data', join(dir, 'a')]);
   procs.push(again);
+  await again.event('log', (j) => /cooperative close with step \d+ sent before may still land/.test(String(j.message)), 60_000);
+  const moved = await fetch(`${devnet.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 300 }) });
+  assert.equal(moved.status, 200, 'the devnet moves its clock past the wallet message\'s expiry');
   await again.event('closed', () => true, 90_000);
 });
