@@ -14,12 +14,13 @@ import { DEPLOY_MAY_LAND_MS } from './policy.js';
 
 /** A message of ours to the contract: the step it carries and, once signed, its wallet message's expiry (chain unix s). */
 export interface SentMark {
-  step: bigint;
+  step: bigint | null;
   validUntil?: number;
 }
 
 /** A challenge on its way (its defense past its checks): the step it carries, its mark once signed, and its end. */
 export interface ChallengeOnWay extends SentMark {
+  step: bigint;
   done: Promise<void>;
 }
 
@@ -38,13 +39,18 @@ export function onItsWay(ctl: ChannelController, step: bigint): { onWay: Challen
 /** How long a held-back send waits before it looks at the contract again (ms; the watch may end it sooner). */
 export const HOLD_POLL_MS = 5_000;
 
+/** `mark` when it marks a send of `step` (null: an exit), else undefined. */
+export function markOf<M extends SentMark>(mark: M | undefined, step: bigint | null): M | undefined {
+  return mark?.step === step ? mark : undefined;
+}
+
 /**
- * Seconds to hold back sending `step` again: while the marked send of it may still land, if the close's deadline
+ * Seconds to hold back sending a message again while the marked send of it may still land, if the close's deadline
  * (chain unix s; null: none) leaves a whole send's time after that; otherwise 0. A failed read of the chain's time
  * holds nothing back.
  */
-export async function holdFor(ctx: NodeContext, mark: SentMark | undefined, step: bigint, deadline: number | null): Promise<number> {
-  if (mark?.step !== step || mark.validUntil === undefined) return 0;
+export async function holdFor(ctx: NodeContext, mark: { validUntil?: number } | undefined, deadline: number | null): Promise<number> {
+  if (mark?.validUntil === undefined) return 0;
   const now = await chainNowRead(ctx).catch(() => null);
   if (now === null) return 0;
   const left = mayLandFor({ sentAt: 0, validUntil: mark.validUntil }, now);
@@ -75,7 +81,7 @@ export async function challengeHeld(ctx: NodeContext, ctl: ChannelController, st
     return true;
   }
   if (asked) return false;
-  const hold = await holdFor(ctx, ctl.rec.challengeSent, step, ctl.rec.close?.deadline ?? null);
+  const hold = await holdFor(ctx, markOf(ctl.rec.challengeSent, step), ctl.rec.close?.deadline ?? null);
   if (hold <= 0) return false;
   if (!said.has(`${step}`)) {
     said.add(`${step}`);
@@ -85,26 +91,54 @@ export async function challengeHeld(ctx: NodeContext, ctl: ChannelController, st
   return true;
 }
 
+/** What a send held back by its mark waits for. */
+export interface Held {
+  /** the mark of the send that may still land */
+  mark: () => { validUntil?: number } | undefined;
+  /** the close's deadline a wait must leave a send's time before (null: none) */
+  deadline: () => number | null;
+  /** the contract showed it (or no send is needed any more): read by the watch meanwhile */
+  done: () => boolean;
+  /** what is said once, with the seconds it may still land for */
+  text: (hold: number) => string;
+  /** the error's text when the node stops meanwhile */
+  stopped: string;
+}
+
+/**
+ * Waits while a send of ours marked before may still land (the record's mark), a poll at a time: true when `done`
+ * meanwhile, false when it is to be sent (it can no longer land, or never was marked).
+ */
+export async function whileMayLand(ctx: NodeContext, ctl: ChannelController, h: Held, o: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<boolean> {
+  let said = false;
+  for (;;) {
+    if (h.done()) return true;
+    if (ctl.isStopped) throw ctl.stoppedError(h.stopped);
+    if (o.signal?.aborted) throw cancelled();
+    const hold = await holdFor(ctx, h.mark(), h.deadline());
+    if (hold <= 0) return false;
+    if (!said) {
+      said = true;
+      const text = h.text(hold);
+      ctx.log(text);
+      o.onProgress?.(text);
+    }
+    if (await pause(ctl, h.done, Math.min(hold * 1000, HOLD_POLL_MS), o.signal)) return true;
+  }
+}
+
 /**
  * Before a cooperative close with `step` is sent: waits while one sent before may still land (the record's mark).
  * True when the channel was paid out meanwhile (the watch read it), false when it is to be sent.
  */
 export async function closeLanded(ctx: NodeContext, ctl: ChannelController, step: bigint, o: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<boolean> {
-  let said = false;
-  for (;;) {
-    if (ctl.life === 'closed') return true;
-    if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the cooperative close was sent again: start it again');
-    if (o.signal?.aborted) throw cancelled();
-    const hold = await holdFor(ctx, ctl.rec.coopSent, step, ctl.life === 'closing' ? (ctl.rec.close?.deadline ?? null) : null);
-    if (hold <= 0) return false;
-    if (!said) {
-      said = true;
-      const text = `the cooperative close with step ${step} sent before may still land (for up to ${hold} s): it is not sent again until it pays out or can no longer land`;
-      ctx.log(text);
-      o.onProgress?.(text);
-    }
-    if (await pause(ctl, () => ctl.life === 'closed', Math.min(hold * 1000, HOLD_POLL_MS), o.signal)) return true;
-  }
+  return whileMayLand(ctx, ctl, {
+    mark: () => markOf(ctl.rec.coopSent, step),
+    deadline: () => (ctl.life === 'closing' ? (ctl.rec.close?.deadline ?? null) : null),
+    done: () => ctl.life === 'closed',
+    text: (hold) => `the cooperative close with step ${step} sent before may still land (for up to ${hold} s): it is not sent again until it pays out or can no longer land`,
+    stopped: 'the node stopped before the cooperative close was sent again: start it again',
+  }, o);
 }
 
 /** The mark a send keeps once signed: saved before it leaves (a save that fails holds nothing back). */
@@ -116,16 +150,18 @@ export function marking(ctl: ChannelController, keep: (validUntil: number) => vo
 }
 
 /**
- * Sends a cooperative close with the close state `arg` of `step`, marked once signed; the mark goes once answered
- * (from the disk too: a restart would hold back a close that never left).
+ * A send that failed before it could land (answered, or never sent; `e.sent`: it may still land): `drop` takes its
+ * mark away, saved (a restart does not wait for it; a save that fails holds nothing back). Throws `e`.
  */
+export async function unmarked(ctl: ChannelController, e: unknown, drop: () => boolean): Promise<never> {
+  if (!(e as { sent?: boolean }).sent && drop()) await ctl.saveRecord().catch(() => undefined);
+  throw e;
+}
+
+/** Sends a cooperative close with the close state `arg` of `step`, marked once signed; the mark goes once answered. */
 export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: bigint, arg: SignedStateArg, o: OpOptions = { onProgress: (m) => ctx.log(m) }): Promise<void> {
   const beforeSend = marking(ctl, (validUntil) => (ctl.rec.coopSent = { step, validUntil }));
-  await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch(async (e: unknown) => {
-    if (!(e as { sent?: boolean }).sent && ctl.rec.coopSent?.step === step) {
-      delete ctl.rec.coopSent;
-      await ctl.saveRecord().catch(() => undefined); // not saved: a restart holds it back until its expiry at most
-    }
-    throw e;
-  });
+  await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch((e: unknown) =>
+    unmarked(ctl, e, () => ctl.rec.coopSent?.step === step && delete ctl.rec.coopSent),
+  );
 }

@@ -11,7 +11,7 @@ import type { NodeEvent } from '../../src/node/index.js';
  * the call never answers and the node reads nothing more (other calls fail, its watch hears nothing). `land()`
  * makes that message land, as the one on its way would.
  */
-export function dyingOnWay(real: Chain, method: 'challenge' | 'cooperativeClose'): { chain: Chain; marked: Promise<void>; land: () => Promise<unknown> } {
+export function dyingOnWay(real: Chain, method: Sends): { chain: Chain; marked: Promise<void>; land: () => Promise<unknown> } {
   let dead = false;
   let open!: () => void;
   const marked = new Promise<void>((r) => (open = r));
@@ -25,16 +25,48 @@ export function dyingOnWay(real: Chain, method: 'challenge' | 'cooperativeClose'
         return (channel: unknown, o: { onEvent: (e: unknown) => void }) => fn(channel, { ...o, onEvent: (e: unknown) => void (dead || o.onEvent(e)) });
       }
       if (prop !== method) return dead && prop !== 'close' ? () => Promise.reject(new Error('injected: the node died')) : fn;
-      return async (wallet: unknown, channel: unknown, s: unknown, o: OpOptions = {}) => {
-        await o.beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+      return async (...a: unknown[]) => {
+        await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
         dead = true;
-        land = () => fn(wallet, channel, s);
+        land = () => fn(...withoutOpts(method, a));
         open();
         return new Promise(() => undefined);
       };
     },
   });
   return { chain, marked, land: () => land() };
+}
+
+/** The sends of ours to the contract these chains stop on their way. */
+type Sends = 'challenge' | 'cooperativeClose' | 'startClose' | 'startExit' | 'finishClose';
+
+/** The options of a call of `method` (its last argument: the state's, if it carries one, comes before). */
+const optsOf = (method: Sends, a: unknown[]): OpOptions => (a[method === 'startExit' || method === 'finishClose' ? 2 : 3] ?? {}) as OpOptions;
+const withoutOpts = (method: Sends, a: unknown[]): unknown[] => a.slice(0, method === 'startExit' || method === 'finishClose' ? 2 : 3);
+
+/**
+ * The real chain, except that the first call of `method` is signed (its `beforeSend` mark kept) and then fails
+ * before its message leaves (nothing of it can land); `failed` once it has.
+ */
+export function failingAfterMark(real: Chain, method: Sends): { chain: Chain; failed: Promise<void> } {
+  let first = true;
+  let open!: () => void;
+  const failed = new Promise<void>((r) => (open = r));
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || prop !== method) return typeof v === 'function' ? (v as () => unknown).bind(target) : v;
+      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
+      return async (...a: unknown[]) => {
+        if (!first) return fn(...a);
+        first = false;
+        await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+        open();
+        throw new ChainError('ENDPOINT_UNREACHABLE', 'injected: the endpoint did not take the message; nothing was sent: retry');
+      };
+    },
+  });
+  return { chain, failed };
 }
 
 /** The real chain, counting the calls of `method`. */

@@ -1,0 +1,43 @@
+// The other sends of ours to the contract that a restart could send again while the first may still land (a second
+// is refused once the first lands, and the wallet pays its fee): the finish of a close and our own unilateral close.
+// And a cooperative close that failed before it left: its mark went in memory only, so a restart waited for it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Chain } from '../../src/chain/types.js';
+import { createNode } from '../../src/node/index.js';
+import { closePair, connect, fund, openPair, until, type Pair } from '../helpers/nodes.js';
+import { payOne } from '../helpers/reads.js';
+import { counting, failingAfterMark, telling } from '../helpers/onway.js';
+
+const held = /sent before may still land/;
+
+const restart = (p: Pair, who: 'alice' | 'bob', chain: Chain) => createNode({ ...p.common, chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+
+test('a cooperative close that failed before it left is sent at once after a restart (no wait for it)', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.alice.stop();
+    const failing = failingAfterMark(p.chain, 'cooperativeClose');
+    p.alice = await restart(p, 'alice', failing.chain);
+    await connect(p.alice, p.bob);
+    await until('Alice to read her channel', () => p.alice.currentChannel()?.phase === 'open');
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), /injected/);
+    await failing.failed;
+    await p.alice.stop();
+    const again = counting(p.chain, 'cooperativeClose');
+    p.alice = await restart(p, 'alice', again.chain);
+    const alice = telling(p.alice);
+    await connect(p.alice, p.bob);
+    await until('Alice to read her channel', () => p.alice.currentChannel()?.phase === 'open');
+    void p.alice.withdraw({ mode: 'cooperative' }).catch(() => undefined);
+    await until('Alice to send her close or hold it back', () => again.calls() > 0 || alice.logs.some((l) => held.test(l)));
+    assert.deepEqual(alice.logs.filter((l) => held.test(l)), [], 'nothing of the first can land: not waited for');
+    await until('Alice to read the payout', () => p.alice.currentChannel()?.phase === 'closed');
+    assert.equal(again.calls(), 1);
+  } finally {
+    await closePair(p);
+  }
+});
