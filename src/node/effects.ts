@@ -33,6 +33,7 @@ export class Effects {
       delete ctl.rec.closeSent; // paid out: no close or challenge of ours can land any more
       delete ctl.rec.challengeSent;
       delete ctl.rec.coopSent;
+      delete ctl.rec.finishSent;
     }
     // Our decline is owed to the partner until acknowledged, saved with the decline itself.
     if (effects.includes('sendReject')) ctl.rec.rejectedHere = true;

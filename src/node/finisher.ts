@@ -11,6 +11,7 @@ import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import type { OpOptions } from '../chain/types.js';
+import { marking, unmarked, whileMayLand } from './inflight.js';
 
 /** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
 const EARLY_FINISH_MS = 60_000;
@@ -50,7 +51,7 @@ export class Finisher {
   async finishNow(ctl: ChannelController): Promise<void> {
     const { ctx } = this.h;
     try {
-      await ctx.o.chain.finishClose(ctx.o.wallet, Address.parse(ctl.rec.contract), this.finishOpts(ctl));
+      await ctx.o.chain.finishClose(ctx.o.wallet, Address.parse(ctl.rec.contract), this.finishOpts(ctl)).catch((e: unknown) => this.unmark(ctl, e));
       void this.h.poke(ctl);
     } catch (e) {
       if (await this.paidOutOnChain(ctl)) return void this.h.poke(ctl);
@@ -71,11 +72,14 @@ export class Finisher {
     w.finishing = true;
     const contract = Address.parse(ctl.rec.contract);
     const closed = () => this.paidOutOnChain(ctl);
+    const going = () => !this.h.stopped() && !!this.h.state(ctl) && ctl.life === 'closing';
     try {
-      for (let delay = RETRY_MIN_MS, early = 0; !this.h.stopped() && this.h.state(ctl) && ctl.life === 'closing'; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      for (let delay = RETRY_MIN_MS, early = 0; going(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        // A finish of ours sent before (a restart since) that may still land is waited for: a second would bounce.
+        if (await this.earlierMayLand(ctl, going).catch(() => true)) return;
         try {
           ctx.log(`the challenge window of ${shown(ctl)} has passed: finishing the close`);
-          await ctx.o.chain.finishClose(ctx.o.wallet, contract, this.finishOpts(ctl));
+          await ctx.o.chain.finishClose(ctx.o.wallet, contract, this.finishOpts(ctl)).catch((e: unknown) => this.unmark(ctl, e));
           void this.h.poke(ctl);
           return;
         } catch (e) {
@@ -90,6 +94,20 @@ export class Finisher {
     } finally {
       w.finishing = false;
     }
+  }
+
+  /**
+   * Waits while a finish of ours sent before may still land (its mark in the record; until a minute past its
+   * expiry, so never for ever): true when the channel is paid out (or no longer ours to finish) meanwhile.
+   */
+  private async earlierMayLand(ctl: ChannelController, going: () => boolean): Promise<boolean> {
+    return whileMayLand(this.h.ctx, ctl, {
+      mark: () => ctl.rec.finishSent,
+      deadline: () => null, // a finish has no window to lose
+      done: () => !going(),
+      text: (hold) => `the finish of the close of ${shown(ctl)} sent before may still land (for up to ${hold} s): it is not sent again until the contract pays out or it can no longer land`,
+      stopped: 'the node stopped before the close was finished: start it again (it finishes the close by itself)',
+    });
   }
 
   /**
@@ -111,15 +129,23 @@ export class Finisher {
   /**
    * Options of a finish: just before it leaves (its wallet may have been busy with other sends), a contract the
    * partner's finish paid out meanwhile stops it: it would bounce, a wallet fee and a contract fee for nothing.
+   * Otherwise its mark (its wallet message's expiry) is saved: a restart does not send it again while it may land.
    */
   private finishOpts(ctl: ChannelController): OpOptions {
     const { ctx } = this.h;
+    const mark = marking(ctl, (validUntil) => (ctl.rec.finishSent = { validUntil }));
     return {
       onProgress: (m) => ctx.log(m),
-      beforeSend: async () => {
+      beforeSend: async (signed) => {
         if (await this.paidOutOnChain(ctl)) throw new NodeError('ALREADY_CLOSED', 'the close was finished meanwhile (the contract has paid out): nothing was sent');
+        await mark(signed);
       },
     };
+  }
+
+  /** A finish that failed before it could land: its mark goes (saved). Throws `e`. */
+  private unmark(ctl: ChannelController, e: unknown): Promise<never> {
+    return unmarked(ctl, e, () => ctl.rec.finishSent !== undefined && delete ctl.rec.finishSent);
   }
 
   /** Whether a read of the contract shows it paid out (a failed read: no). */

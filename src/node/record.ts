@@ -91,6 +91,8 @@ export interface ChannelRecord extends Terms {
   challengeSent?: { step: bigint; validUntil?: number };
   /** Our cooperative close, once signed (its wallet message's expiry): not sent again while it may land (inflight.ts). */
   coopSent?: { step: bigint; validUntil: number };
+  /** Our finish of the close, once signed (its wallet message's expiry): not sent again while it may land (finisher.ts). */
+  finishSent?: { validUntil: number };
   /** The step the close started with (null: an exit), once a challenge raised it: a restart tells both. */
   closeFirst?: { step: bigint | null; deadline: number };
   /**

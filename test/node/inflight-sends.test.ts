@@ -8,7 +8,7 @@ import type { Chain } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
 import { closePair, connect, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 import { payOne } from '../helpers/reads.js';
-import { counting, failingAfterMark, telling } from '../helpers/onway.js';
+import { counting, dyingOnWay, failingAfterMark, telling } from '../helpers/onway.js';
 
 const held = /sent before may still land/;
 
@@ -37,6 +37,32 @@ test('a cooperative close that failed before it left is sent at once after a res
     assert.deepEqual(alice.logs.filter((l) => held.test(l)), [], 'nothing of the first can land: not waited for');
     await until('Alice to read the payout', () => p.alice.currentChannel()?.phase === 'closed');
     assert.equal(again.calls(), 1);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a finish on its way when the node died is not sent again after the restart while it may land', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.alice.stop();
+    const dying = dyingOnWay(p.chain, 'finishClose');
+    p.alice = await restart(p, 'alice', dying.chain);
+    await p.alice.withdraw({ mode: 'unilateral' });
+    await p.bob.stop(); // Bob would finish it too (after a grace)
+    p.chain.advanceTime((p.common.challengePeriod ?? 120) + 1);
+    await dying.marked;
+    await p.alice.stop();
+    const again = counting(p.chain, 'finishClose');
+    p.alice = await restart(p, 'alice', again.chain);
+    const alice = telling(p.alice);
+    await until('Alice to finish again or hold it back', () => again.calls() > 0 || alice.logs.some((l) => held.test(l)));
+    assert.equal(again.calls(), 0, 'not sent again while the first may land');
+    await dying.land();
+    await until('Alice to read the payout', () => p.alice.currentChannel()?.phase === 'closed');
+    assert.equal(again.calls(), 0, 'one finish, one fee');
   } finally {
     await closePair(p);
   }
