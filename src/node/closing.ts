@@ -15,7 +15,7 @@ import { crashPoint } from './crash.js';
 import { neverSent } from './paydeposit.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
-import { closeLanded, sendClose } from './inflight.js';
+import { closeLanded, marking, sendClose, whileMayLand } from './inflight.js';
 import { noSuchStep, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -251,6 +251,8 @@ export class Closing {
   }
 
   private async unilateral(ctl: ChannelController, use: SignedState, opts: ProgressOptions): Promise<Omit<WithdrawResult, 'fellBack' | 'fallbackReason'>> {
+    const result = () => ({ mode: 'unilateral' as const, step: use.state.step, deadline: ctl.rec.close?.deadline ?? null, payoutA: null, payoutB: null });
+    if ((await this.earlierMayLand(ctl, opts)) && ours(ctl, use.state.step)) return result();
     if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the close was sent: nothing went to the contract; start it again and withdraw');
@@ -259,6 +261,7 @@ export class Closing {
     await this.markSent(ctl, use.state.step);
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),
+      beforeSend: this.marking(ctl, use.state.step),
       onProgress: (m) => {
         opts.onProgress?.(m);
         if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
@@ -268,7 +271,28 @@ export class Closing {
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
     });
-    return { mode: 'unilateral', step: use.state.step, deadline: ctl.rec.close?.deadline ?? null, payoutA: null, payoutB: null };
+    return result();
+  }
+
+  /**
+   * Before our close or exit is sent: waits while one of ours sent before (a restart since) may still land, as the
+   * contract refuses a second once the first lands (a wallet fee). True when the contract showed a close meanwhile.
+   */
+  private async earlierMayLand(ctl: ChannelController, opts: ProgressOptions): Promise<boolean> {
+    const sent = ctl.rec.closeSent;
+    const what = sent?.step === null ? 'your exit' : `your close with step ${sent?.step}`;
+    return whileMayLand(this.ctx, ctl, {
+      mark: () => ctl.rec.closeSent, // dropped once the contract shows a close
+      deadline: () => null,
+      done: () => ctl.life !== 'open' && ctl.life !== 'locked',
+      text: (hold) => `${what} sent before may still land (for up to ${hold} s): it is not sent again until the contract shows it or it can no longer land`,
+      stopped: 'the node stopped before the close was sent: start it again and withdraw',
+    }, opts);
+  }
+
+  /** The mark of our close (step; null: an exit) once signed: its wallet message's expiry, saved before it leaves. */
+  private marking(ctl: ChannelController, step: bigint | null) {
+    return marking(ctl, (validUntil) => (ctl.rec.closeSent = { step, validUntil }));
   }
 
   /**
@@ -299,13 +323,23 @@ export class Closing {
     }
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
+    if (await this.earlierMayLand(ctl, opts)) {
+      if (ours(ctl, null)) return { deadline: ctl.rec.close?.deadline ?? 0 };
+      const now = ctl.actions().exit;
+      if (!now.ok) throw new NodeError(now.code, now.why);
+    }
     await this.markSent(ctl, null);
-    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), chainOpts(opts)).catch((e: unknown) => this.unmarkIfNeverSent(ctl, e));
+    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend: this.marking(ctl, null) }).catch((e: unknown) => this.unmarkIfNeverSent(ctl, e));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });
     return { deadline: ctl.rec.close?.deadline ?? 0 };
   }
+}
+
+/** Whether the close on chain is ours with `step` (null: our exit). */
+function ours(ctl: ChannelController, step: bigint | null): boolean {
+  return ctl.rec.close?.submitter === ctl.rec.me && ctl.rec.close.step === step;
 }
 
 /** A close state both signed whose cooperative close did not reach the chain: what to do next, with the cause. */

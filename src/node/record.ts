@@ -81,9 +81,10 @@ export interface ChannelRecord extends Terms {
   rejectedHere?: true;
   /**
    * Our own close (step; null: an exit) that went to the contract and was not yet seen there: a challenge may land
-   * before our first read of it, after a restart too (it is then told as a challenge of our close).
+   * before our first read of it, after a restart too (it is then told as a challenge of our close). With its
+   * wallet message's expiry once signed: until it can no longer land, no close of ours is sent again (closing.ts).
    */
-  closeSent?: { step: bigint | null };
+  closeSent?: { step: bigint | null; validUntil?: number };
   /**
    * The step of our last challenge, saved before it left: after a restart, a challenge with it is told as ours.
    * With its wallet message's expiry once signed: until it can no longer land, it is not sent again (inflight.ts).
