@@ -14,7 +14,7 @@ import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
 import { keepClose } from './record.js';
-import { challengeHeld, closeLanded, marking, onItsWay, sendClose, type ChallengeOnWay } from './inflight.js';
+import { challengeHeld, closeLanded, marking, onItsWay, sendClose, unmarked, type ChallengeOnWay } from './inflight.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
 type Guard = 'lower' | 'unread';
@@ -337,12 +337,12 @@ export class Defense {
     });
     const unmark = () => {
       delete onWay.validUntil;
-      if (ctl.rec.challengeSent?.step === step) ctl.rec.challengeSent = { step };
+      if (ctl.rec.challengeSent?.step !== step) return false;
+      ctl.rec.challengeSent = { step };
+      return true;
     };
-    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m), beforeSend }).catch((e: unknown) => {
-      if (!(e as { sent?: boolean }).sent) unmark(); // answered (or never sent): it cannot land any more
-      throw e;
-    });
+    // answered (a refusal) or never sent: it cannot land any more, and a restart does not wait for it (saved)
+    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m), beforeSend }).catch((e: unknown) => unmarked(ctl, e, unmark));
     unmark(); // landed: saved below
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;

@@ -46,9 +46,11 @@ const withoutOpts = (method: Sends, a: unknown[]): unknown[] => a.slice(0, metho
 
 /**
  * The real chain, except that the first call of `method` is signed (its `beforeSend` mark kept) and then fails
- * before its message leaves (nothing of it can land); `failed` once it has.
+ * before its message leaves, or is refused by the contract (`refused`): nothing of it can land; `failed` once it
+ * has (once `after` has, if given). Later calls go to the chain, or never answer (`thenHang`: the node sends
+ * nothing more of it).
  */
-export function failingAfterMark(real: Chain, method: Sends): { chain: Chain; failed: Promise<void> } {
+export function failingAfterMark(real: Chain, method: Sends, o: { refused?: boolean; thenHang?: boolean; after?: () => Promise<unknown> } = {}): { chain: Chain; failed: Promise<void> } {
   let first = true;
   let open!: () => void;
   const failed = new Promise<void>((r) => (open = r));
@@ -58,10 +60,12 @@ export function failingAfterMark(real: Chain, method: Sends): { chain: Chain; fa
       if (typeof v !== 'function' || prop !== method) return typeof v === 'function' ? (v as () => unknown).bind(target) : v;
       const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
       return async (...a: unknown[]) => {
-        if (!first) return fn(...a);
+        if (!first) return o.thenHang ? new Promise(() => undefined) : fn(...a);
         first = false;
+        await o.after?.();
         await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
         open();
+        if (o.refused) throw new ChainError('CONTRACT_REJECTED', 'injected: the channel contract rejected it');
         throw new ChainError('ENDPOINT_UNREACHABLE', 'injected: the endpoint did not take the message; nothing was sent: retry');
       };
     },

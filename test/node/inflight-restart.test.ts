@@ -9,7 +9,7 @@ import type { Chain } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
 import { closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
 import { payOne } from '../helpers/reads.js';
-import { counting, dyingOnWay, telling } from '../helpers/onway.js';
+import { counting, dyingOnWay, failingAfterMark, telling } from '../helpers/onway.js';
 
 const held = /sent before may still land/;
 
@@ -83,6 +83,32 @@ test('a cooperative close on its way when the node died is not sent again after 
     await dying.land();
     await until('Alice to read the payout', () => p.alice.currentChannel()?.phase === 'closed');
     assert.equal(again.calls(), 0, 'one close, one fee');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a challenge the contract refused is not waited for after a restart (its mark went, saved)', async () => {
+  const p = await openPair({ challengePeriod: 3600 });
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.bob.stop();
+    const refusing = failingAfterMark(p.chain, 'challenge', { refused: true, thenHang: true });
+    p.bob = await restart(p, 'bob', refusing.chain);
+    const first = p.bob;
+    // Bob's node stops as the refusal is told: the record holds what the refusal left in it.
+    const stopped = new Promise<void>((r) => first.on((e) => void (e.type === 'challengeFailed' && r(first.stop()))));
+    await until('Bob to read his channel', () => p.bob.currentChannel()?.phase === 'open');
+    await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
+    await stopped;
+    const again = counting(p.chain, 'challenge');
+    p.bob = await restart(p, 'bob', again.chain);
+    const bob = telling(p.bob);
+    await until('Bob to send his challenge or hold it back', () => again.calls() > 0 || bob.logs.some((l) => held.test(l)));
+    assert.deepEqual(bob.logs.filter((l) => held.test(l)), [], 'the refused one cannot land: not waited for');
+    await until('Bob to tell his challenge', () => bob.told.some((t) => t.startsWith('challenged')));
+    assert.equal(again.calls(), 1);
   } finally {
     await closePair(p);
   }
