@@ -77,7 +77,11 @@ export async function challengeHeld(ctx: NodeContext, ctl: ChannelController, st
     ctx.log(`the challenge with step ${step} that the channel's earlier controller sent is on its way: waiting for it before sending another`);
     await onWay.done;
     if (ctl.challengeOnWay === onWay) ctl.challengeOnWay = null;
-    if (onWay.validUntil !== undefined && (ctl.rec.challengeSent?.step ?? -1n) <= step) ctl.rec.challengeSent = { step, validUntil: onWay.validUntil };
+    // its mark, kept for a restart (a failed save holds nothing back)
+    if (onWay.validUntil !== undefined && (ctl.rec.challengeSent?.step ?? -1n) <= step) {
+      ctl.rec.challengeSent = { step, validUntil: onWay.validUntil };
+      await ctl.saveRecord().catch(() => undefined);
+    }
     return true;
   }
   if (asked) return false;

@@ -8,7 +8,10 @@ import { rm } from 'node:fs/promises';
 import { until } from '../adversary/world.js';
 import { blockRecord, latch, notMoved, withChannels } from '../helpers/running-import.js';
 import { counting } from '../helpers/onway.js';
+import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
+
+const held = /sent before may still land/;
 
 test("a stand-in's challenge on its way as the channel loads again is not sent again by the channel loaded, and is told as ours", () => {
   let sends!: ReturnType<typeof counting>;
@@ -126,5 +129,52 @@ test("a challenge on its way as an import drops its channel, which does not load
     await until(() => told().length > 0, 'the challenge to land and be told', 30_000);
     assert.deepEqual(told().map((e) => `${e.type} ${e.type === 'challenged' ? e.byMe : ''}`), ['challenged true'], 'told as ours');
     assert.equal(held.calls(), 1, 'one challenge, one fee');
+  });
+});
+
+test("a stand-in's challenge that may still land when its channel loads again keeps its expiry in the record: a restart does not send it again", () => {
+  let gate = (c: Chain): Chain => c;
+  const wrap = (c: Chain) => gate(c);
+  const go = latch();
+  const reached = latch();
+  // The stand-in's challenge waits before it is signed (a busy wallet) until `go`: the handover names it, no expiry yet.
+  gate = (c) => {
+    let first = true;
+    return new Proxy(c, {
+      get(t, prop, r) {
+        const v = Reflect.get(t, prop, r) as unknown;
+        if (typeof v !== 'function') return v;
+        const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(t);
+        if (prop !== 'challenge') return fn;
+        return async (...a: unknown[]) => {
+          if (first) {
+            first = false;
+            reached.open();
+            await go.wait;
+          }
+          return fn(...a);
+        };
+      },
+    });
+  };
+  // a long window: a wait for one that may land never costs it
+  return withChannels(1, { recoverAgainMs: 1_000, wrap, period: 3600 }, async ({ w, vic, hal, chs: [ch], backup }) => {
+    const record = await blockRecord(vic, ch!);
+    await assert.rejects(vic.node.importBackup(backup), (e: Error) => notMoved(ch!).test(e.message));
+    await hal.node.withdraw({ channel: ch!, step: 0n, mode: 'unilateral', confirmStale: true });
+    await reached.wait;
+    await rm(record, { recursive: true });
+    const logged = (h: typeof vic, re: RegExp) => h.events.some((e) => e.type === 'log' && re.test(e.message));
+    await until(() => logged(vic, /earlier controller sent is on its way/), 'the channel loaded again to wait for the stand-in', 30_000);
+    // Signed, sent, and no answer: it may still land. Vic's node stops as the channel loaded again holds back its own.
+    w.slowWallet(vic, () => Promise.reject(new ChainError('TIMEOUT', 'injected: no answer; it may still land', { sent: true })));
+    const stopped = new Promise<void>((r) => vic.node.on((e) => void (e.type === 'log' && held.test(e.message) && r(vic.node.stop()))));
+    go.open();
+    await stopped;
+    w.handles.splice(w.handles.indexOf(vic), 1);
+    let again!: ReturnType<typeof counting>;
+    const back = await w.node('vic', { keyPair: vic.keyPair, recoverAgainMs: 1_000, wrap: (c) => (again = counting(c, 'challenge')).chain });
+    await until(() => again.calls() > 0 || logged(back, held), 'Vic to send the challenge again or hold it back', 30_000);
+    assert.equal(again.calls(), 0, 'not sent again while it may land');
   });
 });
