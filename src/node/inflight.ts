@@ -1,5 +1,5 @@
-// A cooperative close or a challenge of ours that went to the chain and may still land (its wallet message has not
-// expired, on the chain's clock): it is not sent again before it can no longer land. Once the first lands, the
+// A cooperative close, a challenge, our close or exit, or a finish of ours that went to the chain and may still land
+// (its wallet message has not expired, on the chain's clock): it is not sent again before it can no longer land. Once the first lands, the
 // contract refuses a second, and the wallet pays its fee. A restart (the mark is in the record) and a channel loaded
 // again while a stand-in's or a dropped controller's challenge is on its way (handed over in memory) both wait.
 // A mark's wait never costs the close's window: with too little of it left, the message goes again at once. One
