@@ -251,7 +251,7 @@ export class Arbiter {
       if (['proposed', 'accepted', 'deploying'].includes(ctl.life)) await this.ctx.transition(ctl, fundedEvent(ctl));
     } else if (d.phase === 'open') {
       if (!lockSeen(ctl.life)) await this.onLocked(ctl);
-      else if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
+      else if (ctl.life === 'locked') await this.lockedAgain(ctl);
       // a close state both signed before a stop, not on chain: paid out now (changed: payOutLate)
       else if (ctl.life === 'open' && ctl.channel.latest?.state.tag === 'close') this.ctx.changed(ctl);
     } else if (d.phase === 'closing' && d.submitter && d.deadline !== null) {
@@ -274,6 +274,12 @@ export class Arbiter {
     if (ctl.rec.me === 'A') void this.payments.proposeInitial(ctl).catch((e: unknown) => this.ctx.fail(e, ctl));
     else this.payments.askInitial(ctl); // B: the initial state it refused before the lock
     throw unsaved;
+  }
+
+  /** The lock read again while locked: open if a state both signed came meanwhile (controller.step), else A's step 0. */
+  private async lockedAgain(ctl: ChannelController): Promise<void> {
+    await this.ctx.transition(ctl, 'locked');
+    if (ctl.life === 'locked' && ctl.rec.me === 'A') await this.payments.proposeInitial(ctl);
   }
 
   private async onEvent(ctl: ChannelController, event: ChannelEvent): Promise<void> {
@@ -306,6 +312,7 @@ export class Arbiter {
       case 'locked':
         await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
         if (!lockSeen(ctl.life)) await this.onLocked(ctl);
+        else if (ctl.life === 'locked') await this.lockedAgain(ctl);
         return;
       case 'closeStarted':
       case 'exitStarted':

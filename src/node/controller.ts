@@ -172,6 +172,12 @@ export class ChannelController {
   step(event: LifeEventType): { changed: boolean; effects: LifeEffect[] } {
     const before = this.rec.life;
     const r = lifeStep(before, this.rec.me, event);
+    // A state both signed implies the lock (as at load, recovery.ts): locked while holding one, the channel is open.
+    if (r.phase === 'locked' && this.channel.latest && !this.rec.legacy) {
+      const o = lifeStep('locked', this.rec.me, 'initialCommitted');
+      this.rec.life = o.phase;
+      return { changed: o.phase !== before, effects: [...r.effects, ...o.effects].filter((e) => e !== 'offerExit') };
+    }
     this.rec.life = r.phase;
     return { changed: r.phase !== before, effects: r.effects };
   }
