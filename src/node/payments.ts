@@ -13,7 +13,7 @@ import { cancelled, NodeError, saidHere, stoppedAfter } from './errors.js';
 import { Equivocations } from './equivocation.js';
 import { Coalescer, type Stager } from './pay.js';
 import { crashPoint } from './crash.js';
-import { sendOnce } from './unacked.js';
+import { askStates } from './unacked.js';
 import { receiveInitial } from './initial.js';
 import { sendAsksTurn, stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
@@ -123,7 +123,7 @@ export class Payments implements Stager {
     const last = ctl.resyncAsked;
     if (last && last.latest === latest && now - last.at < RESYNC_ASK_MS) return;
     ctl.resyncAsked = { latest, at: now };
-    sendOnce(ctl, `resync:${latest}`, () => this.ctx.sendAcked(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: latest }));
+    askStates(this.ctx, ctl, latest);
   }
 
   /**

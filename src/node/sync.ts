@@ -13,7 +13,7 @@ import { movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { sendReject } from './decline.js';
-import { sendAccept, sendDeployed, sendOnce } from './unacked.js';
+import { askStates, sendAccept, sendDeployed, sendOnce } from './unacked.js';
 import { stateViews } from './views.js';
 import { shownContract as shown } from './addresses.js';
 
@@ -61,8 +61,7 @@ export class Sync {
     if (rec.me === 'A' && (rec.life === 'funding' || rec.life === 'locked')) sendDeployed(ctx, ctl);
     if (rec.life === 'proposed' || rec.life === 'accepted' || rec.life === 'deploying') return;
     const latest = ctl.channel.latest?.state.step ?? null;
-    // latestStep 0 with nothing held means "nothing yet": the partner sends step 0 too (we skip what we have).
-    sendOnce(ctl, `resync:${latest}`, () => ctx.sendAcked(ctl, { type: 'resync.request', contract: rec.contract, latestStep: latest ?? 0n }));
+    askStates(ctx, ctl, latest ?? 0n);
     // A channel restored from a backup says nothing of its own until the partner has answered.
     if (rec.restorePending) return;
     const ch = ctl.channel;

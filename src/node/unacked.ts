@@ -26,3 +26,11 @@ export function sendAccept(ctx: NodeContext, ctl: ChannelController): void {
 export function sendDeployed(ctx: NodeContext, ctl: ChannelController): void {
   sendOnce(ctl, 'deployed', () => ctx.sendAcked(ctl, { type: 'channel.deployed', channelId: ctl.rec.channelId, contract: ctl.rec.contract }));
 }
+
+/**
+ * A resync request for the states after `latestStep` (0 also when nothing is held: the partner sends step 0 too, we
+ * skip what we have). Keyed by what it asks: the reconnection's and a far-ahead proposal's ask are one request.
+ */
+export function askStates(ctx: NodeContext, ctl: ChannelController, latestStep: bigint): void {
+  sendOnce(ctl, `resync:${latestStep}`, () => ctx.sendAcked(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep }));
+}

@@ -4,8 +4,10 @@
 // resent on each resume. Real libp2p on 127.0.0.1: the partner is a raw peer that proves a real wallet, never acks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Address } from '@ton/core';
 import { walletAddress } from '../../src/chain/wallets.js';
-import { newKeyPair } from '../../src/core/signer.js';
+import { newKeyPair, sign } from '../../src/core/signer.js';
+import { stateHash, stateToBase64, type ChannelState } from '../../src/core/state.js';
 import { withVictim } from './mallory.js';
 import { RawPeer } from './raw.js';
 import { RESYNC_ASK_MS } from '../../src/node/payments.js';
@@ -63,3 +65,40 @@ test('far-ahead proposals from a partner that never acknowledges: one resync req
     await endScene(s);
   }
 });
+
+test('a channel with no state: the reconnection and a far-ahead proposal ask for the same states once (one resync request waits)', () =>
+  withVictim(async (_world, vic, addr) => {
+    const key = newKeyPair();
+    const wallet = walletAddress('v5r1', key.publicKey);
+    const peers: RawPeer[] = [];
+    const connect = async () => {
+      const raw = await RawPeer.dial(addr);
+      peers.push(raw);
+      await raw.handshake(key, wallet);
+      raw.resume();
+      return raw;
+    };
+    try {
+      const first = await connect();
+      await until(() => vic.node.partners().some((p) => p.online), 'the partner online');
+      const { channelId } = await vic.node.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: wallet.toString() });
+      await until(() => first.dataIn().some((m) => m.type === 'channel.propose'), 'the proposal');
+      first.data({ type: 'channel.accept', channelId: BigInt(channelId) });
+      await until(() => vic.node.channel(channelId)?.phase === 'funding', 'Vic deployed the contract');
+      assert.equal(vic.node.channel(channelId)!.latest, null, 'no state yet');
+      // The reconnection asks for the states after "nothing yet" (latestStep 0): it waits for an acknowledgement.
+      const raw = await connect();
+      await until(() => raw.dataIn().some((m) => m.type === 'resync.request'), 'the resync request of the reconnection');
+      // Requests by their session seq: one resent on a resume keeps its seq, a second request has its own.
+      const asks = () => new Set(raw.received.flatMap((m) => (m.type === 'session.data' && m.msg.type === 'resync.request' ? [m.seq] : []))).size;
+      assert.equal(asks(), 1);
+      // A proposal far ahead asks for the same states: the same request, already waiting.
+      const contract = Address.parse(vic.node.channel(channelId)!.contract);
+      const far: ChannelState = { tag: 'state', channel: contract, step: 5n, balanceA: TON('1'), balanceB: TON('1') };
+      raw.data({ type: 'state.propose', contract: contract.toRawString(), state: stateToBase64(far), signature: sign(stateHash(far), key.secretKey).toString('hex') });
+      await until(() => raw.dataIn().some((m) => m.type === 'error' && m.ref === 'state.propose'), 'the answer to the far-ahead proposal');
+      assert.equal(asks(), 1, 'no second resync request waits beside the first');
+    } finally {
+      for (const p of peers) await p.stop();
+    }
+  }));
