@@ -78,6 +78,8 @@ describe('synchannel CLI: two processes on a shared devnet', () => {
     await a.event('stateSigned', (j) => (j.state as Json).step === '4', 30_000, 0);
     assert.equal((await a.run('send 1.2')).step, '6');
     await a.event('stateSigned', (j) => (j.state as Json).step === '7', 30_000, 0);
+    // B's pass (step 7) is signed by both on B's side once A's countersignature arrives: before, showAll differs
+    await b.event('stateSigned', (j) => (j.state as Json).step === '7', 30_000, 0);
     const chanA = await a.run('balanceChan');
     const chanB = await b.run('balanceChan');
     assert.deepEqual(chanA, chanB);
