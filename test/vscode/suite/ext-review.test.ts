@@ -176,7 +176,8 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     const ch = await until("Alice's second proposal at Bob", () => ext.test.channels('bob').find((c) => c.phase === 'proposed'));
     assert.ok(await vscode.commands.executeCommand('synchannel.decline', { party: 'bob', channel: ch.id }), JSON.stringify(ext.lastFailure()));
     assert.equal(ext.test.progress().at(-1), 'SynChannel: declining the channel…', JSON.stringify(ext.test.progress()));
-    assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'rejected');
+    const after = ext.test.channels('bob').find((c) => c.id === ch.id);
+    assert.ok(after === undefined || after.phase === 'rejected', `declined: gone from the list or rejected, not ${after?.phase}`);
   });
 });
 
