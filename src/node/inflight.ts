@@ -6,6 +6,7 @@
 // on its way is waited for until its send is answered (a second would queue behind it for the wallet anyway).
 import { Address } from '@ton/core';
 import type { OpOptions, SignedStateArg } from '../chain/types.js';
+import { shownContract as shown } from './addresses.js';
 import { cancelled } from './errors.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -133,16 +134,27 @@ export async function whileMayLand(ctx: NodeContext, ctl: ChannelController, h: 
 
 /**
  * Before a cooperative close with `step` is sent: waits while one sent before may still land (the record's mark).
- * True when the channel was paid out meanwhile (the watch read it), false when it is to be sent.
+ * True when the channel was paid out meanwhile (the watch read it, or the contract reads paid out while its payout
+ * transaction is not found yet, or another party's close paid it out), false when it is to be sent: the paid-out
+ * contract would bounce it for a wallet fee. A failed read holds nothing back.
  */
 export async function closeLanded(ctx: NodeContext, ctl: ChannelController, step: bigint, o: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<boolean> {
-  return whileMayLand(ctx, ctl, {
+  if (await whileMayLand(ctx, ctl, closeHeld(ctl, step), o)) return true;
+  const st = await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+  if (st?.status !== 'closed') return false;
+  ctx.log(`channel ${shown(ctl)} has paid out already (its payout is read once the chain shows its transaction): the cooperative close with step ${step} is not sent`);
+  return true;
+}
+
+/** What a cooperative close with `step` held back by its mark waits for. */
+function closeHeld(ctl: ChannelController, step: bigint): Held {
+  return {
     mark: () => markOf(ctl.rec.coopSent, step),
     deadline: () => (ctl.life === 'closing' ? (ctl.rec.close?.deadline ?? null) : null),
     done: () => ctl.life === 'closed',
     text: (hold) => `the cooperative close with step ${step} sent before may still land (for up to ${hold} s): it is not sent again until it pays out or can no longer land`,
     stopped: 'the node stopped before the cooperative close was sent again: start it again',
-  }, o);
+  };
 }
 
 /** The mark a send keeps once signed: saved before it leaves (a save that fails holds nothing back). */
