@@ -125,3 +125,22 @@ export function refusedBeforeLeaving(real: Chain, method: 'challenge' | 'coopera
     },
   });
 }
+
+/** The real chain, except that calls of `method` never answer and send nothing (no mark); `called` once one was made. */
+export function hanging(real: Chain, method: Sends): { chain: Chain; called: Promise<void> } {
+  let open!: () => void;
+  const called = new Promise<void>((r) => (open = r));
+  const chain = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => unknown).bind(target);
+      if (prop !== method) return fn;
+      return () => {
+        open();
+        return new Promise(() => undefined);
+      };
+    },
+  });
+  return { chain, called };
+}
