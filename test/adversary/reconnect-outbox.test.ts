@@ -14,20 +14,29 @@ import { RESYNC_ASK_MS } from '../../src/node/payments.js';
 import { TON, endScene, scene } from './scene.js';
 import { until } from './world.js';
 
+/** A raw partner proving a real wallet that never acknowledges: each connect() dials, proves and resumes a new link. */
+function rawPartner(addr: string) {
+  const key = newKeyPair();
+  const wallet = walletAddress('v5r1', key.publicKey);
+  const peers: RawPeer[] = [];
+  const connect = async () => {
+    const raw = await RawPeer.dial(addr);
+    peers.push(raw);
+    await raw.handshake(key, wallet);
+    raw.resume();
+    return raw;
+  };
+  const stop = async () => {
+    for (const p of peers) await p.stop();
+  };
+  return { key, wallet, connect, stop };
+}
+
 test('a partner reconnecting without ever acknowledging does not grow the outbox: the proposal waits there once', () =>
   withVictim(async (_world, vic, addr) => {
-    const key = newKeyPair();
-    const wallet = walletAddress('v5r1', key.publicKey);
+    const { wallet, connect, stop } = rawPartner(addr);
     type Inner = { sessions: { get(w: string): { pending: number } | null } };
     const session = () => (vic.node.node as unknown as Inner).sessions.get(wallet.toRawString());
-    const peers: RawPeer[] = [];
-    const connect = async () => {
-      const raw = await RawPeer.dial(addr);
-      peers.push(raw);
-      await raw.handshake(key, wallet);
-      raw.resume();
-      return raw;
-    };
     try {
       await connect();
       await until(() => vic.node.partners().some((p) => p.online), 'the partner online');
@@ -39,7 +48,7 @@ test('a partner reconnecting without ever acknowledging does not grow the outbox
       }
       assert.equal(session()!.pending, 1, 'one proposal waits for its acknowledgement, however many reconnections');
     } finally {
-      for (const p of peers) await p.stop();
+      await stop();
     }
   }));
 
@@ -68,16 +77,7 @@ test('far-ahead proposals from a partner that never acknowledges: one resync req
 
 test('a channel with no state: the reconnection and a far-ahead proposal ask for the same states once (one resync request waits)', () =>
   withVictim(async (_world, vic, addr) => {
-    const key = newKeyPair();
-    const wallet = walletAddress('v5r1', key.publicKey);
-    const peers: RawPeer[] = [];
-    const connect = async () => {
-      const raw = await RawPeer.dial(addr);
-      peers.push(raw);
-      await raw.handshake(key, wallet);
-      raw.resume();
-      return raw;
-    };
+    const { key, wallet, connect, stop } = rawPartner(addr);
     try {
       const first = await connect();
       await until(() => vic.node.partners().some((p) => p.online), 'the partner online');
@@ -99,6 +99,6 @@ test('a channel with no state: the reconnection and a far-ahead proposal ask for
       await until(() => raw.dataIn().some((m) => m.type === 'error' && m.ref === 'state.propose'), 'the answer to the far-ahead proposal');
       assert.equal(asks(), 1, 'no second resync request waits beside the first');
     } finally {
-      for (const p of peers) await p.stop();
+      await stop();
     }
   }));

@@ -9,8 +9,30 @@ import { createNode, waitForEvent } from '../../src/node/index.js';
 import { WALLET_MESSAGE_TTL } from '../../src/chain/index.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
+import type { FaultyChain } from '../helpers/faults.js';
 import { proposedWithFailingDeposit, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
+
+/** Alice (on a faulty chain) proposes 3 / 4 TON; Bob accepts and waits for the deployment, which lands, but its
+ * wait times out and the read after it fails too. Returns once Alice told the TIMEOUT, with Bob's deposit pending. */
+async function deployWaitAndReadFail(p: Pair): Promise<{ f: FaultyChain; bob: Promise<unknown> }> {
+  const f = await restartFaulty(p, 'alice');
+  await connect(p.alice, p.bob);
+  const real = p.chain.deployChannel.bind(p.chain);
+  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
+    await real(...a);
+    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
+    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT', sent: true });
+  };
+  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const bob = p.bob.deposit().catch(() => undefined);
+  await failed;
+  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  return { f, bob };
+}
 
 /** Alice proposes 3 / 4 TON to Bob, whose deposits will fail once (he accepts, but his deposit does not go in). */
 withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
@@ -70,21 +92,7 @@ withPair('a partner who declines while the deployment is under way: A hears it, 
 });
 
 withPair('after a deployment whose wait and first read failed: deposit never deploys on an unknown read, decline does not make the partner fund', async (p) => {
-  const f = await restartFaulty(p, 'alice');
-  await connect(p.alice, p.bob);
-  const real = p.chain.deployChannel.bind(p.chain);
-  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
-    await real(...a);
-    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
-    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT', sent: true });
-  };
-  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
-  const bob = p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
-  await failed;
-  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  const { f, bob } = await deployWaitAndReadFail(p);
   const contract = Address.parse(p.alice.currentChannel()!.contract);
   f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' });
   await assert.rejects(p.alice.deposit(), (e: { code?: string }) => e.code === 'ENDPOINT_UNREACHABLE', 'an unknown read deploys nothing');
@@ -296,21 +304,7 @@ withPair("A's deposit that deploys after a failed deployment returns what the co
 });
 
 withPair("decline after a deployment whose wait failed, locked meanwhile by the partner's deposit: says what instead of refund", async (p) => {
-  const f = await restartFaulty(p, 'alice');
-  await connect(p.alice, p.bob);
-  const real = p.chain.deployChannel.bind(p.chain);
-  (p.chain as { deployChannel: typeof real }).deployChannel = async (...a) => {
-    await real(...a);
-    f.inject({ method: 'getChannelStatus', error: 'ENDPOINT_UNREACHABLE' }); // the read after the failure fails too
-    throw Object.assign(new Error('injected: the wait for the deployment timed out'), { code: 'TIMEOUT', sent: true });
-  };
-  const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'TIMEOUT', 30_000);
-  const proposed = waitForEvent(p.bob, 'channelProposed');
-  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-  await proposed;
-  void p.bob.deposit().catch(() => undefined); // Bob accepts and waits for the deployment
-  await failed;
-  (p.chain as { deployChannel: typeof real }).deployChannel = real;
+  await deployWaitAndReadFail(p);
   // Bob's wallet puts his 4 TON in: the contract locks, unseen by Alice's node (still 'accepted')
   const contract = Address.parse(p.alice.currentChannel()!.contract);
   const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Parameters<Chain['deposit']>[0] } } }).ctx.o.wallet;
