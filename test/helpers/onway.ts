@@ -1,10 +1,82 @@
 // Chains for the tests of a message of ours still on its way when the node died (inflight-restart): one where the
 // message is signed, marked and then the node dies with it, one where it is refused before it leaves, and one that
-// counts a method's calls.
+// counts a method's calls; and the steps these tests share.
+import { join } from 'node:path';
 import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain, OpOptions } from '../../src/chain/types.js';
-import type { NodeEvent } from '../../src/node/index.js';
+import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
+import { TON, closePair, connect, fund, latest, openPair, until, type Pair, type PairOptions } from './nodes.js';
+import { payOne } from './reads.js';
+
+/** What a node logs as it holds back a message of ours that was sent before and may still land. */
+export const held = /sent before may still land/;
+
+type Who = 'alice' | 'bob';
+
+/** Runs `fn` on a new pair, stopped at its end. */
+export async function onPair(opts: PairOptions, fn: (p: Pair) => Promise<void>): Promise<void> {
+  const p = await openPair(opts);
+  try {
+    await fn(p);
+  } finally {
+    await closePair(p);
+  }
+}
+
+/** Starts `who`'s node again on its data folder, on `chain`. */
+export const restartOn = (p: Pair, who: Who, chain: Chain) => createNode({ ...p.common, chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+
+/** Funds the pair and pays once, then starts `who` again on `wrap`'s chain; `head` is `who`'s step before. */
+export async function paidThenRestartedOn<W extends { chain: Chain }>(p: Pair, who: Who, wrap: (c: Chain) => W): Promise<W & { head: bigint }> {
+  await fund(p);
+  await payOne(p);
+  const head = latest(p[who]).step;
+  await p[who].stop();
+  const w = wrap(p.chain);
+  p[who] = await restartOn(p, who, w.chain);
+  return { ...w, head };
+}
+
+/** Connects the pair again and waits until `who` reads its channel open. */
+export async function readingOpen(p: Pair, who: Who): Promise<void> {
+  await connect(p.alice, p.bob);
+  await until(`${who} to read the channel`, () => p[who].currentChannel()?.phase === 'open');
+}
+
+/** Stops `who` (then runs `whileStopped`) and starts it again counting its calls of `method`, with what it tells from then on. */
+export async function restartCounting(p: Pair, who: Who, method: keyof Chain, whileStopped?: () => unknown) {
+  await p[who].stop();
+  await whileStopped?.();
+  const again = counting(p.chain, method);
+  p[who] = await restartOn(p, who, again.chain);
+  return { again, ...telling(p[who]) };
+}
+
+/** Waits until `again` was called or `logs` say a message was held back. */
+export const sentOrHeld = (what: string, again: { calls: () => number }, logs: string[]) => until(what, () => again.calls() > 0 || logs.some((l) => held.test(l)));
+
+/** Alice proposes 3 TON against Bob's 4 (Bob not on auto), Bob deposits, and Alice is offered the exit. */
+export async function exitOffered(p: Pair): Promise<void> {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const offered = waitForEvent(p.alice, 'exitOffered', () => true, 60_000);
+  await p.bob.deposit();
+  await offered;
+}
+
+/** `real`, except that calls of `method` go through `call`, with the real one (bound) and their arguments. */
+export function around(real: Chain, method: keyof Chain, call: (fn: (...a: unknown[]) => Promise<unknown>, a: unknown[]) => unknown): Chain {
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
+      return prop === method ? (...a: unknown[]) => call(fn, a) : fn;
+    },
+  });
+}
 
 /**
  * The real chain, except that `method` is signed (its `beforeSend` mark kept) and the node dies with it on its way:
@@ -54,21 +126,14 @@ export function failingAfterMark(real: Chain, method: Sends, o: { refused?: bool
   let first = true;
   let open!: () => void;
   const failed = new Promise<void>((r) => (open = r));
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || prop !== method) return typeof v === 'function' ? (v as () => unknown).bind(target) : v;
-      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
-      return async (...a: unknown[]) => {
-        if (!first) return o.thenHang ? new Promise(() => undefined) : fn(...a);
-        first = false;
-        await o.after?.();
-        await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
-        open();
-        if (o.refused) throw new ChainError('CONTRACT_REJECTED', 'injected: the channel contract rejected it');
-        throw new ChainError('ENDPOINT_UNREACHABLE', 'injected: the endpoint did not take the message; nothing was sent: retry');
-      };
-    },
+  const chain = around(real, method, async (fn, a) => {
+    if (!first) return o.thenHang ? new Promise(() => undefined) : fn(...a);
+    first = false;
+    await o.after?.();
+    await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+    open();
+    if (o.refused) throw new ChainError('CONTRACT_REJECTED', 'injected: the channel contract rejected it');
+    throw new ChainError('ENDPOINT_UNREACHABLE', 'injected: the endpoint did not take the message; nothing was sent: retry');
   });
   return { chain, failed };
 }
@@ -76,18 +141,7 @@ export function failingAfterMark(real: Chain, method: Sends, o: { refused?: bool
 /** The real chain, counting the calls of `method`. */
 export function counting(real: Chain, method: keyof Chain): { chain: Chain; calls: () => number } {
   let n = 0;
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      const fn = (v as (...a: unknown[]) => unknown).bind(target);
-      if (prop !== method) return fn;
-      return (...a: unknown[]) => {
-        n++;
-        return fn(...a);
-      };
-    },
-  });
+  const chain = around(real, method, (fn, a) => (n++, fn(...a)));
   return { chain, calls: () => n };
 }
 
@@ -111,18 +165,10 @@ export function telling(node: { on: (l: (e: NodeEvent) => void) => unknown }): {
  */
 export function refusedBeforeLeaving(real: Chain, method: 'challenge' | 'cooperativeClose'): Chain {
   let calls = 0;
-  return new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
-      if (prop !== method) return fn;
-      return async (_wallet: unknown, _channel: unknown, _s: unknown, o: OpOptions = {}) => {
-        if (calls++ > 0) return new Promise(() => undefined);
-        await o.beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
-        throw new ChainError('WALLET_REJECTED', 'injected: the endpoint refused the external message (nothing was sent)');
-      };
-    },
+  return around(real, method, async (_fn, a) => {
+    if (calls++ > 0) return new Promise(() => undefined);
+    await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+    throw new ChainError('WALLET_REJECTED', 'injected: the endpoint refused the external message (nothing was sent)');
   });
 }
 
@@ -130,17 +176,9 @@ export function refusedBeforeLeaving(real: Chain, method: 'challenge' | 'coopera
 export function hanging(real: Chain, method: Sends): { chain: Chain; called: Promise<void> } {
   let open!: () => void;
   const called = new Promise<void>((r) => (open = r));
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      const fn = (v as (...a: unknown[]) => unknown).bind(target);
-      if (prop !== method) return fn;
-      return () => {
-        open();
-        return new Promise(() => undefined);
-      };
-    },
+  const chain = around(real, method, () => {
+    open();
+    return new Promise(() => undefined);
   });
   return { chain, called };
 }

@@ -14,6 +14,7 @@ import { stateHash } from '../../src/core/state.js';
 import { faultyChain } from '../helpers/faults.js';
 import { PERIOD, payOne, restartFaulty, withPair } from '../helpers/reads.js';
 import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
+import { exitOffered } from '../helpers/onway.js';
 
 /** Steps 0..9; Bob has 4, 4, 5, 5, 5, 4, 4, 4, 5, 5 TON (A 3 / B 4 at first). */
 async function upAndDown(p: Pair): Promise<StateView[]> {
@@ -222,12 +223,7 @@ test('our own stale close that the partner challenged before our first read is t
 test('our own exit that the partner challenged (with step 0 signed by both) before our first read is told as our exit, then the challenge', async () => {
   const p = await openPair({ challengePeriod: 120, initialTimeoutMs: 1500, pollMs: 3000, bob: { autoMode: false, pollMs: 100 } });
   try {
-    const proposed = waitForEvent(p.bob, 'channelProposed');
-    await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
-    await proposed;
-    const offered = waitForEvent(p.alice, 'exitOffered', () => true, 60_000);
-    await p.bob.deposit();
-    await offered;
+    await exitOffered(p);
     const contract = Address.parse(p.alice.currentChannel()!.contract);
     const bobWallet = await p.chain.openWallet(p.keys.bob);
     const s0 = { tag: 'state' as const, channel: contract, step: 0n, balanceA: TON('3'), balanceB: TON('4') };

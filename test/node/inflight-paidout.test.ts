@@ -4,71 +4,47 @@
 // went at once. A contract read showing it paid out ends it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import type { Chain } from '../../src/chain/types.js';
-import { createNode } from '../../src/node/index.js';
-import { closePair, connect, fund, openPair, until, type Pair } from '../helpers/nodes.js';
-import { payOne } from '../helpers/reads.js';
-import { counting, dyingOnWay, hanging, telling } from '../helpers/onway.js';
+import { until, type Pair } from '../helpers/nodes.js';
+import { dyingOnWay, hanging, onPair, paidThenRestartedOn, readingOpen, restartCounting, sentOrHeld } from '../helpers/onway.js';
 
-const held = /sent before may still land/;
 const paidOut = /has paid out already .*is not sent/;
 
-const restart = (p: Pair, who: 'alice' | 'bob', chain: Chain) => createNode({ ...p.common, chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
+/** Runs `fn` on a pair whose chain finds no payout transaction once `notFound()` is called (the watch keeps looking). */
+const withPayoutHidden = (fn: (p: Pair, notFound: () => void) => Promise<void>) =>
+  onPair({}, async (p) => {
+    const getPayout = p.chain.getPayout.bind(p.chain);
+    try {
+      await fn(p, () => void (p.chain.getPayout = () => Promise.resolve(null)));
+    } finally {
+      p.chain.getPayout = getPayout;
+    }
+  });
 
-test('a cooperative close held back that lands while its payout transaction is not found yet is not sent again', async () => {
-  const p = await openPair();
-  const getPayout = p.chain.getPayout.bind(p.chain);
-  try {
-    await fund(p);
-    await payOne(p);
-    await p.alice.stop();
-    const dying = dyingOnWay(p.chain, 'cooperativeClose');
-    p.alice = await restart(p, 'alice', dying.chain);
-    await connect(p.alice, p.bob);
-    await until('Alice to read her channel', () => p.alice.currentChannel()?.phase === 'open');
+test('a cooperative close held back that lands while its payout transaction is not found yet is not sent again', () =>
+  withPayoutHidden(async (p, notFound) => {
+    const dying = await paidThenRestartedOn(p, 'alice', (c) => dyingOnWay(c, 'cooperativeClose'));
+    await readingOpen(p, 'alice');
     void p.alice.withdraw({ mode: 'cooperative' }).catch(() => undefined);
     await dying.marked;
-    await p.alice.stop();
-    p.chain.getPayout = () => Promise.resolve(null); // its payout transaction is not found (the watch keeps looking)
-    const again = counting(p.chain, 'cooperativeClose');
-    p.alice = await restart(p, 'alice', again.chain);
-    const alice = telling(p.alice);
-    await until('Alice to hold her close back', () => again.calls() > 0 || alice.logs.some((l) => held.test(l)));
+    const { again, logs } = await restartCounting(p, 'alice', 'cooperativeClose', notFound);
+    await sentOrHeld('Alice to hold her close back', again, logs);
     assert.equal(again.calls(), 0, 'not sent again while the first may land');
     await dying.land();
     p.chain.advanceTime(300); // the first could no longer land now, had it not landed
-    await until('Alice to send her close again or read it paid out', () => again.calls() > 0 || alice.logs.some((l) => paidOut.test(l)));
+    await until('Alice to send her close again or read it paid out', () => again.calls() > 0 || logs.some((l) => paidOut.test(l)));
     assert.equal(again.calls(), 0, 'one close, one fee');
-  } finally {
-    p.chain.getPayout = getPayout;
-    await closePair(p);
-  }
-});
+  }));
 
-test("a close state both signed that the partner paid out while the node was stopped is not sent after the restart while its payout transaction is not found", async () => {
-  const p = await openPair();
-  const getPayout = p.chain.getPayout.bind(p.chain);
-  try {
-    await fund(p);
-    await payOne(p);
-    await p.alice.stop();
-    const stuck = hanging(p.chain, 'cooperativeClose'); // signed by both, never sent: no mark
-    p.alice = await restart(p, 'alice', stuck.chain);
-    await connect(p.alice, p.bob);
-    await until('Alice to read her channel', () => p.alice.currentChannel()?.phase === 'open');
+test("a close state both signed that the partner paid out while the node was stopped is not sent after the restart while its payout transaction is not found", () =>
+  withPayoutHidden(async (p, notFound) => {
+    const stuck = await paidThenRestartedOn(p, 'alice', (c) => hanging(c, 'cooperativeClose')); // signed by both, never sent: no mark
+    await readingOpen(p, 'alice');
     void p.alice.withdraw({ mode: 'cooperative' }).catch(() => undefined);
     await stuck.called;
-    await p.alice.stop();
-    await p.bob.withdraw({ mode: 'cooperative' }); // Bob pays out with Alice's close state
-    p.chain.getPayout = () => Promise.resolve(null); // its payout transaction is not found (the watch keeps looking)
-    const again = counting(p.chain, 'cooperativeClose');
-    p.alice = await restart(p, 'alice', again.chain);
-    const alice = telling(p.alice);
-    await until('Alice to send her close or read it paid out', () => again.calls() > 0 || alice.logs.some((l) => paidOut.test(l)));
+    const { again, logs } = await restartCounting(p, 'alice', 'cooperativeClose', async () => {
+      await p.bob.withdraw({ mode: 'cooperative' }); // Bob pays out with Alice's close state
+      notFound();
+    });
+    await until('Alice to send her close or read it paid out', () => again.calls() > 0 || logs.some((l) => paidOut.test(l)));
     assert.equal(again.calls(), 0, 'the paid-out contract would bounce it for a fee');
-  } finally {
-    p.chain.getPayout = getPayout;
-    await closePair(p);
-  }
-});
+  }));

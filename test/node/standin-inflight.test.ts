@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { until } from '../adversary/world.js';
 import { blockRecord, latch, notMoved, withChannels } from '../helpers/running-import.js';
-import { counting } from '../helpers/onway.js';
+import { around, counting } from '../helpers/onway.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 
@@ -51,21 +51,13 @@ function holdingPlanRead(real: Chain): { chain: Chain; arm: () => void; reached:
   let armed = false;
   const reached = latch();
   const released = latch();
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
-      if (prop !== 'getChannelStatus') return fn;
-      return async (...a: unknown[]) => {
-        if (!armed || !/Defense\.plan/.test(new Error().stack ?? '')) return fn(...a);
-        armed = false;
-        const read = await fn(...a);
-        reached.open();
-        await released.wait;
-        return read;
-      };
-    },
+  const chain = around(real, 'getChannelStatus', async (fn, a) => {
+    if (!armed || !/Defense\.plan/.test(new Error().stack ?? '')) return fn(...a);
+    armed = false;
+    const read = await fn(...a);
+    reached.open();
+    await released.wait;
+    return read;
   });
   return { chain, arm: () => void (armed = true), reached: reached.wait, release: released.open };
 }
@@ -96,20 +88,12 @@ function firstChallengeHeld(real: Chain): { chain: Chain; calls: () => number; r
   let n = 0;
   const reached = latch();
   const going = latch();
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
-      if (prop !== 'challenge') return fn;
-      return async (...a: unknown[]) => {
-        if (n++ === 0) {
-          reached.open();
-          await going.wait;
-        }
-        return fn(...a);
-      };
-    },
+  const chain = around(real, 'challenge', async (fn, a) => {
+    if (n++ === 0) {
+      reached.open();
+      await going.wait;
+    }
+    return fn(...a);
   });
   return { chain, calls: () => n, reached: reached.wait, go: going.open };
 }
@@ -140,21 +124,13 @@ test("a stand-in's challenge that may still land when its channel loads again ke
   // The stand-in's challenge waits before it is signed (a busy wallet) until `go`: the handover names it, no expiry yet.
   gate = (c) => {
     let first = true;
-    return new Proxy(c, {
-      get(t, prop, r) {
-        const v = Reflect.get(t, prop, r) as unknown;
-        if (typeof v !== 'function') return v;
-        const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(t);
-        if (prop !== 'challenge') return fn;
-        return async (...a: unknown[]) => {
-          if (first) {
-            first = false;
-            reached.open();
-            await go.wait;
-          }
-          return fn(...a);
-        };
-      },
+    return around(c, 'challenge', async (fn, a) => {
+      if (first) {
+        first = false;
+        reached.open();
+        await go.wait;
+      }
+      return fn(...a);
     });
   };
   // a long window: a wait for one that may land never costs it

@@ -9,7 +9,7 @@ import { ChainError } from '../../src/chain/errors.js';
 import type { Chain, OpOptions } from '../../src/chain/types.js';
 import { until } from '../adversary/world.js';
 import { blockRecord, latch, notMoved, withChannels } from '../helpers/running-import.js';
-import { counting } from '../helpers/onway.js';
+import { around, counting } from '../helpers/onway.js';
 
 /**
  * `real`, except that the first challenge waits until `sign()`, is then signed (its `beforeSend` mark kept) and its
@@ -19,21 +19,13 @@ function signedLate(real: Chain): { chain: Chain; reached: Promise<void>; sign: 
   let first = true;
   const reached = latch();
   const signing = latch();
-  const chain = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      const fn = (v as (...a: unknown[]) => Promise<unknown>).bind(target);
-      if (prop !== 'challenge') return fn;
-      return async (wallet: unknown, channel: unknown, s: unknown, o: OpOptions = {}) => {
-        if (!first) return fn(wallet, channel, s, o);
-        first = false;
-        reached.open();
-        await signing.wait;
-        await o.beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
-        throw new ChainError('TIMEOUT', 'injected: the challenge was sent but not seen on chain in time; it may still land', { sent: true });
-      };
-    },
+  const chain = around(real, 'challenge', async (fn, a) => {
+    if (!first) return fn(...a);
+    first = false;
+    reached.open();
+    await signing.wait;
+    await ((a[3] ?? {}) as OpOptions).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
+    throw new ChainError('TIMEOUT', 'injected: the challenge was sent but not seen on chain in time; it may still land', { sent: true });
   });
   return { chain, reached: reached.wait, sign: signing.open };
 }
