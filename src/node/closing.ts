@@ -140,9 +140,16 @@ export class Closing {
     if (closeState.state.tag !== 'close' || !closeState.sigA || !closeState.sigB) return this.closedMeanwhile(ctl, closeState, opts);
     const arg = await ctl.forChain(closeState);
     // One sent before (a restart since) that may still land is waited for: a second would only be refused.
-    if (await closeLanded(this.ctx, ctl, closeState.state.step, opts)) opts.onProgress?.('the contract has paid out');
+    const landed = await closeLanded(this.ctx, ctl, closeState.state.step, opts);
+    if (landed) opts.onProgress?.('the contract has paid out');
     else await this.sendCooperative(ctl, closeState.state.step, arg, opts);
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'cooperative', step: closeState.state.step });
+    const paid = (p = ctl.rec.payout) => ({ mode: 'cooperative' as const, step: closeState.state.step, deadline: null, payoutA: p?.balanceA ?? closeState.state.balanceA, payoutB: p?.balanceB ?? closeState.state.balanceB, fellBack: false, fallbackReason: null });
+    // The contract reads paid out while its payout transaction is not found yet: the watch shows it once found.
+    if (landed && ctl.life !== 'closed') {
+      opts.onProgress?.('the contract has paid out; the payout is shown once the chain shows its transaction');
+      return paid();
+    }
     opts.onProgress?.('waiting for the chain to show the payout…');
     try {
       await abortable(ctl.waitFor(() => ctl.life === 'closed', 120_000, opts.signal, 'the payout did not show on chain'), opts.signal);
@@ -151,8 +158,7 @@ export class Closing {
       SENT.add(shown); // the close landed: a unilateral one would only be refused
       throw shown;
     }
-    const p = ctl.rec.payout;
-    return { mode: 'cooperative', step: closeState.state.step, deadline: null, payoutA: p?.balanceA ?? closeState.state.balanceA, payoutB: p?.balanceB ?? closeState.state.balanceB, fellBack: false, fallbackReason: null };
+    return paid();
   }
 
   /** Sends the cooperative close (marked once signed); a failure after which the contract is closed is no failure. */
