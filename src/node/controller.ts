@@ -13,7 +13,7 @@ import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
 import { sentMayLandFor } from './mayland.js';
-import type { ChallengeOnWay } from './inflight.js';
+import type { OnWay } from './inflight.js';
 import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
@@ -72,7 +72,9 @@ export class ChannelController {
    */
   challengeWith: bigint | null | undefined = undefined;
   /** a challenge of this controller's defense on its way, or one handed over to it (inflight.ts) */
-  challengeOnWay: ChallengeOnWay | null = null;
+  challengeOnWay: OnWay | null = null;
+  /** a cooperative close of this controller on its way, or one handed over to it (inflight.ts) */
+  closeOnWay: OnWay | null = null;
   /** this node's person declined the channel in this run */
   declinedHere = false;
   /** why this node ends the proposal, told to the partner with channel.reject (default: declined) */

@@ -14,7 +14,7 @@ import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
 import { keepClose } from './record.js';
-import { challengeHeld, closeLanded, marking, onItsWay, sendClose, unmarked, type ChallengeOnWay } from './inflight.js';
+import { challengeHeld, closeLanded, marking, onItsWay, sendClose, unmarked, type OnWay } from './inflight.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
 type Guard = 'lower' | 'unread';
@@ -135,7 +135,7 @@ export class Defense {
         // One of ours with this step that may still land (sent before a restart, or by the channel's earlier controller).
         if (await challengeHeld(this.h.ctx, ctl, plan.step, !!w.attempt, said)) continue;
         if (this.unwatchedMeanwhile(ctl)) return;
-        const way = onItsWay(ctl, plan.step);
+        const way = onItsWay(ctl, 'challenge', plan.step);
         try {
           await this.challengeOnce(ctl, plan, guard ?? null, way.onWay).finally(way.end);
           landed = true;
@@ -289,7 +289,7 @@ export class Defense {
   }
 
   /** guard: the close pays us as much, but a state between pays less, or could not be read (the partner could still submit it). */
-  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: Guard | null, onWay: ChallengeOnWay): Promise<void> {
+  private async challengeOnce(ctl: ChannelController, plan: Candidate, guard: Guard | null, onWay: OnWay): Promise<void> {
     const { ctx } = this.h;
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step && !ctl.rec.restorePending) await ctl.run(() => this.h.payments.countersignIn(ctl));

@@ -1,9 +1,10 @@
 // A cooperative close, a challenge, our close or exit, or a finish of ours that went to the chain and may still land
 // (its wallet message has not expired, on the chain's clock): it is not sent again before it can no longer land. Once the first lands, the
 // contract refuses a second, and the wallet pays its fee. A restart (the mark is in the record) and a channel loaded
-// again while a stand-in's or a dropped controller's challenge is on its way (handed over in memory) both wait.
-// A mark's wait never costs the close's window: with too little of it left, the message goes again at once. One
-// on its way is waited for until its send is answered (a second would queue behind it for the wallet anyway).
+// again while a stand-in's or a dropped controller's challenge or cooperative close is on its way (handed over in
+// memory) both wait. A mark's wait never costs the close's window: with too little of it left, the message goes
+// again at once. One on its way is waited for until its send is answered (a second would queue behind it for the
+// wallet anyway).
 import { Address } from '@ton/core';
 import type { OpOptions, SignedStateArg } from '../chain/types.js';
 import { shownContract as shown } from './addresses.js';
@@ -19,22 +20,50 @@ export interface SentMark {
   validUntil?: number;
 }
 
-/** A challenge on its way (its defense past its checks): the step it carries, its mark once signed, and its end. */
-export interface ChallengeOnWay extends SentMark {
+/** A challenge or cooperative close on its way (past its checks): the step it carries, its mark once signed, and its end. */
+export interface OnWay extends SentMark {
   step: bigint;
   done: Promise<void>;
 }
 
-/** Marks the challenge with `step` that `ctl`'s defense sends now as on its way; `end` once its send is answered. */
-export function onItsWay(ctl: ChannelController, step: bigint): { onWay: ChallengeOnWay; end: () => void } {
+/** What is on its way: a challenge (the defense's) or a cooperative close (sendClose). */
+export type WayKind = 'challenge' | 'close';
+
+/** The controller's field that holds the send of each kind on its way. */
+const field = { challenge: 'challengeOnWay', close: 'closeOnWay' } as const;
+const words = { challenge: 'challenge', close: 'cooperative close' } as const;
+
+/** Marks the send of `kind` with `step` that `ctl` makes now as on its way; `end` once its send is answered. */
+export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): { onWay: OnWay; end: () => void } {
   let done!: () => void;
-  const onWay: ChallengeOnWay = { step, done: new Promise<void>((r) => (done = r)) };
-  ctl.challengeOnWay = onWay;
+  const onWay: OnWay = { step, done: new Promise<void>((r) => (done = r)) };
+  ctl[field[kind]] = onWay;
   const end = () => {
-    if (ctl.challengeOnWay === onWay) ctl.challengeOnWay = null;
+    if (ctl[field[kind]] === onWay) ctl[field[kind]] = null;
     done();
   };
   return { onWay, end };
+}
+
+/**
+ * Hands what `from` (a controller the channel had before: a stand-in, a dropped one) has on its way to `to`, where
+ * `to` has none of that kind with a later step: `to` waits for it rather than send it again.
+ */
+export function handOnWay(from: ChannelController, to: ChannelController): void {
+  for (const f of Object.values(field)) {
+    const onWay = from[f];
+    if (onWay && (!to[f] || to[f].step < onWay.step)) to[f] = onWay;
+  }
+}
+
+/** Waits for the send of `kind` with `step` on its way, if one is (handed over, or this controller's own): it, once ended. */
+async function wayEnded(ctx: NodeContext, ctl: ChannelController, kind: WayKind, step: bigint): Promise<OnWay | null> {
+  const onWay = ctl[field[kind]];
+  if (onWay?.step !== step) return null;
+  ctx.log(`the ${words[kind]} with step ${step} that the channel's earlier controller sent is on its way: waiting for it before sending another`);
+  await onWay.done;
+  if (ctl[field[kind]] === onWay) ctl[field[kind]] = null;
+  return onWay;
 }
 
 /** How long a held-back send waits before it looks at the contract again (ms; the watch may end it sooner). */
@@ -73,11 +102,8 @@ async function pause(ctl: ChannelController, done: () => boolean, ms: number, si
  * time while it may land. A person's challenge (`asked`) waits only for one on its way.
  */
 export async function challengeHeld(ctx: NodeContext, ctl: ChannelController, step: bigint, asked: boolean, said: Set<string>): Promise<boolean> {
-  const onWay = ctl.challengeOnWay;
-  if (onWay && onWay.step === step) {
-    ctx.log(`the challenge with step ${step} that the channel's earlier controller sent is on its way: waiting for it before sending another`);
-    await onWay.done;
-    if (ctl.challengeOnWay === onWay) ctl.challengeOnWay = null;
+  const onWay = await wayEnded(ctx, ctl, 'challenge', step);
+  if (onWay) {
     // its mark, kept for a restart (a failed save holds nothing back)
     if (onWay.validUntil !== undefined && (ctl.rec.challengeSent?.step ?? -1n) <= step) {
       ctl.rec.challengeSent = { step, validUntil: onWay.validUntil };
@@ -133,12 +159,17 @@ export async function whileMayLand(ctx: NodeContext, ctl: ChannelController, h: 
 }
 
 /**
- * Before a cooperative close with `step` is sent: waits while one sent before may still land (the record's mark).
- * True when the channel was paid out meanwhile (the watch read it, or the contract reads paid out while its payout
+ * Before a cooperative close with `step` is sent: waits for one on its way until it ends (its mark kept), then
+ * while one sent before may still land (the record's mark). True when the channel was paid out meanwhile (the watch read it, or the contract reads paid out while its payout
  * transaction is not found yet, or another party's close paid it out), false when it is to be sent: the paid-out
  * contract would bounce it for a wallet fee. A failed read holds nothing back.
  */
 export async function closeLanded(ctx: NodeContext, ctl: ChannelController, step: bigint, o: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<boolean> {
+  const onWay = await wayEnded(ctx, ctl, 'close', step);
+  if (onWay?.validUntil !== undefined && (ctl.rec.coopSent?.step ?? -1n) <= step) {
+    ctl.rec.coopSent = { step, validUntil: onWay.validUntil };
+    await ctl.saveRecord().catch(() => undefined);
+  }
   if (await whileMayLand(ctx, ctl, closeHeld(ctl, step), o)) return true;
   const st = await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
   if (st?.status !== 'closed') return false;
@@ -174,10 +205,23 @@ export async function unmarked(ctl: ChannelController, e: unknown, drop: () => b
   throw e;
 }
 
-/** Sends a cooperative close with the close state `arg` of `step`, marked once signed; the mark goes once answered. */
+/**
+ * Sends a cooperative close with the close state `arg` of `step`, on its way until answered (closeLanded waits for
+ * it) and marked once signed; the mark goes once answered.
+ */
 export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: bigint, arg: SignedStateArg, o: OpOptions = { onProgress: (m) => ctx.log(m) }): Promise<void> {
-  const beforeSend = marking(ctl, (validUntil) => (ctl.rec.coopSent = { step, validUntil }));
-  await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch((e: unknown) =>
-    unmarked(ctl, e, () => ctl.rec.coopSent?.step === step && delete ctl.rec.coopSent),
-  );
+  const { onWay, end } = onItsWay(ctl, 'close', step);
+  const beforeSend = marking(ctl, (validUntil) => {
+    onWay.validUntil = validUntil;
+    ctl.rec.coopSent = { step, validUntil };
+  });
+  const unmark = () => {
+    delete onWay.validUntil;
+    return ctl.rec.coopSent?.step === step && delete ctl.rec.coopSent;
+  };
+  try {
+    await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch((e: unknown) => unmarked(ctl, e, unmark));
+  } finally {
+    end();
+  }
 }

@@ -6,6 +6,7 @@ import { Channel } from '../core/channel.js';
 import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { bindClock } from './mayland.js';
+import { handOnWay } from './inflight.js';
 import { shownContract as shown } from './addresses.js';
 import { messageOf } from '../core/errors.js';
 import type { PayoutView } from './types.js';
@@ -26,7 +27,7 @@ export class StandIns {
     const s = new ChannelController(rec, null, await Channel.restoreAsync(ChannelController.params(rec), this.ctx.o.key.secretKey, snapshot));
     s.standIn = true;
     s.deadlinePassed = old.deadlinePassed;
-    s.challengeOnWay = old.challengeOnWay; // the dropped one's challenge past its checks still goes: waited for, not sent again
+    handOnWay(old, s); // the dropped one's challenge or cooperative close past its checks still goes: waited for, not sent again
     bindClock(s, this.ctx);
     this.byId.set(s.id, s);
     this.ctx.log(`channel ${shown(s)} could not be loaded again after the import: until it is, the node watches its contract and challenges a stale close with the latest state both signed it held (step ${s.channel.latest?.state.step ?? '-'})`, 'warn');
@@ -36,8 +37,8 @@ export class StandIns {
   /**
    * The channel is loaded again (`into`), or the node stops: its stand-in ends. What it told goes to the channel
    * loaded again, kept in its record (handOver): the payout (not told again; from its record after a restart too:
-   * keepTold), the step the close started with and our challenge (a restart tells both). Its challenge on its way
-   * goes on: the channel loaded again waits for it rather than send it again, and tells it as ours.
+   * keepTold), the step the close started with and our challenge (a restart tells both). Its challenge or
+   * cooperative close on its way goes on: the channel loaded again waits for it rather than send it again.
    */
   end(id: string, into?: ChannelController): void {
     const s = this.byId.get(id);
@@ -68,23 +69,26 @@ export async function keepTold(ctx: NodeContext, s: ChannelController, payout: P
 
 /**
  * What a controller the channel had before (a stand-in, or one an import dropped) knew that the record loaded
- * again may lack (an import's record is older): the close's first step, our challenge, a payout told. Kept in the
- * record of `to`, the same contract's channel, where it has none. Its challenge on its way (past its checks, maybe
- * not yet marked in its record) is handed over as ours: `to` waits for it before sending its own (inflight.ts).
+ * again may lack (an import's record is older): the close's first step, our challenge, our cooperative close's
+ * mark, a payout told. Kept in the record of `to`, the same contract's channel, where it has none (or an older
+ * one). Its challenge or cooperative close on its way (past its checks, maybe not yet marked in its record) is
+ * handed over as ours: `to` waits for it before sending its own (inflight.ts).
  */
 export function handOver(old: ChannelController, to: ChannelController): void {
   const rec = to.rec;
   const from = old.rec;
   if (to.ended || rec.contract !== from.contract) return;
+  handOnWay(old, to);
   const onWay = old.challengeOnWay;
-  if (onWay && (!to.challengeOnWay || to.challengeOnWay.step < onWay.step)) to.challengeOnWay = onWay;
   const mine = onWay && (!from.challengeSent || from.challengeSent.step < onWay.step) ? { step: onWay.step } : from.challengeSent;
   const first = from.closeFirst && !rec.closeFirst ? from.closeFirst : undefined;
   const sent = mine && (!rec.challengeSent || rec.challengeSent.step < mine.step) ? mine : undefined;
+  const coop = from.coopSent && (!rec.coopSent || rec.coopSent.step < from.coopSent.step || rec.coopSent.validUntil < from.coopSent.validUntil) ? from.coopSent : undefined;
   const told = from.payout && !rec.payoutTold ? from.payout : undefined;
-  if (!first && !sent && !told) return;
+  if (!first && !sent && !coop && !told) return;
   if (first) rec.closeFirst = { ...first };
   if (sent) rec.challengeSent = { ...sent };
+  if (coop) rec.coopSent = { ...coop };
   if (told) rec.payoutTold = told;
   void to.saveRecord().catch(() => undefined); // not saved: only a restart's telling of the close misses them
 }
