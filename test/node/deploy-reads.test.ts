@@ -34,7 +34,6 @@ async function deployWaitAndReadFail(p: Pair): Promise<{ f: FaultyChain; bob: Pr
   return { f, bob };
 }
 
-/** Alice proposes 3 / 4 TON to Bob, whose deposits will fail once (he accepts, but his deposit does not go in). */
 withPair('a deployment that landed although its wait failed is taken as deployed: deposit never pays twice', async (p) => {
   // The deployment is sent and lands, but the wait for it fails.
   const real = p.chain.deployChannel.bind(p.chain);
