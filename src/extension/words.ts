@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, WINDOW_OVER } from '../node/uiRules.js';
+import { type NoSignedStateCode, balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
@@ -55,9 +55,9 @@ export function exitSignedWords(ch: Pick<ChannelView, 'phase' | 'close' | 'me'>,
 
 /**
  * Why Balance in the Channel has no state both signed to show, in the node's words (noSignedState) and its code: whose
- * signature the initial state awaits, a close under way, a declined channel, the deposits.
+ * signature the initial state awaits, a close under way, a declined channel, a closed one with no payout read, the deposits.
  */
-export function noStateWords(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>): { code: 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'NOT_OPEN'; message: string } {
+export function noStateWords(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>): { code: NoSignedStateCode; message: string } {
   return noSignedState(ch, inVsCode('`sign`'));
 }
 
@@ -65,7 +65,7 @@ export function noStateWords(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA
  * What Show Last and Balance in the Channel say of a channel with no state both signed (and none pending): what an
  * exit with the deposits paid (`info`), else why none is signed, in the node's words with its code (noStateWords).
  */
-export function noStateShown(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending' | 'me' | 'contract' | 'payout'>): { info: string } | { code: 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'NOT_OPEN'; message: string } {
+export function noStateShown(ch: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending' | 'me' | 'contract' | 'payout'>): { info: string } | { code: NoSignedStateCode; message: string } {
   return ch.payout ? { info: `no state both signed: ${finishWords(ch)}` } : noStateWords(ch);
 }
 

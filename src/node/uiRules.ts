@@ -252,13 +252,20 @@ function balancesLine(s: { balanceA: bigint; balanceB: bigint }): string {
   return `A [${formatTon(s.balanceA)} ${formatTon(s.balanceB)}] B`;
 }
 
+/** The codes noSignedState gives (the node's actions give the same for each case). */
+export type NoSignedStateCode = 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'ALREADY_CLOSED' | 'NOT_OPEN';
+
 /**
  * Why a channel holds no state both signed yet (no paid-out one either: the UIs say what an exit paid), with the code
- * the node's actions give for it: a declined channel, a close under way, the initial state that awaits a signature
+ * the node's actions give for it: a declined channel, a close under way, a closed one with no payout read, the initial state that awaits a signature
  * (whose: `sign` is how the UI names its Sign), or the deposits. The CLI's balanceChan, the extension's Balance in the Channel.
  */
-export function noSignedState(view: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>, sign: string): { code: 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'NOT_OPEN'; message: string } {
+export function noSignedState(view: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>, sign: string): { code: NoSignedStateCode; message: string } {
   if (view.phase === 'rejected') return { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' };
+  // closed with no payout read: deposits taken back with refund, or an exit whose payout record is still being read
+  if (view.phase === 'closed') {
+    return { code: 'ALREADY_CLOSED', message: 'no signed state: the channel is closed without one (its deposits taken back with refund, or an exit whose payout the node is still reading): nothing is signed in it any more; open a new channel to pay' };
+  }
   if (view.phase === 'closing') {
     const onChain = view.close?.step ?? null;
     const closing = onChain === null ? `a close with the deposits is under way (A ${formatTon(view.depositA)}, B ${formatTon(view.depositB)} TON)` : `a close with step ${onChain} is under way`;

@@ -316,6 +316,15 @@ describe('Balance in the Channel with no state both signed', () => {
     for (const ch of [locked({ pending: initial('partner') }), locked({ phase: 'closing', close: exit })]) assert.doesNotMatch(noStateWords(ch).message, /sign the initial state first/);
   });
 
+  test('a closed channel with no payout read (a refund, or an exit paid before its payout record) is not "the channel opens when…"', () => {
+    const closed = channel({ phase: 'closed', latest: null, count: 0n, depositA: 0n, depositB: 0n });
+    const said = noStateWords(closed);
+    assert.equal(said.code, 'ALREADY_CLOSED');
+    assert.doesNotMatch(said.message, /opens/);
+    assert.match(said.message, /^no signed state: the channel is closed without one/);
+    assert.deepEqual(noStateShown(closed), said);
+  });
+
   test("Show Last says the same as Balance in the Channel: a close under way or a declined channel is not 'both deposit, then sign'", () => {
     const none = (o: Partial<ChannelView>) => channel({ latest: null, count: 0n, ...o });
     const exit = { step: null, submitter: 'B' as const, deadline: 1, byMe: false, challengeWith: null, secondsLeft: 60 };
