@@ -12,7 +12,7 @@ import { confirmStop } from './setupCommands.js';
 import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem, importSummary, partnerShort, refundTerms, sentOffline } from '../node/uiRules.js';
-import { channelDescription, depositMax, faucetWords, finishWords, period, proposedWords, walletNote, windowWords } from './words.js';
+import { channelDescription, depositMax, faucetWords, finishWords, payoutWords, period, proposedWords, walletNote } from './words.js';
 
 async function channel(c: CommandContext, t: unknown, action: Action, waitable: readonly string[] = []): Promise<{ node: HostedNode; ch: ChannelView }> {
   const node = await c.nodeFor(t, false);
@@ -106,7 +106,7 @@ async function leave(c: CommandContext, t: unknown) {
   );
   if (!ok) throw cancelled();
   const r = await onChain('starting the exit…', (p) => node.api.exit({ ...p, channel: ch.id, confirmStale: ch.restorePending }));
-  void c.info(`exit started: ${windowWords(node.api.channels().find((x) => x.id === ch.id), (left) => `the node pays out in ${left}`)}`);
+  void c.info(`exit started: ${payoutWords(node.api.channels().find((x) => x.id === ch.id))}`);
   return r;
 }
 

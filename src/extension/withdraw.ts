@@ -10,7 +10,7 @@ import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
 import { noSuchStep, payoutBeyond } from '../node/uiRules.js';
 import { ExtensionError, errorCode, formatTon, stateLine } from './util.js';
-import { changeWords, period, windowWords } from './words.js';
+import { changeWords, payoutWords, period } from './words.js';
 
 type Mode = 'cooperative' | 'unilateral' | 'auto';
 
@@ -96,7 +96,7 @@ export async function withdraw(c: CommandContext, t: unknown, modeArg?: unknown)
     const r = await closeOrAlone();
     // in the chain's time: the node's view of the channel now (the local clock may be off the chain's)
     const now = node.api.channels().find((x) => x.id === ch.id);
-    const payout = windowWords(now, (left) => `the node pays out in ${left}`);
+    const payout = payoutWords(now);
     if (r.fellBack) {
       void c.prompts.notify(
         'warning',

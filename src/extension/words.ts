@@ -28,6 +28,14 @@ export function windowWords(ch: Pick<ChannelView, 'close'> | undefined, running:
   return ch?.close && Math.round(ch.close.secondsLeft) <= 0 ? WINDOW_OVER : running(windowLeft(ch));
 }
 
+/**
+ * When the node pays out a close (Leave, Close): in the time left while its window runs, WINDOW_OVER once over, and
+ * "after the challenge window" with no close in the view (never "pays out in the challenge window").
+ */
+export function payoutWords(ch: Pick<ChannelView, 'close'> | undefined): string {
+  return ch?.close ? windowWords(ch, (left) => `the node pays out in ${left}`) : 'the node pays out after the challenge window';
+}
+
 /** A period in seconds, in words ("10 min", "24 h"). */
 export function period(seconds: number): string {
   return timeLeft(seconds, 0);

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, payoutWords, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -347,6 +347,13 @@ describe('a challenge window that is over', () => {
     assert.equal(windowWords(channel({ phase: 'closing', close: close(0) }), (left) => `the node pays out in ${left}`), over);
     assert.equal(windowWords(channel({ phase: 'closing', close: close(-30) }), (left) => `challenge window: ${left} left`), over);
     assert.equal(windowWords(undefined, (left) => `the node pays out after ${left}`), 'the node pays out after the challenge window');
+  });
+
+  test('Leave and Close say when the node pays out: in the time left, after the window with no close in the view, not "in the challenge window"', () => {
+    assert.equal(payoutWords(channel({ phase: 'closing', close: close(540) })), 'the node pays out in 9 min');
+    assert.equal(payoutWords(channel({ phase: 'closing', close: close(0) })), over);
+    assert.equal(payoutWords(undefined), 'the node pays out after the challenge window');
+    assert.equal(payoutWords(channel({ close: null })), 'the node pays out after the challenge window');
   });
 
   test("the demo journal's close says the window is over, not that it ends in now", () => {
