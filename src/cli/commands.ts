@@ -15,7 +15,7 @@ import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, importSummary, openShort, partnerShort, refundTerms, noSuchStep, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -159,9 +159,11 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = allowed(a, 'sign');
     const s = await a.node.sign({ channel: ch.id });
     a.io.say(`Signed state ${s.step}`);
-    // an exit seen before or while signing: the signature changes nothing it pays
-    const closing = signedWhileClosing(a.node.channel(ch.id) ?? ch, s);
-    if (closing) a.io.say(closing);
+    // an exit seen before or while signing: the signature changes nothing it pays. The stateSigned line printed
+    // just now says so of the initial state (exitGoesOn): said once, not again here (--json keeps it in the answer).
+    const now = a.node.channel(ch.id) ?? ch;
+    const closing = signedWhileClosing(now, s);
+    if (closing && !exitGoesOn(now, s.step)) a.io.say(closing);
     return closing ? { ...s, closing } : s;
   },
   async balanceTon(a) {

@@ -107,6 +107,6 @@ test("sign of the initial state after the partner's exit was seen says the exit 
   for (const saw of [bobSaw, aliceSaw]) {
     assert.deepEqual(saw, ['❗ Last state signed successful❗\nStep 0: A [3 4] B\nThe exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.']);
   }
-  assert.match(said.join('\n'), /^Signed state 0/);
-  assert.match(said.join('\n'), /^Signed state 0\nThe channel is closing: your partner started an exit with the deposits \(challenge window until .*\)\. It pays back the deposits \(A 3 TON, B 4 TON\), as the initial state you signed does; no payment follows in this channel\.$/, said.join('\n'));
+  // the note is said once: by the event line above, not again by sign (it said it twice, in near the same words)
+  assert.deepEqual(said, ['Signed state 0']);
 });
