@@ -323,7 +323,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     await readDeadline(this.ctx, ctl, { forFinish: true });
     const can = ctl.actions().finish;
     if (!can.ok) throw new NodeError(can.code, can.why);
-    await this.arbiter.finishNow(ctl);
+    await this.arbiter.finishNow(ctl, opts);
     return this.viewOf(ctl);
   }
 

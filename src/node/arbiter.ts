@@ -14,6 +14,7 @@ import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, lockSeen, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
 import { Finisher } from './finisher.js';
+import type { ProgressOptions } from './types.js';
 import { CloseSeen, closeRead } from './closeseen.js';
 import { WatchHealth } from './blind.js';
 import { WatchWarning } from './watchwarn.js';
@@ -353,8 +354,8 @@ export class Arbiter {
   }
 
   /** A person's finish: one attempt now (src/node/finisher.ts). */
-  finishNow(ctl: ChannelController): Promise<void> {
-    return this.finisher.finishNow(ctl);
+  finishNow(ctl: ChannelController, opts: ProgressOptions = {}): Promise<void> {
+    return this.finisher.finishNow(ctl, opts);
   }
 
   /** The `defend` effect (src/node/defense.ts). */

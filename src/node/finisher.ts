@@ -11,6 +11,7 @@ import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import type { OpOptions } from '../chain/types.js';
+import type { ProgressOptions } from './types.js';
 import { marking, unmarked, whileMayLand } from './inflight.js';
 
 /** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
@@ -33,7 +34,7 @@ export class Finisher {
   /**
    * The `finish` effect: the party that started the close finishes it at once; the other after FINISH_GRACE_MS, if
    * a read shows it still not finished (a second finish bounces off the paid-out contract, its sender paying the
-   * fees). A person's finish does not wait.
+   * fees). A person's finish does not wait for the grace.
    */
   async finishDue(ctl: ChannelController): Promise<void> {
     if (ctl.rec.close && ctl.rec.close.submitter !== ctl.rec.me) {
@@ -46,10 +47,11 @@ export class Finisher {
 
   /**
    * A person's finish: one attempt now, its outcome the answer (a background finish waiting to try again goes on;
-   * a failed attempt starts one).
+   * a failed attempt starts one). As the node's own, it first waits while a finish of ours may still land.
    */
-  async finishNow(ctl: ChannelController): Promise<void> {
+  async finishNow(ctl: ChannelController, opts: ProgressOptions = {}): Promise<void> {
     const { ctx } = this.h;
+    if (await this.earlierMayLand(ctl, () => ctl.life === 'closing', opts)) return void this.h.poke(ctl);
     try {
       await ctx.o.chain.finishClose(ctx.o.wallet, Address.parse(ctl.rec.contract), this.finishOpts(ctl)).catch((e: unknown) => this.unmark(ctl, e));
       void this.h.poke(ctl);
@@ -100,14 +102,14 @@ export class Finisher {
    * Waits while a finish of ours sent before may still land (its mark in the record; until a minute past its
    * expiry, so never for ever): true when the channel is paid out (or no longer ours to finish) meanwhile.
    */
-  private async earlierMayLand(ctl: ChannelController, going: () => boolean): Promise<boolean> {
+  private async earlierMayLand(ctl: ChannelController, going: () => boolean, opts: ProgressOptions = {}): Promise<boolean> {
     return whileMayLand(this.h.ctx, ctl, {
       mark: () => ctl.rec.finishSent,
       deadline: () => null, // a finish has no window to lose
       done: () => !going(),
       text: (hold) => `the finish of the close of ${shown(ctl)} sent before may still land (for up to ${hold} s): it is not sent again until the contract pays out or it can no longer land`,
       stopped: 'the node stopped before the close was finished: start it again (it finishes the close by itself)',
-    });
+    }, opts);
   }
 
   /**

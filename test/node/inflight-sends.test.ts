@@ -75,3 +75,23 @@ test('our exit on its way when the node died is not sent again by an exit after 
     assert.ok(r.deadline > 0, 'the exit that landed is the answer');
     assert.equal(again.calls(), 0, 'one exit, one fee');
   }));
+
+test("a person's finish waits, as the node's own does, for a finish of ours on its way when the node died", () =>
+  onPair({}, async (p) => {
+    const dying = await paidThenRestartedOn(p, 'alice', (c) => dyingOnWay(c, 'finishClose'));
+    await p.alice.withdraw({ mode: 'unilateral' });
+    await p.bob.stop(); // Bob would finish it too (after a grace)
+    p.chain.advanceTime((p.common.challengePeriod ?? 120) + 1);
+    await dying.marked;
+    const { again, logs } = await restartCounting(p, 'alice', 'finishClose');
+    await until('Alice to hold her own finish back', () => logs.some((l) => held.test(l)));
+    const said: string[] = [];
+    const finish = p.alice.finish({ onProgress: (m) => said.push(m) });
+    finish.catch(() => undefined); // told by the await below
+    await until('Alice to finish again or say why not', () => again.calls() > 0 || said.some((m) => held.test(m)));
+    assert.equal(again.calls(), 0, "a person's finish is not sent while the first may land (a second would bounce)");
+    await dying.land();
+    const r = await finish;
+    assert.equal(r.phase, 'closed', 'the finish that landed is the answer');
+    assert.equal(again.calls(), 0, 'one finish, one fee');
+  }));
