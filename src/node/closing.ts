@@ -12,10 +12,9 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
-import { neverSent } from './paydeposit.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
-import { closeLanded, marking, sendClose, whileMayLand } from './inflight.js';
+import { closeLanded, marking, sendClose, unmarked, whileMayLand } from './inflight.js';
 import { noSuchStep, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -272,7 +271,7 @@ export class Closing {
         opts.onProgress?.(m);
         if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
       },
-    }).catch((e: unknown) => this.unmarkIfNeverSent(ctl, e));
+    }).catch((e: unknown) => this.unmarkIfRefused(ctl, e));
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
@@ -310,13 +309,9 @@ export class Closing {
     await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
   }
 
-  /** A close refused before it left cannot land: the mark goes (else it stays, the chain decides). */
-  private async unmarkIfNeverSent(ctl: ChannelController, e: unknown): Promise<never> {
-    if (neverSent(e) && ctl.rec.closeSent) {
-      delete ctl.rec.closeSent;
-      await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
-    }
-    throw e;
+  /** A close refused (by the contract, or before it left) cannot land: its mark goes, saved (else it stays, the chain decides). */
+  private unmarkIfRefused(ctl: ChannelController, e: unknown): Promise<never> {
+    return unmarked(ctl, e, () => ctl.rec.closeSent !== undefined && delete ctl.rec.closeSent);
   }
 
   /** Locked with no state signed by both: leave with the recorded deposits (the partner may challenge with any state both signed). */
@@ -335,7 +330,7 @@ export class Closing {
       if (!now.ok) throw new NodeError(now.code, now.why);
     }
     await this.markSent(ctl, null);
-    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend: this.marking(ctl, null) }).catch((e: unknown) => this.unmarkIfNeverSent(ctl, e));
+    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend: this.marking(ctl, null) }).catch((e: unknown) => this.unmarkIfRefused(ctl, e));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });

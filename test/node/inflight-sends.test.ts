@@ -95,3 +95,18 @@ test("a person's finish waits, as the node's own does, for a finish of ours on i
     assert.equal(r.phase, 'closed', 'the finish that landed is the answer');
     assert.equal(again.calls(), 0, 'one finish, one fee');
   }));
+
+test('our unilateral close the contract refused is sent at once by a later withdraw after a restart (no wait for it)', () =>
+  onPair({}, async (p) => {
+    const failing = await paidThenRestartedOn(p, 'alice', (c) => failingAfterMark(c, 'startClose', { refused: true }));
+    await assert.rejects(p.alice.withdraw({ mode: 'unilateral' }), /injected/);
+    await failing.failed;
+    const { again, logs } = await restartCounting(p, 'alice', 'startClose');
+    await until('Alice to read her channel', () => p.alice.currentChannel()?.phase === 'open');
+    const withdraw = p.alice.withdraw({ mode: 'unilateral' });
+    withdraw.catch(() => undefined); // told by the await below
+    await sentOrHeld('Alice to send her close or hold it back', again, logs);
+    assert.deepEqual(logs.filter((l) => held.test(l)), [], 'the refused close cannot land: not waited for');
+    assert.equal((await withdraw).step, failing.head);
+    assert.equal(again.calls(), 1);
+  }));
