@@ -20,10 +20,11 @@ export interface SentMark {
   validUntil?: number;
 }
 
-/** A challenge or cooperative close on its way (past its checks): the step it carries, its mark once signed, and its end. */
+/** A challenge or cooperative close on its way (past its checks): the step it carries, its mark once signed, its end, and its sender. */
 export interface OnWay extends SentMark {
   step: bigint;
   done: Promise<void>;
+  by: ChannelController;
 }
 
 /** What is on its way: a challenge (the defense's) or a cooperative close (sendClose). */
@@ -36,7 +37,7 @@ const words = { challenge: 'challenge', close: 'cooperative close' } as const;
 /** Marks the send of `kind` with `step` that `ctl` makes now as on its way; `end` once its send is answered. */
 export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): { onWay: OnWay; end: () => void } {
   let done!: () => void;
-  const onWay: OnWay = { step, done: new Promise<void>((r) => (done = r)) };
+  const onWay: OnWay = { step, done: new Promise<void>((r) => (done = r)), by: ctl };
   ctl[field[kind]] = onWay;
   const end = () => {
     if (ctl[field[kind]] === onWay) ctl[field[kind]] = null;
@@ -60,7 +61,8 @@ export function handOnWay(from: ChannelController, to: ChannelController): void 
 async function wayEnded(ctx: NodeContext, ctl: ChannelController, kind: WayKind, step: bigint): Promise<OnWay | null> {
   const onWay = ctl[field[kind]];
   if (onWay?.step !== step) return null;
-  ctx.log(`the ${words[kind]} with step ${step} that the channel's earlier controller sent is on its way: waiting for it before sending another`);
+  const who = onWay.by === ctl ? 'this controller' : "the channel's earlier controller";
+  ctx.log(`the ${words[kind]} with step ${step} that ${who} sent is on its way: waiting for it before sending another`);
   await onWay.done;
   if (ctl[field[kind]] === onWay) ctl[field[kind]] = null;
   return onWay;

@@ -3,8 +3,10 @@
 // And a cooperative close that failed before it left: its mark went in memory only, so a restart waited for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { until } from '../helpers/nodes.js';
-import { dyingOnWay, exitOffered, failingAfterMark, held, onPair, paidThenRestartedOn, readingOpen, restartCounting, restartOn, sentOrHeld } from '../helpers/onway.js';
+import { fund, until } from '../helpers/nodes.js';
+import type { NodeContext } from '../../src/node/context.js';
+import { closeLanded, onItsWay } from '../../src/node/inflight.js';
+import { dyingOnWay, exitOffered, failingAfterMark, held, onPair, paidThenRestartedOn, readingOpen, restartCounting, restartOn, sentOrHeld, telling } from '../helpers/onway.js';
 
 test('a cooperative close that failed before it left is sent at once after a restart (no wait for it)', () =>
   onPair({}, async (p) => {
@@ -109,4 +111,21 @@ test('our unilateral close the contract refused is sent at once by a later withd
     assert.deepEqual(logs.filter((l) => held.test(l)), [], 'the refused close cannot land: not waited for');
     assert.equal((await withdraw).step, failing.head);
     assert.equal(again.calls(), 1);
+  }));
+
+test("a wait for a send of this controller's own on its way does not say an earlier controller sent it", () =>
+  onPair({}, async (p) => {
+    await fund(p);
+    const { ctx } = p.alice as unknown as { ctx: NodeContext };
+    const [ctl] = [...ctx.channels.values()];
+    assert.ok(ctl, 'Alice has her channel');
+    const { logs } = telling(p.alice);
+    const { end } = onItsWay(ctl, 'close', 7n); // as sendClose marks its own
+    const landed = closeLanded(ctx, ctl, 7n);
+    await until('Alice to wait for her close on its way', () => logs.some((l) => /step 7 .*is on its way/.test(l)));
+    end();
+    assert.equal(await landed, false, 'the channel is open: a close is to be sent');
+    const line = logs.find((l) => /step 7 .*is on its way/.test(l)) ?? '';
+    assert.doesNotMatch(line, /earlier controller/, 'this controller sent it');
+    assert.match(line, /this controller sent/);
   }));
