@@ -25,12 +25,7 @@ test('a cooperative close that failed before it left is sent at once after a res
 
 test('a finish on its way when the node died is not sent again after the restart while it may land', () =>
   onPair({}, async (p) => {
-    const dying = await paidThenRestartedOn(p, 'alice', (c) => dyingOnWay(c, 'finishClose'));
-    await p.alice.withdraw({ mode: 'unilateral' });
-    await p.bob.stop(); // Bob would finish it too (after a grace)
-    p.chain.advanceTime((p.common.challengePeriod ?? 120) + 1);
-    await dying.marked;
-    const { again, logs } = await restartCounting(p, 'alice', 'finishClose');
+    const { dying, again, logs } = await finishOnWayAtRestart(p);
     await sentOrHeld('Alice to finish again or hold it back', again, logs);
     assert.equal(again.calls(), 0, 'not sent again while the first may land');
     await dying.land();
@@ -80,12 +75,7 @@ test('our exit on its way when the node died is not sent again by an exit after 
 
 test("a person's finish waits, as the node's own does, for a finish of ours on its way when the node died", () =>
   onPair({}, async (p) => {
-    const dying = await paidThenRestartedOn(p, 'alice', (c) => dyingOnWay(c, 'finishClose'));
-    await p.alice.withdraw({ mode: 'unilateral' });
-    await p.bob.stop(); // Bob would finish it too (after a grace)
-    p.chain.advanceTime((p.common.challengePeriod ?? 120) + 1);
-    await dying.marked;
-    const { again, logs } = await restartCounting(p, 'alice', 'finishClose');
+    const { dying, again, logs } = await finishOnWayAtRestart(p);
     await until('Alice to hold her own finish back', () => logs.some((l) => held.test(l)));
     const said: string[] = [];
     const finish = p.alice.finish({ onProgress: (m) => said.push(m) });
@@ -129,3 +119,13 @@ test("a wait for a send of this controller's own on its way does not say an earl
     assert.doesNotMatch(line, /earlier controller/, 'this controller sent it');
     assert.match(line, /this controller sent/);
   }));
+
+/** Alice's unilateral close, its window over, her finish signed and on its way as her node dies; restarted, counting finishes. */
+async function finishOnWayAtRestart(p: Parameters<Parameters<typeof onPair>[1]>[0]) {
+  const dying = await paidThenRestartedOn(p, 'alice', (c) => dyingOnWay(c, 'finishClose'));
+  await p.alice.withdraw({ mode: 'unilateral' });
+  await p.bob.stop(); // Bob would finish it too (after a grace)
+  p.chain.advanceTime((p.common.challengePeriod ?? 120) + 1);
+  await dying.marked;
+  return { dying, ...(await restartCounting(p, 'alice', 'finishClose')) };
+}
