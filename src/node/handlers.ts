@@ -243,7 +243,8 @@ export function handlers(p: Parts): HandlerTable {
       if (m.code === 'EQUIVOCATION') {
         if (equivocationTold.has(s)) return;
         equivocationTold.add(s);
-        ctx.emit({ type: 'error', code: m.code, level: 'error', message: 'your partner reports that this node signed two different states for one step: is your key running from two data folders (a copy, or a restored backup beside the original)? Keep one and stop the other; the states both of you signed stand' });
+        // The partner's claim (partner: its code's next step, keep the evidence and close, is for the node that caught it).
+        ctx.emit({ type: 'error', code: m.code, level: 'error', partner: true, message: 'your partner reports that this node signed two different states for one step: is your key running from two data folders (a copy, or a restored backup beside the original)? Keep one and stop the other; the states both of you signed stand' });
         return;
       }
       const r = mayReport(s);

@@ -46,7 +46,7 @@ test('close notices with a new step each time: shown within the peer report budg
   }
 });
 
-test("a partner's EQUIVOCATION report is told once, in this node's words: this node signed twice (a key run from two folders)", async () => {
+test("a partner's EQUIVOCATION report is told once, in this node's words: this node signed twice (a key run from two folders), with no next step of the code's", async () => {
   const s = await scene();
   try {
     const from = s.vic.events.length;
@@ -57,6 +57,10 @@ test("a partner's EQUIVOCATION report is told once, in this node's words: this n
     assert.equal(told.length, 1);
     assert.match(told[0]!.message, /this node signed two different states for one step: is your key running from two data folders/);
     assert.doesNotMatch(told[0]!.message, /your partner signed/);
+    // EQUIVOCATION's next step ("keep the evidence; close the channel…") is for the node that caught it: the
+    // partner's, who may also say it of an honest node. No evidence is here, and nothing to close for it.
+    const ev = told[0] as Extract<(typeof s.vic.events)[number], { type: 'error' }>;
+    assert.equal(jsonEvent(ev).hint, undefined, 'the partner\'s claim carries no next step of ours');
   } finally {
     await endScene(s);
   }
