@@ -191,29 +191,7 @@ export function handlers(p: Parts): HandlerTable {
       await ctx.transition(ctl, 'acceptReceived');
     },
     'channel.reject': (s, m) => onReject(p, channelOf(ctx, s, m), m.reason),
-    'channel.deployed': async (s, m) => {
-      const ctl = channelOf(ctx, s, m);
-      const expected = contractOf(configOf(ctl.rec), versionOf(ctl.rec));
-      const got = Address.parse(m.contract).toRawString();
-      if (got !== expected) {
-        // A partner on another version of SynChannel deployed its version's contract for the same terms.
-        const other = versionAt(configOf(ctl.rec), got);
-        const [theirs, agreed] = [addressText(m.contract, 'contract'), addressText(expected, 'contract')];
-        const v = versionOf(ctl.rec);
-        const why = other === null ? '' : `: it is channel contract v${other}, and this channel was agreed here on v${v} (the two nodes, or the one that recorded the proposal, run different SynChannel versions). Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
-        // Said to the partner (who deployed it) from its side; this node's user reads it from this one.
-        const toThem = other === null ? '; decline the channel, and open it again with both nodes on the same SynChannel version' : `: it is channel contract v${other}, and they agreed this channel on v${v} (your two nodes run different SynChannel versions). Take your deposit back with refund, and open the channel again once both run the same version`;
-        const e = new NodeError('BAD_CONTRACT', `you deployed ${theirs}, not the contract of the agreed channel (${agreed}): they do not deposit in it${toThem}`);
-        throw saidHere(e, `your partner deployed ${theirs}, not the contract of the agreed channel (${agreed}): do not deposit${why}`);
-      }
-      if (ctl.life === 'proposed') {
-        // Their claim, said once and not read (hinted): the contract counts only once the proposal is accepted.
-        if (!toldEarly.has(ctl)) ctx.log(`your partner says the contract of channel ${shown(ctl)} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, 'warn');
-        toldEarly.add(ctl);
-        return;
-      }
-      await hinted(p.arbiter, ctl);
-    },
+    'channel.deployed': (s, m) => onDeployed(p, s, m),
     deposit: async (s, m) => {
       // A hint only: the chain is read (at most once per interval), never trusted from the message.
       await hinted(p.arbiter, channelOf(ctx, s, m));
@@ -251,6 +229,34 @@ export function handlers(p: Parts): HandlerTable {
       if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}`, partner: true });
     },
   };
+}
+
+/** The partner's notice that it deployed the agreed contract (B's side: A deploys): read on the chain, never trusted. */
+async function onDeployed(p: Parts, s: PeerSession, m: Msg<'channel.deployed'>): Promise<void> {
+  const { ctx } = p;
+  const ctl = channelOf(ctx, s, m);
+  // Only the proposer (A) deploys: B's claim names no contract of ours to read or to deposit in.
+  if (ctl.rec.me === 'A') throw saidHere(new NodeError('UNKNOWN_CHANNEL', `channel ${shown(ctl)} is their proposal: their node deploys its contract, not yours`), `they say they deployed the contract of channel ${shown(ctl)}, which you proposed: your node deploys it; nothing changed (nothing to do here)`);
+  const expected = contractOf(configOf(ctl.rec), versionOf(ctl.rec));
+  const got = Address.parse(m.contract).toRawString();
+  if (got !== expected) {
+    // A partner on another version of SynChannel deployed its version's contract for the same terms.
+    const other = versionAt(configOf(ctl.rec), got);
+    const [theirs, agreed] = [addressText(m.contract, 'contract'), addressText(expected, 'contract')];
+    const v = versionOf(ctl.rec);
+    const why = other === null ? '' : `: it is channel contract v${other}, and this channel was agreed here on v${v} (the two nodes, or the one that recorded the proposal, run different SynChannel versions). Your partner takes its deposit back with refund; decline the channel, and open it again once both run the same version`;
+    // Said to the partner (who deployed it) from its side; this node's user reads it from this one.
+    const toThem = other === null ? '; decline the channel, and open it again with both nodes on the same SynChannel version' : `: it is channel contract v${other}, and they agreed this channel on v${v} (your two nodes run different SynChannel versions). Take your deposit back with refund, and open the channel again once both run the same version`;
+    const e = new NodeError('BAD_CONTRACT', `you deployed ${theirs}, not the contract of the agreed channel (${agreed}): they do not deposit in it${toThem}`);
+    throw saidHere(e, `your partner deployed ${theirs}, not the contract of the agreed channel (${agreed}): do not deposit${why}`);
+  }
+  if (ctl.life === 'proposed') {
+    // Their claim, said once and not read (hinted): the contract counts only once the proposal is accepted.
+    if (!toldEarly.has(ctl)) ctx.log(`your partner says the contract of channel ${shown(ctl)} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, 'warn');
+    toldEarly.add(ctl);
+    return;
+  }
+  await hinted(p.arbiter, ctl);
 }
 
 /** The partner declined our proposal, withdrew its own, or dismissed a channel: what it ends, and what is left to do. */

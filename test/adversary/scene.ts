@@ -16,7 +16,7 @@ export interface Scene {
   withHal: string;
   /** Vic's multiaddr */
   vicAddr: string;
-  /** Mallory's channel with Vic (Mallory is A), as Mallory knows it */
+  /** Mallory's channel with Vic (Mallory is A, or B when Vic proposed it), as Mallory knows it */
   known: Known;
   withMal: string;
   mallory: Mallory;
@@ -24,9 +24,9 @@ export interface Scene {
 
 /**
  * Builds the stage. `payments`: how many payments Mallory makes before she turns (each adds her payment and
- * Vic's automatic pass: two states).
+ * Vic's automatic pass: two states). `vicProposes`: Vic proposes the channel with Mallory (Vic is A, Mallory B).
  */
-export async function scene(o: { payments?: number } = {}): Promise<Scene> {
+export async function scene(o: { payments?: number; vicProposes?: boolean } = {}): Promise<Scene> {
   const world = await World.create();
   try {
     const vic = await world.node('vic');
@@ -35,7 +35,7 @@ export async function scene(o: { payments?: number } = {}): Promise<Scene> {
     const withHal = (await world.open(hal, vic, TON('5'), TON('5'))).channelId;
     const mal = await world.node('mallory');
     await world.link(vic, mal);
-    const withMal = (await world.open(mal, vic, TON('5'), TON('5'))).channelId;
+    const withMal = (o.vicProposes ? await world.open(vic, mal, TON('5'), TON('5')) : await world.open(mal, vic, TON('5'), TON('5'))).channelId;
     for (let i = 0; i < (o.payments ?? 2); i++) await world.pay(mal, withMal, TON('0.01'));
     await assertSameHistory(mal.node, vic.node, withMal);
     const known = await learn(mal.node, withMal);
