@@ -45,10 +45,20 @@ export class ObservedAddresses {
     return [...this.tally.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, MAX_OBSERVED).map(([a]) => a);
   }
 
+  /**
+   * Drops one of the least reported addresses: of those, the oldest of the host that reports the most addresses (as
+   * guard.ts does with connections: a host flooding addresses only ever pushes out its own, never another's report).
+   */
   private dropLeast(): void {
+    const perHost = new Map<string, number>();
+    for (const hosts of this.tally.values()) for (const h of hosts) perHost.set(h, (perHost.get(h) ?? 0) + 1);
     let least: string | null = null;
     let n = Infinity;
-    for (const [a, hosts] of this.tally) if (hosts.size < n) [least, n] = [a, hosts.size];
+    let top = -1;
+    for (const [a, hosts] of this.tally) {
+      const most = Math.max(0, ...[...hosts].map((h) => perHost.get(h)!));
+      if (hosts.size < n || (hosts.size === n && most > top)) [least, n, top] = [a, hosts.size, most];
+    }
     if (least !== null) this.tally.delete(least);
   }
 }

@@ -34,3 +34,14 @@ test('the tally is bounded: a flood of addresses keeps the well-reported one', (
   for (let i = 0; i < 10_000; i++) o.note(`/ip4/198.51.${(i >> 8) & 255}.${i & 255}/tcp/${1000 + (i % 60_000)}`, `203.0.113.${i % 200}`);
   assert.equal(o.list()[0], `/ip4/192.0.2.10/tcp/3000/p2p/${ME}`);
 });
+
+test("one host's flood of addresses evicts only its own: the address one partner reported stays", () => {
+  const o = new ObservedAddresses(ME);
+  // One partner's machine saw the real address (the usual case: one report).
+  o.note('/ip4/192.0.2.10/tcp/3000', '198.18.0.1');
+  // One other machine (wallets cost nothing) reports many addresses, each once.
+  for (let i = 0; i < 200; i++) o.note(`/ip4/198.51.${i >> 8}.${i & 255}/tcp/4001`, '203.0.113.66');
+  const list = o.list();
+  assert.ok(list.includes(`/ip4/192.0.2.10/tcp/3000/p2p/${ME}`), `the partner's report was evicted: ${list.join(' ')}`);
+  assert.equal(list.length, MAX_OBSERVED);
+});
