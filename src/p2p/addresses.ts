@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { P2PError } from './errors.js';
+import { hostKey } from './guard.js';
 
 export const MAX_OBSERVED = 8;
 /** Observed addresses tallied at once (the ones beyond are dropped, the least reported first). */
@@ -37,7 +38,7 @@ export class ObservedAddresses {
       if (this.tally.size >= MAX_TALLIED) this.dropLeast();
       this.tally.set(addr, (hosts = new Set()));
     }
-    if (hosts.size < MAX_TALLIED) hosts.add(reporter);
+    if (hosts.size < MAX_TALLIED) hosts.add(reporterHost(reporter));
   }
 
   /** The addresses to share: at most MAX_OBSERVED, the most reported first. */
@@ -60,6 +61,15 @@ export class ObservedAddresses {
       if (hosts.size < n || (hosts.size === n && most > top)) [least, n, top] = [a, hosts.size, most];
     }
     if (least !== null) this.tally.delete(least);
+  }
+}
+
+/** The machine a report comes from, as the connection caps count it (guard.ts hostKey): an IPv4 address, or an IPv6 /64. */
+function reporterHost(ip: string): string {
+  try {
+    return hostKey(multiaddr(`/${isIP(ip) === 6 ? 'ip6' : 'ip4'}/${ip}`));
+  } catch {
+    return ip;
   }
 }
 

@@ -45,3 +45,15 @@ test("one host's flood of addresses evicts only its own: the address one partner
   assert.ok(list.includes(`/ip4/192.0.2.10/tcp/3000/p2p/${ME}`), `the partner's report was evicted: ${list.join(' ')}`);
   assert.equal(list.length, MAX_OBSERVED);
 });
+
+test('an IPv6 host counts once for its /64, as the connection caps count it: its many addresses do not outvote two machines', () => {
+  const o = new ObservedAddresses(ME);
+  o.note('/ip4/192.0.2.10/tcp/3000', '198.18.0.1');
+  o.note('/ip4/192.0.2.10/tcp/3000', '198.18.0.2');
+  // one machine with a /64 reports a made-up address from three of its addresses
+  for (const ip of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::3']) o.note('/ip4/198.51.100.9/tcp/4001', ip);
+  assert.equal(o.list()[0], `/ip4/192.0.2.10/tcp/3000/p2p/${ME}`);
+  // three machines in three /64s do count three times
+  for (const ip of ['2001:db8:1:3::1', '2001:db8:1:4::1', '2001:db8:1:5::1']) o.note('/ip4/198.51.100.9/tcp/4001', ip);
+  assert.equal(o.list()[0], `/ip4/198.51.100.9/tcp/4001/p2p/${ME}`);
+});
