@@ -126,16 +126,19 @@ function refund(i: CapabilityInput): Capability {
   return ended(i.life)!;
 }
 
+/** The way out of a channel whose initial state the partner does not sign. */
+const LEAVE_UNSIGNED = 'leave with the deposits (leave) if they never sign';
+
 /** What the channel waits for before its first payment, from this party's side. */
 function notOpenYet(i: CapabilityInput): string {
-  if (i.life === 'proposed') return i.me === 'B' ? "accept your partner's proposal with deposit first" : 'your partner has not accepted it yet (they deposit, then the node deploys it)';
+  if (i.life === 'proposed') return i.me === 'B' ? "accept your partner's proposal with deposit first" : 'your partner has not accepted it yet: wait for their deposit (then your node deploys the contract)';
   if (i.life === 'accepted' || i.life === 'deploying') return 'the contract is being deployed';
   if (i.life === 'funding' && i.bothIn) return `both deposits are in: ${LOCK_COMING}, then the initial state is signed`;
   if (i.life === 'funding') return i.depositedMine < i.expectedMine ? 'your deposit is not in yet: deposit' : "waiting for your partner's deposit";
   // the initial state on its way: whose signature it waits for (a --manual party signs by hand)
   const staged = i.off?.stagedBy ?? null;
-  if (staged !== null) return staged === i.me ? "the initial state waits for your partner's signature" : 'the initial state from your partner awaits your signature: sign it first';
-  return 'both deposits are in; waiting for the initial state to be signed by both';
+  if (staged !== null) return staged === i.me ? `the initial state waits for your partner's signature: wait for it, or ${LEAVE_UNSIGNED}` : 'the initial state from your partner awaits your signature: sign it first';
+  return 'both deposits are in; the initial state is on its way: wait for it to be signed by both';
 }
 
 function offChain(i: CapabilityInput): Capability | null {
@@ -178,10 +181,16 @@ function sign(i: CapabilityInput): Capability {
 function withdraw(i: CapabilityInput): Capability {
   const end = ended(i.life);
   if (end) return end;
-  if (i.life === 'locked') return no('NOT_OPEN', 'no state is signed by both yet: leave with the deposits instead (leave)');
+  if (i.life === 'locked') return no('NOT_OPEN', `no state is signed by both yet: ${lockedWithdraw(i)}`);
   if (i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
   if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', `the channel is not locked yet: ${beforeLock(i)}`);
   return OK;
+}
+
+/** Withdraw on a locked channel: the node whose signature the initial state awaits signs it; else leave. */
+function lockedWithdraw(i: CapabilityInput): string {
+  const mine = i.off?.stagedBy != null && i.off.stagedBy !== i.me;
+  return mine ? 'the initial state from your partner awaits your signature: sign it, then withdraw (or leave with the deposits: leave)' : 'leave with the deposits instead (leave)';
 }
 
 /** What a party can do with its money before the channel locks (refund only takes back a deposit that is in). */

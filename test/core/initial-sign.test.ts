@@ -18,8 +18,8 @@ test('before the initial state is signed by both, a payment says whose signature
     const mine = why(locked('B', 'A'), action);
     assert.equal(mine.code, 'NOT_OPEN');
     assert.equal(mine.why, 'payments start once the channel is open: the initial state from your partner awaits your signature: sign it first');
-    assert.equal(why(locked('A', 'A'), action).why, "payments start once the channel is open: the initial state waits for your partner's signature");
+    assert.equal(why(locked('A', 'A'), action).why, "payments start once the channel is open: the initial state waits for your partner's signature: wait for it, or leave with the deposits (leave) if they never sign");
     // not yet staged: as before
-    assert.equal(why(locked('A', null), action).why, 'payments start once the channel is open: both deposits are in; waiting for the initial state to be signed by both');
+    assert.equal(why(locked('A', null), action).why, 'payments start once the channel is open: both deposits are in; the initial state is on its way: wait for it to be signed by both');
   }
 });
