@@ -31,6 +31,22 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
   return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
 
+/**
+ * A state from the partner awaiting this node's signature when it withdraws its latest: a cooperative close signs it
+ * first (the node's withdraw) and pays its balances; a unilateral one submits the latest both signed without it.
+ */
+function pendingForClose(ch: ChannelView, step: bigint, mode: 'auto' | 'cooperative' | 'unilateral'): { note: string; step: bigint } | null {
+  const p = ch.pending;
+  const latest = ch.latest!;
+  if (p?.awaiting !== 'me' || step !== latest.step || latest.tag === 'close') return null;
+  const mine = (x: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? x.balanceA : x.balanceB);
+  const d = mine(p) - mine(latest);
+  const more = d > 0n ? ` (it gives you ${formatTon(d)} TON more than step ${latest.step})` : '';
+  const state = `State ${p.step} from your partner (${balancesLine(p)}) awaits your signature${more}`;
+  if (mode === 'unilateral') return { note: `${state}: a unilateral close submits step ${latest.step}; to close with state ${p.step}, sign it first (sign), then withdraw.`, step: latest.step };
+  return { note: `${state}: the node signs it first, and the close pays its balances.`, step: p.step };
+}
+
 /** finish's channel: one that allows it, else one open by the view (the node reads the chain: TOO_EARLY is waitable). */
 function finishable(a: RunArgs): ChannelView {
   try {
@@ -235,7 +251,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       a.io.say(`Step ${step} is older than the latest state (${latest.step})${than}; your partner can challenge it with a newer state.`);
     }
     if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold newer states than this one, and can challenge it.');
-    a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod, latest));
+    const pending = pendingForClose(ch, step, mode);
+    if (pending) a.io.say(pending.note);
+    a.io.say(withdrawPlan(mode, step < latest.step, ch.challengePeriod, { ...latest, step: pending?.step ?? latest.step }));
     await confirm(a, `withdraw with step ${step}`);
     // The latest step is left to the node: a state both signed while the user read the plan is the one it submits.
     const older = step < latest.step;
