@@ -8,7 +8,8 @@ import { defense, type Candidate } from '../core/lifecycle.js';
 import type { NodeContext } from './context.js';
 import { movesMoney, reloaded, type ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { FINISH_GRACE_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { creatorOf } from '../core/channel.js';
 import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
@@ -374,6 +375,9 @@ export class Defense {
       // The journal holds it first (the partner's signature may have just arrived).
       const arg = await ctl.forChain(latest);
       this.h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
+      // Both nodes learn it at once: its creator sends it, the other after the finish's grace and only if it has not
+      // landed (a second one bounces off the paid-out contract, its sender paying the fees).
+      if (creatorOf(latest.state.step) !== ctl.rec.me) await sleep(FINISH_GRACE_MS[this.h.ctx.o.network]);
       for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
         try {
           if (!(await closeLanded(this.h.ctx, ctl, latest.state.step))) await sendClose(this.h.ctx, ctl, latest.state.step, arg);
