@@ -118,11 +118,11 @@ const withoutOpts = (method: Sends, a: unknown[]): unknown[] => a.slice(0, metho
 
 /**
  * The real chain, except that the first call of `method` is signed (its `beforeSend` mark kept) and then fails
- * before its message leaves, or is refused by the contract (`refused`): nothing of it can land; `failed` once it
- * has (once `after` has, if given). Later calls go to the chain, or never answer (`thenHang`: the node sends
- * nothing more of it).
+ * before its message leaves, or is refused by the contract (`refused`): nothing of it can land; or it gets no
+ * answer (`mayLand`: sent, it may still land). `failed` once it has (once `after` has, if given). Later calls go to
+ * the chain, or never answer (`thenHang`: the node sends nothing more of it).
  */
-export function failingAfterMark(real: Chain, method: Sends, o: { refused?: boolean; thenHang?: boolean; after?: () => Promise<unknown> } = {}): { chain: Chain; failed: Promise<void> } {
+export function failingAfterMark(real: Chain, method: Sends, o: { refused?: boolean; mayLand?: boolean; thenHang?: boolean; after?: () => Promise<unknown> } = {}): { chain: Chain; failed: Promise<void> } {
   let first = true;
   let open!: () => void;
   const failed = new Promise<void>((r) => (open = r));
@@ -133,6 +133,7 @@ export function failingAfterMark(real: Chain, method: Sends, o: { refused?: bool
     await optsOf(method, a).beforeSend?.({ validUntil: (await real.now()) + WALLET_MESSAGE_TTL });
     open();
     if (o.refused) throw new ChainError('CONTRACT_REJECTED', 'injected: the channel contract rejected it');
+    if (o.mayLand) throw new ChainError('TIMEOUT', 'injected: sent, and no answer; it may still land', { sent: true });
     throw new ChainError('ENDPOINT_UNREACHABLE', 'injected: the endpoint did not take the message; nothing was sent: retry');
   });
   return { chain, failed };
