@@ -291,6 +291,16 @@ export function lifeStep(phase: LifePhase, me: Party, event: LifeEventType): Lif
   return { phase: rule.to, effects: rule.effects.filter((e) => (EFFECT_PARTY[e] ?? me) === me) };
 }
 
+/**
+ * A state both signed implies the lock and the initial state: a channel that holds one (`signed`) while its record
+ * says accepted, funding or locked is open (a crash between the journal and the record, B's step 0 signed after it
+ * read the lock itself, states restored from before the lock). A legacy record keeps its phase. The one rule of the
+ * load (recovery.ts), of each life step (controller.ts) and of the states a resync brings (sync.ts).
+ */
+export function signedOpens(phase: LifePhase, signed: boolean, legacy: boolean): boolean {
+  return signed && !legacy && (phase === 'accepted' || phase === 'funding' || phase === 'locked');
+}
+
 /** Whether an event is allowed (not rejected) in a phase for a party. */
 export function lifeAllows(phase: LifePhase, me: Party, event: LifeEventType): boolean {
   const rule = LIFECYCLE[phase][event];

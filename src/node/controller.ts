@@ -5,7 +5,7 @@
 import { Address } from '@ton/core';
 import { capabilities, type Capabilities, type CapabilityInput } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
-import { lifeStep, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
+import { lifeStep, signedOpens, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
 import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
@@ -174,9 +174,9 @@ export class ChannelController {
   step(event: LifeEventType): { changed: boolean; effects: LifeEffect[] } {
     const before = this.rec.life;
     const r = lifeStep(before, this.rec.me, event);
-    // A state both signed implies the lock (as at load, recovery.ts): locked while holding one, the channel is open.
-    if (r.phase === 'locked' && this.channel.latest && !this.rec.legacy) {
-      const o = lifeStep('locked', this.rec.me, 'initialCommitted');
+    // A state both signed implies the lock (signedOpens): short of open while holding one, the channel is open.
+    if (signedOpens(r.phase, this.channel.latest !== null, this.rec.legacy)) {
+      const o = lifeStep(r.phase, this.rec.me, 'initialCommitted');
       this.rec.life = o.phase;
       return { changed: o.phase !== before, effects: [...r.effects, ...o.effects].filter((e) => e !== 'offerExit') };
     }

@@ -2,6 +2,7 @@
 // that says what is wrong and what to do. No channel disappears from the list. A lost or corrupt record beside
 // states both signed is rebuilt from the contract on chain and the journal (rebuild.ts).
 import { Channel } from '../core/channel.js';
+import { signedOpens } from '../core/lifecycle.js';
 import { bindClock } from './mayland.js';
 import { SynError, codeOf, messageOf, nextStep } from '../core/errors.js';
 import { addressText } from '../core/format.js';
@@ -104,10 +105,9 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
   }
   const party = rec.me === 'A' ? rec.addressA : rec.addressB;
   const head = await storage.loadHead();
-  // A state both signed implies the lock and the initial state: a crash after the journal took step 0 and before
-  // the record said 'open' left the phase behind (it is saved again on the next change when this write fails). B
-  // may have signed step 0 while 'accepted' (it read the lock itself).
-  if (head.latest && !rec.legacy && (rec.life === 'funding' || rec.life === 'locked' || rec.life === 'accepted')) {
+  // A state both signed implies the lock and the initial state (signedOpens): a crash after the journal took step 0
+  // and before the record said 'open' left the phase behind (it is saved again on the next change when this write fails).
+  if (signedOpens(rec.life, head.latest !== null, rec.legacy)) {
     rec.life = 'open';
     await storage.writeRecord(rec).catch(() => undefined);
   }

@@ -5,6 +5,7 @@
 import { balanceOf, signedFromJson, signedToJson, type SignedState } from '../core/signed.js';
 import { stateFromBase64, stateHash, statesEqual, type ChannelState } from '../core/state.js';
 import { verify } from '../core/signer.js';
+import { signedOpens } from '../core/lifecycle.js';
 import { MAX_RESYNC_STATES, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
@@ -20,8 +21,6 @@ import { shownContract as shown } from './addresses.js';
 /** Resync answers per channel: a burst, then this many per second. */
 export const RESYNC_BURST = 8;
 export const RESYNC_PER_SECOND = 4;
-/** The phases a channel with no state yet may be in when states both signed come in (then it opens). */
-const LOCKING: readonly string[] = ['accepted', 'funding', 'locked'];
 
 export class Sync {
   private readonly buckets = new WeakMap<ChannelController, TokenBucket>();
@@ -167,7 +166,7 @@ export class Sync {
       ctl.latestView = views[views.length - 1]!;
       // Step 0 signed by both implies the lock, whether or not a read here showed it yet (a record restored from
       // before the lock, an endpoint behind it): the channel opens with it.
-      const opened = !before && LOCKING.includes(ctl.life) ? ctx.transition(ctl, 'initialCommitted') : null;
+      const opened = !before && signedOpens(ctl.life, true, ctl.rec.legacy) ? ctx.transition(ctl, 'initialCommitted') : null;
       ctx.emit({ type: 'stateSigned', channel: ctx.view(ctl), state: views[views.length - 1]! });
       ctx.changed(ctl);
       await opened;
