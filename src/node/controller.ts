@@ -13,7 +13,7 @@ import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
 import { sentMayLandFor } from './mayland.js';
-import type { OnWay } from './inflight.js';
+import type { OnWay, WayKind } from './inflight.js';
 import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
@@ -71,10 +71,8 @@ export class ChannelController {
    * to gain or to fear; undefined: not planned yet in this run).
    */
   challengeWith: bigint | null | undefined = undefined;
-  /** a challenge of this controller's defense on its way, or one handed over to it (inflight.ts) */
-  challengeOnWay: OnWay | null = null;
-  /** a cooperative close of this controller on its way, or one handed over to it (inflight.ts) */
-  closeOnWay: OnWay | null = null;
+  /** per kind, a challenge (its defense's) or cooperative close of this controller on its way, or one handed over to it (inflight.ts) */
+  readonly onWay: Record<WayKind, OnWay | null> = { challenge: null, close: null };
   /** this node's person declined the channel in this run */
   declinedHere = false;
   /** why this node ends the proposal, told to the partner with channel.reject (default: declined) */

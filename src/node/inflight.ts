@@ -30,17 +30,15 @@ export interface OnWay extends SentMark {
 /** What is on its way: a challenge (the defense's) or a cooperative close (sendClose). */
 export type WayKind = 'challenge' | 'close';
 
-/** The controller's field that holds the send of each kind on its way. */
-const field = { challenge: 'challengeOnWay', close: 'closeOnWay' } as const;
 const words = { challenge: 'challenge', close: 'cooperative close' } as const;
 
 /** Marks the send of `kind` with `step` that `ctl` makes now as on its way; `end` once its send is answered. */
 export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): { onWay: OnWay; end: () => void } {
   let done!: () => void;
   const onWay: OnWay = { step, done: new Promise<void>((r) => (done = r)), by: ctl };
-  ctl[field[kind]] = onWay;
+  ctl.onWay[kind] = onWay;
   const end = () => {
-    if (ctl[field[kind]] === onWay) ctl[field[kind]] = null;
+    if (ctl.onWay[kind] === onWay) ctl.onWay[kind] = null;
     done();
   };
   return { onWay, end };
@@ -51,20 +49,21 @@ export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): {
  * `to` has none of that kind with a later step: `to` waits for it rather than send it again.
  */
 export function handOnWay(from: ChannelController, to: ChannelController): void {
-  for (const f of Object.values(field)) {
-    const onWay = from[f];
-    if (onWay && (!to[f] || to[f].step < onWay.step)) to[f] = onWay;
+  for (const kind of ['challenge', 'close'] as const) {
+    const onWay = from.onWay[kind];
+    const has = to.onWay[kind];
+    if (onWay && (!has || has.step < onWay.step)) to.onWay[kind] = onWay;
   }
 }
 
 /** Waits for the send of `kind` with `step` on its way, if one is (handed over, or this controller's own): it, once ended. */
 async function wayEnded(ctx: NodeContext, ctl: ChannelController, kind: WayKind, step: bigint): Promise<OnWay | null> {
-  const onWay = ctl[field[kind]];
+  const onWay = ctl.onWay[kind];
   if (onWay?.step !== step) return null;
   const who = onWay.by === ctl ? 'this controller' : "the channel's earlier controller";
   ctx.log(`the ${words[kind]} with step ${step} that ${who} sent is on its way: waiting for it before sending another`);
   await onWay.done;
-  if (ctl[field[kind]] === onWay) ctl[field[kind]] = null;
+  if (ctl.onWay[kind] === onWay) ctl.onWay[kind] = null;
   return onWay;
 }
 

@@ -80,7 +80,7 @@ export function handOver(old: ChannelController, to: ChannelController): void {
   const from = old.rec;
   if (to.ended || rec.contract !== from.contract) return;
   handOnWay(old, to);
-  const onWay = old.challengeOnWay;
+  const onWay = old.onWay.challenge;
   const mine = onWay && (!from.challengeSent || from.challengeSent.step < onWay.step) ? { step: onWay.step } : from.challengeSent;
   const first = from.closeFirst && !rec.closeFirst ? from.closeFirst : undefined;
   const sent = mine && (!rec.challengeSent || rec.challengeSent.step < mine.step) ? mine : undefined;
