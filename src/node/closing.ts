@@ -280,14 +280,17 @@ export class Closing {
   }
 
   /**
-   * Before our close or exit is sent: waits while one of ours sent before (a restart since) may still land, as the
-   * contract refuses a second once the first lands (a wallet fee). True when the contract showed a close meanwhile.
+   * Before our close or exit is sent: waits while one of ours sent before (a restart since), or our cooperative
+   * close, may still land, as the contract refuses a close once one lands (a wallet fee). True when the contract
+   * showed a close meanwhile, or paid out.
    */
   private async earlierMayLand(ctl: ChannelController, opts: ProgressOptions): Promise<boolean> {
-    const sent = ctl.rec.closeSent;
-    const what = sent?.step === null ? 'your exit' : `your close with step ${sent?.step}`;
+    const { closeSent: sent, coopSent: coop } = ctl.rec;
+    const byCoop = !!coop && (sent?.validUntil ?? -1) < coop.validUntil;
+    const what = byCoop ? `your cooperative close with step ${coop.step}` : sent?.step === null ? 'your exit' : `your close with step ${sent?.step}`;
     return whileMayLand(this.ctx, ctl, {
-      mark: () => ctl.rec.closeSent, // dropped once the contract shows a close
+      // the later of the two (closeSent is dropped once the contract shows a close)
+      mark: () => ((ctl.rec.closeSent?.validUntil ?? -1) < (ctl.rec.coopSent?.validUntil ?? -1) ? ctl.rec.coopSent : ctl.rec.closeSent),
       deadline: () => null,
       done: () => ctl.life !== 'open' && ctl.life !== 'locked',
       text: (hold) => `${what} sent before may still land (for up to ${hold} s): it is not sent again until the contract shows it or it can no longer land`,

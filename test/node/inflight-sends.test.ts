@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fund, until } from '../helpers/nodes.js';
 import type { NodeContext } from '../../src/node/context.js';
 import { closeLanded, onItsWay } from '../../src/node/inflight.js';
-import { dyingOnWay, exitOffered, failingAfterMark, held, onPair, paidThenRestartedOn, readingOpen, restartCounting, restartOn, sentOrHeld, telling } from '../helpers/onway.js';
+import { counting, dyingOnWay, exitOffered, failingAfterMark, held, onPair, paidThenRestartedOn, readingOpen, restartCounting, restartOn, sentOrHeld, telling } from '../helpers/onway.js';
 
 test('a cooperative close that failed before it left is sent at once after a restart (no wait for it)', () =>
   onPair({}, async (p) => {
@@ -101,6 +101,18 @@ test('our unilateral close the contract refused is sent at once by a later withd
     assert.deepEqual(logs.filter((l) => held.test(l)), [], 'the refused close cannot land: not waited for');
     assert.equal((await withdraw).step, failing.head);
     assert.equal(again.calls(), 1);
+  }));
+
+test('a unilateral close asked while our cooperative close may still land waits for it (a close is refused once it pays out)', () =>
+  onPair({}, async (p) => {
+    const { calls } = await paidThenRestartedOn(p, 'alice', (c) => counting(failingAfterMark(c, 'cooperativeClose', { mayLand: true }).chain, 'startClose'));
+    await readingOpen(p, 'alice');
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), /may still land/);
+    const said: string[] = [];
+    p.alice.withdraw({ mode: 'unilateral', onProgress: (m) => said.push(m) }).catch(() => undefined);
+    await until('Alice to send her close or say why not', () => calls() > 0 || said.some((m) => held.test(m)));
+    assert.equal(calls(), 0, 'not sent while the cooperative close may land');
+    assert.ok(said.some((m) => /cooperative close with step/.test(m)), 'the withdraw says which send it waits for');
   }));
 
 test("a wait for a send of this controller's own on its way does not say an earlier controller sent it", () =>
