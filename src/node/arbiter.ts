@@ -70,6 +70,7 @@ export class Arbiter {
       stopped: () => this.stopped,
       poke: (ctl) => this.poke(ctl),
       tellClose: (ctl) => this.closes.tellClose(ctl),
+      tellChallenge: (ctl, step) => this.closes.tellChallenge(ctl, step, true),
     });
     this.catchUps = new CatchUps({
       ctx,

@@ -36,6 +36,11 @@ export class CloseSeen {
    * controller loaded again (an import) does not
    */
   private readonly toldClose = new Map<string, number>();
+  /**
+   * per channel id, the steps of the challenges told in this run: one a dropped controller sent (or a stand-in) is
+   * told once, whether it tells it as it lands or the channel's next controller reads it first
+   */
+  private readonly toldChallenges = new Map<string, Set<bigint>>();
 
   constructor(private readonly h: CloseSeenHost) {}
 
@@ -71,13 +76,22 @@ export class CloseSeen {
     const first = firstStepOf(ctl.rec, e.deadline);
     const replay = e.type === 'closeStarted' && !fresh && first !== undefined && this.toldClose.get(ctl.id) !== e.deadline;
     if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : replay ? first : step);
-    if ((fresh && (e.type === 'challenged' || overtaken)) || replay) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: e.step as bigint, byMe: this.byMe(ctl, e.step) });
+    if ((fresh && (e.type === 'challenged' || overtaken)) || replay) this.tellChallenge(ctl, e.step as bigint, this.byMe(ctl, e.step));
     if (unsaved) throw unsaved;
   }
 
   /** Whether a challenge with `step` is ours: sent in this run, or before a restart (the record says so). */
   private byMe(ctl: ChannelController, step: bigint | null): boolean {
     return step !== null && (this.h.challengedWith(ctl) === step || ctl.rec.challengeSent?.step === step);
+  }
+
+  /** Tells a challenge with `step` on the close once per run, whichever controller of the channel tells it first. */
+  tellChallenge(ctl: ChannelController, step: bigint, byMe: boolean): void {
+    let told = this.toldChallenges.get(ctl.id);
+    if (!told) this.toldChallenges.set(ctl.id, (told = new Set()));
+    if (told.has(step)) return;
+    told.add(step);
+    this.h.ctx.emit({ type: 'challenged', channel: this.h.ctx.view(ctl), step, byMe });
   }
 
   /**

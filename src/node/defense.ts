@@ -65,6 +65,8 @@ export interface DefenseHost {
   poke(ctl: ChannelController): Promise<void>;
   /** tells the close on chain if this run has not yet (a view hears of a close before its defense) */
   tellClose(ctl: ChannelController): void;
+  /** tells our challenge with `step` that landed, once per run (the channel's next controller may read it first) */
+  tellChallenge(ctl: ChannelController, step: bigint): void;
 }
 
 export class Defense {
@@ -351,7 +353,7 @@ export class Defense {
     if (ctl.rec.close) keepClose(ctl.rec, { ...ctl.rec.close, step: latest.state.step });
     // The challenge landed: a record that cannot be written (a full disk) is reported, not told as a failed challenge.
     await ctl.run(() => ctl.saveRecord()).catch((e) => ctx.fail(e, ctl));
-    if (!told) ctx.emit({ type: 'challenged', channel: ctx.view(ctl), step: latest.state.step, byMe: true });
+    if (!told) this.h.tellChallenge(ctl, latest.state.step);
     ctx.changed(ctl);
     void this.h.poke(ctl);
   }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { until } from '../adversary/world.js';
-import { blockRecord, latch, notMoved, withChannels } from '../helpers/running-import.js';
+import { blockRecord, inner, latch, notMoved, withChannels } from '../helpers/running-import.js';
 import { around, counting } from '../helpers/onway.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
@@ -111,7 +111,9 @@ test("a challenge on its way as an import drops its channel, which does not load
     held.go();
     const told = () => vic.events.filter((e) => (e.type === 'challenged' || e.type === 'challengeFailed') && e.channel.channelId === ch);
     await until(() => told().length > 0, 'the challenge to land and be told', 30_000);
-    assert.deepEqual(told().map((e) => `${e.type} ${e.type === 'challenged' ? e.byMe : ''}`), ['challenged true'], 'told as ours');
+    // the stand-in reads it too: it is told once all the same
+    await until(() => inner(vic).watched(ch!).some((s) => (s.rec.close?.step ?? 0n) > 0n), "the stand-in's read of the challenge", 30_000);
+    assert.deepEqual(told().map((e) => `${e.type} ${e.type === 'challenged' ? e.byMe : ''}`), ['challenged true'], 'told as ours, once');
     assert.equal(held.calls(), 1, 'one challenge, one fee');
   });
 });
