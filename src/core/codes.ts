@@ -149,6 +149,7 @@ export const CODES = {
   STALE_STEP: w('confirm to submit an older state anyway, or use the latest'),
   WITHDRAW_UNDER_WAY: w('wait for the withdraw already under way'),
   DEPOSIT_UNDER_WAY: w('wait for the deposit already under way'),
+  REFUND_UNDER_WAY: w('wait until your refund lands or can no longer land: the node follows the contract'),
   // a view's estimate: the node itself reads the chain before it refuses (DEPOSIT_UNDER_WAY or TIMEOUT then)
   MAY_STILL_LAND: w('wait until your deposit lands or can no longer land: the node follows the contract'),
   ALREADY_CLOSING: w('wait: the node finishes the close after the challenge window'),

@@ -150,10 +150,10 @@ export class Arbiter {
 
   /**
    * One read of the chain as the node starts: a refused key or an endpoint out of reach is said at once; the views
-   * of a deposit or deployment that may still land are told again by the chain's clock.
+   * of a deposit, deployment or refund that may still land are told again by the chain's clock.
    */
   checkChainAtStart(): void {
-    const marked = () => [...this.ctx.channels.values()].filter((c) => !c.ended && (c.rec.depositPending || c.rec.deploySentAt !== undefined));
+    const marked = () => [...this.ctx.channels.values()].filter((c) => !c.ended && (c.rec.depositPending || c.rec.deploySentAt !== undefined || c.rec.refundSent));
     void this.health.checkAtStart(() => this.watched.size, () => marked().forEach((c) => c.inFlightOver()));
   }
 

@@ -12,7 +12,7 @@ import type { SignedStateArg } from '../chain/types.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
-import { sentMayLandFor } from './mayland.js';
+import { refundMayLandFor, sentMayLandFor } from './mayland.js';
 import type { OnWay, WayKind } from './inflight.js';
 import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
@@ -257,13 +257,15 @@ export class ChannelController {
   }
 
   /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
-  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS'> {
+  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS'> {
     const now = this.chainNow();
     const mayLandS = sentMayLandFor(this.rec, now);
     const declineWaitS = sentMayLandFor(this.rec, now, DECLINE_WAIT_MS);
-    if (declineWaitS > 0) {
+    const refundMayLandS = refundMayLandFor(this.rec, now);
+    const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS].filter((s) => s > 0);
+    if (ends.length) {
       // a sooner end (the chain's clock measured since) replaces the one armed
-      const due = performance.now() + (mayLandS > 0 ? mayLandS : declineWaitS) * 1000 + 1000;
+      const due = performance.now() + Math.min(...ends) * 1000 + 1000;
       if (!this.inFlightDue || due < this.inFlightDue - 1000) {
         this.inFlightDue = due;
         // at most an hour ahead (a clock far off must not overflow the timer): it looks again then
@@ -274,7 +276,7 @@ export class ChannelController {
         }, Math.min(due - performance.now(), 3_600_000));
       }
     }
-    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS };
+    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS };
   }
 
   /**

@@ -34,6 +34,7 @@ export class Effects {
       delete ctl.rec.challengeSent;
       delete ctl.rec.coopSent;
       delete ctl.rec.finishSent;
+      delete ctl.rec.refundSent;
     }
     // Our decline is owed to the partner until acknowledged, saved with the decline itself.
     if (effects.includes('sendReject')) ctl.rec.rejectedHere = true;

@@ -54,6 +54,11 @@ export function sentMayLandFor(rec: ChannelRecord, chainNow: number, waitMs = DE
   return Math.max(mayLandFor(rec.depositPending, chainNow, waitMs), mayLandFor(deployMark(rec), chainNow, waitMs));
 }
 
+/** Seconds our refund sent earlier may still land, by `chainNow` (0: none marked, or it cannot). */
+export function refundMayLandFor(rec: ChannelRecord, chainNow: number): number {
+  return rec.refundSent ? mayLandFor({ sentAt: 0, validUntil: rec.refundSent.validUntil }, chainNow) : 0;
+}
+
 /**
  * The chain's time read now (the node's skew kept for estimates). A failed read throws: a decision made on the
  * local clock instead is the one these marks must not make (its caller waits, or stops with the error).

@@ -20,6 +20,7 @@ import { declineChannel, settleDeclined } from './decline.js';
 import { bindClock, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
 import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
+import { refundHeld, sendRefund } from './refunding.js';
 import { waitDeployed } from './deploywait.js';
 import { sendOnce } from './unacked.js';
 import { Redeploy } from './redeploy.js';
@@ -319,12 +320,13 @@ export class Negotiation {
     // The record may not have seen a deposit that just landed, or the partner's refund (the watch tells later): the
     // chain says, for the check and for the words of what comes back (half the reserve, or all of it).
     if (ctl.life === 'funding') await this.refreshDeposits(ctl).catch((e: unknown) => { if (!ctl.actions().refund.ok) throw e; });
+    await refundHeld(ctx, ctl);
     const can = ctl.actions().refund;
     if (!can.ok) throw new NodeError(can.code, can.why);
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`taking back your deposit of ${formatTon(mine)} TON…`);
     const terms = refundTerms(ctx.view(ctl));
-    const tx = await ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    const tx = await sendRefund(ctx, ctl, opts);
     // What came back, as the chain shows it (the reserve with it on contract v4; storage fees shared by the deposits).
     if (tx.sentBack !== undefined) opts.onProgress?.(`the contract sent ${formatTon(tx.sentBack)} TON back to your wallet: ${terms}, and what was left of the TON sent with the refund`);
     // Stopped or loaded again meanwhile (an import): the refund went all the same, and is said so (sent).

@@ -66,6 +66,11 @@ export interface ChannelRecord extends Terms {
    */
   depositPending?: { sentAt: number; total: bigint; validUntil?: number };
   /**
+   * Our refund, once signed (its wallet message's expiry): not sent again while it may land, since the contract
+   * refuses a second once the first lands (a wallet fee). Cleared once the chain shows no deposit of ours.
+   */
+  refundSent?: { validUntil: number };
+  /**
    * The partner declined (channel.reject) a channel that could not end here: a deployment of ours might land, or
    * the contract exists. Nothing more of ours goes in (a deposit would lock it with nobody to sign its states).
    */
@@ -156,6 +161,7 @@ export function versionAt(d: ChannelConfig, address: string): ContractVersion | 
 export function depositsSeen(rec: ChannelRecord, depositA: bigint, depositB: bigint): void {
   const mine = rec.me === 'A' ? depositA : depositB;
   if (rec.depositPending && mine >= rec.depositPending.total) delete rec.depositPending;
+  if (rec.refundSent && mine === 0n) delete rec.refundSent;
   if (rec.me === 'A' && depositA > 0n) {
     clearDeployMark(rec);
     delete rec.deployDue;

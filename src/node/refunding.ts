@@ -1,0 +1,31 @@
+// Our refund, marked once signed: the contract refuses a second once the first lands (nothing left to refund) and
+// the wallet pays its fee, so one whose wait failed (or a restart since) is not sent again while it may land.
+import { Address } from '@ton/core';
+import type { TxResult } from '../chain/types.js';
+import type { NodeContext } from './context.js';
+import type { ChannelController } from './controller.js';
+import { NodeError } from './errors.js';
+import { marking, unmarked } from './inflight.js';
+import { chainNowRead, refundMayLandFor } from './mayland.js';
+import type { ProgressOptions } from './types.js';
+
+/**
+ * Before a refund: refuses while one sent earlier may still land (by the chain's clock, read now); one that can no
+ * longer land loses its mark. A failed read of the chain's time throws (the local clock decides nothing here).
+ */
+export async function refundHeld(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+  if (!ctl.rec.refundSent || ctl.life !== 'funding') return; // locked or ended: the capability says why not
+  const left = refundMayLandFor(ctl.rec, await chainNowRead(ctx));
+  if (left > 0) {
+    throw new NodeError('REFUND_UNDER_WAY', `your refund sent earlier is not on chain yet and may still land: wait ${left} s (the node follows the contract), then run refund again if your deposit is still in`);
+  }
+  delete ctl.rec.refundSent;
+  await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
+}
+
+/** Sends the refund, marked once signed (saved before it leaves); a refund that failed before it could land drops it. */
+export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts: ProgressOptions): Promise<TxResult> {
+  const beforeSend = marking(ctl, (validUntil) => (ctl.rec.refundSent = { validUntil }));
+  const o = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend };
+  return ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), o).catch((e: unknown) => unmarked(ctl, e, () => ctl.rec.refundSent !== undefined && delete ctl.rec.refundSent));
+}

@@ -1,0 +1,75 @@
+// A refund whose wait failed without saying whether it went out may still land: a second one sent meanwhile is
+// refused by the contract once the first lands (nothing left to refund), and the wallet pays its fee for nothing.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
+import { ChainError } from '../../src/chain/errors.js';
+import type { Chain } from '../../src/chain/types.js';
+import { createNode } from '../../src/node/index.js';
+import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
+import { TON, until, type Pair } from '../helpers/nodes.js';
+
+type Refund = Chain['refund'];
+
+/** Alice deploys with her 3 TON, Bob deposits nothing; her refund's first send is signed, then its wait times out. */
+async function refundLost(p: Pair): Promise<{ sent: () => number; land: () => Promise<unknown> }> {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.phase === 'funding' && p.alice.currentChannel()?.depositA === TON('3'));
+  const real = p.chain.refund.bind(p.chain);
+  let sent = 0;
+  let lost: Parameters<Refund> | undefined;
+  (p.chain as { refund: Refund }).refund = async (...a) => {
+    if (++sent > 1) return real(...a);
+    await a[2]?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL });
+    lost = [a[0], a[1]];
+    throw new ChainError('TIMEOUT', 'injected: the refund was not seen on chain in time', { sent: true });
+  };
+  await assert.rejects(p.alice.refund(), (e: { code?: string }) => e.code === 'TIMEOUT');
+  return { sent: () => sent, land: () => real(...lost!) };
+}
+
+const underWay = (e: { code?: string; message?: string }) => e.code === 'REFUND_UNDER_WAY' && /may still land: wait \d+ s/.test(e.message ?? '');
+
+withPair('a refund whose send failed without saying whether it went out is not sent again while it may land', async (p) => {
+  const r = await refundLost(p);
+  const shown = p.alice.currentChannel()!.actions.refund;
+  assert.equal(shown.ok ? 'ok' : shown.code, 'REFUND_UNDER_WAY', 'the view offers no second Refund');
+  await assert.rejects(p.alice.refund(), underWay);
+  assert.equal(r.sent(), 1, 'one refund sent');
+  // It lands late: the node reads the deposit back, and nothing is offered to refund.
+  await r.land();
+  await until('Alice reads her refund', () => p.alice.currentChannel()?.depositA === 0n);
+  assert.equal(p.alice.currentChannel()!.actions.refund.ok, false);
+  assert.equal(r.sent(), 1, 'sent once');
+  const data = await p.chain.getChannelData(Address.parse(p.alice.currentChannel()!.contract));
+  assert.equal(data?.depositA, 0n);
+});
+
+withPair('a refund that may still land is not sent again after a restart', async (p) => {
+  const r = await refundLost(p);
+  await p.alice.stop();
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until('Alice reads her channel', () => p.alice.currentChannel()?.phase === 'funding');
+  await assert.rejects(p.alice.refund(), underWay);
+  assert.equal(r.sent(), 1, 'one refund sent');
+});
+
+withPair('a refund the endpoint refused before it left can be sent again at once', async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.depositA === TON('3'));
+  const real = p.chain.refund.bind(p.chain);
+  let sent = 0;
+  (p.chain as { refund: Refund }).refund = async (...a) => {
+    if (++sent > 1) return real(...a);
+    await a[2]?.beforeSend?.({ validUntil: (await p.chain.now()) + WALLET_MESSAGE_TTL });
+    throw new ChainError('WALLET_REJECTED', 'injected: the endpoint refused the external message (nothing was sent)');
+  };
+  await assert.rejects(p.alice.refund(), (e: { code?: string }) => e.code === 'WALLET_REJECTED');
+  assert.equal(p.alice.currentChannel()!.actions.refund.ok, true, 'offered again');
+  const v = await p.alice.refund();
+  assert.equal(v.depositA, 0n);
+  assert.equal(sent, 2);
+});
