@@ -2,6 +2,7 @@
 // expects, marked in the record before it leaves, and never sent twice while an earlier one may still land.
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
+import { codeOf, messageOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
@@ -24,6 +25,11 @@ const NOT_SENT: ReadonlySet<string> = new Set(['INSUFFICIENT_FUNDS', 'WALLET_REJ
 export function neverSent(e: unknown): boolean {
   const { code, sent, unsent } = e as { code?: string; sent?: boolean; unsent?: boolean };
   return unsent === true || (code !== undefined && NOT_SENT.has(code) && !sent);
+}
+
+/** A deposit held back because its record could not note it (a full disk): said with the store's code. */
+function notSentUnsaved(e: unknown): unknown {
+  return new NodeError(codeOf(e), `${messageOf(e)}: nothing was deposited (a deposit goes only once its record notes it, so that a restart never sends it twice); deposit again once it can be saved`, { cause: e });
 }
 
 /** Pays this node's deposit (`amount`, or what the contract still expects) into the funding contract. */
@@ -64,21 +70,26 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
   const earlier = rec.depositPending;
   rec.depositPending = { sentAt: Date.now(), total: have + toPay };
   opts.onProgress?.(`depositing ${formatTon(toPay)} TON to ${addressText(rec.contract, 'contract')}…`);
+  // The mark could not be saved (a full disk, the stop): the signed message was not sent.
+  let unmarked: unknown = null;
   try {
     // The mark's time is the message's, once signed: the send may wait its turn for the wallet first.
     const beforeSend = async ({ validUntil }: { validUntil: number }) => {
       if (rec.depositPending) Object.assign(rec.depositPending, { sentAt: Date.now(), validUntil });
-      await ctl.run(() => ctl.saveRecord());
+      await ctl.run(() => ctl.saveRecord()).catch((e: unknown) => {
+        throw (unmarked = e);
+      });
       crashPoint('deposit-marked');
     };
     await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend });
   } catch (e) {
-    if (neverSent(e)) {
+    if (e === unmarked || neverSent(e)) {
       // Refused before it left: nothing of it can land (the earlier mark, if any, stands).
       if (earlier) rec.depositPending = earlier;
       else delete rec.depositPending;
       await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
     }
+    if (e === unmarked && !ctl.isStopped) throw notSentUnsaved(e);
     throw e;
   }
   ctx.send(ctl, { type: 'deposit', contract: rec.contract, party: rec.me, amount: toPay });
