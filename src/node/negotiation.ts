@@ -204,8 +204,9 @@ export class Negotiation {
       if (await this.adoptDeployed(ctl).catch(went)) return;
       const code = (e as { code?: string }).code;
       // Refused before it went out (the wallet's funds or state), or expired unprocessed: nothing can land, deposit
-      // may deploy at once. An endpoint that did not answer the send may have taken it: the mark stays.
-      const mayLand = !neverSent(e);
+      // may deploy at once; so does one whose mark could not be saved (it was not sent). An endpoint that did not
+      // answer the send may have taken it: the mark stays.
+      const mayLand = !neverSent(e) && !unsaved;
       if (!mayLand) clearDeployMark(ctl.rec);
       // Stopped or loaded again here: a deployment that may land is said so (sent), never "run it again".
       await ctx.transition(ctl, 'deployFailed').catch((x: unknown) => {

@@ -33,3 +33,21 @@ withPair('a deposit whose mark could not be saved was not sent, and goes at once
   assert.equal(v.depositB, TON('4'));
   assert.equal(calls, 2);
 });
+
+withPair('a deployment whose mark could not be saved was not sent, and deposit deploys at once', async (p) => {
+  const proposed = waitForEvent(p.bob, 'channelProposed');
+  const view = await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
+  await proposed;
+  const failed = failOneSave(p.alice, (r) => (r as { deployValidUntil?: number }).deployValidUntil !== undefined);
+  const told = waitForEvent(p.alice, 'error', (e) => /no space left/.test(e.message), 30_000);
+  const bob = p.bob.deposit();
+  bob.catch(() => undefined); // awaited at the end
+  const e = await told;
+  assert.ok(failed(), 'the mark was not saved');
+  assert.match(e.message, /nothing was sent/i);
+  assert.equal(await p.chain.getChannelStatus(Address.parse(view.contract)).then((s) => s.status), 'not_deployed');
+  const shown = p.alice.currentChannel()!.actions.deposit;
+  assert.equal(shown.ok ? 'ok' : shown.code, 'ok', 'Deposit (which deploys) offered again');
+  await p.alice.deposit();
+  assert.equal((await bob).depositB, TON('4'));
+});
