@@ -207,6 +207,8 @@ function beforeLock(i: CapabilityInput): string {
 }
 
 function exit(i: CapabilityInput): Capability {
+  // paid out while its payout transaction is not found yet: the contract refuses an exit (a wallet fee)
+  if (i.life === 'locked' && i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
   if (i.life === 'locked') return OK;
   const end = ended(i.life);
   if (end) return end;
