@@ -20,7 +20,7 @@ import { declineChannel, settleDeclined } from './decline.js';
 import { bindClock, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
 import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
-import { refundHeld, sendRefund } from './refunding.js';
+import { oneRefund, refundHeld, sendRefund } from './refunding.js';
 import { waitDeployed } from './deploywait.js';
 import { sendOnce } from './unacked.js';
 import { Redeploy } from './redeploy.js';
@@ -315,8 +315,12 @@ export class Negotiation {
     return payDeposit(ctx, ctl, amount, opts, () => this.refreshDeposits(ctl));
   }
 
-  /** Before the channel locks: takes my deposit back. */
-  async refund(ctl: ChannelController, opts: ProgressOptions): Promise<ChannelView> {
+  /** Before the channel locks: takes my deposit back, one refund at a time. */
+  refund(ctl: ChannelController, opts: ProgressOptions): Promise<ChannelView> {
+    return oneRefund(ctl, () => this.refundOnce(ctl, opts));
+  }
+
+  private async refundOnce(ctl: ChannelController, opts: ProgressOptions): Promise<ChannelView> {
     const { ctx } = this;
     // The record may not have seen a deposit that just landed, or the partner's refund (the watch tells later): the
     // chain says, for the check and for the words of what comes back (half the reserve, or all of it).

@@ -9,6 +9,20 @@ import { marking, unmarked } from './inflight.js';
 import { chainNowRead, refundMayLandFor } from './mayland.js';
 import type { ProgressOptions } from './types.js';
 
+/** The channels whose refund runs now: a second one (a double click) would bounce off the empty deposit. */
+const running = new WeakSet<ChannelController>();
+
+/** Runs `fn`, a person's refund, unless one of this channel runs already (REFUND_UNDER_WAY). */
+export async function oneRefund<T>(ctl: ChannelController, fn: () => Promise<T>): Promise<T> {
+  if (running.has(ctl)) throw new NodeError('REFUND_UNDER_WAY', 'a refund of this channel is already under way: wait for its result');
+  running.add(ctl);
+  try {
+    return await fn();
+  } finally {
+    running.delete(ctl);
+  }
+}
+
 /**
  * Before a refund: refuses while one sent earlier may still land (by the chain's clock, read now); one that can no
  * longer land loses its mark. A failed read of the chain's time throws (the local clock decides nothing here).

@@ -73,3 +73,19 @@ withPair('a refund the endpoint refused before it left can be sent again at once
   assert.equal(v.depositA, 0n);
   assert.equal(sent, 2);
 });
+
+withPair('a second refund while the first runs is refused: one refund goes out', async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.depositA === TON('3'));
+  const real = p.chain.refund.bind(p.chain);
+  let sent = 0;
+  (p.chain as { refund: Refund }).refund = (...a) => (sent++, real(...a));
+  // a double click: both read the contract holding Alice's deposit before either is signed
+  const [first, second] = await Promise.allSettled([p.alice.refund(), p.alice.refund()]);
+  assert.equal(first.status, 'fulfilled');
+  assert.equal(second.status === 'rejected' && (second.reason as { code?: string }).code, 'REFUND_UNDER_WAY');
+  assert.match(second.status === 'rejected' ? (second.reason as Error).message : '', /already under way/);
+  assert.equal(sent, 1, 'one refund sent (a second would bounce off the empty deposit: a wallet fee)');
+  assert.equal(p.alice.currentChannel()!.depositA, 0n);
+});
