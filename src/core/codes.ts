@@ -148,6 +148,7 @@ export const CODES = {
   NO_SUCH_STEP: w('pick a step both signed (showAll)'),
   STALE_STEP: w('confirm to submit an older state anyway, or use the latest'),
   WITHDRAW_UNDER_WAY: w('wait for the withdraw already under way'),
+  EXIT_UNDER_WAY: w('wait for the exit already under way'),
   DEPOSIT_UNDER_WAY: w('wait for the deposit already under way'),
   REFUND_UNDER_WAY: w('wait until your refund lands or can no longer land: the node follows the contract'),
   // a view's estimate: the node itself reads the chain before it refuses (DEPOSIT_UNDER_WAY or TIMEOUT then)

@@ -39,7 +39,7 @@ export class Closing {
     return this.ctx.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
   }
 
-  /** The withdraw under way per channel: a second one would race the first (and fall back to a unilateral close). */
+  /** The withdraw (or exit) under way per channel: a second one would race the first (and fall back to a unilateral close). */
   private readonly running = new WeakSet<ChannelController>();
 
   async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
@@ -317,8 +317,21 @@ export class Closing {
     return unmarked(ctl, e, () => ctl.rec.closeSent !== undefined && delete ctl.rec.closeSent);
   }
 
-  /** Locked with no state signed by both: leave with the recorded deposits (the partner may challenge with any state both signed). */
+  /**
+   * Locked with no state signed by both: leave with the recorded deposits (the partner may challenge with any state
+   * both signed). One at a time: a second exit would reach the contract once the first started the close (a fee).
+   */
   async exit(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
+    if (this.running.has(ctl)) throw new NodeError('EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result');
+    this.running.add(ctl);
+    try {
+      return await this.exitOnce(ctl, opts);
+    } finally {
+      this.running.delete(ctl);
+    }
+  }
+
+  private async exitOnce(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
     const can = ctl.actions().exit;
     if (!can.ok) throw new NodeError(can.code, can.why);
     // as withdraw: the partner may hold states signed since the backup, and an exit pays the deposits

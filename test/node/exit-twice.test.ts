@@ -1,0 +1,20 @@
+// Two exits asked at once (a double click on Leave): the second would reach the contract once the first has
+// started the close, and the contract refuses it: a wallet fee for nothing.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { counting, exitOffered, onPair, restartOn } from '../helpers/onway.js';
+import { until } from '../helpers/nodes.js';
+
+test('a second exit while the first runs is refused: one exit goes out', () =>
+  onPair({ initialTimeoutMs: 1500, bob: { autoMode: false } }, async (p) => {
+    await exitOffered(p);
+    await p.alice.stop();
+    const exits = counting(p.chain, 'startExit');
+    p.alice = await restartOn(p, 'alice', exits.chain);
+    await until('Alice reads her channel locked', () => p.alice.currentChannel()?.phase === 'locked');
+    const [first, second] = await Promise.allSettled([p.alice.exit(), p.alice.exit()]);
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(second.status === 'rejected' && (second.reason as { code?: string }).code, 'EXIT_UNDER_WAY');
+    assert.equal(exits.calls(), 1, 'one exit sent');
+    assert.equal(p.alice.currentChannel()!.phase, 'closing');
+  }));
