@@ -37,9 +37,21 @@ export async function refundHeld(ctx: NodeContext, ctl: ChannelController): Prom
   await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
 }
 
-/** Sends the refund, marked once signed (saved before it leaves); a refund that failed before it could land drops it. */
+/**
+ * Sends the refund, marked once signed (saved before it leaves); a refund that failed before it could land drops it.
+ * Just before it leaves (its wallet may have been busy), a contract that no longer reads funding (the partner's
+ * deposit locked it) would refuse it for a wallet fee: nothing is sent. A failed read holds nothing back.
+ */
 export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts: ProgressOptions): Promise<TxResult> {
-  const beforeSend = marking(ctl, (validUntil) => (ctl.rec.refundSent = { validUntil }));
+  const contract = Address.parse(ctl.rec.contract);
+  const mark = marking(ctl, (validUntil) => (ctl.rec.refundSent = { validUntil }));
+  const beforeSend = async (signed: { validUntil: number }) => {
+    const st = await ctx.o.chain.getChannelStatus(contract).catch(() => null);
+    if (st && st.status !== 'funding' && st.status !== 'not_deployed') {
+      throw new NodeError('NOT_FUNDING', `the contract reads ${st.status === 'open' ? 'locked with both deposits' : st.status} now, and refunds only while funding: your refund was not sent (nothing was sent). ${st.status === 'open' ? 'Wait for the initial state to pay, or leave with the deposits (leave)' : 'See channels'}`);
+    }
+    await mark(signed);
+  };
   const o = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend };
-  return ctx.o.chain.refund(ctx.o.wallet, Address.parse(ctl.rec.contract), o).catch((e: unknown) => unmarked(ctl, e, () => ctl.rec.refundSent !== undefined && delete ctl.rec.refundSent));
+  return ctx.o.chain.refund(ctx.o.wallet, contract, o).catch((e: unknown) => unmarked(ctl, e, () => ctl.rec.refundSent !== undefined && delete ctl.rec.refundSent));
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
 import { ChainError } from '../../src/chain/errors.js';
-import type { Chain } from '../../src/chain/types.js';
+import type { Chain, Wallet } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
 import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
 import { TON, until, type Pair } from '../helpers/nodes.js';
@@ -88,4 +88,17 @@ withPair('a second refund while the first runs is refused: one refund goes out',
   assert.match(second.status === 'rejected' ? (second.reason as Error).message : '', /already under way/);
   assert.equal(sent, 1, 'one refund sent (a second would bounce off the empty deposit: a wallet fee)');
   assert.equal(p.alice.currentChannel()!.depositA, 0n);
+});
+
+withPair("a refund is not sent to a contract the partner's deposit locked while it waited for the wallet", async (p) => {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.depositA === TON('3'));
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const real = p.chain.refund.bind(p.chain);
+  // Alice's checks are done; Bob's deposit lands before her refund is signed (her wallet was busy)
+  (p.chain as { refund: Refund }).refund = async (...a) => (await p.chain.deposit(bobWallet, contract, TON('4')), real(...a));
+  await assert.rejects(p.alice.refund(), (e: { code?: string; message?: string }) => e.code === 'NOT_FUNDING' && /nothing was sent/.test(e.message ?? ''));
+  assert.equal((await p.chain.getChannelStatus(contract)).status, 'open', 'locked with both deposits');
 });
