@@ -12,11 +12,16 @@ import { TON, until, type Pair } from '../helpers/nodes.js';
 
 type Refund = Chain['refund'];
 
-/** Alice deploys with her 3 TON, Bob deposits nothing; her refund's first send is signed, then its wait times out. */
-async function refundLost(p: Pair): Promise<{ sent: () => number; land: () => Promise<unknown> }> {
+/** Alice deploys with her 3 TON; Bob's deposit never goes out: the contract stays funding with hers alone. */
+async function aliceAloneIn(p: Pair): Promise<void> {
   await proposedWithFailingDeposit(p);
   await p.bob.deposit().catch(() => undefined);
   await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.phase === 'funding' && p.alice.currentChannel()?.depositA === TON('3'));
+}
+
+/** Alice deploys with her 3 TON, Bob deposits nothing; her refund's first send is signed, then its wait times out. */
+async function refundLost(p: Pair): Promise<{ sent: () => number; land: () => Promise<unknown> }> {
+  await aliceAloneIn(p);
   const real = p.chain.refund.bind(p.chain);
   let sent = 0;
   let lost: Parameters<Refund> | undefined;
@@ -57,9 +62,7 @@ withPair('a refund that may still land is not sent again after a restart', async
 });
 
 withPair('a refund the endpoint refused before it left can be sent again at once', async (p) => {
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.depositA === TON('3'));
+  await aliceAloneIn(p);
   const real = p.chain.refund.bind(p.chain);
   let sent = 0;
   (p.chain as { refund: Refund }).refund = async (...a) => {
@@ -75,9 +78,7 @@ withPair('a refund the endpoint refused before it left can be sent again at once
 });
 
 withPair('a second refund while the first runs is refused: one refund goes out', async (p) => {
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.depositA === TON('3'));
+  await aliceAloneIn(p);
   const real = p.chain.refund.bind(p.chain);
   let sent = 0;
   (p.chain as { refund: Refund }).refund = (...a) => (sent++, real(...a));
@@ -91,9 +92,7 @@ withPair('a second refund while the first runs is refused: one refund goes out',
 });
 
 withPair("a refund is not sent to a contract the partner's deposit locked while it waited for the wallet", async (p) => {
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.depositA === TON('3'));
+  await aliceAloneIn(p);
   const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
   const contract = Address.parse(p.alice.currentChannel()!.contract);
   const real = p.chain.refund.bind(p.chain);
