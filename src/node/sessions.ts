@@ -36,6 +36,35 @@ interface Listener {
 /** How many listeners are remembered (the oldest is forgotten first). */
 const MAX_LISTENERS = 8;
 
+const isListener = (l: unknown): l is Listener => {
+  const x = l as Listener | null;
+  return typeof x === 'object' && x !== null && Number.isInteger(x.port) && x.port >= 0 && x.port < 65536 && (x.host == null || typeof x.host === 'string');
+};
+
+const isRawWallet = (w: string): boolean => {
+  try {
+    return Address.parseRaw(w).toRawString() === w;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The partners file as read: what is not in its shape (a file edited by hand, or another program's) is passed over,
+ * as a missing file is (it only speeds up reconnecting); the entries that are sound are kept.
+ */
+function remembered(read: unknown): Remembered {
+  const r = (typeof read === 'object' && read !== null && !Array.isArray(read) ? read : {}) as Partial<Record<keyof Remembered, unknown>>;
+  const dialled: Record<string, string> = {};
+  if (typeof r.dialled === 'object' && r.dialled !== null) {
+    for (const [wallet, addr] of Object.entries(r.dialled)) {
+      if (typeof addr === 'string' && isRawWallet(wallet)) dialled[wallet] = addr;
+    }
+  }
+  const serve = isListener(r.serve) ? r.serve : null;
+  return { dialled, serve, ...(Array.isArray(r.listeners) ? { listeners: r.listeners.filter(isListener) } : {}) };
+}
+
 const portsOf = (r: ServeResult | null): Set<number> =>
   new Set([...(r?.lan ?? []), ...(r?.wan ?? [])].map((a) => Number(/\/tcp\/(\d+)/.exec(a)?.[1] ?? NaN)));
 
@@ -53,8 +82,7 @@ export class Sessions {
   ) {}
 
   async load(): Promise<void> {
-    this.memory = (await this.data.readMeta<Remembered>('partners')) ?? { dialled: {}, serve: null };
-    this.memory.dialled ??= {};
+    this.memory = remembered(await this.data.readMeta<unknown>('partners'));
   }
 
   /** the writes of the partners file under way: a stop waits for them */

@@ -2,7 +2,8 @@
 // wait for it) but is no longer one of "several partners connected".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { Address } from '@ton/core';
 import { join } from 'node:path';
 import { closePair, openPair } from '../helpers/nodes.js';
 import { createNode } from '../../src/node/index.js';
@@ -101,6 +102,27 @@ test('a stop while a connect finishes writes nothing into the data folder after 
     assert.deepEqual(left, [], 'nothing written after the stop');
   } finally {
     await carol.stop();
+    await closePair(p);
+  }
+});
+
+test('a partners file of another shape (edited by hand, or not ours) is passed over: the node starts, and good entries are kept', async () => {
+  const p = await openPair();
+  const alice = p.alice.served()!.lan[0]!;
+  const good = { [Address.parse(p.alice.getAccount()).toRawString()]: alice };
+  const shapes = ['5', '[]', '{"dialled":"x","serve":null}', '{"dialled":{},"serve":null,"listeners":{"a":1}}', '{"dialled":{},"serve":{"port":"abc"},"listeners":[7]}', `{"dialled":{"0:00":5,"0:0a":"/ip4/1.2.3.4/tcp/1","nonsense":"/ip4/1.2.3.4/tcp/1",${JSON.stringify(good).slice(1)},"serve":null}`];
+  try {
+    for (const [i, text] of shapes.entries()) {
+      const dir = join(p.dir, `shape${i}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'partners.json'), text);
+      const n = await createNode({ ...p.common, dataDir: dir, key: { keyPair: newKeyPair() } });
+      await n.serve(0, '127.0.0.1'); // writes what it remembers
+      await n.stop();
+    }
+    const kept = JSON.parse(await readFile(join(p.dir, `shape${shapes.length - 1}`, 'partners.json'), 'utf8')) as { dialled: Record<string, string> };
+    assert.deepEqual(kept.dialled, good, 'the good entry kept, the others dropped');
+  } finally {
     await closePair(p);
   }
 });
