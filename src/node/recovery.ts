@@ -93,6 +93,7 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
     await storage.close();
     return { otherNetwork: { network: rec.network, contract: rec.contract, partner: partnerAddressOf(rec) }, live: !ended(rec.life) };
   }
+  checkOwnKey(ctx, rec);
   if (restored) {
     rec.restorePending = true;
     rec.restored = true;
@@ -127,6 +128,23 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
     ctx.emit({ type: 'error', code: 'OTHER_WALLET', level: 'error', message: `channel ${shown(ctl)} was opened with the wallet ${ctl.otherWallet} of this key, and this node runs ${addressText(ctx.myAddress, 'wallet')}: it watches the channel and challenges a stale close, but cannot pay, deposit or close it from this wallet. Start the node with that wallet (the key folder or wallet version it was opened with)` });
   }
   return { ctl, head };
+}
+
+/**
+ * A channel opened with another key than this node's (a mnemonic typed wrong, another key folder) cannot be loaded:
+ * said with the wallets a person knows them by, and that nothing watches it meanwhile. Its files are left as they are.
+ */
+function checkOwnKey(ctx: NodeContext, rec: ChannelRecord): void {
+  const key = rec.me === 'A' ? rec.publicKeyA : rec.publicKeyB;
+  if (rec.legacy || !key || Buffer.from(key).equals(ctx.o.key.publicKey)) return;
+  const wallet = addressText(rec.me === 'A' ? rec.addressA : rec.addressB, 'wallet');
+  throw new SynError(
+    'WRONG_KEY',
+    `channel ${addressText(rec.contract, 'contract')} was opened with the key of wallet ${wallet}, and this node runs another key (wallet ${addressText(ctx.myAddress, 'wallet')}): ` +
+      `a mnemonic or key folder typed wrong? This node does not load it, so it is not watched (a stale close there would not be challenged). ` +
+      `Start the node with the key of ${wallet} (its mnemonic or key folder); the channel's files are left as they are`,
+    { details: { advised: true } },
+  );
 }
 
 /** The record list() read a moment ago (the file again if it did not say), or how it was lost. */
