@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { Address, external, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
 import { Blockchain, type SandboxContract, type SmartContract, type TreasuryContract } from '@ton/sandbox';
 import { computeStorageFees, configParse18, loadConfigParamById, type StoragePrices } from '@ton/ton';
-import { ChainSaver, readChainFile, serializeChain } from './persist.js';
+import { ChainSaver, chainClock, readChainFile, serializeChain } from './persist.js';
 import type { KeyPair } from '../core/signer.js';
 import { formatTon } from '../core/amounts.js';
 import { BaseChain, friendly, type AccountInfo } from './base.js';
@@ -83,8 +83,10 @@ export class SandboxChain extends BaseChain {
     if (existsSync(file)) {
       const saved = readChainFile(file, (why) => new ChainError('BAD_INPUT', `the sandbox chain file ${file} cannot be used: ${why}; move it away to start a fresh chain`));
       await bc.loadFrom(saved.snapshot);
-      shared.offset = saved.meta.timeOffset;
-      bc.now = saved.meta.lastNow;
+      // kept while this machine's clock was ahead: the chain's time goes on from where it was (chainClock)
+      const clock = chainClock(Math.floor(Date.now() / 1000), saved.meta.timeOffset, saved.meta.lastNow);
+      shared.offset = clock.offset;
+      bc.now = clock.now;
     }
     bc.verbosity = { print: false, blockchainLogs: false, vmLogs: 'none', debugLogs: false };
     const chain = new SandboxChain(bc, opts);

@@ -26,6 +26,25 @@ interface ChainFile extends ChainFileMeta {
   snapshot: SerializableSnapshot;
 }
 
+/** A step of the machine's clock back worth saying (s): a smaller one is a clock's usual correction. */
+export const CLOCK_STEP_SAID = 60;
+
+/**
+ * The chain's time on a machine clock that may step back (a clock set right after running ahead, or a chain kept
+ * while it was): never back, and on from the latest time used at the clock's pace, the step added to the offset
+ * (standing still until the clock catches up would hold every challenge window open that long).
+ */
+export function chainClock(wall: number, offset: number, last: number): { now: number; offset: number; stepBack: number } {
+  const stepBack = Math.max(0, last - (wall + offset));
+  return { now: wall + offset + stepBack, offset: offset + stepBack, stepBack };
+}
+
+/** What a chain says of a step back of the machine's clock (chainClock's stepBack). */
+export function clockStepText(stepBack: number, now: number): string {
+  const h = stepBack >= 3600 ? `${Math.round(stepBack / 3600)} h` : `${Math.round(stepBack / 60)} min`;
+  return `this machine's clock is ${h} behind the chain's time (it was ahead when the chain last ran, or was set back): the chain's time goes on from ${new Date(now * 1000).toISOString()} at the clock's pace, that much ahead of it`;
+}
+
 /** The file's text for the blockchain as it is now (accounts that never existed and VM logs are left out). */
 export function serializeChain(blockchain: Blockchain, meta: ChainFileMeta): string {
   const snap = blockchain.snapshot();

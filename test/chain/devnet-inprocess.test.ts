@@ -11,7 +11,7 @@ import { TonClient } from '@ton/ton';
 import fc from 'fast-check';
 import { startDevnet } from '../../src/chain/devnet/server.js';
 import { devnetMain } from '../../src/chain/devnet/main.js';
-import { DATA_FILE, LOCK_FILE } from '../../src/chain/devnet/backend.js';
+import { DATA_FILE, DevnetBackend, LOCK_FILE } from '../../src/chain/devnet/backend.js';
 import { DevnetError } from '../../src/chain/devnet/errors.js';
 import { METHOD_NAMES } from '../../src/chain/devnet/rpc.js';
 import { SYNCHANNEL_VERSION } from '../../src/core/version.js';
@@ -162,6 +162,30 @@ describe('devnet in process', { timeout: 120_000 }, () => {
       try {
         assert.equal(out[0], `devnet listening on ${dn.url}`);
         assert.ok(out.some((l) => l === `point a node at it: --chain devnet --devnet-url ${dn.url}`));
+      } finally {
+        await dn.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a chain kept while the machine's clock was a day ahead moves on from its time once the clock is set right, and says so", async (t) => {
+    const dir = tempDir();
+    try {
+      await (await DevnetBackend.open(dir, () => undefined)).close();
+      const file = join(dir, DATA_FILE);
+      const ahead = Math.floor(Date.now() / 1000) + 86_400;
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), lastNow: ahead, timeOffset: 0 }));
+      t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+      const logs: string[] = [];
+      const dn = await DevnetBackend.open(dir, (l) => logs.push(l));
+      try {
+        const first = dn.tick();
+        assert.ok(first >= ahead, 'never back');
+        t.mock.timers.tick(600_000); // ten minutes of the (corrected) wall clock
+        assert.equal(dn.tick(), first + 600, 'the chain time moves with the clock, not stands still for a day');
+        assert.ok(logs.some((l) => /clock/.test(l) && /behind/.test(l)), logs.join('\n'));
       } finally {
         await dn.close();
       }

@@ -2,7 +2,7 @@
 // survive a restart, so the extension's sandbox channels outlive a window reload.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newKeyPair } from '../../src/core/signer.js';
@@ -61,5 +61,25 @@ describe('SandboxChain.create({ persistFile })', () => {
     await writeFile(file, '{"format":"something else"}');
     const { SandboxChain } = await import('#heavy');
     await assert.rejects(SandboxChain.create({ persistFile: file }), (e: unknown) => (e as { code?: string }).code === 'BAD_INPUT' && /move it away/.test((e as Error).message));
+  });
+
+  test("a chain kept while the machine's clock was a day ahead moves on from its time once the clock is set right", async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'synchannel-sandbox-'));
+    dirs.push(dir);
+    const file = join(dir, 'sandbox-chain.json');
+    const { SandboxChain } = await import('#heavy');
+    await (await SandboxChain.create({ persistFile: file })).close();
+    const ahead = Math.floor(Date.now() / 1000) + 86_400;
+    await writeFile(file, JSON.stringify({ ...(JSON.parse(await readFile(file, 'utf8')) as object), lastNow: ahead, timeOffset: 0 }));
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const chain = await SandboxChain.create({ persistFile: file });
+    try {
+      const first = await chain.now();
+      assert.ok(first >= ahead, 'never back');
+      t.mock.timers.tick(600_000); // ten minutes of the (corrected) clock
+      assert.equal(await chain.now(), first + 600, 'the chain time moves with the clock, not stands still for a day');
+    } finally {
+      await chain.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The devnet's one chain: a @ton/sandbox Blockchain plus what a real network has and the sandbox lacks —
-// a clock that moves (wall clock + an offset that /devnet/advanceTime raises, never going back), a block
+// a clock that moves (wall clock + an offset that /devnet/advanceTime raises, and a step back of the wall clock
+// raises too: never going back, never standing still), a block
 // counter, a per-account transaction index, a faucet, and persistence of everything to one JSON file in
 // the data directory (src/chain/persist.ts: written atomically, debounced after each change, and on close).
 import { mkdirSync, readFileSync, existsSync, openSync, closeSync, writeSync, unlinkSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Address, SendMode, type Cell, type Message, type Transaction } from '@ton/core';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type SendMessageResult, type SmartContract, type TreasuryContract } from '@ton/sandbox';
-import { ChainSaver, readChainFile, serializeChain } from '../persist.js';
+import { CLOCK_STEP_SAID, ChainSaver, chainClock, clockStepText, readChainFile, serializeChain } from '../persist.js';
 import { DevnetError } from './errors.js';
 
 export const DATA_FILE = 'devnet-chain.json';
@@ -83,7 +84,10 @@ export class DevnetBackend {
         log(`new chain; it will be kept in ${file}`);
       }
       blockchain.verbosity = { print: false, blockchainLogs: false, vmLogs: 'none', debugLogs: false };
-      const now = Math.max(lastNow, Math.floor(Date.now() / 1000) + offset);
+      const clock = chainClock(Math.floor(Date.now() / 1000), offset, lastNow);
+      if (clock.stepBack > CLOCK_STEP_SAID) log(clockStepText(clock.stepBack, clock.now));
+      offset = clock.offset;
+      const now = clock.now;
       blockchain.now = now;
       const treasury = await blockchain.treasury(TREASURY_SEED, { balance: TREASURY_BALANCE });
       const backend = new DevnetBackend(blockchain, treasury, dataDir, seqno, offset, now, log);
@@ -102,9 +106,9 @@ export class DevnetBackend {
     return run;
   }
 
-  /** The chain's time now (unix seconds): wall clock + offset, never less than the last time used. */
+  /** The chain's time now (unix seconds): wall clock + offset, never less than the last time used (chainClock). */
   now(): number {
-    return Math.max(this.lastNow, Math.floor(Date.now() / 1000) + this.offset);
+    return chainClock(Math.floor(Date.now() / 1000), this.offset, this.lastNow).now;
   }
 
   get timeOffset(): number {
@@ -117,7 +121,10 @@ export class DevnetBackend {
 
   /** Sets the emulator's clock to now(); called before every emulation and get-method. */
   tick(): number {
-    const now = this.now();
+    const clock = chainClock(Math.floor(Date.now() / 1000), this.offset, this.lastNow);
+    if (clock.stepBack > CLOCK_STEP_SAID) this.log(clockStepText(clock.stepBack, clock.now));
+    this.offset = clock.offset;
+    const now = clock.now;
     this.lastNow = now;
     this.blockchain.now = now;
     return now;
