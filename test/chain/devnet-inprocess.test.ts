@@ -3,6 +3,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -190,6 +192,28 @@ describe('devnet in process', { timeout: 120_000 }, () => {
         await dn.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a lock whose pid is now another process (a pid reused after a crash or a reboot) is taken over', async () => {
+    const dir = tempDir();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await once(other, 'spawn');
+      const lock = join(dir, LOCK_FILE);
+      const started = readFileSync(`/proc/${other.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]!;
+      writeFileSync(lock, `${other.pid} ${Number(started) - 100}`); // written by a devnet whose pid that process has now
+      const dn = await DevnetBackend.open(dir, () => undefined);
+      await dn.close();
+      assert.ok(!existsSync(lock), 'taken over, then released');
+      // the lock of that very process (or of an earlier version: the pid alone) stays its own
+      writeFileSync(lock, `${other.pid} ${started}`);
+      await assert.rejects(DevnetBackend.open(dir, () => undefined), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_DATA_LOCKED');
+      writeFileSync(lock, String(other.pid));
+      await assert.rejects(DevnetBackend.open(dir, () => undefined), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_DATA_LOCKED');
+    } finally {
+      other.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -260,19 +260,34 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** One devnet per data directory: a lock file holding our pid; a stale one (dead pid) is taken over. */
+/** Linux: the start time of the process `pid` (clock ticks since boot, from /proc); null when it cannot tell. */
+function startTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The lock's text: our pid, and when this process started (a pid reused by another process later is told apart). */
+const lockText = (): string => `${process.pid} ${startTicks(process.pid) ?? ''}`.trim();
+
+/** One devnet per data directory: a lock file holding our pid; a stale one (its pid dead, or now another process's: its start differs) is taken over. */
 function takeLock(dataDir: string): void {
   const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, lockText());
       closeSync(fd);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+      const [pidText, start] = readFileSync(path, 'utf8').trim().split(/\s+/);
+      const pid = Number.parseInt(pidText ?? '', 10);
+      const same = !start || startTicks(pid) === null || startTicks(pid) === start; // a lock of an earlier version holds the pid alone
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid) && same) {
         throw new DevnetError(
           'DEVNET_DATA_LOCKED',
           `Another devnet (pid ${pid}) is serving ${dataDir}. Point your node at that one, stop it first, or pass another --data directory.`,
@@ -288,7 +303,7 @@ function takeLock(dataDir: string): void {
 function releaseLock(dataDir: string): void {
   const path = join(dataDir, LOCK_FILE);
   try {
-    if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+    if (readFileSync(path, 'utf8').trim() === lockText()) unlinkSync(path);
   } catch {
     // already gone
   }
