@@ -4,7 +4,7 @@
 import { Address, Cell, type ContractProvider, type Message, type StateInit, type Transaction } from '@ton/core';
 import { TonClient } from '@ton/ton';
 import { TESTNET_FAUCET_BOT } from '../core/networks.js';
-import { BaseChain, friendly, type AccountInfo } from './base.js';
+import { BaseChain, friendly, WALLET_MESSAGE_TTL, type AccountInfo } from './base.js';
 import { ChainError } from './errors.js';
 import { retryingAdapter, withOpSignal, type RetryOptions } from './http.js';
 import type { TxCursor } from './payout.js';
@@ -111,14 +111,24 @@ export class TonClientChain extends BaseChain {
         throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned unreadable account data for ${friendly(address)}: ${(e as Error).message}`);
       }
     }
-    const at = Number(st.timestampt);
-    return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction), ...(Number.isFinite(at) && at > 0 ? { at } : {}) };
+    const at = this.chainTime(st.timestampt);
+    return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction), ...(at !== null ? { at } : {}) };
   }
 
   protected async chainNow(): Promise<number> {
     const st = await this.client.getContractState(ZERO_ADDRESS);
-    const t = Number(st.timestampt);
-    return Number.isFinite(t) && t > 0 ? t : Math.floor(Date.now() / 1000);
+    return this.chainTime(st.timestampt) ?? Math.floor(Date.now() / 1000);
+  }
+
+  /**
+   * The chain's time an answer gives (null: none). One past what a wallet message's 32-bit expiry holds is not a
+   * time: refused (read again), never kept as the newest time seen, which every later message's expiry starts from.
+   */
+  private chainTime(raw: unknown): number | null {
+    const t = Number(raw);
+    if (!Number.isFinite(t) || t <= 0) return null;
+    if (t >= 2 ** 32 - WALLET_MESSAGE_TTL) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} answered a chain time (${String(raw)}) that is not a time: use another endpoint`);
+    return t;
   }
 
   protected async sendExternal(message: Message): Promise<void> {

@@ -112,3 +112,25 @@ test('a flood of the contract between two reads does not hide our transaction: t
     assert.equal(await read(), 4n * TON);
   });
 });
+
+test('a chain time that is not one (past the 32 bits of a wallet message expiry) is refused, never kept: the next send goes', async () => {
+  await scene(20_000, async ({ tn, wb, address, hook, read }) => {
+    const zero = new Address(0, Buffer.alloc(32));
+    let bent = 0;
+    hook.fn = async (m, forward) => {
+      // one answer of the chain's time, and one of the wallet's account, from an endpoint gone wrong
+      if (m.method !== 'getAddressInformation' || bent >= 2) return null;
+      const which = Address.parse(String(m.params.address));
+      if (!which.equals(zero) && !which.equals(wb.address)) return null;
+      bent++;
+      const r = await forward();
+      const j = JSON.parse(r.text) as { result: { sync_utime: number } };
+      j.result.sync_utime = 2 ** 33;
+      return { status: 200, text: JSON.stringify(j) };
+    };
+    await assert.rejects(tn.now(), (e: ChainError) => e.code === 'ENDPOINT_ERROR' && /time/.test(e.message));
+    await assert.rejects(tn.getBalance(wb.address), (e: ChainError) => e.code === 'ENDPOINT_ERROR' && /time/.test(e.message));
+    await tn.deposit(wb, address, 4n * TON);
+    assert.equal(await read(), 4n * TON);
+  });
+});
