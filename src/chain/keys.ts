@@ -94,6 +94,10 @@ async function readExact(path: string, what: string): Promise<Buffer> {
 export async function readKeyFolder(dir: string): Promise<KeyFolder> {
   const seed = await readExact(join(dir, KEY_FILE), 'the raw 32-byte private key');
   const addrBytes = await readExact(join(dir, ADDR_FILE), 'the wallet address');
+  if (seed.length < 32) {
+    const what = seed.length === 0 ? 'is empty' : `is cut short (${seed.length} bytes of 32)`;
+    throw new KeyError('KEY_FILE_BAD', `${join(dir, KEY_FILE)} ${what}: a copy that did not finish (a full disk?). Copy wallet.pk again from your backup (or import the wallet's 24 words, if it has them)`);
+  }
   if (seed.length !== 32) {
     throw new KeyError('KEY_FILE_BAD', `${join(dir, KEY_FILE)} must be the raw 32-byte private key, got ${seed.length} bytes: is it hex or base64 text? Convert it to raw bytes`);
   }

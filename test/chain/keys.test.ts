@@ -195,6 +195,11 @@ describe('key folder', () => {
     assert.match(read.warnings.join('\n'), /chmod 600/);
     await writeFile(join(dir, 'wallet.pk'), Buffer.from('00'.repeat(32)));
     await assert.rejects(readKeyFolder(dir), isKeyError('KEY_FILE_BAD', /32-byte private key, got 64/));
+    // cut short (a copy onto a full disk): said so, with the backup to copy from, not "convert it from hex"
+    for (const size of [0, 20]) {
+      await writeFile(join(dir, 'wallet.pk'), Buffer.alloc(size, 3));
+      await assert.rejects(readKeyFolder(dir), (e: Error) => isKeyError('KEY_FILE_BAD', /cut short|empty/)(e) && /backup/.test(e.message) && !/hex/.test(e.message));
+    }
     await writeFile(join(dir, 'wallet.pk'), Buffer.alloc(32, 3));
     await writeFile(join(dir, 'wallet.addr'), Buffer.alloc(10));
     await assert.rejects(readKeyFolder(dir), isKeyError('KEY_FILE_BAD', /36 bytes/));
