@@ -217,4 +217,21 @@ describe('devnet in process', { timeout: 120_000 }, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('a second devnet on the same data directory in the same process (a Start Devnet run twice) is refused; the first keeps its lock', async () => {
+    const dir = tempDir();
+    try {
+      const first = await DevnetBackend.open(dir, () => undefined);
+      try {
+        await assert.rejects(DevnetBackend.open(dir, () => undefined), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_DATA_LOCKED' && /this program/i.test(e.message));
+        assert.ok(existsSync(join(dir, LOCK_FILE)), 'the first devnet still holds the directory');
+      } finally {
+        await first.close();
+      }
+      assert.ok(!existsSync(join(dir, LOCK_FILE)), 'released by its close');
+      await (await DevnetBackend.open(dir, () => undefined)).close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,7 +4,7 @@
 // counter, a per-account transaction index, a faucet, and persistence of everything to one JSON file in
 // the data directory (src/chain/persist.ts: written atomically, debounced after each change, and on close).
 import { mkdirSync, readFileSync, existsSync, openSync, closeSync, writeSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Address, SendMode, type Cell, type Message, type Transaction } from '@ton/core';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type SendMessageResult, type SmartContract, type TreasuryContract } from '@ton/sandbox';
@@ -273,14 +273,20 @@ function startTicks(pid: number): string | null {
 /** The lock's text: our pid, and when this process started (a pid reused by another process later is told apart). */
 const lockText = (): string => `${process.pid} ${startTicks(process.pid) ?? ''}`.trim();
 
+/** The lock files this process holds. */
+const held = new Set<string>();
+
 /** One devnet per data directory: a lock file holding our pid; a stale one (its pid dead, or now another process's: its start differs) is taken over. */
 function takeLock(dataDir: string): void {
-  const path = join(dataDir, LOCK_FILE);
+  const path = resolve(dataDir, LOCK_FILE);
+  // our own pid in the lock is a process before this one (a container's pid 1), unless this process holds it
+  if (held.has(path)) throw new DevnetError('DEVNET_DATA_LOCKED', `This program already serves a devnet on ${dataDir}: use that one (its URL), or stop it first.`, 500);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, lockText());
       closeSync(fd);
+      held.add(path);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -301,7 +307,8 @@ function takeLock(dataDir: string): void {
 }
 
 function releaseLock(dataDir: string): void {
-  const path = join(dataDir, LOCK_FILE);
+  const path = resolve(dataDir, LOCK_FILE);
+  held.delete(path);
   try {
     if (readFileSync(path, 'utf8').trim() === lockText()) unlinkSync(path);
   } catch {
