@@ -137,8 +137,11 @@ export class TonClientChain extends BaseChain {
 
   protected async transactionsPage(address: Address, limit: number, before: TxCursor | null): Promise<Transaction[]> {
     if (!before) return this.client.getTransactions(address, { limit, archival: true });
-    // toncenter starts a page at the given transaction; inclusive: false drops it
-    return this.client.getTransactions(address, { limit, lt: before.lt.toString(), hash: before.hash.toString('base64'), inclusive: false, archival: true });
+    // toncenter starts a page at the given transaction. Not every endpoint does (one starts after it): a page is
+    // asked with one more and cut at the cursor by logical time, never by dropping its first transaction blind,
+    // which could be the one awaited (a wallet message then called never sent).
+    const page = await this.client.getTransactions(address, { limit: limit + 1, lt: before.lt.toString(), hash: before.hash.toString('base64'), inclusive: true, archival: true });
+    return page.filter((tx) => tx.lt < before.lt).slice(0, limit);
   }
 
   protected fundingHint(address: Address): string {

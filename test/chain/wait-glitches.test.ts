@@ -134,3 +134,25 @@ test('a chain time that is not one (past the 32 bits of a wallet message expiry)
     assert.equal(await read(), 4n * TON);
   });
 });
+
+test('an endpoint whose pages start after the cursor (not at it): a sent message behind a page of later transactions is found, not called never sent', async () => {
+  await scene(20_000, async ({ tn, wb, address, hook, read, flood }) => {
+    let flooded = false;
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'getTransactions') return null;
+      // before the first look at the wallet, 20 transfers to it land after ours: ours opens the next page
+      if (!flooded && isWallet(m, wb)) {
+        flooded = true;
+        for (let i = 0; i < 20; i++) await flood(wb.address);
+      }
+      const r = await forward();
+      if (!m.params.lt) return r;
+      const j = JSON.parse(r.text) as { result: unknown[] };
+      j.result.shift(); // this endpoint leaves the cursor's own transaction out
+      return { status: 200, text: JSON.stringify(j) };
+    };
+    await tn.deposit(wb, address, 4n * TON);
+    assert.equal(flooded, true, 'the flood was sent');
+    assert.equal(await read(), 4n * TON);
+  });
+});
