@@ -16,15 +16,29 @@ export class DevnetHolder {
     return this.server;
   }
 
+  /** A start under way: a second Start Devnet meanwhile gets the same devnet. */
+  private starting: Promise<DevnetServer> | null = null;
+
   async start(port: number): Promise<DevnetServer> {
     if (this.server) return this.server;
-    this.server = await factory.startDevnet({ port, dataDir: join(this.storage(), 'devnet-chain'), log: (l) => this.log(`[devnet] ${l}`) });
-    this.log(`devnet serving at ${this.server.url}`);
-    this.changed();
-    return this.server;
+    this.starting ??= factory.startDevnet({ port, dataDir: join(this.storage(), 'devnet-chain'), log: (l) => this.log(`[devnet] ${l}`) }).then(
+      (server) => {
+        this.starting = null;
+        this.server = server;
+        this.log(`devnet serving at ${server.url}`);
+        this.changed();
+        return server;
+      },
+      (e: unknown) => {
+        this.starting = null;
+        throw e;
+      },
+    );
+    return this.starting;
   }
 
   async stop(): Promise<boolean> {
+    await this.starting?.catch(() => undefined); // a devnet starting is stopped once up, not left running
     const d = this.server;
     if (!d) return false;
     this.server = null;
