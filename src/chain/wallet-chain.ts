@@ -18,7 +18,7 @@ import { formatTon } from '../core/amounts.js';
 import type { KeyPair } from '../core/signer.js';
 import { ChainError } from './errors.js';
 import { abortedError, sleep, withOpSignal } from './http.js';
-import { checkContractTx, friendly, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
+import { checkContractTx, friendly, NewestTime, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
 import { WalletLocks } from './walletLocks.js';
 import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
@@ -80,8 +80,8 @@ export abstract class WalletChain {
   /** each wallet's highest seqno read or used here: a replica behind answers lower (a seqno never goes back) */
   private readonly seqnoSeen = new Map<string, number>();
   protected closed = false;
-  /** the newest chain time an endpoint answered (seconds) */
-  private seenNow = 0;
+  /** the newest chain time an endpoint answered */
+  private readonly seenNow = new NewestTime();
 
   // ------------------------------------------------------------ wallets
 
@@ -131,7 +131,7 @@ export abstract class WalletChain {
   /** The chain's time as the endpoint says it; the newest seen is kept for wallet messages (newestNow). */
   private async readNow(signal?: AbortSignal): Promise<number> {
     const t = await this.chainNow(signal);
-    this.seenNow = Math.max(this.seenNow, t);
+    this.seenNow.read(t);
     return t;
   }
 
@@ -140,7 +140,7 @@ export abstract class WalletChain {
    * behind (its sync_utime minutes old) would otherwise make messages that are already expired.
    */
   private async newestNow(signal?: AbortSignal): Promise<number> {
-    return Math.max(this.seenNow, await this.readNow(signal));
+    return this.seenNow.atLeast(await this.readNow(signal));
   }
 
   // ------------------------------------------------------------ the send-and-wait flow

@@ -68,3 +68,29 @@ export async function checkContractTx(tx: Transaction, what: string, target: Add
   }
   return { hash: tx.hash().toString('hex'), lt: tx.lt, exitCode: d.computePhase.exitCode, gasUsed: d.computePhase.gasUsed };
 }
+
+/** How far a replica's chain time may lag the newest read (s); a read further behind says the newest was wrong. */
+const REPLICA_BEHIND_S = 15 * 60;
+
+/**
+ * The newest chain time an endpoint answered, moved on by the time since it was read: a replica behind lags it.
+ * One answer far ahead is not kept: a later read further behind it than a replica lags drops it (else every
+ * later wallet message would stay "may land" that much longer).
+ */
+export class NewestTime {
+  private seen: { t: number; at: number } | null = null;
+
+  read(t: number): void {
+    const newest = this.now();
+    if (newest === null || t >= newest || newest - t > REPLICA_BEHIND_S) this.seen = { t, at: performance.now() };
+  }
+
+  /** The newest time seen as of now, and at least `t`. */
+  atLeast(t: number): number {
+    return Math.max(t, this.now() ?? t);
+  }
+
+  private now(): number | null {
+    return this.seen && this.seen.t + Math.floor((performance.now() - this.seen.at) / 1000);
+  }
+}

@@ -156,3 +156,24 @@ test('an endpoint whose pages start after the cursor (not at it): a sent message
     assert.equal(await read(), 4n * TON);
   });
 });
+
+test('one answer of the chain time a day ahead is not kept for every later message: its expiry follows the chain, not that answer', async () => {
+  await scene(20_000, async ({ tn, direct, wb, address, hook, read }) => {
+    const zero = new Address(0, Buffer.alloc(32));
+    let bent = false;
+    hook.fn = async (m, forward) => {
+      if (bent || m.method !== 'getAddressInformation' || !Address.parse(String(m.params.address)).equals(zero)) return null;
+      bent = true;
+      const r = await forward();
+      const j = JSON.parse(r.text) as { result: { sync_utime: number } };
+      j.result.sync_utime += 86_400;
+      return { status: 200, text: JSON.stringify(j) };
+    };
+    await tn.now(); // the answer a day ahead
+    let validUntil = 0;
+    await tn.deposit(wb, address, 4n * TON, { beforeSend: (m) => void (validUntil = m.validUntil) });
+    assert.equal(await read(), 4n * TON);
+    const now = await direct.now();
+    assert.ok(validUntil < now + 3600, `the message may land until ${validUntil - now} s from now`);
+  });
+});
