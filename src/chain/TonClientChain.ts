@@ -97,8 +97,9 @@ export class TonClientChain extends BaseChain {
 
   protected async account(address: Address): Promise<AccountInfo> {
     const st = await this.client.getContractState(address).catch((e: unknown) => {
-      // TonClient parses the balance with BigInt(): a value that is not a number throws a SyntaxError
-      if (e instanceof SyntaxError) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned an unreadable balance or state for ${friendly(address)} (${e.message}): use another endpoint`);
+      // TonClient parses the balance with BigInt(): a string that is not a number throws a SyntaxError, a
+      // fraction a RangeError
+      if (e instanceof SyntaxError || e instanceof RangeError) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned an unreadable balance or state for ${friendly(address)} (${e.message}): use another endpoint`);
       throw e;
     });
     if (st.balance < 0n) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} returned a negative balance for ${friendly(address)}: use another endpoint`);

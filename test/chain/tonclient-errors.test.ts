@@ -231,7 +231,7 @@ describe('TonClientChain HTTP errors and retries', () => {
       res.end(Buffer.alloc(20 << 20, 0x20));
     };
     await assert.rejects(chain().getBalance(new Address(0, Buffer.alloc(32, 7))), code('ENDPOINT_ERROR', /larger than/));
-    for (const balance of ['abc', '-5']) {
+    for (const balance of ['abc', '-5', 1.5]) {
       handler = (_m, _b, _req, res) => json(res, 200, { ...good, result: { ...good.result, balance } });
       await assert.rejects(chain().getBalance(new Address(0, Buffer.alloc(32, 7))), code('ENDPOINT_ERROR', /balance/));
     }
