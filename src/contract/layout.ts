@@ -77,7 +77,7 @@ export interface ChannelConfig {
   /** payout (wallet) addresses; deposits are credited by sender address */
   addressA: Address;
   addressB: Address;
-  /** random, so two channels of the same pair differ (uint64) */
+  /** random, so two channels of the same pair differ (uint64); on testnet its top 16 bits are the network's tag (src/node/policy.ts) */
   channelId: bigint;
   /** seconds, MIN_CHALLENGE_PERIOD..MAX_CHALLENGE_PERIOD */
   challengePeriod: number;

@@ -14,7 +14,7 @@ import type { NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
-import { MAX_PERIOD, minChallengePeriod } from './policy.js';
+import { CHANNEL_ID_TAGS, MAX_PERIOD, channelIdNetwork, minChallengePeriod } from './policy.js';
 import { announced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, partnerAddressOf, type ChannelRecord } from './record.js';
 import { shownContract } from './addresses.js';
@@ -160,6 +160,15 @@ export class IncomingProposals {
 
   private termsRefusal(m: WireOf<'channel.propose'>): { error: unknown; toProposer: string } | null {
     const { ctx } = this;
+    const net = ctx.o.network;
+    const madeFor = channelIdNetwork(m.channelId);
+    if (madeFor !== (CHANNEL_ID_TAGS[net] === undefined ? null : net)) {
+      const made = madeFor ?? 'the sandbox or a devnet';
+      return {
+        error: new NodeError('BAD_PROPOSAL', `your partner proposed a channel id made for ${made}, not for ${net}: states you signed for the same terms on another network would count here, so the proposal was declined; ask them to propose again from an up-to-date SynChannel`),
+        toProposer: `this proposal's channel id is made for ${made}, not for ${net}, where their node is: states signed for the same terms on another network would count here. Propose again (an up-to-date SynChannel picks an id for the network)`,
+      };
+    }
     // The wire takes any Coins amount; a channel contract holds less than 2^63 nanotons per deposit.
     const over = m.expectedDepositA > MAX_AMOUNT ? 'proposer' : m.expectedDepositB > MAX_AMOUNT ? 'me' : null;
     if (over) {

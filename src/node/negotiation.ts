@@ -2,7 +2,6 @@
 //   A open() -> channel.propose -> B deposit() accepts -> channel.accept -> A deploys with its deposit
 //   -> the chain shows the contract (both watch its address, known from the proposal) -> B deposits
 //   -> the contract locks -> A proposes step 0 (payments.ts).
-import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import { formatTon } from '../core/amounts.js';
 import { Channel } from '../core/channel.js';
@@ -18,7 +17,7 @@ import { NodeError, stoppedAfter } from './errors.js';
 import { checkAddressUnused, checkFunds, checkPeriod, checkSameChain } from './checks.js';
 import { declineChannel, settleDeclined } from './decline.js';
 import { bindClock, chainNowRead, clearDeployMark, deployMark, markDeploy, mayLandFor } from './mayland.js';
-import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod } from './policy.js';
+import { DEPLOY_MAY_LAND_MS, defaultChallengePeriod, newChannelId } from './policy.js';
 import { neverSent, payDeposit } from './paydeposit.js';
 import { oneRefund, refundHeld, sendRefund } from './refunding.js';
 import { waitDeployed } from './deploywait.js';
@@ -78,7 +77,7 @@ export class Negotiation {
     checkPeriod(this.ctx, period, 'you');
     await checkFunds(this.ctx, opts.myDeposit, 'this channel');
     const base = {
-      channelId: randomBytes(8).readBigUInt64BE(),
+      channelId: newChannelId(ctx.o.network),
       addressA: ctx.myAddress.toRawString(),
       addressB: s.partner.walletAddress.toRawString(),
       publicKeyA: ctx.o.key.publicKey,

@@ -1,5 +1,6 @@
 // The node's safety policy per network: challenge periods it proposes and accepts, timeouts, retry pacing.
 // The contract has its own hard floor; these defaults sit at or above it (see README, "Exit guarantees").
+import { randomBytes } from 'node:crypto';
 import type { NetworkKind } from '../core/format.js';
 import { MAX_CHALLENGE_PERIOD } from '../contract/index.js';
 import { WALLET_MESSAGE_TTL } from '../chain/base.js';
@@ -42,3 +43,29 @@ export const DECLINE_WAIT_MS = 10 * 60_000;
  * lost deployment takes to be sent again by the partner's node (redeploy.ts) and to land.
  */
 export const DEPLOY_WAIT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: DEPLOY_MAY_LAND_MS + 60_000, devnet: DEPLOY_MAY_LAND_MS + 60_000, testnet: 600_000 };
+
+/**
+ * The top 16 bits of a channel id proposed on a network whose coins are worth something ("te": testnet). A key gives
+ * the same wallet address on every network, so the same terms give the same contract address: without the tag a
+ * proposer could repeat there the id and terms of a channel whose states the partner signed on the sandbox or a
+ * devnet, and those states would pay out there. Other networks refuse a tagged id, so no id is used on two of them.
+ */
+export const CHANNEL_ID_TAGS: Readonly<Partial<Record<NetworkKind, bigint>>> = { testnet: 0x7465n };
+const TAG_SHIFT = 48n;
+
+/** A new random channel id for `network` (its tag on top, or no network's tag). */
+export function newChannelId(network: NetworkKind): bigint {
+  for (;;) {
+    const id = randomBytes(8).readBigUInt64BE();
+    const tag = CHANNEL_ID_TAGS[network];
+    if (tag !== undefined) return (tag << TAG_SHIFT) | (id & ((1n << TAG_SHIFT) - 1n));
+    if (channelIdNetwork(id) === null) return id;
+  }
+}
+
+/** The network a channel id is tagged for, or null (an id of the sandbox or a devnet). */
+export function channelIdNetwork(id: bigint): NetworkKind | null {
+  const top = id >> TAG_SHIFT;
+  for (const [n, tag] of Object.entries(CHANNEL_ID_TAGS)) if (tag === top) return n as NetworkKind;
+  return null;
+}

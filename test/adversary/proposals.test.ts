@@ -9,6 +9,7 @@ import { contractOf, configOf } from '../../src/node/record.js';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { givesNextStep } from '../../src/core/codes.js';
 import { MAX_PROPOSALS_HELD } from '../../src/node/incoming.js';
+import { CHANNEL_ID_TAGS } from '../../src/node/policy.js';
 import { STRANGER_REPORT_BURST, STRANGER_REPORTS_PER_SECOND } from '../../src/node/reports.js';
 import { stranger, withVictim, type Mallory } from './mallory.js';
 import { TON } from './scene.js';
@@ -198,3 +199,19 @@ test("a stranger's proposal that reuses the id of another partner's channel is a
     await world.close();
   }
 });
+
+// A channel's address is the hash of its code and terms, and the same key gives the same wallet address on every
+// network: a proposer that repeats, on testnet, the id and terms of a channel the victim signed states for on the
+// sandbox or a devnet made the same contract address there, and those states (worthless coins) would pay out the
+// victim's testnet deposit. Ids are bound to the network: testnet's carry its tag, other networks refuse that tag.
+test('a proposal whose channel id is made for testnet is refused on the sandbox (its states could be replayed there); the proposer is told why', () =>
+  withVictim(async (_world, vic, addr, eves) => {
+    const eve = await stranger(addr);
+    eves.push(eve);
+    const id = (CHANNEL_ID_TAGS.testnet! << 48n) | 0x1234n;
+    eve.say({ type: 'channel.propose', channelId: id, challengePeriod: 3600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: eve.address.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString(), publicKeyA: eve.keyPair.publicKey.toString('hex'), publicKeyB: vic.keyPair.publicKey.toString('hex') });
+    const no = await eve.nextOf('channel.reject', (m) => m.channelId === id);
+    assert.match(no.reason, /channel id is made for testnet, not for sandbox, .*Propose again/);
+    await until(() => vic.events.some((e) => e.type === 'error' && e.code === 'BAD_PROPOSAL'), 'the refusal told here');
+    assert.equal(vic.node.channel(id.toString()), null, 'nothing listed');
+  }));

@@ -87,3 +87,24 @@ test("on testnet, a wallet short of a deposit is told where testnet coins come f
     await closePair(p);
   }
 });
+
+test('a channel id is made for its network: testnet nodes propose and take only testnet ids, the sandbox never proposes one', async () => {
+  const { CHANNEL_ID_TAGS, channelIdNetwork, newChannelId } = await import('../../src/node/policy.js');
+  for (let i = 0; i < 200; i++) assert.equal(channelIdNetwork(newChannelId('sandbox')), null);
+  assert.equal(newChannelId('testnet') >> 48n, CHANNEL_ID_TAGS.testnet);
+  const p = await openPair();
+  try {
+    for (const who of ['alice', 'bob'] as const) {
+      await p[who].stop();
+      p[who] = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, `${who}-testnet`), key: { keyPair: p.keys[who] } });
+    }
+    await connect(p.alice, p.bob);
+    const proposed = waitForEvent(p.bob, 'channelProposed');
+    const view = await p.alice.open({ myDeposit: 10n ** 9n, partnerDeposit: 0n });
+    await proposed;
+    assert.equal(channelIdNetwork(BigInt(view.channelId)), 'testnet');
+    assert.notEqual(p.bob.channel(view.channelId), null, 'the testnet partner holds it');
+  } finally {
+    await closePair(p);
+  }
+});
