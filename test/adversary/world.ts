@@ -74,12 +74,12 @@ export class World {
   }
 
   /** Starts a node (again, when `keyPair` and `name` are those of a stopped one: same data folder). */
-  async node(name: string, o: { keyPair?: KeyPair; autoMode?: boolean; period?: number; minFreeBytes?: number; recoverAgainMs?: number; wrap?: (c: Chain) => Chain } = {}): Promise<NodeHandle> {
+  async node(name: string, o: { keyPair?: KeyPair; network?: 'sandbox' | 'devnet'; autoMode?: boolean; period?: number; minFreeBytes?: number; recoverAgainMs?: number; wrap?: (c: Chain) => Chain } = {}): Promise<NodeHandle> {
     const keyPair = o.keyPair ?? newKeyPair();
     const counter: ReadCounter = { reads: 0, statusReads: 0 };
     const dataDir = join(this.dir, name);
     const node = await createNode({
-      network: 'sandbox',
+      network: o.network ?? 'sandbox',
       dataDir,
       chain: (o.wrap ?? ((c: Chain) => c))(counted(this.chain, counter)),
       key: { keyPair },
