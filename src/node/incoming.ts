@@ -171,7 +171,7 @@ export class IncomingProposals {
     const { ctx } = this;
     const net = ctx.o.network;
     const madeFor = channelIdNetwork(m.channelId);
-    if (madeFor !== (CHANNEL_ID_TAGS[net] === undefined ? null : net)) {
+    if (madeFor !== (CHANNEL_ID_TAGS[net] === null ? null : net)) {
       const made = madeFor ?? 'the sandbox or a devnet';
       return {
         error: new NodeError('BAD_PROPOSAL', `your partner proposed a channel id made for ${made}, not for ${net}: states you signed for the same terms on another network would count here, so the proposal was declined; ask them to propose again from an up-to-date SynChannel`),

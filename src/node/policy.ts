@@ -45,12 +45,13 @@ export const DECLINE_WAIT_MS = 10 * 60_000;
 export const DEPLOY_WAIT_MS: Readonly<Record<NetworkKind, number>> = { sandbox: DEPLOY_MAY_LAND_MS + 60_000, devnet: DEPLOY_MAY_LAND_MS + 60_000, testnet: 600_000 };
 
 /**
- * The top 16 bits of a channel id proposed on a network whose coins are worth something ("te": testnet). A key gives
+ * The top 16 bits of a channel id proposed on a network whose coins are worth something ("te": testnet); null: the
+ * network's coins are worthless, its ids carry no network's tag (a new network must say which it is). A key gives
  * the same wallet address on every network, so the same terms give the same contract address: without the tag a
  * proposer could repeat there the id and terms of a channel whose states the partner signed on the sandbox or a
  * devnet, and those states would pay out there. Other networks refuse a tagged id, so no id is used on two of them.
  */
-export const CHANNEL_ID_TAGS: Readonly<Partial<Record<NetworkKind, bigint>>> = { testnet: 0x7465n };
+export const CHANNEL_ID_TAGS: Readonly<Record<NetworkKind, bigint | null>> = { sandbox: null, devnet: null, testnet: 0x7465n };
 const TAG_SHIFT = 48n;
 
 /** A new random channel id for `network` (its tag on top, or no network's tag). */
@@ -58,7 +59,7 @@ export function newChannelId(network: NetworkKind): bigint {
   for (;;) {
     const id = randomBytes(8).readBigUInt64BE();
     const tag = CHANNEL_ID_TAGS[network];
-    if (tag !== undefined) return (tag << TAG_SHIFT) | (id & ((1n << TAG_SHIFT) - 1n));
+    if (tag !== null) return (tag << TAG_SHIFT) | (id & ((1n << TAG_SHIFT) - 1n));
     if (channelIdNetwork(id) === null) return id;
   }
 }
@@ -66,6 +67,6 @@ export function newChannelId(network: NetworkKind): bigint {
 /** The network a channel id is tagged for, or null (an id of the sandbox or a devnet). */
 export function channelIdNetwork(id: bigint): NetworkKind | null {
   const top = id >> TAG_SHIFT;
-  for (const [n, tag] of Object.entries(CHANNEL_ID_TAGS)) if (tag === top) return n as NetworkKind;
+  for (const [n, tag] of Object.entries(CHANNEL_ID_TAGS)) if (tag !== null && tag === top) return n as NetworkKind;
   return null;
 }
