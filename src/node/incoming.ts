@@ -104,7 +104,7 @@ export class IncomingProposals {
     // its files, and the node of its network would no longer watch it. Answered only to that channel's partner.
     const id = m.channelId.toString();
     const other = ctx.otherNetwork.get(id);
-    if (other || (await ctx.data.ids()).includes(id)) {
+    if (other || (await ctx.data.used(id))) {
       if (other?.partner !== partner) return;
       const e = new NodeError('BAD_PROPOSAL', `channel id ${id} is already used on their node, by a channel of yours with them on ${other.network}: propose again (a new id is picked)`);
       throw saidHere(e, `it proposes a channel with id ${id}, the id of your channel with them on ${other.network} in this data folder: accepting it would write over that channel's files; it was refused (nothing to do here; their node picks a new id when they propose again)`);

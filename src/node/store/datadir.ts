@@ -172,6 +172,18 @@ export class DataDir {
     }
   }
 
+  /** Whether the folder of channel `id` holds anything (a channel this node did not load: another network's, or broken). */
+  async used(id: string): Promise<boolean> {
+    this.check();
+    checkChannelId(id);
+    try {
+      return (await readdir(join(this.channelsPath, id))).length > 0;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return false;
+      throw fsError(e, join(this.channelsPath, id), false);
+    }
+  }
+
   /**
    * Every channel folder, readable or not: a channel whose record or journal cannot be read carries its error.
    * By default each journal's head is read from its tail (fast); `deep` reads and checks every record too. Each
