@@ -72,6 +72,9 @@ export const CODES = {
   WALLET_REJECTED: e('check your wallet balance and retry'),
   TIMEOUT: w('check the channel (showLast, channels) and your wallet balance before retrying'),
   UNKNOWN_WALLET: e('open the wallet with this chain first'),
+  // the local devnet's own start (src/chain/devnet): a port or its chain folder another process holds
+  DEVNET_LISTEN_FAILED: w('start the devnet on another port (0 picks a free one), or use the devnet already running there'),
+  DEVNET_DATA_LOCKED: w('use the devnet that serves this chain already, or stop it first'),
   BAD_INPUT: w('check the value you entered'),
   CLOSED: w('nothing: it is already closed'),
   FROZEN: e('nothing is left in it to pay out: storage fees took it'),

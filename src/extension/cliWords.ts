@@ -23,6 +23,9 @@ const PHRASES: readonly Rewrite[] = [
   [/name one with --partner/g, 'pick one of them'],
   [/\(--partner\)/g, '(pick one when asked)'],
   [/([Uu])se --period with a (shorter|longer) window/g, (_m, u, w) => `${u === 'U' ? 'S' : 's'}et a ${w} window in ${setting('challengePeriod')}`],
+  // the devnet's own start (Start Devnet takes its port from the synchannel.devnetUrl setting, or a port given)
+  [/Pick another with --port \(0 picks a free one\), or use the devnet already running there/g, `Start Devnet on a free port, or use the devnet already running there (${setting('devnetUrl')})`],
+  [/Point your node at that one, stop it first, or pass another --data directory/g, `Point your node at that one (${setting('devnetUrl')}), or stop it first (another VS Code window may serve it)`],
   [/another --data folder/g, `another data folder (${setting('dataDir')})`],
   [/another --data directory/g, 'another data folder'],
   [/point --data at/g, `point ${setting('dataDir')} at`],

@@ -56,6 +56,7 @@ const NEXT: Partial<Record<ErrorCode, NextAction[]>> = {
   PORT_IN_USE: [{ title: 'Serve on a Free Port', command: 'synchannel.serve', args: [0] }],
   LISTEN_ADDRESS: [{ title: 'Serve on All Interfaces', command: 'synchannel.serve', args: [0] }],
   DATA_DIR_LOCKED: [{ title: 'Switch Network', command: 'synchannel.switchNetwork' }],
+  DEVNET_LISTEN_FAILED: [{ title: 'Start Devnet on a Free Port', command: 'synchannel.startDevnet', args: [0] }],
   TOO_LATE: [{ title: 'Finish the Close', command: 'synchannel.finish', onTarget: true, action: 'finish' }],
   NO_FAUCET: [COPY_ADDRESS],
   CHANNEL_RESTORED: [{ title: 'Close the Channel', command: 'synchannel.withdraw', onTarget: true, action: 'withdraw' }],

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, notices, until } from './helpers.js';
@@ -39,6 +40,27 @@ describe('SynChannel node and network switch', function () {
     // The embedded chain is kept in the network's data folder: a window reload finds its channels' contracts.
     assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '5'), JSON.stringify(ext.lastFailure()));
     await until('the sandbox chain file', () => existsSync(join(s.dataDir, 'sandbox-chain.json')));
+  });
+
+  it('Start Devnet on a port another program holds says so in VS Code words (no --port, not a bug), with a free port as the next step', async () => {
+    // another program on the port (a `synchannel devnet` in a terminal, on the default 8081, is the usual one)
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      ext.test.clearPrompts();
+      assert.equal(await vscode.commands.executeCommand('synchannel.startDevnet', port), undefined);
+      const f = ext.lastFailure();
+      assert.equal(f?.command, 'startDevnet', JSON.stringify(f));
+      assert.equal(f.code, 'DEVNET_LISTEN_FAILED', JSON.stringify(f));
+      assert.ok(f.shown, 'shown');
+      assert.equal(f.shown.level, 'warning', 'a port in use is the user\'s to fix, not a failure of SynChannel');
+      assert.match(f.shown.text, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use`));
+      assert.doesNotMatch(f.shown.text, /--port|--data|this is a bug/, f.shown.text);
+      assert.equal(f.shown.buttons[0], 'Start Devnet on a Free Port', JSON.stringify(f.shown.buttons));
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   it('Create Key on a network that has a key (and no channel) asks first; No keeps the key', async () => {
