@@ -80,7 +80,7 @@ export interface CommandContext extends CommandDeps {
   info(message: string, ...buttons: string[]): Promise<string | undefined>;
   /** the inputs after the target: the palette passes none, links and tests may pass inputs without a target */
   inputs(t: unknown, rest: unknown[]): unknown[];
-  /** amounts typed into a command that failed, offered again */
+  /** amounts (and a Connect's address) typed into a command that failed, offered again */
   readonly amounts: TypedAmounts;
 }
 

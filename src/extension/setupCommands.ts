@@ -57,14 +57,18 @@ async function connect(c: CommandContext, t: unknown, addrArg?: unknown) {
     }
   };
   let addr = typeof a === 'string' ? a.trim() : '';
+  // an address typed into a Connect that failed (the partner not serving yet) is offered again
+  const typed = 'connect';
   if (!addr) {
-    addr = (await c.prompts.input({ title: 'SynChannel: connect', prompt: "Your partner's address from their Serve", placeholder: '/ip4/192.168.1.2/tcp/3000/p2p/12D3KooW…', validate: check })).trim();
+    const text = await c.prompts.input({ title: 'SynChannel: connect', prompt: "Your partner's address from their Serve", placeholder: '/ip4/192.168.1.2/tcp/3000/p2p/12D3KooW…', validate: check, ...c.amounts.value(typed) });
+    addr = c.amounts.typedText(typed, text.trim());
   } else {
     const problem = await check(addr);
     if (problem) throw new ExtensionError('BAD_MULTIADDR', problem);
   }
   const node = await c.nodeFor(t, true);
   const partner = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'SynChannel: connecting…' }, () => node.api.connect(addr));
+  c.amounts.done(typed);
   // "Partner signature" and "Partner address" go to the log once, from the partnerConnected event (notifications.ts).
   void c.info(`connected to ${partner.address} (its address proof checked)`);
   return partner;

@@ -50,7 +50,8 @@ export async function askAmount(prompts: Prompts, o: AmountOptions): Promise<big
 
 /**
  * The amounts a person typed into a command that then failed (or was left), by what they were for (a channel's
- * Send, Open's deposits): offered again as the input box's value next time. In memory, the last 100.
+ * Send, Open's deposits), and the partner's address typed into a Connect: offered again as the input box's value
+ * next time. In memory, the last 100.
  */
 export class TypedAmounts {
   private readonly kept = new Map<string, string>();
@@ -63,10 +64,20 @@ export class TypedAmounts {
 
   /** Keeps a typed amount until done(key). */
   typed(key: string, nano: bigint): bigint {
-    this.kept.delete(key);
-    this.kept.set(key, formatTon(nano));
-    if (this.kept.size > 100) this.kept.delete(this.kept.keys().next().value!);
+    this.keep(key, formatTon(nano));
     return nano;
+  }
+
+  /** Keeps a typed text (a partner's address) until done(key). */
+  typedText(key: string, text: string): string {
+    this.keep(key, text);
+    return text;
+  }
+
+  private keep(key: string, value: string): void {
+    this.kept.delete(key);
+    this.kept.set(key, value);
+    if (this.kept.size > 100) this.kept.delete(this.kept.keys().next().value!);
   }
 
   /** The command succeeded: nothing to offer again. */

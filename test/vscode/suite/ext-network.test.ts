@@ -63,6 +63,24 @@ describe('SynChannel node and network switch', function () {
     }
   });
 
+  it('an address typed into a Connect that failed is offered again the next time', async () => {
+    // a port nothing listens on: the dial is refused
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise((resolve) => gone.close(resolve));
+    const addr = `/ip4/127.0.0.1/tcp/${port}/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA`;
+    ext.test.clearPrompts();
+    ext.test.answer({ input: addr });
+    assert.equal(await vscode.commands.executeCommand('synchannel.connect'), undefined);
+    assert.equal(ext.lastFailure()?.code, 'CONNECTION_REFUSED', JSON.stringify(ext.lastFailure()));
+    ext.test.answer({ input: addr });
+    assert.equal(await vscode.commands.executeCommand('synchannel.connect'), undefined);
+    const asked = ext.test.prompts().filter((p) => p.kind === 'input');
+    assert.deepEqual(asked.map((p) => p.kind === 'input' && p.value), ['', addr], JSON.stringify(asked));
+    assert.deepEqual(ext.test.unanswered(), []);
+  });
+
   it('Create Key on a network that has a key (and no channel) asks first; No keeps the key', async () => {
     const account = await vscode.commands.executeCommand('synchannel.getAccount');
     ext.test.clearPrompts();
