@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ChannelView, ProgressOptions, StateView } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './hosted.js';
-import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel } from './ui.js';
+import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, walletRead } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
@@ -42,7 +42,7 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const heads = depositHeadsUp(ch);
   if (heads && (await c.prompts.confirm(heads.message, heads.detail, heads.button)) !== heads.button) throw cancelled();
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
-  const wallet = await node.api.balanceTonDue().catch(() => null);
+  const wallet = await walletRead(node.api);
   const exact = exactDeposit(ch, expected);
   const amount =
     amountArg(a, 'deposit') ??

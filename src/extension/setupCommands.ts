@@ -11,7 +11,7 @@ import { explorerLinks } from './hovers.js';
 import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning } from './guards.js';
 import { channelWallets } from './keys.js';
 import { channelKeys, checkDialAddress, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, type KeyFacts } from './nodeFactory.js';
-import { cancelled, isTarget, targetParty, type TargetArg } from './ui.js';
+import { cancelled, isTarget, targetParty, walletRead, type TargetArg } from './ui.js';
 import { isLoopback, offeredAddresses, serveNotice } from './serveWords.js';
 import { keyWalletWords } from './words.js';
 import { ExtensionError, errorCode, errorMessage } from './util.js';
@@ -152,7 +152,7 @@ async function guardKeyChange(c: CommandContext, network: NetworkKind, key: KeyF
 async function walletWords(c: CommandContext, network: NetworkKind): Promise<string> {
   const main = c.host.runningNetwork === network ? c.host.mainNode : null;
   const account = main?.api.getAccount() ?? c.host.keys.lastAccount(network);
-  return keyWalletWords(account, main ? await main.api.balanceTonDue().catch(() => null) : null);
+  return keyWalletWords(account, main ? await walletRead(main.api) : null);
 }
 
 async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {

@@ -1,8 +1,10 @@
 // Small building blocks of the commands: targets (tree elements or explicit arguments), amounts checked as they
 // are typed, cancellable progress on chain waits.
 import * as vscode from 'vscode';
-import type { Action, ChannelView, ProgressOptions } from '../node/types.js';
+import type { Action, BalanceView, ChannelNodeApi, ChannelView, ProgressOptions } from '../node/types.js';
+import { quickRead } from '../node/uiRules.js';
 import type { Prompts, StepOptions } from './prompts.js';
+import { cancelled } from './prompts.js';
 import { ExtensionError, formatTon, parseTon, validateAmount } from './util.js';
 
 export { cancelled } from './prompts.js';
@@ -106,6 +108,22 @@ export function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise
     } finally {
       sub.dispose();
     }
+  });
+}
+
+/** How long a prompt waits for the wallet it speaks of (an endpoint that does not answer retries for minutes). */
+export const WALLET_READ_MS = 10_000;
+
+/**
+ * The wallet a deposit or a key replacement speaks of (its balance, the storage fee due), read under a progress
+ * notice before the prompt: at most WALLET_READ_MS, then null (the prompt says nothing of the wallet; the node's own
+ * check has the last word). Cancel cancels the command.
+ */
+export function walletRead(api: Pick<ChannelNodeApi, 'balanceTonDue'>): Thenable<BalanceView | null> {
+  return onChain('reading your wallet…', ({ signal }) => {
+    const stop = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(cancelled()), { once: true }));
+    stop.catch(() => undefined); // a cancel after the read answered changes nothing
+    return Promise.race([quickRead(() => api.balanceTonDue(), WALLET_READ_MS), stop]);
   });
 }
 

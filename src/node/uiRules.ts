@@ -192,7 +192,7 @@ export function dueWords(due: bigint): string {
  * `read`'s value, or null when it fails (a bad address throws at once) or takes longer than `ms`: for a note that is
  * not worth a long wait.
  */
-function quickRead<T>(read: () => Promise<T>, ms = 3_000): Promise<T | null> {
+export function quickRead<T>(read: () => Promise<T>, ms = 3_000): Promise<T | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)));
   return Promise.race([Promise.resolve().then(read).catch(() => null), late]).finally(() => clearTimeout(timer));

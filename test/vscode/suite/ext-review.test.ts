@@ -179,6 +179,21 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     const after = ext.test.channels('bob').find((c) => c.id === ch.id);
     assert.ok(after === undefined || after.phase === 'rejected', `declined: gone from the list or rejected, not ${after?.phase}`);
   });
+
+  it('Open and Deposit read the wallet under a progress notice before they ask for an amount', async () => {
+    const reading = 'SynChannel: reading your wallet…';
+    ext.test.clearPrompts();
+    ext.test.answer({ input: 'x' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }), undefined);
+    assert.equal(ext.test.progress().at(-1), reading, JSON.stringify(ext.test.progress()));
+    assert.ok(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }, '1', '1'), JSON.stringify(ext.lastFailure()));
+    const ch = await until("Alice's proposal at Bob", () => ext.test.channels('bob').find((c) => c.phase === 'proposed'));
+    ext.test.answer({ input: 'x' });
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }), undefined);
+    assert.equal(ext.test.progress().at(-1), reading, JSON.stringify(ext.test.progress()));
+    assert.equal(ext.lastFailure()?.code, 'CANCELLED', 'nothing was sent');
+    assert.deepEqual(ext.test.unanswered(), []);
+  });
 });
 
 describe('SynChannel review: a demo channel closed by hand', function () {
