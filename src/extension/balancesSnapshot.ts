@@ -146,11 +146,13 @@ export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedK
   let hint: string | null = null;
   if (!chosen) hint = nodes.length === 0 ? 'the node is not running: Serve, Connect or Start the Node, or open the teaching demo' : 'no channel yet: Serve on one side, Connect on the other, then open a channel';
   const journal = host.demos.session?.journal.list() ?? null;
+  const selected = chosen ? await channelBalances(host, reads, chosen.key, chosen.node, chosen.ch) : null;
+  // the header speaks of the channel shown (a demo channel is on the sandbox whatever your node runs on), else of your node
   return {
-    network: host.runningNetwork ?? (host.demos.session ? 'sandbox' : host.network),
-    nodeStatus: host.mainNode ? 'running' : host.demos.session ? 'demo' : host.status,
+    network: selected?.network ?? host.runningNetwork ?? (host.demos.session ? 'sandbox' : host.network),
+    nodeStatus: chosen ? (chosen.node.id === 'me' ? 'running' : 'demo') : host.mainNode ? 'running' : host.demos.session ? 'demo' : host.status,
     channels: choices.map(({ key, label }) => ({ key, label })),
-    selected: chosen ? await channelBalances(host, reads, chosen.key, chosen.node, chosen.ch) : null,
+    selected,
     hint,
     replay: journal && journal.length ? journal : null,
     replayRequest,

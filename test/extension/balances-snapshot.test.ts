@@ -43,3 +43,25 @@ test('a wallet amount says no fee below 0.001 TON, nor one the endpoint does not
   assert.equal(walletAmount({ balance: TON('3.5'), storageDue: null })?.due, null);
   assert.equal(walletAmount(null), null);
 });
+
+test("the balances panel's header names the network and the node of the channel it shows: a demo channel is sandbox and the demo while your node runs on devnet", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    const alice = { id: 'alice', label: 'Alice', api: p.alice, served: null };
+    const bob = { id: 'bob', label: 'Bob', api: p.bob, served: null };
+    // your own node on devnet, with no channel yet (only what buildSnapshot reads of it)
+    const me = { id: 'me', label: 'you', api: { channels: () => [], getAccount: () => '0QAmine', network: 'devnet' }, served: null };
+    const session = { alice, bob, journal: { list: () => [] } };
+    const host = { nodes: () => [me, alice, bob], mainNode: me, runningNetwork: 'devnet', demos: { session }, status: 'running', network: 'devnet' } as unknown as NodeHost;
+    const id = p.alice.channels()[0]!.id;
+    const demo = await buildSnapshot(host, new ChainReads(() => undefined), `alice:${id}`, 0);
+    assert.equal(demo.selected?.key, `alice:${id}`);
+    assert.deepEqual([demo.network, demo.nodeStatus], ['sandbox', 'demo'], 'the demo channel shown is on the sandbox, run by the demo');
+    // no channel shown: your node's network and status
+    const none = await buildSnapshot({ ...host, nodes: () => [me] } as unknown as NodeHost, new ChainReads(() => undefined), null, 0);
+    assert.deepEqual([none.selected, none.network, none.nodeStatus], [null, 'devnet', 'running']);
+  } finally {
+    await closePair(p);
+  }
+});
