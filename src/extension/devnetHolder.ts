@@ -5,6 +5,8 @@ import type { DevnetServer } from './nodeFactory.js';
 
 export class DevnetHolder {
   private server: DevnetServer | null = null;
+  /** a start under way: a second Start Devnet joins it (two devnets of this window would share one chain folder) */
+  private starting: Promise<DevnetServer> | null = null;
 
   constructor(
     private readonly storage: () => string,
@@ -15,9 +17,6 @@ export class DevnetHolder {
   get current(): DevnetServer | null {
     return this.server;
   }
-
-  /** A start under way: a second Start Devnet meanwhile gets the same devnet. */
-  private starting: Promise<DevnetServer> | null = null;
 
   async start(port: number): Promise<DevnetServer> {
     if (this.server) return this.server;

@@ -63,6 +63,17 @@ describe('SynChannel node and network switch', function () {
     }
   });
 
+  it('Start Devnet run again while it starts joins that start: one devnet on its chain folder, at one address', async () => {
+    // two clicks (the palette, a toast's button) before the first start has listened
+    const [a, b] = await Promise.all([vscode.commands.executeCommand('synchannel.startDevnet', 0), vscode.commands.executeCommand('synchannel.startDevnet', 0)]);
+    try {
+      assert.ok(typeof a === 'string' && /^http:\/\/127\.0\.0\.1:\d+$/.test(a), JSON.stringify([a, ext.lastFailure()]));
+      assert.equal(b, a, 'the second start is the first one');
+    } finally {
+      assert.equal(await vscode.commands.executeCommand('synchannel.stopDevnet'), true);
+    }
+  });
+
   it('an address typed into a Connect that failed is offered again the next time', async () => {
     // a port nothing listens on: the dial is refused
     const gone = createServer();
