@@ -7,6 +7,7 @@ import type { PartyId } from './hosted.js';
 import type { ModelBuilder } from './model.js';
 import type { partnerNotifications } from './notifications.js';
 import type { Prompts, PromptRecord, ScriptedAnswer } from './prompts.js';
+import type { ChannelTreeProvider } from './tree.js';
 import { progressShown } from './ui.js';
 
 /** Test-mode only: drive the prompts, read the log, run the start-up check, feed the notifications an event. */
@@ -41,6 +42,8 @@ export interface SynChannelTestApi {
   progress(): string[];
   /** notes `command` as under way in an extension host that never ends it (as one a window reload cut short) */
   cutShort(command: string): void;
+  /** how many row objects the SynChannel tree keeps (one per row id) */
+  treeRows(): number;
 }
 
 /** The parts of the extension the test hooks reach. */
@@ -52,10 +55,11 @@ export interface TestParts {
   keys: ReturnType<typeof contextKeys>;
   startup: () => Promise<string>;
   cutShort: (command: string) => void;
+  tree: ChannelTreeProvider;
 }
 
 export function testApi(p: TestParts): SynChannelTestApi {
-  const { nodeHost, prompts, model, notes, keys, startup, cutShort } = p;
+  const { nodeHost, prompts, model, notes, keys, startup, cutShort, tree } = p;
   return {
     answer: (...a: ScriptedAnswer[]) => prompts.answer(...a),
     unanswered: () => prompts.unanswered(),
@@ -79,5 +83,6 @@ export function testApi(p: TestParts): SynChannelTestApi {
     contextKey: (key: string) => keys.value(key),
     progress: () => [...progressShown],
     cutShort,
+    treeRows: () => tree.keptRows(),
   };
 }
