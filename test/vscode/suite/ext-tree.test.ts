@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import type { TreeSnapshotItem } from '../../../src/extension/tree.js';
-import { api, until } from './helpers.js';
+import { api, demoThrough, until } from './helpers.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
 
@@ -16,11 +16,7 @@ describe('SynChannel tree: a long channel', function () {
 
   before(async () => {
     ext = await api();
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
-    for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) {
-      assert.equal(typeof (await vscode.commands.executeCommand('synchannel.demoStep', id)), 'string', JSON.stringify(ext.lastFailure()));
-    }
+    await demoThrough(ext, ['connect', 'deploy', 'deposit', 'signInitial']);
   });
 
   after(async () => {

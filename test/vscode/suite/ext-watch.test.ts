@@ -8,7 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
-import { EXTENSION_ID, api, notices, treeText, until } from './helpers.js';
+import { EXTENSION_ID, api, demoThrough, notices, treeText, until } from './helpers.js';
 import { Partner } from './partner.js';
 import { itemMenus, type ItemMenu } from '../../helpers/menus.js';
 
@@ -38,11 +38,7 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     // this window's sandbox key exists (made on first use, in the default data folder)
     assert.ok(await vscode.commands.executeCommand('synchannel.getAccount'), JSON.stringify(ext.lastFailure()));
     await stopMine();
-    if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
-    assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
-    for (const id of ['connect', 'deploy', 'deposit', 'signInitial']) {
-      assert.equal(typeof (await vscode.commands.executeCommand('synchannel.demoStep', id)), 'string', JSON.stringify(ext.lastFailure()));
-    }
+    await demoThrough(ext, ['connect', 'deploy', 'deposit', 'signInitial']);
     const started = ext.test.log().filter((l) => l.startsWith('teaching demo started (data: ')).at(-1);
     const demoDir = /\(data: (.*)\)$/.exec(started ?? '')?.[1];
     assert.ok(demoDir, 'the demo says where its data is');

@@ -49,3 +49,12 @@ export function treeText(tree: TreeSnapshotItem[], indent = ''): string {
 export function notices(ext: { test: SynChannelTestApi }): { level: string; message: string; buttons: string[] }[] {
   return ext.test.prompts().flatMap((r) => (r.kind === 'notify' ? [{ level: r.level, message: r.message, buttons: r.buttons }] : []));
 }
+
+/** A new run of the teaching demo (a run another file left is started again), taken through `steps`. */
+export async function demoThrough(ext: Awaited<ReturnType<typeof api>>, steps: readonly string[]): Promise<void> {
+  if (ext.demoSteps().length) ext.test.answer({ confirm: 'Start Again' });
+  assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+  for (const id of steps) {
+    assert.equal(typeof (await vscode.commands.executeCommand('synchannel.demoStep', id)), 'string', JSON.stringify(ext.lastFailure()));
+  }
+}
