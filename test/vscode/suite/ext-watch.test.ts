@@ -2,7 +2,7 @@
 // state, so an open channel) is never left unwatched in silence: a failed automatic start says so and the status
 // bar keeps saying it; a lost key is not replaced by a new one; channels the node cannot load are shown.
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mnemonicNew, mnemonicToPrivateKey } from '@ton/crypto';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,10 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(demoDir, 'the demo says where its data is');
     // Alice's folder is copied while the demo runs (a stopped demo removes its folder), without her node's lock
     await ext.test.settle();
+    // her record on disk says open (its write may follow the view by a moment: the tests below name the phase)
+    const records = join(demoDir, 'alice', 'channels');
+    const record = () => readdirSync(records).map((id) => (existsSync(join(records, id, 'record.json')) ? readFileSync(join(records, id, 'record.json'), 'utf8') : '')).join('');
+    await until("Alice's record on disk saying open", () => /"life":"open"/.test(record()));
     aliceDir = join(tmp, 'alice');
     cpSync(join(demoDir, 'alice'), aliceDir, { recursive: true });
     rmSync(join(aliceDir, 'synchannel.lock'), { force: true });
