@@ -132,6 +132,14 @@ async function settledChannels(node: HostedNode): Promise<ChannelView[]> {
   return views;
 }
 
+/** The panel with no node, as the welcome view says it: a start that cannot work now is not offered. */
+const NO_NODE: Partial<Record<string, string>> = {
+  stopped: 'the node is not running: Serve, Connect or Start the Node, or open the teaching demo',
+  starting: 'your node is starting…',
+  locked: "another VS Code window (or a synchannel process) holds this network's data folder and watches its channels: use that window, or Switch Network",
+  error: 'your node did not start: the notification and the log (Show Log) say why; Start the Node again once it is fixed, or Switch Network',
+};
+
 export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedKey: string | null, replayRequest: number): Promise<BalancesSnapshot> {
   const nodes = host.nodes();
   const names = nodes.map((n) => ({ label: n.label, account: n.api.getAccount() }));
@@ -143,8 +151,7 @@ export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedK
     }
   }
   const chosen = choices.find((c) => c.key === selectedKey) ?? choices[0] ?? null;
-  let hint: string | null = null;
-  if (!chosen) hint = nodes.length === 0 ? 'the node is not running: Serve, Connect or Start the Node, or open the teaching demo' : 'no channel yet: Serve on one side, Connect on the other, then open a channel';
+  const hint = chosen ? null : nodes.length ? 'no channel yet: Serve on one side, Connect on the other, then open a channel' : NO_NODE[host.status] ?? NO_NODE.stopped!;
   const journal = host.demos.session?.journal.list() ?? null;
   const selected = chosen ? await channelBalances(host, reads, chosen.key, chosen.node, chosen.ch) : null;
   // the header speaks of the channel shown (a demo channel is on the sandbox whatever your node runs on), else of your node

@@ -65,3 +65,16 @@ test("the balances panel's header names the network and the node of the channel 
     await closePair(p);
   }
 });
+
+test("the balances panel with no node says why as the welcome view does: a data folder another window holds, a start that failed", async () => {
+  const reads = new ChainReads(() => undefined);
+  const host = (status: string) => ({ nodes: () => [], mainNode: null, runningNetwork: null, demos: { session: null }, status, network: 'sandbox' }) as unknown as NodeHost;
+  const locked = await buildSnapshot(host('locked'), reads, null, 0);
+  assert.equal(locked.nodeStatus, 'locked');
+  assert.match(locked.hint ?? '', /^another VS Code window \(or a synchannel process\) holds this network's data folder and watches its channels: use that window, or Switch Network$/);
+  const failed = await buildSnapshot(host('error'), reads, null, 0);
+  assert.match(failed.hint ?? '', /^your node did not start: the notification and the log \(Show Log\) say why/);
+  for (const s of [locked, failed]) assert.doesNotMatch(s.hint ?? '', /Serve, Connect or Start the Node/, 'a start that cannot work now is not offered');
+  const stopped = await buildSnapshot(host('stopped'), reads, null, 0);
+  assert.match(stopped.hint ?? '', /^the node is not running: Serve, Connect or Start the Node/);
+});

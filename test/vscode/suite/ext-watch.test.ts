@@ -136,6 +136,8 @@ describe('SynChannel review: channels with money are never unwatched in silence'
       await holder.event('ready');
       assert.equal(await ext.test.startup(), 'locked');
       assert.match(ext.status().text, /watched by another window/);
+      // the balances panel says the same, not "Start the Node" (which cannot start here now)
+      assert.match((await ext.webview.refresh()).hint ?? '', /^another VS Code window \(or a synchannel process\) holds this network's data folder/);
     } finally {
       await holder.kill9();
     }
