@@ -39,17 +39,24 @@ export class Closing {
     return this.ctx.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
   }
 
-  /** The withdraw (or exit) under way per channel: a second one would race the first (and fall back to a unilateral close). */
-  private readonly running = new WeakSet<ChannelController>();
+  /** The withdraw or exit under way per channel: a second one would race the first (and fall back to a unilateral close). */
+  private readonly running = new WeakMap<ChannelController, 'withdraw' | 'exit'>();
 
-  async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
-    if (this.running.has(ctl)) throw new NodeError('WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result');
-    this.running.add(ctl);
+  /** Runs `fn` as the channel's one withdraw or exit; a second while one runs is refused, naming the one that runs. */
+  private async oneAtATime<T>(ctl: ChannelController, kind: 'withdraw' | 'exit', fn: () => Promise<T>): Promise<T> {
+    const busy = this.running.get(ctl);
+    if (busy === 'exit') throw new NodeError('EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result');
+    if (busy) throw new NodeError('WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result');
+    this.running.set(ctl, kind);
     try {
-      return await this.withdrawOnce(ctl, opts);
+      return await fn();
     } finally {
       this.running.delete(ctl);
     }
+  }
+
+  async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
+    return this.oneAtATime(ctl, 'withdraw', () => this.withdrawOnce(ctl, opts));
   }
 
   private async withdrawOnce(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
@@ -124,7 +131,7 @@ export class Closing {
     if (latest?.state.tag !== 'close' || ctl.life !== 'open' || !latest.sigA || !latest.sigB) return;
     if (creatorOf(latest.state.step) !== ctl.rec.me || this.running.has(ctl) || this.lateSent.has(ctl)) return;
     this.lateSent.add(ctl);
-    this.running.add(ctl);
+    this.running.set(ctl, 'withdraw');
     this.ctx.log(`your partner signed your close state (step ${latest.state.step}): paying it out now`);
     void this.cooperative(ctl, {})
       .then((r) => this.ctx.log(`the cooperative close paid out step ${r.step}`))
@@ -334,13 +341,7 @@ export class Closing {
    * both signed). One at a time: a second exit would reach the contract once the first started the close (a fee).
    */
   async exit(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
-    if (this.running.has(ctl)) throw new NodeError('EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result');
-    this.running.add(ctl);
-    try {
-      return await this.exitOnce(ctl, opts);
-    } finally {
-      this.running.delete(ctl);
-    }
+    return this.oneAtATime(ctl, 'exit', () => this.exitOnce(ctl, opts));
   }
 
   private async exitOnce(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {

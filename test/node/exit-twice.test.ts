@@ -18,3 +18,13 @@ test('a second exit while the first runs is refused: one exit goes out', () =>
     assert.equal(exits.calls(), 1, 'one exit sent');
     assert.equal(p.alice.currentChannel()!.phase, 'closing');
   }));
+
+test('a withdraw asked while an exit runs is refused naming the exit under way, not a withdraw', () =>
+  onPair({ initialTimeoutMs: 1500, bob: { autoMode: false } }, async (p) => {
+    await exitOffered(p);
+    const [first, second] = await Promise.allSettled([p.alice.exit(), p.alice.withdraw({})]);
+    assert.equal(first.status, 'fulfilled');
+    const reason = second.status === 'rejected' ? (second.reason as { code?: string; message?: string }) : {};
+    assert.equal(reason.code, 'EXIT_UNDER_WAY', reason.message);
+    assert.match(reason.message ?? '', /an exit of this channel is already under way/);
+  }));
