@@ -6,6 +6,14 @@ import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { closePair, connect, fund, openPair } from '../helpers/nodes.js';
 
+type Pair = Awaited<ReturnType<typeof openPair>>;
+
+/** Stops one of the pair and starts it again as a testnet node on a data folder of its own. */
+async function onTestnet(p: Pair, who: 'alice' | 'bob'): Promise<void> {
+  await p[who].stop();
+  p[who] = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, `${who}-testnet`), key: { keyPair: p.keys[who] } });
+}
+
 test('the channels of another network in the data folder are named at start-up, with what to do', async () => {
   const p = await openPair();
   try {
@@ -58,8 +66,7 @@ test("a data folder's channel phases, read without a node: a channel whose recor
 test('a testnet node has no faucet, whatever its chain object offers: NO_FAUCET names the giver bot', async () => {
   const p = await openPair();
   try {
-    await p.bob.stop();
-    p.bob = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, 'bob-testnet'), key: { keyPair: p.keys.bob } });
+    await onTestnet(p, 'bob');
     await assert.rejects(p.bob.faucet(10n ** 9n), (e: { code?: string; message: string }) => e.code === 'NO_FAUCET' && /@testgiver_ton_bot/.test(e.message));
   } finally {
     await closePair(p);
@@ -70,10 +77,7 @@ test("on testnet, a wallet short of a deposit is told where testnet coins come f
   const { ownShort } = await import('../../src/node/uiRules.js');
   const p = await openPair();
   try {
-    for (const who of ['alice', 'bob'] as const) {
-      await p[who].stop();
-      p[who] = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, `${who}-testnet`), key: { keyPair: p.keys[who] } });
-    }
+    for (const who of ['alice', 'bob'] as const) await onTestnet(p, who);
     await connect(p.alice, p.bob);
     const wallet = await p.bob.balanceTon();
     const notFaucet = (text: string) => /@testgiver_ton_bot on Telegram/.test(text) && !/faucet`/.test(text);
@@ -94,10 +98,7 @@ test('a channel id is made for its network: testnet nodes propose and take only 
   assert.equal(newChannelId('testnet') >> 48n, CHANNEL_ID_TAGS.testnet);
   const p = await openPair();
   try {
-    for (const who of ['alice', 'bob'] as const) {
-      await p[who].stop();
-      p[who] = await createNode({ ...p.common, network: 'testnet', challengePeriod: 3600, dataDir: join(p.dir, `${who}-testnet`), key: { keyPair: p.keys[who] } });
-    }
+    for (const who of ['alice', 'bob'] as const) await onTestnet(p, who);
     await connect(p.alice, p.bob);
     const proposed = waitForEvent(p.bob, 'channelProposed');
     const view = await p.alice.open({ myDeposit: 10n ** 9n, partnerDeposit: 0n });
