@@ -147,8 +147,10 @@ test("a slow save of the record as the channel opens does not hold back the init
     };
     const order: string[] = [];
     p.bob.on((e) => void (e.type === 'stateSigned' && order.push(`stateSigned ${e.state.step}`)));
+    // Alice may hold Bob's signature of the initial state before his deposit call returns: wait from before.
+    const initial = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n);
     await deposit;
-    await waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 0n);
+    await initial;
     const passed = waitForEvent(p.bob, 'stateSigned', (e) => e.state.step === 1n);
     await p.bob.createEmpty();
     await passed;
