@@ -74,8 +74,9 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   const names = host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }));
   const partner = partnerName(ch, names);
   const net = ch.network;
-  // what moves money on chain (a deposit, a close, the payout) changes the phase or the deposits: read again then
-  const at = `${ch.phase}:${ch.depositA}:${ch.depositB}`;
+  // what moves money on chain (a deposit, a close, the payout) changes the phase, the deposits or the payout seen:
+  // read again then (testnet, a devnet: the payout may be seen after the channel reads 'closed')
+  const at = `${ch.phase}:${ch.depositA}:${ch.depositB}:${ch.payout ? (ch.payout.txHash ?? ch.payout.lt ?? 'paid') : ''}`;
   // the contract and the wallets with the storage fee each owes (the node's read), as the CLI's balances say them
   const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContractDue(ch.id));
   const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTonDue());

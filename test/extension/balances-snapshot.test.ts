@@ -78,3 +78,35 @@ test("the balances panel with no node says why as the welcome view does: a data 
   const stopped = await buildSnapshot(host('stopped'), reads, null, 0);
   assert.match(stopped.hint ?? '', /^the node is not running: Serve, Connect or Start the Node/);
 });
+
+test("the balances panel reads your wallet again when the payout is seen: a wallet read while the channel said 'closed' without it is not kept", async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await p.bob.withdraw({ mode: 'cooperative' });
+    // a chain where the payout is seen after the channel reads 'closed' (testnet, a devnet): the wallet read then is from before it
+    let seen = false;
+    let wallet = TON('1');
+    const bob = p.bob;
+    const api = new Proxy(bob, {
+      get(target, k) {
+        if (k === 'channels') return () => target.channels().map((c) => (seen ? c : { ...c, payout: null }));
+        if (k === 'balanceTonDue') return (a?: string) => (a === undefined ? Promise.resolve({ balance: wallet, storageDue: null }) : target.balanceTonDue(a));
+        const v = Reflect.get(target, k) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const me = { id: 'me', label: 'you', api, served: null };
+    const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
+    const reads = new ChainReads(() => undefined);
+    const before = await buildSnapshot(host, reads, null, 0);
+    assert.deepEqual([before.selected?.phase, before.selected?.payout, before.selected?.yourWallet?.ton], ['closed', null, '1']);
+    seen = true;
+    wallet = TON('2');
+    const after = await buildSnapshot(host, reads, null, 0);
+    assert.ok(after.selected?.payout, 'the payout is shown');
+    assert.equal(after.selected?.yourWallet?.ton, '2', 'the wallet read again once the payout is seen');
+  } finally {
+    await closePair(p);
+  }
+});
