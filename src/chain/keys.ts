@@ -24,15 +24,25 @@ export function normalizeMnemonic(words: string | readonly string[]): string[] {
   return list.map((w) => w.trim().toLowerCase()).filter((w) => w.length > 0);
 }
 
-/** The key pair of a 24-word TON mnemonic (the same key TON wallets derive). */
-export async function keyPairFromMnemonic(words: string | readonly string[]): Promise<KeyPair> {
+/**
+ * A mnemonic as a person types it (any case, any spacing, a trailing newline) normalised, then checked: its words,
+ * or what is wrong with them. The one check of the node and the extension.
+ */
+export async function checkMnemonic(words: string | readonly string[]): Promise<{ words: string[]; problem: string | null }> {
   const list = normalizeMnemonic(words);
   if (list.length !== MNEMONIC_WORDS) {
-    throw new KeyError('BAD_MNEMONIC', `a TON mnemonic has ${MNEMONIC_WORDS} words, got ${list.length}: paste all ${MNEMONIC_WORDS} words separated by spaces`);
+    return { words: list, problem: `a TON mnemonic has ${MNEMONIC_WORDS} words, got ${list.length}: paste all ${MNEMONIC_WORDS} words separated by spaces` };
   }
   if (!(await mnemonicValidate(list))) {
-    throw new KeyError('BAD_MNEMONIC', 'these 24 words are not a valid TON mnemonic (a word is misspelt, out of order, or from another wallet format such as BIP-39): check them against your backup');
+    return { words: list, problem: 'these 24 words are not a valid TON mnemonic (a word is misspelt, out of order, or from another wallet format such as BIP-39): check them against your backup' };
   }
+  return { words: list, problem: null };
+}
+
+/** The key pair of a 24-word TON mnemonic (the same key TON wallets derive). */
+export async function keyPairFromMnemonic(words: string | readonly string[]): Promise<KeyPair> {
+  const { words: list, problem } = await checkMnemonic(words);
+  if (problem) throw new KeyError('BAD_MNEMONIC', problem);
   const kp = await mnemonicToPrivateKey(list);
   // The same 64-byte layout as src/core/signer (seed || public key).
   return keyPairFromSeed(Buffer.from(kp.secretKey.subarray(0, 32)));

@@ -4,7 +4,8 @@
 import '../polyfill.js';
 
 export { channelKeys, channelPhases, createNode, createTeachingDemo, hasLiveChannels, lockHeld } from '../node/index.js';
-export { mnemonicNew, mnemonicValidate } from '@ton/crypto';
+export { mnemonicNew } from '@ton/crypto';
+export { checkMnemonic } from '../chain/keys.js';
 export { multiaddr } from '@multiformats/multiaddr';
 export { checkDialPeerId } from '../p2p/diagnose.js';
 export { explorerLink } from '../chain/explorer.js';

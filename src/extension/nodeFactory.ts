@@ -138,9 +138,9 @@ export async function mnemonicNew(wordCount = 24): Promise<string[]> {
   return (await load()).mnemonicNew(wordCount);
 }
 
-/** Whether the words are a valid TON mnemonic (@ton/crypto). */
-export async function mnemonicValidate(words: string[]): Promise<boolean> {
-  return (await load()).mnemonicValidate(words);
+/** The words of a mnemonic as typed (any case, spaces or commas) normalised, and what is wrong with them (null: a valid TON mnemonic). */
+export async function checkMnemonic(text: string): Promise<{ words: string[]; problem: string | null }> {
+  return (await load()).checkMnemonic(text);
 }
 
 /** Parses a multiaddr; throws on a malformed one. */

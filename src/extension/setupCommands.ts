@@ -10,7 +10,7 @@ import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
 import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning } from './guards.js';
 import { channelWallets } from './keys.js';
-import { channelKeys, checkDialAddress, keyFolderKey, mnemonicKey, mnemonicNew, mnemonicValidate, type KeyFacts } from './nodeFactory.js';
+import { channelKeys, checkDialAddress, checkMnemonic, keyFolderKey, mnemonicKey, mnemonicNew, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, walletRead, type TargetArg } from './ui.js';
 import { isLoopback, offeredAddresses, serveNotice } from './serveWords.js';
 import { keyWalletWords } from './words.js';
@@ -157,18 +157,15 @@ async function walletWords(c: CommandContext, network: NetworkKind): Promise<str
 
 async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
   const network = n === undefined ? c.host.network : await pickNetwork(c, n);
-  const check = async (text: string): Promise<string | undefined> => {
-    const words = text.trim().split(/\s+/).filter(Boolean);
-    if (words.length !== 24) return `a TON mnemonic has 24 words (got ${words.length})`;
-    return (await mnemonicValidate(words)) ? undefined : 'these 24 words are not a valid TON mnemonic (check the spelling)';
-  };
+  // the node's check, on the words normalised as the node reads them (any case, spaces or commas, a trailing newline)
+  const check = async (text: string): Promise<string | undefined> => (await checkMnemonic(text)).problem ?? undefined;
   let text = typeof w === 'string' ? w : Array.isArray(w) ? w.join(' ') : undefined;
   if (text === undefined) text = await c.prompts.input({ title: `SynChannel: import a ${network} mnemonic`, prompt: 'The 24 words, separated by spaces', password: true, validate: check });
   else {
     const problem = await check(text);
     if (problem) throw new ExtensionError('BAD_MNEMONIC', problem);
   }
-  const words = text.trim().split(/\s+/);
+  const { words } = await checkMnemonic(text);
   await guardKeyChange(c, network, await mnemonicKey(words));
   await c.host.keys.storeMnemonic(network, words);
   void c.info(`mnemonic imported for ${network}`);

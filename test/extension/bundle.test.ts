@@ -30,7 +30,7 @@ const NOT_AT_ACTIVATION: { what: string; test: (input: string) => boolean }[] = 
 ];
 
 /** What src/extension/nodeFactory.ts calls on the module dist/node.js exports. */
-const NODE_EXPORTS = ['channelPhases', 'createNode', 'createTeachingDemo', 'explorerLink', 'hasLiveChannels', 'lockHeld', 'mnemonicNew', 'mnemonicValidate', 'multiaddr', 'startDevnet'];
+const NODE_EXPORTS = ['channelPhases', 'checkMnemonic', 'createNode', 'createTeachingDemo', 'explorerLink', 'hasLiveChannels', 'lockHeld', 'mnemonicNew', 'multiaddr', 'startDevnet'];
 
 const MAX_EXTENSION_BYTES = 500 * 1024;
 
