@@ -20,19 +20,22 @@ async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?:
   const [p, h] = c.inputs(t, [portArg, hostArg]);
   const node = await c.nodeFor(t, true);
   let port: number;
+  // a port typed into a Serve that failed (the port in use) is offered again
+  const typed = `serve ${node.id}`;
   if (p === undefined || p === null || p === '') {
     const text = await c.prompts.input({
       title: 'SynChannel: serve',
       prompt: 'Port to wait for your partner on (0 = any free port)',
-      value: '3000',
       validate: (v) => (/^\d{1,5}$/.test(v.trim()) && Number(v) <= 65535 ? undefined : 'a port is a whole number from 0 to 65535'),
+      ...c.amounts.value(typed, '3000'),
     });
-    port = Number(text.trim());
+    port = Number(c.amounts.typedText(typed, text.trim()));
   } else {
     port = Number(p);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
   }
   const result = await node.api.serve(port, typeof h === 'string' ? h : undefined);
+  c.amounts.done(typed);
   await c.host.setServed(node, result);
   c.host.log(`${result.already ? 'already serving' : 'serving'}: LAN ${result.lan.join(' ')}${result.wan.length ? ` WAN ${result.wan.join(' ')}` : ''}`);
   // a partner connected already (either way): the listener serves others too, as the CLI says

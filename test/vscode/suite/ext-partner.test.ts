@@ -40,6 +40,16 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
     assert.match(f.message, new RegExp(`port ${port} is in use`));
     assert.doesNotMatch(f.message, /libp2p|EADDRINUSE|Error:/);
     assert.ok(f.shown.buttons.includes('Serve on a Free Port'), `buttons: ${f.shown.buttons.join(', ')}`);
+    // a port typed into a Serve that failed is offered again the next time
+    ext.test.clearPrompts();
+    ext.test.answer({ input: String(port) });
+    assert.equal(await vscode.commands.executeCommand('synchannel.serve'), undefined);
+    assert.match(ext.lastFailure()?.message ?? '', new RegExp(`port ${port} is in use`));
+    ext.test.answer({ input: String(port) });
+    assert.equal(await vscode.commands.executeCommand('synchannel.serve'), undefined);
+    const asked = ext.test.prompts().filter((p) => p.kind === 'input');
+    assert.deepEqual(asked.map((p) => p.kind === 'input' && p.value), ['3000', String(port)], JSON.stringify(asked));
+    assert.deepEqual(ext.test.unanswered(), []);
   });
 
   it('Serve offers the LAN address first (not the loopback), and Copy Multiaddr copies it', async () => {
