@@ -36,12 +36,21 @@ export const EXIT_RESERVE = CHANNEL_FEES.close + WALLET_FEE_RESERVE + 10_000_000
 export const DEPOSIT_FEES = DEPOSIT_FEE + WALLET_FEE_RESERVE + EXIT_RESERVE;
 
 /**
- * Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus the fees of the message that pays it, beyond the
- * storage fee its next transaction pays first (as far as `dueCounted` counts it): the deposit's room (depositRoom).
+ * What `side` needs in its wallet beyond `deposit` to open a channel (the node's depositFees). A deploys even with
+ * nothing in it, and a deposit is a message: DEPOSIT_FEES. B depositing nothing sends nothing, yet pays a close or a
+ * challenge and the finish to keep what it receives: EXIT_RESERVE.
  */
-export async function checkFunds(ctx: NodeContext, deposit: bigint, what: string): Promise<void> {
+export function openingFees(side?: 'A' | 'B', deposit?: bigint): bigint {
+  return side === 'B' && deposit === 0n ? EXIT_RESERVE : DEPOSIT_FEES;
+}
+
+/**
+ * Throws INSUFFICIENT_FUNDS unless the wallet holds `deposit` plus what `side` needs beside it (openingFees), beyond
+ * the storage fee its next transaction pays first (as far as `dueCounted` counts it): the deposit's room (depositRoom).
+ */
+export async function checkFunds(ctx: NodeContext, side: 'A' | 'B', deposit: bigint, what: string): Promise<void> {
   const read = await ctx.o.chain.getBalanceDue(ctx.myAddress);
-  const short = fundsShort(read, DEPOSIT_FEES, deposit, addressText(ctx.myAddress, 'wallet'), what, ctx.o.network);
+  const short = fundsShort(read, openingFees(side, deposit), deposit, addressText(ctx.myAddress, 'wallet'), what, ctx.o.network);
   if (short) throw new NodeError('INSUFFICIENT_FUNDS', short);
 }
 

@@ -75,7 +75,7 @@ export class Negotiation {
     checkPartnerKey(ctx, s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     checkPeriod(this.ctx, period, 'you');
-    await checkFunds(this.ctx, opts.myDeposit, 'this channel');
+    await checkFunds(this.ctx, 'A', opts.myDeposit, 'this channel');
     const base = {
       channelId: newChannelId(ctx.o.network),
       addressA: ctx.myAddress.toRawString(),
@@ -273,8 +273,9 @@ export class Negotiation {
     try {
       // A failed read stops here: a deployment sent twice would pay A's deposit twice.
       const status = rec.life === 'proposed' || (rec.me === 'A' && rec.life === 'accepted') ? await checkAddressUnused(this.ctx, ctl) : null;
-      // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay.
-      if (rec.life === 'proposed' && expected > 0n) await checkFunds(this.ctx, expected, 'accepting this channel');
+      // Accepting makes the partner deploy and lock its deposit: accept only a deposit this wallet can pay, and (even
+      // with nothing deposited) the fees of leaving, or what it receives is at risk.
+      if (rec.life === 'proposed') await checkFunds(this.ctx, rec.me, expected, 'accepting this channel');
       if (rec.life === 'proposed') await checkSameChain(this.ctx, ctl);
       if (rec.life === 'proposed') await this.accept(ctl);
       return await this.depositAccepted(ctl, amount, status, opts);

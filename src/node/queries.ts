@@ -6,13 +6,13 @@ import { addressText } from '../core/format.js';
 import { sign } from '../core/signer.js';
 import { FAUCET_MAX, FAUCET_MIN, type Chain } from '../chain/types.js';
 import { TESTNET_FAUCET_BOT } from '../core/networks.js';
-import { DEPOSIT_FEES } from './checks.js';
+import { openingFees } from './checks.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
 import { addressTextOf, rawOfText } from './addresses.js';
-import type { BalanceView, ChannelView, NetworkKind, OtherNetworkView, StateView } from './types.js';
+import type { BalanceView, ChannelView, NetworkKind, OtherNetworkView, Party, StateView } from './types.js';
 import { liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
@@ -118,8 +118,8 @@ export abstract class Queries {
     return this.ctx.o.chain.getBalanceDue(address ? Address.parse(address) : this.ctx.myAddress);
   }
 
-  depositFees(): bigint {
-    return DEPOSIT_FEES;
+  depositFees(side?: Party, deposit?: bigint): bigint {
+    return openingFees(side, deposit);
   }
 
   async payoutLanded(channel?: string, timeoutMs = 30_000): Promise<boolean | null> {

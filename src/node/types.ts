@@ -356,8 +356,12 @@ export interface ChannelNodeApi {
   /** balanceContract and balanceTon with the storage fee the chain takes first at the account's next transaction */
   balanceContractDue(channel?: string): Promise<BalanceView>;
   balanceTonDue(address?: string): Promise<BalanceView>;
-  /** what the wallet needs beyond a deposit (or a deployment with it): its fees and what a close alone takes later; the most to deposit is the balance less this and the storage fee due (uiRules.depositRoom) */
-  depositFees(): bigint;
+  /**
+   * what the wallet needs beyond a deposit (or a deployment with it): its fees and what a close alone takes later; the
+   * most to deposit is the balance less this and the storage fee due (uiRules.depositRoom). `side` and `deposit` given:
+   * what that party needs to open; B depositing nothing sends nothing to open, and keeps only what leaving costs.
+   */
+  depositFees(side?: Party, deposit?: bigint): bigint;
   /** Whether both wallets have taken in what a closed channel paid them (testnet: a block or more after the payout); null when not paid out or unknown (a record written before 2026-12-02). */
   payoutLanded(channel?: string, timeoutMs?: number): Promise<boolean | null>;
   getAccount(): string;

@@ -108,13 +108,19 @@ export function depositFeesText(fees: bigint): string {
   return `about ${formatTon(fees)} TON for fees and a close, kept in the wallet so you can always leave the channel alone`;
 }
 
+/** What a party that deposits nothing still needs in its wallet (`fees`, the node's depositFees(side, 0)), in words. */
+export function leavingFeesText(fees: bigint, who: 'you' | 'they' = 'you'): string {
+  return `about ${formatTon(fees)} TON in the wallet for the fees of a close, or of a challenge of a stale close and the finish: without it what ${who} receive is at risk`;
+}
+
 /**
  * The node's funds check (checks.ts): when this wallet (`read`) cannot pay `deposit` and its fees beyond the storage
  * fee counted (depositRoom), what it holds, what `what` needs and how to top it up; else null.
  */
 export function fundsShort(read: BalanceView, fees: bigint, deposit: bigint, wallet: string, what: string, network: NetworkKind): string | null {
   if (depositRoom(read, fees) >= deposit) return null;
-  return `your wallet ${wallet} has ${formatTon(read.balance)} TON${dueWords(dueCounted(read.storageDue))}, but ${what} needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(fees)}: top it up first (${topUpHow(network)})`;
+  const needs = deposit === 0n ? `needs, although you deposit nothing, ${leavingFeesText(fees)}` : `needs your deposit of ${formatTon(deposit)} TON plus ${depositFeesText(fees)}`;
+  return `your wallet ${wallet} has ${formatTon(read.balance)} TON${dueWords(dueCounted(read.storageDue))}, but ${what} ${needs}: top it up first (${topUpHow(network)})`;
 }
 
 /**
@@ -123,7 +129,7 @@ export function fundsShort(read: BalanceView, fees: bigint, deposit: bigint, wal
  */
 export async function openShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees' | 'getAccount' | 'network'>, deposit: bigint): Promise<string | null> {
   const read = await quickRead(() => node.balanceTonDue());
-  return read && fundsShort(read, node.depositFees(), deposit, node.getAccount(), 'this channel', node.network);
+  return read && fundsShort(read, node.depositFees('A', deposit), deposit, node.getAccount(), 'this channel', node.network);
 }
 
 /**
@@ -135,8 +141,9 @@ export async function partnerShort(
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB' | 'partnerAddress'>,
 ): Promise<string | null> {
   const partnerDeposit = ch.me === 'A' ? ch.expectedDepositB : ch.expectedDepositA;
-  const short = await walletShort(node, partnerDeposit, ch.partnerAddress);
+  const short = await walletShort(node, ch.me === 'A' ? 'B' : 'A', partnerDeposit, ch.partnerAddress);
   if (!short) return null;
+  if (partnerDeposit === 0n) return `your partner's wallet holds ${formatTon(short.wallet)} TON now${dueWords(short.due)}: they deposit nothing, but need ${leavingFeesText(short.fees, 'they')}. They can accept only once they fund it`;
   return `your partner's wallet holds ${formatTon(short.wallet)} TON now${dueWords(short.due)}, less than the ${formatTon(partnerDeposit)} TON you ask them to deposit and ${depositFeesText(short.fees)}: they can accept only once they top it up (or decline, and you propose a smaller deposit)`;
 }
 
@@ -149,8 +156,9 @@ export async function ownShort(
   ch: Pick<ChannelView, 'me' | 'expectedDepositA' | 'expectedDepositB'>,
 ): Promise<string | null> {
   const myDeposit = ch.me === 'A' ? ch.expectedDepositA : ch.expectedDepositB;
-  const short = await walletShort(node, myDeposit);
+  const short = await walletShort(node, ch.me, myDeposit);
   if (!short) return null;
+  if (myDeposit === 0n) return `your wallet holds ${formatTon(short.wallet)} TON now${dueWords(short.due)}: you deposit nothing in this proposal, but need ${leavingFeesText(short.fees)}. Fund it before you accept (${topUpHow(node.network)}), or decline it (\`decline\`)`;
   return `your wallet holds ${formatTon(short.wallet)} TON now${dueWords(short.due)}, less than the ${formatTon(myDeposit)} TON this proposal asks you to deposit and ${depositFeesText(short.fees)}: top it up before you accept it (${topUpHow(node.network)}), or decline it (\`decline\`)`;
 }
 
@@ -170,13 +178,13 @@ export async function proposalNote(
 }
 
 /**
- * A wallet (this node's without `address`) that cannot pay `deposit` and its fees beyond the storage fee its next
- * transaction pays first (when the chain says it): what it holds, and that fee when it is what leaves it short; else null.
+ * A wallet (this node's without `address`) of `side` that cannot pay `deposit` and its fees (the node's, for that side
+ * and deposit, even 0) beyond the storage fee its next transaction pays first (when the chain says it): what it holds,
+ * and that fee when it is what leaves it short; else null.
  */
-async function walletShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees'>, deposit: bigint, address?: string): Promise<{ wallet: bigint; due: bigint; fees: bigint } | null> {
-  if (deposit === 0n) return null;
+async function walletShort(node: Pick<ChannelNodeApi, 'balanceTonDue' | 'depositFees'>, side: Party, deposit: bigint, address?: string): Promise<{ wallet: bigint; due: bigint; fees: bigint } | null> {
   const read = await quickRead(() => node.balanceTonDue(address));
-  const fees = node.depositFees();
+  const fees = node.depositFees(side, deposit);
   if (read === null) return null;
   if (depositRoom(read, fees) >= deposit) return null;
   const due = dueCounted(read.storageDue);

@@ -102,11 +102,15 @@ test("open says when the partner's wallet cannot fund the deposit asked of them 
   assert.ok(Date.now() - t0 < 5_000, `open waited ${Date.now() - t0} ms for the partner's wallet`);
   assert.match(slow.said.join('\n'), /Proposed channel/);
   assert.doesNotMatch(slow.said.join('\n'), /Note:/);
-  for (const [line, wallet] of [['open 3 4', 5_000_000_000n], ['open 3 4', new Error('chain down')], ['open 3', 0n]] as const) {
+  for (const [line, wallet] of [['open 3 4', 5_000_000_000n], ['open 3 4', new Error('chain down')], ['open 3', 1_000_000_000n]] as const) {
     const x = io({});
     await runLine(line, node(wallet), x.it);
     assert.doesNotMatch(x.said.join('\n'), /Note:|failed/, `${line} ${String(wallet)}`);
   }
+  // a partner who deposits nothing still pays the fees of leaving: an empty wallet is said too
+  const none = io({});
+  await runLine('open 3', node(0n), none.it);
+  assert.match(none.said.join('\n'), /Note: your partner's wallet holds 0 TON now: they deposit nothing, but need about 0\.03 TON in the wallet for the fees of a close, or of a challenge of a stale close and the finish: without it what they receive is at risk\. They can accept only once they fund it/);
 });
 
 test('at a terminal a missing argument is asked for, with the original prompt', async () => {
