@@ -204,5 +204,5 @@ export function idleWait(watches: number, perSecond: number): number {
 }
 
 function pickSigned(s: SignedStateArg): SignedStateArg {
-  return { state: s.state, sigA: s.sigA, sigB: s.sigB };
+  return { state: s.state, sigA: s.sigA, sigB: s.sigB, ...(s.by ? { by: s.by } : {}) };
 }

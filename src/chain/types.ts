@@ -2,7 +2,7 @@
 import type { Address } from '@ton/core';
 import type { ChannelState } from '../core/state.js';
 import type { KeyPair } from '../core/signer.js';
-import type { ChannelConfig, ChannelData, ChannelStatus, ContractVersion } from '../contract/index.js';
+import type { ChannelConfig, ChannelData, ChannelStatus, ContractVersion, Submitter } from '../contract/index.js';
 import type { WalletVersion } from './wallets.js';
 
 export type { ChannelConfig, ChannelData, ChannelStatus, ClosedRecord } from '../contract/index.js';
@@ -57,6 +57,12 @@ export interface SignedStateArg {
   sigA: Buffer;
   /** 64-byte signature of stateHash(state) by B's channel key */
   sigB: Buffer;
+  /**
+   * The sending wallet's side, which sets the message's layout (the signatures of the parties that do not send it):
+   * known from the channel's record. Left out, it is read from the contract's storage, where a replica that lags
+   * behind the deployment shows none and a party's message goes in a stranger's layout (the contract refuses it).
+   */
+  by?: Submitter;
 }
 
 /** The outcome of a send whose contract transaction succeeded (failures throw ChainError). */

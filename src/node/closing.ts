@@ -144,7 +144,7 @@ export class Closing {
     const ch = ctl.channel;
     const closeState = ch.latest!.state.tag === 'close' ? ch.latest! : await this.agreeClose(ctl, opts);
     if (closeState.state.tag !== 'close' || !closeState.sigA || !closeState.sigB) return this.closedMeanwhile(ctl, closeState, opts);
-    const arg = await ctl.forChain(closeState);
+    const arg = await ctl.forChain(closeState, this.ctx.o.wallet.address);
     // One sent before (a restart since) that may still land is waited for: a second would only be refused.
     const landed = await closeLanded(this.ctx, ctl, closeState.state.step, opts);
     if (landed) opts.onProgress?.('the contract has paid out');
@@ -269,7 +269,7 @@ export class Closing {
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the close was sent: nothing went to the contract; start it again and withdraw');
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
-    const arg = await ctl.forChain(use);
+    const arg = await ctl.forChain(use, this.ctx.o.wallet.address);
     await this.markSent(ctl, use.state.step);
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),

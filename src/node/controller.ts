@@ -232,10 +232,16 @@ export class ChannelController {
    * no state reaches the chain before its record is on disk. After a failed write the chain is the only record
    * left, and leaving must still work: it does not throw for the journal.
    */
-  async forChain(s: SignedState): Promise<SignedStateArg> {
+  async forChain(s: SignedState, sender: Address): Promise<SignedStateArg> {
     await this.written();
     if (!s.sigA || !s.sigB) throw new NodeError('INTERNAL', `step ${s.state.step} is not signed by both: the contract would refuse it`);
-    return { state: s.state, sigA: s.sigA, sigB: s.sigB };
+    return { state: s.state, sigA: s.sigA, sigB: s.sigB, by: this.sideOf(sender) };
+  }
+
+  /** The side of the wallet `sender` in this channel, from the record (never a read of the chain, which may lag). */
+  sideOf(sender: Address): 'A' | 'B' | 'other' {
+    if (sender.equals(Address.parse(this.rec.addressA))) return 'A';
+    return sender.equals(Address.parse(this.rec.addressB)) ? 'B' : 'other';
   }
 
   /** Records a newly committed state's view (`previous` is the latest before it). */

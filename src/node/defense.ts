@@ -297,7 +297,7 @@ export class Defense {
     // A partner's proposal pays only us: countersign it first so it is a state both signed.
     if (ctl.channel.pending && ctl.channel.pending.state.step === plan.step && !ctl.rec.restorePending) await ctl.run(() => this.h.payments.countersignIn(ctl));
     const latest = ctl.channel.latest!;
-    const arg = await ctl.forChain(latest);
+    const arg = await ctl.forChain(latest, ctx.o.wallet.address);
     const mine = ctl.rec.me === 'A' ? latest.state.balanceA : latest.state.balanceB;
     if (latest.state.tag === 'close') {
       // A close state both signed pays out at once, even during a close's window: better than a challenge.

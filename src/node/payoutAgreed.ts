@@ -24,7 +24,7 @@ export function payOutAgreed(h: DefenseHost, ctl: ChannelController): void {
   const go = () => !h.stopped() && !!h.state(ctl) && !ctl.reloading && ctl.life === 'closing' && !ctl.deadlinePassed;
   void (async () => {
     // The journal holds it first (the partner's signature may have just arrived).
-    const arg = await ctl.forChain(latest);
+    const arg = await ctl.forChain(latest, h.ctx.o.wallet.address);
     h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
     // Both nodes learn it at once: its creator sends it, the other after the finish's grace and only if it has not
     // landed (a second one bounces off the paid-out contract, its sender paying the fees).

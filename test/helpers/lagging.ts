@@ -1,6 +1,8 @@
 // A chain endpoint that lags behind a channel's lock (a load-balanced endpoint), and a record save that fails (a full
 // disk), for the nodes' tests.
 import { join } from 'node:path';
+import type { Address, ContractProvider, ContractState, StateInit } from '@ton/core';
+import type { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { connect, TON, type Pair, type TestNode } from './nodes.js';
 import type { Chain, ChannelData, ChannelEvent, ChannelStatus, WatchOptions } from '../../src/chain/types.js';
@@ -96,4 +98,33 @@ export async function bobRefusesInitial(p: Pair): Promise<Extract<NodeEvent, { t
   await proposed;
   await p.bob.deposit();
   return refused;
+}
+
+/**
+ * The account-state reads of `contract` that `chain` makes through a provider (what a wrapper's submitterOf reads)
+ * show it as never deployed while `lag`: a replica that has not seen the deployment yet. Only this chain object's
+ * reads lag (another object over the same Blockchain reads it as it is). `reads` counts the lagging answers.
+ */
+export function laggingState(chain: SandboxChain, contract: Address): { lag: boolean; reads: number } {
+  const self = { lag: true, reads: 0 };
+  type Providing = { provider(address: Address, init?: StateInit | null): ContractProvider };
+  const c = chain as unknown as Providing;
+  const provider = c.provider.bind(chain);
+  c.provider = (address, init) => {
+    const real = provider(address, init);
+    if (!address.equals(contract)) return real;
+    return new Proxy(real, {
+      get(target, prop) {
+        if (prop === 'getState' && self.lag) {
+          return async (): Promise<ContractState> => {
+            self.reads++;
+            return { balance: 0n, extracurrency: null, last: null, state: { type: 'uninit' } };
+          };
+        }
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  };
+  return self;
 }

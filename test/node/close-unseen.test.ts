@@ -25,7 +25,7 @@ async function aliceClosesQuietly(p: Pair, exit = false): Promise<void> {
   const ctl = [...inner.ctx.channels.values()][0]!;
   const contract = Address.parse(ctl.rec.contract);
   if (exit) await p.chain.startExit(inner.ctx.o.wallet, contract);
-  else await p.chain.startClose(inner.ctx.o.wallet, contract, await ctl.forChain(ctl.channel.latest!));
+  else await p.chain.startClose(inner.ctx.o.wallet, contract, await ctl.forChain(ctl.channel.latest!, inner.ctx.o.wallet.address));
 }
 
 const toldClosing = (e: { code?: string; message?: string }) => e.code === 'ALREADY_CLOSING' && /nothing was sent/.test(e.message ?? '');
