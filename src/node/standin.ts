@@ -70,7 +70,7 @@ export async function keepTold(ctx: NodeContext, s: ChannelController, payout: P
 /**
  * What a controller the channel had before (a stand-in, or one an import dropped) knew that the record loaded
  * again may lack (an import's record is older): the close's first step, our challenge, the marks of our sends that
- * may still land (cooperative close, close or exit, finish), a payout told. Kept in the record of `to`, the same
+ * may still land (cooperative close, close or exit, finish, refund), a payout told. Kept in the record of `to`, the same
  * contract's channel, where it has none (or an older one). Its challenge or cooperative close on its way (past its
  * checks, maybe not yet marked in its record) is handed over as ours: `to` waits for it before sending its own
  * (inflight.ts).
@@ -88,13 +88,15 @@ export function handOver(old: ChannelController, to: ChannelController): void {
   const finish = from.finishSent && (rec.finishSent?.validUntil ?? -1) < from.finishSent.validUntil ? from.finishSent : undefined;
   // our close or exit not seen on chain by either (the record loaded again reads the chain next)
   const close = from.closeSent?.validUntil !== undefined && !rec.close && (rec.closeSent?.validUntil ?? -1) < from.closeSent.validUntil ? from.closeSent : undefined;
+  const refund = from.refundSent && (rec.refundSent?.validUntil ?? -1) < from.refundSent.validUntil ? from.refundSent : undefined;
   const told = from.payout && !rec.payoutTold ? from.payout : undefined;
-  if (!first && !sent && !coop && !finish && !close && !told) return;
+  if (!first && !sent && !coop && !finish && !close && !refund && !told) return;
   if (first) rec.closeFirst = { ...first };
   if (sent) rec.challengeSent = { ...sent };
   if (coop) rec.coopSent = { ...coop };
   if (finish) rec.finishSent = { ...finish };
   if (close) rec.closeSent = { ...close };
+  if (refund) rec.refundSent = { ...refund }; // cleared once the chain shows no deposit of ours
   if (told) rec.payoutTold = told;
   void to.saveRecord().catch(() => undefined); // not saved: only a restart's telling of the close misses them
 }

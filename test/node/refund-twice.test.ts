@@ -9,6 +9,9 @@ import type { Chain, Wallet } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
 import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
 import { TON, until, type Pair } from '../helpers/nodes.js';
+import { loseRecord } from '../helpers/running-import.js';
+import type { NodeHandle } from '../adversary/world.js';
+import type { NodeContext } from '../../src/node/context.js';
 
 type Refund = Chain['refund'];
 
@@ -100,4 +103,21 @@ withPair("a refund is not sent to a contract the partner's deposit locked while 
   (p.chain as { refund: Refund }).refund = async (...a) => (await p.chain.deposit(bobWallet, contract, TON('4')), real(...a));
   await assert.rejects(p.alice.refund(), (e: { code?: string; message?: string }) => e.code === 'NOT_FUNDING' && /nothing was sent/.test(e.message ?? ''));
   assert.equal((await p.chain.getChannelStatus(contract)).status, 'open', 'locked with both deposits');
+});
+
+withPair('a refund that may still land as an import loads its channel again from an older record is not sent again', async (p) => {
+  await aliceAloneIn(p);
+  const ch = p.alice.currentChannel()!.channelId;
+  const backup = join(p.dir, 'alice.backup');
+  await p.alice.exportBackup(backup); // before the refund: it holds no mark of it
+  const r = await refundLost(p);
+  // The backup is restored over the channel: its controller is dropped, and the channel loads again from it.
+  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
+  const old = ctx.channels.get(ch)!;
+  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
+  await p.alice.importBackup(backup);
+  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
+  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === 'funding');
+  await assert.rejects(p.alice.refund(), underWay);
+  assert.equal(r.sent(), 1, 'one refund sent');
 });
