@@ -6,6 +6,7 @@ import { formatTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import type { ErrorCode } from '../core/errors.js';
 import { creatorOf } from '../core/channel.js';
+import type { Capability } from '../core/capabilities.js';
 import type { SignedState } from '../core/signed.js';
 import type { SignedStateArg } from '../chain/types.js';
 import type { NodeContext } from './context.js';
@@ -39,24 +40,20 @@ export class Closing {
     return this.ctx.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
   }
 
-  /** The withdraw or exit under way per channel: a second one would race the first (and fall back to a unilateral close). */
-  private readonly running = new WeakMap<ChannelController, 'withdraw' | 'exit'>();
+  /** The withdraw under way per channel: a second one would race the first (and fall back to a unilateral close). */
+  private readonly running = new WeakSet<ChannelController>();
+  /** The exit under way per channel (its own: a withdraw asked meanwhile is told why, not that an exit runs). */
+  private readonly exiting = new WeakSet<ChannelController>();
 
-  /** Runs `fn` as the channel's one withdraw or exit; a second while one runs is refused, naming the one that runs. */
-  private async oneAtATime<T>(ctl: ChannelController, kind: 'withdraw' | 'exit', fn: () => Promise<T>): Promise<T> {
-    const busy = this.running.get(ctl);
-    if (busy === 'exit') throw new NodeError('EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result');
-    if (busy) throw new NodeError('WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result');
-    this.running.set(ctl, kind);
+  async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
+    if (this.running.has(ctl)) throw new NodeError('WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result');
+    if (this.exiting.has(ctl)) throw busy(ctl.actions().withdraw, 'EXIT_UNDER_WAY', 'your exit of this channel is under way: wait for its result');
+    this.running.add(ctl);
     try {
-      return await fn();
+      return await this.withdrawOnce(ctl, opts);
     } finally {
       this.running.delete(ctl);
     }
-  }
-
-  async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
-    return this.oneAtATime(ctl, 'withdraw', () => this.withdrawOnce(ctl, opts));
   }
 
   private async withdrawOnce(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
@@ -131,7 +128,7 @@ export class Closing {
     if (latest?.state.tag !== 'close' || ctl.life !== 'open' || !latest.sigA || !latest.sigB) return;
     if (creatorOf(latest.state.step) !== ctl.rec.me || this.running.has(ctl) || this.lateSent.has(ctl)) return;
     this.lateSent.add(ctl);
-    this.running.set(ctl, 'withdraw');
+    this.running.add(ctl);
     this.ctx.log(`your partner signed your close state (step ${latest.state.step}): paying it out now`);
     void this.cooperative(ctl, {})
       .then((r) => this.ctx.log(`the cooperative close paid out step ${r.step}`))
@@ -341,7 +338,14 @@ export class Closing {
    * both signed). One at a time: a second exit would reach the contract once the first started the close (a fee).
    */
   async exit(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
-    return this.oneAtATime(ctl, 'exit', () => this.exitOnce(ctl, opts));
+    if (this.exiting.has(ctl)) throw new NodeError('EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result');
+    if (this.running.has(ctl)) throw busy(ctl.actions().exit, 'WITHDRAW_UNDER_WAY', 'a withdraw of this channel is under way: wait for its result');
+    this.exiting.add(ctl);
+    try {
+      return await this.exitOnce(ctl, opts);
+    } finally {
+      this.exiting.delete(ctl);
+    }
   }
 
   private async exitOnce(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
@@ -377,4 +381,9 @@ function closeStateKept(e: unknown, step: bigint): unknown {
   const code = (e as { code?: ErrorCode }).code;
   if (!code) return e;
   return new NodeError(code, `${(e as Error).message}. The close state (step ${step}) is signed by both: run withdraw again to send it (it pays out at once; the node does not replace it with a unilateral close)`, { cause: e });
+}
+
+/** Asked while the other way out runs: the reason the channel does not allow it (else the one under way). */
+function busy(can: Capability, code: ErrorCode, why: string): NodeError {
+  return can.ok ? new NodeError(code, why) : new NodeError(can.code, can.why);
 }

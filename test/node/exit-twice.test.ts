@@ -19,12 +19,13 @@ test('a second exit while the first runs is refused: one exit goes out', () =>
     assert.equal(p.alice.currentChannel()!.phase, 'closing');
   }));
 
-test('a withdraw asked while an exit runs is refused naming the exit under way, not a withdraw', () =>
+test('a withdraw asked while an exit runs says why a locked channel cannot withdraw, not that a withdraw is under way', () =>
   onPair({ initialTimeoutMs: 1500, bob: { autoMode: false } }, async (p) => {
     await exitOffered(p);
-    const [first, second] = await Promise.allSettled([p.alice.exit(), p.alice.withdraw({})]);
-    assert.equal(first.status, 'fulfilled');
-    const reason = second.status === 'rejected' ? (second.reason as { code?: string; message?: string }) : {};
-    assert.equal(reason.code, 'EXIT_UNDER_WAY', reason.message);
-    assert.match(reason.message ?? '', /an exit of this channel is already under way/);
+    await until('Alice reads her channel locked', () => p.alice.currentChannel()?.phase === 'locked');
+    const [exit, withdraw] = await Promise.allSettled([p.alice.exit(), p.alice.withdraw()]);
+    assert.equal(exit.status, 'fulfilled');
+    const why = withdraw.status === 'rejected' ? (withdraw.reason as { code?: string; message?: string }) : {};
+    assert.equal(why.code, 'NOT_OPEN', why.message);
+    assert.doesNotMatch(why.message ?? '', /under way/);
   }));
