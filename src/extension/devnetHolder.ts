@@ -7,6 +7,8 @@ export class DevnetHolder {
   private server: DevnetServer | null = null;
   /** a start under way: a second Start Devnet joins it (two devnets of this window would share one chain folder) */
   private starting: Promise<DevnetServer> | null = null;
+  /** a stop under way: a Start Devnet meanwhile waits for it (its devnet is going, and holds the chain folder) */
+  private stopping: Promise<boolean> | null = null;
 
   constructor(
     private readonly storage: () => string,
@@ -19,6 +21,7 @@ export class DevnetHolder {
   }
 
   async start(port: number): Promise<DevnetServer> {
+    if (this.stopping) await this.stopping.catch(() => undefined); // its failure is the stop's to tell
     if (this.server) return this.server;
     this.starting ??= factory.startDevnet({ port, dataDir: join(this.storage(), 'devnet-chain'), log: (l) => this.log(`[devnet] ${l}`) }).then(
       (server) => {
@@ -36,7 +39,12 @@ export class DevnetHolder {
     return this.starting;
   }
 
-  async stop(): Promise<boolean> {
+  stop(): Promise<boolean> {
+    this.stopping ??= this.stopNow().finally(() => (this.stopping = null));
+    return this.stopping;
+  }
+
+  private async stopNow(): Promise<boolean> {
     await this.starting?.catch(() => undefined); // a devnet starting is stopped once up, not left running
     const d = this.server;
     if (!d) return false;

@@ -23,3 +23,20 @@ test('two Start Devnet at once get the one devnet; a stop stops it', async () =>
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('Start Devnet while Stop Devnet is under way starts it again once the stop is done, not refused for its own folder', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-holder-'));
+  const holder = new DevnetHolder(() => dir, () => undefined, () => undefined);
+  try {
+    await holder.start(0);
+    const [stopped, again] = await Promise.allSettled([holder.stop(), holder.start(0)]);
+    assert.equal(stopped.status === 'fulfilled' && stopped.value, true);
+    assert.equal(again.status, 'fulfilled', again.status === 'rejected' ? String(again.reason) : '');
+    assert.equal(holder.current, again.value);
+    const info = await fetch(`${again.value.url}/devnet/info`);
+    assert.equal(info.ok, true, 'the devnet started again serves');
+  } finally {
+    await holder.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
