@@ -82,10 +82,23 @@ test("a lock read by a poke (after B's own deposit) whose record cannot be saved
       };
       return storage;
     };
+    // Alice's initial state waits for Bob's read of the lock: signed by both first, it would open his channel
+    // straight away (no lock to save), as it can on a loaded machine
+    const locked = waitForEvent(p.bob, 'channelLocked', undefined, 30_000);
+    const aliceData = (p.alice.node as unknown as { ctx: { data: { channel(id: string): Promise<{ append(e: unknown[]): Promise<void> }> } } }).ctx.data;
+    const openAlice = aliceData.channel.bind(aliceData);
+    aliceData.channel = async (id) => {
+      const storage = await openAlice(id);
+      const append = storage.append.bind(storage);
+      storage.append = async (entries) => {
+        await locked.catch(() => undefined);
+        return append(entries);
+      };
+      return storage;
+    };
     const proposed = waitForEvent(p.bob, 'channelProposed');
     await p.alice.open({ myDeposit: TON('3'), partnerDeposit: TON('4') });
     await proposed;
-    const locked = waitForEvent(p.bob, 'channelLocked', undefined, 30_000);
     await p.bob.deposit(); // both deposits in: the node reads the contract before it answers
     await locked;
     assert.ok(failed, 'the save failed');
