@@ -50,7 +50,9 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
     const all = a.node.channels();
     const how = all.every((c) => c.phase === 'closed') ? 'closed' : 'closed or declined';
     const yours = all.length === 1 ? `your channel is ${how}` : `your ${all.length} channels are ${how}`;
-    throw Object.assign(new Error(`no channel proposal to accept (${yours}: see channels): ${withoutChannel(a)}`), { code: 'NO_CHANNEL' });
+    // one sentence: what is there, and what to do (deposit accepts a proposal: said as the step after asking for one)
+    const connect = a.node.partners().some((p) => p.online) ? '' : 'connect to them (serve, or connect to their multiaddr) and ';
+    throw Object.assign(new Error(`${yours} and your partner has proposed no new one: ${connect}ask them to open one (then deposit accepts it), or open one yourself (open)`), { code: 'NO_CHANNEL' });
   }
   if (!can.ok && !waitable.includes(can.code)) {
     // No channel allows it: the answer is the default's, which must be named when there are others.

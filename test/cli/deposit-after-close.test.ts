@@ -33,9 +33,9 @@ test('deposit with every channel closed says no proposal came and how to get one
   const two = [closed('kQ1'), closed('kQ2', 'rejected')];
   const offline = await error('deposit', node(false, two));
   assert.equal(offline.code, 'NO_CHANNEL');
-  assert.equal(offline.message, "no channel proposal to accept (your 2 channels are closed or declined: see channels): deposit accepts your partner's channel proposal, and none came: connect to your partner first (serve, or connect to their multiaddr), then ask them to open one, or open one yourself (open)");
+  assert.equal(offline.message, 'your 2 channels are closed or declined and your partner has proposed no new one: connect to them (serve, or connect to their multiaddr) and ask them to open one (then deposit accepts it), or open one yourself (open)');
   const online = await error('deposit', node(true, [closed('kQ1')]));
-  assert.equal(online.message, "no channel proposal to accept (your channel is closed: see channels): deposit accepts your partner's channel proposal, and none came: ask them to open one, or open one yourself (open)");
+  assert.equal(online.message, 'your channel is closed and your partner has proposed no new one: ask them to open one (then deposit accepts it), or open one yourself (open)');
   // a closed channel named with --channel is still answered by what that channel allows
   assert.equal((await error('deposit --channel kQ1', node(true, two))).code, 'ALREADY_CLOSED');
 });
