@@ -44,6 +44,21 @@ export function isRefusal(e: unknown): boolean {
   return typeof e === 'object' && e !== null && refusals.has(e);
 }
 
+/**
+ * Refusals of a partner's message that came too late to matter (a state or turn request for a channel closing here):
+ * answered to the partner as any refusal, told here once per channel as an info line in saidHere's words.
+ */
+const quietOnes = new WeakSet<object>();
+
+export function quiet<E>(e: E): E {
+  if (typeof e === 'object' && e !== null) quietOnes.add(e);
+  return e;
+}
+
+export function isQuiet(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && quietOnes.has(e);
+}
+
 /** The one cancellation error (a user's AbortSignal fired). */
 export function cancelled(): NodeError {
   return new NodeError('CANCELLED', 'cancelled');

@@ -14,11 +14,11 @@ import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith, type ChannelController } from './controller.js';
 import { declinedFunding, keepDeclinedDeployment, markDeclined, tellDeclined } from './decline.js';
-import { hereWordsOf, NodeError, saidHere, wasAnswered } from './errors.js';
+import { hereWordsOf, isQuiet, NodeError, saidHere, wasAnswered } from './errors.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
-import { refusedHere, strangerReports } from './reports.js';
+import { partnerClosing, refusedHere, strangerReports, toldQuietly } from './reports.js';
 import type { Sync } from './sync.js';
 import { Waiting } from './waiting.js';
 export { MAX_WAITING } from './waiting.js';
@@ -225,6 +225,8 @@ export function handlers(p: Parts): HandlerTable {
         ctx.emit({ type: 'error', code: m.code, level: 'error', partner: true, message: 'your partner reports that this node signed two different states for one step: is your key running from two data folders (a copy, or a restored backup beside the original)? Keep one and stop the other; the states both of you signed stand' });
         return;
       }
+      // Their channel is closing: a state or turn request of ours came too late to matter (said once, in our words).
+      if (m.code === 'CHANNEL_CLOSING') return partnerClosing(ctx, s, m.ref);
       const r = mayReport(s);
       if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}`, partner: true });
     },
@@ -309,7 +311,8 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const partner = storedPartner(ctx, s);
     const heard = partner || strangerReports(ctx).take();
     // Told here from this side (refusedHere); the partner is answered below with the error's own text.
-    if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(refusedHere(ctx, s, m, e, r.note, partner), ctl);
+    if (isQuiet(e) && ctl) toldQuietly(ctx, ctl, e);
+    else if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(refusedHere(ctx, s, m, e, r.note, partner), ctl);
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${hereWordsOf(e) ?? messageOf(e)}${r.note}`, 'info');
     if (m.type === 'error' || wasAnswered(e)) return;
     // A proposal over the rate is not held here: the proposer hears it for that channel (it waited for an answer).

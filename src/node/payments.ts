@@ -19,7 +19,8 @@ import { sendAsksTurn, stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
 
 import type { ProgressOptions, StateView } from './types.js';
-import { FREE_IDLE_STATES, RESTORED_FOR_PARTNER, Turns } from './turns.js';
+import { closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_FOR_PARTNER, Turns } from './turns.js';
+import { isChannelError } from '../core/errors.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
@@ -317,6 +318,7 @@ export class Payments implements Stager {
       // lack; the partner answers with it, then sends its proposal again.
       const latest = ch.count - 1n;
       if (state.step > latest + 1n) this.askResync(ctl, latest < 0n ? 0n : latest);
+      if (isChannelError(e, 'CHANNEL_CLOSING')) throw closingRefusal(ctl, proposalWords(m.type, state, ch.latestState));
       throw e;
     }
     // Kept on disk when it waits for a person, or for the partner's resync answer after a restore.

@@ -8,7 +8,9 @@ import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith } from './controller.js';
-import { addressTextOf } from './addresses.js';
+import { addressTextOf, rawTextOf, shownContract } from './addresses.js';
+import { partnerAddressOf } from './record.js';
+import type { ChannelController } from './controller.js';
 import { hereWordsOf, NodeError, refusal, wasAnswered } from './errors.js';
 
 export const STRANGER_REPORT_BURST = 10;
@@ -90,4 +92,33 @@ function wired<E extends object>(e: E, type: string): E {
 
 export function wireOf(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null ? wireTypes.get(e) : undefined;
+}
+
+/** the channels (or, when the channel is not known, the sessions) whose closing was told once */
+const closingTold = new WeakSet<object>();
+
+/** A quiet refusal (errors.ts quiet) of a partner's message: once per channel, an info line in its words here. */
+export function toldQuietly(ctx: NodeContext, ctl: ChannelController, e: unknown): void {
+  if (closingTold.has(ctl)) return;
+  closingTold.add(ctl);
+  ctx.emit({ type: 'log', level: 'info', message: `channel ${shownContract(ctl)}: ${hereWordsOf(e) ?? messageOf(e)}`, channel: ctx.view(ctl) });
+}
+
+/**
+ * The partner's node refused a state, a close proposal or a turn request of ours as its channel is closing
+ * (CHANNEL_CLOSING): it came too late to matter. Said once per channel (the one waiting for that answer, else this
+ * partner's only channel; else once per session), in this side's words.
+ */
+export function partnerClosing(ctx: NodeContext, s: PeerSession, ref: string | undefined): void {
+  const raw = rawTextOf(s.partner.walletAddress);
+  const theirs = [...ctx.channels.values()].filter((c) => !c.ended && partnerAddressOf(c.rec) === raw);
+  const waits = theirs.filter((c) => (ref === 'turn.request' ? c.channel.turnRequested : c.channel.staged !== null && c.channel.stagedBy === c.channel.party));
+  const ctl = waits.length === 1 ? waits[0] : theirs.length === 1 ? theirs[0] : undefined;
+  const key = ctl ?? s;
+  if (closingTold.has(key)) return;
+  closingTold.add(key);
+  const what = ref === 'turn.request' ? 'your request for the turn' : ref === 'close.propose' ? 'your close proposal' : 'your state';
+  const which = ctl ? `channel ${shownContract(ctl)}: your partner's node says the channel is closing` : "your partner's node says your channel with them is closing";
+  const message = `${which} (a close is under way on chain), so it did not take ${what}: nothing was paid and nothing is lost; your node follows the close on chain (nothing to do)`;
+  ctx.emit({ type: 'log', level: 'info', message, ...(ctl ? { channel: ctx.view(ctl) } : {}) });
 }

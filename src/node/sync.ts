@@ -65,12 +65,14 @@ export class Sync {
     if (rec.restorePending) return;
     const ch = ctl.channel;
     const staged = ch.staged;
-    if (staged && ch.stagedBy === rec.me) sendOnce(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
+    // Once closing here no new state counts: a proposal of ours is not sent again, nor is the turn asked for.
+    const closing = ch.phase === 'CLOSING';
+    if (staged && ch.stagedBy === rec.me && !closing) sendOnce(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
     // A turn request made while the partner was unreachable (or lost with its process) is asked again, also
     // after our proposal just resent (the partner forgets a request when it restarts; a repeat changes nothing).
     const theirs = !staged && ch.turn === ch.partner;
     const ours = !!staged && ch.stagedBy === rec.me;
-    if (ch.turnRequested && latest !== null && (theirs || ours)) sendOnce(ctl, `turn:${latest}`, () => ctx.sendAcked(ctl, { type: 'turn.request', contract: rec.contract, step: latest }));
+    if (ch.turnRequested && latest !== null && (theirs || ours) && ch.can('requestTurn')) sendOnce(ctl, `turn:${latest}`, () => ctx.sendAcked(ctl, { type: 'turn.request', contract: rec.contract, step: latest }));
   }
 
   /**
@@ -125,7 +127,7 @@ export class Sync {
     const yours = pending && sig ? { yours: { state: signedToJson(pending).state, signature: sig.toString('hex') } } : {};
     this.answerWith(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours });
     const staged = ch.staged;
-    if (staged && ch.stagedBy === ctl.rec.me) this.payments.sendStaged(ctl, staged);
+    if (staged && ch.stagedBy === ctl.rec.me && ch.phase !== 'CLOSING') this.payments.sendStaged(ctl, staged);
   }
 
   /** Sends an answer: the next one waits until the partner acknowledged it. */

@@ -1,14 +1,33 @@
 // Turn requests and the automatic pass: in automatic mode the turn goes back to a partner who asks for it, held
 // back (with a growing delay) when the partner cycles the turn for next to nothing.
 import { creatorOf } from '../core/channel.js';
+import { isChannelError } from '../core/errors.js';
 import type { NodeContext } from './context.js';
 import { DUST, type ChannelController } from './controller.js';
-import { NodeError } from './errors.js';
+import { NodeError, quiet, saidHere } from './errors.js';
 import type { Payments } from './payments.js';
 import { shownContract } from './addresses.js';
+import type { ChannelState } from '../core/state.js';
 
 /** A partner's payment or turn request refused in a channel imported from a backup: read at both ends. */
 export const RESTORED_FOR_PARTNER = 'this channel was restored from a backup at one end, which signs no payment in it and keeps the turn: the other end may hold states signed after that backup. Close the channel with withdraw and open a new one to pay again';
+
+/**
+ * A partner's state or turn request that came while the channel is closing here (made before its node saw the close,
+ * or answering a request made before it): no new state counts, nothing is at stake. Refused quietly: told here once
+ * as an info line (handlers.ts), and to the partner, whose node says it in its own words (reports.ts).
+ */
+export function closingRefusal(ctl: ChannelController, what: { here: string; there: string }): NodeError {
+  const e = new NodeError('CHANNEL_CLOSING', `channel ${shownContract(ctl)} is closing (a close is under way on chain), so ${what.there} was not taken: nothing to do; your node sees the close on chain`);
+  return quiet(saidHere(e, `your partner's node ${what.here} while the channel is closing: it was not taken, as no new state counts once a close is under way (nothing to do; their node is told)`));
+}
+
+/** A partner's proposal in words, from each side (closingRefusal). */
+export function proposalWords(type: 'state.propose' | 'close.propose', st: ChannelState, latest: Readonly<ChannelState> | null): { here: string; there: string } {
+  if (type === 'close.propose') return { here: `proposed a cooperative close (step ${st.step})`, there: `your close proposal (step ${st.step})` };
+  const pass = latest !== null && st.balanceA === latest.balanceA && st.balanceB === latest.balanceB;
+  return pass ? { here: `passed the turn (an empty state, step ${st.step})`, there: `your empty state passing the turn (step ${st.step})` } : { here: `sent a new state (step ${st.step})`, there: `your new state (step ${st.step})` };
+}
 
 /**
  * The idle run (controller.ts idleRun: states not paid for) past which the turn is passed back only on request and
@@ -50,8 +69,15 @@ export class Turns {
     if (ctl.rec.restored) throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
     if (answered(ctl, step)) return;
     const asked = ch.partnerWantsTurn;
+    let fresh: boolean;
+    try {
+      fresh = ch.receiveTurnRequest();
+    } catch (e) {
+      if (isChannelError(e, 'CHANNEL_CLOSING')) throw closingRefusal(ctl, { here: 'asked for the turn', there: 'your request for the turn' });
+      throw e;
+    }
     // Shown once per request: repeats (resends, or a flood) change nothing.
-    if (ch.receiveTurnRequest() && !asked) {
+    if (fresh && !asked) {
       ctx.emit({ type: 'turnRequested', channel: ctx.view(ctl), byHand: !ctx.autoMode });
       ctx.changed(ctl);
     }

@@ -24,7 +24,8 @@ export interface Pair {
   common: Omit<NodeConfig, 'dataDir' | 'key'>;
 }
 
-export type PairOptions = Partial<Omit<NodeConfig, 'dataDir' | 'key' | 'network'>> & { bob?: Partial<NodeConfig>; bobChain?: Chain };
+/** `bobChain`: Bob's chain, or one made of the pair's (a wrapper of it). */
+export type PairOptions = Partial<Omit<NodeConfig, 'dataDir' | 'key' | 'network'>> & { bob?: Partial<NodeConfig>; bobChain?: Chain | ((chain: SandboxChain) => Chain) };
 
 export async function openPair(opts: PairOptions = {}): Promise<Pair> {
   const dir = await mkdtemp(join(tmpdir(), 'synchannel-node-'));
@@ -32,8 +33,9 @@ export async function openPair(opts: PairOptions = {}): Promise<Pair> {
   const { bob: bobOpts, bobChain, ...rest } = opts;
   const common = { network: 'sandbox' as const, chain, autoMode: true, challengePeriod: 120, pollMs: 100, ...rest };
   const keys = { alice: newKeyPair(), bob: newKeyPair() };
+  const bobsOwn = typeof bobChain === 'function' ? bobChain(chain) : bobChain;
   const alice = await createNode({ ...common, dataDir: join(dir, 'alice'), key: { keyPair: keys.alice } });
-  const bob = await createNode({ ...common, ...(bobChain ? { chain: bobChain } : {}), ...bobOpts, dataDir: join(dir, 'bob'), key: { keyPair: keys.bob } });
+  const bob = await createNode({ ...common, ...(bobsOwn ? { chain: bobsOwn } : {}), ...bobOpts, dataDir: join(dir, 'bob'), key: { keyPair: keys.bob } });
   await connect(alice, bob);
   return { chain, alice, bob, dir, keys, common };
 }
