@@ -6,7 +6,7 @@ import { ChannelError } from './errors.js';
 import { balanceOf, copySigned, otherParty, sigOf, type Party, type SignedState } from './signed.js';
 import { verify } from './signer.js';
 import { stateHash, stateTotal, statesEqual, type ChannelState } from './state.js';
-import { OP_WORDS, TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
+import { OP_WORDS, OP_WORDS_TO_PARTNER, TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } from './transitions.js';
 
 export interface ChannelParams {
   /** The channel contract's address: every state names it. */
@@ -207,7 +207,9 @@ export abstract class ChannelBase {
 
   protected _check(op: ChannelOp): void {
     const r = TRANSITIONS[this._phase][op];
-    if ('reject' in r) throw new ChannelError(r.reject, `cannot ${OP_WORDS[op]} now: ${r.why}`, { phase: this._phase, op });
+    if (!('reject' in r)) return;
+    const theirs = OP_WORDS_TO_PARTNER[op];
+    throw new ChannelError(r.reject, `cannot ${OP_WORDS[op]} now: ${r.why}`, { phase: this._phase, op }, theirs && `cannot ${theirs} now: ${r.toPartner ?? r.why}`);
   }
 
   protected _go(op: ChannelOp, next: ChannelPhase): void {

@@ -47,9 +47,12 @@ export const CHANNEL_ERROR_CODES = [
 export type ChannelErrorCode = (typeof CHANNEL_ERROR_CODES)[number];
 
 export class ChannelError extends SynError<ChannelErrorCode> {
-  constructor(code: ChannelErrorCode, message: string, details?: ErrorDetails) {
+  /** The message as the partner reads it, when its message was refused and the words differ from this side's. */
+  readonly toPartner: string | undefined;
+  constructor(code: ChannelErrorCode, message: string, details?: ErrorDetails, toPartner?: string) {
     super(code, message, details ? { details } : undefined);
     this.name = 'ChannelError';
+    this.toPartner = toPartner;
   }
 }
 

@@ -49,10 +49,24 @@ export const OP_WORDS: Readonly<Record<ChannelOp, string>> = {
   markClosing: 'mark the channel closing',
 };
 
-export type TransitionRule = { readonly to: readonly ChannelPhase[] } | { readonly reject: ChannelErrorCode; readonly why: string };
+/**
+ * The operations a partner's message drives, as the partner reads them when a refusal is answered to it (its node
+ * shows "your partner reports: cannot take your proposed state now: …"): OP_WORDS are this side's.
+ */
+export const OP_WORDS_TO_PARTNER: Readonly<Partial<Record<ChannelOp, string>>> = {
+  receiveInitial: 'take your initial state',
+  receiveProposal: 'take your proposed state',
+  receiveCloseProposal: 'take your close state',
+  acceptCountersignature: 'take your signature',
+  receiveTurnRequest: 'take your turn request',
+  importCommitted: 'take the states signed by both that you sent',
+};
+
+/** A rejection's `why` is this side's; `toPartner`, when it differs, is the same reason as the partner reads it. */
+export type TransitionRule = { readonly to: readonly ChannelPhase[] } | { readonly reject: ChannelErrorCode; readonly why: string; readonly toPartner?: string };
 
 const to = (...phases: ChannelPhase[]): TransitionRule => ({ to: phases });
-const reject = (code: ChannelErrorCode, why: string): TransitionRule => ({ reject: code, why });
+const reject = (code: ChannelErrorCode, why: string, toPartner?: string): TransitionRule => ({ reject: code, why, ...(toPartner ? { toPartner } : {}) });
 
 const notOpen = (why: string) => reject('NOT_OPEN', why);
 const closing = reject('CHANNEL_CLOSING', 'the channel is closing: no new states can be made; wait for the payout');
@@ -93,12 +107,12 @@ export const TRANSITIONS: Readonly<Record<ChannelPhase, Readonly<Record<ChannelO
   },
   INIT_RECEIVED: {
     proposeInitial: noInit,
-    receiveInitial: reject('PENDING_STATE', 'an initial state is already staged: countersign it'),
+    receiveInitial: reject('PENDING_STATE', 'an initial state is already staged: countersign it', 'your initial state is here already and awaits our signature'),
     propose: reject('PENDING_STATE', 'the initial state awaits our signature: countersign it first'),
-    receiveProposal: notOpen('the initial state awaits our signature: countersign it first'),
-    receiveCloseProposal: notOpen('the initial state awaits our signature: countersign it first'),
+    receiveProposal: reject('NOT_OPEN', 'the initial state awaits our signature: countersign it first', 'the initial state awaits our signature: wait for it'),
+    receiveCloseProposal: reject('NOT_OPEN', 'the initial state awaits our signature: countersign it first', 'the initial state awaits our signature: wait for it'),
     countersign: to('OPEN'),
-    acceptCountersignature: reject('NOTHING_TO_SIGN', "the staged initial state is A's: countersign it"),
+    acceptCountersignature: reject('NOTHING_TO_SIGN', "the staged initial state is A's: countersign it", 'the staged initial state is yours and awaits our signature'),
     requestTurn: reject('PENDING_STATE', 'the initial state awaits our signature: countersign it, then the turn is ours'),
     receiveTurnRequest: notOpen('the initial state is not signed by both yet'),
     importCommitted: imports,
@@ -121,8 +135,8 @@ export const TRANSITIONS: Readonly<Record<ChannelPhase, Readonly<Record<ChannelO
     proposeInitial: noInit,
     receiveInitial: noInit,
     propose: reject('PENDING_STATE', "our previous proposal awaits the partner's countersignature: wait for it"),
-    receiveProposal: reject('PENDING_STATE', "our proposal awaits the partner's countersignature: apply it before the partner's next state"),
-    receiveCloseProposal: reject('PENDING_STATE', "our proposal awaits the partner's countersignature"),
+    receiveProposal: reject('PENDING_STATE', "our proposal awaits the partner's countersignature: apply it before the partner's next state", 'our proposal awaits your countersignature: sign it before proposing your next state'),
+    receiveCloseProposal: reject('PENDING_STATE', "our proposal awaits the partner's countersignature", 'our proposal awaits your countersignature'),
     countersign: reject('NOTHING_TO_SIGN', "the staged state is our own proposal: it awaits the partner's signature"),
     acceptCountersignature: to('OPEN', 'FINAL'),
     requestTurn: to('PROPOSED'),
@@ -134,10 +148,10 @@ export const TRANSITIONS: Readonly<Record<ChannelPhase, Readonly<Record<ChannelO
     proposeInitial: noInit,
     receiveInitial: noInit,
     propose: reject('PENDING_STATE', "the partner's proposal awaits our signature: countersign it first, then the turn is ours"),
-    receiveProposal: reject('PENDING_STATE', 'a proposal of the partner is already staged: countersign it first'),
-    receiveCloseProposal: reject('PENDING_STATE', 'a proposal of the partner is already staged: countersign it first'),
+    receiveProposal: reject('PENDING_STATE', 'a proposal of the partner is already staged: countersign it first', 'your earlier proposal awaits our signature: wait for it'),
+    receiveCloseProposal: reject('PENDING_STATE', 'a proposal of the partner is already staged: countersign it first', 'your earlier proposal awaits our signature: wait for it'),
     countersign: to('OPEN', 'FINAL'),
-    acceptCountersignature: reject('NOTHING_TO_SIGN', "the staged state is the partner's: countersign it"),
+    acceptCountersignature: reject('NOTHING_TO_SIGN', "the staged state is the partner's: countersign it", 'the staged state is your proposal, which awaits our signature'),
     requestTurn: reject('PENDING_STATE', "the partner's proposal awaits our signature: countersign it, then the turn is ours"),
     receiveTurnRequest: to('RECEIVED'),
     importCommitted: to('OPEN', 'FINAL', 'RECEIVED'),

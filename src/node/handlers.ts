@@ -4,7 +4,7 @@
 // What a peer can make the node do is bounded per peer: rejections answered and reported, new proposals, and
 // chain reads on its hints (deposit, deployed, close notices).
 import { Address } from '@ton/core';
-import { codeOf, messageOf } from '../core/errors.js';
+import { ChannelError, codeOf, messageOf } from '../core/errors.js';
 import { addressText } from '../core/format.js';
 import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
@@ -304,7 +304,8 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     const r = mayReport(s);
     if (!r.ok) return;
     const ctl = channelFor(ctx, s, m);
-    const shown = r.note ? new NodeError(codeOf(e), `${messageOf(e)}${r.note}`) : e;
+    // the channel machine's refusal of the partner's message, in words the partner reads from its side
+    const theirs = `${e instanceof ChannelError && e.toPartner ? e.toPartner : messageOf(e)}${r.note}`;
     // A disk under the floor is told once per episode (checkSpace), not once per refused state. Peers with no
     // channel here (each new wallet has a new budget above) share one budget for what is shown (reports.ts), a
     // partner whose channel this node lost among them; the rest is logged.
@@ -316,8 +317,8 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     else if (!heard) ctx.log(`refused a message of ${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here (${m.type}): ${hereWordsOf(e) ?? messageOf(e)}${r.note}`, 'info');
     if (m.type === 'error' || wasAnswered(e)) return;
     // A proposal over the rate is not held here: the proposer hears it for that channel (it waited for an answer).
-    if (m.type === 'channel.propose' && codeOf(e) === 'QUOTA_EXCEEDED') ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: messageOf(shown).slice(0, 512) });
-    else ctx.sendOn(s, { type: 'error', code: codeOf(e), message: messageOf(shown).slice(0, 1000), ref: m.type });
+    if (m.type === 'channel.propose' && codeOf(e) === 'QUOTA_EXCEEDED') ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: theirs.slice(0, 512) });
+    else ctx.sendOn(s, { type: 'error', code: codeOf(e), message: theirs.slice(0, 1000), ref: m.type });
   });
 }
 

@@ -10,8 +10,9 @@ import { Address } from '@ton/core';
 import { CONTRACT_VERSION } from '../../src/contract/index.js';
 import { configOf, contractOf } from '../../src/node/record.js';
 import type { AppMessage } from '../../src/core/wire.js';
+import { stateFromBase64 } from '../../src/core/state.js';
 import { stranger, withVictim, type Mallory } from './mallory.js';
-import { endScene, scene, TON } from './scene.js';
+import { endScene, malloryPasses, scene, TON } from './scene.js';
 import { until, type NodeHandle } from './world.js';
 
 /** The text of the victim's error answer to `ref` with `code`. */
@@ -129,6 +130,23 @@ test('EQUIVOCATION: the partner that signed two states for one step reads "you s
     s.mallory.say(s.mallory.propose(s.known, { ...latest, balanceA: latest.balanceA - 1n, balanceB: latest.balanceB + 1n }));
     assert.equal(await answer(s.mallory, 'state.propose', 'EQUIVOCATION'), `you signed two different states for step ${latest.step}: their node keeps the evidence; the state both of you signed stands`);
     assert.match(await toldHere(s.vic, 'EQUIVOCATION', from), new RegExp(`: your partner signed two different states for step ${latest.step}: the evidence is kept; the state both of you signed stands$`));
+  } finally {
+    await endScene(s);
+  }
+});
+
+test("a state refused by the channel machine: the partner reads it from its side ('cannot take your proposed state'), this node from its own", async () => {
+  const s = await scene();
+  try {
+    const { vic, mallory, known, withMal } = s;
+    const latest = await malloryPasses(s);
+    const from = vic.events.length;
+    // Vic pays: his state awaits Mallory's signature (PROPOSED), and she proposes one of her own for that step
+    void vic.node.send(TON('0.01'), { channel: withMal }).catch(() => undefined);
+    await mallory.nextOf('state.propose', (m) => stateFromBase64(m.state).step === latest + 1n);
+    mallory.say(mallory.propose(known, mallory.next(known, { step: latest + 1n })));
+    assert.equal(await answer(mallory, 'state.propose', 'PENDING_STATE'), 'cannot take your proposed state now: our proposal awaits your countersignature: sign it before proposing your next state');
+    assert.match(await toldHere(vic, 'PENDING_STATE', from), /: cannot take the partner's proposed state now: our proposal awaits the partner's countersignature: apply it before the partner's next state$/);
   } finally {
     await endScene(s);
   }
