@@ -94,13 +94,15 @@ export function wireOf(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null ? wireTypes.get(e) : undefined;
 }
 
-/** the channels (or, when the channel is not known, the sessions) whose closing was told once */
+/** the channels whose quiet refusal was told here once */
+const quietTold = new WeakSet<ChannelController>();
+/** the channels (or, when the channel is not known, the sessions) whose closing the partner's node told, said once */
 const closingTold = new WeakSet<object>();
 
 /** A quiet refusal (errors.ts quiet) of a partner's message: once per channel, an info line in its words here. */
 export function toldQuietly(ctx: NodeContext, ctl: ChannelController, e: unknown): void {
-  if (closingTold.has(ctl)) return;
-  closingTold.add(ctl);
+  if (quietTold.has(ctl)) return;
+  quietTold.add(ctl);
   ctx.emit({ type: 'log', level: 'info', message: `channel ${shownContract(ctl)}: ${hereWordsOf(e) ?? messageOf(e)}`, channel: ctx.view(ctl) });
 }
 
