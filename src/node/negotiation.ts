@@ -234,9 +234,13 @@ export class Negotiation {
   async adoptDeployed(ctl: ChannelController, o: { status?: string; tell?: boolean } = {}): Promise<boolean> {
     const status = o.status ?? (await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null))?.status;
     if (status !== 'funding' && status !== 'open') return false;
-    this.ctx.log(`the channel contract ${addressText(ctl.rec.contract, 'contract')} is deployed with your deposit, although waiting for it failed`);
     if (ctl.life === 'deploying' || ctl.life === 'accepted') await this.ctx.transition(ctl, o.tell === false ? 'funded' : 'deployed');
     await this.refreshDeposits(ctl);
+    // Anyone can deploy it (the partner too): "with your deposit" only when the contract holds ours.
+    const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
+    const contract = `the channel contract ${addressText(ctl.rec.contract, 'contract')}`;
+    if (mine > 0n) this.ctx.log(`${contract} is deployed with your deposit of ${formatTon(mine)} TON, although waiting for it failed`);
+    else this.ctx.log(`${contract} is deployed, although waiting for your deployment failed, but it holds none of your deposit: someone else deployed it (your partner?). Run deposit to put yours in`, 'warn');
     return true;
   }
 
