@@ -23,6 +23,8 @@ export interface SandboxChainOptions {
    * every change and on close(), so channels survive a restart (e.g. a window reload). Not with `blockchain`.
    */
   persistFile?: string;
+  /** Tests: how many of a closed contract's newest transactions getPayout looks through (default 200, deep 2,000). */
+  payoutDepth?: { watch: number; deep: number };
 }
 
 /** Per Blockchain: the transactions sent through any SandboxChain over it, a time offset and the treasury. */
@@ -66,6 +68,7 @@ export class SandboxChain extends BaseChain {
     super();
     this.walletFunding = opts.walletFunding ?? 1000_000_000_000n;
     this.shared = sharedOf(blockchain);
+    if (opts.payoutDepth) this.payoutDepth = opts.payoutDepth;
   }
 
   static async create(opts: SandboxChainOptions = {}): Promise<SandboxChain> {

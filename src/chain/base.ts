@@ -15,7 +15,7 @@ import { ChainError } from './errors.js';
 import { findPayout } from './payout.js';
 import { runWatch } from './watch.js';
 import { WalletChain, friendly, toChainError } from './wallet-chain.js';
-import type { Chain, ChannelWatch, OpOptions, Payout, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
+import type { Chain, ChannelWatch, OpOptions, Payout, PayoutBuried, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
 export { friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
 
@@ -74,10 +74,14 @@ export abstract class BaseChain extends WalletChain implements Chain {
     return s.status === 'funding' || s.status === 'open' || s.status === 'closing' ? s.data : null;
   }
 
-  async getPayout(channel: Address, o: ReadOptions = {}): Promise<Payout | null> {
+  /** How many of a closed contract's newest transactions getPayout looks through (deep: ReadOptions.deep). */
+  protected payoutDepth = { watch: 200, deep: 2_000 };
+
+  async getPayout(channel: Address, o: ReadOptions = {}): Promise<Payout | PayoutBuried | null> {
     const s = await this.getChannelStatus(channel, o);
     if (s.status !== 'closed') return null;
-    return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid, o.deep ? { pages: 100 } : {}), o.background);
+    const depth = o.deep ? this.payoutDepth.deep : this.payoutDepth.watch;
+    return this.guard(o.signal, () => findPayout((address, limit, before) => this.transactionsPage(address, limit, before, o.signal), channel, s.paid, depth), o.background);
   }
 
   async received(address: Address, from: Address, afterLt: bigint, o: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {

@@ -2,7 +2,7 @@
 // messages carry the tags payA, payB and chng (contracts/channel.tlb). Never guessed: not found is null.
 import type { Address, Cell, Transaction } from '@ton/core';
 import { OP_CHANGE, OP_COOPERATIVE_CLOSE, OP_FINISH_CLOSE, OP_PAID_A, OP_PAID_B, type ClosedRecord } from '../contract/index.js';
-import type { Payout } from './types.js';
+import type { Payout, PayoutBuried } from './types.js';
 
 export interface TxCursor {
   lt: bigint;
@@ -85,17 +85,20 @@ function storageFeeOf(tx: Transaction): bigint {
   return d.type === 'generic' && d.storagePhase ? d.storagePhase.storageFeesCollected : 0n;
 }
 
-/** Looks for the payout transaction over up to `pages` pages of `pageSize`, newest first. */
-export async function findPayout(page: TxPage, channel: Address, record: ClosedRecord, opts: { pages?: number; pageSize?: number } = {}): Promise<Payout | null> {
-  const pages = opts.pages ?? 10;
-  const pageSize = opts.pageSize ?? 20;
+/**
+ * Looks for the payout transaction among the newest `depth` transactions (pages of 20 at most), newest first.
+ * null: the account's history ended without it (not shown yet); buried: more transactions than `depth` came after it.
+ */
+export async function findPayout(page: TxPage, channel: Address, record: ClosedRecord, depth: number): Promise<Payout | PayoutBuried | null> {
+  const pageSize = Math.max(1, Math.min(20, depth));
   let before: TxCursor | null = null;
-  for (let i = 0; i < pages; i++) {
-    const txs = await page(channel, pageSize, before);
+  for (let seen = 0; seen < depth; ) {
+    const txs = await page(channel, Math.min(pageSize, depth - seen), before);
     for (const tx of txs) if (isPayoutTx(tx)) return payoutFromTx(tx, record);
     const last = txs.at(-1);
-    if (txs.length < pageSize || !last) return null;
+    if (txs.length < Math.min(pageSize, depth - seen) || !last) return null;
+    seen += txs.length;
     before = { lt: last.lt, hash: last.hash() };
   }
-  return null;
+  return { buried: true, record, depth };
 }

@@ -2,7 +2,7 @@
 import type { Address } from '@ton/core';
 import type { ChannelState } from '../core/state.js';
 import type { KeyPair } from '../core/signer.js';
-import type { ChannelConfig, ChannelData, ChannelStatus, ContractVersion, Submitter } from '../contract/index.js';
+import type { ChannelConfig, ChannelData, ChannelStatus, ClosedRecord, ContractVersion, Submitter } from '../contract/index.js';
 import type { WalletVersion } from './wallets.js';
 
 export type { ChannelConfig, ChannelData, ChannelStatus, ClosedRecord } from '../contract/index.js';
@@ -39,7 +39,7 @@ export interface OpOptions {
 export interface ReadOptions {
   signal?: AbortSignal;
   background?: boolean;
-  /** getPayout: look through up to 2,000 transactions (not 200): later messages to a closed contract bury it */
+  /** getPayout: look through up to 2,000 transactions (not 200): later messages to a closed contract bury it (the chain's payoutDepth) */
   deep?: boolean;
 }
 
@@ -83,6 +83,16 @@ export interface TxResult {
   sentBack?: bigint;
 }
 
+/**
+ * A closed channel whose payout transaction is not among the newest `depth` transactions (later messages to the
+ * closed contract bury it): what it paid by is its closed record (the state's balances, not each party's share).
+ */
+export interface PayoutBuried {
+  buried: true;
+  record: ClosedRecord;
+  depth: number;
+}
+
 /** What a closed channel paid, read from its payout transaction. */
 export interface Payout {
   /** The step of the state paid; null for an exit nobody challenged (the deposits were the balances). */
@@ -115,7 +125,9 @@ export type ChannelEvent =
   /** Chain time reached the deadline of a close under way: finishClose can now be sent. */
   | { type: 'deadlinePassed'; deadline: number; now: number }
   /** The contract paid out (its stored phase is CLOSED and the payout transaction was read). payoutA/B are payout.paidA/B. */
-  | { type: 'closed'; payoutA: bigint; payoutB: bigint; payout: Payout };
+  | { type: 'closed'; payoutA: bigint; payoutB: bigint; payout: Payout }
+  /** The contract paid out but its payout transaction is buried beyond the watch's depth: a deeper read may find it. */
+  | { type: 'payoutBuried'; record: ClosedRecord };
 
 export interface WatchOptions {
   signal?: AbortSignal;
@@ -163,8 +175,11 @@ export interface Chain {
   getChannelData(channel: Address, o?: ReadOptions): Promise<ChannelData | null>;
   /** Never deployed (even if it holds coins), funding, open, closing, closed (with what was paid) or frozen. */
   getChannelStatus(channel: Address, o?: ReadOptions): Promise<ChannelStatus>;
-  /** What a closed channel paid, read from its payout transaction; null while it is not closed or the transaction is not found. */
-  getPayout(channel: Address, o?: ReadOptions): Promise<Payout | null>;
+  /**
+   * What a closed channel paid, read from its payout transaction; buried: the transaction is not among the newest
+   * (the depth: 200, 2,000 deep); null while it is not closed or its history ends without the transaction.
+   */
+  getPayout(channel: Address, o?: ReadOptions): Promise<Payout | PayoutBuried | null>;
   /**
    * Waits until `address` has taken in a message from `from` newer than `afterLt` (a payout reaching a wallet: on
    * testnet a block or more after the payout); false when `timeoutMs` passes first.

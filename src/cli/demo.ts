@@ -10,6 +10,7 @@ import { formatTon } from '../core/amounts.js';
 import { createTeachingDemo, type TeachingDemo } from '../node/demo.js';
 import type { ChannelView } from '../node/types.js';
 import { formatState } from './format.js';
+import { receivedText } from '../node/uiRules.js';
 
 const bold = (t: string) => (process.stdout.isTTY ? `\x1b[1m${t}\x1b[0m` : t);
 
@@ -77,7 +78,7 @@ export function paidOutLine(a: ChannelView, b: ChannelView | null): string {
   // "latest" only when it is the latest state both signed as both nodes hold it
   const latest = p.step !== null && p.matchesLatest && a.latest?.step === p.step && (!b || b.latest?.step === p.step);
   const which = latest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : a.latest ? `, not the latest state both signed (state ${a.latest.step})` : '';
-  return `Paid out: A ${formatTon(p.paidA)} TON, B ${formatTon(p.paidB)} TON (by ${by}${which}; each its balance plus half the fee reserve)`;
+  return `Paid out: A ${receivedText(p, 'A')}, B ${receivedText(p, 'B')} (by ${by}${which}; each its balance plus half the fee reserve)`;
 }
 
 /** Plays the story's steps not run yet, then prints what the chain paid. */
@@ -109,7 +110,7 @@ export async function playDemo(demo: TeachingDemo, started = Date.now(), pause?:
   console.log(paidOutLine(c, bob.channels()[0] ?? null));
   console.log(`Wallet balances after:  Alice ${formatTon(after.a)} TON (${sign(after.a - before.a)}), Bob ${formatTon(after.b)} TON (${sign(after.b - before.b)})`);
   // What each wallet's change is made of: the payout less the deposit, and the fees of the messages it sent.
-  if (c.payout) {
+  if (c.payout && c.payout.paidA !== null && c.payout.paidB !== null) {
     const parts = [['Alice', 'her', c.payout.paidA, c.depositA, after.a - before.a], ['Bob', 'his', c.payout.paidB, c.depositB, after.b - before.b]] as const;
     for (const [who, their, paid, deposited, change] of parts) {
       console.log(`${who}: paid out ${formatTon(paid)} - deposited ${formatTon(deposited)} = ${sign(paid - deposited)}; the rest of ${their} wallet's change, ${sign(change - (paid - deposited))}, is the fees of ${their} messages`);

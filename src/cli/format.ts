@@ -4,7 +4,7 @@ import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { clockText, durationText } from '../core/duration.js';
 import type { Action, ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
-import { exitGoesOn, payoutBeyond, signedDuringExit, unwatched } from '../node/uiRules.js';
+import { SHARES_UNREAD, exitGoesOn, payoutBeyond, signedDuringExit, unwatched } from '../node/uiRules.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -107,7 +107,11 @@ function closedText(e: Extract<NodeEvent, { type: 'closed' }>): string {
   const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
   const stale = p.matchesLatest === false && p.latestStep !== null;
   const head = stale ? '❗ Withdrawal paid out, but not by the latest state❗' : p.matchesLatest === null ? 'Withdrawal paid out.' : 'Success withdrawal!';
-  const lines = [head, `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p, e.channel.contractVersion)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}.`];
+  const shares =
+    p.paidA === null || p.paidB === null
+      ? SHARES_UNREAD
+      : `A's share was ${formatTon(p.paidA)} TON and B's ${formatTon(p.paidB)} TON (${sharesWhy(p, e.channel.contractVersion)}; a wallet keeps that less the small fee of receiving it)${p.closer && p.changeBack ? `, and ${p.closer} got back ${formatTon(p.changeBack)} TON of its own message` : ''}`;
+  const lines = [head, `The contract ${e.channel.contract} paid by ${by}: ${balancesLine(p)}; ${shares}.`];
   if (p.matchesLatest === null) lines.push(`❗ This node does not hold the latest state both signed (restored from an older copy?): whether a later one exists, it cannot tell.❗`);
   if (stale) {
     lines.push(`❗ That is not the latest state both signed: step ${p.latestStep} gave ${balancesLine({ balanceA: p.latestBalanceA ?? 0n, balanceB: p.latestBalanceB ?? 0n })}.❗`);

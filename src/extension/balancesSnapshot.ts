@@ -84,7 +84,8 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
   const mine = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceA : s.balanceB);
   const theirs = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceB : s.balanceA);
-  const p = ch.phase === 'closed' ? ch.payout : null;
+  // a payout whose transaction was not found: no share to show (the tree and the notification say so)
+  const p = ch.phase === 'closed' && ch.payout?.paidA != null && ch.payout.paidB != null ? ch.payout : null;
   return {
     key,
     partyLabel: node.id === 'me' ? 'You' : node.label,

@@ -5,6 +5,7 @@ import type { NodeEvent, Party } from '../node/types.js';
 import type { ReplayEntry, ReplayLine } from '../../webview/protocol.js';
 import { formatTon, stateLine } from './util.js';
 import { windowWords } from './words.js';
+import { receivedText } from '../node/uiRules.js';
 
 type Names = Record<Party, string>;
 
@@ -48,7 +49,7 @@ export function journalLine(who: string, e: NodeEvent, names: Names): ReplayLine
       const p = e.payout;
       return {
         source: 'chain',
-        text: `paid out by ${p.step === null ? 'the deposits' : `Step ${p.step}`} (${stateLine(p)}): ${names.A} received ${formatTon(p.paidA)} TON, ${names.B} ${formatTon(p.paidB)} TON`,
+        text: `paid out by ${p.step === null ? 'the deposits' : `Step ${p.step}`} (${stateLine(p)}): ${names.A} received ${receivedText(p, 'A')}, ${names.B} ${receivedText(p, 'B')}`,
       };
     }
     case 'equivocation':

@@ -7,6 +7,7 @@ import type { PartyId } from './hosted.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
 import { declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
+import { receivedText } from '../node/uiRules.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -66,7 +67,7 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   }
   if (ch.phase === 'closed' && ch.payout) {
     const p = ch.payout;
-    m.appendMarkdown(`\n\nPaid by ${p.step === null ? 'the deposits' : `Step ${p.step}`}: you received ${formatTon(ch.me === 'A' ? p.paidA : p.paidB)} TON`);
+    m.appendMarkdown(`\n\nPaid by ${p.step === null ? 'the deposits' : `Step ${p.step}`}: you received ${receivedText(p, ch.me)}`);
     if (p.matchesLatest === false) m.appendMarkdown(` $(warning) not the latest state both signed (Step ${p.latestStep})`);
     if (p.matchesLatest === null) m.appendMarkdown(` $(warning) whether that was the latest state both signed is unknown: your node does not hold it (restored from an older copy?)`);
   }

@@ -17,7 +17,7 @@ import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
 import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, windowWords } from './words.js';
-import { proposalNote } from '../node/uiRules.js';
+import { proposalNote, receivedText } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
 
@@ -39,7 +39,7 @@ interface Context {
 function payoutNotice(e: Extract<NodeEvent, { type: 'closed' }>, c: Context): Notice {
   const p = e.payout;
   const me = e.channel.me;
-  const got = `${formatTon(me === 'A' ? p.paidA : p.paidB)} TON from the channel${changeWords(me, p)}`;
+  const got = `${receivedText(p, me)} from the channel${changeWords(me, p)}`;
   const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
   if (p.matchesLatest === null) return { level: 'warning', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got}. Your node does not hold the latest state both signed (restored from an older copy?): whether a later one exists, it cannot tell.` };
   if (p.matchesLatest || p.latestStep === null) return { level: 'info', text: `the channel with ${c.name(e.channel)} is closed and paid out by ${by}: you received ${got}.` };

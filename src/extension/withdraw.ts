@@ -8,7 +8,7 @@ import { partnerOf } from './channelCommands.js';
 import type { CommandContext } from './commands.js';
 import type { PickItem } from './prompts.js';
 import { cancelled, isTarget, onChain, targetStep } from './ui.js';
-import { noSuchStep, payoutBeyond } from '../node/uiRules.js';
+import { SHARES_UNREAD, noSuchStep, payoutBeyond } from '../node/uiRules.js';
 import { ExtensionError, errorCode, formatTon, stateLine } from './util.js';
 import { changeWords, payoutWords, period } from './words.js';
 
@@ -123,6 +123,7 @@ export function cooperativeWords(me: Party, r: WithdrawResult, payout: PayoutVie
   const byState = me === 'A' ? (payout?.balanceA ?? r.payoutA) : (payout?.balanceB ?? r.payoutB);
   const state = `channel closed with Step ${r.step}: the state paid you ${formatTon(byState ?? 0n)} TON`;
   if (!payout) return `${state}; what reached your wallet is told once the node reads the payout.`;
+  if (payout.paidA === null || payout.paidB === null) return `${state}; ${SHARES_UNREAD}.`;
   return `${state}; your wallet received ${formatTon(me === 'A' ? payout.paidA : payout.paidB)} TON from the channel: ${shareWords(payout)}${changeWords(me, payout)}.`;
 }
 

@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
-import { type NoSignedStateCode, balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, WINDOW_OVER } from '../node/uiRules.js';
+import { type NoSignedStateCode, balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
@@ -156,7 +156,7 @@ export function channelDescription(ch: ChannelView, now = Date.now() / 1000): st
   if (ch.legacy && ch.phase !== 'closed' && ch.phase !== 'rejected') parts.push('contract v1: close it with SynChannel 0.1');
   if (ch.phase === 'closed' && ch.payout) {
     const mine = ch.me === 'A' ? ch.payout.paidA : ch.payout.paidB;
-    parts.push(`paid ${formatTon(mine)} TON`);
+    parts.push(mine === null ? `paid by the state's ${formatTon(ch.me === 'A' ? ch.payout.balanceA : ch.payout.balanceB)} TON` : `paid ${formatTon(mine)} TON`);
   } else if (ch.phase === 'proposed' || ch.phase === 'accepted' || ch.phase === 'deploying' || ch.phase === 'funding') {
     // Before the lock the channel holds deposits, not balances: what each side puts in (so far, of the proposal).
     const [mine, myDue, theirs, theirDue] = ch.me === 'A' ? [ch.depositA, ch.expectedDepositA, ch.depositB, ch.expectedDepositB] : [ch.depositB, ch.expectedDepositB, ch.depositA, ch.expectedDepositA];
@@ -218,7 +218,7 @@ export function finishWords(ch: Pick<ChannelView, 'me' | 'contract' | 'payout'>)
   const p = ch.payout;
   if (!p) return `the close on ${ch.contract} is finished: the node shows the payout once the chain does.`;
   const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
-  return `the close is finished: the contract paid out by ${by} (${stateLine(p)}); your wallet received ${formatTon(ch.me === 'A' ? p.paidA : p.paidB)} TON from the channel${changeWords(ch.me, p)}.`;
+  return `the close is finished: the contract paid out by ${by} (${stateLine(p)}); your wallet received ${receivedText(p, ch.me)} from the channel${changeWords(ch.me, p)}.`;
 }
 
 /** The closer's change (what came back of its payout message), told apart from the channel's share. */

@@ -238,8 +238,10 @@ export class Arbiter {
       return st.status;
     }
     if (st.status === 'closed') {
-      const payout = await this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background, deep });
-      if (payout) await reportPayout(this.ctx, ctl, payout);
+      const read = (d: boolean) => this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background, deep: d });
+      let payout = await read(deep);
+      if (payout && 'buried' in payout && !deep) payout = await read(true); // buried under the watch's depth: deeper
+      if (payout) await reportPayout(this.ctx, ctl, payout); // found, or buried deeper still: the closed record
       else await reportPaidOutUnread(this.ctx, ctl, st.paid);
       return st.status;
     }
@@ -327,6 +329,9 @@ export class Arbiter {
         return;
       case 'closed':
         await reportPayout(this.ctx, ctl, e.payout);
+        return;
+      case 'payoutBuried':
+        await this.sync(ctl, true, true); // a deeper read: the payout, or the contract's closed record
         return;
     }
   }

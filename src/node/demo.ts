@@ -10,6 +10,7 @@ import type { Chain } from '../chain/types.js';
 import { createNode } from './index.js';
 import { NodeError } from './errors.js';
 import type { ChannelNodeApi, NodeEvent, PayoutView } from './types.js';
+import { SHARES_UNREAD } from './uiRules.js';
 
 export interface DemoStep {
   id: 'connect' | 'deploy' | 'deposit' | 'signInitial' | 'send' | 'requestTurn' | 'passTurn' | 'staleClose' | 'challenge' | 'finishClose';
@@ -154,6 +155,7 @@ function balances(s: Story, withState = true): string {
 /** What the contract paid, the fee reserve split in it, and who paid which gas (contracts/channel.tolk `shares`). */
 export function payoutText(p: PayoutView): string {
   const by = p.step === null ? 'the deposits (an exit)' : `state ${p.step}`;
+  if (p.paidA === null || p.paidB === null) return `The contract paid by ${by} (${balancesLine(p)}): ${SHARES_UNREAD}.`;
   const reserve = p.paidA + p.paidB - p.balanceA - p.balanceB;
   const finisher = p.closer === 'A' ? 'Alice' : p.closer === 'B' ? 'Bob' : null;
   return (

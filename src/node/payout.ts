@@ -2,13 +2,16 @@
 // saw (a lagging endpoint: a contract never goes back).
 import { formatTon } from '../core/amounts.js';
 import { creatorOf } from '../core/channel.js';
-import type { Payout } from '../chain/types.js';
+import type { Payout, PayoutBuried } from '../chain/types.js';
 import type { ChannelData } from '../contract/index.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { PayoutView } from './types.js';
 import { shownContract as shown } from './addresses.js';
 import { keepTold } from './standin.js';
+
+/** What a payout paid by: the state (or the deposits, step null) and its balances. */
+type Paid = Pick<Payout, 'step' | 'stateBalanceA' | 'stateBalanceB'>;
 
 /** Whether the channel's lock was seen: its deposits are the contract's for good (it takes them only while funding). */
 export function lockSeen(life: ChannelController['life']): boolean {
@@ -31,24 +34,28 @@ export function closeBehind(seen: { step: bigint | null } | null, step: bigint |
   return !!seen && seen.step !== null && (step === null || step < seen.step);
 }
 
-/** The payout as the chain made it, beside the latest state both signed: a stale close that stood is told plainly. */
-export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: Payout): Promise<void> {
+/**
+ * The payout as the chain made it, beside the latest state both signed: a stale close that stood is told plainly.
+ * Its transaction buried beyond the depth looked through: the contract's closed record (what it paid by, not the
+ * shares), said so.
+ */
+export async function reportPayout(ctx: NodeContext, ctl: ChannelController, found: Payout | PayoutBuried): Promise<void> {
   if (ctl.life === 'closed') return;
   const latest = ctl.channel.latest?.state ?? null;
+  const buried = 'buried' in found ? found : null;
+  const read = 'buried' in found ? null : found;
+  const p: Paid = read ?? { step: buried!.record.step, stateBalanceA: buried!.record.balanceA, stateBalanceB: buried!.record.balanceB };
+  // buried: no share, no change, no transaction is known (only what the closed record says)
+  const tx = read ? { paidA: read.paidA, paidB: read.paidB, closer: read.closer, changeBack: read.changeBack, txHash: read.txHash, lt: read.lt } : { paidA: null, paidB: null, txHash: null };
   const payout: PayoutView = {
     step: p.step,
     balanceA: p.stateBalanceA,
     balanceB: p.stateBalanceB,
-    paidA: p.paidA,
-    paidB: p.paidB,
-    closer: p.closer,
-    changeBack: p.changeBack,
+    ...tx,
     latestStep: latest?.step ?? null,
     latestBalanceA: latest?.balanceA ?? null,
     latestBalanceB: latest?.balanceB ?? null,
     matchesLatest: comparedToLatest(ctl, p),
-    txHash: p.txHash,
-    lt: p.lt,
   };
   ctl.rec.payout = payout;
   delete ctl.rec.payoutTold; // the record holds the payout now
@@ -62,6 +69,10 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
   }
   ctx.emit({ type: 'closed', channel: ctx.view(ctl), payoutA: payout.balanceA, payoutB: payout.balanceB, payout });
   if (ctl.standIn) await keepTold(ctx, ctl, payout); // told, then kept: a crash between tells it twice, never not at all
+  if (buried) {
+    const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
+    ctx.log(`the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(p.stateBalanceA)} TON, B ${formatTon(p.stateBalanceB)} TON, as its closed record says): the channel is closed. Its payout transaction itself was not found among the contract's latest ${buried.depth} transactions (later messages bury it), so what each wallet received (that balance plus half the fee reserve) is not shown: look up the contract ${shown(ctl)} in an explorer for it`, 'warn');
+  }
   if (p.step !== null && latest && p.step > latest.step && ownProposal(ctl, p)) {
     // The contract takes a state signed by the other party from the party that sends it: our proposal, sent by them.
     ctx.log(`the contract paid by step ${p.step}, a state you proposed: your partner sent it to the contract with your signature instead of signing it, so it paid as you proposed (you got ${formatTon(ctl.rec.me === 'A' ? p.stateBalanceA : p.stateBalanceB)} TON of the channel)`);
@@ -84,7 +95,7 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, p: 
  * (restored from an older copy: a later one may exist), or no state held in a restored channel. The node's own
  * proposal, which the partner sent, matches: it signs no later state without keeping it.
  */
-function comparedToLatest(ctl: ChannelController, p: Payout): boolean | null {
+function comparedToLatest(ctl: ChannelController, p: Paid): boolean | null {
   const latest = ctl.channel.latest?.state ?? null;
   if (ownProposal(ctl, p)) return true;
   // A newer state than any held paid, whatever it pays: a later one, lost with the restore, may have paid otherwise.
@@ -94,7 +105,7 @@ function comparedToLatest(ctl: ChannelController, p: Payout): boolean | null {
 }
 
 /** Whether the contract paid by this node's own proposal (signed by us, not yet by the partner). */
-function ownProposal(ctl: ChannelController, p: Payout): boolean {
+function ownProposal(ctl: ChannelController, p: Paid): boolean {
   const staged = ctl.channel.staged?.state;
   return !!staged && creatorOf(staged.step) === ctl.rec.me && staged.step === p.step && staged.balanceA === p.stateBalanceA && staged.balanceB === p.stateBalanceB;
 }

@@ -125,7 +125,7 @@ export abstract class Queries {
   async payoutLanded(channel?: string, timeoutMs = 30_000): Promise<boolean | null> {
     const c = this.pick(channel);
     const p = c.rec.payout;
-    if (!p || p.lt === undefined) return null;
+    if (!p || p.lt === undefined || p.paidA === null || p.paidB === null) return null;
     const contract = Address.parse(c.rec.contract);
     const mine = c.rec.me === 'A' ? p.paidA : p.paidB;
     const theirs = c.rec.me === 'A' ? p.paidB : p.paidA;

@@ -54,9 +54,13 @@ export interface PayoutView {
   /** the balances of the state (or deposits) the contract paid by */
   balanceA: bigint;
   balanceB: bigint;
-  /** what the channel paid A and B: each its balance plus half the contract's reserve (they add up to what it held) */
-  paidA: bigint;
-  paidB: bigint;
+  /**
+   * what the channel paid A and B: each its balance plus half the contract's reserve (they add up to what it held);
+   * null when the payout transaction was not found (buried under later messages): the contract's closed record
+   * says only the balances paid by (txHash null too)
+   */
+  paidA: bigint | null;
+  paidB: bigint | null;
   /** who sent the payout message (null: someone else), and what came back to it of that message after the fees: its wallet got paid + changeBack (absent in records written before 2026-12-02) */
   closer?: Party | null;
   changeBack?: bigint;

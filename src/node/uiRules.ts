@@ -53,7 +53,22 @@ export function watchedHere(ch: Pick<ChannelView, 'phase' | 'legacy'>): boolean 
  * fees took more than that and a share fell below its balance.
  */
 export function payoutBeyond(p: Pick<PayoutView, 'paidA' | 'paidB' | 'balanceA' | 'balanceB'>): { beyond: bigint; even: boolean } {
-  return { beyond: p.paidA + p.paidB - p.balanceA - p.balanceB, even: p.paidA >= p.balanceA && p.paidB >= p.balanceB };
+  const paidA = p.paidA ?? p.balanceA;
+  const paidB = p.paidB ?? p.balanceB;
+  return { beyond: paidA + paidB - p.balanceA - p.balanceB, even: paidA >= p.balanceA && paidB >= p.balanceB };
+}
+
+/** A payout whose transaction was not found (buried under later messages): only the state's balances are known. */
+export const SHARES_UNREAD = 'its payout transaction was not found (later messages to the contract bury it), so what each wallet received is not shown: look the contract up in an explorer';
+
+/**
+ * What a party's wallet received from the channel, in words: its share; or, the payout transaction not found, the
+ * state's balance and that the share (that plus half the fee reserve) is not known here.
+ */
+export function receivedText(p: Pick<PayoutView, 'paidA' | 'paidB' | 'balanceA' | 'balanceB'>, party: Party): string {
+  const paid = party === 'A' ? p.paidA : p.paidB;
+  if (paid !== null) return `${formatTon(paid)} TON`;
+  return `the state's ${formatTon(party === 'A' ? p.balanceA : p.balanceB)} TON plus half the fee reserve (its payout transaction was not found: look the contract up in an explorer for the exact amount)`;
 }
 
 /**

@@ -198,4 +198,23 @@ describe('the channel watch', () => {
     // every 2 ms that would be about 150 looks; doubling the wait from 4 ms, about 7
     assert.ok(reads <= 12, `${reads} looks in 300 ms`);
   });
+
+  test('runWatch: a payout buried beyond the depth is told with the closed record (the watcher reads deeper), not as not found yet', async () => {
+    const ac = new AbortController();
+    const paid = { step: 3n, tag: 'state', balanceA: 1n, balanceB: 2n } as const;
+    const src: WatchSource = {
+      status: async () => ({ status: 'closed', balance: 0n, paid }),
+      payout: async () => ({ buried: true, record: paid, depth: 200 }),
+      now: async () => 0,
+    };
+    const events: ChannelEvent[] = [];
+    const errors: Error[] = [];
+    const told = new Promise<void>((r) => setTimeout(r, 100));
+    const run = runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 2, ac.signal);
+    await told;
+    ac.abort();
+    await run;
+    assert.ok(events.length > 0 && events.every((e) => e.type === 'payoutBuried' && e.record === paid), JSON.stringify(events.map((e) => e.type)));
+    assert.deepEqual(errors.map((e) => e.message), []);
+  });
 });

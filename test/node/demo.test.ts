@@ -38,8 +38,8 @@ test("Bob's Deposit and Sign clicked by hand before their steps: the story goes 
     const p = ch.payout!;
     const fig = (x: bigint) => formatTon(x).replace('.', '\\.');
     assert.match(last, new RegExp(`A \\[${fig(p.balanceA)} ${fig(p.balanceB)}\\] B`));
-    assert.match(last, new RegExp(`Alice got ${fig(p.paidA)} TON and Bob ${fig(p.paidB)} TON`));
-    assert.match(last, new RegExp(`half of the fee reserve of ${fig(p.paidA + p.paidB - p.balanceA - p.balanceB)} TON`));
+    assert.match(last, new RegExp(`Alice got ${fig(p.paidA!)} TON and Bob ${fig(p.paidB!)} TON`));
+    assert.match(last, new RegExp(`half of the fee reserve of ${fig(p.paidA! + p.paidB! - p.balanceA - p.balanceB)} TON`));
   });
 });
 
@@ -112,7 +112,7 @@ test('the class waits past the challenge window: the watchers finish the close f
     const last = await d.runStep('finishClose');
     assert.ok(Date.now() - t0 < 10_000, 'not after a timeout');
     const p = d.alice.currentChannel()!.payout!;
-    assert.match(last, new RegExp(`Alice got ${formatTon(p.paidA).replace('.', '\\.')} TON`));
+    assert.match(last, new RegExp(`Alice got ${formatTon(p.paidA!).replace('.', '\\.')} TON`));
   });
 });
 

@@ -73,8 +73,8 @@ describe('ChannelNode on SandboxChain, two nodes over loopback libp2p', () => {
       assert.equal([paid.balanceA, paid.balanceB].join(), [TON('4.5'), TON('2.5')].join());
       // B sent nothing on-chain for the close: its balance and its half of the reserve arrive, less only its
       // wallet's fee for receiving them.
-      assert.ok(paid.paidB >= TON('2.5') && paid.paidB < TON('2.51'), `B's payout ${paid.paidB}`);
-      const receiveFee = paid.paidB - (afterB - beforeB);
+      assert.ok(paid.paidB! >= TON('2.5') && paid.paidB! < TON('2.51'), `B's payout ${paid.paidB!}`);
+      const receiveFee = paid.paidB! - (afterB - beforeB);
       assert.ok(receiveFee >= 0n && receiveFee < TON('0.001'), `B's receive fee ${receiveFee}`);
       // A paid the close fee and gets its balance, its half of the reserve and the change of its message.
       assert.ok(afterA - beforeA > TON('4.4') && afterA - beforeA < TON('4.6'), `A got ${afterA - beforeA}`);

@@ -164,7 +164,7 @@ describe('the payout shown is what the chain paid', () => {
       const b = await until('Bob sees the payout', () => p.bob.currentChannel()?.payout, 30_000);
       assert.equal(b.step, 0n);
       assert.equal(b.matchesLatest, false);
-      assert.ok(b.paidB >= TON('4') && b.paidB < TON('4.01'), `B got ${b.paidB} from the chain`);
+      assert.ok(b.paidB! >= TON('4') && b.paidB! < TON('4.01'), `B got ${b.paidB} from the chain`);
       // The balances a closed channel shows are those the contract paid by, not the latest state's.
       const [va, vb] = [p.alice.currentChannel()!, p.bob.currentChannel()!];
       assert.deepEqual([va.myBalance, va.partnerBalance, vb.myBalance, vb.partnerBalance], [TON('3'), TON('4'), TON('4'), TON('3')]);

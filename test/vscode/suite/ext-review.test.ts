@@ -57,7 +57,7 @@ describe('SynChannel review: money words on the demo nodes', function () {
     assert.match(said.message, new RegExp(`the state paid you ${esc(formatTon(ch.latest!.balanceB))} TON`));
     if (payout) {
       assert.notEqual(payout.paidB, payout.balanceB, 'the wallet gets the reserve share too: the two figures differ');
-      assert.match(said.message, new RegExp(`your wallet received ${esc(formatTon(payout.paidB))} TON`));
+      assert.match(said.message, new RegExp(`your wallet received ${esc(formatTon(payout.paidB!))} TON`));
     }
     assert.doesNotMatch(said.message, new RegExp(`you received ${esc(formatTon(ch.latest!.balanceB))} TON`));
   });
