@@ -22,7 +22,8 @@ export async function declineChannel(ctx: NodeContext, n: Pick<Negotiation, 'ado
   // in a declined channel (nothing watches it). A failed read stops here too.
   if (ctl.rec.me === 'A' && ctl.life === 'accepted') {
     const st = await ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract));
-    if (await n.adoptDeployed(ctl, { status: st.status, tell: false })) {
+    // Deployed by someone else (the partner) with nothing of ours in it: declined below as a funding channel.
+    if ((await n.adoptDeployed(ctl, { status: st.status, tell: false })) && (ctl.rec.depositA > 0n || (ctl.life as string) !== 'funding')) {
       // the read may show it locked with the partner's deposit too: then refund is over, and says what instead
       const refund = ctl.actions().refund;
       const then = refund.ok ? 'take it back with refund' : refund.why;
