@@ -1,6 +1,7 @@
 // A refund whose wait failed without saying whether it went out may still land: a second one sent meanwhile is
 // refused by the contract once the first lands (nothing left to refund), and the wallet pays its fee for nothing.
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Address } from '@ton/core';
 import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
@@ -62,6 +63,19 @@ withPair('a refund that may still land is not sent again after a restart', async
   await until('Alice reads her channel', () => p.alice.currentChannel()?.phase === 'funding');
   await assert.rejects(p.alice.refund(), underWay);
   assert.equal(r.sent(), 1, 'one refund sent');
+});
+
+withPair('a refund that may still land is not sent again after an older backup is imported over its lost record', async (p) => {
+  await aliceAloneIn(p);
+  const backup = join(p.dir, 'alice.backup');
+  await p.alice.exportBackup(backup); // before the refund: no mark of it
+  const r = await refundLost(p);
+  const id = p.alice.currentChannel()!.channelId;
+  await rm(join(p.dir, 'alice', 'channels', id, 'record.json'));
+  assert.deepEqual((await p.alice.importBackup(backup)).imported, [id]);
+  await until('Alice loaded her channel again', () => p.alice.currentChannel()?.phase === 'funding');
+  await assert.rejects(p.alice.refund(), underWay);
+  assert.equal(r.sent(), 1, 'one refund sent (a second bounces off the empty deposit once the first lands: a wallet fee)');
 });
 
 withPair('a refund the endpoint refused before it left can be sent again at once', async (p) => {
