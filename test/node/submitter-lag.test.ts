@@ -8,7 +8,8 @@ import { Address } from '@ton/core';
 import { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { laggingState } from '../helpers/lagging.js';
-import { TON, closePair, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
+import { payOne } from '../helpers/reads.js';
+import { TON, closePair, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 
 const PERIOD = 120;
 
@@ -53,13 +54,7 @@ test("the watcher's challenge sent while the contract's state reads as not deplo
   const p = await openPair({ challengePeriod: PERIOD, chain: shared, bobChain });
   try {
     await fund(p);
-    const passed = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 1n);
-    await p.bob.createEmpty();
-    await passed;
-    const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === 3n);
-    await p.alice.send(TON('1'));
-    await back;
-    await until('Bob holds step 3', () => latest(p.bob).step === 3n);
+    await payOne(p);
     const lag = laggingState(bobChain, contractOf(p));
     const challenged = waitForEvent(p.bob, 'challenged', (e) => e.byMe, 20_000);
     await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
