@@ -289,12 +289,12 @@ export class Closing {
    * showed a close meanwhile, or paid out.
    */
   private async earlierMayLand(ctl: ChannelController, opts: ProgressOptions): Promise<boolean> {
+    // the later of the two marks (closeSent is dropped once the contract shows a close)
+    const later = () => ((ctl.rec.closeSent?.validUntil ?? -1) < (ctl.rec.coopSent?.validUntil ?? -1) ? ctl.rec.coopSent : ctl.rec.closeSent);
     const { closeSent: sent, coopSent: coop } = ctl.rec;
-    const byCoop = !!coop && (sent?.validUntil ?? -1) < coop.validUntil;
-    const what = byCoop ? `your cooperative close with step ${coop.step}` : sent?.step === null ? 'your exit' : `your close with step ${sent?.step}`;
+    const what = coop && later() === coop ? `your cooperative close with step ${coop.step}` : sent?.step === null ? 'your exit' : `your close with step ${sent?.step}`;
     return whileMayLand(this.ctx, ctl, {
-      // the later of the two (closeSent is dropped once the contract shows a close)
-      mark: () => ((ctl.rec.closeSent?.validUntil ?? -1) < (ctl.rec.coopSent?.validUntil ?? -1) ? ctl.rec.coopSent : ctl.rec.closeSent),
+      mark: later,
       deadline: () => null,
       done: () => ctl.life !== 'open' && ctl.life !== 'locked',
       text: (hold) => `${what} sent before may still land (for up to ${hold} s): it is not sent again until the contract shows it or it can no longer land`,

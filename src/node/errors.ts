@@ -8,17 +8,22 @@ export class NodeError extends SynError {
   }
 }
 
+/** A mark kept on error objects (not a field: the error may be any thrown value): `mark` sets it, `has` reads it. */
+function errorFlag(): { mark<E>(e: E): E; has(e: unknown): boolean } {
+  const marked = new WeakSet<object>();
+  return {
+    mark<E>(e: E): E {
+      if (typeof e === 'object' && e !== null) marked.add(e);
+      return e;
+    },
+    has: (e) => typeof e === 'object' && e !== null && marked.has(e),
+  };
+}
+
 /** Errors the peer was already answered for in the protocol's own words (a decline): no error message goes too. */
-const answeredToPeer = new WeakSet<object>();
-
-export function answered<E>(e: E): E {
-  if (typeof e === 'object' && e !== null) answeredToPeer.add(e);
-  return e;
-}
-
-export function wasAnswered(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && answeredToPeer.has(e);
-}
+const answeredToPeer = errorFlag();
+export const answered = answeredToPeer.mark;
+export const wasAnswered = answeredToPeer.has;
 
 /** This node's user's words for a refusal of a partner's message whose own message is written for the partner. */
 const wordsHere = new WeakMap<object, string>();
@@ -33,31 +38,17 @@ export function hereWordsOf(e: unknown): string | undefined {
 }
 
 /** Refusals of a partner's message told here in saidHere's words: the code's next step is the partner's, not this user's. */
-const refusals = new WeakSet<object>();
-
-export function refusal<E>(e: E): E {
-  if (typeof e === 'object' && e !== null) refusals.add(e);
-  return e;
-}
-
-export function isRefusal(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && refusals.has(e);
-}
+const refusals = errorFlag();
+export const refusal = refusals.mark;
+export const isRefusal = refusals.has;
 
 /**
  * Refusals of a partner's message that came too late to matter (a state or turn request for a channel closing here):
  * answered to the partner as any refusal, told here once per channel as an info line in saidHere's words.
  */
-const quietOnes = new WeakSet<object>();
-
-export function quiet<E>(e: E): E {
-  if (typeof e === 'object' && e !== null) quietOnes.add(e);
-  return e;
-}
-
-export function isQuiet(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && quietOnes.has(e);
-}
+const quietOnes = errorFlag();
+export const quiet = quietOnes.mark;
+export const isQuiet = quietOnes.has;
 
 /** The one cancellation error (a user's AbortSignal fired). */
 export function cancelled(): NodeError {
