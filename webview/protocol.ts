@@ -101,6 +101,8 @@ export interface ChannelBalances {
   partner: Amount | null;
   contractBalance: WalletAmount | null;
   yourWallet: WalletAmount | null;
+  /** the node's last read of your wallet found it short of what leaving your channels alone costs: what it lacks (null: not short) */
+  walletLow: string | null;
   partnerWallet: WalletAmount | null;
   /** closing only */
   close: CloseInfo | null;

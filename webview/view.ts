@@ -76,6 +76,7 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
     ['Partner', addressCell(sel.partnerAddress, 'partner', ctx, sel.partnerOnline ? '(online)' : '(offline)')],
   ];
   root.append(table(rows, 'balances'));
+  if (sel.walletLow) root.append(para(sel.walletLow, 'warning', 'wallet-low'));
   let stop: (() => void) | null = null;
   if (sel.close) {
     const close = sel.close;

@@ -168,7 +168,7 @@ export interface Chain {
    * The balance and, in the same read, the storage fee its next transaction takes first (null: this backend does not
    * say it; toncenter's v2 API gives no storage stat).
    */
-  getBalanceDue(address: Address, o?: Pick<OpOptions, 'signal'>): Promise<{ balance: bigint; storageDue: bigint | null }>;
+  getBalanceDue(address: Address, o?: Pick<ReadOptions, 'signal' | 'background'>): Promise<{ balance: bigint; storageDue: bigint | null }>;
   /** The wallet's seqno (0 before it is deployed). */
   getSeqno(wallet: Wallet | Address, o?: Pick<OpOptions, 'signal'>): Promise<number>;
   /** A live channel's data (funding, open, closing), or null otherwise (not deployed, closed, frozen): see getChannelStatus. */

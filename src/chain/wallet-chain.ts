@@ -117,11 +117,15 @@ export abstract class WalletChain {
     return this.guard(o.signal, async () => (await this.account(address, o.signal)).balance);
   }
 
-  async getBalanceDue(address: Address, o: SignalOpts = {}): Promise<{ balance: bigint; storageDue: bigint | null }> {
-    return this.guard(o.signal, async () => {
-      const a = await this.account(address, o.signal);
-      return { balance: a.balance, storageDue: a.storageDue ?? null };
-    });
+  async getBalanceDue(address: Address, o: SignalOpts & { background?: boolean } = {}): Promise<{ balance: bigint; storageDue: bigint | null }> {
+    return this.guard(
+      o.signal,
+      async () => {
+        const a = await this.account(address, o.signal);
+        return { balance: a.balance, storageDue: a.storageDue ?? null };
+      },
+      o.background,
+    );
   }
 
   async now(o: SignalOpts & { background?: boolean } = {}): Promise<number> {

@@ -205,6 +205,9 @@ export class EventFormatter {
           : `❗ Your partner submitted an old state: challenged it with step ${e.step}❗`;
       case 'challengeFailed':
         return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline; ${retryText(e)}. ${nextStep(e.code) ?? ''}`.trim();
+      case 'walletReserve':
+        // the node tells each crossing once: falling under what leaving costs, and back above it
+        return e.low ? `warn: ${e.message}` : e.message;
       case 'exitOffered': {
         const head = `❗ The initial state is still not signed by both after ${e.waitedSeconds} s.❗`;
         const leave = 'run `leave` to get the deposits back (after the challenge window)';

@@ -7,7 +7,7 @@ import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WalletAmo
 import type { NodeHost } from './host.js';
 import type { HostedNode } from './hosted.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
-import { offers, partnerName, phaseWord, settling, staleOnChain, turnWords } from './words.js';
+import { offers, partnerName, phaseWord, settling, staleOnChain, turnWords, walletLowLine } from './words.js';
 
 const MILLI = 1_000_000n;
 
@@ -103,6 +103,8 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     partner: amountOf(ch.partnerBalance),
     contractBalance: walletAmount(contractBalance),
     yourWallet: walletAmount(yourWallet),
+    // judged by the node at each read of the wallet, this one included
+    walletLow: walletLowLine(node.api.walletLow()),
     partnerWallet: walletAmount(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close

@@ -16,7 +16,7 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, windowWords } from './words.js';
+import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice, windowWords } from './words.js';
 import { proposalNote, receivedText } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
@@ -79,6 +79,11 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
             : 'no time is left to retry';
       const giver = broke && e.channel.network === 'testnet' ? ` To top up your wallet, ${TESTNET_GIVER}.` : '';
       return { level: 'error', text: `the challenge of the close on ${e.channel.contract} failed: ${inVsCode(e.message)}. ${beforeDeadline(e.secondsLeft)}; ${retry}.${giver}`, buttons };
+    }
+    case 'walletReserve': {
+      const n = walletReserveNotice(e);
+      if (!n) return null;
+      return { level: 'warning', text: n.text, buttons: Object.fromEntries(Object.entries(n.buttons).map(([title, command]) => [title, () => void vscode.commands.executeCommand(command)])) };
     }
     case 'exitOffered':
       return {

@@ -1,7 +1,7 @@
 // The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
-import type { Action, BalanceView, ChannelView, Party, PayoutView, StateView } from '../node/types.js';
+import type { Action, BalanceView, ChannelView, NodeEvent, Party, PayoutView, StateView, WalletLowView } from '../node/types.js';
 import { type NoSignedStateCode, balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
@@ -279,4 +279,20 @@ export function proposedWords(mine: bigint, theirs: bigint, offline: string, sho
 /** The faucet's notice: what it sent and what the wallet holds now (after any storage fee the wallet owed). */
 export function faucetWords(sent: bigint, balance: bigint): string {
   return `the faucet sent ${formatTon(sent)} test TON: your wallet now holds ${formatTon(balance)} TON`;
+}
+
+/**
+ * The node's walletReserve event as a notification: a fall under what leaving costs is a warning in VS Code's words,
+ * with the top-up's button (a command id: the faucet, or on testnet the address to give the giver); the recovery is
+ * no notification (the balances panel stops showing the warning).
+ */
+export function walletReserveNotice(e: Extract<NodeEvent, { type: 'walletReserve' }>): { text: string; buttons: Record<string, string> } | null {
+  if (!e.low) return null;
+  const testnet = e.channels.some((c) => c.network === 'testnet');
+  return { text: inVsCode(e.message), buttons: testnet ? { 'Copy Wallet Address': 'synchannel.copyAddress' } : { 'Get Test Coins': 'synchannel.faucet' } };
+}
+
+/** The balances panel's line under your wallet while the node's last read found it short of what leaving costs. */
+export function walletLowLine(low: WalletLowView | null): string | null {
+  return low ? `⚠ ${formatTon(low.short)} TON short of the ${formatTon(low.need)} TON kept to leave your channels alone: top it up` : null;
 }

@@ -36,6 +36,7 @@ import { exportBackup, importBackup } from './backups.js';
 import { SessionWiring } from './attach.js';
 import { readDeadline } from './window.js';
 import { byUser } from './asked.js';
+import { WalletReserve, walletReadMs } from './reserve.js';
 export { NodeError } from './errors.js';
 export type { ChannelNodeOptions } from './context.js';
 
@@ -51,6 +52,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   /** stand-ins defending channels an import failed at (standin.ts) */
   private readonly standIns: StandIns;
   private readonly sync: Sync;
+  /** judges the reads of this wallet against what leaving its channels costs, and reads it while one is live */
+  private readonly reserve: WalletReserve;
   private readonly effects: Effects;
   private readonly table: HandlerTable;
   private readonly wiring: SessionWiring;
@@ -86,6 +89,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.standIns = new StandIns(ctx, this.arbiter);
     this.effects = new Effects(ctx, this.negotiation, this.payments, this.arbiter);
     this.sync = new Sync(ctx, this.negotiation, this.payments);
+    this.reserve = new WalletReserve(ctx);
     this.table = handlers({ ctx, negotiation: this.negotiation, payments: this.payments, closing: this.closing, arbiter: this.arbiter, sync: this.sync });
     this.wiring = new SessionWiring({ ctx, table: this.table, sessions: this.sessions, sync: this.sync, payments: this.payments, stopped: () => this.stopped });
   }
@@ -108,6 +112,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       setImmediate(() => {
         for (const ctl of watchLater) if (!ctl.ended) node.arbiter.watch(ctl);
         node.arbiter.checkChainAtStart();
+        node.reserve.start(o.walletReadMs ?? walletReadMs(o.network));
         r();
       }),
     );
@@ -127,6 +132,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       channels: new Map(),
       otherNetwork: new Map(),
       emit: (e) => this.emit(e),
+      walletRead: (read) => this.reserve.judge(read),
+      walletLow: () => this.reserve.current(),
       log: (message, level = 'info') => this.emit({ type: 'log', level, message }),
       fail: (e, ctl) => this.fail(e, ctl),
       view: (ctl) => this.viewOf(ctl),

@@ -50,6 +50,7 @@ export function openingFees(side?: 'A' | 'B', deposit?: bigint): bigint {
  */
 export async function checkFunds(ctx: NodeContext, side: 'A' | 'B', deposit: bigint, what: string): Promise<void> {
   const read = await ctx.o.chain.getBalanceDue(ctx.myAddress);
+  ctx.walletRead(read);
   const short = fundsShort(read, openingFees(side, deposit), deposit, addressText(ctx.myAddress, 'wallet'), what, ctx.o.network);
   if (short) throw new NodeError('INSUFFICIENT_FUNDS', short);
 }

@@ -9,7 +9,7 @@ import type { P2PNode, PeerSession } from '../p2p/index.js';
 import type { ChannelController } from './controller.js';
 import type { DataDir } from './persistence.js';
 import type { FreeSpace } from './space.js';
-import type { ChannelView, NetworkKind, NodeEvent } from './types.js';
+import type { BalanceView, ChannelView, NetworkKind, NodeEvent, WalletLowView } from './types.js';
 
 /** The node's timings and limits, as a config gives them (each left out: its default). */
 export interface NodeTunables {
@@ -33,10 +33,12 @@ export interface NodeTunables {
   minFreeBytes?: number;
   /** how long a channel's chain reads fail before the node raises WATCH_FAILING (ms; default 5 minutes) */
   watchAlarmMs?: number;
+  /** how often the wallet is read while a live channel needs its exit reserve (ms; default reserve.ts walletReadMs) */
+  walletReadMs?: number;
 }
 
 /** every key of NodeTunables (a new one that is not here fails to compile) */
-const TUNABLES: Record<keyof NodeTunables, true> = { autoMode: true, challengePeriod: true, minChallengePeriod: true, pollMs: true, initialTimeoutMs: true, closeTimeoutMs: true, deployWaitMs: true, recoverAgainMs: true, minFreeBytes: true, watchAlarmMs: true };
+const TUNABLES: Record<keyof NodeTunables, true> = { autoMode: true, challengePeriod: true, minChallengePeriod: true, pollMs: true, initialTimeoutMs: true, closeTimeoutMs: true, deployWaitMs: true, recoverAgainMs: true, minFreeBytes: true, watchAlarmMs: true, walletReadMs: true };
 
 /** The tunables set in `from`: a 0 counts as left out, except minFreeBytes (0: no floor). */
 export function tunablesOf(from: NodeTunables): NodeTunables {
@@ -84,6 +86,10 @@ export interface NodeContext {
   /** each channel of the data folder on another network, not closed (never loaded here), by id */
   readonly otherNetwork: Map<string, OtherNetworkChannel>;
   emit(e: NodeEvent): void;
+  /** a read of this node's wallet: judged against what leaving its live channels costs (reserve.ts) */
+  walletRead(read: BalanceView): void;
+  /** the shortfall the last read of this wallet found (null: none) */
+  walletLow(): WalletLowView | null;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;
   /** reports an error as an event (never throws) */
   fail(e: unknown, ctl?: ChannelController): void;

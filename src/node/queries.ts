@@ -12,7 +12,7 @@ import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
 import { addressTextOf, rawOfText } from './addresses.js';
-import type { BalanceView, ChannelView, NetworkKind, OtherNetworkView, Party, StateView } from './types.js';
+import type { BalanceView, ChannelView, NetworkKind, OtherNetworkView, Party, StateView, WalletLowView } from './types.js';
 import { liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
@@ -106,16 +106,26 @@ export abstract class Queries {
     return this.ctx.o.chain.getBalance(Address.parse(this.pick(channel).rec.contract));
   }
 
-  balanceTon(address?: string): Promise<bigint> {
-    return this.ctx.o.chain.getBalance(address ? Address.parse(address) : this.ctx.myAddress);
+  async balanceTon(address?: string): Promise<bigint> {
+    const at = address ? Address.parse(address) : this.ctx.myAddress;
+    // this wallet's read with its storage fee due, as every read of it is judged (a read without would flap the warning)
+    if (at.equals(this.ctx.myAddress)) return (await this.balanceTonDue()).balance;
+    return this.ctx.o.chain.getBalance(at);
+  }
+
+  walletLow(): WalletLowView | null {
+    return this.ctx.walletLow();
   }
 
   balanceContractDue(channel?: string): Promise<BalanceView> {
     return this.ctx.o.chain.getBalanceDue(Address.parse(this.pick(channel).rec.contract));
   }
 
-  balanceTonDue(address?: string): Promise<BalanceView> {
-    return this.ctx.o.chain.getBalanceDue(address ? Address.parse(address) : this.ctx.myAddress);
+  async balanceTonDue(address?: string): Promise<BalanceView> {
+    const at = address ? Address.parse(address) : this.ctx.myAddress;
+    const read = await this.ctx.o.chain.getBalanceDue(at);
+    if (at.equals(this.ctx.myAddress)) this.ctx.walletRead(read);
+    return read;
   }
 
   depositFees(side?: Party, deposit?: bigint): bigint {

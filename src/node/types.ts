@@ -6,6 +6,8 @@ import type { ErrorCode, Level } from '../core/codes.js';
 import type { NetworkKind } from '../core/format.js';
 import type { LifePhase } from '../core/lifecycle.js';
 import type { Party } from '../core/signed.js';
+import type { WalletLowView } from './reserve.js';
+export type { WalletLowView } from './reserve.js';
 
 export type { Action, Capabilities, Capability, ErrorCode, Level, LifePhase, NetworkKind, Party };
 
@@ -226,6 +228,8 @@ export type NodeEvent =
    * contract refused this very challenge several times in a row (stopped: each try is a wallet fee)
    */
   | { type: 'challengeFailed'; channel: ChannelView; code: ErrorCode; message: string; secondsLeft: number; nextRetryMs: number | null; stopped: 'deadline' | 'refused' | null }
+  /** `low`: a read of this wallet finds it short of what leaving `channels` alone costs, told once per fall; `low: false`: back above it (reserve.ts) */
+  | ({ type: 'walletReserve'; low: boolean; channels: ChannelView[] } & WalletLowView)
   /** the partner has not signed the initial state in time: the exit (refund of the deposits) is open to you */
   | { type: 'exitOffered'; channel: ChannelView; waitedSeconds: number }
   /** the partner signed two different states for one step: the evidence is kept */
@@ -366,6 +370,8 @@ export interface ChannelNodeApi {
    * what that party needs to open; B depositing nothing sends nothing to open, and keeps only what leaving costs.
    */
   depositFees(side?: Party, deposit?: bigint): bigint;
+  /** this wallet short of what leaving its live channels alone costs, as its last read found it (null: enough, or not read) */
+  walletLow(): WalletLowView | null;
   /** Whether both wallets have taken in what a closed channel paid them (testnet: a block or more after the payout); null when not paid out or unknown (a record written before 2026-12-02). */
   payoutLanded(channel?: string, timeoutMs?: number): Promise<boolean | null>;
   getAccount(): string;

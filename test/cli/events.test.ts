@@ -3,7 +3,7 @@
 // may fall back to a close that waits the challenge window). events-commands.test.ts: what the commands say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventFormatter, stoppingNotes } from '../../src/cli/format.js';
+import { EventFormatter, jsonEvent, stoppingNotes } from '../../src/cli/format.js';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
 import { withdrawNode } from './withdraw-node.js';
@@ -144,4 +144,14 @@ test('a payout by an older state than the latest is not announced as a success',
   const unknown = f.format({ type: 'closed', channel: {} as ChannelView, payout: { ...payout, step: 12n, matchesLatest: null } } as unknown as NodeEvent)!;
   assert.doesNotMatch(unknown, /Success|not by the latest/);
   assert.match(unknown, /does not hold the latest state both signed .*cannot tell/);
+});
+
+test("a wallet short of what leaving its channels costs is a warning line with the node's words; its recovery a plain line", () => {
+  const f = new EventFormatter();
+  const message = 'your wallet 0QAb…wxyz holds 0.02 TON, 0.03 TON short of the 0.05 TON it keeps to leave your channel alone (…). Top it up with at least 0.03 TON (`faucet`)';
+  const low: NodeEvent = { type: 'walletReserve', low: true, wallet: '0QAb…wxyz', balance: 20_000_000n, need: 50_000_000n, short: 30_000_000n, message, channels: [channel(false)] };
+  assert.equal(f.format(low), `warn: ${message}`);
+  const back: NodeEvent = { ...low, low: false, short: 0n, need: 0n, message: 'your wallet 0QAb…wxyz holds 1 TON again: enough to leave your channels alone' };
+  assert.equal(f.format(back), 'your wallet 0QAb…wxyz holds 1 TON again: enough to leave your channels alone');
+  assert.deepEqual(jsonEvent(low), { ...low, event: 'walletReserve', type: undefined });
 });

@@ -75,6 +75,21 @@ describe('SynChannel with a partner on a devnet: what its moves say (notificatio
     assert.match(closed!.message, /paid out by Step 0, not by the latest state both signed \(Step 4\)/);
   });
 
+  it("a wallet short of what leaving costs is a warning in VS Code's words with Get Test Coins; its recovery is no toast", () => {
+    const ch = channel();
+    ext.test.clearPrompts();
+    const message = `your wallet ${ch.myAddress} holds 0.02 TON, 0.03 TON short of the 0.05 TON it keeps to leave your channel alone (a challenge of a stale close or a close, then the finish): until then a stale close of your partner may stand. Top it up with at least 0.03 TON (\`faucet\`)`;
+    const low = { type: 'walletReserve' as const, low: true, wallet: ch.myAddress, balance: 20_000_000n, need: 50_000_000n, short: 30_000_000n, message, channels: [ch] };
+    ext.test.notify(low);
+    ext.test.notify({ ...low, low: false, short: 0n, message: `your wallet ${ch.myAddress} holds 1 TON again: enough to leave your channels alone` });
+    const said = notices(ext);
+    assert.equal(said.length, 1, JSON.stringify(said));
+    assert.equal(said[0]!.level, 'warning');
+    assert.match(said[0]!.message, /0\.03 TON short of the 0\.05 TON it keeps to leave your channel alone .* Top it up with at least 0\.03 TON \(“Get Test Coins \(Faucet\)”\)/);
+    assert.doesNotMatch(said[0]!.message, CLI_WORDS);
+    assert.deepEqual(said[0]!.buttons, ['Get Test Coins']);
+  });
+
   it("the initial state signed by the partner during your exit says the exit goes on (the node's words, as the CLI's line)", () => {
     const ch = channel();
     ext.test.clearPrompts();
