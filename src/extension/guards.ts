@@ -28,23 +28,43 @@ export interface StopWarning {
 export function stopWarning(views: readonly ChannelView[], what: string, readAt = Date.now(), now = Date.now(), broken: readonly BrokenChannelView[] = []): StopWarning | null {
   const u = unwatched(views);
   const need = [...u.closing, ...u.guarded];
-  if (!need.length && !broken.length) return null;
+  const waits = onChainWaits(views);
+  if (!need.length && !broken.length && !waits.length) return null;
   const lines = need.map((c) => {
     const left = closeLeft(c, readAt, now);
     const closing = c.phase === 'closing' && left !== null ? `, ${left > 0 ? `${durationText(left)} left in the challenge window` : 'challenge window over'}` : '';
     return `• ${c.contract} with ${shortAddress(c.partnerAddress)}: ${c.phase}${closing}`;
   });
   for (const b of broken) lines.push(`• ${b.id}: not loaded (${b.code}), it may hold money`);
+  lines.push(...waits.map((w) => w.line));
   const notes: string[] = [];
   if (broken.length) notes.push('A channel the node could not load is not watched even while it runs: fix it (its row in the SynChannel view says how).');
   if (u.closing.length) notes.push('Start the node again before the challenge window ends: only a running node challenges a stale state on chain. After the window, either node finishes the close, which pays both wallets.');
   if (u.shortestPeriod !== null) notes.push(`Nothing watches the chain for a close by your partner while the node is off: start it at least once every ${durationText(u.shortestPeriod)} (the challenge window).`);
+  // what the node does at its next start with each wait a stop interrupts (redeploy.ts, paydeposit.ts)
+  if (waits.some((w) => w.kind === 'deposit')) notes.push('A stop ends the wait, not what was sent. A deposit the wallet signed may still land: the node shows it once it reads the contract at its next start. The node does not send a deposit again by itself: if it has not landed by then, Deposit again (refused while the first may still land).');
+  if (waits.some((w) => w.kind === 'deployment')) notes.push('A deployment the wallet signed may still land. At its next start the node reads the chain: a deployment that landed is taken as done; one not seen is sent again by the node once it can no longer land (one stopped before the wallet signed it is started again at once).');
   const one = need.length === 1;
   const notLoaded = broken.length ? `${need.length ? ' It also holds' : ' Your node holds'} ${broken.length} channel${broken.length === 1 ? '' : 's'} it could not load, which may hold money.` : '';
+  const kinds = [...new Set(waits.map((w) => w.kind))];
+  const waitWords = waits.length === 1 ? `your ${waits[0]!.kind}` : kinds.length === 1 ? `${waits.length} ${kinds[0]}s of yours` : `${waits.length} deposits and deployments of yours`;
+  const waiting = waits.length ? ` ${need.length || broken.length ? 'It is' : 'Your node is'} waiting for the chain to show ${waitWords}.` : '';
   return {
-    message: `${what}?${need.length ? ` Your node guards ${need.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.` : ''}${notLoaded}`,
+    message: `${what}?${need.length ? ` Your node guards ${need.length} channel${one ? '' : 's'} with money in ${one ? 'it' : 'them'}.` : ''}${notLoaded}${waiting}`,
     detail: [...lines, '', ...notes].join('\n'),
   };
+}
+
+/** The on-chain waits the node's views report under way: a deposit of ours, A's deployment. */
+type OnChainWait = { kind: 'deposit' | 'deployment'; line: string };
+function onChainWaits(views: readonly ChannelView[]): OnChainWait[] {
+  return views.flatMap((c): OnChainWait[] =>
+    c.depositing
+      ? [{ kind: 'deposit', line: `• your deposit to ${c.contract} with ${shortAddress(c.partnerAddress)}` }]
+      : c.phase === 'deploying'
+        ? [{ kind: 'deployment', line: `• the deployment of ${c.contract} with ${shortAddress(c.partnerAddress)}` }]
+        : [],
+  );
 }
 
 /**
@@ -52,9 +72,7 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
  * the node's views report under way (a deposit, a deployment), which the restart interrupts.
  */
 export function restartQuestion(views: readonly ChannelView[], network: string, why: string): StopWarning {
-  const waits = views.flatMap((c) =>
-    c.depositing ? [`• your deposit to ${c.contract} with ${shortAddress(c.partnerAddress)}`] : c.phase === 'deploying' ? [`• the deployment of ${c.contract} with ${shortAddress(c.partnerAddress)}`] : [],
-  );
+  const waits = onChainWaits(views).map((w) => w.line);
   const under = waits.length
     ? [`Your node is waiting for the chain to show ${waits.length === 1 ? 'this' : 'these'}; a restart interrupts the wait (what was sent may still land: the node reads the chain again when it starts):`, ...waits, '']
     : [];

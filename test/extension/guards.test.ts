@@ -122,6 +122,24 @@ describe('stopping a node that guards channels', () => {
   });
 });
 
+describe('stopping a node during a deposit or a deployment (an on-chain wait under progress)', () => {
+  test('asks, naming what is under way and what the node does with it at its next start', () => {
+    const dep = stopWarning([channel({ contract: 'kQdep', phase: 'funding', depositing: true })], 'Stop the node');
+    assert.ok(dep, 'a deposit under way is asked about');
+    assert.equal(dep.message, 'Stop the node? Your node is waiting for the chain to show your deposit.');
+    assert.match(dep.detail, /• your deposit to kQdep with /);
+    assert.match(dep.detail, /A deposit the wallet signed may still land: the node shows it once it reads the contract at its next start\. The node does not send a deposit again by itself: if it has not landed by then, Deposit again \(refused while the first may still land\)\./);
+    assert.doesNotMatch(dep.detail, /deploys again/);
+    const deploy = stopWarning([channel({ contract: 'kQdeploy', phase: 'deploying' })], 'Switch from devnet to sandbox (its node stops)');
+    assert.ok(deploy, 'a deployment under way is asked about');
+    assert.equal(deploy.message, 'Switch from devnet to sandbox (its node stops)? Your node is waiting for the chain to show your deployment.');
+    assert.match(deploy.detail, /• the deployment of kQdeploy with /);
+    assert.match(deploy.detail, /At its next start the node reads the chain: a deployment that landed is taken as done; one not seen is sent again by the node once it can no longer land/);
+    const both = stopWarning([channel({ contract: 'kQopen' }), channel({ contract: 'kQdep', phase: 'funding', depositing: true })], 'Stop the node');
+    assert.equal(both?.message, 'Stop the node? Your node guards 1 channel with money in it. It is waiting for the chain to show your deposit.');
+  });
+});
+
 describe('countdowns in chain time', () => {
   test('the time left is the view\'s secondsLeft less the time since it was read, never the local clock against the deadline', () => {
     // a deadline far in the local past (the devnet after advanceTime): the node's secondsLeft wins
