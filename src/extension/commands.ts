@@ -20,6 +20,7 @@ import type { ModelBuilder } from './model.js';
 import type { PickItem, Prompts } from './prompts.js';
 import { RecentFailures } from './sameCause.js';
 import { setupCommands } from './setupCommands.js';
+import { devnetCommands } from './devnetCommands.js';
 import type { UnderWay } from './underWay.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
 import { TypedAmounts, isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
@@ -114,7 +115,7 @@ export class Commands implements CommandContext {
   }
 
   register(context: vscode.ExtensionContext): void {
-    const table = { ...channelCommands(this), ...setupCommands(this), ...demoCommands(this), ...lifecycleCommands(this) } as Record<CommandName, Handler>;
+    const table = { ...channelCommands(this), ...setupCommands(this), ...devnetCommands(this), ...demoCommands(this), ...lifecycleCommands(this) } as Record<CommandName, Handler>;
     for (const name of COMMAND_NAMES) {
       const handler = table[name];
       if (!handler) throw new Error(`no handler for synchannel.${name}`);

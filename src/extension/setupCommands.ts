@@ -1,5 +1,5 @@
 // Getting set up: the node (start, stop), serving and connecting, addresses (copy, explorer), the network, keys,
-// the testnet API key and the local devnet.
+// the testnet API key (the local devnet: devnetCommands.ts).
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import type { NetworkKind } from '../node/types.js';
@@ -8,7 +8,7 @@ import type { HostedNode } from './hosted.js';
 import { NETWORKS, isNetwork } from '../core/networks.js';
 import { TESTNET_GIVER } from './errors.js';
 import { explorerLinks } from './hovers.js';
-import { isChannelsKey, keyChange, onServedDevnet, restartQuestion, stopWarning } from './guards.js';
+import { isChannelsKey, keyChange, restartQuestion, stopWarning } from './guards.js';
 import { channelWallets } from './keys.js';
 import { channelKeys, checkDialAddress, checkMnemonic, keyFolderKey, mnemonicKey, mnemonicNew, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, walletRead, type TargetArg } from './ui.js';
@@ -270,22 +270,6 @@ async function setTestnetApiKey(c: CommandContext, k: unknown) {
   return true;
 }
 
-async function startDevnet(c: CommandContext, p: unknown) {
-  let port = p === undefined ? undefined : Number(p);
-  if (port === undefined) {
-    const url = vscode.workspace.getConfiguration('synchannel').get<string>('devnetUrl', 'http://127.0.0.1:8081');
-    try {
-      port = Number(new URL(url).port || 80);
-    } catch {
-      throw new ExtensionError('BAD_INPUT', `synchannel.devnetUrl is not a URL (${url}): set it to the devnet's address, such as http://127.0.0.1:8081, or give Start Devnet a port`);
-    }
-  }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
-  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.devnets.start(port));
-  void c.info(`devnet serving at ${server.url}`);
-  return server.url;
-}
-
 /**
  * Before this window stops its node (stop, exit, a network switch, the devnet under it): when the node guards
  * channels with money in them, a modal names them and how long the node may stay off. Throws CANCELLED on no.
@@ -347,20 +331,6 @@ export function setupCommands(c: CommandContext): Partial<Record<CommandName, Ha
     importKeyFolder: (f, n) => importKeyFolder(c, f, n),
     setTestnetApiKey: (k) => setTestnetApiKey(c, k),
     showKeyWords: (n) => showKeyWords(c, n),
-    startDevnet: (p) => startDevnet(c, p),
-    stopDevnet: async () => {
-      await c.host.startSettled(); // a node starting on the devnet is asked about as a running one
-      const url = c.host.devnets.current?.url ?? null;
-      // a node on this devnet has no chain once it stops: asked about first, it stops first, and is said to;
-      // a node on another devnet goes on
-      const onIt = onServedDevnet(url, c.host.runningNetwork, c.host.runningEndpoint);
-      if (onIt) await confirmStop(c, 'Stop the devnet', 'Stop the Devnet');
-      if (onIt) await c.host.stopNode();
-      const stopped = await c.host.devnets.stop();
-      const node = onIt ? `, and your node with it: it ran on that devnet (${url}). Start the Devnet, then Start the Node, to go on` : '';
-      void c.info(stopped ? `devnet stopped${node}` : 'the devnet was not running in this window');
-      return stopped;
-    },
     startNode: async () => {
       const node = await c.host.ensureNode();
       void c.info(`your node runs on ${node.api.network} as ${node.api.getAccount()}`);

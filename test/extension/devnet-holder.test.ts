@@ -40,3 +40,28 @@ test('Start Devnet while Stop Devnet is under way starts it again once the stop 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('Start Devnet on another port while one runs is refused naming the port it runs on; the first goes on', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-holder-'));
+  const holder = new DevnetHolder(() => dir, () => undefined, () => undefined);
+  try {
+    const first = await holder.start(0);
+    const port = Number(new URL(first.url).port);
+    const other = port === 65535 ? port - 1 : port + 1;
+    await assert.rejects(holder.start(other), (e: unknown) => {
+      const err = e as { code?: string; message?: string };
+      assert.equal(err.code, 'DEVNET_DATA_LOCKED');
+      assert.match(err.message ?? '', new RegExp(`a devnet already runs in this window on port ${port} \\(${first.url}\\): use it, or Stop Devnet first to start one on port ${other}`));
+      return true;
+    });
+    assert.equal(holder.current, first);
+    assert.equal(holder.runningOtherThan(other), first);
+    // its own port, or any free one (0), is the devnet running
+    assert.equal(await holder.start(port), first);
+    assert.equal(await holder.start(0), first);
+    assert.equal((await fetch(`${first.url}/devnet/info`)).ok, true, 'the first devnet still serves');
+  } finally {
+    await holder.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -74,6 +74,31 @@ describe('SynChannel node and network switch', function () {
     }
   });
 
+  it('Start Devnet on another port while one runs asks: Use It keeps the one running, Stop It starts the new one', async () => {
+    const first = (await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined;
+    assert.ok(first, JSON.stringify(ext.lastFailure()));
+    const port = Number(new URL(first).port);
+    // a free port for the second (nothing listens there once closed)
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const other = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    try {
+      ext.test.clearPrompts();
+      ext.test.answer({ confirm: 'Use It' });
+      assert.equal(await vscode.commands.executeCommand('synchannel.startDevnet', other), first);
+      const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+      assert.ok(asked?.kind === 'confirm', JSON.stringify(ext.test.prompts()));
+      assert.equal(asked.message, `A devnet already runs in this window, on port ${port}.`);
+      assert.ok(asked.detail.startsWith(`It serves at ${first}.`), asked.detail);
+      ext.test.answer({ confirm: `Stop It, Then Start on Port ${other}` });
+      assert.equal(await vscode.commands.executeCommand('synchannel.startDevnet', other), `http://127.0.0.1:${other}`, JSON.stringify(ext.lastFailure()));
+      assert.deepEqual(ext.test.unanswered(), []);
+    } finally {
+      assert.equal(await vscode.commands.executeCommand('synchannel.stopDevnet'), true);
+    }
+  });
+
   it('an address typed into a Connect that failed is offered again the next time', async () => {
     // a port nothing listens on: the dial is refused
     const gone = createServer();
