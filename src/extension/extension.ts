@@ -122,8 +122,9 @@ interface Parts extends TestParts {
 }
 
 /**
- * The network setting changed, not by this window's Switch Network (in a Settings editor, this window's or
- * another's): a node that guards channels with money keeps running here, and says so with a button to switch.
+ * The network setting changed, not by this window's Switch Network (another window's, or a Settings editor): the
+ * setting is shared by every window, so a node running here keeps running (only this window's Switch Network moves
+ * it), and says so with a button to switch. A node that guards channels with money says which.
  */
 function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   const want = nodeHost.network;
@@ -135,14 +136,13 @@ function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   if (!main || !running || running === want || own) return false;
   const u = unwatched(main.api.channels());
   const live = [...u.closing, ...u.guarded];
-  if (!live.length) return false;
-  nodeHost.log(`the network setting changed to ${want}, not by Switch Network: the node keeps running on ${running} (it guards ${live.length} channel(s))`, 'warn');
+  const n = live.length;
+  nodeHost.log(`the network setting changed to ${want}, not by Switch Network: the node keeps running on ${running}${n ? ` (it guards ${n} channel(s))` : ''}`, 'warn');
+  const why = n
+    ? `it guards ${n} channel${n === 1 ? '' : 's'} with money in ${n === 1 ? 'it' : 'them'} (${live.map((c) => c.contract).join(', ')}). Switch to ${want} moves the node there (it asks first)`
+    : `only Switch Network in this window moves it (the setting is shared by every window). Switch to ${want} moves the node there`;
   void prompts
-    .notify(
-      'warning',
-      `SynChannel: the network setting changed to ${want}, but this window's node stays on ${running}: it guards ${live.length} channel${live.length === 1 ? '' : 's'} with money in ${live.length === 1 ? 'it' : 'them'} (${live.map((c) => c.contract).join(', ')}). Switch to ${want} moves the node there (it asks first); or set synchannel.network back to ${running}.`,
-      `Switch to ${want}`,
-    )
+    .notify(n ? 'warning' : 'info', `SynChannel: the network setting changed to ${want}, but this window's node stays on ${running}: ${why}; or set synchannel.network back to ${running}.`, `Switch to ${want}`)
     .then((pick) => pick && void vscode.commands.executeCommand('synchannel.switchNetwork', want));
   return true;
 }

@@ -180,6 +180,26 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.lastFailure()?.code, 'NO_PARTNER');
   });
 
+  it("a network change this window's Switch Network did not make (another window's, a Settings editor) leaves the idle node running here, and says so with a button to switch", async () => {
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    const account = await vscode.commands.executeCommand('synchannel.getAccount');
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    ext.test.clearPrompts();
+    await cfg().update('network', 'devnet', vscode.ConfigurationTarget.Global);
+    try {
+      const said = await until('the notice', () => notices(ext).find((n) => /network setting changed to devnet/.test(n.message)));
+      assert.equal(said.message, "SynChannel: the network setting changed to devnet, but this window's node stays on sandbox: only Switch Network in this window moves it (the setting is shared by every window). Switch to devnet moves the node there; or set synchannel.network back to sandbox.");
+      assert.deepEqual(said.buttons, ['Switch to devnet']);
+      await ext.test.quiet();
+      assert.equal(ext.status().runningNetwork, 'sandbox', 'not restarted');
+      assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account, 'the same node answers');
+    } finally {
+      await cfg().update('network', 'sandbox', vscode.ConfigurationTarget.Global);
+      await ext.test.quiet();
+    }
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+  });
+
   it('switching to devnet restarts the node on that chain with its own data dir and key, and back', async () => {
     const sandboxAccount = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
     const sandboxDir = ext.status().dataDir;
