@@ -16,11 +16,13 @@ export function contextKeys(host: NodeHost, model: ModelBuilder): vscode.Disposa
   const update = async () => {
     const mine = ++seq;
     const me = model.current.nodes.find((n) => n.node.id === 'me');
-    const hasKey = await host.keys.hasKey(host.network);
+    // the node running here (a switch not made in this window leaves it on its network), else the one set
+    const network = host.runningNetwork ?? host.network;
+    const hasKey = await host.keys.hasKey(network);
     if (mine !== seq) return;
     set('nodeState', host.status);
     set('nodeRunning', host.status === 'running');
-    set('network', host.runningNetwork ?? host.network);
+    set('network', network);
     set('hasKey', hasKey);
     set('channelCount', me?.channels.length ?? 0);
     set('serving', !!me?.served && me.served.lan.length + me.served.wan.length > 0);

@@ -200,6 +200,29 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.status().runningNetwork, 'sandbox');
   });
 
+  it("the hasKey context key follows the node running (sandbox, with its key), not the network set (testnet, with none)", async () => {
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    const words = await ext.test.replaceMnemonic('testnet', undefined);
+    const seed = await ext.test.replaceSeed('testnet', undefined);
+    try {
+      await cfg().update('network', 'testnet', vscode.ConfigurationTarget.Global);
+      await ext.test.quiet();
+      assert.equal(ext.status().runningNetwork, 'sandbox', 'the node stays (a change not made by Switch Network)');
+      // the keys are set together once the key is read: a change they follow (the demo's start) makes them current
+      assert.ok(await vscode.commands.executeCommand('synchannel.openTeachingDemo'), JSON.stringify(ext.lastFailure()));
+      await until('the context keys set after the change', () => ext.test.contextKey('demoRunning') === true);
+      assert.equal(ext.test.contextKey('network'), 'sandbox');
+      assert.equal(ext.test.contextKey('hasKey'), true, 'the sandbox node has its key');
+    } finally {
+      await vscode.commands.executeCommand('synchannel.stopTeachingDemo');
+      await cfg().update('network', 'sandbox', vscode.ConfigurationTarget.Global);
+      await ext.test.quiet();
+      await ext.test.replaceMnemonic('testnet', words);
+      await ext.test.replaceSeed('testnet', seed);
+    }
+  });
+
   it('switching to devnet restarts the node on that chain with its own data dir and key, and back', async () => {
     const sandboxAccount = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
     const sandboxDir = ext.status().dataDir;
