@@ -44,21 +44,27 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await walletRead(node.api);
   const exact = exactDeposit(ch, expected);
+  // what was typed into a Deposit that failed (A topping up in parts) is offered again
+  const key = `deposit ${node.id} ${ch.id}`;
   const amount =
     amountArg(a, 'deposit') ??
-    (await askAmount(c.prompts, {
-      title: 'SynChannel: deposit',
-      prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet)}`,
-      value: formatTon(expected),
-      // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
-      allowZero: !!exact,
-      max: depositMax(expected, wallet, node.api.depositFees(), !!exact),
-      ...(exact ? { check: exact } : {}),
-    }));
+    c.amounts.typed(
+      key,
+      await askAmount(c.prompts, {
+        title: 'SynChannel: deposit',
+        prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet)}`,
+        ...c.amounts.value(key, formatTon(expected)),
+        // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
+        allowZero: !!exact,
+        max: depositMax(expected, wallet, node.api.depositFees(), !!exact),
+        ...(exact ? { check: exact } : {}),
+      }),
+    );
   const wrong = exact?.(amount);
   if (wrong) throw new ExtensionError('DEPOSIT_MISMATCH', wrong);
   if (ch.phase === 'proposed') await confirmAccept(c, ch, amount);
   const r = await onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
+  c.amounts.done(key);
   // What the contract holds now, from the node's answer (a deposit already in sends nothing), as the CLI says it.
   void c.info(`deposit done: ${r.contract} holds A ${formatTon(r.depositA)} / ${formatTon(r.expectedDepositA)} TON, B ${formatTon(r.depositB)} / ${formatTon(r.expectedDepositB)} TON`);
   return r;
