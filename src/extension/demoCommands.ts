@@ -7,6 +7,7 @@ import { WALKTHROUGH_ID } from './commands.js';
 import type { DemoRunner, DemoSession } from './demoHost.js';
 import { DEMO_STEP_IDS } from './nodeFactory.js';
 import type { TreeElement } from './tree.js';
+import { onChain } from './ui.js';
 import { ExtensionError, errorCode } from './util.js';
 
 const WALKTHROUGH_STEPS = ['start', ...DEMO_STEP_IDS] as const;
@@ -158,11 +159,16 @@ export function demoCommands(c: CommandContext): Partial<Record<CommandName, Han
       return c.host.demos.session.journal.list().length;
     },
     stopTeachingDemo: async () => {
-      await c.host.demos.stop();
+      // a start under way is stopped too (demos.stop waits for it)
+      const ran = !!(c.host.demos.session ?? c.host.demos.startingDemo);
+      // stopping two nodes and removing their folder takes a moment: shown, as every wait is
+      await onChain('stopping Alice and Bob…', () => c.host.demos.stop(), { cancellable: false });
       await vscode.commands.executeCommand('setContext', 'synchannel.demoRunning', false);
       // the walkthrough no longer ticks steps of a run that is gone
       for (const id of WALKTHROUGH_STEPS) await tick(id, false);
       c.host.log("[demo] stopped: the walkthrough's ticks are cleared");
+      if (!ran) void c.info('no teaching demo runs in this window: nothing to stop.');
+      else void c.info("the teaching demo stopped: Alice's and Bob's nodes and their channel are gone. Open Teaching Demo starts a new run.", 'Open Teaching Demo').then((pick) => pick && void vscode.commands.executeCommand('synchannel.openTeachingDemo'));
       return true;
     },
   };

@@ -299,9 +299,18 @@ describe('SynChannel review: the demo after a challenge, and its stop', function
     assert.equal(lastTicks(ext), "[demo] a demo runs: the walkthrough's ticks are kept");
   });
 
-  it('Stop Teaching Demo clears the walkthrough\'s ticks', async () => {
+  it('Stop Teaching Demo clears the walkthrough\'s ticks, under a progress notice, and says it stopped with the way to a new run', async () => {
+    ext.test.clearPrompts();
     assert.equal(await vscode.commands.executeCommand('synchannel.stopTeachingDemo'), true);
     assert.ok(ext.test.log().some((l) => l === "[demo] stopped: the walkthrough's ticks are cleared"), ext.test.log().slice(-5).join('\n'));
+    assert.equal(ext.test.progress().at(-1), 'SynChannel: stopping Alice and Bob…', JSON.stringify(ext.test.progress()));
+    const said = notices(ext).find((n) => /teaching demo/.test(n.message));
+    assert.equal(said?.message, "SynChannel: the teaching demo stopped: Alice's and Bob's nodes and their channel are gone. Open Teaching Demo starts a new run.", JSON.stringify(notices(ext)));
+    assert.deepEqual(said.buttons, ['Open Teaching Demo']);
+    // with no demo running: said so, nothing else
+    ext.test.clearPrompts();
+    assert.equal(await vscode.commands.executeCommand('synchannel.stopTeachingDemo'), true);
+    assert.deepEqual(notices(ext).map((n) => n.message), ['SynChannel: no teaching demo runs in this window: nothing to stop.']);
   });
 
   it("a start-up with no demo (a window reload ended its run) clears the walkthrough's ticks, but not while a demo starts", async () => {
