@@ -144,6 +144,13 @@ const NO_NODE: Partial<Record<string, string>> = {
   error: 'your node did not start: the notification and the log (Show Log) say why; Start the Node again once it is fixed, or Switch Network',
 };
 
+/** No channel on any node shown: the demo's next step while it runs (its story opens the channel), else Serve and Connect. */
+function noChannelHint(host: NodeHost): string {
+  const next = host.demos.session?.next();
+  if (next) return `no channel yet: the teaching demo's next step is "${next.title}": run it from the walkthrough, or with Run a Teaching Demo Step`;
+  return 'no channel yet: Serve on one side, Connect on the other, then open a channel';
+}
+
 export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedKey: string | null, replayRequest: number): Promise<BalancesSnapshot> {
   const nodes = host.nodes();
   const names = nodes.map((n) => ({ label: n.label, account: n.api.getAccount() }));
@@ -155,7 +162,7 @@ export async function buildSnapshot(host: NodeHost, reads: ChainReads, selectedK
     }
   }
   const chosen = choices.find((c) => c.key === selectedKey) ?? choices[0] ?? null;
-  const hint = chosen ? null : nodes.length ? 'no channel yet: Serve on one side, Connect on the other, then open a channel' : NO_NODE[host.status] ?? NO_NODE.stopped!;
+  const hint = chosen ? null : nodes.length ? noChannelHint(host) : NO_NODE[host.status] ?? NO_NODE.stopped!;
   const journal = host.demos.session?.journal.list() ?? null;
   const selected = chosen ? await channelBalances(host, reads, chosen.key, chosen.node, chosen.ch) : null;
   // the header speaks of the channel shown (a demo channel is on the sandbox whatever your node runs on), else of your node

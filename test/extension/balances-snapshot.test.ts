@@ -52,7 +52,7 @@ test("the balances panel's header names the network and the node of the channel 
     const bob = { id: 'bob', label: 'Bob', api: p.bob, served: null };
     // your own node on devnet, with no channel yet (only what buildSnapshot reads of it)
     const me = { id: 'me', label: 'you', api: { channels: () => [], getAccount: () => '0QAmine', network: 'devnet' }, served: null };
-    const session = { alice, bob, journal: { list: () => [] } };
+    const session = { alice, bob, journal: { list: () => [] }, next: () => null };
     const host = { nodes: () => [me, alice, bob], mainNode: me, runningNetwork: 'devnet', demos: { session }, status: 'running', network: 'devnet' } as unknown as NodeHost;
     const id = p.alice.channels()[0]!.id;
     const demo = await buildSnapshot(host, new ChainReads(() => undefined), `alice:${id}`, 0);
@@ -109,4 +109,15 @@ test("the balances panel reads your wallet again when the payout is seen: a wall
   } finally {
     await closePair(p);
   }
+});
+
+test("the balances panel during the teaching demo, before its channel: the hint names the demo's next step, not Serve and Connect", async () => {
+  const node = (label: string) => ({ id: label.toLowerCase(), label, api: { getAccount: () => `0Q${label}`, channels: () => [] }, served: null });
+  const alice = node('Alice');
+  const bob = node('Bob');
+  const session = { journal: { list: () => [] }, next: () => ({ id: 'deploy', title: 'Alice proposes a channel (3 TON from her, 4 TON from Bob)' }) };
+  const host = { nodes: () => [alice, bob], mainNode: null, runningNetwork: null, demos: { session }, status: 'stopped', network: 'sandbox' } as unknown as NodeHost;
+  const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
+  assert.equal(snap.hint, 'no channel yet: the teaching demo\'s next step is "Alice proposes a channel (3 TON from her, 4 TON from Bob)": run it from the walkthrough, or with Run a Teaching Demo Step');
+  assert.equal(snap.nodeStatus, 'demo');
 });
