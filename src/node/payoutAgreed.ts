@@ -5,6 +5,7 @@ import { creatorOf } from '../core/channel.js';
 import type { ChannelController } from './controller.js';
 import type { DefenseHost } from './defense.js';
 import { closeLanded, sendClose } from './inflight.js';
+import { chainNowEstimate, chainNowRead } from './mayland.js';
 import { FINISH_GRACE_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 
 /**
@@ -26,9 +27,9 @@ export function payOutAgreed(h: DefenseHost, ctl: ChannelController): void {
     // The journal holds it first (the partner's signature may have just arrived).
     const arg = await ctl.forChain(latest, h.ctx.o.wallet.address);
     h.ctx.log(`both signed the close state (step ${latest.state.step}): paying out now instead of after the challenge window`);
-    // Both nodes learn it at once: its creator sends it, the other after the finish's grace and only if it has not
-    // landed (a second one bounces off the paid-out contract, its sender paying the fees).
-    if (creatorOf(latest.state.step) !== ctl.rec.me) await sleep(FINISH_GRACE_MS[h.ctx.o.network]);
+    // Both nodes learn it at once: its creator sends it, the other after a grace and only if it has not landed (a
+    // second one bounces off the paid-out contract, its sender paying the fees).
+    if (creatorOf(latest.state.step) !== ctl.rec.me) await sleep(await graceFor(h, ctl));
     for (let delay = RETRY_MIN_MS; go(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       try {
         if (!(await closeLanded(h.ctx, ctl, latest.state.step))) await sendClose(h.ctx, ctl, latest.state.step, arg);
@@ -51,4 +52,17 @@ export function payOutAgreed(h: DefenseHost, ctl: ChannelController): void {
     w.payingOut = false;
     void h.poke(ctl);
   })();
+}
+
+/**
+ * How long the party that did not create the close state waits for its creator to send it: the finish's grace,
+ * shortened so that a grace is still left for its own send to land before the window ends (none left: at once;
+ * the close on chain would pay out instead). A failed read of the chain's time uses the estimate.
+ */
+async function graceFor(h: DefenseHost, ctl: ChannelController): Promise<number> {
+  const grace = FINISH_GRACE_MS[h.ctx.o.network];
+  const deadline = ctl.rec.close?.deadline;
+  if (deadline === undefined) return grace;
+  const now = await chainNowRead(h.ctx).catch(() => chainNowEstimate(h.ctx));
+  return Math.max(0, Math.min(grace, (deadline - now) * 1000 - grace));
 }
