@@ -15,7 +15,7 @@ import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
-import { closeLanded, marking, sendClose, unmarked, whileMayLand } from './inflight.js';
+import { closeLanded, lastRead, marking, sendClose, unmarked, whileMayLand } from './inflight.js';
 import { noSuchStep, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -270,7 +270,7 @@ export class Closing {
     await this.markSent(ctl, use.state.step);
     await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),
-      beforeSend: this.leaving(ctl, use.state.step),
+      beforeSend: this.leaving(ctl, use.state.step, opts.signal),
       onProgress: (m) => {
         opts.onProgress?.(m);
         if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
@@ -305,14 +305,14 @@ export class Closing {
   /**
    * Just before our close (step; null: an exit) leaves, once signed (its wallet may have been busy): a contract that
    * reads closing or paid out already would refuse it for a wallet fee (a partner's close since the watch's last
-   * poll), so nothing is sent; a failed read holds nothing back. Otherwise its mark, the wallet message's expiry, is
+   * poll), so nothing is sent; a failed or slow read (lastRead) holds nothing back. Otherwise its mark, the wallet message's expiry, is
    * saved before it leaves.
    */
-  private leaving(ctl: ChannelController, step: bigint | null) {
+  private leaving(ctl: ChannelController, step: bigint | null, signal: AbortSignal | undefined) {
     const mark = marking(ctl, (validUntil) => (ctl.rec.closeSent = { step, validUntil }));
     const what = step === null ? 'your exit' : `your close with step ${step}`;
     return async (signed: { validUntil: number }) => {
-      const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);
+      const st = await lastRead(this.ctx, Address.parse(ctl.rec.contract), signal);
       if (st?.status === 'closed') throw new NodeError('ALREADY_CLOSED', `the contract has paid out already: ${what} was not sent (nothing was sent); the node shows the payout once it reads it`);
       if (st?.status === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already on chain, which this node reads at its next look at the contract: ${what} was not sent (nothing was sent). The node challenges that close if a later state pays you more, and finishes it after the challenge window`);
       await mark(signed);
@@ -363,7 +363,7 @@ export class Closing {
       if (!now.ok) throw new NodeError(now.code, now.why);
     }
     await this.markSent(ctl, null);
-    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend: this.leaving(ctl, null) }).catch((e: unknown) => this.unmarkIfRefused(ctl, e));
+    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend: this.leaving(ctl, null, opts.signal) }).catch((e: unknown) => this.unmarkIfRefused(ctl, e));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });

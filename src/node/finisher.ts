@@ -12,7 +12,7 @@ import { NodeError } from './errors.js';
 import { ChannelExit } from '../contract/exits.js';
 import type { OpOptions } from '../chain/types.js';
 import type { ProgressOptions } from './types.js';
-import { marking, unmarked, whileMayLand } from './inflight.js';
+import { lastRead, marking, unmarked, whileMayLand } from './inflight.js';
 
 /** A finish the contract refused as too early is tried again after this, doubling each time, up to the max. */
 const EARLY_FINISH_MS = 60_000;
@@ -139,7 +139,8 @@ export class Finisher {
     return {
       onProgress: (m) => ctx.log(m),
       beforeSend: async (signed) => {
-        if (await this.paidOutOnChain(ctl)) throw new NodeError('ALREADY_CLOSED', 'the close was finished meanwhile (the contract has paid out): nothing was sent');
+        // (its wallet held meanwhile: a slow read holds nothing back, lastRead)
+        if ((await lastRead(ctx, Address.parse(ctl.rec.contract)))?.status === 'closed') throw new NodeError('ALREADY_CLOSED', 'the close was finished meanwhile (the contract has paid out): nothing was sent');
         await mark(signed);
       },
     };

@@ -6,13 +6,13 @@
 // again at once. One on its way is waited for until its send is answered (a second would queue behind it for the
 // wallet anyway).
 import { Address } from '@ton/core';
-import type { OpOptions, SignedStateArg } from '../chain/types.js';
+import type { ChannelStatus, OpOptions, SignedStateArg } from '../chain/types.js';
 import { shownContract as shown } from './addresses.js';
 import { cancelled } from './errors.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { chainNowRead, mayLandFor } from './mayland.js';
-import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { DEPLOY_MAY_LAND_MS, LAST_READ_MS } from './policy.js';
 
 /** A message of ours to the contract: the step it carries and, once signed, its wallet message's expiry (chain unix s). */
 export interface SentMark {
@@ -225,4 +225,18 @@ export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: 
   } finally {
     end();
   }
+}
+
+/**
+ * The contract's status read just before a message of ours leaves, its wallet held (a challenge may wait behind
+ * it): ended by LAST_READ_MS, the caller's signal or the node's stop. A read that fails or ends so is null.
+ */
+export function lastRead(ctx: NodeContext, contract: Address, signal?: AbortSignal): Promise<ChannelStatus | null> {
+  const ends = AbortSignal.any([AbortSignal.timeout(LAST_READ_MS[ctx.o.network]), ctx.stopping, ...(signal ? [signal] : [])]);
+  return new Promise((resolve) => {
+    const none = () => resolve(null); // (a read that does not heed its signal is not waited for either)
+    if (ends.aborted) return none();
+    ends.addEventListener('abort', none, { once: true });
+    ctx.o.chain.getChannelStatus(contract, { signal: ends }).then(resolve, none).finally(() => ends.removeEventListener('abort', none));
+  });
 }

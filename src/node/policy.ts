@@ -22,6 +22,11 @@ export const FINISH_GRACE_MS: Readonly<Record<NetworkKind, number>> = { sandbox:
  * sent when they connect (until acknowledged), and a resync request of theirs is answered with it.
  */
 export const REJECT_OWED_MS = 24 * 3600_000;
+/**
+ * How long the read of the contract just before our refund, close, exit or finish leaves may take (ms): the wallet
+ * is held meanwhile, and a challenge may wait behind it. A slower read holds nothing back, as a failed one.
+ */
+export const LAST_READ_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 2_000, devnet: 5_000, testnet: 10_000 };
 /** How long a cooperative close waits for the partner before it falls back (ms). */
 export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */

@@ -5,7 +5,7 @@ import type { TxResult } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
-import { marking, unmarked } from './inflight.js';
+import { lastRead, marking, unmarked } from './inflight.js';
 import { chainNowRead, refundMayLandFor } from './mayland.js';
 import type { ProgressOptions } from './types.js';
 
@@ -40,13 +40,13 @@ export async function refundHeld(ctx: NodeContext, ctl: ChannelController): Prom
 /**
  * Sends the refund, marked once signed (saved before it leaves); a refund that failed before it could land drops it.
  * Just before it leaves (its wallet may have been busy), a contract that no longer reads funding (the partner's
- * deposit locked it) would refuse it for a wallet fee: nothing is sent. A failed read holds nothing back.
+ * deposit locked it) would refuse it for a wallet fee: nothing is sent. A failed or slow read (lastRead) holds nothing back.
  */
 export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts: ProgressOptions): Promise<TxResult> {
   const contract = Address.parse(ctl.rec.contract);
   const mark = marking(ctl, (validUntil) => (ctl.rec.refundSent = { validUntil }));
   const beforeSend = async (signed: { validUntil: number }) => {
-    const st = await ctx.o.chain.getChannelStatus(contract).catch(() => null);
+    const st = await lastRead(ctx, contract, opts.signal);
     if (st && st.status !== 'funding' && st.status !== 'not_deployed') {
       throw new NodeError('NOT_FUNDING', `the contract reads ${st.status === 'open' ? 'locked with both deposits' : st.status} now, and refunds only while funding: your refund was not sent (nothing was sent). ${st.status === 'open' ? 'Wait for the initial state to pay, or leave with the deposits (leave)' : 'See channels'}`);
     }

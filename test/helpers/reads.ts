@@ -28,6 +28,13 @@ export async function proposedWithFailingDeposit(p: Pair): Promise<void> {
   await proposed;
 }
 
+/** Alice deploys with her 3 TON; Bob's deposit never goes out: the contract stays funding with hers alone. */
+export async function aliceAloneIn(p: Pair): Promise<void> {
+  await proposedWithFailingDeposit(p);
+  await p.bob.deposit().catch(() => undefined);
+  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.phase === 'funding' && p.alice.currentChannel()?.depositA === TON('3'));
+}
+
 /**
  * Alice deploys with her 3 TON; Bob's node never deposits, his wallet puts 1 TON in (the contract stays funding) and
  * takes it back (refund) while Alice's node is down. Alice is left stopped.

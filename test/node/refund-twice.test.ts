@@ -8,20 +8,13 @@ import { WALLET_MESSAGE_TTL } from '../../src/chain/base.js';
 import { ChainError } from '../../src/chain/errors.js';
 import type { Chain, Wallet } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
-import { proposedWithFailingDeposit, withPair } from '../helpers/reads.js';
+import { aliceAloneIn, withPair } from '../helpers/reads.js';
 import { TON, until, type Pair } from '../helpers/nodes.js';
 import { loseRecord } from '../helpers/running-import.js';
 import type { NodeHandle } from '../adversary/world.js';
 import type { NodeContext } from '../../src/node/context.js';
 
 type Refund = Chain['refund'];
-
-/** Alice deploys with her 3 TON; Bob's deposit never goes out: the contract stays funding with hers alone. */
-async function aliceAloneIn(p: Pair): Promise<void> {
-  await proposedWithFailingDeposit(p);
-  await p.bob.deposit().catch(() => undefined);
-  await until('Alice deployed with her deposit', () => p.alice.currentChannel()?.phase === 'funding' && p.alice.currentChannel()?.depositA === TON('3'));
-}
 
 /** Alice deploys with her 3 TON, Bob deposits nothing; her refund's first send is signed, then its wait times out. */
 async function refundLost(p: Pair): Promise<{ sent: () => number; land: () => Promise<unknown> }> {
