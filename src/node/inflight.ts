@@ -1,7 +1,7 @@
 // A cooperative close, a challenge, our close or exit, or a finish of ours that went to the chain and may still land
 // (its wallet message has not expired, on the chain's clock): it is not sent again before it can no longer land. Once the first lands, the
 // contract refuses a second, and the wallet pays its fee. A restart (the mark is in the record) and a channel loaded
-// again while a stand-in's or a dropped controller's challenge or cooperative close is on its way (handed over in
+// again while a stand-in's or a dropped controller's challenge, cooperative close or refund is on its way (handed over in
 // memory) both wait. A mark's wait never costs the close's window: with too little of it left, the message goes
 // again at once. One on its way is waited for until its send is answered (a second would queue behind it for the
 // wallet anyway).
@@ -20,17 +20,19 @@ export interface SentMark {
   validUntil?: number;
 }
 
-/** A challenge or cooperative close on its way (past its checks): the step it carries, its mark once signed, its end, and its sender. */
+/** A challenge, cooperative close or refund on its way (past its checks): the step it carries, its mark once signed, its end, and its sender. */
 export interface OnWay extends SentMark {
   step: bigint;
   done: Promise<void>;
+  /** its send was answered (done) */
+  ended?: boolean;
   by: ChannelController;
 }
 
-/** What is on its way: a challenge (the defense's) or a cooperative close (sendClose). */
-export type WayKind = 'challenge' | 'close';
+/** What is on its way: a challenge (the defense's), a cooperative close (sendClose) or a refund (its step: 0). */
+export type WayKind = 'challenge' | 'close' | 'refund';
 
-const words = { challenge: 'challenge', close: 'cooperative close' } as const;
+const words = { challenge: 'challenge', close: 'cooperative close', refund: 'refund' } as const;
 
 /** Marks the send of `kind` with `step` that `ctl` makes now as on its way; `end` once its send is answered. */
 export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): { onWay: OnWay; end: () => void } {
@@ -39,6 +41,7 @@ export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): {
   ctl.onWay[kind] = onWay;
   const end = () => {
     if (ctl.onWay[kind] === onWay) ctl.onWay[kind] = null;
+    onWay.ended = true;
     done();
   };
   return { onWay, end };
@@ -49,7 +52,7 @@ export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): {
  * `to` has none of that kind with a later step: `to` waits for it rather than send it again.
  */
 export function handOnWay(from: ChannelController, to: ChannelController): void {
-  for (const kind of ['challenge', 'close'] as const) {
+  for (const kind of ['challenge', 'close', 'refund'] as const) {
     const onWay = from.onWay[kind];
     const has = to.onWay[kind];
     if (onWay && (!has || has.step < onWay.step)) to.onWay[kind] = onWay;

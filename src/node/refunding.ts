@@ -3,9 +3,9 @@
 import { Address } from '@ton/core';
 import type { TxResult } from '../chain/types.js';
 import type { NodeContext } from './context.js';
-import type { ChannelController } from './controller.js';
+import { reloaded, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
-import { lastRead, marking, unmarked } from './inflight.js';
+import { lastRead, marking, onItsWay, unmarked } from './inflight.js';
 import { chainNowRead, refundMayLandFor } from './mayland.js';
 import type { ProgressOptions } from './types.js';
 
@@ -28,6 +28,7 @@ export async function oneRefund<T>(ctl: ChannelController, fn: () => Promise<T>)
  * longer land loses its mark. A failed read of the chain's time throws (the local clock decides nothing here).
  */
 export async function refundHeld(ctx: NodeContext, ctl: ChannelController): Promise<void> {
+  handedOver(ctl);
   if (!ctl.rec.refundSent || ctl.life !== 'funding') return; // locked or ended: the capability says why not
   const left = refundMayLandFor(ctl.rec, await chainNowRead(ctx));
   if (left > 0) {
@@ -38,13 +39,33 @@ export async function refundHeld(ctx: NodeContext, ctl: ChannelController): Prom
 }
 
 /**
+ * A refund the channel's earlier controller (dropped by an import) has on its way, handed over (standin.ts): refused
+ * while it is (it is in no record yet); once answered, its mark (if signed) is this record's.
+ */
+function handedOver(ctl: ChannelController): void {
+  const way = ctl.onWay.refund;
+  if (!way || way.by === ctl) return;
+  if (!way.ended) throw new NodeError('REFUND_UNDER_WAY', 'a refund of this channel started before it was loaded again (an import) is still under way: wait for its result (the node follows the contract), then run refund again if your deposit is still in');
+  ctl.onWay.refund = null;
+  if (way.validUntil !== undefined && (ctl.rec.refundSent?.validUntil ?? -1) < way.validUntil) ctl.rec.refundSent = { validUntil: way.validUntil };
+}
+
+/**
  * Sends the refund, marked once signed (saved before it leaves); a refund that failed before it could land drops it.
  * Just before it leaves (its wallet may have been busy), a contract that no longer reads funding (the partner's
  * deposit locked it) would refuse it for a wallet fee: nothing is sent. A failed or slow read (lastRead) holds nothing back.
  */
 export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts: ProgressOptions): Promise<TxResult> {
+  // Loaded again meanwhile (an import): the channel loaded again did not get it handed over, and decides.
+  if (ctl.reloading) throw reloaded();
+  if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the refund was sent: nothing was sent; start it again and run refund');
   const contract = Address.parse(ctl.rec.contract);
-  const mark = marking(ctl, (validUntil) => (ctl.rec.refundSent = { validUntil }));
+  // on its way until answered: handed over to the channel loaded again meanwhile (an import), which waits for it
+  const { onWay, end } = onItsWay(ctl, 'refund', 0n);
+  const mark = marking(ctl, (validUntil) => {
+    onWay.validUntil = validUntil;
+    ctl.rec.refundSent = { validUntil };
+  });
   const beforeSend = async (signed: { validUntil: number }) => {
     const st = await lastRead(ctx, contract, opts.signal);
     if (st && st.status !== 'funding' && st.status !== 'not_deployed') {
@@ -53,5 +74,9 @@ export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts:
     await mark(signed);
   };
   const o = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend };
-  return ctx.o.chain.refund(ctx.o.wallet, contract, o).catch((e: unknown) => unmarked(ctl, e, () => ctl.rec.refundSent !== undefined && delete ctl.rec.refundSent));
+  const unmark = () => {
+    delete onWay.validUntil;
+    return ctl.rec.refundSent !== undefined && delete ctl.rec.refundSent;
+  };
+  return ctx.o.chain.refund(ctx.o.wallet, contract, o).catch((e: unknown) => unmarked(ctl, e, unmark)).finally(end);
 }

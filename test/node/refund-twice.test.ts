@@ -10,7 +10,7 @@ import type { Chain, Wallet } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
 import { aliceAloneIn, withPair } from '../helpers/reads.js';
 import { TON, until, type Pair } from '../helpers/nodes.js';
-import { loseRecord } from '../helpers/running-import.js';
+import { latch, loseRecord } from '../helpers/running-import.js';
 import type { NodeHandle } from '../adversary/world.js';
 import type { NodeContext } from '../../src/node/context.js';
 
@@ -127,4 +127,38 @@ withPair('a refund that may still land as an import loads its channel again from
   await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === 'funding');
   await assert.rejects(p.alice.refund(), underWay);
   assert.equal(r.sent(), 1, 'one refund sent');
+});
+
+withPair('a refund on its way as an import loads its channel again is not sent again by the channel loaded', async (p) => {
+  await aliceAloneIn(p);
+  const ch = p.alice.currentChannel()!.channelId;
+  const backup = join(p.dir, 'alice.backup');
+  await p.alice.exportBackup(backup);
+  // Her refund is past its checks and waits for her wallet (busy with another send): not signed, not marked yet.
+  const real = p.chain.refund.bind(p.chain);
+  let sent = 0;
+  const reached = latch();
+  const wallet = latch();
+  (p.chain as { refund: Refund }).refund = async (...a) => {
+    if (++sent === 1) {
+      reached.open();
+      await wallet.wait;
+    }
+    return real(...a);
+  };
+  const first = p.alice.refund().catch((e: unknown) => e);
+  await reached.wait;
+  // The backup is restored over the channel: its controller is dropped, and the channel loads again from it.
+  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
+  const old = ctx.channels.get(ch)!;
+  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
+  await p.alice.importBackup(backup);
+  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
+  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === 'funding');
+  await assert.rejects(p.alice.refund(), (e: { code?: string; message?: string }) => e.code === 'REFUND_UNDER_WAY' && /under way/.test(e.message ?? ''));
+  assert.equal(sent, 1, 'one refund sent (a second bounces off the empty deposit once the first lands: a wallet fee)');
+  wallet.open();
+  await first;
+  await until('Alice reads her refund', () => p.alice.currentChannel()?.depositA === 0n);
+  assert.equal(sent, 1, 'sent once');
 });
