@@ -53,7 +53,7 @@ function handedOver(ctl: ChannelController): void {
 /**
  * Sends the refund, marked once signed (saved before it leaves); a refund that failed before it could land drops it.
  * Just before it leaves (its wallet may have been busy), a contract that no longer reads funding (the partner's
- * deposit locked it) would refuse it for a wallet fee: nothing is sent. A failed or slow read (lastRead) holds nothing back.
+ * deposit locked it), or that holds no deposit of ours, would refuse it for a wallet fee: nothing is sent. A failed or slow read (lastRead) holds nothing back.
  */
 export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts: ProgressOptions): Promise<TxResult> {
   // Loaded again meanwhile (an import): the channel loaded again did not get it handed over, and decides.
@@ -70,6 +70,10 @@ export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts:
     const st = await lastRead(ctx, contract, opts.signal);
     if (st && st.status !== 'funding' && st.status !== 'not_deployed') {
       throw new NodeError('NOT_FUNDING', `the contract reads ${st.status === 'open' ? 'locked with both deposits' : st.status} now, and refunds only while funding: your refund was not sent (nothing was sent). ${st.status === 'open' ? 'Wait for the initial state to pay, or leave with the deposits (leave)' : 'See channels'}`);
+    }
+    // (a refund of ours the node did not know of, landed: the contract refuses one with nothing to refund)
+    if (st?.status === 'funding' && (ctl.rec.me === 'A' ? st.data.depositA : st.data.depositB) === 0n) {
+      throw new NodeError('NOTHING_DEPOSITED', 'the contract holds no deposit of yours now (refunded already): your refund was not sent (nothing was sent). See channels');
     }
     await mark(signed);
   };

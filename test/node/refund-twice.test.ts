@@ -162,3 +162,17 @@ withPair('a refund on its way as an import loads its channel again is not sent a
   await until('Alice reads her refund', () => p.alice.currentChannel()?.depositA === 0n);
   assert.equal(sent, 1, 'sent once');
 });
+
+withPair('a refund is not sent to a contract where a refund of ours landed while it waited for the wallet', async (p) => {
+  await aliceAloneIn(p);
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const real = p.chain.refund.bind(p.chain);
+  let sent = 0;
+  // Alice's checks are done; a refund of hers unknown to this node (sent from another machine with her key, say)
+  // lands before this one is signed
+  (p.chain as { refund: Refund }).refund = async (...a) => (await real(a[0], a[1]), sent++, real(...a));
+  await assert.rejects(p.alice.refund(), (e: { code?: string; message?: string }) => e.code === 'NOTHING_DEPOSITED' && /nothing was sent/.test(e.message ?? ''));
+  assert.equal(sent, 1, 'the node sent none of its own');
+  const st = await p.chain.getChannelStatus(contract);
+  assert.ok(st.status !== 'funding' || st.data.depositA === 0n);
+});
