@@ -303,7 +303,10 @@ export class Defense {
       // A close state both signed pays out at once, even during a close's window: better than a challenge.
       ctx.log(`the close on chain pays you less than the close state both signed (step ${latest.state.step}, ${formatTon(mine)} TON): paying out with it`, 'warn');
       const step = latest.state.step;
-      if (!(await closeLanded(ctx, ctl, step))) await sendClose(ctx, ctl, step, arg);
+      // (paid out just before it left: nothing was sent, the watch reads the payout)
+      if (!(await closeLanded(ctx, ctl, step))) await sendClose(ctx, ctl, step, arg).catch((e: unknown) => {
+          if (codeOf(e) !== 'ALREADY_CLOSED') throw e;
+        });
       const w = this.h.state(ctl);
       if (w) w.paidOut = true;
       void this.h.poke(ctl);

@@ -8,7 +8,7 @@
 import { Address } from '@ton/core';
 import type { ChannelStatus, OpOptions, SignedStateArg } from '../chain/types.js';
 import { shownContract as shown } from './addresses.js';
-import { cancelled } from './errors.js';
+import { NodeError, cancelled } from './errors.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { chainNowRead, mayLandFor } from './mayland.js';
@@ -211,20 +211,27 @@ export async function unmarked(ctl: ChannelController, e: unknown, drop: () => b
 
 /**
  * Sends a cooperative close with the close state `arg` of `step`, on its way until answered (closeLanded waits for
- * it) and marked once signed; the mark goes once answered.
+ * it) and marked once signed; the mark goes once answered. Not sent to a contract that reads paid out just before
+ * it leaves (ALREADY_CLOSED).
  */
 export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: bigint, arg: SignedStateArg, o: OpOptions = { onProgress: (m) => ctx.log(m) }): Promise<void> {
   const { onWay, end } = onItsWay(ctl, 'close', step);
-  const beforeSend = marking(ctl, (validUntil) => {
+  const contract = Address.parse(ctl.rec.contract);
+  const mark = marking(ctl, (validUntil) => {
     onWay.validUntil = validUntil;
     ctl.rec.coopSent = { step, validUntil };
   });
+  // Its wallet may have been busy: a contract paid out meanwhile (the partner's close) would bounce it, a wallet fee.
+  const beforeSend = async (signed: { validUntil: number }) => {
+    if ((await lastRead(ctx, contract, o.signal))?.status === 'closed') throw new NodeError('ALREADY_CLOSED', `the contract has paid out already: the cooperative close with step ${step} was not sent (nothing was sent); the node shows the payout once it reads it`);
+    await mark(signed);
+  };
   const unmark = () => {
     delete onWay.validUntil;
     return ctl.rec.coopSent?.step === step && delete ctl.rec.coopSent;
   };
   try {
-    await ctx.o.chain.cooperativeClose(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { ...o, beforeSend }).catch((e: unknown) => unmarked(ctl, e, unmark));
+    await ctx.o.chain.cooperativeClose(ctx.o.wallet, contract, arg, { ...o, beforeSend }).catch((e: unknown) => unmarked(ctl, e, unmark));
   } finally {
     end();
   }

@@ -3,7 +3,7 @@
 // behind it: an endpoint retrying that read without end held the wallet until the send timed out, nothing sent.
 // The read is bounded: a slow one holds nothing back, as a failed one.
 import assert from 'node:assert/strict';
-import type { Chain, OpOptions } from '../../src/chain/types.js';
+import type { Chain, OpOptions, Wallet } from '../../src/chain/types.js';
 import { PERIOD, aliceAloneIn, withPair } from '../helpers/reads.js';
 import { fund, until, type Pair } from '../helpers/nodes.js';
 
@@ -67,4 +67,23 @@ withPair('a finish whose last read of the contract is slow still goes: the read 
   p.chain.advanceTime(PERIOD + 1);
   await until('Alice reads the payout', () => p.alice.currentChannel()?.phase === 'closed');
   assert.ok(slow() >= 1, 'its read was a slow one');
+});
+
+withPair('a cooperative close is not sent to a contract the same close paid out while it waited for the wallet', async (p) => {
+  await fund(p);
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  const real = p.chain.cooperativeClose.bind(p.chain);
+  let left = 0;
+  // Alice's checks are done (the contract not paid out); Bob sends the close state, which lands before hers is signed
+  p.chain.cooperativeClose = async (w, c, arg, o = {}) => {
+    await real(bobWallet, c, { ...arg, by: 'B' });
+    const beforeSend = async (s: { validUntil: number }) => {
+      await o.beforeSend?.(s);
+      left++;
+    };
+    return real(w, c, arg, { ...o, beforeSend });
+  };
+  const r = await p.alice.withdraw({ mode: 'cooperative' });
+  assert.equal(r.mode, 'cooperative');
+  assert.equal(left, 0, 'hers did not leave (it would bounce off the paid-out contract: a wallet fee)');
 });
