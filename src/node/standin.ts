@@ -70,7 +70,7 @@ export async function keepTold(ctx: NodeContext, s: ChannelController, payout: P
 /**
  * What a controller the channel had before (a stand-in, or one an import dropped) knew that the record loaded
  * again may lack (an import's record is older): the close's first step, our challenge, the marks of our sends that
- * may still land (cooperative close, close or exit, finish, refund), a payout told. Kept in the record of `to`, the same
+ * may still land (cooperative close, close or exit, finish, refund, deposit, deployment), a payout told. Kept in the record of `to`, the same
  * contract's channel, where it has none (or an older one). Its challenge, cooperative close or refund on its way
  * (past its checks, maybe not yet marked in its record) is handed over as ours: `to` waits for it before sending its
  * own (inflight.ts; a refund: refundHeld).
@@ -90,7 +90,18 @@ export function handOver(old: ChannelController, to: ChannelController): void {
   const close = from.closeSent?.validUntil !== undefined && !rec.close && (rec.closeSent?.validUntil ?? -1) < from.closeSent.validUntil ? from.closeSent : undefined;
   const refund = from.refundSent && (rec.refundSent?.validUntil ?? -1) < from.refundSent.validUntil ? from.refundSent : undefined;
   const told = from.payout && !rec.payoutTold ? from.payout : undefined;
-  if (!first && !sent && !coop && !finish && !close && !refund && !told) return;
+  // our deposit or deployment that may still land (a second would pay twice, or bounce: a wallet fee)
+  const deposit = from.depositPending && (rec.depositPending?.sentAt ?? -1) < from.depositPending.sentAt ? from.depositPending : undefined;
+  const deploy = from.deploySentAt !== undefined && (rec.deploySentAt ?? -1) < from.deploySentAt;
+  if (!first && !sent && !coop && !finish && !close && !refund && !told && !deposit && !deploy) return;
+  if (deposit) rec.depositPending = { ...deposit };
+  if (deploy) {
+    rec.deploySentAt = from.deploySentAt;
+    if (from.deployValidUntil !== undefined) rec.deployValidUntil = from.deployValidUntil;
+    else delete rec.deployValidUntil;
+    if (from.deployUnsigned) rec.deployUnsigned = true;
+    else delete rec.deployUnsigned;
+  }
   if (first) rec.closeFirst = { ...first };
   if (sent) rec.challengeSent = { ...sent };
   if (coop) rec.coopSent = { ...coop };
