@@ -15,7 +15,7 @@ import { portNumber, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, pendingAtWithdraw, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -32,8 +32,8 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
 }
 
 /**
- * A state from the partner awaiting this node's signature when it withdraws its latest: a cooperative close signs it
- * first (the node's withdraw) and pays its balances; a unilateral one submits the latest both signed without it.
+ * A state from the partner awaiting this node's signature when it withdraws its latest, and what the node's withdraw
+ * does with it (pendingAtWithdraw); `step` is the one a close with the partner pays.
  */
 function pendingForClose(ch: ChannelView, step: bigint, mode: 'auto' | 'cooperative' | 'unilateral'): { note: string; step: bigint } | null {
   const p = ch.pending;
@@ -43,8 +43,8 @@ function pendingForClose(ch: ChannelView, step: bigint, mode: 'auto' | 'cooperat
   const d = mine(p) - mine(latest);
   const more = d > 0n ? ` (it gives you ${formatTon(d)} TON more than step ${latest.step})` : '';
   const state = `State ${p.step} from your partner (${balancesLine(p)}) awaits your signature${more}`;
-  if (mode === 'unilateral') return { note: `${state}: a unilateral close submits step ${latest.step}; to close with state ${p.step}, sign it first (sign), then withdraw.`, step: latest.step };
-  return { note: `${state}: the node signs it first, and the close pays its balances.`, step: p.step };
+  const note = `${state}: ${pendingAtWithdraw(mode, ch.partnerOnline, latest.step, p.step)}`;
+  return { note, step: mode === 'unilateral' ? latest.step : p.step };
 }
 
 /** finish's channel: one that allows it, else one open by the view (the node reads the chain: TOO_EARLY is waitable). */

@@ -16,14 +16,11 @@ import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import { closeLanded, lastRead, marking, sendClose, unmarked, whileMayLand } from './inflight.js';
-import { noSuchStep, withdrawModeProblem } from './uiRules.js';
+import { noSuchStep, PARTNER_GRACE_MS, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
 /** Errors of a cooperative close that was sent (or landed): a unilateral close must not follow. */
 const SENT = new WeakSet<object>();
-
-/** How long a cooperative withdraw gives a partner that is not connected to (re)connect. */
-const PARTNER_GRACE_MS = 5_000;
 
 /** The caller's cancellation and progress, as the chain's calls take them. */
 function chainOpts(o: ProgressOptions): ProgressOptions {
