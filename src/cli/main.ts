@@ -192,6 +192,9 @@ async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boo
   }
 }
 
+/** The node's errors that say it could not read its chain (an endpoint out of reach, a refused key, channels unwatched). */
+const CHAIN_UNREAD: ReadonlySet<string> = new Set(['ENDPOINT_UNREACHABLE', 'API_KEY_REJECTED', 'WATCH_FAILING']);
+
 async function runNode(opts: NodeOpts): Promise<void> {
   const { io, close } = stdinIo(!!opts.json);
   const dataDir = resolve(opts.data);
@@ -218,12 +221,18 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // Only now 'ready' is printed: a signal sent as soon as it is read finds the handlers in place.
   printEvents(node, opts.chain, dataDir, io);
   io.startedAt = Date.now();
+  // A run in which the node could not read its chain (its event says why and what to do) ends with status 1.
+  let chainUnread = false;
+  node.on((e) => {
+    if (e.type === 'error' && CHAIN_UNREAD.has(e.code)) chainUnread = true;
+  });
   const { exitCommand } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only
   // restored from before a restart does not keep a one-shot script running: it closes with the node.
   const serving = !!io.askedToServe && !!node.served();
   // A close made while the node was off is known once the chain was read: a one-shot run stays to answer it.
-  const unread = exitCommand ? [] : await node.caughtUp();
+  // (and the read at start: a chain out of reach is said before the run ends; its retries take up to ~10 s)
+  const unread = exitCommand ? [] : await node.caughtUp(20_000);
   if (unread.length) {
     const text = `the chain was not read yet for ${unread.length} channel(s) (${unread.slice(0, 3).join(', ')}${unread.length > 3 ? ', …' : ''}): a close made while this node was off may not be known. Keep the node running (do not end its input) until it has read them`;
     if (io.json) io.emit({ event: 'notCaughtUp', channels: unread, message: text });
@@ -243,7 +252,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
   const notRun = exitCommand ? notRunAfterExit(io) : 0;
   if (!stopping) sayStopping(node, io, undefined, notRun, exitCommand);
   // A script can tell: a piped run in which a command failed exits with status 1.
-  if (!io.interactive && io.failed) process.exitCode = 1;
+  if ((!io.interactive && io.failed) || chainUnread) process.exitCode = 1;
   await shutdown();
 }
 

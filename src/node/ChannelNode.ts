@@ -337,7 +337,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   async caughtUp(timeoutMs = 10_000): Promise<string[]> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
-    await Promise.race([this.watching.then(() => this.arbiter.firstReadsTried()), late]);
+    // the read at start too: a chain out of reach is said before a one-shot run stops, with or without channels
+    const read = this.watching.then(() => Promise.all([this.arbiter.firstReadsTried(), this.arbiter.startReadSaid()]));
+    await Promise.race([read, late]);
     clearTimeout(timer);
     return this.arbiter.notReadYet().map((c) => this.viewOf(c).contract);
   }

@@ -220,6 +220,11 @@ export class Arbiter {
     return this.catchUps.allTried();
   }
 
+  /** Settles once the read of the chain at start has said what it found (an endpoint out of reach, a refused key). */
+  startReadSaid(): Promise<void> {
+    return this.health.startRead();
+  }
+
   /** The watched channels whose first catch-up read has not succeeded yet (still waiting, or failed and retried). */
   notReadYet(): ChannelController[] {
     return this.catchUps.notReadYet();

@@ -117,6 +117,11 @@ export class WatchHealth {
     }
   }
 
+  /** Settles once the read at start has said what it found (at once when it read the chain). */
+  startRead(): Promise<void> {
+    return this.startSaid;
+  }
+
   /**
    * Whether a channel's failed read is told by the alarm already (WATCH_FAILING): the endpoint out of reach or
    * refusing the key, said once for every channel with what to do, not once more per channel. Waits for the read at

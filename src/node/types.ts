@@ -309,7 +309,7 @@ export interface ChannelNodeApi {
   served(): ServeResult | null;
   /**
    * Settles once the chain was read for every channel recovered at start-up (a close made while the node was off
-   * is known then), or after `timeoutMs` (default 10 s) when the chain is slow to answer: the contracts of the
+   * is known then) and the read at start has said what it found (a chain out of reach, a refused key), or after `timeoutMs` (default 10 s) when the chain is slow to answer: the contracts of the
    * channels not read yet.
    */
   caughtUp(timeoutMs?: number): Promise<string[]>;

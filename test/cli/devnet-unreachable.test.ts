@@ -1,0 +1,40 @@
+// `synchannel --chain devnet` with no devnet at its URL and no command: the node started, greeted and stopped with
+// status 0, not a word about the chain (it stopped before the node's read at start had failed). The built CLI now
+// waits for that read, which says that the chain is out of reach and what to do, and the run ends with status 1.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildOnce, CLI, ROOT } from '../e2e/cli-harness.js';
+
+let dir: string;
+let url: string;
+const pipe = (input: string, ...flags: string[]) =>
+  spawnSync(process.execPath, [CLI, '--data', join(dir, 'data'), '--chain', 'devnet', '--devnet-url', url, ...flags], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, input });
+
+before(async () => {
+  buildOnce();
+  dir = await mkdtemp(join(tmpdir(), 'synchannel-devnet-down-'));
+  // a port of 127.0.0.1 nobody listens on: taken, then freed
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  url = `http://127.0.0.1:${port}`;
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a node started on an unreachable devnet with no command says so and what to do, and exits with status 1', () => {
+  const text = pipe('');
+  assert.match(text.stdout, /ENDPOINT_UNREACHABLE\]: the node cannot read the chain \(cannot reach http:\/\/127\.0\.0\.1:\d+\/jsonRPC .*`synchannel devnet` is running there.*--devnet-url/, text.stdout);
+  assert.equal(text.status, 1, text.stdout);
+  const json = pipe('', '--json');
+  const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; code?: string });
+  assert.ok(lines.some((l) => l.event === 'error' && l.code === 'ENDPOINT_UNREACHABLE'), json.stdout);
+  assert.equal(json.status, 1, json.stderr);
+});
