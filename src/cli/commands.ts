@@ -11,7 +11,7 @@ import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
 import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
-import { portNumber, wholeNumber } from './numbers.js';
+import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
@@ -76,12 +76,15 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async serve(a) {
     // Optional as help shows: asked for at a terminal (Enter alone: 0), 0 (any free port) from a pipe or with --json.
     const portText = a.args[0] ?? (a.io.json || !a.io.interactive ? '0' : await argOrAsk(a, 0, 'Please, enter a source port or enter "exit" (Enter: any free port): ', 'port', 'serve 0', '0'));
-    const port = portNumber(portText);
-    if (port === null) throw new UsageError(`"${portText}" is not a port: enter a number from 0 to 65535 (0 picks a free one)`);
-    const r = await a.node.serve(port, a.args[1]);
+    const place = servePlace(portText);
+    if ('problem' in place) throw new UsageError(place.problem);
+    if (place.host && a.args[1]) throw new UsageError(`the host is given twice (${place.host} and ${a.args[1]}): type serve <port> [host], or serve <host>:<port>`);
+    const { port } = place;
+    const host = place.host ?? a.args[1];
+    const r = await a.node.serve(port, host);
     a.io.askedToServe = true;
     // served already (this run, or again since the restart): the same listener, said so
-    if (r.already) a.io.say(`Already serving${a.args[1] ? ` on ${a.args[1]}` : ''}${port ? ` port ${port}` : ''}: nothing new listens; your partner connects to an address below.`);
+    if (r.already) a.io.say(`Already serving${host ? ` on ${host}` : ''}${port ? ` port ${port}` : ''}: nothing new listens; your partner connects to an address below.`);
     a.io.say('To make connection use this address in LAN:');
     for (const x of r.lan) a.io.say(x);
     if (r.wan.length) {

@@ -1,4 +1,5 @@
-// Numbers typed by a person: decimal digits only (Number() also reads "0x10", "1e3", " " and "").
+// Numbers (and serve's listening place) typed by a person: decimal digits only (Number() also reads "0x10", "1e3", " " and "").
+import { isIP } from 'node:net';
 
 /** A whole number written in decimal digits, or null. */
 export function wholeNumber(text: string): number | null {
@@ -14,4 +15,23 @@ export function decimalNumber(text: string): number | null {
 export function portNumber(text: string): number | null {
   const n = /^\d{1,5}$/.test(text) ? Number(text) : null;
   return n !== null && n <= 65535 ? n : null;
+}
+
+/**
+ * Where serve listens, as a person types it: a port ("4001"), host:port ("127.0.0.1:4001", "[::1]:4001") or a
+ * multiaddr to listen on ("/ip4/0.0.0.0/tcp/4001"). A string that is none of these: why, and what to type.
+ */
+export function servePlace(text: string): { port: number; host?: string } | { problem: string } {
+  const port = portNumber(text);
+  if (port !== null) return { port };
+  const multi = /^\/ip[46]\/([^/]+)\/tcp\/(\d+)(\/.*)?$/.exec(text);
+  if (multi && multi[3]?.startsWith('/p2p/')) return { problem: `"${text}" is a partner's address (it ends in /p2p/…): to dial it, type connect ${text}; serve takes the port you listen on` };
+  const hostPort = multi && !multi[3] ? [multi[1]!, multi[2]!] : /^\[([^\]]+)\]:(\d+)$/.exec(text)?.slice(1) ?? /^([^:/\s]*):(\d+)$/.exec(text)?.slice(1);
+  if (hostPort) {
+    const p = portNumber(hostPort[1]!);
+    if (p === null) return { problem: `"${hostPort[1]}" in "${text}" is not a port: a port is a number from 0 to 65535 (0: any free port)` };
+    return hostPort[0] ? { port: p, host: hostPort[0] } : { port: p };
+  }
+  if (isIP(text)) return { problem: `"${text}" is an address with no port: type the port (e.g. 4001), or host and port (${text.includes(':') ? `[${text}]` : text}:4001)` };
+  return { problem: `"${text}" is not a port: enter a number from 0 to 65535 (0: any free port), or host:port (e.g. 127.0.0.1:4001)` };
 }
