@@ -1,5 +1,5 @@
 // Runs test/store/fixtures/child.ts in another process (optionally as another user) and reads its JSON lines.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface Child {
@@ -13,8 +13,13 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 export const NOBODY = 65534;
 export const isRoot = process.getuid?.() === 0;
 
-export function startChild(cmd: string, dir: string, opts: { asNobody?: boolean } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', './test/setup.ts', 'test/store/fixtures/child.ts', cmd, dir], {
+/** Whether a child can run in a pid namespace of its own (unshare(1) as root: another container's processes). */
+export const canUnshare = isRoot && spawnSync('unshare', ['-p', '-f', '--mount-proc', '--kill-child', 'true']).status === 0;
+
+export function startChild(cmd: string, dir: string, opts: { asNobody?: boolean; ownPidNamespace?: boolean } = {}): Child {
+  const node = [process.execPath, '--import', 'tsx', '--import', './test/setup.ts', 'test/store/fixtures/child.ts', cmd, dir];
+  const [exe, ...args] = opts.ownPidNamespace ? ['unshare', '-p', '-f', '--mount-proc', '--kill-child', ...node] : node;
+  const proc = spawn(exe!, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     ...(opts.asNobody && isRoot ? { uid: NOBODY, gid: NOBODY } : {}),

@@ -3,11 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { open, readFile, utimes, writeFile } from 'node:fs/promises';
+import { open, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DataDir, StoreError, lockHeld } from '../../src/node/store/index.js';
-import { firstLine, runChild, startChild } from './child.js';
+import { refreshLocks } from '../../src/node/store/lock.js';
+import { canUnshare, firstLine, runChild, startChild } from './child.js';
 import { tempDir } from './helpers.js';
 
 const LOCK = 'synchannel.lock';
@@ -137,4 +138,46 @@ test('a lock whose write or sync fails (a full disk) is removed, and the error s
     await (await DataDir.open(d.path)).close();
     assert.ok(Date.now() - t0 < 1000, 'taken at once');
   }
+});
+
+// Two containers sharing a hostname, a kernel (one boot id) and the data folder: a pid of the other's pid namespace
+// cannot be looked up here, and was taken for dead, so a second node took a held folder. Such a holder keeps its
+// lock file fresh; it is held while fresh, taken over once stale (its holder crashed).
+test('a lock of a process in another pid namespace is held while fresh, taken over once stale; a held lock is kept fresh', async () => {
+  await using d = await tempDir();
+  const path = join(d.path, LOCK);
+  await writeLock(d.path, { pid: deadPid(), pidns: 'pid:[1]' });
+  await assert.rejects(DataDir.open(d.path), (e: StoreError) => locked(e) && /another pid namespace \(another container\)/.test(e.message) && e.message.includes(`delete ${path}`));
+  assert.equal(await lockHeld(d.path), true, 'a look agrees');
+  const old = new Date(Date.now() - 10 * 60_000);
+  await utimes(path, old, old);
+  assert.equal(await lockHeld(d.path), false, 'its holder stopped keeping it fresh');
+  const dd = await DataDir.open(d.path);
+  try {
+    const mine = JSON.parse(await readFile(path, 'utf8')) as { pidns?: string };
+    assert.equal(typeof mine.pidns, 'string', 'the lock names our pid namespace');
+    await utimes(path, old, old);
+    await refreshLocks();
+    assert.ok((await stat(path)).mtimeMs > old.getTime(), 'a held lock is kept fresh');
+  } finally {
+    await dd.close();
+  }
+});
+
+test('a node in its own pid namespace holds the folder against this one, also once killed, until its lock is stale', { skip: !canUnshare && 'needs unshare(1) as root' }, async () => {
+  await using d = await tempDir();
+  const path = join(d.path, LOCK);
+  const holder = startChild('hold', d.path, { ownPidNamespace: true });
+  try {
+    assert.ok((await firstLine(holder)).held, 'the child holds the folder');
+    await assert.rejects(DataDir.open(d.path), (e: StoreError) => locked(e) && /another pid namespace/.test(e.message));
+  } finally {
+    holder.proc.kill('SIGKILL');
+    await holder.exited;
+  }
+  // killed: its lock stays; from here it is judged by its age alone
+  await assert.rejects(DataDir.open(d.path), (e: StoreError) => locked(e));
+  const old = new Date(Date.now() - 10 * 60_000);
+  await utimes(path, old, old);
+  await (await DataDir.open(d.path)).close();
 });
