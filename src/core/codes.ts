@@ -98,6 +98,7 @@ export const CODES = {
   HANDSHAKE_FAILED: e('check that both sides run SynChannel with their own keys'),
   HANDSHAKE_TIMEOUT: w('check that the peer runs SynChannel and retry'),
   IDENTITY_CORRUPT: e('remove the p2p identity file; a new one is made (your partner then needs your new address)'),
+  IDENTITY_UNREADABLE: e('fix what the message names (the permissions of the p2p identity file, or what is in its place), then start the node again'),
   LISTEN_FAILED: w('pick another port, or 0 for a free one'),
   LISTEN_ADDRESS: w('serve on 0.0.0.0 (all interfaces) or 127.0.0.1, or leave the address out'),
   PORT_IN_USE: w('pick another port, or 0 for a free one'),
