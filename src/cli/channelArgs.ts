@@ -127,7 +127,9 @@ export function noChannel(a: RunArgs): Error {
 
 /** The next step with no channel: connect first when no partner is online; `deposit` needs the partner's proposal. */
 export function withoutChannel(a: RunArgs): string {
-  const connect = a.node.partners().some((p) => p.online) ? '' : 'connect to your partner first (serve, or connect to their multiaddr), then ';
+  // serving already: the step left is theirs (to connect), not another serve
+  const serving = 'you serve, and your partner has not connected yet: give them an address serve printed (or connect to theirs), then ';
+  const connect = a.node.partners().some((p) => p.online) ? '' : a.node.served() ? serving : 'connect to your partner first (serve, or connect to their multiaddr), then ';
   if (a.spec.name === 'deposit') return `deposit accepts your partner's channel proposal, and none came: ${connect}ask them to open one, or open one yourself (open)`;
   return `${connect}open a channel (open), or accept your partner's proposal with deposit`;
 }

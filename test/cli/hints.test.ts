@@ -8,7 +8,7 @@ import type { ChannelNodeApi } from '../../src/node/types.js';
 
 /** A node without channels, that refuses what it is asked with the given error. */
 function node(refuse: Error & { code: string }): ChannelNodeApi {
-  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [], partners: () => [], otherNetworks: () => [] };
+  const base: Partial<ChannelNodeApi> = { currentChannel: () => null, channel: () => null, channels: () => [], partners: () => [], otherNetworks: () => [], served: () => null };
   return new Proxy(base as ChannelNodeApi, {
     get: (t, k) => (k in t ? t[k as keyof ChannelNodeApi] : () => Promise.reject(refuse)),
   });
