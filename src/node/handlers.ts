@@ -225,8 +225,8 @@ export function handlers(p: Parts): HandlerTable {
         ctx.emit({ type: 'error', code: m.code, level: 'error', partner: true, message: 'your partner reports that this node signed two different states for one step: is your key running from two data folders (a copy, or a restored backup beside the original)? Keep one and stop the other; the states both of you signed stand' });
         return;
       }
-      // Their channel is closing: a state or turn request of ours came too late to matter (said once, in our words).
-      if (m.code === 'CHANNEL_CLOSING') return partnerClosing(ctx, s, m.ref);
+      // Their channel is closing or paid out: a state or turn request of ours came too late to matter (said once, in our words).
+      if (m.code === 'CHANNEL_CLOSING' || m.code === 'ALREADY_CLOSED') return partnerClosing(ctx, s, m.ref, m.code);
       const r = mayReport(s);
       if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}`, partner: true });
     },

@@ -19,7 +19,7 @@ import { sendAsksTurn, stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
 
 import type { ProgressOptions, StateView } from './types.js';
-import { closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_FOR_PARTNER, Turns } from './turns.js';
+import { afterPayout, closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_FOR_PARTNER, Turns } from './turns.js';
 import { isChannelError } from '../core/errors.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
@@ -35,11 +35,6 @@ const LOCK_READ_MS = 1_000;
 /** A far-ahead proposal asks for the missing states at most this often for the same latest step. */
 export const RESYNC_ASK_MS = 2_000;
 
-/** What the contract paid by, in words (empty before the payout is read). */
-function paidBy(ctl: ChannelController): string {
-  const p = ctl.rec.payout;
-  return p ? ` by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}` : '';
-}
 
 function mySig(ch: Channel, s: SignedState): string {
   return (ch.party === 'A' ? s.sigA! : s.sigB!).toString('hex');
@@ -296,7 +291,7 @@ export class Payments implements Stager {
     const signed: SignedState = { state, sigA: partner === 'A' ? sig : null, sigB: partner === 'B' ? sig : null };
     if (await this.seen.known(ctl, signed)) return;
     // Paid out: a state signed now pays nothing, and would show as the latest beside the payout.
-    if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', `the channel is closed and paid out${paidBy(ctl)}: no state is signed in it any more`);
+    if (ctl.life === 'closed') throw afterPayout(ctl, proposalWords(m.type, state, ch.latestState).here);
     if (ctl.rec.restored && state.step > 0n && movesMoney(state, ch.latestState)) {
       throw new NodeError('CHANNEL_RESTORED', RESTORED_FOR_PARTNER);
     }
@@ -363,7 +358,7 @@ export class Payments implements Stager {
     // Paid out by another state: ours countersigned now pays nothing, and would show as a payment made beside the
     // payout. The close state the contract paid by is taken (the partner sent it to the contract before its answer).
     const paid = ctl.rec.payout;
-    if (ctl.life === 'closed' && paid && paid.step !== m.step) throw new NodeError('ALREADY_CLOSED', `the channel is closed and paid out${paidBy(ctl)}: no state is signed in it any more`);
+    if (ctl.life === 'closed' && paid && paid.step !== m.step) throw afterPayout(ctl, `signed your state (step ${m.step})`);
     const staged = ch.staged;
     if (!staged || ch.stagedBy !== ch.party || staged.state.step !== m.step) {
       throw new NodeError('NOTHING_TO_SIGN', `a countersignature for step ${m.step} arrived, but no proposal of ours has that step`);

@@ -98,6 +98,8 @@ export function wireOf(e: unknown): string | undefined {
 const quietTold = new WeakSet<ChannelController>();
 /** the channels (or, when the channel is not known, the sessions) whose closing the partner's node told, said once */
 const closingTold = new WeakSet<object>();
+/** the same for a channel paid out (ALREADY_CLOSED) */
+const paidOutTold = new WeakSet<object>();
 
 /** A quiet refusal (errors.ts quiet) of a partner's message: once per channel, an info line in its words here. */
 export function toldQuietly(ctx: NodeContext, ctl: ChannelController, e: unknown): void {
@@ -108,19 +110,22 @@ export function toldQuietly(ctx: NodeContext, ctl: ChannelController, e: unknown
 
 /**
  * The partner's node refused a state, a close proposal or a turn request of ours as its channel is closing
- * (CHANNEL_CLOSING): it came too late to matter. Said once per channel (the one waiting for that answer, else this
- * partner's only channel; else once per session), in this side's words.
+ * (CHANNEL_CLOSING) or paid out (ALREADY_CLOSED): it came too late to matter. Said once per channel (the one waiting
+ * for that answer, else this partner's only channel; else once per session), in this side's words.
  */
-export function partnerClosing(ctx: NodeContext, s: PeerSession, ref: string | undefined): void {
+export function partnerClosing(ctx: NodeContext, s: PeerSession, ref: string | undefined, code: 'CHANNEL_CLOSING' | 'ALREADY_CLOSED'): void {
   const raw = rawTextOf(s.partner.walletAddress);
-  const theirs = [...ctx.channels.values()].filter((c) => !c.ended && partnerAddressOf(c.rec) === raw);
+  const theirs = [...ctx.channels.values()].filter((c) => (code === 'ALREADY_CLOSED' || !c.ended) && partnerAddressOf(c.rec) === raw);
   const waits = theirs.filter((c) => (ref === 'turn.request' ? c.channel.turnRequested : c.channel.staged !== null && c.channel.stagedBy === c.channel.party));
   const ctl = waits.length === 1 ? waits[0] : theirs.length === 1 ? theirs[0] : undefined;
   const key = ctl ?? s;
-  if (closingTold.has(key)) return;
-  closingTold.add(key);
-  const what = ref === 'turn.request' ? 'your request for the turn' : ref === 'close.propose' ? 'your close proposal' : 'your state';
-  const which = ctl ? `channel ${shownContract(ctl)}: your partner's node says the channel is closing` : "your partner's node says your channel with them is closing";
-  const message = `${which} (a close is under way on chain), so it did not take ${what}: nothing was paid and nothing is lost; your node follows the close on chain (nothing to do)`;
+  const told = code === 'ALREADY_CLOSED' ? paidOutTold : closingTold;
+  if (told.has(key)) return;
+  told.add(key);
+  const what = ref === 'turn.request' ? 'your request for the turn' : ref === 'close.propose' ? 'your close proposal' : ref === 'state.countersign' || ref === 'close.accept' ? 'your signature' : 'your state';
+  const now = code === 'ALREADY_CLOSED' ? 'is closed and paid out' : 'is closing';
+  const which = ctl ? `channel ${shownContract(ctl)}: your partner's node says the channel ${now}` : `your partner's node says your channel with them ${now}`;
+  const why = code === 'ALREADY_CLOSED' ? 'the contract has paid out' : 'a close is under way on chain';
+  const message = `${which} (${why}), so it did not take ${what}: nothing was paid and nothing is lost; your node follows the close on chain (nothing to do)`;
   ctx.emit({ type: 'log', level: 'info', message, ...(ctl ? { channel: ctx.view(ctl) } : {}) });
 }

@@ -22,6 +22,21 @@ export function closingRefusal(ctl: ChannelController, what: { here: string; the
   return quiet(saidHere(e, `your partner's node ${what.here} while the channel is closing: it was not taken, as no new state counts once a close is under way (nothing to do; their node is told)`));
 }
 
+/**
+ * A partner's state or signature that came after the payout (sent before its node saw it): expected then, nothing
+ * at stake. Refused quietly (closingRefusal): told here once as an info line, to the partner as it is.
+ */
+export function afterPayout(ctl: ChannelController, what: string): NodeError {
+  const e = new NodeError('ALREADY_CLOSED', `the channel is closed and paid out${paidBy(ctl)}: no state is signed in it any more`);
+  return quiet(saidHere(e, `your partner's node ${what} after the channel was paid out${paidBy(ctl)}: it was not taken, as no state counts after the payout (nothing to do; their node is told)`));
+}
+
+/** What the contract paid by, in words (empty before the payout is read). */
+function paidBy(ctl: ChannelController): string {
+  const p = ctl.rec.payout;
+  return p ? ` by ${p.step === null ? 'the deposits (an exit)' : `step ${p.step}`}` : '';
+}
+
 /** A partner's proposal in words, from each side (closingRefusal). */
 export function proposalWords(type: 'state.propose' | 'close.propose', st: ChannelState, latest: Readonly<ChannelState> | null): { here: string; there: string } {
   if (type === 'close.propose') return { here: `proposed a cooperative close (step ${st.step})`, there: `your close proposal (step ${st.step})` };

@@ -29,8 +29,14 @@ test('a close proposal answering the turn request of a waiting payment: the paym
     assert.deepEqual([r.payoutA, r.payoutB], [close.balanceA, close.balanceB], 'paid by the close state both signed');
     // A state after the payout is refused.
     await until(() => view().phase === 'closed', 'the payout to show');
+    const from = vic.events.length;
     m.say(m.propose(k, m.next(k, { step: close.step + 1n })));
     await m.error('state.propose', 'ALREADY_CLOSED');
+    // and her refusal of a state of ours after the payout: both expected then, told as info, not as errors
+    m.say({ type: 'error', code: 'ALREADY_CLOSED', message: 'the channel is closed and paid out: no state is signed in it any more', ref: 'state.propose' });
+    await until(() => vic.events.slice(from).filter((e) => e.type === 'log' && e.level === 'info' && /paid out/.test(e.message)).length >= 2, 'both told as info');
+    const shown = vic.events.slice(from).filter((e) => (e.type === 'error' && e.code === 'ALREADY_CLOSED') || (e.type === 'log' && e.level !== 'info' && /paid out/.test(e.message)));
+    assert.deepEqual(shown, [], 'a refusal after the payout is shown as an error');
   } finally {
     await endScene(s);
   }
