@@ -18,7 +18,7 @@ import { hereWordsOf, isQuiet, NodeError, saidHere, wasAnswered } from './errors
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
-import { partnerClosing, refusedHere, strangerReports, toldQuietly } from './reports.js';
+import { equivocationClaimed, partnerClosing, refusedHere, strangerReports, toldQuietly } from './reports.js';
 import type { Sync } from './sync.js';
 import { Waiting } from './waiting.js';
 export { MAX_WAITING } from './waiting.js';
@@ -216,15 +216,8 @@ export function handlers(p: Parts): HandlerTable {
     error: async (s, m) => {
       // Heard only from a partner of a channel kept here: a stranger (or a mere proposer) has seen no state of ours.
       if (!storedPartner(ctx, s)) return;
-      // The partner saw two states of ours for one step: in its words "your partner" is this node. Said once a
-      // session, in ours: the usual cause is one key run from two data folders (a copy).
-      if (m.code === 'EQUIVOCATION') {
-        if (equivocationTold.has(s)) return;
-        equivocationTold.add(s);
-        // The partner's claim (partner: its code's next step, keep the evidence and close, is for the node that caught it).
-        ctx.emit({ type: 'error', code: m.code, level: 'error', partner: true, message: 'your partner reports that this node signed two different states for one step: is your key running from two data folders (a copy, or a restored backup beside the original)? Keep one and stop the other; the states both of you signed stand' });
-        return;
-      }
+      // The partner says it saw two states of ours for one step: weighed against this node's records (reports.ts).
+      if (m.code === 'EQUIVOCATION') return equivocationClaimed(ctx, s);
       // Their channel is closing or paid out: a state or turn request of ours came too late to matter (said once, in our words).
       if (m.code === 'CHANNEL_CLOSING' || m.code === 'ALREADY_CLOSED') return partnerClosing(ctx, s, m.ref, m.code);
       const r = mayReport(s);
@@ -282,9 +275,6 @@ async function onReject(p: Parts, ctl: ChannelController, reason: string): Promi
     tellDeclined(ctx, ctl, `${what} while your deployment was under way: if it lands, take your deposit back with refund; if it does not, the node ends the channel`, null);
   } else if (before === 'funding' && !ctl.rec.partnerDeclined) await declinedFunding(ctx, () => p.arbiter.sync(ctl), ctl);
 }
-
-/** sessions whose partner already reported our equivocation (told once) */
-const equivocationTold = new WeakSet<PeerSession>();
 
 /**
  * Dispatches one message without ever blocking the session: the work is queued (per channel, or per partner

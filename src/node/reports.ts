@@ -129,3 +129,28 @@ export function partnerClosing(ctx: NodeContext, s: PeerSession, ref: string | u
   const message = `${which} (${why}), so it did not take ${what}: nothing was paid and nothing is lost; your node follows the close on chain (nothing to do)`;
   ctx.emit({ type: 'log', level: 'info', message, ...(ctl ? { channel: ctx.view(ctl) } : {}) });
 }
+
+/** the partners (raw wallet addresses, each of a channel kept here) whose equivocation claim was told in this run */
+const claimsTold = new WeakMap<NodeContext, Set<string>>();
+
+/**
+ * The partner says this node signed two different states for one step. Any partner can say it; this node signs one
+ * state a step in its folder (a state leaves only once journalled), so the claim can be true only of another copy of
+ * its key: a folder a channel here was restored from, or a copy of the data folder. Told once a run per partner: a
+ * warning when a channel with them was restored from a backup, else as information with what to check.
+ */
+export function equivocationClaimed(ctx: NodeContext, s: PeerSession): void {
+  const raw = rawTextOf(s.partner.walletAddress);
+  const told = claimsTold.get(ctx) ?? new Set<string>();
+  claimsTold.set(ctx, told);
+  if (told.has(raw)) return;
+  told.add(raw);
+  const theirs = [...ctx.channels.values()].filter((c) => partnerAddressOf(c.rec) === raw);
+  const restored = theirs.find((c) => c.rec.restored || c.rec.restorePending);
+  const claim = `your partner's node says a state signed with your key differs from one it holds for the same step (two different states for one step)`;
+  const stands = 'the states both of you signed stand, and this node keeps them with their signatures';
+  const message = restored
+    ? `${claim}. Channel ${shownContract(restored)} was restored here from a backup: the data folder it came from may still run with your key and have signed the other state. Stop every other copy of this key (keep one data folder); ${stands}`
+    : `${claim}. This node signed one state for each step (its records hold no second one), so it was not signed here: check that your key runs from no other data folder (a copy); if none does, the claim is your partner's alone and nothing changes: ${stands}`;
+  ctx.emit({ type: 'log', level: restored ? 'warn' : 'info', message, ...(theirs.length === 1 ? { channel: ctx.view(theirs[0]!) } : {}) });
+}
