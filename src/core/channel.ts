@@ -112,18 +112,20 @@ export class Channel extends ChannelBase {
   receiveInitial(signed: SignedState, expected: { depositA: bigint; depositB: bigint }): ProposalInfo {
     this._check('receiveInitial');
     if (this.party !== 'B') {
-      throw new ChannelError('INVALID_TRANSITION', 'only B receives the initial state; A creates it with proposeInitial');
+      throw new ChannelError('INVALID_TRANSITION', 'only B receives the initial state; A creates it with proposeInitial', undefined, 'they are A in this channel and create the initial state themselves: nothing changed');
     }
     const st = signed.state;
     this._checkChannel(st);
     if (st.step !== 0n) {
-      throw new ChannelError('STEP_GAP', `expected the initial state (step 0), got step ${st.step}: resync with the partner`, { expected: 0n, got: st.step });
+      throw new ChannelError('STEP_GAP', `expected the initial state (step 0), got step ${st.step}: resync with the partner`, { expected: 0n, got: st.step }, `your initial state has step ${st.step}, not 0: nothing changed`);
     }
-    if (st.tag !== 'state') throw new ChannelError('INVALID_TRANSITION', 'the initial state must be a running state, not a close state: ask A to send step 0 again');
+    if (st.tag !== 'state') throw new ChannelError('INVALID_TRANSITION', 'the initial state must be a running state, not a close state: ask A to send step 0 again', undefined, 'your initial state is a close state: send step 0 again as a running state');
     if (st.balanceA !== expected.depositA || st.balanceB !== expected.depositB) {
       throw new ChannelError(
         'INITIAL_MISMATCH',
         `the initial state gives A ${formatTon(st.balanceA)} TON and B ${formatTon(st.balanceB)} TON, but the deposits are A ${formatTon(expected.depositA)} TON and B ${formatTon(expected.depositB)} TON: refused (a locked contract's deposits never change, so no other initial state comes); leave with the deposits (exit)`,
+        undefined,
+        `your initial state gives A ${formatTon(st.balanceA)} TON and B ${formatTon(st.balanceB)} TON, but the contract holds A ${formatTon(expected.depositA)} TON and B ${formatTon(expected.depositB)} TON as they read it: refused; if the contract holds what your state gives, wait for their node to read it, else leave with the deposits (exit)`,
       );
     }
     this._checkSig(st, sigOf(signed, 'A'), 'A');
@@ -167,7 +169,7 @@ export class Channel extends ChannelBase {
   receiveProposal(signed: SignedState): ProposalInfo {
     this._check('receiveProposal');
     if (signed.state.tag === 'close') {
-      throw new ChannelError('UNEXPECTED_CLOSE', 'a close-tagged state arrived as an ordinary proposal: rejected; a close is agreed only through a close proposal');
+      throw new ChannelError('UNEXPECTED_CLOSE', 'a close-tagged state arrived as an ordinary proposal: rejected; a close is agreed only through a close proposal', undefined, 'your close-tagged state came as an ordinary proposal: refused; a close is agreed only through a close proposal');
     }
     return this.#receive(signed, 'receiveProposal');
   }
@@ -177,9 +179,10 @@ export class Channel extends ChannelBase {
     this._check('receiveCloseProposal');
     const latest = this._latest!.state;
     const st = signed.state;
-    if (st.tag !== 'close') throw new ChannelError('INVALID_TRANSITION', 'a close proposal must carry a close-tagged state');
+    if (st.tag !== 'close') throw new ChannelError('INVALID_TRANSITION', 'a close proposal must carry a close-tagged state', undefined, 'your close proposal carries no close-tagged state: refused');
     if (st.balanceA !== latest.balanceA || st.balanceB !== latest.balanceB) {
-      throw new ChannelError('INVALID_TRANSITION', `a close state keeps the latest balances (A ${formatTon(latest.balanceA)}, B ${formatTon(latest.balanceB)} TON): rejected`);
+      const keeps = `the latest balances (A ${formatTon(latest.balanceA)}, B ${formatTon(latest.balanceB)} TON)`;
+      throw new ChannelError('INVALID_TRANSITION', `a close state keeps ${keeps}: rejected`, undefined, `your close state does not keep ${keeps}: refused`);
     }
     return this.#receive(signed, 'receiveCloseProposal');
   }
@@ -190,23 +193,22 @@ export class Channel extends ChannelBase {
     this._checkChannel(st);
     const expected = latest.step + 1n;
     if (st.step !== expected) {
-      throw new ChannelError('STEP_GAP', `expected step ${expected}, got ${st.step}: the parties are out of sync; resync (exchange latest steps and resend the missing states)`, {
-        expected,
-        got: st.step,
-      });
+      const sync = st.step > expected ? 'their node asks yours for the states it lacks' : 'it is older than their latest state';
+      throw new ChannelError('STEP_GAP', `expected step ${expected}, got ${st.step}: the parties are out of sync; resync (exchange latest steps and resend the missing states)`, { expected, got: st.step }, `your state for step ${st.step} came when they expected step ${expected}: not taken (${sync}; nothing to do)`);
     }
     if (creatorOf(st.step) !== this.partner) {
-      throw new ChannelError('NOT_YOUR_TURN', `the partner proposed step ${st.step}, but that step is ours to create: the partner must request the turn (requestEmpty) and wait for our empty state`, {
-        step: st.step,
-      });
+      const why = `the partner proposed step ${st.step}, but that step is ours to create: the partner must request the turn (requestEmpty) and wait for our empty state`;
+      throw new ChannelError('NOT_YOUR_TURN', why, { step: st.step }, `you proposed step ${st.step}, which is theirs to create (it is their turn): not taken; ask them for the turn (requestEmpty) and wait for their empty state`);
     }
     if (stateTotal(st) !== stateTotal(latest)) {
-      throw new ChannelError('TOTAL_CHANGED', `the proposal holds ${formatTon(stateTotal(st))} TON in total, the channel holds ${formatTon(stateTotal(latest))} TON: rejected; the partner must propose a state with the same total`);
+      const totals = `holds ${formatTon(stateTotal(st))} TON in total, the channel holds ${formatTon(stateTotal(latest))} TON`;
+      throw new ChannelError('TOTAL_CHANGED', `the proposal ${totals}: rejected; the partner must propose a state with the same total`, undefined, `your state ${totals}: refused; propose a state with the channel's total`);
     }
     const before = balanceOf(latest, this.partner);
     const after = balanceOf(st, this.partner);
     if (after > before) {
-      throw new ChannelError('BALANCE_TAKEN', `the proposal moves ${formatTon(after - before)} TON from us to the partner: rejected; only the payer proposes a payment`, { amount: after - before });
+      const moved = formatTon(after - before);
+      throw new ChannelError('BALANCE_TAKEN', `the proposal moves ${moved} TON from us to the partner: rejected; only the payer proposes a payment`, { amount: after - before }, `your state moves ${moved} TON from them to you: refused; only the payer proposes a payment`);
     }
     this._checkSig(st, sigOf(signed, this.partner), this.partner);
     const sig = Buffer.from(sigOf(signed, this.partner)!);
@@ -266,10 +268,10 @@ export class Channel extends ChannelBase {
       const st = s.state;
       this._checkChannel(st);
       const expected = prev ? prev.step + 1n : 0n;
-      if (st.step !== expected) throw new ChannelError('STEP_GAP', `resync: expected step ${expected}, got ${st.step}`, { expected, got: st.step });
-      if (prev && stateTotal(st) !== stateTotal(prev)) throw new ChannelError('TOTAL_CHANGED', `resync: step ${st.step} changes the channel total: rejected`);
-      if (prev && prev.tag === 'close') throw new ChannelError('INVALID_TRANSITION', `resync: a state follows the close state of step ${prev.step}: rejected`);
-      if (!prev && st.tag !== 'state') throw new ChannelError('INVALID_TRANSITION', 'resync: the initial state cannot be a close state');
+      if (st.step !== expected) throw new ChannelError('STEP_GAP', `resync: expected step ${expected}, got ${st.step}`, { expected, got: st.step }, `your states signed by both skip from step ${expected} to ${st.step}: not taken`);
+      if (prev && stateTotal(st) !== stateTotal(prev)) throw new ChannelError('TOTAL_CHANGED', `resync: step ${st.step} changes the channel total: rejected`, undefined, `your states signed by both change the channel total at step ${st.step}: refused`);
+      if (prev && prev.tag === 'close') throw new ChannelError('INVALID_TRANSITION', `resync: a state follows the close state of step ${prev.step}: rejected`, undefined, `your states signed by both go on after the close state of step ${prev.step}: refused`);
+      if (!prev && st.tag !== 'state') throw new ChannelError('INVALID_TRANSITION', 'resync: the initial state cannot be a close state', undefined, 'your states signed by both start with a close state: refused');
       this._checkSig(st, s.sigA, 'A');
       this._checkSig(st, s.sigB, 'B');
       prev = st;

@@ -223,17 +223,19 @@ export abstract class ChannelBase {
 
   protected _checkChannel(st: ChannelState): void {
     if (!st.channel.equals(this.params.channel)) {
-      throw new ChannelError('WRONG_CHANNEL', `the state belongs to channel ${st.channel.toString()}, not ${this.params.channel.toString()}: the partner is talking about another channel`, {
-        got: st.channel.toString(),
-        expected: this.params.channel.toString(),
-      });
+      const [got, expected] = [st.channel.toString(), this.params.channel.toString()];
+      const why = `the state belongs to channel ${got}, not ${expected}: the partner is talking about another channel`;
+      throw new ChannelError('WRONG_CHANNEL', why, { got, expected }, `your state names channel ${got}, but it came for channel ${expected}: not taken`);
     }
   }
 
   protected _checkSig(st: ChannelState, sig: Buffer | null, p: Party): void {
-    if (!sig) throw new ChannelError('BAD_SIGNATURE', `${p}'s signature is missing: ask ${p} to send the state signed`, { party: p });
+    // The partner reads whose signature it was: its own, or this side's (in states it says both signed).
+    const whose = p === this.party ? 'their' : 'your';
+    if (!sig) throw new ChannelError('BAD_SIGNATURE', `${p}'s signature is missing: ask ${p} to send the state signed`, { party: p }, `${whose} signature of step ${st.step} is missing: not taken`);
     if (!verify(stateHash(st), sig, this.publicKeyOf(p))) {
-      throw new ChannelError('BAD_SIGNATURE', `${p}'s signature of step ${st.step} is invalid: rejected; the state or signature was altered or made with another key`, { party: p, step: st.step });
+      const why = `${whose} signature of step ${st.step} is invalid: refused; the state or signature was altered or made with another key`;
+      throw new ChannelError('BAD_SIGNATURE', `${p}'s signature of step ${st.step} is invalid: rejected; the state or signature was altered or made with another key`, { party: p, step: st.step }, why);
     }
   }
 

@@ -361,10 +361,11 @@ export class Payments implements Stager {
     if (ctl.life === 'closed' && paid && paid.step !== m.step) throw afterPayout(ctl, `signed your state (step ${m.step})`);
     const staged = ch.staged;
     if (!staged || ch.stagedBy !== ch.party || staged.state.step !== m.step) {
-      throw new NodeError('NOTHING_TO_SIGN', `a countersignature for step ${m.step} arrived, but no proposal of ours has that step`);
+      throw saidHere(new NodeError('NOTHING_TO_SIGN', `your signature of step ${m.step} came, but no proposal of theirs has that step: not taken`), `a signature of the partner for step ${m.step} arrived, but no proposal of yours has that step: nothing changed`);
     }
     if ((staged.state.tag === 'close') !== (m.type === 'close.accept')) {
-      throw new NodeError('UNEXPECTED_CLOSE', m.type === 'close.accept' ? 'a close acceptance arrived for an ordinary proposal' : 'an ordinary countersignature arrived for a close proposal');
+      const [theirs, here] = m.type === 'close.accept' ? ['your close acceptance came for an ordinary state of theirs', 'a close acceptance of the partner arrived for an ordinary state of yours'] : ['your ordinary signature came for their close proposal', "the partner's ordinary signature arrived for your close proposal"];
+      throw saidHere(new NodeError('UNEXPECTED_CLOSE', `${theirs}: not taken`), `${here}: not taken`);
     }
     const before = ch.latest;
     const signed = ch.acceptCountersignature(Buffer.from(m.signature, 'hex'));

@@ -3,7 +3,8 @@
 // answers a partner's state with read from the partner's side (not "the partner must …" about the reader).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endScene, scene } from './scene.js';
+import type { AppMessage } from '../../src/core/wire.js';
+import { endScene, malloryPasses, scene } from './scene.js';
 import { until } from './world.js';
 
 test("a partner's EQUIVOCATION claim is weighed against this node's own records: not an error, and says what to check", async () => {
@@ -20,6 +21,30 @@ test("a partner's EQUIVOCATION claim is weighed against this node's own records:
     assert.notEqual(e.level, 'error', `a claim any partner can make is shown as an error: ${e.message}`);
     assert.match(e.message, /this node signed one state for each step/i, e.message);
     assert.match(e.message, /keeps/, e.message);
+  } finally {
+    await endScene(s);
+  }
+});
+
+test('refusals of a state read from the proposer\'s side: no "the partner must …", no "ours to create"', async () => {
+  const s = await scene();
+  try {
+    const { mallory: m, known: k } = s;
+    const latest = await malloryPasses(s);
+    const bad: [string, AppMessage][] = [
+      ['STEP_GAP', m.propose(k, m.next(k, { step: latest + 3n }))],
+      ['NOT_YOUR_TURN', m.propose(k, m.next(k))],
+      ['UNEXPECTED_CLOSE', m.propose(k, m.next(k, { tag: 'close' }))],
+    ];
+    for (const [code, msg] of bad) {
+      m.say(msg);
+      await m.error('state.propose', code);
+    }
+    const answers = m.received.filter((x): x is Extract<AppMessage, { type: 'error' }> => x.type === 'error' && x.ref === 'state.propose').map((x) => x.message);
+    assert.equal(answers.length, bad.length);
+    for (const a of answers) assert.doesNotMatch(a, /the partner|partner's|ours to create|from us/i, a);
+    assert.match(answers[0]!, /your state for step \d+/, answers[0]);
+    assert.match(answers[1]!, /is theirs to create/, answers[1]);
   } finally {
     await endScene(s);
   }

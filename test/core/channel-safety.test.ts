@@ -53,6 +53,39 @@ describe('receiveProposal rejects every bad proposal and stays unchanged', () =>
   });
 });
 
+describe("the words a refused partner reads (toPartner): from its side, never 'the partner must …'", () => {
+  test('each refusal of a proposal, a close proposal, an initial state and a resync answer', () => {
+    const { a, b } = openPair(5n * TON, 3n * TON);
+    const latest = a.latest!.state;
+    const good: ChannelState = { ...latest, step: 1n, balanceA: latest.balanceA + TON, balanceB: latest.balanceB - TON };
+    const by = (st: ChannelState) => signedBy(st, 'B', keysB.secretKey);
+    const refused = [
+      expectCode(() => a.receiveProposal(by({ ...good, channel: otherAddr })), 'WRONG_CHANNEL'),
+      expectCode(() => a.receiveProposal(by({ ...good, step: 3n })), 'STEP_GAP'),
+      expectCode(() => a.receiveProposal(by({ ...good, balanceA: good.balanceA + 1n })), 'TOTAL_CHANGED'),
+      expectCode(() => a.receiveProposal(by({ ...latest, step: 1n, balanceA: latest.balanceA - TON, balanceB: latest.balanceB + TON })), 'BALANCE_TAKEN'),
+      expectCode(() => a.receiveProposal({ state: good, sigA: null, sigB: null }), 'BAD_SIGNATURE'),
+      expectCode(() => a.receiveProposal(signedBy(good, 'B', keysEve.secretKey)), 'BAD_SIGNATURE'),
+      expectCode(() => a.receiveProposal(by({ ...good, tag: 'close' })), 'UNEXPECTED_CLOSE'),
+      expectCode(() => a.receiveCloseProposal(by({ ...good, tag: 'close' })), 'INVALID_TRANSITION'),
+      expectCode(() => a.receiveCloseProposal(by({ ...latest, step: 1n })), 'INVALID_TRANSITION'),
+      expectCode(() => a.importCommitted([signedBoth({ ...latest, step: 3n })]), 'STEP_GAP'),
+      expectCode(() => a.importCommitted([signedBoth({ ...latest, step: 1n, balanceA: latest.balanceA + 1n })]), 'TOTAL_CHANGED'),
+      expectCode(() => a.acceptCountersignature(Buffer.alloc(64)), 'NOTHING_TO_SIGN'),
+    ];
+    // step 2 is A's: B proposing it is out of turn
+    a.receiveProposal(b.proposeEmpty());
+    b.acceptCountersignature(a.countersign().sigA!);
+    refused.push(expectCode(() => a.receiveProposal(by({ ...b.latest!.state, step: 2n })), 'NOT_YOUR_TURN'));
+    for (const e of refused) {
+      assert.ok(e.toPartner, `${e.code} has no words for the partner: it reads "${e.message}"`);
+      assert.doesNotMatch(e.toPartner, /the partner|partner's|\bours\b|from us|our empty/i, e.toPartner);
+    }
+    assert.match(refused[1]!.toPartner!, /^your state for step 3 came when they expected step 1/);
+    assert.match(refused.at(-1)!.toPartner!, /^you proposed step 2, which is theirs to create \(it is their turn\)/);
+  });
+});
+
 describe('closing', () => {
   test('a close state agreed by both makes the channel FINAL; it only arrives as a close proposal', () => {
     const { a, b } = openPair();
