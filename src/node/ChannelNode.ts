@@ -282,8 +282,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return byUser(() => this.payments.send(this.pick(opts.channel), amount, opts));
   }
 
-  pay(amount: bigint, opts: { channel?: string } = {}): Promise<PaymentResult> {
-    return byUser(() => this.payments.coalescer.pay(this.pick(opts.channel), amount));
+  pay(amount: bigint, opts: { channel?: string; waitMs?: number; signal?: AbortSignal } = {}): Promise<PaymentResult> {
+    return byUser(() => this.payments.coalescer.pay(this.pick(opts.channel), amount, opts));
   }
 
   async createEmpty(opts: { channel?: string } = {}): Promise<StateView> {

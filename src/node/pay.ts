@@ -10,11 +10,14 @@ import type { ErrorCode } from '../core/codes.js';
 import type { SignedState } from '../core/signed.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
-import { NodeError, stoppedAfter } from './errors.js';
+import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import type { PaymentResult } from './types.js';
 
 /** How long we wait for the partner's pass after a state of ours before asking for the turn. */
 const TURN_GRACE_MS = 50;
+
+/** How long a payment waits, by default, to be settled (its turn, then the partner's signature of its state). */
+export const PAY_WAIT_MS = 60_000;
 
 /** Most payments waiting for a state on one channel; more are refused (QUOTA_EXCEEDED). */
 export const MAX_WAITING = 1_000_000;
@@ -70,7 +73,12 @@ export class Coalescer {
     return l;
   }
 
-  pay(ctl: ChannelController, amount: bigint): Promise<PaymentResult> {
+  /**
+   * `waitMs` (default PAY_WAIT_MS) bounds the wait and `signal` stops it: a payment not yet in a state is then
+   * refused (TIMEOUT, or CANCELLED: nothing paid); one in a state sent to the partner is refused with `sent` (that
+   * state may still be signed: the node keeps it, showLast shows whether it counted).
+   */
+  pay(ctl: ChannelController, amount: bigint, o: { waitMs?: number; signal?: AbortSignal } = {}): Promise<PaymentResult> {
     if (this.stopped) return Promise.reject(new NodeError('NODE_STOPPED', 'the node is stopping'));
     if (amount <= 0n) return Promise.reject(new NodeError('AMOUNT_NOT_POSITIVE', 'a payment must be more than zero'));
     try {
@@ -86,10 +94,38 @@ export class Coalescer {
       if (!this.ctx.sessionOf(ctl)?.connected) return Promise.reject(new NodeError('PARTNER_OFFLINE', 'your partner is offline: a payment is settled only with them online'));
     }
     if (l.waiting.length >= MAX_WAITING) return Promise.reject(new NodeError('QUOTA_EXCEEDED', `${MAX_WAITING} payments already wait on this channel`));
+    if (o.signal?.aborted) return Promise.reject(cancelled());
     return new Promise<PaymentResult>((resolve, reject) => {
-      l.waiting.push({ amount, resolve, reject });
+      const waitMs = o.waitMs ?? PAY_WAIT_MS;
+      const end = () => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+      };
+      const ask: Ask = { amount, resolve: (r) => (end(), resolve(r)), reject: (e) => (end(), reject(e)) };
+      const timer = setTimeout(() => this.giveUp(ctl, ask, waitMs), waitMs);
+      timer.unref?.();
+      const onAbort = () => this.giveUp(ctl, ask, null);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      l.waiting.push(ask);
       this.schedule(ctl, l);
     });
+  }
+
+  /** A payment's wait is over (`waitMs`, or null: stopped by its signal): refused where it stands; settled ones stay. */
+  private giveUp(ctl: ChannelController, ask: Ask, waitMs: number | null): void {
+    const l = this.lines.get(ctl);
+    const i = l?.waiting.indexOf(ask) ?? -1;
+    const waited = waitMs === null ? null : `${Math.round(waitMs / 1000)} s`;
+    if (l && i >= 0) {
+      l.waiting.splice(i, 1);
+      const why = l.inFlight ? "your state before it still awaits your partner's signature" : 'your partner has not passed the turn';
+      ask.reject(waited === null ? cancelled() : new NodeError('TIMEOUT', `this payment waited ${waited} for a state to carry it and ${why}: it was not made (nothing was paid); pay again once your partner answers`));
+      return;
+    }
+    const f = l?.inFlight;
+    if (!f?.entries.some((x) => x.ask === ask)) return; // settling already (its state signed by both)
+    const what = `state ${f.step} carrying this payment was proposed to your partner and awaits their signature: it counts if they sign it (the node keeps it and sends it again on reconnect); showLast shows whether it counted`;
+    ask.reject(waited === null ? (stoppedAfter(cancelled(), what) as Error) : new NodeError('TIMEOUT', `no answer within ${waited}: ${what}`, { sent: true }));
   }
 
   /** Whether payments wait for our next state on this channel. */

@@ -332,9 +332,10 @@ export interface ChannelNodeApi {
   send(amount: bigint, opts?: ChannelSel & ProgressOptions & { waitMs?: number }): Promise<StateView>;
   /**
    * A payment merged with the others asked for meanwhile into our next state; resolves once a state that includes
-   * it is committed by both and durable on both sides, in the order asked (src/node/pay.ts)
+   * it is committed by both and durable on both sides, in the order asked (src/node/pay.ts). `waitMs` (default
+   * 60 s) bounds the wait: then TIMEOUT (with `sent` once its state went to the partner); `signal` stops it (CANCELLED)
    */
-  pay(amount: bigint, opts?: ChannelSel): Promise<PaymentResult>;
+  pay(amount: bigint, opts?: ChannelSel & { waitMs?: number; signal?: AbortSignal }): Promise<PaymentResult>;
   sign(opts?: ChannelSel): Promise<StateView>;
   createEmpty(opts?: ChannelSel): Promise<StateView>;
   requestEmpty(opts?: ChannelSel): Promise<void>;

@@ -164,6 +164,33 @@ describe('pay: coalesced payments', () => {
     }
   });
 
+  test('a payment waits at most waitMs: one in a state sent is refused TIMEOUT with sent, one waiting behind it TIMEOUT, nothing paid', async () => {
+    // Alice signs by hand and does not: Bob's first state stays in flight, the next payment waits behind it.
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      type Out = { ok?: bigint; code?: string; sent?: boolean; message?: string };
+      const outcome = (x: Promise<PaymentResult>): Promise<Out> => x.then((r) => ({ ok: r.step }), (e: Error & { code?: string; sent?: boolean }) => ({ code: e.code, sent: e.sent === true, message: e.message }));
+      const first = outcome(p.bob.pay(TON('0.1'), { waitMs: 1_500 }));
+      await got;
+      const second = outcome(p.bob.pay(TON('0.2'), { waitMs: 1_500 }));
+      // bounded here (the old pay waited for ever): well past its waitMs
+      const still = new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 20_000).unref());
+      const [a, b] = await Promise.all([Promise.race([first, still]), Promise.race([second, still])]);
+      if (a === 'still waiting' || b === 'still waiting') assert.fail(`past its waitMs: the payment in flight ${a === 'still waiting' ? 'is still waiting' : 'ended'}, the one behind it ${b === 'still waiting' ? 'is still waiting' : 'ended'}`);
+      assert.deepEqual([a.code, a.sent, b.code, b.sent], ['TIMEOUT', true, 'TIMEOUT', false]);
+      assert.match(a.message!, /state 1 carrying this payment was proposed to your partner .*showLast shows whether it counted/);
+      assert.match(b.message!, /it was not made \(nothing was paid\)/);
+      // Alice signs later: the state carrying the first payment counts, the second was never put in one
+      await p.alice.sign();
+      await until('Bob holds step 1', () => latest(p.bob).step === 1n);
+      assert.equal(latest(p.bob).balanceB, TON('4') - TON('0.1'));
+    } finally {
+      await closePair(p);
+    }
+  });
+
   test('a partner that signs by hand: the payer asks for the turn when no pass comes, and pays once it has it', async () => {
     const p = await openPair({ autoMode: false, bob: { autoMode: true } });
     try {
