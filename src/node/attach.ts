@@ -40,7 +40,7 @@ export class SessionWiring {
     };
     // Once the session is resumed (its 'connected' event says it otherwise): an earlier event came before the
     // partner counted as online, and a second one followed.
-    // Strangers' connections are told within their shared budget (reports.ts): a new wallet costs nothing.
+    // Strangers' connections are told within their own share and a global cap (reports.ts): a new wallet costs nothing.
     if (s.connected && announced(ctx, s, 'connected')) ctx.emit({ type: 'partnerConnected', partner: sessions.view(s, true) });
     // Once the node stops, what arrives is left to the next start: the partner resends it then (resync), and the
     // channel's journal may already be closed.

@@ -18,7 +18,7 @@ import { hereWordsOf, isQuiet, NodeError, saidHere, wasAnswered } from './errors
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
-import { equivocationClaimed, partnerClosing, refusedHere, strangerReports, toldQuietly } from './reports.js';
+import { equivocationClaimed, partnerClosing, refusedHere, strangerMay, toldQuietly } from './reports.js';
 import type { Sync } from './sync.js';
 import { Waiting } from './waiting.js';
 export { MAX_WAITING } from './waiting.js';
@@ -297,10 +297,10 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
     // the channel machine's refusal of the partner's message, in words the partner reads from its side
     const theirs = `${e instanceof ChannelError && e.toPartner ? e.toPartner : messageOf(e)}${r.note}`;
     // A disk under the floor is told once per episode (checkSpace), not once per refused state. Peers with no
-    // channel here (each new wallet has a new budget above) share one budget for what is shown (reports.ts), a
-    // partner whose channel this node lost among them; the rest is logged.
+    // channel here (each new wallet has a new budget above) are shown each within its own share and a global cap
+    // (reports.ts), a partner whose channel this node lost among them; the rest is logged.
     const partner = storedPartner(ctx, s);
-    const heard = partner || strangerReports(ctx).take();
+    const heard = partner || strangerMay(ctx, s, 'report');
     // Told here from this side (refusedHere); the partner is answered below with the error's own text.
     if (isQuiet(e) && ctl) toldQuietly(ctx, ctl, e);
     else if (codeOf(e) !== 'DISK_LOW' && heard) ctx.fail(refusedHere(ctx, s, m, e, r.note, partner), ctl);

@@ -149,7 +149,7 @@ export class IncomingProposals {
     bindClock(ctl, ctx);
     ctx.channels.set(ctl.id, ctl);
     // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
-    // strangers (wallets cost nothing) within their shared budget: each announcement is a toast in the extension.
+    // strangers (wallets cost nothing) within their own share and a global cap: each announcement is a toast in the extension.
     if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
     else ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
     ctx.changed(ctl);

@@ -1,5 +1,7 @@
-// What peers with no channel here (strangers: a new wallet costs nothing) may put in front of the person: one budget
-// for all of them, so that no number of wallets makes the node's events (a toast each in the extension) unbounded.
+// What peers with no channel here (strangers: a new wallet costs nothing) may put in front of the person: each
+// stranger within its own small share, and all of them within a global cap (one for proposals, one for the rest),
+// so that no number of wallets makes the node's events (a toast each in the extension) unbounded, and a few peers
+// flooding it cannot use up what a genuine partner's first proposal is announced with.
 // And how a refusal of a peer's message is told to this node's user: from this side (refusedHere).
 import { codeOf, messageOf } from '../core/errors.js';
 import { shortAddress } from '../core/format.js';
@@ -13,16 +15,40 @@ import { partnerAddressOf } from './record.js';
 import type { ChannelController } from './controller.js';
 import { hereWordsOf, NodeError, refusal, wasAnswered } from './errors.js';
 
+/** The global caps: of strangers' reports (refusals, connections), and apart, of their proposals announced. */
 export const STRANGER_REPORT_BURST = 10;
 export const STRANGER_REPORTS_PER_SECOND = 0.5;
+/** Each stranger's own share: a few reports and one proposal announced, given back slowly. */
+export const PEER_REPORT_BURST = 3;
+const PEER_REPORTS_PER_SECOND = 1 / 20;
+const PEER_PROPOSALS_PER_SECOND = 1 / 60;
+/** The most strangers whose share is kept (the least recently heard is forgotten first: memory stays bounded). */
+export const MAX_PEER_SHARES = 1024;
 
-const budgets = new WeakMap<NodeContext, TokenBucket>();
+type Pair = { reports: TokenBucket; proposals: TokenBucket };
+const budgets = new WeakMap<NodeContext, Pair & { peers: Map<string, Pair> }>();
 
-/** The node's budget for strangers' reports (refusals, proposals, dropped proposals). */
-export function strangerReports(ctx: NodeContext): TokenBucket {
+function budgetsOf(ctx: NodeContext): Pair & { peers: Map<string, Pair> } {
   let b = budgets.get(ctx);
-  if (!b) budgets.set(ctx, (b = new TokenBucket({ burst: STRANGER_REPORT_BURST, perSecond: STRANGER_REPORTS_PER_SECOND })));
+  const cap = { burst: STRANGER_REPORT_BURST, perSecond: STRANGER_REPORTS_PER_SECOND };
+  if (!b) budgets.set(ctx, (b = { reports: new TokenBucket(cap), proposals: new TokenBucket(cap), peers: new Map() }));
   return b;
+}
+
+/**
+ * Whether a stranger's report (a refusal shown, its connection) or proposal may be put in front of the person now:
+ * its own share first (a peer that spent it takes nothing more from the others'), then the global cap.
+ */
+export function strangerMay(ctx: NodeContext, s: PeerSession, kind: 'report' | 'proposal'): boolean {
+  const b = budgetsOf(ctx);
+  const key = rawTextOf(s.partner.walletAddress);
+  let own = b.peers.get(key);
+  if (own) b.peers.delete(key); // heard now: the most recent again
+  else own = { reports: new TokenBucket({ burst: PEER_REPORT_BURST, perSecond: PEER_REPORTS_PER_SECOND }), proposals: new TokenBucket({ burst: 1, perSecond: PEER_PROPOSALS_PER_SECOND }) };
+  b.peers.set(key, own);
+  if (b.peers.size > MAX_PEER_SHARES) b.peers.delete(b.peers.keys().next().value!);
+  const k = kind === 'proposal' ? 'proposals' : 'reports';
+  return own[k].take() && b[k].take();
 }
 
 /** Sessions whose connection events reach the UIs. */
@@ -30,14 +56,14 @@ const heard = new WeakSet<PeerSession>();
 
 /**
  * Whether what a session brings reaches the UIs: anything of a partner (a session this node dialled, or a wallet
- * with a channel here); of a stranger, each proposal within the strangers' budget, and its connection within it once
- * (then its disconnection too; a disconnection takes no token).
+ * with a channel here); of a stranger, each proposal within the strangers' budgets, and its connection within them
+ * once (then its disconnection too; a disconnection takes no token).
  */
 export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected' | 'proposed'): boolean {
   const partner = !!s.dialAddr || hasStoredChannelWith(ctx.channels.values(), s.partner.walletAddress.toRawString(), false);
-  if (event === 'proposed') return partner || strangerReports(ctx).take();
+  if (event === 'proposed') return partner || strangerMay(ctx, s, 'proposal');
   if (partner || heard.has(s)) return true;
-  const ok = event === 'connected' && strangerReports(ctx).take();
+  const ok = event === 'connected' && strangerMay(ctx, s, 'report');
   if (ok) heard.add(s);
   return ok;
 }

@@ -77,7 +77,7 @@ test("hints about a proposal nobody accepted read nothing from the chain", () =>
     assert.equal(reads, 0, `${reads} chain reads for hints about 8 proposals nobody accepted`);
   }));
 
-test("strangers' proposals are all listed, but announced (channelProposed, a toast each) within one budget shared by all strangers", () =>
+test("strangers' proposals are all listed, but announced (channelProposed, a toast each) within each stranger's share and the strangers' cap", () =>
   withVictim(async (world, vic, addr, eves) => {
     const from = vic.events.length;
     const t0 = Date.now();
@@ -214,4 +214,26 @@ test('a proposal whose channel id is made for testnet is refused on the sandbox 
     assert.match(no.reason, /channel id is made for testnet, not for sandbox, .*Propose again/);
     await until(() => vic.events.some((e) => e.type === 'error' && e.code === 'BAD_PROPOSAL'), 'the refusal told here');
     assert.equal(vic.node.channel(id.toString()), null, 'nothing listed');
+  }));
+
+test("a few strangers flooding the node spend their own shares, not the cap: a genuine partner's first proposal is still announced", () =>
+  withVictim(async (_world, vic, addr, eves) => {
+    const fake = Address.parse(`0:${randomBytes(32).toString('hex')}`).toString();
+    const bad = () => ({ type: 'deposit' as const, contract: fake, party: 'A' as const, amount: 1n });
+    // five hostile wallets: each proposes channels and floods bad messages (each refusal is a report to show)
+    for (let i = 0; i < 5; i++) {
+      const { eve } = await proposer(vic, addr, 3);
+      eves.push(eve);
+      for (let j = 0; j < 20; j++) eve.say(bad());
+    }
+    for (const e of eves) await e.delivered();
+    // they go on while a genuine partner proposes its first channel
+    const flooding = Promise.all(eves.map((e) => e.flood(40, bad, 20)));
+    const from = vic.events.length;
+    const genuine = await proposer(vic, addr, 1);
+    eves.push(genuine.eve);
+    const id = genuine.ids[0]!.toString();
+    await until(() => vic.node.channel(id) !== null, "the genuine partner's proposal listed");
+    await flooding;
+    assert.ok(vic.events.slice(from).some((e) => e.type === 'channelProposed' && e.channel.channelId === id), "the genuine partner's first proposal is listed but not announced");
   }));
