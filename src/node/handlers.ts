@@ -246,8 +246,11 @@ async function onDeployed(p: Parts, s: PeerSession, m: Msg<'channel.deployed'>):
     throw saidHere(e, `your partner deployed ${theirs}, not the contract of the agreed channel (${agreed}): do not deposit${why}`);
   }
   if (ctl.life === 'proposed') {
-    // Their claim, said once and not read (hinted): the contract counts only once the proposal is accepted.
-    if (!toldEarly.has(ctl)) ctx.log(`your partner says the contract of channel ${shown(ctl)} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, 'warn');
+    // Their claim, said once and not read (hinted): the contract counts only once the proposal is accepted. A
+    // proposer with no channel here (a new wallet costs nothing) is told within the strangers' budgets, as such.
+    const partner = storedPartner(ctx, s);
+    const who = partner ? 'your partner' : `${addressText(rawTextOf(s.partner.walletAddress), 'wallet')}, who has no channel here,`;
+    if (!toldEarly.has(ctl) && (partner || strangerMay(ctx, s, 'report'))) ctx.log(`${who} says the contract of channel ${shown(ctl)} was deployed before the proposal was agreed: the node follows it only once the proposal is accepted`, partner ? 'warn' : 'info');
     toldEarly.add(ctl);
     return;
   }

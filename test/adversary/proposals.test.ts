@@ -237,3 +237,21 @@ test("a few strangers flooding the node spend their own shares, not the cap: a g
     await flooding;
     assert.ok(vic.events.slice(from).some((e) => e.type === 'channelProposed' && e.channel.channelId === id), "the genuine partner's first proposal is listed but not announced");
   }));
+
+test("strangers' claims that they deployed the contracts of their proposals are told as their claims, within the strangers' budget", () =>
+  withVictim(async (_world, vic, addr, eves) => {
+    const from = vic.events.length;
+    const t0 = Date.now();
+    for (let i = 0; i < 10; i++) {
+      const p = await proposer(vic, addr, 3);
+      eves.push(p.eve);
+      await until(() => p.ids.every((id) => vic.node.channel(id.toString()) !== null), 'the proposals listed');
+      p.ids.forEach((id, j) => p.eve.say({ type: 'channel.deployed', channelId: id, contract: p.contracts[j]! }));
+    }
+    for (const e of eves) await e.delivered();
+    const seconds = (Date.now() - t0) / 1000;
+    const bound = STRANGER_REPORT_BURST + Math.ceil(seconds * STRANGER_REPORTS_PER_SECOND) + 1;
+    const told = vic.events.slice(from).flatMap((e) => (e.type === 'log' && /was deployed before the proposal was agreed/.test(e.message) ? [e] : []));
+    assert.ok(told.length >= 1 && told.length <= bound, `${told.length} of 30 claims told in ${seconds.toFixed(1)} s (at most ${bound})`);
+    for (const e of told) assert.doesNotMatch(e.message, /your partner/, 'a stranger is called "your partner"');
+  }));
