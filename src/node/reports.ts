@@ -151,8 +151,12 @@ export function partnerClosing(ctx: NodeContext, s: PeerSession, ref: string | u
   const what = ref === 'turn.request' ? 'your request for the turn' : ref === 'close.propose' ? 'your close proposal' : ref === 'state.countersign' || ref === 'close.accept' ? 'your signature' : 'your state';
   const now = code === 'ALREADY_CLOSED' ? 'is closed and paid out' : 'is closing';
   const which = ctl ? `channel ${shownContract(ctl)}: your partner's node says the channel ${now}` : `your partner's node says your channel with them ${now}`;
+  // Their word: when this node has not seen it on chain, it says so (the chain, read here, is what counts).
+  const seen = ctl ? (code === 'ALREADY_CLOSED' ? ctl.life === 'closed' : ctl.channel.phase === 'CLOSING' || ctl.ended) : true;
   const why = code === 'ALREADY_CLOSED' ? 'the contract has paid out' : 'a close is under way on chain';
-  const message = `${which} (${why}), so it did not take ${what}: nothing was paid and nothing is lost; your node follows the close on chain (nothing to do)`;
+  const message = seen
+    ? `${which} (${why}), so it did not take ${what}: nothing was paid and nothing is lost; your node follows the close on chain (nothing to do)`
+    : `${which}, so it did not take ${what}: nothing was paid. This node has not seen the ${code === 'ALREADY_CLOSED' ? 'payout' : 'close'} on chain yet: it reads the contract, and shows the ${code === 'ALREADY_CLOSED' ? 'payout' : 'close'} once it sees it; if it does not come, check the channel (channels) and close it if your partner no longer signs`;
   ctx.emit({ type: 'log', level: 'info', message, ...(ctl ? { channel: ctx.view(ctl) } : {}) });
 }
 

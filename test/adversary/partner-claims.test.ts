@@ -49,3 +49,20 @@ test('refusals of a state read from the proposer\'s side: no "the partner must â
     await endScene(s);
   }
 });
+
+test("a partner's refusal as paid out (ALREADY_CLOSED) of a channel open here is told as its claim, not as a payout", async () => {
+  const s = await scene();
+  try {
+    const { vic, mallory: m } = s;
+    await until(() => vic.node.channel(s.withMal)!.partnerOnline, 'Vic to see Mallory online');
+    const from = vic.events.length;
+    m.say({ type: 'error', code: 'ALREADY_CLOSED', message: 'the channel is closed and paid out: no state is signed in it any more', ref: 'state.propose' });
+    const told = () => vic.events.slice(from).find((e): e is Extract<typeof e, { type: 'log' }> => e.type === 'log' && /paid out/.test(e.message));
+    await until(() => told() !== undefined, 'the claim told');
+    assert.doesNotMatch(told()!.message, /\(the contract has paid out\)|nothing to do/, told()!.message);
+    assert.match(told()!.message, /this node has not seen the payout on chain/i, told()!.message);
+    assert.equal(vic.node.channel(s.withMal)!.phase, 'open');
+  } finally {
+    await endScene(s);
+  }
+});
