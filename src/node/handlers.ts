@@ -18,7 +18,7 @@ import { hereWordsOf, isQuiet, NodeError, saidHere, wasAnswered } from './errors
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { configOf, contractOf, partnerAddressOf, versionAt, versionOf } from './record.js';
-import { equivocationClaimed, partnerClosing, refusedHere, strangerMay, toldQuietly } from './reports.js';
+import { equivocationClaimed, partnerClosing, refusedHere, reportedOn, strangerMay, toldQuietly } from './reports.js';
 import type { Sync } from './sync.js';
 import { Waiting } from './waiting.js';
 export { MAX_WAITING } from './waiting.js';
@@ -221,7 +221,10 @@ export function handlers(p: Parts): HandlerTable {
       // Their channel is closing or paid out: a state or turn request of ours came too late to matter (said once, in our words).
       if (m.code === 'CHANNEL_CLOSING' || m.code === 'ALREADY_CLOSED') return partnerClosing(ctx, s, m.ref, m.code);
       const r = mayReport(s);
-      if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}`, partner: true });
+      // named by the channel it is about when that is known (a partner may hold several channels here)
+      const ctl = r.ok ? reportedOn(ctx, s, m.ref, true) : undefined;
+      const on = ctl ? { channel: ctx.view(ctl) } : {};
+      if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}${ctl ? ` (channel ${shown(ctl)})` : ''}`, partner: true, ...on });
     },
   };
 }

@@ -135,15 +135,23 @@ export function toldQuietly(ctx: NodeContext, ctl: ChannelController, e: unknown
 }
 
 /**
+ * The channel a partner's report (an error answer to a message of ours of type `ref`) is about: the one waiting for
+ * that answer (our state, or our turn request), else this partner's only channel (`ended`: ended ones count too).
+ */
+export function reportedOn(ctx: NodeContext, s: PeerSession, ref: string | undefined, ended: boolean): ChannelController | undefined {
+  const raw = rawTextOf(s.partner.walletAddress);
+  const theirs = [...ctx.channels.values()].filter((c) => (ended || !c.ended) && partnerAddressOf(c.rec) === raw);
+  const waits = theirs.filter((c) => (ref === 'turn.request' ? c.channel.turnRequested : c.channel.staged !== null && c.channel.stagedBy === c.channel.party));
+  return waits.length === 1 ? waits[0] : theirs.length === 1 ? theirs[0] : undefined;
+}
+
+/**
  * The partner's node refused a state, a close proposal or a turn request of ours as its channel is closing
  * (CHANNEL_CLOSING) or paid out (ALREADY_CLOSED): it came too late to matter. Said once per channel (the one waiting
  * for that answer, else this partner's only channel; else once per session), in this side's words.
  */
 export function partnerClosing(ctx: NodeContext, s: PeerSession, ref: string | undefined, code: 'CHANNEL_CLOSING' | 'ALREADY_CLOSED'): void {
-  const raw = rawTextOf(s.partner.walletAddress);
-  const theirs = [...ctx.channels.values()].filter((c) => (code === 'ALREADY_CLOSED' || !c.ended) && partnerAddressOf(c.rec) === raw);
-  const waits = theirs.filter((c) => (ref === 'turn.request' ? c.channel.turnRequested : c.channel.staged !== null && c.channel.stagedBy === c.channel.party));
-  const ctl = waits.length === 1 ? waits[0] : theirs.length === 1 ? theirs[0] : undefined;
+  const ctl = reportedOn(ctx, s, ref, code === 'ALREADY_CLOSED');
   const key = ctl ?? s;
   const told = code === 'ALREADY_CLOSED' ? paidOutTold : closingTold;
   if (told.has(key)) return;

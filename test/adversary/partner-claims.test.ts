@@ -66,3 +66,19 @@ test("a partner's refusal as paid out (ALREADY_CLOSED) of a channel open here is
     await endScene(s);
   }
 });
+
+test("a partner's report names the channel it is about: the one waiting for that answer, else the partner's only one", async () => {
+  const s = await scene();
+  try {
+    const { vic, mallory: m } = s;
+    await until(() => vic.node.channel(s.withMal)!.partnerOnline, 'Vic to see Mallory online');
+    const from = vic.events.length;
+    m.say({ type: 'error', code: 'INTERNAL', message: 'something failed on their side', ref: 'state.propose' });
+    const told = () => vic.events.slice(from).find((e): e is Extract<typeof e, { type: 'error' }> => e.type === 'error' && e.code === 'INTERNAL');
+    await until(() => told() !== undefined, 'the report told');
+    assert.equal(told()!.channel?.channelId, s.withMal, 'the report carries no channel');
+    assert.match(told()!.message, /^your partner reports: something failed on their side \(channel \S+\)$/);
+  } finally {
+    await endScene(s);
+  }
+});
