@@ -174,8 +174,9 @@ const claimsTold = new WeakMap<NodeContext, Set<string>>();
 /**
  * The partner says this node signed two different states for one step. Any partner can say it; this node signs one
  * state a step in its folder (a state leaves only once journalled), so the claim can be true only of another copy of
- * its key: a folder a channel here was restored from, or a copy of the data folder. Told once a run per partner: a
- * warning when a channel with them was restored from a backup, else as information with what to check.
+ * its key: a folder a channel here was restored from, or a copy of the data folder. Told once a run per partner as a
+ * warning line (the CLI shows it; not the code's error, whose next step is the catching node's), naming the channel
+ * restored from a backup when there is one, else saying it was not signed here and what to check.
  */
 export function equivocationClaimed(ctx: NodeContext, s: PeerSession): void {
   const raw = rawTextOf(s.partner.walletAddress);
@@ -190,5 +191,5 @@ export function equivocationClaimed(ctx: NodeContext, s: PeerSession): void {
   const message = restored
     ? `${claim}. Channel ${shownContract(restored)} was restored here from a backup: the data folder it came from may still run with your key and have signed the other state. Stop every other copy of this key (keep one data folder); ${stands}`
     : `${claim}. This node signed one state for each step (its records hold no second one), so it was not signed here: check that your key runs from no other data folder (a copy); if none does, the claim is your partner's alone and nothing changes: ${stands}`;
-  ctx.emit({ type: 'log', level: restored ? 'warn' : 'info', message, ...(theirs.length === 1 ? { channel: ctx.view(theirs[0]!) } : {}) });
+  ctx.emit({ type: 'log', level: 'warn', message, ...(theirs.length === 1 ? { channel: ctx.view(theirs[0]!) } : {}) });
 }
