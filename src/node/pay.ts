@@ -26,6 +26,10 @@ interface Ask {
   amount: bigint;
   resolve: (r: PaymentResult) => void;
   reject: (e: Error) => void;
+  /** given up while waiting (refused already; left in `waiting` until the next take) */
+  gone: boolean;
+  /** the state that carries it, once batched */
+  flight: InFlight | null;
 }
 
 /** A payment's place in a batch: included (with my balance right after it), or refused with an error. */
@@ -33,6 +37,8 @@ type Entry = { ask: Ask; balance: bigint; error: null } | { ask: Ask; balance: n
 
 interface Line {
   waiting: Ask[];
+  /** how many of `waiting` were given up: a timeout costs O(1), not a search of the queue */
+  gone: number;
   /** our state in flight and the payments it carries (with the refused ones in their places) */
   inFlight: InFlight | null;
   pumpQueued: boolean;
@@ -67,7 +73,7 @@ export class Coalescer {
   private line(ctl: ChannelController): Line {
     let l = this.lines.get(ctl);
     if (!l) {
-      l = { waiting: [], inFlight: null, pumpQueued: false, grace: null, graceOver: false };
+      l = { waiting: [], gone: 0, inFlight: null, pumpQueued: false, grace: null, graceOver: false };
       this.lines.set(ctl, l);
     }
     return l;
@@ -88,12 +94,12 @@ export class Coalescer {
     }
     const l = this.line(ctl);
     // With payments already waiting the channel was checked for them (the pump and the hooks refuse them all).
-    if (!l.waiting.length) {
+    if (!waitingIn(l)) {
       const can = ctl.actions().send;
       if (!can.ok && !WAIT.includes(can.code)) return Promise.reject(new NodeError(can.code, can.why));
       if (!this.ctx.sessionOf(ctl)?.connected) return Promise.reject(new NodeError('PARTNER_OFFLINE', 'your partner is offline: a payment is settled only with them online'));
     }
-    if (l.waiting.length >= MAX_WAITING) return Promise.reject(new NodeError('QUOTA_EXCEEDED', `${MAX_WAITING} payments already wait on this channel`));
+    if (waitingIn(l) >= MAX_WAITING) return Promise.reject(new NodeError('QUOTA_EXCEEDED', `${MAX_WAITING} payments already wait on this channel`));
     if (o.signal?.aborted) return Promise.reject(cancelled());
     return new Promise<PaymentResult>((resolve, reject) => {
       const waitMs = o.waitMs ?? PAY_WAIT_MS;
@@ -101,7 +107,7 @@ export class Coalescer {
         clearTimeout(timer);
         o.signal?.removeEventListener('abort', onAbort);
       };
-      const ask: Ask = { amount, resolve: (r) => (end(), resolve(r)), reject: (e) => (end(), reject(e)) };
+      const ask: Ask = { amount, resolve: (r) => (end(), resolve(r)), reject: (e) => (end(), reject(e)), gone: false, flight: null };
       const timer = setTimeout(() => this.giveUp(ctl, ask, waitMs), waitMs);
       timer.unref?.();
       const onAbort = () => this.giveUp(ctl, ask, null);
@@ -114,23 +120,25 @@ export class Coalescer {
   /** A payment's wait is over (`waitMs`, or null: stopped by its signal): refused where it stands; settled ones stay. */
   private giveUp(ctl: ChannelController, ask: Ask, waitMs: number | null): void {
     const l = this.lines.get(ctl);
-    const i = l?.waiting.indexOf(ask) ?? -1;
     const waited = waitMs === null ? null : `${Math.round(waitMs / 1000)} s`;
-    if (l && i >= 0) {
-      l.waiting.splice(i, 1);
+    if (l && !ask.flight) {
+      ask.gone = true;
+      l.gone++;
+      if (l.gone > 1024 && l.gone * 2 > l.waiting.length) l.waiting = take(l);
       const why = l.inFlight ? "your state before it still awaits your partner's signature" : 'your partner has not passed the turn';
       ask.reject(waited === null ? cancelled() : new NodeError('TIMEOUT', `this payment waited ${waited} for a state to carry it and ${why}: it was not made (nothing was paid); pay again once your partner answers`));
       return;
     }
     const f = l?.inFlight;
-    if (!f?.entries.some((x) => x.ask === ask)) return; // settling already (its state signed by both)
+    if (!f || ask.flight !== f) return; // settling already (its state signed by both)
     const what = `state ${f.step} carrying this payment was proposed to your partner and awaits their signature: it counts if they sign it (the node keeps it and sends it again on reconnect); showLast shows whether it counted`;
     ask.reject(waited === null ? (stoppedAfter(cancelled(), what) as Error) : new NodeError('TIMEOUT', `no answer within ${waited}: ${what}`, { sent: true }));
   }
 
   /** Whether payments wait for our next state on this channel. */
   waits(ctl: ChannelController): boolean {
-    return !!this.lines.get(ctl)?.waiting.length;
+    const l = this.lines.get(ctl);
+    return !!l && waitingIn(l) > 0;
   }
 
   /** Runs the pump in the channel's queue (once, however many payments were asked for meanwhile). */
@@ -145,7 +153,7 @@ export class Coalescer {
     const l = this.lines.get(ctl);
     if (!l) return;
     l.pumpQueued = false;
-    if (!l.waiting.length || l.inFlight) return;
+    if (!waitingIn(l) || l.inFlight) return;
     const ch = ctl.channel;
     const can = ctl.actions().send;
     if (!can.ok && can.code === 'NOT_YOUR_TURN') return this.askTurn(ctl, l);
@@ -159,7 +167,7 @@ export class Coalescer {
     } catch (e) {
       return this.refuseWaiting(ctl, 'DISK_LOW', (e as Error).message);
     }
-    const entries = this.batch(l.waiting.splice(0), ch.myBalance);
+    const entries = this.batch(take(l), ch.myBalance);
     const total = entries.reduce((t, e) => (e.error ? t : t + e.ask.amount), 0n);
     if (total === 0n) return settle(entries, null);
     let staged: { state: ChannelState; durable: Promise<void> };
@@ -170,6 +178,7 @@ export class Coalescer {
       return;
     }
     l.inFlight = { step: staged.state.step, state: staged.state, entries };
+    for (const x of entries) x.ask.flight = l.inFlight;
     staged.durable.catch((e: Error) => this.refuseAll(ctl, e));
   }
 
@@ -216,7 +225,7 @@ export class Coalescer {
       );
     }
     // The turn is the partner's now: in automatic mode its pass is on its way; otherwise the pump asks for it.
-    if (l.waiting.length) this.schedule(ctl, l);
+    if (waitingIn(l)) this.schedule(ctl, l);
   }
 
   /**
@@ -237,7 +246,7 @@ export class Coalescer {
         (e: Error) => f.entries.forEach((x) => x.ask.reject(signedThen(e, f.step, false))),
       );
     }
-    if (l.waiting.length && !l.inFlight) this.schedule(ctl, l);
+    if (waitingIn(l) && !l.inFlight) this.schedule(ctl, l);
   }
 
   /** Settles the payments of `f` if `at` (the state both signed at its step) is the one that carries them. */
@@ -282,9 +291,9 @@ export class Coalescer {
 
   private refuseWaiting(ctl: ChannelController, code: ErrorCode, why: string): void {
     const l = this.lines.get(ctl);
-    if (!l?.waiting.length) return;
+    if (!l || !waitingIn(l)) return;
     const e = new NodeError(code, why);
-    for (const a of l.waiting.splice(0)) a.reject(e);
+    for (const a of take(l)) a.reject(e);
   }
 
   private refuseAll(ctl: ChannelController, e: Error): void {
@@ -293,7 +302,7 @@ export class Coalescer {
     const f = l.inFlight;
     l.inFlight = null;
     for (const x of f?.entries ?? []) x.ask.reject(x.error ?? e);
-    for (const a of l.waiting.splice(0)) a.reject(e);
+    for (const a of take(l)) a.reject(e);
   }
 
   /** The channel's controller was dropped (an import loads the channel again): its payments here end. */
@@ -306,7 +315,7 @@ export class Coalescer {
     const sent = new NodeError('CHANNEL_RELOADED', `the channel was loaded again from its files (a backup was imported) while state ${f?.step} carrying this payment awaited your partner's signature: showLast shows whether it counted`, { sent: true });
     for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);
     const e = new NodeError('CHANNEL_RELOADED', 'the channel was loaded again from its files (a backup was imported) before this payment was put in a state: pay again');
-    for (const a of l.waiting.splice(0)) a.reject(e);
+    for (const a of take(l)) a.reject(e);
   }
 
   stop(): void {
@@ -340,4 +349,18 @@ function settle(entries: Entry[], step: bigint | null): void {
     if (e.error) e.ask.reject(e.error);
     else e.ask.resolve({ amount: e.ask.amount, step: step!, index: index++, of, myBalance: e.balance });
   }
+}
+
+/** How many payments wait on `l` (those given up not counted). */
+function waitingIn(l: Line): number {
+  return l.waiting.length - l.gone;
+}
+
+/** Empties `l`'s queue: the payments still waiting, in order. */
+function take(l: Line): Ask[] {
+  const all = l.waiting;
+  l.waiting = [];
+  const gone = l.gone;
+  l.gone = 0;
+  return gone ? all.filter((a) => !a.gone) : all;
 }

@@ -191,6 +191,41 @@ describe('pay: coalesced payments', () => {
     }
   });
 
+  test('many payments that wait past waitMs are each refused, and the node does not stand still meanwhile', async () => {
+    // 250,000 payments behind a state Alice never signs. Each timeout took its payment out of the queue's front, a
+    // copy of the whole queue each: the event loop stood still for about 45 s (nothing answered, not even a
+    // challenge's timer). Bounded here by the longest gap between ticks of a 100 ms interval: 15 s.
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    let last = Date.now();
+    let longest = 0;
+    const tick = setInterval(() => {
+      longest = Math.max(longest, Date.now() - last);
+      last = Date.now();
+    }, 100);
+    try {
+      await fund(p);
+      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      const first = p.bob.pay(TON('0.1'), { waitMs: 1_000 }).catch((e: Error & { code?: string }) => e.code);
+      await got;
+      const codes = new Set<string>();
+      const all: Promise<void>[] = [];
+      for (let i = 0; i < 250_000; i++) all.push(p.bob.pay(1n, { waitMs: 1_000 }).then(() => assert.fail('paid'), (e: Error & { code?: string }) => void codes.add(e.code ?? e.message)));
+      last = Date.now();
+      longest = 0;
+      await Promise.all(all);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual([...codes], ['TIMEOUT']);
+      assert.equal(await first, 'TIMEOUT');
+      assert.ok(longest < 15_000, `the event loop stood still ${longest} ms while the payments timed out`);
+      // the channel still works: Alice signs the state in flight
+      await p.alice.sign();
+      await until('Bob holds step 1', () => latest(p.bob).step === 1n);
+    } finally {
+      clearInterval(tick);
+      await closePair(p);
+    }
+  });
+
   test('a partner that signs by hand: the payer asks for the turn when no pass comes, and pays once it has it', async () => {
     const p = await openPair({ autoMode: false, bob: { autoMode: true } });
     try {
