@@ -85,6 +85,8 @@ export class ChannelController {
   resyncAsked: { latest: bigint; at: number } | null = null;
   /** a withdraw of this node is agreeing a close state: the turn it holds is for its close proposal, not a pass */
   agreeingClose = false;
+  /** loaded from disk and the partner's resync answer not in yet: nothing of ours is signed or sent (unsynced.ts) */
+  unsynced = false;
   /**
    * States both signed that were not paid for (DUST), each within IDLE_RUN_GAP_MS of the one before: what a partner
    * cycling turns makes this node keep for (next to) nothing (turns.ts holdPass).

@@ -12,6 +12,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import type { PaymentResult } from './types.js';
+import { noAnswer, SYNC_WAIT_MS } from './unsynced.js';
 
 /** How long we wait for the partner's pass after a state of ours before asking for the turn. */
 const TURN_GRACE_MS = 50;
@@ -45,6 +46,8 @@ interface Line {
   /** waiting for the partner's pass after our state (askTurn) */
   grace: NodeJS.Timeout | null;
   graceOver: boolean;
+  /** after a start: bounds the wait for the partner's answer (unsynced.ts) */
+  answerTimer: NodeJS.Timeout | null;
 }
 
 interface InFlight {
@@ -73,7 +76,7 @@ export class Coalescer {
   private line(ctl: ChannelController): Line {
     let l = this.lines.get(ctl);
     if (!l) {
-      l = { waiting: [], gone: 0, inFlight: null, pumpQueued: false, grace: null, graceOver: false };
+      l = { waiting: [], gone: 0, inFlight: null, pumpQueued: false, grace: null, graceOver: false, answerTimer: null };
       this.lines.set(ctl, l);
     }
     return l;
@@ -154,6 +157,7 @@ export class Coalescer {
     if (!l) return;
     l.pumpQueued = false;
     if (!waitingIn(l) || l.inFlight) return;
+    if (ctl.unsynced) return this.awaitAnswer(ctl, l);
     const ch = ctl.channel;
     const can = ctl.actions().send;
     if (!can.ok && can.code === 'NOT_YOUR_TURN') return this.askTurn(ctl, l);
@@ -180,6 +184,17 @@ export class Coalescer {
     l.inFlight = { step: staged.state.step, state: staged.state, entries };
     for (const x of entries) x.ask.flight = l.inFlight;
     staged.durable.catch((e: Error) => this.refuseAll(ctl, e));
+  }
+
+  /**
+   * After a start nothing of ours is proposed before the partner's answer (unsynced.ts): the payments wait for it
+   * (Sync pumps them), at most SYNC_WAIT_MS; without it they are refused, nothing signed.
+   */
+  private awaitAnswer(ctl: ChannelController, l: Line): void {
+    l.answerTimer ??= setTimeout(() => {
+      l.answerTimer = null;
+      if (ctl.unsynced) this.refuseWaiting(ctl, noAnswer().code, noAnswer().message);
+    }, SYNC_WAIT_MS).unref();
   }
 
   /** My balance applied to the payments in order: each fits what is left at its turn, or is refused. */
@@ -311,6 +326,7 @@ export class Coalescer {
     if (!l) return;
     this.lines.delete(ctl);
     if (l.grace) clearTimeout(l.grace);
+    if (l.answerTimer) clearTimeout(l.answerTimer);
     const f = l.inFlight;
     const sent = new NodeError('CHANNEL_RELOADED', `the channel was loaded again from its files (a backup was imported) while state ${f?.step} carrying this payment awaited your partner's signature: showLast shows whether it counted`, { sent: true });
     for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);

@@ -21,6 +21,7 @@ import { RESTORED_WHY } from '../core/capabilities.js';
 import type { ProgressOptions, StateView } from './types.js';
 import { afterPayout, closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_FOR_PARTNER, Turns } from './turns.js';
 import { isChannelError } from '../core/errors.js';
+import { awaitAnswer, keepUnsent } from './unsynced.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
@@ -86,14 +87,18 @@ export class Payments implements Stager {
     return this.ctx.sendAcked(ctl, signed.state.tag === 'close' ? { type: 'close.propose', contract, state, signature: sig } : { type: 'state.propose', contract, state, signature: sig });
   }
 
-  /** Stages and sends a proposal of ours (made by `make` inside the channel's queue). */
-  async proposeOut(ctl: ChannelController, make: (ch: Channel) => SignedState): Promise<StateView> {
+  /**
+   * Stages and sends a proposal of ours (made by `make` inside the channel's queue). Before the partner's answer
+   * after a start (unsynced.ts) it is kept unsent: `pays` is what it pays, to make it again if the answer supersedes it.
+   */
+  async proposeOut(ctl: ChannelController, make: (ch: Channel) => SignedState, pays = 0n): Promise<StateView> {
     const signed = await ctl.run(async () => {
       const s = make(ctl.channel);
       // Write before send: my signature reaches the disk before it leaves the process.
       await ctl.append([{ kind: 'staged', state: s, mine: true }]);
       crashPoint('proposal-persisted');
-      this.sendStaged(ctl, s);
+      if (!ctl.unsynced) this.sendStaged(ctl, s);
+      else keepUnsent(this.ctx, ctl, s, pays, this.online(ctl));
       return s;
     });
     this.ctx.changed(ctl);
@@ -151,6 +156,8 @@ export class Payments implements Stager {
     if (most >= 0n && amount > most) throw new NodeError('INSUFFICIENT_BALANCE', `you have ${formatTon(most)} TON in the channel, asked ${formatTon(amount)} TON: pay at most your balance`);
     const waitMs = o.waitMs ?? 0;
     if (waitMs > 0) await this.settle(ctl, waitMs, o);
+    // After a start: the partner's latest states first (unsynced.ts); the payment is made from them.
+    await awaitAnswer(ctl, () => this.online(ctl), o.signal);
     if (o.signal?.aborted) throw this.stoppedWaiting(ctl);
     if (ctl.isStopped) throw ctl.stoppedError('the node stopped while the send waited: nothing was paid; start it again and send');
     try {
@@ -170,7 +177,7 @@ export class Payments implements Stager {
       }
       throw e;
     }
-    const v = await this.proposeOut(ctl, (c) => c.proposePayment(amount));
+    const v = await this.proposeOut(ctl, (c) => c.proposePayment(amount), amount);
     this.lastSent.set(ctl, v.step);
     return v;
   }
@@ -222,7 +229,8 @@ export class Payments implements Stager {
     await wait(notMyTurnYet, waitMs);
   }
 
-  createEmpty(ctl: ChannelController): Promise<StateView> {
+  async createEmpty(ctl: ChannelController): Promise<StateView> {
+    await awaitAnswer(ctl, () => this.online(ctl));
     this.check(ctl, 'createEmpty');
     return this.proposeOut(ctl, (c) => c.proposeEmpty());
   }
@@ -258,7 +266,7 @@ export class Payments implements Stager {
     // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
     // Not in a long idle run (this payment counted): the partner asks for the turn, and holdPass answers late.
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && !asked && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && !asked && !ctl.unsynced && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
       pass = ch.proposeEmpty();
     }
     // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below

@@ -123,6 +123,8 @@ async function load(ctx: NodeContext, negotiation: Negotiation, item: { id: stri
         partnerWantsTurn: false,
       });
   const ctl = new ChannelController(rec, storage, machine);
+  // the folder may be an older copy put back by hand: nothing of ours leaves before the partner's answer (unsynced.ts)
+  ctl.unsynced = head.latest !== null && !ended(rec.life) && !rec.legacy;
   if (party !== ctx.myAddress.toRawString() && !ended(rec.life)) {
     ctl.otherWallet = addressText(party, 'wallet');
     ctx.emit({ type: 'error', code: 'OTHER_WALLET', level: 'error', message: `channel ${shown(ctl)} was opened with the wallet ${ctl.otherWallet} of this key, and this node runs ${addressText(ctx.myAddress, 'wallet')}: it watches the channel and challenges a stale close, but cannot pay, deposit or close it from this wallet. Start the node with that wallet (the key folder or wallet version it was opened with)` });

@@ -17,6 +17,7 @@ import { sendReject } from './decline.js';
 import { askStates, sendAccept, sendDeployed, sendOnce } from './unacked.js';
 import { stateViews } from './views.js';
 import { shownContract as shown } from './addresses.js';
+import { answered } from './unsynced.js';
 
 /** Resync answers per channel: a burst, then this many per second. */
 export const RESYNC_BURST = 8;
@@ -67,7 +68,8 @@ export class Sync {
     const staged = ch.staged;
     // Once closing here no new state counts: a proposal of ours is not sent again, nor is the turn asked for.
     const closing = ch.phase === 'CLOSING';
-    if (staged && ch.stagedBy === rec.me && !closing) sendOnce(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
+    // After a start, ours waits for the partner's answer (unsynced.ts): it may be at a step they hold.
+    if (staged && ch.stagedBy === rec.me && !closing && !ctl.unsynced) sendOnce(ctl, `staged:${staged.state.step}`, () => this.payments.sendStaged(ctl, staged));
     // A turn request made while the partner was unreachable (or lost with its process) is asked again, also
     // after our proposal just resent (the partner forgets a request when it restarts; a repeat changes nothing).
     const theirs = !staged && ch.turn === ch.partner;
@@ -127,7 +129,7 @@ export class Sync {
     const yours = pending && sig ? { yours: { state: signedToJson(pending).state, signature: sig.toString('hex') } } : {};
     this.answerWith(ctl, { type: 'resync.response', contract: ctl.rec.contract, states: wire, ...yours });
     const staged = ch.staged;
-    if (staged && ch.stagedBy === ctl.rec.me && ch.phase !== 'CLOSING') this.payments.sendStaged(ctl, staged);
+    if (staged && ch.stagedBy === ctl.rec.me && ch.phase !== 'CLOSING' && !ctl.unsynced) this.payments.sendStaged(ctl, staged);
   }
 
   /** Sends an answer: the next one waits until the partner acknowledged it. */
@@ -180,8 +182,12 @@ export class Sync {
     if (m.states.length >= MAX_RESYNC_STATES) {
       if (n) ctx.send(ctl, { type: 'resync.request', contract: ctl.rec.contract, latestStep: ch.latest!.state.step });
     } else if (ctl.rec.restorePending) {
+      ctl.unsynced = false;
       if (m.yours) await this.takeBack(ctl, stateFromBase64(m.yours.state), Buffer.from(m.yours.signature, 'hex'));
       await this.restored(ctl);
+    } else if (ctl.unsynced) {
+      // Loaded at this start: the partner's last word is in; ours may go now (unsynced.ts).
+      answered(ctx, this.payments, ctl, fresh);
     }
   }
 

@@ -107,7 +107,7 @@ export class Turns {
   passIfAsked(ctl: ChannelController): void {
     const { ctx } = this;
     const ch = ctl.channel;
-    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.rec.restored && !ctl.agreeingClose && this.out.roomForState()) {
+    if (ctx.autoMode && ch.partnerWantsTurn && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !ctl.rec.restorePending && !ctl.rec.restored && !ctl.unsynced && !ctl.agreeingClose && this.out.roomForState()) {
       if (this.holdPass(ctl)) return;
       const pass = ch.proposeEmpty();
       this.out.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));

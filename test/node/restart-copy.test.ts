@@ -1,0 +1,95 @@
+// An older copy of a data folder put back by hand (not through import, which holds signing until the partner's
+// answer): right after its start the node must not propose a state at a step the partner already holds signed by
+// both with other balances (two states of one step signed by us: the partner closes with the better one).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createNode, waitForEvent } from '../../src/node/index.js';
+import { payOne } from '../helpers/reads.js';
+import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
+
+/** Alice pays 1 TON (her step), Bob's automatic pass follows: both hold it. */
+async function pay(p: Pair): Promise<bigint> {
+  const at = latest(p.alice).step + 2n;
+  const back = waitForEvent(p.alice, 'stateSigned', (e) => e.state.step === at);
+  await p.alice.send(TON('1'));
+  await back;
+  await until(`Bob holds step ${at}`, () => latest(p.bob).step === at);
+  return at;
+}
+
+const restartAlice = async (p: Pair) => (p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } }));
+
+test('a node started on an older copy of its data folder proposes no state at a step its partner holds: it pays after them', async () => {
+  const p = await openPair();
+  try {
+    await fund(p, { a: '5' });
+    await payOne(p); // Alice paid once: step 3 (Bob's pass)
+    await p.alice.stop();
+    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
+    await restartAlice(p);
+    await connect(p.alice, p.bob);
+    await pay(p);
+    const held = await pay(p); // Bob holds step 7 signed by both
+    await p.alice.stop();
+    await rm(join(p.dir, 'alice'), { recursive: true });
+    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
+    await restartAlice(p);
+    assert.equal(latest(p.alice).step, 3n, 'the copy holds step 3');
+    const equivocations: string[] = [];
+    p.bob.on((e) => void (e.type === 'error' && e.code === 'EQUIVOCATION' && equivocations.push(e.message)));
+    const before = latest(p.bob);
+    const again = waitForEvent(p.alice, 'log', (e) => /is made again as state/.test(e.message));
+    again.catch(() => undefined);
+    // Alice pays at once, before her partner is back: her payment waits for his answer (or, if he is not back
+    // within a few seconds, it is kept unsent and made again after it): never a state at a step of his
+    const paying = p.alice.send(TON('0.5')).catch((e: Error) => e);
+    await connect(p.alice, p.bob);
+    const v = await paying;
+    assert.ok(!(v instanceof Error), String(v));
+    if (v.step <= held) await again;
+    else assert.equal(v.step, held + 1n);
+    await until('Bob signs her payment', () => latest(p.bob).step > held && latest(p.bob).balanceA !== before.balanceA);
+    assert.equal(latest(p.bob).balanceA, before.balanceA - TON('0.5'));
+    assert.deepEqual(equivocations, []);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('on an older copy with its partner offline, a payment is kept unsent as before; their answer superseded it: made again after their states', async () => {
+  const p = await openPair();
+  try {
+    await fund(p, { a: '5' });
+    await payOne(p);
+    await p.alice.stop();
+    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
+    await restartAlice(p);
+    await connect(p.alice, p.bob);
+    const held = await pay(p); // Bob holds step 5 signed by both
+    await p.alice.stop();
+    await p.bob.stop();
+    await rm(join(p.dir, 'alice'), { recursive: true });
+    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
+    await restartAlice(p);
+    const told: string[] = [];
+    p.alice.on((e) => void (e.type === 'log' && e.code === 'PARTNER_OFFLINE' && told.push(e.message)));
+    // Bob is not running: the send is answered as before a start (kept, told offline), nothing leaves
+    const v = await p.alice.send(TON('0.5')); // not the 1 TON of Bob's step 4: another state of that step
+    assert.equal(v.step, 4n);
+    assert.deepEqual(told, ['partner offline: your new state reaches them when they reconnect']);
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const equivocations: string[] = [];
+    p.bob.on((e) => void (e.type === 'error' && e.code === 'EQUIVOCATION' && equivocations.push(e.message)));
+    const before = latest(p.bob);
+    await connect(p.alice, p.bob);
+    const again = waitForEvent(p.alice, 'log', (e) => /made again as state 6/.test(e.message));
+    await until('Bob signs her payment made again after his states', () => latest(p.bob).step > held);
+    await again;
+    assert.equal(latest(p.bob).balanceA, before.balanceA - TON('0.5'));
+    assert.deepEqual(equivocations, []);
+  } finally {
+    await closePair(p);
+  }
+});
