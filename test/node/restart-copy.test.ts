@@ -93,3 +93,31 @@ test('on an older copy with its partner offline, a payment is kept unsent as bef
     await closePair(p);
   }
 });
+
+test('on an older copy, coalesced payments asked for as the partner connects go into a state after the ones the partner holds', async () => {
+  const p = await openPair();
+  try {
+    await fund(p, { a: '5' });
+    await payOne(p);
+    await p.alice.stop();
+    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
+    await restartAlice(p);
+    await connect(p.alice, p.bob);
+    const held = await pay(p); // Bob holds step 5 signed by both
+    await p.alice.stop();
+    await rm(join(p.dir, 'alice'), { recursive: true });
+    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
+    await restartAlice(p);
+    const equivocations: string[] = [];
+    p.bob.on((e) => void (e.type === 'error' && e.code === 'EQUIVOCATION' && equivocations.push(e.message)));
+    const connected = waitForEvent(p.alice, 'partnerConnected');
+    const linked = connect(p.alice, p.bob);
+    await connected; // Alice's resync request is on its way: her payments wait for Bob's answer
+    const paid = await Promise.all([p.alice.pay(TON('0.25')), p.alice.pay(TON('0.25'))]);
+    await linked;
+    for (const r of paid) assert.ok(r.step > held, `a payment in state ${r.step}, after step ${held} Bob holds`);
+    assert.deepEqual(equivocations, []);
+  } finally {
+    await closePair(p);
+  }
+});
