@@ -17,7 +17,7 @@ import { sendReject } from './decline.js';
 import { askStates, sendAccept, sendDeployed, sendOnce } from './unacked.js';
 import { stateViews } from './views.js';
 import { shownContract as shown } from './addresses.js';
-import { answered } from './unsynced.js';
+import { answered, noteStaged, seenStates } from './unsynced.js';
 
 /** Resync answers per channel: a burst, then this many per second. */
 export const RESYNC_BURST = 8;
@@ -163,7 +163,9 @@ export class Sync {
     const payout = ctl.life === 'closed' ? ctl.rec.payout : null;
     const paid = payout ? (payout.step ?? -1n) : null;
     const fresh = incoming.filter((x) => (!before || x.state.step > before.state.step) && (paid === null || x.state.step <= paid));
+    noteStaged(ctl); // our proposal kept unsent, dropped if superseded: told in answered()
     const n = fresh.length ? ch.importCommitted(fresh) : 0;
+    seenStates(ctl, fresh);
     if (n) {
       await ctl.append(fresh.map((state) => ({ kind: 'committed' as const, state })));
       const views = stateViews(fresh, before);

@@ -7,7 +7,7 @@
 // step when the answer superseded it.
 import { formatTon } from '../core/amounts.js';
 import { balanceOf, type SignedState } from '../core/signed.js';
-import { statesEqual } from '../core/state.js';
+import { statesEqual, type ChannelState } from '../core/state.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
@@ -28,6 +28,41 @@ export function noAnswer(): NodeError {
 
 /** Payments `send` made while unsynced and the partner offline: kept unsent, made again if the answer supersedes them. */
 const held = new WeakMap<ChannelController, { state: SignedState; amount: bigint }>();
+
+/**
+ * Our proposal staged when the partner's answer began (made in this run or loaded from disk, where its amount is
+ * not kept), with the state it follows, and the state both signed the answer brought at its step.
+ */
+const noted = new WeakMap<ChannelController, { state: SignedState; prev: ChannelState; theirs?: ChannelState }>();
+
+/** Before the answer's states are taken in: notes our staged proposal (once per start). */
+export function noteStaged(ctl: ChannelController): void {
+  const ch = ctl.channel;
+  const s = ch.staged;
+  if (!ctl.unsynced || noted.has(ctl) || !s || ch.stagedBy !== ctl.rec.me || !ch.latest) return;
+  noted.set(ctl, { state: s, prev: ch.latest.state });
+}
+
+/** After they are taken in: the state both signed at the step of our noted proposal, if they brought it. */
+export function seenStates(ctl: ChannelController, fresh: readonly SignedState[]): void {
+  const n = noted.get(ctl);
+  const at = n && fresh.find((s) => s.state.step === n.state.state.step);
+  if (n && at) n.theirs = at.state;
+}
+
+/**
+ * A payment of ours from before this start (kept on disk unsent) that the answer superseded: it is not made
+ * again (the person may have paid otherwise since), so they are told, with the amount it moved.
+ */
+function toldDropped(ctx: NodeContext, ctl: ChannelController): void {
+  const n = noted.get(ctl);
+  noted.delete(ctl);
+  if (!n?.theirs || statesEqual(n.theirs, n.state.state) || n.state.state.tag !== 'state') return;
+  const amount = balanceOf(n.prev, ctl.rec.me) - balanceOf(n.state.state, ctl.rec.me);
+  if (amount <= 0n) return;
+  const step = n.state.state.step;
+  ctx.log(`channel ${shown(ctl)}: your payment of ${formatTon(amount)} TON in state ${step}, made before your node's last start while your partner was offline, was dropped: they already held step ${step} signed by both with other balances (this data folder was older). It was not sent and not made again, nothing was paid: send it again if you still mean to pay`, 'warn');
+}
 
 /**
  * A proposal of ours staged while unsynced (inside the queue): kept unsent until the answer, with the `amount` it
@@ -72,6 +107,8 @@ export function answered(ctx: NodeContext, payments: Payments, ctl: ChannelContr
   const ch = ctl.channel;
   const mine = held.get(ctl);
   held.delete(ctl);
+  if (mine) noted.delete(ctl);
+  else toldDropped(ctx, ctl);
   const staged = ch.staged;
   if (staged && ch.stagedBy === ctl.rec.me && ch.phase !== 'CLOSING') payments.sendStaged(ctl, staged);
   const step = mine?.state.state.step;

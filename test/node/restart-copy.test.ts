@@ -121,3 +121,37 @@ test('on an older copy, coalesced payments asked for as the partner connects go 
     await closePair(p);
   }
 });
+
+test('on an older copy, a payment kept unsent and reloaded at the next start that their answer superseded: the person is told it was dropped, with its amount', async () => {
+  const p = await openPair();
+  try {
+    await fund(p, { a: '5' });
+    await payOne(p);
+    await p.alice.stop();
+    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
+    await restartAlice(p);
+    await connect(p.alice, p.bob);
+    const held = await pay(p); // Bob holds step 5 signed by both
+    await p.alice.stop();
+    await p.bob.stop();
+    await rm(join(p.dir, 'alice'), { recursive: true });
+    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
+    await restartAlice(p);
+    const v = await p.alice.send(TON('0.5')); // kept on disk unsent: Bob is not running
+    assert.equal(v.step, 4n);
+    await p.alice.stop();
+    await restartAlice(p); // her staged state is reloaded from disk, without the amount of the send
+    const warned: string[] = [];
+    p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warned.push(e.message)));
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const before = latest(p.bob);
+    await connect(p.alice, p.bob);
+    await until('Alice takes in the states Bob holds', () => latest(p.alice).step >= held);
+    const told = await until('Alice is told her payment was dropped', () => warned.find((m) => /state 4/.test(m) && /0\.5 TON/.test(m)), 10_000);
+    assert.match(told, /not (sent|made)/);
+    assert.match(told, /again/);
+    assert.equal(latest(p.bob).balanceA, before.balanceA, 'nothing was paid: the person pays again');
+  } finally {
+    await closePair(p);
+  }
+});
