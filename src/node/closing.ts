@@ -10,12 +10,12 @@ import type { Capability } from '../core/capabilities.js';
 import type { SignedState } from '../core/signed.js';
 import type { SignedStateArg } from '../chain/types.js';
 import type { NodeContext } from './context.js';
-import type { ChannelController } from './controller.js';
+import { reloaded, type ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
-import { closeLanded, lastRead, marking, sendClose, unmarked, whileMayLand } from './inflight.js';
+import { closeLanded, lastRead, leaveHandedOver, marking, onItsWay, sendClose, unmarked, whileMayLand, type OnWay } from './inflight.js';
 import { noSuchStep, PARTNER_GRACE_MS, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -264,15 +264,14 @@ export class Closing {
     if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the close was sent: nothing went to the contract; start it again and withdraw');
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
     const arg = await ctl.forChain(use, this.ctx.o.wallet.address);
-    await this.markSent(ctl, use.state.step);
-    await this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
+    await this.sendLeave(ctl, use.state.step, opts.signal, (beforeSend) => this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),
-      beforeSend: this.leaving(ctl, use.state.step, opts.signal),
+      beforeSend,
       onProgress: (m) => {
         opts.onProgress?.(m);
         if (/^waiting for the channel contract/.test(m)) crashPoint('during-close');
       },
-    }).catch((e: unknown) => this.unmarkIfRefused(ctl, e));
+    }));
     this.ctx.send(ctl, { type: 'close.notice', contract: ctl.rec.contract, kind: 'unilateral', step: use.state.step });
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the close did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
@@ -286,6 +285,7 @@ export class Closing {
    * showed a close meanwhile, or paid out.
    */
   private async earlierMayLand(ctl: ChannelController, opts: ProgressOptions): Promise<boolean> {
+    await leaveHandedOver(this.ctx, ctl, opts);
     // the later of the two marks (closeSent is dropped once the contract shows a close)
     const later = () => ((ctl.rec.closeSent?.validUntil ?? -1) < (ctl.rec.coopSent?.validUntil ?? -1) ? ctl.rec.coopSent : ctl.rec.closeSent);
     const { closeSent: sent, coopSent: coop } = ctl.rec;
@@ -305,8 +305,11 @@ export class Closing {
    * poll), so nothing is sent; a failed or slow read (lastRead) holds nothing back. Otherwise its mark, the wallet message's expiry, is
    * saved before it leaves.
    */
-  private leaving(ctl: ChannelController, step: bigint | null, signal: AbortSignal | undefined) {
-    const mark = marking(ctl, (validUntil) => (ctl.rec.closeSent = { step, validUntil }));
+  private leaving(ctl: ChannelController, onWay: OnWay, step: bigint | null, signal: AbortSignal | undefined) {
+    const mark = marking(ctl, (validUntil) => {
+      onWay.validUntil = validUntil;
+      ctl.rec.closeSent = { step, validUntil };
+    });
     const what = step === null ? 'your exit' : `your close with step ${step}`;
     return async (signed: { validUntil: number }) => {
       const st = await lastRead(this.ctx, Address.parse(ctl.rec.contract), signal);
@@ -317,17 +320,23 @@ export class Closing {
   }
 
   /**
-   * Our close (or exit: null) is known before it is sent, and kept: a challenge may land before our first read of
-   * it, even across a restart (the arbiter tells both). A record that cannot be written never keeps anyone in.
+   * Sends our close (step; null: an exit) with `send`, on its way until answered: handed over to the channel an
+   * import loads again meanwhile, which waits for it (leaveHandedOver). Marked before it is sent (a challenge may
+   * land before our first read of it, even across a restart; a record that cannot be written keeps no one in) and
+   * once signed; a refused one cannot land: its mark goes (else it stays, the chain decides). Loaded again: not sent.
    */
-  private async markSent(ctl: ChannelController, step: bigint | null): Promise<void> {
+  private async sendLeave(ctl: ChannelController, step: bigint | null, signal: AbortSignal | undefined, send: (beforeSend: (signed: { validUntil: number }) => Promise<void>) => Promise<unknown>): Promise<void> {
+    if (ctl.reloading) throw reloaded();
     ctl.rec.closeSent = { step };
     await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
-  }
-
-  /** A close refused (by the contract, or before it left) cannot land: its mark goes, saved (else it stays, the chain decides). */
-  private unmarkIfRefused(ctl: ChannelController, e: unknown): Promise<never> {
-    return unmarked(ctl, e, () => ctl.rec.closeSent !== undefined && delete ctl.rec.closeSent);
+    const { onWay, end } = onItsWay(ctl, 'leave', step ?? -1n);
+    const unmark = () => {
+      delete onWay.validUntil;
+      return ctl.rec.closeSent !== undefined && delete ctl.rec.closeSent;
+    };
+    await send(this.leaving(ctl, onWay, step, signal))
+      .catch((e: unknown) => unmarked(ctl, e, unmark))
+      .finally(end);
   }
 
   /**
@@ -359,8 +368,7 @@ export class Closing {
       const now = ctl.actions().exit;
       if (!now.ok) throw new NodeError(now.code, now.why);
     }
-    await this.markSent(ctl, null);
-    await this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend: this.leaving(ctl, null, opts.signal) }).catch((e: unknown) => this.unmarkIfRefused(ctl, e));
+    await this.sendLeave(ctl, null, opts.signal, (beforeSend) => this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend }));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });

@@ -71,8 +71,8 @@ export class ChannelController {
    * to gain or to fear; undefined: not planned yet in this run).
    */
   challengeWith: bigint | null | undefined = undefined;
-  /** per kind, a challenge (its defense's), cooperative close or refund of this controller on its way, or one handed over to it (inflight.ts) */
-  readonly onWay: Record<WayKind, OnWay | null> = { challenge: null, close: null, refund: null };
+  /** per kind, a challenge (its defense's), cooperative close, refund, close or exit of this controller on its way, or one handed over to it (inflight.ts) */
+  readonly onWay: Record<WayKind, OnWay | null> = { challenge: null, close: null, refund: null, leave: null };
   /** this node's person declined the channel in this run */
   declinedHere = false;
   /** why this node ends the proposal, told to the partner with channel.reject (default: declined) */

@@ -8,7 +8,7 @@
 import { Address } from '@ton/core';
 import type { ChannelStatus, OpOptions, SignedStateArg } from '../chain/types.js';
 import { shownContract as shown } from './addresses.js';
-import { NodeError, cancelled } from './errors.js';
+import { NodeError, abortable, cancelled } from './errors.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { chainNowRead, mayLandFor } from './mayland.js';
@@ -29,10 +29,10 @@ export interface OnWay extends SentMark {
   by: ChannelController;
 }
 
-/** What is on its way: a challenge (the defense's), a cooperative close (sendClose) or a refund (its step: 0). */
-export type WayKind = 'challenge' | 'close' | 'refund';
+/** What is on its way: a challenge (the defense's), a cooperative close (sendClose), a refund (its step: 0), or our close or exit (closing.ts; an exit's step: -1). */
+export type WayKind = 'challenge' | 'close' | 'refund' | 'leave';
 
-const words = { challenge: 'challenge', close: 'cooperative close', refund: 'refund' } as const;
+const words = { challenge: 'challenge', close: 'cooperative close', refund: 'refund', leave: 'close' } as const;
 
 /** Marks the send of `kind` with `step` that `ctl` makes now as on its way; `end` once its send is answered. */
 export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): { onWay: OnWay; end: () => void } {
@@ -52,7 +52,7 @@ export function onItsWay(ctl: ChannelController, kind: WayKind, step: bigint): {
  * `to` has none of that kind with a later step: `to` waits for it rather than send it again.
  */
 export function handOnWay(from: ChannelController, to: ChannelController): void {
-  for (const kind of ['challenge', 'close', 'refund'] as const) {
+  for (const kind of ['challenge', 'close', 'refund', 'leave'] as const) {
     const onWay = from.onWay[kind];
     const has = to.onWay[kind];
     if (onWay && (!has || has.step < onWay.step)) to.onWay[kind] = onWay;
@@ -68,6 +68,27 @@ async function wayEnded(ctx: NodeContext, ctl: ChannelController, kind: WayKind,
   await onWay.done;
   if (ctl.onWay[kind] === onWay) ctl.onWay[kind] = null;
   return onWay;
+}
+
+/**
+ * Before our close or exit: one the channel's earlier controller (dropped by an import) has on its way is waited for
+ * until answered (once one lands the contract refuses a second: a wallet fee); its mark, if signed, becomes this
+ * record's, which holds ours back while it may land.
+ */
+export async function leaveHandedOver(ctx: NodeContext, ctl: ChannelController, o: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<void> {
+  const way = ctl.onWay.leave;
+  if (!way || way.by === ctl) return;
+  const step = way.step < 0n ? null : way.step;
+  if (!way.ended) {
+    const text = `your ${step === null ? 'exit' : `close with step ${step}`} that the channel's earlier controller sent (before an import loaded it again) is on its way: waiting for it before sending another`;
+    ctx.log(text);
+    o.onProgress?.(text);
+    await abortable(way.done, o.signal);
+  }
+  if (ctl.onWay.leave === way) ctl.onWay.leave = null;
+  if (way.validUntil === undefined || (ctl.rec.closeSent?.validUntil ?? -1) >= way.validUntil) return;
+  ctl.rec.closeSent = { step, validUntil: way.validUntil };
+  await ctl.saveRecord().catch(() => undefined);
 }
 
 /** How long a held-back send waits before it looks at the contract again (ms; the watch may end it sooner). */

@@ -71,9 +71,9 @@ export async function keepTold(ctx: NodeContext, s: ChannelController, payout: P
  * What a controller the channel had before (a stand-in, or one an import dropped) knew that the record loaded
  * again may lack (an import's record is older): the close's first step, our challenge, the marks of our sends that
  * may still land (cooperative close, close or exit, finish, refund, deposit, deployment), a payout told. Kept in the record of `to`, the same
- * contract's channel, where it has none (or an older one). Its challenge, cooperative close or refund on its way
- * (past its checks, maybe not yet marked in its record) is handed over as ours: `to` waits for it before sending its
- * own (inflight.ts; a refund: refundHeld).
+ * contract's channel, where it has none (or an older one). Its challenge, cooperative close, refund, close or exit
+ * on its way (past its checks, maybe not yet marked in its record) is handed over as ours: `to` waits for it before
+ * sending its own (inflight.ts; a refund: refundHeld; a close or exit: leaveHandedOver).
  */
 export function handOver(old: ChannelController, to: ChannelController): void {
   const rec = to.rec;

@@ -1,0 +1,72 @@
+// Our close or exit past its checks and waiting for its wallet (not signed yet) when an import loads its channel
+// again: the channel loaded again must not send its own meanwhile (the contract refuses the second: a wallet fee).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Chain } from '../../src/chain/types.js';
+import type { NodeContext } from '../../src/node/context.js';
+import { fund, until, type Pair } from '../helpers/nodes.js';
+import { exitOffered, onPair } from '../helpers/onway.js';
+import { PERIOD } from '../helpers/reads.js';
+import { latch, loseRecord } from '../helpers/running-import.js';
+import type { NodeHandle } from '../adversary/world.js';
+
+type Send = (...a: unknown[]) => Promise<unknown>;
+
+/**
+ * Alice's first `leave` (its chain `method`) waits for her wallet while her backup is imported over the channel;
+ * the channel loaded again is asked to `leave` too: one message goes.
+ */
+async function leftOnce(p: Pair, method: 'startClose' | 'startExit', phase: string, leave: () => Promise<unknown>): Promise<void> {
+  const ch = p.alice.currentChannel()!.channelId;
+  const backup = join(p.dir, 'alice.backup');
+  await p.alice.exportBackup(backup);
+  const chain = p.chain as unknown as Record<string, Send>;
+  const real = chain[method]!.bind(p.chain);
+  let sent = 0;
+  const reached = latch();
+  const wallet = latch();
+  chain[method] = async (...a) => {
+    if (++sent === 1) {
+      reached.open();
+      await wallet.wait;
+    }
+    return real(...a);
+  };
+  const logs: string[] = [];
+  p.alice.on((e) => void (e.type === 'log' && logs.push(e.message)));
+  const first = leave().catch((e: unknown) => e);
+  await reached.wait;
+  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
+  const old = ctx.channels.get(ch)!;
+  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
+  await p.alice.importBackup(backup);
+  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
+  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === phase);
+  let answered = false;
+  const second = leave()
+    .catch((e: unknown) => e)
+    .finally(() => (answered = true));
+  await until('the channel loaded again sends, or waits', () => sent > 1 || answered || logs.some((l) => /earlier controller/.test(l)));
+  if (answered) assert.fail(`answered while the first is on its way: ${String(await second)}`);
+  assert.equal(sent, 1, 'not sent again while the first is on its way (a second is refused by the contract: a wallet fee)');
+  wallet.open();
+  await first;
+  const r = await second;
+  assert.ok(!(r instanceof Error), `the second is answered by the first: ${String(r)}`);
+  assert.equal(p.alice.currentChannel()!.phase, 'closing');
+  assert.equal(sent, 1, 'sent once');
+  (chain as unknown as Chain)[method] = real as never;
+}
+
+test('a close on its way as an import loads its channel again is not sent again by the channel loaded', () =>
+  onPair({ challengePeriod: PERIOD }, async (p) => {
+    await fund(p, { a: '5' });
+    await leftOnce(p, 'startClose', 'open', () => p.alice.withdraw({ mode: 'unilateral', confirmStale: true }));
+  }));
+
+test('an exit on its way as an import loads its channel again is not sent again by the channel loaded', () =>
+  onPair({ challengePeriod: PERIOD, initialTimeoutMs: 1500, bob: { autoMode: false } }, async (p) => {
+    await exitOffered(p);
+    await leftOnce(p, 'startExit', 'locked', () => p.alice.exit({ confirmStale: true }));
+  }));
