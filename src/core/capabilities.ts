@@ -40,6 +40,8 @@ export interface CapabilityInput {
   mayLandS?: number;
   /** for how many seconds more a refund of ours, sent and not seen on chain, may land (about; 0 or unsaid: none) */
   refundMayLandS?: number;
+  /** a refund of this channel started before an import loaded it again is on its way (not answered yet) */
+  refundHandedOver?: boolean;
   /** for how many seconds more a funding channel is not declined for it (a longer margin than mayLandS) */
   declineWaitS?: number;
   /** a deposit of this node's person runs now (accepting, waiting for the contract, paying) */
@@ -108,6 +110,9 @@ function deposit(i: CapabilityInput): Capability {
   }
 }
 
+/** Why no refund while one of the channel's earlier controller (before an import loaded it again) is on its way. */
+export const REFUND_HANDED_OVER_WHY = 'a refund of this channel started before it was loaded again (an import) is still under way: wait for its result (the node follows the contract), then run refund again if your deposit is still in';
+
 /** "about N s" when known. */
 const about = (s: number | undefined): string => (s ? `about ${s} s` : 'for it');
 
@@ -118,6 +123,7 @@ function refund(i: CapabilityInput): Capability {
   // the contract refuses a refund once locked (a fee for nothing)
   if (i.life === 'funding' && i.bothIn) return no('NOT_FUNDING', `both deposits are in, so refund no longer takes a deposit back: ${LOCK_COMING}. Then wait for the initial state to pay, or leave with the deposits (leave)`);
   // sent earlier (before a restart, or its wait failed): the contract refuses a second once the first lands
+  if (i.life === 'funding' && i.refundHandedOver) return no('REFUND_UNDER_WAY', REFUND_HANDED_OVER_WHY);
   if (i.life === 'funding' && i.refundMayLandS) return no('REFUND_UNDER_WAY', `your refund sent earlier is not on chain yet and may still land: wait ${about(i.refundMayLandS)} (the node follows the contract), then run refund again if your deposit is still in`);
   if (i.life === 'funding' && i.depositedMine === 0n && i.depositInFlight) return no('NOTHING_DEPOSITED', beforeLock(i));
   if (i.life === 'funding' && i.depositedMine === 0n && i.partnerRefunded) return no('NOTHING_DEPOSITED', 'you have no deposit in the contract, and your partner took theirs back: decline the channel to stop following it');

@@ -12,7 +12,7 @@ import type { SignedStateArg } from '../chain/types.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
-import { refundMayLandFor, sentMayLandFor } from './mayland.js';
+import { refundHandedOn, refundMayLandFor, sentMayLandFor } from './mayland.js';
 import type { OnWay, WayKind } from './inflight.js';
 import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
@@ -265,7 +265,7 @@ export class ChannelController {
   }
 
   /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
-  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS'> {
+  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver'> {
     const now = this.chainNow();
     const mayLandS = sentMayLandFor(this.rec, now);
     const declineWaitS = sentMayLandFor(this.rec, now, DECLINE_WAIT_MS);
@@ -284,7 +284,7 @@ export class ChannelController {
         }, Math.min(due - performance.now(), 3_600_000));
       }
     }
-    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS };
+    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(this) };
   }
 
   /**

@@ -59,6 +59,12 @@ export function refundMayLandFor(rec: ChannelRecord, chainNow: number): number {
   return rec.refundSent ? mayLandFor({ sentAt: 0, validUntil: rec.refundSent.validUntil }, chainNow) : 0;
 }
 
+/** A refund of the channel's earlier controller (before an import loaded it again) handed over, not answered yet. */
+export function refundHandedOn(ctl: ChannelController): boolean {
+  const way = ctl.onWay.refund;
+  return !!way && way.by !== ctl && !way.ended;
+}
+
 /**
  * The chain's time read now (the node's skew kept for estimates). A failed read throws: a decision made on the
  * local clock instead is the one these marks must not make (its caller waits, or stops with the error).

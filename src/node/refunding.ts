@@ -2,6 +2,7 @@
 // the wallet pays its fee, so one whose wait failed (or a restart since) is not sent again while it may land.
 import { Address } from '@ton/core';
 import type { TxResult } from '../chain/types.js';
+import { REFUND_HANDED_OVER_WHY } from '../core/capabilities.js';
 import type { NodeContext } from './context.js';
 import { reloaded, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
@@ -45,9 +46,23 @@ export async function refundHeld(ctx: NodeContext, ctl: ChannelController): Prom
 function handedOver(ctl: ChannelController): void {
   const way = ctl.onWay.refund;
   if (!way || way.by === ctl) return;
-  if (!way.ended) throw new NodeError('REFUND_UNDER_WAY', 'a refund of this channel started before it was loaded again (an import) is still under way: wait for its result (the node follows the contract), then run refund again if your deposit is still in');
+  if (!way.ended) throw new NodeError('REFUND_UNDER_WAY', REFUND_HANDED_OVER_WHY);
   ctl.onWay.refund = null;
   if (way.validUntil !== undefined && (ctl.rec.refundSent?.validUntil ?? -1) < way.validUntil) ctl.rec.refundSent = { validUntil: way.validUntil };
+}
+
+/**
+ * A refund handed over on its way (standin.ts handOver; the capability refuses refund meanwhile): once answered,
+ * its mark is this record's, and the views are told (refund is offered again, or says why not).
+ */
+export function followHandedRefund(to: ChannelController): void {
+  const way = to.onWay.refund;
+  if (!way || way.by === to || way.ended) return;
+  void way.done.then(() => {
+    if (to.isStopped) return;
+    handedOver(to);
+    to.inFlightOver();
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { NodeContext } from './context.js';
 import { ChannelController } from './controller.js';
 import { bindClock } from './mayland.js';
 import { handOnWay } from './inflight.js';
+import { followHandedRefund } from './refunding.js';
 import { shownContract as shown } from './addresses.js';
 import { messageOf } from '../core/errors.js';
 import type { PayoutView } from './types.js';
@@ -80,6 +81,7 @@ export function handOver(old: ChannelController, to: ChannelController): void {
   const from = old.rec;
   if (to.ended || rec.contract !== from.contract) return;
   handOnWay(old, to);
+  followHandedRefund(to);
   const onWay = old.onWay.challenge;
   const mine = onWay && (!from.challengeSent || from.challengeSent.step < onWay.step) ? { step: onWay.step } : from.challengeSent;
   const first = from.closeFirst && !rec.closeFirst ? from.closeFirst : undefined;

@@ -145,3 +145,9 @@ test("send while our own state awaits the partner says to wait for their signatu
   assert.equal(c.why, "your last state awaits your partner's signature: wait for it (if they never sign it, close alone with withdraw)");
   assert.ok(givesNextStep(c.why), 'the words say what to do: the code\'s hint ("sign the pending state first …") is not added');
 });
+
+test("refund is not offered while a refund of the channel's earlier controller (before an import loaded it again) is on its way, and says why", () => {
+  const c = capabilities({ ...input('funding'), refundHandedOver: true }).refund;
+  assert.ok(!c.ok && c.code === 'REFUND_UNDER_WAY' && /still under way: wait for its result/.test(c.why), JSON.stringify(c));
+  assert.equal(capabilities(input('funding')).refund.ok, true);
+});

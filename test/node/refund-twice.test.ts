@@ -129,12 +129,15 @@ withPair('a refund that may still land as an import loads its channel again from
   assert.equal(r.sent(), 1, 'one refund sent');
 });
 
-withPair('a refund on its way as an import loads its channel again is not sent again by the channel loaded', async (p) => {
+/**
+ * Alice's refund is past its checks and waits for her wallet (busy with another send: not signed, not marked yet)
+ * when her backup is restored over the channel: its controller is dropped, and the channel loads again from it.
+ */
+async function refundOnItsWayAtImport(p: Pair): Promise<{ sent: () => number; wallet: () => void; first: Promise<unknown> }> {
   await aliceAloneIn(p);
   const ch = p.alice.currentChannel()!.channelId;
   const backup = join(p.dir, 'alice.backup');
   await p.alice.exportBackup(backup);
-  // Her refund is past its checks and waits for her wallet (busy with another send): not signed, not marked yet.
   const real = p.chain.refund.bind(p.chain);
   let sent = 0;
   const reached = latch();
@@ -148,19 +151,36 @@ withPair('a refund on its way as an import loads its channel again is not sent a
   };
   const first = p.alice.refund().catch((e: unknown) => e);
   await reached.wait;
-  // The backup is restored over the channel: its controller is dropped, and the channel loads again from it.
   const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
   const old = ctx.channels.get(ch)!;
   await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
   await p.alice.importBackup(backup);
   assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
   await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === 'funding');
-  await assert.rejects(p.alice.refund(), (e: { code?: string; message?: string }) => e.code === 'REFUND_UNDER_WAY' && /under way/.test(e.message ?? ''));
-  assert.equal(sent, 1, 'one refund sent (a second bounces off the empty deposit once the first lands: a wallet fee)');
-  wallet.open();
-  await first;
+  return { sent: () => sent, wallet: wallet.open, first };
+}
+
+const handedOn = (e: { code?: string; message?: string }) => e.code === 'REFUND_UNDER_WAY' && /under way/.test(e.message ?? '');
+
+withPair('a refund on its way as an import loads its channel again is not sent again by the channel loaded', async (p) => {
+  const r = await refundOnItsWayAtImport(p);
+  await assert.rejects(p.alice.refund(), handedOn);
+  assert.equal(r.sent(), 1, 'one refund sent (a second bounces off the empty deposit once the first lands: a wallet fee)');
+  r.wallet();
+  await r.first;
   await until('Alice reads her refund', () => p.alice.currentChannel()?.depositA === 0n);
-  assert.equal(sent, 1, 'sent once');
+  assert.equal(r.sent(), 1, 'sent once');
+});
+
+withPair("while the refund of the channel's earlier controller is on its way, the channel loaded again offers no refund, and says why", async (p) => {
+  const r = await refundOnItsWayAtImport(p);
+  const shown = p.alice.currentChannel()!.actions.refund;
+  assert.ok(!shown.ok && handedOn({ code: shown.code, message: shown.why }), `the view offers no Refund while one is on its way: ${JSON.stringify(shown)}`);
+  r.wallet();
+  await r.first;
+  await until('Alice reads her refund', () => p.alice.currentChannel()?.depositA === 0n);
+  const after = p.alice.currentChannel()!.actions.refund;
+  assert.ok(!after.ok && after.code === 'NOTHING_DEPOSITED', JSON.stringify(after));
 });
 
 withPair('a refund is not sent to a contract where a refund of ours landed while it waited for the wallet', async (p) => {
