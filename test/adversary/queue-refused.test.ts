@@ -34,6 +34,11 @@ test("a partner's payment refused by a full channel queue is signed once the que
   try {
     const { vic, mallory, known, withMal } = s;
     assert.ok(!vic.node.channel(withMal)!.myTurn, 'Mallory holds the turn');
+    // Vic's catch-up request at her reconnect, answered as an honest node does (nothing newer, nothing in flight).
+    // Left unanswered, it could still await its acknowledgement when the queue drains, and the drain's request,
+    // the same one, is not sent twice (unacked.ts): the test would wait for an answer it held back itself.
+    await mallory.nextOf('resync.request');
+    mallory.say({ type: 'resync.response', contract: known.contract, states: [] });
     const latest = mallory.latest(known).state;
     const pay = mallory.next(known, { balanceA: latest.balanceA - 1_000_000n, balanceB: latest.balanceB + 1_000_000n });
     const proposal = mallory.propose(known, pay);
