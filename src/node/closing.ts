@@ -15,6 +15,7 @@ import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
+import { awaitAnswer } from './unsynced.js';
 import { closeLanded, lastRead, leaveHandedOver, marking, onItsWay, sendClose, unmarked, whileMayLand, type OnWay } from './inflight.js';
 import { noSuchStep, PARTNER_GRACE_MS, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
@@ -191,6 +192,8 @@ export class Closing {
 
   private async proposeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
     const ch = ctl.channel;
+    // After a start: the partner's latest states first (unsynced.ts), or a close state at a step they hold is dropped unsent.
+    await awaitAnswer(ctl, () => !!this.ctx.sessionOf(ctl)?.connected, opts.signal);
     // A partner who withdraws at the same moment proposes a close state: once both signed it, it is the one.
     const agreed = () => ch.latest?.state.tag === 'close';
     // Until the turn is ours with nothing in flight: sign the partner's state, let our own be countersigned (the

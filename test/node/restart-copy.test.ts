@@ -94,20 +94,26 @@ test('on an older copy with its partner offline, a payment is kept unsent as bef
   }
 });
 
+/** Alice restarted on a copy of her folder at step 3, Bob running and holding step 5 signed by both (returned). */
+async function onOlderCopy(p: Pair): Promise<bigint> {
+  await fund(p, { a: '5' });
+  await payOne(p);
+  await p.alice.stop();
+  await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
+  await restartAlice(p);
+  await connect(p.alice, p.bob);
+  const held = await pay(p);
+  await p.alice.stop();
+  await rm(join(p.dir, 'alice'), { recursive: true });
+  await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
+  await restartAlice(p);
+  return held;
+}
+
 test('on an older copy, coalesced payments asked for as the partner connects go into a state after the ones the partner holds', async () => {
   const p = await openPair();
   try {
-    await fund(p, { a: '5' });
-    await payOne(p);
-    await p.alice.stop();
-    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
-    await restartAlice(p);
-    await connect(p.alice, p.bob);
-    const held = await pay(p); // Bob holds step 5 signed by both
-    await p.alice.stop();
-    await rm(join(p.dir, 'alice'), { recursive: true });
-    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
-    await restartAlice(p);
+    const held = await onOlderCopy(p);
     const equivocations: string[] = [];
     p.bob.on((e) => void (e.type === 'error' && e.code === 'EQUIVOCATION' && equivocations.push(e.message)));
     const connected = waitForEvent(p.alice, 'partnerConnected');
@@ -151,6 +157,26 @@ test('on an older copy, a payment kept unsent and reloaded at the next start tha
     assert.match(told, /not (sent|made)/);
     assert.match(told, /again/);
     assert.equal(latest(p.bob).balanceA, before.balanceA, 'nothing was paid: the person pays again');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('on an older copy, a cooperative withdraw asked for right after the start proposes its close after the states the partner holds', async () => {
+  // a short wait for the partner's signature of the close: a close state dropped unsent fails within it
+  const p = await openPair({ closeTimeoutMs: 10_000 });
+  try {
+    const held = await onOlderCopy(p);
+    const bobs = latest(p.bob);
+    // Alice withdraws at once, before her partner is back: her close state waits for his answer, then follows it
+    const closing = p.alice.withdraw({ mode: 'cooperative' }).catch((e: Error) => e);
+    await connect(p.alice, p.bob);
+    const r = await closing;
+    assert.ok(!(r instanceof Error), String(r));
+    assert.equal(r.mode, 'cooperative');
+    assert.ok(r.step > held, `the close state is step ${r.step}, after step ${held} Bob holds`);
+    assert.equal(r.payoutA, bobs.balanceA);
+    assert.equal(r.payoutB, bobs.balanceB);
   } finally {
     await closePair(p);
   }
