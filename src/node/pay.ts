@@ -31,6 +31,8 @@ interface Ask {
   gone: boolean;
   /** the state that carries it, once batched */
   flight: InFlight | null;
+  /** refused in its batch (past the balance left): told at the batch's end, or as its wait ends */
+  refused?: Error;
 }
 
 /** A payment's place in a batch: included (with my balance right after it), or refused with an error. */
@@ -134,6 +136,7 @@ export class Coalescer {
     }
     const f = l?.inFlight;
     if (!f || ask.flight !== f) return; // settling already (its state signed by both)
+    if (ask.refused) return ask.reject(ask.refused); // not in that state
     const what = `state ${f.step} carrying this payment was proposed to your partner and awaits their signature: it counts if they sign it (the node keeps it and sends it again on reconnect); showLast shows whether it counted`;
     ask.reject(waited === null ? (stoppedAfter(cancelled(), what) as Error) : new NodeError('TIMEOUT', `no answer within ${waited}: ${what}`, { sent: true }));
   }
@@ -201,7 +204,7 @@ export class Coalescer {
   private batch(asks: Ask[], balance: bigint): Entry[] {
     let left = balance;
     return asks.map((ask): Entry => {
-      if (ask.amount > left) return { ask, balance: null, error: new NodeError('INSUFFICIENT_BALANCE', `${ask.amount} nanotons asked, ${left} left in the channel at this payment's turn`) };
+      if (ask.amount > left) return { ask, balance: null, error: (ask.refused = new NodeError('INSUFFICIENT_BALANCE', `${ask.amount} nanotons asked, ${left} left in the channel at this payment's turn`)) };
       left -= ask.amount;
       return { ask, balance: left, error: null };
     });

@@ -191,6 +191,22 @@ describe('pay: coalesced payments', () => {
     }
   });
 
+  test('a payment refused in its batch (past the balance left) is told so when its waitMs ends, not as one its state carries', async () => {
+    // Bob's two payments go to one state: the first fits, the second is past what is left after it. Alice does not sign.
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      const outcome = (x: Promise<PaymentResult>) => x.then((r) => ({ code: `paid in state ${r.step}`, sent: false }), (e: Error & { code?: string; sent?: boolean }) => ({ code: e.code, sent: e.sent === true }));
+      const both = Promise.all([outcome(p.bob.pay(TON('3'), { waitMs: 1_500 })), outcome(p.bob.pay(TON('3'), { waitMs: 1_500 }))]);
+      assert.deepEqual(await both, [
+        { code: 'TIMEOUT', sent: true },
+        { code: 'INSUFFICIENT_BALANCE', sent: false },
+      ]);
+    } finally {
+      await closePair(p);
+    }
+  });
+
   test('many payments that wait past waitMs are each refused, and the node does not stand still meanwhile', async () => {
     // 250,000 payments behind a state Alice never signs. Each timeout took its payment out of the queue's front, a
     // copy of the whole queue each: the event loop stood still for about 45 s (nothing answered, not even a
