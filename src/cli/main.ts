@@ -14,7 +14,7 @@ import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { CONTRACT_VERSION } from '../contract/index.js';
 import { jsonLine, stoppingNotes } from './format.js';
 import { stdinIo } from './io.js';
-import { printEvents } from './startup.js';
+import { chainNotRead, printEvents } from './startup.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
 import { jsonError, runLine, type Io } from './repl.js';
 
@@ -192,9 +192,6 @@ async function commandLoop(node: NodeHandle, io: Io): Promise<{ exitCommand: boo
   }
 }
 
-/** The node's errors that say it could not read its chain (an endpoint out of reach, a refused key, channels unwatched). */
-const CHAIN_UNREAD: ReadonlySet<string> = new Set(['ENDPOINT_UNREACHABLE', 'API_KEY_REJECTED', 'WATCH_FAILING']);
-
 async function runNode(opts: NodeOpts): Promise<void> {
   const { io, close } = stdinIo(!!opts.json);
   const dataDir = resolve(opts.data);
@@ -224,7 +221,7 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // A run in which the node could not read its chain (its event says why and what to do) ends with status 1.
   let chainUnread = false;
   node.on((e) => {
-    if (e.type === 'error' && CHAIN_UNREAD.has(e.code)) chainUnread = true;
+    if (chainNotRead(e)) chainUnread = true;
   });
   const { exitCommand } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only

@@ -32,6 +32,14 @@ export function printEvents(node: StartedNode, chain: NetworkKind, dataDir: stri
   });
 }
 
+/** The node's errors that say it could not read its chain (an endpoint out of reach, a refused key, channels unwatched). */
+const CHAIN_UNREAD: ReadonlySet<string> = new Set(['ENDPOINT_UNREACHABLE', 'API_KEY_REJECTED', 'WATCH_FAILING']);
+
+/** Whether `e` says this node could not read its chain (a run that met one ends with status 1); a partner's report of such a code is its own. */
+export function chainNotRead(e: NodeEvent): boolean {
+  return e.type === 'error' && !e.partner && CHAIN_UNREAD.has(e.code);
+}
+
 /** The events of the running payments, in the original's words: they name their channel when several are not closed. */
 const PAYMENT_EVENTS: ReadonlySet<NodeEvent['type']> = new Set(['stateReceived', 'stateSigned', 'turnRequested', 'closeRequested']);
 

@@ -38,3 +38,13 @@ test('a node started on an unreachable devnet with no command says so and what t
   assert.ok(lines.some((l) => l.event === 'error' && l.code === 'ENDPOINT_UNREACHABLE'), json.stdout);
   assert.equal(json.status, 1, json.stderr);
 });
+
+test("a partner's report with a chain code is its word: it does not end this run with status 1", async () => {
+  // any partner may send a refusal with any code (the wire takes it): ENDPOINT_UNREACHABLE from them is not ours
+  const { chainNotRead } = await import('../../src/cli/startup.js');
+  const theirs = { type: 'error', code: 'ENDPOINT_UNREACHABLE', message: 'your partner reports: cannot reach', level: 'error', partner: true } as const;
+  assert.equal(chainNotRead(theirs), false);
+  assert.equal(chainNotRead({ ...theirs, partner: undefined, message: 'cannot reach http://127.0.0.1:9/jsonRPC' }), true);
+  assert.equal(chainNotRead({ type: 'error', code: 'WATCH_FAILING', message: 'x', level: 'error' }), true);
+  assert.equal(chainNotRead({ type: 'error', code: 'NOT_YOUR_TURN', message: 'x', level: 'error' }), false);
+});
