@@ -10,6 +10,7 @@ import type { ChannelController } from '../../src/node/controller.js';
 import type { NodeContext } from '../../src/node/context.js';
 import type { JournalEntry } from '../../src/node/persistence.js';
 import type { Chain } from '../../src/chain/types.js';
+import { until, type Pair } from './nodes.js';
 
 /** The node's own parts: its context, the controllers its arbiter watches, and the arbiter's poke. */
 export function inner(h: NodeHandle): { ctx: NodeContext; watched: (ch: string) => ChannelController[]; poke: (c: ChannelController) => Promise<void> } {
@@ -115,6 +116,19 @@ export async function loseRecord(h: NodeHandle, ctl: ChannelController, ch: stri
   };
   await storage.readRecord(); // after the writes under way (applied in order)
   await rm(join(h.dataDir, 'channels', ch, 'record.json'));
+}
+
+/**
+ * A pair's Alice: her record of channel `ch` lost, then `backup` imported over it: her controller is dropped and
+ * the channel loads again from the backup, until she reads it in `phase`.
+ */
+export async function reloadAlice(p: Pair, ch: string, backup: string, phase: string): Promise<void> {
+  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
+  const old = ctx.channels.get(ch)!;
+  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
+  await p.alice.importBackup(backup);
+  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
+  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === phase);
 }
 
 /** What an operation on a channel loaded again fails with. */

@@ -4,12 +4,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Chain } from '../../src/chain/types.js';
-import type { NodeContext } from '../../src/node/context.js';
 import { fund, until, type Pair } from '../helpers/nodes.js';
 import { exitOffered, onPair } from '../helpers/onway.js';
 import { PERIOD } from '../helpers/reads.js';
-import { latch, loseRecord } from '../helpers/running-import.js';
-import type { NodeHandle } from '../adversary/world.js';
+import { latch, reloadAlice } from '../helpers/running-import.js';
 
 type Send = (...a: unknown[]) => Promise<unknown>;
 
@@ -37,12 +35,7 @@ async function leftOnce(p: Pair, method: 'startClose' | 'startExit', phase: stri
   p.alice.on((e) => void (e.type === 'log' && logs.push(e.message)));
   const first = leave().catch((e: unknown) => e);
   await reached.wait;
-  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
-  const old = ctx.channels.get(ch)!;
-  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
-  await p.alice.importBackup(backup);
-  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
-  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === phase);
+  await reloadAlice(p, ch, backup, phase);
   let answered = false;
   const second = leave()
     .catch((e: unknown) => e)

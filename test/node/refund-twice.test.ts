@@ -10,9 +10,7 @@ import type { Chain, Wallet } from '../../src/chain/types.js';
 import { createNode } from '../../src/node/index.js';
 import { aliceAloneIn, withPair } from '../helpers/reads.js';
 import { TON, until, type Pair } from '../helpers/nodes.js';
-import { latch, loseRecord } from '../helpers/running-import.js';
-import type { NodeHandle } from '../adversary/world.js';
-import type { NodeContext } from '../../src/node/context.js';
+import { latch, reloadAlice } from '../helpers/running-import.js';
 
 type Refund = Chain['refund'];
 
@@ -119,12 +117,7 @@ withPair('a refund that may still land as an import loads its channel again from
   await p.alice.exportBackup(backup); // before the refund: it holds no mark of it
   const r = await refundLost(p);
   // The backup is restored over the channel: its controller is dropped, and the channel loads again from it.
-  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
-  const old = ctx.channels.get(ch)!;
-  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
-  await p.alice.importBackup(backup);
-  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
-  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === 'funding');
+  await reloadAlice(p, ch, backup, 'funding');
   await assert.rejects(p.alice.refund(), underWay);
   assert.equal(r.sent(), 1, 'one refund sent');
 });
@@ -151,12 +144,7 @@ async function refundOnItsWayAtImport(p: Pair): Promise<{ sent: () => number; wa
   };
   const first = p.alice.refund().catch((e: unknown) => e);
   await reached.wait;
-  const { ctx } = p.alice.node as unknown as { ctx: NodeContext };
-  const old = ctx.channels.get(ch)!;
-  await loseRecord({ dataDir: join(p.dir, 'alice') } as NodeHandle, old, ch);
-  await p.alice.importBackup(backup);
-  assert.notEqual(ctx.channels.get(ch), old, 'loaded again');
-  await until('Alice reads her channel again', () => p.alice.currentChannel()?.phase === 'funding');
+  await reloadAlice(p, ch, backup, 'funding');
   return { sent: () => sent, wallet: wallet.open, first };
 }
 

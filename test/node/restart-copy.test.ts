@@ -21,21 +21,31 @@ async function pay(p: Pair): Promise<bigint> {
 
 const restartAlice = async (p: Pair) => (p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } }));
 
+/**
+ * Alice's folder copied after her first payment (step 3), then `pays` more payments both hold (the last step
+ * returned), then the copy put back and Alice started on it; `bobStops`: Bob is not running then.
+ */
+async function onOlderCopy(p: Pair, o: { pays?: number; bobStops?: boolean } = {}): Promise<bigint> {
+  await fund(p, { a: '5' });
+  await payOne(p); // Alice paid once: step 3 (Bob's pass)
+  await p.alice.stop();
+  await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
+  await restartAlice(p);
+  await connect(p.alice, p.bob);
+  let held = 0n;
+  for (let i = 0; i < (o.pays ?? 1); i++) held = await pay(p);
+  await p.alice.stop();
+  if (o.bobStops) await p.bob.stop();
+  await rm(join(p.dir, 'alice'), { recursive: true });
+  await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
+  await restartAlice(p);
+  return held;
+}
+
 test('a node started on an older copy of its data folder proposes no state at a step its partner holds: it pays after them', async () => {
   const p = await openPair();
   try {
-    await fund(p, { a: '5' });
-    await payOne(p); // Alice paid once: step 3 (Bob's pass)
-    await p.alice.stop();
-    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
-    await restartAlice(p);
-    await connect(p.alice, p.bob);
-    await pay(p);
-    const held = await pay(p); // Bob holds step 7 signed by both
-    await p.alice.stop();
-    await rm(join(p.dir, 'alice'), { recursive: true });
-    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
-    await restartAlice(p);
+    const held = await onOlderCopy(p, { pays: 2 }); // Bob holds step 7 signed by both
     assert.equal(latest(p.alice).step, 3n, 'the copy holds step 3');
     const equivocations: string[] = [];
     p.bob.on((e) => void (e.type === 'error' && e.code === 'EQUIVOCATION' && equivocations.push(e.message)));
@@ -61,18 +71,7 @@ test('a node started on an older copy of its data folder proposes no state at a 
 test('on an older copy with its partner offline, a payment is kept unsent as before; their answer superseded it: made again after their states', async () => {
   const p = await openPair();
   try {
-    await fund(p, { a: '5' });
-    await payOne(p);
-    await p.alice.stop();
-    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
-    await restartAlice(p);
-    await connect(p.alice, p.bob);
-    const held = await pay(p); // Bob holds step 5 signed by both
-    await p.alice.stop();
-    await p.bob.stop();
-    await rm(join(p.dir, 'alice'), { recursive: true });
-    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
-    await restartAlice(p);
+    const held = await onOlderCopy(p, { bobStops: true }); // Bob holds step 5 signed by both
     const told: string[] = [];
     p.alice.on((e) => void (e.type === 'log' && e.code === 'PARTNER_OFFLINE' && told.push(e.message)));
     // Bob is not running: the send is answered as before a start (kept, told offline), nothing leaves
@@ -95,21 +94,6 @@ test('on an older copy with its partner offline, a payment is kept unsent as bef
 });
 
 /** Alice restarted on a copy of her folder at step 3, Bob running and holding step 5 signed by both (returned). */
-async function onOlderCopy(p: Pair): Promise<bigint> {
-  await fund(p, { a: '5' });
-  await payOne(p);
-  await p.alice.stop();
-  await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
-  await restartAlice(p);
-  await connect(p.alice, p.bob);
-  const held = await pay(p);
-  await p.alice.stop();
-  await rm(join(p.dir, 'alice'), { recursive: true });
-  await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
-  await restartAlice(p);
-  return held;
-}
-
 test('on an older copy, coalesced payments asked for as the partner connects go into a state after the ones the partner holds', async () => {
   const p = await openPair();
   try {
@@ -131,18 +115,7 @@ test('on an older copy, coalesced payments asked for as the partner connects go 
 test('on an older copy, a payment kept unsent and reloaded at the next start that their answer superseded: the person is told it was dropped, with its amount', async () => {
   const p = await openPair();
   try {
-    await fund(p, { a: '5' });
-    await payOne(p);
-    await p.alice.stop();
-    await cp(join(p.dir, 'alice'), join(p.dir, 'alice-copy'), { recursive: true });
-    await restartAlice(p);
-    await connect(p.alice, p.bob);
-    const held = await pay(p); // Bob holds step 5 signed by both
-    await p.alice.stop();
-    await p.bob.stop();
-    await rm(join(p.dir, 'alice'), { recursive: true });
-    await cp(join(p.dir, 'alice-copy'), join(p.dir, 'alice'), { recursive: true });
-    await restartAlice(p);
+    const held = await onOlderCopy(p, { bobStops: true }); // Bob holds step 5 signed by both
     const v = await p.alice.send(TON('0.5')); // kept on disk unsent: Bob is not running
     assert.equal(v.step, 4n);
     await p.alice.stop();
