@@ -30,3 +30,28 @@ test('a close state both signed as the window nears its end goes to the contract
     await closePair(p);
   }
 });
+
+test("a read of the chain's time that never answers does not hold back the close state both signed", async () => {
+  // the party that did not create the close state reads the chain's time to size its grace: that read had no bound
+  const p = await openPair({ challengePeriod: 60, closeTimeoutMs: 1500, bob: { autoMode: false } });
+  try {
+    await aliceFellBack(p);
+    await until('both see the close', () => p.alice.currentChannel()?.phase === 'closing' && p.bob.currentChannel()?.phase === 'closing', 15_000);
+    const onChain = p.alice.currentChannel()!.closeStep;
+    const alice = Address.parse(p.alice.getAccount());
+    const cooperativeClose = p.chain.cooperativeClose.bind(p.chain);
+    p.chain.cooperativeClose = (w, ...a) => (w.address.equals(alice) ? Promise.reject(new ChainError('ENDPOINT_UNREACHABLE', 'injected: nothing was sent')) : cooperativeClose(w, ...a));
+    const left = Math.floor(FINISH_GRACE_MS.sandbox / 1000) + 8;
+    p.chain.advanceTime(p.bob.currentChannel()!.deadline! - (await p.chain.now()) - left);
+    // from here the reads of the chain's time made to size that grace never answer
+    const now = p.chain.now.bind(p.chain);
+    p.chain.now = (...a) => (new Error().stack?.includes('graceFor') ? new Promise<number>(() => undefined) : now(...a));
+    await p.bob.sign();
+    const step = p.bob.currentChannel()!.latest!.step;
+    assert.notEqual(step, onChain);
+    await until('Bob reads the payout', () => p.bob.currentChannel()?.phase === 'closed' && p.bob.currentChannel()!.payout, 40_000);
+    assert.equal(p.bob.currentChannel()!.payout?.step, step, 'paid by the close state both signed, not by the close on chain');
+  } finally {
+    await closePair(p);
+  }
+});
