@@ -193,7 +193,7 @@ export class Closing {
   private async proposeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
     const ch = ctl.channel;
     // After a start: the partner's latest states first (unsynced.ts), or a close state at a step they hold is dropped unsent.
-    await awaitAnswer(ctl, () => !!this.ctx.sessionOf(ctl)?.connected, opts.signal);
+    if (ctl.unsynced) await awaitAnswer(ctl, () => !!this.ctx.sessionOf(ctl)?.connected, opts.signal);
     // A partner who withdraws at the same moment proposes a close state: once both signed it, it is the one.
     const agreed = () => ch.latest?.state.tag === 'close';
     // Until the turn is ours with nothing in flight: sign the partner's state, let our own be countersigned (the

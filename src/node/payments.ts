@@ -157,7 +157,7 @@ export class Payments implements Stager {
     const waitMs = o.waitMs ?? 0;
     if (waitMs > 0) await this.settle(ctl, waitMs, o);
     // After a start: the partner's latest states first (unsynced.ts); the payment is made from them.
-    await awaitAnswer(ctl, () => this.online(ctl), o.signal);
+    if (ctl.unsynced) await awaitAnswer(ctl, () => this.online(ctl), o.signal);
     if (o.signal?.aborted) throw this.stoppedWaiting(ctl);
     if (ctl.isStopped) throw ctl.stoppedError('the node stopped while the send waited: nothing was paid; start it again and send');
     try {
@@ -230,7 +230,7 @@ export class Payments implements Stager {
   }
 
   async createEmpty(ctl: ChannelController): Promise<StateView> {
-    await awaitAnswer(ctl, () => this.online(ctl));
+    if (ctl.unsynced) await awaitAnswer(ctl, () => this.online(ctl));
     this.check(ctl, 'createEmpty');
     return this.proposeOut(ctl, (c) => c.proposeEmpty());
   }

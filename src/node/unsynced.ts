@@ -78,7 +78,8 @@ export function keepUnsent(ctx: NodeContext, ctl: ChannelController, state: Sign
 /**
  * Before we propose a state: waits for the partner's answer. An offline partner is given SYNC_OFFLINE_GRACE_MS to
  * connect (again, after a drop); still offline, the proposal may be made and kept unsent (returns). Connected:
- * SYNC_WAIT_MS in all for the answer, then refused (noAnswer).
+ * SYNC_WAIT_MS in all for the answer, then refused (noAnswer). Called only while `ctl.unsynced`: an await when
+ * synced would let a later command take the channel's queue ahead of this one.
  */
 export async function awaitAnswer(ctl: ChannelController, online: () => boolean, signal?: AbortSignal): Promise<void> {
   const until = (ms: number, done: () => boolean) =>
