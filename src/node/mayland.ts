@@ -6,8 +6,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { WALLET_MESSAGE_TTL } from '../chain/base.js';
 import type { ReadOptions } from '../chain/types.js';
-import { DEPLOY_MAY_LAND_MS, NOW_READ_MS } from './policy.js';
-import { cancelled, NodeError } from './errors.js';
+import { DEPLOY_MAY_LAND_MS } from './policy.js';
 import type { ChannelRecord } from './record.js';
 
 /** When a message was marked (local unix ms) and, once signed, its wallet message's expiry (chain unix s). */
@@ -68,24 +67,12 @@ export function refundHandedOn(ctl: ChannelController): boolean {
 
 /**
  * The chain's time read now (the node's skew kept for estimates). A failed read throws: a decision made on the
- * local clock instead is the one these marks must not make (its caller waits, or stops with the error). A read
- * that has not answered within NOW_READ_MS fails (TIMEOUT), even one that does not heed its signal.
+ * local clock instead is the one these marks must not make (its caller waits, or stops with the error).
  */
 export async function chainNowRead(ctx: NodeContext, o: ReadOptions = {}): Promise<number> {
-  const ms = NOW_READ_MS[ctx.o.network];
-  const signal = AbortSignal.any([AbortSignal.timeout(ms), ...(o.signal ? [o.signal] : [])]);
-  let over: () => void = () => undefined;
-  const late = new Promise<never>((_, reject) => {
-    over = () => reject(o.signal?.aborted ? cancelled() : new NodeError('TIMEOUT', `the chain's time was not read within ${ms / 1000} s`));
-    signal.addEventListener('abort', over, { once: true });
-  });
-  try {
-    const now = await Promise.race([ctx.o.chain.now({ ...o, signal }), late]);
-    keepSkew(ctx, now);
-    return now;
-  } finally {
-    signal.removeEventListener('abort', over);
-  }
+  const now = await ctx.o.chain.now(o);
+  keepSkew(ctx, now);
+  return now;
 }
 
 /** Keeps the chain's clock beside the local one, from a chain time just read (views' time left, estimates). */

@@ -6,7 +6,7 @@ import type { ChannelController } from './controller.js';
 import type { DefenseHost } from './defense.js';
 import { closeLanded, sendClose } from './inflight.js';
 import { chainNowEstimate, chainNowRead } from './mayland.js';
-import { FINISH_GRACE_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
+import { FINISH_GRACE_MS, LAST_READ_MS, RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 
 /**
  * While a close waits its window, a close state both signed (a partner who signed after the closer gave up
@@ -57,12 +57,20 @@ export function payOutAgreed(h: DefenseHost, ctl: ChannelController): void {
 /**
  * How long the party that did not create the close state waits for its creator to send it: the finish's grace,
  * shortened so that a grace is still left for its own send to land before the window ends (none left: at once;
- * the close on chain would pay out instead). A failed read of the chain's time uses the estimate.
+ * the close on chain would pay out instead). A failed or slow read of the chain's time uses the estimate.
  */
 async function graceFor(h: DefenseHost, ctl: ChannelController): Promise<number> {
   const grace = FINISH_GRACE_MS[h.ctx.o.network];
   const deadline = ctl.rec.close?.deadline;
   if (deadline === undefined) return grace;
-  const now = await chainNowRead(h.ctx).catch(() => chainNowEstimate(h.ctx));
+  // a read that has not answered within LAST_READ_MS counts as failed: the close state is not held back by it
+  const estimate = () => chainNowEstimate(h.ctx);
+  const now = await new Promise<number>((resolve) => {
+    const late = setTimeout(() => resolve(estimate()), LAST_READ_MS[h.ctx.o.network]);
+    chainNowRead(h.ctx, { signal: AbortSignal.timeout(LAST_READ_MS[h.ctx.o.network]) })
+      .catch(estimate)
+      .then(resolve)
+      .finally(() => clearTimeout(late));
+  });
   return Math.max(0, Math.min(grace, (deadline - now) * 1000 - grace));
 }

@@ -27,8 +27,6 @@ export const REJECT_OWED_MS = 24 * 3600_000;
  * is held meanwhile, and a challenge may wait behind it. A slower read holds nothing back, as a failed one.
  */
 export const LAST_READ_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 2_000, devnet: 5_000, testnet: 10_000 };
-/** How long a read of the chain's time may take before it counts as failed (ms): the decisions it sizes wait on it. */
-export const NOW_READ_MS: Readonly<Record<NetworkKind, number>> = { sandbox: 2_000, devnet: 5_000, testnet: 20_000 };
 /** How long a cooperative close waits for the partner before it falls back (ms). */
 export const CLOSE_TIMEOUT_MS = 15_000;
 /** Challenge retries: first delay, cap (ms). */
