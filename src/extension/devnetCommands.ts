@@ -6,6 +6,7 @@ import { onServedDevnet } from './guards.js';
 import { confirmStop } from './setupCommands.js';
 import { cancelled } from './ui.js';
 import { ExtensionError } from './util.js';
+import type { DevnetServer } from './nodeFactory.js';
 
 async function startDevnet(c: CommandContext, p: unknown): Promise<string | undefined> {
   let port = p === undefined ? undefined : Number(p);
@@ -18,28 +19,40 @@ async function startDevnet(c: CommandContext, p: unknown): Promise<string | unde
     }
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExtensionError('BAD_INPUT', `port ${String(p)}: a port is a whole number from 0 to 65535`);
-  // one devnet per window (one chain folder): another port asks first, instead of joining the one running silently
+  // one devnet per window (one chain folder): another port asks first, instead of joining the one running silently;
+  // a start under way on another port (or on any free one) is waited for, then asked about as the one running
+  await c.host.devnets.startedOtherThan(port);
   const other = c.host.devnets.runningOtherThan(port);
-  if (other) {
-    const use = 'Use It';
-    const stop = `Stop It, Then Start on Port ${port}`;
-    const was = new URL(other.url).port;
-    const pick = await c.prompts.confirm(
-      `A devnet already runs in this window, on port ${was}.`,
-      `It serves at ${other.url}. A window runs one devnet (its chain is kept in one folder). Use It keeps that devnet; ${stop} stops it (and your node, if it runs on it: asked first), then starts a devnet on port ${port} with the same chain.`,
-      use,
-      stop,
-    );
-    if (pick === use) {
-      void c.info(`devnet serving at ${other.url}`);
-      return other.url;
-    }
-    if (pick !== stop) throw cancelled();
-    await stopDevnet(c);
-  }
-  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.devnets.start(port));
+  if (other && (await useOther(c, port, other.url))) return other.url;
+  const begin = async (): Promise<DevnetServer> => await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SynChannel: starting the devnet…' }, () => c.host.devnets.start(port));
+  const server = await begin().catch(async (e: unknown) => {
+    // a start begun on another port just after the look above: asked about once it is up, as one running
+    const up = (e as { code?: string }).code === 'DEVNET_DATA_LOCKED' && !other ? c.host.devnets.runningOtherThan(port) : null;
+    if (!up) throw e;
+    return (await useOther(c, port, up.url)) ? up : begin();
+  });
   void c.info(`devnet serving at ${server.url}`);
   return server.url;
+}
+
+/** A devnet runs on another port than `port`: Use It (true), or Stop It (stopped: false); cancelled otherwise. */
+async function useOther(c: CommandContext, port: number, url: string): Promise<boolean> {
+  const use = 'Use It';
+  const stop = `Stop It, Then Start on Port ${port}`;
+  const was = new URL(url).port;
+  const pick = await c.prompts.confirm(
+    `A devnet already runs in this window, on port ${was}.`,
+    `It serves at ${url}. A window runs one devnet (its chain is kept in one folder). Use It keeps that devnet; ${stop} stops it (and your node, if it runs on it: asked first), then starts a devnet on port ${port} with the same chain.`,
+    use,
+    stop,
+  );
+  if (pick === use) {
+    void c.info(`devnet serving at ${url}`);
+    return true;
+  }
+  if (pick !== stop) throw cancelled();
+  await stopDevnet(c);
+  return false;
 }
 
 async function stopDevnet(c: CommandContext): Promise<boolean> {

@@ -35,12 +35,27 @@ export class DevnetHolder {
   }
 
   /**
+   * Waits for a start under way that `port` would not join (one on another port, or on any port while `port` is
+   * given), so that `runningOtherThan` then names the devnet it started.
+   */
+  async startedOtherThan(port: number): Promise<void> {
+    while (this.joinsNot(port)) await this.starting?.catch(() => undefined);
+  }
+
+  /** A start is under way that a start on `port` would not be. */
+  private joinsNot(port: number): boolean {
+    return !!this.starting && port !== 0 && port !== this.startingPort;
+  }
+
+  /**
    * The devnet of this window: started on `port`, or the one running (or starting) when `port` is its own or 0. One
-   * on another port is refused (DEVNET_DATA_LOCKED): two devnets of this window would share one chain folder.
+   * on another port, also one a start on any port (0) took, is refused (DEVNET_DATA_LOCKED): two devnets of this
+   * window would share one chain folder.
    */
   async start(port: number): Promise<DevnetServer> {
     if (this.stopping) await this.stopping.catch(() => undefined); // its failure is the stop's to tell
-    if (this.starting && port !== 0 && this.startingPort !== 0 && port !== this.startingPort) await this.starting.catch(() => undefined);
+    // checked again with no await before the start below: a start begun meanwhile is waited for too
+    while (this.joinsNot(port)) await this.starting?.catch(() => undefined);
     const other = this.runningOtherThan(port);
     if (other) {
       throw new ExtensionError('DEVNET_DATA_LOCKED', `a devnet already runs in this window on port ${portOf(other.url)} (${other.url}): use it, or Stop Devnet first to start one on port ${port}`);

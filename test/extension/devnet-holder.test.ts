@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { DevnetHolder } from '../../src/extension/devnetHolder.js';
 
 test('two Start Devnet at once get the one devnet; a stop stops it', async () => {
@@ -60,6 +61,28 @@ test('Start Devnet on another port while one runs is refused naming the port it 
     assert.equal(await holder.start(port), first);
     assert.equal(await holder.start(0), first);
     assert.equal((await fetch(`${first.url}/devnet/info`)).ok, true, 'the first devnet still serves');
+  } finally {
+    await holder.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('Start Devnet on a given port while a start on any port (0) is under way does not join it: it waits, then is refused naming the port that start took', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-holder-'));
+  const holder = new DevnetHolder(() => dir, () => undefined, () => undefined);
+  // a free port for the second start (nothing listens there once closed)
+  const free = createServer();
+  await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+  const other = (free.address() as AddressInfo).port;
+  await new Promise((resolve) => free.close(resolve));
+  try {
+    const [a, b] = await Promise.allSettled([holder.start(0), holder.start(other)]);
+    assert.equal(a.status, 'fulfilled', a.status === 'rejected' ? String(a.reason) : '');
+    const port = Number(new URL(a.value.url).port);
+    assert.notEqual(port, other, 'the free port was taken by the first start: run again');
+    assert.equal(b.status, 'rejected', `the start on port ${other} joined the one on port ${port}`);
+    assert.equal((b.reason as { code?: string }).code, 'DEVNET_DATA_LOCKED', String(b.reason));
+    assert.equal(holder.current, a.value);
   } finally {
     await holder.stop();
     await rm(dir, { recursive: true, force: true });

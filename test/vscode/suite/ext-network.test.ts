@@ -99,6 +99,26 @@ describe('SynChannel node and network switch', function () {
     }
   });
 
+  it('Start Devnet on a given port while a start on any free port is under way does not join it: it asks, and Stop It starts on the port asked for', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const other = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    try {
+      ext.test.clearPrompts();
+      ext.test.answer({ confirm: `Stop It, Then Start on Port ${other}` });
+      const [a, b] = await Promise.all([vscode.commands.executeCommand('synchannel.startDevnet', 0), vscode.commands.executeCommand('synchannel.startDevnet', other)]);
+      assert.ok(typeof a === 'string', JSON.stringify([a, ext.lastFailure()]));
+      const asked = ext.test.prompts().find((p) => p.kind === 'confirm');
+      assert.ok(asked?.kind === 'confirm', `not asked: ${JSON.stringify([a, b, ext.test.prompts()])}`);
+      assert.equal(asked.message, `A devnet already runs in this window, on port ${new URL(a).port}.`);
+      assert.equal(b, `http://127.0.0.1:${other}`, JSON.stringify(ext.lastFailure()));
+      assert.deepEqual(ext.test.unanswered(), []);
+    } finally {
+      assert.equal(await vscode.commands.executeCommand('synchannel.stopDevnet'), true);
+    }
+  });
+
   it('an address typed into a Connect that failed is offered again the next time', async () => {
     // a port nothing listens on: the dial is refused
     const gone = createServer();
