@@ -3,6 +3,7 @@
 // the node host (one start at a time, a stop during a start leaves nothing running).
 import { rm } from 'node:fs/promises';
 import type { HostedNode } from './hosted.js';
+import { inVsCode } from './cliWords.js';
 import { createTeachingDemo, type TeachingDemo, type TeachingDemoStep } from './nodeFactory.js';
 import { DemoJournal } from './demoJournal.js';
 import { claimDemoFolder, sweepDemoFolders } from './demoFolders.js';
@@ -55,7 +56,8 @@ export class DemoSession {
     this.running = step;
     this.journal.begin(step.id, step.title);
     try {
-      const result = await this.demo.runStep(step.id);
+      // the story names the CLI's commands (`deposit`): here, the palette's titles that do the same
+      const result = inVsCode(await this.demo.runStep(step.id));
       this.journal.end(result);
       this.log(`[demo] ${step.title}: ${result}`);
       return result;

@@ -191,7 +191,7 @@ function openSteps(s: Story): DemoStep[] {
         const proposed = waitForEvent(bob, 'channelProposed');
         const c = await alice.open({ myDeposit: parseTon('3'), partnerDeposit: parseTon('4'), challengePeriod: DEMO_CHALLENGE_PERIOD });
         await stopOr(s, proposed);
-        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s (how long a close on chain stays open to a later state: see the close below). Bob accepts it with deposit; then Alice deploys the contract, and Bob's deposit follows.`;
+        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s (how long a close on chain stays open to a later state: see the close below). Bob accepts it with \`deposit\`; then Alice deploys the contract, and Bob's deposit follows.`;
       },
     },
     {

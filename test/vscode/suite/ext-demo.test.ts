@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import type { TreeSnapshotItem } from '../../../src/extension/tree.js';
+import { CLI_WORDS } from '../../../src/extension/cliWords.js';
 import { EXTENSION_ID, api, channelRow, nodeRow, notices, treeText, until } from './helpers.js';
 
 type Ext = Awaited<ReturnType<typeof api>>;
@@ -70,6 +71,13 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     assert.deepEqual(log.filter((l) => /^\[demo\] (info|warn|error): /.test(l)), [], 'node log lines come once, as [Alice] / [Bob]');
     const repeated = log.filter((l, i) => i > 0 && l === log[i - 1] && /^\[(Alice|Bob)\]/.test(l));
     assert.deepEqual(repeated, [], 'no line twice in a row');
+    // the story in VS Code's words: the palette's titles, not the CLI's commands
+    for (const s of ext.demoSteps()) {
+      const said = log.find((l) => l.startsWith(`[demo] ${s.title}: `));
+      assert.ok(said, `no log line of "${s.title}"`);
+      assert.doesNotMatch(said, CLI_WORDS, said);
+    }
+    assert.ok(log.some((l) => l.includes('Bob accepts it with “Deposit (Accept or Fund a Channel)”')), 'the accepting command named by its title');
     await ext.test.settle();
     const tree = ext.tree.snapshot();
     const shown = [...log, ...JSON.stringify(tree).split(/[\s"`()]/)].join(' ');
