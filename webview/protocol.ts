@@ -74,8 +74,11 @@ export interface CloseInfo {
 
 export interface PayoutInfo {
   step: string | null;
-  you: Amount;
-  partner: Amount;
+  /** what each wallet received (null: the payout transaction was not read; `unknown` says it) */
+  you: Amount | null;
+  partner: Amount | null;
+  /** the shares are unknown: the line that says what each gets by the state, and why the amounts are unknown */
+  unknown: string | null;
   /** null: the node cannot tell (it does not hold the latest state both signed) */
   matchesLatest: boolean | null;
   latestStep: string | null;
@@ -108,6 +111,8 @@ export interface ChannelBalances {
   close: CloseInfo | null;
   /** closed only */
   payout: PayoutInfo | null;
+  /** closed, its payout not found yet: what the panel says instead (null otherwise) */
+  payoutPending: string | null;
   pendingAwaitingMe: boolean;
   /** the step awaiting the user's signature (the Sign button signs this one only) */
   pendingStep: string | null;

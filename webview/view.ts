@@ -93,10 +93,13 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
   if (sel.payout) {
     const p = sel.payout;
     const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
-    root.append(para(`Paid out by ${by}: you received ${p.you.short} TON, ${sel.partnerLabel} ${p.partner.short} TON.`, 'payout', 'payout'));
+    // shares not read (the payout transaction not found): the host's line says what each gets by the state, and why
+    if (p.you && p.partner) root.append(para(`Paid out by ${by}: you received ${p.you.short} TON, ${sel.partnerLabel} ${p.partner.short} TON.`, 'payout', 'payout'));
+    else root.append(para(p.unknown ?? `Paid out by ${by}: the amounts are not known here.`, 'warning', 'payout'));
     if (p.matchesLatest === false) root.append(para(`Not the latest state both signed (Step ${p.latestStep ?? '?'}).`, 'error', 'payout-warning'));
     if (p.matchesLatest === null) root.append(para(`Whether this was the latest state both signed is unknown: your node does not hold it (restored from an older copy?).`, 'warning', 'payout-warning'));
   }
+  if (sel.payoutPending) root.append(para(sel.payoutPending, 'warning', 'payout'));
   root.append(divider());
   const h = document.createElement('h3');
   h.textContent = 'Balances over the steps';

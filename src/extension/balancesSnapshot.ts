@@ -1,8 +1,8 @@
 // What the balances panel shows, as plain data (webview/protocol.ts): for the selected channel, the balances both
 // ways, the chain's balances (read through the node, cached a few seconds), the close or payout, the buttons the
 // node allows now (ChannelView.actions) and the history for the chart; the demo's journal for Replay.
-import type { Action, BalanceView, ChannelView } from '../node/types.js';
-import { dueNote } from '../node/uiRules.js';
+import type { Action, BalanceView, ChannelView, PayoutView } from '../node/types.js';
+import { SHARES_UNREAD, dueNote } from '../node/uiRules.js';
 import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WalletAmount, WebviewAction } from '../../webview/protocol.js';
 import type { NodeHost } from './host.js';
 import type { HostedNode } from './hosted.js';
@@ -84,8 +84,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
   const mine = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceA : s.balanceB);
   const theirs = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceB : s.balanceA);
-  // a payout whose transaction was not found: no share to show (the tree and the notification say so)
-  const p = ch.phase === 'closed' && ch.payout?.paidA != null && ch.payout.paidB != null ? ch.payout : null;
+  const p = ch.phase === 'closed' ? ch.payout : null;
   return {
     key,
     partyLabel: node.id === 'me' ? 'You' : node.label,
@@ -113,17 +112,30 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     payout: p
       ? {
           step: p.step?.toString() ?? null,
-          you: amountOf(ch.me === 'A' ? p.paidA : p.paidB)!,
-          partner: amountOf(ch.me === 'A' ? p.paidB : p.paidA)!,
+          you: amountOf(ch.me === 'A' ? p.paidA : p.paidB),
+          partner: amountOf(ch.me === 'A' ? p.paidB : p.paidA),
+          unknown: sharesUnknown(p, ch.me, partner),
           matchesLatest: p.matchesLatest,
           latestStep: p.latestStep?.toString() ?? null,
         }
       : null,
+    payoutPending: ch.phase === 'closed' && !ch.payout ? PAYOUT_PENDING : null,
     pendingAwaitingMe: ch.actions.sign.ok,
     pendingStep: ch.pending?.awaiting === 'me' ? ch.pending.step.toString() : null,
     actions: actionButtons(ch),
     history: history.map((s) => ({ step: s.step.toString(), you: mine(s).toString(), partner: theirs(s).toString() })),
   };
+}
+
+/** A closed channel whose payout the node has not found yet (a lagging endpoint): said instead of nothing. */
+const PAYOUT_PENDING = 'Payout not read yet: the contract closed, and your node has not yet found the transaction that paid out. It reads the contract again by itself; the amounts show here once found.';
+
+/** A payout whose transaction was not found (buried under later messages): what each gets by the state, and why. */
+function sharesUnknown(p: PayoutView, me: 'A' | 'B', partner: string): string | null {
+  if (p.paidA !== null && p.paidB !== null) return null;
+  const by = p.step === null ? 'the deposits (an exit)' : `Step ${p.step}`;
+  const [mine, theirs] = me === 'A' ? [p.balanceA, p.balanceB] : [p.balanceB, p.balanceA];
+  return `Paid out by ${by}: your ${formatTon(mine)} TON in that ${p.step === null ? 'deposit' : 'state'} plus half the fee reserve, ${partner} ${formatTon(theirs)} TON plus half. The exact amounts are not known here: ${SHARES_UNREAD}.`;
 }
 
 /** A node's channels, read again (a few times, a moment apart) while one is between two writes (model.ts). */

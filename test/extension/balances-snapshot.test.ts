@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChainReads, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
 import type { NodeHost } from '../../src/extension/host.js';
-import { TEN_YEARS, TON, closePair, fund, openPair, proposedThenAged } from '../helpers/nodes.js';
+import { TEN_YEARS, TON, closePair, fund, openPair, proposedThenAged, until } from '../helpers/nodes.js';
+import { bobAfterBuriedPayout, withPair } from '../helpers/reads.js';
 
 test("the balances panel says the storage fee due of the wallets, from the node's read", async () => {
   const p = await openPair();
@@ -120,4 +121,21 @@ test("the balances panel during the teaching demo, before its channel: the hint 
   const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
   assert.equal(snap.hint, 'no channel yet: the teaching demo\'s next step is "Alice proposes a channel (3 TON from her, 4 TON from Bob)": run it from the walkthrough, or with Run a Teaching Demo Step');
   assert.equal(snap.nodeStatus, 'demo');
+});
+
+withPair('a payout whose shares the node did not read has a line in the balances panel that says what each gets by the state and why the amounts are unknown', async (p) => {
+  const shallow = await bobAfterBuriedPayout(p); // step 3: A 2 TON, B 5 TON
+  try {
+    await until('Bob ended the channel', () => p.bob.currentChannel()?.phase === 'closed', 30_000);
+    const me = { id: 'me', label: 'you', api: p.bob, served: null };
+    const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
+    const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
+    const payout = snap.selected?.payout;
+    assert.ok(payout, 'no payout line');
+    assert.equal(payout.you, null, 'no share that was not read');
+    assert.match(payout.unknown ?? '', /^Paid out by Step 3: your 5 TON in that state plus half the fee reserve, [^ ]+ 2 TON plus half\. The exact amounts are not known here: its payout transaction was not found/);
+  } finally {
+    await p.bob.stop();
+    await shallow.close();
+  }
 });

@@ -4,25 +4,13 @@
 // look; never "not found yet" for ever, never a share it did not read.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Address } from '@ton/core';
-import { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { createNode, type NodeEvent } from '../../src/node/index.js';
-import { PERIOD, payOne, withPair } from '../helpers/reads.js';
-import { TON, fund, until } from '../helpers/nodes.js';
+import { bobAfterBuriedPayout, withPair } from '../helpers/reads.js';
+import { TON, until } from '../helpers/nodes.js';
 
 withPair('a payout buried beyond the depth ends the channel as closed by the contract record, not "not found yet" for ever', async (p) => {
-  await fund(p);
-  await payOne(p); // step 3: A 2 TON, B 5 TON
-  await p.bob.stop();
-  await p.alice.withdraw({ mode: 'unilateral' });
-  p.chain.advanceTime(PERIOD + 5);
-  await until('Alice finished the close', () => p.alice.currentChannel()?.phase === 'closed', 30_000);
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
-  // Anyone may send the closed contract messages (each refused, each a transaction): 9 bury it beyond 4 and 8.
-  for (let i = 0; i < 9; i++) await p.chain.fund(contract, TON('0.001'));
-  const shallow = await SandboxChain.create({ blockchain: p.chain.blockchain, payoutDepth: { watch: 4, deep: 8 } });
+  const shallow = await bobAfterBuriedPayout(p); // step 3: A 2 TON, B 5 TON
   const events: NodeEvent[] = [];
-  p.bob = await createNode({ ...p.common, chain: shallow, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
   p.bob.on((e) => void events.push(e));
   try {
     await until('Bob ended the channel', () => p.bob.currentChannel()?.phase === 'closed', 30_000);
