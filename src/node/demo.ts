@@ -2,7 +2,7 @@
 // connected over loopback libp2p. Each step runs one part of the story and returns what happened in words.
 // `npm run demo` plays every step headless; the VS Code walkthrough runs them one button at a time.
 import { join } from 'node:path';
-import { clockText } from '../core/duration.js';
+import { clockText, durationText } from '../core/duration.js';
 import { formatTon, parseTon } from '../core/amounts.js';
 import { balancesLine } from '../core/format.js';
 import { newKeyPair } from '../core/signer.js';
@@ -191,7 +191,7 @@ function openSteps(s: Story): DemoStep[] {
         const proposed = waitForEvent(bob, 'channelProposed');
         const c = await alice.open({ myDeposit: parseTon('3'), partnerDeposit: parseTon('4'), challengePeriod: DEMO_CHALLENGE_PERIOD });
         await stopOr(s, proposed);
-        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${DEMO_CHALLENGE_PERIOD} s (how long a close on chain stays open to a later state: see the close below). Bob accepts it with \`deposit\`; then Alice deploys the contract, and Bob's deposit follows.`;
+        return `Alice proposed channel ${c.channelId}: she deposits 3 TON, Bob 4 TON, challenge period ${durationText(DEMO_CHALLENGE_PERIOD)} (how long a close on chain stays open to a later state: see the close below). Bob accepts it with \`deposit\`; then Alice deploys the contract, and Bob's deposit follows.`;
       },
     },
     {
@@ -214,7 +214,7 @@ function openSteps(s: Story): DemoStep[] {
         return (
           `Both signed state 0: ${balances(s, false)} (Alice is party A with 3 TON, Bob party B with 4).\n` +
           `The demo runs in manual mode: a node never countersigns its partner's state by itself; that is an action (this step; in VS Code also Sign in the tree). ` +
-          `Its own proposals are signed as it makes them: Alice's node signed state 0 when the contract locked. (In automatic mode, the CLI's default, a node countersigns valid states by itself.)\n` +
+          `Its own proposals are signed as it makes them: Alice's node signed state 0 when the contract locked. (In automatic mode, the default outside this demo, a node countersigns valid states by itself.)\n` +
           `Turns alternate: Bob creates the odd states, Alice the even ones, so they never both propose at once. State 1 is Bob's.`
         );
       },

@@ -14,3 +14,11 @@ test('the demo says public key, not key', () => {
   assert.match(r.stdout, /^Bob's public key: +[0-9A-F]{64}$/m);
   assert.doesNotMatch(r.stdout, /'s key:/);
 });
+
+test('the story read by both hosts: the accepting command as a command (each host names it its way), the period in words, no mode said to be the CLI\'s', () => {
+  const r = spawnSync(process.execPath, [CLI, 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /Bob accepts it with `deposit`; then Alice deploys the contract/);
+  assert.match(r.stdout, /challenge period 10 min \(how long a close on chain stays open/);
+  assert.match(r.stdout, /\(In automatic mode, the default outside this demo, a node countersigns valid states by itself\.\)/);
+});
