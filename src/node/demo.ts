@@ -181,7 +181,7 @@ function openSteps(s: Story): DemoStep[] {
         const p = await bob.connect(addr);
         // Alice's node may have told it before connect() returned here: her view says it either way.
         await until(s, alice, () => alice.partners().some((x) => x.online), 'Alice sees Bob connected');
-        return `Alice serves on ${addr}.\nBob connected. Partner signature: ${p.signature.slice(0, 32)}…\nPartner address: ${p.address}`;
+        return `Alice serves on ${addr}.\nBob connected. Each proved it owns its wallet: it signed the connection (both peer ids and a fresh nonce from the other), and the other checked the signature against its address. Alice's signature: ${p.signature.slice(0, 32)}…; her address: ${p.address}`;
       },
     },
     {

@@ -20,5 +20,6 @@ test('the story read by both hosts: the accepting command as a command (each hos
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /Bob accepts it with `deposit`; then Alice deploys the contract/);
   assert.match(r.stdout, /challenge period 10 min \(how long a close on chain stays open/);
+  assert.match(r.stdout, /Each proved it owns its wallet: it signed the connection \(both peer ids and a fresh nonce from the other\), and the other checked the signature against its address\. Alice's signature: [0-9A-Fa-f]{32}…; her address: 0Q/);
   assert.match(r.stdout, /\(In automatic mode, the default outside this demo, a node countersigns valid states by itself\.\)/);
 });
