@@ -1,5 +1,6 @@
 // Channel proposals from partners (B's side): checked, held in memory until accepted, at most a few per partner
-// and MAX_PROPOSALS_HELD in all; terms this node does not take are declined with the reason.
+// and MAX_PROPOSALS_HELD from strangers in all (a partner with a channel here has its own room); terms this node
+// does not take are declined with the reason.
 import { Address } from '@ton/core';
 import { bindClock } from './mayland.js';
 import type { Channel } from '../core/channel.js';
@@ -15,13 +16,13 @@ import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
 import { CHANNEL_ID_TAGS, MAX_PERIOD, channelIdNetwork, minChallengePeriod } from './policy.js';
-import { announced } from './reports.js';
+import { announced, unannounced } from './reports.js';
 import { RECORD_VERSION, configOf, contractOf, partnerAddressOf, type ChannelRecord } from './record.js';
 import { shownContract } from './addresses.js';
 
 /** Proposals from one partner kept in memory (unaccepted proposals are never written to disk). */
 export const MAX_PROPOSALS_PER_PARTNER = 3;
-/** The most unaccepted proposals kept in memory, from all partners together. */
+/** The most unaccepted proposals kept in memory from wallets with no channel here, all together. */
 export const MAX_PROPOSALS_HELD = 32;
 /** Dropped proposals remembered (id -> proposer), so that a resend of one is refused again. */
 const MAX_DROPPED_KEPT = 1024;
@@ -133,8 +134,11 @@ export class IncomingProposals {
     // Kept in memory only: incoming proposals not accepted (also the ones withdrawn or declined since).
     const held = [...ctx.channels.values()].filter((c) => c.storage === null && !this.accepting.has(c));
     const mine = held.filter((c) => c.rec.addressA === partner);
-    // At most a few per partner, and MAX_PROPOSALS_HELD in all (wallets cost nothing): the oldest goes first.
-    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : held.length >= MAX_PROPOSALS_HELD ? this.evictee(held) : undefined;
+    // At most a few per partner, and MAX_PROPOSALS_HELD of strangers in all (wallets cost nothing). A partner with a
+    // channel here has its own share: strangers' proposals never take its room, nor drop its proposals.
+    const known = this.knownPartners();
+    const strangers = held.filter((c) => !known.has(c.rec.addressA));
+    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known.has(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers) : undefined;
     if (drop) {
       // The proposer is told (its proposal would otherwise wait for an answer that never comes).
       ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
@@ -142,7 +146,7 @@ export class IncomingProposals {
       this.dropped.set(drop.id, drop.rec.addressA);
       if (this.dropped.size > MAX_DROPPED_KEPT) this.dropped.delete(this.dropped.keys().next().value!);
       const partnerDropped = hasStoredChannelWith(ctx.channels.values(), drop.rec.addressA, false);
-      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} in all are kept)`, partnerDropped ? 'warn' : 'info');
+      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} from wallets with no channel here are kept)`, partnerDropped ? 'warn' : 'info');
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctl.proposedFrom = s.remoteHost ?? '';
@@ -151,7 +155,10 @@ export class IncomingProposals {
     // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
     // strangers (wallets cost nothing) within their own share and a global cap: each announcement is a toast in the extension.
     if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
-    else ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced (many proposals from such wallets)`, 'info');
+    else {
+      ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced yet (many proposals from such wallets)`, 'info');
+      unannounced(ctx, ctl);
+    }
     ctx.changed(ctl);
   }
 
@@ -205,21 +212,29 @@ export class IncomingProposals {
     };
   }
 
-  /**
-   * The held proposal dropped when MAX_PROPOSALS_HELD are taken: one of a wallet with no channel here before a
-   * known partner's; of those, the oldest from the host that holds the most (strangers' wallets cost nothing, their
-   * hosts do).
-   */
-  private evictee(held: ChannelController[]): ChannelController {
+  /** Wallets with a channel kept here (on disk): their proposals do not count against the strangers' room. */
+  private knownPartners(): Set<string> {
     const known = new Set<string>();
     for (const c of this.ctx.channels.values()) if (c.storage !== null) known.add(partnerAddressOf(c.rec));
-    const strangers = held.filter((c) => !known.has(c.rec.addressA));
-    const pool = strangers.length ? strangers : held;
-    const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
-    const counts = new Map<string, number>();
-    for (const c of pool) counts.set(hostOf(c), (counts.get(hostOf(c)) ?? 0) + 1);
-    let top = hostOf(pool[0]!);
-    for (const [h, n] of counts) if (n > counts.get(top)!) top = h;
-    return pool.find((c) => hostOf(c) === top)!;
+    return known;
+  }
+
+  /**
+   * The stranger's proposal dropped when MAX_PROPOSALS_HELD are taken: from the host holding the most (wallets cost
+   * nothing, hosts do), the wallet there holding the most (a flood's wallets propose the most each), its oldest. A
+   * new proposer's first proposal is dropped only once no wallet holds more than one.
+   */
+  private evictee(pool: ChannelController[]): ChannelController {
+    const top = <T>(items: ChannelController[], key: (c: ChannelController) => T): T => {
+      const counts = new Map<T, number>();
+      for (const c of items) counts.set(key(c), (counts.get(key(c)) ?? 0) + 1);
+      let best = key(items[0]!);
+      for (const [k, n] of counts) if (n > counts.get(best)!) best = k;
+      return best;
+    };
+    const host = top(pool, (c) => c.proposedFrom ?? '');
+    const fromHost = pool.filter((c) => (c.proposedFrom ?? '') === host);
+    const wallet = top(fromHost, (c) => c.rec.addressA);
+    return fromHost.find((c) => c.rec.addressA === wallet)!;
   }
 }

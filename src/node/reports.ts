@@ -26,13 +26,44 @@ const PEER_PROPOSALS_PER_SECOND = 1 / 60;
 export const MAX_PEER_SHARES = 1024;
 
 type Pair = { reports: TokenBucket; proposals: TokenBucket };
-const budgets = new WeakMap<NodeContext, Pair & { peers: Map<string, Pair> }>();
+/** Strangers' proposals listed but not announced since the last summary: how many, the newest, the timer that tells them. */
+type Unannounced = { count: number; newest: ChannelController | null; timer: ReturnType<typeof setTimeout> | null };
+type Budgets = Pair & { peers: Map<string, Pair>; unannounced: Unannounced };
+const budgets = new WeakMap<NodeContext, Budgets>();
 
-function budgetsOf(ctx: NodeContext): Pair & { peers: Map<string, Pair> } {
+function budgetsOf(ctx: NodeContext): Budgets {
   let b = budgets.get(ctx);
   const cap = { burst: STRANGER_REPORT_BURST, perSecond: STRANGER_REPORTS_PER_SECOND };
-  if (!b) budgets.set(ctx, (b = { reports: new TokenBucket(cap), proposals: new TokenBucket(cap), peers: new Map() }));
+  if (!b) budgets.set(ctx, (b = { reports: new TokenBucket(cap), proposals: new TokenBucket(cap), peers: new Map(), unannounced: { count: 0, newest: null, timer: null } }));
   return b;
+}
+
+/**
+ * A stranger's proposal listed but not announced (the caps spent): never silent. Once the proposals' cap gives a
+ * token back, one warning line says how many came and where they are, and the newest still waiting is announced.
+ * Bounded: a count, one channel and one timer per node, whatever the number of wallets.
+ */
+export function unannounced(ctx: NodeContext, ctl: ChannelController): void {
+  const u = budgetsOf(ctx).unannounced;
+  u.count++;
+  u.newest = ctl;
+  if (!u.timer) tellUnannounced(ctx, u, 1000 / STRANGER_REPORTS_PER_SECOND);
+}
+
+function tellUnannounced(ctx: NodeContext, u: Unannounced, ms: number): void {
+  u.timer = setTimeout(() => {
+    u.timer = null;
+    if (ctx.stopping.aborted || u.count === 0) return;
+    const wait = budgetsOf(ctx).proposals.takeOrWait();
+    if (wait) return tellUnannounced(ctx, u, wait);
+    const { count, newest } = u;
+    u.count = 0;
+    u.newest = null;
+    const many = count === 1 ? 'a channel proposal' : `${count} channel proposals`;
+    ctx.log(`${many} from wallets with no channel here came while many did: listed (channels), not announced one by one. Accept only a proposal you expect; decline the others (nothing is deposited until you accept)`, 'warn');
+    if (newest && ctx.channels.get(newest.id) === newest && newest.life === 'proposed') ctx.emit({ type: 'channelProposed', channel: ctx.view(newest) });
+  }, ms);
+  u.timer.unref?.();
 }
 
 /**

@@ -255,3 +255,24 @@ test("strangers' claims that they deployed the contracts of their proposals are 
     assert.ok(told.length >= 1 && told.length <= bound, `${told.length} of 30 claims told in ${seconds.toFixed(1)} s (at most ${bound})`);
     for (const e of told) assert.doesNotMatch(e.message, /your partner/, 'a stranger is called "your partner"');
   }));
+
+test("a flood of proposals from many new wallets neither drops nor hides a genuine new proposer's first one", () =>
+  withVictim(async (_world, vic, addr, eves) => {
+    // 12 hostile wallets, 3 proposals each: more than the strangers' global announcements (10) and the proposals kept (32)
+    for (let i = 0; i < 12; i++) eves.push((await proposer(vic, addr, 3)).eve);
+    for (const e of eves) await e.delivered();
+    const from = vic.events.length;
+    const genuine = await proposer(vic, addr, 1);
+    eves.push(genuine.eve);
+    const id = genuine.ids[0]!.toString();
+    await until(() => vic.node.channel(id) !== null, "the genuine proposal listed");
+    // the flood goes on after it: more than the proposals kept
+    for (let i = 0; i < 11; i++) eves.push((await proposer(vic, addr, 3)).eve);
+    for (const e of eves) await e.delivered();
+    assert.equal(genuine.eve.count('channel.reject'), 0, 'the genuine proposal was dropped for the flood');
+    assert.notEqual(vic.node.channel(id), null, 'the genuine proposal is still listed');
+    assert.ok(vic.node.channels().length <= MAX_PROPOSALS_HELD, `${vic.node.channels().length} proposals kept`);
+    // the person is told of it: announced, or in a line that says proposals came unannounced and where they are
+    const told = () => vic.events.slice(from).some((e) => (e.type === 'channelProposed' && e.channel.channelId === id) || (e.type === 'log' && e.level === 'warn' && /proposals? from wallets with no channel here .*listed/.test(e.message)));
+    await until(told, "the genuine proposal told", 10_000);
+  }));
