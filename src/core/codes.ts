@@ -163,7 +163,7 @@ export const CODES = {
   TOO_LATE: w('finish the close: the challenge window is over'),
   CHALLENGE_FAILED: e('top up your wallet and retry the challenge before the deadline'),
   PAYMENT_NOT_MADE: w('see showLast for the latest state both signed, and pay again if you still mean to'),
-  QUOTA_EXCEEDED: w('slow down: your partner is sending too much'),
+  QUOTA_EXCEEDED: w('wait a few seconds, then try again if it did not go through: too much came at once'),
   RESTORE_PENDING: w('connect to your partner so the node checks it has the latest state'),
   CHANNEL_RESTORED: w('close the channel with withdraw and open a new one to pay again'),
   CHANNEL_RELOADED: w('run the command again: the channel was loaded again from its files'),

@@ -4,6 +4,7 @@
 // partner's answer resends its own proposal) and takes the newest refused turn request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { givesNextStep, nextStep } from '../../src/core/codes.js';
 import { signedToJson } from '../../src/core/signed.js';
 import { stateFromBase64 } from '../../src/core/state.js';
 import type { AppMessage } from '../../src/core/wire.js';
@@ -43,6 +44,11 @@ test("a partner's payment refused by a full channel queue is signed once the que
     const pay = mallory.next(known, { balanceA: latest.balanceA - 1_000_000n, balanceB: latest.balanceB + 1_000_000n });
     const proposal = mallory.propose(known, pay);
     const release = await burst(s, proposal);
+    // What the refused partner's node shows: the report, and the code's next step when the report gives none
+    const report = mallory.received.find((m): m is Extract<AppMessage, { type: 'error' }> => m.type === 'error' && m.code === 'QUOTA_EXCEEDED')!;
+    const hint = givesNextStep(report.message) ? '' : nextStep(report.code)!;
+    assert.doesNotMatch(hint, /your partner is sending/, `the refused side is told its partner sends too much: ${report.message} / ${hint}`);
+    assert.match(`${report.message} ${hint}`, /nothing to do|wait .*try again/, 'it says what to do');
     // Mallory answers like an honest node: Vic's catch-up request gets the states he lacks (none) and her proposal
     // in flight, sent again.
     mallory.session.on('message', (m) => {
