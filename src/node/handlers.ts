@@ -214,17 +214,18 @@ export function handlers(p: Parts): HandlerTable {
     'resync.request': (s, m) => inQueue(s, m, (ctl) => p.sync.onRequest(ctl, m)),
     'resync.response': (s, m) => inQueue(s, m, (ctl) => p.sync.onResponse(ctl, m)),
     error: async (s, m) => {
+      // The peer's report budget first: each step below walks this node's channels (CPU bounded per message).
+      const r = mayReport(s);
       // Heard only from a partner of a channel kept here: a stranger (or a mere proposer) has seen no state of ours.
-      if (!storedPartner(ctx, s)) return;
+      if (!r.ok || !storedPartner(ctx, s)) return;
       // The partner says it saw two states of ours for one step: weighed against this node's records (reports.ts).
       if (m.code === 'EQUIVOCATION') return equivocationClaimed(ctx, s);
       // Their channel is closing or paid out: a state or turn request of ours came too late to matter (said once, in our words).
       if (m.code === 'CHANNEL_CLOSING' || m.code === 'ALREADY_CLOSED') return partnerClosing(ctx, s, m.ref, m.code);
-      const r = mayReport(s);
       // named by the channel it is about when that is known (a partner may hold several channels here)
-      const ctl = r.ok ? reportedOn(ctx, s, m.ref, true) : undefined;
+      const ctl = reportedOn(ctx, s, m.ref, true);
       const on = ctl ? { channel: ctx.view(ctl) } : {};
-      if (r.ok) ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}${ctl ? ` (channel ${shown(ctl)})` : ''}`, partner: true, ...on });
+      ctx.emit({ type: 'error', code: m.code, level: 'warning', message: `your partner reports: ${m.message}${r.note}${ctl ? ` (channel ${shown(ctl)})` : ''}`, partner: true, ...on });
     },
   };
 }

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppMessage } from '../../src/core/wire.js';
+import { REPORT_BURST, REPORT_PER_SECOND } from '../../src/node/handlers.js';
 import { endScene, malloryPasses, scene } from './scene.js';
 import { until } from './world.js';
 
@@ -78,6 +79,30 @@ test("a partner's report names the channel it is about: the one waiting for that
     await until(() => told() !== undefined, 'the report told');
     assert.equal(told()!.channel?.channelId, s.withMal, 'the report carries no channel');
     assert.match(told()!.message, /^your partner reports: something failed on their side \(channel \S+\)$/);
+  } finally {
+    await endScene(s);
+  }
+});
+
+test("a partner repeating that its channel is closing costs a bounded number of scans of the channels: the report budget comes first", async () => {
+  const s = await scene();
+  try {
+    const { vic, mallory: m } = s;
+    await until(() => vic.node.channel(s.withMal)!.partnerOnline, 'Vic to see Mallory online');
+    // every scan of Vic's channels, counted (reportedOn and storedPartner each walk them all)
+    const channels = (vic.node as unknown as { node: { ctx: { channels: Map<string, unknown> } } }).node.ctx.channels;
+    const values = channels.values.bind(channels);
+    let scans = 0;
+    channels.values = () => (scans++, values());
+    const n = 400;
+    const t0 = Date.now();
+    await m.flood(n, () => ({ type: 'error', code: 'CHANNEL_CLOSING', message: 'the channel is closing', ref: 'state.propose' }), 800);
+    await m.delivered();
+    const seconds = (Date.now() - t0) / 1000;
+    channels.values = values;
+    // the reports the budget lets through (REPORT_BURST, then REPORT_PER_SECOND), a few scans each, and what else ran meanwhile
+    const bound = 3 * (REPORT_BURST + Math.ceil(seconds * REPORT_PER_SECOND)) + 40;
+    assert.ok(scans <= bound, `${scans} scans of the channels for ${n} reports in ${seconds.toFixed(1)} s (at most ${bound})`);
   } finally {
     await endScene(s);
   }
