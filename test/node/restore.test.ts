@@ -228,4 +228,25 @@ describe('restore from an old backup', () => {
       await w.close();
     }
   });
+
+  test("a partner's EQUIVOCATION claim about a channel restored here is told as a warning naming it: the folder it came from may still run the key", () =>
+    withMal(async (m) => {
+      const { mal, vicAddr, ch, keep } = m;
+      const { v } = await restoredBehind(m);
+      const mallory = keep(await Mallory.connect(mal.keyPair, mal.node.getAccount(), vicAddr));
+      await mallory.nextOf('resync.request');
+      const from = v.events.length;
+      mallory.say({ type: 'error', code: 'EQUIVOCATION', message: 'you signed two different states for step 2: their node keeps the evidence', ref: 'state.propose' });
+      await until(() => v.events.slice(from).some((e) => (e.type === 'log' || e.type === 'error') && /two different states/.test(e.message)), 'the claim told');
+      const told = v.events.slice(from).filter((e) => (e.type === 'log' || e.type === 'error') && /two different states/.test(e.message));
+      assert.equal(told.length, 1);
+      const e = told[0]! as Extract<(typeof told)[number], { type: 'log' }>;
+      assert.equal(e.type, 'log', 'told as a line of this node, not as the code\'s error');
+      assert.equal(e.level, 'warn', 'a warning (the CLI shows it; an info line it does not)');
+      const shown = v.node.channel(ch)!.contract;
+      assert.ok(e.message.includes(`Channel ${shown} was restored here from a backup`), e.message);
+      assert.match(e.message, /the data folder it came from may still run with your key .*Stop every other copy of this key/, e.message);
+      assert.doesNotMatch(e.message, /so it was not signed here/, 'told as if no channel were restored');
+      assert.equal(e.channel?.channelId, ch, 'the line names the channel');
+    }));
 });
