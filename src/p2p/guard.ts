@@ -43,8 +43,15 @@ const MAX_FAILED_HANDSHAKES = 3;
  * count of its own): a burst of 20, then one every 3 s; while over it, the host's new connections are refused.
  */
 const HOST_FAILURES = { burst: 20, perSecond: 1 / 3 };
-/** Hosts whose failures are kept (the oldest is forgotten first). */
+/** Hosts whose failures are kept (the oldest is forgotten first); also the hosts kept as authenticated lately. */
 const MAX_HOSTS_KEPT = 1_024;
+/**
+ * Failed handshakes of all hosts together (each costs a wallet check, a proof check, a stream and a reply): over it,
+ * a host that failed lately is refused, and hosts not seen lately get in at a trickle (NEW_HOSTS_WHILE_OVER), so
+ * many hosts cost a bounded amount of checks; a host that authenticated lately (an honest partner) still gets in.
+ */
+const ALL_FAILURES = { burst: 200, perSecond: 10 };
+const NEW_HOSTS_WHILE_OVER = { burst: 4, perSecond: 1 };
 
 /**
  * Handshake streams a connection may open: a burst, then one a second. An honest peer opens one per session (a
@@ -115,6 +122,12 @@ export class InboundGuard {
   private readonly entries = new Map<string, Entry>();
   /** per host, the failed handshakes it may still have */
   private readonly hostFailures = new Map<string, TokenBucket>();
+  /** failed handshakes of all hosts together, and the new hosts admitted while they are over */
+  private readonly allFailures = new TokenBucket(ALL_FAILURES);
+  private readonly newHosts = new TokenBucket(NEW_HOSTS_WHILE_OVER);
+  /** hosts with a connection that authenticated lately (the least recently authenticated is forgotten first) */
+  private readonly authenticated = new Map<string, true>();
+  private refusedLogged = 0;
   /** pending entries per host, oldest first */
   private readonly pending = new Map<string, Set<Entry>>();
   private pendingTotal = 0;
@@ -126,6 +139,12 @@ export class InboundGuard {
     const host = hostKey(maConn.remoteAddr);
     if (this.hostRefused(host)) {
       this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES.burst} failed handshakes, and more than one every 3 s since`);
+      return true;
+    }
+    if (this.allRefuse(host)) {
+      // said at most once a second: the refusals themselves must stay cheap
+      if (Date.now() - this.refusedLogged >= 1_000) this.opts.log(`refusing connections from hosts that failed handshakes lately, or not seen lately, beyond ${NEW_HOSTS_WHILE_OVER.perSecond}/s: more than ${ALL_FAILURES.burst} failed handshakes from all hosts together, and more than ${ALL_FAILURES.perSecond} a second since`);
+      this.refusedLogged = Date.now();
       return true;
     }
     const entry: Entry = { maConn, host, key: connKey(maConn.remoteAddr), links: 0, pendingSince: 0, deadline: 0, failures: 0, linkedFailures: 0, streams: new TokenBucket(STREAM_RATE), gone: false };
@@ -140,6 +159,9 @@ export class InboundGuard {
   linkUp(connection: Connection): void {
     const e = this.entries.get(connKey(connection.remoteAddr));
     if (!e || e.gone || connection.direction !== 'inbound') return;
+    this.authenticated.delete(e.host);
+    this.authenticated.set(e.host, true);
+    if (this.authenticated.size > MAX_HOSTS_KEPT) this.authenticated.delete(this.authenticated.keys().next().value!);
     if (e.links++ === 0) this.leavePending(e);
   }
 
@@ -188,6 +210,13 @@ export class InboundGuard {
     f ??= new TokenBucket(HOST_FAILURES);
     this.hostFailures.set(host, f);
     f.charge(1);
+    this.allFailures.charge(1);
+  }
+
+  /** Whether all hosts together failed too many handshakes to admit `host` now (see ALL_FAILURES). */
+  private allRefuse(host: string): boolean {
+    if (this.allFailures.charge(0) === 0 || this.authenticated.has(host)) return false;
+    return this.hostFailures.has(host) || !this.newHosts.take();
   }
 
   private hostRefused(host: string): boolean {
@@ -205,6 +234,7 @@ export class InboundGuard {
     for (const e of this.entries.values()) clearTimeout(e.timer);
     this.entries.clear();
     this.hostFailures.clear();
+    this.authenticated.clear();
     this.pending.clear();
     this.pendingTotal = 0;
   }

@@ -156,3 +156,27 @@ test('a host whose handshakes failed more than 20 times (then more than once eve
   assert.equal(g.deny(fake('10.0.0.2').maConn), false, 'another host is not');
   g.stop();
 });
+
+test('failed handshakes from many hosts together are bounded: over the global budget, hosts that failed lately and new hosts beyond a trickle are refused; a host that authenticated lately is not', () => {
+  const { g } = guard(10_000, 64);
+  // a host that authenticated before the attack (an honest partner reconnecting later)
+  const honest = fake('10.9.9.9');
+  g.deny(honest.maConn);
+  g.linkUp(honest.conn);
+  // 300 hosts, each trying 10 connections that fail every handshake they may (3 each): each failure costs a proof check
+  let failures = 0;
+  for (let h = 0; h < 300; h++) {
+    for (let c = 0; c < 10; c++) {
+      const f = fake(`10.1.${h >> 8}.${h & 255}`);
+      if (g.deny(f.maConn)) continue;
+      for (let i = 0; i < 3 && !f.aborted; i++) {
+        failures++;
+        g.handshakeFailed(f.conn);
+      }
+    }
+  }
+  // the global budget's burst, then a trickle of new hosts (each gets one connection: 3 checks)
+  assert.ok(failures <= 300, `${failures} failed proofs checked for 300 hosts (at most 300)`);
+  assert.equal(g.deny(fake('10.9.9.9').maConn), false, 'the host that authenticated lately still gets in');
+  g.stop();
+});
