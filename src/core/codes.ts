@@ -106,6 +106,7 @@ export const CODES = {
   OUTBOX_FULL: w('wait for your partner to reconnect'),
   NODE_STOPPED: w('start the node again'),
   BAD_MESSAGE: e('this is a bug: report it'),
+  MUXER_UNBOUNDED: e('install SynChannel again (its own @chainsafe/libp2p-yamux version), or update it: nothing was started'),
 
   // ---- the node's storage ----
   STORE: e('check the disk (space, permissions)'),

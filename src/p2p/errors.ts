@@ -20,7 +20,8 @@ export type P2PErrorCode =
   | 'SESSION_CLOSED'
   | 'OUTBOX_FULL'
   | 'NODE_STOPPED'
-  | 'BAD_MESSAGE';
+  | 'BAD_MESSAGE'
+  | 'MUXER_UNBOUNDED';
 
 export class P2PError extends SynError<P2PErrorCode> {
   constructor(code: P2PErrorCode, message: string, options?: { cause?: unknown }) {

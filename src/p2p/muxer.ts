@@ -8,8 +8,12 @@
 //   its first frame with them), and a connection whose streams send more than that allows in all (a burst of
 //   4 KiB, then 1 KiB a second) is closed. It wraps each muxer's onRemoteStream (the hook that hands it the
 //   streams the peer opens) and each such stream's onData.
+// These are private methods: a Yamux without one is never run unbounded. boundedYamux probes a muxer and a stream
+// on a stand-in connection before the node starts, and refuses to start (MUXER_UNBOUNDED, naming what is missing);
+// a muxer or stream made later without one is closed (test/p2p/muxer.test.ts).
 import type { Stream } from '@libp2p/interface';
 import type { yamux as Yamux } from '@chainsafe/libp2p-yamux';
+import { P2PError } from './errors.js';
 import { TokenBucket } from './quota.js';
 
 const PINGS = { burst: 20, perSecond: 10 };
@@ -19,13 +23,55 @@ const STREAM_PRE_PROTOCOL_BYTES = 1024;
 /** bytes before their protocols, all streams of a connection together */
 const CONNECTION_PRE_PROTOCOL = { burst: 4096, perSecond: 1024 };
 
-export function boundedYamux(yamux: typeof Yamux, init: Parameters<typeof Yamux>[0]): ReturnType<typeof Yamux> {
+/** The private methods the bounds wrap: of the muxer, and of each stream it makes. */
+const MUXER_HOOKS = ['handlePing', 'onRemoteStream'] as const;
+const STREAM_HOOKS = ['onData'] as const;
+
+function unbounded(missing: string[]): P2PError {
+  return new P2PError('MUXER_UNBOUNDED', `this @chainsafe/libp2p-yamux has no ${missing.join(', ')}, which SynChannel wraps to bound what a peer makes the node answer (pings, protocol proposals): the node does not run without those bounds`);
+}
+
+/** What a muxer lacks of MUXER_HOOKS, or a stream of STREAM_HOOKS. */
+function lacks(o: object, hooks: readonly string[]): string[] {
+  return hooks.filter((h) => typeof (o as Record<string, unknown>)[h] !== 'function');
+}
+
+/**
+ * The hooks the installed Yamux lacks (none: []), found on a muxer and a stream made on a stand-in connection that
+ * carries nothing; a Yamux that cannot make them there counts as lacking all.
+ */
+export async function missingYamuxHooks(yamux: typeof Yamux): Promise<string[]> {
+  const noop = () => undefined;
+  const log = Object.assign(() => undefined, { error: noop, trace: noop, enabled: false }) as unknown as Record<string, unknown>;
+  log.newScope = () => log;
+  const maConn = { log, direction: 'inbound', status: 'open', addEventListener: noop, removeEventListener: noop, send: () => true, abort: noop, close: () => Promise.resolve() };
+  let muxer: { createStream(): Promise<object>; abort(e: Error): void } | undefined;
+  try {
+    muxer = yamux({ enableKeepAlive: false })().createStreamMuxer(maConn as never) as unknown as NonNullable<typeof muxer>;
+    return [...lacks(muxer, MUXER_HOOKS), ...lacks(await muxer.createStream(), STREAM_HOOKS).map((h) => `stream ${h}`)];
+  } catch {
+    return [...MUXER_HOOKS, ...STREAM_HOOKS.map((h) => `stream ${h}`)];
+  } finally {
+    muxer?.abort(new Error('the probe of the Yamux hooks is done'));
+  }
+}
+
+/** Yamux with the bounds above; refuses (MUXER_UNBOUNDED) a Yamux it cannot bound. */
+export async function boundedYamux(yamux: typeof Yamux, init: Parameters<typeof Yamux>[0]): Promise<ReturnType<typeof Yamux>> {
+  const missing = await missingYamuxHooks(yamux);
+  if (missing.length) throw unbounded(missing);
   const make = yamux(init);
   return () => {
     const factory = make();
     const create = factory.createStreamMuxer.bind(factory);
     factory.createStreamMuxer = (maConn) => {
       const muxer = create(maConn);
+      const missing = lacks(muxer, MUXER_HOOKS);
+      if (missing.length) {
+        const e = unbounded(missing);
+        muxer.abort(e);
+        throw e;
+      }
       limitPings(muxer as unknown as PingHandling);
       limitNegotiation(muxer as unknown as RemoteStreams);
       return muxer;
@@ -35,13 +81,12 @@ export function boundedYamux(yamux: typeof Yamux, init: Parameters<typeof Yamux>
 }
 
 interface PingHandling {
-  handlePing?: (header: { flag: number }) => void;
+  handlePing: (header: { flag: number }) => void;
   abort(e: Error): void;
 }
 
 function limitPings(m: PingHandling): void {
-  const handle = m.handlePing?.bind(m);
-  if (!handle) return;
+  const handle = m.handlePing.bind(m);
   const pings = new TokenBucket(PINGS);
   m.handlePing = (header) => {
     if (header.flag === SYN && !pings.take()) return m.abort(new Error(`the peer asked for more than ${PINGS.perSecond} pings a second`));
@@ -50,30 +95,29 @@ function limitPings(m: PingHandling): void {
 }
 
 interface RemoteStreams {
-  onRemoteStream?: (stream: Stream) => void;
+  onRemoteStream: (stream: Stream) => void;
   abort(e: Error): void;
 }
 
 function limitNegotiation(m: RemoteStreams): void {
-  const opened = m.onRemoteStream?.bind(m);
-  if (!opened) return;
+  const opened = m.onRemoteStream.bind(m);
   const allowance = new TokenBucket(CONNECTION_PRE_PROTOCOL);
   // every stream the peer opens passes here first (AbstractStreamMuxer's hook for its subclasses)
   m.onRemoteStream = (stream) => {
     // counted where the muxer hands the stream its data (a 'message' listener would take the data from libp2p)
     const s = stream as Stream & { onData?: (data: { byteLength: number }) => void };
     const push = s.onData?.bind(s);
+    // never unbounded: a stream without the hook is closed
+    if (!push) return m.abort(unbounded(['stream onData']));
     let bytes = 0;
-    if (push) {
-      s.onData = (data) => {
-        if (!s.protocol) {
-          bytes += data.byteLength;
-          if (allowance.charge(data.byteLength) > 0) return m.abort(new Error('its streams proposed protocols for more than 1 KiB a second'));
-          if (bytes > STREAM_PRE_PROTOCOL_BYTES) return s.abort(new Error(`more than ${STREAM_PRE_PROTOCOL_BYTES} bytes before a protocol was chosen`));
-        }
-        push(data);
-      };
-    }
+    s.onData = (data) => {
+      if (!s.protocol) {
+        bytes += data.byteLength;
+        if (allowance.charge(data.byteLength) > 0) return m.abort(new Error('its streams proposed protocols for more than 1 KiB a second'));
+        if (bytes > STREAM_PRE_PROTOCOL_BYTES) return s.abort(new Error(`more than ${STREAM_PRE_PROTOCOL_BYTES} bytes before a protocol was chosen`));
+      }
+      push(data);
+    };
     opened(stream);
   };
 }

@@ -117,7 +117,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       // hold hundreds of MiB in streams that never negotiate a protocol): ours takes 8 (service.ts), a few more
       // may be negotiating.
       // A peer's pings and its streams' bytes before a protocol are bounded too (muxer.ts).
-      streamMuxers: [boundedYamux(yamux, { maxInboundStreams: MAX_INBOUND_STREAMS, streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
+      streamMuxers: [await boundedYamux(yamux, { maxInboundStreams: MAX_INBOUND_STREAMS, streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
       connectionGater: {
         // Never refuse to dial loopback/LAN peers: the people using this choose whom to dial.
         denyDialMultiaddr: () => false,
