@@ -60,7 +60,7 @@ function tellUnannounced(ctx: NodeContext, u: Unannounced, ms: number): void {
     u.count = 0;
     u.newest = null;
     const many = count === 1 ? 'a channel proposal' : `${count} channel proposals`;
-    ctx.log(`${many} from wallets with no channel here came while many did: listed (channels), not announced one by one. Accept only a proposal you expect; decline the others (nothing is deposited until you accept)`, 'warn');
+    ctx.log(`${many} from wallets with no channel here came while many did, not announced one by one: those still waiting are listed (channels). Accept only a proposal you expect; decline the others (nothing is deposited until you accept)`, 'warn');
     if (newest && ctx.channels.get(newest.id) === newest && newest.life === 'proposed') ctx.emit({ type: 'channelProposed', channel: ctx.view(newest) });
   }, ms);
   u.timer.unref?.();
