@@ -10,13 +10,14 @@ import type { Capability } from '../core/capabilities.js';
 import type { SignedState } from '../core/signed.js';
 import type { SignedStateArg } from '../chain/types.js';
 import type { NodeContext } from './context.js';
-import { reloaded, type ChannelController } from './controller.js';
+import type { ChannelController } from './controller.js';
 import { NodeError, abortable, stoppedAfter } from './errors.js';
 import { crashPoint } from './crash.js';
 import type { Payments } from './payments.js';
 import { CLOSE_TIMEOUT_MS } from './policy.js';
 import { awaitAnswer } from './unsynced.js';
-import { closeLanded, lastRead, leaveHandedOver, marking, onItsWay, sendClose, unmarked, whileMayLand, type OnWay } from './inflight.js';
+import { closeLanded, sendClose } from './inflight.js';
+import { earlierMayLand, ours, sendLeave } from './leave.js';
 import { noSuchStep, PARTNER_GRACE_MS, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -86,6 +87,8 @@ export class Closing {
     const wantCoop = step === latest.state.step && mode !== 'unilateral' && (haveClose || mode === 'cooperative' || partnerOnline);
     let fallbackReason: string | null = null;
     if (wantCoop) {
+      const ours = await this.leaveFirst(ctl, mode, opts);
+      if (ours) return ours;
       try {
         return await this.cooperative(ctl, opts);
       } catch (e) {
@@ -105,6 +108,26 @@ export class Closing {
     if (fallbackReason !== null) opts.onProgress?.(`cooperative close not possible (${fallbackReason}); starting a unilateral close with step ${use.state.step} instead`);
     const r = await this.unilateral(ctl, use, opts);
     return { ...r, fellBack: fallbackReason !== null, fallbackReason };
+  }
+
+  /**
+   * Before a close with the partner: our close or exit on its way (handed over by an import) or sent before and
+   * maybe landing (a restart since) is waited for, as the unilateral path does; once it is on chain no close state
+   * can be agreed (the partner refuses states then), so the withdraw answers with it. Null: none, or it never landed.
+   */
+  private async leaveFirst(ctl: ChannelController, mode: 'auto' | 'cooperative', opts: ProgressOptions): Promise<WithdrawResult | null> {
+    const way = ctl.onWay.leave;
+    if ((!way || way.by === ctl) && ctl.rec.closeSent?.validUntil === undefined) return null;
+    if (!(await earlierMayLand(this.ctx, ctl, opts))) return null;
+    const close = ctl.rec.close;
+    if (ctl.life === 'closing' && close?.submitter === ctl.rec.me && close.step !== null) {
+      const why = `your close with step ${close.step} sent before reached the contract first`;
+      if (mode === 'cooperative') throw new NodeError('ALREADY_CLOSING', `${why}: a cooperative close is no longer possible (your partner signs no state once a close is on chain). The node finishes it after the challenge window`);
+      return { mode: 'unilateral', step: close.step, deadline: close.deadline, payoutA: null, payoutB: null, fellBack: true, fallbackReason: why };
+    }
+    const now = ctl.actions().withdraw;
+    if (!now.ok) throw new NodeError(now.code, now.why);
+    return null;
   }
 
   /** Our close state went to the partner, who did not sign it in time: what happens next, and the way out alone. */
@@ -261,13 +284,13 @@ export class Closing {
 
   private async unilateral(ctl: ChannelController, use: SignedState, opts: ProgressOptions): Promise<Omit<WithdrawResult, 'fellBack' | 'fallbackReason'>> {
     const result = () => ({ mode: 'unilateral' as const, step: use.state.step, deadline: ctl.rec.close?.deadline ?? null, payoutA: null, payoutB: null });
-    if ((await this.earlierMayLand(ctl, opts)) && ours(ctl, use.state.step)) return result();
+    if ((await earlierMayLand(this.ctx, ctl, opts)) && ours(ctl, use.state.step)) return result();
     if (ctl.life === 'closed') throw new NodeError('ALREADY_CLOSED', 'the channel is closed and paid out');
     if (ctl.life === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already running (step ${ctl.rec.close?.step ?? '?'}); the node finishes it after the challenge window`);
     if (ctl.isStopped) throw ctl.stoppedError('the node stopped before the close was sent: nothing went to the contract; start it again and withdraw');
     opts.onProgress?.(`sending step ${use.state.step} (${balancesLine(use.state)}) to the contract: the challenge window starts…`);
     const arg = await ctl.forChain(use, this.ctx.o.wallet.address);
-    await this.sendLeave(ctl, use.state.step, opts.signal, (beforeSend) => this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
+    await sendLeave(this.ctx, ctl, use.state.step, opts.signal, (beforeSend) => this.ctx.o.chain.startClose(this.ctx.o.wallet, Address.parse(ctl.rec.contract), arg, {
       ...chainOpts(opts),
       beforeSend,
       onProgress: (m) => {
@@ -280,66 +303,6 @@ export class Closing {
       throw stoppedAfter(e, `step ${use.state.step} went to the contract: the challenge window opens when it lands, and the node watches it`);
     });
     return result();
-  }
-
-  /**
-   * Before our close or exit is sent: waits while one of ours sent before (a restart since), or our cooperative
-   * close, may still land, as the contract refuses a close once one lands (a wallet fee). True when the contract
-   * showed a close meanwhile, or paid out.
-   */
-  private async earlierMayLand(ctl: ChannelController, opts: ProgressOptions): Promise<boolean> {
-    await leaveHandedOver(this.ctx, ctl, opts);
-    // the later of the two marks (closeSent is dropped once the contract shows a close)
-    const later = () => ((ctl.rec.closeSent?.validUntil ?? -1) < (ctl.rec.coopSent?.validUntil ?? -1) ? ctl.rec.coopSent : ctl.rec.closeSent);
-    const { closeSent: sent, coopSent: coop } = ctl.rec;
-    const what = coop && later() === coop ? `your cooperative close with step ${coop.step}` : sent?.step === null ? 'your exit' : `your close with step ${sent?.step}`;
-    return whileMayLand(this.ctx, ctl, {
-      mark: later,
-      deadline: () => null,
-      done: () => ctl.life !== 'open' && ctl.life !== 'locked',
-      text: (hold) => `${what} sent before may still land (for up to ${hold} s): it is not sent again until the contract shows it or it can no longer land`,
-      stopped: 'the node stopped before the close was sent: start it again and withdraw',
-    }, opts);
-  }
-
-  /**
-   * Just before our close (step; null: an exit) leaves, once signed (its wallet may have been busy): a contract that
-   * reads closing or paid out already would refuse it for a wallet fee (a partner's close since the watch's last
-   * poll), so nothing is sent; a failed or slow read (lastRead) holds nothing back. Otherwise its mark, the wallet message's expiry, is
-   * saved before it leaves.
-   */
-  private leaving(ctl: ChannelController, onWay: OnWay, step: bigint | null, signal: AbortSignal | undefined) {
-    const mark = marking(ctl, (validUntil) => {
-      onWay.validUntil = validUntil;
-      ctl.rec.closeSent = { step, validUntil };
-    });
-    const what = step === null ? 'your exit' : `your close with step ${step}`;
-    return async (signed: { validUntil: number }) => {
-      const st = await lastRead(this.ctx, Address.parse(ctl.rec.contract), signal);
-      if (st?.status === 'closed') throw new NodeError('ALREADY_CLOSED', `the contract has paid out already: ${what} was not sent (nothing was sent); the node shows the payout once it reads it`);
-      if (st?.status === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already on chain, which this node reads at its next look at the contract: ${what} was not sent (nothing was sent). The node challenges that close if a later state pays you more, and finishes it after the challenge window`);
-      await mark(signed);
-    };
-  }
-
-  /**
-   * Sends our close (step; null: an exit) with `send`, on its way until answered: handed over to the channel an
-   * import loads again meanwhile, which waits for it (leaveHandedOver). Marked before it is sent (a challenge may
-   * land before our first read of it, even across a restart; a record that cannot be written keeps no one in) and
-   * once signed; a refused one cannot land: its mark goes (else it stays, the chain decides). Loaded again: not sent.
-   */
-  private async sendLeave(ctl: ChannelController, step: bigint | null, signal: AbortSignal | undefined, send: (beforeSend: (signed: { validUntil: number }) => Promise<void>) => Promise<unknown>): Promise<void> {
-    if (ctl.reloading) throw reloaded();
-    ctl.rec.closeSent = { step };
-    await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
-    const { onWay, end } = onItsWay(ctl, 'leave', step ?? -1n);
-    const unmark = () => {
-      delete onWay.validUntil;
-      return ctl.rec.closeSent !== undefined && delete ctl.rec.closeSent;
-    };
-    await send(this.leaving(ctl, onWay, step, signal))
-      .catch((e: unknown) => unmarked(ctl, e, unmark))
-      .finally(end);
   }
 
   /**
@@ -366,22 +329,17 @@ export class Closing {
     }
     const mine = ctl.rec.me === 'A' ? ctl.rec.depositA : ctl.rec.depositB;
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
-    if (await this.earlierMayLand(ctl, opts)) {
+    if (await earlierMayLand(this.ctx, ctl, opts)) {
       if (ours(ctl, null)) return { deadline: ctl.rec.close?.deadline ?? 0 };
       const now = ctl.actions().exit;
       if (!now.ok) throw new NodeError(now.code, now.why);
     }
-    await this.sendLeave(ctl, null, opts.signal, (beforeSend) => this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend }));
+    await sendLeave(this.ctx, ctl, null, opts.signal, (beforeSend) => this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend }));
     await abortable(ctl.waitFor(() => ctl.life === 'closing' || ctl.life === 'closed', 120_000, opts.signal, 'the exit did not show on chain'), opts.signal).catch((e: unknown) => {
       throw stoppedAfter(e, 'the exit went to the contract: the challenge window opens when it lands, and the node watches it');
     });
     return { deadline: ctl.rec.close?.deadline ?? 0 };
   }
-}
-
-/** Whether the close on chain is ours with `step` (null: our exit). */
-function ours(ctl: ChannelController, step: bigint | null): boolean {
-  return ctl.rec.close?.submitter === ctl.rec.me && ctl.rec.close.step === step;
 }
 
 /** A close state both signed whose cooperative close did not reach the chain: what to do next, with the cause. */
