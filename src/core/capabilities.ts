@@ -42,6 +42,11 @@ export interface CapabilityInput {
   refundMayLandS?: number;
   /** a refund of this channel started before an import loaded it again is on its way (not answered yet) */
   refundHandedOver?: boolean;
+  /**
+   * our close (its step) or exit (null) is on its way to the contract (`mayLandS` 0: its send not answered yet) or
+   * sent and may still land for about `mayLandS` s: the contract takes one close, so neither withdraw nor exit is offered
+   */
+  leaveOnWay?: { step: bigint | null; mayLandS: number } | null;
   /** for how many seconds more a funding channel is not declined for it (a longer margin than mayLandS) */
   declineWaitS?: number;
   /** a deposit of this node's person runs now (accepting, waiting for the contract, paying) */
@@ -191,6 +196,8 @@ function sign(i: CapabilityInput): Capability {
 function withdraw(i: CapabilityInput): Capability {
   const end = ended(i.life);
   if (end) return end;
+  const way = leaveOnWay(i);
+  if (way) return way;
   if (i.life === 'locked') return no('NOT_OPEN', `no state is signed by both yet: ${lockedWithdraw(i)}`);
   if (i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
   if (i.life !== 'open' || !i.off || i.off.latestStep === null) return no('NOT_OPEN', `the channel is not locked yet: ${beforeLock(i)}`);
@@ -212,10 +219,23 @@ function beforeLock(i: CapabilityInput): string {
   return 'nothing of yours is in a contract yet';
 }
 
+/**
+ * Our close or exit on its way (open or locked): the contract takes only the first close, and once one is on chain
+ * no close state can be agreed, so a second withdraw or exit could only wait for it or be refused for a wallet fee.
+ */
+function leaveOnWay(i: CapabilityInput): Capability | null {
+  const w = i.leaveOnWay;
+  if (!w || (i.life !== 'open' && i.life !== 'locked')) return null;
+  const what = w.step === null ? 'your exit' : `your close with step ${w.step}`;
+  const state = w.mayLandS ? `was sent and may still land (${about(w.mayLandS)})` : 'is on its way to the contract';
+  const why = `${what} ${state}: wait for it. The node follows the contract: the challenge window opens when it lands, and the node finishes the close after it; if it can no longer land, ${w.step === null ? 'leave' : 'withdraw'} is offered again`;
+  return no(w.step === null ? 'EXIT_UNDER_WAY' : 'WITHDRAW_UNDER_WAY', why);
+}
+
 function exit(i: CapabilityInput): Capability {
   // paid out while its payout transaction is not found yet: the contract refuses an exit (a wallet fee)
   if (i.life === 'locked' && i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
-  if (i.life === 'locked') return OK;
+  if (i.life === 'locked') return leaveOnWay(i) ?? OK;
   const end = ended(i.life);
   if (end) return end;
   if (i.life === 'open') return no('INVALID_TRANSITION', 'the initial state is signed by both: withdraw with the latest state instead');

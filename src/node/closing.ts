@@ -56,7 +56,7 @@ export class Closing {
   }
 
   private async withdrawOnce(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
-    const can = ctl.actions().withdraw;
+    const can = ctl.actions({ oursWaits: true }).withdraw;
     if (!can.ok) throw new NodeError(can.code, can.why);
     const ch = ctl.channel;
     const latest = ch.latest!;
@@ -125,7 +125,7 @@ export class Closing {
       if (mode === 'cooperative') throw new NodeError('ALREADY_CLOSING', `${why}: a cooperative close is no longer possible (your partner signs no state once a close is on chain). The node finishes it after the challenge window`);
       return { mode: 'unilateral', step: close.step, deadline: close.deadline, payoutA: null, payoutB: null, fellBack: true, fallbackReason: why };
     }
-    const now = ctl.actions().withdraw;
+    const now = ctl.actions({ oursWaits: true }).withdraw;
     if (!now.ok) throw new NodeError(now.code, now.why);
     return null;
   }
@@ -321,7 +321,7 @@ export class Closing {
   }
 
   private async exitOnce(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
-    const can = ctl.actions().exit;
+    const can = ctl.actions({ oursWaits: true }).exit;
     if (!can.ok) throw new NodeError(can.code, can.why);
     // as withdraw: the partner may hold states signed since the backup, and an exit pays the deposits
     if (ctl.rec.restorePending && !opts.confirmStale) {
@@ -331,7 +331,7 @@ export class Closing {
     opts.onProgress?.(`starting the exit: the contract pays back the deposits (yours: ${formatTon(mine)} TON) after the challenge window…`);
     if (await earlierMayLand(this.ctx, ctl, opts)) {
       if (ours(ctl, null)) return { deadline: ctl.rec.close?.deadline ?? 0 };
-      const now = ctl.actions().exit;
+      const now = ctl.actions({ oursWaits: true }).exit;
       if (!now.ok) throw new NodeError(now.code, now.why);
     }
     await sendLeave(this.ctx, ctl, null, opts.signal, (beforeSend) => this.ctx.o.chain.startExit(this.ctx.o.wallet, Address.parse(ctl.rec.contract), { ...chainOpts(opts), beforeSend }));

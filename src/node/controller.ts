@@ -12,7 +12,7 @@ import type { SignedStateArg } from '../chain/types.js';
 import { NodeError, cancelled } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
-import { refundHandedOn, refundMayLandFor, sentMayLandFor } from './mayland.js';
+import { leaveOnWayOf, refundHandedOn, refundMayLandFor, sentMayLandFor } from './mayland.js';
 import type { OnWay, WayKind } from './inflight.js';
 import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
@@ -265,12 +265,13 @@ export class ChannelController {
   }
 
   /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
-  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver'> {
+  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver' | 'leaveOnWay'> {
     const now = this.chainNow();
     const mayLandS = sentMayLandFor(this.rec, now);
     const declineWaitS = sentMayLandFor(this.rec, now, DECLINE_WAIT_MS);
     const refundMayLandS = refundMayLandFor(this.rec, now);
-    const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS].filter((s) => s > 0);
+    const leaveOnWay = leaveOnWayOf(this, now);
+    const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0].filter((s) => s > 0);
     if (ends.length) {
       // a sooner end (the chain's clock measured since) replaces the one armed
       const due = performance.now() + Math.min(...ends) * 1000 + 1000;
@@ -284,15 +285,15 @@ export class ChannelController {
         }, Math.min(due - performance.now(), 3_600_000));
       }
     }
-    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(this) };
+    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(this), leaveOnWay };
   }
 
   /**
    * `chainJudges`: for deposit and decline, which read the chain themselves for a message that may still land and
    * for a partner's refund (the estimate of the chain's time, or a record behind the chain, could refuse wrongly);
-   * the views take it all.
+   * the views take it all. `oursWaits`: for withdraw and exit, which wait for our close or exit on its way (inflight.ts).
    */
-  actions(o: { chainJudges?: boolean } = {}): Capabilities {
+  actions(o: { chainJudges?: boolean; oursWaits?: boolean } = {}): Capabilities {
     const ch = this.channel;
     const me = this.rec.me;
     const latest = ch.latestState;
@@ -304,6 +305,7 @@ export class ChannelController {
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
       bothIn: this.rec.depositA >= this.rec.expectedDepositA && this.rec.depositB >= this.rec.expectedDepositB,
       ...(o.chainJudges ? {} : this.inFlight()),
+      ...(o.oursWaits ? { leaveOnWay: null } : {}),
       depositRunning: this.depositing,
       deadlinePassed: this.deadlinePassed,
       deadline: this.rec.close?.deadline ?? null,

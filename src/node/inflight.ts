@@ -55,7 +55,10 @@ export function handOnWay(from: ChannelController, to: ChannelController): void 
   for (const kind of ['challenge', 'close', 'refund', 'leave'] as const) {
     const onWay = from.onWay[kind];
     const has = to.onWay[kind];
-    if (onWay && (!has || has.step < onWay.step)) to.onWay[kind] = onWay;
+    if (!onWay || (has && has.step >= onWay.step)) continue;
+    to.onWay[kind] = onWay;
+    // the views of a leave handed over (withdraw and exit are not offered until it is answered)
+    if (kind === 'leave') void onWay.done.then(() => void (!to.isStopped && !to.standIn && to.inFlightOver()));
   }
 }
 

@@ -58,13 +58,17 @@ export async function sendLeave(ctx: NodeContext, ctl: ChannelController, step: 
   ctl.rec.closeSent = { step };
   await ctl.run(() => ctl.saveRecord()).catch(() => undefined);
   const { onWay, end } = onItsWay(ctl, 'leave', step ?? -1n);
+  ctl.inFlightOver(); // the views: withdraw and exit are not offered meanwhile
   const unmark = () => {
     delete onWay.validUntil;
     return ctl.rec.closeSent !== undefined && delete ctl.rec.closeSent;
   };
   await send(leaving(ctx, ctl, onWay, step, signal))
     .catch((e: unknown) => unmarked(ctl, e, unmark))
-    .finally(end);
+    .finally(() => {
+      end();
+      ctl.inFlightOver();
+    });
 }
 
 /** Whether the close on chain is ours with `step` (null: our exit). */

@@ -66,6 +66,19 @@ export function refundHandedOn(ctl: ChannelController): boolean {
 }
 
 /**
+ * Our close or exit (step null) on its way (its send not answered: this controller's, or handed over by an import),
+ * or sent and may still land by `chainNow` (the record's mark): what the capabilities refuse withdraw and exit for.
+ */
+export function leaveOnWayOf(ctl: ChannelController, chainNow: number): { step: bigint | null; mayLandS: number } | null {
+  if (ctl.life !== 'open' && ctl.life !== 'locked') return null;
+  const way = ctl.onWay.leave;
+  if (way && !way.ended) return { step: way.step < 0n ? null : way.step, mayLandS: 0 };
+  const sent = ctl.rec.closeSent;
+  const mayLandS = sent?.validUntil !== undefined ? mayLandFor({ sentAt: 0, validUntil: sent.validUntil }, chainNow) : 0;
+  return sent && mayLandS > 0 ? { step: sent.step, mayLandS } : null;
+}
+
+/**
  * The chain's time read now (the node's skew kept for estimates). A failed read throws: a decision made on the
  * local clock instead is the one these marks must not make (its caller waits, or stops with the error).
  */

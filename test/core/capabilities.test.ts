@@ -151,3 +151,18 @@ test("refund is not offered while a refund of the channel's earlier controller (
   assert.ok(!c.ok && c.code === 'REFUND_UNDER_WAY' && /still under way: wait for its result/.test(c.why), JSON.stringify(c));
   assert.equal(capabilities(input('funding')).refund.ok, true);
 });
+
+test('withdraw and leave are not offered while our close or exit is on its way or may still land, and say what to wait for', () => {
+  const close = capabilities({ ...input('open'), leaveOnWay: { step: 3n, mayLandS: 0 } }).withdraw as { ok: false; code: string; why: string };
+  assert.equal(close.code, 'WITHDRAW_UNDER_WAY');
+  assert.match(close.why, /your close with step 3 is on its way to the contract: wait for it/);
+  const marked = capabilities({ ...input('open'), leaveOnWay: { step: 3n, mayLandS: 40 } }).withdraw as { ok: false; why: string };
+  assert.match(marked.why, /was sent and may still land \(about 40 s\)/);
+  const exit = capabilities({ ...input('locked'), leaveOnWay: { step: null, mayLandS: 0 } });
+  for (const c of [exit.exit, exit.withdraw] as { ok: false; code: string; why: string }[]) {
+    assert.equal(c.code, 'EXIT_UNDER_WAY');
+    assert.match(c.why, /your exit is on its way/);
+    assert.ok(givesNextStep(c.why), c.why);
+  }
+  assert.equal((capabilities({ ...input('closing'), leaveOnWay: { step: 3n, mayLandS: 0 } }).withdraw as { code: string }).code, 'ALREADY_CLOSING', 'once on chain, the close says it');
+});

@@ -13,6 +13,18 @@ import { latch, reloadAlice } from '../helpers/running-import.js';
 
 type Send = (...a: unknown[]) => Promise<unknown>;
 
+/** While Alice's close (`startClose`) or exit is on its way, neither withdraw nor leave is offered: the view says why. */
+function notOffered(p: Pair, method: 'startClose' | 'startExit', when: string): void {
+  const { actions } = p.alice.currentChannel()!;
+  const [code, what] = method === 'startClose' ? ['WITHDRAW_UNDER_WAY', /your close with step \d+ is on its way to the contract: wait for it/] : ['EXIT_UNDER_WAY', /your exit is on its way to the contract: wait for it/];
+  for (const action of method === 'startClose' ? (['withdraw'] as const) : (['withdraw', 'exit'] as const)) {
+    const c = actions[action];
+    assert.ok(!c.ok, `${action} is not offered while ours is ${when}`);
+    assert.equal(c.code, code, `${action} (${when}): ${c.why}`);
+    assert.match(c.why, what);
+  }
+}
+
 /**
  * Alice's first `leave` (its chain `method`) waits for her wallet while her backup is imported over the channel;
  * the channel loaded again is asked to leave too (`again`, else `leave`): one message goes, and no cooperative
@@ -41,7 +53,9 @@ async function leftOnce(p: Pair, method: 'startClose' | 'startExit', phase: stri
   p.alice.on((e) => void (e.type === 'log' && logs.push(e.message)));
   const first = leave().catch((e: unknown) => e);
   await reached.wait;
+  notOffered(p, method, 'on its way');
   await reloadAlice(p, ch, backup, phase);
+  notOffered(p, method, 'handed over by the import');
   let answered = false;
   const second = again()
     .catch((e: unknown) => e)

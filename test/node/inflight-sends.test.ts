@@ -62,7 +62,8 @@ test('our exit on its way when the node died is not sent again by an exit after 
     void p.alice.exit().catch(() => undefined);
     await dying.marked;
     const { again, logs } = await restartCounting(p, 'alice', 'startExit');
-    await until('Alice to offer the exit', () => p.alice.currentChannel()?.actions.exit.ok);
+    // not offered while it may land, saying so; the node's exit asked anyway waits for it
+    await until('Alice to say her exit is on its way', () => (p.alice.currentChannel()?.actions.exit as { code?: string } | undefined)?.code === 'EXIT_UNDER_WAY');
     const exit = p.alice.exit();
     exit.catch(() => undefined); // told by the await below
     await sentOrHeld('Alice to send her exit again or hold it back', again, logs);
