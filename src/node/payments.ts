@@ -21,7 +21,7 @@ import { RESTORED_WHY } from '../core/capabilities.js';
 import type { ProgressOptions, StateView } from './types.js';
 import { afterPayout, closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_FOR_PARTNER, Turns } from './turns.js';
 import { isChannelError } from '../core/errors.js';
-import { awaitAnswer, keepUnsent } from './unsynced.js';
+import { awaitAnswer, keepUnsent, owePass } from './unsynced.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
@@ -266,8 +266,10 @@ export class Payments implements Stager {
     // countersignature, so one direction of payments costs one round trip (our own waiting payments pass it too).
     let pass: SignedState | null = null;
     // Not in a long idle run (this payment counted): the partner asks for the turn, and holdPass answers late.
-    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && !asked && !ctl.unsynced && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
-      pass = ch.proposeEmpty();
+    if (ctx.autoMode && signed.state.tag === 'state' && signed.state.step > 0n && !view.empty && !asked && ch.isMyTurn && !ch.staged && ctl.liveOffChain && !this.coalescer.waits(ctl) && this.roomForState() && ctl.idleAfter(signed.state) < FREE_IDLE_STATES) {
+      // after a start, before the partner's answer: owed, made once it is in (unsynced.ts)
+      if (ctl.unsynced) owePass(ctl, signed.state.step);
+      else pass = ch.proposeEmpty();
     }
     // Write before send: the state both signed (and my pass) reach the disk in one fdatasync; the messages below
     // leave once it is done (ctx.send), in this order.

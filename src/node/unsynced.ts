@@ -98,6 +98,29 @@ export async function awaitAnswer(ctl: ChannelController, online: () => boolean,
   }
 }
 
+/** The step of a partner's payment countersigned while unsynced, whose automatic pass is owed once the answer is in. */
+const owed = new WeakMap<ChannelController, bigint>();
+
+/** A partner's payment at `step` countersigned while unsynced (inside the queue): its automatic pass waits for the answer. */
+export function owePass(ctl: ChannelController, step: bigint): void {
+  owed.set(ctl, step);
+}
+
+/**
+ * After the answer: the automatic pass owed (owePass) goes, as countersignIn makes it, if that payment is still the
+ * latest state and the turn is ours with nothing staged, asked for, or waiting to be paid (those pass it in turn).
+ */
+function passOwed(ctx: NodeContext, payments: Payments, ctl: ChannelController): void {
+  const at = owed.get(ctl);
+  owed.delete(ctl);
+  const ch = ctl.channel;
+  if (at === undefined || ch.latest?.state.step !== at || !ctx.autoMode || ctl.rec.restorePending || ctl.rec.restored) return;
+  if (!ch.isMyTurn || ch.staged || ch.turnRequested || !ctl.liveOffChain || payments.coalescer.waits(ctl) || !payments.roomForState()) return;
+  const pass = ch.proposeEmpty();
+  payments.whenDurable(ctl, ctl.append([{ kind: 'staged', state: pass, mine: true }]), () => ctx.changed(ctl));
+  payments.sendStaged(ctl, pass); // leaves once durable (ctx.send)
+}
+
 /**
  * The partner's answer is complete (inside the queue): our proposals may go. `fresh`: the states both signed it
  * brought. Our proposal kept unsent goes now, or, superseded, is made again from the latest state when it was a
@@ -126,5 +149,6 @@ export function answered(ctx: NodeContext, payments: Payments, ctl: ChannelContr
   }
   ctx.changed(ctl);
   payments.coalescer.pump(ctl);
+  passOwed(ctx, payments, ctl);
   payments.turns.passIfAsked(ctl);
 }
