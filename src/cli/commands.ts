@@ -15,7 +15,7 @@ import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, pendingAtWithdraw, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, PARTNER_GRACE_MS, pendingAtWithdraw, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -28,7 +28,7 @@ function withdrawPlan(mode: 'auto' | 'cooperative' | 'unilateral', older: boolea
   const which = latest.tag === 'close' ? '' : ` with the balances of step ${latest.step} (a new step after it, which the payout names)`;
   const coop = `your partner signs a close state${which} and the contract pays out at once`;
   if (mode === 'cooperative') return `A cooperative close: ${coop}; nothing is sent to the contract without their signature.`;
-  return `A cooperative close if ${coop}; if they are offline or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
+  return `A cooperative close if ${coop}; if they are offline and do not connect within ${PARTNER_GRACE_MS / 1000} s, or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s, a unilateral close starts instead and ${window} (--cooperative never falls back).`;
 }
 
 /**

@@ -2,6 +2,7 @@
 // text (the original tool's words where it had them) and its VS Code title. The CLI builds its REPL and help
 // from it, the extension registers `synchannel.<name>` for it; a test checks both cover it.
 import type { Action } from '../core/capabilities.js';
+import { SEND_WAIT_MS, SYNC_OFFLINE_GRACE_MS } from './uiRules.js';
 
 export type Host = 'cli' | 'vscode';
 
@@ -35,7 +36,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   { name: 'deposit', usage: 'deposit [amount]', help: "make deposit (accepts your partner's channel proposal)", title: 'Deposit (Accept or Fund a Channel)', action: 'deposit', original: true, hosts: both },
   { name: 'refund', usage: 'refund', help: 'take your deposit back before the channel locks', title: 'Refund Your Deposit', action: 'refund', irreversible: true, hosts: both },
   { name: 'decline', usage: 'decline', help: "decline your partner's channel proposal (or withdraw yours), or stop following a funding channel that holds nothing of yours", title: 'Decline the Channel', action: 'decline', hosts: both },
-  { name: 'send', usage: 'send <amount>', help: 'send some amount', more: "It waits (up to 15 s) for your partner to sign your state before it. On your partner's turn, automatic mode asks for it first (as requestEmpty) and pays once their empty state comes; with --manual, run requestEmpty yourself.", title: 'Send', action: 'send', original: true, hosts: both },
+  { name: 'send', usage: 'send <amount>', help: 'send some amount', more: `It waits (up to ${SEND_WAIT_MS / 1000} s) for your partner to sign your state before it; with your partner offline it does not wait for them, except just after your node starts (${SYNC_OFFLINE_GRACE_MS / 1000} s for them to connect). On your partner's turn, automatic mode asks for it first (as requestEmpty) and pays once their empty state comes; with --manual, run requestEmpty yourself.`, title: 'Send', action: 'send', original: true, hosts: both },
   { name: 'sign', usage: 'sign', help: 'sign last state', title: 'Sign the Pending State', action: 'sign', original: true, hosts: both },
   { name: 'balanceContract', usage: 'balanceContract', help: 'show balance of contract in workchain', title: 'Balance of the Contract', original: true, hosts: both },
   { name: 'balanceChan', usage: 'balanceChan', help: 'show balance in sync chan', title: 'Balance in the Channel', original: true, hosts: both },

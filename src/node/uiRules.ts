@@ -109,6 +109,12 @@ export function withdrawModeProblem(mode: 'auto' | 'cooperative' | 'unilateral',
 export const PARTNER_GRACE_MS = 5_000;
 
 /**
+ * After a start, how long a proposal of ours (a send, an empty or close state) waits for an offline partner to
+ * connect and answer (the nodes redial by themselves) before it is made and kept unsent (unsynced.ts).
+ */
+export const SYNC_OFFLINE_GRACE_MS = 5_000;
+
+/**
  * A withdraw of the latest step while the partner's state `pending` awaits this node's signature: what the node's
  * withdraw does with it. A close with the partner signs it first (then a fallback submits it too); an offline
  * partner gets PARTNER_GRACE_MS, after which auto closes alone with `latest` and cooperative sends nothing.

@@ -14,11 +14,12 @@ import { NodeError } from './errors.js';
 import type { Payments } from './payments.js';
 import { shownContract as shown } from './addresses.js';
 import { messageWords } from './views.js';
+import { SYNC_OFFLINE_GRACE_MS } from './uiRules.js';
 
 /** How long a proposal of ours waits for the answer of a connected partner before it is refused (nothing signed). */
 export const SYNC_WAIT_MS = 20_000;
-/** How long it waits for an offline partner to connect (the nodes redial by themselves) before it is kept unsent. */
-export const SYNC_OFFLINE_GRACE_MS = 5_000;
+// How long it waits for an offline partner to connect before it is kept unsent (uiRules.ts: the help says it).
+export { SYNC_OFFLINE_GRACE_MS } from './uiRules.js';
 
 /** The answer of a partner connected that does not come: nothing was signed. */
 export function noAnswer(): NodeError {

@@ -7,6 +7,8 @@ import { EventFormatter, jsonEvent, stoppingNotes } from '../../src/cli/format.j
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi, ChannelView, NodeEvent } from '../../src/node/types.js';
 import { withdrawNode } from './withdraw-node.js';
+import { CLOSE_TIMEOUT_MS } from '../../src/node/policy.js';
+import { PARTNER_GRACE_MS } from '../../src/node/uiRules.js';
 
 const channel = (closeByMe: boolean) => ({ close: { step: 0n, submitter: closeByMe ? 'A' : 'B', deadline: 1_800_000_000, byMe: closeByMe, secondsLeft: 600 } }) as unknown as ChannelView;
 const challenged = (closeByMe: boolean, byMe = true): NodeEvent => ({ type: 'challenged', channel: channel(closeByMe), step: 4n, byMe });
@@ -42,6 +44,8 @@ test('withdraw says before anything is sent what happens: cooperative or the cha
   };
   const auto = await said('withdraw --yes');
   assert.match(auto, /A cooperative close if your partner signs .* within 15 s, a unilateral close starts instead and the payout waits the challenge window \(24 h\)/);
+  // the wait for an offline partner is PARTNER_GRACE_MS (it said 15 s for it too)
+  assert.match(auto, new RegExp(`if they are offline and do not connect within ${PARTNER_GRACE_MS / 1000} s, or do not sign within ${CLOSE_TIMEOUT_MS / 1000} s,`));
   assert.ok(order.indexOf('withdraw') > order.findIndex((l) => /cooperative close if/.test(l)), 'said before the withdraw');
   const older = await said('withdraw 1 --yes');
   assert.match(older, /A unilateral close: the payout waits the challenge window \(24 h\)/);

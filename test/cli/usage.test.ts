@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLine, type Io } from '../../src/cli/repl.js';
 import type { ChannelNodeApi } from '../../src/node/types.js';
+import { SEND_WAIT_MS, SYNC_OFFLINE_GRACE_MS } from '../../src/node/uiRules.js';
 
 /** A node that must not be reached: a usage error is decided by the command line alone. */
 const untouchable = new Proxy({} as ChannelNodeApi, {
@@ -201,6 +202,15 @@ test('help <command> and <command> --help say what that command does (both were 
   const unknown = io({ json: false });
   await runLine('help nosuch', untouchable, unknown.it);
   assert.match(unknown.said[0] ?? '', /unknown command "nosuch": type help for the list/);
+});
+
+// It said "up to 15 s" only: with the partner offline a send does not wait for them, except just after a start.
+test("help send says the node's own waits: for the partner's signature, and for an offline partner just after a start", async () => {
+  const x = io({ json: false });
+  await runLine('help send', untouchable, x.it);
+  const text = x.said.join('\n');
+  assert.match(text, new RegExp(`up to ${SEND_WAIT_MS / 1000} s\\) for your partner to sign`));
+  assert.match(text, new RegExp(`with your partner offline it does not wait for them, except just after your node starts \\(${SYNC_OFFLINE_GRACE_MS / 1000} s for them to connect\\)`));
 });
 
 test('serve from a pipe or with --json: the port is optional as help shows (0, any free port); only decimal digits 0..65535 are a port', async () => {
