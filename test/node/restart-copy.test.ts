@@ -154,3 +154,37 @@ test('on an older copy, a cooperative withdraw asked for right after the start p
     await closePair(p);
   }
 });
+
+test('on an older copy, a payment kept unsent that their answer superseded does not come back at the next start: not pending, not proposed again', async () => {
+  const p = await openPair();
+  try {
+    const held = await onOlderCopy(p, { bobStops: true }); // Bob holds step 5 signed by both
+    const v = await p.alice.send(TON('0.5')); // kept on disk unsent: Bob is not running
+    assert.equal(v.step, 4n);
+    await p.alice.stop();
+    await restartAlice(p); // reloaded staged from disk
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const bobs = latest(p.bob);
+    const dropped = waitForEvent(p.alice, 'log', (e) => /state 4/.test(e.message) && /was dropped/.test(e.message));
+    await connect(p.alice, p.bob);
+    await dropped;
+    assert.equal(latest(p.alice).step, held);
+    // the next start reads the journal: the dropped proposal is not Alice's latest, nor pending, nor sent again
+    await p.alice.stop();
+    await restartAlice(p);
+    const ch = p.alice.currentChannel()!;
+    assert.equal(ch.latest!.step, held, 'the latest state both signed is the one Bob holds');
+    assert.ok(!ch.pending, `nothing pending: ${JSON.stringify(ch.pending, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
+    const equivocations: string[] = [];
+    p.bob.on((e) => void (e.type === 'error' && e.code === 'EQUIVOCATION' && equivocations.push(e.message)));
+    const paying = p.alice.send(TON('0.25')); // waits for Bob's answer, then pays after his states
+    await connect(p.alice, p.bob);
+    const r = await paying;
+    assert.equal(r.step, held + 1n);
+    await until('Bob signs her payment', () => latest(p.bob).step > held);
+    assert.equal(latest(p.bob).balanceA, bobs.balanceA - TON('0.25'), 'only the new payment: the dropped one paid nothing');
+    assert.deepEqual(equivocations, []);
+  } finally {
+    await closePair(p);
+  }
+});
