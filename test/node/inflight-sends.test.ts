@@ -52,6 +52,24 @@ test('our unilateral close on its way when the node died is not sent again by a 
     assert.equal(again.calls(), 0, 'one close, one fee');
   }));
 
+test('our unilateral close on its way when the node died: a withdraw with the partner after the restart waits for it and answers with it (no cooperative close beside it)', () =>
+  onPair({}, async (p) => {
+    const dying = await paidThenRestartedOn(p, 'alice', (c) => dyingOnWay(c, 'startClose'));
+    void p.alice.withdraw({ mode: 'unilateral' }).catch(() => undefined);
+    await dying.marked;
+    const { again, logs } = await restartCounting(p, 'alice', 'cooperativeClose');
+    await readingOpen(p, 'alice'); // Bob connected: a cooperative close is possible but for the close on its way
+    const withdraw = p.alice.withdraw({});
+    withdraw.catch(() => undefined); // told by the await below
+    await sentOrHeld('Alice to send a cooperative close or hold back for her close', again, logs);
+    assert.equal(again.calls(), 0, 'no cooperative close while her close may land');
+    await dying.land();
+    const r = await withdraw;
+    assert.equal(r.mode, 'unilateral', 'answered by the close that landed');
+    assert.equal(r.step, dying.head);
+    assert.equal(again.calls(), 0, 'one close, one fee');
+  }));
+
 test('our exit on its way when the node died is not sent again by an exit after the restart while it may land', () =>
   onPair({ initialTimeoutMs: 1500, bob: { autoMode: false } }, async (p) => {
     await exitOffered(p);
