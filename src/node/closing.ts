@@ -125,6 +125,8 @@ export class Closing {
       if (mode === 'cooperative') throw new NodeError('ALREADY_CLOSING', `${why}: a cooperative close is no longer possible (your partner signs no state once a close is on chain). The node finishes it after the challenge window`);
       return { mode: 'unilateral', step: close.step, deadline: close.deadline, payoutA: null, payoutB: null, fellBack: true, fallbackReason: why };
     }
+    // paid out by our cooperative close that was waited for too (its mark the later): the cooperative path answers
+    if (ctl.life === 'closed' && ctl.channel.latest?.state.tag === 'close') return null;
     const now = ctl.actions({ oursWaits: true }).withdraw;
     if (!now.ok) throw new NodeError(now.code, now.why);
     return null;
