@@ -12,6 +12,7 @@ import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { cancelled, NodeError, stoppedAfter } from './errors.js';
 import type { PaymentResult } from './types.js';
+import { Ask, Deadlines, type Entry, type InFlight } from './payWait.js';
 import { noAnswer, SYNC_WAIT_MS } from './unsynced.js';
 
 /** How long we wait for the partner's pass after a state of ours before asking for the turn. */
@@ -22,21 +23,6 @@ export const PAY_WAIT_MS = 60_000;
 
 /** Most payments waiting for a state on one channel; more are refused (QUOTA_EXCEEDED). */
 export const MAX_WAITING = 1_000_000;
-
-interface Ask {
-  amount: bigint;
-  resolve: (r: PaymentResult) => void;
-  reject: (e: Error) => void;
-  /** given up while waiting (refused already; left in `waiting` until the next take) */
-  gone: boolean;
-  /** the state that carries it, once batched */
-  flight: InFlight | null;
-  /** refused in its batch (past the balance left): told at the batch's end, or as its wait ends */
-  refused?: Error;
-}
-
-/** A payment's place in a batch: included (with my balance right after it), or refused with an error. */
-type Entry = { ask: Ask; balance: bigint; error: null } | { ask: Ask; balance: null; error: Error };
 
 interface Line {
   waiting: Ask[];
@@ -50,12 +36,8 @@ interface Line {
   graceOver: boolean;
   /** after a start: bounds the wait for the partner's answer (unsynced.ts) */
   answerTimer: NodeJS.Timeout | null;
-}
-
-interface InFlight {
-  step: bigint;
-  state: ChannelState;
-  entries: Entry[];
+  /** when each waiting payment's wait ends (one timer) */
+  deadlines: Deadlines;
 }
 
 /** The codes for which a payment waits (its turn comes, our state in flight commits) rather than failing. */
@@ -78,7 +60,8 @@ export class Coalescer {
   private line(ctl: ChannelController): Line {
     let l = this.lines.get(ctl);
     if (!l) {
-      l = { waiting: [], gone: 0, inFlight: null, pumpQueued: false, grace: null, graceOver: false, answerTimer: null };
+      const deadlines = new Deadlines((ask) => this.giveUp(ctl, ask, ask.waitMs));
+      l = { waiting: [], gone: 0, inFlight: null, pumpQueued: false, grace: null, graceOver: false, answerTimer: null, deadlines };
       this.lines.set(ctl, l);
     }
     return l;
@@ -107,16 +90,9 @@ export class Coalescer {
     if (waitingIn(l) >= MAX_WAITING) return Promise.reject(new NodeError('QUOTA_EXCEEDED', `${MAX_WAITING} payments already wait on this channel`));
     if (o.signal?.aborted) return Promise.reject(cancelled());
     return new Promise<PaymentResult>((resolve, reject) => {
-      const waitMs = o.waitMs ?? PAY_WAIT_MS;
-      const end = () => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-      };
-      const ask: Ask = { amount, resolve: (r) => (end(), resolve(r)), reject: (e) => (end(), reject(e)), gone: false, flight: null };
-      const timer = setTimeout(() => this.giveUp(ctl, ask, waitMs), waitMs);
-      timer.unref?.();
-      const onAbort = () => this.giveUp(ctl, ask, null);
-      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const ask = new Ask(amount, o.waitMs ?? PAY_WAIT_MS, l.deadlines, resolve, reject, o.signal);
+      ask.listen(() => this.giveUp(ctl, ask, null));
+      l.deadlines.add(ask);
       l.waiting.push(ask);
       this.schedule(ctl, l);
     });
@@ -330,6 +306,7 @@ export class Coalescer {
     this.lines.delete(ctl);
     if (l.grace) clearTimeout(l.grace);
     if (l.answerTimer) clearTimeout(l.answerTimer);
+    l.deadlines.stop();
     const f = l.inFlight;
     const sent = new NodeError('CHANNEL_RELOADED', `the channel was loaded again from its files (a backup was imported) while state ${f?.step} carrying this payment awaited your partner's signature: showLast shows whether it counted`, { sent: true });
     for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);
@@ -346,6 +323,7 @@ export class Coalescer {
       const sent = new NodeError('NODE_STOPPED', `the node stopped while state ${f?.step} carrying this payment awaited your partner's signature: your partner may still sign it (the node sends it again when it runs); after a restart showLast shows whether it counted`, { sent: true });
       for (const x of f?.entries ?? []) x.ask.reject(x.error ?? sent);
       this.refuseWaiting(ctl, 'NODE_STOPPED', 'the node stopped before this payment was put in a state');
+      l.deadlines.stop();
     }
   }
 }

@@ -242,6 +242,37 @@ describe('pay: coalesced payments', () => {
     }
   });
 
+  test('mixed waitMs: each payment waiting ends at its own waitMs, a shorter one behind longer ones too; a signal stops one', async () => {
+    // One timer per channel serves every wait: a shorter wait asked after longer ones must still end first, alone.
+    const p = await openPair({ autoMode: false, bob: { autoMode: true } });
+    try {
+      await fund(p);
+      const got = waitForEvent(p.alice, 'stateReceived', (e) => e.state.step === 1n);
+      const told = new Map<string, string>();
+      const track = (name: string, x: Promise<PaymentResult>) => x.then((r) => void told.set(name, `paid in state ${r.step}`), (e: Error & { code?: string }) => void told.set(name, e.code ?? e.message));
+      const stop = new AbortController();
+      const all = [track('in flight, 60 s', p.bob.pay(TON('0.1'), { waitMs: 60_000 }))];
+      await got;
+      all.push(track('waiting, 50 s', p.bob.pay(TON('0.1'), { waitMs: 50_000 })));
+      const short = track('waiting, 1 s', p.bob.pay(TON('0.1'), { waitMs: 1_000 }));
+      all.push(track('waiting, 40 s, stopped', p.bob.pay(TON('0.1'), { waitMs: 40_000, signal: stop.signal })));
+      all.push(track('waiting, 50 s, last', p.bob.pay(TON('0.1'), { waitMs: 50_000 })));
+      // bounded here: well before the longer waits end
+      await Promise.race([short, new Promise((r) => setTimeout(r, 15_000).unref())]);
+      await turns(5);
+      assert.deepEqual([...told], [['waiting, 1 s', 'TIMEOUT']], 'only the 1 s payment ends at 1 s');
+      stop.abort();
+      await until('the stopped one is told', () => told.has('waiting, 40 s, stopped'));
+      await turns(5);
+      assert.deepEqual([...told], [['waiting, 1 s', 'TIMEOUT'], ['waiting, 40 s, stopped', 'CANCELLED']]);
+      await p.bob.stop();
+      await Promise.all(all);
+      assert.deepEqual([...told].slice(2), [['in flight, 60 s', 'NODE_STOPPED'], ['waiting, 50 s', 'NODE_STOPPED'], ['waiting, 50 s, last', 'NODE_STOPPED']]);
+    } finally {
+      await closePair(p);
+    }
+  });
+
   test('a partner that signs by hand: the payer asks for the turn when no pass comes, and pays once it has it', async () => {
     const p = await openPair({ autoMode: false, bob: { autoMode: true } });
     try {
