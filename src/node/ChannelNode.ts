@@ -147,8 +147,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       },
       transition: (ctl, event) => this.effects.transition(ctl, event),
       sessionOf: (ctl) => this.sessions.get(partnerAddressOf(ctl.rec)),
-      send: (ctl, msg) => void this.outbound.sendAcked(ctl, msg),
-      sendAcked: (ctl, msg) => this.outbound.sendAcked(ctl, msg),
+      send: (ctl, msg, user) => void this.outbound.sendAcked(ctl, msg, user),
+      sendAcked: (ctl, msg, user) => this.outbound.sendAcked(ctl, msg, user),
       sendOn: (s, msg) => void this.outbound.sendOn(s, msg),
     };
   }
@@ -283,7 +283,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   pay(amount: bigint, opts: { channel?: string; waitMs?: number; signal?: AbortSignal } = {}): Promise<PaymentResult> {
-    return byUser(() => this.payments.coalescer.pay(this.pick(opts.channel), amount, opts));
+    // Not in byUser (its async context costs every promise while it runs): its messages say they are the user's.
+    return this.payments.coalescer.pay(this.pick(opts.channel), amount, opts);
   }
 
   async createEmpty(opts: { channel?: string } = {}): Promise<StateView> {

@@ -101,9 +101,12 @@ export interface NodeContext {
   /** the partner's live session, if any */
   sessionOf(ctl: ChannelController): PeerSession | null;
   /** sends to the channel's partner without waiting for the acknowledgement (resent until acknowledged) */
-  send(ctl: ChannelController, msg: AppMessage): void;
-  /** the same, resolving true once the partner acknowledged it, false if it will not be delivered (never rejects) */
-  sendAcked(ctl: ChannelController, msg: AppMessage): Promise<boolean>;
+  send(ctl: ChannelController, msg: AppMessage, byUser?: boolean): void;
+  /**
+   * the same, resolving true once the partner acknowledged it, false if it will not be delivered (never rejects).
+   * `byUser`: sent for a user's command (default: whether the code running now is one, asked.ts).
+   */
+  sendAcked(ctl: ChannelController, msg: AppMessage, byUser?: boolean): Promise<boolean>;
   /** sends on a session without waiting; failures are logged */
   sendOn(s: PeerSession, msg: AppMessage): void;
 }

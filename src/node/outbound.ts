@@ -32,7 +32,7 @@ export class Outbound {
    * A partner not connected then is told (PARTNER_OFFLINE) before the command that sent it returns (its durable
    * write is awaited already).
    */
-  sendAcked(ctl: ChannelController, msg: AppMessage): Promise<boolean> {
+  sendAcked(ctl: ChannelController, msg: AppMessage, byUser = askedByUser()): Promise<boolean> {
     // The partner knows this node by the wallet the channel was opened with, not the one it runs now.
     if (ctl.otherWallet) return Promise.resolve(false);
     return ctl.durable.then(
@@ -40,7 +40,7 @@ export class Outbound {
         const s = this.session(partnerAddressOf(ctl.rec));
         // Not connected: a session's outbox resends it as it resumes; with none, the resync at their connection does.
         if (s?.connected) this.quiet.delete(ctl);
-        else if (!this.stopping()) this.tellOffline(ctl, `partner offline: ${messageWords(msg.type)} reaches them when they reconnect`);
+        else if (!this.stopping()) this.tellOffline(ctl, `partner offline: ${messageWords(msg.type)} reaches them when they reconnect`, byUser);
         return s ? this.sendOn(s, msg) : false;
       },
       (e: unknown) => {
@@ -54,8 +54,8 @@ export class Outbound {
    * A user's command whose message waits for the partner is told (PARTNER_OFFLINE); what the node sends by itself
    * (a countersignature, a pass, a resync) is one info line a channel until the partner is back.
    */
-  private tellOffline(ctl: ChannelController, message: string): void {
-    if (askedByUser()) return this.offline(ctl, message);
+  private tellOffline(ctl: ChannelController, message: string, byUser: boolean): void {
+    if (byUser) return this.offline(ctl, message);
     if (this.quiet.has(ctl)) return;
     this.quiet.add(ctl);
     this.log(message, 'info');

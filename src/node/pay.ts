@@ -203,7 +203,7 @@ export class Coalescer {
     }
     if (ch.turnRequested || !ctl.actions().requestEmpty.ok) return;
     const at = ch.requestTurn();
-    this.ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: at.atStep });
+    this.ctx.send(ctl, { type: 'turn.request', contract: ctl.rec.contract, step: at.atStep }, true);
   }
 
   /** Inside the queue: a state of ours was committed by both (`durable`: once it is on our disk). */

@@ -80,11 +80,11 @@ export class Payments implements Stager {
   }
 
   /** Sends our staged proposal (again): a payment, an empty state, the initial state or a close proposal; resolves true once the partner acknowledged it. */
-  sendStaged(ctl: ChannelController, signed: SignedState): Promise<boolean> {
+  sendStaged(ctl: ChannelController, signed: SignedState, byUser?: boolean): Promise<boolean> {
     const sig = mySig(ctl.channel, signed);
     const state = stateToBase64(signed.state);
     const contract = ctl.rec.contract;
-    return this.ctx.sendAcked(ctl, signed.state.tag === 'close' ? { type: 'close.propose', contract, state, signature: sig } : { type: 'state.propose', contract, state, signature: sig });
+    return this.ctx.sendAcked(ctl, signed.state.tag === 'close' ? { type: 'close.propose', contract, state, signature: sig } : { type: 'state.propose', contract, state, signature: sig }, byUser);
   }
 
   /**
@@ -105,11 +105,11 @@ export class Payments implements Stager {
     return stateView(signed, ctl.channel.latest);
   }
 
-  /** Stages our proposal inside the queue without waiting for the disk (it leaves once durable: ctx.send). */
+  /** Stages our payments' proposal inside the queue without waiting for the disk (it leaves once durable: ctx.send). */
   stage(ctl: ChannelController, make: (ch: Channel) => SignedState): { state: ChannelState; durable: Promise<void> } {
     const s = make(ctl.channel);
     const durable = ctl.append([{ kind: 'staged', state: s, mine: true }]);
-    this.sendStaged(ctl, s);
+    this.sendStaged(ctl, s, true);
     this.whenDurable(ctl, durable, () => this.ctx.changed(ctl));
     return { state: s.state, durable };
   }
