@@ -18,6 +18,9 @@ import { liveStaged, stateView, stateViews } from './views.js';
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
 const RELEVANCE: Record<string, number> = { open: 7, closing: 6, locked: 5, funding: 4, deploying: 3, accepted: 3, proposed: 2, closed: 1, rejected: 0 };
 
+/** The phases in which this node saw the contract hold both deposits, before any payout. */
+const LIVE: ReadonlySet<string> = new Set(['locked', 'open', 'closing']);
+
 /** The most states showAll returns at once (a page of a longer history; ~1.3 KB of memory each). */
 export const SHOW_ALL_MAX = 100_000;
 
@@ -103,7 +106,7 @@ export abstract class Queries {
   }
 
   async balanceContract(channel?: string): Promise<bigint> {
-    return this.ctx.o.chain.getBalance(Address.parse(this.pick(channel).rec.contract));
+    return (await this.balanceContractDue(channel)).balance;
   }
 
   async balanceTon(address?: string): Promise<bigint> {
@@ -117,8 +120,19 @@ export abstract class Queries {
     return this.ctx.walletLow();
   }
 
-  balanceContractDue(channel?: string): Promise<BalanceView> {
-    return this.ctx.o.chain.getBalanceDue(Address.parse(this.pick(channel).rec.contract));
+  async balanceContractDue(channel?: string): Promise<BalanceView> {
+    const c = this.pick(channel);
+    const contract = Address.parse(c.rec.contract);
+    const read = await this.ctx.o.chain.getBalanceDue(contract);
+    // A contract this node saw hold both deposits never reads as not deployed again on the chain of record: a
+    // lagging endpoint, or a devnet started again with a new chain. Its 0 TON would misreport the deposits.
+    if (read.balance === 0n && LIVE.has(c.life) && (await this.ctx.o.chain.getChannelStatus(contract)).status === 'not_deployed') {
+      throw new NodeError(
+        'PENDING',
+        `the channel's contract ${addressTextOf(c.rec.contract, 'contract')} reads as not deployed, though it held both deposits: the endpoint lags, or a devnet was started again with a new chain. Nothing in the channel changed; run balanceContract again once the endpoint shows the chain`,
+      );
+    }
+    return read;
   }
 
   async balanceTonDue(address?: string): Promise<BalanceView> {
