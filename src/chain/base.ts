@@ -42,7 +42,8 @@ export abstract class BaseChain extends WalletChain implements Chain {
       async () => {
         const acct = await this.account(channel, o.signal);
         this.checkNotOlder(channel, acct.lastLt);
-        return channelStatusFromAccount(acct.state, acct.balance, acct.data);
+        const st = channelStatusFromAccount(acct.state, acct.balance, acct.data);
+        return acct.lastLt > 0n ? { ...st, lt: acct.lastLt } : st;
       },
       o.background,
     );

@@ -115,8 +115,9 @@ export interface Payout {
 }
 
 export type ChannelEvent =
-  | { type: 'deposit'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint }
-  | { type: 'refund'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint }
+  /** `lt`: the last transaction of the account as read (a read older than one seen has a lower one) */
+  | { type: 'deposit'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint; lt?: bigint }
+  | { type: 'refund'; party: 'A' | 'B'; amount: bigint; depositA: bigint; depositB: bigint; lt?: bigint }
   | { type: 'locked'; depositA: bigint; depositB: bigint }
   | { type: 'closeStarted'; step: bigint; submitter: 'A' | 'B'; deadline: number; state: ChannelState }
   /** A party left alone (no state): after the deadline the deposits are paid, unless a state signed by both challenges it. */

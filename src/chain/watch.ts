@@ -76,7 +76,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       } else {
         // The first read reports all it shows (the deposits, the lock, a close): whoever read the chain before
         // the watch started may have read it before they landed. The node takes each event once.
-        diff(prev ?? null, cur.data, emit);
+        diff(prev ?? null, cur.data, emit, cur.lt);
         deadlineSeen = await checkDeadline(src, o, cur.data, deadlineSeen, emit, signal);
         prev = cur.data;
         readAgain();
@@ -110,14 +110,15 @@ export function behind(prev: ChannelData, cur: ChannelData): boolean {
   return ORDER[cur.phase] < ORDER[prev.phase] || (cur.phase === 'closing' && prev.phase === 'closing' && cur.stepFloor < prev.stepFloor);
 }
 
-/** The events between two reads of a live channel (`prev` null: not deployed before). */
-export function diff(prev: ChannelData | null, cur: ChannelData, emit: Emit): void {
+/** The events between two reads of a live channel (`prev` null: not deployed before; `lt`: the read's last transaction). */
+export function diff(prev: ChannelData | null, cur: ChannelData, emit: Emit, lt?: bigint): void {
   const before = prev ?? { ...cur, phase: 'funding' as const, depositA: 0n, depositB: 0n, storedState: null, exit: false, submitter: null, deadline: null, stepFloor: 0n };
   for (const party of ['A', 'B'] as const) {
     const was = party === 'A' ? before.depositA : before.depositB;
     const is = party === 'A' ? cur.depositA : cur.depositB;
-    if (is > was) emit({ type: 'deposit', party, amount: is - was, depositA: cur.depositA, depositB: cur.depositB });
-    else if (is < was) emit({ type: 'refund', party, amount: was - is, depositA: cur.depositA, depositB: cur.depositB });
+    const read = { depositA: cur.depositA, depositB: cur.depositB, ...(lt !== undefined ? { lt } : {}) };
+    if (is > was) emit({ type: 'deposit', party, amount: is - was, ...read });
+    else if (is < was) emit({ type: 'refund', party, amount: was - is, ...read });
   }
   if (before.phase === 'funding' && cur.phase !== 'funding') emit({ type: 'locked', depositA: cur.depositA, depositB: cur.depositB });
   if (cur.phase !== 'closing' || cur.deadline === null || cur.submitter === null) return;

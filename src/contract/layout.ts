@@ -113,14 +113,18 @@ export interface ClosedRecord {
 }
 
 /** Every state of a channel contract's address, as read from its account. */
-export type ChannelStatus =
+export type ChannelStatus = (
   /** No account, or an uninit one (even if someone sent it coins). */
   | { status: 'not_deployed'; balance: bigint }
   | { status: 'funding' | 'open' | 'closing'; balance: bigint; data: ChannelData }
   /** Paid out: the account stays, refusing everything, with what was paid. */
   | { status: 'closed'; balance: bigint; paid: ClosedRecord }
   /** Storage fees ran the balance into debt beyond the freeze limit. */
-  | { status: 'frozen'; balance: bigint };
+  | { status: 'frozen'; balance: bigint }
+) & {
+  /** The account's last transaction (lt), when the read says it: a later state of the account has a higher one. */
+  lt?: bigint;
+};
 
 const MAX_U64 = (1n << 64n) - 1n;
 /** Every stored amount stays below 2^63 (the TON supply is far below), which keeps the storage in one cell. */

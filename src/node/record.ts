@@ -111,6 +111,8 @@ export interface ChannelRecord extends Terms {
    * lagging read): cleared once told, so a crash between the save and the telling leaves it to the next load.
    */
   depositsUntold?: { A: bigint; B: bigint; refund?: true };
+  /** the newest last transaction (lt) of the contract a read showed: a funding read older than it is behind (seenlt.ts) */
+  seenLt?: bigint;
 }
 
 /** Keeps the close on chain; a challenge of the close kept (same deadline, another step) keeps the step it started with. */

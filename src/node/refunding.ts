@@ -9,6 +9,8 @@ import { NodeError } from './errors.js';
 import { lastRead, marking, onItsWay, unmarked } from './inflight.js';
 import { chainNowRead, refundMayLandFor } from './mayland.js';
 import type { ProgressOptions } from './types.js';
+import { lockSeen } from './payout.js';
+import { olderThanSeen } from './seenlt.js';
 
 /** The channels whose refund runs now: a second one (a double click) would bounce off the empty deposit. */
 const running = new WeakSet<ChannelController>();
@@ -83,6 +85,12 @@ export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts:
   });
   const beforeSend = async (signed: { validUntil: number }) => {
     const st = await lastRead(ctx, contract, opts.signal);
+    // the watch took the lock while the refund waited for its wallet
+    if (lockSeen(ctl.life)) throw new NodeError('NOT_FUNDING', 'the channel locked with both deposits while your refund waited: it was not sent (nothing was sent). Wait for the initial state to pay, or leave with the deposits (leave)');
+    // a replica behind (the same read again and again): the contract may have locked since what it shows
+    if (st && st.status === 'funding' && olderThanSeen(ctl, st.lt)) {
+      throw new NodeError('PENDING', 'the endpoint answered with a state of the contract older than one the node already read (it lags behind the chain; your partner may have deposited since): your refund was not sent (nothing was sent). Run refund again in a minute, or use another endpoint');
+    }
     if (st && st.status !== 'funding' && st.status !== 'not_deployed') {
       throw new NodeError('NOT_FUNDING', `the contract reads ${st.status === 'open' ? 'locked with both deposits' : st.status} now, and refunds only while funding: your refund was not sent (nothing was sent). ${st.status === 'open' ? 'Wait for the initial state to pay, or leave with the deposits (leave)' : 'See channels'}`);
     }

@@ -1,0 +1,63 @@
+// A refund decided on reads older than one the node already saw: Bob's wallet put 1 TON in (Alice's node read it),
+// then the rest while Alice was down (the contract locked). Alice's endpoint answers from a replica behind, before
+// Bob's 1 TON (same status, older last transaction), on every read: a first read of the run lower than the record is
+// read again, and the second, as stale, was believed (a partner's refund), and the refund went to the locked
+// contract, which refuses it for a wallet fee. A read older (by its last transaction) than the newest the channel saw
+// is behind: it changes nothing and no refund goes on it.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { createNode, type NodeEvent } from '../../src/node/index.js';
+import type { Chain, ChannelEvent, ChannelStatus, Wallet, WatchOptions } from '../../src/chain/types.js';
+import { bobPutOneIn, withPair } from '../helpers/reads.js';
+import { TON } from '../helpers/nodes.js';
+
+/** `real`, whose reads of the contract answer `stale` and whose watches tell nothing while `lag`; refunds sent counted. */
+function behindReplica(real: Chain, stale: ChannelStatus) {
+  const self = { lag: true, refunds: 0, reads: 0, chain: real };
+  self.chain = new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'getChannelStatus') {
+        return async (...a: Parameters<Chain['getChannelStatus']>) => (self.lag ? (self.reads++, stale) : target.getChannelStatus(...a));
+      }
+      if (prop === 'refund') {
+        // counted once past the node's last look (beforeSend): the message leaves
+        return (w: Wallet, c: Address, o: Parameters<Chain['refund']>[2] = {}) =>
+          target.refund(w, c, { ...o, beforeSend: async (m) => (await o.beforeSend?.(m), void self.refunds++) });
+      }
+      if (prop === 'watchChannel') {
+        return (c: Parameters<Chain['watchChannel']>[0], o: WatchOptions) => target.watchChannel(c, { ...o, onEvent: (e: ChannelEvent) => void (self.lag || o.onEvent(e)) });
+      }
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Chain;
+  return self;
+}
+
+withPair('a refund on two reads older than one the node saw (a replica behind the lock) sends nothing, and no refund of the partner is told', async (p) => {
+  await bobPutOneIn(p);
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const now = await p.chain.getChannelStatus(contract);
+  assert.equal(now.status, 'funding');
+  if (now.status !== 'funding' || now.lt === undefined) throw new Error('a read of a live contract says its last transaction');
+  // the replica's answer: before Bob's 1 TON
+  const stale: ChannelStatus = { ...now, data: { ...now.data, depositB: 0n }, lt: now.lt - 1n };
+  await p.alice.stop();
+  const bobWallet = (p.bob.node as unknown as { ctx: { o: { wallet: Wallet } } }).ctx.o.wallet;
+  await p.chain.deposit(bobWallet, contract, TON('3')); // the contract locks with Bob's 4 TON
+  assert.equal((await p.chain.getChannelStatus(contract)).status, 'open');
+  const replica = behindReplica(p.chain, stale);
+  p.alice = await createNode({ ...p.common, chain: replica.chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  const told: string[] = [];
+  p.alice.on((e: NodeEvent) => void ((e.type === 'refundSeen' || e.type === 'depositSeen') && told.push(`${e.type} ${e.party} ${e.amount}`)));
+  const refunded = await p.alice.refund().then(
+    () => 'refund returned',
+    (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+  );
+  assert.ok(replica.reads >= 2, 'the refund read the contract (twice, from the replica behind)');
+  assert.equal(replica.refunds, 0, `no refund went to the locked contract (it refuses one for a wallet fee); the refund said: ${refunded}`);
+  assert.match(refunded, /^PENDING: .*older than .*nothing was sent/);
+  assert.deepEqual(told, [], "no refund of Bob's told from a stale read");
+  assert.equal(p.alice.currentChannel()!.depositB, TON('1'), 'the record keeps what the newest read showed');
+});
