@@ -31,6 +31,8 @@ interface Watched extends DefenseState {
   initialTimer: ReturnType<typeof setTimeout> | null;
   /** the deposits of the watch's last deposit or refund event: a poll's events for both parties are one read */
   depositsRead: string | null;
+  /** the judgment of the watch's last deposits read (DepositReads): 'again', a lower first read, holds back its lock too */
+  judged: { read: string; verdict: Promise<'again' | 'kept'> } | null;
 }
 
 /**
@@ -104,6 +106,7 @@ export class Arbiter {
       lowest: null,
       initialTimer: null,
       depositsRead: null,
+      judged: null,
       warning: new WatchWarning(this.ctx),
       challengedWith: null,
       wake: null,
@@ -316,17 +319,16 @@ export class Arbiter {
         // that one), read again at once when lower, so a refund is told, once.
         if (e.type === 'deposit') {
           const d = { phase: 'funding', depositA: e.depositA, depositB: e.depositB };
-          if ((await this.deposits.read(ctl, d, first)) === 'again') void this.poke(ctl, { background: true });
+          const judged = this.deposits.read(ctl, d, first);
+          if (w) w.judged = { read, verdict: judged.catch(() => 'kept' as const) };
+          if ((await judged) === 'again') void this.poke(ctl, { background: true });
         } else await setDeposits(this.ctx, ctl, e.depositA, e.depositB, true);
         if (['proposed', 'accepted', 'deploying', 'funding'].includes(ctl.life)) await ctx.transition(ctl, fundedEvent(ctl));
         ctx.changed(ctl);
         return;
       }
       case 'locked':
-        await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
-        if (!lockSeen(ctl.life)) await this.onLocked(ctl);
-        else if (ctl.life === 'locked') await this.lockedAgain(ctl);
-        return;
+        return this.lockRead(ctl, e);
       case 'closeStarted':
       case 'exitStarted':
       case 'challenged':
@@ -343,6 +345,23 @@ export class Arbiter {
         await this.sync(ctl, true, true); // a deeper read: the payout, or the contract's closed record
         return;
     }
+  }
+
+  /**
+   * The watch's lock, under the first-read rule as its deposits: a lock seen already has its deposits (a first poll
+   * may lag behind the read that saw it); deposits of its poll set aside as lower than the record's are not written
+   * with it: the read again (a poke) takes both.
+   */
+  private async lockRead(ctl: ChannelController, e: { depositA: bigint; depositB: bigint }): Promise<void> {
+    if (lockSeen(ctl.life)) {
+      if (ctl.life === 'locked') await this.lockedAgain(ctl);
+      return;
+    }
+    const judged = this.watched.get(ctl)?.judged;
+    if (judged?.read === `${e.depositA}/${e.depositB}` && (await judged.verdict) === 'again') return;
+    if (lockSeen(ctl.life)) return; // (the read again took it meanwhile)
+    await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
+    await this.onLocked(ctl);
   }
 
   private armInitialTimer(ctl: ChannelController): void {
