@@ -87,7 +87,9 @@ function storageFeeOf(tx: Transaction): bigint {
 
 /**
  * Looks for the payout transaction among the newest `depth` transactions (pages of 20 at most), newest first.
- * null: the account's history ended without it (not shown yet); buried: more transactions than `depth` came after it.
+ * null: the account's history ended, at its first transaction, without it (not shown yet); buried: more transactions
+ * than `depth` came after it, or (`incomplete`) the endpoint's history ended early, before the account's first
+ * transaction (it keeps no older ones: the payout, older than what it gives, is not coming from it).
  */
 export async function findPayout(page: TxPage, channel: Address, record: ClosedRecord, depth: number): Promise<Payout | PayoutBuried | null> {
   const pageSize = Math.max(1, Math.min(20, depth));
@@ -96,7 +98,11 @@ export async function findPayout(page: TxPage, channel: Address, record: ClosedR
     const txs = await page(channel, Math.min(pageSize, depth - seen), before);
     for (const tx of txs) if (isPayoutTx(tx)) return payoutFromTx(tx, record);
     const last = txs.at(-1);
-    if (txs.length < Math.min(pageSize, depth - seen) || !last) return null;
+    if (!last) return null;
+    if (txs.length < Math.min(pageSize, depth - seen)) {
+      // a short page ends the history: at the account's first transaction (none before it), or early at this endpoint
+      return last.prevTransactionLt === 0n ? null : { buried: true, record, depth: seen + txs.length, incomplete: true };
+    }
     seen += txs.length;
     before = { lt: last.lt, hash: last.hash() };
   }

@@ -91,6 +91,8 @@ export interface PayoutBuried {
   buried: true;
   record: ClosedRecord;
   depth: number;
+  /** the endpoint's history of the contract ended after `depth` transactions, before its first (it keeps no older) */
+  incomplete?: true;
 }
 
 /** What a closed channel paid, read from its payout transaction. */

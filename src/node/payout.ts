@@ -71,7 +71,11 @@ export async function reportPayout(ctx: NodeContext, ctl: ChannelController, fou
   if (ctl.standIn) await keepTold(ctx, ctl, payout); // told, then kept: a crash between tells it twice, never not at all
   if (buried) {
     const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
-    ctx.log(`the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(p.stateBalanceA)} TON, B ${formatTon(p.stateBalanceB)} TON, as its closed record says): the channel is closed. Its payout transaction itself was not found among the contract's latest ${buried.depth} transactions (later messages bury it), so what each wallet received (that balance plus half the fee reserve) is not shown: look up the contract ${shown(ctl)} in an explorer for it`, 'warn');
+    const why = buried.incomplete
+      ? `is not in the contract's history at this endpoint: the history it gives ends after ${buried.depth} transactions, before the contract's first (the endpoint keeps no older ones, so the payout will not show there)`
+      : `was not found among the contract's latest ${buried.depth} transactions (later messages bury it)`;
+    const todo = `look up the contract ${shown(ctl)} in an explorer${buried.incomplete ? ', or use an archival endpoint' : ' for it'}`;
+    ctx.log(`the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(p.stateBalanceA)} TON, B ${formatTon(p.stateBalanceB)} TON, as its closed record says): the channel is closed. Its payout transaction itself ${why}, so what each wallet received (that balance plus half the fee reserve) is not shown: ${todo}`, 'warn');
   }
   if (p.step !== null && latest && p.step > latest.step && ownProposal(ctl, p)) {
     // The contract takes a state signed by the other party from the party that sends it: our proposal, sent by them.

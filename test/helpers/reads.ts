@@ -71,19 +71,24 @@ export async function payOne(p: Pair): Promise<void> {
   await until('Bob holds step 3', () => latest(p.bob).step === 3n);
 }
 
-/**
- * Alice closes alone at step 3 (A 2 TON, B 5 TON) while Bob is stopped, and 9 refused messages to the closed
- * contract bury the payout beyond the depth of a chain that looks through 4 (8 at start-up): Bob's node is started
- * again on that chain (close it with the pair). Bob never reads the shares.
- */
-export async function bobAfterBuriedPayout(p: Pair): Promise<SandboxChain> {
+/** Alice closes alone and finishes (step 3: A 2 TON, B 5 TON) while Bob is stopped; returns the contract. */
+export async function paidOutWhileBobDown(p: Pair): Promise<Address> {
   await fund(p);
   await payOne(p);
   await p.bob.stop();
   await p.alice.withdraw({ mode: 'unilateral' });
   p.chain.advanceTime(PERIOD + 5);
   await until('Alice finished the close', () => p.alice.currentChannel()?.phase === 'closed', 30_000);
-  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  return Address.parse(p.alice.currentChannel()!.contract);
+}
+
+/**
+ * Alice closes alone at step 3 (A 2 TON, B 5 TON) while Bob is stopped, and 9 refused messages to the closed
+ * contract bury the payout beyond the depth of a chain that looks through 4 (8 at start-up): Bob's node is started
+ * again on that chain (close it with the pair). Bob never reads the shares.
+ */
+export async function bobAfterBuriedPayout(p: Pair): Promise<SandboxChain> {
+  const contract = await paidOutWhileBobDown(p);
   // Anyone may send the closed contract messages (each refused, each a transaction): 9 bury it beyond 4 and 8.
   for (let i = 0; i < 9; i++) await p.chain.fund(contract, TON('0.001'));
   const shallow = await SandboxChain.create({ blockchain: p.chain.blockchain, payoutDepth: { watch: 4, deep: 8 } });

@@ -4,8 +4,10 @@
 // look; never "not found yet" for ever, never a share it did not read.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { Address, type Transaction } from '@ton/core';
+import { SandboxChain } from '../../src/chain/SandboxChain.js';
 import { createNode, type NodeEvent } from '../../src/node/index.js';
-import { bobAfterBuriedPayout, withPair } from '../helpers/reads.js';
+import { bobAfterBuriedPayout, paidOutWhileBobDown, withPair } from '../helpers/reads.js';
 import { TON, until } from '../helpers/nodes.js';
 
 withPair('a payout buried beyond the depth ends the channel as closed by the contract record, not "not found yet" for ever', async (p) => {
@@ -35,5 +37,29 @@ withPair('a payout buried beyond the depth ends the channel as closed by the con
   } finally {
     await p.bob.stop();
     await shallow.close();
+  }
+});
+
+withPair('a payout missing from a history that ends early at the endpoint is said so (what to do), not "not found yet"', async (p) => {
+  const contract = await paidOutWhileBobDown(p);
+  for (let i = 0; i < 3; i++) await p.chain.fund(contract, TON('0.001')); // three later transactions
+  // An endpoint that keeps only an account's two newest transactions: asked for 20, it answers 2, the older gone.
+  const short = await SandboxChain.create({ blockchain: p.chain.blockchain });
+  type Paging = { transactionsPage(a: Address, limit: number, before: unknown, s?: AbortSignal): Promise<Transaction[]> };
+  const paging = short as unknown as Paging;
+  const page = paging.transactionsPage.bind(short);
+  paging.transactionsPage = async (a, limit, before, s) => (before === null ? (await page(a, limit, before, s)).slice(0, 2) : []);
+  const events: NodeEvent[] = [];
+  p.bob = await createNode({ ...p.common, chain: short, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  p.bob.on((e) => void events.push(e));
+  try {
+    await until('Bob ended the channel by the closed record', () => p.bob.currentChannel()?.phase === 'closed', 30_000);
+    assert.equal(p.bob.currentChannel()!.payout?.paidA, null, 'no share that was not read');
+    const said = () => events.filter((e) => (e.type === 'log' || e.type === 'error') && /payout transaction/.test(e.message)).map((e) => (e as { message: string }).message);
+    await until('the incomplete history told', () => said().some((m) => /history .*ends .*endpoint/.test(m) && /archival|explorer/.test(m)));
+    assert.ok(!said().some((m) => /not found yet/.test(m)), said().join(' | '));
+  } finally {
+    await p.bob.stop();
+    await short.close();
   }
 });
