@@ -14,7 +14,7 @@ import { SYNCHANNEL_VERSION } from '../core/version.js';
 import { CONTRACT_VERSION } from '../contract/index.js';
 import { jsonLine, stoppingNotes } from './format.js';
 import { stdinIo } from './io.js';
-import { chainNotRead, printEvents } from './startup.js';
+import { chainNotRead, chainReadAgain, printEvents } from './startup.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
 import { jsonError, runLine, type Io } from './repl.js';
 
@@ -218,10 +218,12 @@ async function runNode(opts: NodeOpts): Promise<void> {
   // Only now 'ready' is printed: a signal sent as soon as it is read finds the handlers in place.
   printEvents(node, opts.chain, dataDir, io);
   io.startedAt = Date.now();
-  // A run in which the node could not read its chain (its event says why and what to do) ends with status 1.
+  // A run that ends while the node cannot read its chain (its event said why and what to do) ends with status 1;
+  // one whose chain came back (the node's all-clear) does not: nothing is failing at the end.
   let chainUnread = false;
   node.on((e) => {
     if (chainNotRead(e)) chainUnread = true;
+    else if (chainReadAgain(e)) chainUnread = false;
   });
   const { exitCommand } = await commandLoop(node, io);
   // Serving because this input asked to, or watching a close: the end of a pipe does not stop that. A listener only

@@ -40,6 +40,11 @@ export function chainNotRead(e: NodeEvent): boolean {
   return e.type === 'error' && !e.partner && CHAIN_UNREAD.has(e.code);
 }
 
+/** Whether `e` is the node's all-clear after one of those: it reads the chain again (its channels are watched). */
+export function chainReadAgain(e: NodeEvent): boolean {
+  return e.type === 'log' && e.code === 'CHAIN_READ_AGAIN';
+}
+
 /** The events of the running payments, in the original's words: they name their channel when several are not closed. */
 const PAYMENT_EVENTS: ReadonlySet<NodeEvent['type']> = new Set(['stateReceived', 'stateSigned', 'turnRequested', 'closeRequested']);
 

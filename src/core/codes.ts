@@ -139,6 +139,7 @@ export const CODES = {
   DEPOSIT_MISMATCH: w('deposit the amount of the proposal, or ask for a new proposal'),
   DEPOSIT_TOO_LARGE: w('deposit what the contract still expects from you'),
   DEPOSIT_DONE: w('nothing to do: your deposit is in'),
+  CHAIN_READ_AGAIN: w('nothing: the node reads the chain again, and its channels are watched'),
   WATCH_FAILING: e('check the network and the chain endpoint (its URL and API key): until the node reads the chain, a close is not challenged'),
   OTHER_WALLET: e('start the node with the wallet the channel was opened with (its key folder or wallet version)'),
   PARTNER_OTHER_CHAIN: e('start both nodes on the same chain (--chain, and the same devnet URL)'),

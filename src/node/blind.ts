@@ -107,11 +107,11 @@ export class WatchHealth {
       if (signal.aborted) return;
       if (!(await read().then(() => true, () => false))) continue;
       if (signal.aborted) return;
-      if (said === 'chain') this.ctx.log('the node reads the chain again', 'warn');
+      if (said === 'chain') this.readAgain('the node reads the chain again');
       // the channels' own reads may have given the all-clear already
       else if (said === 'channels' && this.raised && !this.failing.size) {
         this.raised = false;
-        this.ctx.log('the node reads the chain again: its channels are watched (a close by a partner is seen and challenged)', 'warn');
+        this.readAgain('the node reads the chain again: its channels are watched (a close by a partner is seen and challenged)');
       }
       return;
     }
@@ -137,7 +137,12 @@ export class WatchHealth {
   ok(ctl: ChannelController): void {
     if (!this.failing.delete(ctl) || !this.raised || this.failing.size) return;
     this.raised = false;
-    this.ctx.log('the node reads its channels from the chain again: they are watched (a close by a partner is seen and challenged)', 'warn');
+    this.readAgain('the node reads its channels from the chain again: they are watched (a close by a partner is seen and challenged)');
+  }
+
+  /** The all-clear of what was said (CHAIN_READ_AGAIN: a run's end status goes by it, src/cli/main.ts). */
+  private readAgain(message: string): void {
+    this.ctx.emit({ type: 'log', level: 'warn', code: 'CHAIN_READ_AGAIN', message });
   }
 
   stop(): void {

@@ -190,7 +190,8 @@ export type NodeEvent =
    * `channel` does not reach the partner now (not connected: it goes when they reconnect), told before the command
    * returns (what the node sends by itself is an info line, once a channel until the partner is back)
    */
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE'; channel?: ChannelView }
+  /** code CHAIN_READ_AGAIN: the all-clear of ENDPOINT_UNREACHABLE, API_KEY_REJECTED or WATCH_FAILING (blind.ts) */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE' | 'CHAIN_READ_AGAIN'; channel?: ChannelView }
   | { type: 'served'; lan: string[]; wan: string[] }
   | { type: 'partnerConnected'; partner: PartnerView }
   | { type: 'partnerDisconnected'; partner: PartnerView }

@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOnce, CLI, ROOT } from '../e2e/cli-harness.js';
+import { buildOnce, CLI, CliProc, ROOT } from '../e2e/cli-harness.js';
+import { startDevnet } from '../../src/chain/devnet/server.js';
 
 let dir: string;
 let url: string;
@@ -47,4 +48,20 @@ test("a partner's report with a chain code is its word: it does not end this run
   assert.equal(chainNotRead({ ...theirs, partner: undefined, message: 'cannot reach http://127.0.0.1:9/jsonRPC' }), true);
   assert.equal(chainNotRead({ type: 'error', code: 'WATCH_FAILING', message: 'x', level: 'error' }), true);
   assert.equal(chainNotRead({ type: 'error', code: 'NOT_YOUR_TURN', message: 'x', level: 'error' }), false);
+});
+
+test('a chain out of reach at start that the node reads again before the run ends does not end it with status 1', async () => {
+  const cli = new CliProc(['--data', join(dir, 'data-again'), '--chain', 'devnet', '--devnet-url', url]);
+  let dn: Awaited<ReturnType<typeof startDevnet>> | null = null;
+  try {
+    await cli.event('error', (j) => j.code === 'ENDPOINT_UNREACHABLE');
+    // the devnet comes up at that URL: the node reads the chain again (it tries every 15 s) and says so
+    dn = await startDevnet({ dataDir: join(dir, 'devnet-again'), port: Number(new URL(url).port), log: () => undefined });
+    await cli.event('log', (j) => /reads the chain again/.test(String(j.message)), 60_000);
+    cli.child.stdin.end();
+    assert.equal(await cli.exited, 0, 'the chain is read at the end: nothing failed that is still failing');
+  } finally {
+    if (cli.child.exitCode === null) await cli.kill9();
+    await dn?.close();
+  }
 });

@@ -49,7 +49,8 @@ test('reads of an open channel failing for the alarm time raise WATCH_FAILING on
 test('the alarm ends with an all-clear only once no channel fails to read; a channel no longer watched ends it silently', async () => {
   const logs: string[] = [];
   const errors: string[] = [];
-  const ctx = { emit: (e: { code: string }) => void errors.push(e.code), log: (m: string) => void logs.push(m) } as unknown as NodeContext;
+  // the all-clear is a log event with its code (CHAIN_READ_AGAIN): kept with the logs
+  const ctx = { emit: (e: { type: string; code: string; message: string }) => void (e.type === 'log' ? logs.push(e.message) : errors.push(e.code)), log: (m: string) => void logs.push(m) } as unknown as NodeContext;
   const [a, b] = [1, 2].map((n) => ({ rec: { contract: `0:${String(n).repeat(64)}` } }) as unknown as ChannelController);
   const h = new WatchHealth(ctx, 20);
   h.failed(a!, new Error('down'));
@@ -74,7 +75,7 @@ test('the alarm ends with an all-clear only once no channel fails to read; a cha
 function health(now: () => Promise<number>, alarmMs: number) {
   const errors: { code: string; message: string }[] = [];
   const logs: string[] = [];
-  const ctx = { o: { chain: { kind: 'testnet', now } }, emit: (e: { code: string; message: string }) => void errors.push(e), log: (m: string) => void logs.push(m) } as unknown as NodeContext;
+  const ctx = { o: { chain: { kind: 'testnet', now } }, emit: (e: { type: string; code: string; message: string }) => void (e.type === 'log' && e.code === 'CHAIN_READ_AGAIN' ? logs.push(e.message) : errors.push(e)), log: (m: string) => void logs.push(m) } as unknown as NodeContext;
   return { h: new WatchHealth(ctx, alarmMs), errors, logs };
 }
 const refused = () => new ChainError('API_KEY_REJECTED', 'injected: 401, the API key was rejected');
