@@ -2,10 +2,10 @@
 // corrupt or foreign data file), concurrent requests, and close() being idempotent and saving.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, utimesSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Address, toNano } from '@ton/core';
@@ -214,6 +214,31 @@ describe('devnet in process', { timeout: 120_000 }, () => {
       await assert.rejects(DevnetBackend.open(dir, () => undefined), (e: unknown) => e instanceof DevnetError && e.code === 'DEVNET_DATA_LOCKED');
     } finally {
       other.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Two containers sharing a hostname, a kernel and the data directory: a pid of the other's pid namespace cannot be
+  // looked up here. Its lock was taken for a dead one and taken over; it is held while its holder keeps it fresh.
+  test('a devnet lock of a process in another pid namespace is held while fresh, naming its holder; taken over once stale', async () => {
+    const dir = tempDir();
+    try {
+      const lock = join(dir, LOCK_FILE);
+      const pid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+      writeFileSync(lock, `${JSON.stringify({ pid, host: hostname(), boot: null, pidns: 'pid:[1]', start: null, since: '2026-12-06T00:00:00.000Z' })}\n`);
+      await assert.rejects(DevnetBackend.open(dir, () => undefined), (e: unknown) => {
+        assert.ok(e instanceof DevnetError && e.code === 'DEVNET_DATA_LOCKED', String(e));
+        assert.match(e.message, new RegExp(`process ${pid} of another pid namespace \\(another container\\) on this host`));
+        return true;
+      });
+      const old = new Date(Date.now() - 10 * 60_000);
+      utimesSync(lock, old, old);
+      const dn = await DevnetBackend.open(dir, () => undefined);
+      const mine = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; pidns?: string };
+      assert.equal(mine.pid, process.pid, 'taken over, and the lock names its holder');
+      await dn.close();
+      assert.ok(!existsSync(lock), 'released');
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

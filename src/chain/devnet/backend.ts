@@ -5,11 +5,13 @@
 // the data directory (src/chain/persist.ts: written atomically, debounced after each change, and on close).
 import { mkdirSync, readFileSync, existsSync, openSync, closeSync, writeSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import { Address, SendMode, type Cell, type Message, type Transaction } from '@ton/core';
 import { Blockchain, type BlockchainTransaction, type SandboxContract, type SendMessageResult, type SmartContract, type TreasuryContract } from '@ton/sandbox';
 import { CLOCK_STEP_SAID, ChainSaver, chainClock, clockStepText, readChainFile, serializeChain } from '../persist.js';
 import { DevnetError } from './errors.js';
+import { alive, heldContent, holderText, holding, holds, letGo, me, parseHolder, staleHint, type Holder } from '../holder.js';
 
 export const DATA_FILE = 'devnet-chain.json';
 export const LOCK_FILE = 'devnet.lock';
@@ -251,52 +253,29 @@ function corrupt(file: string, why: string): DevnetError {
   );
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Linux: the start time of the process `pid` (clock ticks since boot, from /proc); null when it cannot tell. */
-function startTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** The lock's text: our pid, and when this process started (a pid reused by another process later is told apart). */
-const lockText = (): string => `${process.pid} ${startTicks(process.pid) ?? ''}`.trim();
-
-/** The lock files this process holds. */
-const held = new Set<string>();
-
-/** One devnet per data directory: a lock file holding our pid; a stale one (its pid dead, or now another process's: its start differs) is taken over. */
+/**
+ * One devnet per data directory: a lock file naming its holder (src/chain/holder.ts, as the data folder's lock: pid,
+ * host, boot, pid namespace, start). A stale one (its holder gone, or of another pid namespace and left unrefreshed)
+ * is taken over; a lock of an earlier version holds "<pid> [<start>]".
+ */
 function takeLock(dataDir: string): void {
   const path = resolve(dataDir, LOCK_FILE);
-  // our own pid in the lock is a process before this one (a container's pid 1), unless this process holds it
-  if (held.has(path)) throw new DevnetError('DEVNET_DATA_LOCKED', `This program already serves a devnet on ${dataDir}: use that one (its URL), or stop it first.`, 500);
+  if (holds(path)) throw new DevnetError('DEVNET_DATA_LOCKED', `This program already serves a devnet on ${dataDir}: use that one (its URL), or stop it first.`, 500);
   for (let attempt = 0; attempt < 2; attempt++) {
+    const content = `${JSON.stringify(me())}\n`;
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, lockText());
+      writeSync(fd, content);
       closeSync(fd);
-      held.add(path);
+      holding(path, content);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const [pidText, start] = readFileSync(path, 'utf8').trim().split(/\s+/);
-      const pid = Number.parseInt(pidText ?? '', 10);
-      const same = !start || startTicks(pid) === null || startTicks(pid) === start; // a lock of an earlier version holds the pid alone
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid) && same) {
+      const h = holderOf(readFileSync(path, 'utf8'));
+      if (h && alive(h, path)) {
         throw new DevnetError(
           'DEVNET_DATA_LOCKED',
-          `Another devnet (pid ${pid}) is serving ${dataDir}. Point your node at that one, stop it first, or pass another --data directory.`,
+          `Another devnet (${holderText(h)}) is serving ${dataDir}. Point your node at that one, stop it first, or pass another --data directory${staleHint(h, path, 'devnet')}.`,
           500,
         );
       }
@@ -306,11 +285,22 @@ function takeLock(dataDir: string): void {
   throw new DevnetError('DEVNET_DATA_LOCKED', `Could not take the lock ${path}; remove it if no devnet is running.`, 500);
 }
 
+/** The holder a lock names: this version's, or an earlier version's "<pid> [<start>]" (this host's). */
+function holderOf(text: string): Holder | null {
+  const h = parseHolder(text);
+  if (h) return h;
+  const [pidText, start] = text.trim().split(/\s+/);
+  const pid = Number.parseInt(pidText ?? '', 10);
+  // our own pid there is a process before this one (a container's pid 1): this one does not hold it (takeLock)
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid ? { pid, host: hostname(), boot: null, start: start ?? null, since: 'an earlier start' } : null;
+}
+
 function releaseLock(dataDir: string): void {
   const path = resolve(dataDir, LOCK_FILE);
-  held.delete(path);
+  const ours = heldContent(path);
+  letGo(path);
   try {
-    if (readFileSync(path, 'utf8').trim() === lockText()) unlinkSync(path);
+    if (ours !== null && readFileSync(path, 'utf8') === ours) unlinkSync(path);
   } catch {
     // already gone
   }
