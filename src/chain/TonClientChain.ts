@@ -77,7 +77,10 @@ export class TonClientChain extends BaseChain {
       ? 'check that `synchannel devnet` is running there (or Start Devnet in VS Code), or give the node the URL it printed (--devnet-url)'
       : 'check your network and the toncenter endpoint (--testnet-endpoint, or the testnet endpoint setting in VS Code)';
     const requestsPerSecond = opts.requestsPerSecond ?? (devnet ? 0 : this.apiKey ? 10 : 1);
-    this.adapter = retryingAdapter({ unreachableHint, requestsPerSecond, ...opts.retry });
+    const badPortHint = devnet
+      ? 'start the devnet on another port (synchannel devnet --port 8081, or Start Devnet in VS Code) and give the node the URL it prints (--devnet-url)'
+      : 'give the toncenter endpoint with its own port (--testnet-endpoint, or the testnet endpoint setting in VS Code)';
+    this.adapter = retryingAdapter({ unreachableHint, badPortHint, requestsPerSecond, ...opts.retry });
     this.requestsPerSecond = opts.retry?.requestsPerSecond ?? requestsPerSecond;
     this.client = new TonClient({ endpoint: this.endpoint, apiKey: this.apiKey, httpAdapter: this.adapter });
   }

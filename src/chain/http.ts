@@ -22,6 +22,8 @@ export interface RetryOptions {
   requestTimeoutMs?: number;
   /** What to suggest when the endpoint cannot be reached (default: check the URL and the network). */
   unreachableHint?: string;
+  /** What to do when the endpoint's port is one fetch refuses to dial ("bad port"). */
+  badPortHint?: string;
   /** Called before each retry (for logs and progress). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
   /**
@@ -181,6 +183,13 @@ function causeCode(e: unknown): string {
   return (e as Error)?.message ?? String(e);
 }
 
+/** The messages of `e` and its causes. */
+function causeMessages(e: unknown): string[] {
+  const out: string[] = [];
+  for (let c: unknown = e, i = 0; i < 4 && c; i++, c = (c as { cause?: unknown }).cause) out.push(String((c as Error).message ?? c));
+  return out;
+}
+
 const REJECTED_BY_WALLET = /not accepted|cannot apply external message|failed to unpack account state/i;
 
 /** A message the wallet refused (toncenter says so with a 500 or a 4xx): resending the same one cannot help. */
@@ -306,6 +315,11 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
         }
         if (e instanceof ChainError) throw e;
         if (signal?.aborted) throw abortedError(signal);
+        // A port fetch never dials (another service's, such as 9 or 19): no retry can help.
+        if (causeMessages(e).includes('bad port')) {
+          const port = new URL(url).port;
+          throw new ChainError('ENDPOINT_UNREACHABLE', `cannot dial ${url}: port ${port} is one that fetch refuses to dial (a port kept for another service, "bad port"): ${opts.badPortHint ?? 'give the endpoint with another port'}`, { cause: e });
+        }
         // A connection refused or a name not found: the request never reached the endpoint.
         if (!['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(causeCode(e))) unclear = true;
         last = new ChainError(

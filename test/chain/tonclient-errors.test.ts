@@ -140,6 +140,18 @@ describe('TonClientChain HTTP errors and retries', () => {
     await assert.rejects(c.ping(), code('ENDPOINT_UNREACHABLE', new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*synchannel devnet.*give the node the URL it printed \\(--devnet-url\\)`)));
   });
 
+  test("a port fetch refuses to dial ('bad port': 9, 19, …) is said with what to do at once, not 'fetch failed' after retries", async () => {
+    for (const port of [9, 19]) {
+      const c = new TonClientChain({ kind: 'devnet', endpoint: `http://127.0.0.1:${port}`, retry: { ...fast, retries: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+      await assert.rejects(c.ping(), (e: unknown) => {
+        assert.ok(e instanceof ChainError && e.code === 'ENDPOINT_UNREACHABLE', String(e));
+        assert.doesNotMatch(e.message, /fetch failed/);
+        assert.match(e.message, new RegExp(`port ${port} .*refuses to dial.*synchannel devnet --port .*--devnet-url`));
+        return true;
+      });
+    }
+  });
+
   test('a request that hangs: ENDPOINT_UNREACHABLE after the request timeout; abort during backoff: CANCELLED', async () => {
     handler = () => {
       // never answer
