@@ -26,6 +26,13 @@ export function servePlace(text: string): { port: number; host?: string } | { pr
   if (port !== null) return { port };
   const multi = /^\/ip[46]\/([^/]+)\/tcp\/(\d+)(\/.*)?$/.exec(text);
   if (multi && multi[3]?.startsWith('/p2p/')) return { problem: `"${text}" is a partner's address (it ends in /p2p/…): to dial it, type connect ${text}; serve takes the port you listen on` };
+  if (multi && multi[3]) {
+    // a transport on top of TCP (websockets, …): this node's libp2p listens on plain TCP only
+    const plain = `${text.slice(0, text.length - multi[3].length)} (or the port, ${multi[2]})`;
+    const ws = /^\/(wss?|tls\/ws)(\/|$)/.exec(multi[3]);
+    if (ws) return { problem: `"${text}" asks for websockets (/${ws[1]}), which this node does not serve: it listens on TCP only. Type ${plain}; your partner connects to the address serve prints` };
+    return { problem: `"${text}" ends in ${multi[3]}, which serve does not take: it listens on TCP only. Type ${plain}` };
+  }
   const hostPort = multi && !multi[3] ? [multi[1]!, multi[2]!] : /^\[([^\]]+)\]:(\d+)$/.exec(text)?.slice(1) ?? /^([^:/\s]*):(\d+)$/.exec(text)?.slice(1);
   if (hostPort) {
     const p = portNumber(hostPort[1]!);

@@ -36,3 +36,13 @@ test("serve's port question answers a partner's multiaddr, a host alone and a wo
   assert.equal(word.served, null);
   assert.match(word.said, /"four" is not a port: enter a number from 0 to 65535 \(0: any free port\), or host:port \(e\.g\. 127\.0\.0\.1:4001\)/);
 });
+
+test("serve given a websocket multiaddr says websockets are not served and what to type instead, not 'is not a port'", async () => {
+  const ws = await answer('/ip4/0.0.0.0/tcp/4001/ws');
+  assert.equal(ws.served, null);
+  assert.doesNotMatch(ws.said, /is not a port/);
+  assert.match(ws.said, /websockets \(\/ws\), which this node does not serve: it listens on TCP only\. Type \/ip4\/0\.0\.0\.0\/tcp\/4001 \(or the port, 4001\)/);
+  const other = await answer('/ip6/::/tcp/4001/quic');
+  assert.equal(other.served, null);
+  assert.match(other.said, /ends in \/quic, which serve does not take: it listens on TCP only\. Type \/ip6\/::\/tcp\/4001 \(or the port, 4001\)/);
+});
