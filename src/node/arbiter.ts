@@ -4,12 +4,11 @@
 // re-raises the close), and finishes the close after the deadline (finisher.ts). A close or a challenge seen is told
 // by closeseen.ts, the deposits read by deposits.ts. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
-import { codeOf, messageOf } from '../core/errors.js';
 import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
-import { INITIAL_TIMEOUT_MS } from './policy.js';
+import { armInitialTimer } from './initial.js';
 import { shownContract as shown } from './addresses.js';
 import { closeBehind, closeOf, lockSeen, readsBehind, reportPaidOutUnread, reportPayout } from './payout.js';
 import { Defense, type DefenseState } from './defense.js';
@@ -23,6 +22,7 @@ import { keepSkew } from './mayland.js';
 import { setDeposits, type DepositReads } from './deposits.js';
 import { StoreError } from './store/errors.js';
 import { olderThanSeen } from './seenlt.js';
+import { Pokes } from './pokes.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -44,12 +44,12 @@ const fundedEvent = (ctl: ChannelController) => (ctl.rec.me === 'A' && ctl.life 
 export class Arbiter {
   private readonly watched = new Map<ChannelController, Watched>();
   private stopped = false;
-  private readonly poking = new Map<ChannelController, { again: boolean; background: boolean; done: Promise<void> }>();
 
   private readonly defense: Defense;
   private readonly finisher: Finisher;
   private readonly closes: CloseSeen;
   private readonly catchUps: CatchUps;
+  private readonly pokes: Pokes;
 
   /** channels the node cannot read from the chain, and the alarm when that lasts */
   private readonly health: WatchHealth;
@@ -61,6 +61,7 @@ export class Arbiter {
     private readonly deposits: DepositReads,
   ) {
     this.health = new WatchHealth(ctx, ctx.o.watchAlarmMs);
+    this.pokes = new Pokes({ ctx, stopped: () => this.stopped, sync: (ctl, bg) => this.sync(ctl, bg) });
     this.closes = new CloseSeen({
       ctx,
       challengedWith: (ctl) => this.watched.get(ctl)?.challengedWith,
@@ -127,7 +128,7 @@ export class Arbiter {
     };
     this.watched.set(ctl, w);
     this.catchUps.start(ctl);
-    this.armInitialTimer(ctl);
+    armInitialTimer(this.ctx, this.watched.get(ctl), ctl);
   }
 
   /** A watch's warning (repeats counted, not logged: watchwarn.ts). */
@@ -167,42 +168,9 @@ export class Arbiter {
     for (const ctl of [...this.watched.keys()]) this.unwatch(ctl);
   }
 
-  /**
-   * Reads the chain now (after our own transaction, or a partner's hint) instead of waiting for the next poll.
-   * Coalesced: while a read is under way, any number of pokes cause one more read, not one each; that read is a
-   * background one (see Chain's ReadOptions) only if every poke that asked for it was.
-   */
+  /** Reads the chain now instead of waiting for the next poll; coalesced (pokes.ts). */
   poke(ctl: ChannelController, o: { background?: boolean } = {}): Promise<void> {
-    const background = o.background ?? false;
-    const running = this.poking.get(ctl);
-    if (running) {
-      running.again = true;
-      running.background &&= background;
-      return running.done;
-    }
-    const entry = { again: false, background, done: Promise.resolve() };
-    entry.done = (async () => {
-      do {
-        entry.again = false;
-        const bg = entry.background;
-        entry.background = true;
-        // A read cut short by the node's stop is not news, nor one on a controller an import drops (the channel
-        // loaded again reads the chain itself): nothing is there to run again.
-        await this.sync(ctl, bg).catch((e) => this.stopped || (ctl.reloading && codeOf(e) === 'CHANNEL_RELOADED') || this.readFailed(ctl, e));
-      } while (entry.again && !this.stopped);
-      this.poking.delete(ctl);
-    })();
-    this.poking.set(ctl, entry);
-    return entry.done;
-  }
-
-  /**
-   * A poke's read that failed: a record not saved (a full disk: what the read saw is on chain, not on disk) is the
-   * store's error, told as the watch tells it; a failed chain read is a warning (the watch reads again).
-   */
-  private readFailed(ctl: ChannelController, e: unknown): void {
-    if (e instanceof StoreError) return this.ctx.fail(e, ctl);
-    this.ctx.log(`reading ${shown(ctl)}: ${messageOf(e)}`, 'warn');
+    return this.pokes.poke(ctl, o);
   }
 
   /**
@@ -284,7 +252,7 @@ export class Arbiter {
     const unsaved = await this.ctx.transition(ctl, 'locked').then(() => null, (e: unknown) => e ?? new Error('the record was not saved'));
     if (unsaved && (ctl.reloading || ctl.isStopped || ctl.life !== 'locked')) throw unsaved;
     this.ctx.emit({ type: 'channelLocked', channel: this.ctx.view(ctl) });
-    this.armInitialTimer(ctl);
+    armInitialTimer(this.ctx, this.watched.get(ctl), ctl);
     if (!unsaved) return;
     if (ctl.rec.me === 'A') void this.payments.proposeInitial(ctl).catch((e: unknown) => this.ctx.fail(e, ctl));
     else this.payments.askInitial(ctl); // B: the initial state it refused before the lock
@@ -362,19 +330,6 @@ export class Arbiter {
     if (lockSeen(ctl.life)) return; // (the read again took it meanwhile)
     await setDeposits(this.ctx, ctl, e.depositA, e.depositB);
     await this.onLocked(ctl);
-  }
-
-  private armInitialTimer(ctl: ChannelController): void {
-    const w = this.watched.get(ctl);
-    if (!w || w.initialTimer || ctl.life !== 'locked') return;
-    const timeout = this.ctx.o.initialTimeoutMs ?? INITIAL_TIMEOUT_MS[this.ctx.o.network];
-    const since = ctl.rec.lockedAt ?? Date.now();
-    w.initialTimer = setTimeout(() => {
-      w.initialTimer = null;
-      if (ctl.life !== 'locked') return;
-      void this.ctx.transition(ctl, 'initialTimeout');
-    }, Math.max(0, since + timeout - Date.now()));
-    w.initialTimer.unref?.();
   }
 
   /** A person's challenge now (src/node/defense.ts). */
