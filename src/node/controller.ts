@@ -3,21 +3,21 @@
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
 import { Address } from '@ton/core';
-import { capabilities, type Capabilities, type CapabilityInput } from '../core/capabilities.js';
+import { capabilities, type Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, signedOpens, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
 import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
-import { NodeError, cancelled } from './errors.js';
+import { NodeError } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
-import { leaveOnWayOf, refundHandedOn, refundMayLandFor, sentMayLandFor } from './mayland.js';
+import { inFlightOf } from './mayland.js';
 import type { OnWay, WayKind } from './inflight.js';
-import { DECLINE_WAIT_MS } from './policy.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
+import { waitUntil } from './waitfor.js';
 
 /**
  * The price (nanotons) of two kept states in an idle run: every state counts one, and a payment takes back two for
@@ -102,7 +102,7 @@ export class ChannelController {
   /** Called once a deposit or deployment of ours shown as "may still land" can no longer land (the view changes). */
   inFlightOver: () => void = () => undefined;
   /** when the refresh of a "may still land" view is due (performance.now()), 0: none armed */
-  private inFlightDue = 0;
+  inFlightDue = 0;
 
   constructor(
     public rec: ChannelRecord,
@@ -264,30 +264,6 @@ export class ChannelController {
     return credit > BigInt(run) ? 0 : run + 1 - Number(credit);
   }
 
-  /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
-  private inFlight(): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver' | 'leaveOnWay'> {
-    const now = this.chainNow();
-    const mayLandS = sentMayLandFor(this.rec, now);
-    const declineWaitS = sentMayLandFor(this.rec, now, DECLINE_WAIT_MS);
-    const refundMayLandS = refundMayLandFor(this.rec, now);
-    const leaveOnWay = leaveOnWayOf(this, now);
-    const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0].filter((s) => s > 0);
-    if (ends.length) {
-      // a sooner end (the chain's clock measured since) replaces the one armed
-      const due = performance.now() + Math.min(...ends) * 1000 + 1000;
-      if (!this.inFlightDue || due < this.inFlightDue - 1000) {
-        this.inFlightDue = due;
-        // at most an hour ahead (a clock far off must not overflow the timer): it looks again then
-        this.later(() => {
-          if (this.inFlightDue !== due) return;
-          this.inFlightDue = 0;
-          this.inFlightOver();
-        }, Math.min(due - performance.now(), 3_600_000));
-      }
-    }
-    return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(this), leaveOnWay };
-  }
-
   /**
    * `chainJudges`: for deposit and decline, which read the chain themselves for a message that may still land and
    * for a partner's refund (the estimate of the chain's time, or a record behind the chain, could refuse wrongly);
@@ -304,7 +280,7 @@ export class ChannelController {
       expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
       depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
       bothIn: this.rec.depositA >= this.rec.expectedDepositA && this.rec.depositB >= this.rec.expectedDepositB,
-      ...(o.chainJudges ? {} : this.inFlight()),
+      ...(o.chainJudges ? {} : inFlightOf(this)),
       ...(o.oursWaits ? { leaveOnWay: null } : {}),
       depositRunning: this.depositing,
       deadlinePassed: this.deadlinePassed,
@@ -359,25 +335,7 @@ export class ChannelController {
   waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
     if (done()) return Promise.resolve();
     if (this.stopReason) return Promise.reject(this.stopReason);
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (done()) finish();
-      };
-      const finish = (err?: Error) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        this.stoppers.delete(finish);
-        signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onAbort = () => finish(cancelled());
-      const timer = setTimeout(() => finish(new NodeError('TIMEOUT', `${what} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-      this.waiters.add(check);
-      this.stoppers.add(finish);
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort);
-    });
+    return waitUntil(done, timeoutMs, signal, what, this.waiters, this.stoppers);
   }
 }
 

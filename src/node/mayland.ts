@@ -2,11 +2,13 @@
 // seen on chain may still land: until its wallet message expires, on the chain's clock. The local clock may step
 // (an NTP correction, a clock set by hand): judged by it, a step forward let a second deposit go while the first
 // could land, and a step back refused deposit and decline for as long as the step.
+// Also what a controller shows as may still land (inFlightOf), and the refresh of that view when it can no longer.
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { WALLET_MESSAGE_TTL } from '../chain/base.js';
 import type { ReadOptions } from '../chain/types.js';
-import { DEPLOY_MAY_LAND_MS } from './policy.js';
+import { DECLINE_WAIT_MS, DEPLOY_MAY_LAND_MS } from './policy.js';
+import type { CapabilityInput } from '../core/capabilities.js';
 import type { ChannelRecord } from './record.js';
 
 /** When a message was marked (local unix ms) and, once signed, its wallet message's expiry (chain unix s). */
@@ -105,4 +107,28 @@ export function bindClock(ctl: ChannelController, ctx: NodeContext): void {
 /** The chain's time from the local clock and the last skew measured (views and timers; decisions read it). */
 export function chainNowEstimate(ctx: Pick<NodeContext, 'chainSkew'>): number {
   return Date.now() / 1000 + ctx.chainSkew;
+}
+
+/** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
+export function inFlightOf(ctl: ChannelController): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver' | 'leaveOnWay'> {
+  const now = ctl.chainNow();
+  const mayLandS = sentMayLandFor(ctl.rec, now);
+  const declineWaitS = sentMayLandFor(ctl.rec, now, DECLINE_WAIT_MS);
+  const refundMayLandS = refundMayLandFor(ctl.rec, now);
+  const leaveOnWay = leaveOnWayOf(ctl, now);
+  const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0].filter((s) => s > 0);
+  if (ends.length) {
+    // a sooner end (the chain's clock measured since) replaces the one armed
+    const due = performance.now() + Math.min(...ends) * 1000 + 1000;
+    if (!ctl.inFlightDue || due < ctl.inFlightDue - 1000) {
+      ctl.inFlightDue = due;
+      // at most an hour ahead (a clock far off must not overflow the timer): it looks again then
+      ctl.later(() => {
+        if (ctl.inFlightDue !== due) return;
+        ctl.inFlightDue = 0;
+        ctl.inFlightOver();
+      }, Math.min(due - performance.now(), 3_600_000));
+    }
+  }
+  return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(ctl), leaveOnWay };
 }
