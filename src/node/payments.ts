@@ -15,21 +15,17 @@ import { Coalescer, type Stager } from './pay.js';
 import { crashPoint } from './crash.js';
 import { askStates } from './unacked.js';
 import { receiveInitial } from './initial.js';
-import { sendAsksTurn, stateView } from './views.js';
+import { stateView } from './views.js';
 import { RESTORED_WHY } from '../core/capabilities.js';
 
 import type { ProgressOptions, StateView } from './types.js';
 import { afterPayout, closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_FOR_PARTNER, Turns } from './turns.js';
 import { isChannelError } from '../core/errors.js';
 import { awaitAnswer, keepUnsent, owePass } from './unsynced.js';
+import { settleSend } from './settle.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
-
-/** How long a waiting `send` gives the partner's pass after a state of ours (automatic mode sends it at once). */
-const PASS_GRACE_MS = 3_000;
-/** How long a waiting send gives a dropped connection to the partner to come back (the nodes redial by themselves). */
-const RECONNECT_GRACE_MS = 5_000;
 
 /** An initial state from the partner reads the chain at most this often per channel. */
 const LOCK_READ_MS = 1_000;
@@ -192,41 +188,9 @@ export class Payments implements Stager {
   /** the step of the last payment `send` made on a channel: the partner's automatic pass follows a payment */
   private readonly lastSent = new WeakMap<ChannelController, bigint>();
 
-  /**
-   * While the partner is connected: waits up to `waitMs` for our state in flight to be signed, then up to
-   * PASS_GRACE_MS for the pass a partner in automatic mode sends after a state of ours; in automatic mode, when the
-   * turn is still the partner's, asks for it and waits up to `waitMs`. When the connection to the partner drops,
-   * gives it RECONNECT_GRACE_MS to come back. Never throws: what still stands in the way is then
-   * reported by the action's own check.
-   */
-  private async settle(ctl: ChannelController, waitMs: number, { onProgress, signal }: SendWait): Promise<void> {
-    const ch = ctl.channel;
-    const online = () => this.online(ctl);
-    const inFlight = () => ch.staged !== null && ch.stagedBy === ch.party;
-    // the pass staged awaits our signature: by itself in automatic mode, by hand (`sign`) otherwise
-    const notMyTurnYet = () => (ch.staged !== null ? ch.stagedBy === ch.party || this.ctx.autoMode : !ch.isMyTurn);
-    const wait = async (busy: () => boolean, ms: number): Promise<void> => {
-      if (!online()) return;
-      const end = Date.now() + ms;
-      while (busy() && Date.now() < end) {
-        const connected = online();
-        // connected: until done or the connection drops; dropped: RECONNECT_GRACE_MS for it to come back
-        const left = connected ? end - Date.now() : Math.min(RECONNECT_GRACE_MS, end - Date.now());
-        const back = await ctl.waitFor(() => !busy() || online() !== connected, left, signal, 'settled').then(() => true, () => false);
-        // the node stopping ends every wait at once: looping would spin until `end`, the event loop starved
-        if (signal?.aborted || ctl.isStopped) return;
-        if (!back && !connected) return;
-      }
-    };
-    await wait(inFlight, waitMs);
-    // a pass follows only our payment (our countersignature of it may still be on its way to the disk)
-    if (ch.latest !== null && ch.latest.state.step === this.lastSent.get(ctl)) await wait(notMyTurnYet, Math.min(waitMs, PASS_GRACE_MS));
-    // Automatic mode takes the turn for a payment: it asks for it (once) and waits for the partner's pass.
-    if (signal?.aborted || !sendAsksTurn(ctl.actions().send, this.ctx.autoMode, online())) return;
-    if (!ch.turnRequested) await this.requestEmpty(ctl).catch(() => undefined);
-    if (!ch.turnRequested) return;
-    onProgress?.("it is your partner's turn: asked them for it (requestEmpty), waiting for their empty state…");
-    await wait(notMyTurnYet, waitMs);
+  /** Waits for what stands in the way of a send to pass, while the partner is connected (settle.ts). */
+  private settle(ctl: ChannelController, waitMs: number, o: SendWait): Promise<void> {
+    return settleSend(this.ctx, ctl, waitMs, o, { online: () => this.online(ctl), lastSent: () => this.lastSent.get(ctl), requestEmpty: () => this.requestEmpty(ctl) });
   }
 
   async createEmpty(ctl: ChannelController): Promise<StateView> {
