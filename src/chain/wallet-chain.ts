@@ -6,7 +6,6 @@ import {
   Address,
   external,
   internal,
-  type Cell,
   type ContractProvider,
   type Message,
   type Sender,
@@ -20,39 +19,15 @@ import { ChainError } from './errors.js';
 import { abortedError, sleep, withOpSignal } from './http.js';
 import { checkContractTx, friendly, NewestTime, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
 import { WalletLocks } from './walletLocks.js';
+import { sentNothing, type SendHooks, type SignedTransfer, type WalletSecret } from './walletSend.js';
 import { sent, stoppedWhileSending, WAIT_PAGE, waitForTransaction } from './sent.js';
 import type { TxCursor } from './payout.js';
-import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletContractInfo, type WalletVersion } from './wallets.js';
+import { DEFAULT_WALLET_VERSION, isWalletVersion, seqnoFromData, walletContract, type WalletVersion } from './wallets.js';
 import type { ChainKind, OpOptions, TxResult, Wallet } from './types.js';
 
 export { friendly, messageHash, toChainError, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './walletBasics.js';
 
-interface WalletSecret {
-  secretKey: Buffer;
-  info: WalletContractInfo;
-}
-
 type SignalOpts = { signal?: AbortSignal };
-
-interface SignedTransfer {
-  ext: Message;
-  body: Cell;
-  seqno: number;
-  validUntil: number;
-  /** the wallet's last transaction before this one (0: none or unknown) */
-  afterLt: bigint;
-  /** TON the message carries to the contract */
-  value: bigint;
-  /** the wallet's balance as read to sign it */
-  balance: bigint;
-}
-
-/** A send's progress lines, its caller's mark, and whether its message started to leave. */
-interface SendHooks {
-  progress: (m: string) => void;
-  beforeSend: OpOptions['beforeSend'];
-  leaving: boolean;
-}
 
 export abstract class WalletChain {
   abstract readonly kind: ChainKind;
@@ -346,22 +321,7 @@ export abstract class WalletChain {
       if (m.info.type === 'internal' && m.info.dest.equals(target)) out = m;
     }
     if (out?.info.type === 'internal') return { walletTx, createdLt: out.info.createdLt };
-    const d = walletTx.description;
-    const code = d.type === 'generic' ? d.actionPhase?.resultCode : undefined;
-    // A wallet idle for long pays its storage fees first: what was left may not cover the message (a v5 wallet
-    // then sends nothing with result 0, its errors ignored). The funds check read the balance before them.
-    const storage = d.type === 'generic' ? (d.storagePhase?.storageFeesCollected ?? 0n) : 0n;
-    const storageShort = storage > 0n && t.balance - storage < t.value + WALLET_FEE_RESERVE;
-    if (code === 37 || code === 38 || storageShort) {
-      const took = storageShort ? `; storage fees of ${formatTon(storage)} TON for the time it was idle were taken from it first` : '';
-      throw new ChainError('INSUFFICIENT_FUNDS', `wallet ${friendly(wallet.address)} could not pay for ${what}${code ? ` (action phase ${code})` : ''}${took}: ${this.fundingHint(wallet.address)}`, {
-        address: friendly(wallet.address),
-        exitCode: code,
-      });
-    }
-    throw new ChainError('WALLET_REJECTED', `the wallet processed the message but sent nothing for ${what}${code !== undefined ? ` (action phase result ${code})` : ''}: check its balance and retry`, {
-      exitCode: code,
-    });
+    throw sentNothing(walletTx, what, wallet.address, t, () => this.fundingHint(wallet.address));
   }
 
   /** Why the contract at `target` refused a message, when its state says more than the exit code (null: it does not). */
