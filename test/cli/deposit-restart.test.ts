@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, CLI, CliProc, DevnetProc, ROOT, proposedBetween } from '../e2e/cli-harness.js';
@@ -15,6 +16,17 @@ const procs: CliProc[] = [];
 const bobData = () => join(dir, 'b');
 const pipe = (input: string, url: string, ...more: string[]) =>
   spawnSync(process.execPath, [CLI, '--data', bobData(), '--chain', 'devnet', '--devnet-url', url, ...more], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, input });
+
+/** A port on 127.0.0.1 that was free a moment ago: nothing listens there. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 before(async () => {
   buildOnce();
@@ -62,8 +74,9 @@ test('after kill -9 mid-deposit, showLast --json carries the deposit that may st
   assert.match(deposit.why ?? '', /deposit .*sent earlier .*may still land/, r.stdout);
 });
 
-test('an unreachable chain endpoint at start is said once, with what to do, not once more for the channel', { timeout: 300_000 }, () => {
-  const r = pipe('channels\n', 'http://127.0.0.1:9');
+test('an unreachable chain endpoint at start is said once, with what to do, not once more for the channel', { timeout: 300_000 }, async () => {
+  // a port nothing listens on (not one fetch refuses to dial, like 9: that is said apart)
+  const r = pipe('channels\n', `http://127.0.0.1:${await closedPort()}`);
   const said = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /cannot reach/.test(l));
   assert.equal(said.length, 1, said.join('\n'));
   assert.match(said[0]!, /WATCH_FAILING.*check that `synchannel devnet` is running there.*--devnet-url/, said[0]);
