@@ -4,20 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printEvents, type StartedNode } from '../../src/cli/startup.js';
-import type { Io } from '../../src/cli/repl.js';
 import { waitForEvent } from '../../src/node/index.js';
-import { SandboxChain } from '../../src/chain/SandboxChain.js';
-import { faultyChain } from '../helpers/faults.js';
-import { closePair, fund, openPair, until } from '../helpers/nodes.js';
+import { withFaultyBob } from '../helpers/faulty-bob.js';
+import { until } from '../helpers/nodes.js';
 
-test('balances after a close that could not be read say how to read them again', { timeout: 120_000 }, async () => {
-  const chain = await SandboxChain.create();
-  const faulty = faultyChain(chain);
-  const p = await openPair({ chain, bobChain: faulty.chain });
-  try {
-    await fund(p);
-    const said: string[] = [];
-    const io: Io = { json: false, interactive: false, say: (t) => void said.push(t), emit: () => undefined, ask: async () => null };
+test('balances after a close that could not be read say how to read them again', { timeout: 120_000 }, () =>
+  withFaultyBob(async ({ p, faulty, said, io }) => {
     printEvents(Object.assign(p.bob, { keyCreated: false }) as StartedNode, 'sandbox', p.dir, io);
     p.bob.on((e) => void (e.type === 'closed' && faulty.inject({ method: 'getBalanceDue', times: 20, error: 'ENDPOINT_UNREACHABLE' })));
     const closed = waitForEvent(p.bob, 'closed', () => true, 60_000);
@@ -25,7 +17,4 @@ test('balances after a close that could not be read say how to read them again',
     await closed;
     const line = await until('the balances line', () => said.find((l) => l.startsWith('(could not read the balances')));
     assert.match(line, /^\(could not read the balances: .*; balanceTon and balanceContract read them again\)$/, line);
-  } finally {
-    await closePair(p);
-  }
-});
+  }));

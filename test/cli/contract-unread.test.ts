@@ -4,26 +4,15 @@
 // endpoint reads every account as never deployed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runLine, type Io } from '../../src/cli/repl.js';
-import { SandboxChain } from '../../src/chain/SandboxChain.js';
-import { faultyChain } from '../helpers/faults.js';
-import { closePair, fund, openPair } from '../helpers/nodes.js';
+import { runLine } from '../../src/cli/repl.js';
+import { withFaultyBob } from '../helpers/faulty-bob.js';
 
-test('balanceContract of an open channel whose contract reads as not deployed does not say 0 TON', { timeout: 120_000 }, async () => {
-  const chain = await SandboxChain.create();
-  const faulty = faultyChain(chain);
-  const p = await openPair({ chain, bobChain: faulty.chain });
-  try {
-    await fund(p);
-    const said: string[] = [];
-    const io: Io = { json: false, interactive: false, say: (t) => void said.push(t), emit: () => undefined, ask: async () => null };
+test('balanceContract of an open channel whose contract reads as not deployed does not say 0 TON', { timeout: 120_000 }, () =>
+  withFaultyBob(async ({ p, faulty, said, io }) => {
     faulty.inject({ method: 'getBalanceDue', times: 1000, value: { balance: 0n, storageDue: null } });
     faulty.inject({ method: 'getChannelStatus', times: 1000, value: { status: 'not_deployed', balance: 0n } });
     await runLine('balanceContract', p.bob, io);
     const text = said.join('\n');
     assert.doesNotMatch(text, /Smart contract balance: 0 TON/, text);
     assert.match(text, /reads as not deployed.*balanceContract/s, text);
-  } finally {
-    await closePair(p);
-  }
-});
+  }));
