@@ -112,17 +112,27 @@ test('on an older copy, coalesced payments asked for as the partner connects go 
   }
 });
 
+/**
+ * On an older copy (Bob holds step 5 signed by both), Alice's payment of 0.5 TON is kept on disk unsent at step 4
+ * (Bob is not running); both start again, her staged state reloaded from disk without the amount of the send, not
+ * connected yet. Returns the step Bob holds.
+ */
+async function stagedThenRestart(p: Pair): Promise<bigint> {
+  const held = await onOlderCopy(p, { bobStops: true });
+  const v = await p.alice.send(TON('0.5'));
+  assert.equal(v.step, 4n);
+  await p.alice.stop();
+  await restartAlice(p);
+  p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  return held;
+}
+
 test('on an older copy, a payment kept unsent and reloaded at the next start that their answer superseded: the person is told it was dropped, with its amount', async () => {
   const p = await openPair();
   try {
-    const held = await onOlderCopy(p, { bobStops: true }); // Bob holds step 5 signed by both
-    const v = await p.alice.send(TON('0.5')); // kept on disk unsent: Bob is not running
-    assert.equal(v.step, 4n);
-    await p.alice.stop();
-    await restartAlice(p); // her staged state is reloaded from disk, without the amount of the send
+    const held = await stagedThenRestart(p);
     const warned: string[] = [];
     p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' && warned.push(e.message)));
-    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
     const before = latest(p.bob);
     await connect(p.alice, p.bob);
     await until('Alice takes in the states Bob holds', () => latest(p.alice).step >= held);
@@ -158,12 +168,7 @@ test('on an older copy, a cooperative withdraw asked for right after the start p
 test('on an older copy, a payment kept unsent that their answer superseded does not come back at the next start: not pending, not proposed again', async () => {
   const p = await openPair();
   try {
-    const held = await onOlderCopy(p, { bobStops: true }); // Bob holds step 5 signed by both
-    const v = await p.alice.send(TON('0.5')); // kept on disk unsent: Bob is not running
-    assert.equal(v.step, 4n);
-    await p.alice.stop();
-    await restartAlice(p); // reloaded staged from disk
-    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    const held = await stagedThenRestart(p);
     const bobs = latest(p.bob);
     const dropped = waitForEvent(p.alice, 'log', (e) => /state 4/.test(e.message) && /was dropped/.test(e.message));
     await connect(p.alice, p.bob);
