@@ -9,6 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, notices, until } from './helpers.js';
 
+/** A port on 127.0.0.1 that was free a moment ago: nothing listens there. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
 describe('SynChannel node and network switch', function () {
   this.timeout(120_000);
   let ext: Awaited<ReturnType<typeof api>>;
@@ -78,11 +87,7 @@ describe('SynChannel node and network switch', function () {
     const first = (await vscode.commands.executeCommand('synchannel.startDevnet', 0)) as string | undefined;
     assert.ok(first, JSON.stringify(ext.lastFailure()));
     const port = Number(new URL(first).port);
-    // a free port for the second (nothing listens there once closed)
-    const free = createServer();
-    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
-    const other = (free.address() as AddressInfo).port;
-    await new Promise((resolve) => free.close(resolve));
+    const other = await freePort(); // for the second
     try {
       ext.test.clearPrompts();
       ext.test.answer({ confirm: 'Use It' });
@@ -100,10 +105,7 @@ describe('SynChannel node and network switch', function () {
   });
 
   it('Start Devnet on a given port while a start on any free port is under way does not join it: it asks, and Stop It starts on the port asked for', async () => {
-    const free = createServer();
-    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
-    const other = (free.address() as AddressInfo).port;
-    await new Promise((resolve) => free.close(resolve));
+    const other = await freePort();
     try {
       ext.test.clearPrompts();
       ext.test.answer({ confirm: `Stop It, Then Start on Port ${other}` });
@@ -120,11 +122,7 @@ describe('SynChannel node and network switch', function () {
   });
 
   it('an address typed into a Connect that failed is offered again the next time', async () => {
-    // a port nothing listens on: the dial is refused
-    const gone = createServer();
-    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
-    const port = (gone.address() as AddressInfo).port;
-    await new Promise((resolve) => gone.close(resolve));
+    const port = await freePort(); // the dial is refused
     const addr = `/ip4/127.0.0.1/tcp/${port}/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA`;
     ext.test.clearPrompts();
     ext.test.answer({ input: addr });
