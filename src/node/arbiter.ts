@@ -322,6 +322,11 @@ export class Arbiter {
    */
   private async lockRead(ctl: ChannelController, e: { depositA: bigint; depositB: bigint }): Promise<void> {
     if (lockSeen(ctl.life)) {
+      // a lock reached another way (the partner's initial state) may not have its deposits yet; after the lock they
+      // never fall, so a lagging poll's lower ones change nothing
+      const a = e.depositA > ctl.rec.depositA ? e.depositA : ctl.rec.depositA;
+      const b = e.depositB > ctl.rec.depositB ? e.depositB : ctl.rec.depositB;
+      await setDeposits(this.ctx, ctl, a, b);
       if (ctl.life === 'locked') await this.lockedAgain(ctl);
       return;
     }
