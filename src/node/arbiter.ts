@@ -224,7 +224,7 @@ export class Arbiter {
     }
     const d = st.data;
     // A replica behind what this channel saw (its last transaction lower): nothing it shows is news while funding.
-    if (olderThanSeen(ctl, st.lt) && d.phase === 'funding') return 'behind';
+    if (olderThanSeen(this.ctx, ctl, st.lt) && d.phase === 'funding') return 'behind';
     // A lagging endpoint: the contract never goes back, and a close's step floor only rises.
     if (readsBehind(ctl.life, d.phase) || (d.phase === 'closing' && closeBehind(ctl.rec.close, closeOf(d).step))) return 'behind';
     // A first read of the run lower than the record: a refund that landed before the restart, or a lagging endpoint.
@@ -274,7 +274,7 @@ export class Arbiter {
       case 'refund': {
         // Locked, the deposits are the lock's for good: a deposit or refund shown then is a lagging read; so is one
         // older than a read this channel saw.
-        if (lockSeen(ctl.life) || olderThanSeen(ctl, e.lt)) return;
+        if (lockSeen(ctl.life) || olderThanSeen(this.ctx, ctl, e.lt)) return;
         // One poll tells each party's change with the deposits it read: judged once, as one read (a second event
         // of a first poll counted as the read again that a lower first read waits for).
         const w = this.watched.get(ctl);

@@ -88,7 +88,7 @@ export async function sendRefund(ctx: NodeContext, ctl: ChannelController, opts:
     // the watch took the lock while the refund waited for its wallet
     if (lockSeen(ctl.life)) throw new NodeError('NOT_FUNDING', 'the channel locked with both deposits while your refund waited: it was not sent (nothing was sent). Wait for the initial state to pay, or leave with the deposits (leave)');
     // a replica behind (the same read again and again): the contract may have locked since what it shows
-    if (st && st.status === 'funding' && olderThanSeen(ctl, st.lt)) {
+    if (st && st.status === 'funding' && olderThanSeen(ctx, ctl, st.lt)) {
       throw new NodeError('PENDING', 'the endpoint answered with a state of the contract older than one the node already read (it lags behind the chain; your partner may have deposited since): your refund was not sent (nothing was sent). Run refund again in a minute, or use another endpoint');
     }
     if (st && st.status !== 'funding' && st.status !== 'not_deployed') {

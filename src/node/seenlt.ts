@@ -1,16 +1,20 @@
 // Reads older than one the channel saw: a load-balanced endpoint's replica behind can answer, read after read, with
 // the contract as it was before the partner's deposit. The account's last transaction (lt) only grows, so a read
-// with a lower one than the newest the record saw is behind: it changes no deposit and decides no refund.
+// with a lower one than the newest the record saw is behind: it changes no deposit and decides no refund. Only
+// testnet has replicas: the sandbox and a devnet are one chain, where an older read is the chain itself gone back (a
+// devnet started again from an older data file), taken as it is, as src/chain/base.ts does (else nothing would
+// ever bring the newer one back, and no refund would ever go).
+import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 
 /**
  * Whether a read whose account's last transaction is `lt` (unsaid: not judged) is older than the newest this
- * channel saw; if not, it becomes the newest (kept with the record's next save).
+ * channel saw (on testnet); if not, it becomes the newest (kept with the record's next save).
  */
-export function olderThanSeen(ctl: ChannelController, lt: bigint | undefined): boolean {
+export function olderThanSeen(ctx: NodeContext, ctl: ChannelController, lt: bigint | undefined): boolean {
   if (lt === undefined || lt <= 0n) return false;
   const seen = ctl.rec.seenLt;
-  if (seen !== undefined && lt < seen) return true;
+  if (seen !== undefined && lt < seen && ctx.o.chain.kind === 'testnet') return true;
   ctl.rec.seenLt = lt;
   return false;
 }
