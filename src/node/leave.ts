@@ -6,6 +6,7 @@ import { reloaded, type ChannelController } from './controller.js';
 import { NodeError } from './errors.js';
 import { lastRead, leaveHandedOver, marking, onItsWay, unmarked, whileMayLand, type OnWay } from './inflight.js';
 import type { ProgressOptions } from './types.js';
+import { chainNowRead } from './mayland.js';
 
 /**
  * Before our close or exit is sent: waits while one of ours sent before (a restart since), or our cooperative
@@ -68,6 +69,9 @@ export async function sendLeave(ctx: NodeContext, ctl: ChannelController, step: 
     .finally(() => {
       end();
       ctl.inFlightOver();
+      // kept, it is judged by the chain's clock estimated from the skew last measured (a devnet's advanceTime since
+      // would keep it "may land" for as long): measured again, the views are told its time left
+      if (ctl.rec.closeSent?.validUntil !== undefined) void chainNowRead(ctx).then(() => ctl.inFlightOver(), () => undefined);
     });
 }
 
