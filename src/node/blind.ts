@@ -107,7 +107,8 @@ export class WatchHealth {
       if (signal.aborted) return;
       if (!(await read().then(() => true, () => false))) continue;
       if (signal.aborted) return;
-      if (said === 'chain') this.readAgain('the node reads the chain again');
+      // a channel's alarm raised since is cleared by the channels' own reads (ok), not by this one
+      if (said === 'chain' && !this.raised) this.readAgain('the node reads the chain again');
       // the channels' own reads may have given the all-clear already
       else if (said === 'channels' && this.raised && !this.failing.size) {
         this.raised = false;

@@ -107,6 +107,24 @@ test('the read at start says a refused key at once for the channels, reads again
   h.stop();
 });
 
+test("the start read's all-clear waits while a channel's WATCH_FAILING raised since is still up", async () => {
+  // nothing watched at start: the chain out of reach is said as such; a channel's reads then fail for the alarm time
+  let broken = true;
+  const { h, errors, logs } = health(() => (broken ? Promise.reject(new ChainError('ENDPOINT_UNREACHABLE', 'down')) : Promise.resolve(1)), 30);
+  const a = ctlOf(1);
+  await h.checkAtStart(() => {
+    setTimeout(() => h.failed(a, refused()), 10);
+    setTimeout(() => (broken = false), 60);
+    return 0;
+  });
+  assert.deepEqual(errors.map((e) => e.code), ['ENDPOINT_UNREACHABLE', 'WATCH_FAILING']);
+  assert.deepEqual(logs, [], 'the chain read again, but a channel still is not: no all-clear (a CLI run ends by it)');
+  h.ok(a);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0]!, /reads its channels from the chain again/);
+  h.stop();
+});
+
 test('a node on testnet with a refused API key and no channel says so as it starts', async () => {
   const server = createServer((req, res) => {
     req.resume();
