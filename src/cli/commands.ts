@@ -15,7 +15,7 @@ import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
 import { unknownCommand } from './suggest.js';
-import { balanceText, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, PARTNER_GRACE_MS, pendingAtWithdraw, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
+import { balanceText, closeToSend, exitGoesOn, importSummary, openShort, partnerShort, refundTerms, noSuchStep, PARTNER_GRACE_MS, pendingAtWithdraw, SEND_WAIT_MS, sentOffline, withdrawModeProblem } from '../node/uiRules.js';
 
 export { UsageError };
 
@@ -301,7 +301,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       // a channel the partner declined that could not end here: what to do, as deposit would say it
       const declined = !c.actions.deposit.ok && c.actions.deposit.code === 'PARTNER_DECLINED' ? ` (${c.actions.deposit.why})` : '';
       const restored = c.restored && (c.phase === 'open' || c.phase === 'locked') ? ' (restored from a backup: it takes no payment; close it with withdraw)' : '';
-      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}${depositOnItsWay(c)}${restored}`);
+      const unsent = closeToSend(c);
+      a.io.say(`${c.contract} ${c.phase}, you are ${c.me}, partner ${c.partnerAddress}: ${channelBalancesText(c)}${c.legacy ? ' (contract v1: close it with SynChannel 0.1)' : ''}${declined}${depositOnItsWay(c)}${restored}${unsent ? ` (${unsent})` : ''}`);
     }
     for (const x of broken) a.io.say(`${x.id} UNREADABLE [${x.code}]: ${x.message}`);
     // a forgotten --chain: this folder's channels elsewhere are neither run nor watched by this node

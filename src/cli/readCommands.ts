@@ -1,6 +1,6 @@
 // The commands that read one channel: its balance in the channel and in the contract, its states.
 import { balancesLine } from '../core/format.js';
-import { balanceText, noSignedState } from '../node/uiRules.js';
+import { balanceText, closeToSend, noSignedState } from '../node/uiRules.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
 import { depositOnItsWay, formatState, paidOutText, windowEnd } from './format.js';
@@ -98,7 +98,8 @@ export const READERS: Readonly<Record<string, Runner>> = {
     const { view, names } = target(a);
     if (!view) throw noChannel(a);
     const s = a.node.showLast(view.id);
-    a.io.say(`${s ? formatState(s) : 'No states yet'}${depositOnItsWay(view)}`);
+    const unsent = closeToSend(view);
+    a.io.say(`${s ? formatState(s) : 'No states yet'}${depositOnItsWay(view)}${unsent ? `\n${unsent.charAt(0).toUpperCase()}${unsent.slice(1)}` : ''}`);
     // --json: the channel's actions, as channels --json gives them (a deposit on its way is the deposit action's)
     return { ...names, state: s, ...(view?.actions ? { actions: view.actions } : {}) };
   },

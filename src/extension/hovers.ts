@@ -6,7 +6,7 @@ import type { ChannelView, NetworkKind, StateView } from '../node/types.js';
 import type { PartyId } from './hosted.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
-import { declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
+import { closeToSendWords, declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
 import { receivedText } from '../node/uiRules.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
@@ -59,6 +59,8 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (ch.latest) m.appendMarkdown(` (Step ${ch.latest.step})`);
   const declined = declinedWords(ch);
   if (declined) m.appendMarkdown(`\n\n${declined}`);
+  const unsent = closeToSendWords(ch);
+  if (unsent) m.appendMarkdown(`\n\n$(warning) ${unsent}`);
   if (ch.phase === 'closing' && ch.close) {
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
     // close.byMe is who started the close: after a challenge the step on chain is the challenger's, so it is not named

@@ -2,7 +2,7 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelView, NodeEvent, Party, PayoutView, StateView, WalletLowView } from '../node/types.js';
-import { type NoSignedStateCode, balanceText, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
+import { type NoSignedStateCode, balanceText, closeToSend, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
@@ -125,10 +125,16 @@ export function phaseWord(phase: string): string {
 export function turnWords(ch: ChannelView): string | null {
   if (ch.phase !== 'open') return null;
   // a close state both signed ends the turns: only a withdraw pays it out (the partner may never send it)
-  if (ch.latest?.tag === 'close') return 'close signed: withdraw';
+  if (closeToSend(ch)) return 'close signed: withdraw';
   if (ch.pending?.awaiting === 'me') return signsNow(ch) ? `sign Step ${ch.pending.step}` : `Step ${ch.pending.step} received`;
   if (ch.pending) return 'awaiting partner';
   return ch.myTurn ? 'your turn' : "partner's turn";
+}
+
+/** A close state both signed and not on chain, in the node's words (a channel's hover): withdraw sends it. */
+export function closeToSendWords(ch: Pick<ChannelView, 'phase' | 'latest' | 'me'>): string | null {
+  const w = closeToSend(ch);
+  return w ? `${w.charAt(0).toUpperCase()}${w.slice(1)}` : null;
 }
 
 /** Whether the partner's state awaits this user's signature and the node would sign it now (else its why says). */

@@ -4,6 +4,17 @@ import { formatTon } from '../core/amounts.js';
 import { topUpHow } from '../core/networks.js';
 import type { BalanceView, ChannelNodeApi, ChannelView, CloseView, NetworkKind, Party, PayoutView } from './types.js';
 
+/**
+ * A close state both signed that the chain does not show yet (its cooperative close failed or was never sent, its
+ * sender gone): no payment can follow it, and withdraw sends it (it pays out at once). Null otherwise.
+ */
+export function closeToSend(c: Pick<ChannelView, 'phase' | 'latest' | 'me'>): string | null {
+  const s = c.latest;
+  if (c.phase !== 'open' || s?.tag !== 'close' || !s.committed) return null;
+  const mine = s.sender === c.me;
+  return `${mine ? 'your' : "your partner's"} close state (step ${s.step}) is signed by both but not on chain: no payment can follow it. withdraw sends it to the contract, which pays out at once${mine ? '' : ' (your partner may send it first)'}`;
+}
+
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */
 export function ended(phase: string): boolean {
   return phase === 'closed' || phase === 'rejected';

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, payoutWords, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, closeToSendWords, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, payoutWords, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -363,4 +363,12 @@ describe('a challenge window that is over', () => {
     const later = journalLine('Alice', { type: 'closeStarted', channel: { ...ch, close: close(120) }, step: 2n, byPartner: true, deadline: 1_000 }, { A: 'Alice', B: 'Bob' });
     assert.equal(later?.text, 'Bob submitted Step 2: the challenge window ends in 2 min');
   });
+});
+
+test("a close state both signed and not on chain: the hover says withdraw sends it, the row says withdraw (the node's rule)", () => {
+  const unsent = channel({ me: 'B', latest: state(4n, '3', '4', { tag: 'close' }), myTurn: false });
+  assert.equal(closeToSendWords(unsent), "Your partner's close state (step 4) is signed by both but not on chain: no payment can follow it. withdraw sends it to the contract, which pays out at once (your partner may send it first)");
+  assert.equal(channelDescription(unsent), 'open · 3.5 TON · close signed: withdraw');
+  assert.equal(closeToSendWords(channel({ phase: 'closing', latest: state(4n, '3', '4', { tag: 'close' }) })), null);
+  assert.equal(closeToSendWords(channel()), null);
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createNode, waitForEvent } from '../../src/node/index.js';
 import { aliceFellBack, aliceHasTheTurn, closePair, fund, openPair, TON, until } from '../helpers/nodes.js';
 import { slowDisk } from '../helpers/slow-disk.js';
+import { closeToSend } from '../../src/node/uiRules.js';
 
 test('both parties withdraw at the same moment: one cooperative close, both told it succeeded', async () => {
   const p = await openPair({ closeTimeoutMs: 4000 });
@@ -147,6 +148,33 @@ test('with a close state both signed, a failed cooperative close does not fall b
     s.restore();
     const r = await p.alice.withdraw({});
     assert.deepEqual([r.mode, r.fellBack], ['cooperative', false]);
+  } finally {
+    await closePair(p);
+  }
+});
+
+test("the partner's close state both signed and never sent: the view says withdraw sends it, and the withdraw does (no other close)", async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 4000 });
+  try {
+    const s = await closeStateUnsent(p);
+    await p.alice.stop(); // Alice was told to withdraw again, and is gone
+    s.restore();
+    const v = p.bob.currentChannel()!;
+    const step = v.latest!.step;
+    assert.equal(v.phase, 'open');
+    assert.match(closeToSend(v) ?? '', new RegExp(`partner's close state \\(step ${step}\\) is signed by both but not on chain.*withdraw sends it`));
+    const startClose = p.chain.startClose.bind(p.chain);
+    let unilateral = 0;
+    (p.chain as { startClose: typeof startClose }).startClose = async (...a) => {
+      unilateral++;
+      return startClose(...a);
+    };
+    const r = await p.bob.withdraw({});
+    assert.deepEqual([r.mode, r.step, r.fellBack], ['cooperative', step, false]);
+    assert.deepEqual([unilateral, s.coopCalls()], [0, 1], 'the close state went to the contract once, by a cooperative close');
+    const after = p.bob.currentChannel()!;
+    assert.deepEqual([after.phase, after.payout?.step, after.latest?.step], ['closed', step, step], 'paid by that close state, no other proposed');
+    assert.equal(closeToSend(after), null);
   } finally {
     await closePair(p);
   }
