@@ -18,6 +18,7 @@ import { CLOSE_TIMEOUT_MS } from './policy.js';
 import { awaitAnswer } from './unsynced.js';
 import { closeLanded, sendClose } from './inflight.js';
 import { earlierMayLand, ours, sendLeave } from './leave.js';
+import { markLeave, UNDER_WAY, type LeaveKind } from './leaving.js';
 import { noSuchStep, PARTNER_GRACE_MS, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -45,14 +46,22 @@ export class Closing {
   private readonly exiting = new WeakSet<ChannelController>();
 
   async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
-    if (this.running.has(ctl)) throw new NodeError('WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result');
-    if (this.exiting.has(ctl)) throw busy(ctl.actions().withdraw, 'EXIT_UNDER_WAY', 'your exit of this channel is under way: wait for its result');
+    if (this.running.has(ctl)) throw new NodeError('WITHDRAW_UNDER_WAY', UNDER_WAY.withdraw.again);
+    if (this.exiting.has(ctl)) throw busy(ctl.actions().withdraw, 'EXIT_UNDER_WAY', UNDER_WAY.exit.other);
     this.running.add(ctl);
+    this.marked(ctl, 'withdraw');
     try {
       return await this.withdrawOnce(ctl, opts);
     } finally {
       this.running.delete(ctl);
+      this.marked(ctl, null);
     }
+  }
+
+  /** The views say a withdraw or exit under way from its start (leaving.ts): told at once. */
+  private marked(ctl: ChannelController, kind: LeaveKind | null): void {
+    markLeave(ctl, kind);
+    if (!ctl.isDropped) this.ctx.emit({ type: 'channelUpdated', channel: this.ctx.view(ctl) });
   }
 
   private async withdrawOnce(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
@@ -312,13 +321,15 @@ export class Closing {
    * both signed). One at a time: a second exit would reach the contract once the first started the close (a fee).
    */
   async exit(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
-    if (this.exiting.has(ctl)) throw new NodeError('EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result');
-    if (this.running.has(ctl)) throw busy(ctl.actions().exit, 'WITHDRAW_UNDER_WAY', 'a withdraw of this channel is under way: wait for its result');
+    if (this.exiting.has(ctl)) throw new NodeError('EXIT_UNDER_WAY', UNDER_WAY.exit.again);
+    if (this.running.has(ctl)) throw busy(ctl.actions().exit, 'WITHDRAW_UNDER_WAY', UNDER_WAY.withdraw.other);
     this.exiting.add(ctl);
+    this.marked(ctl, 'exit');
     try {
       return await this.exitOnce(ctl, opts);
     } finally {
       this.exiting.delete(ctl);
+      this.marked(ctl, null);
     }
   }
 

@@ -5,6 +5,7 @@ import { creatorOf } from '../core/channel.js';
 import { balanceOf, type SignedState } from '../core/signed.js';
 import type { AppMessage } from '../core/wire.js';
 import { addressTextOf } from './addresses.js';
+import { withLeave } from './leaving.js';
 import type { ChannelController } from './controller.js';
 import { partnerAddressOf, versionOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
@@ -64,7 +65,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
   const mine = by ? balanceOf(by, me) : me === 'A' ? rec.depositA : rec.depositB;
   const theirs = by ? balanceOf(by, me === 'A' ? 'B' : 'A') : me === 'A' ? rec.depositB : rec.depositA;
   const contract = addressTextOf(rec.contract, 'contract');
-  const actions = ctl.actions();
+  const actions = withLeave(ctl, ctl.actions());
   return {
     id: contract,
     channelId: rec.channelId.toString(),

@@ -29,3 +29,19 @@ test('a withdraw asked while an exit runs says why a locked channel cannot withd
     assert.equal(why.code, 'NOT_OPEN', why.message);
     assert.doesNotMatch(why.message ?? '', /under way/);
   }));
+
+test('while an exit is planned (before its send), the view refuses another exit with EXIT_UNDER_WAY', () =>
+  onPair({ initialTimeoutMs: 1500, bob: { autoMode: false } }, async (p) => {
+    await exitOffered(p);
+    await until('Alice reads her channel locked', () => p.alice.currentChannel()?.phase === 'locked');
+    const seen: unknown[] = [];
+    await p.alice.exit({
+      onProgress: (m) => {
+        if (!/^starting the exit/.test(m)) return;
+        const a = p.alice.currentChannel()!.actions;
+        seen.push(a.exit.ok ? 'ok' : [a.exit.code, a.exit.why]);
+      },
+    });
+    assert.deepEqual(seen, [['EXIT_UNDER_WAY', 'an exit of this channel is already under way: wait for its result']]);
+    assert.equal(p.alice.currentChannel()!.actions.exit.ok, false, 'closing now');
+  }));

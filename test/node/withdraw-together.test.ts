@@ -66,6 +66,24 @@ test('a second withdraw while the first is under way is refused, and the first c
   }
 });
 
+test('while a withdraw is planned (before its send), the view refuses another withdraw with WITHDRAW_UNDER_WAY', async () => {
+  const p = await openPair({ closeTimeoutMs: 4000 });
+  try {
+    await fund(p);
+    const seen: unknown[] = [];
+    const r = await p.alice.withdraw({
+      onProgress: () => {
+        const a = p.alice.currentChannel()!.actions;
+        if (seen.length === 0) seen.push(a.withdraw.ok ? 'ok' : [a.withdraw.code, a.withdraw.why], a.exit.ok ? 'ok' : a.exit.code);
+      },
+    });
+    assert.equal(r.mode, 'cooperative');
+    assert.deepEqual(seen, [['WITHDRAW_UNDER_WAY', 'a withdraw of this channel is already under way: wait for its result'], 'INVALID_TRANSITION']);
+  } finally {
+    await closePair(p);
+  }
+});
+
 test('a stale close against a close state both signed is answered with that close state, paid out at once', async () => {
   const p = await openPair({ challengePeriod: 3600, bob: { autoMode: false } });
   try {
