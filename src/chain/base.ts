@@ -15,7 +15,7 @@ import { ChainError } from './errors.js';
 import { findPayout } from './payout.js';
 import { runWatch } from './watch.js';
 import { WalletChain, friendly, toChainError } from './wallet-chain.js';
-import type { Chain, ChannelWatch, OpOptions, Payout, PayoutBuried, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
+import type { Chain, ChannelWatch, OpOptions, Payout, PayoutBuried, PayoutNoHistory, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
 export { friendly, messageHash, WALLET_FEE_RESERVE, WALLET_MESSAGE_TTL, type AccountInfo } from './wallet-chain.js';
 
@@ -78,7 +78,7 @@ export abstract class BaseChain extends WalletChain implements Chain {
   /** How many of a closed contract's newest transactions getPayout looks through (deep: ReadOptions.deep). */
   protected payoutDepth = { watch: 200, deep: 2_000 };
 
-  async getPayout(channel: Address, o: ReadOptions = {}): Promise<Payout | PayoutBuried | null> {
+  async getPayout(channel: Address, o: ReadOptions = {}): Promise<Payout | PayoutBuried | PayoutNoHistory | null> {
     const s = await this.getChannelStatus(channel, o);
     if (s.status !== 'closed') return null;
     const depth = o.deep ? this.payoutDepth.deep : this.payoutDepth.watch;

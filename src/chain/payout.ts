@@ -2,7 +2,7 @@
 // messages carry the tags payA, payB and chng (contracts/channel.tlb). Never guessed: not found is null.
 import type { Address, Cell, Transaction } from '@ton/core';
 import { OP_CHANGE, OP_COOPERATIVE_CLOSE, OP_FINISH_CLOSE, OP_PAID_A, OP_PAID_B, type ClosedRecord } from '../contract/index.js';
-import type { Payout, PayoutBuried } from './types.js';
+import type { Payout, PayoutBuried, PayoutNoHistory } from './types.js';
 
 export interface TxCursor {
   lt: bigint;
@@ -89,20 +89,23 @@ function storageFeeOf(tx: Transaction): bigint {
  * Looks for the payout transaction among the newest `depth` transactions (pages of 20 at most), newest first.
  * null: the account's history ended, at its first transaction, without it (not shown yet); buried: more transactions
  * than `depth` came after it, or (`incomplete`) the endpoint's history ended early, before the account's first
- * transaction (it keeps no older ones: the payout, older than what it gives, is not coming from it).
+ * transaction (it keeps no older ones: the payout, older than what it gives, is not coming from it); noHistory: no
+ * transaction at all (a closed contract has some: the endpoint's history is behind its state, or it keeps none).
  */
-export async function findPayout(page: TxPage, channel: Address, record: ClosedRecord, depth: number): Promise<Payout | PayoutBuried | null> {
+export async function findPayout(page: TxPage, channel: Address, record: ClosedRecord, depth: number): Promise<Payout | PayoutBuried | PayoutNoHistory | null> {
   const pageSize = Math.max(1, Math.min(20, depth));
   let before: TxCursor | null = null;
+  let previous: Transaction | null = null;
   for (let seen = 0; seen < depth; ) {
     const txs = await page(channel, Math.min(pageSize, depth - seen), before);
     for (const tx of txs) if (isPayoutTx(tx)) return payoutFromTx(tx, record);
-    const last = txs.at(-1);
-    if (!last) return null;
+    const last: Transaction | null = txs.at(-1) ?? previous;
+    if (!last) return { noHistory: true };
     if (txs.length < Math.min(pageSize, depth - seen)) {
       // a short page ends the history: at the account's first transaction (none before it), or early at this endpoint
       return last.prevTransactionLt === 0n ? null : { buried: true, record, depth: seen + txs.length, incomplete: true };
     }
+    previous = last;
     seen += txs.length;
     before = { lt: last.lt, hash: last.hash() };
   }

@@ -95,6 +95,14 @@ export interface PayoutBuried {
   incomplete?: true;
 }
 
+/**
+ * A closed channel whose history at this endpoint is empty: the endpoint's history is behind the contract's state
+ * (an indexer catching up: the payout shows once it has it) or it keeps none.
+ */
+export interface PayoutNoHistory {
+  noHistory: true;
+}
+
 /** What a closed channel paid, read from its payout transaction. */
 export interface Payout {
   /** The step of the state paid; null for an exit nobody challenged (the deposits were the balances). */
@@ -182,7 +190,7 @@ export interface Chain {
    * What a closed channel paid, read from its payout transaction; buried: the transaction is not among the newest
    * (the depth: 200, 2,000 deep); null while it is not closed or its history ends without the transaction.
    */
-  getPayout(channel: Address, o?: ReadOptions): Promise<Payout | PayoutBuried | null>;
+  getPayout(channel: Address, o?: ReadOptions): Promise<Payout | PayoutBuried | PayoutNoHistory | null>;
   /**
    * Waits until `address` has taken in a message from `from` newer than `afterLt` (a payout reaching a wallet: on
    * testnet a block or more after the payout); false when `timeoutMs` passes first.

@@ -5,11 +5,11 @@
 import type { ChannelData, ChannelStatus } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { sleep } from './http.js';
-import type { ChannelEvent, Payout, PayoutBuried, WatchOptions } from './types.js';
+import type { ChannelEvent, Payout, PayoutBuried, PayoutNoHistory, WatchOptions } from './types.js';
 
 export interface WatchSource {
   status(signal: AbortSignal): Promise<ChannelStatus>;
-  payout(signal: AbortSignal): Promise<Payout | PayoutBuried | null>;
+  payout(signal: AbortSignal): Promise<Payout | PayoutBuried | PayoutNoHistory | null>;
   now(signal: AbortSignal): Promise<number>;
 }
 
@@ -55,13 +55,13 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
       urgent = cur.status === 'closing' || cur.status === 'closed';
       if (cur.status === 'closed') {
         const payout = await src.payout(signal);
-        if (payout && !('buried' in payout)) {
+        if (payout && !('buried' in payout) && !('noHistory' in payout)) {
           emit({ type: 'closed', payoutA: payout.paidA, payoutB: payout.paidB, payout });
           return;
         }
         slower = Math.min(slower * 2, MAX_SLOWER);
         // buried under later messages: the watcher may read deeper (and end the channel by its closed record)
-        if (payout) emit({ type: 'payoutBuried', record: payout.record });
+        if (payout && 'buried' in payout) emit({ type: 'payoutBuried', record: payout.record });
         else fail(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
       } else if (cur.status === 'frozen') {
         fail(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));

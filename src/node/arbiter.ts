@@ -218,8 +218,8 @@ export class Arbiter {
       const read = (d: boolean) => this.ctx.o.chain.getPayout(Address.parse(ctl.rec.contract), { background, deep: d });
       let payout = await read(deep);
       if (payout && 'buried' in payout && !deep) payout = await read(true); // buried under the watch's depth: deeper
-      if (payout) await reportPayout(this.ctx, ctl, payout); // found, or buried deeper still: the closed record
-      else await reportPaidOutUnread(this.ctx, ctl, st.paid);
+      if (payout && !('noHistory' in payout)) await reportPayout(this.ctx, ctl, payout); // found, or buried deeper still: the closed record
+      else await reportPaidOutUnread(this.ctx, ctl, st.paid, !!payout);
       return st.status;
     }
     const d = st.data;

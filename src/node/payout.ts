@@ -119,7 +119,7 @@ function ownProposal(ctl: ChannelController, p: Paid): boolean {
  * contract bury it): no state is signed in this channel any more, and the user hears what the contract paid by,
  * unless a stand-in told the payout already.
  */
-export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelController, paid: { step: bigint | null; balanceA: bigint; balanceB: bigint }): Promise<void> {
+export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelController, paid: { step: bigint | null; balanceA: bigint; balanceB: bigint }, noHistory = false): Promise<void> {
   if (ctl.life === 'closed') return;
   // Told by the stand-in before this channel loaded (standin.ts): the payout it read is this one (a contract pays
   // out once), not one to warn of as not found yet.
@@ -133,6 +133,10 @@ export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelControll
     if (!ctl.channel.isClosing) ctl.channel.markClosing();
   });
   const by = paid.step === null ? 'the deposits (an exit)' : `step ${paid.step}`;
-  ctx.emit({ type: 'error', code: 'PENDING', level: 'warning', message: `the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(paid.balanceA)} TON, B ${formatTon(paid.balanceB)} TON): nothing more can be paid in this channel; its payout transaction is not found yet, the node keeps looking` });
+  // An empty history: a closed contract has transactions, so the endpoint's history is behind its state or absent.
+  const unread = noHistory
+    ? `the endpoint shows no transaction of the contract at all, so what each wallet received is not known yet: its history is behind the contract's state (an indexer catching up: the payout shows once it has it, and the node keeps looking) or it keeps none (then the payout never shows there: look the contract up in an explorer, or use an endpoint that keeps the history)`
+    : 'its payout transaction is not found yet, the node keeps looking';
+  ctx.emit({ type: 'error', code: 'PENDING', level: 'warning', message: `the contract ${shown(ctl)} has paid out by ${by} (A ${formatTon(paid.balanceA)} TON, B ${formatTon(paid.balanceB)} TON): nothing more can be paid in this channel; ${unread}` });
   ctx.changed(ctl);
 }

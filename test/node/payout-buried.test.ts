@@ -63,3 +63,27 @@ withPair('a payout missing from a history that ends early at the endpoint is sai
     await short.close();
   }
 });
+
+withPair('a payout read from an endpoint whose history of the contract comes back empty says so and what to do, not only "not found yet"', async (p) => {
+  const contract = await paidOutWhileBobDown(p);
+  assert.ok(contract);
+  // An endpoint that answers every history with nothing (one that keeps none, or an indexer behind the state).
+  const empty = await SandboxChain.create({ blockchain: p.chain.blockchain });
+  (empty as unknown as { transactionsPage: () => Promise<Transaction[]> }).transactionsPage = async () => [];
+  const events: NodeEvent[] = [];
+  p.bob = await createNode({ ...p.common, chain: empty, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+  p.bob.on((e) => void events.push(e));
+  try {
+    const said = () => events.filter((e) => (e.type === 'log' || e.type === 'error') && /paid out/.test(e.message)).map((e) => (e as { message: string }).message);
+    await until('the empty history told', () => said().some((m) => /no transaction of the contract/.test(m)));
+    const m = said().find((x) => /no transaction of the contract/.test(x))!;
+    assert.match(m, /behind the contract's state/, m);
+    assert.match(m, /keeps none/, m);
+    assert.match(m, /the node keeps looking/, m);
+    assert.match(m, /explorer/, m);
+    assert.notEqual(p.bob.currentChannel()?.phase, 'closed', 'its shares may still show: not ended by the closed record yet');
+  } finally {
+    await p.bob.stop();
+    await empty.close();
+  }
+});
