@@ -25,7 +25,7 @@ export type ChannelExitName = keyof typeof ChannelExit;
 
 const EXIT_MESSAGES: Record<number, string> = {
   [ChannelExit.NOT_PARTY]: "The sender is neither party's payout wallet: deposit, refund, exit and start a close from wallet A or B of this channel.",
-  [ChannelExit.NOT_FUNDING]: 'The channel is locked (both deposits are in): deposits and refunds are only possible while funding. Close the channel instead.',
+  [ChannelExit.NOT_FUNDING]: 'The channel is locked (both deposits are in): deposits and refunds are only possible while funding. Wait for the initial state both signed (then pay, or close with withdraw), or leave with the deposits (leave); a close already under way is finished after its challenge window.',
   [ChannelExit.NOT_OPEN]: 'The channel is not open: it is still funding (wait for both deposits, or refund) or a close is already under way (challenge or finish it).',
   [ChannelExit.NOT_CLOSING]: 'No close is under way: start a close or exit first (challenge and finish only work while closing).',
   [ChannelExit.VALUE_TOO_LOW]: 'The message value is too low: a deposit needs the amount plus 0.01 TON, a cooperative close or a finish at least 0.01 TON. Attach more.',

@@ -114,6 +114,10 @@ describe('channel contract: rejections', () => {
     expectOk(await w.channel.sendDeposit(w.b.getSender(), { amount: DEP_B }), w.channel.address);
     await rejected(w, ChannelExit.NOT_FUNDING, w.a, () => w.channel.sendRefund(w.a.getSender()));
     await rejected(w, ChannelExit.NOT_FUNDING, w.b, () => w.channel.sendRefund(w.b.getSender()));
+    // what to do then: no close (nothing is signed yet), but wait for the initial state, or leave with the deposits
+    const why = exitCodeMessage(ChannelExit.NOT_FUNDING);
+    assert.doesNotMatch(why, /Close the channel instead/);
+    assert.match(why, /Wait for the initial state both signed .*or leave with the deposits \(leave\)/);
   });
 
   test('close before the lock', async () => {
