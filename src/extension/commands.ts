@@ -5,8 +5,8 @@
 // Argument convention (palette: none; tree: the element; tests/links: explicit):
 //   synchannel.<cmd>(target?, ...inputs)   target = a tree element or { party?: 'me'|'alice'|'bob', channel?: string }
 import * as vscode from 'vscode';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Action, ChannelView } from '../node/types.js';
+import { Acting } from './acting.js';
 import { levelOf, type ErrorCode } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
 import { channelCommands } from './channelCommands.js';
@@ -102,7 +102,7 @@ export class Commands implements CommandContext {
   readonly balances: BalancesPanel;
   readonly amounts = new TypedAmounts();
   /** what the running command acts on (each run its own: commands run side by side) */
-  private readonly acting = new AsyncLocalStorage<Acted>();
+  private readonly acting = new Acting<Acted>();
   private readonly noted: Pick<UnderWay, 'run'>;
 
   constructor(d: CommandDeps) {
@@ -140,7 +140,7 @@ export class Commands implements CommandContext {
 
   /** Notes the channel the running command acts on (found or picked): Run Again acts on it without asking again. */
   private acts(node: HostedNode, ch: ChannelView): ChannelView {
-    const run = this.acting.getStore();
+    const run = this.acting.current();
     if (run && !run.resolved) run.resolved = { party: node.id, channel: ch.id };
     return ch;
   }
