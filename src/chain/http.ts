@@ -271,6 +271,11 @@ function judge(res: Response, body: unknown, url: string, method: string, attemp
   return null;
 }
 
+/** What a request whose last attempt timed out says, with the time all its attempts took. */
+function timedOutAll(url: string, method: string, attempts: number, ms: number, requestTimeout: number): string {
+  return `${url} did not answer ${method}: ${attempts} attempts in ${(ms / 1000).toFixed(1)} s, the last waited ${requestTimeout} ms for an answer: check your network, or try another endpoint`;
+}
+
 /** An axios adapter for TonClient's `httpAdapter` parameter. */
 export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
   const retries = opts.retries ?? 5;
@@ -287,10 +292,12 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
     let last: ChainError | undefined;
     // an attempt got no clear answer (a 5xx, a cut answer, a request cut short): the endpoint may have taken it
     let unclear = false;
+    const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortedError(signal);
       await paced(pacer, ctx);
       let retryDelay: number | undefined;
+      let timedOut = false;
       const timeout = AbortSignal.timeout(requestTimeout);
       try {
         const res = await fetch(url, {
@@ -322,15 +329,18 @@ export function retryingAdapter(opts: RetryOptions = {}): HttpAdapter {
         }
         // A connection refused or a name not found: the request never reached the endpoint.
         if (!['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(causeCode(e))) unclear = true;
+        timedOut = timeout.aborted;
         last = new ChainError(
           'ENDPOINT_UNREACHABLE',
-          timeout.aborted
+          timedOut
             ? `${url} did not answer ${method} within ${requestTimeout} ms: check your network, or try another endpoint`
             : `cannot reach ${url} (${causeCode(e)}): ${opts.unreachableHint ?? 'check the URL and your network'}`,
           { cause: e },
         );
       }
       if (attempt >= retries) {
+        // After retries a timeout's own words ("within N ms") would hide the time spent: say it all.
+        if (timedOut && attempt > 0) last = new ChainError(last.code, timedOutAll(url, method, attempt + 1, performance.now() - started, requestTimeout), { cause: last.cause });
         // A message whose attempts got no clear answer may have been taken: not "never sent" (the wait decides).
         if (unclear && method === 'sendBoc') throw new ChainError(last.code, `${last.message} (an attempt got no clear answer: the message may have been taken)`, { status: last.status, cause: last, retryable: true, sent: true });
         last.retryable = true;

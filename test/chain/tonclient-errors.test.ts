@@ -165,6 +165,21 @@ describe('TonClientChain HTTP errors and retries', () => {
     await assert.rejects(slow.now({ signal: ctrl.signal }), code('CANCELLED'));
   });
 
+  test('an endpoint that accepts and never answers: after the retries the message says the attempts and the time they all took, not one request timeout', async () => {
+    handler = () => {
+      // never answer
+    };
+    const c = chain('devnet', undefined, { retries: 2, baseDelayMs: 5, maxDelayMs: 20, requestTimeoutMs: 150 });
+    const t0 = performance.now();
+    const e = await c.getBalance(new Address(0, Buffer.alloc(32, 7))).then(() => assert.fail('answered'), (x: unknown) => x);
+    const took = (performance.now() - t0) / 1000;
+    assert.ok(e instanceof ChainError && e.code === 'ENDPOINT_UNREACHABLE', String(e));
+    const m = /did not answer \w+: 3 attempts in (\d+\.\d) s, the last waited 150 ms/.exec(e.message);
+    assert.ok(m, e.message);
+    // the time said is the time taken: at least the three timeouts, at most what the caller waited
+    assert.ok(Number(m[1]) >= 0.4 && Number(m[1]) <= took + 0.05, `${m[1]} s said, ${took.toFixed(2)} s taken`);
+  });
+
   test('no funds on testnet: INSUFFICIENT_FUNDS with the address and the faucet bot', async () => {
     handler = (m, _b, _req, res) => {
       if (m === 'getAddressInformation') return json(res, 200, addressInfo(0n));
