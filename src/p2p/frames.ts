@@ -84,8 +84,10 @@ export class FrameDecoder {
 }
 
 /**
- * Frames queued during one turn of the event loop and written together: one encryption and one syscall instead
- * of one per frame (a countersignature and the proposal after it, an acknowledgement and a reply).
+ * Frames queued during one run of code (and the promise callbacks it queued first) and written together as it
+ * ends: one encryption and one syscall instead of one per frame (a countersignature and the proposal after it, an
+ * acknowledgement and a reply, a pump of the outbox). A microtask, not setImmediate: no event-loop turn is added
+ * to a message (each payment's proposal, countersignature and pass wait on it).
  */
 export class FrameWriter {
   private queued: Buffer[] = [];
@@ -106,7 +108,7 @@ export class FrameWriter {
   push(frame: Buffer): void {
     this.queued.push(frame);
     this.queuedLength += frame.length;
-    if (this.queued.length === 1) setImmediate(() => this.flush(true));
+    if (this.queued.length === 1) queueMicrotask(() => this.flush(true));
   }
 
   /** Writes what is queued now (before a graceful close). */

@@ -41,7 +41,7 @@ export class Link {
   private lastRateLimitReply = 0;
   /** Decoded frames not handled yet (the rest of a chunk that arrived while paused): at most one chunk's. */
   private held: FrameEvent[] = [];
-  /** Frames queued this turn, written together (sendFrame). */
+  /** Frames queued in one run of code, written together as it ends (sendFrame). */
   private readonly writer = new FrameWriter(
     (bytes) => this.stream.send(bytes),
     (e) => this.close(`write failed: ${e.message}`),
@@ -148,7 +148,7 @@ export class Link {
     return this.writer.queuedBytes + this.stream.writeBufferLength;
   }
 
-  /** Queues a frame already encoded (and checked) by the caller; the frames of one turn leave in one write. */
+  /** Queues a frame already encoded (and checked) by the caller; the frames of one run of code leave in one write. */
   sendFrame(frame: Buffer): void {
     if (this.closed) return;
     this.opts.stats.framesOut++;
