@@ -27,18 +27,38 @@ export const DUST = 1_000n;
 /** A quiet spell this long ends an idle run. */
 const IDLE_RUN_GAP_MS = 10_000;
 
+/** A promise already settled: where every channel's queue and durable chain start (one for all channels). */
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** The defaults of chainNow and inFlightOver until the node binds them (mayland.ts bindClock): shared, not one per channel. */
+const localNow = (): number => Date.now() / 1000;
+const nothing = (): void => undefined;
+
 /** How long the stop waits for what a channel's queue holds before it seals it anyway. */
 const SEAL_WAIT_MS = 10_000;
 
 export class ChannelController {
   /** the off-chain machine (the contract address is known from the proposal, so it exists from the start) */
   channel: Channel;
-  /** the view of the latest state both signed (kept so views stay O(1)) */
-  latestView: StateView | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-  private durableChain: Promise<void> = Promise.resolve();
-  private readonly waiters = new Set<() => void>();
-  private readonly stoppers = new Set<(e?: Error) => void>();
+  /** the view of the latest state both signed (kept so views stay O(1)); undefined: made from `loadedLatest` on the first read */
+  private shownLatest: StateView | null | undefined = undefined;
+  /** the latest state both signed when this controller was made, until its view is made (most idle channels never show it) */
+  private loadedLatest: SignedState | null;
+  get latestView(): StateView | null {
+    if (this.shownLatest === undefined) {
+      this.shownLatest = this.loadedLatest ? stateView(this.loadedLatest, null) : null;
+      this.loadedLatest = null;
+    }
+    return this.shownLatest;
+  }
+  set latestView(v: StateView | null) {
+    this.shownLatest = v;
+    this.loadedLatest = null;
+  }
+  private queue: Promise<unknown> = SETTLED;
+  private durableChain: Promise<void> = SETTLED;
+  /** the waits of waitFor (made on the first: most channels idle never wait) */
+  private waits: { waiters: Set<() => void>; stoppers: Set<(e?: Error) => void> } | null = null;
   /** why every wait of this channel ends: the node stopped (NODE_STOPPED), or dropped this controller */
   private stopReason: NodeError | null = null;
   /** the node dropped this controller (its channel loaded again): nothing more runs in its queue */
@@ -61,7 +81,8 @@ export class ChannelController {
   standIn = false;
   /** the payout a stand-in told before this controller loaded the channel: not told again */
   payoutTold: ChannelRecord['payout'] = null;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** the timers of later() (made on the first) */
+  private timers: Set<NodeJS.Timeout> | null = null;
   /** chain time reached the close's deadline (set by the arbiter) */
   deadlinePassed = false;
   /** the wallet of this node's party when it is not the wallet this node runs (same key, another wallet) */
@@ -98,9 +119,9 @@ export class ChannelController {
   /** an automatic pass held back after a long idle run: not before this time (unix ms; turns.ts) */
   passNotBefore: number | null = null;
   /** the chain's time (unix s) as the node estimates it: set from the node's skew where the node adds the channel */
-  chainNow: () => number = () => Date.now() / 1000;
+  chainNow: () => number = localNow;
   /** Called once a deposit or deployment of ours shown as "may still land" can no longer land (the view changes). */
-  inFlightOver: () => void = () => undefined;
+  inFlightOver: () => void = nothing;
   /** when the refresh of a "may still land" view is due (performance.now()), 0: none armed */
   inFlightDue = 0;
 
@@ -111,8 +132,7 @@ export class ChannelController {
     channel: Channel,
   ) {
     this.channel = channel;
-    const latest = channel.latest;
-    this.latestView = latest ? stateView(latest, null) : null;
+    this.loadedLatest = channel.latest;
   }
 
   static params(rec: ChannelRecord): ChannelParams {
@@ -295,26 +315,26 @@ export class ChannelController {
 
   /** Wakes the waiters (call after any change). */
   changed(): void {
-    for (const w of [...this.waiters]) w();
+    if (this.waits) for (const w of [...this.waits.waiters]) w();
   }
 
   /** Runs `fn` in `ms` unless the node stops first (the timer does not keep the process alive). */
   later(fn: () => void, ms: number): void {
     if (this.isStopped) return;
     const t = setTimeout(() => {
-      this.timers.delete(t);
+      this.timers?.delete(t);
       if (!this.isStopped) fn();
     }, ms);
     t.unref();
-    this.timers.add(t);
+    (this.timers ??= new Set()).add(t);
   }
 
   /** Ends every wait and timer (the node stops): NODE_STOPPED, or `reason`. */
   stopWaiting(reason = new NodeError('NODE_STOPPED', 'the node stopped: start it again')): void {
     this.stopReason ??= reason;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const f of [...this.stoppers]) f(this.stopReason);
+    if (this.timers) for (const t of this.timers) clearTimeout(t);
+    this.timers?.clear();
+    if (this.waits) for (const f of [...this.waits.stoppers]) f(this.stopReason);
   }
 
   /**
@@ -335,7 +355,8 @@ export class ChannelController {
   waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<void> {
     if (done()) return Promise.resolve();
     if (this.stopReason) return Promise.reject(this.stopReason);
-    return waitUntil(done, timeoutMs, signal, what, this.waiters, this.stoppers);
+    const w = (this.waits ??= { waiters: new Set(), stoppers: new Set() });
+    return waitUntil(done, timeoutMs, signal, what, w.waiters, w.stoppers);
   }
 }
 
