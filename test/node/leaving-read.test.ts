@@ -3,6 +3,7 @@
 // behind it: an endpoint retrying that read without end held the wallet until the send timed out, nothing sent.
 // The read is bounded: a slow one holds nothing back, as a failed one.
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Chain, OpOptions, Wallet } from '../../src/chain/types.js';
 import { PERIOD, aliceAloneIn, withPair } from '../helpers/reads.js';
 import { fund, until, type Pair } from '../helpers/nodes.js';
@@ -10,16 +11,17 @@ import { fund, until, type Pair } from '../helpers/nodes.js';
 type Send = 'refund' | 'startClose' | 'finishClose';
 
 /**
- * While a `send` of `p.chain` runs its caller's check before it leaves, reads of a contract's status (not a
- * watch's) answer only once their signal ends them (an endpoint retrying), and then fail. The count of such reads.
+ * Reads of a contract's status made by a `send`'s check before it leaves (its caller's beforeSend, in its async
+ * context: other reads of either node meanwhile are not slowed) answer only once their signal ends them (an
+ * endpoint retrying), and then fail. The count of such reads.
  */
 function slowCheckBefore(p: Pair, send: Send): () => number {
   const chain = p.chain as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   const read = chain.getChannelStatus!.bind(p.chain) as Chain['getChannelStatus'];
-  let checking = false;
+  const checking = new AsyncLocalStorage<true>();
   let slow = 0;
   (p.chain as { getChannelStatus: Chain['getChannelStatus'] }).getChannelStatus = (a, o) => {
-    if (!checking || o?.background) return read(a, o);
+    if (!checking.getStore() || o?.background) return read(a, o);
     slow++;
     return new Promise((_, reject) => {
       const t = setTimeout(() => reject(new Error('injected: the endpoint gave up retrying')), 120_000);
@@ -30,14 +32,7 @@ function slowCheckBefore(p: Pair, send: Send): () => number {
   const real = chain[send]!.bind(p.chain);
   chain[send] = (...a: unknown[]) => {
     const o = (a.pop() ?? {}) as OpOptions;
-    const beforeSend = async (s: { validUntil: number }) => {
-      checking = true;
-      try {
-        await o.beforeSend?.(s);
-      } finally {
-        checking = false;
-      }
-    };
+    const beforeSend = (s: { validUntil: number }) => checking.run(true, async () => o.beforeSend?.(s));
     return real(...a, { ...o, beforeSend });
   };
   return () => slow;
