@@ -94,14 +94,16 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   await pickerKeepsFocus(wb, then);
   await page.keyboard.type('Alice pays Bob');
   await page.keyboard.press('Enter');
-  await expectTicked(wb, 'requestTurn', true, then(40_000));
+  const step2 = tree.locator('.monaco-list-row', { hasText: /^Step 2 ?you pay 1\.5 TON/ }).first();
+  await step2.waitFor({ timeout: then(40_000) });
 
-  // Opening the demo again asks before Alice and Bob's channel is thrown away; keeping it keeps it.
+  // Opening the demo again asks before Alice and Bob's channel is thrown away; keeping it keeps it, and shows the
+  // walkthrough with the picker's step ticked (also when a blank balances panel's remedy closed all editors).
   await runCommandRetrying(wb, 'SynChannel: Open Teaching Demo', then(10_000));
   const dialog = await wb.dialog(/Start it again\?/, { timeoutMs: then(10_000) });
   await dialog.getByRole('button', { name: 'Show the Running Demo' }).click();
-  await tree.locator('.monaco-list-row', { hasText: /^Step 2 ?you pay 1\.5 TON/ }).first().waitFor({ timeout: then(10_000) });
-  await expectTicked(wb, 'requestTurn', true, then(5_000));
+  await expectTicked(wb, 'requestTurn', true, then(20_000));
+  await step2.waitFor({ timeout: then(5_000) });
 }
 
 /**
