@@ -14,6 +14,7 @@ import {
 import { ChainError } from './errors.js';
 import { findPayout } from './payout.js';
 import { runWatch } from './watch.js';
+import { unnamed } from '../core/unnamed.js';
 import { WalletChain, friendly, toChainError } from './wallet-chain.js';
 import type { Chain, ChannelWatch, OpOptions, Payout, PayoutBuried, PayoutNoHistory, ReadOptions, SignedStateArg, TxResult, Wallet, WatchOptions } from './types.js';
 
@@ -172,17 +173,18 @@ export abstract class BaseChain extends WalletChain implements Chain {
     // The watch's reads run in the background: on a rate-limited endpoint they wait while operations go first.
     // An idle channel is polled no more often than the watches' shared budget allows (more channels, longer
     // waits); a closing one at the watch's own pace.
-    const interval = (urgent: boolean) => (urgent ? pollMs : Math.max(pollMs, idleWait(this.watches.size, this.watchBudget())));
+    // The functions are kept for the watch's life: unnamed (core/unnamed.ts).
+    const interval = unnamed((urgent: boolean) => (urgent ? pollMs : Math.max(pollMs, idleWait(this.watches.size, this.watchBudget()))));
     const source = {
-      status: (sig: AbortSignal) => this.getChannelStatus(channel, { signal: sig, background: true }),
-      payout: (sig: AbortSignal) => this.getPayout(channel, { signal: sig, background: true }),
-      now: (sig: AbortSignal) => this.now({ signal: sig, background: true }),
+      status: unnamed((sig: AbortSignal) => this.getChannelStatus(channel, { signal: sig, background: true })),
+      payout: unnamed((sig: AbortSignal) => this.getPayout(channel, { signal: sig, background: true })),
+      now: unnamed((sig: AbortSignal) => this.now({ signal: sig, background: true })),
     };
     const watch: ChannelWatch = {
-      stop: () => {
+      stop: unnamed(() => {
         ctrl.abort();
         this.watches.delete(watch);
-      },
+      }),
     };
     this.watches.add(watch);
     void runWatch(source, o, interval, signal).finally(() => this.watches.delete(watch));

@@ -8,6 +8,7 @@ import type { TonClientParameters } from '@ton/ton';
 // p-queue: a well-kept priority queue with a sliding-window rate limit (libp2p already depends on it).
 import PQueue from 'p-queue';
 import { ChainError } from './errors.js';
+import { unnamed } from '../core/unnamed.js';
 
 export type HttpAdapter = NonNullable<TonClientParameters['httpAdapter']>;
 
@@ -127,10 +128,11 @@ export function abortedError(signal: AbortSignal): ChainError {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortedError(signal));
-    const onAbort = () => {
+    // unnamed (core/unnamed.ts): a watch's sleep holds it between every two polls of a channel
+    const onAbort = unnamed(() => {
       clearTimeout(t);
       reject(abortedError(signal!));
-    };
+    });
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();

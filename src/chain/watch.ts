@@ -5,6 +5,7 @@
 import type { ChannelData, ChannelStatus } from '../contract/index.js';
 import { ChainError } from './errors.js';
 import { sleep } from './http.js';
+import { unnamed } from '../core/unnamed.js';
 import type { ChannelEvent, Payout, PayoutBuried, PayoutNoHistory, WatchOptions } from './types.js';
 
 export interface WatchSource {
@@ -27,22 +28,23 @@ const MAX_REFUSED_SLOWER = 8;
 export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number | ((urgent: boolean) => number), signal: AbortSignal): Promise<void> {
   const interval = typeof pollMs === 'number' ? () => pollMs : pollMs;
   let failing = false;
-  const fail = (e: Error): void => {
+  // kept for the watch's life: unnamed (core/unnamed.ts)
+  const fail = unnamed((e: Error): void => {
     failing = true;
     o.onError?.(e);
-  };
-  const readAgain = (): void => {
+  });
+  const readAgain = unnamed((): void => {
     if (!failing) return;
     failing = false;
     o.onReadAgain?.();
-  };
-  const emit: Emit = (e) => {
+  });
+  const emit: Emit = unnamed((e: ChannelEvent) => {
     try {
       o.onEvent(e);
     } catch (err) {
       o.onError?.(err as Error);
     }
-  };
+  });
   let prev: ChannelData | null | undefined; // undefined: no baseline yet; null: nothing deployed
   let deadlineSeen: number | null = null;
   let slower = 1; // a payout not found yet is looked for less and less often (each look reads pages of transactions)

@@ -22,6 +22,17 @@ export { TRANSITIONS, type ChannelOp, type ChannelPhase, type TransitionRule } f
 
 /** Secret keys (by identity) already checked against a public key (hex): one sign and verify each. */
 const checkedKeys = new WeakMap<Buffer, string>();
+/** Each secret key's (by identity) copy the channels keep: one for all the channels of a node, not one each. */
+const keptKeys = new WeakMap<Buffer, Buffer>();
+
+/** A copy of `secretKey` (the caller may change or clear its buffer), shared while its bytes stay the same. */
+function keptCopy(secretKey: Buffer): Buffer {
+  const kept = keptKeys.get(secretKey);
+  if (kept?.equals(secretKey)) return kept;
+  const copy = Buffer.from(secretKey);
+  keptKeys.set(secretKey, copy);
+  return copy;
+}
 
 export class Channel extends ChannelBase {
   readonly #secretKey: Buffer;
@@ -38,7 +49,7 @@ export class Channel extends ChannelBase {
       }
       checkedKeys.set(secretKey, mine.toString('hex'));
     }
-    this.#secretKey = Buffer.from(secretKey);
+    this.#secretKey = keptCopy(secretKey);
   }
 
   /**

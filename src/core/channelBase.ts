@@ -125,6 +125,11 @@ export abstract class ChannelBase {
     return this._latest ? copySigned(this._latest) : null;
   }
 
+  /** The latest committed state without a copy (read-only: states are replaced, never changed). */
+  get latestSigned(): Readonly<SignedState> | null {
+    return this._latest;
+  }
+
   /** The latest committed state's fields without a copy (read-only: states are replaced, never changed). */
   get latestState(): Readonly<ChannelState> | null {
     return this._latest?.state ?? null;

@@ -4,7 +4,7 @@
 // re-raises the close), and finishes the close after the deadline (finisher.ts). A close or a challenge seen is told
 // by closeseen.ts, the deposits read by deposits.ts. It never ends a watch on a failed or empty read.
 import { Address } from '@ton/core';
-import type { ChannelEvent, ChannelWatch } from '../chain/types.js';
+import type { ChannelEvent, ChannelWatch, WatchOptions } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import type { Payments } from './payments.js';
@@ -23,6 +23,7 @@ import { setDeposits, type DepositReads } from './deposits.js';
 import { StoreError } from './store/errors.js';
 import { olderThanSeen } from './seenlt.js';
 import { Pokes } from './pokes.js';
+import { unnamed } from '../core/unnamed.js';
 
 interface Watched extends DefenseState {
   watch: ChannelWatch;
@@ -94,7 +95,7 @@ export class Arbiter {
 
   watch(ctl: ChannelController): void {
     if (this.stopped || this.watched.has(ctl) || ctl.rec.legacy) return;
-    const contract = Address.parse(ctl.rec.contract);
+    const contract = ctl.channel.params.channel; // the record's contract, parsed once for the channel
     const w: Watched = {
       defending: false,
       finishing: false,
@@ -112,23 +113,33 @@ export class Arbiter {
       challengedWith: null,
       wake: null,
       attempt: null,
-      watch: this.ctx.o.chain.watchChannel(contract, {
-        ...(this.ctx.o.pollMs ? { pollMs: this.ctx.o.pollMs } : {}),
-        onEvent: (e) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl)),
-        onError: (err) => {
-          // a read that failed; not a payout not found yet or a frozen account (read, and said on their own)
-          const code = (err as { code?: string }).code;
-          if (code !== 'PENDING' && code !== 'FROZEN') this.health.failed(ctl, err);
-          void this.health.covers(err).then((told) => told || this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`));
-        },
-        onReadAgain: () => this.readAgain(ctl),
-        // the time left shown while closing follows the chain's clock, also after a step of the local one
-        onNow: (now) => keepSkew(this.ctx, now),
-      }),
+      watch: this.ctx.o.chain.watchChannel(contract, this.watchOptions(ctl)),
     };
     this.watched.set(ctl, w);
     this.catchUps.start(ctl);
     armInitialTimer(this.ctx, this.watched.get(ctl), ctl);
+  }
+
+  /**
+   * The callbacks of a channel's watch. The poll interval is set after the literal: a literal opening with a spread
+   * takes a hidden class of its own, one more per channel.
+   */
+  private watchOptions(ctl: ChannelController): WatchOptions {
+    const o: WatchOptions = {
+      // kept for the channel's life: unnamed (core/unnamed.ts)
+      onEvent: unnamed((e: ChannelEvent) => void this.onEvent(ctl, e).catch((err) => this.ctx.fail(err, ctl))),
+      onError: unnamed((err: Error) => {
+        // a read that failed; not a payout not found yet or a frozen account (read, and said on their own)
+        const code = (err as { code?: string }).code;
+        if (code !== 'PENDING' && code !== 'FROZEN') this.health.failed(ctl, err);
+        void this.health.covers(err).then((told) => told || this.warn(ctl, `watching ${shown(ctl)}: ${err.message} (retrying)`));
+      }),
+      onReadAgain: unnamed(() => this.readAgain(ctl)),
+      // the time left shown while closing follows the chain's clock, also after a step of the local one
+      onNow: unnamed((now: number) => keepSkew(this.ctx, now)),
+    };
+    if (this.ctx.o.pollMs) o.pollMs = this.ctx.o.pollMs;
+    return o;
   }
 
   /** A watch's warning (repeats counted, not logged: watchwarn.ts). */

@@ -8,6 +8,11 @@ import { RETRY_MAX_MS, RETRY_MIN_MS, sleep } from './policy.js';
 import { shownContract as shown } from './addresses.js';
 import { WatchWarning } from './watchwarn.js';
 
+/** Whether the channel's contract was deployed by now, as its phase says. */
+function deployed(ctl: ChannelController): boolean {
+  return !['proposed', 'accepted', 'deploying'].includes(ctl.life);
+}
+
 export interface CatchUpParts {
   ctx: NodeContext;
   stopped: () => boolean;
@@ -50,7 +55,6 @@ export class CatchUps {
 
   private async catchUp(ctl: ChannelController, firstDone: () => void): Promise<void> {
     const { stopped, watching } = this.p;
-    const deployed = () => !['proposed', 'accepted', 'deploying'].includes(ctl.life);
     // The same failure again within a minute is counted, not logged at each retry (an endpoint out of reach).
     const warning = new WatchWarning(this.p.ctx);
     try {
@@ -59,7 +63,7 @@ export class CatchUps {
         try {
           const read = await this.p.sync(ctl);
           again = read === 'again';
-          if (read !== 'behind' && read !== 'again' && (read !== 'not_deployed' || !deployed())) return void this.told.add(ctl);
+          if (read !== 'behind' && read !== 'again' && (read !== 'not_deployed' || !deployed(ctl))) return void this.told.add(ctl);
           // "again": a refund, or a lagging read (arbiter.sync): the next read says, nothing to warn of yet
           const why = read === 'behind' ? 'it was before (a lagging endpoint?)' : 'not deployed: a lagging endpoint, or another chain than the one the channel was opened on (--chain, --devnet-url)?';
           if (read !== 'again') warning.warn(`reading ${shown(ctl)}: the contract reads as ${why}; reading again until it answers`);

@@ -43,7 +43,7 @@ export class ChannelController {
   /** the view of the latest state both signed (kept so views stay O(1)); undefined: made from `loadedLatest` on the first read */
   private shownLatest: StateView | null | undefined = undefined;
   /** the latest state both signed when this controller was made, until its view is made (most idle channels never show it) */
-  private loadedLatest: SignedState | null;
+  private loadedLatest: Readonly<SignedState> | null;
   get latestView(): StateView | null {
     if (this.shownLatest === undefined) {
       this.shownLatest = this.loadedLatest ? stateView(this.loadedLatest, null) : null;
@@ -132,7 +132,7 @@ export class ChannelController {
     channel: Channel,
   ) {
     this.channel = channel;
-    this.loadedLatest = channel.latest;
+    this.loadedLatest = channel.latestSigned; // not a copy: the machine replaces its latest state, never changes it
   }
 
   static params(rec: ChannelRecord): ChannelParams {
