@@ -22,6 +22,8 @@ export interface GuardOptions {
   timeoutMs: number;
   stats: GuardStats;
   log: (line: string) => void;
+  /** Hosts partners logged in from, kept across restarts (partnerhosts.ts): let in as hosts that authenticated lately are. */
+  partnerHosts?: { has(host: string): boolean };
 }
 
 export interface GuardStats {
@@ -48,7 +50,8 @@ const MAX_HOSTS_KEPT = 1_024;
 /**
  * Failed handshakes of all hosts together (each costs a wallet check, a proof check, a stream and a reply): over it,
  * a host that failed lately is refused, and hosts not seen lately get in at a trickle (NEW_HOSTS_WHILE_OVER), so
- * many hosts cost a bounded amount of checks; a host that authenticated lately (an honest partner) still gets in.
+ * many hosts cost a bounded amount of checks; a host that authenticated lately, or a partner's host kept across
+ * restarts (partnerHosts), still gets in.
  */
 const ALL_FAILURES = { burst: 200, perSecond: 10 };
 const NEW_HOSTS_WHILE_OVER = { burst: 4, perSecond: 1 };
@@ -215,7 +218,7 @@ export class InboundGuard {
 
   /** Whether all hosts together failed too many handshakes to admit `host` now (see ALL_FAILURES). */
   private allRefuse(host: string): boolean {
-    if (this.allFailures.charge(0) === 0 || this.authenticated.has(host)) return false;
+    if (this.allFailures.charge(0) === 0 || this.authenticated.has(host) || this.opts.partnerHosts?.has(host)) return false;
     return this.hostFailures.has(host) || !this.newHosts.take();
   }
 

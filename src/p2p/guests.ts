@@ -33,6 +33,15 @@ export class GuestPolicy {
     this.opts = { ...this.opts, isPartner };
   }
 
+  /** Whether `wallet` has a channel with this node (false if the node's check throws). */
+  isPartner(wallet: Address): boolean {
+    try {
+      return this.opts.isPartner(wallet);
+    } catch {
+      return false;
+    }
+  }
+
   isGuest(s: PeerSession): boolean {
     if (s.dialAddr || s.isClosed) return false;
     try {

@@ -15,6 +15,7 @@ import { newStats, type P2PStats } from './stats.js';
 import { PeerSession } from './session.js';
 import { QuotaTable, TokenBucket, type PeerQuota } from './quota.js';
 import { hostKey, InboundGuard } from './guard.js';
+import { PartnerHosts } from './partnerhosts.js';
 import { GuestPolicy } from './guests.js';
 import { boundedYamux } from './muxer.js';
 import { checkDialPeerId, classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
@@ -34,26 +35,9 @@ const STREAM_NEGOTIATION_MS = 5_000;
 /** Most bytes a partner may send on one stream before we read them (yamux grows windows up to 16 MiB). */
 const MAX_STREAM_WINDOW = 1024 * 1024;
 
-import { P2P_DEFAULTS, type P2PNodeOptions } from './options.js';
+import { P2P_DEFAULTS, type ConnectOptions, type P2PNodeEvents, type P2PNodeOptions, type ServeAddresses } from './options.js';
 
-export { P2P_DEFAULTS, type P2PNodeOptions } from './options.js';
-
-export interface ServeAddresses {
-  /** Interface addresses of this machine, with /p2p/<peer id>. */
-  lan: string[];
-  /** Configured announce addresses and addresses peers observed (public IPs only), with /p2p/<peer id>. */
-  wan: string[];
-}
-
-export interface ConnectOptions {
-  /** Dial + handshake budget (default 10 s). */
-  timeoutMs?: number;
-}
-
-export interface P2PNodeEvents {
-  /** A partner finished the handshake (incoming or outgoing) for the first time in this process. */
-  session: [session: PeerSession];
-}
+export { P2P_DEFAULTS, type ConnectOptions, type P2PNodeEvents, type P2PNodeOptions, type ServeAddresses } from './options.js';
 
 export class P2PNode extends EventEmitter<P2PNodeEvents> {
   readonly peerId: string;
@@ -74,6 +58,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     private readonly opts: P2PNodeOptions,
     readonly stats: P2PStats,
     private readonly guard: InboundGuard,
+    private readonly partnerHosts: PartnerHosts,
   ) {
     super();
     this.peerId = libp2p.peerId.toString();
@@ -97,6 +82,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     for (const a of opts.announce ?? []) parseAnnounce(a);
     const { createLibp2p, tcp, noise, yamux } = await loadDeps();
     const stats = newStats();
+    const partnerHosts = await PartnerHosts.load(opts.dataDir, opts.log ?? (() => undefined));
     const maxPending = opts.maxPendingConnections ?? P2P_DEFAULTS.maxPendingConnections;
     const pendingTimeoutMs = opts.pendingTimeoutMs ?? P2P_DEFAULTS.pendingTimeoutMs;
     const guard = new InboundGuard({
@@ -105,6 +91,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       timeoutMs: pendingTimeoutMs,
       stats,
       log: opts.log ?? (() => undefined),
+      partnerHosts,
     });
     const ref: { node?: P2PNode } = {};
     const libp2p = await createLibp2p({
@@ -145,7 +132,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
         }),
       },
     });
-    ref.node = new P2PNode(libp2p, opts, stats, guard);
+    ref.node = new P2PNode(libp2p, opts, stats, guard, partnerHosts);
     return ref.node;
   }
 
@@ -211,10 +198,15 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.guests.stop();
-    for (const s of this.sessions()) s.close('the node is stopping');
+    for (const s of this.sessions()) {
+      // the hosts of partners connected now are kept for the guard after a restart (written once, below)
+      if (s.remoteHost && this.guests.isPartner(s.partner.walletAddress)) this.partnerHosts.note(s.remoteHost, false);
+      s.close('the node is stopping');
+    }
     for (const l of this.links) l.close('node stopping');
     await this.libp2p.stop();
     this.guard.stop();
+    await this.partnerHosts.flush();
   }
 
   // ---- internals ----
@@ -285,6 +277,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     link.handshake.then(
       (partner) => {
         this.noteObserved(link);
+        // a partner's host gets in while failed handshakes flood this node, also after a restart (partnerhosts.ts)
+        if (this.guests.isPartner(partner.walletAddress)) this.partnerHosts.note(hostKey(link.connection.remoteAddr));
         try {
           this.adopt(link, partner);
         } catch (e) {

@@ -1,8 +1,26 @@
-// The p2p node's options and the defaults of its limits (docs/p2p-limits.md).
+// The p2p node's options, the defaults of its limits (docs/p2p-limits.md), and the shapes of what it returns.
 import type { Address } from '@ton/core';
 import type { KeyPair } from '../core/signer.js';
 import type { VerifyWalletOwnership } from './linktypes.js';
 import type { RateLimit } from './quota.js';
+import type { PeerSession } from './session.js';
+
+export interface ServeAddresses {
+  /** Interface addresses of this machine, with /p2p/<peer id>. */
+  lan: string[];
+  /** Configured announce addresses and addresses peers observed (public IPs only), with /p2p/<peer id>. */
+  wan: string[];
+}
+
+export interface ConnectOptions {
+  /** Dial + handshake budget (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface P2PNodeEvents {
+  /** A partner finished the handshake (incoming or outgoing) for the first time in this process. */
+  session: [session: PeerSession];
+}
 
 export interface P2PNodeOptions {
   /** Where the libp2p identity is kept (file p2p-identity.key, mode 0600). */

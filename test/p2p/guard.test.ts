@@ -180,3 +180,27 @@ test('failed handshakes from many hosts together are bounded: over the global bu
   assert.equal(g.deny(fake('10.9.9.9').maConn), false, 'the host that authenticated lately still gets in');
   g.stop();
 });
+
+test("a partner's host kept across restarts (partnerHosts) gets in over the global budget, also after more than 1,024 other hosts authenticated", () => {
+  const stats: GuardStats = { pendingEvicted: 0, pendingTimedOut: 0 };
+  const g = new InboundGuard({ maxPending: 10_000, maxPendingPerHost: 64, timeoutMs: 60_000, stats, log: () => undefined, partnerHosts: new Set(['10.9.9.9']) });
+  // a host that authenticated first, then 1,100 hosts that authenticate (wallets cost nothing): it is pushed out
+  const early = fake('10.8.8.8');
+  g.deny(early.maConn);
+  g.linkUp(early.conn);
+  for (let h = 0; h < 1_100; h++) {
+    const f = fake(`10.2.${h >> 8}.${h & 255}`);
+    g.deny(f.maConn);
+    g.linkUp(f.conn);
+  }
+  // then failed handshakes from 300 hosts, over the budget
+  for (let h = 0; h < 300; h++) {
+    const f = fake(`10.1.${h >> 8}.${h & 255}`);
+    if (g.deny(f.maConn)) continue;
+    for (let i = 0; i < 3 && !f.aborted; i++) g.handshakeFailed(f.conn);
+  }
+  for (let i = 0; i < 10; i++) g.deny(fake(`10.3.0.${i}`).maConn); // the trickle of new hosts taken
+  assert.equal(g.deny(fake('10.8.8.8').maConn), true, 'the host pushed out of the hosts authenticated lately competes as a new one');
+  assert.equal(g.deny(fake('10.9.9.9').maConn), false, "the partner's host gets in");
+  g.stop();
+});

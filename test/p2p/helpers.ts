@@ -101,7 +101,11 @@ export class RawPeer {
     const transport = tcp({ dialOpts });
     const libp2p = await createLibp2p({ transports: [transport], connectionEncrypters: [noise()], streamMuxers: [muxer], connectionGater: { denyDialMultiaddr: () => false } });
     const ma = multiaddr(addr);
-    const stream = await libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL);
+    // a dial the server refuses stops its libp2p too (else it keeps the test's process alive)
+    const stream = await libp2p.dialProtocol(ma, SYNCHANNEL_PROTOCOL).catch(async (e: unknown) => {
+      await libp2p.stop();
+      throw e;
+    });
     return new RawPeer(libp2p, stream, ma.getComponents().find((c) => c.name === 'p2p')!.value!);
   }
 

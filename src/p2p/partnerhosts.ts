@@ -1,0 +1,73 @@
+// The hosts partners (wallets with a channel here: the node's `isPartner`) logged in from, kept in the data folder.
+// While failed handshakes from all hosts are over their budget (guard.ts), a host kept here still gets in: after a
+// restart, a partner that only dials in (behind NAT) does not compete with a flood's addresses for the trickle of
+// new hosts. Guests are not kept (wallets cost nothing): hosts that only log in cannot push partners out. A partner
+// whose address changed competes as any new host until it logs in once. Written when a partner logs in from a host
+// not kept yet, and at stop, never per connection; bounded (the least recently seen host is forgotten first).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+export const PARTNER_HOSTS_FILE = 'partner-hosts.json';
+export const MAX_PARTNER_HOSTS = 1_024;
+
+/** A host key as guard.ts hostKey writes it: an IPv4 address or an IPv6 /64. */
+const isHost = (h: unknown): h is string => typeof h === 'string' && h.length > 0 && h.length <= 64;
+
+export class PartnerHosts {
+  /** least recently seen first */
+  private readonly hosts = new Map<string, true>();
+  private saving: Promise<void> = Promise.resolve();
+  private changed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The hosts kept in `dataDir`; a missing or unreadable file is an empty list (it only speeds up admission). */
+  static async load(dataDir: string, log: (line: string) => void): Promise<PartnerHosts> {
+    const p = new PartnerHosts(join(dataDir, PARTNER_HOSTS_FILE), log);
+    let text: string;
+    try {
+      text = await readFile(p.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log(`could not read ${p.file} (${(e as Error).message}): partners' hosts are learnt again as they log in`);
+      return p;
+    }
+    try {
+      const read = (JSON.parse(text) as { hosts?: unknown } | null)?.hosts;
+      for (const h of Array.isArray(read) ? read.filter(isHost).slice(-MAX_PARTNER_HOSTS) : []) p.hosts.set(h, true);
+    } catch (e) {
+      log(`${p.file} is not readable JSON (${(e as Error).message}): partners' hosts are learnt again as they log in`);
+    }
+    return p;
+  }
+
+  has(host: string): boolean {
+    return this.hosts.has(host);
+  }
+
+  /** A partner is connected from `host`; a host new here is written at once (`save`: false leaves it to `flush`). */
+  note(host: string, save = true): void {
+    const known = this.hosts.delete(host);
+    this.hosts.set(host, true);
+    if (this.hosts.size > MAX_PARTNER_HOSTS) this.hosts.delete(this.hosts.keys().next().value!);
+    this.changed = true;
+    if (!known && save) void this.save();
+  }
+
+  /** Writes the list if it changed since the last write (at stop). */
+  flush(): Promise<void> {
+    return this.changed ? this.save() : this.saving;
+  }
+
+  private save(): Promise<void> {
+    this.changed = false;
+    const text = JSON.stringify({ hosts: [...this.hosts.keys()] });
+    this.saving = this.saving
+      .then(() => writeFileAtomic(this.file, text, { mode: 0o600 }))
+      .catch((e: unknown) => this.log(`could not save ${this.file} (${(e as Error).message}): after a restart, a partner that only dials in may wait while failed handshakes flood this node; check the disk and the folder`));
+    return this.saving;
+  }
+}
