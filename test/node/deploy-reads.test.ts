@@ -170,9 +170,12 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   let sent = 0;
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));
+  let wasSigned: () => void = () => undefined;
+  const signedOnce = new Promise<void>((r) => (wasSigned = r));
   (p.chain as unknown as { deployChannel: (...a: unknown[]) => Promise<unknown> }).deployChannel = async (...a) => {
     sent++;
     await signed(p, a);
+    wasSigned();
     await held; // sent, and the node stops before it is seen
     throw Object.assign(new Error('injected: stopped'), { code: 'TIMEOUT', sent: true });
   };
@@ -181,6 +184,7 @@ withPair('a restart in the middle of a deployment not seen on chain: deposit wai
   await proposed;
   const bob = p.bob.deposit().catch(() => undefined);
   await until('Alice deploying', () => p.alice.currentChannel()?.phase === 'deploying');
+  await signedOnce; // (a stop before the wallet signs is another case: nothing can land, the node deploys again)
   const stopped = p.alice.stop();
   release();
   await stopped;
