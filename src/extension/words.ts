@@ -124,15 +124,15 @@ export function phaseWord(phase: string): string {
 /** Whose move it is, in a few words, from the node's view. */
 export function turnWords(ch: ChannelView): string | null {
   if (ch.phase !== 'open') return null;
-  // a close state both signed ends the turns: only a withdraw pays it out (the partner may never send it)
-  if (closeToSend(ch)) return 'close signed: withdraw';
+  // a close state both signed ends the turns: on its way, or (the node's rule) a withdraw pays it out
+  if (ch.closeUnsent) return closeToSend(ch) ? 'close signed: withdraw' : 'close on its way';
   if (ch.pending?.awaiting === 'me') return signsNow(ch) ? `sign Step ${ch.pending.step}` : `Step ${ch.pending.step} received`;
   if (ch.pending) return 'awaiting partner';
   return ch.myTurn ? 'your turn' : "partner's turn";
 }
 
 /** A close state both signed and not on chain, in the node's words (a channel's hover): withdraw sends it. */
-export function closeToSendWords(ch: Pick<ChannelView, 'phase' | 'latest' | 'me'>): string | null {
+export function closeToSendWords(ch: Pick<ChannelView, 'closeUnsent'>): string | null {
   const w = closeToSend(ch);
   return w ? `${w.charAt(0).toUpperCase()}${w.slice(1)}` : null;
 }

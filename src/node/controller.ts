@@ -13,6 +13,7 @@ import { NodeError } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
 import { inFlightOf } from './mayland.js';
+import { closeSignedNow } from './closeunsent.js';
 import type { OnWay, WayKind } from './inflight.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
@@ -54,6 +55,7 @@ export class ChannelController {
   set latestView(v: StateView | null) {
     this.shownLatest = v;
     this.loadedLatest = null;
+    if (v) closeSignedNow(this, v);
   }
   private queue: Promise<unknown> = SETTLED;
   private durableChain: Promise<void> = SETTLED;

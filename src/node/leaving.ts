@@ -19,6 +19,11 @@ export function markLeave(ctl: object, kind: LeaveKind | null): void {
   else asked.delete(ctl);
 }
 
+/** The withdraw or exit of the channel under way, if one is. */
+export function leaveAsked(ctl: object): LeaveKind | undefined {
+  return asked.get(ctl);
+}
+
 /** `action` while `kind` runs: refused; the other way out with the reason the channel gives, if it gives one. */
 function underWay(kind: LeaveKind, action: LeaveKind, can: Capability): Capability {
   const w = UNDER_WAY[kind];

@@ -61,6 +61,12 @@ export function refundMayLandFor(rec: ChannelRecord, chainNow: number): number {
   return rec.refundSent ? mayLandFor({ sentAt: 0, validUntil: rec.refundSent.validUntil }, chainNow) : 0;
 }
 
+/** Seconds our cooperative close with `step` sent earlier may still land, by `chainNow` (0: none marked, or it cannot). */
+export function coopMayLandFor(rec: ChannelRecord, step: bigint, chainNow: number): number {
+  const mark = rec.coopSent;
+  return mark?.step === step ? mayLandFor({ sentAt: 0, validUntil: mark.validUntil }, chainNow) : 0;
+}
+
 /** A refund of the channel's earlier controller (before an import loaded it again) handed over, not answered yet. */
 export function refundHandedOn(ctl: ChannelController): boolean {
   const way = ctl.onWay.refund;
@@ -116,7 +122,9 @@ export function inFlightOf(ctl: ChannelController): Pick<CapabilityInput, 'depos
   const declineWaitS = sentMayLandFor(ctl.rec, now, DECLINE_WAIT_MS);
   const refundMayLandS = refundMayLandFor(ctl.rec, now);
   const leaveOnWay = leaveOnWayOf(ctl, now);
-  const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0].filter((s) => s > 0);
+  // our cooperative close that may still land: the view's close to send (closeunsent.ts) shows once it cannot
+  const coopMayLandS = ctl.rec.coopSent ? coopMayLandFor(ctl.rec, ctl.rec.coopSent.step, now) : 0;
+  const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0, coopMayLandS].filter((s) => s > 0);
   if (ends.length) {
     // a sooner end (the chain's clock measured since) replaces the one armed
     const due = performance.now() + Math.min(...ends) * 1000 + 1000;

@@ -39,6 +39,11 @@ export const sleep = (ms: number): Promise<void> => new Promise<void>((r) => set
 /** A deployment or deposit sent may land until its wallet message expires, and a little after (a chain clock ahead of ours). */
 export const DEPLOY_MAY_LAND_MS = (WALLET_MESSAGE_TTL + 60) * 1000;
 /**
+ * How long a close state of the partner's, signed by both here, is taken as on its way while they are connected:
+ * their node sends it as it gets our signature, and a wallet message signed then lands within this time.
+ */
+export const PARTNER_CLOSE_GRACE_MS = DEPLOY_MAY_LAND_MS;
+/**
  * How long after a deployment or deposit of this node a funding channel is not declined unless the chain shows
  * it landed: its wallet message's validity starts after the reads that prepare it, which may retry (generous).
  */

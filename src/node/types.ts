@@ -102,6 +102,21 @@ export interface CloseView {
   secondsLeft: number;
 }
 
+/**
+ * A close state both signed that the chain does not show yet (the channel open, the contract not read closing or
+ * paid out): nothing can follow it, and it pays out at once once sent.
+ */
+export interface CloseUnsentView {
+  step: bigint;
+  /** ours: this node sends it by itself (as it is signed, and at its next start); else its creator's node does */
+  ours: boolean;
+  /**
+   * on its way: this node sends it now (a withdraw under way, or its send not answered yet) or sent it and it may
+   * still land, or the partner's was signed by both moments ago while they are connected (their node sends it)
+   */
+  onWay: boolean;
+}
+
 export interface ChannelView {
   /** stable id: the contract address (one form everywhere) */
   id: string;
@@ -134,6 +149,8 @@ export interface ChannelView {
   myBalance: bigint;
   partnerBalance: bigint;
   close: CloseView | null;
+  /** a close state both signed that the chain does not show yet (closeunsent.ts); null otherwise */
+  closeUnsent: CloseUnsentView | null;
   /** closing only (kept for scripts): close.deadline and the step on chain */
   deadline: number | null;
   closeStep: bigint | null;

@@ -5,14 +5,14 @@ import { topUpHow } from '../core/networks.js';
 import type { BalanceView, ChannelNodeApi, ChannelView, CloseView, NetworkKind, Party, PayoutView } from './types.js';
 
 /**
- * A close state both signed that the chain does not show yet (its cooperative close failed or was never sent, its
- * sender gone): no payment can follow it, and withdraw sends it (it pays out at once). Null otherwise.
+ * A close state both signed that the chain does not show yet and that is not on its way (its cooperative close
+ * failed or was never sent, its sender gone: the node's view, closeUnsent): no payment can follow it, and withdraw
+ * sends it (it pays out at once). Null otherwise.
  */
-export function closeToSend(c: Pick<ChannelView, 'phase' | 'latest' | 'me'>): string | null {
-  const s = c.latest;
-  if (c.phase !== 'open' || s?.tag !== 'close' || !s.committed) return null;
-  const mine = s.sender === c.me;
-  return `${mine ? 'your' : "your partner's"} close state (step ${s.step}) is signed by both but not on chain: no payment can follow it. withdraw sends it to the contract, which pays out at once${mine ? '' : ' (your partner may send it first)'}`;
+export function closeToSend(c: Pick<ChannelView, 'closeUnsent'>): string | null {
+  const u = c.closeUnsent;
+  if (!u || u.onWay) return null;
+  return `${u.ours ? 'your' : "your partner's"} close state (step ${u.step}) is signed by both but not on chain: no payment can follow it. withdraw sends it to the contract, which pays out at once${u.ours ? '' : ' (your partner may send it first)'}`;
 }
 
 /** A channel that can hold no money of this node any more (paid out; a proposal declined, or a funding channel given up with nothing of it in). */

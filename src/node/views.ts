@@ -6,6 +6,7 @@ import { balanceOf, type SignedState } from '../core/signed.js';
 import type { AppMessage } from '../core/wire.js';
 import { addressTextOf } from './addresses.js';
 import { withLeave } from './leaving.js';
+import { closeUnsentOf } from './closeunsent.js';
 import type { ChannelController } from './controller.js';
 import { partnerAddressOf, versionOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
@@ -91,6 +92,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     myBalance: mine,
     partnerBalance: theirs,
     close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: rec.life === 'closed' || ctl.deadlinePassed ? 0 : Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
+    closeUnsent: closeUnsentOf(ctl, partnerOnline),
     deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
     closeStep: rec.close?.step ?? null,
     payout: rec.payout,

@@ -8,8 +8,13 @@ import type { ChannelNodeApi, ChannelView, StateView } from '../../src/node/type
 
 const close: StateView = { step: 4n, sender: 'A', tag: 'close', balanceA: 3n, balanceB: 4n, sigA: 'AA', sigB: 'BB', committed: true, empty: false };
 
+/** Bob's view of Alice's close state both signed; `closeUnsent`: the node's (by default, as a node shows it in `phase`). */
+function bobsView(phase: string, closeUnsent: ChannelView['closeUnsent'] = phase === 'open' ? { step: 4n, ours: false, onWay: false } : null): ChannelView {
+  return { id: 'kQc', contract: 'kQc', phase, me: 'B', partnerAddress: '0QA', latest: close, closeUnsent, challengePeriod: 600, pending: null, payout: null, close: null, actions: { deposit: { ok: true } }, restored: false, legacy: false } as unknown as ChannelView;
+}
+
 function bob(phase: string): ChannelNodeApi {
-  const view = { id: 'kQc', contract: 'kQc', phase, me: 'B', partnerAddress: '0QA', latest: close, payout: null, close: null, actions: { deposit: { ok: true } }, restored: false, legacy: false } as unknown as ChannelView;
+  const view = bobsView(phase);
   return {
     network: 'devnet',
     currentChannel: () => view,

@@ -22,7 +22,7 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
   return {
     id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0QbPartnerAddress', partnerOnline: true, phase: 'open',
     challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: null, count: 1n,
-    pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3'), partnerBalance: TON('4'), close: null, deadline: null, closeStep: null,
+    pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3'), partnerBalance: TON('4'), close: null, closeUnsent: null, deadline: null, closeStep: null,
     payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, restored: false, legacy: false, contractVersion: 4, ...o,
   };
 }

@@ -23,7 +23,7 @@ function channel(o: Partial<ChannelView> = {}): ChannelView {
   return {
     id: 'kQx', channelId: '1', contract: 'kQx', network: 'sandbox', me: 'A', myAddress: '0Qa', partnerAddress: '0Qb', partnerOnline: true, phase: 'open',
     challengePeriod: 600, expectedDepositA: TON('3'), expectedDepositB: TON('4'), depositA: TON('3'), depositB: TON('4'), latest: state(1n, '3.5', '3.5'), count: 2n,
-    pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, deadline: null, closeStep: null,
+    pending: null, myTurn: true, sendAsksTurn: false, turnRequestedByPartner: false, depositing: false, myBalance: TON('3.5'), partnerBalance: TON('3.5'), close: null, closeUnsent: null, deadline: null, closeStep: null,
     payout: null, payoutA: null, payoutB: null, actions: allNo, restorePending: false, restored: false, legacy: false, contractVersion: 4, ...o,
   };
 }
@@ -70,7 +70,7 @@ describe('words of the views', () => {
     assert.equal(channelDescription(received), 'open · 3.5 TON · Step 2 received');
     assert.equal(signsNow({ ...received, actions: { ...allNo, sign: { ok: true } } }), true);
     // a close state both signed and not paid out: the turns are over, a withdraw pays it out
-    assert.equal(channelDescription(channel({ latest: state(3n, '3.5', '3.5', { tag: 'close' }), myTurn: false })), 'open · 3.5 TON · close signed: withdraw');
+    assert.equal(channelDescription(channel({ latest: state(3n, '3.5', '3.5', { tag: 'close' }), closeUnsent: { step: 3n, ours: false, onWay: false }, myTurn: false })), 'open · 3.5 TON · close signed: withdraw');
   });
 
   test("a toast says 'paid you' for a payment only (the partner's cooperative close state moves nothing); a failed challenge at the deadline says it passed", () => {
@@ -365,10 +365,16 @@ describe('a challenge window that is over', () => {
   });
 });
 
-test("a close state both signed and not on chain: the hover says withdraw sends it, the row says withdraw (the node's rule)", () => {
-  const unsent = channel({ me: 'B', latest: state(4n, '3', '4', { tag: 'close' }), myTurn: false });
+test("a close state both signed and not on chain: the hover says withdraw sends it, the row says withdraw (the node's rule); on its way, neither", () => {
+  const closeState = state(4n, '3', '4', { tag: 'close' });
+  const unsent = channel({ me: 'B', latest: closeState, closeUnsent: { step: 4n, ours: false, onWay: false }, myTurn: false });
   assert.equal(closeToSendWords(unsent), "Your partner's close state (step 4) is signed by both but not on chain: no payment can follow it. withdraw sends it to the contract, which pays out at once (your partner may send it first)");
   assert.equal(channelDescription(unsent), 'open · 3.5 TON · close signed: withdraw');
-  assert.equal(closeToSendWords(channel({ phase: 'closing', latest: state(4n, '3', '4', { tag: 'close' }) })), null);
+  // being sent (by this node, or by the partner's just after both signed): the node's view says it is on its way
+  const onWay = channel({ me: 'B', latest: closeState, closeUnsent: { step: 4n, ours: false, onWay: true }, myTurn: false });
+  assert.equal(closeToSendWords(onWay), null);
+  assert.equal(channelDescription(onWay), 'open · 3.5 TON · close on its way');
+  // the node's view decides: a close state it does not show as unsent (on chain, paid out) is not worded here
+  assert.equal(closeToSendWords(channel({ latest: closeState })), null);
   assert.equal(closeToSendWords(channel()), null);
 });

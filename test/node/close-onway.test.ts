@@ -1,0 +1,55 @@
+// A close state both signed and not on chain is worded "withdraw sends it" (uiRules closeToSend) only when nothing
+// sends it: it said so too while Alice's node was sending her cooperative close (to her, and to Bob, whose partner
+// was connected and sending it), and after her send that may still land.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeToSend } from '../../src/node/uiRules.js';
+import { closePair, fund, openPair, until } from '../helpers/nodes.js';
+import { failingAfterMark, onPair, paidThenRestartedOn, readingOpen } from '../helpers/onway.js';
+
+test('a cooperative close on its way: neither view says withdraw sends it (Alice sends it; Bob, her close signed, sees her connected)', async () => {
+  const p = await openPair();
+  const real = p.chain.cooperativeClose.bind(p.chain);
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  try {
+    await fund(p);
+    let reached!: () => void;
+    const atChain = new Promise<void>((r) => (reached = r));
+    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+      reached();
+      await held;
+      return real(...a);
+    };
+    const withdrawn = p.alice.withdraw({ mode: 'cooperative' });
+    withdrawn.catch(() => undefined); // awaited below (a failed assertion before it stops the nodes)
+    await atChain;
+    await until('Bob holds the close state', () => p.bob.currentChannel()?.latest?.tag === 'close');
+    const alice = p.alice.currentChannel()!;
+    const bob = p.bob.currentChannel()!;
+    const step = alice.latest!.step;
+    assert.equal(closeToSend(alice), null, 'her own node is sending it');
+    assert.equal(closeToSend(bob), null, 'his partner, connected, is sending it');
+    assert.deepEqual([alice.phase, alice.closeUnsent], ['open', { step, ours: true, onWay: true }]);
+    assert.deepEqual([bob.phase, bob.closeUnsent], ['open', { step, ours: false, onWay: true }]);
+    release();
+    const r = await withdrawn;
+    assert.deepEqual([r.mode, r.step], ['cooperative', step]);
+    await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed');
+    assert.equal(p.bob.currentChannel()!.closeUnsent, null);
+  } finally {
+    release();
+    await closePair(p);
+  }
+});
+
+test('our cooperative close sent and unanswered (it may still land): the view does not say withdraw sends it', () =>
+  onPair({}, async (p) => {
+    await paidThenRestartedOn(p, 'alice', (c) => failingAfterMark(c, 'cooperativeClose', { mayLand: true }));
+    await readingOpen(p, 'alice');
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string }) => e.code === 'TIMEOUT');
+    const v = p.alice.currentChannel()!;
+    assert.deepEqual([v.phase, v.latest?.tag], ['open', 'close']);
+    assert.equal(closeToSend(v), null, 'it may still land');
+    assert.deepEqual([v.closeUnsent?.ours, v.closeUnsent?.onWay], [true, true]);
+  }));
