@@ -312,14 +312,14 @@ function closingNote(c: ChannelView): string {
 }
 
 /**
- * A close state both signed on a channel the chain does not show closing (a cooperative close being sent, or cut
- * short): what it is in, and what the next start does with it (it sends ours again unless the contract paid out).
+ * A close state both signed that the chain does not show yet (the node's view: closeUnsent, sent or not): what it
+ * is in, and what the next start does with it (the node sends ours again unless the contract paid out).
  */
 function closeNotOnChain(c: ChannelView): string[] {
-  const s = c.latest;
-  if (s?.tag !== 'close' || !s.sigA || !s.sigB || c.phase === 'closing' || c.phase === 'closed') return [];
-  const next = s.sender === c.me ? 'sends it again (one signed before is waited for until it can no longer land, at most 3 minutes)' : 'leaves it to your partner to send: run withdraw then to send it yourself';
-  return [`Stopping before the cooperative close of ${c.contract} (step ${s.step}, signed by both) is seen on chain: if it was sent, it may still land. The next start reads the contract and, if it has not paid out, ${next}.`];
+  const u = c.closeUnsent;
+  if (!u) return [];
+  const next = u.ours ? 'sends it again (one signed before is waited for until it can no longer land, at most 3 minutes)' : 'leaves it to your partner to send: run withdraw then to send it yourself';
+  return [`Stopping before the cooperative close of ${c.contract} (step ${u.step}, signed by both) is seen on chain: if it was sent, it may still land. The next start reads the contract and, if it has not paid out, ${next}.`];
 }
 
 /** What waits for the user when the node starts (a state to sign, kept from before the restart). */
