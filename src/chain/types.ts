@@ -138,7 +138,9 @@ export type ChannelEvent =
   /** The contract paid out (its stored phase is CLOSED and the payout transaction was read). payoutA/B are payout.paidA/B. */
   | { type: 'closed'; payoutA: bigint; payoutB: bigint; payout: Payout }
   /** The contract paid out but its payout transaction is buried beyond the watch's depth: a deeper read may find it. */
-  | { type: 'payoutBuried'; record: ClosedRecord };
+  | { type: 'payoutBuried'; record: ClosedRecord }
+  /** The contract paid out and its payout transaction is not found yet (the endpoint's history behind or empty): told once; the watch keeps looking. */
+  | { type: 'paidOutUnread'; paid: ClosedRecord; noHistory: boolean };
 
 export interface WatchOptions {
   signal?: AbortSignal;

@@ -50,6 +50,7 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
   let slower = 1; // a payout not found yet is looked for less and less often (each look reads pages of transactions)
   let refusedSlower = 1; // reads refused for the API key: the endpoint is not asked at full pace until one goes through
   let urgent = false;
+  let unreadTold = false; // a payout not found yet: its paidOutUnread event told
   while (!signal.aborted) {
     try {
       const cur = await src.status(signal);
@@ -64,7 +65,11 @@ export async function runWatch(src: WatchSource, o: WatchOptions, pollMs: number
         slower = Math.min(slower * 2, MAX_SLOWER);
         // buried under later messages: the watcher may read deeper (and end the channel by its closed record)
         if (payout && 'buried' in payout) emit({ type: 'payoutBuried', record: payout.record });
-        else fail(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
+        else {
+          if (!unreadTold) emit({ type: 'paidOutUnread', paid: cur.paid, noHistory: !!payout && 'noHistory' in payout });
+          unreadTold = true;
+          fail(new ChainError('PENDING', 'the channel is closed but its payout transaction was not found yet: reading again'));
+        }
       } else if (cur.status === 'frozen') {
         fail(new ChainError('FROZEN', 'the channel account is frozen by unpaid storage fees: unfreeze it with its state init and the debt'));
       } else if (cur.status === 'not_deployed') {

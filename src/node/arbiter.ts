@@ -320,6 +320,9 @@ export class Arbiter {
       case 'closed':
         await reportPayout(this.ctx, ctl, e.payout);
         return;
+      case 'paidOutUnread':
+        await reportPaidOutUnread(this.ctx, ctl, e.paid, e.noHistory);
+        return;
       case 'payoutBuried':
         await this.sync(ctl, true, true); // a deeper read: the payout, or the contract's closed record
         return;

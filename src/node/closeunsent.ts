@@ -21,7 +21,8 @@ export function closeSignedNow(ctl: ChannelController, v: StateView): void {
 /** The channel's close state both signed and not on chain, with who sends it and whether it is on its way; else null. */
 export function closeUnsentOf(ctl: ChannelController, partnerOnline: boolean): CloseUnsentView | null {
   const s = ctl.latestView;
-  if (ctl.rec.life !== 'open' || s?.tag !== 'close' || !s.committed) return null;
+  // (a contract read as paid out, its payout not found yet: nothing is left to send)
+  if (ctl.rec.life !== 'open' || s?.tag !== 'close' || !s.committed || ctl.paidOutUnread) return null;
   const ours = s.sender === ctl.rec.me;
   const way = ctl.onWay.close;
   const sending = leaveAsked(ctl) === 'withdraw' || (!!way && !way.ended && way.step === s.step) || coopMayLandFor(ctl.rec, s.step, ctl.chainNow()) > 0;

@@ -83,6 +83,8 @@ export class ChannelController {
   standIn = false;
   /** the payout a stand-in told before this controller loaded the channel: not told again */
   payoutTold: ChannelRecord['payout'] = null;
+  /** the contract read as paid out, its payout transaction not found yet: told once (payout.ts reportPaidOutUnread) */
+  paidOutUnread = false;
   /** the timers of later() (made on the first) */
   private timers: Set<NodeJS.Timeout> | null = null;
   /** chain time reached the close's deadline (set by the arbiter) */

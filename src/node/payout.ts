@@ -128,7 +128,9 @@ export async function reportPaidOutUnread(ctx: NodeContext, ctl: ChannelControll
     delete ctl.rec.payoutTold;
     return ctx.transition(ctl, 'paidOut');
   }
-  if (ctl.channel.isClosing) return;
+  // told once; a close state both signed (the machine closing already) is told too: nothing of it is to send
+  if (ctl.paidOutUnread) return;
+  ctl.paidOutUnread = true;
   await ctl.run(() => {
     if (!ctl.channel.isClosing) ctl.channel.markClosing();
   });

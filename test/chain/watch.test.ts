@@ -94,7 +94,7 @@ describe('the channel watch', () => {
     }
   });
 
-  test('runWatch: live, empty, frozen, closed without a payout, closed with it: one closed event, then the watch ends', async () => {
+  test('runWatch: live, empty, frozen, closed without a payout (told once as paid out, unread), closed with it: one closed event, then the watch ends', async () => {
     const payout: Payout = { step: 3n, stateBalanceA: 1n, stateBalanceB: 2n, paidA: 1n, paidB: 2n, closer: null, changeBack: 0n, txHash: '00', lt: 1n };
     const seq: Array<[ChannelStatus['status'], Payout | null]> = [['not_deployed', null], ['frozen', null], ['closed', null], ['closed', payout], ['closed', payout]];
     let i = 0;
@@ -110,7 +110,8 @@ describe('the channel watch', () => {
     const events: ChannelEvent[] = [];
     const errors: Error[] = [];
     await runWatch(src, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, 1, new AbortController().signal);
-    assert.deepEqual(events, [{ type: 'closed', payoutA: 1n, payoutB: 2n, payout }]);
+    const paid = { step: 3n, tag: 'state', balanceA: 1n, balanceB: 2n };
+    assert.deepEqual(events, [{ type: 'paidOutUnread', paid, noHistory: false }, { type: 'closed', payoutA: 1n, payoutB: 2n, payout }]);
     assert.deepEqual(errors.map((e) => (e as ChainError).code), ['FROZEN', 'PENDING']);
     assert.equal(i, 4, 'the watch ended after the closed event');
   });

@@ -9,6 +9,7 @@ import { createNode } from '../../src/node/index.js';
 import { closePair, connect, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 import { payOne } from '../helpers/reads.js';
 import { dyingOnWay } from '../helpers/onway.js';
+import { closeToSend } from '../../src/node/uiRules.js';
 
 const restart = (p: Pair, who: 'alice' | 'bob', chain: Chain) => createNode({ ...p.common, chain, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
 
@@ -32,6 +33,32 @@ test('a withdraw of a close state the contract paid out while its payout transac
     assert.ok(!(r instanceof Error), `the withdraw ends with what happened, not: ${r instanceof Error ? r.message : ''}`);
     assert.equal(r.mode, 'cooperative');
     assert.ok(said.some((m) => /paid out.*shown once the chain shows its transaction/.test(m)), said.join(' | '));
+  } finally {
+    p.chain.getPayout = getPayout;
+    await closePair(p);
+  }
+});
+
+test('a close state both signed that the contract paid out, its payout transaction not found yet: told as paid out, never "withdraw sends it"', async () => {
+  const p = await openPair();
+  const getPayout = p.chain.getPayout.bind(p.chain);
+  try {
+    await fund(p);
+    await payOne(p);
+    await p.bob.stop();
+    const dying = dyingOnWay(p.chain, 'cooperativeClose');
+    p.bob = await restart(p, 'bob', dying.chain);
+    await connect(p.alice, p.bob);
+    await until('Bob to read his channel', () => p.bob.currentChannel()?.phase === 'open');
+    void p.bob.withdraw({ mode: 'cooperative' }).catch(() => undefined);
+    await dying.marked; // Bob's close state, signed by both, on its way
+    let told = '';
+    p.alice.on((e) => void (e.type === 'error' && e.code === 'PENDING' && /has paid out by step/.test(e.message) && (told = e.message)));
+    p.chain.getPayout = () => Promise.resolve(null); // its payout transaction is not found (the watch keeps looking)
+    await p.bob.stop(); // gone: nothing of his is on its way as far as Alice can tell
+    await dying.land();
+    await until('Alice told the contract paid out', () => told !== '');
+    assert.equal(closeToSend(p.alice.currentChannel()!), null, 'the contract paid out: nothing is left to send');
   } finally {
     p.chain.getPayout = getPayout;
     await closePair(p);
