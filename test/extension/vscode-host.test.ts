@@ -117,6 +117,7 @@ describe('VS Code extension in a real VS Code (desktop through @vscode/test-elec
         assert.ok(host instanceof VsCodeHost, 'no code-server host (see the first test)');
         wb ??= await host.openWorkbench();
         await scenario.run(wb);
+        assert.deepEqual(wb.outsideRequests, [], 'the window reached a host other than this machine');
       });
     }
   });

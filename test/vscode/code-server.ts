@@ -67,7 +67,9 @@ export class VsCodeHost implements SuiteHost, AsyncDisposable {
         cwd: session.tmp,
         detached: true, // its own process group, ended as a whole in dispose()
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...session.env },
+        // No extension gallery (code-server's default is open-vsx.org): tests reach 127.0.0.1 only, and the
+        // workbench's gallery queries only failed here, with DNS errors in the window's console.
+        env: { ...process.env, ...session.env, EXTENSIONS_GALLERY: '{}' },
       },
     );
     const serverOutput: string[] = [];

@@ -4,6 +4,10 @@ import { basename, join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { SCREENSHOT_DIR, VsCodeHostError } from './common.js';
 
+/** How long an accepted quick-input row gets to close its quick input before the Enter is judged not taken. */
+const ACCEPT_CHECK_MS = 4_000;
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 /** A workbench window in Chromium, with the steps a UI test needs. `page` is the raw Playwright page. */
 export class Workbench {
   /**
@@ -25,7 +29,19 @@ export class Workbench {
       if (msg.type() === 'error') keep(`[console ${msg.location().url.split('?')[0] ?? ''}] ${msg.text()}`);
     });
     page.on('pageerror', (err) => keep(`[uncaught] ${err.message}`));
+    page.on('request', (req) => {
+      const url = new URL(req.url());
+      // A webview's resources (<authority>.vscode-resource.vscode-cdn.net) are answered by its service worker,
+      // which fetches them from this machine's server.
+      const local = LOCAL_HOSTS.has(url.hostname) || url.hostname.endsWith('.vscode-resource.vscode-cdn.net');
+      if (/^(https?|wss?):$/.test(url.protocol) && !local && this.outsideRequests.length < 20) {
+        this.outsideRequests.push(`${req.method()} ${url.origin}${url.pathname}`);
+      }
+    });
   }
+
+  /** Requests the window made to any host but this machine (tests reach 127.0.0.1 only), the first 20. */
+  readonly outsideRequests: string[] = [];
 
   private fail(step: string, err: unknown): never {
     throw new VsCodeHostError('UI_STEP_FAILED', `${step}: ${(err as Error).message}`, { cause: err });
@@ -62,14 +78,49 @@ export class Workbench {
       .filter({ has: this.page.locator('.label-name, .label-description', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
       .first();
     await row.waitFor({ state: 'attached', timeout });
-    // Move the list's focus onto that row (usually the first) and accept it; a mouse click on
-    // quick-input rows is unreliable in headless Chromium.
-    for (let i = 0; i < 50 && !(await row.getAttribute('class'))?.split(/\s+/).includes('focused'); i++) {
-      await this.page.keyboard.press('ArrowDown');
+    const deadline = Date.now() + timeout;
+    const accepted = async (ms: number) => {
+      const wait = Math.max(1_000, ms);
+      if (opts.staysOpen) await this.page.waitForFunction((f) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value !== f, filter, { timeout: wait });
+      else await this.quickInput.waitFor({ state: 'hidden', timeout: wait });
+    };
+    for (let attempt = 1; ; attempt++) {
+      // Move the list's focus onto that row (usually the first) and accept it; a mouse click on
+      // quick-input rows is unreliable in headless Chromium.
+      for (let i = 0; i < 50 && !(await row.getAttribute('class'))?.split(/\s+/).includes('focused'); i++) {
+        await this.page.keyboard.press('ArrowDown');
+      }
+      await this.page.keyboard.press('Enter');
+      try {
+        await accepted(Math.min(ACCEPT_CHECK_MS, deadline - Date.now()));
+        return;
+      } catch (err) {
+        // On a loaded machine an Enter is sometimes not taken: the quick input still shows our filter. Only then
+        // is it pressed again (an accepted row hides the quick input, so nothing runs twice); otherwise the row
+        // was taken and what it opens gets the rest of the time.
+        const state = await this.quickInputState();
+        const notTaken = state.visible && state.value === filter;
+        if (notTaken && attempt < 5 && Date.now() < deadline) continue;
+        try {
+          if (notTaken || Date.now() >= deadline) throw err;
+          await accepted(deadline - Date.now());
+          return;
+        } catch (last) {
+          const now = await this.quickInputState();
+          throw new Error(`${(last as Error).message.split('\n')[0]} (after ${attempt} Enter; the quick input: ${JSON.stringify(now)})`, { cause: last });
+        }
+      }
     }
-    await this.page.keyboard.press('Enter');
-    if (opts.staysOpen) await this.page.waitForFunction((f) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value !== f, filter, { timeout });
-    else await this.quickInput.waitFor({ state: 'hidden', timeout });
+  }
+
+  /** Whether the quick input shows, its text, and its first rows (for retries and error messages). */
+  async quickInputState(): Promise<{ visible: boolean; value: string | null; rows: string[] }> {
+    const visible = await this.quickInput.isVisible().catch(() => false);
+    const value = await this.quickInput.inputValue({ timeout: 1_000 }).catch(() => null);
+    const rows = (await this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => [] as string[]))
+      .slice(0, 5)
+      .map((t) => t.replace(/\s+/g, ' ').trim());
+    return { visible, value, rows };
   }
 
   /** Waits for a notification toast containing `text`; returns its full message. */
