@@ -92,6 +92,7 @@ export class Negotiation {
     const ctl = new ChannelController(rec, storage, this.machine(rec));
     bindClock(ctl, ctx);
     ctx.channels.set(ctl.id, ctl);
+    ctx.o.p2p.partnerNow(s.partner.walletAddress);
     this.sendProposal(ctl);
     ctx.changed(ctl);
     return ctl;
@@ -134,6 +135,7 @@ export class Negotiation {
         ctl.storage ??= await this.ctx.data.channel(ctl.id);
         await this.ctx.transition(ctl, 'accept');
       });
+      this.ctx.o.p2p.partnerNow(Address.parse(ctl.rec.addressA));
     } catch (e) {
       if (!ctl.isStopped) throw e;
       if (ctl.rec.life === 'accepted') ctl.rec.life = 'proposed'; // not saved: as the disk has it

@@ -189,6 +189,14 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     return this.sessionsByAddress.get(address) ?? this.sessionsByAddress.get(Address.parse(address).toRawString());
   }
 
+  /**
+   * `wallet` just became a partner (a channel with it stored here): the hosts it is connected from now are kept at
+   * once, as at its next login (a kill -9 before that would lose them).
+   */
+  partnerNow(wallet: Address): void {
+    for (const s of this.sessions()) if (s.remoteHost && s.partner.walletAddress.equals(wallet)) this.partnerHosts.note(s.remoteHost);
+  }
+
   /** Test and diagnostics hook: drops every libp2p connection (sessions stay and resume). */
   dropConnections(): void {
     for (const c of this.libp2p.getConnections()) c.abort(new Error('connections dropped on request'));

@@ -3,7 +3,8 @@
 // restart, a partner that only dials in (behind NAT) does not compete with a flood's addresses for the trickle of
 // new hosts. Guests are not kept (wallets cost nothing): hosts that only log in cannot push partners out. A partner
 // whose address changed competes as any new host until it logs in once. Written when a partner logs in from a host
-// not kept yet, and at stop, never per connection; bounded (the least recently seen host is forgotten first).
+// not kept yet or becomes a partner while connected (a channel stored with it), and at stop, never per connection;
+// bounded (the least recently seen host is forgotten first).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';

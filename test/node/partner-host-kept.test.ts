@@ -1,0 +1,49 @@
+// A wallet that becomes a partner while connected (its proposal accepted here, or ours to it stored) has the host it
+// dialed in from kept at once (p2p/partner-hosts.json, read by the guard after a restart), not only at its next
+// login or a clean stop: a kill -9 before either lost it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PARTNER_HOSTS_FILE } from '../../src/p2p/partnerhosts.js';
+import { TON } from '../adversary/scene.js';
+import { waitForEvent } from '../../src/node/index.js';
+import { closePair, openPair, until, type Pair } from '../helpers/nodes.js';
+
+/** The hosts kept in `side`'s data folder (wherever its p2p layer keeps the file), or null without the file. */
+async function keptHosts(p: Pair, side: 'alice' | 'bob'): Promise<string[] | null> {
+  const root = join(p.dir, side);
+  for (const dir of [root, ...(await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => join(root, d.name))]) {
+    const text = await readFile(join(dir, PARTNER_HOSTS_FILE), 'utf8').catch(() => null);
+    if (text !== null) return (JSON.parse(text) as { hosts: string[] }).hosts;
+  }
+  return null;
+}
+
+const keptSoon = (p: Pair, what: string) => until(what, async () => (await keptHosts(p, 'alice'))?.includes('127.0.0.1') === true, 5_000);
+
+// Alice serves; Bob dials in from 127.0.0.1. Neither is the other's partner when Bob logs in.
+test("our proposal to a wallet that dialed in keeps its host at once", async () => {
+  const p = await openPair();
+  try {
+    assert.equal(await keptHosts(p, 'alice'), null, 'no partner yet');
+    await p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    await keptSoon(p, "Bob's host kept by Alice before any stop");
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a proposal accepted from a wallet that dialed in keeps its host at once', async () => {
+  const p = await openPair();
+  try {
+    const proposed = waitForEvent(p.alice, 'channelProposed');
+    await p.bob.open({ myDeposit: TON('1'), partnerDeposit: TON('1') });
+    await proposed;
+    assert.equal(await keptHosts(p, 'alice'), null, 'a proposal held in memory makes no partner');
+    await p.alice.deposit();
+    await keptSoon(p, "Bob's host kept by Alice once she accepted");
+  } finally {
+    await closePair(p);
+  }
+});
