@@ -1,30 +1,40 @@
 // A close state both signed and not on chain is worded "withdraw sends it" (uiRules closeToSend) only when nothing
 // sends it: it said so too while Alice's node was sending her cooperative close (to her, and to Bob, whose partner
 // was connected and sending it), and after her send that may still land.
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeToSend } from '../../src/node/uiRules.js';
-import { closePair, fund, openPair, until } from '../helpers/nodes.js';
+import { PARTNER_CLOSE_GRACE_MS } from '../../src/node/policy.js';
+import { closePair, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 import { failingAfterMark, onPair, paidThenRestartedOn, readingOpen } from '../helpers/onway.js';
 
-test('a cooperative close on its way: neither view says withdraw sends it (Alice sends it; Bob, her close signed, sees her connected)', async () => {
-  const p = await openPair();
+/** Alice's cooperative close held where it reaches the chain, once Bob holds her close state signed by both. */
+async function aliceCloseHeld(p: Pair): Promise<{ withdrawn: Promise<{ mode: string; step: bigint }>; release: () => void }> {
   const real = p.chain.cooperativeClose.bind(p.chain);
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
+  await fund(p);
+  let reached!: () => void;
+  const atChain = new Promise<void>((r) => (reached = r));
+  (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
+    reached();
+    await held;
+    return real(...a);
+  };
+  const withdrawn = p.alice.withdraw({ mode: 'cooperative' });
+  withdrawn.catch(() => undefined); // awaited by the caller (a failed assertion before it stops the nodes)
+  await atChain;
+  await until('Bob holds the close state', () => p.bob.currentChannel()?.latest?.tag === 'close');
+  return { withdrawn, release };
+}
+
+test('a cooperative close on its way: neither view says withdraw sends it (Alice sends it; Bob, her close signed, sees her connected)', async () => {
+  const p = await openPair();
+  let release = () => undefined as void;
   try {
-    await fund(p);
-    let reached!: () => void;
-    const atChain = new Promise<void>((r) => (reached = r));
-    (p.chain as { cooperativeClose: typeof real }).cooperativeClose = async (...a) => {
-      reached();
-      await held;
-      return real(...a);
-    };
-    const withdrawn = p.alice.withdraw({ mode: 'cooperative' });
-    withdrawn.catch(() => undefined); // awaited below (a failed assertion before it stops the nodes)
-    await atChain;
-    await until('Bob holds the close state', () => p.bob.currentChannel()?.latest?.tag === 'close');
+    const held = await aliceCloseHeld(p);
+    release = held.release;
+    const withdrawn = held.withdrawn;
     const alice = p.alice.currentChannel()!;
     const bob = p.bob.currentChannel()!;
     const step = alice.latest!.step;
@@ -37,6 +47,29 @@ test('a cooperative close on its way: neither view says withdraw sends it (Alice
     assert.deepEqual([r.mode, r.step], ['cooperative', step]);
     await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed');
     assert.equal(p.bob.currentChannel()!.closeUnsent, null);
+  } finally {
+    release();
+    await closePair(p);
+  }
+});
+
+test("the partner's close state not on chain once their grace is over: withdraw sends it, though they are still connected", async () => {
+  const p = await openPair();
+  let release = () => undefined as void;
+  try {
+    release = (await aliceCloseHeld(p)).release;
+    const bob = () => p.bob.currentChannel()!;
+    assert.equal(bob().closeUnsent?.onWay, true, 'within the grace, her node is sending it');
+    // The grace is measured with performance.now(): moved past its end rather than waited for.
+    const real = performance.now.bind(performance);
+    mock.method(performance, 'now', () => real() + PARTNER_CLOSE_GRACE_MS + 1_000);
+    try {
+      assert.equal(bob().partnerOnline, true, 'Alice is still connected');
+      assert.deepEqual(bob().closeUnsent, { step: bob().latest!.step, ours: false, onWay: false });
+      assert.match(closeToSend(bob()) ?? '', /^your partner's close state \(step \d+\) is signed by both but not on chain: .*withdraw sends it/);
+    } finally {
+      mock.restoreAll();
+    }
   } finally {
     release();
     await closePair(p);
