@@ -1,10 +1,11 @@
 // A close state both signed and not on chain is worded "withdraw sends it" (uiRules closeToSend) only when nothing
 // sends it: it said so too while Alice's node was sending her cooperative close (to her, and to Bob, whose partner
-// was connected and sending it), and after her send that may still land.
+// was connected and sending it), and after her send that may still land. Once neither holds (the partner's grace
+// over, our send's message expired) it is worded again.
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeToSend } from '../../src/node/uiRules.js';
-import { PARTNER_CLOSE_GRACE_MS } from '../../src/node/policy.js';
+import { DEPLOY_MAY_LAND_MS, PARTNER_CLOSE_GRACE_MS } from '../../src/node/policy.js';
 import { closePair, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 import { failingAfterMark, onPair, paidThenRestartedOn, readingOpen } from '../helpers/onway.js';
 
@@ -85,4 +86,23 @@ test('our cooperative close sent and unanswered (it may still land): the view do
     assert.deepEqual([v.phase, v.latest?.tag], ['open', 'close']);
     assert.equal(closeToSend(v), null, 'it may still land');
     assert.deepEqual([v.closeUnsent?.ours, v.closeUnsent?.onWay], [true, true]);
+  }));
+
+test("our cooperative close that can no longer land (its wallet message expired by the chain's clock): withdraw sends it", () =>
+  onPair({}, async (p) => {
+    await paidThenRestartedOn(p, 'alice', (c) => failingAfterMark(c, 'cooperativeClose', { mayLand: true }));
+    await readingOpen(p, 'alice');
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string }) => e.code === 'TIMEOUT');
+    assert.equal(p.alice.currentChannel()!.closeUnsent?.onWay, true, 'it may still land');
+    // The view judges by the chain's clock estimated from the local one: moved past the message's expiry (and the
+    // margin for a chain clock ahead of ours) rather than waited for.
+    const real = Date.now.bind(Date);
+    mock.method(Date, 'now', () => real() + DEPLOY_MAY_LAND_MS + 1_000);
+    try {
+      const v = p.alice.currentChannel()!;
+      assert.deepEqual([v.phase, v.latest?.tag, v.closeUnsent?.ours, v.closeUnsent?.onWay], ['open', 'close', true, false]);
+      assert.match(closeToSend(v) ?? '', /^your close state \(step \d+\) is signed by both but not on chain: .*withdraw sends it/);
+    } finally {
+      mock.restoreAll();
+    }
   }));
