@@ -64,13 +64,15 @@ function act(ctx: ViewContext, sel: ChannelBalances | null, action: WebviewActio
 function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext): (() => void) | null {
   const summary = `${sel.partyLabel} (${sel.me}) ⇄ ${sel.partnerLabel} · ${sel.phase}${sel.turn ? ` · ${sel.turn}` : ''}`;
   root.append(para(summary, 'summary', 'summary'));
+  // In the demo the selected party is named ("Alice (you)"): "You" alone read as the person at the keyboard.
+  const named = sel.partyLabel !== 'You';
   const rows: [string, string | HTMLElement][] = [
     ['Phase', sel.phase],
     ['Step', sel.step ?? dash],
-    ['You', amountCell(sel.you)],
+    [named ? `${sel.partyLabel} (you)` : 'You', amountCell(sel.you)],
     [sel.partnerLabel, amountCell(sel.partner)],
     ['Contract balance', walletCell(sel.contractBalance)],
-    ['Your wallet', walletCell(sel.yourWallet)],
+    [named ? `${sel.partyLabel}'s wallet` : 'Your wallet', walletCell(sel.yourWallet)],
     [`${sel.partnerLabel}'s wallet`, walletCell(sel.partnerWallet)],
     ['Contract', addressCell(sel.contract, 'contract', ctx)],
     ['Partner', addressCell(sel.partnerAddress, 'partner', ctx, sel.partnerOnline ? '(online)' : '(offline)')],

@@ -66,11 +66,12 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   await runCommandRetrying(wb, 'SynChannel: Open Balances', left(10_000));
   const frame = await balancesFrame(wb, left(45_000));
   await expectText(cell(frame, 'Step'), /^1$/, left(10_000));
-  await expectText(cell(frame, 'You'), /^3\.5 TON$/, left(10_000));
+  // Alice is selected: her rows say her name (a "You" read as the person at the keyboard)
+  await expectText(cell(frame, 'Alice (you)'), /^3\.5 TON$/, left(10_000));
   await expectText(cell(frame, 'Bob'), /^3\.5 TON$/, left(10_000));
   await expectText(cell(frame, 'Phase'), /^open$/, left(10_000));
   // Wallets read at a glance: at most 3 decimals (the exact amount is the hover).
-  await expectText(cell(frame, 'Your wallet'), /^(≈ )?\d+(\.\d{1,3})? TON$/, left(10_000));
+  await expectText(cell(frame, "Alice's wallet"), /^(≈ )?\d+(\.\d{1,3})? TON$/, left(10_000));
   await expectText(cell(frame, 'Contract balance'), /^(≈ )?7(\.\d{1,3})? TON$/, left(10_000));
   // Addresses short, with a copy button, never wrapped mid-word.
   await expectText(cell(frame, 'Contract').locator('code'), /^kQ[\w-]{4}…[\w-]{4}$/, left(10_000));
