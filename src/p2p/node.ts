@@ -190,11 +190,12 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   }
 
   /**
-   * `wallet` just became a partner (a channel with it stored here): the hosts it is connected from now are kept at
-   * once, as at its next login (a kill -9 before that would lose them).
+   * `wallet` just became a partner (a channel with it stored here): the host it dialed in from (if it did) is kept at
+   * once, as at its next login (a kill -9 before that would lose it).
    */
   partnerNow(wallet: Address): void {
-    for (const s of this.sessions()) if (s.remoteHost && s.partner.walletAddress.equals(wallet)) this.partnerHosts.note(s.remoteHost);
+    const host = this.session(wallet)?.remoteHost;
+    if (host) this.partnerHosts.note(host);
   }
 
   /** Test and diagnostics hook: drops every libp2p connection (sessions stay and resume). */
