@@ -18,7 +18,7 @@ import { CLOSE_TIMEOUT_MS } from './policy.js';
 import { awaitAnswer } from './unsynced.js';
 import { closeLanded, sendClose } from './inflight.js';
 import { earlierMayLand, ours, sendLeave } from './leave.js';
-import { markLeave, UNDER_WAY, type LeaveKind } from './leaving.js';
+import { leaveAsked, markLeave, UNDER_WAY, type LeaveKind } from './leaving.js';
 import { noSuchStep, PARTNER_GRACE_MS, withdrawModeProblem } from './uiRules.js';
 import type { ProgressOptions, WithdrawOptions, WithdrawResult } from './types.js';
 
@@ -40,20 +40,15 @@ export class Closing {
     return this.ctx.o.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
   }
 
-  /** The withdraw under way per channel: a second one would race the first (and fall back to a unilateral close). */
-  private readonly running = new WeakSet<ChannelController>();
-  /** The exit under way per channel (its own: a withdraw asked meanwhile is told why, not that an exit runs). */
-  private readonly exiting = new WeakSet<ChannelController>();
-
+  // One withdraw or exit under way per channel (leaving.ts keeps which): a second withdraw would race the first (and
+  // fall back to a unilateral close); a withdraw asked during an exit is told why, not that an exit runs.
   async withdraw(ctl: ChannelController, opts: WithdrawOptions): Promise<WithdrawResult> {
-    if (this.running.has(ctl)) throw new NodeError('WITHDRAW_UNDER_WAY', UNDER_WAY.withdraw.again);
-    if (this.exiting.has(ctl)) throw busy(ctl.actions().withdraw, 'EXIT_UNDER_WAY', UNDER_WAY.exit.other);
-    this.running.add(ctl);
+    if (leaveAsked(ctl) === 'withdraw') throw new NodeError('WITHDRAW_UNDER_WAY', UNDER_WAY.withdraw.again);
+    if (leaveAsked(ctl) === 'exit') throw busy(ctl.actions().withdraw, 'EXIT_UNDER_WAY', UNDER_WAY.exit.other);
     this.marked(ctl, 'withdraw');
     try {
       return await this.withdrawOnce(ctl, opts);
     } finally {
-      this.running.delete(ctl);
       this.marked(ctl, null);
     }
   }
@@ -158,14 +153,15 @@ export class Closing {
   payOutLate(ctl: ChannelController): void {
     const latest = ctl.channel.latest;
     if (latest?.state.tag !== 'close' || ctl.life !== 'open' || !latest.sigA || !latest.sigB) return;
-    if (creatorOf(latest.state.step) !== ctl.rec.me || this.running.has(ctl) || this.lateSent.has(ctl)) return;
+    if (creatorOf(latest.state.step) !== ctl.rec.me || leaveAsked(ctl) || this.lateSent.has(ctl)) return;
     this.lateSent.add(ctl);
-    this.running.add(ctl);
+    // a withdraw under way from here, as one asked for (the views do not say "withdraw sends it" meanwhile)
+    this.marked(ctl, 'withdraw');
     this.ctx.log(`your partner signed your close state (step ${latest.state.step}): paying it out now`);
     void this.cooperative(ctl, {})
       .then((r) => this.ctx.log(`the cooperative close paid out step ${r.step}`))
       .catch((e: unknown) => this.ctx.fail(closeStateKept(e, latest.state.step), ctl))
-      .finally(() => this.running.delete(ctl));
+      .finally(() => this.marked(ctl, null));
   }
 
   /** Agrees a close state with the partner (unless one is signed by both already) and pays out at once. */
@@ -321,14 +317,12 @@ export class Closing {
    * both signed). One at a time: a second exit would reach the contract once the first started the close (a fee).
    */
   async exit(ctl: ChannelController, opts: ProgressOptions & { confirmStale?: boolean }): Promise<{ deadline: number }> {
-    if (this.exiting.has(ctl)) throw new NodeError('EXIT_UNDER_WAY', UNDER_WAY.exit.again);
-    if (this.running.has(ctl)) throw busy(ctl.actions().exit, 'WITHDRAW_UNDER_WAY', UNDER_WAY.withdraw.other);
-    this.exiting.add(ctl);
+    if (leaveAsked(ctl) === 'exit') throw new NodeError('EXIT_UNDER_WAY', UNDER_WAY.exit.again);
+    if (leaveAsked(ctl) === 'withdraw') throw busy(ctl.actions().exit, 'WITHDRAW_UNDER_WAY', UNDER_WAY.withdraw.other);
     this.marked(ctl, 'exit');
     try {
       return await this.exitOnce(ctl, opts);
     } finally {
-      this.exiting.delete(ctl);
       this.marked(ctl, null);
     }
   }

@@ -6,7 +6,7 @@ import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeToSend } from '../../src/node/uiRules.js';
 import { DEPLOY_MAY_LAND_MS, PARTNER_CLOSE_GRACE_MS } from '../../src/node/policy.js';
-import { closePair, fund, openPair, until, type Pair } from '../helpers/nodes.js';
+import { aliceHasTheTurn, closePair, fund, openPair, until, type Pair } from '../helpers/nodes.js';
 import { failingAfterMark, onPair, paidThenRestartedOn, readingOpen } from '../helpers/onway.js';
 
 /** Alice's cooperative close held where it reaches the chain, once Bob holds her close state signed by both. */
@@ -106,3 +106,33 @@ test("our cooperative close that can no longer land (its wallet message expired 
       mock.restoreAll();
     }
   }));
+
+test('our close state signed by the partner after our withdraw gave up: while our node pays it out by itself, no view says withdraw sends it', async () => {
+  const p = await openPair({ challengePeriod: 3600, closeTimeoutMs: 1500, bob: { autoMode: false } });
+  const real = p.chain.getChannelStatus.bind(p.chain);
+  let release = () => undefined as void;
+  try {
+    await aliceHasTheTurn(p);
+    await assert.rejects(p.alice.withdraw({ mode: 'cooperative' }), (e: { code?: string }) => e.code === 'TIMEOUT');
+    await until('Bob holds her close state', () => p.bob.currentChannel()?.pending?.tag === 'close');
+    // The chain's reads held from here: Alice's node pays out by itself once Bob signs, and reads the contract first.
+    const held = new Promise<void>((r) => (release = r));
+    let reading = false;
+    (p.chain as { getChannelStatus: typeof real }).getChannelStatus = async (...a) => {
+      reading = true;
+      await held;
+      return real(...a);
+    };
+    await p.bob.sign();
+    await until("Alice's node reading the contract before it sends", () => reading && p.alice.currentChannel()?.latest?.tag === 'close');
+    const v = p.alice.currentChannel()!;
+    assert.deepEqual([v.phase, v.closeUnsent?.ours, v.closeUnsent?.onWay], ['open', true, true]);
+    assert.equal(closeToSend(v), null, 'her node is sending it');
+    assert.equal(v.actions.withdraw.ok, false, 'a withdraw now would be refused: the view says so');
+    release();
+    await until('both closed', () => p.alice.currentChannel()?.phase === 'closed' && p.bob.currentChannel()?.phase === 'closed');
+  } finally {
+    release();
+    await closePair(p);
+  }
+});
