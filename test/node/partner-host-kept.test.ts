@@ -3,21 +3,17 @@
 // login or a clean stop: a kill -9 before either lost it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PARTNER_HOSTS_FILE } from '../../src/p2p/partnerhosts.js';
 import { TON } from '../adversary/scene.js';
 import { waitForEvent } from '../../src/node/index.js';
 import { closePair, openPair, until, type Pair } from '../helpers/nodes.js';
 
-/** The hosts kept in `side`'s data folder (wherever its p2p layer keeps the file), or null without the file. */
+/** The hosts kept in `side`'s data folder (the node's p2p folder), or null without the file. */
 async function keptHosts(p: Pair, side: 'alice' | 'bob'): Promise<string[] | null> {
-  const root = join(p.dir, side);
-  for (const dir of [root, ...(await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => join(root, d.name))]) {
-    const text = await readFile(join(dir, PARTNER_HOSTS_FILE), 'utf8').catch(() => null);
-    if (text !== null) return (JSON.parse(text) as { hosts: string[] }).hosts;
-  }
-  return null;
+  const text = await readFile(join(p.dir, side, 'p2p', PARTNER_HOSTS_FILE), 'utf8').catch(() => null);
+  return text === null ? null : (JSON.parse(text) as { hosts: string[] }).hosts;
 }
 
 const keptSoon = (p: Pair, what: string) => until(what, async () => (await keptHosts(p, 'alice'))?.includes('127.0.0.1') === true, 5_000);
