@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { REPO_ROOT } from './common.js';
+import { runCommandRetrying } from './ui-steps.js';
 import type { Workbench } from './workbench.js';
 
 /** Pictures the appearance helpers take by default (not the README's: those are in docs/screenshots). */
@@ -30,7 +31,8 @@ export async function currentTheme(wb: Workbench): Promise<ThemeName | undefined
 export async function setColorTheme(wb: Workbench, theme: ThemeName, opts: { timeoutMs?: number } = {}): Promise<void> {
   const timeout = opts.timeoutMs ?? 15_000;
   if ((await currentTheme(wb)) === theme) return;
-  await wb.runCommand('Preferences: Color Theme', { timeoutMs: timeout, opensQuickInput: true });
+  // Asked twice at most: on a loaded machine the palette may take the command and no picker show (CI saw both).
+  await runCommandRetrying(wb, 'Preferences: Color Theme', timeout, { opensQuickInput: true });
   await wb.pickQuickInputRow(THEMES[theme].label, THEMES[theme].label, { timeoutMs: timeout });
   await wb.page.locator(`.monaco-workbench.${THEMES[theme].kind}.${THEMES[theme].id}`).first().waitFor({ state: 'attached', timeout });
 }
