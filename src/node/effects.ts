@@ -7,6 +7,7 @@ import type { ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { landedAfterDecline, sendReject } from './decline.js';
+import { lockSeen } from './payout.js';
 import { sendAccept, sendDeployed } from './unacked.js';
 
 /**
@@ -28,6 +29,12 @@ export class Effects {
     const was = ctl.life;
     const { changed, effects } = ctl.step(event);
     if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') ctx.emit({ type: 'channelDeployed', channel: ctx.view(ctl) });
+    // Opened by a state both signed before a read here showed the lock (B reads it as A's initial state comes): the
+    // lock is told here, once, with its time (a lock read is told by the arbiter's onLocked).
+    if (event !== 'locked' && !lockSeen(was) && ctl.life === 'open') {
+      ctl.rec.lockedAt ??= Date.now();
+      ctx.emit({ type: 'channelLocked', channel: ctx.view(ctl) });
+    }
     if (ctl.life === 'closing' || ctl.life === 'closed') this.payments.coalescer.closing(ctl);
     if (ctl.life === 'closed') {
       delete ctl.rec.closeSent; // paid out: no close or challenge of ours can land any more
