@@ -197,6 +197,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private async resumeChannel(ctl: ChannelController, watchLater?: ChannelController[]): Promise<void> {
     this.standIns.end(ctl.id, ctl); // loaded again: it defends itself (what the stand-in told is handed over)
     if (ctl.ended || ctl.rec.legacy) return;
+    // loaded while its partner is connected (an import): its host is kept at once, as for a channel made now
+    if (!watchLater) this.ctx.o.p2p.partnerNow(partnerAddressOf(ctl.rec));
     if (ctl.life !== 'proposed') {
       if (watchLater) watchLater.push(ctl);
       else this.arbiter.watch(ctl);

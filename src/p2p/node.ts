@@ -193,7 +193,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
    * `wallet` just became a partner (a channel with it stored here): the host it dialed in from (if it did) is kept at
    * once, as at its next login (a kill -9 before that would lose it).
    */
-  partnerNow(wallet: Address): void {
+  partnerNow(wallet: Address | string): void {
     const host = this.session(wallet)?.remoteHost;
     if (host) this.partnerHosts.note(host);
   }
