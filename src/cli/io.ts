@@ -100,10 +100,13 @@ function terminalIo(): { io: Io; close: () => void } {
       rl.setPrompt('');
     });
     const mine = rl;
+    let kept = history; // readline's 'history' event gives the list as it changes
+    mine.on('history', (h: string[]) => void (kept = h));
     mine.on('close', () => {
       prompting = false;
-      // Ctrl+D at a command's question: that command is cancelled (its wait got null) and the prompt comes back
-      if (answering && !closing && !stopping) open((mine as unknown as { history: string[] }).history ?? []);
+      // Ctrl+D at a command's question: that command is cancelled (its wait got null) and the prompt comes back,
+      // with the lines typed so far (the arrow keys still find them)
+      if (answering && !closing && !stopping) open(kept);
     });
     // Ctrl+C in raw mode reaches readline, not the process. At a command's own question (an amount, a step, "Are you
     // sure") it cancels that command, as Ctrl+D does, and the node goes on: a node watching channels does not vanish

@@ -40,3 +40,21 @@ test("Ctrl+C at a command's question cancels that command; at the command prompt
     cli.child.kill('SIGKILL');
   }
 });
+
+test('Ctrl+D at a question cancels that command; the lines typed before are still found with the arrow keys', { timeout: 120_000 }, async () => {
+  const cli = new CliText(['--data', join(dir, 'b')], { tty: true });
+  try {
+    await cli.wait(/Type help for the commands/);
+    await cli.run('serve', /enter a source port/i);
+    const mark = cli.mark();
+    cli.child.stdin.write('\x04');
+    await cli.wait(/serve: cancelled/, mark, 30_000);
+    // the arrow up brings back "serve" (the prompt was made again after Ctrl+D closed it)
+    cli.child.stdin.write('\x1b[A');
+    await cli.wait(/serve$/, mark, 30_000);
+    cli.child.stdin.write('\n');
+    await cli.wait(/serve: cancelled[\s\S]*enter a source port/i, mark, 30_000);
+  } finally {
+    cli.child.kill('SIGKILL');
+  }
+});
