@@ -1,5 +1,5 @@
 // An inline SVG line chart of both off-chain balances over the steps (no chart library): titled axes with ticks,
-// a line for "you" and one for the partner, labelled at their ends; when a close is on chain, a marker at its
+// a line for "you" (the selected party) and one for the partner, labelled at their ends; when a close is on chain, a marker at its
 // step and the challenge window after it. Colours come from CSS classes bound to VS Code theme variables.
 import type { BalancePoint, CloseInfo } from './protocol.js';
 
@@ -33,6 +33,8 @@ export function stepLabels(n: number): number[] {
 
 export interface ChartOptions {
   partnerName: string;
+  /** the selected party's line: "you", or its name in the demo (where "you" read as the person at the keyboard) */
+  youName?: string;
   close: CloseInfo | null;
   /** closing: the challenge window's words ("9 min left") */
   windowText: string | null;
@@ -44,7 +46,9 @@ export function balanceChart(points: BalancePoint[], o: ChartOptions): SVGSVGEle
   const width = o.width ?? 520;
   const height = o.height ?? 220;
   const pad = { l: 56, r: 70, t: 16, b: 40 };
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', class: 'chart', 'aria-label': `your balance and ${o.partnerName}'s over the steps` });
+  const youName = o.youName ?? 'you';
+  const whose = youName === 'you' ? 'your' : `${youName}'s`;
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', class: 'chart', 'aria-label': `${whose} balance and ${o.partnerName}'s over the steps` });
   const toTon = (nano: string) => Number(BigInt(nano)) / 1e9;
   const you = points.map((p) => toTon(p.you));
   const them = points.map((p) => toTon(p.partner));
@@ -80,7 +84,7 @@ export function balanceChart(points: BalancePoint[], o: ChartOptions): SVGSVGEle
     }
   }
   const series: [number[], string, string][] = [
-    [you, 'line-you', 'you'],
+    [you, 'line-you', youName],
     [them, 'line-partner', o.partnerName],
   ];
   // the end labels, kept apart when both lines end close together

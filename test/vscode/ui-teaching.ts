@@ -79,9 +79,10 @@ export async function teachingDemo(wb: Workbench): Promise<void> {
   // Only what Alice can do now: her turn, nothing to sign, no turn to ask for.
   assert.deepEqual(await actionIds(frame), ['action-send', 'action-createEmpty', 'action-withdraw', 'action-refresh']);
   assert.equal(await frame.locator('#countdown').count(), 0, 'an open channel shows no challenge window');
-  // The chart: titled axes, more ticks than 0 and the top, "you" and the partner by name.
+  // The chart: titled axes, more ticks than 0 and the top, both lines by name (Alice's not "you", as in the rows).
   const chartTexts = await frame.locator('svg.chart text').allTextContents();
-  for (const t of ['step', 'balance (TON)', 'you', 'Bob']) assert.ok(chartTexts.includes(t), `the chart has no "${t}": ${chartTexts.join(' | ')}`);
+  for (const t of ['step', 'balance (TON)', 'Alice', 'Bob']) assert.ok(chartTexts.includes(t), `the chart has no "${t}": ${chartTexts.join(' | ')}`);
+  assert.ok(!chartTexts.includes('you'), `the demo's chart says "you": ${chartTexts.join(' | ')}`);
   assert.ok(chartTexts.filter((t) => /^\d+(\.\d+)?$/.test(t)).length >= 5, `axis ticks: ${chartTexts.join(' | ')}`);
   await clippedScreenshot(wb, 'balances', wb.webviewElement(), frame.locator('#actions'));
   await wb.screenshot('teaching-demo');
