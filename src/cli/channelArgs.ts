@@ -18,7 +18,12 @@ export interface RunArgs extends Parsed {
   node: ChannelNodeApi;
   io: Io;
   spec: CommandSpec;
+  /** fired by Ctrl+C at a terminal while a command of STOPPABLE (repl.ts) waits */
+  signal?: AbortSignal;
 }
+
+/** A command's progress lines, and the signal that stops its wait. */
+export const waitOptions = (a: RunArgs): { onProgress: (m: string) => void; signal?: AbortSignal } => ({ onProgress: (m) => a.io.say(m), ...(a.signal ? { signal: a.signal } : {}) });
 
 export type Runner = (a: RunArgs) => Promise<unknown>;
 

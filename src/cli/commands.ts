@@ -10,7 +10,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
-import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, UsageError, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
+import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
@@ -139,14 +139,14 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = allowed(a, 'deposit', ['MAY_STILL_LAND', 'PARTNER_REFUNDED']);
     // with the storage fee due when worth saying (the node's funds check counts it), as balanceTon says it
     if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${balanceText(await a.node.balanceTonDue())}`);
-    const c = await a.node.deposit(amount, { channel: ch.id, onProgress: (m) => a.io.say(m) });
+    const c = await a.node.deposit(amount, { channel: ch.id, ...waitOptions(a) });
     a.io.say(`Deposit done. Contract ${c.contract}: A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`);
     return c;
   },
   async refund(a) {
     const ch = allowed(a, 'refund');
     await confirm(a, `refund takes back ${refundTerms(ch)}`);
-    const c = await a.node.refund({ channel: ch.id, onProgress: (m) => a.io.say(m) });
+    const c = await a.node.refund({ channel: ch.id, ...waitOptions(a) });
     a.io.say(`Refunded. Contract ${c.contract}: A ${formatTon(c.depositA)} TON, B ${formatTon(c.depositB)} TON deposited`);
     return c;
   },
@@ -168,7 +168,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const ch = await partnerAfterStart(a, allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : waits));
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
     if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
-    const { result: s, offline } = await sentOffline(a.node, () => a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, onProgress: (m) => a.io.say(m) }));
+    const { result: s, offline } = await sentOffline(a.node, () => a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, ...waitOptions(a) }));
     a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, offline.has(ch.id));
     // --json: what the note above says (offline: it goes when they reconnect, the node running)
@@ -261,7 +261,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     // The latest step is left to the node: a state both signed while the user read the plan is the one it submits.
     const older = step < latest.step;
     // Confirmed above: an older step, or a restored channel's latest (the partner may hold later ones).
-    const r = await a.node.withdraw({ ...(older ? { step } : {}), mode, confirmStale: older || ch.restorePending, channel: ch.id, onProgress: (m) => a.io.say(m) });
+    const r = await a.node.withdraw({ ...(older ? { step } : {}), mode, confirmStale: older || ch.restorePending, channel: ch.id, ...waitOptions(a) });
     if (r.fellBack) a.io.say(`The cooperative close was not possible (${r.fallbackReason}): a unilateral close started instead.`);
     // A unilateral close is told by the node's closeStarted event (once, with the challenge window's end).
     return r;
@@ -272,7 +272,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     if (ch.restorePending) a.io.say('This channel was restored from a backup and your partner has not answered yet: they may hold states signed since, which pay you more than the deposits.');
     await confirm(a, 'leave the channel with the deposits');
     // told by the node's closeStarted event, with the challenge window's end (confirmed above, restored or not)
-    return a.node.exit({ channel: ch.id, confirmStale: ch.restorePending, onProgress: (m) => a.io.say(m) });
+    return a.node.exit({ channel: ch.id, confirmStale: ch.restorePending, ...waitOptions(a) });
   },
   async challenge(a) {
     const ch = allowed(a, 'challenge');

@@ -91,6 +91,8 @@ function terminalIo(): { io: Io; close: () => void } {
   // once stopping, the prompt is not drawn again: what the stop says is written plainly
   let stopping = false;
   let closing = false;
+  // the running command's wait that Ctrl+C stops (repl.ts STOPPABLE), if one runs
+  let interrupt: (() => void) | null = null;
   let rl!: ReturnType<typeof createInterface>;
   let s!: Lines;
   const open = (history: string[]) => {
@@ -110,10 +112,15 @@ function terminalIo(): { io: Io; close: () => void } {
     });
     // Ctrl+C in raw mode reaches readline, not the process. At a command's own question (an amount, a step, "Are you
     // sure") it cancels that command, as Ctrl+D does, and the node goes on: a node watching channels does not vanish
-    // because a question was waved away. Elsewhere it stops the node as the signal does (shown as a terminal shows
-    // it, and what the stop says starts on a line of its own).
+    // because a question was waved away. While a command waits for the chain or the partner (deposit, send…) it
+    // stops that wait, and the node goes on. Elsewhere it stops the node as the signal does (shown as a terminal
+    // shows it, and what the stop says starts on a line of its own).
     mine.on('SIGINT', () => {
       if (prompting && answering && !stopping) return cancelQuestion();
+      if (!prompting && interrupt && !stopping) {
+        out.write('^C\n');
+        return interrupt(); // again before the command ends: nothing more (it is stopping)
+      }
       [prompting, stopping] = [false, true];
       out.write('^C\n');
       process.kill(process.pid, 'SIGINT');
@@ -141,6 +148,10 @@ function terminalIo(): { io: Io; close: () => void } {
     },
     emit: (o) => out.write(`${jsonLine(o)}\n`),
     unread: () => s.queue.filter((l) => l.trim() !== ''),
+    onInterrupt: (stop) => {
+      interrupt = stop;
+      return () => void (interrupt === stop && (interrupt = null));
+    },
     ask: (text, o) => {
       answering = !o?.command;
       const l = s.queue.shift();

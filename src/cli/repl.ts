@@ -32,7 +32,18 @@ export interface Io {
   askedToServe?: boolean;
   /** the lines read and not run yet, blank ones left out (what an `exit` leaves) */
   unread?(): string[];
+  /**
+   * At a terminal: while a command whose wait can be stopped runs, Ctrl+C calls `stop` (and the node goes on) instead
+   * of stopping the node. Returns the call that ends this (the command is over).
+   */
+  onInterrupt?(stop: () => void): () => void;
 }
+
+/**
+ * The commands whose wait (for the chain, or the partner) Ctrl+C stops at a terminal, as VS Code's Cancel does:
+ * what already happened stands, and the command says so.
+ */
+export const STOPPABLE: ReadonlySet<string> = new Set(['deposit', 'refund', 'send', 'withdraw', 'leave']);
 
 export interface Parsed {
   name: string;
@@ -129,7 +140,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     const named = parsed.values.get('channel');
     // a part of a contract (its start or end, as channels and short forms show it) is made the channel's id here
     if (named !== undefined) parsed.values.set('channel', resolveChannel(node, named));
-    const result = await run!({ ...parsed, node, io, spec });
+    const result = await runStoppable(spec.name, io, (signal) => run!({ ...parsed, node, io, spec, ...(signal ? { signal } : {}) }));
     if (io.json) io.emit({ command: spec.name, ok: true, result });
   } catch (e) {
     io.failed = (io.failed ?? 0) + 1;
@@ -144,6 +155,18 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     }
   }
   return true;
+}
+
+/** Runs a command with a signal that Ctrl+C fires at a terminal, when its wait can be stopped. */
+async function runStoppable<T>(name: string, io: Io, run: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  if (!STOPPABLE.has(name) || !io.onInterrupt) return run();
+  const ac = new AbortController();
+  const done = io.onInterrupt(() => ac.abort());
+  try {
+    return await run(ac.signal);
+  } finally {
+    done();
+  }
 }
 
 /** An error for --json: its code, what happened, and what to do next as text mode appends it to the message. */
