@@ -10,6 +10,12 @@ import type { Io, Parsed } from './repl.js';
 /** Commands that read one channel without needing a capability (the rest name theirs in the catalogue). */
 export const CHANNEL_READERS: ReadonlySet<string> = new Set(['balanceContract', 'balanceChan', 'getPartnerAccount', 'getSmartContractAccount', 'showAll', 'showLast']);
 
+/**
+ * The commands whose wait (for the chain, or the partner) Ctrl+C stops at a terminal, as VS Code's Cancel does:
+ * what already happened stands, and the command says so.
+ */
+export const STOPPABLE: ReadonlySet<string> = new Set(['deposit', 'refund', 'send', 'withdraw', 'leave']);
+
 export class UsageError extends Error {
   readonly code = 'USAGE';
 }
@@ -18,7 +24,7 @@ export interface RunArgs extends Parsed {
   node: ChannelNodeApi;
   io: Io;
   spec: CommandSpec;
-  /** fired by Ctrl+C at a terminal while a command of STOPPABLE (repl.ts) waits */
+  /** fired by Ctrl+C at a terminal while a command of STOPPABLE waits */
   signal?: AbortSignal;
 }
 

@@ -10,7 +10,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
-import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
+import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
@@ -335,6 +335,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
       a.io.say(`${about.usage.padEnd(40)} ${about.help}`);
       if (about.more) a.io.say(about.more);
       if (about.action || about.irreversible || CHANNEL_READERS.has(about.name)) a.io.say(`It takes ${CHANNEL_HELP}.`);
+      if (a.io.onInterrupt && STOPPABLE.has(about.name)) a.io.say('Ctrl+C stops its wait (what was sent still lands); the node goes on.');
       return { command: about.name, usage: about.usage, help: about.help, ...(about.more ? { more: about.more } : {}) };
     }
     a.io.say('All commands:');
@@ -342,6 +343,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     for (const c of commands) a.io.say(`${c.usage.padEnd(40)} ${c.help}`);
     a.io.say(`Any channel command takes ${CHANNEL_HELP}.`);
     a.io.say('Irreversible steps (withdraw, leave, refund) ask "Are you sure"; from a pipe or with --json add --yes.');
+    if (a.io.onInterrupt) a.io.say(`Ctrl+C stops the wait of ${[...STOPPABLE].join(', ')} (the node goes on); at the prompt it stops the node.`);
     return { commands: commands.map((c) => ({ name: c.name, usage: c.usage, help: c.help })) };
   },
 };

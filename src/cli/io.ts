@@ -91,7 +91,7 @@ function terminalIo(): { io: Io; close: () => void } {
   // once stopping, the prompt is not drawn again: what the stop says is written plainly
   let stopping = false;
   let closing = false;
-  // the running command's wait that Ctrl+C stops (repl.ts STOPPABLE), if one runs
+  // the running command's wait that Ctrl+C stops (channelArgs.ts STOPPABLE), if one runs
   let interrupt: (() => void) | null = null;
   let rl!: ReturnType<typeof createInterface>;
   let s!: Lines;

@@ -7,7 +7,7 @@ import type { ChannelNodeApi } from '../node/types.js';
 import { RUNNERS, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { closestFlag, unknownCommand } from './suggest.js';
-import { CHANNEL_READERS, CHANNEL_VALUE, resolveChannel } from './channelArgs.js';
+import { CHANNEL_READERS, CHANNEL_VALUE, resolveChannel, STOPPABLE } from './channelArgs.js';
 // Double quotes group words (`export "my backup.bin"`) and backslashes stay as typed (Windows paths): string-argv does both.
 import { parseArgsStringToArgv } from 'string-argv';
 
@@ -33,17 +33,12 @@ export interface Io {
   /** the lines read and not run yet, blank ones left out (what an `exit` leaves) */
   unread?(): string[];
   /**
-   * At a terminal: while a command whose wait can be stopped runs, Ctrl+C calls `stop` (and the node goes on) instead
+   * At a terminal: while a command whose wait can be stopped (STOPPABLE) runs, Ctrl+C calls `stop` (and the node goes on) instead
    * of stopping the node. Returns the call that ends this (the command is over).
    */
   onInterrupt?(stop: () => void): () => void;
 }
 
-/**
- * The commands whose wait (for the chain, or the partner) Ctrl+C stops at a terminal, as VS Code's Cancel does:
- * what already happened stands, and the command says so.
- */
-export const STOPPABLE: ReadonlySet<string> = new Set(['deposit', 'refund', 'send', 'withdraw', 'leave']);
 
 export interface Parsed {
   name: string;

@@ -58,3 +58,19 @@ test('Ctrl+D at a question cancels that command; the lines typed before are stil
     cli.child.kill('SIGKILL');
   }
 });
+
+test('at a terminal, help says what Ctrl+C stops: the waits of deposit, refund, send, withdraw and leave, or the node', { timeout: 120_000 }, async () => {
+  const cli = new CliText(['--data', join(dir, 'c')], { tty: true });
+  try {
+    await cli.wait(/Type help for the commands/);
+    await cli.run('help', /Ctrl\+C stops the wait of deposit, refund, send, withdraw, leave \(the node goes on\); at the prompt it stops the node\./);
+    await cli.run('help deposit', /Ctrl\+C stops its wait \(what was sent still lands\); the node goes on\./);
+    // a command with no wait to stop says nothing of it (help serve after it: its line follows all of getAccount's)
+    const mark = cli.mark();
+    await cli.run('help getAccount', /getAccount\s+\S.*\n/);
+    await cli.run('help serve', /serve \[port\]/);
+    assert.doesNotMatch(cli.output(mark), /Ctrl\+C/, cli.output(mark));
+  } finally {
+    cli.child.kill('SIGKILL');
+  }
+});
