@@ -18,10 +18,19 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test("Ctrl+C at a command's question cancels that command; at the command prompt it stops the node", { timeout: 120_000 }, async () => {
-  const cli = new CliText(['--data', join(dir, 'a')], { tty: true });
+/** A CLI at a terminal on data folder `folder`, ready for commands; killed once `fn` is done. */
+async function atTerminal(folder: string, fn: (cli: CliText) => Promise<void>): Promise<void> {
+  const cli = new CliText(['--data', join(dir, folder)], { tty: true });
   try {
     await cli.wait(/Type help for the commands/);
+    await fn(cli);
+  } finally {
+    cli.child.kill('SIGKILL');
+  }
+}
+
+test("Ctrl+C at a command's question cancels that command; at the command prompt it stops the node", { timeout: 120_000 }, () =>
+  atTerminal('a', async (cli) => {
     await cli.run('serve', /enter a source port/i);
     let mark = cli.mark();
     // half an answer typed, then Ctrl+C: the command is cancelled and what was typed is dropped
@@ -36,15 +45,10 @@ test("Ctrl+C at a command's question cancels that command; at the command prompt
     mark = cli.mark();
     cli.child.stdin.write('\x03');
     assert.equal(await cli.exited, 130);
-  } finally {
-    cli.child.kill('SIGKILL');
-  }
-});
+  }));
 
-test('Ctrl+D at a question cancels that command; the lines typed before are still found with the arrow keys', { timeout: 120_000 }, async () => {
-  const cli = new CliText(['--data', join(dir, 'b')], { tty: true });
-  try {
-    await cli.wait(/Type help for the commands/);
+test('Ctrl+D at a question cancels that command; the lines typed before are still found with the arrow keys', { timeout: 120_000 }, () =>
+  atTerminal('b', async (cli) => {
     await cli.run('serve', /enter a source port/i);
     const mark = cli.mark();
     cli.child.stdin.write('\x04');
@@ -54,15 +58,10 @@ test('Ctrl+D at a question cancels that command; the lines typed before are stil
     await cli.wait(/serve$/, mark, 30_000);
     cli.child.stdin.write('\n');
     await cli.wait(/serve: cancelled[\s\S]*enter a source port/i, mark, 30_000);
-  } finally {
-    cli.child.kill('SIGKILL');
-  }
-});
+  }));
 
-test('at a terminal, help says what Ctrl+C stops: the waits of deposit, refund, send, withdraw and leave, or the node', { timeout: 120_000 }, async () => {
-  const cli = new CliText(['--data', join(dir, 'c')], { tty: true });
-  try {
-    await cli.wait(/Type help for the commands/);
+test('at a terminal, help says what Ctrl+C stops: the waits of deposit, refund, send, withdraw and leave, or the node', { timeout: 120_000 }, () =>
+  atTerminal('c', async (cli) => {
     await cli.run('help', /Ctrl\+C stops the wait of deposit, refund, send, withdraw, leave \(the node goes on\); at the prompt it stops the node\./);
     await cli.run('help deposit', /Ctrl\+C stops its wait \(what was sent still lands\); the node goes on\./);
     // a command with no wait to stop says nothing of it (help serve after it: its line follows all of getAccount's)
@@ -70,7 +69,4 @@ test('at a terminal, help says what Ctrl+C stops: the waits of deposit, refund, 
     await cli.run('help getAccount', /getAccount\s+\S.*\n/);
     await cli.run('help serve', /serve \[port\]/);
     assert.doesNotMatch(cli.output(mark), /Ctrl\+C/, cli.output(mark));
-  } finally {
-    cli.child.kill('SIGKILL');
-  }
-});
+  }));
