@@ -33,12 +33,11 @@ export interface Io {
   /** the lines read and not run yet, blank ones left out (what an `exit` leaves) */
   unread?(): string[];
   /**
-   * At a terminal: while a command whose wait can be stopped (STOPPABLE) runs, Ctrl+C calls `stop` (and the node goes on) instead
-   * of stopping the node. Returns the call that ends this (the command is over).
+   * At a terminal: while a command whose wait can be stopped (STOPPABLE) runs, Ctrl+C calls `stop` (and the node
+   * goes on) instead of stopping the node. Returns the call that ends this (the command is over).
    */
   onInterrupt?(stop: () => void): () => void;
 }
-
 
 export interface Parsed {
   name: string;
