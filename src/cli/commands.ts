@@ -6,6 +6,7 @@ import { formatTon, parseTon } from '../core/amounts.js';
 import { durationText } from '../core/duration.js';
 import { checkDialPeerId } from '../p2p/diagnose.js';
 import { balancesLine } from '../core/format.js';
+import { abortable } from '../node/errors.js';
 import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
@@ -138,7 +139,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     // a deposit of ours that may still land, a partner's refund: the node judges them by the chain (the view estimates)
     const ch = allowed(a, 'deposit', ['MAY_STILL_LAND', 'PARTNER_REFUNDED']);
     // with the storage fee due when worth saying (the node's funds check counts it), as balanceTon says it
-    if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${balanceText(await a.node.balanceTonDue())}`);
+    if (amount === undefined && a.io.interactive && !a.io.json) a.io.say(`Your account balance now: ${balanceText(await abortable(a.node.balanceTonDue(), a.signal))}`);
     const c = await a.node.deposit(amount, { channel: ch.id, ...waitOptions(a) });
     a.io.say(`Deposit done. Contract ${c.contract}: A ${formatTon(c.depositA)} / ${formatTon(c.expectedDepositA)} TON, B ${formatTon(c.depositB)} / ${formatTon(c.expectedDepositB)} TON`);
     return c;

@@ -55,6 +55,10 @@ export class DevnetProc {
       });
     });
   }
+  /** Pauses (SIGSTOP) or resumes (SIGCONT) the devnet process: an endpoint that takes requests and never answers. */
+  pause(paused = true): void {
+    this.child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((r) => this.child.on('exit', r));
