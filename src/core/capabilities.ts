@@ -101,7 +101,8 @@ function deposit(i: CapabilityInput): Capability {
     case 'proposed':
       return i.me === 'B' ? OK : no('WAIT_PARTNER', 'your partner has not accepted the channel yet: they deposit, then you deploy automatically');
     case 'accepted':
-      return i.me === 'A' ? OK : no('WAIT_PARTNER', 'your partner is deploying the contract');
+      // B, accepted: A's node deploys once it has the acceptance (online); B's deposit comes after (deploywait.ts)
+      return i.me === 'A' ? OK : no('WAIT_PARTNER', "you accepted the channel: your partner's node deploys the contract (once it is online); the node says when it is deployed, then run deposit to pay your part");
     case 'deploying':
       return no('WAIT_PARTNER', 'the contract is being deployed');
     case 'funding':
