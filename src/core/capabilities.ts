@@ -103,8 +103,8 @@ function deposit(i: CapabilityInput): Capability {
     case 'accepted':
       // B, accepted: A's node deploys once it has the acceptance (online); B's deposit comes after (deploywait.ts)
       return i.me === 'A' ? OK : no('WAIT_PARTNER', "you accepted the channel: your partner's node deploys the contract (once it is online); the node says when it is deployed, then run deposit to pay your part");
-    case 'deploying':
-      return no('WAIT_PARTNER', 'the contract is being deployed');
+    case 'deploying': // A only
+      return no('WAIT_PARTNER', 'your deployment of the contract (it carries your deposit) is under way: the node says when it is deployed');
     case 'funding':
       if (i.bothIn) return no('DEPOSIT_DONE', `both deposits are in: ${LOCK_COMING}`);
       return i.depositedMine < i.expectedMine ? OK : no('DEPOSIT_DONE', 'your deposit is in: waiting for your partner\'s');

@@ -167,8 +167,11 @@ test('withdraw and leave are not offered while our close or exit is on its way o
   assert.equal((capabilities({ ...input('closing'), leaveOnWay: { step: 3n, mayLandS: 0 } }).withdraw as { code: string }).code, 'ALREADY_CLOSING', 'once on chain, the close says it');
 });
 
-test("B, accepted and waiting for A's deployment: deposit says who deploys and when to run it again", () => {
+test("deposit before the contract is deployed says who deploys it, and (B) when to run it again", () => {
   const c = capabilities({ ...input('accepted'), me: 'B', off: null, depositedMine: 0n });
   assert.equal((c.deposit as { code: string }).code, 'WAIT_PARTNER');
   assert.match((c.deposit as { why: string }).why, /^you accepted the channel: your partner's node deploys the contract \(once it is online\); the node says when it is deployed, then run deposit to pay your part$/);
+  // A, its own deployment under way: its deposit goes with it
+  const a = capabilities({ ...input('deploying'), me: 'A', off: null, depositedMine: 0n });
+  assert.match((a.deposit as { why: string }).why, /^your deployment of the contract \(it carries your deposit\) is under way: the node says when it is deployed$/);
 });
