@@ -1,6 +1,7 @@
 // An inline SVG line chart of both off-chain balances over the steps (no chart library): titled axes with ticks,
-// a line for "you" (the selected party) and one for the partner, labelled at their ends; when a close is on chain, a marker at its
-// step and the challenge window after it. Colours come from CSS classes bound to VS Code theme variables.
+// a line for "you" (the selected party, named in the demo) and one for the partner, labelled at their ends; when a
+// close is on chain, a marker at its step and the challenge window after it. Colours come from CSS classes bound to
+// VS Code theme variables.
 import type { BalancePoint, CloseInfo } from './protocol.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -33,7 +34,7 @@ export function stepLabels(n: number): number[] {
 
 export interface ChartOptions {
   partnerName: string;
-  /** the selected party's line: "you", or its name in the demo (where "you" read as the person at the keyboard) */
+  /** the selected party's name in the demo (where "you" read as the person at the keyboard); else "you" */
   youName?: string;
   close: CloseInfo | null;
   /** closing: the challenge window's words ("9 min left") */
@@ -46,8 +47,7 @@ export function balanceChart(points: BalancePoint[], o: ChartOptions): SVGSVGEle
   const width = o.width ?? 520;
   const height = o.height ?? 220;
   const pad = { l: 56, r: 70, t: 16, b: 40 };
-  const youName = o.youName ?? 'you';
-  const whose = youName === 'you' ? 'your' : `${youName}'s`;
+  const whose = o.youName ? `${o.youName}'s` : 'your';
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', class: 'chart', 'aria-label': `${whose} balance and ${o.partnerName}'s over the steps` });
   const toTon = (nano: string) => Number(BigInt(nano)) / 1e9;
   const you = points.map((p) => toTon(p.you));
@@ -84,7 +84,7 @@ export function balanceChart(points: BalancePoint[], o: ChartOptions): SVGSVGEle
     }
   }
   const series: [number[], string, string][] = [
-    [you, 'line-you', youName],
+    [you, 'line-you', o.youName ?? 'you'],
     [them, 'line-partner', o.partnerName],
   ];
   // the end labels, kept apart when both lines end close together

@@ -106,7 +106,7 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
   const h = document.createElement('h3');
   h.textContent = 'Balances over the steps';
   const windowText = sel.close ? countdownText(sel.close.deadline).replace(/ left$/, ' left') : null;
-  root.append(h, balanceChart(sel.history, { partnerName: sel.partnerLabel, youName: sel.partyLabel === 'You' ? 'you' : sel.partyLabel, close: sel.close, windowText }));
+  root.append(h, balanceChart(sel.history, { partnerName: sel.partnerLabel, ...(named ? { youName: sel.partyLabel } : {}), close: sel.close, windowText }));
   root.append(divider());
   const actions = document.createElement('div');
   actions.className = 'actions';
