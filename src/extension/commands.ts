@@ -5,7 +5,7 @@
 // Argument convention (palette: none; tree: the element; tests/links: explicit):
 //   synchannel.<cmd>(target?, ...inputs)   target = a tree element or { party?: 'me'|'alice'|'bob', channel?: string }
 import * as vscode from 'vscode';
-import type { Action, ChannelView } from '../node/types.js';
+import type { Action, ChannelView, NetworkKind } from '../node/types.js';
 import { Acting } from './acting.js';
 import { levelOf, type ErrorCode } from '../core/errors.js';
 import type { BalancesPanel } from './balancesPanel.js';
@@ -88,6 +88,8 @@ export interface CommandContext extends CommandDeps {
 /** The channel a command acts on, noted as it runs (found or picked): Run Again reruns it there. */
 interface Acted {
   resolved?: { party: HostedNode['id']; channel: string };
+  /** the network of the user's node it acts on (a network switch may stop that node under it) */
+  ranOn?: NetworkKind;
 }
 
 export class Commands implements CommandContext {
@@ -133,7 +135,7 @@ export class Commands implements CommandContext {
       this.host.fireChanged();
       return result;
     } catch (e) {
-      await this.report(name, e, args, acted.resolved);
+      await this.report(name, e, args, acted);
       return undefined;
     }
   }
@@ -149,9 +151,10 @@ export class Commands implements CommandContext {
    * Shows a failure with its next step (and, while a failed start leaves channels with money unwatched, says so);
    * also for what the extension does by itself (the start-up, a restart after a setting changed). `args`: what the
    * command ran with (its target first), for a step on the same channel and for Run Again; `resolved`: the channel
-   * it acted on.
+   * it acted on, and the network of the user's node it ran on.
    */
-  async report(name: string, e: unknown, args: readonly unknown[] = [], resolved?: Acted['resolved']): Promise<void> {
+  async report(name: string, e: unknown, args: readonly unknown[] = [], acted: Acted = {}): Promise<void> {
+    const { resolved, ranOn } = acted;
     const targetArg = args[0];
     const code = errorCode(e);
     const message = errorMessage(e);
@@ -159,7 +162,8 @@ export class Commands implements CommandContext {
     this.host.log(code === 'CANCELLED' ? `${name}: cancelled${sent ? `, after something was sent: ${message}` : ''}` : `${name} failed [${code}]: ${message}`, levelOf(code) === 'error' ? 'error' : sent ? 'warn' : 'info');
     const target = isTarget(targetArg) ? targetArg : undefined;
     const can = this.actionsOf(target);
-    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, failed: { command: name, args, ...(resolved ? { resolved } : {}) }, offerLog: name === 'startNode' }, showLog, e);
+    const failed = { command: name, args, ...(resolved ? { resolved } : {}) };
+    const shown = showFailure(this.prompts, code, message, { ...(await this.failureContext()), target, can, failed, offerLog: name === 'startNode', ...(ranOn ? { ranOn } : {}) }, showLog, e);
     if (shown?.repeat) this.host.log(`${name}: not shown again (the same cause was shown just before)`);
     this.failures.push({ command: name, code, message, shown });
     if (this.failures.length > 50) this.failures.shift();
@@ -199,6 +203,13 @@ export class Commands implements CommandContext {
 
   /** The node a command acts on. `start`: create the user's node on first use. */
   async nodeFor(t: unknown, start: boolean): Promise<HostedNode> {
+    const node = await this.findNode(t, start);
+    const run = this.acting.current();
+    if (run && node.id === 'me') run.ranOn ??= node.api.network;
+    return node;
+  }
+
+  private async findNode(t: unknown, start: boolean): Promise<HostedNode> {
     const host = this.host;
     if (isTarget(t)) {
       const party = targetParty(t);

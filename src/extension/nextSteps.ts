@@ -87,6 +87,21 @@ export interface FailureContext {
   offerLog?: boolean;
   /** the failures shown lately: one whose cause was just shown is logged only */
   recent?: RecentFailures;
+  /** the network of the user's node the failed command ran on (its stop, NODE_STOPPED, may be a network switch's) */
+  ranOn?: NetworkKind;
+}
+
+/**
+ * A command's node stopped because this window switched network: the node's words ("start it again", "the node
+ * watches it") speak of a node on that network, which no longer runs here. Said, with the switch back; else null.
+ */
+function switchedAway(code: ErrorCode, c: FailureContext): { text: string; action: NextAction } | null {
+  if (code !== 'NODE_STOPPED' || !c.ranOn || c.ranOn === c.network) return null;
+  const was = c.ranOn;
+  return {
+    text: `your ${was} node stopped when this window switched to ${c.network}: nothing watches your ${was} channels until it runs again (Switch to ${was})`,
+    action: { title: `Switch to ${was}`, command: 'synchannel.switchNetwork', args: [was] },
+  };
 }
 
 /**
@@ -147,6 +162,12 @@ export function describeFailure(code: ErrorCode, message: string, c: FailureCont
   // a message that says what to do gets no code hint beside it (it could contradict it), as in the CLI
   let hint = givesNextStep(message) ? undefined : nextStep(code);
   let ownText: string | undefined;
+  const away = switchedAway(code, c);
+  if (away) {
+    actions = [away.action];
+    hint = undefined;
+    ownText = `${message}. ${away.text.charAt(0).toUpperCase()}${away.text.slice(1)}`;
+  }
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: ownText } = endpointNext(code, c));
   // channels unread: its own words, with the endpoint's next steps
   if (code === WATCH_FAILING) actions = endpointNext(code, c).actions;
