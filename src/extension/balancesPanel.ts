@@ -14,7 +14,7 @@ import {
   type WebviewAction,
   type WebviewToHost,
 } from '../../webview/protocol.js';
-import { ChainReads, buildSnapshot } from './balancesSnapshot.js';
+import { ChainReads, SnapshotOrder, buildSnapshot } from './balancesSnapshot.js';
 import { offered } from './guards.js';
 import type { NodeHost } from './host.js';
 import type { HostedNode } from './hosted.js';
@@ -38,6 +38,7 @@ export class BalancesPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private panelSubs: vscode.Disposable[] = [];
   private readonly reads: ChainReads;
+  private readonly order = new SnapshotOrder();
   /** how many panels were brought back by the serializer (after a window reload) */
   restoredCount = 0;
   private assets: { script: string; css: string } | null = null;
@@ -48,7 +49,8 @@ export class BalancesPanel implements vscode.Disposable {
     private readonly onAction: ActionHandler,
     private readonly onCopy: (text: string) => Promise<void>,
   ) {
-    this.reads = new ChainReads((l) => host.log(l, 'warn'));
+    // a read that answers after a snapshot went without it: shown by the next one
+    this.reads = new ChainReads((l) => host.log(l, 'warn'), { landed: () => this.schedulePush() });
     this.disposables.push(host.onDidChange(() => this.schedulePush()));
   }
 
@@ -191,8 +193,10 @@ export class BalancesPanel implements vscode.Disposable {
 
   /** Builds and posts a fresh snapshot now; returns it (also when the panel is closed, for tests). */
   async push(force = false): Promise<BalancesSnapshot> {
+    const n = this.order.begin();
     const snapshot = await this.snapshot();
-    if (this.panel && (this.ready || force)) {
+    // a snapshot begun later was posted while this one read the chain: this one is no longer current
+    if (this.panel && (this.ready || force) && this.order.mayPost(n)) {
       const delivered = await this.post({ type: 'state', snapshot });
       if (force && delivered && this.panel?.visible) this.ready = true;
     }

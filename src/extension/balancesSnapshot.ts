@@ -48,25 +48,80 @@ export function actionButtons(ch: ChannelView): ActionButton[] {
   return list;
 }
 
-/** Chain reads, kept a few seconds (the panel redraws on every node event; testnet endpoints limit requests). */
+/** How long a snapshot waits for a chain read before it is posted without it (the read goes on). */
+export const READ_WAIT_MS = 3_000;
+
+/**
+ * Chain reads, kept a few seconds from their answer (the panel redraws on every node event; testnet endpoints limit
+ * requests). A snapshot waits for a read at most `waitMs`: an endpoint that does not answer (retried for minutes)
+ * must not keep the panel on what it showed before. A read that answers later is kept, and `landed` says so (the
+ * panel builds a snapshot again).
+ */
 export class ChainReads {
-  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  constructor(private readonly log: (line: string) => void) {}
+  private readonly cache = new Map<string, { started: number; at: number | null; value: Promise<unknown> }>();
+  private readonly waitMs: number;
+  private readonly landed: () => void;
+
+  constructor(
+    private readonly log: (line: string) => void,
+    o: { waitMs?: number; landed?: () => void } = {},
+  ) {
+    this.waitMs = o.waitMs ?? READ_WAIT_MS;
+    this.landed = o.landed ?? (() => undefined);
+  }
 
   read<T>(key: string, fn: () => Promise<T>): Promise<T | null> {
-    for (const [k, v] of this.cache) if (Date.now() - v.at > 60_000) this.cache.delete(k);
+    for (const [k, v] of this.cache) if (Date.now() - (v.at ?? v.started) > 60_000) this.cache.delete(k);
     const have = this.cache.get(key);
-    if (have && Date.now() - have.at < 5_000) return have.value as Promise<T | null>;
-    const value = fn().catch((e: unknown) => {
-      this.log(`balances: ${key}: ${errorMessage(e)}`);
-      return null;
+    // a read under way is waited for again; an answer is kept 5 s
+    if (have && (have.at === null || Date.now() - have.at < 5_000)) return this.bounded(have.value as Promise<T | null>, have.at === null);
+    const entry: { started: number; at: number | null; value: Promise<T | null> } = { started: Date.now(), at: null, value: Promise.resolve(null) };
+    entry.value = fn()
+      .catch((e: unknown) => {
+        this.log(`balances: ${key}: ${errorMessage(e)}`);
+        return null;
+      })
+      .finally(() => (entry.at = Date.now()));
+    this.cache.set(key, entry);
+    return this.bounded(entry.value, true);
+  }
+
+  /** `value` within waitMs, else null now (and `landed` once it answers, if it is still kept). */
+  private bounded<T>(value: Promise<T | null>, pending: boolean): Promise<T | null> {
+    if (!pending) return value;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), this.waitMs)));
+    let waited = false;
+    void late.then(() => (waited = true));
+    void value.then(() => {
+      if (waited && [...this.cache.values()].some((v) => v.value === value)) this.landed();
     });
-    this.cache.set(key, { at: Date.now(), value });
-    return value;
+    return Promise.race([value, late]).finally(() => clearTimeout(timer));
   }
 
   clear(): void {
     this.cache.clear();
+  }
+}
+
+/**
+ * The order snapshots are posted in: each is numbered as it begins (its node, channel and selection are read then),
+ * and one begun before a snapshot already posted is dropped. Its chain reads may end after a newer one's (a slow
+ * testnet read, then a network switch or another channel selected): posted, it would show what is no longer current.
+ */
+export class SnapshotOrder {
+  private begun = 0;
+  private posted = 0;
+
+  begin(): number {
+    return ++this.begun;
+  }
+
+  /** Whether snapshot `n` may be posted (none begun after it was); notes it as posted. */
+  mayPost(n: number): boolean {
+    if (n < this.posted) return false;
+    this.posted = n;
+    return true;
   }
 }
 
@@ -78,9 +133,11 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
   // read again then (testnet, a devnet: the payout may be seen after the channel reads 'closed')
   const at = `${ch.phase}:${ch.depositA}:${ch.depositB}:${ch.payout ? (ch.payout.txHash ?? ch.payout.lt ?? 'paid') : ''}`;
   // the contract and the wallets with the storage fee each owes (the node's read), as the CLI's balances say them
-  const contractBalance = await reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContractDue(ch.id));
-  const yourWallet = await reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTonDue());
-  const partnerWallet = await reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTonDue(ch.partnerAddress));
+  const [contractBalance, yourWallet, partnerWallet] = await Promise.all([
+    reads.read(`${net}:${ch.contract}:${at}`, () => node.api.balanceContractDue(ch.id)),
+    reads.read(`${net}:${ch.myAddress}:${at}`, () => node.api.balanceTonDue()),
+    reads.read(`${net}:${ch.partnerAddress}:${at}`, () => node.api.balanceTonDue(ch.partnerAddress)),
+  ]);
   const history = await node.api.history(ch.id, ch.count > 500n ? ch.count - 500n : 0n, ch.count).catch(() => []);
   const mine = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceA : s.balanceB);
   const theirs = (s: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? s.balanceB : s.balanceA);

@@ -3,7 +3,7 @@
 // real nodes on a SandboxChain (aged ten years); the host around them gives only what buildSnapshot reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChainReads, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
+import { ChainReads, SnapshotOrder, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
 import type { NodeHost } from '../../src/extension/host.js';
 import { TEN_YEARS, TON, closePair, fund, openPair, proposedThenAged, until } from '../helpers/nodes.js';
 import { bobAfterBuriedPayout, withPair } from '../helpers/reads.js';
@@ -137,5 +137,46 @@ withPair('a payout whose shares the node did not read has a line in the balances
   } finally {
     await p.bob.stop();
     await shallow.close();
+  }
+});
+
+test('a snapshot begun before one already posted is not posted over it: a slow chain read before a network switch or another selection does not show as current', () => {
+  const order = new SnapshotOrder();
+  const slow = order.begin(); // the testnet channel, its wallet read slow
+  const fresh = order.begin(); // after the switch: no node yet
+  assert.equal(order.mayPost(fresh), true);
+  assert.equal(order.mayPost(slow), false, 'the older snapshot would replace the newer one');
+  // one begun later still posts, also when an earlier one is still building (no starving under a stream of events)
+  const a = order.begin();
+  const b = order.begin();
+  assert.equal(order.mayPost(b), true);
+  assert.equal(order.mayPost(a), false);
+  const c = order.begin();
+  assert.equal(order.mayPost(c), true);
+  assert.equal(order.mayPost(c), true, 'the same snapshot posted again (a forced push) is not refused');
+});
+
+test("a wallet read that does not answer (a testnet endpoint down) does not hold the panel's snapshot: it shows the rest, and says when the read lands", { timeout: 20_000 }, async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    let answer: (v: { balance: bigint; storageDue: bigint | null }) => void = () => undefined;
+    const slow = new Promise<{ balance: bigint; storageDue: bigint | null }>((r) => (answer = r));
+    // the node's wallet read hangs; everything else is the real node's
+    const api = Object.create(p.bob, { balanceTonDue: { value: (address?: string) => (address ? p.bob.balanceTonDue(address) : slow) } }) as typeof p.bob;
+    const me = { id: 'me', label: 'you', api, served: null };
+    const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
+    let landed = 0;
+    const reads = new ChainReads(() => undefined, { waitMs: 50, landed: () => landed++ });
+    const first = await buildSnapshot(host, reads, null, 0);
+    assert.equal(first.selected?.yourWallet, null, 'not read yet: no figure');
+    assert.ok(first.selected?.contractBalance, 'the reads that answered are shown');
+    assert.equal(first.selected?.step, p.bob.channels()[0]!.latest!.step.toString(), 'the channel as the node holds it now');
+    answer({ balance: TON('7'), storageDue: 0n });
+    await until('the late read lands', () => landed > 0);
+    const next = await buildSnapshot(host, reads, null, 0);
+    assert.equal(next.selected?.yourWallet?.ton, '7', 'the late answer is kept for the next snapshot, not read again');
+  } finally {
+    await closePair(p);
   }
 });
