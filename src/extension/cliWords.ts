@@ -64,8 +64,8 @@ export function inVsCode(text: string): string {
   return out.replace(CAMEL_RE, (name: string) => title(name));
 }
 
-/** CLI words that must not reach a VS Code message (for the tests). */
-export const CLI_WORDS = new RegExp(`--[a-z]|\`[a-zA-Z]+[^\`]*\`|\\b(${CAMEL.join('|')})\\b`);
+/** CLI words that must not reach a VS Code message (for the tests); a "--" inside an address (base64url) is no flag. */
+export const CLI_WORDS = new RegExp(`(?<![\\w-])--[a-z]|\`[a-zA-Z]+[^\`]*\`|\\b(${CAMEL.join('|')})\\b`);
 
 /** Help's list in VS Code: each command by its palette title, what it does in VS Code's words, and its CLI form. */
 export function helpItems(): { label: string; description: string; detail: string; value: string }[] {

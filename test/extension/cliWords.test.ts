@@ -52,3 +52,9 @@ test('Help lists each command by its palette title, says what it does in VS Code
   }
   assert.equal(items.find((i) => i.value === 'showAll')?.detail, 'show all states');
 });
+
+test('an address with "--" in it (base64url) is no CLI flag: the check of VS Code words does not fail on a random wallet', () => {
+  const wallet = '0QCpw27SevQ1P0kQIN2D1Zem2206OWd--tYZhhKANspoo_VO';
+  assert.doesNotMatch(`your wallet ${wallet} holds 0.02 TON: top it up (“Get Test Coins (Faucet)”)`, CLI_WORDS);
+  for (const flag of ['propose again (--period)', 'use --chain devnet', 'a flag:--data']) assert.match(flag, CLI_WORDS, flag);
+});
