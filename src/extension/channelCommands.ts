@@ -9,7 +9,7 @@ import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
 import { balanceText, depositExact, SEND_WAIT_MS, sentOffline } from '../node/uiRules.js';
-import { depositMax, noStateShown, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
+import { acceptShort, depositMax, noStateShown, offlineWords, partnerName, period, phaseWord, signedWords, signsNow, walletNote } from './words.js';
 
 /** The partner's name for messages: a hosted node's label (the demo) or the short address. */
 export function partnerOf(c: CommandContext, ch: ChannelView): string {
@@ -44,6 +44,8 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
   const wallet = await walletRead(node.api);
   const exact = exactDeposit(ch, expected);
+  // accepting from a wallet too low: the node's refusal, said as the amount is typed (before Accept is asked)
+  const short = (nano: bigint) => acceptShort(ch, nano, wallet, node.api);
   // what was typed into a Deposit that failed (A topping up in parts) is offered again
   const key = `deposit ${node.id} ${ch.id}`;
   const amount =
@@ -57,11 +59,13 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
         // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
         allowZero: !!exact,
         max: depositMax(expected, wallet, node.api.depositFees(), !!exact),
-        ...(exact ? { check: exact } : {}),
+        check: (nano) => exact?.(nano) ?? short(nano),
       }),
     );
   const wrong = exact?.(amount);
   if (wrong) throw new ExtensionError('DEPOSIT_MISMATCH', wrong);
+  const lacks = short(amount);
+  if (lacks) throw new ExtensionError('INSUFFICIENT_FUNDS', lacks);
   if (ch.phase === 'proposed') await confirmAccept(c, ch, amount);
   const r = await onChain('depositing…', (p) => node.api.deposit(amount, { ...p, channel: ch.id }));
   c.amounts.done(key);

@@ -1,8 +1,8 @@
 // The words the views use for channels and steps: who is who ("you", the partner's name or short address), what a
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
-import type { Action, BalanceView, ChannelView, NodeEvent, Party, PayoutView, StateView, WalletLowView } from '../node/types.js';
-import { type NoSignedStateCode, balanceText, closeToSend, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
+import type { Action, BalanceView, ChannelNodeApi, ChannelView, NodeEvent, Party, PayoutView, StateView, WalletLowView } from '../node/types.js';
+import { type NoSignedStateCode, balanceText, closeToSend, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, fundsShort, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
@@ -246,6 +246,17 @@ export function depositMax(due: bigint | null, wallet: BalanceView | null, fees:
   if (most === null || wallet === null) return null;
   const storage = dueCounted(wallet.storageDue);
   return { nano: most, what: `your wallet balance less ${storage > 0n ? `the storage fee due of ${formatTon(storage)} TON and ` : ''}${depositFeesText(fees)}` };
+}
+
+/**
+ * Accepting a proposal (a deposit while it is proposed): the node's funds check (fundsShort, with the node's fees for
+ * this side and amount) on the wallet read before the prompt, so the prompt says what the node would refuse (in VS
+ * Code's words) before anything is asked or sent. undefined when the wallet can pay, was not read, or the deposit is no acceptance.
+ */
+export function acceptShort(ch: Pick<ChannelView, 'phase' | 'me'>, amount: bigint, wallet: BalanceView | null, node: Pick<ChannelNodeApi, 'depositFees' | 'getAccount' | 'network'>): string | undefined {
+  if (ch.phase !== 'proposed' || wallet === null) return undefined;
+  const short = fundsShort(wallet, node.depositFees(ch.me, amount), amount, node.getAccount(), 'accepting this channel', node.network);
+  return short === null ? undefined : inVsCode(short);
 }
 
 /** What a deposit prompt says of the wallet (the node's read; null: not read): its balance, and the storage fee due when worth saying. */

@@ -194,6 +194,25 @@ describe('SynChannel review: accepting a proposal deposits its amount', function
     assert.equal(ext.lastFailure()?.code, 'CANCELLED', 'nothing was sent');
     assert.deepEqual(ext.test.unanswered(), []);
   });
+
+  it("accepting from a wallet too low for the deposit says the node's refusal as the amount is typed: no Accept is asked, nothing is sent", async () => {
+    const balance = await vscode.commands.executeCommand<bigint>('synchannel.balanceTon', { party: 'bob' });
+    assert.ok(await vscode.commands.executeCommand('synchannel.open', { party: 'alice' }, '1', formatTon(balance)), JSON.stringify(ext.lastFailure()));
+    const ch = await until("Alice's proposal of Bob's whole wallet", () => ext.test.channels('bob').find((c) => c.phase === 'proposed' && c.expectedDepositB === balance));
+    const confirms = () => ext.test.prompts().filter((p) => p.kind === 'confirm').length;
+    ext.test.clearPrompts();
+    ext.test.answer({ input: formatTon(balance) });
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }), undefined);
+    const asked = ext.test.prompts().filter((p) => p.kind === 'input').at(-1);
+    assert.ok(asked?.kind === 'input', JSON.stringify(ext.test.prompts()));
+    assert.match(asked.problem ?? '', /^your wallet \S+ has [\d.]+ TON, but accepting this channel needs your deposit of [\d.]+ TON plus about [\d.]+ TON for fees.*: top it up first \(“Get Test Coins \(Faucet\)”\)$/);
+    assert.equal(confirms(), 0, 'no Accept asked');
+    // an amount passed in: refused the same way, before the Accept
+    assert.equal(await vscode.commands.executeCommand('synchannel.deposit', { party: 'bob', channel: ch.id }, formatTon(balance)), undefined);
+    assert.equal(ext.lastFailure()?.code, 'INSUFFICIENT_FUNDS', JSON.stringify(ext.lastFailure()));
+    assert.equal(confirms(), 0, 'no Accept asked');
+    assert.equal(ext.test.channels('bob').find((c) => c.id === ch.id)?.phase, 'proposed', 'nothing accepted');
+  });
 });
 
 describe('SynChannel review: a demo channel closed by hand', function () {
