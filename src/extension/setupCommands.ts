@@ -13,7 +13,7 @@ import { channelWallets } from './keys.js';
 import { channelKeys, checkDialAddress, checkMnemonic, keyFolderKey, mnemonicKey, mnemonicNew, type KeyFacts } from './nodeFactory.js';
 import { cancelled, isTarget, targetParty, walletRead, type TargetArg } from './ui.js';
 import { isLoopback, offeredAddresses, serveNotice } from './serveWords.js';
-import { keyWalletWords } from './words.js';
+import { keyImportedWords, keyWalletWords } from './words.js';
 import { ExtensionError, errorCode, errorMessage } from './util.js';
 
 async function serve(c: CommandContext, t: unknown, portArg?: unknown, hostArg?: unknown) {
@@ -169,9 +169,10 @@ async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
     if (problem) throw new ExtensionError('BAD_MNEMONIC', problem);
   }
   const { words } = await checkMnemonic(text);
-  await guardKeyChange(c, network, await mnemonicKey(words));
+  const key = await mnemonicKey(words);
+  await guardKeyChange(c, network, key);
   await c.host.keys.storeMnemonic(network, words);
-  void c.info(`mnemonic imported for ${network}`);
+  void c.info(keyImportedWords(network, 'mnemonic', key.account));
   await restartIfOn(c, network);
   return true;
 }
@@ -190,7 +191,7 @@ async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
   });
   await guardKeyChange(c, network, key);
   await c.host.keys.storeKeyFolder(network, folder);
-  void c.info(`key folder imported for ${network}: ${folder}`);
+  void c.info(keyImportedWords(network, folder, key.account));
   await restartIfOn(c, network);
   return true;
 }

@@ -266,6 +266,18 @@ export function walletNote(wallet: BalanceView | null): string {
   return due > 0n ? `; your wallet has ${formatTon(wallet.balance)} TON${dueWords(due)}` : ` (your wallet has ${formatTon(wallet.balance)} TON)`;
 }
 
+/**
+ * What an imported key's toast says: the wallet the node opens with it. 24 words give the W5 wallet (v5r1, the
+ * node's default): a wallet app may hold the coins of the same words in an older wallet, which this one is not.
+ */
+export function keyImportedWords(network: string, from: 'mnemonic' | string, account: string): string {
+  if (from !== 'mnemonic') return `key folder imported for ${network} (${from}): its wallet here is ${account}.`;
+  return (
+    `mnemonic imported for ${network}: its wallet here is ${account} (a W5 wallet, v5r1). ` +
+    `If your coins are in another wallet of these words (a v4 wallet of an older wallet app), they are not in this one: send them to ${account}.`
+  );
+}
+
 /** What "Replace the key?" says of the wallet left behind (null: no key yet; a wallet not read: its address only). */
 export function keyWalletWords(account: string | null | undefined, wallet: BalanceView | null): string {
   if (!account) return '';

@@ -6,7 +6,7 @@ import { parseTon } from '../../src/core/amounts.js';
 import type { Capabilities, ChannelView, StateView } from '../../src/node/types.js';
 import { actionButtons, amountOf } from '../../src/extension/balancesSnapshot.js';
 import { journalLine } from '../../src/extension/demoJournal.js';
-import { beforeDeadline, channelDescription, closeToSendWords, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, payoutWords, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
+import { beforeDeadline, channelDescription, closeToSendWords, declinedWords, depositMax, exitSignedWords, faucetWords, finishWords, keyImportedWords, keyWalletWords, offlineWords, noStateShown, noStateWords, paysMe, payoutWords, proposedWords, saysAlready, settling, signedWords, signsNow, staleOnChain, stepAction, timeLeft, walletNote, windowWords } from '../../src/extension/words.js';
 import { niceTicks, stepLabels } from '../../webview/chart.js';
 import { countdownText } from '../../webview/countdown.js';
 import { depositExact, depositRoom, importSummary, refundTerms, unwatched, watchedHere } from '../../src/node/uiRules.js';
@@ -243,6 +243,15 @@ describe('the wallet a key replacement leaves behind', () => {
     assert.equal(keyWalletWords(a, { balance: TON('1'), storageDue: null }), 'Its wallet EQ_wallet holds 1 TON. ');
     assert.equal(keyWalletWords(a, null), 'Its wallet is EQ_wallet. ');
     assert.equal(keyWalletWords(null, null), '');
+  });
+});
+
+describe('a key imported', () => {
+  test("says the wallet the node opens with it: the 24 words give a W5 wallet, which may not be the one a wallet app funded", () => {
+    const said = keyImportedWords('testnet', 'mnemonic', '0QAw5');
+    assert.match(said, /^mnemonic imported for testnet: its wallet here is 0QAw5 \(a W5 wallet, v5r1\)\. /);
+    assert.match(said, /another wallet of these words \(a v4 wallet of an older wallet app\).*send them to 0QAw5/);
+    assert.equal(keyImportedWords('devnet', '/keys/alice', '0QAk'), 'key folder imported for devnet (/keys/alice): its wallet here is 0QAk.');
   });
 });
 

@@ -329,6 +329,9 @@ describe('SynChannel review: a lost key while the data folder holds a channel (o
     const typed = `  ${(await words).map((w, i) => (i % 2 ? w.toUpperCase() : w)).join(',   ')} \n`;
     assert.equal(await vscode.commands.executeCommand('synchannel.importMnemonic', typed, 'devnet'), true, JSON.stringify(ext.lastFailure()));
     assert.deepEqual(ext.test.prompts().filter((p) => p.kind === 'confirm'), [], 'the same key: nothing to ask');
+    // the toast names the wallet the node opens with the words (a wallet app may hold them in another)
+    const told = ext.test.prompts().find((p) => p.kind === 'notify' && /mnemonic imported for devnet/.test(p.message));
+    assert.ok(told?.kind === 'notify' && told.message.includes(`its wallet here is ${account} (a W5 wallet, v5r1)`), JSON.stringify(told));
     assert.equal(await vscode.commands.executeCommand('synchannel.startNode'), account, JSON.stringify(ext.lastFailure()));
     assert.equal(ext.test.channels('me')[0]?.phase, 'proposed', ext.test.channels('me').map((c) => c.phase).join(', '));
     await vscode.commands.executeCommand('synchannel.stopNode');
