@@ -24,6 +24,7 @@ import { devnetCommands } from './devnetCommands.js';
 import type { UnderWay } from './underWay.js';
 import type { ChannelTreeProvider, TreeElement } from './tree.js';
 import { TypedAmounts, isTarget, requireAction, targetChannel, targetParty, type TargetArg } from './ui.js';
+import { awayFrom, otherNetworkWords } from './targets.js';
 import { ExtensionError, errorCode, errorMessage, shortAddress } from './util.js';
 import { channelDescription, partnerName } from './words.js';
 
@@ -212,6 +213,13 @@ export class Commands implements CommandContext {
   private async findNode(t: unknown, start: boolean): Promise<HostedNode> {
     const host = this.host;
     if (isTarget(t)) {
+      // a toast's button of the user's node on another network (the window switched since): not this node's channel
+      const away = awayFrom(t, host.runningNetwork ?? host.network);
+      if (away) {
+        const run = this.acting.current();
+        if (run) run.ranOn = away;
+        throw new ExtensionError('OTHER_NETWORK', otherNetworkWords(away, host.runningNetwork ?? host.network));
+      }
       const party = targetParty(t);
       const n = host.node(party);
       if (n) return n;

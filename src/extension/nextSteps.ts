@@ -87,7 +87,7 @@ export interface FailureContext {
   offerLog?: boolean;
   /** the failures shown lately: one whose cause was just shown is logged only */
   recent?: RecentFailures;
-  /** the network of the user's node the failed command ran on (its stop, NODE_STOPPED, may be a network switch's) */
+  /** the network of the user's node the failed command ran on or named (its stop, NODE_STOPPED, may be a switch's) */
   ranOn?: NetworkKind;
 }
 
@@ -95,13 +95,14 @@ export interface FailureContext {
  * A command's node stopped because this window switched network: the node's words ("start it again", "the node
  * watches it") speak of a node on that network, which no longer runs here. Said, with the switch back; else null.
  */
-function switchedAway(code: ErrorCode, c: FailureContext): { text: string; action: NextAction } | null {
-  if (code !== 'NODE_STOPPED' || !c.ranOn || c.ranOn === c.network) return null;
+function switchedAway(code: ErrorCode, c: FailureContext): { text: string | null; action: NextAction } | null {
+  if (!c.ranOn || c.ranOn === c.network) return null;
   const was = c.ranOn;
-  return {
-    text: `your ${was} node stopped when this window switched to ${c.network}: nothing watches your ${was} channels until it runs again (Switch to ${was})`,
-    action: { title: `Switch to ${was}`, command: 'synchannel.switchNetwork', args: [was] },
-  };
+  const action = { title: `Switch to ${was}`, command: 'synchannel.switchNetwork', args: [was] };
+  // a command on a channel of that network's node (a toast's button): its message says it
+  if (code === 'OTHER_NETWORK') return { text: null, action };
+  if (code !== 'NODE_STOPPED') return null;
+  return { text: `your ${was} node stopped when this window switched to ${c.network}: nothing watches your ${was} channels until it runs again (Switch to ${was})`, action };
 }
 
 /**
@@ -166,7 +167,7 @@ export function describeFailure(code: ErrorCode, message: string, c: FailureCont
   if (away) {
     actions = [away.action];
     hint = undefined;
-    ownText = `${message}. ${away.text.charAt(0).toUpperCase()}${away.text.slice(1)}`;
+    if (away.text) ownText = `${message}. ${away.text.charAt(0).toUpperCase()}${away.text.slice(1)}`;
   }
   if (ENDPOINT_CODES.includes(code)) ({ hint, actions, text: ownText } = endpointNext(code, c));
   // channels unread: its own words, with the endpoint's next steps

@@ -204,7 +204,8 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError
       // the running node's mode, not the setting (a change applies when the node restarts)
       auto: node.autoMode ?? true,
       name: (ch) => partnerName(ch, host.nodes().map((n) => ({ label: n.label, account: n.api.getAccount() }))),
-      run: (command, ch) => void vscode.commands.executeCommand(command, { party: node.id, channel: ch.id }),
+      // the channel's network: a click after a network switch is not taken for a channel of the node running then
+      run: (command, ch) => void vscode.commands.executeCommand(command, { party: node.id, channel: ch.id, network: ch.network }),
     };
     const n = moneyNotice(event, c) ?? partnerNotice(event, c);
     if (!n) return;

@@ -1,5 +1,6 @@
 // The targets of the commands, without VS Code: a tree row, or { party, channel, step } given by a caller (a
 // notification's button, a test, Run Again).
+import type { NetworkKind } from '../node/types.js';
 import type { PartyId } from './hosted.js';
 import type { TreeElement } from './tree.js';
 
@@ -9,6 +10,22 @@ export interface TargetArg {
   step?: string;
   /** copyAddress: which address of the target */
   what?: 'account' | 'contract' | 'partner';
+  /** the network of the user's node whose channel it names (a toast's button): not another network's node's */
+  network?: NetworkKind;
+}
+
+/**
+ * The network a target of the user's node names when it is not `current` (the network the user's node runs on, or
+ * would start on): a toast of the testnet node clicked after a switch to sandbox. null when it names none or the same.
+ */
+export function awayFrom(t: TreeElement | TargetArg, current: NetworkKind): NetworkKind | null {
+  if ('kind' in t || !t.network || targetParty(t) !== 'me') return null;
+  return t.network === current ? null : t.network;
+}
+
+/** Why a command on another network's channel is refused (the failure offers the switch back). */
+export function otherNetworkWords(channelNetwork: NetworkKind, current: NetworkKind): string {
+  return `that channel is on ${channelNetwork}, and your node runs on ${current} now: switch to ${channelNetwork} to act on it`;
 }
 
 export function isTarget(a: unknown): a is TreeElement | TargetArg {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commandOf, describeFailure, type FailureContext } from '../../src/extension/nextSteps.js';
+import { awayFrom, otherNetworkWords } from '../../src/extension/targets.js';
 
 const sandbox: FailureContext = { network: 'sandbox', apiKeySet: false, endpoint: '' };
 const stopped = (message: string, sent?: true) => Object.assign(new Error(message), { code: 'NODE_STOPPED', ...(sent ? { sent } : {}) });
@@ -33,4 +34,18 @@ test('a node stopped on the network still set (Stop the Node, a restart) says wh
     assert.equal(d.text, `SynChannel: ${message}`);
     assert.deepEqual(d.buttons, ['Copy Details']);
   }
+});
+
+test("a toast's button of your testnet node's channel, clicked once this window runs sandbox, is refused naming both networks, with the switch back", () => {
+  const toast = { party: 'me' as const, channel: 'kQtestnet', network: 'testnet' as const };
+  assert.equal(awayFrom(toast, 'sandbox'), 'testnet');
+  assert.equal(awayFrom(toast, 'testnet'), null);
+  assert.equal(awayFrom({ party: 'me', channel: 'kQ' }, 'sandbox'), null, 'a target that names no network (a tree row, the palette)');
+  assert.equal(awayFrom({ party: 'alice', channel: 'kQ', network: 'sandbox' }, 'testnet'), null, "the demo's nodes are not the user's");
+  const message = otherNetworkWords('testnet', 'sandbox');
+  assert.match(message, /^that channel is on testnet, and your node runs on sandbox now: /);
+  const d = describeFailure('OTHER_NETWORK', message, { ...sandbox, ranOn: 'testnet' })!;
+  assert.equal(d.text, `SynChannel: ${message}`);
+  assert.deepEqual(d.buttons, ['Switch to testnet', 'Copy Details']);
+  assert.deepEqual(commandOf(d, 'Switch to testnet'), { command: 'synchannel.switchNetwork', args: ['testnet'] });
 });

@@ -198,6 +198,16 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.lastFailure()?.code, 'NO_PARTNER');
   });
 
+  it("a toast's button of a channel of the testnet node, clicked while the node runs on sandbox, is refused naming both networks, with Switch to testnet", async () => {
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    assert.equal(await vscode.commands.executeCommand('synchannel.sign', { party: 'me', channel: 'kQtestnetChannel', network: 'testnet' }), undefined);
+    const f = ext.lastFailure();
+    assert.equal(f?.code, 'OTHER_NETWORK', JSON.stringify(f));
+    assert.equal(f.message, 'that channel is on testnet, and your node runs on sandbox now: switch to testnet to act on it');
+    assert.deepEqual(f.shown?.buttons, ['Switch to testnet', 'Copy Details']);
+    assert.equal(ext.status().runningNetwork, 'sandbox', 'nothing switched by itself');
+  });
+
   it("a network change this window's Switch Network did not make (another window's, a Settings editor) leaves the idle node running here, and says so with a button to switch", async () => {
     assert.equal(ext.status().runningNetwork, 'sandbox');
     const account = await vscode.commands.executeCommand('synchannel.getAccount');
