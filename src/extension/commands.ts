@@ -218,7 +218,7 @@ export class Commands implements CommandContext {
       if (away) {
         const run = this.acting.current();
         if (run) run.ranOn = away;
-        throw new ExtensionError('OTHER_NETWORK', otherNetworkWords(away, host.runningNetwork ?? host.network));
+        throw new ExtensionError('OTHER_NETWORK', otherNetworkWords(away, host.runningNetwork ?? host.network, !!host.runningNetwork));
       }
       const party = targetParty(t);
       const n = host.node(party);

@@ -23,9 +23,10 @@ export function awayFrom(t: TreeElement | TargetArg, current: NetworkKind): Netw
   return t.network === current ? null : t.network;
 }
 
-/** Why a command on another network's channel is refused (the failure offers the switch back). */
-export function otherNetworkWords(channelNetwork: NetworkKind, current: NetworkKind): string {
-  return `that channel is on ${channelNetwork}, and your node runs on ${current} now: switch to ${channelNetwork} to act on it`;
+/** Why a command on another network's channel is refused (the failure offers the switch back); `running`: the node runs. */
+export function otherNetworkWords(channelNetwork: NetworkKind, current: NetworkKind, running = true): string {
+  const now = running ? `your node runs on ${current} now` : `this window's network is ${current} now`;
+  return `that channel is on ${channelNetwork}, and ${now}: switch to ${channelNetwork} to act on it`;
 }
 
 export function isTarget(a: unknown): a is TreeElement | TargetArg {

@@ -44,6 +44,7 @@ test("a toast's button of your testnet node's channel, clicked once this window 
   assert.equal(awayFrom({ party: 'alice', channel: 'kQ', network: 'sandbox' }, 'testnet'), null, "the demo's nodes are not the user's");
   const message = otherNetworkWords('testnet', 'sandbox');
   assert.match(message, /^that channel is on testnet, and your node runs on sandbox now: /);
+  assert.equal(otherNetworkWords('testnet', 'sandbox', false), "that channel is on testnet, and this window's network is sandbox now: switch to testnet to act on it", 'no node runs');
   const d = describeFailure('OTHER_NETWORK', message, { ...sandbox, ranOn: 'testnet' })!;
   assert.equal(d.text, `SynChannel: ${message}`);
   assert.deepEqual(d.buttons, ['Switch to testnet', 'Copy Details']);
