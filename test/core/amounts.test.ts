@@ -59,6 +59,15 @@ describe('parseTon', () => {
     rejects('1_000', /only digits/);
   });
 
+  test('a comma that may group thousands says both readings: "1,500" is 1500 or 1.5, never only the smaller', () => {
+    rejects('1,500', /the comma could mean 1500 or 1\.5: write the one you mean, without a comma/);
+    rejects('1,000', /the comma could mean 1000 or 1: /);
+    rejects('12,345,678', /leave out the thousands separators: 12345678/);
+    rejects('1,000.5', /leave out the thousands separators: 1000\.5/);
+    rejects('1,5', /use a dot, not a comma, as the decimal separator/);
+    rejects('0,500', /dot, not a comma/);
+  });
+
   test('a leading zero before other digits is refused: "open 1 000" was read as a partner deposit of 0', () => {
     rejects('000', /leading zero/);
     rejects('01', /leading zero/);
