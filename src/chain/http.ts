@@ -230,6 +230,19 @@ async function responseBody(res: Response, url: string, method: string): Promise
   }
 }
 
+/**
+ * What in a successful answer TonClient would misread, said (null: nothing). It reads a balance with BigInt(),
+ * which takes "" (and blanks) as 0, hex, and a JSON number JSON.parse already rounded: only digits, or a number
+ * JSON holds exactly, are a count of nanotons.
+ */
+function misreadResult(method: string, body: unknown): string | null {
+  if (method !== 'getAddressInformation') return null;
+  const balance = (body as { result?: { balance?: unknown } } | null)?.result?.balance;
+  if (balance === undefined) return null; // a malformed answer: TonClient refuses it itself
+  const ok = typeof balance === 'string' ? /^\d{1,40}$/.test(balance) : typeof balance === 'number' && Number.isSafeInteger(balance) && balance >= 0;
+  return ok ? null : `the balance ${JSON.stringify(balance).slice(0, 40)} is not a count of nanotons`;
+}
+
 /** What an answer means: null for a success, an error worth retrying (with the server's delay), or throws. */
 function judge(res: Response, body: unknown, url: string, method: string, attempt: number): { error: ChainError; delayMs?: number } | null {
   if (res.status === 401 || res.status === 403) {
@@ -270,7 +283,9 @@ function judge(res: Response, body: unknown, url: string, method: string, attemp
     const text = errorText(body, res.statusText);
     throw walletRejected(method, text, res.status) ?? new ChainError('ENDPOINT_ERROR', `${url} refused ${method} (HTTP ${res.status}): ${text}`, { status: res.status });
   }
-  return null;
+  // A replica's odd answer: another attempt may get a good one.
+  const misread = misreadResult(method, body);
+  return misread ? { error: new ChainError('ENDPOINT_ERROR', `${url} answered ${method}, but ${misread}: use another endpoint`) } : null;
 }
 
 /** What a request whose last attempt timed out says, with the time all its attempts took. */

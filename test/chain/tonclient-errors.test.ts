@@ -264,6 +264,21 @@ describe('TonClientChain HTTP errors and retries', () => {
     }
   });
 
+  test('a balance TonClient would misread (empty: 0; hex; padded; a number past 2^53, rounded by JSON) is read again, never taken', async () => {
+    const good = addressInfo(5n);
+    const a = new Address(0, Buffer.alloc(32, 7));
+    for (const balance of ['', ' ', '0x10', ' 7', '1e3', 2 ** 60, 2 ** 53 + 2]) {
+      let n = 0;
+      handler = (_m, _b, _req, res) => json(res, 200, n++ === 0 ? { ...good, result: { ...good.result, balance } } : good);
+      assert.equal(await chain().getBalance(a), 5n, `balance ${JSON.stringify(balance)} read again`);
+      assert.equal(n, 2, `balance ${JSON.stringify(balance)}: retried once`);
+      handler = (_m, _b, _req, res) => json(res, 200, { ...good, result: { ...good.result, balance } });
+      await assert.rejects(chain().getBalance(a), code('ENDPOINT_ERROR', /balance .* is not a count of nanotons.*use another endpoint/));
+    }
+    handler = (_m, _b, _req, res) => json(res, 200, { ...good, result: { ...good.result, balance: 4096 } });
+    assert.equal(await chain().getBalance(a), 4096n, 'a whole number of nanotons JSON holds exactly is one');
+  });
+
   test('a malformed answer: ENDPOINT_ERROR', async () => {
     handler = (_m, _b, _req, res) => json(res, 200, { ok: true, result: { nothing: 1 } });
     await assert.rejects(chain().now(), code('ENDPOINT_ERROR', /unexpected answer/));
