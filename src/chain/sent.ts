@@ -89,10 +89,12 @@ export async function waitForTransaction(o: {
   // Every transaction newer than `after` up to `covered` was looked at (no bound: only the newest page is read).
   // A scan reads from the newest down to `covered`, WAIT_PAGES pages a poll at most (a deep flood takes several
   // polls); once it gets there, `covered` rises to the newest it started from, and the next scan starts again.
+  // A scan proves only what it read linked: each transaction names the one before it (prevTransactionLt), so a
+  // page that leaves one out, or comes out of order, is seen, and that scan proves nothing (it starts again).
   let covered = o.after !== undefined && o.after > 0n ? o.after : null;
-  let scan: { top: bigint | null; cursor: TxCursor | null } | null = null;
+  let scan: { top: bigint | null; cursor: TxCursor | null; prev: bigint | null } | null = null;
   for (let i = 0; ; i++) {
-    scan ??= { top: null, cursor: null };
+    scan ??= { top: null, cursor: null, prev: null };
     for (let pages = 0; scan && pages < WAIT_PAGES; pages++) {
       const page = await read(scan.cursor);
       if (!page) break; // a failed read: the next poll goes on from here
@@ -101,11 +103,13 @@ export async function waitForTransaction(o: {
       if (found) return found;
       const last = page[page.length - 1];
       // An empty answer to a cursor is no proof (an endpoint that lost it): that scan starts again.
-      if (covered === null || !last) scan = null;
-      else if (page.length < WAIT_PAGE || last.lt <= covered) {
+      if (covered === null || !last || !linked(scan, page, covered)) scan = null;
+      else if (scan.prev !== null && scan.prev <= covered) {
+        // read down to the bound (or the account's first transaction) with nothing left out
         if (scan.top !== null && scan.top > covered) covered = scan.top;
         scan = null;
-      } else scan.cursor = { lt: last.lt, hash: last.hash() };
+      } else if (page.length < WAIT_PAGE) scan = null; // the endpoint's history ended short of the bound: no proof
+      else scan.cursor = { lt: last.lt, hash: last.hash() };
     }
     if (o.giveUp && i > 0 && i % 5 === 0) {
       const err = await o.giveUp(covered).catch((e: unknown) => {
@@ -116,4 +120,17 @@ export async function waitForTransaction(o: {
     }
     await sleep(o.pollMs, signal);
   }
+}
+
+/**
+ * Whether `page` follows on from the scan's earlier pages with nothing left out, down to `bound`; `scan.prev` is
+ * then the logical time of the transaction before the last one looked at (0: none, the account's first).
+ */
+function linked(scan: { prev: bigint | null }, page: Transaction[], bound: bigint): boolean {
+  for (const tx of page) {
+    if (scan.prev !== null && tx.lt !== scan.prev) return false;
+    scan.prev = tx.prevTransactionLt;
+    if (tx.lt <= bound) break;
+  }
+  return true;
 }

@@ -220,3 +220,28 @@ test('a send refused with a clear error after an attempt that got no clear answe
     assert.equal(await read(), 4n * TON, 'done: the first attempt landed');
   });
 });
+
+test("a page that leaves out the wallet's transaction (a gap in the endpoint's history) never makes a landed message 'nothing was sent'", async () => {
+  await scene(5_000, {}, async ({ tn, wb, address, hook, read, flood }) => {
+    let landed = false;
+    hook.fn = async (m, forward) => {
+      if (m.method === 'sendBoc') {
+        const r = await forward();
+        await flood(wb.address); // a later transaction of the wallet, after ours: the page's newest is past it
+        landed = true;
+        return r;
+      }
+      if (!landed || m.method !== 'getTransactions' || !isAddr(m, wb.address)) return null;
+      const r = await forward();
+      const body = JSON.parse(r.text) as { result: { in_msg?: { source: string } }[] };
+      body.result = body.result.filter((tx) => tx.in_msg?.source !== ''); // ours, the wallet's one external message, left out
+      return { status: r.status, text: JSON.stringify(body) };
+    };
+    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    hook.fn = null;
+    assert.equal(await read(), 4n * TON, 'the deposit landed');
+    assert.ok(err instanceof ChainError);
+    assert.doesNotMatch(err.message, /nothing was sent/);
+    assert.equal(err.sent, true, 'it may still land');
+  });
+});

@@ -6,18 +6,18 @@ import assert from 'node:assert/strict';
 import type { Transaction } from '@ton/core';
 import { waitForTransaction } from '../../src/chain/sent.js';
 
-type Fake = { lt: bigint; ours: boolean; hash: () => Buffer };
+type Fake = { lt: bigint; prevTransactionLt: bigint; ours: boolean; hash: () => Buffer };
 
-/** Transactions 1..n (oldest first) with ours at `ours`; `lose` cursors answered [] once. */
-function account(n: number, ours: number, lose = new Set<bigint>()) {
+/** Transactions 1..n (oldest first) with ours at `ours`; `lose` cursors answered [] once; `hide` never shown. */
+function account(n: number, ours: number, lose = new Set<bigint>(), hide = new Set<bigint>()) {
   const txs: Fake[] = [];
-  for (let lt = 1; lt <= n; lt++) txs.push({ lt: BigInt(lt), ours: lt === ours, hash: () => Buffer.alloc(32) });
+  for (let lt = 1; lt <= n; lt++) txs.push({ lt: BigInt(lt), prevTransactionLt: BigInt(lt - 1), ours: lt === ours, hash: () => Buffer.alloc(32) });
   let reads = 0;
   const page = async (before: { lt: bigint } | null): Promise<Transaction[]> => {
     reads++;
     if (before && lose.delete(before.lt)) return [];
     const end = before ? txs.findIndex((t) => t.lt === before.lt) : txs.length;
-    return txs.slice(Math.max(0, end - 20), end).reverse() as unknown as Transaction[];
+    return txs.slice(Math.max(0, end - 20), end).reverse().filter((t) => !hide.has(t.lt)) as unknown as Transaction[];
   };
   return { page, reads: () => reads };
 }
@@ -44,4 +44,29 @@ test('with nothing newer than the bound, one page a poll is read', async () => {
   ac.abort();
   await p.catch(() => undefined);
   assert.ok(a.reads() <= 12, `${a.reads()} page reads in 100 ms of 10 ms polls`);
+});
+
+test('a page that leaves a transaction out (or comes out of order) proves nothing read past it: giveUp is never told so', async () => {
+  for (const [a, order] of [
+    [account(30, 25, new Set(), new Set([25n])), (p: Transaction[]) => p],
+    [account(30, 0), (p: Transaction[]) => [...p].sort((x, y) => Number(x.lt - y.lt))],
+  ] as const) {
+    const told: (bigint | null)[] = [];
+    const ac = new AbortController();
+    const p = waitForTransaction({
+      page: async (before) => order(await a.page(before)),
+      match: () => false,
+      signal: ac.signal,
+      pollMs: 5,
+      after: 20n,
+      giveUp: async (covered) => {
+        told.push(covered);
+        return null;
+      },
+    });
+    while (told.length < 3) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await p.catch(() => undefined);
+    assert.deepEqual([...new Set(told)], [20n], 'nothing past the bound counted as read');
+  }
 });
