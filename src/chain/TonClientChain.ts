@@ -119,9 +119,13 @@ export class TonClientChain extends BaseChain {
     return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction), ...(at !== null ? { at } : {}) };
   }
 
+  /** The chain's time; this computer's clock when the endpoint says none (sync_utime 0). */
   protected async chainNow(): Promise<number> {
-    const st = await this.client.getContractState(ZERO_ADDRESS);
-    return this.chainTime(st.timestampt) ?? Math.floor(Date.now() / 1000);
+    return (await this.chainTimeSaid()) ?? Math.floor(Date.now() / 1000);
+  }
+
+  protected override async chainTimeSaid(): Promise<number | null> {
+    return this.chainTime((await this.client.getContractState(ZERO_ADDRESS)).timestampt);
   }
 
   /**

@@ -245,3 +245,31 @@ test("a page that leaves out the wallet's transaction (a gap in the endpoint's h
     assert.equal(err.sent, true, 'it may still land');
   });
 });
+
+test("an endpoint that gives no chain time (sync_utime 0) on a computer whose clock is ahead: a message not landed yet is not called expired by that clock", async () => {
+  await scene(3_000, {}, async ({ tn, wb, address, hook, read, raw }) => {
+    const noTime = (text: string) => JSON.stringify({ ...JSON.parse(text), result: { ...JSON.parse(text).result, sync_utime: 0 } });
+    const info = noTime(await raw('getAddressInformation', wb.address)); // the wallet as it is before the send
+    const txs = await raw('getTransactions', wb.address);
+    let held: string | null = null;
+    const realNow = Date.now;
+    hook.fn = async (m) => {
+      if (m.method === 'sendBoc') {
+        held = String(m.params.boc); // taken, not passed on yet
+        Date.now = () => realNow() + 600_000; // this computer's clock is 10 minutes ahead (the devnet is not asked meanwhile)
+        return { status: 200, text: JSON.stringify({ ok: true, result: { '@type': 'ok' } }) };
+      }
+      if (!held) return null;
+      return { status: 200, text: m.method === 'getTransactions' ? txs : info };
+    };
+    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    Date.now = realNow;
+    hook.fn = null;
+    assert.ok(held, 'the message was handed to the endpoint');
+    await fetch(hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'sendBoc', params: { boc: held } }) });
+    assert.ok(err instanceof ChainError);
+    assert.doesNotMatch(err.message, /nothing was sent/);
+    assert.equal(err.sent, true, 'it may still land');
+    assert.equal(await read(), 4n * TON, 'and it does');
+  });
+});
