@@ -119,13 +119,14 @@ export class TonClientChain extends BaseChain {
     return { state, balance: st.balance, data, lastLt: lastLtOf(st.lastTransaction), ...(at !== null ? { at } : {}) };
   }
 
-  /** The chain's time; this computer's clock when the endpoint says none (sync_utime 0). */
+  /**
+   * The chain's time. An answer that gives none (sync_utime 0) is read again, never replaced by this computer's
+   * clock, which may run ahead: messages would be called expired, and the node's marks dropped, while they may land.
+   */
   protected async chainNow(): Promise<number> {
-    return (await this.chainTimeSaid()) ?? Math.floor(Date.now() / 1000);
-  }
-
-  protected override async chainTimeSaid(): Promise<number | null> {
-    return this.chainTime((await this.client.getContractState(ZERO_ADDRESS)).timestampt);
+    const t = this.chainTime((await this.client.getContractState(ZERO_ADDRESS)).timestampt);
+    if (t === null) throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} answered no chain time (sync_utime 0): try again, or use another endpoint if it goes on`, { retryable: true });
+    return t;
   }
 
   /**

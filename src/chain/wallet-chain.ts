@@ -38,11 +38,8 @@ export abstract class WalletChain {
   /** A provider for get-methods and for the wrapper's send* (only `internal` → `via.send` is used for sends). */
   protected abstract provider(address: Address, init?: StateInit | null): ContractProvider;
   protected abstract account(address: Address, signal?: AbortSignal): Promise<AccountInfo>;
+  /** The chain's time as the backend says it, never another clock (none said: a retryable error). */
   protected abstract chainNow(signal?: AbortSignal): Promise<number>;
-  /** The chain's time as the backend says it, never another clock (null: it says none). */
-  protected chainTimeSaid(signal?: AbortSignal): Promise<number | null> {
-    return this.chainNow(signal);
-  }
   protected abstract sendExternal(message: Message, signal: AbortSignal): Promise<void>;
   /** One lookup (no waiting) of `address`'s transactions, newest first: the newest, or those strictly older than `before`. */
   protected abstract transactionsPage(address: Address, limit: number, before: TxCursor | null, signal?: AbortSignal): Promise<Transaction[]>;
@@ -348,8 +345,8 @@ export abstract class WalletChain {
     if (seqno !== null && seqno !== t.seqno) return null; // a read behind the one that signed it
     // The time of the same read: one from a replica ahead, beside a wallet read behind, would call a landed message expired.
     // Only the chain's own time says a message expired: this computer's clock may run ahead of it.
-    const at = later.at ?? (await this.chainTimeSaid(signal));
-    if (at === null || at <= t.validUntil + 5) return null;
+    const at = later.at ?? (await this.chainNow(signal));
+    if (at <= t.validUntil + 5) return null;
     return new ChainError('TIMEOUT', `the wallet message for ${what} expired without being processed; nothing was sent: retry`);
   }
 

@@ -279,6 +279,15 @@ describe('TonClientChain HTTP errors and retries', () => {
     assert.equal(await chain().getBalance(a), 4096n, 'a whole number of nanotons JSON holds exactly is one');
   });
 
+  test("an answer with no chain time (sync_utime 0) is no chain time: now() is read again, never this computer's clock", async () => {
+    const good = addressInfo(5n);
+    let n = 0;
+    handler = (_m, _b, _req, res) => json(res, 200, n++ === 0 ? { ...good, result: { ...good.result, sync_utime: 0 } } : good);
+    await assert.rejects(chain().now(), (e: unknown) => code('ENDPOINT_ERROR', /no chain time.*use another endpoint/)(e) && (e as ChainError).retryable);
+    assert.equal(await chain().now(), 1_700_000_000, 'the next answer with one is taken');
+    assert.equal(await chain().getBalance(new Address(0, Buffer.alloc(32, 7))), 5n, 'an account read needs no chain time');
+  });
+
   test('a malformed answer: ENDPOINT_ERROR', async () => {
     handler = (_m, _b, _req, res) => json(res, 200, { ok: true, result: { nothing: 1 } });
     await assert.rejects(chain().now(), code('ENDPOINT_ERROR', /unexpected answer/));
