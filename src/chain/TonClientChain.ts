@@ -141,7 +141,11 @@ export class TonClientChain extends BaseChain {
   }
 
   protected async sendExternal(message: Message): Promise<void> {
-    await this.client.sendMessage(message);
+    await this.client.sendMessage(message).catch((e: unknown) => {
+      if (e instanceof ChainError) throw e;
+      // The HTTP layer took the answer (200, ok); TonClient could not read its result: the endpoint may have taken it.
+      throw new ChainError('ENDPOINT_ERROR', `${this.endpoint} answered the send with something unexpected (${String((e as Error)?.message ?? e).slice(0, 200)}): the message may have been taken`, { cause: e, sent: true });
+    });
   }
 
   protected async transactionsPage(address: Address, limit: number, before: TxCursor | null): Promise<Transaction[]> {

@@ -273,3 +273,17 @@ test("an endpoint that gives no chain time (sync_utime 0) on a computer whose cl
     assert.equal(await read(), 4n * TON, 'and it does');
   });
 });
+
+test('a send answered 200 with a result TonClient cannot read (the chain took it) is waited for and done, not "failed"', async () => {
+  await scene(20_000, {}, async ({ tn, wb, address, hook, read }) => {
+    hook.fn = async (m, forward) => {
+      if (m.method !== 'sendBoc') return null;
+      await forward();
+      return { status: 200, text: JSON.stringify({ ok: true, result: { '@type': 'raw.extMessageInfo', hash: 'x' } }) };
+    };
+    const r = await tn.deposit(wb, address, 4n * TON);
+    hook.fn = null;
+    assert.equal(r.exitCode, 0);
+    assert.equal(await read(), 4n * TON, 'deposited once');
+  });
+});
