@@ -339,7 +339,9 @@ export abstract class WalletChain {
     const later = await this.account(wallet.address, signal);
     const seqno = later.state === 'active' && later.data ? seqnoFromData(wallet.version, later.data) : null;
     if (seqno !== null && seqno > t.seqno) {
-      if (covered === null || later.lastLt <= 0n || covered < later.lastLt) return null;
+      // (the seqno moved, so the wallet has a transaction after the read the message was signed from: a read showing
+      // none, its last transaction no later than that read's, contradicts it and proves nothing)
+      if (covered === null || later.lastLt <= 0n || later.lastLt <= t.afterLt || covered < later.lastLt) return null;
       return new ChainError('WALLET_REJECTED', `another message of wallet ${friendly(wallet.address)} used the seqno of ${what} (${t.seqno}) first: nothing was sent for it; retry`);
     }
     if (seqno !== null && seqno !== t.seqno) return null; // a read behind the one that signed it
