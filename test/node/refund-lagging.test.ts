@@ -12,6 +12,7 @@ import type { Chain, ChannelEvent, ChannelStatus, Wallet, WatchOptions } from '.
 import { aliceAloneIn, bobPutOneIn, withPair } from '../helpers/reads.js';
 import { TON, until } from '../helpers/nodes.js';
 import type { SandboxChain } from '../../src/chain/SandboxChain.js';
+import { BEHIND_TAKEN_MS } from '../../src/node/seenlt.js';
 
 /** `real`, whose reads of the contract answer `stale` and whose watches tell nothing while `lag`; refunds sent counted. */
 function behindReplica(real: Chain, stale: ChannelStatus) {
@@ -86,4 +87,32 @@ withPair('on a chain gone back (a devnet from an older file), a refund goes by w
   assert.equal(refunded, 'refund returned');
   const after = await p.chain.getChannelStatus(contract);
   assert.ok(after.status === 'funding' && after.data.depositA === 0n, 'Alice\'s 3 TON came back');
+});
+
+// One answer of a broken endpoint whose last transaction is far ahead of the chain (no replica reads ahead) was kept
+// as the newest the channel saw, in the record, for good: every honest read after it was "behind", and the refund of
+// a deposit whose partner never came was refused for ever ("run refund again in a minute"; a restart after the record's next save too).
+// Reads that stay behind for BEHIND_TAKEN_MS are taken.
+withPair('one read far ahead of the chain holds a refund for minutes, not for ever', async (p) => {
+  await aliceAloneIn(p);
+  const contract = Address.parse(p.alice.currentChannel()!.contract);
+  const now = await p.chain.getChannelStatus(contract);
+  if (now.status !== 'funding' || now.lt === undefined) throw new Error('a read of a live contract says its last transaction');
+  await p.alice.stop();
+  const replica = behindReplica(p.chain, { ...now, lt: 9_000_000_000_000_000_000n });
+  p.alice = await createNode({ ...p.common, chain: replica.chain, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until("Alice's node read the answer far ahead", () => replica.reads >= 1);
+  replica.lag = false;
+  const refund = () => p.alice.refund().then(() => 'refunded', (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
+  assert.match(await refund(), /^PENDING: .*older than/, 'at first an honest read is taken for a replica behind');
+  const realNow = Date.now;
+  try {
+    Date.now = () => realNow() + BEHIND_TAKEN_MS + 1_000; // reads have been behind for longer than any replica lags
+    assert.equal(await refund(), 'refunded');
+  } finally {
+    Date.now = realNow;
+  }
+  assert.equal(replica.refunds, 1);
+  const after = await p.chain.getChannelStatus(contract);
+  assert.ok(after.status === 'funding' && after.data.depositA === 0n, "Alice's 3 TON came back");
 });
