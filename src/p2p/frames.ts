@@ -1,9 +1,12 @@
 // Length-prefixed frames: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (one wire message).
 // Frames above the limit are skipped byte for byte (never buffered) and reported, so the stream survives them.
-// Work is linear in the bytes pushed however they are split: the chunks of a partial frame are kept as they
-// came and joined once, when the frame is complete (a frame dripped byte by byte costs no more than one).
+// Work and memory are linear in the bytes pushed however they are split: a partial frame is kept in one buffer
+// that doubles as it fills (a frame dripped byte by byte costs no more than one, and holds no object per chunk).
 export const MAX_FRAME_BYTES = 64 * 1024;
 const HEADER = 4;
+/** The first buffer a partial frame is kept in (it doubles from there). */
+const MIN_HELD = 256;
+const EMPTY = Buffer.alloc(0);
 
 export type FrameEvent = { kind: 'frame'; data: Buffer } | { kind: 'oversized'; length: number };
 
@@ -16,8 +19,8 @@ export function encodeFrame(payload: string | Uint8Array): Buffer {
 }
 
 export class FrameDecoder {
-  /** Bytes received and not yet part of a returned frame, in arrival order. */
-  private chunks: Buffer[] = [];
+  /** Bytes received and not yet part of a returned frame: the first `length` bytes of `held`. */
+  private held = EMPTY;
   private length = 0;
   /** Bytes of an oversized frame still to skip. */
   private discard = 0;
@@ -68,18 +71,19 @@ export class FrameDecoder {
   private take(n: number, data: Buffer): { bytes?: Buffer; rest: Buffer } {
     // A copy: frames may be handled later (a paused link), and the caller may reuse its buffer.
     if (this.length === 0 && data.length >= n) return { bytes: Buffer.from(data.subarray(0, n)), rest: data.subarray(n) };
-    const need = n - this.length;
-    if (data.length < need) {
-      if (data.length > 0) {
-        this.chunks.push(Buffer.from(data));
-        this.length += data.length;
-      }
-      return { rest: data.subarray(data.length) };
+    const part = data.subarray(0, Math.min(n - this.length, data.length));
+    if (this.length + part.length > this.held.length) {
+      // doubled (at most to the frame's size): each byte is copied a bounded number of times
+      const size = Math.min(n, Math.max(MIN_HELD, 2 * this.held.length, this.length + part.length));
+      this.held = Buffer.concat([this.held.subarray(0, this.length)], size);
     }
-    const bytes = Buffer.concat([...this.chunks, data.subarray(0, need)], n);
-    this.chunks = [];
+    part.copy(this.held, this.length);
+    this.length += part.length;
+    if (this.length < n) return { rest: data.subarray(data.length) };
+    const bytes = this.held.length === n ? this.held : Buffer.from(this.held.subarray(0, n));
+    this.held = EMPTY;
     this.length = 0;
-    return { bytes, rest: data.subarray(need) };
+    return { bytes, rest: data.subarray(part.length) };
   }
 }
 

@@ -3,6 +3,8 @@
 // frames queued in one run leave in one write, in order, before the event loop turns (no turn added to a message).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../../src/p2p/index.js';
 import { FrameWriter } from '../../src/p2p/frames.js';
 
@@ -42,6 +44,34 @@ test('a 64 KiB frame dripped one byte at a time is joined once (linear work)', (
     Buffer.concat = concat;
   }
   assert.ok(copied <= 4 * frame.length, `${copied} bytes joined for ${2 * frame.length} bytes pushed`);
+});
+
+test('frames dripped one byte at a time hold about their own size in memory, not an object per byte', () => {
+  // A peer may send a frame in 1-byte muxer frames: each reaches the decoder as its own chunk. 16 streams (two
+  // connections' worth) each hold a frame just under the limit, short of its last bytes.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const used = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const decoders: FrameDecoder[] = [];
+  const one = Buffer.alloc(1, 0x20);
+  for (let d = 0; d < 16; d++) {
+    const dec = new FrameDecoder();
+    decoders.push(dec);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(MAX_FRAME_BYTES - 10);
+    dec.push(header);
+    for (let i = 0; i < MAX_FRAME_BYTES - 20; i++) dec.push(one);
+  }
+  const held = decoders.reduce((n, dec) => n + dec.buffered, 0);
+  const grown = used() - before;
+  assert.equal(held, 16 * (MAX_FRAME_BYTES - 20));
+  // the bytes themselves are 1 MiB: at most a few times that, never ~100 times (an object per chunk)
+  assert.ok(grown < 8 * held, `${(grown / 2 ** 20).toFixed(1)} MiB in memory for ${(held / 2 ** 20).toFixed(1)} MiB held`);
 });
 
 test('frames queued in one run leave in one write, in order, before the event loop turns; a later run writes apart', async () => {
