@@ -8,6 +8,9 @@
 //   its first frame with them), and a connection whose streams send more than that allows in all (a burst of
 //   4 KiB, then 1 KiB a second) is closed. It wraps each muxer's onRemoteStream (the hook that hands it the
 //   streams the peer opens) and each such stream's onData.
+// - data frames: each costs a header, an object and a callback however few bytes it carries (1-byte frames evade the
+//   byte quota 13 times over, and a paused stream holds each as an object of its own): above a burst of 10,000 and
+//   5,000 a second on one connection, the connection is closed (an honest peer sends one per write, far fewer).
 // These are private methods: a Yamux without one is never run unbounded. boundedYamux probes a muxer and a stream
 // on a stand-in connection before the node starts, and refuses to start (MUXER_UNBOUNDED, naming what is missing);
 // a muxer or stream made later without one is closed (test/p2p/muxer.test.ts).
@@ -22,6 +25,8 @@ const SYN = 1;
 const STREAM_PRE_PROTOCOL_BYTES = 1024;
 /** bytes before their protocols, all streams of a connection together */
 const CONNECTION_PRE_PROTOCOL = { burst: 4096, perSecond: 1024 };
+/** data frames of all streams of a connection together */
+const DATA_FRAMES = { burst: 10_000, perSecond: 5_000 };
 
 /** The private methods the bounds wrap: of the muxer, and of each stream it makes. */
 const MUXER_HOOKS = ['handlePing', 'onRemoteStream'] as const;
@@ -102,6 +107,7 @@ interface RemoteStreams {
 function limitNegotiation(m: RemoteStreams): void {
   const opened = m.onRemoteStream.bind(m);
   const allowance = new TokenBucket(CONNECTION_PRE_PROTOCOL);
+  const frames = new TokenBucket(DATA_FRAMES);
   // every stream the peer opens passes here first (AbstractStreamMuxer's hook for its subclasses)
   m.onRemoteStream = (stream) => {
     // counted where the muxer hands the stream its data (a 'message' listener would take the data from libp2p)
@@ -111,6 +117,7 @@ function limitNegotiation(m: RemoteStreams): void {
     if (!push) return m.abort(unbounded(['stream onData']));
     let bytes = 0;
     s.onData = (data) => {
+      if (!frames.take()) return m.abort(new Error(`its streams sent more than ${DATA_FRAMES.perSecond} muxer data frames a second`));
       if (!s.protocol) {
         bytes += data.byteLength;
         if (allowance.charge(data.byteLength) > 0) return m.abort(new Error('its streams proposed protocols for more than 1 KiB a second'));

@@ -211,6 +211,40 @@ describe('connection limits', () => {
     }
   });
 
+  test('a peer that sends its bytes one per muxer frame, faster than 5,000 frames a second (after a burst of 10,000), loses its connection', async () => {
+    // Each muxer frame costs a header, an object and a callback however few bytes it carries: 1-byte frames evade
+    // the byte quota 13 times over, and held by a paused stream cost about a hundred bytes of memory each.
+    const srv = await server();
+    const peer = await RawPeer.dial(srv.addr);
+    try {
+      await peer.open(newWallet());
+      const conn = peer.libp2p.getConnections()[0]!;
+      // a frame of 64 KiB announced, its bytes sent one at a time: first a few hundred (as many small writes as an honest
+      // peer's acknowledgements make), which are taken
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(64 * 1024);
+      peer.sendRaw(header);
+      const one = Uint8Array.of(0x20);
+      for (let i = 0; i < 300; i++) peer.sendRaw(one);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(conn.status, 'open', 'a few hundred small frames are taken');
+      // then a flood, one yamux data frame per byte (each send leaves as a frame of its own)
+      let sent = 0;
+      try {
+        for (; sent < 40_000 && conn.status === 'open'; sent++) {
+          peer.sendRaw(one);
+          if (sent % 1_000 === 0) await new Promise((r) => setImmediate(r));
+        }
+      } catch {
+        // closed by the server
+      }
+      await until(() => conn.status !== 'open', `the connection to be closed (${sent} frames sent)`, 10_000);
+    } finally {
+      await peer.stop();
+      await srv.cleanup();
+    }
+  });
+
   test('a stream that proposes protocol after protocol is reset after 1 KiB: the node does not answer "na" to each', async () => {
     const srv = await server();
     const peer = await RawPeer.dial(srv.addr);
