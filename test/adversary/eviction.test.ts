@@ -56,3 +56,22 @@ test('when held proposals are full, the host holding the most loses one: a flood
     await world.close();
   }
 });
+
+test("a flood of new wallets from one machine, each proposing once, does not push out another machine's first proposal", async () => {
+  const world = await World.create();
+  const peers: RawPeer[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const held = () => vic.node.channels().filter((c) => c.phase === 'proposed').map((c) => c.channelId);
+    const [sams] = await propose(vic, addr, '127.0.0.3', 1, peers);
+    await until(() => held().includes(sams!), "Sam's proposal");
+    // every flooding wallet holds as many proposals as Sam's: only the host tells them apart
+    for (let i = 0; i < MAX_PROPOSALS_HELD + 8; i++) await propose(vic, addr, '127.0.0.2', 1, peers);
+    await until(() => held().length === MAX_PROPOSALS_HELD, `${MAX_PROPOSALS_HELD} proposals held`);
+    assert.ok(held().includes(sams!), "Sam's proposal, the oldest, is kept: the flooding host's went first");
+  } finally {
+    for (const p of peers) await p.stop();
+    await world.close();
+  }
+});
