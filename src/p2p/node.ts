@@ -194,8 +194,8 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
    * once, as at its next login (a kill -9 before that would lose it).
    */
   partnerNow(wallet: Address | string): void {
-    const host = this.session(wallet)?.remoteHost;
-    if (host) this.partnerHosts.note(host);
+    const s = this.session(wallet);
+    if (s?.remoteHost) this.partnerHosts.note(s.remoteHost, s.partner.walletAddress.toRawString());
   }
 
   /** Test and diagnostics hook: drops every libp2p connection (sessions stay and resume). */
@@ -209,7 +209,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     this.guests.stop();
     for (const s of this.sessions()) {
       // the hosts of partners connected now are kept for the guard after a restart (written once, below)
-      if (s.remoteHost && this.guests.isPartner(s.partner.walletAddress)) this.partnerHosts.note(s.remoteHost, false);
+      if (s.remoteHost && this.guests.isPartner(s.partner.walletAddress)) this.partnerHosts.note(s.remoteHost, s.partner.walletAddress.toRawString(), false);
       s.close('the node is stopping');
     }
     for (const l of this.links) l.close('node stopping');
@@ -287,7 +287,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       (partner) => {
         this.noteObserved(link);
         // a partner's host gets in while failed handshakes flood this node, also after a restart (partnerhosts.ts)
-        if (this.guests.isPartner(partner.walletAddress)) this.partnerHosts.note(hostKey(link.connection.remoteAddr));
+        if (this.guests.isPartner(partner.walletAddress)) this.partnerHosts.note(hostKey(link.connection.remoteAddr), partner.walletAddress.toRawString());
         try {
           this.adopt(link, partner);
         } catch (e) {

@@ -4,20 +4,23 @@
 // new hosts. Guests are not kept (wallets cost nothing): hosts that only log in cannot push partners out. A partner
 // whose address changed competes as any new host until it logs in once. Written when a partner logs in from a host
 // not kept yet or becomes a partner while connected (a channel stored with it), and at stop, never per connection;
-// bounded (the least recently seen host is forgotten first).
+// bounded (the least recently seen host is forgotten first), and per partner wallet (IPv6 /64s cost a partner little:
+// one logging in from many keeps its latest few, never pushing other partners' hosts out).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
 export const PARTNER_HOSTS_FILE = 'partner-hosts.json';
 export const MAX_PARTNER_HOSTS = 1_024;
+/** Hosts kept per partner wallet (a laptop on a few networks). */
+export const MAX_HOSTS_PER_PARTNER = 8;
 
 /** A host key as guard.ts hostKey writes it: an IPv4 address or an IPv6 /64. */
 const isHost = (h: unknown): h is string => typeof h === 'string' && h.length > 0 && h.length <= 64;
 
 export class PartnerHosts {
-  /** least recently seen first */
-  private readonly hosts = new Map<string, true>();
+  /** host -> the partner wallet (raw) that logged in from it ('' if not known: a file of an older version); least recently seen first */
+  private readonly hosts = new Map<string, string>();
   private saving: Promise<void> = Promise.resolve();
   private changed = false;
 
@@ -37,8 +40,14 @@ export class PartnerHosts {
       return p;
     }
     try {
-      const read = (JSON.parse(text) as { hosts?: unknown } | null)?.hosts;
-      for (const h of Array.isArray(read) ? read.filter(isHost).slice(-MAX_PARTNER_HOSTS) : []) p.hosts.set(h, true);
+      const parsed = JSON.parse(text) as { hosts?: unknown; wallets?: unknown } | null;
+      const read = Array.isArray(parsed?.hosts) ? parsed.hosts : [];
+      const wallets = Array.isArray(parsed?.wallets) ? parsed.wallets : [];
+      read.forEach((h, i) => {
+        const w = wallets[i];
+        if (isHost(h)) p.hosts.set(h, typeof w === 'string' && w.length <= 128 ? w : '');
+      });
+      while (p.hosts.size > MAX_PARTNER_HOSTS) p.hosts.delete(p.hosts.keys().next().value!);
     } catch (e) {
       log(`${p.file} is not readable JSON (${(e as Error).message}): partners' hosts are learnt again as they log in`);
     }
@@ -49,10 +58,23 @@ export class PartnerHosts {
     return this.hosts.has(host);
   }
 
-  /** A partner is connected from `host`; a host new here is written at once (`save`: false leaves it to `flush`). */
-  note(host: string, save = true): void {
-    const known = this.hosts.delete(host);
-    this.hosts.set(host, true);
+  /**
+   * Partner `wallet` (raw) is connected from `host`; a host new here is written at once (`save`: false leaves it to
+   * `flush`). Over MAX_HOSTS_PER_PARTNER, the wallet's own least recently seen host is forgotten.
+   */
+  note(host: string, wallet: string, save = true): void {
+    const known = this.hosts.get(host) === wallet;
+    this.hosts.delete(host);
+    this.hosts.set(host, wallet);
+    let own = 0;
+    for (const w of this.hosts.values()) if (w === wallet) own++;
+    for (const [h, w] of this.hosts) {
+      if (own <= MAX_HOSTS_PER_PARTNER) break;
+      if (w === wallet) {
+        this.hosts.delete(h);
+        own--;
+      }
+    }
     if (this.hosts.size > MAX_PARTNER_HOSTS) this.hosts.delete(this.hosts.keys().next().value!);
     this.changed = true;
     if (!known && save) void this.save();
@@ -65,7 +87,7 @@ export class PartnerHosts {
 
   private save(): Promise<void> {
     this.changed = false;
-    const text = JSON.stringify({ hosts: [...this.hosts.keys()] });
+    const text = JSON.stringify({ hosts: [...this.hosts.keys()], wallets: [...this.hosts.values()] });
     this.saving = this.saving
       .then(() => writeFileAtomic(this.file, text, { mode: 0o600 }))
       .catch((e: unknown) => this.log(`could not save ${this.file} (${(e as Error).message}): after a restart, a partner that only dials in may wait while failed handshakes flood this node; check the disk and the folder`));

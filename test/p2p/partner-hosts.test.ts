@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Address } from '@ton/core';
 import type { P2PNode } from '../../src/p2p/index.js';
-import { PARTNER_HOSTS_FILE } from '../../src/p2p/partnerhosts.js';
+import { MAX_PARTNER_HOSTS, PARTNER_HOSTS_FILE, PartnerHosts } from '../../src/p2p/partnerhosts.js';
 import { makeNode, newWallet, RawPeer, tempDir, until, type Wallet } from './helpers.js';
 
 const PARTNER_HOST = '127.0.9.9';
@@ -129,4 +129,24 @@ describe('a partner that only dials in, after a restart', () => {
       await dir.cleanup();
     }
   });
+});
+
+test("one partner logging in from many hosts keeps only a few of them: it cannot push other partners' hosts out of the list", async () => {
+  const dir = await tempDir();
+  try {
+    const hosts = await PartnerHosts.load(dir.path, () => undefined);
+    const bob = newWallet().address.toRawString();
+    const mallory = newWallet().address.toRawString();
+    hosts.note('127.0.9.9', bob);
+    // IPv6 /64s cost a partner little: more of them than the list holds
+    for (let i = 0; i < MAX_PARTNER_HOSTS + 10; i++) hosts.note(`2001:db8:${(i >> 8).toString(16)}:${(i & 255).toString(16)}::/64`, mallory);
+    assert.ok(hosts.has('127.0.9.9'), "Bob's host is still kept");
+    assert.ok(hosts.has(`2001:db8:4:9::/64`), "Mallory's latest host is kept");
+    await hosts.flush();
+    const again = await PartnerHosts.load(dir.path, () => undefined);
+    assert.ok(again.has('127.0.9.9'), "Bob's host is kept after a restart");
+    assert.ok(!again.has('2001:db8:0:0::/64'), "Mallory's first host is forgotten");
+  } finally {
+    await dir.cleanup();
+  }
 });
