@@ -10,7 +10,8 @@
 //   streams the peer opens) and each such stream's onData.
 // - data frames: each costs a header, an object and a callback however few bytes it carries (1-byte frames evade the
 //   byte quota 13 times over, and a paused stream holds each as an object of its own): above a burst of 20,000 and
-//   10,000 a second on one connection, the connection is closed (an honest peer's each carry a frame of ours or more).
+//   10,000 a second on one connection, the streams either side opened together, the connection is closed (an honest
+//   peer's each carry a frame of ours or more). It wraps each muxer's onCreateStream too (the streams this node opens).
 // These are private methods: a Yamux without one is never run unbounded. boundedYamux probes a muxer and a stream
 // on a stand-in connection before the node starts, and refuses to start (MUXER_UNBOUNDED, naming what is missing);
 // a muxer or stream made later without one is closed (test/p2p/muxer.test.ts).
@@ -30,7 +31,7 @@ const CONNECTION_PRE_PROTOCOL = { burst: 4096, perSecond: 1024 };
 const DATA_FRAMES = { burst: 20_000, perSecond: 10_000 };
 
 /** The private methods the bounds wrap: of the muxer, and of each stream it makes. */
-const MUXER_HOOKS = ['handlePing', 'onRemoteStream'] as const;
+const MUXER_HOOKS = ['handlePing', 'onRemoteStream', 'onCreateStream'] as const;
 const STREAM_HOOKS = ['onData'] as const;
 
 function unbounded(missing: string[]): P2PError {
@@ -102,23 +103,28 @@ function limitPings(m: PingHandling): void {
 
 interface RemoteStreams {
   onRemoteStream: (stream: Stream) => void;
+  onCreateStream: (options?: unknown) => Stream | Promise<Stream>;
   abort(e: Error): void;
 }
 
+type Fed = Stream & { onData?: (data: { byteLength: number }) => void };
+
 function limitNegotiation(m: RemoteStreams): void {
   const opened = m.onRemoteStream.bind(m);
+  const create = m.onCreateStream.bind(m);
   const allowance = new TokenBucket(CONNECTION_PRE_PROTOCOL);
   const frames = new TokenBucket(DATA_FRAMES);
+  const tooMany = () => m.abort(new Error(`its streams sent more than ${DATA_FRAMES.perSecond} muxer data frames a second`));
   // every stream the peer opens passes here first (AbstractStreamMuxer's hook for its subclasses)
   m.onRemoteStream = (stream) => {
     // counted where the muxer hands the stream its data (a 'message' listener would take the data from libp2p)
-    const s = stream as Stream & { onData?: (data: { byteLength: number }) => void };
+    const s = stream as Fed;
     const push = s.onData?.bind(s);
     // never unbounded: a stream without the hook is closed
     if (!push) return m.abort(unbounded(['stream onData']));
     let bytes = 0;
     s.onData = (data) => {
-      if (!frames.take()) return m.abort(new Error(`its streams sent more than ${DATA_FRAMES.perSecond} muxer data frames a second`));
+      if (!frames.take()) return tooMany();
       if (!s.protocol) {
         bytes += data.byteLength;
         if (allowance.charge(data.byteLength) > 0) return m.abort(new Error('its streams proposed protocols for more than 1 KiB a second'));
@@ -127,5 +133,21 @@ function limitNegotiation(m: RemoteStreams): void {
       push(data);
     };
     opened(stream);
+  };
+  // the streams this node opens (a dial, a redial): what the peer sends on them counts too
+  const counted = (stream: Stream): Stream => {
+    const s = stream as Fed;
+    const push = s.onData?.bind(s);
+    if (!push) {
+      const e = unbounded(['stream onData']);
+      s.abort(e);
+      throw e;
+    }
+    s.onData = (data) => (frames.take() ? push(data) : tooMany());
+    return s;
+  };
+  m.onCreateStream = (options) => {
+    const made = create(options);
+    return made instanceof Promise ? made.then(counted) : counted(made);
   };
 }

@@ -6,6 +6,8 @@ import { connect, type Socket } from 'node:net';
 import type { Stream } from '@libp2p/interface';
 import { P2P_DEFAULTS, type P2PNode, type P2PNodeOptions } from '../../src/p2p/index.js';
 import { makeNode, newWallet, RawPeer, tempDir, until } from './helpers.js';
+import { loadDeps } from '../../src/p2p/deps.js';
+import { SYNCHANNEL_PROTOCOL } from '../../src/p2p/index.js';
 
 interface Attack {
   /** sockets the server closed on us */
@@ -242,6 +244,41 @@ describe('connection limits', () => {
     } finally {
       await peer.stop();
       await srv.cleanup();
+    }
+  });
+
+  test('a peer this node dialed that sends its bytes one per muxer frame loses the connection too', async () => {
+    const { createLibp2p, tcp, noise, yamux } = await loadDeps();
+    const hostile = await createLibp2p({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false } });
+    const dir = await tempDir();
+    const { node } = await makeNode(dir.path);
+    let sent = 0;
+    try {
+      // on the stream this node opens: a frame of 64 KiB announced, then its bytes one per muxer frame
+      await hostile.handle(SYNCHANNEL_PROTOCOL, async (stream) => {
+        const header = Buffer.alloc(4);
+        header.writeUInt32BE(64 * 1024);
+        const one = Uint8Array.of(0x20);
+        try {
+          stream.send(header);
+          for (; sent < 150_000 && stream.status === 'open'; sent++) {
+            stream.send(one);
+            if (sent % 1_000 === 0) await new Promise((r) => setImmediate(r));
+          }
+        } catch {
+          // closed by the node
+        }
+      });
+      const failed = await node.connect(hostile.getMultiaddrs()[0]!.toString(), { timeoutMs: 30_000 }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      assert.ok(failed, 'no handshake with a peer that never answers it');
+      assert.ok(sent < 150_000, `${sent} one-byte frames taken`);
+    } finally {
+      await node.stop();
+      await hostile.stop();
+      await dir.cleanup();
     }
   });
 

@@ -29,7 +29,7 @@ function without(yamux: typeof Yamux, hook: string, after = 0): typeof Yamux {
 
 const unbounded = (hook: string) => (e: Error & { code?: string }) => e.code === 'MUXER_UNBOUNDED' && e.message.includes(hook) && /does not run without those bounds/.test(e.message);
 
-test('the installed @chainsafe/libp2p-yamux has every private method the bounds wrap (handlePing, onRemoteStream, a stream\'s onData)', async () => {
+test('the installed @chainsafe/libp2p-yamux has every private method the bounds wrap (handlePing, onRemoteStream, onCreateStream, a stream\'s onData)', async () => {
   const { yamux } = await loadDeps();
   assert.deepEqual(await missingYamuxHooks(yamux), [], 'update src/p2p/muxer.ts for this @chainsafe/libp2p-yamux version');
   await boundedYamux(yamux, {});
@@ -37,7 +37,7 @@ test('the installed @chainsafe/libp2p-yamux has every private method the bounds 
 
 test('a Yamux without one of them is refused before the node starts (MUXER_UNBOUNDED, naming it), never run unbounded', async () => {
   const { yamux } = await loadDeps();
-  for (const hook of ['handlePing', 'onRemoteStream', 'stream onData']) await assert.rejects(boundedYamux(without(yamux, hook), {}), unbounded(hook), hook);
+  for (const hook of ['handlePing', 'onRemoteStream', 'onCreateStream', 'stream onData']) await assert.rejects(boundedYamux(without(yamux, hook), {}), unbounded(hook), hook);
 });
 
 test('a muxer made later without a hook is closed, not run unbounded', async () => {
