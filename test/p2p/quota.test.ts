@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppMessage } from '../../src/core/wire.js';
 import type { PeerSession } from '../../src/p2p/index.js';
-import { first, makeNode, newWallet, tempDir, until } from './helpers.js';
+import { first, makeNode, newWallet, RawPeer, tempDir, until } from './helpers.js';
 
 const turn = (i: number): AppMessage => ({ type: 'turn.request', contract: '0:' + '44'.repeat(32), step: BigInt(i) });
 const bulky = (i: number): AppMessage => ({ type: 'channel.reject', channelId: BigInt(i), reason: 'r'.repeat(400) });
@@ -78,6 +78,31 @@ test('a partner (a channel with us) is held to the partners\' quota, not the gue
     await guest.stop();
     await server.stop();
     for (const d of dirs) await d.cleanup();
+  }
+});
+
+test('one connection proving many wallets is paced as one peer: its wallets share its quota, they do not multiply it', async () => {
+  const dir = await tempDir();
+  // each wallet's 40 messages fit a burst of 50 of their own; 8 wallets' together do not
+  const { node: server } = await makeNode(dir.path, newWallet(), { rateLimit: { perSecond: 200, burst: 50 } });
+  let peer: RawPeer | undefined;
+  try {
+    const addr = (await server.serve(0, '127.0.0.1')).lan[0]!;
+    let got = 0;
+    server.on('session', (s) => s.on('message', () => got++));
+    peer = await RawPeer.dial(addr);
+    const streams = [peer, ...(await Promise.all(Array.from({ length: 7 }, () => RawPeer.another(peer!, addr))))];
+    // one after the other: the handshakes' own frames stay within the burst
+    for (const st of streams) await st.open(newWallet());
+    await until(() => server.sessions().length === 8, 'eight sessions, one per wallet');
+    for (const st of streams) for (let i = 1; i <= 40; i++) st.send({ type: 'session.data', seq: i, msg: turn(i) });
+    await until(() => got === 8 * 40, 'every message, slowed, none dropped');
+    assert.ok(server.stats.quotaPauses > 0, 'the wallets of one connection were paced together');
+    assert.equal(server.stats.rateLimited, 0, 'nothing was dropped');
+  } finally {
+    await peer?.stop();
+    await server.stop();
+    await dir.cleanup();
   }
 });
 
