@@ -23,6 +23,8 @@ export class PartnerHosts {
   private readonly hosts = new Map<string, string>();
   private saving: Promise<void> = Promise.resolve();
   private changed = false;
+  /** Writes of the file begun (diagnostics). */
+  writes = 0;
 
   private constructor(
     private readonly file: string,
@@ -87,6 +89,7 @@ export class PartnerHosts {
 
   private save(): Promise<void> {
     this.changed = false;
+    this.writes++;
     const text = JSON.stringify({ hosts: [...this.hosts.keys()], wallets: [...this.hosts.values()] });
     this.saving = this.saving
       .then(() => writeFileAtomic(this.file, text, { mode: 0o600 }))
