@@ -3,7 +3,8 @@
 // restart, a partner that only dials in (behind NAT) does not compete with a flood's addresses for the trickle of
 // new hosts. Guests are not kept (wallets cost nothing): hosts that only log in cannot push partners out. A partner
 // whose address changed competes as any new host until it logs in once. Written when a partner logs in from a host
-// not kept yet or becomes a partner while connected (a channel stored with it), and at stop, never per connection;
+// not kept yet or becomes a partner while connected (a channel stored with it; at most once in 5 s, later ones wait:
+// a partner logging in from new host after new host costs a bounded number of writes), and at stop, never per connection;
 // bounded (the least recently seen host is forgotten first), and per partner wallet (IPv6 /64s cost a partner little:
 // one logging in from many keeps its latest few, never pushing other partners' hosts out).
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import writeFileAtomic from 'write-file-atomic';
 
 export const PARTNER_HOSTS_FILE = 'partner-hosts.json';
 export const MAX_PARTNER_HOSTS = 1_024;
+/** Writes for new hosts are at least this far apart (what comes between waits for the next, or for the stop). */
+const SAVE_EVERY_MS = 5_000;
 /** Hosts kept per partner wallet (a laptop on a few networks). */
 export const MAX_HOSTS_PER_PARTNER = 8;
 
@@ -25,6 +28,8 @@ export class PartnerHosts {
   private changed = false;
   /** Writes of the file begun (diagnostics). */
   writes = 0;
+  private lastWrite = -Infinity;
+  private timer?: ReturnType<typeof setTimeout>;
 
   private constructor(
     private readonly file: string,
@@ -79,17 +84,35 @@ export class PartnerHosts {
     }
     if (this.hosts.size > MAX_PARTNER_HOSTS) this.hosts.delete(this.hosts.keys().next().value!);
     this.changed = true;
-    if (!known && save) void this.save();
+    if (!known && save) this.saveSoon();
   }
 
   /** Writes the list if it changed since the last write (at stop). */
   flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     return this.changed ? this.save() : this.saving;
+  }
+
+  /** Writes now, or once SAVE_EVERY_MS have passed since the last write. */
+  private saveSoon(): void {
+    if (this.timer) return;
+    const wait = this.lastWrite + SAVE_EVERY_MS - performance.now();
+    if (wait <= 0) {
+      void this.save();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.changed) void this.save();
+    }, wait);
+    this.timer.unref?.();
   }
 
   private save(): Promise<void> {
     this.changed = false;
     this.writes++;
+    this.lastWrite = performance.now();
     const text = JSON.stringify({ hosts: [...this.hosts.keys()], wallets: [...this.hosts.values()] });
     this.saving = this.saving
       .then(() => writeFileAtomic(this.file, text, { mode: 0o600 }))

@@ -150,3 +150,18 @@ test("one partner logging in from many hosts keeps only a few of them: it cannot
     await dir.cleanup();
   }
 });
+
+test('a partner logging in from one new host after another makes a bounded number of writes of the list, and the last is kept', async () => {
+  const dir = await tempDir();
+  try {
+    const hosts = await PartnerHosts.load(dir.path, () => undefined);
+    const mallory = newWallet().address.toRawString();
+    for (let i = 0; i < 50; i++) hosts.note(`2001:db8:1:${i.toString(16)}::/64`, mallory);
+    assert.ok(hosts.writes <= 2, `${hosts.writes} writes for 50 logins`);
+    await hosts.flush();
+    const again = await PartnerHosts.load(dir.path, () => undefined);
+    assert.ok(again.has('2001:db8:1:31::/64'), 'the latest host is written by the flush at stop');
+  } finally {
+    await dir.cleanup();
+  }
+});
