@@ -54,11 +54,12 @@ export const READ_WAIT_MS = 3_000;
 /**
  * Chain reads, kept a few seconds from their answer (the panel redraws on every node event; testnet endpoints limit
  * requests). A snapshot waits for a read at most `waitMs`: an endpoint that does not answer (retried for minutes)
- * must not keep the panel on what it showed before. A read that answers later is kept, and `landed` says so (the
- * panel builds a snapshot again).
+ * must not keep the panel on what it showed before. Meanwhile a read made again (its answer older than 5 s) gives
+ * that answer, of the same key (the same on-chain state), not an empty row. A read that answers later is kept, and
+ * `landed` says so (the panel builds a snapshot again).
  */
 export class ChainReads {
-  private readonly cache = new Map<string, { started: number; at: number | null; value: Promise<unknown> }>();
+  private readonly cache = new Map<string, { started: number; at: number | null; value: Promise<unknown>; prior: Promise<unknown> | null }>();
   private readonly waitMs: number;
   private readonly landed: () => void;
 
@@ -74,8 +75,10 @@ export class ChainReads {
     for (const [k, v] of this.cache) if (Date.now() - (v.at ?? v.started) > 60_000) this.cache.delete(k);
     const have = this.cache.get(key);
     // a read under way is waited for again; an answer is kept 5 s
-    if (have && (have.at === null || Date.now() - have.at < 5_000)) return this.bounded(have.value as Promise<T | null>, have.at === null);
-    const entry: { started: number; at: number | null; value: Promise<T | null> } = { started: Date.now(), at: null, value: Promise.resolve(null) };
+    if (have && (have.at === null || Date.now() - have.at < 5_000)) return this.bounded(have.value as Promise<T | null>, have.at === null, have.prior as Promise<T | null> | null);
+    // the answer before, of the same key (the same on-chain state), is shown while it is read again
+    const prior = (have?.value as Promise<T | null> | undefined) ?? null;
+    const entry: { started: number; at: number | null; value: Promise<T | null>; prior: Promise<T | null> | null } = { started: Date.now(), at: null, value: Promise.resolve(null), prior };
     entry.value = fn()
       .catch((e: unknown) => {
         this.log(`balances: ${key}: ${errorMessage(e)}`);
@@ -83,14 +86,17 @@ export class ChainReads {
       })
       .finally(() => (entry.at = Date.now()));
     this.cache.set(key, entry);
-    return this.bounded(entry.value, true);
+    return this.bounded(entry.value, true, prior);
   }
 
-  /** `value` within waitMs, else null now (and `landed` once it answers, if it is still kept). */
-  private bounded<T>(value: Promise<T | null>, pending: boolean): Promise<T | null> {
+  /**
+   * `value` within waitMs, else the answer before (`prior`: the same key's, kept) or null now, and `landed` once it
+   * answers, if it is still kept.
+   */
+  private bounded<T>(value: Promise<T | null>, pending: boolean, prior: Promise<T | null> | null): Promise<T | null> {
     if (!pending) return value;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), this.waitMs)));
+    const late = new Promise<T | null>((r) => (timer = setTimeout(() => r(prior ?? null), this.waitMs)));
     let waited = false;
     void late.then(() => (waited = true));
     void value.then(() => {

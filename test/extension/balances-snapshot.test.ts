@@ -180,3 +180,20 @@ test("a wallet read that does not answer (a testnet endpoint down) does not hold
     await closePair(p);
   }
 });
+
+test("a read made again once its answer is old (a slow testnet endpoint) shows that answer while it is under way, not an empty row", async (t) => {
+  // only the clock the answers are aged by is moved (by 6 s, past the 5 s an answer is kept)
+  t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+  const reads = new ChainReads(() => undefined, { waitMs: 20 });
+  assert.equal(await reads.read('testnet:wallet:open', async () => 7n), 7n, 'the first answer');
+  t.mock.timers.tick(6_000);
+  let answer: (v: bigint) => void = () => undefined;
+  const slow = new Promise<bigint>((r) => (answer = r));
+  // the same key (the channel's on-chain state unchanged): the answer before is the newest known
+  assert.equal(await reads.read('testnet:wallet:open', () => slow), 7n, 'the last answer shown while the chain is read again');
+  answer(8n);
+  await slow;
+  assert.equal(await reads.read('testnet:wallet:open', () => Promise.resolve(9n)), 8n, 'the new answer once it lands');
+  // another key (a deposit landed since) shows no figure of the state before
+  assert.equal(await reads.read('testnet:wallet:funded', () => new Promise<bigint>(() => undefined)), null, 'no figure of another state');
+});
