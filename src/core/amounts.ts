@@ -34,7 +34,7 @@ export function parseTon(text: string): bigint {
   if (/^[0-9.]*e/i.test(t)) fail(text, 'exponents (1e9) are not accepted, write all digits');
   if (/^[0-9.,]+\s*tons?$/i.test(t)) fail(text, 'leave out the unit, amounts are in TON');
   // commas that may group thousands ("1,500", "1,000.5"): read as decimals they would send far less than meant
-  if (/^[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$/.test(t)) {
+  if (/^[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]*)?$/.test(t)) {
     const whole = t.replace(/,/g, '');
     if (/^[0-9]+,[0-9]{3}$/.test(t)) fail(text, `the comma could mean ${whole} or ${formatTon(parseTon(t.replace(',', '.')))}: write the one you mean, without a comma (a dot for decimals)`);
     fail(text, `leave out the thousands separators: ${whole}`);

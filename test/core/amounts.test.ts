@@ -68,6 +68,11 @@ describe('parseTon', () => {
     rejects('0,500', /dot, not a comma/);
   });
 
+  test('a thousands comma before a bare dot ("1,500.") is told as thousands too: "use a dot" would steer 1500 to 1.5', () => {
+    rejects('1,500.', /leave out the thousands separators: 1500\./);
+    rejects('12,345,678.', /leave out the thousands separators: 12345678\./);
+  });
+
   test('a leading zero before other digits is refused: "open 1 000" was read as a partner deposit of 0', () => {
     rejects('000', /leading zero/);
     rejects('01', /leading zero/);
