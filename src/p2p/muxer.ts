@@ -11,7 +11,8 @@
 // - data frames: each costs a header, an object and a callback however few bytes it carries (1-byte frames evade the
 //   byte quota 13 times over, and a paused stream holds each as an object of its own): above a burst of 20,000 and
 //   10,000 a second on one connection, the streams either side opened together, the connection is closed (an honest
-//   peer's each carry a frame of ours or more). It wraps each muxer's onCreateStream too (the streams this node opens).
+//   peer's carry whole frames of ours, its writes coalesced, but for a split at a stream's window edge). It wraps
+//   each muxer's onCreateStream too (the streams this node opens).
 // These are private methods: a Yamux without one is never run unbounded. boundedYamux probes a muxer and a stream
 // on a stand-in connection before the node starts, and refuses to start (MUXER_UNBOUNDED, naming what is missing);
 // a muxer or stream made later without one is closed (test/p2p/muxer.test.ts).
@@ -27,7 +28,8 @@ const STREAM_PRE_PROTOCOL_BYTES = 1024;
 /** bytes before their protocols, all streams of a connection together */
 const CONNECTION_PRE_PROTOCOL = { burst: 4096, perSecond: 1024 };
 /** data frames of all streams of a connection together: twice a partner's frame quota (options.ts), as an honest
- * peer's muxer frame carries at least one of our frames (or a large part of one) */
+ * peer's muxer frame carries one or more of our frames (FrameWriter coalesces its writes), or the part of one yamux
+ * split where a stream's send window ran out */
 const DATA_FRAMES = { burst: 20_000, perSecond: 10_000 };
 
 /** The private methods the bounds wrap: of the muxer, and of each stream it makes. */
