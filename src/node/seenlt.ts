@@ -11,7 +11,7 @@ import type { ChannelController } from './controller.js';
 
 /** How long a channel's reads may all be behind the newest it saw before they are taken (ms). */
 export const BEHIND_TAKEN_MS = 10 * 60_000;
-/** Since when (local clock, ms) each channel's reads have been behind; none: the last read was not. */
+/** Since when (a monotonic clock, ms: a wall clock set forward would take a replica behind at once) each channel's reads have been behind; none: the last read was not. */
 const behindSince = new WeakMap<ChannelController, number>();
 
 /**
@@ -22,7 +22,7 @@ export function olderThanSeen(ctx: NodeContext, ctl: ChannelController, lt: bigi
   if (lt === undefined || lt <= 0n) return false;
   const seen = ctl.rec.seenLt;
   if (seen !== undefined && lt < seen && ctx.o.chain.kind === 'testnet') {
-    const now = Date.now();
+    const now = performance.now();
     const since = behindSince.get(ctl) ?? now;
     behindSince.set(ctl, since);
     if (now - since < BEHIND_TAKEN_MS) return true;
