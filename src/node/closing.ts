@@ -196,7 +196,13 @@ export class Closing {
   private async sendCooperative(ctl: ChannelController, step: bigint, arg: SignedStateArg, opts: ProgressOptions): Promise<void> {
     opts.onProgress?.('sending the cooperative close to the contract…');
     try {
-      await sendClose(this.ctx, ctl, step, arg, chainOpts(opts));
+      await sendClose(this.ctx, ctl, step, arg, {
+        ...chainOpts(opts),
+        onProgress: (m) => {
+          opts.onProgress?.(m);
+          if (/^waiting for the channel contract/.test(m)) crashPoint('during-coop-close');
+        },
+      });
     } catch (e) {
       // It may have landed (a wait that timed out), or the partner's landed first: the chain tells.
       const st = await this.ctx.o.chain.getChannelStatus(Address.parse(ctl.rec.contract)).catch(() => null);

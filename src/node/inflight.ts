@@ -12,6 +12,7 @@ import { NodeError, abortable, cancelled } from './errors.js';
 import type { NodeContext } from './context.js';
 import type { ChannelController } from './controller.js';
 import { chainNowRead, mayLandFor } from './mayland.js';
+import { crashPoint } from './crash.js';
 import { DEPLOY_MAY_LAND_MS, LAST_READ_MS } from './policy.js';
 
 /** A message of ours to the contract: the step it carries and, once signed, its wallet message's expiry (chain unix s). */
@@ -249,6 +250,7 @@ export async function sendClose(ctx: NodeContext, ctl: ChannelController, step: 
   const beforeSend = async (signed: { validUntil: number }) => {
     if ((await lastRead(ctx, contract, o.signal))?.status === 'closed') throw new NodeError('ALREADY_CLOSED', `the contract has paid out already: the cooperative close with step ${step} was not sent (nothing was sent); the node shows the payout once it reads it`);
     await mark(signed);
+    crashPoint('coop-close-marked');
   };
   const unmark = () => {
     delete onWay.validUntil;

@@ -4,30 +4,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTon } from '../../src/core/amounts.js';
 import { buildOnce, CliProc, DevnetProc, type Json } from './cli-harness.js';
+import { CrashPair } from './crash-pair.js';
 
 const TON = parseTon;
 const big = (v: unknown) => BigInt(v as string);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 describe('crash recovery with kill -9 at each protocol step', () => {
   let dir: string;
   let devnet: DevnetProc;
-  const procs: CliProc[] = [];
+  const pairs: CrashPair[] = [];
 
   before(async () => {
     buildOnce();
@@ -37,56 +26,22 @@ describe('crash recovery with kill -9 at each protocol step', () => {
   });
 
   after(async () => {
-    for (const p of procs) await p.exit().catch(() => undefined);
+    for (const p of pairs) await p.stop();
     await devnet?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
   test('both nodes converge after each crash and close with the latest state', async () => {
-    const port = await freePort();
-    const common = ['--chain', 'devnet', '--devnet-url', devnet.url];
-    const startA = async (crashAt?: string) => {
-      const p = new CliProc([...common, '--data', join(dir, 'a'), '--period', '60'], crashAt ? { SYNCHANNEL_CRASH_AT: crashAt } : {});
-      procs.push(p);
-      await p.event('ready');
-      await p.run(`serve ${port} 127.0.0.1`);
-      return p;
-    };
-    const startB = async (crashAt?: string) => {
-      const p = new CliProc([...common, '--data', join(dir, 'b')], crashAt ? { SYNCHANNEL_CRASH_AT: crashAt } : {});
-      procs.push(p);
-      await p.event('ready');
-      return p;
-    };
+    const pair = new CrashPair(devnet, dir);
+    pairs.push(pair);
+    const startA = (crashAt?: string) => pair.startA(crashAt);
+    const startB = (crashAt?: string) => pair.startB(crashAt);
     const latestStep = async (p: CliProc) => ((await p.run('showLast')).state as Json | null)?.step;
-    const converge = async (a: CliProc, b: CliProc, step: string) => {
-      // Poll both until they agree on a latest state both signed, at or past `step` (60 s at most).
-      const committed = async (p: CliProc) => {
-        const ss = ((await p.run('showAll')).states as Json[]).filter((s) => s.sigA && s.sigB);
-        return ss.length ? BigInt(ss[ss.length - 1]!.step as string) : -1n;
-      };
-      for (let i = 0; ; i++) {
-        const [sa, sb] = [await committed(a), await committed(b)];
-        if (sa === sb && sa >= BigInt(step)) break;
-        if (i > 300) assert.fail(`no convergence at step ${step}: A ${sa}, B ${sb}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      const all = async (p: CliProc) => ((await p.run('showAll')).states as Json[]).filter((s) => s.sigA && s.sigB).map((s) => [s.step, s.balanceA, s.balanceB, s.sigA, s.sigB]);
-      assert.deepEqual(await all(a), await all(b));
-      return all(a);
-    };
 
     // A channel at step 0, both signed.
-    let a = await startA();
-    let b = await startB();
-    await a.run('faucet 20');
-    await b.run('faucet 20');
-    const served = a.lines.find((j) => j.event === 'served')!;
-    await b.run(`connect ${(served.lan as string[])[0]!}`);
-    await a.run('open 3 4');
-    await b.event('channelProposed');
-    await b.run('deposit');
-    await converge(a, b, '0');
+    await pair.open();
+    let a = pair.a;
+    let b = pair.b;
 
     // 1. B (the payer) dies right after persisting its own signed proposal, before sending it.
     // The reconnection is looked for from before the restart: it may come before startB returns.
@@ -97,7 +52,7 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     b.child.stdin.write('send 0.5\n');
     await b.exited;
     b = await startB();
-    let states = await converge(a, b, '1');
+    let states = await pair.converge(1n);
     assert.equal(states[1]![1], TON('3.5').toString());
 
     // 2. A (the receiver) dies after persisting B's proposal, before countersigning it.
@@ -105,11 +60,11 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     await a.exit();
     a = await startA('before-countersign');
     await b.event('partnerConnected', () => true, 30_000, from);
-    await converge(a, b, String(states.length - 1));
+    await pair.converge(BigInt(states.length - 1));
     b.child.stdin.write('send 0.25\n');
     await a.exited;
     a = await startA();
-    states = await converge(a, b, '3');
+    states = await pair.converge(3n);
     assert.ok(states.some((s) => s[2] === TON('3.25').toString()), 'B paid 0.25 after the crash');
 
     // 3. A dies right after countersigning (persisted, not yet sent).
@@ -128,7 +83,7 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     }
     await a.exited;
     a = await startA();
-    states = await converge(a, b, String(stepNow + 1n));
+    states = await pair.converge(stepNow + 1n);
     const last = states[states.length - 1]!;
     assert.equal(last[2], TON('3.15').toString(), 'B holds 4 - 0.5 - 0.25 - 0.1');
 

@@ -1,0 +1,85 @@
+// Crash recovery of a cooperative close: the node of A, which withdraws, is killed with SIGKILL at each instant of
+// it (its close state persisted, not yet sent; the close marked as sent, its message not gone; the message gone,
+// not yet seen on chain) and started again on the same data folder. The channel pays out the latest state both
+// signed, both nodes say so, and the contract gets one cooperative close from A's wallet, not two.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Address } from '@ton/core';
+import { parseTon } from '../../src/core/amounts.js';
+import { buildOnce, DevnetProc } from './cli-harness.js';
+import { CrashPair } from './crash-pair.js';
+
+const big = (v: unknown) => BigInt(v as string);
+
+describe('crash recovery with kill -9 during a cooperative close', () => {
+  let dir: string;
+  let devnet: DevnetProc;
+  const pairs: CrashPair[] = [];
+
+  before(async () => {
+    buildOnce();
+    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-close-'));
+    devnet = new DevnetProc(join(dir, 'devnet'));
+    await devnet.ready;
+  });
+
+  after(async () => {
+    for (const p of pairs) await p.stop();
+    await devnet?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The contract's transactions whose message came from `wallet`. */
+  const txsFrom = async (contract: string, wallet: string): Promise<number> => {
+    const r = (await (await fetch(`${devnet.url}/getTransactions?address=${encodeURIComponent(contract)}&limit=100`)).json()) as { result: { in_msg?: { source?: string } }[] };
+    return r.result.filter((t) => t.in_msg?.source && Address.parse(t.in_msg.source).equals(Address.parse(wallet))).length;
+  };
+
+  /**
+   * A channel where B paid A 0.5 (A 3.5, B 3.5); A withdraws cooperatively, killed at `point`, and is started
+   * again: it pays out by itself, or its withdraw typed again does. `again`: what to do after the restart.
+   */
+  async function crashedClose(name: string, point: string, again: (p: CrashPair) => Promise<void>): Promise<void> {
+    const p = new CrashPair(devnet, join(dir, name));
+    pairs.push(p);
+    await p.open();
+    await p.b.run('send 0.5');
+    await p.converge(1n);
+    const contract = (await p.a.run('getSmartContractAccount')).address as string;
+    const walletA = (await p.a.run('getAccount')).address as string;
+    const before = await txsFrom(contract, walletA);
+
+    const from = p.b.lines.length;
+    await p.a.exit();
+    const a = await p.startA(point);
+    await p.b.event('partnerConnected', () => true, 30_000, from);
+    a.child.stdin.write('withdraw --cooperative --yes\n');
+    assert.equal(await a.exited, null, `A was killed at ${point}`);
+    assert.equal(a.child.signalCode, 'SIGKILL');
+
+    await p.startA();
+    await again(p);
+    const closedA = await p.a.event('closed', () => true, 90_000);
+    const closedB = await p.b.event('closed', () => true, 90_000);
+    for (const c of [closedA, closedB]) {
+      assert.equal(big(c.payoutA), parseTon('3.5'), `${name}: A's payout`);
+      assert.equal(big(c.payoutB), parseTon('3.5'), `${name}: B's payout`);
+    }
+    assert.equal(await txsFrom(contract, walletA), before + 1, `${name}: one cooperative close from A's wallet`);
+  }
+
+  test('killed once its close state is persisted, before it leaves: the partner signs it after the restart and the node pays it out', () =>
+    crashedClose('proposed', 'proposal-persisted', async () => undefined));
+
+  test('killed once the cooperative close is marked as sent, its message not gone: sent once it can no longer land', () =>
+    crashedClose('marked', 'coop-close-marked', async (p) => {
+      await p.a.wait((j) => /may still land/.test(String(j.message ?? '')), 'the close held back', 60_000);
+      await fetch(`${devnet.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 600 }) });
+    }));
+
+  test('killed while its cooperative close is on its way to the contract: not sent again, the payout is read', () =>
+    crashedClose('onway', 'during-coop-close', async () => undefined));
+});

@@ -1,0 +1,76 @@
+// Two `synchannel` processes on a devnet process, started again on their data folders after a kill -9 at a crash
+// point (SYNCHANNEL_CRASH_AT, src/node/crash.ts): A serves on a fixed port, B dials it.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { freePort } from '../soak/procs.js';
+import { CliProc, type DevnetProc, type Json } from './cli-harness.js';
+
+export class CrashPair {
+  readonly procs: CliProc[] = [];
+  a!: CliProc;
+  b!: CliProc;
+  private port = 0;
+  /** the address B dials */
+  private lan = '';
+
+  constructor(
+    private readonly devnet: DevnetProc,
+    private readonly dir: string,
+  ) {}
+
+  private args(who: 'a' | 'b'): string[] {
+    return ['--chain', 'devnet', '--devnet-url', this.devnet.url, '--data', join(this.dir, who), ...(who === 'a' ? ['--period', '60'] : [])];
+  }
+
+  /** (Re)starts A, killed with SIGKILL at `crashAt` if given; it serves on the pair's port. */
+  async startA(crashAt?: string): Promise<CliProc> {
+    this.port ||= await freePort();
+    const p = new CliProc(this.args('a'), crashAt ? { SYNCHANNEL_CRASH_AT: crashAt } : {});
+    this.procs.push(p);
+    await p.event('ready');
+    const served = await p.run(`serve ${this.port} 127.0.0.1`);
+    this.lan = (served.lan as string[])[0]!;
+    this.a = p;
+    return p;
+  }
+
+  async startB(crashAt?: string): Promise<CliProc> {
+    const p = new CliProc(this.args('b'), crashAt ? { SYNCHANNEL_CRASH_AT: crashAt } : {});
+    this.procs.push(p);
+    await p.event('ready');
+    this.b = p;
+    return p;
+  }
+
+  /** A channel A 3 TON, B 4 TON, locked, state 0 signed by both. */
+  async open(): Promise<void> {
+    await this.startA();
+    await this.startB();
+    await this.a.run('faucet 20');
+    await this.b.run('faucet 20');
+    await this.b.run(`connect ${this.lan}`);
+    await this.a.run('open 3 4');
+    await this.b.event('channelProposed');
+    await this.b.run('deposit');
+    await this.converge(0n);
+  }
+
+  /** Waits until both hold the same states signed by both, the last at or past `step` (60 s at most); returns them. */
+  async converge(step: bigint): Promise<string[][]> {
+    const all = async (p: CliProc) => ((await p.run('showAll')).states as Json[]).filter((s) => s.sigA && s.sigB).map((s) => [s.step, s.balanceA, s.balanceB, s.sigA, s.sigB].map(String));
+    for (let i = 0; ; i++) {
+      const [sa, sb] = [await all(this.a), await all(this.b)];
+      const last = (ss: string[][]) => (ss.length ? BigInt(ss[ss.length - 1]![0]!) : -1n);
+      if (last(sa) === last(sb) && last(sa) >= step) {
+        assert.deepEqual(sa, sb);
+        return sa;
+      }
+      if (i > 300) assert.fail(`no convergence at step ${step}: A ${last(sa)}, B ${last(sb)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.procs) await p.exit().catch(() => undefined);
+  }
+}
