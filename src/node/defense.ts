@@ -12,6 +12,7 @@ import { RETRY_MAX_MS, RETRY_MIN_MS } from './policy.js';
 import { payOutAgreed } from './payoutAgreed.js';
 import { shownContract as shown } from './addresses.js';
 import { NodeError } from './errors.js';
+import { crashPoint } from './crash.js';
 import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
 import { keepClose } from './record.js';
@@ -337,10 +338,18 @@ export class Defense {
     // Its expiry, once signed: a restart (or the channel loaded again) does not send it again while it may land.
     // (new objects: a stand-in's record shares the dropped controller's)
     const step = latest.state.step;
-    const beforeSend = marking(ctl, (validUntil) => {
+    const mark = marking(ctl, (validUntil) => {
       onWay.validUntil = validUntil;
       if (ctl.rec.challengeSent?.step === step) ctl.rec.challengeSent = { step, validUntil };
     });
+    const beforeSend = async (signed: { validUntil: number }) => {
+      await mark(signed);
+      crashPoint('challenge-marked');
+    };
+    const onProgress = (m: string) => {
+      ctx.log(m);
+      if (/^waiting for the channel contract/.test(m)) crashPoint('during-challenge');
+    };
     const unmark = () => {
       delete onWay.validUntil;
       if (ctl.rec.challengeSent?.step !== step) return false;
@@ -348,7 +357,7 @@ export class Defense {
       return true;
     };
     // answered (a refusal) or never sent: it cannot land any more, and a restart does not wait for it (saved)
-    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress: (m) => ctx.log(m), beforeSend }).catch((e: unknown) => unmarked(ctl, e, unmark));
+    await ctx.o.chain.challenge(ctx.o.wallet, Address.parse(ctl.rec.contract), arg, { onProgress, beforeSend }).catch((e: unknown) => unmarked(ctl, e, unmark));
     unmark(); // landed: saved below
     // a read of the chain (the watch, a poke) may have seen it land first, and told it
     const told = ctl.rec.close?.step === latest.state.step;

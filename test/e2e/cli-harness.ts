@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { Address } from '@ton/core';
 import { exitGently, JsonLinesProc } from '../helpers/json-lines.js';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -54,6 +55,17 @@ export class DevnetProc {
         }
       });
     });
+  }
+  /** Moves the devnet's clock on by `seconds`. */
+  async advanceTime(seconds: number): Promise<void> {
+    const r = await fetch(`${this.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
+    if (!r.ok) throw new Error(`advanceTime: HTTP ${r.status}`);
+  }
+  /** How many of the last 100 transactions of `account` came with a message from `from`. */
+  async txsFrom(account: string, from: string): Promise<number> {
+    const r = (await (await fetch(`${this.url}/getTransactions?address=${encodeURIComponent(account)}&limit=100`)).json()) as { result: { in_msg?: { source?: string } }[] };
+    const sender = Address.parse(from);
+    return r.result.filter((t) => t.in_msg?.source && Address.parse(t.in_msg.source).equals(sender)).length;
   }
   /** Pauses (SIGSTOP) or resumes (SIGCONT) the devnet process: an endpoint that takes requests and never answers. */
   pause(paused = true): void {

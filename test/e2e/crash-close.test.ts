@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Address } from '@ton/core';
 import { parseTon } from '../../src/core/amounts.js';
 import { buildOnce, DevnetProc } from './cli-harness.js';
 import { CrashPair } from './crash-pair.js';
@@ -32,12 +31,6 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** The contract's transactions whose message came from `wallet`. */
-  const txsFrom = async (contract: string, wallet: string): Promise<number> => {
-    const r = (await (await fetch(`${devnet.url}/getTransactions?address=${encodeURIComponent(contract)}&limit=100`)).json()) as { result: { in_msg?: { source?: string } }[] };
-    return r.result.filter((t) => t.in_msg?.source && Address.parse(t.in_msg.source).equals(Address.parse(wallet))).length;
-  };
-
   /**
    * A channel where B paid A 0.5 (A 3.5, B 3.5); A withdraws cooperatively, killed at `point`, and is started
    * again: it pays out by itself, or its withdraw typed again does. `again`: what to do after the restart.
@@ -50,7 +43,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
     await p.converge(1n);
     const contract = (await p.a.run('getSmartContractAccount')).address as string;
     const walletA = (await p.a.run('getAccount')).address as string;
-    const before = await txsFrom(contract, walletA);
+    const before = await devnet.txsFrom(contract, walletA);
 
     const from = p.b.lines.length;
     await p.a.exit();
@@ -68,7 +61,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
       assert.equal(big(c.payoutA), parseTon('3.5'), `${name}: A's payout`);
       assert.equal(big(c.payoutB), parseTon('3.5'), `${name}: B's payout`);
     }
-    assert.equal(await txsFrom(contract, walletA), before + 1, `${name}: one cooperative close from A's wallet`);
+    assert.equal(await devnet.txsFrom(contract, walletA), before + 1, `${name}: one cooperative close from A's wallet`);
   }
 
   test('killed once its close state is persisted, before it leaves: the partner signs it after the restart and the node pays it out', () =>
@@ -77,7 +70,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
   test('killed once the cooperative close is marked as sent, its message not gone: sent once it can no longer land', () =>
     crashedClose('marked', 'coop-close-marked', async (p) => {
       await p.a.wait((j) => /may still land/.test(String(j.message ?? '')), 'the close held back', 60_000);
-      await fetch(`${devnet.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 600 }) });
+      await devnet.advanceTime(600);
     }));
 
   test('killed while its cooperative close is on its way to the contract: not sent again, the payout is read', () =>

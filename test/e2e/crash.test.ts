@@ -96,7 +96,7 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     await a.exited;
     a = await startA();
     await b.event('closeStarted', () => true, 60_000, 0);
-    await fetch(`${devnet.url}/devnet/advanceTime`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 65 }) });
+    await devnet.advanceTime(65);
     const closedA = await a.event('closed', () => true, 60_000, 0);
     const closedB = await b.event('closed', () => true, 60_000, 0);
     assert.equal(big(closedB.payoutB), TON('3.15'));
