@@ -64,6 +64,43 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
     assert.equal(await devnet.txsFrom(contract, walletA), before + 1, `${name}: one cooperative close from A's wallet`);
   }
 
+  /**
+   * As crashedClose, but B, whose node signs A's close state, is killed at `point` and started again while A's
+   * withdraw waits for its signature: A's withdraw pays out, and B's wallet sends nothing.
+   */
+  async function signerCrashed(name: string, point: string): Promise<void> {
+    const p = new CrashPair(devnet, join(dir, name));
+    pairs.push(p);
+    await p.open();
+    await p.b.run('send 0.5');
+    await p.converge(1n);
+    const contract = (await p.a.run('getSmartContractAccount')).address as string;
+    const wallets = [(await p.a.run('getAccount')).address as string, (await p.b.run('getAccount')).address as string];
+    const before = await Promise.all(wallets.map((w) => devnet.txsFrom(contract, w)));
+
+    const from = p.a.lines.length;
+    await p.b.exit();
+    const b = await p.startB(point);
+    await p.a.event('partnerConnected', () => true, 30_000, from);
+    const withdrawn = p.a.run('withdraw --cooperative --yes', 180_000);
+    assert.equal(await b.exited, null, `B was killed at ${point}`);
+    assert.equal(b.child.signalCode, 'SIGKILL');
+    await p.startB();
+    const r = await withdrawn;
+    assert.equal(r.mode, 'cooperative', `${name}: ${JSON.stringify(r)}`);
+    const closedA = await p.a.event('closed', () => true, 90_000);
+    const closedB = await p.b.event('closed', () => true, 90_000);
+    for (const c of [closedA, closedB]) assert.deepEqual([big(c.payoutA), big(c.payoutB)], [parseTon('3.5'), parseTon('3.5')], `${name}: the payout`);
+    const after = await Promise.all(wallets.map((w) => devnet.txsFrom(contract, w)));
+    assert.deepEqual(after, [before[0]! + 1, before[1]!], `${name}: one cooperative close, from A's wallet`);
+  }
+
+  test("the partner's node killed as it gets the close state, before it signs: A's withdraw pays out after its restart", () =>
+    signerCrashed('signer-before', 'before-countersign'));
+
+  test("the partner's node killed once it signed the close state, its signature not sent: A's withdraw pays out after its restart", () =>
+    signerCrashed('signer-after', 'after-countersign'));
+
   test('killed once its close state is persisted, before it leaves: the partner signs it after the restart and the node pays it out', () =>
     crashedClose('proposed', 'proposal-persisted', async () => undefined));
 
