@@ -228,6 +228,9 @@ export class Closing {
 
   private async proposeClose(ctl: ChannelController, opts: ProgressOptions): Promise<SignedState> {
     const ch = ctl.channel;
+    // no close state can be signed, nor a state of ours in flight reach the partner
+    const broken = ctl.journalProblem();
+    if (broken) throw broken;
     // After a start: the partner's latest states first (unsynced.ts), or a close state at a step they hold is dropped unsent.
     if (ctl.unsynced) await awaitAnswer(ctl, () => !!this.ctx.sessionOf(ctl)?.connected, opts.signal);
     // A partner who withdraws at the same moment proposes a close state: once both signed it, it is the one.

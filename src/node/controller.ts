@@ -9,6 +9,7 @@ import { lifeStep, signedOpens, type LifeEffect, type LifeEventType, type LifePh
 import type { SignedState } from '../core/signed.js';
 import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
+import { isErrorCode } from '../core/errors.js';
 import { NodeError } from './errors.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
@@ -59,6 +60,8 @@ export class ChannelController {
   }
   private queue: Promise<unknown> = SETTLED;
   private durableChain: Promise<void> = SETTLED;
+  /** the failed write of this channel's journal (a full disk): it takes no more states until the node starts again */
+  private journalFailed: Error | null = null;
   /** the waits of waitFor (made on the first: most channels idle never wait) */
   private waits: { waiters: Set<() => void>; stoppers: Set<(e?: Error) => void> } | null = null;
   /** why every wait of this channel ends: the node stopped (NODE_STOPPED), or dropped this controller */
@@ -236,11 +239,23 @@ export class ChannelController {
     if (!this.storage) return Promise.reject(new NodeError('INTERNAL', 'a channel without storage cannot keep states'));
     if (this.sealed) return Promise.reject(this.afterSeal());
     const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
-    written.catch(() => undefined); // observed through the chain below
+    // observed through the chain below; a failed write (not a closed storage) is kept: journalProblem
+    written.catch((e: unknown) => void (this.storage?.isClosed || (this.journalFailed ??= e as Error)));
     const d = this.durableChain.then(() => written);
     d.catch(() => undefined); // observed by whoever awaits it, and by every later send
     this.durableChain = d;
     return d;
+  }
+
+  /**
+   * Why no new state can be signed in this channel: its journal could not be written (a full disk), so no message
+   * of it leaves (write before send) until the node starts again; null while it can be written.
+   */
+  journalProblem(): NodeError | null {
+    const e = this.journalFailed;
+    if (!e) return null;
+    const code = (e as { code?: string }).code;
+    return new NodeError(code && isErrorCode(code) ? code : 'DISK_WRITE_FAILED', `${e.message}. Until then no new state is signed in this channel (nothing went to your partner since); withdraw still closes it alone with the latest state both signed`, { cause: e });
   }
 
   /** Settles once everything appended so far is durable; rejects for good after a failed write. */

@@ -59,3 +59,35 @@ test("a full disk as Alice writes Bob's payment she countersigned: her signature
     await closePair(p);
   }
 });
+
+test('while its journal cannot be written, a node signs no new state (it says the disk is full, not that the partner has not signed) and its withdraw closes alone with the latest state both signed', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    diskFull(p, 'alice');
+    const full = waitForEvent(p.alice, 'error', (e) => e.code === 'DISK_WRITE_FAILED', 30_000);
+    const paid = p.bob.pay(TON('1'), { waitMs: 3_000 }).catch(() => undefined);
+    await full;
+    await paid;
+    // Alice's pass of the turn (step 2) is in memory only: it never left, so nothing awaits Bob's signature.
+    for (const what of ['send', 'createEmpty'] as const) {
+      const e = await (what === 'send' ? p.alice.send(TON('0.1')) : p.alice.createEmpty()).then(() => null, (x: { code?: string; message: string }) => x);
+      assert.equal(e?.code, 'DISK_WRITE_FAILED', `${what}: ${e?.message}`);
+      assert.match(e.message, /disk is full/);
+      assert.match(e.message, /start the node again/);
+    }
+    const coalesced = await p.alice.pay(TON('0.1'), { waitMs: 2_000 }).then(() => null, (x: { code?: string; message: string }) => x);
+    assert.equal(coalesced?.code, 'DISK_WRITE_FAILED', `pay: ${coalesced?.message}`);
+
+    const closedA = waitForEvent(p.alice, 'closed', () => true, 60_000);
+    const closedB = waitForEvent(p.bob, 'closed', () => true, 60_000);
+    const r = await p.alice.withdraw({});
+    assert.deepEqual([r.mode, r.step, r.fellBack], ['unilateral', 1n, true]);
+    assert.match(r.fallbackReason ?? '', /disk is full/);
+    await until('the close is on chain', () => p.alice.currentChannel()?.phase === 'closing' && p.bob.currentChannel()?.phase === 'closing');
+    p.chain.advanceTime(130);
+    for (const c of [await closedA, await closedB]) assert.deepEqual([c.payoutA, c.payoutB], [TON('4'), TON('3')]);
+  } finally {
+    await closePair(p);
+  }
+});

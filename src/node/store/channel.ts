@@ -231,7 +231,7 @@ export class FileChannelStorage implements ChannelStorage {
 
   private fail(e: unknown, waiting: Pending[]): void {
     const err = fsError(e, this.journalPath, true);
-    this.broken = new StoreError(err.code, `${err.message}. This channel's journal accepts no more appends: close its storage and open it again once the disk is fixed`, this.journalPath);
+    this.broken = new StoreError(err.code, `${err.message}. This channel's journal takes no more states until it is opened again: start the node again once the disk has room`, this.journalPath);
     for (const b of waiting) b.reject(this.broken);
   }
 
