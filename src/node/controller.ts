@@ -3,7 +3,7 @@
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
 import { Address } from '@ton/core';
-import { capabilities, type Capabilities } from '../core/capabilities.js';
+import { capabilities, type Capabilities, type Capability } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, signedOpens, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
@@ -252,10 +252,15 @@ export class ChannelController {
    * of it leaves (write before send) until the node starts again; null while it can be written.
    */
   journalProblem(): NodeError | null {
+    const no = this.journalRefusal();
+    return no && new NodeError(no.code, no.why, { cause: this.journalFailed });
+  }
+
+  private journalRefusal(): Extract<Capability, { ok: false }> | null {
     const e = this.journalFailed;
     if (!e) return null;
     const code = (e as { code?: string }).code;
-    return new NodeError(code && isErrorCode(code) ? code : 'DISK_WRITE_FAILED', `${e.message}. Until then no new state is signed in this channel (nothing went to your partner since); withdraw still closes it alone with the latest state both signed`, { cause: e });
+    return { ok: false, code: code && isErrorCode(code) ? code : 'DISK_WRITE_FAILED', why: `${e.message}. Until then no new state is signed in this channel (nothing went to your partner since); withdraw still closes it alone with the latest state both signed` };
   }
 
   /** Settles once everything appended so far is durable; rejects for good after a failed write. */
@@ -312,7 +317,7 @@ export class ChannelController {
     const ch = this.channel;
     const me = this.rec.me;
     const latest = ch.latestState;
-    return capabilities({
+    const can = capabilities({
       me,
       life: this.rec.life,
       off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, stagedMoves: movesMoney(ch.pending?.state, latest), myBalance: ch.myBalance },
@@ -330,6 +335,9 @@ export class ChannelController {
       partnerRefunded: !o.chainJudges && me === 'B' && this.rec.expectedDepositA > 0n && this.rec.depositA === 0n,
       otherWallet: this.otherWallet,
     });
+    // a journal that cannot be written: no state is signed (closes still go, from memory)
+    const no = this.journalRefusal();
+    return no ? { ...can, send: no, createEmpty: no, requestEmpty: no, sign: no } : can;
   }
 
   /** Wakes the waiters (call after any change). */

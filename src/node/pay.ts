@@ -137,8 +137,6 @@ export class Coalescer {
     l.pumpQueued = false;
     if (!waitingIn(l) || l.inFlight) return;
     if (ctl.unsynced) return this.awaitAnswer(ctl, l);
-    const broken = ctl.journalProblem();
-    if (broken) return this.refuseWaiting(ctl, broken.code, broken.message);
     const ch = ctl.channel;
     const can = ctl.actions().send;
     if (!can.ok && can.code === 'NOT_YOUR_TURN') return this.askTurn(ctl, l);

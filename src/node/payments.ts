@@ -56,8 +56,6 @@ export class Payments implements Stager {
   }
 
   private check(ctl: ChannelController, action: 'send' | 'createEmpty' | 'requestEmpty' | 'sign'): void {
-    const broken = ctl.journalProblem();
-    if (broken) throw broken;
     const can = ctl.actions()[action];
     if (!can.ok) throw new NodeError(can.code, can.why);
     if (action === 'send') this.ctx.checkSpace();

@@ -76,6 +76,10 @@ test('while its journal cannot be written, a node signs no new state (it says th
       assert.match(e.message, /disk is full/);
       assert.match(e.message, /start the node again/);
     }
+    // the views say so too (the CLI and the extension check them before they ask the node)
+    const can = p.alice.currentChannel()!.actions;
+    for (const a of [can.send, can.createEmpty, can.requestEmpty, can.sign]) assert.equal(a.ok ? 'ok' : a.code, 'DISK_WRITE_FAILED');
+    assert.ok(can.withdraw.ok, 'withdraw is offered');
     const coalesced = await p.alice.pay(TON('0.1'), { waitMs: 2_000 }).then(() => null, (x: { code?: string; message: string }) => x);
     assert.equal(coalesced?.code, 'DISK_WRITE_FAILED', `pay: ${coalesced?.message}`);
 
