@@ -53,3 +53,20 @@ export async function runChild(cmd: string, dir: string, opts: { asNobody?: bool
   await c.exited;
   return firstLine(c, 1000);
 }
+
+/**
+ * Runs an import of `backup` into `dir` (or its export to `backup`) in a child killed before its `n`th change to the
+ * disk (0: never): fixtures/import-crash.ts.
+ */
+export function killedAt(dir: string, backup: string, n: number, mode: 'import' | 'export' = 'import'): Promise<{ crash?: number; op?: string; done?: boolean; ops?: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/setup.ts', 'test/store/fixtures/import-crash.ts', dir, backup, String(n), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve, reject) =>
+    child.once('close', (code, signal) => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) reject(new Error(`the child said nothing (exit ${code}, ${signal})`));
+      else resolve(JSON.parse(line) as { crash?: number; op?: string; done?: boolean; ops?: number });
+    }),
+  );
+}

@@ -4,12 +4,11 @@
 // leftover of the import, and importing again finishes the job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join, sep } from 'node:path';
 import { DataDir, StoreError } from '../../src/node/store/index.js';
-import { ROOT } from './child.js';
+import { killedAt } from './child.js';
 import { committed, show, signedAt, tempDir } from './helpers.js';
 
 type Snap = Record<string, unknown>;
@@ -58,20 +57,6 @@ async function prepare(root: string): Promise<{ pristine: string; backup: string
   bytes[100] = bytes[100]! ^ 0xff;
   await writeFile(journal, bytes);
   return { pristine, backup };
-}
-
-/** Runs the import in a child killed before its `n`th change to the disk (0: never). */
-function importKilledAt(dir: string, backup: string, n: number): Promise<{ crash?: number; op?: string; done?: boolean; ops?: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/setup.ts', 'test/store/fixtures/import-crash.ts', dir, backup, String(n)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('close', (code, signal) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (!line) reject(new Error(`the child said nothing (exit ${code}, ${signal})`));
-      else resolve(JSON.parse(line) as { crash?: number; op?: string; done?: boolean; ops?: number });
-    }),
-  );
 }
 
 /**
@@ -131,11 +116,11 @@ test('an import killed at any point leaves each channel whole, the old or the im
   await fullDd.close();
   assert.equal(old['3'], undefined);
   for (const id of ['1', '2', '3']) assert.notDeepEqual(full[id], old[id], `channel ${id} changes`);
-  const { ops } = await importKilledAt(await copy('count'), backup, 0);
+  const { ops } = await killedAt(await copy('count'), backup, 0);
   assert.ok(ops && ops > 30, 'the changes of the import are counted');
   const check = async (n: number) => {
     const dir = await copy(`crash-${n}`);
-    const r = await importKilledAt(dir, backup, n);
+    const r = await killedAt(dir, backup, n);
     assert.ok(r.done ? n > ops : r.crash === n, `the child died before change ${n}: ${JSON.stringify(r)}`);
     const where = r.done ? 'after the import' : `killed before change ${n} (${r.op})`;
     const dd = await DataDir.open(dir);

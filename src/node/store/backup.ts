@@ -1,8 +1,8 @@
 // Export and import of a whole data folder (the file format is in backupfile.ts).
 // Import checks the whole file first and changes nothing if it is invalid or conflicts with a local channel.
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { BACKUP_MAGIC, BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
 import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
@@ -79,8 +79,34 @@ async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | nu
   }
 }
 
+/**
+ * Removes the temp files that exports to `file` killed before their rename left beside it (each may hold a copy of
+ * every channel's states): those named with a pid that no longer runs here. Nothing else is touched; a failure is
+ * no error (the export goes on).
+ */
+async function removeStaleTemps(file: string): Promise<void> {
+  const prefix = `${basename(file)}.tmp-`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length)) : null;
+    const pid = m ? Number(m[1]) : 0;
+    if (pid > 0 && pid !== process.pid && !running(pid)) await rm(join(dirname(file), name), { force: true }).catch(() => undefined);
+  }
+}
+
+/** Whether a process with this pid runs on this host (one of another user's answers EPERM). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return isErrno(e, 'EPERM');
+  }
+}
+
 export async function exportDataDir(dd: DataDir, file: string): Promise<{ channels: number; skipped: { id: string; error: StoreError }[] }> {
   const held = await checkTarget(dd, file);
+  await removeStaleTemps(file);
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const skipped: { id: string; error: StoreError }[] = [];
   let fh: FileHandle | null = null;
