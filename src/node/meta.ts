@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { NodeMeta } from './persistence.js';
+import { removeRecordTemps } from './store/record.js';
 
 /** JSON where bigints survive as "n:<digits>". */
 function toJson(value: unknown): string {
@@ -15,9 +16,14 @@ function fromJson<T>(text: string): T {
 }
 
 export class FileMeta implements NodeMeta {
+  /** the files this object wrote: a temp file beside one may be a write of it under way */
+  private readonly written = new Set<string>();
+
   constructor(private readonly dir: string) {}
 
   async readMeta<T>(name: string): Promise<T | null> {
+    // the temp files of writes killed before their rename (the folder is locked: only this process writes it)
+    if (!this.written.has(name)) await removeRecordTemps(join(this.dir, `${name}.json`));
     try {
       return fromJson<T>(await readFile(join(this.dir, `${name}.json`), 'utf8'));
     } catch {
@@ -26,6 +32,7 @@ export class FileMeta implements NodeMeta {
   }
 
   async writeMeta<T>(name: string, value: T): Promise<void> {
+    this.written.add(name);
     await writeFileAtomic(join(this.dir, `${name}.json`), toJson(value), { mode: 0o600 });
   }
 }

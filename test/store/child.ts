@@ -55,10 +55,10 @@ export async function runChild(cmd: string, dir: string, opts: { asNobody?: bool
 }
 
 /**
- * Runs an import of `backup` into `dir` (or its export to `backup`, or a write of the record of channel `backup`) in a child killed before its `n`th change to the
+ * Runs an import of `backup` into `dir` (or its export to `backup`, a write of the record of channel `backup`, or of the node's file `backup`) in a child killed before its `n`th change to the
  * disk (0: never): fixtures/import-crash.ts.
  */
-export function killedAt(dir: string, backup: string, n: number, mode: 'import' | 'export' | 'record' = 'import'): Promise<{ crash?: number; op?: string; done?: boolean; ops?: number }> {
+export function killedAt(dir: string, backup: string, n: number, mode: 'import' | 'export' | 'record' | 'meta' = 'import'): Promise<{ crash?: number; op?: string; done?: boolean; ops?: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/setup.ts', 'test/store/fixtures/import-crash.ts', dir, backup, String(n), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
