@@ -48,11 +48,16 @@ export class CrashPair {
     await this.startB();
     await this.a.run('faucet 20');
     await this.b.run('faucet 20');
-    await this.b.run(`connect ${this.lan}`);
+    await this.connect();
     await this.a.run('open 3 4');
     await this.b.event('channelProposed');
     await this.b.run('deposit');
     await this.converge(0n);
+  }
+
+  /** B dials A. */
+  async connect(): Promise<void> {
+    await this.b.run(`connect ${this.lan}`);
   }
 
   /** Waits until both hold the same states signed by both, the last at or past `step` (60 s at most); returns them. */

@@ -1,0 +1,70 @@
+// Crash recovery at the opening of a channel: the initial state (step 0) is where the journal's first state both
+// signed and the record's move to open are written one after the other. A (who proposes it) is killed with SIGKILL
+// once it persisted it, before it left; B once it countersigned it, before its signature left and before its record
+// says open. After the restart both hold step 0 signed by both, a payment goes, and the channel pays out by it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseTon } from '../../src/core/amounts.js';
+import { buildOnce, DevnetProc, type CliProc } from './cli-harness.js';
+import { CrashPair } from './crash-pair.js';
+
+const big = (v: unknown) => BigInt(v as string);
+
+describe('crash recovery with kill -9 at the initial state', () => {
+  let dir: string;
+  let devnet: DevnetProc;
+  const pairs: CrashPair[] = [];
+
+  before(async () => {
+    buildOnce();
+    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-open-'));
+    devnet = new DevnetProc(join(dir, 'devnet'));
+    await devnet.ready;
+  });
+
+  after(async () => {
+    for (const p of pairs) await p.stop();
+    await devnet?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function crashedOpen(name: string, who: 'a' | 'b', point: string): Promise<void> {
+    const p = new CrashPair(devnet, join(dir, name));
+    pairs.push(p);
+    await p.startA(who === 'a' ? point : undefined);
+    await p.startB(who === 'b' ? point : undefined);
+    await p.a.run('faucet 20');
+    await p.b.run('faucet 20');
+    await p.connect();
+    await p.a.run('open 3 4');
+    await p.b.event('channelProposed');
+    const victim: CliProc = p[who];
+    p.b.child.stdin.write('deposit\n');
+    assert.equal(await victim.exited, null, `${who} was killed at ${point}`);
+    assert.equal(victim.child.signalCode, 'SIGKILL');
+
+    const other = who === 'a' ? p.b : p.a;
+    const from = other.lines.length;
+    await (who === 'a' ? p.startA() : p.startB());
+    await other.event('partnerConnected', () => true, 30_000, from);
+    await p.converge(0n);
+    for (const q of [p.a, p.b]) {
+      const ch = (await q.run('channels')).channels as { phase: string }[];
+      assert.deepEqual(ch.map((c) => c.phase), ['open'], `${name}: the channel is open`);
+    }
+    await p.b.run('send 0.5');
+    await p.converge(1n);
+    await p.a.run('withdraw --cooperative --yes');
+    const closedA = await p.a.event('closed', () => true, 90_000);
+    const closedB = await p.b.event('closed', () => true, 90_000);
+    for (const c of [closedA, closedB]) assert.deepEqual([big(c.payoutA), big(c.payoutB)], [parseTon('3.5'), parseTon('3.5')], `${name}: the payout`);
+  }
+
+  test('A killed once its initial state is persisted, before it leaves', () => crashedOpen('a-proposed', 'a', 'proposal-persisted'));
+
+  test('B killed once it countersigned the initial state, before its signature leaves and its record says open', () =>
+    crashedOpen('b-signed', 'b', 'after-countersign'));
+});
