@@ -7,6 +7,7 @@ import { NodeError } from './errors.js';
 import { lastRead, leaveHandedOver, marking, onItsWay, unmarked, whileMayLand, type OnWay } from './inflight.js';
 import type { ProgressOptions } from './types.js';
 import { chainNowRead } from './mayland.js';
+import { crashPoint } from './crash.js';
 
 /**
  * Before our close or exit is sent: waits while one of ours sent before (a restart since), or our cooperative
@@ -45,6 +46,7 @@ function leaving(ctx: NodeContext, ctl: ChannelController, onWay: OnWay, step: b
     if (st?.status === 'closed') throw new NodeError('ALREADY_CLOSED', `the contract has paid out already: ${what} was not sent (nothing was sent); the node shows the payout once it reads it`);
     if (st?.status === 'closing') throw new NodeError('ALREADY_CLOSING', `a close is already on chain, which this node reads at its next look at the contract: ${what} was not sent (nothing was sent). The node challenges that close if a later state pays you more, and finishes it after the challenge window`);
     await mark(signed);
+    crashPoint('close-marked');
   };
 }
 
