@@ -81,7 +81,11 @@ export async function payDeposit(ctx: NodeContext, ctl: ChannelController, amoun
       });
       crashPoint('deposit-marked');
     };
-    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), beforeSend });
+    const onProgress = (m: string) => {
+      opts.onProgress?.(m);
+      if (/^waiting for the channel contract/.test(m)) crashPoint('during-deposit');
+    };
+    await ctx.o.chain.deposit(ctx.o.wallet, Address.parse(rec.contract), toPay, { ...(opts.signal ? { signal: opts.signal } : {}), onProgress, beforeSend });
   } catch (e) {
     if (e === unmarked || neverSent(e)) {
       // Refused before it left: nothing of it can land (the earlier mark, if any, stands).
