@@ -239,8 +239,8 @@ export class ChannelController {
     if (!this.storage) return Promise.reject(new NodeError('INTERNAL', 'a channel without storage cannot keep states'));
     if (this.sealed) return Promise.reject(this.afterSeal());
     const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
-    // observed through the chain below; a failed write (not a closed storage) is kept: journalProblem
-    written.catch((e: unknown) => void (this.storage?.isClosed || (this.journalFailed ??= e as Error)));
+    // observed through the chain below; a failed write (a store's error, not a closed storage) is kept: journalProblem
+    written.catch((e: unknown) => void (typeof (e as { code?: unknown }).code !== 'string' || this.storage?.isClosed || (this.journalFailed ??= e as Error)));
     const d = this.durableChain.then(() => written);
     d.catch(() => undefined); // observed by whoever awaits it, and by every later send
     this.durableChain = d;
