@@ -2,38 +2,18 @@
 // with SIGKILL once its challenge is marked as sent (its message not gone), or while the challenge is on its way to
 // the contract, and started again on the same data folder. The close is challenged once (one message from B's
 // wallet), B's node says so, and the payout is the latest state both signed.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseTon } from '../../src/core/amounts.js';
-import { buildOnce, DevnetProc } from './cli-harness.js';
-import { CrashPair } from './crash-pair.js';
+import { onDevnet } from './crash-pair.js';
 
 const big = (v: unknown) => BigInt(v as string);
 
 describe('crash recovery with kill -9 during a challenge', () => {
-  let dir: string;
-  let devnet: DevnetProc;
-  const pairs: CrashPair[] = [];
-
-  before(async () => {
-    buildOnce();
-    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-challenge-'));
-    devnet = new DevnetProc(join(dir, 'devnet'));
-    await devnet.ready;
-  });
-
-  after(async () => {
-    for (const p of pairs) await p.stop();
-    await devnet?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const net = onDevnet('synchannel-crash-challenge-');
 
   async function crashedChallenge(name: string, point: string): Promise<void> {
-    const p = new CrashPair(devnet, join(dir, name));
-    pairs.push(p);
+    const p = net.pair(name);
     await p.open();
     await p.a.run('send 0.5'); // A 2.5, B 4.5
     const states = await p.converge(2n);
@@ -41,7 +21,7 @@ describe('crash recovery with kill -9 during a challenge', () => {
     assert.deepEqual([last[1], last[2]], [parseTon('2.5').toString(), parseTon('4.5').toString()]);
     const contract = (await p.b.run('getSmartContractAccount')).address as string;
     const walletB = (await p.b.run('getAccount')).address as string;
-    const before = await devnet.txsFrom(contract, walletB);
+    const before = await net.devnet().txsFrom(contract, walletB);
 
     // B runs again with the crash point; A submits step 0 (A 3, B 4), which B's node challenges.
     const from = p.a.lines.length;
@@ -57,9 +37,9 @@ describe('crash recovery with kill -9 during a challenge', () => {
     assert.equal(challenged.byMe, true, "B's node tells the challenge as its own");
     assert.equal(big(challenged.step), BigInt(last[0]!));
     await p.a.event('challenged', () => true, 60_000);
-    assert.equal(await devnet.txsFrom(contract, walletB), before + 1, `${name}: one challenge from B's wallet`);
+    assert.equal(await net.devnet().txsFrom(contract, walletB), before + 1, `${name}: one challenge from B's wallet`);
 
-    await devnet.advanceTime(65);
+    await net.devnet().advanceTime(65);
     const closedA = await p.a.event('closed', () => true, 60_000);
     const closedB = await p.b.event('closed', () => true, 60_000);
     for (const c of [closedA, closedB]) assert.deepEqual([big(c.payoutA), big(c.payoutB)], [parseTon('2.5'), parseTon('4.5')], `${name}: the payout`);

@@ -2,48 +2,28 @@
 // it (its close state persisted, not yet sent; the close marked as sent, its message not gone; the message gone,
 // not yet seen on chain) and started again on the same data folder. The channel pays out the latest state both
 // signed, both nodes say so, and the contract gets one cooperative close from A's wallet, not two.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseTon } from '../../src/core/amounts.js';
-import { buildOnce, DevnetProc } from './cli-harness.js';
-import { CrashPair } from './crash-pair.js';
+import { onDevnet, type CrashPair } from './crash-pair.js';
 
 const big = (v: unknown) => BigInt(v as string);
 
 describe('crash recovery with kill -9 during a cooperative close', () => {
-  let dir: string;
-  let devnet: DevnetProc;
-  const pairs: CrashPair[] = [];
-
-  before(async () => {
-    buildOnce();
-    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-close-'));
-    devnet = new DevnetProc(join(dir, 'devnet'));
-    await devnet.ready;
-  });
-
-  after(async () => {
-    for (const p of pairs) await p.stop();
-    await devnet?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const net = onDevnet('synchannel-crash-close-');
 
   /**
    * A channel where B paid A 0.5 (A 3.5, B 3.5); A withdraws cooperatively, killed at `point`, and is started
    * again: it pays out by itself, or its withdraw typed again does. `again`: what to do after the restart.
    */
   async function crashedClose(name: string, point: string, again: (p: CrashPair) => Promise<void>): Promise<void> {
-    const p = new CrashPair(devnet, join(dir, name));
-    pairs.push(p);
+    const p = net.pair(name);
     await p.open();
     await p.b.run('send 0.5');
     await p.converge(1n);
     const contract = (await p.a.run('getSmartContractAccount')).address as string;
     const walletA = (await p.a.run('getAccount')).address as string;
-    const before = await devnet.txsFrom(contract, walletA);
+    const before = await net.devnet().txsFrom(contract, walletA);
 
     const from = p.b.lines.length;
     await p.a.exit();
@@ -61,7 +41,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
       assert.equal(big(c.payoutA), parseTon('3.5'), `${name}: A's payout`);
       assert.equal(big(c.payoutB), parseTon('3.5'), `${name}: B's payout`);
     }
-    assert.equal(await devnet.txsFrom(contract, walletA), before + 1, `${name}: one cooperative close from A's wallet`);
+    assert.equal(await net.devnet().txsFrom(contract, walletA), before + 1, `${name}: one cooperative close from A's wallet`);
   }
 
   /**
@@ -69,14 +49,13 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
    * withdraw waits for its signature: A's withdraw pays out, and B's wallet sends nothing.
    */
   async function signerCrashed(name: string, point: string): Promise<void> {
-    const p = new CrashPair(devnet, join(dir, name));
-    pairs.push(p);
+    const p = net.pair(name);
     await p.open();
     await p.b.run('send 0.5');
     await p.converge(1n);
     const contract = (await p.a.run('getSmartContractAccount')).address as string;
     const wallets = [(await p.a.run('getAccount')).address as string, (await p.b.run('getAccount')).address as string];
-    const before = await Promise.all(wallets.map((w) => devnet.txsFrom(contract, w)));
+    const before = await Promise.all(wallets.map((w) => net.devnet().txsFrom(contract, w)));
 
     const from = p.a.lines.length;
     await p.b.exit();
@@ -91,7 +70,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
     const closedA = await p.a.event('closed', () => true, 90_000);
     const closedB = await p.b.event('closed', () => true, 90_000);
     for (const c of [closedA, closedB]) assert.deepEqual([big(c.payoutA), big(c.payoutB)], [parseTon('3.5'), parseTon('3.5')], `${name}: the payout`);
-    const after = await Promise.all(wallets.map((w) => devnet.txsFrom(contract, w)));
+    const after = await Promise.all(wallets.map((w) => net.devnet().txsFrom(contract, w)));
     assert.deepEqual(after, [before[0]! + 1, before[1]!], `${name}: one cooperative close, from A's wallet`);
   }
 
@@ -107,7 +86,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
   test('killed once the cooperative close is marked as sent, its message not gone: sent once it can no longer land', () =>
     crashedClose('marked', 'coop-close-marked', async (p) => {
       await p.a.wait((j) => /may still land/.test(String(j.message ?? '')), 'the close held back', 60_000);
-      await devnet.advanceTime(600);
+      await net.devnet().advanceTime(600);
     }));
 
   test('killed while its cooperative close is on its way to the contract: not sent again, the payout is read', () =>

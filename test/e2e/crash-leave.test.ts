@@ -2,44 +2,25 @@
 // wallet message signed, its expiry saved) but before the message left. After the restart, a withdraw sends no
 // second close while the first may still land (by the chain's clock) and says so; once it can no longer land, the
 // close goes, once, with the latest state both signed, and the channel pays out by it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseTon } from '../../src/core/amounts.js';
-import { buildOnce, DevnetProc, type Json } from './cli-harness.js';
-import { CrashPair } from './crash-pair.js';
+import type { Json } from './cli-harness.js';
+import { onDevnet } from './crash-pair.js';
 
 const big = (v: unknown) => BigInt(v as string);
 
 describe('crash recovery with kill -9 during a close alone', () => {
-  let dir: string;
-  let devnet: DevnetProc;
-  const pairs: CrashPair[] = [];
-
-  before(async () => {
-    buildOnce();
-    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-leave-'));
-    devnet = new DevnetProc(join(dir, 'devnet'));
-    await devnet.ready;
-  });
-
-  after(async () => {
-    for (const p of pairs) await p.stop();
-    await devnet?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const net = onDevnet('synchannel-crash-leave-');
 
   test('killed once its close is marked as sent, its message not gone: a withdraw after the restart says it may still land and sends nothing; once it can no longer land it goes, once', async () => {
-    const p = new CrashPair(devnet, join(dir, 'marked'));
-    pairs.push(p);
+    const p = net.pair('marked');
     await p.open();
     await p.b.run('send 0.5');
     await p.converge(1n);
     const contract = (await p.a.run('getSmartContractAccount')).address as string;
     const walletA = (await p.a.run('getAccount')).address as string;
-    const before = await devnet.txsFrom(contract, walletA);
+    const before = await net.devnet().txsFrom(contract, walletA);
 
     const from = p.b.lines.length;
     await p.a.exit();
@@ -53,10 +34,10 @@ describe('crash recovery with kill -9 during a close alone', () => {
     const held = await p.a.run('withdraw --unilateral --yes').then(() => null, (e: { result?: Json }) => e.result?.error as Json | undefined);
     assert.equal(held?.code, 'WITHDRAW_UNDER_WAY', JSON.stringify(held));
     assert.match(String(held?.message), /may still land/);
-    assert.equal(await devnet.txsFrom(contract, walletA), before, 'nothing sent yet');
+    assert.equal(await net.devnet().txsFrom(contract, walletA), before, 'nothing sent yet');
 
     // Once it can no longer land (the chain's clock read again as the node starts: advanceTime moved it), it goes.
-    await devnet.advanceTime(600);
+    await net.devnet().advanceTime(600);
     await p.a.exit();
     await p.startA();
     // (the views judge by the chain's clock once the node's start-up read of it is in: a moment after ready)
@@ -67,8 +48,8 @@ describe('crash recovery with kill -9 during a close alone', () => {
     const r = await p.a.run('withdraw --unilateral --yes', 120_000);
     assert.deepEqual([r.mode, r.step], ['unilateral', '2'], JSON.stringify(r));
     await p.b.event('closeStarted', () => true, 60_000);
-    assert.equal(await devnet.txsFrom(contract, walletA), before + 1, 'one close from A');
-    await devnet.advanceTime(65);
+    assert.equal(await net.devnet().txsFrom(contract, walletA), before + 1, 'one close from A');
+    await net.devnet().advanceTime(65);
     const closedA = await p.a.event('closed', () => true, 90_000);
     const closedB = await p.b.event('closed', () => true, 90_000);
     for (const c of [closedA, closedB]) assert.deepEqual([big(c.payoutA), big(c.payoutB)], [parseTon('3.5'), parseTon('3.5')]);

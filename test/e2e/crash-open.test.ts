@@ -3,38 +3,19 @@
 // once it persisted it, before it left; B once it countersigned it, before its signature left and before its record
 // says open. After the restart both hold step 0 signed by both, a payment goes, and the channel pays out by it.
 // B killed during its deposit (marked, its message not gone; on its way): deposited once, and the channel opens.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseTon } from '../../src/core/amounts.js';
-import { buildOnce, DevnetProc, type CliProc, type Json } from './cli-harness.js';
-import { CrashPair } from './crash-pair.js';
+import type { CliProc, Json } from './cli-harness.js';
+import { onDevnet, type CrashPair } from './crash-pair.js';
 
 const big = (v: unknown) => BigInt(v as string);
 
 describe('crash recovery with kill -9 at the initial state', () => {
-  let dir: string;
-  let devnet: DevnetProc;
-  const pairs: CrashPair[] = [];
-
-  before(async () => {
-    buildOnce();
-    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-open-'));
-    devnet = new DevnetProc(join(dir, 'devnet'));
-    await devnet.ready;
-  });
-
-  after(async () => {
-    for (const p of pairs) await p.stop();
-    await devnet?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const net = onDevnet('synchannel-crash-open-');
 
   async function crashedOpen(name: string, who: 'a' | 'b', point: string): Promise<void> {
-    const p = new CrashPair(devnet, join(dir, name));
-    pairs.push(p);
+    const p = net.pair(name);
     await p.startA(who === 'a' ? point : undefined);
     await p.startB(who === 'b' ? point : undefined);
     await p.a.run('faucet 20');
@@ -69,8 +50,7 @@ describe('crash recovery with kill -9 at the initial state', () => {
    * deposit from B's wallet, the channel locks and opens with step 0 signed by both.
    */
   async function crashedDeposit(name: string, point: string, then: (p: CrashPair) => Promise<void>): Promise<void> {
-    const p = new CrashPair(devnet, join(dir, name));
-    pairs.push(p);
+    const p = net.pair(name);
     await p.startA();
     await p.startB(point);
     await p.a.run('faucet 20');
@@ -85,7 +65,7 @@ describe('crash recovery with kill -9 at the initial state', () => {
     await then(p);
     await p.converge(0n);
     const walletB = (await p.b.run('getAccount')).address as string;
-    assert.equal(await devnet.txsFrom(contract, walletB), 1, `${name}: one deposit from B's wallet`);
+    assert.equal(await net.devnet().txsFrom(contract, walletB), 1, `${name}: one deposit from B's wallet`);
     const views = [((await p.a.run('channels')).channels as Json[])[0]!, ((await p.b.run('channels')).channels as Json[])[0]!];
     for (const v of views) assert.deepEqual([v.phase, big(v.depositA), big(v.depositB)], ['open', parseTon('3'), parseTon('4')], `${name}: the deposits`);
   }
@@ -97,7 +77,7 @@ describe('crash recovery with kill -9 at the initial state', () => {
     crashedDeposit('deposit-marked', 'deposit-marked', async (p) => {
       const held = await p.b.run('deposit').then(() => null, (e: { result?: Json }) => e.result?.error as Json | undefined);
       assert.equal(held?.code, 'DEPOSIT_UNDER_WAY', JSON.stringify(held));
-      await devnet.advanceTime(600);
+      await net.devnet().advanceTime(600);
       await p.b.exit();
       await p.startB();
       // (the views judge by the chain's clock once the node's start-up read of it is in: a moment after ready)

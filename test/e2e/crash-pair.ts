@@ -1,9 +1,12 @@
 // Two `synchannel` processes on a devnet process, started again on their data folders after a kill -9 at a crash
 // point (SYNCHANNEL_CRASH_AT, src/node/crash.ts): A serves on a fixed port, B dials it.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../soak/procs.js';
-import { CliProc, type DevnetProc, type Json } from './cli-harness.js';
+import { buildOnce, CliProc, DevnetProc, type Json } from './cli-harness.js';
 
 export class CrashPair {
   readonly procs: CliProc[] = [];
@@ -78,4 +81,33 @@ export class CrashPair {
   async stop(): Promise<void> {
     for (const p of this.procs) await p.exit().catch(() => undefined);
   }
+}
+
+/**
+ * For the tests of a describe block: the built CLI, a devnet process in a temp folder (`prefix`), and the pairs they
+ * make there (`pair`), all stopped and removed after the block.
+ */
+export function onDevnet(prefix: string): { devnet: () => DevnetProc; pair: (name: string) => CrashPair } {
+  let dir = '';
+  let devnet: DevnetProc | undefined;
+  const pairs: CrashPair[] = [];
+  before(async () => {
+    buildOnce();
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    devnet = new DevnetProc(join(dir, 'devnet'));
+    await devnet.ready;
+  });
+  after(async () => {
+    for (const p of pairs) await p.stop();
+    await devnet?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    devnet: () => devnet!,
+    pair: (name) => {
+      const p = new CrashPair(devnet!, join(dir, name));
+      pairs.push(p);
+      return p;
+    },
+  };
 }

@@ -1,39 +1,20 @@
 // Crash recovery: a node process is killed with SIGKILL right after each protocol step (its own signature
 // persisted; before it countersigns; after it countersigns; during a close) and restarted on the same data
 // folder. Both nodes converge on the same latest state, and the channel closes with it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseTon } from '../../src/core/amounts.js';
-import { buildOnce, CliProc, DevnetProc, type Json } from './cli-harness.js';
-import { CrashPair } from './crash-pair.js';
+import type { CliProc, Json } from './cli-harness.js';
+import { onDevnet } from './crash-pair.js';
 
 const TON = parseTon;
 const big = (v: unknown) => BigInt(v as string);
 
 describe('crash recovery with kill -9 at each protocol step', () => {
-  let dir: string;
-  let devnet: DevnetProc;
-  const pairs: CrashPair[] = [];
-
-  before(async () => {
-    buildOnce();
-    dir = await mkdtemp(join(tmpdir(), 'synchannel-crash-'));
-    devnet = new DevnetProc(join(dir, 'devnet'));
-    await devnet.ready;
-  });
-
-  after(async () => {
-    for (const p of pairs) await p.stop();
-    await devnet?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const net = onDevnet('synchannel-crash-');
 
   test('both nodes converge after each crash and close with the latest state', async () => {
-    const pair = new CrashPair(devnet, dir);
-    pairs.push(pair);
+    const pair = net.pair('pair');
     const startA = (crashAt?: string) => pair.startA(crashAt);
     const startB = (crashAt?: string) => pair.startB(crashAt);
     const latestStep = async (p: CliProc) => ((await p.run('showLast')).state as Json | null)?.step;
@@ -96,7 +77,7 @@ describe('crash recovery with kill -9 at each protocol step', () => {
     await a.exited;
     a = await startA();
     await b.event('closeStarted', () => true, 60_000, 0);
-    await devnet.advanceTime(65);
+    await net.devnet().advanceTime(65);
     const closedA = await a.event('closed', () => true, 60_000, 0);
     const closedB = await b.event('closed', () => true, 60_000, 0);
     assert.equal(big(closedB.payoutB), TON('3.15'));
