@@ -1,7 +1,7 @@
 // Making a folder's entries durable: write-file-atomic syncs the file it renames into place, not the folder
 // that holds the new name; a power loss before the folder reaches the disk can lose the file.
-import { mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** Makes a folder's entries (a new or renamed file) durable. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -25,5 +25,18 @@ export async function mkdirDurable(dir: string, mode: number): Promise<void> {
   for (let d = dir; ; d = dirname(d)) {
     await fsyncDir(dirname(d));
     if (d === first || dirname(d) === d) break;
+  }
+}
+
+/**
+ * Removes the temp files that writes of `path` (write-file-atomic: `<file>.<decimal>`) left beside it when their
+ * process was killed before the rename. Call it where no write of `path` can be under way (the data folder's lock
+ * held, before the first write); a failure is no error.
+ */
+export async function removeAtomicTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(prefix) && /^\d{1,10}$/.test(name.slice(prefix.length))) await rm(join(dir, name), { force: true }).catch(() => undefined);
   }
 }

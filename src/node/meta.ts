@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { NodeMeta } from './persistence.js';
-import { removeRecordTemps } from './store/record.js';
+import { removeAtomicTemps } from '../chain/fsync.js';
 
 /** JSON where bigints survive as "n:<digits>". */
 function toJson(value: unknown): string {
@@ -23,7 +23,7 @@ export class FileMeta implements NodeMeta {
 
   async readMeta<T>(name: string): Promise<T | null> {
     // the temp files of writes killed before their rename (the folder is locked: only this process writes it)
-    if (!this.written.has(name)) await removeRecordTemps(join(this.dir, `${name}.json`));
+    if (!this.written.has(name)) await removeAtomicTemps(join(this.dir, `${name}.json`));
     try {
       return fromJson<T>(await readFile(join(this.dir, `${name}.json`), 'utf8'));
     } catch {

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { removeAtomicTemps } from '../chain/fsync.js';
 
 export const PARTNER_HOSTS_FILE = 'partner-hosts.json';
 export const MAX_PARTNER_HOSTS = 1_024;
@@ -39,6 +40,8 @@ export class PartnerHosts {
   /** The hosts kept in `dataDir`; a missing or unreadable file is an empty list (it only speeds up admission). */
   static async load(dataDir: string, log: (line: string) => void): Promise<PartnerHosts> {
     const p = new PartnerHosts(join(dataDir, PARTNER_HOSTS_FILE), log);
+    // what writes killed before their rename left (none of this object's is under way yet)
+    await removeAtomicTemps(p.file);
     let text: string;
     try {
       text = await readFile(p.file, 'utf8');

@@ -4,7 +4,7 @@
 // so each source address is a host of its own.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Address } from '@ton/core';
@@ -161,6 +161,23 @@ test('a partner logging in from one new host after another makes a bounded numbe
     await hosts.flush();
     const again = await PartnerHosts.load(dir.path, () => undefined);
     assert.ok(again.has('2001:db8:1:31::/64'), 'the latest host is written by the flush at stop');
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+// write-file-atomic writes `<file>.<decimal>` and renames it: a node killed between the two left that file for good,
+// one more per such kill (the data folder's other files are swept the same way: test/store/record-crash.test.ts).
+test("a write of the list killed before its rename leaves nothing for good: the next start removes the temp file, and keeps the list", async () => {
+  const dir = await tempDir();
+  try {
+    const hosts = await PartnerHosts.load(dir.path, () => undefined);
+    hosts.note('127.0.9.9', newWallet().address.toRawString());
+    await hosts.flush();
+    await writeFile(join(dir.path, `${PARTNER_HOSTS_FILE}.3075485019`), '{"hosts":["127.0.9'); // a write cut short
+    const again = await PartnerHosts.load(dir.path, () => undefined);
+    assert.ok(again.has('127.0.9.9'), 'the list written whole is read');
+    assert.deepEqual((await readdir(dir.path)).filter((n) => n.startsWith(PARTNER_HOSTS_FILE)), [PARTNER_HOSTS_FILE]);
   } finally {
     await dir.cleanup();
   }

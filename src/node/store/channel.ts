@@ -9,7 +9,8 @@ import { StoreError, fsError, journalCorrupt } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
 import { JournalWriter, createJournal, cutTail, groupWrites, listFolder, openForWrite, truncateTo, upgradeFormat, writeAt } from './journalfile.js';
 import { JournalIndex, withReader } from './offsets.js';
-import { readRecordFile, removeRecordTemps, writeRecordFile } from './record.js';
+import { readRecordFile, writeRecordFile } from './record.js';
+import { removeAtomicTemps } from '../../chain/fsync.js';
 import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
@@ -90,7 +91,7 @@ export class FileChannelStorage implements ChannelStorage {
       }
       fh = (await openForWrite(this.journalPath, false))!;
     }
-    await removeRecordTemps(this.recordPath);
+    await removeAtomicTemps(this.recordPath);
     try {
       const size = (await fh.stat()).size;
       const src = tailCached(fileSource(fh, size, this.journalPath), TAIL_CACHE);

@@ -1,8 +1,8 @@
 // The per-channel record (the node's small JSON-able state: parameters, on-chain facts), one file replaced
 // atomically (write-file-atomic: temp file, fsync, rename) and checksummed:
 //   SCREC1 <crc32 of the body, 8 hex> <body length>\n<body: JSON, bigint as {"$n":"…"}, Buffer as {"$b":"base64"}>
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import writeFileAtomic from 'write-file-atomic';
 import { fsyncDir } from '../../chain/fsync.js';
@@ -104,17 +104,4 @@ export async function writeRecordBytes(path: string, bytes: Buffer): Promise<voi
 
 export async function writeRecordFile(path: string, value: unknown): Promise<void> {
   await writeRecordBytes(path, encodeRecordFile(value));
-}
-
-/**
- * Removes the temp files of writes of the record at `path` that a process killed before their rename left beside it
- * (write-file-atomic names them `<file>.<decimal>`). Called when the channel is opened (the folder's lock held, so no
- * write of it is under way); a failure is no error.
- */
-export async function removeRecordTemps(path: string): Promise<void> {
-  const dir = dirname(path);
-  const prefix = `${basename(path)}.`;
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (name.startsWith(prefix) && /^\d{1,10}$/.test(name.slice(prefix.length))) await rm(join(dir, name), { force: true }).catch(() => undefined);
-  }
 }
