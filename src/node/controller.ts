@@ -3,14 +3,14 @@
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
 import { Address } from '@ton/core';
-import { capabilities, type Capabilities, type Capability } from '../core/capabilities.js';
+import { capabilities, type Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, signedOpens, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
 import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
-import { isErrorCode } from '../core/errors.js';
 import { NodeError } from './errors.js';
+import { isJournalWriteError, journalRefusal } from './journalfail.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
 import { inFlightOf } from './mayland.js';
@@ -240,27 +240,17 @@ export class ChannelController {
     if (this.sealed) return Promise.reject(this.afterSeal());
     const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
     // observed through the chain below; a failed write (a store's error, not a closed storage) is kept: journalProblem
-    written.catch((e: unknown) => void (typeof (e as { code?: unknown }).code !== 'string' || this.storage?.isClosed || (this.journalFailed ??= e as Error)));
+    written.catch((e: unknown) => void (isJournalWriteError(e, !!this.storage?.isClosed) && (this.journalFailed ??= e)));
     const d = this.durableChain.then(() => written);
     d.catch(() => undefined); // observed by whoever awaits it, and by every later send
     this.durableChain = d;
     return d;
   }
 
-  /**
-   * Why no new state can be signed in this channel: its journal could not be written (a full disk), so no message
-   * of it leaves (write before send) until the node starts again; null while it can be written.
-   */
+  /** Why no new state can be signed in this channel (its journal could not be written), or null. */
   journalProblem(): NodeError | null {
-    const no = this.journalRefusal();
+    const no = journalRefusal(this.journalFailed);
     return no && new NodeError(no.code, no.why, { cause: this.journalFailed });
-  }
-
-  private journalRefusal(): Extract<Capability, { ok: false }> | null {
-    const e = this.journalFailed;
-    if (!e) return null;
-    const code = (e as { code?: string }).code;
-    return { ok: false, code: code && isErrorCode(code) ? code : 'DISK_WRITE_FAILED', why: `${e.message}. Until then no new state is signed in this channel (nothing went to your partner since); withdraw still closes it alone with the latest state both signed` };
   }
 
   /** Settles once everything appended so far is durable; rejects for good after a failed write. */
@@ -336,7 +326,7 @@ export class ChannelController {
       otherWallet: this.otherWallet,
     });
     // a journal that cannot be written: no state is signed (closes still go, from memory)
-    const no = this.journalRefusal();
+    const no = journalRefusal(this.journalFailed);
     return no ? { ...can, send: no, createEmpty: no, requestEmpty: no, sign: no } : can;
   }
 
