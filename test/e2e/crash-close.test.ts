@@ -19,16 +19,7 @@ describe('crash recovery with kill -9 during a cooperative close', () => {
   async function crashedClose(name: string, point: string, again: (p: CrashPair) => Promise<void>): Promise<void> {
     const p = net.pair(name);
     await p.open();
-    await p.b.run('send 0.5');
-    await p.converge(1n);
-    const contract = (await p.a.run('getSmartContractAccount')).address as string;
-    const walletA = (await p.a.run('getAccount')).address as string;
-    const before = await net.devnet().txsFrom(contract, walletA);
-
-    const from = p.b.lines.length;
-    await p.a.exit();
-    const a = await p.startA(point);
-    await p.b.event('partnerConnected', () => true, 30_000, from);
+    const { a, contract, walletA, before } = await p.paidThenA(point);
     a.child.stdin.write('withdraw --cooperative --yes\n');
     assert.equal(await a.exited, null, `A was killed at ${point}`);
     assert.equal(a.child.signalCode, 'SIGKILL');

@@ -16,16 +16,7 @@ describe('crash recovery with kill -9 during a close alone', () => {
   test('killed once its close is marked as sent, its message not gone: a withdraw after the restart says it may still land and sends nothing; once it can no longer land it goes, once', async () => {
     const p = net.pair('marked');
     await p.open();
-    await p.b.run('send 0.5');
-    await p.converge(1n);
-    const contract = (await p.a.run('getSmartContractAccount')).address as string;
-    const walletA = (await p.a.run('getAccount')).address as string;
-    const before = await net.devnet().txsFrom(contract, walletA);
-
-    const from = p.b.lines.length;
-    await p.a.exit();
-    const a = await p.startA('close-marked');
-    await p.b.event('partnerConnected', () => true, 30_000, from);
+    const { a, contract, walletA, before } = await p.paidThenA('close-marked');
     a.child.stdin.write('withdraw --unilateral --yes\n');
     assert.equal(await a.exited, null, 'A was killed at close-marked');
     assert.equal(a.child.signalCode, 'SIGKILL');

@@ -78,6 +78,23 @@ export class CrashPair {
     }
   }
 
+  /**
+   * B pays A 0.5 (A 3.5, B 3.5: step 1 signed by both); A is stopped and started again to be killed at `point`,
+   * B connected again. Returns A's process, the contract, A's wallet and the messages it sent the contract so far.
+   */
+  async paidThenA(point: string): Promise<{ a: CliProc; contract: string; walletA: string; before: number }> {
+    await this.b.run('send 0.5');
+    await this.converge(1n);
+    const contract = (await this.a.run('getSmartContractAccount')).address as string;
+    const walletA = (await this.a.run('getAccount')).address as string;
+    const before = await this.devnet.txsFrom(contract, walletA);
+    const from = this.b.lines.length;
+    await this.a.exit();
+    const a = await this.startA(point);
+    await this.b.event('partnerConnected', () => true, 30_000, from);
+    return { a, contract, walletA, before };
+  }
+
   async stop(): Promise<void> {
     for (const p of this.procs) await p.exit().catch(() => undefined);
   }
