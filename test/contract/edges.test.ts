@@ -10,7 +10,7 @@ import {
 } from '../../src/contract/index.js';
 import { stateToCell } from '../../src/core/state.js';
 import {
-  DEP_A, DEP_B, NOW, PERIOD, TOTAL, balance, balancesBefore, checkPayout, compute, expectExit, expectOk, makeWorld, openWorld, signBoth, st, storageFee,
+  DEP_A, DEP_B, NOW, PERIOD, TOTAL, balance, balancesBefore, checkPayout, compute, dataHash, expectExit, expectOk, makeWorld, openWorld, signBoth, st, storageFee,
   txOn, type World,
 } from './helpers.js';
 
@@ -18,12 +18,6 @@ async function closing(): Promise<World> {
   const w = await openWorld();
   expectOk(await w.channel.sendStartClose(w.b.getSender(), signBoth(w, st(w, 5n, toNano('3'), toNano('5')))), w.channel.address);
   return w;
-}
-
-async function dataHash(w: World): Promise<string> {
-  const acc = (await w.bc.getContract(w.channel.address)).accountState;
-  assert.ok(acc?.type === 'active' && acc.state.data);
-  return acc.state.data.hash().toString('hex');
 }
 
 describe('channel contract: edges of the message rules', () => {

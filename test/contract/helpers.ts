@@ -173,6 +173,13 @@ export async function accountType(w: World): Promise<string> {
   return (await w.bc.getContract(w.channel.address)).accountState?.type ?? 'none';
 }
 
+/** The storage cell's hash (the whole live state of the channel). */
+export async function dataHash(w: World): Promise<string> {
+  const acc = (await w.bc.getContract(w.channel.address)).accountState;
+  assert.ok(acc?.type === 'active' && acc.state.data);
+  return acc.state.data.hash().toString('hex');
+}
+
 /** Storage fees the transaction collected from its account. */
 export function storageFee(tx: Transaction): bigint {
   const d = tx.description;

@@ -1,12 +1,16 @@
 // Attacks from a wallet the other contract tests do not try: a stranger on the masterchain, ops with a tail of junk
-// bits and refs, a refused message sent non-bounceable, and twenty challenges that try to grow the storage.
+// bits and refs, a refused message sent non-bounceable, twenty challenges that try to grow the storage, and every op
+// sent with too little value for its gas.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beginCell, toNano, type Cell } from '@ton/core';
-import { ChannelExit, DEPOSIT_FEE, OP_DEPOSIT, OP_EXIT, OP_FINISH_CLOSE, OP_REFUND, OP_TOP_UP } from '../../src/contract/index.js';
 import {
-  DEP_A, DEP_B, NOW, PERIOD, TOTAL, balance, balancesBefore, checkPayout, compute, dest, expectOk, makeWorld, openWorld, outValue, payouts, signBoth, st,
-  txOn, type World,
+  ChannelExit, DEPOSIT_FEE, OP_DEPOSIT, OP_EXIT, OP_FINISH_CLOSE, OP_REFUND, OP_TOP_UP, cooperativeCloseBody, depositBody, exitBody, finishCloseBody, refundBody,
+  startCloseBody,
+} from '../../src/contract/index.js';
+import {
+  DEP_A, DEP_B, NOW, PERIOD, TOTAL, balance, balancesBefore, checkPayout, compute, dataHash, dest, expectOk, makeWorld, openWorld, outValue, payouts, signBoth, st,
+  storageFee, txOn, type World,
 } from './helpers.js';
 
 /** An op's body followed by bits and a ref nobody reads. */
@@ -14,6 +18,17 @@ function withTail(op: number, amount?: bigint): Cell {
   const b = beginCell().storeUint(op, 32);
   if (amount !== undefined) b.storeCoins(amount);
   return b.storeUint(0x5a5a5a, 24).storeRef(beginCell().storeBuffer(Buffer.alloc(100, 0xee)).endCell()).endCell();
+}
+
+/** Sends `body` with too little value for its gas: refused, nothing changes, the contract pays no gas. */
+async function starved(w: World, who: World['a'], body: Cell, label: string): Promise<void> {
+  const h = await dataHash(w);
+  const c0 = await balance(w, w.channel.address);
+  const r = await who.send({ to: w.channel.address, value: 500_000n, bounce: true, body });
+  const tx = txOn(r.transactions, w.channel.address);
+  assert.equal(compute(tx)?.success, false, `${label}: refused`);
+  assert.equal(await dataHash(w), h, `${label}: the storage is the same`);
+  assert.ok((await balance(w, w.channel.address)) >= c0 - storageFee(tx), `${label}: the contract paid none of the gas`);
 }
 
 /** Cells and bits of the contract's storage tree (each distinct cell once). */
@@ -114,5 +129,22 @@ describe('channel contract: attacks from a wallet', () => {
     const data = await w.channel.getChannelData();
     assert.equal(data.stepFloor, 22n);
     assert.equal(data.deadline, NOW + PERIOD, 'the deadline never moved');
+  });
+
+  test('every op sent with too little value for its gas (0.0005 TON) changes nothing and costs the channel nothing', async () => {
+    const w = await makeWorld();
+    expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: DEP_A + DEPOSIT_FEE, deposit: DEP_A }), w.channel.address);
+    await starved(w, w.b, depositBody(0n), 'deposit');
+    await starved(w, w.a, refundBody(), 'refund');
+    expectOk(await w.channel.sendDeposit(w.b.getSender(), { amount: DEP_B }), w.channel.address);
+    const close = signBoth(w, st(w, 4n, toNano('4'), toNano('4'), 'close'));
+    await starved(w, w.a, exitBody(), 'exit');
+    await starved(w, w.b, startCloseBody(signBoth(w, st(w, 2n, toNano('1'), toNano('7'))), 'B'), 'start_close');
+    await starved(w, w.a, cooperativeCloseBody(close, 'A'), 'cooperative_close from A');
+    await starved(w, w.stranger, cooperativeCloseBody(close, 'other'), 'cooperative_close from a stranger');
+    expectOk(await w.channel.sendExit(w.b.getSender()), w.channel.address);
+    w.bc.now = NOW + PERIOD;
+    await starved(w, w.stranger, finishCloseBody(), 'finish_close');
+    assert.equal((await w.channel.getChannelData()).phase, 'closing');
   });
 });
