@@ -1,6 +1,6 @@
 // Attacks from a wallet the other contract tests do not try: a stranger on the masterchain, ops with a tail of junk
 // bits and refs, a refused message sent non-bounceable, twenty challenges that try to grow the storage, and every op
-// sent with too little value for its gas.
+// sent with too little value for its gas, and a close state both signed that lands after the deadline.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beginCell, toNano, type Cell } from '@ton/core';
@@ -9,7 +9,7 @@ import {
   startCloseBody,
 } from '../../src/contract/index.js';
 import {
-  DEP_A, DEP_B, NOW, PERIOD, TOTAL, balance, balancesBefore, checkPayout, compute, dataHash, dest, expectOk, makeWorld, openWorld, outValue, payouts, signBoth, st,
+  DEP_A, DEP_B, NOW, PERIOD, TOTAL, balance, balancesBefore, checkPayout, compute, dataHash, dest, expectExit, expectOk, makeWorld, openWorld, outValue, payouts, signBoth, st,
   storageFee, txOn, type World,
 } from './helpers.js';
 
@@ -146,5 +146,22 @@ describe('channel contract: attacks from a wallet', () => {
     w.bc.now = NOW + PERIOD;
     await starved(w, w.stranger, finishCloseBody(), 'finish_close');
     assert.equal((await w.channel.getChannelData()).phase, 'closing');
+  });
+
+  test('after the deadline a challenge is refused but a close state both signed still pays out before anyone finishes', async () => {
+    const w = await openWorld();
+    expectOk(await w.channel.sendStartClose(w.b.getSender(), signBoth(w, st(w, 5n, toNano('3'), toNano('5')))), w.channel.address);
+    w.bc.now = NOW + PERIOD;
+    const later = signBoth(w, st(w, 7n, toNano('6'), toNano('2')));
+    expectExit(await w.channel.sendChallenge(w.a.getSender(), later), w.channel.address, ChannelExit.TOO_LATE, w.a.address);
+    // a close state below the floor is refused here too; the one above it pays at once
+    expectExit(await w.channel.sendCooperativeClose(w.a.getSender(), signBoth(w, st(w, 5n, toNano('6'), toNano('2'), 'close'))), w.channel.address, ChannelExit.STEP_NOT_HIGHER, w.a.address);
+    const before = await balancesBefore(w);
+    const r = await w.channel.sendCooperativeClose(w.a.getSender(), signBoth(w, st(w, 7n, toNano('6'), toNano('2'), 'close')));
+    await checkPayout(w, r.transactions, before, { step: 7n, balanceA: toNano('6'), balanceB: toNano('2') }, w.a.address);
+    const late = txOn((await w.channel.sendFinishClose(w.b.getSender())).transactions, w.channel.address).description;
+    assert.ok(late.type === 'generic' && late.aborted, 'a finish after the payout is refused');
+    const paid = await w.channel.getChannelStatus();
+    assert.ok(paid.status === 'closed' && paid.paid.step === 7n, 'the close state stays the record');
   });
 });
