@@ -1,6 +1,6 @@
 // Attacks from a wallet the other contract tests do not try: a stranger on the masterchain, ops with a tail of junk
 // bits and refs, a refused message sent non-bounceable, twenty challenges that try to grow the storage, and every op
-// sent with too little value for its gas, and a close state both signed that lands after the deadline.
+// sent with too little value for its gas, a close state both signed that lands after the deadline, and a stranger's deploy.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beginCell, toNano, type Cell } from '@ton/core';
@@ -163,5 +163,24 @@ describe('channel contract: attacks from a wallet', () => {
     assert.ok(late.type === 'generic' && late.aborted, 'a finish after the payout is refused');
     const paid = await w.channel.getChannelStatus();
     assert.ok(paid.status === 'closed' && paid.paid.step === 7n, 'the close state stays the record');
+  });
+
+  test('a stranger deploys the channel first (a top_up with the state init): the deposits go in as usual and its gift is split', async () => {
+    const w = await makeWorld();
+    expectOk(await w.channel.sendDeploy(w.stranger.getSender(), { value: toNano('0.3') }), w.channel.address);
+    const data = await w.channel.getChannelData();
+    assert.equal(data.phase, 'funding');
+    assert.equal(data.depositA + data.depositB, 0n, 'nothing is credited to the stranger or anyone');
+    // the stranger cannot deposit, refund or exit in it
+    expectExit(await w.channel.sendDeposit(w.stranger.getSender(), { amount: toNano('1') }), w.channel.address, ChannelExit.NOT_PARTY, w.stranger.address);
+    expectExit(await w.channel.sendRefund(w.stranger.getSender()), w.channel.address, ChannelExit.NOT_PARTY, w.stranger.address);
+    // A's deploy message (its state init is ignored now) credits its deposit, then B's locks the channel
+    expectOk(await w.channel.sendDeploy(w.a.getSender(), { value: DEP_A + DEPOSIT_FEE, deposit: DEP_A }), w.channel.address);
+    expectOk(await w.channel.sendDeposit(w.b.getSender(), { amount: DEP_B }), w.channel.address);
+    assert.equal((await w.channel.getChannelData()).phase, 'open');
+    const before = await balancesBefore(w);
+    const r = await w.channel.sendCooperativeClose(w.b.getSender(), signBoth(w, st(w, 1n, toNano('4'), toNano('4'), 'close')));
+    const { shareA, shareB } = await checkPayout(w, r.transactions, before, { step: 1n, balanceA: toNano('4'), balanceB: toNano('4') }, w.b.address);
+    assert.ok(shareA - toNano('4') > toNano('0.15') && shareB - toNano('4') > toNano('0.15'), 'each got half of the gift');
   });
 });
