@@ -5,7 +5,7 @@
 // Handshake: the webview posts `ready` once its script runs; only then does the host post `state`
 // (and again on every change). Anything the webview posts is checked with `parseWebviewMessage` on the host.
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export interface Amount {
   /** nanotons, decimal string */
@@ -21,6 +21,15 @@ export interface WalletAmount extends Amount {
   /** "0.002 TON storage fee due" (the CLI's words), null when none is worth saying or the endpoint does not say it (devnet, testnet) */
   due: string | null;
 }
+
+/** A chain figure the panel has no answer for: its read is still under way, or it failed. */
+export type NotRead =
+  | { notRead: 'reading' }
+  /** reason: a few words for the cell; detail: the whole message, for the hover */
+  | { notRead: 'failed'; reason: string; detail: string };
+
+/** A balance read from the chain through the node, as the panel has it. */
+export type ChainFigure = WalletAmount | NotRead;
 
 export interface ChannelChoice {
   /** `<party>:<channelId>` */
@@ -102,11 +111,11 @@ export interface ChannelBalances {
   step: string | null;
   you: Amount | null;
   partner: Amount | null;
-  contractBalance: WalletAmount | null;
-  yourWallet: WalletAmount | null;
+  contractBalance: ChainFigure;
+  yourWallet: ChainFigure;
   /** the node's last read of your wallet found it short of what leaving your channels alone costs: what it lacks (null: not short) */
   walletLow: string | null;
-  partnerWallet: WalletAmount | null;
+  partnerWallet: ChainFigure;
   /** closing only */
   close: CloseInfo | null;
   /** closed only */
@@ -145,6 +154,11 @@ export interface BalancesSnapshot {
   /** counts the Replay commands: when it grows, the panel shows the replay from its first step */
   replayRequest: number;
   generatedAt: number;
+}
+
+/** The amount of a figure that was read, else null (also for a snapshot saved before figures said why: null there). */
+export function figureAmount(f: ChainFigure | null | undefined): WalletAmount | null {
+  return f && 'nano' in f ? f : null;
 }
 
 export type WebviewToHost =

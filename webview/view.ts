@@ -4,7 +4,8 @@
 import { balanceChart } from './chart.js';
 import { countdownText } from './countdown.js';
 import { badge, button, copyButton, divider, dropdown, spinner, table } from './components/index.js';
-import type { AddressText, Amount, BalancesSnapshot, ChannelBalances, WalletAmount, WebviewAction, WebviewToHost } from './protocol.js';
+import { DASH, amountText, figureText, type CellText } from './figures.js';
+import type { AddressText, BalancesSnapshot, ChannelBalances, WebviewAction, WebviewToHost } from './protocol.js';
 import { replayView } from './replay.js';
 
 export interface ViewState {
@@ -21,20 +22,11 @@ export interface ViewContext {
   update(patch: Partial<ViewState>): void;
 }
 
-const dash = '—';
-const ton = (a: Amount | null) => (a ? `${a.short} TON` : dash);
-
-function amountCell(a: Amount | null): HTMLElement {
+function textCell({ text, title, tone }: CellText): HTMLElement {
   const span = document.createElement('span');
-  span.textContent = ton(a);
-  if (a && a.short !== a.ton) span.title = `${a.ton} TON exactly`;
-  return span;
-}
-
-/** A wallet's (or the contract's) balance, and the storage fee due the host says is worth saying: "≈ 4.997 TON (0.002 TON storage fee due)". */
-function walletCell(a: WalletAmount | null): HTMLElement {
-  const span = amountCell(a);
-  if (a?.due) span.textContent += ` (${a.due})`;
+  span.textContent = text;
+  if (title) span.title = title;
+  if (tone) span.className = tone;
   return span;
 }
 
@@ -68,12 +60,12 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
   const named = sel.partyLabel !== 'You';
   const rows: [string, string | HTMLElement][] = [
     ['Phase', sel.phase],
-    ['Step', sel.step ?? dash],
-    [named ? `${sel.partyLabel} (you)` : 'You', amountCell(sel.you)],
-    [sel.partnerLabel, amountCell(sel.partner)],
-    ['Contract balance', walletCell(sel.contractBalance)],
-    [named ? `${sel.partyLabel}'s wallet` : 'Your wallet', walletCell(sel.yourWallet)],
-    [`${sel.partnerLabel}'s wallet`, walletCell(sel.partnerWallet)],
+    ['Step', sel.step ?? DASH],
+    [named ? `${sel.partyLabel} (you)` : 'You', textCell(amountText(sel.you))],
+    [sel.partnerLabel, textCell(amountText(sel.partner))],
+    ['Contract balance', textCell(figureText(sel.contractBalance))],
+    [named ? `${sel.partyLabel}'s wallet` : 'Your wallet', textCell(figureText(sel.yourWallet))],
+    [`${sel.partnerLabel}'s wallet`, textCell(figureText(sel.partnerWallet))],
     ['Contract', addressCell(sel.contract, 'contract', ctx)],
     ['Partner', addressCell(sel.partnerAddress, 'partner', ctx, sel.partnerOnline ? '(online)' : '(offline)')],
   ];

@@ -3,7 +3,7 @@
 // node allows now (ChannelView.actions) and the history for the chart; the demo's journal for Replay.
 import type { Action, BalanceView, ChannelView, PayoutView } from '../node/types.js';
 import { SHARES_UNREAD, dueNote } from '../node/uiRules.js';
-import type { ActionButton, Amount, BalancesSnapshot, ChannelBalances, WalletAmount, WebviewAction } from '../../webview/protocol.js';
+import type { ActionButton, Amount, BalancesSnapshot, ChainFigure, ChannelBalances, NotRead, WalletAmount, WebviewAction } from '../../webview/protocol.js';
 import type { NodeHost } from './host.js';
 import type { HostedNode } from './hosted.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
@@ -23,6 +23,11 @@ export function amountOf(nano: bigint | null | undefined): Amount | null {
 /** A wallet (or the contract) for display: its balance, and the storage fee due in the words balanceText uses when worth saying. */
 export function walletAmount(v: BalanceView | null): WalletAmount | null {
   return v === null ? null : { ...amountOf(v.balance)!, due: dueNote(v.storageDue) };
+}
+
+/** A chain read for display: the balance read, or why there is none. */
+function figure(r: ReadResult<BalanceView>): ChainFigure {
+  return 'value' in r ? walletAmount(r.value)! : r;
 }
 
 const BUTTONS: [Action, WebviewAction, (ch: ChannelView) => string][] = [
@@ -51,15 +56,36 @@ export function actionButtons(ch: ChannelView): ActionButton[] {
 /** How long a snapshot waits for a chain read before it is posted without it (the read goes on). */
 export const READ_WAIT_MS = 3_000;
 
+/** A chain read's result for the panel: its answer, or why there is none (under way, failed). */
+export type ReadResult<T> = { value: T } | NotRead;
+
+const READING: NotRead = { notRead: 'reading' };
+
+/** Why a read failed, in a few words for a cell: its first clause, an endpoint named by its host, at most 60 characters. */
+export function shortReason(message: string): string {
+  const line = (message.split('\n')[0] ?? '').replace(/https?:\/\/([^/\s:]+)\S*/g, '$1').trim();
+  const cut = line.indexOf(': ');
+  const clause = cut > 0 ? line.slice(0, cut) : line;
+  if (!clause) return 'no reason given';
+  return clause.length > 60 ? `${clause.slice(0, 59)}…` : clause;
+}
+
+function failed(e: unknown): NotRead {
+  const message = errorMessage(e);
+  const detail = (message.split('\n')[0] ?? '').trim().slice(0, 400).replace(/\.$/, '');
+  return { notRead: 'failed', reason: shortReason(message), detail: detail || 'no reason given' };
+}
+
 /**
  * Chain reads, kept a few seconds from their answer (the panel redraws on every node event; testnet endpoints limit
  * requests). A snapshot waits for a read at most `waitMs`: an endpoint that does not answer (retried for minutes)
- * must not keep the panel on what it showed before. Meanwhile a read made again (its answer older than 5 s) gives
- * that answer, of the same key (the same on-chain state), not an empty row. A read that answers later is kept, and
- * `landed` says so (the panel builds a snapshot again).
+ * must not keep the panel on what it showed before; the read is then said to be under way. Meanwhile a read made
+ * again (its answer older than 5 s) gives that answer, of the same key (the same on-chain state), not an empty row.
+ * A read that answers later is kept, and `landed` says so (the panel builds a snapshot again). A read that failed
+ * says why (kept 5 s too: Refresh reads again).
  */
 export class ChainReads {
-  private readonly cache = new Map<string, { started: number; at: number | null; value: Promise<unknown>; prior: Promise<unknown> | null }>();
+  private readonly cache = new Map<string, { started: number; at: number | null; value: Promise<ReadResult<unknown>>; prior: Promise<ReadResult<unknown>> | null }>();
   private readonly waitMs: number;
   private readonly landed: () => void;
 
@@ -71,32 +97,36 @@ export class ChainReads {
     this.landed = o.landed ?? (() => undefined);
   }
 
-  read<T>(key: string, fn: () => Promise<T>): Promise<T | null> {
+  read<T>(key: string, fn: () => Promise<T>): Promise<ReadResult<T>> {
     for (const [k, v] of this.cache) if (Date.now() - (v.at ?? v.started) > 60_000) this.cache.delete(k);
-    const have = this.cache.get(key);
+    const have = this.cache.get(key) as { at: number | null; value: Promise<ReadResult<T>>; prior: Promise<ReadResult<T>> | null } | undefined;
     // a read under way is waited for again; an answer is kept 5 s
-    if (have && (have.at === null || Date.now() - have.at < 5_000)) return this.bounded(have.value as Promise<T | null>, have.at === null, have.prior as Promise<T | null> | null);
+    if (have && (have.at === null || Date.now() - have.at < 5_000)) return this.bounded(have.value, have.at === null, have.prior);
     // the answer before, of the same key (the same on-chain state), is shown while it is read again
-    const prior = (have?.value as Promise<T | null> | undefined) ?? null;
-    const entry: { started: number; at: number | null; value: Promise<T | null>; prior: Promise<T | null> | null } = { started: Date.now(), at: null, value: Promise.resolve(null), prior };
+    const prior = have?.value ?? null;
+    const entry: { started: number; at: number | null; value: Promise<ReadResult<T>>; prior: Promise<ReadResult<T>> | null } = { started: Date.now(), at: null, value: Promise.resolve(READING), prior };
     entry.value = fn()
-      .catch((e: unknown) => {
-        this.log(`balances: ${key}: ${errorMessage(e)}`);
-        return null;
-      })
+      .then(
+        (value): ReadResult<T> => ({ value }),
+        (e: unknown) => {
+          this.log(`balances: ${key}: ${errorMessage(e)}`);
+          return failed(e);
+        },
+      )
       .finally(() => (entry.at = Date.now()));
     this.cache.set(key, entry);
     return this.bounded(entry.value, true, prior);
   }
 
   /**
-   * `value` within waitMs, else the answer before (`prior`: the same key's, kept) or null now, and `landed` once it
-   * answers, if it is still kept.
+   * `value` within waitMs, else the answer before (`prior`: the same key's, kept; not a failure, the read being
+   * made again) or "reading" now, and `landed` once it answers, if it is still kept.
    */
-  private bounded<T>(value: Promise<T | null>, pending: boolean, prior: Promise<T | null> | null): Promise<T | null> {
+  private bounded<T>(value: Promise<ReadResult<T>>, pending: boolean, prior: Promise<ReadResult<T>> | null): Promise<ReadResult<T>> {
     if (!pending) return value;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<T | null>((r) => (timer = setTimeout(() => r(prior ?? null), this.waitMs)));
+    const before = (prior ?? Promise.resolve(READING)).then((r) => ('value' in r ? r : READING));
+    const late = new Promise<void>((r) => (timer = setTimeout(r, this.waitMs))).then(() => before);
     let waited = false;
     void late.then(() => (waited = true));
     void value.then(() => {
@@ -163,11 +193,11 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     step: ch.latest ? ch.latest.step.toString() : null,
     you: amountOf(ch.myBalance),
     partner: amountOf(ch.partnerBalance),
-    contractBalance: walletAmount(contractBalance),
-    yourWallet: walletAmount(yourWallet),
+    contractBalance: figure(contractBalance),
+    yourWallet: figure(yourWallet),
     // judged by the node at each read of the wallet, this one included
     walletLow: walletLowLine(node.api.walletLow()),
-    partnerWallet: walletAmount(partnerWallet),
+    partnerWallet: figure(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close
         ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch) }

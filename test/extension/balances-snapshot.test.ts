@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChainReads, SnapshotOrder, buildSnapshot, walletAmount } from '../../src/extension/balancesSnapshot.js';
+import { figureAmount } from '../../webview/protocol.js';
 import type { NodeHost } from '../../src/extension/host.js';
 import { TEN_YEARS, TON, closePair, fund, openPair, proposedThenAged, until } from '../helpers/nodes.js';
 import { bobAfterBuriedPayout, withPair } from '../helpers/reads.js';
@@ -16,8 +17,8 @@ test("the balances panel says the storage fee due of the wallets, from the node'
     const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
     const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
     const { yourWallet, partnerWallet } = snap.selected!;
-    assert.match(yourWallet?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(yourWallet));
-    assert.match(partnerWallet?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(partnerWallet));
+    assert.match(figureAmount(yourWallet)?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(yourWallet));
+    assert.match(figureAmount(partnerWallet)?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(partnerWallet));
   } finally {
     await closePair(p);
   }
@@ -32,7 +33,7 @@ test("the balances panel's contract row says the storage fee the contract owes, 
     const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
     const snap = await buildSnapshot(host, new ChainReads(() => undefined), null, 0);
     const { contractBalance } = snap.selected!;
-    assert.match(contractBalance?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(contractBalance));
+    assert.match(figureAmount(contractBalance)?.due ?? '', /^[\d.]+ TON storage fee due$/, JSON.stringify(contractBalance));
   } finally {
     await closePair(p);
   }
@@ -101,12 +102,12 @@ test("the balances panel reads your wallet again when the payout is seen: a wall
     const host = { nodes: () => [me], mainNode: me, runningNetwork: 'sandbox', demos: { session: null }, status: 'running', network: 'sandbox' } as unknown as NodeHost;
     const reads = new ChainReads(() => undefined);
     const before = await buildSnapshot(host, reads, null, 0);
-    assert.deepEqual([before.selected?.phase, before.selected?.payout, before.selected?.yourWallet?.ton], ['closed', null, '1']);
+    assert.deepEqual([before.selected?.phase, before.selected?.payout, figureAmount(before.selected?.yourWallet)?.ton], ['closed', null, '1']);
     seen = true;
     wallet = TON('2');
     const after = await buildSnapshot(host, reads, null, 0);
     assert.ok(after.selected?.payout, 'the payout is shown');
-    assert.equal(after.selected?.yourWallet?.ton, '2', 'the wallet read again once the payout is seen');
+    assert.equal(figureAmount(after.selected?.yourWallet)?.ton, '2', 'the wallet read again once the payout is seen');
   } finally {
     await closePair(p);
   }
@@ -169,13 +170,13 @@ test("a wallet read that does not answer (a testnet endpoint down) does not hold
     let landed = 0;
     const reads = new ChainReads(() => undefined, { waitMs: 50, landed: () => landed++ });
     const first = await buildSnapshot(host, reads, null, 0);
-    assert.equal(first.selected?.yourWallet, null, 'not read yet: no figure');
-    assert.ok(first.selected?.contractBalance, 'the reads that answered are shown');
+    assert.deepEqual(first.selected?.yourWallet, { notRead: 'reading' }, 'not read yet: no figure, said to be under way');
+    assert.ok(figureAmount(first.selected?.contractBalance), 'the reads that answered are shown');
     assert.equal(first.selected?.step, p.bob.channels()[0]!.latest!.step.toString(), 'the channel as the node holds it now');
     answer({ balance: TON('7'), storageDue: 0n });
     await until('the late read lands', () => landed > 0);
     const next = await buildSnapshot(host, reads, null, 0);
-    assert.equal(next.selected?.yourWallet?.ton, '7', 'the late answer is kept for the next snapshot, not read again');
+    assert.equal(figureAmount(next.selected?.yourWallet)?.ton, '7', 'the late answer is kept for the next snapshot, not read again');
   } finally {
     await closePair(p);
   }
@@ -185,15 +186,15 @@ test("a read made again once its answer is old (a slow testnet endpoint) shows t
   // only the clock the answers are aged by is moved (by 6 s, past the 5 s an answer is kept)
   t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
   const reads = new ChainReads(() => undefined, { waitMs: 20 });
-  assert.equal(await reads.read('testnet:wallet:open', async () => 7n), 7n, 'the first answer');
+  assert.deepEqual(await reads.read('testnet:wallet:open', async () => 7n), { value: 7n }, 'the first answer');
   t.mock.timers.tick(6_000);
   let answer: (v: bigint) => void = () => undefined;
   const slow = new Promise<bigint>((r) => (answer = r));
   // the same key (the channel's on-chain state unchanged): the answer before is the newest known
-  assert.equal(await reads.read('testnet:wallet:open', () => slow), 7n, 'the last answer shown while the chain is read again');
+  assert.deepEqual(await reads.read('testnet:wallet:open', () => slow), { value: 7n }, 'the last answer shown while the chain is read again');
   answer(8n);
   await slow;
-  assert.equal(await reads.read('testnet:wallet:open', () => Promise.resolve(9n)), 8n, 'the new answer once it lands');
+  assert.deepEqual(await reads.read('testnet:wallet:open', () => Promise.resolve(9n)), { value: 8n }, 'the new answer once it lands');
   // another key (a deposit landed since) shows no figure of the state before
-  assert.equal(await reads.read('testnet:wallet:funded', () => new Promise<bigint>(() => undefined)), null, 'no figure of another state');
+  assert.deepEqual(await reads.read('testnet:wallet:funded', () => new Promise<bigint>(() => undefined)), { notRead: 'reading' }, 'no figure of another state');
 });

@@ -142,6 +142,6 @@ describe('SynChannel commands (no node running)', () => {
       return m?.type === 'ready' && m.restored === true;
     });
     await ext.webview.waitForReady();
-    assert.deepEqual(ext.webview.lastReceived(), { type: 'ready', version: 2, restored: true });
+    assert.deepEqual(ext.webview.lastReceived(), { type: 'ready', version: 3, restored: true });
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import type { ChannelView } from '../../../src/node/types.js';
+import { figureAmount } from '../../../webview/protocol.js';
 import { EXTENSION_ID, api, notices, treeText, until } from './helpers.js';
 import { devnetWithPartner, endDevnetPartner, type DevnetPartner } from './partner.js';
 
@@ -143,7 +144,7 @@ describe('SynChannel with a partner on a devnet (a CLI process)', function () {
   });
 
   it('the balances panel reads your wallet again after a command that moved it (Get Test Coins)', async () => {
-    const wallet = async () => (await ext.webview.refresh()).selected?.yourWallet?.nano;
+    const wallet = async () => figureAmount((await ext.webview.refresh()).selected?.yourWallet)?.nano;
     const before = await wallet();
     assert.ok(before, 'the panel shows your wallet');
     assert.ok(await vscode.commands.executeCommand('synchannel.faucet', '1'), JSON.stringify(ext.lastFailure()));
