@@ -91,6 +91,8 @@ interface Acted {
   resolved?: { party: HostedNode['id']; channel: string };
   /** the network of the user's node it acts on (a network switch may stop that node under it) */
   ranOn?: NetworkKind;
+  /** notes that network with the command under way (a window reopened on another network says it) */
+  noteNetwork?: (network: NetworkKind) => void;
 }
 
 export class Commands implements CommandContext {
@@ -110,7 +112,7 @@ export class Commands implements CommandContext {
 
   constructor(d: CommandDeps) {
     ({ host: this.host, prompts: this.prompts, model: this.model, tree: this.tree, treeView: this.treeView, balances: this.balances } = d);
-    this.noted = d.underWay ?? { run: (_name, fn) => fn() };
+    this.noted = d.underWay ?? { run: (_name, fn) => fn(() => undefined) };
   }
 
   get lastFailure(): CommandFailure | null {
@@ -131,7 +133,7 @@ export class Commands implements CommandContext {
     args = keyTarget(name, args, this.treeView.selection[0]);
     const acted: Acted = {};
     try {
-      const result = await this.acting.run(acted, () => this.noted.run(name, () => handler(...args)));
+      const result = await this.acting.run(acted, () => this.noted.run(name, (on) => ((acted.noteNetwork = on), handler(...args))));
       if (MOVES_WALLET.includes(name)) this.balances.invalidateWallets();
       this.host.fireChanged();
       return result;
@@ -206,7 +208,10 @@ export class Commands implements CommandContext {
   async nodeFor(t: unknown, start: boolean): Promise<HostedNode> {
     const node = await this.findNode(t, start);
     const run = this.acting.current();
-    if (run && node.id === 'me') run.ranOn ??= node.api.network;
+    if (run && node.id === 'me') {
+      run.ranOn ??= node.api.network;
+      run.noteNetwork?.(run.ranOn);
+    }
     return node;
   }
 

@@ -14,6 +14,7 @@ import { unwatched } from '../node/uiRules.js';
 import { TreeDecorations } from './decorations.js';
 import { NodeHost } from './host.js';
 import type { NodeStatus } from './hosted.js';
+import type { NetworkKind } from '../node/types.js';
 import { ModelBuilder } from './model.js';
 import { partnerNotifications } from './notifications.js';
 import { foreignKeyNotices } from './foreignKey.js';
@@ -104,12 +105,18 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
     if (r === 'failed') await commands.report('startNode', nodeHost.startError);
     // what the window before a reload was doing, cut short: its own words were shown nowhere
     const left = await underWay.taken().catch(() => []);
-    if (left.length) void prompts.notify('warning', `SynChannel: ${cutShortWords(left, !!nodeHost.mainNode)}`);
+    if (left.length) {
+      const said = cutShortWords(left, { nodeRuns: !!nodeHost.mainNode, network: nodeHost.runningNetwork ?? nodeHost.network });
+      void prompts.notify('warning', `SynChannel: ${said.text}`, ...said.actions.map((a) => a.title)).then((pick) => {
+        const a = said.actions.find((x) => x.title === pick);
+        if (a) void vscode.commands.executeCommand(a.command, ...(a.args ?? []));
+      });
+    }
     return r;
   };
   setTimeout(() => void startup(), 0);
 
-  const cutShort = (command: string) => void new UnderWay(context.workspaceState, 1).run(command, () => new Promise(() => undefined));
+  const cutShort = (command: string, network?: NetworkKind) => void new UnderWay(context.workspaceState, 1).run(command, (on) => (network && on(network), new Promise(() => undefined)));
   return publicApi({ nodeHost, prompts, model, tree, balances, status, commands, notes, keys, startup, cutShort, testMode });
 }
 

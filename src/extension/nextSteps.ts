@@ -91,6 +91,11 @@ export interface FailureContext {
   ranOn?: NetworkKind;
 }
 
+/** The button that switches this window back to `network` (where a command ran, or its channels are). */
+export function switchBack(network: NetworkKind): NextAction {
+  return { title: `Switch to ${network}`, command: 'synchannel.switchNetwork', args: [network] };
+}
+
 /**
  * A command's node stopped because this window switched network: the node's words ("start it again", "the node
  * watches it") speak of a node on that network, which no longer runs here. Said, with the switch back; else null.
@@ -98,7 +103,7 @@ export interface FailureContext {
 function switchedAway(code: ErrorCode, c: FailureContext): { text: string | null; action: NextAction } | null {
   if (!c.ranOn || c.ranOn === c.network) return null;
   const was = c.ranOn;
-  const action = { title: `Switch to ${was}`, command: 'synchannel.switchNetwork', args: [was] };
+  const action = switchBack(was);
   // a command on a channel of that network's node (a toast's button): its message says it
   if (code === 'OTHER_NETWORK') return { text: null, action };
   if (code !== 'NODE_STOPPED') return null;

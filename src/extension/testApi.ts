@@ -40,8 +40,8 @@ export interface SynChannelTestApi {
   contextKey(key: string): unknown;
   /** the titles of the progress notices shown so far (the latest 50) */
   progress(): string[];
-  /** notes `command` as under way in an extension host that never ends it (as one a window reload cut short) */
-  cutShort(command: string): void;
+  /** notes `command` (on `network`'s node) as under way in an extension host that never ends it (as one a window reload cut short) */
+  cutShort(command: string, network?: NetworkKind): void;
   /** how many row objects the SynChannel tree keeps (one per row id) */
   treeRows(): number;
 }
@@ -54,7 +54,7 @@ export interface TestParts {
   notes: ReturnType<typeof partnerNotifications>;
   keys: ReturnType<typeof contextKeys>;
   startup: () => Promise<string>;
-  cutShort: (command: string) => void;
+  cutShort: (command: string, network?: NetworkKind) => void;
   tree: ChannelTreeProvider;
 }
 

@@ -37,9 +37,9 @@ test('the next extension host takes what the one before left under way, once; it
   assert.deepEqual((m.data.get('synchannel.underWay') as { command: string }[]).map((e) => e.command), ['deposit']);
   release();
   await mine;
-  const words = cutShortWords(left, true);
+  const words = cutShortWords(left, { nodeRuns: true, network: 'sandbox' }).text;
   assert.match(words, /the window was reloaded or closed while a close \(withdraw\) and a payment were under way \(started .*\), so their results were not shown\. The SynChannel view shows your channels as they are now: look there before you run them again, since each may have gone through\./);
-  assert.match(cutShortWords(left.slice(0, 1), false), /while a close \(withdraw\) was under way .* as they are once the node runs again: look there before you run it again/);
+  assert.match(cutShortWords(left.slice(0, 1), { nodeRuns: false, network: 'sandbox' }).text, /while a close \(withdraw\) was under way .* as they are once the node runs again: look there before you run it again/);
 });
 
 test('a damaged state is read as nothing under way', async () => {
@@ -48,4 +48,37 @@ test('a damaged state is read as nothing under way', async () => {
   assert.deepEqual((await new UnderWay(m, 6).taken()).map((e) => e.command), ['send']);
   m.data.set('synchannel.underWay', 'nonsense');
   assert.deepEqual(await new UnderWay(m, 6).taken(), []);
+});
+
+test('a command cut short is noted with the network of the node it ran on: reopened on another network, it is said and Switch to that network offered', async () => {
+  const m = memento();
+  const before = new UnderWay(m, 100);
+  // a deposit on the devnet node: its network is known once the command found its node
+  void before.run('deposit', (on) => (on('devnet'), new Promise(() => undefined)));
+  const left = await new UnderWay(m, 200).taken();
+  assert.deepEqual(left.map((e) => [e.command, e.network]), [['deposit', 'devnet']]);
+  // the window reopened on testnet: the SynChannel view shows testnet's channels, not the deposit's
+  const away = cutShortWords(left, { nodeRuns: true, network: 'testnet' });
+  assert.match(away.text, /^the window was reloaded or closed while a deposit on devnet was under way \(started .*\), so its result was not shown\. This window is on testnet now: the SynChannel view shows your devnet channels once you Switch to devnet; look there before you run it again, since it may have gone through\.$/);
+  assert.deepEqual(away.actions, [{ title: 'Switch to devnet', command: 'synchannel.switchNetwork', args: ['devnet'] }]);
+  // on the same network: the network is said, no switch
+  const here = cutShortWords(left, { nodeRuns: true, network: 'devnet' });
+  assert.match(here.text, /while a deposit on devnet was under way .* The SynChannel view shows your channels as they are now: look there/);
+  assert.deepEqual(here.actions, []);
+});
+
+test('commands cut short on two networks, or noted before the network was (an older window, a demo party): each said as it is known', async () => {
+  const m = memento();
+  m.data.set('synchannel.underWay', [
+    { id: 'a', command: 'withdraw', at: 1, pid: 5, network: 'devnet' },
+    { id: 'b', command: 'send', at: 2, pid: 5, network: 'sandbox' },
+    { id: 'c', command: 'challenge', at: 3, pid: 5 },
+    { id: 'd', command: 'finish', at: 4, pid: 5, network: 'mainnet' },
+  ]);
+  const left = await new UnderWay(m, 6).taken();
+  assert.deepEqual(left.map((e) => e.network), ['devnet', 'sandbox', undefined, undefined], 'a network that is not one of ours is dropped');
+  const said = cutShortWords(left, { nodeRuns: false, network: 'sandbox' });
+  assert.match(said.text, /while a close \(withdraw\) on devnet, a payment on sandbox, a challenge and finishing a close were under way/);
+  assert.match(said.text, /This window is on sandbox now: the SynChannel view shows your sandbox channels once the node runs again, your devnet channels once you Switch to devnet; look there before you run them again, since each may have gone through\.$/);
+  assert.deepEqual(said.actions.map((a) => a.title), ['Switch to devnet']);
 });

@@ -160,6 +160,15 @@ describe('SynChannel review: channels with money are never unwatched in silence'
     assert.ok(!notices(ext).some((n) => /reloaded or closed while/.test(n.message)), 'told once');
   });
 
+  it("a command cut short on another network's node names that network and offers the switch: this window's view does not show its channels", async () => {
+    ext.test.cutShort('deposit', 'devnet');
+    ext.test.clearPrompts();
+    await ext.test.startup();
+    const said = await until('told', () => notices(ext).find((n) => /reloaded or closed while a deposit on devnet was under way/.test(n.message)), 10_000);
+    assert.match(said.message, /This window is on sandbox now: the SynChannel view shows your devnet channels once you Switch to devnet; look there before you run it again/);
+    assert.deepEqual(said.buttons, ['Switch to devnet']);
+  });
+
   it('channels the node cannot load are tree rows with their code and next step, counted in the status bar; Stop warns and Create Key is refused', async () => {
     await stopMine();
     // Alice's channel under this window's sandbox key: not the channel's key
