@@ -311,3 +311,12 @@ test('at a terminal, refund says what it takes back before "Are you sure" (the t
   assert.deepEqual(t.asked, ['Are you sure[y/n]:']);
   assert.match(t.said[0]!, /^Refund takes back your deposit/);
 });
+
+test('help names --yes for every step that asks "Are you sure" (refund took it, but its usage said only `refund`)', async () => {
+  for (const name of ['withdraw', 'leave', 'refund']) {
+    const x = io({ json: true });
+    await runLine(`help ${name}`, untouchable, x.it);
+    const r = x.emitted[0] as { ok: boolean; result: { usage: string } };
+    assert.match(r.result.usage, /\[--yes\]|--yes\b/, `${name}: ${r.result.usage}`);
+  }
+});
