@@ -86,8 +86,7 @@ function terminalIo(): { io: Io; close: () => void } {
   const out = process.stdout;
   // whether a prompt waits for a line (what is printed meanwhile goes above it, as it does above a line typed ahead),
   // and whether it is a command's own question (an amount, "Are you sure"): Ctrl+D there cancels that command only
-  let prompting = false;
-  let answering = false;
+  let [prompting, answering] = [false, false];
   // once stopping, the prompt is not drawn again: what the stop says is written plainly
   let stopping = false;
   let closing = false;
@@ -153,6 +152,7 @@ function terminalIo(): { io: Io; close: () => void } {
       return () => void (interrupt === stop && (interrupt = null));
     },
     ask: (text, o) => {
+      if (stopping) return new Promise<string | null>(() => undefined); // the process ends with the stop
       answering = !o?.command;
       const l = s.queue.shift();
       if (l === undefined && s.ended) return Promise.resolve(null);

@@ -13,7 +13,7 @@ import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
-import { isRefusal, NodeError } from './errors.js';
+import { dialFailed, isRefusal, NodeError } from './errors.js';
 import { wireOf } from './reports.js';
 import { Effects } from './effects.js';
 import { handlers, type HandlerTable } from './handlers.js';
@@ -243,7 +243,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // A peer already connected is answered on its live connection: the address typed is not tried then.
     const peer = /\/p2p\/([^/]+)/.exec(multiaddr)?.[1];
     const live = !!peer && this.sessions.all().some((x) => x.connected && x.partner.peerId === peer);
-    const s = await this.ctx.o.p2p.connect(multiaddr, opts);
+    const s = await this.ctx.o.p2p.connect(multiaddr, opts).catch((e: unknown) => dialFailed(this.halt.signal, multiaddr, e));
     this.wiring.attach(s);
     // Remembered for the redial after a restart, when it is the address that answered: on disk before connect
     // returns (nothing is written into the folder after a stop); a failed write is said, the connection stays.

@@ -88,3 +88,9 @@ export function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
     );
   });
 }
+
+/** A dial's failure; one the node's stop cut short (Ctrl+C while it dials) says so, not that the address is wrong. */
+export function dialFailed(stopping: AbortSignal, addr: string, e: unknown): never {
+  if (!stopping.aborted) throw e;
+  throw new NodeError('NODE_STOPPED', `the node stopped before the connection to ${addr} was made: start it again, then connect`, { cause: e });
+}
