@@ -91,8 +91,8 @@ interface Acted {
   resolved?: { party: HostedNode['id']; channel: string };
   /** the network of the user's node it acts on (a network switch may stop that node under it) */
   ranOn?: NetworkKind;
-  /** notes that network with the command under way (a window reopened on another network says it) */
-  noteNetwork?: (network: NetworkKind) => void;
+  /** notes that network (and a demo party) with the command under way (a window reopened on another network says it) */
+  noteNetwork?: (network: NetworkKind, demo?: string) => void;
 }
 
 export class Commands implements CommandContext {
@@ -211,7 +211,7 @@ export class Commands implements CommandContext {
     if (run && node.id === 'me') {
       run.ranOn ??= node.api.network;
       run.noteNetwork?.(run.ranOn);
-    }
+    } else if (run) run.noteNetwork?.(node.api.network, node.label); // a demo party's: not the user's node (no ranOn)
     return node;
   }
 

@@ -37,8 +37,10 @@ export interface UnderWayEntry {
   at: number;
   /** the extension host that ran it */
   pid: number;
-  /** the network of the user's node it ran on (none: not known, a demo party's, or noted by an older version) */
+  /** the network of the node it ran on (none: not known, or noted by an older version) */
   network?: NetworkKind;
+  /** the teaching demo's party it ran as ("Bob"; none: the user's node) */
+  demo?: string;
 }
 
 function valid(x: unknown): x is UnderWayEntry {
@@ -46,10 +48,10 @@ function valid(x: unknown): x is UnderWayEntry {
   return !!e && typeof e.id === 'string' && typeof e.command === 'string' && typeof e.at === 'number' && typeof e.pid === 'number';
 }
 
-/** An entry as read: a network that is not one of ours is dropped. */
+/** An entry as read: a network that is not one of ours, a demo party that is no name, is dropped. */
 function entryOf(e: UnderWayEntry): UnderWayEntry {
-  const { network, ...rest } = e;
-  return isNetwork(network) ? { ...rest, network } : rest;
+  const { network, demo, ...rest } = e;
+  return { ...rest, ...(isNetwork(network) ? { network } : {}), ...(typeof demo === 'string' && demo ? { demo: demo.slice(0, 40) } : {}) };
 }
 
 export class UnderWay {
@@ -62,15 +64,16 @@ export class UnderWay {
 
   /**
    * Runs `fn`, noted as under way while it runs when `command` is a long one; `fn` notes the network of the node it
-   * runs on with `on` once it has found it.
+   * runs on with `on` once it has found it (and the demo's party, when it runs as one).
    */
-  async run<T>(command: string, fn: (on: (network: NetworkKind) => void) => Promise<T>): Promise<T> {
+  async run<T>(command: string, fn: (on: (network: NetworkKind, demo?: string) => void) => Promise<T>): Promise<T> {
     if (!Object.hasOwn(LONG, command)) return fn(() => undefined);
     const entry: UnderWayEntry = { id: `${this.pid}-${++this.next}`, command, at: Date.now(), pid: this.pid };
     this.save([...this.list(), entry].slice(-MAX));
-    const on = (network: NetworkKind) => {
+    const on = (network: NetworkKind, demo?: string) => {
       const list = this.list();
-      if (list.some((e) => e.id === entry.id && e.network !== network)) this.save(list.map((e) => (e.id === entry.id ? { ...e, network } : e)));
+      const noted = (e: UnderWayEntry): UnderWayEntry => ({ ...e, network, ...(demo ? { demo } : {}) });
+      if (list.some((e) => e.id === entry.id && (e.network !== network || e.demo !== demo))) this.save(list.map((e) => (e.id === entry.id ? noted(e) : e)));
     };
     try {
       return await fn(on);
@@ -98,27 +101,35 @@ export class UnderWay {
   }
 }
 
+/** A command cut short, in words: what it did, as whom (a demo party), on which network. */
+function cutShortOne(e: UnderWayEntry): string {
+  const where = e.network ? ` on ${e.network}` : '';
+  return `${LONG[e.command] ?? e.command}${e.demo ? ` by ${e.demo} in the teaching demo${where}` : where}`;
+}
+
 /**
  * What to say about commands cut short, and the switch to offer: each said with its network, and a network other
- * than this window's named with its switch (the SynChannel view shows this window's network only).
- * `nodeRuns`: the node runs again (it shows the channels as they are now).
+ * than this window's named with its switch (the SynChannel view shows this window's network only). A demo party's
+ * is said as the demo's: its run ended with the window (no switch shows it). `nodeRuns`: the node runs again.
  */
 export function cutShortWords(left: readonly UnderWayEntry[], now: { nodeRuns: boolean; network: NetworkKind }): { text: string; actions: NextAction[] } {
-  const what = [...new Set(left.map((e) => `${LONG[e.command] ?? e.command}${e.network ? ` on ${e.network}` : ''}`))];
+  const what = [...new Set(left.map(cutShortOne))];
   const one = what.length === 1;
   const list = one ? what[0]! : `${what.slice(0, -1).join(', ')} and ${what.at(-1)!}`;
   const when = new Date(Math.min(...left.map((e) => e.at))).toLocaleString();
-  const away = [...new Set(left.flatMap((e) => (e.network && e.network !== now.network ? [e.network] : [])))];
+  const mine = left.filter((e) => !e.demo);
+  const away = [...new Set(mine.flatMap((e) => (e.network && e.network !== now.network ? [e.network] : [])))];
   const asNow = now.nodeRuns ? 'as they are now' : 'as they are once the node runs again';
   const again = `look there before you run ${one ? 'it' : 'them'} again, since ${one ? 'it' : 'each'} may have gone through.`;
-  let view = `The SynChannel view shows your channels ${asNow}: ${again}`;
+  let view = mine.length ? `The SynChannel view shows your channels ${asNow}: ${again}` : '';
   if (away.length) {
-    const here = left.some((e) => !e.network || e.network === now.network) ? [`your ${now.network} channels ${now.nodeRuns ? 'as they are now' : 'once the node runs again'}`] : [];
+    const here = mine.some((e) => !e.network || e.network === now.network) ? [`your ${now.network} channels ${now.nodeRuns ? 'as they are now' : 'once the node runs again'}`] : [];
     const shows = [...here, ...away.map((n) => `your ${n} channels once you Switch to ${n}`)].join(', ');
     view = `This window is on ${now.network} now: the SynChannel view shows ${shows}; ${again}`;
   }
+  const demo = mine.length < left.length ? "The teaching demo's run ended with the window: open the demo again for a new run." : '';
   return {
-    text: `the window was reloaded or closed while ${list} ${one ? 'was' : 'were'} under way (started ${when}), so ${one ? 'its result was' : 'their results were'} not shown. ${view}`,
+    text: `the window was reloaded or closed while ${list} ${one ? 'was' : 'were'} under way (started ${when}), so ${one ? 'its result was' : 'their results were'} not shown. ${[view, demo].filter(Boolean).join(' ')}`,
     actions: away.map(switchBack),
   };
 }

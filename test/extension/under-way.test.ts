@@ -82,3 +82,22 @@ test('commands cut short on two networks, or noted before the network was (an ol
   assert.match(said.text, /This window is on sandbox now: the SynChannel view shows your sandbox channels once the node runs again, your devnet channels once you Switch to devnet; look there before you run them again, since each may have gone through\.$/);
   assert.deepEqual(said.actions.map((a) => a.title), ['Switch to devnet']);
 });
+
+test("a teaching demo party's command cut short names the demo and its network; it offers no switch (the demo's run ended with the window)", async () => {
+  const m = memento();
+  const before = new UnderWay(m, 100);
+  // Bob's deposit in the demo: its node is the demo's, on sandbox, whatever network the user's node runs
+  void before.run('deposit', (on) => (on('sandbox', 'Bob'), new Promise(() => undefined)));
+  const left = await new UnderWay(m, 200).taken();
+  assert.deepEqual(left.map((e) => [e.command, e.network, e.demo]), [['deposit', 'sandbox', 'Bob']]);
+  const said = cutShortWords(left, { nodeRuns: true, network: 'testnet' });
+  assert.match(said.text, /^the window was reloaded or closed while a deposit by Bob in the teaching demo on sandbox was under way \(started .*\), so its result was not shown\. /);
+  assert.match(said.text, /The teaching demo's run ended with the window: open the demo again for a new run\.$/);
+  assert.doesNotMatch(said.text, /Switch to sandbox|your sandbox channels/, said.text);
+  assert.deepEqual(said.actions, [], "the user's sandbox node does not hold the demo's channels");
+  // with a command of the user's node on another network: each said as it is, the switch offered for that one
+  const both = cutShortWords([...left, { id: 'x', command: 'withdraw', at: 1, pid: 100, network: 'devnet' }], { nodeRuns: true, network: 'testnet' });
+  assert.match(both.text, /while a deposit by Bob in the teaching demo on sandbox and a close \(withdraw\) on devnet were under way/);
+  assert.match(both.text, /the SynChannel view shows your devnet channels once you Switch to devnet; .* The teaching demo's run ended with the window/);
+  assert.deepEqual(both.actions.map((a) => a.title), ['Switch to devnet']);
+});
