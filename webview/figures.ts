@@ -22,7 +22,7 @@ export function amountText(a: Amount | null): CellText {
 export function figureText(f: ChainFigure | null | undefined): CellText {
   if (f && 'notRead' in f) {
     if (f.notRead === 'reading') return { text: 'reading…', title: 'Reading this balance from the chain: it shows here once the chain answers.', tone: 'hint' };
-    return { text: `not read: ${f.reason}`, title: `${f.detail}. Refresh reads it again.`, tone: 'warning' };
+    return { text: `not read: ${f.reason}`, title: `${f.detail}. It is read again by itself in a few seconds; Refresh reads it now.`, tone: 'warning' };
   }
   const a = figureAmount(f);
   const cell = amountText(a);

@@ -49,8 +49,8 @@ export class BalancesPanel implements vscode.Disposable {
     private readonly onAction: ActionHandler,
     private readonly onCopy: (text: string) => Promise<void>,
   ) {
-    // a read that answers after a snapshot went without it: shown by the next one
-    this.reads = new ChainReads((l) => host.log(l, 'warn'), { landed: () => this.schedulePush() });
+    // a read that answers after a snapshot went without it: shown by the next one; a failed one is read again then
+    this.reads = new ChainReads((l) => host.log(l, 'warn'), { landed: () => this.schedulePush(), retry: () => this.schedulePush() });
     this.disposables.push(host.onDidChange(() => this.schedulePush()));
   }
 
@@ -111,14 +111,17 @@ export class BalancesPanel implements vscode.Disposable {
       panel.onDidDispose(() => {
         this.panel = null;
         this.ready = false;
+        this.reads.stop();
         for (const s of this.panelSubs) s.dispose();
       }),
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
       // A hidden webview (no retainContext) is destroyed and rebuilt when shown again: it restores from getState
       // and handshakes again. When the panel is visible again the host also posts a fresh state itself.
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
-        else void this.push(true);
+        if (!panel.visible) {
+          this.ready = false;
+          this.reads.stop(); // hidden: no failed read is read again until it shows
+        } else void this.push(true);
       }),
     ];
     panel.webview.html = this.html();
@@ -249,6 +252,7 @@ export class BalancesPanel implements vscode.Disposable {
 
   dispose(): void {
     if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.reads.stop();
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }

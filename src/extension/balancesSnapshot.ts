@@ -82,19 +82,31 @@ function failed(e: unknown): NotRead {
  * must not keep the panel on what it showed before; the read is then said to be under way. Meanwhile a read made
  * again (its answer older than 5 s) gives that answer, of the same key (the same on-chain state), not an empty row.
  * A read that answers later is kept, and `landed` says so (the panel builds a snapshot again). A read that failed
- * says why (kept 5 s too: Refresh reads again).
+ * says why, and is read again by itself after retryDelay (`retry` says when: the panel builds a snapshot again);
+ * Refresh reads it at once. stop() ends the reads planned (a panel hidden or closed).
  */
 export class ChainReads {
   private readonly cache = new Map<string, { started: number; at: number | null; value: Promise<ReadResult<unknown>>; prior: Promise<ReadResult<unknown>> | null }>();
   private readonly waitMs: number;
   private readonly landed: () => void;
+  private readonly retry: () => void;
+  private readonly retryMs: number;
+  /** the failures in a row of each key, and the read again planned for it */
+  private readonly failures = new Map<string, { count: number; timer: ReturnType<typeof setTimeout> | null }>();
 
   constructor(
     private readonly log: (line: string) => void,
-    o: { waitMs?: number; landed?: () => void } = {},
+    o: { waitMs?: number; landed?: () => void; retry?: () => void; retryMs?: number } = {},
   ) {
     this.waitMs = o.waitMs ?? READ_WAIT_MS;
     this.landed = o.landed ?? (() => undefined);
+    this.retry = o.retry ?? (() => undefined);
+    this.retryMs = o.retryMs ?? RETRY_MS;
+  }
+
+  /** How many failed reads are planned to be read again. */
+  get retrying(): number {
+    return [...this.failures.values()].filter((f) => f.timer).length;
   }
 
   read<T>(key: string, fn: () => Promise<T>): Promise<ReadResult<T>> {
@@ -107,9 +119,10 @@ export class ChainReads {
     const entry: { started: number; at: number | null; value: Promise<ReadResult<T>>; prior: Promise<ReadResult<T>> | null } = { started: Date.now(), at: null, value: Promise.resolve(READING), prior };
     entry.value = fn()
       .then(
-        (value): ReadResult<T> => ({ value }),
+        (value): ReadResult<T> => (this.answered(key), { value }),
         (e: unknown) => {
           this.log(`balances: ${key}: ${errorMessage(e)}`);
+          this.failedAgain(key, entry.value);
           return failed(e);
         },
       )
@@ -135,9 +148,46 @@ export class ChainReads {
     return Promise.race([value, late]).finally(() => clearTimeout(timer));
   }
 
+  private answered(key: string): void {
+    const f = this.failures.get(key);
+    if (f?.timer) clearTimeout(f.timer);
+    this.failures.delete(key);
+  }
+
+  /** A read of `key` failed: read again after retryDelay (its answer dropped then, the panel told). */
+  private failedAgain(key: string, value: Promise<ReadResult<unknown>>): void {
+    const f = this.failures.get(key) ?? { count: 0, timer: null };
+    if (f.timer) clearTimeout(f.timer);
+    f.count++;
+    f.timer = setTimeout(() => {
+      f.timer = null;
+      if (this.cache.get(key)?.value === value) this.cache.delete(key);
+      this.retry();
+    }, retryDelay(f.count, this.retryMs));
+    this.failures.set(key, f);
+    // at most a few keys are shown at once; the oldest failures are forgotten
+    for (const [k, old] of this.failures) if (this.failures.size > 50 && !old.timer) this.failures.delete(k);
+  }
+
+  /** No read again planned any more (the panel is hidden or closed): the failures are dropped, its next snapshot reads them again. */
+  stop(): void {
+    for (const [k, f] of this.failures) {
+      if (f.timer) clearTimeout(f.timer);
+      this.cache.delete(k);
+    }
+    this.failures.clear();
+  }
+
   clear(): void {
+    this.stop();
     this.cache.clear();
   }
+}
+
+/** How long after a failed read it is read again: 5 s, then twice as long after each failure in a row, at most a minute. */
+const RETRY_MS = 5_000;
+export function retryDelay(failures: number, first = RETRY_MS): number {
+  return Math.min(first * 2 ** Math.min(Math.max(failures - 1, 0), 10), Math.max(first, 60_000));
 }
 
 /**

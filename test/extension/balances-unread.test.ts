@@ -29,7 +29,7 @@ test('a wallet read under way says "reading…", one that failed says "not read:
 
     // what the cells say
     assert.deepEqual(figureText(yourWallet), { text: 'reading…', title: 'Reading this balance from the chain: it shows here once the chain answers.', tone: 'hint' });
-    assert.deepEqual(figureText(partnerWallet), { text: 'not read: testnet.example gave an unexpected answer', title: `${DOWN}. Refresh reads it again.`, tone: 'warning' });
+    assert.deepEqual(figureText(partnerWallet), { text: 'not read: testnet.example gave an unexpected answer', title: `${DOWN}. It is read again by itself in a few seconds; Refresh reads it now.`, tone: 'warning' });
     assert.equal(figureText(contractBalance).text, `${(contractBalance as { short: string }).short} TON`);
   } finally {
     await closePair(p);
