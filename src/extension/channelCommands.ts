@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ChannelView, ProgressOptions, StateView } from '../node/types.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './hosted.js';
-import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, walletRead } from './ui.js';
+import { PromptWallet, amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, walletRead } from './ui.js';
 import { ExtensionError, describeState, formatTon, stateLine } from './util.js';
 import { depositHeadsUp } from './guards.js';
 import { withdraw } from './withdraw.js';
@@ -42,10 +42,11 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
   const heads = depositHeadsUp(ch);
   if (heads && (await c.prompts.confirm(heads.message, heads.detail, heads.button)) !== heads.button) throw cancelled();
   const expected = ch.me === 'A' ? ch.expectedDepositA - ch.depositA : ch.expectedDepositB - ch.depositB;
-  const wallet = await walletRead(node.api);
+  // read before the prompt; read again on Enter when it refuses the amount (a top-up while the box was open)
+  const wallet = new PromptWallet(node.api, await walletRead(node.api));
   const exact = exactDeposit(ch, expected);
   // accepting from a wallet too low: the node's refusal, said as the amount is typed (before Accept is asked)
-  const short = (nano: bigint) => acceptShort(ch, nano, wallet, node.api);
+  const short = (nano: bigint) => acceptShort(ch, nano, wallet.now, node.api);
   // what was typed into a Deposit that failed (A topping up in parts) is offered again
   const key = `deposit ${node.id} ${ch.id}`;
   const amount =
@@ -54,12 +55,13 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
       key,
       await askAmount(c.prompts, {
         title: 'SynChannel: deposit',
-        prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet)}`,
+        prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet.now)}`,
         ...c.amounts.value(key, formatTon(expected)),
         // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
         allowZero: !!exact,
-        max: depositMax(expected, wallet, node.api.depositFees(), !!exact),
+        max: () => depositMax(expected, wallet.now, node.api.depositFees(), !!exact),
         check: (nano) => exact?.(nano) ?? short(nano),
+        fresh: () => wallet.again(),
       }),
     );
   const wrong = exact?.(amount);

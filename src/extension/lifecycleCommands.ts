@@ -9,7 +9,7 @@ import { offline, partnerOf } from './channelCommands.js';
 import type { CommandContext, CommandName, Handler } from './commands.js';
 import type { HostedNode } from './hosted.js';
 import { confirmStop } from './setupCommands.js';
-import { amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty, walletRead } from './ui.js';
+import { PromptWallet, amountArg, askAmount, cancelled, isTarget, onChain, targetChannel, targetParty, walletRead } from './ui.js';
 import { ExtensionError, formatTon, shortAddress } from './util.js';
 import { depositsProblem, importSummary, partnerShort, refundTerms, sentOffline } from '../node/uiRules.js';
 import { channelDescription, depositMax, faucetWords, finishWords, payoutWords, period, proposedWords, walletNote } from './words.js';
@@ -35,9 +35,10 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
           )
         : undefined;
   const steps = partners.length > 1 ? { first: 2, total: 3 } : { first: 1, total: 2 };
-  const wallet = await walletRead(node.api);
+  // read before the prompt; read again on Enter when it refuses the amount (a top-up while the box was open)
+  const wallet = new PromptWallet(node.api, await walletRead(node.api));
   // the most to deposit: the storage fee due and what the wallet keeps for the deployment's fees (the node's figures) are not for the channel
-  const most = depositMax(null, wallet, node.api.depositFees(), false);
+  const most = () => depositMax(null, wallet.now, node.api.depositFees(), false);
   // what was typed into an Open that failed is offered again
   const keys = { mine: `open ${node.id} mine`, theirs: `open ${node.id} theirs` };
   const mine =
@@ -48,9 +49,10 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         title: 'SynChannel: open a channel',
         step: steps.first,
         totalSteps: steps.total,
-        prompt: `Your deposit (0 if you only receive)${walletNote(wallet)}`,
+        prompt: `Your deposit (0 if you only receive)${walletNote(wallet.now)}`,
         allowZero: true,
-        ...(most ? { max: most } : {}),
+        max: most,
+        fresh: () => wallet.again(),
         ...c.amounts.value(keys.mine),
       }),
     );

@@ -35,6 +35,8 @@ export interface InputOptions extends StepOptions {
   validate?: (text: string) => string | undefined | Promise<string | undefined>;
   /** what an acceptable text would do, shown under it as the person types (it does not block Enter) */
   note?: (text: string) => string | undefined;
+  /** on Enter, the final check in place of `validate` (it may read afresh what `validate` judged by): why not, or undefined */
+  onEnter?: (text: string) => Promise<string | undefined>;
 }
 
 export const cancelled = () => new ExtensionError('CANCELLED', 'cancelled');
@@ -90,7 +92,7 @@ export class Prompts {
   async input(opts: InputOptions): Promise<string> {
     const s = this.scripted('input', opts.title);
     if (s) {
-      const problem = (await opts.validate?.(s.input)) ?? null;
+      const problem = (await (opts.onEnter ?? opts.validate)?.(s.input)) ?? null;
       const note = (!problem && opts.note?.(s.input)) || null;
       this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: problem ? null : s.input, problem, note });
       // Enter does nothing while the box shows a problem: the person fixes the text or leaves.
@@ -110,7 +112,16 @@ export class Prompts {
     box.onDidChangeValue((t) => void check(t));
     const text = await new Promise<string | undefined>((resolve) => {
       box.onDidAccept(async () => {
-        if (!(await check(box.value))) resolve(box.value);
+        const text = box.value;
+        if (!opts.onEnter) {
+          if (!(await check(text))) resolve(text);
+          return;
+        }
+        box.busy = true;
+        problem = await opts.onEnter(text).finally(() => (box.busy = false));
+        if (box.value !== text) return; // typed on meanwhile: the new text is checked as typed
+        if (!problem) resolve(text);
+        else box.validationMessage = problem;
       });
       box.onDidHide(() => resolve(undefined));
       box.show();

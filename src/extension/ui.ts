@@ -3,11 +3,13 @@
 import * as vscode from 'vscode';
 import type { Action, BalanceView, ChannelNodeApi, ChannelView, ProgressOptions } from '../node/types.js';
 import { quickRead } from '../node/uiRules.js';
+import { WALLET_READ_MS } from './promptWallet.js';
 import type { Prompts, StepOptions } from './prompts.js';
 import { cancelled } from './prompts.js';
 import { ExtensionError, formatTon, parseTon, validateAmount } from './util.js';
 
 export { cancelled } from './prompts.js';
+export { PromptWallet, WALLET_READ_MS } from './promptWallet.js';
 
 export { isTarget, targetChannel, targetParty, targetStep, type TargetArg } from './targets.js';
 
@@ -26,25 +28,40 @@ export interface AmountOptions extends StepOptions {
   prompt: string;
   value?: string;
   allowZero?: boolean;
-  /** the most that can be entered, and what it is ("your balance in the channel") */
-  max?: { nano: bigint; what: string };
+  /** the most that can be entered, and what it is ("your balance in the channel"); a function: judged by what it reads now (null: no most) */
+  max?: AmountMax | (() => AmountMax | null);
   /** one more check of the amount as typed (why it cannot be accepted) */
   check?: (nano: bigint) => string | undefined;
+  /**
+   * On Enter with the amount refused: reads again what `max` and `check` judge by (the wallet, which may have been
+   * topped up while the box was open), then they judge again. Returns why it could not read (said instead).
+   */
+  fresh?: () => Promise<string | undefined>;
   /** what an acceptable amount would leave (shown under it as it is typed) */
   after?: (nano: bigint) => string;
 }
 
+export interface AmountMax {
+  nano: bigint;
+  what: string;
+}
+
 /** Asks for an amount, checked as it is typed (against the real balance when there is one). */
 export async function askAmount(prompts: Prompts, o: AmountOptions): Promise<bigint> {
+  const judge = (t: string) => {
+    const problem = validateAmount(t, { allowZero: o.allowZero });
+    if (problem) return problem;
+    const max = typeof o.max === 'function' ? o.max() : o.max;
+    if (max && parseTon(t.trim()) > max.nano) return `at most ${formatTon(max.nano)} TON (${max.what})`;
+    return o.check?.(parseTon(t.trim()));
+  };
+  const fresh = o.fresh;
   const text = await prompts.input({
     ...o,
     placeholder: o.placeholder ?? 'amount in TON, e.g. 1.5',
-    validate: (t) => {
-      const problem = validateAmount(t, { allowZero: o.allowZero });
-      if (problem) return problem;
-      if (o.max !== undefined && parseTon(t.trim()) > o.max.nano) return `at most ${formatTon(o.max.nano)} TON (${o.max.what})`;
-      return o.check?.(parseTon(t.trim()));
-    },
+    validate: judge,
+    // an amount refused by what was read before the box opened: judged by a fresh read (not a mistyped amount)
+    ...(fresh ? { onEnter: async (t: string) => (!judge(t) || validateAmount(t, { allowZero: o.allowZero }) ? judge(t) : ((await fresh()) ?? judge(t))) } : {}),
     ...(o.after ? { note: (t: string) => o.after!(parseTon(t.trim())) } : {}),
   });
   return parseTon(text.trim());
@@ -111,8 +128,6 @@ export function onChain<T>(title: string, fn: (opts: ProgressOptions) => Promise
   });
 }
 
-/** How long a prompt waits for the wallet it speaks of (an endpoint that does not answer retries for minutes). */
-export const WALLET_READ_MS = 10_000;
 
 /**
  * The wallet a deposit or a key replacement speaks of (its balance, the storage fee due), read under a progress
