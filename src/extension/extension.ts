@@ -191,7 +191,8 @@ async function restartForSettings(nodeHost: NodeHost, prompts: Prompts, commands
     }
   }
   await nodeHost.stopNode();
-  await nodeHost.ensureNode().catch((err: unknown) => commands.report('startNode', err));
+  // on the network it ran on: the setting, changed by another window, may name another (only Switch Network moves it)
+  await nodeHost.ensureNode(network ? { network } : {}).catch((err: unknown) => commands.report('startNode', err));
   if (!moving || !oldDir) return;
   const left = await moneyIn(oldDir);
   if (!left) return;

@@ -148,8 +148,8 @@ export class NodeHost implements vscode.Disposable {
     return this.nodes().find((n) => n.id === id) ?? null;
   }
 
-  /** The user's node, created on first use (with progress: the first start loads the chain code). */
-  ensureNode(opts: { why?: string } = {}): Promise<HostedNode> {
+  /** The user's node, created on first use (with progress: the first start loads the chain code); `network`: a restart's. */
+  ensureNode(opts: { why?: string; network?: NetworkKind } = {}): Promise<HostedNode> {
     return this.user.ensure(opts);
   }
 

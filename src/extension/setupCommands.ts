@@ -101,9 +101,15 @@ function addressOf(c: CommandContext, node: HostedNode, t: unknown): string {
   return what === 'partner' ? ch.partnerAddress : ch.contract;
 }
 
+/**
+ * The network a key command speaks of when none is named: this window's, its running node's (the setting, changed by
+ * another window, may name another; only Switch Network moves the node), else the one set. The menus follow it too.
+ */
+const windowNetwork = (c: CommandContext): NetworkKind => c.host.runningNetwork ?? c.host.network;
+
 async function pickNetwork(c: CommandContext, n: unknown): Promise<NetworkKind> {
   if (n === undefined) {
-    const current = c.host.network;
+    const current = windowNetwork(c);
     const detail: Record<NetworkKind, string> = {
       sandbox: 'an emulated chain inside VS Code: offline, funded from its treasury',
       devnet: 'a local chain shared by several windows or the CLI',
@@ -121,7 +127,7 @@ async function pickNetwork(c: CommandContext, n: unknown): Promise<NetworkKind> 
 async function restartIfOn(c: CommandContext, network: NetworkKind): Promise<void> {
   if (c.host.runningNetwork === network) {
     await c.host.stopNode();
-    await c.host.ensureNode();
+    await c.host.ensureNode({ network });
   }
 }
 
@@ -159,7 +165,7 @@ async function walletWords(c: CommandContext, network: NetworkKind): Promise<str
 }
 
 async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
-  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const network = n === undefined ? windowNetwork(c) : await pickNetwork(c, n);
   // the node's check, on the words normalised as the node reads them (any case, spaces or commas, a trailing newline)
   const check = async (text: string): Promise<string | undefined> => (await checkMnemonic(text)).problem ?? undefined;
   let text = typeof w === 'string' ? w : Array.isArray(w) ? w.join(' ') : undefined;
@@ -178,7 +184,7 @@ async function importMnemonic(c: CommandContext, w: unknown, n: unknown) {
 }
 
 async function importKeyFolder(c: CommandContext, f: unknown, n: unknown) {
-  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const network = n === undefined ? windowNetwork(c) : await pickNetwork(c, n);
   let folder = typeof f === 'string' ? f : undefined;
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, title: 'The folder with wallet.pk and wallet.addr', openLabel: 'Import Key Folder' });
@@ -217,7 +223,7 @@ async function openInExplorer(c: CommandContext, t: unknown) {
 }
 
 async function createKey(c: CommandContext, n: unknown) {
-  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const network = n === undefined ? windowNetwork(c) : await pickNetwork(c, n);
   await guardKeyChange(c, network, null);
   const words = await mnemonicNew(24);
   await c.host.keys.storeMnemonic(network, words);
@@ -236,7 +242,7 @@ async function createKey(c: CommandContext, n: unknown) {
 
 /** Show Key Words: the 24 words of a network's key, after a warning; a key without words says what to keep instead. */
 async function showKeyWords(c: CommandContext, n: unknown): Promise<number | undefined> {
-  const network = n === undefined ? c.host.network : await pickNetwork(c, n);
+  const network = n === undefined ? windowNetwork(c) : await pickNetwork(c, n);
   const key = await c.host.keys.kind(network);
   if (key === null) throw new ExtensionError('NO_KEY', `no ${network} key yet: create one or import yours`);
   if (key === 'seed') throw new ExtensionError('NO_WORDS', `the ${network} key was made by SynChannel for test TON and has no words: it lives in VS Code's secret storage only`);

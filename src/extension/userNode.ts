@@ -117,12 +117,15 @@ export class UserNode {
     this.disposed = true;
   }
 
-  /** Starts the node on the network set, or returns the one running or starting. */
-  async ensure(opts: { why?: string } = {}): Promise<HostedNode> {
+  /**
+   * Starts the node on the network set (a restart: on `network`, the one it ran on, which the setting changed by
+   * another window may no longer name), or returns the one running or starting.
+   */
+  async ensure(opts: { why?: string; network?: NetworkKind } = {}): Promise<HostedNode> {
     if (this.main) return this.main;
     if (this._starting) return this._starting;
     if (this.disposed) throw new ExtensionError('NODE_STOPPED', 'the window is closing: the node does not start');
-    const network = this.h.network();
+    const network = opts.network ?? this.h.network();
     this.wantRunning = true;
     this._starting = (async () => {
       // a stop under way releases the data folder first (its own 'stopped' comes before this 'starting'); with

@@ -251,6 +251,41 @@ describe('SynChannel node and network switch', function () {
     }
   });
 
+  it('with the network set elsewhere (testnet, no key), the node running here on sandbox restarts on sandbox (Restart the Node), and Show Key Words speaks of its key', async () => {
+    const account = await vscode.commands.executeCommand('synchannel.startNode');
+    assert.ok(account, JSON.stringify(ext.lastFailure()));
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    const words = await ext.test.replaceMnemonic('testnet', undefined);
+    const seed = await ext.test.replaceSeed('testnet', undefined);
+    const starts = () => ext.test.log().filter((l) => /node started on|the node did not start/.test(l)).length;
+    try {
+      await cfg().update('network', 'testnet', vscode.ConfigurationTarget.Global);
+      await ext.test.quiet();
+      assert.equal(ext.status().runningNetwork, 'sandbox', 'the node stays (a change not made by Switch Network)');
+      // the key commands act on the network this window shows (its node's), as its menus do
+      assert.equal(await vscode.commands.executeCommand('synchannel.showKeyWords'), undefined);
+      assert.equal(ext.lastFailure()?.code, 'NO_WORDS', JSON.stringify(ext.lastFailure()));
+      assert.match(ext.lastFailure()?.message ?? '', /^the sandbox key /);
+      // a setting that applies on a restart: Restart the Node restarts this node, on sandbox, not on the network set
+      const before = starts();
+      ext.test.clearPrompts();
+      await cfg().update('autoPassTurn', false, vscode.ConfigurationTarget.Global);
+      await until('the restart offer', () => ext.test.click(/applies when the node restarts/, 'Restart the Node'));
+      await until('the restart', () => starts() > before);
+      assert.equal(ext.status().runningNetwork, 'sandbox', ext.test.log().slice(-5).join('\n'));
+      assert.equal(await vscode.commands.executeCommand('synchannel.getAccount'), account, 'the same wallet, on sandbox');
+    } finally {
+      await cfg().update('autoPassTurn', undefined, vscode.ConfigurationTarget.Global);
+      await cfg().update('network', 'sandbox', vscode.ConfigurationTarget.Global);
+      await ext.test.quiet();
+      await ext.test.replaceMnemonic('testnet', words);
+      await ext.test.replaceSeed('testnet', seed);
+      if (!ext.status().runningNetwork) await vscode.commands.executeCommand('synchannel.startNode');
+    }
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+  });
+
   it('switching to devnet restarts the node on that chain with its own data dir and key, and back', async () => {
     const sandboxAccount = (await vscode.commands.executeCommand('synchannel.getAccount')) as string;
     const sandboxDir = ext.status().dataDir;
