@@ -213,6 +213,12 @@ export class BalancesPanel implements vscode.Disposable {
     return this.panel ? this.panel.webview.postMessage(msg) : false;
   }
 
+  /** Test mode: the chain reads kept are dropped, and each read from now on answers `ms` later (a slow endpoint). */
+  slowReads(ms: number): void {
+    this.reads.slowMs = ms;
+    this.reads.clear();
+  }
+
   /** Reads the wallets again on the next snapshot (after a command that moved the user's wallet). */
   invalidateWallets(): void {
     this.reads.clear();

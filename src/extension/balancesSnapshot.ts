@@ -104,6 +104,9 @@ export class ChainReads {
     this.retryMs = o.retryMs ?? RETRY_MS;
   }
 
+  /** Test mode: each read answers this much later (a slow endpoint), in ms. */
+  slowMs = 0;
+
   /** How many failed reads are planned to be read again. */
   get retrying(): number {
     return [...this.failures.values()].filter((f) => f.timer).length;
@@ -117,7 +120,8 @@ export class ChainReads {
     // the answer before, of the same key (the same on-chain state), is shown while it is read again
     const prior = have?.value ?? null;
     const entry: { started: number; at: number | null; value: Promise<ReadResult<T>>; prior: Promise<ReadResult<T>> | null } = { started: Date.now(), at: null, value: Promise.resolve(READING), prior };
-    entry.value = fn()
+    const slow = this.slowMs;
+    entry.value = (slow ? new Promise((r) => setTimeout(r, slow)).then(fn) : fn())
       .then(
         (value): ReadResult<T> => (this.answered(key), { value }),
         (e: unknown) => {

@@ -4,6 +4,7 @@ import type { BrokenChannelView, ChannelView, NetworkKind, NodeEvent } from '../
 import type { contextKeys } from './contextKeys.js';
 import type { NodeHost } from './host.js';
 import type { PartyId } from './hosted.js';
+import type { BalancesPanel } from './balancesPanel.js';
 import type { ModelBuilder } from './model.js';
 import type { partnerNotifications } from './notifications.js';
 import type { Prompts, PromptRecord, ScriptedAnswer } from './prompts.js';
@@ -44,6 +45,8 @@ export interface SynChannelTestApi {
   cutShort(command: string, network?: NetworkKind): void;
   /** how many row objects the SynChannel tree keeps (one per row id) */
   treeRows(): number;
+  /** the balances panel's chain reads kept are dropped, and each answers `ms` later from now on (0: at once) */
+  slowReads(ms: number): void;
 }
 
 /** The parts of the extension the test hooks reach. */
@@ -56,10 +59,11 @@ export interface TestParts {
   startup: () => Promise<string>;
   cutShort: (command: string, network?: NetworkKind) => void;
   tree: ChannelTreeProvider;
+  balances: Pick<BalancesPanel, 'slowReads'>;
 }
 
 export function testApi(p: TestParts): SynChannelTestApi {
-  const { nodeHost, prompts, model, notes, keys, startup, cutShort, tree } = p;
+  const { nodeHost, prompts, model, notes, keys, startup, cutShort, tree, balances } = p;
   return {
     answer: (...a: ScriptedAnswer[]) => prompts.answer(...a),
     unanswered: () => prompts.unanswered(),
@@ -84,5 +88,6 @@ export function testApi(p: TestParts): SynChannelTestApi {
     progress: () => [...progressShown],
     cutShort,
     treeRows: () => tree.keptRows(),
+    slowReads: (ms: number) => balances.slowReads(ms),
   };
 }

@@ -128,6 +128,23 @@ describe('SynChannel teaching demo: one story, progress, replay', function () {
     assert.match(snap.replay[0]!.title, /Alice serves, Bob connects/);
   });
 
+  it('a chain read slower than the panel waits shows "reading…" in its cell, then the figure once it answers, with no click', async () => {
+    await ext.webview.waitForReady();
+    ext.test.slowReads(4_500); // longer than the 3 s a snapshot waits
+    try {
+      const snap = await ext.webview.refresh();
+      assert.deepEqual(snap.selected?.yourWallet, { notRead: 'reading' }, JSON.stringify(snap.selected?.yourWallet));
+      // the read answers: the panel draws again by itself
+      const drawn = await until('the figure drawn once read', () => {
+        const m = ext.webview.lastMessage();
+        return m?.type === 'state' && m.snapshot.selected?.yourWallet && 'nano' in m.snapshot.selected.yourWallet ? m : null;
+      }, 15_000);
+      assert.ok(drawn.snapshot.generatedAt > snap.generatedAt);
+    } finally {
+      ext.test.slowReads(0);
+    }
+  });
+
   it('opening the demo while it runs asks first: keep it, or start again', async () => {
     ext.test.answer({ confirm: 'Show the Running Demo' });
     await vscode.commands.executeCommand('synchannel.openTeachingDemo');
