@@ -40,13 +40,22 @@ export type Runner = (a: RunArgs) => Promise<unknown>;
 export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: string, example: string, empty?: string): Promise<string> {
   const v = a.args[i];
   if (v !== undefined && v !== '') return v; // an empty "" names nothing
-  if (a.io.json || !a.io.interactive) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
+  requireInline(a, i, what, example);
   const answer = await a.io.ask(prompt);
   if (answer === null || answer.trim().toLowerCase() === 'exit') throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
   const typed = answer.trim();
   if (typed !== '') return typed;
   if (empty !== undefined) return empty;
   throw new UsageError(`nothing entered: ${a.spec.name} needs the ${what} (e.g. \`${example}\`)`);
+}
+
+/**
+ * From a pipe or with --json, argument `i` must be on the line: a usage error that says what to type, else nothing.
+ * Called before the channel is looked at, so a missing argument is told before what the channel allows.
+ */
+export function requireInline(a: RunArgs, i: number, what: string, example: string): void {
+  const v = a.args[i];
+  if ((v === undefined || v === '') && (a.io.json || !a.io.interactive)) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
 }
 
 /** The channel a command acts on, checked against what it allows now (before any prompt). */

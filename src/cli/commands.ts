@@ -11,7 +11,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
-import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
+import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, requireInline, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
@@ -65,6 +65,12 @@ function partnerFirst(a: RunArgs): void {
   const online = all.filter((p) => p.online);
   const among = online.length ? online : all;
   if (among.length > 1) throw Object.assign(new Error(`several partners are ${online.length ? 'connected' : 'known (none online)'}: name one with --partner (${among.map((p) => p.address).join(', ')})`), { code: 'MANY_PARTNERS' });
+}
+
+/** A step number as typed (decimal digits), or a usage error that says where the steps are. */
+function stepNumber(text: string): bigint {
+  if (!/^\d+$/.test(text)) throw new UsageError(`"${text}" is not a step number: type one of the steps showAll lists, e.g. withdraw 0`);
+  return BigInt(text);
 }
 
 /** Whether a path names a folder (a backup is a file: the store's read of a folder is a raw EISDIR). */
@@ -160,6 +166,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async send(a) {
     // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
     const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
+    requireInline(a, 0, 'amount', 'send 0.1');
     // `send` lines pasted or piped one after another: the node waits for the state before to be signed and passed;
     // on the partner's turn it asks for it (automatic mode: sendAsksTurn). At a prompt, the amount is asked for when
     // the send will go: our state in flight awaits the partner, or the node asks for the turn.
@@ -235,12 +242,13 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return {};
   },
   async withdraw(a) {
+    // a step typed wrong is told before what the channel allows
+    if (a.args[0] !== undefined) stepNumber(a.args[0]);
     const ch = allowed(a, 'withdraw');
     const latest = ch.latest!;
     // At a terminal the original asks for the step; Enter takes the latest.
     const stepText = a.args[0] ?? (a.io.json || a.flags.has('yes') || !a.io.interactive ? String(latest.step) : await argOrAsk({ ...a, args: [] }, 0, `Enter step number [${latest.step}]: `, 'step', `withdraw ${latest.step}`, String(latest.step)));
-    if (!/^\d+$/.test(stepText)) throw new UsageError(`"${stepText}" is not a step number: see showAll`);
-    const step = BigInt(stepText);
+    const step = stepNumber(stepText);
     const mode = a.flags.has('unilateral') ? 'unilateral' : a.flags.has('cooperative') ? 'cooperative' : 'auto';
     const modeProblem = withdrawModeProblem(mode, step, latest.step);
     if (modeProblem) throw Object.assign(new Error(modeProblem), { code: 'STALE_STEP' });

@@ -64,11 +64,12 @@ export const READERS: Readonly<Record<string, Runner>> = {
     return { ...names, ...b, phase: view.phase, ...close, ...(p ? { paidOut: p } : {}), ...(q ? { pending: { step: q.step, balanceA: q.balanceA, balanceB: q.balanceB, awaiting: q.awaiting } } : {}) };
   },
   async showAll(a) {
-    nameDefault(a);
+    // the steps typed are checked before the channel is looked at (a usage error comes first)
     const channel = a.values.get('channel');
     const from = stepValue(a, 'from');
     const to = stepValue(a, 'to');
     if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}: --to names the last step to show`);
+    nameDefault(a);
     // no channel at all: say so and what to do, as the other channel commands do (not "No states yet")
     if (!target(a).view) throw noChannel(a);
     if (a.io.json || from !== undefined || to !== undefined) {

@@ -320,3 +320,19 @@ test('help names --yes for every step that asks "Are you sure" (refund took it, 
     assert.match(r.result.usage, /\[--yes\]|--yes\b/, `${name}: ${r.result.usage}`);
   }
 });
+
+test('from a pipe a missing or malformed argument is told before the channel is looked at (send said NO_CHANNEL first)', async () => {
+  // the node is not reached: what to type comes first, whatever the channels are
+  assert.match(await usage('send'), /amount is missing.*send <amount>/);
+  assert.match(await usage('withdraw abc --yes'), /"abc" is not a step number/);
+  assert.match(await usage('withdraw -1 --yes'), /"-1" is not a step number/);
+  assert.match(await usage('showAll --from x'), /--from takes a step number/);
+  assert.match(await usage('showAll --from 3 --to 1'), /--to 1 is before --from 3/);
+  // in text mode from a pipe too, and at a terminal a step typed wrong is told before the channel
+  const piped = io({});
+  await runLine('send', untouchable, piped.it);
+  assert.match(piped.said.join('\n'), /send failed: the amount is missing/);
+  const terminal = io({ interactive: true });
+  await runLine('withdraw 0x1', untouchable, terminal.it);
+  assert.match(terminal.said.join('\n'), /withdraw failed: "0x1" is not a step number/);
+});
