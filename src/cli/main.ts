@@ -16,6 +16,7 @@ import { jsonLine, stoppingNotes } from './format.js';
 import { stdinIo } from './io.js';
 import { chainNotRead, chainReadAgain, printEvents } from './startup.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
+import { demoHelp } from './subhelp.js';
 import { jsonError, runLine, type Io } from './repl.js';
 
 // A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
@@ -118,7 +119,7 @@ async function subcommand(argv: string[]): Promise<boolean> {
     return true;
   }
   if (cmd === 'demo' && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write('Usage: synchannel demo [--pause]\n\nRuns the whole story headless: two nodes (Alice and Bob) on the embedded sandbox, over libp2p on 127.0.0.1.\n--pause  wait for Enter before each part (npm run demo -- --pause)\n');
+    process.stdout.write(demoHelp());
     return true;
   }
   if (cmd === 'demo') {

@@ -23,6 +23,7 @@ test('synchannel demo --help says what the demo does and does not run it', () =>
   const r = run('demo', '--help');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^Usage: synchannel demo \[--pause\]\n/);
+  assert.match(r.stdout, /\nOptions:\n\s+--pause\s+wait for Enter/); // laid out as the main --help
   assert.doesNotMatch(r.stdout, /Loading the sandbox/);
 });
 

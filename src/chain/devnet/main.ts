@@ -35,12 +35,18 @@ const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost
  * it listens, or to undefined after printing the problem (process.exitCode is then 1) or the help.
  */
 export async function devnetMain(argv: string[], io: DevnetMainIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<DevnetServer | undefined> {
-  const program = new Command('devnet')
-    .description('Serve one local TON sandbox chain over HTTP (toncenter v2 JSON-RPC) on 127.0.0.1, kept in a data directory across restarts.')
+  // named as typed (`synchannel devnet`), with how nodes use it after the options, as the main --help says its own
+  const program = new Command('synchannel devnet')
+    .description('Serve one local TON sandbox chain over HTTP (toncenter v2 JSON-RPC) on 127.0.0.1, kept in a data directory across restarts, for several nodes to share.')
     .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, DEFAULT_DEVNET_PORT)
     .option('--host <host>', 'interface to bind (keep it on loopback)', '127.0.0.1')
     .option('--data <dir>', 'directory that keeps the chain', DEFAULT_DEVNET_DATA_DIR)
     .version(`synchannel ${SYNCHANNEL_VERSION} devnet`, '-V, --version', 'print the version and exit')
+    .addHelpText('after', `
+Then start each node with --chain devnet --devnet-url http://127.0.0.1:${DEFAULT_DEVNET_PORT} (the port you chose) and its own --data.
+It also answers POST /devnet/faucet {"address","amount"} (nanotons, 100 TON when left out) and
+POST /devnet/advanceTime {"seconds"}. Ctrl+C (SIGINT) or SIGTERM saves the chain and stops it.`)
+    .showHelpAfterError('(see synchannel devnet --help)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   try {
