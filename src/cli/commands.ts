@@ -43,7 +43,7 @@ function pendingForClose(ch: ChannelView, step: bigint, mode: 'auto' | 'cooperat
   const mine = (x: { balanceA: bigint; balanceB: bigint }) => (ch.me === 'A' ? x.balanceA : x.balanceB);
   const d = mine(p) - mine(latest);
   const more = d > 0n ? ` (it gives you ${formatTon(d)} TON more than step ${latest.step})` : '';
-  const state = `State ${p.step} from your partner (${balancesLine(p)}) awaits your signature${more}`;
+  const state = `Step ${p.step} from your partner (${balancesLine(p)}) awaits your signature${more}`;
   const note = `${state}: ${pendingAtWithdraw(mode, ch.partnerOnline, latest.step, p.step)}`;
   return { note, step: mode === 'unilateral' ? latest.step : p.step };
 }
@@ -175,9 +175,9 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const waits = [...(seen?.pending?.awaiting === 'partner' ? ['PENDING_STATE'] : []), ...(seen?.sendAsksTurn ? ['NOT_YOUR_TURN'] : [])];
     const ch = await partnerAfterStart(a, allowed(a, 'send', inline !== undefined ? ['PENDING_STATE', 'NOT_YOUR_TURN'] : waits));
     const amount = inline ?? parseTon(await argOrAsk(a, 0, 'Enter amount to send or "exit": ', 'amount', 'send 0.1'));
-    if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of state ${ch.pending.step} first…`);
+    if (!ch.actions.send.ok && ch.pending?.awaiting === 'partner') a.io.say(`Waiting for your partner's signature of step ${ch.pending.step} first…`);
     const { result: s, offline } = await sentOffline(a.node, () => a.node.send(amount, { channel: ch.id, waitMs: SEND_WAIT_MS, ...waitOptions(a) }));
-    a.io.say(`Sent state ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
+    a.io.say(`Sent step ${s.step}: ${balancesLine(s)}, waiting for your partner's signature`);
     offlineNote(a, offline.has(ch.id));
     // --json: what the note above says (offline: it goes when they reconnect, the node running)
     return { ...s, partnerOnline: a.node.channel(ch.id)?.partnerOnline === true };
@@ -185,7 +185,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async sign(a) {
     const ch = allowed(a, 'sign');
     const s = await a.node.sign({ channel: ch.id });
-    a.io.say(`Signed state ${s.step}`);
+    a.io.say(`Signed step ${s.step}`);
     // an exit seen before or while signing: the signature changes nothing it pays. The stateSigned line printed
     // just now says so of the initial state (exitGoesOn): said once, not again here (--json keeps it in the answer).
     const now = a.node.channel(ch.id) ?? ch;
@@ -230,7 +230,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   async createEmpty(a) {
     const ch = await partnerAfterStart(a, allowed(a, 'createEmpty'));
     const { result: s, offline } = await sentOffline(a.node, () => a.node.createEmpty({ channel: ch.id }));
-    a.io.say(`Created empty state ${s.step}`);
+    a.io.say(`Created empty state (step ${s.step}): the turn passes to your partner`);
     offlineNote(a, offline.has(ch.id));
     return s;
   },

@@ -74,10 +74,10 @@ export async function runDemo(opts: { pause?: boolean } = {}): Promise<number> {
 export function paidOutLine(a: ChannelView, b: ChannelView | null): string {
   const p = a.payout;
   if (!p) return `Not paid out (the channel is ${a.phase})`;
-  const by = p.step === null ? 'the deposits (an exit)' : `state ${p.step}`;
+  const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
   // "latest" only when it is the latest state both signed as both nodes hold it
   const latest = p.step !== null && p.matchesLatest && a.latest?.step === p.step && (!b || b.latest?.step === p.step);
-  const which = latest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : a.latest ? `, not the latest state both signed (state ${a.latest.step})` : '';
+  const which = latest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : a.latest ? `, not the latest state both signed (step ${a.latest.step})` : '';
   return `Paid out: A ${receivedText(p, 'A')}, B ${receivedText(p, 'B')} (by ${by}${which}; each its balance plus half the fee reserve)`;
 }
 

@@ -59,8 +59,8 @@ export function signedWhileClosing(c: ChannelView, signed: Pick<StateView, 'step
 function signedAboveClose(close: NonNullable<ChannelView['close']>, s: Pick<StateView, 'step' | 'tag'>): string {
   const whose = close.byMe ? 'your' : "your partner's";
   const head = `The channel is closing: ${whose} close on chain holds step ${close.step} (challenge window until ${windowEnd(close.deadline, close)}).`;
-  if (s.tag === 'close') return `${head} State ${s.step} is a close state signed by both: your node sends it to the contract, which pays out by it at once, without waiting for the window.`;
-  return `${head} State ${s.step} pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step ${close.step}, and your partner may.`;
+  if (s.tag === 'close') return `${head} Step ${s.step} is a close state signed by both: your node sends it to the contract, which pays out by it at once, without waiting for the window.`;
+  return `${head} Step ${s.step} pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step ${close.step}, and your partner may.`;
 }
 
 /** A note on a line of its own, or nothing. */
@@ -291,8 +291,8 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
         `Start it at least once every ${durationText(u.shortestPeriod)} (the challenge window) to challenge a stale close in time.`,
     );
   }
-  for (const c of u.waiting) notes.push(`State ${c.pending!.step} of ${c.contract} still waits for your partner's signature: they can sign it while both nodes are online.`);
-  for (const c of u.guarded) if (c.pending?.awaiting === 'me') notes.push(`State ${c.pending.step} from your partner on ${c.contract} awaits your signature: start the node again and sign it.`);
+  for (const c of u.waiting) notes.push(`Step ${c.pending!.step} of ${c.contract} still waits for your partner's signature: they can sign it while both nodes are online.`);
+  for (const c of u.guarded) if (c.pending?.awaiting === 'me') notes.push(`Step ${c.pending.step} from your partner on ${c.contract} awaits your signature: start the node again and sign it.`);
   return notes;
 }
 
@@ -326,7 +326,7 @@ function closeNotOnChain(c: ChannelView): string[] {
 export function startNotes(channels: readonly ChannelView[]): string[] {
   return channels
     .filter((c) => c.pending?.awaiting === 'me')
-    .map((c) => `❗ State ${c.pending!.step} from your partner awaits your signature (channel ${c.contract}): showLast shows it, sign signs it❗`);
+    .map((c) => `❗ Step ${c.pending!.step} from your partner awaits your signature (channel ${c.contract}): showLast shows it, sign signs it❗`);
 }
 
 /** What a paid-out channel paid by, in one phrase: "paid out by step 1: A [4 3] B (not the latest, step 5: …)". */

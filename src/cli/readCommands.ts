@@ -56,7 +56,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
       view.phase === 'closed' ? `; closed, paid out${by}: nothing is in the channel any more` : view.phase === 'closing' ? `; closing: the contract holds ${holds}${until}` : '';
     // A state proposed but not both signed moves nothing yet: say it, beside what the channel holds.
     const q = view.pending && view.pending.step > b.step ? view.pending : null;
-    const waits = !q ? '' : q.awaiting === 'me' ? `\nState ${q.step} (${balancesLine(q)}) from your partner awaits your signature: sign signs it` : `\nState ${q.step} (${balancesLine(q)}) waits for your partner's signature: until they sign, step ${b.step} is what the channel holds`;
+    const waits = !q ? '' : q.awaiting === 'me' ? `\nStep ${q.step} (${balancesLine(q)}) from your partner awaits your signature: sign signs it` : `\nStep ${q.step} (${balancesLine(q)}) waits for your partner's signature: until they sign, step ${b.step} is what the channel holds`;
     a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})${waits}`);
     // --json says what text mode says beside the balances: the phase, and during a close or after it what the
     // contract holds or paid

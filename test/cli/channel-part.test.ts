@@ -108,5 +108,5 @@ test("sign of the initial state after the partner's exit was seen says the exit 
     assert.deepEqual(saw, ['❗ Last state signed successful❗\nStep 0: A [3 4] B\nThe exit with the deposits goes on: it pays them back, as this state does; no payment follows in this channel.']);
   }
   // the note is said once: by the event line above, not again by sign (it said it twice, in near the same words)
-  assert.deepEqual(said, ['Signed state 0']);
+  assert.deepEqual(said, ['Signed step 0']);
 });

@@ -28,7 +28,7 @@ test("the demo's Result prints what the contract paid each wallet, by the latest
     await playDemo(d);
     t.mock.restoreAll();
     const line = out.find((l) => l.startsWith('Paid out'));
-    const m = /^Paid out: A ([\d.]+) TON, B ([\d.]+) TON \(by state (\d+), the latest state both signed/.exec(line ?? '');
+    const m = /^Paid out: A ([\d.]+) TON, B ([\d.]+) TON \(by step (\d+), the latest state both signed/.exec(line ?? '');
     assert.ok(m, `the Result says: ${line}`);
     const printed = { A: parseTon(m[1]!), B: parseTon(m[2]!) };
     // the payout transaction as the chain holds it: the share the contract sent tagged payA / payB (to the party
@@ -63,6 +63,6 @@ test('a stale close that stood is not called the latest state', () => {
   const view = (latest: bigint) => ({ phase: 'closed', payout, latest: { step: latest } }) as unknown as ChannelView;
   const line = paidOutLine(view(4n), view(4n));
   assert.doesNotMatch(line, /the latest state both signed[;)]/);
-  assert.match(line, /not the latest state both signed \(state 4\)/);
+  assert.match(line, /not the latest state both signed \(step 4\)/);
   assert.match(paidOutLine(view(1n), view(1n)), /not the latest/, 'matchesLatest false: not the latest, whatever the views');
 });

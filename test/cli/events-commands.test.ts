@@ -67,7 +67,7 @@ test('a node that starts with a state awaiting your signature says so (with --ma
   const view = (id: string, pending: unknown) => ({ id, contract: `kQ${id}`, pending }) as unknown as ChannelView;
   assert.deepEqual(startNotes([view('1', null), view('2', { step: 5n, awaiting: 'partner' })]), []);
   // named by its contract, as channels lists it (not the numeric id)
-  assert.deepEqual(startNotes([view('3', { step: 8n, awaiting: 'me' })]), ['❗ State 8 from your partner awaits your signature (channel kQ3): showLast shows it, sign signs it❗']);
+  assert.deepEqual(startNotes([view('3', { step: 8n, awaiting: 'me' })]), ['❗ Step 8 from your partner awaits your signature (channel kQ3): showLast shows it, sign signs it❗']);
 });
 
 test('challenge says whether it challenged (it printed only "The contract holds step 15")', async () => {

@@ -89,8 +89,8 @@ test('balanceChan says when a state waits for a signature: its balances are not 
     await runLine('balanceChan', node, { say: (t) => (json ? undefined : out.push(t)), emit: (o) => out.push(o), ask: async () => null, json, interactive: false });
     return out;
   };
-  assert.deepEqual(await said('partner'), ["A [3 4] B (step 2; you are A)\nState 3 (A [2.9 4.1] B) waits for your partner's signature: until they sign, step 2 is what the channel holds"]);
-  assert.deepEqual(await said('me'), ['A [3 4] B (step 2; you are A)\nState 3 (A [2.9 4.1] B) from your partner awaits your signature: sign signs it']);
+  assert.deepEqual(await said('partner'), ["A [3 4] B (step 2; you are A)\nStep 3 (A [2.9 4.1] B) waits for your partner's signature: until they sign, step 2 is what the channel holds"]);
+  assert.deepEqual(await said('me'), ['A [3 4] B (step 2; you are A)\nStep 3 (A [2.9 4.1] B) from your partner awaits your signature: sign signs it']);
   const [line] = (await said('partner', true)) as { result: { step: bigint; pending?: { step: bigint; awaiting: string } } }[];
   assert.deepEqual([line!.result.step, line!.result.pending?.step, line!.result.pending?.awaiting], [2n, 3n, 'partner']);
 });
@@ -131,9 +131,9 @@ test('stopping with money in a channel says that nothing watches the chain until
   assert.match(notes[0]!, /^Stopping while kQc is closing: nothing watches it/);
   assert.match(notes[1]!, /^Stopping with money in channels kQa, kQb, kQe: nothing watches the chain for a close by your partner until you start the node again\. Start it at least once every 1 h/);
   // it may have reached them already: they had not signed it
-  assert.equal(notes[2], "State 7 of kQa still waits for your partner's signature: they can sign it while both nodes are online.");
+  assert.equal(notes[2], "Step 7 of kQa still waits for your partner's signature: they can sign it while both nodes are online.");
   // a state that waits for this side (--manual) is said too: nothing moves until it is signed
-  assert.equal(notes[3], 'State 4 from your partner on kQe awaits your signature: start the node again and sign it.');
+  assert.equal(notes[3], 'Step 4 from your partner on kQe awaits your signature: start the node again and sign it.');
 });
 
 test('a payout by an older state than the latest is not announced as a success', () => {

@@ -34,7 +34,7 @@ test('a piped send right after the start waits for the redial of the saved partn
     signed.catch(() => undefined); // awaited below, once the send's words are checked
     await runLine('send 0.1', p.bob, io);
     const said = out.slice(from).join('\n');
-    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
+    assert.match(said, /Sent step 1: A \[3\.1 3\.9\] B/, said);
     assert.doesNotMatch(said, /offline|not connected|kept and goes/i, said);
     await signed; // Alice countersigned it in this run
     await until('Alice holds step 1', () => latest(p.alice).step >= 1n);
@@ -52,7 +52,7 @@ async function sendSaid(setup: (p: Pair) => Promise<{ io: Io; out: string[] }>):
     const from = out.length;
     await runLine('send 0.1', p.bob, io);
     const said = out.slice(from).join('\n');
-    assert.match(said, /Sent state 1: A \[3\.1 3\.9\] B/, said);
+    assert.match(said, /Sent step 1: A \[3\.1 3\.9\] B/, said);
     return said;
   } finally {
     await closePair(p);

@@ -1,4 +1,4 @@
-// `sign` while the partner's close with an older step is on chain said only "Signed state N": nothing told the user
+// `sign` while the partner's close with an older step is on chain said only "Signed state N" (now "Signed step N"): nothing told the user
 // that the state pays out only if a challenge puts it on chain within the window (an exit with the deposits had its
 // note, a close with a step had none). Real nodes on a SandboxChain: Bob signs by hand; he pays Alice, her node passes
 // the turn back (an empty state Bob has not signed yet), and she closes alone with the step before it. (A state that
@@ -24,8 +24,8 @@ test("sign during the partner's close with an older step says what the signed st
     const io: Io = { json: false, interactive: false, say: (t) => void said.push(t), emit: () => undefined, ask: async () => null };
     await runLine('sign', p.bob, io);
     const text = said.join('\n');
-    assert.match(text, /^Signed state 2$/m, text);
-    assert.match(text, /The channel is closing: your partner's close on chain holds step 1 \(challenge window until [^)]*from now\)\. State 2 pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step 1, and your partner may\./, text);
+    assert.match(text, /^Signed step 2$/m, text);
+    assert.match(text, /The channel is closing: your partner's close on chain holds step 1 \(challenge window until [^)]*from now\)\. Step 2 pays out only if a challenge puts it on chain before then: your node challenges with it if it pays you more than step 1, and your partner may\./, text);
   } finally {
     await closePair(p);
   }
@@ -42,7 +42,7 @@ test("sign of the partner's close state after their withdraw fell back to a clos
     const paid = waitForEvent(p.bob, 'closed', () => true, 60_000);
     await runLine('sign', p.bob, io);
     const text = said.join('\n');
-    assert.match(text, /The channel is closing: your partner's close on chain holds step 1 \(challenge window until [^)]*\)\. State 2 is a close state signed by both: your node sends it to the contract, which pays out by it at once, without waiting for the window\./, text);
+    assert.match(text, /The channel is closing: your partner's close on chain holds step 1 \(challenge window until [^)]*\)\. Step 2 is a close state signed by both: your node sends it to the contract, which pays out by it at once, without waiting for the window\./, text);
     assert.doesNotMatch(text, /only if a challenge/, text);
     // as said: paid out by it, the window not waited
     assert.equal((await paid).payout.step, 2n);

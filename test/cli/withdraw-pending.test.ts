@@ -22,14 +22,14 @@ async function preview(line: string, partnerOnline = true): Promise<string> {
 
 test("withdraw's preview says that the partner's state awaiting your signature is signed first and pays the close", async () => {
   const text = await preview('withdraw --yes');
-  assert.match(text, /State 3 from your partner \(A \[2\.5 2\.5\] B\) awaits your signature \(it gives you 1 TON more than step 2\): the node signs it first, and the close pays its balances\./);
+  assert.match(text, /Step 3 from your partner \(A \[2\.5 2\.5\] B\) awaits your signature \(it gives you 1 TON more than step 2\): the node signs it first, and the close pays its balances\./);
   assert.match(text, /a close state with the balances of step 3 \(/);
   assert.match(await preview('withdraw --cooperative --yes'), /the node signs it first/);
 });
 
 test('a unilateral withdraw with a state awaiting your signature says to sign it first to close with it', async () => {
   const text = await preview('withdraw --unilateral --yes');
-  assert.match(text, /State 3 from your partner \(A \[2\.5 2\.5\] B\) awaits your signature \(it gives you 1 TON more than step 2\): a unilateral close submits step 2; to close with state 3, sign it first \(sign\), then withdraw\./);
+  assert.match(text, /Step 3 from your partner \(A \[2\.5 2\.5\] B\) awaits your signature \(it gives you 1 TON more than step 2\): a unilateral close submits step 2; to close with state 3, sign it first \(sign\), then withdraw\./);
 });
 
 // The same preview with the partner offline: the node's withdraw gives them a few seconds, then (auto) closes alone

@@ -91,21 +91,21 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
   });
 
   test("send on the partner's turn asks for it, says so with requestEmpty's name, and pays (the original requestTurn is gone)", async () => {
-    const out = await alice.run('send 0.1', /Sent state \d+.*\n/);
+    const out = await alice.run('send 0.1', /Sent step \d+.*\n/);
     assert.match(out, /it is your partner's turn: asked them for it \(requestEmpty\), waiting for their empty state…\n/);
-    assert.match(out, /Sent state 2: A \[2\.9 4\.1\] B/);
+    assert.match(out, /Sent step 2: A \[2\.9 4\.1\] B/);
     assert.doesNotMatch(out, /requestTurn/);
     // Bob's automatic pass makes it Alice's turn: she passes it back, so the next test starts on Bob's turn again
     const passed = await alice.wait(/Step 3 \(empty: the turn passes\): A \[2\.9 4\.1\] B/);
     // that came after her prompt: the lines go below it, and the prompt is shown again after them
     await alice.wait(/Step 3 \(empty: the turn passes\)[^\n]*\n(?:[^\n]*\n)*> $/, passed.index, 5_000);
-    await alice.run('createEmpty', /Created empty state 4\n/);
+    await alice.run('createEmpty', /Created empty state \(step 4\)/);
     // a bare `send` at a terminal right after (her pass awaits Bob's signature; then the turn is his) asks for the
     // amount (no refusal first), waits for the signature, then asks for the turn
     const from = alice.type('send');
     await alice.wait(/Enter amount to send or "exit": /, from);
     alice.type('0.1');
-    await alice.wait(/Sent state 6: A \[2\.8 4\.2\] B/, from);
+    await alice.wait(/Sent step 6: A \[2\.8 4\.2\] B/, from);
     await alice.wait(/Step 7 \(empty: the turn passes\): A \[2\.8 4\.2\] B/, from);
     await alice.run('createEmpty', /Step 8 \(empty: the turn passes\): A \[2\.8 4\.2\] B\n/);
   });
@@ -128,7 +128,7 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     // half a command typed when Bob passes the turn: his line goes above, and the prompt comes back with the half
     from = alice.mark();
     await keys('getPartnerAcc', /getPartnerAcc$/, from);
-    await bob.run('createEmpty', /Created empty state 9\n/);
+    await bob.run('createEmpty', /Created empty state \(step 9\)/);
     await alice.wait(/Step 9 \(empty: the turn passes\)[^\n]*\n(?:[^\n]*\n)*> getPartnerAcc$/, from);
     alice.child.stdin.write('ount\n');
     await alice.wait(new RegExp(`> getPartnerAccount\\n${ADDR.source}\\n`), from);
@@ -151,8 +151,8 @@ describe('synchannel CLI, two terminals on a devnet (text mode)', () => {
     mark = alice.mark();
     await bob.kill9();
     await alice.wait(/Partner \S+ disconnected/, mark);
-    out = await alice.run('send 0.5', /Sent state \d+[^\n]*\n/);
-    assert.match(out, /Sent state \d+: A \[2\.3 4\.7\] B/);
+    out = await alice.run('send 0.5', /Sent step \d+[^\n]*\n/);
+    assert.match(out, /Sent step \d+: A \[2\.3 4\.7\] B/);
     assert.match(out, /partner offline: your new state reaches them when they reconnect/);
     mark = alice.mark();
     bob = startBob();
