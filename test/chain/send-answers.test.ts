@@ -4,10 +4,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChainError } from '../../src/chain/errors.js';
-import { isAddr, proxiedScene as scene } from './proxied.js';
+import type { OpOptions } from '../../src/chain/types.js';
+import type { RpcHook } from '../helpers/rpc-hook.js';
+import { isAddr, proxiedScene as scene, type Scene } from './proxied.js';
 import { TON } from './scenarios.js';
 
 const GATEWAY_TIMEOUT = { status: 504, text: JSON.stringify({ ok: false, error: 'Gateway Time-out', code: 504 }) };
+
+/** B deposits `amount` through the proxy: null once done, else the error it ended with. */
+const tryDeposit = (s: Scene, amount: bigint, o: OpOptions = {}) => s.tn.deposit(s.wb, s.address, amount, o).then(() => null, (e: unknown) => e as ChainError);
+
+/** B's 4 TON landed while its send ended in an error: the error says it may still land, never "nothing was sent". */
+async function landedYetFailed(s: Scene, err: ChainError | null): Promise<void> {
+  assert.equal(await s.read(), 4n * TON, 'the deposit landed');
+  assert.ok(err instanceof ChainError);
+  assert.doesNotMatch(err.message, /nothing was sent/);
+  assert.equal(err.sent, true, 'it may still land');
+}
+
+/** Hands a message the endpoint held to the devnet itself (the endpoint passes it on late). */
+const passOn = (s: Scene, boc: string) => fetch(s.hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'sendBoc', params: { boc } }) });
+
+/** A slow endpoint: it holds the wallet's first send `ms` before it passes it on; `bocs()` counts the sends. */
+function slowFirstSend(ms: number): { fn: RpcHook; bocs: () => number } {
+  let bocs = 0;
+  const fn: RpcHook = async (m, forward) => {
+    if (m.method !== 'sendBoc') return null;
+    if (++bocs === 1) await new Promise((r) => setTimeout(r, ms));
+    return forward();
+  };
+  return { fn, bocs: () => bocs };
+}
 
 test('a message the chain took while every answer was lost (504) is waited for and done, not "failed"', async () => {
   await scene(20_000, {}, async ({ tn, wb, address, hook, read }) => {
@@ -58,7 +85,8 @@ test('a message no attempt of which reached the chain (every answer a 504) ends 
 });
 
 test('a landed message is not called expired from a wallet read behind beside a clock ahead', async () => {
-  await scene(6_000, {}, async ({ tn, direct, wb, address, hook, read, raw }) => {
+  await scene(6_000, {}, async (s) => {
+    const { direct, wb, hook, raw } = s;
     const staleInfo = await raw('getAddressInformation', wb.address);
     const staleTxs = await raw('getTransactions', wb.address);
     let sent = false;
@@ -75,17 +103,15 @@ test('a landed message is not called expired from a wallet read behind beside a 
       }
       return null;
     };
-    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const err = await tryDeposit(s, 4n * TON);
     hook.fn = null;
-    assert.equal(await read(), 4n * TON, 'the deposit landed');
-    assert.ok(err instanceof ChainError);
-    assert.doesNotMatch(err.message, /nothing was sent/);
-    assert.equal(err.sent, true, 'it may still land');
+    await landedYetFailed(s, err);
   });
 });
 
 test('a message whose seqno another message of the wallet took is told at once: nothing was sent', async () => {
-  await scene(8_000, {}, async ({ tn, wb, address, hook, read }) => {
+  await scene(8_000, {}, async (s) => {
+    const { hook, read } = s;
     let held: string | null = null;
     let phase: 'first' | 'second' = 'first';
     hook.fn = async (m, forward) => {
@@ -96,16 +122,16 @@ test('a message whose seqno another message of the wallet took is told at once: 
       }
       if (held) {
         // the first message reaches the chain now, just before the second
-        await fetch(hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'sendBoc', params: { boc: held } }) });
+        await passOn(s, held);
         held = null;
       }
       return forward();
     };
-    const first = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const first = await tryDeposit(s, 4n * TON);
     assert.equal(first?.sent, true, 'the first may still land (it was taken, and does)');
     phase = 'second';
     const t0 = Date.now();
-    const second = await tn.deposit(wb, address, 1n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const second = await tryDeposit(s, 1n * TON);
     const took = Date.now() - t0;
     hook.fn = null;
     assert.equal(await read(), 4n * TON, 'only the first landed');
@@ -118,17 +144,12 @@ test('a message whose seqno another message of the wallet took is told at once: 
 });
 
 test("a send queued behind another of the wallet gets its whole time once the wallet is its own", async () => {
-  await scene(60_000, {}, async ({ tn, wb, address, hook, read }) => {
-    let first = true;
-    hook.fn = async (m, forward) => {
-      if (m.method !== 'sendBoc' || !first) return null;
-      first = false;
-      await new Promise((r) => setTimeout(r, 4_000)); // a slow endpoint holds the first send
-      return forward();
-    };
+  await scene(60_000, {}, async (s) => {
+    const { tn, wb, address, hook, read } = s;
+    hook.fn = slowFirstSend(4_000).fn;
     const a = tn.deposit(wb, address, 4n * TON, { timeoutMs: 30_000 });
     // the second waits about 4 s for the wallet: more than its own time, which starts once it has the wallet
-    const b = tn.deposit(wb, address, 1n * TON, { timeoutMs: 3_000 }).then(() => null, (e: unknown) => e as ChainError);
+    const b = tryDeposit(s, 1n * TON, { timeoutMs: 3_000 });
     await a;
     const second = await b;
     assert.notEqual(second?.code, 'TIMEOUT', second?.message);
@@ -151,19 +172,16 @@ test('the operation timing out while the endpoint holds the message says it may 
 });
 
 test('a stop while a send waits for the wallet ends it at once, and it sends nothing', async () => {
-  await scene(60_000, {}, async ({ tn, wb, address, hook, read }) => {
-    let bocs = 0;
-    hook.fn = async (m, forward) => {
-      if (m.method !== 'sendBoc') return null;
-      if (++bocs === 1) await new Promise((r) => setTimeout(r, 4_000)); // a slow endpoint holds the first send
-      return forward();
-    };
+  await scene(60_000, {}, async (s) => {
+    const { tn, wb, address, hook, read } = s;
+    const slow = slowFirstSend(4_000);
+    hook.fn = slow.fn;
     let firstDone = 0;
     const first = tn.deposit(wb, address, 4n * TON).then(() => (firstDone = Date.now()));
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 300);
     const t0 = Date.now();
-    const err = await tn.deposit(wb, address, 1n * TON, { signal: stop.signal }).then(() => null, (e: unknown) => e as ChainError);
+    const err = await tryDeposit(s, 1n * TON, { signal: stop.signal });
     assert.ok(Date.now() - t0 < 2_000, `stopped after ${Date.now() - t0} ms`);
     assert.equal(err?.code, 'CANCELLED');
     assert.equal(err.sent, false);
@@ -173,19 +191,15 @@ test('a stop while a send waits for the wallet ends it at once, and it sends not
     await first;
     await third;
     assert.ok(thirdSigned >= firstDone, 'the third was signed once the first was done');
-    assert.equal(bocs, 2, 'the stopped send sent nothing');
+    assert.equal(slow.bocs(), 2, 'the stopped send sent nothing');
     assert.equal(await read(), 4n * TON);
   });
 });
 
 test('beforeSend runs once the message is signed, after the wallet is free; if it throws, nothing is sent', async () => {
   await scene(60_000, {}, async ({ tn, wb, address, hook, read }) => {
-    let bocs = 0;
-    hook.fn = async (m, forward) => {
-      if (m.method !== 'sendBoc') return null;
-      if (++bocs === 1) await new Promise((r) => setTimeout(r, 2_000));
-      return forward();
-    };
+    const slow = slowFirstSend(2_000);
+    hook.fn = slow.fn;
     let firstDone = 0;
     const first = tn.deposit(wb, address, 4n * TON).then(() => (firstDone = Date.now()));
     let marked = 0;
@@ -198,7 +212,7 @@ test('beforeSend runs once the message is signed, after the wallet is free; if i
     await first;
     assert.ok(marked >= firstDone, 'marked once the first send was done');
     assert.match(String(err?.message), /the mark could not be written/);
-    assert.equal(bocs, 1, 'nothing sent');
+    assert.equal(slow.bocs(), 1, 'nothing sent');
     assert.equal(await read(), 4n * TON);
   });
 });
@@ -222,7 +236,8 @@ test('a send refused with a clear error after an attempt that got no clear answe
 });
 
 test("a page that leaves out the wallet's transaction (a gap in the endpoint's history) never makes a landed message 'nothing was sent'", async () => {
-  await scene(5_000, {}, async ({ tn, wb, address, hook, read, flood }) => {
+  await scene(5_000, {}, async (s) => {
+    const { wb, hook, flood } = s;
     let landed = false;
     hook.fn = async (m, forward) => {
       if (m.method === 'sendBoc') {
@@ -237,17 +252,15 @@ test("a page that leaves out the wallet's transaction (a gap in the endpoint's h
       body.result = body.result.filter((tx) => tx.in_msg?.source !== ''); // ours, the wallet's one external message, left out
       return { status: r.status, text: JSON.stringify(body) };
     };
-    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const err = await tryDeposit(s, 4n * TON);
     hook.fn = null;
-    assert.equal(await read(), 4n * TON, 'the deposit landed');
-    assert.ok(err instanceof ChainError);
-    assert.doesNotMatch(err.message, /nothing was sent/);
-    assert.equal(err.sent, true, 'it may still land');
+    await landedYetFailed(s, err);
   });
 });
 
 test("an endpoint that gives no chain time (sync_utime 0) on a computer whose clock is ahead: a message not landed yet is not called expired by that clock", async () => {
-  await scene(3_000, {}, async ({ tn, wb, address, hook, read, raw }) => {
+  await scene(3_000, {}, async (s) => {
+    const { wb, hook, raw } = s;
     const noTime = (text: string) => JSON.stringify({ ...JSON.parse(text), result: { ...JSON.parse(text).result, sync_utime: 0 } });
     const info = noTime(await raw('getAddressInformation', wb.address)); // the wallet as it is before the send
     const txs = await raw('getTransactions', wb.address);
@@ -262,15 +275,12 @@ test("an endpoint that gives no chain time (sync_utime 0) on a computer whose cl
       if (!held) return null;
       return { status: 200, text: m.method === 'getTransactions' ? txs : info };
     };
-    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const err = await tryDeposit(s, 4n * TON);
     Date.now = realNow;
     hook.fn = null;
     assert.ok(held, 'the message was handed to the endpoint');
-    await fetch(hook.upstream!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'sendBoc', params: { boc: held } }) });
-    assert.ok(err instanceof ChainError);
-    assert.doesNotMatch(err.message, /nothing was sent/);
-    assert.equal(err.sent, true, 'it may still land');
-    assert.equal(await read(), 4n * TON, 'and it does');
+    await passOn(s, held); // the endpoint passes it on now: it lands
+    await landedYetFailed(s, err);
   });
 });
 
@@ -289,7 +299,8 @@ test('a send answered 200 with a result TonClient cannot read (the chain took it
 });
 
 test("a wallet read whose last transaction is far ahead (a logical time no chain has) never makes a landed message 'nothing was sent'", async () => {
-  await scene(4_000, {}, async ({ tn, wb, address, hook, read, raw }) => {
+  await scene(4_000, {}, async (s) => {
+    const { wb, hook, raw } = s;
     const txs = await raw('getTransactions', wb.address); // the wallet's history before the send
     let first = true;
     let landed = false;
@@ -304,11 +315,8 @@ test("a wallet read whose last transaction is far ahead (a logical time no chain
       j.result.last_transaction_id.lt = '9000000000000000000';
       return { status: 200, text: JSON.stringify(j) };
     };
-    const err = await tn.deposit(wb, address, 4n * TON).then(() => null, (e: unknown) => e as ChainError);
+    const err = await tryDeposit(s, 4n * TON);
     hook.fn = null;
-    assert.equal(await read(), 4n * TON, 'the deposit landed');
-    assert.ok(err instanceof ChainError);
-    assert.doesNotMatch(err.message, /nothing was sent/);
-    assert.equal(err.sent, true, 'it may still land');
+    await landedYetFailed(s, err);
   });
 });
