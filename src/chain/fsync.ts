@@ -29,14 +29,22 @@ export async function mkdirDurable(dir: string, mode: number): Promise<void> {
 }
 
 /**
+ * Removes the files beside `path` named `<its name><sep><rest>` for which `stale(rest)` holds: temp files a killed
+ * writer left before its rename. Nothing else is touched; a failure is no error.
+ */
+export async function sweepBeside(path: string, sep: string, stale: (rest: string) => boolean): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}${sep}`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(prefix) && stale(name.slice(prefix.length))) await rm(join(dir, name), { force: true }).catch(() => undefined);
+  }
+}
+
+/**
  * Removes the temp files that writes of `path` (write-file-atomic: `<file>.<decimal>`) left beside it when their
  * process was killed before the rename. Call it where no write of `path` can be under way (the data folder's lock
  * held, before the first write); a failure is no error.
  */
 export async function removeAtomicTemps(path: string): Promise<void> {
-  const dir = dirname(path);
-  const prefix = `${basename(path)}.`;
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (name.startsWith(prefix) && /^\d{1,10}$/.test(name.slice(prefix.length))) await rm(join(dir, name), { force: true }).catch(() => undefined);
-  }
+  await sweepBeside(path, '.', (rest) => /^\d{1,10}$/.test(rest));
 }

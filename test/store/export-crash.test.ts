@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DataDir } from '../../src/node/store/index.js';
 import { killedAt } from './child.js';
@@ -62,4 +63,19 @@ test('an export killed at any point leaves the backup file old or new, whole, an
       await into.close();
     }
   }
+});
+
+test("an export removes the temp files of exports killed before their rename, not a running process's", async () => {
+  await using d = await tempDir();
+  const dd = await DataDir.open(join(d.path, 'a'));
+  await (await dd.channel('1')).writeRecord({ id: '1' });
+  const file = join(d.path, 'backup.scb');
+  // a pid that runs (the test runner's parent) and one that no longer runs (a child that has exited)
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const names = { dead: `backup.scb.tmp-${dead}-0a1b2c3d`, live: `backup.scb.tmp-${process.ppid}-0a1b2c3d`, other: 'backup.scb.tmp-notes', atomic: 'backup.scb.123' };
+  for (const n of Object.values(names)) await writeFile(join(d.path, n), 'x');
+  await dd.exportTo(file);
+  const left = await readdir(d.path);
+  assert.ok(!left.includes(names.dead), "a dead export's temp is removed");
+  for (const n of [names.live, names.other, names.atomic]) assert.ok(left.includes(n), `${n} is kept`);
 });

@@ -1,12 +1,12 @@
 // Export and import of a whole data folder (the file format is in backupfile.ts).
 // Import checks the whole file first and changes nothing if it is invalid or conflicts with a local channel.
 import { randomBytes } from 'node:crypto';
-import { open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { BACKUP_MAGIC, BackupWriter, invalid, journalPrefix, readBackup, type BackupSection } from './backupfile.js';
 import type { DataDir } from './datadir.js';
 import { StoreError, fsError, isErrno } from './errors.js';
-import { fsyncDir } from '../../chain/fsync.js';
+import { fsyncDir, sweepBeside } from '../../chain/fsync.js';
 import { decodeRecordFile, readRecordBytes } from './record.js';
 import { fileSource } from './scan.js';
 import { apply, type Plan } from './commit.js';
@@ -85,13 +85,10 @@ async function notHeldHere(dd: DataDir, sec: BackupSection): Promise<string | nu
  * no error (the export goes on).
  */
 async function removeStaleTemps(file: string): Promise<void> {
-  const prefix = `${basename(file)}.tmp-`;
-  const names = await readdir(dirname(file)).catch(() => [] as string[]);
-  for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length)) : null;
-    const pid = m ? Number(m[1]) : 0;
-    if (pid > 0 && pid !== process.pid && !running(pid)) await rm(join(dirname(file), name), { force: true }).catch(() => undefined);
-  }
+  await sweepBeside(file, '.tmp-', (rest) => {
+    const pid = Number(/^(\d+)-[0-9a-f]{8}$/.exec(rest)?.[1] ?? 0);
+    return pid > 0 && pid !== process.pid && !running(pid);
+  });
 }
 
 /** Whether a process with this pid runs on this host (one of another user's answers EPERM). */
