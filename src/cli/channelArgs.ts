@@ -1,7 +1,7 @@
 // What the commands share: their arguments, the channel a command acts on (checked against the node's
 // ChannelView.actions before any prompt), and a person's confirmation of an irreversible step.
 import { formatTon } from '../core/amounts.js';
-import { balancesLine } from '../core/format.js';
+import { addressText, balancesLine } from '../core/format.js';
 import type { CommandSpec } from '../node/catalogue.js';
 import type { Action, ChannelNodeApi, ChannelView } from '../node/types.js';
 import { ended } from '../node/uiRules.js';
@@ -127,11 +127,34 @@ function fail(message: string, code: string): never {
   throw Object.assign(new Error(message), { code });
 }
 
-/** No channel `id` here: it may be this data folder's on another network (a forgotten --chain). */
+/** No channel `id` here: it may be this data folder's on another network (a forgotten --chain), or a wallet's address. */
 export function unknownChannel(node: ChannelNodeApi, id: string): Error {
   const net = node.otherNetworkOf(id);
   if (net) return Object.assign(new Error(`channel ${id} is on ${net}, and this node runs ${node.network}: restart it with --chain ${net} to use it`), { code: 'OTHER_NETWORK' });
+  const wallet = walletOf(node, id);
+  if (wallet) {
+    const theirs = node.channels().filter((c) => wallet.own || addressOf(c.partnerAddress) === wallet.text);
+    const list = theirs.length ? `: ${theirs.slice(0, 3).map((c) => c.contract).join(', ')}${theirs.length > 3 ? ', …' : ''}` : ' (see channels)';
+    return Object.assign(new Error(`${id} is your ${wallet.own ? 'own' : "partner's"} wallet address, not a channel: --channel takes a channel's contract (kQ…), as channels lists it${list}`), { code: 'UNKNOWN_CHANNEL' });
+  }
   return Object.assign(new Error(`no channel ${id} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
+}
+
+/** An address in this node's one form for wallets, or null for text that is no address. */
+export function addressOf(text: string): string | null {
+  try {
+    return addressText(text, 'wallet');
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `text` is this node's wallet or a partner's (in any of an address's forms). */
+function walletOf(node: ChannelNodeApi, text: string): { own: boolean; text: string } | null {
+  const a = addressOf(text);
+  if (!a) return null;
+  if (a === addressOf(node.getAccount())) return { own: true, text: a };
+  return node.partners().some((p) => addressOf(p.address) === a) ? { own: false, text: a } : null;
 }
 
 /** No channel here: its channels may be on another network (a forgotten --chain), else the user opens one. */

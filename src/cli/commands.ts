@@ -11,7 +11,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
-import { allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, requireInline, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
+import { addressOf, allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, requireInline, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
@@ -73,6 +73,14 @@ function stepNumber(text: string): bigint {
   return BigInt(text);
 }
 
+/** open --partner with this node's own address: said before the node is asked (it said "not connected to" it). */
+function notOwnAddress(a: RunArgs, partner: string): void {
+  const own = addressOf(partner);
+  if (!own || own !== addressOf(a.node.getAccount())) return;
+  const online = a.node.partners().filter((p) => p.online).map((p) => p.address);
+  throw new UsageError(`${partner} is your own address: --partner takes your partner's (getPartnerAccount shows it${online.length ? `; connected: ${online.join(', ')}` : ''})`);
+}
+
 /** Whether a path names a folder (a backup is a file: the store's read of a folder is a raw EISDIR). */
 async function isFolder(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
@@ -115,6 +123,8 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     return p;
   },
   async open(a) {
+    const partner = a.values.get('partner');
+    if (partner !== undefined) notOwnAddress(a, partner);
     // At a terminal, a missing partner is said before the deposits are asked for (the node's own check follows).
     if (a.io.interactive && !a.io.json && a.args.length < 2 && !a.values.has('partner')) partnerFirst(a);
     const mine = parseTon(await argOrAsk(a, 0, 'Enter your deposit in TON: ', 'deposit', 'open 5 5'));
@@ -128,7 +138,6 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     const periodText = a.values.get('period');
     const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);
-    const partner = a.values.get('partner');
     const { result: c, offline } = await sentOffline(a.node, () =>
       a.node.open({ myDeposit: mine, partnerDeposit: theirs, ...(challengePeriod ? { challengePeriod } : {}), ...(partner ? { partner } : {}), onProgress: (m) => a.io.say(m) }),
     );
