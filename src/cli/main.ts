@@ -178,8 +178,10 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
     });
   } catch (e) {
     const err = e as Error & { code?: string };
-    if (io.json) io.emit({ event: 'fatal', ...jsonError(err.code ?? 'ERROR', err.message) });
-    else process.stderr.write(`synchannel could not start: ${err.message}\n`);
+    const fatal = jsonError(err.code ?? 'ERROR', err.message);
+    if (io.json) io.emit({ event: 'fatal', ...fatal });
+    // the code's next step, as --json gives it and every command's error in text mode appends it
+    else process.stderr.write(`synchannel could not start: ${err.message}${fatal.hint ? ` (${fatal.hint})` : ''}\n`);
     return null;
   }
 }
