@@ -65,7 +65,9 @@ export function tokenize(line: string): Parsed {
     const p = parts[i]!;
     if (p.startsWith('--')) {
       const [k, v] = p.slice(2).split('=', 2) as [string, string | undefined];
-      if (v !== undefined) values.set(k, v);
+      // `--channel=` with nothing after it: a value flag without its value, as `--channel` alone
+      if (v !== undefined && !(v === '' && VALUE_FLAGS.has(k))) values.set(k, v);
+      else if (v !== undefined) bare.push(k);
       else if (!VALUE_FLAGS.has(k)) flags.add(k);
       else if (parts[i + 1] !== undefined && !parts[i + 1]!.startsWith('--')) values.set(k, parts[++i]!);
       else bare.push(k);

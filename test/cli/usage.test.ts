@@ -336,3 +336,9 @@ test('from a pipe a missing or malformed argument is told before the channel is 
   await runLine('withdraw 0x1', untouchable, terminal.it);
   assert.match(terminal.said.join('\n'), /withdraw failed: "0x1" is not a step number/);
 });
+
+test('a value flag given with = and nothing after it needs a value, as one with no value (it said "no channel  (see channels)")', async () => {
+  assert.match(await usage('send 1 --channel='), /--channel needs a value, as in `send <amount> --channel </);
+  assert.match(await usage('open 1 1 --period='), /--period needs a value/);
+  assert.match(await usage('showAll --from= --to 3'), /--from needs a value/);
+});
