@@ -75,6 +75,7 @@ export const CODES = {
   // the local devnet's own start (src/chain/devnet): a port or its chain folder another process holds
   DEVNET_LISTEN_FAILED: w('start the devnet on another port (0 picks a free one), or use the devnet already running there'),
   DEVNET_DATA_LOCKED: w('use the devnet that serves this chain already, or stop it first'),
+  DEVNET_DATA_DIR: w('give the devnet a --data folder you can write (it is created if missing)'),
   BAD_INPUT: w('check the value you entered'),
   CLOSED: w('nothing: it is already closed'),
   FROZEN: e('nothing is left in it to pay out: storage fees took it'),

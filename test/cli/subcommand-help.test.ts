@@ -2,6 +2,9 @@
 // typed, what it does and each of its options (devnet's said "Usage: devnet"; demo's had no options list).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { devnetMain } from '../../src/chain/devnet/main.js';
 import { demoHelp } from '../../src/cli/subhelp.js';
 
@@ -42,4 +45,22 @@ test('demo --help is laid out as the main --help: usage, what it does, then its 
   assert.match(text, /two nodes \(Alice and Bob\)/);
   assert.match(text, /\nOptions:\n\s+--pause\s+wait for Enter before each part/);
   assert.match(text, /-h, --help\s+/);
+});
+
+test('a devnet --data that is a file, or a --host not of this machine, says what to give instead', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synchannel-devnet-args-'));
+  try {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'x');
+    const data = await devnet('--port', '0', '--data', file);
+    assert.equal(data.status, 1);
+    assert.match(data.err, /is a file, not a folder: give --data a folder/);
+    assert.doesNotMatch(data.err, /EEXIST/);
+    // 198.51.100.7 (TEST-NET-2) is no address of this machine
+    const host = await devnet('--port', '0', '--host', '198.51.100.7', '--data', join(dir, 'chain'));
+    assert.equal(host.status, 1);
+    assert.match(host.err, /Cannot listen on 198\.51\.100\.7:0: .*--host takes an address of this machine: leave it out for 127\.0\.0\.1/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

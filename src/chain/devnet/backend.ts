@@ -67,7 +67,7 @@ export class DevnetBackend {
 
   /** Opens (or creates) the chain kept in `dataDir`, taking the directory's lock. */
   static async open(dataDir: string, log: (line: string) => void): Promise<DevnetBackend> {
-    mkdirSync(dataDir, { recursive: true });
+    makeDataDir(dataDir);
     takeLock(dataDir);
     try {
       const file = join(dataDir, DATA_FILE);
@@ -258,6 +258,17 @@ function corrupt(file: string, why: string): DevnetError {
  * host, boot, pid namespace, start). A stale one (its holder gone, or of another pid namespace and left unrefreshed)
  * is taken over; a lock of an earlier version holds "<pid> [<start>]".
  */
+/** The chain's folder, created if missing; one that cannot be is said with what to give instead (not a raw EEXIST). */
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'cannot be created here (no permission)' : `cannot be created (${e instanceof Error ? e.message : String(e)})`;
+    throw new DevnetError('DEVNET_DATA_DIR', `${dataDir} ${why}: give --data a folder you can write (it is created if missing).`, 500);
+  }
+}
+
 function takeLock(dataDir: string): void {
   const path = resolve(dataDir, LOCK_FILE);
   if (holds(path)) throw new DevnetError('DEVNET_DATA_LOCKED', `This program already serves a devnet on ${dataDir}: use that one (its URL), or stop it first.`, 500);

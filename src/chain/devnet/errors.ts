@@ -13,6 +13,7 @@ export type DevnetErrorCode =
   | 'DEVNET_TOO_LARGE' // the request body is over the limit
   | 'DEVNET_DATA_CORRUPT' // the data file in --data cannot be read back
   | 'DEVNET_DATA_LOCKED' // another devnet process serves the same --data directory
+  | 'DEVNET_DATA_DIR' // the --data directory cannot be made (a file there, no permission)
   | 'DEVNET_LISTEN_FAILED' // the port is taken or the host cannot be bound
   | 'DEVNET_INTERNAL'; // a bug: the emulator threw something we did not expect
 

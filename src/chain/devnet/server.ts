@@ -192,13 +192,20 @@ async function listen(server: Server, port: number, host: string, backend: Devne
       'DEVNET_LISTEN_FAILED',
       code === 'EADDRINUSE'
         ? `Port ${port} on ${host} is in use. Pick another with --port (0 picks a free one), or use the devnet already running there.`
-        : `Cannot listen on ${host}:${port}: ${e instanceof Error ? e.message : String(e)}.`,
+        : `Cannot listen on ${host}:${port}: ${e instanceof Error ? e.message : String(e)}: ${LISTEN_NEXT[code ?? ''] ?? 'pick another --port (0 picks a free one) or --host'}.`,
       500,
     );
   }
 }
 
 /** Starts the devnet: opens (or creates) the chain in `dataDir`, then listens. */
+/** What to do when the devnet cannot listen, by the listen error's code (EADDRINUSE has its own sentence). */
+const LISTEN_NEXT: Readonly<Record<string, string>> = {
+  EADDRNOTAVAIL: '--host takes an address of this machine: leave it out for 127.0.0.1 (loopback, the default)',
+  ENOTFOUND: '--host takes an address of this machine: leave it out for 127.0.0.1 (loopback, the default)',
+  EACCES: 'ports under 1024 need more rights: pick another with --port (0 picks a free one)',
+};
+
 export async function startDevnet(opts: DevnetOptions): Promise<DevnetServer> {
   const log = opts.log ?? (() => {});
   const host = opts.host ?? '127.0.0.1';
