@@ -36,9 +36,13 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
  * the unix time), and the time left in words: by the chain's clock when the view's close has that deadline.
  */
 export function windowEnd(deadline: number, close?: { deadline: number; secondsLeft?: number } | null): string {
-  const local = clockText(deadline);
-  const left = close?.deadline === deadline && close.secondsLeft !== undefined ? close.secondsLeft : deadline - Date.now() / 1000;
-  return `${local}, ${Math.round(left) > 0 ? `${durationText(left)} from now` : 'already past'}`;
+  const left = windowLeft(deadline, close);
+  return `${clockText(deadline)}, ${left > 0 ? `${durationText(left)} from now` : 'already past'}`;
+}
+
+/** Seconds left in a challenge window (0 or less: over), by the chain's clock when the view's close has that deadline. */
+function windowLeft(deadline: number, close?: { deadline: number; secondsLeft?: number } | null): number {
+  return Math.round(close?.deadline === deadline && close.secondsLeft !== undefined ? close.secondsLeft : deadline - Date.now() / 1000);
 }
 
 /**
@@ -234,18 +238,21 @@ export class EventFormatter {
     const before = this.closeTold.get(id);
     this.closeTold.set(id, e.step);
     const until = windowEnd(e.deadline, e.channel.close);
-    const window = `The challenge window ends at ${until}`;
+    // told after its window (a restart): it ended, and the finish is now
+    const over = windowLeft(e.deadline, e.channel.close) <= 0;
+    const window = over ? `The challenge window ended at ${clockText(e.deadline)}` : `The challenge window ends at ${until}`;
+    const when = over ? 'now' : 'then';
     if (e.step === null) {
       return e.byPartner
         ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${until}; the node challenges with any newer state both signed)`
-        : `Exit started. ${window}; the node finishes it then.`;
+        : `Exit started. ${window}; the node finishes it ${when}.`;
     }
     if (e.byPartner) return `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${until})`;
     if (told) {
       if (before === e.step || this.ownChallenge.get(id) === e.step) return null; // told already
       return `❗ Your partner challenged your close with step ${e.step}❗ (the contract holds it now; challenge window until ${until})`;
     }
-    return `Close started with step ${e.step}. ${window}; the node finishes the close then.`;
+    return `Close started with step ${e.step}. ${window}; the node finishes the close ${when}.`;
   }
 }
 

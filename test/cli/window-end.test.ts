@@ -39,3 +39,11 @@ test('balanceChan during a close tells the window the same way', async () => {
   await runLine('balanceChan', node, io);
   assert.deepEqual(out, ['A [2.5 1.5] B (step 3; you are A; closing: the contract holds step 3, challenge window until 2027-01-15 13:30:00 UTC+05:30, 10 min from now)']);
 });
+
+test('a close of ours whose window is over when it is told (a restart after it) says it ended and the node finishes now, not "ends at …, already past … then"', () => {
+  const over = { ...close, secondsLeft: 0 };
+  const ended = { ...view, close: over } as unknown as ChannelView;
+  const f = new EventFormatter();
+  assert.equal(f.format({ type: 'closeStarted', channel: ended, step: 3n, byPartner: false, deadline: DEADLINE } as NodeEvent), 'Close started with step 3. The challenge window ended at 2027-01-15 13:30:00 UTC+05:30; the node finishes the close now.');
+  assert.equal(new EventFormatter().format({ type: 'closeStarted', channel: ended, step: null, byPartner: false, deadline: DEADLINE } as NodeEvent), 'Exit started. The challenge window ended at 2027-01-15 13:30:00 UTC+05:30; the node finishes it now.');
+});
