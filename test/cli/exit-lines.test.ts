@@ -1,6 +1,7 @@
 // A piped `exit` stopped the node and the lines after it were dropped without a word: the built CLI (dist/cli.js)
 // on the embedded sandbox now says how many were not run, and a script gets status 1 (--json: `notRun`).
 // An exit with no channel said nothing at all: it now says that the node stops and there is nothing to close.
+// A node that cannot start said, in text mode, its message alone: it now adds its code's next step, as --json does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -46,4 +47,17 @@ test('exit (or quit) with no channel says in one line that the node stops and th
   const json = pipe('quit\n', '--json');
   assert.doesNotMatch(json.stdout, /The node stops/);
   assert.equal((JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { event: string }).event, 'exit');
+});
+
+test('a node that cannot start says what to do in text mode, as the --json fatal line does', () => {
+  const json = pipe('getAccount\n', '--min-period', '0', '--json');
+  const fatal = JSON.parse(json.stdout.trim()) as { event: string; code: string; message: string; hint?: string };
+  assert.equal(fatal.event, 'fatal');
+  assert.ok(fatal.hint, json.stdout);
+  const text = pipe('getAccount\n', '--min-period', '0');
+  assert.equal(text.status, 1);
+  assert.match(text.stderr, /^synchannel could not start: --min-period 0 is outside 60\.\.\d+ seconds/m);
+  assert.ok(text.stderr.includes(`(${fatal.hint})`), text.stderr);
+  // a period proposed too short: its code's step names the flag
+  assert.match(pipe('getAccount\n', '--period', '10').stderr, /could not start: --period 10 is outside .*\(propose a longer challenge period \(--period\)\)/);
 });
