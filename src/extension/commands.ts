@@ -1,5 +1,5 @@
 // Every SynChannel command, registered from one table built by the command groups (channel, setup, demo,
-// lifecycle). Each resolves its target node and channel, asks for missing inputs (prompts.ts), shows progress
+// devnet, lifecycle). Each resolves its target node and channel, asks for missing inputs (prompts.ts), shows progress
 // with cancellation on chain waits, and answers clearly when it cannot act; failures are shown by errors.ts.
 //
 // Argument convention (palette: none; tree: the element; tests/links: explicit):

@@ -1,5 +1,5 @@
-// The one adapter between the extension and the node layer (src/node/index.ts, written by the node engineer).
-// If the node's final export names differ, only this file (and nodeBundle.ts) changes.
+// The one adapter between the extension and the node layer (src/node/index.ts): a change of the node's exports
+// touches only this file and nodeBundle.ts.
 // Nothing of the node loads at activation: libp2p, @ton/*, the store and the helpers below come from dist/node.js
 // (src/extension/nodeBundle.ts), required on first use through `import('#node')`; the sandbox emulator loads
 // later still, from dist/heavy.js. Keep it so: esbuild.mjs refuses those packages in dist/extension.js.

@@ -1,5 +1,5 @@
 // The node's composition root helpers: one call builds a ChannelNode from a config (key, chain, p2p, store).
-// The CLI main and the extension's activate() are the only callers (docs/architecture.md: one builder per host).
+// Its callers: the CLI, the extension's node adapter (on first use) and the teaching demo (src/node/demo.ts).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyPair } from '../core/signer.js';
