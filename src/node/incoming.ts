@@ -27,6 +27,7 @@ export const MAX_PROPOSALS_HELD = 32;
 /** Dropped proposals remembered (id -> proposer), so that a resend of one is refused again. */
 const MAX_DROPPED_KEPT = 1024;
 const DROPPED_REASON = 'too many channel proposals were waiting there: this one was dropped, propose again';
+const CROWDED_REASON = 'too many channel proposals from your network address are waiting there: this one was not kept; propose again once the person there has answered them';
 
 /** The record of a new channel, either side, before anything is deployed. */
 export function newRecord(ctx: NodeContext, me: 'A' | 'B', base: Omit<ChannelRecord, 'v' | 'me' | 'network' | 'contract' | 'life' | 'depositA' | 'depositB' | 'close' | 'payout' | 'restorePending' | 'legacy' | 'lockedAt'>): ChannelRecord {
@@ -138,7 +139,8 @@ export class IncomingProposals {
     // channel here has its own share: strangers' proposals never take its room, nor drop its proposals.
     const known = this.knownPartners();
     const strangers = held.filter((c) => !known.has(c.rec.addressA));
-    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known.has(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers) : undefined;
+    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known.has(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers, s.remoteHost ?? '', partner) : undefined;
+    if (drop === null) return this.crowded(s, m.channelId);
     if (drop) {
       // The proposer is told (its proposal would otherwise wait for an answer that never comes).
       ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
@@ -160,6 +162,12 @@ export class IncomingProposals {
       unannounced(ctx, ctl);
     }
     ctx.changed(ctl);
+  }
+
+  /** The new proposal is its host's newest while every wallet there holds one: refused, the ones held before it stay. */
+  private crowded(s: PeerSession, channelId: bigint): void {
+    this.ctx.sendOn(s, { type: 'channel.reject', channelId, reason: CROWDED_REASON });
+    this.ctx.log(`did not keep proposal ${channelId} of ${addressText(s.partner.walletAddress.toRawString(), 'wallet')}: ${MAX_PROPOSALS_HELD} from wallets with no channel here are waiting, the most from its network address`, 'info');
   }
 
   /**
@@ -220,21 +228,24 @@ export class IncomingProposals {
   }
 
   /**
-   * The stranger's proposal dropped when MAX_PROPOSALS_HELD are taken: from the host holding the most (wallets cost
-   * nothing, hosts do), the wallet there holding the most (a flood's wallets propose the most each), its oldest. A
-   * new proposer's first proposal is dropped only once no wallet holds more than one.
+   * The stranger's proposal dropped when MAX_PROPOSALS_HELD are taken and `wallet` on `host` proposes one more: from
+   * the host holding the most, the newcomer's own on a tie (wallets cost nothing, hosts do), the wallet there holding
+   * the most loses its oldest; when each holds one, the host's newest goes (null: the newcomer), so a flood of fresh
+   * wallets from a proposer's own address (a NAT) never pushes out a proposal held before it.
    */
-  private evictee(pool: ChannelController[]): ChannelController {
-    const top = <T>(items: ChannelController[], key: (c: ChannelController) => T): T => {
-      const counts = new Map<T, number>();
-      for (const c of items) counts.set(key(c), (counts.get(key(c)) ?? 0) + 1);
-      let best = key(items[0]!);
-      for (const [k, n] of counts) if (n > counts.get(best)!) best = k;
-      return best;
-    };
-    const host = top(pool, (c) => c.proposedFrom ?? '');
-    const fromHost = pool.filter((c) => (c.proposedFrom ?? '') === host);
-    const wallet = top(fromHost, (c) => c.rec.addressA);
-    return fromHost.find((c) => c.rec.addressA === wallet)!;
+  private evictee(pool: ChannelController[], host: string, wallet: string): ChannelController | null {
+    const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
+    const hosts = new Map([[host, 1]]);
+    for (const c of pool) hosts.set(hostOf(c), (hosts.get(hostOf(c)) ?? 0) + 1);
+    let worst = host;
+    for (const [h, n] of hosts) if (n > hosts.get(worst)!) worst = h;
+    const fromHost = pool.filter((c) => hostOf(c) === worst);
+    const wallets = new Map(worst === host ? [[wallet, 1]] : []);
+    for (const c of fromHost) wallets.set(c.rec.addressA, (wallets.get(c.rec.addressA) ?? 0) + 1);
+    let most = 1;
+    let top: string | undefined;
+    for (const [w, n] of wallets) if (n > most) [top, most] = [w, n];
+    if (top !== undefined) return fromHost.find((c) => c.rec.addressA === top)!;
+    return worst === host ? null : fromHost.at(-1)!;
   }
 }
