@@ -11,7 +11,7 @@ import { Listeners } from './listeners.js';
 import { StandIns } from './standin.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
-import { ChannelController, hasStoredChannelWith } from './controller.js';
+import { ChannelController, ChannelMap, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
 import { dialFailed, isRefusal, NodeError } from './errors.js';
 import { wireOf } from './reports.js';
@@ -129,7 +129,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       space: new FreeSpace(o.dataDir, o.minFreeBytes, data.channelsPath),
       checkSpace: () => this.ctx.space.check((message, code) => this.emit({ type: 'error', code, level: 'error', message })),
       stopping: this.halt.signal,
-      channels: new Map(),
+      channels: new ChannelMap(),
       otherNetwork: new Map(),
       emit: (e) => this.emit(e),
       walletRead: (read) => this.reserve.judge(read),
@@ -231,7 +231,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
    * stays a guest (guests are capped).
    */
   isPartner(wallet: Address): boolean {
-    return hasStoredChannelWith(this.ctx.channels.values(), wallet.toRawString(), true);
+    return hasStoredChannelWith(this.ctx.channels, wallet.toRawString(), true);
   }
 
   served(): ServeResult | null {

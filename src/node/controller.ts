@@ -20,6 +20,8 @@ import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
 import { waitUntil } from './waitfor.js';
+import { ChannelMap } from './channelmap.js';
+export { ChannelMap };
 
 /**
  * The price (nanotons) of two kept states in an idle run: every state counts one, and a payment takes back two for
@@ -386,8 +388,8 @@ export function reloaded(): NodeError {
  * Whether a channel kept on disk has this partner (raw address); `live`: only a channel not ended. A proposal held
  * in memory does not count: a stranger who proposes stays a stranger.
  */
-export function hasStoredChannelWith(channels: Iterable<ChannelController>, raw: string, live: boolean): boolean {
-  for (const c of channels) if (c.storage !== null && (!live || !c.ended) && partnerAddressOf(c.rec) === raw) return true;
+export function hasStoredChannelWith(channels: Map<string, ChannelController>, raw: string, live: boolean): boolean {
+  for (const c of channels instanceof ChannelMap ? channels.of(raw) : channels.values()) if (c.storage !== null && (!live || !c.ended) && partnerAddressOf(c.rec) === raw) return true;
   return false;
 }
 

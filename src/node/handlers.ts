@@ -321,7 +321,7 @@ export function dispatch(table: HandlerTable, ctx: NodeContext, s: PeerSession, 
 
 /** Whether the peer is the partner of a channel kept here, ended or not (a stranger or a mere proposer is not). */
 function storedPartner(ctx: NodeContext, s: PeerSession): boolean {
-  return hasStoredChannelWith(ctx.channels.values(), rawTextOf(s.partner.walletAddress), false);
+  return hasStoredChannelWith(ctx.channels, rawTextOf(s.partner.walletAddress), false);
 }
 
 function channelFor(ctx: NodeContext, s: PeerSession, m: AppMessage): ChannelController | undefined {

@@ -91,7 +91,7 @@ const heard = new WeakSet<PeerSession>();
  * once (then its disconnection too; a disconnection takes no token).
  */
 export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected' | 'proposed'): boolean {
-  const partner = !!s.dialAddr || hasStoredChannelWith(ctx.channels.values(), s.partner.walletAddress.toRawString(), false);
+  const partner = !!s.dialAddr || hasStoredChannelWith(ctx.channels, s.partner.walletAddress.toRawString(), false);
   if (event === 'proposed') return partner || strangerMay(ctx, s, 'proposal');
   if (partner || heard.has(s)) return true;
   const ok = event === 'connected' && strangerMay(ctx, s, 'report');

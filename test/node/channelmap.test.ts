@@ -1,0 +1,45 @@
+// Who is a partner is asked once per new session, and per live session each time a guest comes (src/p2p/guests.ts):
+// the node's channels keep an index by partner in step with every set and delete, so the answer reads only that
+// wallet's own channels. Plain data: stand-in controllers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChannelMap, hasStoredChannelWith, type ChannelController } from '../../src/node/controller.js';
+
+const [me, ann, bob] = ['0:' + 'a'.repeat(64), '0:' + 'b'.repeat(64), '0:' + 'c'.repeat(64)];
+let reads = 0;
+/** A stand-in whose `storage` counts the reads of it (one per channel a check looks at). */
+function stand(id: string, partner: string, o: { stored?: boolean; ended?: boolean; me?: 'A' | 'B' } = {}): ChannelController {
+  const side = o.me ?? 'A';
+  const rec = { me: side, addressA: side === 'A' ? me : partner, addressB: side === 'A' ? partner : me };
+  return { id, rec, ended: o.ended ?? false, get storage() { reads++; return o.stored === false ? null : {}; } } as unknown as ChannelController;
+}
+
+test('the index by partner follows set, replace, delete and clear', () => {
+  const m = new ChannelMap();
+  m.set('1', stand('1', ann)).set('2', stand('2', ann, { me: 'B' })).set('3', stand('3', bob, { stored: false }));
+  assert.ok(hasStoredChannelWith(m, ann, true));
+  assert.ok(!hasStoredChannelWith(m, bob, false), 'a proposal held in memory makes no partner');
+  m.set('3', stand('3', bob)); // the proposal accepted: a stored controller under the same id
+  assert.ok(hasStoredChannelWith(m, bob, true));
+  m.set('3', stand('3', ann)); // a controller replaced by one of another partner (never by the node; the index follows it)
+  assert.ok(!hasStoredChannelWith(m, bob, false));
+  m.delete('1');
+  m.set('2', stand('2', ann, { ended: true }));
+  assert.ok(hasStoredChannelWith(m, ann, false));
+  m.delete('3');
+  assert.ok(!hasStoredChannelWith(m, ann, true), 'only an ended channel is left with Ann');
+  assert.equal([...m.of(ann)].length, 1);
+  m.clear();
+  assert.deepEqual([...m.of(ann)], []);
+  assert.ok(!hasStoredChannelWith(m, ann, false));
+});
+
+test("a check reads only the asking wallet's channels, however many others there are", () => {
+  const m = new ChannelMap();
+  for (let i = 0; i < 1000; i++) m.set(String(i), stand(String(i), `0:${i.toString(16).padStart(64, '0')}`));
+  m.set('ann', stand('ann', ann));
+  reads = 0;
+  assert.ok(hasStoredChannelWith(m, ann, true));
+  assert.ok(!hasStoredChannelWith(m, bob, true));
+  assert.equal(reads, 1, `${reads} channels read for two checks`);
+});
