@@ -11,7 +11,7 @@ import { Listeners } from './listeners.js';
 import { StandIns } from './standin.js';
 import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
-import { ChannelController, ChannelMap, hasStoredChannelWith } from './controller.js';
+import { ChannelController, ChannelMap, channelsWith, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
 import { dialFailed, isRefusal, NodeError } from './errors.js';
 import { wireOf } from './reports.js';
@@ -106,7 +106,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     node.broken = await recoverChannels(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl, watchLater));
     node.recovering = recoverLater(node.ctx, node.negotiation, (ctl) => node.resumeChannel(ctl), node.broken, node.loads, o.recoverAgainMs);
     // a partner owed our decline (lost with the process) too, for a day: it reaches them once connected
-    const wanted = (wallet: string) => [...node.ctx.channels.values()].some((c) => partnerAddressOf(c.rec) === wallet && (!c.ended || dialForReject(node.ctx, c)));
+    const wanted = (wallet: string) => channelsWith(node.ctx.channels, wallet).some((c) => !c.ended || dialForReject(node.ctx, c));
     await node.sessions.resume(wanted, (m, l) => node.ctx.log(m, l), (port, host) => node.serve(port, host));
     node.watching = new Promise<void>((r) =>
       setImmediate(() => {

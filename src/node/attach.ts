@@ -5,7 +5,7 @@ import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
 import { dispatch, type HandlerTable } from './handlers.js';
 import type { Payments } from './payments.js';
-import { partnerAddressOf } from './record.js';
+import { channelsWith } from './channelmap.js';
 import { announced } from './reports.js';
 import type { Sessions } from './sessions.js';
 import type { Sync } from './sync.js';
@@ -49,13 +49,12 @@ export class SessionWiring {
       if (stopped()) return;
       if (announced(ctx, s, 'connected')) ctx.emit({ type: 'partnerConnected', partner: sessions.view(s, true) });
       sync.onConnected(s);
-      for (const ctl of ctx.channels.values()) if (partnerAddressOf(ctl.rec) === rawTextOf(s.partner.walletAddress)) ctx.changed(ctl);
+      for (const ctl of channelsWith(ctx.channels, rawTextOf(s.partner.walletAddress))) ctx.changed(ctl);
     });
     s.on('disconnected', () => {
       if (announced(ctx, s, 'disconnected')) ctx.emit({ type: 'partnerDisconnected', partner: sessions.view(s, false) });
       // Views show the partner offline, and what waits for the partner stops waiting.
-      for (const ctl of ctx.channels.values()) {
-        if (partnerAddressOf(ctl.rec) !== rawTextOf(s.partner.walletAddress)) continue;
+      for (const ctl of channelsWith(ctx.channels, rawTextOf(s.partner.walletAddress))) {
         payments.coalescer.partnerGone(ctl);
         ctx.changed(ctl);
       }

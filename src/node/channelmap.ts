@@ -4,6 +4,12 @@
 import type { ChannelController } from './controller.js';
 import { partnerAddressOf } from './record.js';
 
+/** The channels whose partner is `raw`: from the index of a ChannelMap, else by a walk of them all. */
+export function channelsWith(channels: Map<string, ChannelController>, raw: string): ChannelController[] {
+  if (channels instanceof ChannelMap) return [...channels.of(raw)];
+  return [...channels.values()].filter((c) => partnerAddressOf(c.rec) === raw);
+}
+
 /** Made empty (Map's constructor would call `set` before the index exists). */
 export class ChannelMap extends Map<string, ChannelController> {
   private readonly byPartner = new Map<string, Set<ChannelController>>();

@@ -9,9 +9,8 @@ import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
-import { hasStoredChannelWith } from './controller.js';
+import { channelsWith, hasStoredChannelWith } from './controller.js';
 import { addressTextOf, rawTextOf, shownContract } from './addresses.js';
-import { partnerAddressOf } from './record.js';
 import type { ChannelController } from './controller.js';
 import { hereWordsOf, NodeError, refusal, wasAnswered } from './errors.js';
 
@@ -171,7 +170,7 @@ export function toldQuietly(ctx: NodeContext, ctl: ChannelController, e: unknown
  */
 export function reportedOn(ctx: NodeContext, s: PeerSession, ref: string | undefined, ended: boolean): ChannelController | undefined {
   const raw = rawTextOf(s.partner.walletAddress);
-  const theirs = [...ctx.channels.values()].filter((c) => (ended || !c.ended) && partnerAddressOf(c.rec) === raw);
+  const theirs = channelsWith(ctx.channels, raw).filter((c) => ended || !c.ended);
   const waits = theirs.filter((c) => (ref === 'turn.request' ? c.channel.turnRequested : c.channel.staged !== null && c.channel.stagedBy === c.channel.party));
   return waits.length === 1 ? waits[0] : theirs.length === 1 ? theirs[0] : undefined;
 }
@@ -215,7 +214,7 @@ export function equivocationClaimed(ctx: NodeContext, s: PeerSession): void {
   claimsTold.set(ctx, told);
   if (told.has(raw)) return;
   told.add(raw);
-  const theirs = [...ctx.channels.values()].filter((c) => partnerAddressOf(c.rec) === raw);
+  const theirs = channelsWith(ctx.channels, raw);
   const restored = theirs.find((c) => c.rec.restored || c.rec.restorePending);
   const claim = `your partner's node says a state signed with your key differs from one it holds for the same step (two different states for one step)`;
   const stands = 'the states both of you signed stand, and this node keeps them with their signatures';

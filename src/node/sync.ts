@@ -10,7 +10,7 @@ import { MAX_RESYNC_STATES, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { NodeContext } from './context.js';
-import { movesMoney, type ChannelController } from './controller.js';
+import { channelsWith, movesMoney, type ChannelController } from './controller.js';
 import type { Negotiation } from './negotiation.js';
 import type { Payments } from './payments.js';
 import { sendReject } from './decline.js';
@@ -40,11 +40,7 @@ export class Sync {
 
   /** On every (re)connection of a partner: for each of our channels with them. */
   onConnected(s: PeerSession): void {
-    const partner = s.partner.walletAddress.toRawString();
-    for (const ctl of this.ctx.channels.values()) {
-      const other = ctl.rec.me === 'A' ? ctl.rec.addressB : ctl.rec.addressA;
-      if (other === partner) this.resync(ctl);
-    }
+    for (const ctl of channelsWith(this.ctx.channels, s.partner.walletAddress.toRawString())) this.resync(ctl);
   }
 
   /** Asks the partner for what we lack in one channel, and resends what the partner may lack. */

@@ -3,7 +3,7 @@
 // wallet's own channels. Plain data: stand-in controllers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChannelMap, hasStoredChannelWith, type ChannelController } from '../../src/node/controller.js';
+import { ChannelMap, channelsWith, hasStoredChannelWith, type ChannelController } from '../../src/node/controller.js';
 
 const [me, ann, bob] = ['0:' + 'a'.repeat(64), '0:' + 'b'.repeat(64), '0:' + 'c'.repeat(64)];
 let reads = 0;
@@ -42,4 +42,7 @@ test("a check reads only the asking wallet's channels, however many others there
   assert.ok(hasStoredChannelWith(m, ann, true));
   assert.ok(!hasStoredChannelWith(m, bob, true));
   assert.equal(reads, 1, `${reads} channels read for two checks`);
+  // a session's connect and disconnect walk that partner's channels the same way (sync.ts, attach.ts)
+  assert.deepEqual(channelsWith(m, ann).map((c) => c.id), ['ann']);
+  assert.deepEqual(channelsWith(new Map(m), ann).map((c) => c.id), ['ann'], 'a plain map is walked');
 });
