@@ -1,6 +1,7 @@
 // The node's channels by id, with an index by partner kept in step on every set and delete: who is a partner is
 // asked once per new session (and per live session when a guest comes: src/p2p/guests.ts), so it costs the number
-// of that wallet's own channels, not a walk of all of them.
+// of that wallet's own channels, not a walk of all of them. Proposals kept in memory are listed apart: each new one
+// is weighed against them (incoming.ts).
 import type { ChannelController } from './controller.js';
 import { partnerAddressOf } from './record.js';
 
@@ -10,9 +11,16 @@ export function channelsWith(channels: Map<string, ChannelController>, raw: stri
   return [...channels.values()].filter((c) => partnerAddressOf(c.rec) === raw);
 }
 
+/** The channels kept in memory only (no storage), oldest first. */
+export function unstoredOf(channels: Map<string, ChannelController>): ChannelController[] {
+  return channels instanceof ChannelMap ? [...channels.unstored()] : [...channels.values()].filter((c) => c.storage === null);
+}
+
 /** Made empty (Map's constructor would call `set` before the index exists). */
 export class ChannelMap extends Map<string, ChannelController> {
   private readonly byPartner = new Map<string, Set<ChannelController>>();
+  /** proposals received and kept in memory only (no storage), oldest first */
+  private readonly inMemory = new Set<ChannelController>();
 
   override set(id: string, ctl: ChannelController): this {
     const old = super.get(id);
@@ -22,6 +30,7 @@ export class ChannelMap extends Map<string, ChannelController> {
     let list = this.byPartner.get(key);
     if (!list) this.byPartner.set(key, (list = new Set()));
     list.add(ctl);
+    if (ctl.storage === null) this.inMemory.add(ctl);
     return this;
   }
 
@@ -33,6 +42,7 @@ export class ChannelMap extends Map<string, ChannelController> {
 
   override clear(): void {
     this.byPartner.clear();
+    this.inMemory.clear();
     super.clear();
   }
 
@@ -41,7 +51,13 @@ export class ChannelMap extends Map<string, ChannelController> {
     return this.byPartner.get(raw) ?? [];
   }
 
+  /** The channels with no storage (proposals received, kept in memory until accepted), oldest first. */
+  unstored(): Iterable<ChannelController> {
+    return this.inMemory;
+  }
+
   private unindex(ctl: ChannelController): void {
+    this.inMemory.delete(ctl);
     const key = partnerAddressOf(ctl.rec);
     const list = this.byPartner.get(key);
     list?.delete(ctl);

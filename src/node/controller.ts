@@ -21,7 +21,7 @@ import { stateView } from './views.js';
 import { ended } from './uiRules.js';
 import { waitUntil } from './waitfor.js';
 import { ChannelMap } from './channelmap.js';
-export { ChannelMap, channelsWith } from './channelmap.js';
+export { ChannelMap, channelsWith, unstoredOf } from './channelmap.js';
 
 /**
  * The price (nanotons) of two kept states in an idle run: every state counts one, and a payment takes back two for

@@ -12,7 +12,7 @@ import { CONTRACT_VERSION } from '../contract/ChannelContract.js';
 import { PROPOSAL_VERSION_UNSAID, type WireOf } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import type { NodeContext } from './context.js';
-import { ChannelController, hasStoredChannelWith } from './controller.js';
+import { ChannelController, hasStoredChannelWith, unstoredOf } from './controller.js';
 import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
 import { CHANNEL_ID_TAGS, MAX_PERIOD, channelIdNetwork, minChallengePeriod } from './policy.js';
@@ -92,6 +92,7 @@ export class IncomingProposals {
       ctx.sendOn(s, { type: 'channel.reject', channelId: m.channelId, reason: DROPPED_REASON });
       return;
     }
+    // A contract's address is made from the terms, the id among them: a channel here at the same address has this id.
     const existing = ctx.channels.get(m.channelId.toString());
     if (existing) {
       if (existing.rec.me === 'B' && existing.rec.addressA === partner) return; // a resend
@@ -126,20 +127,14 @@ export class IncomingProposals {
       expectedDepositA: m.expectedDepositA,
       expectedDepositB: m.expectedDepositB,
     });
-    for (const c of ctx.channels.values()) {
-      if (c.rec.contract !== rec.contract) continue;
-      const at = addressText(rec.contract, 'contract');
-      const e = new NodeError('BAD_PROPOSAL', `a channel at ${at} existed on their node before: its old states would count again. Propose again (a new proposal gets a new id, so a new contract)`);
-      throw saidHere(e, `it proposes a channel at ${at}, which existed here before: its old states would count again; it was refused (nothing to do here; their node is told to propose again)`);
-    }
     // Kept in memory only: incoming proposals not accepted (also the ones withdrawn or declined since).
-    const held = [...ctx.channels.values()].filter((c) => c.storage === null && !this.accepting.has(c));
+    const held = unstoredOf(ctx.channels).filter((c) => !this.accepting.has(c));
     const mine = held.filter((c) => c.rec.addressA === partner);
     // At most a few per partner, and MAX_PROPOSALS_HELD of strangers in all (wallets cost nothing). A partner with a
     // channel here has its own share: strangers' proposals never take its room, nor drop its proposals.
-    const known = this.knownPartners();
-    const strangers = held.filter((c) => !known.has(c.rec.addressA));
-    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known.has(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers, s.remoteHost ?? '', partner) : undefined;
+    const known = (raw: string) => hasStoredChannelWith(ctx.channels, raw, false);
+    const strangers = held.filter((c) => !known(c.rec.addressA));
+    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers, s.remoteHost ?? '', partner) : undefined;
     if (drop === null) return this.crowded(s, m.channelId);
     if (drop) {
       // The proposer is told (its proposal would otherwise wait for an answer that never comes).
@@ -218,13 +213,6 @@ export class IncomingProposals {
       error: new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused before anything was deployed: this SynChannel opens new channels on v${CONTRACT_VERSION} only. Update the side that runs the older SynChannel, then ask for a new proposal`),
       toProposer: `their SynChannel opens new channels on contract v${CONTRACT_VERSION} only, and this proposal is for v${version}: update the side that runs the older SynChannel, then propose again`,
     };
-  }
-
-  /** Wallets with a channel kept here (on disk): their proposals do not count against the strangers' room. */
-  private knownPartners(): Set<string> {
-    const known = new Set<string>();
-    for (const c of this.ctx.channels.values()) if (c.storage !== null) known.add(partnerAddressOf(c.rec));
-    return known;
   }
 
   /**

@@ -3,7 +3,7 @@
 // wallet's own channels. Plain data: stand-in controllers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChannelMap, channelsWith, hasStoredChannelWith, type ChannelController } from '../../src/node/controller.js';
+import { ChannelMap, channelsWith, hasStoredChannelWith, unstoredOf, type ChannelController } from '../../src/node/controller.js';
 
 const [me, ann, bob] = ['0:' + 'a'.repeat(64), '0:' + 'b'.repeat(64), '0:' + 'c'.repeat(64)];
 let reads = 0;
@@ -45,4 +45,17 @@ test("a check reads only the asking wallet's channels, however many others there
   // a session's connect and disconnect walk that partner's channels the same way (sync.ts, attach.ts)
   assert.deepEqual(channelsWith(m, ann).map((c) => c.id), ['ann']);
   assert.deepEqual(channelsWith(new Map(m), ann).map((c) => c.id), ['ann'], 'a plain map is walked');
+});
+
+test('proposals kept in memory are listed apart, oldest first; one accepted (stored under its id) or dropped leaves the list', () => {
+  const m = new ChannelMap();
+  m.set('s1', stand('s1', ann));
+  m.set('p1', stand('p1', bob, { stored: false, me: 'B' }));
+  m.set('p2', stand('p2', ann, { stored: false, me: 'B' }));
+  m.set('p3', stand('p3', bob, { stored: false, me: 'B' }));
+  assert.deepEqual(unstoredOf(m).map((c) => c.id), ['p1', 'p2', 'p3']);
+  m.set('p2', stand('p2', ann, { me: 'B' })); // accepted
+  m.delete('p1'); // dropped
+  assert.deepEqual(unstoredOf(m).map((c) => c.id), ['p3']);
+  assert.deepEqual(unstoredOf(new Map(m)).map((c) => c.id), ['p3'], 'a plain map is walked');
 });
