@@ -137,8 +137,8 @@ export class IncomingProposals {
     const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers, s.remoteHost ?? '', partner) : undefined;
     if (drop === null) return this.crowded(s, m.channelId);
     if (drop) {
-      // The proposer is told (its proposal would otherwise wait for an answer that never comes).
-      ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
+      // The proposer is told (its proposal would otherwise wait for an answer that never comes), unless it withdrew it.
+      if (!drop.ended) ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
       ctx.channels.delete(drop.id);
       this.dropped.set(drop.id, drop.rec.addressA);
       if (this.dropped.size > MAX_DROPPED_KEPT) this.dropped.delete(this.dropped.keys().next().value!);
@@ -219,9 +219,13 @@ export class IncomingProposals {
    * The stranger's proposal dropped when MAX_PROPOSALS_HELD are taken and `wallet` on `host` proposes one more: from
    * the host holding the most, the newcomer's own on a tie (wallets cost nothing, hosts do), the wallet there holding
    * the most loses its oldest; when each holds one, the host's newest goes (null: the newcomer), so a flood of fresh
-   * wallets from a proposer's own address (a NAT) never pushes out a proposal held before it.
+   * wallets from a proposer's own address (a NAT) never pushes out a proposal held before it. A proposal withdrawn
+   * goes before any of them.
    */
   private evictee(pool: ChannelController[], host: string, wallet: string): ChannelController | null {
+    // one its proposer withdrew first (kept to count against that wallet's own cap): nobody waits for it
+    const over = pool.find((c) => c.ended);
+    if (over) return over;
     const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
     const hosts = new Map([[host, 1]]);
     for (const c of pool) hosts.set(hostOf(c), (hosts.get(hostOf(c)) ?? 0) + 1);

@@ -63,3 +63,27 @@ test("after a flood from its own host filled the proposals held, a genuine propo
     await world.close();
   }
 });
+
+test('proposals their proposers withdrew go first when the proposals held are full: a flood that withdraws its own keeps no one of its host out', async () => {
+  const world = await World.create();
+  const peers: RawPeer[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const phase = (id: string) => vic.node.channel(id)?.phase;
+    for (let i = 0; i < MAX_PROPOSALS_HELD; i++) {
+      const [id] = await rawProposals(vic, addr, '127.0.0.1', 1, peers);
+      peers.at(-1)!.data({ type: 'channel.reject', channelId: BigInt(id!), reason: 'withdrawn' }, 2);
+      await until(() => phase(id!) === 'rejected', 'the withdrawal');
+    }
+    // a live proposal from the same host is held, and so is the next one: each pushes out a withdrawn one
+    const [first] = await rawProposals(vic, addr, '127.0.0.1', 1, peers);
+    const [second] = await rawProposals(vic, addr, '127.0.0.1', 1, peers);
+    assert.equal(phase(first!), 'proposed', 'a live proposal was refused for withdrawn ones');
+    assert.equal(phase(second!), 'proposed');
+    assert.equal(vic.node.channels().length, MAX_PROPOSALS_HELD);
+  } finally {
+    for (const p of peers) await p.stop();
+    await world.close();
+  }
+});
