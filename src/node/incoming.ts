@@ -17,6 +17,7 @@ import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
 import { CHANNEL_ID_TAGS, MAX_PERIOD, channelIdNetwork, minChallengePeriod } from './policy.js';
 import { announced, unannounced } from './reports.js';
+import { evictee } from './evict.js';
 import { RECORD_VERSION, configOf, contractOf, partnerAddressOf, type ChannelRecord } from './record.js';
 import { shownContract } from './addresses.js';
 
@@ -27,7 +28,6 @@ export const MAX_PROPOSALS_HELD = 32;
 /** Dropped proposals remembered (id -> proposer), so that a resend of one is refused again. */
 const MAX_DROPPED_KEPT = 1024;
 const DROPPED_REASON = 'too many channel proposals were waiting there: this one was dropped, propose again';
-const CROWDED_REASON = 'too many channel proposals from your network address are waiting there: this one was not kept; propose again once the person there has answered them';
 
 /** The record of a new channel, either side, before anything is deployed. */
 export function newRecord(ctx: NodeContext, me: 'A' | 'B', base: Omit<ChannelRecord, 'v' | 'me' | 'network' | 'contract' | 'life' | 'depositA' | 'depositB' | 'close' | 'payout' | 'restorePending' | 'legacy' | 'lockedAt'>): ChannelRecord {
@@ -65,6 +65,8 @@ export function checkPartnerKey(ctx: NodeContext, s: PeerSession, theirs = false
 export class IncomingProposals {
   /** proposals dropped for room (id -> proposer): a resend of one is refused again */
   private readonly dropped = new Map<string, string>();
+  /** when each proposal held came (performance.now) */
+  private readonly came = new WeakMap<ChannelController, number>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -134,8 +136,9 @@ export class IncomingProposals {
     // channel here has its own share: strangers' proposals never take its room, nor drop its proposals.
     const known = (raw: string) => hasStoredChannelWith(ctx.channels, raw, false);
     const strangers = held.filter((c) => !known(c.rec.addressA));
-    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known(partner) && strangers.length >= MAX_PROPOSALS_HELD ? this.evictee(strangers, s.remoteHost ?? '', partner) : undefined;
-    if (drop === null) return this.crowded(s, m.channelId);
+    const now = performance.now();
+    const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known(partner) && strangers.length >= MAX_PROPOSALS_HELD ? evictee(strangers, { host: s.remoteHost ?? '', wallet: partner, now }, (c) => this.came.get(c) ?? 0) : undefined;
+    if (typeof drop === 'number') return this.crowded(s, m.channelId, drop);
     if (drop) {
       // The proposer is told (its proposal would otherwise wait for an answer that never comes), unless it withdrew it.
       if (!drop.ended) ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
@@ -147,6 +150,7 @@ export class IncomingProposals {
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctl.proposedFrom = s.remoteHost ?? '';
+    this.came.set(ctl, now);
     bindClock(ctl, ctx);
     ctx.channels.set(ctl.id, ctl);
     // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
@@ -159,9 +163,10 @@ export class IncomingProposals {
     ctx.changed(ctl);
   }
 
-  /** The new proposal is its host's newest while every wallet there holds one: refused, the ones held before it stay. */
-  private crowded(s: PeerSession, channelId: bigint): void {
-    this.ctx.sendOn(s, { type: 'channel.reject', channelId, reason: CROWDED_REASON });
+  /** The new proposal is its host's newest while every wallet there holds one: refused for `ms`, the ones held before it stay. */
+  private crowded(s: PeerSession, channelId: bigint, ms: number): void {
+    const reason = `too many channel proposals from your network address are waiting there: this one was not kept; propose again in ${Math.ceil(ms / 60_000)} min, or once the person there has answered them`;
+    this.ctx.sendOn(s, { type: 'channel.reject', channelId, reason });
     this.ctx.log(`did not keep proposal ${channelId} of ${addressText(s.partner.walletAddress.toRawString(), 'wallet')}: ${MAX_PROPOSALS_HELD} from wallets with no channel here are waiting, the most from its network address`, 'info');
   }
 
@@ -213,31 +218,5 @@ export class IncomingProposals {
       error: new NodeError('BAD_CONTRACT', `a proposal for channel contract v${version} was refused before anything was deployed: this SynChannel opens new channels on v${CONTRACT_VERSION} only. Update the side that runs the older SynChannel, then ask for a new proposal`),
       toProposer: `their SynChannel opens new channels on contract v${CONTRACT_VERSION} only, and this proposal is for v${version}: update the side that runs the older SynChannel, then propose again`,
     };
-  }
-
-  /**
-   * The stranger's proposal dropped when MAX_PROPOSALS_HELD are taken and `wallet` on `host` proposes one more: from
-   * the host holding the most, the newcomer's own on a tie (wallets cost nothing, hosts do), the wallet there holding
-   * the most loses its oldest; when each holds one, the host's newest goes (null: the newcomer), so a flood of fresh
-   * wallets from a proposer's own address (a NAT) never pushes out a proposal held before it. A proposal withdrawn
-   * goes before any of them.
-   */
-  private evictee(pool: ChannelController[], host: string, wallet: string): ChannelController | null {
-    // one its proposer withdrew first (kept to count against that wallet's own cap): nobody waits for it
-    const over = pool.find((c) => c.ended);
-    if (over) return over;
-    const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
-    const hosts = new Map([[host, 1]]);
-    for (const c of pool) hosts.set(hostOf(c), (hosts.get(hostOf(c)) ?? 0) + 1);
-    let worst = host;
-    for (const [h, n] of hosts) if (n > hosts.get(worst)!) worst = h;
-    const fromHost = pool.filter((c) => hostOf(c) === worst);
-    const wallets = new Map(worst === host ? [[wallet, 1]] : []);
-    for (const c of fromHost) wallets.set(c.rec.addressA, (wallets.get(c.rec.addressA) ?? 0) + 1);
-    let most = 1;
-    let top: string | undefined;
-    for (const [w, n] of wallets) if (n > most) [top, most] = [w, n];
-    if (top !== undefined) return fromHost.find((c) => c.rec.addressA === top)!;
-    return worst === host ? null : fromHost.at(-1)!;
   }
 }

@@ -1,0 +1,45 @@
+// Which stranger's proposal goes when the proposals held are full and one more comes (incoming.ts). Wallets cost
+// nothing, hosts do: the host holding the most loses one, and there the wallet holding the most. Among a host's
+// wallets of one proposal each (a flood of fresh wallets, and a genuine proposer behind the same NAT, look alike)
+// the oldest is kept for PROPOSAL_KEPT_MS: a flood after a proposal does not push it out in that time, and a flood
+// before one keeps it out at most that long.
+import type { ChannelController } from './controller.js';
+
+/** How long a stranger's proposal is kept against newer ones of its host (each wallet holding one). */
+export const PROPOSAL_KEPT_MS = 10 * 60_000;
+
+/** The new proposal: its host, its wallet (raw), and the time now (the clock `since` reads). */
+export interface Newcomer {
+  host: string;
+  wallet: string;
+  now: number;
+}
+
+/**
+ * The proposal to drop from `pool` (the strangers' held, oldest first), or, when it is the newcomer that goes, how
+ * long until its host's oldest may yield (ms). One its proposer withdrew goes first (kept only to count against that
+ * wallet's cap). `since`: when a proposal came.
+ */
+export function evictee(pool: readonly ChannelController[], n: Newcomer, since: (c: ChannelController) => number): ChannelController | number {
+  const over = pool.find((c) => c.ended);
+  if (over) return over;
+  const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
+  // the host holding the most, the newcomer's own on a tie (a host competes with itself first)
+  const hosts = new Map([[n.host, 1]]);
+  for (const c of pool) hosts.set(hostOf(c), (hosts.get(hostOf(c)) ?? 0) + 1);
+  let worst = n.host;
+  for (const [h, count] of hosts) if (count > hosts.get(worst)!) worst = h;
+  const fromHost = pool.filter((c) => hostOf(c) === worst);
+  // there, the wallet holding the most loses its oldest
+  const wallets = new Map(worst === n.host ? [[n.wallet, 1]] : []);
+  for (const c of fromHost) wallets.set(c.rec.addressA, (wallets.get(c.rec.addressA) ?? 0) + 1);
+  let most = 1;
+  let top: string | undefined;
+  for (const [w, count] of wallets) if (count > most) [top, most] = [w, count];
+  if (top !== undefined) return fromHost.find((c) => c.rec.addressA === top)!;
+  // each holds one: the oldest once it was kept its time, else the newest (the newcomer, when it is of that host)
+  const oldest = fromHost[0];
+  const left = oldest ? since(oldest) + PROPOSAL_KEPT_MS - n.now : 0;
+  if (oldest && left <= 0) return oldest;
+  return worst === n.host ? Math.max(1, left) : fromHost.at(-1)!;
+}
