@@ -13,7 +13,7 @@ export function channelsWith(channels: Map<string, ChannelController>, raw: stri
 
 /** The channels kept in memory only (no storage), oldest first. */
 export function unstoredOf(channels: Map<string, ChannelController>): ChannelController[] {
-  return channels instanceof ChannelMap ? [...channels.unstored()] : [...channels.values()].filter((c) => c.storage === null);
+  return channels instanceof ChannelMap ? channels.unstored() : [...channels.values()].filter((c) => c.storage === null);
 }
 
 /** Made empty (Map's constructor would call `set` before the index exists). */
@@ -51,9 +51,13 @@ export class ChannelMap extends Map<string, ChannelController> {
     return this.byPartner.get(raw) ?? [];
   }
 
-  /** The channels with no storage (proposals received, kept in memory until accepted), oldest first. */
-  unstored(): Iterable<ChannelController> {
-    return this.inMemory;
+  /**
+   * The channels with no storage (proposals received, kept in memory until accepted), oldest first. Accepting gives a
+   * proposal its storage in place (negotiation.ts): such a one leaves the list here.
+   */
+  unstored(): ChannelController[] {
+    for (const c of this.inMemory) if (c.storage !== null) this.inMemory.delete(c);
+    return [...this.inMemory];
   }
 
   private unindex(ctl: ChannelController): void {

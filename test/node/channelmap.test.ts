@@ -47,14 +47,15 @@ test("a check reads only the asking wallet's channels, however many others there
   assert.deepEqual(channelsWith(new Map(m), ann).map((c) => c.id), ['ann'], 'a plain map is walked');
 });
 
-test('proposals kept in memory are listed apart, oldest first; one accepted (stored under its id) or dropped leaves the list', () => {
+test('proposals kept in memory are listed apart, oldest first; one accepted (its storage given in place) or dropped leaves the list', () => {
   const m = new ChannelMap();
   m.set('s1', stand('s1', ann));
   m.set('p1', stand('p1', bob, { stored: false, me: 'B' }));
-  m.set('p2', stand('p2', ann, { stored: false, me: 'B' }));
+  const p2 = { id: 'p2', rec: { me: 'B', addressA: ann, addressB: me }, ended: false, storage: null } as unknown as ChannelController;
+  m.set('p2', p2);
   m.set('p3', stand('p3', bob, { stored: false, me: 'B' }));
   assert.deepEqual(unstoredOf(m).map((c) => c.id), ['p1', 'p2', 'p3']);
-  m.set('p2', stand('p2', ann, { me: 'B' })); // accepted
+  (p2 as { storage: unknown }).storage = {}; // accepted: negotiation.ts gives it its storage in place
   m.delete('p1'); // dropped
   assert.deepEqual(unstoredOf(m).map((c) => c.id), ['p3']);
   assert.deepEqual(unstoredOf(new Map(m)).map((c) => c.id), ['p3'], 'a plain map is walked');
