@@ -307,7 +307,8 @@ export class Link {
     }
   }
 
-  private unexpected(msg: WireMessage, why: string): void {
+  /** A frame out of place, answered and counted against the stream's invalid frames (the session's too). */
+  unexpected(msg: { readonly type: string }, why: string): void {
     this.opts.stats.unexpectedFrames++;
     this.sendError('UNEXPECTED_MESSAGE', `'${msg.type}' ${why}`, msg.type);
     this.countInvalid();
@@ -344,7 +345,7 @@ export class Link {
 
   private onProof(signatureHex: string): void {
     const hello = this.partnerHello;
-    if (!hello) return this.unexpected({ type: 'proof', signature: signatureHex }, 'before hello');
+    if (!hello) return this.unexpected({ type: 'proof' }, 'before hello');
     const proven = provenPartner(hello, signatureHex, this.partnerPeerId, this.opts.local, this.nonce);
     if ('error' in proven) return this.fail(proven.error, proven.reply);
     this.authenticated = true;

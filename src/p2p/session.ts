@@ -300,8 +300,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
       case 'session.data':
       case 'session.unreadable': {
         if (!this.resumed) {
-          this.host.stats.unexpectedFrames++;
-          link.sendError('UNEXPECTED_MESSAGE', 'session.data before session.resume', 'session.data');
+          link.unexpected({ type: 'session.data' }, 'before session.resume');
           return;
         }
         if (msg.seq <= this.received) {
@@ -331,8 +330,7 @@ export class PeerSession extends EventEmitter<PeerSessionEvents> {
         this.emit('remote-error', msg);
         return;
       default:
-        this.host.stats.unexpectedFrames++;
-        link.sendError('UNEXPECTED_MESSAGE', `'${msg.type}' must travel inside session.data`, msg.type);
+        link.unexpected(msg, 'must travel inside session.data');
     }
   }
 

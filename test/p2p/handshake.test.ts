@@ -156,6 +156,19 @@ describe('handshake and frames against adversarial peers', () => {
     assert.deepEqual(got[0], { type: 'turn.request', contract: wallet.address.toString(), step: 9n });
   });
 
+  test('session frames out of place (data before resume, a bare message) count as invalid frames: past the limit the stream is reset', async () => {
+    const wallet = newWallet();
+    const p = await rawPeer();
+    p.hello(wallet);
+    await p.prove(wallet);
+    await p.next('session.resume');
+    // never resumes: each frame was answered (a write of the node's) for as long as it sent them
+    for (let i = 1; i <= 150; i++) p.send(i % 2 ? { type: 'session.data', seq: i, msg: { type: 'turn.request', contract: wallet.address.toString(), step: 1n } } : { type: 'turn.request', contract: wallet.address.toString(), step: 1n });
+    await until(() => p.closed, 'the stream reset after 100 frames out of place');
+    const answered = p.received.filter((m) => m.type === 'error' && m.code === 'UNEXPECTED_MESSAGE').length;
+    assert.ok(answered <= 101, `${answered} frames out of place answered`);
+  });
+
   test('a stream of random bytes is survived and the node keeps serving others', async () => {
     const p = await rawPeer();
     p.sendRaw(randomBytes(100_000));
