@@ -146,7 +146,7 @@ export class IncomingProposals {
       this.dropped.set(drop.id, drop.rec.addressA);
       if (this.dropped.size > MAX_DROPPED_KEPT) this.dropped.delete(this.dropped.keys().next().value!);
       const partnerDropped = hasStoredChannelWith(ctx.channels, drop.rec.addressA, false);
-      ctx.log(`dropped the oldest unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} from wallets with no channel here are kept)`, partnerDropped ? 'warn' : 'info');
+      ctx.log(`dropped unaccepted proposal ${drop.id} of ${addressText(drop.rec.addressA, 'wallet')} (at most ${MAX_PROPOSALS_PER_PARTNER} per partner and ${MAX_PROPOSALS_HELD} from wallets with no channel here are kept)`, partnerDropped ? 'warn' : 'info');
     }
     const ctl = new ChannelController(rec, null, this.machine(rec));
     ctl.proposedFrom = s.remoteHost ?? '';
