@@ -10,7 +10,7 @@ import type { SignedState } from '../core/signed.js';
 import type { ChannelState } from '../core/state.js';
 import type { SignedStateArg } from '../chain/types.js';
 import { NodeError } from './errors.js';
-import { isJournalWriteError, journalRefusal } from './journalfail.js';
+import { JournalFailure, isJournalWriteError, journalRefusal } from './journalfail.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
 import { inFlightOf } from './mayland.js';
@@ -62,8 +62,8 @@ export class ChannelController {
   }
   private queue: Promise<unknown> = SETTLED;
   private durableChain: Promise<void> = SETTLED;
-  /** the failed write of this channel's journal (a full disk): it takes no more states until the node starts again */
-  private journalFailed: Error | null = null;
+  /** the failed writes of this channel's journal (a full disk): it takes no more states until the node starts again */
+  readonly journal = new JournalFailure();
   /** the waits of waitFor (made on the first: most channels idle never wait) */
   private waits: { waiters: Set<() => void>; stoppers: Set<(e?: Error) => void> } | null = null;
   /** why every wait of this channel ends: the node stopped (NODE_STOPPED), or dropped this controller */
@@ -242,7 +242,7 @@ export class ChannelController {
     if (this.sealed) return Promise.reject(this.afterSeal());
     const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
     // observed through the chain below; a failed write (a store's error, not a closed storage) is kept: journalProblem
-    written.catch((e: unknown) => void (isJournalWriteError(e, !!this.storage?.isClosed) && (this.journalFailed ??= e)));
+    written.catch((e: unknown) => void (isJournalWriteError(e, !!this.storage?.isClosed) && this.journal.failed(e, entries)));
     const d = this.durableChain.then(() => written);
     d.catch(() => undefined); // observed by whoever awaits it, and by every later send
     this.durableChain = d;
@@ -251,8 +251,8 @@ export class ChannelController {
 
   /** Why no new state can be signed in this channel (its journal could not be written), or null. */
   journalProblem(): NodeError | null {
-    const no = journalRefusal(this.journalFailed);
-    return no && new NodeError(no.code, no.why, { cause: this.journalFailed });
+    const no = journalRefusal(this.journal, this.channel.latestState?.step ?? null);
+    return no && new NodeError(no.code, no.why, { cause: this.journal.error });
   }
 
   /** Settles once everything appended so far is durable; rejects for good after a failed write. */
@@ -328,7 +328,7 @@ export class ChannelController {
       otherWallet: this.otherWallet,
     });
     // a journal that cannot be written: no state is signed (closes still go, from memory)
-    const no = journalRefusal(this.journalFailed);
+    const no = journalRefusal(this.journal, latest?.step ?? null);
     return no ? { ...can, send: no, createEmpty: no, requestEmpty: no, sign: no } : can;
   }
 

@@ -13,7 +13,7 @@ import { NodeError } from './errors.js';
 import { partnerAddressOf } from './record.js';
 import { addressTextOf, rawOfText } from './addresses.js';
 import type { BalanceView, ChannelView, NetworkKind, OtherNetworkView, Party, StateView, WalletLowView } from './types.js';
-import { liveStaged, stateView, stateViews } from './views.js';
+import { latestShown, liveStaged, stateView, stateViews } from './views.js';
 
 /** How much a channel matters to "the current channel" (higher first): live money before proposals and ends. */
 const RELEVANCE: Record<string, number> = { open: 7, closing: 6, locked: 5, funding: 4, deploying: 3, accepted: 3, proposed: 2, closed: 1, rejected: 0 };
@@ -100,9 +100,10 @@ export abstract class Queries {
     return c ? this.ctx.view(c) : null;
   }
 
-  balanceChan(channel?: string): { balanceA: bigint; balanceB: bigint; step: bigint } | null {
-    const s = this.pick(channel).channel.latest?.state;
-    return s ? { balanceA: s.balanceA, balanceB: s.balanceB, step: s.step } : null;
+  balanceChan(channel?: string): { balanceA: bigint; balanceB: bigint; step: bigint; unsaved?: true } | null {
+    const c = this.pick(channel);
+    const s = c.channel.latest?.state;
+    return s ? { balanceA: s.balanceA, balanceB: s.balanceB, step: s.step, ...(c.journal.unsaved(s.step) ? { unsaved: true as const } : {}) } : null;
   }
 
   async balanceContract(channel?: string): Promise<bigint> {
@@ -211,8 +212,11 @@ export abstract class Queries {
     const count = c.channel.count;
     const { from, to } = showWindow(c.id, count, range);
     const views = c.storage && to > from ? await this.history(channel ?? c.id, from, to) : [];
+    // the latest state both signed, when its write failed: held in memory only (journalfail.ts)
+    const held = latestShown(c);
+    if (held?.unsaved && held.step >= from && held.step < to && !views.some((v) => v.step === held.step)) views.push(held);
     const staged = liveStaged(c);
-    if (staged && (range.to === undefined || range.to > count)) views.push(stateView(staged, c.latestView));
+    if (staged && (range.to === undefined || range.to > count)) views.push(stateView(staged, held));
     return views;
   }
 
@@ -220,7 +224,7 @@ export abstract class Queries {
     const c = channel ? this.find(channel) : this.current();
     if (!c) return null;
     const staged = liveStaged(c);
-    return staged ? stateView(staged, c.latestView) : c.latestView;
+    return staged ? stateView(staged, latestShown(c)) : latestShown(c);
   }
 }
 

@@ -43,6 +43,8 @@ export interface StateView {
   committed: boolean;
   /** true for a state both signed that changed no balance (passed the turn) */
   empty: boolean;
+  /** both signed, held in memory only: its write failed (a full disk), so it is not on this node's disk */
+  unsaved?: true;
 }
 
 /** An account's balance and the storage fee its next transaction pays first (null: the chain's endpoint does not say it). */
@@ -318,7 +320,8 @@ export interface ChannelNodeApi {
   /** the channel commands act on by default (the only or most relevant one) */
   currentChannel(): ChannelView | null;
   channel(id: string): ChannelView | null;
-  balanceChan(channel?: string): { balanceA: bigint; balanceB: bigint; step: bigint } | null;
+  /** the latest state both signed (`unsaved`: held in memory only, its write failed) */
+  balanceChan(channel?: string): { balanceA: bigint; balanceB: bigint; step: bigint; unsaved?: true } | null;
   balanceContract(channel?: string): Promise<bigint>;
   /** my wallet's balance, or any account's */
   balanceTon(address?: string): Promise<bigint>;

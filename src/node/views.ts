@@ -47,15 +47,30 @@ export function sendAsksTurn(send: Capability, autoMode: boolean, partnerOnline:
   return autoMode && partnerOnline && !send.ok && send.code === 'NOT_YOUR_TURN';
 }
 
-/** A proposal still waiting for a signature; none once the channel has paid out (it can never be signed). */
+/**
+ * A proposal still waiting for a signature; none once the channel has paid out (it can never be signed), nor one of
+ * ours whose write failed (a full disk): it never left, so it never will be.
+ */
 export function liveStaged(ctl: ChannelController): ChannelController['channel']['staged'] {
-  return ctl.rec.life === 'closed' ? null : ctl.channel.staged;
+  const s = ctl.rec.life === 'closed' ? null : ctl.channel.staged;
+  return s && ctl.channel.stagedBy === ctl.rec.me && ctl.journal.unsaved(s.state.step) ? null : s;
+}
+
+/**
+ * The latest state both signed as the views show it: the latest on disk, or, once the journal could not be written,
+ * the one held in memory only (marked `unsaved`): what a withdraw submits (journalfail.ts).
+ */
+export function latestShown(ctl: ChannelController): StateView | null {
+  const disk = ctl.latestView;
+  const held = ctl.channel.latestSigned;
+  if (!held || !ctl.journal.unsaved(held.state.step) || (disk && disk.step >= held.state.step)) return disk;
+  return { ...stateView(held, disk), unsaved: true };
 }
 
 export function channelView(ctl: ChannelController, chainSkew: number, myAddress: string, partnerOnline: boolean, autoMode: boolean): ChannelView {
   const rec = ctl.rec;
   const ch = ctl.channel;
-  const latest = ctl.latestView;
+  const latest = latestShown(ctl);
   // While a newer state is being made durable the machine is ahead of the latest state shown: show neither its
   // turn nor its staged state until the disk has caught up, so one view is one consistent picture.
   const settled = (latest?.step ?? -1n) === ch.count - 1n;

@@ -95,3 +95,40 @@ test('while its journal cannot be written, a node signs no new state (it says th
     await closePair(p);
   }
 });
+
+test('while its journal cannot be written, the views show the state a withdraw closes with (held in memory, said not saved on disk), not the last one on disk', async () => {
+  const p = await openPair();
+  try {
+    await fund(p); // A 3 TON, B 4 TON
+    diskFull(p, 'alice');
+    const full = waitForEvent(p.alice, 'error', (e) => e.code === 'DISK_WRITE_FAILED', 30_000);
+    const paid = p.bob.pay(TON('1'), { waitMs: 3_000 }).catch(() => undefined);
+    await full;
+    await paid;
+    // Alice holds step 1 (Bob's payment) signed by both in memory only; her disk ends at step 0.
+    const v = p.alice.currentChannel()!;
+    assert.equal(v.latest?.step, 1n, 'the channel shows the state withdraw submits');
+    assert.equal(v.latest?.unsaved, true, 'and says it is not saved on disk');
+    assert.deepEqual([v.myBalance, v.partnerBalance, v.count], [TON('4'), TON('3'), 2n]);
+    assert.equal(v.pending, null, "Alice's pass (step 2) never left: nothing awaits Bob's signature");
+    assert.ok(!v.actions.send.ok);
+    assert.match(v.actions.send.why, /step 1 .*not saved on disk/);
+    const last = p.alice.showLast();
+    assert.deepEqual([last?.step, last?.unsaved], [1n, true], 'showLast');
+    const all = await p.alice.showAll();
+    assert.deepEqual(all.map((s) => [s.step, s.unsaved === true]), [[0n, false], [1n, true]], 'showAll');
+    const b = p.alice.balanceChan();
+    assert.deepEqual([b?.step, b?.balanceA, b?.balanceB, b?.unsaved], [1n, TON('4'), TON('3'), true], 'balanceChan');
+
+    // A withdraw of the step shown (the CLI passes it) closes alone with it, the latest state both signed.
+    const closedA = waitForEvent(p.alice, 'closed', () => true, 60_000);
+    const r = await p.alice.withdraw({ step: v.latest!.step });
+    assert.deepEqual([r.mode, r.step], ['unilateral', 1n]);
+    await until('the close is on chain', () => p.alice.currentChannel()?.phase === 'closing');
+    p.chain.advanceTime(130);
+    const c = await closedA;
+    assert.deepEqual([c.payoutA, c.payoutB], [TON('4'), TON('3')]);
+  } finally {
+    await closePair(p);
+  }
+});
