@@ -124,6 +124,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
       o: { ...o, chain: this.sends.chain },
       autoMode: o.autoMode ?? true,
       chainSkew: 0,
+      chainTimeRead: false,
       myAddress: o.wallet.address,
       data,
       space: new FreeSpace(o.dataDir, o.minFreeBytes, data.channelsPath),

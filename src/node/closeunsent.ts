@@ -4,7 +4,7 @@
 // node sending it) the views do not tell the user to send it.
 import type { ChannelController } from './controller.js';
 import { leaveAsked } from './leaving.js';
-import { coopMayLandFor } from './mayland.js';
+import { coopMayLandFor, viewNow } from './mayland.js';
 import { PARTNER_CLOSE_GRACE_MS } from './policy.js';
 import type { CloseUnsentView, StateView } from './types.js';
 
@@ -25,7 +25,7 @@ export function closeUnsentOf(ctl: ChannelController, partnerOnline: boolean): C
   if (ctl.rec.life !== 'open' || s?.tag !== 'close' || !s.committed || ctl.paidOutUnread) return null;
   const ours = s.sender === ctl.rec.me;
   const way = ctl.onWay.close;
-  const sending = leaveAsked(ctl) === 'withdraw' || (!!way && !way.ended && way.step === s.step) || coopMayLandFor(ctl.rec, s.step, ctl.chainNow()) > 0;
+  const sending = leaveAsked(ctl) === 'withdraw' || (!!way && !way.ended && way.step === s.step) || coopMayLandFor(ctl.rec, s.step, viewNow(ctl)) > 0;
   const signed = signedAt.get(ctl);
   const partnerSends = !ours && partnerOnline && signed?.step === s.step && performance.now() - signed.at < PARTNER_CLOSE_GRACE_MS;
   return { step: s.step, ours, onWay: sending || partnerSends };

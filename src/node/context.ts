@@ -73,6 +73,8 @@ export interface NodeContext {
   readonly autoMode: boolean;
   /** chain time minus local time (s), last measured: the sandbox and the devnet can move the chain clock */
   chainSkew: number;
+  /** the chain's time was read in this run (until then chainSkew is no estimate: views judge no mark by it) */
+  chainTimeRead: boolean;
   readonly myAddress: Address;
   readonly data: DataDir;
   /** the free space of the data folder's disk */

@@ -127,8 +127,11 @@ export class ChannelController {
   private lastCommitAt = 0;
   /** an automatic pass held back after a long idle run: not before this time (unix ms; turns.ts) */
   passNotBefore: number | null = null;
-  /** the chain's time (unix s) as the node estimates it: set from the node's skew where the node adds the channel */
-  chainNow: () => number = localNow;
+  /**
+   * the chain's time (unix s) as the node estimates it: set from the node's skew where the node adds the channel;
+   * null until the node's first read of the chain's time (mayland.ts viewNow)
+   */
+  chainNow: () => number | null = localNow;
   /** Called once a deposit or deployment of ours shown as "may still land" can no longer land (the view changes). */
   inFlightOver: () => void = nothing;
   /** when the refresh of a "may still land" view is due (performance.now()), 0: none armed */

@@ -99,6 +99,7 @@ export async function chainNowRead(ctx: NodeContext, o: ReadOptions = {}): Promi
 /** Keeps the chain's clock beside the local one, from a chain time just read (views' time left, estimates). */
 export function keepSkew(ctx: NodeContext, chainNow: number): void {
   ctx.chainSkew = chainNow - Date.now() / 1000;
+  ctx.chainTimeRead = true;
 }
 
 /**
@@ -106,7 +107,7 @@ export function keepSkew(ctx: NodeContext, chainNow: number): void {
  * longer land (deposit and decline are offered again then).
  */
 export function bindClock(ctl: ChannelController, ctx: NodeContext): void {
-  ctl.chainNow = () => chainNowEstimate(ctx);
+  ctl.chainNow = () => (ctx.chainTimeRead ? chainNowEstimate(ctx) : null);
   ctl.inFlightOver = () => void (!ctl.ended && ctx.emit({ type: 'channelUpdated', channel: ctx.view(ctl) }));
 }
 
@@ -115,9 +116,19 @@ export function chainNowEstimate(ctx: Pick<NodeContext, 'chainSkew'>): number {
   return Date.now() / 1000 + ctx.chainSkew;
 }
 
+/**
+ * The chain's time a view judges marks by: the estimate, or, before the node's first read of the chain's time (a
+ * devnet's clock may be far ahead of the local one), +Infinity: a mark by the chain's clock (a wallet message's
+ * expiry) is then not held against an action, whose command reads the chain for it, rather than said with a figure
+ * of the local clock; a mark by the local time it was made is judged as ever.
+ */
+export function viewNow(ctl: ChannelController): number {
+  return ctl.chainNow() ?? Number.POSITIVE_INFINITY;
+}
+
 /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
 export function inFlightOf(ctl: ChannelController): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver' | 'leaveOnWay'> {
-  const now = ctl.chainNow();
+  const now = viewNow(ctl);
   const mayLandS = sentMayLandFor(ctl.rec, now);
   const declineWaitS = sentMayLandFor(ctl.rec, now, DECLINE_WAIT_MS);
   const refundMayLandS = refundMayLandFor(ctl.rec, now);

@@ -12,6 +12,8 @@ export interface Fault {
   /** the error says the message went out (a TIMEOUT of the real chain after the send does) */
   sent?: boolean;
   value?: unknown;
+  /** the call waits for this, then the real chain answers (no error, no value) */
+  hold?: Promise<unknown>;
 }
 
 export interface FaultyChain {
@@ -38,6 +40,7 @@ export function faultyChain(real: Chain, faults: Fault[] = []): FaultyChain {
         if (f) {
           f.times = (f.times ?? 1) - 1;
           injected.set(name, (injected.get(name) ?? 0) + 1);
+          if (f.hold) return f.hold.then(() => (v as (...a: unknown[]) => unknown).apply(target, args));
           if (f.error) return Promise.reject(new ChainError(f.error, `injected fault: ${name} failed (${f.error})`, { sent: f.sent ?? false }));
           return Promise.resolve(f.value);
         }
