@@ -29,8 +29,9 @@ export class Effects {
     const was = ctl.life;
     const { changed, effects } = ctl.step(event);
     if (was === 'accepted' && ctl.life === 'funding' && ctl.rec.me === 'B') ctx.emit({ type: 'channelDeployed', channel: ctx.view(ctl) });
-    // Opened by a state both signed before a read here showed the lock (B reads it as A's initial state comes): the
-    // lock is told here, once, with its time (a lock read is told by the arbiter's onLocked).
+    // Opened by a state both signed before a read here showed the lock (a resync brought step 0): the lock is told
+    // here, once, with its time (a lock read is told by the arbiter's onLocked; B's read as A's initial state comes,
+    // by payments.ts lockRead).
     if (event !== 'locked' && !lockSeen(was) && ctl.life === 'open') {
       ctl.rec.lockedAt ??= Date.now();
       ctx.emit({ type: 'channelLocked', channel: ctx.view(ctl) });

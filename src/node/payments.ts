@@ -23,6 +23,7 @@ import { afterPayout, closingRefusal, FREE_IDLE_STATES, proposalWords, RESTORED_
 import { isChannelError } from '../core/errors.js';
 import { awaitAnswer, keepUnsent, owePass } from './unsynced.js';
 import { settleSend } from './settle.js';
+import { lockSeen } from './payout.js';
 
 /** How long a send waits for the partner (0: not at all), what it says meanwhile, and the person's stop. */
 export type SendWait = ProgressOptions & { waitMs?: number };
@@ -321,7 +322,23 @@ export class Payments implements Stager {
     this.lockReads.set(ctl, now);
     const data = await this.ctx.o.chain.getChannelData(Address.parse(ctl.rec.contract), { background: true });
     if (!data || data.phase === 'funding') throw saidHere(new NodeError('NOT_LOCKED', 'your initial state arrived before the contract locked, as their node reads it: once it sees both deposits in, it asks your node for the state again (nothing to do)'), 'the initial state arrived before the contract locked, as this node reads it: once it sees both deposits in, it asks your partner for the state again (nothing to do)');
+    if (data.phase === 'open') await this.lockRead(ctl);
     return { depositA: data.depositA, depositB: data.depositB };
+  }
+
+  /**
+   * The lock B read as A's initial state came: saved (the record says locked) and told before the state is signed,
+   * as a read of the watch tells it. Told after the journal took step 0, a crash between the two left a record that
+   * never saw the lock, loaded open in silence: the lock was never told. A record not saved (a full disk) is said,
+   * and the state is still signed.
+   */
+  private async lockRead(ctl: ChannelController): Promise<void> {
+    if (lockSeen(ctl.life)) return;
+    ctl.rec.lockedAt ??= Date.now();
+    const unsaved = await this.ctx.transition(ctl, 'locked').then(() => null, (e: unknown) => e ?? new Error('the record was not saved'));
+    if (unsaved && (ctl.reloading || ctl.isStopped)) throw unsaved;
+    if (ctl.life === 'locked') this.ctx.emit({ type: 'channelLocked', channel: this.ctx.view(ctl) });
+    if (unsaved) this.ctx.fail(unsaved, ctl);
   }
 
   /** The partner's countersignature of our staged proposal (state.countersign or close.accept). */

@@ -74,9 +74,10 @@ test('B refuses an initial state that does not match the deposits it reads: each
   }
 });
 
-// B is told to leave with the deposits; its node may not have seen the lock yet (its read of A's state did, its watch
-// not): leave reads the contract first, and leaves, rather than saying "not locked: take your deposit back".
-test('after INITIAL_MISMATCH, leave works while this node has not seen the lock yet: it reads the contract first', async () => {
+// B is told to leave with the deposits; its watch has not seen the lock, but its read of A's state did, and that read
+// is the lock (saved and told before the state is checked: payments.ts lockRead): leave leaves, rather than saying
+// "not locked: take your deposit back".
+test("after INITIAL_MISMATCH, leave works while this node's watch has not seen the lock: the read of A's state took it", async () => {
   const p = await openPair({ initialTimeoutMs: 600_000 });
   try {
     let hidden = true;
@@ -90,7 +91,7 @@ test('after INITIAL_MISMATCH, leave works while this node has not seen the lock 
     await proposed;
     await p.bob.deposit();
     assert.match((await refused).message, /leave with the deposits \(leave\)/);
-    assert.equal(p.bob.currentChannel()!.phase, 'funding', "Bob's node has not seen the lock");
+    assert.equal(p.bob.currentChannel()!.phase, 'locked', "Bob's read of Alice's state took the lock");
 
     hidden = false; // the lock shows from now on to a read, never to the watch
     const left = await p.bob.exit();

@@ -4,13 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { cp, rm } from 'node:fs/promises';
 import { Address } from '@ton/core';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import type { Wallet } from '../../src/chain/types.js';
 import { faultyChain } from '../helpers/faults.js';
 import { TON, closePair, connect, openPair, until, type Pair } from '../helpers/nodes.js';
 
-type Internals = { node: { ctx: { o: { wallet: Wallet }; channels: Map<string, { rec: { lockedAt: number | null; life: string }; storage: { writeRecord(r: unknown): Promise<void> } }> } } };
+type Writer = { writeDurable(bytes: Buffer, at: number): Promise<void> };
+type Internals = { node: { ctx: { o: { wallet: Wallet }; channels: Map<string, { rec: { lockedAt: number | null; life: string }; storage: { writeRecord(r: unknown): Promise<void>; writer: Writer } }> } } };
 
 /**
  * Bob, his watch reading once at its start and then not for ten minutes, funding with Alice's deposit in; `then`
@@ -75,6 +77,37 @@ test('a node stopped after its journal took step 0 and before its record said op
     await p.bob.send(TON('1'));
     await until('the payment signed by both', () => (p.alice.currentChannel()?.latest?.step ?? 0n) >= 1n);
     assert.deepEqual(again.filter((e) => e.type === 'channelLocked'), [], 'not told again');
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('B killed right after its journal took step 0 (its lock read as the state came): the lock is told once, before or after the restart', async () => {
+  const p = await openPair();
+  try {
+    const told: NodeEvent[] = [];
+    let crashed: Promise<void> | null = null;
+    await lockedByInitial(p, (inner) => {
+      p.bob.on((e: NodeEvent) => void (crashed === null && told.push(e)));
+      // what a kill -9 leaves on disk once the journal's first write (step 0) is durable: a copy made then
+      const writer = [...inner.channels.values()][0]!.storage.writer;
+      const write = writer.writeDurable.bind(writer);
+      writer.writeDurable = async (b, at) => {
+        await write(b, at);
+        crashed ??= cp(join(p.dir, 'bob'), join(p.dir, 'bob-killed'), { recursive: true, filter: (f) => !f.endsWith('synchannel.lock') });
+        await crashed;
+      };
+    });
+    await p.bob.stop();
+    await rm(join(p.dir, 'bob'), { recursive: true });
+    await cp(join(p.dir, 'bob-killed'), join(p.dir, 'bob'), { recursive: true });
+    p.bob = await createNode({ ...p.common, dataDir: join(p.dir, 'bob'), key: { keyPair: p.keys.bob } });
+    p.bob.on((e: NodeEvent) => void told.push(e)); // the first listener also gets the start's events
+    await connect(p.alice, p.bob);
+    await until('Bob reads the contract open', async () => p.bob.currentChannel()?.phase === 'open' && (await p.bob.balanceContract()) > 0n);
+    await p.bob.send(TON('1'));
+    await until('the payment signed by both', () => (p.alice.currentChannel()?.latest?.step ?? 0n) >= 1n);
+    assert.equal(told.filter((e) => e.type === 'channelLocked').length, 1, 'told once in all');
   } finally {
     await closePair(p);
   }
