@@ -167,7 +167,7 @@ export class Arbiter {
   /**
    * One read of the chain as the node starts: a refused key or an endpoint out of reach is said at once; the views
    * of a deposit, deployment, refund, close or exit that may still land are told again by the chain's clock (until
-   * then no view judges them by it: mayland.ts viewNow).
+   * then the views say them without a figure: mayland.ts viewNow).
    */
   checkChainAtStart(): void {
     const marked = () => [...this.ctx.channels.values()].filter((c) => !c.ended && (c.rec.depositPending || c.rec.deploySentAt !== undefined || c.rec.refundSent || c.rec.closeSent || c.rec.coopSent));

@@ -118,23 +118,29 @@ export function chainNowEstimate(ctx: Pick<NodeContext, 'chainSkew'>): number {
 
 /**
  * The chain's time a view judges marks by: the estimate, or, before the node's first read of the chain's time (a
- * devnet's clock may be far ahead of the local one), +Infinity: a mark by the chain's clock (a wallet message's
- * expiry) is then not held against an action, whose command reads the chain for it, rather than said with a figure
- * of the local clock; a mark by the local time it was made is judged as ever.
+ * devnet's clock may be far ahead of the local one), -Infinity: a mark by the chain's clock (a wallet message's
+ * expiry) may then still land for a time not known yet (Infinity, said without a figure: `known`), never for a
+ * figure of the local clock; a mark by the local time it was made is judged as ever.
  */
 export function viewNow(ctl: ChannelController): number {
-  return ctl.chainNow() ?? Number.POSITIVE_INFINITY;
+  return ctl.chainNow() ?? Number.NEGATIVE_INFINITY;
 }
+
+/** Seconds as a view says them: 0 (no figure) for a time not known yet. */
+const known = (s: number): number => (Number.isFinite(s) ? s : 0);
 
 /** A deposit or deployment of this node that may still land, by the chain's time as last measured. */
 export function inFlightOf(ctl: ChannelController): Pick<CapabilityInput, 'depositInFlight' | 'mayLandS' | 'declineWaitS' | 'refundMayLandS' | 'refundHandedOver' | 'leaveOnWay'> {
   const now = viewNow(ctl);
-  const mayLandS = sentMayLandFor(ctl.rec, now);
-  const declineWaitS = sentMayLandFor(ctl.rec, now, DECLINE_WAIT_MS);
-  const refundMayLandS = refundMayLandFor(ctl.rec, now);
-  const leaveOnWay = leaveOnWayOf(ctl, now);
+  const mayLand = sentMayLandFor(ctl.rec, now);
+  const mayLandS = known(mayLand);
+  const declineWaitS = known(sentMayLandFor(ctl.rec, now, DECLINE_WAIT_MS));
+  // (a refund's and a decline's commands read the chain themselves: not refused here for a time not known)
+  const refundMayLandS = known(refundMayLandFor(ctl.rec, now));
+  const way = leaveOnWayOf(ctl, now);
+  const leaveOnWay = way && { ...way, mayLandS: known(way.mayLandS) };
   // our cooperative close that may still land: the view's close to send (closeunsent.ts) shows once it cannot
-  const coopMayLandS = ctl.rec.coopSent ? coopMayLandFor(ctl.rec, ctl.rec.coopSent.step, now) : 0;
+  const coopMayLandS = ctl.rec.coopSent ? known(coopMayLandFor(ctl.rec, ctl.rec.coopSent.step, now)) : 0;
   const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0, coopMayLandS].filter((s) => s > 0);
   if (ends.length) {
     // a sooner end (the chain's clock measured since) replaces the one armed
@@ -149,5 +155,5 @@ export function inFlightOf(ctl: ChannelController): Pick<CapabilityInput, 'depos
       }, Math.min(due - performance.now(), 3_600_000));
     }
   }
-  return { depositInFlight: mayLandS > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(ctl), leaveOnWay };
+  return { depositInFlight: mayLand > 0, mayLandS, declineWaitS, refundMayLandS, refundHandedOver: refundHandedOn(ctl), leaveOnWay };
 }
