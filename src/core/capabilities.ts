@@ -73,8 +73,23 @@ export const RESTORED_WHY =
   'this channel was restored from a backup: your partner may hold states newer than the backup that your node signed before it lost its data, and could close with one of them, so a payment here could be worth nothing. The node signs no payment in it, either way, and keeps the turn: close it with withdraw (your partner can sign a cooperative close) and open a new channel to pay again';
 const no = (code: ErrorCode, why: string): Capability => ({ ok: false, code, why });
 
-function ended(life: LifePhase): Capability | null {
-  if (life === 'closed') return no('ALREADY_CLOSED', 'the channel is closed and paid out: open a new channel to pay again');
+/** What a closed (paid out) channel says to each action: the reason fits what was asked. */
+const CLOSED_WHY: Readonly<Record<Action, string>> = {
+  deposit: 'it takes no deposit; open a new channel to put money in one',
+  refund: 'nothing is left in it to take back',
+  send: 'open a new channel to pay again',
+  sign: 'nothing is signed in it any more',
+  createEmpty: 'open a new channel to pay again',
+  requestEmpty: 'open a new channel to pay again',
+  withdraw: 'nothing is left in it to withdraw',
+  exit: 'nothing is left in it to take out',
+  challenge: 'its close is over: nothing to challenge',
+  finish: 'its close is finished already',
+  decline: 'nothing to decline',
+};
+
+function ended(life: LifePhase, action: Action): Capability | null {
+  if (life === 'closed') return no('ALREADY_CLOSED', `the channel is closed and paid out: ${CLOSED_WHY[action]}`);
   if (life === 'rejected') return no('INVALID_TRANSITION', 'the channel was declined: open a new channel if you still want one');
   if (life === 'closing') return no('ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window');
   return null;
@@ -112,7 +127,7 @@ function deposit(i: CapabilityInput): Capability {
     case 'open':
       return no('NOT_FUNDING', 'both deposits are in and the channel is locked: it takes no more deposits (pay with send, or withdraw and open a new channel with more)');
     default:
-      return ended(i.life)!;
+      return ended(i.life, 'deposit')!;
   }
 }
 
@@ -139,7 +154,7 @@ function refund(i: CapabilityInput): Capability {
   if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed; wait until it is and your deposit is in, then refund takes it back');
   if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: leave with the deposits instead (leave)');
   if (i.life === 'open') return no('NOT_FUNDING', 'the channel is locked: withdraw instead');
-  return ended(i.life)!;
+  return ended(i.life, 'refund')!;
 }
 
 /** The way out of a channel whose initial state the partner does not sign. */
@@ -157,8 +172,8 @@ function notOpenYet(i: CapabilityInput): string {
   return 'both deposits are in; the initial state is on its way: wait for it to be signed by both';
 }
 
-function offChain(i: CapabilityInput): Capability | null {
-  const end = ended(i.life);
+function offChain(i: CapabilityInput, action: 'send' | 'createEmpty' | 'requestEmpty'): Capability | null {
+  const end = ended(i.life, action);
   if (end) return end;
   if (i.life !== 'open' || !i.off || i.off.turn === null) return no('NOT_OPEN', `payments start once the channel is open: ${notOpenYet(i)}`);
   if (i.off.phase === 'FINAL') return no('CHANNEL_CLOSING', 'a close state is signed by both: withdraw to pay it out');
@@ -166,7 +181,7 @@ function offChain(i: CapabilityInput): Capability | null {
 }
 
 function propose(i: CapabilityInput, what: 'send' | 'createEmpty'): Capability {
-  const base = offChain(i);
+  const base = offChain(i, what);
   if (base) return base;
   const off = i.off!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
@@ -179,7 +194,7 @@ function propose(i: CapabilityInput, what: 'send' | 'createEmpty'): Capability {
 }
 
 function requestEmpty(i: CapabilityInput): Capability {
-  const base = offChain(i);
+  const base = offChain(i, 'requestEmpty');
   if (base) return base;
   const off = i.off!;
   if (off.stagedBy !== null && off.stagedBy !== i.me) return no('PENDING_STATE', 'a state from your partner awaits your signature: sign it, then the turn is yours');
@@ -188,14 +203,14 @@ function requestEmpty(i: CapabilityInput): Capability {
 }
 
 function sign(i: CapabilityInput): Capability {
-  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life, 'sign')!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
   if (i.off && i.off.stagedBy !== null && i.off.stagedBy !== i.me) return i.restored && i.off.stagedMoves ? no('CHANNEL_RESTORED', RESTORED_WHY) : OK;
   return no('NOTHING_TO_SIGN', 'no state from your partner awaits your signature');
 }
 
 function withdraw(i: CapabilityInput): Capability {
-  const end = ended(i.life);
+  const end = ended(i.life, 'withdraw');
   if (end) return end;
   const way = leaveOnWay(i);
   if (way) return way;
@@ -237,20 +252,20 @@ function exit(i: CapabilityInput): Capability {
   // paid out while its payout transaction is not found yet: the contract refuses an exit (a wallet fee)
   if (i.life === 'locked' && i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
   if (i.life === 'locked') return leaveOnWay(i) ?? OK;
-  const end = ended(i.life);
+  const end = ended(i.life, 'exit');
   if (end) return end;
   if (i.life === 'open') return no('INVALID_TRANSITION', 'the initial state is signed by both: withdraw with the latest state instead');
   return no('NOT_LOCKED', `the channel is not locked: ${beforeLock(i)}`);
 }
 
 function challenge(i: CapabilityInput): Capability {
-  if (i.life === 'closed') return ended(i.life)!;
+  if (i.life === 'closed') return ended(i.life, 'challenge')!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
   return i.deadlinePassed ? no('TOO_LATE', 'the challenge window is over: the close can only be finished') : OK;
 }
 
 function finish(i: CapabilityInput): Capability {
-  if (i.life === 'closed') return ended(i.life)!;
+  if (i.life === 'closed') return ended(i.life, 'finish')!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
   if (i.deadlinePassed) return OK;
   const until = i.deadline ? ` until ${clockText(i.deadline)} (by the chain's clock)` : '';
@@ -268,7 +283,7 @@ function decline(i: CapabilityInput): Capability {
   // A funding channel that holds nothing of mine is given up (the node reads the chain, and waits for a deposit of
   // its own that may still land). If it owes nothing, the partner's deposit may still lock it: its money, its exit.
   if (i.life === 'funding' && i.depositedMine === 0n) return OK;
-  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life)!;
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life, 'decline')!;
   const funding = i.bothIn ? `both deposits are in: ${LOCK_COMING}; then leave with the deposits (leave)` : 'take your deposit back with refund';
   const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : funding;
   return no('INVALID_TRANSITION', `a contract exists: ${instead}`);

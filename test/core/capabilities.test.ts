@@ -175,3 +175,24 @@ test("deposit before the contract is deployed says who deploys it, and (B) when 
   const a = capabilities({ ...input('deploying'), me: 'A', off: null, depositedMine: 0n });
   assert.match((a.deposit as { why: string }).why, /^your deployment of the contract \(it carries your deposit\) is under way: the node says when it is deployed$/);
 });
+
+// Every action on a closed channel said "open a new channel to pay again", a withdraw too (the careless-user walk).
+test('each action refused on a closed channel says why for that action: only a payment names paying again', () => {
+  const c = capabilities(input('closed'));
+  const why = (a: keyof typeof c) => {
+    const x = c[a];
+    assert.ok(!x.ok && x.code === 'ALREADY_CLOSED', `${a}: ${JSON.stringify(x)}`);
+    return x.why;
+  };
+  assert.match(why('withdraw'), /^the channel is closed and paid out: nothing is left in it to withdraw/);
+  assert.match(why('exit'), /^the channel is closed and paid out: nothing is left in it to take out/);
+  assert.match(why('refund'), /^the channel is closed and paid out: nothing is left in it to take back/);
+  assert.match(why('deposit'), /takes no deposit/);
+  assert.match(why('sign'), /nothing is signed in it any more/);
+  assert.match(why('challenge'), /its close is over: nothing to challenge/);
+  assert.match(why('finish'), /its close is finished already/);
+  assert.match(why('decline'), /nothing to decline/);
+  for (const a of ['send', 'createEmpty', 'requestEmpty'] as const) assert.match(why(a), /open a new channel to pay again/);
+  for (const a of ['withdraw', 'exit', 'refund', 'sign', 'challenge', 'finish', 'decline'] as const) assert.doesNotMatch(why(a), /pay again/, a);
+  for (const a of Object.keys(c) as (keyof typeof c)[]) assert.ok(givesNextStep(why(a)) || /nothing|finished|over/.test(why(a)), `${a}: ${why(a)}`);
+});
