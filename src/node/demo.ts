@@ -140,7 +140,7 @@ async function signed(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, step: 
 async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi, step: bigint, propose: () => Promise<unknown>, last = step): Promise<void> {
   const at = latestStep(from);
   if (at > last) {
-    throw new NodeError('INVALID_TRANSITION', `the channel is at state ${at}, past state ${step} that this step makes: it was moved on by hand, so this step cannot show what it says. Start Again (start the demo again) to follow the story`);
+    throw new NodeError('INVALID_TRANSITION', `the channel is at step ${at}, past step ${step} that this part of the demo makes: it was moved on by hand, so this part cannot show what it says. Start Again (start the demo again) to follow the story`);
   }
   const proposedByHand = at >= step || (from.currentChannel()?.pending?.awaiting === 'partner' && from.currentChannel()?.pending?.step === step);
   if (!proposedByHand) await propose();
@@ -149,17 +149,17 @@ async function proposeAndSign(s: Story, from: ChannelNodeApi, to: ChannelNodeApi
 
 function balances(s: Story, withState = true): string {
   const c = s.alice.currentChannel();
-  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B${withState ? ` at state ${c.latest.step}` : ''}` : 'no signed state yet';
+  return c?.latest ? `A [${formatTon(c.latest.balanceA)} ${formatTon(c.latest.balanceB)}] B${withState ? ` at step ${c.latest.step}` : ''}` : 'no signed state yet';
 }
 
 /** What the contract paid, the fee reserve split in it, and who paid which gas (contracts/channel.tolk `shares`). */
 export function payoutText(p: PayoutView): string {
-  const by = p.step === null ? 'the deposits (an exit)' : `state ${p.step}`;
+  const by = p.step === null ? 'the deposits (an exit)' : `step ${p.step}`;
   if (p.paidA === null || p.paidB === null) return `The contract paid by ${by} (${balancesLine(p)}): ${SHARES_UNREAD}.`;
   const reserve = p.paidA + p.paidB - p.balanceA - p.balanceB;
   const finisher = p.closer === 'A' ? 'Alice' : p.closer === 'B' ? 'Bob' : null;
   return (
-    `The contract paid by ${by} (${balancesLine(p)})${p.matchesLatest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : `, not the latest state both signed (state ${p.latestStep ?? '?'})`}: ` +
+    `The contract paid by ${by} (${balancesLine(p)})${p.matchesLatest ? ', the latest state both signed' : p.matchesLatest === null ? ', whether the latest state both signed is unknown to this node' : `, not the latest state both signed (step ${p.latestStep ?? '?'})`}: ` +
     `Alice got ${formatTon(p.paidA)} TON and Bob ${formatTon(p.paidB)} TON, each the state's balance plus half of the fee reserve of ${formatTon(reserve)} TON ` +
     `(what the contract held beyond the deposits: what each deposit's 0.01 TON fee left after its gas, less storage fees; ` +
     `Alice ${formatTon(p.paidA - p.balanceA)}, Bob ${formatTon(p.paidB - p.balanceB)}${p.paidA - p.balanceA !== p.paidB - p.balanceB ? ": the contract rounds Alice's half down and gives Bob the rest" : ''}).\n` +
@@ -203,7 +203,7 @@ function openSteps(s: Story): DemoStep[] {
         await until(s, bob, () => awaitsMe(bob, 0n) || latestStep(bob) >= 0n, 'Bob has the initial state', 120_000);
         const c = bob.currentChannel()!;
         const bobSaw = awaitsMe(bob, 0n) ? "Bob's node shows it awaiting his signature" : 'Bob signed it already';
-        return `Bob accepted; Alice deployed ${c.contract} with her 3 TON; then Bob deposited 4 TON and the contract locked.\nAlice signed the initial state (state 0 of the channel) and sent it: ${bobSaw}.`;
+        return `Bob accepted; Alice deployed ${c.contract} with her 3 TON; then Bob deposited 4 TON and the contract locked.\nAlice signed the initial state (step 0 of the channel) and sent it: ${bobSaw}.`;
       },
     },
     {
@@ -212,10 +212,10 @@ function openSteps(s: Story): DemoStep[] {
       async run() {
         await signed(s, alice, bob, 0n, 'Bob');
         return (
-          `Both signed state 0: ${balances(s, false)} (Alice is party A with 3 TON, Bob party B with 4).\n` +
+          `Both signed step 0: ${balances(s, false)} (Alice is party A with 3 TON, Bob party B with 4).\n` +
           `The demo runs in manual mode: a node never countersigns its partner's state by itself; that is an action (this step; in VS Code also Sign in the tree). ` +
-          `Its own proposals are signed as it makes them: Alice's node signed state 0 when the contract locked. (In automatic mode, the default outside this demo, a node countersigns valid states by itself.)\n` +
-          `Turns alternate: Bob creates the odd states, Alice the even ones, so they never both propose at once. State 1 is Bob's.`
+          `Its own proposals are signed as it makes them: Alice's node signed step 0 when the contract locked. (In automatic mode, the default outside this demo, a node countersigns valid states by itself.)\n` +
+          `Turns alternate: Bob creates the odd steps, Alice the even ones, so they never both propose at once. Step 1 is Bob's.`
         );
       },
     },
@@ -232,7 +232,7 @@ function paySteps(s: Story): DemoStep[] {
       async run() {
         await proposeAndSign(s, bob, alice, 1n, () => bob.send(parseTon('0.5')));
         s.staleStep = alice.currentChannel()!.latest!.step;
-        return `State ${s.staleStep} signed by both: ${balances(s, false)}. Now it is Alice's turn (state ${s.staleStep + 1n}).`;
+        return `Step ${s.staleStep} signed by both: ${balances(s, false)}. Now it is Alice's turn (step ${s.staleStep + 1n}).`;
       },
     },
     {
@@ -243,7 +243,7 @@ function paySteps(s: Story): DemoStep[] {
         const asked = waitForEvent(bob, 'turnRequested');
         await alice.requestEmpty();
         await stopOr(s, asked);
-        return `${balances(s)}. Alice wants to pay again but state ${alice.currentChannel()!.latest!.step + 1n} is Bob's: she asked for the turn, and Bob's node reported her request.`;
+        return `${balances(s)}. Alice wants to pay again but step ${alice.currentChannel()!.latest!.step + 1n} is Bob's: she asked for the turn, and Bob's node reported her request.`;
       },
     },
     {
@@ -285,7 +285,7 @@ function closeSteps(s: Story): DemoStep[] {
         s.pendingChallenge = challenged;
         await stopOr(s, seen);
         return (
-          `Alice sent state ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
+          `Alice sent step ${r.step} (A [${formatTon(old.balanceA)} ${formatTon(old.balanceB)}] B) to the contract, although the latest state gives her less: ${balances(s)}.\n` +
           `The challenge window runs until ${clockText(r.deadline ?? 0)}: until then a later state both signed replaces the close, so a partner who is offline for a while can still answer.\n` +
           `Bob's node watches the contract (its watcher): it saw the close on chain and reacts at once; the next step reports its challenge.`
         );
@@ -299,7 +299,7 @@ function closeSteps(s: Story): DemoStep[] {
         const c = bob.currentChannel();
         const before = (c?.close?.step ?? c?.payout?.step ?? -1n) > s.staleStep;
         const step = s.pendingChallenge ? (await stopOr(s, s.pendingChallenge)).step : await challengedStep(s);
-        return `Bob's watcher challenged with state ${step} as soon as it saw the old state on chain (its challenge landed ${before ? 'during the last step' : 'during this step'}): the contract now holds the latest state.`;
+        return `Bob's watcher challenged with step ${step} as soon as it saw the old state on chain (its challenge landed ${before ? 'during the last step' : 'during this step'}): the contract now holds the latest state.`;
       },
     },
     {

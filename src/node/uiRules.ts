@@ -132,7 +132,7 @@ export const SYNC_OFFLINE_GRACE_MS = 5_000;
  */
 export function pendingAtWithdraw(mode: 'auto' | 'cooperative' | 'unilateral', partnerOnline: boolean, latest: bigint, pending: bigint): string {
   const signs = 'the node signs it first, and the close pays its balances';
-  const alone = `to close with state ${pending}, sign it first (sign), then withdraw`;
+  const alone = `to close with step ${pending}, sign it first (sign), then withdraw`;
   if (mode === 'unilateral') return `a unilateral close submits step ${latest}; ${alone}.`;
   if (partnerOnline) return `${signs}.`;
   const back = `your partner is offline: if they connect within ${PARTNER_GRACE_MS / 1000} s, ${signs}`;
