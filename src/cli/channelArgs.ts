@@ -82,7 +82,7 @@ export function allowed(a: RunArgs, action: Action, waitable: readonly string[] 
     // named as the person typed it (the action `exit` is the command `leave`: `exit` stops the node)
     // the only channel not closed, refused: no other channel matters (and "see channels" would hide the code's next step)
     const alone = live === 1 && ch.phase !== 'closed' && ch.phase !== 'rejected';
-    const which = !id && all > 1 && !alone ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? ` (${live} not closed)` : ''} allows ${a.spec.name} now: see channels)` : '';
+    const which = !id && all > 1 && !alone ? ` (channel ${ch.contract}, ${ch.phase}; none of your ${all} channels${live > 0 && live !== all ? `, ${live} not closed,` : ''} allows ${a.spec.name} now: see channels)` : '';
     throw Object.assign(new Error(`${can.why}${which}`), { code: can.code });
   }
   if (!id) nameDefault(a, ch);

@@ -17,7 +17,7 @@ import { stdinIo } from './io.js';
 import { chainNotRead, chainReadAgain, printEvents } from './startup.js';
 import { decimalNumber, wholeNumber } from './numbers.js';
 import { demoHelp } from './subhelp.js';
-import { jsonError, runLine, type Io } from './repl.js';
+import { jsonError, runLine, withHint, type Io } from './repl.js';
 
 // A reader that went away (`synchannel … | head`): what is printed after that is dropped; the node goes on.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -181,7 +181,7 @@ async function startNode(opts: NodeOpts, dataDir: string, io: Io): Promise<NodeH
     const fatal = jsonError(err.code ?? 'ERROR', err.message);
     if (io.json) io.emit({ event: 'fatal', ...fatal });
     // the code's next step, as --json gives it and every command's error in text mode appends it
-    else process.stderr.write(`synchannel could not start: ${err.message}${fatal.hint ? ` (${fatal.hint})` : ''}\n`);
+    else process.stderr.write(`synchannel could not start: ${withHint(err.message, fatal.hint)}\n`);
     return null;
   }
 }

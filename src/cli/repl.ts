@@ -146,8 +146,7 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     if (io.json) io.emit({ command: spec.name, ok: false, error: { ...jsonError(code, message), ...(sent ? { sent } : {}) } });
     else if (code === 'CANCELLED') io.say(sent ? `${spec.name}: ${message}` : `${spec.name}: cancelled`);
     else {
-      const hint = hintFor(code, message);
-      io.say(`${spec.name} failed: ${message}${hint ? ` (${hint})` : ''}`);
+      io.say(`${spec.name} failed: ${withHint(message, hintFor(code, message))}`);
     }
   }
   return true;
@@ -169,6 +168,15 @@ async function runStoppable<T>(name: string, io: Io, run: (signal?: AbortSignal)
 export function jsonError(code: string, message: string): { code: string; message: string; hint?: string } {
   const hint = hintFor(code, message);
   return { code, message, ...(hint ? { hint } : {}) };
+}
+
+/**
+ * A message and its code's next step as one text line: "… Next: …", never in parentheses (many next steps carry
+ * their own, and a message may end in some).
+ */
+export function withHint(message: string, hint: string | undefined): string {
+  if (!hint) return message;
+  return `${message}${/[.!?]$/.test(message) ? '' : '.'} Next: ${hint}`;
 }
 
 /**

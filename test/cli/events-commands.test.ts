@@ -57,7 +57,7 @@ test('without --channel an action goes to the one channel that allows it, and se
   // some of them open: counted as "channels not closed" are elsewhere (7 channels next to "you have 2" read as a contradiction)
   const funding = { ...declined, id: 'f', contract: 'kQf', phase: 'funding' };
   const mixed = await json(nodeOf([closed, declined, funding]), 'deposit');
-  assert.match(mixed.error!.message, /none of your 3 channels \(1 not closed\) allows deposit now/);
+  assert.match(mixed.error!.message, /none of your 3 channels, 1 not closed, allows deposit now/);
   // named as typed: the action `exit` is the command `leave` (`exit` stops the node)
   const leaving = await json(nodeOf([{ ...closed, actions: { ...closed.actions, exit: no('ALREADY_CLOSED') } }, { ...declined, actions: { ...declined.actions, exit: no('DECLINED') } }]), 'leave');
   assert.match(leaving.error!.message, /none of your 2 channels allows leave now/);

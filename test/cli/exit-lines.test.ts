@@ -57,7 +57,7 @@ test('a node that cannot start says what to do in text mode, as the --json fatal
   const text = pipe('getAccount\n', '--min-period', '0');
   assert.equal(text.status, 1);
   assert.match(text.stderr, /^synchannel could not start: --min-period 0 is outside 60\.\.\d+ seconds/m);
-  assert.ok(text.stderr.includes(`(${fatal.hint})`), text.stderr);
+  assert.ok(text.stderr.includes(`. Next: ${fatal.hint}`), text.stderr);
   // a period proposed too short: its code's step names the flag
-  assert.match(pipe('getAccount\n', '--period', '10').stderr, /could not start: --period 10 is outside .*\(propose a longer challenge period \(--period\)\)/);
+  assert.match(pipe('getAccount\n', '--period', '10').stderr, /could not start: --period 10 is outside .*\. Next: propose a longer challenge period \(--period\)$/m);
 });

@@ -43,7 +43,7 @@ test('a message that already says what to do gets no second advice', async () =>
   const store = await said('channels', new Proxy(node(err('X', 'unused')), { get: (t, k) => (k === 'channels' ? () => { throw err('DATA_DIR_UNREADABLE', "cannot read /x: EIO: i/o error, read. Check the disk and the file's permissions"); } : t[k as keyof ChannelNodeApi]) }));
   assert.doesNotMatch(store, /--data|\(fix/, store);
   // a bare message keeps its next step
-  assert.match(await said('balanceTon', node(err('INSUFFICIENT_FUNDS', 'not enough TON'))), /not enough TON \(top up/);
+  assert.match(await said('balanceTon', node(err('INSUFFICIENT_FUNDS', 'not enough TON'))), /not enough TON\. Next: top up/);
 });
 
 test('faucet on testnet says where testnet coins come from, once, not to check the value', async () => {

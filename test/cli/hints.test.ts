@@ -32,7 +32,7 @@ test('a hint that repeats the message in other words is left out; one that adds 
   assert.equal(turn!.match(/requestEmpty/g)!.length, 1, turn);
   // a bare message gets its hint
   const [timeout] = await say('balanceTon', node(err('INSUFFICIENT_FUNDS', 'not enough TON')));
-  assert.match(timeout!, /^balanceTon failed: not enough TON \(.+\)$/);
+  assert.match(timeout!, /^balanceTon failed: not enough TON\. Next: .+$/);
 });
 
 test('channels shows, before a signed state, what each side has deposited (0 of mine after a refund), and what to do with a channel the partner declined', async () => {
@@ -113,4 +113,31 @@ test('finish with one channel over its window and another still in it picks the 
   const n = { currentChannel: () => open, channel: (id: string) => [open, over].find((v) => v.id === id), channels: () => [open, over], partners: () => [], finish: async (o: { channel: string }) => (asked.push(o.channel), { ...over, phase: 'closed' }) } as unknown as ChannelNodeApi;
   const said = await say('finish', n);
   assert.deepEqual(asked, ['kQover'], said.join('\n'));
+});
+
+/** The deepest nesting of parentheses in a line. */
+function depth(line: string): number {
+  let d = 0;
+  let most = 0;
+  for (const ch of line) {
+    if (ch === '(') most = Math.max(most, ++d);
+    else if (ch === ')') d--;
+  }
+  return most;
+}
+
+// The walk of a careless user: "(check the channel phase (showLast, channels))", a code's next step with its own
+// parentheses put in parentheses. Every code's hint joins its message without nesting; --json keeps them apart.
+test("every code's next step joins the message without nested parentheses; --json gives it apart, unchanged", async () => {
+  const { CODES, nextStep } = await import('../../src/core/errors.js');
+  for (const code of Object.keys(CODES).filter((c) => c !== 'USAGE' && c !== 'CANCELLED')) {
+    const [line] = await say('balanceTon', node(err(code, 'it went wrong')));
+    assert.ok(line!.startsWith('balanceTon failed: it went wrong'), line);
+    assert.ok(line!.includes(nextStep(code)!), `${code}: the hint is shown: ${line}`);
+    assert.ok(depth(line!) <= 1, `${code}: ${line}`);
+    const lines: unknown[] = [];
+    const io: Io = { say: () => undefined, emit: (v) => lines.push(v), ask: async () => null, json: true, interactive: false };
+    await runLine('balanceTon', node(err(code, 'it went wrong')), io);
+    assert.deepEqual(lines, [{ command: 'balanceTon', ok: false, error: { code, message: 'it went wrong', hint: nextStep(code) } }]);
+  }
 });

@@ -24,8 +24,8 @@ async function said(line: string, n: ChannelNodeApi): Promise<string> {
 test('a refusal of the only channel not closed names no other channels, and keeps its next step', async () => {
   const live = open('kQo');
   const text = await said('requestEmpty', node([closed('kQ1'), closed('kQ2'), live], live));
-  assert.equal(text, 'requestEmpty failed: the turn is already yours (send a payment or pass the turn (createEmpty))');
+  assert.equal(text, 'requestEmpty failed: the turn is already yours. Next: send a payment or pass the turn (createEmpty)');
   // two channels not closed: the trailer says which one was taken
   const other = open('kQp');
-  assert.match(await said('requestEmpty', node([closed('kQ1'), live, other], live)), /\(channel kQo, open; none of your 3 channels \(2 not closed\) allows requestEmpty now: see channels\)$/);
+  assert.match(await said('requestEmpty', node([closed('kQ1'), live, other], live)), /\(channel kQo, open; none of your 3 channels, 2 not closed, allows requestEmpty now: see channels\)$/);
 });
