@@ -106,6 +106,15 @@ program.configureHelp({ formatHelp: (cmd, helper) => `${Help.prototype.formatHel
 /** `devnet` and `demo` have their own flags: they are dispatched before the node's option parser. */
 async function subcommand(argv: string[]): Promise<boolean> {
   const [cmd, ...rest] = argv;
+  const help = rest.includes('--help') || rest.includes('-h');
+  if (cmd === 'devnet' && help && rest.includes('--json')) {
+    // the usage in one JSON line, as the main --help --json
+    const lines: string[] = [];
+    const { devnetMain } = await import('#heavy');
+    await devnetMain(['--help'], { out: (l) => lines.push(l), err: (l) => lines.push(l), handleSignals: false });
+    process.stdout.write(`${jsonLine({ event: 'help', usage: `${lines.join('\n')}\n` })}\n`);
+    return true;
+  }
   if (cmd === 'devnet') {
     const { devnetMain } = await import('#heavy');
     // The server keeps the process alive until SIGINT/SIGTERM (it saves the chain then).
@@ -118,8 +127,8 @@ async function subcommand(argv: string[]): Promise<boolean> {
     program.outputHelp();
     return true;
   }
-  if (cmd === 'demo' && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write(demoHelp());
+  if (cmd === 'demo' && help) {
+    process.stdout.write(rest.includes('--json') ? `${jsonLine({ event: 'help', usage: demoHelp() })}\n` : demoHelp());
     return true;
   }
   if (cmd === 'demo') {

@@ -61,3 +61,16 @@ test('--json --help and `synchannel help` with --json print the usage as one JSO
     assert.match(line.usage, /^Usage: synchannel \[options\][\s\S]*--version[\s\S]*synchannel demo/);
   }
 });
+
+// `synchannel devnet --help --json` printed the plain text: the subcommands' help is one JSON line too.
+test('devnet and demo --help with --json print their usage as one JSON line, as the main --help --json', () => {
+  for (const [args, usage] of [[['devnet', '--help', '--json'], /^Usage: synchannel devnet \[options\][\s\S]*--data <dir>/], [['devnet', '--json', '-h'], /^Usage: synchannel devnet/], [['demo', '--help', '--json'], /^Usage: synchannel demo \[--pause\]/]] as const) {
+    const r = run(...args);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, r.stdout);
+    const line = JSON.parse(lines[0]!) as { event: string; usage: string };
+    assert.equal(line.event, 'help');
+    assert.match(line.usage, usage);
+  }
+});
