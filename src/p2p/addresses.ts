@@ -114,11 +114,25 @@ export function lanAddresses(listening: Multiaddr[], peerId: string): Set<string
   return lan;
 }
 
+const HOSTS = new Set(['ip4', 'ip6', 'dns', 'dns4', 'dns6']);
+
+/**
+ * An --announce address: this node's own host and TCP port (/ip4|ip6|dns…/<host>/tcp/<port>), nothing else; the
+ * node adds its peer id. BAD_ANNOUNCE, not BAD_MULTIADDR: its hint is about your own address, not the partner's.
+ */
 export function parseAnnounce(a: string): Multiaddr {
+  const bad = (why: string, cause?: unknown) => new P2PError('BAD_ANNOUNCE', `announce address '${a}' ${why}; expected e.g. /ip4/203.0.113.7/tcp/4001`, cause === undefined ? undefined : { cause });
+  let ma: Multiaddr;
   try {
-    return multiaddr(a);
+    ma = multiaddr(a);
   } catch (e) {
-    // BAD_ANNOUNCE, not BAD_MULTIADDR: its hint is about your own address, not the partner's
-    throw new P2PError('BAD_ANNOUNCE', `announce address '${a}' is not a multiaddr; expected e.g. /ip4/203.0.113.7/tcp/4001`, { cause: e });
+    throw bad('is not a multiaddr', e);
   }
+  const parts = ma.getComponents();
+  if (parts.some((c) => c.name === 'p2p')) throw bad('has a /p2p/ part: leave out the /p2p/ part, the node adds its own peer id');
+  if (!parts[0] || !HOSTS.has(parts[0].name)) throw bad('has no host first (/ip4, /ip6 or /dns…)');
+  if (parts[1]?.name !== 'tcp') throw bad('has no TCP port after its host');
+  if (parts.length > 2) throw bad('has more than a host and a TCP port: give only a host and a TCP port');
+  if (parts[0].value === '0.0.0.0' || parts[0].value === '::') throw bad('is not an address a partner can dial (it means all interfaces): give your public IP or name');
+  return ma;
 }
