@@ -53,7 +53,7 @@ export async function argOrAsk(a: RunArgs, i: number, prompt: string, what: stri
  * From a pipe or with --json, argument `i` must be on the line: a usage error that says what to type, else nothing.
  * Called before the channel is looked at, so a missing argument is told before what the channel allows.
  */
-export function requireInline(a: RunArgs, i: number, what: string, example: string): void {
+export function requireInline(a: Pick<RunArgs, 'args' | 'io' | 'spec'>, i: number, what: string, example: string): void {
   const v = a.args[i];
   if ((v === undefined || v === '') && (a.io.json || !a.io.interactive)) throw new UsageError(`the ${what} is missing: type it on the same line (\`${a.spec.usage}\`, e.g. \`${example}\`)`);
 }

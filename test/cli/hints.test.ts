@@ -141,3 +141,17 @@ test("every code's next step joins the message without nested parentheses; --jso
     assert.deepEqual(lines, [{ command: 'balanceTon', ok: false, error: { code, message: 'it went wrong', hint: nextStep(code) } }]);
   }
 });
+
+// A careless-user walk: `send --channel <unknown>` from a pipe said UNKNOWN_CHANNEL, and the missing amount only
+// once that was fixed. What the line lacks is told first, as without --channel.
+test('send from a pipe with --channel and no amount (or a bad one) says so before it looks the channel up', async () => {
+  const n = node(err('X', 'unused'));
+  const unknown = new Proxy(n, { get: (t, k) => (k === 'otherNetworkOf' ? () => null : t[k as keyof ChannelNodeApi]) });
+  const lines: { error?: { code: string; message: string } }[] = [];
+  const io: Io = { say: () => undefined, emit: (v) => lines.push(v as (typeof lines)[number]), ask: async () => null, json: true, interactive: false };
+  await runLine('send --channel kQZZZZ', unknown, io);
+  await runLine('send abc --channel kQZZZZ', unknown, io);
+  await runLine('send 1 --channel kQZZZZ', unknown, io);
+  assert.deepEqual(lines.map((l) => l.error?.code), ['USAGE', 'INVALID_AMOUNT', 'UNKNOWN_CHANNEL'], JSON.stringify(lines));
+  assert.match(lines[0]!.error!.message, /^the amount is missing: type it on the same line/);
+});
