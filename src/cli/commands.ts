@@ -11,7 +11,7 @@ import { CLOSE_TIMEOUT_MS } from '../node/policy.js';
 import { CATALOGUE, commandSpec } from '../node/catalogue.js';
 import type { ChannelView } from '../node/types.js';
 import { channelBalancesText, depositOnItsWay, formatWithdrawal, signedWhileClosing } from './format.js';
-import { addressOf, allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, confirm, nameDefault, requireInline, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
+import { addressOf, allowed, argOrAsk, CHANNEL_HELP, CHANNEL_READERS, CONFIRM_TRIES, confirm, nameDefault, requireInline, STOPPABLE, UsageError, waitOptions, withoutChannel, type RunArgs, type Runner } from './channelArgs.js';
 import { servePlace, wholeNumber } from './numbers.js';
 import { offlineNote, partnerAfterStart } from './offline.js';
 import { READERS } from './readCommands.js';
@@ -86,6 +86,19 @@ async function isFolder(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
+/** At a terminal, the partner's deposit: a wrong answer is asked again (CONFIRM_TRIES times at most), the rest kept. */
+async function askPartnerDeposit(a: RunArgs): Promise<bigint> {
+  for (let i = 1; ; i++) {
+    const typed = await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5', '0');
+    try {
+      return parseTon(typed);
+    } catch (e) {
+      if (i >= CONFIRM_TRIES) throw e;
+      a.io.say(`${(e as Error).message}; type the partner's deposit again (Enter for none)`);
+    }
+  }
+}
+
 /**
  * What a command checks on its own line before any channel is looked at (repl.ts runs it before it resolves
  * --channel too): a bad or missing argument is told before what the channel is or allows.
@@ -146,7 +159,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
     // the node's funds check of our deposit first: a wallet short of it is said before anything more is asked
     const cannotPay = ask ? await openShort(a.node, mine) : null;
     if (cannotPay) throw Object.assign(new Error(cannotPay), { code: 'INSUFFICIENT_FUNDS' });
-    const theirs = parseTon(a.args[1] ?? (!ask ? '0' : await argOrAsk({ ...a, args: [] }, 0, "Enter your partner's deposit in TON (Enter for none): ", "partner's deposit", 'open 5 5', '0')));
+    const theirs = ask ? await askPartnerDeposit(a) : parseTon(a.args[1] ?? '0');
     const periodText = a.values.get('period');
     const challengePeriod = periodText !== undefined ? wholeNumber(periodText) : undefined;
     if (challengePeriod === null || challengePeriod === 0) throw new UsageError(`--period takes a whole number of seconds, e.g. --period 3600 (got "${periodText}")`);

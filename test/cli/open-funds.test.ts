@@ -31,3 +31,27 @@ test("open with more than the wallet holds says so before asking for the partner
     await closePair(p);
   }
 });
+
+// A careless-user walk: a typo at the partner's-deposit prompt cancelled the whole open, and the person typed their
+// own deposit again. It is asked again (three times at most), keeping the deposit typed before.
+test("a wrong answer at open's partner-deposit prompt is asked again, keeping your deposit; three wrong ones stop", { timeout: 120_000 }, async () => {
+  const p = await openPair();
+  try {
+    const answers = ['abc', '-1', '4'];
+    const asked: string[] = [];
+    const said: string[] = [];
+    const io: Io = { json: false, interactive: true, say: (t) => void said.push(t), emit: () => undefined, ask: async (q) => (asked.push(q), answers.shift() ?? null) };
+    await runLine('open 3', p.alice, io);
+    assert.equal(asked.length, 3, asked.join(' | '));
+    assert.ok(asked.every((q) => q === "Enter your partner's deposit in TON (Enter for none): "), asked.join(' | '));
+    assert.match(said.join('\n'), /"abc" .*type the partner's deposit again/, said.join('\n'));
+    assert.match(said.join('\n'), /Proposed channel \S+: you deposit 3 TON, your partner 4 TON/, said.join('\n'));
+    const wrong = terminal('x');
+    await runLine('open 2', p.alice, wrong.io);
+    assert.equal(wrong.asked.length, 3);
+    assert.match(wrong.said.at(-1)!, /^open failed: .*"x"/, wrong.said.join('\n'));
+    assert.equal(p.alice.channels().length, 1, 'only the first open proposed a channel');
+  } finally {
+    await closePair(p);
+  }
+});
