@@ -16,7 +16,7 @@ import { ChannelController, hasStoredChannelWith, unstoredOf } from './controlle
 import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
 import { CHANNEL_ID_TAGS, MAX_PERIOD, channelIdNetwork, minChallengePeriod } from './policy.js';
-import { announced, unannounced } from './reports.js';
+import { proposalSpent, unannounced } from './reports.js';
 import { evictee } from './evict.js';
 import { RECORD_VERSION, configOf, contractOf, partnerAddressOf, type ChannelRecord } from './record.js';
 import { shownContract } from './addresses.js';
@@ -155,10 +155,12 @@ export class IncomingProposals {
     ctx.channels.set(ctl.id, ctl);
     // Listed always (channelUpdated); announced for a partner (a channel here, or a session we dialled) and for
     // strangers (wallets cost nothing) within their own share and a global cap: each announcement is a toast in the extension.
-    if (announced(ctx, s, 'proposed')) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
+    const spent = proposalSpent(ctx, s);
+    if (!spent) ctx.emit({ type: 'channelProposed', channel: ctx.view(ctl) });
     else {
-      ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced yet (many proposals from such wallets)`, 'info');
-      unannounced(ctx, ctl);
+      const why = spent === 'all' ? 'many proposals from such wallets' : 'it proposed another within the last minute';
+      ctx.log(`channel ${shownContract(ctl)} proposed by ${addressText(partner, 'wallet')}, who has no channel here, is listed but not announced yet (${why})`, 'info');
+      unannounced(ctx, ctl, spent);
     }
     ctx.changed(ctl);
   }

@@ -26,14 +26,16 @@ export const MAX_PEER_SHARES = 1024;
 
 type Pair = { reports: TokenBucket; proposals: TokenBucket };
 /** Strangers' proposals listed but not announced since the last summary: how many, the newest, the timer that tells them. */
-type Unannounced = { count: number; newest: ChannelController | null; timer: ReturnType<typeof setTimeout> | null };
+type Unannounced = { count: number; newest: ChannelController | null; timer: ReturnType<typeof setTimeout> | null; crowded: boolean };
+/** Why a stranger's proposal waits: its own wallet's share spent (it proposed again soon), or the strangers' cap. */
+export type Spent = 'own' | 'all';
 type Budgets = Pair & { peers: Map<string, Pair>; unannounced: Unannounced };
 const budgets = new WeakMap<NodeContext, Budgets>();
 
 function budgetsOf(ctx: NodeContext): Budgets {
   let b = budgets.get(ctx);
   const cap = { burst: STRANGER_REPORT_BURST, perSecond: STRANGER_REPORTS_PER_SECOND };
-  if (!b) budgets.set(ctx, (b = { reports: new TokenBucket(cap), proposals: new TokenBucket(cap), peers: new Map(), unannounced: { count: 0, newest: null, timer: null } }));
+  if (!b) budgets.set(ctx, (b = { reports: new TokenBucket(cap), proposals: new TokenBucket(cap), peers: new Map(), unannounced: { count: 0, newest: null, timer: null, crowded: false } }));
   return b;
 }
 
@@ -42,9 +44,10 @@ function budgetsOf(ctx: NodeContext): Budgets {
  * token back, one warning line says how many came and where they are, and the newest still waiting is announced.
  * Bounded: a count, one channel and one timer per node, whatever the number of wallets.
  */
-export function unannounced(ctx: NodeContext, ctl: ChannelController): void {
+export function unannounced(ctx: NodeContext, ctl: ChannelController, why: Spent): void {
   const u = budgetsOf(ctx).unannounced;
   u.count++;
+  if (why === 'all') u.crowded = true;
   u.newest = ctl;
   if (!u.timer) tellUnannounced(ctx, u, 1000 / STRANGER_REPORTS_PER_SECOND);
 }
@@ -55,11 +58,13 @@ function tellUnannounced(ctx: NodeContext, u: Unannounced, ms: number): void {
     if (ctx.stopping.aborted || u.count === 0) return;
     const wait = budgetsOf(ctx).proposals.takeOrWait();
     if (wait) return tellUnannounced(ctx, u, wait);
-    const { count, newest } = u;
+    const { count, newest, crowded } = u;
     u.count = 0;
     u.newest = null;
+    u.crowded = false;
     const many = count === 1 ? 'a channel proposal' : `${count} channel proposals`;
-    ctx.log(`${many} from wallets with no channel here came while many did, not announced one by one: those still waiting are listed (channels). Accept only a proposal you expect; decline the others (nothing is deposited until you accept)`, 'warn');
+    const why = crowded ? 'came while many did, not announced one by one' : 'came soon after an earlier one from the same wallet, so not announced at once';
+    ctx.log(`${many} from wallets with no channel here ${why}: those still waiting are listed (channels). Accept only a proposal you expect; decline the others (nothing is deposited until you accept)`, 'warn');
     if (newest && ctx.channels.get(newest.id) === newest && newest.life === 'proposed') ctx.emit({ type: 'channelProposed', channel: ctx.view(newest) });
   }, ms);
   u.timer.unref?.();
@@ -70,6 +75,11 @@ function tellUnannounced(ctx: NodeContext, u: Unannounced, ms: number): void {
  * its own share first (a peer that spent it takes nothing more from the others'), then the global cap.
  */
 export function strangerMay(ctx: NodeContext, s: PeerSession, kind: 'report' | 'proposal'): boolean {
+  return spentBy(ctx, s, kind) === null;
+}
+
+/** What a stranger's report or proposal finds spent (its own share first, then the global cap), or null: it may go. */
+function spentBy(ctx: NodeContext, s: PeerSession, kind: 'report' | 'proposal'): Spent | null {
   const b = budgetsOf(ctx);
   const key = rawTextOf(s.partner.walletAddress);
   let own = b.peers.get(key);
@@ -78,24 +88,32 @@ export function strangerMay(ctx: NodeContext, s: PeerSession, kind: 'report' | '
   b.peers.set(key, own);
   if (b.peers.size > MAX_PEER_SHARES) b.peers.delete(b.peers.keys().next().value!);
   const k = kind === 'proposal' ? 'proposals' : 'reports';
-  return own[k].take() && b[k].take();
+  return !own[k].take() ? 'own' : !b[k].take() ? 'all' : null;
 }
 
 /** Sessions whose connection events reach the UIs. */
 const heard = new WeakSet<PeerSession>();
 
 /**
- * Whether what a session brings reaches the UIs: anything of a partner (a session this node dialled, or a wallet
- * with a channel here); of a stranger, each proposal within the strangers' budgets, and its connection within them
- * once (then its disconnection too; a disconnection takes no token).
+ * Whether a session's connection events reach the UIs: a partner's (a session this node dialled, or a wallet with a
+ * channel here); a stranger's connection within the strangers' budgets once (then its disconnection too; a
+ * disconnection takes no token).
  */
-export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected' | 'proposed'): boolean {
-  const partner = !!s.dialAddr || hasStoredChannelWith(ctx.channels, s.partner.walletAddress.toRawString(), false);
-  if (event === 'proposed') return partner || strangerMay(ctx, s, 'proposal');
-  if (partner || heard.has(s)) return true;
+export function announced(ctx: NodeContext, s: PeerSession, event: 'connected' | 'disconnected'): boolean {
+  if (isPartner(ctx, s) || heard.has(s)) return true;
   const ok = event === 'connected' && strangerMay(ctx, s, 'report');
   if (ok) heard.add(s);
   return ok;
+}
+
+/** Whether a proposal is announced now: always a partner's; a stranger's within the budgets, else what is spent. */
+export function proposalSpent(ctx: NodeContext, s: PeerSession): Spent | null {
+  return isPartner(ctx, s) ? null : spentBy(ctx, s, 'proposal');
+}
+
+/** A session this node dialled, or a wallet with a channel here. */
+function isPartner(ctx: NodeContext, s: PeerSession): boolean {
+  return !!s.dialAddr || hasStoredChannelWith(ctx.channels, s.partner.walletAddress.toRawString(), false);
 }
 
 /** Failures of this side (its disk, its chain endpoint, the node's stop): told in its own words, as they were. */
