@@ -173,7 +173,11 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   async connect(addr: string, options: ConnectOptions = {}): Promise<PeerSession> {
     this.assertRunning();
     await checkDialPeerId(addr);
-    const { ma } = parseDialAddr(addr);
+    const { ma, peerId } = parseDialAddr(addr);
+    // A partner connected now is answered with its live session: a new link would take the session over (its
+    // disconnection told, a payment on its way interrupted). The address typed is not tried then.
+    const live = this.sessions().find((s) => s.connected && !s.isClosed && s.partner.peerId === peerId);
+    if (live) return live;
     const { link, partner } = await this.dialLink(ma, options.timeoutMs ?? 10_000);
     return this.adopt(link, partner, ma);
   }

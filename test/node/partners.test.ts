@@ -126,3 +126,19 @@ test('a partners file of another shape (edited by hand, or not ours) is passed o
     await closePair(p);
   }
 });
+
+test('a connect to a partner already connected, at its address or another of the same peer id, leaves the live session as it is', async () => {
+  const p = await openPair();
+  try {
+    const addr = p.alice.served()!.lan[0]!;
+    const port = Number(addr.split('/')[4]);
+    const other = addr.replace(`/tcp/${port}/`, `/tcp/${port === 1 ? 2 : port - 1}/`);
+    const drops: string[] = [];
+    for (const [who, n] of [['alice', p.alice], ['bob', p.bob]] as const) n.on((e) => void (e.type === 'partnerDisconnected' && drops.push(who)));
+    for (const typed of [addr, other]) assert.equal((await p.bob.connect(typed)).address, p.alice.getAccount());
+    await new Promise((r) => setTimeout(r, 500)); // a dropped link is told at once; this is time for it to be
+    assert.deepEqual(drops, [], 'the live session was dropped and taken over by the connect');
+  } finally {
+    await closePair(p);
+  }
+});
