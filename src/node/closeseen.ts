@@ -76,7 +76,8 @@ export class CloseSeen {
     const first = firstStepOf(ctl.rec, e.deadline);
     const replay = e.type === 'closeStarted' && !fresh && first !== undefined && this.toldClose.get(ctl.id) !== e.deadline;
     if (e.type !== 'challenged') this.tellClose(ctl, overtaken ? sent : replay ? first : step);
-    if ((fresh && (e.type === 'challenged' || overtaken)) || replay) this.tellChallenge(ctl, e.step as bigint, this.byMe(ctl, e.step));
+    // replayed: the record held this challenge, so a run before this one told it
+    if ((fresh && (e.type === 'challenged' || overtaken)) || replay) this.tellChallenge(ctl, e.step as bigint, this.byMe(ctl, e.step), replay);
     if (unsaved) throw unsaved;
   }
 
@@ -86,12 +87,12 @@ export class CloseSeen {
   }
 
   /** Tells a challenge with `step` on the close once per run, whichever controller of the channel tells it first. */
-  tellChallenge(ctl: ChannelController, step: bigint, byMe: boolean): void {
+  tellChallenge(ctl: ChannelController, step: bigint, byMe: boolean, earlier = false): void {
     let told = this.toldChallenges.get(ctl.id);
     if (!told) this.toldChallenges.set(ctl.id, (told = new Set()));
     if (told.has(step)) return;
     told.add(step);
-    this.h.ctx.emit({ type: 'challenged', channel: this.h.ctx.view(ctl), step, byMe });
+    this.h.ctx.emit({ type: 'challenged', channel: this.h.ctx.view(ctl), step, byMe, ...(earlier ? { earlier } : {}) });
   }
 
   /**

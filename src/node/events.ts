@@ -44,7 +44,11 @@ export type NodeEvent =
   | { type: 'closeRequested'; channel: ChannelView; state: StateView }
   /** a close was started on-chain; byPartner: "Your partner sent the state to the smart contract"; step null: an exit */
   | { type: 'closeStarted'; channel: ChannelView; step: bigint | null; byPartner: boolean; deadline: number }
-  | { type: 'challenged'; channel: ChannelView; step: bigint; byMe: boolean }
+  /**
+   * a close challenged with `step` (byMe: by this node); `earlier`: told in a run before this one (a restart says it
+   * again, with the close: a UI says it as past, "before the restart", not as new)
+   */
+  | { type: 'challenged'; channel: ChannelView; step: bigint; byMe: boolean; earlier?: boolean }
   /**
    * a challenge of ours failed; the node retries until the deadline (nextRetryMs), unless the window is over or the
    * contract refused this very challenge several times in a row (stopped: each try is a wallet fee)
