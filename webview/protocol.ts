@@ -75,8 +75,11 @@ export interface CloseInfo {
   /** the step on chain (null: an exit with the deposits) */
   step: string | null;
   byMe: boolean;
-  /** unix seconds in the panel's clock when the challenge window ends (the node's secondsLeft, in chain time, from the snapshot's read) */
-  deadline: number;
+  /**
+   * unix seconds in the panel's clock when the challenge window ends (the node's secondsLeft, in chain time, from the
+   * snapshot's read); null: not known yet (the node has not read the chain's time)
+   */
+  deadline: number | null;
   /** the contract holds an older state than the latest both signed */
   stale: boolean;
 }

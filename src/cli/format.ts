@@ -33,16 +33,22 @@ export function formatWithdrawal(s: StateView, extra: { accountSignature: string
 
 /**
  * A challenge window's end in the operator's local time, to the second with its UTC offset (exact: --json keeps
- * the unix time), and the time left in words: by the chain's clock when the view's close has that deadline.
+ * the unix time), and the time left in words: by the chain's clock when the view's close has that deadline, not
+ * known yet while the node reads the chain's time (never a figure of the local clock then).
  */
-export function windowEnd(deadline: number, close?: { deadline: number; secondsLeft?: number } | null): string {
+export function windowEnd(deadline: number, close?: { deadline: number; secondsLeft?: number | null } | null): string {
   const left = windowLeft(deadline, close);
+  if (left === null) return `${clockText(deadline)}, the time left is being read (the node reads the chain's time first)`;
   return `${clockText(deadline)}, ${left > 0 ? `${durationText(left)} from now` : 'already past'}`;
 }
 
-/** Seconds left in a challenge window (0 or less: over), by the chain's clock when the view's close has that deadline. */
-function windowLeft(deadline: number, close?: { deadline: number; secondsLeft?: number } | null): number {
-  return Math.round(close?.deadline === deadline && close.secondsLeft !== undefined ? close.secondsLeft : deadline - Date.now() / 1000);
+/**
+ * Seconds left in a challenge window (0 or less: over), by the chain's clock when the view's close has that deadline;
+ * null: not known yet (the node has not read the chain's time).
+ */
+function windowLeft(deadline: number, close?: { deadline: number; secondsLeft?: number | null } | null): number | null {
+  if (close?.deadline !== deadline || close.secondsLeft === undefined) return Math.round(deadline - Date.now() / 1000);
+  return close.secondsLeft === null ? null : Math.round(close.secondsLeft);
 }
 
 /**
@@ -239,7 +245,8 @@ export class EventFormatter {
     this.closeTold.set(id, e.step);
     const until = windowEnd(e.deadline, e.channel.close);
     // told after its window (a restart): it ended, and the finish is now
-    const over = windowLeft(e.deadline, e.channel.close) <= 0;
+    const left = windowLeft(e.deadline, e.channel.close);
+    const over = left !== null && left <= 0;
     const window = over ? `The challenge window ended at ${clockText(e.deadline)}` : `The challenge window ends at ${until}`;
     const when = over ? 'now' : 'then';
     if (e.step === null) {
@@ -310,7 +317,7 @@ export function stoppingNotes(channels: readonly ChannelView[]): string[] {
 function closingNote(c: ChannelView): string {
   const close = c.close;
   const finish = 'either node finishes the close, which pays both wallets';
-  if (close && close.secondsLeft <= 0) {
+  if (close && close.secondsLeft !== null && close.secondsLeft <= 0) {
     return `Stopping while ${c.contract} is closing, its challenge window over: ${finish}; start this node again to finish it if your partner's has not.`;
   }
   const until = close ? ` (challenge window until ${windowEnd(close.deadline, close)})` : '';

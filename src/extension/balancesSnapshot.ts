@@ -254,7 +254,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     partnerWallet: figure(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close
-        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch) }
+        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: ch.close.secondsLeft === null ? null : Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch) }
         : null,
     payout: p
       ? {

@@ -8,9 +8,9 @@ import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js'
 import { shortAddress } from './util.js';
 import type { ChannelKey, KeyFacts } from '../node/index.js';
 
-/** "9 min" from the view's close.secondsLeft (chain time), counted down since the view was read. */
+/** "9 min" from the view's close.secondsLeft (chain time), counted down since the view was read; null: not known. */
 export function closeLeft(ch: Pick<ChannelView, 'close'>, readAt: number, now = Date.now()): number | null {
-  if (!ch.close) return null;
+  if (!ch.close || ch.close.secondsLeft === null) return null;
   return Math.max(0, Math.round(ch.close.secondsLeft - (now - readAt) / 1000));
 }
 

@@ -17,15 +17,21 @@ export function timeLeft(deadline: number, now = Date.now() / 1000): string {
  * the view was read; the model reads it again every 20 s while a channel closes), or `fallback` without a close.
  */
 export function windowLeft(ch: Pick<ChannelView, 'close'> | undefined, fallback = 'the challenge window'): string {
+  if (ch?.close?.secondsLeft === null) return 'a time not known yet';
   return ch?.close ? timeLeft(ch.close.secondsLeft, 0) : fallback;
 }
+
+/** A close's window before the node's first read of the chain's time: no figure (never one of the local clock). */
+export const WINDOW_READ = "the challenge window's end is being read: the node reads the chain's time first";
 
 /**
  * A close's challenge window in a sentence: `running` of the time left while it runs ("pays out in 9 min"), the
  * node's words once it is over (WINDOW_OVER: either node finishes the close), `running` of the fallback without a close.
  */
 export function windowWords(ch: Pick<ChannelView, 'close'> | undefined, running: (left: string) => string): string {
-  return ch?.close && Math.round(ch.close.secondsLeft) <= 0 ? WINDOW_OVER : running(windowLeft(ch));
+  const left = ch?.close?.secondsLeft;
+  if (left === null) return WINDOW_READ;
+  return left !== undefined && Math.round(left) <= 0 ? WINDOW_OVER : running(windowLeft(ch));
 }
 
 /**
@@ -46,7 +52,8 @@ export function period(seconds: number): string {
  * says, in the node's words, that the exit goes on and pays the same (`ch`: the channel as the node sees it now).
  */
 export function signedWords(ch: ChannelView | null, s: StateView): string {
-  const window = (close: { secondsLeft: number }) => (close.secondsLeft > 0 ? `ends in ${timeLeft(close.secondsLeft, 0)}` : 'has ended');
+  const window = (close: { secondsLeft: number | null }) =>
+    close.secondsLeft === null ? "end is being read: the node reads the chain's time first" : close.secondsLeft > 0 ? `ends in ${timeLeft(close.secondsLeft, 0)}` : 'has ended';
   const note = ch ? signedDuringExit(ch, s.step, window) : null;
   return `signed Step ${s.step}: ${stateLine(s)}${note ? `. ${note}` : ''}`;
 }
@@ -170,7 +177,8 @@ export function channelDescription(ch: ChannelView, now = Date.now() / 1000): st
     else parts.push(`you deposit ${formatTon(myDue)}, them ${formatTon(theirDue)} TON`);
   } else if (ch.phase === 'closing' && ch.close) {
     // The node measures the time left in chain time (the sandbox and the devnet move the chain clock).
-    parts.push(`${formatTon(ch.myBalance)} TON`, ch.close.secondsLeft > 0 ? `${timeLeft(now + ch.close.secondsLeft, now)} left` : 'window over');
+    const left = ch.close.secondsLeft;
+    parts.push(`${formatTon(ch.myBalance)} TON`, left === null ? 'window end being read' : left > 0 ? `${timeLeft(now + left, now)} left` : 'window over');
   } else {
     parts.push(`${formatTon(ch.myBalance)} TON`);
     const turn = turnWords(ch);

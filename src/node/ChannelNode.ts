@@ -180,7 +180,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   private viewOf(ctl: ChannelController): ChannelView {
-    return channelView(ctl, this.ctx.chainSkew, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected, this.ctx.autoMode);
+    return channelView(ctl, addressTextOf(this.ctx.myAddress, 'wallet'), !!this.sessions.get(partnerAddressOf(ctl.rec))?.connected, this.ctx.autoMode);
   }
 
   // ---------------------------------------------------------------- the lifecycle

@@ -100,8 +100,11 @@ export interface CloseView {
    * our latest state does and nothing between could pay less, or the watcher has not read the close yet.
    */
   challengeWith: bigint | null;
-  /** seconds until the deadline in chain time (when the view was made) */
-  secondsLeft: number;
+  /**
+   * seconds until the deadline in chain time (when the view was made); null: not known yet (the node has not read
+   * the chain's time in this run): say so, never a figure of the local clock
+   */
+  secondsLeft: number | null;
 }
 
 /**

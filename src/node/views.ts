@@ -67,7 +67,7 @@ export function latestShown(ctl: ChannelController): StateView | null {
   return { ...stateView(held, disk), unsaved: true };
 }
 
-export function channelView(ctl: ChannelController, chainSkew: number, myAddress: string, partnerOnline: boolean, autoMode: boolean): ChannelView {
+export function channelView(ctl: ChannelController, myAddress: string, partnerOnline: boolean, autoMode: boolean): ChannelView {
   const rec = ctl.rec;
   const ch = ctl.channel;
   const latest = latestShown(ctl);
@@ -106,7 +106,7 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     depositing: ctl.depositing,
     myBalance: mine,
     partnerBalance: theirs,
-    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: rec.life === 'closed' || ctl.deadlinePassed ? 0 : Math.max(0, Math.round(rec.close.deadline - (Date.now() / 1000 + chainSkew))) } : null,
+    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: secondsLeftOf(ctl, rec.close.deadline) } : null,
     closeUnsent: closeUnsentOf(ctl, partnerOnline),
     deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
     closeStep: rec.close?.step ?? null,
@@ -119,6 +119,16 @@ export function channelView(ctl: ChannelController, chainSkew: number, myAddress
     legacy: rec.legacy,
     contractVersion: versionOf(rec),
   };
+}
+
+/**
+ * Seconds left in the close's window by the chain's clock (estimated), 0 once over; null before the node's first
+ * read of the chain's time (a devnet's clock may be far ahead of the local one): no figure of the local clock.
+ */
+function secondsLeftOf(ctl: ChannelController, deadline: number): number | null {
+  if (ctl.rec.life === 'closed' || ctl.deadlinePassed) return 0;
+  const now = ctl.chainNow();
+  return now === null ? null : Math.max(0, Math.round(deadline - now));
 }
 
 /** What a message to the partner carries, in words: logs say what waits for the partner, not a wire type. */

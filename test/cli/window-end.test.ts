@@ -47,3 +47,11 @@ test('a close of ours whose window is over when it is told (a restart after it) 
   assert.equal(f.format({ type: 'closeStarted', channel: ended, step: 3n, byPartner: false, deadline: DEADLINE } as NodeEvent), 'Close started with step 3. The challenge window ended at 2027-01-15 13:30:00 UTC+05:30; the node finishes the close now.');
   assert.equal(new EventFormatter().format({ type: 'closeStarted', channel: ended, step: null, byPartner: false, deadline: DEADLINE } as NodeEvent), 'Exit started. The challenge window ended at 2027-01-15 13:30:00 UTC+05:30; the node finishes it now.');
 });
+
+test("before the node's first read of the chain's time a close's time left is said to be read, with no figure of the local clock", () => {
+  const unknown = { ...close, secondsLeft: null };
+  assert.match(windowEnd(DEADLINE, unknown), /^2027-01-15 13:30:00 UTC\+05:30, the time left is being read \(the node reads the chain's time first\)$/);
+  const told = new EventFormatter().format({ type: 'closeStarted', channel: { ...view, close: unknown }, step: 3n, byPartner: false, deadline: DEADLINE } as NodeEvent)!;
+  assert.match(told, /The challenge window ends at 2027-01-15 13:30:00 UTC\+05:30, the time left is being read/);
+  assert.doesNotMatch(told, /already past|from now|ended/);
+});

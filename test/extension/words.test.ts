@@ -57,6 +57,9 @@ describe('words of the views', () => {
     const close = { step: 1n, submitter: 'B' as const, deadline: 1_000_600, byMe: false, challengeWith: null, secondsLeft: 600 };
     assert.equal(channelDescription(channel({ phase: 'closing', close }), 1_000_000), 'closing · 3.5 TON · 10 min left');
     assert.equal(channelDescription(channel({ phase: 'closing', close: { ...close, secondsLeft: 0 } }), 1_000_700), 'closing · 3.5 TON · window over');
+    // before the node's first read of the chain's time: no figure (the local clock's would be wrong on a devnet)
+    assert.equal(channelDescription(channel({ phase: 'closing', close: { ...close, secondsLeft: null } }), 1_000_000), 'closing · 3.5 TON · window end being read');
+    assert.equal(windowWords({ close: { ...close, secondsLeft: null } }, (left) => `ends in ${left}`), "the challenge window's end is being read: the node reads the chain's time first");
     const payout = { step: 1n, balanceA: TON('3.5'), balanceB: TON('3.5'), paidA: TON('3.51'), paidB: TON('3.5'), latestStep: 1n, latestBalanceA: null, latestBalanceB: null, matchesLatest: true, txHash: null };
     assert.equal(channelDescription(channel({ phase: 'closed', payout })), 'closed · paid 3.51 TON');
     assert.equal(timeLeft(7_500, 0), '2 h 5 min');

@@ -41,3 +41,31 @@ withPair("before the node's first read of the chain's time, a close of ours lost
   assert.deepEqual([r.mode, r.step], ['unilateral', 0n]);
   await until('the close is on chain', () => p.alice.currentChannel()?.phase === 'closing');
 });
+
+withPair("before the node's first read of the chain's time, a closing channel's time left is not known (no figure of the local clock); once read, it is the chain's", async (p) => {
+  await fund(p);
+  await p.alice.withdraw({ mode: 'unilateral' });
+  await until('the close is on chain', () => p.alice.currentChannel()?.phase === 'closing');
+  await p.alice.stop();
+  // While Alice is down the chain's clock moves on (a devnet's advanceTime): 60 s of the window's 120 are left.
+  p.chain.advanceTime(60);
+  let open: () => void = () => undefined;
+  const hold = new Promise<void>((r) => (open = r));
+  // (held on the chain itself: the watch of a closing channel reads its time too)
+  const chain = p.chain as { now: Chain['now'] };
+  const realNow = chain.now.bind(chain);
+  let asked = 0;
+  chain.now = async (...a) => {
+    asked++;
+    await hold;
+    return realNow(...a);
+  };
+  p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+  await until("Alice's node asked the chain's time", () => asked > 0);
+  assert.equal(p.alice.currentChannel()!.close?.secondsLeft, null, 'no figure before the read');
+
+  open();
+  await until('the time left by the chain time read', () => typeof p.alice.currentChannel()!.close?.secondsLeft === 'number');
+  const left = p.alice.currentChannel()!.close!.secondsLeft!;
+  assert.ok(left > 0 && left <= 61, `left ${left} s by the chain's clock`);
+});

@@ -13,13 +13,13 @@ test("a local clock step while a channel is closing leaves the time left shown a
     await fund(p);
     await p.alice.withdraw({ mode: 'unilateral' });
     await until('Bob sees the close', () => p.bob.currentChannel()?.phase === 'closing');
-    const before = p.bob.currentChannel()!.close!.secondsLeft;
+    const before = p.bob.currentChannel()!.close!.secondsLeft!;
     assert.ok(before > 590, `left ${before} s`);
     // the local clock jumps an hour ahead; the chain's does not
     Date.now = () => realNow() + 3600_000;
     offset.offset -= 3600;
     await new Promise((r) => setTimeout(r, 600)); // a few polls of the closing channel
-    const after = p.bob.currentChannel()!.close!.secondsLeft;
+    const after = p.bob.currentChannel()!.close!.secondsLeft!;
     assert.ok(after > 580 && after <= before, `left ${after} s after the step (${before} s before)`);
     assert.equal(p.bob.currentChannel()!.phase, 'closing');
   } finally {
