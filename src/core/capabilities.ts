@@ -44,9 +44,10 @@ export interface CapabilityInput {
   refundHandedOver?: boolean;
   /**
    * our close (its step) or exit (null) is on its way to the contract (`mayLandS` 0: its send not answered yet) or
-   * sent and may still land for about `mayLandS` s: the contract takes one close, so neither withdraw nor exit is offered
+   * sent and may still land for about `mayLandS` s (`timeNotKnown`: for a time not known yet, the node has not read
+   * the chain's time): the contract takes one close, so neither withdraw nor exit is offered
    */
-  leaveOnWay?: { step: bigint | null; mayLandS: number } | null;
+  leaveOnWay?: { step: bigint | null; mayLandS: number; timeNotKnown?: true } | null;
   /** for how many seconds more a funding channel is not declined for it (a longer margin than mayLandS) */
   declineWaitS?: number;
   /** a deposit of this node's person runs now (accepting, waiting for the contract, paying) */
@@ -243,7 +244,11 @@ function leaveOnWay(i: CapabilityInput): Capability | null {
   const w = i.leaveOnWay;
   if (!w || (i.life !== 'open' && i.life !== 'locked')) return null;
   const what = w.step === null ? 'your exit' : `your close with step ${w.step}`;
-  const state = w.mayLandS ? `was sent and may still land (${about(w.mayLandS)})` : 'is on its way to the contract';
+  const state = w.timeNotKnown
+    ? "was sent and may still land: for how long is not known yet (the node reads the chain's time first)"
+    : w.mayLandS
+      ? `was sent and may still land (${about(w.mayLandS)})`
+      : 'is on its way to the contract';
   const why = `${what} ${state}: wait for it. The node follows the contract: the challenge window opens when it lands, and the node finishes the close after it; if it can no longer land, ${w.step === null ? 'leave' : 'withdraw'} is offered again`;
   return no(w.step === null ? 'EXIT_UNDER_WAY' : 'WITHDRAW_UNDER_WAY', why);
 }

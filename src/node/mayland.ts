@@ -138,7 +138,7 @@ export function inFlightOf(ctl: ChannelController): Pick<CapabilityInput, 'depos
   // (a refund's and a decline's commands read the chain themselves: not refused here for a time not known)
   const refundMayLandS = known(refundMayLandFor(ctl.rec, now));
   const way = leaveOnWayOf(ctl, now);
-  const leaveOnWay = way && { ...way, mayLandS: known(way.mayLandS) };
+  const leaveOnWay = way && { ...way, mayLandS: known(way.mayLandS), ...(way.mayLandS === Number.POSITIVE_INFINITY ? { timeNotKnown: true as const } : {}) };
   // our cooperative close that may still land: the view's close to send (closeunsent.ts) shows once it cannot
   const coopMayLandS = ctl.rec.coopSent ? known(coopMayLandFor(ctl.rec, ctl.rec.coopSent.step, now)) : 0;
   const ends = [mayLandS > 0 ? mayLandS : declineWaitS, refundMayLandS, leaveOnWay?.mayLandS ?? 0, coopMayLandS].filter((s) => s > 0);

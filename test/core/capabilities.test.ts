@@ -158,6 +158,12 @@ test('withdraw and leave are not offered while our close or exit is on its way o
   assert.match(close.why, /your close with step 3 is on its way to the contract: wait for it/);
   const marked = capabilities({ ...input('open'), leaveOnWay: { step: 3n, mayLandS: 40 } }).withdraw as { ok: false; why: string };
   assert.match(marked.why, /was sent and may still land \(about 40 s\)/);
+  // before the node's first read of the chain's time: it may still land for a time not known yet, without a figure
+  const unread = capabilities({ ...input('open'), leaveOnWay: { step: 3n, mayLandS: 0, timeNotKnown: true } }).withdraw as { ok: false; code: string; why: string };
+  assert.equal(unread.code, 'WITHDRAW_UNDER_WAY');
+  assert.match(unread.why, /your close with step 3 was sent and may still land: for how long is not known yet \(the node reads the chain's time first\)/);
+  assert.doesNotMatch(unread.why, /on its way|\d+ s\b/);
+  assert.ok(givesNextStep(unread.why), unread.why);
   const exit = capabilities({ ...input('locked'), leaveOnWay: { step: null, mayLandS: 0 } });
   for (const c of [exit.exit, exit.withdraw] as { ok: false; code: string; why: string }[]) {
     assert.equal(c.code, 'EXIT_UNDER_WAY');

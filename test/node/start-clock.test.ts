@@ -34,6 +34,7 @@ withPair("before the node's first read of the chain's time, a close of ours lost
   await until("Alice's node asked the chain's time", () => (f.calls.get('now') ?? 0) > 0);
   const before = p.alice.currentChannel()!.actions.withdraw;
   assert.ok(before.ok || !/\d+ s\b/.test(before.why), `withdraw before the chain's time is read: ${JSON.stringify(before)}`);
+  assert.ok(!before.ok && /may still land: for how long is not known yet/.test(before.why), `withdraw before the chain's time is read says the time is not known: ${JSON.stringify(before)}`);
 
   open();
   await until('the view by the chain time read', () => f.injected.get('now') === f.calls.get('now') && p.alice.currentChannel()!.actions.withdraw.ok);
