@@ -5,6 +5,7 @@ import { nextStep } from '../core/errors.js';
 import { clockText, durationText } from '../core/duration.js';
 import type { Action, ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
 import { SHARES_UNREAD, exitGoesOn, payoutBeyond, signedDuringExit, unwatched } from '../node/uiRules.js';
+import { heldNote } from '../node/journalfail.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {
@@ -12,7 +13,7 @@ export function formatState(s: StateView): string {
   return [
     `Sender ${s.sender}${s.tag === 'close' ? ' (close)' : ''}${s.committed ? '' : ' (awaiting signature)'}`,
     balancesLine(s),
-    `Step ${s.step}`,
+    `Step ${s.step}${heldNote(s)}`,
     `Signs A [${sig(s.sigA)} ${sig(s.sigB)}] B`,
   ].join('\n');
 }
@@ -367,7 +368,7 @@ export function channelBalancesText(c: ChannelView): string {
   // declined: nothing of this node is in it, and it is not watched (the partner may have taken theirs back since)
   if (c.phase === 'rejected' && !c.latest) return `declined, nothing of yours in it; no longer followed: deposits when last read ${deposits()}`;
   // before a signed state, what each side has in the contract (0 of yours after a refund)
-  return paidOutText(c) ?? (c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}${closeOnChainText(c)}` : `no signed state; deposited ${deposits()}`);
+  return paidOutText(c) ?? (c.latest ? `${balancesLine(c.latest)} step ${c.latest.step}${heldNote(c.latest)}${closeOnChainText(c)}` : `no signed state; deposited ${deposits()}`);
 }
 
 /**

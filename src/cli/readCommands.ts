@@ -1,6 +1,7 @@
 // The commands that read one channel: its balance in the channel and in the contract, its states.
 import { balancesLine } from '../core/format.js';
 import { balanceText, closeToSend, noSignedState } from '../node/uiRules.js';
+import { heldNote } from '../node/journalfail.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
 import { depositOnItsWay, formatState, paidOutText, windowEnd } from './format.js';
@@ -57,7 +58,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
     // A state proposed but not both signed moves nothing yet: say it, beside what the channel holds.
     const q = view.pending && view.pending.step > b.step ? view.pending : null;
     const waits = !q ? '' : q.awaiting === 'me' ? `\nStep ${q.step} (${balancesLine(q)}) from your partner awaits your signature: sign signs it` : `\nStep ${q.step} (${balancesLine(q)}) waits for your partner's signature: until they sign, step ${b.step} is what the channel holds`;
-    a.io.say(`${balancesLine(b)} (step ${b.step}; you are ${view.me}${paid})${waits}`);
+    a.io.say(`${balancesLine(b)} (step ${b.step}${heldNote(b)}; you are ${view.me}${paid})${waits}`);
     // --json says what text mode says beside the balances: the phase, and during a close or after it what the
     // contract holds or paid
     const close = view.phase === 'closing' ? { close: { step: view.closeStep, deadline: view.deadline ?? null } } : {};

@@ -8,6 +8,7 @@ import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
 import { closeToSendWords, declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
 import { receivedText } from '../node/uiRules.js';
+import { HELD_IN_MEMORY } from '../node/journalfail.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -90,6 +91,7 @@ export function stepHover(
   const m = md();
   m.appendMarkdown(`**Step ${s.step}** by ${partyName(names, s.sender)}: ${stepAction(s, previous, names)}\n\n`);
   m.appendMarkdown(`\`${stateLine(s)}\` (you are ${names.me}) · ${signedBy(s)}${s.tag === 'close' ? ' · close state' : ''}`);
+  if (s.unsaved) m.appendMarkdown(`\n\n$(warning) Step ${s.step} is ${HELD_IN_MEMORY}: the node could not write it (a full disk?); withdraw still closes the channel alone with it.`);
   if (o.pending === 'me') m.appendMarkdown('\n\nAwaiting your signature: Sign it from the row or the balances panel.');
   if (o.pending === 'partner') m.appendMarkdown("\n\nAwaiting your partner's signature.");
   if (o.onChain) m.appendMarkdown(o.stale ? '\n\n$(warning) The contract holds this step, and your watcher challenges it (it pays you less than your latest state, or a state between could).' : '\n\nThe contract holds this step.');

@@ -2,6 +2,7 @@
 import { formatTon, parseTon } from '../core/amounts.js';
 import { SynError, codeOf, type ErrorCode } from '../core/errors.js';
 import type { StateView } from '../node/types.js';
+import { heldNote } from '../node/journalfail.js';
 import { isAbsolute, join } from 'node:path';
 
 export { formatTon, parseTon };
@@ -63,7 +64,7 @@ export function signedBy(s: StateView): string {
 /** Lines like the original `showAll`. */
 export function describeState(s: StateView): string {
   const close = s.tag === 'close' ? ' (close)' : '';
-  return `Step ${s.step}${close} · sender ${s.sender} · ${stateLine(s)} · ${signedBy(s)}`;
+  return `Step ${s.step}${close}${heldNote(s)} · sender ${s.sender} · ${stateLine(s)} · ${signedBy(s)}`;
 }
 
 /** Replaces every secret we know of with *** before a line reaches the output channel. */

@@ -4,6 +4,7 @@ import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelNodeApi, ChannelView, NodeEvent, Party, PayoutView, StateView, WalletLowView } from '../node/types.js';
 import { type NoSignedStateCode, balanceText, closeToSend, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, fundsShort, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
+import { HELD_IN_MEMORY } from '../node/journalfail.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */
@@ -107,9 +108,9 @@ export function stepAction(s: StateView, previous: StateView | null, names: Name
   return `${who} ${who === 'you' ? 'pay' : 'pays'} ${formatTon(paid)} TON`;
 }
 
-/** A step row's description: what it did and the balances. */
+/** A step row's description: what it did and the balances; a state whose journal write failed says it is held in memory only. */
 export function stepDescription(s: StateView, previous: StateView | null, names: Names): string {
-  return `${stepAction(s, previous, names)} · ${stateLine(s)}`;
+  return `${stepAction(s, previous, names)} · ${stateLine(s)}${s.unsaved ? ` · ${HELD_IN_MEMORY}` : ''}`;
 }
 
 const PHASE: Record<string, string> = {

@@ -5,6 +5,14 @@ import type { Capability } from '../core/capabilities.js';
 import { isErrorCode } from '../core/errors.js';
 import type { JournalEntry } from './persistence.js';
 
+/** What a state whose journal write failed is: what the views mark `unsaved`. */
+export const HELD_IN_MEMORY = 'held in memory only: not saved on disk';
+
+/** The note after a state's step: " (held in memory only: not saved on disk)" for one marked `unsaved`, else ''. */
+export function heldNote(s: { unsaved?: true } | null | undefined): string {
+  return s?.unsaved ? ` (${HELD_IN_MEMORY})` : '';
+}
+
 /** Whether `e`, a failed append, is the store's write error (it has a code) rather than a storage closed meanwhile. */
 export function isJournalWriteError(e: unknown, closed: boolean): e is Error {
   return !closed && typeof (e as { code?: unknown } | null)?.code === 'string';
@@ -41,6 +49,6 @@ export function journalRefusal(j: JournalFailure, latest: bigint | null): Extrac
   const e = j.error;
   if (!e) return null;
   const code = (e as { code?: string }).code;
-  const memory = latest !== null && j.unsaved(latest) ? ` (step ${latest} is held in memory only: not saved on disk)` : '';
+  const memory = latest !== null && j.unsaved(latest) ? ` (step ${latest} is ${HELD_IN_MEMORY})` : '';
   return { ok: false, code: code && isErrorCode(code) ? code : 'DISK_WRITE_FAILED', why: `${e.message}. Until then no new state is signed in this channel (nothing went to your partner since); withdraw still closes it alone with the latest state both signed${memory}` };
 }
