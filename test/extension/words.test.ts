@@ -199,6 +199,8 @@ describe('Finish the Close', () => {
 test("the balances panel's countdown: minutes and seconds under an hour, hours and minutes from an hour on (a testnet window)", () => {
   assert.equal(countdownText(1000 + 545, 1000), '9m 05s left');
   assert.equal(countdownText(1000 + 3599, 1000), '59m 59s left');
+  // before the node's first read of the chain's time the snapshot has no deadline: no figure
+  assert.equal(countdownText(null, 1000), "end being read (the node reads the chain's time first)");
   assert.equal(countdownText(1000 + 86399, 1000), '23 h 59 min left');
   assert.equal(countdownText(1000 + 3600, 1000), '1 h left');
   assert.equal(countdownText(900, 1000), 'over: the close can be finished');
