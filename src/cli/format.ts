@@ -43,6 +43,19 @@ export function windowEnd(deadline: number, close?: { deadline: number; secondsL
   return `${clockText(deadline)}, ${left > 0 ? `${durationText(left)} from now` : 'already past'}`;
 }
 
+/** A challenge a restart tells again (told in the run that made it): said as done before, with the window's end. */
+function challengedBefore(e: Extract<NodeEvent, { type: 'challenged' }>): string {
+  const c = e.channel.close;
+  const what = e.byMe
+    ? c?.byMe
+      ? `your node challenged your own close (an older state than the latest both signed) with step ${e.step}, which pays you more`
+      : `your node challenged your partner's old state with step ${e.step}`
+    : c?.byMe
+      ? `your partner challenged your close with step ${e.step}`
+      : `the close was challenged with step ${e.step}`;
+  return `Before the restart, ${what}${c ? `; the challenge window ends at ${windowEnd(c.deadline, c)}` : ''}`;
+}
+
 /**
  * Seconds left in a challenge window (0 or less: over), by the chain's clock when the view's close has that deadline;
  * null: not known yet (the node has not read the chain's time).
@@ -209,6 +222,7 @@ export class EventFormatter {
       case 'challenged':
         this.closeTold.set(e.channel.id, e.step);
         if (e.byMe) this.ownChallenge.set(e.channel.id, e.step);
+        if (e.earlier) return challengedBefore(e);
         if (!e.byMe) return e.channel.close?.byMe ? `❗ Your partner challenged your close with step ${e.step}❗` : `The close was challenged with step ${e.step}`;
         // Our node also corrects our own close with an older state when the latest pays us more.
         return e.channel.close?.byMe

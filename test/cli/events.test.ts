@@ -22,6 +22,17 @@ test('a challenge says whose close it corrected', () => {
   assert.equal(f.format(challenged(false, false)), 'The close was challenged with step 4');
 });
 
+test('a challenge a restart tells again (told in the run that made it) is said as one made before the restart, not as new', () => {
+  const again = (closeByMe: boolean, byMe = true): NodeEvent => ({ type: 'challenged', channel: channel(closeByMe), step: 4n, byMe, earlier: true });
+  const f = new EventFormatter();
+  const stale = f.format(again(false))!;
+  assert.doesNotMatch(stale, /❗/);
+  assert.match(stale, /^Before the restart, your node challenged your partner's old state with step 4; the challenge window ends at .+/);
+  assert.match(f.format(again(true))!, /^Before the restart, your node challenged your own close \(an older state than the latest both signed\) with step 4, which pays you more; the challenge window ends at /);
+  assert.match(f.format(again(false, false))!, /^Before the restart, the close was challenged with step 4; the challenge window ends at /);
+  assert.match(f.format(again(true, false))!, /^Before the restart, your partner challenged your close with step 4; the challenge window ends at /);
+});
+
 test('a failed challenge says what the node does next: retry, stop (the window is over), or stop sending one the contract refuses', () => {
   const f = new EventFormatter();
   const failed = (nextRetryMs: number | null, stopped: 'deadline' | 'refused' | null, secondsLeft = 300): NodeEvent => ({ type: 'challengeFailed', channel: channel(false), code: 'CONTRACT_REJECTED', message: 'refused (exit code 41)', secondsLeft, nextRetryMs, stopped });
