@@ -5,7 +5,7 @@ import { nextStep } from '../core/errors.js';
 import { clockText, durationText } from '../core/duration.js';
 import type { Action, ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
 import { SHARES_UNREAD, exitGoesOn, payoutBeyond, signedDuringExit, unwatched } from '../node/uiRules.js';
-import { heldNote } from '../node/journalfail.js';
+import { heldNote } from '../core/capabilities.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {

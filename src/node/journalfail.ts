@@ -1,17 +1,9 @@
 // A channel whose journal could not be written (a full disk): no message of it leaves (write before send), so no new
 // state is signed in it until the node starts again; closes still go, with the latest state both signed (memory).
 // The views show that state, said not saved on disk (views.ts latestShown), since it is what a withdraw submits.
-import type { Capability } from '../core/capabilities.js';
+import { HELD_IN_MEMORY, type Capability } from '../core/capabilities.js';
 import { isErrorCode } from '../core/errors.js';
 import type { JournalEntry } from './persistence.js';
-
-/** What a state whose journal write failed is: what the views mark `unsaved`. */
-export const HELD_IN_MEMORY = 'held in memory only: not saved on disk';
-
-/** The note after a state's step: " (held in memory only: not saved on disk)" for one marked `unsaved`, else ''. */
-export function heldNote(s: { unsaved?: true } | null | undefined): string {
-  return s?.unsaved ? ` (${HELD_IN_MEMORY})` : '';
-}
 
 /** Whether `e`, a failed append, is the store's write error (it has a code) rather than a storage closed meanwhile. */
 export function isJournalWriteError(e: unknown, closed: boolean): e is Error {
