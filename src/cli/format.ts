@@ -4,8 +4,7 @@ import { balancesLine } from '../core/format.js';
 import { nextStep } from '../core/errors.js';
 import { clockText, durationText } from '../core/duration.js';
 import type { Action, ChannelView, NodeEvent, PayoutView, StateView } from '../node/types.js';
-import { SHARES_UNREAD, exitGoesOn, payoutBeyond, signedDuringExit, unwatched } from '../node/uiRules.js';
-import { heldNote } from '../core/capabilities.js';
+import { SHARES_UNREAD, exitGoesOn, payoutBeyond, signedDuringExit, unwatched, heldNote } from '../node/uiRules.js';
 
 /** The original `showAll` block: Sender, `A [x y] B`, Step, Signs. */
 export function formatState(s: StateView): string {

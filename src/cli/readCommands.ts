@@ -1,7 +1,6 @@
 // The commands that read one channel: its balance in the channel and in the contract, its states.
 import { balancesLine } from '../core/format.js';
-import { balanceText, closeToSend, noSignedState } from '../node/uiRules.js';
-import { heldNote } from '../core/capabilities.js';
+import { balanceText, closeToSend, heldNote, noSignedState } from '../node/uiRules.js';
 import { nameDefault, noChannel, UsageError, type RunArgs, type Runner } from './channelArgs.js';
 import type { ChannelView } from '../node/types.js';
 import { depositOnItsWay, formatState, paidOutText, windowEnd } from './format.js';

@@ -315,11 +315,3 @@ export function capabilities(i: CapabilityInput): Capabilities {
     decline: decline(i),
   };
 }
-
-/** What a state whose journal write failed (a full disk) is: what the views mark `unsaved`. */
-export const HELD_IN_MEMORY = 'held in memory only: not saved on disk';
-
-/** The note after a state's step: " (held in memory only: not saved on disk)" for one marked `unsaved`, else ''. */
-export function heldNote(s: { unsaved?: true } | null | undefined): string {
-  return s?.unsaved ? ` (${HELD_IN_MEMORY})` : '';
-}

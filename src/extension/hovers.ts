@@ -7,8 +7,7 @@ import type { PartyId } from './hosted.js';
 import type { NodeEntry } from './model.js';
 import { formatTon, signedBy, stateLine } from './util.js';
 import { closeToSendWords, declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
-import { receivedText } from '../node/uiRules.js';
-import { HELD_IN_MEMORY } from '../core/capabilities.js';
+import { HELD_IN_MEMORY, receivedText } from '../node/uiRules.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 

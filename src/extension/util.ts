@@ -2,7 +2,7 @@
 import { formatTon, parseTon } from '../core/amounts.js';
 import { SynError, codeOf, type ErrorCode } from '../core/errors.js';
 import type { StateView } from '../node/types.js';
-import { heldNote } from '../core/capabilities.js';
+import { heldNote } from '../node/uiRules.js';
 import { isAbsolute, join } from 'node:path';
 
 export { formatTon, parseTon };

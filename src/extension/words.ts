@@ -2,9 +2,8 @@
 // step did, how a phase reads. Plain text from the node's views (ChannelView, StateView): no protocol rule here.
 import { durationText } from '../core/duration.js';
 import type { Action, BalanceView, ChannelNodeApi, ChannelView, NodeEvent, Party, PayoutView, StateView, WalletLowView } from '../node/types.js';
-import { type NoSignedStateCode, balanceText, closeToSend, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, fundsShort, noSignedState, signedDuringExit, receivedText, WINDOW_OVER } from '../node/uiRules.js';
+import { type NoSignedStateCode, balanceText, closeToSend, depositFeesText, depositRoom, dueCounted, dueWords, exitGoesOn, fundsShort, noSignedState, signedDuringExit, receivedText, WINDOW_OVER, HELD_IN_MEMORY } from '../node/uiRules.js';
 import { inVsCode } from './cliWords.js';
-import { HELD_IN_MEMORY } from '../core/capabilities.js';
 import { formatTon, shortAddress, stateLine } from './util.js';
 
 /** How long until a unix time, in words ("9 min", "2 h 5 min", "40 s"); "now" when past. */

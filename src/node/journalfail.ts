@@ -1,7 +1,8 @@
 // A channel whose journal could not be written (a full disk): no message of it leaves (write before send), so no new
 // state is signed in it until the node starts again; closes still go, with the latest state both signed (memory).
 // The views show that state, said not saved on disk (views.ts latestShown), since it is what a withdraw submits.
-import { HELD_IN_MEMORY, type Capability } from '../core/capabilities.js';
+import type { Capability } from '../core/capabilities.js';
+import { HELD_IN_MEMORY } from './uiRules.js';
 import { isErrorCode } from '../core/errors.js';
 import type { JournalEntry } from './persistence.js';
 
