@@ -16,6 +16,14 @@ export function unstoredOf(channels: Map<string, ChannelController>): ChannelCon
   return channels instanceof ChannelMap ? channels.unstored() : [...channels.values()].filter((c) => c.storage === null);
 }
 
+/**
+ * Whether a proposal from `raw` is held here (received, kept in memory, not withdrawn): its guest session is kept when
+ * guests are too many (src/p2p/guests.ts). At most MAX_PROPOSALS_HELD strangers' wallets hold one (incoming.ts).
+ */
+export function holdsProposalFrom(channels: Map<string, ChannelController>, raw: string): boolean {
+  return channelsWith(channels, raw).some((c) => c.storage === null && c.life === 'proposed');
+}
+
 /** Made empty (Map's constructor would call `set` before the index exists). */
 export class ChannelMap extends Map<string, ChannelController> {
   private readonly byPartner = new Map<string, Set<ChannelController>>();

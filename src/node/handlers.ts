@@ -10,6 +10,7 @@ import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { Arbiter } from './arbiter.js';
+import { holdsProposalFrom } from './channelmap.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith, type ChannelController } from './controller.js';
@@ -160,6 +161,14 @@ function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; c
   return found;
 }
 
+const keeping = new WeakSet<NodeContext>();
+/** Once per node, at its first proposal: a proposer whose proposal is held keeps its guest session through a flood from its own address (a NAT). */
+function keepProposers(ctx: NodeContext): void {
+  if (keeping.has(ctx)) return;
+  keeping.add(ctx);
+  ctx.o.p2p.setKeepGuest((wallet) => holdsProposalFrom(ctx.channels, wallet.toRawString()));
+}
+
 /** A resend of this partner's own proposal (free); an id of anyone else's channel costs what a new one does. */
 function isResend(ctx: NodeContext, s: PeerSession, channelId: bigint): boolean {
   const known = ctx.channels.get(channelId.toString());
@@ -180,6 +189,7 @@ export function handlers(p: Parts): HandlerTable {
         const e = new NodeError('QUOTA_EXCEEDED', 'too many channel proposals from you: wait a few seconds and propose again');
         throw saidHere(e, 'too many channel proposals from them in a short time: this one was declined, and their node tells them to propose again in a few seconds (nothing to do here)');
       }
+      keepProposers(ctx);
       await p.negotiation.onPropose(s, m);
     },
     'channel.accept': async (s, m) => {

@@ -1,6 +1,8 @@
 // Sessions of guests: peers that dialed us and have no channel with us (the node's `isPartner` says no).
 // Wallets cost nothing, so guests are bounded: a guest idle past the timeout is dropped, and when there
-// are too many the host with the most guests loses its least recently active one. Partners are never dropped for being idle
+// are too many the host with the most guests loses its least recently active one. A guest the node wants kept (a
+// wallet whose proposal it holds: `keepGuest`) stands outside that cap, up to the cap's size again, so a flood of
+// fresh wallets from a proposer's own address (a NAT) cannot push its session out. Partners are never dropped for being idle
 // (libp2p's connection monitor pings their connection every 10 s, which keeps NATs and TCP timers open).
 // Sessions this node dialed are never guests: the person running it chose that peer.
 import type { Address } from '@ton/core';
@@ -13,6 +15,8 @@ export const MAX_GUEST_UNACKED = 256;
 
 export interface GuestOptions {
   isPartner: (walletAddress: Address) => boolean;
+  /** A guest to keep under a flood (the node holds its proposal); at most `maxGuests` are kept so. */
+  keepGuest?: (walletAddress: Address) => boolean;
   idleTimeoutMs: number;
   maxGuests: number;
   stats: P2PStats;
@@ -31,6 +35,10 @@ export class GuestPolicy {
 
   setIsPartner(isPartner: (walletAddress: Address) => boolean): void {
     this.opts = { ...this.opts, isPartner };
+  }
+
+  setKeepGuest(keepGuest: (walletAddress: Address) => boolean): void {
+    this.opts = { ...this.opts, keepGuest };
   }
 
   /** Whether `wallet` has a channel with this node (false if the node's check throws). */
@@ -54,16 +62,20 @@ export class GuestPolicy {
 
   /**
    * After a new session: while there are too many guests, the host with the most guests loses its least
-   * recently active one (as in guard.ts: one machine with many wallets only pushes out its own).
+   * recently active one (as in guard.ts: one machine with many wallets only pushes out its own). Guests to keep
+   * (`keepGuest`), up to `maxGuests` of them (the most recently active), are neither counted nor dropped here: all
+   * guests together stay under twice `maxGuests`.
    */
   admitted(fresh: PeerSession): void {
-    const guests = this.opts.sessions().filter((s) => this.isGuest(s));
+    const older = (a: PeerSession, b: PeerSession) => a.lastActivity - b.lastActivity || (a === fresh ? 1 : b === fresh ? -1 : 0);
+    const all = this.opts.sessions().filter((s) => this.isGuest(s));
+    const kept = new Set(all.filter((s) => this.keeps(s)).sort(older).slice(-this.opts.maxGuests));
+    const guests = all.filter((s) => !kept.has(s));
     const byHost = new Map<string, PeerSession[]>();
     for (const s of guests) {
       const host = s.remoteHost ?? '';
       byHost.set(host, [...(byHost.get(host) ?? []), s]);
     }
-    const older = (a: PeerSession, b: PeerSession) => a.lastActivity - b.lastActivity || (a === fresh ? 1 : b === fresh ? -1 : 0);
     for (let excess = guests.length - this.opts.maxGuests; excess > 0; excess--) {
       let victims: PeerSession[] | undefined;
       for (const list of byHost.values()) {
@@ -72,6 +84,14 @@ export class GuestPolicy {
       }
       const s = victims!.shift()!;
       this.drop(s, `more than ${this.opts.maxGuests} peers without a channel are connected; this one was the least recently active of the host with the most`);
+    }
+  }
+
+  private keeps(s: PeerSession): boolean {
+    try {
+      return this.opts.keepGuest?.(s.partner.walletAddress) ?? false;
+    } catch {
+      return false;
     }
   }
 

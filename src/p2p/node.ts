@@ -69,6 +69,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
     this.partnerQuotas = new QuotaTable(opts.partnerRateLimit ?? P2P_DEFAULTS.partnerRateLimit, opts.partnerByteRateLimit ?? P2P_DEFAULTS.partnerByteRateLimit);
     this.guests = new GuestPolicy({
       isPartner: opts.isPartner ?? (() => false),
+      ...(opts.keepGuest ? { keepGuest: opts.keepGuest } : {}),
       idleTimeoutMs: opts.idleTimeoutMs ?? P2P_DEFAULTS.idleTimeoutMs,
       maxGuests: opts.maxGuestSessions ?? P2P_DEFAULTS.maxGuestSessions,
       stats,
@@ -156,6 +157,11 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
    */
   setIsPartner(isPartner: (walletAddress: Address) => boolean): void {
     this.guests.setIsPartner(isPartner);
+  }
+
+  /** Sets which guests to keep when there are too many (see P2PNodeOptions.keepGuest). */
+  setKeepGuest(keepGuest: (walletAddress: Address) => boolean): void {
+    this.guests.setKeepGuest(keepGuest);
   }
 
   /** Inbound connections that have not finished the handshake yet, in total and per host (diagnostics). */

@@ -65,6 +65,11 @@ export interface P2PNodeOptions {
    * are not partners are guests: dropped when idle, and bounded in number. Default: nobody is a partner.
    */
   isPartner?: (walletAddress: Address) => boolean;
+  /**
+   * True for a guest to keep when there are too many (the node holds its proposal): at most `maxGuestSessions` such
+   * guests stand outside the cap, the most recently active. Default: none.
+   */
+  keepGuest?: (walletAddress: Address) => boolean;
   /** A guest with no application message either way for this long is dropped (default 120 s). */
   idleTimeoutMs?: number;
   /** Most guest sessions at once; the host with the most loses its least recently active (default 32). */

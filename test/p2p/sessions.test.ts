@@ -91,6 +91,23 @@ describe('guest sessions', () => {
     });
   });
 
+  test('a guest to keep (keepGuest) outlasts a crowd from its own host; kept ones stand outside the cap only up to its size again', async () => {
+    const held = newWallet();
+    const keep = new Set([held.address.toRawString()]);
+    await withServer({ maxGuestSessions: 2, keepGuest: (a) => keep.has(a.toRawString()) }, async (node, addr, peers) => {
+      await guest(addr, peers, node, held); // the oldest and least active, on the crowd's host
+      await pause(5);
+      const crowd: { peer: RawPeer; wallet: Wallet }[] = [];
+      for (let i = 0; i < 4; i++) crowd.push(await guest(addr, peers, node));
+      await until(() => node.sessions().length === 3, 'the crowd to lose its least recently active');
+      assert.ok(has(node, held.address), 'the guest to keep was dropped');
+      // every guest to keep: still at most twice the cap
+      for (const g of crowd) keep.add(g.wallet.address.toRawString());
+      for (let i = 0; i < 4; i++) keep.add((await guest(addr, peers, node)).wallet.address.toRawString());
+      await until(() => node.sessions().length === 4, 'guests beyond twice the cap to be dropped');
+    });
+  });
+
   test('a session this node dialed is never a guest', async () => {
     await withServer({ idleTimeoutMs: 200 }, async (server, addr) => {
       const d = await tempDir();
