@@ -10,7 +10,7 @@ import type { AppMessage } from '../core/wire.js';
 import type { PeerSession } from '../p2p/index.js';
 import { TokenBucket } from '../p2p/quota.js';
 import type { Arbiter } from './arbiter.js';
-import { holdsProposalFrom } from './channelmap.js';
+import { channelWithContract, holdsProposalFrom } from './channelmap.js';
 import type { Closing } from './closing.js';
 import type { NodeContext } from './context.js';
 import { hasStoredChannelWith, type ChannelController } from './controller.js';
@@ -115,21 +115,6 @@ function hinted(arbiter: Arbiter, ctl: ChannelController): Promise<void> {
   return Promise.resolve();
 }
 
-/** Per node: the channel of a contract address, filled on lookup and checked on every use (never stale). */
-const byContract = new WeakMap<NodeContext, Map<string, ChannelController>>();
-
-function channelOfContract(ctx: NodeContext, raw: string): ChannelController | undefined {
-  let index = byContract.get(ctx);
-  if (!index) byContract.set(ctx, (index = new Map()));
-  const hit = index.get(raw);
-  if (hit && hit.rec.contract === raw && ctx.channels.get(hit.id) === hit) return hit;
-  index.delete(raw);
-  let found: ChannelController | undefined;
-  for (const c of ctx.channels.values()) if (c.rec.contract === raw) found = c;
-  if (found) index.set(raw, found);
-  return found;
-}
-
 /** A contract address as views show it; a text that is not one, as it came (cut). */
 function contractText(text: string): string {
   try {
@@ -143,7 +128,7 @@ function contractText(text: string): string {
 function channelOf(ctx: NodeContext, s: PeerSession, key: { contract?: string; channelId?: bigint }): ChannelController {
   let found: ChannelController | undefined;
   if (key.channelId !== undefined) found = ctx.channels.get(key.channelId.toString());
-  else if (key.contract) found = channelOfContract(ctx, rawOfText(key.contract));
+  else if (key.contract) found = channelWithContract(ctx.channels, rawOfText(key.contract));
   // Checked against the sender: a third peer learns nothing and changes nothing of my channels with others.
   const partner = rawTextOf(s.partner.walletAddress);
   if (!found || partnerAddressOf(found.rec) !== partner) {

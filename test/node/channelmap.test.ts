@@ -3,6 +3,7 @@
 // wallet's own channels. Plain data: stand-in controllers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { channelWithContract, holdsProposalFrom } from '../../src/node/channelmap.js';
 import { ChannelMap, channelsWith, hasStoredChannelWith, unstoredOf, type ChannelController } from '../../src/node/controller.js';
 
 const [me, ann, bob] = ['0:' + 'a'.repeat(64), '0:' + 'b'.repeat(64), '0:' + 'c'.repeat(64)];
@@ -59,4 +60,38 @@ test('proposals kept in memory are listed apart, oldest first; one accepted (its
   m.delete('p1'); // dropped
   assert.deepEqual(unstoredOf(m).map((c) => c.id), ['p3']);
   assert.deepEqual(unstoredOf(new Map(m)).map((c) => c.id), ['p3'], 'a plain map is walked');
+});
+
+test("a channel is found by its contract address without a walk of the others; the index follows set, replace, delete and clear", () => {
+  let looked = 0;
+  /** A stand-in whose record's contract counts the reads of it. */
+  const withContract = (id: string, contract: string): ChannelController => {
+    const rec = { me: 'A', addressA: me, addressB: ann, get contract() { looked++; return contract; } };
+    return { id, rec, storage: {} } as unknown as ChannelController;
+  };
+  const contract = (i: number) => `0:${'e'.repeat(60)}${i.toString(16).padStart(4, '0')}`;
+  const m = new ChannelMap();
+  for (let i = 0; i < 1000; i++) m.set(String(i), withContract(String(i), contract(i)));
+  looked = 0;
+  assert.equal(channelWithContract(m, contract(500))?.id, '500');
+  assert.equal(channelWithContract(m, '0:' + '1'.repeat(64)), undefined);
+  assert.ok(looked <= 1, `${looked} channels' contracts read for two lookups`);
+  assert.equal(channelWithContract(new Map(m), contract(7))?.id, '7', 'a plain map is walked');
+  m.set('500', withContract('500', contract(500))); // a controller loaded again under the same id
+  assert.equal(channelWithContract(m, contract(500)), m.get('500'));
+  m.delete('500');
+  assert.equal(channelWithContract(m, contract(500)), undefined);
+  m.clear();
+  assert.equal(channelWithContract(m, contract(7)), undefined);
+});
+
+test('proposals held in memory, not withdrawn, are told apart (a guest session kept under a flood: src/p2p/guests.ts)', () => {
+  const m = new ChannelMap();
+  const held = (id: string, partner: string, life: string, stored = false) =>
+    ({ id, rec: { me: 'B', addressA: partner, addressB: me, contract: id }, life, storage: stored ? {} : null }) as unknown as ChannelController;
+  m.set('1', held('1', ann, 'proposed'));
+  m.set('2', held('2', bob, 'rejected'));
+  m.set('3', held('3', bob, 'proposed', true));
+  assert.ok(holdsProposalFrom(m, ann));
+  assert.ok(!holdsProposalFrom(m, bob), 'a withdrawn proposal, or an accepted one, keeps no guest');
 });
