@@ -1,4 +1,4 @@
-// The SynChannel p2p node: libp2p 3 (TCP + Noise + Yamux) with the `/synchannel/1.0.0` protocol service,
+// The SynChannel p2p node: libp2p 3 (TCP + Noise + Yamux: stack.ts) with the `/synchannel/1.0.0` protocol service,
 // inbound connection limits (guard.ts), per-peer quotas (quota.ts) and bounded guest sessions (guests.ts).
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
@@ -9,7 +9,6 @@ import { Address } from '@ton/core';
 import { P2PError } from './errors.js';
 import { emitSafely } from './emit.js';
 import { loadOrCreateIdentity } from './identity.js';
-import { loadDeps } from './deps.js';
 import { Link, type LinkOptions, type PartnerInfo } from './link.js';
 import { newStats, type P2PStats } from './stats.js';
 import { PeerSession } from './session.js';
@@ -17,25 +16,15 @@ import { QuotaTable, TokenBucket, type PeerQuota } from './quota.js';
 import { hostKey, InboundGuard } from './guard.js';
 import { PartnerHosts } from './partnerhosts.js';
 import { GuestPolicy } from './guests.js';
-import { boundedYamux } from './muxer.js';
 import { checkDialPeerId, classifyDialError, listenError, parseDialAddr, SYNCHANNEL_PROTOCOL } from './diagnose.js';
-import { synChannelService, type SynChannelService } from './service.js';
+import type { SynChannelService } from './service.js';
+import { createStack } from './stack.js';
+import { P2P_DEFAULTS, type ConnectOptions, type P2PNodeEvents, type P2PNodeOptions, type ServeAddresses } from './options.js';
 import { hostOf, lanAddresses, ObservedAddresses, parseAnnounce, withPeer } from './addresses.js';
 
 export { SYNCHANNEL_PROTOCOL, checkDialPeerId, parseDialAddr } from './diagnose.js';
 export { SynChannelService, synChannelService } from './service.js';
 export type { SynChannelServiceComponents, SynChannelServiceInit } from './service.js';
-
-// ---- the node ---------------------------------------------------------------------------------------
-
-/** Inbound streams one connection may hold open at once (yamux resets the ones above). */
-const MAX_INBOUND_STREAMS = 16;
-/** How long an inbound stream may take to pick its protocol. */
-const STREAM_NEGOTIATION_MS = 5_000;
-/** Most bytes a partner may send on one stream before we read them (yamux grows windows up to 16 MiB). */
-const MAX_STREAM_WINDOW = 1024 * 1024;
-
-import { P2P_DEFAULTS, type ConnectOptions, type P2PNodeEvents, type P2PNodeOptions, type ServeAddresses } from './options.js';
 
 export { P2P_DEFAULTS, type ConnectOptions, type P2PNodeEvents, type P2PNodeOptions, type ServeAddresses } from './options.js';
 
@@ -81,57 +70,20 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
   static async create(opts: P2PNodeOptions): Promise<P2PNode> {
     const privateKey = await loadOrCreateIdentity(opts.dataDir);
     for (const a of opts.announce ?? []) parseAnnounce(a);
-    const { createLibp2p, tcp, noise, yamux } = await loadDeps();
     const stats = newStats();
     const partnerHosts = await PartnerHosts.load(opts.dataDir, opts.log ?? (() => undefined));
-    const maxPending = opts.maxPendingConnections ?? P2P_DEFAULTS.maxPendingConnections;
-    const pendingTimeoutMs = opts.pendingTimeoutMs ?? P2P_DEFAULTS.pendingTimeoutMs;
     const guard = new InboundGuard({
-      maxPending,
+      maxPending: opts.maxPendingConnections ?? P2P_DEFAULTS.maxPendingConnections,
       maxPendingPerHost: opts.maxPendingPerHost ?? P2P_DEFAULTS.maxPendingPerHost,
-      timeoutMs: pendingTimeoutMs,
+      timeoutMs: opts.pendingTimeoutMs ?? P2P_DEFAULTS.pendingTimeoutMs,
       stats,
       log: opts.log ?? (() => undefined),
       partnerHosts,
     });
     const ref: { node?: P2PNode } = {};
-    const libp2p = await createLibp2p({
-      privateKey,
-      addresses: { listen: [] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      // A stream's receive window is its partner's most unread data: paused streams hold at most that.
-      // Streams a peer may hold open on one connection, negotiated or not (yamux's default of 1,000 let one guest
-      // hold hundreds of MiB in streams that never negotiate a protocol): ours takes 8 (service.ts), a few more
-      // may be negotiating.
-      // A peer's pings and its streams' bytes before a protocol are bounded too (muxer.ts).
-      streamMuxers: [await boundedYamux(yamux, { maxInboundStreams: MAX_INBOUND_STREAMS, streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW, maxReadBufferLength: 2 * MAX_STREAM_WINDOW } })],
-      connectionGater: {
-        // Never refuse to dial loopback/LAN peers: the people using this choose whom to dial.
-        denyDialMultiaddr: () => false,
-        // Per-host and total caps on pending inbound connections (guard.ts).
-        denyInboundConnection: (maConn) => guard.deny(maConn),
-      },
-      connectionManager: {
-        // libp2p's default (5 inbound connections per second per host) resets honest peers behind one NAT
-        // or reconnecting quickly; 30 still bounds a flood.
-        inboundConnectionThreshold: opts.inboundConnectionsPerSecond ?? P2P_DEFAULTS.inboundConnectionsPerSecond,
-        // libp2p's own cap (10 in total, checked before the gater) is what silent sockets filled; the
-        // guard's caps apply instead, this one only stops a burst of sockets faster than they are closed.
-        maxIncomingPendingConnections: maxPending * 4,
-        // a backstop: the guard closes a pending connection first (and counts it)
-        inboundUpgradeTimeout: pendingTimeoutMs * 2,
-        // a stream that does not pick a protocol in this time is closed (libp2p's default: 10 s)
-        inboundStreamProtocolNegotiationTimeout: STREAM_NEGOTIATION_MS,
-      },
-      services: {
-        synchannel: synChannelService({
-          onStream: (stream, connection) => {
-            if (!ref.node) stream.abort(new Error('starting'));
-            else ref.node.onInboundStream(stream, connection);
-          },
-        }),
-      },
+    const libp2p = await createStack(privateKey, opts, guard, (stream, connection) => {
+      if (!ref.node) stream.abort(new Error('starting'));
+      else ref.node.onInboundStream(stream, connection);
     });
     ref.node = new P2PNode(libp2p, opts, stats, guard, partnerHosts);
     return ref.node;
