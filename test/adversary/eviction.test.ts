@@ -3,34 +3,10 @@
 // another machine's proposal. On Linux every 127/8 address reaches loopback, so two source addresses are two hosts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { Address } from '@ton/core';
-import { walletAddress } from '../../src/chain/wallets.js';
-import { newKeyPair } from '../../src/core/signer.js';
 import { MAX_PROPOSALS_HELD, MAX_PROPOSALS_PER_PARTNER } from '../../src/node/incoming.js';
-import { RawPeer } from './raw.js';
-import { TON } from './scene.js';
-import { World, until, type NodeHandle } from './world.js';
-
-/** A wallet on `host` that proposes `count` channels to `vic`; returns the proposals' ids. */
-async function propose(vic: NodeHandle, addr: string, host: string, count: number, peers: RawPeer[]): Promise<string[]> {
-  const key = newKeyPair();
-  const wallet = walletAddress('v5r1', key.publicKey);
-  const raw = await RawPeer.dial(addr, { localAddress: host });
-  peers.push(raw);
-  await raw.handshake(key, wallet);
-  raw.resume();
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const channelId = BigInt('0x' + randomBytes(7).toString('hex'));
-    const hex = key.publicKey.toString('hex');
-    raw.data({ type: 'channel.propose', channelId, challengePeriod: 600, expectedDepositA: TON('1'), expectedDepositB: TON('1'), addressA: wallet.toRawString(), addressB: Address.parse(vic.node.getAccount()).toRawString(), publicKeyA: hex, publicKeyB: vic.keyPair.publicKey.toString('hex') });
-    ids.push(channelId.toString());
-  }
-  // each arrives in order: the last one listed (or dropped already) means all were handled
-  await until(() => raw.dataIn().length > 0 || vic.node.channels().some((c) => c.channelId === ids.at(-1)), 'the proposals');
-  return ids;
-}
+import { rawProposals as propose } from './proposers.js';
+import type { RawPeer } from './raw.js';
+import { World, until } from './world.js';
 
 /**
  * Vic serving, and Sam's one proposal held (the oldest, from a host of its own, 127.0.0.3); then `flood` proposes from
