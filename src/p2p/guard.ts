@@ -45,6 +45,11 @@ const MAX_FAILED_HANDSHAKES = 3;
  * count of its own): a burst of 20, then one every 3 s; while over it, the host's new connections are refused.
  */
 const HOST_FAILURES = { burst: 20, perSecond: 1 / 3 };
+/**
+ * Failed handshakes of all the hosts of one IPv6 /48 together (a site's usual allocation holds 65,536 /64 hosts): four
+ * hosts' worth; while over it, the /48's new connections are refused, as a host's are over its own.
+ */
+const NET_FAILURES = { burst: 4 * HOST_FAILURES.burst, perSecond: 4 * HOST_FAILURES.perSecond };
 /** Hosts whose failures are kept (the oldest is forgotten first); also the hosts kept as authenticated lately. */
 const MAX_HOSTS_KEPT = 1_024;
 /**
@@ -96,6 +101,12 @@ export function hostKey(addr: Multiaddr): string {
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
+/** The IPv6 /48 of a host key (an IPv6 /64), else null: an IPv4 host has no aggregate. */
+export function netKey(host: string): string | null {
+  const m = /^([0-9a-f]+:[0-9a-f]+:[0-9a-f]+):[0-9a-f]+::\/64$/.exec(host);
+  return m ? `${m[1]}::/48` : null;
+}
+
 /** One TCP connection's remote end (ip/port): a Connection's remoteAddr adds /p2p/<id> to its maConn's. */
 function connKey(addr: Multiaddr): string {
   return addr
@@ -121,10 +132,22 @@ function expandIpv6(ip: string): string[] | undefined {
   return [...h, ...Array<string>(fill).fill('0'), ...t].map((g) => g.replace(/^0+(?=.)/, ''));
 }
 
+/** Charges one failure to `key`'s bucket, kept last (the least recently failed is forgotten first, beyond MAX_HOSTS_KEPT). */
+function charged(buckets: Map<string, TokenBucket>, key: string, limit: { burst: number; perSecond: number }): void {
+  let f = buckets.get(key);
+  if (f) buckets.delete(key);
+  else if (buckets.size >= MAX_HOSTS_KEPT) buckets.delete(buckets.keys().next().value!);
+  f ??= new TokenBucket(limit);
+  buckets.set(key, f);
+  f.charge(1);
+}
+
 export class InboundGuard {
   private readonly entries = new Map<string, Entry>();
   /** per host, the failed handshakes it may still have */
   private readonly hostFailures = new Map<string, TokenBucket>();
+  /** per IPv6 /48, the failed handshakes its hosts may still have together */
+  private readonly netFailures = new Map<string, TokenBucket>();
   /** failed handshakes of all hosts together, and the new hosts admitted while they are over */
   private readonly allFailures = new TokenBucket(ALL_FAILURES);
   private readonly newHosts = new TokenBucket(NEW_HOSTS_WHILE_OVER);
@@ -141,7 +164,7 @@ export class InboundGuard {
   deny(maConn: MultiaddrConnection): boolean {
     const host = hostKey(maConn.remoteAddr);
     if (this.hostRefused(host)) {
-      this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES.burst} failed handshakes, and more than one every 3 s since`);
+      this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES.burst} failed handshakes of that host (or ${NET_FAILURES.burst} of its IPv6 /48), and more than one every 3 s (four for the /48) since`);
       return true;
     }
     if (this.allRefuse(host)) {
@@ -207,12 +230,9 @@ export class InboundGuard {
   }
 
   private hostFailed(host: string): void {
-    let f = this.hostFailures.get(host);
-    if (f) this.hostFailures.delete(host); // kept last: the least recently failed host is forgotten first
-    else if (this.hostFailures.size >= MAX_HOSTS_KEPT) this.hostFailures.delete(this.hostFailures.keys().next().value!);
-    f ??= new TokenBucket(HOST_FAILURES);
-    this.hostFailures.set(host, f);
-    f.charge(1);
+    charged(this.hostFailures, host, HOST_FAILURES);
+    const net = netKey(host);
+    if (net) charged(this.netFailures, net, NET_FAILURES);
     this.allFailures.charge(1);
   }
 
@@ -222,8 +242,10 @@ export class InboundGuard {
     return this.hostFailures.has(host) || !this.newHosts.take();
   }
 
+  /** Whether `host`, or its IPv6 /48, failed too many handshakes lately. */
   private hostRefused(host: string): boolean {
-    return (this.hostFailures.get(host)?.charge(0) ?? 0) > 0;
+    const net = netKey(host);
+    return (this.hostFailures.get(host)?.charge(0) ?? 0) > 0 || (net !== null && (this.netFailures.get(net)?.charge(0) ?? 0) > 0);
   }
 
   /** Pending connections now, in total and per host. */
@@ -237,6 +259,7 @@ export class InboundGuard {
     for (const e of this.entries.values()) clearTimeout(e.timer);
     this.entries.clear();
     this.hostFailures.clear();
+    this.netFailures.clear();
     this.authenticated.clear();
     this.pending.clear();
     this.pendingTotal = 0;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { Connection, MultiaddrConnection } from '@libp2p/interface';
-import { hostKey, InboundGuard, type GuardStats } from '../../src/p2p/guard.js';
+import { hostKey, InboundGuard, netKey, type GuardStats } from '../../src/p2p/guard.js';
 
 interface Fake {
   maConn: MultiaddrConnection;
@@ -202,5 +202,34 @@ test("a partner's host kept across restarts (partnerHosts) gets in over the glob
   for (let i = 0; i < 10; i++) g.deny(fake(`10.3.0.${i}`).maConn); // the trickle of new hosts taken
   assert.equal(g.deny(fake('10.8.8.8').maConn), true, 'the host pushed out of the hosts authenticated lately competes as a new one');
   assert.equal(g.deny(fake('10.9.9.9').maConn), false, "the partner's host gets in");
+  g.stop();
+});
+
+test('an IPv6 /48 (65,536 hosts of a /64 each) fails a bounded number of handshakes, also from hosts that authenticated lately; another /48 still gets in', () => {
+  const { g } = guard(100_000, 64);
+  // 1,024 /64s of one /48 authenticate first (a wallet costs nothing), so the global budget lets them in later
+  const hostOf = (h: number, i = 1) => `2001:db8:1:${h.toString(16)}::${i.toString(16)}`;
+  for (let h = 0; h < 1_024; h++) {
+    const f = fake(hostOf(h));
+    g.deny(f.maConn);
+    g.linkUp(f.conn);
+  }
+  // then each tries 10 connections that fail every handshake they may
+  let failures = 0;
+  for (let h = 0; h < 1_024; h++) {
+    for (let c = 0; c < 10; c++) {
+      const f = fake(hostOf(h, c + 2));
+      if (g.deny(f.maConn)) continue;
+      for (let i = 0; i < 3 && !f.aborted; i++) {
+        failures++;
+        g.handshakeFailed(f.conn);
+      }
+    }
+  }
+  // four hosts' worth (the /48's own budget), not 1,024 hosts' (about 21,000)
+  assert.ok(failures <= 4 * 20 + 3, `${failures} failed proofs checked for one /48`);
+  assert.equal(g.deny(fake('2001:db8:2::1').maConn), false, 'a host of another /48 gets in');
+  assert.equal(netKey(hostKey(multiaddr('/ip6/2001:db8:1:ff::1/tcp/1'))), '2001:db8:1::/48');
+  assert.equal(netKey('10.0.0.1'), null, 'an IPv4 host has no aggregate');
   g.stop();
 });
