@@ -22,6 +22,11 @@ export interface GuardOptions {
   timeoutMs: number;
   stats: GuardStats;
   log: (line: string) => void;
+  /**
+   * New connections a second from one host, and four times that from one IPv6 /48 (default: none). libp2p's own
+   * rate (`inboundConnectionThreshold`) is kept per IP address: an IPv6 /64 has 2^64 of them.
+   */
+  connectionsPerSecond?: number;
   /** Hosts partners logged in from, kept across restarts (partnerhosts.ts): let in as hosts that authenticated lately are. */
   partnerHosts?: { has(host: string): boolean };
 }
@@ -132,14 +137,19 @@ function expandIpv6(ip: string): string[] | undefined {
   return [...h, ...Array<string>(fill).fill('0'), ...t].map((g) => g.replace(/^0+(?=.)/, ''));
 }
 
-/** Charges one failure to `key`'s bucket, kept last (the least recently failed is forgotten first, beyond MAX_HOSTS_KEPT). */
-function charged(buckets: Map<string, TokenBucket>, key: string, limit: { burst: number; perSecond: number }): void {
+/** `key`'s bucket, kept last (the least recently used is forgotten first, beyond MAX_HOSTS_KEPT). */
+function kept(buckets: Map<string, TokenBucket>, key: string, limit: { burst: number; perSecond: number }): TokenBucket {
   let f = buckets.get(key);
   if (f) buckets.delete(key);
   else if (buckets.size >= MAX_HOSTS_KEPT) buckets.delete(buckets.keys().next().value!);
   f ??= new TokenBucket(limit);
   buckets.set(key, f);
-  f.charge(1);
+  return f;
+}
+
+/** Charges one failure to `key`'s bucket. */
+function charged(buckets: Map<string, TokenBucket>, key: string, limit: { burst: number; perSecond: number }): void {
+  kept(buckets, key, limit).charge(1);
 }
 
 export class InboundGuard {
@@ -148,6 +158,9 @@ export class InboundGuard {
   private readonly hostFailures = new Map<string, TokenBucket>();
   /** per IPv6 /48, the failed handshakes its hosts may still have together */
   private readonly netFailures = new Map<string, TokenBucket>();
+  /** per host and per IPv6 /48, the new connections it may still open (connectionsPerSecond) */
+  private readonly hostConnections = new Map<string, TokenBucket>();
+  private readonly netConnections = new Map<string, TokenBucket>();
   /** failed handshakes of all hosts together, and the new hosts admitted while they are over */
   private readonly allFailures = new TokenBucket(ALL_FAILURES);
   private readonly newHosts = new TokenBucket(NEW_HOSTS_WHILE_OVER);
@@ -165,6 +178,11 @@ export class InboundGuard {
     const host = hostKey(maConn.remoteAddr);
     if (this.hostRefused(host)) {
       this.opts.log(`refusing a connection from ${host}: more than ${HOST_FAILURES.burst} failed handshakes of that host (or ${NET_FAILURES.burst} of its IPv6 /48), and more than one every 3 s (four for the /48) since`);
+      return true;
+    }
+    if (this.tooFast(host)) {
+      if (Date.now() - this.refusedLogged >= 1_000) this.opts.log(`refusing a connection from ${host}: more than ${this.opts.connectionsPerSecond} new connections a second from that host (or four times that from its IPv6 /48)`);
+      this.refusedLogged = Date.now();
       return true;
     }
     if (this.allRefuse(host)) {
@@ -236,6 +254,18 @@ export class InboundGuard {
     this.allFailures.charge(1);
   }
 
+  /** Whether `host`, or its IPv6 /48, opened too many connections lately; else this one is counted. */
+  private tooFast(host: string): boolean {
+    const rate = this.opts.connectionsPerSecond;
+    if (!rate) return false;
+    const net = netKey(host);
+    const hostBucket = kept(this.hostConnections, host, { burst: rate, perSecond: rate });
+    const netBucket = net === null ? null : kept(this.netConnections, net, { burst: 4 * rate, perSecond: 4 * rate });
+    // a host over its own rate does not spend its /48's
+    if (!hostBucket.take()) return true;
+    return netBucket !== null && !netBucket.take();
+  }
+
   /** Whether all hosts together failed too many handshakes to admit `host` now (see ALL_FAILURES). */
   private allRefuse(host: string): boolean {
     if (this.allFailures.charge(0) === 0 || this.authenticated.has(host) || this.opts.partnerHosts?.has(host)) return false;
@@ -260,6 +290,8 @@ export class InboundGuard {
     this.entries.clear();
     this.hostFailures.clear();
     this.netFailures.clear();
+    this.hostConnections.clear();
+    this.netConnections.clear();
     this.authenticated.clear();
     this.pending.clear();
     this.pendingTotal = 0;

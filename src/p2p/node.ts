@@ -76,6 +76,7 @@ export class P2PNode extends EventEmitter<P2PNodeEvents> {
       maxPending: opts.maxPendingConnections ?? P2P_DEFAULTS.maxPendingConnections,
       maxPendingPerHost: opts.maxPendingPerHost ?? P2P_DEFAULTS.maxPendingPerHost,
       timeoutMs: opts.pendingTimeoutMs ?? P2P_DEFAULTS.pendingTimeoutMs,
+      connectionsPerSecond: opts.inboundConnectionsPerSecond ?? P2P_DEFAULTS.inboundConnectionsPerSecond,
       stats,
       log: opts.log ?? (() => undefined),
       partnerHosts,

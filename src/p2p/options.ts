@@ -52,7 +52,7 @@ export interface P2PNodeOptions {
   handshakeTimeoutMs?: number;
   /** Invalid frames tolerated on one stream before it is dropped (default 100). */
   maxInvalidFrames?: number;
-  /** Inbound connection attempts accepted per second from one host (default 30). */
+  /** Inbound connections accepted per second from one host (an IPv4 address or IPv6 /64), four times that from an IPv6 /48 (default 30). */
   inboundConnectionsPerSecond?: number;
   /** Inbound connections without a finished handshake, from all hosts together (default 64). */
   maxPendingConnections?: number;

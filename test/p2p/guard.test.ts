@@ -233,3 +233,22 @@ test('an IPv6 /48 (65,536 hosts of a /64 each) fails a bounded number of handsha
   assert.equal(netKey('10.0.0.1'), null, 'an IPv4 host has no aggregate');
   g.stop();
 });
+
+test('new connections are rated per host (an IPv6 /64, not each of its addresses) and per IPv6 /48 (four hosts\' worth)', () => {
+  const stats: GuardStats = { pendingEvicted: 0, pendingTimedOut: 0 };
+  const g = new InboundGuard({ maxPending: 100_000, maxPendingPerHost: 100_000, timeoutMs: 60_000, stats, log: () => undefined, connectionsPerSecond: 30 });
+  const admitted = (prefix: string, n: number) => {
+    let ok = 0;
+    for (let i = 0; i < n; i++) if (!g.deny(fake(`${prefix}::${(i + 1).toString(16)}`).maConn)) ok++;
+    return ok;
+  };
+  // each connection from another address of one /64: libp2p's rate (per address) never sees two. The buckets refill
+  // while the loop runs (30 a second): a few more may get in on a slow machine, never the hundreds tried
+  const one = admitted('2001:db8:1:1', 100);
+  assert.ok(one >= 30 && one < 40, `${one} of 100 connections from one /64 admitted`);
+  const rest = ['2001:db8:1:2', '2001:db8:1:3', '2001:db8:1:4', '2001:db8:1:5'].reduce((n, p) => n + admitted(p, 100), 0);
+  assert.ok(rest >= 90 && rest < 130, `${rest} of 400 from four more /64s of that /48 admitted (its 120 less the first one's)`);
+  assert.ok(admitted('2001:db8:2:1', 100) >= 30, 'another /48 is not held back');
+  assert.equal(g.deny(fake('10.0.0.1').maConn), false, 'an IPv4 host');
+  g.stop();
+});
