@@ -131,6 +131,7 @@ export const CODES = {
   UNKNOWN_CHANNEL: w('check the channel id (channels)'),
   NO_PARTNER: w('serve and let your partner connect, or connect to their address'),
   MANY_PARTNERS: w('name the partner (--partner)'),
+  OWN_ADDRESS: w("open the channel with your partner's address, not your own"),
   OTHER_NETWORK: w('start the node on that network with this data folder to watch those channels'),
   MANY_CHANNELS: w('name the channel (--channel <contract, or 4+ characters of its start or end>; channels lists them)'),
   PARTNER_OFFLINE: w('wait for your partner to come back online; it is resent when they reconnect'),

@@ -43,6 +43,16 @@ const deployMayLand = 'your deployment of the channel contract was sent and may 
 const deployedEarlier = (ctl: ChannelController) =>
   `your deployment of the channel contract with your deposit of ${formatTon(ctl.rec.expectedDepositA)} TON is on chain (an earlier one landed): the channel shows it once the node reads it there`;
 
+/**
+ * A channel with oneself, refused by the node for every UI: the partner picked (named, or the one online) runs this
+ * node's own wallet, i.e. its key from another data folder (a channel of one wallet cannot be paid in).
+ */
+export function notOwnAddress(ctx: NodeContext, s: PeerSession): void {
+  if (!s.partner.walletAddress.equals(ctx.myAddress)) return;
+  const own = addressText(ctx.myAddress, 'wallet');
+  throw new NodeError('OWN_ADDRESS', `${own} is your own address: a channel is opened with your partner's. The node connected as this partner runs your own wallet (the same key, another data folder): connect to your partner, then open with their address`);
+}
+
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
@@ -72,6 +82,7 @@ export class Negotiation {
     }
     const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);
+    notOwnAddress(ctx, s);
     checkPartnerKey(ctx, s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
     checkPeriod(this.ctx, period, 'you');

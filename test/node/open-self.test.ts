@@ -1,0 +1,29 @@
+// A channel with oneself: a second node run with the same wallet (another data folder) connects as a partner whose
+// address is this node's own. The node's open refused nothing (only the CLI refused --partner <own address>), and
+// proposed a channel whose two parties are one wallet. The node refuses it itself, for any UI, and says what to do.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createNode } from '../../src/node/index.js';
+import { withPair } from '../helpers/reads.js';
+import { TON, connect, until } from '../helpers/nodes.js';
+
+withPair('open with a partner whose wallet is this node\'s own is refused by the node, with what to do', async (p) => {
+  const twin = await createNode({ ...p.common, dataDir: join(p.dir, 'twin'), key: { keyPair: p.keys.alice } });
+  try {
+    await p.bob.stop();
+    await until('bob seen offline', () => !p.alice.partners().some((x) => x.online));
+    await connect(p.alice, twin);
+    const own = p.alice.getAccount();
+    await until('the twin online', () => p.alice.partners().some((x) => x.online && x.address === own));
+    for (const partner of [undefined, own]) {
+      await assert.rejects(p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), ...(partner ? { partner } : {}) }), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'OWN_ADDRESS', e.message);
+        assert.match(e.message, new RegExp(`${own} is your own address: a channel is opened with your partner's`));
+        return true;
+      });
+    }
+    assert.deepEqual(p.alice.channels(), [], 'nothing proposed');
+  } finally {
+    await twin.stop();
+  }
+});
