@@ -228,7 +228,7 @@ export class EventFormatter {
           ? `Your close used an older state than the latest both signed: your node challenged it with step ${e.step}, which pays you more`
           : `❗ Your partner submitted an old state: challenged it with step ${e.step}❗`;
       case 'challengeFailed':
-        return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft} s left before the deadline; ${retryText(e)}. ${nextStep(e.code) ?? ''}`.trim();
+        return `❗ The challenge failed: ${e.message}❗ ${e.secondsLeft === null ? "The time left before the deadline is being read (the node reads the chain's time first)" : `${e.secondsLeft} s left before the deadline`}; ${retryText(e)}. ${nextStep(e.code) ?? ''}`.trim();
       case 'walletReserve':
         // the node tells each crossing once: falling under what leaving costs, and back above it
         return e.low ? `warn: ${e.message}` : e.message;

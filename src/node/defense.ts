@@ -16,6 +16,7 @@ import { crashPoint } from './crash.js';
 import { ChannelExit } from '../contract/exits.js';
 import { closeBehind, closeOf } from './payout.js';
 import { keepClose } from './record.js';
+import { chainNowEstimate, chainNowRead } from './mayland.js';
 import { challengeHeld, closeLanded, marking, onItsWay, sendClose, unmarked, type OnWay } from './inflight.js';
 
 /** Why the defense challenges a close that pays us as much as the latest: a state between pays less, or could not be read. */
@@ -151,19 +152,16 @@ export class Defense {
           // Only the contract says the window is over: this computer's clock may be far off (a resumed VM), and
           // an endpoint's may read ahead (the time left below is only what it shows).
           if ((e as { exitCode?: number }).exitCode === ChannelExit.TOO_LATE) w.windowOver = true;
-          const chainNow = await this.h.ctx.o.chain.now().catch(() => null);
-          const now = chainNow ?? Math.floor(Date.now() / 1000 + this.h.ctx.chainSkew);
-          const deadline = ctl.rec.close?.deadline ?? now;
-          const secondsLeft = Math.max(0, deadline - now);
+          const secondsLeft = await this.secondsLeft(ctl);
           const stopped = w.windowOver ? 'deadline' : refusals >= REFUSALS_BEFORE_STOP ? 'refused' : null;
           // A challenge that may still land (sent, its wait failed) is given time before another fee: half of
-          // what is left of the window, up to RETRY_MAX_MS.
-          const wait = (e as { sent?: boolean }).sent ? Math.max(delay, Math.min(RETRY_MAX_MS, secondsLeft * 500)) : delay;
-          const next = stopped ? null : Math.min(wait, RETRY_MAX_MS, secondsLeft > 0 ? secondsLeft * 1000 : wait);
+          // what is left of the window (when known), up to RETRY_MAX_MS.
+          const wait = (e as { sent?: boolean }).sent ? Math.max(delay, Math.min(RETRY_MAX_MS, (secondsLeft ?? Infinity) * 500)) : delay;
+          const next = stopped ? null : Math.min(wait, RETRY_MAX_MS, secondsLeft ? secondsLeft * 1000 : wait);
           this.h.tellClose(ctl);
           this.h.ctx.emit({ type: 'challengeFailed', channel: this.h.ctx.view(ctl), code: codeOf(e), message: messageOf(e), secondsLeft, nextRetryMs: next, stopped });
           const after = next !== null ? `, retrying in ${Math.round(next / 1000)} s` : stopped === 'refused' ? `; the contract refused it ${refusals} times in a row: not retried by itself (each try costs a wallet fee), run \`challenge\` to try again` : '';
-          this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft} s left${after}`, 'error');
+          this.h.ctx.log(`challenge of ${shown(ctl)} failed (${messageOf(e)}); ${secondsLeft === null ? "the time left is being read (the node reads the chain's time first)" : `${secondsLeft} s left`}${after}`, 'error');
           if (stopped === 'refused') return;
           if (next === null) return told(new NodeError('TOO_LATE', 'the challenge window is over: the close can only be finished'));
           // A person who asked meanwhile (challenge) gets the next attempt now.
@@ -183,6 +181,17 @@ export class Defense {
       told(landed ? null : this.h.stopped() ? new NodeError('NODE_STOPPED', 'the node stopped: start it again') : ctl.reloading ? reloaded() : null);
       this.payOutAgreed(ctl);
     }
+  }
+
+  /**
+   * Seconds left in the close's window after a failed challenge, by the chain's clock (read now, else estimated from
+   * the last read); null before the node's first read of the chain's time: never a figure of the local clock.
+   */
+  private async secondsLeft(ctl: ChannelController): Promise<number | null> {
+    const { ctx } = this.h;
+    const now = await chainNowRead(ctx).catch(() => (ctx.chainTimeRead ? Math.floor(chainNowEstimate(ctx)) : null));
+    if (now === null) return null;
+    return Math.max(0, (ctl.rec.close?.deadline ?? now) - now);
   }
 
   /**

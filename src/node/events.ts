@@ -51,9 +51,10 @@ export type NodeEvent =
   | { type: 'challenged'; channel: ChannelView; step: bigint; byMe: boolean; earlier?: boolean }
   /**
    * a challenge of ours failed; the node retries until the deadline (nextRetryMs), unless the window is over or the
-   * contract refused this very challenge several times in a row (stopped: each try is a wallet fee)
+   * contract refused this very challenge several times in a row (stopped: each try is a wallet fee); secondsLeft
+   * is null before the node's first read of the chain's time (not known yet)
    */
-  | { type: 'challengeFailed'; channel: ChannelView; code: ErrorCode; message: string; secondsLeft: number; nextRetryMs: number | null; stopped: 'deadline' | 'refused' | null }
+  | { type: 'challengeFailed'; channel: ChannelView; code: ErrorCode; message: string; secondsLeft: number | null; nextRetryMs: number | null; stopped: 'deadline' | 'refused' | null }
   /** `low`: a read of this wallet finds it short of what leaving `channels` alone costs, told once per fall; `low: false`: back above it (reserve.ts) */
   | ({ type: 'walletReserve'; low: boolean; channels: ChannelView[] } & WalletLowView)
   /** the partner has not signed the initial state in time: the exit (refund of the deposits) is open to you */

@@ -41,6 +41,10 @@ test('a failed challenge says what the node does next: retry, stop (the window i
   const refused = f.format(failed(null, 'refused'))!;
   assert.match(refused, /300 s left before the deadline; the contract refused it several times in a row: your node stops sending it by itself \(each try costs a wallet fee\); run `challenge` to try again/);
   assert.doesNotMatch(refused, /no time left/);
+  // before the node's first read of the chain's time: no figure, said as being read
+  const unknown = f.format({ ...(failed(4000, null) as Extract<NodeEvent, { type: 'challengeFailed' }>), secondsLeft: null })!;
+  assert.match(unknown, /The time left before the deadline is being read \(the node reads the chain's time first\); retrying in 4 s/);
+  assert.doesNotMatch(unknown, /null/);
 });
 
 /** A node with one open channel at step 4 (A 1, B 2 nanotons) whose withdraw calls `onWithdraw`. */

@@ -54,7 +54,7 @@ describe('the watcher never gives up', () => {
       await aliceCheats(p);
       const f = await failed;
       assert.equal(f.code, 'INSUFFICIENT_FUNDS');
-      assert.ok(f.secondsLeft > 0 && f.secondsLeft <= PERIOD, `seconds left ${f.secondsLeft}`);
+      assert.ok(f.secondsLeft !== null && f.secondsLeft > 0 && f.secondsLeft <= PERIOD, `seconds left ${f.secondsLeft}`);
       assert.ok(f.nextRetryMs !== null && f.nextRetryMs > 0);
       bobWallet.balance = saved; // topped up: the next retry lands
       const c = await challenged;
