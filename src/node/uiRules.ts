@@ -137,7 +137,7 @@ export function pendingAtWithdraw(mode: 'auto' | 'cooperative' | 'unilateral', p
   if (partnerOnline) return `${signs}.`;
   const back = `your partner is offline: if they connect within ${PARTNER_GRACE_MS / 1000} s, ${signs}`;
   if (mode === 'cooperative') return `${back}; otherwise nothing is sent.`;
-  return `${back}; otherwise a unilateral close submits step ${latest}, the latest state both signed, without it (${alone}).`;
+  return `${back}; otherwise a unilateral close submits step ${latest}, the latest state both signed, without it. To close with step ${pending}, sign it first (sign), then withdraw.`;
 }
 
 /** A close's challenge window that is over, as the UIs say it: the close waits only for a finish, which pays out. */

@@ -37,7 +37,7 @@ test('a unilateral withdraw with a state awaiting your signature says to sign it
 test('a withdraw with a state awaiting your signature and the partner offline says what happens if they do not come back', async () => {
   const auto = await preview('withdraw --yes', false);
   assert.doesNotMatch(auto, /: the node signs it first, and the close pays its balances\./);
-  assert.match(auto, /awaits your signature \(it gives you 1 TON more than step 2\): your partner is offline: if they connect within 5 s, the node signs it first, and the close pays its balances; otherwise a unilateral close submits step 2, the latest state both signed, without it \(to close with step 3, sign it first \(sign\), then withdraw\)\./);
+  assert.match(auto, /awaits your signature \(it gives you 1 TON more than step 2\): your partner is offline: if they connect within 5 s, the node signs it first, and the close pays its balances; otherwise a unilateral close submits step 2, the latest state both signed, without it\. To close with step 3, sign it first \(sign\), then withdraw\./);
   const coop = await preview('withdraw --cooperative --yes', false);
   assert.match(coop, /your partner is offline: if they connect within 5 s, the node signs it first, and the close pays its balances; otherwise nothing is sent\./);
 });
