@@ -107,18 +107,13 @@ program.configureHelp({ formatHelp: (cmd, helper) => `${Help.prototype.formatHel
 async function subcommand(argv: string[]): Promise<boolean> {
   const [cmd, ...rest] = argv;
   const help = rest.includes('--help') || rest.includes('-h');
-  if (cmd === 'devnet' && help && rest.includes('--json')) {
-    // the usage in one JSON line, as the main --help --json
-    const lines: string[] = [];
-    const { devnetMain } = await import('#heavy');
-    await devnetMain(['--help'], { out: (l) => lines.push(l), err: (l) => lines.push(l), handleSignals: false });
-    process.stdout.write(`${jsonLine({ event: 'help', usage: `${lines.join('\n')}\n` })}\n`);
-    return true;
-  }
   if (cmd === 'devnet') {
     const { devnetMain } = await import('#heavy');
-    // The server keeps the process alive until SIGINT/SIGTERM (it saves the chain then).
-    await devnetMain(rest);
+    // The server keeps the process alive until SIGINT/SIGTERM (it saves the chain then). --json: one JSON line for
+    // each line it says (listening, data, log, warning, stopping, fatal; help and version too), as the node's events.
+    const json = rest.includes('--json');
+    const flags = rest.filter((a) => a !== '--json');
+    await devnetMain(flags, json ? { out: () => undefined, err: () => undefined, json: (o) => void process.stdout.write(`${jsonLine(o)}\n`) } : undefined);
     return true;
   }
   // `synchannel help` is the shell's help, as --help (in one JSON line with --json)

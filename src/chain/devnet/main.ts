@@ -2,6 +2,7 @@
 //   node --import tsx src/chain/devnet/main.ts --port 0 --data DIR
 // Prints exactly one line `devnet listening on http://127.0.0.1:PORT` first, then where the data lives,
 // how to point a node at it, and one log line per change. SIGINT / SIGTERM save the chain and exit.
+// `synchannel devnet --json` (io.json): the same as one object per line, `event` first (listening, data, log, ...).
 import '../../polyfill.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,22 @@ export interface DevnetMainIo {
   err: (line: string) => void;
   /** Installs SIGINT/SIGTERM handlers that save and exit (default true). */
   handleSignals?: boolean;
+  /**
+   * `--json`: each line said is one object given here instead (`event`: listening, data, log, warning, stopping,
+   * version, fatal), no text; the caller writes it as one JSON line.
+   */
+  json?: (o: Record<string, unknown>) => void;
+}
+
+/** What a line of the devnet says, as text or (io.json) as one object. */
+function sayer(io: DevnetMainIo) {
+  const { json } = io;
+  const time = () => new Date().toISOString();
+  return {
+    /** a log line (`to`: stderr in text, for the lines before a failed start) */
+    log: (message: string, at = time(), to = io.out) => (json ? json({ event: 'log', time: at, message }) : to(`[${at}] ${message}`)),
+    fatal: (code: string, message: string, hint?: string) => (json ? json({ event: 'fatal', code, message, ...(hint ? { hint } : {}) }) : io.err(`devnet: ${message}${code === 'ERROR' ? '' : ` [${code}]`}`)),
+  };
 }
 
 function parsePort(value: string): number {
@@ -36,6 +53,7 @@ const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost
  */
 export async function devnetMain(argv: string[], io: DevnetMainIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<DevnetServer | undefined> {
   // named as typed (`synchannel devnet`), with how nodes use it after the options, as the main --help says its own
+  const said: string[] = [];
   const program = new Command('synchannel devnet')
     .description('Serve one local TON sandbox chain over HTTP (toncenter v2 JSON-RPC) on 127.0.0.1, kept in a data directory across restarts, for several nodes to share.')
     .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, DEFAULT_DEVNET_PORT)
@@ -48,12 +66,17 @@ It also answers POST /devnet/faucet {"address","amount"} (nanotons, 100 TON when
 POST /devnet/advanceTime {"seconds"}. Ctrl+C (SIGINT) or SIGTERM saves the chain and stops it.`)
     .showHelpAfterError('(see synchannel devnet --help)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    // with --json, commander's text (help, version, a usage error) is said as one object below, not printed
+    .configureOutput({ writeOut: (s) => void (io.json ? said.push(s.trimEnd()) : io.out(s.trimEnd())), writeErr: (s) => void (io.json ? undefined : io.err(s.trimEnd())) });
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code !== 'commander.helpDisplayed' && e.code !== 'commander.version') process.exitCode = 1;
+      const usage = e.code !== 'commander.helpDisplayed' && e.code !== 'commander.version';
+      if (usage) process.exitCode = 1;
+      if (io.json && e.code === 'commander.version') io.json({ event: 'version', version: SYNCHANNEL_VERSION });
+      if (io.json && e.code === 'commander.helpDisplayed') io.json({ event: 'help', usage: `${said.join('\n')}\n` });
+      if (io.json && usage) io.json({ event: 'fatal', code: 'USAGE', message: e.message.replace(/^error: /, ''), hint: 'see synchannel devnet --help' });
       return undefined;
     }
     throw e;
@@ -62,20 +85,20 @@ POST /devnet/advanceTime {"seconds"}. Ctrl+C (SIGINT) or SIGTERM saves the chain
   const dataDir = resolve(opts.data);
 
   // Log lines wait until the "listening" line is out, so that line is always the first.
-  const pending: string[] = [];
+  const say = sayer(io);
+  const pending: [string, string][] = [];
   let ready = false;
   const log = (line: string) => {
-    const stamped = `[${new Date().toISOString()}] ${line}`;
-    if (ready) io.out(stamped);
-    else pending.push(stamped);
+    if (ready) say.log(line);
+    else pending.push([line, new Date().toISOString()]);
   };
 
   let server: DevnetServer;
   try {
     server = await startDevnet({ port: opts.port, host: opts.host, dataDir, log });
   } catch (e) {
-    for (const line of pending) io.err(line);
-    io.err(`devnet: ${e instanceof DevnetError ? `${e.message} [${e.code}]` : e instanceof Error ? e.message : String(e)}`);
+    for (const [line, at] of pending) say.log(line, at, io.err);
+    say.fatal(e instanceof DevnetError ? e.code : 'ERROR', e instanceof Error ? e.message : String(e));
     process.exitCode = 1;
     return undefined;
   }
@@ -87,11 +110,12 @@ POST /devnet/advanceTime {"seconds"}. Ctrl+C (SIGINT) or SIGTERM saves the chain
         process.exit(130);
       }
       stopping = true;
-      io.out(`[${new Date().toISOString()}] ${signal}: saving and stopping`);
+      if (io.json) io.json({ event: 'stopping', signal, time: new Date().toISOString(), message: 'saving and stopping' });
+      else io.out(`[${new Date().toISOString()}] ${signal}: saving and stopping`);
       server.close().then(
         () => process.exit(0),
         (e: unknown) => {
-          io.err(`devnet: could not save on exit: ${e instanceof Error ? e.message : String(e)}`);
+          say.fatal(e instanceof DevnetError ? e.code : 'ERROR', `could not save on exit: ${e instanceof Error ? e.message : String(e)}`);
           process.exit(1);
         },
       );
@@ -99,15 +123,27 @@ POST /devnet/advanceTime {"seconds"}. Ctrl+C (SIGINT) or SIGTERM saves the chain
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   }
-  io.out(`devnet listening on ${server.url}`);
-  io.out(`data: ${dataDir} (the chain persists here across restarts)`);
-  io.out(`point a node at it: --chain devnet --devnet-url ${server.url}`);
-  io.out(`TonClient endpoint: ${server.jsonRpcUrl}; faucet: POST ${server.url}/devnet/faucet {"address","amount"}; time: POST ${server.url}/devnet/advanceTime {"seconds"}`);
-  if (!isLoopback(opts.host)) io.err(`warning: bound to ${opts.host}, which other machines may reach; the devnet has no authentication.`);
+  banner(io, server, dataDir, isLoopback(opts.host) ? null : `bound to ${opts.host}, which other machines may reach; the devnet has no authentication.`);
   ready = true;
-  for (const line of pending.splice(0)) io.out(line);
+  for (const [line, at] of pending.splice(0)) say.log(line, at);
 
   return server;
+}
+
+/** The first lines: where it listens (always the first), where the chain is kept, how a node uses it. */
+function banner(io: DevnetMainIo, server: DevnetServer, dataDir: string, warning: string | null): void {
+  const { url } = server;
+  if (io.json) {
+    io.json({ event: 'listening', url, nodeFlags: `--chain devnet --devnet-url ${url}`, jsonRpcUrl: server.jsonRpcUrl, faucet: `${url}/devnet/faucet`, advanceTime: `${url}/devnet/advanceTime` });
+    io.json({ event: 'data', dataDir, message: 'the chain persists here across restarts' });
+    if (warning) io.json({ event: 'warning', message: warning });
+    return;
+  }
+  io.out(`devnet listening on ${url}`);
+  io.out(`data: ${dataDir} (the chain persists here across restarts)`);
+  io.out(`point a node at it: --chain devnet --devnet-url ${url}`);
+  io.out(`TonClient endpoint: ${server.jsonRpcUrl}; faucet: POST ${url}/devnet/faucet {"address","amount"}; time: POST ${url}/devnet/advanceTime {"seconds"}`);
+  if (warning) io.err(`warning: ${warning}`);
 }
 
 function isEntry(): boolean {
