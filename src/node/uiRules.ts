@@ -3,6 +3,8 @@
 import { formatTon } from '../core/amounts.js';
 import { topUpHow } from '../core/networks.js';
 import type { BalanceView, ChannelNodeApi, ChannelView, CloseView, NetworkKind, Party, PayoutView } from './types.js';
+// a withdraw's words (withdrawRules.ts): said here too, where the CLI and the node read a UI's rules
+export { PARTNER_GRACE_MS, pendingAtWithdraw, withdrawModeProblem } from './withdrawRules.js';
 
 /**
  * A close state both signed that the chain does not show yet and that is not on its way (its cooperative close
@@ -110,35 +112,11 @@ export function depositExact(phase: string, me: 'A' | 'B'): boolean {
   return phase === 'proposed' || phase === 'accepted' || (me === 'B' && phase === 'funding');
 }
 
-/** A withdraw's mode against its step (the node's check, and the CLI's before it asks for a confirmation). */
-export function withdrawModeProblem(mode: 'auto' | 'cooperative' | 'unilateral', step: bigint, latest: bigint): string | undefined {
-  if (mode !== 'cooperative' || step >= latest) return undefined;
-  return `a cooperative close uses the latest state (step ${latest}), not step ${step}: withdraw with the latest, or close alone with step ${step} (unilateral)`;
-}
-
-/** How long a withdraw (not unilateral) gives a partner that is not connected to (re)connect (ms). */
-export const PARTNER_GRACE_MS = 5_000;
-
 /**
  * After a start, how long a proposal of ours (a send, an empty or close state) waits for an offline partner to
  * connect and answer (the nodes redial by themselves) before it is made and kept unsent (unsynced.ts).
  */
 export const SYNC_OFFLINE_GRACE_MS = 5_000;
-
-/**
- * A withdraw of the latest step while the partner's state `pending` awaits this node's signature: what the node's
- * withdraw does with it. A close with the partner signs it first (then a fallback submits it too); an offline
- * partner gets PARTNER_GRACE_MS, after which auto closes alone with `latest` and cooperative sends nothing.
- */
-export function pendingAtWithdraw(mode: 'auto' | 'cooperative' | 'unilateral', partnerOnline: boolean, latest: bigint, pending: bigint): string {
-  const signs = 'the node signs it first, and the close pays its balances';
-  const alone = `to close with step ${pending}, sign it first (sign), then withdraw`;
-  if (mode === 'unilateral') return `a unilateral close submits step ${latest}; ${alone}.`;
-  if (partnerOnline) return `${signs}.`;
-  const back = `your partner is offline: if they connect within ${PARTNER_GRACE_MS / 1000} s, ${signs}`;
-  if (mode === 'cooperative') return `${back}; otherwise nothing is sent.`;
-  return `${back}; otherwise a unilateral close submits step ${latest}, the latest state both signed, without it. To close with step ${pending}, sign it first (sign), then withdraw.`;
-}
 
 /** A close's challenge window that is over, as the UIs say it: the close waits only for a finish, which pays out. */
 export const WINDOW_OVER = 'the challenge window is over: either node finishes the close, which pays both wallets';
