@@ -53,6 +53,22 @@ export function notOwnAddress(ctx: NodeContext, s: PeerSession): void {
   throw new NodeError('OWN_ADDRESS', `${own} is your own address: a channel is opened with your partner's. The node connected as this partner runs your own wallet (the same key, another data folder): connect to your partner, then open with their address`);
 }
 
+/**
+ * open's partner named (--partner) by this node's own address: refused before a session is picked, which would say
+ * "not connected to" it (ChannelNode.open calls this first). A text that is no address is left to the pick.
+ */
+export function refuseOwnPartner(ctx: Pick<NodeContext, 'myAddress'>, partner: string | undefined): void {
+  let named: Address;
+  try {
+    if (!partner) return;
+    named = Address.parse(partner.trim());
+  } catch {
+    return;
+  }
+  if (!named.equals(ctx.myAddress)) return;
+  throw new NodeError('OWN_ADDRESS', `${partner} is your own address: a channel is opened with your partner's. Name theirs (getPartnerAccount shows it), or leave the partner out to open with the one connected`);
+}
+
 export class Negotiation {
   /** proposals whose acceptance is under way (reading the chain first): never dropped for newer ones */
   private readonly accepting = new WeakSet<ChannelController>();
@@ -82,6 +98,7 @@ export class Negotiation {
     }
     const problem = depositsProblem(opts.myDeposit, opts.partnerDeposit);
     if (problem) throw new NodeError('INVALID_AMOUNT', problem);
+    refuseOwnPartner(ctx, opts.partner);
     notOwnAddress(ctx, s);
     checkPartnerKey(ctx, s);
     const period = opts.challengePeriod ?? ctx.o.challengePeriod ?? defaultChallengePeriod(ctx.o.network);
