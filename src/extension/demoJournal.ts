@@ -44,7 +44,7 @@ export function journalLine(who: string, e: NodeEvent, names: Names): ReplayLine
     case 'challenged':
       return { source: 'chain', text: `${e.byMe ? who : other(e.channel.me)} challenged the close with Step ${e.step}` };
     case 'challengeFailed':
-      return { source: who, text: `${who}'s challenge failed (${e.message}); ${e.secondsLeft} s left` };
+      return { source: who, text: `${who}'s challenge failed (${e.message}); ${e.secondsLeft === null ? 'the time left is being read' : `${e.secondsLeft} s left`}` };
     case 'closed': {
       const p = e.payout;
       return {

@@ -154,8 +154,12 @@ export function paysMe(s: Pick<StateView, 'sender' | 'empty' | 'step' | 'tag'>, 
   return s.sender !== me && !s.empty && s.step !== 0n && s.tag !== 'close';
 }
 
-/** "9 min left before the deadline", or that it has passed (a challenge that failed at the deadline). */
-export function beforeDeadline(secondsLeft: number): string {
+/**
+ * "9 min left before the deadline", or that it has passed (a challenge that failed at the deadline); null: the node
+ * has not read the chain's time yet.
+ */
+export function beforeDeadline(secondsLeft: number | null): string {
+  if (secondsLeft === null) return "the time left before the deadline is being read (the node reads the chain's time first)";
   return secondsLeft > 0 ? `${timeLeft(Date.now() / 1000 + secondsLeft)} left before the deadline` : 'the deadline has passed';
 }
 

@@ -83,6 +83,8 @@ describe('words of the views', () => {
     assert.equal(paysMe(state(3n, '3', '4', { sender: 'A' }), 'A'), false);
     assert.equal(beforeDeadline(0), 'the deadline has passed');
     assert.equal(beforeDeadline(600), '10 min left before the deadline');
+    // before the node's first read of the chain's time: no figure of the local clock
+    assert.match(beforeDeadline(null), /time left before the deadline is being read/);
   });
 
   test('a channel of contract v1 says it is closed with SynChannel 0.1, is not counted as watched, and is no reason to keep a node running', () => {
@@ -163,6 +165,8 @@ describe('words of the views', () => {
     });
     assert.equal(journalLine('Bob', { type: 'stateSigned', channel: { ...ch, me: 'B' }, state: state(1n, '3.5', '3.5') }, names2), null, "the sender's own event says nothing new");
     assert.deepEqual(journalLine('Bob', { type: 'challenged', channel: { ...ch, me: 'B' }, step: 6n, byMe: true }, names2), { source: 'chain', text: 'Bob challenged the close with Step 6' });
+    const failed = { type: 'challengeFailed', channel: { ...ch, me: 'B' }, code: 'ENDPOINT_UNREACHABLE', message: 'no answer', secondsLeft: null, nextRetryMs: 30_000, stopped: null } as const;
+    assert.equal(journalLine('Bob', failed, names2)?.text, "Bob's challenge failed (no answer); the time left is being read", 'no "null s left"');
   });
 
   test('chart ticks are round numbers up to at least the top; step labels thin out past twelve steps', () => {
