@@ -18,7 +18,7 @@ import { wireOf } from './reports.js';
 import { Effects } from './effects.js';
 import { handlers, type HandlerTable } from './handlers.js';
 import { FileMeta } from './meta.js';
-import { Negotiation } from './negotiation.js';
+import { Negotiation, refuseOwnPartner } from './negotiation.js';
 import { Payments, type SendWait } from './payments.js';
 import type { DataDir } from './persistence.js';
 import { Queries } from './queries.js';
@@ -260,7 +260,11 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   // ---------------------------------------------------------------- commands
 
   async open(opts: OpenChannelOptions): Promise<ChannelView> {
-    const ctl = await byUser(() => this.negotiation.open(this.sessions.pick(opts.partner), opts));
+    // own address first: with no session for it, the pick would say "not connected to" it
+    const ctl = await byUser(() => {
+      refuseOwnPartner(this.ctx, opts.partner);
+      return this.negotiation.open(this.sessions.pick(opts.partner), opts);
+    });
     return this.viewOf(ctl);
   }
 

@@ -46,3 +46,12 @@ test('open naming this node\'s own address as the partner is refused with what t
   // another address, none, or text that is no address: left to the pick (which says what is wrong with it)
   for (const other of ['0QD99Ed6BhPYlvX7nmCu_qwfQgoODYnVxObf-c9Vj14gII0M', undefined, 'nope']) assert.doesNotThrow(() => refuseOwnPartner(ctx, other));
 });
+
+withPair('open --partner with this node\'s own address, no twin connected, is refused as OWN_ADDRESS (not "not connected to")', async (p) => {
+  const own = p.alice.getAccount();
+  await assert.rejects(p.alice.open({ myDeposit: TON('1'), partnerDeposit: TON('1'), partner: own }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'OWN_ADDRESS', e.message);
+    return true;
+  });
+  assert.deepEqual(p.alice.channels(), [], 'nothing proposed');
+});
