@@ -16,7 +16,7 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { beforeDeadline, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice, windowWords } from './words.js';
+import { beforeDeadline, challengedWords, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice, windowWords } from './words.js';
 import { proposalNote, receivedText } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
@@ -63,8 +63,11 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
             : `${c.name(e.channel)} sent Step ${e.step} to the contract; ${windowWords(e.channel, (left) => `the challenge window ends in ${left}`)}. Your watcher challenges it if it pays you less than your latest state (or a state between could).`,
         buttons: { Show: () => c.run('synchannel.showAll', e.channel) },
       };
-    case 'challenged':
-      return e.byMe ? { level: 'info', text: `your watcher challenged a stale close with Step ${e.step}` } : null;
+    case 'challenged': {
+      // one a restart tells again is said as past: the close it answered is told again just before (closeStarted)
+      const text = challengedWords(e);
+      return text ? { level: 'info', text } : null;
+    }
     case 'challengeFailed': {
       const buttons: Record<string, () => void> = { 'Retry Now': () => c.run('synchannel.challenge', e.channel) };
       const broke = e.code === 'INSUFFICIENT_FUNDS';

@@ -35,6 +35,18 @@ export function windowWords(ch: Pick<ChannelView, 'close'> | undefined, running:
 }
 
 /**
+ * A challenge by this node, as a toast says it (null for one by the partner: the tree shows the step on chain). One
+ * a restart tells again (`earlier`) happened before it: said as past, with the window's end, never as new.
+ */
+export function challengedWords(e: Extract<NodeEvent, { type: 'challenged' }>): string | null {
+  if (!e.byMe) return null;
+  const own = e.channel.close?.byMe;
+  if (!e.earlier) return own ? `your close used an older state than the latest both signed: your watcher challenged it with Step ${e.step}, which pays you more` : `your watcher challenged a stale close with Step ${e.step}`;
+  const what = own ? `your watcher challenged your own close (an older state than the latest both signed) with Step ${e.step}, which pays you more` : `your watcher challenged your partner's stale close with Step ${e.step}`;
+  return `before the restart, ${what}; ${windowWords(e.channel, (left) => `the challenge window ends in ${left}`)}`;
+}
+
+/**
  * When the node pays out a close (Leave, Close): in the time left while its window runs, WINDOW_OVER once over, and
  * "after the challenge window" with no close in the view (never "pays out in the challenge window").
  */
