@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import type { ChannelView, NetworkKind, StateView } from '../node/types.js';
 import type { PartyId } from './hosted.js';
 import type { NodeEntry } from './model.js';
-import { formatTon, signedBy, stateLine } from './util.js';
-import { closeToSendWords, declinedWords, partyName, period, phaseWord, staleOnChain, stepAction, turnWords, windowWords, type Names } from './words.js';
-import { HELD_IN_MEMORY, receivedText } from '../node/uiRules.js';
+import { formatTon } from './util.js';
+import { closeToSendWords, declinedWords, period, phaseWord, staleOnChain, turnWords, windowWords, type Names } from './words.js';
+import { receivedText } from '../node/uiRules.js';
+import { stepHoverText, type StepHoverShown } from './hoverWords.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -81,18 +82,8 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   return m;
 }
 
-export function stepHover(
-  s: StateView,
-  previous: StateView | null,
-  names: Names,
-  o: { pending: 'me' | 'partner' | null; onChain: boolean; stale: boolean },
-): vscode.MarkdownString {
+export function stepHover(s: StateView, previous: StateView | null, names: Names, o: StepHoverShown): vscode.MarkdownString {
   const m = md();
-  m.appendMarkdown(`**Step ${s.step}** by ${partyName(names, s.sender)}: ${stepAction(s, previous, names)}\n\n`);
-  m.appendMarkdown(`\`${stateLine(s)}\` (you are ${names.me}) · ${signedBy(s)}${s.tag === 'close' ? ' · close state' : ''}`);
-  if (s.unsaved) m.appendMarkdown(`\n\n$(warning) Step ${s.step} is ${HELD_IN_MEMORY}: the node could not write it (a full disk?); withdraw still closes the channel alone with it.`);
-  if (o.pending === 'me') m.appendMarkdown('\n\nAwaiting your signature: Sign it from the row or the balances panel.');
-  if (o.pending === 'partner') m.appendMarkdown("\n\nAwaiting your partner's signature.");
-  if (o.onChain) m.appendMarkdown(o.stale ? '\n\n$(warning) The contract holds this step, and your watcher challenges it (it pays you less than your latest state, or a state between could).' : '\n\nThe contract holds this step.');
+  m.appendMarkdown(stepHoverText(s, previous, names, o));
   return m;
 }
