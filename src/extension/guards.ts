@@ -6,6 +6,7 @@ import type { Action, BrokenChannelView, ChannelView } from '../node/types.js';
 import { ended, unwatched } from '../node/uiRules.js';
 import type { BalancesSnapshot, WebviewAction } from '../../webview/protocol.js';
 import { shortAddress } from './util.js';
+import { WINDOW_READ } from './words.js';
 import type { ChannelKey, KeyFacts } from '../node/index.js';
 
 /** "9 min" from the view's close.secondsLeft (chain time), counted down since the view was read; null: not known. */
@@ -32,7 +33,9 @@ export function stopWarning(views: readonly ChannelView[], what: string, readAt 
   if (!need.length && !broken.length && !waits.length) return null;
   const lines = need.map((c) => {
     const left = closeLeft(c, readAt, now);
-    const closing = c.phase === 'closing' && left !== null ? `, ${left > 0 ? `${durationText(left)} left in the challenge window` : 'challenge window over'}` : '';
+    // before the node's first read of the chain's time its view has no figure: said so, never a time of the local clock
+    const unread = c.phase === 'closing' && c.close?.secondsLeft === null ? `, ${WINDOW_READ}` : '';
+    const closing = c.phase === 'closing' && left !== null ? `, ${left > 0 ? `${durationText(left)} left in the challenge window` : 'challenge window over'}` : unread;
     return `• ${c.contract} with ${shortAddress(c.partnerAddress)}: ${c.phase}${closing}`;
   });
   for (const b of broken) lines.push(`• ${b.id}: not loaded (${b.code}), it may hold money`);

@@ -11,6 +11,8 @@ import { FROM_TREE_KEY, channelsFor, closeLeft, depositHeadsUp, failureLevel, is
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { depositsProblem } from '../../src/node/uiRules.js';
+import { shortAddress } from '../../src/extension/util.js';
+import { WINDOW_READ } from '../../src/extension/words.js';
 import { parseWebviewMessage } from '../../webview/protocol.js';
 
 const TON = parseTon;
@@ -119,6 +121,15 @@ describe('stopping a node that guards channels', () => {
     // no payout waits for this node: after the window either node finishes the close, which pays both wallets
     assert.doesNotMatch(w.detail, /collect the payout/);
     assert.match(w.detail, /After the window, either node finishes the close, which pays both wallets\./);
+  });
+
+  test("a closing channel whose window's end is not read yet (secondsLeft null) says it is being read, not a time left nor nothing", () => {
+    const ch = channel({ contract: 'kQc', phase: 'closing', close: { step: 3n, submitter: 'B', deadline: 1, byMe: false, challengeWith: null, secondsLeft: null } });
+    const w = stopWarning([ch], 'Switch to devnet', 1_000_000, 1_000_000 + 120_000);
+    assert.ok(w);
+    const line = w.detail.split('\n').find((l) => l.startsWith('• kQc'));
+    assert.equal(line, `• kQc with ${shortAddress(ch.partnerAddress)}: closing, ${WINDOW_READ}`);
+    assert.match(w.detail, /before the challenge window ends/);
   });
 });
 
