@@ -155,6 +155,12 @@ export interface Described extends ShownFailure {
   hint: string | undefined;
 }
 
+/** A message and its next step joined as the CLI joins them: "… . Next: …" (no hint: the message alone). */
+export function withNext(message: string, hint: string | undefined): string {
+  if (!hint) return message;
+  return `${message}${/[.!?]$/.test(message) ? '' : '.'} Next: ${hint}`;
+}
+
 /** What a failure shows and offers; null for a cancellation (silent). */
 export function describeFailure(code: ErrorCode, message: string, c: FailureContext, err?: unknown): Described | null {
   const own = failureLevel(levelOf(code), err);
@@ -188,7 +194,7 @@ export function describeFailure(code: ErrorCode, message: string, c: FailureCont
   const words = inVsCode(message);
   const shownHint = hint && inVsCode(hint);
   const addsHint = shownHint && !saysAlready(words, shownHint) && !shownHint.includes(words) && (!actions.length || giver || ENDPOINT_CODES.includes(code));
-  const said = ownText ? `SynChannel: ${inVsCode(ownText)}` : `SynChannel: ${words}${addsHint ? ` (${shownHint})` : ''}`;
+  const said = ownText ? `SynChannel: ${inVsCode(ownText)}` : `SynChannel: ${withNext(words, addsHint ? shownHint : undefined)}`;
   const text = c.also ? `${said}${/[.!?]$/.test(said) ? '' : '.'} ${c.also}` : said;
   const buttons = [...actions.map((a) => a.title), 'Copy Details', ...(level === 'error' || c.offerLog ? ['Show Log'] : [])];
   const repeat = c.recent && !c.recent.show(code, text, c) ? ({ repeat: true } as const) : {};

@@ -47,7 +47,7 @@ describe('SynChannel review: the faucet is for sandbox and devnet', function () 
     const nodeSaid = `your wallet has 0.1 TON, but this channel needs 3 TON: top it up first (${topUpHow('testnet')})`;
     const once = showFailure(p, 'INSUFFICIENT_FUNDS', nodeSaid, { network: 'testnet', ...where }, () => {});
     assert.equal(once?.text.match(/testgiver/g)?.length, 1, once?.text);
-    assert.match(once?.text ?? '', /\(Copy Wallet Address copies your wallet's address\)$/);
+    assert.match(once?.text ?? '', /\. Next: Copy Wallet Address copies your wallet's address$/);
     assert.doesNotMatch(once?.text ?? '', /Get Test Coins|`/);
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: { commandPalette: { command: string; when: string }[] } } };
     assert.equal(manifest.contributes.menus.commandPalette.find((m) => m.command === 'synchannel.faucet')?.when, 'synchannel.network != testnet');
