@@ -55,7 +55,8 @@ async function deposit(c: CommandContext, t: unknown, aArg?: unknown, bArg?: unk
       key,
       await askAmount(c.prompts, {
         title: 'SynChannel: deposit',
-        prompt: `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet.now)}`,
+        // the wallet's figure as last read: a fresh read on Enter updates it
+        prompt: () => `${exact ? `The proposal says you deposit ${formatTon(expected)} TON` : `The channel expects ${formatTon(expected)} TON from you`}${walletNote(wallet.now)}`,
         ...c.amounts.value(key, formatTon(expected)),
         // 0 only where it is exactly what is due (a partner who only receives accepting); a top-up is above 0
         allowZero: !!exact,

@@ -49,7 +49,7 @@ async function open(c: CommandContext, t: unknown, mineArg?: unknown, theirsArg?
         title: 'SynChannel: open a channel',
         step: steps.first,
         totalSteps: steps.total,
-        prompt: `Your deposit (0 if you only receive)${walletNote(wallet.now)}`,
+        prompt: () => `Your deposit (0 if you only receive)${walletNote(wallet.now)}`,
         allowZero: true,
         max: most,
         fresh: () => wallet.again(),

@@ -28,7 +28,8 @@ export interface StepOptions {
 }
 
 export interface InputOptions extends StepOptions {
-  prompt: string;
+  /** the line above the box; a function: said again after onEnter (what it names may have been read afresh) */
+  prompt: string | (() => string);
   value?: string;
   password?: boolean;
   /** why the text cannot be accepted, or undefined when it can (checked as the person types) */
@@ -90,17 +91,18 @@ export class Prompts {
 
   /** Text typed by the person, validated as they type; throws CANCELLED when dismissed. */
   async input(opts: InputOptions): Promise<string> {
+    const promptNow = () => (typeof opts.prompt === 'function' ? opts.prompt() : opts.prompt);
     const s = this.scripted('input', opts.title);
     if (s) {
       const problem = (await (opts.onEnter ?? opts.validate)?.(s.input)) ?? null;
       const note = (!problem && opts.note?.(s.input)) || null;
-      this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: problem ? null : s.input, problem, note });
+      this.record({ kind: 'input', title: opts.title, prompt: promptNow(), value: opts.value ?? '', answer: problem ? null : s.input, problem, note });
       // Enter does nothing while the box shows a problem: the person fixes the text or leaves.
       if (problem) throw cancelled();
       return s.input;
     }
     const box = vscode.window.createInputBox();
-    Object.assign(box, { title: opts.title, step: opts.step, totalSteps: opts.totalSteps, prompt: opts.prompt, placeholder: opts.placeholder, value: opts.value ?? '', password: !!opts.password, ignoreFocusOut: true });
+    Object.assign(box, { title: opts.title, step: opts.step, totalSteps: opts.totalSteps, prompt: promptNow(), placeholder: opts.placeholder, value: opts.value ?? '', password: !!opts.password, ignoreFocusOut: true });
     let problem: string | undefined;
     let note: string | undefined;
     const check = async (text: string) => {
@@ -119,6 +121,8 @@ export class Prompts {
         }
         box.busy = true;
         problem = await opts.onEnter(text).finally(() => (box.busy = false));
+        // the figures it names may have been read again (the wallet on a deposit's Enter): said as read now
+        box.prompt = promptNow();
         if (box.value !== text) return; // typed on meanwhile: the new text is checked as typed
         if (!problem) resolve(text);
         else box.validationMessage = problem;
@@ -128,7 +132,7 @@ export class Prompts {
       void check(box.value);
     });
     box.dispose();
-    this.record({ kind: 'input', title: opts.title, prompt: opts.prompt, value: opts.value ?? '', answer: text ?? null, problem: problem ?? null, note: note ?? null });
+    this.record({ kind: 'input', title: opts.title, prompt: promptNow(), value: opts.value ?? '', answer: text ?? null, problem: problem ?? null, note: note ?? null });
     if (text === undefined) throw cancelled();
     return text;
   }

@@ -25,7 +25,8 @@ export function amountArg(v: unknown, what: string): bigint | undefined {
 }
 
 export interface AmountOptions extends StepOptions {
-  prompt: string;
+  /** a function: said again after `fresh` read (the wallet's figure it names) */
+  prompt: string | (() => string);
   value?: string;
   allowZero?: boolean;
   /** the most that can be entered, and what it is ("your balance in the channel"); a function: judged by what it reads now (null: no most) */

@@ -3,6 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { before, describe, it } from 'mocha';
+import { Prompts } from '../../../src/extension/prompts.js';
+import { PromptWallet, askAmount } from '../../../src/extension/ui.js';
+import { walletNote } from '../../../src/extension/words.js';
 import { EXTENSION_ID, api, notices, until } from './helpers.js';
 
 interface Contributed {
@@ -143,5 +146,26 @@ describe('SynChannel commands (no node running)', () => {
     });
     await ext.webview.waitForReady();
     assert.deepEqual(ext.webview.lastReceived(), { type: 'ready', version: 3, restored: true });
+  });
+});
+
+describe('the deposit prompt read again on Enter', () => {
+  it('says the wallet as read on Enter, not as read before the box opened', async () => {
+    const TON = 1_000_000_000n;
+    const before = { balance: 1n * TON, storageDue: 0n };
+    // the person tops the wallet up while the box is open: the read on Enter finds 5 TON
+    const wallet = new PromptWallet({ balanceTonDue: () => Promise.resolve({ balance: 5n * TON, storageDue: 0n }) }, before);
+    const p = new Prompts(true);
+    p.answer({ input: '2' });
+    const amount = await askAmount(p, {
+      title: 'SynChannel: deposit',
+      prompt: () => `Your deposit${walletNote(wallet.now)}`,
+      max: () => ({ nano: wallet.now?.balance ?? 0n, what: 'your wallet' }),
+      fresh: () => wallet.again(),
+    });
+    assert.equal(amount, 2n * TON, 'judged by the fresh read: accepted');
+    const asked = p.records().find((r) => r.kind === 'input');
+    assert.ok(asked?.kind === 'input');
+    assert.equal(asked.prompt, 'Your deposit (your wallet has 5 TON)', 'the line above the box says the fresh read');
   });
 });
