@@ -137,10 +137,7 @@ function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
   const want = nodeHost.network;
   const running = nodeHost.runningNetwork;
   const main = nodeHost.mainNode;
-  // This window's own switch is told once: a later change to the same network is not the switch's.
-  const own = nodeHost.ownNetworkWrite === want;
-  nodeHost.ownNetworkWrite = null;
-  if (!main || !running || running === want || own) return false;
+  if (!main || !running || running === want) return false;
   const u = unwatched(main.api.channels());
   const live = [...u.closing, ...u.guarded];
   const n = live.length;
@@ -155,15 +152,30 @@ function keepsNode(nodeHost: NodeHost, prompts: Prompts): boolean {
 }
 
 /**
+ * The network setting changed. This window's own Switch Network moves the node (once: a later change to the same
+ * network is not the switch's). Any other change finds a node still starting as one running: it starts on the
+ * network it started on, then is kept there as a running node is (keepsNode), never moved without the question.
+ */
+async function networkChanged(nodeHost: NodeHost, prompts: Prompts, commands: Commands): Promise<void> {
+  const want = nodeHost.network;
+  const own = nodeHost.ownNetworkWrite === want;
+  nodeHost.ownNetworkWrite = null;
+  if (!own && nodeHost.status === 'starting') {
+    nodeHost.log(`the network setting changed to ${want} while the node starts: it is judged once the node has started`);
+    await nodeHost.startSettled();
+  }
+  if (!own && keepsNode(nodeHost, prompts)) return;
+  await nodeHost.restartForNetwork().catch((err: unknown) => (own ? nodeHost.log(`network switch: ${String(err)}`, 'error') : commands.report('switchNetwork', err)));
+}
+
+/**
  * Settings the running node was built with: the network switches at once, the rest after a restart. A start that
  * fails is shown (this window's own Switch Network shows its own).
  */
 function onSettingsChanged(nodeHost: NodeHost, prompts: Prompts, commands: Commands): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('synchannel.network')) {
-      const own = nodeHost.ownNetworkWrite === nodeHost.network;
-      if (keepsNode(nodeHost, prompts)) return;
-      nodeHost.restartForNetwork().catch((err: unknown) => (own ? nodeHost.log(`network switch: ${String(err)}`, 'error') : commands.report('switchNetwork', err)));
+      void networkChanged(nodeHost, prompts, commands);
     } else if (
       ['devnetUrl', 'testnetEndpoint', 'testnetRequestsPerSecond', 'dataDir', 'autoPassTurn', 'challengePeriod', 'minChallengePeriod', 'minFreeMiB', 'announce'].some((k) => e.affectsConfiguration(`synchannel.${k}`)) &&
       nodeHost.mainNode

@@ -166,6 +166,11 @@ export class NodeHost implements vscode.Disposable {
     return this.auto.startIfLive();
   }
 
+  /** Test mode: the next start of the user's node stays 'starting' until the function returned is called. */
+  holdStart(): () => void {
+    return this.user.holdStart();
+  }
+
   /** Waits for a start under way, if any (what the node guards is known once it runs). */
   startSettled(): Promise<void> {
     return this.user.startSettled();

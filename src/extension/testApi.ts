@@ -47,6 +47,8 @@ export interface SynChannelTestApi {
   treeRows(): number;
   /** the balances panel's chain reads kept are dropped, and each answers `ms` later from now on (0: at once) */
   slowReads(ms: number): void;
+  /** the next start of the user's node stays 'starting' until the function returned is called */
+  holdStart(): () => void;
 }
 
 /** The parts of the extension the test hooks reach. */
@@ -89,5 +91,6 @@ export function testApi(p: TestParts): SynChannelTestApi {
     cutShort,
     treeRows: () => tree.keptRows(),
     slowReads: (ms: number) => balances.slowReads(ms),
+    holdStart: () => nodeHost.holdStart(),
   };
 }

@@ -56,6 +56,8 @@ export class UserNode {
   /** the user asked for the node (started it) and did not stop it: a network switch restarts it */
   private wantRunning = false;
   private readonly toldSettings = new Set<string>();
+  /** test mode: the next start waits here, status 'starting', until released (holdStart) */
+  private held: Promise<void> | null = null;
   private readonly others = new Elsewhere(NETWORKS, (n) => moneyIn(this.h.dataDir(n)), (l) => this.h.log(l, 'warn'));
 
   constructor(private readonly h: UserNodeHooks) {}
@@ -133,6 +135,9 @@ export class UserNode {
       await this._stopping;
       this.setStatus('starting');
       try {
+        const held = this.held;
+        this.held = null;
+        await held;
         const problem = this.h.dataDirProblem();
         if (problem) throw new ExtensionError('BAD_INPUT', `${problem}. The node did not start`);
         const config = await nodeConfig(network, this.h.dataDir(network), this.h.keys(), this.h.devnetUrl(), (why) => this.settingLeftOut(why));
@@ -164,6 +169,13 @@ export class UserNode {
       }
     })();
     return this._starting;
+  }
+
+  /** Test mode: the next start stays 'starting' until the function returned is called. */
+  holdStart(): () => void {
+    let release = () => {};
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return release;
   }
 
   /** Waits for a start under way, if any. */

@@ -228,6 +228,37 @@ describe('SynChannel node and network switch', function () {
     assert.equal(ext.status().runningNetwork, 'sandbox');
   });
 
+  it("a network change this window's Switch Network did not make, coming while the node starts, leaves it on the network it starts on, said as for a running node", async () => {
+    const cfg = () => vscode.workspace.getConfiguration('synchannel');
+    await vscode.commands.executeCommand('synchannel.stopNode');
+    await ext.test.quiet();
+    assert.equal(ext.status().runningNetwork, null);
+    ext.test.clearPrompts();
+    // the start is held (status 'starting') until the setting's change has been taken in
+    const release = ext.test.holdStart();
+    const started = vscode.commands.executeCommand('synchannel.startNode');
+    try {
+      await until('the node starting', () => ext.status().node === 'starting');
+      await cfg().update('network', 'devnet', vscode.ConfigurationTarget.Global);
+      // this extension host reads the new value once its change event has been fired (the handlers run at once)
+      await until('the new setting read here', () => cfg().get('network') === 'devnet');
+      release();
+      assert.ok(await started, JSON.stringify(ext.lastFailure()));
+      assert.equal(ext.status().node, 'running');
+      const said = await until('the notice', () => notices(ext).find((n) => /network setting changed to devnet/.test(n.message)));
+      assert.match(said.message, /^SynChannel: the network setting changed to devnet, but this window's node stays on sandbox: /);
+      assert.deepEqual(said.buttons, ['Switch to devnet']);
+      await ext.test.quiet();
+      assert.equal(ext.status().runningNetwork, 'sandbox', 'not moved to devnet by the change');
+      assert.ok(ext.test.log().includes('the network setting changed to devnet while the node starts: it is judged once the node has started'), 'the change was taken in while the node started');
+    } finally {
+      release();
+      await cfg().update('network', 'sandbox', vscode.ConfigurationTarget.Global);
+      await ext.test.quiet();
+    }
+    assert.equal(ext.status().runningNetwork, 'sandbox');
+  });
+
   it("the hasKey context key follows the node running (sandbox, with its key), not the network set (testnet, with none)", async () => {
     assert.equal(ext.status().runningNetwork, 'sandbox');
     const cfg = () => vscode.workspace.getConfiguration('synchannel');
