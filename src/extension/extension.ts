@@ -160,7 +160,7 @@ async function networkChanged(nodeHost: NodeHost, prompts: Prompts, commands: Co
   const want = nodeHost.network;
   const own = nodeHost.ownNetworkWrite === want;
   nodeHost.ownNetworkWrite = null;
-  if (!own && nodeHost.status === 'starting') {
+  if (!own && nodeHost.starting) {
     nodeHost.log(`the network setting changed to ${want} while the node starts: it is judged once the node has started`);
     await nodeHost.startSettled();
   }

@@ -166,6 +166,11 @@ export class NodeHost implements vscode.Disposable {
     return this.auto.startIfLive();
   }
 
+  /** A start of the user's node is under way (also before its status says so: a stop it waits for ends first). */
+  get starting(): boolean {
+    return !!this.user.starting;
+  }
+
   /** Test mode: the next start of the user's node stays 'starting' until the function returned is called. */
   holdStart(): () => void {
     return this.user.holdStart();
