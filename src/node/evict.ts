@@ -2,10 +2,12 @@
 // nothing, hosts do: the host holding the most loses one, and there the wallet holding the most. Among a host's
 // wallets of one proposal each (a flood of fresh wallets, and a genuine proposer behind the same NAT, look alike)
 // the oldest is kept for PROPOSAL_KEPT_MS: a flood after a proposal does not push it out in that time, and a flood
-// before one keeps it out at most that long.
+// before one keeps it out at most that long. When every host holds one (many hosts, each as cheap as a wallet is to
+// a holder of an IPv6 /48), the same holds across hosts: a newcomer from a host holding none takes the place of the
+// oldest once that was kept its time, so no set of hosts keeps a newcomer out longer without proposing again.
 import type { ChannelController } from './controller.js';
 
-/** How long a stranger's proposal is kept against newer ones of its host (each wallet holding one). */
+/** How long a stranger's proposal is kept against newer ones of its host (each wallet holding one), or of a host holding none when every host holds one. */
 export const PROPOSAL_KEPT_MS = 10 * 60_000;
 
 /** The new proposal: its host, its wallet (raw), and the time now (the clock `since` reads). */
@@ -15,12 +17,18 @@ export interface Newcomer {
   now: number;
 }
 
+/** The newcomer is not kept: for `waitMs`, until the oldest it competes with was kept its time; `ownHost` when that is its own host's (else every host holds one). */
+export interface Refusal {
+  waitMs: number;
+  ownHost: boolean;
+}
+
 /**
- * The proposal to drop from `pool` (the strangers' held, oldest first), or, when it is the newcomer that goes, how
- * long until its host's oldest may yield (ms). One its proposer withdrew goes first (kept only to count against that
- * wallet's cap). `since`: when a proposal came.
+ * The proposal to drop from `pool` (the strangers' held, oldest first), or, when it is the newcomer that goes, why
+ * and for how long. One its proposer withdrew goes first (kept only to count against that wallet's cap).
+ * `since`: when a proposal came.
  */
-export function evictee(pool: readonly ChannelController[], n: Newcomer, since: (c: ChannelController) => number): ChannelController | number {
+export function evictee(pool: readonly ChannelController[], n: Newcomer, since: (c: ChannelController) => number): ChannelController | Refusal {
   const over = pool.find((c) => c.ended);
   if (over) return over;
   const hostOf = (c: ChannelController) => c.proposedFrom ?? '';
@@ -37,9 +45,11 @@ export function evictee(pool: readonly ChannelController[], n: Newcomer, since: 
   let top: string | undefined;
   for (const [w, count] of wallets) if (count > most) [top, most] = [w, count];
   if (top !== undefined) return fromHost.find((c) => c.rec.addressA === top)!;
-  // each holds one: the oldest once it was kept its time, else the newest (the newcomer, when it is of that host)
-  const oldest = fromHost[0];
+  // each holds one: the oldest once it was kept its time, else the newest (the newcomer, when it is of that host).
+  // The newcomer's host holding none ties with every host holding one (the pool is full): the oldest of all then.
+  const ownHost = fromHost.length > 0;
+  const oldest = ownHost ? fromHost[0]! : pool[0];
   const left = oldest ? since(oldest) + PROPOSAL_KEPT_MS - n.now : 0;
   if (oldest && left <= 0) return oldest;
-  return worst === n.host ? Math.max(1, left) : fromHost.at(-1)!;
+  return worst === n.host ? { waitMs: Math.max(1, left), ownHost } : fromHost.at(-1)!;
 }

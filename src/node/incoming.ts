@@ -17,7 +17,7 @@ import { NodeError, answered, saidHere } from './errors.js';
 import { checkPeriod } from './checks.js';
 import { CHANNEL_ID_TAGS, MAX_PERIOD, channelIdNetwork, minChallengePeriod } from './policy.js';
 import { proposalSpent, unannounced } from './reports.js';
-import { evictee } from './evict.js';
+import { evictee, type Refusal } from './evict.js';
 import { RECORD_VERSION, configOf, contractOf, partnerAddressOf, type ChannelRecord } from './record.js';
 import { shownContract } from './addresses.js';
 
@@ -138,7 +138,7 @@ export class IncomingProposals {
     const strangers = held.filter((c) => !known(c.rec.addressA));
     const now = performance.now();
     const drop = mine.length >= MAX_PROPOSALS_PER_PARTNER ? mine[0] : !known(partner) && strangers.length >= MAX_PROPOSALS_HELD ? evictee(strangers, { host: s.remoteHost ?? '', wallet: partner, now }, (c) => this.came.get(c) ?? 0) : undefined;
-    if (typeof drop === 'number') return this.crowded(s, m.channelId, drop);
+    if (drop && 'waitMs' in drop) return this.crowded(s, m.channelId, drop);
     if (drop) {
       // The proposer is told (its proposal would otherwise wait for an answer that never comes), unless it withdrew it.
       if (!drop.ended) ctx.send(drop, { type: 'channel.reject', channelId: drop.rec.channelId, reason: DROPPED_REASON });
@@ -165,11 +165,13 @@ export class IncomingProposals {
     ctx.changed(ctl);
   }
 
-  /** The new proposal is its host's newest while every wallet there holds one: refused for `ms`, the ones held before it stay. */
-  private crowded(s: PeerSession, channelId: bigint, ms: number): void {
-    const reason = `too many channel proposals from your network address are waiting there: this one was not kept; propose again in ${Math.ceil(ms / 60_000)} min, or once the person there has answered them`;
+  /** The new proposal is its host's newest while every wallet there holds one, or every host holds one: refused for a while, the ones held before it stay. */
+  private crowded(s: PeerSession, channelId: bigint, why: Refusal): void {
+    const where = why.ownHost ? 'from your network address are waiting there' : 'from other network addresses are waiting there';
+    const reason = `too many channel proposals ${where}: this one was not kept; propose again in ${Math.ceil(why.waitMs / 60_000)} min, or once the person there has answered them`;
     this.ctx.sendOn(s, { type: 'channel.reject', channelId, reason });
-    this.ctx.log(`did not keep proposal ${channelId} of ${addressText(s.partner.walletAddress.toRawString(), 'wallet')}: ${MAX_PROPOSALS_HELD} from wallets with no channel here are waiting, the most from its network address`, 'info');
+    const most = why.ownHost ? 'the most from its network address' : `one from each of ${MAX_PROPOSALS_HELD} network addresses`;
+    this.ctx.log(`did not keep proposal ${channelId} of ${addressText(s.partner.walletAddress.toRawString(), 'wallet')}: ${MAX_PROPOSALS_HELD} from wallets with no channel here are waiting, ${most}`, 'info');
   }
 
   /**

@@ -44,3 +44,27 @@ test("a flood of new wallets from one machine, each proposing once, does not pus
     for (let i = 0; i < MAX_PROPOSALS_HELD + 8; i++) await fromOtherHost(1);
   });
 });
+
+test('when as many hosts as proposals are held hold one each, a proposal from another host is told to wait until the oldest was kept its time', async () => {
+  const world = await World.create();
+  const peers: RawPeer[] = [];
+  try {
+    const vic = await world.node('vic');
+    const addr = (await vic.node.serve(0, '127.0.0.1')).lan[0]!;
+    const held: string[] = [];
+    for (let i = 0; i < MAX_PROPOSALS_HELD; i++) held.push(...(await propose(vic, addr, `127.0.0.${10 + i}`, 1, peers)));
+    const told = (p: RawPeer) => p.dataIn().find((m) => m.type === 'channel.reject')?.reason ?? '';
+    // a new host: refused until the oldest held was kept 10 minutes (on the code before, refused for as long as they wait)
+    const [late] = await propose(vic, addr, '127.0.0.60', 1, peers);
+    assert.match(told(peers.at(-1)!), /from other network addresses are waiting there: this one was not kept; propose again in 10 min/);
+    assert.equal(vic.node.channel(late!), null);
+    // a host holding one: its own is kept its time
+    await propose(vic, addr, '127.0.0.10', 1, peers);
+    assert.match(told(peers.at(-1)!), /from your network address are waiting there: .*propose again in \d+ min/);
+    const now = vic.node.channels().map((c) => c.channelId);
+    assert.ok(held.every((id) => now.includes(id)), 'a proposal held before was dropped');
+  } finally {
+    for (const p of peers) await p.stop();
+    await world.close();
+  }
+});

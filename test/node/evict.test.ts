@@ -17,7 +17,7 @@ test("a flood of fresh wallets from a proposer's own host keeps out neither its 
   const sam = held('nat', 'sam', 0);
   const flood = Array.from({ length: 7 }, (_, i) => held('nat', `f${i}`, 1 + i));
   // within the time: the newcomer from that host is refused, told how long until the host's oldest yields
-  assert.equal(drop([sam, ...flood], 'nat', 'f9', 60_000), PROPOSAL_KEPT_MS - 60_000);
+  assert.deepEqual(drop([sam, ...flood], 'nat', 'f9', 60_000), { waitMs: PROPOSAL_KEPT_MS - 60_000, ownHost: true });
   // past it: the oldest goes (Sam's proposal was kept its time; a flood before Sam's keeps it out no longer)
   assert.equal(drop([sam, ...flood], 'nat', 'f9', PROPOSAL_KEPT_MS), sam);
   // another host's newcomer: the flooding host's newest goes while its oldest is kept
@@ -35,5 +35,19 @@ test('a withdrawn proposal goes first; then the host holding the most (the newco
   // h1 holds the most, each of its wallets one, its oldest within its time: its newest goes
   assert.equal(drop([a, b, c], 'h3', 'w6', 0), b);
   // a tie (h1 two, h2 one and the newcomer): the newcomer's own host, where the newcomer is the newest
-  assert.equal(drop([a, b, c], 'h2', 'w6', 0), PROPOSAL_KEPT_MS + 2, 'refused until c, come at 2, was kept its time');
+  assert.deepEqual(drop([a, b, c], 'h2', 'w6', 0), { waitMs: PROPOSAL_KEPT_MS + 2, ownHost: true }, 'refused until c, come at 2, was kept its time');
+});
+
+test('when every host holds one, a newcomer from a host holding none takes the place of the oldest once it was kept its time, and is told how long until then', () => {
+  // 32 hosts (32 IPv4 addresses, or 32 IPv6 /64s of one /48) hold one each, come a minute apart
+  const full = Array.from({ length: 32 }, (_, i) => held(`h${i}`, `w${i}`, i * 60_000));
+  assert.deepEqual(drop(full, 'new', 'sam', 60_000), { waitMs: PROPOSAL_KEPT_MS - 60_000, ownHost: false }, 'refused until the oldest was kept its time');
+  assert.equal(drop(full, 'new', 'sam', PROPOSAL_KEPT_MS), full[0], 'the oldest, kept its time, goes');
+  // then the next oldest, a minute later: each place turns over once its holder was kept its time, not before
+  assert.deepEqual(drop([...full.slice(1), held('new', 'sam', PROPOSAL_KEPT_MS)], 'other', 'tom', PROPOSAL_KEPT_MS), { waitMs: 60_000, ownHost: false });
+  // a host holding one competes with itself first, even when another host's is older and was kept its time
+  assert.deepEqual(drop(full, 'h5', 'eve', PROPOSAL_KEPT_MS), { waitMs: 5 * 60_000, ownHost: true });
+  // a withdrawn proposal still goes first, whatever its age
+  const withdrawn = [...full.slice(0, 31), held('h31', 'w31', 31 * 60_000, true)];
+  assert.equal(drop(withdrawn, 'new', 'sam', 0), withdrawn[31]);
 });
