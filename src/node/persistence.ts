@@ -12,6 +12,8 @@ export interface DataDir {
   /** every channel folder, readable or not, with its record as read while checking it (start-up needs it) */
   list(): Promise<{ id: string; error: (Error & { code: string }) | null; record?: unknown }[]>;
   channel(id: string): Promise<ChannelStorage>;
+  /** `listener` hears the id of each channel whose journal write fails (ChannelStorage.writeHeld writes what it holds) */
+  onHeld(listener: (id: string) => void): void;
   /** whether the folder of channel `id` holds anything (a channel not loaded here: another network's, or broken) */
   used(id: string): Promise<boolean>;
   /** adds `fields` to the record a channel not open here loads later; false: it is open, or has no record */

@@ -158,7 +158,7 @@ test('10,000 states: the head comes from the tail, readStates from the index; co
   await dd.close();
 });
 
-test('a failed write is DISK_WRITE_FAILED, and the channel takes no more appends until reopened', async () => {
+test('a failed write is DISK_WRITE_FAILED, and the channel takes no more appends until it writes what it held or is reopened', async () => {
   await using d = await tempDir();
   const dd = await DataDir.open(d.path);
   const first = await dd.channel('1');

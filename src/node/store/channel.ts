@@ -1,17 +1,18 @@
 // One channel's storage: its record (record.json) and its journal (journal.bin, see codec.ts).
 // In memory: the head (latest committed state, staged state) and the journal's intact length; the offsets
-// index for readStates is built on demand and dropped when unused (offsets.ts).
+// index for readStates is built on demand and dropped when unused (offsets.ts). After a failed write, the entries
+// not written, held in order until writeHeld writes them.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignedState } from '../../core/channel.js';
-import { FILE_HEADER_LEN, FILE_MAGIC, KIND, MAX_WRITE, encodeEntry, frameRecord, type JournalEntry } from './codec.js';
-import { StoreError, fsError, journalCorrupt } from './errors.js';
+import { FILE_HEADER_LEN, FILE_MAGIC, MAX_WRITE, encodeEntry, frameRecord, type JournalEntry } from './codec.js';
+import { StoreError, fsError } from './errors.js';
 import { LEGACY_JOURNAL, LEGACY_PARAMS, migrateLegacy } from './legacy.js';
-import { JournalWriter, createJournal, cutTail, groupWrites, listFolder, openForWrite, truncateTo, upgradeFormat, writeAt } from './journalfile.js';
-import { JournalIndex, withReader } from './offsets.js';
+import { JournalWriter, createJournal, cutBack, cutTail, groupWrites, listFolder, openForWrite, truncateTo, upgradeFormat, writeAt } from './journalfile.js';
+import { JournalIndex, evidenceOf, statesFromIndex, tailStates, withReader } from './offsets.js';
 import { readRecordFile, writeRecordFile } from './record.js';
 import { removeAtomicTemps } from '../../chain/fsync.js';
-import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, walkBack, type RawRecord } from './scan.js';
+import { damagedLastWrite, damagedTailStart, decodeRaw, fileSource, findValidEnd, readTail, scanForward, tailCached, type RawRecord } from './scan.js';
 import type { ChannelHead, ChannelStorage } from './types.js';
 
 /**
@@ -20,6 +21,12 @@ import type { ChannelHead, ChannelStorage } from './types.js';
  */
 function closedError(id: string): StoreError {
   return new StoreError('NODE_STOPPED', `the storage of channel ${id} is closed, as the node stopped: nothing was written; start the node again`);
+}
+
+/** A failed journal write: what was not written is held in memory (writeHeld writes it once the disk has room). */
+function heldError(e: unknown, path: string): StoreError {
+  const err = e instanceof StoreError ? e : fsError(e, path, true);
+  return new StoreError(err.code, `${err.message}. This channel holds what it could not write in memory, and writes it once the disk takes it: the node tries again by itself`, path);
 }
 
 export const JOURNAL_FILE = 'journal.bin';
@@ -55,6 +62,9 @@ export class FileChannelStorage implements ChannelStorage {
   private latestBytes: Buffer | null = null;
   private proj = { count: 0n, latestBytes: null as Buffer | null };
   private pending: Pending[] = [];
+  /** after a failed write: its records and every later append's, in order, none on disk (writeHeld writes them) */
+  private held: Pending['records'] = [];
+  private rewriting: Promise<JournalEntry[]> | null = null;
   private flushing: Promise<void> | null = null;
   private readonly writer: JournalWriter;
   private recordChain: Promise<unknown> = Promise.resolve();
@@ -64,6 +74,8 @@ export class FileChannelStorage implements ChannelStorage {
     readonly id: string,
     readonly dir: string,
     private readonly onClose: () => void = () => undefined,
+    /** told after a failed write: the channel holds entries in memory (writeHeld) */
+    private readonly onHeld: () => void = () => undefined,
   ) {
     this.journalPath = join(dir, JOURNAL_FILE);
     this.recordPath = join(dir, RECORD_FILE);
@@ -173,7 +185,6 @@ export class FileChannelStorage implements ChannelStorage {
   async append(entries: JournalEntry[]): Promise<void> {
     await this.ensureReady();
     if (this.closed) throw closedError(this.id);
-    if (this.broken) throw this.broken;
     const records: Pending['records'] = [];
     let { count, latestBytes } = this.proj;
     for (const entry of entries) {
@@ -188,6 +199,12 @@ export class FileChannelStorage implements ChannelStorage {
         throw new RangeError(`channel ${this.id}: staged step ${entry.state.state.step} is not the next step ${count}`);
       }
       records.push({ entry, bytes });
+    }
+    // After a failed write: held in memory after the ones that failed, in order, for writeHeld (not saved yet).
+    if (this.broken) {
+      this.held.push(...records);
+      this.proj = { count, latestBytes };
+      throw this.broken;
     }
     if (records.length === 0) return;
     this.proj = { count, latestBytes };
@@ -212,18 +229,11 @@ export class FileChannelStorage implements ChannelStorage {
   private async flush(): Promise<void> {
     while (this.pending.length) {
       const batch = this.pending.splice(0);
-      let at = this.end;
+      let at: number;
       try {
-        // In writes of at most MAX_WRITE bytes: a power loss tears only the last, and open checks only that much.
-        for (const bytes of groupWrites(batch.flatMap((b) => b.records.map((r) => r.bytes)))) {
-          await this.writer.writeDurable(bytes, at);
-          this.syncs++;
-          at += bytes.length;
-        }
+        at = await this.writeRecords(batch.flatMap((b) => b.records.map((r) => r.bytes)));
       } catch (e) {
-        this.fail(e, [...batch, ...this.pending.splice(0)]);
-        await this.writer.truncateAndClose(this.end);
-        return;
+        return this.fail(e, [...batch, ...this.pending.splice(0)]);
       }
       this.end = at;
       for (const b of batch) for (const r of b.records) this.applyDurable(r.entry, r.bytes);
@@ -232,9 +242,59 @@ export class FileChannelStorage implements ChannelStorage {
   }
 
   private fail(e: unknown, waiting: Pending[]): void {
-    const err = fsError(e, this.journalPath, true);
-    this.broken = new StoreError(err.code, `${err.message}. This channel's journal takes no more states until it is opened again: start the node again once the disk has room`, this.journalPath);
+    this.broken = heldError(e, this.journalPath);
+    for (const b of waiting) this.held.push(...b.records);
     for (const b of waiting) b.reject(this.broken);
+    this.onHeld();
+  }
+
+  /**
+   * After a failed write: cuts what it left past the last good record, then writes what was held since (the failed
+   * entries and every append after them) in order, durable, and takes appends again. Resolves with the entries
+   * written ([]: none held); rejects, holding them still, when the disk refuses again. A crash meanwhile leaves a
+   * torn tail that opening cuts: the journal then ends at its last good record or at a whole held one.
+   */
+  writeHeld(): Promise<JournalEntry[]> {
+    this.rewriting ??= this.rewrite().finally(() => (this.rewriting = null));
+    return this.rewriting;
+  }
+
+  private async rewrite(): Promise<JournalEntry[]> {
+    await this.ensureReady();
+    if (this.closed) throw closedError(this.id);
+    if (!this.broken) return [];
+    await cutBack(this.journalPath, this.end);
+    const done: JournalEntry[] = [];
+    while (this.held.length) {
+      const records = this.held.slice(); // appends made meanwhile join the next round
+      const at = await this.writeRecords(records.map((r) => r.bytes)).catch((e: unknown) => {
+        throw (this.broken = heldError(e, this.journalPath));
+      });
+      this.end = at;
+      this.held.splice(0, records.length);
+      for (const r of records) this.applyDurable(r.entry, r.bytes);
+      done.push(...records.map((r) => r.entry));
+    }
+    this.broken = null;
+    this.writer.idle(this.closed);
+    return done;
+  }
+
+  /** Writes `records` at the end, in writes of at most MAX_WRITE bytes; the new end once all are durable. */
+  private async writeRecords(records: Buffer[]): Promise<number> {
+    let at = this.end;
+    try {
+      // In writes of at most MAX_WRITE bytes: a power loss tears only the last, and open checks only that much.
+      for (const bytes of groupWrites(records)) {
+        await this.writer.writeDurable(bytes, at);
+        this.syncs++;
+        at += bytes.length;
+      }
+    } catch (e) {
+      await this.writer.truncateAndClose(this.end);
+      throw e;
+    }
+    return at;
   }
 
   private applyDurable(entry: JournalEntry, bytes: Buffer): void {
@@ -267,52 +327,17 @@ export class FileChannelStorage implements ChannelStorage {
     const hi = toStep > count ? count : toStep;
     if (lo >= hi) return [];
     if (count - lo <= TAIL_READ) return this.readTailStates(lo, hi);
-    const idx = await this.offsets.get();
-    const from = idx.committed[Number(lo)]!;
-    const to = hi < BigInt(idx.committed.length) ? idx.committed[Number(hi)]! : idx.end;
-    const out: SignedState[] = [];
-    await withReader(this.journalPath, idx.end, (src) =>
-      scanForward(src, from, to, this.journalPath, (r) => {
-        if (r.kind !== KIND.committed) return;
-        const e = decodeRaw(r, this.journalPath);
-        if (e.kind !== 'committed' || e.state.state.step !== lo + BigInt(out.length)) throw journalCorrupt(this.journalPath, r.offset, 'the state is not the step its index says');
-        out.push(e.state);
-      }),
-    );
-    return out;
+    return statesFromIndex(await this.offsets.get(), this.journalPath, lo, hi);
   }
 
   /** The last few committed states, walking back from the end (no index needed). */
-  private async readTailStates(lo: bigint, hi: bigint): Promise<SignedState[]> {
-    const out: SignedState[] = [];
-    const { end } = this;
-    const last = this.head.count - 1n;
-    await withReader(this.journalPath, end, (src) =>
-      walkBack(src, end, this.journalPath, (r) => {
-        if (r.kind !== KIND.committed) return false;
-        const e = decodeRaw(r, this.journalPath);
-        const step = e.kind === 'committed' ? e.state.state.step : -1n;
-        if (e.kind !== 'committed' || step !== last - BigInt(out.length)) throw journalCorrupt(this.journalPath, r.offset, 'the states are out of order');
-        out.push(e.state);
-        return step <= lo;
-      }),
-    );
-    return out.filter((s) => s.state.step >= lo && s.state.step < hi).reverse();
+  private readTailStates(lo: bigint, hi: bigint): Promise<SignedState[]> {
+    return tailStates(this.journalPath, this.end, this.head.count - 1n, lo, hi);
   }
 
   async evidence(): Promise<Extract<JournalEntry, { kind: 'evidence' }>[]> {
     await this.ensureReady();
-    const idx = await this.offsets.get();
-    const out: Extract<JournalEntry, { kind: 'evidence' }>[] = [];
-    if (idx.evidence.length === 0) return out;
-    await withReader(this.journalPath, idx.end, (src) =>
-      scanForward(src, idx.evidence[0]!, idx.end, this.journalPath, (r) => {
-        if (r.kind !== KIND.evidence) return;
-        const e = decodeRaw(r, this.journalPath);
-        if (e.kind === 'evidence') out.push(e);
-      }),
-    );
-    return out;
+    return evidenceOf(await this.offsets.get(), this.journalPath);
   }
 
   /** Reads and checks every record (checksums, step order, decoding): the deep check behind exports. */

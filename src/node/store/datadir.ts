@@ -89,6 +89,7 @@ export class DataDir {
   private gate: Promise<unknown> | null = null;
   /** channels whose committed import is not moved in yet (the move under way, or null) */
   private readonly unfinished = new Map<string, Promise<void> | null>();
+  private heldListener: (id: string) => void = () => undefined;
 
   private constructor(
     readonly path: string,
@@ -234,11 +235,21 @@ export class DataDir {
     }
     const again = this.storages.get(id);
     if (again) return again;
-    const s = new FileChannelStorage(id, dir, () => {
-      if (this.storages.get(id) === s) this.storages.delete(id);
-    });
+    const s = new FileChannelStorage(
+      id,
+      dir,
+      () => {
+        if (this.storages.get(id) === s) this.storages.delete(id);
+      },
+      () => this.heldListener(id),
+    );
     this.storages.set(id, s);
     return s;
+  }
+
+  /** `listener` hears the id of each channel whose journal write fails: it holds entries until writeHeld. */
+  onHeld(listener: (id: string) => void): void {
+    this.heldListener = listener;
   }
 
   /** The storage of `id` if it is open now. */

@@ -3,8 +3,8 @@ import { constants as fsConstants, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FILE_MAGIC, FORMAT_AT, JOURNAL_FORMAT, MAX_WRITE, markContinues } from './codec.js';
-import { fsError, isErrno } from './errors.js';
-import { fileSource } from './scan.js';
+import { StoreError, fsError, isErrno, journalCorrupt } from './errors.js';
+import { fileSource, findValidEnd } from './scan.js';
 import { fsyncDir } from '../../chain/fsync.js';
 
 export async function exists(path: string): Promise<boolean> {
@@ -82,6 +82,24 @@ export async function cutTail(fh: FileHandle, path: string, at: number, end: num
     throw fsError(e, kept, true);
   });
   await truncateTo(fh, path, at);
+}
+
+/**
+ * Before a write of what a failed one held (FileChannelStorage.writeHeld): cuts what that write left past `end`,
+ * where the last good record ends, and checks that the journal still ends with an intact record there.
+ */
+export async function cutBack(path: string, end: number): Promise<void> {
+  const fh = (await openForWrite(path, false))!;
+  try {
+    const size = (await fh.stat()).size;
+    if (size > end) await truncateTo(fh, path, end);
+    const ve = size < end ? null : await findValidEnd(fileSource(fh, end, path), path);
+    if (!ve || ve.end !== end || ve.needsHeader) throw journalCorrupt(path, Math.min(size, end), 'it no longer ends with the records this node wrote to it: it changed under the node');
+  } catch (e) {
+    throw e instanceof StoreError ? e : fsError(e, path, true);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
 }
 
 export async function truncateTo(fh: FileHandle, path: string, len: number): Promise<void> {

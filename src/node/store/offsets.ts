@@ -1,10 +1,12 @@
 // The offsets index of one channel's journal: where each committed state and each evidence record starts, built
 // by one forward scan that checks every record and the step order, extended over what was appended since, and
-// dropped after INDEX_IDLE_MS without use. readStates beyond the last few states, evidence() and verify() use it.
+// dropped after INDEX_IDLE_MS without use. readStates beyond the last few states, evidence() and verify() use it;
+// the reads of states and evidence, through it or walking back from the end.
 import { open, type FileHandle } from 'node:fs/promises';
-import { FILE_HEADER_LEN, KIND, stepOf } from './codec.js';
+import type { SignedState } from '../../core/channel.js';
+import { FILE_HEADER_LEN, KIND, stepOf, type JournalEntry } from './codec.js';
 import { fsError, journalCorrupt } from './errors.js';
-import { fileSource, scanForward, type RawRecord } from './scan.js';
+import { decodeRaw, fileSource, scanForward, walkBack, type RawRecord } from './scan.js';
 
 const INDEX_IDLE_MS = 10_000;
 
@@ -84,4 +86,50 @@ export class JournalIndex {
       throw journalCorrupt(this.path, r.offset, `unknown record kind ${r.kind} (written by a newer version?)`);
     }
   }
+}
+
+/** Committed states lo <= step < hi, through the index. */
+export async function statesFromIndex(idx: Offsets, path: string, lo: bigint, hi: bigint): Promise<SignedState[]> {
+  const from = idx.committed[Number(lo)]!;
+  const to = hi < BigInt(idx.committed.length) ? idx.committed[Number(hi)]! : idx.end;
+  const out: SignedState[] = [];
+  await withReader(path, idx.end, (src) =>
+    scanForward(src, from, to, path, (r) => {
+      if (r.kind !== KIND.committed) return;
+      const e = decodeRaw(r, path);
+      if (e.kind !== 'committed' || e.state.state.step !== lo + BigInt(out.length)) throw journalCorrupt(path, r.offset, 'the state is not the step its index says');
+      out.push(e.state);
+    }),
+  );
+  return out;
+}
+
+/** Committed states lo <= step < hi among the last few, walking back from `end` (`last`: the latest step). */
+export async function tailStates(path: string, end: number, last: bigint, lo: bigint, hi: bigint): Promise<SignedState[]> {
+  const out: SignedState[] = [];
+  await withReader(path, end, (src) =>
+    walkBack(src, end, path, (r) => {
+      if (r.kind !== KIND.committed) return false;
+      const e = decodeRaw(r, path);
+      const step = e.kind === 'committed' ? e.state.state.step : -1n;
+      if (e.kind !== 'committed' || step !== last - BigInt(out.length)) throw journalCorrupt(path, r.offset, 'the states are out of order');
+      out.push(e.state);
+      return step <= lo;
+    }),
+  );
+  return out.filter((s) => s.state.step >= lo && s.state.step < hi).reverse();
+}
+
+/** Every equivocation proof, oldest first, through the index. */
+export async function evidenceOf(idx: Offsets, path: string): Promise<Extract<JournalEntry, { kind: 'evidence' }>[]> {
+  const out: Extract<JournalEntry, { kind: 'evidence' }>[] = [];
+  if (idx.evidence.length === 0) return out;
+  await withReader(path, idx.end, (src) =>
+    scanForward(src, idx.evidence[0]!, idx.end, path, (r) => {
+      if (r.kind !== KIND.evidence) return;
+      const e = decodeRaw(r, path);
+      if (e.kind === 'evidence') out.push(e);
+    }),
+  );
+  return out;
 }

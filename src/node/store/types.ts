@@ -25,8 +25,16 @@ export interface ChannelStorage {
   readRecord<T>(): Promise<T | null>;
   /** replaces the record atomically (checksummed); calls apply in order */
   writeRecord<T>(rec: T): Promise<void>;
-  /** durable (fdatasync) before it resolves; appends arriving during a flush share the next one */
+  /**
+   * durable (fdatasync) before it resolves; appends arriving during a flush share the next one. After a failed
+   * write it rejects, and it and every later append are held in memory, in order, until writeHeld writes them.
+   */
   append(entries: JournalEntry[]): Promise<void>;
+  /**
+   * After a failed write: cuts what it left past the last good record, writes what is held (in order, durable) and
+   * takes appends again; resolves with the entries written ([]: none held), rejects while the disk refuses them.
+   */
+  writeHeld(): Promise<JournalEntry[]>;
   /** the head, read from the journal's tail when the channel is opened and kept up to date by appends */
   loadHead(): Promise<ChannelHead>;
   /** committed states with fromStep <= step < toStep, oldest first */
