@@ -121,6 +121,7 @@ export const CODES = {
   DISK_LOW: e("free some space on the disk of the node's data folder: once it is above the floor (--min-free-mib) the node asks your partner again, and payments go on"),
   DATA_DIR_GONE: e('put the data folder back where the node was started with it; until then close your channels with withdraw and keep the node running until they are paid out (it holds them in memory)'),
   DISK_WRITE_FAILED: e('check the path and the disk (space, permissions); nothing unwritten was reported as saved'),
+  DISK_WRITE_AGAIN: w('nothing: the channel signs new states again'),
   BACKUP_INVALID: e('choose a backup file written by SynChannel export'),
   BACKUP_CONFLICT: w('the local channel is newer than the backup: it was kept'),
   BACKUP_WOULD_REPLACE: w('choose another file name for the backup (a new one, or an older backup to replace)'),

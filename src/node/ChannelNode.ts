@@ -4,7 +4,6 @@
 import { Address } from '@ton/core';
 import { codeOf, levelOf, messageOf } from '../core/errors.js';
 import type { PeerSession } from '../p2p/index.js';
-import { dialText } from '../p2p/diagnose.js';
 import { Arbiter } from './arbiter.js';
 import { DepositReads } from './deposits.js';
 import { Listeners } from './listeners.js';
@@ -13,7 +12,7 @@ import { Closing } from './closing.js';
 import type { ChannelNodeOptions, NodeContext } from './context.js';
 import { ChannelController, ChannelMap, channelsWith, hasStoredChannelWith } from './controller.js';
 import { FreeSpace } from './space.js';
-import { dialFailed, isRefusal, NodeError } from './errors.js';
+import { isRefusal, NodeError } from './errors.js';
 import { wireOf } from './reports.js';
 import { Effects } from './effects.js';
 import { handlers, type HandlerTable } from './handlers.js';
@@ -34,6 +33,8 @@ import { addressTextOf } from './addresses.js';
 import { channelView } from './views.js';
 import { exportBackup, importBackup } from './backups.js';
 import { SessionWiring } from './attach.js';
+import { connectTo, serveOn, type PartnerParts } from './partnercommands.js';
+import { HeldJournals } from './journalretry.js';
 import { readDeadline } from './window.js';
 import { byUser } from './asked.js';
 import { WalletReserve, walletReadMs } from './reserve.js';
@@ -57,6 +58,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   private readonly effects: Effects;
   private readonly table: HandlerTable;
   private readonly wiring: SessionWiring;
+  private readonly partnerParts: PartnerParts;
+  /** the channels whose journal holds entries after a failed write: written again once the disk takes them */
+  private readonly held: HeldJournals;
   private broken: BrokenChannelView[] = [];
   /** the loads of channels after the start (an import's reload, the retries): one at a time per channel */
   private readonly loads = new ChannelLoads();
@@ -92,6 +96,9 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     this.reserve = new WalletReserve(ctx);
     this.table = handlers({ ctx, negotiation: this.negotiation, payments: this.payments, closing: this.closing, arbiter: this.arbiter, sync: this.sync });
     this.wiring = new SessionWiring({ ctx, table: this.table, sessions: this.sessions, sync: this.sync, payments: this.payments, stopped: () => this.stopped });
+    this.partnerParts = { ctx, sessions: this.sessions, wiring: this.wiring, halt: this.halt.signal, emit: (e) => this.emit(e) };
+    this.held = new HeldJournals(ctx, this.payments, this.sync);
+    data.onHeld((id) => this.held.held(id));
   }
 
   /** Creates the node, recovers every stored channel, starts watching them and reconnects to their partners. */
@@ -214,16 +221,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
 
   // ---------------------------------------------------------------- p2p
 
-  async serve(port: number, host?: string): Promise<ServeResult> {
-    // Serving again where we already listen (a restarted node resumes serving by itself) is not an error, nor a
-    // second listener: port 0 (any free port) is any port served on that host (on any, without a host).
-    const now = this.sessions.servedNow();
-    const on = (a: string) => (port === 0 || a.includes(`/tcp/${port}/`)) && (!host || a.includes(`/${host}/`));
-    if (now && [...now.lan, ...now.wan].some(on)) return { ...now, already: true };
-    const r = await this.ctx.o.p2p.serve(port, host);
-    await this.sessions.serve(port, host, r);
-    this.emit({ type: 'served', lan: r.lan, wan: r.wan });
-    return r;
+  serve(port: number, host?: string): Promise<ServeResult> {
+    return serveOn(this.partnerParts, port, host);
   }
 
   /**
@@ -239,18 +238,8 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     return this.sessions.servedNow();
   }
 
-  async connect(typed: string, opts?: { timeoutMs?: number }): Promise<PartnerView> {
-    const multiaddr = dialText(typed); // as pasted: quotes around it dropped
-    // A peer already connected is answered on its live connection: the address typed is not tried then.
-    const peer = /\/p2p\/([^/]+)/.exec(multiaddr)?.[1];
-    const live = !!peer && this.sessions.all().some((x) => x.connected && x.partner.peerId === peer);
-    const s = await this.ctx.o.p2p.connect(multiaddr, opts).catch((e: unknown) => dialFailed(this.halt.signal, multiaddr, e));
-    this.wiring.attach(s);
-    // Remembered for the redial after a restart, when it is the address that answered: on disk before connect
-    // returns (nothing is written into the folder after a stop); a failed write is said, the connection stays.
-    if (!live) await this.sessions.dialled(s, multiaddr).catch((e: Error) => this.ctx.log(`could not remember ${multiaddr}: ${e.message}`, 'warn'));
-    else if (this.sessions.dialledAt(s) !== multiaddr) this.ctx.log(`already connected to this partner: ${multiaddr} was not tried, nor kept for the redial after a restart`, 'warn');
-    return this.sessions.view(s, true);
+  connect(typed: string, opts?: { timeoutMs?: number }): Promise<PartnerView> {
+    return connectTo(this.partnerParts, typed, opts);
   }
 
   partners(): PartnerView[] {
@@ -286,24 +275,26 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
   }
 
   async send(amount: bigint, opts: SendWait & { channel?: string } = {}): Promise<StateView> {
-    return byUser(() => this.payments.send(this.pick(opts.channel), amount, opts));
+    return byUser(async () => this.payments.send(await this.held.ready(this.pick(opts.channel)), amount, opts));
   }
 
   pay(amount: bigint, opts: { channel?: string; waitMs?: number; signal?: AbortSignal } = {}): Promise<PaymentResult> {
     // Not in byUser (its async context costs every promise while it runs): its messages say they are the user's.
-    return this.payments.coalescer.pay(this.pick(opts.channel), amount, opts);
+    const ctl = this.pick(opts.channel);
+    const pay = () => this.payments.coalescer.pay(ctl, amount, opts);
+    return ctl.journal.error ? this.held.retry(ctl).then(pay) : pay();
   }
 
   async createEmpty(opts: { channel?: string } = {}): Promise<StateView> {
-    return byUser(() => this.payments.createEmpty(this.pick(opts.channel)));
+    return byUser(async () => this.payments.createEmpty(await this.held.ready(this.pick(opts.channel))));
   }
 
   async requestEmpty(opts: { channel?: string } = {}): Promise<void> {
-    return byUser(() => this.payments.requestEmpty(this.pick(opts.channel)));
+    return byUser(async () => this.payments.requestEmpty(await this.held.ready(this.pick(opts.channel))));
   }
 
   async sign(opts: { channel?: string } = {}): Promise<StateView> {
-    return byUser(() => this.payments.sign(this.pick(opts.channel)));
+    return byUser(async () => this.payments.sign(await this.held.ready(this.pick(opts.channel))));
   }
 
   async withdraw(opts: WithdrawOptions & { channel?: string } = {}): Promise<WithdrawResult> {
@@ -311,6 +302,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     if (ctl.rec.restorePending && !opts.confirmStale) {
       throw new NodeError('RESTORE_PENDING', 'restored from a backup: your partner may hold newer states than this one; connect to them first, or confirm to close with what the backup holds');
     }
+    await this.held.retry(ctl); // a cooperative close signs a state
     const r = await byUser(() => this.closing.withdraw(ctl, { ...opts, onProgress: (m) => opts.onProgress?.(m) }));
     void this.arbiter.poke(ctl);
     return r;

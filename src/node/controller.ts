@@ -3,7 +3,7 @@
 // Everything that changes a channel runs inside `run()`, one at a time and never across a wait for the partner
 // or the chain (those happen outside the queue, so a slow partner cannot block the channel's other work).
 import { Address } from '@ton/core';
-import { capabilities, type Capabilities } from '../core/capabilities.js';
+import type { Capabilities } from '../core/capabilities.js';
 import { Channel, type ChannelParams } from '../core/channel.js';
 import { lifeStep, signedOpens, type LifeEffect, type LifeEventType, type LifePhase } from '../core/lifecycle.js';
 import type { SignedState } from '../core/signed.js';
@@ -13,12 +13,12 @@ import { NodeError } from './errors.js';
 import { JournalFailure, isJournalWriteError, journalRefusal } from './journalfail.js';
 import type { ChannelStorage, JournalEntry } from './persistence.js';
 import { partnerAddressOf, type ChannelRecord } from './record.js';
-import { inFlightOf } from './mayland.js';
 import { closeSignedNow } from './closeunsent.js';
 import type { OnWay, WayKind } from './inflight.js';
 import type { StateView } from './types.js';
 import { stateView } from './views.js';
 import { ended } from './uiRules.js';
+import { actionsOf, type ActionOptions } from './actions.js';
 import { waitUntil } from './waitfor.js';
 import { ChannelMap } from './channelmap.js';
 export { ChannelMap, channelsWith, unstoredOf } from './channelmap.js';
@@ -62,7 +62,7 @@ export class ChannelController {
   }
   private queue: Promise<unknown> = SETTLED;
   private durableChain: Promise<void> = SETTLED;
-  /** the failed writes of this channel's journal (a full disk): it takes no more states until the node starts again */
+  /** the failed writes of this channel's journal (a full disk): no new state is signed until it takes what it held */
   readonly journal = new JournalFailure();
   /** the waits of waitFor (made on the first: most channels idle never wait) */
   private waits: { waiters: Set<() => void>; stoppers: Set<(e?: Error) => void> } | null = null;
@@ -245,11 +245,27 @@ export class ChannelController {
     if (this.sealed) return Promise.reject(this.afterSeal());
     const written = this.storage.append(entries).catch((e: unknown) => this.storageFailed(e));
     // observed through the chain below; a failed write (a store's error, not a closed storage) is kept: journalProblem
-    written.catch((e: unknown) => void (isJournalWriteError(e, !!this.storage?.isClosed) && this.journal.failed(e, entries)));
+    // (unless the store wrote what it held meanwhile: writeHeld)
+    written.catch((e: unknown) => void (isJournalWriteError(e, !!this.storage?.isClosed) && this.storage?.holding && this.journal.failed(e, entries)));
     const d = this.durableChain.then(() => written);
     d.catch(() => undefined); // observed by whoever awaits it, and by every later send
     this.durableChain = d;
     return d;
+  }
+
+  /**
+   * After a failed journal write (a full disk): writes what the journal held since, in order and durable (store
+   * writeHeld), and clears the failure. Resolves with the entries written; rejects, changing nothing, while the disk
+   * still refuses them. Run in the queue: what it holds is the machine's latest, and nothing is sent meanwhile.
+   */
+  async writeHeld(): Promise<JournalEntry[]> {
+    if (!this.journal.error || !this.storage) return [];
+    if (this.sealed) throw this.afterSeal();
+    const written = await this.storage.writeHeld().catch((e: unknown) => this.storageFailed(e));
+    this.journal.clear();
+    // Every message of this channel waits on this chain (write before send): it rejected for good at the failure.
+    this.durableChain = SETTLED;
+    return written;
   }
 
   /** Why no new state can be signed in this channel (its journal could not be written), or null. */
@@ -258,7 +274,7 @@ export class ChannelController {
     return no && new NodeError(no.code, no.why, { cause: this.journal.error });
   }
 
-  /** Settles once everything appended so far is durable; rejects for good after a failed write. */
+  /** Settles once everything appended so far is durable; rejects after a failed write, until writeHeld. */
   get durable(): Promise<void> {
     return this.durableChain;
   }
@@ -303,36 +319,9 @@ export class ChannelController {
     return credit > BigInt(run) ? 0 : run + 1 - Number(credit);
   }
 
-  /**
-   * `chainJudges`: for deposit and decline, which read the chain themselves for a message that may still land and
-   * for a partner's refund (the estimate of the chain's time, or a record behind the chain, could refuse wrongly);
-   * the views take it all. `oursWaits`: for withdraw and exit, which wait for our close or exit on its way (inflight.ts).
-   */
-  actions(o: { chainJudges?: boolean; oursWaits?: boolean } = {}): Capabilities {
-    const ch = this.channel;
-    const me = this.rec.me;
-    const latest = ch.latestState;
-    const can = capabilities({
-      me,
-      life: this.rec.life,
-      off: { phase: ch.phase, turn: ch.turn, stagedBy: ch.stagedBy, latestStep: latest?.step ?? null, latestTag: latest?.tag ?? null, stagedMoves: movesMoney(ch.pending?.state, latest), myBalance: ch.myBalance },
-      expectedMine: me === 'A' ? this.rec.expectedDepositA : this.rec.expectedDepositB,
-      depositedMine: me === 'A' ? this.rec.depositA : this.rec.depositB,
-      bothIn: this.rec.depositA >= this.rec.expectedDepositA && this.rec.depositB >= this.rec.expectedDepositB,
-      ...(o.chainJudges ? {} : inFlightOf(this)),
-      ...(o.oursWaits ? { leaveOnWay: null } : {}),
-      depositRunning: this.depositing,
-      deadlinePassed: this.deadlinePassed,
-      deadline: this.rec.close?.deadline ?? null,
-      restorePending: this.rec.restorePending,
-      restored: this.rec.restored === true,
-      partnerDeclined: this.rec.partnerDeclined === true,
-      partnerRefunded: !o.chainJudges && me === 'B' && this.rec.expectedDepositA > 0n && this.rec.depositA === 0n,
-      otherWallet: this.otherWallet,
-    });
-    // a journal that cannot be written: no state is signed (closes still go, from memory)
-    const no = journalRefusal(this.journal, latest?.step ?? null);
-    return no ? { ...can, send: no, createEmpty: no, requestEmpty: no, sign: no } : can;
+  /** What this channel's person may do now (actions.ts: the options, and what each refusal says). */
+  actions(o: ActionOptions = {}): Capabilities {
+    return actionsOf(this, o);
   }
 
   /** Wakes the waiters (call after any change). */

@@ -12,7 +12,11 @@ export type NodeEvent =
    * returns (what the node sends by itself is an info line, once a channel until the partner is back)
    */
   /** code CHAIN_READ_AGAIN: the all-clear of ENDPOINT_UNREACHABLE, API_KEY_REJECTED or WATCH_FAILING (blind.ts) */
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE' | 'CHAIN_READ_AGAIN'; channel?: ChannelView }
+  /**
+   * code DISK_WRITE_AGAIN: the all-clear of a channel's DISK_WRITE_FAILED, with the channel: what its journal held in
+   * memory is on disk and it signs new states again (journalretry.ts; its view has no `unsaved` mark any more)
+   */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE' | 'CHAIN_READ_AGAIN' | 'DISK_WRITE_AGAIN'; channel?: ChannelView }
   | { type: 'served'; lan: string[]; wan: string[] }
   | { type: 'partnerConnected'; partner: PartnerView }
   | { type: 'partnerDisconnected'; partner: PartnerView }

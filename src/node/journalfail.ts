@@ -1,6 +1,7 @@
 // A channel whose journal could not be written (a full disk): no message of it leaves (write before send), so no new
-// state is signed in it until the node starts again; closes still go, with the latest state both signed (memory).
-// The views show that state, said not saved on disk (views.ts latestShown), since it is what a withdraw submits.
+// state is signed in it until the journal takes what it held in memory (journalretry.ts: the node tries again by
+// itself); closes still go, with the latest state both signed (memory). The views show that state, said not saved
+// on disk (views.ts latestShown), since it is what a withdraw submits.
 import type { Capability } from '../core/capabilities.js';
 import { HELD_IN_MEMORY } from './uiRules.js';
 import { isErrorCode } from '../core/errors.js';
@@ -15,7 +16,7 @@ export function isJournalWriteError(e: unknown, closed: boolean): e is Error {
 export class JournalFailure {
   /** the first failed write (null: none failed) */
   error: Error | null = null;
-  /** the lowest step of a state whose append failed (a later append fails too: the store takes none after one) */
+  /** the lowest step of a state whose append failed (a later append fails too: the store holds it after one) */
   unsavedFrom: bigint | null = null;
 
   /** Notes the failed append of `entries`. */
@@ -28,6 +29,12 @@ export class JournalFailure {
     }
   }
 
+  /** The journal took what it held: nothing is in memory only any more. */
+  clear(): void {
+    this.error = null;
+    this.unsavedFrom = null;
+  }
+
   /** Whether the state of `step` this node holds is in memory only (its write failed). */
   unsaved(step: bigint): boolean {
     return this.unsavedFrom !== null && step >= this.unsavedFrom;
@@ -35,8 +42,8 @@ export class JournalFailure {
 }
 
 /**
- * The refusal of every new state while the journal write `j` failed (null: none failed); `latest`: the step of the
- * latest state both signed this node holds.
+ * The refusal of every new state while the journal write `j` failed (null: none failed), until the journal takes
+ * what it held; `latest`: the step of the latest state both signed this node holds.
  */
 export function journalRefusal(j: JournalFailure, latest: bigint | null): Extract<Capability, { ok: false }> | null {
   const e = j.error;

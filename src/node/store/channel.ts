@@ -26,7 +26,7 @@ function closedError(id: string): StoreError {
 /** A failed journal write: what was not written is held in memory (writeHeld writes it once the disk has room). */
 function heldError(e: unknown, path: string): StoreError {
   const err = e instanceof StoreError ? e : fsError(e, path, true);
-  return new StoreError(err.code, `${err.message}. This channel holds what it could not write in memory, and writes it once the disk takes it: the node tries again by itself`, path);
+  return new StoreError(err.code, `${err.message}. What this channel could not write is held in memory, and none of it has left this node: the node tries again by itself, writes it once the disk takes it, then sends what waited for it`, path);
 }
 
 export const JOURNAL_FILE = 'journal.bin';
@@ -57,6 +57,9 @@ export class FileChannelStorage implements ChannelStorage {
     return this.closed;
   }
   private broken: StoreError | null = null;
+  get holding(): boolean {
+    return this.broken !== null;
+  }
   private end = 0;
   private head: ChannelHead = { latest: null, count: 0n, staged: null, repaired: null };
   private latestBytes: Buffer | null = null;

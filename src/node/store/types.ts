@@ -21,6 +21,8 @@ export interface ChannelStorage {
   readonly id: string;
   /** close() was called: every later call fails (DataDir.channel() opens the channel again) */
   readonly isClosed: boolean;
+  /** a write failed and entries are held in memory (not on disk) until writeHeld writes them */
+  readonly holding: boolean;
   /** the node's small per-channel record (JSON-able; bigint and Buffer survive); null before the first write */
   readRecord<T>(): Promise<T | null>;
   /** replaces the record atomically (checksummed); calls apply in order */
