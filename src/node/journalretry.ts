@@ -92,13 +92,18 @@ export class HeldJournals {
       this.ctx.log(`channel ${shown(ctl)}: its journal still cannot be written (${messageOf(e)}): the node tries again`, 'info');
       return false;
     }
-    await this.tell(ctl, written);
+    const opened = this.tell(ctl, written);
     this.resend(ctl, written);
+    // step 0 both signed opens the channel (as countersignIn does once it is durable)
+    if (opened) await this.ctx.transition(ctl, 'initialCommitted').catch((e: unknown) => this.ctx.fail(e, ctl));
     return true;
   }
 
-  /** Told as a failure is: the states both signed it held (as signed), the partner's proposal it held, the all-clear. */
-  private async tell(ctl: ChannelController, written: JournalEntry[]): Promise<void> {
+  /**
+   * Told as a failure is: the states both signed it held (as signed), the partner's proposal it held, the all-clear.
+   * Whether step 0 was among them.
+   */
+  private tell(ctl: ChannelController, written: JournalEntry[]): boolean {
     const { ctx } = this;
     let opened = false;
     for (const e of written) {
@@ -118,7 +123,7 @@ export class HeldJournals {
     const which = steps.length ? ` (step${steps.length > 1 ? 's' : ''} ${[...new Set(steps)].join(', ')})` : '';
     ctx.emit({ type: 'log', level: 'warn', code: 'DISK_WRITE_AGAIN', message: `channel ${shown(ctl)}: what the node held in memory since its journal could not be written is on disk now${which}: the channel signs new states again${paymentGoes(ctl, written)}`, channel: ctx.view(ctl) });
     ctx.changed(ctl);
-    if (opened) await ctx.transition(ctl, 'initialCommitted');
+    return opened;
   }
 
   /**
