@@ -3,6 +3,7 @@
 // partner ends with the same states, and a restart afterwards finds every one of them on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cp, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNode, waitForEvent, type NodeEvent } from '../../src/node/index.js';
 import { TON, closePair, connect, fund, latest, openPair, until, type Pair } from '../helpers/nodes.js';
@@ -124,6 +125,50 @@ test("a payment of the node's own held with a full disk is said to go once space
     await until('Bob holds it', () => latest(p.bob).step >= s.state.step);
     assert.deepEqual([latest(p.bob).balanceA, latest(p.bob).balanceB], [TON('2.5'), TON('4.5')], 'paid once');
     assert.deepEqual(await history(p.alice, s.state.step), await history(p.bob, s.state.step));
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('a crash while the node writes what it held leaves a journal a restart opens at a good record: the partner resyncs it, the payment is in once', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    const inner = p.alice.node as unknown as { ctx: { channels: Map<string, { storage: { writer: Writer } | null }> } };
+    const writer = [...inner.ctx.channels.values()][0]!.storage!.writer;
+    let full = true;
+    let dead = false;
+    const crashed = join(p.dir, 'alice-crashed');
+    writer.writeDurable = async (bytes, at) => {
+      if (full || dead) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      dead = true; // once: the process is dead from here on, only its stop is left
+      // the retry's write is torn: part of it reaches the disk, and the process dies there (its disk is copied)
+      const file = [...inner.ctx.channels.values()][0]!.storage as unknown as { journalPath: string };
+      const fh = await open(file.journalPath, 'r+');
+      await fh.write(bytes, 0, Math.floor(bytes.length / 2), at);
+      await fh.close();
+      await cp(join(p.dir, 'alice'), crashed, { recursive: true });
+      throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    };
+    const failed = waitForEvent(p.alice, 'error', (e) => e.code === 'DISK_WRITE_FAILED', 30_000);
+    await p.bob.pay(TON('1'), { waitMs: 3_000 }).catch(() => undefined);
+    await failed;
+    full = false;
+    await p.alice.pay(TON('0.5'), { waitMs: 2_000 }).catch(() => undefined); // its retry is the write that crashes
+    await until('the crash copy is taken', () => stat(crashed).then(() => true, () => false));
+    await p.alice.stop();
+    await rm(join(p.dir, 'alice'), { recursive: true });
+    await rename(crashed, join(p.dir, 'alice'));
+    await rm(join(p.dir, 'alice', 'synchannel.lock'), { force: true });
+
+    p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+    const opened = p.alice.currentChannel()!;
+    assert.ok(opened.latest && opened.latest.step <= 1n && !opened.latest.unsaved, `it opens at a good record: step ${opened.latest?.step}`);
+    await connect(p.alice, p.bob);
+    await until('both hold the payment signed by both', () => latest(p.alice).step >= 1n && latest(p.bob).step === latest(p.alice).step);
+    const step = latest(p.bob).step;
+    assert.deepEqual(await history(p.alice, step), await history(p.bob, step), 'the same states');
+    assert.deepEqual([latest(p.bob).balanceA, latest(p.bob).balanceB], [TON('4'), TON('3')], "Bob's payment is in once");
   } finally {
     await closePair(p);
   }
