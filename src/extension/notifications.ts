@@ -16,7 +16,7 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { beforeDeadline, challengedWords, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice, windowWords } from './words.js';
+import { beforeDeadline, challengedNotice, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice, windowWords } from './words.js';
 import { proposalNote, receivedText } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
@@ -65,8 +65,8 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
       };
     case 'challenged': {
       // one a restart tells again is said as past: the close it answered is told again just before (closeStarted)
-      const text = challengedWords(e);
-      return text ? { level: 'info', text } : null;
+      const n = challengedNotice(e, c.name(e.channel));
+      return n.level === 'warning' ? { ...n, buttons: { Show: () => c.run('synchannel.showAll', e.channel) } } : n;
     }
     case 'challengeFailed': {
       const buttons: Record<string, () => void> = { 'Retry Now': () => c.run('synchannel.challenge', e.channel) };

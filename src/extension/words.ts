@@ -35,15 +35,34 @@ export function windowWords(ch: Pick<ChannelView, 'close'> | undefined, running:
 }
 
 /**
- * A challenge by this node, as a toast says it (null for one by the partner: the tree shows the step on chain). One
- * a restart tells again (`earlier`) happened before it: said as past, with the window's end, never as new.
+ * A challenge of a close, as a toast says it: by this node, or by the partner (`partner`: its name). The partner's
+ * challenge of this node's own close says that the payout follows their state now, not the one sent, as the CLI's
+ * "Your partner challenged your close" does. One a restart tells again (`earlier`) happened before it: said as past,
+ * with the window's end, never as new.
  */
-export function challengedWords(e: Extract<NodeEvent, { type: 'challenged' }>): string | null {
-  if (!e.byMe) return null;
+export function challengedWords(e: Extract<NodeEvent, { type: 'challenged' }>, partner = 'your partner'): string {
   const own = e.channel.close?.byMe;
+  const window = windowWords(e.channel, (left) => `the challenge window ends in ${left}`);
+  if (!e.byMe) return partnerChallengeWords(e, own === true, partner, window);
   if (!e.earlier) return own ? `your close used an older state than the latest both signed: your watcher challenged it with Step ${e.step}, which pays you more` : `your watcher challenged a stale close with Step ${e.step}`;
   const what = own ? `your watcher challenged your own close (an older state than the latest both signed) with Step ${e.step}, which pays you more` : `your watcher challenged your partner's stale close with Step ${e.step}`;
-  return `before the restart, ${what}; ${windowWords(e.channel, (left) => `the challenge window ends in ${left}`)}`;
+  return `before the restart, ${what}; ${window}`;
+}
+
+/** A challenge not by this node: of its own close (the partner's, the payout follows it), or of the partner's close. */
+function partnerChallengeWords(e: Extract<NodeEvent, { type: 'challenged' }>, own: boolean, partner: string, window: string): string {
+  const answer = e.channel.close?.challengeWith != null ? ` Your watcher challenges it with Step ${e.channel.close.challengeWith}.` : '';
+  if (!own) return `${e.earlier ? 'before the restart, ' : ''}the close was challenged with Step ${e.step} (not by your node): the contract holds Step ${e.step} now; ${window}.${answer}`;
+  const what = `${partner} challenged your close with Step ${e.step}`;
+  const pays = `the payout follows Step ${e.step} now, not what you submitted`;
+  return e.earlier ? `before the restart, ${what}: ${pays}; ${window}.${answer}` : `❗ ${what}❗ ${capital(pays)}; ${window}.${answer}`;
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A challenge as a notification: a warning when the partner challenged this node's own close (money at stake). */
+export function challengedNotice(e: Extract<NodeEvent, { type: 'challenged' }>, partner: string): { level: 'info' | 'warning'; text: string } {
+  return { level: !e.byMe && e.channel.close?.byMe ? 'warning' : 'info', text: challengedWords(e, partner) };
 }
 
 /**
