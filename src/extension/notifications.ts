@@ -11,7 +11,7 @@ import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { NodeHost } from './host.js';
 import type { HostedEvent, HostedNode } from './hosted.js';
 import { Introductions } from './introductions.js';
-import { ToastPace, heldWords, pacedKind } from './pace.js';
+import { ChallengeFailures, ToastPace, heldWords, pacedKind } from './pace.js';
 import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
@@ -76,7 +76,7 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
       if (broke && e.channel.network === 'testnet') buttons['Copy Wallet Address'] = () => void vscode.commands.executeCommand('synchannel.copyAddress');
       const retry =
         e.nextRetryMs !== null
-          ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s`
+          ? `the node retries in ${Math.max(1, Math.round(e.nextRetryMs / 1000))} s, until the window ends (a failure for this cause again is only in the SynChannel output)`
           : e.stopped === 'refused'
             ? 'the contract refused it several times in a row, so the node stops sending it (each try costs a wallet fee): Retry Now tries once more'
             : 'no time is left to retry';
@@ -198,6 +198,7 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError
   const intro = new Introductions();
   const reports = new ToastPace();
   const refusals = new ToastPace();
+  const failures = new ChallengeFailures();
   const handle = ({ node, event }: HostedEvent) => {
     if (node.id !== 'me') return;
     if (event.type === 'partnerConnected') return introduce(host, prompts, node, event.partner, intro);
@@ -211,7 +212,8 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError
       run: (command, ch) => void vscode.commands.executeCommand(command, { party: node.id, channel: ch.id, network: ch.network }),
     };
     const n = moneyNotice(event, c) ?? partnerNotice(event, c);
-    if (!n) return;
+    // a challenge the node retries: one toast per cause (each failure is in the output log)
+    if (!failures.take(event) || !n) return;
     const paced = pacedKind(event);
     if (paced) {
       // the partner can repeat its reports, and messages this node refuses, at will: one toast per window each, every one in the output log

@@ -1,5 +1,5 @@
 // Toasts a peer can repeat at will (its error reports, its messages this node refuses): at most one per window,
-// the rest only in the output log.
+// the rest only in the output log; and a challenge the node retries: one toast per cause (ChallengeFailures).
 import type { NodeEvent } from '../node/types.js';
 
 /** The shortest time between two toasts of one paced kind. */
@@ -41,4 +41,25 @@ export function pacedKind(e: NodeEvent): 'report' | 'refusal' | null {
 export function heldWords(kind: 'report' | 'refusal', held: number): string {
   const what = kind === 'report' ? 'reports from partners' : "partners' messages refused";
   return held ? ` (and ${held} more ${what} since the last shown: see the SynChannel output)` : '';
+}
+
+/**
+ * A failing challenge's toasts. The node retries it until the window ends, every 30 s at most (a wallet short of the
+ * fee fails each time, for hours in a long window), each failure an event: one toast per channel and cause (code)
+ * while it retries, every failure in the output log (the node's line). A new cause, and the last failure (no retry:
+ * the window is over, or the contract refused it several times) are told; a challenge that lands starts over.
+ */
+export class ChallengeFailures {
+  /** per channel id, the cause of the failure last shown */
+  private readonly told = new Map<string, string>();
+
+  /** Whether this event's toast is shown (any event but a failed challenge: yes). */
+  take(e: NodeEvent): boolean {
+    if (e.type === 'challenged' || e.type === 'closed') this.told.delete(e.channel.id);
+    if (e.type !== 'challengeFailed') return true;
+    const cause = e.nextRetryMs === null ? `${e.code} (last: ${e.stopped ?? 'no time left'})` : e.code;
+    if (this.told.get(e.channel.id) === cause) return false;
+    this.told.set(e.channel.id, cause);
+    return true;
+  }
 }

@@ -2,7 +2,8 @@
 // says how many were held back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REPORT_TOAST_WINDOW_MS, ToastPace, heldWords, pacedKind } from '../../src/extension/pace.js';
+import { ChallengeFailures, REPORT_TOAST_WINDOW_MS, ToastPace, heldWords, pacedKind } from '../../src/extension/pace.js';
+import type { ChannelView, NodeEvent } from '../../src/node/types.js';
 
 test('one toast per window; the first of the next window says how many were held', () => {
   let now = 5_000_000;
@@ -27,4 +28,23 @@ test("a partner's messages refused here are paced as its reports are (each kind 
   assert.equal(heldWords('refusal', 0), '');
   assert.equal(heldWords('refusal', 12), " (and 12 more partners' messages refused since the last shown: see the SynChannel output)");
   assert.equal(heldWords('report', 3), ' (and 3 more reports from partners since the last shown: see the SynChannel output)');
+});
+
+test('a challenge the node retries is one toast per channel and cause, not one per try; a new cause, the last try and a challenge that lands are told', () => {
+  const ch = (id: string) => ({ id }) as ChannelView;
+  const failed = (id: string, code: 'INSUFFICIENT_FUNDS' | 'ENDPOINT_UNREACHABLE', nextRetryMs: number | null = 30_000, stopped: 'deadline' | 'refused' | null = null): NodeEvent =>
+    ({ type: 'challengeFailed', channel: ch(id), code, message: 'no', secondsLeft: 3_000, nextRetryMs, stopped });
+  const f = new ChallengeFailures();
+  // a wallet short of the fee: the node tries every 30 s for the whole window
+  const tries = Array.from({ length: 100 }, () => f.take(failed('kQ1', 'INSUFFICIENT_FUNDS')));
+  assert.deepEqual([tries[0], tries.filter(Boolean).length], [true, 1], '100 tries, one toast');
+  assert.equal(f.take(failed('kQ2', 'INSUFFICIENT_FUNDS')), true, 'another channel has its own');
+  assert.equal(f.take(failed('kQ1', 'ENDPOINT_UNREACHABLE')), true, 'a new cause is told');
+  assert.equal(f.take(failed('kQ1', 'INSUFFICIENT_FUNDS')), true, 'and the first again once it comes back');
+  assert.equal(f.take(failed('kQ1', 'INSUFFICIENT_FUNDS', null, 'deadline')), true, 'the last try (no time left) is told');
+  assert.equal(f.take(failed('kQ1', 'INSUFFICIENT_FUNDS', null, 'deadline')), false);
+  // a challenge that lands starts over: a later failure (the partner's next close) is told again
+  assert.equal(f.take({ type: 'challenged', channel: ch('kQ2'), step: 4n, byMe: true }), true);
+  assert.equal(f.take(failed('kQ2', 'INSUFFICIENT_FUNDS')), true);
+  assert.equal(f.take({ type: 'channelLocked', channel: ch('kQ3') }), true, 'other events are not paced here');
 });
