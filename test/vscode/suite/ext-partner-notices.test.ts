@@ -75,6 +75,20 @@ describe('SynChannel with a partner on a devnet: what its moves say (notificatio
     assert.match(closed!.message, /paid out by Step 0, not by the latest state both signed \(Step 4\)/);
   });
 
+  it("the partner's challenge of your close is a warning that the payout follows their state, with Show; a failed challenge the node retries is one toast per cause", () => {
+    const ch = channel();
+    ext.test.clearPrompts();
+    const closing = { ...ch, phase: 'closing' as const, close: { step: 3n, submitter: ch.me, deadline: 0, byMe: true, challengeWith: null, secondsLeft: 300 } };
+    ext.test.notify({ type: 'challenged', channel: closing, step: 3n, byMe: false });
+    for (let i = 0; i < 5; i++) ext.test.notify({ type: 'challengeFailed', channel: { ...closing, id: 'kQretried' }, code: 'ENDPOINT_UNREACHABLE', message: 'no answer', secondsLeft: 300 - i * 30, nextRetryMs: 30_000, stopped: null });
+    const [challenged, ...failed] = notices(ext);
+    assert.equal(challenged?.level, 'warning', JSON.stringify(notices(ext)));
+    assert.match(challenged!.message, /❗ .+ challenged your close with Step 3❗ The payout follows Step 3 now, not what you submitted; the challenge window ends in 5 min\.$/);
+    assert.deepEqual(challenged!.buttons, ['Show']);
+    assert.equal(failed.length, 1, JSON.stringify(failed));
+    assert.match(failed[0]!.message, /the node retries in 30 s, until the window ends \(a failure for this cause again is only in the SynChannel output\)/);
+  });
+
   it("a wallet short of what leaving costs is a warning in VS Code's words with Get Test Coins; its recovery is no toast", () => {
     const ch = channel();
     ext.test.clearPrompts();
