@@ -84,6 +84,8 @@ export interface CommandContext extends CommandDeps {
   inputs(t: unknown, rest: unknown[]): unknown[];
   /** amounts (and a Connect's address) typed into a command that failed, offered again */
   readonly amounts: TypedAmounts;
+  /** the channels of the user's node a person's Challenge runs on: the node's events of its outcome are not toasted too */
+  readonly challenging: Set<string>;
 }
 
 /** The channel a command acts on, noted as it runs (found or picked): Run Again reruns it there. */
@@ -106,6 +108,7 @@ export class Commands implements CommandContext {
   readonly treeView: vscode.TreeView<TreeElement>;
   readonly balances: BalancesPanel;
   readonly amounts = new TypedAmounts();
+  readonly challenging = new Set<string>();
   /** what the running command acts on (each run its own: commands run side by side) */
   private readonly acting = new Acting<Acted>();
   private readonly noted: Pick<UnderWay, 'run'>;

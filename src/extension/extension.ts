@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): SynChannelApi {
   const commands = new Commands({ host: nodeHost, prompts, model, tree, treeView, balances, underWay });
   commands.register(context);
   const status = new StatusBar(nodeHost, model, treeView);
-  const notes = partnerNotifications(nodeHost, prompts, (code, message) => commands.showNodeError(code, message));
+  const notes = partnerNotifications(nodeHost, prompts, (code, message) => commands.showNodeError(code, message), commands.challenging);
   const foreign = foreignKeyNotices(nodeHost, prompts);
   const keys = contextKeys(nodeHost, model);
 

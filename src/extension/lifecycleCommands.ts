@@ -148,7 +148,15 @@ export function lifecycleCommands(c: CommandContext): Partial<Record<CommandName
     },
     challenge: async (t) => {
       const { node, ch } = await channel(c, t, 'challenge');
-      const r = await onChain('challenging the close with your latest state…', (p) => node.api.challenge({ ...p, channel: ch.id }), { cancellable: false });
+      // its outcome is told here: the node's event of it, which comes before the command returns, is not toasted too
+      const mine = node.id === 'me' && !c.challenging.has(ch.id);
+      if (mine) c.challenging.add(ch.id);
+      let r: ChannelView;
+      try {
+        r = await onChain('challenging the close with your latest state…', (p) => node.api.challenge({ ...p, channel: ch.id }), { cancellable: false });
+      } finally {
+        if (mine) c.challenging.delete(ch.id);
+      }
       // The node challenges only when it helps: an unchanged step on chain means there was nothing to answer.
       const held = r.closeStep !== null ? `Step ${r.closeStep}` : 'the deposits (an exit)';
       void c.info(r.closeStep !== ch.closeStep ? `the contract now holds ${held}` : `nothing to challenge: the contract holds ${held}, which pays you at least what your latest state does, and no state between could pay you less`);

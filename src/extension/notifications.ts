@@ -11,7 +11,7 @@ import type { ChannelView, NodeEvent, PartnerView } from '../node/types.js';
 import type { NodeHost } from './host.js';
 import type { HostedEvent, HostedNode } from './hosted.js';
 import { Introductions } from './introductions.js';
-import { ChallengeFailures, ToastPace, heldWords, pacedKind } from './pace.js';
+import { ChallengeFailures, ToastPace, heldWords, pacedKind, toldByChallenge } from './pace.js';
 import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
@@ -194,7 +194,10 @@ function introduce(host: NodeHost, prompts: Prompts, node: HostedNode, p: Partne
 /** The node's errors about reading the chain: shown as a command's failure is (its next steps, one toast per cause). */
 type NodeError = (code: ErrorCode, message: string) => Promise<void>;
 
-export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError?: NodeError): { dispose(): void; handle(e: HostedEvent): void } {
+/**
+ * `asking`: the channels of this node a person's Challenge runs on (its command tells the outcome: one toast).
+ */
+export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError?: NodeError, asking: ReadonlySet<string> = new Set()): { dispose(): void; handle(e: HostedEvent): void } {
   const intro = new Introductions();
   const reports = new ToastPace();
   const refusals = new ToastPace();
@@ -213,7 +216,7 @@ export function partnerNotifications(host: NodeHost, prompts: Prompts, nodeError
     };
     const n = moneyNotice(event, c) ?? partnerNotice(event, c);
     // a challenge the node retries: one toast per cause (each failure is in the output log)
-    if (!failures.take(event) || !n) return;
+    if (!failures.take(event) || !n || toldByChallenge(event, asking)) return;
     const paced = pacedKind(event);
     if (paced) {
       // the partner can repeat its reports, and messages this node refuses, at will: one toast per window each, every one in the output log

@@ -63,3 +63,11 @@ export class ChallengeFailures {
     return true;
   }
 }
+
+/**
+ * Whether a challenge's outcome (landed, or failed) comes while a person's Challenge runs on that channel
+ * (`asking`: their channel ids): the node tells it before the command returns, and the command tells it itself.
+ */
+export function toldByChallenge(e: NodeEvent, asking: ReadonlySet<string>): boolean {
+  return ((e.type === 'challenged' && e.byMe && !e.earlier) || e.type === 'challengeFailed') && asking.has(e.channel.id);
+}

@@ -2,7 +2,7 @@
 // says how many were held back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChallengeFailures, REPORT_TOAST_WINDOW_MS, ToastPace, heldWords, pacedKind } from '../../src/extension/pace.js';
+import { ChallengeFailures, REPORT_TOAST_WINDOW_MS, ToastPace, heldWords, pacedKind, toldByChallenge } from '../../src/extension/pace.js';
 import type { ChannelView, NodeEvent } from '../../src/node/types.js';
 
 test('one toast per window; the first of the next window says how many were held', () => {
@@ -47,4 +47,19 @@ test('a challenge the node retries is one toast per channel and cause, not one p
   assert.equal(f.take({ type: 'challenged', channel: ch('kQ2'), step: 4n, byMe: true }), true);
   assert.equal(f.take(failed('kQ2', 'INSUFFICIENT_FUNDS')), true);
   assert.equal(f.take({ type: 'channelLocked', channel: ch('kQ3') }), true, 'other events are not paced here');
+});
+
+test("a challenge's outcome while a person's Challenge runs on that channel is told by the command alone: not toasted again from the node's event", () => {
+  const ch = { id: 'kQ1' } as ChannelView;
+  const asking = new Set(['kQ1']);
+  const landed: NodeEvent = { type: 'challenged', channel: ch, step: 5n, byMe: true };
+  const failed: NodeEvent = { type: 'challengeFailed', channel: ch, code: 'INSUFFICIENT_FUNDS', message: 'no', secondsLeft: 300, nextRetryMs: 30_000, stopped: null };
+  assert.equal(toldByChallenge(landed, asking), true, "the command says 'the contract now holds Step 5'");
+  assert.equal(toldByChallenge(failed, asking), true, "the command's failure says it, with its next steps");
+  // the partner's challenge, one told again after a restart, another channel, no Challenge running: toasted
+  assert.equal(toldByChallenge({ ...landed, byMe: false }, asking), false);
+  assert.equal(toldByChallenge({ ...landed, earlier: true }, asking), false);
+  assert.equal(toldByChallenge({ ...landed, channel: { id: 'kQ2' } as ChannelView }, asking), false);
+  assert.equal(toldByChallenge(landed, new Set()), false);
+  assert.equal(toldByChallenge(failed, new Set()), false);
 });
