@@ -89,10 +89,58 @@ const CLOSED_WHY: Readonly<Record<Action, string>> = {
   decline: 'nothing to decline',
 };
 
-function ended(life: LifePhase, action: Action): Capability | null {
-  if (life === 'closed') return no('ALREADY_CLOSED', `the channel is closed and paid out: ${CLOSED_WHY[action]}`);
-  if (life === 'rejected') return no('INVALID_TRANSITION', 'the channel was declined: open a new channel if you still want one');
-  if (life === 'closing') return no('ALREADY_CLOSING', 'a close is under way: the node finishes it after the challenge window');
+/**
+ * What a declined channel says to each action: it never opened, or a funding contract was left with nothing of this
+ * party's in it, and the node no longer follows it.
+ */
+const DECLINED_WHY: Readonly<Record<Action, string>> = {
+  deposit: 'it takes no deposit: open a new channel (open), or ask your partner to propose one',
+  refund: 'no deposit of yours reached it, so there is nothing to take back; open a new channel if you still want one',
+  send: 'it never opened, so it takes no payment: open a new channel to pay',
+  sign: 'it never opened, so nothing is signed in it: open a new channel if you still want one',
+  createEmpty: 'it never opened, so it has no turn to pass: open a new channel to pay',
+  requestEmpty: 'it never opened, so it has no turn to ask for: open a new channel to pay',
+  withdraw: 'no deposit of yours reached it, so there is nothing to withdraw; open a new channel if you still want one',
+  exit: 'no deposit of yours reached it, so there is nothing to take out; open a new channel if you still want one',
+  challenge: 'the node no longer follows it, and nothing of yours is in it to defend with a challenge; open a new channel if you still want one',
+  finish: 'the node no longer follows it, and nothing of yours is in it to pay out; open a new channel if you still want one',
+  decline: 'nothing more to do; open a new channel if you still want one',
+};
+
+/** The end of a close under way, and what comes then: the node finishes it (or `finish`, once the window is over). */
+function closeEnd(i: CapabilityInput): string {
+  if (i.deadlinePassed) return 'its challenge window is over: the node finishes the close now (or run finish), then it pays out';
+  const until = i.deadline ? ` (until ${clockText(i.deadline)} by the chain's clock)` : '';
+  return `wait for its challenge window to end${until}: the node then finishes the close, and it pays out`;
+}
+
+/** What a channel whose close is on chain says to each action it refuses (challenge, finish and sign say their own). */
+function closingWhy(i: CapabilityInput, action: Action): string {
+  const end = closeEnd(i);
+  switch (action) {
+    case 'deposit':
+      return 'a close is under way, so the contract takes no more deposits: open a new channel to put money in one (this one pays out once its challenge window ends)';
+    case 'refund':
+      return `a close is under way: your share comes with its payout, so there is nothing to refund; ${end}`;
+    case 'send':
+      return 'a close is under way: payments in this channel have ended (it pays out by the state on chain, or a newer one both signed); open a new channel to pay again';
+    case 'createEmpty':
+      return 'a close is under way: payments in this channel have ended, so there is no turn to pass; open a new channel to pay again';
+    case 'requestEmpty':
+      return 'a close is under way: payments in this channel have ended, so there is no turn to ask for; open a new channel to pay again';
+    case 'withdraw':
+      return `the channel is closing already, so there is nothing more to withdraw; ${end}`;
+    case 'exit':
+      return `the channel is closing already, so leave takes nothing out; ${end}`;
+    default: // decline (sign, challenge and finish have their own)
+      return `a close is under way, so there is nothing to ${action}; ${end}`;
+  }
+}
+
+function ended(i: CapabilityInput, action: Action): Capability | null {
+  if (i.life === 'closed') return no('ALREADY_CLOSED', `the channel is closed and paid out: ${CLOSED_WHY[action]}`);
+  if (i.life === 'rejected') return no('INVALID_TRANSITION', `the channel was declined: ${DECLINED_WHY[action]}`);
+  if (i.life === 'closing') return no('ALREADY_CLOSING', closingWhy(i, action));
   return null;
 }
 
@@ -128,7 +176,7 @@ function deposit(i: CapabilityInput): Capability {
     case 'open':
       return no('NOT_FUNDING', 'both deposits are in and the channel is locked: it takes no more deposits (pay with send, or withdraw and open a new channel with more)');
     default:
-      return ended(i.life, 'deposit')!;
+      return ended(i, 'deposit')!;
   }
 }
 
@@ -155,7 +203,7 @@ function refund(i: CapabilityInput): Capability {
   if (i.life === 'accepted' || i.life === 'deploying') return no('NO_CONTRACT', 'nothing was deposited yet: the contract is not deployed; wait until it is and your deposit is in, then refund takes it back');
   if (i.life === 'locked') return no('NOT_FUNDING', 'the channel is locked: leave with the deposits instead (leave)');
   if (i.life === 'open') return no('NOT_FUNDING', 'the channel is locked: withdraw instead');
-  return ended(i.life, 'refund')!;
+  return ended(i, 'refund')!;
 }
 
 /** The way out of a channel whose initial state the partner does not sign. */
@@ -174,7 +222,7 @@ function notOpenYet(i: CapabilityInput): string {
 }
 
 function offChain(i: CapabilityInput, action: 'send' | 'createEmpty' | 'requestEmpty'): Capability | null {
-  const end = ended(i.life, action);
+  const end = ended(i, action);
   if (end) return end;
   if (i.life !== 'open' || !i.off || i.off.turn === null) return no('NOT_OPEN', `payments start once the channel is open: ${notOpenYet(i)}`);
   if (i.off.phase === 'FINAL') return no('CHANNEL_CLOSING', 'a close state is signed by both: withdraw to pay it out');
@@ -204,14 +252,14 @@ function requestEmpty(i: CapabilityInput): Capability {
 }
 
 function sign(i: CapabilityInput): Capability {
-  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life, 'sign')!;
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i, 'sign')!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
   if (i.off && i.off.stagedBy !== null && i.off.stagedBy !== i.me) return i.restored && i.off.stagedMoves ? no('CHANNEL_RESTORED', RESTORED_WHY) : OK;
   return no('NOTHING_TO_SIGN', 'no state from your partner awaits your signature');
 }
 
 function withdraw(i: CapabilityInput): Capability {
-  const end = ended(i.life, 'withdraw');
+  const end = ended(i, 'withdraw');
   if (end) return end;
   const way = leaveOnWay(i);
   if (way) return way;
@@ -257,20 +305,20 @@ function exit(i: CapabilityInput): Capability {
   // paid out while its payout transaction is not found yet: the contract refuses an exit (a wallet fee)
   if (i.life === 'locked' && i.off?.phase === 'CLOSING') return no('ALREADY_CLOSING', 'the contract is closing or has paid out: the node finishes the close, or reads its payout');
   if (i.life === 'locked') return leaveOnWay(i) ?? OK;
-  const end = ended(i.life, 'exit');
+  const end = ended(i, 'exit');
   if (end) return end;
   if (i.life === 'open') return no('INVALID_TRANSITION', 'the initial state is signed by both: withdraw with the latest state instead');
   return no('NOT_LOCKED', `the channel is not locked: ${beforeLock(i)}`);
 }
 
 function challenge(i: CapabilityInput): Capability {
-  if (i.life === 'closed') return ended(i.life, 'challenge')!;
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i, 'challenge')!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
   return i.deadlinePassed ? no('TOO_LATE', 'the challenge window is over: the close can only be finished') : OK;
 }
 
 function finish(i: CapabilityInput): Capability {
-  if (i.life === 'closed') return ended(i.life, 'finish')!;
+  if (i.life === 'closed' || i.life === 'rejected') return ended(i, 'finish')!;
   if (i.life !== 'closing') return no('INVALID_TRANSITION', 'no close is under way');
   if (i.deadlinePassed) return OK;
   const until = i.deadline ? ` until ${clockText(i.deadline)} (by the chain's clock)` : '';
@@ -288,9 +336,9 @@ function decline(i: CapabilityInput): Capability {
   // A funding channel that holds nothing of mine is given up (the node reads the chain, and waits for a deposit of
   // its own that may still land). If it owes nothing, the partner's deposit may still lock it: its money, its exit.
   if (i.life === 'funding' && i.depositedMine === 0n) return OK;
-  if (i.life === 'closed' || i.life === 'rejected') return ended(i.life, 'decline')!;
+  if (i.life === 'closed' || i.life === 'rejected' || i.life === 'closing') return ended(i, 'decline')!;
   const funding = i.bothIn ? `both deposits are in: ${LOCK_COMING}; then leave with the deposits (leave)` : 'take your deposit back with refund';
-  const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : i.life === 'closing' ? 'its close is under way' : funding;
+  const instead = i.life === 'locked' ? 'leave with the deposits (leave)' : i.life === 'open' ? 'close it with withdraw' : funding;
   return no('INVALID_TRANSITION', `a contract exists: ${instead}`);
 }
 

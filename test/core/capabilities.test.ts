@@ -2,7 +2,7 @@
 // exists in that phase (decline on a locked channel said "exit", which quits the CLI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { capabilities, type CapabilityInput } from '../../src/core/capabilities.js';
+import { ACTIONS, capabilities, type Action, type CapabilityInput } from '../../src/core/capabilities.js';
 import type { LifePhase } from '../../src/core/lifecycle.js';
 import { givesNextStep } from '../../src/core/errors.js';
 
@@ -135,7 +135,7 @@ test("a payment before the channel opens names this party's missing step; an end
   assert.match(why({ ...before, life: 'funding' }), /waiting for your partner's deposit/);
   assert.match(why({ ...before, life: 'deploying' }), /the contract is being deployed/);
   assert.match(why({ life: 'closed' }), /closed and paid out: open a new channel to pay again/);
-  assert.match(why({ life: 'rejected' }, 'deposit'), /declined: open a new channel/);
+  assert.match(why({ life: 'rejected' }, 'deposit'), /declined: it takes no deposit: open a new channel/);
   assert.match(why({ life: 'locked' }, 'deposit'), /takes no more deposits/);
 });
 
@@ -201,4 +201,53 @@ test('each action refused on a closed channel says why for that action: only a p
   for (const a of ['send', 'createEmpty', 'requestEmpty'] as const) assert.match(why(a), /open a new channel to pay again/);
   for (const a of ['withdraw', 'exit', 'refund', 'sign', 'challenge', 'finish', 'decline'] as const) assert.doesNotMatch(why(a), /pay again/, a);
   for (const a of Object.keys(c) as (keyof typeof c)[]) assert.ok(givesNextStep(why(a)) || /nothing|finished|over/.test(why(a)), `${a}: ${why(a)}`);
+});
+
+// A declined channel answered every action "the channel was declined: open a new channel if you still want one" (a
+// refund or a challenge too), a closing one "a close is under way: the node finishes it after the challenge window"
+// (a send too), and decline on a closing channel "a contract exists: its close is under way" with no step at all.
+test('each action refused on a declined channel says why for that action, and what to do', () => {
+  const c = capabilities({ ...input('rejected'), off: null, depositedMine: 0n });
+  const why = (a: Action) => {
+    const x = c[a];
+    assert.ok(!x.ok && x.code === 'INVALID_TRANSITION', `${a}: ${JSON.stringify(x)}`);
+    assert.match(x.why, /^the channel was declined: /, a);
+    assert.ok(givesNextStep(x.why), `${a}: ${x.why}`);
+    return x.why;
+  };
+  assert.match(why('deposit'), /takes no deposit: open a new channel \(open\), or ask your partner to propose one/);
+  assert.match(why('refund'), /no deposit of yours reached it, so there is nothing to take back/);
+  assert.match(why('withdraw'), /nothing to withdraw/);
+  assert.match(why('exit'), /nothing to take out/);
+  assert.match(why('send'), /never opened, so it takes no payment: open a new channel to pay/);
+  assert.match(why('createEmpty'), /no turn to pass/);
+  assert.match(why('requestEmpty'), /no turn to ask for/);
+  assert.match(why('sign'), /nothing is signed in it/);
+  assert.match(why('challenge'), /no longer follows it, and nothing of yours is in it to defend/);
+  assert.match(why('finish'), /no longer follows it, and nothing of yours is in it to pay out/);
+  assert.match(why('decline'), /^the channel was declined: nothing more to do/);
+  assert.equal(new Set(ACTIONS.map(why)).size, ACTIONS.length, 'one reason for each action');
+});
+
+test('each action refused on a closing channel says why for that action: payments ended, or wait for the window (its end named)', () => {
+  const deadline = Date.UTC(2026, 11, 7, 11, 58, 51) / 1000;
+  const c = capabilities({ ...input('closing'), deadline });
+  const why = (a: Action) => {
+    const x = c[a];
+    assert.ok(!x.ok && x.code === 'ALREADY_CLOSING', `${a}: ${JSON.stringify(x)}`);
+    assert.ok(givesNextStep(x.why), `${a}: ${x.why}`);
+    return x.why;
+  };
+  for (const a of ['send', 'createEmpty', 'requestEmpty'] as const) assert.match(why(a), /^a close is under way: payments in this channel have ended.*; open a new channel to pay again$/, a);
+  assert.match(why('withdraw'), /^the channel is closing already, so there is nothing more to withdraw; wait for its challenge window to end \(until 2026-12-07 11:58:51 UTC by the chain's clock\): the node then finishes the close, and it pays out$/);
+  assert.match(why('exit'), /^the channel is closing already, so leave takes nothing out; wait for its challenge window to end/);
+  assert.match(why('refund'), /your share comes with its payout, so there is nothing to refund; wait/);
+  assert.match(why('deposit'), /takes no more deposits: open a new channel/);
+  assert.match(why('decline'), /^a close is under way, so there is nothing to decline; wait/);
+  const refused = ['deposit', 'refund', 'send', 'createEmpty', 'requestEmpty', 'withdraw', 'exit', 'decline'] as const;
+  assert.equal(new Set(refused.map(why)).size, refused.length, 'one reason for each action');
+  // the window is over: the node finishes the close now, and finish is offered
+  const over = capabilities({ ...input('closing'), deadline, deadlinePassed: true });
+  assert.match((over.withdraw as { why: string }).why, /its challenge window is over: the node finishes the close now \(or run finish\)/);
+  assert.equal(over.finish.ok, true);
 });
