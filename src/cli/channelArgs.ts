@@ -105,32 +105,52 @@ export const CHANNEL_HELP = `--channel ${CHANNEL_VALUE} when you have several ch
 export function resolveChannel(node: ChannelNodeApi, typed: string): string {
   const exact = node.channel(typed);
   if (exact) return exact.id;
-  const part = typed.replaceAll('...', '…');
-  const pieces = part.split('…');
-  // one … at most: a second one is no part of any contract (it dropped what followed it)
-  if (pieces.length > 2) throw unknownChannel(node, typed);
-  const [head, tail] = pieces.length === 2 ? (pieces as [string, string]) : [null, ''];
-  const fits = (c: ChannelView) => (head !== null ? c.contract.startsWith(head) && c.contract.endsWith(tail) : c.contract.startsWith(part) || c.contract.endsWith(part));
-  const size = part.replace('…', '').length;
-  const hits = size ? node.channels().filter(fits) : [];
+  const part = partOf(typed);
+  if (!part) throw unknownChannel(node, typed);
+  const hits = node.channels().filter((c) => part.fits(c.contract));
   if (hits.length > 1) {
     const list = hits.map((c) => `${c.contract} (${c.phase}, you are ${c.me})`).join('; ');
     return fail(`${typed} matches ${hits.length} channels: ${list}: give more of its contract with --channel (see channels)`, 'MANY_CHANNELS');
   }
   const one = hits[0];
   if (!one) throw unknownChannel(node, typed);
-  if (size < PART_MIN) return fail(`${typed} is too short to name a channel: give at least ${PART_MIN} characters of its contract, e.g. --channel ${one.contract.slice(0, 8)} (see channels)`, 'UNKNOWN_CHANNEL');
+  if (part.size < PART_MIN) return fail(`${typed} is too short to name a channel: give at least ${PART_MIN} characters of its contract, e.g. --channel ${one.contract.slice(0, 8)} (see channels)`, 'UNKNOWN_CHANNEL');
   return one.id;
+}
+
+/**
+ * A part of a contract as typed: its start, its end, or both around … (... too), and how many characters it has;
+ * null for one that is no part of any contract (a second … dropped what followed it) or empty.
+ */
+function partOf(typed: string): { fits: (contract: string) => boolean; size: number } | null {
+  const part = typed.replaceAll('...', '…');
+  const pieces = part.split('…');
+  const size = part.replace('…', '').length;
+  if (pieces.length > 2 || !size) return null;
+  const [head, tail] = pieces as [string, string | undefined];
+  const fits = tail !== undefined ? (c: string) => c.startsWith(head) && c.endsWith(tail) : (c: string) => c.startsWith(part) || c.endsWith(part);
+  return { fits, size };
 }
 
 function fail(message: string, code: string): never {
   throw Object.assign(new Error(message), { code });
 }
 
-/** No channel `id` here: it may be this data folder's on another network (a forgotten --chain), or a wallet's address. */
+/**
+ * No channel `id` here: it may be this data folder's on another network (a forgotten --chain: its contract, or a
+ * part of it as for a channel here), or a wallet's address.
+ */
 export function unknownChannel(node: ChannelNodeApi, id: string): Error {
-  const net = node.otherNetworkOf(id);
-  if (net) return Object.assign(new Error(`channel ${id} is on ${net}, and this node runs ${node.network}: restart it with --chain ${net} to use it`), { code: 'OTHER_NETWORK' });
+  const elsewhere = otherNetworkChannels(node, id);
+  if (elsewhere.length === 1) {
+    const [{ contract, network }] = elsewhere as [{ contract: string; network: string }];
+    return Object.assign(new Error(`channel ${contract} is on ${network}, and this node runs on ${node.network}: start the node with --chain ${network} to act on it`), { code: 'OTHER_NETWORK' });
+  }
+  if (elsewhere.length > 1) {
+    const list = elsewhere.map((c) => `${c.contract} (${c.network})`).join(', ');
+    const chains = [...new Set(elsewhere.map((c) => `--chain ${c.network}`))].join(' or ');
+    return Object.assign(new Error(`${id} matches ${elsewhere.length} channels of other networks, none on ${node.network} where this node runs: ${list}: start the node with ${chains} to act on one (give more of its contract with --channel)`), { code: 'OTHER_NETWORK' });
+  }
   const wallet = walletOf(node, id);
   if (wallet) {
     const theirs = node.channels().filter((c) => wallet.own || addressOf(c.partnerAddress) === wallet.text);
@@ -138,6 +158,15 @@ export function unknownChannel(node: ChannelNodeApi, id: string): Error {
     return Object.assign(new Error(`${id} is your ${wallet.own ? 'own' : "partner's"} wallet address, not a channel: --channel takes a channel's contract (kQ…), as channels lists it${list}`), { code: 'UNKNOWN_CHANNEL' });
   }
   return Object.assign(new Error(`no channel ${id} (see channels)`), { code: 'UNKNOWN_CHANNEL' });
+}
+
+/** The channels of this data folder on other networks that `typed` names: by id or contract, or by a part of it. */
+function otherNetworkChannels(node: ChannelNodeApi, typed: string): { contract: string; network: string }[] {
+  const net = node.otherNetworkOf(typed);
+  if (net) return [{ contract: typed, network: net }];
+  const part = partOf(typed);
+  if (!part || part.size < PART_MIN) return [];
+  return node.otherNetworks().flatMap((o) => o.contracts.filter(part.fits).map((contract) => ({ contract, network: o.network })));
 }
 
 /** An address in this node's one form for wallets, or null for text that is no address. */

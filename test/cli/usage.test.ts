@@ -149,8 +149,8 @@ test('Enter alone at the port prompt serves on a free port (0), as a serve from 
 
 test('a --channel that names no channel says so, for the commands that only read one too', async () => {
   const none = new Proxy({} as ChannelNodeApi, {
-    // channels: a part of a contract is looked for among them (none here)
-    get: (_t, k) => (k === 'channels' ? () => [] : k === 'channel' || k === 'otherNetworkOf' ? () => null : () => {
+    // channels: a part of a contract is looked for among them, and among other networks' (none here)
+    get: (_t, k) => (k === 'channels' || k === 'otherNetworks' ? () => [] : k === 'channel' || k === 'otherNetworkOf' ? () => null : () => {
       throw new Error(`the node was asked for ${String(k)}`);
     }),
   });

@@ -18,6 +18,7 @@ function node(): { n: ChannelNodeApi; opened: unknown[] } {
     channels: () => [view],
     channel: (id: string) => (id === '1' || id === CONTRACT ? view : null),
     otherNetworkOf: () => null,
+    otherNetworks: () => [],
     getAccount: () => MINE,
     partners: () => [{ address: THEIRS, online: true }],
     on: () => () => undefined,
