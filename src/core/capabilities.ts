@@ -114,7 +114,7 @@ function closeEnd(i: CapabilityInput): string {
   return `wait for its challenge window to end${until}: the node then finishes the close, and it pays out`;
 }
 
-/** What a channel whose close is on chain says to each action it refuses (challenge, finish and sign say their own). */
+/** What a channel whose close is on chain says to each action it refuses (challenge and finish say their own). */
 function closingWhy(i: CapabilityInput, action: Action): string {
   const end = closeEnd(i);
   switch (action) {
@@ -128,11 +128,13 @@ function closingWhy(i: CapabilityInput, action: Action): string {
       return 'a close is under way: payments in this channel have ended, so there is no turn to pass; open a new channel to pay again';
     case 'requestEmpty':
       return 'a close is under way: payments in this channel have ended, so there is no turn to ask for; open a new channel to pay again';
+    case 'sign':
+      return `a close is under way: no state from your partner awaits your signature, and no new one is made in the channel now; ${end}`;
     case 'withdraw':
       return `the channel is closing already, so there is nothing more to withdraw; ${end}`;
     case 'exit':
       return `the channel is closing already, so leave takes nothing out; ${end}`;
-    default: // decline (sign, challenge and finish have their own)
+    default: // decline (challenge and finish have their own)
       return `a close is under way, so there is nothing to ${action}; ${end}`;
   }
 }
@@ -255,7 +257,10 @@ function sign(i: CapabilityInput): Capability {
   if (i.life === 'closed' || i.life === 'rejected') return ended(i, 'sign')!;
   if (i.restorePending) return no('RESTORE_PENDING', 'restored from a backup: connect to your partner first so the node knows the latest state');
   if (i.off && i.off.stagedBy !== null && i.off.stagedBy !== i.me) return i.restored && i.off.stagedMoves ? no('CHANNEL_RESTORED', RESTORED_WHY) : OK;
-  return no('NOTHING_TO_SIGN', 'no state from your partner awaits your signature');
+  // nothing to sign: said with what comes next (the code's hint repeats the words, and is left out)
+  if (i.life === 'closing') return no('NOTHING_TO_SIGN', closingWhy(i, 'sign'));
+  if (i.off?.stagedBy === i.me) return no('NOTHING_TO_SIGN', "no state from your partner awaits your signature: your own last state awaits theirs, so there is nothing to sign; wait for their signature");
+  return no('NOTHING_TO_SIGN', 'no state from your partner awaits your signature: nothing to do; the node says when one comes in');
 }
 
 function withdraw(i: CapabilityInput): Capability {

@@ -42,7 +42,7 @@ test('each command refused on a declined channel says why for itself and what to
 
 test('each command refused on a closing channel says why for itself: payments ended, or wait for the window named', async () => {
   const all: string[] = [];
-  for (const line of LINES.filter((l) => l !== 'sign')) {
+  for (const line of LINES) {
     const out = await said(line, input('closing'));
     const name = line.split(' ')[0]!;
     assert.equal(out.length, 1, out.join('\n'));
@@ -55,4 +55,10 @@ test('each command refused on a closing channel says why for itself: payments en
     "withdraw failed: the channel is closing already, so there is nothing more to withdraw; wait for its challenge window to end (until 2026-12-07 11:58:51 UTC by the chain's clock): the node then finishes the close, and it pays out",
   ]);
   assert.match((await said('decline', input('closing')))[0]!, /^decline failed: a close is under way, so there is nothing to decline; wait for its challenge window to end/);
+});
+
+test('sign with nothing to sign says what comes next, on one line with no code hint after it', async () => {
+  const open: CapabilityInput = { me: 'A', life: 'open', off: { phase: 'OPEN', turn: 'A', stagedBy: null, latestStep: 5n, latestTag: 'state', myBalance: 2n }, expectedMine: 3n, depositedMine: 3n, deadlinePassed: false, restorePending: false };
+  assert.deepEqual(await said('sign', open), ['sign failed: no state from your partner awaits your signature: nothing to do; the node says when one comes in']);
+  assert.match((await said('sign', input('closing')))[0]!, /^sign failed: a close is under way: no state from your partner awaits your signature, .*; wait for its challenge window to end/);
 });

@@ -251,3 +251,21 @@ test('each action refused on a closing channel says why for that action: payment
   assert.match((over.withdraw as { why: string }).why, /its challenge window is over: the node finishes the close now \(or run finish\)/);
   assert.equal(over.finish.ok, true);
 });
+
+// The careless-operator walk: `sign` with nothing to sign said only "no state from your partner awaits your
+// signature" (no next step; the code's hint repeats it and was left out), also while the partner's signature of our
+// own state was awaited, and while a close was under way.
+test('sign with nothing to sign says what comes next: the node tells of a state coming in, the partner signs ours, or the close ends', () => {
+  const why = (o: Partial<CapabilityInput>) => {
+    const c = capabilities({ ...input('open'), ...o }).sign;
+    assert.ok(!c.ok && c.code === 'NOTHING_TO_SIGN', JSON.stringify(c));
+    return c.why;
+  };
+  assert.equal(why({}), 'no state from your partner awaits your signature: nothing to do; the node says when one comes in');
+  assert.match(why({ off: { phase: 'PROPOSED', turn: 'A', stagedBy: 'A', latestStep: 3n, latestTag: 'state', myBalance: 1n } }), /your own last state awaits theirs, so there is nothing to sign; wait for their signature$/);
+  assert.match(why({ life: 'closing', deadline: Date.UTC(2026, 11, 7, 11, 58, 51) / 1000 }), /^a close is under way: no state from your partner awaits your signature, and no new one is made in the channel now; wait for its challenge window to end \(until 2026-12-07 11:58:51 UTC/);
+  // a state of the partner's to sign, closing or not: sign is offered
+  const theirs = { phase: 'PROPOSED' as const, turn: 'B' as const, stagedBy: 'B' as const, latestStep: 3n, latestTag: 'state' as const, myBalance: 1n };
+  assert.equal(capabilities({ ...input('closing'), off: theirs }).sign.ok, true);
+  assert.equal(capabilities({ ...input('open'), off: theirs }).sign.ok, true);
+});
