@@ -100,16 +100,15 @@ async function askPartnerDeposit(a: RunArgs): Promise<bigint> {
 }
 
 /**
- * What a command checks on its own line before any channel is looked at (repl.ts runs it before it resolves
- * --channel too): a bad or missing argument is told before what the channel is or allows.
+ * send's amount as typed on its line (undefined: none, asked for at a terminal), checked before any channel is looked
+ * at (repl.ts runs it before it resolves --channel too): a bad or missing amount is told before what the channel is
+ * or allows.
  */
-export const LINE_CHECKS: Readonly<Record<string, (a: Pick<RunArgs, 'args' | 'io' | 'spec'>) => bigint | undefined>> = {
-  send: (a) => {
-    const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
-    requireInline(a, 0, 'amount', 'send 0.1');
-    return inline;
-  },
-};
+export function sendAmountOnLine(a: Pick<RunArgs, 'args' | 'io' | 'spec'>): bigint | undefined {
+  const inline = a.args[0] !== undefined ? parseTon(a.args[0]) : undefined;
+  requireInline(a, 0, 'amount', 'send 0.1');
+  return inline;
+}
 
 export const RUNNERS: Readonly<Record<string, Runner>> = {
   ...READERS,
@@ -199,7 +198,7 @@ export const RUNNERS: Readonly<Record<string, Runner>> = {
   },
   async send(a) {
     // An amount typed inline is checked first; a missing one is asked for only when sending is possible.
-    const inline = LINE_CHECKS.send!(a);
+    const inline = sendAmountOnLine(a);
     // `send` lines pasted or piped one after another: the node waits for the state before to be signed and passed;
     // on the partner's turn it asks for it (automatic mode: sendAsksTurn). At a prompt, the amount is asked for when
     // the send will go: our state in flight awaits the partner, or the node asks for the turn.

@@ -4,7 +4,7 @@
 import { codeOf, givesNextStep, messageOf, nextStep } from '../core/errors.js';
 import { commandSpec, type CommandSpec } from '../node/catalogue.js';
 import type { ChannelNodeApi } from '../node/types.js';
-import { LINE_CHECKS, RUNNERS, UsageError } from './commands.js';
+import { RUNNERS, sendAmountOnLine, UsageError } from './commands.js';
 import { jsonLine } from './format.js';
 import { closestFlag, unknownCommand } from './suggest.js';
 import { CHANNEL_READERS, CHANNEL_VALUE, resolveChannel, STOPPABLE } from './channelArgs.js';
@@ -133,9 +133,10 @@ export async function runLine(line: string, node: ChannelNodeApi, io: Io): Promi
     checkUsage(parsed, spec);
     // checked like any command: `exit now` is refused (the lines after a stop would not run)
     if (spec.name === 'exit') return false;
+    // send's amount is told wrong before the channel is looked at
+    if (spec.name === 'send') sendAmountOnLine({ ...parsed, io, spec });
     const named = parsed.values.get('channel');
     // a part of a contract (its start or end, as channels and short forms show it) is made the channel's id here
-    LINE_CHECKS[spec.name]?.({ ...parsed, io, spec });
     if (named !== undefined) parsed.values.set('channel', resolveChannel(node, named));
     const result = await runStoppable(spec.name, io, (signal) => run!({ ...parsed, node, io, spec, ...(signal ? { signal } : {}) }));
     if (io.json) io.emit({ command: spec.name, ok: true, result });
