@@ -16,6 +16,16 @@ function stepValue(a: RunArgs, name: string): bigint | undefined {
   return BigInt(v);
 }
 
+/**
+ * "No states yet", with why and what to do: a deposit on its way, else the node's reason a payment is not possible
+ * yet (as send says it: a proposal to accept, a deposit to make, a declined or closed channel).
+ */
+function noStatesYet(view: ChannelView | null | undefined): string {
+  const onItsWay = view ? depositOnItsWay(view) : '';
+  const send = view?.actions?.send;
+  return onItsWay || !send || send.ok ? `No states yet${onItsWay}` : `No states yet: ${send.why}`;
+}
+
 /** The channel a reader takes (--channel, else the default), and its names for a --json result. */
 function target(a: RunArgs): { view: ChannelView | null; names: { id?: string; contract?: string } } {
   const channel = a.values.get('channel');
@@ -75,8 +85,9 @@ export const READERS: Readonly<Record<string, Runner>> = {
     if (a.io.json || from !== undefined || to !== undefined) {
       // --to names the last step shown; the node's range ends before its `to`
       const all = await a.node.showAll(channel, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to: to + 1n } : {}) });
-      const count = (channel ? a.node.channel(channel) : a.node.currentChannel())?.count ?? 0n;
-      if (!all.length) a.io.say(count === 0n ? 'No states yet' : `No states in that range: the steps are 0 to ${count - 1n}`);
+      const seen = channel ? a.node.channel(channel) : a.node.currentChannel();
+      const count = seen?.count ?? 0n;
+      if (!all.length) a.io.say(count === 0n ? noStatesYet(seen) : `No states in that range: the steps are 0 to ${count - 1n}`);
       for (const s of all) a.io.say(formatState(s));
       return { ...target(a).names, states: all };
     }
@@ -90,7 +101,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
       shown += page.length;
       if (s + SHOW_PAGE > count) break;
     }
-    if (!shown) a.io.say('No states yet');
+    if (!shown) a.io.say(noStatesYet(view));
     return { ...target(a).names, shown };
   },
   async showLast(a) {
@@ -100,7 +111,7 @@ export const READERS: Readonly<Record<string, Runner>> = {
     if (!view) throw noChannel(a);
     const s = a.node.showLast(view.id);
     const unsent = closeToSend(view);
-    a.io.say(`${s ? formatState(s) : 'No states yet'}${depositOnItsWay(view)}${unsent ? `\n${unsent.charAt(0).toUpperCase()}${unsent.slice(1)}` : ''}`);
+    a.io.say(`${s ? `${formatState(s)}${depositOnItsWay(view)}` : noStatesYet(view)}${unsent ? `\n${unsent.charAt(0).toUpperCase()}${unsent.slice(1)}` : ''}`);
     // --json: the channel's actions, as channels --json gives them (a deposit on its way is the deposit action's)
     return { ...names, state: s, ...(view?.actions ? { actions: view.actions } : {}) };
   },
