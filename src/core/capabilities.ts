@@ -211,8 +211,14 @@ function refund(i: CapabilityInput): Capability {
 /** The way out of a channel whose initial state the partner does not sign. */
 const LEAVE_UNSIGNED = 'leave with the deposits (leave) if they never sign';
 
+/** Why a deposit waits or is not taken before the lock: said before a payment's "deposit first" too. */
+const DEPOSIT_HELD: readonly ErrorCode[] = ['PARTNER_DECLINED', 'PARTNER_REFUNDED', 'MAY_STILL_LAND', 'DEPOSIT_UNDER_WAY'];
+
 /** What the channel waits for before its first payment, from this party's side. */
 function notOpenYet(i: CapabilityInput): string {
+  // a deposit the node does not take now (the partner declined, or took theirs back; ours may still land): its reason
+  const d = deposit(i);
+  if (!d.ok && DEPOSIT_HELD.includes(d.code)) return d.why;
   if (i.life === 'proposed') return i.me === 'B' ? "accept your partner's proposal with deposit first" : 'your partner has not accepted it yet: wait for their deposit (then your node deploys the contract)';
   if (i.life === 'accepted' || i.life === 'deploying') return 'the contract is being deployed';
   if (i.life === 'funding' && i.bothIn) return `both deposits are in: ${LOCK_COMING}, then the initial state is signed`;

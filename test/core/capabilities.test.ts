@@ -269,3 +269,14 @@ test('sign with nothing to sign says what comes next: the node tells of a state 
   assert.equal(capabilities({ ...input('closing'), off: theirs }).sign.ok, true);
   assert.equal(capabilities({ ...input('open'), off: theirs }).sign.ok, true);
 });
+
+// Reading the walk's showAll change: a payment on a funding channel the partner declined said "your deposit is not in
+// yet: deposit", which deposit then refused (PARTNER_DECLINED); with a deposit of ours on its way it said the same.
+test("a payment before the lock, when a deposit is not taken now, says deposit's reason, not 'deposit'", () => {
+  const why = (o: Partial<CapabilityInput>) => (capabilities({ ...input('funding'), off: null, depositedMine: 0n, expectedMine: 3n, ...o }).send as { why: string }).why;
+  assert.match(why({ partnerDeclined: true }), /^payments start once the channel is open: your partner declined this channel: .*Decline the channel \(decline\)$/);
+  assert.match(why({ partnerDeclined: true, depositedMine: 1n }), /Take your deposit back with refund$/);
+  assert.match(why({ me: 'B', partnerRefunded: true }), /your partner took their deposit back from the contract/);
+  assert.match(why({ depositInFlight: true, mayLandS: 30 }), /your deposit sent earlier is not on chain yet and may still land: wait about 30 s/);
+  assert.match(why({}), /your deposit is not in yet: deposit$/);
+});
