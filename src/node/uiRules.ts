@@ -297,7 +297,7 @@ export type NoSignedStateCode = 'INVALID_TRANSITION' | 'ALREADY_CLOSING' | 'ALRE
  * (whose: `sign` is how the UI names its Sign), or the deposits. The CLI's balanceChan, the extension's Balance in the Channel.
  */
 export function noSignedState(view: Pick<ChannelView, 'phase' | 'close' | 'depositA' | 'depositB' | 'pending'>, sign: string): { code: NoSignedStateCode; message: string } {
-  if (view.phase === 'rejected') return { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' };
+  if (view.phase === 'rejected') return { code: 'INVALID_TRANSITION', message: 'no signed state: the channel was declined, so it never opened and nothing is signed in it; open a new channel if you still want one' };
   // closed with no payout read: deposits taken back with refund, or an exit whose payout record is still being read
   if (view.phase === 'closed') {
     return { code: 'ALREADY_CLOSED', message: 'no signed state: the channel is closed without one (its deposits taken back with refund, or an exit whose payout the node is still reading): nothing is signed in it any more; open a new channel to pay' };

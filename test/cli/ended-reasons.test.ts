@@ -14,9 +14,9 @@ function input(life: 'rejected' | 'closing'): CapabilityInput {
 }
 
 /** What text mode prints for `line` on one channel, named with --channel, whose actions are the core's for `i`. */
-async function said(line: string, i: CapabilityInput): Promise<string[]> {
+async function said(line: string, i: CapabilityInput, more: Partial<ChannelNodeApi> = {}): Promise<string[]> {
   const view = { id: 'kQc', contract: 'kQc', me: i.me, phase: i.life, latest: null, actions: capabilities(i) } as unknown as ChannelView;
-  const node = { currentChannel: () => view, channel: (id: string) => (id === 'kQc' ? view : null), channels: () => [view], partners: () => [] } as unknown as ChannelNodeApi;
+  const node = { currentChannel: () => view, channel: (id: string) => (id === 'kQc' ? view : null), channels: () => [view], partners: () => [], ...more } as unknown as ChannelNodeApi;
   const out: string[] = [];
   const io: Io = { say: (s) => out.push(s), emit: () => undefined, ask: async () => null, json: false, interactive: false };
   await runLine(`${line} --channel kQc`, node, io);
@@ -61,4 +61,11 @@ test('sign with nothing to sign says what comes next, on one line with no code h
   const open: CapabilityInput = { me: 'A', life: 'open', off: { phase: 'OPEN', turn: 'A', stagedBy: null, latestStep: 5n, latestTag: 'state', myBalance: 2n }, expectedMine: 3n, depositedMine: 3n, deadlinePassed: false, restorePending: false };
   assert.deepEqual(await said('sign', open), ['sign failed: no state from your partner awaits your signature: nothing to do; the node says when one comes in']);
   assert.match((await said('sign', input('closing')))[0]!, /^sign failed: a close is under way: no state from your partner awaits your signature, .*; wait for its challenge window to end/);
+});
+
+test('balanceChan on a declined channel says it never opened and what to do, with no code hint after it', async () => {
+  const out = await said('balanceChan', input('rejected'), { balanceChan: () => null });
+  assert.equal(out.length, 1, out.join('\n'));
+  assert.match(out[0]!, /the channel was declined, so it never opened and nothing is signed in it; open a new channel if you still want one/, out[0]);
+  assert.doesNotMatch(out[0]!, /Next:/, out[0]);
 });

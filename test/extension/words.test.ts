@@ -330,7 +330,7 @@ describe('Balance in the Channel with no state both signed', () => {
     assert.equal(noStateWords(locked({ phase: 'funding', pending: null })).message, 'no signed state yet: the channel opens when both deposits are in and the initial state is signed');
     const exit = { step: null, submitter: 'B' as const, deadline: 1, byMe: false, challengeWith: null, secondsLeft: 60 };
     assert.deepEqual(noStateWords(locked({ phase: 'closing', close: exit })), { code: 'ALREADY_CLOSING', message: 'no signed state yet: a close with the deposits is under way (A 3, B 4 TON): the node pays out after the window' });
-    assert.deepEqual(noStateWords(locked({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' });
+    assert.deepEqual(noStateWords(locked({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state: the channel was declined, so it never opened and nothing is signed in it; open a new channel if you still want one' });
     for (const ch of [locked({ pending: initial('partner') }), locked({ phase: 'closing', close: exit })]) assert.doesNotMatch(noStateWords(ch).message, /sign the initial state first/);
   });
 
@@ -347,7 +347,7 @@ describe('Balance in the Channel with no state both signed', () => {
     const none = (o: Partial<ChannelView>) => channel({ latest: null, count: 0n, ...o });
     const exit = { step: null, submitter: 'B' as const, deadline: 1, byMe: false, challengeWith: null, secondsLeft: 60 };
     assert.deepEqual(noStateShown(none({ phase: 'closing', close: exit })), { code: 'ALREADY_CLOSING', message: 'no signed state yet: a close with the deposits is under way (A 3, B 4 TON): the node pays out after the window' });
-    assert.deepEqual(noStateShown(none({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state yet: the channel was declined' });
+    assert.deepEqual(noStateShown(none({ phase: 'rejected' })), { code: 'INVALID_TRANSITION', message: 'no signed state: the channel was declined, so it never opened and nothing is signed in it; open a new channel if you still want one' });
     assert.deepEqual(noStateShown(none({ phase: 'funding' })), noStateWords(none({ phase: 'funding' })));
     const payout = { step: null, balanceA: TON('3'), balanceB: TON('4'), paidA: TON('3.1'), paidB: TON('4.1'), closer: 'B' as const, changeBack: null, matchesLatest: true, latestStep: null } as unknown as ChannelView['payout'];
     const paid = noStateShown(none({ phase: 'closed', payout }));
