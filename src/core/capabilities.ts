@@ -292,6 +292,7 @@ function beforeLock(i: CapabilityInput): string {
   if (i.depositedMine > 0n) return 'take your deposit back with refund';
   if (i.depositInFlight) return 'your deposit was sent and may still land: wait for it (the node follows it), then take it back with refund';
   if (i.life === 'funding') return `you have no deposit in the contract, so nothing to take back${i.expectedMine > 0n ? ' (deposit, or decline the channel)' : ''}`;
+  if (i.life === 'proposed' || i.life === 'accepted') return 'nothing of yours is in a contract yet, so there is nothing to take out; decline the channel to give it up';
   return 'nothing of yours is in a contract yet';
 }
 

@@ -61,6 +61,12 @@ test('withdraw and leave before the lock send to refund only a party with a depo
     assert.match(why(action, 'funding', 0n), /no deposit in the contract/);
     assert.doesNotMatch(why(action, 'proposed', 0n), /refund/);
     assert.doesNotMatch(why(action, 'accepted', 0n), /refund/);
+    // a proposal (accepted or not) with nothing deposited: decline is the way out, and it is said
+    for (const life of ['proposed', 'accepted'] as const) {
+      assert.match(why(action, life, 0n), /nothing to take out; decline the channel to give it up/);
+      assert.ok(givesNextStep(why(action, life, 0n)), 'no code hint after it');
+      assert.equal(capabilities({ ...input(life), off: null, depositedMine: 0n }).decline.ok, true);
+    }
   }
 });
 
