@@ -385,6 +385,7 @@ export class ChannelNode extends Queries implements ChannelNodeApi {
     // An import or a retry under way ends first: what it loaded is stopped with the rest.
     await Promise.all([...this.imports]);
     await this.loads.idle();
+    await this.held.atStop(this.ctx.channels.values());
     for (const c of this.ctx.channels.values()) c.stopWaiting();
     await new Promise((r) => setImmediate(r));
     // what was queued runs; what comes after (a deployment's failure path, a partner's message) writes nothing

@@ -76,6 +76,17 @@ export class HeldJournals {
     return p;
   }
 
+  /**
+   * As the node stops (before its queues are sealed): each channel's journal writes what it holds, if the disk takes
+   * it now; what it still cannot write is dropped with the process, and the node says so (none of it left).
+   */
+  async atStop(ctls: Iterable<ChannelController>): Promise<void> {
+    for (const ctl of ctls) {
+      if (!ctl.journal.error || (await this.retry(ctl))) continue;
+      this.ctx.log(`channel ${shown(ctl)}: the node stops while its journal still cannot be written: what it held in memory only is dropped (none of it left this node). Once the disk has room, start the node again: your partner's node sends again what it waits for, and a payment of yours that was held must be sent again`, 'warn');
+    }
+  }
+
   /** `ctl`, for a command that signs: once its journal wrote what it held, if it can (the command's check says the rest). */
   async ready(ctl: ChannelController): Promise<ChannelController> {
     await this.retry(ctl);

@@ -173,3 +173,30 @@ test('a crash while the node writes what it held leaves a journal a restart open
     await closePair(p);
   }
 });
+
+test('space freed just before the node stops: what the journal held is written as it stops, and the restart finds it', async () => {
+  const p = await openPair();
+  try {
+    const disk = await fullAtBobsPayment(p);
+    disk.free();
+    await p.alice.stop();
+    p.alice = await createNode({ ...p.common, dataDir: join(p.dir, 'alice'), key: { keyPair: p.keys.alice } });
+    const v = p.alice.currentChannel()!;
+    assert.deepEqual([v.latest?.step, v.latest?.unsaved], [1n, undefined], "Bob's payment, signed by both, is on disk");
+  } finally {
+    await closePair(p);
+  }
+});
+
+test('the disk still full as the node stops: it says what it held in memory is dropped, and that none of it left', async () => {
+  const p = await openPair();
+  try {
+    await fullAtBobsPayment(p);
+    const said: string[] = [];
+    p.alice.on((e) => void (e.type === 'log' && e.level === 'warn' ? said.push(e.message) : undefined));
+    await p.alice.stop();
+    assert.ok(said.some((m) => /the node stops while its journal still cannot be written: what it held in memory only is dropped \(none of it left this node\)/.test(m)), said.join('\n'));
+  } finally {
+    await closePair(p);
+  }
+});
