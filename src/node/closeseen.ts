@@ -41,6 +41,8 @@ export class CloseSeen {
    * told once, whether it tells it as it lands or the channel's next controller reads it first
    */
   private readonly toldChallenges = new Map<string, Set<bigint>>();
+  /** per channel id, the deadline of a close this run kept first (not in the record it loaded): told as new */
+  private readonly newClose = new Map<string, number>();
 
   constructor(private readonly h: CloseSeenHost) {}
 
@@ -52,6 +54,7 @@ export class CloseSeen {
     const submitter = e.type === 'challenged' ? (ctl.rec.close?.submitter ?? ctl.rec.me) : e.submitter;
     if (e.type === 'challenged') this.tellClose(ctl); // the close challenged, in a run that has not told it yet (a restart)
     const fresh = !ctl.rec.close || ctl.rec.close.step !== step || ctl.rec.close.deadline !== e.deadline;
+    if (ctl.rec.close?.deadline !== e.deadline) this.newClose.set(ctl.id, e.deadline);
     keepClose(ctl.rec, { step, submitter, deadline: e.deadline });
     // The chain clock is only for the time left shown: the defense never waits for it.
     void chainNowRead(ctx).catch(() => null).then(() => ctx.changed(ctl));
@@ -104,6 +107,8 @@ export class CloseSeen {
     if (!c || this.toldClose.get(ctl.id) === c.deadline) return;
     this.toldClose.set(ctl.id, c.deadline);
     const first = firstStepOf(ctl.rec, c.deadline);
-    this.h.ctx.emit({ type: 'closeStarted', channel: this.h.ctx.view(ctl), step: step !== undefined ? step : first !== undefined ? first : c.step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline });
+    // a close the record held when this run first saw it was told in a run before this one
+    const earlier = this.newClose.get(ctl.id) !== c.deadline;
+    this.h.ctx.emit({ type: 'closeStarted', channel: this.h.ctx.view(ctl), step: step !== undefined ? step : first !== undefined ? first : c.step, byPartner: c.submitter !== ctl.rec.me, deadline: c.deadline, ...(earlier ? { earlier } : {}) });
   }
 }

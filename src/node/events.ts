@@ -46,8 +46,11 @@ export type NodeEvent =
   | { type: 'turnRequested'; channel: ChannelView; byHand?: boolean }
   /** the partner proposes a cooperative close */
   | { type: 'closeRequested'; channel: ChannelView; state: StateView }
-  /** a close was started on-chain; byPartner: "Your partner sent the state to the smart contract"; step null: an exit */
-  | { type: 'closeStarted'; channel: ChannelView; step: bigint | null; byPartner: boolean; deadline: number }
+  /**
+   * a close was started on-chain; byPartner: "Your partner sent the state to the smart contract"; step null: an exit;
+   * `earlier`: the record held it, told in a run before this one (a restart says it again: a UI says it as past)
+   */
+  | { type: 'closeStarted'; channel: ChannelView; step: bigint | null; byPartner: boolean; deadline: number; earlier?: boolean }
   /**
    * a close challenged with `step` (byMe: by this node); `earlier`: told in a run before this one (a restart says it
    * again, with the close: a UI says it as past, "before the restart", not as new)

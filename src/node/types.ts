@@ -105,6 +105,11 @@ export interface CloseView {
    * the chain's time in this run): say so, never a figure of the local clock
    */
   secondsLeft: number | null;
+  /**
+   * While closing: a challenge this node saw raise the close's step in its window (present only then). `firstStep`:
+   * the step the close started with (null: an exit); `byMe`: this node sent the challenge on chain (else the partner)
+   */
+  challenged?: { firstStep: bigint | null; byMe: boolean };
 }
 
 /**

@@ -8,7 +8,7 @@ import { addressTextOf } from './addresses.js';
 import { withLeave } from './leaving.js';
 import { closeUnsentOf } from './closeunsent.js';
 import type { ChannelController } from './controller.js';
-import { partnerAddressOf, versionOf } from './record.js';
+import { firstStepOf, partnerAddressOf, versionOf } from './record.js';
 import type { ChannelView, StateView } from './types.js';
 
 export function hex(b: Buffer | null | undefined): string | null {
@@ -106,7 +106,7 @@ export function channelView(ctl: ChannelController, myAddress: string, partnerOn
     depositing: ctl.depositing,
     myBalance: mine,
     partnerBalance: theirs,
-    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: secondsLeftOf(ctl, rec.close.deadline) } : null,
+    close: rec.close ? { ...rec.close, byMe: rec.close.submitter === me, challengeWith: challengeWith(ctl), secondsLeft: secondsLeftOf(ctl, rec.close.deadline), ...challengedOf(ctl) } : null,
     closeUnsent: closeUnsentOf(ctl, partnerOnline),
     deadline: rec.life === 'closing' ? (rec.close?.deadline ?? null) : null,
     closeStep: rec.close?.step ?? null,
@@ -159,4 +159,16 @@ function challengeWith(ctl: ChannelController): bigint | null {
   const close = ctl.rec.close;
   if (w === null || ctl.rec.life !== 'closing' || !close) return null;
   return close.step === null || w > close.step ? w : null;
+}
+
+/**
+ * The close's challenge while closing, from the record: the step it started with (kept once a challenge raised it)
+ * and whether the step on chain is this node's challenge (its record's challenge sent); none before a challenge.
+ */
+function challengedOf(ctl: ChannelController): { challenged?: { firstStep: bigint | null; byMe: boolean } } {
+  const close = ctl.rec.close;
+  if (!close || ctl.rec.life !== 'closing') return {};
+  const first = firstStepOf(ctl.rec, close.deadline);
+  if (first === undefined || first === close.step) return {};
+  return { challenged: { firstStep: first, byMe: close.step !== null && ctl.rec.challengeSent?.step === close.step } };
 }

@@ -43,7 +43,7 @@ async function toldAfterRestart(p: Pair, who: 'alice' | 'bob'): Promise<string[]
   p[who] = await createNode({ ...p.common, dataDir: join(p.dir, who), key: { keyPair: p.keys[who] } });
   const told: string[] = [];
   p[who].on((e: NodeEvent) => {
-    if (e.type === 'closeStarted') told.push(`closeStarted ${e.step} byPartner=${e.byPartner}`);
+    if (e.type === 'closeStarted') told.push(`closeStarted ${e.step} byPartner=${e.byPartner}${e.earlier ? ' earlier' : ''}`);
     if (e.type === 'challenged') told.push(`challenged ${e.step} byMe=${e.byMe}${e.earlier ? ' earlier' : ''}`);
   });
   await until(`${who} to read the close`, () => told.length >= 2 || (p[who].currentChannel()?.phase === 'closing' && told.length > 0), 15_000);
@@ -75,7 +75,9 @@ test("the closer's stale close, seen and then challenged while its node was down
     open();
     await challenged;
     assert.equal(await stepOnChain(p), head);
-    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false', `challenged ${head} byMe=false`]);
+    // Her close was told in the run that saw it land: said again as one of before the restart ('earlier').
+    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false earlier', `challenged ${head} byMe=false`]);
+    assert.deepEqual(p.alice.currentChannel()?.close?.challenged, { firstStep: 0n, byMe: false }, 'her view names the step her close started with');
   } finally {
     await closePair(p);
   }
@@ -97,7 +99,7 @@ test("the defender's challenge that landed as its node died is told after the re
     await until('the challenge to land', async () => (await stepOnChain(p)) === head);
     await p.bob.stop();
     // Its record says it sent that challenge: told as its own (the CLI's 'you challenged', the extension's notice).
-    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true`]);
+    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true earlier', `challenged ${head} byMe=true`]);
   } finally {
     await closePair(p);
   }
@@ -113,10 +115,12 @@ test("a restart after the defender's record took its challenge tells the partner
     await p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true });
     await challenged;
     assert.equal(p.bob.currentChannel()?.close?.step, head, "Bob's record holds the challenge's step");
+    assert.deepEqual(p.bob.currentChannel()?.close?.challenged, { firstStep: 0n, byMe: true }, "Bob's view names Alice's step and his challenge");
     await p.bob.stop();
     // Told as 'your partner closed with step 3' alone, the stale close and the challenge were never said. The
     // challenge was told in the run that made it: said again as one of before the restart ('earlier'), not as new.
-    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true', `challenged ${head} byMe=true earlier`]);
+    assert.deepEqual(await toldAfterRestart(p, 'bob'), ['closeStarted 0 byPartner=true earlier', `challenged ${head} byMe=true earlier`]);
+    assert.deepEqual(p.bob.currentChannel()?.close?.challenged, { firstStep: 0n, byMe: true }, 'after the restart too');
   } finally {
     await closePair(p);
   }
@@ -136,11 +140,12 @@ test("the closer's close challenged before its node read it is told as its close
     void p.alice.withdraw({ step: 0n, mode: 'unilateral', confirmStale: true }).catch(() => undefined);
     await until("Bob's challenge to land", async () => (await stepOnChain(p)) === head, 30_000);
     await p.alice.stop();
-    // The first restart reads her close overtaken by the challenge; the second has only its record to go by.
+    // The first restart reads her close overtaken by the challenge (never told: new); the second has only its record to go by.
     assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false', `challenged ${head} byMe=false`]);
+    assert.deepEqual(p.alice.currentChannel()?.close?.challenged, { firstStep: 0n, byMe: false }, 'her view names the step her close started with');
     await p.alice.stop();
     // the first restart told the challenge: the second says it as one of before the restart
-    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false', `challenged ${head} byMe=false earlier`]);
+    assert.deepEqual(await toldAfterRestart(p, 'alice'), ['closeStarted 0 byPartner=false earlier', `challenged ${head} byMe=false earlier`]);
   } finally {
     await closePair(p);
   }
