@@ -82,6 +82,8 @@ export interface CloseInfo {
   deadline: number | null;
   /** the contract holds an older state than the latest both signed */
   stale: boolean;
+  /** the words after "on chain: ": the step and who started the close, or the close and its challenge (closeWords.ts) */
+  onChain: string;
 }
 
 export interface PayoutInfo {

@@ -74,11 +74,9 @@ function channelView(root: HTMLElement, sel: ChannelBalances, ctx: ViewContext):
   let stop: (() => void) | null = null;
   if (sel.close) {
     const close = sel.close;
-    const what = close.step === null ? 'the deposits (an exit)' : `Step ${close.step}`;
     const stale = close.stale ? ' · your watcher challenges it: it pays you less than your latest state, or a state between could' : '';
     const p = para('', close.stale ? 'countdown stale' : 'countdown', 'countdown');
-    // byMe is who started the close, not who sent the step on chain (a challenge replaces it)
-    const tick = () => (p.textContent = `Challenge window: ${countdownText(close.deadline)} · on chain: ${what} (close started by ${close.byMe ? 'you' : sel.partnerLabel})${stale}`);
+    const tick = () => (p.textContent = `Challenge window: ${countdownText(close.deadline)} · on chain: ${close.onChain}${stale}`);
     tick();
     const timer = setInterval(tick, 1000);
     stop = () => clearInterval(timer);

@@ -8,6 +8,7 @@ import type { NodeHost } from './host.js';
 import type { HostedNode } from './hosted.js';
 import { errorMessage, formatTon, shortAddress } from './util.js';
 import { offers, partnerName, phaseWord, settling, staleOnChain, turnWords, walletLowLine } from './words.js';
+import { onChainWords } from './closeWords.js';
 
 const MILLI = 1_000_000n;
 
@@ -254,7 +255,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     partnerWallet: figure(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close
-        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: ch.close.secondsLeft === null ? null : Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch) }
+        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: ch.close.secondsLeft === null ? null : Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch), onChain: onChainWords(ch.close, partner) }
         : null,
     payout: p
       ? {

@@ -9,6 +9,7 @@ import { formatTon } from './util.js';
 import { closeToSendWords, declinedWords, period, phaseWord, staleOnChain, turnWords, windowWords, type Names } from './words.js';
 import { receivedText } from '../node/uiRules.js';
 import { stepHoverText, type StepHoverShown } from './hoverWords.js';
+import { challengedCloseWords } from './closeWords.js';
 
 const COMMANDS = ['synchannel.copyAddress', 'synchannel.openBalances', 'synchannel.copyMultiaddr', 'synchannel.sign', 'synchannel.challenge'];
 
@@ -64,8 +65,9 @@ export function channelHover(party: PartyId, ch: ChannelView, names: Names): vsc
   if (unsent) m.appendMarkdown(`\n\n$(warning) ${unsent}`);
   if (ch.phase === 'closing' && ch.close) {
     const what = ch.close.step === null ? 'the deposits (an exit)' : `Step ${ch.close.step}`;
-    // close.byMe is who started the close: after a challenge the step on chain is the challenger's, so it is not named
-    m.appendMarkdown(`\n\nOn chain: ${what} (the close was started by ${ch.close.byMe ? 'you' : names.partner}); ${windowWords(ch, (left) => `challenge window: ${left} left`)}`);
+    // close.byMe is who started the close; a challenge the node saw is named with the step the close started with
+    const onChain = challengedCloseWords(ch.close, names.partner) ?? `${what} (the close was started by ${ch.close.byMe ? 'you' : names.partner})`;
+    m.appendMarkdown(`\n\nOn chain: ${onChain}; ${windowWords(ch, (left) => `challenge window: ${left} left`)}`);
     if (staleOnChain(ch)) m.appendMarkdown(`\n\n$(warning) Your watcher challenges it with Step ${ch.close.challengeWith}: it pays you less than your latest state, or a state between could. [Challenge now](${link('synchannel.challenge', target)})`);
   }
   if (ch.phase === 'closed' && ch.payout) {

@@ -299,17 +299,18 @@ describe('SynChannel review: the demo after a challenge, and its stop', function
 
   after(stopDemo);
 
-  it('after a challenge the hover does not name the first submitter as the sender of the step on chain', async () => {
+  it("after a challenge the hover names the close's first step and the challenge, not the first submitter as the sender of the step on chain", async () => {
     for (const s of ext.demoSteps()) {
       await run(ext, s.id);
       if (s.id === 'challenge') break;
     }
     await ext.test.settle();
     const alice = channelRow(ext.tree.snapshot(), 'alice');
-    assert.match(alice.tooltip, /On chain: Step \d+ \(the close was started by you\)/, alice.tooltip);
-    assert.doesNotMatch(alice.tooltip, /submitted by you/);
+    // Alice's stale close, challenged by Bob's watcher: the step on chain is Bob's, her close's step is named too
+    assert.match(alice.tooltip, /On chain: your close with Step \d+, challenged by Bob with Step \d+;/, alice.tooltip);
+    assert.doesNotMatch(alice.tooltip, /submitted by you|started by you/);
     const bob = channelRow(ext.tree.snapshot(), 'bob');
-    assert.match(bob.tooltip, /On chain: Step \d+ \(the close was started by Alice\)/, bob.tooltip);
+    assert.match(bob.tooltip, /On chain: Alice's close with Step \d+, challenged by you with Step \d+;/, bob.tooltip);
   });
 
   it("a start-up (as after a window reload) keeps the walkthrough's ticks while a demo runs", async () => {
