@@ -16,9 +16,10 @@ import { inVsCode } from './cliWords.js';
 import { TESTNET_GIVER } from './errors.js';
 import type { NoticeLevel, Prompts } from './prompts.js';
 import { formatTon, stateLine } from './util.js';
-import { beforeDeadline, challengedNotice, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice, windowWords } from './words.js';
+import { beforeDeadline, challengedNotice, changeWords, exitSignedWords, partnerName, paysMe, stepAction, timeLeft, walletReserveNotice } from './words.js';
 import { proposalNote, receivedText } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
+import { closeStartedWords } from './closeWords.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
 
 interface Notice {
@@ -53,16 +54,11 @@ function payoutNotice(e: Extract<NodeEvent, { type: 'closed' }>, c: Context): No
 /** The money events: a close by the partner, a challenge (done or failed), an exit offer, equivocation. */
 function moneyNotice(e: NodeEvent, c: Context): Notice | null {
   switch (e.type) {
-    case 'closeStarted':
-      if (!e.byPartner) return null;
-      return {
-        level: 'warning',
-        text:
-          e.step === null
-            ? `${c.name(e.channel)} started an exit with the deposits; ${windowWords(e.channel, (left) => `the window ends in ${left}`)}. Your watcher challenges with any state both signed.`
-            : `${c.name(e.channel)} sent Step ${e.step} to the contract; ${windowWords(e.channel, (left) => `the challenge window ends in ${left}`)}. Your watcher challenges it if it pays you less than your latest state (or a state between could).`,
-        buttons: { Show: () => c.run('synchannel.showAll', e.channel) },
-      };
+    case 'closeStarted': {
+      // one a restart tells again (earlier) is said as past, as a challenge told again is
+      const text = closeStartedWords(e, c.name(e.channel));
+      return text === null ? null : { level: 'warning', text, buttons: { Show: () => c.run('synchannel.showAll', e.channel) } };
+    }
     case 'challenged': {
       // one a restart tells again is said as past: the close it answered is told again just before (closeStarted)
       const n = challengedNotice(e, c.name(e.channel));
