@@ -14,9 +14,10 @@ export type NodeEvent =
   /** code CHAIN_READ_AGAIN: the all-clear of ENDPOINT_UNREACHABLE, API_KEY_REJECTED or WATCH_FAILING (blind.ts) */
   /**
    * code DISK_WRITE_AGAIN: the all-clear of a channel's DISK_WRITE_FAILED, with the channel: what its journal held in
-   * memory is on disk and it signs new states again (journalretry.ts; its view has no `unsaved` mark any more)
+   * memory is on disk and it signs new states again (journalretry.ts; its view has no `unsaved` mark any more);
+   * `payment`: a payment of ours it held (its command was told it failed), which goes to the partner now
    */
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE' | 'CHAIN_READ_AGAIN' | 'DISK_WRITE_AGAIN'; channel?: ChannelView }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; code?: 'PARTNER_OFFLINE' | 'CHAIN_READ_AGAIN' | 'DISK_WRITE_AGAIN'; channel?: ChannelView; payment?: { step: bigint; amount: bigint } }
   | { type: 'served'; lan: string[]; wan: string[] }
   | { type: 'partnerConnected'; partner: PartnerView }
   | { type: 'partnerDisconnected'; partner: PartnerView }

@@ -20,14 +20,14 @@ import { stateView } from './views.js';
 export const RETRY_FIRST_MS = 2_000;
 export const RETRY_MAX_MS = 30_000;
 
-/** What the all-clear adds when it held a payment of ours: it goes to the partner now (the person was told it failed). */
-function paymentGoes(ctl: ChannelController, written: JournalEntry[]): string {
+/** A payment of ours the all-clear held (the person was told it failed): it goes to the partner now; null: none. */
+function paymentGoes(ctl: ChannelController, written: JournalEntry[]): { step: bigint; amount: bigint } | null {
   const ch = ctl.channel;
   const s = ch.stagedBy === ch.party ? ch.staged : null;
   const latest = ch.latestState;
-  if (!s || !latest || !written.some((e) => e.kind === 'staged' && e.mine && e.state.state.step === s.state.step)) return '';
+  if (!s || !latest || !written.some((e) => e.kind === 'staged' && e.mine && e.state.state.step === s.state.step)) return null;
   const paid = balanceOf(latest, ch.party) - balanceOf(s.state, ch.party);
-  return paid > 0n ? `; your payment of ${formatTon(paid)} TON in step ${s.state.step}, held with it, goes to your partner now (do not send it again)` : '';
+  return paid > 0n ? { step: s.state.step, amount: paid } : null;
 }
 
 export class HeldJournals {
@@ -132,7 +132,9 @@ export class HeldJournals {
     }
     const steps = written.flatMap((e) => (e.kind === 'evidence' ? [] : [e.state.state.step]));
     const which = steps.length ? ` (step${steps.length > 1 ? 's' : ''} ${[...new Set(steps)].join(', ')})` : '';
-    ctx.emit({ type: 'log', level: 'warn', code: 'DISK_WRITE_AGAIN', message: `channel ${shown(ctl)}: what the node held in memory since its journal could not be written is on disk now${which}: the channel signs new states again${paymentGoes(ctl, written)}`, channel: ctx.view(ctl) });
+    const payment = paymentGoes(ctl, written);
+    const goes = payment ? `; your payment of ${formatTon(payment.amount)} TON in step ${payment.step}, held with it, goes to your partner now (do not send it again)` : '';
+    ctx.emit({ type: 'log', level: 'warn', code: 'DISK_WRITE_AGAIN', message: `channel ${shown(ctl)}: what the node held in memory since its journal could not be written is on disk now${which}: the channel signs new states again${goes}`, channel: ctx.view(ctl), ...(payment ? { payment } : {}) });
     ctx.changed(ctl);
     return opened;
   }

@@ -122,6 +122,8 @@ test("a payment of the node's own held with a full disk is said to go once space
     const said = await again;
     assert.match(said.message, /your payment of 0\.5 TON in step \d+, held with it, goes to your partner now/);
     const s = await signed;
+    // said in the event's data too: a UI tells it without reading the message (the extension's toast)
+    assert.deepEqual(said.payment, { step: s.state.step, amount: TON('0.5') });
     await until('Bob holds it', () => latest(p.bob).step >= s.state.step);
     assert.deepEqual([latest(p.bob).balanceA, latest(p.bob).balanceB], [TON('2.5'), TON('4.5')], 'paid once');
     assert.deepEqual(await history(p.alice, s.state.step), await history(p.bob, s.state.step));
