@@ -1,6 +1,6 @@
 // The events of the hosted nodes (the user's, Alice's and Bob's), relayed to the extension: a node's log lines go
-// to the output channel, its errors are logged (a refused partner's message with its wire type), the demo's events
-// go to its journal, and every event is fired on.
+// to the output channel (a channel's disk all-clear, DISK_WRITE_AGAIN, is fired on too), its errors are logged (a
+// refused partner's message with its wire type), the demo's events go to its journal, and every event is fired on.
 import type { HostedEvent, HostedNode } from './hosted.js';
 import type { LogLevel } from './hostLog.js';
 
@@ -22,6 +22,8 @@ export class NodeEventRelay {
     const off = node.api.on((event) => {
       if (event.type === 'log') {
         this.h.log(`[${label}] ${event.message}`, event.level);
+        // the all-clear of a channel's failed write is told too (notifications.ts); other lines are the log's only
+        if (event.code === 'DISK_WRITE_AGAIN') this.h.fire({ node, event });
         return;
       }
       if (event.type === 'served') node.served = { lan: event.lan, wan: event.wan };

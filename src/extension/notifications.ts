@@ -20,6 +20,7 @@ import { beforeDeadline, challengedNotice, changeWords, exitSignedWords, partner
 import { proposalNote, receivedText } from '../node/uiRules.js';
 import { holdKey, payoutHold } from './payoutHold.js';
 import { closeStartedWords } from './closeWords.js';
+import { diskAgainNotice } from './diskWords.js';
 import { NODE_CHAIN_CODES, WATCH_FAILING } from './sameCause.js';
 
 interface Notice {
@@ -51,7 +52,7 @@ function payoutNotice(e: Extract<NodeEvent, { type: 'closed' }>, c: Context): No
   };
 }
 
-/** The money events: a close by the partner, a challenge (done or failed), an exit offer, equivocation. */
+/** The money events: a close by the partner, a challenge (done or failed), an exit offer, equivocation, a channel's disk all-clear. */
 function moneyNotice(e: NodeEvent, c: Context): Notice | null {
   switch (e.type) {
     case 'closeStarted': {
@@ -98,6 +99,8 @@ function moneyNotice(e: NodeEvent, c: Context): Notice | null {
       };
     case 'closed':
       return payoutNotice(e, c);
+    case 'log':
+      return diskAgainNotice(e, c.name);
     default:
       return null;
   }

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { Address } from '@ton/core';
 import { NodeEventRelay } from '../../src/extension/nodeEvents.js';
-import type { HostedEvent } from '../../src/extension/hosted.js';
+import type { HostedEvent, HostedNode } from '../../src/extension/hosted.js';
+import type { ChannelView, NodeEvent } from '../../src/node/types.js';
 import { endScene, scene } from '../adversary/scene.js';
 import { until } from '../adversary/world.js';
 
@@ -30,4 +31,19 @@ test("a partner's message refused here is logged in words and with its wire type
     relay.dispose();
     await endScene(s);
   }
+});
+
+test("a channel's disk all-clear (a log line with code DISK_WRITE_AGAIN) is fired on for its toast, not only logged; another log line is only logged", () => {
+  let emit: (e: NodeEvent) => void = () => undefined;
+  const api = { on: (cb: (e: NodeEvent) => void) => ((emit = cb), () => undefined) } as unknown as HostedNode['api'];
+  const lines: string[] = [];
+  const fired: HostedEvent[] = [];
+  const relay = new NodeEventRelay({ log: (line) => lines.push(line), journal: () => undefined, fire: (e) => fired.push(e), changed: () => undefined });
+  relay.attach({ id: 'me', label: 'you', api, served: null });
+  const channel = { id: 'kQx' } as ChannelView;
+  emit({ type: 'log', level: 'info', message: 'a line' });
+  emit({ type: 'log', level: 'warn', code: 'DISK_WRITE_AGAIN', message: 'channel kQx: on disk now', channel });
+  relay.dispose();
+  assert.deepEqual(lines, ['[node] a line', '[node] channel kQx: on disk now']);
+  assert.deepEqual(fired.map((e) => e.event.type === 'log' && e.event.code), ['DISK_WRITE_AGAIN']);
 });
