@@ -74,7 +74,6 @@ export interface ActionButton {
 export interface CloseInfo {
   /** the step on chain (null: an exit with the deposits) */
   step: string | null;
-  byMe: boolean;
   /**
    * unix seconds in the panel's clock when the challenge window ends (the node's secondsLeft, in chain time, from the
    * snapshot's read); null: not known yet (the node has not read the chain's time)

@@ -255,7 +255,7 @@ async function channelBalances(host: NodeHost, reads: ChainReads, key: string, n
     partnerWallet: figure(partnerWallet),
     close:
       ch.phase === 'closing' && ch.close
-        ? { step: ch.close.step?.toString() ?? null, byMe: ch.close.byMe, deadline: ch.close.secondsLeft === null ? null : Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch), onChain: onChainWords(ch.close, partner) }
+        ? { step: ch.close.step?.toString() ?? null, deadline: ch.close.secondsLeft === null ? null : Math.round(Date.now() / 1000) + ch.close.secondsLeft, stale: staleOnChain(ch), onChain: onChainWords(ch.close, partner) }
         : null,
     payout: p
       ? {

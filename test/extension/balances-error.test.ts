@@ -10,7 +10,7 @@ function snap(o: { balance?: string; generatedAt?: number; deadline?: number } =
   const selected = {
     key: 'me:kQx',
     myBalance: o.balance ?? '3.5',
-    close: { step: '2', byMe: false, deadline: o.deadline ?? 1_000, stale: false, onChain: 'Step 2 (close started by Bob)' },
+    close: { step: '2', deadline: o.deadline ?? 1_000, stale: false, onChain: 'Step 2 (close started by Bob)' },
   } as unknown as BalancesSnapshot['selected'];
   return { network: 'sandbox', nodeStatus: 'running', channels: [], selected, hint: null, replay: null, replayRequest: 0, generatedAt: o.generatedAt ?? 1 };
 }
