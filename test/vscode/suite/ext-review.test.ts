@@ -304,13 +304,22 @@ describe('SynChannel review: the demo after a challenge, and its stop', function
       await run(ext, s.id);
       if (s.id === 'challenge') break;
     }
-    await ext.test.settle();
+    // the demo's step waits for Bob's challenge; Alice's node reads it on chain by itself
+    await until("Alice's node read Bob's challenge", async () => {
+      await ext.test.settle();
+      return / challenged by /.test(channelRow(ext.tree.snapshot(), 'alice').tooltip);
+    });
     const alice = channelRow(ext.tree.snapshot(), 'alice');
     // Alice's stale close, challenged by Bob's watcher: the step on chain is Bob's, her close's step is named too
     assert.match(alice.tooltip, /On chain: your close with Step \d+, challenged by Bob with Step \d+;/, alice.tooltip);
     assert.doesNotMatch(alice.tooltip, /submitted by you|started by you/);
     const bob = channelRow(ext.tree.snapshot(), 'bob');
     assert.match(bob.tooltip, /On chain: Alice's close with Step \d+, challenged by you with Step \d+;/, bob.tooltip);
+    // the balances panel says it in the same words ("on chain: …" after its countdown)
+    await vscode.commands.executeCommand('synchannel.openBalances', { party: 'alice', channel: ext.test.channels('alice')[0]!.id });
+    await ext.webview.waitForReady();
+    const snap = await ext.webview.refresh();
+    assert.match(snap.selected?.close?.onChain ?? '', /^your close with Step \d+, challenged by Bob with Step \d+$/, JSON.stringify(snap.selected?.close));
   });
 
   it("a start-up (as after a window reload) keeps the walkthrough's ticks while a demo runs", async () => {
