@@ -263,17 +263,20 @@ export class EventFormatter {
     const over = left !== null && left <= 0;
     const window = over ? `The challenge window ended at ${clockText(e.deadline)}` : `The challenge window ends at ${until}`;
     const when = over ? 'now' : 'then';
+    // a close a restart tells again: said as before the restart, without the ❗ of a new one
+    const was = e.earlier ? 'Before the restart, ' : '';
+    if (e.earlier && e.byPartner) return `${was}your partner ${e.step === null ? 'started an exit with the deposits' : `sent the state to the smart contract (step ${e.step})`}; the challenge window ${over ? 'ended' : 'ends'} at ${over ? clockText(e.deadline) : until}`;
     if (e.step === null) {
       return e.byPartner
         ? `❗ Your partner started an exit with the deposits❗ (challenge window until ${until}; the node challenges with any newer state both signed)`
-        : `Exit started. ${window}; the node finishes it ${when}.`;
+        : `${was ? `${was}you started an exit` : 'Exit started'}. ${window}; the node finishes it ${when}.`;
     }
     if (e.byPartner) return `❗ Your partner sent the state to the smart contract❗ (step ${e.step}; challenge window until ${until})`;
     if (told) {
       if (before === e.step || this.ownChallenge.get(id) === e.step) return null; // told already
       return `❗ Your partner challenged your close with step ${e.step}❗ (the contract holds it now; challenge window until ${until})`;
     }
-    return `Close started with step ${e.step}. ${window}; the node finishes the close ${when}.`;
+    return `${was ? `${was}you started a close` : 'Close started'} with step ${e.step}. ${window}; the node finishes the close ${when}.`;
   }
 }
 

@@ -33,6 +33,20 @@ test('a challenge a restart tells again (told in the run that made it) is said a
   assert.match(f.format(again(true, false))!, /^Before the restart, your partner challenged your close with step 4; the challenge window ends at /);
 });
 
+test('a close a restart tells again (earlier) is said as one started before the restart, not as new', () => {
+  const started = (byPartner: boolean, step: bigint | null, earlier = true): NodeEvent => ({ type: 'closeStarted', channel: channel(!byPartner), step, deadline: 1_800_000_000, byPartner, ...(earlier ? { earlier } : {}) }) as unknown as NodeEvent;
+  const f = new EventFormatter();
+  const theirs = f.format(started(true, 3n))!;
+  assert.doesNotMatch(theirs, /❗/);
+  assert.match(theirs, /^Before the restart, your partner sent the state to the smart contract \(step 3\); the challenge window ends at .+/);
+  assert.match(new EventFormatter().format(started(true, null))!, /^Before the restart, your partner started an exit with the deposits; the challenge window ends at /);
+  assert.match(new EventFormatter().format(started(false, 5n))!, /^Before the restart, you started a close with step 5\. The challenge window ends at .+; the node finishes the close then\./);
+  assert.match(new EventFormatter().format(started(false, null))!, /^Before the restart, you started an exit\. The challenge window ends at /);
+  // a new one keeps its words
+  assert.match(new EventFormatter().format(started(true, 3n, false))!, /^❗ Your partner sent the state to the smart contract❗ \(step 3; challenge window until /);
+  assert.match(new EventFormatter().format(started(false, 5n, false))!, /^Close started with step 5\. /);
+});
+
 test('a failed challenge says what the node does next: retry, stop (the window is over), or stop sending one the contract refuses', () => {
   const f = new EventFormatter();
   const failed = (nextRetryMs: number | null, stopped: 'deadline' | 'refused' | null, secondsLeft = 300): NodeEvent => ({ type: 'challengeFailed', channel: channel(false), code: 'CONTRACT_REJECTED', message: 'refused (exit code 41)', secondsLeft, nextRetryMs, stopped });
