@@ -181,3 +181,22 @@ test('a challenge whose record cannot be saved (a full disk) still goes, and the
     await closePair(p);
   }
 });
+
+test('a close made and seen in this run is told as new on both sides (no earlier), then as earlier after a restart', async () => {
+  const p = await openPair();
+  try {
+    await fund(p);
+    await payOne(p);
+    const told: string[] = [];
+    for (const who of ['alice', 'bob'] as const) p[who].on((e: NodeEvent) => void (e.type === 'closeStarted' && told.push(`${who} ${e.step}${e.earlier ? ' earlier' : ''}`)));
+    await p.alice.withdraw({ mode: 'unilateral' });
+    const head = latest(p.alice).step;
+    await until('both told the close', () => told.length >= 2, 15_000);
+    assert.deepEqual(told.sort(), [`alice ${head}`, `bob ${head}`]);
+    await p.alice.stop();
+    const again = await toldAfterRestart(p, 'alice');
+    assert.equal(again[0], `closeStarted ${head} byPartner=false earlier`);
+  } finally {
+    await closePair(p);
+  }
+});
