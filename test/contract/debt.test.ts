@@ -44,8 +44,9 @@ describe('channel contract: storage debt and late deposits', () => {
   // storage of the months or years A's deposit waited alone is collected from the balance at B's deposit, after
   // which the contract cannot tell whose time it was. A refund then shares that loss by deposit size, so a large
   // late deposit pays nearly all of it (2 years, A 0.02 TON, B 10 TON: B loses about 0.0102 TON, A about 0.00002);
-  // after a lock the payout halves it. The promise "only each sender's own money leaves" does not hold for it.
-  test.skip('a late deposit does not pay the storage of the time the first deposit waited alone (fails: B pays A\'s)', async () => {
+  // after a lock the payout halves it. The promise "only each sender's own money leaves" does not hold for it: these
+  // two tests pin how much it costs B (bounded), and fail once a contract version fixes it (then assert B loses none).
+  test('KNOWN LIMIT of v4: a late deposit pays part of the storage of the time the first deposit waited alone, at most ~0.011 TON over 2 years', async () => {
     const depA = toNano('0.02');
     const depB = toNano('10');
     const w = await makeWorld({ expectedDepositA: toNano('1'), expectedDepositB: depB, challengePeriod: 60 });
@@ -53,10 +54,10 @@ describe('channel contract: storage debt and late deposits', () => {
     w.bc.now = NOW + 2 * YEAR;
     expectOk(await w.channel.sendDeposit(w.b.getSender(), { amount: depB }), w.channel.address);
     const gotB = await refunded(w, w.b);
-    assert.ok(gotB >= depB, `B's refund right after its deposit: ${gotB} of ${depB}`);
+    assert.ok(gotB < depB && depB - gotB <= toNano('0.011'), `B's refund right after its deposit: ${gotB} of ${depB}`);
   });
 
-  test.skip('a late locking deposit does not pay half of the storage of the time before it (fails: B pays half of A\'s)', async () => {
+  test('KNOWN LIMIT of v4: a late locking deposit pays half of the storage of the time before it, at most ~0.006 TON over 2 years', async () => {
     const depA = toNano('0.02');
     const depB = toNano('10');
     const w = await makeWorld({ expectedDepositA: depA, expectedDepositB: depB, challengePeriod: 60 });
@@ -68,6 +69,6 @@ describe('channel contract: storage debt and late deposits', () => {
     const close = signBoth(w, st(w, 0n, depA, depB, 'close'));
     const r = await w.channel.sendCooperativeClose(w.a.getSender(), { ...close, by: 'A' });
     const { shareB } = await checkPayout(w, r.transactions, before, { step: 0n, balanceA: depA, balanceB: depB }, w.a.address, depA + depB);
-    assert.ok(shareB >= depB, `B's share of a close at the deposits right after the lock: ${shareB} of ${depB}`);
+    assert.ok(shareB < depB && depB - shareB <= toNano('0.006'), `B's share of a close at the deposits right after the lock: ${shareB} of ${depB}`);
   });
 });
